@@ -1,0 +1,109 @@
+"""ISO 4217 currencies and exact amounts in minor units.
+
+Amounts are integers of the currency's minor unit (cents, yen, fils); code
+that needs arithmetic uses ``Decimal``.  Nothing here ever touches a float.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+# Minor-unit exponents per ISO 4217 (the 2025 list, funds and metals left out).
+_EXPONENT_0 = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"
+_EXPONENT_3 = "BHD IQD JOD KWD LYD OMR TND"
+_EXPONENT_4 = "CLF UYW"
+_EXPONENT_2 = (
+    "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BRL BSD "
+    "BTN BWP BYN BZD CAD CDF CHF CNY COP CRC CUP CVE CZK DKK DOP DZD EGP ERN ETB "
+    "EUR FJD FKP GBP GEL GHS GIP GMD GTQ GYD HKD HNL HTG HUF IDR ILS INR IRR JMD "
+    "KES KGS KHR KPW KYD KZT LAK LBP LKR LRD LSL MAD MDL MGA MKD MMK MNT MOP MRU "
+    "MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD PAB PEN PGK PHP PKR PLN QAR "
+    "RON RSD RUB SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB "
+    "TJS TMT TOP TRY TTD TWD TZS UAH USD UYU UZS VED VES WST XCD XCG YER ZAR ZMW ZWG"
+)
+
+MINOR_UNITS: dict[str, int] = {
+    **{code: 2 for code in _EXPONENT_2.split()},
+    **{code: 0 for code in _EXPONENT_0.split()},
+    **{code: 3 for code in _EXPONENT_3.split()},
+    **{code: 4 for code in _EXPONENT_4.split()},
+}
+
+
+class MoneyError(ValueError):
+    """An amount or a currency that cannot be used, with the reason."""
+
+
+def check_currency(code: object) -> str:
+    if not isinstance(code, str) or code.upper() != code or code not in MINOR_UNITS:
+        raise MoneyError(f"unknown currency {code!r} (use an ISO 4217 code such as EUR, USD, JPY)")
+    return code
+
+
+def exponent(currency: str) -> int:
+    return MINOR_UNITS[check_currency(currency)]
+
+
+def parse_decimal(text: str, currency: str) -> int:
+    """``"120.50"`` in EUR -> ``12050``.  Refuses what a person might mistype.
+
+    Accepted: an optional leading minus, digits, and at most as many decimals
+    as the currency has.  Refused: decimal commas (``12,50``), exponents
+    (``1e3``), negative zero, signs like ``+``, thousands separators.
+    """
+    places = exponent(currency)
+    raw = text.strip()
+    body = raw[1:] if raw.startswith("-") else raw
+    whole, dot, frac = body.partition(".")
+    if "," in raw:
+        raise MoneyError(f"amount {raw!r}: use a dot as the decimal separator, without thousands separators")
+    if not whole.isdigit() or not whole.isascii() or (dot and (not frac.isdigit() or not frac.isascii())):
+        raise MoneyError(f"amount {raw!r} is not a plain decimal number like 120.50")
+    if len(frac) > places:
+        if places == 0:
+            raise MoneyError(f"amount {raw!r}: {currency} has no minor unit, give a whole number")
+        raise MoneyError(f"amount {raw!r}: {currency} has {places} decimal places, not {len(frac)}")
+    minor = int(whole) * 10**places + (int(frac.ljust(places, "0")) if places else 0)
+    if raw.startswith("-"):
+        if minor == 0:
+            raise MoneyError(f"amount {raw!r}: negative zero is not an amount")
+        minor = -minor
+    return minor
+
+
+def parse_amount(text: str, default_currency: str | None = None) -> tuple[int, str]:
+    """``"120.50 EUR"`` (or ``"EUR 120.50"``) -> ``(12050, "EUR")``."""
+    parts = text.split()
+    if len(parts) == 2:
+        first, second = parts
+        number, currency = (second, first) if first.isalpha() else (first, second)
+    elif len(parts) == 1 and default_currency:
+        number, currency = parts[0], default_currency
+    else:
+        raise MoneyError(f"amount {text!r}: write it as a number and a currency, like '120.50 EUR'")
+    currency = currency.upper() if currency.isalpha() and len(currency) == 3 else currency
+    check_currency(currency)
+    return parse_decimal(number, currency), currency
+
+
+def to_decimal(minor: int, currency: str) -> Decimal:
+    return Decimal(minor).scaleb(-exponent(currency))
+
+
+def format_minor(minor: int, currency: str) -> str:
+    """``12050, "EUR"`` -> ``"120.50"`` (sign, digits, exactly the currency's places)."""
+    places = exponent(currency)
+    sign = "-" if minor < 0 else ""
+    whole, frac = divmod(abs(minor), 10**places) if places else (abs(minor), 0)
+    return f"{sign}{whole}.{frac:0{places}d}" if places else f"{sign}{whole}"
+
+
+def decimal_to_minor(value: Decimal, currency: str) -> int:
+    """Exact conversion; refuses a value with more places than the currency has."""
+    try:
+        scaled = value.scaleb(exponent(currency))
+    except InvalidOperation:
+        raise MoneyError(f"amount {value} is not a number") from None
+    if scaled != scaled.to_integral_value():
+        raise MoneyError(f"amount {value} has more decimals than {currency} allows")
+    return int(scaled)

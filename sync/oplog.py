@@ -1,0 +1,137 @@
+"""Operations: the unit of change that replicas exchange.
+
+An operation sets one field of one record (``set``, last writer wins by
+``op_id``) or adds one immutable record (``append``).  Its ``value`` is
+canonical JSON text, so every replica stores byte-identical operations.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from .hlc import Stamp
+from .records import ENTITIES, WORKSPACE_ROW, ValidationError, canonical_json
+
+SET = "set"
+APPEND = "append"
+#: The ``field`` of an append operation: the whole record is its value.
+RECORD = "*"
+
+_ROW_ID = re.compile(r"[0-9a-f]{32}\Z")
+_KEYED_ROW = re.compile(r"(budget|rate):[A-Za-z0-9:_.\-]{1,200}\Z")
+_NODE = re.compile(r"[0-9a-f]{4,32}\Z")
+
+
+class Op(NamedTuple):
+    op_id: str
+    node: str
+    node_seq: int
+    member: str
+    kind: str
+    entity: str
+    row_id: str
+    field: str
+    value: str
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "op_id": self.op_id,
+            "node": self.node,
+            "node_seq": self.node_seq,
+            "member": self.member,
+            "kind": self.kind,
+            "entity": self.entity,
+            "row_id": self.row_id,
+            "field": self.field,
+            "value": json.loads(self.value),
+        }
+
+
+#: Canonical JSON: the same value is the same text on every replica.
+dump_value = canonical_json
+
+
+class OpError(ValueError):
+    """An operation that cannot be applied, with where and why."""
+
+
+def check_row_id(entity: str, row_id: Any) -> str:
+    ok = isinstance(row_id, str) and (
+        (entity == "workspace" and row_id == WORKSPACE_ROW)
+        or (entity in ("budget", "rate") and _KEYED_ROW.match(row_id) and row_id.startswith(entity + ":"))
+        or (entity not in ("workspace", "budget", "rate") and _ROW_ID.match(row_id))
+    )
+    if not ok:
+        raise OpError(f"{entity}: {row_id!r} is not a valid row id")
+    return row_id  # type: ignore[return-value]
+
+
+def from_wire(data: Any) -> Op:
+    """Build and fully check an operation received from elsewhere."""
+    if not isinstance(data, dict):
+        raise OpError("an operation must be a JSON object")
+    missing = {"op_id", "node", "node_seq", "member", "kind", "entity", "row_id", "field", "value"} - set(data)
+    if missing:
+        raise OpError(f"operation is missing {', '.join(sorted(missing))}")
+    op_id, node, node_seq = data["op_id"], data["node"], data["node_seq"]
+    if not isinstance(op_id, str):
+        raise OpError("op_id must be a clock stamp")
+    try:
+        stamp = Stamp.parse(op_id)
+    except ValueError as exc:
+        raise OpError(str(exc)) from None
+    if not isinstance(node, str) or not _NODE.match(node) or stamp.node != node:
+        raise OpError(f"operation {op_id}: node {node!r} does not match its stamp")
+    if not isinstance(node_seq, int) or isinstance(node_seq, bool) or node_seq < 1:
+        raise OpError(f"operation {op_id}: node_seq must be a positive integer")
+    member = data["member"]
+    if not isinstance(member, str) or not (_ROW_ID.match(member) or member == ""):
+        raise OpError(f"operation {op_id}: member must be a member id")
+    op = Op(op_id, node, node_seq, member, data["kind"], data["entity"], data["row_id"], data["field"], "")
+    value = check_value(op, data["value"])
+    return op._replace(value=dump_value(value))
+
+
+def check_value(op: Op, value: Any) -> Any:
+    """Check kind, entity, row id, field and value; return the normalised value."""
+    spec = ENTITIES.get(op.entity) if isinstance(op.entity, str) else None
+    if spec is None:
+        raise OpError(f"operation {op.op_id}: unknown entity {op.entity!r}")
+    check_row_id(op.entity, op.row_id)
+    try:
+        if op.kind == SET:
+            if spec.append_only:
+                raise OpError(f"operation {op.op_id}: {op.entity} records are append-only")
+            return spec.check(op.field, value)
+        if op.kind == APPEND:
+            if not spec.append_only:
+                raise OpError(f"operation {op.op_id}: {op.entity} records are not append-only")
+            if op.field != RECORD or not isinstance(value, dict):
+                raise OpError(f"operation {op.op_id}: an append carries the whole record")
+            missing = [name for name in required_fields(op.entity) if name not in value]
+            if missing:
+                raise ValidationError(op.entity, missing[0], "is required")
+            record = {f.name: f.default for f in spec.fields if f.name not in value}
+            record.update(spec.check_record(value))
+            return record
+    except ValidationError as exc:
+        raise OpError(f"operation {op.op_id}: {exc}") from None
+    raise OpError(f"operation {op.op_id}: unknown kind {op.kind!r} (set or append)")
+
+
+@lru_cache(maxsize=None)
+def required_fields(entity: str) -> tuple[str, ...]:
+    """Fields a new record must give: no default, and ``None`` is not valid."""
+    spec = ENTITIES[entity]
+    required = []
+    for f in spec.fields:
+        if f.default is not None:
+            continue
+        try:
+            f.check(None)
+        except (ValueError, TypeError):
+            required.append(f.name)
+    return tuple(required)

@@ -1,0 +1,410 @@
+"""The records of a workspace and how each field is checked and stored.
+
+Every change to a record is an operation on one field (see ``oplog``).  This
+module says, per entity, which fields exist, what a valid value is, and
+which columns of the materialized table the value lands in.  A bad value
+raises ``ValidationError`` naming the entity, the field and the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable
+
+from .money import MoneyError, check_currency
+from .zones import UnknownZoneError, check_zone
+
+
+class ValidationError(ValueError):
+    def __init__(self, entity: str, field_name: str, problem: str) -> None:
+        self.entity = entity
+        self.field = field_name
+        self.problem = problem
+        super().__init__(f"{entity}.{field_name}: {problem}")
+
+
+Check = Callable[[Any], Any]
+
+TASK_STATUSES = ("inbox", "todo", "doing", "review", "done", "cancelled")
+OPEN_STATUSES = ("inbox", "todo", "doing", "review")
+PRIORITIES = ("high", "med", "low", "none")
+CAMPAIGN_STATUSES = ("active", "paused", "done")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+_HEX_ID = re.compile(r"[0-9a-f]{32}\Z")
+_HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d\Z|24:00\Z")
+_UTC_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z")
+_HANDLE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,31}\Z")
+
+
+# ---------------------------------------------------------------- checks
+# Each check returns the value (normalised where that is unambiguous) or
+# raises ValueError with the reason; Field.check adds entity and field.
+
+
+def text(max_len: int = 10_000, required: bool = False) -> Check:
+    def check(value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"expected text, got {type(value).__name__}")
+        if required and not value.strip():
+            raise ValueError("must not be empty")
+        if len(value) > max_len:
+            raise ValueError(f"longer than {max_len} characters")
+        return value
+
+    return check
+
+
+def optional(inner: Check) -> Check:
+    def check(value: Any) -> Any:
+        return None if value is None else inner(value)
+
+    return check
+
+
+def one_of(choices: tuple[str, ...]) -> Check:
+    def check(value: Any) -> str:
+        if value not in choices:
+            raise ValueError(f"{value!r} is not one of {', '.join(choices)}")
+        return value
+
+    return check
+
+
+def record_id(value: Any) -> str:
+    if not isinstance(value, str) or not _HEX_ID.match(value):
+        raise ValueError(f"{value!r} is not a record id (32 hex digits)")
+    return value
+
+
+def handle(value: Any) -> str:
+    if not isinstance(value, str) or not _HANDLE.match(value):
+        raise ValueError(
+            f"{value!r} is not a handle: lowercase letters, digits, '.', '_' or '-', up to 32 characters"
+        )
+    return value
+
+
+def zone_name(value: Any) -> str:
+    try:
+        return check_zone(value)
+    except UnknownZoneError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def currency(value: Any) -> str:
+    try:
+        return check_currency(value)
+    except MoneyError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {value!r}")
+    return value
+
+
+def integer(minimum: int | None = None) -> Check:
+    def check(value: Any) -> int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError(f"expected a whole number, got {value!r}")
+        if minimum is not None and value < minimum:
+            raise ValueError(f"must be at least {minimum}")
+        return value
+
+    return check
+
+
+def date(value: Any) -> str:
+    if not isinstance(value, str) or len(value) != 10:
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+    return value
+
+
+def utc_instant(value: Any) -> str:
+    if not isinstance(value, str) or not _UTC_INSTANT.match(value):
+        raise ValueError(f"{value!r} is not a UTC instant (YYYY-MM-DDTHH:MM:SSZ)")
+    try:
+        dt.datetime.fromisoformat(value[:-1])
+    except ValueError:
+        raise ValueError(f"{value!r} is not a valid instant") from None
+    return value
+
+
+def zoned_instant(value: Any) -> dict[str, str]:
+    """A due date or publish slot: the UTC instant and the zone it was meant in."""
+    if not isinstance(value, dict) or set(value) != {"utc", "tz"}:
+        raise ValueError(f"expected {{'utc': ..., 'tz': ...}}, got {value!r}")
+    return {"utc": utc_instant(value["utc"]), "tz": zone_name(value["tz"])}
+
+
+def decimal_text(value: Any) -> str:
+    """A positive exact decimal kept as text, such as an exchange rate."""
+    if not isinstance(value, str):
+        raise ValueError(f"expected a decimal number as text, got {value!r}")
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not a decimal number") from None
+    if not number.is_finite() or number <= 0 or "e" in value.lower():
+        raise ValueError(f"{value!r} must be a plain positive number")
+    return value
+
+
+def list_of(inner: Check, max_items: int = 200, unique: bool = True) -> Check:
+    def check(value: Any) -> list[Any]:
+        if not isinstance(value, list):
+            raise ValueError(f"expected a list, got {type(value).__name__}")
+        if len(value) > max_items:
+            raise ValueError(f"more than {max_items} items")
+        items = [inner(item) for item in value]
+        if unique and len(set(map(repr, items))) != len(items):
+            raise ValueError("items repeat")
+        return items
+
+    return check
+
+
+def tag(value: Any) -> str:
+    if not isinstance(value, str) or not value or any(ch.isspace() for ch in value) or len(value) > 64:
+        raise ValueError(f"{value!r} is not a tag (one word, up to 64 characters)")
+    return value
+
+
+def working_hours(value: Any) -> dict[str, list[list[str]]]:
+    """``{"mon": [["09:00", "17:30"]], ...}``; a span may cross midnight."""
+    if not isinstance(value, dict):
+        raise ValueError("expected a mapping of weekday to spans")
+    for day, spans in value.items():
+        if day not in WEEKDAYS:
+            raise ValueError(f"{day!r} is not a weekday ({', '.join(WEEKDAYS)})")
+        if not isinstance(spans, list):
+            raise ValueError(f"{day}: expected a list of [start, end] spans")
+        for span in spans:
+            if not (isinstance(span, list) and len(span) == 2 and all(isinstance(t, str) and _HHMM.match(t) for t in span)):
+                raise ValueError(f"{day}: {span!r} is not a span like ['09:00', '17:30']")
+            if span[0] == span[1] or span[0] == "24:00":
+                raise ValueError(f"{day}: span {span[0]}-{span[1]} is empty")
+    return value
+
+
+def json_object(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError("expected a mapping")
+    return value
+
+
+# ---------------------------------------------------------------- schema
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    check: Check
+    #: Columns of the materialized table this field fills, in order.
+    columns: tuple[str, ...] = ()
+    #: SQL type per column.
+    sql: tuple[str, ...] = ("TEXT",)
+    default: Any = None
+    #: How the value maps to columns: "plain", "json", "bool" or "instant".
+    kind: str = "plain"
+
+    def __post_init__(self) -> None:
+        if not self.columns:
+            object.__setattr__(self, "columns", (self.name,))
+
+    def to_columns(self, value: Any) -> tuple[Any, ...]:
+        """The value as the column values the UI reads."""
+        kind = self.kind
+        if kind == "instant":
+            return (value["utc"], value["tz"]) if value else (None, None)
+        if kind == "json":
+            return (None if value is None else canonical_json(value),)
+        if kind == "bool":
+            return (int(value),)
+        return (value,)
+
+    def from_columns(self, values: tuple[Any, ...]) -> Any:
+        """The inverse of ``to_columns``."""
+        kind = self.kind
+        if kind == "instant":
+            return {"utc": values[0], "tz": values[1]} if values[0] else None
+        if kind == "json":
+            return None if values[0] is None else json.loads(values[0])
+        if kind == "bool":
+            return bool(values[0])
+        return values[0]
+
+
+#: JSON with sorted keys and no spaces: one value, one text, on every replica.
+canonical_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    fields: tuple[Field, ...]
+    #: ``append`` entities are written once and never changed.
+    append_only: bool = False
+    by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
+
+    def check(self, field_name: str, value: Any) -> Any:
+        spec = self.by_name.get(field_name)
+        if spec is None:
+            raise ValidationError(self.name, field_name, f"no such field (fields: {', '.join(self.by_name)})")
+        try:
+            return spec.check(value)
+        except ValueError as exc:
+            raise ValidationError(self.name, field_name, str(exc)) from None
+
+    def check_record(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {name: self.check(name, value) for name, value in values.items()}
+
+
+def _instant_field(name: str) -> Field:
+    return Field(name, optional(zoned_instant), (f"{name}_utc", f"{name}_tz"), ("TEXT", "TEXT"), kind="instant")
+
+
+def _json_field(name: str, check: Check, default: Any) -> Field:
+    return Field(name, check, default=default, kind="json")
+
+
+DELETED = Field("deleted", boolean, sql=("INTEGER NOT NULL DEFAULT 0",), default=False, kind="bool")
+
+WORKSPACE = Entity(
+    "workspace",
+    (
+        Field("name", text(200, required=True)),
+        Field("base_currency", currency),
+    ),
+)
+
+MEMBER = Entity(
+    "member",
+    (
+        Field("handle", handle),
+        Field("name", text(200, required=True)),
+        Field("role", text(100), default=""),
+        Field("tz", zone_name),
+        _json_field("hours", working_hours, {}),
+        _json_field("days_off", list_of(date, max_items=1000), []),
+        Field("unix_user", optional(text(64))),
+        DELETED,
+    ),
+)
+
+CAMPAIGN = Entity(
+    "campaign",
+    (
+        Field("name", text(200, required=True)),
+        _json_field("platforms", list_of(tag, max_items=30), []),
+        Field("audience_tz", optional(zone_name)),
+        Field("start", optional(date)),
+        Field("end", optional(date)),
+        Field("status", one_of(CAMPAIGN_STATUSES), default="active"),
+        Field("pause_reason", text(1000), default=""),
+        _json_field("kpis", json_object, {}),
+        DELETED,
+    ),
+)
+
+TASK = Entity(
+    "task",
+    (
+        Field("title", text(500, required=True)),
+        Field("notes", text(100_000), default=""),
+        Field("status", one_of(TASK_STATUSES), default="inbox"),
+        Field("assignee", optional(record_id)),
+        Field("priority", one_of(PRIORITIES), default="none"),
+        Field("campaign", optional(record_id)),
+        Field("platform", optional(tag)),
+        _instant_field("due"),
+        _instant_field("publish"),
+        _json_field("tags", list_of(tag), []),
+        _json_field("depends_on", list_of(record_id), []),
+        Field("estimate", optional(integer(minimum=0)), sql=("INTEGER",)),
+        Field("snoozed_until", optional(utc_instant)),
+        _json_field("recurrence", optional(json_object), None),
+        Field("series", optional(text(200))),
+        Field("decline_reason", text(1000), default=""),
+        Field("duplicate_of", optional(record_id)),
+        Field("created_by", optional(record_id)),
+        Field("created_at", optional(utc_instant)),
+        DELETED,
+    ),
+)
+
+LEDGER_ENTRY = Entity(
+    "ledger_entry",
+    (
+        Field("date", date),
+        Field("campaign", record_id),
+        Field("category", tag),
+        Field("payee", text(200, required=True)),
+        Field("amount", integer(), sql=("INTEGER NOT NULL",)),
+        Field("currency", currency),
+        Field("memo", text(2000), default=""),
+        Field("reverses", optional(record_id)),
+        Field("task", optional(record_id)),
+        Field("entered_by", record_id),
+        Field("entered_at", utc_instant),
+    ),
+    append_only=True,
+)
+
+BUDGET = Entity(
+    "budget",
+    (
+        Field("campaign", record_id),
+        Field("category", tag),
+        #: "run" for the campaign's whole run, or a month "YYYY-MM".
+        Field("period", text(7, required=True)),
+        Field("amount", integer(minimum=0), sql=("INTEGER NOT NULL DEFAULT 0",)),
+        Field("currency", currency),
+        DELETED,
+    ),
+)
+
+RATE = Entity(
+    "rate",
+    (
+        Field("date", date),
+        Field("base", currency),
+        Field("quote", currency),
+        Field("rate", decimal_text),
+        DELETED,
+    ),
+)
+
+ENTITIES: dict[str, Entity] = {e.name: e for e in (WORKSPACE, MEMBER, CAMPAIGN, TASK, LEDGER_ENTRY, BUDGET, RATE)}
+
+#: The single row of the ``workspace`` entity.
+WORKSPACE_ROW = "workspace"
+
+
+def budget_id(campaign: str, category: str, period: str) -> str:
+    """Budgets are keyed by what they budget, so two replicas setting one converge."""
+    return f"budget:{campaign}:{category}:{period}"
+
+
+def rate_id(day: str, base: str, quote: str) -> str:
+    return f"rate:{day}:{base}{quote}"
+
+
+def entity(name: str) -> Entity:
+    try:
+        return ENTITIES[name]
+    except KeyError:
+        raise ValidationError(name, "*", f"no such entity (entities: {', '.join(ENTITIES)})") from None

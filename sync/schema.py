@@ -1,0 +1,139 @@
+"""The SQLite schema of a workspace and its migrations.
+
+One schema serves a member's local replica, a shared file and the server's
+SQLite store:
+
+* ``ops``: every operation, with ``seq`` assigned where it is stored (the
+  pull cursor) and an index on ``(row_id, field, op_id)``: the winning stamp
+  of a field is the last entry of that index, and the same index gives a
+  record's history and the value an undo restores.
+* one materialized table per entity (``task``, ``member``, ...): the values
+  that won, in plain columns, which is what the UI and the CLI read.
+* ``clock`` (the last stamp handed out and the node's operation counter) and
+  ``meta`` (this file's node id).
+
+Migrations run through sqlite-utils, which is imported only when the file's
+``user_version`` is behind: opening an up-to-date workspace costs nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING, Callable
+
+from .records import ENTITIES, Entity
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+#: Columns every materialized table has besides its fields.
+ROW_META = {
+    False: {"updated_op": str, "updated_by": str},  # set entities: the newest op on the row
+    True: {"op_id": str},  # append entities: the op that added the record
+}
+
+
+def columns(spec: Entity) -> list[tuple[str, str]]:
+    """``(name, sql type)`` of every field column, in field order."""
+    out: list[tuple[str, str]] = []
+    for f in spec.fields:
+        sql = f.sql if len(f.sql) == len(f.columns) else f.sql * len(f.columns)
+        out.extend(zip(f.columns, sql))
+    return out
+
+
+def default_row(spec: Entity) -> tuple[object, ...]:
+    """Column values of a record none of whose fields were ever set."""
+    values: list[object] = []
+    for f in spec.fields:
+        values.extend(f.to_columns(f.default) if f.default is not None else (None,) * len(f.columns))
+    return tuple(values)
+
+
+def _create_core(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE ops (
+            seq INTEGER PRIMARY KEY,
+            op_id TEXT NOT NULL UNIQUE,
+            node TEXT NOT NULL,
+            node_seq INTEGER NOT NULL,
+            member TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            row_id TEXT NOT NULL,
+            field TEXT NOT NULL,
+            value TEXT NOT NULL
+        )"""
+    )
+    db["ops"].create_index(["row_id", "field", "op_id"], index_name="ops_by_field")
+    db["clock"].create({"id": int, "last": str, "node_seq": int}, pk="id", not_null={"last", "node_seq"})
+    db["meta"].create({"key": str, "value": str}, pk="key", not_null={"value"})
+
+
+def _create_records(db: sqlite_utils.Database) -> None:
+    for spec in ENTITIES.values():
+        _create_record_table(db, spec)
+    db["task"].create_index(["deleted", "due_utc"], index_name="task_due")
+    db["ledger_entry"].create_index(["campaign", "date"], index_name="ledger_by_campaign")
+
+
+def _create_record_table(db: sqlite_utils.Database, spec: Entity) -> None:
+    cols = ", ".join(f"[{name}] {sql}" for name, sql in columns(spec))
+    meta = ", ".join(f"[{name}] TEXT" for name in ROW_META[spec.append_only])
+    db.execute(f"CREATE TABLE [{spec.name}] ([id] TEXT PRIMARY KEY, {cols}, {meta})")
+
+
+def _add_missing_columns(db: sqlite_utils.Database) -> None:
+    """New fields in ``records`` become new columns (filled by ``rematerialize``)."""
+    for spec in ENTITIES.values():
+        table = db[spec.name]
+        if not table.exists():
+            _create_record_table(db, spec)
+            continue
+        have = set(table.columns_dict)
+        for name, sql in columns(spec):
+            if name not in have:
+                db.execute(f"ALTER TABLE [{spec.name}] ADD COLUMN [{name}] {sql}")
+
+
+#: The registry: migration n brings a file from user_version n-1 to n.
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+    ("operations log, clock and meta", _create_core),
+    ("materialized record tables", _create_records),
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Bring the schema up to date in one transaction; return what was done."""
+    current = user_version(conn)
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"this workspace was written by a newer crewdeck (schema {current}, this one knows {SCHEMA_VERSION}); upgrade crewdeck"
+        )
+    if current == SCHEMA_VERSION:
+        return []
+    import sqlite_utils
+
+    db = sqlite_utils.Database(conn)
+    done: list[str] = []
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Another process may have migrated while we waited for the lock.
+        current = user_version(conn)
+        for version, (description, step) in enumerate(MIGRATIONS[current:], start=current + 1):
+            step(db)
+            done.append(f"{version}: {description}")
+        if done:
+            _add_missing_columns(db)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return done

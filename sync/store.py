@@ -1,0 +1,559 @@
+"""The store: one SQLite file holding the operations log and the state it yields.
+
+The same code serves a member's local replica, a shared file several
+processes write at once, and the sync server.  Every write is one
+``BEGIN IMMEDIATE`` transaction holding the operations, the clock that
+stamped them and the materialized rows the UI reads, so a crash leaves
+either all of a change or none of it.
+
+Local edits go through ``Store.write()``; operations from elsewhere go
+through ``Store.apply()``, which is idempotent and order-independent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+from urllib.parse import quote
+
+from . import schema
+from .hlc import HybridClock, Stamp, wall_ms
+from .ids import new_id, new_node_id
+from .oplog import APPEND, RECORD, SET, Op, OpError, check_row_id, check_value, dump_value
+from .records import ENTITIES, Entity, ValidationError
+from .sharedfile import check_local_disk, create_group_writable
+
+#: How long a writer waits for another process's write lock, in seconds.
+BUSY_TIMEOUT = 30.0
+#: SQLite host parameters per statement (the limit is 32766; stay well below).
+_CHUNK = 900
+#: Operations written between two progress reports of a long write.
+_PROGRESS_STEP = 50_000
+
+#: ``(done, total)`` while a long write or apply runs.
+Progress = Callable[[int, int], None]
+
+
+class WorkspaceError(Exception):
+    """A workspace that cannot be opened or written, with the reason."""
+
+
+@dataclass
+class Change:
+    """What one transaction changed: rows per entity and who did it."""
+
+    rows: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    ops: int = 0
+
+    def add(self, entity: str, row_id: str) -> None:
+        self.rows[entity].add(row_id)
+
+
+def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """A connection with the settings every crewdeck connection uses."""
+    uri = f"file:{quote(str(Path(path).resolve()))}?mode={'ro' if readonly else 'rw'}"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
+    except sqlite3.OperationalError as exc:
+        raise WorkspaceError(f"cannot open workspace {path}: {exc}") from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        # NORMAL in WAL mode: a commit survives a crash of any process; only a
+        # power cut can lose the last few commits, never corrupt the file.
+        conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise WorkspaceError(f"{path} is not a crewdeck workspace ({exc})") from None
+    return conn
+
+
+class Store:
+    """An open workspace file."""
+
+    def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False, check_disk: bool = True) -> None:
+        self.path = Path(path)
+        if not self.path.exists():
+            raise WorkspaceError(f"no workspace at {self.path} (create one with: crewdeck init {self.path})")
+        if check_disk:
+            try:
+                check_local_disk(self.path)
+            except OSError as exc:
+                raise WorkspaceError(str(exc)) from None
+        self.conn = connect(self.path, readonly=readonly)
+        try:
+            if not readonly:
+                if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self.conn.execute("PRAGMA journal_mode = WAL")
+                schema.migrate(self.conn)
+            elif schema.user_version(self.conn) != schema.SCHEMA_VERSION:
+                raise WorkspaceError(f"{self.path} needs a schema upgrade; open it once without read-only mode")
+            row = self.conn.execute("SELECT value FROM meta WHERE key = 'node'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise WorkspaceError(f"{self.path} is not a crewdeck workspace ({exc})") from None
+        except RuntimeError as exc:
+            self.conn.close()
+            raise WorkspaceError(str(exc)) from None
+        if row is None:
+            self.conn.close()
+            raise WorkspaceError(f"{self.path} is not a crewdeck workspace (no node id)")
+        self.node: str = row[0]
+        self.readonly = readonly
+        self.wall: Callable[[], int] = wall_ms
+
+    # ------------------------------------------------------------ lifecycle
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], *, check_disk: bool = True) -> Store:
+        """Create a new, empty workspace file (group-writable, WAL mode)."""
+        target = Path(path)
+        if target.exists():
+            raise WorkspaceError(f"{target} already exists")
+        if not target.parent.is_dir():
+            raise WorkspaceError(f"directory {target.parent} does not exist")
+        if check_disk:
+            try:
+                check_local_disk(target)
+            except OSError as exc:
+                raise WorkspaceError(str(exc)) from None
+        try:
+            create_group_writable(target)
+        except OSError as exc:
+            raise WorkspaceError(f"cannot create {target}: {exc.strerror}") from None
+        try:
+            conn = connect(target)
+            conn.execute("PRAGMA journal_mode = WAL")
+            schema.migrate(conn)
+            conn.execute("BEGIN IMMEDIATE")
+            node = new_node_id()
+            conn.execute("INSERT INTO meta(key, value) VALUES ('node', ?)", (node,))
+            conn.execute("INSERT INTO clock(id, last, node_seq) VALUES (1, ?, 0)", (str(Stamp(0, 0, node)),))
+            conn.execute("COMMIT")
+            conn.close()
+        except BaseException:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+            raise
+        return cls(target, check_disk=False)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ reading
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits to the file."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def max_seq(self) -> int:
+        return int(self.conn.execute("SELECT coalesce(max(seq), 0) FROM ops").fetchone()[0])
+
+    def ops_after(self, seq: int, limit: int = 10_000) -> list[tuple[int, Op]]:
+        rows = self.conn.execute(
+            "SELECT seq, op_id, node, node_seq, member, kind, entity, row_id, field, value "
+            "FROM ops WHERE seq > ? ORDER BY seq LIMIT ?",
+            (seq, limit),
+        ).fetchall()
+        return [(r[0], Op(*r[1:])) for r in rows]
+
+    def node_ops_after(self, node: str, node_seq: int, limit: int = 10_000) -> list[Op]:
+        """This node's own operations after a counter: what a push sends."""
+        rows = self.conn.execute(
+            "SELECT op_id, node, node_seq, member, kind, entity, row_id, field, value "
+            "FROM ops WHERE node = ? AND node_seq > ? ORDER BY node_seq LIMIT ?",
+            (node, node_seq, limit),
+        ).fetchall()
+        return [Op(*r) for r in rows]
+
+    def node_seq(self) -> int:
+        """How many operations this node has made."""
+        return int(self.conn.execute("SELECT node_seq FROM clock WHERE id = 1").fetchone()[0])
+
+    def op_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM ops").fetchone()[0])
+
+    def history(self, row_id: str) -> list[Op]:
+        """Every operation on a record, oldest first."""
+        rows = self.conn.execute(
+            "SELECT op_id, node, node_seq, member, kind, entity, row_id, field, value "
+            "FROM ops WHERE row_id = ? ORDER BY op_id",
+            (row_id,),
+        ).fetchall()
+        return [Op(*r) for r in rows]
+
+    def field_value_before(self, row_id: str, field_name: str, op_id: str) -> tuple[bool, Any]:
+        """The value a field had just before ``op_id``: ``(was set, value)``."""
+        row = self.conn.execute(
+            "SELECT value FROM ops WHERE row_id = ? AND field = ? AND op_id < ? ORDER BY op_id DESC LIMIT 1",
+            (row_id, field_name, op_id),
+        ).fetchone()
+        return (False, None) if row is None else (True, json.loads(row[0]))
+
+    def get_op(self, op_id: str) -> Op | None:
+        row = self.conn.execute(
+            "SELECT op_id, node, node_seq, member, kind, entity, row_id, field, value FROM ops WHERE op_id = ?",
+            (op_id,),
+        ).fetchone()
+        return Op(*row) if row else None
+
+    def record(self, entity_name: str, row_id: str) -> dict[str, Any] | None:
+        """One record's field values (``None`` when it was never written)."""
+        spec = ENTITIES[entity_name]
+        cols = _column_names(spec)
+        row = self.conn.execute(
+            f"SELECT {', '.join(f'[{c}]' for c in cols)} FROM [{spec.name}] WHERE id = ?", (row_id,)
+        ).fetchone()
+        return None if row is None else _decode(spec, row)
+
+    def records(self, entity_name: str, *, include_deleted: bool = False) -> Iterator[tuple[str, dict[str, Any]]]:
+        """``(id, field values)`` of every record of an entity, by id."""
+        spec = ENTITIES[entity_name]
+        cols = _column_names(spec)
+        where = "" if include_deleted or "deleted" not in spec.by_name else "WHERE deleted = 0"
+        sql = f"SELECT id, {', '.join(f'[{c}]' for c in cols)} FROM [{spec.name}] {where} ORDER BY id"
+        for row in self.conn.execute(sql):
+            yield row[0], _decode(spec, row[1:])
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Local, unreplicated settings of this file (such as its remote)."""
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # ------------------------------------------------------------ writing
+
+    def write(self, member: str, on_progress: Progress | None = None) -> Writer:
+        """Collect local edits; they are stamped and committed when the block ends."""
+        if self.readonly:
+            raise WorkspaceError(f"{self.path} is open read-only")
+        return Writer(self, member, on_progress)
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self.conn)
+
+    def _load_clock(self) -> tuple[HybridClock, int]:
+        last, node_seq = self.conn.execute("SELECT last, node_seq FROM clock WHERE id = 1").fetchone()
+        return HybridClock(self.node, Stamp.parse(last), self.wall), int(node_seq)
+
+    def _save_clock(self, clock: HybridClock, node_seq: int) -> None:
+        self.conn.execute("UPDATE clock SET last = ?, node_seq = ? WHERE id = 1", (str(clock.last), node_seq))
+
+    def commit_local(self, member: str, intents: Sequence[_Intent], on_progress: Progress | None = None) -> list[Op]:
+        """Stamp and store local edits in one transaction."""
+        if not intents:
+            return []
+        with self._transaction():
+            clock, node_seq = self._load_clock()
+            ops: list[Op] = []
+            for kind, entity_name, row_id, field_name, value, _checked in intents:
+                node_seq += 1
+                ops.append(Op(str(clock.now()), self.node, node_seq, member, kind, entity_name, row_id, field_name, value))
+            step = _PROGRESS_STEP if on_progress else len(ops)
+            for start in range(0, len(ops), step):
+                self.conn.executemany(
+                    "INSERT INTO ops(op_id, node, node_seq, member, kind, entity, row_id, field, value) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    ops[start : start + step],
+                )
+                if on_progress:
+                    on_progress(min(start + step, len(ops)), len(ops))
+            self._materialize_local(ops, intents)
+            self._save_clock(clock, node_seq)
+        return ops
+
+    def _materialize_local(self, ops: list[Op], intents: Sequence[_Intent]) -> None:
+        # Local stamps come from a clock that has seen every stored stamp, so
+        # each of these operations wins its field: write the values directly.
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        last_op: dict[tuple[str, str], Op] = {}
+        appends: dict[str, list[Op]] = defaultdict(list)
+        for op, intent in zip(ops, intents):
+            if op.kind == APPEND:
+                appends[op.entity].append(op)
+                continue
+            key = (op.entity, op.row_id)
+            rows.setdefault(key, {})[op.field] = intent[5]
+            last_op[key] = op
+        groups: dict[tuple[str, tuple[str, ...]], list[tuple[str, dict[str, Any], Op]]] = defaultdict(list)
+        for (entity_name, row_id), values in rows.items():
+            groups[(entity_name, tuple(values))].append((row_id, values, last_op[(entity_name, row_id)]))
+        for (entity_name, field_names), members in groups.items():
+            spec = ENTITIES[entity_name]
+            sql = _upsert_sql(spec, field_names)
+            all_cols = _column_names(spec)
+            defaults = schema.default_row(spec)
+            params = []
+            for row_id, values, op in members:
+                full = dict(zip(all_cols, defaults))
+                for name in field_names:
+                    spec_field = spec.by_name[name]
+                    full.update(zip(spec_field.columns, spec_field.to_columns(values[name])))
+                params.append((row_id, *full.values(), op.op_id, op.member))
+            self.conn.executemany(sql, params)
+        for entity_name, entity_ops in appends.items():
+            self._insert_appends(ENTITIES[entity_name], entity_ops)
+
+    def _insert_appends(self, spec: Entity, ops: Iterable[Op]) -> None:
+        cols = _column_names(spec)
+        placeholders = ", ".join("?" * (len(cols) + 2))
+        params = []
+        for op in ops:
+            record = json.loads(op.value)
+            values: list[Any] = []
+            for f in spec.fields:
+                values.extend(f.to_columns(record.get(f.name, f.default)))
+            params.append((op.row_id, *values, op.op_id))
+        # The earliest append of an id wins, whatever order they arrive in.
+        self.conn.executemany(
+            f"INSERT INTO [{spec.name}] ([id], {', '.join(f'[{c}]' for c in cols)}, [op_id]) VALUES ({placeholders}) "
+            f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'[{c}] = excluded.[{c}]' for c in cols)}, op_id = excluded.op_id "
+            f"WHERE excluded.op_id < [{spec.name}].op_id",
+            params,
+        )
+
+    def apply(self, ops: Iterable[Op]) -> Change:
+        """Apply operations made elsewhere: idempotent, in any order, with duplicates.
+
+        Every operation must have been checked (``oplog.from_wire``).  Stamps
+        more than the drift limit ahead of our clock are refused
+        (``ClockSkewError``) before anything is written.
+        """
+        batch = {op.op_id: op for op in ops}
+        change = Change()
+        if not batch:
+            return change
+        newest = Stamp.parse(max(batch))
+        HybridClock(self.node, wall=self.wall).check(newest)
+        with self._transaction():
+            present = self._present(list(batch))
+            fresh = [batch[op_id] for op_id in sorted(batch) if op_id not in present]
+            if not fresh:
+                return change
+            self.conn.executemany(
+                "INSERT INTO ops(op_id, node, node_seq, member, kind, entity, row_id, field, value) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                fresh,
+            )
+            clock, node_seq = self._load_clock()
+            clock.observe(newest)
+            self._save_clock(clock, node_seq)
+            self._rematerialize_rows(fresh, change)
+            change.ops = len(fresh)
+        return change
+
+    def _present(self, op_ids: list[str]) -> set[str]:
+        present: set[str] = set()
+        for start in range(0, len(op_ids), _CHUNK):
+            chunk = op_ids[start : start + _CHUNK]
+            present.update(
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT op_id FROM ops WHERE op_id IN ({', '.join('?' * len(chunk))})", chunk
+                )
+            )
+        return present
+
+    def _rematerialize_rows(self, ops: Iterable[Op], change: Change) -> None:
+        """Rebuild the touched rows from the log: the result cannot depend on arrival order."""
+        touched: dict[str, set[str]] = defaultdict(set)
+        for op in ops:
+            touched[op.entity].add(op.row_id)
+        for entity_name, row_ids in touched.items():
+            spec = ENTITIES[entity_name]
+            for row_id in row_ids:
+                change.add(entity_name, row_id)
+            if spec.append_only:
+                self._insert_appends(spec, self._first_appends(row_ids))
+            else:
+                self._rebuild(spec, row_ids)
+
+    def _first_appends(self, row_ids: Iterable[str]) -> Iterator[Op]:
+        for row_id in row_ids:
+            row = self.conn.execute(
+                "SELECT op_id, node, node_seq, member, kind, entity, row_id, field, value "
+                "FROM ops WHERE row_id = ? AND field = ? ORDER BY op_id LIMIT 1",
+                (row_id, RECORD),
+            ).fetchone()
+            yield Op(*row)
+
+    def _rebuild(self, spec: Entity, row_ids: Iterable[str]) -> None:
+        cols = _column_names(spec)
+        defaults = schema.default_row(spec)
+        index = {name: i for i, name in enumerate(cols)}
+        params = []
+        query = "SELECT field, value, max(op_id), member FROM ops WHERE row_id = ? GROUP BY field"
+        for row_id in row_ids:
+            values = list(defaults)
+            newest = ("", "")
+            for field_name, value, op_id, member in self.conn.execute(query, (row_id,)):
+                spec_field = spec.by_name[field_name]
+                for col, col_value in zip(spec_field.columns, spec_field.to_columns(json.loads(value))):
+                    values[index[col]] = col_value
+                if op_id > newest[0]:
+                    newest = (op_id, member)
+            params.append((row_id, *values, *newest))
+        self.conn.executemany(_upsert_sql(spec, tuple(f.name for f in spec.fields)), params)
+
+    def rematerialize(self) -> int:
+        """Rebuild every materialized table from the log (after a schema change)."""
+        count = 0
+        with self._transaction():
+            for spec in ENTITIES.values():
+                row_ids = [r[0] for r in self.conn.execute("SELECT DISTINCT row_id FROM ops WHERE entity = ?", (spec.name,))]
+                self.conn.execute(f"DELETE FROM [{spec.name}]")
+                if spec.append_only:
+                    self._insert_appends(spec, self._first_appends(row_ids))
+                else:
+                    self._rebuild(spec, row_ids)
+                count += len(row_ids)
+        return count
+
+
+#: kind, entity, row id, field, value as canonical JSON, value as checked.
+_Intent = tuple[str, str, str, str, str, Any]
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``; a rollback on any error."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> None:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise WorkspaceError(
+                f"the workspace stayed locked by another writer for {BUSY_TIMEOUT:.0f} s ({exc}); try again"
+            ) from None
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            try:
+                self.conn.execute("COMMIT")
+                return
+            except sqlite3.OperationalError:
+                self.conn.execute("ROLLBACK")
+                raise
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+
+def _decode(spec: Entity, row: Sequence[Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    i = 0
+    for f in spec.fields:
+        width = len(f.columns)
+        out[f.name] = f.from_columns(tuple(row[i : i + width]))
+        i += width
+    return out
+
+
+_COLUMN_CACHE: dict[str, tuple[str, ...]] = {}
+_UPSERT_CACHE: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
+def _column_names(spec: Entity) -> tuple[str, ...]:
+    cols = _COLUMN_CACHE.get(spec.name)
+    if cols is None:
+        cols = _COLUMN_CACHE[spec.name] = tuple(name for name, _ in schema.columns(spec))
+    return cols
+
+
+def _upsert_sql(spec: Entity, field_names: tuple[str, ...]) -> str:
+    """Insert a full row, or on an existing id update only the given fields."""
+    key = (spec.name, field_names)
+    sql = _UPSERT_CACHE.get(key)
+    if sql is None:
+        cols = _column_names(spec)
+        names = ["id", *cols, "updated_op", "updated_by"]
+        changed = [c for name in field_names for c in spec.by_name[name].columns] + ["updated_op", "updated_by"]
+        sql = (
+            f"INSERT INTO [{spec.name}] ({', '.join(f'[{n}]' for n in names)}) VALUES ({', '.join('?' * len(names))}) "
+            f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'[{c}] = excluded.[{c}]' for c in changed)}"
+        )
+        _UPSERT_CACHE[key] = sql
+    return sql
+
+
+class Writer:
+    """Local edits by one member, committed together when the ``with`` block ends.
+
+    Values are checked as they are added, so a bad value raises before any
+    lock is taken and nothing is written.
+    """
+
+    def __init__(self, store: Store, member: str, on_progress: Progress | None = None) -> None:
+        self.store = store
+        self.member = member
+        self.on_progress = on_progress
+        self.intents: list[_Intent] = []
+        self.ops: list[Op] = []
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.commit()
+
+    def commit(self) -> list[Op]:
+        intents, self.intents = self.intents, []
+        self.ops.extend(self.store.commit_local(self.member, intents, self.on_progress))
+        return self.ops
+
+    def create(self, entity_name: str, values: dict[str, Any], row_id: str | None = None) -> str:
+        """A new record: its id, and one ``set`` per field given."""
+        spec = ENTITIES[entity_name]
+        if spec.append_only:
+            raise ValidationError(entity_name, "*", "append-only records are added with append()")
+        row_id = row_id or new_id()
+        self.set(entity_name, row_id, values)
+        return row_id
+
+    def set(self, entity_name: str, row_id: str, values: dict[str, Any]) -> None:
+        spec = ENTITIES[entity_name]
+        if spec.append_only:
+            raise ValidationError(entity_name, "*", "records are append-only: add a reversing entry instead")
+        try:
+            check_row_id(entity_name, row_id)
+        except OpError as exc:
+            raise ValidationError(entity_name, "id", str(exc)) from None
+        for name, value in values.items():
+            checked = spec.check(name, value)
+            self.intents.append((SET, entity_name, row_id, name, dump_value(checked), checked))
+
+    def delete(self, entity_name: str, row_id: str) -> None:
+        self.set(entity_name, row_id, {"deleted": True})
+
+    def append(self, entity_name: str, values: dict[str, Any], row_id: str | None = None) -> str:
+        spec = ENTITIES[entity_name]
+        if not spec.append_only:
+            raise ValidationError(entity_name, "*", "not an append-only record")
+        row_id = row_id or new_id()
+        op = Op("", "", 0, self.member, APPEND, entity_name, row_id, RECORD, "")
+        try:
+            record = check_value(op, values)
+        except OpError as exc:
+            # Strip the "operation <id>:" prefix: the record has no stamp yet.
+            raise ValidationError(entity_name, "*", str(exc).split(": ", 1)[-1]) from None
+        self.intents.append((APPEND, entity_name, row_id, RECORD, dump_value(record), record))
+        return row_id
+
+

@@ -1,0 +1,80 @@
+"""Learning of other processes' writes to a shared file.
+
+``PRAGMA data_version`` on a connection changes when any *other* connection
+commits to the file; reading it costs a few microseconds, so a watcher can
+ask often.  When it changes, the operations after the last sequence number
+seen say exactly what changed and who changed it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Callable
+
+from .oplog import Op
+from .store import connect
+
+#: How often the watcher asks, in seconds: well under the 300 ms a change
+#: may take to reach the screen, and cheap enough to leave running.
+POLL_INTERVAL = 0.015
+
+
+class ChangeWatcher:
+    """Reports batches of operations committed by any process, in ``seq`` order."""
+
+    def __init__(self, path: str | Path, after_seq: int | None = None, page: int = 5_000) -> None:
+        # Read-write mode although it only reads: a read-only connection cannot
+        # create the WAL index when it is the first to open the file.
+        self.conn: sqlite3.Connection = connect(Path(path))
+        self.version = self._version()
+        self.seq = self._max_seq() if after_seq is None else after_seq
+        self.page = page
+
+    def _version(self) -> int:
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def _max_seq(self) -> int:
+        return int(self.conn.execute("SELECT coalesce(max(seq), 0) FROM ops").fetchone()[0])
+
+    def poll(self) -> list[tuple[int, Op]]:
+        """New operations since the last poll (empty when nothing was committed)."""
+        version = self._version()
+        if version == self.version:
+            return []
+        self.version = version
+        return self.drain()
+
+    def drain(self) -> list[tuple[int, Op]]:
+        found: list[tuple[int, Op]] = []
+        while True:
+            rows = self.conn.execute(
+                "SELECT seq, op_id, node, node_seq, member, kind, entity, row_id, field, value "
+                "FROM ops WHERE seq > ? ORDER BY seq LIMIT ?",
+                (self.seq, self.page),
+            ).fetchall()
+            if not rows:
+                return found
+            found.extend((r[0], Op(*r[1:])) for r in rows)
+            self.seq = rows[-1][0]
+            if len(rows) < self.page:
+                return found
+
+    def run(
+        self,
+        on_change: Callable[[list[tuple[int, Op]]], None],
+        stop: threading.Event,
+        interval: float = POLL_INTERVAL,
+    ) -> None:
+        """Poll until ``stop`` is set; call ``on_change`` with each batch."""
+        try:
+            while not stop.wait(interval):
+                batch = self.poll()
+                if batch:
+                    on_change(batch)
+        finally:
+            self.conn.close()
+
+    def close(self) -> None:
+        self.conn.close()

@@ -1,0 +1,114 @@
+"""Shared fixtures: isolated config, fresh workspaces, the CLI in-process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from sync.hlc import Stamp
+from sync.ids import new_node_id
+from sync.store import Store
+from tui.cli.main import main
+
+ROOT = Path(__file__).resolve().parent.parent
+#: The instant the suite pretends it is (a Thursday).
+NOW = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.timezone.utc)
+NOW_TEXT = "2026-11-26T09:30:00Z"
+
+
+@pytest.fixture(autouse=True)
+def isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never read the developer's own config or act as their member."""
+    home = tmp_path_factory.mktemp("config")
+    path = home / "config.toml"
+    monkeypatch.setattr("tui.config.default_config_path", lambda: path)
+    monkeypatch.setattr("tui.config.default_workspace_path", lambda: home / "workspace.db")
+    for var in ("CREWDECK_WORKSPACE", "CREWDECK_MEMBER", "CREWDECK_CONFIG", "CREWDECK_NOW"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("CREWDECK_NOW", NOW_TEXT)
+    return path
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store.create(tmp_path / "ws.db")
+    yield s
+    s.close()
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+class Cli:
+    """Runs ``crewdeck`` in this process on one workspace."""
+
+    def __init__(self, workspace: Path) -> None:
+        self.workspace = workspace
+
+    def __call__(self, *args: str, as_member: str | None = "ana") -> Result:
+        argv = ["--workspace", str(self.workspace)]
+        if as_member:
+            argv += ["--as", as_member]
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                code = main([*argv, *args])
+            except SystemExit as exc:  # argparse's own usage errors
+                code = int(exc.code or 0)
+        return Result(code, out.getvalue(), err.getvalue())
+
+    def ok(self, *args: str, as_member: str | None = "ana") -> str:
+        result = self(*args, as_member=as_member)
+        assert result.code == 0, result.err
+        return result.out
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    """A workspace with ana (Berlin) and raj (Kolkata) and one campaign."""
+    path = tmp_path / "team.db"
+    c = Cli(path)
+    assert main(["init", str(path), "--member", "ana", "--name", "Ana Souza", "--tz", "Europe/Berlin"]) == 0
+    c.ok("member", "add", "raj", "--name", "Raj Mehta", "--tz", "Asia/Kolkata", "--hours", "mon-fri 10:00-18:30")
+    c.ok("campaign", "add", "Spring Launch", "--platforms", "instagram,tiktok", "--audience-tz", "America/New_York")
+    return c
+
+
+_TEMPLATE: dict[str, Path] = {}
+
+
+def fresh_store(directory: Path, name: str) -> Store:
+    """A new empty store, copied from a template (migrations run once per session)."""
+    template = _TEMPLATE.get("path")
+    if template is None or not template.exists():
+        base = Path(os.environ.get("PYTEST_TMPDIR", "/tmp")) / f"crewdeck-template-{os.getpid()}"
+        base.mkdir(exist_ok=True)
+        template = base / "template.db"
+        if not template.exists():
+            Store.create(template).close()
+        _TEMPLATE["path"] = template
+    target = directory / name
+    shutil.copyfile(template, target)
+    s = Store(target, check_disk=False)
+    node = new_node_id()
+    s.conn.execute("UPDATE meta SET value = ? WHERE key = 'node'", (node,))
+    s.conn.execute("UPDATE clock SET last = ?, node_seq = 0", (str(Stamp(0, 0, node)),))
+    s.node = node
+    return s
+
+
+def python() -> str:
+    return sys.executable

@@ -1,0 +1,259 @@
+"""The oplog store: local writes, foreign operations, clock, schema."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from sync import schema
+from sync.hlc import MAX_DRIFT_MS, ClockSkewError, Stamp
+from sync.ids import new_id
+from sync.oplog import Op, OpError, from_wire
+from sync.records import ValidationError
+from sync.store import Store, WorkspaceError
+
+from .conftest import fresh_store
+
+ANA = new_id()
+
+
+def test_a_new_workspace_is_wal_group_writable_and_current(tmp_path: Path) -> None:
+    s = Store.create(tmp_path / "w.db")
+    assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert schema.user_version(s.conn) == schema.SCHEMA_VERSION
+    assert (tmp_path / "w.db").stat().st_mode & 0o777 == 0o660
+    assert len(s.node) == 12
+    s.close()
+
+
+def test_creating_over_an_existing_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "w.db").write_text("keep me")
+    with pytest.raises(WorkspaceError, match="already exists"):
+        Store.create(tmp_path / "w.db")
+    assert (tmp_path / "w.db").read_text() == "keep me"
+
+
+def test_a_file_that_is_not_a_workspace_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hello " * 1000)
+    with pytest.raises(WorkspaceError, match="not a crewdeck workspace"):
+        Store(tmp_path / "notes.txt")
+
+
+def test_a_workspace_from_a_newer_crewdeck_is_refused(store: Store) -> None:
+    store.conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 1}")
+    path = store.path
+    store.close()
+    with pytest.raises(WorkspaceError, match="newer crewdeck"):
+        Store(path)
+
+
+def test_migrations_bring_an_empty_file_up_to_date(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    sqlite3.connect(path).close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    done = schema.migrate(conn)
+    assert [d.split(":")[0] for d in done] == [str(i) for i in range(1, schema.SCHEMA_VERSION + 1)]
+    assert schema.migrate(conn) == []
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"ops", "clock", "meta", "task", "member", "campaign", "ledger_entry", "budget", "rate", "workspace"} <= tables
+
+
+def test_local_edits_are_ops_and_rows(store: Store) -> None:
+    with store.write(ANA) as w:
+        task = w.create("task", {"title": "Draft carousel", "priority": "high"})
+    row = store.record("task", task)
+    assert row is not None
+    assert row["title"] == "Draft carousel"
+    assert row["priority"] == "high"
+    assert row["status"] == "inbox"  # the default of a field never set
+    ops = [op for _, op in store.ops_after(0)]
+    assert {op.field for op in ops} == {"title", "priority"}
+    assert all(op.member == ANA and op.node == store.node for op in ops)
+    assert [op.node_seq for op in ops] == [1, 2]
+
+
+def test_the_clock_is_saved_with_the_operations_it_stamped(store: Store) -> None:
+    with store.write(ANA) as w:
+        w.create("task", {"title": "a", "notes": "b"})
+    last, node_seq = store.conn.execute("SELECT last, node_seq FROM clock").fetchone()
+    newest = store.conn.execute("SELECT max(op_id) FROM ops").fetchone()[0]
+    assert last == newest
+    assert node_seq == 2
+
+
+def test_a_failed_write_leaves_nothing_behind(store: Store) -> None:
+    with store.write(ANA) as w:
+        task = w.create("task", {"title": "keep"})
+    before = store.op_count()
+    store.conn.execute("CREATE TRIGGER boom BEFORE INSERT ON ops WHEN NEW.field = 'notes' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
+    with pytest.raises(sqlite3.IntegrityError):
+        with store.write(ANA) as w:
+            w.set("task", task, {"title": "changed", "notes": "x"})
+    assert store.op_count() == before
+    assert store.record("task", task)["title"] == "keep"  # type: ignore[index]
+    assert store.conn.execute("SELECT node_seq FROM clock").fetchone()[0] == 1
+
+
+def test_a_bad_value_raises_before_anything_is_written(store: Store) -> None:
+    with pytest.raises(ValidationError) as info:
+        with store.write(ANA) as w:
+            w.create("task", {"title": "ok"})
+            w.create("task", {"title": "bad", "due": {"utc": "tomorrow", "tz": "Europe/Berlin"}})
+    assert info.value.entity == "task" and info.value.field == "due"
+    assert store.op_count() == 0
+
+
+def test_last_writer_wins_per_field(store: Store, tmp_path: Path) -> None:
+    other = fresh_store(tmp_path, "other.db")
+    with store.write(ANA) as w:
+        task = w.create("task", {"title": "first", "priority": "low"})
+    other.apply(op for _, op in store.ops_after(0))
+    with other.write(ANA) as w:
+        w.set("task", task, {"title": "renamed"})
+    with store.write(ANA) as w:
+        w.set("task", task, {"priority": "high"})
+    store.apply(op for _, op in other.ops_after(0))
+    other.apply(op for _, op in store.ops_after(0))
+    for s in (store, other):
+        row = s.record("task", task)
+        assert row is not None and (row["title"], row["priority"]) == ("renamed", "high")
+    other.close()
+
+
+def test_delete_is_a_tombstone_that_merges_like_a_field(store: Store) -> None:
+    with store.write(ANA) as w:
+        task = w.create("task", {"title": "gone soon"})
+    with store.write(ANA) as w:
+        w.delete("task", task)
+    assert [r for r, _ in store.records("task")] == []
+    assert store.record("task", task)["deleted"] is True  # type: ignore[index]
+    with store.write(ANA) as w:
+        w.set("task", task, {"deleted": False})  # undo of the delete
+    assert [r for r, _ in store.records("task")] == [task]
+
+
+def test_a_due_date_and_its_zone_are_one_value(store: Store, tmp_path: Path) -> None:
+    other = fresh_store(tmp_path, "other.db")
+    with store.write(ANA) as w:
+        task = w.create("task", {"title": "t"})
+    other.apply(op for _, op in store.ops_after(0))
+    with store.write(ANA) as w:
+        w.set("task", task, {"due": {"utc": "2026-12-01T16:00:00Z", "tz": "Europe/Berlin"}})
+    with other.write(ANA) as w:
+        w.set("task", task, {"due": {"utc": "2026-12-02T03:00:00Z", "tz": "Asia/Tokyo"}})
+    store.apply(op for _, op in other.ops_after(0))
+    other.apply(op for _, op in store.ops_after(0))
+    dues = {(s.record("task", task) or {})["due"]["tz"] + (s.record("task", task) or {})["due"]["utc"] for s in (store, other)}
+    assert len(dues) == 1  # never Berlin's zone with Tokyo's instant
+    other.close()
+
+
+def test_ledger_entries_are_append_only(store: Store) -> None:
+    campaign = new_id()
+    entry = {"date": "2026-11-20", "campaign": campaign, "category": "influencers", "payee": "@cafe_mila",
+             "amount": 12050, "currency": "EUR", "entered_by": ANA, "entered_at": "2026-11-26T09:00:00Z"}
+    with store.write(ANA) as w:
+        entry_id = w.append("ledger_entry", entry)
+    with pytest.raises(ValidationError, match="append-only"):
+        with store.write(ANA) as w:
+            w.set("ledger_entry", entry_id, {"amount": 1})
+    op = next(op for _, op in store.ops_after(0))
+    forged = op._replace(op_id=str(Stamp(Stamp.parse(op.op_id).ms + 1, 0, "ffffffffffff")), node="ffffffffffff",
+                         value=op.value.replace("12050", "99999"))
+    store.apply([forged])  # a second append of the same id, stamped later, changes nothing
+    assert store.record("ledger_entry", entry_id)["amount"] == 12050  # type: ignore[index]
+
+
+def test_foreign_operations_apply_idempotently(store: Store, tmp_path: Path) -> None:
+    other = fresh_store(tmp_path, "other.db")
+    with store.write(ANA) as w:
+        for i in range(10):
+            w.create("task", {"title": f"t{i}"})
+    ops = [op for _, op in store.ops_after(0)]
+    first = other.apply(ops)
+    again = other.apply(ops + ops[:3])
+    assert first.ops == 10 and again.ops == 0
+    assert other.op_count() == 10
+    assert set(first.rows["task"]) == {op.row_id for op in ops}
+    other.close()
+
+
+def test_seq_is_assigned_where_stored_not_by_the_sender(store: Store, tmp_path: Path) -> None:
+    # An op made "yesterday" offline and applied today still gets the next seq.
+    other = fresh_store(tmp_path, "other.db")
+    with store.write(ANA) as w:
+        w.create("task", {"title": "today"})
+    old = Op(str(Stamp(1_000_000_000_000, 0, other.node)), other.node, 1, ANA, "set", "task", new_id(), "title", '"yesterday"')
+    cursor = store.max_seq()
+    store.apply([old])
+    after = store.ops_after(cursor)
+    assert [op.op_id for _, op in after] == [old.op_id]
+    other.close()
+
+
+def test_operations_from_the_future_are_refused_whole(store: Store) -> None:
+    wall = store.wall()
+    ok = Op(str(Stamp(wall, 0, "bbbbbbbbbbbb")), "bbbbbbbbbbbb", 1, ANA, "set", "task", new_id(), "title", '"fine"')
+    ahead = Op(str(Stamp(wall + MAX_DRIFT_MS + 60_000, 0, "bbbbbbbbbbbb")), "bbbbbbbbbbbb", 2, ANA, "set", "task", new_id(), "title", '"x"')
+    with pytest.raises(ClockSkewError, match="ahead of this machine's clock"):
+        store.apply([ok, ahead])
+    assert store.op_count() == 0
+
+
+def test_two_writers_on_one_file_never_reuse_or_go_below_each_others_stamps(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    fast = Store.create(path)
+    slow = Store(path)
+    fast.wall = lambda: 2_000_000_000_000
+    slow.wall = lambda: 1_000_000_000_000  # this process's clock is far behind
+    with fast.write(ANA) as w:
+        w.create("task", {"title": "from the fast clock"})
+    with slow.write(ANA) as w:
+        w.create("task", {"title": "from the slow clock"})
+    ops = [op.op_id for _, op in fast.ops_after(0)]
+    assert ops == sorted(ops) and len(set(ops)) == 2
+    assert Stamp.parse(ops[1]).ms == 2_000_000_000_000
+    fast.close()
+    slow.close()
+
+
+def test_wire_form_is_checked(store: Store) -> None:
+    good = {"op_id": "1700000000000-0000-aaaaaaaaaaaa", "node": "aaaaaaaaaaaa", "node_seq": 1, "member": ANA,
+            "kind": "set", "entity": "task", "row_id": new_id(), "field": "title", "value": "hello"}
+    assert from_wire(good).value == '"hello"'
+    bad_cases = [
+        ({**good, "entity": "planet"}, "unknown entity"),
+        ({**good, "field": "colour"}, "no such field"),
+        ({**good, "value": 42}, "expected text"),
+        ({**good, "row_id": "x"}, "not a valid row id"),
+        ({**good, "node": "bbbbbbbbbbbb"}, "does not match its stamp"),
+        ({**good, "kind": "append"}, "not append-only"),
+        ({**good, "node_seq": 0}, "positive integer"),
+        ({k: v for k, v in good.items() if k != "value"}, "missing value"),
+        ("nope", "JSON object"),
+    ]
+    for data, message in bad_cases:
+        with pytest.raises(OpError, match=message):
+            from_wire(data)
+
+
+def test_history_and_previous_values(store: Store) -> None:
+    with store.write(ANA) as w:
+        task = w.create("task", {"title": "v1"})
+    with store.write(ANA) as w:
+        w.set("task", task, {"title": "v2"})
+    history = store.history(task)
+    assert [op.value for op in history] == ['"v1"', '"v2"']
+    assert store.field_value_before(task, "title", history[1].op_id) == (True, "v1")
+    assert store.field_value_before(task, "title", history[0].op_id) == (False, None)
+
+
+def test_rematerialize_rebuilds_the_same_rows(store: Store) -> None:
+    with store.write(ANA) as w:
+        for i in range(5):
+            w.create("task", {"title": f"t{i}", "tags": ["x", f"n{i}"], "due": {"utc": "2026-12-01T16:00:00Z", "tz": "Europe/Berlin"}})
+    before = list(store.records("task"))
+    assert store.rematerialize() == 5
+    assert list(store.records("task")) == before

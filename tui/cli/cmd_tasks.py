@@ -1,0 +1,192 @@
+"""Task commands: add, tasks, set, done, rm, log."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+
+from sync.hlc import Stamp
+from sync.ids import short
+
+from .. import query as query_language
+from .. import quickadd, tasklist
+from ..edits import task_values
+from ..errors import UserError
+from ..when import format_local
+from .common import Context, print_json, table
+
+
+def cmd_add(ctx: Context) -> int:
+    draft = quickadd.parse(" ".join(ctx.args.text))
+    values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now)
+    with ctx.writer() as w:
+        task_id = w.create("task", values)
+    print(task_id)
+    return 0
+
+
+def query_context(ctx: Context) -> query_language.Context:
+    me = ctx.me_or_none()
+    return query_language.Context(
+        me=me.id if me else None,
+        tz=me.tz if me else "UTC",
+        now=ctx.now,
+        member_id=lambda handle: ctx.ws.member_by_handle(handle).id,
+        campaign_id=lambda name: ctx.ws.campaign_by_name(name).id,
+    )
+
+
+def cmd_tasks(ctx: Context) -> int:
+    parsed = query_language.parse(" ".join(ctx.args.query))
+    qctx = query_context(ctx)
+    where, params = query_language.compile(parsed, qctx)
+    rows = tasklist.fetch(ctx.ws.conn, where, params, ctx.now, order=ctx.args.sort, limit=ctx.args.limit)
+    handles = ctx.ws.handles()
+    campaigns = ctx.ws.campaign_names()
+    if ctx.args.json:
+        print_json([tasklist.as_json(r, handles, campaigns) for r in rows])
+        return 0
+    clock24 = ctx.config.clock24
+    out = [
+        [
+            r.short_id,
+            r.status,
+            r.priority if r.priority != "none" else "",
+            f"@{handles[r.assignee]}" if r.assignee in handles else "",
+            tasklist.due_text(r, qctx.tz, ctx.now, clock24),
+            (f"+{campaigns.get(r.campaign, '?')}" if r.campaign else "") + (f"/{r.platform}" if r.platform else ""),
+            r.title,
+        ]
+        for r in rows
+    ]
+    if not out:
+        print("no tasks match", file=sys.stderr)
+        return 0
+    sys.stdout.write(table(out, ["ID", "STATUS", "PRI", "WHO", f"DUE ({qctx.tz})", "CAMPAIGN", "TITLE"]) + "\n")
+    return 0
+
+
+def cmd_set(ctx: Context) -> int:
+    task_id = ctx.ws.resolve("task", ctx.args.id)
+    if not ctx.args.assignments:
+        raise UserError("set: give at least one FIELD=VALUE")
+    values = task_values(ctx.ws, task_id, ctx.args.assignments, ctx.me, ctx.now)
+    with ctx.writer() as w:
+        w.set("task", task_id, values)
+    return 0
+
+
+def _each_task(ctx: Context, ids: list[str], values: dict[str, object]) -> int:
+    task_ids = [ctx.ws.resolve("task", i) for i in ids]
+    with ctx.writer() as w:
+        for task_id in task_ids:
+            w.set("task", task_id, values)
+    return 0
+
+
+def cmd_done(ctx: Context) -> int:
+    return _each_task(ctx, ctx.args.ids, {"status": "done"})
+
+
+def cmd_rm(ctx: Context) -> int:
+    return _each_task(ctx, ctx.args.ids, {"deleted": True})
+
+
+def cmd_log(ctx: Context) -> int:
+    ws = ctx.ws
+    params: list[object] = []
+    where = ""
+    if ctx.args.id:
+        row_id = ctx.args.id
+        for entity in ("task", "member", "campaign", "ledger_entry"):
+            try:
+                row_id = ws.resolve(entity, ctx.args.id)
+                break
+            except UserError:
+                continue
+        else:
+            raise UserError(f"no record with id {ctx.args.id}")
+        where, params = "WHERE row_id = ?", [row_id]
+    rows = ws.conn.execute(
+        f"SELECT seq, op_id, member, kind, entity, row_id, field, value FROM ops {where} ORDER BY seq DESC LIMIT ?",
+        [*params, ctx.args.limit],
+    ).fetchall()
+    handles = ws.handles()
+    viewer = ctx.viewer_tz
+    entries = []
+    for seq, op_id, member, kind, entity, row_id, field, value in rows:
+        at = Stamp.parse(op_id).ms
+        entries.append((seq, op_id, at, handles.get(member, member[:8] or "?"), kind, entity, row_id, field, value))
+    if ctx.args.json:
+        print_json(
+            [
+                {
+                    "seq": seq, "op_id": op_id,
+                    "at": _instant(at).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                    "member": who, "kind": kind, "entity": entity, "id": row_id, "field": field, "value": json.loads(value),
+                }
+                for seq, op_id, at, who, kind, entity, row_id, field, value in entries
+            ]
+        )
+        return 0
+    lines = []
+    for _seq, _op, at, who, kind, entity, row_id, field, value in entries:
+        when = format_local(_instant(at), viewer, ctx.now, clock24=ctx.config.clock24)
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        what = f"added {entity} {short(row_id)}" if kind == "append" else f"set {entity} {short(row_id)} {field} = {shown}"
+        lines.append(f"{when}  @{who}  {what}")
+    print("\n".join(lines) if lines else "no activity yet")
+    return 0
+
+
+def _instant(ms: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(ms / 1000, dt.timezone.utc)
+
+
+def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "add",
+        parents=parents,
+        help="add a task with quick-add syntax",
+        description="Add a task: TEXT with @handle, #tag, +campaign[/platform], !high|!med|!low and due:DATE [TIME] [ZONE].",
+    )
+    p.add_argument("text", nargs="+", help='e.g. "Draft carousel @ana #instagram +launch !high due:fri 17:00"')
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser(
+        "tasks",
+        parents=parents,
+        help="list tasks matching a filter",
+        description="List tasks. QUERY: status:S,S @handle @me @none #tag +campaign platform:P !high due:<DATE due:today overdue all, and free text.",
+    )
+    p.add_argument("query", nargs="*", help="filter terms (default: open tasks)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--sort", choices=list(tasklist.SORTS), default="urgency", help="order (default: %(default)s)")
+    p.add_argument("--limit", type=int, default=-1, help="at most this many tasks")
+    p.set_defaults(func=cmd_tasks)
+
+    p = sub.add_parser(
+        "set",
+        parents=parents,
+        help="change fields of a task",
+        description="Change a task: FIELD=VALUE ... (title, notes, status, assignee, priority, campaign, platform, due, tags, tags+=X, tags-=X, depends_on, estimate, snoozed_until).",
+    )
+    p.add_argument("id", help="the task's id or a unique prefix")
+    p.add_argument("assignments", nargs="*", metavar="FIELD=VALUE", help="what to change")
+    p.set_defaults(func=cmd_set)
+
+    p = sub.add_parser("done", parents=parents, help="mark tasks done", description="Mark tasks done.")
+    p.add_argument("ids", nargs="+", metavar="ID", help="task ids or unique prefixes")
+    p.set_defaults(func=cmd_done)
+
+    p = sub.add_parser("rm", parents=parents, help="delete tasks", description="Delete tasks (their history stays in the log).")
+    p.add_argument("ids", nargs="+", metavar="ID", help="task ids or unique prefixes")
+    p.set_defaults(func=cmd_rm)
+
+    p = sub.add_parser("log", parents=parents, help="show the activity log", description="Who changed what, when (newest first).")
+    p.add_argument("id", nargs="?", help="only this record's history")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--limit", type=int, default=50, help="at most this many entries (default: %(default)s)")
+    p.set_defaults(func=cmd_log)

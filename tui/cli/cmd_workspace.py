@@ -1,0 +1,331 @@
+"""Commands that make and describe a workspace: init, demo, member, campaign."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+from pathlib import Path
+from typing import Any
+
+from sync.ids import new_id
+from sync.records import CAMPAIGN_STATUSES, WORKSPACE_ROW, ValidationError
+from sync.sharedfile import directory_problem
+from sync.store import Store, WorkspaceError
+from sync.zones import UnknownZoneError, check_zone
+
+from ..errors import UserError
+from ..hours import format_hours, parse_hours
+from ..when import DateError, format_local, parse_day
+from ..workspace import slug
+from .common import Context, print_json, table
+
+def _zone(name: str) -> str:
+    try:
+        return check_zone(name)
+    except UnknownZoneError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _date(text: str, now: dt.datetime) -> str:
+    try:
+        return parse_day(text, now.date()).isoformat()
+    except DateError as exc:
+        raise UserError(str(exc)) from None
+
+
+def create_store(path: Path) -> Store:
+    try:
+        return Store.create(path)
+    except WorkspaceError as exc:
+        raise UserError(str(exc)) from None
+
+
+# ---------------------------------------------------------------- init
+
+
+def cmd_init(ctx: Context) -> int:
+    a = ctx.args
+    path = Path(a.path).expanduser()
+    given = [a.member, a.name, a.tz]
+    if any(given) and not all(given):
+        raise UserError("init: --member, --name and --tz go together (the first member of the workspace)")
+    tz = _zone(a.tz) if a.tz else None
+    hours = parse_hours(a.hours)
+    store = create_store(path)
+    try:
+        # The first member writes the workspace's settings and their own record.
+        member_id = new_id() if a.member else ""
+        with store.write(member_id) as w:
+            w.set("workspace", WORKSPACE_ROW, {"name": a.title or path.stem, "base_currency": a.currency.upper()})
+            if a.member:
+                w.create(
+                    "member",
+                    {"handle": a.member.lower(), "name": a.name, "tz": tz, "hours": hours, "unix_user": _os_user()},
+                    row_id=member_id,
+                )
+    except (ValidationError, UserError):
+        store.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
+    store.close()
+    print(f"created workspace {path}")
+    problem = directory_problem(path)
+    if problem:
+        print(f"note: to share this file with other members, {problem}")
+    return 0
+
+
+def _os_user() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
+# ---------------------------------------------------------------- demo
+
+
+def cmd_demo(ctx: Context) -> int:
+    from ..demo import build_demo
+
+    path = Path(ctx.args.path).expanduser()
+    store = create_store(path)
+    try:
+        summary = build_demo(store, now=ctx.now, tasks=ctx.args.tasks, seed=ctx.args.seed, unix_user=_os_user())
+    except BaseException:
+        store.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
+    store.close()
+    print(f"created demo workspace {path}: {summary}")
+    return 0
+
+
+# ---------------------------------------------------------------- members
+
+
+def _member_values(a: argparse.Namespace, creating: bool) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if a.name is not None:
+        values["name"] = a.name
+    if a.tz is not None:
+        values["tz"] = _zone(a.tz)
+    if a.hours is not None:
+        values["hours"] = parse_hours(a.hours)
+    if a.role is not None:
+        values["role"] = a.role
+    if a.unix_user is not None:
+        values["unix_user"] = a.unix_user or None
+    if a.days_off is not None:
+        values["days_off"] = sorted({d.strip() for d in a.days_off.split(",") if d.strip()})
+    if creating and ("name" not in values or "tz" not in values):
+        raise UserError("member add: --name and --tz are required")
+    return values
+
+
+def cmd_member_add(ctx: Context) -> int:
+    ws = ctx.ws
+    handle = ctx.args.handle.lstrip("@").lower()
+    if any(m.handle == handle for m in ws.members()):
+        raise UserError(f"member @{handle} already exists (change it with: crewdeck member set {handle} ...)")
+    values = {"handle": handle, **_member_values(ctx.args, creating=True)}
+    values.setdefault("hours", parse_hours("mon-fri 09:00-17:00"))
+    # The very first member adds themselves; after that, someone known does.
+    author = ctx.me if ws.members() else None
+    member_id = new_id()
+    with ws.store.write(author.id if author else member_id) as w:
+        w.create("member", values, row_id=member_id)
+    print(member_id)
+    return 0
+
+
+def cmd_member_set(ctx: Context) -> int:
+    member = ctx.ws.member_by_handle(ctx.args.handle)
+    values = _member_values(ctx.args, creating=False)
+    if ctx.args.new_handle:
+        values["handle"] = ctx.args.new_handle.lstrip("@").lower()
+    if not values:
+        raise UserError("member set: nothing to change (give --name, --tz, --hours, --role, --unix-user or --days-off)")
+    with ctx.writer() as w:
+        w.set("member", member.id, values)
+    return 0
+
+
+def cmd_member_rm(ctx: Context) -> int:
+    member = ctx.ws.member_by_handle(ctx.args.handle)
+    with ctx.writer() as w:
+        w.delete("member", member.id)
+    return 0
+
+
+def cmd_member_list(ctx: Context) -> int:
+    members = ctx.ws.members()
+    if ctx.args.json:
+        print_json(
+            [
+                {
+                    "id": m.id, "handle": m.handle, "name": m.name, "role": m.role, "tz": m.tz,
+                    "hours": m.hours, "days_off": m.days_off, "unix_user": m.unix_user,
+                }
+                for m in members
+            ]
+        )
+        return 0
+    rows = [
+        [f"@{m.handle}", m.name, m.tz, format_local(ctx.now, m.tz, ctx.now, clock24=ctx.config.clock24), format_hours(m.hours), m.role]
+        for m in members
+    ]
+    print(table(rows, ["HANDLE", "NAME", "ZONE", "LOCAL NOW", "HOURS", "ROLE"]))
+    return 0
+
+
+# ---------------------------------------------------------------- campaigns
+
+
+def _campaign_values(ctx: Context, creating: bool) -> dict[str, Any]:
+    a = ctx.args
+    values: dict[str, Any] = {}
+    if a.platforms is not None:
+        values["platforms"] = [p.strip().lower() for p in a.platforms.split(",") if p.strip()]
+    if a.audience_tz is not None:
+        values["audience_tz"] = _zone(a.audience_tz)
+    if a.start is not None:
+        values["start"] = _date(a.start, ctx.now)
+    if a.end is not None:
+        values["end"] = _date(a.end, ctx.now)
+    if not creating:
+        if a.status is not None:
+            values["status"] = a.status
+        if a.reason is not None:
+            values["pause_reason"] = a.reason
+        if a.rename is not None:
+            values["name"] = a.rename
+    start, end = values.get("start"), values.get("end")
+    if start and end and end < start:
+        raise UserError(f"campaign: --end {end} is before --start {start}")
+    return values
+
+
+def cmd_campaign_add(ctx: Context) -> int:
+    ws = ctx.ws
+    if any(c.slug == slug(ctx.args.name) for c in ws.campaigns()):
+        raise UserError(f"campaign +{slug(ctx.args.name)} already exists")
+    values = {"name": ctx.args.name, **_campaign_values(ctx, creating=True)}
+    with ctx.writer() as w:
+        campaign_id = w.create("campaign", values)
+    print(campaign_id)
+    return 0
+
+
+def cmd_campaign_set(ctx: Context) -> int:
+    campaign = ctx.ws.campaign_by_name(ctx.args.name)
+    values = _campaign_values(ctx, creating=False)
+    if values.get("status") == "paused" and not (values.get("pause_reason") or campaign.pause_reason):
+        raise UserError("campaign set: pausing needs --reason (the team sees why)")
+    if values.get("status") == "active" and "pause_reason" not in values:
+        values["pause_reason"] = ""
+    if not values:
+        raise UserError("campaign set: nothing to change")
+    with ctx.writer() as w:
+        w.set("campaign", campaign.id, values)
+    return 0
+
+
+def cmd_campaign_list(ctx: Context) -> int:
+    campaigns = ctx.ws.campaigns()
+    if ctx.args.json:
+        print_json(
+            [
+                {
+                    "id": c.id, "name": c.name, "slug": c.slug, "platforms": c.platforms, "audience_tz": c.audience_tz,
+                    "start": c.start, "end": c.end, "status": c.status, "pause_reason": c.pause_reason, "kpis": c.kpis,
+                }
+                for c in campaigns
+            ]
+        )
+        return 0
+    rows = [
+        [
+            f"+{c.slug}", c.name, c.status + (f" ({c.pause_reason})" if c.status == "paused" and c.pause_reason else ""),
+            ",".join(c.platforms), c.audience_tz or "", f"{c.start or ''}..{c.end or ''}",
+        ]
+        for c in campaigns
+    ]
+    print(table(rows, ["CAMPAIGN", "NAME", "STATUS", "PLATFORMS", "AUDIENCE", "RUN"]))
+    return 0
+
+
+# ---------------------------------------------------------------- registration
+
+
+def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("init", parents=parents, help="create a workspace file", description="Create a new workspace file.")
+    p.add_argument("path", help="the workspace file to create")
+    p.add_argument("--member", metavar="HANDLE", help="your handle (the first member)")
+    p.add_argument("--name", help="your name")
+    p.add_argument("--tz", metavar="ZONE", help="your IANA time zone, e.g. Europe/Berlin")
+    p.add_argument("--hours", default="mon-fri 09:00-17:00", help="your working hours (default: %(default)s)")
+    p.add_argument("--title", help="the workspace's name (default: the file name)")
+    p.add_argument("--currency", default="EUR", help="base currency of reports (default: %(default)s)")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("demo", parents=parents, help="create a demo workspace", description="Create a realistic demo workspace.")
+    p.add_argument("path", help="the workspace file to create")
+    p.add_argument("--tasks", type=int, default=180, help="how many tasks (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=7, help="random seed (default: %(default)s)")
+    p.set_defaults(func=cmd_demo)
+
+    member = sub.add_parser("member", parents=parents, help="add, change and list members", description="Members of the workspace.")
+    msub = member.add_subparsers(dest="member_command", metavar="COMMAND", required=True)
+
+    def member_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--name", help="full name")
+        p.add_argument("--tz", metavar="ZONE", help="IANA time zone")
+        p.add_argument("--hours", help='working hours, e.g. "mon-fri 09:00-17:30"')
+        p.add_argument("--role", help="role, e.g. designer")
+        p.add_argument("--unix-user", metavar="USER", help="the Unix user that is this member on a shared server")
+        p.add_argument("--days-off", metavar="DATES", help="comma-separated dates off (YYYY-MM-DD)")
+
+    p = msub.add_parser("add", parents=parents, help="add a member", description="Add a member.")
+    p.add_argument("handle", help="short handle, e.g. ana")
+    member_options(p)
+    p.set_defaults(func=cmd_member_add)
+    p = msub.add_parser("set", parents=parents, help="change a member", description="Change a member's details.")
+    p.add_argument("handle", help="the member's handle")
+    p.add_argument("--handle", dest="new_handle", metavar="NEW", help="a new handle")
+    member_options(p)
+    p.set_defaults(func=cmd_member_set)
+    p = msub.add_parser("rm", parents=parents, help="remove a member", description="Remove a member (their history stays).")
+    p.add_argument("handle", help="the member's handle")
+    p.set_defaults(func=cmd_member_rm)
+    p = msub.add_parser("list", parents=parents, help="list members", description="List members with their local time now.")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_member_list)
+
+    campaign = sub.add_parser("campaign", parents=parents, help="add, change and list campaigns", description="Campaigns.")
+    csub = campaign.add_subparsers(dest="campaign_command", metavar="COMMAND", required=True)
+
+    def campaign_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--platforms", help="comma-separated platforms, e.g. instagram,linkedin")
+        p.add_argument("--audience-tz", metavar="ZONE", help="the audience's IANA time zone")
+        p.add_argument("--start", metavar="DATE", help="first day")
+        p.add_argument("--end", metavar="DATE", help="last day")
+
+    p = csub.add_parser("add", parents=parents, help="add a campaign", description="Add a campaign.")
+    p.add_argument("name", help="the campaign's name")
+    campaign_options(p)
+    p.set_defaults(func=cmd_campaign_add)
+    p = csub.add_parser("set", parents=parents, help="change or pause a campaign", description="Change a campaign.")
+    p.add_argument("name", help="the campaign (name or +slug)")
+    campaign_options(p)
+    p.add_argument("--status", choices=CAMPAIGN_STATUSES, help="active, paused or done")
+    p.add_argument("--reason", help="why it is paused")
+    p.add_argument("--rename", metavar="NAME", help="a new name")
+    p.set_defaults(func=cmd_campaign_set)
+    p = csub.add_parser("list", parents=parents, help="list campaigns", description="List campaigns.")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_campaign_list)
+

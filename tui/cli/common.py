@@ -1,0 +1,121 @@
+"""What every command needs: the workspace, who is acting, the time, output."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from sync.store import Writer
+
+from ..config import Config, load
+from ..errors import UserError
+from ..workspace import Member, Workspace
+
+ENV_WORKSPACE = "CREWDECK_WORKSPACE"
+ENV_MEMBER = "CREWDECK_MEMBER"
+#: Tests and demos pin "now" with this (an ISO 8601 instant).
+ENV_NOW = "CREWDECK_NOW"
+
+
+def parse_now(text: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UserError(f"{ENV_NOW}={text!r} is not an ISO 8601 instant") from None
+    if value.tzinfo is None:
+        raise UserError(f"{ENV_NOW}={text!r} needs a UTC offset or Z")
+    return value.astimezone(dt.timezone.utc)
+
+
+def current_time() -> dt.datetime:
+    pinned = os.environ.get(ENV_NOW)
+    return parse_now(pinned) if pinned else dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+class Context:
+    """Built from the parsed arguments; opens things only when a command asks."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self._ws: Workspace | None = None
+
+    @cached_property
+    def config(self) -> Config:
+        return load(getattr(self.args, "config", None))
+
+    @cached_property
+    def now(self) -> dt.datetime:
+        return current_time()
+
+    def workspace_path(self, required: bool = True) -> Path | None:
+        explicit = getattr(self.args, "workspace", None) or os.environ.get(ENV_WORKSPACE) or self.config.workspace
+        if explicit:
+            return Path(explicit).expanduser()
+        if required:
+            raise UserError(
+                f"no workspace: pass --workspace PATH, set {ENV_WORKSPACE}, or create one with: crewdeck init PATH"
+            )
+        return None
+
+    @property
+    def ws(self) -> Workspace:
+        if self._ws is None:
+            path = self.workspace_path()
+            assert path is not None
+            self._ws = Workspace.open(path)
+        return self._ws
+
+    @cached_property
+    def me(self) -> Member:
+        handle = getattr(self.args, "as_member", None) or os.environ.get(ENV_MEMBER)
+        return self.ws.identify(handle, self.config.member)
+
+    def me_or_none(self) -> Member | None:
+        try:
+            return self.me
+        except UserError:
+            return None
+
+    @property
+    def viewer_tz(self) -> str:
+        me = self.me_or_none()
+        return me.tz if me else "UTC"
+
+    def writer(self) -> Writer:
+        return self.ws.store.write(self.me.id)
+
+    def close(self) -> None:
+        if self._ws is not None:
+            self._ws.close()
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, sort_keys=False)
+    sys.stdout.write("\n")
+
+
+def table(rows: list[list[str]], headers: list[str]) -> str:
+    """Plain columns, left-aligned, the last one unpadded."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    lines = []
+    for row in [headers, *rows]:
+        cells = [cell.ljust(widths[i]) if i < len(row) - 1 else cell for i, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def progress(done: int, total: int, label: str) -> None:
+    """A one-line progress meter on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty() or total <= 0:
+        return
+    width = 30
+    filled = width * done // total
+    end = "\n" if done >= total else ""
+    sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}{end}")
+    sys.stderr.flush()

@@ -1,0 +1,94 @@
+"""``crewdeck``: the app with no command, a subcommand for everything else.
+
+Importing this module must stay cheap: Textual is imported only when the
+app starts, and each command imports what only it needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import sys
+from typing import Callable, Sequence
+
+from sync.hlc import ClockSkewError
+from sync.money import MoneyError
+from sync.records import ValidationError
+from sync.store import WorkspaceError
+from sync.zones import UnknownZoneError
+
+from ..errors import UserError
+from . import cmd_exchange, cmd_tasks, cmd_workspace
+from .common import ENV_MEMBER, ENV_WORKSPACE, Context
+
+#: Each module adds its commands with ``register(subparsers, parents)``.
+COMMAND_MODULES = [cmd_workspace, cmd_tasks, cmd_exchange]
+
+EXIT_USAGE = 2
+
+
+def global_options(suppress: bool) -> argparse.ArgumentParser:
+    """The options every command takes, before or after the command's name.
+
+    On subcommands the defaults are suppressed so that an option given
+    before the command is not reset by the subparser.
+    """
+    default = argparse.SUPPRESS if suppress else None
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("-w", "--workspace", metavar="PATH", default=default, help=f"workspace file (env {ENV_WORKSPACE})")
+    p.add_argument("--as", dest="as_member", metavar="HANDLE", default=default, help=f"act as this member (env {ENV_MEMBER})")
+    p.add_argument("--config", metavar="FILE", default=default, help="config file (env CREWDECK_CONFIG)")
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="crewdeck",
+        parents=[global_options(suppress=False)],
+        description="A keyboard-driven workspace for campaign teams: tasks, a deadline grid and a budget ledger. "
+        "With no command, opens the app.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parents = [global_options(suppress=True)]
+    for module in COMMAND_MODULES:
+        module.register(sub, parents)
+    return parser
+
+
+def _run_app(ctx: Context) -> int:
+    from ..ui.launch import launch
+
+    return launch(ctx)
+
+
+def error(message: str) -> int:
+    sys.stderr.write(f"crewdeck: error: {message}\n")
+    return EXIT_USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = Context(args)
+    func: Callable[[Context], int] = getattr(args, "func", _run_app)
+    try:
+        return func(ctx)
+    except (UserError, WorkspaceError, ValidationError, ClockSkewError, MoneyError, UnknownZoneError) as exc:
+        return error(str(exc))
+    except sqlite3.DatabaseError as exc:
+        return error(f"the workspace file cannot be used: {exc}")
+    except BrokenPipeError:
+        # The reader went away (`crewdeck tasks | head`); that is not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        return 130
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

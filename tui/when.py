@@ -1,0 +1,246 @@
+"""Dates and times as people write and read them.
+
+Parsing ``fri 17:00``, ``tomorrow``, ``+3d`` or ``2026-12-01 09:30`` in a
+zone, and showing an instant in a zone with whose time it is and how far
+away it is.  Wall-clock times that do not exist (the spring-forward gap)
+move forward by the gap; times that happen twice (the fall-back fold) take
+the first occurrence.  Offsets come from ``zoneinfo`` only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sync.zones import zone
+
+UTC = dt.timezone.utc
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_ALIASES = {
+    **{name: i for i, name in enumerate(WEEKDAY_NAMES)},
+    **{full: i for i, full in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))},
+    "tues": 1, "wednes": 2, "thur": 3, "thurs": 3,
+}
+_TIME = re.compile(r"(\d{1,2})(?::(\d\d))?\s*(am|pm)?\Z", re.IGNORECASE)
+_OFFSET = re.compile(r"\+(\d{1,4})([hdwm])\Z")
+#: The time a date means when none is given and nothing better is known.
+DEFAULT_DUE_TIME = dt.time(17, 0)
+
+
+class DateError(ValueError):
+    """Text that is not a date or time we understand, with what we expected."""
+
+
+def utc_iso(instant: dt.datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_utc(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def localize(local: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    """A wall-clock time in ``tz`` as an aware datetime, gaps and folds decided.
+
+    In a gap (02:30 on a spring-forward night) the time moves forward by the
+    length of the gap (03:30); in a fold (01:30 on a fall-back night) it is
+    the first occurrence.  ``fold=0`` gives exactly that in ``zoneinfo``;
+    the round trip through UTC makes the moved-forward time explicit.
+    """
+    aware = local.replace(tzinfo=tz, fold=0)
+    return aware.astimezone(UTC).astimezone(tz)
+
+
+def is_gap(local: dt.datetime, tz: ZoneInfo) -> bool:
+    aware = local.replace(tzinfo=tz, fold=0)
+    return aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None)
+
+
+def is_fold(local: dt.datetime, tz: ZoneInfo) -> bool:
+    first = local.replace(tzinfo=tz, fold=0)
+    second = local.replace(tzinfo=tz, fold=1)
+    return first.utcoffset() != second.utcoffset() and not is_gap(local, tz)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A parsed due date: the instant, the zone it was meant in, and whether a time was given."""
+
+    instant: dt.datetime
+    tz: str
+    has_time: bool
+
+    def value(self) -> dict[str, str]:
+        return {"utc": utc_iso(self.instant), "tz": self.tz}
+
+
+def parse_time(text: str) -> dt.time:
+    m = _TIME.match(text.strip())
+    if not m:
+        raise DateError(f"{text!r} is not a time (like 17:00 or 5pm)")
+    hour, minute, ampm = int(m.group(1)), int(m.group(2) or 0), (m.group(3) or "").lower()
+    if ampm:
+        if not 1 <= hour <= 12:
+            raise DateError(f"{text!r}: hour must be 1-12 with am/pm")
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    elif m.group(2) is None:
+        raise DateError(f"{text!r} is not a time (like 17:00 or 5pm)")
+    if hour > 23 or minute > 59:
+        raise DateError(f"{text!r} is not a time of day")
+    return dt.time(hour, minute)
+
+
+def looks_like_time(text: str) -> bool:
+    try:
+        parse_time(text)
+    except DateError:
+        return False
+    return True
+
+
+def parse_day(text: str, today: dt.date) -> dt.date:
+    """``today``, ``tomorrow``, ``fri``, ``+3d``, ``+2w``, ``2026-12-01``, ``12-01``."""
+    word = text.strip().lower()
+    if word in ("today", "tod", "now"):
+        return today
+    if word in ("tomorrow", "tom", "tmr"):
+        return today + dt.timedelta(days=1)
+    if word == "yesterday":
+        return today - dt.timedelta(days=1)
+    if word in _WEEKDAY_ALIASES:
+        # The next such day; today's weekday means a week from today only
+        # when said as "next": "fri" on a Friday is today.
+        ahead = (_WEEKDAY_ALIASES[word] - today.weekday()) % 7
+        return today + dt.timedelta(days=ahead)
+    if word.startswith("next") and word[4:].strip() in _WEEKDAY_ALIASES:
+        ahead = (_WEEKDAY_ALIASES[word[4:].strip()] - today.weekday()) % 7 or 7
+        return today + dt.timedelta(days=ahead)
+    m = _OFFSET.match(word)
+    if m:
+        n, unit = int(m.group(1)), m.group(2)
+        if unit == "h":
+            raise DateError(f"{text!r}: an offset in hours is a time, not a day")
+        if unit == "m":
+            month = today.month - 1 + n
+            year = today.year + month // 12
+            month = month % 12 + 1
+            last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+            return dt.date(year, month, min(today.day, last))
+        return today + dt.timedelta(days=n * (7 if unit == "w" else 1))
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
+            return dt.date.fromisoformat(word)
+        if re.fullmatch(r"\d{1,2}-\d{1,2}", word):
+            month, day = map(int, word.split("-"))
+            candidate = dt.date(today.year, month, day)
+            return candidate if candidate >= today else dt.date(today.year + 1, month, day)
+    except ValueError:
+        raise DateError(f"{text!r} is not a real date") from None
+    raise DateError(
+        f"{text!r} is not a date (try today, tomorrow, fri, next mon, +3d, +2w, 2026-12-01)"
+    )
+
+
+def parse_moment(
+    words: list[str],
+    default_tz: str,
+    now: dt.datetime,
+    default_time: dt.time = DEFAULT_DUE_TIME,
+) -> tuple[Moment, int]:
+    """Parse a date, an optional time and an optional zone from the front of ``words``.
+
+    Returns the moment and how many words it used.  ``+3h`` is an instant
+    (three hours from now).
+    """
+    if not words:
+        raise DateError("a date is missing (try fri 17:00, tomorrow, +3d, 2026-12-01)")
+    first = words[0]
+    used = 1
+    m = _OFFSET.match(first.lower())
+    if m and m.group(2) == "h":
+        tz = default_tz
+        if len(words) > 1 and "/" in words[1]:
+            tz = words[1]
+            zone(tz)
+            used = 2
+        return Moment((now + dt.timedelta(hours=int(m.group(1)))).astimezone(UTC), tz, True), used
+    # A time alone ("17:00") means today at that time.
+    if (":" in first or first.lower().endswith(("am", "pm"))) and looks_like_time(first):
+        day_text, time_text = "today", first
+    else:
+        day_text = first
+        time_text = words[1] if len(words) > 1 and looks_like_time(words[1]) else None
+        if time_text is not None:
+            used = 2
+    tz_name = default_tz
+    if len(words) > used and ("/" in words[used] or words[used] == "UTC"):
+        tz_name = words[used]
+        zone(tz_name)
+        used += 1
+    tz = zone(tz_name)
+    today = now.astimezone(tz).date()
+    day = parse_day(day_text, today)
+    clock = parse_time(time_text) if time_text else default_time
+    local = localize(dt.datetime.combine(day, clock), tz)
+    return Moment(local.astimezone(UTC), tz_name, time_text is not None), used
+
+
+def parse_moment_text(text: str, default_tz: str, now: dt.datetime, default_time: dt.time = DEFAULT_DUE_TIME) -> Moment:
+    """The whole of ``text`` as one moment; anything left over is an error."""
+    words = text.split()
+    moment, used = parse_moment(words, default_tz, now, default_time)
+    if used != len(words):
+        raise DateError(f"{' '.join(words[used:])!r} after the date is not a time or a zone")
+    return moment
+
+
+def zone_abbrev(instant: dt.datetime, tz_name: str) -> str:
+    """``CET``, ``IST`` or, where the zone has no letters, ``+0545``."""
+    local = instant.astimezone(zone(tz_name))
+    abbrev = local.tzname() or ""
+    if not abbrev or abbrev[0] in "+-":
+        offset = local.utcoffset() or dt.timedelta(0)
+        total = int(offset.total_seconds()) // 60
+        sign = "-" if total < 0 else "+"
+        hours, minutes = divmod(abs(total), 60)
+        abbrev = f"{sign}{hours:02d}{minutes:02d}" if minutes else f"{sign}{hours:02d}"
+    return abbrev
+
+
+def format_local(instant: dt.datetime, tz_name: str, now: dt.datetime, *, clock24: bool = True) -> str:
+    """``Fri 12-04 17:00 CET``: the day, the time and whose time it is."""
+    local = instant.astimezone(zone(tz_name))
+    today = now.astimezone(zone(tz_name)).date()
+    clock = local.strftime("%H:%M") if clock24 else local.strftime("%I:%M%p").lstrip("0").lower()
+    day = local.date()
+    if day == today:
+        label = "today"
+    elif day == today + dt.timedelta(days=1):
+        label = "tmrw"
+    elif abs((day - today).days) < 180:
+        label = local.strftime("%a %m-%d")
+    else:
+        label = local.strftime("%Y-%m-%d")
+    return f"{label} {clock} {zone_abbrev(instant, tz_name)}"
+
+
+def relative(instant: dt.datetime, now: dt.datetime) -> str:
+    """``in 3h``, ``in 2d``, ``now``, ``40m late``, ``2d late``."""
+    seconds = (instant - now).total_seconds()
+    late = seconds < 0
+    span = abs(seconds)
+    if span < 60:
+        return "now"
+    if span < 3600:
+        amount = f"{int(span // 60)}m"
+    elif span < 86400 * 2:
+        amount = f"{int(span // 3600)}h"
+    elif span < 86400 * 14:
+        amount = f"{int(span // 86400)}d"
+    elif span < 86400 * 60:
+        amount = f"{int(span // (86400 * 7))}w"
+    else:
+        amount = f"{int(span // (86400 * 30))}mo"
+    return f"{amount} late" if late else f"in {amount}"

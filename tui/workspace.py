@@ -1,0 +1,210 @@
+"""A workspace as the CLI and the app read it: members, campaigns, settings,
+and the lookups people type (handles, campaign names, short id prefixes).
+
+Reads use plain ``sqlite3`` on the store's connection; writes go through
+``Store.write``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import getpass
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sync.ids import MIN_PREFIX, short
+from sync.records import WORKSPACE_ROW
+from sync.store import Store, WorkspaceError
+
+from .errors import UserError
+
+DEFAULT_BASE_CURRENCY = "EUR"
+
+
+@dataclass(frozen=True)
+class Member:
+    id: str
+    handle: str
+    name: str
+    role: str
+    tz: str
+    hours: dict[str, list[list[str]]]
+    days_off: list[str]
+    unix_user: str | None
+
+
+@dataclass(frozen=True)
+class Campaign:
+    id: str
+    name: str
+    platforms: list[str]
+    audience_tz: str | None
+    start: str | None
+    end: str | None
+    status: str
+    pause_reason: str
+    kpis: dict[str, Any]
+
+    @property
+    def slug(self) -> str:
+        return slug(self.name)
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+_MEMBER_COLS = "id, handle, name, role, tz, hours, days_off, unix_user"
+_CAMPAIGN_COLS = "id, name, platforms, audience_tz, start, [end], status, pause_reason, kpis"
+
+
+def _member(row: tuple[Any, ...]) -> Member:
+    return Member(row[0], row[1], row[2], row[3] or "", row[4], json.loads(row[5] or "{}"), json.loads(row[6] or "[]"), row[7])
+
+
+def _campaign(row: tuple[Any, ...]) -> Campaign:
+    return Campaign(
+        row[0], row[1], json.loads(row[2] or "[]"), row[3], row[4], row[5], row[6], row[7] or "", json.loads(row[8] or "{}")
+    )
+
+
+class Workspace:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.conn = store.conn
+
+    @classmethod
+    def open(cls, path: str | Path, *, readonly: bool = False) -> Workspace:
+        try:
+            return cls(Store(path, readonly=readonly))
+        except WorkspaceError as exc:
+            raise UserError(str(exc)) from None
+
+    def close(self) -> None:
+        self.store.close()
+
+    # ------------------------------------------------------------ settings
+
+    def setting(self, name: str, default: str) -> str:
+        row = self.conn.execute(f"SELECT [{name}] FROM workspace WHERE id = ?", (WORKSPACE_ROW,)).fetchone()
+        return row[0] if row and row[0] is not None else default
+
+    @property
+    def name(self) -> str:
+        return self.setting("name", self.store.path.stem)
+
+    @property
+    def base_currency(self) -> str:
+        return self.setting("base_currency", DEFAULT_BASE_CURRENCY)
+
+    # ------------------------------------------------------------ members
+
+    def members(self) -> list[Member]:
+        rows = self.conn.execute(f"SELECT {_MEMBER_COLS} FROM member WHERE deleted = 0 ORDER BY handle, id").fetchall()
+        return [_member(r) for r in rows]
+
+    def member(self, member_id: str) -> Member | None:
+        row = self.conn.execute(f"SELECT {_MEMBER_COLS} FROM member WHERE id = ?", (member_id,)).fetchone()
+        return _member(row) if row else None
+
+    def member_by_handle(self, handle: str) -> Member:
+        wanted = handle.lstrip("@").lower()
+        row = self.conn.execute(
+            f"SELECT {_MEMBER_COLS} FROM member WHERE deleted = 0 AND handle = ? ORDER BY id LIMIT 1", (wanted,)
+        ).fetchone()
+        if row:
+            return _member(row)
+        handles = [m.handle for m in self.members()]
+        close = difflib.get_close_matches(wanted, handles, n=3)
+        hint = f" (did you mean {', '.join('@' + h for h in close)}?)" if close else (
+            f" (members: {', '.join('@' + h for h in handles)})" if handles else " (the workspace has no members yet)"
+        )
+        raise UserError(f"unknown member @{wanted}{hint}")
+
+    def member_for_unix_user(self, user: str) -> Member | None:
+        row = self.conn.execute(
+            f"SELECT {_MEMBER_COLS} FROM member WHERE deleted = 0 AND unix_user = ? ORDER BY id LIMIT 1", (user,)
+        ).fetchone()
+        return _member(row) if row else None
+
+    def handles(self) -> dict[str, str]:
+        """Member id -> handle, deleted members included (they still own history)."""
+        return dict(self.conn.execute("SELECT id, handle FROM member"))
+
+    def identify(self, handle: str | None, config_member: str | None = None) -> Member:
+        """Who is acting: ``--as``, else the member mapped to the OS user, else the config's member."""
+        if handle:
+            return self.member_by_handle(handle)
+        try:
+            user = getpass.getuser()
+        except (KeyError, OSError):
+            user = ""
+        mapped = self.member_for_unix_user(user) if user else None
+        if mapped:
+            return mapped
+        if config_member:
+            return self.member_by_handle(config_member)
+        raise UserError(
+            f"who are you? no member of this workspace is mapped to the user {user!r}: pass --as HANDLE, "
+            "set CREWDECK_MEMBER, or map yourself with: crewdeck member set HANDLE --unix-user " + (user or "NAME")
+        )
+
+    # ------------------------------------------------------------ campaigns
+
+    def campaigns(self) -> list[Campaign]:
+        rows = self.conn.execute(f"SELECT {_CAMPAIGN_COLS} FROM campaign WHERE deleted = 0 ORDER BY name, id").fetchall()
+        return [_campaign(r) for r in rows]
+
+    def campaign(self, campaign_id: str) -> Campaign | None:
+        row = self.conn.execute(f"SELECT {_CAMPAIGN_COLS} FROM campaign WHERE id = ?", (campaign_id,)).fetchone()
+        return _campaign(row) if row else None
+
+    def campaign_by_name(self, name: str) -> Campaign:
+        wanted = slug(name.lstrip("+"))
+        campaigns = self.campaigns()
+        for campaign in campaigns:
+            if campaign.slug == wanted or campaign.id == name:
+                return campaign
+        prefixed = [c for c in campaigns if c.id.startswith(name.lower())] if len(name) >= MIN_PREFIX else []
+        if len(prefixed) == 1:
+            return prefixed[0]
+        close = difflib.get_close_matches(wanted, [c.slug for c in campaigns], n=3)
+        hint = f" (did you mean {', '.join('+' + c for c in close)}?)" if close else (
+            f" (campaigns: {', '.join('+' + c.slug for c in campaigns)})" if campaigns else " (there are no campaigns yet)"
+        )
+        raise UserError(f"unknown campaign +{wanted}{hint}")
+
+    def campaign_names(self) -> dict[str, str]:
+        return {row[0]: slug(row[1]) for row in self.conn.execute("SELECT id, name FROM campaign")}
+
+    # ------------------------------------------------------------ tasks
+
+    def task(self, task_id: str) -> dict[str, Any]:
+        record = self.store.record("task", task_id)
+        if record is None:
+            raise UserError(f"no task with id {task_id[:8]}")
+        return record
+
+    def task_list_field(self, task_id: str, name: str) -> list[str]:
+        return list(self.task(task_id)[name] or [])
+
+    # ------------------------------------------------------------ ids
+
+    def resolve(self, entity: str, prefix: str) -> str:
+        """A full id from the short prefix a person typed."""
+        text = prefix.strip().lower()
+        if len(text) < MIN_PREFIX or not re.fullmatch(r"[0-9a-f]+", text):
+            raise UserError(f"{prefix!r} is not an id: give at least {MIN_PREFIX} hex digits of a {entity} id")
+        upper = text[:-1] + chr(ord(text[-1]) + 1)
+        rows = self.conn.execute(
+            f"SELECT id FROM [{entity}] WHERE id >= ? AND id < ? ORDER BY id LIMIT 6", (text, upper)
+        ).fetchall()
+        if not rows:
+            raise UserError(f"no {entity} with id {text}")
+        if len(rows) > 1:
+            shown = ", ".join(short(r[0]) for r in rows[:5])
+            raise UserError(f"id {text} is ambiguous: {shown}{' …' if len(rows) > 5 else ''}; type more of it")
+        return str(rows[0][0])
