@@ -67,12 +67,19 @@ class ChangeWatcher:
         stop: threading.Event,
         interval: float = POLL_INTERVAL,
     ) -> None:
-        """Poll until ``stop`` is set; call ``on_change`` with each batch."""
+        """Poll until ``stop`` is set; call ``on_change`` with each batch.
+
+        One last look after ``stop``: commits made before it was set are
+        always reported.
+        """
         try:
-            while not stop.wait(interval):
+            while True:
+                stopping = stop.wait(interval)
                 batch = self.poll()
                 if batch:
                     on_change(batch)
+                if stopping:
+                    return
         finally:
             self.conn.close()
 

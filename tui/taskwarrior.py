@@ -153,7 +153,7 @@ def _task(
         raise ValueError(f"tz: {exc}") from None
     if "due" in record:
         values["due"] = {"utc": _utc(record["due"]), "tz": tz}
-    if "wait" in record and status == "waiting":
+    if "wait" in record and status in ("pending", "waiting"):  # 2.6 keeps waiting tasks pending
         values["snoozed_until"] = _utc(record["wait"])
     values["created_at"] = _utc(record["entry"]) if "entry" in record else created_at
     if me is not None:

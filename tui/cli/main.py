@@ -10,7 +10,7 @@ import argparse
 import os
 import sqlite3
 import sys
-from typing import Callable, Sequence
+from typing import Callable, NoReturn, Sequence
 
 from sync.hlc import ClockSkewError
 from sync.money import MoneyError
@@ -28,6 +28,13 @@ COMMAND_MODULES = [cmd_workspace, cmd_tasks, cmd_exchange]
 EXIT_USAGE = 2
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with usage errors as one line like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"crewdeck: error: {message} (see: {self.prog} --help)\n")
+
+
 def global_options(suppress: bool) -> argparse.ArgumentParser:
     """The options every command takes, before or after the command's name.
 
@@ -43,7 +50,7 @@ def global_options(suppress: bool) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="crewdeck",
         parents=[global_options(suppress=False)],
         description="A keyboard-driven workspace for campaign teams: tasks, a deadline grid and a budget ledger. "
@@ -69,7 +76,12 @@ def error(message: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    # Negated filter terms (-#tag, -@ana) look like options to argparse.
+    if extra:
+        if not hasattr(args, "query") or any(not e.startswith("-") or e.startswith("--") for e in extra):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        args.query = [*args.query, *extra]
     ctx = Context(args)
     func: Callable[[Context], int] = getattr(args, "func", _run_app)
     try:

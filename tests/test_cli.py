@@ -1,0 +1,235 @@
+"""The command line: each command's happy path and its bad inputs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.cli.main import build_parser, main
+from tui.workspace import Workspace
+
+from .conftest import ROOT, Cli
+
+
+def _subcommands(parser: argparse.ArgumentParser, prefix: str = "") -> list[tuple[str, argparse.ArgumentParser, str | None]]:
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {a.dest: a.help for a in action._choices_actions}
+            for name, sub in action.choices.items():
+                found.append((f"{prefix}{name}", sub, helps.get(name)))
+                found.extend(_subcommands(sub, f"{prefix}{name} "))
+    return found
+
+
+def test_every_command_has_help_text() -> None:
+    commands = _subcommands(build_parser())
+    assert len(commands) >= 15
+    for name, parser, short_help in commands:
+        assert short_help, f"`crewdeck {name}` has no help line"
+        assert parser.description, f"`crewdeck {name}` has no description"
+        for action in parser._actions:
+            if action.dest not in ("help",) and not isinstance(action, argparse._SubParsersAction):
+                assert action.help, f"`crewdeck {name}`: option {action.dest} has no help"
+
+
+def test_importing_the_cli_does_not_import_textual() -> None:
+    code = "import sys, tui.cli.main; print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'httpx', 'sqlite_utils', 'rich')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def one_line_error(result: object) -> str:
+    err = result.err  # type: ignore[attr-defined]
+    assert result.code == 2, err  # type: ignore[attr-defined]
+    assert "Traceback" not in err
+    assert err.count("\n") == 1 and err.startswith("crewdeck: error: ")
+    return str(err)
+
+
+def test_init_and_its_bad_inputs(tmp_path: Path) -> None:
+    c = Cli(tmp_path / "x.db")
+    assert "unknown time zone 'Europe/Berln' (did you mean Europe/Berlin" in one_line_error(
+        c("init", str(tmp_path / "x.db"), "--member", "ana", "--name", "A", "--tz", "Europe/Berln", as_member=None)
+    )
+    assert not (tmp_path / "x.db").exists()
+    assert "go together" in one_line_error(c("init", str(tmp_path / "x.db"), "--member", "ana", as_member=None))
+    assert c("init", str(tmp_path / "x.db"), as_member=None).code == 0
+    assert "already exists" in one_line_error(c("init", str(tmp_path / "x.db"), as_member=None))
+    assert "does not exist" in one_line_error(c("init", str(tmp_path / "nope" / "x.db"), as_member=None))
+
+
+def test_add_prints_the_id_and_tasks_lists_it(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft carousel @raj #instagram +spring-launch/instagram !high due:fri 17:00").strip()
+    assert len(task_id) == 32
+    rows = json.loads(cli.ok("tasks", "--json"))
+    assert [(r["id"], r["assignee"], r["campaign"], r["platform"], r["priority"], r["tags"]) for r in rows] == [
+        (task_id, "raj", "spring-launch", "instagram", "high", ["instagram"])
+    ]
+    assert rows[0]["due"] == {"utc": "2026-11-27T16:00:00Z", "tz": "Europe/Berlin"}
+    text = cli.ok("tasks")
+    assert task_id[:8] in text and "tmrw 17:00 CET (in 30h)" in text and "DUE (Europe/Berlin)" in text
+
+
+def test_the_viewer_sees_times_in_their_own_zone(cli: Cli) -> None:
+    cli.ok("add", "Review copy due:fri 17:00")
+    assert "tmrw 21:30 IST" in cli.ok("tasks", as_member="raj")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["add", "Draft @nobody"], "unknown member @nobody"),
+        (["add", "Draft +winter-sale"], "unknown campaign +winter-sale"),
+        (["add", "Draft due:someday"], "'someday' is not a date"),
+        (["add", "Draft due:fri 17:00 Mars/Olympus"], "unknown time zone 'Mars/Olympus'"),
+        (["add", "!high"], "needs a title"),
+        (["tasks", "status:finished"], "'finished' is not a status"),
+        (["set", "zzzz", "status=done"], "is not an id"),
+        (["set", "0000", "status=done"], "no task with id 0000"),
+        (["done", "12"], "at least 4 hex digits"),
+        (["member", "add", "ana", "--name", "A", "--tz", "UTC"], "already exists"),
+        (["member", "add", "kim", "--name", "Kim", "--tz", "Asia/Seol"], "did you mean Asia/Seoul"),
+        (["member", "add", "kim", "--name", "Kim", "--tz", "UTC", "--hours", "mon-fri 9-5"], "is not a span"),
+        (["member", "set", "nobody", "--name", "X"], "unknown member @nobody"),
+        (["campaign", "add", "X", "--start", "2026-12-10", "--end", "2026-12-01"], "before --start"),
+        (["campaign", "set", "spring-launch", "--status", "paused"], "pausing needs --reason"),
+    ],
+)
+def test_bad_inputs_are_one_clear_line(cli: Cli, args: list[str], message: str) -> None:
+    before = cli.ok("export")
+    assert message in one_line_error(cli(*args))
+    assert cli.ok("export") == before  # nothing was written
+
+
+def test_an_unknown_actor_is_told_how_to_fix_it(cli: Cli) -> None:
+    result = cli("add", "Draft", as_member=None)
+    # The suite runs as an OS user that ana is mapped to; a stranger is not.
+    assert result.code == 0
+    assert "unknown member @zed" in one_line_error(cli("add", "Draft", as_member="zed"))
+
+
+def test_set_done_rm(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft carousel #instagram").strip()
+    cli.ok("set", task_id[:6], "title=Draft the carousel", "priority=high", "tags+=urgent", "assignee=@raj", "estimate=1h30m")
+    row = json.loads(cli.ok("tasks", "--json"))[0]
+    assert (row["title"], row["priority"], row["tags"], row["assignee"]) == ("Draft the carousel", "high", ["instagram", "urgent"], "raj")
+    cli.ok("set", task_id[:6], "tags-=instagram", "due=2026-12-01 09:00 Asia/Tokyo")
+    row = json.loads(cli.ok("tasks", "--json"))[0]
+    assert row["tags"] == ["urgent"] and row["due"] == {"utc": "2026-12-01T00:00:00Z", "tz": "Asia/Tokyo"}
+    assert "only tags and depends_on" in one_line_error(cli("set", task_id, "title+=x"))
+    assert "not a task field" in one_line_error(cli("set", task_id, "colour=red"))
+    cli.ok("done", task_id[:8])
+    assert json.loads(cli.ok("tasks", "--json")) == []
+    assert json.loads(cli.ok("tasks", "status:done", "--json"))[0]["id"] == task_id
+    cli.ok("rm", task_id[:8])
+    assert json.loads(cli.ok("tasks", "all", "--json")) == []
+
+
+def test_an_ambiguous_prefix_lists_the_candidates(cli: Cli) -> None:
+    ws = Workspace.open(cli.workspace)
+    me = ws.member_by_handle("ana")
+    with ws.store.write(me.id) as w:
+        w.create("task", {"title": "one"}, row_id="abcd1234" + "0" * 24)
+        w.create("task", {"title": "two"}, row_id="abcd5678" + "0" * 24)
+    ws.close()
+    assert "ambiguous: abcd1234, abcd5678" in one_line_error(cli("done", "abcd"))
+    cli.ok("done", "abcd5")
+    assert [t["title"] for t in json.loads(cli.ok("tasks", "--json"))] == ["one"]
+
+
+def test_usage_errors_are_one_line_too(cli: Cli) -> None:
+    assert "unrecognized arguments: --colour" in one_line_error(cli("tasks", "--colour"))
+    assert "invalid choice" in one_line_error(cli("frobnicate"))
+
+
+def test_filters(cli: Cli) -> None:
+    a = cli.ok("add", "Shoot reel @raj #instagram +spring-launch !high due:today 08:00").strip()  # overdue at 09:30 UTC
+    b = cli.ok("add", "Write thread @ana #x due:+3d").strip()
+    c = cli.ok("add", "Plan budget").strip()
+    cli.ok("done", c)
+
+    def ids(*terms: str, who: str = "ana") -> set[str]:
+        return {r["id"] for r in json.loads(cli.ok("tasks", *terms, "--json", as_member=who))}
+
+    assert ids() == {a, b}
+    assert ids("all") == {a, b, c}
+    assert ids("@raj") == {a} and ids("@me", who="raj") == {a} and ids("@none") == set()
+    assert ids("#instagram") == {a} and ids("-#instagram") == {b}
+    assert ids("+spring-launch") == {a} and ids("+none") == {b}
+    assert ids("!high") == {a}
+    assert ids("overdue") == {a}
+    assert ids("due:today") == {a} and ids("due:<+2d") == {a} and ids("due:>+1d") == {b} and ids("due:none", "all") == {c}
+    assert ids("reel") == {a} and ids("REEL") == {a} and ids("re%l") == set()
+    assert ids("status:done") == {c}
+
+
+def test_members_and_campaigns(cli: Cli) -> None:
+    listing = cli.ok("member", "list")
+    assert "@raj" in listing and "Asia/Kolkata" in listing and "today 15:00 IST" in listing
+    members = json.loads(cli.ok("member", "list", "--json"))
+    assert {m["handle"]: m["hours"].get("mon") for m in members} == {"ana": [["09:00", "17:00"]], "raj": [["10:00", "18:30"]]}
+    cli.ok("member", "set", "raj", "--hours", "mon-thu 10:00-18:30; fri 10:00-14:00", "--role", "analyst")
+    raj = next(m for m in json.loads(cli.ok("member", "list", "--json")) if m["handle"] == "raj")
+    assert raj["hours"]["fri"] == [["10:00", "14:00"]] and raj["role"] == "analyst"
+    cli.ok("campaign", "set", "spring-launch", "--status", "paused", "--reason", "brand crisis")
+    campaign = json.loads(cli.ok("campaign", "list", "--json"))[0]
+    assert (campaign["status"], campaign["pause_reason"]) == ("paused", "brand crisis")
+    assert "paused (brand crisis)" in cli.ok("campaign", "list")
+
+
+def test_log_says_who_changed_what(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft carousel").strip()
+    cli.ok("set", task_id, "status=doing", as_member="raj")
+    log = json.loads(cli.ok("log", task_id[:8], "--json"))
+    assert log[0]["member"] == "raj" and log[0]["field"] == "status" and log[0]["value"] == "doing"
+    assert {e["member"] for e in log} == {"ana", "raj"}
+    assert "@raj  set task" in cli.ok("log", "--limit", "1")
+
+
+def test_export_import_round_trip(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("add", "Draft carousel @raj #instagram +spring-launch !high due:fri 17:00")
+    exported = cli.ok("export")
+    target = Cli(tmp_path / "copy.db")
+    assert main(["init", str(target.workspace)]) == 0
+    (tmp_path / "dump.json").write_text(exported)
+    assert "imported" in target.ok("import", str(tmp_path / "dump.json"), as_member=None)
+    assert target.ok("export") == exported
+
+
+def test_a_bad_export_imports_nothing_and_names_the_record(cli: Cli, tmp_path: Path) -> None:
+    doc = json.loads(cli.ok("export"))
+    doc["task"] = [
+        {"id": "a" * 32, "title": "fine"},
+        {"id": "b" * 32, "title": "broken", "due": {"utc": "2026-13-01T00:00:00Z", "tz": "Europe/Berlin"}},
+    ]
+    (tmp_path / "bad.json").write_text(json.dumps(doc))
+    before = cli.ok("export")
+    err = one_line_error(cli("import", str(tmp_path / "bad.json")))
+    assert "nothing imported" in err and "task #2" in err and "due" in err
+    assert cli.ok("export") == before
+    (tmp_path / "junk.json").write_text("{not json")
+    assert "not JSON" in one_line_error(cli("import", str(tmp_path / "junk.json")))
+    assert "no such file" in one_line_error(cli("import", str(tmp_path / "missing.json")))
+
+
+def test_demo_is_a_realistic_workspace(tmp_path: Path) -> None:
+    c = Cli(tmp_path / "demo.db")
+    assert c("demo", str(c.workspace), as_member=None).code == 0
+    members = json.loads(c.ok("member", "list", "--json", as_member=None))
+    zones = {m["tz"] for m in members}
+    assert len(members) >= 6 and len(zones) >= 5 and "Asia/Kolkata" in zones
+    campaigns = json.loads(c.ok("campaign", "list", "--json", as_member=None))
+    assert len(campaigns) == 3 and all(cp["platforms"] and cp["audience_tz"] for cp in campaigns)
+    tasks = json.loads(c.ok("tasks", "all", "--json", as_member="ana"))
+    assert len(tasks) >= 150
+    assert {t["status"] for t in tasks} == {"inbox", "todo", "doing", "review", "done", "cancelled"}
+    dues = sorted(t["due"]["utc"] for t in tasks if t["due"])
+    assert dues[-1][:10] > "2026-12-20" and dues[0][:10] < "2026-11-20"
+    doc = json.loads(c.ok("export", as_member=None))
+    assert doc["budget"] and doc["ledger_entry"] and doc["rate"]

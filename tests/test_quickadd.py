@@ -1,0 +1,73 @@
+"""Quick-add syntax and the filter language."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui import query, quickadd
+from tui.errors import UserError
+from tui.workspace import Workspace
+
+from .conftest import NOW, Cli
+
+
+def test_every_piece_of_the_syntax() -> None:
+    d = quickadd.parse("Draft carousel @Raj #instagram #launch +spring-launch/Instagram !high due:fri 17:00 Europe/Berlin")
+    assert d.title == "Draft carousel"
+    assert d.assignee == "raj"
+    assert d.tags == ["instagram", "launch"]
+    assert (d.campaign, d.platform) == ("spring-launch", "instagram")
+    assert d.priority == "high"
+    assert d.due_words == ["fri", "17:00", "Europe/Berlin"]
+    assert d.problems == []
+
+
+def test_words_after_the_due_date_are_title_again() -> None:
+    d = quickadd.parse("due:tomorrow Send report to client")
+    assert d.due_words == ["tomorrow"]
+    assert d.title == "Send report to client"
+
+
+def test_a_backslash_keeps_a_word_literal() -> None:
+    assert quickadd.parse(r"Fix \#1 bug \@home").title == "Fix #1 bug @home"
+
+
+def test_problems_are_listed_for_the_preview() -> None:
+    d = quickadd.parse("!urgent due:")
+    assert any("priority" in p for p in d.problems)
+    assert any("title" in p for p in d.problems)
+    assert any("due:" in p for p in d.problems)
+
+
+def test_resolve_looks_names_up(cli: Cli) -> None:
+    ws = Workspace.open(cli.workspace)
+    ana = ws.member_by_handle("ana")
+    values = quickadd.resolve(quickadd.parse("Shoot reel @raj +spring-launch due:fri"), ws, ana, NOW)
+    raj = ws.member_by_handle("raj")
+    assert values["assignee"] == raj.id
+    assert values["status"] == "inbox"  # someone else's new task waits in their inbox
+    # A date alone is the end of the creator's working day, in the creator's zone.
+    assert values["due"] == {"utc": "2026-11-27T16:00:00Z", "tz": "Europe/Berlin"}
+    mine = quickadd.resolve(quickadd.parse("Plan week @ana"), ws, ana, NOW)
+    assert mine["status"] == "todo"
+    with pytest.raises(UserError, match="unknown member @rja.*@raj"):
+        quickadd.resolve(quickadd.parse("x @rja"), ws, ana, NOW)
+    with pytest.raises(UserError, match="unknown campaign"):
+        quickadd.resolve(quickadd.parse("x +winter"), ws, ana, NOW)
+    ws.close()
+
+
+def test_filter_terms_parse() -> None:
+    q = query.parse("status:todo,doing @ana -#legal +launch !high due:<fri overdue carousel")
+    kinds = [(t.kind, t.value, t.negate) for t in q.terms]
+    assert kinds == [
+        ("status", "todo,doing", False), ("assignee", "ana", False), ("tag", "legal", True), ("campaign", "launch", False),
+        ("priority", "high", False), ("due", "<fri", False), ("overdue", "", False), ("text", "carousel", False),
+    ]
+    assert q.shows_closed
+
+
+@pytest.mark.parametrize("text", ["status:finished", "!urgent"])
+def test_bad_filter_terms_say_why(text: str) -> None:
+    with pytest.raises(UserError):
+        query.parse(text)

@@ -1,0 +1,82 @@
+"""Moving over from Taskwarrior, with the real ``task`` program making the export."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .conftest import Cli
+
+TASK = shutil.which("task")
+needs_task = pytest.mark.skipif(
+    TASK is None, reason="LOUD SKIP: Taskwarrior (`task`) is not installed here; .ci/run installs it (apt-get install taskwarrior)"
+)
+
+
+def _task(home: Path, *args: str) -> str:
+    env = {**os.environ, "TASKRC": str(home / "taskrc"), "TASKDATA": str(home / "data")}
+    done = subprocess.run([TASK, "rc.confirmation=off", "rc.verbose=nothing", *args], env=env, capture_output=True, text=True, input="yes\n")  # type: ignore[list-item]
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture
+def tw_export(tmp_path: Path) -> Path:
+    home = tmp_path / "tw"
+    (home / "data").mkdir(parents=True)
+    (home / "taskrc").write_text("data.location=" + str(home / "data") + "\nuda.assignee.type=string\nuda.tz.type=string\n")
+    _task(home, "add", "Draft carousel", "project:campaign.spring-launch", "+instagram", "+urgent", "due:2026-12-01T16:00:00Z", "priority:H", "assignee:raj")
+    _task(home, "add", "Write newsletter", "project:holiday", "due:2026-12-03T09:00:00Z", "assignee:stranger")
+    _task(home, "add", "Old report", "priority:L")
+    # Filters by description: Taskwarrior renumbers ids as tasks close.
+    _task(home, "/Draft carousel/", "annotate", "Brief is in the drive")
+    _task(home, "/Write newsletter/", "modify", "depends:1")
+    _task(home, "/Old report/", "done")
+    _task(home, "add", "Cancelled idea")
+    _task(home, "/Cancelled idea/", "delete")
+    _task(home, "add", "Later", "wait:2026-12-20T08:00:00Z")
+    export = tmp_path / "export.json"
+    export.write_text(_task(home, "export"))
+    return export
+
+
+@needs_task
+def test_a_real_taskwarrior_export_imports(cli: Cli, tw_export: Path) -> None:
+    records = {r["description"]: r for r in json.loads(tw_export.read_text())}
+    out = cli.ok("import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(tw_export))
+    assert "imported 5 tasks" in out and "+holiday" in out and "stranger" in out
+    tasks = {t["title"]: t for t in json.loads(cli.ok("tasks", "all", "snoozed", "--json"))}
+    tasks.update({t["title"]: t for t in json.loads(cli.ok("tasks", "all", "--json"))})
+    carousel = tasks["Draft carousel"]
+    assert carousel["id"] == records["Draft carousel"]["uuid"].replace("-", "")
+    assert (carousel["campaign"], carousel["assignee"], carousel["priority"]) == ("spring-launch", "raj", "high")
+    assert carousel["tags"] == ["instagram", "urgent"]
+    assert carousel["due"] == {"utc": "2026-12-01T16:00:00Z", "tz": "Asia/Kolkata"}  # the assignee's zone
+    assert tasks["Write newsletter"]["assignee"] is None and tasks["Write newsletter"]["campaign"] == "holiday"
+    assert tasks["Old report"]["status"] == "done"
+    assert tasks["Cancelled idea"]["status"] == "cancelled"
+    assert tasks["Later"]["status"] == "todo"
+    detail = json.loads(cli.ok("export"))
+    by_title = {t["title"]: t for t in detail["task"]}
+    assert "Brief is in the drive" in by_title["Draft carousel"]["notes"]
+    assert by_title["Write newsletter"]["depends_on"] == [carousel["id"]]
+    assert by_title["Later"]["snoozed_until"] == "2026-12-20T08:00:00Z"
+    # Importing the same export again updates, it does not duplicate.
+    cli.ok("import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(tw_export))
+    assert len(json.loads(cli.ok("export"))["task"]) == 5
+
+
+def test_a_bad_taskwarrior_file_imports_nothing(cli: Cli, tmp_path: Path) -> None:
+    good = {"uuid": "11111111-2222-3333-4444-555555555555", "description": "fine", "status": "pending"}
+    bad = {"uuid": "11111111-2222-3333-4444-666666666666", "description": "broken", "status": "pending", "due": "next week"}
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps([good, bad, {"description": "no uuid"}]))
+    result = cli("import", "--from", "taskwarrior", str(path))
+    assert result.code == 2 and "nothing imported" in result.err
+    assert "task #2" in result.err and "not a Taskwarrior date" in result.err and "task #3" in result.err
+    assert json.loads(cli.ok("tasks", "all", "--json")) == []

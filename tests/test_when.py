@@ -1,0 +1,99 @@
+"""Parsing and showing times: gaps move forward, folds take the first."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sync.zones import UnknownZoneError, zone
+from tui.when import DateError, format_local, is_fold, is_gap, localize, parse_day, parse_moment_text, relative, utc_iso
+
+from .conftest import NOW
+
+THU = dt.date(2026, 11, 26)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("today", THU), ("tomorrow", dt.date(2026, 11, 27)), ("fri", dt.date(2026, 11, 27)), ("thu", THU),
+        ("next thu", dt.date(2026, 12, 3)), ("mon", dt.date(2026, 11, 30)), ("+3d", dt.date(2026, 11, 29)),
+        ("+2w", dt.date(2026, 12, 10)), ("+1m", dt.date(2026, 12, 26)), ("2026-12-01", dt.date(2026, 12, 1)),
+        ("12-01", dt.date(2026, 12, 1)), ("01-15", dt.date(2027, 1, 15)),
+    ],
+)
+def test_days(text: str, expected: dt.date) -> None:
+    assert parse_day(text, THU) == expected
+
+
+@pytest.mark.parametrize("text", ["someday", "2026-13-01", "02-30", "+3x", "fri13"])
+def test_bad_days_say_what_is_expected(text: str) -> None:
+    with pytest.raises(DateError):
+        parse_day(text, THU)
+
+
+def test_a_moment_in_a_named_zone() -> None:
+    m = parse_moment_text("fri 17:00 Europe/Berlin", "Asia/Kolkata", NOW)
+    assert m.value() == {"utc": "2026-11-27T16:00:00Z", "tz": "Europe/Berlin"}
+    assert m.has_time
+
+
+def test_a_moment_defaults_to_the_given_zone_and_time() -> None:
+    m = parse_moment_text("2026-12-01", "Asia/Kathmandu", NOW)
+    assert m.value() == {"utc": "2026-12-01T11:15:00Z", "tz": "Asia/Kathmandu"}  # 17:00 at +05:45
+    assert not m.has_time
+
+
+def test_hours_from_now_are_an_instant() -> None:
+    assert parse_moment_text("+3h", "Europe/Berlin", NOW).value()["utc"] == "2026-11-26T12:30:00Z"
+
+
+def test_an_unknown_zone_suggests_close_ones() -> None:
+    with pytest.raises(UnknownZoneError, match="Europe/Berlin"):
+        parse_moment_text("fri 17:00 Europe/Berln", "UTC", NOW)
+
+
+# Spring forward: Berlin skips 02:00-03:00 on 2026-03-29; New York on 2026-03-08.
+@pytest.mark.parametrize(
+    ("tz", "day", "wall", "expected_local"),
+    [
+        ("Europe/Berlin", dt.date(2026, 3, 29), dt.time(2, 30), "03:30"),
+        ("America/New_York", dt.date(2026, 3, 8), dt.time(2, 15), "03:15"),
+        ("Australia/Lord_Howe", dt.date(2026, 10, 4), dt.time(2, 10), "02:40"),  # a 30-minute gap
+    ],
+)
+def test_a_time_in_the_gap_moves_forward_by_the_gap(tz: str, day: dt.date, wall: dt.time, expected_local: str) -> None:
+    local = dt.datetime.combine(day, wall)
+    assert is_gap(local, zone(tz))
+    assert localize(local, zone(tz)).strftime("%H:%M") == expected_local
+
+
+# Fall back: Berlin repeats 02:00-03:00 on 2026-10-25; New York 01:00-02:00 on 2026-11-01.
+@pytest.mark.parametrize(
+    ("tz", "day", "wall", "first_utc"),
+    [
+        ("Europe/Berlin", dt.date(2026, 10, 25), dt.time(2, 30), "2026-10-25T00:30:00Z"),
+        ("America/New_York", dt.date(2026, 11, 1), dt.time(1, 30), "2026-11-01T05:30:00Z"),
+    ],
+)
+def test_an_ambiguous_time_takes_the_first_occurrence(tz: str, day: dt.date, wall: dt.time, first_utc: str) -> None:
+    local = dt.datetime.combine(day, wall)
+    assert is_fold(local, zone(tz))
+    assert utc_iso(localize(local, zone(tz))) == first_utc
+
+
+def test_times_are_shown_with_whose_time_it_is() -> None:
+    due = dt.datetime(2026, 11, 27, 16, 0, tzinfo=dt.timezone.utc)
+    assert format_local(due, "Europe/Berlin", NOW) == "tmrw 17:00 CET"
+    assert format_local(due, "Asia/Kathmandu", NOW) == "tmrw 21:45 +0545"
+    assert format_local(due, "America/Los_Angeles", NOW, clock24=False) == "tmrw 8:00am PST"
+
+
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [(dt.timedelta(hours=3), "in 3h"), (dt.timedelta(days=-2, hours=-1), "2d late"), (dt.timedelta(seconds=20), "now"),
+     (dt.timedelta(minutes=-40), "40m late"), (dt.timedelta(days=20), "in 2w")],
+)
+def test_relative_time(delta: dt.timedelta, text: str) -> None:
+    assert relative(NOW + delta, NOW) == text
