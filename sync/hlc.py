@@ -67,6 +67,7 @@ class Stamp:
 
 
 ZERO = Stamp(0, 0, "")
+_HEX4 = [f"{i:04x}" for i in range(MAX_COUNTER + 1)]
 
 
 def wall_ms() -> int:
@@ -93,6 +94,26 @@ class HybridClock:
             stamp = Stamp(last.ms + 1, 0, self.node)
         self.last = stamp
         return stamp
+
+    def stamps(self, n: int) -> list[str]:
+        """``n`` consecutive stamps as text: ``now()`` n times, without the objects."""
+        ms, counter, node = self.last.ms, self.last.counter, self.node
+        wall = self._wall()
+        if wall > ms:
+            ms, counter = wall, -1
+        out: list[str] = []
+        append = out.append
+        prefix = f"{ms:013d}-"
+        suffix = f"-{node}"
+        for _ in range(n):
+            counter += 1
+            if counter > MAX_COUNTER:
+                ms, counter = ms + 1, 0
+                prefix = f"{ms:013d}-"
+            append(prefix + _HEX4[counter] + suffix)
+        if n:
+            self.last = Stamp(ms, counter, node)
+        return out
 
     def check(self, stamp: Stamp) -> None:
         """Refuse a stamp more than ``MAX_DRIFT_MS`` ahead of our wall clock."""

@@ -4,9 +4,10 @@ One schema serves a member's local replica, a shared file and the server's
 SQLite store:
 
 * ``ops``: every operation, with ``seq`` assigned where it is stored (the
-  pull cursor) and an index on ``(row_id, field, op_id)``: the winning stamp
-  of a field is the last entry of that index, and the same index gives a
-  record's history and the value an undo restores.
+  pull cursor) and a unique index on ``(row_id, field, op_id)``: the winning
+  stamp of a field is the last entry of that index, and the same index
+  deduplicates operations and gives a record's history and the value an
+  undo restores.
 * one materialized table per entity (``task``, ``member``, ...): the values
   that won, in plain columns, which is what the UI and the CLI read.
 * ``clock`` (the last stamp handed out and the node's operation counter) and
@@ -54,7 +55,7 @@ def _create_core(db: sqlite_utils.Database) -> None:
     db.execute(
         """CREATE TABLE ops (
             seq INTEGER PRIMARY KEY,
-            op_id TEXT NOT NULL UNIQUE,
+            op_id TEXT NOT NULL,
             node TEXT NOT NULL,
             node_seq INTEGER NOT NULL,
             member TEXT NOT NULL,
@@ -65,7 +66,10 @@ def _create_core(db: sqlite_utils.Database) -> None:
             value TEXT NOT NULL
         )"""
     )
-    db["ops"].create_index(["row_id", "field", "op_id"], index_name="ops_by_field")
+    # The one index on ops: (row, field, stamp) identifies an operation, so it
+    # also deduplicates; a second index on op_id alone would cost every
+    # insert a third b-tree.
+    db["ops"].create_index(["row_id", "field", "op_id"], index_name="ops_by_field", unique=True)
     db["clock"].create({"id": int, "last": str, "node_seq": int}, pk="id", not_null={"last", "node_seq"})
     db["meta"].create({"key": str, "value": str}, pk="key", not_null={"value"})
 

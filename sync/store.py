@@ -16,6 +16,7 @@ import json
 import os
 import sqlite3
 from collections import defaultdict
+from itertools import count
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -30,8 +31,6 @@ from .sharedfile import check_local_disk, create_group_writable
 
 #: How long a writer waits for another process's write lock, in seconds.
 BUSY_TIMEOUT = 30.0
-#: SQLite host parameters per statement (the limit is 32766; stay well below).
-_CHUNK = 900
 #: Operations written between two progress reports of a long write.
 _PROGRESS_STEP = 50_000
 
@@ -66,6 +65,9 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         # NORMAL in WAL mode: a commit survives a crash of any process; only a
         # power cut can lose the last few commits, never corrupt the file.
         conn.execute("PRAGMA synchronous = NORMAL")
+        # Big imports and first syncs insert into three random-keyed b-trees;
+        # a larger page cache (allocated only as used) keeps them fast.
+        conn.execute("PRAGMA cache_size = -65536")
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise WorkspaceError(f"{path} is not a crewdeck workspace ({exc})") from None
@@ -200,13 +202,6 @@ class Store:
         ).fetchone()
         return (False, None) if row is None else (True, json.loads(row[0]))
 
-    def get_op(self, op_id: str) -> Op | None:
-        row = self.conn.execute(
-            "SELECT op_id, node, node_seq, member, kind, entity, row_id, field, value FROM ops WHERE op_id = ?",
-            (op_id,),
-        ).fetchone()
-        return Op(*row) if row else None
-
     def record(self, entity_name: str, row_id: str) -> dict[str, Any] | None:
         """One record's field values (``None`` when it was never written)."""
         spec = ENTITIES[entity_name]
@@ -254,58 +249,57 @@ class Store:
     def _save_clock(self, clock: HybridClock, node_seq: int) -> None:
         self.conn.execute("UPDATE clock SET last = ?, node_seq = ? WHERE id = 1", (str(clock.last), node_seq))
 
-    def commit_local(self, member: str, intents: Sequence[_Intent], on_progress: Progress | None = None) -> list[Op]:
-        """Stamp and store local edits in one transaction."""
-        if not intents:
+    def commit_local(self, member: str, pending: PendingWrites, on_progress: Progress | None = None) -> list[tuple[Any, ...]]:
+        """Stamp and store local edits in one transaction; the stored rows in ``Op`` field order."""
+        if not pending.ops:
             return []
         with self._transaction():
             clock, node_seq = self._load_clock()
-            ops: list[Op] = []
-            for kind, entity_name, row_id, field_name, value, _checked in intents:
-                node_seq += 1
-                ops.append(Op(str(clock.now()), self.node, node_seq, member, kind, entity_name, row_id, field_name, value))
-            step = _PROGRESS_STEP if on_progress else len(ops)
-            for start in range(0, len(ops), step):
+            node = self.node
+            rows = [
+                (stamp, node, seq, member, *op)
+                for seq, stamp, op in zip(count(node_seq + 1), clock.stamps(len(pending.ops)), pending.ops)
+            ]
+            step = _PROGRESS_STEP if on_progress else len(rows)
+            for start in range(0, len(rows), step):
                 self.conn.executemany(
                     "INSERT INTO ops(op_id, node, node_seq, member, kind, entity, row_id, field, value) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    ops[start : start + step],
+                    rows[start : start + step],
                 )
                 if on_progress:
-                    on_progress(min(start + step, len(ops)), len(ops))
-            self._materialize_local(ops, intents)
-            self._save_clock(clock, node_seq)
-        return ops
+                    on_progress(min(start + step, len(rows)), len(rows))
+            self._materialize_local(rows, pending)
+            self._save_clock(clock, node_seq + len(rows))
+        return rows
 
-    def _materialize_local(self, ops: list[Op], intents: Sequence[_Intent]) -> None:
+    def _materialize_local(self, rows: list[tuple[Any, ...]], pending: PendingWrites) -> None:
         # Local stamps come from a clock that has seen every stored stamp, so
         # each of these operations wins its field: write the values directly.
-        rows: dict[tuple[str, str], dict[str, Any]] = {}
-        last_op: dict[tuple[str, str], Op] = {}
-        appends: dict[str, list[Op]] = defaultdict(list)
-        for op, intent in zip(ops, intents):
-            if op.kind == APPEND:
-                appends[op.entity].append(op)
-                continue
-            key = (op.entity, op.row_id)
-            rows.setdefault(key, {})[op.field] = intent[5]
-            last_op[key] = op
-        groups: dict[tuple[str, tuple[str, ...]], list[tuple[str, dict[str, Any], Op]]] = defaultdict(list)
-        for (entity_name, row_id), values in rows.items():
-            groups[(entity_name, tuple(values))].append((row_id, values, last_op[(entity_name, row_id)]))
+        groups: dict[tuple[str, tuple[str, ...]], list[tuple[str, dict[str, Any], int]]] = defaultdict(list)
+        for (entity_name, row_id), (values, last) in pending.rows.items():
+            groups[(entity_name, tuple(values))].append((row_id, values, last))
         for (entity_name, field_names), members in groups.items():
             spec = ENTITIES[entity_name]
-            sql = _upsert_sql(spec, field_names)
-            all_cols = _column_names(spec)
             defaults = schema.default_row(spec)
+            index = _column_index(spec)
+            # Where each field's columns go, worked out once per group.
+            slots = [(spec.by_name[name], [index[c] for c in spec.by_name[name].columns]) for name in field_names]
             params = []
-            for row_id, values, op in members:
-                full = dict(zip(all_cols, defaults))
-                for name in field_names:
-                    spec_field = spec.by_name[name]
-                    full.update(zip(spec_field.columns, spec_field.to_columns(values[name])))
-                params.append((row_id, *full.values(), op.op_id, op.member))
-            self.conn.executemany(sql, params)
+            plain = [(f.name, positions[0]) for f, positions in slots if f.kind == "plain"]
+            other = [(f, positions) for f, positions in slots if f.kind != "plain"]
+            for row_id, values, last in members:
+                full = list(defaults)
+                for name, position in plain:
+                    full[position] = values[name]
+                for spec_field, positions in other:
+                    for position, column_value in zip(positions, spec_field.to_columns(values[spec_field.name])):
+                        full[position] = column_value
+                params.append((row_id, *full, rows[last][0], rows[last][3]))
+            self.conn.executemany(_upsert_sql(spec, field_names), params)
+        appends: dict[str, list[Op]] = defaultdict(list)
+        for position in pending.appends:
+            appends[rows[position][5]].append(Op(*rows[position]))
         for entity_name, entity_ops in appends.items():
             self._insert_appends(ENTITIES[entity_name], entity_ops)
 
@@ -341,33 +335,25 @@ class Store:
         newest = Stamp.parse(max(batch))
         HybridClock(self.node, wall=self.wall).check(newest)
         with self._transaction():
-            present = self._present(list(batch))
-            fresh = [batch[op_id] for op_id in sorted(batch) if op_id not in present]
+            before = self.max_seq()
+            # The unique (row_id, field, op_id) index drops what is already here.
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO ops(op_id, node, node_seq, member, kind, entity, row_id, field, value) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [batch[op_id] for op_id in sorted(batch)],
+            )
+            fresh = [Op(*r) for r in self.conn.execute(
+                "SELECT op_id, node, node_seq, member, kind, entity, row_id, field, value FROM ops WHERE seq > ? ORDER BY seq",
+                (before,),
+            )]
             if not fresh:
                 return change
-            self.conn.executemany(
-                "INSERT INTO ops(op_id, node, node_seq, member, kind, entity, row_id, field, value) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                fresh,
-            )
             clock, node_seq = self._load_clock()
             clock.observe(newest)
             self._save_clock(clock, node_seq)
             self._rematerialize_rows(fresh, change)
             change.ops = len(fresh)
         return change
-
-    def _present(self, op_ids: list[str]) -> set[str]:
-        present: set[str] = set()
-        for start in range(0, len(op_ids), _CHUNK):
-            chunk = op_ids[start : start + _CHUNK]
-            present.update(
-                r[0]
-                for r in self.conn.execute(
-                    f"SELECT op_id FROM ops WHERE op_id IN ({', '.join('?' * len(chunk))})", chunk
-                )
-            )
-        return present
 
     def _rematerialize_rows(self, ops: Iterable[Op], change: Change) -> None:
         """Rebuild the touched rows from the log: the result cannot depend on arrival order."""
@@ -393,9 +379,8 @@ class Store:
             yield Op(*row)
 
     def _rebuild(self, spec: Entity, row_ids: Iterable[str]) -> None:
-        cols = _column_names(spec)
         defaults = schema.default_row(spec)
-        index = {name: i for i, name in enumerate(cols)}
+        index = _column_index(spec)
         params = []
         query = "SELECT field, value, max(op_id), member FROM ops WHERE row_id = ? GROUP BY field"
         for row_id in row_ids:
@@ -423,10 +408,6 @@ class Store:
                     self._rebuild(spec, row_ids)
                 count += len(row_ids)
         return count
-
-
-#: kind, entity, row id, field, value as canonical JSON, value as checked.
-_Intent = tuple[str, str, str, str, str, Any]
 
 
 class _Transaction:
@@ -476,6 +457,10 @@ def _column_names(spec: Entity) -> tuple[str, ...]:
     return cols
 
 
+def _column_index(spec: Entity) -> dict[str, int]:
+    return {name: i for i, name in enumerate(_column_names(spec))}
+
+
 def _upsert_sql(spec: Entity, field_names: tuple[str, ...]) -> str:
     """Insert a full row, or on an existing id update only the given fields."""
     key = (spec.name, field_names)
@@ -492,6 +477,31 @@ def _upsert_sql(spec: Entity, field_names: tuple[str, ...]) -> str:
     return sql
 
 
+class PendingWrites:
+    """Edits not yet stamped: the operations in order, and the values per row."""
+
+    def __init__(self) -> None:
+        #: ``(kind, entity, row id, field, value as canonical JSON)``
+        self.ops: list[tuple[str, str, str, str, str]] = []
+        #: ``(entity, row id)`` -> (field -> checked value, index of the row's last op)
+        self.rows: dict[tuple[str, str], tuple[dict[str, Any], int]] = {}
+        #: indexes of ``append`` operations
+        self.appends: list[int] = []
+
+    def set(self, entity_name: str, row_id: str, values: dict[str, Any]) -> None:
+        key = (entity_name, row_id)
+        fields = self.rows[key][0] if key in self.rows else {}
+        ops = self.ops
+        for name, value in values.items():
+            ops.append((SET, entity_name, row_id, name, dump_value(value)))
+            fields[name] = value
+        self.rows[key] = (fields, len(ops) - 1)
+
+    def append(self, entity_name: str, row_id: str, record: dict[str, Any]) -> None:
+        self.appends.append(len(self.ops))
+        self.ops.append((APPEND, entity_name, row_id, RECORD, dump_value(record)))
+
+
 class Writer:
     """Local edits by one member, committed together when the ``with`` block ends.
 
@@ -503,8 +513,8 @@ class Writer:
         self.store = store
         self.member = member
         self.on_progress = on_progress
-        self.intents: list[_Intent] = []
-        self.ops: list[Op] = []
+        self.pending = PendingWrites()
+        self._stored: list[tuple[Any, ...]] = []
 
     def __enter__(self) -> Writer:
         return self
@@ -513,10 +523,14 @@ class Writer:
         if exc_type is None:
             self.commit()
 
-    def commit(self) -> list[Op]:
-        intents, self.intents = self.intents, []
-        self.ops.extend(self.store.commit_local(self.member, intents, self.on_progress))
-        return self.ops
+    def commit(self) -> None:
+        pending, self.pending = self.pending, PendingWrites()
+        self._stored.extend(self.store.commit_local(self.member, pending, self.on_progress))
+
+    @property
+    def ops(self) -> list[Op]:
+        """The operations this writer committed."""
+        return [Op(*row) for row in self._stored]
 
     def create(self, entity_name: str, values: dict[str, Any], row_id: str | None = None) -> str:
         """A new record: its id, and one ``set`` per field given."""
@@ -535,9 +549,11 @@ class Writer:
             check_row_id(entity_name, row_id)
         except OpError as exc:
             raise ValidationError(entity_name, "id", str(exc)) from None
-        for name, value in values.items():
-            checked = spec.check(name, value)
-            self.intents.append((SET, entity_name, row_id, name, dump_value(checked), checked))
+        self.set_checked(entity_name, row_id, {name: spec.check(name, value) for name, value in values.items()})
+
+    def set_checked(self, entity_name: str, row_id: str, values: dict[str, Any]) -> None:
+        """Like ``set`` for values that already passed ``Entity.check_record``."""
+        self.pending.set(entity_name, row_id, values)
 
     def delete(self, entity_name: str, row_id: str) -> None:
         self.set(entity_name, row_id, {"deleted": True})
@@ -553,7 +569,7 @@ class Writer:
         except OpError as exc:
             # Strip the "operation <id>:" prefix: the record has no stamp yet.
             raise ValidationError(entity_name, "*", str(exc).split(": ", 1)[-1]) from None
-        self.intents.append((APPEND, entity_name, row_id, RECORD, dump_value(record), record))
+        self.pending.append(entity_name, row_id, record)
         return row_id
 
 

@@ -115,5 +115,5 @@ def write_plan(store: Store, member: str, plan: Plan, on_progress: Callable[[int
             if ENTITIES[name].append_only:
                 w.append(name, values, row_id=row_id)
             elif values:
-                w.set(name, row_id, values)
+                w.set_checked(name, row_id, values)
     return len(plan)

@@ -1,0 +1,141 @@
+"""A small harness for benchmarks: repeat, take medians, compare with peers.
+
+Each ``bench_*.py`` module here has ``run(bench: Bench) -> None`` and records
+figures with ``bench.record``.  ``run.py`` runs them and prints one table;
+results are also appended to ``var/bench/results.jsonl``.  Peers (the
+programs our users would pick instead) come from the kit in
+``../shared/peers`` (``PEERS_DIR``) and are measured in the same run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+ROOT = Path(__file__).resolve().parents[2]
+PEERS = Path(os.environ.get("PEERS_DIR", ROOT.parent / "shared" / "peers"))
+WORK = Path(os.environ.get("BENCH_TMP", "/tmp/crewdeck-bench"))
+RESULTS = ROOT / "var" / "bench" / "results.jsonl"
+CREWDECK = str(Path(sys.executable).with_name("crewdeck"))
+
+
+@dataclass
+class Row:
+    group: str
+    name: str
+    value: float
+    unit: str
+    goal: str = ""
+    ok: bool | None = None
+    detail: str = ""
+
+
+@dataclass
+class Bench:
+    quick: bool = False
+    rows: list[Row] = field(default_factory=list)
+
+    def record(self, group: str, name: str, value: float, unit: str, goal: str = "", ok: bool | None = None, detail: str = "") -> None:
+        row = Row(group, name, value, unit, goal, ok, detail)
+        self.rows.append(row)
+        mark = "" if ok is None else (" ok" if ok else " MISSED")
+        print(f"  {group}: {name}: {fmt(value)} {unit}{f'  (goal {goal}{mark})' if goal else ''}{f'  [{detail}]' if detail else ''}", flush=True)
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        with RESULTS.open("a") as f:
+            f.write(json.dumps({"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), **row.__dict__}) + "\n")
+
+    def table(self) -> str:
+        lines = ["| group | measurement | value | goal |", "|---|---|---:|---|"]
+        for r in self.rows:
+            mark = "" if r.ok is None else (" ✓" if r.ok else " ✗")
+            lines.append(f"| {r.group} | {r.name} | {fmt(r.value)} {r.unit} | {r.goal}{mark} |")
+        return "\n".join(lines)
+
+
+def fmt(value: float) -> str:
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def repeat(fn: Callable[[], Any], runs: int, warmup: int = 1) -> list[float]:
+    """Seconds per call of ``fn`` over ``runs`` timed calls."""
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+@dataclass
+class CommandRun:
+    seconds: float
+    peak_rss_mb: float
+    returncode: int
+    output: str
+
+
+def run_command(argv: Sequence[str], env: dict[str, str] | None = None, timeout: float = 600) -> CommandRun:
+    """Wall time (monotonic) and peak RSS (wait4's ru_maxrss) of one process."""
+    with tempfile.TemporaryFile() as out:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(list(argv), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})})
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read(200_000).decode("utf-8", "replace")
+    return CommandRun(seconds, usage.ru_maxrss / 1024, proc.returncode, text)
+
+
+def time_command(argv: Sequence[str], runs: int, warmup: int = 1, env: dict[str, str] | None = None, prep: Callable[[], None] | None = None) -> list[CommandRun]:
+    results = []
+    for i in range(warmup + runs):
+        if prep:
+            prep()
+        r = run_command(argv, env)
+        if r.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv)} failed ({r.returncode}): {r.output[-2000:]}")
+        if i >= warmup:
+            results.append(r)
+    return results
+
+
+def peers_data(size: int) -> Path:
+    """The kit's canonical data for ``size`` tasks/transactions (generated once)."""
+    out = WORK / "data"
+    anchor = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    meta = out / "meta.json"
+    wanted = out / f"tasks_{size}.jsonl"
+    if not (wanted.exists() and meta.exists() and json.loads(meta.read_text()).get("anchor") == anchor):
+        if not (PEERS / "gen_data.py").exists():
+            raise SystemExit(f"benchmarks need the peer kit at {PEERS} (set PEERS_DIR)")
+        subprocess.run(
+            [sys.executable, str(PEERS / "gen_data.py"), "--out", str(out), "--tasks", str(size), "--txns", str(size), "--anchor", anchor],
+            check=True, stdout=subprocess.DEVNULL,
+        )
+    return out

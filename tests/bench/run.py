@@ -1,0 +1,39 @@
+"""Run the benchmarks: ``make bench`` (all) or ``run.py store cli`` (some).
+
+``--quick`` uses fewer repetitions and smaller peer runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parents[1]))
+
+from harness import Bench  # noqa: E402
+
+
+def main() -> int:
+    names = sorted(p.stem.removeprefix("bench_") for p in HERE.glob("bench_*.py"))
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("only", nargs="*", help=f"benchmarks to run: {', '.join(names)}")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args()
+    unknown = set(args.only) - set(names)
+    if unknown:
+        parser.error(f"no such benchmark: {', '.join(sorted(unknown))} (have: {', '.join(names)})")
+    bench = Bench(quick=args.quick)
+    for name in args.only or names:
+        print(f"== {name}", flush=True)
+        importlib.import_module(f"bench_{name}").run(bench)
+    print()
+    print(bench.table())
+    return 0 if all(r.ok is not False for r in bench.rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
