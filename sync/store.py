@@ -194,6 +194,13 @@ class Store:
         ).fetchall()
         return [Op(*r) for r in rows]
 
+    def field_winner(self, row_id: str, field_name: str) -> str | None:
+        """The stamp of the operation that holds a field's value now."""
+        row = self.conn.execute(
+            "SELECT op_id FROM ops WHERE row_id = ? AND field = ? ORDER BY op_id DESC LIMIT 1", (row_id, field_name)
+        ).fetchone()
+        return row[0] if row else None
+
     def field_value_before(self, row_id: str, field_name: str, op_id: str) -> tuple[bool, Any]:
         """The value a field had just before ``op_id``: ``(was set, value)``."""
         row = self.conn.execute(

@@ -14,6 +14,7 @@ Terms are ANDed; a leading ``-`` negates a term.
 | ``due:<fri`` ``due:>+3d`` | due on or before / on or after that day             |
 | ``due:none`` ``due:any``  | without / with a due date                           |
 | ``overdue``               | open and past due                                   |
+| ``inbox``                 | new, for you or for nobody (the triage inbox)       |
 | ``snoozed``               | snoozed tasks (hidden otherwise)                    |
 | ``all``                   | closed (done, cancelled) tasks too                  |
 | any other word            | in the title or the notes                           |
@@ -86,7 +87,7 @@ def parse(text: str) -> Query:
             query.terms.append(Term("priority", priority, negate))
         elif lower.startswith("due:") and len(body) > 4:
             query.terms.append(Term("due", body[4:], negate))
-        elif lower in ("overdue", "snoozed", "all"):
+        elif lower in ("overdue", "snoozed", "all", "inbox"):
             query.terms.append(Term(lower, "", negate))
         else:
             query.terms.append(Term("text", body, negate))
@@ -189,6 +190,10 @@ def _clause(term: Term, ctx: Context, now: str) -> tuple[str, list[Any]]:
         return _due_clause(value, ctx)
     if kind == "overdue":
         return f"(t.due_utc < ? AND t.status IN ({', '.join('?' * len(OPEN_STATUSES))}))", [now, *OPEN_STATUSES]
+    if kind == "inbox":
+        if ctx.me is None:
+            return "(t.status = 'inbox' AND t.assignee IS NULL)", []
+        return "(t.status = 'inbox' AND (t.assignee IS NULL OR t.assignee = ?))", [ctx.me]
     if kind == "snoozed":
         return "(t.snoozed_until IS NOT NULL AND t.snoozed_until > ?)", [now]
     if kind == "text":

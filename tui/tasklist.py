@@ -24,7 +24,7 @@ SORTS = {
     "title": "t.title COLLATE NOCASE, t.id",
 }
 
-_COLUMNS = (
+COLUMNS = (
     "t.id, t.title, t.status, t.priority, t.assignee, t.campaign, t.platform, t.due_utc, t.due_tz, "
     "t.publish_utc, t.publish_tz, t.tags, t.created_by, t.created_at, t.updated_op, t.snoozed_until"
 )
@@ -59,12 +59,13 @@ class TaskRow:
         return parse_utc(self.due_utc) if self.due_utc else None
 
 
-def _row(r: tuple[Any, ...]) -> TaskRow:
+def row_from_sql(r: tuple[Any, ...]) -> TaskRow:
+    """A ``TaskRow`` from ``SELECT COLUMNS, score``."""
     return TaskRow(*r[:11], tuple(json.loads(r[11])), *r[12:16], round(float(r[16]), 2))
 
 
 def select_sql(where: str, now: dt.datetime, order: str = "urgency") -> str:
-    return f"SELECT {_COLUMNS}, {urgency.sql(now, 't')} AS score FROM task t WHERE {where} ORDER BY {SORTS[order]}"
+    return f"SELECT {COLUMNS}, {urgency.sql(now, 't')} AS score FROM task t WHERE {where} ORDER BY {SORTS[order]}"
 
 
 def fetch(
@@ -78,7 +79,7 @@ def fetch(
     offset: int = 0,
 ) -> list[TaskRow]:
     sql = select_sql(where, now, order) + " LIMIT ? OFFSET ?"
-    return [_row(r) for r in conn.execute(sql, [*params, limit, offset])]
+    return [row_from_sql(r) for r in conn.execute(sql, [*params, limit, offset])]
 
 
 def count(conn: sqlite3.Connection, where: str, params: list[Any]) -> int:

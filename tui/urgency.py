@@ -13,7 +13,7 @@ explanation the detail screen shows, so the two cannot disagree.
 | blocking   | 4 when an open task waits for this one                        |
 | blocked    | -5 while this one waits for an open task                      |
 | in hand    | 2 for doing, 1 for review                                     |
-| age        | 0.1 a day since creation, up to 2                             |
+| age        | 0.5 a full week since creation, up to 2                       |
 """
 
 from __future__ import annotations
@@ -34,37 +34,48 @@ PUBLISH_STEPS = ((24, 5.0), (72, 2.0))
 BLOCKING_POINTS = 4.0
 BLOCKED_POINTS = -5.0
 STATUS_POINTS = {"doing": 2.0, "review": 1.0}
-AGE_PER_DAY, AGE_CAP = 0.1, 2.0
+AGE_PER_WEEK, AGE_CAP = 0.5, 2.0
 
 _OPEN_SQL = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
 
 
-def _hours_sql(column: str, now: str) -> str:
-    return f"((julianday({column}) - julianday('{now}')) * 24.0)"
+def _at(now: dt.datetime, hours: float) -> str:
+    # Formatted timestamps, never user text: safe to write into the SQL.
+    return (now + dt.timedelta(hours=hours)).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _steps_sql(column: str, now: str, steps: tuple[tuple[int, float], ...], overdue: str) -> str:
-    hours = _hours_sql(column, now)
-    whens = " ".join(f"WHEN {hours} <= {limit} THEN {points}" for limit, points in steps)
-    return f"(CASE WHEN {column} IS NULL THEN 0 WHEN {hours} < 0 THEN {overdue} {whens} ELSE 0 END)"
+def _ahead_sql(column: str, now: dt.datetime, steps: tuple[tuple[int, float], ...]) -> str:
+    """Points for an instant within the next hours, as plain text comparisons.
+
+    Instants are ``YYYY-MM-DDTHH:MM:SSZ`` text, which sorts like time, so
+    comparing with precomputed thresholds costs far less per row than
+    date arithmetic in SQL.
+    """
+    return " ".join(f"WHEN {column} <= '{_at(now, hours)}' THEN {points}" for hours, points in steps)
 
 
 def sql(now: dt.datetime, alias: str = "t") -> str:
     """The score at ``now`` as an SQL expression over ``task AS alias``."""
     a = alias
-    # A formatted timestamp, never user text: safe to write into the SQL.
-    at = now.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    overdue = (
-        f"({OVERDUE_POINTS} + min({OVERDUE_DAYS_CAP * OVERDUE_PER_DAY}, "
-        f"{OVERDUE_PER_DAY} * CAST(-{_hours_sql(a + '.due_utc', at)} / 24 AS INTEGER)))"
+    late = " ".join(
+        f"WHEN {a}.due_utc <= '{_at(now, -24 * days)}' THEN {OVERDUE_POINTS + OVERDUE_PER_DAY * days}"
+        for days in range(OVERDUE_DAYS_CAP, 0, -1)
     )
-    due = _steps_sql(f"{a}.due_utc", at, DUE_STEPS, overdue)
-    publish = _steps_sql(f"{a}.publish_utc", at, PUBLISH_STEPS, "0")
+    due = (
+        f"(CASE WHEN {a}.due_utc IS NULL THEN 0 {late} WHEN {a}.due_utc < '{_at(now, 0)}' THEN {OVERDUE_POINTS} "
+        f"{_ahead_sql(a + '.due_utc', now, DUE_STEPS)} ELSE 0 END)"
+    )
+    publish = (
+        f"(CASE WHEN {a}.publish_utc IS NULL OR {a}.publish_utc < '{_at(now, 0)}' THEN 0 "
+        f"{_ahead_sql(a + '.publish_utc', now, PUBLISH_STEPS)} ELSE 0 END)"
+    )
     priority = "(CASE " + " ".join(f"WHEN {a}.priority = '{k}' THEN {v}" for k, v in PRIORITY_POINTS.items()) + " ELSE 0 END)"
     status = "(CASE " + " ".join(f"WHEN {a}.status = '{k}' THEN {v}" for k, v in STATUS_POINTS.items()) + " ELSE 0 END)"
+    weeks = int(AGE_CAP / AGE_PER_WEEK)
     age = (
-        f"(CASE WHEN {a}.created_at IS NULL THEN 0 ELSE "
-        f"min({AGE_CAP}, max(0, {AGE_PER_DAY} * (julianday('{at}') - julianday({a}.created_at)))) END)"
+        "(CASE "
+        + " ".join(f"WHEN {a}.created_at <= '{_at(now, -24 * 7 * w)}' THEN {AGE_PER_WEEK * w}" for w in range(weeks, 0, -1))
+        + " ELSE 0 END)"
     )
     blocked = (
         f"(CASE WHEN {a}.depends_on = '[]' THEN 0 WHEN EXISTS (SELECT 1 FROM json_each({a}.depends_on) j "
@@ -107,7 +118,7 @@ def explain(
     if due_utc:
         hours = (parse_utc(due_utc) - now).total_seconds() / 3600
         if hours < 0:
-            days = min(OVERDUE_DAYS_CAP, int(-hours / 24))
+            days = min(OVERDUE_DAYS_CAP, int(-hours // 24))
             terms.append(Term("due", OVERDUE_POINTS + OVERDUE_PER_DAY * days, f"overdue by {-hours:.0f} h"))
         else:
             terms.append(Term("due", _step(hours, DUE_STEPS), f"due in {hours:.0f} h"))
@@ -123,7 +134,8 @@ def explain(
         terms.append(Term("in hand", STATUS_POINTS[status], f"status {status}"))
     if created_at:
         days = (now - parse_utc(created_at)).total_seconds() / 86400
-        terms.append(Term("age", min(AGE_CAP, max(0.0, AGE_PER_DAY * days)), f"created {days:.0f} d ago"))
+        weeks = max(0, int(days // 7))
+        terms.append(Term("age", min(AGE_CAP, AGE_PER_WEEK * weeks), f"created {days:.0f} d ago"))
     return terms
 
 

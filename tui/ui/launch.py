@@ -1,19 +1,90 @@
-"""Starting the app: find the workspace and the member, then run."""
+"""Starting the app: find the workspace and the member, then run.
+
+The workspace is opened and the member identified before Textual starts, so
+a wrong path or an unknown member is one line on stderr like any other
+command's error.  Scoring the task list starts at once in a thread and
+overlaps Textual's own start-up.
+"""
 
 from __future__ import annotations
 
+import getpass
+import os
+import threading
 from typing import TYPE_CHECKING
 
+from sync.store import Store, WorkspaceError
+
+from ..cli.common import ENV_MEMBER
 from ..config import default_workspace_path
+from ..errors import UserError
+from ..session import Session
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..cli.common import Context
 
 
+def _first_run_workspace(path: Path) -> None:
+    """The local workspace of someone who configured none: just them, in their zone."""
+    from sync.ids import new_id
+    from sync.records import WORKSPACE_ROW
+
+    from ..hours import parse_hours
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    user = getpass.getuser()
+    tz = _local_zone()
+    store = Store.create(path)
+    member = new_id()
+    with store.write(member) as w:
+        w.set("workspace", WORKSPACE_ROW, {"name": "My workspace", "base_currency": "EUR"})
+        w.create("member", {"handle": _handle(user), "name": user, "tz": tz, "hours": parse_hours("mon-fri 09:00-17:00"), "unix_user": user}, row_id=member)
+    store.close()
+
+
+def _handle(user: str) -> str:
+    cleaned = "".join(ch for ch in user.lower() if ch.isalnum() or ch in "._-")[:32]
+    return cleaned or "me"
+
+
+def _local_zone() -> str:
+    """The machine's IANA zone from TZ or /etc/localtime, else UTC."""
+    from sync.zones import UnknownZoneError, check_zone
+
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    try:
+        link = os.readlink("/etc/localtime")
+        candidates.append(link.split("zoneinfo/", 1)[-1])
+    except OSError:
+        pass
+    for name in candidates:
+        try:
+            return check_zone(name)
+        except UnknownZoneError:
+            continue
+    return "UTC"
+
+
 def launch(ctx: Context) -> int:
-    path = ctx.workspace_path(required=False) or default_workspace_path()
+    path = ctx.workspace_path(required=False)
+    if path is None:
+        path = default_workspace_path()
+        if not path.exists():
+            try:
+                _first_run_workspace(path)
+            except (WorkspaceError, OSError) as exc:
+                raise UserError(f"cannot create a local workspace at {path}: {exc}") from None
+    handle = getattr(ctx.args, "as_member", None) or os.environ.get(ENV_MEMBER)
+    session = Session.open(path, handle, ctx.config.member)
+    scoring = threading.Thread(target=session.rescore, args=(ctx.now,), daemon=True)
+    scoring.start()
     from .app import CrewdeckApp
 
-    app = CrewdeckApp(path=path, ctx=ctx)
-    app.run()
+    app = CrewdeckApp(session, ctx.config)
+    try:
+        app.run()
+    finally:
+        session.close()
     return app.return_code or 0

@@ -1,0 +1,47 @@
+"""Helpers for driving the app in tests: a demo workspace and waiting for workers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.worker import WorkerState
+
+from sync.store import Store
+from tui.config import Config
+from tui.demo import build_demo
+from tui.session import Session
+from tui.ui.app import CrewdeckApp
+
+from .conftest import NOW
+
+#: Workers that run for the app's whole life.
+LONG_RUNNING = {"watch"}
+
+
+def demo_workspace(path: Path) -> Path:
+    store = Store.create(path)
+    build_demo(store, now=NOW, tasks=180, seed=7, unix_user=None)
+    store.close()
+    return path
+
+
+def make_app(path: Path, handle: str = "ana", config: Config | None = None, watch: bool = True) -> CrewdeckApp:
+    session = Session.open(path, handle, None)
+    session.rescore(NOW)
+    return CrewdeckApp(session, config or Config(), watch=watch)
+
+
+async def settle(pilot: Pilot[object]) -> None:
+    """Wait until every worker the last key started (and those they started) is done."""
+    app = pilot.app
+    for _ in range(200):
+        await pilot.pause()
+        busy = [w for w in app.workers if w.group not in LONG_RUNNING and w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        if not busy:
+            await pilot.pause()
+            if not [w for w in app.workers if w.group not in LONG_RUNNING and w.state in (WorkerState.PENDING, WorkerState.RUNNING)]:
+                return
+            continue
+        await app.workers.wait_for_complete(busy)
+    raise AssertionError("the app never settled")

@@ -1,0 +1,358 @@
+"""The app driven by keys, checked against the store afterwards."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sync.ids import new_id
+from sync.store import Store
+from tui.config import Config
+from tui.ui.app import CrewdeckApp
+from tui.ui.screens.detail import DetailScreen
+from tui.ui.screens.help import HelpScreen
+from tui.ui.tasks_pane import TasksPane
+from widgets.task_table import TaskTable
+
+from .apphelp import demo_workspace, make_app, settle
+
+SIZE = (160, 48)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return demo_workspace(tmp_path / "demo.db")
+
+
+def record(path: Path, task_id: str) -> dict[str, Any]:
+    with Store(path) as store:
+        row = store.record("task", task_id)
+    assert row is not None
+    return row
+
+
+def table(app: CrewdeckApp) -> TaskTable:
+    return app.tasks_pane.table
+
+
+def keys_of_rows(app: CrewdeckApp) -> list[str]:
+    return [row.key for _, row in table(app).loaded_rows()]
+
+
+async def open_view(pilot: Any, key: str) -> None:
+    await pilot.press("v", key)
+    await settle(pilot)
+
+
+async def test_starts_on_the_inbox_with_who_and_where(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        assert pane.view is not None and pane.view.id == "inbox"
+        assert pane.count == len(keys_of_rows(app)) > 0
+        for key in keys_of_rows(app):
+            row = record(workspace, key)
+            assert row["status"] == "inbox"
+        header = app.query_one("WorkspaceHeader")
+        assert header.workspace == "Northwind Social" and header.who == "@ana (Europe/Berlin)"  # type: ignore[attr-defined]
+        assert header.clock == "10:30 CET"  # type: ignore[attr-defined]
+
+
+async def test_moving_the_cursor(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_view(pilot, "a")
+        t = table(app)
+        assert t.cursor == 0
+        await pilot.press("j", "j", "down")
+        assert t.cursor == 3
+        await pilot.press("k", "up")
+        assert t.cursor == 1
+        await pilot.press("G")
+        await settle(pilot)
+        assert t.cursor == t.row_count - 1 and t.cursor_key is not None
+        await pilot.press("g")
+        assert t.cursor == 0
+
+
+async def test_status_done_and_undo_redo_are_operations(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_view(pilot, "a")
+        first = table(app).cursor_key
+        assert first is not None
+        before = record(workspace, first)["status"]
+        await pilot.press("d")
+        await settle(pilot)
+        assert record(workspace, first)["status"] == "done"
+        await pilot.press("u")
+        await settle(pilot)
+        assert record(workspace, first)["status"] == before
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert record(workspace, first)["status"] == "done"
+        with Store(workspace) as store:
+            statuses = [op.value for op in store.history(first) if op.field == "status"]
+        assert statuses[-3:] == ['"done"', f'"{before}"', '"done"']  # undo wrote, never rewrote
+
+
+async def test_cycle_status_keeps_the_cursor_on_its_task(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_view(pilot, "a")
+        await pilot.press("j", "j")
+        target = table(app).cursor_key
+        assert target is not None
+        before = record(workspace, target)["status"]
+        await pilot.press("s")
+        await settle(pilot)
+        after = record(workspace, target)["status"]
+        assert after != before and after in ("todo", "doing", "review", "done")
+        if after != "done":
+            assert table(app).cursor_key == target
+
+
+async def test_assign_priority_due_snooze(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_view(pilot, "a")
+        task = table(app).cursor_key
+        assert task is not None
+        await pilot.press("A")
+        await settle(pilot)
+        await pilot.press("2")  # the second member in handle order: bina
+        await settle(pilot)
+        with Store(workspace) as store:
+            bina = next(r for r, v in store.records("member") if v["handle"] == "bina")
+        assert record(workspace, task)["assignee"] == bina
+        await pilot.press("p", "l")
+        await settle(pilot)
+        assert record(workspace, task)["priority"] == "low"
+        await pilot.press("D")
+        await pilot.press(*"fri 17:00")
+        await settle(pilot)
+        preview = str(app.screen.query_one("#prompt-preview").render())
+        assert "tmrw 17:00 CET" in preview
+        await pilot.press("enter")
+        await settle(pilot)
+        assert record(workspace, task)["due"] == {"utc": "2026-11-27T16:00:00Z", "tz": "Europe/Berlin"}
+        await pilot.press("h")
+        await pilot.press("enter")  # the default answer: tomorrow
+        await settle(pilot)
+        assert record(workspace, task)["snoozed_until"] == "2026-11-27T07:00:00Z"  # 08:00 Berlin
+        assert task not in keys_of_rows(app)  # snoozed tasks leave the view
+
+
+async def test_inbox_triage_keys(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        inbox = keys_of_rows(app)
+        assert len(inbox) >= 4
+        with Store(workspace) as store:
+            ana = next(r for r, v in store.records("member") if v["handle"] == "ana")
+        first = table(app).cursor_key
+        await pilot.press("t")  # take: accept and assign to me
+        await settle(pilot)
+        assert record(workspace, first)["status"] == "todo" and record(workspace, first)["assignee"] == ana  # type: ignore[arg-type]
+        second = table(app).cursor_key
+        await pilot.press("c")  # accept
+        await settle(pilot)
+        assert record(workspace, second)["status"] == "todo"  # type: ignore[arg-type]
+        third = table(app).cursor_key
+        await pilot.press("r")
+        await pilot.press(*"out of scope")
+        await pilot.press("enter")
+        await settle(pilot)
+        declined = record(workspace, third)  # type: ignore[arg-type]
+        assert (declined["status"], declined["decline_reason"]) == ("cancelled", "out of scope")
+        fourth = table(app).cursor_key
+        await pilot.press("m")
+        await pilot.press(*first[:8])  # type: ignore[index]
+        await pilot.press("enter")
+        await settle(pilot)
+        duplicate = record(workspace, fourth)  # type: ignore[arg-type]
+        assert (duplicate["status"], duplicate["duplicate_of"]) == ("cancelled", first)
+
+
+async def test_marking_acts_on_every_marked_task(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_view(pilot, "a")
+        await pilot.press("x", "j", "x")  # mark the 1st and 3rd
+        marked = sorted(app.tasks_pane.marked)
+        assert len(marked) == 2
+        await pilot.press("p", "h")
+        await settle(pilot)
+        assert [record(workspace, t)["priority"] for t in marked] == ["high", "high"]
+        assert app.tasks_pane.marked == set()
+
+
+async def test_quick_add_previews_and_creates(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.press(*"Film teaser @raj #tiktok +spring-launch/tiktok !high due:mon 10:00")
+        await settle(pilot)
+        preview = str(app.screen.query_one("#prompt-preview").render())
+        assert "“Film teaser”" in preview and "@raj" in preview and "!high" in preview and "Mon 11-30 10:00 CET" in preview
+        await pilot.press("enter")
+        await settle(pilot)
+        with Store(workspace) as store:
+            added = [v for _, v in store.records("task") if v["title"] == "Film teaser"]
+        assert len(added) == 1 and added[0]["tags"] == ["tiktok"] and added[0]["priority"] == "high"
+        assert added[0]["due"] == {"utc": "2026-11-30T09:00:00Z", "tz": "Europe/Berlin"}
+
+
+async def test_quick_add_says_what_is_wrong(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.press(*"Film teaser @nobody")
+        await settle(pilot)
+        preview = app.screen.query_one("#prompt-preview")
+        assert "unknown member @nobody" in str(preview.render()) and preview.has_class("-problem")
+
+
+async def test_filter_and_views(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"#tiktok", "enter")
+        await settle(pilot)
+        rows = keys_of_rows(app)
+        assert rows and all("tiktok" in record(workspace, r)["tags"] for r in rows)
+        await open_view(pilot, "o")
+        assert app.tasks_pane.view.id == "overdue"  # type: ignore[union-attr]
+        assert all(record(workspace, r)["due"]["utc"] < "2026-11-26T09:30:00Z" for r in keys_of_rows(app))
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.tasks_pane.view.id == "mine"  # type: ignore[union-attr]
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await settle(pilot)
+        assert app.tasks_pane.view.id == "today"  # type: ignore[union-attr]
+
+
+async def test_detail_shows_history_and_urgency(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task = table(app).cursor_key
+        await pilot.press("p", "l")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        body = str(app.screen.query_one("#detail-body").render())
+        assert "Urgency" in body and "priority low" in body and "History" in body
+        assert "@ana  priority = low" in body
+        await pilot.press("colon", *"estimate=2h", "enter")
+        await settle(pilot)
+        assert record(workspace, task)["estimate"] == 120  # type: ignore[arg-type]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, DetailScreen)
+
+
+async def test_copy_puts_the_task_on_the_clipboard(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task = table(app).cursor_key
+        await pilot.press("y")
+        await settle(pilot)
+        title = record(workspace, task)["title"]  # type: ignore[arg-type]
+        assert app.clipboard.startswith(title) and "status:" in app.clipboard
+
+
+async def test_help_lists_every_key_with_its_id(workspace: Path) -> None:
+    app = make_app(workspace, config=Config(keymap={"triage.done": "o"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("Static").render())
+        for binding_id in ("triage.cycle_status", "tasks.quick_add", "table.down", "app.zoom", "detail.set_field"):
+            assert binding_id in text
+        assert "o                  Done" in text  # the keymap is shown, not the default
+
+
+async def test_keys_are_rebound_from_the_config(workspace: Path) -> None:
+    app = make_app(workspace, config=Config(keymap={"triage.done": "o"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task = table(app).cursor_key
+        await pilot.press("d")
+        await settle(pilot)
+        assert record(workspace, task)["status"] == "inbox"  # type: ignore[arg-type]
+        await pilot.press("o")
+        await settle(pilot)
+        assert record(workspace, task)["status"] == "done"  # type: ignore[arg-type]
+
+
+async def test_another_members_change_appears_without_a_key(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_view(pilot, "a")
+        await pilot.press("j", "j", "j")
+        mine = table(app).cursor_key
+        rows = keys_of_rows(app)
+        other = rows[0]
+        with Store(workspace) as store:
+            raj = next(r for r, v in store.records("member") if v["handle"] == "raj")
+            with store.write(raj) as w:
+                w.set("task", other, {"title": "Renamed by Raj", "priority": "high", "due": {"utc": "2026-11-20T10:00:00Z", "tz": "Asia/Kolkata"}})
+        for _ in range(200):  # the watcher polls; wait for its message, not for time
+            await settle(pilot)
+            row = table(app).row_at(next((i for i, r in table(app).loaded_rows() if r.key == other), -1))
+            if row and "Renamed by Raj" in row.cells:
+                break
+            await pilot.pause(0.02)
+        assert row is not None and "Renamed by Raj" in row.cells
+        assert table(app).cursor_key == mine
+
+
+async def test_panes_focus_zoom_and_tabs_when_narrow(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.main_screen.has_class("-single")  # narrow: tabs
+        assert app.focused is table(app)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not app.main_screen.has_class("-single")
+        await pilot.press("z")
+        assert app.main_screen.has_class("-single")
+        await pilot.press("z")
+        assert not app.main_screen.has_class("-single")
+
+
+def test_new_task_id_is_random() -> None:
+    assert new_id() != new_id()
+    assert os.environ["CREWDECK_NOW"] == "2026-11-26T09:30:00Z"
+
+
+async def test_a_write_error_is_a_notification_not_a_crash(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await pilot.press(*"zz", "enter")  # not an id
+        await settle(pilot)
+        assert app.is_running
+        assert any("is not an id" in str(n.message) for n in app._notifications)
+        assert isinstance(app.tasks_pane, TasksPane)

@@ -1,0 +1,143 @@
+"""The real app in a real terminal (tmux), as a person uses it.
+
+One process runs ``crewdeck`` in tmux; the test types into it with
+``send-keys`` and reads it with ``capture-pane``; another process writes to
+the same workspace file through the CLI, as a teammate on the same server.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from sync.store import Store
+
+from .apphelp import demo_workspace
+from .conftest import NOW_TEXT, ROOT
+
+TMUX = shutil.which("tmux")
+pytestmark = pytest.mark.skipif(TMUX is None, reason="LOUD SKIP: tmux is not installed here; .ci/run installs it (apt-get install tmux)")
+CREWDECK = str(Path(sys.executable).with_name("crewdeck"))
+
+
+class Terminal:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def keys(self, *keys: str) -> None:
+        subprocess.run([TMUX, "send-keys", "-t", self.name, *keys], check=True)  # type: ignore[list-item]
+
+    def screen(self) -> str:
+        return subprocess.run([TMUX, "capture-pane", "-p", "-t", self.name], check=True, capture_output=True, text=True).stdout  # type: ignore[list-item]
+
+    def wait_for(self, found: Callable[[str], bool], what: str, timeout: float = 20) -> str:
+        """Read the screen until it shows what we wait for (a condition, not a delay)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.screen()
+            if found(text):
+                return text
+            if time.monotonic() > deadline:
+                raise AssertionError(f"never saw {what} on screen:\n{text}")
+            time.sleep(0.02)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
+    workspace = demo_workspace(tmp_path / "team.db")
+    editor = tmp_path / "editor.py"
+    editor.write_text("import sys\nopen(sys.argv[1], 'a').write('Checked with legal.\\n')\n")
+    name = f"crewdeck-{uuid.uuid4().hex[:8]}"
+    env = {
+        "CREWDECK_NOW": NOW_TEXT,
+        "CREWDECK_CONFIG": str(tmp_path / "none.toml"),
+        "EDITOR": f"{sys.executable} {editor}",
+        "TERM": "xterm-256color",
+    }
+    (tmp_path / "none.toml").write_text("")
+    # COLUMNS and LINES would override the pane's size (the test runner's
+    # environment can carry them into the tmux server).
+    command = "env -u COLUMNS -u LINES " + " ".join(f"{k}='{v}'" for k, v in env.items()) + f" {CREWDECK} --workspace {workspace} --as ana"
+    # The size is set before the window exists: a window made at 80x24 and
+    # resized at once could resize before the app listens for it.
+    subprocess.run(
+        [TMUX, "-f", "/dev/null", "start-server", ";", "set-option", "-g", "default-size", "120x36", ";",  # type: ignore[list-item]
+         "new-session", "-d", "-s", name, "-x", "120", "-y", "36", command],
+        check=True,
+        cwd=ROOT,
+    )
+    try:
+        yield Terminal(name), workspace
+    finally:
+        subprocess.run([TMUX, "kill-session", "-t", name], check=False)  # type: ignore[list-item]
+
+
+def cli(workspace: Path, *args: str, who: str = "raj") -> str:
+    env = {**os.environ, "CREWDECK_NOW": NOW_TEXT}
+    done = subprocess.run([CREWDECK, "--workspace", str(workspace), "--as", who, *args], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _ids_on_screen(screen: str, ids: list[str]) -> list[str]:
+    """Task ids in the order their rows appear on screen."""
+    found = []
+    for line in screen.splitlines():
+        found.extend(i for i in ids if i[:8] in line)
+    return found
+
+
+def test_a_teammates_cli_change_appears_and_the_cursor_stays(terminal: tuple[Terminal, Path]) -> None:
+    term, workspace = terminal
+    with Store(workspace) as store:
+        open_ids = [r[0] for r in store.conn.execute("SELECT id FROM task WHERE deleted = 0 AND status IN ('inbox','todo','doing','review')")]
+    term.wait_for(lambda s: "Inbox" in s and "tasks" in s, "the inbox")
+    term.keys("v", "a")
+    term.wait_for(lambda s: "All open" in s and f"{len(open_ids)} tasks" in s and len(_ids_on_screen(s, open_ids)) > 10, "all open tasks")
+    term.keys("j", "j", "Enter")
+    detail = term.wait_for(lambda s: "Urgency" in s, "the detail screen")
+    cursor_task = next(i for i in open_ids if i[:8] in detail)
+    term.keys("Escape")
+    listed = _ids_on_screen(term.wait_for(lambda s: "All open" in s and "DUE" in s, "the list again"), open_ids)
+    assert listed.index(cursor_task) == 2
+    # Raj moves a task from below ours to the top: rows shift under the cursor.
+    below = listed[8]
+    cli(workspace, "set", below[:8], "title=Renamed by Raj from his shell", "priority=high", "due=2026-11-01 09:00")
+    # No key pressed: the app shows it by itself, moved above ours, with a
+    # notice of who did it.  (A capture can catch a frame half drawn, so
+    # wait for the whole of it.)
+    def moved(screen: str) -> bool:
+        ids = _ids_on_screen(screen, open_ids)
+        return "Renamed by Raj from his shell" in screen and below in ids and cursor_task in ids and ids.index(below) < ids.index(cursor_task)
+
+    screen = term.wait_for(moved, "the teammate's change, moved above the cursor")
+    assert "@raj" in screen
+    term.keys("Enter")
+    detail = term.wait_for(lambda s: "Urgency" in s, "the detail screen")
+    assert cursor_task[:8] in detail  # the cursor stayed on its task
+
+
+def test_notes_open_in_the_editor(terminal: tuple[Terminal, Path]) -> None:
+    term, workspace = terminal
+    with Store(workspace) as store:
+        inbox = [r[0] for r in store.conn.execute("SELECT id FROM task WHERE status = 'inbox'")]
+    text = term.wait_for(lambda s: "Inbox" in s and _ids_on_screen(s, inbox), "the inbox")
+    first = _ids_on_screen(text, inbox)[0]  # the cursor starts on the first row
+    term.keys("e")
+    deadline = time.monotonic() + 20
+    while True:
+        with Store(workspace) as store:
+            notes = (store.record("task", first) or {}).get("notes", "")
+        if notes.endswith("Checked with legal.\n"):
+            break
+        assert time.monotonic() < deadline, "the editor's notes never reached the store"
+        time.sleep(0.05)
+    term.wait_for(lambda s: "notes: 1 task" in s, "the confirmation")

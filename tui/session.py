@@ -1,0 +1,362 @@
+"""A member's working session on a workspace: what the app does, without the UI.
+
+The app calls these methods from worker threads (never from the UI thread):
+reading windows of the task list, the triage actions, undo and redo, the
+detail of a task.  A lock serialises them on the session's one connection.
+Every action writes in one transaction and remembers what it wrote, so
+``undo`` can write the previous values back as new operations: undo syncs
+like any edit and never rewrites history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from sync.ids import new_id
+from sync.oplog import Op
+from sync.records import ENTITIES, OPEN_STATUSES
+from sync.store import Store
+
+from . import query as query_language
+from . import quickadd, urgency
+from .edits import field_value, task_values
+from .errors import UserError
+from .taskindex import Filter, TaskIndex
+from .tasklist import TaskRow
+from .workspace import Campaign, Member, Workspace
+
+#: ``s`` walks the open statuses in this order and back to the start.
+STATUS_CYCLE = ("todo", "doing", "review", "done")
+
+
+@dataclass(frozen=True)
+class Written:
+    """What one action wrote: a label for undo and the stored operations."""
+
+    label: str
+    ops: tuple[Op, ...]
+
+
+@dataclass
+class History:
+    done: list[Written] = field(default_factory=list)
+    undone: list[Written] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    who: str
+    field: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class TaskDetail:
+    id: str
+    record: dict[str, Any]
+    assignee: Member | None
+    creator: str | None
+    campaign: str | None
+    campaign_tz: str | None
+    urgency: list[urgency.Term]
+    history: list[HistoryEntry]
+    depends_on: list[tuple[str, str, str]]
+    blocking: list[tuple[str, str, str]]
+
+
+class Session:
+    def __init__(self, path: Path, me: Member, ws: Workspace) -> None:
+        self.path = path
+        self.me = me
+        self.ws = ws
+        self.store: Store = ws.store
+        self.lock = threading.RLock()
+        self.index = TaskIndex(ws.conn)
+        self.history = History()
+        #: Stamps this session wrote: the app tells others' changes from ours.
+        self.own_ops: set[str] = set()
+        #: Fields the last undo or redo left alone because someone changed them since.
+        self.last_skipped = 0
+
+    @classmethod
+    def open(cls, path: Path, handle: str | None, config_member: str | None) -> Session:
+        ws = Workspace.open(path)
+        try:
+            me = ws.identify(handle, config_member)
+        except UserError:
+            ws.close()
+            raise
+        return cls(path, me, ws)
+
+    def close(self) -> None:
+        with self.lock:
+            self.ws.close()
+
+    # ------------------------------------------------------------ reading
+
+    def compile(self, text: str, now: dt.datetime) -> Filter:
+        parsed = query_language.parse(text)
+        ctx = query_language.Context(
+            me=self.me.id,
+            tz=self.me.tz,
+            now=now,
+            member_id=lambda handle: self.ws.member_by_handle(handle).id,
+            campaign_id=lambda name: self.ws.campaign_by_name(name).id,
+        )
+        where, params = query_language.compile(parsed, ctx)
+        return Filter(where, tuple(params))
+
+    def rescore(self, now: dt.datetime) -> None:
+        with self.lock:
+            self.index.rescore(now)
+
+    def rescore_rows(self, task_ids: Iterable[str], now: dt.datetime) -> None:
+        with self.lock:
+            self.index.rescore_rows(task_ids, now)
+
+    def count(self, f: Filter) -> int:
+        with self.lock:
+            return self.index.count(f)
+
+    def window(self, f: Filter, offset: int, limit: int, matching: int | None = None) -> list[TaskRow]:
+        with self.lock:
+            return self.index.window(f, offset, limit, matching)
+
+    def position(self, f: Filter, task_id: str) -> int | None:
+        with self.lock:
+            return self.index.position(f, task_id)
+
+    def members(self) -> list[Member]:
+        with self.lock:
+            return self.ws.members()
+
+    def campaigns(self) -> list[Campaign]:
+        with self.lock:
+            return self.ws.campaigns()
+
+    def handles(self) -> dict[str, str]:
+        with self.lock:
+            return self.ws.handles()
+
+    def campaign_names(self) -> dict[str, str]:
+        with self.lock:
+            return self.ws.campaign_names()
+
+    def task(self, task_id: str) -> dict[str, Any]:
+        with self.lock:
+            return self.ws.task(task_id)
+
+    def detail(self, task_id: str, now: dt.datetime) -> TaskDetail:
+        with self.lock:
+            record = self.ws.task(task_id)
+            handles = self.ws.handles()
+            assignee = self.ws.member(record["assignee"]) if record["assignee"] else None
+            campaign = self.ws.campaign(record["campaign"]) if record["campaign"] else None
+            titles = {
+                row[0]: (row[1], row[2])
+                for row in self.ws.conn.execute(
+                    "SELECT id, title, status FROM task WHERE id IN (SELECT value FROM json_each(?)) "
+                    "OR (depends_on != '[]' AND EXISTS (SELECT 1 FROM json_each(depends_on) j WHERE j.value = ?))",
+                    (json.dumps(record["depends_on"]), task_id),
+                )
+            }
+            blocking = [
+                (row[0], row[1], row[2])
+                for row in self.ws.conn.execute(
+                    "SELECT id, title, status FROM task WHERE deleted = 0 AND depends_on != '[]' AND "
+                    "EXISTS (SELECT 1 FROM json_each(depends_on) j WHERE j.value = ?)",
+                    (task_id,),
+                )
+            ]
+            depends = [(d, *titles.get(d, ("(removed)", ""))) for d in record["depends_on"]]
+            history = [
+                HistoryEntry(_stamp_time(op.op_id), handles.get(op.member, op.member[:8] or "?"), op.field, json.loads(op.value))
+                for op in self.store.history(task_id)
+            ]
+        terms = urgency.explain(
+            now=now,
+            due_utc=record["due"]["utc"] if record["due"] else None,
+            priority=record["priority"],
+            publish_utc=record["publish"]["utc"] if record["publish"] else None,
+            status=record["status"],
+            created_at=record["created_at"],
+            blocking=any(status in OPEN_STATUSES for _, _, status in blocking),
+            blocked=any(status in OPEN_STATUSES for _, _, status in depends),
+        )
+        return TaskDetail(
+            id=task_id,
+            record=record,
+            assignee=assignee,
+            creator=handles.get(record["created_by"]) if record["created_by"] else None,
+            campaign=campaign.name if campaign else None,
+            campaign_tz=campaign.audience_tz if campaign else None,
+            urgency=terms,
+            history=history,
+            depends_on=depends,
+            blocking=blocking,
+        )
+
+    # ------------------------------------------------------------ writing
+
+    def _write(self, label: str, changes: list[tuple[str, dict[str, Any]]]) -> Written:
+        """Write ``(task id, values)`` pairs in one transaction and remember it for undo."""
+        with self.lock:
+            writer = self.store.write(self.me.id)
+            for task_id, values in changes:
+                if values:
+                    writer.set("task", task_id, values)
+            writer.commit()
+            written = Written(label, tuple(writer.ops))
+            self.own_ops.update(op.op_id for op in written.ops)
+            if written.ops:
+                self.history.done.append(written)
+                self.history.undone.clear()
+            return written
+
+    def quick_add(self, text: str, now: dt.datetime) -> Written:
+        with self.lock:
+            values = quickadd.resolve(quickadd.parse(text), self.ws, self.me, now)
+        return self._write(f"add {values['title']!r}", [(new_id(), values)])
+
+    def preview(self, text: str, now: dt.datetime) -> dict[str, Any]:
+        """What quick-add would create, or the problem, for the live preview."""
+        draft = quickadd.parse(text)
+        with self.lock:
+            try:
+                values = quickadd.resolve(draft, self.ws, self.me, now)
+            except UserError as exc:
+                return {"problem": str(exc), "draft": draft}
+        return {"values": values, "draft": draft}
+
+    def set_fields(self, task_ids: list[str], values: dict[str, Any], label: str) -> Written:
+        return self._write(label, [(task_id, dict(values)) for task_id in task_ids])
+
+    def set_from_text(self, task_ids: list[str], name: str, text: str, now: dt.datetime) -> Written:
+        with self.lock:
+            value = field_value(self.ws, name, text, self.me, now)
+        return self.set_fields(task_ids, {name: value}, f"set {name}")
+
+    def set_assignments(self, task_id: str, assignments: list[str], now: dt.datetime) -> Written:
+        """``["title=...", "tags+=x"]``: the same text ``crewdeck set`` takes."""
+        with self.lock:
+            values = task_values(self.ws, task_id, assignments, self.me, now)
+        return self.set_fields([task_id], values, f"set {', '.join(values)}")
+
+    def cycle_status(self, task_ids: list[str]) -> Written:
+        with self.lock:
+            changes = []
+            for task_id in task_ids:
+                changes.append((task_id, {"status": status_after(self.ws.task(task_id)["status"])}))
+        return self._write("cycle status", changes)
+
+    def accept(self, task_ids: list[str], take: bool) -> Written:
+        values: dict[str, Any] = {"status": "todo"}
+        if take:
+            values["assignee"] = self.me.id
+        return self.set_fields(task_ids, values, "take" if take else "accept")
+
+    def decline(self, task_ids: list[str], reason: str) -> Written:
+        if not reason.strip():
+            raise UserError("decline: say why, the creator sees it")
+        return self.set_fields(task_ids, {"status": "cancelled", "decline_reason": reason.strip()}, "decline")
+
+    def mark_duplicate(self, task_ids: list[str], original: str) -> Written:
+        with self.lock:
+            original_id = self.ws.resolve("task", original)
+        if original_id in task_ids:
+            raise UserError("a task cannot duplicate itself")
+        return self.set_fields(task_ids, {"status": "cancelled", "duplicate_of": original_id}, "mark duplicate")
+
+    def snooze(self, task_ids: list[str], text: str, now: dt.datetime) -> Written:
+        return self.set_from_text(task_ids, "snoozed_until", text, now)
+
+    # ------------------------------------------------------------ undo
+
+    def undo(self) -> Written | None:
+        """Write back what the last action replaced; ``None`` when there is nothing to undo."""
+        with self.lock:
+            if not self.history.done:
+                return None
+            action = self.history.done.pop()
+            restore = self._restore(action.ops)
+            written = self._write_restore(f"undo {action.label}", restore)
+            self.history.undone.append(Written(action.label, written.ops))
+            return written
+
+    def redo(self) -> Written | None:
+        with self.lock:
+            if not self.history.undone:
+                return None
+            action = self.history.undone.pop()
+            restore = self._restore(action.ops)
+            written = self._write_restore(f"redo {action.label}", restore)
+            self.history.done.append(Written(action.label, written.ops))
+            return written
+
+    def _restore(self, ops: Iterable[Op]) -> list[tuple[str, dict[str, Any]]]:
+        """The values each field had before ``ops``, for fields nobody changed since."""
+        changes: dict[str, dict[str, Any]] = {}
+        skipped = 0
+        for op in ops:
+            if op.kind != "set":
+                continue
+            if self.store.field_winner(op.row_id, op.field) != op.op_id:
+                skipped += 1  # someone changed it after us: theirs stays
+                continue
+            was_set, value = self.store.field_value_before(op.row_id, op.field, op.op_id)
+            if not was_set:
+                value = ENTITIES[op.entity].by_name[op.field].default
+            changes.setdefault(op.row_id, {})[op.field] = value
+        self.last_skipped = skipped
+        return list(changes.items())
+
+    def _write_restore(self, label: str, changes: list[tuple[str, dict[str, Any]]]) -> Written:
+        writer = self.store.write(self.me.id)
+        for task_id, values in changes:
+            writer.set("task", task_id, values)
+        writer.commit()
+        written = Written(label, tuple(writer.ops))
+        self.own_ops.update(op.op_id for op in written.ops)
+        return written
+
+    # ------------------------------------------------------------ others' changes
+
+    def foreign(self, ops: list[Op]) -> list[Op]:
+        """The operations this session did not write (another member's, another process's)."""
+        with self.lock:  # a write holds the lock until its stamps are in own_ops
+            return [op for op in ops if op.op_id not in self.own_ops]
+
+    def describe(self, theirs: list[Op]) -> str | None:
+        """One line about operations others made."""
+        if not theirs:
+            return None
+        with self.lock:
+            handles = self.ws.handles()
+            rows = {op.row_id for op in theirs}
+            who = sorted({handles.get(op.member, "someone") for op in theirs})
+            if len(rows) == 1:
+                op = theirs[-1]
+                title = ""
+                if op.entity == "task":
+                    row = self.ws.conn.execute("SELECT title FROM task WHERE id = ?", (op.row_id,)).fetchone()
+                    title = f" “{row[0]}”" if row else ""
+                fields = sorted({o.field for o in theirs})
+                if op.entity == "task" and fields == ["status"]:
+                    return f"@{who[0]} set{title} to {json.loads(op.value)}"
+                return f"@{', @'.join(who)} changed {op.entity}{title} ({', '.join(fields)})"
+            return f"@{', @'.join(who)} changed {len(rows)} records"
+
+
+def _stamp_time(op_id: str) -> dt.datetime:
+    return dt.datetime.fromtimestamp(int(op_id[:13]) / 1000, dt.timezone.utc)
+
+
+def status_after(status: str) -> str:
+    """The status ``s`` moves a task to; a closed task reopens as todo."""
+    return STATUS_CYCLE[(STATUS_CYCLE.index(status) + 1) % len(STATUS_CYCLE)] if status in STATUS_CYCLE else "todo"

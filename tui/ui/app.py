@@ -1,0 +1,325 @@
+"""The crewdeck app: three panes on one live workspace.
+
+The store is read and written only in worker threads, through the
+``Session``; a watcher thread notices every commit to the file (another
+member's or ours) and the panes refresh the rows on screen, the cursor
+staying on its task.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import ClassVar, Iterable
+
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Container
+from textual.screen import Screen
+from textual.widgets import Footer, Tab, Tabs
+
+from sync.oplog import Op
+from sync.watch import ChangeWatcher
+from widgets.task_table import TaskTable
+from widgets.workspace_header import WorkspaceHeader
+
+from ..cli.common import current_time
+from ..config import Config
+from ..errors import UserError
+from ..quickadd import parse as parse_quick_add
+from ..session import Session, Written
+from ..views import VIEWS, find, views
+from ..when import format_local, parse_utc
+from ..workspace import Campaign, Member
+from .screens.detail import DetailScreen
+from .screens.help import HelpScreen
+from .tasks_pane import TasksPane
+from .workers import background
+
+#: Below this many columns the panes become tabs.
+NARROW = 100
+PANES = ("tasks", "grid", "ledger")
+PANE_TITLES = {"tasks": "1 Tasks", "grid": "2 Deadlines", "ledger": "3 Budget"}
+
+
+class MainScreen(Screen[None]):
+    """The panes, with a tab bar when the terminal is narrow or a pane is zoomed.
+
+    | key | action |
+    |---|---|
+    | `tab` `shift+tab` | next / previous pane |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="screen.next_pane"),
+        Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="screen.previous_pane"),
+    ]
+
+    DEFAULT_CSS = """
+    MainScreen { layout: vertical; }
+    MainScreen #pane-tabs { display: none; height: 2; }
+    MainScreen.-single #pane-tabs { display: block; }
+    MainScreen #panes { height: 1fr; }
+    MainScreen .pane { border: round $panel-lighten-2; border-title-color: $foreground-muted; height: 1fr; }
+    MainScreen .pane:focus-within { border: round $accent; border-title-color: $accent; }
+    MainScreen.-single .pane { display: none; border: none; }
+    MainScreen.-single .pane.-active { display: block; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield WorkspaceHeader(id="header")
+        yield Tabs(*(Tab(PANE_TITLES[p], id=f"tab-{p}") for p in PANES if p in self.app.panes), id="pane-tabs")  # type: ignore[attr-defined]
+        with Container(id="panes"):
+            yield from self.app.build_panes()  # type: ignore[attr-defined]
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.main_ready()  # type: ignore[attr-defined]
+
+    def action_cycle_pane(self, step: int) -> None:
+        self.app.cycle_pane(step)  # type: ignore[attr-defined]
+
+    def on_resize(self) -> None:
+        self.app.update_layout()  # type: ignore[attr-defined]
+
+    @on(Tabs.TabActivated)
+    def _tab(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id:
+            self.app.focus_pane(event.tab.id.removeprefix("tab-"))  # type: ignore[attr-defined]
+
+
+class CrewdeckApp(App[int]):
+    """crewdeck.
+
+    | key | action |
+    |---|---|
+    | `1` `2` `3` | focus the tasks, deadlines or budget pane |
+    | `z` | zoom the focused pane to the whole screen, and back |
+    | `?` | every key |
+    | `ctrl+p` | the command palette: every action |
+    | `q` | quit |
+    """
+
+    TITLE = "crewdeck"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "focus_pane('tasks')", "Tasks", show=False, id="app.pane_tasks"),
+        Binding("2", "focus_pane('grid')", "Deadlines", show=False, id="app.pane_grid"),
+        Binding("3", "focus_pane('ledger')", "Budget", show=False, id="app.pane_ledger"),
+        Binding("z", "zoom", "Zoom", id="app.zoom"),
+        Binding("question_mark", "help", "Keys", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self, session: Session, config: Config, *, watch: bool = True) -> None:
+        super().__init__()
+        self.session = session
+        self.config = config
+        self.watch = watch
+        self.panes = ("tasks",)
+        self.active_pane = "tasks"
+        self.zoomed = False
+        self.members: list[Member] = []
+        self.campaigns: list[Campaign] = []
+        self._stop = threading.Event()
+        self.theme = config.theme
+        if config.keymap:
+            self.set_keymap(config.keymap)
+
+    # ------------------------------------------------------------ time and people
+
+    def now(self) -> dt.datetime:
+        return current_time()
+
+    @property
+    def viewer_tz(self) -> str:
+        return self.session.me.tz
+
+    # ------------------------------------------------------------ building
+
+    def build_panes(self) -> Iterable[TasksPane]:
+        pane = TasksPane(id="tasks")
+        pane.add_class("pane", "-active")
+        pane.border_title = "1 Tasks"
+        yield pane
+
+    @property
+    def tasks_pane(self) -> TasksPane:
+        return self.main_screen.query_one(TasksPane)
+
+    def get_default_screen(self) -> MainScreen:
+        self.main_screen = MainScreen()
+        return self.main_screen
+
+    def main_ready(self) -> None:
+        """The panes exist: fill them and start watching the workspace."""
+        self.update_layout()
+        header = self.query_one(WorkspaceHeader)
+        me = self.session.me
+        header.workspace = self.session.ws.name
+        header.who = f"@{me.handle} ({me.tz})"
+        header.sync_text = "live · shared file"
+        self._tick_clock()
+        self.set_interval(15, self._tick_clock)
+        self.set_interval(60, self._rescore)
+        self._load_people()
+        view = find(self.config.default_view, []) or VIEWS[0]
+        self.tasks_pane.show_view(view)
+        self.focus_pane("tasks")
+        if self.watch:
+            self._watch()
+
+    def _tick_clock(self) -> None:
+        now = self.now()
+        self.query_one(WorkspaceHeader).clock = format_local(now, self.viewer_tz, now, clock24=self.config.clock24).removeprefix("today ")
+
+    @background(group="people")
+    def _load_people(self) -> None:
+        members = self.session.members()
+        campaigns = self.session.campaigns()
+        self.call_from_thread(self._set_people, members, campaigns)
+
+    def _set_people(self, members: list[Member], campaigns: list[Campaign]) -> None:
+        self.members = members
+        self.campaigns = campaigns
+
+    # ------------------------------------------------------------ panes and layout
+
+    def update_layout(self) -> None:
+        screen = self.main_screen
+        single = self.zoomed or self.size.width < NARROW
+        screen.set_class(single, "-single")
+        for pane in screen.query(".pane"):
+            pane.set_class(pane.id == self.active_pane, "-active")
+        for tabs in screen.query(Tabs):
+            if tabs.active != f"tab-{self.active_pane}":
+                tabs.active = f"tab-{self.active_pane}"
+
+    def focus_pane(self, name: str) -> None:
+        if name not in self.panes:
+            self.bell()
+            return
+        self.active_pane = name
+        self.update_layout()
+        pane = self.main_screen.query_one(f"#{name}")
+        target = pane.query(TaskTable).first() if name == "tasks" else pane
+        target.focus()
+
+    def action_focus_pane(self, name: str) -> None:
+        self.focus_pane(name)
+
+    def cycle_pane(self, step: int) -> None:
+        index = self.panes.index(self.active_pane) if self.active_pane in self.panes else 0
+        self.focus_pane(self.panes[(index + step) % len(self.panes)])
+
+    def action_zoom(self) -> None:
+        self.zoomed = not self.zoomed
+        self.update_layout()
+
+    def action_help(self) -> None:
+        sections = [
+            ("Everywhere", self.BINDINGS),
+            ("Panes", MainScreen.BINDINGS),
+            ("Tasks", TasksPane.BINDINGS),
+            ("Task list", TaskTable.BINDINGS),
+            ("Task detail", DetailScreen.BINDINGS),
+        ]
+        self.push_screen(HelpScreen(sections, dict(self.config.keymap)))
+
+    def open_detail(self, task_id: str) -> None:
+        self.push_screen(DetailScreen(task_id))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        pane = self.tasks_pane if isinstance(self.screen, MainScreen) else None
+        for view in views(self.campaigns):
+            if pane is not None:
+                yield SystemCommand(f"View: {view.name}", f"Show {view.query or 'all open tasks'}", lambda v=view: pane.show_view(v))
+        target = self.screen if isinstance(self.screen, DetailScreen) else pane
+        if target is not None:
+            for binding in type(target).BINDINGS:
+                if isinstance(binding, Binding) and binding.description:
+                    yield SystemCommand(binding.description, f"key {binding.key} ({binding.id})", lambda b=binding, t=target: t.run_action(b.action))
+        for name in self.panes:
+            yield SystemCommand(f"Pane: {PANE_TITLES[name][2:]}", f"Focus the {PANE_TITLES[name][2:].lower()} pane", lambda n=name: self.focus_pane(n))
+        yield SystemCommand("Zoom", "Zoom the focused pane, or back", self.action_zoom)
+        yield SystemCommand("Keys", "List every key", self.action_help)
+
+    # ------------------------------------------------------------ writes and changes
+
+    def written(self, message: str, written: Written | None) -> None:
+        """After one of our writes: say what was done and refresh what it touched."""
+        self.notify(message, timeout=3)
+        if written is not None and written.ops:
+            self._refresh_after(list(written.ops), ours=True)
+
+    def preview_quick_add(self, text: str) -> str:
+        """The live preview of quick-add (runs in the prompt's worker)."""
+        if not text.strip():
+            return "type a title; @who #tag +campaign !high due:fri 17:00"
+        result = self.session.preview(text, self.now())
+        if "problem" in result:
+            raise UserError(result["problem"])
+        values = result["values"]
+        draft = parse_quick_add(text)
+        parts = [f"“{values['title']}”", values["status"]]
+        if draft.assignee:
+            parts.append(f"@{draft.assignee}")
+        if draft.campaign:
+            parts.append(f"+{draft.campaign}" + (f"/{draft.platform}" if draft.platform else ""))
+        if draft.priority:
+            parts.append(f"!{draft.priority}")
+        parts += [f"#{t}" for t in draft.tags]
+        if "due" in values:
+            due = parse_utc(values["due"]["utc"])
+            now = self.now()
+            parts.append(f"due {format_local(due, values['due']['tz'], now, clock24=self.config.clock24)}")
+        return "→ " + " · ".join(parts)
+
+    @background(group="watch")
+    def _watch(self) -> None:
+        watcher = ChangeWatcher(self.session.path)
+        watcher.run(lambda batch: self.call_from_thread(self.store_changed, [op for _, op in batch]), self._stop)
+
+    def store_changed(self, ops: list[Op]) -> None:
+        self._refresh_after(ops, ours=False)
+
+    @background(group="refresh")
+    def _refresh_after(self, ops: list[Op], ours: bool) -> None:
+        """Score the touched tasks again, then reload; others' changes get a notice."""
+        if not ours:
+            ops = self.session.foreign(ops)  # ours were refreshed when we wrote them
+            if not ops:
+                return
+        tasks = {op.row_id for op in ops if op.entity == "task"}
+        self.session.rescore_rows(tasks, self.now())
+        notice = None if ours else self.session.describe(ops)
+        people = any(op.entity in ("member", "campaign") for op in ops)
+        self.call_from_thread(self._after_change, notice, people)
+
+    def _after_change(self, notice: str | None, people: bool) -> None:
+        if people:
+            self._load_people()
+        self.tasks_pane.reload()
+        if isinstance(self.screen, DetailScreen):
+            self.screen.load()
+        if notice:
+            self.notify(notice, timeout=4)
+
+    @background(exclusive=True, group="rescore")
+    def _rescore(self) -> None:
+        self.session.rescore(self.now())
+        self.call_from_thread(self.tasks_pane.reload)
+
+    # ------------------------------------------------------------ errors and exit
+
+    def report_error(self, error: Exception) -> None:
+        """The one place worker errors surface: a notification, never a crash."""
+        if isinstance(error, (UserError, ValueError)):
+            self.notify(str(error), severity="error", timeout=6)
+        else:
+            self.notify(f"{type(error).__name__}: {error}", title="unexpected error", severity="error", timeout=10)
+            self.log.error(error)
+
+    def on_unmount(self) -> None:
+        self._stop.set()

@@ -1,0 +1,127 @@
+"""One task in full: its fields, its due date in everyone's zone, why it ranks
+where it does, what it waits for, and its history."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from sync.ids import short
+
+from ...edits import EDITABLE, format_estimate
+from ...session import TaskDetail, Written
+from ...taskview import due_lines
+from ...urgency import score
+from ...when import format_local, parse_utc
+from ..triage import TRIAGE_BINDINGS, Triage
+from .prompt import PromptScreen
+from ..workers import background
+
+
+class DetailScreen(Triage, Screen[None]):
+    """A task's detail; the triage keys act on it.
+
+    | key | action |
+    |---|---|
+    | `escape` `q` | back to the list |
+    | `:` | set any field (`title=...`, `tags+=x`, `estimate=2h`) |
+    | triage keys | as in the list: `s d A p D h c t r m u e y` |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Back", id="detail.close"),
+        Binding("colon", "set_field", "Set field", id="detail.set_field"),
+        *TRIAGE_BINDINGS,
+    ]
+
+    DEFAULT_CSS = """
+    DetailScreen VerticalScroll { padding: 1 2; }
+    DetailScreen .detail--title { text-style: bold; color: $accent; }
+    DetailScreen .detail--section { margin-top: 1; text-style: bold; color: $foreground-muted; }
+    DetailScreen Static { height: auto; }
+    """
+
+    def __init__(self, task_id: str) -> None:
+        super().__init__()
+        self.task_id = task_id
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static("", id="detail-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def targets(self) -> list[str]:
+        return [self.task_id]
+
+    def after_write(self, message: str, written: Written | None) -> None:
+        self.crew.written(message, written)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_set_field(self) -> None:
+        self.app.push_screen(
+            PromptScreen("Set a field", f"FIELD=VALUE — {', '.join(EDITABLE)}; tags+=x, tags-=x"),
+            self._set_field,
+        )
+
+    def _set_field(self, text: str | None) -> None:
+        if text:
+            self.run_write("set", [self.task_id], lambda ids: self.crew.session.set_assignments(ids[0], [text], self.crew.now()))
+
+    @background(exclusive=True, group="detail")
+    def load(self) -> None:
+        detail = self.crew.session.detail(self.task_id, self.crew.now())
+        self.app.call_from_thread(self._show, detail)
+
+    def _show(self, detail: TaskDetail) -> None:
+        self.query_one("#detail-body", Static).update(self.render_detail(detail))
+
+    def render_detail(self, d: TaskDetail) -> str:
+        crew = self.crew
+        now = crew.now()
+        clock24 = crew.config.clock24
+        tz = crew.viewer_tz
+        r = d.record
+        out = [f"[b]{escape(r['title'])}[/b]  [dim]{short(d.id)}[/dim]", ""]
+        fields = [
+            ("status", r["status"] + (f" — declined: {escape(r['decline_reason'])}" if r["decline_reason"] else "")),
+            ("assignee", f"@{d.assignee.handle} ({escape(d.assignee.name)}, {d.assignee.tz})" if d.assignee else "nobody"),
+            ("priority", r["priority"]),
+            ("campaign", escape(d.campaign or "") + (f" / {r['platform']}" if r["platform"] else "")),
+            ("tags", " ".join(f"#{escape(t)}" for t in r["tags"])),
+            ("estimate", format_estimate(r["estimate"])),
+            ("created", (f"by @{d.creator} " if d.creator else "") + (format_local(parse_utc(r["created_at"]), tz, now, clock24=clock24) if r["created_at"] else "")),
+        ]
+        if r["snoozed_until"]:
+            fields.append(("snoozed until", format_local(parse_utc(r["snoozed_until"]), tz, now, clock24=clock24)))
+        if r["duplicate_of"]:
+            fields.append(("duplicate of", short(r["duplicate_of"])))
+        out += [f"[dim]{name:>13}[/dim]  {value}" for name, value in fields if value]
+        for name in ("due", "publish"):
+            lines = due_lines(d, tz, now, clock24, name)
+            if lines:
+                out += ["", f"[b]{'Due' if name == 'due' else 'Publish slot'}[/b]"] + [f"  {escape(line)}" for line in lines]
+        if d.depends_on or d.blocking:
+            out += ["", "[b]Dependencies[/b]"]
+            out += [f"  waits for {short(i)} {escape(t)} ({s})" for i, t, s in d.depends_on]
+            out += [f"  blocks    {short(i)} {escape(t)} ({s})" for i, t, s in d.blocking]
+        out += ["", f"[b]Urgency {score(d.urgency):.1f}[/b]"]
+        out += [f"  {term.points:+5.1f}  {term.name:<10} {escape(term.why)}" for term in d.urgency]
+        if r["notes"]:
+            out += ["", "[b]Notes[/b]", escape(r["notes"])]
+        out += ["", f"[b]History[/b] [dim](times in {tz})[/dim]"]
+        for entry in reversed(d.history[-200:]):
+            when = format_local(entry.at, tz, now, clock24=clock24)
+            value = entry.value if not isinstance(entry.value, str) or len(entry.value) < 60 else entry.value[:57] + "…"
+            out.append(f"  [dim]{when}[/dim]  @{escape(entry.who)}  {entry.field} = {escape(str(value))}")
+        return "\n".join(out)

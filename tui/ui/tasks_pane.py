@@ -1,0 +1,289 @@
+"""The tasks pane: a saved view or a filter over the task list, and triage by single keys.
+
+Every key that changes a task acts on the marked tasks (``x``) if any, else
+on the task under the cursor.  Reads and writes run in worker threads; the
+pane only ever holds the rows on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Input, Label
+
+from sync.ids import short
+from widgets.task_table import Column, Row, TaskTable
+
+from ..session import Written
+from ..taskindex import Filter
+from ..tasklist import TaskRow
+from ..taskrows import CELLS, row_text
+from ..views import View, find, views
+from .screens.picker import Choice, PickerScreen
+from .screens.prompt import PromptScreen
+from .triage import TRIAGE_BINDINGS, Triage
+from .workers import background
+
+COLUMNS = {
+    "mark": Column("mark", "", 1, priority=5),
+    "id": Column("id", "ID", 8, priority=4),
+    "title": Column("title", "TASK", 18, flex=True, priority=9),
+    "who": Column("who", "WHO", 8, priority=6),
+    "status": Column("status", "STATUS", 6, priority=7),
+    "pri": Column("pri", "PRI", 3, priority=3),
+    "campaign": Column("campaign", "CAMPAIGN", 18, priority=1),
+    "due": Column("due", "DUE (YOUR TIME)", 30, priority=8),
+}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The answer to a query: the filter, how many match, the first rows, the cursor."""
+
+    filter: Filter
+    count: int
+    offset: int
+    rows: list[TaskRow]
+    cursor: int
+
+
+class TasksPane(Triage, Vertical):
+    """Tasks: views, filter, triage.
+
+    | key | action |
+    |---|---|
+    | `/` | filter (the language of `crewdeck tasks`) |
+    | `v`, `[` `]` | pick a view; previous / next view |
+    | `a` | quick-add |
+    | `enter` | details and history |
+    | `s` `d` | cycle status, done |
+    | `A` `p` `D` `h` | assign, priority, due date, snooze |
+    | `c` `t` | accept, take (accept and assign to you) |
+    | `r` `m` | decline with a reason, mark as duplicate |
+    | `x` `X` | mark for bulk, clear the marks |
+    | `u`, `ctrl+r` or `U` | undo, redo (as new operations) |
+    | `e` `y` | edit notes in `$EDITOR`, copy as text |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", id="tasks.filter"),
+        Binding("v", "pick_view", "Views", id="tasks.views"),
+        Binding("left_square_bracket", "view(-1)", "Prev view", show=False, id="tasks.prev_view"),
+        Binding("right_square_bracket", "view(1)", "Next view", show=False, id="tasks.next_view"),
+        Binding("a", "quick_add", "Add", id="tasks.quick_add"),
+        Binding("x", "mark", "Mark", id="tasks.mark"),
+        Binding("X", "clear_marks", "Clear marks", show=False, id="tasks.clear_marks"),
+        *TRIAGE_BINDINGS,
+    ]
+
+    DEFAULT_CSS = """
+    TasksPane { height: 1fr; }
+    TasksPane > #tasks-bar { height: 1; padding: 0 1; background: $boost; }
+    TasksPane #tasks-view { text-style: bold; color: $accent; width: auto; }
+    TasksPane #tasks-info { color: $foreground-muted; width: 1fr; padding-left: 2; }
+    TasksPane #tasks-filter { display: none; height: 1; border: none; padding: 0 1; }
+    TasksPane.-filtering #tasks-filter { display: block; }
+    TasksPane TaskTable { height: 1fr; }
+    """
+
+    class Loaded(Message):
+        def __init__(self, listing: Listing, generation: int) -> None:
+            super().__init__()
+            self.listing = listing
+            self.generation = generation
+
+    class WindowLoaded(Message):
+        def __init__(self, offset: int, rows: list[TaskRow], generation: int) -> None:
+            super().__init__()
+            self.offset = offset
+            self.rows = rows
+            self.generation = generation
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.view: View | None = None
+        self.query_text = ""
+        self.filter: Filter | None = None
+        self.count = 0
+        self.marked: set[str] = set()
+        #: Bumped by every new query; answers to older ones are dropped.
+        self.generation = 0
+        self._handles: dict[str, str] = {}
+        self._campaigns: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="tasks-bar"):
+            yield Label("", id="tasks-view")
+            yield Label("", id="tasks-info")
+        yield Input(placeholder="@me #tag +campaign !high due:<fri overdue words — enter applies, escape closes", id="tasks-filter")
+        yield TaskTable([COLUMNS[key] for key in CELLS], id="task-table")
+
+    @property
+    def table(self) -> TaskTable:
+        return self.query_one(TaskTable)
+
+    # ------------------------------------------------------------ loading
+
+    def show_view(self, view: View) -> None:
+        self.view = view
+        self.query_text = view.query
+        self.query_one("#tasks-view", Label).update(view.name)
+        self.reload(keep_cursor=False)
+
+    def show_query(self, text: str) -> None:
+        self.view = None
+        self.query_text = text
+        self.query_one("#tasks-view", Label).update(f"/ {text}" if text else "All open")
+        self.reload(keep_cursor=False)
+
+    def reload(self, keep_cursor: bool = True) -> None:
+        """Query again: the cursor stays on its task, or on the nearest row if it left."""
+        self.generation += 1
+        table = self.table
+        self._load(
+            self.query_text,
+            table.cursor_key if keep_cursor else None,
+            table.cursor if keep_cursor else 0,
+            self.generation,
+            table.size.height,
+        )
+
+    @background(exclusive=True, group="tasks-load")
+    def _load(self, text: str, cursor_key: str | None, cursor: int, generation: int, height: int) -> None:
+        session = self.crew.session
+        f = session.compile(text, self.crew.now())
+        count = session.count(f)
+        position = session.position(f, cursor_key) if cursor_key else None
+        target = position if position is not None else min(cursor, max(0, count - 1))
+        page = max(height, 40)
+        offset = max(0, target - page // 2)
+        rows = session.window(f, offset, page * 2, count)
+        self._handles = session.handles()
+        self._campaigns = session.campaign_names()
+        self.post_message(self.Loaded(Listing(f, count, offset, rows, target), generation))
+
+    def on_tasks_pane_loaded(self, message: Loaded) -> None:
+        if message.generation != self.generation:
+            return
+        listing = message.listing
+        self.filter = listing.filter
+        self.count = listing.count
+        table = self.table
+        table.reset(listing.count, listing.cursor)
+        table.set_rows(listing.offset, [self._row(r) for r in listing.rows])
+        table.set_marked(frozenset(self.marked))
+        self._update_info()
+
+    @on(TaskTable.WindowNeeded)
+    def _window_needed(self, message: TaskTable.WindowNeeded) -> None:
+        if self.filter is not None:
+            self._load_window(self.filter, message.offset, message.limit, self.generation)
+
+    @background(group="tasks-window")
+    def _load_window(self, f: Filter, offset: int, limit: int, generation: int) -> None:
+        rows = self.crew.session.window(f, offset, limit)
+        self.post_message(self.WindowLoaded(offset, rows, generation))
+
+    def on_tasks_pane_window_loaded(self, message: WindowLoaded) -> None:
+        if message.generation == self.generation:
+            self.table.set_rows(message.offset, [self._row(r) for r in message.rows])
+
+    def _row(self, row: TaskRow) -> Row:
+        crew = self.crew
+        text = row_text(row, self._handles, self._campaigns, crew.viewer_tz, crew.now(), crew.config.clock24)
+        return Row(row.id, text.cells, text.hints, text.tone)
+
+    def _update_info(self) -> None:
+        marks = f" · {len(self.marked)} marked" if self.marked else ""
+        self.query_one("#tasks-info", Label).update(f"{self.count:,} tasks{marks}")
+
+    # ------------------------------------------------------------ views and filter
+
+    def action_filter(self) -> None:
+        self.add_class("-filtering")
+        box = self.query_one("#tasks-filter", Input)
+        box.value = self.query_text if self.view is None else ""
+        box.focus()
+
+    @on(Input.Submitted, "#tasks-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self.remove_class("-filtering")
+        self.table.focus()
+        self.show_query(event.value.strip())
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "escape" and self.has_class("-filtering"):
+            event.stop()
+            self.remove_class("-filtering")
+            self.table.focus()
+
+    def action_pick_view(self) -> None:
+        choices = [Choice(v.id, v.name, v.key) for v in views(self.crew.campaigns)]
+        self.app.push_screen(PickerScreen("View", choices, self.view.id if self.view else None), self._picked_view)
+
+    def _picked_view(self, view_id: str | None) -> None:
+        view = find(view_id, self.crew.campaigns) if view_id else None
+        if view:
+            self.show_view(view)
+
+    def action_view(self, step: int) -> None:
+        all_views = views(self.crew.campaigns)
+        index = next((i for i, v in enumerate(all_views) if self.view and v.id == self.view.id), -1)
+        self.show_view(all_views[(index + step) % len(all_views)])
+
+    # ------------------------------------------------------------ triage
+
+    def targets(self) -> list[str]:
+        if self.marked:
+            return sorted(self.marked)
+        key = self.table.cursor_key
+        return [key] if key else []
+
+    def after_write(self, message: str, written: Written | None) -> None:
+        if self.marked:
+            self.marked.clear()
+            self.table.set_marked(frozenset())
+        self.crew.written(message, written)
+
+    def action_mark(self) -> None:
+        key = self.table.cursor_key
+        if key is None:
+            return
+        self.marked.symmetric_difference_update({key})
+        self.table.set_marked(frozenset(self.marked))
+        self.table.action_cursor_down()
+        self._update_info()
+
+    def action_clear_marks(self) -> None:
+        self.marked.clear()
+        self.table.set_marked(frozenset())
+        self._update_info()
+
+    def action_quick_add(self) -> None:
+        self.app.push_screen(
+            PromptScreen(
+                "Quick add",
+                "Title @who #tag +campaign/platform !high|!med|!low due:fri 17:00 [Zone]",
+                preview=self.crew.preview_quick_add,
+            ),
+            self._quick_added,
+        )
+
+    def _quick_added(self, text: str | None) -> None:
+        if text and text.strip():
+            self._add(text)
+
+    @background(group="write")
+    def _add(self, text: str) -> None:
+        written = self.crew.session.quick_add(text, self.crew.now())
+        self.app.call_from_thread(self.crew.written, f"added {short(written.ops[0].row_id)}", written)
+
+    @on(TaskTable.Opened)
+    def _open(self, message: TaskTable.Opened) -> None:
+        self.crew.open_detail(message.key)
