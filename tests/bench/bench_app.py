@@ -1,0 +1,86 @@
+"""The app in a real terminal at 100,000 tasks, against an empty Textual app.
+
+Goals (issue 3), measured with the peer kit's tmux harness in the same run:
+start -> first full screen <= 1.3x the empty Textual app's time; a key that
+moves the cursor or applies a filter: median <= 50 ms from key to changed
+screen; peak RSS <= 150 MB.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from bench_cli import SIZE, populated_workspace
+from harness import CREWDECK, PEERS, WORK, Bench
+
+RESULTS = WORK / "tui.jsonl"
+
+
+def _tui_bench(name: str, command: str, expects: list[str], steps: list[str], runs: int) -> dict[str, dict[str, float]]:
+    RESULTS.unlink(missing_ok=True)
+    args = [sys.executable, str(PEERS / "tui_bench.py"), "--group", "bench", "--size", str(SIZE), "--name", name,
+            "--cmd", command, "--runs", str(runs), "--warmup", "1", "--out", str(RESULTS)]
+    for expect in expects:
+        args += ["--expect", expect]
+    for step in steps:
+        args += ["--step", step]
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    out: dict[str, dict[str, float]] = {}
+    for line in RESULTS.read_text().splitlines():
+        record = json.loads(line)
+        out[record["name"]] = {**record.get("stats", {}), "peak": (record.get("rss_mb") or {}).get("max", 0)}
+    return out
+
+
+def run(bench: Bench) -> None:
+    if not (PEERS / "tui_bench.py").exists():
+        print(f"  (no peer kit at {PEERS}: skipped)")
+        return
+    runs = 3 if bench.quick else 5
+    ws = populated_workspace(SIZE)
+    config = WORK / "bench-config.toml"
+    config.write_text('default_view = "all"\n')
+    floor = _tui_bench(
+        "empty Textual app",
+        f"env TZ=UTC {sys.executable} {PEERS / 'textual_floor.py'} --rows 0",
+        ["textual-floor", " 0 rows", "palette"],
+        [],
+        runs,
+    )
+    ours = _tui_bench(
+        f"crewdeck ({SIZE:,} tasks)",
+        f"env TZ=UTC CREWDECK_CONFIG={config} {CREWDECK} --workspace {ws}",
+        ["All open", r"[0-9,]+ tasks", r"[0-9a-f]{8} \w", "palette"],
+        [
+            "j::j (cursor down)",
+            "k::k (cursor up)",
+            "G::G (last row)",
+            "slash::/ (filter box)",
+            "#instagram::type a filter",
+            "Enter::Enter (apply the filter)::/ #instagram",
+            "v::v (view picker)",
+            "o::o (Overdue view)::Overdue",
+        ],
+        runs,
+    )
+    for name, stats in sorted(floor.items()):
+        if "startup" in name:
+            floor_start = stats["median"]
+            bench.record("peer", f"{name}", floor_start, "ms")
+    start = next(v for k, v in ours.items() if "startup" in k)
+    ratio = start["median"] / floor_start
+    bench.record("app", f"start -> first full screen ({SIZE:,} tasks)", start["median"], "ms", "<= 1.3x empty app", ratio <= 1.3,
+                 f"{ratio:.2f}x the empty Textual app")
+    for name, stats in ours.items():
+        if "startup" in name:
+            continue
+        label = name.split(": ", 1)[-1]
+        goal = "<= 50 ms" if any(k in label for k in ("cursor", "apply", "Overdue")) else ""
+        bench.record("app", f"key {label}", stats["median"], "ms", goal, stats["median"] <= 50 if goal else None)
+    peak = max((v.get("peak") or 0) for v in ours.values())
+    if peak:
+        bench.record("app", "peak RSS", peak, "MB", "<= 150 MB", peak <= 150)
+
+
