@@ -208,6 +208,20 @@ def working_hours(value: Any) -> dict[str, list[list[str]]]:
     return value
 
 
+def meeting_info(value: Any) -> dict[str, Any]:
+    """A booked meeting: its length and who was asked (``required`` / ``optional`` member ids)."""
+    if not isinstance(value, dict) or set(value) != {"minutes", "required", "optional"}:
+        raise ValueError(f"expected {{'minutes': ..., 'required': [...], 'optional': [...]}}, got {value!r}")
+    minutes = integer(minimum=1)(value["minutes"])
+    if minutes > 24 * 60:
+        raise ValueError("a meeting lasts at most 24 hours")
+    required = list_of(record_id, max_items=100)(value["required"])
+    if not required:
+        raise ValueError("a meeting needs at least one required member")
+    optional_ids = list_of(record_id, max_items=100)(value["optional"])
+    return {"minutes": minutes, "required": required, "optional": optional_ids}
+
+
 def json_object(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValueError("expected a mapping")
@@ -348,6 +362,7 @@ TASK = Entity(
         Field("estimate", optional(integer(minimum=0)), sql=("INTEGER",)),
         Field("snoozed_until", optional(utc_instant)),
         _json_field("recurrence", optional(json_object), None),
+        _json_field("meeting", optional(meeting_info), None),
         Field("series", optional(text(200))),
         Field("decline_reason", text(1000), default=""),
         Field("duplicate_of", optional(record_id)),

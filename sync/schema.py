@@ -100,10 +100,15 @@ def _add_missing_columns(db: sqlite_utils.Database) -> None:
                 db.execute(f"ALTER TABLE [{spec.name}] ADD COLUMN [{name}] {sql}")
 
 
+def _new_columns_only(db: sqlite_utils.Database) -> None:
+    """A step whose new fields need nothing but their columns (added after every migration)."""
+
+
 #: The registry: migration n brings a file from user_version n-1 to n.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("operations log, clock and meta", _create_core),
     ("materialized record tables", _create_records),
+    ("task.meeting: booked meetings for the overlap planner's fairness", _new_columns_only),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -25,14 +25,14 @@ _ESTIMATE = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?\Z")
 _NONE = ("", "none", "-")
 
 
-def parse_estimate(text: str) -> int:
+def parse_estimate(text: str, what: str = "estimate") -> int:
     """``90m``, ``2h``, ``1h30m`` or plain minutes -> minutes."""
     text = text.strip().lower()
     if text.isdigit():
         return int(text)
     m = _ESTIMATE.match(text)
     if not text or not m or not any(m.groups()):
-        raise UserError(f"estimate: {text!r} is not a duration like 90m, 2h or 1h30m")
+        raise UserError(f"{what}: {text!r} is not a duration like 90m, 2h or 1h30m")
     return int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
 
 

@@ -213,6 +213,13 @@ class Availability:
     def left(self, now: dt.datetime) -> dt.timedelta | None:
         return None if self.changes_at is None else self.changes_at - now
 
+    def text(self, now: dt.datetime) -> str:
+        """``working, 3h30m left``, ``off, back in 14h``, ``no working hours``."""
+        left = self.left(now)
+        if left is None:
+            return "no working hours"
+        return f"working, {format_span(left)} left" if self.working else f"off, back in {format_span(left)}"
+
 
 def availability(member: Member | Week, instant: dt.datetime, horizon: dt.timedelta = HORIZON) -> Availability:
     spans = spans_between(member, instant, instant + horizon)
@@ -251,12 +258,7 @@ def format_span(length: dt.timedelta) -> str:
 
 
 def status_text(member: Member | Week, now: dt.datetime) -> str:
-    """``working, 3h30m left``, ``off, back in 14h``, ``no working hours``."""
-    state = availability(member, now)
-    left = state.left(now)
-    if left is None:
-        return "no working hours"
-    return f"working, {format_span(left)} left" if state.working else f"off, back in {format_span(left)}"
+    return availability(member, now).text(now)
 
 
 def member_label(member: Member, now: dt.datetime, *, clock24: bool = True) -> str:
