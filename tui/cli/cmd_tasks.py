@@ -20,7 +20,7 @@ from .common import Context, print_json, table
 
 def cmd_add(ctx: Context) -> int:
     draft = quickadd.parse(" ".join(ctx.args.text))
-    values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now)
+    values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now, ctx.config.publish)
     with ctx.writer() as w:
         task_id = w.create("task", values)
     print(task_id)
