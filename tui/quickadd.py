@@ -14,6 +14,11 @@
   campaign (``publish:tue 09:00``); a date alone takes the platform's first
   peak hour; without ``due:`` the draft is then due ``lead_hours`` before
   the slot, in the writer's zone, moved back into their working day,
+* ``every:`` a repeat rule (``every:weekday 09:00``, ``every:tue and thu 17:00
+  America/New_York``, ``every:month on the 1st``, see ``recurrence``): the
+  task becomes the first instance of a series, due at the next occurrence
+  (a time without a zone is the creator's; without a time, the end of the
+  owner's working day),
 * a word starting with a backslash is kept literally (``\\#1`` is "#1"),
 * everything else is the title.
 
@@ -24,7 +29,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sync.zones import zone
@@ -32,6 +37,7 @@ from sync.zones import zone
 from .config import PublishConfig
 from .deadlines import draft_due, end_of_day
 from .errors import UserError
+from .recurrence import first_instance, is_rule_word, parse_rule
 from .when import DateError, Moment, looks_like_time, parse_moment, parse_time, utc_iso
 from .workspace import Member, Workspace
 
@@ -50,6 +56,8 @@ class Draft:
     due_words: list[str] = field(default_factory=list)
     #: The words after ``publish:``, parsed in the campaign's audience zone.
     publish_words: list[str] = field(default_factory=list)
+    #: The words of an ``every:`` rule.
+    every_words: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
@@ -78,6 +86,14 @@ def parse(text: str) -> Draft:
                 draft.problems.append(f"{word}: priority is !high, !med or !low")
             else:
                 draft.priority = priority
+        elif word.lower().startswith("every:"):
+            rule = [word[6:]] if word[6:] else []
+            while i < len(words) and is_rule_word(words[i], words[i + 1 :]):
+                rule.append(words[i])
+                i += 1
+            if not rule:
+                draft.problems.append("every: needs a rule (weekday 09:00, tue and thu 17:00, month on the 1st)")
+            draft.every_words = rule
         elif word.lower().startswith(("due:", "publish:")):
             key, _, rest = word.partition(":")
             # The date may be followed by a time (or eod) and a zone: take them along.
@@ -183,4 +199,14 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, publ
         values["publish"] = slot.value()
         if "due" not in values:
             values["due"] = {"utc": utc_iso(draft_due(slot.instant, owner, config.lead_hours)), "tz": owner.tz}
+    if draft.every_words:
+        if draft.due_words or draft.publish_words:
+            raise UserError("every: sets the due date of each instance: drop due: and publish:")
+        try:
+            rule = parse_rule(draft.every_words, creator.tz, now.astimezone(zone(creator.tz)).date())
+        except (DateError, ValueError) as exc:
+            raise UserError(f"every: {exc}") from None
+        if rule.time is None and not any(_is_zone_word(w) for w in draft.every_words):
+            rule = replace(rule, tz=owner.tz)  # the end of the owner's day, in the owner's calendar
+        values = first_instance(values, rule, owner, now)
     return values
