@@ -28,14 +28,15 @@ someone stretching, 35-0 for someone out, lower as the penalty grows.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Iterable
 
 from sync.zones import zone
 
-from .roster import Span, Timeline, wall_instant
+from .roster import spans_between, wall_instant
 from .when import parse_utc, utc_iso
 from .workspace import Member, Workspace
 
@@ -97,41 +98,45 @@ class Slot:
         }
 
 
-def _within_day(start_local: dt.datetime, end_local: dt.datetime) -> bool:
-    early, late = STRETCH_DAY
-    if start_local.time() < early:
-        return False
-    if end_local.date() == start_local.date():
-        return end_local.time() <= late
-    # Ending exactly at midnight is past 22:00; a slot over midnight is the night.
-    return False
+_STRETCH_S = int(STRETCH.total_seconds())
 
 
-@dataclass(frozen=True)
-class Fit:
-    status: str
-    #: ``in``: the span holding the slot; ``stretch``: the span it stretches.
-    span: Span | None
-    #: ``stretch``: how far outside the span the slot reaches.
-    outside: dt.timedelta = dt.timedelta(0)
+class _Hours:
+    """A member's working spans as epoch seconds: the planner asks thousands of questions."""
+
+    def __init__(self, member: Member, start: dt.datetime, end: dt.datetime) -> None:
+        self.tz = zone(member.tz)
+        spans = spans_between(member, start - STRETCH, end + STRETCH)
+        self.starts = [int(s.start.timestamp()) for s in spans]
+        self.ends = [int(s.end.timestamp()) for s in spans]
+
+    def fit(self, start: int, end: int) -> tuple[int, int, int]:
+        """``(status index, seconds outside the hours, margin to the span's edges or -1)``."""
+        i = bisect.bisect_right(self.starts, start) - 1
+        if i >= 0 and end <= self.ends[i]:
+            return 0, 0, min(start - self.starts[i], self.ends[i] - end)
+        outside = -1
+        for j in (i, i + 1):
+            if 0 <= j < len(self.starts):
+                a, b = self.starts[j], self.ends[j]
+                if a - _STRETCH_S <= start and end <= b + _STRETCH_S:
+                    away = max(a - start, 0) + max(end - b, 0)
+                    outside = away if outside < 0 else min(outside, away)
+        if outside >= 0 and self._within_day(start, end):
+            return 1, outside, -1
+        return 2, 0, -1
+
+    def _within_day(self, start: int, end: int) -> bool:
+        early, late = STRETCH_DAY
+        first = dt.datetime.fromtimestamp(start, self.tz)
+        last = dt.datetime.fromtimestamp(end, self.tz)
+        # A slot over midnight, or ending at it, is the night.
+        return first.time() >= early and last.date() == first.date() and last.time() <= late
 
 
-def classify(timeline: Timeline, tz_name: str, start: dt.datetime, end: dt.datetime) -> Fit:
-    """How ``[start, end)`` fits the member's hours."""
-    span = timeline.covering(start, end)
-    if span is not None:
-        return Fit("in", span)
-    stretched = [
-        (max(s.start - start, dt.timedelta(0)) + max(end - s.end, dt.timedelta(0)), s)
-        for s in timeline.nearest(start, end)
-        if s.start - STRETCH <= start and end <= s.end + STRETCH
-    ]
-    if stretched:
-        tz = zone(tz_name)
-        if _within_day(start.astimezone(tz), end.astimezone(tz)):
-            outside, near = min(stretched)
-            return Fit("stretch", near, outside)
-    return Fit("out", None)
+def status_at(member: Member, start: dt.datetime, end: dt.datetime) -> str:
+    """``in``, ``stretch`` or ``out``: how ``[start, end)`` fits the member's hours."""
+    return STATUSES[_Hours(member, start, end).fit(int(start.timestamp()), int(end.timestamp()))[0]]
 
 
 def plan(
@@ -152,50 +157,58 @@ def plan(
     """
     burden = burden or {}
     people = [(m, True) for m in required] + [(m, False) for m in optional]
-    timelines = {m.id: Timeline(m, start - STRETCH, end + STRETCH) for m, _ in people}
-    first = max(start, not_before or start)
-    # Round up to the 15-minute grid of UTC.
-    offset = (first - first.replace(minute=0, second=0, microsecond=0)) % STEP
-    at = first + (STEP - offset if offset else dt.timedelta(0))
-    at = at.replace(second=0, microsecond=0)
-    candidates: list[Slot] = []
-    while at + duration <= end:
-        candidates.append(_judge(people, timelines, burden, at, at + duration))
-        at += STEP
-    candidates.sort(key=lambda s: (s.tier, s.penalty, s.start))
-    # Per day, the best slots that do not overlap; the later ones of a day cost more.
+    hours = [_Hours(m, start, end) for m, _ in people]
+    weights = [1 + min(burden.get(m.id, 0), MAX_BURDEN) if req else 0 for m, req in people]
+    step = int(STEP.total_seconds())
+    length = int(duration.total_seconds())
+    first = int(max(start, not_before or start).timestamp())
+    at = -(-first // step) * step  # up to the 15-minute grid of UTC
+    last = int(end.timestamp()) - length
     local = zone(tz)
-    per_day: dict[dt.date, list[Slot]] = {}
-    for slot in candidates:
-        day = per_day.setdefault(slot.start.astimezone(local).date(), [])
-        if all(slot.end <= c.start or slot.start >= c.end for c in day):
-            day.append(replace(slot, penalty=slot.penalty + REPEAT_COST * len(day)))
-    chosen = sorted((s for day in per_day.values() for s in day), key=lambda s: (s.tier, s.penalty, s.start))
-    return chosen[:limit]
+    # Per day (in the planner's zone), the best slots that do not overlap.
+    judged: list[tuple[int, float, int, tuple[int, ...]]] = []
+    while at <= last:
+        judged.append(_judge(hours, weights, at, at + length))
+        at += step
+    judged.sort()
+    per_day: dict[dt.date, list[tuple[int, float, int, tuple[int, ...]]]] = {}
+    for tier, penalty, slot_start, statuses in judged:
+        day = per_day.setdefault(dt.datetime.fromtimestamp(slot_start, local).date(), [])
+        if all(slot_start + length <= other[2] or slot_start >= other[2] + length for other in day):
+            # The later slots of a day cost more, so the list offers other days first.
+            day.append((tier, penalty + REPEAT_COST * len(day), slot_start, statuses))
+    chosen = sorted(entry for day in per_day.values() for entry in day)[:limit]
+    return [_slot(people, entry, length) for entry in chosen]
 
 
-def _judge(
-    people: list[tuple[Member, bool]], timelines: dict[str, Timeline], burden: dict[str, int], start: dt.datetime, end: dt.datetime
-) -> Slot:
-    seats = []
+def _judge(hours: list[_Hours], weights: list[int], start: int, end: int) -> tuple[int, float, int, tuple[int, ...]]:
     tier = 0
     penalty = 0.0
-    edge_margin: dt.timedelta | None = None
-    for member, required in people:
-        fit = classify(timelines[member.id], member.tz, start, end)
-        seats.append(Seat(member, required, fit.status, start.astimezone(zone(member.tz))))
-        if required:
-            tier = max(tier, STATUSES.index(fit.status))
-            weight = 1 + min(burden.get(member.id, 0), MAX_BURDEN)
-            penalty += (REQUIRED_COST[fit.status] + fit.outside / STRETCH) * weight
-            if fit.status == "in" and fit.span is not None:
-                margin = min(start - fit.span.start, fit.span.end - end)
-                edge_margin = margin if edge_margin is None else min(edge_margin, margin)
+    margin = -1
+    statuses = []
+    for member_hours, weight in zip(hours, weights):
+        status, outside, edge = member_hours.fit(start, end)
+        statuses.append(status)
+        if weight:  # required
+            if status > tier:
+                tier = status
+            penalty += (REQUIRED_COST[STATUSES[status]] + outside / _STRETCH_S) * weight
+            if edge >= 0:
+                margin = edge if margin < 0 else min(margin, edge)
         else:
-            penalty += OPTIONAL_COST[fit.status]
-    comfort = min(edge_margin, STRETCH) / STRETCH if edge_margin is not None else 0.0
-    penalty += EDGE_COST * (1 - comfort)
-    return Slot(start, end, tier, round(penalty, 6), tuple(seats))
+            penalty += OPTIONAL_COST[STATUSES[status]]
+    comfort = min(margin, _STRETCH_S) / _STRETCH_S if margin >= 0 else 0.0
+    return tier, round(penalty + EDGE_COST * (1 - comfort), 6), start, tuple(statuses)
+
+
+def _slot(people: list[tuple[Member, bool]], entry: tuple[int, float, int, tuple[int, ...]], length: int) -> Slot:
+    tier, penalty, start_s, statuses = entry
+    start = dt.datetime.fromtimestamp(start_s, dt.timezone.utc)
+    seats = tuple(
+        Seat(member, required, STATUSES[status], start.astimezone(zone(member.tz)))
+        for (member, required), status in zip(people, statuses)
+    )
+    return Slot(start, start + dt.timedelta(seconds=length), tier, penalty, seats)
 
 
 def meeting_burden(ws: Workspace, members: Iterable[Member], before: dt.datetime) -> dict[str, int]:
@@ -213,10 +226,8 @@ def meeting_burden(ws: Workspace, members: Iterable[Member], before: dt.datetime
         end = start + dt.timedelta(minutes=meeting["minutes"])
         for member_id in meeting["required"] + meeting["optional"]:
             member = wanted.get(member_id)
-            if member is None:
-                continue
-            timeline = Timeline(member, start - STRETCH, end + STRETCH)
-            out[member_id] += STATUSES.index(classify(timeline, member.tz, start, end).status)
+            if member is not None:
+                out[member_id] += STATUSES.index(status_at(member, start, end))
     return out
 
 
