@@ -270,7 +270,7 @@ def after_done(ws: Workspace, w: Writer, task_id: str, now: dt.datetime) -> str 
     recurrence = task["recurrence"]
     if not task["series"] or not recurrence or not recurrence["rule"]:
         return None
-    if _latest(ws, task["series"])["on"] > recurrence["on"]:
+    if _latest_on(ws, task["series"]) > recurrence["on"]:
         return None  # a later instance exists: this one is not the series' front
     return _create_next(ws, w, task, dt.date.fromisoformat(recurrence["on"]), now)
 
@@ -287,38 +287,37 @@ def _instances(ws: Workspace, series: str) -> list[tuple[str, dict[str, Any]]]:
     return sorted((pair for pair in found if pair[1]["recurrence"]), key=lambda p: p[1]["recurrence"]["on"])
 
 
-def _latest(ws: Workspace, series: str) -> dict[str, Any]:
-    return _instances(ws, series)[-1][1]["recurrence"]
+def _latest_on(ws: Workspace, series: str) -> str:
+    row = ws.conn.execute("SELECT max(json_extract(recurrence, '$.on')) FROM task WHERE series = ?", (series,)).fetchone()
+    return str(row[0])
+
+
+#: The latest instance of each live series, when it is closed, deleted or past its time.
+_BEHIND = f"""
+SELECT t.id FROM task t
+WHERE t.series IS NOT NULL
+  AND json_extract(t.recurrence, '$.rule') IS NOT NULL
+  AND json_extract(t.recurrence, '$.on') =
+      (SELECT max(json_extract(r.recurrence, '$.on')) FROM task r WHERE r.series = t.series)
+  AND (t.deleted = 1 OR t.status NOT IN ({", ".join(f"'{s}'" for s in OPEN_STATUSES)}) OR t.due_utc <= ?)
+ORDER BY t.id
+"""
+
+
+def needs_catch_up(ws: Workspace, now: dt.datetime) -> bool:
+    """A cheap check before ``catch_up`` (indexed by series): does any series need its next instance?"""
+    return ws.conn.execute(_BEHIND + " LIMIT 1", (utc_iso(now),)).fetchone() is not None
 
 
 def catch_up(ws: Workspace, w: Writer, now: dt.datetime) -> list[str]:
     """Give each live series whose latest instance is closed, deleted or past its time its next instance."""
     made = []
-    now_text = utc_iso(now)
-    series_ids = [r[0] for r in ws.conn.execute("SELECT DISTINCT series FROM task WHERE series IS NOT NULL")]
-    for series in series_ids:
-        instances = _instances(ws, series)
-        if not instances:
-            continue
-        _, latest = instances[-1]
-        if not latest["recurrence"]["rule"]:
-            continue
-        due = latest["due"]["utc"] if latest["due"] else None
-        if latest["deleted"] or latest["status"] not in OPEN_STATUSES or (due is not None and due <= now_text):
-            created = _create_next(ws, w, latest, dt.date.fromisoformat(latest["recurrence"]["on"]), now)
-            if created:
-                made.append(created)
+    for (task_id,) in ws.conn.execute(_BEHIND, (utc_iso(now),)).fetchall():
+        latest = ws.task(task_id)
+        created = _create_next(ws, w, latest, dt.date.fromisoformat(latest["recurrence"]["on"]), now)
+        if created:
+            made.append(created)
     return made
-
-
-def needs_catch_up(ws: Workspace, now: dt.datetime) -> bool:
-    """A cheap check before ``catch_up``: is any series instance closed or past?"""
-    row = ws.conn.execute(
-        "SELECT 1 FROM task WHERE series IS NOT NULL AND (deleted = 1 OR status NOT IN ('inbox','todo','doing','review') "
-        "OR due_utc <= ?) LIMIT 1",
-        (utc_iso(now),),
-    ).fetchone()
-    return row is not None
 
 
 def _later(ws: Workspace, task: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
