@@ -208,6 +208,56 @@ def working_hours(value: Any) -> dict[str, list[list[str]]]:
     return value
 
 
+def meeting_info(value: Any) -> dict[str, Any]:
+    """A booked meeting: its length and who was asked (``required`` / ``optional`` member ids)."""
+    if not isinstance(value, dict) or set(value) != {"minutes", "required", "optional"}:
+        raise ValueError(f"expected {{'minutes': ..., 'required': [...], 'optional': [...]}}, got {value!r}")
+    minutes = integer(minimum=1)(value["minutes"])
+    if minutes > 24 * 60:
+        raise ValueError("a meeting lasts at most 24 hours")
+    required = list_of(record_id, max_items=100)(value["required"])
+    if not required:
+        raise ValueError("a meeting needs at least one required member")
+    optional_ids = list_of(record_id, max_items=100)(value["optional"])
+    return {"minutes": minutes, "required": required, "optional": optional_ids}
+
+
+#: Fields a recurring task's next instance copies from its series' template.
+TEMPLATE_FIELDS = ("title", "notes", "assignee", "priority", "campaign", "platform", "tags", "estimate")
+_RULE_KEYS = {"freq", "days", "monthday", "time", "tz"}
+
+
+def recurrence_rule(value: Any) -> dict[str, Any]:
+    """``{"freq": "weekly", "days": ["mon"], "monthday": null, "time": "09:00", "tz": "Europe/Berlin"}``."""
+    if not isinstance(value, dict) or set(value) != _RULE_KEYS:
+        raise ValueError(f"a rule has exactly {', '.join(sorted(_RULE_KEYS))}")
+    freq = one_of(("daily", "weekly", "monthly"))(value["freq"])
+    days = list_of(one_of(WEEKDAYS), max_items=7)(value["days"])
+    monthday = optional(integer(minimum=-1))(value["monthday"])
+    if (freq == "weekly") != bool(days) or (freq == "monthly") != (monthday is not None):
+        raise ValueError("weekly rules name days, monthly rules a day of the month, daily rules neither")
+    if monthday is not None and not (monthday == -1 or 1 <= monthday <= 31):
+        raise ValueError(f"day of the month {monthday} is not 1-31 (or -1 for the last)")
+    time = value["time"]
+    if time is not None and (not isinstance(time, str) or not _HHMM.match(time) or time == "24:00"):
+        raise ValueError(f"{time!r} is not a time like 09:00")
+    return {"freq": freq, "days": days, "monthday": monthday, "time": time, "tz": zone_name(value["tz"])}
+
+
+def recurrence_info(value: Any) -> dict[str, Any]:
+    """An instance of a recurring task: the series' rule (``None`` once ended), its date and the template."""
+    if not isinstance(value, dict) or set(value) != {"rule", "on", "template"}:
+        raise ValueError("expected {'rule': ..., 'on': 'YYYY-MM-DD', 'template': {...}}")
+    template = value["template"]
+    if not isinstance(template, dict) or not set(template) <= set(TEMPLATE_FIELDS):
+        raise ValueError(f"a template holds only {', '.join(TEMPLATE_FIELDS)}")
+    return {
+        "rule": optional(recurrence_rule)(value["rule"]),
+        "on": date(value["on"]),
+        "template": TASK.check_record(template),
+    }
+
+
 def json_object(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValueError("expected a mapping")
@@ -347,8 +397,9 @@ TASK = Entity(
         _json_field("depends_on", list_of(record_id), []),
         Field("estimate", optional(integer(minimum=0)), sql=("INTEGER",)),
         Field("snoozed_until", optional(utc_instant)),
-        _json_field("recurrence", optional(json_object), None),
-        Field("series", optional(text(200))),
+        _json_field("recurrence", optional(recurrence_info), None),
+        _json_field("meeting", optional(meeting_info), None),
+        Field("series", optional(record_id)),
         Field("decline_reason", text(1000), default=""),
         Field("duplicate_of", optional(record_id)),
         Field("created_by", optional(record_id)),

@@ -46,8 +46,8 @@ def test_resolve_looks_names_up(cli: Cli) -> None:
     raj = ws.member_by_handle("raj")
     assert values["assignee"] == raj.id
     assert values["status"] == "inbox"  # someone else's new task waits in their inbox
-    # A date alone is the end of the creator's working day, in the creator's zone.
-    assert values["due"] == {"utc": "2026-11-27T16:00:00Z", "tz": "Europe/Berlin"}
+    # A date alone is the end of the owner's (the assignee's) working day, in their zone: 18:30 IST.
+    assert values["due"] == {"utc": "2026-11-27T13:00:00Z", "tz": "Asia/Kolkata"}
     mine = quickadd.resolve(quickadd.parse("Plan week @ana"), ws, ana, NOW)
     assert mine["status"] == "todo"
     with pytest.raises(UserError, match="unknown member @rja.*@raj"):

@@ -35,12 +35,28 @@ def default_workspace_path() -> Path:
     return user_data_path("crewdeck") / "workspace.db"
 
 
+#: When each platform's audience is most active, in the audience's zone: the
+#: common findings of the scheduling tools' yearly studies, rounded.  The
+#: config's ``[publish.peak_hours]`` replaces a platform's list.
+DEFAULT_PEAK_HOURS: dict[str, list[str]] = {
+    "instagram": ["11:00", "19:00"],
+    "facebook": ["09:00", "13:00"],
+    "linkedin": ["08:00", "12:00"],
+    "x": ["09:00", "12:00"],
+    "tiktok": ["12:00", "19:00"],
+    "youtube": ["15:00", "18:00"],
+    "pinterest": ["20:00"],
+    "threads": ["09:00", "18:00"],
+    "newsletter": ["08:00"],
+}
+
+
 @dataclass(frozen=True)
 class PublishConfig:
     #: Hours to finish the draft before a publish slot.
     lead_hours: int = 24
     #: Peak hours per platform in the audience's zone, as "HH:MM".
-    peak_hours: dict[str, list[str]] = field(default_factory=dict)
+    peak_hours: dict[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_PEAK_HOURS))
 
 
 @dataclass(frozen=True)
@@ -112,7 +128,7 @@ def _parse_publish(data: dict[str, Any], path: Path) -> PublishConfig:
             for platform, hours in value.items():
                 if not isinstance(hours, list) or not all(isinstance(h, str) and _is_hhmm(h) for h in hours):
                     raise ConfigError(path, f"publish.peak_hours.{platform}", f'expected a list like ["09:00", "18:00"], got {hours!r}')
-            out["peak_hours"] = value
+            out["peak_hours"] = {**DEFAULT_PEAK_HOURS, **{k.lower(): sorted(v) for k, v in value.items()}}
         else:
             raise _unknown(path, f"publish.{key}", ["lead_hours", "peak_hours"])
     return PublishConfig(**out)

@@ -13,7 +13,7 @@ from typing import Any
 from sync.records import PRIORITIES, TASK_STATUSES
 
 from .errors import UserError
-from .quickadd import PRIORITY_WORDS, parse_due
+from .quickadd import PRIORITY_WORDS, PUBLISH_DEFAULT_TIME, parse_due
 from .when import DateError, parse_moment_text, utc_iso
 from .workspace import Member, Workspace
 
@@ -25,14 +25,14 @@ _ESTIMATE = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?\Z")
 _NONE = ("", "none", "-")
 
 
-def parse_estimate(text: str) -> int:
+def parse_estimate(text: str, what: str = "estimate") -> int:
     """``90m``, ``2h``, ``1h30m`` or plain minutes -> minutes."""
     text = text.strip().lower()
     if text.isdigit():
         return int(text)
     m = _ESTIMATE.match(text)
     if not text or not m or not any(m.groups()):
-        raise UserError(f"estimate: {text!r} is not a duration like 90m, 2h or 1h30m")
+        raise UserError(f"{what}: {text!r} is not a duration like 90m, 2h or 1h30m")
     return int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
 
 
@@ -47,8 +47,23 @@ def _ids(ws: Workspace, text: str) -> list[str]:
     return [ws.resolve("task", part) for part in re.split(r"[,\s]+", text.strip()) if part]
 
 
-def field_value(ws: Workspace, name: str, text: str, me: Member, now: dt.datetime, current: Any = None) -> Any:
-    """The stored value for ``name`` from ``text`` (``current`` for ``+=``/``-=`` lists)."""
+def field_value(
+    ws: Workspace,
+    name: str,
+    text: str,
+    me: Member,
+    now: dt.datetime,
+    current: Any = None,
+    *,
+    owner: Member | None = None,
+    audience_tz: str | None = None,
+) -> Any:
+    """The stored value for ``name`` from ``text`` (``current`` for ``+=``/``-=`` lists).
+
+    ``owner`` (the task's assignee) decides what a due date alone means (the
+    end of their working day); ``audience_tz`` is the zone a publish slot is
+    read in (the campaign's audience).
+    """
     raw = text.strip()
     lowered = raw.lower()
     if name in ("title", "notes", "decline_reason"):
@@ -72,7 +87,9 @@ def field_value(ws: Workspace, name: str, text: str, me: Member, now: dt.datetim
         if lowered in _NONE:
             return None
         try:
-            return parse_due(raw.split(), me, me.tz, now).value()
+            if name == "publish":
+                return parse_moment_text(raw, audience_tz or me.tz, now, PUBLISH_DEFAULT_TIME).value()
+            return parse_due(raw.split(), owner or me, me.tz, now).value()
         except (DateError, ValueError) as exc:
             raise UserError(f"{name}: {exc}") from None
     if name == "snoozed_until":
@@ -96,6 +113,8 @@ def field_value(ws: Workspace, name: str, text: str, me: Member, now: dt.datetim
 def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member, now: dt.datetime) -> dict[str, Any]:
     """``["status=done", "tags+=urgent"]`` -> the fields to set on ``task_id``."""
     values: dict[str, Any] = {}
+    task = ws.task(task_id)
+    context: dict[str, Any] = {}
     for assignment in assignments:
         m = re.match(r"\s*([a-z_]+)\s*(\+=|-=|=)(.*)\Z", assignment, re.DOTALL)
         if not m:
@@ -116,5 +135,18 @@ def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member,
                 x for x in current if x not in change
             ]
         else:
-            values[name] = field_value(ws, name, text, me, now)
+            if name in ("due", "publish") and not context:
+                context = _time_context(ws, task, values, me)
+            values[name] = field_value(ws, name, text, me, now, **context)
     return values
+
+
+def _time_context(ws: Workspace, task: dict[str, Any], values: dict[str, Any], me: Member) -> dict[str, Any]:
+    """Whose working day a due means and which zone a publish slot is in, with this command's changes."""
+    assignee_id = values.get("assignee", task["assignee"])
+    campaign_id = values.get("campaign", task["campaign"])
+    campaign = ws.campaign(campaign_id) if campaign_id else None
+    return {
+        "owner": (ws.member(assignee_id) if assignee_id else None) or me,
+        "audience_tz": campaign.audience_tz if campaign else None,
+    }

@@ -5,9 +5,20 @@
 * ``@handle`` assignee, ``#tag`` tag, ``+campaign`` (``+campaign/platform``),
   ``!high`` ``!med`` ``!low`` priority,
 * ``due:`` a date (``fri``, ``tomorrow``, ``+3d``, ``2026-12-01``), an optional
-  time and an optional zone (``due:fri 17:00 Europe/Berlin``); the zone
-  defaults to the creator's, the time to the end of the creator's working
-  day (17:00 when no hours are set),
+  time and an optional zone (``due:fri 17:00 Europe/Berlin``); a time without
+  a zone is the creator's; a date alone (or with ``eod``: ``due:fri eod``,
+  ``due:eod``) is the end of the owner's working day in the owner's
+  calendar (the owner is the assignee, else the creator; 17:00 on a day
+  they do not work),
+* ``publish:`` a publish slot, read in the audience zone of the task's
+  campaign (``publish:tue 09:00``); a date alone takes the platform's first
+  peak hour; without ``due:`` the draft is then due ``lead_hours`` before
+  the slot, in the writer's zone, moved back into their working day,
+* ``every:`` a repeat rule (``every:weekday 09:00``, ``every:tue and thu 17:00
+  America/New_York``, ``every:month on the 1st``, see ``recurrence``): the
+  task becomes the first instance of a series, due at the next occurrence
+  (a time without a zone is the creator's; without a time, the end of the
+  owner's working day),
 * a word starting with a backslash is kept literally (``\\#1`` is "#1"),
 * everything else is the title.
 
@@ -18,14 +29,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sync.records import WEEKDAYS
 from sync.zones import zone
 
+from .config import PublishConfig
+from .deadlines import draft_due, end_of_day
 from .errors import UserError
-from .when import DEFAULT_DUE_TIME, DateError, Moment, localize, looks_like_time, parse_moment, utc_iso
+from .recurrence import first_instance, is_rule_word, parse_rule
+from .when import DateError, Moment, looks_like_time, parse_moment, parse_time, utc_iso
 from .workspace import Member, Workspace
 
 PRIORITY_WORDS = {"high": "high", "h": "high", "med": "med", "medium": "med", "m": "med", "low": "low", "l": "low"}
@@ -41,6 +54,10 @@ class Draft:
     priority: str | None = None
     #: The words after ``due:``, parsed once the creator's zone is known.
     due_words: list[str] = field(default_factory=list)
+    #: The words after ``publish:``, parsed in the campaign's audience zone.
+    publish_words: list[str] = field(default_factory=list)
+    #: The words of an ``every:`` rule.
+    every_words: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
@@ -69,16 +86,27 @@ def parse(text: str) -> Draft:
                 draft.problems.append(f"{word}: priority is !high, !med or !low")
             else:
                 draft.priority = priority
-        elif word.lower().startswith("due:"):
-            rest = word[4:]
-            # The date may be followed by a time and a zone: take them along.
-            due = [rest] if rest else []
-            while i < len(words) and len(due) < 3 and _continues_moment(words[i], due):
-                due.append(words[i])
+        elif word.lower().startswith("every:"):
+            rule = [word[6:]] if word[6:] else []
+            while i < len(words) and is_rule_word(words[i], words[i + 1 :]):
+                rule.append(words[i])
                 i += 1
-            if not due:
-                draft.problems.append("due: needs a date (fri, tomorrow, +3d, 2026-12-01)")
-            draft.due_words = due
+            if not rule:
+                draft.problems.append("every: needs a rule (weekday 09:00, tue and thu 17:00, month on the 1st)")
+            draft.every_words = rule
+        elif word.lower().startswith(("due:", "publish:")):
+            key, _, rest = word.partition(":")
+            # The date may be followed by a time (or eod) and a zone: take them along.
+            taken = [rest] if rest else []
+            while i < len(words) and len(taken) < 3 and _continues_moment(words[i], taken):
+                taken.append(words[i])
+                i += 1
+            if not taken:
+                draft.problems.append(f"{key.lower()}: needs a date (fri, tomorrow, +3d, 2026-12-01)")
+            if key.lower() == "due":
+                draft.due_words = taken
+            else:
+                draft.publish_words = taken
         else:
             title.append(word)
     draft.title = " ".join(title)
@@ -90,36 +118,52 @@ def parse(text: str) -> Draft:
 def _continues_moment(word: str, taken: list[str]) -> bool:
     if not taken:
         return True
-    if len(taken) == 1 and looks_like_time(word) and (":" in word or word.lower().endswith(("am", "pm"))):
+    if len(taken) == 1 and (word.lower() == EOD or looks_like_time(word) and (":" in word or word.lower().endswith(("am", "pm")))):
         return True
+    return _is_zone_word(word)
+
+
+def _is_zone_word(word: str) -> bool:
     return "/" in word and word[0].isupper() or word == "UTC"
 
 
-def end_of_working_day(member: Member | None, day: dt.date) -> dt.time:
-    """When ``member``'s working day ends on ``day``: the end of its last span."""
-    spans = member.hours.get(WEEKDAYS[day.weekday()], []) if member else []
-    if not spans:
-        return DEFAULT_DUE_TIME
-    end = spans[-1][1]
-    if end == "24:00":
-        return dt.time(23, 59)
-    hh, mm = end.split(":")
-    return dt.time(int(hh), int(mm))
+#: "End of day": the end of the owner's working day.
+EOD = "eod"
 
 
 def parse_due(words: list[str], owner: Member | None, default_tz: str, now: dt.datetime) -> Moment:
-    """The due moment; a date alone means the end of the owner's working day."""
+    """The due moment; a date alone (or ``eod``) is the end of the owner's working day in their calendar."""
+    eod = [w for w in words if w.lower() == EOD]
+    words = [w for w in words if w.lower() != EOD] or ["today"]
+    if eod and any(looks_like_time(w) for w in words[1:]):
+        raise DateError("eod is a time of its own: give eod or a time, not both")
+    explicit_zone = any(_is_zone_word(w) for w in words)
     moment, used = parse_moment(words, default_tz, now)
     if used != len(words):
         raise DateError(f"{' '.join(words[used:])!r} after the date is not a time or a zone")
-    if not moment.has_time and owner is not None and owner.tz == moment.tz:
-        local_day = moment.instant.astimezone(zone(moment.tz)).date()
-        local = localize(dt.datetime.combine(local_day, end_of_working_day(owner, local_day)), zone(moment.tz))
-        moment = Moment(local.astimezone(dt.timezone.utc), moment.tz, False)
+    if moment.has_time or owner is None or (explicit_zone and moment.tz != owner.tz):
+        return moment
+    # The date in the owner's own calendar, at the end of their working day.
+    in_owner_zone, _ = parse_moment(words, owner.tz, now)
+    day = in_owner_zone.instant.astimezone(zone(owner.tz)).date()
+    return Moment(end_of_day(owner, day), owner.tz, False)
+
+
+def publish_slot(words: list[str], audience_tz: str, platform: str | None, publish: PublishConfig, now: dt.datetime) -> Moment:
+    """A publish slot read in the audience's zone; a date alone takes the platform's first peak hour."""
+    peaks = publish.peak_hours.get(platform or "", [])
+    default = parse_time(peaks[0]) if peaks else PUBLISH_DEFAULT_TIME
+    moment, used = parse_moment(words, audience_tz, now, default)
+    if used != len(words):
+        raise DateError(f"{' '.join(words[used:])!r} after the date is not a time or a zone")
     return moment
 
 
-def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime) -> dict[str, Any]:
+#: A publish slot's time when neither the text nor the platform's peak hours say.
+PUBLISH_DEFAULT_TIME = dt.time(9, 0)
+
+
+def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, publish: PublishConfig | None = None) -> dict[str, Any]:
     """The task's fields, or ``UserError`` naming the first thing that is wrong."""
     if draft.problems:
         raise UserError(draft.problems[0])
@@ -132,16 +176,37 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime) -> d
     values["status"] = "todo" if assignee is not None and assignee.id == creator.id else "inbox"
     if draft.tags:
         values["tags"] = draft.tags
-    if draft.campaign:
-        campaign = ws.campaign_by_name(draft.campaign)
+    campaign = ws.campaign_by_name(draft.campaign) if draft.campaign else None
+    if campaign is not None:
         values["campaign"] = campaign.id
         if draft.platform:
             values["platform"] = draft.platform
     if draft.priority:
         values["priority"] = draft.priority
+    owner = assignee or creator
     if draft.due_words:
         try:
-            values["due"] = parse_due(draft.due_words, creator, creator.tz, now).value()
+            values["due"] = parse_due(draft.due_words, owner, creator.tz, now).value()
         except (DateError, ValueError) as exc:
             raise UserError(f"due: {exc}") from None
+    if draft.publish_words:
+        config = publish or PublishConfig()
+        audience = campaign.audience_tz if campaign and campaign.audience_tz else creator.tz
+        try:
+            slot = publish_slot(draft.publish_words, audience, draft.platform, config, now)
+        except (DateError, ValueError) as exc:
+            raise UserError(f"publish: {exc}") from None
+        values["publish"] = slot.value()
+        if "due" not in values:
+            values["due"] = {"utc": utc_iso(draft_due(slot.instant, owner, config.lead_hours)), "tz": owner.tz}
+    if draft.every_words:
+        if draft.due_words or draft.publish_words:
+            raise UserError("every: sets the due date of each instance: drop due: and publish:")
+        try:
+            rule = parse_rule(draft.every_words, creator.tz, now.astimezone(zone(creator.tz)).date())
+        except (DateError, ValueError) as exc:
+            raise UserError(f"every: {exc}") from None
+        if rule.time is None and not any(_is_zone_word(w) for w in draft.every_words):
+            rule = replace(rule, tz=owner.tz)  # the end of the owner's day, in the owner's calendar
+        values = first_instance(values, rule, owner, now)
     return values

@@ -13,9 +13,24 @@ from .common import Context, progress
 
 
 def cmd_export(ctx: Context) -> int:
+    a = ctx.args
+    if a.ics:
+        if a.json:
+            raise UserError("export: --ics and --json are two formats; pick one")
+        from ..ics import calendar
+
+        member = ctx.ws.member_by_handle(a.member) if a.member else None
+        data = calendar(ctx.ws, ctx.now, member)
+        if a.output:
+            Path(a.output).write_bytes(data)
+        else:
+            sys.stdout.write(data.decode("utf-8"))
+        return 0
+    if a.member:
+        raise UserError("export: --member goes with --ics (the JSON export is the whole workspace)")
     text = exchange.dumps(exchange.export_state(ctx.ws.store))
-    if ctx.args.output:
-        Path(ctx.args.output).write_text(text, "utf-8")
+    if a.output:
+        Path(a.output).write_text(text, "utf-8")
     else:
         sys.stdout.write(text)
     return 0
@@ -67,9 +82,12 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         "export",
         parents=parents,
         help="export the whole workspace",
-        description="Export every record as JSON (stable order: converged replicas export identical text).",
+        description="Export every record as JSON (stable order: converged replicas export identical text), "
+        "or with --ics the open tasks' deadlines, publish slots and meetings as an iCalendar file.",
     )
-    p.add_argument("--json", action="store_true", help="JSON (the default and, for now, the only whole-workspace format)")
+    p.add_argument("--json", action="store_true", help="JSON of the whole workspace (the default)")
+    p.add_argument("--ics", action="store_true", help="an RFC 5545 calendar of deadlines, publish slots and meetings")
+    p.add_argument("--member", metavar="HANDLE", help="with --ics: only this member's tasks and meetings")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     p.set_defaults(func=cmd_export)
 

@@ -11,18 +11,20 @@ from sync.hlc import Stamp
 from sync.ids import short
 
 from .. import query as query_language
-from .. import quickadd, tasklist
+from sync.zones import zone
+
+from .. import quickadd, recurrence, tasklist
 from ..edits import task_values
 from ..errors import UserError
-from ..when import format_local
+from ..when import DateError, format_local
 from .common import Context, print_json, table
 
 
 def cmd_add(ctx: Context) -> int:
     draft = quickadd.parse(" ".join(ctx.args.text))
-    values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now)
+    values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now, ctx.config.publish)
     with ctx.writer() as w:
-        task_id = w.create("task", values)
+        task_id = w.create("task", values, row_id=recurrence.id_for(values))
     print(task_id)
     return 0
 
@@ -41,6 +43,11 @@ def query_context(ctx: Context) -> query_language.Context:
 def cmd_tasks(ctx: Context) -> int:
     parsed = query_language.parse(" ".join(ctx.args.query))
     qctx = query_context(ctx)
+    me = ctx.me_or_none()
+    # Recurring tasks whose time passed get their next instance before listing.
+    if me is not None and recurrence.needs_catch_up(ctx.ws, ctx.now):
+        with ctx.ws.store.write(me.id) as w:
+            recurrence.catch_up(ctx.ws, w, ctx.now)
     where, params = query_language.compile(parsed, qctx)
     rows = tasklist.fetch(ctx.ws.conn, where, params, ctx.now, order=ctx.args.sort, limit=ctx.args.limit)
     handles = ctx.ws.handles()
@@ -72,10 +79,33 @@ def cmd_set(ctx: Context) -> int:
     task_id = ctx.ws.resolve("task", ctx.args.id)
     if not ctx.args.assignments:
         raise UserError("set: give at least one FIELD=VALUE")
-    values = task_values(ctx.ws, task_id, ctx.args.assignments, ctx.me, ctx.now)
+    rules = [a for a in ctx.args.assignments if a.strip().startswith("every=")]
+    values = task_values(ctx.ws, task_id, [a for a in ctx.args.assignments if a not in rules], ctx.me, ctx.now)
     with ctx.writer() as w:
-        w.set("task", task_id, values)
+        if values:
+            recurrence.edit(ctx.ws, w, task_id, values, future=ctx.args.future)
+        if rules:
+            rule = _rule(ctx, rules[-1].split("=", 1)[1])
+            if rule is not None and not ctx.ws.task(task_id)["series"]:
+                recurrence.start_series(ctx.ws, w, task_id, rule, ctx.now)
+            else:
+                recurrence.set_rule(ctx.ws, w, task_id, rule)
+        if values.get("status") in CLOSED:
+            recurrence.after_done(ctx.ws, w, task_id, ctx.now)
     return 0
+
+
+CLOSED = ("done", "cancelled")
+
+
+def _rule(ctx: Context, text: str) -> recurrence.Rule | None:
+    """``every=weekday 09:00`` (``every=none`` ends the series)."""
+    if text.strip().lower() in ("", "none", "-"):
+        return None
+    try:
+        return recurrence.parse_rule(text.split(), ctx.me.tz, ctx.now.astimezone(zone(ctx.me.tz)).date())
+    except (DateError, ValueError) as exc:
+        raise UserError(f"every: {exc}") from None
 
 
 def _each_task(ctx: Context, ids: list[str], values: dict[str, object]) -> int:
@@ -87,7 +117,11 @@ def _each_task(ctx: Context, ids: list[str], values: dict[str, object]) -> int:
 
 
 def cmd_done(ctx: Context) -> int:
-    return _each_task(ctx, ctx.args.ids, {"status": "done"})
+    task_ids = [ctx.ws.resolve("task", i) for i in ctx.args.ids]
+    with ctx.writer() as w:
+        for task_id in task_ids:
+            recurrence.mark_done(ctx.ws, w, task_id, ctx.now)
+    return 0
 
 
 def cmd_rm(ctx: Context) -> int:
@@ -171,10 +205,11 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         "set",
         parents=parents,
         help="change fields of a task",
-        description="Change a task: FIELD=VALUE ... (title, notes, status, assignee, priority, campaign, platform, due, tags, tags+=X, tags-=X, depends_on, estimate, snoozed_until).",
+        description="Change a task: FIELD=VALUE ... (title, notes, status, assignee, priority, campaign, platform, due, publish, tags, tags+=X, tags-=X, depends_on, estimate, snoozed_until; every=RULE or every=none for repeats).",
     )
     p.add_argument("id", help="the task's id or a unique prefix")
-    p.add_argument("assignments", nargs="*", metavar="FIELD=VALUE", help="what to change")
+    p.add_argument("assignments", nargs="*", metavar="FIELD=VALUE", help="what to change (every=RULE repeats the task)")
+    p.add_argument("--future", action="store_true", help="a recurring task: change this and all future instances")
     p.set_defaults(func=cmd_set)
 
     p = sub.add_parser("done", parents=parents, help="mark tasks done", description="Mark tasks done.")

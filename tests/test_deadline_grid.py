@@ -1,0 +1,137 @@
+"""The deadline grid: the data built from a workspace, every key, and a snapshot."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from tui.gridmodel import build_grid, columns_of
+from tui.workspace import Workspace
+from widgets.deadline_grid import DeadlineGrid
+
+from .conftest import Cli
+from .grid_app import NOW, GridApp, demo_workspace
+
+THU = dt.date(2026, 11, 26)
+
+
+def test_a_dst_day_has_as_many_columns_as_it_has_hours() -> None:
+    assert len(columns_of(THU, "Europe/Berlin", 30)) == 48
+    fall = columns_of(dt.date(2026, 10, 25), "Europe/Berlin", 30)
+    assert len(fall) == 50 and [c.transition for c in fall if c.transition] == ["+02:00→+01:00"]
+    assert [c.title.split()[-2:] for c in fall[4:8]] == [["02:00", "CEST"], ["02:30", "CEST"], ["02:00", "CET"], ["02:30", "CET"]]
+    assert fall[6].transition == "+02:00→+01:00" and fall[6].title.endswith("02:00 CET")
+    spring = columns_of(dt.date(2026, 3, 29), "Europe/Berlin", 60)
+    assert len(spring) == 23 and spring[2].title.endswith("03:00 CEST") and spring[2].transition == "+01:00→+02:00"
+    assert [c.label for c in columns_of(THU, "UTC", 60)][:7] == ["00", "", "", "03", "", "", "06"]
+
+
+def test_the_grid_of_a_workspace(cli: Cli) -> None:
+    cli.ok("member", "add", "bina", "--name", "Bina", "--tz", "Asia/Kathmandu", "--hours", "mon-fri 10:00-17:00")
+    cli.ok("member", "add", "leo", "--name", "Leo", "--tz", "America/Los_Angeles", "--days-off", "2026-11-26")
+    cli.ok("add", "Edit reel @raj due:today 14:00 Asia/Kolkata")  # 08:30 UTC: overdue at 09:30
+    cli.ok("add", "Post @ana +spring-launch/instagram publish:today 11:00 due:fri")  # 16:00 UTC
+    ws = Workspace.open(cli.workspace)
+    grid = build_grid(ws, THU, "UTC", NOW)
+    ws.close()
+    assert [r.label for r in grid.rows] == ["@leo", "@ana", "@raj", "@bina"]  # west to east
+    assert grid.rows[2].group == "Asia/Kolkata  IST  UTC+05:30"
+    assert grid.now_column == 19 and grid.cells_per_hour == 2 and len(grid.columns) == 48
+    ana, raj, bina, leo = grid.rows[1], grid.rows[2], grid.rows[3], grid.rows[0]
+    assert ana.cells[16:32] == "w" * 16 and ana.cells[15] == "." and ana.cells[32] == "."  # 09:00-17:00 CET = 08-16 UTC
+    assert raj.cells[9] == "w" and raj.cells[8] == "."  # 10:00 IST is 04:30 UTC
+    # Kathmandu starts at 04:15 UTC: that half hour is only partly worked.
+    assert bina.cells[8] == "p" and bina.cells[9] == "w" and bina.cells[22] == "p"
+    assert bina.local[8] == "09:45"
+    assert "x" in leo.cells and "w" not in leo.cells[16:]  # his day off (Thursday in LA, from 08:00 UTC)
+    assert [(m.column, m.kind, m.urgency) for m in raj.markers] == [(17, "due", "overdue")]
+    assert [(m.column, m.kind, m.urgency) for m in ana.markers] == [(32, "publish", "soon")]
+    assert "set in America/New_York" in ana.markers[0].text
+
+
+class Recorder:
+    """The messages a grid posted, by type."""
+
+    def __init__(self, app: GridApp) -> None:
+        self.app = app
+
+    def of(self, kind: type) -> list[Any]:
+        return [m for m in self.app.messages if isinstance(m, kind)]
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[Workspace]:
+    ws = demo_workspace(tmp_path / "demo.db")
+    yield ws
+    ws.close()
+
+
+def test_every_key(demo: Workspace) -> None:
+    asyncio.run(_every_key(GridApp(demo, THU, "Europe/Berlin")))
+
+
+async def _every_key(app: GridApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        grid = app.query_one(DeadlineGrid)
+        grid.focus()
+        seen = Recorder(app)
+        assert grid.cursor_column == grid.data.now_column == 21  # 10:30 CET
+        await pilot.press("l")
+        assert grid.cursor_column == 23
+        await pilot.press("h", "h")
+        assert grid.cursor_column == 19
+        await pilot.press("j", "j")
+        assert grid.cursor_row == 2 and grid.selected_row_key == grid.data.rows[2].key
+        await pilot.press("k")
+        assert grid.cursor_row == 1
+        cells = seen.of(DeadlineGrid.CellSelected)
+        assert [(m.row_key, m.column) for m in cells][-1] == (grid.data.rows[1].key, 19)
+        row_key = grid.selected_row_key
+        await pilot.press("]")
+        assert [m.offset for m in seen.of(DeadlineGrid.DayRequested)] == [1]
+        assert app.day == dt.date(2026, 11, 27) and grid.data.now_column is None
+        assert grid.selected_row_key == row_key and grid.cursor_column == 19  # same member, same time of day
+        await pilot.press("[", "[")
+        assert app.day == dt.date(2026, 11, 25)
+        await pilot.press("t")  # another day: the app is asked for today, the cursor goes to now
+        assert len(seen.of(DeadlineGrid.NowRequested)) == 1
+        assert app.day == THU and grid.cursor_column == 21
+        await pilot.press("l", "t")  # today: t just moves the cursor
+        assert grid.cursor_column == 21 and len(seen.of(DeadlineGrid.NowRequested)) == 1
+        await pilot.press("Z")
+        assert [m.zone for m in seen.of(DeadlineGrid.ZonePickRequested)] == ["Europe/Berlin"]
+        assert grid.data.zone == "Asia/Kolkata" and grid.data.title.startswith("Thu 2026-11-26 in Asia/Kolkata")
+        # The cursor stops at the edges.
+        await pilot.press(*["l"] * 14)
+        assert grid.cursor_column == len(grid.data.columns) - 1
+        await pilot.press(*["j"] * 8)
+        assert grid.cursor_row == len(grid.data.rows) - 1
+
+
+def test_the_detail_line_reads_the_selected_column(demo: Workspace) -> None:
+    asyncio.run(_detail_line(GridApp(demo, THU, "Europe/Berlin")))
+
+
+async def _detail_line(app: GridApp) -> None:
+    async with app.run_test(size=(90, 24)) as pilot:
+        grid = app.query_one(DeadlineGrid)
+        await pilot.pause()
+
+        def line(y: int) -> str:
+            return "".join(s.text for s in grid.render_line(y))
+
+        assert "Thu 11-26 10:30 CET  ·  in hours 5/8  ·  out: @leo @sofia @tane" in line(grid.size.height - 1)
+        # The gutter shows each member's local time at the cursor, with in/out marks.
+        body = [line(y) for y in range(2, grid.size.height - 1)]
+        assert any(text.startswith(" @raj      15:00✓") for text in body)
+        assert any(text.startswith(" @leo      01:30✗") for text in body)
+        await pilot.press("l", "l", "l", "l", "l", "l")  # 16:30 CET: New York is in, Asia is out
+        assert "16:30 CET  ·  in hours 3/8  ·  out: @leo @raj @bina @mia @tane" in line(grid.size.height - 1)
+
+
+def test_grid_snapshot(snap_compare: Any, demo: Workspace) -> None:
+    assert snap_compare(GridApp(demo, THU, "Europe/Berlin"), terminal_size=(80, 24), press=["j", "j", "l"])

@@ -1,0 +1,120 @@
+"""Deadlines in context, "end of day", publish slots and the draft due they imply."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from tui.config import DEFAULT_PEAK_HOURS, load
+from tui.deadlines import draft_due, due_in_context, due_outside_hours, end_of_day
+from tui.errors import UserError
+from tui.hours import parse_hours
+from tui.quickadd import parse_due
+from tui.when import DateError
+from tui.workspace import Member
+
+from .conftest import NOW, Cli
+from .test_cli import one_line_error
+
+UTC = dt.timezone.utc
+
+
+def member(handle: str, tz: str, hours: str) -> Member:
+    return Member(handle.ljust(32, "0"), handle, handle.title(), "", tz, parse_hours(hours), [], None)
+
+
+RAJ = member("raj", "Asia/Kolkata", "mon-fri 10:00-18:30")
+ANA = member("ana", "Europe/Berlin", "mon-fri 09:00-17:30")
+MIA = member("mia", "Asia/Manila", "mon-fri 09:00-18:00")
+NIGHT = member("nia", "UTC", "mon-fri 22:00-06:00")
+
+
+def test_a_due_in_every_zone_that_matters() -> None:
+    due = dt.datetime(2026, 11, 27, 16, 0, tzinfo=UTC)  # Fri 17:00 in Berlin
+    readings = due_in_context(due, "Europe/Berlin", viewer_tz="Europe/Berlin", viewer=ANA, assignee=RAJ, audience_tz="America/New_York", now=NOW)
+    assert [(r.whose, r.text, r.outside_hours) for r in readings] == [
+        ("you", "tmrw 17:00 CET", False),
+        ("@raj", "tmrw 21:30 IST", True),  # after Raj's 18:30
+        ("audience", "tmrw 11:00 EST", None),
+    ]
+    # Set in a zone nobody else has: that reading comes last, labelled as such.
+    tokyo = due_in_context(due, "Asia/Tokyo", viewer_tz="Asia/Kolkata", now=NOW)
+    assert [(r.whose, r.tz) for r in tokyo] == [("you", "Asia/Kolkata"), ("set in", "Asia/Tokyo")]
+
+
+def test_the_outside_hours_marker() -> None:
+    assert not due_outside_hours(RAJ, "2026-11-27T13:00:00Z")  # 18:30 IST: the end of the day is in
+    assert due_outside_hours(RAJ, "2026-11-27T13:01:00Z")
+    assert due_outside_hours(RAJ, "2026-11-28T08:00:00Z")  # Saturday
+    assert not due_outside_hours(None, "2026-11-28T08:00:00Z") and not due_outside_hours(RAJ, None)
+    assert not due_outside_hours(member("x", "UTC", ""), "2026-11-28T08:00:00Z")  # no hours: nothing to warn about
+
+
+def test_end_of_day_is_the_owners() -> None:
+    assert parse_due(["fri"], RAJ, "Europe/Berlin", NOW).value() == {"utc": "2026-11-27T13:00:00Z", "tz": "Asia/Kolkata"}
+    assert parse_due(["eod"], ANA, "Europe/Berlin", NOW).value() == {"utc": "2026-11-26T16:30:00Z", "tz": "Europe/Berlin"}
+    assert parse_due(["fri", "eod"], ANA, "Europe/Berlin", NOW).value()["utc"] == "2026-11-27T16:30:00Z"
+    # A night shift's day ends the next morning.
+    assert parse_due(["fri"], NIGHT, "UTC", NOW).value() == {"utc": "2026-11-28T06:00:00Z", "tz": "UTC"}
+    # A day the owner does not work: 17:00 in their zone.
+    assert parse_due(["sat"], RAJ, "Asia/Kolkata", NOW).value()["utc"] == "2026-11-28T11:30:00Z"
+    # A time says itself (in the creator's zone), and so does another zone.
+    assert parse_due(["fri", "12:00"], RAJ, "Europe/Berlin", NOW).value() == {"utc": "2026-11-27T11:00:00Z", "tz": "Europe/Berlin"}
+    assert parse_due(["fri", "Asia/Tokyo"], RAJ, "Europe/Berlin", NOW).value() == {"utc": "2026-11-27T08:00:00Z", "tz": "Asia/Tokyo"}
+    # "fri" is the owner's Friday: at 23:30 UTC Thursday it is already Friday in Kolkata.
+    late = dt.datetime(2026, 11, 26, 23, 30, tzinfo=UTC)
+    assert parse_due(["today"], RAJ, "Europe/Berlin", late).value()["utc"] == "2026-11-27T13:00:00Z"
+    with pytest.raises(DateError, match="eod is a time of its own"):
+        parse_due(["fri", "eod", "17:00"], ANA, "Europe/Berlin", NOW)
+    assert end_of_day(RAJ, dt.date(2026, 11, 27)) == dt.datetime(2026, 11, 27, 13, 0, tzinfo=UTC)
+
+
+def test_the_draft_is_due_at_the_end_of_the_writers_day_before_the_slot() -> None:
+    # LinkedIn, Tuesday 09:00 in New York = 22:00 Tuesday in Manila; 24 h before is
+    # Monday 22:00 in Manila, after Mia's day: the draft is due Monday 18:00 Manila.
+    slot = dt.datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+    assert draft_due(slot, MIA, 24) == dt.datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    # Inside her hours the lead time is exact; without a writer too.
+    assert draft_due(slot, MIA, 30) == dt.datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+    assert draft_due(slot, None, 24) == dt.datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
+    # Over a weekend: back to Friday's end.
+    monday_slot = dt.datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
+    assert draft_due(monday_slot, MIA, 24) == dt.datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+
+
+def test_quick_add_publish_slot_in_the_audience_zone(cli: Cli) -> None:
+    cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "Asia/Manila", "--hours", "mon-fri 09:00-18:00")
+    task_id = cli.ok("add", "LinkedIn post @mia +spring-launch/linkedin publish:tue 09:00").strip()
+    task = json.loads(cli.ok("tasks", "--json"))[0]
+    assert task["id"] == task_id
+    assert task["publish"] == {"utc": "2026-12-01T14:00:00Z", "tz": "America/New_York"}
+    assert task["due"] == {"utc": "2026-11-30T10:00:00Z", "tz": "Asia/Manila"}  # Monday 18:00 in Manila
+    # A date alone takes the platform's first peak hour (LinkedIn 08:00 in New York).
+    cli.ok("add", "Reel +spring-launch/instagram publish:wed due:tue")
+    reel = next(t for t in json.loads(cli.ok("tasks", "--json")) if t["title"] == "Reel")
+    assert reel["publish"] == {"utc": "2026-12-02T16:00:00Z", "tz": "America/New_York"}  # 11:00 EST
+    assert reel["due"]["tz"] == "Europe/Berlin"  # an explicit due stays
+    # Editing the slot reads it in the audience's zone too.
+    cli.ok("set", task_id, "publish=wed 10:00")
+    task = next(t for t in json.loads(cli.ok("tasks", "--json")) if t["id"] == task_id)
+    assert task["publish"] == {"utc": "2026-12-02T15:00:00Z", "tz": "America/New_York"}
+    assert "publish: 'someday' is not a date" in one_line_error(cli("add", "Post publish:someday"))
+
+
+def test_publish_config_overrides_the_defaults(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('[publish]\nlead_hours = 48\n[publish.peak_hours]\nLinkedIn = ["10:30"]\n')
+    monkeypatch.setenv("CREWDECK_CONFIG", str(config))
+    loaded = load()
+    assert loaded.publish.peak_hours["linkedin"] == ["10:30"] and loaded.publish.peak_hours["tiktok"] == DEFAULT_PEAK_HOURS["tiktok"]
+    cli.ok("add", "Post @raj +spring-launch/linkedin publish:wed")
+    task = json.loads(cli.ok("tasks", "--json"))[0]
+    assert task["publish"]["utc"] == "2026-12-02T15:30:00Z"  # 10:30 EST
+    # 48 h before is Monday 21:00 IST, after Raj's day: Monday 18:30 IST.
+    assert task["due"] == {"utc": "2026-11-30T13:00:00Z", "tz": "Asia/Kolkata"}
+    config.write_text('[publish.peak_hours]\nlinkedin = ["late"]\n')
+    with pytest.raises(UserError, match="publish.peak_hours.linkedin"):
+        load()

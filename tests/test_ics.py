@@ -1,0 +1,62 @@
+"""The iCalendar export, parsed back with icalendar: the same instants, in their zones."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from icalendar import Calendar
+
+from .conftest import Cli
+from .test_cli import one_line_error
+
+UTC = dt.timezone.utc
+
+
+def _events(data: str | bytes) -> dict[str, object]:
+    cal = Calendar.from_ical(data)
+    return {str(e["uid"]): e for e in cal.walk("VEVENT")}
+
+
+def test_ics_export_round_trips_the_instants(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "Asia/Manila", "--hours", "mon-fri 09:00-18:00")
+    post = cli.ok("add", "LinkedIn post @mia +spring-launch/linkedin publish:tue 09:00").strip()
+    reel = cli.ok("add", "Edit reel @raj due:2026-12-01 14:00 Asia/Kathmandu").strip()
+    meeting = json.loads(cli.ok("overlap", "ana", "raj", "--duration", "45m", "--from", "mon", "--days", "1", "--book", "Kickoff", "--json"))
+    done = cli.ok("add", "Old thing due:fri").strip()
+    cli.ok("done", done)
+    out = tmp_path / "team.ics"
+    cli.ok("export", "--ics", "-o", str(out))
+    raw = out.read_bytes()
+    assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and b"PRODID:-//crewdeck//crewdeck//EN" in raw
+    cal = Calendar.from_ical(raw)
+    zones = {str(tz["tzid"]) for tz in cal.walk("VTIMEZONE")}
+    assert {"Asia/Manila", "America/New_York", "Asia/Kathmandu", "Europe/Berlin"} <= zones
+    events = _events(raw)
+    assert set(events) == {f"{post}-due@crewdeck", f"{post}-publish@crewdeck", f"{reel}-due@crewdeck", f"{meeting['id']}-due@crewdeck"}
+
+    def start(uid: str) -> dt.datetime:
+        return events[uid].decoded("dtstart")  # type: ignore[attr-defined,no-any-return]
+
+    publish = start(f"{post}-publish@crewdeck")
+    assert str(publish.tzinfo) == "America/New_York" and publish.astimezone(UTC) == dt.datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+    draft = start(f"{post}-due@crewdeck")
+    assert str(draft.tzinfo) == "Asia/Manila" and draft.astimezone(UTC) == dt.datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    assert start(f"{reel}-due@crewdeck").astimezone(UTC) == dt.datetime(2026, 12, 1, 8, 15, tzinfo=UTC)  # +05:45
+    kickoff = events[f"{meeting['id']}-due@crewdeck"]
+    assert kickoff.decoded("dtstart").astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") == meeting["start"]  # type: ignore[attr-defined]
+    assert kickoff.decoded("dtend") - kickoff.decoded("dtstart") == dt.timedelta(minutes=45)  # type: ignore[attr-defined]
+    assert str(events[f"{post}-publish@crewdeck"]["summary"]) == "Publish: LinkedIn post (linkedin)"
+    # The raw text names the zone, as calendar apps expect.
+    assert b"DTSTART;TZID=America/New_York:20261201T090000" in raw
+
+    # One member's calendar: their tasks and the meetings they are in.
+    mine = _events(cli.ok("export", "--ics", "--member", "raj"))
+    assert set(mine) == {f"{reel}-due@crewdeck", f"{meeting['id']}-due@crewdeck"}
+
+
+def test_ics_bad_inputs(cli: Cli) -> None:
+    assert "pick one" in one_line_error(cli("export", "--ics", "--json"))
+    assert "--member goes with --ics" in one_line_error(cli("export", "--member", "raj"))
+    assert "unknown member @zed" in one_line_error(cli("export", "--ics", "--member", "zed"))

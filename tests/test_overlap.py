@@ -1,0 +1,158 @@
+"""The overlap planner and `crewdeck zones`: hand-checked teams."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from tui import overlap
+from tui.hours import parse_hours
+from tui.workspace import Member
+
+from .conftest import Cli
+from .test_cli import one_line_error
+
+UTC = dt.timezone.utc
+
+
+def member(handle: str, tz: str, hours: str) -> Member:
+    return Member(handle.ljust(32, "0"), handle, handle.title(), "", tz, parse_hours(hours), [], None)
+
+
+ANA = member("a", "Europe/Berlin", "mon-fri 09:00-17:30")
+SOFIA = member("b", "America/New_York", "mon-fri 10:00-18:00")
+
+
+def starts(slots: list[overlap.Slot]) -> list[str]:
+    return [s.start.strftime("%m-%d %H:%M") for s in slots]
+
+
+def run(required: list[Member], first: dt.date, days: int, minutes: int, tz: str = "UTC", **kw: object) -> list[overlap.Slot]:
+    start, end = overlap.day_range(first, days, tz)
+    return overlap.plan(required, kw.pop("optional", []), dt.timedelta(minutes=minutes), start, end, tz, **kw)  # type: ignore[arg-type]
+
+
+def test_berlin_and_new_york_meet_in_the_new_york_morning() -> None:
+    # Both on standard time: Berlin 16:00-17:30 is New York 10:00-11:30, 15:00-16:30 UTC.
+    # An hour-long call sits best in the middle: 15:15-16:15 UTC, one a day.
+    slots = run([ANA, SOFIA], dt.date(2026, 11, 30), 5, 60, limit=5)
+    assert starts(slots) == ["11-30 15:15", "12-01 15:15", "12-02 15:15", "12-03 15:15", "12-04 15:15"]
+    assert {s.tier for s in slots} == {0} and slots[0].score == 98.7
+    assert [(seat.member.handle, seat.status, seat.local_start.strftime("%H:%M")) for seat in slots[0].seats] == [
+        ("a", "in", "16:15"),
+        ("b", "in", "10:15"),
+    ]
+
+
+def test_across_a_dst_change_in_one_zone_only() -> None:
+    # 2026-10-25 Europe fell back, New York not until 2026-11-01: for that week
+    # Berlin is five hours ahead and the overlap is 14:00-16:30 UTC (best hour 14:45);
+    # from Monday 11-02 it is six hours again, 15:00-16:30 UTC (best hour 15:15).
+    slots = run([ANA, SOFIA], dt.date(2026, 10, 29), 6, 60, limit=4)
+    assert starts(slots) == ["10-29 14:45", "10-30 14:45", "11-02 15:15", "11-03 15:15"]
+    # The same wall-clock hour in New York, a different one in Berlin.
+    assert [s.seats[1].local_start.strftime("%H:%M %Z") for s in slots] == ["10:45 EDT", "10:45 EDT", "10:15 EST", "10:15 EST"]
+    assert [s.seats[0].local_start.strftime("%H:%M %Z") for s in slots] == ["15:45 CET", "15:45 CET", "16:15 CET", "16:15 CET"]
+    assert all(s.tier == 0 for s in slots)
+
+
+def test_quarter_hour_zones_and_variety_across_days() -> None:
+    bina = member("c", "Asia/Kathmandu", "sun-thu 10:00-17:00")  # 04:15-11:15 UTC
+    raj = member("d", "Asia/Kolkata", "mon-fri 10:00-18:30")  # 04:30-13:00 UTC
+    slots = run([bina, raj], dt.date(2026, 11, 30), 5, 30, limit=6)
+    # Two hours clear of both edges from 06:30 UTC (12:15 NPT, 12:00 IST): each
+    # weekday they share comes before a second slot of the same day.
+    assert starts(slots) == ["11-30 06:30", "12-01 06:30", "12-02 06:30", "12-03 06:30", "11-30 07:00", "12-01 07:00"]
+    assert slots[0].seats[0].local_start.strftime("%H:%M") == "12:15"
+    # Friday: Bina's weekend. Nothing on Friday is in everyone's hours.
+    friday = run([bina, raj], dt.date(2026, 12, 4), 1, 30, limit=1)
+    assert friday[0].tier == 2 and friday[0].seats[0].status == "out"
+
+
+def test_stretching_beats_outside_and_optional_members_only_refine() -> None:
+    early = member("e", "America/Los_Angeles", "mon-fri 09:00-17:00")
+    kathmandu = member("f", "Asia/Kathmandu", "mon-fri 09:00-17:00")
+    # No overlap at all: Monday 17:00 PST is Tuesday 06:45 NPT (01:00 UTC); the best
+    # is both stretching, from 07:00 NPT (Leo at 17:15) on.
+    slots = run([early, kathmandu], dt.date(2026, 11, 30), 2, 30, limit=3)
+    assert starts(slots)[0] == "12-01 01:15" and slots[0].tier == 1
+    assert [s.status for s in slots[0].seats] == ["stretch", "stretch"]
+    assert 35 <= slots[0].score < 70
+    with_optional = run([ANA], dt.date(2026, 11, 30), 1, 60, optional=[SOFIA], limit=1)
+    # The optional member pulls the slot to where they can come, without changing the tier.
+    assert with_optional[0].tier == 0 and [s.status for s in with_optional[0].seats] == ["in", "in"]
+
+
+def test_fairness_moves_the_bad_side_to_whoever_had_less_of_it() -> None:
+    x = member("x", "UTC", "mon-fri 09:00-12:00")
+    y = member("y", "UTC", "mon-fri 12:00-15:00")
+    # 11:00-12:00 (y stretches) and 12:00-13:00 (x stretches) are equally good ...
+    plain = run([x, y], dt.date(2026, 11, 30), 1, 60, limit=2)
+    assert starts(plain) == ["11-30 11:00", "11-30 12:00"]
+    # ... until y has stretched for a recent meeting.
+    fair = run([x, y], dt.date(2026, 11, 30), 1, 60, limit=3, burden={y.id: 1})
+    assert starts(fair)[:2] == ["11-30 12:00", "11-30 13:00"]  # x stretches, even by two hours
+    assert fair[0].score > fair[1].score
+
+
+# ------------------------------------------------------------ the command line
+
+
+def test_overlap_json_is_slots_best_first(cli: Cli) -> None:
+    cli.ok("member", "add", "sofia", "--name", "Sofia", "--tz", "America/New_York", "--hours", "mon-fri 10:00-18:00")
+    out = json.loads(cli.ok("overlap", "ana", "sofia", "--duration", "1h", "--from", "2026-11-30", "--days", "5", "--json"))
+    # ana works 09:00-17:00 Berlin: the overlap is 15:00-16:00 UTC, exactly one hour.
+    assert [s["start"] for s in out][:5] == [f"2026-{d}T15:00:00Z" for d in ("11-30", "12-01", "12-02", "12-03", "12-04")]
+    first = out[0]
+    assert first["end"] == "2026-11-30T16:00:00Z" and first["score"] == 98.6  # 100 - 30 * 0.5 / 10.5: no margin at either edge
+    assert first["members"] == [
+        {"handle": "ana", "tz": "Europe/Berlin", "required": True, "status": "in", "local_start": "2026-11-30T16:00:00+01:00"},
+        {"handle": "sofia", "tz": "America/New_York", "required": True, "status": "in", "local_start": "2026-11-30T10:00:00-05:00"},
+    ]
+    assert [s["score"] for s in out] == sorted((s["score"] for s in out), reverse=True)
+    text = cli.ok("overlap", "ana", "sofia", "--optional", "raj", "--duration", "1h", "--from", "mon", "--days", "1")
+    assert "Mon 11-30 16:00-17:00" in text and "10:00 EST ✓" in text and "@raj?" in text
+
+
+def test_booked_meetings_make_the_planner_fair(cli: Cli) -> None:
+    cli.ok("member", "add", "x", "--name", "X", "--tz", "UTC", "--hours", "mon-fri 09:00-12:00")
+    cli.ok("member", "add", "y", "--name", "Y", "--tz", "UTC", "--hours", "mon-fri 12:00-15:00")
+    monday = ["overlap", "x", "y", "--duration", "1h", "--from", "2026-11-30", "--days", "1", "--zone", "UTC", "--json"]
+    assert json.loads(cli.ok(*monday))[0]["start"] == "2026-11-30T11:00:00Z"  # y stretches
+    booked = json.loads(cli.ok("overlap", "x", "y", "--duration", "1h", "--from", "fri", "--days", "1", "--zone", "UTC", "--book", "Sync", "--json"))
+    assert booked["start"] == "2026-11-27T11:00:00Z"
+    task = json.loads(cli.ok("tasks", "--json"))[0]
+    assert (task["title"], task["tags"], task["due"]) == ("Sync", ["meeting"], {"utc": "2026-11-27T11:00:00Z", "tz": "UTC"})
+    # y took the bad side on Friday: on Monday it is x's turn.
+    assert json.loads(cli.ok(*monday))[0]["start"] == "2026-11-30T12:00:00Z"
+    cli.ok("overlap", "x", "y", "--duration", "1h", "--from", "2026-11-30", "--days", "1", "--zone", "UTC", "--book", "Sync 2", "--pick", "1")
+    tuesday = ["overlap", "x", "y", "--duration", "1h", "--from", "2026-12-01", "--days", "1", "--zone", "UTC", "--json"]
+    assert json.loads(cli.ok(*tuesday))[0]["start"] == "2026-12-01T11:00:00Z"  # even again
+    second = next(t for t in json.loads(cli.ok("tasks", "--json")) if t["title"] == "Sync 2")
+    cli.ok("set", second["id"], "status=cancelled")  # a cancelled meeting asked nothing of x
+    assert json.loads(cli.ok(*tuesday))[0]["start"] == "2026-12-01T12:00:00Z"
+
+
+def test_overlap_bad_inputs(cli: Cli) -> None:
+    before = cli.ok("export")
+    assert "unknown member @nobody" in one_line_error(cli("overlap", "ana", "nobody"))
+    assert "--duration: 'soon' is not a duration" in one_line_error(cli("overlap", "ana", "raj", "--duration", "soon"))
+    assert "between 5m and 24h" in one_line_error(cli("overlap", "ana", "raj", "--duration", "2m"))
+    assert "--days: 0" in one_line_error(cli("overlap", "ana", "raj", "--days", "0"))
+    assert "--from: 'someday'" in one_line_error(cli("overlap", "ana", "raj", "--from", "someday"))
+    assert "did you mean Asia/Tokyo" in one_line_error(cli("overlap", "ana", "raj", "--zone", "Asia/Tokio"))
+    assert "named twice" in one_line_error(cli("overlap", "ana", "raj", "--optional", "raj"))
+    assert "--pick: 40" in one_line_error(cli("overlap", "ana", "raj", "--book", "Sync", "--pick", "40"))
+    assert "needs a title" in one_line_error(cli("overlap", "ana", "raj", "--book", " "))
+    assert cli.ok("export") == before
+
+
+def test_zones_lists_who_is_working_now(cli: Cli) -> None:
+    cli.ok("member", "add", "leo", "--name", "Leo", "--tz", "America/Los_Angeles")
+    # 09:30 UTC on Thursday: ana 10:30 CET (till 17:00), raj 15:00 IST (till 18:30), leo 01:30 PST.
+    rows = json.loads(cli.ok("zones", "--json"))
+    assert [(r["handle"], r["working"], r["minutes"]) for r in rows] == [("ana", True, 390), ("raj", True, 210), ("leo", False, 450)]
+    assert rows[1]["local"] == "2026-11-26T15:00:00+05:30" and rows[1]["until"] == "2026-11-26T13:00:00Z"
+    text = cli.ok("zones")
+    assert "@raj    Asia/Kolkata" in text and "Thu 15:00 IST  +05:30  working, 3h30m left" in text
+    assert "off, back in 7h30m" in text

@@ -1,0 +1,247 @@
+"""Recurring tasks: rules, wall-clock time across DST, completion, edits, replicas."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from sync.store import Store
+from sync.zones import zone
+from tui import exchange, quickadd, recurrence
+from tui.hours import parse_hours
+from tui.recurrence import Rule, parse_rule
+from tui.when import DateError, is_gap
+from tui.workspace import Workspace
+
+from .conftest import NOW, Cli, fresh_store
+from .test_cli import one_line_error
+
+THU = dt.date(2026, 11, 26)
+UTC = dt.timezone.utc
+
+
+# ------------------------------------------------------------ rules
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("weekday 09:00", Rule("weekly", (0, 1, 2, 3, 4), None, dt.time(9, 0), "Europe/Berlin")),
+        ("Tue and Thu 17:00 America/New_York", Rule("weekly", (1, 3), None, dt.time(17, 0), "America/New_York")),
+        ("tue,thu 5pm", Rule("weekly", (1, 3), None, dt.time(17, 0), "Europe/Berlin")),
+        ("monthly on the 1st", Rule("monthly", (), 1, None, "Europe/Berlin")),
+        ("month on the 31st 10:00", Rule("monthly", (), 31, dt.time(10, 0), "Europe/Berlin")),
+        ("month on the last", Rule("monthly", (), -1, None, "Europe/Berlin")),
+        ("month", Rule("monthly", (), 26, None, "Europe/Berlin")),
+        ("day 08:15 Asia/Kathmandu", Rule("daily", (), None, dt.time(8, 15), "Asia/Kathmandu")),
+        ("week 11:00", Rule("weekly", (3,), None, dt.time(11, 0), "Europe/Berlin")),  # today is Thursday
+        ("weekend eod", Rule("weekly", (5, 6), None, None, "Europe/Berlin")),
+    ],
+)
+def test_rules_read_as_people_write_them(text: str, rule: Rule) -> None:
+    parsed = parse_rule(text.split(), "Europe/Berlin", THU)
+    assert parsed == rule
+    # A rule's text reads back as the same rule.
+    assert parse_rule(parsed.text().split(), "UTC", THU) == parsed
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("fortnightly", "not part of a repeat rule"), ("month on the 32nd", "not a day of the month"),
+     ("tue on the 1st", "not both"), ("09:00", "needs days"), ("day Mars/Base", "unknown time zone")],
+)
+def test_bad_rules_say_why(text: str, message: str) -> None:
+    with pytest.raises((DateError, ValueError), match=message):
+        parse_rule(text.split(), "UTC", THU)
+
+
+def test_quick_add_takes_the_rule_words_and_leaves_the_title() -> None:
+    d = quickadd.parse("Standup every:weekday 09:00 with the team")
+    assert (d.every_words, d.title) == (["weekday", "09:00"], "Standup with the team")
+    d = quickadd.parse("Pay invoices every:month on the 1st #finance")
+    assert (d.every_words, d.title, d.tags) == (["month", "on", "the", "1st"], "Pay invoices", ["finance"])
+    d = quickadd.parse("Call every:Tue and Thu 17:00 America/New_York on the roof")
+    assert (d.every_words, d.title) == (["Tue", "and", "Thu", "17:00", "America/New_York"], "Call on the roof")
+    assert "every: needs a rule" in quickadd.parse("x every:").problems[0]
+
+
+# ------------------------------------------------------------ wall-clock time across DST
+
+
+def occurrences(rule: Rule, first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.datetime]]:
+    out = []
+    day = rule.next_day(first - dt.timedelta(days=1))
+    while day <= last:
+        out.append((day, recurrence.occurrence(rule, day, None)))
+        day = rule.next_day(day)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("tz", "wall", "first", "last"),
+    [
+        ("America/New_York", dt.time(9, 0), dt.date(2026, 10, 28), dt.date(2026, 11, 6)),  # fall back 11-01
+        ("America/New_York", dt.time(9, 0), dt.date(2026, 3, 5), dt.date(2026, 3, 12)),  # spring forward 03-08
+        ("Europe/Berlin", dt.time(9, 0), dt.date(2026, 10, 22), dt.date(2026, 10, 28)),  # fall back 10-25
+        ("Europe/Berlin", dt.time(2, 30), dt.date(2026, 3, 27), dt.date(2026, 4, 1)),  # 02:30 is in 03-29's gap
+        ("Australia/Sydney", dt.time(2, 30), dt.date(2026, 4, 2), dt.date(2026, 4, 8)),  # 02:30 twice on 04-05
+        ("Australia/Sydney", dt.time(2, 30), dt.date(2026, 10, 1), dt.date(2026, 10, 7)),  # in 10-04's gap
+        ("America/New_York", dt.time(1, 30), dt.date(2026, 10, 30), dt.date(2026, 11, 3)),  # 01:30 twice on 11-01
+        ("America/Santiago", dt.time(0, 0), dt.date(2026, 9, 3), dt.date(2026, 9, 9)),  # midnight is in the gap
+    ],
+)
+def test_the_local_time_never_drifts(tz: str, wall: dt.time, first: dt.date, last: dt.date) -> None:
+    rule = Rule("daily", (), None, wall, tz)
+    found = occurrences(rule, first, last)
+    # Every day once: nothing skipped, nothing doubled.
+    assert [d for d, _ in found] == [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+    instants = [i for _, i in found]
+    assert instants == sorted(set(instants))
+    for day, instant in found:
+        local = instant.astimezone(zone(tz))
+        naive = dt.datetime.combine(day, wall)
+        if is_gap(naive, zone(tz)):
+            assert local.replace(tzinfo=None) > naive  # moved forward by the gap, same day
+            assert local.date() == day
+        else:
+            assert local.replace(tzinfo=None) == naive and local.fold == 0  # the first of a repeated time
+
+
+def test_the_standup_stays_at_nine_while_utc_moves() -> None:
+    rule = parse_rule("weekday 09:00 America/New_York".split(), "UTC", THU)
+    found = occurrences(rule, dt.date(2026, 10, 29), dt.date(2026, 11, 3))
+    assert [(d.isoformat(), i.strftime("%H:%M")) for d, i in found] == [
+        ("2026-10-29", "13:00"), ("2026-10-30", "13:00"), ("2026-11-02", "14:00"), ("2026-11-03", "14:00"),
+    ]
+
+
+def test_a_skipped_day_has_no_instance_and_months_end_on_their_last_day() -> None:
+    apia = occurrences(Rule("daily", (), None, dt.time(9, 0), "Pacific/Apia"), dt.date(2011, 12, 28), dt.date(2012, 1, 1))
+    assert [d.day for d, _ in apia] == [28, 29, 31, 1]
+    assert [i for _, i in apia] == sorted(set(i for _, i in apia))
+    monthly = occurrences(Rule("monthly", (), 31, dt.time(9, 0), "UTC"), dt.date(2027, 1, 1), dt.date(2027, 5, 31))
+    assert [d.isoformat() for d, _ in monthly] == ["2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30", "2027-05-31"]
+
+
+# ------------------------------------------------------------ the command line
+
+
+def _tasks(cli: Cli, *query: str) -> list[dict[str, object]]:
+    return json.loads(cli.ok("tasks", *query, "--json"))
+
+
+def test_done_makes_the_next_instance_once(cli: Cli) -> None:
+    first = cli.ok("add", "Standup @raj every:weekday 09:00 Asia/Kolkata").strip()
+    [task] = _tasks(cli)
+    assert task["id"] == first and task["due"] == {"utc": "2026-11-27T03:30:00Z", "tz": "Asia/Kolkata"}  # Fri 09:00 IST
+    cli.ok("done", first[:8])
+    [nxt] = _tasks(cli)
+    assert nxt["id"] == recurrence.instance_id(_series(cli, first), dt.date(2026, 11, 30))  # Monday
+    assert nxt["due"]["utc"] == "2026-11-30T03:30:00Z" and nxt["assignee"] == "raj" and nxt["title"] == "Standup"
+    cli.ok("set", first[:8], "status=done")  # closing it again makes nothing new
+    assert len(_tasks(cli)) == 1 and len(_tasks(cli, "all")) == 2
+
+
+def _series(cli: Cli, task_id: str) -> str:
+    ws = Workspace.open(cli.workspace)
+    try:
+        return str(ws.task(task_id)["series"])
+    finally:
+        ws.close()
+
+
+def test_the_next_instance_appears_when_the_time_passes(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = cli.ok("add", "Report every:tue and thu 17:00").strip()  # ana's zone: Thu 17:00 CET today
+    assert _tasks(cli)[0]["due"]["utc"] == "2026-11-26T16:00:00Z"
+    # A week later, nobody having done it: the missed Tuesday is not made up, the next Thursday appears.
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-03T10:00:00Z")
+    ids = {t["id"]: t["due"]["utc"] for t in _tasks(cli)}
+    series = _series(cli, first)
+    assert ids == {first: "2026-11-26T16:00:00Z", recurrence.instance_id(series, dt.date(2026, 12, 3)): "2026-12-03T16:00:00Z"}
+    # Doing the overdue one now does not add a third: the series already moved on.
+    cli.ok("done", first)
+    assert len(_tasks(cli)) == 1
+    # Deleting an instance skips that occurrence; the series goes on.
+    cli.ok("rm", recurrence.instance_id(series, dt.date(2026, 12, 3)))
+    assert [t["due"]["utc"] for t in _tasks(cli)] == ["2026-12-08T16:00:00Z"]
+
+
+def test_this_one_or_all_future_ones(cli: Cli) -> None:
+    first = cli.ok("add", "Standup @ana every:weekday 09:30").strip()
+    cli.ok("set", first, "title=Standup (short)")  # this one
+    cli.ok("done", first)
+    [second] = _tasks(cli)
+    assert second["title"] == "Standup"
+    cli.ok("set", second["id"], "title=Team standup", "priority=high", "--future")
+    cli.ok("set", second["id"], "due=mon 10:00", "--future")  # the rule's time moves to 10:00
+    [moved] = _tasks(cli)
+    assert (moved["title"], moved["due"]) == ("Team standup", {"utc": "2026-11-30T09:00:00Z", "tz": "Europe/Berlin"})
+    cli.ok("done", second["id"])
+    [third] = _tasks(cli)
+    assert (third["title"], third["priority"], third["due"]["utc"]) == ("Team standup", "high", "2026-12-01T09:00:00Z")
+    # A new rule from here on, then the end of the series.
+    cli.ok("set", third["id"], "every=tue,thu 08:00")
+    assert _tasks(cli)[0]["due"]["utc"] == "2026-12-01T07:00:00Z"
+    cli.ok("set", third["id"], "every=none")
+    cli.ok("done", third["id"])
+    assert _tasks(cli) == []
+    # A plain task can start repeating.
+    plain = cli.ok("add", "Invoice run").strip()
+    cli.ok("set", plain, "every=month on the 1st 10:00")
+    assert _tasks(cli)[0]["due"] == {"utc": "2026-12-01T09:00:00Z", "tz": "Europe/Berlin"}
+
+
+def test_recurrence_bad_inputs(cli: Cli) -> None:
+    plain = cli.ok("add", "Plain").strip()
+    before = cli.ok("export")
+    assert "every: '32nd' is not a day of the month" in one_line_error(cli("add", "x every:month on the 32nd"))
+    assert "drop due:" in one_line_error(cli("add", "x every:weekday 09:00 due:fri"))
+    assert "not recurring" in one_line_error(cli("set", plain, "every=none"))
+    assert "every: " in one_line_error(cli("set", plain, "every=someday"))
+    assert cli.ok("export") == before
+
+
+# ------------------------------------------------------------ replicas
+
+
+def _exchange(a: Store, b: Store) -> None:
+    b.apply([op for _, op in a.ops_after(0)])
+    a.apply([op for _, op in b.ops_after(0)])
+
+
+def test_two_replicas_completing_one_instance_make_one_next(tmp_path: Path) -> None:
+    a, b = fresh_store(tmp_path, "a.db"), fresh_store(tmp_path, "b.db")
+    ws_a, ws_b = Workspace(a), Workspace(b)
+    member_id = "a" * 32
+    with a.write(member_id) as w:
+        w.create("member", {"handle": "ana", "name": "Ana", "tz": "Europe/Berlin", "hours": parse_hours("mon-fri 09:00-17:30")}, row_id=member_id)
+    ana = ws_a.member(member_id)
+    assert ana is not None
+    values = quickadd.resolve(quickadd.parse("Standup @ana every:weekday 09:30"), ws_a, ana, NOW)
+    with a.write(member_id) as w:
+        first = w.create("task", values, row_id=recurrence.id_for(values))
+    _exchange(a, b)
+    # Both complete the same instance offline, at different moments.
+    made = []
+    for ws, at in ((ws_a, NOW), (ws_b, NOW + dt.timedelta(minutes=7))):
+        with ws.store.write(member_id) as w:
+            made.append(recurrence.mark_done(ws, w, first, at))
+    assert made[0] == made[1] is not None
+    _exchange(a, b)
+    for ws in (ws_a, ws_b):
+        open_ids = [r[0] for r in ws.conn.execute("SELECT id FROM task WHERE deleted = 0 AND status != 'done'")]
+        assert open_ids == [made[0]]
+    assert exchange.dumps(exchange.export_state(a)) == exchange.dumps(exchange.export_state(b))
+    # And noticing that a time passed, on both replicas, also makes one.
+    later = dt.datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    for ws in (ws_a, ws_b):
+        with ws.store.write(member_id) as w:
+            recurrence.catch_up(ws, w, later)
+    _exchange(a, b)
+    assert a.conn.execute("SELECT count(*) FROM task").fetchone()[0] == 3
+    assert exchange.dumps(exchange.export_state(a)) == exchange.dumps(exchange.export_state(b))
+    a.close()
+    b.close()

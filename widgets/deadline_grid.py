@@ -1,0 +1,411 @@
+"""The deadline grid: who works when, across zones, on one day.
+
+Rows are members grouped by zone (a header line per group says the zone
+and its offset); columns are the slices (half hours or hours) of one day
+in the zone the grid is drawn in: 46 or 50 of them on a DST day, because a
+day is as long as it really is.  Working hours are shaded, the "now"
+column is tinted, deadlines (◆) and publish slots (▲) are coloured by
+urgency, and a zone's change of offset during the day is marked (»).
+
+The selected column is read in every member's time: the left gutter shows
+each member's local time at the selected column and whether they are in
+hours (✓), partly (~) or out (✗); the bottom line sums it up (who is out,
+and the marker under the cursor).  That strip is part of the widget, so it
+scrolls with nothing and needs no help from the app.
+
+The widget is fed plain data: any object with the attributes of the
+``Grid*`` protocols below (``tui.gridmodel`` builds exactly that from a
+workspace).  It never computes a time zone itself; changing the day or the
+zone is the app's job, asked for with messages (``DayRequested``,
+``NowRequested``, ``ZonePickRequested``).  Drawing uses the line API, so
+only the visible lines are rendered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Protocol, Sequence
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+#: Width of the left gutter: handle, local time at the cursor, in/out mark.
+GUTTER = 17
+HEADER_LINES = 2
+FOOTER_LINES = 1
+
+
+class GridColumnLike(Protocol):
+    #: Ruler text starting at this column ("09"), or "".
+    label: str
+    #: The column's start in the grid's zone, for the detail line ("Thu 09:30 CET").
+    title: str
+    #: The grid zone's change of offset at this column's start ("+02:00→+01:00"), or "".
+    transition: str
+
+
+class GridMarkerLike(Protocol):
+    column: int
+    #: "due" or "publish".
+    kind: str
+    #: "overdue", "soon", "later" or "done".
+    urgency: str
+    text: str
+
+
+class GridRowLike(Protocol):
+    key: str
+    #: "@raj"
+    label: str
+    #: The zone group the row belongs to ("Asia/Kolkata  IST  UTC+05:30").
+    group: str
+    #: One character per column: "w" working, "p" partly, "." off, "x" a day off.
+    cells: str
+    #: The member's local time at each column's start ("15:00").
+    local: Sequence[str]
+    #: Columns where the member's offset changes, with what it changes to.
+    transitions: Sequence[tuple[int, str]]
+    markers: Sequence[GridMarkerLike]
+
+
+class GridDataLike(Protocol):
+    title: str
+    zone: str
+    columns: Sequence[GridColumnLike]
+    rows: Sequence[GridRowLike]
+    #: Columns per hour: ``h``/``l`` move by an hour.
+    cells_per_hour: int
+    now_column: int | None
+
+
+_CELL_GLYPH = {"w": "█", "p": "▌", ".": "·", "x": "-"}
+_CELL_CLASS = {"w": "working", "p": "partly", ".": "off", "x": "day-off"}
+_STATUS = {"w": "✓", "p": "~"}
+
+
+class DeadlineGrid(ScrollView, can_focus=True):
+    """A day of the team's working hours, deadlines and publish slots, by zone."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("h", "earlier", "Earlier hour", id="deadline_grid.earlier"),
+        Binding("l", "later", "Later hour", id="deadline_grid.later"),
+        Binding("j", "next_member", "Next member", id="deadline_grid.next_member"),
+        Binding("k", "previous_member", "Previous member", id="deadline_grid.previous_member"),
+        Binding("[", "previous_day", "Previous day", id="deadline_grid.previous_day"),
+        Binding("]", "next_day", "Next day", id="deadline_grid.next_day"),
+        Binding("t", "now", "Now", id="deadline_grid.now"),
+        Binding("Z", "pick_zone", "Zone", id="deadline_grid.pick_zone"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "deadline-grid--title",
+        "deadline-grid--ruler",
+        "deadline-grid--group",
+        "deadline-grid--member",
+        "deadline-grid--in",
+        "deadline-grid--out",
+        "deadline-grid--working",
+        "deadline-grid--partly",
+        "deadline-grid--off",
+        "deadline-grid--day-off",
+        "deadline-grid--now",
+        "deadline-grid--column",
+        "deadline-grid--cursor",
+        "deadline-grid--transition",
+        "deadline-grid--marker-overdue",
+        "deadline-grid--marker-soon",
+        "deadline-grid--marker-later",
+        "deadline-grid--marker-done",
+        "deadline-grid--detail",
+    }
+
+    DEFAULT_CSS = """
+    DeadlineGrid {
+        background: $surface;
+        color: $foreground;
+        height: 1fr;
+        & > .deadline-grid--title { text-style: bold; color: $foreground; }
+        & > .deadline-grid--ruler { color: $foreground-muted; }
+        & > .deadline-grid--group { color: $accent; text-style: bold; }
+        & > .deadline-grid--member { color: $foreground; }
+        & > .deadline-grid--in { color: $success; }
+        & > .deadline-grid--out { color: $foreground-muted; }
+        & > .deadline-grid--working { color: $success 70%; }
+        & > .deadline-grid--partly { color: $success 50%; }
+        & > .deadline-grid--off { color: $foreground-muted 40%; }
+        & > .deadline-grid--day-off { color: $warning 50%; }
+        & > .deadline-grid--now { background: $warning 30%; }
+        & > .deadline-grid--column { background: $accent 15%; }
+        & > .deadline-grid--cursor { background: $accent; color: $text; }
+        & > .deadline-grid--transition { color: $warning; text-style: bold; }
+        & > .deadline-grid--marker-overdue { color: $error; text-style: bold; }
+        & > .deadline-grid--marker-soon { color: $warning; text-style: bold; }
+        & > .deadline-grid--marker-later { color: $primary; text-style: bold; }
+        & > .deadline-grid--marker-done { color: $foreground-muted; }
+        & > .deadline-grid--detail { background: $panel; color: $foreground; }
+    }
+    """
+
+    @dataclass
+    class DayRequested(Message):
+        """``[`` or ``]``: the app should show the day ``offset`` days away."""
+
+        grid: DeadlineGrid
+        offset: int
+
+        @property
+        def control(self) -> DeadlineGrid:
+            return self.grid
+
+    @dataclass
+    class NowRequested(Message):
+        """``t`` while the grid shows another day: the app should show today (the cursor goes to now)."""
+
+        grid: DeadlineGrid
+
+        @property
+        def control(self) -> DeadlineGrid:
+            return self.grid
+
+    @dataclass
+    class ZonePickRequested(Message):
+        """``Z``: the app should offer zones and redraw the grid in the one picked."""
+
+        grid: DeadlineGrid
+        zone: str
+
+        @property
+        def control(self) -> DeadlineGrid:
+            return self.grid
+
+    @dataclass
+    class CellSelected(Message):
+        """The cursor moved: the member row's key and the column."""
+
+        grid: DeadlineGrid
+        row_key: str | None
+        column: int
+
+        @property
+        def control(self) -> DeadlineGrid:
+            return self.grid
+
+    def __init__(self, data: GridDataLike | None = None, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._data: GridDataLike | None = None
+        #: Body lines: ("group", first row index) or ("row", row index).
+        self._lines: list[tuple[str, int]] = []
+        self._row_line: list[int] = []
+        self.cursor_row = 0
+        self.cursor_column = 0
+        self._to_now = True
+        if data is not None:
+            self.data = data
+
+    # ------------------------------------------------------------ data
+
+    @property
+    def data(self) -> GridDataLike | None:
+        return self._data
+
+    @data.setter
+    def data(self, data: GridDataLike) -> None:
+        """Show new data, keeping the cursor on the same member and slice of the day."""
+        previous_key = self.selected_row_key
+        self._data = data
+        self._lines = []
+        self._row_line = []
+        group = None
+        for index, row in enumerate(data.rows):
+            if row.group != group:
+                self._lines.append(("group", index))
+                group = row.group
+            self._row_line.append(len(self._lines))
+            self._lines.append(("row", index))
+        keys = [r.key for r in data.rows]
+        self.cursor_row = keys.index(previous_key) if previous_key in keys else min(self.cursor_row, max(0, len(keys) - 1))
+        if self._to_now and data.now_column is not None:
+            self.cursor_column = data.now_column
+        self._to_now = False
+        self.cursor_column = max(0, min(self.cursor_column, len(data.columns) - 1))
+        self.virtual_size = Size(GUTTER + len(data.columns), HEADER_LINES + len(self._lines) + FOOTER_LINES)
+        self._scroll_to_cursor()
+        self.refresh()
+
+    @property
+    def selected_row_key(self) -> str | None:
+        if self._data is None or not self._data.rows:
+            return None
+        return self._data.rows[min(self.cursor_row, len(self._data.rows) - 1)].key
+
+    # ------------------------------------------------------------ actions
+
+    def _moved(self) -> None:
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.CellSelected(self, self.selected_row_key, self.cursor_column))
+
+    def _move_column(self, delta: int) -> None:
+        if self._data is None:
+            return
+        self.cursor_column = max(0, min(len(self._data.columns) - 1, self.cursor_column + delta))
+        self._moved()
+
+    def action_earlier(self) -> None:
+        self._move_column(-(self._data.cells_per_hour if self._data else 1))
+
+    def action_later(self) -> None:
+        self._move_column(self._data.cells_per_hour if self._data else 1)
+
+    def _move_row(self, delta: int) -> None:
+        if self._data is None or not self._data.rows:
+            return
+        self.cursor_row = max(0, min(len(self._data.rows) - 1, self.cursor_row + delta))
+        self._moved()
+
+    def action_next_member(self) -> None:
+        self._move_row(1)
+
+    def action_previous_member(self) -> None:
+        self._move_row(-1)
+
+    def action_previous_day(self) -> None:
+        self.post_message(self.DayRequested(self, -1))
+
+    def action_next_day(self) -> None:
+        self.post_message(self.DayRequested(self, 1))
+
+    def action_now(self) -> None:
+        if self._data is not None and self._data.now_column is not None:
+            self.cursor_column = self._data.now_column
+            self._moved()
+        else:
+            self._to_now = True
+            self.post_message(self.NowRequested(self))
+
+    def action_pick_zone(self) -> None:
+        self.post_message(self.ZonePickRequested(self, self._data.zone if self._data else "UTC"))
+
+    def _scroll_to_cursor(self) -> None:
+        if not self._row_line:
+            return
+        body_height = max(1, self.size.height - HEADER_LINES - FOOTER_LINES)
+        line = self._row_line[self.cursor_row]
+        # Keep the group header above the first member in view too.
+        top = line - 1 if line and self._lines[line - 1][0] == "group" else line
+        y = self.scroll_offset.y
+        if top < y:
+            self.scroll_to(y=top, animate=False)
+        elif line >= y + body_height:
+            self.scroll_to(y=line - body_height + 1, animate=False)
+
+    # ------------------------------------------------------------ drawing
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"deadline-grid--{name}")
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        data = self._data
+        if data is None:
+            return Strip.blank(width, self.rich_style)
+        if y < HEADER_LINES:
+            strip = self._title(data) if y == 0 else self._ruler(data)
+        elif y >= self.size.height - FOOTER_LINES:
+            strip = self._detail(data)
+        else:
+            index = y - HEADER_LINES + self.scroll_offset.y
+            if index >= len(self._lines):
+                return Strip.blank(width, self.rich_style)
+            kind, row_index = self._lines[index]
+            strip = self._group(data, row_index) if kind == "group" else self._row(data, row_index)
+        return strip.crop_extend(0, width, self.rich_style)
+
+    def _title(self, data: GridDataLike) -> Strip:
+        column = data.columns[self.cursor_column] if data.columns else None
+        extra = f"  ·  cursor {column.title}" if column else ""
+        return Strip([Segment(f" {data.title}{extra}", self._style("title"))])
+
+    def _ruler(self, data: GridDataLike) -> Strip:
+        ruler = self._style("ruler")
+        segments = [Segment(" " * GUTTER, ruler)]
+        text = [" "] * len(data.columns)
+        for i, column in enumerate(data.columns):
+            for j, char in enumerate(column.label):
+                if i + j < len(text):
+                    text[i + j] = char
+        for i, column in enumerate(data.columns):
+            if column.transition:
+                text[i] = "»"
+        if data.now_column is not None:
+            text[data.now_column] = "▼"
+        now = self._style("now")
+        transition = self._style("transition")
+        for i, char in enumerate(text):
+            style = ruler
+            if i == data.now_column:
+                style = ruler + now
+            elif data.columns[i].transition:
+                style = transition
+            segments.append(Segment(char, style))
+        return Strip(Segment.simplify(segments))
+
+    def _group(self, data: GridDataLike, row_index: int) -> Strip:
+        return Strip([Segment(f" {data.rows[row_index].group}", self._style("group"))])
+
+    def _row(self, data: GridDataLike, row_index: int) -> Strip:
+        row = data.rows[row_index]
+        col = self.cursor_column
+        selected = row_index == self.cursor_row
+        state = row.cells[col] if col < len(row.cells) else "."
+        mark = _STATUS.get(state, "✗")
+        local = row.local[col] if col < len(row.local) else ""
+        member_style = self._style("member") + (self._style("cursor") if selected else Style())
+        segments = [
+            Segment(f" {row.label[:10]:<10}", member_style),
+            Segment(f"{local:>5}", self._style("member")),
+            Segment(mark, self._style("in" if state in _STATUS else "out")),
+        ]
+        markers = {m.column: m for m in reversed(row.markers)}
+        transitions = dict(row.transitions)
+        now_style = self._style("now")
+        column_style = self._style("column")
+        cursor_style = self._style("cursor")
+        for i, cell in enumerate(row.cells):
+            marker = markers.get(i)
+            if marker is not None:
+                char, style = ("▲" if marker.kind == "publish" else "◆"), self._style(f"marker-{marker.urgency}")
+            elif i in transitions:
+                char, style = "»", self._style("transition")
+            else:
+                char, style = _CELL_GLYPH.get(cell, "·"), self._style(_CELL_CLASS.get(cell, "off"))
+            if i == col:
+                style = style + (cursor_style if selected else column_style)
+            elif i == data.now_column:
+                style = style + now_style
+            segments.append(Segment(char, style))
+        return Strip(Segment.simplify(segments))
+
+    def _detail(self, data: GridDataLike) -> Strip:
+        col = self.cursor_column
+        if not data.columns:
+            return Strip([Segment(" no columns", self._style("detail"))])
+        inside = [r for r in data.rows if col < len(r.cells) and r.cells[col] in _STATUS]
+        outside = [r.label for r in data.rows if r not in inside]
+        parts = [f" {data.columns[col].title}", f"in hours {len(inside)}/{len(data.rows)}"]
+        if outside:
+            shown = " ".join(outside[:6]) + (" …" if len(outside) > 6 else "")
+            parts.append(f"out: {shown}")
+        if data.columns[col].transition:
+            parts.append(f"clocks change {data.columns[col].transition}")
+        if data.rows:
+            row = data.rows[self.cursor_row]
+            here = [m.text for m in row.markers if m.column == col]
+            if here:
+                parts.append(here[0])
+        return Strip([Segment("  ·  ".join(parts), self._style("detail"))])
