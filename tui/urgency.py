@@ -14,6 +14,8 @@ explanation the detail screen shows, so the two cannot disagree.
 | blocked    | -5 while this one waits for an open task                      |
 | in hand    | 2 for doing, 1 for review                                     |
 | age        | 0.5 a full week since creation, up to 2                       |
+
+A closed task (done, cancelled) scores 0.
 """
 
 from __future__ import annotations
@@ -85,7 +87,8 @@ def sql(now: dt.datetime, alias: str = "t") -> str:
         f"(CASE WHEN {a}.id IN (SELECT j.value FROM task o, json_each(o.depends_on) j "
         f"WHERE o.depends_on != '[]' AND o.deleted = 0 AND o.status IN ({_OPEN_SQL})) THEN {BLOCKING_POINTS} ELSE 0 END)"
     )
-    return f"({due} + {priority} + {publish} + {blocking} + {blocked} + {status} + {age})"
+    # Closed tasks have no urgency: skipping their terms also halves the work.
+    return f"(CASE WHEN {a}.status IN ({_OPEN_SQL}) THEN {due} + {priority} + {publish} + {blocking} + {blocked} + {status} + {age} ELSE 0 END)"
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,8 @@ def explain(
     blocked: bool,
 ) -> list[Term]:
     """The score term by term, each with the reason it counts."""
+    if status not in OPEN_STATUSES:
+        return [Term("closed", 0.0, f"{status}: a closed task has no urgency")]
     terms: list[Term] = []
     if due_utc:
         hours = (parse_utc(due_utc) - now).total_seconds() / 3600

@@ -1,0 +1,54 @@
+"""The urgency score: the SQL that sorts and the explanation the detail screen shows agree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sync.records import OPEN_STATUSES
+from sync.store import Store
+from tui import tasklist, urgency
+from tui.demo import build_demo
+
+from .conftest import NOW
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Store:
+    store = Store.create(tmp_path / "demo.db")
+    build_demo(store, now=NOW, tasks=180, seed=11)
+    return store
+
+
+def test_sql_and_explanation_agree_for_every_task(demo: Store) -> None:
+    rows = tasklist.fetch(demo.conn, "t.deleted = 0", [], NOW, limit=-1)
+    records = dict(demo.records("task"))
+    open_ids = {i for i, r in records.items() if r["status"] in OPEN_STATUSES}
+    blocking = {d for i, r in records.items() if i in open_ids for d in r["depends_on"]}
+    assert len(rows) == len(records) >= 150
+    assert any(r.score >= 12 for r in rows) and any(r.id in blocking for r in rows)
+    for row in rows:
+        r = records[row.id]
+        terms = urgency.explain(
+            now=NOW,
+            due_utc=r["due"]["utc"] if r["due"] else None,
+            priority=r["priority"],
+            publish_utc=r["publish"]["utc"] if r["publish"] else None,
+            status=r["status"],
+            created_at=r["created_at"],
+            blocking=row.id in blocking,
+            blocked=any(d in open_ids for d in r["depends_on"]),
+        )
+        assert row.score == pytest.approx(urgency.score(terms)), (row.title, terms)
+
+
+def test_the_list_is_sorted_by_it(demo: Store) -> None:
+    rows = tasklist.fetch(demo.conn, "t.deleted = 0", [], NOW, limit=-1)
+    scores = [r.score for r in rows]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_closed_tasks_score_nothing(demo: Store) -> None:
+    rows = tasklist.fetch(demo.conn, "t.status IN ('done', 'cancelled')", [], NOW, limit=-1)
+    assert rows and {r.score for r in rows} == {0.0}
