@@ -104,6 +104,7 @@ class SyncEngine:
         self._status_lock = threading.Lock()
         self._status: SyncStatus | None = None
         self._events_live = False
+        self._events_client: Client | None = None
         #: The newest head announced by the server, and the cursor we pulled to.
         self._announced = 0
         self._pulled = 0
@@ -119,6 +120,9 @@ class SyncEngine:
         """Ask the loop to finish its current request and return; wait for it if ``start()`` ran it."""
         self._stop.set()
         self._wake.set()
+        events = self._events_client
+        if events is not None:
+            events.close()  # ends a read blocked on the event stream
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout)
 
@@ -219,7 +223,7 @@ class SyncEngine:
 
     def _listen(self, remote: Remote) -> None:
         """Read the server's event stream; poke the loop when the head moves past our cursor."""
-        client = Client.for_remote(remote, self.transport)
+        client = self._events_client = Client.for_remote(remote, self.transport)
         failures = 0
         try:
             while not self._stop.is_set():

@@ -42,7 +42,14 @@ def run(backend: Backend, host: str, port: int, *, ssl_certfile: str | None = No
         ssl_certfile=ssl_certfile,
         ssl_keyfile=ssl_keyfile,
     )
-    uvicorn.Server(config).run()
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: object) -> None:
+            # End the event streams now: uvicorn waits for open responses
+            # before it shuts the app down.
+            backend.wakeups.close()
+            super().handle_exit(sig, frame)  # type: ignore[arg-type]
+
+    Server(config).run()
 
 
 __all__ = ["WORKSPACE_NAME", "file_backend", "postgres_backend", "run", "workspace_name"]
