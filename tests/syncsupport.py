@@ -168,7 +168,7 @@ class FaultyTransport(httpx.BaseTransport):
             self.counts["duplicate"] += 1
             self._send(request)
             return self._send(request)
-        if roll < 4 and request.method == "POST":
+        if roll < 4:
             self.counts["reorder"] += 1
             self.held.append(httpx.Request(request.method, request.url, headers=request.headers, content=request.content))
             raise httpx.ReadTimeout("fault: request delayed", request=request)
