@@ -63,7 +63,7 @@ class Backoff:
     cap: float = 60.0
 
     def delay(self, failures: int, rng: random.Random) -> float:
-        ceiling = min(self.cap, self.base * 2 ** max(0, failures - 1))
+        ceiling = min(self.cap, self.base * 2.0 ** min(max(0, failures - 1), 60))
         # Equal jitter: at least half the ceiling, so retries never bunch up at zero.
         return ceiling / 2 + rng.uniform(0, ceiling / 2)
 

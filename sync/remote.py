@@ -233,27 +233,39 @@ def pull_all(store: Store, client: Client, on_progress: Progress | None = None, 
     """
     start = after = int(store.get_meta(META_PULL_SEQ) or 0)
     applied = 0
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull") as fetcher:
-        pending: Future[tuple[list[tuple[int, Op]], int, int, bool]] = fetcher.submit(client.pull, after, page)
+    page_ops, head, cursor, more = client.pull(after, page)
+    fetcher: ThreadPoolExecutor | None = None
+    try:
         while True:
-            ops, head, cursor, more = pending.result()
+            pending: Future[tuple[list[tuple[int, Op]], int, int, bool]] | None = None
             if more:
+                # A long pull: fetch the next page while this one is applied.
+                fetcher = fetcher or ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull")
                 pending = fetcher.submit(client.pull, cursor, page)
-            if ops or cursor != after:
-                change = store.apply((op for _, op in ops), meta={META_PULL_SEQ: str(cursor)})
+            if page_ops or cursor != after:
+                change = store.apply((op for _, op in page_ops), meta={META_PULL_SEQ: str(cursor)})
                 applied += change.ops
             after = cursor
             if on_progress and head > start:
                 on_progress(after - start, head - start)
-            if not more:
+            if pending is None:
                 return applied, head
+            page_ops, head, cursor, more = pending.result()
+    finally:
+        if fetcher is not None:
+            fetcher.shutdown()
 
 
 def sync_round(store: Store, client: Client, on_progress: Progress | None = None) -> RoundResult:
     """Push what is pending, then pull until caught up."""
     pushed = push_pending(store, client)
     pulled, head = pull_all(store, client, on_progress)
-    store.set_meta(META_LAST_SYNC, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    now = dt.datetime.now(dt.timezone.utc)
+    saved = store.get_meta(META_LAST_SYNC)
+    # Saved for the next start; an idle round writes it at most once a minute
+    # (every write wakes whoever watches the replica).
+    if pushed or pulled or not saved or now - dt.datetime.fromisoformat(saved) > dt.timedelta(minutes=1):
+        store.set_meta(META_LAST_SYNC, now.isoformat(timespec="seconds"))
     return RoundResult(pushed, pulled, head)
 
 
