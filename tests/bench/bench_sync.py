@@ -22,6 +22,7 @@ import threading
 import time
 from pathlib import Path
 
+from bench_store import _source_ops
 from harness import PEERS, ROOT, WORK, Bench, median, percentile
 
 from sync.remote import Client, join, push_pending
@@ -145,24 +146,11 @@ def _latency(bench: Bench, clients: int = 20) -> None:
         server.stop()
 
 
-def _big_workspace(team: Path, tasks: int) -> None:
-    store = Store(team)
-    me = store.conn.execute("SELECT id FROM member LIMIT 1").fetchone()[0]
-    rng = random.Random(1)
-    with store.write(me) as w:
-        for i in range(tasks):
-            w.create("task", {
-                "title": f"Draft instagram carousel {i}", "status": rng.choice(["todo", "doing", "done"]), "priority": "med",
-                "assignee": me, "tags": ["instagram"], "due": {"utc": "2026-12-01T16:00:00Z", "tz": "Europe/Berlin"},
-                "created_by": me, "created_at": "2026-11-01T10:00:00Z", "estimate": 60, "platform": "instagram",
-            })
-    store.close()
-
-
 def _first_sync(bench: Bench) -> None:
     directory = WORK / "sync-first"
     team = _team(directory)
-    _big_workspace(team, 10_000)  # 10 fields each: 100,000 operations
+    with Store(team) as store:
+        store.apply(_source_ops(10_000))  # 10 fields each: 100,000 operations
     total = Store(team).max_seq()
     token = _token("ana", "--workspace", str(team))
     server = _Server(str(team))

@@ -95,19 +95,24 @@ def _file_workspace(ctx: Context) -> Workspace:
     return ctx.ws
 
 
+def _database_workspace(a: argparse.Namespace, command: str) -> str:
+    if not a.name:
+        raise UserError(f"token {command}: --database needs --name WORKSPACE")
+    return str(a.name)
+
+
 def cmd_token_create(ctx: Context) -> int:
     a = ctx.args
     handle = a.handle.lstrip("@").lower()
     if a.database:
-        if not a.name:
-            raise UserError("token create: --database needs --name WORKSPACE")
+        name = _database_workspace(a, "create")
         with _postgres(a.database) as pg:
-            pg.require(a.name)
-            members = {m.handle: m.id for m in pg.members(a.name)}
+            pg.require(name)
+            members = {m.handle: m.id for m in pg.members(name)}
             if handle not in members:
-                raise UserError(f"unknown member @{handle} in workspace {a.name} (members: {', '.join('@' + h for h in sorted(members)) or 'none'})")
-            token_id, token = pg.create_token(a.name, members[handle], a.label)
-        where = f"workspace {a.name} (PostgreSQL)"
+                raise UserError(f"unknown member @{handle} in workspace {name} (members: {', '.join('@' + h for h in sorted(members)) or 'none'})")
+            token_id, token = pg.create_token(name, members[handle], a.label)
+        where = f"workspace {name} (PostgreSQL)"
     else:
         ws = _file_workspace(ctx)
         member = ws.member_by_handle(handle)
@@ -122,12 +127,11 @@ def cmd_token_create(ctx: Context) -> int:
 def cmd_token_list(ctx: Context) -> int:
     a = ctx.args
     if a.database:
-        if not a.name:
-            raise UserError("token list: --database needs --name WORKSPACE")
+        name = _database_workspace(a, "list")
         with _postgres(a.database) as pg:
-            pg.require(a.name)
-            listing = pg.tokens(a.name)
-            handles = {m.id: m.handle for m in pg.members(a.name)}
+            pg.require(name)
+            listing = pg.tokens(name)
+            handles = {m.id: m.handle for m in pg.members(name)}
     else:
         ws = _file_workspace(ctx)
         listing = tokens.listing(ws.store.conn, ws.store.path.stem)
@@ -143,10 +147,8 @@ def cmd_token_list(ctx: Context) -> int:
 def cmd_token_revoke(ctx: Context) -> int:
     a = ctx.args
     if a.database:
-        if not a.name:
-            raise UserError("token revoke: --database needs --name WORKSPACE")
         with _postgres(a.database) as pg:
-            done = pg.revoke_token(a.name, a.id)
+            done = pg.revoke_token(_database_workspace(a, "revoke"), a.id)
     else:
         done = tokens.revoke(_file_workspace(ctx).store.conn, a.id)
     if not done:
