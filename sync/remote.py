@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -25,6 +24,8 @@ from .oplog import Op, OpError, from_wire
 from .store import Progress, Store
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     import httpx
 
 META_URL = "remote.url"
@@ -240,7 +241,10 @@ def pull_all(store: Store, client: Client, on_progress: Progress | None = None, 
             pending: Future[tuple[list[tuple[int, Op]], int, int, bool]] | None = None
             if more:
                 # A long pull: fetch the next page while this one is applied.
-                fetcher = fetcher or ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull")
+                if fetcher is None:
+                    from concurrent.futures import ThreadPoolExecutor
+
+                    fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull")
                 pending = fetcher.submit(client.pull, cursor, page)
             if page_ops or cursor != after:
                 change = store.apply((op for _, op in page_ops), meta={META_PULL_SEQ: str(cursor)})
