@@ -404,3 +404,28 @@ def test_join_and_sync_explain_what_is_wrong(served: tuple[Path, Server], tmp_pa
     replica.close()
     listing = crewdeck("token", "list", "--workspace", str(team))
     assert "@ana" in listing and token not in listing
+
+
+def test_a_long_first_sync_reports_progress_then_live(served: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = served
+    with Store(team) as shared:
+        member = shared.conn.execute("SELECT id FROM member LIMIT 1").fetchone()[0]
+        with shared.write(member) as w:
+            for i in range(2_000):
+                w.create("task", {"title": f"backlog {i}", "status": "todo", "priority": "low"})
+        head = shared.max_seq()
+    token = new_token("ana", "--workspace", str(team))
+    replica = Store.create(tmp_path / "fresh.db")
+    me = httpx.get(server.url + "/v1/me", headers={"Authorization": f"Bearer {token}"}).json()
+    Remote(server.url, me["workspace"], token, me["member"]).save(replica)  # joined, nothing pulled yet
+    statuses: list[SyncStatus] = []
+    engine = SyncEngine(replica.path, statuses.append)
+    engine.start()
+    wait_until(lambda: engine.status is not None and engine.status.state == "live", "the first sync to finish")
+    engine.stop()
+    progress = [s.progress for s in statuses if s.progress]
+    assert progress and progress[-1] == (head, head) and all(done <= total == head for done, total in progress)
+    assert len(progress) > 1 and statuses[-1].progress is None
+    assert any(s.state == "live" and s.pulled == head for s in statuses)
+    assert replica.max_seq() == head
+    replica.close()
