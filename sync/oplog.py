@@ -23,6 +23,8 @@ RECORD = "*"
 _ROW_ID = re.compile(r"[0-9a-f]{32}\Z")
 _KEYED_ROW = re.compile(r"(budget|rate):[A-Za-z0-9:_.\-]{1,200}\Z")
 _NODE = re.compile(r"[0-9a-f]{4,32}\Z")
+#: Counters fit a signed 64-bit column in every store.
+MAX_NODE_SEQ = 2**63
 
 
 class Op(NamedTuple):
@@ -83,16 +85,23 @@ def from_wire(data: Any) -> Op:
         stamp = Stamp.parse(op_id)
     except ValueError as exc:
         raise OpError(str(exc)) from None
+    if str(stamp) != op_id:
+        # Stamps sort as text, so only the one spelling of a stamp may be stored.
+        raise OpError(f"not a clock stamp in canonical form: {op_id!r}")
     if not isinstance(node, str) or not _NODE.match(node) or stamp.node != node:
         raise OpError(f"operation {op_id}: node {node!r} does not match its stamp")
-    if not isinstance(node_seq, int) or isinstance(node_seq, bool) or node_seq < 1:
+    if not isinstance(node_seq, int) or isinstance(node_seq, bool) or not 1 <= node_seq < MAX_NODE_SEQ:
         raise OpError(f"operation {op_id}: node_seq must be a positive integer")
     member = data["member"]
     if not isinstance(member, str) or not (_ROW_ID.match(member) or member == ""):
         raise OpError(f"operation {op_id}: member must be a member id")
     op = Op(op_id, node, node_seq, member, data["kind"], data["entity"], data["row_id"], data["field"], "")
-    value = check_value(op, data["value"])
-    return op._replace(value=dump_value(value))
+    value = dump_value(check_value(op, data["value"]))
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise OpError(f"operation {op_id}: the value holds text that is not valid Unicode") from None
+    return op._replace(value=value)
 
 
 def check_value(op: Op, value: Any) -> Any:

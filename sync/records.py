@@ -121,6 +121,9 @@ def integer(minimum: int | None = None) -> Check:
     def check(value: Any) -> int:
         if not isinstance(value, int) or isinstance(value, bool):
             raise ValueError(f"expected a whole number, got {value!r}")
+        if not -(2**63) <= value < 2**63:
+            # Every store keeps integers in a signed 64-bit column.
+            raise ValueError("is out of range (a 64-bit integer)")
         if minimum is not None and value < minimum:
             raise ValueError(f"must be at least {minimum}")
         return value

@@ -11,7 +11,10 @@ SQLite store:
 * one materialized table per entity (``task``, ``member``, ...): the values
   that won, in plain columns, which is what the UI and the CLI read.
 * ``clock`` (the last stamp handed out and the node's operation counter) and
-  ``meta`` (this file's node id).
+  ``meta`` (this file's node id, and a replica's remote and sync cursors).
+* ``sync_token`` and ``sync_node``: local, never replicated tables a served
+  file uses: the hashes of its members' bearer tokens, and for every node
+  that pushed over HTTP its member and the highest counter stored.
 
 Migrations run through sqlite-utils, which is imported only when the file's
 ``user_version`` is behind: opening an up-to-date workspace costs nothing.
@@ -108,11 +111,29 @@ def _series_index(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX task_series ON task(series) WHERE series IS NOT NULL")
 
 
+def _create_sync_tables(db: sqlite_utils.Database) -> None:
+    # Tokens are stored only as hashes; a token acts as one member.
+    db.execute(
+        """CREATE TABLE sync_token (
+            id TEXT PRIMARY KEY,
+            hash TEXT NOT NULL UNIQUE,
+            member TEXT NOT NULL,
+            label TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        )"""
+    )
+    # Push idempotency: the next counter a node must send, without an index
+    # on ops(node) that every insert would pay for.
+    db.execute("CREATE TABLE sync_node (node TEXT PRIMARY KEY, member TEXT NOT NULL, node_seq INTEGER NOT NULL)")
+
+
 #: The registry: migration n brings a file from user_version n-1 to n.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("operations log, clock and meta", _create_core),
     ("materialized record tables", _create_records),
     ("task.meeting (booked meetings) and an index of recurring series", _series_index),
+    ("sync server tokens and node counters (local, unreplicated)", _create_sync_tables),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -26,6 +26,7 @@ from . import schema
 from .hlc import HybridClock, Stamp, wall_ms
 from .ids import new_id, new_node_id
 from .oplog import APPEND, RECORD, SET, Op, OpError, check_row_id, check_value, dump_value
+from .push import NodeHead, PushPlan, by_node, plan
 from .records import ENTITIES, Entity, ValidationError
 from .sharedfile import check_local_disk, create_group_writable
 
@@ -178,6 +179,28 @@ class Store:
         ).fetchall()
         return [Op(*r) for r in rows]
 
+    def own_ops_after(self, seq: int, limit: int = 10_000) -> list[tuple[int, Op]]:
+        """This node's own operations stored after ``seq``: what a push sends.
+
+        Walks the log by ``seq`` (its primary key) from a push cursor, so it
+        costs what was stored since the last acknowledged push, not the log.
+        """
+        rows = self.conn.execute(
+            "SELECT seq, op_id, node, node_seq, member, kind, entity, row_id, field, value "
+            "FROM ops WHERE seq > ? AND node = ? ORDER BY seq LIMIT ?",
+            (seq, self.node, limit),
+        ).fetchall()
+        return [(r[0], Op(*r[1:])) for r in rows]
+
+    def own_count_after(self, seq: int) -> int:
+        """How many of this node's own operations are stored after ``seq``."""
+        return int(self.conn.execute("SELECT count(*) FROM ops WHERE seq > ? AND node = ?", (seq, self.node)).fetchone()[0])
+
+    def own_seq(self, node_seq: int) -> int | None:
+        """Where this node's operation number ``node_seq`` sits in the log (rare: a full scan)."""
+        row = self.conn.execute("SELECT seq FROM ops WHERE node = ? AND node_seq = ?", (self.node, node_seq)).fetchone()
+        return None if row is None else int(row[0])
+
     def node_seq(self) -> int:
         """How many operations this node has made."""
         return int(self.conn.execute("SELECT node_seq FROM clock WHERE id = 1").fetchone()[0])
@@ -328,38 +351,89 @@ class Store:
             params,
         )
 
-    def apply(self, ops: Iterable[Op]) -> Change:
+    def apply(self, ops: Iterable[Op], meta: dict[str, str] | None = None) -> Change:
         """Apply operations made elsewhere: idempotent, in any order, with duplicates.
 
         Every operation must have been checked (``oplog.from_wire``).  Stamps
         more than the drift limit ahead of our clock are refused
-        (``ClockSkewError``) before anything is written.
+        (``ClockSkewError``) before anything is written.  ``meta`` keys (such
+        as a pull cursor) are saved in the same transaction.
         """
         batch = {op.op_id: op for op in ops}
+        if not batch and not meta:
+            return Change()
+        self._check_clock(batch)
+        with self._transaction():
+            change = self._apply_locked(batch)
+            for key, value in (meta or {}).items():
+                self.set_meta(key, value)
+        return change
+
+    def accept_push(self, ops: Sequence[Op], member: str) -> PushPlan:
+        """Operations a member's replica pushed to this (served) file.
+
+        Idempotent by each node's counter, checked and stored in one
+        transaction: a retried push stores nothing twice, a gap or another
+        member's operation is refused (``PushRejected``) with nothing written.
+        """
+        groups = by_node(ops, member, server_node=self.node)
+        self._check_clock({op.op_id: op for op in ops})
+        with self._transaction():
+            heads = {}
+            for node in groups:
+                row = self.conn.execute("SELECT member, node_seq FROM sync_node WHERE node = ?", (node,)).fetchone()
+                if row is None:
+                    # A node first seen here may still have operations stored
+                    # by other routes (a file that was itself a replica).
+                    found = self.conn.execute("SELECT max(node_seq), min(member) FROM ops WHERE node = ?", (node,)).fetchone()
+                    row = (found[1], found[0]) if found[0] is not None else None
+                if row is not None:
+                    heads[node] = NodeHead(row[0], int(row[1]))
+            result = plan(groups, member, heads, self._stored_ids)
+            self._apply_locked({op.op_id: op for op in result.fresh})
+            self.conn.executemany(
+                "INSERT INTO sync_node(node, member, node_seq) VALUES (?, ?, ?) "
+                "ON CONFLICT(node) DO UPDATE SET node_seq = excluded.node_seq",
+                [(node, head.member, head.node_seq) for node, head in result.heads.items()],
+            )
+        return result
+
+    def _stored_ids(self, ops: Sequence[Op]) -> set[str]:
+        found = set()
+        for op in ops:
+            if self.conn.execute(
+                "SELECT 1 FROM ops WHERE row_id = ? AND field = ? AND op_id = ?", (op.row_id, op.field, op.op_id)
+            ).fetchone():
+                found.add(op.op_id)
+        return found
+
+    def _check_clock(self, batch: dict[str, Op]) -> None:
+        if batch:
+            HybridClock(self.node, wall=self.wall).check(Stamp.parse(max(batch)))
+
+    def _apply_locked(self, batch: dict[str, Op]) -> Change:
+        """Insert and materialize, inside the caller's transaction."""
         change = Change()
         if not batch:
             return change
-        newest = Stamp.parse(max(batch))
-        HybridClock(self.node, wall=self.wall).check(newest)
-        with self._transaction():
-            before = self.max_seq()
-            # The unique (row_id, field, op_id) index drops what is already here.
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO ops(op_id, node, node_seq, member, kind, entity, row_id, field, value) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [batch[op_id] for op_id in sorted(batch)],
-            )
-            fresh = [Op(*r) for r in self.conn.execute(
-                "SELECT op_id, node, node_seq, member, kind, entity, row_id, field, value FROM ops WHERE seq > ? ORDER BY seq",
-                (before,),
-            )]
-            if not fresh:
-                return change
-            clock, node_seq = self._load_clock()
-            clock.observe(newest)
-            self._save_clock(clock, node_seq)
-            self._rematerialize_rows(fresh, change)
-            change.ops = len(fresh)
+        before = self.max_seq()
+        # The unique (row_id, field, op_id) index drops what is already here.
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO ops(op_id, node, node_seq, member, kind, entity, row_id, field, value) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [batch[op_id] for op_id in sorted(batch)],
+        )
+        fresh = [Op(*r) for r in self.conn.execute(
+            "SELECT op_id, node, node_seq, member, kind, entity, row_id, field, value FROM ops WHERE seq > ? ORDER BY seq",
+            (before,),
+        )]
+        if not fresh:
+            return change
+        clock, node_seq = self._load_clock()
+        clock.observe(Stamp.parse(max(batch)))
+        self._save_clock(clock, node_seq)
+        self._rematerialize_rows(fresh, change)
+        change.ops = len(fresh)
         return change
 
     def _rematerialize_rows(self, ops: Iterable[Op], change: Change) -> None:

@@ -112,3 +112,16 @@ def fresh_store(directory: Path, name: str) -> Store:
 
 def python() -> str:
     return sys.executable
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    """A throwaway PostgreSQL cluster for the session (one per test worker)."""
+    from .syncsupport import Postgres, postgres_bin
+
+    bin_dir = postgres_bin()
+    if bin_dir is None:
+        pytest.skip("LOUD SKIP: no PostgreSQL binaries under /usr/lib/postgresql/*/bin (apt-get install postgresql)")
+    cluster = Postgres(bin_dir).start()
+    yield cluster
+    cluster.stop()

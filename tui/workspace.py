@@ -17,6 +17,7 @@ from typing import Any
 
 from sync.ids import MIN_PREFIX, short
 from sync.records import WORKSPACE_ROW
+from sync.remote import META_MEMBER
 from sync.store import Store, WorkspaceError
 
 from .errors import UserError
@@ -135,7 +136,14 @@ class Workspace:
         return dict(self.conn.execute("SELECT id, handle FROM member"))
 
     def identify(self, handle: str | None, config_member: str | None = None) -> Member:
-        """Who is acting: ``--as``, else the member mapped to the OS user, else the config's member."""
+        """Who is acting: ``--as``, else the member mapped to the OS user, else the config's member.
+
+        A replica joined to a server acts as its token's member only (the
+        server refuses anyone else's operations).
+        """
+        bound = self.store.get_meta(META_MEMBER)
+        if bound:
+            return self._replica_member(bound, handle)
         if handle:
             return self.member_by_handle(handle)
         try:
@@ -151,6 +159,14 @@ class Workspace:
             f"who are you? no member of this workspace is mapped to the user {user!r}: pass --as HANDLE, "
             "set CREWDECK_MEMBER, or map yourself with: crewdeck member set HANDLE --unix-user " + (user or "NAME")
         )
+
+    def _replica_member(self, member_id: str, handle: str | None) -> Member:
+        member = self.member(member_id)
+        if member is None:
+            raise UserError("this replica acts as its token's member, who is not in it yet: run crewdeck sync first")
+        if handle and handle.lstrip("@").lower() != member.handle:
+            raise UserError(f"this replica acts as @{member.handle}, the member its sync token belongs to, not @{handle.lstrip('@')}")
+        return member
 
     # ------------------------------------------------------------ campaigns
 

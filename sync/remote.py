@@ -1,0 +1,292 @@
+"""A replica's remote, the HTTP client of the sync API, and one sync round.
+
+A joined replica records its remote in ``meta`` (local, never replicated):
+the server's URL, the workspace, the token and the member the token acts
+as.  Two cursors make a round cheap and restartable:
+
+* ``sync.push_seq``: the local ``seq`` up to which this node's own
+  operations are acknowledged by the server (a push sends what follows);
+* ``sync.pull_seq``: the server's ``seq`` up to which operations are
+  applied here, saved in the same transaction as the operations.
+
+httpx is imported only when a client is made, so opening a replica costs
+nothing more than opening any workspace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterator
+
+from .oplog import Op, OpError, from_wire
+from .store import Progress, Store
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    import httpx
+
+META_URL = "remote.url"
+META_WORKSPACE = "remote.workspace"
+META_TOKEN = "remote.token"
+META_MEMBER = "remote.member"
+META_PUSH_SEQ = "sync.push_seq"
+META_PULL_SEQ = "sync.pull_seq"
+META_LAST_SYNC = "sync.last"
+
+#: Operations per push request (the server takes up to 5,000).
+PUSH_BATCH = 2_000
+#: Operations per pull page.
+PULL_PAGE = 5_000
+#: Seconds a request may take before the server counts as unreachable.
+TIMEOUT = 30.0
+#: An event stream is silent for at most 15 s (keep-alives); after this, it is dead.
+EVENTS_READ_TIMEOUT = 40.0
+
+
+class SyncError(Exception):
+    """A sync that cannot go on; ``transient`` ones are retried after a pause."""
+
+    transient = False
+
+    def __init__(self, message: str, code: str = "", body: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.body = body or {}
+
+
+class Offline(SyncError):
+    """The server cannot be reached, or failed on its side (5xx)."""
+
+    transient = True
+
+
+class ClockOff(SyncError):
+    """The server refused our operations: this machine's clock is ahead of it."""
+
+
+@dataclass(frozen=True)
+class Remote:
+    url: str
+    workspace: str
+    token: str
+    member: str
+
+    @classmethod
+    def of(cls, store: Store) -> Remote | None:
+        values = [store.get_meta(key) for key in (META_URL, META_WORKSPACE, META_TOKEN, META_MEMBER)]
+        if not all(values):
+            return None
+        return cls(*values)  # type: ignore[arg-type]
+
+    def save(self, store: Store) -> None:
+        for key, value in ((META_URL, self.url), (META_WORKSPACE, self.workspace), (META_TOKEN, self.token), (META_MEMBER, self.member)):
+            store.set_meta(key, value)
+
+
+def _message(response: httpx.Response) -> tuple[str, dict[str, Any]]:
+    try:
+        body = response.json()
+    except ValueError:
+        return f"the server answered {response.status_code} without a JSON body", {}
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return body["message"], body
+    return f"the server answered {response.status_code}", {}
+
+
+class Client:
+    """The sync API over HTTP for one token (thread-safe: one request per thread)."""
+
+    def __init__(self, url: str, token: str, workspace: str = "", transport: httpx.BaseTransport | None = None, timeout: float = TIMEOUT) -> None:
+        import httpx
+
+        self._httpx = httpx
+        self.url = url.rstrip("/")
+        self.workspace = workspace
+        self.http = httpx.Client(
+            base_url=self.url,
+            headers={"Authorization": f"Bearer {token}", "User-Agent": "crewdeck-sync"},
+            timeout=timeout,
+            transport=transport,
+        )
+
+    @classmethod
+    def for_remote(cls, remote: Remote, transport: httpx.BaseTransport | None = None) -> Client:
+        return cls(remote.url, remote.token, remote.workspace, transport)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = self.http.request(method, path, **kwargs)
+        except self._httpx.HTTPError as exc:
+            raise Offline(f"cannot reach {self.url}: {exc or type(exc).__name__}") from None
+        if response.status_code >= 500 or response.status_code == 429:
+            raise Offline(f"the server at {self.url} failed ({response.status_code}); retrying")
+        if response.status_code >= 400:
+            message, body = _message(response)
+            if body.get("error") == "clock_skew":
+                raise ClockOff(message, "clock_skew", body)
+            raise SyncError(message, str(body.get("error", response.status_code)), body)
+        try:
+            return response.json()
+        except ValueError:
+            raise Offline(f"the server at {self.url} answered {response.status_code} without a JSON body") from None
+
+    def me(self) -> dict[str, Any]:
+        return self._call("GET", "/v1/me")
+
+    def push(self, ops: list[Op]) -> dict[str, Any]:
+        body = json.dumps({"ops": [op.to_wire() for op in ops]}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return self._call("POST", f"/v1/w/{self.workspace}/push", content=body, headers={"Content-Type": "application/json"})
+
+    def pull(self, after: int, limit: int = PULL_PAGE, wait: float = 0) -> tuple[list[tuple[int, Op]], int, int, bool]:
+        """``(operations with their seq, head, next cursor, more)``; every operation is checked."""
+        params: dict[str, Any] = {"after": after, "limit": limit}
+        if wait:
+            params["wait"] = wait
+        body = self._call("GET", f"/v1/w/{self.workspace}/ops", params=params, timeout=TIMEOUT + wait)
+        try:
+            ops = [(int(item["seq"]), from_wire(item)) for item in body["ops"]]
+            return ops, int(body["head"]), int(body["next"]), bool(body["more"])
+        except (OpError, KeyError, TypeError, ValueError) as exc:
+            raise SyncError(f"the server sent a malformed page: {exc}", "bad_page") from None
+
+    def events(self) -> Iterator[int]:
+        """The head ``seq`` of each "changed" poke, for as long as the stream lasts."""
+        httpx = self._httpx
+        timeout = httpx.Timeout(TIMEOUT, read=EVENTS_READ_TIMEOUT)
+        try:
+            with self.http.stream("GET", f"/v1/w/{self.workspace}/events", timeout=timeout) as response:
+                if response.status_code != 200:
+                    response.read()
+                    message, body = _message(response)
+                    cls = Offline if response.status_code >= 500 else SyncError
+                    raise cls(message, str(body.get("error", response.status_code)), body)
+                event = ""
+                for line in response.iter_lines():
+                    if line.startswith("event:"):
+                        event = line[6:].strip()
+                    elif line.startswith("data:") and event == "changed":
+                        try:
+                            yield int(json.loads(line[5:])["head"])
+                        except (ValueError, KeyError, TypeError):
+                            continue
+                    elif line.startswith("data:") and event == "revoked":
+                        raise SyncError("the server revoked this token", "invalid_token")
+                    elif not line:
+                        event = ""
+        except httpx.HTTPError as exc:
+            raise Offline(f"the event stream from {self.url} broke: {exc or type(exc).__name__}") from None
+
+
+# ---------------------------------------------------------------- one round
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    pushed: int
+    pulled: int
+    head: int
+
+
+def unsent(store: Store) -> int:
+    return store.own_count_after(int(store.get_meta(META_PUSH_SEQ) or 0))
+
+
+def push_pending(store: Store, client: Client, batch: int = PUSH_BATCH) -> int:
+    """Send this node's operations the server has not acknowledged; how many it stored."""
+    cursor = int(store.get_meta(META_PUSH_SEQ) or 0)
+    stored = 0
+    rewinds = 0
+    while True:
+        pending = store.own_ops_after(cursor, batch)
+        if not pending:
+            return stored
+        try:
+            answer = client.push([op for _, op in pending])
+        except SyncError as exc:
+            expected = exc.body.get("expected")
+            if exc.code != "gap" or not isinstance(expected, int) or rewinds > 2:
+                raise
+            # The server has fewer of our operations than we thought (restored
+            # from a backup): resend from the one it expects.
+            rewinds += 1
+            cursor = 0 if expected <= 1 else (store.own_seq(expected - 1) or 0)
+            store.set_meta(META_PUSH_SEQ, str(cursor))
+            continue
+        acked = int(answer["acked"].get(store.node, 0))
+        done = [seq for seq, op in pending if op.node_seq <= acked]
+        if not done:
+            raise SyncError(f"the server acknowledged operation #{acked}, before this batch; it is not the server this replica joined", "bad_ack")
+        cursor = done[-1]
+        store.set_meta(META_PUSH_SEQ, str(cursor))
+        stored += int(answer["stored"])
+
+
+def pull_all(store: Store, client: Client, on_progress: Progress | None = None, page: int = PULL_PAGE) -> tuple[int, int]:
+    """Apply everything after the pull cursor; ``(operations new here, head)``.
+
+    The next page is fetched while this one is applied.
+    """
+    start = after = int(store.get_meta(META_PULL_SEQ) or 0)
+    applied = 0
+    page_ops, head, cursor, more = client.pull(after, page)
+    fetcher: ThreadPoolExecutor | None = None
+    try:
+        while True:
+            pending: Future[tuple[list[tuple[int, Op]], int, int, bool]] | None = None
+            if more:
+                # A long pull: fetch the next page while this one is applied.
+                if fetcher is None:
+                    from concurrent.futures import ThreadPoolExecutor
+
+                    fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull")
+                pending = fetcher.submit(client.pull, cursor, page)
+            if page_ops or cursor != after:
+                change = store.apply((op for _, op in page_ops), meta={META_PULL_SEQ: str(cursor)})
+                applied += change.ops
+            after = cursor
+            if on_progress and head > start:
+                on_progress(after - start, head - start)
+            if pending is None:
+                return applied, head
+            page_ops, head, cursor, more = pending.result()
+    finally:
+        if fetcher is not None:
+            fetcher.shutdown()
+
+
+def sync_round(store: Store, client: Client, on_progress: Progress | None = None) -> RoundResult:
+    """Push what is pending, then pull until caught up."""
+    pushed = push_pending(store, client)
+    pulled, head = pull_all(store, client, on_progress)
+    now = dt.datetime.now(dt.timezone.utc)
+    saved = store.get_meta(META_LAST_SYNC)
+    # Saved for the next start; an idle round writes it at most once a minute
+    # (every write wakes whoever watches the replica).
+    if pushed or pulled or not saved or now - dt.datetime.fromisoformat(saved) > dt.timedelta(minutes=1):
+        store.set_meta(META_LAST_SYNC, now.isoformat(timespec="seconds"))
+    return RoundResult(pushed, pulled, head)
+
+
+def join(path: str, url: str, token: str, transport: httpx.BaseTransport | None = None, on_progress: Progress | None = None) -> tuple[Store, Remote, RoundResult]:
+    """Create a replica at ``path`` for the token's workspace and sync it once."""
+    client = Client(url, token, transport=transport)
+    try:
+        me = client.me()
+        remote = Remote(client.url, str(me["workspace"]), token, str(me["member"]))
+        store = Store.create(path)
+        try:
+            remote.save(store)
+            client.workspace = remote.workspace
+            result = sync_round(store, client, on_progress)
+        except BaseException:
+            store.close()
+            raise
+    finally:
+        client.close()
+    return store, remote, result

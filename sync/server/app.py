@@ -1,0 +1,250 @@
+"""The HTTP API (``/v1``), as a Starlette app over a ``Backend``.
+
+Every answer is JSON; every error is ``{"error": code, "message": text,
+...}`` with a 4xx status for anything the client sent (503 only when the
+store itself is unavailable).  The document at ``/openapi.json`` describes
+it all (``openapi.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from ..hlc import ClockSkewError, wall_ms
+from ..oplog import OpError, from_wire
+from ..push import PushRejected
+from ..tokens import TokenInfo
+from .backend import Backend, BackendError
+from .openapi import document
+
+log = logging.getLogger("crewdeck.server")
+
+#: Request bodies larger than this are refused unread.
+MAX_BODY = 8 * 1024 * 1024
+#: Operations in one push.
+MAX_BATCH = 5_000
+#: Operations in one pull page.
+MAX_LIMIT = 10_000
+DEFAULT_LIMIT = 1_000
+#: Longest long-poll wait, in seconds.
+MAX_WAIT = 60.0
+#: Seconds between keep-alive comments on an event stream.
+KEEPALIVE = 15.0
+
+_INT = re.compile(r"[0-9]{1,18}\Z")
+_SECONDS = re.compile(r"[0-9]{1,4}(\.[0-9]{1,6})?\Z")
+
+#: HTTP status of each reason a push is refused.
+PUSH_STATUS = {
+    "gap": 409,
+    "node_conflict": 409,
+    "batch_not_contiguous": 422,
+    "wrong_member": 403,
+    "wrong_node": 403,
+    "no_workspace": 404,
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None, **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers
+        self.extra = extra
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    # ASCII-only: an echoed bad value (a lone surrogate) can never break encoding.
+    return Response(json.dumps(body, separators=(",", ":")), status, headers, media_type="application/json")
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None, **extra: Any) -> Response:
+    return json_response({"error": code, "message": message, **extra}, status, headers)
+
+
+def server_time() -> dict[str, Any]:
+    ms = wall_ms()
+    return {"server_ms": ms, "server_time": dt.datetime.fromtimestamp(ms / 1000, dt.timezone.utc).isoformat(timespec="milliseconds")}
+
+
+async def read_json(request: Request) -> Any:
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+        raise ApiError(413, "body_too_large", f"the request body is larger than {MAX_BODY:,} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise ApiError(413, "body_too_large", f"the request body is larger than {MAX_BODY:,} bytes")
+        chunks.append(chunk)
+    try:
+        return json.loads(b"".join(chunks))
+    except (ValueError, RecursionError) as exc:
+        raise ApiError(400, "bad_json", f"the request body is not JSON: {exc}") from None
+
+
+def query_number(request: Request, name: str, default: float, low: float, high: float, *, whole: bool = True) -> float:
+    text = request.query_params.get(name)
+    if text is None:
+        return default
+    pattern = _INT if whole else _SECONDS
+    if not pattern.match(text) or not low <= float(text) <= high:
+        kind = "a whole number" if whole else "a number of seconds"
+        raise ApiError(400, "bad_parameter", f"{name} must be {kind} from {low:g} to {high:g}, got {text!r}", parameter=name)
+    return int(text) if whole else float(text)
+
+
+def create_app(backend: Backend) -> Starlette:
+    """The API over ``backend``; the backend starts and stops with the app."""
+
+    async def authorize(request: Request, workspace: str | None) -> tuple[TokenInfo, str]:
+        header = request.headers.get("authorization")
+        challenge = {"WWW-Authenticate": 'Bearer realm="crewdeck"'}
+        if not header:
+            raise ApiError(401, "missing_token", "send a token: Authorization: Bearer <token>", challenge)
+        scheme, _, token = header.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise ApiError(401, "bad_authorization", "the Authorization header must be: Bearer <token>", challenge)
+        info = await backend.authenticate(token)
+        if info is None:
+            raise ApiError(401, "invalid_token", "the token is unknown or has been revoked", challenge)
+        if workspace is not None and info.workspace != workspace:
+            raise ApiError(403, "wrong_workspace", f"this token belongs to workspace {info.workspace!r}, not {workspace!r}")
+        return info, token
+
+    async def health(request: Request) -> Response:
+        return json_response({"ok": True, **server_time(), **await backend.health()})
+
+    async def openapi(request: Request) -> Response:
+        return json_response(document(MAX_BATCH, MAX_LIMIT, MAX_WAIT, MAX_BODY))
+
+    async def me(request: Request) -> Response:
+        info, _ = await authorize(request, None)
+        head = await backend.head(info.workspace)
+        return json_response({"workspace": info.workspace, "member": info.member, "token": info.id, "head": head, **server_time()})
+
+    async def push(request: Request) -> Response:
+        workspace = request.path_params["workspace"]
+        info, _ = await authorize(request, workspace)
+        body = await read_json(request)
+        if not isinstance(body, dict) or not isinstance(body.get("ops"), list):
+            raise ApiError(422, "bad_request", 'the body must be a JSON object {"ops": [operation, ...]}')
+        wire = body["ops"]
+        if len(wire) > MAX_BATCH:
+            raise ApiError(413, "batch_too_large", f"{len(wire):,} operations in one push; send at most {MAX_BATCH:,}", limit=MAX_BATCH)
+        ops = []
+        for index, item in enumerate(wire):
+            try:
+                ops.append(from_wire(item))
+            except (OpError, ValueError, TypeError, RecursionError) as exc:
+                raise ApiError(422, "bad_op", f"operation {index}: {exc}", index=index) from None
+        try:
+            result, head = await backend.push(workspace, info.member, ops)
+        except PushRejected as exc:
+            raise ApiError(PUSH_STATUS[exc.code], exc.code, exc.message, **exc.details) from None
+        except ClockSkewError as exc:
+            raise ApiError(422, "clock_skew", str(exc), ahead_ms=exc.ahead_ms, **server_time()) from None
+        acked = {node: h.node_seq for node, h in result.heads.items()}
+        return json_response({"stored": len(result.fresh), "duplicates": result.duplicates, "acked": acked, "head": head})
+
+    async def pull(request: Request) -> Response:
+        workspace = request.path_params["workspace"]
+        await authorize(request, workspace)
+        after = int(query_number(request, "after", 0, 0, 10**18))
+        limit = int(query_number(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT))
+        wait = query_number(request, "wait", 0.0, 0.0, MAX_WAIT, whole=False)
+        page = await backend.pull(workspace, after, limit)
+        if not page.ops and wait > 0:
+            backend.wakeups.changed(workspace, page.head)
+            if await backend.wakeups.wait(workspace, after, wait):
+                page = await backend.pull(workspace, after, limit)
+        # Values are stored as canonical JSON text: splice them in unparsed.
+        parts = [
+            f'{{"seq":{seq},"op_id":"{op.op_id}","node":"{op.node}","node_seq":{op.node_seq},"member":"{op.member}",'
+            f'"kind":"{op.kind}","entity":"{op.entity}","row_id":{json.dumps(op.row_id)},"field":"{op.field}","value":{op.value}}}'
+            for seq, op in page.ops
+        ]
+        last = page.ops[-1][0] if page.ops else after
+        text = f'{{"ops":[{",".join(parts)}],"head":{page.head},"next":{last},"more":{"true" if last < page.head else "false"}}}'
+        return Response(text, media_type="application/json")
+
+    async def events(request: Request) -> Response:
+        workspace = request.path_params["workspace"]
+        _, token = await authorize(request, workspace)
+        backend.wakeups.changed(workspace, await backend.head(workspace))
+
+        async def stream() -> AsyncIterator[str]:
+            last = -1
+            yield "retry: 1000\n\n"
+            while not backend.wakeups.closing:
+                head = backend.wakeups.heads.get(workspace, 0)
+                if head != last:
+                    last = head
+                    yield f'event: changed\ndata: {{"head":{head}}}\n\n'
+                woke = await backend.wakeups.wait(workspace, last, KEEPALIVE)
+                # Revocation takes effect on an open stream too.
+                if await backend.authenticate(token) is None:
+                    yield 'event: revoked\ndata: {"error":"invalid_token"}\n\n'
+                    return
+                if not woke:
+                    yield ": keep-alive\n\n"
+
+        return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+    async def on_api_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiError)
+        return error_response(exc.status, exc.code, exc.message, exc.headers, **exc.extra)
+
+    async def on_http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        message = {404: f"no such endpoint: {request.url.path} (see /openapi.json)", 405: f"{request.method} is not allowed on {request.url.path}"}
+        return error_response(exc.status_code, code, message.get(exc.status_code, str(exc.detail)), exc.headers)
+
+    async def on_backend_error(request: Request, exc: Exception) -> Response:
+        return error_response(503, "unavailable", str(exc), {"Retry-After": "1"})
+
+    async def on_crash(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal", "the server failed on this request; it has been logged")
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await backend.start()
+        try:
+            yield
+        finally:
+            await backend.stop()
+
+    routes = [
+        Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/v1/health", health, methods=["GET"]),
+        Route("/v1/me", me, methods=["GET"]),
+        Route("/v1/w/{workspace}/push", push, methods=["POST"]),
+        Route("/v1/w/{workspace}/ops", pull, methods=["GET"]),
+        Route("/v1/w/{workspace}/events", events, methods=["GET"]),
+    ]
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={
+            ApiError: on_api_error,
+            HTTPException: on_http_error,
+            BackendError: on_backend_error,
+            Exception: on_crash,
+        },
+    )

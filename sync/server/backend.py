@@ -1,0 +1,94 @@
+"""What the HTTP layer needs from a store, and how waiting clients are woken.
+
+Two backends implement ``Backend``: a served workspace file
+(``filestore.FileBackend``, the same ``Store`` code as shared-file mode) and
+PostgreSQL (``postgres.PostgresBackend``, several stateless processes on one
+database).  Every method is a coroutine; blocking work runs in threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass, field
+from typing import Protocol, Sequence
+
+from ..oplog import Op
+from ..push import PushPlan
+from ..tokens import TokenInfo
+
+#: Workspace names as they appear in URLs.
+WORKSPACE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}\Z")
+
+
+class BackendError(Exception):
+    """A store the server cannot use (unreachable, not set up), with the reason."""
+
+
+@dataclass(frozen=True)
+class Pulled:
+    ops: list[tuple[int, Op]]
+    head: int
+
+
+class Backend(Protocol):
+    wakeups: Wakeups
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def authenticate(self, token: str) -> TokenInfo | None:
+        """The live token with this secret, or ``None``: checked on every request."""
+        ...
+
+    async def push(self, workspace: str, member: str, ops: Sequence[Op]) -> tuple[PushPlan, int]:
+        """Store a member's batch; the plan and the workspace's head ``seq`` after it."""
+        ...
+
+    async def pull(self, workspace: str, after: int, limit: int) -> Pulled: ...
+
+    async def head(self, workspace: str) -> int: ...
+
+    async def health(self) -> dict[str, object]: ...
+
+
+@dataclass
+class Wakeups:
+    """The newest ``seq`` per workspace known to this process, and who waits for more.
+
+    Lives on the event loop; other threads report with ``loop.call_soon_threadsafe``.
+    """
+
+    heads: dict[str, int] = field(default_factory=dict)
+    _events: dict[str, asyncio.Event] = field(default_factory=dict)
+    closing: bool = False
+
+    def changed(self, workspace: str, head: int) -> None:
+        if head > self.heads.get(workspace, 0):
+            self.heads[workspace] = head
+            event = self._events.pop(workspace, None)
+            if event is not None:
+                event.set()
+
+    def close(self) -> None:
+        """Release every waiter (the server is shutting down)."""
+        self.closing = True
+        for event in self._events.values():
+            event.set()
+        self._events.clear()
+
+    async def wait(self, workspace: str, after: int, timeout: float) -> bool:
+        """Until the head passes ``after`` (``True``) or ``timeout`` seconds pass (``False``)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.heads.get(workspace, 0) <= after:
+            remaining = deadline - loop.time()
+            if remaining <= 0 or self.closing:
+                return False
+            event = self._events.setdefault(workspace, asyncio.Event())
+            try:
+                await asyncio.wait_for(event.wait(), remaining)
+            except TimeoutError:
+                return False
+        return True

@@ -1,0 +1,114 @@
+"""Serving one workspace file: the shared-file store code, behind HTTP.
+
+Pushes go through ``Store.accept_push`` (one ``BEGIN IMMEDIATE``
+transaction, the same as any local write), pulls through
+``Store.ops_after``.  Members logged into the machine keep writing the file
+directly; a watcher on ``PRAGMA data_version`` notices their commits (and
+the server's own) and wakes the HTTP clients waiting for changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Callable, Sequence, TypeVar
+
+import anyio.to_thread
+
+from .. import tokens
+from ..oplog import Op
+from ..push import PushPlan
+from ..store import Store
+from ..tokens import TokenInfo
+from .backend import Pulled, Wakeups
+
+#: How often the watcher looks for commits by other processes, in seconds.
+WATCH_INTERVAL = 0.01
+READERS = 3
+
+T = TypeVar("T")
+
+
+class FileBackend:
+    def __init__(self, path: Path, name: str) -> None:
+        self.path = path
+        self.name = name
+        self.wakeups = Wakeups()
+        self._writer = Store(path)
+        self._write_lock = threading.Lock()
+        self._readers: queue.Queue[Store] = queue.Queue()
+        for _ in range(READERS):
+            self._readers.put(Store(path))
+        self._watch_conn: sqlite3.Connection | None = None
+        self._watch_task: asyncio.Task[None] | None = None
+
+    @property
+    def node(self) -> str:
+        return self._writer.node
+
+    async def start(self) -> None:
+        self._watch_conn = Store(self.path).conn
+        self.wakeups.changed(self.name, self._max_seq(self._watch_conn))
+        self._watch_task = asyncio.get_running_loop().create_task(self._watch())
+
+    async def stop(self) -> None:
+        self.wakeups.close()
+        if self._watch_task is not None:
+            self._watch_task.cancel()
+        if self._watch_conn is not None:
+            self._watch_conn.close()
+        self._writer.close()
+        while not self._readers.empty():
+            self._readers.get_nowait().close()
+
+    @staticmethod
+    def _max_seq(conn: sqlite3.Connection) -> int:
+        return int(conn.execute("SELECT coalesce(max(seq), 0) FROM ops").fetchone()[0])
+
+    async def _watch(self) -> None:
+        # Both calls read no table pages but the last of the rowid b-tree:
+        # microseconds, so they run on the event loop.
+        conn = self._watch_conn
+        assert conn is not None
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        while True:
+            await asyncio.sleep(WATCH_INTERVAL)
+            now = conn.execute("PRAGMA data_version").fetchone()[0]
+            if now != version:
+                version = now
+                self.wakeups.changed(self.name, self._max_seq(conn))
+
+    async def _read(self, fn: Callable[[Store], T]) -> T:
+        def run() -> T:
+            store = self._readers.get()
+            try:
+                return fn(store)
+            finally:
+                self._readers.put(store)
+
+        return await anyio.to_thread.run_sync(run)
+
+    async def authenticate(self, token: str) -> TokenInfo | None:
+        return await self._read(lambda s: tokens.lookup(s.conn, token, self.name))
+
+    async def push(self, workspace: str, member: str, ops: Sequence[Op]) -> tuple[PushPlan, int]:
+        def run() -> tuple[PushPlan, int]:
+            with self._write_lock:
+                result = self._writer.accept_push(ops, member)
+                return result, self._writer.max_seq()
+
+        result, head = await anyio.to_thread.run_sync(run)
+        self.wakeups.changed(self.name, head)
+        return result, head
+
+    async def pull(self, workspace: str, after: int, limit: int) -> Pulled:
+        return await self._read(lambda s: Pulled(s.ops_after(after, limit), s.max_seq()))
+
+    async def head(self, workspace: str) -> int:
+        return await self._read(lambda s: s.max_seq())
+
+    async def health(self) -> dict[str, object]:
+        return {"store": "sqlite", "workspace": self.name, "head": await self.head(self.name)}

@@ -1,0 +1,191 @@
+"""The OpenAPI 3.1 document of the sync API, served at ``/openapi.json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..records import ENTITIES
+
+VERSION = "1.0.0"
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def document(max_batch: int, max_limit: int, max_wait: float, max_body: int) -> dict[str, Any]:
+    hex32 = {"type": "string", "pattern": "^[0-9a-f]{32}$"}
+    op = {
+        "type": "object",
+        "description": "One change: set one field (last writer wins by op_id) or append one immutable record.",
+        "required": ["op_id", "node", "node_seq", "member", "kind", "entity", "row_id", "field", "value"],
+        "properties": {
+            "op_id": {"type": "string", "description": "hybrid logical clock stamp: <13-digit ms>-<4 hex counter>-<node>"},
+            "node": {"type": "string", "pattern": "^[0-9a-f]{4,32}$", "description": "the replica that made it"},
+            "node_seq": {"type": "integer", "minimum": 1, "description": "the replica's own counter: 1, 2, 3, ..."},
+            "member": {**hex32, "description": "must be the token's member"},
+            "kind": {"type": "string", "enum": ["set", "append"]},
+            "entity": {"type": "string", "enum": sorted(ENTITIES)},
+            "row_id": {"type": "string"},
+            "field": {"type": "string", "description": "a field name, or * for an append"},
+            "value": {"description": "the field's new value, or the whole appended record"},
+        },
+    }
+    pulled = {"allOf": [{"$ref": "#/components/schemas/Op"}, {"type": "object", "required": ["seq"], "properties": {"seq": {"type": "integer"}}}]}
+    workspace = {"name": "workspace", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$"}}
+    auth = {
+        "401": _error("no token, a malformed Authorization header, or an unknown or revoked token"),
+        "403": _error("the token belongs to another workspace, or the operations to another member"),
+    }
+    time_props = {"server_ms": {"type": "integer"}, "server_time": {"type": "string", "format": "date-time"}}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "crewdeck sync",
+            "version": VERSION,
+            "description": "Replicas push their own operations (idempotent by node counter) and pull everyone's by the "
+            "server's sequence number. Bearer tokens act as one member of one workspace.",
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error", "message"],
+                    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+                    "additionalProperties": True,
+                },
+                "Op": op,
+            },
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/v1/health": {
+                "get": {
+                    "summary": "Is the server up, and its clock",
+                    "security": [],
+                    "responses": {
+                        "200": {
+                            "description": "up",
+                            "content": {"application/json": {"schema": {"type": "object", "required": ["ok"], "properties": {"ok": {"type": "boolean"}, **time_props}}}},
+                        },
+                        "503": _error("the store is unavailable"),
+                    },
+                }
+            },
+            "/v1/me": {
+                "get": {
+                    "summary": "Who this token is: its workspace, member and the workspace's head",
+                    "responses": {
+                        "200": {
+                            "description": "the token's identity",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["workspace", "member", "token", "head"],
+                                        "properties": {
+                                            "workspace": {"type": "string"},
+                                            "member": {"type": "string"},
+                                            "token": {"type": "string"},
+                                            "head": {"type": "integer"},
+                                            **time_props,
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        **auth,
+                    },
+                }
+            },
+            "/v1/w/{workspace}/push": {
+                "post": {
+                    "summary": "Push a batch of this replica's operations",
+                    "description": "Idempotent: operations already stored (by node and node_seq) are skipped. Each node's "
+                    "operations must continue its count; a gap is a 409 naming the expected node_seq.",
+                    "parameters": [workspace],
+                    "requestBody": {
+                        "required": True,
+                        "description": f"at most {max_body:,} bytes",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["ops"],
+                                    "properties": {"ops": {"type": "array", "maxItems": max_batch, "items": {"$ref": "#/components/schemas/Op"}}},
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "stored",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["stored", "duplicates", "acked", "head"],
+                                        "properties": {
+                                            "stored": {"type": "integer"},
+                                            "duplicates": {"type": "integer"},
+                                            "acked": {"type": "object", "additionalProperties": {"type": "integer"}},
+                                            "head": {"type": "integer"},
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "400": _error("not JSON"),
+                        **auth,
+                        "404": _error("no such workspace"),
+                        "409": _error("a gap (expected names the next node_seq) or a node whose history differs"),
+                        "413": _error(f"body over {max_body:,} bytes or more than {max_batch:,} operations"),
+                        "422": _error("a malformed operation (index names it) or a clock too far ahead (server_ms)"),
+                    },
+                }
+            },
+            "/v1/w/{workspace}/ops": {
+                "get": {
+                    "summary": "Pull operations after a cursor, waiting for new ones if asked",
+                    "parameters": [
+                        workspace,
+                        {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+                        {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": max_limit, "default": 1000}},
+                        {"name": "wait", "in": "query", "description": "seconds to wait when nothing is new", "schema": {"type": "number", "minimum": 0, "maximum": max_wait, "default": 0}},
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "a page of operations in seq order",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["ops", "head", "next", "more"],
+                                        "properties": {
+                                            "ops": {"type": "array", "items": pulled},
+                                            "head": {"type": "integer"},
+                                            "next": {"type": "integer", "description": "the cursor for the next pull"},
+                                            "more": {"type": "boolean"},
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "400": _error("a bad parameter"),
+                        **auth,
+                    },
+                }
+            },
+            "/v1/w/{workspace}/events": {
+                "get": {
+                    "summary": "A server-sent-events stream of 'changed' pokes carrying the head seq",
+                    "parameters": [workspace],
+                    "responses": {
+                        "200": {"description": "event: changed, data: {\"head\": N}", "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+                        **auth,
+                    },
+                }
+            },
+        },
+    }

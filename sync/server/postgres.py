@@ -1,0 +1,111 @@
+"""Serving the workspaces of a PostgreSQL database (see ``sync.pgstore``).
+
+Each server process is stateless: a few connections used from worker
+threads, and one more that ``LISTEN``\\ s for the commits of every process
+and wakes this process's waiting clients.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import Callable, Sequence, TypeVar
+
+import anyio.to_thread
+import psycopg
+
+from ..oplog import Op
+from ..pgstore import CHANNEL, PgError, PgPool, PgStore, connect
+from ..push import PushPlan
+from ..tokens import TokenInfo
+from .backend import BackendError, Pulled, Wakeups
+
+T = TypeVar("T")
+POOL_SIZE = 4
+
+
+class PostgresBackend:
+    def __init__(self, dsn: str, pool_size: int = POOL_SIZE) -> None:
+        self.dsn = dsn
+        self.wakeups = Wakeups()
+        self._pool = PgPool(dsn, pool_size)
+        self._stopping = threading.Event()
+        self._listener: threading.Thread | None = None
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        ready = threading.Event()
+        self._listener = threading.Thread(target=self._listen, args=(loop, ready), name="pg-listen", daemon=True)
+        self._listener.start()
+        # Pushes committed before LISTEN took effect would be missed; wait for it.
+        await anyio.to_thread.run_sync(lambda: ready.wait(10))
+
+    async def stop(self) -> None:
+        self.wakeups.close()
+        self._stopping.set()
+        self._pool.close()
+
+    def _listen(self, loop: asyncio.AbstractEventLoop, ready: threading.Event) -> None:
+        """LISTEN on a connection of its own; reconnect with a growing pause if it drops."""
+        pause = 0.1
+        while not self._stopping.is_set():
+            try:
+                conn = connect(self.dsn)
+                try:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    ready.set()
+                    # Heads may have moved while disconnected: wake everyone once.
+                    loop.call_soon_threadsafe(self._refresh_all)
+                    pause = 0.1
+                    while not self._stopping.is_set():
+                        for note in conn.notifies(timeout=1.0):
+                            workspace, _, head = note.payload.rpartition(" ")
+                            if head.isdigit():
+                                loop.call_soon_threadsafe(self.wakeups.changed, workspace, int(head))
+                finally:
+                    conn.close()
+            except (PgError, psycopg.Error):
+                ready.set()
+                time.sleep(pause)
+                pause = min(pause * 2, 5.0)
+
+    def _refresh_all(self) -> None:
+        for workspace in list(self.wakeups.heads):
+            asyncio.ensure_future(self._refresh(workspace))
+
+    async def _refresh(self, workspace: str) -> None:
+        try:
+            self.wakeups.changed(workspace, await self.head(workspace))
+        except BackendError:
+            pass  # the database is away; the next request reports it
+
+    async def _run(self, fn: Callable[[PgStore], T]) -> T:
+        def run() -> T:
+            try:
+                with self._pool.store() as store:
+                    return fn(store)
+            except (PgError, psycopg.OperationalError) as exc:
+                raise BackendError(f"the database is unavailable: {exc}") from None
+
+        return await anyio.to_thread.run_sync(run)
+
+    async def authenticate(self, token: str) -> TokenInfo | None:
+        return await self._run(lambda s: s.lookup_token(token))
+
+    async def push(self, workspace: str, member: str, ops: Sequence[Op]) -> tuple[PushPlan, int]:
+        result, head = await self._run(lambda s: s.push(workspace, member, ops))
+        self.wakeups.changed(workspace, head)
+        return result, head
+
+    async def pull(self, workspace: str, after: int, limit: int) -> Pulled:
+        ops, head = await self._run(lambda s: s.ops_after(workspace, after, limit))
+        self.wakeups.changed(workspace, head)
+        return Pulled(ops, head)
+
+    async def head(self, workspace: str) -> int:
+        return await self._run(lambda s: s.head(workspace))
+
+    async def health(self) -> dict[str, object]:
+        workspaces = await self._run(lambda s: s.workspaces())
+        return {"store": "postgresql", "workspaces": len(workspaces)}

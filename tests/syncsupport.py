@@ -1,0 +1,247 @@
+"""Real sync servers and a real PostgreSQL for the tests, on 127.0.0.1 and free ports."""
+
+from __future__ import annotations
+
+import glob
+import io
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import httpx
+
+from tui.cli.main import main
+
+from .conftest import ROOT
+
+#: How long a test waits for something that should happen in well under a second.
+PATIENCE = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = PATIENCE) -> None:
+    """Poll a condition (a state the test observes, not a guess about timing)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.01)
+
+
+def crewdeck(*args: str) -> str:
+    """Run the CLI in this process; return stdout, fail with stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(args))
+    assert code == 0, err.getvalue()
+    return out.getvalue()
+
+
+def crewdeck_fails(*args: str) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(args))
+    assert code == 2, out.getvalue()
+    return err.getvalue()
+
+
+@dataclass
+class Server:
+    """``crewdeck serve`` in a process of its own."""
+
+    args: list[str]
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> Server:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tui.cli.main", "serve", *self.args, "--port", str(self.port)],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + PATIENCE
+        while True:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"server exited: {self.proc.stderr.read().decode() if self.proc.stderr else ''}")
+            try:
+                if httpx.get(self.url + "/v1/health", timeout=1).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError("server did not come up")
+            time.sleep(0.02)
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+
+    def stop(self) -> str:
+        """SIGTERM and wait; the server's stderr (empty when all went well)."""
+        if self.proc is None or self.proc.poll() is not None:
+            return ""
+        self.proc.terminate()
+        try:
+            _, err = self.proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            _, err = self.proc.communicate()
+        return err.decode()
+
+
+def make_team(directory: Path) -> Path:
+    """team.db with @ana and @raj, served by the tests."""
+    path = directory / "team.db"
+    crewdeck("init", str(path), "--member", "ana", "--name", "Ana Souza", "--tz", "Europe/Berlin")
+    crewdeck("-w", str(path), "--as", "ana", "member", "add", "raj", "--name", "Raj Mehta", "--tz", "Asia/Kolkata")
+    return path
+
+
+def new_token(*args: str) -> str:
+    return create_token(*args)[1]
+
+
+def create_token(*args: str) -> tuple[str, str]:
+    """``(id, token)`` from ``crewdeck token create``."""
+    lines = crewdeck("token", "create", *args).strip().splitlines()
+    return lines[0].split()[1], lines[-1]
+
+
+# ---------------------------------------------------------------- faults
+
+
+class FaultyTransport(httpx.BaseTransport):
+    """Between client and server: drops requests, drops responses after the
+    server acted, duplicates, delays a request past later ones, and answers
+    500, each at ``rate``.  Event streams pass untouched."""
+
+    def __init__(self, seed: int, rate: float = 0.05) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.rng = random.Random(seed)
+        self.rate = rate
+        self.held: list[httpx.Request] = []
+        self.counts = {"drop_request": 0, "drop_response": 0, "duplicate": 0, "reorder": 0, "error_500": 0, "error_500_after": 0}
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        response.read()
+        response.close()
+        return response
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/events"):
+            return self.inner.handle_request(request)
+        request.read()
+        # A request delayed earlier arrives now, after requests sent since.
+        if self.held and self.rng.random() < 0.5:
+            self._send(self.held.pop(0))
+        roll = self.rng.random() / self.rate
+        if roll < 1:
+            self.counts["drop_request"] += 1
+            raise httpx.ConnectError("fault: request dropped", request=request)
+        if roll < 2:
+            self.counts["drop_response"] += 1
+            self._send(request)
+            raise httpx.ReadError("fault: response dropped", request=request)
+        if roll < 3:
+            self.counts["duplicate"] += 1
+            self._send(request)
+            return self._send(request)
+        if roll < 4:
+            self.counts["reorder"] += 1
+            self.held.append(httpx.Request(request.method, request.url, headers=request.headers, content=request.content))
+            raise httpx.ReadTimeout("fault: request delayed", request=request)
+        if roll < 5:
+            self.counts["error_500"] += 1
+            return httpx.Response(500, json={"error": "fault", "message": "injected"})
+        if roll < 6:
+            self.counts["error_500_after"] += 1
+            self._send(request)
+            return httpx.Response(500, json={"error": "fault", "message": "injected after the server acted"})
+        return self._send(request)
+
+    def flush(self) -> None:
+        while self.held:
+            self._send(self.held.pop(0))
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+# ---------------------------------------------------------------- PostgreSQL
+
+
+def postgres_bin() -> Path | None:
+    for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+        if Path(candidate, "initdb").exists() and Path(candidate, "pg_ctl").exists():
+            return Path(candidate)
+    return None
+
+
+class Postgres:
+    """A throwaway cluster on a temporary directory, 127.0.0.1 and a free port.
+
+    initdb refuses root, so as root the cluster runs as the ``postgres``
+    user the Debian package creates.
+    """
+
+    def __init__(self, bin_dir: Path, durable: bool = False) -> None:
+        self.bin = bin_dir
+        #: fsync on (benchmarks) or off (tests: faster, and a crash of the cluster is not tested).
+        self.durable = durable
+        self.port = free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="crewdeck-pg-"))
+        self.data = self.dir / "data"
+        self.prefix: list[str] = []
+        if os.geteuid() == 0:
+            self.prefix = ["runuser", "-u", "postgres", "--"]
+            shutil.chown(self.dir, "postgres", "postgres")
+        self.counter = 0
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([*self.prefix, *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.dir)
+
+    def start(self) -> Postgres:
+        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync={'on' if self.durable else 'off'} -c max_connections=100"
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.dir / "log"), "-w", "start")
+        return self
+
+    def database(self) -> str:
+        """A new, empty database: its URL."""
+        import psycopg
+
+        self.counter += 1
+        name = f"t{self.counter}"
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        return self.url(name)
+
+    def url(self, name: str) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        subprocess.run([*self.prefix, str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=self.dir)
+        shutil.rmtree(self.dir, ignore_errors=True)

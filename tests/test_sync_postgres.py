@@ -1,0 +1,153 @@
+"""Several stateless server processes on one real PostgreSQL."""
+
+from __future__ import annotations
+
+import random
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+
+from sync.remote import Client, push_pending
+from sync.store import Store
+
+from .syncsupport import Postgres, Server, create_token, crewdeck, crewdeck_fails, make_team
+
+PUSHERS = 8
+BATCHES = 15
+BATCH = 40
+
+
+@pytest.fixture
+def published(postgres: Postgres, tmp_path: Path) -> tuple[str, Path]:
+    team = make_team(tmp_path)
+    url = postgres.database()
+    out = crewdeck("publish", str(team), "--database", url)
+    assert "as workspace team" in out
+    return url, team
+
+
+def test_publish_serve_join_and_tokens_through_postgres(published: tuple[str, Path], tmp_path: Path) -> None:
+    url, team = published
+    assert "already has a workspace named 'team'" in crewdeck_fails("publish", str(team), "--database", url)
+    token_id, token = create_token("ana", "--database", url, "--name", "team")
+    assert "unknown member @zoe" in crewdeck_fails("token", "create", "zoe", "--database", url, "--name", "team")
+    assert "no workspace named 'nope'" in crewdeck_fails("token", "create", "ana", "--database", url, "--name", "nope")
+    server = Server(["--database", url]).start()
+    try:
+        ana = tmp_path / "ana.db"
+        crewdeck("join", server.url, "--token", token, str(ana))
+        assert crewdeck("-w", str(ana), "export", "--json") == crewdeck("-w", str(team), "export", "--json")
+        crewdeck("-w", str(ana), "add", "Written through PostgreSQL")
+        assert crewdeck("-w", str(ana), "sync").startswith("pushed 4, pulled 0 operations; server at #15, 0 unsent")
+        # Another workspace in the same database: its token is refused here.
+        (tmp_path / "other").mkdir()
+        other = make_team(tmp_path / "other")
+        crewdeck("publish", str(other), "--database", url, "--name", "other")
+        _, foreign = create_token("ana", "--database", url, "--name", "other")
+        answer = httpx.get(f"{server.url}/v1/w/team/ops", headers={"Authorization": f"Bearer {foreign}"})
+        assert (answer.status_code, answer.json()["error"]) == (403, "wrong_workspace")
+        listing = crewdeck("token", "list", "--database", url, "--name", "team")
+        assert token_id in listing and "@ana" in listing and token not in listing
+        crewdeck("token", "revoke", token_id, "--database", url, "--name", "team")
+        assert "revoked" in crewdeck_fails("-w", str(ana), "sync")
+    finally:
+        assert server.stop() == ""
+
+
+def test_a_push_to_one_process_wakes_a_long_poll_on_another(published: tuple[str, Path], tmp_path: Path) -> None:
+    url, team = published
+    servers = [Server(["--database", url]).start() for _ in range(2)]
+    try:
+        _, token = create_token("ana", "--database", url, "--name", "team")
+        crewdeck("join", servers[0].url, "--token", token, str(tmp_path / "ana.db"))
+        store = Store(tmp_path / "ana.db")
+        with store.write(store.get_meta("remote.member") or "") as w:
+            w.create("task", {"title": "Across processes"})
+        waiting = Client(servers[1].url, token, "team")
+        head = waiting.pull(0, limit=1)[1]
+        got: list = []
+        waiter = threading.Thread(target=lambda: got.append(waiting.pull(head, wait=60)))
+        waiter.start()
+        pusher = Client(servers[0].url, token, "team")
+        assert push_pending(store, pusher) == 1
+        waiter.join(90)
+        # Woken by the other process's NOTIFY, with the new operations.
+        assert got and [op.field for _, op in got[0][0]] == ["title"]
+        waiting.close()
+        pusher.close()
+        store.close()
+    finally:
+        for s in servers:
+            assert s.stop() == ""
+
+
+def test_three_servers_eight_pushers_and_a_puller_that_sees_everything_once_in_order(published: tuple[str, Path], tmp_path: Path) -> None:
+    url, team = published
+    servers = [Server(["--database", url]).start() for _ in range(3)]
+    start_head = Store(team).max_seq()
+    try:
+        replicas = []
+        for i in range(PUSHERS):
+            _, token = create_token(random.choice(["ana", "raj"]), "--database", url, "--name", "team")
+            path = tmp_path / f"p{i}.db"
+            crewdeck("join", servers[i % 3].url, "--token", token, str(path))
+            replicas.append((path, token))
+        _, puller_token = create_token("raj", "--database", url, "--name", "team")
+        total = start_head + PUSHERS * BATCHES * BATCH
+        seen: list[tuple[int, str]] = []
+        errors: list[BaseException] = []
+
+        def pull() -> None:
+            client = Client(servers[0].url, puller_token, "team")
+            after = 0
+            try:
+                while after < total:
+                    ops, _, after, _ = client.pull(after, limit=300, wait=5)
+                    seen.extend((seq, op.op_id) for seq, op in ops)
+            except BaseException as exc:  # reported by the test thread
+                errors.append(exc)
+            finally:
+                client.close()
+
+        def push(index: int) -> None:
+            path, token = replicas[index]
+            store = Store(path)
+            member = store.get_meta("remote.member") or ""
+            rng = random.Random(index)
+            clients = [Client(s.url, token, "team") for s in servers]
+            try:
+                for _ in range(BATCHES):
+                    with store.write(member) as w:
+                        for _ in range(BATCH // 2):
+                            w.create("task", {"title": f"p{index} {rng.randrange(10**9)}", "status": "todo"})
+                    push_pending(store, rng.choice(clients))  # any process: a load balancer's choice
+            except BaseException as exc:
+                errors.append(exc)
+            finally:
+                for c in clients:
+                    c.close()
+                store.close()
+
+        puller = threading.Thread(target=pull)
+        puller.start()
+        pushers = [threading.Thread(target=push, args=(i,)) for i in range(PUSHERS)]
+        for t in pushers:
+            t.start()
+        for t in pushers:
+            t.join(300)
+        puller.join(300)
+        assert errors == []
+        seqs = [seq for seq, _ in seen]
+        assert seqs == list(range(1, total + 1))  # every number once, in order, none skipped
+        assert len({op_id for _, op_id in seen}) == total
+        pushed = set()
+        for path, _ in replicas:
+            store = Store(path)
+            pushed.update(op.op_id for _, op in store.own_ops_after(0, 10**6))
+            store.close()
+        assert len(pushed) == PUSHERS * BATCHES * BATCH and pushed <= {op_id for _, op_id in seen}
+    finally:
+        for s in servers:
+            assert s.stop() == ""

@@ -1,0 +1,431 @@
+"""The sync server over a workspace file, with real server processes on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+import pytest
+
+from sync.engine import Backoff, SyncEngine, SyncStatus
+from sync.hlc import Stamp
+from sync.remote import META_PUSH_SEQ, Client, Remote, unsent
+from sync.store import Store
+
+from .syncsupport import FaultyTransport, Server, create_token, crewdeck, crewdeck_fails, make_team, new_token, wait_until
+
+STATUSES = ["inbox", "todo", "doing", "review", "done"]
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, Server]]:
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    yield team, server
+    assert server.stop() == ""  # nothing logged: no request failed on the server's side
+
+
+def join(server: Server, token: str, path: Path) -> Path:
+    out = crewdeck("join", server.url, "--token", token, str(path))
+    assert f"joined workspace team at {server.url}" in out
+    return path
+
+
+def export(path: Path) -> str:
+    return crewdeck("-w", str(path), "export", "--json")
+
+
+def random_edit(store: Store, member: str, rng: random.Random) -> None:
+    tasks = [row[0] for row in store.conn.execute("SELECT id FROM task")]
+    with store.write(member) as w:
+        if not tasks or rng.random() < 0.4:
+            w.create("task", {"title": f"task {rng.randrange(10**6)}", "status": rng.choice(STATUSES)})
+        else:
+            task = rng.choice(tasks)
+            field = rng.choice(["title", "status", "priority", "tags"])
+            value = {
+                "title": f"renamed {rng.randrange(10**6)}",
+                "status": rng.choice(STATUSES),
+                "priority": rng.choice(["low", "med", "high"]),
+                "tags": sorted(rng.sample(["ig", "tt", "yt", "li"], rng.randrange(3))),
+            }[field]
+            w.set("task", task, {field: value})
+
+
+def test_three_replicas_with_offline_periods_converge(served: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = served
+    paths = [
+        join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db"),
+        join(server, new_token("raj", "--workspace", str(team)), tmp_path / "raj.db"),
+        join(server, new_token("ana", "--workspace", str(team), "--label", "laptop"), tmp_path / "ana2.db"),
+    ]
+    stores = [Store(p) for p in paths]
+    members = [s.get_meta("remote.member") or "" for s in stores]
+    rng = random.Random(20261126)
+    offline = [False, False, False]
+    synced = 0
+    for _ in range(90):
+        i = rng.randrange(3)
+        roll = rng.random()
+        if roll < 0.6:
+            random_edit(stores[i], members[i], rng)
+        elif roll < 0.85 and not offline[i]:
+            crewdeck("-w", str(paths[i]), "sync")
+            synced += 1
+        else:
+            offline[i] = not offline[i]  # a plane: edits keep coming, syncs do not
+    assert synced > 10
+    for _ in range(2):  # the first pass pushes everything, the second pulls what the others pushed
+        for p in paths:
+            out = crewdeck("-w", str(p), "sync")
+            assert out.endswith(", 0 unsent\n")
+    exports = [export(p) for p in paths]
+    assert exports[0] == exports[1] == exports[2]
+    assert export(team) == exports[0]  # the served file holds the same state
+    assert len(json.loads(exports[0])["task"]) > 10
+    for s in stores:
+        s.close()
+
+
+def test_two_members_editing_different_fields_of_one_task_both_keep_their_change(served: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = served
+    ana = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
+    raj = join(server, new_token("raj", "--workspace", str(team)), tmp_path / "raj.db")
+    task = crewdeck("-w", str(ana), "add", "Spring teaser").strip()
+    crewdeck("-w", str(ana), "sync")
+    crewdeck("-w", str(raj), "sync")
+    crewdeck("-w", str(ana), "set", task[:8], "title=Spring teaser v2")  # both offline now
+    crewdeck("-w", str(raj), "set", task[:8], "status=doing")
+    for p in (ana, raj, ana):
+        crewdeck("-w", str(p), "sync")
+    for p in (ana, raj, team):
+        store = Store(p)
+        record = store.record("task", task)
+        store.close()
+        assert record is not None and (record["title"], record["status"]) == ("Spring teaser v2", "doing")
+
+
+def test_a_member_on_the_file_and_a_member_over_http_see_each_other(served: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = served
+    ana = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
+    statuses: list[SyncStatus] = []
+    engine = SyncEngine(ana, statuses.append)
+    engine.start()
+    replica, shared = Store(ana), Store(team)
+    try:
+        # Raj is logged into the server and writes the file directly.
+        from_shell = crewdeck("-w", str(team), "--as", "raj", "add", "Cut the teaser @ana").strip()
+        wait_until(lambda: replica.record("task", from_shell) is not None, "the shell edit in ana's replica")
+        # Ana edits her replica (another process could; the engine notices the commit).
+        from_laptop = crewdeck("-w", str(ana), "add", "Approve the teaser @raj").strip()
+        wait_until(lambda: shared.record("task", from_laptop) is not None, "ana's edit in the served file")
+        wait_until(lambda: engine.status is not None and engine.status.state == "live" and engine.status.unsent == 0, "live, nothing unsent")
+    finally:
+        engine.stop()
+        replica.close()
+        shared.close()
+    assert export(team) == export(ana)
+    assert {s.state for s in statuses} <= {"live", "syncing"}
+    assert all(s.last_sync is not None for s in statuses if s.state == "live")
+
+
+def _ops(path: Path, count: int) -> tuple[Store, list]:
+    store = Store(path)
+    member = store.get_meta("remote.member") or ""
+    with store.write(member) as w:
+        for i in range(count):
+            w.create("task", {"title": f"pushed {i}"})
+    return store, [op for _, op in store.own_ops_after(int(store.get_meta(META_PUSH_SEQ) or 0))]
+
+
+def _head(server: Server) -> int:
+    return int(httpx.get(server.url + "/v1/health").json()["head"])
+
+
+def test_every_refusal_of_auth_writes_nothing(served: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = served
+    ana_token = new_token("ana", "--workspace", str(team))
+    ana = join(server, ana_token, tmp_path / "ana.db")
+    store, ops = _ops(ana, 3)
+    body = {"ops": [op.to_wire() for op in ops]}
+    push = f"{server.url}/v1/w/team/push"
+    before = _head(server)
+
+    (tmp_path / "elsewhere").mkdir()
+    other = make_team(tmp_path / "elsewhere")
+    foreign = new_token("ana", "--workspace", str(other))  # a real token, of another workspace
+    raj_token = new_token("raj", "--workspace", str(team))
+    revoked_id, revoked = create_token("ana", "--workspace", str(team))
+    crewdeck("token", "revoke", revoked_id, "--workspace", str(team))
+
+    cases = {
+        "no token": ({}, 401, "missing_token"),
+        "not bearer": ({"Authorization": f"Basic {ana_token}"}, 401, "bad_authorization"),
+        "wrong token": ({"Authorization": "Bearer crewdeck_" + "x" * 43}, 401, "invalid_token"),
+        "revoked token": ({"Authorization": f"Bearer {revoked}"}, 401, "invalid_token"),
+        "another workspace's token": ({"Authorization": f"Bearer {foreign}"}, 401, "invalid_token"),
+        "raj pushing ana's operations": ({"Authorization": f"Bearer {raj_token}"}, 403, "wrong_member"),
+    }
+    for name, (headers, status, code) in cases.items():
+        answer = httpx.post(push, json=body, headers=headers)
+        assert (answer.status_code, answer.json()["error"]) == (status, code), name
+        assert answer.json()["message"], name
+    # The right token, on another workspace's URL.
+    answer = httpx.post(f"{server.url}/v1/w/elsewhere/push", json=body, headers={"Authorization": f"Bearer {ana_token}"})
+    assert (answer.status_code, answer.json()["error"]) == (403, "wrong_workspace")
+    # A forged member inside ana's own batch.
+    forged = [dict(w, member=json.loads(httpx.get(server.url + "/v1/me", headers={"Authorization": f"Bearer {raj_token}"}).text)["member"]) for w in body["ops"]]
+    answer = httpx.post(push, json={"ops": forged}, headers={"Authorization": f"Bearer {ana_token}"})
+    assert (answer.status_code, answer.json()["error"]) == (403, "wrong_member")
+    assert _head(server) == before  # nothing written by any of them
+    # Reads are refused the same way.
+    assert httpx.get(f"{server.url}/v1/w/team/ops", headers={"Authorization": f"Bearer {revoked}"}).status_code == 401
+    assert httpx.get(f"{server.url}/v1/w/team/events", headers={"Authorization": f"Bearer {foreign}"}).status_code == 401
+    # And the right token works.
+    answer = httpx.post(push, json=body, headers={"Authorization": f"Bearer {ana_token}"})
+    assert answer.status_code == 200 and answer.json()["stored"] == 3
+    assert _head(server) == before + 3
+    store.close()
+
+
+def test_revocation_takes_effect_on_the_next_request_and_on_open_streams(served: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = served
+    token_id, token = create_token("ana", "--workspace", str(team))
+    join(server, token, tmp_path / "ana.db")
+    client = Client(server.url, token, "team")
+    stream = client.events()
+    assert next(stream) == _head(server)
+    crewdeck("token", "revoke", token_id, "--workspace", str(team))
+    crewdeck("-w", str(team), "--as", "raj", "add", "After the revocation")  # a change pokes the stream
+    with pytest.raises(Exception, match="revoked"):
+        next(stream)
+    err = crewdeck_fails("-w", str(tmp_path / "ana.db"), "sync")
+    assert "the token is unknown or has been revoked" in err
+    client.close()
+
+
+def test_push_is_idempotent_refuses_gaps_and_bad_input_with_4xx(served: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = served
+    token = new_token("ana", "--workspace", str(team))
+    store, ops = _ops(join(server, token, tmp_path / "ana.db"), 5)
+    auth = {"Authorization": f"Bearer {token}"}
+    push = f"{server.url}/v1/w/team/push"
+    wire = [op.to_wire() for op in ops]
+
+    first = httpx.post(push, json={"ops": wire[:3]}, headers=auth).json()
+    assert (first["stored"], first["duplicates"], first["acked"]) == (3, 0, {store.node: 3})
+    again = httpx.post(push, json={"ops": wire[:3]}, headers=auth).json()  # a retry
+    assert (again["stored"], again["duplicates"], again["head"]) == (0, 3, first["head"])
+    gap = httpx.post(push, json={"ops": wire[4:]}, headers=auth)
+    assert gap.status_code == 409 and gap.json()["error"] == "gap" and gap.json()["expected"] == 4
+    overlap = httpx.post(push, json={"ops": wire[2:]}, headers=auth).json()  # part retry, part new
+    assert (overlap["stored"], overlap["duplicates"], overlap["acked"]) == (2, 1, {store.node: 5})
+
+    ahead = dict(wire[0], op_id=str(Stamp(Stamp.parse(wire[0]["op_id"]).ms + 3_600_000, 0, store.node)), node_seq=6)
+    skew = httpx.post(push, json={"ops": [ahead]}, headers=auth)
+    assert skew.status_code == 422 and skew.json()["error"] == "clock_skew"
+    assert abs(skew.json()["server_ms"] - Stamp.parse(wire[0]["op_id"]).ms) < 3_600_000
+    copied = dict(wire[0], op_id=str(Stamp(Stamp.parse(wire[0]["op_id"]).ms + 1, 7, store.node)))  # another op under #1
+    assert httpx.post(push, json={"ops": [copied]}, headers=auth).json()["error"] == "node_conflict"
+
+    bad = {
+        "not JSON": (b"{", 400, "bad_json"),
+        "deeply nested JSON": (b"[" * 100_000 + b"]" * 100_000, 400, "bad_json"),
+        "not an object": (b"[1]", 422, "bad_request"),
+        "ops not a list": (b'{"ops": 3}', 422, "bad_request"),
+        "a bad operation": (json.dumps({"ops": [dict(wire[0], kind="drop")]}).encode(), 422, "bad_op"),
+        "a huge counter": (json.dumps({"ops": [dict(wire[0], node_seq=10**30)]}).encode(), 422, "bad_op"),
+        "a lone surrogate": (json.dumps({"ops": [dict(wire[0], value="\ud800")]}).encode(), 422, "bad_op"),
+        "too many operations": (json.dumps({"ops": [{}] * 5_001}).encode(), 413, "batch_too_large"),
+        "too large": (b" " * (8 * 1024 * 1024 + 1), 413, "body_too_large"),
+    }
+    head = _head(server)
+    for name, (content, status, code) in bad.items():
+        answer = httpx.post(push, content=content, headers={**auth, "Content-Type": "application/json"})
+        assert (answer.status_code, answer.json()["error"]) == (status, code), name
+    for query in ("after=-1", "after=x", "limit=0", "limit=10001", "wait=61", "wait=nan", "after=１"):
+        answer = httpx.get(f"{server.url}/v1/w/team/ops?{query}", headers=auth)
+        assert (answer.status_code, answer.json()["error"]) == (400, "bad_parameter"), query
+    assert httpx.get(f"{server.url}/v1/nothing").json()["error"] == "not_found"
+    assert httpx.delete(push, headers=auth).json()["error"] == "method_not_allowed"
+    assert _head(server) == head
+    store.close()
+
+
+def test_a_long_poll_returns_as_soon_as_something_is_pushed(served: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = served
+    token = new_token("ana", "--workspace", str(team))
+    store, ops = _ops(join(server, token, tmp_path / "ana.db"), 1)
+    head = _head(server)
+    client = Client(server.url, token, "team")
+    got: list = []
+    waiter = threading.Thread(target=lambda: got.append(client.pull(head, wait=60)))
+    waiter.start()
+    crewdeck("-w", str(team), "--as", "raj", "add", "Poke")  # a direct write to the file
+    waiter.join(90)
+    assert got and [op.field for _, op in got[0][0]][:1] == ["title"]  # the wait ended with the new operations
+    client.close()
+    store.close()
+
+
+def test_faults_between_clients_and_server_lose_and_duplicate_nothing(served: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = served
+    clients, ops_each, per_commit = 4, 2_500, 100
+    paths = [join(server, new_token(h, "--workspace", str(team)), tmp_path / f"c{i}.db") for i, h in enumerate(["ana", "raj", "ana", "raj"])]
+    transports = [FaultyTransport(seed=i, rate=0.04) for i in range(clients)]
+    engines = [SyncEngine(p, transport=t, backoff=Backoff(0.005, 0.05), poll_interval=0.2, seed=i) for i, (p, t) in enumerate(zip(paths, transports))]
+    for e in engines:
+        e.start()
+
+    def work(i: int) -> None:
+        store = Store(paths[i])
+        rng = random.Random(i)
+        member = store.get_meta("remote.member") or ""
+        for _ in range(ops_each // per_commit):
+            tasks = [row[0] for row in store.conn.execute("SELECT id FROM task")]
+            with store.write(member) as w:
+                for _ in range(per_commit // 5):
+                    values = {"title": f"t{rng.randrange(10**9)}", "status": rng.choice(STATUSES), "priority": "med", "notes": "", "tags": []}
+                    if tasks and rng.random() < 0.3:
+                        w.set("task", rng.choice(tasks), values)  # edits others' tasks too
+                    else:
+                        w.create("task", values)
+            # Edits and syncs interleave, as they do for people (and every
+            # round crosses the faulty transport).
+            wait_until(lambda: unsent(store) == 0, "the engine pushing this commit")
+        store.close()
+
+    workers = [threading.Thread(target=work, args=(i,)) for i in range(clients)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    shared = Store(team)
+    nodes = [Store(p).node for p in paths]
+    expected = shared.max_seq() + clients * ops_each - shared.conn.execute(
+        f"SELECT count(*) FROM ops WHERE node IN ({','.join('?' * len(nodes))})", nodes).fetchone()[0]
+    replicas = [Store(p) for p in paths]
+    wait_until(lambda: shared.max_seq() >= expected and all(r.max_seq() >= expected for r in replicas), "every replica has every operation", timeout=180)
+    for e in engines:
+        e.stop()
+    for t in transports:
+        t.flush()  # late, delayed requests still arriving change nothing
+        t.close()
+    counts = shared.conn.execute(
+        f"SELECT count(*), count(DISTINCT op_id) FROM ops WHERE node IN ({','.join('?' * len(nodes))})", nodes).fetchone()
+    assert counts == (clients * ops_each, clients * ops_each)
+    seqs = [r[0] for r in shared.conn.execute("SELECT seq FROM ops ORDER BY seq")]
+    assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) == expected
+    for node, p in zip(nodes, paths):
+        assert shared.conn.execute("SELECT count(*), max(node_seq) FROM ops WHERE node = ?", (node,)).fetchone() == (ops_each, ops_each)
+    exports = {export(p) for p in [team, *paths]}
+    assert len(exports) == 1
+    faults = {k: sum(t.counts[k] for t in transports) for k in transports[0].counts}
+    assert all(v > 0 for v in faults.values()), faults  # every kind of fault happened
+    shared.close()
+    for r in replicas:
+        r.close()
+
+
+def test_server_killed_during_pushes_loses_nothing_acknowledged(tmp_path: Path) -> None:
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    paths = [join(server, new_token(h, "--workspace", str(team)), tmp_path / f"{h}.db") for h in ("ana", "raj")]
+    statuses: list[list[SyncStatus]] = [[], []]
+    engines = [SyncEngine(p, statuses[i].append, backoff=Backoff(0.02, 0.2), poll_interval=0.2) for i, p in enumerate(paths)]
+    for e in engines:
+        e.start()
+    stop = threading.Event()
+
+    def keep_writing(path: Path) -> None:
+        store = Store(path)
+        member = store.get_meta("remote.member") or ""
+        while not stop.is_set():
+            with store.write(member) as w:
+                for _ in range(10):
+                    w.create("task", {"title": "written while the server may be down"})
+        store.close()
+
+    writers = [threading.Thread(target=keep_writing, args=(p,)) for p in paths]
+    for t in writers:
+        t.start()
+    watch = Store(team)
+    wait_until(lambda: watch.max_seq() > 2_000, "pushes reaching the server")
+    server.kill()
+    # What each client holds as acknowledged, now that the server is gone.
+    acked: list[tuple[str, int]] = []
+    for p in paths:
+        replica = Store(p)
+        cursor = int(replica.get_meta(META_PUSH_SEQ) or 0)
+        row = replica.conn.execute("SELECT max(node_seq) FROM ops WHERE seq <= ? AND node = ?", (cursor, replica.node)).fetchone()
+        acked.append((replica.node, int(row[0] or 0)))
+        replica.close()
+    for node, node_seq in acked:
+        assert node_seq > 0
+        stored = watch.conn.execute("SELECT count(*) FROM ops WHERE node = ? AND node_seq <= ?", (node, node_seq)).fetchone()[0]
+        assert stored == node_seq  # every acknowledged operation survived the kill
+    wait_until(lambda: all(s and s[-1].state == "offline" for s in statuses), "both clients offline")
+    assert all(s[-1].unsent > 0 for s in statuses)
+    stop.set()
+    for t in writers:
+        t.join()
+    server.start()  # same file, same port
+    wait_until(lambda: all(e.status is not None and e.status.state == "live" and e.status.unsent == 0 for e in engines), "clients resuming by themselves", timeout=120)
+    replicas = [Store(p) for p in paths]
+    wait_until(lambda: len({r.max_seq() for r in [*replicas, watch]}) == 1, "replicas caught up")
+    for e in engines:
+        e.stop()
+    for r in replicas:
+        r.close()
+    assert len({export(p) for p in [team, *paths]}) == 1
+    seqs = [r[0] for r in watch.conn.execute("SELECT seq FROM ops ORDER BY seq")]
+    assert seqs == list(range(1, len(seqs) + 1))
+    watch.close()
+    assert server.stop() == ""
+
+
+def test_join_and_sync_explain_what_is_wrong(served: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = served
+    token = new_token("ana", "--workspace", str(team))
+    assert "already exists" in crewdeck_fails("join", server.url, "--token", token, str(team))
+    assert "not a crewdeck token" in crewdeck_fails("join", server.url, "--token", "secret", str(tmp_path / "x.db"))
+    assert "unknown or has been revoked" in crewdeck_fails("join", server.url, "--token", "crewdeck_" + "a" * 43, str(tmp_path / "x.db"))
+    assert not (tmp_path / "x.db").exists()
+    assert "has no remote" in crewdeck_fails("-w", str(team), "sync")
+    ana = join(server, token, tmp_path / "ana.db")
+    assert "acts as @ana" in crewdeck_fails("-w", str(ana), "--as", "raj", "add", "Not me")
+    assert "is in use" in crewdeck_fails("serve", str(team), "--port", str(server.port))
+    replica = Store(ana)
+    assert Remote.of(replica) == Remote(server.url, "team", token, replica.get_meta("remote.member") or "")
+    replica.close()
+    listing = crewdeck("token", "list", "--workspace", str(team))
+    assert "@ana" in listing and token not in listing
+
+
+def test_a_long_first_sync_reports_progress_then_live(served: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = served
+    with Store(team) as shared:
+        member = shared.conn.execute("SELECT id FROM member LIMIT 1").fetchone()[0]
+        with shared.write(member) as w:
+            for i in range(2_000):
+                w.create("task", {"title": f"backlog {i}", "status": "todo", "priority": "low"})
+        head = shared.max_seq()
+    token = new_token("ana", "--workspace", str(team))
+    replica = Store.create(tmp_path / "fresh.db")
+    me = httpx.get(server.url + "/v1/me", headers={"Authorization": f"Bearer {token}"}).json()
+    Remote(server.url, me["workspace"], token, me["member"]).save(replica)  # joined, nothing pulled yet
+    statuses: list[SyncStatus] = []
+    engine = SyncEngine(replica.path, statuses.append)
+    engine.start()
+    wait_until(lambda: engine.status is not None and engine.status.state == "live", "the first sync to finish")
+    engine.stop()
+    progress = [s.progress for s in statuses if s.progress]
+    assert progress and progress[-1] == (head, head) and all(done <= total == head for done, total in progress)
+    assert len(progress) > 1 and statuses[-1].progress is None
+    assert any(s.state == "live" and s.pulled == head for s in statuses)
+    assert replica.max_seq() == head
+    replica.close()

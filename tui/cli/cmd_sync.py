@@ -1,0 +1,283 @@
+"""Serving, tokens, joining and syncing: ``serve``, ``token``, ``join``, ``sync``, ``publish``.
+
+The server (Starlette, uvicorn), the HTTP client (httpx) and PostgreSQL
+(psycopg) are imported by the commands that use them, never at start-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import socket
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from sync import tokens
+from sync.remote import Remote, SyncError, sync_round, unsent
+from sync.store import Store, WorkspaceError
+
+from ..errors import UserError
+from ..workspace import Workspace
+from .common import Context, progress, table
+
+if TYPE_CHECKING:
+    from sync.pgstore import PgStore
+
+DEFAULT_PORT = 8470
+
+
+@contextmanager
+def _postgres(url: str) -> Iterator[PgStore]:
+    from sync.pgstore import PgError, PgStore
+
+    try:
+        store = PgStore.open(url)
+    except PgError as exc:
+        raise UserError(str(exc)) from None
+    try:
+        yield store
+    except PgError as exc:
+        raise UserError(str(exc)) from None
+    finally:
+        store.close()
+
+
+def _check_port_free(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            why = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc.strerror})"
+            raise UserError(f"port {port} on {host} {why}; pick another with --port") from None
+
+
+# ---------------------------------------------------------------- serve
+
+
+def cmd_serve(ctx: Context) -> int:
+    from sync.server import file_backend, postgres_backend, run, workspace_name
+
+    a = ctx.args
+    if a.ssl_certfile and not a.ssl_keyfile or a.ssl_keyfile and not a.ssl_certfile:
+        raise UserError("serve: --ssl-certfile and --ssl-keyfile go together")
+    if a.database and a.path:
+        raise UserError("serve: give a workspace file or --database, not both")
+    _check_port_free(a.host, a.port)
+    scheme = "https" if a.ssl_certfile else "http"
+    if a.database:
+        from sync.pgstore import PgError
+
+        try:
+            backend = postgres_backend(a.database)
+        except PgError as exc:
+            raise UserError(str(exc)) from None
+        what = "the workspaces in PostgreSQL"
+    else:
+        path = Path(a.path).expanduser() if a.path else ctx.workspace_path()
+        assert path is not None
+        name = workspace_name(a.name or path.stem)
+        Store(path).close()  # a clear error now rather than from the first request
+        backend = file_backend(path, name)
+        what = f"workspace {name} ({path})"
+    print(f"serving {what} on {scheme}://{a.host}:{a.port} (Ctrl-C stops)", flush=True)
+    run(backend, a.host, a.port, ssl_certfile=a.ssl_certfile, ssl_keyfile=a.ssl_keyfile, log_level=a.log_level)
+    return 0
+
+
+# ---------------------------------------------------------------- tokens
+
+
+def _file_workspace(ctx: Context) -> Workspace:
+    if ctx.args.name:
+        raise UserError("--name picks a workspace in a database; a workspace file is its own workspace (drop --name or add --database)")
+    return ctx.ws
+
+
+def _database_workspace(a: argparse.Namespace, command: str) -> str:
+    if not a.name:
+        raise UserError(f"token {command}: --database needs --name WORKSPACE")
+    return str(a.name)
+
+
+def cmd_token_create(ctx: Context) -> int:
+    a = ctx.args
+    handle = a.handle.lstrip("@").lower()
+    if a.database:
+        name = _database_workspace(a, "create")
+        with _postgres(a.database) as pg:
+            pg.require(name)
+            members = {m.handle: m.id for m in pg.members(name)}
+            if handle not in members:
+                raise UserError(f"unknown member @{handle} in workspace {name} (members: {', '.join('@' + h for h in sorted(members)) or 'none'})")
+            token_id, token = pg.create_token(name, members[handle], a.label)
+        where = f"workspace {name} (PostgreSQL)"
+    else:
+        ws = _file_workspace(ctx)
+        member = ws.member_by_handle(handle)
+        token_id, token = tokens.create(ws.store.conn, member.id, a.label)
+        where = f"workspace {ws.store.path}"
+    print(f"token {token_id} for @{handle} in {where}")
+    print("shown only this once; give it to the member for: crewdeck join URL --token TOKEN FILE")
+    print(token)
+    return 0
+
+
+def cmd_token_list(ctx: Context) -> int:
+    a = ctx.args
+    if a.database:
+        name = _database_workspace(a, "list")
+        with _postgres(a.database) as pg:
+            pg.require(name)
+            listing = pg.tokens(name)
+            handles = {m.id: m.handle for m in pg.members(name)}
+    else:
+        ws = _file_workspace(ctx)
+        listing = tokens.listing(ws.store.conn, ws.store.path.stem)
+        handles = ws.handles()
+    rows = [
+        [t.id, f"@{handles.get(t.member, t.member[:8])}", t.label, t.created_at, f"revoked {t.revoked_at}" if t.revoked_at else "live"]
+        for t in listing
+    ]
+    print(table(rows, ["ID", "MEMBER", "LABEL", "CREATED", "STATUS"]))
+    return 0
+
+
+def cmd_token_revoke(ctx: Context) -> int:
+    a = ctx.args
+    if a.database:
+        with _postgres(a.database) as pg:
+            done = pg.revoke_token(_database_workspace(a, "revoke"), a.id)
+    else:
+        done = tokens.revoke(_file_workspace(ctx).store.conn, a.id)
+    if not done:
+        raise UserError(f"no live token with id {a.id} (see: crewdeck token list)")
+    print(f"revoked token {a.id}; it is refused from the next request on")
+    return 0
+
+
+# ---------------------------------------------------------------- join, sync, publish
+
+
+def cmd_join(ctx: Context) -> int:
+    from sync.remote import join
+
+    a = ctx.args
+    path = Path(a.path).expanduser()
+    if path.exists():
+        raise UserError(f"{path} already exists; join into a new file")
+    if not tokens.looks_like_token(a.token):
+        raise UserError("--token: not a crewdeck token (crewdeck_ and 43 characters, from: crewdeck token create)")
+    try:
+        store, remote, result = join(str(path), a.url, a.token, on_progress=lambda d, t: progress(d, t, "first sync"))
+    except SyncError as exc:
+        if path.exists():
+            raise UserError(f"{exc}; the replica {path} is created, finish its first sync with: crewdeck --workspace {path} sync") from None
+        raise UserError(f"cannot join {a.url}: {exc}") from None
+    except WorkspaceError as exc:
+        raise UserError(str(exc)) from None
+    ws = Workspace(store)
+    member = ws.member(remote.member)
+    ws.close()
+    who = f"@{member.handle}" if member else f"member {remote.member[:8]}"
+    print(f"joined workspace {remote.workspace} at {remote.url} as {who}: {result.pulled:,} operations in {path}")
+    return 0
+
+
+def cmd_sync(ctx: Context) -> int:
+    store = ctx.ws.store
+    remote = Remote.of(store)
+    if remote is None:
+        raise UserError(f"{store.path} has no remote; make a replica with: crewdeck join URL --token TOKEN FILE")
+    from sync.remote import Client
+
+    client = Client.for_remote(remote)
+    try:
+        result = sync_round(store, client, lambda d, t: progress(d, t, "pulling"))
+    except SyncError as exc:
+        raise UserError(f"sync with {remote.url}: {exc}") from None
+    finally:
+        client.close()
+    print(f"pushed {result.pushed:,}, pulled {result.pulled:,} operations; server at #{result.head:,}, {unsent(store):,} unsent")
+    return 0
+
+
+def cmd_publish(ctx: Context) -> int:
+    from sync.server import WORKSPACE_NAME, workspace_name
+
+    a = ctx.args
+    path = Path(a.path).expanduser()
+    name = a.name or workspace_name(path.stem)
+    if not WORKSPACE_NAME.match(name):
+        raise UserError(f"--name {name!r}: a workspace name is lowercase letters, digits, - and _ (at most 63)")
+    try:
+        source = Store(path)
+    except WorkspaceError as exc:
+        raise UserError(str(exc)) from None
+    try:
+        with _postgres(a.database) as pg:
+            count = pg.publish(source, name, lambda d, t: progress(d, t, "publishing"))
+        live = sum(1 for t in tokens.listing(source.conn, name) if not t.revoked_at)
+    finally:
+        source.close()
+    print(f"published {path} as workspace {name}: {count:,} operations, {live} live tokens")
+    print("serve it with: crewdeck serve --database URL; members keep their tokens and replicas")
+    return 0
+
+
+# ---------------------------------------------------------------- registration
+
+
+def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "serve",
+        parents=parents,
+        help="serve a workspace over HTTP",
+        description="Serve a workspace file (members on the machine keep using the file directly), "
+        "or with --database every workspace in PostgreSQL.",
+    )
+    p.add_argument("path", nargs="?", help="the workspace file to serve (default: --workspace)")
+    p.add_argument("--database", metavar="URL", help="serve the workspaces in this PostgreSQL database (postgresql://...)")
+    p.add_argument("--name", help="the workspace's name in URLs (default: the file name)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help="port to listen on (default: %(default)s)")
+    p.add_argument("--ssl-certfile", metavar="FILE", help="serve HTTPS with this certificate (PEM)")
+    p.add_argument("--ssl-keyfile", metavar="FILE", help="the certificate's private key (PEM)")
+    p.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"], help="server log level (default: %(default)s)")
+    p.set_defaults(func=cmd_serve)
+
+    token = sub.add_parser("token", parents=parents, help="create, list and revoke sync tokens", description="Bearer tokens of the sync server.")
+    tsub = token.add_subparsers(dest="token_command", metavar="COMMAND", required=True)
+
+    def where(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--database", metavar="URL", help="tokens of a workspace in PostgreSQL instead of a file")
+        p.add_argument("--name", help="the workspace in the database")
+
+    p = tsub.add_parser("create", parents=parents, help="a new token for a member", description="Create a token; it is printed once, alone on the last line.")
+    p.add_argument("handle", help="the member the token acts as")
+    p.add_argument("--label", default="", help="a note, e.g. the device (default: none)")
+    where(p)
+    p.set_defaults(func=cmd_token_create)
+    p = tsub.add_parser("list", parents=parents, help="list tokens", description="List tokens (their secrets are never stored).")
+    where(p)
+    p.set_defaults(func=cmd_token_list)
+    p = tsub.add_parser("revoke", parents=parents, help="revoke a token", description="Revoke a token; the server refuses it from the next request on.")
+    p.add_argument("id", help="the token's id (see: crewdeck token list)")
+    where(p)
+    p.set_defaults(func=cmd_token_revoke)
+
+    p = sub.add_parser("join", parents=parents, help="make a local replica of a served workspace", description="Create a local replica that syncs with a server.")
+    p.add_argument("url", help="the server, e.g. https://crewdeck.example.com")
+    p.add_argument("--token", required=True, help="your token (from: crewdeck token create)")
+    p.add_argument("path", help="the replica file to create")
+    p.set_defaults(func=cmd_join)
+
+    p = sub.add_parser("sync", parents=parents, help="push and pull once", description="One sync round: push unsent edits, pull until caught up.")
+    p.set_defaults(func=cmd_sync)
+
+    p = sub.add_parser("publish", parents=parents, help="copy a workspace file into PostgreSQL", description="Copy a workspace with its whole history and its tokens into PostgreSQL.")
+    p.add_argument("path", help="the workspace file")
+    p.add_argument("--database", metavar="URL", required=True, help="the PostgreSQL database (postgresql://...)")
+    p.add_argument("--name", help="the workspace's name there (default: the file name)")
+    p.set_defaults(func=cmd_publish)
