@@ -22,7 +22,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Callable
 
-from .records import ENTITIES, Entity
+from .records import APPROVAL, ENTITIES, Entity
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -100,10 +100,25 @@ def _add_missing_columns(db: sqlite_utils.Database) -> None:
                 db.execute(f"ALTER TABLE [{spec.name}] ADD COLUMN [{name}] {sql}")
 
 
+def _create_ledger(db: sqlite_utils.Database) -> None:
+    # A file made by migration 2 before approvals existed lacks the table;
+    # the entries' new needs_approval column comes from _add_missing_columns.
+    if not db["approval"].exists():
+        _create_record_table(db, APPROVAL)
+    db["approval"].create_index(["entry"], index_name="approval_by_entry", if_not_exists=True)
+    # The entries pane pages through all entries newest first; reversals are
+    # looked up by the entry they reverse.
+    db["ledger_entry"].create_index(["date", "entered_at"], index_name="ledger_by_date", if_not_exists=True)
+    db["ledger_entry"].create_index(["reverses"], index_name="ledger_by_reverses", if_not_exists=True)
+    # Reports look up the rate in force on each entry's date.
+    db["rate"].create_index(["quote", "base", "date"], index_name="rate_by_pair", if_not_exists=True)
+
+
 #: The registry: migration n brings a file from user_version n-1 to n.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("operations log, clock and meta", _create_core),
     ("materialized record tables", _create_records),
+    ("ledger approvals and indexes", _create_ledger),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
