@@ -19,11 +19,11 @@ from sync.store import WorkspaceError
 from sync.zones import UnknownZoneError
 
 from ..errors import UserError
-from . import cmd_exchange, cmd_tasks, cmd_workspace
+from . import cmd_exchange, cmd_ledger, cmd_tasks, cmd_workspace
 from .common import ENV_MEMBER, ENV_WORKSPACE, Context
 
 #: Each module adds its commands with ``register(subparsers, parents)``.
-COMMAND_MODULES = [cmd_workspace, cmd_tasks, cmd_exchange]
+COMMAND_MODULES = [cmd_workspace, cmd_tasks, cmd_exchange, cmd_ledger]
 
 EXIT_USAGE = 2
 
