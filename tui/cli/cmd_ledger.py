@@ -47,13 +47,13 @@ def cmd_add(ctx: Context) -> int:
 
 
 def cmd_reverse(ctx: Context) -> int:
-    entry_id = ctx.ws.resolve("ledger_entry", ctx.args.id)
+    entry_id = actions.resolve_entry(ctx.ws, ctx.args.id)
     print(actions.reverse_entry(ctx.ws, ctx.me, entry_id, ctx.now, ctx.args.memo or ""))
     return 0
 
 
 def cmd_approve(ctx: Context) -> int:
-    entry_id = ctx.ws.resolve("ledger_entry", ctx.args.id)
+    entry_id = actions.resolve_entry(ctx.ws, ctx.args.id)
     actions.approve_entry(ctx.ws, ctx.me, entry_id, ctx.now)
     print(entry_id)
     return 0

@@ -70,6 +70,14 @@ def reversal_id(entry_id: str) -> str:
     return derived_id("reversal", entry_id)
 
 
+def resolve_entry(ws: Workspace, prefix: str) -> str:
+    """The full id of the entry a person typed a prefix of."""
+    try:
+        return ws.resolve("ledger_entry", prefix)
+    except UserError as exc:
+        raise UserError(str(exc).replace("ledger_entry", "ledger entry")) from None
+
+
 def may_approve(member: Member) -> bool:
     return member.role.strip().lower() == APPROVER_ROLE
 

@@ -30,7 +30,7 @@ from ..errors import UserError
 from ..workspace import Member, Workspace
 from . import entries as entry_lib
 from .actions import EntryDraft, derived_id, reversal_id
-from .form import FormContext, FormProblems, parse_entry
+from .form import FormContext, parse_entry
 from .rates import Rate, make_rate
 
 ENTRY_COLUMNS = ("date", "campaign", "category", "payee", "amount", "currency", "memo", "task", "id", "reverses", "needs_approval")
@@ -194,10 +194,7 @@ def _entry_row(cell: dict[str, str], ctx: FormContext, resolve_task: Any) -> tup
     if cell.get("currency"):
         amount = f"{amount} {cell['currency']}"
     values = {name: cell.get(name, "") for name in ("date", "campaign", "category", "payee", "memo", "task")}
-    try:
-        draft = parse_entry({**values, "amount": amount}, ctx, needs_approval=flag in _YES, resolve_task=resolve_task)
-    except FormProblems as exc:
-        raise UserError("; ".join(f"{name}: {problem}" for name, problem in exc.problems.items())) from None
+    draft = parse_entry({**values, "amount": amount}, ctx, needs_approval=flag in _YES, resolve_task=resolve_task)
     ids = []
     for name in ("id", "reverses"):
         value = cell.get(name, "").lower()

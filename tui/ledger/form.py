@@ -47,7 +47,8 @@ class FormContext:
 class FormProblems(UserError):
     def __init__(self, problems: dict[str, str]) -> None:
         self.problems = problems
-        super().__init__("; ".join(f"{name}: {problem}" for name, problem in problems.items()))
+        # "amount '12,50': ..." already names its field.
+        super().__init__("; ".join(p if p.startswith(name) else f"{name}: {p}" for name, p in problems.items()))
 
 
 def _check(name: str, text: str, ctx: FormContext) -> tuple[object, str | None]:
