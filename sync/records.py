@@ -426,7 +426,9 @@ BUDGET = Entity(
         Field("category", category),
         #: "run" for the campaign's whole run, or a month "YYYY-MM".
         Field("period", budget_period),
-        Field("amount", integer(0, MAX_MINOR), sql=("INTEGER NOT NULL DEFAULT 0",)),
+        # A default, so a row rebuilt from a partial sync (amount not yet
+        # arrived) satisfies the column's NOT NULL.
+        Field("amount", integer(0, MAX_MINOR), sql=("INTEGER NOT NULL DEFAULT 0",), default=0),
         Field("currency", currency),
         DELETED,
     ),
