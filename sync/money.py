@@ -92,6 +92,8 @@ def parse_decimal(text: str, currency: str) -> int:
 def parse_amount(text: str, default_currency: str | None = None) -> tuple[int, str]:
     """``"120.50 EUR"`` (or ``"EUR 120.50"``) -> ``(12050, "EUR")``."""
     parts = text.split()
+    if len(parts) == 2 and all(part.strip("-.,").isdigit() for part in parts):
+        raise MoneyError(f"amount {text!r}: no spaces or thousands separators in a number; write it like '1000.00 EUR'")
     if len(parts) == 2:
         first, second = parts
         number, currency = (second, first) if first.isalpha() else (first, second)

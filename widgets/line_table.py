@@ -134,7 +134,8 @@ class LineTable(ScrollView, can_focus=True):
             extra = [spare * c.grow // grow for c in self.COLUMNS]
             extra[max(range(len(extra)), key=lambda i: self.COLUMNS[i].grow)] += spare - sum(extra)
             widths = [w + e for w, e in zip(widths, extra)]
-        return widths
+        # A column that may vanish (no minimum width) does, rather than show a sliver.
+        return [0 if c.width == 0 and w < 4 else w for c, w in zip(self.COLUMNS, widths)]
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -153,6 +154,8 @@ class LineTable(ScrollView, can_focus=True):
                 style += self.get_component_rich_style(self.CURSOR)
         line = Text(no_wrap=True, overflow="ellipsis")
         for i, (cell, column, cell_width) in enumerate(zip(cells, self.COLUMNS, self.widths(width))):
+            if not cell_width:
+                continue
             if i:
                 line.append(" ")
             cell = cell.copy()
