@@ -110,8 +110,14 @@ def _create_ledger(db: sqlite_utils.Database) -> None:
     # looked up by the entry they reverse.
     db["ledger_entry"].create_index(["date", "entered_at"], index_name="ledger_by_date", if_not_exists=True)
     db["ledger_entry"].create_index(["reverses"], index_name="ledger_by_reverses", if_not_exists=True)
-    # Reports look up the rate in force on each entry's date.
+    # Reports look up the rate in force on each entry's date, and sum the
+    # entries per currency and span of days one rate holds: one range scan
+    # of this covering index each (payee is in it for reports by payee).
     db["rate"].create_index(["quote", "base", "date"], index_name="rate_by_pair", if_not_exists=True)
+    db["ledger_entry"].create_index(
+        ["currency", "needs_approval", "date", "campaign", "category", "amount", "payee"],
+        index_name="ledger_report", if_not_exists=True,
+    )
 
 
 #: The registry: migration n brings a file from user_version n-1 to n.

@@ -104,6 +104,15 @@ class RateBook:
         dates = self.dates[currency]
         return self.rates[currency][bisect_right(dates, rate_day) - 1]
 
+    def spans(self, currency: str, ever: str, never: str) -> list[tuple[str, str, Decimal | None]]:
+        """``(first day, day after, rate)`` for every stretch of days one rate (or none) is in force."""
+        if currency == self.base:
+            return [(ever, never, _ONE)]
+        dates = self.dates.get(currency, [])
+        rates: list[Decimal | None] = [None, *self.rates.get(currency, [])]
+        bounds = [ever, *dates, never]
+        return [(bounds[i], bounds[i + 1], rates[i]) for i in range(len(bounds) - 1) if bounds[i] < bounds[i + 1]]
+
     def convert(self, minor: int, currency: str, day: str) -> Decimal | None:
         """Exact value in base-currency units, or ``None`` when no rate is in force."""
         found = self.in_force(currency, day)

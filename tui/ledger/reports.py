@@ -28,7 +28,7 @@ import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Iterator
 
 from sync.ids import short
 from sync.money import EXACT, QUOTIENT, money_json, round_minor, to_decimal
@@ -122,12 +122,40 @@ class Report:
     warnings: list[str]
 
 
-def aggregate_sql(by: str, where: str) -> str:
-    return (
-        f"SELECT e.campaign, {_KEY_SQL[by]}, e.currency, {rate_date_sql()}, {COUNTED}, "
-        "sum(e.amount), count(*), min(e.date), max(e.date) "
-        f"FROM ledger_entry e WHERE {where} GROUP BY 1, 2, 3, 4, 5"
+#: Before any date and after every date, as text that sorts like ISO dates.
+_EVER, _NEVER = "", "9999-12-31"
+
+
+def _groups(
+    conn: sqlite3.Connection, rates: RateBook, by: str, where: str, params: dict[str, Any]
+) -> Iterator[tuple[str, str, str, Decimal | None, bool, int, int, str, str]]:
+    """``(campaign, key, currency, rate or None, counted, amount, entries, first day, last day)`` sums.
+
+    Entries needing no approval (nearly all) are summed per currency and per
+    span of days one rate is in force, each span one range scan of the
+    ``ledger_report`` index: no per-entry lookup.  The few that need
+    approval are summed with their status and rate date worked out per entry.
+    """
+    key = _KEY_SQL[by]
+    currencies = [r[0] for r in conn.execute("SELECT DISTINCT currency FROM ledger_entry")]
+    plain = (
+        f"SELECT e.campaign, {key}, sum(e.amount), count(*), min(e.date), max(e.date) FROM ledger_entry e "
+        f"WHERE e.currency = :currency AND e.needs_approval = 0 AND e.date >= :from AND e.date < :until AND {where} "
+        "GROUP BY 1, 2"
     )
+    for currency in currencies:
+        for since, until, rate in rates.spans(currency, _EVER, _NEVER):
+            for camp, k, amount, n, first, last in conn.execute(plain, {**params, "currency": currency, "from": since, "until": until}):
+                yield camp, k, currency, rate, True, amount, n, first, last
+    approval = (
+        f"SELECT e.campaign, {key}, e.currency, {rate_date_sql()}, {COUNTED}, "
+        "sum(e.amount), count(*), min(e.date), max(e.date) "
+        f"FROM ledger_entry e WHERE e.currency = :currency AND e.needs_approval = 1 AND {where} GROUP BY 1, 2, 3, 4, 5"
+    )
+    for currency in currencies:
+        for camp, k, _, rate_day, counted, amount, n, first, last in conn.execute(approval, {**params, "currency": currency}):
+            rate = None if rate_day is None else rates.on(currency, rate_day)
+            yield camp, k, currency, rate, bool(counted), amount, n, first, last
 
 
 def build(
@@ -155,12 +183,10 @@ def build(
     totals: dict[str, Line] = {}
     first_day: dict[str, str] = {}
     missing: dict[str, list[Any]] = {}
-    for camp, key, currency, rate_day, counted, amount, n, first, last in conn.execute(
-        aggregate_sql(by, " AND ".join(where)), params
-    ):
+    for camp, key, currency, rate, counted, amount, n, first, last in _groups(conn, rates, by, " AND ".join(where), params):
         line = lines[camp].get(key) or lines[camp].setdefault(key, Line(key))
         total = totals.get(camp) or totals.setdefault(camp, Line(""))
-        value = None if rate_day is None else EXACT.multiply(to_decimal(amount, currency), rates.on(currency, rate_day))
+        value = None if rate is None else EXACT.multiply(to_decimal(amount, currency), rate)
         for target in (line, total):
             if counted:
                 target.entries += n
