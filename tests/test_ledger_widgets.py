@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
 
 import pytest
 from textual.app import App, ComposeResult
 from textual.message import Message
 
+from tui.ledger.entries import EntryRow
+from tui.ledger.view import BudgetLine
 from widgets.budget_table import BudgetTable, bar_cells
 from widgets.entries_table import BLOCK, EntriesTable
 
@@ -20,63 +21,32 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-@dataclass(frozen=True)
-class Budget:
-    campaign_id: str
-    campaign: str
-    category: str
-    budget: str
-    spent: str
-    remaining: str
-    pending: str
-    forecast: str
-    used_permille: int | None
-    used_percent: int | None
-    over: bool
-    heading_over: bool
-    complete: bool
-
-    @property
-    def is_total(self) -> bool:
-        return not self.category
+def budget(campaign_id: str, campaign: str, category: str, amounts: tuple[str, ...], permille: int | None, percent: int | None,
+           over: bool = False, heading_over: bool = False, complete: bool = True) -> BudgetLine:
+    return BudgetLine(campaign_id, campaign, category, *amounts, permille, percent, over, heading_over, complete)  # type: ignore[arg-type]
 
 
+# The rows the logic makes (tui.ledger.view.BudgetLine): the widget takes them as they are.
 BUDGETS = [
-    Budget("c1", "spring-launch", "", "12,000.00", "9,870.25", "2,129.75", "120.00", "13,402.10", 823, 82, False, True, True),
-    Budget("c1", "spring-launch", "influencers", "4,000.00", "4,200.50", "-200.50", "", "5,900.00", 1050, 105, True, True, True),
-    Budget("c1", "spring-launch", "sponsored-posts", "6,000.00", "5,577.25", "422.75", "120.00", "6,950.40", 930, 93, False, True, True),
-    Budget("c1", "spring-launch", "tools", "2,000.00", "92.50", "1,907.50", "", "180.35", 46, 5, False, False, False),
-    Budget("c2", "holiday-gifting", "", "", "310.00", "", "", "", None, None, False, False, True),
-    Budget("c2", "holiday-gifting", "freelancers", "", "310.00", "", "", "", None, None, False, False, True),
+    budget("c1", "spring-launch", "", ("12,000.00", "9,870.25", "2,129.75", "120.00", "13,402.10"), 823, 82, heading_over=True),
+    budget("c1", "spring-launch", "influencers", ("4,000.00", "4,200.50", "-200.50", "", "5,900.00"), 1050, 105, True, True),
+    budget("c1", "spring-launch", "sponsored-posts", ("6,000.00", "5,577.25", "422.75", "120.00", "6,950.40"), 930, 93, heading_over=True),
+    budget("c1", "spring-launch", "tools", ("2,000.00", "92.50", "1,907.50", "", "180.35"), 46, 5, complete=False),
+    budget("c2", "holiday-gifting", "", ("", "310.00", "", "", ""), None, None),
+    budget("c2", "holiday-gifting", "freelancers", ("", "310.00", "", "", ""), None, None),
 ]
 
 
-@dataclass(frozen=True)
-class Entry:
-    id: str
-    date: str
-    campaign: str
-    category: str
-    payee: str
-    memo: str
-    amount_text: str
-    status: str
-    pending: bool
-    is_reversal: bool
-    reversed: bool
-
-    @property
-    def short_id(self) -> str:
-        return self.id[:8]
-
-
-def entry(i: int) -> Entry:
+def entry(i: int) -> EntryRow:
+    """Entry ``i`` of a made-up ledger, as ``tui.ledger.entries.window`` returns rows."""
     kind = i % 10
-    return Entry(
-        id=f"{i:08x}" + "0" * 24, date=f"2026-{11 - i % 3:02d}-{28 - i % 27:02d}", campaign=("spring-launch", "holiday-gifting")[i % 2],
+    entry_id = f"{i:08x}" + "0" * 24
+    return EntryRow(
+        id=entry_id, date=f"2026-{11 - i % 3:02d}-{28 - i % 27:02d}", campaign=("spring-launch", "holiday-gifting")[i % 2],
         category=("influencers", "tools", "sponsored-posts")[i % 3], payee=("@cafe_mila", "Canva", "Meta Ads", "Studio Nord")[i % 4],
-        memo=f"invoice {2026_0000 + i}", amount_text=f"{(i * 7919) % 100_000:,}.{i % 100:02d} {('EUR', 'USD')[i % 2]}",
-        status={3: "pending", 5: "reversal", 6: "reversed"}.get(kind, ""), pending=kind == 3, is_reversal=kind == 5, reversed=kind == 6,
+        amount=(i * 7919) % 10_000_000 + 1, currency=("EUR", "USD")[i % 2], memo=f"invoice {2026_0000 + i}",
+        reverses="f" * 32 if kind == 5 else None, task=None, entered_by="ana", entered_at="2026-11-20T10:00:00Z",
+        needs_approval=kind in (3, 4), approved=kind == 4, reversed_by="e" * 32 if kind == 6 else None,
     )
 
 

@@ -23,8 +23,6 @@ from decimal import Decimal
 from sync.money import EXACT, QUOTIENT, to_decimal
 from sync.records import budget_id
 
-from ..workspace import Campaign
-
 Bounds = tuple[dt.date, dt.date]
 
 
@@ -56,11 +54,11 @@ def load(conn: sqlite3.Connection, campaign: str | None = None) -> list[Budget]:
     return [Budget(*row) for row in conn.execute(sql + " ORDER BY campaign, category, period", params)]
 
 
-def run_bounds(campaign: Campaign | None) -> Bounds | None:
-    """The campaign's run as ``(first day, day after the last)``, if it has both dates."""
-    if campaign is None or not campaign.start or not campaign.end:
+def run_bounds(start: str | None, end: str | None) -> Bounds | None:
+    """A campaign's run as ``(first day, day after the last)``, if it has both dates."""
+    if not start or not end:
         return None
-    return dt.date.fromisoformat(campaign.start), dt.date.fromisoformat(campaign.end) + dt.timedelta(days=1)
+    return dt.date.fromisoformat(start), dt.date.fromisoformat(end) + dt.timedelta(days=1)
 
 
 def month_bounds(month: str) -> Bounds:

@@ -88,6 +88,18 @@ def _rows(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
         raise Rejected(source, [f"{source}:{reader.line_num}: not valid CSV: {exc}"]) from None
 
 
+def _records(
+    rows: Iterator[tuple[int, list[str]]], header: list[str], columns: dict[str, int], source: str, problems: list[str]
+) -> Iterator[tuple[str, int, dict[str, str]]]:
+    """``(where, line, field -> cell)`` of each row with as many cells as the header; the others go to ``problems``."""
+    for line, cells in rows:
+        where = f"{source}:{line}"
+        if len(cells) != len(header):
+            problems.append(f"{where}: {len(cells)} columns, the header has {len(header)}")
+            continue
+        yield where, line, {name: cells[i].strip() for name, i in columns.items()}
+
+
 def _columns(header: list[str], wanted: Sequence[str], required: Sequence[str], mapping: dict[str, str], source: str) -> dict[str, int]:
     """Field -> column index, from the header row and ``--map``."""
     by_name = {h.strip().lower(): i for i, h in enumerate(header)}
@@ -131,12 +143,7 @@ def plan_entries(text: str, source: str, ws: Workspace, today: dt.date, mapping:
     problems: list[str] = []
     planned: list[tuple[int, str, EntryDraft, str | None]] = []
     seen: Counter[tuple[Any, ...]] = Counter()
-    for line, cells in rows:
-        where = f"{source}:{line}"
-        if len(cells) != len(first[1]):
-            problems.append(f"{where}: {len(cells)} columns, the header has {len(first[1])}")
-            continue
-        cell = {name: cells[i].strip() for name, i in columns.items()}
+    for where, line, cell in _records(rows, first[1], columns, source, problems):
         try:
             draft, explicit_id, reverses = _entry_row(cell, ctx, resolve_task)
         except UserError as exc:
@@ -249,16 +256,11 @@ def plan_rates(text: str, source: str, ws: Workspace) -> tuple[list[Rate], int]:
         raise UserError(f"{source}: the file is empty (expected a header: date,pair,rate or date,base,quote,rate)")
     header = {h.strip().lower() for h in first[1]}
     split = {"base", "quote"} <= header
-    columns = _columns(first[1], ("date", "base", "quote", "rate") if split else ("date", "pair", "rate"),
-                       ("date", "base", "quote", "rate") if split else ("date", "pair", "rate"), {}, source)
+    wanted = ("date", "base", "quote", "rate") if split else ("date", "pair", "rate")
+    columns = _columns(first[1], wanted, wanted, {}, source)
     problems: list[str] = []
     rates: dict[str, tuple[int, Rate]] = {}
-    for line, cells in rows:
-        where = f"{source}:{line}"
-        if len(cells) != len(first[1]):
-            problems.append(f"{where}: {len(cells)} columns, the header has {len(first[1])}")
-            continue
-        cell = {name: cells[i].strip() for name, i in columns.items()}
+    for where, line, cell in _records(rows, first[1], columns, source, problems):
         pair = f"{cell['base']}/{cell['quote']}" if split else cell["pair"]
         if not _ISO_DAY.match(cell["date"]):
             problems.append(f"{where}: date: {cell['date']!r} is not a date like 2026-11-20 (YYYY-MM-DD)")

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..errors import UserError
+from ..query import Term
 from .period import Period
 
 STATES = ("pending", "approved", "reversal", "reversed")
@@ -35,13 +36,6 @@ APPROVED_IDS = (
 #: An entry counts when it needs no approval, or it (or the entry it reverses) was approved.
 COUNTED = f"(e.needs_approval = 0 OR coalesce(e.reverses, e.id) IN ({APPROVED_IDS}))"
 PENDING = f"NOT {COUNTED}"
-
-
-@dataclass(frozen=True)
-class Term:
-    kind: str
-    value: str = ""
-    negate: bool = False
 
 
 @dataclass

@@ -33,7 +33,7 @@ from typing import Any, Iterator
 from sync.ids import short
 from sync.money import EXACT, QUOTIENT, money_json, round_minor, to_decimal
 
-from ..workspace import Campaign, slug
+from ..workspace import slug
 from . import budgets as budget_lib
 from .filter import COUNTED
 from .period import Period
@@ -224,10 +224,19 @@ def build(
     return report
 
 
-def _campaigns(conn: sqlite3.Connection) -> dict[str, Campaign]:
+@dataclass(frozen=True)
+class _Run:
+    """What a report needs of a campaign: its name and the dates of its run."""
+
+    name: str
+    start: str | None
+    end: str | None
+
+
+def _campaigns(conn: sqlite3.Connection) -> dict[str, _Run]:
     # Deleted campaigns too: their entries still count and need a name.
     rows = conn.execute("SELECT id, name, start, [end] FROM campaign").fetchall()
-    return {r[0]: Campaign(r[0], r[1] or short(r[0]), [], None, r[2], r[3], "active", "", {}) for r in rows}
+    return {r[0]: _Run(r[1] or short(r[0]), r[2], r[3]) for r in rows}
 
 
 def _order(by: str) -> Any:
@@ -242,7 +251,7 @@ def _add_budgets(
     by: str,
     bounds: budget_lib.Bounds | None,
     campaign: str | None,
-    campaigns: dict[str, Campaign],
+    campaigns: dict[str, _Run],
     lines: dict[str, dict[str, Line]],
     totals: dict[str, Line],
 ) -> list[str]:
@@ -254,7 +263,8 @@ def _add_budgets(
                 f"budget {name}/{budget.category}/{budget.period} is in {budget.currency}, not the base currency {base}: left out"
             )
             continue
-        run = budget_lib.run_bounds(campaigns.get(budget.campaign))
+        info = campaigns.get(budget.campaign)
+        run = budget_lib.run_bounds(info.start, info.end) if info else None
         if bounds is not None and not _overlaps(budget, bounds, run):
             continue
         value = budget_lib.share(budget, bounds, run)
@@ -301,7 +311,7 @@ def _plus(a: Decimal | None, b: Decimal) -> Decimal:
     return b if a is None else QUOTIENT.add(a, b)
 
 
-def _burn_span(info: Campaign | None, first_entry: str | None, bounds: budget_lib.Bounds | None) -> tuple[dt.date | None, dt.date | None]:
+def _burn_span(info: _Run | None, first_entry: str | None, bounds: budget_lib.Bounds | None) -> tuple[dt.date | None, dt.date | None]:
     """First and last day (inclusive) over which a campaign's spending is spread in this report."""
     start_text = (info.start if info else None) or first_entry
     start = dt.date.fromisoformat(start_text) if start_text else None
