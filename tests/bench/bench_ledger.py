@@ -33,12 +33,18 @@ def _crewdeck(workspace: Path, *args: str) -> None:
     subprocess.run([CREWDECK, "--workspace", str(workspace), "--as", "maria", *args], check=True, stdout=subprocess.DEVNULL)
 
 
+def _first_and_last(rows_path: Path) -> tuple[str, str]:
+    """The first and last date of the kit's ledger (its rows are in date order)."""
+    with rows_path.open() as f:
+        first = last = f.readline()
+        for last in f:
+            pass
+    return json.loads(first)["date"], json.loads(last)["date"]
+
+
 def _kit_rates(rows_path: Path) -> list[tuple[str, str, str]]:
     """The kit's monthly prices (to_hledger.py): ``(day, pair, rate)``, EUR and GBP in USD."""
-    first_line = rows_path.open().readline()
-    *_, last_line = rows_path.open()
-    first = dt.date.fromisoformat(json.loads(first_line)["date"])
-    last = dt.date.fromisoformat(json.loads(last_line)["date"])
+    first, last = (dt.date.fromisoformat(day) for day in _first_and_last(rows_path))
     out = []
     year, month, k = first.year, first.month, 0
     while (year, month) <= (last.year, last.month):
@@ -51,8 +57,11 @@ def _kit_rates(rows_path: Path) -> list[tuple[str, str, str]]:
     return out
 
 
-def populated_workspace(size: int) -> tuple[Path, Path, float]:
-    """A USD workspace holding the kit's ledger (imported once, then reused); ``(workspace, journal, import seconds)``."""
+def populated_workspace(size: int) -> tuple[Path, Path, list[float]]:
+    """A USD workspace holding the kit's ledger (imported once, then reused).
+
+    Returns the workspace, hledger's journal, and the import's seconds and peak MB.
+    """
     data = peers_data(size)
     rows_path, budget_path = data / f"ledger_{size}.jsonl", data / f"budget_{size}.json"
     journal = WORK / f"ledger_{size}.journal"
@@ -60,13 +69,15 @@ def populated_workspace(size: int) -> tuple[Path, Path, float]:
     path = WORK / f"ledger_{size}.db"
     stamp = WORK / f"ledger_{size}.imported"
     if path.exists() and stamp.exists() and stamp.stat().st_mtime >= rows_path.stat().st_mtime:
-        return path, journal, float(stamp.read_text())
+        return path, journal, [float(x) for x in stamp.read_text().split()]
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     subprocess.run([CREWDECK, "init", str(path), "--member", "maria", "--name", "Maria", "--tz", "Europe/Berlin", "--currency", "USD"],
                    check=True, stdout=subprocess.DEVNULL)
-    rows = [json.loads(line) for line in rows_path.open()]
-    first, last = rows[0]["date"], rows[-1]["date"]
+    # Streamed, never a list: the runner's own memory would show in the
+    # peak RSS of the commands it forks.
+    months = sorted({json.loads(line)["date"][:7] for line in rows_path.open()})
+    first, last = _first_and_last(rows_path)
     budget = json.loads(budget_path.read_text())
     for campaign in budget:
         _crewdeck(path, "campaign", "add", campaign, "--start", first, "--end", last)
@@ -76,17 +87,17 @@ def populated_workspace(size: int) -> tuple[Path, Path, float]:
         writer.writerow(["date", "pair", "rate"])
         writer.writerows(_kit_rates(rows_path))
     _crewdeck(path, "rate", "import", str(rates_csv))
-    _set_budgets(path, budget, sorted({r["date"][:7] for r in rows}))
+    _set_budgets(path, budget, months)
     entries_csv = WORK / f"ledger_{size}.csv"
     with entries_csv.open("w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["date", "campaign", "category", "payee", "amount", "currency", "memo"])
-        for r in rows:
+        for r in map(json.loads, rows_path.open()):
             writer.writerow([r["date"], r["campaign"], r["category"], r["payee"], r["amount"], r["currency"],
                              f"{r['channel'] or ''} {r['funding']}".strip()])
     [run] = time_command([CREWDECK, "--workspace", str(path), "--as", "maria", "ledger", "import", str(entries_csv)], runs=1, warmup=0)
-    stamp.write_text(f"{run.seconds:.3f}")
-    return path, journal, run.seconds
+    stamp.write_text(f"{run.seconds:.3f} {run.peak_rss_mb:.1f}")
+    return path, journal, [run.seconds, run.peak_rss_mb]
 
 
 def _set_budgets(path: Path, budget: dict[str, dict[str, float]], months: list[str]) -> None:
@@ -114,8 +125,9 @@ def _set_budgets(path: Path, budget: dict[str, dict[str, float]], months: list[s
 
 def run(bench: Bench) -> None:
     WORK.mkdir(parents=True, exist_ok=True)
-    workspace, journal, import_seconds = populated_workspace(SIZE)
-    bench.record("ledger", f"crewdeck ledger import ({SIZE:,} CSV rows, all checked, one transaction)", import_seconds, "s")
+    workspace, journal, (import_seconds, import_mb) = populated_workspace(SIZE)
+    bench.record("ledger", f"crewdeck ledger import ({SIZE:,} CSV rows, all checked, one transaction)", import_seconds, "s",
+                 detail=f"peak {import_mb:.0f} MB")
     base = [CREWDECK, "--workspace", str(workspace), "--as", "maria"]
     runs = 3 if bench.quick else 7
     report = time_command([*base, "ledger", "report"], runs=runs)
