@@ -106,9 +106,10 @@ def _create_ledger(db: sqlite_utils.Database) -> None:
     if not db["approval"].exists():
         _create_record_table(db, APPROVAL)
     db["approval"].create_index(["entry"], index_name="approval_by_entry", if_not_exists=True)
-    # The entries pane pages through all entries newest first; reversals are
-    # looked up by the entry they reverse.
-    db["ledger_entry"].create_index(["date", "entered_at"], index_name="ledger_by_date", if_not_exists=True)
+    # The entries pane pages through all entries newest first (the whole
+    # order is in the index, so a deep page is a short index scan); reversals
+    # are looked up by the entry they reverse.
+    db["ledger_entry"].create_index(["date", "entered_at", "id"], index_name="ledger_by_date", if_not_exists=True)
     db["ledger_entry"].create_index(["reverses"], index_name="ledger_by_reverses", if_not_exists=True)
     # Reports look up the rate in force on each entry's date, and sum the
     # entries per currency and span of days one rate holds: one range scan
