@@ -22,7 +22,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from harness import CREWDECK, PEERS, WORK, Bench, median, peers_data, time_command
+from harness import CREWDECK, PEERS, WORK, Bench, median, peers_data, repeat, time_command
 
 SIZE = 100_000
 GOAL_RATIO = 0.1
@@ -137,6 +137,7 @@ def run(bench: Bench) -> None:
     as_json = time_command([*base, "ledger", "report", "--json"], runs=runs)
     by_month = time_command([*base, "ledger", "report", "--by", "month"], runs=runs)
     window = time_command([*base, "ledger", "list", "#ads", "--limit", "50"], runs=runs)
+    _pane(bench, workspace)
     hledger = shutil.which("hledger")
     if hledger is None:
         bench.record("ledger", f"crewdeck ledger report ({SIZE:,} entries)", ours * 1000, "ms", detail="hledger missing: no ratio")
@@ -154,3 +155,24 @@ def run(bench: Bench) -> None:
     bench.record("ledger", "crewdeck ledger list #ads --limit 50 (a window)", median([r.seconds for r in window]) * 1000, "ms")
     bench.record("peer", f"hledger balance --budget ({SIZE:,} transactions)", theirs * 1000, "ms",
                  detail=f"peak {max(r.peak_rss_mb for r in theirs_runs):.0f} MB")
+
+
+def _pane(bench: Bench, workspace: Path) -> None:
+    """What the ledger pane asks of the store on a key: a window of entries, the budget rows of a period."""
+    from sync.store import Store
+    from tui.ledger import entries
+    from tui.ledger.period import Period
+    from tui.ledger.view import budget_lines
+
+    store = Store(workspace)
+    try:
+        for offset in (0, SIZE // 2, SIZE - 100):
+            times = repeat(lambda: entries.window(store.conn, "1", [], offset, 100), runs=20)
+            bench.record("ledger", f"entries window of 100 at offset {offset:,} (in process)", median(times) * 1000, "ms")
+        times = repeat(lambda: entries.count(store.conn, "e.category = ?", ["ads"]), runs=20)
+        bench.record("ledger", "count of a filter (#ads, in process)", median(times) * 1000, "ms")
+        last_month = Period.parse(store.conn.execute("SELECT max(date) FROM ledger_entry").fetchone()[0][:7])
+        times = repeat(lambda: budget_lines(store.conn, "USD", last_month, dt.date.today()), runs=10)
+        bench.record("ledger", "budget table rows for a month (in process)", median(times) * 1000, "ms")
+    finally:
+        store.close()
