@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tui.cli.main import main
+
 from .conftest import Cli
 from .ledger_helpers import add, eur, ledger_team, report, row, total
 from .test_cli import one_line_error
@@ -231,3 +233,17 @@ def test_export_csv_reads_back_into_another_workspace(team: Cli, tmp_path: Path)
     # Back into the same workspace: the ids are in the file, so nothing is new.
     assert "imported 0 entries (3 already in the ledger)" in team.ok("ledger", "import", str(out))
     assert team.ok("ledger", "list", "--json") == first
+
+
+def test_the_demo_ledger_survives_a_whole_workspace_export_and_import(tmp_path: Path) -> None:
+    demo = Cli(tmp_path / "demo.db")
+    assert demo("demo", str(demo.workspace), as_member=None).code == 0
+    doc = json.loads(demo.ok("export", as_member=None))
+    assert doc["approval"] and any(e["reverses"] for e in doc["ledger_entry"]) and any(e["needs_approval"] for e in doc["ledger_entry"])
+    (tmp_path / "dump.json").write_text(json.dumps(doc))
+    copy = Cli(tmp_path / "copy.db")
+    assert main(["init", str(copy.workspace)]) == 0
+    copy.ok("import", str(tmp_path / "dump.json"), as_member=None)
+    assert copy.ok("ledger", "report", "--json") == demo.ok("ledger", "report", "--json")
+    pending = json.loads(demo.ok("ledger", "list", "is:pending", "--json"))
+    assert len(pending) == 2 and json.loads(copy.ok("ledger", "list", "is:pending", "--json")) == pending
