@@ -5,3 +5,6 @@ The CLI and the app's ledger pane both call these functions; nothing here
 imports Textual.  Money is integer minor units or ``Decimal``, never float
 (see ``sync.money`` for the one rounding rule).
 """
+
+#: The groupings of ``crewdeck ledger report --by`` (here so the CLI's parser needs nothing else).
+REPORT_GROUPINGS = ("category", "month", "payee")

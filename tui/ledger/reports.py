@@ -34,12 +34,13 @@ from sync.ids import short
 from sync.money import EXACT, QUOTIENT, money_json, round_minor, to_decimal
 
 from ..workspace import slug
+from . import REPORT_GROUPINGS
 from . import budgets as budget_lib
 from .filter import COUNTED
 from .period import Period
 from .rates import RateBook, rate_date_sql
 
-BY = ("category", "month", "payee")
+BY = REPORT_GROUPINGS
 _KEY_SQL = {"category": "e.category", "month": "substr(e.date, 1, 7)", "payee": "e.payee"}
 _ZERO = Decimal(0)
 
