@@ -2,11 +2,16 @@
 
 Amounts are integers of the currency's minor unit (cents, yen, fils); code
 that needs arithmetic uses ``Decimal``.  Nothing here ever touches a float.
+
+The one rounding rule: sums and conversions are exact (``EXACT`` traps any
+inexact result), and a value is rounded once, half to even, to the minor
+unit of its currency (``round_minor``) when it is shown or stored.  This is
+also how hledger rounds what it displays, so totals agree to the cent.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, Inexact, InvalidOperation, Overflow
 
 # Minor-unit exponents per ISO 4217 (the 2025 list, funds and metals left out).
 _EXPONENT_0 = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"
@@ -28,6 +33,17 @@ MINOR_UNITS: dict[str, int] = {
     **{code: 3 for code in _EXPONENT_3.split()},
     **{code: 4 for code in _EXPONENT_4.split()},
 }
+
+
+#: The largest amount in minor units an entry or budget may hold (10^13 of a
+#: two-decimal currency): far beyond any campaign, far inside SQLite's integers.
+MAX_MINOR = 10**15
+
+#: Sums and products of amounts and rates: exact, or an error, never rounded.
+EXACT = Context(prec=80, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, Inexact, Overflow, DivisionByZero])
+#: Quotients (shares of a budget, rates per day, percentages) cannot be
+#: exact; they keep 40 significant digits until ``round_minor``.
+QUOTIENT = Context(prec=40, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, Overflow, DivisionByZero])
 
 
 class MoneyError(ValueError):
@@ -68,12 +84,16 @@ def parse_decimal(text: str, currency: str) -> int:
         if minor == 0:
             raise MoneyError(f"amount {raw!r}: negative zero is not an amount")
         minor = -minor
+    if abs(minor) > MAX_MINOR:
+        raise MoneyError(f"amount {raw!r} is too large")
     return minor
 
 
 def parse_amount(text: str, default_currency: str | None = None) -> tuple[int, str]:
     """``"120.50 EUR"`` (or ``"EUR 120.50"``) -> ``(12050, "EUR")``."""
     parts = text.split()
+    if len(parts) == 2 and all(part.strip("-.,").isdigit() for part in parts):
+        raise MoneyError(f"amount {text!r}: no spaces or thousands separators in a number; write it like '1000.00 EUR'")
     if len(parts) == 2:
         first, second = parts
         number, currency = (second, first) if first.isalpha() else (first, second)
@@ -90,12 +110,44 @@ def to_decimal(minor: int, currency: str) -> Decimal:
     return Decimal(minor).scaleb(-exponent(currency))
 
 
-def format_minor(minor: int, currency: str) -> str:
-    """``12050, "EUR"`` -> ``"120.50"`` (sign, digits, exactly the currency's places)."""
+def format_minor(minor: int, currency: str, *, grouping: bool = False) -> str:
+    """``12050, "EUR"`` -> ``"120.50"`` (sign, digits, exactly the currency's places).
+
+    ``grouping`` adds thousands separators (``"1,234.50"``) for people to
+    read; machine formats (JSON, CSV, journals) never use it.
+    """
     places = exponent(currency)
     sign = "-" if minor < 0 else ""
     whole, frac = divmod(abs(minor), 10**places) if places else (abs(minor), 0)
-    return f"{sign}{whole}.{frac:0{places}d}" if places else f"{sign}{whole}"
+    digits = f"{whole:,}" if grouping else str(whole)
+    return f"{sign}{digits}.{frac:0{places}d}" if places else f"{sign}{digits}"
+
+
+def round_minor(value: Decimal, currency: str) -> int:
+    """A value in major units as minor units, rounded half to even: the one rounding rule."""
+    scaled = value.scaleb(exponent(currency), context=EXACT)
+    return int(scaled.quantize(Decimal(1), rounding=ROUND_HALF_EVEN, context=QUOTIENT))
+
+
+def money_json(minor: int, currency: str) -> dict[str, str]:
+    """``{"amount": "120.50", "currency": "EUR"}``: how every amount leaves as JSON."""
+    return {"amount": format_minor(minor, currency), "currency": currency}
+
+
+def parse_rate(text: str) -> Decimal:
+    """An exchange rate as people type it: a plain positive decimal like ``0.9215``."""
+    raw = text.strip()
+    whole, dot, frac = raw.partition(".")
+    if "," in raw:
+        raise MoneyError(f"rate {raw!r}: use a dot as the decimal separator")
+    if not (whole.isascii() and whole.isdigit()) or (dot and not (frac.isascii() and frac.isdigit())):
+        raise MoneyError(f"rate {raw!r} is not a plain decimal number like 0.9215")
+    if len(whole) > 12 or len(frac) > 12:
+        raise MoneyError(f"rate {raw!r}: at most 12 digits before and 12 after the point")
+    rate = Decimal(raw)
+    if rate == 0:
+        raise MoneyError(f"rate {raw!r} must be more than zero")
+    return rate
 
 
 def decimal_to_minor(value: Decimal, currency: str) -> int:

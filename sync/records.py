@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
-from .money import MoneyError, check_currency
+from .money import MAX_MINOR, MoneyError, check_currency
 from .zones import UnknownZoneError, check_zone
 
 
@@ -39,6 +39,9 @@ _HEX_ID = re.compile(r"[0-9a-f]{32}\Z")
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d\Z|24:00\Z")
 _UTC_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z")
 _HANDLE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,31}\Z")
+_CATEGORY = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}\Z")
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])\Z")
+_RATE = re.compile(r"\d{1,12}(\.\d{1,12})?\Z")
 
 
 # ---------------------------------------------------------------- checks
@@ -117,7 +120,7 @@ def boolean(value: Any) -> bool:
     return value
 
 
-def integer(minimum: int | None = None) -> Check:
+def integer(minimum: int | None = None, maximum: int | None = None) -> Check:
     def check(value: Any) -> int:
         if not isinstance(value, int) or isinstance(value, bool):
             raise ValueError(f"expected a whole number, got {value!r}")
@@ -126,6 +129,8 @@ def integer(minimum: int | None = None) -> Check:
             raise ValueError("is out of range (a 64-bit integer)")
         if minimum is not None and value < minimum:
             raise ValueError(f"must be at least {minimum}")
+        if maximum is not None and value > maximum:
+            raise ValueError(f"must be at most {maximum}")
         return value
 
     return check
@@ -159,15 +164,36 @@ def zoned_instant(value: Any) -> dict[str, str]:
 
 
 def decimal_text(value: Any) -> str:
-    """A positive exact decimal kept as text, such as an exchange rate."""
+    """A positive exact decimal kept as text, such as an exchange rate.
+
+    At most 12 digits before and 12 after the point: a product with an
+    amount then always fits the exact arithmetic of the reports.
+    """
     if not isinstance(value, str):
         raise ValueError(f"expected a decimal number as text, got {value!r}")
+    if not _RATE.match(value):
+        raise ValueError(f"{value!r} is not a plain decimal number like 0.9215 (at most 12 decimals)")
     try:
         number = Decimal(value)
     except InvalidOperation:
         raise ValueError(f"{value!r} is not a decimal number") from None
-    if not number.is_finite() or number <= 0 or "e" in value.lower():
-        raise ValueError(f"{value!r} must be a plain positive number")
+    if number <= 0:
+        raise ValueError(f"{value!r} must be a positive number")
+    return value
+
+
+def category(value: Any) -> str:
+    """A spending category: one lowercase word, so it is also an hledger account name part."""
+    if not isinstance(value, str) or not _CATEGORY.match(value):
+        raise ValueError(
+            f"{value!r} is not a category: lowercase letters, digits, '.', '_' or '-', up to 64 characters"
+        )
+    return value
+
+
+def budget_period(value: Any) -> str:
+    if value != "run" and not (isinstance(value, str) and _MONTH.match(value)):
+        raise ValueError(f"{value!r} is not a budget period (run, or a month YYYY-MM)")
     return value
 
 
@@ -416,15 +442,33 @@ LEDGER_ENTRY = Entity(
     (
         Field("date", date),
         Field("campaign", record_id),
-        Field("category", tag),
+        Field("category", category),
         Field("payee", text(200, required=True)),
-        Field("amount", integer(), sql=("INTEGER NOT NULL",)),
+        #: Integer minor units of ``currency`` (cents, yen, fils); negative for a refund or reversal.
+        Field("amount", integer(-MAX_MINOR, MAX_MINOR), sql=("INTEGER NOT NULL",)),
         Field("currency", currency),
         Field("memo", text(2000), default=""),
         Field("reverses", optional(record_id)),
         Field("task", optional(record_id)),
         Field("entered_by", record_id),
         Field("entered_at", utc_instant),
+        #: Spend that counts only once a project manager other than the person
+        #: who entered it approves it (an ``approval`` record).  A reversal
+        #: copies this from the entry it reverses and counts exactly when it does.
+        Field("needs_approval", boolean, sql=("INTEGER NOT NULL DEFAULT 0",), default=False, kind="bool"),
+    ),
+    append_only=True,
+)
+
+#: A project manager's approval of a pending ledger entry.  Append-only like
+#: the entries: approvals made on two replicas at once are two records, and
+#: the entry counts if any of them is by someone other than its author.
+APPROVAL = Entity(
+    "approval",
+    (
+        Field("entry", record_id),
+        Field("approved_by", record_id),
+        Field("approved_at", utc_instant),
     ),
     append_only=True,
 )
@@ -433,10 +477,12 @@ BUDGET = Entity(
     "budget",
     (
         Field("campaign", record_id),
-        Field("category", tag),
+        Field("category", category),
         #: "run" for the campaign's whole run, or a month "YYYY-MM".
-        Field("period", text(7, required=True)),
-        Field("amount", integer(minimum=0), sql=("INTEGER NOT NULL DEFAULT 0",)),
+        Field("period", budget_period),
+        # A default, so a row rebuilt from a partial sync (amount not yet
+        # arrived) satisfies the column's NOT NULL.
+        Field("amount", integer(0, MAX_MINOR), sql=("INTEGER NOT NULL DEFAULT 0",), default=0),
         Field("currency", currency),
         DELETED,
     ),
@@ -453,7 +499,9 @@ RATE = Entity(
     ),
 )
 
-ENTITIES: dict[str, Entity] = {e.name: e for e in (WORKSPACE, MEMBER, CAMPAIGN, TASK, LEDGER_ENTRY, BUDGET, RATE)}
+ENTITIES: dict[str, Entity] = {
+    e.name: e for e in (WORKSPACE, MEMBER, CAMPAIGN, TASK, LEDGER_ENTRY, APPROVAL, BUDGET, RATE)
+}
 
 #: The single row of the ``workspace`` entity.
 WORKSPACE_ROW = "workspace"

@@ -25,7 +25,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Callable
 
-from .records import ENTITIES, Entity
+from .records import APPROVAL, ENTITIES, Entity
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -128,12 +128,34 @@ def _create_sync_tables(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE sync_node (node TEXT PRIMARY KEY, member TEXT NOT NULL, node_seq INTEGER NOT NULL)")
 
 
+def _create_ledger(db: sqlite_utils.Database) -> None:
+    # A file made by migration 2 before approvals existed lacks the table;
+    # the entries' new needs_approval column comes from _add_missing_columns.
+    if not db["approval"].exists():
+        _create_record_table(db, APPROVAL)
+    db["approval"].create_index(["entry"], index_name="approval_by_entry", if_not_exists=True)
+    # The entries pane pages through all entries newest first (the whole
+    # order is in the index, so a deep page is a short index scan); reversals
+    # are looked up by the entry they reverse.
+    db["ledger_entry"].create_index(["date", "entered_at", "id"], index_name="ledger_by_date", if_not_exists=True)
+    db["ledger_entry"].create_index(["reverses"], index_name="ledger_by_reverses", if_not_exists=True)
+    # Reports look up the rate in force on each entry's date, and sum the
+    # entries per currency and span of days one rate holds: one range scan
+    # of this covering index each (payee is in it for reports by payee).
+    db["rate"].create_index(["quote", "base", "date"], index_name="rate_by_pair", if_not_exists=True)
+    db["ledger_entry"].create_index(
+        ["currency", "needs_approval", "date", "campaign", "category", "amount", "payee"],
+        index_name="ledger_report", if_not_exists=True,
+    )
+
+
 #: The registry: migration n brings a file from user_version n-1 to n.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("operations log, clock and meta", _create_core),
     ("materialized record tables", _create_records),
     ("task.meeting (booked meetings) and an index of recurring series", _series_index),
     ("sync server tokens and node counters (local, unreplicated)", _create_sync_tables),
+    ("ledger approvals and indexes", _create_ledger),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

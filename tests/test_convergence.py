@@ -148,7 +148,8 @@ def _ops(rng: random.Random, n: int) -> list[Op]:
         stamp = str(Stamp(1_790_000_000_000 + rng.randint(0, 50), rng.randint(0, 3), node))
         if rng.random() < 0.15:
             entry = {"date": "2026-11-20", "campaign": CAMPAIGN, "category": "tools", "payee": "Canva", "amount": rng.randint(-500, 500),
-                     "currency": "EUR", "memo": "", "reverses": None, "task": None, "entered_by": MEMBER, "entered_at": "2026-11-26T09:00:00Z"}
+                     "currency": "EUR", "memo": "", "reverses": None, "task": None, "entered_by": MEMBER, "entered_at": "2026-11-26T09:00:00Z",
+                     "needs_approval": False}
             row = f"{rng.randint(101, 104):032x}"
             ops.append(Op(stamp, node, seqs[node], MEMBER, "append", "ledger_entry", row, "*", json.dumps(entry, sort_keys=True, separators=(",", ":"))))
         else:

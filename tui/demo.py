@@ -17,6 +17,7 @@ from sync.store import Store
 from sync.zones import zone
 
 from .hours import parse_hours
+from .ledger.actions import reversal_id
 from .when import localize, utc_iso
 
 MEMBERS = [
@@ -143,6 +144,7 @@ def _money(
     now: dt.datetime,
     new_id: Callable[[], str],
 ) -> None:
+    pm = member_ids["ana"]
     for name, campaign_id in campaign_ids.items():
         for category in CATEGORIES:
             amount = rng.choice([1_500, 2_500, 4_000, 6_000]) * 100
@@ -154,17 +156,34 @@ def _money(
         w.set("rate", rate_id(day, "USD", "EUR"), {"date": day, "base": "USD", "quote": "EUR", "rate": f"0.9{rng.randint(10, 40)}"})
         w.set("rate", rate_id(day, "GBP", "EUR"), {"date": day, "base": "GBP", "quote": "EUR", "rate": f"1.1{rng.randint(60, 90)}"})
     handles = list(member_ids)
+    made: list[tuple[str, dict[str, Any]]] = []
     for i in range(72):
         category = rng.choice(list(CATEGORIES))
         currency = rng.choices(["EUR", "USD", "GBP"], [60, 30, 10])[0]
-        w.append("ledger_entry", row_id=new_id(), values={
-            "date": (today - dt.timedelta(days=rng.randint(0, 55))).isoformat(),
-            "campaign": rng.choice(list(campaign_ids.values())),
+        name, _, _, start, _ = rng.choice(CAMPAIGNS)
+        record = {
+            # Spent so far in the campaign's run, around 60-110 % of the pace its budget allows.
+            "date": (today - dt.timedelta(days=rng.randint(0, -start))).isoformat(),
+            "campaign": campaign_ids[name],
             "category": category,
             "payee": rng.choice(CATEGORIES[category]),
-            "amount": rng.randint(40, 2_400) * 100 + rng.choice([0, 50, 99]),
+            "amount": rng.randint(40, 300) * 100 + rng.choice([0, 50, 99]),
             "currency": currency,
             "memo": f"invoice {2026_1100 + i}",
             "entered_by": member_ids[rng.choice(handles)],
             "entered_at": utc_iso(now - dt.timedelta(hours=i * 7)),
+        }
+        made.append((w.append("ledger_entry", record, row_id=new_id()), record))
+    # Two mistakes corrected by reversing entries, and influencer deals
+    # waiting for the project manager (ana approved the first).
+    for entry_id, record in made[5:7]:
+        w.append("ledger_entry", {**record, "amount": -record["amount"], "reverses": entry_id, "memo": f"reverses {entry_id[:8]}: wrong campaign",
+                                  "entered_by": pm, "entered_at": utc_iso(now - dt.timedelta(hours=2))}, row_id=reversal_id(entry_id))
+    for i, payee in enumerate(["@fitwithjess", "@techtalks_raj", "@urban.lens"]):
+        pending = w.append("ledger_entry", row_id=new_id(), values={
+            "date": (today - dt.timedelta(days=i)).isoformat(), "campaign": list(campaign_ids.values())[i], "category": "influencers",
+            "payee": payee, "amount": (1_800 + 700 * i) * 100, "currency": "EUR", "memo": "sponsored reel, 3 posts",
+            "entered_by": member_ids["kemi"], "entered_at": utc_iso(now - dt.timedelta(hours=20 - i)), "needs_approval": True,
         })
+        if i == 0:
+            w.append("approval", {"entry": pending, "approved_by": pm, "approved_at": utc_iso(now - dt.timedelta(hours=1))}, row_id=new_id())

@@ -19,7 +19,7 @@ from sync.store import Store
 FORMAT = "crewdeck-export"
 VERSION = 1
 #: Order of the sections in the document: what others refer to comes first.
-SECTIONS = ("workspace", "member", "campaign", "task", "budget", "rate", "ledger_entry")
+SECTIONS = ("workspace", "member", "campaign", "task", "budget", "rate", "ledger_entry", "approval")
 
 
 def export_state(store: Store) -> dict[str, Any]:

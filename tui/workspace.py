@@ -58,6 +58,22 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
+def match_campaign(name: str, campaigns: list[Campaign]) -> Campaign:
+    """The campaign a person means by a name, ``+slug`` or id prefix; ``UserError`` with hints."""
+    wanted = slug(name.lstrip("+"))
+    for campaign in campaigns:
+        if campaign.slug == wanted or campaign.id == name:
+            return campaign
+    prefixed = [c for c in campaigns if c.id.startswith(name.lower())] if len(name) >= MIN_PREFIX else []
+    if len(prefixed) == 1:
+        return prefixed[0]
+    close = difflib.get_close_matches(wanted, [c.slug for c in campaigns], n=3)
+    hint = f" (did you mean {', '.join('+' + c for c in close)}?)" if close else (
+        f" (campaigns: {', '.join('+' + c.slug for c in campaigns)})" if campaigns else " (there are no campaigns yet)"
+    )
+    raise UserError(f"unknown campaign +{wanted}{hint}")
+
+
 _MEMBER_COLS = "id, handle, name, role, tz, hours, days_off, unix_user"
 _CAMPAIGN_COLS = "id, name, platforms, audience_tz, start, [end], status, pause_reason, kpis"
 
@@ -179,19 +195,7 @@ class Workspace:
         return _campaign(row) if row else None
 
     def campaign_by_name(self, name: str) -> Campaign:
-        wanted = slug(name.lstrip("+"))
-        campaigns = self.campaigns()
-        for campaign in campaigns:
-            if campaign.slug == wanted or campaign.id == name:
-                return campaign
-        prefixed = [c for c in campaigns if c.id.startswith(name.lower())] if len(name) >= MIN_PREFIX else []
-        if len(prefixed) == 1:
-            return prefixed[0]
-        close = difflib.get_close_matches(wanted, [c.slug for c in campaigns], n=3)
-        hint = f" (did you mean {', '.join('+' + c for c in close)}?)" if close else (
-            f" (campaigns: {', '.join('+' + c.slug for c in campaigns)})" if campaigns else " (there are no campaigns yet)"
-        )
-        raise UserError(f"unknown campaign +{wanted}{hint}")
+        return match_campaign(name, self.campaigns())
 
     def campaign_names(self) -> dict[str, str]:
         return {row[0]: slug(row[1]) for row in self.conn.execute("SELECT id, name FROM campaign")}

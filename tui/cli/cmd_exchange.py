@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .. import exchange, taskwarrior
 from ..errors import UserError
-from .common import Context, progress
+from .common import Context, progress, read_input
 
 
 def cmd_export(ctx: Context) -> int:
@@ -36,22 +36,9 @@ def cmd_export(ctx: Context) -> int:
     return 0
 
 
-def _read(path: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
-    try:
-        return Path(path).read_text("utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise UserError(f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise UserError(f"{path}: {exc.strerror}") from None
-
-
 def cmd_import(ctx: Context) -> int:
     source = ctx.args.file
-    text = _read(source)
+    text = read_input(source)
     ws = ctx.ws
     # Into a workspace nobody is in yet, the import speaks for no one.
     me = ctx.me if ws.members() else ctx.me_or_none()

@@ -100,6 +100,22 @@ def print_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
+def read_input(path: str) -> str:
+    """A UTF-8 text file (``-``: standard input), or a one-line ``UserError``."""
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        return Path(path).read_text("utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not UTF-8 text") from None
+    except IsADirectoryError:
+        raise UserError(f"{path}: is a directory") from None
+    except OSError as exc:
+        raise UserError(f"{path}: {exc.strerror}") from None
+
+
 def table(rows: list[list[str]], headers: list[str]) -> str:
     """Plain columns, left-aligned, the last one unpadded."""
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]

@@ -19,11 +19,11 @@ from sync.store import WorkspaceError
 from sync.zones import UnknownZoneError
 
 from ..errors import UserError
-from . import cmd_exchange, cmd_sync, cmd_tasks, cmd_time, cmd_workspace
+from . import cmd_exchange, cmd_ledger, cmd_sync, cmd_tasks, cmd_time, cmd_workspace
 from .common import ENV_MEMBER, ENV_WORKSPACE, Context
 
 #: Each module adds its commands with ``register(subparsers, parents)``.
-COMMAND_MODULES = [cmd_workspace, cmd_tasks, cmd_exchange, cmd_time, cmd_sync]
+COMMAND_MODULES = [cmd_workspace, cmd_tasks, cmd_exchange, cmd_time, cmd_ledger, cmd_sync]
 
 EXIT_USAGE = 2
 

@@ -1,0 +1,249 @@
+"""The ledger's commands: add, reverse, approve, list, report, budgets, rates, and their bad inputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tui.cli.main import main
+
+from .conftest import Cli
+from .ledger_helpers import add, eur, ledger_team, report, row, total
+from .test_cli import one_line_error
+
+
+@pytest.fixture
+def team(cli: Cli) -> Cli:
+    return ledger_team(cli)
+
+
+def test_add_prints_the_id_and_list_shows_the_entry(team: Cli) -> None:
+    entry = add(team, "120.50 EUR", extra=("--memo", "invoice 2026-117"))
+    assert len(entry) == 32
+    [shown] = json.loads(team.ok("ledger", "list", "--json"))
+    assert shown["id"] == entry
+    assert {k: shown[k] for k in ("amount", "currency", "campaign", "category", "payee", "memo", "entered_by", "pending")} == {
+        "amount": "120.50", "currency": "EUR", "campaign": "spring-launch", "category": "influencers",
+        "payee": "@cafe_mila", "memo": "invoice 2026-117", "entered_by": "ana", "pending": False,
+    }
+    text = team.ok("ledger", "list")
+    assert entry[:8] in text and "120.50 EUR" in text and "+spring-launch" in text
+
+
+def test_amounts_keep_their_currencys_minor_unit(team: Cli) -> None:
+    add(team, "15000 JPY", category="tools")
+    add(team, "1.250 KWD", category="tools")
+    add(team, "EUR 1234567.89", category="tools")
+    amounts = {(r["amount"], r["currency"]) for r in json.loads(team.ok("ledger", "list", "--json"))}
+    assert amounts == {("15000", "JPY"), ("1.250", "KWD"), ("1234567.89", "EUR")}
+    assert "1,234,567.89 EUR" in team.ok("ledger", "list")
+
+
+def test_report_budget_against_actual_in_the_base_currency(team: Cli) -> None:
+    team.ok("budget", "set", "spring-launch", "influencers", "4000")
+    team.ok("budget", "set", "spring-launch", "tools", "300 EUR", "--month", "2026-11")
+    add(team, "1200.50 EUR")
+    add(team, "100 USD", category="tools", payee="Canva")  # 92.50 EUR at 0.925
+    doc = report(team)
+    assert doc["base_currency"] == "EUR" and doc["as_of"] == "2026-11-26"
+    influencers = row(doc, "influencers")
+    assert influencers["budget"] == eur("4000.00")
+    assert influencers["spent"] == eur("1200.50")
+    assert influencers["remaining"] == eur("2799.50")
+    assert influencers["used_percent"] == 30
+    # 26 days of the run so far: 1200.50 / 26 = 46.17 a day, 61 days in all.
+    assert influencers["burn_per_day"] == eur("46.17")
+    assert influencers["forecast"] == eur("2816.56")
+    tools = row(doc, "tools")
+    assert tools["spent"] == eur("92.50") and tools["by_currency"] == [{"amount": "100.00", "currency": "USD"}]
+    assert total(doc)["budget"] == eur("4300.00") and total(doc)["spent"] == eur("1293.00")
+    assert not any(r["over_budget"] for r in doc["campaigns"][0]["rows"])
+    text = team.ok("ledger", "report")
+    assert "influencers" in text and "4,000.00" in text and "1,200.50" in text and "30%" in text
+
+
+def test_over_budget_and_heading_over_are_flagged(team: Cli) -> None:
+    team.ok("budget", "set", "spring-launch", "influencers", "1000")
+    team.ok("budget", "set", "spring-launch", "tools", "1000")
+    add(team, "1000.01 EUR")
+    add(team, "600 EUR", category="tools", payee="Figma")
+    doc = report(team)
+    assert row(doc, "influencers")["over_budget"] and row(doc, "influencers")["remaining"] == eur("-0.01")
+    tools = row(doc, "tools")
+    assert not tools["over_budget"] and tools["forecast_over_budget"]  # 600 in 26 days of 61
+    assert "OVER" in team.ok("ledger", "report")
+
+
+def test_report_by_month_and_by_payee(team: Cli) -> None:
+    team.ok("budget", "set", "spring-launch", "influencers", "610")  # 10 a day over 61 days
+    add(team, "100 EUR", date="2026-11-03")
+    add(team, "50 EUR", date="2026-12-02", payee="@urban.lens")
+    add(team, "25 EUR", date="2026-12-05")
+    months = report(team, "--by", "month")
+    assert row(months, "2026-11", "month")["budget"] == eur("300.00")
+    assert row(months, "2026-12", "month")["budget"] == eur("310.00")
+    assert row(months, "2026-12", "month")["spent"] == eur("75.00")
+    payees = report(team, "--by", "payee")
+    assert [(r["payee"], r["spent"]["amount"]) for r in payees["campaigns"][0]["rows"]] == [("@cafe_mila", "125.00"), ("@urban.lens", "50.00")]
+    november = report(team, "--period", "2026-11")
+    assert total(november)["spent"] == eur("100.00") and total(november)["budget"] == eur("300.00")
+
+
+def test_a_missing_rate_is_reported_not_guessed(team: Cli) -> None:
+    add(team, "80 GBP", category="tools", date="2026-11-10")
+    add(team, "10 USD", category="tools", date="2026-10-30")  # before the first USD rate
+    add(team, "5 EUR", category="tools")
+    result = team("ledger", "report", "--json")
+    assert result.code == 0
+    doc = json.loads(result.out)
+    tools = row(doc, "tools")
+    assert tools["spent"] == eur("5.00") and not tools["complete"]
+    assert tools["unconverted"] == [{"amount": "80.00", "currency": "GBP"}, {"amount": "10.00", "currency": "USD"}]
+    assert [(m["currency"], m["first"], m["entries"]) for m in doc["missing_rates"]] == [("GBP", "2026-11-10", 1), ("USD", "2026-10-30", 1)]
+    assert "no GBP/EUR rate on or before 2026-11-10" in result.err and "crewdeck rate set 2026-11-10 GBP/EUR RATE" in result.err
+
+
+def test_reverse_nets_to_zero_and_cannot_be_repeated(team: Cli) -> None:
+    entry = add(team, "100 USD", category="tools", payee="Canva")
+    reversal = team.ok("ledger", "reverse", entry[:6], "--memo", "double charge").strip()
+    assert len(reversal) == 32 and reversal != entry
+    doc = report(team)
+    assert row(doc, "tools")["spent"] == eur("0.00") and row(doc, "tools")["by_currency"] == [{"amount": "0.00", "currency": "USD"}]
+    listed = {r["id"]: r for r in json.loads(team.ok("ledger", "list", "--json"))}
+    assert listed[reversal]["reverses"] == entry and listed[entry]["reversed_by"] == reversal
+    assert listed[reversal]["amount"] == "-100.00" and listed[reversal]["date"] == listed[entry]["date"]
+    assert "already reversed" in one_line_error(team("ledger", "reverse", entry))
+    assert "is itself a reversal" in one_line_error(team("ledger", "reverse", reversal))
+    assert [r["id"] for r in json.loads(team.ok("ledger", "list", "is:reversal", "--json"))] == [reversal]
+
+
+def test_pending_spend_counts_once_another_project_manager_approves(team: Cli) -> None:
+    team.ok("member", "add", "mia", "--name", "Mia", "--tz", "Asia/Manila", "--role", "Project Manager")
+    entry = add(team, "500 EUR", as_member="raj", extra=("--pending",))
+    doc = report(team)
+    assert row(doc, "influencers")["spent"] == eur("0.00") and row(doc, "influencers")["pending"] == eur("500.00")
+    assert [r["id"] for r in json.loads(team.ok("ledger", "list", "is:pending", "--json"))] == [entry]
+    assert "cannot approve" in one_line_error(team("ledger", "approve", entry, as_member="raj"))
+    team.ok("ledger", "approve", entry[:8])
+    doc = report(team)
+    assert row(doc, "influencers")["spent"] == eur("500.00") and row(doc, "influencers")["pending"] == eur("0.00")
+    assert "already approved" in one_line_error(team("ledger", "approve", entry, as_member="mia"))
+    own = add(team, "70 EUR", extra=("--pending",))
+    assert "another project manager must approve" in one_line_error(team("ledger", "approve", own))
+    team.ok("ledger", "approve", own, as_member="mia")
+    assert row(report(team), "influencers")["spent"] == eur("570.00")
+    plain = add(team, "1 EUR")
+    assert "does not need approval" in one_line_error(team("ledger", "approve", plain))
+
+
+def test_a_reversal_of_pending_spend_counts_when_it_does(team: Cli) -> None:
+    entry = add(team, "500 EUR", as_member="raj", extra=("--pending",))
+    reversal = team.ok("ledger", "reverse", entry).strip()
+    assert row(report(team), "influencers")["pending"] == eur("0.00")
+    assert "counts when" in one_line_error(team("ledger", "approve", reversal))
+    team.ok("ledger", "approve", entry)
+    doc = report(team)
+    assert row(doc, "influencers")["spent"] == eur("0.00") and row(doc, "influencers")["entries"] == 2
+
+
+def test_list_filters(team: Cli) -> None:
+    a = add(team, "10 EUR", category="tools", payee="Canva", date="2026-11-02")
+    b = add(team, "20 USD", category="tools", payee="Figma", date="2026-12-02", as_member="raj")
+    c = add(team, "30 EUR", payee="@cafe_mila", date="2026-12-03", extra=("--memo", "reel #3"))
+
+    def ids(*query: str) -> list[str]:
+        return [r["id"] for r in json.loads(team.ok("ledger", "list", *query, "--json"))]
+
+    assert ids() == [c, b, a]
+    assert ids("#tools") == [b, a] and ids("-#tools") == [c]
+    assert ids("cur:usd") == [b] and ids("@raj") == [b] and ids("@me") == [c, a]
+    assert ids("date:2026-12") == [c, b] and ids("--period", "2026-11") == [a]
+    assert ids("payee:fig") == [b] and ids("reel") == [c] and ids("+spring-launch", "--limit", "1") == [c]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--amount", "12,50 EUR"], "use a dot as the decimal separator"),
+        (["--amount", "1e3 EUR"], "is not a plain decimal number"),
+        (["--amount", "-0 EUR"], "negative zero"),
+        (["--amount", "0 EUR"], "zero records nothing"),
+        (["--amount", "12.505 EUR"], "EUR has 2 decimal places, not 3"),
+        (["--amount", "12.5 JPY"], "JPY has no minor unit"),
+        (["--amount", "12.50 EUX"], "unknown currency 'EUX'"),
+        (["--amount", "12.50 EUR", "--campaign", "winter-sale"], "unknown campaign +winter-sale"),
+        (["--amount", "12.50", "--category", "Sponsored Posts"], "is not a category"),
+        (["--amount", "12.50", "--date", "someday"], "'someday' is not a date"),
+        (["--amount", "12.50", "--task", "zz"], "is not a task id"),
+        (["--amount", "12.50", "--task", "abcd"], "no task with id abcd"),
+        (["--amount", "12.50", "--payee", " "], "payee: required"),
+    ],
+)
+def test_bad_entries_are_one_clear_line_and_nothing_is_written(team: Cli, args: list[str], message: str) -> None:
+    before = team.ok("export")
+    defaults = {"--campaign": "spring-launch", "--category": "influencers", "--payee": "Canva"}
+    given = dict(zip(args[::2], args[1::2]))
+    argv = [x for k, v in {**defaults, **given}.items() for x in (k, v)]
+    assert message in one_line_error(team("ledger", "add", *argv))
+    assert team.ok("export") == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["budget", "set", "spring-launch", "tools", "12,50"], "use a dot"),
+        (["budget", "set", "spring-launch", "tools", "100 USD"], "base currency (EUR)"),
+        (["budget", "set", "spring-launch", "tools", "-5"], "cannot be negative"),
+        (["budget", "set", "spring-launch", "tools", "5", "--month", "2026-13"], "is not a budget period"),
+        (["budget", "set", "winter", "tools", "5"], "unknown campaign"),
+        (["rate", "set", "2026-11-01", "USD/EUR", "1e3"], "is not a plain decimal number"),
+        (["rate", "set", "2026-11-01", "USD/EUR", "0"], "must be more than zero"),
+        (["rate", "set", "2026-11-01", "USD/XXY", "0.9"], "is not a currency pair"),
+        (["rate", "set", "2026-11-01", "EUR/EUR", "1"], "two different currencies"),
+        (["rate", "set", "2026-13-01", "USD/EUR", "0.9"], "is not a real date"),
+        (["ledger", "reverse", "0000"], "no ledger entry with id 0000"),
+        (["ledger", "list", "is:lost"], "is not a state"),
+        (["ledger", "report", "--period", "2026-11-31"], "is not a period"),
+        (["ledger", "import", "/nonexistent.csv"], "no such file"),
+        (["rate", "import", "/nonexistent.csv"], "no such file"),
+    ],
+)
+def test_bad_inputs_are_one_clear_line(team: Cli, args: list[str], message: str) -> None:
+    before = team.ok("export")
+    assert message in one_line_error(team(*args))
+    assert team.ok("export") == before
+
+
+def test_budget_set_replaces_and_adds_up(team: Cli) -> None:
+    team.ok("budget", "set", "spring-launch", "tools", "100")
+    team.ok("budget", "set", "spring-launch", "tools", "250.50")
+    team.ok("budget", "set", "spring-launch", "tools", "100", "--month", "2026-12")
+    assert row(report(team), "tools")["budget"] == eur("350.50")
+
+
+def test_export_csv_reads_back_into_another_workspace(team: Cli, tmp_path: Path) -> None:
+    entry = add(team, "100 USD", category="tools", payee="Canva, Inc. | EU")
+    team.ok("ledger", "reverse", entry)
+    add(team, "15000 JPY", category="tools", extra=("--memo", 'quoted "memo"\tand tab'))
+    out = tmp_path / "ledger.csv"
+    team.ok("ledger", "export", "--format", "csv", "-o", str(out))
+    first = team.ok("ledger", "list", "--json")
+    # Back into the same workspace: the ids are in the file, so nothing is new.
+    assert "imported 0 entries (3 already in the ledger)" in team.ok("ledger", "import", str(out))
+    assert team.ok("ledger", "list", "--json") == first
+
+
+def test_the_demo_ledger_survives_a_whole_workspace_export_and_import(tmp_path: Path) -> None:
+    demo = Cli(tmp_path / "demo.db")
+    assert demo("demo", str(demo.workspace), as_member=None).code == 0
+    doc = json.loads(demo.ok("export", as_member=None))
+    assert doc["approval"] and any(e["reverses"] for e in doc["ledger_entry"]) and any(e["needs_approval"] for e in doc["ledger_entry"])
+    (tmp_path / "dump.json").write_text(json.dumps(doc))
+    copy = Cli(tmp_path / "copy.db")
+    assert main(["init", str(copy.workspace)]) == 0
+    copy.ok("import", str(tmp_path / "dump.json"), as_member=None)
+    assert copy.ok("ledger", "report", "--json") == demo.ok("ledger", "report", "--json")
+    pending = json.loads(demo.ok("ledger", "list", "is:pending", "--json"))
+    assert len(pending) == 2 and json.loads(copy.ok("ledger", "list", "is:pending", "--json")) == pending

@@ -1,0 +1,155 @@
+"""The accountant's cross-check: the exported journal gives hledger crewdeck's totals.
+
+A generated ledger of 1,200 entries in six currencies (two, zero and three
+decimals), a few whose converted value ends in exactly half a cent, with refunds, reversals, pending and approved spend, run and
+monthly budgets and rates on scattered dates, is exported with
+``crewdeck ledger export --format hledger``; the real ``hledger`` binary
+then reports it, and every total must equal ``crewdeck ledger report --json``
+to the minor unit: per account and currency, converted per entry date
+(``--value=then``), per month, per payee, and budget against actual.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sync.money import decimal_to_minor
+
+from .conftest import Cli
+from .ledger_gen import build
+
+HLEDGER = shutil.which("hledger")
+pytestmark = pytest.mark.skipif(
+    HLEDGER is None, reason="LOUD SKIP: hledger is not installed (apt-get install hledger; .ci/run installs it)"
+)
+ENTRIES = 1_200
+
+
+@pytest.fixture(scope="module")
+def ledger(tmp_path_factory: pytest.TempPathFactory) -> tuple[Cli, Path]:
+    directory = tmp_path_factory.mktemp("hledger")
+    cli = Cli(directory / "generated.db")
+    build(cli.workspace, ENTRIES)
+    journal = directory / "generated.journal"
+    cli.ok("ledger", "export", "--format", "hledger", "-o", str(journal))
+    return cli, journal
+
+
+def hledger(journal: Path, *args: str) -> list[list[str]]:
+    assert HLEDGER is not None
+    done = subprocess.run([HLEDGER, "-f", str(journal), *args, "-O", "csv"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return list(csv.reader(io.StringIO(done.stdout)))
+
+
+def amounts(text: str) -> dict[str, int]:
+    """``"12.50 EUR, 3 JPY"`` -> minor units per currency, zeros left out."""
+    out: dict[str, int] = {}
+    for part in text.split(", "):
+        if part.strip() == "0":
+            continue
+        number, currency = part.split()
+        minor = decimal_to_minor(Decimal(number), currency)
+        if minor:
+            out[currency] = minor
+    return out
+
+
+def ours(money: list[dict[str, str]] | dict[str, str] | None) -> dict[str, int]:
+    items = [money] if isinstance(money, dict) else money or []
+    return {m["currency"]: decimal_to_minor(Decimal(m["amount"]), m["currency"]) for m in items if Decimal(m["amount"])}
+
+
+def report(cli: Cli, *args: str) -> dict[str, Any]:
+    return json.loads(cli.ok("ledger", "report", "--json", *args))
+
+
+def by_account(doc: dict[str, Any], field: str, depth: int = 4) -> dict[str, dict[str, int]]:
+    out = {}
+    for campaign in doc["campaigns"]:
+        if depth == 3:
+            out[f"expenses:campaign:{campaign['slug']}"] = ours(campaign["total"][field])
+            continue
+        for row in campaign["rows"]:
+            out[f"expenses:campaign:{campaign['slug']}:{row[doc['by']]}"] = ours(row[field])
+    return out
+
+
+def test_the_generated_ledger_is_big_enough(ledger: tuple[Cli, Path]) -> None:
+    cli, journal = ledger
+    entries = json.loads(cli.ok("ledger", "list", "--json"))
+    assert len(entries) >= 1_000
+    assert {e["currency"] for e in entries} == {"EUR", "USD", "GBP", "JPY", "KWD", "CHF"}
+    assert any(e["pending"] for e in entries) and any(e["reverses"] for e in entries)
+    assert any(e["needs_approval"] and not e["pending"] for e in entries)
+    assert "; pending approval:" in journal.read_text()
+
+
+def test_balance_per_account_and_currency(ledger: tuple[Cli, Path]) -> None:
+    cli, journal = ledger
+    theirs = {r[0]: amounts(r[1]) for r in hledger(journal, "balance", "expenses")[1:] if r[0] != "total"}
+    mine = {k: v for k, v in by_account(report(cli), "by_currency").items() if v}
+    assert len(mine) >= 12
+    assert theirs == mine
+
+
+def test_balance_in_the_base_currency_at_each_entrys_rate(ledger: tuple[Cli, Path]) -> None:
+    cli, journal = ledger
+    doc = report(cli)
+    assert doc["missing_rates"] == []
+    theirs = {r[0]: amounts(r[1]) for r in hledger(journal, "balance", "expenses", "--value=then,EUR")[1:] if r[0] != "total"}
+    assert theirs == {k: v for k, v in by_account(doc, "spent").items() if v}
+    # Half a cent rounds to the even cent, in both programs.
+    ties = {k.rsplit(":", 1)[1]: v.get("EUR", 0) for k, v in by_account(doc, "spent").items() if ":rounding-" in k}
+    assert ties == {"rounding-a": 0, "rounding-b": 2, "rounding-c": 4, "rounding-d": -2}
+    campaigns = {r[0]: amounts(r[1]) for r in hledger(journal, "balance", "expenses", "--depth", "3", "--value=then,EUR")[1:]
+                 if r[0] != "total"}
+    assert campaigns == by_account(doc, "spent", depth=3)
+
+
+def test_budget_against_actual(ledger: tuple[Cli, Path]) -> None:
+    cli, journal = ledger
+    doc = report(cli)
+    rows = hledger(journal, "balance", "expenses", "--budget", "-b", "2025-12-01", "-e", "2027-01-01", "--value=then,EUR")
+    actual = {r[0]: amounts(r[1]) for r in rows[1:] if r[0].count(":") >= 2}
+    budget = {r[0]: amounts(r[2]) for r in rows[1:] if r[0].count(":") >= 2}
+    mine_budget = {k: v for k, v in {**by_account(doc, "budget"), **by_account(doc, "budget", depth=3)}.items() if v}
+    assert len(mine_budget) >= 9
+    assert {k: v for k, v in budget.items() if v} == mine_budget
+    spent = {**by_account(doc, "spent"), **by_account(doc, "spent", depth=3)}
+    assert actual == {k: spent[k] for k in actual}
+
+
+def test_per_month(ledger: tuple[Cli, Path]) -> None:
+    cli, journal = ledger
+    doc = report(cli, "--by", "month")
+    rows = hledger(journal, "balance", "expenses", "-M", "--depth", "3", "--value=then,EUR")
+    months = rows[0][1:]
+    assert len(months) == 11
+    compared = 0
+    for campaign in doc["campaigns"]:
+        theirs = next(r for r in rows if r[0] == f"expenses:campaign:{campaign['slug']}")
+        spent = {row["month"]: ours(row["spent"]) for row in campaign["rows"]}
+        for month, text in zip(months, theirs[1:]):
+            assert amounts(text) == spent.get(month, {}), (campaign["slug"], month)
+            compared += 1
+    assert compared == 33
+
+
+def test_per_payee(ledger: tuple[Cli, Path]) -> None:
+    cli, journal = ledger
+    doc = report(cli, "--by", "payee")
+    for campaign in doc["campaigns"]:
+        rows = hledger(journal, "balance", f"expenses:campaign:{campaign['slug']}", "--pivot", "payee", "--value=then,EUR")
+        theirs = {r[0]: amounts(r[1]) for r in rows[1:] if r[0] != "total"}
+        assert len(theirs) >= 6
+        assert theirs == {row["payee"]: ours(row["spent"]) for row in campaign["rows"] if ours(row["spent"])}

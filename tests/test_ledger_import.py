@@ -1,0 +1,160 @@
+"""CSV imports of entries and rates: all or nothing, every bad row by line, never twice."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tui.cli.main import main
+
+from .conftest import Cli
+from .ledger_helpers import add, eur, ledger_team, report, row
+from .test_cli import one_line_error
+
+
+@pytest.fixture
+def team(cli: Cli) -> Cli:
+    return ledger_team(cli)
+
+
+def _ops(cli: Cli) -> int:
+    return len(json.loads(cli.ok("log", "--json", "--limit", "100000")))
+
+
+def _write(tmp_path: Path, text: str, name: str = "spend.csv") -> str:
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    return str(path)
+
+
+GOOD = """date,campaign,category,payee,amount,currency,memo
+2026-11-03,Spring Launch,influencers,@cafe_mila,250.00,EUR,reel
+2026-11-04,+spring-launch,tools,Canva,12.99,USD,
+2026-11-04,spring-launch,tools,Canva,12.99,USD,
+2026-11-05,spring-launch,tools,Figma,15000,JPY,"seat, monthly"
+"""
+
+
+def test_import_then_import_again_adds_nothing(team: Cli, tmp_path: Path) -> None:
+    path = _write(tmp_path, GOOD)
+    assert team.ok("ledger", "import", path).strip() == "imported 4 entries"
+    rows = json.loads(team.ok("ledger", "list", "--json"))
+    assert len(rows) == 4  # the two identical Canva rows stay two entries
+    assert sorted((r["payee"], r["amount"], r["currency"]) for r in rows)[1:3] == [("Canva", "12.99", "USD")] * 2
+    ops = _ops(team)
+    renamed = _write(tmp_path, GOOD, "copy of spend.csv")
+    assert team.ok("ledger", "import", renamed).strip() == "imported 0 entries (4 already in the ledger)"
+    assert _ops(team) == ops  # not even a duplicate operation
+    longer = _write(tmp_path, GOOD + "2026-11-06,spring-launch,tools,Canva,12.99,USD,\n", "later.csv")
+    assert team.ok("ledger", "import", longer).strip() == "imported 1 entries (4 already in the ledger)"
+    assert row(report(team), "tools")["by_currency"] == [{"amount": "15000", "currency": "JPY"}, {"amount": "38.97", "currency": "USD"}]
+
+
+def test_a_bad_row_imports_nothing_and_every_bad_row_is_named(team: Cli, tmp_path: Path) -> None:
+    text = (
+        "date,campaign,category,payee,amount,currency,memo\n"
+        "2026-11-03,spring-launch,influencers,@cafe_mila,250.00,EUR,fine\n"
+        "2026-11-03,spring-launch,influencers,@cafe_mila,\"12,50\",EUR,decimal comma\n"
+        '2026-11-04,spring-launch,tools,Canva,10,EUR,"a memo\nover two lines"\n'
+        "2026-11-05,winter-sale,tools,Canva,10,EUR,\n"
+        "05/11/2026,spring-launch,tools,Canva,1e3,EUR,\n"
+        "2026-11-06,spring-launch,tools,Canva,10,EUR\n"
+        "2026-11-07,spring-launch,tools,Canva,-0,EUR,\n"
+        "2026-11-07,spring-launch,tools,Canva,1.234,EUR,\n"
+    )
+    before = team.ok("export")
+    result = team("ledger", "import", _write(tmp_path, text))
+    assert result.code == 2 and "Traceback" not in result.err
+    lines = result.err.splitlines()
+    assert lines[-1] == f"crewdeck: error: nothing imported: 7 bad rows in {tmp_path / 'spend.csv'}"
+    problems = {int(line.split(":")[1]): line for line in lines[:-1]}
+    assert sorted(problems) == [3, 4, 6, 7, 8, 9, 10]
+    assert "use a dot as the decimal separator" in problems[3]
+    assert "one line only" in problems[4]
+    assert "unknown campaign +winter-sale" in problems[6]
+    assert "is not a date like 2026-11-20" in problems[7]
+    assert "6 columns, the header has 7" in problems[8]
+    assert "negative zero" in problems[9]
+    assert "EUR has 2 decimal places, not 3" in problems[10]
+    assert team.ok("export") == before
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "the file is empty"),
+        ("date,payee,amount\n2026-11-01,Canva,10\n", "no column for campaign, category"),
+        ('date,campaign,category,payee,amount\n2026-11-01,spring-launch,tools,"Canva,10\n', "not valid CSV"),
+        ("date,campaign,category,payee,amount\n2026-11-01,spring-launch,tools,Canva,10 EUR,\n", "6 columns, the header has 5"),
+    ],
+)
+def test_malformed_files_import_nothing(team: Cli, tmp_path: Path, text: str, message: str) -> None:
+    before = team.ok("export")
+    result = team("ledger", "import", _write(tmp_path, text))
+    assert result.code == 2 and message in result.err and "Traceback" not in result.err
+    assert team.ok("export") == before
+
+
+def test_map_names_the_columns_of_a_bank_export(team: Cli, tmp_path: Path) -> None:
+    text = "Buchungstag;Empfänger;Betrag\n".replace(";", ",") + "2026-11-12,Studio Nord,\"1200.00 EUR\"\n"
+    path = _write(tmp_path, "Kampagne,Kategorie," + text.splitlines()[0] + "\nspring-launch,freelancers," + text.splitlines()[1] + "\n")
+    assert "no column for date" in one_line_error(team("ledger", "import", path))
+    team.ok("ledger", "import", path, "--map", "date=Buchungstag,payee=Empfänger", "--map", "amount=Betrag",
+            "--map", "campaign=Kampagne,category=Kategorie")
+    assert row(report(team), "freelancers")["spent"] == eur("1200.00")
+    assert "has no column 'Datum'" in one_line_error(team("ledger", "import", path, "--map", "date=Datum"))
+    assert "no field 'when'" in one_line_error(team("ledger", "import", path, "--map", "when=Buchungstag"))
+
+
+def test_an_export_imports_into_another_workspace_with_its_reversals(team: Cli, tmp_path: Path) -> None:
+    entry = add(team, "100 USD", category="tools", payee="Canva")
+    team.ok("ledger", "reverse", entry)
+    add(team, "15000 JPY", category="tools", extra=("--memo", 'quoted "memo"'))
+    add(team, "99 EUR", as_member="raj", extra=("--pending",))
+    out = tmp_path / "ledger.csv"
+    team.ok("ledger", "export", "--format", "csv", "-o", str(out))
+    other = Cli(tmp_path / "other.db")
+    assert main(["init", str(other.workspace), "--member", "ana", "--name", "Ana", "--tz", "Europe/Berlin"]) == 0
+    other.ok("campaign", "add", "Spring Launch")
+    other.ok("rate", "set", "2026-11-01", "USD/EUR", "0.925")
+    other.ok("rate", "set", "2026-11-01", "JPY/EUR", "0.0061")
+    assert other.ok("ledger", "import", str(out)).strip() == "imported 4 entries"
+
+    def shown(c: Cli) -> list[tuple[str, ...]]:
+        keep = ("id", "date", "payee", "amount", "currency", "memo", "reverses", "pending")
+        return sorted(tuple(str(r[k]) for k in keep) for r in json.loads(c.ok("ledger", "list", "--json")))
+
+    assert shown(other) == shown(team)
+    assert report(other)["campaigns"][0]["total"]["spent"] == report(team)["campaigns"][0]["total"]["spent"]
+
+
+def test_a_forged_reversal_is_refused(team: Cli, tmp_path: Path) -> None:
+    entry = add(team, "100 EUR")
+    text = f"date,campaign,category,payee,amount,reverses\n2026-11-20,spring-launch,influencers,@cafe_mila,-90,{entry}\n"
+    result = team("ledger", "import", _write(tmp_path, text))
+    assert result.code == 2 and "the opposite amount" in result.err
+
+
+def test_rates_import_all_or_nothing_and_once(team: Cli, tmp_path: Path) -> None:
+    good = _write(tmp_path, "date,pair,rate\n2026-11-10,GBP/EUR,1.1532\n2026-11-17,GBP/EUR,1.1498\n2026-11-10,USD/EUR,0.9301\n")
+    assert team.ok("rate", "import", good).strip() == "imported 3 rates"
+    ops = _ops(team)
+    assert team.ok("rate", "import", good).strip() == "imported 0 rates (3 already as given)"
+    assert _ops(team) == ops
+    add(team, "100 GBP", date="2026-11-20")
+    assert row(report(team), "influencers")["spent"] == eur("114.98")
+    split = _write(tmp_path, "date,base,quote,rate\n2026-11-24,GBP,EUR,1.2\n", "split.csv")
+    team.ok("rate", "import", split)
+    assert row(report(team), "influencers")["spent"] == eur("114.98")  # a rate after the entry's date changes nothing
+    bad = _write(tmp_path, "date,pair,rate\n2026-11-12,GBP/EUR,1.15\n2026-11-31,GBP/EUR,1.1\nyesterday,USD/EUR,0.9\n"
+                 "2026-11-13,GBP/EUR,1e3\n2026-11-12,GBP/EUR,1.16\n", "bad.csv")
+    before = team.ok("export")
+    result = team("rate", "import", bad)
+    assert result.code == 2
+    lines = result.err.splitlines()
+    assert [int(line.split(":")[1]) for line in lines[:-1]] == [3, 4, 5, 6]
+    assert "already has rate 1.15 on line 2" in lines[3]
+    assert lines[-1].endswith("nothing imported: 4 bad rows in " + bad)
+    assert team.ok("export") == before

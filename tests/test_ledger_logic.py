@@ -1,0 +1,175 @@
+"""The ledger pane's logic without a UI: periods, the form, the filter, budget rows, windows, money text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from sync.money import MoneyError, format_minor, parse_amount, parse_decimal, parse_rate, round_minor
+from tui.errors import UserError
+from tui.ledger import entries
+from tui.ledger.budgets import Budget, share
+from tui.ledger.form import FormContext, check_form, parse_entry
+from tui.ledger.period import Period
+from tui.ledger.view import budget_lines, entries_where
+from tui.workspace import Campaign, Workspace
+
+from .conftest import Cli
+from .ledger_helpers import add, ledger_team
+
+TODAY = dt.date(2026, 11, 26)  # a Thursday
+
+
+# ---------------------------------------------------------------- periods
+
+
+def test_move_and_resize_like_hledger_ui() -> None:
+    month = Period.containing("month", TODAY)
+    assert month.label == "2026-11" and month.range == (dt.date(2026, 11, 1), dt.date(2026, 12, 1))
+    assert month.move(1).label == "2026-12" and month.move(2).label == "2027-01" and month.move(-11).label == "2025-12"
+    assert month.narrow(TODAY).label == "2026-W48"  # the week holding today
+    assert month.move(-1).narrow(TODAY).label == "2026-W40"  # October: the week of its first day
+    assert month.narrow(TODAY).narrow(TODAY) == Period("day", TODAY)
+    assert Period("day", TODAY).narrow(TODAY) == Period("day", TODAY)
+    assert month.widen().label == "2026-Q4" and month.widen().widen().label == "2026"
+    assert month.widen().widen().widen() == Period.all() and Period.all().widen() == Period.all()
+    assert Period.all().narrow(TODAY).label == "2026" and Period.all().move(3) == Period.all()
+    week = Period.containing("week", dt.date(2026, 12, 30))
+    assert week.label == "2026-W53" and week.move(1).label == "2027-W01"
+    assert week.widen().label == "2026-12"
+
+
+@pytest.mark.parametrize("text", ["2026-11-26", "2026-W48", "2026-11", "2026-Q4", "2026", "all"])
+def test_periods_parse_their_own_labels(text: str) -> None:
+    assert Period.parse(text).label == text
+
+
+@pytest.mark.parametrize("text", ["2026-13", "2026-W54", "2026-Q5", "26", "last month", "2026-02-30"])
+def test_bad_periods(text: str) -> None:
+    with pytest.raises(UserError, match="is not a period"):
+        Period.parse(text)
+
+
+# ---------------------------------------------------------------- money text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("120.50 EUR", (12050, "EUR")), ("EUR 120.5", (12050, "EUR")), ("15000 jpy", (15000, "JPY")),
+     ("1.250 KWD", (1250, "KWD")), ("-3.1 USD", (-310, "USD")), ("7", (700, "EUR"))],
+)
+def test_amounts_parse_exactly(text: str, expected: tuple[int, str]) -> None:
+    assert parse_amount(text, "EUR") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [("12,50", "decimal separator"), ("1e3", "plain decimal"), ("-0", "negative zero"), ("-0.00", "negative zero"),
+     ("12.345", "2 decimal places, not 3"), ("+5", "plain decimal"), (".5", "plain decimal"), ("5.", "plain decimal"),
+     ("١٢", "plain decimal"), ("1 000", "no spaces or thousands separators"), ("99999999999999999", "too large")],
+)
+def test_amounts_people_mistype_are_refused(text: str, problem: str) -> None:
+    with pytest.raises(MoneyError, match=problem):
+        parse_amount(text, "EUR") if " " in text else parse_decimal(text, "EUR")
+
+
+def test_formatting_and_the_rounding_rule() -> None:
+    assert format_minor(-123456789, "EUR", grouping=True) == "-1,234,567.89"
+    assert format_minor(1250, "KWD") == "1.250" and format_minor(15000, "JPY", grouping=True) == "15,000"
+    assert [round_minor(Decimal(v), "EUR") for v in ("0.125", "0.135", "-0.125", "0.1251")] == [12, 14, -12, 13]
+    assert round_minor(Decimal("2.5"), "JPY") == 2 and round_minor(Decimal("0.0005"), "KWD") == 0
+    assert parse_rate("0.9215") == Decimal("0.9215")
+    for bad in ("0", "0,92", "1e-3", "-1", "0.1234567890123"):
+        with pytest.raises(MoneyError):
+            parse_rate(bad)
+
+
+def test_budget_shares_by_days() -> None:
+    run = (dt.date(2026, 11, 1), dt.date(2027, 1, 1))  # 61 days
+    budget = Budget("c", "tools", "run", 610_000, "EUR")
+    assert share(budget, None, run) == Decimal("6100.00")
+    assert share(budget, (dt.date(2026, 11, 1), dt.date(2026, 12, 1)), run) == Decimal(3000)
+    assert share(budget, (dt.date(2026, 10, 1), dt.date(2026, 11, 1)), run) == 0
+    assert share(budget, (dt.date(2026, 11, 1), dt.date(2026, 12, 1)), None) is None
+    month = Budget("c", "tools", "2026-11", 300_000, "EUR")
+    assert share(month, (dt.date(2026, 11, 23), dt.date(2026, 11, 30)), None) == Decimal(700)
+    assert share(month, Period.parse("2026-Q4").range, None) == Decimal(3000)
+
+
+# ---------------------------------------------------------------- the form
+
+
+CTX = FormContext(TODAY, "EUR", (Campaign("c" * 32, "Spring Launch", [], None, None, None, "active", "", {}),), ("tools",))
+
+
+def test_the_form_checks_each_field_as_it_is_typed() -> None:
+    assert check_form({}, CTX) == {"campaign": "required", "category": "required", "payee": "required", "amount": "required"}
+    typing = {"campaign": "spring", "category": "Tools", "payee": "Canva", "amount": "12,5"}
+    problems = check_form(typing, CTX)
+    assert set(problems) == {"campaign", "amount"}
+    assert "unknown campaign +spring (did you mean +spring-launch?)" in problems["campaign"]
+    assert "decimal separator" in problems["amount"]
+    good = {**typing, "campaign": "+spring-launch", "amount": "12.50 USD", "date": "yesterday", "task": "abcd"}
+    assert check_form(good, CTX) == {}
+    assert check_form({**good, "amount": "0"}, CTX) == {"amount": "an amount of zero records nothing"}
+    assert "is not a task id" in check_form({**good, "task": "xyz"}, CTX)["task"]
+    assert check_form({**good, "memo": "two\nlines"}, CTX) == {"memo": "one line only"}
+    draft = parse_entry(good, CTX, needs_approval=True, resolve_task=lambda prefix: prefix.ljust(32, "0"))
+    assert (draft.date, draft.category, draft.amount, draft.currency, draft.task, draft.needs_approval) == (
+        "2026-11-25", "tools", 1250, "USD", "abcd" + "0" * 28, True)
+    with pytest.raises(UserError, match="amount '12,5'"):
+        parse_entry(typing, CTX)
+
+
+# ---------------------------------------------------------------- what the pane reads
+
+
+def test_budget_lines_and_entry_windows_for_the_pane(cli: Cli) -> None:
+    team = ledger_team(cli)
+    team.ok("budget", "set", "spring-launch", "tools", "100", "--month", "2026-11")
+    ids = [add(team, f"{n}.00 EUR", category="tools", date=f"2026-11-{n:02d}") for n in range(1, 21)]
+    add(team, "5 EUR", category="events", date="2026-12-01", extra=("--pending",), as_member="raj")
+    ws = Workspace.open(team.workspace)
+    try:
+        lines = budget_lines(ws.conn, "EUR", Period.parse("2026-11"), TODAY)
+        assert [(x.campaign, x.category, x.budget, x.spent, x.remaining, x.used_permille, x.over) for x in lines] == [
+            ("spring-launch", "", "100.00", "210.00", "-110.00", 2100, True),
+            ("spring-launch", "tools", "100.00", "210.00", "-110.00", 2100, True),
+        ]
+        december = budget_lines(ws.conn, "EUR", Period.parse("2026-12"), TODAY)
+        assert [(x.category, x.spent, x.pending, x.used_permille) for x in december] == [("", "0.00", "5.00", None), ("events", "0.00", "5.00", None)]
+        where, params = entries_where(ws, "#tools", Period.parse("2026-11"), None)
+        assert entries.count(ws.conn, where, params) == 20
+        window = entries.window(ws.conn, where, params, 5, 3)
+        assert [row.id for row in window] == [ids[14], ids[13], ids[12]]
+        assert [row.amount_text for row in window] == ["15.00 EUR", "14.00 EUR", "13.00 EUR"]
+        where, params = entries_where(ws, "is:pending", Period.all(), None)
+        [pending] = entries.window(ws.conn, where, params, 0, 10)
+        assert pending.status == "pending" and pending.pending and pending.entered_by == "raj"
+        with pytest.raises(UserError, match="unknown campaign"):
+            entries_where(ws, "+nope", Period.all(), None)
+    finally:
+        ws.close()
+
+
+def test_an_entry_in_full_with_its_task_reversal_and_approval(cli: Cli) -> None:
+    team = ledger_team(cli)
+    task = team.ok("add", "Brief the influencer for the reel").strip()
+    entry = add(team, "300 EUR", as_member="raj", extra=("--pending", "--task", task[:6]))
+    team.ok("ledger", "approve", entry)
+    reversal = team.ok("ledger", "reverse", entry).strip()
+    ws = Workspace.open(team.workspace)
+    try:
+        shown = entries.detail(ws.conn, entry)
+        assert shown is not None
+        assert shown.task_title == "Brief the influencer for the reel"
+        assert shown.reversed_by is not None and shown.reversed_by.id == reversal and shown.reverses is None
+        assert [who for who, _ in shown.approvals] == ["ana"]
+        back = entries.detail(ws.conn, reversal)
+        assert back is not None and back.reverses is not None and back.reverses.id == entry
+        assert back.approvals == shown.approvals  # a reversal counts with its original
+        assert entries.detail(ws.conn, "f" * 32) is None
+    finally:
+        ws.close()

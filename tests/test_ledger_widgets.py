@@ -1,0 +1,179 @@
+"""The ledger pane's widgets in a tiny app: keys, messages, virtual scrolling, snapshots."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.message import Message
+
+from tui.ledger.entries import EntryRow
+from tui.ledger.view import BudgetLine
+from widgets.budget_table import BudgetTable, bar_cells
+from widgets.entries_table import BLOCK, EntriesTable
+
+ENTRIES = 100_000
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def budget(campaign_id: str, campaign: str, category: str, amounts: tuple[str, ...], permille: int | None, percent: int | None,
+           over: bool = False, heading_over: bool = False, complete: bool = True) -> BudgetLine:
+    return BudgetLine(campaign_id, campaign, category, *amounts, permille, percent, over, heading_over, complete)  # type: ignore[arg-type]
+
+
+# The rows the logic makes (tui.ledger.view.BudgetLine): the widget takes them as they are.
+BUDGETS = [
+    budget("c1", "spring-launch", "", ("12,000.00", "9,870.25", "2,129.75", "120.00", "13,402.10"), 823, 82, heading_over=True),
+    budget("c1", "spring-launch", "influencers", ("4,000.00", "4,200.50", "-200.50", "", "5,900.00"), 1050, 105, True, True),
+    budget("c1", "spring-launch", "sponsored-posts", ("6,000.00", "5,577.25", "422.75", "120.00", "6,950.40"), 930, 93, heading_over=True),
+    budget("c1", "spring-launch", "tools", ("2,000.00", "92.50", "1,907.50", "", "180.35"), 46, 5, complete=False),
+    budget("c2", "holiday-gifting", "", ("", "310.00", "", "", ""), None, None),
+    budget("c2", "holiday-gifting", "freelancers", ("", "310.00", "", "", ""), None, None),
+]
+
+
+def entry(i: int) -> EntryRow:
+    """Entry ``i`` of a made-up ledger, as ``tui.ledger.entries.window`` returns rows."""
+    kind = i % 10
+    entry_id = f"{i:08x}" + "0" * 24
+    return EntryRow(
+        id=entry_id, date=f"2026-{11 - i % 3:02d}-{28 - i % 27:02d}", campaign=("spring-launch", "holiday-gifting")[i % 2],
+        category=("influencers", "tools", "sponsored-posts")[i % 3], payee=("@cafe_mila", "Canva", "Meta Ads", "Studio Nord")[i % 4],
+        amount=(i * 7919) % 10_000_000 + 1, currency=("EUR", "USD")[i % 2], memo=f"invoice {2026_0000 + i}",
+        reverses="f" * 32 if kind == 5 else None, task=None, entered_by="ana", entered_at="2026-11-20T10:00:00Z",
+        needs_approval=kind in (3, 4), approved=kind == 4, reversed_by="e" * 32 if kind == 6 else None,
+    )
+
+
+class LedgerWidgets(App[None]):
+    """The two tables stacked, as the ledger pane will hold them; entries served from a list."""
+
+    def __init__(self, total: int = ENTRIES) -> None:
+        super().__init__()
+        self.total = total
+        self.messages: list[Message] = []
+        self.windows: list[int] = []
+        self.answer: Callable[[EntriesTable.WindowNeeded], None] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield BudgetTable(BUDGETS)
+        yield EntriesTable()
+
+    def on_mount(self) -> None:
+        self.query_one(EntriesTable).reset(self.total)
+
+    def on_entries_table_window_needed(self, message: EntriesTable.WindowNeeded) -> None:
+        self.windows.append(message.offset)
+        if self.answer is not None:
+            self.answer(message)
+            return
+        rows = [entry(i) for i in range(message.offset, min(message.offset + message.limit, self.total))]
+        message.table.set_window(message.offset, rows, message.generation)
+
+    def on_entries_table_entry_selected(self, message: EntriesTable.EntrySelected) -> None:
+        self.messages.append(message)
+
+    def on_entries_table_entry_activated(self, message: EntriesTable.EntryActivated) -> None:
+        self.messages.append(message)
+
+    def on_budget_table_row_highlighted(self, message: BudgetTable.RowHighlighted) -> None:
+        self.messages.append(message)
+
+    def on_budget_table_row_selected(self, message: BudgetTable.RowSelected) -> None:
+        self.messages.append(message)
+
+
+@pytest.mark.anyio
+async def test_entries_scroll_a_hundred_thousand_rows_by_windows() -> None:
+    app = LedgerWidgets()
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = app.query_one(EntriesTable)
+        table.focus()
+        await pilot.pause()
+        assert app.windows == [0]
+        await pilot.press("j", "j", "down")
+        selected = [m for m in app.messages if isinstance(m, EntriesTable.EntrySelected)]
+        # The first window's arrival selects the row under the cursor, then each key moves it.
+        assert [(m.index, m.entry_id) for m in selected] == [(i, entry(i).id) for i in (0, 1, 2, 3)]
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor == ENTRIES - 1
+        assert app.windows == [0, ENTRIES - BLOCK]  # only the windows on screen were asked for
+        assert table.cursor_entry == entry(ENTRIES - 1)
+        await pilot.press("enter")
+        activated = [m for m in app.messages if isinstance(m, EntriesTable.EntryActivated)]
+        assert [(m.index, m.entry_id) for m in activated] == [(ENTRIES - 1, entry(ENTRIES - 1).id)]
+        await pilot.press("home", "pagedown", "pagedown")
+        assert table.cursor == 2 * table.page
+        # No widget per row: the whole app is a handful of widgets.
+        assert len(list(app.query("*"))) < 15
+        assert len(table._rows) <= 13 * BLOCK
+
+
+@pytest.mark.anyio
+async def test_a_window_for_an_old_filter_is_dropped() -> None:
+    app = LedgerWidgets()
+    pending: list[EntriesTable.WindowNeeded] = []
+    app.answer = pending.append
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = app.query_one(EntriesTable)
+        await pilot.pause()
+        [stale] = pending
+        table.reset(3)  # the filter changed while the first window was being fetched
+        await pilot.pause()
+        table.set_window(stale.offset, [entry(i) for i in range(100)], stale.generation)
+        assert table.row_at(0) is None
+        fresh = pending[-1]
+        assert fresh.generation == stale.generation + 1 and fresh.limit == BLOCK
+        table.set_window(0, [entry(7), entry(8), entry(9), entry(10)], fresh.generation)
+        assert [table.row_at(i) for i in range(4)] == [entry(7), entry(8), entry(9), None]
+
+
+@pytest.mark.anyio
+async def test_budget_table_keys_and_messages() -> None:
+    app = LedgerWidgets()
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = app.query_one(BudgetTable)
+        table.focus()
+        await pilot.press("down", "j", "enter")
+        budget_messages = [m for m in app.messages if isinstance(m, (BudgetTable.RowHighlighted, BudgetTable.RowSelected))]
+        assert [(type(m).__name__, m.campaign_id, m.category) for m in budget_messages] == [
+            ("RowHighlighted", "c1", "influencers"), ("RowHighlighted", "c1", "sponsored-posts"), ("RowSelected", "c1", "sponsored-posts"),
+        ]
+        table.set_rows([b for b in BUDGETS if b.category != "influencers"])  # rows change under the cursor
+        assert table.rows[table.cursor].category == "sponsored-posts"
+        await pilot.press("G", "k")
+        assert table.rows[table.cursor].campaign == "holiday-gifting" and table.rows[table.cursor].is_total
+
+
+def test_bars_are_drawn_in_eighths_with_integers() -> None:
+    assert bar_cells(0) == ("", " " * 8)
+    assert bar_cells(500) == ("████", " " * 4)
+    assert bar_cells(1050) == ("█" * 8, "")
+    assert bar_cells(530) == ("████▏", "   ")  # 4.24 cells: four and one eighth
+    assert bar_cells(-20) == ("", " " * 8)
+
+
+def test_snapshot_of_the_ledger_widgets_at_80x24(snap_compare: Any) -> None:
+    async def prepare(pilot: Any) -> None:
+        pilot.app.query_one(EntriesTable).focus()
+        await pilot.pause()
+        await pilot.press("j", "j", "j")
+        await pilot.pause()
+
+    assert snap_compare(LedgerWidgets(), terminal_size=(80, 24), run_before=prepare)
+
+
+def test_snapshot_of_the_budget_table_focused_at_120x30(snap_compare: Any) -> None:
+    async def prepare(pilot: Any) -> None:
+        pilot.app.query_one(BudgetTable).focus()
+        await pilot.pause()
+        await pilot.press("j")
+        await pilot.pause()
+
+    assert snap_compare(LedgerWidgets(total=5), terminal_size=(120, 30), run_before=prepare)

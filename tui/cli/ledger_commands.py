@@ -1,0 +1,232 @@
+"""What the ledger commands do (``cmd_ledger`` registers them and imports this only when one runs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import sys
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+from sync.money import MoneyError, format_minor, parse_amount, round_minor
+from sync.records import ValidationError, budget_period
+from sync.records import category as check_category
+from sync.zones import zone
+
+from ..errors import UserError
+from ..ledger import actions, csvfiles, entries, journal, reports
+from ..ledger.budgets import Budget
+from ..ledger.form import FormContext, parse_entry
+from ..ledger.period import Period
+from ..ledger.rates import make_rate
+from ..ledger.view import entries_where
+from ..when import DateError, parse_day
+from .common import Context, print_json, read_input, table
+
+
+def _today(ctx: Context) -> dt.date:
+    """Today in the viewer's zone: what "today" and reports' "as of" mean."""
+    return ctx.now.astimezone(zone(ctx.viewer_tz)).date()
+
+
+# ---------------------------------------------------------------- entries
+
+
+def cmd_add(ctx: Context) -> int:
+    a = ctx.args
+    ws = ctx.ws
+    fields = {"date": a.date or "", "campaign": a.campaign, "category": a.category, "payee": a.payee,
+              "amount": a.amount, "memo": a.memo or "", "task": a.task or ""}
+    draft = parse_entry(fields, FormContext.load(ws, _today(ctx)), needs_approval=a.pending,
+                        resolve_task=lambda prefix: ws.resolve("task", prefix))
+    print(actions.add_entry(ws, ctx.me, draft, ctx.now))
+    return 0
+
+
+def cmd_reverse(ctx: Context) -> int:
+    entry_id = actions.resolve_entry(ctx.ws, ctx.args.id)
+    print(actions.reverse_entry(ctx.ws, ctx.me, entry_id, ctx.now, ctx.args.memo or ""))
+    return 0
+
+
+def cmd_approve(ctx: Context) -> int:
+    entry_id = actions.resolve_entry(ctx.ws, ctx.args.id)
+    actions.approve_entry(ctx.ws, ctx.me, entry_id, ctx.now)
+    print(entry_id)
+    return 0
+
+
+def cmd_list(ctx: Context) -> int:
+    ws = ctx.ws
+    me = ctx.me_or_none()
+    period = Period.parse(ctx.args.period) if ctx.args.period else Period.all()
+    where, params = entries_where(ws, " ".join(ctx.args.query), period, me.id if me else None)
+    rows = entries.window(ws.conn, where, params, 0, ctx.args.limit)
+    if ctx.args.json:
+        print_json([row.as_json() for row in rows])
+        return 0
+    if not rows:
+        print("no entries match", file=sys.stderr)
+        return 0
+    out = [
+        [r.short_id, r.date, f"+{r.campaign}", r.category, r.payee, r.amount_text, r.status, f"@{r.entered_by}", r.memo]
+        for r in rows
+    ]
+    sys.stdout.write(table(out, ["ID", "DATE", "CAMPAIGN", "CATEGORY", "PAYEE", "AMOUNT", "STATUS", "BY", "MEMO"]) + "\n")
+    return 0
+
+
+# ---------------------------------------------------------------- report
+
+
+def cmd_report(ctx: Context) -> int:
+    ws = ctx.ws
+    campaign = ws.campaign_by_name(ctx.args.campaign).id if ctx.args.campaign else None
+    period = Period.parse(ctx.args.period) if ctx.args.period else Period.all()
+    report = reports.build(ws.conn, ws.base_currency, by=ctx.args.by, period=period, campaign=campaign, as_of=_today(ctx))
+    for message in [reports.missing_text(m, report.base) for m in report.missing] + report.warnings:
+        print(f"warning: {message}", file=sys.stderr)
+    if ctx.args.json:
+        print_json(reports.as_json(report))
+        return 0
+    if not report.campaigns:
+        print("no entries or budgets", file=sys.stderr)
+        return 0
+    sys.stdout.write(_report_text(report))
+    return 0
+
+
+def _amount(value: Decimal | None, base: str) -> str:
+    return "" if value is None else format_minor(round_minor(value, base), base, grouping=True)
+
+
+def _report_text(report: reports.Report) -> str:
+    base = report.base
+    by = report.by
+    blocks = []
+    for c in report.campaigns:
+        run = f"  {c.start or '?'}..{c.end or '?'}" if c.start or c.end else ""
+        title = f"+{c.slug}  {c.name}{run}  ({base}, {report.period.label}, as of {report.as_of})"
+        rows = []
+        for line in [*c.lines, c.total]:
+            used = line.used_percent()
+            flags = ("OVER" if line.over else "") + (" heading over" if line.heading_over and not line.over else "")
+            flags += "" if line.complete else " incomplete: rates missing"
+            rows.append([
+                line.key or "total", _amount(line.budget, base), _amount(line.spent, base), _amount(line.remaining, base),
+                "" if used is None else f"{used}%", _amount(line.burn_per_day, base), _amount(line.forecast, base),
+                _amount(line.pending, base) if line.pending_entries else "", flags.strip(),
+            ])
+        blocks.append(title + "\n" + table(rows, [by.upper(), "BUDGET", "SPENT", "REMAINING", "USED", "BURN/DAY", "FORECAST", "PENDING", ""]))
+    return "\n\n".join(blocks) + "\n"
+
+
+# ---------------------------------------------------------------- export, import
+
+
+def _write_output(path: str | None, text: str) -> None:
+    """Standard output, or a file replaced in one step (never half-written)."""
+    if not path:
+        sys.stdout.write(text)
+        return
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise UserError(f"{path}: directory {target.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cmd_export(ctx: Context) -> int:
+    out = io.StringIO()
+    if ctx.args.format == "hledger":
+        journal.write(ctx.ws, out, ctx.now)
+    else:
+        csvfiles.export_entries(ctx.ws, out)
+    _write_output(ctx.args.output, out.getvalue())
+    return 0
+
+
+def _rejected(exc: csvfiles.Rejected) -> UserError:
+    for problem in exc.problems:
+        print(problem, file=sys.stderr)
+    return UserError(str(exc))
+
+
+def cmd_import(ctx: Context) -> int:
+    source = ctx.args.file
+    text = read_input(source)
+    ws = ctx.ws
+    try:
+        plan = csvfiles.plan_entries(text, source, ws, _today(ctx), csvfiles.parse_map(ctx.args.map or []))
+    except csvfiles.Rejected as exc:
+        raise _rejected(exc) from None
+    if plan.new:
+        csvfiles.write_entries(ws, ctx.me, plan, ctx.now)
+    print(f"imported {len(plan.new):,} entries" + (f" ({plan.already:,} already in the ledger)" if plan.already else ""))
+    return 0
+
+
+# ---------------------------------------------------------------- budgets and rates
+
+
+def cmd_budget_set(ctx: Context) -> int:
+    ws = ctx.ws
+    a = ctx.args
+    campaign = ws.campaign_by_name(a.campaign)
+    base = ws.base_currency
+    try:
+        category = check_category(a.category.lstrip("#").lower())
+        period = budget_period(a.month or "run")
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    try:
+        minor, currency = parse_amount(a.amount, base)
+    except MoneyError as exc:
+        raise UserError(str(exc)) from None
+    if currency != base:
+        raise UserError(f"budgets are kept in the workspace's base currency ({base}); give the amount in {base}")
+    if minor < 0:
+        raise UserError(f"a budget cannot be negative ({a.amount})")
+    budget = Budget(campaign.id, category, period, minor, currency)
+    with ctx.writer() as w:
+        w.set("budget", budget.id, {**budget.values, "deleted": False})
+    span = "the run" if period == "run" else period
+    print(f"budget +{campaign.slug}/{category} for {span}: {format_minor(minor, base, grouping=True)} {base}")
+    return 0
+
+
+def cmd_rate_set(ctx: Context) -> int:
+    a = ctx.args
+    try:
+        day = parse_day(a.date, _today(ctx)).isoformat()
+    except DateError as exc:
+        raise UserError(str(exc)) from None
+    rate = make_rate(day, a.pair, a.rate)
+    try:
+        with ctx.writer() as w:
+            w.set("rate", rate.id, {**rate.values, "deleted": False})
+    except ValidationError as exc:
+        raise UserError(f"rate: {exc.problem}") from None
+    print(f"{rate.day}: 1 {rate.base} = {rate.rate} {rate.quote}")
+    return 0
+
+
+def cmd_rate_import(ctx: Context) -> int:
+    source = ctx.args.file
+    text = read_input(source)
+    try:
+        new, same = csvfiles.plan_rates(text, source, ctx.ws)
+    except csvfiles.Rejected as exc:
+        raise _rejected(exc) from None
+    if new:
+        csvfiles.write_rates(ctx.ws, ctx.me, new)
+    print(f"imported {len(new):,} rates" + (f" ({same:,} already as given)" if same else ""))
+    return 0

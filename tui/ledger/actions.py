@@ -1,0 +1,133 @@
+"""Writing the ledger: add an entry, reverse one, approve one.
+
+Nothing is ever edited.  A reversal is a new entry with the opposite
+amount and the original's date, campaign, category, payee and currency, so
+the two net to zero in every report, whatever it groups by.  Its id is
+derived from the original's, so two members reversing the same entry on
+two replicas at once make one reversal, not two.
+
+Approval: an entry entered with ``needs_approval`` counts only once a
+member whose role is "project manager" (``APPROVER_ROLE``, any case), other
+than the member who entered it, approves it.  Approvals are append-only
+records; a report counts an approval only when its author is not the
+entry's, so even an approval written by a misbehaving replica cannot be a
+self-approval.  The role is checked when the approval is made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from sync.ids import short
+from sync.money import format_minor
+
+from ..errors import UserError
+from ..when import utc_iso
+from ..workspace import Member, Workspace
+from .filter import APPROVED_IDS
+
+APPROVER_ROLE = "project manager"
+
+
+@dataclass(frozen=True)
+class EntryDraft:
+    """A checked new entry, ready to write (see ``form.parse_entry``)."""
+
+    date: str
+    campaign: str
+    category: str
+    payee: str
+    amount: int
+    currency: str
+    memo: str = ""
+    task: str | None = None
+    needs_approval: bool = False
+
+    def record(self, member: Member, now: dt.datetime) -> dict[str, object]:
+        return {
+            "date": self.date,
+            "campaign": self.campaign,
+            "category": self.category,
+            "payee": self.payee,
+            "amount": self.amount,
+            "currency": self.currency,
+            "memo": self.memo,
+            "task": self.task,
+            "entered_by": member.id,
+            "entered_at": utc_iso(now),
+            "needs_approval": self.needs_approval,
+        }
+
+
+def derived_id(*parts: str) -> str:
+    """A record id that every replica derives the same way from the same parts."""
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def reversal_id(entry_id: str) -> str:
+    return derived_id("reversal", entry_id)
+
+
+def resolve_entry(ws: Workspace, prefix: str) -> str:
+    """The full id of the entry a person typed a prefix of."""
+    try:
+        return ws.resolve("ledger_entry", prefix)
+    except UserError as exc:
+        raise UserError(str(exc).replace("ledger_entry", "ledger entry")) from None
+
+
+def may_approve(member: Member) -> bool:
+    return member.role.strip().lower() == APPROVER_ROLE
+
+
+def add_entry(ws: Workspace, me: Member, draft: EntryDraft, now: dt.datetime, entry_id: str | None = None) -> str:
+    if draft.task is not None and ws.store.record("task", draft.task) is None:
+        raise UserError(f"no task with id {short(draft.task)}")
+    with ws.store.write(me.id) as w:
+        return w.append("ledger_entry", draft.record(me, now), row_id=entry_id)
+
+
+def reverse_entry(ws: Workspace, me: Member, entry_id: str, now: dt.datetime, memo: str = "") -> str:
+    original = ws.store.record("ledger_entry", entry_id)
+    if original is None:
+        raise UserError(f"no ledger entry with id {short(entry_id)}")
+    if original["reverses"]:
+        raise UserError(
+            f"entry {short(entry_id)} is itself a reversal (of {short(original['reverses'])}); to count that spend again, add it anew"
+        )
+    new_id = reversal_id(entry_id)
+    if ws.store.record("ledger_entry", new_id) is not None:
+        raise UserError(f"entry {short(entry_id)} is already reversed by {short(new_id)}")
+    amount = format_minor(original["amount"], original["currency"])
+    note = f"reverses {short(entry_id)} ({amount} {original['currency']})" + (f": {memo}" if memo else "")
+    record = {
+        **{k: original[k] for k in ("date", "campaign", "category", "payee", "currency", "task", "needs_approval")},
+        "amount": -original["amount"],
+        "memo": note,
+        "reverses": entry_id,
+        "entered_by": me.id,
+        "entered_at": utc_iso(now),
+    }
+    with ws.store.write(me.id) as w:
+        return w.append("ledger_entry", record, row_id=new_id)
+
+
+def approve_entry(ws: Workspace, me: Member, entry_id: str, now: dt.datetime) -> str:
+    entry = ws.store.record("ledger_entry", entry_id)
+    if entry is None:
+        raise UserError(f"no ledger entry with id {short(entry_id)}")
+    if entry["reverses"]:
+        raise UserError(f"entry {short(entry_id)} is a reversal: it counts when {short(entry['reverses'])} is approved")
+    if not entry["needs_approval"]:
+        raise UserError(f"entry {short(entry_id)} does not need approval: it already counts")
+    if not may_approve(me):
+        raise UserError(f"@{me.handle} cannot approve spend: only a member whose role is {APPROVER_ROLE!r} can")
+    if entry["entered_by"] == me.id:
+        raise UserError(f"@{me.handle} entered {short(entry_id)}: another project manager must approve it")
+    done = ws.conn.execute(f"SELECT 1 WHERE ? IN ({APPROVED_IDS})", (entry_id,)).fetchone()
+    if done:
+        raise UserError(f"entry {short(entry_id)} is already approved")
+    with ws.store.write(me.id) as w:
+        return w.append("approval", {"entry": entry_id, "approved_by": me.id, "approved_at": utc_iso(now)})

@@ -1,0 +1,89 @@
+"""Budgets per campaign and category: for the campaign's run or for a month.
+
+Budgets add up, as hledger's periodic transactions do: a category's budget
+for the whole run is its run budget plus all its monthly budgets.  For a
+shorter period a budget counts in proportion to the days of it that fall in
+the period (a monthly budget over the days of its month, a run budget over
+the days of the campaign's run); a run budget of a campaign with no start
+or end date counts only in the all-time view.  Shares are exact quotients,
+rounded once when shown (``sync.money``'s one rule).
+
+Budgets are kept in the workspace's base currency (``budget set`` converts
+nothing); a budget found in another currency (made before the base
+currency changed) is left out of reports with a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sync.money import EXACT, QUOTIENT, to_decimal
+from sync.records import budget_id
+
+Bounds = tuple[dt.date, dt.date]
+
+
+@dataclass(frozen=True)
+class Budget:
+    campaign: str
+    category: str
+    #: ``run`` or a month ``YYYY-MM``.
+    period: str
+    amount: int
+    currency: str
+
+    @property
+    def id(self) -> str:
+        return budget_id(self.campaign, self.category, self.period)
+
+    @property
+    def values(self) -> dict[str, object]:
+        return {"campaign": self.campaign, "category": self.category, "period": self.period,
+                "amount": self.amount, "currency": self.currency}
+
+
+def load(conn: sqlite3.Connection, campaign: str | None = None) -> list[Budget]:
+    sql = "SELECT campaign, category, period, amount, currency FROM budget WHERE deleted = 0 AND campaign IS NOT NULL"
+    params: list[str] = []
+    if campaign:
+        sql += " AND campaign = ?"
+        params.append(campaign)
+    return [Budget(*row) for row in conn.execute(sql + " ORDER BY campaign, category, period", params)]
+
+
+def run_bounds(start: str | None, end: str | None) -> Bounds | None:
+    """A campaign's run as ``(first day, day after the last)``, if it has both dates."""
+    if not start or not end:
+        return None
+    return dt.date.fromisoformat(start), dt.date.fromisoformat(end) + dt.timedelta(days=1)
+
+
+def month_bounds(month: str) -> Bounds:
+    first = dt.date.fromisoformat(month + "-01")
+    index = first.year * 12 + first.month
+    return first, dt.date(index // 12, index % 12 + 1, 1)
+
+
+def extent(budget: Budget, run: Bounds | None) -> Bounds | None:
+    """The days a budget is for: its month, or the campaign's run (``None`` if undated)."""
+    return run if budget.period == "run" else month_bounds(budget.period)
+
+
+def share(budget: Budget, period: Bounds | None, run: Bounds | None) -> Decimal | None:
+    """The part of a budget (in major units) that falls in ``period``; ``None`` when it cannot be placed."""
+    whole = to_decimal(budget.amount, budget.currency)
+    if period is None:
+        return whole
+    span = extent(budget, run)
+    if span is None:
+        return None
+    overlap = (min(span[1], period[1]) - max(span[0], period[0])).days
+    days = (span[1] - span[0]).days
+    if overlap <= 0:
+        return Decimal(0)
+    if overlap >= days:
+        return whole
+    return QUOTIENT.divide(EXACT.multiply(whole, overlap), days)

@@ -1,0 +1,309 @@
+"""Ledger entries and rates as CSV, in and out.
+
+Imports are all or nothing: every row is checked first (with the same
+checks as ``ledger add``), every bad row is reported with its line number,
+and only a file with no bad row is written, in one transaction.
+
+Importing the same file twice adds nothing: an entry's id comes from the
+file (an ``id`` column, as ``ledger export --format csv`` writes) or is
+derived from the row's content (date, campaign, category, payee, amount,
+currency, memo, task, approval flag) and how many identical rows came
+before it in the file, so two identical spends on one day stay two entries,
+and rows already in the workspace are skipped.  The file's name plays no
+part: a renamed copy, or a later export that overlaps an earlier one,
+imports only what is new.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Sequence, TextIO
+
+from sync.money import format_minor
+
+from ..errors import UserError
+from ..workspace import Member, Workspace
+from . import entries as entry_lib
+from .actions import EntryDraft, derived_id, reversal_id
+from .form import FormContext, parse_entry
+from .rates import Rate, make_rate
+
+ENTRY_COLUMNS = ("date", "campaign", "category", "payee", "amount", "currency", "memo", "task", "id", "reverses", "needs_approval")
+ENTRY_REQUIRED = ("date", "campaign", "category", "payee", "amount")
+EXPORT_COLUMNS = (
+    "id", "date", "campaign", "category", "payee", "amount", "currency", "memo", "task",
+    "reverses", "needs_approval", "status", "entered_by", "entered_at",
+)
+_ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d\Z")
+_ID = re.compile(r"[0-9a-f]{32}\Z")
+_YES = {"1", "yes", "true", "y", "pending"}
+_NO = {"", "0", "no", "false", "n"}
+
+
+@dataclass
+class Rejected(UserError):
+    """A file with bad rows: ``problems`` has one line per bad row, with its line number."""
+
+    source: str
+    problems: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        rows = len(self.problems)
+        return f"nothing imported: {rows} bad row{'s' if rows != 1 else ''} in {self.source}"
+
+
+# ---------------------------------------------------------------- reading
+
+
+def parse_map(specs: Sequence[str]) -> dict[str, str]:
+    """``["date=Booking date", "amount=Betrag"]`` (or comma-joined) -> field -> column header."""
+    mapping: dict[str, str] = {}
+    for spec in specs:
+        for part in spec.split(","):
+            name, eq, header = part.partition("=")
+            name = name.strip().lower()
+            if not eq or not header.strip():
+                raise UserError(f"--map {part!r}: write FIELD=COLUMN, e.g. amount=Betrag")
+            if name not in ENTRY_COLUMNS:
+                raise UserError(f"--map {part!r}: no field {name!r} (fields: {', '.join(ENTRY_COLUMNS)})")
+            mapping[name] = header.strip()
+    return mapping
+
+
+def _rows(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
+    """``(line number, cells)`` of each non-empty row, the header first."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    line = 1
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                yield line, cells
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise Rejected(source, [f"{source}:{reader.line_num}: not valid CSV: {exc}"]) from None
+
+
+def _records(
+    rows: Iterator[tuple[int, list[str]]], header: list[str], columns: dict[str, int], source: str, problems: list[str]
+) -> Iterator[tuple[str, int, dict[str, str]]]:
+    """``(where, line, field -> cell)`` of each row with as many cells as the header; the others go to ``problems``."""
+    for line, cells in rows:
+        where = f"{source}:{line}"
+        if len(cells) != len(header):
+            problems.append(f"{where}: {len(cells)} columns, the header has {len(header)}")
+            continue
+        yield where, line, {name: cells[i].strip() for name, i in columns.items()}
+
+
+def _columns(header: list[str], wanted: Sequence[str], required: Sequence[str], mapping: dict[str, str], source: str) -> dict[str, int]:
+    """Field -> column index, from the header row and ``--map``."""
+    by_name = {h.strip().lower(): i for i, h in enumerate(header)}
+    columns: dict[str, int] = {}
+    for name in wanted:
+        header_name = mapping.get(name, name).lower()
+        if header_name in by_name:
+            columns[name] = by_name[header_name]
+        elif name in mapping:
+            raise UserError(f"{source}: --map {name}={mapping[name]}: the file has no column {mapping[name]!r} (it has {', '.join(header)})")
+    missing = [name for name in required if name not in columns]
+    if missing:
+        raise UserError(
+            f"{source}: no column for {', '.join(missing)} (the header is: {', '.join(header)}; name them with --map FIELD=COLUMN)"
+        )
+    return columns
+
+
+@dataclass
+class EntryPlan:
+    """What an import writes: ``(id, draft, reverses)`` per new entry, and how many rows were already there."""
+
+    new: list[tuple[str, EntryDraft, str | None]] = field(default_factory=list)
+    already: int = 0
+
+
+def plan_entries(text: str, source: str, ws: Workspace, today: dt.date, mapping: dict[str, str] | None = None) -> EntryPlan:
+    rows = _rows(text, source)
+    first = next(rows, None)
+    if first is None:
+        raise UserError(f"{source}: the file is empty (expected a header: {','.join(ENTRY_REQUIRED)},...)")
+    columns = _columns(first[1], ENTRY_COLUMNS, ENTRY_REQUIRED, mapping or {}, source)
+    ctx = FormContext.load(ws, today)
+    tasks: dict[str, str] = {}
+
+    def resolve_task(prefix: str) -> str:
+        if prefix not in tasks:
+            tasks[prefix] = ws.resolve("task", prefix)
+        return tasks[prefix]
+
+    problems: list[str] = []
+    planned: list[tuple[int, str, EntryDraft, str | None]] = []
+    seen: Counter[tuple[Any, ...]] = Counter()
+    for where, line, cell in _records(rows, first[1], columns, source, problems):
+        try:
+            draft, explicit_id, reverses = _entry_row(cell, ctx, resolve_task)
+        except UserError as exc:
+            problems.append(f"{where}: {exc}")
+            continue
+        if reverses:
+            entry_id = reversal_id(reverses)
+            if explicit_id and explicit_id != entry_id:
+                problems.append(f"{where}: id: a reversal's id is derived from the entry it reverses ({entry_id})")
+                continue
+        elif explicit_id:
+            entry_id = explicit_id
+        else:
+            content = (draft.date, draft.campaign, draft.category, draft.payee, draft.amount, draft.currency,
+                       draft.memo, draft.task or "", draft.needs_approval)
+            seen[content] += 1
+            entry_id = derived_id("import", *map(str, content), str(seen[content]))
+        planned.append((line, entry_id, draft, reverses))
+    plan = EntryPlan()
+    in_file = {entry_id: draft for _, entry_id, draft, _ in planned}
+    existing = _existing(ws, [entry_id for _, entry_id, _, _ in planned] + [r for *_, r in planned if r])
+    ids: set[str] = set()
+    for line, entry_id, draft, reverses in planned:
+        where = f"{source}:{line}"
+        if entry_id in ids:
+            problems.append(f"{where}: id {entry_id} appears twice in the file")
+            continue
+        ids.add(entry_id)
+        if reverses:
+            original = existing.get(reverses) or in_file.get(reverses)
+            problem = _reversal_problem(draft, original, reverses)
+            if problem:
+                problems.append(f"{where}: {problem}")
+                continue
+        if entry_id in existing:
+            if existing[entry_id] != draft:
+                problems.append(f"{where}: id {entry_id} already holds a different entry")
+            else:
+                plan.already += 1
+            continue
+        plan.new.append((entry_id, draft, reverses))
+    if problems:
+        raise Rejected(source, problems)
+    return plan
+
+
+def _entry_row(cell: dict[str, str], ctx: FormContext, resolve_task: Any) -> tuple[EntryDraft, str | None, str | None]:
+    day = cell["date"]
+    if not _ISO_DAY.match(day):
+        raise UserError(f"date: {day!r} is not a date like 2026-11-20 (YYYY-MM-DD)")
+    flag = cell.get("needs_approval", "").lower()
+    if flag not in _YES | _NO:
+        raise UserError(f"needs_approval: {cell['needs_approval']!r} is not yes or no")
+    amount = cell["amount"]
+    if cell.get("currency"):
+        amount = f"{amount} {cell['currency']}"
+    values = {name: cell.get(name, "") for name in ("date", "campaign", "category", "payee", "memo", "task")}
+    draft = parse_entry({**values, "amount": amount}, ctx, needs_approval=flag in _YES, resolve_task=resolve_task)
+    ids = []
+    for name in ("id", "reverses"):
+        value = cell.get(name, "").lower()
+        if value and not _ID.match(value):
+            raise UserError(f"{name}: {cell[name]!r} is not an entry id (32 hex digits)")
+        ids.append(value or None)
+    return draft, ids[0], ids[1]
+
+
+def _reversal_problem(draft: EntryDraft, original: EntryDraft | None, reverses: str) -> str | None:
+    if original is None:
+        return f"reverses: no entry {reverses} in the workspace or earlier in the file"
+    mirrored = EntryDraft(original.date, original.campaign, original.category, original.payee, -original.amount,
+                          original.currency, draft.memo, draft.task, original.needs_approval)
+    if draft != mirrored:
+        return f"reverses: a reversal of {reverses} has its date, campaign, category, payee and currency and the opposite amount"
+    return None
+
+
+def _existing(ws: Workspace, ids: list[str]) -> dict[str, EntryDraft]:
+    found: dict[str, EntryDraft] = {}
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), 500):
+        chunk = unique[start : start + 500]
+        rows = ws.conn.execute(
+            "SELECT id, date, campaign, category, payee, amount, currency, memo, task, needs_approval "
+            f"FROM ledger_entry WHERE id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        )
+        for r in rows:
+            found[r[0]] = EntryDraft(r[1], r[2], r[3], r[4], r[5], r[6], r[7] or "", r[8], bool(r[9]))
+    return found
+
+
+def write_entries(ws: Workspace, me: Member, plan: EntryPlan, now: dt.datetime) -> None:
+    with ws.store.write(me.id) as w:
+        for entry_id, draft, reverses in plan.new:
+            record = draft.record(me, now)
+            if reverses:
+                record["reverses"] = reverses
+            w.append("ledger_entry", record, row_id=entry_id)
+
+
+# ---------------------------------------------------------------- rates
+
+
+def plan_rates(text: str, source: str, ws: Workspace) -> tuple[list[Rate], int]:
+    """``(rates to write, rows already as stored)``; ``Rejected`` names every bad row."""
+    rows = _rows(text, source)
+    first = next(rows, None)
+    if first is None:
+        raise UserError(f"{source}: the file is empty (expected a header: date,pair,rate or date,base,quote,rate)")
+    header = {h.strip().lower() for h in first[1]}
+    split = {"base", "quote"} <= header
+    wanted = ("date", "base", "quote", "rate") if split else ("date", "pair", "rate")
+    columns = _columns(first[1], wanted, wanted, {}, source)
+    problems: list[str] = []
+    rates: dict[str, tuple[int, Rate]] = {}
+    for where, line, cell in _records(rows, first[1], columns, source, problems):
+        pair = f"{cell['base']}/{cell['quote']}" if split else cell["pair"]
+        if not _ISO_DAY.match(cell["date"]):
+            problems.append(f"{where}: date: {cell['date']!r} is not a date like 2026-11-20 (YYYY-MM-DD)")
+            continue
+        try:
+            dt.date.fromisoformat(cell["date"])
+            rate = make_rate(cell["date"], pair, cell["rate"])
+        except ValueError:
+            problems.append(f"{where}: date: {cell['date']!r} is not a real date")
+            continue
+        except UserError as exc:
+            problems.append(f"{where}: {exc}")
+            continue
+        if rate.id in rates and rates[rate.id][1].rate != rate.rate:
+            problems.append(f"{where}: {rate.base}/{rate.quote} on {rate.day} already has rate {rates[rate.id][1].rate} on line {rates[rate.id][0]}")
+            continue
+        rates[rate.id] = (line, rate)
+    if problems:
+        raise Rejected(source, problems)
+    stored = dict(ws.conn.execute("SELECT id, rate FROM rate WHERE deleted = 0"))
+    new = [rate for _, rate in rates.values() if stored.get(rate.id) != str(rate.rate)]
+    return new, len(rates) - len(new)
+
+
+def write_rates(ws: Workspace, me: Member, rates: Iterable[Rate]) -> None:
+    with ws.store.write(me.id) as w:
+        for rate in rates:
+            w.set("rate", rate.id, {**rate.values, "deleted": False})
+
+
+# ---------------------------------------------------------------- export
+
+
+def export_entries(ws: Workspace, out: TextIO) -> int:
+    """Every entry, oldest first, as CSV that ``ledger import`` reads back."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EXPORT_COLUMNS)
+    n = 0
+    for row in entry_lib.stream(ws.conn, "1", [], oldest_first=True):
+        writer.writerow([
+            row.id, row.date, row.campaign, row.category, row.payee, format_minor(row.amount, row.currency), row.currency,
+            row.memo, row.task or "", row.reverses or "", "yes" if row.needs_approval else "no",
+            "pending" if row.pending else "counted", row.entered_by, row.entered_at,
+        ])
+        n += 1
+    return n

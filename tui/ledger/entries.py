@@ -1,0 +1,193 @@
+"""Ledger entries as lists: windows of rows for a filter, one entry in full.
+
+The CLI prints these rows; the app's entries table asks for the window it
+shows (``window``) and how many rows the filter has (``count``).  Both sort
+and page in SQLite, newest first, so no list ever holds more than a window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from sync.ids import short
+from sync.money import format_minor, money_json
+
+from ..workspace import slug
+from .filter import APPROVED_IDS
+
+#: Newest first; the index ``ledger_by_date`` serves this order.
+ORDER = "e.date DESC, e.entered_at DESC, e.id DESC"
+
+_COLUMNS = (
+    "e.id, e.date, e.campaign, e.category, e.payee, e.amount, e.currency, e.memo, e.reverses, e.task, "
+    "e.entered_by, e.entered_at, e.needs_approval, "
+    f"e.needs_approval = 1 AND coalesce(e.reverses, e.id) IN ({APPROVED_IDS}) AS approved, "
+    "(SELECT r.id FROM ledger_entry r WHERE r.reverses = e.id ORDER BY r.op_id LIMIT 1) AS reversed_by"
+)
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """One entry as lists show it; names (campaign slug, handle) already looked up."""
+
+    id: str
+    date: str
+    campaign: str
+    category: str
+    payee: str
+    amount: int
+    currency: str
+    memo: str
+    reverses: str | None
+    task: str | None
+    entered_by: str
+    entered_at: str
+    needs_approval: bool
+    approved: bool
+    reversed_by: str | None
+
+    @property
+    def short_id(self) -> str:
+        return short(self.id)
+
+    @property
+    def pending(self) -> bool:
+        return self.needs_approval and not self.approved
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses is not None
+
+    @property
+    def reversed(self) -> bool:
+        return self.reversed_by is not None
+
+    @property
+    def amount_text(self) -> str:
+        return f"{format_minor(self.amount, self.currency, grouping=True)} {self.currency}"
+
+    @property
+    def status(self) -> str:
+        """``pending``, ``approved``, ``reversal``, ``reversed`` or ``""``: what the list shows."""
+        if self.pending:
+            return "pending"
+        if self.is_reversal:
+            return "reversal"
+        if self.reversed:
+            return "reversed"
+        return "approved" if self.needs_approval else ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "short_id": self.short_id,
+            "date": self.date,
+            "campaign": self.campaign,
+            "category": self.category,
+            "payee": self.payee,
+            **money_json(self.amount, self.currency),
+            "memo": self.memo,
+            "task": self.task,
+            "reverses": self.reverses,
+            "reversed_by": self.reversed_by,
+            "needs_approval": self.needs_approval,
+            "approved": self.approved,
+            "pending": self.pending,
+            "entered_by": self.entered_by,
+            "entered_at": self.entered_at,
+        }
+
+
+@dataclass(frozen=True)
+class Names:
+    """Campaign id -> slug and member id -> handle, read once per list."""
+
+    campaigns: dict[str, str]
+    handles: dict[str, str]
+
+    @classmethod
+    def load(cls, conn: sqlite3.Connection) -> Names:
+        campaigns = {row[0]: slug(row[1]) or short(row[0]) for row in conn.execute("SELECT id, name FROM campaign")}
+        return cls(campaigns, dict(conn.execute("SELECT id, handle FROM member")))
+
+
+def _row(r: tuple[Any, ...], names: Names) -> EntryRow:
+    return EntryRow(
+        r[0], r[1], names.campaigns.get(r[2], short(r[2])), r[3], r[4], r[5], r[6], r[7] or "", r[8], r[9],
+        names.handles.get(r[10], short(r[10])), r[11], bool(r[12]), bool(r[13]), r[14],
+    )
+
+
+def period_clause(bounds: tuple[dt.date, dt.date] | None) -> tuple[str, list[Any]]:
+    if bounds is None:
+        return "1", []
+    return "e.date >= ? AND e.date < ?", [bounds[0].isoformat(), bounds[1].isoformat()]
+
+
+def window(
+    conn: sqlite3.Connection,
+    where: str,
+    params: list[Any],
+    offset: int,
+    limit: int,
+    names: Names | None = None,
+) -> list[EntryRow]:
+    """Rows ``offset .. offset + limit`` of the entries matching ``where``, newest first."""
+    names = names or Names.load(conn)
+    sql = f"SELECT {_COLUMNS} FROM ledger_entry e WHERE {where} ORDER BY {ORDER} LIMIT ? OFFSET ?"
+    return [_row(r, names) for r in conn.execute(sql, [*params, limit, offset])]
+
+
+def stream(conn: sqlite3.Connection, where: str, params: list[Any], *, oldest_first: bool = False) -> Iterator[EntryRow]:
+    """Every matching entry, one at a time (exports: never a list of them all)."""
+    names = Names.load(conn)
+    order = "e.date, e.entered_at, e.id" if oldest_first else ORDER
+    for r in conn.execute(f"SELECT {_COLUMNS} FROM ledger_entry e WHERE {where} ORDER BY {order}", params):
+        yield _row(r, names)
+
+
+def count(conn: sqlite3.Connection, where: str, params: list[Any]) -> int:
+    return int(conn.execute(f"SELECT count(*) FROM ledger_entry e WHERE {where}", params).fetchone()[0])
+
+
+def get(conn: sqlite3.Connection, entry_id: str, names: Names | None = None) -> EntryRow | None:
+    rows = window(conn, "e.id = ?", [entry_id], 0, 1, names)
+    return rows[0] if rows else None
+
+
+@dataclass(frozen=True)
+class EntryDetail:
+    """What ``enter`` shows: the entry, its linked task, its reversal (or what it reverses), its approvals."""
+
+    entry: EntryRow
+    task_title: str | None
+    reverses: EntryRow | None
+    reversed_by: EntryRow | None
+    #: ``(handle, when)`` of each approval, valid ones only.
+    approvals: list[tuple[str, str]]
+
+
+def detail(conn: sqlite3.Connection, entry_id: str) -> EntryDetail | None:
+    names = Names.load(conn)
+    entry = get(conn, entry_id, names)
+    if entry is None:
+        return None
+    task_title = None
+    if entry.task:
+        row = conn.execute("SELECT title FROM task WHERE id = ?", (entry.task,)).fetchone()
+        task_title = row[0] if row else None
+    original = get(conn, entry.reverses, names) if entry.reverses else None
+    reversal = get(conn, entry.reversed_by, names) if entry.reversed_by else None
+    approved_entry = entry.reverses or entry.id
+    approvals = [
+        (names.handles.get(who, short(who)), when)
+        for who, when in conn.execute(
+            "SELECT a.approved_by, a.approved_at FROM approval a JOIN ledger_entry o ON o.id = a.entry "
+            "WHERE a.entry = ? AND a.approved_by <> o.entered_by ORDER BY a.approved_at, a.id",
+            (approved_entry,),
+        )
+    ]
+    return EntryDetail(entry, task_title, original, reversal, approvals)

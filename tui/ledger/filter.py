@@ -1,0 +1,128 @@
+"""The ledger's filter language, shared by ``crewdeck ledger list`` and the pane's ``/``.
+
+Terms are ANDed; a leading ``-`` negates a term.
+
+| term                          | matches                                          |
+|-------------------------------|--------------------------------------------------|
+| ``+spring-launch``            | entries of that campaign                         |
+| ``#influencers`` ``cat:tools``| that category                                    |
+| ``payee:canva``               | payee contains the text                          |
+| ``cur:USD``                   | in that currency                                 |
+| ``date:2026-11``              | dated in that period (day, ISO week, month, quarter, year) |
+| ``@raj``  ``@me``             | entered by that member                           |
+| ``is:pending`` ``is:approved``| waiting for / given approval                     |
+| ``is:reversal`` ``is:reversed``| a reversing entry / an entry that was reversed  |
+| any other word                | in the payee or the memo                         |
+
+``parse`` reads the syntax; ``compile`` turns it into SQL over
+``ledger_entry e``, looking names up through the callables it is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..errors import UserError
+from ..query import Term
+from .period import Period
+
+STATES = ("pending", "approved", "reversal", "reversed")
+
+#: Entries whose approval counts: by someone other than their author.
+APPROVED_IDS = (
+    "SELECT a.entry FROM approval a JOIN ledger_entry o ON o.id = a.entry WHERE a.approved_by <> o.entered_by"
+)
+#: An entry counts when it needs no approval, or it (or the entry it reverses) was approved.
+COUNTED = f"(e.needs_approval = 0 OR coalesce(e.reverses, e.id) IN ({APPROVED_IDS}))"
+PENDING = f"NOT {COUNTED}"
+
+
+@dataclass
+class LedgerQuery:
+    terms: list[Term] = field(default_factory=list)
+
+
+def parse(text: str) -> LedgerQuery:
+    query = LedgerQuery()
+    for word in text.split():
+        negate = word.startswith("-") and len(word) > 1 and not word[1].isdigit()
+        body = word[1:] if negate else word
+        lower = body.lower()
+        kind, _, value = lower.partition(":")
+        if body.startswith("+") and len(body) > 1:
+            query.terms.append(Term("campaign", body[1:], negate))
+        elif body.startswith("#") and len(body) > 1:
+            query.terms.append(Term("category", lower[1:], negate))
+        elif body.startswith("@") and len(body) > 1:
+            query.terms.append(Term("member", lower[1:], negate))
+        elif kind in ("cat", "category") and value:
+            query.terms.append(Term("category", value, negate))
+        elif kind == "payee" and value:
+            query.terms.append(Term("payee", body.split(":", 1)[1], negate))
+        elif kind in ("cur", "currency") and value:
+            query.terms.append(Term("currency", value.upper(), negate))
+        elif kind == "date" and value:
+            query.terms.append(Term("date", Period.parse(value).label, negate))
+        elif kind == "is" and value:
+            if value not in STATES:
+                raise UserError(f"{word}: {value!r} is not a state ({', '.join(STATES)})")
+            query.terms.append(Term("state", value, negate))
+        else:
+            query.terms.append(Term("text", body, negate))
+    return query
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """How names become ids: the workspace's lookups (they raise ``UserError``)."""
+
+    campaign_id: Callable[[str], str]
+    member_id: Callable[[str], str]
+    me: str | None = None
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def compile(query: LedgerQuery, lookups: Lookups) -> tuple[str, list[Any]]:
+    """``(where, params)`` over ``ledger_entry e``."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    for term in query.terms:
+        sql, args = _term_sql(term, lookups)
+        clauses.append(f"NOT ({sql})" if term.negate else sql)
+        params.extend(args)
+    return (" AND ".join(clauses) or "1"), params
+
+
+def _term_sql(term: Term, lookups: Lookups) -> tuple[str, list[Any]]:
+    kind, value = term.kind, term.value
+    if kind == "campaign":
+        return "e.campaign = ?", [lookups.campaign_id(value)]
+    if kind == "category":
+        return "e.category = ?", [value]
+    if kind == "member":
+        if value == "me":
+            if lookups.me is None:
+                raise UserError("@me: who are you? pass --as HANDLE")
+            return "e.entered_by = ?", [lookups.me]
+        return "e.entered_by = ?", [lookups.member_id(value)]
+    if kind == "payee":
+        return "e.payee LIKE ? ESCAPE '\\'", [_like(value)]
+    if kind == "currency":
+        return "e.currency = ?", [value]
+    if kind == "date":
+        bounds = Period.parse(value).range
+        if bounds is None:
+            return "1", []
+        return "e.date >= ? AND e.date < ?", [bounds[0].isoformat(), bounds[1].isoformat()]
+    if kind == "state":
+        return {
+            "pending": (PENDING, []),
+            "approved": (f"e.needs_approval = 1 AND {COUNTED}", []),
+            "reversal": ("e.reverses IS NOT NULL", []),
+            "reversed": ("EXISTS (SELECT 1 FROM ledger_entry r WHERE r.reverses = e.id)", []),
+        }[value]
+    return "(e.payee LIKE ? ESCAPE '\\' OR e.memo LIKE ? ESCAPE '\\')", [_like(value), _like(value)]

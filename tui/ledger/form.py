@@ -1,0 +1,136 @@
+"""The new-entry form's fields: checked as they are typed, turned into an entry.
+
+``check_form`` gives a problem per field (empty when the form is good), cheap
+enough for every key press: it needs no store, only a ``FormContext``
+loaded once when the form opens.  ``parse_entry`` turns the same fields into
+an ``EntryDraft``; ``crewdeck ledger add`` uses it too, so the command and
+the form accept and refuse exactly the same things.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+from sync.ids import MIN_PREFIX
+from sync.money import MoneyError, parse_amount
+from sync.records import category as check_category
+
+from ..errors import UserError
+from ..when import DateError, parse_day
+from ..workspace import Campaign, Workspace, match_campaign
+from .actions import EntryDraft
+
+FIELDS = ("date", "campaign", "category", "payee", "amount", "memo", "task")
+REQUIRED = ("campaign", "category", "payee", "amount")
+_HEX = re.compile(r"[0-9a-f]+\Z")
+
+
+@dataclass(frozen=True)
+class FormContext:
+    today: dt.date
+    base_currency: str
+    campaigns: tuple[Campaign, ...]
+    #: Categories already in use, for hints and completion.
+    categories: tuple[str, ...] = ()
+
+    @classmethod
+    def load(cls, ws: Workspace, today: dt.date) -> FormContext:
+        used = ws.conn.execute(
+            "SELECT category FROM ledger_entry UNION SELECT category FROM budget WHERE deleted = 0 ORDER BY 1"
+        ).fetchall()
+        return cls(today, ws.base_currency, tuple(ws.campaigns()), tuple(r[0] for r in used))
+
+
+class FormProblems(UserError):
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = problems
+        # "amount '12,50': ..." already names its field.
+        super().__init__("; ".join(p if p.startswith(name) else f"{name}: {p}" for name, p in problems.items()))
+
+
+def _check(name: str, text: str, ctx: FormContext) -> tuple[object, str | None]:
+    """``(parsed value, problem)`` of one field."""
+    raw = text.strip()
+    if not raw:
+        if name in REQUIRED:
+            return None, "required"
+        return (ctx.today.isoformat() if name == "date" else "" if name == "memo" else None), None
+    if "\n" in raw or "\r" in raw:
+        return None, "one line only"
+    try:
+        if name == "date":
+            return parse_day(raw, ctx.today).isoformat(), None
+        if name == "campaign":
+            return match_campaign(raw, list(ctx.campaigns)).id, None
+        if name == "category":
+            value = raw.lstrip("#").lower()
+            try:
+                return check_category(value), None
+            except ValueError as exc:
+                return None, str(exc)
+        if name == "payee":
+            return (raw, None) if len(raw) <= 200 else (None, "longer than 200 characters")
+        if name == "amount":
+            minor, currency = parse_amount(raw, ctx.base_currency)
+            if minor == 0:
+                return None, "an amount of zero records nothing"
+            return (minor, currency), None
+        if name == "memo":
+            return (raw, None) if len(raw) <= 2000 else (None, "longer than 2000 characters")
+        if name == "task":
+            value = raw.lower()
+            if len(value) < MIN_PREFIX or not _HEX.match(value):
+                return None, f"{raw!r} is not a task id: give at least {MIN_PREFIX} hex digits"
+            return value, None
+    except (DateError, MoneyError, UserError) as exc:
+        return None, str(exc)
+    raise KeyError(name)
+
+
+def check_form(values: Mapping[str, str], ctx: FormContext) -> dict[str, str]:
+    """Field name -> what is wrong with it; empty when the form can be saved."""
+    problems = {}
+    for name in FIELDS:
+        _, problem = _check(name, values.get(name, ""), ctx)
+        if problem:
+            problems[name] = problem
+    return problems
+
+
+def parse_entry(
+    values: Mapping[str, str],
+    ctx: FormContext,
+    *,
+    needs_approval: bool = False,
+    resolve_task: Callable[[str], str] | None = None,
+) -> EntryDraft:
+    """The entry the fields describe; ``FormProblems`` (a ``UserError``) names every bad field."""
+    parsed: dict[str, object] = {}
+    problems: dict[str, str] = {}
+    for name in FIELDS:
+        value, problem = _check(name, values.get(name, ""), ctx)
+        if problem:
+            problems[name] = problem
+        parsed[name] = value
+    if not problems and parsed["task"] is not None and resolve_task is not None:
+        try:
+            parsed["task"] = resolve_task(str(parsed["task"]))
+        except UserError as exc:
+            problems["task"] = str(exc)
+    if problems:
+        raise FormProblems(problems)
+    minor, currency = parsed["amount"]  # type: ignore[misc]
+    return EntryDraft(
+        date=str(parsed["date"]),
+        campaign=str(parsed["campaign"]),
+        category=str(parsed["category"]),
+        payee=str(parsed["payee"]),
+        amount=minor,
+        currency=currency,
+        memo=str(parsed["memo"]),
+        task=parsed["task"],  # type: ignore[arg-type]
+        needs_approval=needs_approval,
+    )

@@ -1,0 +1,118 @@
+"""The ledger as an hledger journal that gives the same totals.
+
+* ``commodity`` directives with each currency's minor unit (``1000.00 EUR``,
+  ``1000. JPY``, ``1000.000 KWD``), no thousands separators;
+* ``P`` market prices from the rates, so ``hledger bal --value=then,EUR``
+  converts each posting with the rate of its date, as crewdeck does;
+* budgets as periodic transactions for ``hledger bal --budget``: a monthly
+  budget is ``~ monthly from`` its month ``to`` the next; a run budget is
+  one goal on the campaign's first day (or its first entry's day, if it
+  has no start date);
+* one transaction per counted entry, on ``expenses:campaign:<slug>:<category>``
+  against ``assets:campaign-funds``, tagged with its id (and the entry it
+  reverses); entries waiting for approval are written as comments, so plain
+  ``hledger balance`` matches ``crewdeck ledger report``.
+
+A payee's or memo's ``|`` and ``;`` become ``/`` and ``,``: in a journal they
+would start a note or a comment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import TextIO
+
+from sync.ids import short
+from sync.money import exponent, format_minor
+
+from ..workspace import Workspace
+from . import budgets as budget_lib
+from .entries import EntryRow, Names, stream
+
+EXPENSES = "expenses:campaign"
+FUNDS = "assets:campaign-funds"
+
+
+def account(campaign: str, category: str) -> str:
+    return f"{EXPENSES}:{campaign}:{category}"
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.replace("|", "/").replace(";", ",").split())
+
+
+def commodity(currency: str) -> str:
+    places = exponent(currency)
+    return f"commodity 1000.{'0' * places} {currency}"
+
+
+def amount(minor: int, currency: str) -> str:
+    return f"{format_minor(minor, currency)} {currency}"
+
+
+def _entry(row: EntryRow) -> list[str]:
+    head = f"{row.date} {_clean(row.payee)}" + (f" | {_clean(row.memo)}" if row.memo else "")
+    tags = [f"id:{row.id}"] + ([f"reverses:{row.reverses}"] if row.reverses else []) + ([f"task:{row.task}"] if row.task else [])
+    return [
+        f"{head}  ; {', '.join(tags)}",
+        f"    {account(row.campaign, row.category)}    {amount(row.amount, row.currency)}",
+        f"    {FUNDS}",
+    ]
+
+
+def write(ws: Workspace, out: TextIO, now: dt.datetime) -> int:
+    """Write the journal; return how many entries it holds (pending ones included, as comments)."""
+    conn = ws.conn
+    base = ws.base_currency
+    names = Names.load(conn)
+    currencies = {base}
+    currencies.update(r[0] for r in conn.execute("SELECT DISTINCT currency FROM ledger_entry"))
+    currencies.update(r[0] for r in conn.execute("SELECT base FROM rate WHERE deleted = 0 UNION SELECT quote FROM rate WHERE deleted = 0"))
+    budgets = budget_lib.load(conn)
+    currencies.update(b.currency for b in budgets)
+    out.write(f"; crewdeck ledger of {_clean(ws.name)}, exported {now:%Y-%m-%d %H:%M} UTC; base currency {base}\n")
+    out.write("; entries waiting for a project manager's approval are commented out: they do not count yet\n\n")
+    for currency in sorted(currencies):
+        out.write(commodity(currency) + "\n")
+    out.write("\n")
+    for day, rate_base, quote, rate in conn.execute(
+        "SELECT date, base, quote, rate FROM rate WHERE deleted = 0 AND rate IS NOT NULL ORDER BY date, base, quote"
+    ):
+        out.write(f"P {day} {rate_base} {rate} {quote}\n")
+    out.write("\n")
+    _budgets(ws, out, budgets, names)
+    n = 0
+    for row in stream(conn, "1", [], oldest_first=True):
+        lines = _entry(row)
+        if row.pending:
+            out.write("; pending approval:\n" + "".join(f"; {line}\n" for line in lines) + "\n")
+        else:
+            out.write("\n".join(lines) + "\n\n")
+        n += 1
+    return n
+
+
+def _budgets(ws: Workspace, out: TextIO, budgets: list[budget_lib.Budget], names: Names) -> None:
+    conn = ws.conn
+    first_entry = dict(conn.execute("SELECT campaign, min(date) FROM ledger_entry GROUP BY campaign"))
+    starts = dict(conn.execute("SELECT id, start FROM campaign"))
+    groups: dict[tuple[str, str], list[budget_lib.Budget]] = defaultdict(list)
+    for budget in budgets:
+        groups[(budget.campaign, budget.period)].append(budget)
+    for (campaign, period), members in sorted(groups.items()):
+        name = names.campaigns.get(campaign, short(campaign))
+        if period == "run":
+            day_text = starts.get(campaign) or first_entry.get(campaign)
+            if not day_text:
+                out.write(f"; budget for the run of {name}: not placed, the campaign has no start date and no entries\n\n")
+                continue
+            day = dt.date.fromisoformat(day_text)
+            head = f"~ daily from {day} to {day + dt.timedelta(days=1)}  budget {name} for the run"
+        else:
+            first, after = budget_lib.month_bounds(period)
+            head = f"~ monthly from {first} to {after}  budget {name} {period}"
+        out.write(head + "\n")
+        for budget in members:
+            out.write(f"    {account(name, budget.category)}    {amount(budget.amount, budget.currency)}\n")
+        out.write(f"    {FUNDS}\n\n")

@@ -1,0 +1,133 @@
+"""Exchange rates and conversion to the workspace's base currency.
+
+A rate record says ``1 BASE = RATE QUOTE`` on a date (``USD/EUR 0.92``:
+one US dollar is 0.92 euros).  An amount in currency C on day D converts to
+the workspace's base currency B with the rate C/B in force on D: the one
+dated D, or else the latest one dated before D (the way hledger picks a
+market price).  Only direct rates count: no inverses, no chains, because
+``1 / rate`` is not exact.  With no such rate the amount is *not* converted
+and reports say so, with the currency and the dates that need a rate.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sync.money import EXACT, MoneyError, check_currency, parse_rate, to_decimal
+from sync.records import rate_id
+
+from ..errors import UserError
+
+_ONE = Decimal(1)
+
+
+@dataclass(frozen=True)
+class Rate:
+    day: str
+    base: str
+    quote: str
+    rate: Decimal
+
+    @property
+    def id(self) -> str:
+        return rate_id(self.day, self.base, self.quote)
+
+    @property
+    def values(self) -> dict[str, str]:
+        return {"date": self.day, "base": self.base, "quote": self.quote, "rate": str(self.rate)}
+
+
+def parse_pair(text: str) -> tuple[str, str]:
+    """``USD/EUR``, ``USD:EUR`` or ``USDEUR`` -> ``("USD", "EUR")``."""
+    raw = text.strip().upper()
+    for sep in ("/", ":"):
+        if sep in raw:
+            base, _, quote = raw.partition(sep)
+            break
+    else:
+        base, quote = raw[:3], raw[3:]
+    try:
+        check_currency(base.strip())
+        check_currency(quote.strip())
+    except MoneyError:
+        raise UserError(f"{text!r} is not a currency pair like USD/EUR (1 USD = RATE EUR)") from None
+    if base.strip() == quote.strip():
+        raise UserError(f"{text!r}: a rate needs two different currencies")
+    return base.strip(), quote.strip()
+
+
+def make_rate(day: str, pair: str, rate: str) -> Rate:
+    base, quote = parse_pair(pair)
+    try:
+        return Rate(day, base, quote, parse_rate(rate))
+    except MoneyError as exc:
+        raise UserError(str(exc)) from None
+
+
+@dataclass
+class RateBook:
+    """The rates into one base currency, by currency and date."""
+
+    base: str
+    dates: dict[str, list[str]] = field(default_factory=dict)
+    rates: dict[str, list[Decimal]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, conn: sqlite3.Connection, base: str) -> RateBook:
+        book = cls(base)
+        rows = conn.execute(
+            "SELECT base, date, rate FROM rate WHERE quote = ? AND deleted = 0 AND rate IS NOT NULL ORDER BY base, date",
+            (base,),
+        )
+        for currency, day, rate in rows:
+            book.dates.setdefault(currency, []).append(day)
+            book.rates.setdefault(currency, []).append(Decimal(rate))
+        return book
+
+    def in_force(self, currency: str, day: str) -> tuple[str, Decimal] | None:
+        """``(rate's date, rate)`` for ``currency`` on ``day``; ``("", 1)`` for the base."""
+        if currency == self.base:
+            return "", _ONE
+        dates = self.dates.get(currency)
+        if not dates:
+            return None
+        i = bisect_right(dates, day)
+        return (dates[i - 1], self.rates[currency][i - 1]) if i else None
+
+    def on(self, currency: str, rate_day: str) -> Decimal:
+        """The rate dated exactly ``rate_day`` (as ``in_force`` found it)."""
+        if currency == self.base:
+            return _ONE
+        dates = self.dates[currency]
+        return self.rates[currency][bisect_right(dates, rate_day) - 1]
+
+    def spans(self, currency: str, ever: str, never: str) -> list[tuple[str, str, Decimal | None]]:
+        """``(first day, day after, rate)`` for every stretch of days one rate (or none) is in force."""
+        if currency == self.base:
+            return [(ever, never, _ONE)]
+        dates = self.dates.get(currency, [])
+        rates: list[Decimal | None] = [None, *self.rates.get(currency, [])]
+        bounds = [ever, *dates, never]
+        return [(bounds[i], bounds[i + 1], rates[i]) for i in range(len(bounds) - 1) if bounds[i] < bounds[i + 1]]
+
+    def convert(self, minor: int, currency: str, day: str) -> Decimal | None:
+        """Exact value in base-currency units, or ``None`` when no rate is in force."""
+        found = self.in_force(currency, day)
+        if found is None:
+            return None
+        return EXACT.multiply(to_decimal(minor, currency), found[1])
+
+
+def rate_date_sql(entry: str = "e") -> str:
+    """SQL for the date of the rate in force on an entry's date (``''`` for the base, NULL if none).
+
+    Takes the base currency as the named parameter ``:base``.
+    """
+    return (
+        f"CASE WHEN {entry}.currency = :base THEN '' ELSE "
+        f"(SELECT max(r.date) FROM rate r WHERE r.quote = :base AND r.base = {entry}.currency "
+        f"AND r.deleted = 0 AND r.rate IS NOT NULL AND r.date <= {entry}.date) END"
+    )

@@ -1,0 +1,403 @@
+"""Budget against actual, per campaign and per category, month or payee.
+
+One SQL query sums the entries per campaign, key, currency, rate date and
+counted/pending (so Python sees a few thousand groups, not every entry);
+``build`` converts each group with the rate in force on its entries' date,
+adds the budgets and works out what is derived from them:
+
+* **spent**: counted entries only (approved or needing no approval),
+  converted exactly to the base currency;
+* **pending**: entries waiting for approval, the same way (not in spent);
+* **remaining** = budget - spent; **used** = spent / budget in percent;
+* **burn per day** = spent / days of the campaign's run elapsed in the
+  period up to today; **forecast** = spent + burn x days left in the run,
+  or in the period when it ends earlier: where spending lands at the end;
+* **over budget** when spent > budget; **heading over** when forecast > budget.
+
+Entries with no rate in force are left out of the converted totals, counted
+in ``Line.unconverted`` and listed in ``Report.missing``: the report says
+which rates it needs instead of guessing.  Every value stays exact (or, for
+quotients, at 40 digits) until it is shown, then it is rounded once, half to
+even, to the base currency's minor unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Iterator
+
+from sync.ids import short
+from sync.money import EXACT, QUOTIENT, money_json, round_minor, to_decimal
+
+from ..workspace import slug
+from . import REPORT_GROUPINGS
+from . import budgets as budget_lib
+from .filter import COUNTED
+from .period import Period
+from .rates import RateBook, rate_date_sql
+
+BY = REPORT_GROUPINGS
+_KEY_SQL = {"category": "e.category", "month": "substr(e.date, 1, 7)", "payee": "e.payee"}
+_ZERO = Decimal(0)
+
+
+@dataclass
+class Line:
+    """One row of a report (``key`` is ``""`` on a campaign's total)."""
+
+    key: str
+    spent: Decimal = _ZERO
+    pending: Decimal = _ZERO
+    budget: Decimal | None = None
+    entries: int = 0
+    pending_entries: int = 0
+    #: Counted amounts in their own currencies, minor units.
+    by_currency: dict[str, int] = field(default_factory=dict)
+    #: Amounts with no rate in force (counted or pending), minor units per currency.
+    unconverted: dict[str, int] = field(default_factory=dict)
+    burn_per_day: Decimal | None = None
+    forecast: Decimal | None = None
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.budget is None else EXACT.subtract(self.budget, self.spent)
+
+    @property
+    def over(self) -> bool:
+        return self.budget is not None and self.spent > self.budget
+
+    @property
+    def heading_over(self) -> bool:
+        return self.budget is not None and self.forecast is not None and self.forecast > self.budget
+
+    @property
+    def complete(self) -> bool:
+        return not self.unconverted
+
+    def used_permille(self) -> int | None:
+        """Spent per thousand of the budget, rounded half to even (``None`` without a budget)."""
+        if self.budget is None or self.budget == 0:
+            return None
+        return int(QUOTIENT.divide(QUOTIENT.multiply(self.spent, 1000), self.budget).quantize(Decimal(1), context=QUOTIENT))
+
+    def used_percent(self) -> int | None:
+        if self.budget is None or self.budget == 0:
+            return None
+        return int(QUOTIENT.divide(QUOTIENT.multiply(self.spent, 100), self.budget).quantize(Decimal(1), context=QUOTIENT))
+
+
+@dataclass
+class CampaignReport:
+    id: str
+    name: str
+    slug: str
+    start: str | None
+    end: str | None
+    total: Line
+    lines: list[Line]
+
+
+@dataclass(frozen=True)
+class MissingRate:
+    """Entries in ``currency`` dated ``first .. last`` that no rate into the base currency covers."""
+
+    currency: str
+    first: str
+    last: str
+    entries: int
+    amount: int
+
+
+@dataclass
+class Report:
+    base: str
+    by: str
+    period: Period
+    as_of: dt.date
+    campaigns: list[CampaignReport]
+    missing: list[MissingRate]
+    warnings: list[str]
+
+
+#: Before any date and after every date, as text that sorts like ISO dates.
+_EVER, _NEVER = "", "9999-12-31"
+
+
+def _groups(
+    conn: sqlite3.Connection, rates: RateBook, by: str, where: str, params: dict[str, Any]
+) -> Iterator[tuple[str, str, str, Decimal | None, bool, int, int, str, str]]:
+    """``(campaign, key, currency, rate or None, counted, amount, entries, first day, last day)`` sums.
+
+    Entries needing no approval (nearly all) are summed per currency and per
+    span of days one rate is in force, each span one range scan of the
+    ``ledger_report`` index: no per-entry lookup.  The few that need
+    approval are summed with their status and rate date worked out per entry.
+    """
+    key = _KEY_SQL[by]
+    currencies = [r[0] for r in conn.execute("SELECT DISTINCT currency FROM ledger_entry")]
+    plain = (
+        f"SELECT e.campaign, {key}, sum(e.amount), count(*), min(e.date), max(e.date) FROM ledger_entry e "
+        f"WHERE e.currency = :currency AND e.needs_approval = 0 AND e.date >= :from AND e.date < :until AND {where} "
+        "GROUP BY 1, 2"
+    )
+    for currency in currencies:
+        for since, until, rate in rates.spans(currency, _EVER, _NEVER):
+            for camp, k, amount, n, first, last in conn.execute(plain, {**params, "currency": currency, "from": since, "until": until}):
+                yield camp, k, currency, rate, True, amount, n, first, last
+    approval = (
+        f"SELECT e.campaign, {key}, e.currency, {rate_date_sql()}, {COUNTED}, "
+        "sum(e.amount), count(*), min(e.date), max(e.date) "
+        f"FROM ledger_entry e WHERE e.currency = :currency AND e.needs_approval = 1 AND {where} GROUP BY 1, 2, 3, 4, 5"
+    )
+    for currency in currencies:
+        for camp, k, _, rate_day, counted, amount, n, first, last in conn.execute(approval, {**params, "currency": currency}):
+            rate = None if rate_day is None else rates.on(currency, rate_day)
+            yield camp, k, currency, rate, bool(counted), amount, n, first, last
+
+
+def build(
+    conn: sqlite3.Connection,
+    base: str,
+    *,
+    by: str = "category",
+    period: Period | None = None,
+    campaign: str | None = None,
+    as_of: dt.date,
+) -> Report:
+    """The report for one campaign (or all) over ``period`` (default: all time)."""
+    period = period or Period.all()
+    bounds = period.range
+    where, params = ["1"], {"base": base}
+    if campaign:
+        where.append("e.campaign = :campaign")
+        params["campaign"] = campaign
+    if bounds:
+        where.append("e.date >= :start AND e.date < :end")
+        params.update(start=bounds[0].isoformat(), end=bounds[1].isoformat())
+    rates = RateBook.load(conn, base)
+    campaigns = _campaigns(conn)
+    lines: dict[str, dict[str, Line]] = defaultdict(dict)
+    totals: dict[str, Line] = {}
+    first_day: dict[str, str] = {}
+    missing: dict[str, list[Any]] = {}
+    for camp, key, currency, rate, counted, amount, n, first, last in _groups(conn, rates, by, " AND ".join(where), params):
+        line = lines[camp].get(key) or lines[camp].setdefault(key, Line(key))
+        total = totals.get(camp) or totals.setdefault(camp, Line(""))
+        value = None if rate is None else EXACT.multiply(to_decimal(amount, currency), rate)
+        for target in (line, total):
+            if counted:
+                target.entries += n
+                target.by_currency[currency] = target.by_currency.get(currency, 0) + amount
+            else:
+                target.pending_entries += n
+            if value is None:
+                target.unconverted[currency] = target.unconverted.get(currency, 0) + amount
+            elif counted:
+                target.spent = EXACT.add(target.spent, value)
+            else:
+                target.pending = EXACT.add(target.pending, value)
+        if counted and (camp not in first_day or first < first_day[camp]):
+            first_day[camp] = first
+        if value is None:
+            seen = missing.setdefault(currency, [first, last, 0, 0])
+            seen[0], seen[1] = min(seen[0], first), max(seen[1], last)
+            seen[2] += n
+            seen[3] += amount
+    warnings = _add_budgets(conn, base, by, bounds, campaign, campaigns, lines, totals)
+    report = Report(base, by, period, as_of, [], [MissingRate(c, *v) for c, v in sorted(missing.items())], warnings)
+    for camp, total in totals.items():
+        info = campaigns.get(camp)
+        span = _burn_span(info, first_day.get(camp), bounds)
+        _burn(total, span, as_of)
+        if by == "category":
+            for line in lines[camp].values():
+                _burn(line, span, as_of)
+        ordered = sorted(lines[camp].values(), key=_order(by))
+        name = info.name if info else short(camp)
+        report.campaigns.append(
+            CampaignReport(camp, name, slug(name) or short(camp), info.start if info else None, info.end if info else None, total, ordered)
+        )
+    report.campaigns.sort(key=lambda c: (c.name.lower(), c.id))
+    return report
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What a report needs of a campaign: its name and the dates of its run."""
+
+    name: str
+    start: str | None
+    end: str | None
+
+
+def _campaigns(conn: sqlite3.Connection) -> dict[str, _Run]:
+    # Deleted campaigns too: their entries still count and need a name.
+    rows = conn.execute("SELECT id, name, start, [end] FROM campaign").fetchall()
+    return {r[0]: _Run(r[1] or short(r[0]), r[2], r[3]) for r in rows}
+
+
+def _order(by: str) -> Any:
+    if by == "payee":
+        return lambda line: (-line.spent, line.key.lower())
+    return lambda line: line.key
+
+
+def _add_budgets(
+    conn: sqlite3.Connection,
+    base: str,
+    by: str,
+    bounds: budget_lib.Bounds | None,
+    campaign: str | None,
+    campaigns: dict[str, _Run],
+    lines: dict[str, dict[str, Line]],
+    totals: dict[str, Line],
+) -> list[str]:
+    warnings = []
+    for budget in budget_lib.load(conn, campaign):
+        if budget.currency != base:
+            name = campaigns[budget.campaign].name if budget.campaign in campaigns else short(budget.campaign)
+            warnings.append(
+                f"budget {name}/{budget.category}/{budget.period} is in {budget.currency}, not the base currency {base}: left out"
+            )
+            continue
+        info = campaigns.get(budget.campaign)
+        run = budget_lib.run_bounds(info.start, info.end) if info else None
+        if bounds is not None and not _overlaps(budget, bounds, run):
+            continue
+        value = budget_lib.share(budget, bounds, run)
+        if value is None:
+            continue
+        total = totals.get(budget.campaign) or totals.setdefault(budget.campaign, Line(""))
+        total.budget = _plus(total.budget, value)
+        if by == "category":
+            line = lines[budget.campaign].get(budget.category) or lines[budget.campaign].setdefault(budget.category, Line(budget.category))
+            line.budget = _plus(line.budget, value)
+        elif by == "month":
+            for month, part in _monthly_shares(budget, bounds, run):
+                line = lines[budget.campaign].get(month) or lines[budget.campaign].setdefault(month, Line(month))
+                line.budget = _plus(line.budget, part)
+    return warnings
+
+
+def _overlaps(budget: budget_lib.Budget, bounds: budget_lib.Bounds, run: budget_lib.Bounds | None) -> bool:
+    span = budget_lib.extent(budget, run)
+    return span is not None and span[0] < bounds[1] and bounds[0] < span[1]
+
+
+def _monthly_shares(
+    budget: budget_lib.Budget, bounds: budget_lib.Bounds | None, run: budget_lib.Bounds | None
+) -> list[tuple[str, Decimal]]:
+    """A budget split over the months it covers (within ``bounds``)."""
+    span = budget_lib.extent(budget, run)
+    if span is None:
+        return []
+    if bounds is not None:
+        span = (max(span[0], bounds[0]), min(span[1], bounds[1]))
+    out = []
+    month = span[0].replace(day=1)
+    while month < span[1]:
+        key = f"{month:%Y-%m}"
+        part = budget_lib.share(budget, (max(month, span[0]), min(budget_lib.month_bounds(key)[1], span[1])), run)
+        if part is not None:
+            out.append((key, part))
+        month = budget_lib.month_bounds(key)[1]
+    return out
+
+
+def _plus(a: Decimal | None, b: Decimal) -> Decimal:
+    return b if a is None else QUOTIENT.add(a, b)
+
+
+def _burn_span(info: _Run | None, first_entry: str | None, bounds: budget_lib.Bounds | None) -> tuple[dt.date | None, dt.date | None]:
+    """First and last day (inclusive) over which a campaign's spending is spread in this report."""
+    start_text = (info.start if info else None) or first_entry
+    start = dt.date.fromisoformat(start_text) if start_text else None
+    end = dt.date.fromisoformat(info.end) if info and info.end else None
+    if bounds is not None:
+        start = max(start, bounds[0]) if start else bounds[0]
+        last = bounds[1] - dt.timedelta(days=1)
+        end = min(end, last) if end else last
+    return start, end
+
+
+def _burn(line: Line, span: tuple[dt.date | None, dt.date | None], as_of: dt.date) -> None:
+    start, end = span
+    if start is None:
+        return
+    upto = min(as_of, end) if end else as_of
+    elapsed = (upto - start).days + 1
+    if elapsed > 0:
+        line.burn_per_day = QUOTIENT.divide(line.spent, elapsed)
+    if end is None:
+        return
+    left = (end - max(as_of, start - dt.timedelta(days=1))).days
+    if left <= 0 or line.burn_per_day is None:
+        line.forecast = line.spent
+    else:
+        line.forecast = QUOTIENT.add(line.spent, QUOTIENT.multiply(line.burn_per_day, left))
+
+
+# ---------------------------------------------------------------- output
+
+
+def money(value: Decimal | None, currency: str) -> dict[str, str] | None:
+    return None if value is None else money_json(round_minor(value, currency), currency)
+
+
+def line_json(line: Line, base: str, by: str) -> dict[str, Any]:
+    out: dict[str, Any] = {by: line.key} if line.key else {}
+    out.update(
+        budget=money(line.budget, base),
+        spent=money(line.spent, base),
+        pending=money(line.pending, base),
+        remaining=money(line.remaining, base),
+        used_percent=line.used_percent(),
+        over_budget=line.over,
+        burn_per_day=money(line.burn_per_day, base),
+        forecast=money(line.forecast, base),
+        forecast_over_budget=line.heading_over,
+        entries=line.entries,
+        pending_entries=line.pending_entries,
+        by_currency=[money_json(v, c) for c, v in sorted(line.by_currency.items())],
+        unconverted=[money_json(v, c) for c, v in sorted(line.unconverted.items())],
+        complete=line.complete,
+    )
+    return out
+
+
+def as_json(report: Report) -> dict[str, Any]:
+    bounds = report.period.range
+    return {
+        "base_currency": report.base,
+        "by": report.by,
+        "period": {
+            "label": report.period.label,
+            "start": bounds[0].isoformat() if bounds else None,
+            "end": (bounds[1] - dt.timedelta(days=1)).isoformat() if bounds else None,
+        },
+        "as_of": report.as_of.isoformat(),
+        "campaigns": [
+            {
+                "id": c.id, "name": c.name, "slug": c.slug, "start": c.start, "end": c.end,
+                "total": line_json(c.total, report.base, report.by),
+                "rows": [line_json(line, report.base, report.by) for line in c.lines],
+            }
+            for c in report.campaigns
+        ],
+        "missing_rates": [
+            {"currency": m.currency, "first": m.first, "last": m.last, "entries": m.entries, **money_json(m.amount, m.currency)}
+            for m in report.missing
+        ],
+        "warnings": report.warnings,
+    }
+
+
+def missing_text(m: MissingRate, base: str) -> str:
+    return (
+        f"no {m.currency}/{base} rate on or before {m.first}: {m.entries} entries"
+        f" ({m.first}..{m.last}) are not in the totals; add one with: crewdeck rate set {m.first} {m.currency}/{base} RATE"
+    )

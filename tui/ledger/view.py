@@ -1,0 +1,99 @@
+"""What the ledger pane shows, as plain data its widgets take.
+
+The app calls these from a worker (they read the store) and hands the
+result to ``widgets.budget_table.BudgetTable`` and
+``widgets.entries_table.EntriesTable``:
+
+* ``budget_lines``: one total row per campaign, then a row per category,
+  for the selected period;
+* ``entries_where``: the filter text and period as SQL for
+  ``entries.window`` / ``entries.count`` (the table pages through it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sync.money import format_minor, round_minor
+
+from ..workspace import Workspace
+from . import filter as ledger_filter
+from .entries import period_clause
+from .period import Period
+from .reports import Line, build
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    """One row of the budget table, amounts already formatted in the base currency."""
+
+    campaign_id: str
+    campaign: str
+    #: ``""`` on the campaign's total row.
+    category: str
+    budget: str
+    spent: str
+    remaining: str
+    pending: str
+    forecast: str
+    #: Spent per thousand of the budget, for the bar (``None``: no budget).
+    used_permille: int | None
+    used_percent: int | None
+    over: bool
+    heading_over: bool
+    #: ``False`` when some entries had no rate and are missing from ``spent``.
+    complete: bool
+
+    @property
+    def is_total(self) -> bool:
+        return not self.category
+
+
+def _text(value: Decimal | None, base: str, blank_zero: bool = False) -> str:
+    if value is None:
+        return ""
+    minor = round_minor(value, base)
+    return "" if blank_zero and minor == 0 else format_minor(minor, base, grouping=True)
+
+
+def _line(campaign_id: str, campaign: str, line: Line, base: str) -> BudgetLine:
+    return BudgetLine(
+        campaign_id=campaign_id,
+        campaign=campaign,
+        category=line.key,
+        budget=_text(line.budget, base),
+        spent=_text(line.spent, base),
+        remaining=_text(line.remaining, base),
+        pending=_text(line.pending, base, blank_zero=True),
+        forecast=_text(line.forecast, base),
+        used_permille=line.used_permille(),
+        used_percent=line.used_percent(),
+        over=line.over,
+        heading_over=line.heading_over,
+        complete=line.complete,
+    )
+
+
+def budget_lines(conn: sqlite3.Connection, base: str, period: Period, as_of: dt.date, campaign: str | None = None) -> list[BudgetLine]:
+    report = build(conn, base, by="category", period=period, campaign=campaign, as_of=as_of)
+    out: list[BudgetLine] = []
+    for c in report.campaigns:
+        out.append(_line(c.id, c.slug, c.total, base))
+        out.extend(_line(c.id, c.slug, line, base) for line in c.lines)
+    return out
+
+
+def entries_where(ws: Workspace, text: str, period: Period, me: str | None = None) -> tuple[str, list[Any]]:
+    """``(where, params)`` for the entries matching a filter in a period (``UserError`` if the filter is bad)."""
+    lookups = ledger_filter.Lookups(
+        campaign_id=lambda name: ws.campaign_by_name(name).id,
+        member_id=lambda handle: ws.member_by_handle(handle).id,
+        me=me,
+    )
+    where, params = ledger_filter.compile(ledger_filter.parse(text), lookups)
+    when, more = period_clause(period.range)
+    return f"({where}) AND {when}", [*params, *more]

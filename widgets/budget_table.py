@@ -1,0 +1,173 @@
+"""The ledger pane's budget table: budget, spent, remaining and a bar per campaign and category.
+
+Fed plain rows (anything with the attributes of ``BudgetRow``, amounts
+already formatted); over-budget rows and bars take the theme's ``$error``,
+rows heading over it ``$warning``.  ``enter`` posts ``RowSelected`` and the
+cursor posts ``RowHighlighted``, both naming the campaign and category.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Protocol, Sequence
+
+from rich.style import Style
+from rich.text import Text
+from textual.message import Message
+
+from .line_table import Column, LineTable
+
+BAR_WIDTH = 8
+_PARTS = " ▏▎▍▌▋▊▉"
+
+
+class BudgetRow(Protocol):
+    campaign_id: str
+    campaign: str
+    category: str
+    budget: str
+    spent: str
+    remaining: str
+    pending: str
+    forecast: str
+    used_permille: int | None
+    used_percent: int | None
+    over: bool
+    heading_over: bool
+    complete: bool
+
+    @property
+    def is_total(self) -> bool: ...
+
+
+def bar_cells(permille: int, width: int = BAR_WIDTH) -> tuple[str, str]:
+    """``(filled, empty)`` text of a bar ``permille``/1000 full, in eighths of a cell (integers only)."""
+    eighths = max(0, min(permille, 1000)) * width * 8 // 1000
+    full, part = divmod(eighths, 8)
+    filled = "█" * full + (_PARTS[part] if part else "")
+    return filled, " " * (width - len(filled))
+
+
+class BudgetTable(LineTable):
+    DEFAULT_CSS = """
+    BudgetTable {
+        height: auto;
+        max-height: 50%;
+        overflow-x: hidden;
+        background: $surface;
+    }
+    BudgetTable > .budget-table--header { text-style: bold; color: $foreground-muted; background: $panel; }
+    BudgetTable > .budget-table--total { text-style: bold; }
+    BudgetTable > .budget-table--over { color: $error; }
+    BudgetTable > .budget-table--heading-over { color: $warning; }
+    BudgetTable > .budget-table--bar { color: $success; background: $boost; }
+    BudgetTable > .budget-table--bar-warning { color: $warning; background: $boost; }
+    BudgetTable > .budget-table--bar-over { color: $error; background: $boost; }
+    BudgetTable > .budget-table--muted { color: $foreground-muted; }
+    BudgetTable > .budget-table--cursor { background: $block-cursor-blurred-background; }
+    BudgetTable:focus > .budget-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "budget-table--header",
+        "budget-table--total",
+        "budget-table--over",
+        "budget-table--heading-over",
+        "budget-table--bar",
+        "budget-table--bar-warning",
+        "budget-table--bar-over",
+        "budget-table--muted",
+        "budget-table--cursor",
+    }
+    HEADER = "budget-table--header"
+    CURSOR = "budget-table--cursor"
+    COLUMNS = (
+        Column("CAMPAIGN", 12, grow=1),
+        Column("BUDGET", 10, "right", grow=1),
+        Column("SPENT", 10, "right", grow=1),
+        Column("LEFT", 10, "right", grow=1),
+        Column("USED", BAR_WIDTH + 5),
+        Column("FORECAST", 10, "right", grow=1),
+        Column("PENDING", 9, "right", grow=1),
+    )
+
+    @dataclass
+    class RowHighlighted(Message):
+        """The cursor is on this campaign's row (``category`` empty: its total)."""
+
+        table: BudgetTable
+        campaign_id: str
+        category: str
+
+    @dataclass
+    class RowSelected(Message):
+        """``enter`` on a row: show this campaign / category's entries."""
+
+        table: BudgetTable
+        campaign_id: str
+        category: str
+
+    def __init__(self, rows: Sequence[BudgetRow] = (), *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.rows: list[BudgetRow] = list(rows)
+
+    def set_rows(self, rows: Sequence[BudgetRow]) -> None:
+        """Show new rows; the cursor stays on the same campaign and category if it is still there."""
+        old = self.rows[self.cursor] if self.rows and self.cursor < len(self.rows) else None
+        self.rows = list(rows)
+        if old is not None:
+            for i, row in enumerate(self.rows):
+                if (row.campaign_id, row.category) == (old.campaign_id, old.category):
+                    self.cursor = i
+                    break
+        self.rows_changed()
+
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+        return len(self.rows) + 1
+
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def row_style(self, index: int) -> Style:
+        row = self.rows[index]
+        style = self.get_component_rich_style("budget-table--total") if row.is_total else Style()
+        if row.over:
+            style += self.get_component_rich_style("budget-table--over")
+        elif row.heading_over:
+            style += self.get_component_rich_style("budget-table--heading-over")
+        return style
+
+    def row_cells(self, index: int) -> list[Text]:
+        row = self.rows[index]
+        name = f"+{row.campaign}" if row.is_total else f"  {row.category}"
+        if not row.complete:
+            name += " *"
+        return [
+            Text(name),
+            Text(row.budget or "—"),
+            Text(row.spent),
+            Text(row.remaining),
+            self._bar(row),
+            Text(row.forecast),
+            Text(row.pending, style=self.get_component_rich_style("budget-table--muted")),
+        ]
+
+    def _bar(self, row: BudgetRow) -> Text:
+        if row.used_permille is None or row.used_percent is None:
+            return Text("")
+        filled, empty = bar_cells(row.used_permille)
+        kind = "budget-table--bar-over" if row.over else "budget-table--bar-warning" if row.heading_over else "budget-table--bar"
+        style = self.get_component_rich_style(kind)
+        return Text.assemble((filled + empty, style), f" {row.used_percent:>3}%")
+
+    def cursor_moved(self, index: int) -> None:
+        row = self.rows[index]
+        self.post_message(self.RowHighlighted(self, row.campaign_id, row.category))
+
+    def activated(self, index: int) -> None:
+        row = self.rows[index]
+        self.post_message(self.RowSelected(self, row.campaign_id, row.category))

@@ -1,0 +1,166 @@
+"""A keyboard table drawn line by line: a fixed header, a cursor, columns.
+
+The base of the ledger's budget and entries tables.  It renders only the
+lines on screen (Textual's line API, ``render_line``), so a table of
+100,000 rows costs what a table of 30 does; where the rows come from is
+the subclass's business (``row_count`` and ``row_cells``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    #: Cells of the column at its narrowest.
+    width: int
+    align: str = "left"
+    #: Share of the spare width this column takes (0: stays at ``width``).
+    grow: int = 0
+
+
+class LineTable(ScrollView, can_focus=True):
+    """Rows under a header; ``up``/``down``/``j``/``k``, pages, ``home``/``end``, ``enter``."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cursor_down", "Down", show=False, id="table.cursor_down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="table.cursor_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="table.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
+        Binding("home,g", "first", "First", show=False, id="table.first"),
+        Binding("end,G", "last", "Last", show=False, id="table.last"),
+        Binding("enter", "activate", "Open", id="table.activate"),
+    ]
+
+    #: Component class names, set by each subclass.
+    HEADER: ClassVar[str] = ""
+    CURSOR: ClassVar[str] = ""
+    COLUMNS: ClassVar[tuple[Column, ...]] = ()
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.cursor = 0
+
+    # ------------------------------------------------------------ for subclasses
+
+    def row_count(self) -> int:
+        raise NotImplementedError
+
+    def row_cells(self, index: int) -> list[Text] | None:
+        """The cells of a row, or ``None`` while it is not loaded."""
+        raise NotImplementedError
+
+    def row_style(self, index: int) -> Style:
+        return Style()
+
+    def cursor_moved(self, index: int) -> None:
+        """Called after the cursor moved (post a message here)."""
+
+    def activated(self, index: int) -> None:
+        """Called on ``enter`` on a row."""
+
+    # ------------------------------------------------------------ size and cursor
+
+    def rows_changed(self) -> None:
+        """Call after the rows changed: new height, cursor kept in range, redraw."""
+        self.virtual_size = Size(self.size.width, self.row_count() + 1)
+        self.cursor = max(0, min(self.cursor, self.row_count() - 1))
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, self.row_count() + 1)
+
+    @property
+    def page(self) -> int:
+        return max(1, self.size.height - 1)
+
+    def move_cursor(self, index: int) -> None:
+        count = self.row_count()
+        if count == 0:
+            return
+        index = max(0, min(index, count - 1))
+        moved = index != self.cursor
+        self.cursor = index
+        top = round(self.scroll_y)
+        if index < top:
+            self.scroll_to(y=index, animate=False, immediate=True)
+        elif index > top + self.page - 1:
+            self.scroll_to(y=index - self.page + 1, animate=False, immediate=True)
+        self.refresh()
+        if moved:
+            self.cursor_moved(index)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self.cursor - 1)
+
+    def action_page_down(self) -> None:
+        self.move_cursor(self.cursor + self.page)
+
+    def action_page_up(self) -> None:
+        self.move_cursor(self.cursor - self.page)
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(self.row_count() - 1)
+
+    def action_activate(self) -> None:
+        if self.row_count():
+            self.activated(self.cursor)
+
+    # ------------------------------------------------------------ drawing
+
+    def widths(self, total: int) -> list[int]:
+        """Each column's width at ``total`` cells, one space between columns."""
+        widths = [c.width for c in self.COLUMNS]
+        spare = total - sum(widths) - (len(widths) - 1)
+        grow = sum(c.grow for c in self.COLUMNS)
+        if spare > 0 and grow:
+            extra = [spare * c.grow // grow for c in self.COLUMNS]
+            extra[max(range(len(extra)), key=lambda i: self.COLUMNS[i].grow)] += spare - sum(extra)
+            widths = [w + e for w, e in zip(widths, extra)]
+        # A column that may vanish (no minimum width) does, rather than show a sliver.
+        return [0 if c.width == 0 and w < 4 else w for c, w in zip(self.COLUMNS, widths)]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if y == 0:
+            cells = [Text(c.title) for c in self.COLUMNS]
+            style = base + self.get_component_rich_style(self.HEADER)
+        else:
+            index = y + round(self.scroll_y) - 1
+            if index >= self.row_count():
+                return Strip.blank(width, base)
+            loaded = self.row_cells(index)
+            cells = loaded if loaded is not None else [Text("…")]
+            style = base + self.row_style(index)
+            if index == self.cursor:
+                style += self.get_component_rich_style(self.CURSOR)
+        line = Text(no_wrap=True, overflow="ellipsis")
+        for i, (cell, column, cell_width) in enumerate(zip(cells, self.COLUMNS, self.widths(width))):
+            if not cell_width:
+                continue
+            if i:
+                line.append(" ")
+            cell = cell.copy()
+            cell.truncate(cell_width, overflow="ellipsis")
+            cell.align("right" if column.align == "right" else "left", cell_width)
+            line.append_text(cell)
+        segments = list(Segment.apply_style(line.render(self.app.console), post_style=None, style=style))
+        return Strip(segments).crop_extend(0, width, style)
