@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from typing import ClassVar, Iterable
+from typing import Any, ClassVar, Iterable
 
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
@@ -21,7 +21,6 @@ from textual.widgets import Footer, Tab, Tabs
 
 from sync.oplog import Op
 from sync.watch import ChangeWatcher
-from widgets.task_table import TaskTable
 from widgets.workspace_header import WorkspaceHeader
 
 from ..cli.common import current_time
@@ -29,18 +28,19 @@ from ..config import Config
 from ..errors import UserError
 from ..quickadd import parse as parse_quick_add
 from ..session import Session, Written
-from ..views import VIEWS, find, views
+from ..views import views
 from ..when import format_local, parse_utc
 from ..workspace import Campaign, Member
 from .screens.detail import DetailScreen
 from .screens.help import HelpScreen
+from .pane import Pane
 from .tasks_pane import TasksPane
 from .workers import background
 
 #: Below this many columns the panes become tabs.
 NARROW = 100
-PANES = ("tasks", "grid", "ledger")
-PANE_TITLES = {"tasks": "1 Tasks", "grid": "2 Deadlines", "ledger": "3 Budget"}
+#: The panes, in the order of their numbers.
+PANE_TYPES: tuple[type[Pane], ...] = (TasksPane,)
 
 
 class MainScreen(Screen[None]):
@@ -60,7 +60,15 @@ class MainScreen(Screen[None]):
     MainScreen { layout: vertical; }
     MainScreen #pane-tabs { display: none; height: 2; }
     MainScreen.-single #pane-tabs { display: block; }
-    MainScreen #panes { height: 1fr; }
+    MainScreen #panes {
+        height: 1fr;
+        layout: grid;
+        grid-size: 2 2;
+        grid-columns: 11fr 9fr;
+        grid-rows: 1fr 1fr;
+    }
+    MainScreen #tasks { row-span: 2; }
+    MainScreen.-single #panes { layout: vertical; }
     MainScreen .pane { border: round $panel-lighten-2; border-title-color: $foreground-muted; height: 1fr; }
     MainScreen .pane:focus-within { border: round $accent; border-title-color: $accent; }
     MainScreen.-single .pane { display: none; border: none; }
@@ -69,9 +77,13 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader(id="header")
-        yield Tabs(*(Tab(PANE_TITLES[p], id=f"tab-{p}") for p in PANES if p in self.app.panes), id="pane-tabs")  # type: ignore[attr-defined]
+        yield Tabs(*(Tab(f"{n} {t.pane_title}", id=f"tab-{t.pane_name}") for n, t in enumerate(PANE_TYPES, start=1)), id="pane-tabs")
         with Container(id="panes"):
-            yield from self.app.build_panes()  # type: ignore[attr-defined]
+            for number, pane_type in enumerate(PANE_TYPES, start=1):
+                pane = pane_type()
+                pane.add_class("pane")
+                pane.border_title = f"{number} {pane_type.pane_title}"
+                yield pane
         yield Footer()
 
     def on_mount(self) -> None:
@@ -116,8 +128,8 @@ class CrewdeckApp(App[int]):
         self.session = session
         self.config = config
         self.watch = watch
-        self.panes = ("tasks",)
-        self.active_pane = "tasks"
+        self.panes = tuple(t.pane_name for t in PANE_TYPES)
+        self.active_pane = self.panes[0]
         self.zoomed = False
         self.members: list[Member] = []
         self.campaigns: list[Campaign] = []
@@ -136,12 +148,6 @@ class CrewdeckApp(App[int]):
         return self.session.me.tz
 
     # ------------------------------------------------------------ building
-
-    def build_panes(self) -> Iterable[TasksPane]:
-        pane = TasksPane(id="tasks")
-        pane.add_class("pane", "-active")
-        pane.border_title = "1 Tasks"
-        yield pane
 
     @property
     def tasks_pane(self) -> TasksPane:
@@ -163,9 +169,9 @@ class CrewdeckApp(App[int]):
         self.set_interval(15, self._tick_clock)
         self.set_interval(60, self._rescore)
         self._load_people()
-        view = find(self.config.default_view, []) or VIEWS[0]
-        self.tasks_pane.show_view(view)
-        self.focus_pane("tasks")
+        for pane in self.main_screen.query(Pane):
+            pane.start()
+        self.focus_pane(self.panes[0])
         if self.watch:
             self._watch()
 
@@ -201,9 +207,7 @@ class CrewdeckApp(App[int]):
             return
         self.active_pane = name
         self.update_layout()
-        pane = self.main_screen.query_one(f"#{name}")
-        target = pane.query(TaskTable).first() if name == "tasks" else pane
-        target.focus()
+        self.main_screen.query_one(f"#{name}", Pane).focus_main()
 
     def action_focus_pane(self, name: str) -> None:
         self.focus_pane(name)
@@ -217,13 +221,10 @@ class CrewdeckApp(App[int]):
         self.update_layout()
 
     def action_help(self) -> None:
-        sections = [
-            ("Everywhere", self.BINDINGS),
-            ("Panes", MainScreen.BINDINGS),
-            ("Tasks", TasksPane.BINDINGS),
-            ("Task list", TaskTable.BINDINGS),
-            ("Task detail", DetailScreen.BINDINGS),
-        ]
+        sections: list[tuple[str, Iterable[BindingType]]] = [("Everywhere", self.BINDINGS), ("Panes", MainScreen.BINDINGS)]
+        for pane_type in PANE_TYPES:
+            sections.append((pane_type.pane_title, pane_type.BINDINGS))
+            sections.extend(pane_type.HELP_EXTRA)
         self.push_screen(HelpScreen(sections, dict(self.config.keymap)))
 
     def open_detail(self, task_id: str) -> None:
@@ -231,17 +232,17 @@ class CrewdeckApp(App[int]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        pane = self.tasks_pane if isinstance(self.screen, MainScreen) else None
+        tasks = self.tasks_pane if isinstance(self.screen, MainScreen) else None
         for view in views(self.campaigns):
-            if pane is not None:
-                yield SystemCommand(f"View: {view.name}", f"Show {view.query or 'all open tasks'}", lambda v=view: pane.show_view(v))
-        target = self.screen if isinstance(self.screen, DetailScreen) else pane
+            if tasks is not None:
+                yield SystemCommand(f"View: {view.name}", f"Show {view.query or 'all open tasks'}", lambda v=view: tasks.show_view(v))
+        target: Any = self.main_screen.query_one(f"#{self.active_pane}") if isinstance(self.screen, MainScreen) else self.screen
         if target is not None:
             for binding in type(target).BINDINGS:
                 if isinstance(binding, Binding) and binding.description:
                     yield SystemCommand(binding.description, f"key {binding.key} ({binding.id})", lambda b=binding, t=target: t.run_action(b.action))
-        for name in self.panes:
-            yield SystemCommand(f"Pane: {PANE_TITLES[name][2:]}", f"Focus the {PANE_TITLES[name][2:].lower()} pane", lambda n=name: self.focus_pane(n))
+        for pane_type in PANE_TYPES:
+            yield SystemCommand(f"Pane: {pane_type.pane_title}", f"Focus the {pane_type.pane_title.lower()} pane", lambda n=pane_type.pane_name: self.focus_pane(n))
         yield SystemCommand("Zoom", "Zoom the focused pane, or back", self.action_zoom)
         yield SystemCommand("Keys", "List every key", self.action_help)
 
@@ -294,13 +295,13 @@ class CrewdeckApp(App[int]):
         tasks = {op.row_id for op in ops if op.entity == "task"}
         self.session.rescore_rows(tasks, self.now())
         notice = None if ours else self.session.describe(ops)
-        people = any(op.entity in ("member", "campaign") for op in ops)
-        self.call_from_thread(self._after_change, notice, people)
+        self.call_from_thread(self._after_change, ops, ours, notice)
 
-    def _after_change(self, notice: str | None, people: bool) -> None:
-        if people:
+    def _after_change(self, ops: list[Op], ours: bool, notice: str | None) -> None:
+        if any(op.entity in ("member", "campaign") for op in ops):
             self._load_people()
-        self.tasks_pane.reload()
+        for pane in self.main_screen.query(Pane):
+            pane.store_changed(ops, ours)
         if isinstance(self.screen, DetailScreen):
             self.screen.load()
         if notice:

@@ -13,18 +13,21 @@ from typing import ClassVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Label
 
 from sync.ids import short
+from sync.oplog import Op
 from widgets.task_table import Column, Row, TaskTable
 
 from ..session import Written
 from ..taskindex import Filter
 from ..tasklist import TaskRow
 from ..taskrows import CELLS, row_text
-from ..views import View, find, views
+from ..views import VIEWS, View, find, views
+from .pane import Pane
+from .screens.detail import DetailScreen
 from .screens.picker import Choice, PickerScreen
 from .screens.prompt import PromptScreen
 from .triage import TRIAGE_BINDINGS, Triage
@@ -53,7 +56,7 @@ class Listing:
     cursor: int
 
 
-class TasksPane(Triage, Vertical):
+class TasksPane(Triage, Pane):
     """Tasks: views, filter, triage.
 
     | key | action |
@@ -70,6 +73,10 @@ class TasksPane(Triage, Vertical):
     | `u`, `ctrl+r` or `U` | undo, redo (as new operations) |
     | `e` `y` | edit notes in `$EDITOR`, copy as text |
     """
+
+    pane_name = "tasks"
+    pane_title = "Tasks"
+    HELP_EXTRA = [("Task list", TaskTable.BINDINGS), ("Task detail", DetailScreen.BINDINGS)]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="tasks.filter"),
@@ -105,8 +112,8 @@ class TasksPane(Triage, Vertical):
             self.rows = rows
             self.generation = generation
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self) -> None:
+        super().__init__()
         self.view: View | None = None
         self.query_text = ""
         self.filter: Filter | None = None
@@ -127,6 +134,15 @@ class TasksPane(Triage, Vertical):
     @property
     def table(self) -> TaskTable:
         return self.query_one(TaskTable)
+
+    def focus_main(self) -> None:
+        self.table.focus()
+
+    def start(self) -> None:
+        self.show_view(find(self.crew.config.default_view, []) or VIEWS[0])
+
+    def store_changed(self, ops: list[Op], ours: bool) -> None:
+        self.reload()
 
     # ------------------------------------------------------------ loading
 
