@@ -27,7 +27,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Literal
 
 from .hlc import ClockSkewError
-from .remote import META_LAST_SYNC, META_PULL_SEQ, Client, ClockOff, Offline, Remote, SyncError, sync_round, unsent
+from .remote import (
+    META_LAST_SYNC,
+    META_PULL_SEQ,
+    Client,
+    ClockOff,
+    Offline,
+    Remote,
+    SyncError,
+    sync_round,
+    unsent,
+)
 from .store import Store, WorkspaceError
 
 if TYPE_CHECKING:

@@ -16,8 +16,8 @@ import json
 import os
 import sqlite3
 from collections import defaultdict
-from itertools import count
 from dataclasses import dataclass, field
+from itertools import count
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 from urllib.parse import quote
@@ -25,7 +25,16 @@ from urllib.parse import quote
 from . import schema
 from .hlc import HybridClock, Stamp, wall_ms
 from .ids import new_id, new_node_id
-from .oplog import APPEND, RECORD, SET, Op, OpError, check_row_id, check_value, dump_value
+from .oplog import (
+    APPEND,
+    RECORD,
+    SET,
+    Op,
+    OpError,
+    check_row_id,
+    check_value,
+    dump_value,
+)
 from .push import NodeHead, PushPlan, by_node, plan
 from .records import ENTITIES, Entity, ValidationError
 from .sharedfile import check_local_disk, create_group_writable

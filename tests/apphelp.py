@@ -27,9 +27,10 @@ def demo_workspace(path: Path) -> Path:
 
 
 def make_app(path: Path, handle: str = "ana", config: Config | None = None, watch: bool = True) -> CrewdeckApp:
-    session = Session.open(path, handle, None)
+    config = config or Config()
+    session = Session.open(path, handle, config)
     session.rescore(NOW)
-    return CrewdeckApp(session, config or Config(), watch=watch)
+    return CrewdeckApp(session, config, watch=watch)
 
 
 async def settle(pilot: Pilot[object]) -> None:

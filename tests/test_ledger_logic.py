@@ -7,7 +7,14 @@ from decimal import Decimal
 
 import pytest
 
-from sync.money import MoneyError, format_minor, parse_amount, parse_decimal, parse_rate, round_minor
+from sync.money import (
+    MoneyError,
+    format_minor,
+    parse_amount,
+    parse_decimal,
+    parse_rate,
+    round_minor,
+)
 from tui.errors import UserError
 from tui.ledger import entries
 from tui.ledger.budgets import Budget, share

@@ -12,7 +12,14 @@ import pytest
 from sync.remote import Client, push_pending
 from sync.store import Store
 
-from .syncsupport import Postgres, Server, create_token, crewdeck, crewdeck_fails, make_team
+from .syncsupport import (
+    Postgres,
+    Server,
+    create_token,
+    crewdeck,
+    crewdeck_fails,
+    make_team,
+)
 
 PUSHERS = 8
 BATCHES = 15

@@ -16,7 +16,16 @@ from sync.hlc import Stamp
 from sync.remote import META_PUSH_SEQ, Client, Remote, unsent
 from sync.store import Store
 
-from .syncsupport import FaultyTransport, Server, create_token, crewdeck, crewdeck_fails, make_team, new_token, wait_until
+from .syncsupport import (
+    FaultyTransport,
+    Server,
+    create_token,
+    crewdeck,
+    crewdeck_fails,
+    make_team,
+    new_token,
+    wait_until,
+)
 
 STATUSES = ["inbox", "todo", "doing", "review", "done"]
 

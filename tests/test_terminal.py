@@ -69,8 +69,8 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
     # The size is set before the window exists: a window made at 80x24 and
     # resized at once could resize before the app listens for it.
     subprocess.run(
-        [TMUX, "-f", "/dev/null", "start-server", ";", "set-option", "-g", "default-size", "120x36", ";",  # type: ignore[list-item]
-         "new-session", "-d", "-s", name, "-x", "120", "-y", "36", command],
+        [TMUX, "-f", "/dev/null", "start-server", ";", "set-option", "-g", "default-size", "160x40", ";",  # type: ignore[list-item]
+         "new-session", "-d", "-s", name, "-x", "160", "-y", "40", command],
         check=True,
         cwd=ROOT,
     )

@@ -7,7 +7,17 @@ import datetime as dt
 import pytest
 
 from sync.zones import UnknownZoneError, zone
-from tui.when import DateError, format_local, is_fold, is_gap, localize, parse_day, parse_moment_text, relative, utc_iso
+from tui.when import (
+    DateError,
+    format_local,
+    is_fold,
+    is_gap,
+    localize,
+    parse_day,
+    parse_moment_text,
+    relative,
+    utc_iso,
+)
 
 from .conftest import NOW
 

@@ -43,7 +43,15 @@ from sync.zones import zone
 from .deadlines import end_of_day
 from .errors import UserError
 from .roster import day_exists
-from .when import DEFAULT_DUE_TIME, DateError, localize, looks_like_time, parse_time, parse_utc, utc_iso
+from .when import (
+    DEFAULT_DUE_TIME,
+    DateError,
+    localize,
+    looks_like_time,
+    parse_time,
+    parse_utc,
+    utc_iso,
+)
 from .workspace import Member, Workspace
 
 _DAY = dt.timedelta(days=1)

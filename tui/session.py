@@ -23,13 +23,16 @@ from sync.records import ENTITIES, OPEN_STATUSES
 from sync.store import Store
 
 from . import query as query_language
-from . import quickadd, urgency
+from . import quickadd, recurrence, urgency
+from .config import Config, PublishConfig
 from .edits import field_value, task_values
 from .errors import UserError
 from .taskindex import Filter, TaskIndex
 from .tasklist import TaskRow
+from .when import current_time
 from .workspace import Campaign, Member, Workspace
 
+CLOSED_STATUSES = ("done", "cancelled")
 #: ``s`` walks the open statuses in this order and back to the start.
 STATUS_CYCLE = ("todo", "doing", "review", "done")
 
@@ -71,10 +74,11 @@ class TaskDetail:
 
 
 class Session:
-    def __init__(self, path: Path, me: Member, ws: Workspace) -> None:
+    def __init__(self, path: Path, me: Member, ws: Workspace, publish: PublishConfig | None = None) -> None:
         self.path = path
         self.me = me
         self.ws = ws
+        self.publish = publish or PublishConfig()
         self.store: Store = ws.store
         self.lock = threading.RLock()
         self.index = TaskIndex(ws.conn)
@@ -85,14 +89,15 @@ class Session:
         self.last_skipped = 0
 
     @classmethod
-    def open(cls, path: Path, handle: str | None, config_member: str | None) -> Session:
+    def open(cls, path: Path, handle: str | None, config: Config | None = None) -> Session:
+        config = config or Config()
         ws = Workspace.open(path)
         try:
-            me = ws.identify(handle, config_member)
+            me = ws.identify(handle, config.member)
         except UserError:
             ws.close()
             raise
-        return cls(path, me, ws)
+        return cls(path, me, ws, config.publish)
 
     def close(self) -> None:
         with self.lock:
@@ -204,13 +209,21 @@ class Session:
 
     # ------------------------------------------------------------ writing
 
-    def _write(self, label: str, changes: list[tuple[str, dict[str, Any]]]) -> Written:
-        """Write ``(task id, values)`` pairs in one transaction and remember it for undo."""
+    def _write(self, label: str, changes: list[tuple[str, dict[str, Any]]], new: bool = False) -> Written:
+        """Write ``(task id, values)`` pairs in one transaction and remember it for undo.
+
+        Closing a recurring task brings its series' next instance, in the
+        same transaction (``recurrence.after_done``), as ``crewdeck done`` does.
+        """
+        now = current_time()
         with self.lock:
             writer = self.store.write(self.me.id)
             for task_id, values in changes:
-                if values:
-                    writer.set("task", task_id, values)
+                if not values:
+                    continue
+                writer.set("task", task_id, values)
+                if not new and values.get("status") in CLOSED_STATUSES:
+                    recurrence.after_done(self.ws, writer, task_id, now)
             writer.commit()
             written = Written(label, tuple(writer.ops))
             self.own_ops.update(op.op_id for op in written.ops)
@@ -220,16 +233,29 @@ class Session:
             return written
 
     def quick_add(self, text: str, now: dt.datetime) -> Written:
+        """The same task ``crewdeck add TEXT`` makes (a recurring one gets its series' id)."""
         with self.lock:
-            values = quickadd.resolve(quickadd.parse(text), self.ws, self.me, now)
-        return self._write(f"add {values['title']!r}", [(new_id(), values)])
+            values = quickadd.resolve(quickadd.parse(text), self.ws, self.me, now, self.publish)
+        return self._write(f"add {values['title']!r}", [(recurrence.id_for(values) or new_id(), values)], new=True)
+
+    def catch_up(self, now: dt.datetime) -> Written | None:
+        """Next instances for recurring series whose time passed (as ``crewdeck tasks`` does)."""
+        with self.lock:
+            if not recurrence.needs_catch_up(self.ws, now):
+                return None
+            writer = self.store.write(self.me.id)
+            recurrence.catch_up(self.ws, writer, now)
+            writer.commit()
+            written = Written("next instances", tuple(writer.ops))
+            self.own_ops.update(op.op_id for op in written.ops)
+            return written
 
     def preview(self, text: str, now: dt.datetime) -> dict[str, Any]:
         """What quick-add would create, or the problem, for the live preview."""
         draft = quickadd.parse(text)
         with self.lock:
             try:
-                values = quickadd.resolve(draft, self.ws, self.me, now)
+                values = quickadd.resolve(draft, self.ws, self.me, now, self.publish)
             except UserError as exc:
                 return {"problem": str(exc), "draft": draft}
         return {"values": values, "draft": draft}

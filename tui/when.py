@@ -10,6 +10,7 @@ the first occurrence.  Offsets come from ``zoneinfo`` only.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -29,8 +30,28 @@ _OFFSET = re.compile(r"\+(\d{1,4})([hdwm])\Z")
 DEFAULT_DUE_TIME = dt.time(17, 0)
 
 
+#: Tests and demos pin "now" with this (an ISO 8601 instant with an offset).
+ENV_NOW = "CREWDECK_NOW"
+
+
 class DateError(ValueError):
     """Text that is not a date or time we understand, with what we expected."""
+
+
+def parse_now(text: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise DateError(f"{ENV_NOW}={text!r} is not an ISO 8601 instant") from None
+    if value.tzinfo is None:
+        raise DateError(f"{ENV_NOW}={text!r} needs a UTC offset or Z")
+    return value.astimezone(UTC)
+
+
+def current_time() -> dt.datetime:
+    """Now, to the second, or the instant ``CREWDECK_NOW`` pins."""
+    pinned = os.environ.get(ENV_NOW)
+    return parse_now(pinned) if pinned else dt.datetime.now(UTC).replace(microsecond=0)
 
 
 def utc_iso(instant: dt.datetime) -> str:

@@ -162,7 +162,7 @@ class TaskTable(ScrollView, can_focus=True):
         self._rows.clear()
         self._asked = None
         self.row_count = row_count
-        self.virtual_size = Size(self.size.width, row_count + 1)
+        self.virtual_size = Size(self.scrollable_content_region.width, row_count + 1)
         self.cursor = max(0, min(cursor, row_count - 1))
         self._ensure_visible()
         self.refresh()
@@ -242,7 +242,7 @@ class TaskTable(ScrollView, can_focus=True):
     # ------------------------------------------------------------ layout
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, self.row_count + 1)
+        self.virtual_size = Size(self.scrollable_content_region.width, self.row_count + 1)
         self._layout = None
         self._ensure_visible()
 
@@ -264,7 +264,8 @@ class TaskTable(ScrollView, can_focus=True):
     # ------------------------------------------------------------ drawing
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        # The region left of the scrollbar: text must not run under it.
+        width = self.scrollable_content_region.width
         if y == 0:
             return self._header(width)
         index = int(self.scroll_y) + y - 1

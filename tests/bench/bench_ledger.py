@@ -22,7 +22,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from harness import CREWDECK, PEERS, WORK, Bench, median, peers_data, repeat, time_command
+from harness import (
+    CREWDECK,
+    PEERS,
+    WORK,
+    Bench,
+    median,
+    peers_data,
+    repeat,
+    time_command,
+)
 
 SIZE = 100_000
 GOAL_RATIO = 0.1

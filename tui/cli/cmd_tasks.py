@@ -9,10 +9,9 @@ import sys
 
 from sync.hlc import Stamp
 from sync.ids import short
-
-from .. import query as query_language
 from sync.zones import zone
 
+from .. import query as query_language
 from .. import quickadd, recurrence, tasklist
 from ..edits import task_values
 from ..errors import UserError

@@ -20,6 +20,7 @@ from ..when import DateError, format_local, parse_day
 from ..workspace import slug
 from .common import Context, print_json, table
 
+
 def _zone(name: str) -> str:
     try:
         return check_zone(name)

@@ -15,29 +15,11 @@ from sync.store import Writer
 
 from ..config import Config, load
 from ..errors import UserError
+from ..when import current_time
 from ..workspace import Member, Workspace
 
 ENV_WORKSPACE = "CREWDECK_WORKSPACE"
 ENV_MEMBER = "CREWDECK_MEMBER"
-#: Tests and demos pin "now" with this (an ISO 8601 instant).
-ENV_NOW = "CREWDECK_NOW"
-
-
-def parse_now(text: str) -> dt.datetime:
-    try:
-        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise UserError(f"{ENV_NOW}={text!r} is not an ISO 8601 instant") from None
-    if value.tzinfo is None:
-        raise UserError(f"{ENV_NOW}={text!r} needs a UTC offset or Z")
-    return value.astimezone(dt.timezone.utc)
-
-
-def current_time() -> dt.datetime:
-    pinned = os.environ.get(ENV_NOW)
-    return parse_now(pinned) if pinned else dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-
-
 class Context:
     """Built from the parsed arguments; opens things only when a command asks."""
 

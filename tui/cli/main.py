@@ -19,6 +19,7 @@ from sync.store import WorkspaceError
 from sync.zones import UnknownZoneError
 
 from ..errors import UserError
+from ..when import DateError
 from . import cmd_exchange, cmd_ledger, cmd_sync, cmd_tasks, cmd_time, cmd_workspace
 from .common import ENV_MEMBER, ENV_WORKSPACE, Context
 
@@ -86,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[Context], int] = getattr(args, "func", _run_app)
     try:
         return func(ctx)
-    except (UserError, WorkspaceError, ValidationError, ClockSkewError, MoneyError, UnknownZoneError) as exc:
+    except (UserError, WorkspaceError, ValidationError, ClockSkewError, MoneyError, UnknownZoneError, DateError) as exc:
         return error(str(exc))
     except sqlite3.DatabaseError as exc:
         return error(f"the workspace file cannot be used: {exc}")

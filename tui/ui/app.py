@@ -23,17 +23,16 @@ from sync.oplog import Op
 from sync.watch import ChangeWatcher
 from widgets.workspace_header import WorkspaceHeader
 
-from ..cli.common import current_time
 from ..config import Config
 from ..errors import UserError
 from ..quickadd import parse as parse_quick_add
 from ..session import Session, Written
 from ..views import views
-from ..when import format_local, parse_utc
+from ..when import current_time, format_local, parse_utc
 from ..workspace import Campaign, Member
+from .pane import Pane
 from .screens.detail import DetailScreen
 from .screens.help import HelpScreen
-from .pane import Pane
 from .tasks_pane import TasksPane
 from .workers import background
 

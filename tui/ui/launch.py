@@ -77,7 +77,7 @@ def launch(ctx: Context) -> int:
             except (WorkspaceError, OSError) as exc:
                 raise UserError(f"cannot create a local workspace at {path}: {exc}") from None
     handle = getattr(ctx.args, "as_member", None) or os.environ.get(ENV_MEMBER)
-    session = Session.open(path, handle, ctx.config.member)
+    session = Session.open(path, handle, ctx.config)
     scoring = threading.Thread(target=session.rescore, args=(ctx.now,), daemon=True)
     scoring.start()
     from .app import CrewdeckApp

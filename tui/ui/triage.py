@@ -14,8 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from textual.binding import Binding
 from textual.app import SuspendNotSupported
+from textual.binding import Binding
 
 from sync.ids import short
 

@@ -20,8 +20,8 @@ from ...taskview import due_lines
 from ...urgency import score
 from ...when import format_local, parse_utc
 from ..triage import TRIAGE_BINDINGS, Triage
-from .prompt import PromptScreen
 from ..workers import background
+from .prompt import PromptScreen
 
 
 class DetailScreen(Triage, Screen[None]):
