@@ -67,7 +67,6 @@ class Stamp:
 
 
 ZERO = Stamp(0, 0, "")
-_HEX4 = [f"{i:04x}" for i in range(MAX_COUNTER + 1)]
 
 
 def wall_ms() -> int:
@@ -110,7 +109,7 @@ class HybridClock:
             if counter > MAX_COUNTER:
                 ms, counter = ms + 1, 0
                 prefix = f"{ms:013d}-"
-            append(prefix + _HEX4[counter] + suffix)
+            append(f"{prefix}{counter:04x}{suffix}")
         if n:
             self.last = Stamp(ms, counter, node)
         return out

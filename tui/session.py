@@ -20,6 +20,7 @@ from typing import Any, Iterable
 from sync.ids import new_id
 from sync.oplog import Op
 from sync.records import ENTITIES, OPEN_STATUSES
+from sync.remote import Remote
 from sync.store import Store
 
 from . import query as query_language
@@ -79,6 +80,8 @@ class Session:
         self.me = me
         self.ws = ws
         self.publish = publish or PublishConfig()
+        #: A replica of a sync server (else a shared or local file).
+        self.replica = Remote.of(ws.store) is not None
         self.store: Store = ws.store
         self.lock = threading.RLock()
         self.index = TaskIndex(ws.conn)

@@ -6,38 +6,35 @@ import datetime as dt
 
 from sync.ids import short
 
+from .deadlines import due_in_context
 from .edits import format_estimate
 from .session import TaskDetail
-from .when import format_local, parse_utc
+from .when import parse_utc
+from .workspace import Member
 
 
-def when_in_zones(utc: str, zones: list[tuple[str, str]], now: dt.datetime, clock24: bool) -> list[str]:
-    """``utc`` in each ``(whose, zone)``, each zone once: "you: Fri 11-27 17:00 CET"."""
-    instant = parse_utc(utc)
-    seen: set[str] = set()
-    lines = []
-    for whose, tz in zones:
-        if tz in seen:
-            continue
-        seen.add(tz)
-        lines.append(f"{whose}: {format_local(instant, tz, now, clock24=clock24)}")
-    return lines
+def due_lines(detail: TaskDetail, viewer: Member, now: dt.datetime, clock24: bool, name: str = "due") -> list[str]:
+    """A due date or publish slot as the viewer, the assignee and the audience read it.
 
-
-def due_lines(detail: TaskDetail, viewer_tz: str, now: dt.datetime, clock24: bool, name: str = "due") -> list[str]:
-    """A due date or publish slot in the viewer's, the assignee's and the audience's zone."""
+    "you: Fri 11-27 17:00 CET", "@raj: Fri 11-27 21:30 IST (outside their hours)".
+    """
     value = detail.record[name]
     if not value:
         return []
-    zones = [("you", viewer_tz), ("meant in", value["tz"])]
-    if detail.assignee:
-        zones.append((f"@{detail.assignee.handle}", detail.assignee.tz))
-    if detail.campaign_tz:
-        zones.append(("audience", detail.campaign_tz))
-    return when_in_zones(value["utc"], zones, now, clock24)
+    readings = due_in_context(
+        parse_utc(value["utc"]),
+        value["tz"],
+        viewer_tz=viewer.tz,
+        now=now,
+        assignee=detail.assignee,
+        viewer=viewer,
+        audience_tz=detail.campaign_tz,
+        clock24=clock24,
+    )
+    return [f"{r.whose}: {r.text}" + (" (outside their hours)" if r.outside_hours and r.whose != "you" else "") for r in readings]
 
 
-def task_as_text(detail: TaskDetail, viewer_tz: str, now: dt.datetime, clock24: bool) -> str:
+def task_as_text(detail: TaskDetail, viewer: Member, now: dt.datetime, clock24: bool) -> str:
     r = detail.record
     lines = [f"{r['title']}  [{short(detail.id)}]", f"status: {r['status']}   priority: {r['priority']}"]
     if detail.assignee:
@@ -45,9 +42,9 @@ def task_as_text(detail: TaskDetail, viewer_tz: str, now: dt.datetime, clock24: 
     if detail.campaign:
         lines.append(f"campaign: {detail.campaign}" + (f" / {r['platform']}" if r["platform"] else ""))
     if r["due"]:
-        lines.append("due: " + "; ".join(due_lines(detail, viewer_tz, now, clock24)))
+        lines.append("due: " + "; ".join(due_lines(detail, viewer, now, clock24)))
     if r["publish"]:
-        lines.append("publish: " + "; ".join(due_lines(detail, viewer_tz, now, clock24, "publish")))
+        lines.append("publish: " + "; ".join(due_lines(detail, viewer, now, clock24, "publish")))
     if r["tags"]:
         lines.append("tags: " + " ".join(f"#{t}" for t in r["tags"]))
     if r["estimate"]:

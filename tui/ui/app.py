@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from typing import Any, ClassVar, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
@@ -27,6 +27,7 @@ from ..config import Config
 from ..errors import UserError
 from ..quickadd import parse as parse_quick_add
 from ..session import Session, Written
+from ..syncstate import SHARED_FILE, header_state
 from ..views import views
 from ..when import current_time, format_local, parse_utc
 from ..workspace import Campaign, Member
@@ -35,6 +36,9 @@ from .screens.detail import DetailScreen
 from .screens.help import HelpScreen
 from .tasks_pane import TasksPane
 from .workers import background
+
+if TYPE_CHECKING:
+    from sync.engine import SyncEngine, SyncStatus
 
 #: Below this many columns the panes become tabs.
 NARROW = 100
@@ -133,6 +137,8 @@ class CrewdeckApp(App[int]):
         self.members: list[Member] = []
         self.campaigns: list[Campaign] = []
         self._stop = threading.Event()
+        self._sync_engine: SyncEngine | None = None
+        self.sync_status: SyncStatus | None = None
         self.theme = config.theme
         if config.keymap:
             self.set_keymap(config.keymap)
@@ -163,7 +169,10 @@ class CrewdeckApp(App[int]):
         me = self.session.me
         header.workspace = self.session.ws.name
         header.who = f"@{me.handle} ({me.tz})"
-        header.sync_text = "live · shared file"
+        if self.session.replica:
+            self._start_sync()
+        else:
+            header.sync_state, header.sync_text = SHARED_FILE
         self._tick_clock()
         self.set_interval(15, self._tick_clock)
         self.set_interval(60, self._rescore)
@@ -177,6 +186,8 @@ class CrewdeckApp(App[int]):
     def _tick_clock(self) -> None:
         now = self.now()
         self.query_one(WorkspaceHeader).clock = format_local(now, self.viewer_tz, now, clock24=self.config.clock24).removeprefix("today ")
+        if self.session.replica:
+            self._show_sync(self.sync_status)  # "synced 10:31" ages with the clock
 
     @background(group="people")
     def _load_people(self) -> None:
@@ -276,6 +287,29 @@ class CrewdeckApp(App[int]):
             parts.append(f"due {format_local(due, values['due']['tz'], now, clock24=self.config.clock24)}")
         return "→ " + " · ".join(parts)
 
+    # ------------------------------------------------------------ sync server
+
+    def _start_sync(self) -> None:
+        from sync.engine import SyncEngine
+
+        self._sync_engine = SyncEngine(self.session.path, on_status=self._sync_status_from_thread)
+        self._show_sync(None)
+        self._run_sync()
+
+    @background(group="watch")
+    def _run_sync(self) -> None:
+        assert self._sync_engine is not None
+        self._sync_engine.run()
+
+    def _sync_status_from_thread(self, status: SyncStatus) -> None:
+        if self.is_running:
+            self.call_from_thread(self._show_sync, status)
+
+    def _show_sync(self, status: SyncStatus | None) -> None:
+        self.sync_status = status
+        header = self.query_one(WorkspaceHeader)
+        header.sync_state, header.sync_text = header_state(status, self.now(), self.viewer_tz, self.config.clock24)
+
     @background(group="watch")
     def _watch(self) -> None:
         watcher = ChangeWatcher(self.session.path)
@@ -308,8 +342,13 @@ class CrewdeckApp(App[int]):
 
     @background(exclusive=True, group="rescore")
     def _rescore(self) -> None:
-        self.session.rescore(self.now())
+        """Every minute: due dates draw nearer, and recurring series may be due a next instance."""
+        now = self.now()
+        made = self.session.catch_up(now)
+        self.session.rescore(now)
         self.call_from_thread(self.tasks_pane.reload)
+        if made is not None:
+            self.call_from_thread(self._after_change, list(made.ops), True, None)
 
     # ------------------------------------------------------------ errors and exit
 
@@ -323,3 +362,5 @@ class CrewdeckApp(App[int]):
 
     def on_unmount(self) -> None:
         self._stop.set()
+        if self._sync_engine is not None:
+            self._sync_engine.stop()

@@ -21,11 +21,13 @@ from sync.ids import short
 from sync.oplog import Op
 from widgets.task_table import Column, Row, TaskTable
 
+from ..deadlines import due_outside_hours
 from ..session import Written
 from ..taskindex import Filter
 from ..tasklist import TaskRow
 from ..taskrows import CELLS, row_text
 from ..views import VIEWS, View, find, views
+from ..workspace import Member
 from .pane import Pane
 from .screens.detail import DetailScreen
 from .screens.picker import Choice, PickerScreen
@@ -123,6 +125,7 @@ class TasksPane(Triage, Pane):
         self.generation = 0
         self._handles: dict[str, str] = {}
         self._campaigns: dict[str, str] = {}
+        self._members: dict[str, Member] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="tasks-bar"):
@@ -182,6 +185,7 @@ class TasksPane(Triage, Pane):
         rows = session.window(f, offset, page * 2, count)
         self._handles = session.handles()
         self._campaigns = session.campaign_names()
+        self._members = {m.id: m for m in session.members()}
         self.post_message(self.Loaded(Listing(f, count, offset, rows, target), generation))
 
     def on_tasks_pane_loaded(self, message: Loaded) -> None:
@@ -212,7 +216,8 @@ class TasksPane(Triage, Pane):
 
     def _row(self, row: TaskRow) -> Row:
         crew = self.crew
-        text = row_text(row, self._handles, self._campaigns, crew.viewer_tz, crew.now(), crew.config.clock24)
+        off_hours = due_outside_hours(self._members.get(row.assignee or ""), row.due_utc)
+        text = row_text(row, self._handles, self._campaigns, crew.viewer_tz, crew.now(), crew.config.clock24, off_hours)
         return Row(row.id, text.cells, text.hints, text.tone)
 
     def _update_info(self) -> None:

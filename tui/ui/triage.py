@@ -19,6 +19,7 @@ from textual.binding import Binding
 
 from sync.ids import short
 
+from ..roster import member_label
 from ..session import Written
 from ..taskview import task_as_text
 from ..when import format_local, parse_moment_text
@@ -123,10 +124,7 @@ class Triage:
         clock24 = self.crew.config.clock24
         choices = [Choice("none", "nobody", "0")]
         for n, member in enumerate(self.crew.members, start=1):
-            local = format_local(now, member.tz, now, clock24=clock24)
-            choices.append(
-                Choice(member.id, f"@{member.handle:<10} {member.name:<20} {local}", str(n) if n < 10 else "")
-            )
+            choices.append(Choice(member.id, f"{member_label(member, now, clock24=clock24)}  ({member.name})", str(n) if n < 10 else ""))
         self._ask(
             PickerScreen("Assign to (their local time now)", choices),
             lambda ids, value: self.crew.session.set_fields(ids, {"assignee": None if value == "none" else value}, "assign"),
@@ -224,7 +222,7 @@ class Triage:
     @background(group="copy")
     def _copy(self, task_id: str) -> None:
         crew = self.crew
-        text = task_as_text(crew.session.detail(task_id, crew.now()), crew.viewer_tz, crew.now(), crew.config.clock24)
+        text = task_as_text(crew.session.detail(task_id, crew.now()), crew.session.me, crew.now(), crew.config.clock24)
         self.app.call_from_thread(self._copied, text)
 
     def _copied(self, text: str) -> None:

@@ -108,7 +108,7 @@ class DetailScreen(Triage, Screen[None]):
             fields.append(("duplicate of", short(r["duplicate_of"])))
         out += [f"[dim]{name:>13}[/dim]  {value}" for name, value in fields if value]
         for name in ("due", "publish"):
-            lines = due_lines(d, tz, now, clock24, name)
+            lines = due_lines(d, crew.session.me, now, clock24, name)
             if lines:
                 out += ["", f"[b]{'Due' if name == 'due' else 'Publish slot'}[/b]"] + [f"  {escape(line)}" for line in lines]
         if d.depends_on or d.blocking:
