@@ -104,9 +104,18 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         values[key] = _expect(path, key, value, _TOP_KEYS[key])
     if values.get("time_format", "24h") not in TIME_FORMATS:
         raise ConfigError(path, "time_format", f"{values['time_format']!r} is not one of {', '.join(TIME_FORMATS)}")
+    if "default_view" in values:
+        from .views import VIEWS
+
+        view = values["default_view"]
+        if view not in {v.id for v in VIEWS} and not view.startswith("campaign:"):
+            raise ConfigError(path, "default_view", f"{view!r} is not a view ({', '.join(v.id for v in VIEWS)}, campaign:SLUG)")
     if "workspace" in values:
         values["workspace"] = os.path.expanduser(values["workspace"])
-    keymap = values.get("keymap", {})
+    # Binding ids have dots ("triage.done"); TOML reads `triage.done = "o"`
+    # as nested tables, so they are flattened back into ids.
+    keymap = _flatten(values.get("keymap", {}))
+    values["keymap"] = keymap
     for action, keys in keymap.items():
         _expect(path, f"keymap.{action}", keys, str)
         if not keys.strip():
@@ -114,6 +123,16 @@ def parse(data: dict[str, Any], path: Path) -> Config:
     if "publish" in values:
         values["publish"] = _parse_publish(values["publish"], path)
     return Config(**values)
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
 
 
 def _parse_publish(data: dict[str, Any], path: Path) -> PublishConfig:
@@ -146,14 +165,15 @@ def config_path(explicit: str | None = None) -> Path:
     return Path(env).expanduser() if env else default_config_path()
 
 
-def load(explicit: str | None = None) -> Config:
-    """Read the config; a missing default file is an empty config, a missing named one an error."""
+def load(explicit: str | None = None, *, missing_ok: bool = False) -> Config:
+    """Read the config; a missing default file is an empty config, a missing named one an error
+    (unless ``missing_ok``: ``crewdeck config set`` creates it)."""
     path = config_path(explicit)
     named = bool(explicit or os.environ.get(ENV_CONFIG))
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        if named:
+        if named and not missing_ok:
             raise UserError(f"{path}: no such config file") from None
         return Config(path=path)
     except OSError as exc:

@@ -20,11 +20,19 @@ from sync.zones import UnknownZoneError
 
 from ..errors import UserError
 from ..when import DateError
-from . import cmd_exchange, cmd_ledger, cmd_sync, cmd_tasks, cmd_time, cmd_workspace
+from . import (
+    cmd_config,
+    cmd_exchange,
+    cmd_ledger,
+    cmd_sync,
+    cmd_tasks,
+    cmd_time,
+    cmd_workspace,
+)
 from .common import ENV_MEMBER, ENV_WORKSPACE, Context
 
 #: Each module adds its commands with ``register(subparsers, parents)``.
-COMMAND_MODULES = [cmd_workspace, cmd_tasks, cmd_exchange, cmd_time, cmd_ledger, cmd_sync]
+COMMAND_MODULES = [cmd_workspace, cmd_tasks, cmd_exchange, cmd_time, cmd_ledger, cmd_sync, cmd_config]
 
 EXIT_USAGE = 2
 

@@ -9,7 +9,9 @@ staying on its task.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import threading
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 
 from textual import on
@@ -17,13 +19,15 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.screen import Screen
+from textual.theme import BUILTIN_THEMES, Theme
 from textual.widgets import Footer, Tab, Tabs
 
 from sync.oplog import Op
 from sync.watch import ChangeWatcher
 from widgets.workspace_header import WorkspaceHeader
 
-from ..config import Config
+from ..config import Config, ConfigError
+from ..config import save as save_config
 from ..errors import UserError
 from ..quickadd import parse as parse_quick_add
 from ..session import Session, Written
@@ -44,6 +48,28 @@ if TYPE_CHECKING:
 NARROW = 100
 #: The panes, in the order of their numbers.
 PANE_TYPES: tuple[type[Pane], ...] = (TasksPane,)
+
+
+def binding_ids() -> set[str]:
+    """Every binding id a config's [keymap] may name."""
+    sources: list[Iterable[BindingType]] = [CrewdeckApp.BINDINGS, MainScreen.BINDINGS]
+    for pane_type in PANE_TYPES:
+        sources.append(pane_type.BINDINGS)
+        sources.extend(bindings for _, bindings in pane_type.HELP_EXTRA)
+    return {b.id for source in sources for b in source if isinstance(b, Binding) and b.id}
+
+
+def check_config(config: Config) -> None:
+    """Refuse a theme or a keymap entry the app does not have, naming the file and the key."""
+    where = config.path or "config"
+    if config.theme not in BUILTIN_THEMES:
+        raise ConfigError(where, "theme", f"{config.theme!r} is not a theme (themes: {', '.join(sorted(BUILTIN_THEMES))})")  # type: ignore[arg-type]
+    known = binding_ids()
+    for action in config.keymap:
+        if action not in known:
+            close = difflib.get_close_matches(action, sorted(known), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else " (the app's ? screen lists every id)"
+            raise ConfigError(where, f"keymap.{action}", f"no key binding has this id{hint}")  # type: ignore[arg-type]
 
 
 class MainScreen(Screen[None]):
@@ -164,6 +190,7 @@ class CrewdeckApp(App[int]):
 
     def main_ready(self) -> None:
         """The panes exist: fill them and start watching the workspace."""
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.update_layout()
         header = self.query_one(WorkspaceHeader)
         me = self.session.me
@@ -349,6 +376,16 @@ class CrewdeckApp(App[int]):
         self.call_from_thread(self.tasks_pane.reload)
         if made is not None:
             self.call_from_thread(self._after_change, list(made.ops), True, None)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name != self.config.theme:
+            self._save_theme(theme.name)
+
+    @background(group="config")
+    def _save_theme(self, name: str) -> None:
+        """A theme picked in the palette stays picked: it is written to the config."""
+        path = save_config(self.config, {"theme": name})
+        self.config = replace(self.config, theme=name, path=path)
 
     # ------------------------------------------------------------ errors and exit
 

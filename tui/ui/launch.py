@@ -78,10 +78,17 @@ def launch(ctx: Context) -> int:
                 raise UserError(f"cannot create a local workspace at {path}: {exc}") from None
     handle = getattr(ctx.args, "as_member", None) or os.environ.get(ENV_MEMBER)
     session = Session.open(path, handle, ctx.config)
+    # Scoring runs while Textual is imported: SQLite works without the GIL.
     scoring = threading.Thread(target=session.rescore, args=(ctx.now,), daemon=True)
     scoring.start()
-    from .app import CrewdeckApp
+    from .app import CrewdeckApp, check_config
 
+    try:
+        check_config(ctx.config)
+    except UserError:
+        scoring.join()
+        session.close()
+        raise
     app = CrewdeckApp(session, ctx.config)
     try:
         app.run()

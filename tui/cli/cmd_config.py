@@ -1,0 +1,66 @@
+"""``crewdeck config``: where the config is, what it says, and changing it."""
+
+from __future__ import annotations
+
+import argparse
+import tomllib
+from typing import Any
+
+from ..config import config_path, known_keys, load, save
+from .common import Context, print_json
+
+
+def cmd_config_path(ctx: Context) -> int:
+    print(config_path(getattr(ctx.args, "config", None)))
+    return 0
+
+
+def cmd_config_show(ctx: Context) -> int:
+    config = ctx.config
+    values = {key: getattr(config, key) for key in known_keys()}
+    values["publish"] = {"lead_hours": config.publish.lead_hours, "peak_hours": config.publish.peak_hours}
+    values["path"] = str(config.path)
+    print_json(values)
+    return 0
+
+
+def _value(text: str) -> Any:
+    """A TOML value (``24``, ``true``, ``["09:00"]``), else the text itself."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def cmd_config_set(ctx: Context) -> int:
+    key = ctx.args.key
+    value = _value(ctx.args.value)
+    config = load(getattr(ctx.args, "config", None), missing_ok=True)
+    if key == "theme" or key.startswith("keymap."):
+        # The app's own names: its themes and its key binding ids.
+        from dataclasses import replace
+
+        from ..ui.app import check_config
+
+        updated = replace(config, theme=value) if key == "theme" else replace(config, keymap={**config.keymap, key[7:]: value})
+        check_config(updated)
+    path = save(config, {key: value})
+    print(f"{path}: {key} = {value!r}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    config = sub.add_parser("config", parents=parents, help="show or change the configuration", description="The configuration file.")
+    csub = config.add_subparsers(dest="config_command", metavar="COMMAND", required=True)
+    p = csub.add_parser("path", parents=parents, help="print where the config file is", description="Print the config file's path.")
+    p.set_defaults(func=cmd_config_path)
+    p = csub.add_parser("show", parents=parents, help="print every setting", description="Print every setting, defaults included, as JSON.")
+    p.set_defaults(func=cmd_config_show)
+    p = csub.add_parser(
+        "set", parents=parents, help="change one setting", description="Change one setting: KEY VALUE (keymap.ACTION, publish.lead_hours, ...)."
+    )
+    p.add_argument("key", help="the setting, e.g. theme, default_view, keymap.triage.done")
+    p.add_argument("value", help="its new value (TOML: 24, true, [\"09:00\"], or plain text)")
+    p.set_defaults(func=cmd_config_set)
+
+
