@@ -21,10 +21,10 @@ from sync.ids import new_id
 from sync.oplog import Op
 from sync.records import ENTITIES, OPEN_STATUSES
 from sync.remote import Remote
-from sync.store import Store
+from sync.store import Store, connect
 
 from . import query as query_language
-from . import quickadd, recurrence, urgency
+from . import quickadd, recurrence, tasklist, urgency
 from .config import Config, PublishConfig
 from .edits import field_value, task_values
 from .errors import UserError
@@ -85,6 +85,8 @@ class Session:
         self.store: Store = ws.store
         self.lock = threading.RLock()
         self.index = TaskIndex(ws.conn)
+        self.counter = connect(path)
+        self.count_lock = threading.Lock()
         self.history = History()
         #: Stamps this session wrote: the app tells others' changes from ours.
         self.own_ops: set[str] = set()
@@ -103,8 +105,9 @@ class Session:
         return cls(path, me, ws, config.publish)
 
     def close(self) -> None:
-        with self.lock:
+        with self.lock, self.count_lock:
             self.ws.close()
+            self.counter.close()
 
     # ------------------------------------------------------------ reading
 
@@ -120,17 +123,18 @@ class Session:
         where, params = query_language.compile(parsed, ctx)
         return Filter(where, tuple(params))
 
-    def rescore(self, now: dt.datetime) -> None:
+    def rescore(self, now: dt.datetime, started: threading.Event | None = None) -> None:
         with self.lock:
-            self.index.rescore(now)
+            self.index.rescore(now, started)
 
     def rescore_rows(self, task_ids: Iterable[str], now: dt.datetime) -> None:
         with self.lock:
             self.index.rescore_rows(task_ids, now)
 
     def count(self, f: Filter) -> int:
-        with self.lock:
-            return self.index.count(f)
+        """How many tasks match: on a second connection, so it runs while a rescoring holds the first."""
+        with self.count_lock:
+            return tasklist.count(self.counter, f.where, list(f.params))
 
     def window(self, f: Filter, offset: int, limit: int, matching: int | None = None) -> list[TaskRow]:
         with self.lock:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
@@ -27,6 +28,7 @@ from . import tasklist, urgency
 SELECTIVE = 0.05
 #: Sort key of a task without a due date: after every date.
 NO_DUE = "9999"
+_ORDER_INDEX = "CREATE INDEX temp.task_rank_order ON task_rank (score DESC, due, task)"
 
 
 @dataclass(frozen=True)
@@ -43,22 +45,27 @@ class TaskIndex:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.scored_at: dt.datetime | None = None
-        conn.execute("DROP TABLE IF EXISTS temp.task_rank")
-        conn.execute(
-            "CREATE TEMP TABLE task_rank (task INTEGER PRIMARY KEY, score REAL NOT NULL, due TEXT NOT NULL, id TEXT NOT NULL)"
-        )
-        conn.execute("CREATE INDEX temp.task_rank_order ON task_rank (score DESC, due, id)")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        self._create()
+        conn.execute(_ORDER_INDEX)
+
+    def _create(self) -> None:
+        self.conn.execute("DROP TABLE IF EXISTS temp.task_rank")
+        # Ties are broken by rowid: a stable order that costs no extra column.
+        self.conn.execute("CREATE TEMP TABLE task_rank (task INTEGER PRIMARY KEY, score REAL NOT NULL, due TEXT NOT NULL)")
 
     # ------------------------------------------------------------ scores
 
-    def rescore(self, now: dt.datetime) -> None:
-        """Score every task at ``now``."""
+    def rescore(self, now: dt.datetime, started: threading.Event | None = None) -> None:
+        """Score every task at ``now``; ``started`` is set once SQLite has the work."""
+        sql = f"INSERT INTO temp.task_rank SELECT t.rowid, {urgency.sql(now)}, coalesce(t.due_utc, '{NO_DUE}') FROM task t WHERE t.deleted = 0"
         with self._transaction():
-            self.conn.execute("DELETE FROM temp.task_rank")
-            self.conn.execute(
-                f"INSERT INTO temp.task_rank SELECT t.rowid, {urgency.sql(now)}, coalesce(t.due_utc, '{NO_DUE}'), t.id "
-                "FROM task t WHERE t.deleted = 0"
-            )
+            self._create()
+            if started is not None:
+                started.set()
+            self.conn.execute(sql)
+            # Indexing the full table once costs less than keeping the index while inserting.
+            self.conn.execute(_ORDER_INDEX)
         self.scored_at = now
 
     def rescore_rows(self, task_ids: Iterable[str], now: dt.datetime) -> None:
@@ -72,10 +79,10 @@ class TaskIndex:
             f"(SELECT 1 FROM json_each(t.depends_on) j WHERE j.value IN ({marks})))"
         )
         with self._transaction():
-            self.conn.execute(f"DELETE FROM temp.task_rank WHERE id IN ({marks})", ids)
+            self.conn.execute(f"DELETE FROM temp.task_rank WHERE task IN (SELECT rowid FROM task WHERE id IN ({marks}))", ids)
             self.conn.execute(
                 f"INSERT OR REPLACE INTO temp.task_rank SELECT t.rowid, {urgency.sql(self.scored_at or now)}, "
-                f"coalesce(t.due_utc, '{NO_DUE}'), t.id FROM task t WHERE t.deleted = 0 AND ({affected})",
+                f"coalesce(t.due_utc, '{NO_DUE}') FROM task t WHERE t.deleted = 0 AND ({affected})",
                 [*ids, *ids],
             )
 
@@ -92,21 +99,19 @@ class TaskIndex:
 
     # ------------------------------------------------------------ windows
 
-    def count(self, f: Filter) -> int:
-        return tasklist.count(self.conn, f.where, list(f.params))
-
     def total(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM temp.task_rank").fetchone()[0])
 
     def window(self, f: Filter, offset: int, limit: int, matching: int | None = None) -> list[tasklist.TaskRow]:
         """Rows ``offset`` .. ``offset + limit`` of the filtered list, by urgency."""
-        matching = self.count(f) if matching is None else matching
+        if matching is None:
+            matching = tasklist.count(self.conn, f.where, list(f.params))
         if matching == 0 or offset >= matching:
             return []
         if matching <= SELECTIVE * max(1, self.total()):
             sql = (
                 f"SELECT t.rowid FROM task t JOIN temp.task_rank r ON r.task = t.rowid WHERE {f.where} "
-                "ORDER BY r.score DESC, r.due, r.id LIMIT ? OFFSET ?"
+                "ORDER BY r.score DESC, r.due, r.task LIMIT ? OFFSET ?"
             )
             params = [*f.params, limit, offset]
         elif offset > matching // 2:
@@ -116,7 +121,7 @@ class TaskIndex:
             sql = (
                 "SELECT r.task FROM temp.task_rank r WHERE EXISTS "
                 f"(SELECT 1 FROM task t WHERE t.rowid = r.task AND {f.where}) "
-                "ORDER BY r.score, r.due DESC, r.id DESC LIMIT ? OFFSET ?"
+                "ORDER BY r.score, r.due DESC, r.task DESC LIMIT ? OFFSET ?"
             )
             rowids = [r[0] for r in self.conn.execute(sql, [*f.params, count, tail])]
             return self._rows(list(reversed(rowids)))
@@ -124,7 +129,7 @@ class TaskIndex:
             sql = (
                 "SELECT r.task FROM temp.task_rank r WHERE EXISTS "
                 f"(SELECT 1 FROM task t WHERE t.rowid = r.task AND {f.where}) "
-                "ORDER BY r.score DESC, r.due, r.id LIMIT ? OFFSET ?"
+                "ORDER BY r.score DESC, r.due, r.task LIMIT ? OFFSET ?"
             )
             params = [*f.params, limit, offset]
         return self._rows([r[0] for r in self.conn.execute(sql, params)])
@@ -137,12 +142,12 @@ class TaskIndex:
         ).fetchone()
         if row is None:
             return None
-        score, due, _ = row
+        score, due, rowid = row
         before = self.conn.execute(
             "SELECT count(*) FROM temp.task_rank r WHERE "
-            "(r.score > ? OR (r.score = ? AND (r.due < ? OR (r.due = ? AND r.id < ?)))) "
+            "(r.score > ? OR (r.score = ? AND (r.due < ? OR (r.due = ? AND r.task < ?)))) "
             f"AND EXISTS (SELECT 1 FROM task t WHERE t.rowid = r.task AND {f.where})",
-            [score, score, due, due, task_id, *f.params],
+            [score, score, due, due, rowid, *f.params],
         ).fetchone()[0]
         return int(before)
 

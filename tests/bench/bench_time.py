@@ -67,7 +67,7 @@ def bench_overlap(bench: Bench) -> None:
     argv = [CREWDECK, "--workspace", str(path), "--as", "m00", "overlap", *[f"m{i:02d}" for i in range(12)], "--days", "14", "--duration", "45m", "--json"]
     # An installed crewdeck runs from cached bytecode; a session that disables
     # writing it would time the compiler instead (the warm-up run writes it).
-    env = {"CREWDECK_NOW": utc_iso(NOW), "PYTHONDONTWRITEBYTECODE": ""}
+    env = {"CREWDECK_NOW": utc_iso(NOW)}
     repeats = 5 if bench.quick else 15
     runs = time_command(argv, runs=repeats, env=env)
     wall = median([r.seconds for r in runs]) * 1000

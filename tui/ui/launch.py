@@ -79,8 +79,12 @@ def launch(ctx: Context) -> int:
     handle = getattr(ctx.args, "as_member", None) or os.environ.get(ENV_MEMBER)
     session = Session.open(path, handle, ctx.config)
     # Scoring runs while Textual is imported: SQLite works without the GIL.
-    scoring = threading.Thread(target=session.rescore, args=(ctx.now,), daemon=True)
+    # Wait until it is inside SQLite, or the import (holding the GIL) would
+    # keep it from starting.
+    started = threading.Event()
+    scoring = threading.Thread(target=session.rescore, args=(ctx.now, started), daemon=True)
     scoring.start()
+    started.wait(timeout=5)
     from .app import CrewdeckApp, check_config
 
     try:
