@@ -356,3 +356,27 @@ async def test_a_write_error_is_a_notification_not_a_crash(workspace: Path) -> N
         assert app.is_running
         assert any("is not an id" in str(n.message) for n in app._notifications)
         assert isinstance(app.tasks_pane, TasksPane)
+
+
+async def test_q_quits(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0
+
+
+async def test_the_command_palette_reaches_the_actions(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        commands = {c.title for c in app.get_system_commands(app.screen)}
+        for title in ("View: Overdue", "Done", "Assign", "Due", "Undo", "Redo", "Zoom", "Keys", "Pane: Tasks"):
+            assert title in commands
+        task = table(app).cursor_key
+        done = next(c for c in app.get_system_commands(app.screen) if c.title == "Done")
+        done.callback()
+        await settle(pilot)
+        assert record(workspace, task)["status"] == "done"  # type: ignore[arg-type]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from sync.ids import new_id
-from sync.oplog import Op
+from sync.oplog import Op, required_fields
 from sync.records import ENTITIES, OPEN_STATUSES
 from sync.remote import Remote
 from sync.store import Store, connect
@@ -333,8 +333,13 @@ class Session:
             return written
 
     def _restore(self, ops: Iterable[Op]) -> list[tuple[str, dict[str, Any]]]:
-        """The values each field had before ``ops``, for fields nobody changed since."""
+        """The values each field had before ``ops``, for fields nobody changed since.
+
+        A record the ops created had no value before for its required
+        fields: undoing that is deleting the record (and redo undeletes it).
+        """
         changes: dict[str, dict[str, Any]] = {}
+        created: set[str] = set()
         skipped = 0
         for op in ops:
             if op.kind != "set":
@@ -344,8 +349,13 @@ class Session:
                 continue
             was_set, value = self.store.field_value_before(op.row_id, op.field, op.op_id)
             if not was_set:
-                value = ENTITIES[op.entity].by_name[op.field].default
+                spec = ENTITIES[op.entity].by_name[op.field]
+                value = spec.default
+                if value is None and op.field in required_fields(op.entity):
+                    created.add(op.row_id)
             changes.setdefault(op.row_id, {})[op.field] = value
+        for row_id in created:
+            changes[row_id] = {"deleted": True}
         self.last_skipped = skipped
         return list(changes.items())
 

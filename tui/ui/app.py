@@ -277,7 +277,7 @@ class CrewdeckApp(App[int]):
         if target is not None:
             for binding in type(target).BINDINGS:
                 if isinstance(binding, Binding) and binding.description:
-                    yield SystemCommand(binding.description, f"key {binding.key} ({binding.id})", lambda b=binding, t=target: t.run_action(b.action))
+                    yield SystemCommand(binding.description, f"key {binding.key} ({binding.id})", lambda b=binding, t=target: self.call_later(t.run_action, b.action))
         for pane_type in PANE_TYPES:
             yield SystemCommand(f"Pane: {pane_type.pane_title}", f"Focus the {pane_type.pane_title.lower()} pane", lambda n=pane_type.pane_name: self.focus_pane(n))
         yield SystemCommand("Zoom", "Zoom the focused pane, or back", self.action_zoom)

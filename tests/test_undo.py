@@ -1,0 +1,82 @@
+"""Undo and redo are new operations: they sync, and they never undo someone else's later edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sync.store import Store
+from tui.session import Session
+
+from .apphelp import demo_workspace
+from .conftest import NOW, fresh_store
+
+
+def exchange(a: Store, b: Store) -> None:
+    b.apply(op for _, op in a.ops_after(0, 10**9))
+    a.apply(op for _, op in b.ops_after(0, 10**9))
+
+
+def open_tasks(store: Store) -> list[str]:
+    return [r for r, v in store.records("task") if v["status"] in ("todo", "doing")]
+
+
+def test_undo_and_redo_reach_the_other_replica(tmp_path: Path) -> None:
+    ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
+    theirs = fresh_store(tmp_path, "raj.db")
+    exchange(ours.store, theirs)
+    task = open_tasks(theirs)[0]
+    before = theirs.record("task", task)
+
+    ours.set_fields([task], {"status": "done", "priority": "high"}, "done")
+    exchange(ours.store, theirs)
+    assert theirs.record("task", task)["status"] == "done"  # type: ignore[index]
+
+    undone = ours.undo()
+    assert undone is not None and len(undone.ops) == 2
+    exchange(ours.store, theirs)
+    after = theirs.record("task", task)
+    assert (after["status"], after["priority"]) == (before["status"], before["priority"])  # type: ignore[index]
+
+    redone = ours.redo()
+    assert redone is not None
+    exchange(ours.store, theirs)
+    assert theirs.record("task", task)["status"] == "done"  # type: ignore[index]
+    ours.close()
+    theirs.close()
+
+
+def test_undo_keeps_a_later_edit_made_elsewhere(tmp_path: Path) -> None:
+    ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
+    theirs = fresh_store(tmp_path, "raj.db")
+    exchange(ours.store, theirs)
+    task = open_tasks(theirs)[0]
+    raj = next(r for r, v in theirs.records("member") if v["handle"] == "raj")
+
+    ours.set_fields([task], {"status": "review", "title": "Ana's title"}, "edit")
+    exchange(ours.store, theirs)
+    with theirs.write(raj) as w:  # raj renames it after ana's edit arrived
+        w.set("task", task, {"title": "Raj's title"})
+    exchange(ours.store, theirs)
+
+    ours.undo()
+    assert ours.last_skipped == 1  # the title: raj's edit stays
+    exchange(ours.store, theirs)
+    for store in (ours.store, theirs):
+        row = store.record("task", task)
+        assert row is not None and row["title"] == "Raj's title" and row["status"] != "review"
+    ours.close()
+    theirs.close()
+
+
+def test_undoing_an_add_deletes_the_task_and_redo_brings_it_back(tmp_path: Path) -> None:
+    ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
+    assert ours.undo() is None and ours.redo() is None  # nothing done yet
+    added = ours.quick_add("Write the FAQ !high", NOW)
+    task = added.ops[0].row_id
+    ours.undo()
+    row = ours.store.record("task", task)
+    assert row is not None and row["deleted"] is True and row["title"] == "Write the FAQ"
+    ours.redo()
+    row = ours.store.record("task", task)
+    assert row is not None and row["deleted"] is False and row["priority"] == "high"
+    ours.close()
