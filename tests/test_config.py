@@ -106,3 +106,16 @@ async def test_a_theme_picked_in_the_app_is_saved(tmp_path: Path) -> None:
         app.theme = "nord"
         await settle(pilot)
     assert load(str(path)).theme == "nord" and load(str(path)).member == "ana"
+
+
+def test_a_first_run_gets_a_local_workspace_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sync.store import Store
+    from tui.ui.launch import _first_run_workspace
+
+    monkeypatch.setenv("TZ", "Asia/Kathmandu")
+    path = tmp_path / "data" / "workspace.db"
+    _first_run_workspace(path)
+    with Store(path) as store:
+        members = [v for _, v in store.records("member")]
+    assert len(members) == 1 and members[0]["tz"] == "Asia/Kathmandu" and members[0]["unix_user"]
+    assert members[0]["hours"]["mon"] == [["09:00", "17:00"]]
