@@ -12,6 +12,19 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
+#: Key names shown as the character they type.
+SYMBOLS = {
+    "left_square_bracket": "[", "right_square_bracket": "]", "left_curly_bracket": "{", "right_curly_bracket": "}",
+    "question_mark": "?", "slash": "/", "colon": ":",
+}
+
+
+def _symbols(key: str) -> str:
+    for name, symbol in SYMBOLS.items():
+        key = key.replace(name, symbol)
+    return key
+
+
 def binding_rows(bindings: Iterable[BindingType], keymap: dict[str, str]) -> list[tuple[str, str, str]]:
     """``(keys, description, id)`` of each binding, with the keymap applied."""
     rows = []
@@ -19,7 +32,7 @@ def binding_rows(bindings: Iterable[BindingType], keymap: dict[str, str]) -> lis
         if not isinstance(binding, Binding):
             continue
         keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
-        shown = ", ".join(k.replace("left_square_bracket", "[").replace("right_square_bracket", "]").replace("question_mark", "?").replace("slash", "/").replace("colon", ":") for k in keys.split(","))
+        shown = ", ".join(_symbols(k) for k in keys.split(","))
         rows.append((shown, binding.description, binding.id or ""))
     return rows
 
