@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar, Iterable
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -23,6 +22,11 @@ def _symbols(key: str) -> str:
     for name, symbol in SYMBOLS.items():
         key = key.replace(name, symbol)
     return key
+
+
+def _literal(text: str) -> str:
+    """``text`` as Textual markup shows it (a lone ``[`` would otherwise open a tag)."""
+    return text.replace("[", "\\[")
 
 
 def binding_rows(bindings: Iterable[BindingType], keymap: dict[str, str]) -> list[tuple[str, str, str]]:
@@ -68,9 +72,9 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         lines = ["[b]Keys[/b]  [dim](rebind any of them in the config's [keymap] by its id; ctrl+p lists every command)[/dim]"]
         for title, bindings in self.sections:
-            lines += ["", f"[b]{escape(title)}[/b]"]
+            lines += ["", f"[b]{_literal(title)}[/b]"]
             for keys, description, binding_id in binding_rows(bindings, self.keymap):
-                lines.append(f"  [b]{escape(keys):<18}[/b] {escape(description):<22} [dim]{binding_id}[/dim]")
+                lines.append(f"  [b]{_literal(keys.ljust(18))}[/b] {_literal(description.ljust(22))} [dim]{binding_id}[/dim]")
         with VerticalScroll():
             yield Static("\n".join(lines))
 
