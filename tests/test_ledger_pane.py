@@ -335,6 +335,22 @@ async def test_another_members_entry_appears_and_the_cursor_stays(workspace: Pat
         assert ledger.selected is not None and ledger.selected.id == mine.id  # the cursor stayed on its entry
         assert ledger.entries.cursor == 4
         assert any("@raj" in str(n.message) for n in app._notifications)
+        # An open entry shows a reversal made meanwhile by someone else.
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, EntryScreen) and "not reversed" in str(screen.query_one("#entry-body").render())
+        ws = Workspace.open(workspace)
+        try:
+            reversal = actions.reverse_entry(ws, ws.member_by_handle("raj"), mine.id, NOW)
+        finally:
+            ws.close()
+        for _ in range(200):
+            await settle(pilot)
+            if reversal[:8] in str(screen.query_one("#entry-body").render()):
+                break
+            await pilot.pause(0.02)
+        assert f"{reversal[:8]}  {mine.date}" in str(screen.query_one("#entry-body").render())
 
 
 async def test_keys_are_listed_and_rebound(workspace: Path) -> None:
@@ -357,3 +373,15 @@ async def test_keys_are_listed_and_rebound(workspace: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, EntryFormScreen)
 
+
+
+async def test_the_app_offers_the_panes_actions_as_commands(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        commands = {command.title: command for command in app.get_system_commands(app.screen)}
+        for title in ("New entry", "Reverse", "Approve", "Filter", "Previous period", "Next period", "Narrower period", "Wider period"):
+            assert title in commands
+        app.call_later(commands["Narrower period"].callback)  # as the palette runs a command
+        await settle(pilot)
+        assert ledger.period == Period.parse("2026-W48")

@@ -77,7 +77,7 @@ class LedgerPane(Pane):
         Binding("r", "reverse", "Reverse", id="ledger.reverse"),
         Binding("a", "approve", "Approve", id="ledger.approve"),
         Binding("slash", "filter", "Filter", id="ledger.filter"),
-        Binding("left_square_bracket", "move_period(-1)", "Previous period", show=False, id="ledger.previous_period"),
+        Binding("left_square_bracket", "move_period(-1)", "Previous period", show=False, id="ledger.prev_period"),
         Binding("right_square_bracket", "move_period(1)", "Next period", show=False, id="ledger.next_period"),
         Binding("left_curly_bracket", "narrow_period", "Narrower period", show=False, id="ledger.narrow_period"),
         Binding("right_curly_bracket", "widen_period", "Wider period", show=False, id="ledger.widen_period"),
