@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 
@@ -72,6 +73,17 @@ async def select(pilot: Any, entry_id: str) -> None:
     await pilot.press(*[key] * abs(target - ledger.entries.cursor))
     await settle(pilot)
     assert ledger.selected is not None and ledger.selected.id == entry_id
+
+
+async def until(pilot: Any, condition: Callable[[], bool], timeout: float = 30) -> None:
+    """Wait for what the watcher brings (it polls the file): a condition, never a fixed delay."""
+    deadline = time.monotonic() + timeout
+    while True:
+        await settle(pilot)
+        if condition():
+            return
+        assert time.monotonic() < deadline, "the change never showed"
+        await pilot.pause(0.02)
 
 
 def approve_shown(app: CrewdeckApp) -> bool:
@@ -325,12 +337,7 @@ async def test_another_members_entry_appears_and_the_cursor_stays(workspace: Pat
             with store.write(raj) as w:
                 theirs = w.append("ledger_entry", {"date": "2026-11-26", "campaign": spring, "category": "influencers", "payee": "@cafe_mila",
                                                    "amount": 31_000, "currency": "EUR", "entered_by": raj, "entered_at": "2026-11-26T09:35:00Z"})
-        for _ in range(200):  # the watcher polls; wait for its message, not for time
-            await settle(pilot)
-            if ledger.entries.total == total + 1:
-                break
-            await pilot.pause(0.02)
-        assert ledger.entries.total == total + 1
+        await until(pilot, lambda: ledger.entries.total == total + 1)
         assert listed(app)[0] == theirs  # newest first
         assert ledger.selected is not None and ledger.selected.id == mine.id  # the cursor stayed on its entry
         assert ledger.entries.cursor == 4
@@ -345,11 +352,7 @@ async def test_another_members_entry_appears_and_the_cursor_stays(workspace: Pat
             reversal = actions.reverse_entry(ws, ws.member_by_handle("raj"), mine.id, NOW)
         finally:
             ws.close()
-        for _ in range(200):
-            await settle(pilot)
-            if reversal[:8] in str(screen.query_one("#entry-body").render()):
-                break
-            await pilot.pause(0.02)
+        await until(pilot, lambda: reversal[:8] in str(screen.query_one("#entry-body").render()))
         assert f"{reversal[:8]}  {mine.date}" in str(screen.query_one("#entry-body").render())
 
 
