@@ -138,6 +138,7 @@ def test_budget_lines_and_entry_windows_for_the_pane(cli: Cli) -> None:
     team.ok("budget", "set", "spring-launch", "tools", "100", "--month", "2026-11")
     ids = [add(team, f"{n}.00 EUR", category="tools", date=f"2026-11-{n:02d}") for n in range(1, 21)]
     add(team, "5 EUR", category="events", date="2026-12-01", extra=("--pending",), as_member="raj")
+    ties = [add(team, "1.00 EUR", category="ads", date="2027-01-04") for _ in range(3)]  # the id decides their order
     ws = Workspace.open(team.workspace)
     try:
         lines = budget_lines(ws.conn, "EUR", Period.parse("2026-11"), TODAY)
@@ -152,6 +153,12 @@ def test_budget_lines_and_entry_windows_for_the_pane(cli: Cli) -> None:
         window = entries.window(ws.conn, where, params, 5, 3)
         assert [row.id for row in window] == [ids[14], ids[13], ids[12]]
         assert [row.amount_text for row in window] == ["15.00 EUR", "14.00 EUR", "13.00 EUR"]
+        every = entries.window(ws.conn, where, params, 0, 100)
+        assert [entries.position(ws.conn, where, params, row.id) for row in every] == list(range(20))
+        assert entries.position(ws.conn, where, params, "f" * 32) is None
+        assert entries.position(ws.conn, *entries_where(ws, "#events", Period.all(), None), ids[0]) is None  # not among them
+        where, params = entries_where(ws, "#ads", Period.all(), None)
+        assert [entries.position(ws.conn, where, params, i) for i in sorted(ties, reverse=True)] == [0, 1, 2]
         where, params = entries_where(ws, "is:pending", Period.all(), None)
         [pending] = entries.window(ws.conn, where, params, 0, 10)
         assert pending.status == "pending" and pending.pending and pending.entered_by == "raj"

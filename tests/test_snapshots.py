@@ -34,3 +34,12 @@ def test_all_open_tasks_160x48(snap_compare: Any, app: Any) -> None:
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(160, 48), run_before=all_open)
+
+
+def test_ledger_pane_zoomed_160x48(snap_compare: Any, app: Any) -> None:
+    async def ledger(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("3", "z")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(160, 48), run_before=ledger)

@@ -66,11 +66,12 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
     # COLUMNS and LINES would override the pane's size (the test runner's
     # environment can carry them into the tmux server).
     command = "env -u COLUMNS -u LINES " + " ".join(f"{k}='{v}'" for k, v in env.items()) + f" {CREWDECK} --workspace {workspace} --as ana"
-    # The size is set before the window exists: a window made at 80x24 and
+    # Wide enough for the tasks pane to show its ID column beside the other
+    # panes.  The size is set before the window exists: a window made at 80x24 and
     # resized at once could resize before the app listens for it.
     subprocess.run(
-        [TMUX, "-f", "/dev/null", "start-server", ";", "set-option", "-g", "default-size", "160x40", ";",  # type: ignore[list-item]
-         "new-session", "-d", "-s", name, "-x", "160", "-y", "40", command],
+        [TMUX, "-f", "/dev/null", "start-server", ";", "set-option", "-g", "default-size", "160x48", ";",  # type: ignore[list-item]
+         "new-session", "-d", "-s", name, "-x", "160", "-y", "48", command],
         check=True,
         cwd=ROOT,
     )

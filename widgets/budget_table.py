@@ -86,13 +86,13 @@ class BudgetTable(LineTable):
     HEADER = "budget-table--header"
     CURSOR = "budget-table--cursor"
     COLUMNS = (
-        Column("CAMPAIGN", 12, grow=1),
+        Column("CAMPAIGN", 11, grow=1),
         Column("BUDGET", 10, "right", grow=1),
         Column("SPENT", 10, "right", grow=1),
         Column("LEFT", 10, "right", grow=1),
         Column("USED", BAR_WIDTH + 5),
-        Column("FORECAST", 10, "right", grow=1),
-        Column("PENDING", 9, "right", grow=1),
+        Column("FORECAST", 10, "right", grow=1, drop=1),
+        Column("PENDING", 9, "right", grow=1, drop=2),
     )
 
     @dataclass

@@ -81,9 +81,9 @@ class EntriesTable(LineTable):
     HEADER = "entries-table--header"
     CURSOR = "entries-table--cursor"
     COLUMNS = (
-        Column("ID", 8),
+        Column("ID", 8, drop=2),
         Column("DATE", 10),
-        Column("CAMPAIGN", 9, grow=2),
+        Column("CAMPAIGN", 9, grow=2, drop=1),
         Column("CATEGORY", 8, grow=2),
         Column("PAYEE", 9, grow=3),
         Column("AMOUNT", 17, "right"),

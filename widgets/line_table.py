@@ -28,6 +28,8 @@ class Column:
     align: str = "left"
     #: Share of the spare width this column takes (0: stays at ``width``).
     grow: int = 0
+    #: When the columns do not fit, those with the highest ``drop`` go first (0: never).
+    drop: int = 0
 
 
 class LineTable(ScrollView, can_focus=True):
@@ -127,18 +129,28 @@ class LineTable(ScrollView, can_focus=True):
 
     def widths(self, total: int) -> list[int]:
         """Each column's width at ``total`` cells, one space between columns."""
-        widths = [c.width for c in self.COLUMNS]
-        spare = total - sum(widths) - (len(widths) - 1)
-        grow = sum(c.grow for c in self.COLUMNS)
+        columns = self.COLUMNS
+        shown = [True] * len(columns)
+
+        def needed() -> int:
+            return sum(c.width for c, on in zip(columns, shown) if on) + sum(shown) - 1
+
+        for i in sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: -columns[i].drop):
+            if needed() <= total:
+                break
+            shown[i] = False
+        widths = [c.width if on else 0 for c, on in zip(columns, shown)]
+        spare = total - needed()
+        grow = sum(c.grow for c, on in zip(columns, shown) if on)
         if spare > 0 and grow:
-            extra = [spare * c.grow // grow for c in self.COLUMNS]
-            extra[max(range(len(extra)), key=lambda i: self.COLUMNS[i].grow)] += spare - sum(extra)
+            extra = [spare * c.grow // grow if on else 0 for c, on in zip(columns, shown)]
+            extra[max(range(len(extra)), key=lambda i: columns[i].grow if shown[i] else -1)] += spare - sum(extra)
             widths = [w + e for w, e in zip(widths, extra)]
         # A column that may vanish (no minimum width) does, rather than show a sliver.
-        return [0 if c.width == 0 and w < 4 else w for c, w in zip(self.COLUMNS, widths)]
+        return [0 if c.width == 0 and w < 4 else w for c, w in zip(columns, widths)]
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width
         base = self.rich_style
         if y == 0:
             cells = [Text(c.title) for c in self.COLUMNS]
@@ -153,11 +165,13 @@ class LineTable(ScrollView, can_focus=True):
             if index == self.cursor:
                 style += self.get_component_rich_style(self.CURSOR)
         line = Text(no_wrap=True, overflow="ellipsis")
-        for i, (cell, column, cell_width) in enumerate(zip(cells, self.COLUMNS, self.widths(width))):
+        first = True
+        for cell, column, cell_width in zip(cells, self.COLUMNS, self.widths(width)):
             if not cell_width:
                 continue
-            if i:
+            if not first:
                 line.append(" ")
+            first = False
             cell = cell.copy()
             cell.truncate(cell_width, overflow="ellipsis")
             cell.align("right" if column.align == "right" else "left", cell_width)

@@ -169,9 +169,10 @@ def run(bench: Bench) -> None:
 def _pane(bench: Bench, workspace: Path) -> None:
     """What the ledger pane asks of the store on a key: a window of entries, the budget rows of a period."""
     from sync.store import Store
-    from tui.ledger import entries
+    from tui.ledger import entries, pane_data
     from tui.ledger.period import Period
     from tui.ledger.view import budget_lines
+    from tui.session import Session
 
     store = Store(workspace)
     try:
@@ -183,5 +184,17 @@ def _pane(bench: Bench, workspace: Path) -> None:
         last_month = Period.parse(store.conn.execute("SELECT max(date) FROM ledger_entry").fetchone()[0][:7])
         times = repeat(lambda: budget_lines(store.conn, "USD", last_month, dt.date.today()), runs=10)
         bench.record("ledger", "budget table rows for a month (in process)", median(times) * 1000, "ms")
+        oldest = entries.window(store.conn, "1", [], SIZE - 1, 1)[0].id
+        times = repeat(lambda: entries.position(store.conn, "1", [], oldest), runs=20)
+        bench.record("ledger", f"position of the entry at row {SIZE - 1:,} (the cursor kept across a refresh, in process)", median(times) * 1000, "ms")
     finally:
         store.close()
+    session = Session.open(workspace, "maria", None)
+    try:
+        now = dt.datetime.now(dt.timezone.utc)
+        month = pane_data.listing(session, last_month, "", now, [], 0, 100)
+        last = entries.window(session.ws.conn, month.where, month.params, month.total - 1, 1)[0].id
+        times = repeat(lambda: pane_data.listing(session, last_month, "", now, [last], 0, 100), runs=10)
+        bench.record("ledger", "a refresh of the ledger pane: budget, count, cursor, window (a month, in process)", median(times) * 1000, "ms")
+    finally:
+        session.close()

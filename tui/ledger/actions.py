@@ -89,6 +89,11 @@ def add_entry(ws: Workspace, me: Member, draft: EntryDraft, now: dt.datetime, en
         return w.append("ledger_entry", draft.record(me, now), row_id=entry_id)
 
 
+def reversal_note(entry_id: str, amount: int, currency: str, memo: str = "") -> str:
+    """The memo of the entry that reverses ``entry_id`` (``memo``: the reason given, if any)."""
+    return f"reverses {short(entry_id)} ({format_minor(amount, currency)} {currency})" + (f": {memo}" if memo else "")
+
+
 def reverse_entry(ws: Workspace, me: Member, entry_id: str, now: dt.datetime, memo: str = "") -> str:
     original = ws.store.record("ledger_entry", entry_id)
     if original is None:
@@ -100,8 +105,7 @@ def reverse_entry(ws: Workspace, me: Member, entry_id: str, now: dt.datetime, me
     new_id = reversal_id(entry_id)
     if ws.store.record("ledger_entry", new_id) is not None:
         raise UserError(f"entry {short(entry_id)} is already reversed by {short(new_id)}")
-    amount = format_minor(original["amount"], original["currency"])
-    note = f"reverses {short(entry_id)} ({amount} {original['currency']})" + (f": {memo}" if memo else "")
+    note = reversal_note(entry_id, original["amount"], original["currency"], memo)
     record = {
         **{k: original[k] for k in ("date", "campaign", "category", "payee", "currency", "task", "needs_approval")},
         "amount": -original["amount"],

@@ -153,6 +153,20 @@ def count(conn: sqlite3.Connection, where: str, params: list[Any]) -> int:
     return int(conn.execute(f"SELECT count(*) FROM ledger_entry e WHERE {where}", params).fetchone()[0])
 
 
+def position(conn: sqlite3.Connection, where: str, params: list[Any], entry_id: str) -> int | None:
+    """Where an entry is in the newest-first order of ``where`` (``None``: it does not match).
+
+    The pane keeps its cursor on an entry across refreshes with this: the
+    rows before it are counted over the date index, never listed.
+    """
+    key = conn.execute(
+        f"SELECT e.date, e.entered_at, e.id FROM ledger_entry e WHERE e.id = ? AND ({where})", [entry_id, *params]
+    ).fetchone()
+    if key is None:
+        return None
+    return count(conn, f"({where}) AND (e.date, e.entered_at, e.id) > (?, ?, ?)", [*params, *key])
+
+
 def get(conn: sqlite3.Connection, entry_id: str, names: Names | None = None) -> EntryRow | None:
     rows = window(conn, "e.id = ?", [entry_id], 0, 1, names)
     return rows[0] if rows else None

@@ -35,6 +35,7 @@ from ..syncstate import SHARED_FILE, header_state
 from ..views import views
 from ..when import current_time, format_local, parse_utc
 from ..workspace import Campaign, Member
+from .ledger_pane import LedgerPane
 from .pane import Pane
 from .screens.detail import DetailScreen
 from .screens.help import HelpScreen
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 #: Below this many columns the panes become tabs.
 NARROW = 100
 #: The panes, in the order of their numbers.
-PANE_TYPES: tuple[type[Pane], ...] = (TasksPane,)
+PANE_TYPES: tuple[type[Pane], ...] = (TasksPane, LedgerPane)
 
 
 def binding_ids() -> set[str]:

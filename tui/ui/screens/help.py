@@ -4,12 +4,28 @@ from __future__ import annotations
 
 from typing import ClassVar, Iterable
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+#: Key names shown as the character they type.
+SYMBOLS = {
+    "left_square_bracket": "[", "right_square_bracket": "]", "left_curly_bracket": "{", "right_curly_bracket": "}",
+    "question_mark": "?", "slash": "/", "colon": ":",
+}
+
+
+def _symbols(key: str) -> str:
+    for name, symbol in SYMBOLS.items():
+        key = key.replace(name, symbol)
+    return key
+
+
+def _literal(text: str) -> str:
+    """``text`` as Textual markup shows it (a lone ``[`` would otherwise open a tag)."""
+    return text.replace("[", "\\[")
 
 
 def binding_rows(bindings: Iterable[BindingType], keymap: dict[str, str]) -> list[tuple[str, str, str]]:
@@ -19,7 +35,7 @@ def binding_rows(bindings: Iterable[BindingType], keymap: dict[str, str]) -> lis
         if not isinstance(binding, Binding):
             continue
         keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
-        shown = ", ".join(k.replace("left_square_bracket", "[").replace("right_square_bracket", "]").replace("question_mark", "?").replace("slash", "/").replace("colon", ":") for k in keys.split(","))
+        shown = ", ".join(_symbols(k) for k in keys.split(","))
         rows.append((shown, binding.description, binding.id or ""))
     return rows
 
@@ -55,9 +71,9 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         lines = ["[b]Keys[/b]  [dim](rebind any of them in the config's [keymap] by its id; ctrl+p lists every command)[/dim]"]
         for title, bindings in self.sections:
-            lines += ["", f"[b]{escape(title)}[/b]"]
+            lines += ["", f"[b]{_literal(title)}[/b]"]
             for keys, description, binding_id in binding_rows(bindings, self.keymap):
-                lines.append(f"  [b]{escape(keys):<18}[/b] {escape(description):<22} [dim]{binding_id}[/dim]")
+                lines.append(f"  [b]{_literal(keys.ljust(18))}[/b] {_literal(description.ljust(22))} [dim]{binding_id}[/dim]")
         with VerticalScroll():
             yield Static("\n".join(lines))
 

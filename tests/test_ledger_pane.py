@@ -1,0 +1,390 @@
+"""The budget ledger pane driven by keys, checked against the store afterwards."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from sync.store import Store
+from tui.config import Config
+from tui.ledger import actions
+from tui.ledger.actions import EntryDraft, reversal_id
+from tui.ledger.period import Period
+from tui.ui.app import CrewdeckApp
+from tui.ui.ledger_pane import LedgerPane
+from tui.ui.screens.detail import DetailScreen
+from tui.ui.screens.entry_detail import EntryScreen
+from tui.ui.screens.entry_form import EntryFormScreen
+from tui.ui.screens.help import HelpScreen
+from tui.workspace import Workspace
+
+from .apphelp import demo_workspace, make_app, settle
+from .conftest import NOW
+
+SIZE = (160, 48)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return demo_workspace(tmp_path / "demo.db")
+
+
+def pane(app: CrewdeckApp) -> LedgerPane:
+    return app.main_screen.query_one(LedgerPane)
+
+
+def sql(path: Path, query: str, *params: Any) -> list[tuple[Any, ...]]:
+    with Store(path) as store:
+        return store.conn.execute(query, params).fetchall()
+
+
+def member_id(path: Path, handle: str) -> str:
+    return str(sql(path, "SELECT id FROM member WHERE handle = ?", handle)[0][0])
+
+
+def in_period(path: Path, period: Period) -> int:
+    bounds = period.range
+    assert bounds is not None
+    return int(sql(path, "SELECT count(*) FROM ledger_entry WHERE date >= ? AND date < ?", bounds[0].isoformat(), bounds[1].isoformat())[0][0])
+
+
+def listed(app: CrewdeckApp) -> list[str]:
+    table = pane(app).entries
+    return [row.id for row in (table.row_at(i) for i in range(table.total)) if row is not None]
+
+
+async def open_ledger(pilot: Any) -> LedgerPane:
+    await settle(pilot)
+    await pilot.press("3")
+    await settle(pilot)
+    ledger = pane(pilot.app)
+    assert pilot.app.focused is ledger.entries
+    return ledger
+
+
+async def select(pilot: Any, entry_id: str) -> None:
+    """Move the entries' cursor to an entry, by keys."""
+    ledger = pane(pilot.app)
+    target = listed(pilot.app).index(entry_id)
+    key = "j" if target > ledger.entries.cursor else "k"
+    await pilot.press(*[key] * abs(target - ledger.entries.cursor))
+    await settle(pilot)
+    assert ledger.selected is not None and ledger.selected.id == entry_id
+
+
+async def until(pilot: Any, condition: Callable[[], bool], timeout: float = 30) -> None:
+    """Wait for what the watcher brings (it polls the file): a condition, never a fixed delay."""
+    deadline = time.monotonic() + timeout
+    while True:
+        await settle(pilot)
+        if condition():
+            return
+        assert time.monotonic() < deadline, "the change never showed"
+        await pilot.pause(0.02)
+
+
+def approve_shown(app: CrewdeckApp) -> bool:
+    return "ledger.approve" in {active.binding.id for active in app.screen.active_bindings.values()}
+
+
+async def test_opens_on_this_month_with_the_budget_above_the_entries(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        assert ledger.period == Period.parse("2026-11")  # the viewer's month at the frozen clock
+        assert str(ledger.query_one("#ledger-period").render()) == "Month 2026-11"
+        november = in_period(workspace, ledger.period)
+        assert ledger.entries.total == november == len(listed(app))
+        newest = sql(workspace, "SELECT id FROM ledger_entry ORDER BY date DESC, entered_at DESC, id DESC LIMIT 1")[0][0]
+        assert listed(app)[0] == newest
+        rows = ledger.budget.rows
+        campaigns = {r[0] for r in sql(workspace, "SELECT DISTINCT campaign FROM budget")}
+        assert {row.campaign_id for row in rows if row.is_total} == campaigns
+        assert any(row.over for row in rows)  # the demo overspends somewhere: it shows
+
+
+async def test_new_entry_is_checked_as_typed_and_saved(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        before = sql(workspace, "SELECT count(*) FROM ledger_entry")[0][0]
+        await pilot.press("j", "j", "n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, EntryFormScreen)
+        assert app.focused is form.query_one("#form-campaign")
+        await pilot.press(*"spring-launch", "tab", *"content-tools", "tab", *"Canva", "tab", *"12,50")
+        await settle(pilot)
+        problem = form.query_one("#problem-amount")
+        assert problem.has_class("-shown") and "12,50" in str(problem.render())
+        assert not form.query_one("#problem-campaign").has_class("-shown")
+        await pilot.press("enter")  # refused: nothing is written, the form stays
+        await settle(pilot)
+        assert app.screen is form
+        assert sql(workspace, "SELECT count(*) FROM ledger_entry")[0][0] == before
+        await pilot.press(*["backspace"] * 5, *"12.50 USD")
+        await settle(pilot)
+        assert not problem.has_class("-shown")
+        assert "12.50 USD" in str(form.query_one("#form-preview").render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, EntryFormScreen)
+        [added] = sql(workspace, "SELECT id, date, campaign, category, payee, amount, currency, entered_by, needs_approval FROM ledger_entry "
+                                 "WHERE payee = 'Canva' AND amount = 1250")
+        spring = sql(workspace, "SELECT id FROM campaign WHERE name = 'Spring Launch'")[0][0]
+        assert added[1:] == ("2026-11-26", spring, "content-tools", "Canva", 1250, "USD", member_id(workspace, "ana"), 0)
+        assert ledger.entries.total == in_period(workspace, ledger.period)
+        assert ledger.selected is not None and ledger.selected.id == added[0]  # the cursor moved to the new entry
+        assert ledger.entries.cursor == 0
+
+
+async def test_reverse_the_selected_entry(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        plain = next(i for i in listed(app) if ledger.entries.row_at(listed(app).index(i)).status == "")  # type: ignore[union-attr]
+        await select(pilot, plain)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press(*"wrong campaign")
+        await settle(pilot)
+        assert "reverses" in str(app.screen.query_one("#prompt-preview").render())
+        await pilot.press("enter")
+        await settle(pilot)
+        with Store(workspace) as store:
+            original = store.record("ledger_entry", plain)
+            reversal = store.record("ledger_entry", reversal_id(plain))
+        assert original is not None and reversal is not None
+        assert (reversal["amount"], reversal["reverses"], reversal["entered_by"]) == (-original["amount"], plain, member_id(workspace, "ana"))
+        assert reversal["memo"].endswith(": wrong campaign")
+        assert ledger.selected is not None and ledger.selected.id == plain and ledger.selected.status == "reversed"
+        # A reversal is not reversed again, nor is a reversed entry.
+        await pilot.press("r")
+        await settle(pilot)
+        assert not isinstance(app.screen, EntryFormScreen) and app.screen is app.main_screen
+        assert any("already reversed" in str(n.message) for n in app._notifications)
+        assert sql(workspace, "SELECT count(*) FROM ledger_entry WHERE reverses = ?", plain)[0][0] == 1
+
+
+async def test_the_project_manager_approves_anothers_entry(workspace: Path) -> None:
+    app = make_app(workspace)
+    pending = sql(workspace, "SELECT e.id FROM ledger_entry e WHERE needs_approval = 1 AND id NOT IN (SELECT entry FROM approval) "
+                             "AND date >= '2026-11-01' ORDER BY date DESC")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        entry = pending[0][0]
+        await select(pilot, entry)
+        assert approve_shown(app)
+        await pilot.press("a")
+        await settle(pilot)
+        [(who,)] = sql(workspace, "SELECT approved_by FROM approval WHERE entry = ?", entry)
+        assert who == member_id(workspace, "ana")
+        assert pane(app).selected is not None and pane(app).selected.status == "approved"  # type: ignore[union-attr]
+        assert not approve_shown(app)  # nothing left to approve on it
+
+
+async def test_approve_is_refused_to_others_and_for_ones_own_entry(workspace: Path) -> None:
+    pending = sql(workspace, "SELECT id FROM ledger_entry WHERE needs_approval = 1 AND id NOT IN (SELECT entry FROM approval) AND date >= '2026-11-01'")[0][0]
+    app = make_app(workspace, handle="raj")  # an analyst
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await select(pilot, pending)
+        assert not approve_shown(app)
+        await pilot.press("a")
+        await settle(pilot)
+    assert sql(workspace, "SELECT count(*) FROM approval WHERE entry = ?", pending)[0][0] == 0
+    app = make_app(workspace)  # ana, the project manager, on her own entry
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        await pilot.press("b", "j", "n")  # from a budget line: its campaign and category filled in
+        await settle(pilot)
+        await pilot.press(*"Lens", "tab", *"900", "tab", "tab", "tab", "space")
+        await settle(pilot)
+        assert "900.00 EUR" in str(app.screen.query_one("#form-preview").render())
+        assert "waits for approval" in str(app.screen.query_one("#form-preview").render())
+        await pilot.press("shift+tab", "enter")
+        await settle(pilot)
+        [(own,)] = sql(workspace, "SELECT id FROM ledger_entry WHERE payee = 'Lens' AND amount = 90000 AND needs_approval = 1")
+        assert ledger.selected is not None and ledger.selected.id == own and ledger.selected.status == "pending"
+        assert not approve_shown(app)
+        await pilot.press("a")
+        await settle(pilot)
+    assert sql(workspace, "SELECT count(*) FROM approval WHERE entry = ?", own)[0][0] == 0
+
+
+async def test_filter(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        await pilot.press("slash", *"#influencers", "enter")
+        await settle(pilot)
+        expected = sql(workspace, "SELECT id FROM ledger_entry WHERE category = 'influencers' AND date >= '2026-11-01' AND date < '2026-12-01' "
+                                  "ORDER BY date DESC, entered_at DESC, id DESC")
+        assert listed(app) == [r[0] for r in expected] and expected
+        assert "/ #influencers" in str(ledger.query_one("#ledger-info").render())
+        assert app.focused is ledger.entries and not ledger.has_class("-filtering")
+        await pilot.press("slash", *["backspace"] * 12, *"is:nonsense", "enter")
+        await settle(pilot)
+        assert any("is:nonsense" in str(n.message) for n in app._notifications)
+        assert ledger.has_class("-filtering") and ledger.filter_text == "is:nonsense"  # the box stays open to fix it
+        assert listed(app) == [r[0] for r in expected]  # the last good answer stays
+        await pilot.press("escape")
+        assert not ledger.has_class("-filtering") and app.focused is ledger.entries
+        assert ledger.filter_text == "#influencers"  # the refused filter is dropped, not tried again at every refresh
+
+
+async def test_move_and_resize_the_period(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        steps = [
+            ("left_square_bracket", "2026-10"),
+            ("right_square_bracket", "2026-11"),
+            ("right_square_bracket", "2026-12"),
+            ("left_curly_bracket", "2026-W49"),  # narrower: the week of the period's first day (today is not in it)
+            ("left_square_bracket", "2026-W48"),
+            ("right_curly_bracket", "2026-11"),
+            ("right_curly_bracket", "2026-Q4"),
+            ("right_curly_bracket", "2026"),
+            ("left_curly_bracket", "2026-Q4"),
+        ]
+        for key, label in steps:
+            await pilot.press(key)
+            await settle(pilot)
+            assert ledger.period == Period.parse(label), key
+            assert ledger.entries.total == in_period(workspace, ledger.period), label
+            assert label in str(ledger.query_one("#ledger-period").render())
+        await pilot.press("right_curly_bracket", "right_curly_bracket")
+        await settle(pilot)
+        assert ledger.period == Period.all()
+        assert ledger.entries.total == sql(workspace, "SELECT count(*) FROM ledger_entry")[0][0]
+
+
+async def test_enter_shows_the_entry_with_its_task_and_reversal(workspace: Path) -> None:
+    ws = Workspace.open(workspace)
+    try:
+        raj = ws.member_by_handle("raj")
+        task = str(ws.conn.execute("SELECT id, title FROM task WHERE deleted = 0 ORDER BY id LIMIT 1").fetchone()[0])
+        draft = EntryDraft("2026-11-26", ws.campaign_by_name("spring-launch").id, "freelancers", "Studio Nord video", 45_000, "EUR", task=task)
+        entry = actions.add_entry(ws, raj, draft, NOW)
+        reversal = actions.reverse_entry(ws, ws.member_by_handle("ana"), entry, NOW, "booked twice")
+        title = str(ws.conn.execute("SELECT title FROM task WHERE id = ?", (task,)).fetchone()[0])
+    finally:
+        ws.close()
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await select(pilot, entry)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, EntryScreen) and screen.entry_id == entry
+        body = str(screen.query_one("#entry-body").render())
+        assert "450.00 EUR to Studio Nord video" in body and title in body
+        assert f"{reversal[:8]}  2026-11-26  -450.00 EUR" in body and "booked twice" in body
+        assert "by @raj, today 10:30 CET" in body  # in the viewer's zone
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen) and app.screen.task_id == task
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+
+
+async def test_budget_lines_lead_to_their_entries_and_a_new_entry_for_them(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        await pilot.press("b")
+        assert app.focused is ledger.budget
+        await pilot.press("j")  # the first campaign's first category
+        line = ledger.budget.rows[ledger.budget.cursor]
+        assert line.category
+        await pilot.press("enter")
+        await settle(pilot)
+        assert ledger.filter_text == f"+{line.campaign} #{line.category}" and app.focused is ledger.entries
+        expected = sql(workspace, "SELECT count(*) FROM ledger_entry WHERE campaign = ? AND category = ? AND date >= '2026-11-01' AND date < '2026-12-01'",
+                       line.campaign_id, line.category)[0][0]
+        assert ledger.entries.total == expected > 0
+        await pilot.press("b", "n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, EntryFormScreen)
+        assert (form.values()["campaign"], form.values()["category"]) == (line.campaign, line.category)
+        assert app.focused is form.query_one("#form-payee")
+        await pilot.press("escape")
+        await pilot.press("e")
+        assert app.focused is ledger.entries
+
+
+async def test_another_members_entry_appears_and_the_cursor_stays(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        await pilot.press("j", "j", "j")
+        await settle(pilot)
+        mine = ledger.selected
+        assert mine is not None
+        total = ledger.entries.total
+        with Store(workspace) as store:  # another connection: a teammate's process
+            raj = member_id(workspace, "raj")
+            spring = store.conn.execute("SELECT id FROM campaign WHERE name = 'Spring Launch'").fetchone()[0]
+            with store.write(raj) as w:
+                theirs = w.append("ledger_entry", {"date": "2026-11-26", "campaign": spring, "category": "influencers", "payee": "@cafe_mila",
+                                                   "amount": 31_000, "currency": "EUR", "entered_by": raj, "entered_at": "2026-11-26T09:35:00Z"})
+        await until(pilot, lambda: ledger.entries.total == total + 1)
+        assert listed(app)[0] == theirs  # newest first
+        assert ledger.selected is not None and ledger.selected.id == mine.id  # the cursor stayed on its entry
+        assert ledger.entries.cursor == 4
+        assert any("@raj" in str(n.message) for n in app._notifications)
+        # An open entry shows a reversal made meanwhile by someone else.
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, EntryScreen) and "not reversed" in str(screen.query_one("#entry-body").render())
+        ws = Workspace.open(workspace)
+        try:
+            reversal = actions.reverse_entry(ws, ws.member_by_handle("raj"), mine.id, NOW)
+        finally:
+            ws.close()
+        await until(pilot, lambda: reversal[:8] in str(screen.query_one("#entry-body").render()))
+        assert f"{reversal[:8]}  {mine.date}" in str(screen.query_one("#entry-body").render())
+
+
+async def test_keys_are_listed_and_rebound(workspace: Path) -> None:
+    app = make_app(workspace, config=Config(keymap={"ledger.new": "N"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("Static").render())
+        for binding_id in ("ledger.new", "ledger.reverse", "ledger.approve", "ledger.filter", "ledger.narrow_period", "entry.open_task", "entry_form.cancel"):
+            assert binding_id in text
+        for keys, description in (("N", "New entry"), ("[", "Previous period"), ("}", "Wider period")):
+            assert f"{keys:<18} {description}" in text  # the keymap applied, brackets shown as typed
+        await pilot.press("escape")
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        await pilot.press("N")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryFormScreen)
+
+
+
+async def test_the_app_offers_the_panes_actions_as_commands(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        commands = {command.title: command for command in app.get_system_commands(app.screen)}
+        for title in ("New entry", "Reverse", "Approve", "Filter", "Previous period", "Next period", "Narrower period", "Wider period"):
+            assert title in commands
+        app.call_later(commands["Narrower period"].callback)  # as the palette runs a command
+        await settle(pilot)
+        assert ledger.period == Period.parse("2026-W48")
