@@ -373,10 +373,11 @@ async def test_the_command_palette_reaches_the_actions(workspace: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         commands = {c.title for c in app.get_system_commands(app.screen)}
-        for title in ("View: Overdue", "Done", "Assign", "Due", "Undo", "Redo", "Zoom", "Keys", "Pane: Tasks"):
+        for title in ("View: Overdue", "Tasks: Done", "Tasks: Assign", "Tasks: Due", "Tasks: Undo", "Tasks: Redo", "Zoom", "Keys", "Pane: Tasks"):
             assert title in commands
+        assert any(title.startswith("Budget: ") for title in commands)  # the other panes' actions too
         task = table(app).cursor_key
-        done = next(c for c in app.get_system_commands(app.screen) if c.title == "Done")
+        done = next(c for c in app.get_system_commands(app.screen) if c.title == "Tasks: Done")
         done.callback()
         await settle(pilot)
         assert record(workspace, task)["status"] == "done"  # type: ignore[arg-type]

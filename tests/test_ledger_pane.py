@@ -384,7 +384,7 @@ async def test_the_app_offers_the_panes_actions_as_commands(workspace: Path) -> 
         ledger = await open_ledger(pilot)
         commands = {command.title: command for command in app.get_system_commands(app.screen)}
         for title in ("New entry", "Reverse", "Approve", "Filter", "Previous period", "Next period", "Narrower period", "Wider period"):
-            assert title in commands
-        app.call_later(commands["Narrower period"].callback)  # as the palette runs a command
+            assert f"Budget: {title}" in commands
+        app.call_later(commands["Budget: Narrower period"].callback)  # as the palette runs a command
         await settle(pilot)
         assert ledger.period == Period.parse("2026-W48")

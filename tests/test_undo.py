@@ -80,3 +80,23 @@ def test_undoing_an_add_deletes_the_task_and_redo_brings_it_back(tmp_path: Path)
     row = ours.store.record("task", task)
     assert row is not None and row["deleted"] is False and row["priority"] == "high"
     ours.close()
+
+
+def test_notices_say_who_did_what_in_the_records_words(tmp_path: Path) -> None:
+    ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
+    with Store(ours.path) as other:
+        raj = next(r for r, v in other.records("member") if v["handle"] == "raj")
+        task = open_tasks(other)[0]
+        title = other.record("task", task)["title"]  # type: ignore[index]
+        campaign = next(r for r, _ in other.records("campaign"))
+        with other.write(raj) as w:
+            w.set("task", task, {"status": "done"})
+        status_ops = w.ops
+        with other.write(raj) as w:
+            w.append("ledger_entry", {"date": "2026-11-25", "campaign": campaign, "category": "content-tools", "payee": "Canva",
+                                      "amount": 1299, "currency": "USD", "entered_by": raj, "entered_at": "2026-11-26T09:00:00Z"})
+        entry_ops = w.ops
+    assert ours.describe(ours.foreign(status_ops)) == f"@raj set task “{title}” to done"
+    assert ours.describe(ours.foreign(entry_ops)) == "@raj added 12.99 USD to Canva (content-tools)"
+    assert ours.describe([]) is None
+    ours.close()

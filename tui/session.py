@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from sync.ids import new_id
+from sync.money import format_minor
 from sync.oplog import Op, required_fields
 from sync.records import ENTITIES, OPEN_STATUSES
 from sync.remote import Remote
@@ -376,24 +377,32 @@ class Session:
             return [op for op in ops if op.op_id not in self.own_ops]
 
     def describe(self, theirs: list[Op]) -> str | None:
-        """One line about operations others made."""
+        """One line about operations others made: who, and what, in the words of the record."""
         if not theirs:
             return None
         with self.lock:
             handles = self.ws.handles()
-            rows = {op.row_id for op in theirs}
-            who = sorted({handles.get(op.member, "someone") for op in theirs})
-            if len(rows) == 1:
-                op = theirs[-1]
-                title = ""
-                if op.entity == "task":
-                    row = self.ws.conn.execute("SELECT title FROM task WHERE id = ?", (op.row_id,)).fetchone()
-                    title = f" “{row[0]}”" if row else ""
-                fields = sorted({o.field for o in theirs})
-                if op.entity == "task" and fields == ["status"]:
-                    return f"@{who[0]} set{title} to {json.loads(op.value)}"
-                return f"@{', @'.join(who)} changed {op.entity}{title} ({', '.join(fields)})"
-            return f"@{', @'.join(who)} changed {len(rows)} records"
+            who = "@" + ", @".join(sorted({handles.get(op.member, "someone") for op in theirs}))
+            rows = {(op.entity, op.row_id) for op in theirs}
+            if len(rows) > 1:
+                return f"{who} changed {len(rows)} records"
+            op = theirs[-1]
+            value = json.loads(op.value)
+            if op.entity == "ledger_entry":
+                return f"{who} added {format_minor(value['amount'], value['currency'])} {value['currency']} to {value['payee']} ({value['category']})"
+            if op.entity == "approval":
+                return f"{who} approved a pending entry"
+            name = self._record_name(op.entity, op.row_id)
+            fields = sorted({o.field for o in theirs})
+            if op.entity == "task" and fields == ["status"]:
+                return f"{who} set {name} to {value}"
+            return f"{who} changed {name} ({', '.join(fields)})"
+
+    def _record_name(self, entity: str, row_id: str) -> str:
+        column = {"task": "title", "campaign": "name", "member": "handle", "workspace": "name"}.get(entity)
+        row = self.ws.conn.execute(f"SELECT [{column}] FROM [{entity}] WHERE id = ?", (row_id,)).fetchone() if column else None
+        label = {"ledger_entry": "a ledger entry", "budget": "a budget", "rate": "a rate"}.get(entity, entity)
+        return f"{entity} “{row[0]}”" if row and row[0] else label
 
 
 def _stamp_time(op_id: str) -> dt.datetime:

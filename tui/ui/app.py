@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import threading
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable
+from typing import TYPE_CHECKING, ClassVar, Iterable
 
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
@@ -58,6 +58,10 @@ def binding_ids() -> set[str]:
         sources.append(pane_type.BINDINGS)
         sources.extend(bindings for _, bindings in pane_type.HELP_EXTRA)
     return {b.id for source in sources for b in source if isinstance(b, Binding) and b.id}
+
+
+def _described(bindings: Iterable[BindingType]) -> Iterable[Binding]:
+    return (b for b in bindings if isinstance(b, Binding) and b.description)
 
 
 def check_config(config: Config) -> None:
@@ -269,20 +273,30 @@ class CrewdeckApp(App[int]):
         self.push_screen(DetailScreen(task_id))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every action: the app's, each pane's (focusing the pane first), the open screen's."""
         yield from super().get_system_commands(screen)
-        tasks = self.tasks_pane if isinstance(self.screen, MainScreen) else None
-        for view in views(self.campaigns):
-            if tasks is not None:
+        if isinstance(screen, MainScreen):
+            tasks = self.tasks_pane
+            for view in views(self.campaigns):
                 yield SystemCommand(f"View: {view.name}", f"Show {view.query or 'all open tasks'}", lambda v=view: tasks.show_view(v))
-        target: Any = self.main_screen.query_one(f"#{self.active_pane}") if isinstance(self.screen, MainScreen) else self.screen
-        if target is not None:
-            for binding in type(target).BINDINGS:
-                if isinstance(binding, Binding) and binding.description:
-                    yield SystemCommand(binding.description, f"key {binding.key} ({binding.id})", lambda b=binding, t=target: self.call_later(t.run_action, b.action))
+            for pane in screen.query(Pane):
+                for binding in _described(type(pane).BINDINGS):
+                    yield SystemCommand(
+                        f"{pane.pane_title}: {binding.description}",
+                        f"key {binding.key} ({binding.id})",
+                        lambda b=binding, p=pane: self._run_in_pane(p, b.action),
+                    )
+        else:
+            for binding in _described(type(screen).BINDINGS):
+                yield SystemCommand(binding.description, f"key {binding.key} ({binding.id})", lambda b=binding: self.call_later(screen.run_action, b.action))
         for pane_type in PANE_TYPES:
             yield SystemCommand(f"Pane: {pane_type.pane_title}", f"Focus the {pane_type.pane_title.lower()} pane", lambda n=pane_type.pane_name: self.focus_pane(n))
         yield SystemCommand("Zoom", "Zoom the focused pane, or back", self.action_zoom)
         yield SystemCommand("Keys", "List every key", self.action_help)
+
+    def _run_in_pane(self, pane: Pane, action: str) -> None:
+        self.focus_pane(pane.pane_name)
+        self.call_later(pane.run_action, action)
 
     # ------------------------------------------------------------ writes and changes
 
