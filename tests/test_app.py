@@ -75,7 +75,7 @@ async def test_moving_the_cursor(workspace: Path) -> None:
         assert t.cursor == 1
         await pilot.press("G")
         await settle(pilot)
-        assert t.cursor == t.row_count - 1 and t.cursor_key is not None
+        assert t.cursor == t.total - 1 and t.cursor_key is not None
         await pilot.press("g")
         assert t.cursor == 0
 

@@ -11,7 +11,8 @@ from textual.message import Message
 from tui.ledger.entries import EntryRow
 from tui.ledger.view import BudgetLine
 from widgets.budget_table import BudgetTable, bar_cells
-from widgets.entries_table import BLOCK, EntriesTable
+from widgets.entries_table import EntriesTable
+from widgets.windowed_table import BLOCK
 
 ENTRIES = 100_000
 
@@ -67,7 +68,7 @@ class LedgerWidgets(App[None]):
     def on_mount(self) -> None:
         self.query_one(EntriesTable).reset(self.total)
 
-    def on_entries_table_window_needed(self, message: EntriesTable.WindowNeeded) -> None:
+    def on_windowed_table_window_needed(self, message: EntriesTable.WindowNeeded) -> None:
         self.windows.append(message.offset)
         if self.answer is not None:
             self.answer(message)

@@ -1,11 +1,5 @@
-"""The ledger pane's entries: a virtualized table over any number of entries.
-
-The table knows only how many rows there are; rows arrive in windows.
-When a line on screen has no row yet it posts ``WindowNeeded`` (once per
-block of ``BLOCK`` rows) and draws a placeholder; the app fetches that
-window in a worker and hands it over with ``set_window``.  So scrolling
-100,000 entries never builds a widget per row, never holds more than the
-windows near the screen, and never blocks on the store.
+"""The ledger pane's entries: a windowed table over any number of entries
+(see ``windowed_table``: rows arrive in windows on ``WindowNeeded``).
 
 Rows are anything with the attributes of ``EntryLine``.  The cursor posts
 ``EntrySelected``, ``enter`` posts ``EntryActivated``.
@@ -14,18 +8,14 @@ Rows are anything with the attributes of ``EntryLine``.  The cursor posts
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Protocol, Sequence
+from typing import ClassVar, Protocol
 
 from rich.style import Style
 from rich.text import Text
 from textual.message import Message
 
-from .line_table import Column, LineTable
-
-#: Rows per window request.
-BLOCK = 100
-#: Windows kept around the screen; farther ones are dropped.
-KEEP_BLOCKS = 12
+from .line_table import Column
+from .windowed_table import WindowedTable
 
 
 class EntryLine(Protocol):
@@ -50,7 +40,7 @@ class EntryLine(Protocol):
     def reversed(self) -> bool: ...
 
 
-class EntriesTable(LineTable):
+class EntriesTable(WindowedTable[EntryLine]):
     DEFAULT_CSS = """
     EntriesTable {
         height: 1fr;
@@ -92,16 +82,6 @@ class EntriesTable(LineTable):
     )
 
     @dataclass
-    class WindowNeeded(Message):
-        """Rows ``offset .. offset + limit`` are on screen but not loaded: call ``set_window``."""
-
-        table: EntriesTable
-        offset: int
-        limit: int
-        #: Hand this back to ``set_window``: answers for an older ``reset`` are dropped.
-        generation: int
-
-    @dataclass
     class EntrySelected(Message):
         """The cursor moved to this entry."""
 
@@ -117,73 +97,9 @@ class EntriesTable(LineTable):
         index: int
         entry_id: str
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self.total = 0
-        self._rows: dict[int, EntryLine] = {}
-        self._requested: set[int] = set()
-        #: Bumped by ``reset`` so a window fetched for an old filter is ignored.
-        self.generation = 0
-
-    # ------------------------------------------------------------ data in
-
-    def reset(self, total: int, cursor: int = 0) -> None:
-        """A new filter or period: ``total`` rows, none loaded; the cursor at ``cursor``."""
-        self.generation += 1
-        self.total = total
-        self._rows.clear()
-        self._requested.clear()
-        self.cursor = max(0, min(cursor, total - 1))
-        self.rows_changed()
-        self._request_visible()
-
-    def set_window(self, offset: int, rows: Sequence[EntryLine], generation: int | None = None) -> None:
-        """Rows fetched for ``WindowNeeded`` (pass its ``generation`` to drop stale answers)."""
-        if generation is not None and generation != self.generation:
-            return
-        for i, row in enumerate(rows):
-            if offset + i < self.total:
-                self._rows[offset + i] = row
-        self._requested.discard(offset - offset % BLOCK)
-        self._forget_far_blocks()
-        self.refresh()
-        if offset <= self.cursor < offset + len(rows):
-            self.cursor_moved(self.cursor)
-
-    def row_at(self, index: int) -> EntryLine | None:
-        return self._rows.get(index)
-
     @property
     def cursor_entry(self) -> EntryLine | None:
-        return self._rows.get(self.cursor)
-
-    def _forget_far_blocks(self) -> None:
-        top = round(self.scroll_y)
-        keep = range(top - KEEP_BLOCKS // 2 * BLOCK, top + self.page + KEEP_BLOCKS // 2 * BLOCK)
-        if len(self._rows) > KEEP_BLOCKS * BLOCK:
-            for index in [i for i in self._rows if i not in keep and i != self.cursor]:
-                del self._rows[index]
-
-    # ------------------------------------------------------------ LineTable
-
-    def row_count(self) -> int:
-        return self.total
-
-    def _request_visible(self) -> None:
-        """Ask for the windows of the rows on screen that are not loaded (each once)."""
-        top = round(self.scroll_y)
-        for block in range(top - top % BLOCK, min(top + self.page, self.total), BLOCK):
-            if block not in self._requested and any(i not in self._rows for i in range(max(block, top), min(block + BLOCK, top + self.page, self.total))):
-                self._requested.add(block)
-                self.post_message(self.WindowNeeded(self, block, BLOCK, self.generation))
-
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
-        self._request_visible()
-
-    def on_resize(self) -> None:
-        super().on_resize()
-        self._request_visible()
+        return self.cursor_row
 
     def row_cells(self, index: int) -> list[Text] | None:
         row = self._rows.get(index)

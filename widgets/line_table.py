@@ -88,8 +88,10 @@ class LineTable(ScrollView, can_focus=True):
         return max(1, self.size.height - 1)
 
     def move_cursor(self, index: int) -> None:
+        """Put the cursor on row ``index`` (clamped), scrolled into view; ``cursor_moved`` if it moved."""
         count = self.row_count()
         if count == 0:
+            self.cursor = 0
             return
         index = max(0, min(index, count - 1))
         moved = index != self.cursor

@@ -23,8 +23,9 @@ from textual.widgets import Input, Label
 from sync.money import format_minor
 from sync.oplog import Op
 from widgets.budget_table import BudgetTable
-from widgets.entries_table import BLOCK, EntriesTable
+from widgets.entries_table import EntriesTable
 from widgets.line_table import LineTable
+from widgets.windowed_table import BLOCK
 
 from ..ledger import pane_data
 from ..ledger.actions import may_approve, reversal_note

@@ -19,7 +19,8 @@ from textual.widgets import Input, Label
 
 from sync.ids import short
 from sync.oplog import Op
-from widgets.task_table import Column, Row, TaskTable
+from widgets.line_table import Column
+from widgets.task_table import Row, TaskTable
 
 from ..deadlines import due_outside_hours
 from ..session import Written
@@ -35,15 +36,16 @@ from .screens.prompt import PromptScreen
 from .triage import TRIAGE_BINDINGS, Triage
 from .workers import background
 
+#: Per cell of ``taskrows.CELLS``; when space is short the highest ``drop`` goes first.
 COLUMNS = {
-    "mark": Column("mark", "", 1, priority=5),
-    "id": Column("id", "ID", 8, priority=4),
-    "title": Column("title", "TASK", 18, flex=True, priority=9),
-    "who": Column("who", "WHO", 8, priority=6),
-    "status": Column("status", "STATUS", 6, priority=7),
-    "pri": Column("pri", "PRI", 3, priority=3),
-    "campaign": Column("campaign", "CAMPAIGN", 18, priority=1),
-    "due": Column("due", "DUE (YOUR TIME)", 30, priority=8),
+    "mark": Column("", 1, drop=4),
+    "id": Column("ID", 8, drop=5),
+    "title": Column("TASK", 18, grow=1),
+    "who": Column("WHO", 8, drop=3),
+    "status": Column("STATUS", 6, drop=2),
+    "pri": Column("PRI", 3, drop=6),
+    "campaign": Column("CAMPAIGN", 18, drop=7),
+    "due": Column("DUE (YOUR TIME)", 30, drop=1),
 }
 
 
@@ -132,7 +134,7 @@ class TasksPane(Triage, Pane):
             yield Label("", id="tasks-view")
             yield Label("", id="tasks-info")
         yield Input(placeholder="@me #tag +campaign !high due:<fri overdue words — enter applies, escape closes", id="tasks-filter")
-        yield TaskTable([COLUMNS[key] for key in CELLS], id="task-table")
+        yield TaskTable(tuple(COLUMNS[key] for key in CELLS), id="task-table")
 
     @property
     def table(self) -> TaskTable:
@@ -196,14 +198,14 @@ class TasksPane(Triage, Pane):
         self.count = listing.count
         table = self.table
         table.reset(listing.count, listing.cursor)
-        table.set_rows(listing.offset, [self._row(r) for r in listing.rows])
+        table.set_window(listing.offset, [self._row(r) for r in listing.rows], table.generation)
         table.set_marked(frozenset(self.marked))
         self._update_info()
 
     @on(TaskTable.WindowNeeded)
     def _window_needed(self, message: TaskTable.WindowNeeded) -> None:
         if self.filter is not None:
-            self._load_window(self.filter, message.offset, message.limit, self.generation)
+            self._load_window(self.filter, message.offset, message.limit, message.generation)
 
     @background(group="tasks-window")
     def _load_window(self, f: Filter, offset: int, limit: int, generation: int) -> None:
@@ -211,8 +213,7 @@ class TasksPane(Triage, Pane):
         self.post_message(self.WindowLoaded(offset, rows, generation))
 
     def on_tasks_pane_window_loaded(self, message: WindowLoaded) -> None:
-        if message.generation == self.generation:
-            self.table.set_rows(message.offset, [self._row(r) for r in message.rows])
+        self.table.set_window(message.offset, [self._row(r) for r in message.rows], message.generation)
 
     def _row(self, row: TaskRow) -> Row:
         crew = self.crew

@@ -1,0 +1,116 @@
+"""A line table over any number of rows that arrive in windows.
+
+The table knows only how many rows there are.  When a line on screen has
+no row yet it posts ``WindowNeeded`` (once per block of ``BLOCK`` rows) and
+draws a placeholder; the owner fetches that window in a worker and hands it
+over with ``set_window``.  So scrolling 100,000 rows never builds a widget
+per row, never holds more than the windows near the screen, and never
+blocks on the store.  The task list and the ledger's entries are both this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, Sequence, TypeVar
+
+from textual.message import Message
+
+from .line_table import LineTable
+
+#: Rows per window request.
+BLOCK = 100
+#: Windows kept around the screen; farther ones are dropped.
+KEEP_BLOCKS = 12
+
+R = TypeVar("R")
+
+
+class WindowedTable(LineTable, Generic[R]):
+    """Rows by index, fetched in windows; subclasses draw a row (``row_cells``)."""
+
+    @dataclass
+    class WindowNeeded(Message):
+        """Rows ``offset .. offset + limit`` are on screen but not loaded: call ``set_window``."""
+
+        table: WindowedTable[Any]
+        offset: int
+        limit: int
+        #: Hand this back to ``set_window``: answers for an older ``reset`` are dropped.
+        generation: int
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.total = 0
+        self._rows: dict[int, R] = {}
+        self._requested: set[int] = set()
+        #: Bumped by ``reset`` so a window fetched for an old query is ignored.
+        self.generation = 0
+
+    # ------------------------------------------------------------ data in
+
+    def reset(self, total: int, cursor: int = 0) -> None:
+        """A new list: ``total`` rows, none loaded; the cursor at ``cursor``."""
+        self.generation += 1
+        self.total = total
+        self._rows.clear()
+        self._requested.clear()
+        self.cursor = max(0, min(cursor, total - 1))
+        self.rows_changed()
+        # Scroll to the cursor; it is announced when its row arrives (set_window).
+        self.move_cursor(self.cursor)
+        self._request_visible()
+
+    def set_window(self, offset: int, rows: Sequence[R], generation: int | None = None) -> None:
+        """Rows fetched for ``WindowNeeded`` (pass its ``generation`` to drop stale answers)."""
+        if generation is not None and generation != self.generation:
+            return
+        for i, row in enumerate(rows):
+            if offset + i < self.total:
+                self._rows[offset + i] = row
+        self._requested.discard(offset - offset % BLOCK)
+        self._forget_far_blocks()
+        self.refresh()
+        if offset <= self.cursor < offset + len(rows):
+            self.cursor_moved(self.cursor)
+
+    def row_at(self, index: int) -> R | None:
+        return self._rows.get(index)
+
+    @property
+    def cursor_row(self) -> R | None:
+        return self._rows.get(self.cursor)
+
+    def loaded_rows(self) -> list[tuple[int, R]]:
+        return sorted(self._rows.items(), key=lambda pair: pair[0])
+
+    def _forget_far_blocks(self) -> None:
+        if len(self._rows) <= KEEP_BLOCKS * BLOCK:
+            return
+        top = round(self.scroll_y)
+        keep = range(top - KEEP_BLOCKS // 2 * BLOCK, top + self.page + KEEP_BLOCKS // 2 * BLOCK)
+        for index in [i for i in self._rows if i not in keep and i != self.cursor]:
+            del self._rows[index]
+
+    # ------------------------------------------------------------ LineTable
+
+    def row_count(self) -> int:
+        return self.total
+
+    def _request_visible(self) -> None:
+        """Ask for the windows of the rows on screen that are not loaded (each once)."""
+        top = round(self.scroll_y)
+        end = min(top + self.page, self.total)
+        for block in range(top - top % BLOCK, end, BLOCK):
+            if block in self._requested:
+                continue
+            if any(i not in self._rows for i in range(max(block, top), min(block + BLOCK, end))):
+                self._requested.add(block)
+                self.post_message(self.WindowNeeded(self, block, BLOCK, self.generation))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._request_visible()
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        self._request_visible()
