@@ -48,16 +48,22 @@ class WindowedTable(LineTable, Generic[R]):
 
     # ------------------------------------------------------------ data in
 
-    def reset(self, total: int, cursor: int = 0) -> None:
-        """A new list: ``total`` rows, none loaded; the cursor at ``cursor``."""
+    def reset(self, total: int, cursor: int = 0, window: tuple[int, Sequence[R]] | None = None) -> None:
+        """A new list: ``total`` rows; the cursor at ``cursor``; ``window``, if given, the rows already fetched
+        with the count (``(offset, rows)``), so only what is still missing is asked for."""
         self.generation += 1
         self.total = total
         self._rows.clear()
         self._requested.clear()
+        if window is not None:
+            offset, rows = window
+            self._rows.update((offset + i, row) for i, row in enumerate(rows) if offset + i < total)
         self.cursor = max(0, min(cursor, total - 1))
         self.rows_changed()
-        # Scroll to the cursor; it is announced when its row arrives (set_window).
+        # Scroll to the cursor; it is announced when its row is there.
         self.move_cursor(self.cursor)
+        if self.cursor in self._rows:
+            self.cursor_moved(self.cursor)
         self._request_visible()
 
     def set_window(self, offset: int, rows: Sequence[R], generation: int | None = None) -> None:

@@ -57,7 +57,7 @@ def run(bench: Bench) -> None:
             "j::j (cursor down)",
             "k::k (cursor up)",
             "G::G (last row)",
-            "slash::/ (filter box)",
+            "/::/ (filter box)",
             "#instagram::type a filter",
             "Enter::Enter (apply the filter)::/ #instagram",
             "v::v (view picker)",

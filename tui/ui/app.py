@@ -209,11 +209,16 @@ class CrewdeckApp(App[int]):
         self.set_interval(15, self._tick_clock)
         self.set_interval(60, self._rescore)
         self._load_people()
-        for pane in self.main_screen.query(Pane):
-            pane.start()
+        # The tasks first: the other panes start once its first screen is up.
+        self.tasks_pane.start()
         self.focus_pane(self.panes[0])
         if self.watch:
             self._watch()
+
+    def first_screen_ready(self) -> None:
+        for pane in self.main_screen.query(Pane):
+            if pane is not self.tasks_pane:
+                pane.start()
 
     def _tick_clock(self) -> None:
         now = self.now()

@@ -125,6 +125,7 @@ class TasksPane(Triage, Pane):
         self.marked: set[str] = set()
         #: Bumped by every new query; answers to older ones are dropped.
         self.generation = 0
+        self.loaded_once = False
         self._handles: dict[str, str] = {}
         self._campaigns: dict[str, str] = {}
         self._members: dict[str, Member] = {}
@@ -197,10 +198,12 @@ class TasksPane(Triage, Pane):
         self.filter = listing.filter
         self.count = listing.count
         table = self.table
-        table.reset(listing.count, listing.cursor)
-        table.set_window(listing.offset, [self._row(r) for r in listing.rows], table.generation)
+        table.reset(listing.count, listing.cursor, (listing.offset, [self._row(r) for r in listing.rows]))
         table.set_marked(frozenset(self.marked))
         self._update_info()
+        if not self.loaded_once:
+            self.loaded_once = True
+            self.crew.first_screen_ready()
 
     @on(TaskTable.WindowNeeded)
     def _window_needed(self, message: TaskTable.WindowNeeded) -> None:
