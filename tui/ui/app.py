@@ -33,6 +33,7 @@ from ..when import format_local, parse_utc
 from ..workspace import Campaign, Member
 from .screens.detail import DetailScreen
 from .screens.help import HelpScreen
+from .grid_pane import GridPane
 from .pane import Pane
 from .tasks_pane import TasksPane
 from .workers import background
@@ -40,7 +41,7 @@ from .workers import background
 #: Below this many columns the panes become tabs.
 NARROW = 100
 #: The panes, in the order of their numbers.
-PANE_TYPES: tuple[type[Pane], ...] = (TasksPane,)
+PANE_TYPES: tuple[type[Pane], ...] = (TasksPane, GridPane)
 
 
 class MainScreen(Screen[None]):
