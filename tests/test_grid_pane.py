@@ -100,6 +100,21 @@ async def test_hours_members_days_and_now(workspace: Path) -> None:
         assert lines(app)[1][GUTTER + NOW_COLUMN] == "▼"
 
 
+async def test_hours_across_where_half_hours_do_not_fit(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=(120, 36)) as pilot:  # side by side: the pane is ~50 columns wide
+        await open_grid(pilot)
+        assert grid(app).data.cells_per_hour == 1 and len(grid(app).data.columns) == 24  # type: ignore[union-attr]
+        assert lines(app)[-1].startswith(" Thu 11-26 10:00 CET") and grid(app).cursor_column == 10
+        assert len(row_line(app, "ana")) >= GUTTER + 24  # the whole day in view
+        await pilot.press("l")
+        assert lines(app)[-1].startswith(" Thu 11-26 11:00 CET")
+        await pilot.resize_terminal(160, 48)
+        await settle(pilot)
+        assert grid(app).data.cells_per_hour == 2 and grid(app).cursor_column == 22  # the same instant, in half hours
+        assert lines(app)[-1].startswith(" Thu 11-26 11:00 CET")
+
+
 async def test_the_zone_picker_offers_the_zones_that_matter_with_their_time_now(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:

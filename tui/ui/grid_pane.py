@@ -4,6 +4,8 @@ The grid (``widgets.deadline_grid``) draws what ``tui.gridmodel.build_grid``
 returns; this pane builds it in a worker, for the day and the zone the
 person asked for (today in their own zone at first), and builds it again
 when tasks or members change and once a minute, so the "now" line moves.
+Where half hours do not fit across the pane (the side-by-side layout below
+~135 columns) the grid is drawn by the hour, so the whole day stays in view.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from textual.binding import Binding, BindingType
 
 from sync.oplog import Op
 from sync.zones import zone as zone_info
-from widgets.deadline_grid import DeadlineGrid
+from widgets.deadline_grid import GUTTER, DeadlineGrid
 
 from ..gridmodel import Grid, build_grid, zone_choices
 from .pane import Pane
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
 SHOWN_TASK_FIELDS = frozenset({"title", "assignee", "status", "due", "publish", "deleted"})
 #: The now line moves with the clock: the grid is built again this often (seconds).
 TICK = 60
+#: The most slices a day has (a fall-back day in half hours): the width half hours need.
+LONGEST_DAY = 50
 
 
 class GridPane(Pane):
@@ -71,8 +75,10 @@ class GridPane(Pane):
         self.generation = 0
         #: Today in the grid's zone at the last tick: a grid left on today follows midnight.
         self._today: dt.date | None = None
-        #: After a change of zone, the instant the cursor stays on.
+        #: After a change of zone or of resolution, the instant the cursor stays on.
         self._keep_instant: dt.datetime | None = None
+        #: Minutes per column: 30, or 60 where half hours do not fit.
+        self.resolution = 30
 
     @property
     def crew(self) -> CrewdeckApp:
@@ -98,6 +104,16 @@ class GridPane(Pane):
         if any(op.entity == "member" or (op.entity == "task" and op.field in SHOWN_TASK_FIELDS) for op in ops):
             self.reload()
 
+    def on_resize(self) -> None:
+        width = self.content_size.width
+        if not width:  # hidden behind another tab
+            return
+        resolution = 30 if width >= GUTTER + LONGEST_DAY else 60
+        if resolution != self.resolution:
+            self.resolution = resolution
+            self._keep_cursor_instant()
+            self.reload()
+
     def today(self) -> dt.date:
         assert self.zone is not None
         return self.crew.now().astimezone(zone_info(self.zone)).date()
@@ -116,15 +132,15 @@ class GridPane(Pane):
         if self.day is None or self.zone is None:
             return
         self.generation += 1
-        self._load(self.day, self.zone, self.generation)
+        self._load(self.day, self.zone, self.resolution, self.generation)
 
     @background(exclusive=True, group="grid-load")
-    def _load(self, day: dt.date, zone: str, generation: int) -> None:
+    def _load(self, day: dt.date, zone: str, resolution: int, generation: int) -> None:
         crew = self.crew
         session = crew.session
         now = crew.now()
         with session.lock:
-            grid = build_grid(session.ws, day, zone, now, clock24=crew.config.clock24)
+            grid = build_grid(session.ws, day, zone, now, resolution=resolution, clock24=crew.config.clock24)
         self.app.call_from_thread(self._show, grid, generation)
 
     def _show(self, grid: Grid, generation: int) -> None:
@@ -173,14 +189,19 @@ class GridPane(Pane):
         if not tz or tz == self.zone:
             return
         # Keep the cursor on the same instant: the day is the one it falls on there.
-        instant = self.crew.now()
-        if self.shown is not None and self.shown.columns:
-            instant = self.shown.columns[min(self.grid.cursor_column, len(self.shown.columns) - 1)].start
+        instant = self._keep_cursor_instant()
         self.zone = tz
         self.day = instant.astimezone(zone_info(tz)).date()
         self._today = self.today()
-        self._keep_instant = instant
         self.reload()
+
+    def _keep_cursor_instant(self) -> dt.datetime:
+        """The instant under the cursor (now, before the first grid): the next grid puts the cursor there."""
+        instant = self.crew.now()
+        if self.shown is not None and self.shown.columns:
+            instant = self.shown.columns[min(self.grid.cursor_column, len(self.shown.columns) - 1)].start
+        self._keep_instant = instant
+        return instant
 
     # ------------------------------------------------------------ meetings
 
