@@ -111,6 +111,8 @@ class PlannerScreen(Screen[None]):
         self.slots: list[overlap.Slot] = []
         #: Bumped by every new plan; answers to older ones are dropped.
         self.generation = 0
+        #: What the last plan was asked: who, and the fields as typed.
+        self._asked: tuple[object, ...] | None = None
 
     @property
     def crew(self) -> CrewdeckApp:
@@ -163,10 +165,14 @@ class PlannerScreen(Screen[None]):
         self.focus_next()
 
     def replan(self) -> None:
-        self.generation += 1
         required = [m for m in self.members if self.invited[m.id] == "required"]
         optional = [m for m in self.members if self.invited[m.id] == "optional"]
         fields = [self.query_one(f"#planner-{name}", Input).value for name in ("duration", "from", "days")]
+        asked = (tuple(m.id for m in required), tuple(m.id for m in optional), *fields)
+        if asked == self._asked:  # the inputs announce their first values too
+            return
+        self._asked = asked
+        self.generation += 1
         self._plan(required, optional, *fields, self.generation)
 
     @background(exclusive=True, group="planner")
