@@ -149,6 +149,12 @@ def _create_ledger(db: sqlite_utils.Database) -> None:
     )
 
 
+def _publish_index(db: sqlite_utils.Database) -> None:
+    # The deadline grid asks for one day's publish slots, rebuilt on every
+    # change: a range over the few tasks that have one, not a scan of all.
+    db.execute("CREATE INDEX task_publish ON task(publish_utc) WHERE publish_utc IS NOT NULL")
+
+
 #: The registry: migration n brings a file from user_version n-1 to n.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("operations log, clock and meta", _create_core),
@@ -156,6 +162,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("task.meeting (booked meetings) and an index of recurring series", _series_index),
     ("sync server tokens and node counters (local, unreplicated)", _create_sync_tables),
     ("ledger approvals and indexes", _create_ledger),
+    ("an index of publish slots (the deadline grid's days)", _publish_index),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

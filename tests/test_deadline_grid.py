@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from tui.gridmodel import build_grid, columns_of
+from tui.gridmodel import ZoneChoice, build_grid, columns_of, zone_choices
 from tui.workspace import Workspace
 from widgets.deadline_grid import DeadlineGrid
 
@@ -51,6 +51,21 @@ def test_the_grid_of_a_workspace(cli: Cli) -> None:
     assert [(m.column, m.kind, m.urgency) for m in raj.markers] == [(17, "due", "overdue")]
     assert [(m.column, m.kind, m.urgency) for m in ana.markers] == [(32, "publish", "soon")]
     assert "set in America/New_York" in ana.markers[0].text
+
+
+def test_the_zones_worth_drawing_in(demo: Workspace) -> None:
+    members = demo.members()
+    ana = next(m for m in members if m.handle == "ana")
+    zones = zone_choices(ana, members, demo.campaigns(), NOW, current="Asia/Tokyo")
+    assert zones[0] == ZoneChoice("Europe/Berlin", "Thu 10:30 CET", "you")
+    by_zone = {z.tz: z for z in zones}
+    assert by_zone["America/New_York"] == ZoneChoice("America/New_York", "Thu 04:30 EST", "@sofia · audience of Spring Launch")
+    assert by_zone["Europe/London"].who == "audience of Holiday Gifting"
+    assert by_zone["Asia/Kathmandu"].local == "Thu 15:15 +0545" and by_zone["Pacific/Auckland"].local == "Thu 22:30 NZDT"
+    assert by_zone["Asia/Tokyo"].who == "shown now"  # the zone on screen stays offered
+    # After yours, west to east.
+    assert [z.tz for z in zones][1:4] == ["America/Los_Angeles", "America/New_York", "Europe/London"]
+    assert zone_choices(ana, members, [], NOW, clock24=False)[0].local == "Thu 10:30am CET"
 
 
 class Recorder:

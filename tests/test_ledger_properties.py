@@ -168,7 +168,7 @@ def _half_even(value: Fraction) -> int:
 @given(
     amounts=st.lists(st.tuples(st.sampled_from(CURRENCIES + ["GBP"]), st.integers(-10**12, 10**12).filter(bool), st.integers(0, 30)),
                      min_size=1, max_size=20),
-    rate_digits=st.lists(st.tuples(st.integers(1, 10**12), st.integers(0, 12)), min_size=4, max_size=4),
+    rate_digits=st.lists(st.tuples(st.integers(1, 10**12 - 1), st.integers(0, 12)), min_size=4, max_size=4),
 )
 def test_conversion_is_exact_then_rounded_once_half_to_even(tmp_path_factory: Any, amounts: Any, rate_digits: Any) -> None:
     store = fresh_store(tmp_path_factory.mktemp("round"), "r.db")

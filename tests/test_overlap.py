@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+
 from tui import overlap
+from tui.errors import UserError
 from tui.hours import parse_hours
 from tui.workspace import Member
 
@@ -93,6 +96,33 @@ def test_fairness_moves_the_bad_side_to_whoever_had_less_of_it() -> None:
     fair = run([x, y], dt.date(2026, 11, 30), 1, 60, limit=3, burden={y.id: 1})
     assert starts(fair)[:2] == ["11-30 12:00", "11-30 13:00"]  # x stretches, even by two hours
     assert fair[0].score > fair[1].score
+
+
+def test_a_search_is_read_from_what_a_person_typed() -> None:
+    now = dt.datetime(2026, 11, 26, 23, 30, tzinfo=UTC)  # already Friday in Berlin
+    question = overlap.read_search([ANA], [SOFIA], "1h30m", "", 3, "Europe/Berlin", now)
+    assert question == overlap.Search((ANA,), (SOFIA,), 90, dt.date(2026, 11, 27), 3, "Europe/Berlin")
+    assert overlap.read_search([ANA], [], "45m", "mon", 1, "UTC", now).first == dt.date(2026, 11, 30)
+    problems = [
+        ("soon", "", 7, [ANA], [], "duration: 'soon' is not a duration"),
+        ("2m", "", 7, [ANA], [], "duration: '2m' must be between 5m and 24h"),
+        ("30m", "", 63, [ANA], [], "days: 63 must be between 1 and 62"),
+        ("30m", "someday", 7, [ANA], [], "from: 'someday'"),
+        ("30m", "", 7, [], [SOFIA], "name at least one required member"),
+        ("30m", "", 7, [ANA], [ANA], "@a is named twice"),
+    ]
+    for duration, first, days, required, optional, problem in problems:
+        with pytest.raises(UserError) as raised:
+            overlap.read_search(required, optional, duration, first, days, "UTC", now)
+        assert str(raised.value).startswith(problem)
+
+
+def test_slots_read_in_the_planners_zone_and_each_members() -> None:
+    slot = run([ANA, SOFIA], dt.date(2026, 11, 30), 1, 60, limit=1)[0]
+    assert overlap.when_text(slot, "Europe/Berlin") == "Mon 11-30 16:15-17:15"
+    assert overlap.when_text(slot, "Europe/Berlin", clock24=False) == "Mon 11-30 4:15pm-5:15pm"
+    assert overlap.seat_headers(slot) == ["@a", "@b"]
+    assert overlap.seat_texts(slot) == ["16:15 CET ✓", "10:15 EST ✓"]
 
 
 # ------------------------------------------------------------ the command line

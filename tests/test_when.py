@@ -15,6 +15,7 @@ from tui.when import (
     localize,
     parse_day,
     parse_moment_text,
+    parse_utc,
     relative,
     utc_iso,
 )
@@ -98,6 +99,13 @@ def test_times_are_shown_with_whose_time_it_is() -> None:
     assert format_local(due, "Europe/Berlin", NOW) == "tmrw 17:00 CET"
     assert format_local(due, "Asia/Kathmandu", NOW) == "tmrw 21:45 +0545"
     assert format_local(due, "America/Los_Angeles", NOW, clock24=False) == "tmrw 8:00am PST"
+
+
+def test_stored_instants_read_back_in_their_one_form_only() -> None:
+    assert parse_utc("2026-11-26T09:30:00Z") == NOW and parse_utc(utc_iso(NOW)) == NOW
+    for other in ("2026-11-26 09:30:00Z", "2026-11-26T09:30:00", "2026-11-26T093000.5Z", "2026-11-26T09:30:00+00:00", "2026-13-26T09:30:00Z", "2026-11-26T09:30:0aZ"):
+        with pytest.raises(ValueError):
+            parse_utc(other)
 
 
 @pytest.mark.parametrize(

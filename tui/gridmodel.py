@@ -8,6 +8,9 @@ midnight to the next local midnight, so a DST day has 46 or 50 half hours.
 Rows are the members, grouped by zone and ordered by offset (west first).
 Deadlines and publish slots of the day are markers on their assignee's
 row; unassigned ones have no row to sit on and are left out.
+
+``zone_choices`` lists the zones a grid is worth drawing in: the viewer's,
+each member's and each campaign audience's, with the local time now.
 """
 
 from __future__ import annotations
@@ -19,8 +22,8 @@ from dataclasses import dataclass, field
 from sync.zones import zone as zone_info
 
 from .roster import Timeline, wall_instant
-from .when import format_local, parse_utc, zone_abbrev
-from .workspace import Member, Workspace
+from .when import clock_text, format_local, parse_utc, zone_abbrev
+from .workspace import Campaign, Member, Workspace
 
 RESOLUTIONS = (30, 60)
 SOON = dt.timedelta(hours=24)
@@ -86,7 +89,7 @@ def columns_of(day: dt.date, tz: str, resolution: int, clock24: bool = True) -> 
         offset = local.utcoffset()
         label = f"{local.hour:02d}" if local.minute == 0 and local.hour % 3 == 0 else ""
         transition = f"{_offset_text(previous)}→{_offset_text(offset)}" if previous is not None and offset != previous else ""
-        clock = local.strftime("%H:%M") if clock24 else local.strftime("%I:%M%p").lstrip("0").lower()
+        clock = clock_text(local, clock24)
         out.append(GridColumn(at, label, f"{local:%a %m-%d} {clock} {zone_abbrev(at, tz)}", transition))
         previous = offset
         at += step
@@ -174,3 +177,42 @@ def build_grid(ws: Workspace, day: dt.date, zone: str, now: dt.datetime, *, reso
     length = "" if hours == 24 else f"  ({hours:g} h day)"
     title = f"{day:%a %Y-%m-%d} in {zone}  {zone_abbrev(noon, zone)} UTC{_offset_text(noon.astimezone(zone_info(zone)).utcoffset())}{length}"
     return Grid(title, zone, day, columns, tuple(rows), 60 // resolution, now_column, tuple(members))
+
+
+@dataclass(frozen=True)
+class ZoneChoice:
+    tz: str
+    #: The zone's clock now: ``Thu 10:30 CET``.
+    local: str
+    #: Whose zone it is: ``you · @sofia · audience of Spring Launch``.
+    who: str
+
+
+def zone_choices(
+    viewer: Member,
+    members: list[Member],
+    campaigns: list[Campaign],
+    now: dt.datetime,
+    *,
+    current: str | None = None,
+    clock24: bool = True,
+) -> list[ZoneChoice]:
+    """The viewer's zone first, then every other zone in use, west to east; ``current`` is kept if none names it."""
+    who: dict[str, list[str]] = {viewer.tz: ["you"]}
+    for member in members:
+        if member.id != viewer.id:
+            who.setdefault(member.tz, []).append(f"@{member.handle}")
+    for campaign in campaigns:
+        if campaign.audience_tz:
+            who.setdefault(campaign.audience_tz, []).append(f"audience of {campaign.name}")
+    if current and current not in who:
+        who[current] = ["shown now"]
+
+    def offset(tz: str) -> dt.timedelta:
+        return now.astimezone(zone_info(tz)).utcoffset() or dt.timedelta(0)
+
+    out = []
+    for tz in sorted(who, key=lambda tz: (tz != viewer.tz, offset(tz), tz)):
+        local = now.astimezone(zone_info(tz))
+        out.append(ZoneChoice(tz, f"{local:%a} {clock_text(local, clock24)} {zone_abbrev(now, tz)}", " · ".join(who[tz])))
+    return out

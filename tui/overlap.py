@@ -36,8 +36,10 @@ from typing import Iterable
 
 from sync.zones import zone
 
+from .edits import parse_estimate
+from .errors import UserError
 from .roster import spans_between, wall_instant
-from .when import parse_utc, utc_iso
+from .when import DateError, clock_text, parse_day, parse_utc, utc_iso, zone_abbrev
 from .workspace import Member, Workspace
 
 STEP = dt.timedelta(minutes=15)
@@ -54,6 +56,12 @@ EDGE_COST = 0.5
 REPEAT_COST = 1.0
 #: (top, width) of each tier's score band.
 BANDS = ((100.0, 30.0), (70.0, 35.0), (35.0, 35.0))
+#: How a member's status at a slot is shown, and the line that says so.
+MARKS = {"in": "✓", "stretch": "~", "out": "✗"}
+LEGEND = "✓ in working hours   ~ stretching (within 2h, 07:00-22:00 local)   ✗ outside   ? optional"
+#: The longest search, in days, and the shortest and longest meeting, in minutes.
+MAX_DAYS = 62
+DURATIONS = (5, 24 * 60)
 
 
 @dataclass(frozen=True)
@@ -253,3 +261,85 @@ def day_range(first: dt.date, days: int, tz: str) -> tuple[dt.datetime, dt.datet
     """Local midnight of ``first`` to local midnight ``days`` later, in ``tz``, as UTC instants."""
     return wall_instant(first, 0, tz), wall_instant(first + dt.timedelta(days=days), 0, tz)
 
+
+
+@dataclass(frozen=True)
+class Search:
+    """One question to the planner: who, how long, which days (counted in ``tz``)."""
+
+    required: tuple[Member, ...]
+    optional: tuple[Member, ...]
+    minutes: int
+    first: dt.date
+    days: int
+    tz: str
+
+
+def read_search(
+    required: Iterable[Member],
+    optional: Iterable[Member],
+    duration: str,
+    first: str,
+    days: int,
+    tz: str,
+    now: dt.datetime,
+    *,
+    flag: str = "",
+) -> Search:
+    """A ``Search`` from what a person typed, or a one-line ``UserError`` naming the part that is wrong.
+
+    ``flag`` prefixes the names in messages (``--`` on the command line); an
+    empty ``first`` is today in ``tz``.
+    """
+    minutes = parse_estimate(duration, f"{flag}duration")
+    if not DURATIONS[0] <= minutes <= DURATIONS[1]:
+        raise UserError(f"{flag}duration: {duration.strip()!r} must be between 5m and 24h")
+    if not 1 <= days <= MAX_DAYS:
+        raise UserError(f"{flag}days: {days} must be between 1 and {MAX_DAYS}")
+    required, optional = tuple(required), tuple(optional)
+    if not required:
+        raise UserError("name at least one required member")
+    seen: set[str] = set()
+    for member in required + optional:
+        if member.id in seen:
+            raise UserError(f"@{member.handle} is named twice (a member is either required or optional)")
+        seen.add(member.id)
+    today = now.astimezone(zone(tz)).date()
+    try:
+        day = parse_day(first, today) if first.strip() else today
+    except DateError as exc:
+        raise UserError(f"{flag}from: {exc}") from None
+    return Search(required, optional, minutes, day, days, tz)
+
+
+def search(ws: Workspace, question: Search, now: dt.datetime, *, limit: int = 10) -> list[Slot]:
+    """The best slots for ``question`` from ``now`` on, fair by the workspace's booked meetings."""
+    start, end = day_range(question.first, question.days, question.tz)
+    burden = meeting_burden(ws, question.required + question.optional, max(start, now))
+    return plan(
+        list(question.required),
+        list(question.optional),
+        dt.timedelta(minutes=question.minutes),
+        start,
+        end,
+        question.tz,
+        burden=burden,
+        not_before=now,
+        limit=limit,
+    )
+
+
+def seat_headers(slot: Slot) -> list[str]:
+    """``@ana``, ``@raj?`` (optional): one per member, in the order of ``seat_texts``."""
+    return [f"@{s.member.handle}" + ("" if s.required else "?") for s in slot.seats]
+
+
+def when_text(slot: Slot, tz: str, clock24: bool = True) -> str:
+    """``Mon 11-30 16:00-17:00``: the slot in ``tz``."""
+    local, local_end = slot.start.astimezone(zone(tz)), slot.end.astimezone(zone(tz))
+    return f"{local:%a %m-%d} {clock_text(local, clock24)}-{clock_text(local_end, clock24)}"
+
+
+def seat_texts(slot: Slot, clock24: bool = True) -> list[str]:
+    """``10:00 EST ✓``: each member's local start and how the slot fits their hours."""
+    return [f"{clock_text(s.local_start, clock24)} {zone_abbrev(slot.start, s.member.tz)} {MARKS[s.status]}" for s in slot.seats]

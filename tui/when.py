@@ -59,7 +59,12 @@ def utc_iso(instant: dt.datetime) -> str:
 
 
 def parse_utc(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    """The inverse of ``utc_iso``, and only of it: ``2026-11-26T09:30:00Z``."""
+    # fromisoformat is ~10x faster than strptime (views parse thousands of
+    # stored instants); it also takes other forms, which the shape check refuses.
+    if len(text) != 20 or text[4::3] != "--T::Z":
+        raise ValueError(f"time data {text!r} does not match format '%Y-%m-%dT%H:%M:%SZ'")
+    return dt.datetime.fromisoformat(text[:19]).replace(tzinfo=UTC)
 
 
 def localize(local: dt.datetime, tz: ZoneInfo) -> dt.datetime:
@@ -230,11 +235,16 @@ def zone_abbrev(instant: dt.datetime, tz_name: str) -> str:
     return abbrev
 
 
+def clock_text(local: dt.datetime, clock24: bool = True) -> str:
+    """``17:00`` or ``5:00pm``: the wall clock of an aware datetime, as it stands."""
+    return local.strftime("%H:%M") if clock24 else local.strftime("%I:%M%p").lstrip("0").lower()
+
+
 def format_local(instant: dt.datetime, tz_name: str, now: dt.datetime, *, clock24: bool = True) -> str:
     """``Fri 12-04 17:00 CET``: the day, the time and whose time it is."""
     local = instant.astimezone(zone(tz_name))
     today = now.astimezone(zone(tz_name)).date()
-    clock = local.strftime("%H:%M") if clock24 else local.strftime("%I:%M%p").lstrip("0").lower()
+    clock = clock_text(local, clock24)
     day = local.date()
     if day == today:
         label = "today"

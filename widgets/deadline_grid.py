@@ -92,10 +92,10 @@ class DeadlineGrid(ScrollView, can_focus=True):
     """A day of the team's working hours, deadlines and publish slots, by zone."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("h", "earlier", "Earlier hour", id="deadline_grid.earlier"),
-        Binding("l", "later", "Later hour", id="deadline_grid.later"),
-        Binding("j", "next_member", "Next member", id="deadline_grid.next_member"),
-        Binding("k", "previous_member", "Previous member", id="deadline_grid.previous_member"),
+        Binding("h", "earlier", "Earlier hour", show=False, id="deadline_grid.earlier"),
+        Binding("l", "later", "Later hour", show=False, id="deadline_grid.later"),
+        Binding("j", "next_member", "Next member", show=False, id="deadline_grid.next_member"),
+        Binding("k", "previous_member", "Previous member", show=False, id="deadline_grid.previous_member"),
         Binding("[", "previous_day", "Previous day", id="deadline_grid.previous_day"),
         Binding("]", "next_day", "Next day", id="deadline_grid.next_day"),
         Binding("t", "now", "Now", id="deadline_grid.now"),

@@ -10,14 +10,12 @@ from sync.ids import short
 from sync.zones import UnknownZoneError, check_zone, zone
 
 from .. import overlap
-from ..edits import format_estimate, parse_estimate
+from ..edits import format_estimate
 from ..errors import UserError
 from ..roster import Availability, availability
-from ..when import DateError, parse_day, utc_iso, zone_abbrev
+from ..when import clock_text, utc_iso, zone_abbrev
 from ..workspace import Member
 from .common import Context, print_json, table
-
-MARKS = {"in": "✓", "stretch": "~", "out": "✗"}
 
 
 def _zone(name: str) -> str:
@@ -34,59 +32,37 @@ def _members(ctx: Context, handles: list[str]) -> list[Member]:
 def cmd_overlap(ctx: Context) -> int:
     a = ctx.args
     tz = _zone(a.zone) if a.zone else ctx.viewer_tz
-    minutes = parse_estimate(a.duration, "--duration")
-    if not 5 <= minutes <= 24 * 60:
-        raise UserError(f"--duration: {a.duration!r} must be between 5m and 24h")
-    if not 1 <= a.days <= 62:
-        raise UserError(f"--days: {a.days} must be between 1 and 62")
     if a.limit < 1:
         raise UserError(f"--limit: {a.limit} must be at least 1")
-    required = _members(ctx, a.handles)
-    optional = _members(ctx, a.optional or [])
-    seen: set[str] = set()
-    for m in required + optional:
-        if m.id in seen:
-            raise UserError(f"@{m.handle} is named twice (a member is either required or --optional)")
-        seen.add(m.id)
-    today = ctx.now.astimezone(zone(tz)).date()
-    try:
-        first = parse_day(a.from_day, today) if a.from_day else today
-    except DateError as exc:
-        raise UserError(f"--from: {exc}") from None
-    start, end = overlap.day_range(first, a.days, tz)
-    burden = overlap.meeting_burden(ctx.ws, required + optional, max(start, ctx.now))
-    slots = overlap.plan(
-        required, optional, dt.timedelta(minutes=minutes), start, end, tz, burden=burden, not_before=ctx.now, limit=a.limit
+    question = overlap.read_search(
+        _members(ctx, a.handles), _members(ctx, a.optional or []), a.duration, a.from_day or "", a.days, tz, ctx.now, flag="--"
     )
+    slots = overlap.search(ctx.ws, question, ctx.now, limit=a.limit)
     if a.book is not None:
         return _book(ctx, slots, tz)
     if a.json:
         print_json([s.as_json() for s in slots])
         return 0
     if not slots:
-        print(f"no {format_estimate(minutes)} slot between {first} and {first + dt.timedelta(days=a.days - 1)}", file=sys.stderr)
+        last = question.first + dt.timedelta(days=question.days - 1)
+        print(f"no {format_estimate(question.minutes)} slot between {question.first} and {last}", file=sys.stderr)
         return 0
-    _print_slots(ctx, slots, tz, first, a.days, minutes)
+    _print_slots(ctx, slots, tz, question)
     return 0
 
 
-def _print_slots(ctx: Context, slots: list[overlap.Slot], tz: str, first: dt.date, days: int, minutes: int) -> None:
-    clock = "%H:%M" if ctx.config.clock24 else "%I:%M%p"
-    headers = ["#", f"WHEN ({tz})", "SCORE"] + [f"@{s.member.handle}" + ("" if s.required else "?") for s in slots[0].seats]
-    rows = []
-    for rank, slot in enumerate(slots, start=1):
-        local = slot.start.astimezone(zone(tz))
-        local_end = slot.end.astimezone(zone(tz))
-        when = f"{local:%a %m-%d} {local.strftime(clock)}-{local_end.strftime(clock)}"
-        seats = [
-            f"{s.local_start.strftime(clock)} {zone_abbrev(slot.start, s.member.tz)} {MARKS[s.status]}" for s in slot.seats
-        ]
-        rows.append([str(rank), when, f"{slot.score:.1f}", *seats])
-    last = first + dt.timedelta(days=days - 1)
-    who = " ".join(f"@{s.member.handle}" for s in slots[0].seats if s.required)
-    print(f"{format_estimate(minutes)} slots for {who}, {first:%a %m-%d} to {last:%a %m-%d}, best first")
+def _print_slots(ctx: Context, slots: list[overlap.Slot], tz: str, question: overlap.Search) -> None:
+    clock24 = ctx.config.clock24
+    headers = ["#", f"WHEN ({tz})", "SCORE", *overlap.seat_headers(slots[0])]
+    rows = [
+        [str(rank), overlap.when_text(slot, tz, clock24), f"{slot.score:.1f}", *overlap.seat_texts(slot, clock24)]
+        for rank, slot in enumerate(slots, start=1)
+    ]
+    last = question.first + dt.timedelta(days=question.days - 1)
+    who = " ".join(f"@{m.handle}" for m in question.required)
+    print(f"{format_estimate(question.minutes)} slots for {who}, {question.first:%a %m-%d} to {last:%a %m-%d}, best first")
     print(table(rows, headers))
-    print("✓ in working hours   ~ stretching (within 2h, 07:00-22:00 local)   ✗ outside   ? optional")
+    print(overlap.LEGEND)
 
 
 def _book(ctx: Context, slots: list[overlap.Slot], tz: str) -> int:
@@ -137,13 +113,12 @@ def cmd_zones(ctx: Context) -> int:
             ]
         )
         return 0
-    clock = "%H:%M" if ctx.config.clock24 else "%I:%M%p"
     rows = []
     for m, state in entries:
         local = now.astimezone(zone(m.tz))
         offset = local.strftime("%z")
         rows.append(
-            [f"@{m.handle}", m.tz, f"{local:%a} {local.strftime(clock)} {zone_abbrev(now, m.tz)}", f"{offset[:3]}:{offset[3:]}", state.text(now)]
+            [f"@{m.handle}", m.tz, f"{local:%a} {clock_text(local, ctx.config.clock24)} {zone_abbrev(now, m.tz)}", f"{offset[:3]}:{offset[3:]}", state.text(now)]
         )
     if not rows:
         print("the workspace has no members yet", file=sys.stderr)

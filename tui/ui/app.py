@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
+from textual.widget import Widget
 from textual.widgets import Footer, Tab, Tabs
 
 from sync.oplog import Op
@@ -35,6 +36,7 @@ from ..syncstate import SHARED_FILE, header_state
 from ..views import views
 from ..when import current_time, format_local, parse_utc
 from ..workspace import Campaign, Member
+from .grid_pane import GridPane
 from .ledger_pane import LedgerPane
 from .pane import Pane
 from .screens.detail import DetailScreen
@@ -48,7 +50,7 @@ if TYPE_CHECKING:
 #: Below this many columns the panes become tabs.
 NARROW = 100
 #: The panes, in the order of their numbers.
-PANE_TYPES: tuple[type[Pane], ...] = (TasksPane, LedgerPane)
+PANE_TYPES: tuple[type[Pane], ...] = (TasksPane, GridPane, LedgerPane)
 
 
 def binding_ids() -> set[str]:
@@ -285,12 +287,18 @@ class CrewdeckApp(App[int]):
             for view in views(self.campaigns):
                 yield SystemCommand(f"View: {view.name}", f"Show {view.query or 'all open tasks'}", lambda v=view: tasks.show_view(v))
             for pane in screen.query(Pane):
-                for binding in _described(type(pane).BINDINGS):
-                    yield SystemCommand(
-                        f"{pane.pane_title}: {binding.description}",
-                        f"key {binding.key} ({binding.id})",
-                        lambda b=binding, p=pane: self._run_in_pane(p, b.action),
-                    )
+                seen: set[str] = set()
+                # The pane's keys and those of the widgets in it (the grid's day keys, say).
+                for widget in [pane, *pane.query("*")]:
+                    for binding in _described(type(widget).BINDINGS):
+                        if binding.id in seen:
+                            continue
+                        seen.add(binding.id or binding.action)
+                        yield SystemCommand(
+                            f"{pane.pane_title}: {binding.description}",
+                            f"key {binding.key} ({binding.id})",
+                            lambda b=binding, p=pane, w=widget: self._run_in_pane(p, w, b.action),
+                        )
         else:
             for binding in _described(type(screen).BINDINGS):
                 yield SystemCommand(binding.description, f"key {binding.key} ({binding.id})", lambda b=binding: self.call_later(screen.run_action, b.action))
@@ -299,9 +307,9 @@ class CrewdeckApp(App[int]):
         yield SystemCommand("Zoom", "Zoom the focused pane, or back", self.action_zoom)
         yield SystemCommand("Keys", "List every key", self.action_help)
 
-    def _run_in_pane(self, pane: Pane, action: str) -> None:
+    def _run_in_pane(self, pane: Pane, widget: Widget, action: str) -> None:
         self.focus_pane(pane.pane_name)
-        self.call_later(pane.run_action, action)
+        self.call_later(widget.run_action, action)
 
     # ------------------------------------------------------------ writes and changes
 

@@ -1,0 +1,297 @@
+"""The deadlines pane in the real app: every key, the zone picker, the meeting planner, live changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sync.records import ENTITIES
+from sync.store import Store
+from tui.config import Config
+from tui.ui.app import CrewdeckApp
+from tui.ui.grid_pane import SHOWN_TASK_FIELDS, GridPane
+from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.picker import PickerScreen
+from tui.ui.screens.planner import InviteList, PlannerScreen, SlotTable
+from tui.ui.screens.prompt import PromptScreen
+from widgets.deadline_grid import GUTTER, DeadlineGrid
+
+from .apphelp import demo_workspace, make_app, settle
+
+SIZE = (160, 48)
+#: 10:30 in Berlin at the frozen clock: the 22nd half hour of the day.
+NOW_COLUMN = 21
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return demo_workspace(tmp_path / "demo.db")
+
+
+def member_ids(path: Path) -> dict[str, str]:
+    with Store(path) as store:
+        return {v["handle"]: r for r, v in store.records("member")}
+
+
+def pane(app: CrewdeckApp) -> GridPane:
+    return app.main_screen.query_one(GridPane)
+
+
+def grid(app: CrewdeckApp) -> DeadlineGrid:
+    return app.main_screen.query_one(DeadlineGrid)
+
+
+def lines(app: CrewdeckApp) -> list[str]:
+    """What the grid shows, line by line."""
+    widget = grid(app)
+    return ["".join(segment.text for segment in widget.render_line(y)) for y in range(widget.size.height)]
+
+
+def row_line(app: CrewdeckApp, handle: str) -> str:
+    return next(line for line in lines(app) if line.startswith(f" @{handle} "))
+
+
+async def open_grid(pilot: Any) -> None:
+    await settle(pilot)
+    await pilot.press("2")
+    await settle(pilot)
+
+
+async def test_opens_on_today_in_your_zone_with_the_cursor_on_you_now(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        assert app.focused is grid(app)
+        shown = lines(app)
+        assert shown[0].startswith(" Thu 2026-11-26 in Europe/Berlin  CET UTC+01:00")
+        assert grid(app).selected_row_key == member_ids(workspace)["ana"]
+        assert grid(app).cursor_column == NOW_COLUMN
+        assert shown[-1].startswith(" Thu 11-26 10:30 CET  ·  in hours 5/8  ·  out: @leo @sofia @tane")
+        assert row_line(app, "raj").startswith(" @raj      15:00✓")
+
+
+async def test_hours_members_days_and_now(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        ids = member_ids(workspace)
+        await pilot.press("l")
+        assert lines(app)[-1].startswith(" Thu 11-26 11:30 CET")
+        await pilot.press("h", "h")
+        assert lines(app)[-1].startswith(" Thu 11-26 09:30 CET") and row_line(app, "raj").startswith(" @raj      14:00✓")
+        await pilot.press("j")  # west to east: the next row after Berlin is Kolkata
+        assert grid(app).selected_row_key == ids["raj"]
+        await pilot.press("k", "k")
+        assert grid(app).selected_row_key == ids["kemi"]
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert lines(app)[0].startswith(" Fri 2026-11-27 in Europe/Berlin") and pane(app).day == dt.date(2026, 11, 27)
+        assert grid(app).cursor_column == NOW_COLUMN - 2 and grid(app).selected_row_key == ids["kemi"]  # same time, same member
+        assert "▼" not in lines(app)[1]  # no now line on another day
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await settle(pilot)
+        assert lines(app)[0].startswith(" Wed 2026-11-25")
+        await pilot.press("t")
+        await settle(pilot)
+        assert lines(app)[0].startswith(" Thu 2026-11-26") and grid(app).cursor_column == NOW_COLUMN
+        assert lines(app)[1][GUTTER + NOW_COLUMN] == "▼"
+
+
+async def test_hours_across_where_half_hours_do_not_fit(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=(120, 36)) as pilot:  # side by side: the pane is ~50 columns wide
+        await open_grid(pilot)
+        assert grid(app).data.cells_per_hour == 1 and len(grid(app).data.columns) == 24  # type: ignore[union-attr]
+        assert lines(app)[-1].startswith(" Thu 11-26 10:00 CET") and grid(app).cursor_column == 10
+        assert len(row_line(app, "ana")) >= GUTTER + 24  # the whole day in view
+        await pilot.press("l")
+        assert lines(app)[-1].startswith(" Thu 11-26 11:00 CET")
+        await pilot.resize_terminal(160, 48)
+        await settle(pilot)
+        assert grid(app).data.cells_per_hour == 2 and grid(app).cursor_column == 22  # the same instant, in half hours
+        assert lines(app)[-1].startswith(" Thu 11-26 11:00 CET")
+
+
+async def test_the_zone_picker_offers_the_zones_that_matter_with_their_time_now(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        await pilot.press("Z")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        labels = {c.value: (c.key, c.label) for c in picker.choices}
+        assert picker.choices[0].value == "Europe/Berlin" and "Thu 10:30 CET" in labels["Europe/Berlin"][1] and "you" in labels["Europe/Berlin"][1]
+        assert "Thu 04:30 EST" in labels["America/New_York"][1] and "@sofia · audience of Spring Launch" in labels["America/New_York"][1]
+        assert "audience of Holiday Gifting" in labels["Europe/London"][1]  # no member there: a campaign's audience
+        assert "Thu 22:30 NZDT" in labels["Pacific/Auckland"][1]
+        await pilot.press(labels["Asia/Kolkata"][0])
+        await settle(pilot)
+        assert not isinstance(app.screen, PickerScreen)
+        shown = lines(app)
+        assert shown[0].startswith(" Thu 2026-11-26 in Asia/Kolkata  IST UTC+05:30")
+        assert shown[-1].startswith(" Thu 11-26 15:00 IST")  # the cursor stayed on the same instant
+        await pilot.press("Z", "escape")  # cancelled: nothing changes
+        await settle(pilot)
+        assert lines(app)[0].startswith(" Thu 2026-11-26 in Asia/Kolkata")
+
+
+async def test_far_east_the_instant_under_the_cursor_is_on_another_day(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        await pilot.press(*"llllllllll")  # 20:30 in Berlin is Friday 08:30 in Auckland
+        await pilot.press("Z")
+        await settle(pilot)
+        key = next(c.key for c in app.screen.choices if c.value == "Pacific/Auckland")  # type: ignore[attr-defined]
+        await pilot.press(key)
+        await settle(pilot)
+        assert lines(app)[0].startswith(" Fri 2026-11-27 in Pacific/Auckland") and lines(app)[-1].startswith(" Fri 11-27 08:30 NZDT")
+
+
+async def test_plan_a_meeting_and_book_it(workspace: Path) -> None:
+    ids = member_ids(workspace)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        await pilot.press("j", "o")  # the cursor on @raj: you and raj are required
+        await settle(pilot)
+        planner = app.screen
+        assert isinstance(planner, PlannerScreen)
+        table = planner.query_one(SlotTable)
+        assert [str(c.label) for c in table.columns.values()] == ["#", "WHEN (Europe/Berlin)", "SCORE", "@ana", "@raj"]
+        assert table.row_count == 10
+        assert table.get_row_at(0)[1:] == ["Thu 11-26 11:00-11:30", "100.0", "11:00 CET ✓", "15:30 IST ✓"]
+        status = planner.query_one("#planner-status")
+        assert "10 slots for @ana @raj, Thu 11-26 to Wed 12-02, best first" in str(status.render())
+        # Invite @sofia (New York): required, then optional.
+        members = planner.query_one(InviteList)
+        members.highlighted = [m.handle for m in planner.members].index("sofia")
+        await pilot.press("space")
+        await settle(pilot)
+        assert [str(c.label) for c in table.columns.values()][3:] == ["@sofia", "@ana", "@raj"]  # west to east, as in the grid
+        assert "off, back in 5h30m" in str(members.get_option_at_index(members.highlighted).prompt)
+        await pilot.press("space")
+        await settle(pilot)
+        assert [str(c.label) for c in table.columns.values()][3:] == ["@ana", "@raj", "@sofia?"]
+        # A bad duration is said in place; a good one plans again.
+        await pilot.press("tab", *"soon")
+        await settle(pilot)
+        assert "duration: 'soon' is not a duration" in str(status.render()) and status.has_class("-problem")
+        assert table.row_count == 0
+        await pilot.press("ctrl+shift+a", *"1h", "tab", *"mon", "tab", *"2")  # tab selects a field's text: typing replaces it
+        await settle(pilot)
+        assert not status.has_class("-problem") and "Mon 11-30 to Tue 12-01" in str(status.render())
+        # Sofia is out at every hour Ana and Raj share: as she is optional, the slot is still theirs.
+        assert table.get_row_at(0)[1:] == ["Mon 11-30 11:00-12:00", "95.0", "11:00 CET ✓", "15:30 IST ✓", "05:00 EST ✗"]
+        await pilot.press("tab")
+        assert app.focused is table
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press("ctrl+shift+a", *"Weekly sync", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, PlannerScreen)
+    with Store(workspace) as store:
+        booked = [v for _, v in store.records("task") if v["title"] == "Weekly sync"]
+    assert len(booked) == 1
+    meeting = booked[0]
+    assert meeting["tags"] == ["meeting"] and meeting["status"] == "todo" and meeting["due"]["tz"] == "Europe/Berlin"
+    assert meeting["meeting"] == {"minutes": 60, "required": [ids["ana"], ids["raj"]], "optional": [ids["sofia"]]}
+    assert meeting["due"]["utc"] == "2026-11-30T10:00:00Z" and meeting["created_by"] == ids["ana"]
+
+
+async def test_the_planner_needs_someone_required_and_escape_goes_back(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        await pilot.press("o")  # the cursor on you: you alone are required
+        await settle(pilot)
+        planner = app.screen
+        assert isinstance(planner, PlannerScreen)
+        assert [m.handle for m in planner.members if planner.invited[m.id] == "required"] == ["ana"]
+        planner.query_one(InviteList).highlighted = [m.handle for m in planner.members].index("ana")
+        await pilot.press("space", "space")  # optional, then not invited
+        await settle(pilot)
+        assert "name at least one required member" in str(planner.query_one("#planner-status").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.main_screen and app.focused is grid(app)
+
+
+async def test_another_connections_deadline_appears_without_a_key(workspace: Path) -> None:
+    ids = member_ids(workspace)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        await pilot.press("j")
+        assert "◆" not in row_line(app, "mia")[GUTTER:]
+        with Store(workspace) as store:
+            with store.write(ids["raj"]) as w:
+                task = w.create("task", {"title": "Caption set", "assignee": ids["mia"], "status": "todo",
+                                         "due": {"utc": "2026-11-26T13:00:00Z", "tz": "Asia/Manila"}})
+        for _ in range(200):  # the watcher polls; wait for its message, not for time
+            await settle(pilot)
+            if "◆" in row_line(app, "mia")[GUTTER:]:
+                break
+            await pilot.pause(0.02)
+        assert row_line(app, "mia")[GUTTER + 28] == "◆"  # 14:00 in Berlin
+        mia = next(r for r in pane(app).shown.rows if r.key == ids["mia"])  # type: ignore[union-attr]
+        assert [(m.column, m.task_id, m.urgency) for m in mia.markers] == [(28, task, "soon")]
+        assert grid(app).selected_row_key == ids["raj"]  # the cursor stayed
+
+
+def test_the_fields_that_rebuild_the_grid_are_task_fields() -> None:
+    assert SHOWN_TASK_FIELDS <= set(ENTITIES["task"].by_name)
+
+
+async def test_the_now_line_moves_and_follows_midnight(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        monkeypatch.setenv("CREWDECK_NOW", "2026-11-26T10:00:00Z")  # 11:00 in Berlin
+        pane(app).tick()
+        await settle(pilot)
+        assert lines(app)[1][GUTTER + NOW_COLUMN + 1] == "▼" and pane(app).day == dt.date(2026, 11, 26)
+        monkeypatch.setenv("CREWDECK_NOW", "2026-11-26T23:15:00Z")  # 00:15 on Friday in Berlin
+        pane(app).tick()
+        await settle(pilot)
+        assert lines(app)[0].startswith(" Fri 2026-11-27") and lines(app)[1][GUTTER] == "▼"
+
+
+async def test_keys_are_listed_and_rebound_from_the_config(workspace: Path) -> None:
+    app = make_app(workspace, config=Config(keymap={"grid.plan_meeting": "P", "deadline_grid.next_day": "n"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        palette = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Deadlines: Plan meeting" in palette and "Pane: Deadlines" in palette
+        assert "Deadlines: Next day" in palette  # the grid widget's own keys too
+        await pilot.press("n")
+        await settle(pilot)
+        assert lines(app)[0].startswith(" Fri 2026-11-27")
+        await pilot.press("o")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        await pilot.press("P")
+        await settle(pilot)
+        assert isinstance(app.screen, PlannerScreen)
+        await pilot.press("escape", "question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("Static").render())
+        for binding_id in ("grid.plan_meeting", "deadline_grid.pick_zone", "deadline_grid.earlier", "planner.invite", "planner.book"):
+            assert binding_id in text
+        assert "P                  Plan meeting" in text
+
+
+def test_snapshot_of_the_grid_focused_and_zoomed_160x48(snap_compare: Any, workspace: Path) -> None:
+    async def zoomed(pilot: Any) -> None:
+        await open_grid(pilot)
+        await pilot.press("z", "j", "l")
+        await settle(pilot)
+
+    assert snap_compare(make_app(workspace, watch=False), terminal_size=SIZE, run_before=zoomed)
+
