@@ -20,6 +20,7 @@ from tui.ui.screens.entry_detail import EntryScreen
 from tui.ui.screens.entry_form import EntryFormScreen
 from tui.ui.screens.help import HelpScreen
 from tui.workspace import Workspace
+from widgets.pane_bar import PaneBar
 
 from .apphelp import demo_workspace, make_app, settle
 from .conftest import NOW
@@ -95,7 +96,7 @@ async def test_opens_on_this_month_with_the_budget_above_the_entries(workspace: 
     async with app.run_test(size=SIZE) as pilot:
         ledger = await open_ledger(pilot)
         assert ledger.period == Period.parse("2026-11")  # the viewer's month at the frozen clock
-        assert str(ledger.query_one("#ledger-period").render()) == "Month 2026-11"
+        assert ledger.query_one(PaneBar).title == "Month 2026-11"
         november = in_period(workspace, ledger.period)
         assert ledger.entries.total == november == len(listed(app))
         newest = sql(workspace, "SELECT id FROM ledger_entry ORDER BY date DESC, entered_at DESC, id DESC LIMIT 1")[0][0]
@@ -224,7 +225,7 @@ async def test_filter(workspace: Path) -> None:
         expected = sql(workspace, "SELECT id FROM ledger_entry WHERE category = 'influencers' AND date >= '2026-11-01' AND date < '2026-12-01' "
                                   "ORDER BY date DESC, entered_at DESC, id DESC")
         assert listed(app) == [r[0] for r in expected] and expected
-        assert "/ #influencers" in str(ledger.query_one("#ledger-info").render())
+        assert "/ #influencers" in ledger.query_one(PaneBar).info
         assert app.focused is ledger.entries and not ledger.has_class("-filtering")
         await pilot.press("slash", *["backspace"] * 12, *"is:nonsense", "enter")
         await settle(pilot)
@@ -256,7 +257,7 @@ async def test_move_and_resize_the_period(workspace: Path) -> None:
             await settle(pilot)
             assert ledger.period == Period.parse(label), key
             assert ledger.entries.total == in_period(workspace, ledger.period), label
-            assert label in str(ledger.query_one("#ledger-period").render())
+            assert label in ledger.query_one(PaneBar).title
         await pilot.press("right_curly_bracket", "right_curly_bracket")
         await settle(pilot)
         assert ledger.period == Period.all()

@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING, ClassVar, Mapping
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Input, Label
+from textual.widgets import Input
 
 from sync.money import format_minor
 from sync.oplog import Op
 from widgets.budget_table import BudgetTable
 from widgets.entries_table import EntriesTable
 from widgets.line_table import LineTable
+from widgets.pane_bar import PaneBar
 from widgets.windowed_table import BLOCK
 
 from ..ledger import pane_data
@@ -88,10 +88,6 @@ class LedgerPane(Pane):
 
     DEFAULT_CSS = """
     LedgerPane { height: 1fr; }
-    LedgerPane > #ledger-bar { height: 1; padding: 0 1; background: $boost; }
-    LedgerPane #ledger-period { text-style: bold; color: $accent; width: auto; }
-    LedgerPane #ledger-info { color: $foreground-muted; width: 1fr; padding-left: 2; }
-    LedgerPane #ledger-keys { color: $foreground-muted; width: auto; }
     LedgerPane #ledger-filter { display: none; height: 1; border: none; padding: 0 1; }
     LedgerPane.-filtering #ledger-filter { display: block; }
     LedgerPane BudgetTable { margin-bottom: 1; }
@@ -120,10 +116,7 @@ class LedgerPane(Pane):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="ledger-bar"):
-            yield Label("", id="ledger-period")
-            yield Label("", id="ledger-info")
-            yield Label("[ ] { } period", id="ledger-keys")
+        yield PaneBar(id="ledger-bar")
         yield Input(placeholder="+campaign #category payee:canva cur:USD @raj is:pending words — enter applies, escape closes", id="ledger-filter")
         yield BudgetTable(id="budget-table")
         yield EntriesTable(id="entries-table")
@@ -194,13 +187,15 @@ class LedgerPane(Pane):
         listing = self.listing
         if listing is None:
             return
-        self.query_one("#ledger-period", Label).update(period_text(listing.period))
+        bar = self.query_one(PaneBar)
+        bar.title = period_text(listing.period)
+        bar.hint = "[ ] { } period"
         parts = [f"{listing.total:,} entr{'y' if listing.total == 1 else 'ies'}", listing.base]
         if listing.text:
             parts.append(f"/ {listing.text}")
         if not all(line.complete for line in listing.budget):
             parts.append("* rates missing")
-        self.query_one("#ledger-info", Label).update(" · ".join(parts))
+        bar.info = " · ".join(parts)
 
     @on(EntriesTable.WindowNeeded)
     def _window_needed(self, message: EntriesTable.WindowNeeded) -> None:

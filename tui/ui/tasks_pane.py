@@ -13,13 +13,13 @@ from typing import ClassVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Input, Label
+from textual.widgets import Input
 
 from sync.ids import short
 from sync.oplog import Op
 from widgets.line_table import Column
+from widgets.pane_bar import PaneBar
 from widgets.task_table import Row, TaskTable
 
 from ..deadlines import due_outside_hours
@@ -95,9 +95,6 @@ class TasksPane(Triage, Pane):
 
     DEFAULT_CSS = """
     TasksPane { height: 1fr; }
-    TasksPane > #tasks-bar { height: 1; padding: 0 1; background: $boost; }
-    TasksPane #tasks-view { text-style: bold; color: $accent; width: auto; }
-    TasksPane #tasks-info { color: $foreground-muted; width: 1fr; padding-left: 2; }
     TasksPane #tasks-filter { display: none; height: 1; border: none; padding: 0 1; }
     TasksPane.-filtering #tasks-filter { display: block; }
     TasksPane TaskTable { height: 1fr; }
@@ -131,9 +128,7 @@ class TasksPane(Triage, Pane):
         self._members: dict[str, Member] = {}
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="tasks-bar"):
-            yield Label("", id="tasks-view")
-            yield Label("", id="tasks-info")
+        yield PaneBar(id="tasks-bar")
         yield Input(placeholder="@me #tag +campaign !high due:<fri overdue words — enter applies, escape closes", id="tasks-filter")
         yield TaskTable(tuple(COLUMNS[key] for key in CELLS), id="task-table")
 
@@ -155,13 +150,13 @@ class TasksPane(Triage, Pane):
     def show_view(self, view: View) -> None:
         self.view = view
         self.query_text = view.query
-        self.query_one("#tasks-view", Label).update(view.name)
+        self.query_one(PaneBar).title = view.name
         self.reload(keep_cursor=False)
 
     def show_query(self, text: str) -> None:
         self.view = None
         self.query_text = text
-        self.query_one("#tasks-view", Label).update(f"/ {text}" if text else "All open")
+        self.query_one(PaneBar).title = f"/ {text}" if text else "All open"
         self.reload(keep_cursor=False)
 
     def reload(self, keep_cursor: bool = True) -> None:
@@ -226,7 +221,7 @@ class TasksPane(Triage, Pane):
 
     def _update_info(self) -> None:
         marks = f" · {len(self.marked)} marked" if self.marked else ""
-        self.query_one("#tasks-info", Label).update(f"{self.count:,} tasks{marks}")
+        self.query_one(PaneBar).info = f"{self.count:,} tasks{marks}"
 
     # ------------------------------------------------------------ views and filter
 

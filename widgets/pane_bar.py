@@ -1,0 +1,41 @@
+"""A pane's one-line bar: what it shows (a view, a period), how much, and a hint.
+
+One widget of a fixed size: changing its text repaints one line and never
+lays the screen out again, which keeps a key that switches views cheap.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+
+class PaneBar(Widget):
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"pane-bar--title", "pane-bar--info", "pane-bar--hint"}
+
+    DEFAULT_CSS = """
+    PaneBar { height: 1; width: 1fr; padding: 0 1; background: $boost; }
+    PaneBar > .pane-bar--title { text-style: bold; color: $accent; }
+    PaneBar > .pane-bar--info { color: $foreground-muted; }
+    PaneBar > .pane-bar--hint { color: $foreground-muted; }
+    """
+
+    title: reactive[str] = reactive("")
+    info: reactive[str] = reactive("")
+    hint: reactive[str] = reactive("")
+
+    def render(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(self.title, self.get_component_rich_style("pane-bar--title"))
+        if self.info:
+            text.append("  ")
+            text.append(self.info, self.get_component_rich_style("pane-bar--info"))
+        if self.hint:
+            room = self.size.width - text.cell_len - len(self.hint)
+            if room > 1:
+                text.append(" " * room)
+                text.append(self.hint, self.get_component_rich_style("pane-bar--hint"))
+        return text
