@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, ClassVar, Iterable
 
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.screen import Screen
@@ -312,6 +313,10 @@ class CrewdeckApp(App[int]):
         self.call_later(widget.run_action, action)
 
     # ------------------------------------------------------------ writes and changes
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = False) -> None:
+        """Notifications carry titles and names people typed: plain text, never markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def written(self, message: str, written: Written | None) -> None:
         """After one of our writes: say what was done and refresh what it touched."""

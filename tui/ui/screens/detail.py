@@ -97,7 +97,7 @@ class DetailScreen(Triage, Screen[None]):
             ("status", r["status"] + (f" — declined: {escape(r['decline_reason'])}" if r["decline_reason"] else "")),
             ("assignee", f"@{d.assignee.handle} ({escape(d.assignee.name)}, {d.assignee.tz})" if d.assignee else "nobody"),
             ("priority", r["priority"]),
-            ("campaign", escape(d.campaign or "") + (f" / {r['platform']}" if r["platform"] else "")),
+            ("campaign", escape(d.campaign or "") + (f" / {escape(r['platform'])}" if r["platform"] else "")),
             ("tags", " ".join(f"#{escape(t)}" for t in r["tags"])),
             ("estimate", format_estimate(r["estimate"])),
             ("created", (f"by @{d.creator} " if d.creator else "") + (format_local(parse_utc(r["created_at"]), tz, now, clock24=clock24) if r["created_at"] else "")),

@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
+from textual.markup import escape
 from textual.widgets.option_list import Option
 
 
@@ -64,7 +65,7 @@ class PickerScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text, classes="picker--title")
-            options = [Option(f"[b]{c.key}[/b]  {c.label}" if c.key else f"   {c.label}", id=c.value) for c in self.choices]
+            options = [Option(f"[b]{c.key}[/b]  {escape(c.label)}" if c.key else f"   {escape(c.label)}", id=c.value) for c in self.choices]
             yield OptionList(*options, id="picker-options")
 
     def on_mount(self) -> None:

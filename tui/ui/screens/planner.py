@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
@@ -196,7 +197,7 @@ class PlannerScreen(Screen[None]):
         self.slots = []
         self.query_one(SlotTable).clear(columns=True)
         status = self.query_one("#planner-status", Static)
-        status.update(problem)
+        status.update(Content(problem))
         status.add_class("-problem")
 
     def _show_slots(self, question: overlap.Search, slots: list[overlap.Slot], generation: int) -> None:
@@ -212,9 +213,9 @@ class PlannerScreen(Screen[None]):
         status = self.query_one("#planner-status", Static)
         status.remove_class("-problem")
         if not slots:
-            status.update(f"no {format_estimate(question.minutes)} slot for {who} between {question.first:%a %m-%d} and {last:%a %m-%d}")
+            status.update(Content(f"no {format_estimate(question.minutes)} slot for {who} between {question.first:%a %m-%d} and {last:%a %m-%d}"))
             return
-        status.update(f"{len(slots)} slots for {who}, {question.first:%a %m-%d} to {last:%a %m-%d}, best first")
+        status.update(Content(f"{len(slots)} slots for {who}, {question.first:%a %m-%d} to {last:%a %m-%d}, best first"))
         table.add_columns("#", f"WHEN ({self.tz})", "SCORE", *overlap.seat_headers(slots[0]))
         for rank, slot in enumerate(slots, start=1):
             table.add_row(str(rank), overlap.when_text(slot, self.tz, clock24), f"{slot.score:.1f}", *overlap.seat_texts(slot, clock24))

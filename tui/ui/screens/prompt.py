@@ -6,6 +6,7 @@ from typing import Callable, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
@@ -82,7 +83,7 @@ class PromptScreen(ModalScreen[str | None]):
         if text != self.query_one("#prompt-input", Input).value:
             return
         preview = self.query_one("#prompt-preview", Static)
-        preview.update(line)
+        preview.update(Content(line))  # what was typed, shown as typed
         preview.set_class(problem, "-problem")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
