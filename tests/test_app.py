@@ -381,3 +381,20 @@ async def test_the_command_palette_reaches_the_actions(workspace: Path) -> None:
         done.callback()
         await settle(pilot)
         assert record(workspace, task)["status"] == "done"  # type: ignore[arg-type]
+
+
+async def test_a_due_date_alone_is_the_end_of_the_assignees_day(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"@raj", "enter")
+        await settle(pilot)
+        task = table(app).cursor_key
+        assert task is not None
+        await pilot.press("D", *"fri")
+        await settle(pilot)
+        preview = str(app.screen.query_one("#prompt-preview").render())
+        assert "18:30 IST" in preview and "for you" in preview  # raj's end of day, also in ana's time
+        await pilot.press("enter")
+        await settle(pilot)
+        assert record(workspace, task)["due"] == {"utc": "2026-11-27T13:00:00Z", "tz": "Asia/Kolkata"}

@@ -27,7 +27,7 @@ from sync.store import Store, connect
 from . import query as query_language
 from . import quickadd, recurrence, tasklist, urgency
 from .config import Config, PublishConfig
-from .edits import field_value, task_values
+from .edits import task_values
 from .errors import UserError
 from .taskindex import Filter, TaskIndex
 from .tasklist import TaskRow
@@ -272,9 +272,16 @@ class Session:
         return self._write(label, [(task_id, dict(values)) for task_id in task_ids])
 
     def set_from_text(self, task_ids: list[str], name: str, text: str, now: dt.datetime) -> Written:
+        """``name=text`` on each task, read as ``crewdeck set`` reads it (a date alone is the
+        end of that task's assignee's working day)."""
         with self.lock:
-            value = field_value(self.ws, name, text, self.me, now)
-        return self.set_fields(task_ids, {name: value}, f"set {name}")
+            changes = [(task_id, task_values(self.ws, task_id, [f"{name}={text}"], self.me, now)) for task_id in task_ids]
+        return self._write(f"set {name}", changes)
+
+    def field_preview(self, task_id: str, name: str, text: str, now: dt.datetime) -> Any:
+        """What ``set_from_text`` would store on ``task_id`` (for a prompt's live preview)."""
+        with self.lock:
+            return task_values(self.ws, task_id, [f"{name}={text}"], self.me, now)[name]
 
     def set_assignments(self, task_id: str, assignments: list[str], now: dt.datetime) -> Written:
         """``["title=...", "tags+=x"]``: the same text ``crewdeck set`` takes."""

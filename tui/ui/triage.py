@@ -22,7 +22,7 @@ from sync.ids import short
 from ..roster import member_label
 from ..session import Written
 from ..taskview import task_as_text
-from ..when import format_local, parse_moment_text
+from ..when import format_local, parse_utc
 from .screens.picker import Choice, PickerScreen
 from .screens.prompt import PromptScreen
 from .workers import background
@@ -95,15 +95,27 @@ class Triage:
 
         self.app.push_screen(screen, answered)
 
-    def preview_moment(self, text: str) -> str:
-        if not text.strip() or text.strip().lower() == "none":
-            return "no date"
+    def moment_preview(self, name: str) -> Callable[[str], str]:
+        """The live preview of a date field: exactly what ``set_from_text`` will store, read
+        for the first target task (whose assignee's working day a date alone means)."""
+        ids = self.targets()
         crew = self.crew
-        now = crew.now()
-        moment = parse_moment_text(text, crew.viewer_tz, now)
-        mine = format_local(moment.instant, crew.viewer_tz, now, clock24=crew.config.clock24)
-        meant = format_local(moment.instant, moment.tz, now, clock24=crew.config.clock24)
-        return f"→ {mine}" if moment.tz == crew.viewer_tz else f"→ {meant} ({moment.tz}) = {mine} for you"
+
+        def preview(text: str) -> str:
+            if not ids:
+                return ""
+            now = crew.now()
+            value = crew.session.field_preview(ids[0], name, text, now)
+            if value is None:
+                return "→ no date"
+            utc, meant_tz = (value["utc"], value["tz"]) if isinstance(value, dict) else (value, crew.viewer_tz)
+            instant = parse_utc(utc)
+            mine = format_local(instant, crew.viewer_tz, now, clock24=crew.config.clock24)
+            if meant_tz == crew.viewer_tz:
+                return f"→ {mine}"
+            return f"→ {format_local(instant, meant_tz, now, clock24=crew.config.clock24)} ({meant_tz}) = {mine} for you"
+
+        return preview
 
     # ------------------------------------------------------------ keys
 
@@ -141,14 +153,16 @@ class Triage:
 
     def action_due(self) -> None:
         self._ask(
-            PromptScreen(f"Due — in your zone, {self.crew.viewer_tz}, unless you name one", MOMENT_HELP, preview=self.preview_moment),
+            PromptScreen(f"Due — in your zone, {self.crew.viewer_tz}, unless you name one", MOMENT_HELP, preview=self.moment_preview("due")),
             lambda ids, text: self.crew.session.set_from_text(ids, "due", text, self.crew.now()),
             "due",
         )
 
     def action_snooze(self) -> None:
         self._ask(
-            PromptScreen("Snooze until", "tomorrow · mon · +3d · fri 14:00 · none (wake it now)", value="tomorrow", preview=self.preview_moment),
+            PromptScreen(
+                "Snooze until", "tomorrow · mon · +3d · fri 14:00 · none (wake it now)", value="tomorrow", preview=self.moment_preview("snoozed_until")
+            ),
             lambda ids, text: self.crew.session.snooze(ids, text, self.crew.now()),
             "snoozed",
         )

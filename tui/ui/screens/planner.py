@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.content import Content
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
