@@ -398,3 +398,13 @@ async def test_a_due_date_alone_is_the_end_of_the_assignees_day(workspace: Path)
         await pilot.press("enter")
         await settle(pilot)
         assert record(workspace, task)["due"] == {"utc": "2026-11-27T13:00:00Z", "tz": "Asia/Kolkata"}
+
+
+async def test_the_default_view_may_be_a_campaign(workspace: Path) -> None:
+    app = make_app(workspace, config=Config(default_view="campaign:spring-launch"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.tasks_pane.view is not None and app.tasks_pane.view.id == "campaign:spring-launch"
+        with Store(workspace) as store:
+            spring = next(r for r, v in store.records("campaign") if v["name"] == "Spring Launch")
+        assert keys_of_rows(app) and all(record(workspace, k)["campaign"] == spring for k in keys_of_rows(app))

@@ -233,3 +233,14 @@ def test_demo_is_a_realistic_workspace(tmp_path: Path) -> None:
     assert dues[-1][:10] > "2026-12-20" and dues[0][:10] < "2026-11-20"
     doc = json.loads(c.ok("export", as_member=None))
     assert doc["budget"] and doc["ledger_entry"] and doc["rate"]
+
+
+def test_an_unwritable_output_path_is_one_line(cli: Cli, tmp_path: Path) -> None:
+    err = one_line_error(cli("export", "-o", str(tmp_path / "no" / "such" / "dir" / "out.json")))
+    assert "does not exist" in err and "out.json" in err
+
+
+def test_a_first_run_handle_is_always_valid() -> None:
+    from tui.ui.launch import handle_for
+
+    assert [handle_for(u) for u in ("Ana", "_build", "josé", "", "...", "a b")] == ["ana", "build", "jos", "me", "me", "ab"]

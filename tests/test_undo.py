@@ -100,3 +100,19 @@ def test_notices_say_who_did_what_in_the_records_words(tmp_path: Path) -> None:
     assert ours.describe(ours.foreign(entry_ops)) == "@raj added 12.99 USD to Canva (content-tools)"
     assert ours.describe([]) is None
     ours.close()
+
+
+def test_an_undo_that_others_overtook_entirely_writes_nothing(tmp_path: Path) -> None:
+    ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
+    task = open_tasks(ours.store)[0]
+    ours.set_fields([task], {"priority": "high"}, "priority")
+    with Store(ours.path) as other:
+        raj = next(r for r, v in other.records("member") if v["handle"] == "raj")
+        with other.write(raj) as w:
+            w.set("task", task, {"priority": "low"})
+    before = ours.store.op_count()
+    step = ours.undo()
+    assert step is not None and step.ops == () and "nothing to restore" in step.label
+    assert ours.store.op_count() == before and ours.redo() is None
+    assert ours.store.record("task", task)["priority"] == "low"  # type: ignore[index]
+    ours.close()

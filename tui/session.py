@@ -83,6 +83,8 @@ class Session:
         self.publish = publish or PublishConfig()
         #: A replica of a sync server (else a shared or local file).
         self.replica = Remote.of(ws.store) is not None
+        #: The last operation stored when the session opened: the app watches from here.
+        self.opened_at_seq = ws.store.max_seq()
         self.store: Store = ws.store
         self.lock = threading.RLock()
         self.index = TaskIndex(ws.conn)
@@ -321,23 +323,24 @@ class Session:
 
     def undo(self) -> Written | None:
         """Write back what the last action replaced; ``None`` when there is nothing to undo."""
-        with self.lock:
-            if not self.history.done:
-                return None
-            action = self.history.done.pop()
-            restore = self._restore(action.ops)
-            written = self._write_restore(f"undo {action.label}", restore)
-            self.history.undone.append(Written(action.label, written.ops))
-            return written
+        return self._step(self.history.done, self.history.undone, "undo")
 
     def redo(self) -> Written | None:
+        """Write again what the last undo replaced."""
+        return self._step(self.history.undone, self.history.done, "redo")
+
+    def _step(self, source: list[Written], target: list[Written], verb: str) -> Written | None:
         with self.lock:
-            if not self.history.undone:
+            if not source:
                 return None
-            action = self.history.undone.pop()
+            action = source.pop()
             restore = self._restore(action.ops)
-            written = self._write_restore(f"redo {action.label}", restore)
-            self.history.done.append(Written(action.label, written.ops))
+            if not restore:
+                # Others changed every field since: nothing to write, and
+                # nothing to redo; the next undo reaches the action before.
+                return Written(f"{verb} {action.label}: nothing to restore", ())
+            written = self._write_restore(f"{verb} {action.label}", restore)
+            target.append(Written(action.label, written.ops))
             return written
 
     def _restore(self, ops: Iterable[Op]) -> list[tuple[str, dict[str, Any]]]:

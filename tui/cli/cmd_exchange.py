@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from pathlib import Path
 
 from .. import exchange, taskwarrior
 from ..errors import UserError
-from .common import Context, progress, read_input
+from .common import Context, progress, read_input, write_output
 
 
 def cmd_export(ctx: Context) -> int:
@@ -20,19 +18,11 @@ def cmd_export(ctx: Context) -> int:
         from ..ics import calendar
 
         member = ctx.ws.member_by_handle(a.member) if a.member else None
-        data = calendar(ctx.ws, ctx.now, member)
-        if a.output:
-            Path(a.output).write_bytes(data)
-        else:
-            sys.stdout.write(data.decode("utf-8"))
+        write_output(a.output, calendar(ctx.ws, ctx.now, member).decode("utf-8"))
         return 0
     if a.member:
         raise UserError("export: --member goes with --ics (the JSON export is the whole workspace)")
-    text = exchange.dumps(exchange.export_state(ctx.ws.store))
-    if a.output:
-        Path(a.output).write_text(text, "utf-8")
-    else:
-        sys.stdout.write(text)
+    write_output(a.output, exchange.dumps(exchange.export_state(ctx.ws.store)))
     return 0
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import sys
+import tempfile
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,24 @@ class Context:
     def close(self) -> None:
         if self._ws is not None:
             self._ws.close()
+
+
+def write_output(path: str | None, text: str) -> None:
+    """Standard output, or a file replaced in one step (never half-written)."""
+    if not path:
+        sys.stdout.write(text)
+        return
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise UserError(f"{path}: directory {target.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def print_json(value: Any) -> None:

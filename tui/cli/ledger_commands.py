@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import sys
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
 from sync.money import MoneyError, format_minor, parse_amount, round_minor
 from sync.records import ValidationError, budget_period
@@ -23,7 +20,7 @@ from ..ledger.period import Period
 from ..ledger.rates import make_rate
 from ..ledger.view import entries_where
 from ..when import DateError, parse_day
-from .common import Context, print_json, read_input, table
+from .common import Context, print_json, read_input, table, write_output
 
 
 def _today(ctx: Context) -> dt.date:
@@ -126,31 +123,13 @@ def _report_text(report: reports.Report) -> str:
 # ---------------------------------------------------------------- export, import
 
 
-def _write_output(path: str | None, text: str) -> None:
-    """Standard output, or a file replaced in one step (never half-written)."""
-    if not path:
-        sys.stdout.write(text)
-        return
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise UserError(f"{path}: directory {target.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def cmd_export(ctx: Context) -> int:
     out = io.StringIO()
     if ctx.args.format == "hledger":
         journal.write(ctx.ws, out, ctx.now)
     else:
         csvfiles.export_entries(ctx.ws, out)
-    _write_output(ctx.args.output, out.getvalue())
+    write_output(ctx.args.output, out.getvalue())
     return 0
 
 

@@ -104,6 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a path that cannot be written or read
+        where = f"{exc.filename}: " if exc.filename else ""
+        return error(f"{where}{exc.strerror or exc}")
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         return 130

@@ -202,7 +202,6 @@ class CrewdeckApp(App[int]):
         self.update_layout()
         header = self.query_one(WorkspaceHeader)
         me = self.session.me
-        header.workspace = self.session.ws.name
         header.who = f"@{me.handle} ({me.tz})"
         if self.session.replica:
             self._start_sync()
@@ -233,11 +232,14 @@ class CrewdeckApp(App[int]):
     def _load_people(self) -> None:
         members = self.session.members()
         campaigns = self.session.campaigns()
-        self.call_from_thread(self._set_people, members, campaigns)
+        with self.session.lock:
+            name = self.session.ws.name
+        self.call_from_thread(self._set_people, members, campaigns, name)
 
-    def _set_people(self, members: list[Member], campaigns: list[Campaign]) -> None:
+    def _set_people(self, members: list[Member], campaigns: list[Campaign], workspace: str) -> None:
         self.members = members
         self.campaigns = campaigns
+        self.query_one(WorkspaceHeader).workspace = workspace
 
     # ------------------------------------------------------------ panes and layout
 
@@ -372,7 +374,9 @@ class CrewdeckApp(App[int]):
 
     @background(group="watch")
     def _watch(self) -> None:
-        watcher = ChangeWatcher(self.session.path)
+        # From the seq the session opened at: commits made while the app was
+        # starting (a first pull, another member) are reported too.
+        watcher = ChangeWatcher(self.session.path, after_seq=self.session.opened_at_seq)
         watcher.run(lambda batch: self.call_from_thread(self.store_changed, [op for _, op in batch]), self._stop)
 
     def store_changed(self, ops: list[Op]) -> None:

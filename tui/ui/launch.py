@@ -11,6 +11,7 @@ from __future__ import annotations
 import getpass
 import os
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sync.store import Store, WorkspaceError
@@ -21,8 +22,6 @@ from ..errors import UserError
 from ..session import Session
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from ..cli.common import Context
 
 
@@ -35,17 +34,27 @@ def _first_run_workspace(path: Path) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     user = getpass.getuser()
-    tz = _local_zone()
     store = Store.create(path)
     member = new_id()
-    with store.write(member) as w:
-        w.set("workspace", WORKSPACE_ROW, {"name": "My workspace", "base_currency": "EUR"})
-        w.create("member", {"handle": _handle(user), "name": user, "tz": tz, "hours": parse_hours("mon-fri 09:00-17:00"), "unix_user": user}, row_id=member)
+    try:
+        with store.write(member) as w:
+            w.set("workspace", WORKSPACE_ROW, {"name": "My workspace", "base_currency": "EUR"})
+            w.create(
+                "member",
+                {"handle": handle_for(user), "name": user or "me", "tz": _local_zone(), "hours": parse_hours("mon-fri 09:00-17:00"), "unix_user": user},
+                row_id=member,
+            )
+    except BaseException:
+        store.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
     store.close()
 
 
-def _handle(user: str) -> str:
-    cleaned = "".join(ch for ch in user.lower() if ch.isalnum() or ch in "._-")[:32]
+def handle_for(user: str) -> str:
+    """A valid handle from an OS user name: ASCII letters, digits, '.', '_', '-', starting with a letter or digit."""
+    cleaned = "".join(ch for ch in user.lower() if ch.isascii() and (ch.isalnum() or ch in "._-")).lstrip("._-")[:32]
     return cleaned or "me"
 
 

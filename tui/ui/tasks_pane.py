@@ -50,6 +50,15 @@ COLUMNS = {
 
 
 @dataclass(frozen=True)
+class Names:
+    """What rows show by name: handles, campaign slugs, members (for working hours)."""
+
+    handles: dict[str, str]
+    campaigns: dict[str, str]
+    members: dict[str, Member]
+
+
+@dataclass(frozen=True)
 class Listing:
     """The answer to a query: the filter, how many match, the first rows, the cursor."""
 
@@ -58,6 +67,7 @@ class Listing:
     offset: int
     rows: list[TaskRow]
     cursor: int
+    names: Names
 
 
 class TasksPane(Triage, Pane):
@@ -123,9 +133,8 @@ class TasksPane(Triage, Pane):
         #: Bumped by every new query; answers to older ones are dropped.
         self.generation = 0
         self.loaded_once = False
-        self._handles: dict[str, str] = {}
-        self._campaigns: dict[str, str] = {}
-        self._members: dict[str, Member] = {}
+        #: Names as of the last query (set on the UI thread, from its answer).
+        self.names = Names({}, {}, {})
 
     def compose(self) -> ComposeResult:
         yield PaneBar(id="tasks-bar")
@@ -140,7 +149,18 @@ class TasksPane(Triage, Pane):
         self.table.focus()
 
     def start(self) -> None:
-        self.show_view(find(self.crew.config.default_view, []) or VIEWS[0])
+        view = find(self.crew.config.default_view, [])
+        if view is not None:
+            self.show_view(view)
+        else:  # a campaign's view: its name is in the store
+            self._start_on_campaign(self.crew.config.default_view)
+
+    @background(group="tasks-load")
+    def _start_on_campaign(self, view_id: str) -> None:
+        view = find(view_id, self.crew.session.campaigns())
+        if view is None:
+            self.app.call_from_thread(self.app.notify, f"default_view {view_id!r}: no such campaign; showing the inbox", severity="warning")
+        self.app.call_from_thread(self.show_view, view or VIEWS[0])
 
     def store_changed(self, ops: list[Op], ours: bool) -> None:
         self.reload()
@@ -181,15 +201,14 @@ class TasksPane(Triage, Pane):
         page = max(height, 40)
         offset = max(0, target - page // 2)
         rows = session.window(f, offset, page * 2, count)
-        self._handles = session.handles()
-        self._campaigns = session.campaign_names()
-        self._members = {m.id: m for m in session.members()}
-        self.post_message(self.Loaded(Listing(f, count, offset, rows, target), generation))
+        names = Names(session.handles(), session.campaign_names(), {m.id: m for m in session.members()})
+        self.post_message(self.Loaded(Listing(f, count, offset, rows, target, names), generation))
 
     def on_tasks_pane_loaded(self, message: Loaded) -> None:
         if message.generation != self.generation:
             return
         listing = message.listing
+        self.names = listing.names
         self.filter = listing.filter
         self.count = listing.count
         table = self.table
@@ -215,8 +234,9 @@ class TasksPane(Triage, Pane):
 
     def _row(self, row: TaskRow) -> Row:
         crew = self.crew
-        off_hours = due_outside_hours(self._members.get(row.assignee or ""), row.due_utc)
-        text = row_text(row, self._handles, self._campaigns, crew.viewer_tz, crew.now(), crew.config.clock24, off_hours)
+        names = self.names
+        off_hours = due_outside_hours(names.members.get(row.assignee or ""), row.due_utc)
+        text = row_text(row, names.handles, names.campaigns, crew.viewer_tz, crew.now(), crew.config.clock24, off_hours)
         return Row(row.id, text.cells, text.hints, text.tone)
 
     def _update_info(self) -> None:
