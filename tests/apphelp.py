@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from typing import Callable
 
 from textual.pilot import Pilot
 from textual.worker import WorkerState
@@ -46,3 +48,16 @@ async def settle(pilot: Pilot[object]) -> None:
             continue
         await app.workers.wait_for_complete(busy)
     raise AssertionError("the app never settled")
+
+
+async def until(pilot: Pilot[object], condition: Callable[[], bool], what: str, timeout: float = 20) -> None:
+    """Let the app run until ``condition`` holds: another process's commit reaches it
+    through the watcher, so the test waits for the state, with a deadline, not for a time."""
+    deadline = time.monotonic() + timeout
+    while True:
+        await settle(pilot)
+        if condition():
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never saw {what}")
+        await pilot.pause(0.02)

@@ -17,7 +17,7 @@ from tui.ui.screens.help import HelpScreen
 from tui.ui.tasks_pane import TasksPane
 from widgets.task_table import TaskTable
 
-from .apphelp import demo_workspace, make_app, settle
+from .apphelp import demo_workspace, make_app, settle, until
 
 SIZE = (160, 48)
 
@@ -284,7 +284,7 @@ async def test_help_lists_every_key_with_its_id(workspace: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         text = str(app.screen.query_one("Static").render())
-        for binding_id in ("triage.cycle_status", "tasks.quick_add", "table.down", "app.zoom", "detail.set_field"):
+        for binding_id in ("triage.cycle_status", "tasks.quick_add", "table.cursor_down", "app.zoom", "detail.set_field"):
             assert binding_id in text
         assert "o                  Done" in text  # the keymap is shown, not the default
 
@@ -315,13 +315,10 @@ async def test_another_members_change_appears_without_a_key(workspace: Path) -> 
             raj = next(r for r, v in store.records("member") if v["handle"] == "raj")
             with store.write(raj) as w:
                 w.set("task", other, {"title": "Renamed by Raj", "priority": "high", "due": {"utc": "2026-11-20T10:00:00Z", "tz": "Asia/Kolkata"}})
-        for _ in range(200):  # the watcher polls; wait for its message, not for time
-            await settle(pilot)
-            row = table(app).row_at(next((i for i, r in table(app).loaded_rows() if r.key == other), -1))
-            if row and "Renamed by Raj" in row.cells:
-                break
-            await pilot.pause(0.02)
-        assert row is not None and "Renamed by Raj" in row.cells
+        def renamed() -> bool:
+            return any(r.key == other and "Renamed by Raj" in r.cells for _, r in table(app).loaded_rows())
+
+        await until(pilot, renamed, "raj's change")
         assert table(app).cursor_key == mine
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from sync.store import Store
 from tui.session import Session
 
-from .apphelp import demo_workspace, make_app, settle
+from .apphelp import demo_workspace, make_app, settle, until
 
 HOSTILE = "Launch [/] [b]bold[/b] [/b] \\[x]"
 
@@ -30,12 +30,7 @@ async def test_markup_in_titles_and_names_is_only_text(tmp_path: Path) -> None:
         other = Session.open(path, "raj")
         other.set_fields([task], {"title": HOSTILE}, "rename")
         other.close()
-        for _ in range(400):
-            await settle(pilot)
-            if any(HOSTILE in str(n.message) for n in app._notifications):
-                break
-            await pilot.pause(0.02)
-        assert any(HOSTILE in str(n.message) for n in app._notifications)
+        await until(pilot, lambda: any(HOSTILE in str(n.message) for n in app._notifications), "the notice")
         await pilot.press("A")  # the member picker shows raj's name
         await settle(pilot)
         await pilot.press("escape")

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from typing import Any, Callable
 
 from sync.store import Store
 from tui.ui.app import CrewdeckApp
 from widgets.workspace_header import WorkspaceHeader
 
-from .apphelp import make_app, settle
+from .apphelp import make_app, settle, until
 from .syncsupport import Server, crewdeck, make_team, new_token
-
-
-async def wait_for(pilot: Any, condition: Callable[[], bool], what: str, timeout: float = 20) -> None:
-    """Let the app run until the condition holds (the sync is another process: poll, do not guess)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"never saw {what}")
-        await pilot.pause(0.05)
 
 
 def header(app: CrewdeckApp) -> WorkspaceHeader:
@@ -37,11 +26,11 @@ async def test_a_replica_shows_its_sync_state_and_others_edits(tmp_path: Path) -
         app = make_app(replica, "ana")
         async with app.run_test(size=(160, 48)) as pilot:
             await settle(pilot)
-            await wait_for(pilot, lambda: header(app).sync_text.startswith("live · synced"), "the live state")
+            await until(pilot, lambda: header(app).sync_text.startswith("live · synced"), "the live state")
             assert header(app).sync_state == "live"
             # Raj, on the server's own file over SSH, adds a task for ana.
             crewdeck("-w", str(team), "--as", "raj", "add", "Cut the teaser @ana due:fri 17:00")
-            await wait_for(
+            await until(
                 pilot,
                 lambda: any("Cut the teaser" in row.cells for _, row in app.tasks_pane.table.loaded_rows()),
                 "raj's task in ana's inbox",
@@ -49,10 +38,10 @@ async def test_a_replica_shows_its_sync_state_and_others_edits(tmp_path: Path) -
             # The server goes away: ana's edit waits, and the header says so.
             server.kill()
             await pilot.press("p", "h")
-            await wait_for(pilot, lambda: header(app).sync_state == "offline", "the offline state")
-            await wait_for(pilot, lambda: "1 unsent" in header(app).sync_text, "the unsent count")
+            await until(pilot, lambda: header(app).sync_state == "offline", "the offline state")
+            await until(pilot, lambda: "1 unsent" in header(app).sync_text, "the unsent count")
             server.start()
-            await wait_for(pilot, lambda: header(app).sync_text.startswith("live") and "unsent" not in header(app).sync_text, "live again")
+            await until(pilot, lambda: header(app).sync_text.startswith("live") and "unsent" not in header(app).sync_text, "live again")
         with Store(team) as store:
             teaser = next(v for _, v in store.records("task") if v["title"] == "Cut the teaser")
         assert teaser["priority"] == "high"  # ana's offline edit reached the server

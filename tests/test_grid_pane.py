@@ -19,7 +19,7 @@ from tui.ui.screens.planner import InviteList, PlannerScreen, SlotTable
 from tui.ui.screens.prompt import PromptScreen
 from widgets.deadline_grid import GUTTER, DeadlineGrid
 
-from .apphelp import demo_workspace, make_app, settle
+from .apphelp import demo_workspace, make_app, settle, until
 
 SIZE = (160, 48)
 #: 10:30 in Berlin at the frozen clock: the 22nd half hour of the day.
@@ -233,11 +233,7 @@ async def test_another_connections_deadline_appears_without_a_key(workspace: Pat
             with store.write(ids["raj"]) as w:
                 task = w.create("task", {"title": "Caption set", "assignee": ids["mia"], "status": "todo",
                                          "due": {"utc": "2026-11-26T13:00:00Z", "tz": "Asia/Manila"}})
-        for _ in range(200):  # the watcher polls; wait for its message, not for time
-            await settle(pilot)
-            if "◆" in row_line(app, "mia")[GUTTER:]:
-                break
-            await pilot.pause(0.02)
+        await until(pilot, lambda: "◆" in row_line(app, "mia")[GUTTER:], "the new due date on mia's row")
         assert row_line(app, "mia")[GUTTER + 28] == "◆"  # 14:00 in Berlin
         mia = next(r for r in pane(app).shown.rows if r.key == ids["mia"])  # type: ignore[union-attr]
         assert [(m.column, m.task_id, m.urgency) for m in mia.markers] == [(28, task, "soon")]

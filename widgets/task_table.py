@@ -12,7 +12,6 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from .line_table import Column
@@ -40,19 +39,9 @@ class TaskTable(WindowedTable[Row]):
     | `pagedown` `pageup` | a page down / up |
     | `g` `home`, `G` `end` | first / last row |
     | `enter` | open the task under the cursor |
-    """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="table.down"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="table.up"),
-        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="table.page_down"),
-        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="table.page_up"),
-        Binding("g,home", "first", "First", show=False, id="table.first"),
-        Binding("G,end", "last", "Last", show=False, id="table.last"),
-        Binding("enter", "activate", "Open", id="table.open"),
-    ]
-    # The keys above replace LineTable's, under ids of the task list's own.
-    _inherit_bindings = False
+    (The keys are ``LineTable``'s, under its ids.)
+    """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "task-table--header",

@@ -61,6 +61,8 @@ class PickerScreen(ModalScreen[str | None]):
         for index, choice in enumerate(choices):
             if choice.key:
                 self._bindings.bind(choice.key, f"choose({index})", choice.label, show=False)
+        # (These keys are the choices' own, shown beside each; they are not
+        # actions a keymap could rename, so they carry no binding id.)
 
     def compose(self) -> ComposeResult:
         with Vertical():
