@@ -405,3 +405,28 @@ async def test_the_default_view_may_be_a_campaign(workspace: Path) -> None:
         with Store(workspace) as store:
             spring = next(r for r, v in store.records("campaign") if v["name"] == "Spring Launch")
         assert keys_of_rows(app) and all(record(workspace, k)["campaign"] == spring for k in keys_of_rows(app))
+
+
+async def test_recurrence_from_the_detail_screen(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task = table(app).cursor_key
+        assert task is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("colon", *"every=weekday 09:00", "enter")
+        await settle(pilot)
+        row = record(workspace, task)
+        assert row["series"] and row["recurrence"]["rule"]["freq"] == "weekly"
+        assert "repeats" in str(app.screen.query_one("#detail-body").render())
+        # A change to a recurring task asks: this one, or all future ones.
+        await pilot.press("colon", *"priority=high", "enter")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        row = record(workspace, task)
+        assert row["priority"] == "high" and row["recurrence"]["template"]["priority"] == "high"
+        await pilot.press("colon", *"every=none", "enter")
+        await settle(pilot)
+        assert record(workspace, task)["recurrence"]["rule"] is None

@@ -11,7 +11,10 @@ import re
 from typing import Any
 
 from sync.records import PRIORITIES, TASK_STATUSES
+from sync.store import Writer
+from sync.zones import zone
 
+from . import recurrence
 from .errors import UserError
 from .quickadd import PRIORITY_WORDS, PUBLISH_DEFAULT_TIME, parse_due
 from .when import DateError, parse_moment_text, utc_iso
@@ -150,3 +153,31 @@ def _time_context(ws: Workspace, task: dict[str, Any], values: dict[str, Any], m
         "owner": (ws.member(assignee_id) if assignee_id else None) or me,
         "audience_tz": campaign.audience_tz if campaign else None,
     }
+
+
+def parse_rule_text(text: str, me: Member, now: dt.datetime) -> recurrence.Rule | None:
+    """``every=`` text: a rule in ``me``'s zone by default, or ``None`` for ``none`` (the series ends)."""
+    if text.strip().lower() in ("", "none", "-"):
+        return None
+    try:
+        return recurrence.parse_rule(text.split(), me.tz, now.astimezone(zone(me.tz)).date())
+    except ValueError as exc:  # DateError too
+        raise UserError(f"every: {exc}") from None
+
+
+def apply_assignments(ws: Workspace, w: Writer, task_id: str, assignments: list[str], me: Member, now: dt.datetime, *, future: bool) -> None:
+    """``crewdeck set``'s work, for the CLI and the app's ``:``: FIELD=VALUE on this task
+    (or, with ``future``, on it and the later instances of its series), ``every=RULE``
+    to start, change or end (``every=none``) a series, and the completion hook."""
+    rules = [a for a in assignments if a.strip().startswith("every=")]
+    values = task_values(ws, task_id, [a for a in assignments if a not in rules], me, now)
+    if values:
+        recurrence.edit(ws, w, task_id, values, future=future)
+    if rules:
+        rule = parse_rule_text(rules[-1].split("=", 1)[1], me, now)
+        if rule is not None and not ws.task(task_id)["series"]:
+            recurrence.start_series(ws, w, task_id, rule, now)
+        else:
+            recurrence.set_rule(ws, w, task_id, rule)
+    if values.get("status") in ("done", "cancelled"):
+        recurrence.after_done(ws, w, task_id, now)

@@ -22,12 +22,12 @@ from sync.money import format_minor
 from sync.oplog import Op, required_fields
 from sync.records import ENTITIES, OPEN_STATUSES
 from sync.remote import Remote
-from sync.store import Store, connect
+from sync.store import Store, Writer, connect
 
 from . import query as query_language
 from . import quickadd, recurrence, tasklist, urgency
 from .config import Config, PublishConfig
-from .edits import task_values
+from .edits import apply_assignments, task_values
 from .errors import UserError
 from .taskindex import Filter, TaskIndex
 from .tasklist import TaskRow
@@ -235,12 +235,16 @@ class Session:
                 if not new and values.get("status") in CLOSED_STATUSES:
                     recurrence.after_done(self.ws, writer, task_id, now)
             writer.commit()
-            written = Written(label, tuple(writer.ops))
-            self.own_ops.update(op.op_id for op in written.ops)
-            if written.ops:
-                self.history.done.append(written)
-                self.history.undone.clear()
-            return written
+            return self._remember(label, writer)
+
+    def _remember(self, label: str, writer: Writer) -> Written:
+        """What a committed writer wrote, kept for undo and known as ours."""
+        written = Written(label, tuple(writer.ops))
+        self.own_ops.update(op.op_id for op in written.ops)
+        if written.ops:
+            self.history.done.append(written)
+            self.history.undone.clear()
+        return written
 
     def quick_add(self, text: str, now: dt.datetime) -> Written:
         """The same task ``crewdeck add TEXT`` makes (a recurring one gets its series' id)."""
@@ -285,11 +289,14 @@ class Session:
         with self.lock:
             return task_values(self.ws, task_id, [f"{name}={text}"], self.me, now)[name]
 
-    def set_assignments(self, task_id: str, assignments: list[str], now: dt.datetime) -> Written:
-        """``["title=...", "tags+=x"]``: the same text ``crewdeck set`` takes."""
+    def set_assignments(self, task_id: str, assignments: list[str], now: dt.datetime, *, future: bool = False) -> Written:
+        """``["title=...", "tags+=x", "every=weekday 09:00"]``: what ``crewdeck set`` does
+        (``future``: on this instance and the later ones of its series)."""
         with self.lock:
-            values = task_values(self.ws, task_id, assignments, self.me, now)
-        return self.set_fields([task_id], values, f"set {', '.join(values)}")
+            writer = self.store.write(self.me.id)
+            apply_assignments(self.ws, writer, task_id, assignments, self.me, now, future=future)
+            writer.commit()
+            return self._remember(f"set {', '.join(a.split('=', 1)[0].rstrip('+-') for a in assignments)}", writer)
 
     def cycle_status(self, task_ids: list[str]) -> Written:
         with self.lock:

@@ -9,13 +9,12 @@ import sys
 
 from sync.hlc import Stamp
 from sync.ids import short
-from sync.zones import zone
 
 from .. import query as query_language
 from .. import quickadd, recurrence, tasklist
-from ..edits import task_values
+from ..edits import apply_assignments
 from ..errors import UserError
-from ..when import DateError, format_local
+from ..when import format_local
 from .common import Context, print_json, table
 
 
@@ -78,33 +77,9 @@ def cmd_set(ctx: Context) -> int:
     task_id = ctx.ws.resolve("task", ctx.args.id)
     if not ctx.args.assignments:
         raise UserError("set: give at least one FIELD=VALUE")
-    rules = [a for a in ctx.args.assignments if a.strip().startswith("every=")]
-    values = task_values(ctx.ws, task_id, [a for a in ctx.args.assignments if a not in rules], ctx.me, ctx.now)
     with ctx.writer() as w:
-        if values:
-            recurrence.edit(ctx.ws, w, task_id, values, future=ctx.args.future)
-        if rules:
-            rule = _rule(ctx, rules[-1].split("=", 1)[1])
-            if rule is not None and not ctx.ws.task(task_id)["series"]:
-                recurrence.start_series(ctx.ws, w, task_id, rule, ctx.now)
-            else:
-                recurrence.set_rule(ctx.ws, w, task_id, rule)
-        if values.get("status") in CLOSED:
-            recurrence.after_done(ctx.ws, w, task_id, ctx.now)
+        apply_assignments(ctx.ws, w, task_id, ctx.args.assignments, ctx.me, ctx.now, future=ctx.args.future)
     return 0
-
-
-CLOSED = ("done", "cancelled")
-
-
-def _rule(ctx: Context, text: str) -> recurrence.Rule | None:
-    """``every=weekday 09:00`` (``every=none`` ends the series)."""
-    if text.strip().lower() in ("", "none", "-"):
-        return None
-    try:
-        return recurrence.parse_rule(text.split(), ctx.me.tz, ctx.now.astimezone(zone(ctx.me.tz)).date())
-    except (DateError, ValueError) as exc:
-        raise UserError(f"every: {exc}") from None
 
 
 def _each_task(ctx: Context, ids: list[str], values: dict[str, object]) -> int:

@@ -15,12 +15,14 @@ from textual.widgets import Footer, Static
 from sync.ids import short
 
 from ...edits import EDITABLE, format_estimate
+from ...recurrence import Rule
 from ...session import TaskDetail, Written
 from ...taskview import due_lines
 from ...urgency import score
 from ...when import format_local, parse_utc
 from ..triage import TRIAGE_BINDINGS, Triage
 from ..workers import background
+from .picker import Choice, PickerScreen
 from .prompt import PromptScreen
 
 
@@ -50,6 +52,8 @@ class DetailScreen(Triage, Screen[None]):
     def __init__(self, task_id: str) -> None:
         super().__init__()
         self.task_id = task_id
+        #: Set once loaded: a ``:`` change then asks "this one, or all future ones?".
+        self.recurring = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -70,13 +74,22 @@ class DetailScreen(Triage, Screen[None]):
 
     def action_set_field(self) -> None:
         self.app.push_screen(
-            PromptScreen("Set a field", f"FIELD=VALUE — {', '.join(EDITABLE)}; tags+=x, tags-=x"),
+            PromptScreen("Set a field", f"FIELD=VALUE — {', '.join(EDITABLE)}; tags+=x, tags-=x; every=weekday 09:00, every=none"),
             self._set_field,
         )
 
     def _set_field(self, text: str | None) -> None:
-        if text:
-            self.run_write("set", [self.task_id], lambda ids: self.crew.session.set_assignments(ids[0], [text], self.crew.now()))
+        if not text:
+            return
+        if self.recurring and not text.strip().startswith("every="):
+            choices = [Choice("this", "this one", "t"), Choice("future", "this and all future ones", "a")]
+            self.app.push_screen(PickerScreen("A recurring task: change", choices), lambda which: which and self._set(text, which == "future"))
+        else:
+            self._set(text, False)
+
+    def _set(self, text: str, future: bool) -> None:
+        now = self.crew.now()
+        self.run_write("set", [self.task_id], lambda ids: self.crew.session.set_assignments(ids[0], [text], now, future=future))
 
     @background(exclusive=True, group="detail")
     def load(self) -> None:
@@ -84,6 +97,7 @@ class DetailScreen(Triage, Screen[None]):
         self.app.call_from_thread(self._show, detail)
 
     def _show(self, detail: TaskDetail) -> None:
+        self.recurring = bool(detail.record["series"] and detail.record["recurrence"])
         self.query_one("#detail-body", Static).update(self.render_detail(detail))
 
     def render_detail(self, d: TaskDetail) -> str:
@@ -106,6 +120,9 @@ class DetailScreen(Triage, Screen[None]):
             fields.append(("snoozed until", format_local(parse_utc(r["snoozed_until"]), tz, now, clock24=clock24)))
         if r["duplicate_of"]:
             fields.append(("duplicate of", short(r["duplicate_of"])))
+        if r["recurrence"] and r["recurrence"].get("rule"):
+            rule = Rule.from_json(r["recurrence"]["rule"])
+            fields.append(("repeats", f"{escape(rule.text())} (this one: {r['recurrence']['on']}; `:` every=... changes it, every=none ends it)"))
         out += [f"[dim]{name:>13}[/dim]  {value}" for name, value in fields if value]
         for name in ("due", "publish"):
             lines = due_lines(d, crew.session.me, now, clock24, name)
