@@ -105,7 +105,8 @@ class Context:
     campaign_id: Callable[[str], str]
 
 
-def _like(text: str) -> str:
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, its ``%`` and ``_`` literal (with ``ESCAPE '\\'``)."""
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
@@ -197,6 +198,6 @@ def _clause(term: Term, ctx: Context, now: str) -> tuple[str, list[Any]]:
     if kind == "snoozed":
         return "(t.snoozed_until IS NOT NULL AND t.snoozed_until > ?)", [now]
     if kind == "text":
-        pattern = _like(value)
+        pattern = like_pattern(value)
         return "(t.title LIKE ? ESCAPE '\\' OR t.notes LIKE ? ESCAPE '\\')", [pattern, pattern]
     return "", []

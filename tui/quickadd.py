@@ -38,7 +38,15 @@ from .config import PublishConfig
 from .deadlines import draft_due, end_of_day
 from .errors import UserError
 from .recurrence import first_instance, is_rule_word, parse_rule
-from .when import DateError, Moment, looks_like_time, parse_moment, parse_time, utc_iso
+from .when import (
+    DateError,
+    Moment,
+    could_be_zone,
+    looks_like_time,
+    parse_moment,
+    parse_time,
+    utc_iso,
+)
 from .workspace import Member, Workspace
 
 PRIORITY_WORDS = {"high": "high", "h": "high", "med": "med", "medium": "med", "m": "med", "low": "low", "l": "low"}
@@ -120,11 +128,7 @@ def _continues_moment(word: str, taken: list[str]) -> bool:
         return True
     if len(taken) == 1 and (word.lower() == EOD or looks_like_time(word) and (":" in word or word.lower().endswith(("am", "pm")))):
         return True
-    return _is_zone_word(word)
-
-
-def _is_zone_word(word: str) -> bool:
-    return "/" in word and word[0].isupper() or word == "UTC"
+    return could_be_zone(word)
 
 
 #: "End of day": the end of the owner's working day.
@@ -137,7 +141,7 @@ def parse_due(words: list[str], owner: Member | None, default_tz: str, now: dt.d
     words = [w for w in words if w.lower() != EOD] or ["today"]
     if eod and any(looks_like_time(w) for w in words[1:]):
         raise DateError("eod is a time of its own: give eod or a time, not both")
-    explicit_zone = any(_is_zone_word(w) for w in words)
+    explicit_zone = any(could_be_zone(w) for w in words)
     moment, used = parse_moment(words, default_tz, now)
     if used != len(words):
         raise DateError(f"{' '.join(words[used:])!r} after the date is not a time or a zone")
@@ -206,7 +210,7 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, publ
             rule = parse_rule(draft.every_words, creator.tz, now.astimezone(zone(creator.tz)).date())
         except (DateError, ValueError) as exc:
             raise UserError(f"every: {exc}") from None
-        if rule.time is None and not any(_is_zone_word(w) for w in draft.every_words):
+        if rule.time is None and not any(could_be_zone(w) for w in draft.every_words):
             rule = replace(rule, tz=owner.tz)  # the end of the owner's day, in the owner's calendar
         values = first_instance(values, rule, owner, now)
     return values

@@ -46,8 +46,10 @@ from .roster import day_exists
 from .when import (
     DEFAULT_DUE_TIME,
     DateError,
+    could_be_zone,
     localize,
     looks_like_time,
+    names_a_zone,
     parse_time,
     parse_utc,
     utc_iso,
@@ -141,7 +143,7 @@ def is_rule_word(word: str, following: list[str]) -> bool:
         return True
     if looks_like_time(word) and (":" in word or w.endswith(("am", "pm"))):
         return True
-    if "/" in word and word[0].isupper() or word == "UTC":
+    if could_be_zone(word):
         return True
     # Connecting words only when a rule word follows them.
     return w in _FILLERS and bool(following) and is_rule_word(following[0], following[1:])
@@ -170,7 +172,7 @@ def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
                 monthday = int(m.group(1))
                 if not 1 <= monthday <= 31:
                     raise DateError(f"{word!r} is not a day of the month")
-            elif "/" in word or word == "UTC":
+            elif names_a_zone(word):
                 zone(word)
                 tz = word
             else:

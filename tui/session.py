@@ -31,7 +31,7 @@ from .edits import apply_assignments, task_values
 from .errors import UserError
 from .taskindex import Filter, TaskIndex
 from .tasklist import TaskRow
-from .when import current_time
+from .when import current_time, stamp_time
 from .workspace import Campaign, Member, Workspace
 
 CLOSED_STATUSES = ("done", "cancelled")
@@ -176,9 +176,7 @@ class Session:
             titles = {
                 row[0]: (row[1], row[2])
                 for row in self.ws.conn.execute(
-                    "SELECT id, title, status FROM task WHERE id IN (SELECT value FROM json_each(?)) "
-                    "OR (depends_on != '[]' AND EXISTS (SELECT 1 FROM json_each(depends_on) j WHERE j.value = ?))",
-                    (json.dumps(record["depends_on"]), task_id),
+                    "SELECT id, title, status FROM task WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(record["depends_on"]),)
                 )
             }
             blocking = [
@@ -191,7 +189,7 @@ class Session:
             ]
             depends = [(d, *titles.get(d, ("(removed)", ""))) for d in record["depends_on"]]
             history = [
-                HistoryEntry(_stamp_time(op.op_id), handles.get(op.member, op.member[:8] or "?"), op.field, json.loads(op.value))
+                HistoryEntry(stamp_time(op.op_id), handles.get(op.member, op.member[:8] or "?"), op.field, json.loads(op.value))
                 for op in self.store.history(task_id)
             ]
         terms = urgency.explain(
@@ -420,10 +418,6 @@ class Session:
         row = self.ws.conn.execute(f"SELECT [{column}] FROM [{entity}] WHERE id = ?", (row_id,)).fetchone() if column else None
         label = {"ledger_entry": "a ledger entry", "budget": "a budget", "rate": "a rate"}.get(entity, entity)
         return f"{entity} “{row[0]}”" if row and row[0] else label
-
-
-def _stamp_time(op_id: str) -> dt.datetime:
-    return dt.datetime.fromtimestamp(int(op_id[:13]) / 1000, dt.timezone.utc)
 
 
 def status_after(status: str) -> str:

@@ -54,6 +54,11 @@ def current_time() -> dt.datetime:
     return parse_now(pinned) if pinned else dt.datetime.now(UTC).replace(microsecond=0)
 
 
+def stamp_time(op_id: str) -> dt.datetime:
+    """When an operation was made: the wall-clock milliseconds its stamp starts with."""
+    return dt.datetime.fromtimestamp(int(op_id[:13]) / 1000, UTC)
+
+
 def utc_iso(instant: dt.datetime) -> str:
     return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -100,6 +105,16 @@ class Moment:
 
     def value(self) -> dict[str, str]:
         return {"utc": utc_iso(self.instant), "tz": self.tz}
+
+
+def names_a_zone(word: str) -> bool:
+    """In a date expression, a word with a slash (or ``UTC``) is meant as a zone (and checked as one)."""
+    return "/" in word or word == "UTC"
+
+
+def could_be_zone(word: str) -> bool:
+    """In free text (a title), only a capitalised word with a slash may be a zone (``Europe/Berlin``, not ``and/or``)."""
+    return word == "UTC" or ("/" in word and word[0].isupper())
 
 
 def parse_time(text: str) -> dt.time:
@@ -187,7 +202,7 @@ def parse_moment(
     m = _OFFSET.match(first.lower())
     if m and m.group(2) == "h":
         tz = default_tz
-        if len(words) > 1 and "/" in words[1]:
+        if len(words) > 1 and names_a_zone(words[1]):
             tz = words[1]
             zone(tz)
             used = 2
@@ -201,7 +216,7 @@ def parse_moment(
         if time_text is not None:
             used = 2
     tz_name = default_tz
-    if len(words) > used and ("/" in words[used] or words[used] == "UTC"):
+    if len(words) > used and names_a_zone(words[used]):
         tz_name = words[used]
         zone(tz_name)
         used += 1

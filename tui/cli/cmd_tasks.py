@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 
-from sync.hlc import Stamp
 from sync.ids import short
 
 from .. import query as query_language
 from .. import quickadd, recurrence, tasklist
 from ..edits import apply_assignments
 from ..errors import UserError
-from ..when import format_local
+from ..when import format_local, stamp_time
 from .common import Context, print_json, table
 
 
@@ -125,14 +123,14 @@ def cmd_log(ctx: Context) -> int:
     viewer = ctx.viewer_tz
     entries = []
     for seq, op_id, member, kind, entity, row_id, field, value in rows:
-        at = Stamp.parse(op_id).ms
+        at = stamp_time(op_id)
         entries.append((seq, op_id, at, handles.get(member, member[:8] or "?"), kind, entity, row_id, field, value))
     if ctx.args.json:
         print_json(
             [
                 {
                     "seq": seq, "op_id": op_id,
-                    "at": _instant(at).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                    "at": at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
                     "member": who, "kind": kind, "entity": entity, "id": row_id, "field": field, "value": json.loads(value),
                 }
                 for seq, op_id, at, who, kind, entity, row_id, field, value in entries
@@ -141,16 +139,12 @@ def cmd_log(ctx: Context) -> int:
         return 0
     lines = []
     for _seq, _op, at, who, kind, entity, row_id, field, value in entries:
-        when = format_local(_instant(at), viewer, ctx.now, clock24=ctx.config.clock24)
+        when = format_local(at, viewer, ctx.now, clock24=ctx.config.clock24)
         shown = value if len(value) <= 60 else value[:57] + "..."
         what = f"added {entity} {short(row_id)}" if kind == "append" else f"set {entity} {short(row_id)} {field} = {shown}"
         lines.append(f"{when}  @{who}  {what}")
     print("\n".join(lines) if lines else "no activity yet")
     return 0
-
-
-def _instant(ms: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp(ms / 1000, dt.timezone.utc)
 
 
 def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..errors import UserError
-from ..query import Term
+from ..query import Term, like_pattern
 from .period import Period
 
 STATES = ("pending", "approved", "reversal", "reversed")
@@ -82,10 +82,6 @@ class Lookups:
     me: str | None = None
 
 
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def compile(query: LedgerQuery, lookups: Lookups) -> tuple[str, list[Any]]:
     """``(where, params)`` over ``ledger_entry e``."""
     clauses: list[str] = []
@@ -110,7 +106,7 @@ def _term_sql(term: Term, lookups: Lookups) -> tuple[str, list[Any]]:
             return "e.entered_by = ?", [lookups.me]
         return "e.entered_by = ?", [lookups.member_id(value)]
     if kind == "payee":
-        return "e.payee LIKE ? ESCAPE '\\'", [_like(value)]
+        return "e.payee LIKE ? ESCAPE '\\'", [like_pattern(value)]
     if kind == "currency":
         return "e.currency = ?", [value]
     if kind == "date":
@@ -125,4 +121,4 @@ def _term_sql(term: Term, lookups: Lookups) -> tuple[str, list[Any]]:
             "reversal": ("e.reverses IS NOT NULL", []),
             "reversed": ("EXISTS (SELECT 1 FROM ledger_entry r WHERE r.reverses = e.id)", []),
         }[value]
-    return "(e.payee LIKE ? ESCAPE '\\' OR e.memo LIKE ? ESCAPE '\\')", [_like(value), _like(value)]
+    return "(e.payee LIKE ? ESCAPE '\\' OR e.memo LIKE ? ESCAPE '\\')", [like_pattern(value), like_pattern(value)]

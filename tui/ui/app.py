@@ -31,7 +31,6 @@ from widgets.workspace_header import WorkspaceHeader
 from ..config import Config, ConfigError
 from ..config import save as save_config
 from ..errors import UserError
-from ..quickadd import parse as parse_quick_add
 from ..session import Session, Written
 from ..syncstate import SHARED_FILE, header_state
 from ..views import views
@@ -333,8 +332,7 @@ class CrewdeckApp(App[int]):
         result = self.session.preview(text, self.now())
         if "problem" in result:
             raise UserError(result["problem"])
-        values = result["values"]
-        draft = parse_quick_add(text)
+        values, draft = result["values"], result["draft"]
         parts = [f"“{values['title']}”", values["status"]]
         if draft.assignee:
             parts.append(f"@{draft.assignee}")
