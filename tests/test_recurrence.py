@@ -13,11 +13,12 @@ from sync.zones import zone
 from tui import exchange, quickadd, recurrence
 from tui.hours import parse_hours
 from tui.recurrence import Rule, parse_rule
-from tui.when import DateError, is_gap
+from tui.when import DateError
 from tui.workspace import Workspace
 
 from .conftest import NOW, Cli, fresh_store
 from .test_cli import one_line_error
+from .wallclock import is_gap
 
 THU = dt.date(2026, 11, 26)
 UTC = dt.timezone.utc

@@ -27,8 +27,10 @@ from tui.roster import (
     within_hours,
     working_spans,
 )
-from tui.when import UTC, is_fold, is_gap, localize
+from tui.when import UTC, localize
 from tui.workspace import Member
+
+from .wallclock import is_fold, is_gap
 
 ZONES = sorted(_all_zones())
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)

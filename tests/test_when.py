@@ -10,8 +10,6 @@ from sync.zones import UnknownZoneError, zone
 from tui.when import (
     DateError,
     format_local,
-    is_fold,
-    is_gap,
     localize,
     parse_day,
     parse_moment_text,
@@ -21,6 +19,7 @@ from tui.when import (
 )
 
 from .conftest import NOW
+from .wallclock import is_fold, is_gap
 
 THU = dt.date(2026, 11, 26)
 

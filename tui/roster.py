@@ -159,10 +159,6 @@ def spans_between(member: Member | Week, start: dt.datetime, end: dt.datetime) -
     return [s for s in working_spans(week, first, last) if s.end > start and s.start < end]
 
 
-def clip(spans: list[Span], start: dt.datetime, end: dt.datetime) -> list[Span]:
-    return [Span(max(s.start, start), min(s.end, end)) for s in spans if s.end > start and s.start < end]
-
-
 class Timeline:
     """A member's merged spans over a window, for many quick questions."""
 
@@ -170,13 +166,6 @@ class Timeline:
         self.week = _as_week(member)
         self.spans = spans_between(self.week, start, end)
         self._starts = [s.start for s in self.spans]
-
-    def span_at(self, instant: dt.datetime) -> Span | None:
-        """The span holding ``instant``, if any."""
-        i = bisect.bisect_right(self._starts, instant) - 1
-        if i >= 0 and self.spans[i].contains(instant):
-            return self.spans[i]
-        return None
 
     def covering(self, start: dt.datetime, end: dt.datetime) -> Span | None:
         """The span that holds all of ``[start, end)``, if one does."""

@@ -84,17 +84,6 @@ def localize(local: dt.datetime, tz: ZoneInfo) -> dt.datetime:
     return aware.astimezone(UTC).astimezone(tz)
 
 
-def is_gap(local: dt.datetime, tz: ZoneInfo) -> bool:
-    aware = local.replace(tzinfo=tz, fold=0)
-    return aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None)
-
-
-def is_fold(local: dt.datetime, tz: ZoneInfo) -> bool:
-    first = local.replace(tzinfo=tz, fold=0)
-    second = local.replace(tzinfo=tz, fold=1)
-    return first.utcoffset() != second.utcoffset() and not is_gap(local, tz)
-
-
 @dataclass(frozen=True)
 class Moment:
     """A parsed due date: the instant, the zone it was meant in, and whether a time was given."""

@@ -16,7 +16,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sync.money import EXACT, MoneyError, check_currency, parse_rate, to_decimal
+from sync.money import MoneyError, check_currency, parse_rate
 from sync.records import rate_id
 
 from ..errors import UserError
@@ -112,13 +112,6 @@ class RateBook:
         rates: list[Decimal | None] = [None, *self.rates.get(currency, [])]
         bounds = [ever, *dates, never]
         return [(bounds[i], bounds[i + 1], rates[i]) for i in range(len(bounds) - 1) if bounds[i] < bounds[i + 1]]
-
-    def convert(self, minor: int, currency: str, day: str) -> Decimal | None:
-        """Exact value in base-currency units, or ``None`` when no rate is in force."""
-        found = self.in_force(currency, day)
-        if found is None:
-            return None
-        return EXACT.multiply(to_decimal(minor, currency), found[1])
 
 
 def rate_date_sql(entry: str = "e") -> str:
