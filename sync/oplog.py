@@ -52,6 +52,10 @@ class Op(NamedTuple):
         }
 
 
+#: The columns of an operation in every store, in ``Op`` field order.
+OP_COLUMNS = ", ".join(Op._fields)
+
+
 #: Canonical JSON: the same value is the same text on every replica.
 dump_value = canonical_json
 
@@ -75,7 +79,7 @@ def from_wire(data: Any) -> Op:
     """Build and fully check an operation received from elsewhere."""
     if not isinstance(data, dict):
         raise OpError("an operation must be a JSON object")
-    missing = {"op_id", "node", "node_seq", "member", "kind", "entity", "row_id", "field", "value"} - set(data)
+    missing = set(Op._fields) - set(data)
     if missing:
         raise OpError(f"operation is missing {', '.join(sorted(missing))}")
     op_id, node, node_seq = data["op_id"], data["node"], data["node_seq"]

@@ -22,7 +22,7 @@ import psycopg
 
 from . import tokens
 from .hlc import HybridClock, Stamp
-from .oplog import Op
+from .oplog import OP_COLUMNS, Op
 from .push import NodeHead, PushPlan, PushRejected, by_node, plan
 from .store import Store
 from .tokens import TokenInfo
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from psycopg import Connection
 
 CHANNEL = "crewdeck_changed"
-_COLUMNS = "seq, op_id, node, node_seq, member, kind, entity, row_id, field, value"
+_COLUMNS = f"seq, {OP_COLUMNS}"
 #: Taken while creating tables, so that processes starting together do not race.
 _SCHEMA_LOCK = 0x63726577
 

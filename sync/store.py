@@ -27,6 +27,7 @@ from .hlc import HybridClock, Stamp, wall_ms
 from .ids import new_id, new_node_id
 from .oplog import (
     APPEND,
+    OP_COLUMNS,
     RECORD,
     SET,
     Op,
@@ -46,6 +47,9 @@ _PROGRESS_STEP = 50_000
 
 #: ``(done, total)`` while a long write or apply runs.
 Progress = Callable[[int, int], None]
+
+#: The target of an insert of whole operations.
+_INTO_OPS = f"INTO ops({OP_COLUMNS}) VALUES ({', '.join('?' * len(Op._fields))})"
 
 
 class WorkspaceError(Exception):
@@ -82,6 +86,17 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         conn.close()
         raise WorkspaceError(f"{path} is not a crewdeck workspace ({exc})") from None
     return conn
+
+
+def max_seq(conn: sqlite3.Connection) -> int:
+    """The newest ``seq`` stored (0 for an empty log): the head of every pull cursor."""
+    return int(conn.execute("SELECT coalesce(max(seq), 0) FROM ops").fetchone()[0])
+
+
+def ops_after(conn: sqlite3.Connection, seq: int, limit: int) -> list[tuple[int, Op]]:
+    """``(seq, operation)`` stored after ``seq``, in ``seq`` order."""
+    rows = conn.execute(f"SELECT seq, {OP_COLUMNS} FROM ops WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)).fetchall()
+    return [(r[0], Op(*r[1:])) for r in rows]
 
 
 class Store:
@@ -169,24 +184,10 @@ class Store:
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def max_seq(self) -> int:
-        return int(self.conn.execute("SELECT coalesce(max(seq), 0) FROM ops").fetchone()[0])
+        return max_seq(self.conn)
 
     def ops_after(self, seq: int, limit: int = 10_000) -> list[tuple[int, Op]]:
-        rows = self.conn.execute(
-            "SELECT seq, op_id, node, node_seq, member, kind, entity, row_id, field, value "
-            "FROM ops WHERE seq > ? ORDER BY seq LIMIT ?",
-            (seq, limit),
-        ).fetchall()
-        return [(r[0], Op(*r[1:])) for r in rows]
-
-    def node_ops_after(self, node: str, node_seq: int, limit: int = 10_000) -> list[Op]:
-        """This node's own operations after a counter: what a push sends."""
-        rows = self.conn.execute(
-            "SELECT op_id, node, node_seq, member, kind, entity, row_id, field, value "
-            "FROM ops WHERE node = ? AND node_seq > ? ORDER BY node_seq LIMIT ?",
-            (node, node_seq, limit),
-        ).fetchall()
-        return [Op(*r) for r in rows]
+        return ops_after(self.conn, seq, limit)
 
     def own_ops_after(self, seq: int, limit: int = 10_000) -> list[tuple[int, Op]]:
         """This node's own operations stored after ``seq``: what a push sends.
@@ -195,9 +196,7 @@ class Store:
         costs what was stored since the last acknowledged push, not the log.
         """
         rows = self.conn.execute(
-            "SELECT seq, op_id, node, node_seq, member, kind, entity, row_id, field, value "
-            "FROM ops WHERE seq > ? AND node = ? ORDER BY seq LIMIT ?",
-            (seq, self.node, limit),
+            f"SELECT seq, {OP_COLUMNS} FROM ops WHERE seq > ? AND node = ? ORDER BY seq LIMIT ?", (seq, self.node, limit)
         ).fetchall()
         return [(r[0], Op(*r[1:])) for r in rows]
 
@@ -219,11 +218,7 @@ class Store:
 
     def history(self, row_id: str) -> list[Op]:
         """Every operation on a record, oldest first."""
-        rows = self.conn.execute(
-            "SELECT op_id, node, node_seq, member, kind, entity, row_id, field, value "
-            "FROM ops WHERE row_id = ? ORDER BY op_id",
-            (row_id,),
-        ).fetchall()
+        rows = self.conn.execute(f"SELECT {OP_COLUMNS} FROM ops WHERE row_id = ? ORDER BY op_id", (row_id,)).fetchall()
         return [Op(*r) for r in rows]
 
     def field_winner(self, row_id: str, field_name: str) -> str | None:
@@ -301,11 +296,7 @@ class Store:
             ]
             step = _PROGRESS_STEP if on_progress else len(rows)
             for start in range(0, len(rows), step):
-                self.conn.executemany(
-                    "INSERT INTO ops(op_id, node, node_seq, member, kind, entity, row_id, field, value) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    rows[start : start + step],
-                )
+                self.conn.executemany(f"INSERT {_INTO_OPS}", rows[start : start + step])
                 if on_progress:
                     on_progress(min(start + step, len(rows)), len(rows))
             self._materialize_local(rows, pending)
@@ -427,15 +418,8 @@ class Store:
             return change
         before = self.max_seq()
         # The unique (row_id, field, op_id) index drops what is already here.
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO ops(op_id, node, node_seq, member, kind, entity, row_id, field, value) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [batch[op_id] for op_id in sorted(batch)],
-        )
-        fresh = [Op(*r) for r in self.conn.execute(
-            "SELECT op_id, node, node_seq, member, kind, entity, row_id, field, value FROM ops WHERE seq > ? ORDER BY seq",
-            (before,),
-        )]
+        self.conn.executemany(f"INSERT OR IGNORE {_INTO_OPS}", [batch[op_id] for op_id in sorted(batch)])
+        fresh = [Op(*r) for r in self.conn.execute(f"SELECT {OP_COLUMNS} FROM ops WHERE seq > ? ORDER BY seq", (before,))]
         if not fresh:
             return change
         clock, node_seq = self._load_clock()
@@ -462,9 +446,7 @@ class Store:
     def _first_appends(self, row_ids: Iterable[str]) -> Iterator[Op]:
         for row_id in row_ids:
             row = self.conn.execute(
-                "SELECT op_id, node, node_seq, member, kind, entity, row_id, field, value "
-                "FROM ops WHERE row_id = ? AND field = ? ORDER BY op_id LIMIT 1",
-                (row_id, RECORD),
+                f"SELECT {OP_COLUMNS} FROM ops WHERE row_id = ? AND field = ? ORDER BY op_id LIMIT 1", (row_id, RECORD)
             ).fetchone()
             yield Op(*row)
 

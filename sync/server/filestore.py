@@ -21,7 +21,7 @@ import anyio.to_thread
 from .. import tokens
 from ..oplog import Op
 from ..push import PushPlan
-from ..store import Store
+from ..store import Store, max_seq
 from ..tokens import TokenInfo
 from .backend import Pulled, Wakeups
 
@@ -51,7 +51,7 @@ class FileBackend:
 
     async def start(self) -> None:
         self._watch_conn = Store(self.path).conn
-        self.wakeups.changed(self.name, self._max_seq(self._watch_conn))
+        self.wakeups.changed(self.name, max_seq(self._watch_conn))
         self._watch_task = asyncio.get_running_loop().create_task(self._watch())
 
     async def stop(self) -> None:
@@ -64,10 +64,6 @@ class FileBackend:
         while not self._readers.empty():
             self._readers.get_nowait().close()
 
-    @staticmethod
-    def _max_seq(conn: sqlite3.Connection) -> int:
-        return int(conn.execute("SELECT coalesce(max(seq), 0) FROM ops").fetchone()[0])
-
     async def _watch(self) -> None:
         # Both calls read no table pages but the last of the rowid b-tree:
         # microseconds, so they run on the event loop.
@@ -79,7 +75,7 @@ class FileBackend:
             now = conn.execute("PRAGMA data_version").fetchone()[0]
             if now != version:
                 version = now
-                self.wakeups.changed(self.name, self._max_seq(conn))
+                self.wakeups.changed(self.name, max_seq(conn))
 
     async def _read(self, fn: Callable[[Store], T]) -> T:
         def run() -> T:
