@@ -35,6 +35,7 @@ from .oplog import (
     check_row_id,
     check_value,
     dump_value,
+    row_entity_clash,
 )
 from .push import NodeHead, PushPlan, by_node, plan
 from .records import ENTITIES, Entity, ValidationError
@@ -288,6 +289,9 @@ class Store:
         if not pending.ops:
             return []
         with self._transaction():
+            clash = row_entity_clash(pending.records(), self._stored_entities)
+            if clash:
+                raise ValidationError(clash.entity, "id", str(clash))
             clock, node_seq = self._load_clock()
             node = self.node
             rows = [
@@ -389,7 +393,7 @@ class Store:
                     row = (found[1], found[0]) if found[0] is not None else None
                 if row is not None:
                     heads[node] = NodeHead(row[0], int(row[1]))
-            result = plan(groups, member, heads, self._stored_ids)
+            result = plan(groups, member, heads, self._stored_ids, self._stored_entities)
             self._apply_locked({op.op_id: op for op in result.fresh})
             self.conn.executemany(
                 "INSERT INTO sync_node(node, member, node_seq) VALUES (?, ?, ?) "
@@ -406,6 +410,14 @@ class Store:
             ).fetchone():
                 found.add(op.op_id)
         return found
+
+    def _stored_entities(self, row_ids: list[str]) -> dict[str, str]:
+        """The entity of each of these row ids that the log holds (one index probe each)."""
+        rows = self.conn.execute(
+            "SELECT j.value, (SELECT entity FROM ops WHERE row_id = j.value LIMIT 1) FROM json_each(?) AS j",
+            (json.dumps(row_ids),),
+        )
+        return {row_id: entity for row_id, entity in rows if entity is not None}
 
     def _check_clock(self, batch: dict[str, Op]) -> None:
         if batch:
@@ -439,26 +451,28 @@ class Store:
             for row_id in row_ids:
                 change.add(entity_name, row_id)
             if spec.append_only:
-                self._insert_appends(spec, self._first_appends(row_ids))
+                self._insert_appends(spec, self._first_appends(spec, row_ids))
             else:
                 self._rebuild(spec, row_ids)
 
-    def _first_appends(self, row_ids: Iterable[str]) -> Iterator[Op]:
+    # A record is its entity's operations on its id: pushes and local writes
+    # refuse an id of another entity, but a log stored before they did may
+    # hold one, and it must neither break nor leak into the other record.
+
+    def _first_appends(self, spec: Entity, row_ids: Iterable[str]) -> Iterator[Op]:
+        query = f"SELECT {OP_COLUMNS} FROM ops WHERE row_id = ? AND field = ? AND entity = ? ORDER BY op_id LIMIT 1"
         for row_id in row_ids:
-            row = self.conn.execute(
-                f"SELECT {OP_COLUMNS} FROM ops WHERE row_id = ? AND field = ? ORDER BY op_id LIMIT 1", (row_id, RECORD)
-            ).fetchone()
-            yield Op(*row)
+            yield Op(*self.conn.execute(query, (row_id, RECORD, spec.name)).fetchone())
 
     def _rebuild(self, spec: Entity, row_ids: Iterable[str]) -> None:
         defaults = schema.default_row(spec)
         index = _column_index(spec)
         params = []
-        query = "SELECT field, value, max(op_id), member FROM ops WHERE row_id = ? GROUP BY field"
+        query = "SELECT field, value, max(op_id), member FROM ops WHERE row_id = ? AND entity = ? GROUP BY field"
         for row_id in row_ids:
             values = list(defaults)
             newest = ("", "")
-            for field_name, value, op_id, member in self.conn.execute(query, (row_id,)):
+            for field_name, value, op_id, member in self.conn.execute(query, (row_id, spec.name)):
                 spec_field = spec.by_name[field_name]
                 for col, col_value in zip(spec_field.columns, spec_field.to_columns(json.loads(value))):
                     values[index[col]] = col_value
@@ -475,7 +489,7 @@ class Store:
                 row_ids = [r[0] for r in self.conn.execute("SELECT DISTINCT row_id FROM ops WHERE entity = ?", (spec.name,))]
                 self.conn.execute(f"DELETE FROM [{spec.name}]")
                 if spec.append_only:
-                    self._insert_appends(spec, self._first_appends(row_ids))
+                    self._insert_appends(spec, self._first_appends(spec, row_ids))
                 else:
                     self._rebuild(spec, row_ids)
                 count += len(row_ids)
@@ -572,6 +586,12 @@ class PendingWrites:
     def append(self, entity_name: str, row_id: str, record: dict[str, Any]) -> None:
         self.appends.append(len(self.ops))
         self.ops.append((APPEND, entity_name, row_id, RECORD, dump_value(record)))
+
+    def records(self) -> Iterator[tuple[str, str]]:
+        """``(entity, row id)`` of every record these edits write."""
+        yield from self.rows
+        for position in self.appends:
+            yield self.ops[position][1], self.ops[position][2]
 
 
 class Writer:

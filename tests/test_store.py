@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from sync import schema
-from sync.hlc import MAX_DRIFT_MS, ClockSkewError, Stamp
+from sync.hlc import MAX_DRIFT_MS, ClockSkewError, Stamp, wall_ms
 from sync.ids import new_id
 from sync.oplog import Op, OpError, from_wire
+from sync.push import PushRejected
 from sync.records import ValidationError
 from sync.store import Store, WorkspaceError
 
@@ -257,3 +258,66 @@ def test_rematerialize_rebuilds_the_same_rows(store: Store) -> None:
     before = list(store.records("task"))
     assert store.rematerialize() == 5
     assert list(store.records("task")) == before
+
+
+FORGER = "ffffffffffff"
+ENTRY = {"date": "2026-11-20", "campaign": new_id(), "category": "influencers", "payee": "@cafe_mila",
+         "amount": 12050, "currency": "EUR", "entered_by": ANA, "entered_at": "2026-11-26T09:00:00Z"}
+
+
+def _forged(row_id: str, node_seq: int = 1, entity: str = "member", field: str = "name", value: str = '"Forged"', kind: str = "set") -> Op:
+    """An operation that names an existing record's id under another entity."""
+    return Op(str(Stamp(wall_ms(), node_seq, FORGER)), FORGER, node_seq, ANA, kind, entity, row_id, field, value)
+
+
+def test_a_pushed_operation_naming_another_entitys_record_is_refused(store: Store) -> None:
+    with store.write(ANA) as w:
+        task = w.create("task", {"title": "Real task"})
+    before = store.op_count()
+    with pytest.raises(PushRejected) as refused:
+        store.accept_push([_forged(task)], ANA)
+    assert refused.value.code == "row_entity"
+    assert f"{task} is a task record, not a member" in refused.value.message
+    fresh = new_id()  # one id named under two entities inside one batch
+    with pytest.raises(PushRejected, match=f"{fresh} is named both as a task and as a member"):
+        store.accept_push([_forged(fresh, 1, "task", "title", '"t"'), _forged(fresh, 2)], ANA)
+    assert store.op_count() == before
+    assert store.record("task", task)["title"] == "Real task"  # type: ignore[index]
+    assert store.record("member", task) is None
+
+
+def test_a_local_write_naming_another_entitys_record_is_refused(store: Store) -> None:
+    with store.write(ANA) as w:
+        task = w.create("task", {"title": "Real task"})
+    with pytest.raises(ValidationError, match=f"member.id: {task} is a task record, not a member"):
+        with store.write(ANA) as w:
+            w.create("member", {"handle": "zoe", "name": "Zoe", "tz": "UTC"}, row_id=task)
+    with pytest.raises(ValidationError, match="is a task record, not a ledger_entry"):
+        with store.write(ANA) as w:
+            w.append("ledger_entry", ENTRY, row_id=task)
+    assert store.op_count() == 1 and store.record("member", task) is None
+
+
+def test_a_clash_already_stored_upstream_is_materialized_per_entity(store: Store, tmp_path: Path) -> None:
+    # A log written before clashes were refused may still hold one: every
+    # replica builds each entity's record from that entity's operations alone.
+    with store.write(ANA) as w:
+        task = w.create("task", {"title": "Real task"})
+        entry = w.append("ledger_entry", ENTRY)
+    forged = [
+        _forged(task),
+        _forged(entry, 2, "approval", "*", f'{{"approved_at":"2026-11-26T09:00:00Z","approved_by":"{ANA}","entry":"{entry}"}}', "append"),
+    ]
+    ops = [op for _, op in store.ops_after(0)]
+    exports = []
+    for name, order in (("first.db", ops + forged), ("second.db", forged[::-1] + ops)):
+        replica = fresh_store(tmp_path, name)
+        for op in order:
+            replica.apply([op])
+        assert replica.record("task", task)["title"] == "Real task"  # type: ignore[index]
+        assert replica.record("member", task)["name"] == "Forged"  # type: ignore[index]
+        assert replica.record("ledger_entry", entry)["amount"] == 12050  # type: ignore[index]
+        assert replica.record("approval", entry)["entry"] == entry  # type: ignore[index]
+        exports.append([list(replica.records(e, include_deleted=True)) for e in ("task", "member", "ledger_entry", "approval")])
+        replica.close()
+    assert exports[0] == exports[1]

@@ -240,6 +240,11 @@ def test_push_is_idempotent_refuses_gaps_and_bad_input_with_4xx(served: tuple[Pa
     assert abs(skew.json()["server_ms"] - Stamp.parse(wire[0]["op_id"]).ms) < 3_600_000
     copied = dict(wire[0], op_id=str(Stamp(Stamp.parse(wire[0]["op_id"]).ms + 1, 7, store.node)))  # another op under #1
     assert httpx.post(push, json={"ops": [copied]}, headers=auth).json()["error"] == "node_conflict"
+    # The next operation of the count, forged to name a stored task's id as a member's.
+    clash = dict(wire[0], op_id=str(Stamp(Stamp.parse(wire[-1]["op_id"]).ms, 9, store.node)), node_seq=6, entity="member", field="name", value="Forged")
+    answer = httpx.post(push, json={"ops": [clash]}, headers=auth)
+    assert (answer.status_code, answer.json()["error"], answer.json()["row_id"]) == (422, "row_entity", wire[0]["row_id"])
+    assert "is a task record, not a member" in answer.json()["message"]
 
     bad = {
         "not JSON": (b"{", 400, "bad_json"),
