@@ -345,6 +345,45 @@ def test_faults_between_clients_and_server_lose_and_duplicate_nothing(served: tu
         r.close()
 
 
+class FailsUnexpectedly(httpx.BaseTransport):
+    """Raises what no sync code expects (a bug's stand-in) on the first ``times`` requests of a round."""
+
+    def __init__(self, times: int) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.left = times
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.left > 0 and not request.url.path.endswith("/events"):
+            self.left -= 1
+            raise RuntimeError("a bug in the round")
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_an_unexpected_failure_in_a_round_is_an_error_status_and_a_retry(served: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = served
+    ana = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
+    task = crewdeck("-w", str(ana), "add", "Made before the failures").strip()
+    statuses: list[SyncStatus] = []
+    transport = FailsUnexpectedly(times=3)
+    engine = SyncEngine(ana, statuses.append, transport=transport, backoff=Backoff(0.005, 0.05), poll_interval=0.2)
+    engine.start()
+    shared = Store(team)
+    try:
+        wait_until(lambda: shared.record("task", task) is not None, "the task pushed once the failures stop")
+        wait_until(lambda: engine.status is not None and engine.status.state == "live", "live again")
+    finally:
+        engine.stop()
+        shared.close()
+        transport.close()
+    errors = [s for s in statuses if s.state == "error"]
+    assert len(errors) >= 1 and transport.left == 0
+    assert "RuntimeError: a bug in the round" in errors[0].message and errors[0].unsent == 4
+    assert statuses[-1].state == "live" and statuses[-1].unsent == 0
+
+
 def test_server_killed_during_pushes_loses_nothing_acknowledged(tmp_path: Path) -> None:
     team = make_team(tmp_path)
     server = Server([str(team)]).start()
