@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from urllib.parse import quote
 
 from . import schema
-from .hlc import HybridClock, Stamp, wall_ms
+from .hlc import MAX_DRIFT_MS, HybridClock, Stamp, format_duration, wall_ms
 from .ids import new_id, new_node_id
 from .oplog import (
     APPEND,
@@ -293,6 +293,7 @@ class Store:
             if clash:
                 raise ValidationError(clash.entity, "id", str(clash))
             clock, node_seq = self._load_clock()
+            self._check_own_clock(clock)
             node = self.node
             rows = [
                 (stamp, node, seq, member, *op)
@@ -306,6 +307,21 @@ class Store:
             self._materialize_local(rows, pending)
             self._save_clock(clock, node_seq + len(rows))
         return rows
+
+    def _check_own_clock(self, clock: HybridClock) -> None:
+        """Refuse to follow a stored clock far ahead of this machine's into the future.
+
+        Stamps follow the newest stamp stored, so one writer of a shared
+        file with a clock far ahead would otherwise drag every later write
+        there, and servers would refuse them all.
+        """
+        ahead = clock.last.ms - self.wall()
+        if ahead > MAX_DRIFT_MS:
+            raise WorkspaceError(
+                f"the workspace's clock is {format_duration(ahead)} ahead of this machine's clock "
+                f"(limit {format_duration(MAX_DRIFT_MS)}): one of the clocks is off, this machine's or that of "
+                "whoever wrote last; check the date and time settings, nothing was written"
+            )
 
     def _materialize_local(self, rows: list[tuple[Any, ...]], pending: PendingWrites) -> None:
         # Local stamps come from a clock that has seen every stored stamp, so

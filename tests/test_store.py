@@ -208,7 +208,7 @@ def test_two_writers_on_one_file_never_reuse_or_go_below_each_others_stamps(tmp_
     fast = Store.create(path)
     slow = Store(path)
     fast.wall = lambda: 2_000_000_000_000
-    slow.wall = lambda: 1_000_000_000_000  # this process's clock is far behind
+    slow.wall = lambda: 2_000_000_000_000 - 60_000  # this process's clock is a minute behind
     with fast.write(ANA) as w:
         w.create("task", {"title": "from the fast clock"})
     with slow.write(ANA) as w:
@@ -216,6 +216,29 @@ def test_two_writers_on_one_file_never_reuse_or_go_below_each_others_stamps(tmp_
     ops = [op.op_id for _, op in fast.ops_after(0)]
     assert ops == sorted(ops) and len(set(ops)) == 2
     assert Stamp.parse(ops[1]).ms == 2_000_000_000_000
+    fast.close()
+    slow.close()
+
+
+def test_a_write_is_refused_while_the_workspace_clock_is_far_ahead_of_this_machines(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    fast = Store.create(path)
+    slow = Store(path)
+    now = 1_800_000_000_000
+    fast.wall = lambda: now + 3_600_000  # another process's clock is an hour ahead
+    slow.wall = lambda: now
+    with fast.write(ANA) as w:
+        task = w.create("task", {"title": "stamped an hour ahead"})
+    before = (slow.op_count(), slow.node_seq())
+    with pytest.raises(WorkspaceError, match=r"clock is 1h00m ahead of this machine's clock \(limit 5m00s\): one of the clocks is off"):
+        with slow.write(ANA) as w:
+            w.set("task", task, {"title": "would follow it into the future"})
+    assert (slow.op_count(), slow.node_seq()) == before
+    assert slow.record("task", task)["title"] == "stamped an hour ahead"  # type: ignore[index]
+    slow.wall = lambda: now + 3_600_000 - MAX_DRIFT_MS  # within the limit, writes follow the clock again
+    with slow.write(ANA) as w:
+        w.set("task", task, {"title": "within the limit"})
+    assert slow.record("task", task)["title"] == "within the limit"  # type: ignore[index]
     fast.close()
     slow.close()
 
