@@ -68,15 +68,15 @@ class Change:
         self.rows[entity].add(row_id)
 
 
-def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+def connect(path: Path, *, readonly: bool = False, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
     """A connection with the settings every crewdeck connection uses."""
     uri = f"file:{quote(str(Path(path).resolve()))}?mode={'ro' if readonly else 'rw'}"
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
     except sqlite3.OperationalError as exc:
         raise WorkspaceError(f"cannot open workspace {path}: {exc}") from None
     try:
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         # NORMAL in WAL mode: a commit survives a crash of any process; only a
         # power cut can lose the last few commits, never corrupt the file.
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -101,9 +101,20 @@ def ops_after(conn: sqlite3.Connection, seq: int, limit: int) -> list[tuple[int,
 
 
 class Store:
-    """An open workspace file."""
+    """An open workspace file.
 
-    def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False, check_disk: bool = True) -> None:
+    ``busy_timeout``: how long a write waits for another process's write
+    lock before it gives up with a ``WorkspaceError``.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        readonly: bool = False,
+        check_disk: bool = True,
+        busy_timeout: float = BUSY_TIMEOUT,
+    ) -> None:
         self.path = Path(path)
         if not self.path.exists():
             raise WorkspaceError(f"no workspace at {self.path} (create one with: crewdeck init {self.path})")
@@ -112,7 +123,8 @@ class Store:
                 check_local_disk(self.path)
             except OSError as exc:
                 raise WorkspaceError(str(exc)) from None
-        self.conn = connect(self.path, readonly=readonly)
+        self.busy_timeout = busy_timeout
+        self.conn = connect(self.path, readonly=readonly, busy_timeout=busy_timeout)
         try:
             if not readonly:
                 if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -275,7 +287,7 @@ class Store:
         return Writer(self, member, on_progress)
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self.conn)
+        return _Transaction(self.conn, self.busy_timeout)
 
     def _load_clock(self) -> tuple[HybridClock, int]:
         last, node_seq = self.conn.execute("SELECT last, node_seq FROM clock WHERE id = 1").fetchone()
@@ -515,15 +527,16 @@ class Store:
 class _Transaction:
     """``BEGIN IMMEDIATE`` ... ``COMMIT``; a rollback on any error."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, busy_timeout: float) -> None:
         self.conn = conn
+        self.busy_timeout = busy_timeout
 
     def __enter__(self) -> None:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise WorkspaceError(
-                f"the workspace stayed locked by another writer for {BUSY_TIMEOUT:.0f} s ({exc}); try again"
+                f"the workspace stayed locked by another writer for {self.busy_timeout:g} s ({exc}); try again"
             ) from None
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import sqlite3
 import threading
 from pathlib import Path
 from typing import Iterator
@@ -17,6 +18,7 @@ from sync.remote import META_PUSH_SEQ, Client, Remote, unsent
 from sync.store import Store
 
 from .syncsupport import (
+    SHORT_BUSY_SERVER,
     FaultyTransport,
     Server,
     create_token,
@@ -439,6 +441,32 @@ def test_server_killed_during_pushes_loses_nothing_acknowledged(tmp_path: Path) 
     assert seqs == list(range(1, len(seqs) + 1))
     watch.close()
     assert server.stop() == ""
+
+
+def test_a_push_while_another_process_holds_the_write_lock_gets_a_503_to_retry(tmp_path: Path) -> None:
+    team = make_team(tmp_path)
+    token = new_token("ana", "--workspace", str(team))
+    server = Server([str(team), "0.2"], entry=["-c", SHORT_BUSY_SERVER]).start()
+    try:
+        store, ops = _ops(join(server, token, tmp_path / "ana.db"), 2)
+        push = f"{server.url}/v1/w/team/push"
+        auth = {"Authorization": f"Bearer {token}"}
+        holder = sqlite3.connect(team, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # a member's long write on the shared file
+        try:
+            busy = httpx.post(push, json={"ops": [op.to_wire() for op in ops]}, headers=auth, timeout=30)
+            # Reads go on under a writer's lock (WAL).
+            assert httpx.get(f"{server.url}/v1/w/team/ops", headers=auth).status_code == 200
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert (busy.status_code, busy.json()["error"], busy.headers["retry-after"]) == (503, "unavailable", "1")
+        assert "locked by another writer for 0.2 s" in busy.json()["message"]
+        done = httpx.post(push, json={"ops": [op.to_wire() for op in ops]}, headers=auth)
+        assert (done.status_code, done.json()["stored"]) == (200, 2)  # the retry goes through
+        store.close()
+    finally:
+        assert server.stop() == ""  # a busy file is no crash: nothing logged
 
 
 def test_join_and_sync_explain_what_is_wrong(served: tuple[Path, Server], tmp_path: Path) -> None:
