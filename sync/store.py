@@ -278,6 +278,12 @@ class Store:
             (key, value),
         )
 
+    def set_metas(self, values: dict[str, str]) -> None:
+        """Several local settings in one transaction: all of them are saved, or none."""
+        with self._transaction():
+            for key, value in values.items():
+                self.set_meta(key, value)
+
     # ------------------------------------------------------------ writing
 
     def write(self, member: str, on_progress: Progress | None = None) -> Writer:

@@ -13,6 +13,7 @@ from sync.ids import new_id
 from sync.oplog import Op, OpError, from_wire
 from sync.push import PushRejected
 from sync.records import ValidationError
+from sync.remote import Remote
 from sync.store import Store, WorkspaceError
 
 from .conftest import fresh_store
@@ -261,6 +262,17 @@ def test_wire_form_is_checked(store: Store) -> None:
     for data, message in bad_cases:
         with pytest.raises(OpError, match=message):
             from_wire(data)
+
+
+def test_a_remote_is_saved_whole_or_not_at_all(store: Store) -> None:
+    store.conn.execute("CREATE TRIGGER full BEFORE INSERT ON meta WHEN NEW.key = 'remote.token' BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    remote = Remote("https://crewdeck.example.com", "team", "crewdeck_" + "a" * 43, ANA)
+    with pytest.raises(sqlite3.IntegrityError, match="disk full"):
+        remote.save(store)
+    assert store.conn.execute("SELECT count(*) FROM meta WHERE key LIKE 'remote.%'").fetchone()[0] == 0
+    store.conn.execute("DROP TRIGGER full")
+    remote.save(store)
+    assert Remote.of(store) == remote
 
 
 def test_history_and_previous_values(store: Store) -> None:
