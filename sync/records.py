@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -290,7 +291,45 @@ def recurrence_info(value: Any) -> dict[str, Any]:
 def json_object(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValueError("expected a mapping")
+    # Walked without recursion: the value may be nested as deep as JSON allows.
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError(f"{_JSON_CONSTANTS[str(item)]} is not a JSON number")
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
     return value
+
+
+#: How Python spells the floats JSON has no number for, and how JSON texts that misuse them do.
+_JSON_CONSTANTS = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is too large for a JSON number")
+    return number
+
+
+def load_json(text: str) -> Any:
+    """Parse JSON text strictly; ``ValueError`` says what is wrong.
+
+    Python's ``json`` reads ``NaN``, ``Infinity`` and numbers too large for
+    a float (``1e999``) as floats that are not JSON: stored, they would make
+    every export invalid.  Requests to the server and imports read with this.
+    """
+    try:
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 # ---------------------------------------------------------------- schema
@@ -335,8 +374,9 @@ class Field:
         return values[0]
 
 
-#: JSON with sorted keys and no spaces: one value, one text, on every replica.
-canonical_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode
+#: JSON with sorted keys and no spaces: one value, one text, on every replica
+#: (never ``NaN`` or ``Infinity``: the checks refuse them, and this would raise).
+canonical_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, sort_keys=True, allow_nan=False).encode
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from sync.hlc import MAX_DRIFT_MS, ClockSkewError, Stamp, wall_ms
 from sync.ids import new_id
 from sync.oplog import Op, OpError, from_wire
 from sync.push import PushRejected
-from sync.records import ValidationError
+from sync.records import ValidationError, load_json
 from sync.remote import Remote
 from sync.store import Store, WorkspaceError
 
@@ -273,6 +273,29 @@ def test_a_remote_is_saved_whole_or_not_at_all(store: Store) -> None:
     store.conn.execute("DROP TRIGGER full")
     remote.save(store)
     assert Remote.of(store) == remote
+
+
+def test_json_is_read_strictly() -> None:
+    assert load_json('{"reach": 1.5, "posts": [1, -2e3], "note": "NaN"}') == {"reach": 1.5, "posts": [1, -2000.0], "note": "NaN"}
+    for text, problem in [
+        ('{"reach": NaN}', "NaN is not a JSON number"),
+        ("[Infinity]", "Infinity is not a JSON number"),
+        ("[-Infinity]", "-Infinity is not a JSON number"),
+        ("[1e999]", "1e999 is too large for a JSON number"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("{", "Expecting property name"),
+    ]:
+        with pytest.raises(ValueError, match=problem):
+            load_json(text)
+
+
+def test_a_non_finite_number_is_refused_before_it_is_written(store: Store) -> None:
+    campaign = new_id()
+    for bad in (float("nan"), float("inf"), {"nested": [float("-inf")]}):
+        with pytest.raises(ValidationError, match="campaign.kpis: .* is not a JSON number"):
+            with store.write(ANA) as w:
+                w.set("campaign", campaign, {"name": "Spring", "kpis": {"reach": bad}})
+    assert store.op_count() == 0
 
 
 def test_history_and_previous_values(store: Store) -> None:

@@ -14,6 +14,8 @@ import pytest
 
 from sync.engine import Backoff, SyncEngine, SyncStatus
 from sync.hlc import Stamp
+from sync.ids import new_id
+from sync.records import load_json
 from sync.remote import META_PUSH_SEQ, Client, Remote, unsent
 from sync.store import Store
 
@@ -269,6 +271,22 @@ def test_push_is_idempotent_refuses_gaps_and_bad_input_with_4xx(served: tuple[Pa
     assert httpx.get(f"{server.url}/v1/nothing").json()["error"] == "not_found"
     assert httpx.delete(push, headers=auth).json()["error"] == "method_not_allowed"
     assert _head(server) == head
+    store.close()
+
+
+def test_non_finite_numbers_are_refused_so_exports_stay_json(served: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = served
+    token = new_token("ana", "--workspace", str(team))
+    store, ops = _ops(join(server, token, tmp_path / "ana.db"), 1)
+    campaign = new_id()
+    # The next operation of the count, setting a campaign's KPI targets.
+    wire = dict(ops[0].to_wire(), entity="campaign", row_id=campaign, field="kpis", value={"reach": "X"})
+    for number in ("NaN", "Infinity", "-Infinity", "1e999"):
+        content = json.dumps({"ops": [wire]}).replace('"X"', number).encode()
+        answer = httpx.post(f"{server.url}/v1/w/team/push", content=content, headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        assert (answer.status_code, answer.json()["error"]) == (400, "bad_json"), number
+        assert f"{number} is " in answer.json()["message"]
+    assert [c for c in load_json(export(team))["campaign"] if c["id"] == campaign] == []  # the export is still JSON, without it
     store.close()
 
 

@@ -24,6 +24,7 @@ from starlette.routing import Route
 from ..hlc import ClockSkewError, wall_ms
 from ..oplog import OpError, from_wire
 from ..push import PushRejected
+from ..records import load_json
 from ..tokens import TokenInfo
 from .backend import Backend, BackendError
 from .openapi import document
@@ -92,8 +93,12 @@ async def read_json(request: Request) -> Any:
             raise ApiError(413, "body_too_large", f"the request body is larger than {MAX_BODY:,} bytes")
         chunks.append(chunk)
     try:
-        return json.loads(b"".join(chunks))
-    except (ValueError, RecursionError) as exc:
+        text = b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(400, "bad_json", "the request body is not UTF-8 text") from None
+    try:
+        return load_json(text)
+    except ValueError as exc:
         raise ApiError(400, "bad_json", f"the request body is not JSON: {exc}") from None
 
 
