@@ -36,13 +36,16 @@ PRIORITIES = ("high", "med", "low", "none")
 CAMPAIGN_STATUSES = ("active", "paused", "done")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
+# Digits are [0-9], never \d: \d also matches other scripts' digits, and a
+# value must have one spelling so that text order is date or number order.
 _HEX_ID = re.compile(r"[0-9a-f]{32}\Z")
-_HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d\Z|24:00\Z")
-_UTC_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z")
+_HHMM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]\Z|24:00\Z")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_UTC_INSTANT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
 _HANDLE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,31}\Z")
 _CATEGORY = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}\Z")
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])\Z")
-_RATE = re.compile(r"\d{1,12}(\.\d{1,12})?\Z")
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])\Z")
+_RATE = re.compile(r"[0-9]{1,12}(\.[0-9]{1,12})?\Z")
 
 
 # ---------------------------------------------------------------- checks
@@ -138,7 +141,8 @@ def integer(minimum: int | None = None, maximum: int | None = None) -> Check:
 
 
 def date(value: Any) -> str:
-    if not isinstance(value, str) or len(value) != 10:
+    # fromisoformat alone would also read week dates such as 2026-W01-1.
+    if not isinstance(value, str) or not _DATE.match(value):
         raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
     try:
         dt.date.fromisoformat(value)

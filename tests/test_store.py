@@ -12,7 +12,7 @@ from sync.hlc import MAX_DRIFT_MS, ClockSkewError, Stamp, wall_ms
 from sync.ids import new_id
 from sync.oplog import Op, OpError, from_wire
 from sync.push import PushRejected
-from sync.records import ValidationError, load_json
+from sync.records import ENTITIES, ValidationError, load_json
 from sync.remote import Remote
 from sync.store import Store, WorkspaceError
 
@@ -296,6 +296,28 @@ def test_a_non_finite_number_is_refused_before_it_is_written(store: Store) -> No
             with store.write(ANA) as w:
                 w.set("campaign", campaign, {"name": "Spring", "kpis": {"reach": bad}})
     assert store.op_count() == 0
+
+
+def test_dates_times_months_and_rates_are_ascii_digits_in_their_one_spelling() -> None:
+    # Text that sorts wrongly (or is not the canonical spelling) would break
+    # text-ordered filters and reports on every replica.
+    bad = [
+        ("member", "days_off", ["2026-W01-1"]),  # an ISO week date: fromisoformat reads it
+        ("member", "days_off", ["2026-12-0\u0661"]),  # an Arabic-Indic digit
+        ("rate", "date", "2026-W52-7"),
+        ("member", "hours", {"mon": [["0\u0669:00", "17:00"]]}),
+        ("task", "snoozed_until", "2026-12-01T1\u0666:00:00Z"),
+        ("budget", "period", "\uff12\uff10\uff12\uff16-01"),  # fullwidth digits
+        ("rate", "rate", "\u0661.5"),
+    ]
+    for entity, field, value in bad:
+        with pytest.raises(ValidationError):
+            ENTITIES[entity].check(field, value)
+    assert ENTITIES["member"].check("days_off", ["2026-12-01"]) == ["2026-12-01"]
+    assert ENTITIES["budget"].check("period", "2026-01") == "2026-01"
+    for text in ("\u0661700000000000-0000-aa", "1700000000000- 1ab-aa", "1700000000000-1_ab-aa", "1700000000000-+1ab-aa"):
+        with pytest.raises(ValueError, match="not a clock stamp"):
+            Stamp.parse(text)
 
 
 def test_history_and_previous_values(store: Store) -> None:

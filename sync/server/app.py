@@ -84,7 +84,7 @@ def server_time() -> dict[str, Any]:
 
 async def read_json(request: Request) -> Any:
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+    if declared is not None and (not _INT.match(declared) or int(declared) > MAX_BODY):
         raise ApiError(413, "body_too_large", f"the request body is larger than {MAX_BODY:,} bytes")
     chunks, size = [], 0
     async for chunk in request.stream():
