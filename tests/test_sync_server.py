@@ -16,7 +16,8 @@ from sync.engine import Backoff, SyncEngine, SyncStatus
 from sync.hlc import Stamp
 from sync.ids import new_id
 from sync.records import load_json
-from sync.remote import META_PUSH_SEQ, Client, Remote, unsent
+from sync.remote import META_PUSH_SEQ, Client, Remote, SyncError, unsent
+from sync.server.app import KEEPALIVE
 from sync.store import Store
 
 from .syncsupport import (
@@ -210,15 +211,28 @@ def test_revocation_takes_effect_on_the_next_request_and_on_open_streams(served:
     token_id, token = create_token("ana", "--workspace", str(team))
     join(server, token, tmp_path / "ana.db")
     client = Client(server.url, token, "team")
-    stream = client.events()
-    assert next(stream) == _head(server)
-    crewdeck("token", "revoke", token_id, "--workspace", str(team))
-    crewdeck("-w", str(team), "--as", "raj", "add", "After the revocation")  # a change pokes the stream
-    with pytest.raises(Exception, match="revoked"):
-        next(stream)
+    heads: list[int] = []
+    ended: list[SyncError] = []
+
+    def read() -> None:
+        try:
+            heads.extend(client.events())
+        except SyncError as exc:
+            ended.append(exc)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        wait_until(lambda: heads == [_head(server)], "the stream's first poke")
+        crewdeck("token", "revoke", token_id, "--workspace", str(team))
+        # Nothing changes in the workspace, so no poke wakes the stream: it
+        # ends by itself, well before the next keep-alive would be sent.
+        wait_until(lambda: bool(ended), "the open stream to end", timeout=KEEPALIVE / 2)
+    finally:
+        client.close()
+    assert ended[0].code == "invalid_token" and "revoked" in str(ended[0])
     err = crewdeck_fails("-w", str(tmp_path / "ana.db"), "sync")
     assert "the token is unknown or has been revoked" in err
-    client.close()
 
 
 def test_push_is_idempotent_refuses_gaps_and_bad_input_with_4xx(served: tuple[Path, Server], tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ it all (``openapi.py``).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -42,6 +43,8 @@ DEFAULT_LIMIT = 1_000
 MAX_WAIT = 60.0
 #: Seconds between keep-alive comments on an event stream.
 KEEPALIVE = 15.0
+#: Seconds between two checks that an open event stream's token is still live.
+TOKEN_RECHECK = 1.0
 
 _INT = re.compile(r"[0-9]{1,18}\Z")
 _SECONDS = re.compile(r"[0-9]{1,4}(\.[0-9]{1,6})?\Z")
@@ -194,20 +197,28 @@ def create_app(backend: Backend) -> Starlette:
         backend.wakeups.changed(workspace, await backend.head(workspace))
 
         async def stream() -> AsyncIterator[str]:
+            loop = asyncio.get_running_loop()
             last = -1
             yield "retry: 1000\n\n"
+            sent = loop.time()
             while not backend.wakeups.closing:
                 head = backend.wakeups.heads.get(workspace, 0)
                 if head != last:
                     last = head
                     yield f'event: changed\ndata: {{"head":{head}}}\n\n'
-                woke = await backend.wakeups.wait(workspace, last, KEEPALIVE)
-                # Revocation takes effect on an open stream too.
-                if await backend.authenticate(token) is None:
+                    sent = loop.time()
+                woke = await backend.wakeups.wait(workspace, last, TOKEN_RECHECK)
+                # A revoked token's open stream ends within TOKEN_RECHECK, whether or not anything changes.
+                try:
+                    live = await backend.authenticate(token)
+                except BackendError:
+                    return  # the store is away: the client reconnects and hears a 503
+                if live is None:
                     yield 'event: revoked\ndata: {"error":"invalid_token"}\n\n'
                     return
-                if not woke:
+                if not woke and loop.time() - sent >= KEEPALIVE:
                     yield ": keep-alive\n\n"
+                    sent = loop.time()
 
         return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 

@@ -185,7 +185,11 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int) -> 
                     "summary": "A server-sent-events stream of 'changed' pokes carrying the head seq",
                     "parameters": [workspace],
                     "responses": {
-                        "200": {"description": "event: changed, data: {\"head\": N}", "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+                        "200": {
+                            "description": "event: changed, data: {\"head\": N}; within a second of the token's revocation, "
+                            "event: revoked and the end of the stream",
+                            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                        },
                         **auth,
                     },
                 }
