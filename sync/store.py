@@ -515,20 +515,6 @@ class Store:
             params.append((row_id, *values, *newest))
         self.conn.executemany(_upsert_sql(spec, tuple(f.name for f in spec.fields)), params)
 
-    def rematerialize(self) -> int:
-        """Rebuild every materialized table from the log (after a schema change)."""
-        count = 0
-        with self._transaction():
-            for spec in ENTITIES.values():
-                row_ids = [r[0] for r in self.conn.execute("SELECT DISTINCT row_id FROM ops WHERE entity = ?", (spec.name,))]
-                self.conn.execute(f"DELETE FROM [{spec.name}]")
-                if spec.append_only:
-                    self._insert_appends(spec, self._first_appends(spec, row_ids))
-                else:
-                    self._rebuild(spec, row_ids)
-                count += len(row_ids)
-        return count
-
 
 class _Transaction:
     """``BEGIN IMMEDIATE`` ... ``COMMIT``; a rollback on any error."""

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from sync import schema
+from sync import store as store_module
 from sync.hlc import MAX_DRIFT_MS, ClockSkewError, Stamp, wall_ms
 from sync.ids import new_id
 from sync.oplog import Op, OpError, from_wire
 from sync.push import PushRejected
-from sync.records import ENTITIES, ValidationError, load_json
+from sync.records import ENTITIES, Entity, Field, ValidationError, boolean, integer, list_of, load_json, optional, record_id
 from sync.remote import Remote
 from sync.store import Store, WorkspaceError
 
@@ -331,13 +332,30 @@ def test_history_and_previous_values(store: Store) -> None:
     assert store.field_value_before(task, "title", history[0].op_id) == (False, None)
 
 
-def test_rematerialize_rebuilds_the_same_rows(store: Store) -> None:
-    with store.write(ANA) as w:
-        for i in range(5):
-            w.create("task", {"title": f"t{i}", "tags": ["x", f"n{i}"], "due": {"utc": "2026-12-01T16:00:00Z", "tz": "Europe/Berlin"}})
-    before = list(store.records("task"))
-    assert store.rematerialize() == 5
-    assert list(store.records("task")) == before
+def test_a_migration_that_adds_a_field_gives_existing_rows_its_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "w.db"
+    with Store.create(path) as s:
+        with s.write(ANA) as w:
+            task = w.create("task", {"title": "written before the new fields existed"})
+    # A later crewdeck: two new task fields, and a migration step (new columns come with any).
+    new_fields = (
+        Field("reviewers", list_of(record_id), default=[], kind="json"),
+        Field("boosted", boolean, sql=("INTEGER NOT NULL DEFAULT 0",), default=False, kind="bool"),
+        Field("reach", optional(integer(minimum=0)), sql=("INTEGER",)),
+    )
+    monkeypatch.setitem(ENTITIES, "task", Entity("task", (*ENTITIES["task"].fields, *new_fields)))
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, ("task.reviewers, boosted and reach", lambda db: None)])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
+    monkeypatch.setattr(store_module, "_COLUMN_CACHE", {})
+    monkeypatch.setattr(store_module, "_UPSERT_CACHE", {})
+    with Store(path) as s:
+        with s.write(ANA) as w:
+            new = w.create("task", {"title": "written after"})
+        # The old record reads exactly like a new one whose new fields were never set.
+        for row_id in (task, new):
+            record = s.record("task", row_id)
+            assert record is not None and (record["reviewers"], record["boosted"], record["reach"]) == ([], False, None)
+        assert s.conn.execute("SELECT reviewers FROM task WHERE id = ?", (task,)).fetchone() == ("[]",)
 
 
 FORGER = "ffffffffffff"
