@@ -1,9 +1,12 @@
 """The HTTP API (``/v1``), as a Starlette app over a ``Backend``.
 
 Every answer is JSON; every error is ``{"error": code, "message": text,
-...}`` with a 4xx status for anything the client sent (503 only when the
-store itself is unavailable).  The document at ``/openapi.json`` describes
-it all (``openapi.py``).
+...}`` with a 4xx status for anything the client sent, and a 503 with
+``Retry-After`` only when the store itself is unavailable (PostgreSQL
+down, a workspace file locked past its busy timeout); anything else is a
+bug, logged and answered 500.  Request bodies are read with
+``records.load_json`` (no ``NaN`` or ``Infinity``).  The document at
+``/openapi.json`` describes it all (``openapi.py``).
 """
 
 from __future__ import annotations
