@@ -188,6 +188,8 @@ class SyncEngine:
                             self._emit(SyncStatus("syncing", waiting, last_sync, (done, total)))
 
                     result = sync_round(store, client, show)
+                    pulled_to = int(store.get_meta(META_PULL_SEQ) or 0)
+                    left = unsent(store)
                 except Offline as exc:
                     failures += 1
                     self._emit(SyncStatus("offline", self._unsent(store), last_sync, None, str(exc)))
@@ -201,9 +203,9 @@ class SyncEngine:
                     self._pause(10 * self.backoff.delay(failures, self._rng), store, version)
                     continue
                 failures = 0
-                self._pulled = max(self._pulled, int(store.get_meta(META_PULL_SEQ) or 0))
+                self._pulled = max(self._pulled, pulled_to)
                 last_sync = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-                self._emit(SyncStatus("live", unsent(store), last_sync, None, "", result.pushed, result.pulled))
+                self._emit(SyncStatus("live", left, last_sync, None, "", result.pushed, result.pulled))
                 self._pause(self.poll_interval, store, version, until_change=True)
         finally:
             self._stop.set()
