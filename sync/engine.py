@@ -9,7 +9,9 @@ Plain threads, no UI: the app runs ``SyncEngine.run()`` in a worker thread
    ``PRAGMA data_version``, whichever process made it), ``kick()``, or the
    poll interval when the event stream is down;
 3. when the server cannot be reached, wait with exponential backoff and
-   jitter, so a team coming back online does not arrive all at once.
+   jitter, so a team coming back online does not arrive all at once; when
+   a round fails any other way (a refusal, or something no rule expected),
+   report ``error`` with what went wrong and retry ten times slower.
 
 ``on_status`` is called from the engine's threads, only when the status
 changed; a Textual app forwards it with ``call_from_thread``.
@@ -52,8 +54,9 @@ class SyncStatus:
 
     ``state``: ``live`` (in step, listening for changes), ``syncing`` (a round
     with something to move is running), ``offline`` (the server cannot be
-    reached; retrying with backoff) or ``error`` (the server refused us:
-    ``message`` says why, e.g. a revoked token or a clock that is off).
+    reached; retrying with backoff) or ``error`` (the server refused us, or
+    the round failed unexpectedly; retrying slower: ``message`` says why,
+    e.g. a revoked token or a clock that is off).
     """
 
     state: State
@@ -168,46 +171,53 @@ class SyncEngine:
         last_sync = dt.datetime.fromisoformat(last) if last else None
         self._pulled = int(store.get_meta(META_PULL_SEQ) or 0)
         failures = 0
+        version = 0
         try:
             while not self._stop.is_set():
-                # Taken before the round reads anything: a commit made during
-                # the round still wakes the next one.
-                version = store.data_version()
-                waiting = unsent(store)
-                busy = waiting > 0 or self._announced > self._pulled
-                if busy:
-                    self._emit(SyncStatus("syncing", waiting, last_sync))
-                progress: list[SyncStatus] = []
-
-                def show(done: int, total: int) -> None:
-                    if total >= 5_000:  # only a long pull is worth a progress bar
-                        progress.append(SyncStatus("syncing", waiting, last_sync, (done, total)))
-                        self._emit(progress[-1])
-
                 try:
+                    # Taken before the round reads anything: a commit made
+                    # during the round still wakes the next one.
+                    version = store.data_version()
+                    waiting = unsent(store)
+                    busy = waiting > 0 or self._announced > self._pulled
+                    if busy:
+                        self._emit(SyncStatus("syncing", waiting, last_sync))
+
+                    def show(done: int, total: int) -> None:
+                        if total >= 5_000:  # only a long pull is worth a progress bar
+                            self._emit(SyncStatus("syncing", waiting, last_sync, (done, total)))
+
                     result = sync_round(store, client, show)
+                    pulled_to = int(store.get_meta(META_PULL_SEQ) or 0)
+                    left = unsent(store)
                 except Offline as exc:
                     failures += 1
-                    self._emit(SyncStatus("offline", unsent(store), last_sync, None, str(exc)))
+                    self._emit(SyncStatus("offline", self._unsent(store), last_sync, None, str(exc)))
                     self._pause(self.backoff.delay(failures, self._rng), store, version)
                     continue
-                except (SyncError, ClockSkewError, WorkspaceError, sqlite3.DatabaseError) as exc:
+                except Exception as exc:
+                    # Whatever failed, the loop goes on: the member sees why,
+                    # and the next round may well succeed.
                     failures += 1
-                    message = str(exc)
-                    if isinstance(exc, (ClockOff, ClockSkewError)):
-                        message = f"this machine's clock is off: {exc}"
-                    self._emit(SyncStatus("error", unsent(store), last_sync, None, message))
+                    self._emit(SyncStatus("error", self._unsent(store), last_sync, None, _failure_message(exc)))
                     self._pause(10 * self.backoff.delay(failures, self._rng), store, version)
                     continue
                 failures = 0
-                self._pulled = max(self._pulled, int(store.get_meta(META_PULL_SEQ) or 0))
+                self._pulled = max(self._pulled, pulled_to)
                 last_sync = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-                self._emit(SyncStatus("live", unsent(store), last_sync, None, "", result.pushed, result.pulled))
+                self._emit(SyncStatus("live", left, last_sync, None, "", result.pushed, result.pulled))
                 self._pause(self.poll_interval, store, version, until_change=True)
         finally:
             self._stop.set()
             client.close()
             store.close()
+
+    def _unsent(self, store: Store) -> int:
+        """Operations not pushed yet; the last count shown when the replica cannot be read either."""
+        try:
+            return unsent(store)
+        except sqlite3.Error:
+            return self._status.unsent if self._status else 0
 
     def _pause(self, seconds: float, store: Store, version: int, until_change: bool = False) -> None:
         """Sleep up to ``seconds``; wake early on stop, a poke or ``kick()``, and on a local commit when ``until_change``."""
@@ -249,8 +259,8 @@ class SyncEngine:
                             self._poke()
                         if self._stop.is_set():
                             return
-                except SyncError:
-                    pass
+                except Exception:
+                    pass  # a broken stream, whatever broke it: reconnect after a pause
                 self._events_live = False
                 failures += 1
                 self._stop.wait(self.backoff.delay(failures, self._rng))
@@ -260,3 +270,12 @@ class SyncEngine:
     def _poke(self) -> None:
         self._remote_wake.set()
         self._wake.set()
+
+
+def _failure_message(exc: Exception) -> str:
+    """The one line an ``error`` status shows for a failed round."""
+    if isinstance(exc, (ClockOff, ClockSkewError)):
+        return f"this machine's clock is off: {exc}"
+    if isinstance(exc, (SyncError, WorkspaceError, sqlite3.DatabaseError)):
+        return str(exc)
+    return f"sync failed unexpectedly ({type(exc).__name__}: {exc}); retrying"

@@ -8,11 +8,13 @@ clock does, and it refuses stamps from too far in the future.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import Callable
 
 MAX_COUNTER = 0xFFFF
+_STAMP = re.compile(r"([0-9]{13})-([0-9a-f]{4})-(.+)\Z", re.DOTALL)
 #: Operations stamped more than this far ahead of our wall clock are refused.
 MAX_DRIFT_MS = 5 * 60 * 1000
 
@@ -53,17 +55,12 @@ class Stamp:
     @classmethod
     def parse(cls, text: str) -> Stamp:
         """Parse the text form; ``ValueError`` says what is wrong."""
-        parts = text.split("-", 2)
-        if len(parts) != 3 or len(parts[0]) != 13 or len(parts[1]) != 4 or not parts[2]:
+        # A regex, not int(): int() also reads other scripts' digits, signs,
+        # spaces and underscores, and a stamp must have one spelling.
+        found = _STAMP.match(text)
+        if found is None:
             raise ValueError(f"not a clock stamp: {text!r}")
-        try:
-            ms = int(parts[0], 10)
-            counter = int(parts[1], 16)
-        except ValueError:
-            raise ValueError(f"not a clock stamp: {text!r}") from None
-        if not parts[0].isdigit() or parts[1] != parts[1].lower():
-            raise ValueError(f"not a clock stamp: {text!r}")
-        return cls(ms, counter, parts[2])
+        return cls(int(found[1]), int(found[2], 16), found[3])
 
 
 ZERO = Stamp(0, 0, "")

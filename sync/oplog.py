@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, Callable, Iterable, NamedTuple
 
 from .hlc import Stamp
 from .records import ENTITIES, WORKSPACE_ROW, ValidationError, canonical_json
@@ -52,6 +52,10 @@ class Op(NamedTuple):
         }
 
 
+#: The columns of an operation in every store, in ``Op`` field order.
+OP_COLUMNS = ", ".join(Op._fields)
+
+
 #: Canonical JSON: the same value is the same text on every replica.
 dump_value = canonical_json
 
@@ -71,11 +75,46 @@ def check_row_id(entity: str, row_id: Any) -> str:
     return row_id  # type: ignore[return-value]
 
 
+class RowClash(NamedTuple):
+    """A row id named as ``entity`` that is ``other``'s (stored, or earlier in the same batch)."""
+
+    row_id: str
+    entity: str
+    other: str
+    in_batch: bool
+
+    def __str__(self) -> str:
+        if self.in_batch:
+            return f"{self.row_id} is named both as a {self.other} and as a {self.entity}"
+        return f"{self.row_id} is a {self.other} record, not a {self.entity}"
+
+
+def row_entity_clash(rows: Iterable[tuple[str, str]], stored_entities: Callable[[list[str]], dict[str, str]]) -> RowClash | None:
+    """The first ``(entity, row id)`` pair that names a record of another entity, or ``None``.
+
+    A row id belongs to one entity for good.  Ids are random (or derived
+    from their own entity's keys), so an operation naming a stored task's
+    id as a member's can only be forged; refused where operations are
+    stored, it can never make a record's history, undo or the activity
+    log mix two records.  ``stored_entities`` says which of the ids the
+    store already holds, and as what.
+    """
+    claimed: dict[str, str] = {}
+    for entity, row_id in rows:
+        first = claimed.setdefault(row_id, entity)
+        if first != entity:
+            return RowClash(row_id, entity, first, in_batch=True)
+    for row_id, stored in stored_entities(list(claimed)).items():
+        if claimed[row_id] != stored:
+            return RowClash(row_id, claimed[row_id], stored, in_batch=False)
+    return None
+
+
 def from_wire(data: Any) -> Op:
     """Build and fully check an operation received from elsewhere."""
     if not isinstance(data, dict):
         raise OpError("an operation must be a JSON object")
-    missing = {"op_id", "node", "node_seq", "member", "kind", "entity", "row_id", "field", "value"} - set(data)
+    missing = set(Op._fields) - set(data)
     if missing:
         raise OpError(f"operation is missing {', '.join(sorted(missing))}")
     op_id, node, node_seq = data["op_id"], data["node"], data["node_seq"]

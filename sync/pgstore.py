@@ -22,7 +22,7 @@ import psycopg
 
 from . import tokens
 from .hlc import HybridClock, Stamp
-from .oplog import Op
+from .oplog import OP_COLUMNS, Op
 from .push import NodeHead, PushPlan, PushRejected, by_node, plan
 from .store import Store
 from .tokens import TokenInfo
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from psycopg import Connection
 
 CHANNEL = "crewdeck_changed"
-_COLUMNS = "seq, op_id, node, node_seq, member, kind, entity, row_id, field, value"
+_COLUMNS = f"seq, {OP_COLUMNS}"
 #: Taken while creating tables, so that processes starting together do not race.
 _SCHEMA_LOCK = 0x63726577
 
@@ -57,6 +57,8 @@ SCHEMA = [
     )""",
     # Push idempotency and each node's head: (workspace, node, node_seq).
     "CREATE UNIQUE INDEX IF NOT EXISTS crewdeck_op_node ON crewdeck_op (workspace, node, node_seq)",
+    # The entity a row id belongs to: a push may not name it as another's.
+    "CREATE INDEX IF NOT EXISTS crewdeck_op_row ON crewdeck_op (workspace, row_id, entity)",
     """CREATE TABLE IF NOT EXISTS crewdeck_token (
         id TEXT PRIMARY KEY,
         workspace TEXT NOT NULL REFERENCES crewdeck_workspace(name),
@@ -175,13 +177,25 @@ class PgStore:
                             (workspace, node, node_ops[0].node_seq, heads[node].node_seq),
                         )
                     )
-            result = plan(groups, member, heads, lambda seen: {op.op_id for op in seen if stored.get((op.node, op.node_seq)) == op.op_id})
+            result = plan(
+                groups,
+                member,
+                heads,
+                lambda seen: {op.op_id for op in seen if stored.get((op.node, op.node_seq)) == op.op_id},
+                lambda row_ids: self._stored_entities(workspace, row_ids),
+            )
             if result.fresh:
                 self._copy_ops(workspace, ((head + i, op) for i, op in enumerate(result.fresh, start=1)))
                 head += len(result.fresh)
                 self.conn.execute("UPDATE crewdeck_workspace SET head = %s WHERE name = %s", (head, workspace))
                 self.conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"{workspace} {head}"))
         return result, head
+
+    def _stored_entities(self, workspace: str, row_ids: list[str]) -> dict[str, str]:
+        rows = self.conn.execute(
+            "SELECT DISTINCT row_id, entity FROM crewdeck_op WHERE workspace = %s AND row_id = ANY(%s)", (workspace, row_ids)
+        )
+        return dict(rows.fetchall())
 
     def _copy_ops(self, workspace: str, rows: Iterator[tuple[int, Op]]) -> None:
         with self.conn.cursor() as cur, cur.copy(f"COPY crewdeck_op (workspace, {_COLUMNS}) FROM STDIN") as copy:

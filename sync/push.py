@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
-from .oplog import Op
+from .oplog import Op, row_entity_clash
 
 
 class PushRejected(Exception):
@@ -73,12 +73,14 @@ def plan(
     member: str,
     heads: dict[str, NodeHead],
     already_stored: Callable[[Sequence[Op]], set[str]],
+    stored_entities: Callable[[list[str]], dict[str, str]],
 ) -> PushPlan:
     """Split a batch into retries and new operations, or refuse it.
 
     ``heads`` holds the stored counter of each node known so far;
     ``already_stored`` returns which of the given operations' ``op_id`` the
-    store holds.
+    store holds; ``stored_entities`` the entity of each given row id the
+    store holds (a new operation may not name a record of another entity).
     """
     result = PushPlan()
     for node, node_ops in groups.items():
@@ -107,4 +109,7 @@ def plan(
             )
         result.fresh.extend(new)
         result.heads[node] = NodeHead(member, new[-1].node_seq if new else head.node_seq)
+    clash = row_entity_clash(((op.entity, op.row_id) for op in result.fresh), stored_entities)
+    if clash:
+        raise PushRejected("row_entity", f"{clash}: a record's id never changes entity", row_id=clash.row_id)
     return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -35,13 +36,16 @@ PRIORITIES = ("high", "med", "low", "none")
 CAMPAIGN_STATUSES = ("active", "paused", "done")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
+# Digits are [0-9], never \d: \d also matches other scripts' digits, and a
+# value must have one spelling so that text order is date or number order.
 _HEX_ID = re.compile(r"[0-9a-f]{32}\Z")
-_HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d\Z|24:00\Z")
-_UTC_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z")
+_HHMM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]\Z|24:00\Z")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_UTC_INSTANT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
 _HANDLE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,31}\Z")
 _CATEGORY = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}\Z")
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])\Z")
-_RATE = re.compile(r"\d{1,12}(\.\d{1,12})?\Z")
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])\Z")
+_RATE = re.compile(r"[0-9]{1,12}(\.[0-9]{1,12})?\Z")
 
 
 # ---------------------------------------------------------------- checks
@@ -137,7 +141,8 @@ def integer(minimum: int | None = None, maximum: int | None = None) -> Check:
 
 
 def date(value: Any) -> str:
-    if not isinstance(value, str) or len(value) != 10:
+    # fromisoformat alone would also read week dates such as 2026-W01-1.
+    if not isinstance(value, str) or not _DATE.match(value):
         raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
     try:
         dt.date.fromisoformat(value)
@@ -290,7 +295,45 @@ def recurrence_info(value: Any) -> dict[str, Any]:
 def json_object(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValueError("expected a mapping")
+    # Walked without recursion: the value may be nested as deep as JSON allows.
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError(f"{_JSON_CONSTANTS[str(item)]} is not a JSON number")
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
     return value
+
+
+#: How Python spells the floats JSON has no number for, and how JSON texts that misuse them do.
+_JSON_CONSTANTS = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is too large for a JSON number")
+    return number
+
+
+def load_json(text: str) -> Any:
+    """Parse JSON text strictly; ``ValueError`` says what is wrong.
+
+    Python's ``json`` reads ``NaN``, ``Infinity`` and numbers too large for
+    a float (``1e999``) as floats that are not JSON: stored, they would make
+    every export invalid.  Requests to the server and imports read with this.
+    """
+    try:
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 # ---------------------------------------------------------------- schema
@@ -335,8 +378,9 @@ class Field:
         return values[0]
 
 
-#: JSON with sorted keys and no spaces: one value, one text, on every replica.
-canonical_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode
+#: JSON with sorted keys and no spaces: one value, one text, on every replica
+#: (never ``NaN`` or ``Infinity``: the checks refuse them, and this would raise).
+canonical_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, sort_keys=True, allow_nan=False).encode
 
 
 @dataclass(frozen=True)

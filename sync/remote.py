@@ -82,8 +82,7 @@ class Remote:
         return cls(*values)  # type: ignore[arg-type]
 
     def save(self, store: Store) -> None:
-        for key, value in ((META_URL, self.url), (META_WORKSPACE, self.workspace), (META_TOKEN, self.token), (META_MEMBER, self.member)):
-            store.set_meta(key, value)
+        store.set_metas({META_URL: self.url, META_WORKSPACE: self.workspace, META_TOKEN: self.token, META_MEMBER: self.member})
 
 
 def _message(response: httpx.Response) -> tuple[str, dict[str, Any]]:

@@ -93,16 +93,25 @@ def _create_record_table(db: sqlite_utils.Database, spec: Entity) -> None:
 
 
 def _add_missing_columns(db: sqlite_utils.Database) -> None:
-    """New fields in ``records`` become new columns (filled by ``rematerialize``)."""
+    """New fields in ``records`` become new columns, holding the field's default in existing rows.
+
+    A record stored before a field existed never had it set (older code
+    refuses operations on fields it does not know), so it reads exactly like
+    a newer record whose field was never set: ``[]`` for a list, not NULL.
+    """
     for spec in ENTITIES.values():
         table = db[spec.name]
         if not table.exists():
             _create_record_table(db, spec)
             continue
         have = set(table.columns_dict)
-        for name, sql in columns(spec):
-            if name not in have:
-                db.execute(f"ALTER TABLE [{spec.name}] ADD COLUMN [{name}] {sql}")
+        defaults = dict(zip((name for name, _ in columns(spec)), default_row(spec)))
+        added = [(name, sql) for name, sql in columns(spec) if name not in have]
+        for name, sql in added:
+            db.execute(f"ALTER TABLE [{spec.name}] ADD COLUMN [{name}] {sql}")
+        filled = [name for name, _ in added if defaults[name] is not None]
+        if filled:
+            db.execute(f"UPDATE [{spec.name}] SET {', '.join(f'[{name}] = ?' for name in filled)}", [defaults[name] for name in filled])
 
 
 def _series_index(db: sqlite_utils.Database) -> None:

@@ -23,10 +23,11 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from urllib.parse import quote
 
 from . import schema
-from .hlc import HybridClock, Stamp, wall_ms
+from .hlc import MAX_DRIFT_MS, HybridClock, Stamp, format_duration, wall_ms
 from .ids import new_id, new_node_id
 from .oplog import (
     APPEND,
+    OP_COLUMNS,
     RECORD,
     SET,
     Op,
@@ -34,6 +35,7 @@ from .oplog import (
     check_row_id,
     check_value,
     dump_value,
+    row_entity_clash,
 )
 from .push import NodeHead, PushPlan, by_node, plan
 from .records import ENTITIES, Entity, ValidationError
@@ -46,6 +48,9 @@ _PROGRESS_STEP = 50_000
 
 #: ``(done, total)`` while a long write or apply runs.
 Progress = Callable[[int, int], None]
+
+#: The target of an insert of whole operations.
+_INTO_OPS = f"INTO ops({OP_COLUMNS}) VALUES ({', '.join('?' * len(Op._fields))})"
 
 
 class WorkspaceError(Exception):
@@ -63,15 +68,15 @@ class Change:
         self.rows[entity].add(row_id)
 
 
-def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+def connect(path: Path, *, readonly: bool = False, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
     """A connection with the settings every crewdeck connection uses."""
     uri = f"file:{quote(str(Path(path).resolve()))}?mode={'ro' if readonly else 'rw'}"
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
     except sqlite3.OperationalError as exc:
         raise WorkspaceError(f"cannot open workspace {path}: {exc}") from None
     try:
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         # NORMAL in WAL mode: a commit survives a crash of any process; only a
         # power cut can lose the last few commits, never corrupt the file.
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -84,10 +89,32 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
-class Store:
-    """An open workspace file."""
+def max_seq(conn: sqlite3.Connection) -> int:
+    """The newest ``seq`` stored (0 for an empty log): the head of every pull cursor."""
+    return int(conn.execute("SELECT coalesce(max(seq), 0) FROM ops").fetchone()[0])
 
-    def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False, check_disk: bool = True) -> None:
+
+def ops_after(conn: sqlite3.Connection, seq: int, limit: int) -> list[tuple[int, Op]]:
+    """``(seq, operation)`` stored after ``seq``, in ``seq`` order."""
+    rows = conn.execute(f"SELECT seq, {OP_COLUMNS} FROM ops WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)).fetchall()
+    return [(r[0], Op(*r[1:])) for r in rows]
+
+
+class Store:
+    """An open workspace file.
+
+    ``busy_timeout``: how long a write waits for another process's write
+    lock before it gives up with a ``WorkspaceError``.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        readonly: bool = False,
+        check_disk: bool = True,
+        busy_timeout: float = BUSY_TIMEOUT,
+    ) -> None:
         self.path = Path(path)
         if not self.path.exists():
             raise WorkspaceError(f"no workspace at {self.path} (create one with: crewdeck init {self.path})")
@@ -96,7 +123,8 @@ class Store:
                 check_local_disk(self.path)
             except OSError as exc:
                 raise WorkspaceError(str(exc)) from None
-        self.conn = connect(self.path, readonly=readonly)
+        self.busy_timeout = busy_timeout
+        self.conn = connect(self.path, readonly=readonly, busy_timeout=busy_timeout)
         try:
             if not readonly:
                 if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -169,24 +197,10 @@ class Store:
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def max_seq(self) -> int:
-        return int(self.conn.execute("SELECT coalesce(max(seq), 0) FROM ops").fetchone()[0])
+        return max_seq(self.conn)
 
     def ops_after(self, seq: int, limit: int = 10_000) -> list[tuple[int, Op]]:
-        rows = self.conn.execute(
-            "SELECT seq, op_id, node, node_seq, member, kind, entity, row_id, field, value "
-            "FROM ops WHERE seq > ? ORDER BY seq LIMIT ?",
-            (seq, limit),
-        ).fetchall()
-        return [(r[0], Op(*r[1:])) for r in rows]
-
-    def node_ops_after(self, node: str, node_seq: int, limit: int = 10_000) -> list[Op]:
-        """This node's own operations after a counter: what a push sends."""
-        rows = self.conn.execute(
-            "SELECT op_id, node, node_seq, member, kind, entity, row_id, field, value "
-            "FROM ops WHERE node = ? AND node_seq > ? ORDER BY node_seq LIMIT ?",
-            (node, node_seq, limit),
-        ).fetchall()
-        return [Op(*r) for r in rows]
+        return ops_after(self.conn, seq, limit)
 
     def own_ops_after(self, seq: int, limit: int = 10_000) -> list[tuple[int, Op]]:
         """This node's own operations stored after ``seq``: what a push sends.
@@ -195,9 +209,7 @@ class Store:
         costs what was stored since the last acknowledged push, not the log.
         """
         rows = self.conn.execute(
-            "SELECT seq, op_id, node, node_seq, member, kind, entity, row_id, field, value "
-            "FROM ops WHERE seq > ? AND node = ? ORDER BY seq LIMIT ?",
-            (seq, self.node, limit),
+            f"SELECT seq, {OP_COLUMNS} FROM ops WHERE seq > ? AND node = ? ORDER BY seq LIMIT ?", (seq, self.node, limit)
         ).fetchall()
         return [(r[0], Op(*r[1:])) for r in rows]
 
@@ -219,11 +231,7 @@ class Store:
 
     def history(self, row_id: str) -> list[Op]:
         """Every operation on a record, oldest first."""
-        rows = self.conn.execute(
-            "SELECT op_id, node, node_seq, member, kind, entity, row_id, field, value "
-            "FROM ops WHERE row_id = ? ORDER BY op_id",
-            (row_id,),
-        ).fetchall()
+        rows = self.conn.execute(f"SELECT {OP_COLUMNS} FROM ops WHERE row_id = ? ORDER BY op_id", (row_id,)).fetchall()
         return [Op(*r) for r in rows]
 
     def field_winner(self, row_id: str, field_name: str) -> str | None:
@@ -270,6 +278,12 @@ class Store:
             (key, value),
         )
 
+    def set_metas(self, values: dict[str, str]) -> None:
+        """Several local settings in one transaction: all of them are saved, or none."""
+        with self._transaction():
+            for key, value in values.items():
+                self.set_meta(key, value)
+
     # ------------------------------------------------------------ writing
 
     def write(self, member: str, on_progress: Progress | None = None) -> Writer:
@@ -279,7 +293,7 @@ class Store:
         return Writer(self, member, on_progress)
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self.conn)
+        return _Transaction(self.conn, self.busy_timeout)
 
     def _load_clock(self) -> tuple[HybridClock, int]:
         last, node_seq = self.conn.execute("SELECT last, node_seq FROM clock WHERE id = 1").fetchone()
@@ -293,7 +307,11 @@ class Store:
         if not pending.ops:
             return []
         with self._transaction():
+            clash = row_entity_clash(pending.records(), self._stored_entities)
+            if clash:
+                raise ValidationError(clash.entity, "id", str(clash))
             clock, node_seq = self._load_clock()
+            self._check_own_clock(clock)
             node = self.node
             rows = [
                 (stamp, node, seq, member, *op)
@@ -301,16 +319,27 @@ class Store:
             ]
             step = _PROGRESS_STEP if on_progress else len(rows)
             for start in range(0, len(rows), step):
-                self.conn.executemany(
-                    "INSERT INTO ops(op_id, node, node_seq, member, kind, entity, row_id, field, value) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    rows[start : start + step],
-                )
+                self.conn.executemany(f"INSERT {_INTO_OPS}", rows[start : start + step])
                 if on_progress:
                     on_progress(min(start + step, len(rows)), len(rows))
             self._materialize_local(rows, pending)
             self._save_clock(clock, node_seq + len(rows))
         return rows
+
+    def _check_own_clock(self, clock: HybridClock) -> None:
+        """Refuse to follow a stored clock far ahead of this machine's into the future.
+
+        Stamps follow the newest stamp stored, so one writer of a shared
+        file with a clock far ahead would otherwise drag every later write
+        there, and servers would refuse them all.
+        """
+        ahead = clock.last.ms - self.wall()
+        if ahead > MAX_DRIFT_MS:
+            raise WorkspaceError(
+                f"the workspace's clock is {format_duration(ahead)} ahead of this machine's clock "
+                f"(limit {format_duration(MAX_DRIFT_MS)}): one of the clocks is off, this machine's or that of "
+                "whoever wrote last; check the date and time settings, nothing was written"
+            )
 
     def _materialize_local(self, rows: list[tuple[Any, ...]], pending: PendingWrites) -> None:
         # Local stamps come from a clock that has seen every stored stamp, so
@@ -398,7 +427,7 @@ class Store:
                     row = (found[1], found[0]) if found[0] is not None else None
                 if row is not None:
                     heads[node] = NodeHead(row[0], int(row[1]))
-            result = plan(groups, member, heads, self._stored_ids)
+            result = plan(groups, member, heads, self._stored_ids, self._stored_entities)
             self._apply_locked({op.op_id: op for op in result.fresh})
             self.conn.executemany(
                 "INSERT INTO sync_node(node, member, node_seq) VALUES (?, ?, ?) "
@@ -416,6 +445,14 @@ class Store:
                 found.add(op.op_id)
         return found
 
+    def _stored_entities(self, row_ids: list[str]) -> dict[str, str]:
+        """The entity of each of these row ids that the log holds (one index probe each)."""
+        rows = self.conn.execute(
+            "SELECT j.value, (SELECT entity FROM ops WHERE row_id = j.value LIMIT 1) FROM json_each(?) AS j",
+            (json.dumps(row_ids),),
+        )
+        return {row_id: entity for row_id, entity in rows if entity is not None}
+
     def _check_clock(self, batch: dict[str, Op]) -> None:
         if batch:
             HybridClock(self.node, wall=self.wall).check(Stamp.parse(max(batch)))
@@ -427,15 +464,8 @@ class Store:
             return change
         before = self.max_seq()
         # The unique (row_id, field, op_id) index drops what is already here.
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO ops(op_id, node, node_seq, member, kind, entity, row_id, field, value) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [batch[op_id] for op_id in sorted(batch)],
-        )
-        fresh = [Op(*r) for r in self.conn.execute(
-            "SELECT op_id, node, node_seq, member, kind, entity, row_id, field, value FROM ops WHERE seq > ? ORDER BY seq",
-            (before,),
-        )]
+        self.conn.executemany(f"INSERT OR IGNORE {_INTO_OPS}", [batch[op_id] for op_id in sorted(batch)])
+        fresh = [Op(*r) for r in self.conn.execute(f"SELECT {OP_COLUMNS} FROM ops WHERE seq > ? ORDER BY seq", (before,))]
         if not fresh:
             return change
         clock, node_seq = self._load_clock()
@@ -455,28 +485,28 @@ class Store:
             for row_id in row_ids:
                 change.add(entity_name, row_id)
             if spec.append_only:
-                self._insert_appends(spec, self._first_appends(row_ids))
+                self._insert_appends(spec, self._first_appends(spec, row_ids))
             else:
                 self._rebuild(spec, row_ids)
 
-    def _first_appends(self, row_ids: Iterable[str]) -> Iterator[Op]:
+    # A record is its entity's operations on its id: pushes and local writes
+    # refuse an id of another entity, but a log stored before they did may
+    # hold one, and it must neither break nor leak into the other record.
+
+    def _first_appends(self, spec: Entity, row_ids: Iterable[str]) -> Iterator[Op]:
+        query = f"SELECT {OP_COLUMNS} FROM ops WHERE row_id = ? AND field = ? AND entity = ? ORDER BY op_id LIMIT 1"
         for row_id in row_ids:
-            row = self.conn.execute(
-                "SELECT op_id, node, node_seq, member, kind, entity, row_id, field, value "
-                "FROM ops WHERE row_id = ? AND field = ? ORDER BY op_id LIMIT 1",
-                (row_id, RECORD),
-            ).fetchone()
-            yield Op(*row)
+            yield Op(*self.conn.execute(query, (row_id, RECORD, spec.name)).fetchone())
 
     def _rebuild(self, spec: Entity, row_ids: Iterable[str]) -> None:
         defaults = schema.default_row(spec)
         index = _column_index(spec)
         params = []
-        query = "SELECT field, value, max(op_id), member FROM ops WHERE row_id = ? GROUP BY field"
+        query = "SELECT field, value, max(op_id), member FROM ops WHERE row_id = ? AND entity = ? GROUP BY field"
         for row_id in row_ids:
             values = list(defaults)
             newest = ("", "")
-            for field_name, value, op_id, member in self.conn.execute(query, (row_id,)):
+            for field_name, value, op_id, member in self.conn.execute(query, (row_id, spec.name)):
                 spec_field = spec.by_name[field_name]
                 for col, col_value in zip(spec_field.columns, spec_field.to_columns(json.loads(value))):
                     values[index[col]] = col_value
@@ -485,33 +515,20 @@ class Store:
             params.append((row_id, *values, *newest))
         self.conn.executemany(_upsert_sql(spec, tuple(f.name for f in spec.fields)), params)
 
-    def rematerialize(self) -> int:
-        """Rebuild every materialized table from the log (after a schema change)."""
-        count = 0
-        with self._transaction():
-            for spec in ENTITIES.values():
-                row_ids = [r[0] for r in self.conn.execute("SELECT DISTINCT row_id FROM ops WHERE entity = ?", (spec.name,))]
-                self.conn.execute(f"DELETE FROM [{spec.name}]")
-                if spec.append_only:
-                    self._insert_appends(spec, self._first_appends(row_ids))
-                else:
-                    self._rebuild(spec, row_ids)
-                count += len(row_ids)
-        return count
-
 
 class _Transaction:
     """``BEGIN IMMEDIATE`` ... ``COMMIT``; a rollback on any error."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, busy_timeout: float) -> None:
         self.conn = conn
+        self.busy_timeout = busy_timeout
 
     def __enter__(self) -> None:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise WorkspaceError(
-                f"the workspace stayed locked by another writer for {BUSY_TIMEOUT:.0f} s ({exc}); try again"
+                f"the workspace stayed locked by another writer for {self.busy_timeout:g} s ({exc}); try again"
             ) from None
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
@@ -590,6 +607,12 @@ class PendingWrites:
     def append(self, entity_name: str, row_id: str, record: dict[str, Any]) -> None:
         self.appends.append(len(self.ops))
         self.ops.append((APPEND, entity_name, row_id, RECORD, dump_value(record)))
+
+    def records(self) -> Iterator[tuple[str, str]]:
+        """``(entity, row id)`` of every record these edits write."""
+        yield from self.rows
+        for position in self.appends:
+            yield self.ops[position][1], self.ops[position][2]
 
 
 class Writer:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from .oplog import Op
-from .store import connect
+from .store import connect, max_seq, ops_after
 
 #: How often the watcher asks, in seconds: well under the 300 ms a change
 #: may take to reach the screen, and cheap enough to leave running.
@@ -29,14 +29,11 @@ class ChangeWatcher:
         # create the WAL index when it is the first to open the file.
         self.conn: sqlite3.Connection = connect(Path(path))
         self.version = self._version()
-        self.seq = self._max_seq() if after_seq is None else after_seq
+        self.seq = max_seq(self.conn) if after_seq is None else after_seq
         self.page = page
 
     def _version(self) -> int:
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
-
-    def _max_seq(self) -> int:
-        return int(self.conn.execute("SELECT coalesce(max(seq), 0) FROM ops").fetchone()[0])
 
     def poll(self) -> list[tuple[int, Op]]:
         """New operations since the last poll (empty when nothing was committed)."""
@@ -49,14 +46,10 @@ class ChangeWatcher:
     def drain(self) -> list[tuple[int, Op]]:
         found: list[tuple[int, Op]] = []
         while True:
-            rows = self.conn.execute(
-                "SELECT seq, op_id, node, node_seq, member, kind, entity, row_id, field, value "
-                "FROM ops WHERE seq > ? ORDER BY seq LIMIT ?",
-                (self.seq, self.page),
-            ).fetchall()
+            rows = ops_after(self.conn, self.seq, self.page)
             if not rows:
                 return found
-            found.extend((r[0], Op(*r[1:])) for r in rows)
+            found.extend(rows)
             self.seq = rows[-1][0]
             if len(rows) < self.page:
                 return found

@@ -62,11 +62,12 @@ def crewdeck_fails(*args: str) -> str:
 
 @dataclass
 class Server:
-    """``crewdeck serve`` in a process of its own."""
+    """``crewdeck serve`` (or another ``entry`` given ``args`` and ``--port N``) in a process of its own."""
 
     args: list[str]
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
+    entry: list[str] = field(default_factory=lambda: ["-m", "tui.cli.main", "serve"])
 
     @property
     def url(self) -> str:
@@ -75,7 +76,7 @@ class Server:
     def start(self) -> Server:
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tui.cli.main", "serve", *self.args, "--port", str(self.port)],
+            [sys.executable, *self.entry, *self.args, "--port", str(self.port)],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + PATIENCE
@@ -108,6 +109,17 @@ class Server:
             self.proc.kill()
             _, err = self.proc.communicate()
         return err.decode()
+
+
+#: A server over one file whose writes wait only ``busy_timeout`` seconds for a lock (``FILE SECONDS --port N``).
+SHORT_BUSY_SERVER = """
+import sys
+from pathlib import Path
+from sync.server import run
+from sync.server.filestore import FileBackend
+path, busy_timeout, _, port = sys.argv[1:]
+run(FileBackend(Path(path), "team", busy_timeout=float(busy_timeout)), "127.0.0.1", int(port))
+"""
 
 
 def make_team(directory: Path) -> Path:

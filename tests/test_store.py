@@ -8,10 +8,13 @@ from pathlib import Path
 import pytest
 
 from sync import schema
-from sync.hlc import MAX_DRIFT_MS, ClockSkewError, Stamp
+from sync import store as store_module
+from sync.hlc import MAX_DRIFT_MS, ClockSkewError, Stamp, wall_ms
 from sync.ids import new_id
 from sync.oplog import Op, OpError, from_wire
-from sync.records import ValidationError
+from sync.push import PushRejected
+from sync.records import ENTITIES, Entity, Field, ValidationError, boolean, integer, list_of, load_json, optional, record_id
+from sync.remote import Remote
 from sync.store import Store, WorkspaceError
 
 from .conftest import fresh_store
@@ -207,7 +210,7 @@ def test_two_writers_on_one_file_never_reuse_or_go_below_each_others_stamps(tmp_
     fast = Store.create(path)
     slow = Store(path)
     fast.wall = lambda: 2_000_000_000_000
-    slow.wall = lambda: 1_000_000_000_000  # this process's clock is far behind
+    slow.wall = lambda: 2_000_000_000_000 - 60_000  # this process's clock is a minute behind
     with fast.write(ANA) as w:
         w.create("task", {"title": "from the fast clock"})
     with slow.write(ANA) as w:
@@ -215,6 +218,29 @@ def test_two_writers_on_one_file_never_reuse_or_go_below_each_others_stamps(tmp_
     ops = [op.op_id for _, op in fast.ops_after(0)]
     assert ops == sorted(ops) and len(set(ops)) == 2
     assert Stamp.parse(ops[1]).ms == 2_000_000_000_000
+    fast.close()
+    slow.close()
+
+
+def test_a_write_is_refused_while_the_workspace_clock_is_far_ahead_of_this_machines(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    fast = Store.create(path)
+    slow = Store(path)
+    now = 1_800_000_000_000
+    fast.wall = lambda: now + 3_600_000  # another process's clock is an hour ahead
+    slow.wall = lambda: now
+    with fast.write(ANA) as w:
+        task = w.create("task", {"title": "stamped an hour ahead"})
+    before = (slow.op_count(), slow.node_seq())
+    with pytest.raises(WorkspaceError, match=r"clock is 1h00m ahead of this machine's clock \(limit 5m00s\): one of the clocks is off"):
+        with slow.write(ANA) as w:
+            w.set("task", task, {"title": "would follow it into the future"})
+    assert (slow.op_count(), slow.node_seq()) == before
+    assert slow.record("task", task)["title"] == "stamped an hour ahead"  # type: ignore[index]
+    slow.wall = lambda: now + 3_600_000 - MAX_DRIFT_MS  # within the limit, writes follow the clock again
+    with slow.write(ANA) as w:
+        w.set("task", task, {"title": "within the limit"})
+    assert slow.record("task", task)["title"] == "within the limit"  # type: ignore[index]
     fast.close()
     slow.close()
 
@@ -239,6 +265,62 @@ def test_wire_form_is_checked(store: Store) -> None:
             from_wire(data)
 
 
+def test_a_remote_is_saved_whole_or_not_at_all(store: Store) -> None:
+    store.conn.execute("CREATE TRIGGER full BEFORE INSERT ON meta WHEN NEW.key = 'remote.token' BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    remote = Remote("https://crewdeck.example.com", "team", "crewdeck_" + "a" * 43, ANA)
+    with pytest.raises(sqlite3.IntegrityError, match="disk full"):
+        remote.save(store)
+    assert store.conn.execute("SELECT count(*) FROM meta WHERE key LIKE 'remote.%'").fetchone()[0] == 0
+    store.conn.execute("DROP TRIGGER full")
+    remote.save(store)
+    assert Remote.of(store) == remote
+
+
+def test_json_is_read_strictly() -> None:
+    assert load_json('{"reach": 1.5, "posts": [1, -2e3], "note": "NaN"}') == {"reach": 1.5, "posts": [1, -2000.0], "note": "NaN"}
+    for text, problem in [
+        ('{"reach": NaN}', "NaN is not a JSON number"),
+        ("[Infinity]", "Infinity is not a JSON number"),
+        ("[-Infinity]", "-Infinity is not a JSON number"),
+        ("[1e999]", "1e999 is too large for a JSON number"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("{", "Expecting property name"),
+    ]:
+        with pytest.raises(ValueError, match=problem):
+            load_json(text)
+
+
+def test_a_non_finite_number_is_refused_before_it_is_written(store: Store) -> None:
+    campaign = new_id()
+    for bad in (float("nan"), float("inf"), {"nested": [float("-inf")]}):
+        with pytest.raises(ValidationError, match="campaign.kpis: .* is not a JSON number"):
+            with store.write(ANA) as w:
+                w.set("campaign", campaign, {"name": "Spring", "kpis": {"reach": bad}})
+    assert store.op_count() == 0
+
+
+def test_dates_times_months_and_rates_are_ascii_digits_in_their_one_spelling() -> None:
+    # Text that sorts wrongly (or is not the canonical spelling) would break
+    # text-ordered filters and reports on every replica.
+    bad = [
+        ("member", "days_off", ["2026-W01-1"]),  # an ISO week date: fromisoformat reads it
+        ("member", "days_off", ["2026-12-0\u0661"]),  # an Arabic-Indic digit
+        ("rate", "date", "2026-W52-7"),
+        ("member", "hours", {"mon": [["0\u0669:00", "17:00"]]}),
+        ("task", "snoozed_until", "2026-12-01T1\u0666:00:00Z"),
+        ("budget", "period", "\uff12\uff10\uff12\uff16-01"),  # fullwidth digits
+        ("rate", "rate", "\u0661.5"),
+    ]
+    for entity, field, value in bad:
+        with pytest.raises(ValidationError):
+            ENTITIES[entity].check(field, value)
+    assert ENTITIES["member"].check("days_off", ["2026-12-01"]) == ["2026-12-01"]
+    assert ENTITIES["budget"].check("period", "2026-01") == "2026-01"
+    for text in ("\u0661700000000000-0000-aa", "1700000000000- 1ab-aa", "1700000000000-1_ab-aa", "1700000000000-+1ab-aa"):
+        with pytest.raises(ValueError, match="not a clock stamp"):
+            Stamp.parse(text)
+
+
 def test_history_and_previous_values(store: Store) -> None:
     with store.write(ANA) as w:
         task = w.create("task", {"title": "v1"})
@@ -250,10 +332,90 @@ def test_history_and_previous_values(store: Store) -> None:
     assert store.field_value_before(task, "title", history[0].op_id) == (False, None)
 
 
-def test_rematerialize_rebuilds_the_same_rows(store: Store) -> None:
+def test_a_migration_that_adds_a_field_gives_existing_rows_its_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "w.db"
+    with Store.create(path) as s:
+        with s.write(ANA) as w:
+            task = w.create("task", {"title": "written before the new fields existed"})
+    # A later crewdeck: two new task fields, and a migration step (new columns come with any).
+    new_fields = (
+        Field("reviewers", list_of(record_id), default=[], kind="json"),
+        Field("boosted", boolean, sql=("INTEGER NOT NULL DEFAULT 0",), default=False, kind="bool"),
+        Field("reach", optional(integer(minimum=0)), sql=("INTEGER",)),
+    )
+    monkeypatch.setitem(ENTITIES, "task", Entity("task", (*ENTITIES["task"].fields, *new_fields)))
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, ("task.reviewers, boosted and reach", lambda db: None)])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
+    monkeypatch.setattr(store_module, "_COLUMN_CACHE", {})
+    monkeypatch.setattr(store_module, "_UPSERT_CACHE", {})
+    with Store(path) as s:
+        with s.write(ANA) as w:
+            new = w.create("task", {"title": "written after"})
+        # The old record reads exactly like a new one whose new fields were never set.
+        for row_id in (task, new):
+            record = s.record("task", row_id)
+            assert record is not None and (record["reviewers"], record["boosted"], record["reach"]) == ([], False, None)
+        assert s.conn.execute("SELECT reviewers FROM task WHERE id = ?", (task,)).fetchone() == ("[]",)
+
+
+FORGER = "ffffffffffff"
+ENTRY = {"date": "2026-11-20", "campaign": new_id(), "category": "influencers", "payee": "@cafe_mila",
+         "amount": 12050, "currency": "EUR", "entered_by": ANA, "entered_at": "2026-11-26T09:00:00Z"}
+
+
+def _forged(row_id: str, node_seq: int = 1, entity: str = "member", field: str = "name", value: str = '"Forged"', kind: str = "set") -> Op:
+    """An operation that names an existing record's id under another entity."""
+    return Op(str(Stamp(wall_ms(), node_seq, FORGER)), FORGER, node_seq, ANA, kind, entity, row_id, field, value)
+
+
+def test_a_pushed_operation_naming_another_entitys_record_is_refused(store: Store) -> None:
     with store.write(ANA) as w:
-        for i in range(5):
-            w.create("task", {"title": f"t{i}", "tags": ["x", f"n{i}"], "due": {"utc": "2026-12-01T16:00:00Z", "tz": "Europe/Berlin"}})
-    before = list(store.records("task"))
-    assert store.rematerialize() == 5
-    assert list(store.records("task")) == before
+        task = w.create("task", {"title": "Real task"})
+    before = store.op_count()
+    with pytest.raises(PushRejected) as refused:
+        store.accept_push([_forged(task)], ANA)
+    assert refused.value.code == "row_entity"
+    assert f"{task} is a task record, not a member" in refused.value.message
+    fresh = new_id()  # one id named under two entities inside one batch
+    with pytest.raises(PushRejected, match=f"{fresh} is named both as a task and as a member"):
+        store.accept_push([_forged(fresh, 1, "task", "title", '"t"'), _forged(fresh, 2)], ANA)
+    assert store.op_count() == before
+    assert store.record("task", task)["title"] == "Real task"  # type: ignore[index]
+    assert store.record("member", task) is None
+
+
+def test_a_local_write_naming_another_entitys_record_is_refused(store: Store) -> None:
+    with store.write(ANA) as w:
+        task = w.create("task", {"title": "Real task"})
+    with pytest.raises(ValidationError, match=f"member.id: {task} is a task record, not a member"):
+        with store.write(ANA) as w:
+            w.create("member", {"handle": "zoe", "name": "Zoe", "tz": "UTC"}, row_id=task)
+    with pytest.raises(ValidationError, match="is a task record, not a ledger_entry"):
+        with store.write(ANA) as w:
+            w.append("ledger_entry", ENTRY, row_id=task)
+    assert store.op_count() == 1 and store.record("member", task) is None
+
+
+def test_a_clash_already_stored_upstream_is_materialized_per_entity(store: Store, tmp_path: Path) -> None:
+    # A log written before clashes were refused may still hold one: every
+    # replica builds each entity's record from that entity's operations alone.
+    with store.write(ANA) as w:
+        task = w.create("task", {"title": "Real task"})
+        entry = w.append("ledger_entry", ENTRY)
+    forged = [
+        _forged(task),
+        _forged(entry, 2, "approval", "*", f'{{"approved_at":"2026-11-26T09:00:00Z","approved_by":"{ANA}","entry":"{entry}"}}', "append"),
+    ]
+    ops = [op for _, op in store.ops_after(0)]
+    exports = []
+    for name, order in (("first.db", ops + forged), ("second.db", forged[::-1] + ops)):
+        replica = fresh_store(tmp_path, name)
+        for op in order:
+            replica.apply([op])
+        assert replica.record("task", task)["title"] == "Real task"  # type: ignore[index]
+        assert replica.record("member", task)["name"] == "Forged"  # type: ignore[index]
+        assert replica.record("ledger_entry", entry)["amount"] == 12050  # type: ignore[index]
+        assert replica.record("approval", entry)["entry"] == entry  # type: ignore[index]
+        exports.append([list(replica.records(e, include_deleted=True)) for e in ("task", "member", "ledger_entry", "approval")])
+        replica.close()
+    assert exports[0] == exports[1]

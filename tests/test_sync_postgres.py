@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from sync.hlc import Stamp
 from sync.remote import Client, push_pending
 from sync.store import Store
 
@@ -46,8 +47,16 @@ def test_publish_serve_join_and_tokens_through_postgres(published: tuple[str, Pa
         ana = tmp_path / "ana.db"
         crewdeck("join", server.url, "--token", token, str(ana))
         assert crewdeck("-w", str(ana), "export", "--json") == crewdeck("-w", str(team), "export", "--json")
-        crewdeck("-w", str(ana), "add", "Written through PostgreSQL")
+        task = crewdeck("-w", str(ana), "add", "Written through PostgreSQL").strip()
         assert crewdeck("-w", str(ana), "sync").startswith("pushed 4, pulled 0 operations; server at #15, 0 unsent")
+        # A forged operation naming that task's id as a member's is refused, not stored for every replica to pull.
+        with Store(ana) as replica:
+            last = replica.own_ops_after(0)[-1][1]
+        forged = dict(last.to_wire(), op_id=str(Stamp(Stamp.parse(last.op_id).ms, 99, last.node)), node_seq=last.node_seq + 1,
+                      entity="member", row_id=task, field="name", value="Forged")
+        answer = httpx.post(f"{server.url}/v1/w/team/push", json={"ops": [forged]}, headers={"Authorization": f"Bearer {token}"})
+        assert (answer.status_code, answer.json()["error"], answer.json()["row_id"]) == (422, "row_entity", task)
+        assert crewdeck("-w", str(ana), "sync").startswith("pushed 0, pulled 0 operations; server at #15")
         # Another workspace in the same database: its token is refused here.
         (tmp_path / "other").mkdir()
         other = make_team(tmp_path / "other")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import sqlite3
 import threading
 from pathlib import Path
 from typing import Iterator
@@ -13,10 +14,14 @@ import pytest
 
 from sync.engine import Backoff, SyncEngine, SyncStatus
 from sync.hlc import Stamp
-from sync.remote import META_PUSH_SEQ, Client, Remote, unsent
+from sync.ids import new_id
+from sync.records import load_json
+from sync.remote import META_PUSH_SEQ, Client, Remote, SyncError, unsent
+from sync.server.app import KEEPALIVE
 from sync.store import Store
 
 from .syncsupport import (
+    SHORT_BUSY_SERVER,
     FaultyTransport,
     Server,
     create_token,
@@ -206,15 +211,28 @@ def test_revocation_takes_effect_on_the_next_request_and_on_open_streams(served:
     token_id, token = create_token("ana", "--workspace", str(team))
     join(server, token, tmp_path / "ana.db")
     client = Client(server.url, token, "team")
-    stream = client.events()
-    assert next(stream) == _head(server)
-    crewdeck("token", "revoke", token_id, "--workspace", str(team))
-    crewdeck("-w", str(team), "--as", "raj", "add", "After the revocation")  # a change pokes the stream
-    with pytest.raises(Exception, match="revoked"):
-        next(stream)
+    heads: list[int] = []
+    ended: list[SyncError] = []
+
+    def read() -> None:
+        try:
+            heads.extend(client.events())
+        except SyncError as exc:
+            ended.append(exc)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        wait_until(lambda: heads == [_head(server)], "the stream's first poke")
+        crewdeck("token", "revoke", token_id, "--workspace", str(team))
+        # Nothing changes in the workspace, so no poke wakes the stream: it
+        # ends by itself, well before the next keep-alive would be sent.
+        wait_until(lambda: bool(ended), "the open stream to end", timeout=KEEPALIVE / 2)
+    finally:
+        client.close()
+    assert ended[0].code == "invalid_token" and "revoked" in str(ended[0])
     err = crewdeck_fails("-w", str(tmp_path / "ana.db"), "sync")
     assert "the token is unknown or has been revoked" in err
-    client.close()
 
 
 def test_push_is_idempotent_refuses_gaps_and_bad_input_with_4xx(served: tuple[Path, Server], tmp_path: Path) -> None:
@@ -240,6 +258,11 @@ def test_push_is_idempotent_refuses_gaps_and_bad_input_with_4xx(served: tuple[Pa
     assert abs(skew.json()["server_ms"] - Stamp.parse(wire[0]["op_id"]).ms) < 3_600_000
     copied = dict(wire[0], op_id=str(Stamp(Stamp.parse(wire[0]["op_id"]).ms + 1, 7, store.node)))  # another op under #1
     assert httpx.post(push, json={"ops": [copied]}, headers=auth).json()["error"] == "node_conflict"
+    # The next operation of the count, forged to name a stored task's id as a member's.
+    clash = dict(wire[0], op_id=str(Stamp(Stamp.parse(wire[-1]["op_id"]).ms, 9, store.node)), node_seq=6, entity="member", field="name", value="Forged")
+    answer = httpx.post(push, json={"ops": [clash]}, headers=auth)
+    assert (answer.status_code, answer.json()["error"], answer.json()["row_id"]) == (422, "row_entity", wire[0]["row_id"])
+    assert "is a task record, not a member" in answer.json()["message"]
 
     bad = {
         "not JSON": (b"{", 400, "bad_json"),
@@ -262,6 +285,22 @@ def test_push_is_idempotent_refuses_gaps_and_bad_input_with_4xx(served: tuple[Pa
     assert httpx.get(f"{server.url}/v1/nothing").json()["error"] == "not_found"
     assert httpx.delete(push, headers=auth).json()["error"] == "method_not_allowed"
     assert _head(server) == head
+    store.close()
+
+
+def test_non_finite_numbers_are_refused_so_exports_stay_json(served: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = served
+    token = new_token("ana", "--workspace", str(team))
+    store, ops = _ops(join(server, token, tmp_path / "ana.db"), 1)
+    campaign = new_id()
+    # The next operation of the count, setting a campaign's KPI targets.
+    wire = dict(ops[0].to_wire(), entity="campaign", row_id=campaign, field="kpis", value={"reach": "X"})
+    for number in ("NaN", "Infinity", "-Infinity", "1e999"):
+        content = json.dumps({"ops": [wire]}).replace('"X"', number).encode()
+        answer = httpx.post(f"{server.url}/v1/w/team/push", content=content, headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        assert (answer.status_code, answer.json()["error"]) == (400, "bad_json"), number
+        assert f"{number} is " in answer.json()["message"]
+    assert [c for c in load_json(export(team))["campaign"] if c["id"] == campaign] == []  # the export is still JSON, without it
     store.close()
 
 
@@ -340,6 +379,46 @@ def test_faults_between_clients_and_server_lose_and_duplicate_nothing(served: tu
         r.close()
 
 
+class FailsUnexpectedly(httpx.BaseTransport):
+    """Raises what no sync code expects (a bug's stand-in) on the first ``times`` requests of a round."""
+
+    def __init__(self, times: int) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.left = times
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.left > 0 and not request.url.path.endswith("/events"):
+            self.left -= 1
+            raise RuntimeError("a bug in the round")
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_an_unexpected_failure_in_a_round_is_an_error_status_and_a_retry(served: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = served
+    ana = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
+    task = crewdeck("-w", str(ana), "add", "Made before the failures").strip()
+    statuses: list[SyncStatus] = []
+    transport = FailsUnexpectedly(times=3)
+    engine = SyncEngine(ana, statuses.append, transport=transport, backoff=Backoff(0.005, 0.05), poll_interval=0.2)
+    engine.start()
+    shared = Store(team)
+    try:
+        wait_until(lambda: shared.record("task", task) is not None, "the task pushed once the failures stop")
+        wait_until(lambda: engine.status is not None and engine.status.state == "live", "live again")
+        seen = list(statuses)  # before stop(): closing the shared transport may fail a last round
+    finally:
+        engine.stop()
+        shared.close()
+        transport.close()
+    errors = [s for s in seen if s.state == "error"]
+    assert len(errors) >= 1 and transport.left == 0
+    assert "RuntimeError: a bug in the round" in errors[0].message and errors[0].unsent == 4
+    assert seen[-1].state == "live" and seen[-1].unsent == 0
+
+
 def test_server_killed_during_pushes_loses_nothing_acknowledged(tmp_path: Path) -> None:
     team = make_team(tmp_path)
     server = Server([str(team)]).start()
@@ -395,6 +474,32 @@ def test_server_killed_during_pushes_loses_nothing_acknowledged(tmp_path: Path) 
     assert seqs == list(range(1, len(seqs) + 1))
     watch.close()
     assert server.stop() == ""
+
+
+def test_a_push_while_another_process_holds_the_write_lock_gets_a_503_to_retry(tmp_path: Path) -> None:
+    team = make_team(tmp_path)
+    token = new_token("ana", "--workspace", str(team))
+    server = Server([str(team), "0.2"], entry=["-c", SHORT_BUSY_SERVER]).start()
+    try:
+        store, ops = _ops(join(server, token, tmp_path / "ana.db"), 2)
+        push = f"{server.url}/v1/w/team/push"
+        auth = {"Authorization": f"Bearer {token}"}
+        holder = sqlite3.connect(team, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # a member's long write on the shared file
+        try:
+            busy = httpx.post(push, json={"ops": [op.to_wire() for op in ops]}, headers=auth, timeout=30)
+            # Reads go on under a writer's lock (WAL).
+            assert httpx.get(f"{server.url}/v1/w/team/ops", headers=auth).status_code == 200
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert (busy.status_code, busy.json()["error"], busy.headers["retry-after"]) == (503, "unavailable", "1")
+        assert "locked by another writer for 0.2 s" in busy.json()["message"]
+        done = httpx.post(push, json={"ops": [op.to_wire() for op in ops]}, headers=auth)
+        assert (done.status_code, done.json()["stored"]) == (200, 2)  # the retry goes through
+        store.close()
+    finally:
+        assert server.stop() == ""  # a busy file is no crash: nothing logged
 
 
 def test_join_and_sync_explain_what_is_wrong(served: tuple[Path, Server], tmp_path: Path) -> None:

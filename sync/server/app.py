@@ -1,13 +1,17 @@
 """The HTTP API (``/v1``), as a Starlette app over a ``Backend``.
 
 Every answer is JSON; every error is ``{"error": code, "message": text,
-...}`` with a 4xx status for anything the client sent (503 only when the
-store itself is unavailable).  The document at ``/openapi.json`` describes
-it all (``openapi.py``).
+...}`` with a 4xx status for anything the client sent, and a 503 with
+``Retry-After`` only when the store itself is unavailable (PostgreSQL
+down, a workspace file locked past its busy timeout); anything else is a
+bug, logged and answered 500.  Request bodies are read with
+``records.load_json`` (no ``NaN`` or ``Infinity``).  The document at
+``/openapi.json`` describes it all (``openapi.py``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -24,6 +28,7 @@ from starlette.routing import Route
 from ..hlc import ClockSkewError, wall_ms
 from ..oplog import OpError, from_wire
 from ..push import PushRejected
+from ..records import load_json
 from ..tokens import TokenInfo
 from .backend import Backend, BackendError
 from .openapi import document
@@ -41,6 +46,8 @@ DEFAULT_LIMIT = 1_000
 MAX_WAIT = 60.0
 #: Seconds between keep-alive comments on an event stream.
 KEEPALIVE = 15.0
+#: Seconds between two checks that an open event stream's token is still live.
+TOKEN_RECHECK = 1.0
 
 _INT = re.compile(r"[0-9]{1,18}\Z")
 _SECONDS = re.compile(r"[0-9]{1,4}(\.[0-9]{1,6})?\Z")
@@ -50,6 +57,7 @@ PUSH_STATUS = {
     "gap": 409,
     "node_conflict": 409,
     "batch_not_contiguous": 422,
+    "row_entity": 422,
     "wrong_member": 403,
     "wrong_node": 403,
     "no_workspace": 404,
@@ -82,7 +90,7 @@ def server_time() -> dict[str, Any]:
 
 async def read_json(request: Request) -> Any:
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+    if declared is not None and (not _INT.match(declared) or int(declared) > MAX_BODY):
         raise ApiError(413, "body_too_large", f"the request body is larger than {MAX_BODY:,} bytes")
     chunks, size = [], 0
     async for chunk in request.stream():
@@ -91,8 +99,12 @@ async def read_json(request: Request) -> Any:
             raise ApiError(413, "body_too_large", f"the request body is larger than {MAX_BODY:,} bytes")
         chunks.append(chunk)
     try:
-        return json.loads(b"".join(chunks))
-    except (ValueError, RecursionError) as exc:
+        text = b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(400, "bad_json", "the request body is not UTF-8 text") from None
+    try:
+        return load_json(text)
+    except ValueError as exc:
         raise ApiError(400, "bad_json", f"the request body is not JSON: {exc}") from None
 
 
@@ -188,20 +200,28 @@ def create_app(backend: Backend) -> Starlette:
         backend.wakeups.changed(workspace, await backend.head(workspace))
 
         async def stream() -> AsyncIterator[str]:
+            loop = asyncio.get_running_loop()
             last = -1
             yield "retry: 1000\n\n"
+            sent = loop.time()
             while not backend.wakeups.closing:
                 head = backend.wakeups.heads.get(workspace, 0)
                 if head != last:
                     last = head
                     yield f'event: changed\ndata: {{"head":{head}}}\n\n'
-                woke = await backend.wakeups.wait(workspace, last, KEEPALIVE)
-                # Revocation takes effect on an open stream too.
-                if await backend.authenticate(token) is None:
+                    sent = loop.time()
+                woke = await backend.wakeups.wait(workspace, last, TOKEN_RECHECK)
+                # A revoked token's open stream ends within TOKEN_RECHECK, whether or not anything changes.
+                try:
+                    live = await backend.authenticate(token)
+                except BackendError:
+                    return  # the store is away: the client reconnects and hears a 503
+                if live is None:
                     yield 'event: revoked\ndata: {"error":"invalid_token"}\n\n'
                     return
-                if not woke:
+                if not woke and loop.time() - sent >= KEEPALIVE:
                     yield ": keep-alive\n\n"
+                    sent = loop.time()
 
         return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 

@@ -4,7 +4,9 @@ Pushes go through ``Store.accept_push`` (one ``BEGIN IMMEDIATE``
 transaction, the same as any local write), pulls through
 ``Store.ops_after``.  Members logged into the machine keep writing the file
 directly; a watcher on ``PRAGMA data_version`` notices their commits (and
-the server's own) and wakes the HTTP clients waiting for changes.
+the server's own) and wakes the HTTP clients waiting for changes.  A file
+that stays locked longer than the busy timeout, or that SQLite cannot
+read, is a ``BackendError``: a 503 the client retries.
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ import anyio.to_thread
 from .. import tokens
 from ..oplog import Op
 from ..push import PushPlan
-from ..store import Store
+from ..store import BUSY_TIMEOUT, Store, WorkspaceError, max_seq
 from ..tokens import TokenInfo
-from .backend import Pulled, Wakeups
+from .backend import BackendError, Pulled, Wakeups
 
 #: How often the watcher looks for commits by other processes, in seconds.
 WATCH_INTERVAL = 0.01
@@ -32,16 +34,25 @@ READERS = 3
 T = TypeVar("T")
 
 
+def _available(fn: Callable[[], T]) -> T:
+    """``fn()``, with a busy or unreadable file as the store being unavailable."""
+    try:
+        return fn()
+    except (WorkspaceError, sqlite3.OperationalError) as exc:
+        raise BackendError(f"the workspace file is busy or unreadable: {exc}") from None
+
+
 class FileBackend:
-    def __init__(self, path: Path, name: str) -> None:
+    def __init__(self, path: Path, name: str, busy_timeout: float = BUSY_TIMEOUT) -> None:
         self.path = path
         self.name = name
         self.wakeups = Wakeups()
-        self._writer = Store(path)
+        self.busy_timeout = busy_timeout
+        self._writer = Store(path, busy_timeout=busy_timeout)
         self._write_lock = threading.Lock()
         self._readers: queue.Queue[Store] = queue.Queue()
         for _ in range(READERS):
-            self._readers.put(Store(path))
+            self._readers.put(Store(path, busy_timeout=busy_timeout))
         self._watch_conn: sqlite3.Connection | None = None
         self._watch_task: asyncio.Task[None] | None = None
 
@@ -50,8 +61,8 @@ class FileBackend:
         return self._writer.node
 
     async def start(self) -> None:
-        self._watch_conn = Store(self.path).conn
-        self.wakeups.changed(self.name, self._max_seq(self._watch_conn))
+        self._watch_conn = Store(self.path, busy_timeout=self.busy_timeout).conn
+        self.wakeups.changed(self.name, max_seq(self._watch_conn))
         self._watch_task = asyncio.get_running_loop().create_task(self._watch())
 
     async def stop(self) -> None:
@@ -64,10 +75,6 @@ class FileBackend:
         while not self._readers.empty():
             self._readers.get_nowait().close()
 
-    @staticmethod
-    def _max_seq(conn: sqlite3.Connection) -> int:
-        return int(conn.execute("SELECT coalesce(max(seq), 0) FROM ops").fetchone()[0])
-
     async def _watch(self) -> None:
         # Both calls read no table pages but the last of the rowid b-tree:
         # microseconds, so they run on the event loop.
@@ -76,16 +83,19 @@ class FileBackend:
         version = conn.execute("PRAGMA data_version").fetchone()[0]
         while True:
             await asyncio.sleep(WATCH_INTERVAL)
-            now = conn.execute("PRAGMA data_version").fetchone()[0]
-            if now != version:
-                version = now
-                self.wakeups.changed(self.name, self._max_seq(conn))
+            try:
+                now = conn.execute("PRAGMA data_version").fetchone()[0]
+                if now != version:
+                    self.wakeups.changed(self.name, max_seq(conn))
+                    version = now
+            except sqlite3.OperationalError:
+                continue  # busy for a moment: look again on the next tick
 
     async def _read(self, fn: Callable[[Store], T]) -> T:
         def run() -> T:
             store = self._readers.get()
             try:
-                return fn(store)
+                return _available(lambda: fn(store))
             finally:
                 self._readers.put(store)
 
@@ -100,7 +110,7 @@ class FileBackend:
                 result = self._writer.accept_push(ops, member)
                 return result, self._writer.max_seq()
 
-        result, head = await anyio.to_thread.run_sync(run)
+        result, head = await anyio.to_thread.run_sync(lambda: _available(run))
         self.wakeups.changed(self.name, head)
         return result, head
 

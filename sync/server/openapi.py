@@ -141,7 +141,10 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int) -> 
                         "404": _error("no such workspace"),
                         "409": _error("a gap (expected names the next node_seq) or a node whose history differs"),
                         "413": _error(f"body over {max_body:,} bytes or more than {max_batch:,} operations"),
-                        "422": _error("a malformed operation (index names it) or a clock too far ahead (server_ms)"),
+                        "422": _error(
+                            "a malformed operation (index names it), a clock too far ahead (server_ms), or an operation "
+                            "naming a record's id under another entity (row_id names it)"
+                        ),
                     },
                 }
             },
@@ -182,7 +185,11 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int) -> 
                     "summary": "A server-sent-events stream of 'changed' pokes carrying the head seq",
                     "parameters": [workspace],
                     "responses": {
-                        "200": {"description": "event: changed, data: {\"head\": N}", "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+                        "200": {
+                            "description": "event: changed, data: {\"head\": N}; within a second of the token's revocation, "
+                            "event: revoked and the end of the stream",
+                            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                        },
                         **auth,
                     },
                 }

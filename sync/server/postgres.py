@@ -8,6 +8,7 @@ and wakes this process's waiting clients.
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 import time
 from typing import Callable, Sequence, TypeVar
@@ -23,6 +24,8 @@ from .backend import BackendError, Pulled, Wakeups
 
 T = TypeVar("T")
 POOL_SIZE = 4
+#: The payload of a change notification: ``<workspace> <head>``.
+_NOTE = re.compile(r"(.+) ([0-9]{1,18})\Z", re.DOTALL)
 
 
 class PostgresBackend:
@@ -60,9 +63,10 @@ class PostgresBackend:
                     pause = 0.1
                     while not self._stopping.is_set():
                         for note in conn.notifies(timeout=1.0):
-                            workspace, _, head = note.payload.rpartition(" ")
-                            if head.isdigit():
-                                loop.call_soon_threadsafe(self.wakeups.changed, workspace, int(head))
+                            # Anyone on the database may notify: read only what we send.
+                            found = _NOTE.match(note.payload)
+                            if found:
+                                loop.call_soon_threadsafe(self.wakeups.changed, found[1], int(found[2]))
                 finally:
                     conn.close()
             except (PgError, psycopg.Error):
