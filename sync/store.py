@@ -16,6 +16,7 @@ import json
 import os
 import sqlite3
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -100,6 +101,11 @@ def ops_after(conn: sqlite3.Connection, seq: int, limit: int) -> list[tuple[int,
     return [(r[0], Op(*r[1:])) for r in rows]
 
 
+def _remove_workspace_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 class Store:
     """An open workspace file.
 
@@ -176,10 +182,22 @@ class Store:
             conn.execute("COMMIT")
             conn.close()
         except BaseException:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{target}{suffix}").unlink(missing_ok=True)
+            _remove_workspace_files(target)
             raise
         return cls(target, check_disk=False)
+
+    @classmethod
+    @contextmanager
+    def fresh(cls, path: str | os.PathLike[str]) -> Iterator[Store]:
+        """A new workspace for the block to fill; if the block fails, no file is left behind."""
+        store = cls.create(path)
+        try:
+            yield store
+        except BaseException:
+            store.close()
+            _remove_workspace_files(store.path)
+            raise
+        store.close()
 
     def close(self) -> None:
         self.conn.close()

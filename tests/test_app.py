@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from sync.hlc import wall_ms
 from sync.ids import new_id
 from sync.store import Store
 from tui.config import Config
@@ -353,6 +354,26 @@ async def test_a_write_error_is_a_notification_not_a_crash(workspace: Path) -> N
         assert app.is_running
         assert any("is not an id" in str(n.message) for n in app._notifications)
         assert isinstance(app.tasks_pane, TasksPane)
+
+
+async def test_a_write_refused_by_the_workspace_is_one_line_and_changes_nothing(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_view(pilot, "a")
+        first = table(app).cursor_key
+        assert first is not None
+        with Store(workspace) as other:
+            other.wall = lambda: wall_ms() + 3_600_000  # a teammate's machine an hour fast
+            with other.write("") as w:
+                w.set("task", first, {"priority": "high"})
+        before = record(workspace, first)["status"]
+        await pilot.press("d")
+        await settle(pilot)
+        assert app.is_running
+        assert record(workspace, first)["status"] == before
+        assert any("ahead of this machine's clock" in str(n.message) and n.severity == "error" for n in app._notifications)
+        assert not any(n.title == "unexpected error" for n in app._notifications)
 
 
 async def test_q_quits(workspace: Path) -> None:

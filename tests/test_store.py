@@ -13,7 +13,18 @@ from sync.hlc import MAX_DRIFT_MS, ClockSkewError, Stamp, wall_ms
 from sync.ids import new_id
 from sync.oplog import Op, OpError, from_wire
 from sync.push import PushRejected
-from sync.records import ENTITIES, Entity, Field, ValidationError, boolean, integer, list_of, load_json, optional, record_id
+from sync.records import (
+    ENTITIES,
+    Entity,
+    Field,
+    ValidationError,
+    boolean,
+    integer,
+    list_of,
+    load_json,
+    optional,
+    record_id,
+)
 from sync.remote import Remote
 from sync.store import Store, WorkspaceError
 
@@ -419,3 +430,16 @@ def test_a_clash_already_stored_upstream_is_materialized_per_entity(store: Store
         exports.append([list(replica.records(e, include_deleted=True)) for e in ("task", "member", "ledger_entry", "approval")])
         replica.close()
     assert exports[0] == exports[1]
+
+
+def test_a_fresh_workspace_whose_filling_fails_leaves_no_file(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    with pytest.raises(ValidationError):
+        with Store.fresh(path) as store, store.write(ANA) as w:
+            w.create("task", {"title": "kept only if all of it is written"})
+            w.create("task", {"title": "bad", "priority": "urgent"})
+    assert list(tmp_path.iterdir()) == []
+    with Store.fresh(path) as store, store.write(ANA) as w:
+        w.create("task", {"title": "kept"})
+    with Store(path) as store:
+        assert [r["title"] for _, r in store.records("task")] == ["kept"]

@@ -23,13 +23,12 @@ ordinary pending tasks in the export.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from sync.ids import new_id
-from sync.records import PRIORITIES
+from sync.records import PRIORITIES, load_json
 from sync.zones import UnknownZoneError, check_zone
 
 from .exchange import ImportProblems, Plan, add_checked
@@ -71,11 +70,11 @@ def read(text: str) -> list[Any]:
     """A JSON array (``task export``) or one JSON object per line (older versions)."""
     stripped = text.lstrip()
     if stripped.startswith("["):
-        data = json.loads(text)
+        data = load_json(text)
         if not isinstance(data, list):
             raise ValueError("expected a JSON array of tasks")
         return data
-    return [json.loads(line.rstrip(",")) for line in text.splitlines() if line.strip()]
+    return [load_json(line.rstrip(",")) for line in text.splitlines() if line.strip()]
 
 
 def plan_import(

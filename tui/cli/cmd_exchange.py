@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
+
+from sync.records import load_json
 
 from .. import exchange, taskwarrior
 from ..errors import UserError
@@ -36,14 +37,14 @@ def cmd_import(ctx: Context) -> int:
         if ctx.args.source == "taskwarrior":
             try:
                 records = taskwarrior.read(text)
-            except (ValueError, json.JSONDecodeError) as exc:
+            except ValueError as exc:
                 raise UserError(f"{source}: not a Taskwarrior export: {exc}") from None
             plan, summary = taskwarrior.plan_import(records, ws, me, source, ctx.args.project_prefix, ctx.now)
             message = str(summary)
         else:
             try:
-                doc = json.loads(text)
-            except json.JSONDecodeError as exc:
+                doc = load_json(text)
+            except ValueError as exc:
                 raise UserError(f"{source}: not JSON: {exc}") from None
             plan = exchange.plan_import(doc, source)
             message = f"imported {len(plan):,} records"

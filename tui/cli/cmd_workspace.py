@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from sync.ids import new_id
-from sync.records import CAMPAIGN_STATUSES, WORKSPACE_ROW, ValidationError
+from sync.records import CAMPAIGN_STATUSES, WORKSPACE_ROW
 from sync.sharedfile import directory_problem
-from sync.store import Store, WorkspaceError
+from sync.store import Store
 from sync.zones import UnknownZoneError, check_zone
 
 from ..errors import UserError
@@ -35,13 +35,6 @@ def _date(text: str, now: dt.datetime) -> str:
         raise UserError(str(exc)) from None
 
 
-def create_store(path: Path) -> Store:
-    try:
-        return Store.create(path)
-    except WorkspaceError as exc:
-        raise UserError(str(exc)) from None
-
-
 # ---------------------------------------------------------------- init
 
 
@@ -53,24 +46,16 @@ def cmd_init(ctx: Context) -> int:
         raise UserError("init: --member, --name and --tz go together (the first member of the workspace)")
     tz = _zone(a.tz) if a.tz else None
     hours = parse_hours(a.hours)
-    store = create_store(path)
-    try:
-        # The first member writes the workspace's settings and their own record.
-        member_id = new_id() if a.member else ""
-        with store.write(member_id) as w:
-            w.set("workspace", WORKSPACE_ROW, {"name": a.title or path.stem, "base_currency": a.currency.upper()})
-            if a.member:
-                w.create(
-                    "member",
-                    {"handle": a.member.lower(), "name": a.name, "tz": tz, "hours": hours, "unix_user": _os_user()},
-                    row_id=member_id,
-                )
-    except (ValidationError, UserError):
-        store.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        raise
-    store.close()
+    # The first member writes the workspace's settings and their own record.
+    member_id = new_id() if a.member else ""
+    with Store.fresh(path) as store, store.write(member_id) as w:
+        w.set("workspace", WORKSPACE_ROW, {"name": a.title or path.stem, "base_currency": a.currency.upper()})
+        if a.member:
+            w.create(
+                "member",
+                {"handle": a.member.lower(), "name": a.name, "tz": tz, "hours": hours, "unix_user": _os_user()},
+                row_id=member_id,
+            )
     print(f"created workspace {path}")
     problem = directory_problem(path)
     if problem:
@@ -92,15 +77,8 @@ def cmd_demo(ctx: Context) -> int:
     from ..demo import build_demo
 
     path = Path(ctx.args.path).expanduser()
-    store = create_store(path)
-    try:
+    with Store.fresh(path) as store:
         summary = build_demo(store, now=ctx.now, tasks=ctx.args.tasks, seed=ctx.args.seed, unix_user=_os_user())
-    except BaseException:
-        store.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        raise
-    store.close()
     print(f"created demo workspace {path}: {summary}")
     return 0
 

@@ -12,14 +12,7 @@ import sqlite3
 import sys
 from typing import Callable, NoReturn, Sequence
 
-from sync.hlc import ClockSkewError
-from sync.money import MoneyError
-from sync.records import ValidationError
-from sync.store import WorkspaceError
-from sync.zones import UnknownZoneError
-
-from ..errors import UserError
-from ..when import DateError
+from ..errors import one_line_errors
 from . import (
     cmd_config,
     cmd_exchange,
@@ -95,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[Context], int] = getattr(args, "func", _run_app)
     try:
         return func(ctx)
-    except (UserError, WorkspaceError, ValidationError, ClockSkewError, MoneyError, UnknownZoneError, DateError) as exc:
+    except one_line_errors() as exc:
         return error(str(exc))
     except sqlite3.DatabaseError as exc:
         return error(f"the workspace file cannot be used: {exc}")

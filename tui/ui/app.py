@@ -30,7 +30,7 @@ from widgets.workspace_header import WorkspaceHeader
 
 from ..config import Config, ConfigError
 from ..config import save as save_config
-from ..errors import UserError
+from ..errors import UserError, one_line_errors
 from ..session import Session, Written
 from ..syncstate import SHARED_FILE, header_state
 from ..views import views
@@ -426,7 +426,7 @@ class CrewdeckApp(App[int]):
 
     def report_error(self, error: Exception) -> None:
         """The one place worker errors surface: a notification, never a crash."""
-        if isinstance(error, (UserError, ValueError)):
+        if isinstance(error, (ValueError, *one_line_errors())):
             self.notify(str(error), severity="error", timeout=6)
         else:
             self.notify(f"{type(error).__name__}: {error}", title="unexpected error", severity="error", timeout=10)

@@ -34,22 +34,14 @@ def _first_run_workspace(path: Path) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     user = getpass.getuser()
-    store = Store.create(path)
     member = new_id()
-    try:
-        with store.write(member) as w:
-            w.set("workspace", WORKSPACE_ROW, {"name": "My workspace", "base_currency": "EUR"})
-            w.create(
-                "member",
-                {"handle": handle_for(user), "name": user or "me", "tz": _local_zone(), "hours": parse_hours("mon-fri 09:00-17:00"), "unix_user": user},
-                row_id=member,
-            )
-    except BaseException:
-        store.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        raise
-    store.close()
+    with Store.fresh(path) as store, store.write(member) as w:
+        w.set("workspace", WORKSPACE_ROW, {"name": "My workspace", "base_currency": "EUR"})
+        w.create(
+            "member",
+            {"handle": handle_for(user), "name": user or "me", "tz": _local_zone(), "hours": parse_hours("mon-fri 09:00-17:00"), "unix_user": user},
+            row_id=member,
+        )
 
 
 def handle_for(user: str) -> str:
