@@ -75,6 +75,26 @@ class TaskDetail:
     blocking: list[tuple[str, str, str]]
 
 
+@dataclass(frozen=True)
+class Names:
+    """What task rows show by name: handles, campaign slugs, members (for working hours)."""
+
+    handles: dict[str, str]
+    campaigns: dict[str, str]
+    members: dict[str, Member]
+
+
+@dataclass(frozen=True)
+class FirstPage:
+    """The start of a list, ready before the ranked index is."""
+
+    text: str
+    filter: Filter
+    count: int
+    rows: list[TaskRow]
+    names: Names
+
+
 class Session:
     def __init__(self, path: Path, me: Member, ws: Workspace, publish: PublishConfig | None = None) -> None:
         self.path = path
@@ -95,6 +115,9 @@ class Session:
         self.own_ops: set[str] = set()
         #: Fields the last undo or redo left alone because someone changed them since.
         self.last_skipped = 0
+        self._first_page: FirstPage | None = None
+        self._first_page_ready = threading.Event()
+        self._first_page_ready.set()
 
     @classmethod
     def open(cls, path: Path, handle: str | None, config: Config | None = None) -> Session:
@@ -130,6 +153,47 @@ class Session:
         with self.lock:
             self.index.rescore(now, started)
 
+    def warm_up(self, text: str | None, now: dt.datetime, rows: int) -> threading.Thread:
+        """Make the task list ready in a thread: the first ``rows`` of query ``text``, then every score.
+
+        Scoring every task takes longer than Textual takes to start; the
+        first screen needs only its first page, which a top-N sort finds
+        sooner.  ``first_page`` hands that page over.
+        """
+        self._first_page_ready.clear()
+
+        def work() -> None:
+            try:
+                if text is not None:
+                    f = self.compile(text, now)
+                    count = self.count(f)
+                    with self.lock:
+                        first = self.index.first(f, now, rows)
+                        self._first_page = FirstPage(text, f, count, first, self.names())
+            except Exception:  # noqa: BLE001 - the pane's own load of the same query reports it
+                self._first_page = None
+            finally:
+                self._first_page_ready.set()
+            self.rescore(now)
+
+        thread = threading.Thread(target=work, name="warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    def first_page(self, text: str, rows: int, wait: bool = True) -> FirstPage | None:
+        """The page ``warm_up`` prepared, once: if it is of query ``text`` and has ``rows`` rows (or all).
+
+        Waits for it (it comes sooner than any other query could), unless
+        ``wait`` is false: then ``None`` while it is not ready yet.
+        """
+        if not wait and not self._first_page_ready.is_set():
+            return None
+        self._first_page_ready.wait()
+        page, self._first_page = self._first_page, None
+        if page is None or page.text != text or len(page.rows) < min(rows, page.count):
+            return None
+        return page
+
     def rescore_rows(self, task_ids: Iterable[str], now: dt.datetime) -> None:
         with self.lock:
             self.index.rescore_rows(task_ids, now)
@@ -155,13 +219,9 @@ class Session:
         with self.lock:
             return self.ws.campaigns()
 
-    def handles(self) -> dict[str, str]:
+    def names(self) -> Names:
         with self.lock:
-            return self.ws.handles()
-
-    def campaign_names(self) -> dict[str, str]:
-        with self.lock:
-            return self.ws.campaign_names()
+            return Names(self.ws.handles(), self.ws.campaign_names(), {m.id: m for m in self.ws.members()})
 
     def task(self, task_id: str) -> dict[str, Any]:
         with self.lock:

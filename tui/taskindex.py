@@ -102,6 +102,18 @@ class TaskIndex:
     def total(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM temp.task_rank").fetchone()[0])
 
+    def first(self, f: Filter, now: dt.datetime, limit: int) -> list[tasklist.TaskRow]:
+        """The first ``limit`` rows of the filtered list, scored on the spot, in the index's order.
+
+        A top-N sort of the matches: cheaper than building the index, so a
+        first screen need not wait for it.
+        """
+        sql = (
+            f"SELECT {tasklist.COLUMNS}, {urgency.sql(now)} AS score FROM task t WHERE {f.where} "
+            f"ORDER BY score DESC, coalesce(t.due_utc, '{NO_DUE}'), t.rowid LIMIT ?"
+        )
+        return [tasklist.row_from_sql(r) for r in self.conn.execute(sql, [*f.params, limit])]
+
     def window(self, f: Filter, offset: int, limit: int, matching: int | None = None) -> list[tasklist.TaskRow]:
         """Rows ``offset`` .. ``offset + limit`` of the filtered list, by urgency."""
         if matching is None:

@@ -22,10 +22,11 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
 from textual.widget import Widget
-from textual.widgets import Footer, Tab, Tabs
+from textual.widgets import Tab, Tabs
 
 from sync.oplog import Op
 from sync.watch import ChangeWatcher
+from widgets.key_footer import KeyFooter
 from widgets.workspace_header import WorkspaceHeader
 
 from ..config import Config, ConfigError
@@ -120,7 +121,7 @@ class MainScreen(Screen[None]):
                 pane.add_class("pane")
                 pane.border_title = f"{number} {pane_type.pane_title}"
                 yield pane
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.app.main_ready()  # type: ignore[attr-defined]

@@ -23,12 +23,11 @@ from widgets.pane_bar import PaneBar
 from widgets.task_table import Row, TaskTable
 
 from ..deadlines import due_outside_hours
-from ..session import Written
+from ..session import FirstPage, Names, Written
 from ..taskindex import Filter
 from ..tasklist import TaskRow
 from ..taskrows import CELLS, row_text
 from ..views import VIEWS, View, find, views
-from ..workspace import Member
 from .pane import Pane
 from .screens.detail import DetailScreen
 from .screens.picker import Choice, PickerScreen
@@ -50,15 +49,6 @@ COLUMNS = {
 
 
 @dataclass(frozen=True)
-class Names:
-    """What rows show by name: handles, campaign slugs, members (for working hours)."""
-
-    handles: dict[str, str]
-    campaigns: dict[str, str]
-    members: dict[str, Member]
-
-
-@dataclass(frozen=True)
 class Listing:
     """The answer to a query: the filter, how many match, the first rows, the cursor."""
 
@@ -68,6 +58,10 @@ class Listing:
     rows: list[TaskRow]
     cursor: int
     names: Names
+
+    @classmethod
+    def of_first_page(cls, page: FirstPage) -> Listing:
+        return cls(page.filter, page.count, 0, page.rows, 0, page.names)
 
 
 class TasksPane(Triage, Pane):
@@ -183,6 +177,13 @@ class TasksPane(Triage, Pane):
         """Query again: the cursor stays on its task, or on the nearest row if it left."""
         self.generation += 1
         table = self.table
+        if not keep_cursor:
+            # At start-up the first page is usually ready by now: shown at
+            # once, it is in the first paint instead of a later one.
+            first = self.crew.session.first_page(self.query_text, table.size.height, wait=False)
+            if first is not None:
+                self._show(Listing.of_first_page(first))
+                return
         self._load(
             self.query_text,
             table.cursor_key if keep_cursor else None,
@@ -194,6 +195,10 @@ class TasksPane(Triage, Pane):
     @background(exclusive=True, group="tasks-load")
     def _load(self, text: str, cursor_key: str | None, cursor: int, generation: int, height: int) -> None:
         session = self.crew.session
+        first = session.first_page(text, height) if cursor_key is None and cursor == 0 else None
+        if first is not None:
+            self.post_message(self.Loaded(Listing.of_first_page(first), generation))
+            return
         f = session.compile(text, self.crew.now())
         count = session.count(f)
         position = session.position(f, cursor_key) if cursor_key else None
@@ -201,13 +206,13 @@ class TasksPane(Triage, Pane):
         page = max(height, 40)
         offset = max(0, target - page // 2)
         rows = session.window(f, offset, page * 2, count)
-        names = Names(session.handles(), session.campaign_names(), {m.id: m for m in session.members()})
-        self.post_message(self.Loaded(Listing(f, count, offset, rows, target, names), generation))
+        self.post_message(self.Loaded(Listing(f, count, offset, rows, target, session.names()), generation))
 
     def on_tasks_pane_loaded(self, message: Loaded) -> None:
-        if message.generation != self.generation:
-            return
-        listing = message.listing
+        if message.generation == self.generation:
+            self._show(message.listing)
+
+    def _show(self, listing: Listing) -> None:
         self.names = listing.names
         self.filter = listing.filter
         self.count = listing.count

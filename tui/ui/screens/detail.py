@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from sync.ids import short
+from widgets.key_footer import KeyFooter
 
 from ...edits import EDITABLE, format_estimate
 from ...recurrence import Rule
@@ -58,7 +59,7 @@ class DetailScreen(Triage, Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static("", id="detail-body")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load()

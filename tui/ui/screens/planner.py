@@ -20,9 +20,10 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Static
 
 from sync.ids import new_id, short
+from widgets.key_footer import KeyFooter
 
 from ... import overlap
 from ...edits import format_estimate
@@ -133,7 +134,7 @@ class PlannerScreen(Screen[None]):
         yield Static("", id="planner-status")
         yield Static(overlap.LEGEND, id="planner-legend")
         yield SlotTable(id="planner-slots", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(InviteList).focus()

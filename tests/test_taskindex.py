@@ -1,0 +1,58 @@
+"""Windows of the task list: the ranked index, and the first page found without it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.config import Config
+from tui.session import Session
+from tui.views import VIEWS
+
+from .apphelp import demo_workspace
+from .conftest import NOW
+
+QUERIES = ["", *(view.query for view in VIEWS), "!high", "@raj", "done", "nothing-matches-this"]
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Session:
+    s = Session.open(demo_workspace(tmp_path / "demo.db"), "ana", Config())
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_the_first_page_is_the_start_of_the_ranked_list(session: Session, text: str) -> None:
+    f = session.compile(text, NOW)
+    first = session.index.first(f, NOW, 25)
+    session.rescore(NOW)
+    count = session.count(f)
+    assert first == session.window(f, 0, 25, count)
+    assert len(first) == min(25, count)
+
+
+def test_warm_up_hands_over_the_first_page_once(session: Session) -> None:
+    session.warm_up("", NOW, 30).join()
+    page = session.first_page("", 20, wait=False)
+    assert page is not None and page.count == session.count(session.compile("", NOW))
+    assert [r.id for r in page.rows] == [r.id for r in session.window(page.filter, 0, 30)]
+    assert {m.handle for m in page.names.members.values()} == {"ana", "bina", "kemi", "leo", "mia", "raj", "sofia", "tane"}
+    assert session.first_page("", 20) is None  # taken
+
+
+def test_a_first_page_of_another_query_or_too_short_is_not_used(session: Session) -> None:
+    session.warm_up("", NOW, 30).join()
+    assert session.first_page("inbox", 20) is None
+    session.warm_up("", NOW, 5).join()
+    assert session.first_page("", 20) is None  # five rows cannot fill twenty
+
+
+def test_warm_up_scores_every_task_after_the_first_page(session: Session) -> None:
+    session.warm_up("", NOW, 10).join()
+    assert session.index.total() == session.ws.conn.execute("SELECT count(*) FROM task WHERE deleted = 0").fetchone()[0] >= 150
+
+
+def test_without_a_warm_up_there_is_no_first_page_and_no_wait(session: Session) -> None:
+    assert session.first_page("", 20) is None
