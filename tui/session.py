@@ -106,10 +106,12 @@ class Session:
         #: The last operation stored when the session opened: the app watches from here.
         self.opened_at_seq = ws.store.max_seq()
         self.store: Store = ws.store
+        #: Guards the workspace's connection: reads and writes of records.
         self.lock = threading.RLock()
-        self.index = TaskIndex(ws.conn)
-        self.counter = connect(path)
-        self.count_lock = threading.Lock()
+        #: The ranked list (and counts of it) on a connection of its own:
+        #: scoring every task holds up no other read.
+        self.index = TaskIndex(connect(path))
+        self.index_lock = threading.Lock()
         self.history = History()
         #: Stamps this session wrote: the app tells others' changes from ours.
         self.own_ops: set[str] = set()
@@ -131,9 +133,9 @@ class Session:
         return cls(path, me, ws, config.publish)
 
     def close(self) -> None:
-        with self.lock, self.count_lock:
+        with self.lock, self.index_lock:
             self.ws.close()
-            self.counter.close()
+            self.index.conn.close()
 
     # ------------------------------------------------------------ reading
 
@@ -146,12 +148,13 @@ class Session:
             member_id=lambda handle: self.ws.member_by_handle(handle).id,
             campaign_id=lambda name: self.ws.campaign_by_name(name).id,
         )
-        where, params = query_language.compile(parsed, ctx)
+        with self.lock:  # the names are looked up in the workspace
+            where, params = query_language.compile(parsed, ctx)
         return Filter(where, tuple(params))
 
-    def rescore(self, now: dt.datetime, started: threading.Event | None = None) -> None:
-        with self.lock:
-            self.index.rescore(now, started)
+    def rescore(self, now: dt.datetime) -> None:
+        with self.index_lock:
+            self.index.rescore(now)
 
     def warm_up(self, text: str | None, now: dt.datetime, rows: int) -> threading.Thread:
         """Make the task list ready in a thread: the first ``rows`` of query ``text``, then every score.
@@ -167,9 +170,9 @@ class Session:
                 if text is not None:
                     f = self.compile(text, now)
                     count = self.count(f)
-                    with self.lock:
+                    with self.index_lock:
                         first = self.index.first(f, now, rows)
-                        self._first_page = FirstPage(text, f, count, first, self.names())
+                    self._first_page = FirstPage(text, f, count, first, self.names())
             except Exception:  # noqa: BLE001 - the pane's own load of the same query reports it
                 self._first_page = None
             finally:
@@ -195,20 +198,20 @@ class Session:
         return page
 
     def rescore_rows(self, task_ids: Iterable[str], now: dt.datetime) -> None:
-        with self.lock:
+        with self.index_lock:
             self.index.rescore_rows(task_ids, now)
 
     def count(self, f: Filter) -> int:
-        """How many tasks match: on a second connection, so it runs while a rescoring holds the first."""
-        with self.count_lock:
-            return tasklist.count(self.counter, f.where, list(f.params))
+        """How many tasks match."""
+        with self.index_lock:
+            return tasklist.count(self.index.conn, f.where, list(f.params))
 
     def window(self, f: Filter, offset: int, limit: int, matching: int | None = None) -> list[TaskRow]:
-        with self.lock:
+        with self.index_lock:
             return self.index.window(f, offset, limit, matching)
 
     def position(self, f: Filter, task_id: str) -> int | None:
-        with self.lock:
+        with self.index_lock:
             return self.index.position(f, task_id)
 
     def members(self) -> list[Member]:

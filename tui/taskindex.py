@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
@@ -40,7 +39,11 @@ class Filter:
 
 
 class TaskIndex:
-    """The ranked task list of one connection (the temp table lives there)."""
+    """The ranked task list of one connection (the temp table lives there).
+
+    Give it a connection of its own: scoring every task takes a while, and
+    other reads need not wait for it.
+    """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -56,13 +59,11 @@ class TaskIndex:
 
     # ------------------------------------------------------------ scores
 
-    def rescore(self, now: dt.datetime, started: threading.Event | None = None) -> None:
-        """Score every task at ``now``; ``started`` is set once SQLite has the work."""
+    def rescore(self, now: dt.datetime) -> None:
+        """Score every task at ``now``."""
         sql = f"INSERT INTO temp.task_rank SELECT t.rowid, {urgency.sql(now)}, coalesce(t.due_utc, '{NO_DUE}') FROM task t WHERE t.deleted = 0"
         with self._transaction():
             self._create()
-            if started is not None:
-                started.set()
             self.conn.execute(sql)
             # Indexing the full table once costs less than keeping the index while inserting.
             self.conn.execute(_ORDER_INDEX)
