@@ -442,16 +442,22 @@ def test_server_killed_during_pushes_loses_nothing_acknowledged(tmp_path: Path) 
     for t in writers:
         t.start()
     watch = Store(team)
-    wait_until(lambda: watch.max_seq() > 2_000, "pushes reaching the server")
+
+    def acknowledged(path: Path) -> tuple[str, int]:
+        """A client's node and the last of its operations the server acknowledged."""
+        replica = Store(path)
+        try:
+            cursor = int(replica.get_meta(META_PUSH_SEQ) or 0)
+            row = replica.conn.execute("SELECT max(node_seq) FROM ops WHERE seq <= ? AND node = ?", (cursor, replica.node)).fetchone()
+            return replica.node, int(row[0] or 0)
+        finally:
+            replica.close()
+
+    # Both clients in the middle of pushing (a slow start may leave one behind).
+    wait_until(lambda: watch.max_seq() > 2_000 and all(acknowledged(p)[1] > 0 for p in paths), "pushes from both clients reaching the server")
     server.kill()
     # What each client holds as acknowledged, now that the server is gone.
-    acked: list[tuple[str, int]] = []
-    for p in paths:
-        replica = Store(p)
-        cursor = int(replica.get_meta(META_PUSH_SEQ) or 0)
-        row = replica.conn.execute("SELECT max(node_seq) FROM ops WHERE seq <= ? AND node = ?", (cursor, replica.node)).fetchone()
-        acked.append((replica.node, int(row[0] or 0)))
-        replica.close()
+    acked = [acknowledged(p) for p in paths]
     for node, node_seq in acked:
         assert node_seq > 0
         stored = watch.conn.execute("SELECT count(*) FROM ops WHERE node = ? AND node_seq <= ?", (node, node_seq)).fetchone()[0]
