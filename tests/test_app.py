@@ -12,6 +12,7 @@ from sync.hlc import wall_ms
 from sync.ids import new_id
 from sync.store import Store
 from tui.config import Config
+from tui.session import Session
 from tui.ui.app import CrewdeckApp
 from tui.ui.screens.detail import DetailScreen
 from tui.ui.screens.help import HelpScreen
@@ -19,6 +20,7 @@ from tui.ui.tasks_pane import TasksPane
 from widgets.task_table import TaskTable
 
 from .apphelp import demo_workspace, make_app, settle, until
+from .conftest import NOW
 
 SIZE = (160, 48)
 
@@ -61,6 +63,21 @@ async def test_starts_on_the_inbox_with_who_and_where(workspace: Path) -> None:
         header = app.query_one("WorkspaceHeader")
         assert header.workspace == "Northwind Social" and header.who == "@ana (Europe/Berlin)"  # type: ignore[attr-defined]
         assert header.clock == "10:30 CET"  # type: ignore[attr-defined]
+
+
+async def test_the_first_screen_is_the_page_found_while_textual_started(workspace: Path) -> None:
+    config = Config(default_view="all")
+    session = Session.open(workspace, "ana", config)
+    session.warm_up("", NOW, SIZE[1]).join()  # as launch does: a page as tall as the terminal
+    app = CrewdeckApp(session, config, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert session.first_page("", 0) is None  # the pane took it
+        ranked = session.window(session.compile("", NOW), 0, 30)
+        assert keys_of_rows(app)[:30] == [r.id for r in ranked]
+        assert table(app).total == session.count(session.compile("", NOW))
+        await pilot.press("j")
+        assert table(app).cursor_key == ranked[1].id
 
 
 async def test_moving_the_cursor(workspace: Path) -> None:
