@@ -356,6 +356,31 @@ async def test_panes_focus_zoom_and_tabs_when_narrow(workspace: Path) -> None:
         assert not app.main_screen.has_class("-single")
 
 
+async def test_the_other_panes_start_after_the_first_screen_or_when_asked_for(workspace: Path) -> None:
+    from textual.widgets import Input
+
+    from tui.ui.grid_pane import GridPane
+    from tui.ui.ledger_pane import LedgerPane
+    from widgets.deadline_grid import DeadlineGrid
+
+    app = make_app(workspace)
+    held = app.session.index_lock
+    held.acquire()  # the task list cannot load: no first screen yet
+    async with app.run_test(size=SIZE) as pilot:
+        try:
+            await pilot.pause()
+            grid, ledger = app.query_one(GridPane), app.query_one(LedgerPane)
+            assert not grid.started and not ledger.started and not grid.query(DeadlineGrid)
+            await pilot.press("2")  # asked for before the first screen: it starts at once
+            await pilot.pause()
+            assert grid.started and app.focused is grid.query_one(DeadlineGrid)
+            assert not ledger.started
+        finally:
+            held.release()
+        await settle(pilot)
+        assert ledger.started and len(ledger.query(Input)) == 1 and len(grid.query(DeadlineGrid)) == 1
+
+
 def test_new_task_id_is_random() -> None:
     assert new_id() != new_id()
     assert os.environ["CREWDECK_NOW"] == "2026-11-26T09:30:00Z"

@@ -212,15 +212,18 @@ class CrewdeckApp(App[int]):
         self.set_interval(60, self._rescore)
         self._load_people()
         # The tasks first: the other panes start once its first screen is up.
-        self.tasks_pane.start()
+        self.tasks_pane.ensure_started()
         self.focus_pane(self.panes[0])
         if self.watch:
             self._watch()
 
     def first_screen_ready(self) -> None:
+        # After the paint that shows it: the other panes are not in its way.
+        self.call_after_refresh(self._start_panes)
+
+    def _start_panes(self) -> None:
         for pane in self.main_screen.query(Pane):
-            if pane is not self.tasks_pane:
-                pane.start()
+            pane.ensure_started()
 
     def _tick_clock(self) -> None:
         now = self.now()
@@ -397,7 +400,8 @@ class CrewdeckApp(App[int]):
         if any(op.entity in ("member", "campaign") for op in ops):
             self._load_people()
         for pane in self.main_screen.query(Pane):
-            pane.store_changed(ops, ours)
+            if pane.started:
+                pane.store_changed(ops, ours)
         if isinstance(self.screen, DetailScreen):
             self.screen.load()
         if notice:

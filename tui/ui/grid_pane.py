@@ -15,7 +15,6 @@ import datetime as dt
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
 from sync.oplog import Op
@@ -84,17 +83,16 @@ class GridPane(Pane):
     def crew(self) -> CrewdeckApp:
         return self.app  # type: ignore[return-value]
 
-    def compose(self) -> ComposeResult:
-        yield DeadlineGrid(id="deadline-grid")
-
     @property
     def grid(self) -> DeadlineGrid:
         return self.query_one(DeadlineGrid)
 
     def focus_main(self) -> None:
+        self.ensure_started()
         self.grid.focus()
 
     def start(self) -> None:
+        self.mount(DeadlineGrid(id="deadline-grid"))
         self.zone = self.crew.viewer_tz
         self.day = self._today = self.today()
         self.reload()

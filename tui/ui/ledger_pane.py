@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Mapping
 
 from textual import events, on
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
@@ -115,12 +114,6 @@ class LedgerPane(Pane):
     def crew(self) -> CrewdeckApp:
         return self.app  # type: ignore[return-value]
 
-    def compose(self) -> ComposeResult:
-        yield PaneBar(id="ledger-bar")
-        yield Input(placeholder="+campaign #category payee:canva cur:USD @raj is:pending words — enter applies, escape closes", id="ledger-filter")
-        yield BudgetTable(id="budget-table")
-        yield EntriesTable(id="entries-table")
-
     @property
     def budget(self) -> BudgetTable:
         return self.query_one(BudgetTable)
@@ -137,9 +130,18 @@ class LedgerPane(Pane):
     # ------------------------------------------------------------ the Pane protocol
 
     def focus_main(self) -> None:
+        self.ensure_started()
         self.entries.focus()
 
     def start(self) -> None:
+        self.mount_all(
+            [
+                PaneBar(id="ledger-bar"),
+                Input(placeholder="+campaign #category payee:canva cur:USD @raj is:pending words — enter applies, escape closes", id="ledger-filter"),
+                BudgetTable(id="budget-table"),
+                EntriesTable(id="entries-table"),
+            ]
+        )
         today = pane_data.today(self.crew.session, self.crew.now())
         self.period = Period.containing("month", today)
         self.reload()

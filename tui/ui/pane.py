@@ -2,6 +2,8 @@
 
 A pane is a container the app lays out, focuses with ``1`` ``2`` ``3`` and
 ``tab``, zooms with ``z``, and tells about every change to the workspace.
+The tasks pane starts with the screen; the others once its first page is
+on screen, so the first paint has less to style and draw.
 """
 
 from __future__ import annotations
@@ -26,13 +28,20 @@ class Pane(Vertical):
 
     def __init__(self) -> None:
         super().__init__(id=self.pane_name)
+        self.started = False
+
+    def ensure_started(self) -> None:
+        """Start the pane, once: the app starts it, and so does a key that asks for it sooner."""
+        if not self.started:
+            self.started = True
+            self.start()
 
     def focus_main(self) -> None:
         """Focus the widget that takes this pane's keys."""
         self.focus()
 
     def start(self) -> None:
-        """The session is open: load what the pane shows."""
+        """The session is open: mount what the pane has not composed, load what it shows."""
 
     def store_changed(self, ops: list[Op], ours: bool) -> None:
-        """Operations were committed (``ours``: by this app); refresh what they touch."""
+        """Operations were committed (``ours``: by this app); refresh what they touch (once started)."""
