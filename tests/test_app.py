@@ -78,6 +78,34 @@ async def test_the_first_screen_is_the_page_found_while_textual_started(workspac
         assert table(app).total == session.count(session.compile("", NOW))
         await pilot.press("j")
         assert table(app).cursor_key == ranked[1].id
+    session.close()
+
+
+async def test_a_change_while_the_first_page_is_pending_is_not_hidden_by_it(workspace: Path) -> None:
+    import time
+
+    config = Config(default_view="all")
+    session = Session.open(workspace, "ana", config)
+    session.warm_up("", NOW, SIZE[1]).join()
+    other = Session.open(workspace, "raj", config)
+    written = other.quick_add("A new thing !high due:today", NOW)  # after the page was read
+    session._first_page_ready.clear()  # the page is still on its way when the change arrives
+    app = CrewdeckApp(session, config, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        try:
+            await pilot.pause()
+            app.tasks_pane.store_changed(list(written.ops), False)  # as the watcher would
+            expected = session.count(session.compile("", NOW))
+            deadline = time.monotonic() + 20
+            while table(app).total != expected:  # the reload does not wait for the page
+                assert time.monotonic() < deadline, "the reload after the change never showed it"
+                await pilot.pause(0.01)
+        finally:
+            session._first_page_ready.set()
+        await settle(pilot)
+        assert table(app).total == expected  # the late start-up page was dropped
+    other.close()
+    session.close()
 
 
 async def test_moving_the_cursor(workspace: Path) -> None:
@@ -379,6 +407,23 @@ async def test_the_other_panes_start_after_the_first_screen_or_when_asked_for(wo
             held.release()
         await settle(pilot)
         assert ledger.started and len(ledger.query(Input)) == 1 and len(grid.query(DeadlineGrid)) == 1
+
+
+async def test_the_other_panes_start_even_when_the_task_list_fails(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from tui.ui.pane import Pane
+
+    app = make_app(workspace)
+
+    def broken(text: str, now: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(app.session, "compile", broken)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert all(pane.started for pane in app.query(Pane))
+        assert any("disk I/O error" in str(n.message) for n in app._notifications)
 
 
 def test_new_task_id_is_random() -> None:

@@ -26,9 +26,9 @@ def session(tmp_path: Path) -> Session:
 @pytest.mark.parametrize("text", QUERIES)
 def test_the_first_page_is_the_start_of_the_ranked_list(session: Session, text: str) -> None:
     f = session.compile(text, NOW)
-    first = session.index.first(f, NOW, 25)
+    count, first = session.index.first_page(f, NOW, 25)
     session.rescore(NOW)
-    count = session.count(f)
+    assert count == session.count(f)
     assert first == session.window(f, 0, 25, count)
     assert len(first) == min(25, count)
 

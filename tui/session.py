@@ -1,9 +1,10 @@
 """A member's working session on a workspace: what the app does, without the UI.
 
-The app calls these methods from worker threads (never from the UI thread):
-reading windows of the task list, the triage actions, undo and redo, the
-detail of a task.  A lock serialises them on the session's one connection.
-Every action writes in one transaction and remembers what it wrote, so
+The app calls these methods from worker threads (the UI thread only takes
+the first page ``warm_up`` has ready): reading windows of the task list, the
+triage actions, undo and redo, the detail of a task.  The workspace's
+connection and the ranked list's each have a lock that serialises their
+use; where both are taken, the workspace's comes first.  Every action writes in one transaction and remembers what it wrote, so
 ``undo`` can write the previous values back as new operations: undo syncs
 like any edit and never rewrites history.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,6 +122,7 @@ class Session:
         self._first_page: FirstPage | None = None
         self._first_page_ready = threading.Event()
         self._first_page_ready.set()
+        self._first_page_taken = threading.Lock()
 
     @classmethod
     def open(cls, path: Path, handle: str | None, config: Config | None = None) -> Session:
@@ -161,23 +164,33 @@ class Session:
 
         Scoring every task takes longer than Textual takes to start; the
         first screen needs only its first page, which a top-N sort finds
-        sooner.  ``first_page`` hands that page over.
+        sooner.  ``first_page`` hands that page over.  The index stays
+        locked from the page to the last score, so no other read sees it
+        half built.
         """
         self._first_page_ready.clear()
 
         def work() -> None:
+            prepared: tuple[str, Filter, Names] | None = None
             try:
                 if text is not None:
-                    f = self.compile(text, now)
-                    count = self.count(f)
-                    with self.index_lock:
-                        first = self.index.first(f, now, rows)
-                    self._first_page = FirstPage(text, f, count, first, self.names())
+                    prepared = (text, self.compile(text, now), self.names())
             except Exception:  # noqa: BLE001 - the pane's own load of the same query reports it
-                self._first_page = None
-            finally:
-                self._first_page_ready.set()
-            self.rescore(now)
+                prepared = None
+            with self.index_lock:
+                try:
+                    if prepared is not None:
+                        query, f, names = prepared
+                        count, first = self.index.first_page(f, now, rows)
+                        self._first_page = FirstPage(query, f, count, first, names)
+                except sqlite3.Error:  # as above: the pane's own load reports it
+                    self._first_page = None
+                finally:
+                    self._first_page_ready.set()
+                try:
+                    self.index.rescore(now)
+                except sqlite3.Error:  # every read of the list fails the same way, and reports it
+                    pass
 
         thread = threading.Thread(target=work, name="warm-up", daemon=True)
         thread.start()
@@ -192,7 +205,8 @@ class Session:
         if not wait and not self._first_page_ready.is_set():
             return None
         self._first_page_ready.wait()
-        page, self._first_page = self._first_page, None
+        with self._first_page_taken:
+            page, self._first_page = self._first_page, None
         if page is None or page.text != text or len(page.rows) < min(rows, page.count):
             return None
         return page

@@ -89,7 +89,7 @@ class TaskIndex:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        # One snapshot of the tasks for the whole rescoring.
+        # One snapshot of the tasks for all that is read inside.
         self.conn.execute("BEGIN")
         try:
             yield
@@ -103,17 +103,20 @@ class TaskIndex:
     def total(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM temp.task_rank").fetchone()[0])
 
-    def first(self, f: Filter, now: dt.datetime, limit: int) -> list[tasklist.TaskRow]:
-        """The first ``limit`` rows of the filtered list, scored on the spot, in the index's order.
+    def first_page(self, f: Filter, now: dt.datetime, limit: int) -> tuple[int, list[tasklist.TaskRow]]:
+        """How many tasks match, and the first ``limit`` of them scored on the spot, in the index's order.
 
         A top-N sort of the matches: cheaper than building the index, so a
-        first screen need not wait for it.
+        first screen need not wait for it.  One snapshot for both.
         """
         sql = (
             f"SELECT {tasklist.COLUMNS}, {urgency.sql(now)} AS score FROM task t WHERE {f.where} "
             f"ORDER BY score DESC, coalesce(t.due_utc, '{NO_DUE}'), t.rowid LIMIT ?"
         )
-        return [tasklist.row_from_sql(r) for r in self.conn.execute(sql, [*f.params, limit])]
+        with self._transaction():
+            count = tasklist.count(self.conn, f.where, list(f.params))
+            rows = [tasklist.row_from_sql(r) for r in self.conn.execute(sql, [*f.params, limit])]
+        return count, rows
 
     def window(self, f: Filter, offset: int, limit: int, matching: int | None = None) -> list[tasklist.TaskRow]:
         """Rows ``offset`` .. ``offset + limit`` of the filtered list, by urgency."""

@@ -194,8 +194,18 @@ class TasksPane(Triage, Pane):
 
     @background(exclusive=True, group="tasks-load")
     def _load(self, text: str, cursor_key: str | None, cursor: int, generation: int, height: int) -> None:
+        try:
+            self._query(text, cursor_key, cursor, generation, height)
+        except Exception:
+            if not self.loaded_once:  # the other panes need not wait for a list that failed
+                self.app.call_from_thread(self.crew.first_screen_ready)
+            raise
+
+    def _query(self, text: str, cursor_key: str | None, cursor: int, generation: int, height: int) -> None:
         session = self.crew.session
-        first = session.first_page(text, height) if cursor_key is None and cursor == 0 else None
+        # Only the pane's first list may be the start-up page: a later one
+        # (a reload after a change, say) must see what changed.
+        first = session.first_page(text, height) if generation == 1 else None
         if first is not None:
             self.post_message(self.Loaded(Listing.of_first_page(first), generation))
             return
