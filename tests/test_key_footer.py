@@ -54,3 +54,24 @@ async def test_it_rebuilds_only_when_what_it_shows_changes() -> None:
         await pilot.pause()
         await pilot.pause()
         assert descriptions(app.footer) == ["Ring", "Ex", "palette"]
+
+
+async def test_changes_in_a_row_to_the_same_keys_rebuild_it_once() -> None:
+    builds: list[int] = []
+
+    class CountingFooter(KeyFooter):
+        def compose(self) -> ComposeResult:
+            builds.append(1)
+            yield from super().compose()
+
+    app = FooterApp(CountingFooter())
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        before = len(builds)
+        app.query_one(Box).focus()  # the keys change...
+        for _ in range(3):
+            app.screen.refresh_bindings()  # ...and are announced again before the rebuild ran
+        await pilot.pause()
+        await pilot.pause()
+        assert len(builds) == before + 1
+        assert descriptions(app.footer) == ["Ring", "Ex", "palette"]

@@ -36,6 +36,11 @@ class KeyFooter(Footer):
         yield from super().compose()
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        if screen is self.screen and _shown(screen) == self._showing:
-            return
+        if screen is self.screen:
+            shown = _shown(screen)
+            if shown == self._showing:
+                return
+            if screen.app.app_focus and self.is_attached:
+                # A rebuild is on its way: the same keys again need no other.
+                self._showing = shown
         super().bindings_changed(screen)

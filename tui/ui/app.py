@@ -218,10 +218,6 @@ class CrewdeckApp(App[int]):
             self._watch()
 
     def first_screen_ready(self) -> None:
-        # After the paint that shows it: the other panes are not in its way.
-        self.call_after_refresh(self._start_panes)
-
-    def _start_panes(self) -> None:
         for pane in self.main_screen.query(Pane):
             pane.ensure_started()
 

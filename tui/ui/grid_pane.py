@@ -15,6 +15,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
 from sync.oplog import Op
@@ -87,12 +88,14 @@ class GridPane(Pane):
     def grid(self) -> DeadlineGrid:
         return self.query_one(DeadlineGrid)
 
+    def compose(self) -> ComposeResult:
+        yield DeadlineGrid(id="deadline-grid")
+
     def focus_main(self) -> None:
         self.ensure_started()
         self.grid.focus()
 
     def start(self) -> None:
-        self.mount(DeadlineGrid(id="deadline-grid"))
         self.zone = self.crew.viewer_tz
         self.day = self._today = self.today()
         self.reload()

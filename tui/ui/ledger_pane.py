@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Mapping
 
 from textual import events, on
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
@@ -114,6 +115,12 @@ class LedgerPane(Pane):
     def crew(self) -> CrewdeckApp:
         return self.app  # type: ignore[return-value]
 
+    def compose(self) -> ComposeResult:
+        yield PaneBar(id="ledger-bar")
+        yield Input(placeholder="+campaign #category payee:canva cur:USD @raj is:pending words — enter applies, escape closes", id="ledger-filter")
+        yield BudgetTable(id="budget-table")
+        yield EntriesTable(id="entries-table")
+
     @property
     def budget(self) -> BudgetTable:
         return self.query_one(BudgetTable)
@@ -134,14 +141,6 @@ class LedgerPane(Pane):
         self.entries.focus()
 
     def start(self) -> None:
-        self.mount_all(
-            [
-                PaneBar(id="ledger-bar"),
-                Input(placeholder="+campaign #category payee:canva cur:USD @raj is:pending words — enter applies, escape closes", id="ledger-filter"),
-                BudgetTable(id="budget-table"),
-                EntriesTable(id="entries-table"),
-            ]
-        )
         today = pane_data.today(self.crew.session, self.crew.now())
         self.period = Period.containing("month", today)
         self.reload()

@@ -2,8 +2,8 @@
 
 A pane is a container the app lays out, focuses with ``1`` ``2`` ``3`` and
 ``tab``, zooms with ``z``, and tells about every change to the workspace.
-The tasks pane starts with the screen; the others once its first page is
-on screen, so the first paint has less to style and draw.
+The tasks pane starts loading with the screen; the others once its first
+page is there (or sooner, when a key asks for one).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class Pane(Vertical):
         self.focus()
 
     def start(self) -> None:
-        """The session is open: mount what the pane has not composed, load what it shows."""
+        """The session is open: load what the pane shows."""
 
     def store_changed(self, ops: list[Op], ours: bool) -> None:
         """Operations were committed (``ours``: by this app); refresh what they touch (once started)."""
