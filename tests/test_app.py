@@ -424,6 +424,20 @@ async def test_the_other_panes_start_even_when_the_task_list_fails(workspace: Pa
         assert any("disk I/O error" in str(n.message) for n in app._notifications)
 
 
+async def test_the_collector_is_back_once_the_first_screen_is_up(workspace: Path) -> None:
+    import gc
+
+    gc.unfreeze()
+    gc.disable()  # as launch leaves it while starting
+    try:
+        app = make_app(workspace)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.enable()
+
+
 def test_new_task_id_is_random() -> None:
     assert new_id() != new_id()
     assert os.environ["CREWDECK_NOW"] == "2026-11-26T09:30:00Z"

@@ -8,6 +8,7 @@ task, are worked out in a thread while Textual starts.
 
 from __future__ import annotations
 
+import gc
 import getpass
 import os
 import shutil
@@ -80,6 +81,10 @@ def launch(ctx: Context) -> int:
             except (WorkspaceError, OSError) as exc:
                 raise UserError(f"cannot create a local workspace at {path}: {exc}") from None
     handle = getattr(ctx.args, "as_member", None) or os.environ.get(ENV_MEMBER)
+    # What starting allocates lives as long as the app: collecting it now
+    # would only cost time (the app freezes it and collects again once its
+    # first screen is up).
+    gc.disable()
     session = Session.open(path, handle, ctx.config)
     # While a thread waits for SQLite to hand it the next row, the UI thread
     # keeps the GIL for up to the switch interval: 5 ms a row by default,
