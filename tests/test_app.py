@@ -14,6 +14,8 @@ from sync.store import Store
 from tui.config import Config
 from tui.session import Session
 from tui.ui.app import CrewdeckApp
+from tui.ui.grid_pane import GridPane
+from tui.ui.ledger_pane import LedgerPane
 from tui.ui.screens.detail import DetailScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.tasks_pane import TasksPane
@@ -385,8 +387,6 @@ async def test_panes_focus_zoom_and_tabs_when_narrow(workspace: Path) -> None:
 
 
 async def test_the_other_panes_start_after_the_first_screen_or_when_asked_for(workspace: Path) -> None:
-    from tui.ui.grid_pane import GridPane
-    from tui.ui.ledger_pane import LedgerPane
     from widgets.deadline_grid import DeadlineGrid
 
     app = make_app(workspace)
@@ -405,6 +405,31 @@ async def test_the_other_panes_start_after_the_first_screen_or_when_asked_for(wo
             held.release()
         await settle(pilot)
         assert ledger.started and grid.shown is not None
+
+
+async def test_the_other_panes_start_once_the_first_page_of_tasks_is_drawn(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.ui.pane import Pane
+
+    app = make_app(workspace)
+    drawn_with_tasks: list[bool] = []
+    seen_at_start: dict[str, bool] = {}
+    display = app._display
+
+    def recording_display(screen: Any, renderable: Any) -> None:
+        if renderable is not None and screen is app.main_screen:
+            drawn_with_tasks.append(app.tasks_pane.loaded_once)
+        display(screen, renderable)
+
+    def recording_start(pane: Pane) -> None:
+        seen_at_start[pane.pane_name] = any(drawn_with_tasks)
+
+    monkeypatch.setattr(app, "_display", recording_display)
+    for pane_type in (GridPane, LedgerPane):
+        monkeypatch.setattr(pane_type, "start", recording_start)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    # Started while the first page was still to be drawn, their loading would share its paint's time.
+    assert seen_at_start == {"grid": True, "ledger": True}
 
 
 async def test_the_other_panes_start_even_when_the_task_list_fails(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -232,7 +232,9 @@ class TasksPane(Triage, Pane):
         self._update_info()
         if not self.loaded_once:
             self.loaded_once = True
-            self.crew.first_screen_ready()
+            # The other panes load once this page is on the screen: their
+            # workers would otherwise share the GIL with its first paint.
+            self.call_after_refresh(self.crew.first_screen_ready)
 
     @on(TaskTable.WindowNeeded)
     def _window_needed(self, message: TaskTable.WindowNeeded) -> None:
