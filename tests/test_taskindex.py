@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from tui import tasklist
 from tui.config import Config
+from tui.query import parse
 from tui.session import Session
 from tui.views import VIEWS
 
@@ -56,3 +58,14 @@ def test_warm_up_scores_every_task_after_the_first_page(session: Session) -> Non
 
 def test_without_a_warm_up_there_is_no_first_page_and_no_wait(session: Session) -> None:
     assert session.first_page("", 20) is None
+
+
+@pytest.mark.parametrize("text", [*QUERIES, "#instagram", "-#instagram", "overdue", "due:<fri", "platform:tiktok", "snoozed", "all"])
+def test_counts_read_the_filter_index_when_it_has_every_column(session: Session, text: str) -> None:
+    f = session.compile(text, NOW)
+    conn = session.index.conn
+    by_table = conn.execute(f"SELECT count(*) FROM task t NOT INDEXED WHERE {f.where}", f.params).fetchone()[0]
+    assert tasklist.count(conn, f.where, list(f.params)) == by_table
+    plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {tasklist.count_sql(f.where)}", f.params))
+    searches_text = any(term.kind == "text" for term in parse(text).terms)
+    assert ("COVERING INDEX task_filter" in plan) is not searches_text, plan
