@@ -1,4 +1,4 @@
-"""The footer shows its keys from the start and rebuilds only when they change."""
+"""The footer shows the keys that act now, on one line, from the first paint."""
 
 from __future__ import annotations
 
@@ -7,71 +7,82 @@ from typing import ClassVar
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 from widgets.key_footer import KeyFooter
 
 
 class Box(Widget, can_focus=True):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("b", "bell", "Ring")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("b", "ring", "Ring"),
+        Binding("c", "ring", "Ring again"),  # one action, one key shown
+        Binding("n", "never", "Never", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rung = 0
+
+    def action_ring(self) -> None:
+        self.rung += 1
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return None if action == "ring" and self.rung >= 2 else True  # None: shown, disabled
 
 
 class FooterApp(App[None]):
     AUTO_FOCUS = None  # nothing changes the bindings unless a test does
     BINDINGS: ClassVar[list[BindingType]] = [Binding("x", "quit", "Ex")]
 
-    def __init__(self, footer: Footer) -> None:
-        super().__init__()
-        self.footer = footer
-
     def compose(self) -> ComposeResult:
         yield Box()
-        yield self.footer
+        yield KeyFooter()
 
 
-def descriptions(footer: Footer) -> list[str]:
-    return [key.description for key in footer.query(FooterKey)]
+def line(app: FooterApp) -> str:
+    return "".join(segment.text for segment in app.query_one(KeyFooter).render_line(0))
 
 
-async def test_the_keys_are_there_before_any_binding_changes() -> None:
-    plain, ours = FooterApp(Footer()), FooterApp(KeyFooter())
-    async with plain.run_test():
-        assert descriptions(plain.footer) == []  # Textual's footer waits for a change
-    async with ours.run_test():
-        assert descriptions(ours.footer) == ["Ex", "palette"]
+async def test_the_keys_are_in_the_first_paint_with_the_palette_on_the_right() -> None:
+    app = FooterApp()
+    async with app.run_test(size=(60, 10)):
+        text = line(app)
+        assert text.startswith(" x Ex ")
+        assert text.rstrip().endswith("^p palette") and len(text) == 60
 
 
-async def test_it_rebuilds_only_when_what_it_shows_changes() -> None:
-    app = FooterApp(KeyFooter())
-    async with app.run_test() as pilot:
-        await pilot.pause()
-        keys = list(app.footer.query(FooterKey))
-        app.screen.refresh_bindings()
-        await pilot.pause()
-        assert list(app.footer.query(FooterKey)) == keys
+async def test_focus_changes_the_keys_without_a_widget_per_key() -> None:
+    app = FooterApp()
+    async with app.run_test(size=(60, 10)) as pilot:
+        footer = app.query_one(KeyFooter)
         app.query_one(Box).focus()
         await pilot.pause()
-        await pilot.pause()
-        assert descriptions(app.footer) == ["Ring", "Ex", "palette"]
+        assert [k.description for k in footer.shown] == ["Ring", "Ex"]
+        assert line(app).startswith(" b Ring  x Ex ")
+        assert not footer.children
 
 
-async def test_changes_in_a_row_to_the_same_keys_rebuild_it_once() -> None:
-    builds: list[int] = []
+async def test_a_click_presses_the_key_and_a_disabled_key_only_rings() -> None:
+    app = FooterApp()
+    async with app.run_test(size=(60, 10)) as pilot:
+        box = app.query_one(Box)
+        box.focus()
+        await pilot.pause()
+        await pilot.click(KeyFooter, offset=(2, 0))  # on " b "
+        await pilot.click(KeyFooter, offset=(4, 0))  # on "Ring"
+        await pilot.pause()
+        assert box.rung == 2
+        footer = app.query_one(KeyFooter)
+        assert not footer.shown[0].enabled  # two rings: the key is off now
+        await pilot.click(KeyFooter, offset=(2, 0))
+        await pilot.pause()
+        assert box.rung == 2
 
-    class CountingFooter(KeyFooter):
-        def compose(self) -> ComposeResult:
-            builds.append(1)
-            yield from super().compose()
 
-    app = FooterApp(CountingFooter())
-    async with app.run_test() as pilot:
+async def test_keys_that_do_not_fit_are_left_out_and_the_palette_stays() -> None:
+    app = FooterApp()
+    async with app.run_test(size=(22, 10)) as pilot:
+        app.query_one(Box).focus()
         await pilot.pause()
-        before = len(builds)
-        app.query_one(Box).focus()  # the keys change...
-        for _ in range(3):
-            app.screen.refresh_bindings()  # ...and are announced again before the rebuild ran
-        await pilot.pause()
-        await pilot.pause()
-        assert len(builds) == before + 1
-        assert descriptions(app.footer) == ["Ring", "Ex", "palette"]
+        text = line(app)
+        assert len(text) == 22 and "Ring" in text and "Ex" not in text and text.endswith("^p palette ")

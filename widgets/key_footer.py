@@ -1,46 +1,129 @@
-"""The footer: Textual's, with its keys in the first paint and no rebuild for nothing."""
+"""The footer: the keys that act now, on one line, and the command palette's key on the right."""
 
 from __future__ import annotations
 
-from typing import Hashable
+from typing import ClassVar, NamedTuple
 
-from textual.app import ComposeResult
+from rich.style import Style
+from rich.text import Text
+from textual import events
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widget import Widget
 
 
-def _shown(screen: Screen[object]) -> tuple[Hashable, ...]:
-    """What a footer shows of the screen's bindings."""
-    return tuple(
-        (binding.key, binding.description, binding.action, enabled)
-        for _node, binding, enabled, _tooltip in screen.active_bindings.values()
-        if binding.show
-    )
+class FooterKey(NamedTuple):
+    """One key the footer shows."""
+
+    key: str  # what a click on it presses
+    display: str  # the key as the footer shows it
+    description: str
+    enabled: bool
 
 
-class KeyFooter(Footer):
-    """Textual's footer stays empty until the bindings first change after it
-    mounts, then rebuilds itself on every change, even one that changes nothing
-    it shows.  While an app starts (panes mounting, focus settling) that is
-    several rebuilds in a row before any key appears.  This one has its keys
-    in the first paint and rebuilds only when what it shows changes.
+def footer_keys(screen: Screen[object]) -> tuple[tuple[FooterKey, ...], FooterKey | None]:
+    """The screen's keys to show (one per action, as Textual's footer), and the command palette's."""
+    app = screen.app
+    active = screen.active_bindings
+    keys: dict[str, FooterKey] = {}
+    for _node, binding, enabled, _tooltip in active.values():
+        if binding.show and binding.action not in keys:
+            keys[binding.action] = FooterKey(binding.key, app.get_key_display(binding), binding.description, enabled)
+    palette = None
+    if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
+        _node, binding, enabled, _tooltip = active[app.COMMAND_PALETTE_BINDING]
+        palette = FooterKey(binding.key, app.get_key_display(binding), binding.description, enabled)
+    return tuple(keys.values()), palette
+
+
+class KeyFooter(Widget, can_focus=False):
+    """The keys of the focused widget, its containers, the screen and the app.
+
+    Drawn as one line of text: when focus moves, the line is drawn again.
+    Textual's footer composes a widget per key instead, and composes them all
+    again on every change of focus: tens of milliseconds each time, shared
+    with whatever the key that moved focus asked for.  Keys that do not fit
+    the width are left out from the right; the palette's key always shows.
+    A click on a key presses it.
+    """
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"key-footer--key", "key-footer--description"}
+    DEFAULT_CSS = """
+    KeyFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .key-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .key-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+    }
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self.set_reactive(Footer._bindings_ready, True)
-        self._showing: tuple[Hashable, ...] | None = None
+        self.shown: tuple[FooterKey, ...] = ()
+        self.palette_key: FooterKey | None = None
+        #: Where each key was drawn: (first column, past the last column, key).
+        self._drawn: list[tuple[int, int, FooterKey]] = []
 
-    def compose(self) -> ComposeResult:
-        self._showing = _shown(self.screen)
-        yield from super().compose()
+    def on_mount(self) -> None:
+        self.shown, self.palette_key = footer_keys(self.screen)
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        if screen is self.screen:
-            shown = _shown(screen)
-            if shown == self._showing:
+        # A terminal that loses focus takes the app's focus too: keep the keys
+        # of the widget that will have it back.
+        if screen is not self.screen or not screen.app.app_focus:
+            return
+        shown = footer_keys(screen)
+        if shown != (self.shown, self.palette_key):
+            self.shown, self.palette_key = shown
+            self.refresh()
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("key-footer--key", partial=True)
+        description_style = self.get_component_rich_style("key-footer--description", partial=True)
+        width = self.size.width
+        palette = self._label(self.palette_key, key_style, description_style) if self.palette_key else None
+        room = width - (palette.cell_len + 1 if palette else 0)
+        line = Text(no_wrap=True, overflow="crop", end="")
+        self._drawn = []
+        for key in self.shown:
+            label = self._label(key, key_style, description_style)
+            if line.cell_len + label.cell_len > room:
+                break
+            self._drawn.append((line.cell_len, line.cell_len + label.cell_len, key))
+            line.append_text(label)
+        if palette is not None and self.palette_key is not None:
+            start = max(line.cell_len, width - palette.cell_len - 1)
+            line.pad_right(start - line.cell_len)
+            line.append("▏", Style(dim=True))
+            self._drawn.append((start + 1, start + 1 + palette.cell_len, self.palette_key))
+            line.append_text(palette)
+        return line
+
+    @staticmethod
+    def _label(key: FooterKey, key_style: Style, description_style: Style) -> Text:
+        label = Text.assemble((f" {key.display} ", key_style), (f"{key.description} " if key.description else "", description_style))
+        if not key.enabled:
+            label.stylize(Style(dim=True))
+        return label
+
+    def on_click(self, event: events.Click) -> None:
+        for start, end, key in self._drawn:
+            if start <= event.x < end:
+                if key.enabled:
+                    self.app.simulate_key(key.key)
+                else:
+                    self.app.bell()
                 return
-            if screen.app.app_focus and self.is_attached:
-                # A rebuild is on its way: the same keys again need no other.
-                self._showing = shown
-        super().bindings_changed(screen)
