@@ -386,7 +386,7 @@ async def test_panes_focus_zoom_and_tabs_when_narrow(workspace: Path) -> None:
         assert not app.main_screen.has_class("-single")
 
 
-async def test_the_other_panes_start_after_the_first_screen_or_when_asked_for(workspace: Path) -> None:
+async def test_the_other_panes_come_after_the_first_screen_or_when_asked_for(workspace: Path) -> None:
     from widgets.deadline_grid import DeadlineGrid
 
     app = make_app(workspace)
@@ -395,16 +395,17 @@ async def test_the_other_panes_start_after_the_first_screen_or_when_asked_for(wo
     async with app.run_test(size=SIZE) as pilot:
         try:
             await pilot.pause()
-            grid, ledger = app.query_one(GridPane), app.query_one(LedgerPane)
-            assert not grid.started and not ledger.started
-            await pilot.press("2")  # asked for before the first screen: it starts at once
+            assert not app.query(GridPane) and not app.query(LedgerPane)
+            await pilot.press("2")  # asked for before the first screen: it comes at once
             await pilot.pause()
+            grid, ledger = app.query_one(GridPane), app.query_one(LedgerPane)
             assert grid.started and app.focused is grid.query_one(DeadlineGrid)
             assert not ledger.started
         finally:
             held.release()
         await settle(pilot)
         assert ledger.started and grid.shown is not None
+        assert [pane.id for pane in app.query(".pane")] == ["tasks", "grid", "ledger"]
 
 
 async def test_the_other_panes_start_once_the_first_page_of_tasks_is_drawn(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:

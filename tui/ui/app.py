@@ -22,7 +22,7 @@ from textual.containers import Container
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Tab, Tabs
 
 from sync.oplog import Op
@@ -38,11 +38,8 @@ from ..syncstate import SHARED_FILE, header_state
 from ..views import views
 from ..when import current_time, format_local, parse_utc
 from ..workspace import Campaign, Member
-from .grid_pane import GridPane
-from .ledger_pane import LedgerPane
 from .pane import Pane
 from .screens.detail import DetailScreen
-from .screens.help import HelpScreen
 from .tasks_pane import TasksPane
 from .workers import background
 
@@ -51,14 +48,23 @@ if TYPE_CHECKING:
 
 #: Below this many columns the panes become tabs.
 NARROW = 100
-#: The panes, in the order of their numbers.
-PANE_TYPES: tuple[type[Pane], ...] = (TasksPane, GridPane, LedgerPane)
+#: The panes, in the order of their numbers: name and title.  Only the tasks
+#: pane is in the first paint; the others are imported and mounted after it.
+PANES: tuple[tuple[str, str], ...] = (("tasks", "Tasks"), ("grid", "Deadlines"), ("ledger", "Budget"))
+
+
+def pane_types() -> tuple[type[Pane], ...]:
+    """The panes' classes, in the order of ``PANES``."""
+    from .grid_pane import GridPane
+    from .ledger_pane import LedgerPane
+
+    return (TasksPane, GridPane, LedgerPane)
 
 
 def binding_ids() -> set[str]:
     """Every binding id a config's [keymap] may name."""
     sources: list[Iterable[BindingType]] = [CrewdeckApp.BINDINGS, MainScreen.BINDINGS]
-    for pane_type in PANE_TYPES:
+    for pane_type in pane_types():
         sources.append(pane_type.BINDINGS)
         sources.extend(bindings for _, bindings in pane_type.HELP_EXTRA)
     return {b.id for source in sources for b in source if isinstance(b, Binding) and b.id}
@@ -73,7 +79,7 @@ def check_config(config: Config) -> None:
     where = config.path or "config"
     if config.theme not in BUILTIN_THEMES:
         raise ConfigError(where, "theme", f"{config.theme!r} is not a theme (themes: {', '.join(sorted(BUILTIN_THEMES))})")  # type: ignore[arg-type]
-    known = binding_ids()
+    known = binding_ids() if config.keymap else set()
     for action in config.keymap:
         if action not in known:
             close = difflib.get_close_matches(action, sorted(known), n=1)
@@ -113,16 +119,23 @@ class MainScreen(Screen[None]):
     MainScreen.-single .pane.-active { display: block; }
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._other_panes: AwaitMount | None = None
+
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader(id="header")
-        yield Tabs(*(Tab(f"{n} {t.pane_title}", id=f"tab-{t.pane_name}") for n, t in enumerate(PANE_TYPES, start=1)), id="pane-tabs")
+        yield Tabs(*(Tab(f"{n} {title}", id=f"tab-{name}") for n, (name, title) in enumerate(PANES, start=1)), id="pane-tabs")
         with Container(id="panes"):
-            for number, pane_type in enumerate(PANE_TYPES, start=1):
-                pane = pane_type()
-                pane.add_class("pane")
-                pane.border_title = f"{number} {pane_type.pane_title}"
-                yield pane
+            yield _framed(TasksPane(), 1)
         yield KeyFooter()
+
+    def mount_other_panes(self) -> AwaitMount:
+        """The Deadlines and Budget panes, once: the first paint need not style or draw them."""
+        if self._other_panes is None:
+            others = [_framed(pane_type(), number) for number, pane_type in enumerate(pane_types(), start=1) if number > 1]
+            self._other_panes = self.query_one("#panes").mount_all(others)
+        return self._other_panes
 
     def on_mount(self) -> None:
         self.app.main_ready()  # type: ignore[attr-defined]
@@ -137,6 +150,12 @@ class MainScreen(Screen[None]):
     def _tab(self, event: Tabs.TabActivated) -> None:
         if event.tab.id:
             self.app.focus_pane(event.tab.id.removeprefix("tab-"))  # type: ignore[attr-defined]
+
+
+def _framed(pane: Pane, number: int) -> Pane:
+    pane.add_class("pane")
+    pane.border_title = f"{number} {pane.pane_title}"
+    return pane
 
 
 class CrewdeckApp(App[int]):
@@ -166,7 +185,7 @@ class CrewdeckApp(App[int]):
         self.session = session
         self.config = config
         self.watch = watch
-        self.panes = tuple(t.pane_name for t in PANE_TYPES)
+        self.panes = tuple(name for name, _ in PANES)
         self.active_pane = self.panes[0]
         self.zoomed = False
         self.members: list[Member] = []
@@ -223,6 +242,11 @@ class CrewdeckApp(App[int]):
         # no longer walks them (a full collection took 40-80 ms, mid-key).
         gc.freeze()
         gc.enable()
+        self.call_next(self._start_other_panes)
+
+    async def _start_other_panes(self) -> None:
+        await self.main_screen.mount_other_panes()
+        self.update_layout()
         for pane in self.main_screen.query(Pane):
             pane.ensure_started()
 
@@ -263,7 +287,17 @@ class CrewdeckApp(App[int]):
             return
         self.active_pane = name
         self.update_layout()
-        self.main_screen.query_one(f"#{name}", Pane).focus_main()
+        mounted = self.main_screen.query(f"#{name}")
+        if mounted:
+            mounted.first(Pane).focus_main()
+        else:
+            self.call_next(self._focus_once_mounted, name)
+
+    async def _focus_once_mounted(self, name: str) -> None:
+        await self.main_screen.mount_other_panes()
+        if self.active_pane == name:
+            self.update_layout()
+            self.main_screen.query_one(f"#{name}", Pane).focus_main()
 
     def action_focus_pane(self, name: str) -> None:
         self.focus_pane(name)
@@ -278,9 +312,11 @@ class CrewdeckApp(App[int]):
 
     def action_help(self) -> None:
         sections: list[tuple[str, Iterable[BindingType]]] = [("Everywhere", self.BINDINGS), ("Panes", MainScreen.BINDINGS)]
-        for pane_type in PANE_TYPES:
+        for pane_type in pane_types():
             sections.append((pane_type.pane_title, pane_type.BINDINGS))
             sections.extend(pane_type.HELP_EXTRA)
+        from .screens.help import HelpScreen
+
         self.push_screen(HelpScreen(sections, dict(self.config.keymap)))
 
     def open_detail(self, task_id: str) -> None:
@@ -309,8 +345,8 @@ class CrewdeckApp(App[int]):
         else:
             for binding in _described(type(screen).BINDINGS):
                 yield SystemCommand(binding.description, f"key {binding.key} ({binding.id})", lambda b=binding: self.call_later(screen.run_action, b.action))
-        for pane_type in PANE_TYPES:
-            yield SystemCommand(f"Pane: {pane_type.pane_title}", f"Focus the {pane_type.pane_title.lower()} pane", lambda n=pane_type.pane_name: self.focus_pane(n))
+        for name, title in PANES:
+            yield SystemCommand(f"Pane: {title}", f"Focus the {title.lower()} pane", lambda n=name: self.focus_pane(n))
         yield SystemCommand("Zoom", "Zoom the focused pane, or back", self.action_zoom)
         yield SystemCommand("Keys", "List every key", self.action_help)
 
