@@ -70,7 +70,7 @@ async def test_starts_on_the_inbox_with_who_and_where(workspace: Path) -> None:
 async def test_the_first_screen_is_the_page_found_while_textual_started(workspace: Path) -> None:
     config = Config(default_view="all")
     session = Session.open(workspace, "ana", config)
-    session.warm_up("", NOW, SIZE[1]).join()  # as launch does: a page as tall as the terminal
+    warming = session.warm_up("", NOW, SIZE[1])  # as launch does: a page as tall as the terminal
     app = CrewdeckApp(session, config, watch=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -80,6 +80,7 @@ async def test_the_first_screen_is_the_page_found_while_textual_started(workspac
         assert table(app).total == session.count(session.compile("", NOW))
         await pilot.press("j")
         assert table(app).cursor_key == ranked[1].id
+    warming.join()  # the app let it score once its first screen was up
     session.close()
 
 
@@ -88,7 +89,8 @@ async def test_a_change_while_the_first_page_is_pending_is_not_hidden_by_it(work
 
     config = Config(default_view="all")
     session = Session.open(workspace, "ana", config)
-    session.warm_up("", NOW, SIZE[1]).join()
+    warming = session.warm_up("", NOW, SIZE[1])
+    session._first_page_ready.wait()
     other = Session.open(workspace, "raj", config)
     written = other.quick_add("A new thing !high due:today", NOW)  # after the page was read
     session._first_page_ready.clear()  # the page is still on its way when the change arrives
@@ -106,6 +108,7 @@ async def test_a_change_while_the_first_page_is_pending_is_not_hidden_by_it(work
             session._first_page_ready.set()
         await settle(pilot)
         assert table(app).total == expected  # the late start-up page was dropped
+    warming.join()
     other.close()
     session.close()
 

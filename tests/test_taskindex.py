@@ -35,8 +35,15 @@ def test_the_first_page_is_the_start_of_the_ranked_list(session: Session, text: 
     assert len(first) == min(25, count)
 
 
+def warmed(session: Session, text: str, rows: int) -> None:
+    """A warm-up to its end, as after the app's first screen."""
+    thread = session.warm_up(text, NOW, rows)
+    session.start_scoring()
+    thread.join()
+
+
 def test_warm_up_hands_over_the_first_page_once(session: Session) -> None:
-    session.warm_up("", NOW, 30).join()
+    warmed(session, "", 30)
     page = session.first_page("", 20, wait=False)
     assert page is not None and page.count == session.count(session.compile("", NOW))
     assert [r.id for r in page.rows] == [r.id for r in session.window(page.filter, 0, 30)]
@@ -45,15 +52,35 @@ def test_warm_up_hands_over_the_first_page_once(session: Session) -> None:
 
 
 def test_a_first_page_of_another_query_or_too_short_is_not_used(session: Session) -> None:
-    session.warm_up("", NOW, 30).join()
+    warmed(session, "", 30)
     assert session.first_page("inbox", 20) is None
-    session.warm_up("", NOW, 5).join()
+    warmed(session, "", 5)
     assert session.first_page("", 20) is None  # five rows cannot fill twenty
 
 
 def test_warm_up_scores_every_task_after_the_first_page(session: Session) -> None:
-    session.warm_up("", NOW, 10).join()
+    warmed(session, "", 10)
     assert session.index.total() == session.ws.conn.execute("SELECT count(*) FROM task WHERE deleted = 0").fetchone()[0] >= 150
+
+
+def test_scoring_waits_for_the_first_screen_or_the_first_read_of_the_list(session: Session) -> None:
+    thread = session.warm_up("", NOW, 10)
+    assert session.first_page("", 10) is not None
+    thread.join(timeout=0.2)
+    assert thread.is_alive()  # the page is handed over; scoring waits
+    f = session.compile("", NOW)
+    rows = session.window(f, 0, 10)  # a read of the ranked list cannot wait: it lets scoring start, then reads
+    thread.join()
+    assert rows == session.window(f, 0, 10) and len(rows) == 10
+    assert session.index.total() >= 150
+
+
+def test_a_warm_up_cancelled_before_scoring_ends_without_scoring(session: Session) -> None:
+    thread = session.warm_up("", NOW, 10)
+    session.cancel_warm_up()
+    thread.join()
+    assert session.first_page("", 10) is not None
+    assert session.index.scored_at is None and session.index.total() == 0
 
 
 def test_without_a_warm_up_there_is_no_first_page_and_no_wait(session: Session) -> None:

@@ -242,6 +242,7 @@ class CrewdeckApp(App[int]):
         # no longer walks them (a full collection took 40-80 ms, mid-key).
         gc.freeze()
         gc.enable()
+        self.session.start_scoring()
         self.call_next(self._start_other_panes)
 
     async def _start_other_panes(self) -> None:

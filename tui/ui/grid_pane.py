@@ -98,6 +98,8 @@ class GridPane(Pane):
     def start(self) -> None:
         self.zone = self.crew.viewer_tz
         self.day = self._today = self.today()
+        # Mounted after the screen's first layout, the pane may get no resize before it starts.
+        self._fit_resolution()
         self.reload()
         self.set_interval(TICK, self.tick)
 
@@ -106,14 +108,18 @@ class GridPane(Pane):
             self.reload()
 
     def on_resize(self) -> None:
-        width = self.content_size.width
-        if not width:  # hidden behind another tab
-            return
-        resolution = 30 if width >= GUTTER + LONGEST_DAY else 60
-        if resolution != self.resolution:
-            self.resolution = resolution
+        if self._fit_resolution():
             self._keep_cursor_instant()
             self.reload()
+
+    def _fit_resolution(self) -> bool:
+        """Hours across where half hours do not fit the pane; whether that changed the resolution."""
+        width = self.content_size.width
+        if not width:  # hidden behind another tab
+            return False
+        resolution = 30 if width >= GUTTER + LONGEST_DAY else 60
+        changed, self.resolution = resolution != self.resolution, resolution
+        return changed
 
     def today(self) -> dt.date:
         assert self.zone is not None

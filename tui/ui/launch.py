@@ -98,6 +98,7 @@ def launch(ctx: Context) -> int:
     try:
         check_config(ctx.config)
     except UserError:
+        session.cancel_warm_up()
         warming.join()
         session.close()
         raise
@@ -105,6 +106,7 @@ def launch(ctx: Context) -> int:
     try:
         app.run()
     finally:
+        session.cancel_warm_up()
         warming.join()
         session.close()
     return app.return_code or 0
