@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
+import os
 
 #: How many leading hex digits the UI and the CLI show for an id.
 SHORT_LEN = 8
@@ -16,12 +16,13 @@ def new_id() -> str:
     Random (not time-ordered) so that the short prefix of a new record is as
     unlikely as possible to collide with one made at the same moment.
     """
-    return secrets.token_hex(16)
+    # os.urandom, as the secrets module does, without importing its HMAC (and OpenSSL) at start-up.
+    return os.urandom(16).hex()
 
 
 def new_node_id() -> str:
     """A random 48-bit node id, 12 hex digits, part of every stamp."""
-    return secrets.token_hex(6)
+    return os.urandom(6).hex()
 
 
 def short(record_id: str) -> str:

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 from urllib.parse import quote
 
 from . import schema
@@ -38,9 +38,11 @@ from .oplog import (
     dump_value,
     row_entity_clash,
 )
-from .push import NodeHead, PushPlan, by_node, plan
 from .records import ENTITIES, Entity, ValidationError
 from .sharedfile import check_local_disk, create_group_writable
+
+if TYPE_CHECKING:
+    from .push import PushPlan
 
 #: How long a writer waits for another process's write lock, in seconds.
 BUSY_TIMEOUT = 30.0
@@ -432,6 +434,8 @@ class Store:
         transaction: a retried push stores nothing twice, a gap or another
         member's operation is refused (``PushRejected``) with nothing written.
         """
+        from .push import NodeHead, by_node, plan  # only a served file takes pushes
+
         groups = by_node(ops, member, server_node=self.node)
         self._check_clock({op.op_id: op for op in ops})
         with self._transaction():

@@ -7,25 +7,18 @@ app starts, and each command imports what only it needs.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sqlite3
 import sys
 from typing import Callable, NoReturn, Sequence
 
 from ..errors import one_line_errors
-from . import (
-    cmd_config,
-    cmd_exchange,
-    cmd_ledger,
-    cmd_sync,
-    cmd_tasks,
-    cmd_time,
-    cmd_workspace,
-)
 from .common import ENV_MEMBER, ENV_WORKSPACE, Context
 
-#: Each module adds its commands with ``register(subparsers, parents)``.
-COMMAND_MODULES = [cmd_workspace, cmd_tasks, cmd_exchange, cmd_time, cmd_ledger, cmd_sync, cmd_config]
+#: Each module adds its commands with ``register(subparsers, parents)``; the
+#: app opens without importing them.
+COMMAND_MODULES = ["cmd_workspace", "cmd_tasks", "cmd_exchange", "cmd_time", "cmd_ledger", "cmd_sync", "cmd_config"]
 
 EXIT_USAGE = 2
 
@@ -60,8 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parents = [global_options(suppress=True)]
-    for module in COMMAND_MODULES:
-        module.register(sub, parents)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"{__package__}.{name}").register(sub, parents)
     return parser
 
 
@@ -76,7 +69,18 @@ def error(message: str) -> int:
     return EXIT_USAGE
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def app_arguments(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """The global options, when they are all there is: the app, which needs no command's parser."""
+    parser = Parser(prog="crewdeck", add_help=False, parents=[global_options(suppress=False)])
+    args, rest = parser.parse_known_args(argv)
+    return None if rest else args
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    # Building every command's parser imports every command's module: the app skips it.
+    args = app_arguments(argv)
+    if args is not None:
+        return args
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     # Negated filter terms (-#tag, -@ana) look like options to argparse.
@@ -84,6 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not hasattr(args, "query") or any(not e.startswith("-") or e.startswith("--") for e in extra):
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         args.query = [*args.query, *extra]
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
     ctx = Context(args)
     func: Callable[[Context], int] = getattr(args, "func", _run_app)
     try:

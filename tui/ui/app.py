@@ -125,16 +125,20 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader(id="header")
-        yield Tabs(*(Tab(f"{n} {title}", id=f"tab-{name}") for n, (name, title) in enumerate(PANES, start=1)), id="pane-tabs")
+        if self.app.size.width < NARROW:  # else the tab bar comes with the other panes
+            yield _pane_tabs()
         with Container(id="panes"):
             yield _framed(TasksPane(), 1)
         yield KeyFooter()
 
     def mount_other_panes(self) -> AwaitMount:
-        """The Deadlines and Budget panes, once: the first paint need not style or draw them."""
+        """The Deadlines and Budget panes (and the tab bar), once: the first paint need not style or draw them."""
         if self._other_panes is None:
+            panes = self.query_one("#panes")
+            if not self.query(Tabs):
+                self.mount(_pane_tabs(), before=panes)
             others = [_framed(pane_type(), number) for number, pane_type in enumerate(pane_types(), start=1) if number > 1]
-            self._other_panes = self.query_one("#panes").mount_all(others)
+            self._other_panes = panes.mount_all(others)
         return self._other_panes
 
     def on_mount(self) -> None:
@@ -150,6 +154,10 @@ class MainScreen(Screen[None]):
     def _tab(self, event: Tabs.TabActivated) -> None:
         if event.tab.id:
             self.app.focus_pane(event.tab.id.removeprefix("tab-"))  # type: ignore[attr-defined]
+
+
+def _pane_tabs() -> Tabs:
+    return Tabs(*(Tab(f"{n} {title}", id=f"tab-{name}") for n, (name, title) in enumerate(PANES, start=1)), id="pane-tabs")
 
 
 def _framed(pane: Pane, number: int) -> Pane:
