@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli.main import build_parser, main
+from tui.cli.main import build_parser, main, parse
 from tui.workspace import Workspace
 
 from .conftest import ROOT, Cli
@@ -42,6 +42,16 @@ def test_importing_the_cli_does_not_import_textual() -> None:
     code = "import sys, tui.cli.main; print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'httpx', 'sqlite_utils', 'rich')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_app_parses_its_options_without_any_commands_parser() -> None:
+    code = (
+        "import sys; from tui.cli.main import parse; args = parse(['-w', 'x.db', '--as', 'ana']); "
+        "print(args.workspace, args.as_member, sorted(m for m in sys.modules if m.startswith('tui.cli.cmd_')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    assert out.strip() == "x.db ana []"
+    assert parse(["-w", "x.db", "tasks", "#instagram"]).query == ["#instagram"]  # a command: the whole parser
 
 
 def one_line_error(result: object) -> str:
