@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -219,6 +218,8 @@ def next_ahead(rule: Rule, after: dt.date, owner: Member | None, now: dt.datetim
 
 def instance_id(series: str, day: dt.date) -> str:
     """The id every replica gives the series' instance on ``day``."""
+    import hashlib  # here: OpenSSL's import is a cost the app's start need not pay
+
     return hashlib.sha256(f"crewdeck-series:{series}:{day.isoformat()}".encode()).hexdigest()[:32]
 
 

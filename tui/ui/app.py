@@ -13,9 +13,8 @@ import difflib
 import gc
 import threading
 from dataclasses import replace
-from typing import TYPE_CHECKING, ClassVar, Iterable
+from typing import TYPE_CHECKING, ClassVar, Iterable, cast
 
-from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container
@@ -23,7 +22,6 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
 from textual.widget import AwaitMount, Widget
-from textual.widgets import Tab, Tabs
 
 from sync.oplog import Op
 from sync.watch import ChangeWatcher
@@ -44,6 +42,8 @@ from .tasks_pane import TasksPane
 from .workers import background
 
 if TYPE_CHECKING:
+    from textual.widgets import Tabs
+
     from sync.engine import SyncEngine, SyncStatus
 
 #: Below this many columns the panes become tabs.
@@ -135,7 +135,7 @@ class MainScreen(Screen[None]):
         """The Deadlines and Budget panes (and the tab bar), once: the first paint need not style or draw them."""
         if self._other_panes is None:
             panes = self.query_one("#panes")
-            if not self.query(Tabs):
+            if not self.query("#pane-tabs"):
                 self.mount(_pane_tabs(), before=panes)
             others = [_framed(pane_type(), number) for number, pane_type in enumerate(pane_types(), start=1) if number > 1]
             self._other_panes = panes.mount_all(others)
@@ -150,13 +150,14 @@ class MainScreen(Screen[None]):
     def on_resize(self) -> None:
         self.app.update_layout()  # type: ignore[attr-defined]
 
-    @on(Tabs.TabActivated)
-    def _tab(self, event: Tabs.TabActivated) -> None:
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         if event.tab.id:
             self.app.focus_pane(event.tab.id.removeprefix("tab-"))  # type: ignore[attr-defined]
 
 
 def _pane_tabs() -> Tabs:
+    from textual.widgets import Tab, Tabs  # the tab bar is rarely in the first paint
+
     return Tabs(*(Tab(f"{n} {title}", id=f"tab-{name}") for n, (name, title) in enumerate(PANES, start=1)), id="pane-tabs")
 
 
@@ -286,7 +287,8 @@ class CrewdeckApp(App[int]):
         screen.set_class(single, "-single")
         for pane in screen.query(".pane"):
             pane.set_class(pane.id == self.active_pane, "-active")
-        for tabs in screen.query(Tabs):
+        for widget in screen.query("#pane-tabs"):
+            tabs = cast("Tabs", widget)
             if tabs.active != f"tab-{self.active_pane}":
                 tabs.active = f"tab-{self.active_pane}"
 
