@@ -295,6 +295,31 @@ async def test_filter_and_views(workspace: Path) -> None:
         assert app.tasks_pane.view.id == "today"  # type: ignore[union-attr]
 
 
+async def test_the_filter_box_takes_the_bar_line_and_the_title_changes_with_the_rows(workspace: Path) -> None:
+    from widgets.pane_bar import PaneBar
+
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.tasks_pane.query_one(PaneBar)
+        where = table(app).region
+        await pilot.press("slash", *"#tiktok")
+        await pilot.pause()
+        assert table(app).region == where  # not moved, not resized: not drawn again
+        held = app.session.index_lock
+        held.acquire()  # the filtered list cannot load yet
+        try:
+            await pilot.press("enter")
+            await pilot.pause()
+            assert table(app).region == where and bar.title == "Inbox"  # still the rows it named
+            assert app.tasks_pane.has_class("-filtering")  # the box closes with the rows: one layout
+        finally:
+            held.release()
+        await settle(pilot)
+        assert bar.title == "/ #tiktok" and bar.info == f"{app.tasks_pane.count:,} tasks"
+        assert not app.tasks_pane.has_class("-filtering") and app.focused is table(app)
+
+
 async def test_detail_shows_history_and_urgency(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:

@@ -90,6 +90,7 @@ class LedgerPane(Pane):
     LedgerPane { height: 1fr; }
     LedgerPane #ledger-filter { display: none; height: 1; border: none; padding: 0 1; }
     LedgerPane.-filtering #ledger-filter { display: block; }
+    LedgerPane.-filtering #ledger-bar { display: none; }  /* the box takes the bar's line */
     LedgerPane BudgetTable { margin-bottom: 1; }
     LedgerPane BudgetTable, LedgerPane EntriesTable { scrollbar-size-vertical: 1; }
     """

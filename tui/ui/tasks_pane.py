@@ -100,7 +100,9 @@ class TasksPane(Triage, Pane):
     DEFAULT_CSS = """
     TasksPane { height: 1fr; }
     TasksPane #tasks-filter { display: none; height: 1; border: none; padding: 0 1; }
+    /* The box takes the bar's line: the table keeps its place and size, and is not drawn again. */
     TasksPane.-filtering #tasks-filter { display: block; }
+    TasksPane.-filtering #tasks-bar { display: none; }
     TasksPane TaskTable { height: 1fr; }
     """
 
@@ -127,6 +129,8 @@ class TasksPane(Triage, Pane):
         #: Bumped by every new query; answers to older ones are dropped.
         self.generation = 0
         self.loaded_once = False
+        #: The filter box's query is on its way: the box closes when it is answered.
+        self._submitted_filter = False
         #: Names as of the last query (set on the UI thread, from its answer).
         self.names = Names({}, {}, {})
 
@@ -164,13 +168,11 @@ class TasksPane(Triage, Pane):
     def show_view(self, view: View) -> None:
         self.view = view
         self.query_text = view.query
-        self.query_one(PaneBar).title = view.name
         self.reload(keep_cursor=False)
 
     def show_query(self, text: str) -> None:
         self.view = None
         self.query_text = text
-        self.query_one(PaneBar).title = f"/ {text}" if text else "All open"
         self.reload(keep_cursor=False)
 
     def reload(self, keep_cursor: bool = True) -> None:
@@ -197,6 +199,7 @@ class TasksPane(Triage, Pane):
         try:
             self._query(text, cursor_key, cursor, generation, height)
         except Exception:
+            self.app.call_from_thread(self._close_filter_box)
             if not self.loaded_once:  # the other panes need not wait for a list that failed
                 self.app.call_from_thread(self.crew.first_screen_ready)
             raise
@@ -229,6 +232,9 @@ class TasksPane(Triage, Pane):
         table = self.table
         table.reset(listing.count, listing.cursor, (listing.offset, [self._row(r) for r in listing.rows]))
         table.set_marked(frozenset(self.marked))
+        # The title changes with the rows it names, not before them.
+        self.query_one(PaneBar).title = self.list_title
+        self._close_filter_box()
         self._update_info()
         if not self.loaded_once:
             self.loaded_once = True
@@ -256,6 +262,13 @@ class TasksPane(Triage, Pane):
         text = row_text(row, names.handles, names.campaigns, crew.viewer_tz, crew.now(), crew.config.clock24, off_hours)
         return Row(row.id, text.cells, text.hints, text.tone)
 
+    @property
+    def list_title(self) -> str:
+        """What the list shows: the view's name, or the filter."""
+        if self.view is not None:
+            return self.view.name
+        return f"/ {self.query_text}" if self.query_text else "All open"
+
     def _update_info(self) -> None:
         marks = f" · {len(self.marked)} marked" if self.marked else ""
         self.query_one(PaneBar).info = f"{self.count:,} tasks{marks}"
@@ -263,6 +276,7 @@ class TasksPane(Triage, Pane):
     # ------------------------------------------------------------ views and filter
 
     def action_filter(self) -> None:
+        self._submitted_filter = False
         self.add_class("-filtering")
         box = self.query_one("#tasks-filter", Input)
         box.value = self.query_text if self.view is None else ""
@@ -270,9 +284,16 @@ class TasksPane(Triage, Pane):
 
     @on(Input.Submitted, "#tasks-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
-        self.remove_class("-filtering")
-        self.table.focus()
+        # The box closes, and the table takes the keys, with the rows the
+        # filter asked for: one change of layout and focus, drawn once.
+        self._submitted_filter = True
         self.show_query(event.value.strip())
+
+    def _close_filter_box(self) -> None:
+        if self._submitted_filter:
+            self._submitted_filter = False
+            self.remove_class("-filtering")
+            self.table.focus()
 
     def on_key(self, event: events.Key) -> None:
         if event.key == "escape" and self.has_class("-filtering"):
