@@ -96,3 +96,10 @@ def test_counts_read_the_filter_index_when_it_has_every_column(session: Session,
     plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {tasklist.count_sql(f.where)}", f.params))
     searches_text = any(term.kind == "text" for term in parse(text).terms)
     assert ("COVERING INDEX task_filter" in plan) is not searches_text, plan
+
+
+def test_closing_ends_a_warm_up_that_waits_to_score(tmp_path: Path) -> None:
+    s = Session.open(demo_workspace(tmp_path / "demo.db"), "ana", Config())
+    thread = s.warm_up("", NOW, 10)
+    s.close()  # the app quit before its first screen: nothing left running on a closed file
+    assert not thread.is_alive()

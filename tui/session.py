@@ -132,6 +132,7 @@ class Session:
         self._may_score = threading.Event()
         self._may_score.set()
         self._warm_up_cancelled = False
+        self._warm_up: threading.Thread | None = None
 
     @classmethod
     def open(cls, path: Path, handle: str | None, config: Config | None = None) -> Session:
@@ -146,6 +147,8 @@ class Session:
 
     def close(self) -> None:
         self.cancel_warm_up()
+        if self._warm_up is not None:
+            self._warm_up.join()
         with self.lock, self.index_lock:
             self.ws.close()
             self.index.conn.close()
@@ -220,7 +223,7 @@ class Session:
             finally:
                 self._scored.set()
 
-        thread = threading.Thread(target=work, name="warm-up", daemon=True)
+        thread = self._warm_up = threading.Thread(target=work, name="warm-up", daemon=True)
         thread.start()
         return thread
 
