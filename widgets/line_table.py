@@ -9,7 +9,7 @@ the subclass's business (``row_count`` and ``row_cells``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Sequence, Union
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console
@@ -17,7 +17,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -55,13 +55,16 @@ class LineTable(ScrollView, can_focus=True):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.cursor = 0
+        #: What every line of one paint shares, set by ``render_lines``: the
+        #: widget's style (``rich_style`` walks every ancestor) and the widths.
+        self._paint: tuple[Style, int, list[int]] | None = None
 
     # ------------------------------------------------------------ for subclasses
 
     def row_count(self) -> int:
         raise NotImplementedError
 
-    def row_cells(self, index: int) -> list[Text] | None:
+    def row_cells(self, index: int) -> Sequence[Cell] | None:
         """The cells of a row, or ``None`` while it is not loaded."""
         raise NotImplementedError
 
@@ -153,48 +156,94 @@ class LineTable(ScrollView, can_focus=True):
         # A column that may vanish (no minimum width) does, rather than show a sliver.
         return [0 if c.width == 0 and w < 4 else w for c, w in zip(columns, widths)]
 
-    def render_line(self, y: int) -> Strip:
+    def render_lines(self, crop: Region) -> list[Strip]:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        self._paint = (self.rich_style, width, self.widths(width))
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint = None
+
+    def render_line(self, y: int) -> Strip:
+        base, width, widths = self._paint or (self.rich_style, self.scrollable_content_region.width, [])
+        widths = widths or self.widths(width)
+        cells: Sequence[Cell]
         if y == 0:
-            cells = [Text(c.title) for c in self.COLUMNS]
+            cells = [c.title for c in self.COLUMNS]
             style = base + self.get_component_rich_style(self.HEADER)
         else:
             index = y + round(self.scroll_y) - 1
             if index >= self.row_count():
                 return Strip.blank(width, base)
             loaded = self.row_cells(index)
-            cells = loaded if loaded is not None else [Text("…")]
+            cells = loaded if loaded is not None else ["…"]
             style = base + self.row_style(index)
             if index == self.cursor:
                 style += self.get_component_rich_style(self.CURSOR)
         console = self.app.console
-        segments: list[Segment] = []
-        for cell, column, cell_width in zip(cells, self.COLUMNS, self.widths(width)):
+        line = _Line(style)
+        for cell, column, cell_width in zip(cells, self.COLUMNS, widths):
             if not cell_width:
                 continue
-            if segments:
-                segments.append(Segment(" ", style))
-            segments.extend(_cell_segments(cell, cell_width, column.align == "right", style, console))
-        return Strip(segments).crop_extend(0, width, style)
+            if line.length:
+                line.add(" ", style, 1)
+            _add_cell(line, cell, cell_width, column.align == "right", style, console)
+        return line.strip(width)
 
 
-def _cell_segments(cell: Text, width: int, right: bool, style: Style, console: Console) -> list[Segment]:
+#: A cell: a string in the row's style, or a ``Text`` with styles of its own.
+Cell = Union[str, Text]
+
+
+class _Line:
+    """A line's segments; a run of cells in one style (most of a row) becomes one segment."""
+
+    def __init__(self, style: Style) -> None:
+        self.style = style
+        self.length = 0
+        self._segments: list[Segment] = []
+        self._run: list[str] = []
+        self._run_style: Style | None = None
+
+    def add(self, text: str, style: Style, cells: int) -> None:
+        if style is not self._run_style and style != self._run_style:
+            self._flush()
+            self._run_style = style
+        self._run.append(text)
+        self.length += cells
+
+    def _flush(self) -> None:
+        if self._run:
+            self._segments.append(Segment("".join(self._run), self._run_style))
+            self._run = []
+
+    def strip(self, width: int) -> Strip:
+        self._flush()
+        strip = Strip(self._segments, self.length)
+        return strip if self.length == width else strip.crop_extend(0, width, self.style)
+
+
+def _add_cell(line: _Line, cell: Cell, width: int, right: bool, style: Style, console: Console) -> None:
     """A cell cut (with an ellipsis) or padded to ``width``, over the row's ``style``."""
-    if cell.spans:  # styled in parts: rich lays it out
-        cell = cell.copy()
-        cell.truncate(width, overflow="ellipsis")
-        cell.align("right" if right else "left", width)
-        return list(Segment.apply_style(cell.render(console), post_style=None, style=style))
+    if isinstance(cell, Text):
+        if cell.spans:  # styled in parts: rich lays it out
+            cell = cell.copy()
+            cell.truncate(width, overflow="ellipsis")
+            cell.align("right" if right else "left", width)
+            for segment in Segment.apply_style(cell.render(console), post_style=None, style=style):
+                line.add(segment.text, segment.style or style, segment.cell_length)
+            return
+        own = cell.style
+        text = cell.plain
+        if own:
+            style = style + (console.get_style(own) if isinstance(own, str) else own)
+    else:
+        text = cell
     # One style for the whole cell, the common case: a row's worth of rich
     # layout per line cost ~170 us; strings and one style cost a few.
-    text = cell.plain
     length = cell_len(text)
     if length > width:
         text = set_cell_size(text, width - 1) + "…"
     elif length < width:
         text = " " * (width - length) + text if right else text + " " * (width - length)
-    own = cell.style
-    if own:
-        return [Segment(text, style + (console.get_style(own) if isinstance(own, str) else own))]
-    return [Segment(text, style)]
+    line.add(text, style, width)

@@ -8,13 +8,13 @@ sees a task, only what to show of it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Sequence
 
 from rich.style import Style
 from rich.text import Text
 from textual.message import Message
 
-from .line_table import Column
+from .line_table import Cell, Column
 from .windowed_table import WindowedTable
 
 
@@ -98,14 +98,15 @@ class TaskTable(WindowedTable[Row]):
         row = self.cursor_row
         return row.key if row else None
 
-    def row_cells(self, index: int) -> list[Text] | None:
+    def row_cells(self, index: int) -> Sequence[Cell] | None:
         row = self.row_at(index)
         if row is None:
             return None
-        hints = row.hints or ("",) * len(row.cells)
+        if not row.hints:
+            return row.cells
         return [
-            Text(cell, style=self.get_component_rich_style(f"task-table--{hint}") if hint else "")
-            for cell, hint in zip(row.cells, hints)
+            Text(cell, style=self.get_component_rich_style(f"task-table--{hint}")) if hint else cell
+            for cell, hint in zip(row.cells, row.hints)
         ]
 
     def row_style(self, index: int) -> Style:
