@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,15 @@ def record(path: Path, task_id: str) -> dict[str, Any]:
         row = store.record("task", task_id)
     assert row is not None
     return row
+
+
+def open_tasks_tagged(path: Path, tag: str) -> int:
+    with Store(path) as store:
+        return sum(
+            1
+            for _, v in store.records("task")
+            if tag in v["tags"] and v["status"] in ("inbox", "todo", "doing", "review") and not (v["snoozed_until"] or "") > "2026-11-26T09:30"
+        )
 
 
 def table(app: CrewdeckApp) -> TaskTable:
@@ -85,7 +95,6 @@ async def test_the_first_screen_is_the_page_found_while_textual_started(workspac
 
 
 async def test_a_change_while_the_first_page_is_pending_is_not_hidden_by_it(workspace: Path) -> None:
-    import time
 
     config = Config(default_view="all")
     session = Session.open(workspace, "ana", config)
@@ -303,21 +312,88 @@ async def test_the_filter_box_takes_the_bar_line_and_the_title_changes_with_the_
         await settle(pilot)
         bar = app.tasks_pane.query_one(PaneBar)
         where = table(app).region
-        await pilot.press("slash", *"#tiktok")
-        await pilot.pause()
-        assert table(app).region == where  # not moved, not resized: not drawn again
         held = app.session.index_lock
         held.acquire()  # the filtered list cannot load yet
         try:
+            await pilot.press("slash", *"#tiktok")
+            await pilot.pause()
+            assert table(app).region == where  # not moved, not resized: not drawn again
             await pilot.press("enter")
             await pilot.pause()
             assert table(app).region == where and bar.title == "Inbox"  # still the rows it named
             assert app.tasks_pane.has_class("-filtering")  # the box closes with the rows: one layout
         finally:
             held.release()
-        await settle(pilot)
-        assert bar.title == "/ #tiktok" and bar.info == f"{app.tasks_pane.count:,} tasks"
+        await until(pilot, lambda: bar.title == "/ #tiktok", "the filtered rows")
+        assert bar.info == f"{app.tasks_pane.count:,} tasks" and keys_of_rows(app)
         assert not app.tasks_pane.has_class("-filtering") and app.focused is table(app)
+
+
+def count_reads(app: CrewdeckApp) -> list[str]:
+    """The filters the session counts from now on (each query of the list counts once)."""
+    reads: list[str] = []
+    count = app.session.count
+
+    def counting(f: Any) -> int:
+        reads.append(f.where)
+        return count(f)
+
+    app.session.count = counting  # type: ignore[method-assign]
+    return reads
+
+
+async def test_the_filter_box_previews_the_count_and_enter_shows_that_answer(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        reads = count_reads(app)
+        await pilot.press("slash", *"#tiktok")
+        await until(pilot, lambda: pane.filter_box.preview.message != "", "a preview")
+        expected = open_tasks_tagged(workspace, "tiktok")
+        assert pane.filter_box.preview.message == f"{expected:,} tasks" and not pane.filter_box.preview.refused
+        assert reads[-1] == app.session.compile("#tiktok", NOW).where  # the last read is of the whole text
+        previewed = len(reads)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pane.list_title == "/ #tiktok" and pane.count == expected and len(keys_of_rows(app)) == expected
+        assert len(reads) == previewed  # the previewed answer, not a second query
+        assert not pane.has_class("-filtering") and app.focused is table(app)
+
+
+async def test_a_refused_filter_says_why_in_the_box_which_stays_open(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        shown = pane.query_text
+        await pilot.press("slash", *"due:<notadate")
+        await until(pilot, lambda: pane.filter_box.preview.refused, "the refusal")
+        assert "'notadate' is not a date" in pane.filter_box.preview.message
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pane.has_class("-filtering") and app.focused is pane.filter_box.input  # to fix it
+        assert pane.list_title == "Inbox" and pane.query_text == shown
+        await pilot.press(*["backspace"] * len("notadate"), *"fri", "enter")
+        await settle(pilot)
+        assert pane.list_title == "/ due:<fri" and not pane.has_class("-filtering")
+
+
+async def test_a_change_after_the_preview_is_not_lost_on_enter(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        await pilot.press("slash", *"#tiktok")
+        await until(pilot, lambda: pane.filter_box.preview.message != "", "a preview")
+        before = pane.filter_box.preview.message
+        other = Session.open(workspace, "raj")
+        other.quick_add("Fresh cut #tiktok", NOW)
+        other.close()
+        await until(pilot, lambda: pane.filter_box.preview.message not in ("", before), "the new count")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any(record(workspace, key)["title"] == "Fresh cut" for key in keys_of_rows(app))
 
 
 async def test_detail_shows_history_and_urgency(workspace: Path) -> None:

@@ -14,15 +14,16 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import Input
 
 from sync.ids import short
 from sync.oplog import Op
+from widgets.filter_box import FilterBox
 from widgets.line_table import Column
 from widgets.pane_bar import PaneBar
 from widgets.task_table import Row, TaskTable
 
 from ..deadlines import due_outside_hours
+from ..errors import UserError
 from ..session import FirstPage, Names, Written
 from ..taskindex import Filter
 from ..tasklist import TaskRow
@@ -99,7 +100,7 @@ class TasksPane(Triage, Pane):
 
     DEFAULT_CSS = """
     TasksPane { height: 1fr; }
-    TasksPane #tasks-filter { display: none; height: 1; border: none; padding: 0 1; }
+    TasksPane #tasks-filter { display: none; }
     /* The box takes the bar's line: the table keeps its place and size, and is not drawn again. */
     TasksPane.-filtering #tasks-filter { display: block; }
     TasksPane.-filtering #tasks-bar { display: none; }
@@ -111,6 +112,16 @@ class TasksPane(Triage, Pane):
             super().__init__()
             self.listing = listing
             self.generation = generation
+
+    @dataclass
+    class Previewed(Message):
+        """What the filter box's ``text`` would show (``listing``), or why it is refused (``error``)."""
+
+        text: str
+        listing: Listing | None
+        error: str | None
+        #: The pane's ``generation`` when asked: a reload since makes the listing stale.
+        generation: int
 
     class WindowLoaded(Message):
         def __init__(self, offset: int, rows: list[TaskRow], generation: int) -> None:
@@ -129,14 +140,18 @@ class TasksPane(Triage, Pane):
         #: Bumped by every new query; answers to older ones are dropped.
         self.generation = 0
         self.loaded_once = False
-        #: The filter box's query is on its way: the box closes when it is answered.
-        self._submitted_filter = False
+        #: The last preview of the filter box, kept to apply at once on ``enter``.
+        self._preview: TasksPane.Previewed | None = None
+        #: The filter box's text whose preview is being fetched.
+        self._previewing: str | None = None
+        #: The filter box's text to apply as soon as its preview comes.
+        self._apply_when_previewed: str | None = None
         #: Names as of the last query (set on the UI thread, from its answer).
         self.names = Names({}, {}, {})
 
     def compose(self) -> ComposeResult:
         yield PaneBar(id="tasks-bar")
-        yield Input(placeholder="@me #tag +campaign !high due:<fri overdue words — enter applies, escape closes", id="tasks-filter")
+        yield FilterBox("@me #tag +campaign !high due:<fri overdue words — enter applies, escape closes", id="tasks-filter")
         yield TaskTable(tuple(COLUMNS[key] for key in CELLS), id="task-table")
 
     @property
@@ -178,6 +193,8 @@ class TasksPane(Triage, Pane):
     def reload(self, keep_cursor: bool = True) -> None:
         """Query again: the cursor stays on its task, or on the nearest row if it left."""
         self.generation += 1
+        if self.has_class("-filtering"):  # the box's preview is of the list as it was
+            self._request_preview(self.filter_box.text)
         table = self.table
         if not keep_cursor:
             # At start-up the first page is usually ready by now: shown at
@@ -199,19 +216,22 @@ class TasksPane(Triage, Pane):
         try:
             self._query(text, cursor_key, cursor, generation, height)
         except Exception:
-            self.app.call_from_thread(self._close_filter_box)
             if not self.loaded_once:  # the other panes need not wait for a list that failed
                 self.app.call_from_thread(self.crew.first_screen_ready)
             raise
 
     def _query(self, text: str, cursor_key: str | None, cursor: int, generation: int, height: int) -> None:
-        session = self.crew.session
         # Only the pane's first list may be the start-up page: a later one
         # (a reload after a change, say) must see what changed.
-        first = session.first_page(text, height) if generation == 1 else None
+        first = self.crew.session.first_page(text, height) if generation == 1 else None
         if first is not None:
             self.post_message(self.Loaded(Listing.of_first_page(first), generation))
             return
+        self.post_message(self.Loaded(self._listing(text, cursor_key, cursor, height), generation))
+
+    def _listing(self, text: str, cursor_key: str | None, cursor: int, height: int) -> Listing:
+        """Query ``text``: the count, and the rows around the cursor's task (or row ``cursor``)."""
+        session = self.crew.session
         f = session.compile(text, self.crew.now())
         count = session.count(f)
         position = session.position(f, cursor_key) if cursor_key else None
@@ -219,7 +239,7 @@ class TasksPane(Triage, Pane):
         page = max(height, 40)
         offset = max(0, target - page // 2)
         rows = session.window(f, offset, page * 2, count)
-        self.post_message(self.Loaded(Listing(f, count, offset, rows, target, session.names()), generation))
+        return Listing(f, count, offset, rows, target, session.names())
 
     def on_tasks_pane_loaded(self, message: Loaded) -> None:
         if message.generation == self.generation:
@@ -232,9 +252,7 @@ class TasksPane(Triage, Pane):
         table = self.table
         table.reset(listing.count, listing.cursor, (listing.offset, [self._row(r) for r in listing.rows]))
         table.set_marked(frozenset(self.marked))
-        # The title changes with the rows it names, not before them.
         self.query_one(PaneBar).title = self.list_title
-        self._close_filter_box()
         self._update_info()
         if not self.loaded_once:
             self.loaded_once = True
@@ -276,28 +294,80 @@ class TasksPane(Triage, Pane):
     # ------------------------------------------------------------ views and filter
 
     def action_filter(self) -> None:
-        self._submitted_filter = False
         self.add_class("-filtering")
-        box = self.query_one("#tasks-filter", Input)
-        box.value = self.query_text if self.view is None else ""
-        box.focus()
+        self.filter_box.open(self.query_text if self.view is None else "")
 
-    @on(Input.Submitted, "#tasks-filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
-        # The box closes, and the table takes the keys, with the rows the
-        # filter asked for: one change of layout and focus, drawn once.
-        self._submitted_filter = True
-        self.show_query(event.value.strip())
+    @property
+    def filter_box(self) -> FilterBox:
+        return self.query_one(FilterBox)
 
-    def _close_filter_box(self) -> None:
-        if self._submitted_filter:
-            self._submitted_filter = False
-            self.remove_class("-filtering")
-            self.table.focus()
+    @on(FilterBox.Settled)
+    def _filter_settled(self, message: FilterBox.Settled) -> None:
+        self._preview = None
+        self._request_preview(message.text)
+
+    def _request_preview(self, text: str) -> None:
+        self._previewing = text
+        self._run_preview(text, self.generation, self.table.size.height)
+
+    @background(exclusive=True, group="tasks-preview")
+    def _run_preview(self, text: str, generation: int, height: int) -> None:
+        # The first page is fetched too: ``enter`` shows it without asking again.
+        listing: Listing | None = None
+        error: str | None = "the tasks could not be read"
+        try:
+            listing, error = self._listing(text, None, 0, height), None
+        except UserError as exc:
+            error = str(exc)
+        finally:  # answered even when the read fails (which is reported too)
+            self.post_message(self.Previewed(text, listing, error, generation))
+
+    def on_tasks_pane_previewed(self, message: Previewed) -> None:
+        if message.text == self._previewing:
+            self._previewing = None
+        if message.text != self.filter_box.text:
+            return  # typed on since: that text's preview is on its way
+        if message.generation != self.generation:
+            self._request_preview(message.text)  # the list changed since it was asked
+            return
+        self._preview = message
+        if message.listing is not None:
+            self.filter_box.show_count(message.text, f"{message.listing.count:,} tasks")
+        else:
+            self.filter_box.show_error(message.text, message.error or "")
+        if self._apply_when_previewed == message.text:
+            self._apply_when_previewed = None
+            self._apply_preview(message)
+
+    @on(FilterBox.Applied)
+    def _filter_applied(self, message: FilterBox.Applied) -> None:
+        preview = self._preview
+        if preview is not None and preview.text == message.text and preview.generation == self.generation:
+            self._apply_preview(preview)
+            return
+        # Not previewed yet (``enter`` came at once): apply the answer when it comes.
+        self._apply_when_previewed = message.text
+        if self._previewing != message.text:
+            self._preview = None
+            self._request_preview(message.text)
+
+    def _apply_preview(self, preview: Previewed) -> None:
+        if preview.listing is None:  # refused: the box stays open, with the reason, to fix it
+            self.app.bell()
+            return
+        # The box closes, the table takes the keys and the title changes with
+        # the rows it names: one change of layout, drawn once.
+        self.view = None
+        self.query_text = preview.text
+        self.generation += 1
+        self._show(preview.listing)
+        self.remove_class("-filtering")
+        self.table.focus()
 
     def on_key(self, event: events.Key) -> None:
         if event.key == "escape" and self.has_class("-filtering"):
             event.stop()
+            self._apply_when_previewed = None
             self.remove_class("-filtering")
             self.table.focus()
 
