@@ -1,14 +1,18 @@
-"""Pick one of a few things with a single key (or the arrows and enter)."""
+"""Pick one of a few things with a single key (or the arrows and enter).
+
+A choice may carry a note on its right (a count, say) that its owner fills
+in after the picker is up (``set_note``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.markup import escape
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
@@ -20,6 +24,12 @@ class Choice:
     label: str
     #: A key that picks this choice at once ("" for none).
     key: str = ""
+    #: Said on the right of the choice.
+    note: str = ""
+
+
+#: Cells a note is right-aligned in (a count of 100,000 tasks takes 7).
+NOTE_WIDTH = 8
 
 
 class PickerScreen(ModalScreen[str | None]):
@@ -47,13 +57,15 @@ class PickerScreen(ModalScreen[str | None]):
         border: round $accent;
     }
     PickerScreen .picker--title { text-style: bold; margin-bottom: 1; }
-    PickerScreen OptionList { height: auto; max-height: 20; border: none; }
+    PickerScreen OptionList { height: auto; max-height: 20; }
+    /* As wide a rule as OptionList's own :focus one, which would draw a border. */
+    PickerScreen OptionList, PickerScreen OptionList:focus { border: none; }
     """
 
     def __init__(self, title: str, choices: list[Choice], current: str | None = None) -> None:
         super().__init__()
         self.title_text = title
-        self.choices = choices
+        self.choices = list(choices)
         self.current = current
         # Bindings, not a key handler: the app checks the active screen's
         # bindings even before anything on it has focus, so a key typed
@@ -67,8 +79,24 @@ class PickerScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text, classes="picker--title")
-            options = [Option(f"[b]{c.key}[/b]  {escape(c.label)}" if c.key else f"   {escape(c.label)}", id=c.value) for c in self.choices]
-            yield OptionList(*options, id="picker-options")
+            yield OptionList(*(Option(self._prompt(c), id=c.value) for c in self.choices), id="picker-options")
+
+    def _prompt(self, choice: Choice) -> Content:
+        parts: list[str | tuple[str, str]] = [(choice.key, "bold"), "  "] if choice.key else ["   "]
+        parts.append(choice.label)
+        if choice.note:
+            # The notes line up on the right, past the longest label.
+            width = max(len(c.label) for c in self.choices) + 2
+            parts += [" " * (width - len(choice.label)), (f"{choice.note:>{NOTE_WIDTH}}", "$text-muted")]
+        return Content.assemble(*parts)
+
+    def set_note(self, value: str, note: str) -> None:
+        """Say ``note`` beside the choice ``value``."""
+        for index, choice in enumerate(self.choices):
+            if choice.value == value and choice.note != note:
+                self.choices[index] = replace(choice, note=note)
+                if self.is_mounted:
+                    self.query_one(OptionList).replace_option_prompt(value, self._prompt(self.choices[index]))
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
