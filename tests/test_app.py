@@ -17,6 +17,7 @@ from tui.session import Session
 from tui.ui.app import CrewdeckApp
 from tui.ui.grid_pane import GridPane
 from tui.ui.ledger_pane import LedgerPane
+from tui.ui.pane import Pane
 from tui.ui.screens.detail import DetailScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.tasks_pane import TasksPane
@@ -321,12 +322,12 @@ async def test_the_filter_box_takes_the_bar_line_and_the_title_changes_with_the_
             await pilot.press("enter")
             await pilot.pause()
             assert table(app).region == where and bar.title == "Inbox"  # still the rows it named
-            assert app.tasks_pane.has_class("-filtering")  # the box closes with the rows: one layout
+            assert app.tasks_pane.filtering  # the box closes with the rows: one layout
         finally:
             held.release()
         await until(pilot, lambda: bar.title == "/ #tiktok", "the filtered rows")
         assert bar.info == f"{app.tasks_pane.count:,} tasks" and keys_of_rows(app)
-        assert not app.tasks_pane.has_class("-filtering") and app.focused is table(app)
+        assert not app.tasks_pane.filtering and app.focused is table(app)
 
 
 def count_reads(app: CrewdeckApp) -> list[str]:
@@ -358,7 +359,7 @@ async def test_the_filter_box_previews_the_count_and_enter_shows_that_answer(wor
         await settle(pilot)
         assert pane.list_title == "/ #tiktok" and pane.count == expected and len(keys_of_rows(app)) == expected
         assert len(reads) == previewed  # the previewed answer, not a second query
-        assert not pane.has_class("-filtering") and app.focused is table(app)
+        assert not pane.filtering and app.focused is table(app)
 
 
 async def test_a_refused_filter_says_why_in_the_box_which_stays_open(workspace: Path) -> None:
@@ -372,11 +373,11 @@ async def test_a_refused_filter_says_why_in_the_box_which_stays_open(workspace: 
         assert "'notadate' is not a date" in pane.filter_box.preview.message
         await pilot.press("enter")
         await settle(pilot)
-        assert pane.has_class("-filtering") and app.focused is pane.filter_box.input  # to fix it
+        assert pane.filtering and app.focused is pane.filter_box.input  # to fix it
         assert pane.list_title == "Inbox" and pane.query_text == shown
         await pilot.press(*["backspace"] * len("notadate"), *"fri", "enter")
         await settle(pilot)
-        assert pane.list_title == "/ due:<fri" and not pane.has_class("-filtering")
+        assert pane.list_title == "/ due:<fri" and not pane.filtering
 
 
 async def test_a_change_after_the_preview_is_not_lost_on_enter(workspace: Path) -> None:
@@ -394,6 +395,46 @@ async def test_a_change_after_the_preview_is_not_lost_on_enter(workspace: Path) 
         await pilot.press("enter")
         await settle(pilot)
         assert any(record(workspace, key)["title"] == "Fresh cut" for key in keys_of_rows(app))
+
+
+async def test_the_view_picker_says_how_many_each_view_holds_and_shows_the_one_picked_at_once(workspace: Path) -> None:
+    from tui.ui.screens.picker import PickerScreen
+
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        reads = count_reads(app)
+        await pilot.press("v")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        notes = {c.value: c.note for c in picker.choices}
+        overdue = Session.open(workspace, "ana")
+        try:
+            expected = overdue.count(overdue.compile("overdue", NOW))
+        finally:
+            overdue.close()
+        assert notes["overdue"] == f"{expected:,}" and all(notes.values())
+        asked = len(reads)
+        await pilot.press("o")
+        await settle(pilot)
+        pane = app.tasks_pane
+        assert pane.list_title == "Overdue" and pane.count == expected and len(keys_of_rows(app)) == expected
+        assert len(reads) == asked  # the answer the picker had, not a new query
+
+
+async def test_a_view_picked_after_a_change_is_queried_again(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        app.tasks_pane.reload()  # as a change by someone else does
+        await settle(pilot)
+        reads = count_reads(app)
+        await pilot.press("t")
+        await settle(pilot)
+        assert app.tasks_pane.list_title == "Today" and len(reads) == 1
 
 
 async def test_detail_shows_history_and_urgency(workspace: Path) -> None:
@@ -490,6 +531,21 @@ async def test_panes_focus_zoom_and_tabs_when_narrow(workspace: Path) -> None:
         assert not app.main_screen.has_class("-single")
 
 
+async def test_the_pane_with_the_focus_is_the_highlighted_one_however_it_got_there(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panes = {pane.pane_name: pane for pane in app.query(Pane)}
+        assert [name for name, pane in panes.items() if pane.has_class("-active")] == ["tasks"]
+        await pilot.click("#entries-table")
+        await pilot.pause()
+        assert app.active_pane == "ledger" and app.focused is app.query_one("#entries-table")
+        assert [name for name, pane in panes.items() if pane.has_class("-active")] == ["ledger"]
+        await pilot.press("1")
+        await pilot.press("slash")  # a move of the focus inside the pane keeps it the active one
+        assert [name for name, pane in panes.items() if pane.has_class("-active")] == ["tasks"]
+
+
 async def test_the_other_panes_come_after_the_first_screen_or_when_asked_for(workspace: Path) -> None:
     from widgets.deadline_grid import DeadlineGrid
 
@@ -513,7 +569,6 @@ async def test_the_other_panes_come_after_the_first_screen_or_when_asked_for(wor
 
 
 async def test_the_other_panes_start_once_the_first_page_of_tasks_is_drawn(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tui.ui.pane import Pane
 
     app = make_app(workspace)
     drawn_with_tasks: list[bool] = []
@@ -540,7 +595,6 @@ async def test_the_other_panes_start_once_the_first_page_of_tasks_is_drawn(works
 async def test_the_other_panes_start_even_when_the_task_list_fails(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import sqlite3
 
-    from tui.ui.pane import Pane
 
     app = make_app(workspace)
 

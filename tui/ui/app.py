@@ -15,6 +15,7 @@ import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar, Iterable, cast
 
+from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container
@@ -36,6 +37,7 @@ from ..syncstate import SHARED_FILE, header_state
 from ..views import views
 from ..when import current_time, format_local, parse_utc
 from ..workspace import Campaign, Member
+from .collector import IdleCollector
 from .pane import Pane
 from .screens.detail import DetailScreen
 from .tasks_pane import TasksPane
@@ -48,6 +50,8 @@ if TYPE_CHECKING:
 
 #: Below this many columns the panes become tabs.
 NARROW = 100
+#: Seconds between looks at whether input has rested long enough to collect garbage.
+COLLECT_EVERY = 0.25
 #: The panes, in the order of their numbers: name and title.  Only the tasks
 #: pane is in the first paint; the others are imported and mounted after it.
 PANES: tuple[tuple[str, str], ...] = (("tasks", "Tasks"), ("grid", "Deadlines"), ("ledger", "Budget"))
@@ -114,7 +118,8 @@ class MainScreen(Screen[None]):
     MainScreen #tasks { row-span: 2; }
     MainScreen.-single #panes { layout: vertical; }
     MainScreen .pane { border: round $panel-lighten-2; border-title-color: $foreground-muted; height: 1fr; }
-    MainScreen .pane:focus-within { border: round $accent; border-title-color: $accent; }
+    /* The active pane, not :focus-within: that restyled the whole pane at every move of the focus inside it. */
+    MainScreen .pane.-active { border: round $accent; border-title-color: $accent; }
     MainScreen.-single .pane { display: none; border: none; }
     MainScreen.-single .pane.-active { display: block; }
     """
@@ -202,6 +207,7 @@ class CrewdeckApp(App[int]):
         self._stop = threading.Event()
         self._sync_engine: SyncEngine | None = None
         self.sync_status: SyncStatus | None = None
+        self.collector = IdleCollector()
         self.theme = config.theme
         if config.keymap:
             self.set_keymap(config.keymap)
@@ -250,7 +256,8 @@ class CrewdeckApp(App[int]):
         # Start-up's objects stay for the app's life: frozen, the collector
         # no longer walks them (a full collection took 40-80 ms, mid-key).
         gc.freeze()
-        gc.enable()
+        self.collector.start()
+        self.set_interval(COLLECT_EVERY, self.collector.tick)
         self.session.start_scoring()
         self.call_next(self._start_other_panes)
 
@@ -262,6 +269,11 @@ class CrewdeckApp(App[int]):
         self.update_layout()
         for pane in self.main_screen.query(Pane):
             pane.ensure_started()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.collector.input_seen()
+        await super().on_event(event)
 
     def _tick_clock(self) -> None:
         now = self.now()
@@ -306,6 +318,12 @@ class CrewdeckApp(App[int]):
             mounted.first(Pane).focus_main()
         else:
             self.call_next(self._focus_once_mounted, name)
+
+    def pane_focused(self, name: str) -> None:
+        """The focus moved into pane ``name`` (by a key or a click): it is the active one."""
+        if name != self.active_pane:
+            self.active_pane = name
+            self.update_layout()
 
     async def _focus_once_mounted(self, name: str) -> None:
         await self.main_screen.mount_other_panes()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.binding import BindingType
 from textual.containers import Vertical
 
@@ -42,6 +43,10 @@ class Pane(Vertical):
 
     def start(self) -> None:
         """The session is open: load what the pane shows."""
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # However the focus came here (a click, say), this is the active pane now.
+        self.app.pane_focused(self.pane_name)  # type: ignore[attr-defined]
 
     def store_changed(self, ops: list[Op], ours: bool) -> None:
         """Operations were committed (``ours``: by this app); refresh what they touch (once started)."""

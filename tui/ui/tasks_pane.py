@@ -101,9 +101,6 @@ class TasksPane(Triage, Pane):
     DEFAULT_CSS = """
     TasksPane { height: 1fr; }
     TasksPane #tasks-filter { display: none; }
-    /* The box takes the bar's line: the table keeps its place and size, and is not drawn again. */
-    TasksPane.-filtering #tasks-filter { display: block; }
-    TasksPane.-filtering #tasks-bar { display: none; }
     TasksPane TaskTable { height: 1fr; }
     """
 
@@ -121,6 +118,14 @@ class TasksPane(Triage, Pane):
         listing: Listing | None
         error: str | None
         #: The pane's ``generation`` when asked: a reload since makes the listing stale.
+        generation: int
+
+    @dataclass
+    class ViewPreviewed(Message):
+        """What view ``view_id`` would show, for the view picker (asked at ``generation``)."""
+
+        view_id: str
+        listing: Listing
         generation: int
 
     class WindowLoaded(Message):
@@ -146,6 +151,9 @@ class TasksPane(Triage, Pane):
         self._previewing: str | None = None
         #: The filter box's text to apply as soon as its preview comes.
         self._apply_when_previewed: str | None = None
+        #: The view picker while it is up, and what its views would show (by view id, with the generation asked at).
+        self._view_picker: PickerScreen | None = None
+        self._view_previews: dict[str, tuple[int, Listing]] = {}
         #: Names as of the last query (set on the UI thread, from its answer).
         self.names = Names({}, {}, {})
 
@@ -193,7 +201,7 @@ class TasksPane(Triage, Pane):
     def reload(self, keep_cursor: bool = True) -> None:
         """Query again: the cursor stays on its task, or on the nearest row if it left."""
         self.generation += 1
-        if self.has_class("-filtering"):  # the box's preview is of the list as it was
+        if self.filtering:  # the box's preview is of the list as it was
             self._request_preview(self.filter_box.text)
         table = self.table
         if not keep_cursor:
@@ -294,8 +302,20 @@ class TasksPane(Triage, Pane):
     # ------------------------------------------------------------ views and filter
 
     def action_filter(self) -> None:
-        self.add_class("-filtering")
+        self._show_filter_box(True)
         self.filter_box.open(self.query_text if self.view is None else "")
+
+    @property
+    def filtering(self) -> bool:
+        """Whether the filter box is open."""
+        return self.filter_box.display
+
+    def _show_filter_box(self, shown: bool) -> None:
+        # The box takes the bar's line: the table keeps its place and size,
+        # and is not drawn again.  Shown and hidden as themselves, not by a
+        # class of the pane's: that restyled the whole pane (~3 ms, under enter).
+        self.filter_box.display = shown
+        self.query_one(PaneBar).display = not shown
 
     @property
     def filter_box(self) -> FilterBox:
@@ -357,27 +377,63 @@ class TasksPane(Triage, Pane):
             return
         # The box closes, the table takes the keys and the title changes with
         # the rows it names: one change of layout, drawn once.
-        self.view = None
-        self.query_text = preview.text
-        self.generation += 1
-        self._show(preview.listing)
-        self.remove_class("-filtering")
+        self._show_prepared(None, preview.text, preview.listing)
+        self._show_filter_box(False)
         self.table.focus()
 
+    def _show_prepared(self, view: View | None, text: str, listing: Listing) -> None:
+        """Show a view or a filter from an answer fetched before it was asked for (a preview)."""
+        self.view = view
+        self.query_text = text
+        self.generation += 1
+        self._show(listing)
+
     def on_key(self, event: events.Key) -> None:
-        if event.key == "escape" and self.has_class("-filtering"):
+        if event.key == "escape" and self.filtering:
             event.stop()
             self._apply_when_previewed = None
-            self.remove_class("-filtering")
+            self._show_filter_box(False)
             self.table.focus()
 
     def action_pick_view(self) -> None:
-        choices = [Choice(v.id, v.name, v.key) for v in views(self.crew.campaigns)]
-        self.app.push_screen(PickerScreen("View", choices, self.view.id if self.view else None), self._picked_view)
+        all_views = views(self.crew.campaigns)
+        choices = [Choice(v.id, v.name, v.key) for v in all_views]
+        self._view_picker = PickerScreen("View", choices, self.view.id if self.view else None)
+        self._view_previews = {}
+        self.app.push_screen(self._view_picker, self._picked_view)
+        # Once the picker is drawn: the queries would share the GIL with its first paint.
+        generation, height = self.generation, self.table.size.height
+        self.app.call_after_refresh(self._preview_views, all_views, generation, height)
+
+    @background(exclusive=True, group="tasks-preview-views")
+    def _preview_views(self, all_views: list[View], generation: int, height: int) -> None:
+        # How many each view holds, said in the picker; the first page is
+        # kept too, so the view picked shows at once.  In the picker's order:
+        # the first views are the ones picked most.
+        for view in all_views:
+            if self._view_picker is None or generation != self.generation:
+                return  # picked already, or the list changed
+            try:
+                listing = self._listing(view.query, None, 0, height)
+            except UserError:
+                continue  # said when the view is picked
+            self.post_message(self.ViewPreviewed(view.id, listing, generation))
+
+    def on_tasks_pane_view_previewed(self, message: ViewPreviewed) -> None:
+        if message.generation != self.generation or self._view_picker is None:
+            return
+        self._view_previews[message.view_id] = (message.generation, message.listing)
+        self._view_picker.set_note(message.view_id, f"{message.listing.count:,}")
 
     def _picked_view(self, view_id: str | None) -> None:
+        previews, self._view_previews, self._view_picker = self._view_previews, {}, None
         view = find(view_id, self.crew.campaigns) if view_id else None
-        if view:
+        if view is None:
+            return
+        generation, listing = previews.get(view.id, (None, None))
+        if listing is not None and generation == self.generation:
+            self._show_prepared(view, view.query, listing)
+        else:
             self.show_view(view)
 
     def action_view(self, step: int) -> None:
