@@ -54,6 +54,10 @@ Progress = Callable[[int, int], None]
 
 #: The target of an insert of whole operations.
 _INTO_OPS = f"INTO ops({OP_COLUMNS}) VALUES ({', '.join('?' * len(Op._fields))})"
+#: A write of at least this many rows into one table builds the table's
+#: lookup indexes again afterwards instead of keeping them up to date row by
+#: row: SQLite builds an index from sorted keys several times faster.
+BULK_ROWS = 10_000
 
 
 class WorkspaceError(Exception):
@@ -338,10 +342,13 @@ class Store:
                 for seq, stamp, op in zip(count(node_seq + 1), clock.stamps(len(pending.ops)), pending.ops)
             ]
             step = _PROGRESS_STEP if on_progress else len(rows)
-            for start in range(0, len(rows), step):
-                self.conn.executemany(f"INSERT {_INTO_OPS}", rows[start : start + step])
-                if on_progress:
-                    on_progress(min(start + step, len(rows)), len(rows))
+            # Fresh operations of our own: none can clash, and the log's
+            # unique index checks that again when it is built after them.
+            with _indexes_built_after(self.conn, "ops", len(rows), unique_too=True):
+                for start in range(0, len(rows), step):
+                    self.conn.executemany(f"INSERT {_INTO_OPS}", rows[start : start + step])
+                    if on_progress:
+                        on_progress(min(start + step, len(rows)), len(rows))
             self._materialize_local(rows, pending)
             self._save_clock(clock, node_seq + len(rows))
         return rows
@@ -384,7 +391,8 @@ class Store:
                     for position, column_value in zip(positions, spec_field.to_columns(values[spec_field.name])):
                         full[position] = column_value
                 params.append((row_id, *full, rows[last][0], rows[last][3]))
-            self.conn.executemany(_upsert_sql(spec, field_names), params)
+            with _indexes_built_after(self.conn, spec.name, len(params)):
+                self.conn.executemany(_upsert_sql(spec, field_names), params)
         appends: dict[str, list[Op]] = defaultdict(list)
         for position in pending.appends:
             appends[rows[position][5]].append(Op(*rows[position]))
@@ -535,7 +543,8 @@ class Store:
                 if op_id > newest[0]:
                     newest = (op_id, member)
             params.append((row_id, *values, *newest))
-        self.conn.executemany(_upsert_sql(spec, tuple(f.name for f in spec.fields)), params)
+        with _indexes_built_after(self.conn, spec.name, len(params)):
+            self.conn.executemany(_upsert_sql(spec, tuple(f.name for f in spec.fields)), params)
 
 
 class _Transaction:
@@ -588,6 +597,27 @@ def _column_names(spec: Entity) -> tuple[str, ...]:
 
 def _column_index(spec: Entity) -> dict[str, int]:
     return {name: i for i, name in enumerate(_column_names(spec))}
+
+
+@contextmanager
+def _indexes_built_after(conn: sqlite3.Connection, table: str, rows: int, unique_too: bool = False) -> Iterator[None]:
+    """Around a write of ``rows`` rows into ``table``, inside its transaction: at
+    ``BULK_ROWS`` or more, the table's indexes are dropped and built again
+    after it (a rollback brings them back as they were).  Unique indexes stay
+    unless ``unique_too``: an upsert needs them to find the row it updates."""
+    if rows < BULK_ROWS:
+        yield
+        return
+    lookups = [
+        (name, sql)
+        for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,))
+        if unique_too or not sql.lstrip().upper().startswith("CREATE UNIQUE")
+    ]
+    for name, _ in lookups:
+        conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in lookups:
+        conn.execute(sql)
 
 
 def _upsert_sql(spec: Entity, field_names: tuple[str, ...]) -> str:

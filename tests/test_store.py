@@ -88,6 +88,39 @@ def test_local_edits_are_ops_and_rows(store: Store) -> None:
     assert [op.node_seq for op in ops] == [1, 2]
 
 
+def indexes(store: Store) -> list[tuple[str, str]]:
+    return sorted(store.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('task', 'ops')"))
+
+
+def test_a_bulk_write_builds_the_indexes_again_after_it(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_module, "BULK_ROWS", 3)  # as 100,000 tasks from an import
+    before = indexes(store)
+    assert {name for name, _ in before} >= {"task_filter", "task_due", "ops_by_field"}
+    with store.write(ANA) as w:
+        made = [w.create("task", {"title": f"Post {i}", "due": {"utc": f"2026-12-0{i + 1}T10:00:00Z", "tz": "UTC"}}) for i in range(5)]
+    assert indexes(store) == before
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    plan = " ".join(str(r) for r in store.conn.execute("EXPLAIN QUERY PLAN SELECT id FROM task WHERE due_utc < '2026-12-03'"))
+    assert "task_due" in plan
+    assert [store.record("task", t)["title"] for t in made] == [f"Post {i}" for i in range(5)]  # type: ignore[index]
+
+
+def test_a_bulk_write_that_fails_leaves_the_indexes_and_the_rows_as_they_were(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_module, "BULK_ROWS", 3)
+    before = indexes(store)
+
+    def fail(done: int, total: int) -> None:
+        raise OSError("disk full")  # while the log's index is dropped
+
+    with pytest.raises(OSError):
+        with store.write(ANA, fail) as w:
+            for i in range(5):
+                w.create("task", {"title": f"Post {i}"})
+    assert indexes(store) == before
+    assert store.conn.execute("SELECT count(*) FROM task").fetchone()[0] == 0
+    assert store.conn.execute("SELECT count(*) FROM ops").fetchone()[0] == 0
+
+
 def test_the_clock_is_saved_with_the_operations_it_stamped(store: Store) -> None:
     with store.write(ANA) as w:
         w.create("task", {"title": "a", "notes": "b"})
