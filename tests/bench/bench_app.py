@@ -59,9 +59,14 @@ def run(bench: Bench) -> None:
             "G::G (last row)",
             "/::/ (filter box)",
             "#instagram::type a filter",
-            "Enter::Enter (apply the filter)::/ #instagram",
+            "Enter::Enter (apply the filter, previewed as typed)::/ #instagram",
             "v::v (view picker)",
-            "o::o (Overdue view)::Overdue",
+            "o::o (Overdue view, previewed in the picker)::Overdue",
+            # The same without the previews the filter box and the view picker
+            # make while they are up: a view by key, a filter typed and applied at once.
+            "]::] (apply the next view, not previewed)::Mine",
+            "/::/ (filter box again)",
+            "'#tiktok' Enter::type a filter and apply it at once (not previewed)::/ #tiktok",
         ],
         runs,
     )
