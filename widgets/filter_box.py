@@ -29,7 +29,7 @@ class FilterPreview(Widget):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"filter-preview--count", "filter-preview--error"}
 
     DEFAULT_CSS = """
-    FilterPreview { width: auto; max-width: 60%; height: 1; padding: 0 1; }
+    FilterPreview { width: auto; max-width: 60%; height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     FilterPreview > .filter-preview--count { color: $foreground-muted; }
     FilterPreview > .filter-preview--error { color: $error; }
     """
@@ -39,7 +39,7 @@ class FilterPreview(Widget):
 
     def render(self) -> Text:
         style = self.get_component_rich_style("filter-preview--error" if self.refused else "filter-preview--count")
-        return Text(self.message, style=style, no_wrap=True, overflow="ellipsis")
+        return Text(self.message, style=style)
 
 
 class FilterBox(Widget):
