@@ -255,7 +255,9 @@ async def test_the_now_line_moves_and_follows_midnight(workspace: Path, monkeypa
         monkeypatch.setenv("CREWDECK_NOW", "2026-11-26T23:15:00Z")  # 00:15 on Friday in Berlin
         pane(app).tick()
         await settle(pilot)
-        assert lines(app)[0].startswith(" Fri 2026-11-27") and lines(app)[1][GUTTER] == "▼"
+        ruler = lines(app)[1]
+        assert lines(app)[0].startswith(" Fri 2026-11-27") and ruler[GUTTER : GUTTER + 2] == "00" and "▼" not in ruler
+        assert grid(app).data.now_column == 0  # marked on the hour's label, which it does not hide
 
 
 async def test_keys_are_listed_and_rebound_from_the_config(workspace: Path) -> None:

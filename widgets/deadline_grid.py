@@ -342,7 +342,9 @@ class DeadlineGrid(ScrollView, can_focus=True):
         for i, column in enumerate(data.columns):
             if column.transition:
                 text[i] = "»"
-        if data.now_column is not None:
+        if data.now_column is not None and text[data.now_column] == " ":
+            # On an hour's label the marker would hide a digit ("▼5" for 15):
+            # the label stays, marked by the now style alone.
             text[data.now_column] = "▼"
         now = self._style("now")
         transition = self._style("transition")
