@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 
 from widgets import filter_box
 from widgets.filter_box import FilterBox
@@ -25,13 +26,19 @@ class BoxApp(App[None]):
         self.applied.append(message.text)
 
 
+async def opened(app: BoxApp, pilot: Pilot[None]) -> FilterBox:
+    """The box, open and empty, with the preview its opening asked for forgotten."""
+    box = app.query_one(FilterBox)
+    box.open("")
+    await pilot.pause()
+    app.settled.clear()
+    return box
+
+
 async def test_a_burst_of_keys_settles_once_on_the_whole_text() -> None:
     app = BoxApp()
     async with app.run_test() as pilot:
-        box = app.query_one(FilterBox)
-        box.open("")
-        await pilot.pause()
-        app.settled.clear()
+        box = await opened(app, pilot)
         box.input.insert_text_at_cursor("#tik")
         box.input.insert_text_at_cursor("tok ")
         for _ in range(500):
@@ -45,10 +52,7 @@ async def test_enter_applies_at_once_and_asks_for_no_preview_of_its_own(monkeypa
     monkeypatch.setattr(filter_box, "SETTLE_DELAY", 30.0)  # enter comes first however slow the machine
     app = BoxApp()
     async with app.run_test() as pilot:
-        box = app.query_one(FilterBox)
-        box.open("")
-        await pilot.pause()
-        app.settled.clear()
+        box = await opened(app, pilot)
         box.input.insert_text_at_cursor("@me")
         await pilot.press("enter")
         await pilot.pause()
