@@ -2,13 +2,15 @@
 
 Rows arrive in windows (``windowed_table``), so 100,000 tasks cost what 100
 do.  A row is plain text cells with a style hint per cell; the table never
-sees a task, only what to show of it.
+sees a task, only what to show of it.  The owner may hand over its own
+records with a ``present`` function: each becomes a ``Row`` only when it is
+first drawn or asked for (a window holds twice a screen).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Sequence
+from typing import Any, Callable, ClassVar, Sequence
 
 from rich.style import Style
 from rich.text import Text
@@ -30,7 +32,7 @@ class Row:
     tone: str = ""
 
 
-class TaskTable(WindowedTable[Row]):
+class TaskTable(WindowedTable[Any]):
     """Tasks by urgency, fetched in windows; a cursor; marked rows.
 
     | key | action |
@@ -84,10 +86,34 @@ class TaskTable(WindowedTable[Row]):
         table: TaskTable
         key: str
 
-    def __init__(self, columns: tuple[Column, ...], *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        columns: tuple[Column, ...],
+        present: Callable[[Any], Row] | None = None,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.COLUMNS = columns
         self.marked: frozenset[str] = frozenset()
+        self._present = present
+        #: By index: the record handed over and the row made of it.
+        self._presented: dict[int, tuple[Any, Row]] = {}
+
+    def row_at(self, index: int) -> Row | None:
+        record = super().row_at(index)
+        if record is None or self._present is None:
+            return record
+        made = self._presented.get(index)
+        if made is not None and made[0] is record:
+            return made[1]
+        if len(self._presented) > 2 * len(self._rows):  # rows forgotten or replaced since
+            self._presented = {i: pair for i, pair in self._presented.items() if self._rows.get(i) is pair[0]}
+        row = self._present(record)
+        self._presented[index] = (record, row)
+        return row
 
     def set_marked(self, keys: frozenset[str]) -> None:
         self.marked = keys
@@ -95,7 +121,7 @@ class TaskTable(WindowedTable[Row]):
 
     @property
     def cursor_key(self) -> str | None:
-        row = self.cursor_row
+        row = self.row_at(self.cursor)
         return row.key if row else None
 
     def row_cells(self, index: int) -> Sequence[Cell] | None:

@@ -84,10 +84,10 @@ class WindowedTable(LineTable, Generic[R]):
 
     @property
     def cursor_row(self) -> R | None:
-        return self._rows.get(self.cursor)
+        return self.row_at(self.cursor)
 
     def loaded_rows(self) -> list[tuple[int, R]]:
-        return sorted(self._rows.items(), key=lambda pair: pair[0])
+        return [(index, row) for index in sorted(self._rows) if (row := self.row_at(index)) is not None]
 
     def _forget_far_blocks(self) -> None:
         if len(self._rows) <= KEEP_BLOCKS * BLOCK:

@@ -160,7 +160,8 @@ class TasksPane(Triage, Pane):
     def compose(self) -> ComposeResult:
         yield PaneBar(id="tasks-bar")
         yield FilterBox("@me #tag +campaign !high due:<fri overdue words — enter applies, escape closes", id="tasks-filter")
-        yield TaskTable(tuple(COLUMNS[key] for key in CELLS), id="task-table")
+        # Rows are made from the fetched tasks as they come on screen.
+        yield TaskTable(tuple(COLUMNS[key] for key in CELLS), self._row, id="task-table")
 
     @property
     def table(self) -> TaskTable:
@@ -258,7 +259,7 @@ class TasksPane(Triage, Pane):
         self.filter = listing.filter
         self.count = listing.count
         table = self.table
-        table.reset(listing.count, listing.cursor, (listing.offset, [self._row(r) for r in listing.rows]))
+        table.reset(listing.count, listing.cursor, (listing.offset, listing.rows))
         table.set_marked(frozenset(self.marked))
         self.query_one(PaneBar).title = self.list_title
         self._update_info()
@@ -279,7 +280,7 @@ class TasksPane(Triage, Pane):
         self.post_message(self.WindowLoaded(offset, rows, generation))
 
     def on_tasks_pane_window_loaded(self, message: WindowLoaded) -> None:
-        self.table.set_window(message.offset, [self._row(r) for r in message.rows], message.generation)
+        self.table.set_window(message.offset, message.rows, message.generation)
 
     def _row(self, row: TaskRow) -> Row:
         crew = self.crew

@@ -1,0 +1,38 @@
+"""The task table makes a row of a fetched record only when it is drawn or asked for, once."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from widgets.line_table import Column
+from widgets.task_table import Row, TaskTable
+
+COLUMNS = (Column("ID", 4), Column("TASK", 10, grow=1))
+
+
+class TableApp(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.made: list[str] = []
+
+    def present(self, record: dict[str, str]) -> Row:
+        self.made.append(record["id"])
+        return Row(record["id"], (record["id"], record["title"]))
+
+    def compose(self) -> ComposeResult:
+        yield TaskTable(COLUMNS, self.present)
+
+
+async def test_rows_are_made_as_they_are_drawn_and_made_again_only_for_new_records() -> None:
+    app = TableApp()
+    async with app.run_test(size=(40, 8)) as pilot:  # a screen of 7 rows under the header
+        table = app.query_one(TaskTable)
+        records = [{"id": f"t{i:02}", "title": f"Task {i}"} for i in range(60)]
+        table.reset(len(records), 0, (0, records))
+        await pilot.pause()
+        drawn = list(app.made)
+        assert drawn and len(drawn) < 20  # the screen's rows, not the 60 fetched
+        assert table.cursor_key == "t00" and len(app.made) == len(drawn)  # made once
+        table.set_window(0, [{"id": "t00", "title": "Renamed"}], table.generation)
+        assert table.row_at(0) == Row("t00", ("t00", "Renamed"))  # a new record: a new row
+        assert [row.key for _, row in table.loaded_rows()] == [r["id"] for r in records]
