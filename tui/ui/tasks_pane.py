@@ -194,11 +194,6 @@ class TasksPane(Triage, Pane):
         self.query_text = view.query
         self.reload(keep_cursor=False)
 
-    def show_query(self, text: str) -> None:
-        self.view = None
-        self.query_text = text
-        self.reload(keep_cursor=False)
-
     def reload(self, keep_cursor: bool = True) -> None:
         """Query again: the cursor stays on its task, or on the nearest row if it left."""
         self.generation += 1
