@@ -23,7 +23,6 @@ from widgets.pane_bar import PaneBar
 from widgets.task_table import Row, TaskTable
 
 from ..deadlines import due_outside_hours
-from ..errors import UserError
 from ..session import FirstPage, Names, Written
 from ..taskindex import Filter
 from ..tasklist import TaskRow
@@ -31,8 +30,8 @@ from ..taskrows import CELLS, row_text
 from ..views import VIEWS, View, find, views
 from .pane import Pane
 from .screens.detail import DetailScreen
-from .screens.picker import Choice, PickerScreen
 from .screens.prompt import PromptScreen
+from .task_previews import Previews
 from .triage import TRIAGE_BINDINGS, Triage
 from .workers import background
 
@@ -65,7 +64,7 @@ class Listing:
         return cls(page.filter, page.count, 0, page.rows, 0, page.names)
 
 
-class TasksPane(Triage, Pane):
+class TasksPane(Previews, Triage, Pane):
     """Tasks: views, filter, triage.
 
     | key | action |
@@ -110,24 +109,6 @@ class TasksPane(Triage, Pane):
             self.listing = listing
             self.generation = generation
 
-    @dataclass
-    class Previewed(Message):
-        """What the filter box's ``text`` would show (``listing``), or why it is refused (``error``)."""
-
-        text: str
-        listing: Listing | None
-        error: str | None
-        #: The pane's ``generation`` when asked: a reload since makes the listing stale.
-        generation: int
-
-    @dataclass
-    class ViewPreviewed(Message):
-        """What view ``view_id`` would show, for the view picker (asked at ``generation``)."""
-
-        view_id: str
-        listing: Listing
-        generation: int
-
     class WindowLoaded(Message):
         def __init__(self, offset: int, rows: list[TaskRow], generation: int) -> None:
             super().__init__()
@@ -145,15 +126,6 @@ class TasksPane(Triage, Pane):
         #: Bumped by every new query; answers to older ones are dropped.
         self.generation = 0
         self.loaded_once = False
-        #: The last preview of the filter box, kept to apply at once on ``enter``.
-        self._preview: TasksPane.Previewed | None = None
-        #: The filter box's text whose preview is being fetched.
-        self._previewing: str | None = None
-        #: The filter box's text to apply as soon as its preview comes.
-        self._apply_when_previewed: str | None = None
-        #: The view picker while it is up, and what its views would show (by view id, with the generation asked at).
-        self._view_picker: PickerScreen | None = None
-        self._view_previews: dict[str, tuple[int, Listing]] = {}
         #: Names as of the last query (set on the UI thread, from its answer).
         self.names = Names({}, {}, {})
 
@@ -198,7 +170,7 @@ class TasksPane(Triage, Pane):
         """Query again: the cursor stays on its task, or on the nearest row if it left."""
         self.generation += 1
         if self.filtering:  # the box's preview is of the list as it was
-            self._request_preview(self.filter_box.text)
+            self.request_preview(self.filter_box.text)
         table = self.table
         if not keep_cursor:
             # At start-up the first page is usually ready by now: shown at
@@ -317,66 +289,6 @@ class TasksPane(Triage, Pane):
     def filter_box(self) -> FilterBox:
         return self.query_one(FilterBox)
 
-    @on(FilterBox.Settled)
-    def _filter_settled(self, message: FilterBox.Settled) -> None:
-        self._preview = None
-        self._request_preview(message.text)
-
-    def _request_preview(self, text: str) -> None:
-        self._previewing = text
-        self._run_preview(text, self.generation, self.table.size.height)
-
-    @background(exclusive=True, group="tasks-preview")
-    def _run_preview(self, text: str, generation: int, height: int) -> None:
-        # The first page is fetched too: ``enter`` shows it without asking again.
-        listing: Listing | None = None
-        error: str | None = "the tasks could not be read"
-        try:
-            listing, error = self._listing(text, None, 0, height), None
-        except UserError as exc:
-            error = str(exc)
-        finally:  # answered even when the read fails (which is reported too)
-            self.post_message(self.Previewed(text, listing, error, generation))
-
-    def on_tasks_pane_previewed(self, message: Previewed) -> None:
-        if message.text == self._previewing:
-            self._previewing = None
-        if message.text != self.filter_box.text:
-            return  # typed on since: that text's preview is on its way
-        if message.generation != self.generation:
-            self._request_preview(message.text)  # the list changed since it was asked
-            return
-        self._preview = message
-        if message.listing is not None:
-            self.filter_box.show_count(message.text, f"{message.listing.count:,} tasks")
-        else:
-            self.filter_box.show_error(message.text, message.error or "")
-        if self._apply_when_previewed == message.text:
-            self._apply_when_previewed = None
-            self._apply_preview(message)
-
-    @on(FilterBox.Applied)
-    def _filter_applied(self, message: FilterBox.Applied) -> None:
-        preview = self._preview
-        if preview is not None and preview.text == message.text and preview.generation == self.generation:
-            self._apply_preview(preview)
-            return
-        # Not previewed yet (``enter`` came at once): apply the answer when it comes.
-        self._apply_when_previewed = message.text
-        if self._previewing != message.text:
-            self._preview = None
-            self._request_preview(message.text)
-
-    def _apply_preview(self, preview: Previewed) -> None:
-        if preview.listing is None:  # refused: the box stays open, with the reason, to fix it
-            self.app.bell()
-            return
-        # The box closes, the table takes the keys and the title changes with
-        # the rows it names: one change of layout, drawn once.
-        self._show_prepared(None, preview.text, preview.listing)
-        self._show_filter_box(False)
-        self.table.focus()
-
     def _show_prepared(self, view: View | None, text: str, listing: Listing) -> None:
         """Show a view or a filter from an answer fetched before it was asked for (a preview)."""
         self.view = view
@@ -387,50 +299,9 @@ class TasksPane(Triage, Pane):
     def on_key(self, event: events.Key) -> None:
         if event.key == "escape" and self.filtering:
             event.stop()
-            self._apply_when_previewed = None
+            self.cancel_apply()
             self._show_filter_box(False)
             self.table.focus()
-
-    def action_pick_view(self) -> None:
-        all_views = views(self.crew.campaigns)
-        choices = [Choice(v.id, v.name, v.key) for v in all_views]
-        self._view_picker = PickerScreen("View", choices, self.view.id if self.view else None)
-        self._view_previews = {}
-        self.app.push_screen(self._view_picker, self._picked_view)
-        # Once the picker is drawn: the queries would share the GIL with its first paint.
-        generation, height = self.generation, self.table.size.height
-        self.app.call_after_refresh(self._preview_views, all_views, generation, height)
-
-    @background(exclusive=True, group="tasks-preview-views")
-    def _preview_views(self, all_views: list[View], generation: int, height: int) -> None:
-        # How many each view holds, said in the picker; the first page is
-        # kept too, so the view picked shows at once.  In the picker's order:
-        # the first views are the ones picked most.
-        for view in all_views:
-            if self._view_picker is None or generation != self.generation:
-                return  # picked already, or the list changed
-            try:
-                listing = self._listing(view.query, None, 0, height)
-            except UserError:
-                continue  # said when the view is picked
-            self.post_message(self.ViewPreviewed(view.id, listing, generation))
-
-    def on_tasks_pane_view_previewed(self, message: ViewPreviewed) -> None:
-        if message.generation != self.generation or self._view_picker is None:
-            return
-        self._view_previews[message.view_id] = (message.generation, message.listing)
-        self._view_picker.set_note(message.view_id, f"{message.listing.count:,}")
-
-    def _picked_view(self, view_id: str | None) -> None:
-        previews, self._view_previews, self._view_picker = self._view_previews, {}, None
-        view = find(view_id, self.crew.campaigns) if view_id else None
-        if view is None:
-            return
-        generation, listing = previews.get(view.id, (None, None))
-        if listing is not None and generation == self.generation:
-            self._show_prepared(view, view.query, listing)
-        else:
-            self.show_view(view)
 
     def action_view(self, step: int) -> None:
         all_views = views(self.crew.campaigns)
