@@ -121,7 +121,7 @@ class TaskTable(WindowedTable[Any]):
 
     @property
     def cursor_key(self) -> str | None:
-        row = self.row_at(self.cursor)
+        row = self.cursor_row
         return row.key if row else None
 
     def row_cells(self, index: int) -> Sequence[Cell] | None:
