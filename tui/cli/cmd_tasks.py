@@ -13,7 +13,7 @@ from .. import quickadd, recurrence, tasklist
 from ..edits import apply_assignments
 from ..errors import UserError
 from ..when import format_local, stamp_time
-from .common import Context, print_json, table
+from .common import Context, limit_number, print_json, table
 
 
 def cmd_add(ctx: Context) -> int:
@@ -166,7 +166,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     p.add_argument("query", nargs="*", help="filter terms (default: open tasks)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--sort", choices=list(tasklist.SORTS), default="urgency", help="order (default: %(default)s)")
-    p.add_argument("--limit", type=int, default=-1, help="at most this many tasks")
+    p.add_argument("--limit", type=limit_number, default=-1, help="at most this many tasks")
     p.set_defaults(func=cmd_tasks)
 
     p = sub.add_parser(
@@ -191,5 +191,5 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     p = sub.add_parser("log", parents=parents, help="show the activity log", description="Who changed what, when (newest first).")
     p.add_argument("id", nargs="?", help="only this record's history")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--limit", type=int, default=50, help="at most this many entries (default: %(default)s)")
+    p.add_argument("--limit", type=limit_number, default=50, help="at most this many entries (default: %(default)s)")
     p.set_defaults(func=cmd_log)
