@@ -52,6 +52,11 @@ def one_line_error(result: Result) -> str:
         (["member", "set", "ana", "--tz", "UTC+05:30"], "'UTC+05:30' is an offset, not an IANA time zone: use Asia/Colombo or Asia/Kolkata"),
         (["member", "set", "ana", "--tz", "A" * 300], "unknown time zone 'AAAA"),
         (["member", "set", "ana", "--tz", "America"], "unknown time zone 'America'"),
+        # Found by tests/test_fuzz_cli.py:
+        (["tasks", "--sort=--"], "argument --sort: invalid choice: '--'"),
+        (["tasks", "--limit=--"], "argument --limit: '--' is not a whole number"),
+        (["config", "set", "theme", '["09:00"]'], "theme: expected a string, got ['09:00']"),
+        (["config", "set", "time_format.x", "1"], "time_format: expected a string, got {'x': 1}"),
     ],
 )
 def test_bad_input_is_one_line_and_writes_nothing(cli: Cli, args: list[str], message: str) -> None:
@@ -66,6 +71,13 @@ def test_a_limit_larger_than_any_count_lists_everything(cli: Cli) -> None:
     assert {t["id"] for t in listed} == ids
     assert len(json.loads(cli.ok("tasks", "--limit", "2", "--json"))) == 2
     assert len(json.loads(cli.ok("log", "--json", "--limit", "9" * 5000))) >= 3
+
+
+def test_the_first_and_last_days_a_person_may_give_are_read_everywhere(cli: Cli) -> None:
+    cli.ok("add", "Far due:9998-12-31 23:59 Pacific/Kiritimati")
+    cli.ok("add", "Early due:1900-01-01 00:00 America/Los_Angeles")
+    assert cli.ok("export", "--ics").count("BEGIN:VEVENT") == 2
+    assert "9998-12-31" in cli.ok("tasks", "all", "--json") and "Early" in cli.ok("tasks", "all")
 
 
 def test_times_and_zones_after_a_date_are_never_taken_into_the_title(cli: Cli) -> None:
@@ -146,6 +158,14 @@ def test_deep_dotted_keys_read_without_recursion(cli: Cli, tmp_path: Path) -> No
     assert json.loads(result.out)["keymap"] == {".".join(["a"] * 5000) + ".b": "x"}
 
 
+def test_config_set_below_a_setting_that_is_not_a_table_is_one_line(cli: Cli, tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('time_format = "12h"\n')
+    err = one_line_error(cli("--config", str(config), "config", "set", "time_format.x", "1"))
+    assert err == f"crewdeck: error: {config}: time_format.x: time_format is a setting of its own, not a table\n"
+    assert config.read_text() == 'time_format = "12h"\n'
+
+
 def test_config_set_with_a_value_nested_too_deep_keeps_it_as_text(cli: Cli, tmp_path: Path) -> None:
     config = tmp_path / "c.toml"
     value = "[" * 5000 + "]" * 5000
@@ -199,6 +219,30 @@ def test_a_crewdeck_export_with_a_member_zone_that_is_not_text_imports_nothing(c
     err = one_line_error(cli("import", str(path)))
     assert "member #1 (id " in err and "tz: expected an IANA time zone name as text, got list" in err
     assert "task #1 (id aaaaaaaaaaaa): title: holds text that is not valid Unicode" in err
+    assert cli.ok("export") == before
+
+
+@pytest.mark.parametrize(
+    ("section", "record", "message"),
+    [
+        ("task", {"id": "a" * 32, "title": "far", "due": {"utc": "9999-12-31T23:59:59Z", "tz": "Pacific/Kiritimati"}},
+         "task #1 (id aaaaaaaaaaaa): due: 9999-12-31 is out of range: dates run from 1900-01-01 to 9998-12-31"),
+        ("task", {"id": "a" * 32, "title": "early", "snoozed_until": "0001-01-01T00:00:00Z"}, "snoozed_until: 0001-01-01 is out of range"),
+        ("campaign", {"id": "b" * 32, "name": "Old", "start": "1066-10-14"}, "campaign #2 (id bbbbbbbbbbbb): start: 1066-10-14 is out of range"),
+        ("member", {"id": "c" * 32, "handle": "kim", "name": "Kim", "tz": "UTC", "days_off": ["2026-12-24", "9999-12-31"]},
+         "member #3 (id cccccccccccc): days_off: 9999-12-31 is out of range"),
+    ],
+)
+def test_an_export_with_days_at_the_ends_of_the_calendar_imports_nothing(
+    cli: Cli, tmp_path: Path, section: str, record: dict[str, object], message: str
+) -> None:
+    # The same days the command line takes: a record the CLI could not make does not come in by import.
+    doc = json.loads(cli.ok("export"))
+    doc[section].append(record)
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(doc))
+    before = cli.ok("export")
+    assert message in one_line_error(cli("import", str(path)))
     assert cli.ok("export") == before
 
 

@@ -199,10 +199,7 @@ def load(explicit: str | None = None, *, missing_ok: bool = False) -> Config:
     return parse(data, path)
 
 
-def save(config: Config, updates: dict[str, Any]) -> Path:
-    """Write ``updates`` into the config file, keeping what else it says."""
-    import tomli_w
-
+def _updated_data(config: Config, updates: dict[str, Any]) -> tuple[Path, dict[str, Any]]:
     path = config.path or default_config_path()
     try:
         data = read_toml(path.read_text("utf-8")) if path.exists() else {}
@@ -212,8 +209,25 @@ def save(config: Config, updates: dict[str, Any]) -> Path:
         target = data
         *parents, last = dotted.split(".")
         for part in parents:
-            target = target.setdefault(part, {})
+            child = target.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise ConfigError(path, dotted, f"{part} is a setting of its own, not a table")
+            target = child
         target[last] = value
+    return path, data
+
+
+def updated(config: Config, updates: dict[str, Any]) -> Config:
+    """The config the file would hold with ``updates``; ``ConfigError`` when it would be refused."""
+    path, data = _updated_data(config, updates)
+    return parse(data, path)
+
+
+def save(config: Config, updates: dict[str, Any]) -> Path:
+    """Write ``updates`` into the config file, keeping what else it says."""
+    import tomli_w
+
+    path, data = _updated_data(config, updates)
     parse(data, path)  # refuse to write a file we would refuse to read
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".toml.tmp")

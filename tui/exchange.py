@@ -8,8 +8,11 @@ writes it in one transaction: a bad record imports nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 
 from sync.oplog import OpError, check_row_id, required_fields
@@ -17,6 +20,7 @@ from sync.records import ENTITIES, WORKSPACE_ROW, ValidationError
 from sync.store import Store
 
 from .errors import summary, undecodable
+from .when import DateError, check_day
 
 FORMAT = "crewdeck-export"
 VERSION = 1
@@ -106,6 +110,8 @@ def add_checked(plan: Plan, problems: list[str], name: str, row_id: Any, values:
         for field_name, value in checked.items():
             if not _valid_unicode(value):
                 raise ValidationError(name, field_name, "holds text that is not valid Unicode (a lone surrogate)")
+            if _holds_days(name, field_name):
+                _check_days(name, field_name, value)
     except ValidationError as exc:
         problems.append(f"{where}: {exc.field}: {exc.problem}")
         return
@@ -129,6 +135,51 @@ def _valid_unicode(value: Any) -> bool:
         elif isinstance(item, list):
             stack.extend(item)
     return True
+
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: A date, a UTC instant, a zoned instant, a list of dates, each with the same shape holding no day.
+_DAY_SAMPLES: tuple[tuple[Any, Any], ...] = (
+    ("2026-01-01", "x"),
+    ("2026-01-01T00:00:00Z", "x"),
+    ({"utc": "2026-01-01T00:00:00Z", "tz": "UTC"}, {"utc": "x", "tz": "UTC"}),
+    (["2026-01-01"], ["x"]),
+)
+
+
+@lru_cache(maxsize=None)
+def _holds_days(entity: str, field_name: str) -> bool:
+    """Whether a field holds calendar days: its check takes a value with a day and refuses one without.
+
+    Asked of the checks themselves, so that a field added later is covered too.
+    """
+    check = ENTITIES[entity].by_name[field_name].check
+
+    def takes(value: Any) -> bool:
+        try:
+            check(value)
+        except (ValueError, TypeError):
+            return False
+        return True
+
+    return any(takes(day) and not takes(no_day) for day, no_day in _DAY_SAMPLES)
+
+
+def _check_days(entity: str, field_name: str, value: Any) -> None:
+    """The days an imported record names lie where the command line takes them (``when.check_day``):
+    a record at the calendar's very ends could not be shown in every zone."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str) and _DAY.match(item):  # the zone of a zoned instant is no day
+            try:
+                check_day(dt.date.fromisoformat(item[:10]))
+            except DateError as exc:
+                raise ValidationError(entity, field_name, str(exc)) from None
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def write_plan(store: Store, member: str, plan: Plan, on_progress: Callable[[int, int], None] | None = None) -> int:

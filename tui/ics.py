@@ -84,5 +84,12 @@ def calendar(ws: Workspace, now: dt.datetime, member: Member | None = None) -> b
             cal.add_component(event)
             days.append(start.date())
     if days:
-        cal.add_missing_timezones(min(days) - dt.timedelta(days=1), max(days) + dt.timedelta(days=366))
+        # A year of zone rules past the last event.  icalendar works a little beyond the span it is
+        # given, so the span keeps two years clear of the calendar's ends (events there stay in).
+        margin = dt.timedelta(days=2 * 366)
+
+        def inside(day: dt.date) -> dt.date:
+            return min(max(day, dt.date.min + margin), dt.date.max - margin)
+
+        cal.add_missing_timezones(inside(min(days)) - dt.timedelta(days=1), inside(max(days)) + dt.timedelta(days=366))
     return bytes(cal.to_ical())

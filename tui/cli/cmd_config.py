@@ -6,7 +6,7 @@ import argparse
 import tomllib
 from typing import Any
 
-from ..config import config_path, known_keys, load, read_toml, save
+from ..config import config_path, known_keys, load, read_toml, save, updated
 from .common import Context, print_json
 
 
@@ -37,13 +37,10 @@ def cmd_config_set(ctx: Context) -> int:
     value = _value(ctx.args.value)
     config = load(getattr(ctx.args, "config", None), missing_ok=True)
     if key == "theme" or key.startswith("keymap."):
-        # The app's own names: its themes and its key binding ids.
-        from dataclasses import replace
-
+        # The app's own names: its themes and its key binding ids (checked once the value's type is).
         from ..ui.app import check_config
 
-        updated = replace(config, theme=value) if key == "theme" else replace(config, keymap={**config.keymap, key[7:]: value})
-        check_config(updated)
+        check_config(updated(config, {key: value}))
     path = save(config, {key: value})
     print(f"{path}: {key} = {value!r}")
     return 0

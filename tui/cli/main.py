@@ -11,7 +11,7 @@ import importlib
 import os
 import sqlite3
 import sys
-from typing import Callable, NoReturn, Sequence
+from typing import Any, Callable, NoReturn, Sequence
 
 from ..config import ENV_CONFIG
 from ..errors import one_line, one_line_errors, undecodable
@@ -30,6 +30,15 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"crewdeck: error: {one_line(message)} (see: {one_line(self.prog)} --help)\n")
+
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+        # Python 3.11 drops the "--" of "--sort=--" and stores an empty list, unchecked by
+        # type and choices (3.12 keeps "--" as the value): read it as 3.12 does.
+        if arg_strings == ["--"] and action.option_strings and action.nargs is None:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
 
 
 def global_options(suppress: bool) -> argparse.ArgumentParser:
@@ -83,26 +92,35 @@ def _options_with_values(parser: argparse.ArgumentParser) -> set[str]:
     return found
 
 
-def not_utf8(argv: Sequence[str]) -> str | None:
-    """Why an argument or setting cannot be used because it is not UTF-8, naming it; ``None`` when all are.
+def _unusable(text: str) -> str | None:
+    if undecodable(text):
+        return "is not UTF-8 text"
+    # A real command line cannot carry NUL; main() called from Python can, and no file name or record holds it.
+    return "holds a NUL character" if "\x00" in text else None
+
+
+def unusable_argument(argv: Sequence[str]) -> str | None:
+    """Why an argument or setting cannot be used at all, naming it; ``None`` when all can.
 
     Python hands bytes that are not UTF-8 over as lone surrogates, which
     nothing can store, print or send: they are refused before anything runs.
     """
     for name in (ENV_WORKSPACE, ENV_MEMBER, ENV_CONFIG, ENV_NOW):
-        if undecodable(os.environ.get(name, "")):
-            return f"{name}: '{one_line(os.environ[name])}' is not UTF-8 text"
+        problem = _unusable(os.environ.get(name, ""))
+        if problem:
+            return f"{name}: '{one_line(os.environ[name])}' {problem}"
     for index, arg in enumerate(argv):
-        if not undecodable(arg):
+        problem = _unusable(arg)
+        if problem is None:
             continue
         option, eq, value = arg.partition("=")
-        if arg.startswith("--") and eq and not undecodable(option):
+        if arg.startswith("--") and eq and _unusable(option) is None:
             name, arg = option, value
         elif index and argv[index - 1] in _options_with_values(build_parser()):
             name = argv[index - 1]
         else:
-            return f"the argument '{one_line(arg)}' is not UTF-8 text (crewdeck reads its arguments as UTF-8)"
-        return f"argument {name}: '{one_line(arg)}' is not UTF-8 text"
+            return f"the argument '{one_line(arg)}' {problem} (crewdeck reads its arguments as UTF-8 text)"
+        return f"argument {name}: '{one_line(arg)}' {problem}"
     return None
 
 
@@ -129,7 +147,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    problem = not_utf8(sys.argv[1:] if argv is None else argv)
+    problem = unusable_argument(sys.argv[1:] if argv is None else argv)
     if problem:
         return error(problem)
     args = parse(argv)
