@@ -140,14 +140,15 @@ def test_control_characters_in_an_error_stay_on_one_line(cli: Cli) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["workspace = " + "[" * 5000 + "]" * 5000, "keymap = " + "{a = " * 5000 + "1" + "}" * 5000],
-    ids=["arrays", "inline tables"],
+    ["workspace = " + "[" * 5000 + "]" * 5000, "keymap = " + "{a = " * 5000 + "1" + "}" * 5000, "publish.lead_hours = " + "9" * 5000],
+    ids=["arrays", "inline tables", "a long number"],
 )
-def test_a_config_nested_too_deep_is_one_line_naming_the_file(cli: Cli, tmp_path: Path, text: str) -> None:
+def test_a_config_toml_cannot_read_is_one_line_naming_the_file(cli: Cli, tmp_path: Path, text: str) -> None:
     config = tmp_path / "deep.toml"
     config.write_text(text)
     err = one_line_error(cli("--config", str(config), "tasks"))
-    assert err == f"crewdeck: error: {config}: not valid TOML: nested too deeply\n"
+    assert err.startswith(f"crewdeck: error: {config}: not valid TOML: ")
+    assert "nested too deeply" in err or "a number too long to read" in err
 
 
 def test_deep_dotted_keys_read_without_recursion(cli: Cli, tmp_path: Path) -> None:

@@ -140,11 +140,15 @@ def _flatten(table: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_toml(text: str) -> dict[str, Any]:
-    """``tomllib.loads``, with a value nested deeper than Python's stack refused as the ``TOMLDecodeError`` it is."""
+    """``tomllib.loads``, with what it cannot read refused as the ``TOMLDecodeError`` it is."""
     try:
         return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        raise
     except RecursionError:
         raise tomllib.TOMLDecodeError("nested too deeply") from None
+    except ValueError:  # int() refuses more than 4,300 digits
+        raise tomllib.TOMLDecodeError("a number too long to read") from None
 
 
 def _parse_publish(data: dict[str, Any], path: Path) -> PublishConfig:

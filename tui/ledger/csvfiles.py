@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Sequence, TextIO
 
 from sync.money import format_minor
+from sync.records import ENTITIES, ValidationError
 
 from ..errors import UserError, summary
 from ..when import DateError, check_day
@@ -209,6 +210,7 @@ def _entry_row(cell: dict[str, str], ctx: FormContext, resolve_task: Any) -> tup
         amount = f"{amount} {cell['currency']}"
     values = {name: cell.get(name, "") for name in ("date", "campaign", "category", "payee", "memo", "task")}
     draft = parse_entry({**values, "amount": amount}, ctx, needs_approval=flag in _YES, resolve_task=resolve_task)
+    _check_record("ledger_entry", {name: getattr(draft, name) for name in _DRAFT_FIELDS})
     ids = []
     for name in ("id", "reverses"):
         value = cell.get(name, "").lower()
@@ -216,6 +218,18 @@ def _entry_row(cell: dict[str, str], ctx: FormContext, resolve_task: Any) -> tup
             raise UserError(f"{name}: {cell[name]!r} is not an entry id (32 hex digits)")
         ids.append(value or None)
     return draft, ids[0], ids[1]
+
+
+#: The fields of an entry that come from the file (its author and time come from who imports, and when).
+_DRAFT_FIELDS = ("date", "campaign", "category", "payee", "amount", "currency", "memo", "task", "needs_approval")
+
+
+def _check_record(entity: str, values: dict[str, object]) -> None:
+    """The record checks every write goes through, here so that a refusal names the row's line."""
+    try:
+        ENTITIES[entity].check_record(values)
+    except ValidationError as exc:
+        raise UserError(f"{exc.field}: {exc.problem}") from None
 
 
 def _reversal_problem(draft: EntryDraft, original: EntryDraft | None, reverses: str) -> str | None:
@@ -275,6 +289,7 @@ def plan_rates(text: str, source: str, ws: Workspace) -> tuple[list[Rate], int]:
         try:
             check_day(dt.date.fromisoformat(cell["date"]))
             rate = make_rate(cell["date"], pair, cell["rate"])
+            _check_record("rate", rate.values)
         except DateError as exc:
             problems.append(f"{where}: date: {exc}")
             continue
