@@ -128,6 +128,19 @@ def test_arguments_that_are_not_utf8_are_refused_in_a_real_process(cli: Cli, tmp
     assert done.returncode == 2 and done.stderr.decode() == "crewdeck: error: CREWDECK_MEMBER: '\\xfe' is not UTF-8 text\n"
 
 
+def test_standard_input_that_is_not_utf8_is_refused_in_a_real_process(cli: Cli, tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CREWDECK_NOW": NOW_TEXT}
+    before = cli.ok("export")
+    for args, data in [
+        (["rate", "import", "-"], b"date,pair,rate\n2026-11-01,USD/EUR,\xff\n"),
+        (["import", "--from", "taskwarrior", "-"], b'[{"uuid": "11111111-2222-3333-4444-555555555555", "description": "\xff"}]'),
+    ]:
+        done = subprocess.run([sys.executable, "-m", "tui.cli.main", "-w", str(cli.workspace), "--as", "ana", *args],
+                              input=data, capture_output=True, env=env, cwd=tmp_path, timeout=60)
+        assert (done.returncode, done.stderr) == (2, b"crewdeck: error: standard input: not UTF-8 text\n")
+    assert cli.ok("export") == before
+
+
 def test_control_characters_in_an_error_stay_on_one_line(cli: Cli) -> None:
     err = one_line_error(cli("add", "Draft", as_member="zed\n\x1b]52;c;cHduZWQ=\x07"))
     assert err == "crewdeck: error: unknown member @zed\\n\\x1b]52;c;chduzwq=\\x07 (members: @ana, @raj)\n"

@@ -147,14 +147,6 @@ def parse_time(text: str) -> dt.time:
     return dt.time(hour, minute)
 
 
-def looks_like_time(text: str) -> bool:
-    try:
-        parse_time(text)
-    except DateError:
-        return False
-    return True
-
-
 def parse_day(text: str, today: dt.date) -> dt.date:
     """``today``, ``tomorrow``, ``fri``, ``+3d``, ``+2w``, ``2026-12-01``, ``12-01``; within ``FIRST_DAY`` .. ``LAST_DAY``."""
     try:

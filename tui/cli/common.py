@@ -15,7 +15,7 @@ from typing import Any, Callable
 from sync.store import Writer
 
 from ..config import Config, load
-from ..errors import UserError
+from ..errors import UserError, undecodable
 from ..when import current_time
 from ..workspace import Member, Workspace
 
@@ -138,7 +138,13 @@ def print_json(value: Any) -> None:
 def read_input(path: str) -> str:
     """A UTF-8 text file (``-``: standard input), or a one-line ``UserError``."""
     if path == "-":
-        return sys.stdin.read()
+        try:
+            text = sys.stdin.read()
+        except UnicodeDecodeError:
+            raise UserError("standard input: not UTF-8 text") from None
+        if undecodable(text):  # the bytes that were not UTF-8, as surrogateescape keeps them
+            raise UserError("standard input: not UTF-8 text")
+        return text
     try:
         return Path(path).read_text("utf-8")
     except FileNotFoundError:
