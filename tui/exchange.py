@@ -8,7 +8,6 @@ writes it in one transaction: a bad record imports nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from sync.records import ENTITIES, WORKSPACE_ROW, ValidationError
 from sync.store import Store
 
 from .errors import summary, undecodable
-from .when import DateError, check_day
+from .when import DateError, check_iso_day
 
 FORMAT = "crewdeck-export"
 VERSION = 1
@@ -110,8 +109,8 @@ def add_checked(plan: Plan, problems: list[str], name: str, row_id: Any, values:
         for field_name, value in checked.items():
             if not _valid_unicode(value):
                 raise ValidationError(name, field_name, "holds text that is not valid Unicode (a lone surrogate)")
-            if _holds_days(name, field_name):
-                _check_days(name, field_name, value)
+        for field_name in _day_fields(name) & checked.keys():
+            _check_days(name, field_name, checked[field_name])
     except ValidationError as exc:
         problems.append(f"{where}: {exc.field}: {exc.problem}")
         return
@@ -122,17 +121,18 @@ def add_checked(plan: Plan, problems: list[str], name: str, row_id: Any, values:
 
 
 def _valid_unicode(value: Any) -> bool:
-    """No string in ``value`` holds a lone surrogate (JSON's ``"\\udcff"``): it cannot be stored as UTF-8."""
+    """No string in ``value`` holds a lone surrogate (JSON's ``"\\udcff"``): it could not be stored as UTF-8."""
     stack = [value]
     while stack:  # without recursion: JSON nests deeper than Python's stack
         item = stack.pop()
-        if isinstance(item, str):
+        kind = type(item)
+        if kind is str:
             if not item.isascii() and undecodable(item):
                 return False
-        elif isinstance(item, dict):
+        elif kind is dict:
             stack.extend(item)
             stack.extend(item.values())
-        elif isinstance(item, list):
+        elif kind is list:
             stack.extend(item)
     return True
 
@@ -148,21 +148,22 @@ _DAY_SAMPLES: tuple[tuple[Any, Any], ...] = (
 
 
 @lru_cache(maxsize=None)
-def _holds_days(entity: str, field_name: str) -> bool:
-    """Whether a field holds calendar days: its check takes a value with a day and refuses one without.
+def _day_fields(entity: str) -> frozenset[str]:
+    """The fields that hold calendar days: their check takes a value with a day and refuses one without.
 
     Asked of the checks themselves, so that a field added later is covered too.
     """
-    check = ENTITIES[entity].by_name[field_name].check
 
-    def takes(value: Any) -> bool:
+    def takes(check: Callable[[Any], Any], value: Any) -> bool:
         try:
             check(value)
         except (ValueError, TypeError):
             return False
         return True
 
-    return any(takes(day) and not takes(no_day) for day, no_day in _DAY_SAMPLES)
+    return frozenset(
+        f.name for f in ENTITIES[entity].fields if any(takes(f.check, day) and not takes(f.check, no_day) for day, no_day in _DAY_SAMPLES)
+    )
 
 
 def _check_days(entity: str, field_name: str, value: Any) -> None:
@@ -173,7 +174,7 @@ def _check_days(entity: str, field_name: str, value: Any) -> None:
         item = stack.pop()
         if isinstance(item, str) and _DAY.match(item):  # the zone of a zoned instant is no day
             try:
-                check_day(dt.date.fromisoformat(item[:10]))
+                check_iso_day(item)
             except DateError as exc:
                 raise ValidationError(entity, field_name, str(exc)) from None
         elif isinstance(item, dict):

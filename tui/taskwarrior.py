@@ -32,7 +32,7 @@ from sync.records import load_json
 from sync.zones import UnknownZoneError, check_zone
 
 from .exchange import ImportProblems, Plan, add_checked
-from .when import DateError, check_day
+from .when import DateError, check_iso_day
 from .workspace import Member, Workspace, slug
 
 STATUS = {"pending": "todo", "waiting": "todo", "completed": "done", "deleted": "cancelled"}
@@ -64,17 +64,13 @@ def _utc(text: Any, name: str) -> str:
         m = _TW_DATE.match(text)
         if m:
             y, mo, d, h, mi, s = m.groups()
+            instant = f"{y}-{mo}-{d}T{h}:{mi}:{s}Z"  # a real date and time or not: the record's checks say
             try:
-                day = dt.date(int(y), int(mo), int(d))
-                dt.time(int(h), int(mi), int(s))
-            except ValueError:
-                raise ValueError(f"{name}: {text!r} is not a real date and time") from None
-            try:
-                check_day(day)
+                check_iso_day(instant)
             except DateError as exc:
                 hint = " (Taskwarrior's 'someday'? clear it first)" if y == "9999" else ""
                 raise ValueError(f"{name}: {exc}{hint}") from None
-            return f"{y}-{mo}-{d}T{h}:{mi}:{s}Z"
+            return instant
     raise ValueError(f"{name}: {_shown(text)} is not a Taskwarrior date (YYYYMMDDTHHMMSSZ)")
 
 

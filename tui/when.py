@@ -36,6 +36,7 @@ ENV_NOW = "CREWDECK_NOW"
 #: The days a person may give.  The calendar's own ends (0001-01-01 and
 #: 9999-12-31) are kept well clear: an instant near them cannot be moved
 #: into every zone, nor a day or a week on.
+#: Whole years, from the first day of one to the last of another: ``check_iso_day`` relies on it.
 FIRST_DAY = dt.date(1900, 1, 1)
 LAST_DAY = dt.date(9998, 12, 31)
 
@@ -47,9 +48,22 @@ class DateError(ValueError):
 def check_day(day: dt.date, text: str | None = None) -> dt.date:
     """``day``, or ``DateError`` when it is outside ``FIRST_DAY`` .. ``LAST_DAY``."""
     if not FIRST_DAY <= day <= LAST_DAY:
-        shown = f"{text!r} ({day.isoformat()})" if text and text != day.isoformat() else day.isoformat()
-        raise DateError(f"{shown} is out of range: dates run from {FIRST_DAY} to {LAST_DAY}")
+        raise out_of_range(f"{text!r} ({day.isoformat()})" if text and text != day.isoformat() else day.isoformat())
     return day
+
+
+def check_iso_day(text: str) -> None:
+    """A checked ISO date or instant (``2026-11-26``, ``2026-11-26T09:30:00Z``) within ``FIRST_DAY`` .. ``LAST_DAY``.
+
+    The range is whole years, so the year decides: imports check every date of
+    every record with this, and parsing the date again would cost them.
+    """
+    if not FIRST_DAY.year <= int(text[:4]) <= LAST_DAY.year:
+        raise out_of_range(text[:10])
+
+
+def out_of_range(shown: str) -> DateError:
+    return DateError(f"{shown} is out of range: dates run from {FIRST_DAY} to {LAST_DAY}")
 
 
 def parse_now(text: str) -> dt.datetime:
