@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 
 from .oplog import Op, OpError, from_wire
+from .push import RefusedOp
 from .store import Progress, Store
 
 if TYPE_CHECKING:
@@ -142,15 +143,24 @@ class Client:
         body = json.dumps({"ops": [op.to_wire() for op in ops]}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         return self._call("POST", f"/v1/w/{self.workspace}/push", content=body, headers={"Content-Type": "application/json"})
 
-    def pull(self, after: int, limit: int = PULL_PAGE, wait: float = 0) -> tuple[list[tuple[int, Op]], int, int, bool]:
-        """``(operations with their seq, head, next cursor, more)``; every operation is checked."""
+    def pull(
+        self, after: int, limit: int = PULL_PAGE, wait: float = 0, refusals: tuple[str, int] | None = None
+    ) -> tuple[list[tuple[int, Op]], int, int, bool, list[RefusedOp]]:
+        """``(operations with their seq, head, next cursor, more, refusals)``; every operation is checked.
+
+        ``refusals``: ``(node, counter)`` asks for that node's refused
+        operations above the counter too.
+        """
         params: dict[str, Any] = {"after": after, "limit": limit}
         if wait:
             params["wait"] = wait
+        if refusals:
+            params["node"], params["refused_after"] = refusals
         body = self._call("GET", f"/v1/w/{self.workspace}/ops", params=params, timeout=TIMEOUT + wait)
         try:
             ops = [(int(item["seq"]), from_wire(item)) for item in body["ops"]]
-            return ops, int(body["head"]), int(body["next"]), bool(body["more"])
+            refused = [RefusedOp.from_wire(item) for item in body.get("refused", [])]
+            return ops, int(body["head"]), int(body["next"]), bool(body["more"]), refused
         except (OpError, KeyError, TypeError, ValueError) as exc:
             raise SyncError(f"the server sent a malformed page: {exc}", "bad_page") from None
 
@@ -190,21 +200,27 @@ class RoundResult:
     pushed: int
     pulled: int
     head: int
+    #: This replica's operations the server refused in this round (dropped from its state, listed by ``Store.refused``).
+    refused: int = 0
 
 
 def unsent(store: Store) -> int:
     return store.own_count_after(int(store.get_meta(META_PUSH_SEQ) or 0))
 
 
-def push_pending(store: Store, client: Client, batch: int = PUSH_BATCH) -> int:
-    """Send this node's operations the server has not acknowledged; how many it stored."""
+def push_pending(store: Store, client: Client, batch: int = PUSH_BATCH) -> tuple[int, int]:
+    """Send this node's operations the server has not acknowledged; ``(stored, refused)``.
+
+    What the server's rules refuse leaves this replica's state in the same
+    transaction that moves the push cursor (``Store.drop_refused``).
+    """
     cursor = int(store.get_meta(META_PUSH_SEQ) or 0)
-    stored = 0
+    stored = refused = 0
     rewinds = 0
     while True:
-        pending = store.own_ops_after(cursor, batch)
+        pending = _whole_records(store.own_ops_after(cursor, batch + _RECORD_SLACK), batch)
         if not pending:
-            return stored
+            return stored, refused
         try:
             answer = client.push([op for _, op in pending])
         except SyncError as exc:
@@ -222,8 +238,32 @@ def push_pending(store: Store, client: Client, batch: int = PUSH_BATCH) -> int:
         if not done:
             raise SyncError(f"the server acknowledged operation #{acked}, before this batch; it is not the server this replica joined", "bad_ack")
         cursor = done[-1]
-        store.set_meta(META_PUSH_SEQ, str(cursor))
+        try:
+            refusals = [RefusedOp.from_wire(item) for item in answer.get("refused", [])]
+        except ValueError as exc:
+            raise SyncError(f"the server sent a malformed answer: {exc}", "bad_answer") from None
+        refused += store.drop_refused(refusals, meta={META_PUSH_SEQ: str(cursor)})
         stored += int(answer["stored"])
+
+
+#: A batch may run this far past ``PUSH_BATCH`` to carry a record's last fields.
+_RECORD_SLACK = 64
+
+
+def _whole_records(pending: list[tuple[int, Op]], batch: int) -> list[tuple[int, Op]]:
+    """The first ``batch`` operations, and the rest of the record the last one belongs to.
+
+    A record is created by operations stored one after the other; the
+    server judges a creation by what one push gives of it, so a batch never
+    ends inside one.
+    """
+    if len(pending) <= batch:
+        return pending
+    end = batch
+    last = pending[batch - 1][1].row_id
+    while end < len(pending) and pending[end][1].row_id == last:
+        end += 1
+    return pending[:end]
 
 
 def pull_all(store: Store, client: Client, on_progress: Progress | None = None, page: int = PULL_PAGE) -> tuple[int, int]:
@@ -233,11 +273,13 @@ def pull_all(store: Store, client: Client, on_progress: Progress | None = None, 
     """
     start = after = int(store.get_meta(META_PULL_SEQ) or 0)
     applied = 0
-    page_ops, head, cursor, more = client.pull(after, page)
+    page_ops, head, cursor, more, refusals = client.pull(after, page, refusals=(store.node, store.refused_counter()))
+    if refusals:
+        store.drop_refused(refusals)
     fetcher: ThreadPoolExecutor | None = None
     try:
         while True:
-            pending: Future[tuple[list[tuple[int, Op]], int, int, bool]] | None = None
+            pending: Future[tuple[list[tuple[int, Op]], int, int, bool, list[RefusedOp]]] | None = None
             if more:
                 # A long pull: fetch the next page while this one is applied.
                 if fetcher is None:
@@ -253,7 +295,7 @@ def pull_all(store: Store, client: Client, on_progress: Progress | None = None, 
                 on_progress(after - start, head - start)
             if pending is None:
                 return applied, head
-            page_ops, head, cursor, more = pending.result()
+            page_ops, head, cursor, more, _ = pending.result()
     finally:
         if fetcher is not None:
             fetcher.shutdown()
@@ -261,7 +303,7 @@ def pull_all(store: Store, client: Client, on_progress: Progress | None = None, 
 
 def sync_round(store: Store, client: Client, on_progress: Progress | None = None) -> RoundResult:
     """Push what is pending, then pull until caught up."""
-    pushed = push_pending(store, client)
+    pushed, refused = push_pending(store, client)
     pulled, head = pull_all(store, client, on_progress)
     now = dt.datetime.now(dt.timezone.utc)
     saved = store.get_meta(META_LAST_SYNC)
@@ -269,7 +311,7 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
     # (every write wakes whoever watches the replica).
     if pushed or pulled or not saved or now - dt.datetime.fromisoformat(saved) > dt.timedelta(minutes=1):
         store.set_meta(META_LAST_SYNC, now.isoformat(timespec="seconds"))
-    return RoundResult(pushed, pulled, head)
+    return RoundResult(pushed, pulled, head, refused)
 
 
 def join(path: str, url: str, token: str, transport: httpx.BaseTransport | None = None, on_progress: Progress | None = None) -> tuple[Store, Remote, RoundResult]:

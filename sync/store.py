@@ -42,7 +42,8 @@ from .records import ENTITIES, Entity, ValidationError
 from .sharedfile import check_local_disk, create_group_writable
 
 if TYPE_CHECKING:
-    from .push import PushPlan
+    from .push import PushPlan, RefusedOp
+    from .rules import Refusal
 
 #: How long a writer waits for another process's write lock, in seconds.
 BUSY_TIMEOUT = 30.0
@@ -107,6 +108,12 @@ def ops_after(conn: sqlite3.Connection, seq: int, limit: int) -> list[tuple[int,
     return [(r[0], Op(*r[1:])) for r in rows]
 
 
+def _now_text() -> str:
+    from .tokens import now_text  # tokens imports OpenSSL: only when something is refused
+
+    return now_text()
+
+
 def _remove_workspace_files(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -157,6 +164,11 @@ class Store:
         self.node: str = row[0]
         self.readonly = readonly
         self.wall: Callable[[], int] = wall_ms
+        #: A manager acting as another member here (``--as`` on a shared
+        #: host): each write also records who really made it.
+        self.actor: str | None = None
+        if not readonly and self.get_meta(schema.ACCESS_PENDING):
+            self._grant_access()
 
     # ------------------------------------------------------------ lifecycle
 
@@ -310,11 +322,14 @@ class Store:
 
     # ------------------------------------------------------------ writing
 
-    def write(self, member: str, on_progress: Progress | None = None) -> Writer:
-        """Collect local edits; they are stamped and committed when the block ends."""
+    def write(self, member: str, on_progress: Progress | None = None, *, judged: bool = True) -> Writer:
+        """Collect local edits; they are stamped and committed when the block ends.
+
+        ``judged``: the rules decide the edits first (see ``commit_local``).
+        """
         if self.readonly:
             raise WorkspaceError(f"{self.path} is open read-only")
-        return Writer(self, member, on_progress)
+        return Writer(self, member, on_progress, judged=judged)
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self.conn, self.busy_timeout)
@@ -326,21 +341,47 @@ class Store:
     def _save_clock(self, clock: HybridClock, node_seq: int) -> None:
         self.conn.execute("UPDATE clock SET last = ?, node_seq = ? WHERE id = 1", (str(clock.last), node_seq))
 
-    def commit_local(self, member: str, pending: PendingWrites, on_progress: Progress | None = None) -> list[tuple[Any, ...]]:
-        """Stamp and store local edits in one transaction; the stored rows in ``Op`` field order."""
+    def commit_local(
+        self,
+        member: str,
+        pending: PendingWrites,
+        on_progress: Progress | None = None,
+        *,
+        judged: bool = True,
+        forget_meta: str | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """Stamp and store local edits in one transaction; the stored rows in ``Op`` field order.
+
+        The rules judge them first (``rules.Refused`` refuses the whole write)
+        unless ``judged`` is off: for what crewdeck writes on its own behalf
+        (a migration, a restore into an empty workspace).  ``forget_meta``:
+        a local setting deleted in the same transaction.
+        """
         if not pending.ops:
             return []
+        from .rules import refuse_write
+
         with self._transaction():
-            clash = row_entity_clash(pending.records(), self._stored_entities)
+            stored = self._stored_entities(list({row_id: None for _, row_id in pending.records()}))
+            clash = row_entity_clash(pending.records(), lambda _: stored)
             if clash:
                 raise ValidationError(clash.entity, "id", str(clash))
             clock, node_seq = self._load_clock()
             self._check_own_clock(clock)
+            acting = self.actor if self.actor and self.actor != member else None
+            stamps = clock.stamps(len(pending.ops) + (1 if acting else 0))
+            if acting:
+                record = {"actor": acting, "member": member, "first_op": stamps[0], "last_op": stamps[-2]}
+                pending.append("acting", new_id(), record)
+            proposals = [(member, *op) for op in pending.ops]
+            if acting:
+                proposals[-1] = (acting, *pending.ops[-1])
+            if judged:
+                from .filerules import FileRuleState
+
+                refuse_write(proposals, FileRuleState(self.conn, stored))
             node = self.node
-            rows = [
-                (stamp, node, seq, member, *op)
-                for seq, stamp, op in zip(count(node_seq + 1), clock.stamps(len(pending.ops)), pending.ops)
-            ]
+            rows = [(stamp, node, seq, *proposal) for seq, stamp, proposal in zip(count(node_seq + 1), stamps, proposals)]
             step = _PROGRESS_STEP if on_progress else len(rows)
             # Fresh operations of our own: none can clash, and the log's
             # unique index checks that again when it is built after them.
@@ -351,7 +392,49 @@ class Store:
                         on_progress(min(start + step, len(rows)), len(rows))
             self._materialize_local(rows, pending)
             self._save_clock(clock, node_seq + len(rows))
+            self._revoke_removed(proposals)
+            if forget_meta:
+                self.conn.execute("DELETE FROM meta WHERE key = ?", (forget_meta,))
         return rows
+
+    def _revoke_removed(self, ops: Iterable[tuple[str, str, str, str, str, str]]) -> None:
+        """A member removed by these operations loses every token in the same transaction."""
+        from .rules import removed_members
+
+        removed = removed_members(ops)
+        if removed:
+            from .tokens import revoke_member
+
+            for member_id in removed:
+                revoke_member(self.conn, member_id)
+
+    def _grant_access(self) -> None:
+        """Members' access, written once as operations when a file that predates it is opened.
+
+        Managers: the workspace's creator (who wrote its settings first) and
+        every member whose role is "project manager"; everyone else is a
+        member.  Operations, not a local column, so that a served file's
+        replicas pull them and every replica agrees.
+        """
+        from .rules import MANAGER, MEMBER
+
+        creator = self.conn.execute(
+            "SELECT member FROM ops WHERE entity = 'workspace' ORDER BY op_id LIMIT 1"
+        ).fetchone() or self.conn.execute(
+            "SELECT row_id FROM ops WHERE entity = 'member' AND field = 'handle' ORDER BY op_id LIMIT 1"
+        ).fetchone()
+        members = self.conn.execute("SELECT id, role FROM member WHERE handle IS NOT NULL").fetchall()
+        manager_ids = {row[0] for row in members if (row[1] or "").strip().lower() == "project manager"}
+        if creator is not None and any(row[0] == creator[0] for row in members):
+            manager_ids.add(creator[0])
+        author = creator[0] if creator and any(row[0] == creator[0] for row in members) else (members[0][0] if members else "")
+        pending = PendingWrites()
+        for member_id, _ in members:
+            pending.set("member", member_id, {"access": MANAGER if member_id in manager_ids else MEMBER})
+        if pending.ops:
+            self.commit_local(author, pending, judged=False, forget_meta=schema.ACCESS_PENDING)
+        else:
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (schema.ACCESS_PENDING,))
 
     def _check_own_clock(self, clock: HybridClock) -> None:
         """Refuse to follow a stored clock far ahead of this machine's into the future.
@@ -435,14 +518,20 @@ class Store:
                 self.set_meta(key, value)
         return change
 
-    def accept_push(self, ops: Sequence[Op], member: str) -> PushPlan:
+    def accept_push(self, ops: Sequence[Op], member: str, invalid: dict[str, str] | None = None) -> PushPlan:
         """Operations a member's replica pushed to this (served) file.
 
         Idempotent by each node's counter, checked and stored in one
         transaction: a retried push stores nothing twice, a gap or another
         member's operation is refused (``PushRejected``) with nothing written.
+        The rules judge each new operation against this file's state; what
+        they refuse (and ``invalid``: op_id -> why its value could not be
+        read) is kept in ``refused_ops`` under its node counter, so the
+        node's count has no gap, and is returned in ``PushPlan.refused``.
         """
+        from .filerules import FileRuleState
         from .push import NodeHead, by_node, plan  # only a served file takes pushes
+        from .rules import judge_push
 
         groups = by_node(ops, member, server_node=self.node)
         self._check_clock({op.op_id: op for op in ops})
@@ -458,7 +547,11 @@ class Store:
                 if row is not None:
                     heads[node] = NodeHead(row[0], int(row[1]))
             result = plan(groups, member, heads, self._stored_ids, self._stored_entities)
+            earlier = self.refusals_of(ops)
+            result.judge(judge_push(result.fresh, FileRuleState(self.conn), invalid or {}))
             self._apply_locked({op.op_id: op for op in result.fresh})
+            self._keep_refused(ops, result.refused)
+            result.refused = earlier + result.refused
             self.conn.executemany(
                 "INSERT INTO sync_node(node, member, node_seq) VALUES (?, ?, ?) "
                 "ON CONFLICT(node) DO UPDATE SET node_seq = excluded.node_seq",
@@ -466,11 +559,109 @@ class Store:
             )
         return result
 
+    def refusals_of(self, ops: Sequence[Op]) -> list[RefusedOp]:
+        """What the rules refused earlier of these operations (a retried push)."""
+        from .push import RefusedOp
+
+        found = []
+        for op in ops:
+            row = self.conn.execute(
+                "SELECT rule, message FROM refused_ops WHERE node = ? AND node_seq = ? AND op_id = ?", (op.node, op.node_seq, op.op_id)
+            ).fetchone()
+            if row is not None:
+                found.append(RefusedOp(op.node, op.node_seq, op.op_id, op.row_id, op.field, row[0], row[1]))
+        return found
+
+    def refusals_after(self, member: str, node: str, node_seq: int, limit: int = 1_000) -> list[RefusedOp]:
+        """A member's node's refused operations with a counter above ``node_seq`` (for its pulls)."""
+        from .push import RefusedOp
+
+        rows = self.conn.execute(
+            "SELECT node, node_seq, op_id, row_id, field, rule, message FROM refused_ops "
+            "WHERE member = ? AND node = ? AND node_seq > ? ORDER BY node_seq LIMIT ?",
+            (member, node, node_seq, limit),
+        )
+        return [RefusedOp(*row) for row in rows]
+
+    def _keep_refused(self, ops: Sequence[Op], refused: Sequence[RefusedOp]) -> None:
+        if not refused:
+            return
+        by_id = {op.op_id: op for op in ops}
+        now = _now_text()
+        self.conn.executemany(
+            f"INSERT OR IGNORE INTO refused_ops({OP_COLUMNS}, rule, message, refused_at) VALUES ({', '.join('?' * 12)})",
+            [(*by_id[r.op_id], r.rule, r.message, now) for r in refused],
+        )
+
+    def drop_refused(self, refused: Sequence[RefusedOp], meta: dict[str, str] | None = None) -> int:
+        """Take this node's operations the server refused out of the state, and keep them listed.
+
+        The operations leave the log for ``refused_ops`` (with the rule and
+        the reason) and their records are rebuilt without them, in one
+        transaction with ``meta`` (the push cursor).  How many were dropped.
+        """
+        dropped: list[Op] = []
+        with self._transaction():
+            now = _now_text()
+            for r in refused:
+                if r.node != self.node:
+                    continue
+                row = self.conn.execute(
+                    f"SELECT seq, {OP_COLUMNS} FROM ops WHERE row_id = ? AND field = ? AND op_id = ?", (r.row_id, r.field, r.op_id)
+                ).fetchone()
+                if row is None:
+                    continue
+                op = Op(*row[1:])
+                self.conn.execute(
+                    f"INSERT OR IGNORE INTO refused_ops({OP_COLUMNS}, rule, message, refused_at) VALUES ({', '.join('?' * 12)})",
+                    (*op, r.rule, r.message, now),
+                )
+                self.conn.execute("DELETE FROM ops WHERE seq = ?", (row[0],))
+                dropped.append(op)
+            if dropped:
+                self._forget_rows(dropped)
+            for key, value in (meta or {}).items():
+                self.set_meta(key, value)
+        return len(dropped)
+
+    def _forget_rows(self, ops: Iterable[Op]) -> None:
+        """Rebuild the records these (removed) operations touched from what the log still holds."""
+        touched: dict[str, set[str]] = defaultdict(set)
+        for op in ops:
+            touched[op.entity].add(op.row_id)
+        for entity_name, row_ids in touched.items():
+            spec = ENTITIES[entity_name]
+            self.conn.executemany(f"DELETE FROM [{spec.name}] WHERE id = ?", [(row_id,) for row_id in row_ids])
+            left = [
+                row_id
+                for row_id in row_ids
+                if self.conn.execute("SELECT 1 FROM ops WHERE row_id = ? AND entity = ? LIMIT 1", (row_id, spec.name)).fetchone()
+            ]
+            if spec.append_only:
+                self._insert_appends(spec, self._first_appends(spec, left))
+            else:
+                self._rebuild(spec, left)
+
+    def refused_counter(self) -> int:
+        """The highest counter of this node's operations known to be refused (0: none)."""
+        row = self.conn.execute("SELECT max(node_seq) FROM refused_ops WHERE node = ?", (self.node,)).fetchone()
+        return int(row[0] or 0)
+
+    def refused(self) -> list[tuple[Op, str, str, str]]:
+        """This node's operations the server refused: ``(operation, rule, message, when)``, newest first."""
+        rows = self.conn.execute(
+            f"SELECT {OP_COLUMNS}, rule, message, refused_at FROM refused_ops WHERE node = ? ORDER BY node_seq DESC", (self.node,)
+        )
+        return [(Op(*row[:9]), row[9], row[10], row[11]) for row in rows]
+
     def _stored_ids(self, ops: Sequence[Op]) -> set[str]:
+        """Which of these operations this file holds, stored or refused (a retried push)."""
         found = set()
         for op in ops:
             if self.conn.execute(
                 "SELECT 1 FROM ops WHERE row_id = ? AND field = ? AND op_id = ?", (op.row_id, op.field, op.op_id)
+            ).fetchone() or self.conn.execute(
+                "SELECT 1 FROM refused_ops WHERE node = ? AND node_seq = ? AND op_id = ?", (op.node, op.node_seq, op.op_id)
             ).fetchone():
                 found.add(op.op_id)
         return found
@@ -503,6 +694,8 @@ class Store:
         self._save_clock(clock, node_seq)
         self._rematerialize_rows(fresh, change)
         change.ops = len(fresh)
+        if "member" in change.rows:
+            self._revoke_removed((op.member, op.kind, op.entity, op.row_id, op.field, op.value) for op in fresh if op.entity == "member")
         return change
 
     def _rematerialize_rows(self, ops: Iterable[Op], change: Change) -> None:
@@ -674,10 +867,11 @@ class Writer:
     lock is taken and nothing is written.
     """
 
-    def __init__(self, store: Store, member: str, on_progress: Progress | None = None) -> None:
+    def __init__(self, store: Store, member: str, on_progress: Progress | None = None, *, judged: bool = True) -> None:
         self.store = store
         self.member = member
         self.on_progress = on_progress
+        self.judged = judged
         self.pending = PendingWrites()
         self._stored: list[tuple[Any, ...]] = []
 
@@ -690,7 +884,7 @@ class Writer:
 
     def commit(self) -> None:
         pending, self.pending = self.pending, PendingWrites()
-        self._stored.extend(self.store.commit_local(self.member, pending, self.on_progress))
+        self._stored.extend(self.store.commit_local(self.member, pending, self.on_progress, judged=self.judged))
 
     @property
     def ops(self) -> list[Op]:

@@ -35,6 +35,12 @@ class Member:
     hours: dict[str, list[list[str]]]
     days_off: list[str]
     unix_user: str | None
+    #: manager / member / guest: what the rules let this member do.
+    access: str = "member"
+
+    @property
+    def is_manager(self) -> bool:
+        return self.access == "manager"
 
 
 @dataclass(frozen=True)
@@ -74,12 +80,14 @@ def match_campaign(name: str, campaigns: list[Campaign]) -> Campaign:
     raise UserError(f"unknown campaign +{wanted}{hint}")
 
 
-_MEMBER_COLS = "id, handle, name, role, tz, hours, days_off, unix_user"
+_MEMBER_COLS = "id, handle, name, role, tz, hours, days_off, unix_user, access"
 _CAMPAIGN_COLS = "id, name, platforms, audience_tz, start, [end], status, pause_reason, kpis"
 
 
 def _member(row: tuple[Any, ...]) -> Member:
-    return Member(row[0], row[1], row[2], row[3] or "", row[4], json.loads(row[5] or "{}"), json.loads(row[6] or "[]"), row[7])
+    return Member(
+        row[0], row[1], row[2], row[3] or "", row[4], json.loads(row[5] or "{}"), json.loads(row[6] or "[]"), row[7], row[8] or "member"
+    )
 
 
 def _campaign(row: tuple[Any, ...]) -> Campaign:
@@ -152,29 +160,48 @@ class Workspace:
         return dict(self.conn.execute("SELECT id, handle FROM member"))
 
     def identify(self, handle: str | None, config_member: str | None = None) -> Member:
-        """Who is acting: ``--as``, else the member mapped to the OS user, else the config's member.
+        """Who is acting: the member mapped to the OS user, else ``--as``, else the config's member.
 
-        A replica joined to a server acts as its token's member only (the
-        server refuses anyone else's operations).
+        On a shared host a member is the one mapped to their OS user: ``--as``
+        someone else is refused unless that member is a manager, and then
+        every write records who really made it ("@ana as @raj").  A replica
+        joined to a server acts as its token's member only (the server
+        refuses anyone else's operations).
         """
         bound = self.store.get_meta(META_MEMBER)
         if bound:
             return self._replica_member(bound, handle)
-        if handle:
-            return self.member_by_handle(handle)
         try:
             user = getpass.getuser()
         except (KeyError, OSError):
             user = ""
         mapped = self.member_for_unix_user(user) if user else None
+        if handle:
+            return self._acting_as(self.member_by_handle(handle), mapped, user)
         if mapped:
             return mapped
         if config_member:
-            return self.member_by_handle(config_member)
+            return self._acting_as(self.member_by_handle(config_member), None, user)
         raise UserError(
             f"who are you? no member of this workspace is mapped to the user {user!r}: pass --as HANDLE, "
             "set CREWDECK_MEMBER, or map yourself with: crewdeck member set HANDLE --unix-user " + (user or "NAME")
         )
+
+    def _acting_as(self, wanted: Member, mapped: Member | None, user: str) -> Member:
+        """``wanted``, named by ``--as`` or the config, if the person at this Unix account may act as them."""
+        if mapped is None:
+            if wanted.unix_user and wanted.unix_user != user:
+                raise UserError(
+                    f"@{wanted.handle} is the Unix user {wanted.unix_user!r} on this host, and no member is mapped to yours "
+                    f"({user!r}): a manager maps you with: crewdeck member set HANDLE --unix-user {user or 'NAME'}"
+                )
+            return wanted
+        if mapped.id == wanted.id:
+            return wanted
+        if not mapped.is_manager:
+            raise UserError(f"you are @{mapped.handle} on this host (Unix user {user!r}); only a manager may act as another member")
+        self.store.actor = mapped.id
+        return wanted
 
     def _replica_member(self, member_id: str, handle: str | None) -> Member:
         member = self.member(member_id)

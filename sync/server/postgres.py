@@ -18,7 +18,8 @@ import psycopg
 
 from ..oplog import Op
 from ..pgstore import CHANNEL, PgError, PgPool, PgStore, connect
-from ..push import PushPlan
+from ..push import PushPlan, RefusedOp
+from ..rules import MemberFacts
 from ..tokens import TokenInfo
 from .backend import BackendError, Pulled, Wakeups
 
@@ -97,8 +98,17 @@ class PostgresBackend:
     async def authenticate(self, token: str) -> TokenInfo | None:
         return await self._run(lambda s: s.lookup_token(token))
 
-    async def push(self, workspace: str, member: str, ops: Sequence[Op]) -> tuple[PushPlan, int]:
-        result, head = await self._run(lambda s: s.push(workspace, member, ops))
+    async def member(self, workspace: str, member: str) -> MemberFacts | None:
+        return await self._run(lambda s: s.member_facts(workspace, member))
+
+    async def revoked_member(self, token: str) -> tuple[str, str] | None:
+        return await self._run(lambda s: s.revoked_member(token))
+
+    async def refusals_after(self, workspace: str, member: str, node: str, node_seq: int) -> list[RefusedOp]:
+        return await self._run(lambda s: s.refusals_after(workspace, member, node, node_seq))
+
+    async def push(self, workspace: str, member: str, ops: Sequence[Op], invalid: dict[str, str]) -> tuple[PushPlan, int]:
+        result, head = await self._run(lambda s: s.push(workspace, member, ops, invalid))
         self.wakeups.changed(workspace, head)
         return result, head
 

@@ -89,9 +89,11 @@ def cmd_serve(ctx: Context) -> int:
 # ---------------------------------------------------------------- tokens
 
 
-def _file_workspace(ctx: Context) -> Workspace:
+def _file_workspace(ctx: Context, changing: bool = False) -> Workspace:
     if ctx.args.name:
         raise UserError("--name picks a workspace in a database; a workspace file is its own workspace (drop --name or add --database)")
+    if changing and not ctx.me.is_manager:
+        raise UserError(f"only a manager creates and revokes tokens (@{ctx.me.handle} is a {ctx.me.access}) (rule managers_only)")
     return ctx.ws
 
 
@@ -114,8 +116,10 @@ def cmd_token_create(ctx: Context) -> int:
             token_id, token = pg.create_token(name, members[handle], a.label)
         where = f"workspace {name} (PostgreSQL)"
     else:
-        ws = _file_workspace(ctx)
+        ws = _file_workspace(ctx, changing=True)
         member = ws.member_by_handle(handle)
+        if member.access == "guest":
+            raise UserError(f"@{handle} is a guest: a guest's token holds no replica (guests use crewdeck in the browser)")
         token_id, token = tokens.create(ws.store.conn, member.id, a.label)
         where = f"workspace {ws.store.path}"
     print(f"token {token_id} for @{handle} in {where}")
@@ -150,7 +154,7 @@ def cmd_token_revoke(ctx: Context) -> int:
         with _postgres(a.database) as pg:
             done = pg.revoke_token(_database_workspace(a, "revoke"), a.id)
     else:
-        done = tokens.revoke(_file_workspace(ctx).store.conn, a.id)
+        done = tokens.revoke(_file_workspace(ctx, changing=True).store.conn, a.id)
     if not done:
         raise UserError(f"no live token with id {a.id} (see: crewdeck token list)")
     print(f"revoked token {a.id}; it is refused from the next request on")

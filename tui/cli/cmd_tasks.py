@@ -115,36 +115,62 @@ def cmd_log(ctx: Context) -> int:
         else:
             raise UserError(f"no record with id {ctx.args.id}")
         where, params = "WHERE row_id = ?", [row_id]
+    clause = f"{where} AND entity != 'acting'" if where else "WHERE entity != 'acting'"
     rows = ws.conn.execute(
-        f"SELECT seq, op_id, member, kind, entity, row_id, field, value FROM ops {where} ORDER BY seq DESC LIMIT ?",
+        f"SELECT seq, op_id, member, kind, entity, row_id, field, value FROM ops {clause} ORDER BY seq DESC LIMIT ?",
         [*params, ctx.args.limit],
     ).fetchall()
     handles = ws.handles()
     viewer = ctx.viewer_tz
+    acting = ws.conn.execute("SELECT actor, member, first_op, last_op FROM acting").fetchall()
+
+    def actor_of(member: str, op_id: str) -> str | None:
+        for actor, as_member, first, last in acting:
+            if as_member == member and first <= op_id <= last:
+                return handles.get(actor, actor[:8])
+        return None
+
     entries = []
     for seq, op_id, member, kind, entity, row_id, field, value in rows:
         at = stamp_time(op_id)
-        entries.append((seq, op_id, at, handles.get(member, member[:8] or "?"), kind, entity, row_id, field, value))
+        entries.append((seq, op_id, at, handles.get(member, member[:8] or "?"), actor_of(member, op_id), kind, entity, row_id, field, value))
+    refused = [r for r in ws.store.refused() if not ctx.args.id or r[0].row_id == params[0]]
     if ctx.args.json:
         print_json(
             [
                 {
+                    "seq": None, "op_id": op.op_id, "at": stamp_time(op.op_id).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                    "member": handles.get(op.member, op.member[:8]), "kind": op.kind, "entity": op.entity, "id": op.row_id,
+                    "field": op.field, "value": json.loads(op.value), "refused": {"rule": rule, "message": message, "at": when},
+                }
+                for op, rule, message, when in refused
+            ]
+            + [
+                {
                     "seq": seq, "op_id": op_id,
                     "at": at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                    "member": who, "kind": kind, "entity": entity, "id": row_id, "field": field, "value": json.loads(value),
+                    "member": who, **({"actor": actor} if actor else {}),
+                    "kind": kind, "entity": entity, "id": row_id, "field": field, "value": json.loads(value),
                 }
-                for seq, op_id, at, who, kind, entity, row_id, field, value in entries
+                for seq, op_id, at, who, actor, kind, entity, row_id, field, value in entries
             ]
         )
         return 0
     lines = []
-    for _seq, _op, at, who, kind, entity, row_id, field, value in entries:
+    for op, rule, message, _ in refused:
+        when = format_local(stamp_time(op.op_id), viewer, ctx.now, clock24=ctx.config.clock24)
+        lines.append(f"{when}  @{handles.get(op.member, op.member[:8])}  REFUSED {_what(op.kind, op.entity, op.row_id, op.field, op.value)}: {message} (rule {rule})")
+    for _seq, _op, at, who, actor, kind, entity, row_id, field, value in entries:
         when = format_local(at, viewer, ctx.now, clock24=ctx.config.clock24)
-        shown = value if len(value) <= 60 else value[:57] + "..."
-        what = f"added {entity} {short(row_id)}" if kind == "append" else f"set {entity} {short(row_id)} {field} = {shown}"
-        lines.append(f"{when}  @{who}  {what}")
+        by = f"@{actor} as @{who}" if actor else f"@{who}"
+        lines.append(f"{when}  {by}  {_what(kind, entity, row_id, field, value)}")
     print("\n".join(lines) if lines else "no activity yet")
     return 0
+
+
+def _what(kind: str, entity: str, row_id: str, field: str, value: str) -> str:
+    shown = value if len(value) <= 60 else value[:57] + "..."
+    return f"added {entity} {short(row_id)}" if kind == "append" else f"set {entity} {short(row_id)} {field} = {shown}"
 
 
 def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:

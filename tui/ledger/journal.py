@@ -72,7 +72,7 @@ def write(ws: Workspace, out: TextIO, now: dt.datetime) -> int:
     budgets = budget_lib.load(conn)
     currencies.update(b.currency for b in budgets)
     out.write(f"; crewdeck ledger of {_clean(ws.name)}, exported {now:%Y-%m-%d %H:%M} UTC; base currency {base}\n")
-    out.write("; entries waiting for a project manager's approval are commented out: they do not count yet\n\n")
+    out.write("; entries waiting for a manager's approval are commented out: they do not count yet\n\n")
     for currency in sorted(currencies):
         out.write(commodity(currency) + "\n")
     out.write("\n")

@@ -59,7 +59,7 @@ class LedgerPane(Pane):
     | `enter` | on an entry: it in full, with its task and its reversal; on a budget line: its entries |
     | `n` | new entry (checked as you type; from a budget line, for its campaign and category) |
     | `r` | reverse the selected entry |
-    | `a` | approve the selected entry (a project manager, never for their own entry) |
+    | `a` | approve the selected entry (a manager, never for their own entry) |
     | `/` | filter (the language of `crewdeck ledger list`) |
     | `[` `]` | previous / next period |
     | `{` `}` | narrower / wider period: day, week, month, quarter, year, all |

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ..app import CrewdeckApp
 
 STATUS_TEXT = {
-    "pending": "pending: counts once a project manager other than @{who} approves it",
+    "pending": "pending: counts once a manager other than @{who} approves it",
     "approved": "approved",
     "reversal": "a reversal: nets its original to zero",
     "reversed": "reversed: it and its reversal net to zero",

@@ -106,7 +106,7 @@ class EntryFormScreen(ModalScreen[Written | None]):
                     yield Label(name + ("*" if name in REQUIRED else ""), classes="form--label")
                     yield Input(self.initial.get(name, ""), placeholder=HINTS[name], compact=True, id=f"form-{name}")
                 yield Static("", classes="form--problem", id=f"problem-{name}")
-            yield Checkbox("needs approval by a project manager before it counts", compact=True, id="form-needs-approval")
+            yield Checkbox("needs approval by a manager before it counts", compact=True, id="form-needs-approval")
             yield Static("loading…", classes="form--preview", id="form-preview")
 
     def on_mount(self) -> None:
