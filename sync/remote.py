@@ -36,6 +36,10 @@ META_MEMBER = "remote.member"
 META_PUSH_SEQ = "sync.push_seq"
 META_PULL_SEQ = "sync.pull_seq"
 META_LAST_SYNC = "sync.last"
+#: Set when the server said this replica's member was removed: its unsent operations will never be sent.
+META_REMOVED = "sync.removed"
+#: The error code of a removed member's requests.
+REMOVED = "member_removed"
 
 #: Operations per push request (the server takes up to 5,000).
 PUSH_BATCH = 2_000
@@ -202,6 +206,12 @@ class RoundResult:
     head: int
     #: This replica's operations the server refused in this round (dropped from its state, listed by ``Store.refused``).
     refused: int = 0
+
+
+def mark_removed(store: Store) -> None:
+    """Remember that the server removed this replica's member (``crewdeck log`` marks unsent work "never sent")."""
+    if not store.get_meta(META_REMOVED):
+        store.set_metas({META_REMOVED: dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")})
 
 
 def unsent(store: Store) -> int:

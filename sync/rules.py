@@ -40,6 +40,29 @@ MANAGED = frozenset({"workspace", "campaign", "budget", "rate"})
 #: The field of each record kind that names who made it: it must be the operation's member.
 AUTHOR_FIELDS = {"task": "created_by", "ledger_entry": "entered_by", "approval": "approved_by", "acting": "actor"}
 
+#: The table of DESIGN.md's "Roles and rules" that this module enforces,
+#: word for word (the README has a copy; a test compares them).
+TABLE = (
+    ("operation", "manager", "member", "guest (e.g. a client approver)"),
+    ("tasks and posts: create, edit, triage", "yes", "yes", "no"),
+    ("post approval step", "if named by the step or in its group, and not an author of that round", "same", "same, only posts of their campaigns"),
+    ("ledger: add entry", "yes", "yes", "no"),
+    ("ledger: reverse an entry", "any", "own", "no"),
+    ("results (metrics): add, import", "yes", "yes", "no"),
+    ("ledger: approve pending spend", "yes, never own entry", "no", "no"),
+    ("budgets, rates, campaigns (incl. approval chain, targets), workspace settings", "yes", "no", "no"),
+    ("crisis start / end", "yes", "no", "no"),
+    ("own profile: name, zone, hours, days off, own SSH keys", "yes", "yes", "name and zone"),
+    ("other members: add, remove, access, groups, Unix user, keys, tokens", "yes", "no", "no"),
+    (
+        "read",
+        "everything",
+        "everything",
+        "their campaigns' posts and their own approvals, through the app's server-side sessions only: "
+        "a guest's token is refused on the replication endpoints, so a guest never holds a replica",
+    ),
+)
+
 #: Every rule code with what it means, for the docs and the tests.
 RULES = {
     "not_a_member": "the operation's author is not a member of the workspace",

@@ -55,6 +55,10 @@ Progress = Callable[[int, int], None]
 
 #: The target of an insert of whole operations.
 _INTO_OPS = f"INTO ops({OP_COLUMNS}) VALUES ({', '.join('?' * len(Op._fields))})"
+#: The same, with ``seq`` given (after refused operations left the top of the log).
+_INTO_OPS_AT = f"INTO ops(seq, {OP_COLUMNS}) VALUES ({', '.join('?' * (len(Op._fields) + 1))})"
+#: The highest ``seq`` ever stored, kept while it is above the log's own highest.
+META_SEQ_FLOOR = "ops.seq_floor"
 #: A write of at least this many rows into one table builds the table's
 #: lookup indexes again afterwards instead of keeping them up to date row by
 #: row: SQLite builds an index from sorted keys several times faster.
@@ -386,8 +390,13 @@ class Store:
             # Fresh operations of our own: none can clash, and the log's
             # unique index checks that again when it is built after them.
             with _indexes_built_after(self.conn, "ops", len(rows), unique_too=True):
+                first_seq = self._seq_floor()
                 for start in range(0, len(rows), step):
-                    self.conn.executemany(f"INSERT {_INTO_OPS}", rows[start : start + step])
+                    chunk = rows[start : start + step]
+                    if first_seq is None:
+                        self.conn.executemany(f"INSERT {_INTO_OPS}", chunk)
+                    else:
+                        self.conn.executemany(f"INSERT {_INTO_OPS_AT}", [(first_seq + start + i, *row) for i, row in enumerate(chunk)])
                     if on_progress:
                         on_progress(min(start + step, len(rows)), len(rows))
             self._materialize_local(rows, pending)
@@ -602,6 +611,7 @@ class Store:
         """
         dropped: list[Op] = []
         with self._transaction():
+            top = self.max_seq()
             now = _now_text()
             for r in refused:
                 if r.node != self.node:
@@ -620,9 +630,26 @@ class Store:
                 dropped.append(op)
             if dropped:
                 self._forget_rows(dropped)
+                if self.max_seq() < top:
+                    # SQLite would hand the dropped numbers out again; cursors must never see a number twice.
+                    self.set_meta(META_SEQ_FLOOR, str(top))
             for key, value in (meta or {}).items():
                 self.set_meta(key, value)
         return len(dropped)
+
+    def _seq_floor(self) -> int | None:
+        """The ``seq`` the next stored operation takes when dropped operations left the top of the log, else ``None``.
+
+        ``seq`` is every cursor's (a push's, a watcher's): a number, once
+        handed out, is never handed out again.
+        """
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (META_SEQ_FLOOR,)).fetchone()
+        if row is None:
+            return None
+        if self.max_seq() >= int(row[0]):
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (META_SEQ_FLOOR,))
+            return None
+        return int(row[0]) + 1
 
     def _forget_rows(self, ops: Iterable[Op]) -> None:
         """Rebuild the records these (removed) operations touched from what the log still holds."""
@@ -684,8 +711,12 @@ class Store:
         if not batch:
             return change
         before = self.max_seq()
+        first_seq = self._seq_floor()
         # The unique (row_id, field, op_id) index drops what is already here.
-        self.conn.executemany(f"INSERT OR IGNORE {_INTO_OPS}", [batch[op_id] for op_id in sorted(batch)])
+        if first_seq is None:
+            self.conn.executemany(f"INSERT OR IGNORE {_INTO_OPS}", [batch[op_id] for op_id in sorted(batch)])
+        else:
+            self.conn.executemany(f"INSERT OR IGNORE {_INTO_OPS_AT}", [(first_seq + i, *batch[op_id]) for i, op_id in enumerate(sorted(batch))])
         fresh = [Op(*r) for r in self.conn.execute(f"SELECT {OP_COLUMNS} FROM ops WHERE seq > ? ORDER BY seq", (before,))]
         if not fresh:
             return change

@@ -21,9 +21,10 @@ def one_line_errors() -> tuple[type[Exception], ...]:
     from sync.hlc import ClockSkewError
     from sync.money import MoneyError
     from sync.records import ValidationError
+    from sync.rules import Refused
     from sync.store import WorkspaceError
     from sync.zones import UnknownZoneError
 
     from .when import DateError
 
-    return (UserError, WorkspaceError, ValidationError, ClockSkewError, MoneyError, UnknownZoneError, DateError)
+    return (UserError, WorkspaceError, ValidationError, Refused, ClockSkewError, MoneyError, UnknownZoneError, DateError)

@@ -501,6 +501,11 @@ class Session:
         self.own_ops.update(op.op_id for op in written.ops)
         return written
 
+    def refused(self, limit: int) -> list[tuple[Op, str, str]]:
+        """The newest of our operations the server refused: ``(operation, rule, message)``."""
+        with self.lock:
+            return [(op, rule, message) for op, rule, message, _ in self.store.refused()[:limit]]
+
     # ------------------------------------------------------------ others' changes
 
     def foreign(self, ops: list[Op]) -> list[Op]:

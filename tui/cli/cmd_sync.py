@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from sync import tokens
-from sync.remote import Remote, SyncError, sync_round, unsent
+from sync.remote import REMOVED, Remote, SyncError, mark_removed, sync_round, unsent
 from sync.store import Store, WorkspaceError
 
 from ..errors import UserError
+from ..history import describe_op
 from ..workspace import Workspace
 from .common import Context, progress, table
 
@@ -113,6 +114,9 @@ def cmd_token_create(ctx: Context) -> int:
             members = {m.handle: m.id for m in pg.members(name)}
             if handle not in members:
                 raise UserError(f"unknown member @{handle} in workspace {name} (members: {', '.join('@' + h for h in sorted(members)) or 'none'})")
+            facts = pg.member_facts(name, members[handle])
+            if facts is not None and facts.access == "guest":
+                raise UserError(f"@{handle} is a guest: a guest's token holds no replica (guests use crewdeck in the browser)")
             token_id, token = pg.create_token(name, members[handle], a.label)
         where = f"workspace {name} (PostgreSQL)"
     else:
@@ -200,10 +204,20 @@ def cmd_sync(ctx: Context) -> int:
     try:
         result = sync_round(store, client, lambda d, t: progress(d, t, "pulling"))
     except SyncError as exc:
+        if exc.code == REMOVED:
+            mark_removed(store)
+            left = unsent(store)
+            kept = f"; {left:,} operation{'s' if left != 1 else ''} made here were never sent and stay in {store.path}" if left else ""
+            raise UserError(f"sync with {remote.url}: {exc}{kept}") from None
         raise UserError(f"sync with {remote.url}: {exc}") from None
     finally:
         client.close()
     print(f"pushed {result.pushed:,}, pulled {result.pulled:,} operations; server at #{result.head:,}, {unsent(store):,} unsent")
+    if result.refused:
+        handles = ctx.ws.handles()
+        print(f"the server refused {result.refused:,} of them; they are out of this replica (crewdeck log lists them):")
+        for op, rule, message, _ in store.refused()[: min(result.refused, 20)]:
+            print(f"  {describe_op(op, handles)}: {message} (rule {rule})")
     return 0
 
 

@@ -7,11 +7,14 @@ import json
 import sys
 
 from sync.ids import short
+from sync.oplog import Op
+from sync.remote import META_PUSH_SEQ, META_REMOVED, Remote
 
 from .. import query as query_language
 from .. import quickadd, recurrence, tasklist
 from ..edits import apply_assignments
 from ..errors import UserError
+from ..history import describe_op
 from ..when import format_local, stamp_time
 from .common import Context, print_json, table
 
@@ -117,7 +120,7 @@ def cmd_log(ctx: Context) -> int:
         where, params = "WHERE row_id = ?", [row_id]
     clause = f"{where} AND entity != 'acting'" if where else "WHERE entity != 'acting'"
     rows = ws.conn.execute(
-        f"SELECT seq, op_id, member, kind, entity, row_id, field, value FROM ops {clause} ORDER BY seq DESC LIMIT ?",
+        f"SELECT seq, op_id, node, member, kind, entity, row_id, field, value FROM ops {clause} ORDER BY seq DESC LIMIT ?",
         [*params, ctx.args.limit],
     ).fetchall()
     handles = ws.handles()
@@ -130,10 +133,16 @@ def cmd_log(ctx: Context) -> int:
                 return handles.get(actor, actor[:8])
         return None
 
+    # A replica's own work not yet accepted by its server; never, once the server removed its member.
+    remote = Remote.of(ws.store)
+    sent = int(ws.store.get_meta(META_PUSH_SEQ) or 0) if remote else 10**18
+    unsent_mark = "  (never sent: you were removed)" if ws.store.get_meta(META_REMOVED) else "  (not sent yet)"
+    own = ws.store.node
     entries = []
-    for seq, op_id, member, kind, entity, row_id, field, value in rows:
+    for seq, op_id, node, member, kind, entity, row_id, field, value in rows:
         at = stamp_time(op_id)
-        entries.append((seq, op_id, at, handles.get(member, member[:8] or "?"), actor_of(member, op_id), kind, entity, row_id, field, value))
+        waiting = node == own and seq > sent
+        entries.append((seq, op_id, waiting, at, handles.get(member, member[:8] or "?"), actor_of(member, op_id), kind, entity, row_id, field, value))
     refused = [r for r in ws.store.refused() if not ctx.args.id or r[0].row_id == params[0]]
     if ctx.args.json:
         print_json(
@@ -149,28 +158,24 @@ def cmd_log(ctx: Context) -> int:
                 {
                     "seq": seq, "op_id": op_id,
                     "at": at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                    "member": who, **({"actor": actor} if actor else {}),
+                    "member": who, **({"actor": actor} if actor else {}), **({"unsent": True} if waiting else {}),
                     "kind": kind, "entity": entity, "id": row_id, "field": field, "value": json.loads(value),
                 }
-                for seq, op_id, at, who, actor, kind, entity, row_id, field, value in entries
+                for seq, op_id, waiting, at, who, actor, kind, entity, row_id, field, value in entries
             ]
         )
         return 0
     lines = []
     for op, rule, message, _ in refused:
         when = format_local(stamp_time(op.op_id), viewer, ctx.now, clock24=ctx.config.clock24)
-        lines.append(f"{when}  @{handles.get(op.member, op.member[:8])}  REFUSED {_what(op.kind, op.entity, op.row_id, op.field, op.value)}: {message} (rule {rule})")
-    for _seq, _op, at, who, actor, kind, entity, row_id, field, value in entries:
+        lines.append(f"{when}  @{handles.get(op.member, op.member[:8])}  REFUSED {describe_op(op, handles)}: {message} (rule {rule})")
+    for _seq, op_id, waiting, at, who, actor, kind, entity, row_id, field, value in entries:
         when = format_local(at, viewer, ctx.now, clock24=ctx.config.clock24)
         by = f"@{actor} as @{who}" if actor else f"@{who}"
-        lines.append(f"{when}  {by}  {_what(kind, entity, row_id, field, value)}")
+        what = describe_op(Op(op_id, "", 0, "", kind, entity, row_id, field, value), handles)
+        lines.append(f"{when}  {by}  {what}{unsent_mark if waiting else ''}")
     print("\n".join(lines) if lines else "no activity yet")
     return 0
-
-
-def _what(kind: str, entity: str, row_id: str, field: str, value: str) -> str:
-    shown = value if len(value) <= 60 else value[:57] + "..."
-    return f"added {entity} {short(row_id)}" if kind == "append" else f"set {entity} {short(row_id)} {field} = {shown}"
 
 
 def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:

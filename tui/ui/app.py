@@ -442,6 +442,22 @@ class CrewdeckApp(App[int]):
         self.sync_status = status
         header = self.query_one(WorkspaceHeader)
         header.sync_state, header.sync_text = header_state(status, self.now(), self.viewer_tz, self.config.clock24)
+        if status is not None and status.refused:
+            self._after_refusal(status.refused)
+
+    @background(group="refresh")
+    def _after_refusal(self, count: int) -> None:
+        """Our operations the server refused left the replica: show it without them, and say why."""
+        refused = self.session.refused(count)
+        ops = [op for op, _, _ in refused]
+        self.session.rescore_rows({op.row_id for op in ops if op.entity == "task"}, self.now())
+        self.call_from_thread(self._after_change, ops, True, None)
+        if not refused:
+            return
+        _, rule, message = refused[0]
+        records = len({(op.entity, op.row_id) for op in ops})
+        title = "the server refused a change of yours" if records == 1 else f"the server refused your changes to {records} records"
+        self.call_from_thread(self.notify, f"{message} (rule {rule}); crewdeck log lists what was refused", title=title, severity="error", timeout=30)
 
     @background(group="watch")
     def _watch(self) -> None:
