@@ -220,7 +220,7 @@ class OpenedFile:
         except OSError as exc:
             return f"unreachable ({exc.strerror})"
         if st.st_ino != self.inode or st.st_dev != self.device:
-            return "replaced by another file"
+            return "replaced"
         return None
 
     def problem(self) -> str | None:

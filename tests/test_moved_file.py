@@ -60,6 +60,7 @@ async def test_the_app_says_its_deleted_file_is_gone_and_writes_nothing_into_it(
         await until(pilot, lambda: "workspace file was deleted" in shown(app), "the banner")
         assert "live · shared file" not in shown(app) and "reopen" in shown(app)
         assert header(app).has_class("-problem")
+        assert header(app).render().cell_len <= 78  # all of it on an 80-column terminal
         log_before = digest(wal(workspace))  # SQLite's log beside the path is still the old file's
         await pilot.press("v", "a")
         await settle(pilot)
@@ -79,7 +80,8 @@ async def test_the_app_says_its_file_was_replaced_and_leaves_the_new_one_alone(w
         ops_before = app.session.store.op_count()
         expected = digest(backup)
         os.replace(backup, workspace)  # mv demo-backup.db demo.db
-        await until(pilot, lambda: "workspace file was replaced by another file" in shown(app), "the banner")
+        await until(pilot, lambda: "workspace file was replaced" in shown(app), "the banner")
+        assert header(app).render().cell_len <= 78
         log_before = digest(wal(workspace))
         await pilot.press("v", "a")
         await settle(pilot)
@@ -87,7 +89,7 @@ async def test_the_app_says_its_file_was_replaced_and_leaves_the_new_one_alone(w
         await settle(pilot)
         await pilot.press("a", *"Film teaser", "enter")  # quick add: another write
         await settle(pilot)
-        refusals = [n for n in app._notifications if "was replaced by another file while it was open" in str(n.message)]
+        refusals = [n for n in app._notifications if "was replaced while it was open" in str(n.message)]
         assert len(refusals) == 2
         assert app.session.store.op_count() == ops_before
         assert digest(wal(workspace)) == log_before
@@ -129,7 +131,7 @@ def test_a_long_write_does_not_commit_into_a_file_replaced_meanwhile(tmp_path: P
             return
         os.replace(backup, path)  # a backup restored while the import runs
 
-    with pytest.raises(WorkspaceError, match="was replaced by another file while it was open"):
+    with pytest.raises(WorkspaceError, match="was replaced while it was open"):
         with store.write(ANA, replace_midway) as w:
             for i in range(3):
                 w.create("task", {"title": f"Imported {i}"})
@@ -148,7 +150,7 @@ def test_opened_file_tells_deleted_from_replaced(tmp_path: Path) -> None:
     other = tmp_path / "other"
     other.write_bytes(b"x")
     os.replace(other, path)
-    assert opened.change() == "replaced by another file"
+    assert opened.change() == "replaced"
     path.unlink()
     assert opened.change() == "deleted"
     problem = opened.problem()

@@ -469,9 +469,8 @@ class CrewdeckApp(App[int]):
         Every write is refused from now on (the store checks before each
         one); the header keeps saying why until the app is closed.
         """
-        self.query_one(WorkspaceHeader).problem = (
-            f"workspace file was {change}: nothing done here is saved any more; quit and reopen the workspace"
-        )
+        # Short enough for 80 columns: the header is one line.
+        self.query_one(WorkspaceHeader).problem = f"workspace file was {change}: nothing is saved now; quit and reopen it"
         if self._sync_engine is not None:
             self._sync_engine.stop()
 
