@@ -258,6 +258,8 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        # A full disk has rolled SQLite back already.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     return done

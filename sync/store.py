@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from .oplog import (
     row_entity_clash,
 )
 from .records import ENTITIES, Entity, ValidationError
-from .sharedfile import check_local_disk, create_group_writable
+from .sharedfile import OpenedFile, access_problem, check_local_disk, create_group_writable
 
 if TYPE_CHECKING:
     from .push import PushPlan, RefusedOp
@@ -86,7 +87,7 @@ def connect(path: Path, *, readonly: bool = False, busy_timeout: float = BUSY_TI
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
     except sqlite3.OperationalError as exc:
-        raise WorkspaceError(f"cannot open workspace {path}: {exc}") from None
+        raise WorkspaceError(f"cannot open workspace {path}: {access_problem(Path(path)) or exc}") from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         # NORMAL in WAL mode: a commit survives a crash of any process; only a
@@ -97,8 +98,18 @@ def connect(path: Path, *, readonly: bool = False, busy_timeout: float = BUSY_TI
         conn.execute("PRAGMA cache_size = -65536")
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise WorkspaceError(f"{path} is not a crewdeck workspace ({exc})") from None
+        raise WorkspaceError(_unreadable(Path(path), exc) or f"{path} is not a crewdeck workspace ({exc})") from None
     return conn
+
+
+def _unreadable(path: Path, exc: sqlite3.Error) -> str | None:
+    """Why the first read of a file failed, when it is not a matter of its contents."""
+    code = _primary_code(exc)
+    if code == sqlite3.SQLITE_NOTADB:
+        return f"{path} is not a crewdeck workspace (not an SQLite database)"
+    if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM):
+        return f"cannot open workspace {path}: {access_problem(path) or exc}"
+    return None
 
 
 def max_seq(conn: sqlite3.Connection) -> int:
@@ -139,33 +150,30 @@ class Store:
         busy_timeout: float = BUSY_TIMEOUT,
     ) -> None:
         self.path = Path(path)
-        if not self.path.exists():
-            raise WorkspaceError(f"no workspace at {self.path} (create one with: crewdeck init {self.path})")
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            raise WorkspaceError(f"no workspace at {self.path} (create one with: crewdeck init {self.path})") from None
+        except OSError as exc:
+            raise WorkspaceError(f"cannot open workspace {self.path}: {exc.strerror}") from None
+        if stat.S_ISDIR(st.st_mode):
+            raise WorkspaceError(f"{self.path} is a directory, not a crewdeck workspace")
+        if st.st_size == 0:
+            raise WorkspaceError(f"{self.path} is an empty file, not a crewdeck workspace (remove it, then: crewdeck init {self.path})")
         if check_disk:
             try:
                 check_local_disk(self.path)
             except OSError as exc:
                 raise WorkspaceError(str(exc)) from None
+        #: The file the path named when opened: writes stop if it is deleted or replaced.
+        self.opened = OpenedFile.at(self.path, st)
         self.busy_timeout = busy_timeout
         self.conn = connect(self.path, readonly=readonly, busy_timeout=busy_timeout)
         try:
-            if not readonly:
-                if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                    self.conn.execute("PRAGMA journal_mode = WAL")
-                schema.migrate(self.conn)
-            elif schema.user_version(self.conn) != schema.SCHEMA_VERSION:
-                raise WorkspaceError(f"{self.path} needs a schema upgrade; open it once without read-only mode")
-            row = self.conn.execute("SELECT value FROM meta WHERE key = 'node'").fetchone()
-        except sqlite3.DatabaseError as exc:
+            self.node: str = self._identify(readonly)
+        except BaseException:
             self.conn.close()
-            raise WorkspaceError(f"{self.path} is not a crewdeck workspace ({exc})") from None
-        except RuntimeError as exc:
-            self.conn.close()
-            raise WorkspaceError(str(exc)) from None
-        if row is None:
-            self.conn.close()
-            raise WorkspaceError(f"{self.path} is not a crewdeck workspace (no node id)")
-        self.node: str = row[0]
+            raise
         self.readonly = readonly
         self.wall: Callable[[], int] = wall_ms
         #: A manager acting as another member here (``--as`` on a shared
@@ -173,6 +181,49 @@ class Store:
         self.actor: str | None = None
         if not readonly and self.get_meta(schema.ACCESS_PENDING):
             self._grant_access()
+
+    def _identify(self, readonly: bool) -> str:
+        """This file's node id, once it is known to be a crewdeck workspace; then WAL mode and migrations.
+
+        Nothing is written before the file has shown itself to be one of
+        ours: another program's database keeps its journal mode and
+        ``user_version``.  Three reads, as many as an open always took.
+        """
+        try:
+            version = schema.user_version(self.conn)
+            row = self.conn.execute("SELECT value FROM meta WHERE key = 'node'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise WorkspaceError(self._not_ours(exc)) from None
+        if row is None:
+            raise WorkspaceError(f"{self.path} is not a crewdeck workspace (no node id)")
+        try:
+            if readonly:
+                if version != schema.SCHEMA_VERSION:
+                    raise WorkspaceError(f"{self.path} needs a schema upgrade; open it once without read-only mode")
+                return str(row[0])
+            if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self.conn.execute("PRAGMA journal_mode = WAL")
+            if version != schema.SCHEMA_VERSION:
+                schema.migrate(self.conn)
+        except sqlite3.DatabaseError as exc:
+            raise _write_error(self.path, exc) or WorkspaceError(f"cannot open workspace {self.path}: {exc}") from None
+        except RuntimeError as exc:
+            raise WorkspaceError(str(exc)) from None
+        return str(row[0])
+
+    def _not_ours(self, exc: sqlite3.DatabaseError) -> str:
+        """Why a file whose first read failed is not a workspace this process can open."""
+        reason = _unreadable(self.path, exc)
+        if reason is not None:
+            return reason
+        try:
+            tables = [r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name LIMIT 4")]
+        except sqlite3.DatabaseError:
+            return f"{self.path} is not a crewdeck workspace ({exc})"
+        if not tables:
+            return f"{self.path} is an empty SQLite database, not a crewdeck workspace (remove it, then: crewdeck init {self.path})"
+        listed = ", ".join(tables[:3]) + (", …" if len(tables) > 3 else "")
+        return f"{self.path} is another program's SQLite database (tables: {listed}), not a crewdeck workspace; it was left as it was"
 
     # ------------------------------------------------------------ lifecycle
 
@@ -193,6 +244,7 @@ class Store:
             create_group_writable(target)
         except OSError as exc:
             raise WorkspaceError(f"cannot create {target}: {exc.strerror}") from None
+        conn: sqlite3.Connection | None = None
         try:
             conn = connect(target)
             conn.execute("PRAGMA journal_mode = WAL")
@@ -203,8 +255,12 @@ class Store:
             conn.execute("INSERT INTO clock(id, last, node_seq) VALUES (1, ?, 0)", (str(Stamp(0, 0, node)),))
             conn.execute("COMMIT")
             conn.close()
-        except BaseException:
+        except BaseException as exc:
+            if conn is not None:
+                conn.close()
             _remove_workspace_files(target)
+            if isinstance(exc, sqlite3.Error):
+                raise _write_error(target, exc) or WorkspaceError(f"cannot create {target}: {exc}") from None
             raise
         return cls(target, check_disk=False)
 
@@ -336,7 +392,7 @@ class Store:
         return Writer(self, member, on_progress, judged=judged)
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self.conn, self.busy_timeout)
+        return _Transaction(self.conn, self.busy_timeout, self.opened)
 
     def _load_clock(self) -> tuple[HybridClock, int]:
         last, node_seq = self.conn.execute("SELECT last, node_seq FROM clock WHERE id = 1").fetchone()
@@ -772,30 +828,75 @@ class Store:
 
 
 class _Transaction:
-    """``BEGIN IMMEDIATE`` ... ``COMMIT``; a rollback on any error."""
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``; a rollback on any error.
 
-    def __init__(self, conn: sqlite3.Connection, busy_timeout: float) -> None:
+    Nothing is written once the path no longer names the file that was
+    opened (it was deleted, or a backup was moved over it): checked when
+    the lock is held and again just before the commit, a ``stat`` each.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, busy_timeout: float, opened: OpenedFile) -> None:
         self.conn = conn
         self.busy_timeout = busy_timeout
+        self.opened = opened
 
     def __enter__(self) -> None:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise WorkspaceError(
+            raise _write_error(self.opened.path, exc) or WorkspaceError(
                 f"the workspace stayed locked by another writer for {self.busy_timeout:g} s ({exc}); try again"
             ) from None
+        self._refuse_a_moved_file()
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if exc_type is None:
+            self._refuse_a_moved_file()
             try:
                 self.conn.execute("COMMIT")
                 return
-            except sqlite3.OperationalError:
-                self.conn.execute("ROLLBACK")
-                raise
+            except sqlite3.Error as failed:
+                # A full disk or an I/O error may have rolled SQLite back already.
+                self._roll_back()
+                error = _write_error(self.opened.path, failed)
+                if error is None:
+                    raise
+                raise error from None
+        self._roll_back()
+        if isinstance(exc, sqlite3.Error):
+            error = _write_error(self.opened.path, exc)
+            if error is not None:
+                raise error from None
+
+    def _refuse_a_moved_file(self) -> None:
+        problem = self.opened.problem()
+        if problem is not None:
+            self._roll_back()
+            raise WorkspaceError(problem)
+
+    def _roll_back(self) -> None:
         if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
+
+
+def _primary_code(exc: sqlite3.Error) -> int:
+    """SQLite's primary result code of an error (0 for errors the sqlite3 module raises itself)."""
+    return int(getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+
+
+def _write_error(path: Path, exc: sqlite3.Error) -> WorkspaceError | None:
+    """What a failed write means for the person, when SQLite's words would mislead them.
+
+    SQLite rolls a transaction back on these errors: nothing was written.
+    """
+    code = _primary_code(exc)
+    if code == sqlite3.SQLITE_FULL:
+        return WorkspaceError(f"disk full while writing {path}; nothing was written (free some space on its disk and try again)")
+    if code == sqlite3.SQLITE_IOERR:
+        return WorkspaceError(f"the disk failed while writing {path} ({exc}); nothing was written")
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
+        return WorkspaceError(f"cannot write {path}: {access_problem(path) or exc}; nothing was written")
+    return None
 
 
 def _decode(spec: Entity, row: Sequence[Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from sync.ids import new_id
 from sync.records import ACCESS_LEVELS, CAMPAIGN_STATUSES, WORKSPACE_ROW
-from sync.sharedfile import directory_problem
+from sync.sharedfile import directory_problem, setgid_problem
 from sync.store import Store
 from sync.zones import UnknownZoneError, check_zone
 
@@ -46,6 +46,11 @@ def cmd_init(ctx: Context) -> int:
         raise UserError("init: --member, --name and --tz go together (the first member of the workspace)")
     tz = _zone(a.tz) if a.tz else None
     hours = parse_hours(a.hours)
+    # Refused before the file exists: once another member has opened it, it
+    # would be too late (their -wal and -shm lock the others out).
+    shared_badly = setgid_problem(path)
+    if shared_badly:
+        raise UserError(f"init: {shared_badly}")
     # The first member writes the workspace's settings and their own record.
     member_id = new_id() if a.member else ""
     with Store.fresh(path) as store, store.write(member_id) as w:

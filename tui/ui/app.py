@@ -25,6 +25,7 @@ from textual.theme import BUILTIN_THEMES, Theme
 from textual.widget import AwaitMount, Widget
 
 from sync.oplog import Op
+from sync.store import WorkspaceError
 from sync.watch import ChangeWatcher
 from widgets.key_footer import KeyFooter
 from widgets.workspace_header import WorkspaceHeader
@@ -463,8 +464,31 @@ class CrewdeckApp(App[int]):
     def _watch(self) -> None:
         # From the seq the session opened at: commits made while the app was
         # starting (a first pull, another member) are reported too.
-        watcher = ChangeWatcher(self.session.path, after_seq=self.session.opened_at_seq)
-        watcher.run(lambda batch: self.call_from_thread(self.store_changed, [op for _, op in batch]), self._stop)
+        opened = self.session.store.opened
+        try:
+            watcher = ChangeWatcher(self.session.path, after_seq=self.session.opened_at_seq, opened=opened)
+        except WorkspaceError:
+            change = opened.change()  # the file went away while the app started
+            if change is None:
+                raise
+            self.call_from_thread(self.file_moved, change)
+            return
+        watcher.run(
+            lambda batch: self.call_from_thread(self.store_changed, [op for _, op in batch]),
+            self._stop,
+            on_moved=lambda change: self.call_from_thread(self.file_moved, change),
+        )
+
+    def file_moved(self, change: str) -> None:
+        """The workspace's path no longer names the file open here: say so for good, and stop syncing.
+
+        Every write is refused from now on (the store checks before each
+        one); the header keeps saying why until the app is closed.
+        """
+        # Short enough for 80 columns: the header is one line.
+        self.query_one(WorkspaceHeader).problem = f"workspace file was {change}: nothing is saved now; quit and reopen it"
+        if self._sync_engine is not None:
+            self._sync_engine.stop()
 
     def store_changed(self, ops: list[Op]) -> None:
         self._refresh_after(ops, ours=False)
