@@ -50,6 +50,8 @@ def mode(path: Path, bits: int) -> Iterator[None]:
 
 def init(path: Path) -> Path:
     assert main(["init", str(path), "--member", "ana", "--name", "Ana Souza", "--tz", "Europe/Berlin"]) == 0
+    # Not mapped to the Unix user running the tests, so that another account (``plain_user``) may say --as ana.
+    assert main(["-w", str(path), "--as", "ana", "member", "set", "ana", "--unix-user", ""]) == 0
     return path
 
 
