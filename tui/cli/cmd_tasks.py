@@ -7,6 +7,7 @@ import json
 import sys
 
 from sync.ids import short
+from sync.visible import visible
 
 from .. import query as query_language
 from .. import quickadd, recurrence, tasklist
@@ -142,7 +143,7 @@ def cmd_log(ctx: Context) -> int:
         when = format_local(at, viewer, ctx.now, clock24=ctx.config.clock24)
         shown = value if len(value) <= 60 else value[:57] + "..."
         what = f"added {entity} {short(row_id)}" if kind == "append" else f"set {entity} {short(row_id)} {field} = {shown}"
-        lines.append(f"{when}  @{who}  {what}")
+        lines.append(visible(f"{when}  @{who}  {what}"))
     print("\n".join(lines) if lines else "no activity yet")
     return 0
 

@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 
 from sync.ids import short
+from sync.visible import visible
 from sync.zones import UnknownZoneError, check_zone, zone
 
 from .. import overlap
@@ -60,7 +61,7 @@ def _print_slots(ctx: Context, slots: list[overlap.Slot], tz: str, question: ove
     ]
     last = question.first + dt.timedelta(days=question.days - 1)
     who = " ".join(f"@{m.handle}" for m in question.required)
-    print(f"{format_estimate(question.minutes)} slots for {who}, {question.first:%a %m-%d} to {last:%a %m-%d}, best first")
+    print(visible(f"{format_estimate(question.minutes)} slots for {who}, {question.first:%a %m-%d} to {last:%a %m-%d}, best first"))
     print(table(rows, headers))
     print(overlap.LEGEND)
 

@@ -14,7 +14,8 @@
   ``hledger balance`` matches ``crewdeck ledger report``.
 
 A payee's or memo's ``|`` and ``;`` become ``/`` and ``,``: in a journal they
-would start a note or a comment.
+would start a note or a comment; its line breaks become spaces, and control
+characters are shown as ``sync.visible`` shows them.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import TextIO
 
 from sync.ids import short
 from sync.money import exponent, format_minor
+from sync.visible import visible
 
 from ..workspace import Workspace
 from . import budgets as budget_lib
@@ -35,11 +37,13 @@ FUNDS = "assets:campaign-funds"
 
 
 def account(campaign: str, category: str) -> str:
-    return f"{EXPENSES}:{campaign}:{category}"
+    # A category is one word (the checks say so); one stored before them still makes one line.
+    return f"{EXPENSES}:{campaign}:{_clean(category)}"
 
 
 def _clean(text: str) -> str:
-    return " ".join(text.replace("|", "/").replace(";", ",").split())
+    # One line, and nothing a terminal showing the journal would act on (see sync.visible).
+    return visible(" ".join(text.replace("|", "/").replace(";", ",").split()))
 
 
 def commodity(currency: str) -> str:
