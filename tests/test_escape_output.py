@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from textual.app import App
 
 from sync.ids import new_id
 from tui.workspace import Workspace
 
+from .apphelp import make_app, settle, until
 from .conftest import Cli
 from .forged import HOSTILE, HOSTILE_SHOWN, Forger, raw_characters
 
@@ -149,3 +151,74 @@ def test_errors_quoting_records_show_them_too(cli: Cli) -> None:
     assert result.code == 2
     assert_safe(result.err, "error")
     assert result.err.count("\n") == 1 and f"@{HOSTILE_SHOWN}" in result.err
+
+
+# ---------------------------------------------------------------- the app
+
+
+def screen_lines(app: App[object]) -> list[str]:
+    """The text of every cell the active screen sends to the terminal, line by line."""
+    return ["".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()]
+
+
+def assert_screen_safe(app: App[object], where: str, *shown: str, notes: bool = False) -> str:
+    """The screen holds no raw control character, and shows each of ``shown``.
+
+    Only a task's notes (``notes``: on the screen) keep their newlines.
+    """
+    text = "\n".join(screen_lines(app))
+    assert raw_characters(text) == [], f"{where}: raw {raw_characters(text)!r}"
+    forged = any(line.lstrip(" │┃|▌").startswith("FORGED ROW") for line in text.splitlines())
+    assert forged == notes, f"{where}: a newline made a line"
+    for part in shown:
+        assert part in text, f"{where}: {part!r} not on screen:\n{text}"
+    return text
+
+
+#: Short enough to fit the narrowest column that shows a field.
+PREFIX = "A^[]52;c;"
+
+
+async def test_the_app_shows_every_field_and_sends_nothing_raw(cli: Cli) -> None:
+    hostile = make_hostile(cli.workspace)
+    app = make_app(cli.workspace, "raj")  # the inbox holds raj's tasks
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        assert_screen_safe(app, "the task list and the header", f"crewdeck · {PREFIX}", PREFIX)
+        # Another member's change: the notice quotes the title.
+        Forger(cli.workspace, member=hostile.evil).set("task", hostile.task, {"priority": "high"})
+        await until(pilot, lambda: any(PREFIX in str(n.message) for n in app._notifications), "the notice")
+        await until(pilot, lambda: "changed task" in "".join(screen_lines(app)), "the notice on the screen")
+        assert_screen_safe(app, "the notice", "x ^?M-^EZ changed task")
+        await pilot.press("A")  # members by name
+        await settle(pilot)
+        assert_screen_safe(app, "the member picker", PREFIX)
+        await pilot.press("escape", "v")  # the campaign's view
+        await settle(pilot)
+        assert_screen_safe(app, "the view picker", PREFIX)
+        await pilot.press("escape", "enter")
+        await settle(pilot)
+        detail = assert_screen_safe(app, "the task's detail", HOSTILE_SHOWN, f"second line {HOSTILE_SHOWN[:40]}", notes=True)
+        assert "[bold red]R[/] [$accent]x" in detail  # markup shown as typed
+        await pilot.press("escape", "2")
+        await settle(pilot)
+        assert_screen_safe(app, "the deadline grid", f"@{PREFIX}")
+        await pilot.press("Z")
+        await settle(pilot)
+        assert_screen_safe(app, "the zone picker", f"audience of {PREFIX}")
+        await pilot.press("escape", "o")
+        await settle(pilot)
+        assert_screen_safe(app, "the meeting planner", f"@{PREFIX}")
+        await pilot.press("escape", "3")
+        await settle(pilot)
+        assert_screen_safe(app, "the ledger", PREFIX)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert_screen_safe(app, "the entry's detail", f"120.50 EUR to {HOSTILE_SHOWN}")
+        await pilot.press("escape", "r")
+        await settle(pilot)
+        assert_screen_safe(app, "the reversal prompt", f"to {PREFIX}")
+        await pilot.press("escape", "ctrl+p", *"View")
+        await settle(pilot)
+        assert_screen_safe(app, "the command palette", f"View: {HOSTILE_SHOWN}")
+        assert app.is_running

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sync.records import OPEN_STATUSES
+from sync.visible import visible
 
 from .tasklist import TaskRow
 from .when import format_local, parse_utc, relative
@@ -45,14 +46,15 @@ def row_text(
     if row.platform:
         campaign = f"{campaign}/{row.platform}" if campaign else row.platform
     status_hint = "accent" if row.status in ("doing", "review") else ""
+    # Text people typed is shown, never sent to the terminal (sync.visible).
     cells = (
         "⚠" if off_hours else "",
         row.short_id,
-        row.title,
-        f"@{handles[row.assignee]}" if row.assignee in handles else "",
-        row.status,
+        visible(row.title),
+        visible(f"@{handles[row.assignee]}") if row.assignee in handles else "",
+        visible(row.status),
         PRIORITY_MARK.get(row.priority, ""),
-        campaign,
+        visible(campaign),
         due_text,
     )
     hints = ("warning" if off_hours else "", "", "", "", status_hint, "danger" if row.priority == "high" else "", "", due_hint)

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from sync.money import format_minor, round_minor
+from sync.visible import visible
 
 from ..workspace import Workspace
 from . import filter as ledger_filter
@@ -63,8 +64,8 @@ def _text(value: Decimal | None, base: str, blank_zero: bool = False) -> str:
 def _line(campaign_id: str, campaign: str, line: Line, base: str) -> BudgetLine:
     return BudgetLine(
         campaign_id=campaign_id,
-        campaign=campaign,
-        category=line.key,
+        campaign=visible(campaign),
+        category=visible(line.key),
         budget=_text(line.budget, base),
         spent=_text(line.spent, base),
         remaining=_text(line.remaining, base),
