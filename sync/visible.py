@@ -19,13 +19,16 @@ block of lines (``multiline=True``: notes in a detail view); in a one-line
 listing it is ``^J``, so a title cannot forge rows.  An escape sequence is
 harmless once its ESC is ``^[``: the rest is shown as the text it is.
 
-The common case costs one regular-expression search: text with nothing to
-show is returned as it is.  ``visible`` of its own result changes nothing.
+The common case costs one ``str.isprintable`` (C code, a fraction of a
+microsecond): text with nothing to show is returned as it is; text that is
+not printable in Python's sense (a tab, a no-break space, a joiner) is
+searched for what to show.  ``visible`` of its own result changes nothing.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 _SHOWN = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
 #: What a one-line field must not send as it is (everything above and the newline).
@@ -59,10 +62,20 @@ def _show(match: re.Match[str]) -> str:
 
 def visible(text: str, *, multiline: bool = False) -> str:
     """``text`` with every character a terminal would act on shown instead (see the module)."""
+    # Printable text (Python's sense: no Cc, Cf, Cs, Zl, Zp, ...) holds none of them.
+    if text.isprintable():
+        return text
     pattern = _BLOCK if multiline else _ONE_LINE
     if pattern.search(text) is None:
         return text
     return pattern.sub(_show, text)
+
+
+def visible_cells(cells: Sequence[str]) -> list[str]:
+    """``visible`` of each one-line cell of a row: one search for the whole row when none needs it."""
+    if " ".join(cells).isprintable():
+        return list(cells)
+    return [visible(cell) for cell in cells]
 
 
 #: What JSON text written with ``ensure_ascii=False`` may still hold raw: the

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sync.records import OPEN_STATUSES
-from sync.visible import visible
+from sync.visible import visible_cells
 
 from .tasklist import TaskRow
 from .when import format_local, parse_utc, relative
@@ -47,16 +47,16 @@ def row_text(
         campaign = f"{campaign}/{row.platform}" if campaign else row.platform
     status_hint = "accent" if row.status in ("doing", "review") else ""
     # Text people typed is shown, never sent to the terminal (sync.visible).
-    cells = (
+    cells = visible_cells((
         "⚠" if off_hours else "",
         row.short_id,
-        visible(row.title),
-        visible(f"@{handles[row.assignee]}") if row.assignee in handles else "",
-        visible(row.status),
+        row.title,
+        f"@{handles[row.assignee]}" if row.assignee in handles else "",
+        row.status,
         PRIORITY_MARK.get(row.priority, ""),
-        visible(campaign),
+        campaign,
         due_text,
-    )
+    ))
     hints = ("warning" if off_hours else "", "", "", "", status_hint, "danger" if row.priority == "high" else "", "", due_hint)
     tone = "" if row.status in OPEN_STATUSES else "muted"
-    return RowText(cells, hints, tone)
+    return RowText(tuple(cells), hints, tone)

@@ -14,7 +14,7 @@ from .. import quickadd, recurrence, tasklist
 from ..edits import apply_assignments
 from ..errors import UserError
 from ..when import format_local, stamp_time
-from .common import Context, print_json, table
+from .common import Context, note_incomplete, print_json, table
 
 
 def cmd_add(ctx: Context) -> int:
@@ -69,6 +69,11 @@ def cmd_tasks(ctx: Context) -> int:
         print("no tasks match", file=sys.stderr)
         return 0
     sys.stdout.write(table(out, ["ID", "STATUS", "PRI", "WHO", f"DUE ({qctx.tz})", "CAMPAIGN", "TITLE"]) + "\n")
+    untitled = ctx.ws.conn.execute(
+        "SELECT count(*) FROM task WHERE id IN (SELECT value FROM json_each(?)) AND (title IS NULL OR trim(title) = '')",
+        (json.dumps([r.id for r in rows]),),
+    ).fetchone()[0]
+    note_incomplete(untitled, "task")
     return 0
 
 

@@ -10,13 +10,13 @@ from sync.ids import short
 from sync.visible import visible
 from sync.zones import UnknownZoneError, check_zone, zone
 
-from .. import overlap
+from .. import doctor, overlap
 from ..edits import format_estimate
 from ..errors import UserError
 from ..roster import Availability, availability
 from ..when import clock_text, utc_iso, zone_abbrev
 from ..workspace import Member
-from .common import Context, print_json, table
+from .common import Context, note_incomplete, print_json, table
 
 
 def _zone(name: str) -> str:
@@ -125,6 +125,7 @@ def cmd_zones(ctx: Context) -> int:
         print("the workspace has no members yet", file=sys.stderr)
         return 0
     print(table(rows, ["MEMBER", "ZONE", "LOCAL NOW", "UTC", "STATUS"]))
+    note_incomplete(doctor.count(ctx.ws, "member"), "member")
     return 0
 
 

@@ -20,7 +20,7 @@ from .common import ENV_MEMBER, ENV_WORKSPACE, Context
 
 #: Each module adds its commands with ``register(subparsers, parents)``; the
 #: app opens without importing them.
-COMMAND_MODULES = ["cmd_workspace", "cmd_tasks", "cmd_exchange", "cmd_time", "cmd_ledger", "cmd_sync", "cmd_config"]
+COMMAND_MODULES = ["cmd_workspace", "cmd_tasks", "cmd_exchange", "cmd_time", "cmd_ledger", "cmd_sync", "cmd_config", "cmd_doctor"]
 
 EXIT_USAGE = 2
 

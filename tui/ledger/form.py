@@ -39,7 +39,7 @@ class FormContext:
     @classmethod
     def load(cls, ws: Workspace, today: dt.date) -> FormContext:
         used = ws.conn.execute(
-            "SELECT category FROM ledger_entry UNION SELECT category FROM budget WHERE deleted = 0 ORDER BY 1"
+            "SELECT category FROM ledger_entry UNION SELECT category FROM budget WHERE deleted = 0 AND category IS NOT NULL ORDER BY 1"
         ).fetchall()
         return cls(today, ws.base_currency, tuple(ws.campaigns()), tuple(r[0] for r in used))
 

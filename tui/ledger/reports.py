@@ -267,6 +267,9 @@ def _add_budgets(
     totals: dict[str, Line],
 ) -> list[str]:
     warnings = []
+    left_out = budget_lib.incomplete(conn)
+    if left_out:
+        warnings.append(f"{left_out} incomplete budget{'s are' if left_out != 1 else ' is'} left out: crewdeck doctor lists and repairs them")
     for budget in budget_lib.load(conn, campaign):
         if budget.currency != base:
             name = campaigns[budget.campaign].name if budget.campaign in campaigns else short(budget.campaign)
