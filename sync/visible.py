@@ -37,7 +37,8 @@ _ONE_LINE = re.compile(f"[\n{_SHOWN}]")
 _BLOCK = re.compile(f"[{_SHOWN}]")
 
 
-def _spelled(code: int) -> str:
+def _show(match: re.Match[str]) -> str:
+    code = ord(match.group())
     if code < 0x20:
         return "^" + chr(code + 0x40)
     if code == 0x7F:
@@ -45,19 +46,6 @@ def _spelled(code: int) -> str:
     if code <= 0x9F:
         return "M-^" + chr(code - 0x80 + 0x40)
     return f"<U+{code:04X}>"
-
-
-#: Every character ``visible`` replaces, and how it is shown.
-SPELLING: dict[str, str] = {
-    chr(code): _spelled(code)
-    for code in [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-    if code != 0x09
-}
-
-
-def _show(match: re.Match[str]) -> str:
-    char = match.group()
-    return SPELLING.get(char) or _spelled(ord(char))
 
 
 def visible(text: str, *, multiline: bool = False) -> str:

@@ -445,7 +445,8 @@ class CrewdeckApp(App[int]):
     def _show_sync(self, status: SyncStatus | None) -> None:
         self.sync_status = status
         header = self.query_one(WorkspaceHeader)
-        header.sync_state, header.sync_text = header_state(status, self.now(), self.viewer_tz, self.config.clock24)
+        tone, text = header_state(status, self.now(), self.viewer_tz, self.config.clock24)
+        header.sync_state, header.sync_text = tone, visible(text)  # a refusal quotes the server
 
     @background(group="watch")
     def _watch(self) -> None:
