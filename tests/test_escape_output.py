@@ -218,6 +218,11 @@ async def test_the_app_shows_every_field_and_sends_nothing_raw(cli: Cli) -> None
         await pilot.press("escape", "r")
         await settle(pilot)
         assert_screen_safe(app, "the reversal prompt", f"to {PREFIX}")
+        await pilot.press("escape", "n")  # a new entry: its category offers the ones in use as completions
+        await settle(pilot)
+        await pilot.press("tab", "A")
+        await settle(pilot)
+        assert_screen_safe(app, "the new entry's form")
         await pilot.press("escape", "ctrl+p", *"View")
         await settle(pilot)
         assert_screen_safe(app, "the command palette", f"View: {HOSTILE_SHOWN}")
