@@ -9,6 +9,7 @@ name records that do not exist, depend on themselves, reverse nothing.
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -44,6 +45,18 @@ def test_the_issues_records_no_longer_break_any_reader(cli: Cli) -> None:
     assert f"@member-{member[:8]}" in cli.ok("zones")
     for args in (("ledger", "list"), ("export", "--ics"), ("ledger", "report"), ("tasks", f"+unnamed-campaign-{campaign[:8]}")):
         cli.ok(*args)
+
+
+def test_spend_on_a_campaign_that_never_arrived_is_reported_and_found_by_its_short_id(cli: Cli) -> None:
+    missing, entry = new_id(), new_id()
+    Forger(cli.workspace).append("ledger_entry", entry, {
+        "date": "2026-11-25", "campaign": missing, "category": "ads", "payee": "Canva", "amount": 1_200, "currency": "EUR",
+        "memo": "", "reverses": None, "task": None, "entered_by": new_id(), "entered_at": "2026-11-25T10:00:00Z",
+        "needs_approval": False,
+    })
+    assert f"+{missing[:8]}" in cli.ok("ledger", "report")
+    assert [row["id"] for row in json.loads(cli.ok("ledger", "list", f"+{missing[:8]}", "--json"))] == [entry]
+    assert "unknown campaign +0000" in cli("ledger", "list", "+0000").err
 
 
 async def test_the_app_shows_the_issues_records(cli: Cli) -> None:
