@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Iterator
 from sync import tokens
 from sync.remote import REMOVED, Remote, SyncError, mark_removed, sync_round, unsent
 from sync.store import Store, WorkspaceError
+from sync.visible import visible
 
 from ..errors import UserError
 from ..history import describe_op
@@ -189,7 +190,7 @@ def cmd_join(ctx: Context) -> int:
     member = ws.member(remote.member)
     ws.close()
     who = f"@{member.handle}" if member else f"member {remote.member[:8]}"
-    print(f"joined workspace {remote.workspace} at {remote.url} as {who}: {result.pulled:,} operations in {path}")
+    print(visible(f"joined workspace {remote.workspace} at {remote.url} as {who}: {result.pulled:,} operations in {path}"))
     return 0
 
 

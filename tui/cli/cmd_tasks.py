@@ -9,6 +9,7 @@ import sys
 from sync.ids import short
 from sync.oplog import Op
 from sync.remote import META_PUSH_SEQ, META_REMOVED, Remote
+from sync.visible import visible
 
 from .. import query as query_language
 from .. import quickadd, recurrence, tasklist
@@ -16,7 +17,7 @@ from ..edits import apply_assignments
 from ..errors import UserError
 from ..history import describe_op
 from ..when import format_local, stamp_time
-from .common import Context, print_json, table
+from .common import Context, note_incomplete, print_json, table
 
 
 def cmd_add(ctx: Context) -> int:
@@ -71,6 +72,11 @@ def cmd_tasks(ctx: Context) -> int:
         print("no tasks match", file=sys.stderr)
         return 0
     sys.stdout.write(table(out, ["ID", "STATUS", "PRI", "WHO", f"DUE ({qctx.tz})", "CAMPAIGN", "TITLE"]) + "\n")
+    untitled = ctx.ws.conn.execute(
+        "SELECT count(*) FROM task WHERE id IN (SELECT value FROM json_each(?)) AND (title IS NULL OR trim(title) = '')",
+        (json.dumps([r.id for r in rows]),),
+    ).fetchone()[0]
+    note_incomplete(untitled, "task")
     return 0
 
 
@@ -173,7 +179,7 @@ def cmd_log(ctx: Context) -> int:
         when = format_local(at, viewer, ctx.now, clock24=ctx.config.clock24)
         by = f"@{actor} as @{who}" if actor else f"@{who}"
         what = describe_op(Op(op_id, "", 0, "", kind, entity, row_id, field, value), handles)
-        lines.append(f"{when}  {by}  {what}{unsent_mark if waiting else ''}")
+        lines.append(visible(f"{when}  {by}  {what}{unsent_mark if waiting else ''}"))
     print("\n".join(lines) if lines else "no activity yet")
     return 0
 

@@ -14,11 +14,12 @@ from sync.sharedfile import directory_problem, setgid_problem
 from sync.store import Store
 from sync.zones import UnknownZoneError, check_zone
 
+from .. import doctor
 from ..errors import UserError
 from ..hours import format_hours, parse_hours
 from ..when import DateError, format_local, parse_day
 from ..workspace import slug
-from .common import Context, print_json, table
+from .common import Context, note_incomplete, print_json, table
 
 
 def _zone(name: str) -> str:
@@ -173,6 +174,7 @@ def cmd_member_list(ctx: Context) -> int:
         for m in members
     ]
     print(table(rows, ["HANDLE", "NAME", "ZONE", "LOCAL NOW", "HOURS", "ACCESS", "ROLE"]))
+    note_incomplete(doctor.count(ctx.ws, "member"), "member")
     return 0
 
 
@@ -249,6 +251,7 @@ def cmd_campaign_list(ctx: Context) -> int:
         for c in campaigns
     ]
     print(table(rows, ["CAMPAIGN", "NAME", "STATUS", "PLATFORMS", "AUDIENCE", "RUN"]))
+    note_incomplete(doctor.count(ctx.ws, "campaign"), "campaign")
     return 0
 
 

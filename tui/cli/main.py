@@ -13,12 +13,14 @@ import sqlite3
 import sys
 from typing import Callable, NoReturn, Sequence
 
+from sync.visible import visible
+
 from ..errors import one_line_errors
 from .common import ENV_MEMBER, ENV_WORKSPACE, Context
 
 #: Each module adds its commands with ``register(subparsers, parents)``; the
 #: app opens without importing them.
-COMMAND_MODULES = ["cmd_workspace", "cmd_tasks", "cmd_exchange", "cmd_time", "cmd_ledger", "cmd_sync", "cmd_config"]
+COMMAND_MODULES = ["cmd_workspace", "cmd_tasks", "cmd_exchange", "cmd_time", "cmd_ledger", "cmd_sync", "cmd_config", "cmd_doctor"]
 
 EXIT_USAGE = 2
 
@@ -27,7 +29,7 @@ class Parser(argparse.ArgumentParser):
     """argparse, with usage errors as one line like every other error."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"crewdeck: error: {message} (see: {self.prog} --help)\n")
+        self.exit(EXIT_USAGE, f"crewdeck: error: {visible(message)} (see: {self.prog} --help)\n")
 
 
 def global_options(suppress: bool) -> argparse.ArgumentParser:
@@ -65,7 +67,8 @@ def _run_app(ctx: Context) -> int:
 
 
 def error(message: str) -> int:
-    sys.stderr.write(f"crewdeck: error: {message}\n")
+    # Errors quote what was typed and what records hold: shown, never sent to the terminal as they are.
+    sys.stderr.write(f"crewdeck: error: {visible(message)}\n")
     return EXIT_USAGE
 
 

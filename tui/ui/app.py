@@ -26,6 +26,7 @@ from textual.widget import AwaitMount, Widget
 
 from sync.oplog import Op
 from sync.store import WorkspaceError
+from sync.visible import visible
 from sync.watch import ChangeWatcher
 from widgets.key_footer import KeyFooter
 from widgets.workspace_header import WorkspaceHeader
@@ -39,6 +40,7 @@ from ..views import views
 from ..when import current_time, format_local, parse_utc
 from ..workspace import Campaign, Member
 from .collector import IdleCollector
+from .lines import markup_literal
 from .pane import Pane
 from .screens.detail import DetailScreen
 from .tasks_pane import TasksPane
@@ -238,7 +240,7 @@ class CrewdeckApp(App[int]):
         self.update_layout()
         header = self.query_one(WorkspaceHeader)
         me = self.session.me
-        header.who = f"@{me.handle} ({me.tz})"
+        header.who = visible(f"@{me.handle} ({me.tz})")
         if self.session.replica:
             self._start_sync()
         else:
@@ -293,7 +295,7 @@ class CrewdeckApp(App[int]):
     def _set_people(self, members: list[Member], campaigns: list[Campaign], workspace: str) -> None:
         self.members = members
         self.campaigns = campaigns
-        self.query_one(WorkspaceHeader).workspace = workspace
+        self.query_one(WorkspaceHeader).workspace = visible(workspace)
 
     # ------------------------------------------------------------ panes and layout
 
@@ -361,7 +363,9 @@ class CrewdeckApp(App[int]):
         if isinstance(screen, MainScreen):
             tasks = self.tasks_pane
             for view in views(self.campaigns):
-                yield SystemCommand(f"View: {view.name}", f"Show {view.query or 'all open tasks'}", lambda v=view: tasks.show_view(v))
+                yield SystemCommand(
+                    f"View: {markup_literal(view.name)}", markup_literal(f"Show {view.query or 'all open tasks'}"), lambda v=view: tasks.show_view(v)
+                )
             for pane in screen.query(Pane):
                 seen: set[str] = set()
                 # The pane's keys and those of the widgets in it (the grid's day keys, say).
@@ -390,8 +394,8 @@ class CrewdeckApp(App[int]):
     # ------------------------------------------------------------ writes and changes
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = False) -> None:
-        """Notifications carry titles and names people typed: plain text, never markup."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        """Notifications carry titles and names people typed: plain text, never markup, shown (sync.visible)."""
+        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=markup)
 
     def written(self, message: str, written: Written | None) -> None:
         """After one of our writes: say what was done and refresh what it touched."""
@@ -442,7 +446,8 @@ class CrewdeckApp(App[int]):
     def _show_sync(self, status: SyncStatus | None) -> None:
         self.sync_status = status
         header = self.query_one(WorkspaceHeader)
-        header.sync_state, header.sync_text = header_state(status, self.now(), self.viewer_tz, self.config.clock24)
+        tone, text = header_state(status, self.now(), self.viewer_tz, self.config.clock24)
+        header.sync_state, header.sync_text = tone, visible(text)  # a refusal quotes the server
         if status is not None and status.refused:
             self._after_refusal(status.refused)
 

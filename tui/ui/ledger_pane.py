@@ -21,6 +21,7 @@ from textual.widgets import Input
 
 from sync.money import format_minor
 from sync.oplog import Op
+from sync.visible import visible
 from widgets.budget_table import BudgetTable
 from widgets.entries_table import EntriesTable
 from widgets.line_table import LineTable
@@ -194,7 +195,7 @@ class LedgerPane(Pane):
         bar.hint = "[ ] { } period"
         parts = [f"{listing.total:,} entr{'y' if listing.total == 1 else 'ies'}", listing.base]
         if listing.text:
-            parts.append(f"/ {listing.text}")
+            parts.append(visible(f"/ {listing.text}"))
         if not all(line.complete for line in listing.budget):
             parts.append("* rates missing")
         bar.info = " · ".join(parts)
