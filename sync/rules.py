@@ -239,12 +239,25 @@ class Judge:
         if not self.state.has_members():
             return list(preset) if preset else [None] * len(ops)
         creating = self._creations(ops)
+        # Ledger entries this batch adds count wherever they stand in it (an
+        # import lists a reversal before its entry); an approval or reversal
+        # of one the batch itself refuses is refused after.
+        added = {op[3]: index for index, op in enumerate(ops) if op[1] == APPEND and op[2] == "ledger_entry"}
+        for row_id, index in added.items():
+            if self._entry(row_id) is None:  # a stored entry stays what it is: the first append wins
+                self._entries[row_id] = _entry_facts(json.loads(ops[index][5]))
         verdicts: list[Refusal | None] = []
         for index, op in enumerate(ops):
             refusal = preset[index] if preset and preset[index] else self._decide(op, creating)
             if refusal is None:
                 self._accept(op)
             verdicts.append(refusal)
+        for index, op in enumerate(ops):
+            if verdicts[index] is None and op[1] == APPEND and op[2] in ("ledger_entry", "approval"):
+                record = json.loads(op[5])
+                named = record.get("reverses") if op[2] == "ledger_entry" else record.get("entry")
+                if named in added and verdicts[added[named]] is not None:
+                    verdicts[index] = Refusal("unknown_entry", f"the entry it names, {named[:8]}, is refused in the same batch")
         # A record's creation batch stands or falls as a whole.
         failed: dict[tuple[str, str], Refusal] = {}
         for op, verdict in zip(ops, verdicts):
@@ -379,8 +392,11 @@ class Judge:
         elif entity == "member" and row_id not in self._members:
             self._members[row_id] = self.state.member(row_id) or MemberFacts(row_id, None, MEMBER, None, False)
         elif kind == APPEND and entity == "ledger_entry":
-            record = json.loads(value)
-            self._entries.setdefault(row_id, EntryFacts(record["entered_by"], bool(record.get("needs_approval")), record.get("reverses")))
+            self._entries.setdefault(row_id, _entry_facts(json.loads(value)))
+
+
+def _entry_facts(record: dict[str, Any]) -> EntryFacts:
+    return EntryFacts(record["entered_by"], bool(record.get("needs_approval")), record.get("reverses"))
 
 
 def judge(ops: Sequence[Proposal], state: RuleState, *, local: bool) -> list[Refusal | None]:
