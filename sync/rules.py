@@ -243,8 +243,9 @@ class Judge:
         # import lists a reversal before its entry); an approval or reversal
         # of one the batch itself refuses is refused after.
         added = {op[3]: index for index, op in enumerate(ops) if op[1] == APPEND and op[2] == "ledger_entry"}
+        stored = self.state.stored_rows(list(added)) if added else {}
         for row_id, index in added.items():
-            if self._entry(row_id) is None:  # a stored entry stays what it is: the first append wins
+            if row_id not in stored:  # a stored entry stays what it is: the first append wins
                 self._entries[row_id] = _entry_facts(json.loads(ops[index][5]))
         verdicts: list[Refusal | None] = []
         for index, op in enumerate(ops):
