@@ -439,7 +439,7 @@ class Store:
             if judged:
                 from .filerules import FileRuleState
 
-                refuse_write(proposals, FileRuleState(self.conn, stored))
+                refuse_write(proposals, FileRuleState(self.conn, stored), {key: fields for key, (fields, _) in pending.rows.items()})
             node = self.node
             rows = [(stamp, node, seq, *proposal) for seq, stamp, proposal in zip(count(node_seq + 1), stamps, proposals)]
             step = _PROGRESS_STEP if on_progress else len(rows)
