@@ -21,7 +21,7 @@ from typing import Any, AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
@@ -41,12 +41,15 @@ MAX_BODY = 8 * 1024 * 1024
 MAX_BATCH = 5_000
 #: Operations in one pull page.
 MAX_LIMIT = 10_000
+#: Bytes of operations in one pull page: a page stops before the operation
+#: that would pass it (a single larger operation, at most ``MAX_BODY``, goes alone).
+PAGE_BYTES = 4 * 1024 * 1024
 DEFAULT_LIMIT = 1_000
 #: Longest long-poll wait, in seconds.
 MAX_WAIT = 60.0
 #: Seconds between keep-alive comments on an event stream.
 KEEPALIVE = 15.0
-#: Seconds between two checks that an open event stream's token is still live.
+#: Seconds between two checks that an open event stream's or long poll's token is still live.
 TOKEN_RECHECK = 1.0
 
 _INT = re.compile(r"[0-9]{1,18}\Z")
@@ -93,11 +96,15 @@ async def read_json(request: Request) -> Any:
     if declared is not None and (not _INT.match(declared) or int(declared) > MAX_BODY):
         raise ApiError(413, "body_too_large", f"the request body is larger than {MAX_BODY:,} bytes")
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise ApiError(413, "body_too_large", f"the request body is larger than {MAX_BODY:,} bytes")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise ApiError(413, "body_too_large", f"the request body is larger than {MAX_BODY:,} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect:
+        # Gone, or cut off by the header timeout (guard.py) for pausing too long: no one hears this answer.
+        raise ApiError(400, "incomplete_request", "the connection closed before the request body arrived") from None
     try:
         text = b"".join(chunks).decode("utf-8")
     except UnicodeDecodeError:
@@ -139,7 +146,9 @@ def create_app(backend: Backend) -> Starlette:
         return info, token
 
     async def health(request: Request) -> Response:
-        return json_response({"ok": True, **server_time(), **await backend.health()})
+        # Unauthenticated: whether the server and its store answer, and its clock; nothing about any workspace.
+        await backend.health()
+        return json_response({"ok": True, **server_time()})
 
     async def openapi(request: Request) -> Response:
         return json_response(document(MAX_BATCH, MAX_LIMIT, MAX_WAIT, MAX_BODY))
@@ -179,11 +188,11 @@ def create_app(backend: Backend) -> Starlette:
         after = int(query_number(request, "after", 0, 0, 10**18))
         limit = int(query_number(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT))
         wait = query_number(request, "wait", 0.0, 0.0, MAX_WAIT, whole=False)
-        page = await backend.pull(workspace, after, limit)
+        page = await backend.pull(workspace, after, limit, PAGE_BYTES)
         if not page.ops and wait > 0:
             backend.wakeups.changed(workspace, page.head)
-            if await backend.wakeups.wait(workspace, after, wait):
-                page = await backend.pull(workspace, after, limit)
+            if await long_poll(request, workspace, after, wait):
+                page = await backend.pull(workspace, after, limit, PAGE_BYTES)
         # Values are stored as canonical JSON text: splice them in unparsed.
         parts = [
             f'{{"seq":{seq},"op_id":"{op.op_id}","node":"{op.node}","node_seq":{op.node_seq},"member":"{op.member}",'
@@ -193,6 +202,23 @@ def create_app(backend: Backend) -> Starlette:
         last = page.ops[-1][0] if page.ops else after
         text = f'{{"ops":[{",".join(parts)}],"head":{page.head},"next":{last},"more":{"true" if last < page.head else "false"}}}'
         return Response(text, media_type="application/json")
+
+    async def long_poll(request: Request, workspace: str, after: int, wait: float) -> bool:
+        """Wait up to ``wait`` seconds for operations after ``after``: whether they came.
+
+        The token is checked again every ``TOKEN_RECHECK`` seconds and when
+        the wait ends: a poll whose token is revoked meanwhile ends with the
+        401 (``authorize`` raises it), never with the data.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while True:
+            woke = await backend.wakeups.wait(workspace, after, min(TOKEN_RECHECK, max(0.0, deadline - loop.time())))
+            await authorize(request, workspace)
+            if woke:
+                return True
+            if loop.time() >= deadline or backend.wakeups.closing:
+                return False
 
     async def events(request: Request) -> Response:
         workspace = request.path_params["workspace"]
