@@ -151,7 +151,7 @@ def create_app(backend: Backend) -> Starlette:
         return json_response({"ok": True, **server_time()})
 
     async def openapi(request: Request) -> Response:
-        return json_response(document(MAX_BATCH, MAX_LIMIT, MAX_WAIT, MAX_BODY))
+        return json_response(document(MAX_BATCH, MAX_LIMIT, MAX_WAIT, MAX_BODY, PAGE_BYTES))
 
     async def me(request: Request) -> Response:
         info, _ = await authorize(request, None)
