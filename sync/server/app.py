@@ -212,13 +212,14 @@ def create_app(backend: Backend) -> Starlette:
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait
-        while True:
+        while not backend.wakeups.closing:
             woke = await backend.wakeups.wait(workspace, after, min(TOKEN_RECHECK, max(0.0, deadline - loop.time())))
+            if not woke and loop.time() >= deadline:
+                return False
             await authorize(request, workspace)
             if woke:
                 return True
-            if loop.time() >= deadline or backend.wakeups.closing:
-                return False
+        return False
 
     async def events(request: Request) -> Response:
         workspace = request.path_params["workspace"]

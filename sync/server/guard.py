@@ -30,6 +30,7 @@ from collections import OrderedDict
 from typing import Any, ClassVar
 
 import h11
+from uvicorn._types import ASGIReceiveCallable, ASGISendCallable, Scope
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 #: The most connections the server holds, whatever the limit of open files allows.
@@ -178,7 +179,7 @@ class GuardedH11Protocol(H11Protocol):
 
     # ------------------------------------------------------------ over the cap
 
-    async def _busy(self, scope: Any, receive: Any, send: Any) -> None:
+    async def _busy(self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
         body = json.dumps({"error": "too_many_connections", "message": f"the server holds its most connections ({self.max_connections}); retry shortly"}).encode()
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), (b"retry-after", b"1"), (b"connection", b"close")]
         await send({"type": "http.response.start", "status": 503, "headers": headers})

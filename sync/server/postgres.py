@@ -36,8 +36,8 @@ class PostgresBackend:
         self._pool = PgPool(dsn, pool_size)
         self._stopping = threading.Event()
         self._listener: threading.Thread | None = None
-        #: Workspaces whose head is being read after a notification, and those to read once more.
-        self._reading: set[str] = set()
+        #: Workspaces whose head is being read after a notification (the reading task), and those to read once more.
+        self._reading: dict[str, asyncio.Task[None]] = {}
         self._read_again: set[str] = set()
 
     async def start(self) -> None:
@@ -96,8 +96,7 @@ class PostgresBackend:
         if workspace in self._reading:
             self._read_again.add(workspace)
             return
-        self._reading.add(workspace)
-        asyncio.ensure_future(self._refresh(workspace))
+        self._reading[workspace] = asyncio.ensure_future(self._refresh(workspace))
 
     async def _refresh(self, workspace: str) -> None:
         try:
@@ -109,7 +108,7 @@ class PostgresBackend:
         except BackendError:
             pass  # the database is away; the next request reports it
         finally:
-            self._reading.discard(workspace)
+            self._reading.pop(workspace, None)
 
     async def _run(self, fn: Callable[[PgStore], T]) -> T:
         def run() -> T:
