@@ -7,14 +7,11 @@ PostgreSQL), and raw sockets where a misbehaving client is the point.
 from __future__ import annotations
 
 import io
-import os
 import selectors
 import socket
-import stat
 import threading
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import psycopg
@@ -25,7 +22,7 @@ from sync.server.app import MAX_WAIT
 from sync.store import Store
 from tui.cli.main import main
 
-from .syncsupport import PATIENCE, Postgres, Server, create_token, crewdeck, make_team, new_token, wait_until
+from .syncsupport import PATIENCE, Postgres, Server, create_token, crewdeck, free_port, make_team, new_token, wait_until
 
 HALF_SENT = b"GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
 
@@ -184,11 +181,17 @@ def test_over_the_connection_cap_the_longest_waiting_goes_first_and_busy_connect
         assert server.stop() == ""
 
 
-def test_serve_refuses_a_connection_cap_it_cannot_hold() -> None:
+def test_serve_refuses_a_connection_cap_it_cannot_hold(team: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
-        code = main(["serve", "--max-connections", "0", "--port", "1"])
+        code = main(["serve", str(team), "--max-connections", "0", "--port", str(free_port())])
     assert code == 2 and err.getvalue() == "crewdeck: error: serve: --max-connections must be at least 1, got 0\n"
+    # More connections than the process may ever open files for.
+    server = Server([str(team), "--max-connections", "1000"], open_files=256)
+    with pytest.raises(AssertionError, match="server exited") as failed:
+        server.start()
+    assert "crewdeck: error: serve: --max-connections 1000 needs 1128 open files and this process may open at most 256" in str(failed.value)
+    assert "Traceback" not in str(failed.value)
 
 
 # ---------------------------------------------------------------- long polls and revocation
@@ -334,18 +337,19 @@ def test_a_spoofed_notification_wakes_no_long_poll(published: tuple[str, Path], 
         with Store(tmp_path / "other.db") as other:
             with other.write(other.get_meta("remote.member") or "") as w:
                 w.create("task", {"title": "After the spoof"})
-            push_pending(other, Client(server.url, other_token, "other"))
+            push_pending(other, polls["other"])
         waiters[1].join(PATIENCE)
-        assert [op.field for _, op in answers["other"][0]] == ["title"]
+        assert "title" in [op.field for _, op in answers["other"][0]]
         assert "team" not in answers  # still waiting: the spoof woke no one
         # A real push ends the wait, with the operation.
         with Store(tmp_path / "ana.db") as ana:
             with ana.write(ana.get_meta("remote.member") or "") as w:
                 task = w.create("task", {"title": "Real"})
-            push_pending(ana, Client(server.url, token, "team"))
+            push_pending(ana, polls["team"])
         waiters[0].join(PATIENCE)
-        assert [op.row_id for _, op in answers["team"][0]] == [task]
-        assert answers["team"][1] == heads["team"] + 1  # the head is the database's, not the spoof's
+        ops, head, _, more = answers["team"]
+        assert {op.row_id for _, op in ops} == {task} and not more
+        assert head == ops[-1][0]  # the head is the database's, not the spoof's
         for c in polls.values():
             c.close()
     finally:

@@ -69,7 +69,10 @@ def connection_cap(max_connections: int | None = None) -> int:
                 f"--max-connections {max_connections} needs {needed} open files and this process may open at most {hard}; "
                 "lower it or raise the limit (ulimit -Hn)"
             )
-        resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
+        except (ValueError, OSError) as exc:
+            raise LimitError(f"--max-connections {max_connections} needs {needed} open files, and the limit cannot be raised ({exc})") from None
     return max_connections
 
 
