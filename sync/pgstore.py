@@ -26,13 +26,15 @@ from .hlc import HybridClock, Stamp
 from .oplog import OP_COLUMNS, SET, Op
 from .push import NodeHead, PushPlan, PushRejected, RefusedOp, by_node, plan
 from .rules import MANAGER, MEMBER, EntryFacts, MemberFacts, judge_push, removed_members
-from .store import Store
+from .store import OP_WIRE_OVERHEAD, Store
 from .tokens import TokenInfo
 
 if TYPE_CHECKING:
     from psycopg import Connection
 
 CHANNEL = "crewdeck_changed"
+#: Bytes of operations copied at a time by ``publish`` (notes can be large).
+PUBLISH_PAGE_BYTES = 32 * 1024 * 1024
 _COLUMNS = f"seq, {OP_COLUMNS}"
 #: Taken while creating tables, so that processes starting together do not race.
 _SCHEMA_LOCK = 0x63726577
@@ -435,14 +437,30 @@ class PgStore:
             for seq, op in rows:
                 copy.write_row((workspace, seq, *op))
 
-    def ops_after(self, workspace: str, after: int, limit: int) -> tuple[list[tuple[int, Op]], int]:
-        """Operations after ``after`` in ``seq`` order, and the head, from one snapshot."""
+    def ops_after(self, workspace: str, after: int, limit: int, max_bytes: int | None = None) -> tuple[list[tuple[int, Op]], int]:
+        """Operations after ``after`` in ``seq`` order, and the head, from one snapshot.
+
+        With ``max_bytes``, the page stops before the operation that would
+        take it past that many bytes on the wire (as ``store.op_wire_size``
+        counts, from the stored lengths: no value is read to be dropped),
+        keeping at least one.
+        """
         with self.conn.transaction():
             self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            rows = self.conn.execute(
-                f"SELECT {_COLUMNS} FROM crewdeck_op WHERE workspace = %s AND seq > %s ORDER BY seq LIMIT %s",
-                (workspace, after, limit),
-            ).fetchall()
+            if max_bytes is None:
+                rows = self.conn.execute(
+                    f"SELECT {_COLUMNS} FROM crewdeck_op WHERE workspace = %s AND seq > %s ORDER BY seq LIMIT %s",
+                    (workspace, after, limit),
+                ).fetchall()
+            else:
+                rows = self.conn.execute(
+                    f"SELECT {_COLUMNS} FROM ("
+                    f"  SELECT {_COLUMNS}, octet_length(value) + octet_length(row_id) + %s AS size,"
+                    f"    sum(octet_length(value) + octet_length(row_id) + %s) OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING) AS upto"
+                    f"  FROM crewdeck_op WHERE workspace = %s AND seq > %s ORDER BY seq LIMIT %s"
+                    f") page WHERE upto <= %s OR upto = size ORDER BY seq",
+                    (OP_WIRE_OVERHEAD, OP_WIRE_OVERHEAD, workspace, after, limit, max_bytes),
+                ).fetchall()
             row = self.conn.execute("SELECT head FROM crewdeck_workspace WHERE name = %s", (workspace,)).fetchone()
         return [(int(r[0]), Op(r[1], r[2], int(r[3]), *r[4:])) for r in rows], (0 if row is None else int(row[0]))
 
@@ -457,7 +475,7 @@ class PgStore:
                 raise PgError(f"the database already has a workspace named {workspace!r}; pick another with --name")
             done, after = 0, 0
             while True:
-                page = source.ops_after(after, 20_000)
+                page = source.ops_after(after, 20_000, PUBLISH_PAGE_BYTES)
                 if not page:
                     break
                 self._copy_ops(workspace, iter(page))

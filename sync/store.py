@@ -117,10 +117,37 @@ def max_seq(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT coalesce(max(seq), 0) FROM ops").fetchone()[0])
 
 
-def ops_after(conn: sqlite3.Connection, seq: int, limit: int) -> list[tuple[int, Op]]:
-    """``(seq, operation)`` stored after ``seq``, in ``seq`` order."""
-    rows = conn.execute(f"SELECT seq, {OP_COLUMNS} FROM ops WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)).fetchall()
-    return [(r[0], Op(*r[1:])) for r in rows]
+#: Bytes an operation takes on the wire besides its value and row id (its
+#: seq, stamp, node, counter, member, kind, entity, field and JSON punctuation).
+OP_WIRE_OVERHEAD = 256
+
+
+def op_wire_size(op: Op) -> int:
+    """An operation's size in a pull page, in bytes (at least; close for the large ones that matter)."""
+    value = op.value if op.value.isascii() else op.value.encode()
+    return len(value) + len(op.row_id) + OP_WIRE_OVERHEAD
+
+
+def ops_after(conn: sqlite3.Connection, seq: int, limit: int, max_bytes: int | None = None) -> list[tuple[int, Op]]:
+    """``(seq, operation)`` stored after ``seq``, in ``seq`` order.
+
+    With ``max_bytes``, stop before the operation that would take the page
+    past that many bytes on the wire (``op_wire_size``), keeping at least
+    one: rows are read one at a time, so no more than the page is read.
+    """
+    rows = conn.execute(f"SELECT seq, {OP_COLUMNS} FROM ops WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit))
+    if max_bytes is None:
+        return [(r[0], Op(*r[1:])) for r in rows.fetchall()]
+    page: list[tuple[int, Op]] = []
+    size = 0
+    for r in rows:
+        op = Op(*r[1:])
+        size += op_wire_size(op)
+        if page and size > max_bytes:
+            break
+        page.append((r[0], op))
+    rows.close()
+    return page
 
 
 def _now_text() -> str:
@@ -295,8 +322,8 @@ class Store:
     def max_seq(self) -> int:
         return max_seq(self.conn)
 
-    def ops_after(self, seq: int, limit: int = 10_000) -> list[tuple[int, Op]]:
-        return ops_after(self.conn, seq, limit)
+    def ops_after(self, seq: int, limit: int = 10_000, max_bytes: int | None = None) -> list[tuple[int, Op]]:
+        return ops_after(self.conn, seq, limit, max_bytes)
 
     def own_ops_after(self, seq: int, limit: int = 10_000) -> list[tuple[int, Op]]:
         """This node's own operations stored after ``seq``: what a push sends.

@@ -21,7 +21,7 @@ from typing import Any, AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
@@ -42,12 +42,15 @@ MAX_BODY = 8 * 1024 * 1024
 MAX_BATCH = 5_000
 #: Operations in one pull page.
 MAX_LIMIT = 10_000
+#: Bytes of operations in one pull page: a page stops before the operation
+#: that would pass it (a single larger operation, at most ``MAX_BODY``, goes alone).
+PAGE_BYTES = 4 * 1024 * 1024
 DEFAULT_LIMIT = 1_000
 #: Longest long-poll wait, in seconds.
 MAX_WAIT = 60.0
 #: Seconds between keep-alive comments on an event stream.
 KEEPALIVE = 15.0
-#: Seconds between two checks that an open event stream's token is still live.
+#: Seconds between two checks that an open event stream's or long poll's token is still live.
 TOKEN_RECHECK = 1.0
 
 _INT = re.compile(r"[0-9]{1,18}\Z")
@@ -95,11 +98,15 @@ async def read_json(request: Request) -> Any:
     if declared is not None and (not _INT.match(declared) or int(declared) > MAX_BODY):
         raise ApiError(413, "body_too_large", f"the request body is larger than {MAX_BODY:,} bytes")
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise ApiError(413, "body_too_large", f"the request body is larger than {MAX_BODY:,} bytes")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise ApiError(413, "body_too_large", f"the request body is larger than {MAX_BODY:,} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect:
+        # Gone, or cut off by the header timeout (guard.py) for pausing too long: no one hears this answer.
+        raise ApiError(400, "incomplete_request", "the connection closed before the request body arrived") from None
     try:
         text = b"".join(chunks).decode("utf-8")
     except UnicodeDecodeError:
@@ -151,10 +158,12 @@ def create_app(backend: Backend) -> Starlette:
         return info, token
 
     async def health(request: Request) -> Response:
-        return json_response({"ok": True, **server_time(), **await backend.health()})
+        # Unauthenticated: whether the server and its store answer, and its clock; nothing about any workspace.
+        await backend.health()
+        return json_response({"ok": True, **server_time()})
 
     async def openapi(request: Request) -> Response:
-        return json_response(document(MAX_BATCH, MAX_LIMIT, MAX_WAIT, MAX_BODY))
+        return json_response(document(MAX_BATCH, MAX_LIMIT, MAX_WAIT, MAX_BODY, PAGE_BYTES))
 
     async def me(request: Request) -> Response:
         info, _ = await authorize(request, None)
@@ -207,11 +216,11 @@ def create_app(backend: Backend) -> Starlette:
         if node is not None and not _NODE.match(node):
             raise ApiError(400, "bad_parameter", f"node must be a replica's node id, got {node!r}", parameter="node")
         refused_after = int(query_number(request, "refused_after", 0, 0, 10**18))
-        page = await backend.pull(workspace, after, limit)
+        page = await backend.pull(workspace, after, limit, PAGE_BYTES)
         if not page.ops and wait > 0:
             backend.wakeups.changed(workspace, page.head)
-            if await backend.wakeups.wait(workspace, after, wait):
-                page = await backend.pull(workspace, after, limit)
+            if await long_poll(request, workspace, after, wait):
+                page = await backend.pull(workspace, after, limit, PAGE_BYTES)
         # A node's refused operations go back to it with its pulls too (its push's answer may have been lost).
         refused = await backend.refusals_after(workspace, info.member, node, refused_after) if node else []
         # Values are stored as canonical JSON text: splice them in unparsed.
@@ -227,6 +236,24 @@ def create_app(backend: Backend) -> Starlette:
             f'"refused":{refusals}}}'
         )
         return Response(text, media_type="application/json")
+
+    async def long_poll(request: Request, workspace: str, after: int, wait: float) -> bool:
+        """Wait up to ``wait`` seconds for operations after ``after``: whether they came.
+
+        The token is checked again every ``TOKEN_RECHECK`` seconds and when
+        the wait ends: a poll whose token is revoked meanwhile ends with the
+        401 (``authorize`` raises it), never with the data.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while not backend.wakeups.closing:
+            woke = await backend.wakeups.wait(workspace, after, min(TOKEN_RECHECK, max(0.0, deadline - loop.time())))
+            if not woke and loop.time() >= deadline:
+                return False
+            await authorize(request, workspace)
+            if woke:
+                return True
+        return False
 
     async def events(request: Request) -> Response:
         workspace = request.path_params["workspace"]

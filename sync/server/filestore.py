@@ -126,11 +126,11 @@ class FileBackend:
         self.wakeups.changed(self.name, head)
         return result, head
 
-    async def pull(self, workspace: str, after: int, limit: int) -> Pulled:
-        return await self._read(lambda s: Pulled(s.ops_after(after, limit), s.max_seq()))
+    async def pull(self, workspace: str, after: int, limit: int, max_bytes: int) -> Pulled:
+        return await self._read(lambda s: Pulled(s.ops_after(after, limit, max_bytes), s.max_seq()))
 
     async def head(self, workspace: str) -> int:
         return await self._read(lambda s: s.max_seq())
 
-    async def health(self) -> dict[str, object]:
-        return {"store": "sqlite", "workspace": self.name, "head": await self.head(self.name)}
+    async def health(self) -> None:
+        await self.head(self.name)

@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 import errno
 import socket
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from sync import tokens
+from sync.loopback import is_loopback
 from sync.remote import REMOVED, Remote, SyncError, mark_removed, sync_round, unsent
 from sync.store import Store, WorkspaceError
 from sync.visible import visible
@@ -45,6 +47,11 @@ def _postgres(url: str) -> Iterator[PgStore]:
         store.close()
 
 
+def _warn(message: str) -> None:
+    sys.stderr.write(f"crewdeck: warning: {message}\n")
+    sys.stderr.flush()
+
+
 def _check_port_free(host: str, port: int) -> None:
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -59,15 +66,28 @@ def _check_port_free(host: str, port: int) -> None:
 
 
 def cmd_serve(ctx: Context) -> int:
-    from sync.server import file_backend, postgres_backend, run, workspace_name
+    from sync.server import HEADER_TIMEOUT, file_backend, postgres_backend, run, workspace_name
 
     a = ctx.args
+    header_timeout = HEADER_TIMEOUT if a.header_timeout is None else a.header_timeout
     if a.ssl_certfile and not a.ssl_keyfile or a.ssl_keyfile and not a.ssl_certfile:
         raise UserError("serve: --ssl-certfile and --ssl-keyfile go together")
     if a.database and a.path:
         raise UserError("serve: give a workspace file or --database, not both")
+    if not 0 < header_timeout <= 3600:
+        raise UserError(f"serve: --header-timeout must be more than 0 and at most 3600 seconds, got {header_timeout:g}")
+    if a.max_connections is not None and a.max_connections < 1:
+        raise UserError(f"serve: --max-connections must be at least 1, got {a.max_connections}")
+    from sync.server.guard import LimitError, connection_cap
+
+    try:
+        max_connections = connection_cap(a.max_connections)
+    except LimitError as exc:
+        raise UserError(f"serve: {exc}") from None
     _check_port_free(a.host, a.port)
     scheme = "https" if a.ssl_certfile else "http"
+    if scheme == "http" and not is_loopback(a.host):
+        _warn(f"serving plain HTTP on {a.host!r}: tokens cross the network readable; use --ssl-certfile/--ssl-keyfile or a TLS reverse proxy")
     if a.database:
         from sync.pgstore import PgError
 
@@ -84,7 +104,10 @@ def cmd_serve(ctx: Context) -> int:
         backend = file_backend(path, name)
         what = f"workspace {name} ({path})"
     print(f"serving {what} on {scheme}://{a.host}:{a.port} (Ctrl-C stops)", flush=True)
-    run(backend, a.host, a.port, ssl_certfile=a.ssl_certfile, ssl_keyfile=a.ssl_keyfile, log_level=a.log_level)
+    run(
+        backend, a.host, a.port, ssl_certfile=a.ssl_certfile, ssl_keyfile=a.ssl_keyfile, log_level=a.log_level,
+        header_timeout=header_timeout, max_connections=max_connections,
+    )
     return 0
 
 
@@ -169,6 +192,16 @@ def cmd_token_revoke(ctx: Context) -> int:
 # ---------------------------------------------------------------- join, sync, publish
 
 
+def _plain_http_off_loopback(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        return parts.scheme.lower() == "http" and not is_loopback(parts.hostname or "")
+    except ValueError:
+        return False  # not a URL: joining it fails with its own message
+
+
 def cmd_join(ctx: Context) -> int:
     from sync.remote import join
 
@@ -178,6 +211,8 @@ def cmd_join(ctx: Context) -> int:
         raise UserError(f"{path} already exists; join into a new file")
     if not tokens.looks_like_token(a.token):
         raise UserError("--token: not a crewdeck token (crewdeck_ and 43 characters, from: crewdeck token create)")
+    if _plain_http_off_loopback(a.url):
+        _warn("joining over plain HTTP off this machine: your token crosses the network readable; use https://")
     try:
         store, remote, result = join(str(path), a.url, a.token, on_progress=lambda d, t: progress(d, t, "first sync"))
     except SyncError as exc:
@@ -263,6 +298,15 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help="port to listen on (default: %(default)s)")
     p.add_argument("--ssl-certfile", metavar="FILE", help="serve HTTPS with this certificate (PEM)")
     p.add_argument("--ssl-keyfile", metavar="FILE", help="the certificate's private key (PEM)")
+    p.add_argument(
+        "--header-timeout", type=float, metavar="SECONDS",
+        help="close a connection whose request head takes longer to arrive, or whose body pauses longer (default: 10)",
+    )
+    p.add_argument(
+        "--max-connections", type=int, metavar="N",
+        help="most open connections; over it the longest-idle one is closed, or the newcomer answered 503 "
+        "(default: what the limit of open files allows, at most 1000)",
+    )
     p.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"], help="server log level (default: %(default)s)")
     p.set_defaults(func=cmd_serve)
 
