@@ -347,7 +347,7 @@ def test_a_spoofed_notification_wakes_no_long_poll(published: tuple[str, Path], 
                 task = w.create("task", {"title": "Real"})
             push_pending(ana, polls["team"])
         waiters[0].join(PATIENCE)
-        ops, head, _, more = answers["team"]
+        ops, head, _, more, _ = answers["team"]
         assert {op.row_id for _, op in ops} == {task} and not more
         assert head == ops[-1][0]  # the head is the database's, not the spoof's
         for c in polls.values():
