@@ -43,7 +43,7 @@ from .records import ENTITIES, Entity, ValidationError
 from .sharedfile import OpenedFile, access_problem, check_local_disk, create_group_writable
 
 if TYPE_CHECKING:
-    from .push import PushPlan, RefusedOp
+    from .push import NodeHead, PushPlan, RefusedOp
     from .rules import Refusal
 
 #: How long a writer waits for another process's write lock, in seconds.
@@ -639,7 +639,7 @@ class Store:
                 if row is not None:
                     heads[node] = NodeHead(row[0], int(row[1]))
             result = plan(groups, member, heads, self._stored_ids, self._stored_entities)
-            earlier = self.refusals_of(ops)
+            earlier = self._refused_before(groups, heads)
             result.judge(judge_push(result.fresh, FileRuleState(self.conn), invalid or {}))
             self._apply_locked({op.op_id: op for op in result.fresh})
             self._keep_refused(ops, result.refused)
@@ -651,17 +651,22 @@ class Store:
             )
         return result
 
-    def refusals_of(self, ops: Sequence[Op]) -> list[RefusedOp]:
-        """What the rules refused earlier of these operations (a retried push)."""
+    def _refused_before(self, groups: dict[str, list[Op]], heads: dict[str, NodeHead]) -> list[RefusedOp]:
+        """What the rules refused earlier of a retried push's operations (one range per node)."""
         from .push import RefusedOp
 
         found = []
-        for op in ops:
-            row = self.conn.execute(
-                "SELECT rule, message FROM refused_ops WHERE node = ? AND node_seq = ? AND op_id = ?", (op.node, op.node_seq, op.op_id)
-            ).fetchone()
-            if row is not None:
-                found.append(RefusedOp(op.node, op.node_seq, op.op_id, op.row_id, op.field, row[0], row[1]))
+        for node, node_ops in groups.items():
+            head = heads.get(node)
+            if head is None or node_ops[0].node_seq > head.node_seq:
+                continue
+            sent = {op.node_seq: op.op_id for op in node_ops}
+            for row in self.conn.execute(
+                "SELECT node, node_seq, op_id, row_id, field, rule, message FROM refused_ops WHERE node = ? AND node_seq BETWEEN ? AND ?",
+                (node, node_ops[0].node_seq, head.node_seq),
+            ):
+                if sent.get(row[1]) == row[2]:
+                    found.append(RefusedOp(*row))
         return found
 
     def refusals_after(self, member: str, node: str, node_seq: int, limit: int = 1_000) -> list[RefusedOp]:

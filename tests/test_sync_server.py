@@ -280,6 +280,8 @@ def test_push_is_idempotent_refuses_gaps_and_bad_input_with_4xx(served: tuple[Pa
     answer = httpx.post(push, content=json.dumps({"ops": [surrogate]}).encode(), headers={**auth, "Content-Type": "application/json"})
     assert answer.status_code == 200 and answer.json()["stored"] == 0 and answer.json()["acked"] == {store.node: 6}
     assert [(r["node_seq"], r["rule"]) for r in answer.json()["refused"]] == [(6, "invalid_value")]
+    again = httpx.post(push, content=json.dumps({"ops": [surrogate]}).encode(), headers={**auth, "Content-Type": "application/json"})
+    assert again.json()["duplicates"] == 1 and again.json()["refused"] == answer.json()["refused"]  # a retry hears the same
     for name, (content, status, code) in bad.items():
         answer = httpx.post(push, content=content, headers={**auth, "Content-Type": "application/json"})
         assert (answer.status_code, answer.json()["error"]) == (status, code), name
