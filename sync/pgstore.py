@@ -492,9 +492,18 @@ class PgStore:
                     [(workspace, *row) for row in refused],
                 )
             _start_rules(self.conn, workspace)
-            for token_id, digest, member, label, created_at, revoked_at in source.conn.execute(
-                "SELECT id, hash, member, label, created_at, revoked_at FROM sync_token"
-            ):
+            file_tokens = source.conn.execute("SELECT id, hash, member, label, created_at, revoked_at FROM sync_token").fetchall()
+            # A token belongs to one workspace: the file's tokens already here mean the file was published before.
+            holder = self.conn.execute(
+                "SELECT workspace FROM crewdeck_token WHERE id = ANY(%s) OR hash = ANY(%s) LIMIT 1",
+                ([t[0] for t in file_tokens], [t[1] for t in file_tokens]),
+            ).fetchone()
+            if holder is not None:
+                raise PgError(
+                    f"this file was already published, as workspace {holder[0]!r} (the database holds its tokens): "
+                    "serve that one with: crewdeck serve --database URL"
+                )
+            for token_id, digest, member, label, created_at, revoked_at in file_tokens:
                 self.conn.execute(
                     "INSERT INTO crewdeck_token(id, workspace, hash, member, label, created_at, revoked_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
                     (token_id, workspace, digest, member, label, created_at, revoked_at),

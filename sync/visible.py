@@ -12,7 +12,8 @@ printing it, in the spelling of ``cat -v``:
 * characters that reorder or break the line around them, which ``cat -v``
   would pass through: the bidirectional embeddings, overrides and isolates
   U+202A-U+202E and U+2066-U+2069, the line and paragraph separators
-  U+2028 and U+2029, and lone surrogates, as ``<U+202E>``.
+  U+2028 and U+2029, and lone surrogates, as ``<U+202E>``; a byte that
+  was not UTF-8 (an argument, a file name) as ``\\xff``.
 
 A tab stays a tab.  A newline stays a newline only where the output is a
 block of lines (``multiline=True``: notes in a detail view); in a one-line
@@ -45,6 +46,8 @@ def _show(match: re.Match[str]) -> str:
         return "^?"
     if code <= 0x9F:
         return "M-^" + chr(code - 0x80 + 0x40)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, as Python carries it in an argument or file name
+        return f"\\x{code - 0xDC00:02x}"
     return f"<U+{code:04X}>"
 
 

@@ -67,9 +67,11 @@ def test_a_bad_row_imports_nothing_and_every_bad_row_is_named(team: Cli, tmp_pat
     before = team.ok("export")
     result = team("ledger", "import", _write(tmp_path, text))
     assert result.code == 2 and "Traceback" not in result.err
-    lines = result.err.splitlines()
-    assert lines[-1] == f"crewdeck: error: nothing imported: 7 bad rows in {tmp_path / 'spend.csv'}"
-    problems = {int(line.split(":")[1]): line for line in lines[:-1]}
+    # One line on stderr: the count, then every bad row by line number.
+    assert result.err.count("\n") == 1
+    head, _, rows = result.err.strip().partition(": line ")
+    assert head == f"crewdeck: error: nothing imported: 7 bad rows in {tmp_path / 'spend.csv'}"
+    problems = {int(part.split(":")[0]): part for part in rows.split("; line ")}
     assert sorted(problems) == [3, 4, 6, 7, 8, 9, 10]
     assert "use a dot as the decimal separator" in problems[3]
     assert "one line only" in problems[4]
@@ -152,9 +154,10 @@ def test_rates_import_all_or_nothing_and_once(team: Cli, tmp_path: Path) -> None
                  "2026-11-13,GBP/EUR,1e3\n2026-11-12,GBP/EUR,1.16\n", "bad.csv")
     before = team.ok("export")
     result = team("rate", "import", bad)
-    assert result.code == 2
-    lines = result.err.splitlines()
-    assert [int(line.split(":")[1]) for line in lines[:-1]] == [3, 4, 5, 6]
-    assert "already has rate 1.15 on line 2" in lines[3]
-    assert lines[-1].endswith("nothing imported: 4 bad rows in " + bad)
+    assert result.code == 2 and result.err.count("\n") == 1
+    head, _, rows = result.err.strip().partition(": line ")
+    assert head.endswith("nothing imported: 4 bad rows in " + bad)
+    problems = rows.split("; line ")
+    assert [int(part.split(":")[0]) for part in problems] == [3, 4, 5, 6]
+    assert "already has rate 1.15 on line 2" in problems[3]
     assert team.ok("export") == before

@@ -125,14 +125,26 @@ def parse(data: dict[str, Any], path: Path) -> Config:
     return Config(**values)
 
 
-def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+def _flatten(table: dict[str, Any]) -> dict[str, Any]:
+    # Walked without recursion: TOML's dotted keys nest tables as deep as a line is long.
     flat: dict[str, Any] = {}
-    for key, value in table.items():
-        if isinstance(value, dict):
-            flat.update(_flatten(value, f"{prefix}{key}."))
-        else:
-            flat[f"{prefix}{key}"] = value
+    stack: list[tuple[str, dict[str, Any]]] = [("", table)]
+    while stack:
+        prefix, current = stack.pop()
+        for key, value in current.items():
+            if isinstance(value, dict):
+                stack.append((f"{prefix}{key}.", value))
+            else:
+                flat[f"{prefix}{key}"] = value
     return flat
+
+
+def read_toml(text: str) -> dict[str, Any]:
+    """``tomllib.loads``, with a value nested deeper than Python's stack refused as the ``TOMLDecodeError`` it is."""
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        raise tomllib.TOMLDecodeError("nested too deeply") from None
 
 
 def _parse_publish(data: dict[str, Any], path: Path) -> PublishConfig:
@@ -179,7 +191,7 @@ def load(explicit: str | None = None, *, missing_ok: bool = False) -> Config:
     except OSError as exc:
         raise UserError(f"{path}: cannot read the config: {exc.strerror}") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = read_toml(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise UserError(f"{path}: the config is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
@@ -193,8 +205,8 @@ def save(config: Config, updates: dict[str, Any]) -> Path:
 
     path = config.path or default_config_path()
     try:
-        data = tomllib.loads(path.read_text("utf-8")) if path.exists() else {}
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        data = read_toml(path.read_text("utf-8")) if path.exists() else {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UserError(f"{path}: cannot update the config: {exc}") from None
     for dotted, value in updates.items():
         target = data

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 class UserError(Exception):
     """Something the user asked for that cannot be done, and why.
@@ -28,3 +30,18 @@ def one_line_errors() -> tuple[type[Exception], ...]:
     from .when import DateError
 
     return (UserError, WorkspaceError, ValidationError, Refused, ClockSkewError, MoneyError, UnknownZoneError, DateError)
+
+
+def undecodable(text: str) -> bool:
+    """Text that cannot be written as UTF-8: a command-line argument or file name with bytes that were not UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def summary(problems: list[str], shown: int = 10) -> str:
+    """The first ``shown`` problems on one line, and how many more there are."""
+    more = f" (and {len(problems) - shown:,} more)" if len(problems) > shown else ""
+    return "; ".join(problems[:shown]) + more

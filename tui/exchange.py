@@ -17,6 +17,8 @@ from sync.records import ENTITIES, WORKSPACE_ROW, ValidationError
 from sync.store import Store
 from sync.visible import json_visible
 
+from .errors import summary, undecodable
+
 FORMAT = "crewdeck-export"
 VERSION = 1
 #: Order of the sections in the document: what others refer to comes first.
@@ -45,12 +47,12 @@ def dumps(doc: dict[str, Any]) -> str:
 
 @dataclass
 class ImportProblems(Exception):
+    """Every bad record of an import, each as ``where: field: problem``; shown as one line."""
+
     problems: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        shown = self.problems[:5]
-        more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
-        return "; ".join(shown) + more
+        return summary(self.problems)
 
 
 Plan = list[tuple[str, str, dict[str, Any]]]
@@ -90,6 +92,7 @@ def plan_import(doc: Any, source: str) -> Plan:
 
 
 def add_checked(plan: Plan, problems: list[str], name: str, row_id: Any, values: dict[str, Any], where: str) -> None:
+    """Check one record with the entity's own checks (those every write goes through) and plan it, or add its problem."""
     spec = ENTITIES[name]
     try:
         check_row_id(name, row_id)
@@ -102,6 +105,9 @@ def add_checked(plan: Plan, problems: list[str], name: str, row_id: Any, values:
             missing = [f for f in required_fields(name) if f not in values]
             if missing:
                 raise ValidationError(name, missing[0], "is required")
+        for field_name, value in checked.items():
+            if not _valid_unicode(value):
+                raise ValidationError(name, field_name, "holds text that is not valid Unicode (a lone surrogate)")
     except ValidationError as exc:
         problems.append(f"{where}: {exc.field}: {exc.problem}")
         return
@@ -109,6 +115,22 @@ def add_checked(plan: Plan, problems: list[str], name: str, row_id: Any, values:
         # Fields at their default are left unset: the record reads the same.
         checked = {k: v for k, v in checked.items() if v is not None and v != spec.by_name[k].default}
     plan.append((name, row_id, checked))
+
+
+def _valid_unicode(value: Any) -> bool:
+    """No string in ``value`` holds a lone surrogate (JSON's ``"\\udcff"``): it cannot be stored as UTF-8."""
+    stack = [value]
+    while stack:  # without recursion: JSON nests deeper than Python's stack
+        item = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii() and undecodable(item):
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 def write_plan(store: Store, member: str, plan: Plan, on_progress: Callable[[int, int], None] | None = None) -> int:

@@ -42,9 +42,9 @@ from .when import (
     DateError,
     Moment,
     could_be_zone,
-    looks_like_time,
     parse_moment,
     parse_time,
+    time_shaped,
     utc_iso,
 )
 from .workspace import Member, Workspace
@@ -126,7 +126,7 @@ def parse(text: str) -> Draft:
 def _continues_moment(word: str, taken: list[str]) -> bool:
     if not taken:
         return True
-    if len(taken) == 1 and (word.lower() == EOD or looks_like_time(word) and (":" in word or word.lower().endswith(("am", "pm")))):
+    if len(taken) == 1 and (word.lower() == EOD or time_shaped(word)):
         return True
     return could_be_zone(word)
 
@@ -139,7 +139,7 @@ def parse_due(words: list[str], owner: Member | None, default_tz: str, now: dt.d
     """The due moment; a date alone (or ``eod``) is the end of the owner's working day in their calendar."""
     eod = [w for w in words if w.lower() == EOD]
     words = [w for w in words if w.lower() != EOD] or ["today"]
-    if eod and any(looks_like_time(w) for w in words[1:]):
+    if eod and any(time_shaped(w) for w in words[1:]):
         raise DateError("eod is a time of its own: give eod or a time, not both")
     explicit_zone = any(could_be_zone(w) for w in words)
     moment, used = parse_moment(words, default_tz, now)

@@ -47,10 +47,10 @@ from .when import (
     DateError,
     could_be_zone,
     localize,
-    looks_like_time,
     names_a_zone,
     parse_time,
     parse_utc,
+    time_shaped,
     utc_iso,
 )
 from .workspace import Member, Workspace
@@ -140,7 +140,7 @@ def is_rule_word(word: str, following: list[str]) -> bool:
         return True
     if w in _FREQ_WORDS or w == "last" or w == EOD or _ORDINAL.match(w) and not w.isdigit():
         return True
-    if looks_like_time(word) and (":" in word or w.endswith(("am", "pm"))):
+    if time_shaped(word):
         return True
     if could_be_zone(word):
         return True
@@ -174,6 +174,8 @@ def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
             elif names_a_zone(word):
                 zone(word)
                 tz = word
+            elif time_shaped(part):
+                time = parse_time(part)
             else:
                 try:
                     time = parse_time(part)

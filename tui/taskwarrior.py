@@ -28,10 +28,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sync.ids import new_id
-from sync.records import PRIORITIES, load_json
+from sync.records import load_json
 from sync.zones import UnknownZoneError, check_zone
 
 from .exchange import ImportProblems, Plan, add_checked
+from .when import DateError, check_day
 from .workspace import Member, Workspace, slug
 
 STATUS = {"pending": "todo", "waiting": "todo", "completed": "done", "deleted": "cancelled"}
@@ -57,13 +58,37 @@ class Summary:
         return "; ".join(parts)
 
 
-def _utc(text: Any) -> str:
+def _utc(text: Any, name: str) -> str:
+    """A Taskwarrior date as a UTC instant; ``ValueError`` naming the field ``name`` otherwise."""
     if isinstance(text, str):
         m = _TW_DATE.match(text)
         if m:
             y, mo, d, h, mi, s = m.groups()
+            try:
+                day = dt.date(int(y), int(mo), int(d))
+                dt.time(int(h), int(mi), int(s))
+            except ValueError:
+                raise ValueError(f"{name}: {text!r} is not a real date and time") from None
+            try:
+                check_day(day)
+            except DateError as exc:
+                hint = " (Taskwarrior's 'someday'? clear it first)" if y == "9999" else ""
+                raise ValueError(f"{name}: {exc}{hint}") from None
             return f"{y}-{mo}-{d}T{h}:{mi}:{s}Z"
-    raise ValueError(f"{text!r} is not a Taskwarrior date (YYYYMMDDTHHMMSSZ)")
+    raise ValueError(f"{name}: {_shown(text)} is not a Taskwarrior date (YYYYMMDDTHHMMSSZ)")
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _text(record: dict[str, Any], name: str) -> str | None:
+    """A field that must be text when it is there."""
+    value = record.get(name)
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"{name}: expected text, got {_shown(value)}")
+    return value
 
 
 def read(text: str) -> list[Any]:
@@ -101,12 +126,19 @@ def plan_import(
             summary.skipped_templates += 1
             continue
         try:
-            task_id, values = _task(record, members, campaigns, default_tz, project_prefix, plan, summary, created_at, me)
+            task_id, values, campaign = _task(record, members, campaigns, default_tz, project_prefix, summary, created_at, me)
         except ValueError as exc:
             uuid = str(record.get("uuid", "?"))[:8]
             problems.append(f"{where} (uuid {uuid}): {exc}")
             continue
         before = len(problems)
+        if campaign is not None:
+            # A new campaign goes through the same checks as the tasks: a name that is empty or too long imports nothing.
+            key, name = campaign
+            campaigns[key] = new_id()
+            values["campaign"] = campaigns[key]
+            add_checked(plan, problems, "campaign", campaigns[key], {"name": name}, f"{where} (uuid {task_id[:8]}): project")
+            summary.campaigns.append(key)
         add_checked(plan, problems, "task", task_id, values, f"{where} (uuid {task_id[:8]})")
         if len(problems) == before:
             summary.tasks += 1
@@ -121,21 +153,25 @@ def _task(
     campaigns: dict[str, str],
     default_tz: str,
     project_prefix: str,
-    plan: Plan,
     summary: Summary,
     created_at: str,
     me: Member | None,
-) -> tuple[str, dict[str, Any]]:
+) -> tuple[str, dict[str, Any], tuple[str, str] | None]:
+    """The task's id and fields, and the campaign to create for it (its slug and name), if any.
+
+    Only the shape of each field is checked here (a wrong type says which
+    field); the values then go through the records' own checks.
+    """
     uuid = record.get("uuid")
-    if not isinstance(uuid, str) or not re.fullmatch(r"[0-9a-fA-F-]{36}", uuid):
-        raise ValueError(f"uuid: {uuid!r} is not a UUID")
+    if not isinstance(uuid, str) or not re.fullmatch(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}", uuid):
+        raise ValueError(f"uuid: {_shown(uuid)} is not a UUID")
     task_id = uuid.replace("-", "").lower()
-    title = record.get("description")
-    if not isinstance(title, str) or not title.strip():
+    title = _text(record, "description")
+    if not title or not title.strip():
         raise ValueError("description: missing")
     status = record.get("status", "pending")
-    if status not in STATUS:
-        raise ValueError(f"status: {status!r} is not pending, waiting, completed, deleted or recurring")
+    if not isinstance(status, str) or status not in STATUS:
+        raise ValueError(f"status: {_shown(status)} is not pending, waiting, completed, deleted or recurring")
     values: dict[str, Any] = {"title": title, "status": STATUS[status]}
     assignee_handle = record.get("assignee")
     owner = None
@@ -145,40 +181,40 @@ def _task(
             summary.unknown_assignees.add(assignee_handle)
         else:
             values["assignee"] = owner.id
-    tz = record.get("tz") if isinstance(record.get("tz"), str) else (owner.tz if owner else default_tz)
+    tz = _text(record, "tz") or (owner.tz if owner else default_tz)
     try:
         check_zone(tz)
     except UnknownZoneError as exc:
         raise ValueError(f"tz: {exc}") from None
     if "due" in record:
-        values["due"] = {"utc": _utc(record["due"]), "tz": tz}
+        values["due"] = {"utc": _utc(record["due"], "due"), "tz": tz}
     if "wait" in record and status in ("pending", "waiting"):  # 2.6 keeps waiting tasks pending
-        values["snoozed_until"] = _utc(record["wait"])
-    values["created_at"] = _utc(record["entry"]) if "entry" in record else created_at
+        values["snoozed_until"] = _utc(record["wait"], "wait")
+    values["created_at"] = _utc(record["entry"], "entry") if "entry" in record else created_at
     if me is not None:
         values["created_by"] = me.id
     priority = record.get("priority")
     if priority:
-        mapped = PRIORITY.get(priority, str(priority).lower())
-        if mapped not in PRIORITIES:
-            raise ValueError(f"priority: {priority!r} is not H, M or L")
+        mapped = PRIORITY.get(priority) if isinstance(priority, str) else None
+        if mapped is None:
+            raise ValueError(f"priority: {_shown(priority)} is not H, M or L")
         values["priority"] = mapped
     tags = record.get("tags")
     if tags:
-        if not isinstance(tags, list):
-            raise ValueError("tags: expected a list")
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            raise ValueError(f"tags: expected a list of words, got {_shown(tags)}")
         values["tags"] = list(dict.fromkeys(tags))
-    project = record.get("project")
+    campaign = None
+    project = _text(record, "project")
     if project:
-        if not isinstance(project, str):
-            raise ValueError("project: expected text")
         name = project[len(project_prefix):] if project_prefix and project.startswith(project_prefix) else project
         key = slug(name)
-        if key not in campaigns:
-            campaigns[key] = new_id()
-            plan.append(("campaign", campaigns[key], {"name": name}))
-            summary.campaigns.append(key)
-        values["campaign"] = campaigns[key]
+        if not key:
+            raise ValueError(f"project: {_shown(project)} names no campaign (it needs a letter or a digit after the prefix)")
+        if key in campaigns:
+            values["campaign"] = campaigns[key]
+        else:
+            campaign = (key, name)
     annotations = record.get("annotations")
     if annotations:
         if not isinstance(annotations, list):
@@ -187,13 +223,13 @@ def _task(
         for note in annotations:
             if not isinstance(note, dict) or not isinstance(note.get("description"), str):
                 raise ValueError("annotations: each needs a description")
-            stamp = _utc(note["entry"])[:10] if "entry" in note else ""
+            stamp = _utc(note["entry"], "annotations.entry")[:10] if "entry" in note else ""
             lines.append(f"{stamp} {note['description']}".strip())
         values["notes"] = "\n".join(lines)
     depends = record.get("depends")
     if depends:
         items = depends.split(",") if isinstance(depends, str) else depends
-        if not isinstance(items, list):
-            raise ValueError("depends: expected a list of UUIDs")
-        values["depends_on"] = [str(d).replace("-", "").lower() for d in items]
-    return task_id, values
+        if not isinstance(items, list) or not all(isinstance(d, str) for d in items):
+            raise ValueError(f"depends: expected a list of UUIDs, got {_shown(depends)}")
+        values["depends_on"] = [d.replace("-", "").lower() for d in items]
+    return task_id, values, campaign

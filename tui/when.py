@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sync.zones import zone
+from sync.zones import looks_like_offset, zone
 
 UTC = dt.timezone.utc
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -26,16 +26,30 @@ _WEEKDAY_ALIASES = {
 }
 _TIME = re.compile(r"(\d{1,2})(?::(\d\d))?\s*(am|pm)?\Z", re.IGNORECASE)
 _OFFSET = re.compile(r"\+(\d{1,4})([hdwm])\Z")
+_TIME_SHAPE = re.compile(r"[0-9]{1,2}:[0-9]{2}\Z|[0-9]{1,2}(?::[0-9]{2})?(?:am|pm)\Z", re.IGNORECASE)
 #: The time a date means when none is given and nothing better is known.
 DEFAULT_DUE_TIME = dt.time(17, 0)
 
 
 #: Tests and demos pin "now" with this (an ISO 8601 instant with an offset).
 ENV_NOW = "CREWDECK_NOW"
+#: The days a person may give.  The calendar's own ends (0001-01-01 and
+#: 9999-12-31) are kept well clear: an instant near them cannot be moved
+#: into every zone, nor a day or a week on.
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(9998, 12, 31)
 
 
 class DateError(ValueError):
     """Text that is not a date or time we understand, with what we expected."""
+
+
+def check_day(day: dt.date, text: str | None = None) -> dt.date:
+    """``day``, or ``DateError`` when it is outside ``FIRST_DAY`` .. ``LAST_DAY``."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        shown = f"{text!r} ({day.isoformat()})" if text and text != day.isoformat() else day.isoformat()
+        raise DateError(f"{shown} is out of range: dates run from {FIRST_DAY} to {LAST_DAY}")
+    return day
 
 
 def parse_now(text: str) -> dt.datetime:
@@ -45,7 +59,12 @@ def parse_now(text: str) -> dt.datetime:
         raise DateError(f"{ENV_NOW}={text!r} is not an ISO 8601 instant") from None
     if value.tzinfo is None:
         raise DateError(f"{ENV_NOW}={text!r} needs a UTC offset or Z")
-    return value.astimezone(UTC)
+    try:
+        utc = value.astimezone(UTC)
+        check_day(utc.date())
+    except (OverflowError, DateError):
+        raise DateError(f"{ENV_NOW}={text!r} is out of range: dates run from {FIRST_DAY} to {LAST_DAY}") from None
+    return utc
 
 
 def current_time() -> dt.datetime:
@@ -97,13 +116,19 @@ class Moment:
 
 
 def names_a_zone(word: str) -> bool:
-    """In a date expression, a word with a slash (or ``UTC``) is meant as a zone (and checked as one)."""
-    return "/" in word or word == "UTC"
+    """In a date expression, a word with a slash, ``UTC`` or an offset (``UTC+5``) is meant as a zone (and checked as one)."""
+    return "/" in word or word == "UTC" or looks_like_offset(word)
 
 
 def could_be_zone(word: str) -> bool:
-    """In free text (a title), only a capitalised word with a slash may be a zone (``Europe/Berlin``, not ``and/or``)."""
-    return word == "UTC" or ("/" in word and word[0].isupper())
+    """In free text (a title), only a capitalised word with a slash may be a zone (``Europe/Berlin``, not ``and/or``),
+    or an offset such as ``UTC+5`` (taken so that it is refused with the zones to use instead)."""
+    return word == "UTC" or looks_like_offset(word) or ("/" in word and word[0].isupper())
+
+
+def time_shaped(word: str) -> bool:
+    """Written as a time of day (``17:00``, ``5pm``), whether or not it is one (``25:00``): meant as a time, checked as one."""
+    return bool(_TIME_SHAPE.match(word))
 
 
 def parse_time(text: str) -> dt.time:
@@ -131,7 +156,14 @@ def looks_like_time(text: str) -> bool:
 
 
 def parse_day(text: str, today: dt.date) -> dt.date:
-    """``today``, ``tomorrow``, ``fri``, ``+3d``, ``+2w``, ``2026-12-01``, ``12-01``."""
+    """``today``, ``tomorrow``, ``fri``, ``+3d``, ``+2w``, ``2026-12-01``, ``12-01``; within ``FIRST_DAY`` .. ``LAST_DAY``."""
+    try:
+        return check_day(_day(text, today), text.strip())
+    except OverflowError:  # an offset that runs off the calendar
+        raise DateError(f"{text.strip()!r} is out of range: dates run from {FIRST_DAY} to {LAST_DAY}") from None
+
+
+def _day(text: str, today: dt.date) -> dt.date:
     word = text.strip().lower()
     if word in ("today", "tod", "now"):
         return today
@@ -197,11 +229,11 @@ def parse_moment(
             used = 2
         return Moment((now + dt.timedelta(hours=int(m.group(1)))).astimezone(UTC), tz, True), used
     # A time alone ("17:00") means today at that time.
-    if (":" in first or first.lower().endswith(("am", "pm"))) and looks_like_time(first):
+    if time_shaped(first):
         day_text, time_text = "today", first
     else:
         day_text = first
-        time_text = words[1] if len(words) > 1 and looks_like_time(words[1]) else None
+        time_text = words[1] if len(words) > 1 and time_shaped(words[1]) else None
         if time_text is not None:
             used = 2
     tz_name = default_tz

@@ -6,7 +6,7 @@ import argparse
 import tomllib
 from typing import Any
 
-from ..config import config_path, known_keys, load, save
+from ..config import config_path, known_keys, load, read_toml, save
 from .common import Context, print_json
 
 
@@ -27,7 +27,7 @@ def cmd_config_show(ctx: Context) -> int:
 def _value(text: str) -> Any:
     """A TOML value (``24``, ``true``, ``["09:00"]``), else the text itself."""
     try:
-        return tomllib.loads(f"v = {text}")["v"]
+        return read_toml(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         return text
 

@@ -11,7 +11,7 @@ import argparse
 from typing import Callable
 
 from ..ledger import REPORT_GROUPINGS
-from .common import Context
+from .common import Context, limit_number
 
 
 def _command(name: str) -> Callable[[Context], int]:
@@ -61,7 +61,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
                         "@handle @me is:pending|approved|reversal|reversed, free text; -TERM negates.")
     p.add_argument("query", nargs="*", help="filter terms (default: every entry)")
     p.add_argument("--period", metavar="P", help="only this period: 2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026")
-    p.add_argument("--limit", type=int, default=-1, help="at most this many entries")
+    p.add_argument("--limit", type=limit_number, default=-1, help="at most this many entries")
     p.add_argument("--json", action="store_true", help="print JSON (amounts as decimal strings with their currency)")
     p.set_defaults(func=_command("cmd_list"))
 

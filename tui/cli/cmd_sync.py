@@ -23,7 +23,7 @@ from sync.visible import visible
 from ..errors import UserError
 from ..history import describe_op
 from ..workspace import Workspace
-from .common import Context, progress, table
+from .common import Context, number_in, progress, table
 
 if TYPE_CHECKING:
     from sync.pgstore import PgStore
@@ -295,7 +295,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     p.add_argument("--database", metavar="URL", help="serve the workspaces in this PostgreSQL database (postgresql://...)")
     p.add_argument("--name", help="the workspace's name in URLs (default: the file name)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    p.add_argument("--port", type=int, default=DEFAULT_PORT, help="port to listen on (default: %(default)s)")
+    p.add_argument("--port", type=number_in(1, 65535), default=DEFAULT_PORT, help="port to listen on (default: %(default)s)")
     p.add_argument("--ssl-certfile", metavar="FILE", help="serve HTTPS with this certificate (PEM)")
     p.add_argument("--ssl-keyfile", metavar="FILE", help="the certificate's private key (PEM)")
     p.add_argument(

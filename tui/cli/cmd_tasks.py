@@ -17,7 +17,7 @@ from ..edits import apply_assignments
 from ..errors import UserError
 from ..history import describe_op
 from ..when import format_local, stamp_time
-from .common import Context, note_incomplete, print_json, table
+from .common import Context, limit_number, note_incomplete, print_json, table
 
 
 def cmd_add(ctx: Context) -> int:
@@ -203,7 +203,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     p.add_argument("query", nargs="*", help="filter terms (default: open tasks)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--sort", choices=list(tasklist.SORTS), default="urgency", help="order (default: %(default)s)")
-    p.add_argument("--limit", type=int, default=-1, help="at most this many tasks")
+    p.add_argument("--limit", type=limit_number, default=-1, help="at most this many tasks")
     p.set_defaults(func=cmd_tasks)
 
     p = sub.add_parser(
@@ -228,5 +228,5 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     p = sub.add_parser("log", parents=parents, help="show the activity log", description="Who changed what, when (newest first).")
     p.add_argument("id", nargs="?", help="only this record's history")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--limit", type=int, default=50, help="at most this many entries (default: %(default)s)")
+    p.add_argument("--limit", type=limit_number, default=50, help="at most this many entries (default: %(default)s)")
     p.set_defaults(func=cmd_log)

@@ -19,7 +19,7 @@ from ..errors import UserError
 from ..hours import format_hours, parse_hours
 from ..when import DateError, format_local, parse_day
 from ..workspace import slug
-from .common import Context, note_incomplete, print_json, table
+from .common import Context, note_incomplete, number_in, print_json, table
 
 
 def _zone(name: str) -> str:
@@ -77,6 +77,9 @@ def _os_user() -> str | None:
 
 
 # ---------------------------------------------------------------- demo
+
+#: More than a demo needs; a bigger number would only keep the command busy for minutes.
+MAX_DEMO_TASKS = 100_000
 
 
 def cmd_demo(ctx: Context) -> int:
@@ -271,7 +274,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
 
     p = sub.add_parser("demo", parents=parents, help="create a demo workspace", description="Create a realistic demo workspace.")
     p.add_argument("path", help="the workspace file to create")
-    p.add_argument("--tasks", type=int, default=180, help="how many tasks (default: %(default)s)")
+    p.add_argument("--tasks", type=number_in(0, MAX_DEMO_TASKS), default=180, help="how many tasks (default: %(default)s)")
     p.add_argument("--seed", type=int, default=7, help="random seed (default: %(default)s)")
     p.set_defaults(func=cmd_demo)
 

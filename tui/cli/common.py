@@ -10,7 +10,7 @@ import sys
 import tempfile
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from sync.store import Writer
 from sync.visible import json_visible, visible, visible_cells
@@ -22,6 +22,40 @@ from ..workspace import Member, Workspace
 
 ENV_WORKSPACE = "CREWDECK_WORKSPACE"
 ENV_MEMBER = "CREWDECK_MEMBER"
+#: The largest number a query's LIMIT takes (SQLite's 64-bit integer): a bigger ``--limit`` lists everything.
+MAX_LIMIT = 2**63 - 1
+
+
+def _whole_number(text: str) -> int:
+    """Decimal digits with an optional sign; past 30 digits, only "huge" matters (and int() refuses 4,300)."""
+    raw = text.strip()
+    sign = -1 if raw.startswith("-") else 1
+    digits = (raw[1:] if raw[:1] in "+-" else raw).lstrip("0") or "0"
+    if not (digits.isascii() and digits.isdigit()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+    return sign * (int(digits) if len(digits) <= 30 else 10**30)
+
+
+def limit_number(text: str) -> int:
+    """``--limit N``: 1 or more; a number larger than any count lists everything."""
+    value = _whole_number(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} lists nothing: give 1 or more (or leave --limit out for everything)")
+    return min(value, MAX_LIMIT)
+
+
+def number_in(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high``."""
+
+    def check(text: str) -> int:
+        value = _whole_number(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text.strip()} is not between {low:,} and {high:,}")
+        return value
+
+    return check
+
+
 class Context:
     """Built from the parsed arguments; opens things only when a command asks."""
 

@@ -144,10 +144,7 @@ def cmd_import(ctx: Context) -> int:
     source = ctx.args.file
     text = read_input(source)
     ws = ctx.ws
-    try:
-        plan = csvfiles.plan_entries(text, source, ws, _today(ctx), csvfiles.parse_map(ctx.args.map or []))
-    except csvfiles.Rejected as exc:
-        raise _rejected(exc) from None
+    plan = csvfiles.plan_entries(text, source, ws, _today(ctx), csvfiles.parse_map(ctx.args.map or []))
     if plan.new:
         csvfiles.write_entries(ws, ctx.me, plan, ctx.now)
     print(f"imported {len(plan.new):,} entries" + (f" ({plan.already:,} already in the ledger)" if plan.already else ""))
@@ -202,10 +199,7 @@ def cmd_rate_set(ctx: Context) -> int:
 def cmd_rate_import(ctx: Context) -> int:
     source = ctx.args.file
     text = read_input(source)
-    try:
-        new, same = csvfiles.plan_rates(text, source, ctx.ws)
-    except csvfiles.Rejected as exc:
-        raise _rejected(exc) from None
+    new, same = csvfiles.plan_rates(text, source, ctx.ws)
     if new:
         csvfiles.write_rates(ctx.ws, ctx.me, new)
     print(f"imported {len(new):,} rates" + (f" ({same:,} already as given)" if same else ""))

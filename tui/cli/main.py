@@ -15,7 +15,9 @@ from typing import Callable, NoReturn, Sequence
 
 from sync.visible import visible
 
-from ..errors import one_line_errors
+from ..config import ENV_CONFIG
+from ..errors import one_line_errors, undecodable
+from ..when import ENV_NOW
 from .common import ENV_MEMBER, ENV_WORKSPACE, Context
 
 #: Each module adds its commands with ``register(subparsers, parents)``; the
@@ -29,7 +31,7 @@ class Parser(argparse.ArgumentParser):
     """argparse, with usage errors as one line like every other error."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"crewdeck: error: {visible(message)} (see: {self.prog} --help)\n")
+        self.exit(EXIT_USAGE, f"crewdeck: error: {visible(message)} (see: {visible(self.prog)} --help)\n")
 
 
 def global_options(suppress: bool) -> argparse.ArgumentParser:
@@ -72,6 +74,41 @@ def error(message: str) -> int:
     return EXIT_USAGE
 
 
+def _options_with_values(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option string, in any command, that takes a value (``--as HANDLE``, not ``--json``)."""
+    found: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found |= _options_with_values(sub)
+        elif action.option_strings and action.nargs != 0:
+            found.update(action.option_strings)
+    return found
+
+
+def not_utf8(argv: Sequence[str]) -> str | None:
+    """Why an argument or setting cannot be used because it is not UTF-8, naming it; ``None`` when all are.
+
+    Python hands bytes that are not UTF-8 over as lone surrogates, which
+    nothing can store, print or send: they are refused before anything runs.
+    """
+    for name in (ENV_WORKSPACE, ENV_MEMBER, ENV_CONFIG, ENV_NOW):
+        if undecodable(os.environ.get(name, "")):
+            return f"{name}: '{visible(os.environ[name])}' is not UTF-8 text"
+    for index, arg in enumerate(argv):
+        if not undecodable(arg):
+            continue
+        option, eq, value = arg.partition("=")
+        if arg.startswith("--") and eq and not undecodable(option):
+            name, arg = option, value
+        elif index and argv[index - 1] in _options_with_values(build_parser()):
+            name = argv[index - 1]
+        else:
+            return f"the argument '{visible(arg)}' is not UTF-8 text (crewdeck reads its arguments as UTF-8)"
+        return f"argument {name}: '{visible(arg)}' is not UTF-8 text"
+    return None
+
+
 def app_arguments(argv: Sequence[str] | None) -> argparse.Namespace | None:
     """The global options, when they are all there is: the app, which needs no command's parser."""
     parser = Parser(prog="crewdeck", add_help=False, parents=[global_options(suppress=False)])
@@ -95,6 +132,9 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    problem = not_utf8(sys.argv[1:] if argv is None else argv)
+    if problem:
+        return error(problem)
     args = parse(argv)
     ctx = Context(args)
     func: Callable[[Context], int] = getattr(args, "func", _run_app)

@@ -27,7 +27,8 @@ from typing import Any, Iterable, Iterator, Sequence, TextIO
 from sync.money import format_minor
 from sync.visible import visible
 
-from ..errors import UserError
+from ..errors import UserError, summary
+from ..when import DateError, check_day
 from ..workspace import Member, Workspace
 from . import entries as entry_lib
 from .actions import EntryDraft, derived_id, reversal_id
@@ -48,14 +49,20 @@ _NO = {"", "0", "no", "false", "n"}
 
 @dataclass
 class Rejected(UserError):
-    """A file with bad rows: ``problems`` has one line per bad row, with its line number."""
+    """A file with bad rows: ``problems`` has one line per bad row (``SOURCE:LINE: field: problem``).
+
+    As a message it is one line: how many rows are bad, then the first of
+    them by line number.
+    """
 
     source: str
     problems: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         rows = len(self.problems)
-        return f"nothing imported: {rows} bad row{'s' if rows != 1 else ''} in {self.source}"
+        prefix = f"{self.source}:"
+        lines = [f"line {p[len(prefix):]}" if p.startswith(prefix) else p for p in self.problems]
+        return f"nothing imported: {rows} bad row{'s' if rows != 1 else ''} in {self.source}: {summary(lines)}"
 
 
 # ---------------------------------------------------------------- reading
@@ -267,8 +274,11 @@ def plan_rates(text: str, source: str, ws: Workspace) -> tuple[list[Rate], int]:
             problems.append(f"{where}: date: {cell['date']!r} is not a date like 2026-11-20 (YYYY-MM-DD)")
             continue
         try:
-            dt.date.fromisoformat(cell["date"])
+            check_day(dt.date.fromisoformat(cell["date"]))
             rate = make_rate(cell["date"], pair, cell["rate"])
+        except DateError as exc:
+            problems.append(f"{where}: date: {exc}")
+            continue
         except ValueError:
             problems.append(f"{where}: date: {cell['date']!r} is not a real date")
             continue

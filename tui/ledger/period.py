@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import UserError
+from ..when import FIRST_DAY, LAST_DAY
 
 KINDS = ("day", "week", "month", "quarter", "year", "all")
 
@@ -60,18 +61,33 @@ class Period:
             if raw.lower() == "all":
                 return cls.all()
             if m := _DAY.match(raw):
-                return cls("day", dt.date(int(m[1]), int(m[2]), int(m[3])))
+                return cls("day", dt.date(int(m[1]), int(m[2]), int(m[3])))._in_range(text)
             if m := _WEEK.match(raw):
-                return cls("week", dt.date.fromisocalendar(int(m[1]), int(m[2]), 1))
+                return cls("week", dt.date.fromisocalendar(int(m[1]), int(m[2]), 1))._in_range(text)
             if m := _MONTH.match(raw):
-                return cls("month", dt.date(int(m[1]), int(m[2]), 1))
+                return cls("month", dt.date(int(m[1]), int(m[2]), 1))._in_range(text)
             if m := _QUARTER.match(raw):
-                return cls("quarter", dt.date(int(m[1]), int(m[2]) * 3 - 2, 1))
+                return cls("quarter", dt.date(int(m[1]), int(m[2]) * 3 - 2, 1))._in_range(text)
             if m := _YEAR.match(raw):
-                return cls("year", dt.date(int(m[1]), 1, 1))
+                return cls("year", dt.date(int(m[1]), 1, 1))._in_range(text)
         except ValueError:
             pass
         raise UserError(f"{text!r} is not a period (2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026 or all)")
+
+    def _in_range(self, text: str) -> Period:
+        if not self.within_range():
+            raise UserError(f"{text!r} is out of range: periods run from {FIRST_DAY} to {LAST_DAY}")
+        return self
+
+    def within_range(self) -> bool:
+        """Whether the period lies within the days a person may give (its end can be computed)."""
+        if self.start is None:
+            return True
+        try:
+            last = self._shift(self.start, 1) - dt.timedelta(days=1)
+        except (ValueError, OverflowError):
+            return False
+        return FIRST_DAY <= self.start and last <= LAST_DAY
 
     # ------------------------------------------------------------ extent
 
@@ -114,10 +130,14 @@ class Period:
     # ------------------------------------------------------------ moving
 
     def move(self, steps: int) -> Period:
-        """``]`` is ``move(1)``, ``[`` is ``move(-1)``; all time stays all time."""
+        """``]`` is ``move(1)``, ``[`` is ``move(-1)``; all time stays all time, and the calendar's ends stay put."""
         if self.start is None:
             return self
-        return Period(self.kind, self._shift(self.start, steps))
+        try:
+            moved = Period(self.kind, self._shift(self.start, steps))
+        except (ValueError, OverflowError):
+            return self
+        return moved if moved.within_range() else self
 
     def widen(self) -> Period:
         """``}``: the next bigger period holding this one's first day."""

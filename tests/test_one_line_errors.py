@@ -1,0 +1,272 @@
+"""Inputs that once printed a traceback: each is now one line on stderr, exit 2, and nothing written."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from sync.zones import UnknownZoneError, check_zone
+from tui.ledger.period import Period
+
+from .conftest import NOW_TEXT, ROOT, Cli, Result
+from .syncsupport import Postgres, Server, crewdeck, crewdeck_fails, make_team, new_token
+
+
+def one_line_error(result: Result) -> str:
+    assert result.code == 2, (result.out, result.err)
+    assert "Traceback" not in result.err
+    assert result.err.count("\n") == 1 and result.err.startswith("crewdeck: error: "), result.err
+    return result.err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["add", "x due:0001-01-01"], "0001-01-01 is out of range: dates run from 1900-01-01 to 9998-12-31"),
+        (["add", "x due:9999-12-31 23:59 America/Los_Angeles"], "9999-12-31 is out of range"),
+        (["tasks", "due:<9999-12-31"], "9999-12-31 is out of range"),
+        (["tasks", "due:>0001-01-01"], "0001-01-01 is out of range"),
+        (["ledger", "report", "--period", "9999"], "'9999' is out of range: periods run from 1900-01-01 to 9998-12-31"),
+        (["ledger", "list", "--period", "9999-W52"], "'9999-W52' is out of range"),
+        (["ledger", "list", "date:0001-01"], "'0001-01' is out of range"),
+        (["campaign", "add", "Far", "--end", "9999-12-31"], "9999-12-31 is out of range"),
+        (["rate", "set", "0001-01-01", "USD/EUR", "0.9"], "0001-01-01 is out of range"),
+        (["tasks", "--limit", "0"], "argument --limit: 0 lists nothing: give 1 or more"),
+        (["tasks", "--limit", "-3"], "argument --limit: -3 lists nothing"),
+        (["log", "--limit", "x"], "argument --limit: 'x' is not a whole number"),
+        (["serve", "--port", "99999"], "argument --port: 99999 is not between 1 and 65,535"),
+        (["serve", "--port", "0"], "argument --port: 0 is not between 1 and 65,535"),
+        (["demo", "big.db", "--tasks", "99999999999"], "argument --tasks: 99999999999 is not between 0 and 100,000"),
+        (["add", "Call due:fri 25:00"], "due: '25:00' is not a time of day"),
+        (["add", "Call due:25:00"], "due: '25:00' is not a time of day"),
+        (["add", "Call due:fri 17:00 UTC+5"], "due: 'UTC+5' is an offset, not an IANA time zone: use Etc/GMT-5 or"),
+        (["add", "Call publish:fri 9:75"], "publish: '9:75' is not a time of day"),
+        (["add", "Standup every:weekday 24:30"], "every: '24:30' is not a time of day"),
+        (["add", "Standup every:weekday 09:00 GMT-3"], "every: 'GMT-3' is an offset, not an IANA time zone: use Etc/GMT+3"),
+        (["member", "set", "ana", "--tz", "UTC+05:30"], "'UTC+05:30' is an offset, not an IANA time zone: use Asia/Colombo or Asia/Kolkata"),
+        (["member", "set", "ana", "--tz", "A" * 300], "unknown time zone 'AAAA"),
+        (["member", "set", "ana", "--tz", "America"], "unknown time zone 'America'"),
+    ],
+)
+def test_bad_input_is_one_line_and_writes_nothing(cli: Cli, args: list[str], message: str) -> None:
+    before = cli.ok("export")
+    assert message in one_line_error(cli(*args))
+    assert cli.ok("export") == before
+
+
+def test_a_limit_larger_than_any_count_lists_everything(cli: Cli) -> None:
+    ids = {cli.ok("add", f"task {i}").strip() for i in range(3)}
+    listed = json.loads(cli.ok("tasks", "--limit", "99999999999999999999999", "--json"))
+    assert {t["id"] for t in listed} == ids
+    assert len(json.loads(cli.ok("tasks", "--limit", "2", "--json"))) == 2
+    assert len(json.loads(cli.ok("log", "--json", "--limit", "9" * 5000))) >= 3
+
+
+def test_times_and_zones_after_a_date_are_never_taken_into_the_title(cli: Cli) -> None:
+    # What is a time or a zone is taken and checked; only what could not be one stays in the title.
+    task_id = cli.ok("add", "Call about UTC+5 rollout due:fri 17:00 Asia/Karachi").strip()
+    [task] = [t for t in json.loads(cli.ok("tasks", "--json")) if t["id"] == task_id]
+    assert task["title"] == "Call about UTC+5 rollout"
+    assert task["due"] == {"utc": "2026-11-27T12:00:00Z", "tz": "Asia/Karachi"}
+
+
+# ---------------------------------------------------------------- arguments that are not UTF-8
+
+NOT_UTF8 = [
+    (["add", "bad\udcffbyte"], "the argument 'bad\\xffbyte' is not UTF-8 text"),
+    (["--as", "\udcff", "tasks"], "argument --as: '\\xff' is not UTF-8 text"),
+    (["tasks", "--sort=\udcff"], "argument --sort: '\\xff' is not UTF-8 text"),
+    (["init", "/tmp/\udcff.db"], "the argument '/tmp/\\xff.db' is not UTF-8 text"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), NOT_UTF8)
+def test_an_argument_that_is_not_utf8_is_refused_by_name(cli: Cli, args: list[str], message: str) -> None:
+    before = cli.ok("export")
+    assert message in one_line_error(cli(*args, as_member=None))
+    assert cli.ok("export") == before
+
+
+def test_arguments_that_are_not_utf8_are_refused_in_a_real_process(cli: Cli, tmp_path: Path) -> None:
+    """The bytes as a shell passes them: Python turns them into surrogates in sys.argv."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CREWDECK_NOW": NOW_TEXT}
+    env.pop("CREWDECK_CONFIG", None)
+    base = [sys.executable.encode(), b"-m", b"tui.cli.main", b"-w", str(cli.workspace).encode()]
+    cases = [
+        ([b"--as", b"ana", b"add", b"bad\xffbyte"], "the argument 'bad\\xffbyte' is not UTF-8 text"),
+        ([b"--as", b"\xff", b"tasks"], "argument --as: '\\xff' is not UTF-8 text"),
+        ([b"init", str(tmp_path).encode() + b"/\xff.db"], "\\xff.db' is not UTF-8 text"),
+    ]
+    before = cli.ok("export")
+    for args, message in cases:
+        done = subprocess.run([*base, *args], capture_output=True, env=env, cwd=tmp_path, timeout=60)
+        err = done.stderr.decode("utf-8")
+        assert done.returncode == 2 and err.count("\n") == 1 and err.startswith("crewdeck: error: "), err
+        assert message in err
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".db"] == ["team.db"]
+    assert cli.ok("export") == before
+    env["CREWDECK_MEMBER"] = "\udcfe"
+    done = subprocess.run([*base, b"tasks"], capture_output=True, env=env, cwd=tmp_path, timeout=60)
+    assert done.returncode == 2 and done.stderr.decode() == "crewdeck: error: CREWDECK_MEMBER: '\\xfe' is not UTF-8 text\n"
+
+
+def test_control_characters_in_an_error_stay_on_one_line(cli: Cli) -> None:
+    err = one_line_error(cli("add", "Draft", as_member="zed\n\x1b]52;c;cHduZWQ=\x07"))
+    assert err == "crewdeck: error: unknown member @zed^J^[]52;c;chduzwq=^G (members: @ana, @raj)\n"
+    err = one_line_error(cli("tasks", "--sort", "a\nb\x9b\u202e"))
+    assert "'a^Jb M-^[<U+202E>'".replace(" ", "") in err
+
+
+# ---------------------------------------------------------------- config
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["workspace = " + "[" * 5000 + "]" * 5000, "keymap = " + "{a = " * 5000 + "1" + "}" * 5000],
+    ids=["arrays", "inline tables"],
+)
+def test_a_config_nested_too_deep_is_one_line_naming_the_file(cli: Cli, tmp_path: Path, text: str) -> None:
+    config = tmp_path / "deep.toml"
+    config.write_text(text)
+    err = one_line_error(cli("--config", str(config), "tasks"))
+    assert err == f"crewdeck: error: {config}: not valid TOML: nested too deeply\n"
+
+
+def test_deep_dotted_keys_read_without_recursion(cli: Cli, tmp_path: Path) -> None:
+    config = tmp_path / "dotted.toml"
+    config.write_text("[keymap." + ".".join(["a"] * 5000) + "]\nb = \"x\"\n")
+    result = cli("--config", str(config), "config", "show")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["keymap"] == {".".join(["a"] * 5000) + ".b": "x"}
+
+
+def test_config_set_with_a_value_nested_too_deep_keeps_it_as_text(cli: Cli, tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    value = "[" * 5000 + "]" * 5000
+    assert cli("--config", str(config), "config", "set", "member", value).code == 0
+    assert json.loads(cli.ok("--config", str(config), "config", "show"))["member"] == value
+
+
+# ---------------------------------------------------------------- imports
+
+UUID = "11111111-2222-3333-4444-5555555555{:02d}"
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ({"priority": ["H"]}, "priority: ['H'] is not H, M or L"),
+        ({"status": {}}, "status: {} is not pending, waiting"),
+        ({"tags": [["a", "b"]]}, "tags: expected a list of words"),
+        ({"description": "lone \udcff surrogate"}, "title: holds text that is not valid Unicode"),
+        ({"annotations": [{"description": "\ud800"}]}, "notes: holds text that is not valid Unicode"),
+        ({"project": "campaign."}, "project: 'campaign.' names no campaign"),
+        ({"project": "campaign." + "x" * 5000}, "project: name: longer than 200 characters"),
+        ({"tz": ["UTC"]}, "tz: expected text, got ['UTC']"),
+        ({"tz": "A" * 300}, "tz: unknown time zone 'AAAA"),
+        ({"due": "00010101T000000Z"}, "due: 0001-01-01 is out of range"),
+        ({"due": "99991230T000000Z"}, "due: 9999-12-30 is out of range: dates run from 1900-01-01 to 9998-12-31 (Taskwarrior's 'someday'?"),
+        ({"due": "20261301T000000Z"}, "due: '20261301T000000Z' is not a real date and time"),
+        ({"wait": 5}, "wait: 5 is not a Taskwarrior date"),
+        ({"depends": [{"uuid": 1}]}, "depends: expected a list of UUIDs"),
+        ({"uuid": "------------------------------------"}, "uuid: '------------------------------------' is not a UUID"),
+    ],
+)
+def test_a_bad_taskwarrior_record_is_one_line_naming_record_and_field(cli: Cli, tmp_path: Path, record: dict[str, object], message: str) -> None:
+    good = {"uuid": UUID.format(1), "description": "fine", "project": "campaign.fine"}
+    bad = {"uuid": UUID.format(2), "description": "broken", "status": "pending", **record}
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps([good, bad]))
+    before = cli.ok("export")
+    err = one_line_error(cli("import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(path)))
+    assert err.startswith(f"crewdeck: error: nothing imported: {path}: task #2 (uuid {str(bad['uuid'])[:8]}): {message}"), err
+    assert cli.ok("export") == before
+
+
+def test_a_crewdeck_export_with_a_member_zone_that_is_not_text_imports_nothing(cli: Cli, tmp_path: Path) -> None:
+    doc = json.loads(cli.ok("export"))
+    doc["member"][0]["tz"] = ["UTC"]
+    doc["task"] = [{"id": "a" * 32, "title": "lone \udcff", "status": "todo"}]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(doc))
+    before = cli.ok("export")
+    err = one_line_error(cli("import", str(path)))
+    assert "member #1 (id " in err and "tz: expected an IANA time zone name as text, got list" in err
+    assert "task #1 (id aaaaaaaaaaaa): title: holds text that is not valid Unicode" in err
+    assert cli.ok("export") == before
+
+
+# ---------------------------------------------------------------- zones and periods
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["A" * 300, "a/" * 150, "America", "Europe/", "x" * 5000, "UTC+5", "", "..", "Europe/Berlin\x00"],
+    ids=["300 letters", "150 directories", "a directory", "a trailing slash", "5000 letters", "an offset", "empty", "dots", "a NUL"],
+)
+def test_check_zone_refuses_what_is_not_a_zone_with_its_own_error(name: str) -> None:
+    with pytest.raises(UnknownZoneError):
+        check_zone(name)
+
+
+@pytest.mark.parametrize("value", [["UTC"], {"tz": "UTC"}, 5, None])
+def test_check_zone_refuses_a_value_that_is_not_text(value: object) -> None:
+    with pytest.raises(UnknownZoneError, match="expected an IANA time zone name as text"):
+        check_zone(value)
+
+
+def test_periods_stop_at_the_ends_of_the_calendar() -> None:
+    last = Period.parse("9998")
+    assert last.move(1) == last and last.range is not None
+    first = Period.parse("1900-01-01")
+    assert first.move(-1) == first
+    assert Period.parse("9998-12").move(1) == Period.parse("9998-12")
+    assert Period.parse("9998-11").move(1) == Period.parse("9998-12")
+
+
+# ---------------------------------------------------------------- the server and PostgreSQL
+
+
+def test_a_pushed_zone_of_300_characters_is_a_422_not_a_500(tmp_path: Path) -> None:
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        token = new_token("ana", "--workspace", str(team))
+        replica = tmp_path / "ana.db"
+        crewdeck("join", server.url, "--token", token, str(replica))
+        crewdeck("-w", str(replica), "add", "Pushed")
+        from sync.store import Store
+
+        with Store(replica) as store:
+            [op] = [op for _, op in store.own_ops_after(0) if op.field == "title"]
+        push = f"{server.url}/v1/w/team/push"
+        auth = {"Authorization": f"Bearer {token}"}
+        for tz in ("A" * 300, "America", "a/" * 150, ["UTC"]):
+            forged = dict(op.to_wire(), field="due", value={"utc": "2026-12-01T09:00:00Z", "tz": tz})
+            answer = httpx.post(push, json={"ops": [forged]}, headers=auth)
+            assert (answer.status_code, answer.json()["error"]) == (422, "bad_op"), tz
+            assert "due" in answer.json()["message"]
+    finally:
+        assert server.stop() == ""  # nothing logged: no request crashed
+
+
+def test_publishing_the_same_file_twice_is_one_line(postgres: Postgres, tmp_path: Path) -> None:
+    team = make_team(tmp_path)
+    new_token("ana", "--workspace", str(team))
+    url = postgres.database()
+    crewdeck("publish", str(team), "--database", url)
+    err = crewdeck_fails("publish", str(team), "--database", url, "--name", "again")
+    assert err == (
+        "crewdeck: error: this file was already published, as workspace 'team' (the database holds its tokens): "
+        "serve that one with: crewdeck serve --database URL\n"
+    )
+    # Nothing of the second publish stayed: the name is free for a file that was not published.
+    other = tmp_path / "other"
+    other.mkdir()
+    assert "as workspace again" in crewdeck("publish", str(make_team(other)), "--database", url, "--name", "again")
