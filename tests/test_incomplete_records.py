@@ -110,7 +110,8 @@ FIELD_VALUES: dict[str, dict[str, list[Any]]] = {
         "tz": ["UTC", "Asia/Kolkata", "Pacific/Chatham", "America/St_Johns", "Asia/Kathmandu"],
         "hours": [{}, {"mon": [["09:00", "17:00"]]}, {"fri": [["22:00", "02:00"]]}, {"thu": [["00:00", "24:00"]]}],
         "days_off": [[], ["2026-11-26"], ["2026-11-26", "2026-12-24"]],
-        "unix_user": [None, "root", "raj"],
+        # Never the account running the tests: acting as ana from it is what the listings do.
+        "unix_user": [None, "raj-unix", "kemi-unix"],
         "deleted": [True, False],
     },
     "campaign": {
