@@ -32,11 +32,13 @@ from .hlc import ClockSkewError
 from .remote import (
     META_LAST_SYNC,
     META_PULL_SEQ,
+    REMOVED,
     Client,
     ClockOff,
     Offline,
     Remote,
     SyncError,
+    mark_removed,
     sync_round,
     unsent,
 )
@@ -66,6 +68,8 @@ class SyncStatus:
     message: str = ""
     pushed: int = 0
     pulled: int = 0
+    #: This replica's operations the server refused in the last round (dropped; ``Store.refused`` lists them).
+    refused: int = 0
 
 
 @dataclass(frozen=True)
@@ -198,6 +202,8 @@ class SyncEngine:
                 except Exception as exc:
                     # Whatever failed, the loop goes on: the member sees why,
                     # and the next round may well succeed.
+                    if isinstance(exc, SyncError) and exc.code == REMOVED:
+                        mark_removed(store)
                     failures += 1
                     self._emit(SyncStatus("error", self._unsent(store), last_sync, None, _failure_message(exc)))
                     self._pause(10 * self.backoff.delay(failures, self._rng), store, version)
@@ -205,7 +211,7 @@ class SyncEngine:
                 failures = 0
                 self._pulled = max(self._pulled, pulled_to)
                 last_sync = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-                self._emit(SyncStatus("live", left, last_sync, None, "", result.pushed, result.pulled))
+                self._emit(SyncStatus("live", left, last_sync, None, "", result.pushed, result.pulled, result.refused))
                 self._pause(self.poll_interval, store, version, until_change=True)
         finally:
             self._stop.set()

@@ -112,6 +112,41 @@ def row_entity_clash(rows: Iterable[tuple[str, str]], stored_entities: Callable[
 
 def from_wire(data: Any) -> Op:
     """Build and fully check an operation received from elsewhere."""
+    op = _envelope(data)
+    return op._replace(value=_checked_value(op, data["value"]))
+
+
+def from_wire_pushed(data: Any) -> tuple[Op, str | None]:
+    """A pushed operation, and why its content cannot be stored (``None`` when it can).
+
+    A broken envelope (stamp, node, counter, member, kind, row id) refuses
+    the whole push (``OpError``).  A value the server cannot take is that one operation's
+    problem: it is refused under its node counter, and the replica goes on
+    syncing the rest, instead of sending the same batch back forever.
+    """
+    op = _envelope(data)
+    if op.kind not in (SET, APPEND):
+        raise OpError(f"operation {op.op_id}: unknown kind {op.kind!r} (set or append)")
+    for name in ("entity", "field"):
+        if not isinstance(data[name], str) or len(data[name]) > 200:
+            raise OpError(f"operation {op.op_id}: {name} must be text")
+    if isinstance(op.entity, str) and op.entity in ENTITIES:
+        check_row_id(op.entity, op.row_id)
+    elif not isinstance(op.row_id, str) or len(op.row_id) > 200:
+        raise OpError(f"operation {op.op_id}: row_id must be text")
+    try:
+        return op._replace(value=_checked_value(op, data["value"])), None
+    except (ValueError, TypeError, RecursionError) as exc:
+        try:
+            raw = dump_value(data["value"])
+            raw.encode("utf-8")
+        except (TypeError, ValueError):
+            raw = "null"
+        return op._replace(value=raw), str(exc).split(": ", 1)[-1]
+
+
+def _envelope(data: Any) -> Op:
+    """The operation with its stamp, node, counter and member checked, and no value yet."""
     if not isinstance(data, dict):
         raise OpError("an operation must be a JSON object")
     missing = set(Op._fields) - set(data)
@@ -134,13 +169,16 @@ def from_wire(data: Any) -> Op:
     member = data["member"]
     if not isinstance(member, str) or not (_ROW_ID.match(member) or member == ""):
         raise OpError(f"operation {op_id}: member must be a member id")
-    op = Op(op_id, node, node_seq, member, data["kind"], data["entity"], data["row_id"], data["field"], "")
-    value = dump_value(check_value(op, data["value"]))
+    return Op(op_id, node, node_seq, member, data["kind"], data["entity"], data["row_id"], data["field"], "")
+
+
+def _checked_value(op: Op, value: Any) -> str:
+    text = dump_value(check_value(op, value))
     try:
-        value.encode("utf-8")
+        text.encode("utf-8")
     except UnicodeEncodeError:
-        raise OpError(f"operation {op_id}: the value holds text that is not valid Unicode") from None
-    return op._replace(value=value)
+        raise OpError(f"operation {op.op_id}: the value holds text that is not valid Unicode") from None
+    return text
 
 
 def check_value(op: Op, value: Any) -> Any:

@@ -12,25 +12,29 @@ waiting clients of every server process on the database.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import queue
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 import psycopg
 
 from . import tokens
 from .hlc import HybridClock, Stamp
-from .oplog import OP_COLUMNS, Op
-from .push import NodeHead, PushPlan, PushRejected, by_node, plan
-from .store import Store
+from .oplog import OP_COLUMNS, SET, Op
+from .push import NodeHead, PushPlan, PushRejected, RefusedOp, by_node, plan
+from .rules import MANAGER, MEMBER, EntryFacts, MemberFacts, judge_push, removed_members
+from .store import OP_WIRE_OVERHEAD, Store
 from .tokens import TokenInfo
 
 if TYPE_CHECKING:
     from psycopg import Connection
 
 CHANNEL = "crewdeck_changed"
+#: Bytes of operations copied at a time by ``publish`` (notes can be large).
+PUBLISH_PAGE_BYTES = 32 * 1024 * 1024
 _COLUMNS = f"seq, {OP_COLUMNS}"
 #: Taken while creating tables, so that processes starting together do not race.
 _SCHEMA_LOCK = 0x63726577
@@ -59,6 +63,38 @@ SCHEMA = [
     "CREATE UNIQUE INDEX IF NOT EXISTS crewdeck_op_node ON crewdeck_op (workspace, node, node_seq)",
     # The entity a row id belongs to: a push may not name it as another's.
     "CREATE INDEX IF NOT EXISTS crewdeck_op_row ON crewdeck_op (workspace, row_id, entity)",
+    # What the rules read, kept up to date in every push transaction:
+    # members' handle, access, Unix user and removal (the newest value of
+    # each field, by op_id) and each ledger entry (its first append).
+    """CREATE TABLE IF NOT EXISTS crewdeck_state (
+        workspace TEXT NOT NULL REFERENCES crewdeck_workspace(name),
+        entity TEXT NOT NULL,
+        row_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        op_id TEXT NOT NULL,
+        PRIMARY KEY (workspace, row_id, field)
+    )""",
+    # Pushed operations the rules refused, by their node counter: a retried
+    # push gets the same answer, and the node's count has no gap.
+    """CREATE TABLE IF NOT EXISTS crewdeck_refused (
+        workspace TEXT NOT NULL REFERENCES crewdeck_workspace(name),
+        node TEXT NOT NULL,
+        node_seq BIGINT NOT NULL,
+        op_id TEXT NOT NULL,
+        member TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        row_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        message TEXT NOT NULL,
+        refused_at TEXT NOT NULL,
+        PRIMARY KEY (workspace, node, node_seq)
+    )""",
+    # 0: a workspace stored before the rules; 1: its rule state is filled in.
+    "ALTER TABLE crewdeck_workspace ADD COLUMN IF NOT EXISTS rules_version INTEGER NOT NULL DEFAULT 0",
     """CREATE TABLE IF NOT EXISTS crewdeck_token (
         id TEXT PRIMARY KEY,
         workspace TEXT NOT NULL REFERENCES crewdeck_workspace(name),
@@ -88,6 +124,146 @@ def ensure_schema(conn: Connection) -> None:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
         for statement in SCHEMA:
             conn.execute(statement)
+        for (workspace,) in conn.execute("SELECT name FROM crewdeck_workspace WHERE rules_version = 0").fetchall():
+            _start_rules(conn, workspace)
+
+
+#: The fields of each record that the rules read (``None``: an append's whole record).
+RULE_FIELDS = {"member": ("handle", "access", "unix_user", "deleted"), "ledger_entry": None}
+
+
+def _start_rules(conn: Connection, workspace: str) -> None:
+    """Fill a workspace's rule state from its log, and give its members their access.
+
+    For a workspace stored before the rules: its members' access is written
+    as operations of the server (as ``Store._grant_access`` does in a file),
+    so that every replica pulls the same access.
+    """
+    conn.execute("DELETE FROM crewdeck_state WHERE workspace = %s", (workspace,))
+    conn.execute(
+        "INSERT INTO crewdeck_state (workspace, entity, row_id, field, value, op_id) "
+        "SELECT DISTINCT ON (row_id, field) workspace, entity, row_id, field, value, op_id FROM crewdeck_op "
+        "WHERE workspace = %s AND entity = 'member' AND field = ANY(%s) ORDER BY row_id, field, op_id DESC",
+        (workspace, list(RULE_FIELDS["member"] or ())),
+    )
+    conn.execute(
+        "INSERT INTO crewdeck_state (workspace, entity, row_id, field, value, op_id) "
+        "SELECT DISTINCT ON (row_id) workspace, entity, row_id, field, value, op_id FROM crewdeck_op "
+        "WHERE workspace = %s AND entity = 'ledger_entry' ORDER BY row_id, op_id",
+        (workspace,),
+    )
+    has_access = conn.execute(
+        "SELECT 1 FROM crewdeck_op WHERE workspace = %s AND entity = 'member' AND field = 'access' LIMIT 1", (workspace,)
+    ).fetchone()
+    if not has_access:
+        _grant_access(conn, workspace)
+    conn.execute("UPDATE crewdeck_workspace SET rules_version = 1 WHERE name = %s", (workspace,))
+
+
+def _grant_access(conn: Connection, workspace: str) -> None:
+    creator = conn.execute(
+        "SELECT member FROM crewdeck_op WHERE workspace = %s AND entity = 'workspace' ORDER BY op_id LIMIT 1", (workspace,)
+    ).fetchone()
+    roles = dict(
+        conn.execute(
+            "SELECT DISTINCT ON (row_id) row_id, value FROM crewdeck_op WHERE workspace = %s AND entity = 'member' "
+            "AND field = 'role' ORDER BY row_id, op_id DESC",
+            (workspace,),
+        ).fetchall()
+    )
+    members = [
+        row[0]
+        for row in conn.execute(
+            "SELECT DISTINCT row_id FROM crewdeck_op WHERE workspace = %s AND entity = 'member' AND field = 'handle' ORDER BY row_id",
+            (workspace,),
+        )
+    ]
+    if not members:
+        return
+    author = creator[0] if creator and creator[0] in members else members[0]
+    managers = {m for m in members if json.loads(roles.get(m, '""')).strip().lower() == "project manager"} | {author}
+    node = hashlib.sha256(f"crewdeck server {workspace}".encode()).hexdigest()[:16]
+    row = conn.execute("SELECT head FROM crewdeck_workspace WHERE name = %s FOR UPDATE", (workspace,)).fetchone()
+    head = int(row[0])
+    clock = HybridClock(node)
+    ops = [
+        Op(stamp, node, seq, author, SET, "member", member_id, "access", json.dumps(MANAGER if member_id in managers else MEMBER))
+        for seq, (stamp, member_id) in enumerate(zip(clock.stamps(len(members)), members), start=1)
+    ]
+    with conn.cursor() as cur, cur.copy(f"COPY crewdeck_op (workspace, {_COLUMNS}) FROM STDIN") as copy:
+        for seq, op in enumerate(ops, start=head + 1):
+            copy.write_row((workspace, seq, *op))
+    conn.execute("UPDATE crewdeck_workspace SET head = %s WHERE name = %s", (head + len(ops), workspace))
+    _keep_rule_state(conn, workspace, ops)
+    conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"{workspace} {head + len(ops)}"))
+
+
+def _keep_rule_state(conn: Connection, workspace: str, ops: Sequence[Op]) -> None:
+    """Bring the rule state up to date with stored operations (in their transaction)."""
+    fields = RULE_FIELDS
+    rows = [
+        (workspace, op.entity, op.row_id, op.field, op.value, op.op_id)
+        for op in ops
+        if op.entity in fields and (fields[op.entity] is None or op.field in (fields[op.entity] or ()))
+    ]
+    if not rows:
+        return
+    conn.cursor().executemany(
+        "INSERT INTO crewdeck_state (workspace, entity, row_id, field, value, op_id) VALUES (%s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (workspace, row_id, field) DO UPDATE SET value = excluded.value, op_id = excluded.op_id "
+        # Set fields: the newest value wins; appends: the first one.
+        "WHERE (excluded.field = '*') = (excluded.op_id < crewdeck_state.op_id)",
+        rows,
+    )
+
+
+class PgRuleState:
+    """``rules.RuleState`` over a workspace's rule state, inside a push transaction."""
+
+    def __init__(self, conn: Connection, workspace: str) -> None:
+        self.conn = conn
+        self.workspace = workspace
+        self._members: dict[str, MemberFacts] | None = None
+
+    def _all_members(self) -> dict[str, MemberFacts]:
+        if self._members is None:
+            fields: dict[str, dict[str, Any]] = {}
+            for row_id, field_name, value in self.conn.execute(
+                "SELECT row_id, field, value FROM crewdeck_state WHERE workspace = %s AND entity = 'member'", (self.workspace,)
+            ):
+                fields.setdefault(row_id, {})[field_name] = json.loads(value)
+            self._members = {
+                row_id: MemberFacts(row_id, f.get("handle"), f.get("access") or MEMBER, f.get("unix_user"), bool(f.get("deleted")))
+                for row_id, f in fields.items()
+            }
+        return self._members
+
+    def has_members(self) -> bool:
+        return any(m.handle and not m.deleted for m in self._all_members().values())
+
+    def member(self, member_id: str) -> MemberFacts | None:
+        return self._all_members().get(member_id)
+
+    def members_with(self, field: str, value: str) -> list[str]:
+        return [m.id for m in self._all_members().values() if not m.deleted and getattr(m, field) == value]
+
+    def managers(self) -> set[str]:
+        return {m.id for m in self._all_members().values() if m.handle and not m.deleted and m.access == MANAGER}
+
+    def stored_rows(self, row_ids: list[str]) -> dict[str, str]:
+        rows = self.conn.execute(
+            "SELECT DISTINCT row_id, entity FROM crewdeck_op WHERE workspace = %s AND row_id = ANY(%s)", (self.workspace, row_ids)
+        )
+        return dict(rows.fetchall())
+
+    def ledger_entry(self, entry_id: str) -> EntryFacts | None:
+        row = self.conn.execute(
+            "SELECT value FROM crewdeck_state WHERE workspace = %s AND row_id = %s AND field = '*'", (self.workspace, entry_id)
+        ).fetchone()
+        if row is None:
+            return None
+        record = json.loads(row[0])
+        return EntryFacts(record["entered_by"], bool(record.get("needs_approval")), record.get("reverses"))
 
 
 @dataclass(frozen=True)
@@ -148,8 +324,15 @@ class PgStore:
 
     # ------------------------------------------------------------ the log
 
-    def push(self, workspace: str, member: str, ops: Sequence[Op], wall: Callable[[], int] | None = None) -> tuple[PushPlan, int]:
-        """Store a member's batch with the next numbers of the workspace; see the module doc."""
+    def push(
+        self,
+        workspace: str,
+        member: str,
+        ops: Sequence[Op],
+        invalid: dict[str, str] | None = None,
+        wall: Callable[[], int] | None = None,
+    ) -> tuple[PushPlan, int]:
+        """Judge and store a member's batch with the next numbers of the workspace; see the module doc."""
         groups = by_node(ops, member)
         if ops:
             clock = HybridClock("server") if wall is None else HybridClock("server", wall=wall)
@@ -160,23 +343,36 @@ class PgStore:
                 raise PushRejected("no_workspace", f"no workspace named {workspace!r}")
             head = int(row[0])
             nodes = list(groups)
+            # A node's count runs through what was stored and what was refused.
             heads = {
                 node: NodeHead(node_member, int(node_seq))
                 for node, node_seq, node_member in self.conn.execute(
-                    "SELECT node, max(node_seq), min(member) FROM crewdeck_op WHERE workspace = %s AND node = ANY(%s) GROUP BY node",
-                    (workspace, nodes),
+                    "SELECT node, max(node_seq), min(member) FROM ("
+                    "SELECT node, node_seq, member FROM crewdeck_op WHERE workspace = %s AND node = ANY(%s) "
+                    "UNION ALL SELECT node, node_seq, member FROM crewdeck_refused WHERE workspace = %s AND node = ANY(%s)"
+                    ") AS counted GROUP BY node",
+                    (workspace, nodes, workspace, nodes),
                 )
             }
             stored: dict[tuple[str, int], str] = {}
+            earlier: list[RefusedOp] = []
             for node, node_ops in groups.items():
                 if node in heads and node_ops[0].node_seq <= heads[node].node_seq:
+                    span = (workspace, node, node_ops[0].node_seq, heads[node].node_seq)
                     stored.update(
                         ((node, int(n)), op_id)
                         for n, op_id in self.conn.execute(
                             "SELECT node_seq, op_id FROM crewdeck_op WHERE workspace = %s AND node = %s AND node_seq BETWEEN %s AND %s",
-                            (workspace, node, node_ops[0].node_seq, heads[node].node_seq),
+                            span,
                         )
                     )
+                    for n, op_id, row_id, field_name, rule, message in self.conn.execute(
+                        "SELECT node_seq, op_id, row_id, field, rule, message FROM crewdeck_refused "
+                        "WHERE workspace = %s AND node = %s AND node_seq BETWEEN %s AND %s",
+                        span,
+                    ):
+                        stored[(node, int(n))] = op_id
+                        earlier.append(RefusedOp(node, int(n), op_id, row_id, field_name, rule, message))
             result = plan(
                 groups,
                 member,
@@ -185,11 +381,50 @@ class PgStore:
                 lambda row_ids: self._stored_entities(workspace, row_ids),
             )
             if result.fresh:
+                by_id = {op.op_id: op for op in result.fresh}
+                result.judge(judge_push(result.fresh, PgRuleState(self.conn, workspace), invalid or {}))
+                self._keep_refused(workspace, [by_id[r.op_id] for r in result.refused], result.refused)
+            result.refused = earlier + result.refused
+            if result.fresh:
                 self._copy_ops(workspace, ((head + i, op) for i, op in enumerate(result.fresh, start=1)))
                 head += len(result.fresh)
                 self.conn.execute("UPDATE crewdeck_workspace SET head = %s WHERE name = %s", (head, workspace))
+                _keep_rule_state(self.conn, workspace, result.fresh)
+                for removed in removed_members((op.member, op.kind, op.entity, op.row_id, op.field, op.value) for op in result.fresh):
+                    self.conn.execute(
+                        "UPDATE crewdeck_token SET revoked_at = %s WHERE workspace = %s AND member = %s AND revoked_at IS NULL",
+                        (tokens.now_text(), workspace, removed),
+                    )
                 self.conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"{workspace} {head}"))
         return result, head
+
+    def _keep_refused(self, workspace: str, ops: Sequence[Op], refused: Sequence[RefusedOp]) -> None:
+        if not refused:
+            return
+        now = tokens.now_text()
+        self.conn.cursor().executemany(
+            f"INSERT INTO crewdeck_refused (workspace, {OP_COLUMNS}, rule, message, refused_at) "
+            f"VALUES ({', '.join(['%s'] * 13)}) ON CONFLICT DO NOTHING",
+            [(workspace, *op, r.rule, r.message, now) for op, r in zip(ops, refused)],
+        )
+
+    def refusals_after(self, workspace: str, member: str, node: str, node_seq: int, limit: int = 1_000) -> list[RefusedOp]:
+        rows = self.conn.execute(
+            "SELECT node, node_seq, op_id, row_id, field, rule, message FROM crewdeck_refused "
+            "WHERE workspace = %s AND member = %s AND node = %s AND node_seq > %s ORDER BY node_seq LIMIT %s",
+            (workspace, member, node, node_seq, limit),
+        ).fetchall()
+        return [RefusedOp(r[0], int(r[1]), *r[2:]) for r in rows]
+
+    def member_facts(self, workspace: str, member: str) -> MemberFacts | None:
+        return PgRuleState(self.conn, workspace).member(member)
+
+    def revoked_member(self, token: str) -> tuple[str, str] | None:
+        """``(workspace, member)`` of a revoked token with this secret."""
+        row = self.conn.execute(
+            "SELECT workspace, member FROM crewdeck_token WHERE hash = %s AND revoked_at IS NOT NULL", (tokens.hash_token(token),)
+        ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]))
 
     def _stored_entities(self, workspace: str, row_ids: list[str]) -> dict[str, str]:
         rows = self.conn.execute(
@@ -202,14 +437,30 @@ class PgStore:
             for seq, op in rows:
                 copy.write_row((workspace, seq, *op))
 
-    def ops_after(self, workspace: str, after: int, limit: int) -> tuple[list[tuple[int, Op]], int]:
-        """Operations after ``after`` in ``seq`` order, and the head, from one snapshot."""
+    def ops_after(self, workspace: str, after: int, limit: int, max_bytes: int | None = None) -> tuple[list[tuple[int, Op]], int]:
+        """Operations after ``after`` in ``seq`` order, and the head, from one snapshot.
+
+        With ``max_bytes``, the page stops before the operation that would
+        take it past that many bytes on the wire (as ``store.op_wire_size``
+        counts, from the stored lengths: no value is read to be dropped),
+        keeping at least one.
+        """
         with self.conn.transaction():
             self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            rows = self.conn.execute(
-                f"SELECT {_COLUMNS} FROM crewdeck_op WHERE workspace = %s AND seq > %s ORDER BY seq LIMIT %s",
-                (workspace, after, limit),
-            ).fetchall()
+            if max_bytes is None:
+                rows = self.conn.execute(
+                    f"SELECT {_COLUMNS} FROM crewdeck_op WHERE workspace = %s AND seq > %s ORDER BY seq LIMIT %s",
+                    (workspace, after, limit),
+                ).fetchall()
+            else:
+                rows = self.conn.execute(
+                    f"SELECT {_COLUMNS} FROM ("
+                    f"  SELECT {_COLUMNS}, octet_length(value) + octet_length(row_id) + %s AS size,"
+                    f"    sum(octet_length(value) + octet_length(row_id) + %s) OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING) AS upto"
+                    f"  FROM crewdeck_op WHERE workspace = %s AND seq > %s ORDER BY seq LIMIT %s"
+                    f") page WHERE upto <= %s OR upto = size ORDER BY seq",
+                    (OP_WIRE_OVERHEAD, OP_WIRE_OVERHEAD, workspace, after, limit, max_bytes),
+                ).fetchall()
             row = self.conn.execute("SELECT head FROM crewdeck_workspace WHERE name = %s", (workspace,)).fetchone()
         return [(int(r[0]), Op(r[1], r[2], int(r[3]), *r[4:])) for r in rows], (0 if row is None else int(row[0]))
 
@@ -224,7 +475,7 @@ class PgStore:
                 raise PgError(f"the database already has a workspace named {workspace!r}; pick another with --name")
             done, after = 0, 0
             while True:
-                page = source.ops_after(after, 20_000)
+                page = source.ops_after(after, 20_000, PUBLISH_PAGE_BYTES)
                 if not page:
                     break
                 self._copy_ops(workspace, iter(page))
@@ -233,6 +484,14 @@ class PgStore:
                 if on_progress:
                     on_progress(done, total)
             self.conn.execute("UPDATE crewdeck_workspace SET head = %s WHERE name = %s", (after, workspace))
+            refused = source.conn.execute(f"SELECT {OP_COLUMNS}, rule, message, refused_at FROM refused_ops").fetchall()
+            if refused:
+                self.conn.cursor().executemany(
+                    f"INSERT INTO crewdeck_refused (workspace, {OP_COLUMNS}, rule, message, refused_at) "
+                    f"VALUES ({', '.join(['%s'] * 13)})",
+                    [(workspace, *row) for row in refused],
+                )
+            _start_rules(self.conn, workspace)
             file_tokens = source.conn.execute("SELECT id, hash, member, label, created_at, revoked_at FROM sync_token").fetchall()
             # A token belongs to one workspace: the file's tokens already here mean the file was published before.
             holder = self.conn.execute(

@@ -11,9 +11,12 @@ which number it expected so the replica can resend from there.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from .oplog import Op, row_entity_clash
+
+if TYPE_CHECKING:
+    from .rules import Refusal
 
 
 class PushRejected(Exception):
@@ -32,13 +35,62 @@ class NodeHead:
     node_seq: int
 
 
+@dataclass(frozen=True)
+class RefusedOp:
+    """An operation the server's rules refused: never stored, sent back to its author's replica."""
+
+    node: str
+    node_seq: int
+    op_id: str
+    row_id: str
+    field: str
+    rule: str
+    message: str
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "node": self.node, "node_seq": self.node_seq, "op_id": self.op_id, "row_id": self.row_id,
+            "field": self.field, "rule": self.rule, "message": self.message,
+        }
+
+    @classmethod
+    def from_wire(cls, data: Any) -> RefusedOp:
+        """``ValueError`` when the server sent something else."""
+        if not isinstance(data, dict):
+            raise ValueError("a refusal must be an object")
+        node_seq = data.get("node_seq")
+        if not isinstance(node_seq, int) or isinstance(node_seq, bool):
+            raise ValueError("a refusal's node_seq must be a number")
+        texts = [data.get(name) for name in ("node", "op_id", "row_id", "field", "rule", "message")]
+        if not all(isinstance(t, str) for t in texts):
+            raise ValueError("a refusal names node, op_id, row_id, field, rule and message")
+        node, op_id, row_id, field_name, rule, message = texts
+        return cls(str(node), node_seq, str(op_id), str(row_id), str(field_name), str(rule), str(message))
+
+
 @dataclass
 class PushPlan:
-    """The operations to store, and each node's counter once they are."""
+    """The operations to store, and each node's counter once they are.
+
+    ``fresh`` are the operations new to the server; once judged, ``refused``
+    holds those the rules refused (and those of a retried push refused
+    before), and ``fresh`` only what is stored.
+    """
 
     fresh: list[Op] = field(default_factory=list)
     heads: dict[str, NodeHead] = field(default_factory=dict)
     duplicates: int = 0
+    refused: list[RefusedOp] = field(default_factory=list)
+
+    def judge(self, verdicts: Sequence[Refusal | None]) -> None:
+        """Split ``fresh`` by the rules' verdicts (one per operation, in order)."""
+        kept: list[Op] = []
+        for op, verdict in zip(self.fresh, verdicts):
+            if verdict is None:
+                kept.append(op)
+            else:
+                self.refused.append(RefusedOp(op.node, op.node_seq, op.op_id, op.row_id, op.field, verdict.rule, verdict.message))
+        self.fresh = kept
 
 
 def by_node(ops: Iterable[Op], member: str, server_node: str | None = None) -> dict[str, list[Op]]:

@@ -34,6 +34,8 @@ TASK_STATUSES = ("inbox", "todo", "doing", "review", "done", "cancelled")
 OPEN_STATUSES = ("inbox", "todo", "doing", "review")
 PRIORITIES = ("high", "med", "low", "none")
 CAMPAIGN_STATUSES = ("active", "paused", "done")
+#: What a member may do (``rules`` reads this, never the free-text role).
+ACCESS_LEVELS = ("manager", "member", "guest")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 # Digits are [0-9], never \d: \d also matches other scripts' digits, and a
@@ -350,6 +352,8 @@ class Field:
     default: Any = None
     #: How the value maps to columns: "plain", "json", "bool" or "instant".
     kind: str = "plain"
+    #: Text that may hold line breaks (notes); every other text is one line.
+    multiline: bool = False
 
     def __post_init__(self) -> None:
         if not self.columns:
@@ -431,6 +435,7 @@ MEMBER = Entity(
         Field("handle", handle),
         Field("name", text(200, required=True)),
         Field("role", text(100), default=""),
+        Field("access", one_of(ACCESS_LEVELS), default="member"),
         Field("tz", zone_name),
         _json_field("hours", working_hours, {}),
         _json_field("days_off", list_of(date, max_items=1000), []),
@@ -458,7 +463,7 @@ TASK = Entity(
     "task",
     (
         Field("title", text(500, required=True)),
-        Field("notes", text(100_000), default=""),
+        Field("notes", text(100_000), default="", multiline=True),
         Field("status", one_of(TASK_STATUSES), default="inbox"),
         Field("assignee", optional(record_id)),
         Field("priority", one_of(PRIORITIES), default="none"),
@@ -496,7 +501,7 @@ LEDGER_ENTRY = Entity(
         Field("task", optional(record_id)),
         Field("entered_by", record_id),
         Field("entered_at", utc_instant),
-        #: Spend that counts only once a project manager other than the person
+        #: Spend that counts only once a manager other than the person
         #: who entered it approves it (an ``approval`` record).  A reversal
         #: copies this from the entry it reverses and counts exactly when it does.
         Field("needs_approval", boolean, sql=("INTEGER NOT NULL DEFAULT 0",), default=False, kind="bool"),
@@ -504,7 +509,7 @@ LEDGER_ENTRY = Entity(
     append_only=True,
 )
 
-#: A project manager's approval of a pending ledger entry.  Append-only like
+#: A manager's approval of a pending ledger entry.  Append-only like
 #: the entries: approvals made on two replicas at once are two records, and
 #: the entry counts if any of them is by someone other than its author.
 APPROVAL = Entity(
@@ -513,6 +518,20 @@ APPROVAL = Entity(
         Field("entry", record_id),
         Field("approved_by", record_id),
         Field("approved_at", utc_instant),
+    ),
+    append_only=True,
+)
+
+#: A manager on a shared host acting as another member (``--as``): the
+#: operations stamped ``first_op`` to ``last_op`` by ``member`` were made by
+#: ``actor``, which the activity log shows as "@ana as @raj".
+ACTING = Entity(
+    "acting",
+    (
+        Field("actor", record_id),
+        Field("member", record_id),
+        Field("first_op", text(64, required=True)),
+        Field("last_op", text(64, required=True)),
     ),
     append_only=True,
 )
@@ -544,7 +563,7 @@ RATE = Entity(
 )
 
 ENTITIES: dict[str, Entity] = {
-    e.name: e for e in (WORKSPACE, MEMBER, CAMPAIGN, TASK, LEDGER_ENTRY, APPROVAL, BUDGET, RATE)
+    e.name: e for e in (WORKSPACE, MEMBER, CAMPAIGN, TASK, LEDGER_ENTRY, APPROVAL, ACTING, BUDGET, RATE)
 }
 
 #: The single row of the ``workspace`` entity.

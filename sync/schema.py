@@ -179,6 +179,41 @@ def _filter_index(db: sqlite_utils.Database) -> None:
     db.execute(f"CREATE INDEX task_filter ON task({', '.join(TASK_FILTER_COLUMNS)})")
 
 
+def _create_refusals(db: sqlite_utils.Database) -> None:
+    # Local, never replicated.  On a server: what it refused of each node's
+    # pushes, by the node's counter (a retried push gets the same answer).
+    # On a replica: its own operations the server refused, dropped from its
+    # state and kept here so that its member sees what was not accepted.
+    db.execute(
+        """CREATE TABLE refused_ops (
+            node TEXT NOT NULL,
+            node_seq INTEGER NOT NULL,
+            op_id TEXT NOT NULL,
+            member TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            row_id TEXT NOT NULL,
+            field TEXT NOT NULL,
+            value TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            message TEXT NOT NULL,
+            refused_at TEXT NOT NULL,
+            PRIMARY KEY (node, node_seq)
+        )"""
+    )
+    # Members get an ``access`` field (its column comes from
+    # _add_missing_columns).  A file that is not a replica writes its
+    # members' access as operations when the store opens it (replicas get
+    # them from their server), see ``Store._grant_access``.
+    has_members = db.execute("SELECT 1 FROM member LIMIT 1").fetchone()
+    replica = db.execute("SELECT 1 FROM meta WHERE key = 'remote.url'").fetchone()
+    if has_members and not replica:
+        db.execute("INSERT INTO meta(key, value) VALUES (?, '1')", [ACCESS_PENDING])
+
+
+#: Set by migration 8 until ``Store`` has written the members' access.
+ACCESS_PENDING = "rules.access_pending"
+
 #: The registry: migration n brings a file from user_version n-1 to n.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("operations log, clock and meta", _create_core),
@@ -188,6 +223,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("ledger approvals and indexes", _create_ledger),
     ("an index of publish slots (the deadline grid's days)", _publish_index),
     ("an index of the columns task filters read (counts of matching tasks)", _filter_index),
+    ("refused operations, and members' access for the rules", _create_refusals),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -222,6 +258,8 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        # A full disk has rolled SQLite back already.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     return done

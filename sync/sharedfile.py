@@ -5,11 +5,20 @@ every process that opens the file runs on the same host.  A file on NFS,
 SMB, sshfs or another FUSE filesystem would seem to work and then corrupt,
 so it is refused with the reason.  Members share a file by logging into
 the machine that holds it.
+
+The file's directory matters too: SQLite creates the ``-wal`` and ``-shm``
+files beside it, so the directory must be writable, and in a shared
+directory those files must get the team's group (setgid).  When opening or
+writing fails for one of these reasons, the functions here say which.
 """
 
 from __future__ import annotations
 
+import grp
 import os
+import pwd
+import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 MOUNTINFO = "/proc/self/mountinfo"
@@ -104,3 +113,122 @@ def directory_problem(path: Path) -> str | None:
             f"(run: chmod g+ws {directory})"
         )
     return None
+
+
+def setgid_problem(path: Path) -> str | None:
+    """Why a file in this shared directory would lock its members out of each other, if it would.
+
+    Without the setgid bit, the ``-wal`` and ``-shm`` files get the primary
+    group of whichever member's process creates them, not the directory's:
+    the others then cannot open the workspace until that member closes it.
+    A world-writable directory (``/tmp``) is no team's directory and is
+    left alone.
+    """
+    directory = path.resolve().parent
+    try:
+        mode = directory.stat().st_mode
+    except OSError:
+        return None  # creating the file says what is wrong with the path
+    if mode & stat.S_IWGRP and not mode & stat.S_ISGID and not mode & stat.S_IWOTH:
+        return (
+            f"{directory} is group-writable but not setgid: the -wal and -shm files SQLite creates there would get "
+            "the primary group of whichever member opens the workspace, not the directory's, and lock the others out; "
+            f"fix it with: chmod g+s {directory}"
+        )
+    return None
+
+
+def _owner(st: os.stat_result) -> str:
+    try:
+        user = pwd.getpwuid(st.st_uid).pw_name
+    except KeyError:
+        user = str(st.st_uid)
+    try:
+        group = grp.getgrgid(st.st_gid).gr_name
+    except KeyError:
+        group = str(st.st_gid)
+    return f"{user}:{group}"
+
+
+def access_problem(path: Path) -> str | None:
+    """Why this process cannot open the workspace at ``path`` for writing, if a permission is why.
+
+    Asked only after SQLite failed to open or write (it says no more than
+    "attempt to write a readonly database"), so it costs nothing when all
+    is well.
+    """
+    directory = path.resolve().parent
+    try:
+        st = path.stat()
+    except OSError as exc:
+        return f"{path}: {exc.strerror}"
+    if not os.access(path, os.R_OK | os.W_OK):
+        return f"{path} is not writable by you (owner {_owner(st)}, mode {stat.filemode(st.st_mode)}); ask its owner to run: chmod g+rw {path}"
+    missing = []
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        try:
+            side_st = side.stat()
+        except FileNotFoundError:
+            missing.append(side.name)
+            continue
+        except OSError as exc:
+            return f"{side}: {exc.strerror}"
+        if not os.access(side, os.R_OK | os.W_OK):
+            cause = (
+                f"{directory} is not setgid, so SQLite's files there get the group of whoever creates them "
+                f"(fix for good: chmod g+s {directory}; this one goes away when its owner closes crewdeck)"
+                if not directory.stat().st_mode & stat.S_ISGID
+                else f"ask its owner to run: chmod g+rw {side}"
+            )
+            return f"{side} belongs to {_owner(side_st)} (mode {stat.filemode(side_st.st_mode)}) and you cannot write it: {cause}"
+    if missing and not os.access(directory, os.W_OK | os.X_OK):
+        return (
+            f"the directory {directory} is not writable by you, and SQLite must create {' and '.join(missing)} there "
+            f"to open a workspace; have it made writable for the team (chgrp TEAM {directory} && chmod g+ws {directory})"
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class OpenedFile:
+    """The file a workspace path named when it was opened.
+
+    Once the path is removed, or another file moved over it (a backup put
+    back), SQLite goes on writing to the file it opened, which nobody will
+    read again, and the ``-wal`` and ``-shm`` beside the path still belong
+    to that old file.  Comparing the path's device and inode with these,
+    one ``stat``, says when that happened: writes must stop then.
+    """
+
+    path: Path
+    device: int
+    inode: int
+
+    @classmethod
+    def at(cls, path: Path, st: os.stat_result | None = None) -> OpenedFile:
+        """The file ``path`` names now, or the one ``st`` (its ``stat``) describes; ``OSError`` when none."""
+        st = st or os.stat(path)
+        return cls(path, st.st_dev, st.st_ino)
+
+    def change(self) -> str | None:
+        """``None`` while the path still names the opened file, else what became of it."""
+        try:
+            st = os.stat(self.path)
+        except (FileNotFoundError, NotADirectoryError):
+            return "deleted"
+        except OSError as exc:
+            return f"unreachable ({exc.strerror})"
+        if st.st_ino != self.inode or st.st_dev != self.device:
+            return "replaced"
+        return None
+
+    def problem(self) -> str | None:
+        """A one-line refusal to write, when the path no longer names the opened file."""
+        change = self.change()
+        if change is None:
+            return None
+        return (
+            f"the workspace file {self.path} was {change} while it was open: nothing more is written to the old one; "
+            "reopen the workspace"
+        )

@@ -79,3 +79,15 @@ def lookup(conn: sqlite3.Connection, token: str, workspace: str) -> TokenInfo | 
         (hash_token(token),),
     ).fetchone()
     return None if row is None else TokenInfo(row[0], row[1], workspace, row[2], row[3], row[4])
+
+
+def revoke_member(conn: sqlite3.Connection, member: str) -> int:
+    """Revoke every live token of a member (removed from the workspace); how many."""
+    cur = conn.execute("UPDATE sync_token SET revoked_at = ? WHERE member = ? AND revoked_at IS NULL", (now_text(), member))
+    return cur.rowcount
+
+
+def lookup_revoked_member(conn: sqlite3.Connection, token: str) -> str | None:
+    """The member of a revoked token with this secret (to tell a removed member why)."""
+    row = conn.execute("SELECT member FROM sync_token WHERE hash = ? AND revoked_at IS NOT NULL", (hash_token(token),)).fetchone()
+    return None if row is None else str(row[0])

@@ -4,6 +4,10 @@
 commits to the file; reading it costs a few microseconds, so a watcher can
 ask often.  When it changes, the operations after the last sequence number
 seen say exactly what changed and who changed it.
+
+It also notices, with a ``stat`` at each look, when the path no longer
+names the file that was opened (deleted, or another file moved over it):
+nothing reaches that file's readers any more, and it says so once.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from .oplog import Op
+from .sharedfile import OpenedFile
 from .store import connect, max_seq, ops_after
 
 #: How often the watcher asks, in seconds: well under the 300 ms a change
@@ -24,7 +29,11 @@ POLL_INTERVAL = 0.015
 class ChangeWatcher:
     """Reports batches of operations committed by any process, in ``seq`` order."""
 
-    def __init__(self, path: str | Path, after_seq: int | None = None, page: int = 5_000) -> None:
+    def __init__(
+        self, path: str | Path, after_seq: int | None = None, page: int = 5_000, opened: OpenedFile | None = None
+    ) -> None:
+        """``opened``: the file the caller opened at ``path`` (what the path names now if not given)."""
+        self.opened = opened or OpenedFile.at(Path(path))
         # Read-write mode although it only reads: a read-only connection cannot
         # create the WAL index when it is the first to open the file.
         self.conn: sqlite3.Connection = connect(Path(path))
@@ -59,11 +68,15 @@ class ChangeWatcher:
         on_change: Callable[[list[tuple[int, Op]]], None],
         stop: threading.Event,
         interval: float = POLL_INTERVAL,
+        on_moved: Callable[[str], None] | None = None,
     ) -> None:
         """Poll until ``stop`` is set; call ``on_change`` with each batch.
 
         One last look after ``stop``: commits made before it was set are
-        always reported.
+        always reported.  With ``on_moved``, each look also checks that the
+        path still names the opened file; when it does not, ``on_moved`` is
+        called with what became of it (``OpenedFile.change``) and watching
+        ends.
         """
         try:
             while True:
@@ -71,6 +84,11 @@ class ChangeWatcher:
                 batch = self.poll()
                 if batch:
                     on_change(batch)
+                if on_moved is not None:
+                    change = self.opened.change()
+                    if change is not None:
+                        on_moved(change)
+                        return
                 if stopping:
                     return
         finally:

@@ -11,6 +11,7 @@ import random
 from pathlib import Path
 
 from sync.records import budget_id, rate_id
+from sync.ids import new_id
 from sync.store import Store
 from tui.cli.main import main
 from tui.ledger.actions import reversal_id
@@ -53,34 +54,44 @@ def build(path: Path, entries: int, seed: int = 7) -> None:
                 period = f"2026-{month:02d}"
                 w.set("budget", budget_id(campaign, category, period), {"campaign": campaign, "category": category, "period": period,
                                                                       "amount": rng.randint(100, 9_000) * 100 + rng.choice([0, 50, 99]), "currency": "EUR"})
-        made: list[tuple[str, dict[str, object]]] = []
-        for i in range(entries):
-            currency, places, _ = rng.choices(CURRENCIES, [c[2] for c in CURRENCIES])[0]
-            pending = rng.random() < 0.1
-            record = {
-                "date": (FIRST + dt.timedelta(days=rng.randrange(DAYS))).isoformat(),
-                "campaign": rng.choice(campaigns),
-                "category": rng.choice(CATEGORIES),
-                "payee": rng.choice(PAYEES),
-                "amount": rng.randint(1, 80_000) * 10**places // 100 or 1,
-                "currency": currency,
-                "memo": f"invoice {i}" if rng.random() < 0.5 else "",
-                "entered_by": raj if pending else ana,
-                "entered_at": f"2026-11-{rng.randint(1, 25):02d}T10:00:00Z",
-                "needs_approval": pending,
-            }
-            if rng.random() < 0.04:
-                record["amount"] = -int(record["amount"])  # a refund
-            entry = w.append("ledger_entry", record)
-            made.append((entry, record))
-            if pending and rng.random() < 0.5:
-                w.append("approval", {"entry": entry, "approved_by": ana, "approved_at": "2026-11-26T08:00:00Z"})
-        # Amounts whose value in euros ends in exactly half a cent: the rounding rule decides them.
-        w.set("rate", rate_id("2025-12-31", "CHF", "EUR"), {"date": "2025-12-31", "base": "CHF", "quote": "EUR", "rate": "0.5"})
-        for category, cents in (("rounding-a", 1), ("rounding-b", 5), ("rounding-c", 7), ("rounding-d", -5)):
-            w.append("ledger_entry", {"date": "2026-03-03", "campaign": campaigns[-1], "category": category, "payee": "Bank fees",
-                                      "amount": cents, "currency": "CHF", "entered_by": ana, "entered_at": "2026-11-26T09:00:00Z"})
-        for entry, record in rng.sample(made, len(made) // 20):
-            w.append("ledger_entry", {**record, "amount": -int(record["amount"]), "reverses": entry, "memo": "reversal",
-                                      "entered_by": ana, "entered_at": "2026-11-26T09:00:00Z"}, row_id=reversal_id(entry))
+    # Entries are written by whoever enters them: raj enters the pending ones, ana the rest and approves.
+    writes: list[tuple[str, str, dict[str, object], str | None]] = []
+    made: list[tuple[str, dict[str, object]]] = []
+    for i in range(entries):
+        currency, places, _ = rng.choices(CURRENCIES, [c[2] for c in CURRENCIES])[0]
+        pending = rng.random() < 0.1
+        record = {
+            "date": (FIRST + dt.timedelta(days=rng.randrange(DAYS))).isoformat(),
+            "campaign": rng.choice(campaigns),
+            "category": rng.choice(CATEGORIES),
+            "payee": rng.choice(PAYEES),
+            "amount": rng.randint(1, 80_000) * 10**places // 100 or 1,
+            "currency": currency,
+            "memo": f"invoice {i}" if rng.random() < 0.5 else "",
+            "entered_by": raj if pending else ana,
+            "entered_at": f"2026-11-{rng.randint(1, 25):02d}T10:00:00Z",
+            "needs_approval": pending,
+        }
+        if rng.random() < 0.04:
+            record["amount"] = -int(record["amount"])  # a refund
+        entry = new_id()
+        writes.append((str(record["entered_by"]), "ledger_entry", record, entry))
+        made.append((entry, record))
+        if pending and rng.random() < 0.5:
+            writes.append((ana, "approval", {"entry": entry, "approved_by": ana, "approved_at": "2026-11-26T08:00:00Z"}, None))
+    # Amounts whose value in euros ends in exactly half a cent: the rounding rule decides them.
+    for category, cents in (("rounding-a", 1), ("rounding-b", 5), ("rounding-c", 7), ("rounding-d", -5)):
+        writes.append((ana, "ledger_entry", {"date": "2026-03-03", "campaign": campaigns[-1], "category": category, "payee": "Bank fees",
+                                             "amount": cents, "currency": "CHF", "entered_by": ana, "entered_at": "2026-11-26T09:00:00Z"}, None))
+    for entry, record in rng.sample(made, len(made) // 20):
+        writes.append((ana, "ledger_entry", {**record, "amount": -int(record["amount"]), "reverses": entry, "memo": "reversal",
+                                             "entered_by": ana, "entered_at": "2026-11-26T09:00:00Z"}, reversal_id(entry)))
+    for author in (raj, ana):
+        with store.write(author) as w:
+            for who, entity, values, row_id in writes:
+                if who == author:
+                    w.append(entity, values, row_id=row_id)
+        if author == raj:
+            with store.write(ana) as w:
+                w.set("rate", rate_id("2025-12-31", "CHF", "EUR"), {"date": "2025-12-31", "base": "CHF", "quote": "EUR", "rate": "0.5"})
     store.close()

@@ -6,6 +6,7 @@ import glob
 import io
 import os
 import random
+import resource
 import shutil
 import signal
 import socket
@@ -68,6 +69,8 @@ class Server:
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
     entry: list[str] = field(default_factory=lambda: ["-m", "tui.cli.main", "serve"])
+    #: The server process's limit of open files (soft and hard), when lowered.
+    open_files: int | None = None
 
     @property
     def url(self) -> str:
@@ -75,9 +78,15 @@ class Server:
 
     def start(self) -> Server:
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        limit = self.open_files
+
+        def lower_limit() -> None:
+            if limit is not None:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
         self.proc = subprocess.Popen(
             [sys.executable, *self.entry, *self.args, "--port", str(self.port)],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=lower_limit,
         )
         deadline = time.monotonic() + PATIENCE
         while True:

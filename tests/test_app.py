@@ -648,7 +648,8 @@ async def test_a_write_refused_by_the_workspace_is_one_line_and_changes_nothing(
         assert first is not None
         with Store(workspace) as other:
             other.wall = lambda: wall_ms() + 3_600_000  # a teammate's machine an hour fast
-            with other.write("") as w:
+            ana = other.conn.execute("SELECT id FROM member WHERE handle = 'ana'").fetchone()[0]
+            with other.write(ana) as w:
                 w.set("task", first, {"priority": "high"})
         before = record(workspace, first)["status"]
         await pilot.press("d")

@@ -55,3 +55,36 @@ async def test_a_shared_file_says_so(tmp_path: Path) -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         assert (header(app).sync_state, header(app).sync_text) == ("live", "live · shared file")
+
+
+async def test_an_operation_the_server_refuses_leaves_the_screen_and_its_author_is_told(tmp_path: Path) -> None:
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        token = new_token("raj", "--workspace", str(team))
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", token, str(replica))
+        app = make_app(replica, "raj")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: header(app).sync_text.startswith("live · synced"), "the live state")
+            # raj's replica, written while it still believed him a manager: a task he claims ana created.
+            with Store(replica) as store:
+                raj, ana = (store.conn.execute("SELECT id FROM member WHERE handle = ?", (h,)).fetchone()[0] for h in ("raj", "ana"))
+                with store.write(raj, judged=False) as w:
+                    w.create("task", {"title": "Claimed to be ana's", "created_by": ana})
+            await until(
+                pilot,
+                lambda: any(n.title == "the server refused a change of yours" for n in app._notifications),
+                "the refusal notice",
+            )
+            notice = next(n for n in app._notifications if n.title and "refused" in n.title)
+            assert "rule author_field" in str(notice.message)
+            await until(
+                pilot,
+                lambda: not any("Claimed to be ana's" in row.cells for _, row in app.tasks_pane.table.loaded_rows()),
+                "the refused task gone from the list",
+            )
+        assert "REFUSED set task" in crewdeck("-w", str(replica), "log")
+    finally:
+        assert server.stop() == ""

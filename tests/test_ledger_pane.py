@@ -343,14 +343,15 @@ async def test_another_members_entry_appears_and_the_cursor_stays(workspace: Pat
         assert ledger.selected is not None and ledger.selected.id == mine.id  # the cursor stayed on its entry
         assert ledger.entries.cursor == 4
         assert any("@raj" in str(n.message) for n in app._notifications)
-        # An open entry shows a reversal made meanwhile by someone else.
+        # An open entry shows a reversal made meanwhile elsewhere.
         await pilot.press("enter")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, EntryScreen) and "not reversed" in str(screen.query_one("#entry-body").render())
         ws = Workspace.open(workspace)
         try:
-            reversal = actions.reverse_entry(ws, ws.member_by_handle("raj"), mine.id, NOW)
+            # ana's other process (a member reverses only their own entries; a manager any)
+            reversal = actions.reverse_entry(ws, ws.member_by_handle("ana"), mine.id, NOW)
         finally:
             ws.close()
         await until(pilot, lambda: reversal[:8] in str(screen.query_one("#entry-body").render()))

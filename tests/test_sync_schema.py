@@ -62,5 +62,5 @@ def test_the_event_stream_is_described_and_served(running: tuple[Server, str]) -
     with httpx.stream("GET", f"{server.url}/v1/w/team/events", headers={"Authorization": f"Bearer {token}"}) as response:
         assert response.headers["content-type"].startswith("text/event-stream")
         lines = response.iter_lines()
-        head = httpx.get(f"{server.url}/v1/health").json()["head"]
+        head = httpx.get(f"{server.url}/v1/me", headers={"Authorization": f"Bearer {token}"}).json()["head"]
         assert [next(lines) for _ in range(4)] == ["retry: 1000", "", "event: changed", f'data: {{"head":{head}}}']

@@ -156,8 +156,8 @@ def _ops(path: Path, count: int) -> tuple[Store, list]:
     return store, [op for _, op in store.own_ops_after(int(store.get_meta(META_PUSH_SEQ) or 0))]
 
 
-def _head(server: Server) -> int:
-    return int(httpx.get(server.url + "/v1/health").json()["head"])
+def _head(server: Server, token: str) -> int:
+    return int(httpx.get(server.url + "/v1/me", headers={"Authorization": f"Bearer {token}"}).json()["head"])
 
 
 def test_every_refusal_of_auth_writes_nothing(served: tuple[Path, Server], tmp_path: Path) -> None:
@@ -167,7 +167,7 @@ def test_every_refusal_of_auth_writes_nothing(served: tuple[Path, Server], tmp_p
     store, ops = _ops(ana, 3)
     body = {"ops": [op.to_wire() for op in ops]}
     push = f"{server.url}/v1/w/team/push"
-    before = _head(server)
+    before = _head(server, ana_token)
 
     (tmp_path / "elsewhere").mkdir()
     other = make_team(tmp_path / "elsewhere")
@@ -195,14 +195,14 @@ def test_every_refusal_of_auth_writes_nothing(served: tuple[Path, Server], tmp_p
     forged = [dict(w, member=json.loads(httpx.get(server.url + "/v1/me", headers={"Authorization": f"Bearer {raj_token}"}).text)["member"]) for w in body["ops"]]
     answer = httpx.post(push, json={"ops": forged}, headers={"Authorization": f"Bearer {ana_token}"})
     assert (answer.status_code, answer.json()["error"]) == (403, "wrong_member")
-    assert _head(server) == before  # nothing written by any of them
+    assert _head(server, ana_token) == before  # nothing written by any of them
     # Reads are refused the same way.
     assert httpx.get(f"{server.url}/v1/w/team/ops", headers={"Authorization": f"Bearer {revoked}"}).status_code == 401
     assert httpx.get(f"{server.url}/v1/w/team/events", headers={"Authorization": f"Bearer {foreign}"}).status_code == 401
     # And the right token works.
     answer = httpx.post(push, json=body, headers={"Authorization": f"Bearer {ana_token}"})
     assert answer.status_code == 200 and answer.json()["stored"] == 3
-    assert _head(server) == before + 3
+    assert _head(server, ana_token) == before + 3
     store.close()
 
 
@@ -223,7 +223,7 @@ def test_revocation_takes_effect_on_the_next_request_and_on_open_streams(served:
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
     try:
-        wait_until(lambda: heads == [_head(server)], "the stream's first poke")
+        wait_until(lambda: heads == [_head(server, token)], "the stream's first poke")
         crewdeck("token", "revoke", token_id, "--workspace", str(team))
         # Nothing changes in the workspace, so no poke wakes the stream: it
         # ends by itself, well before the next keep-alive would be sent.
@@ -271,11 +271,17 @@ def test_push_is_idempotent_refuses_gaps_and_bad_input_with_4xx(served: tuple[Pa
         "ops not a list": (b'{"ops": 3}', 422, "bad_request"),
         "a bad operation": (json.dumps({"ops": [dict(wire[0], kind="drop")]}).encode(), 422, "bad_op"),
         "a huge counter": (json.dumps({"ops": [dict(wire[0], node_seq=10**30)]}).encode(), 422, "bad_op"),
-        "a lone surrogate": (json.dumps({"ops": [dict(wire[0], value="\ud800")]}).encode(), 422, "bad_op"),
         "too many operations": (json.dumps({"ops": [{}] * 5_001}).encode(), 413, "batch_too_large"),
         "too large": (b" " * (8 * 1024 * 1024 + 1), 413, "body_too_large"),
     }
-    head = _head(server)
+    head = _head(server, token)
+    # A value the server cannot store is that operation's refusal, under its counter: the replica syncs on.
+    surrogate = dict(wire[0], op_id=str(Stamp(Stamp.parse(wire[-1]["op_id"]).ms, 10, store.node)), node_seq=6, value="\ud800")
+    answer = httpx.post(push, content=json.dumps({"ops": [surrogate]}).encode(), headers={**auth, "Content-Type": "application/json"})
+    assert answer.status_code == 200 and answer.json()["stored"] == 0 and answer.json()["acked"] == {store.node: 6}
+    assert [(r["node_seq"], r["rule"]) for r in answer.json()["refused"]] == [(6, "invalid_value")]
+    again = httpx.post(push, content=json.dumps({"ops": [surrogate]}).encode(), headers={**auth, "Content-Type": "application/json"})
+    assert again.json()["duplicates"] == 1 and again.json()["refused"] == answer.json()["refused"]  # a retry hears the same
     for name, (content, status, code) in bad.items():
         answer = httpx.post(push, content=content, headers={**auth, "Content-Type": "application/json"})
         assert (answer.status_code, answer.json()["error"]) == (status, code), name
@@ -284,7 +290,7 @@ def test_push_is_idempotent_refuses_gaps_and_bad_input_with_4xx(served: tuple[Pa
         assert (answer.status_code, answer.json()["error"]) == (400, "bad_parameter"), query
     assert httpx.get(f"{server.url}/v1/nothing").json()["error"] == "not_found"
     assert httpx.delete(push, headers=auth).json()["error"] == "method_not_allowed"
-    assert _head(server) == head
+    assert _head(server, token) == head
     store.close()
 
 
@@ -308,7 +314,7 @@ def test_a_long_poll_returns_as_soon_as_something_is_pushed(served: tuple[Path, 
     team, server = served
     token = new_token("ana", "--workspace", str(team))
     store, ops = _ops(join(server, token, tmp_path / "ana.db"), 1)
-    head = _head(server)
+    head = _head(server, token)
     client = Client(server.url, token, "team")
     got: list = []
     waiter = threading.Thread(target=lambda: got.append(client.pull(head, wait=60)))

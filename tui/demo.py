@@ -69,6 +69,8 @@ def build_demo(store: Store, *, now: dt.datetime, tasks: int = 180, seed: int = 
         w.set("workspace", WORKSPACE_ROW, {"name": "Northwind Social", "base_currency": "EUR"})
         for handle, name, role, tz, hours in MEMBERS:
             values: dict[str, Any] = {"handle": handle, "name": name, "role": role, "tz": tz, "hours": parse_hours(hours)}
+            if role == "project manager":
+                values["access"] = "manager"
             if handle == "ana" and unix_user:
                 values["unix_user"] = unix_user
             if handle == "tane":

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 
 class UserError(Exception):
     """Something the user asked for that cannot be done, and why.
@@ -23,34 +21,13 @@ def one_line_errors() -> tuple[type[Exception], ...]:
     from sync.hlc import ClockSkewError
     from sync.money import MoneyError
     from sync.records import ValidationError
+    from sync.rules import Refused
     from sync.store import WorkspaceError
     from sync.zones import UnknownZoneError
 
     from .when import DateError
 
-    return (UserError, WorkspaceError, ValidationError, ClockSkewError, MoneyError, UnknownZoneError, DateError)
-
-
-#: What must not reach a terminal raw inside an error message: C0 controls
-#: (newline and tab too: the message is one line), DEL, C1 controls, lone
-#: surrogates (undecodable bytes) and the bidirectional overrides and isolates.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _visible(match: re.Match[str]) -> str:
-    char = match.group()
-    code = ord(char)
-    if char in _NAMED:
-        return _NAMED[char]
-    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, as surrogateescape carries it
-        return f"\\x{code - 0xDC00:02x}"
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-
-
-def one_line(message: str) -> str:
-    """``message`` as one line that is safe on a terminal: control characters shown as escapes."""
-    return _UNPRINTABLE.sub(_visible, message)
+    return (UserError, WorkspaceError, ValidationError, Refused, ClockSkewError, MoneyError, UnknownZoneError, DateError)
 
 
 def undecodable(text: str) -> bool:

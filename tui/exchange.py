@@ -17,6 +17,7 @@ from typing import Any, Callable
 from sync.oplog import OpError, check_row_id, required_fields
 from sync.records import ENTITIES, WORKSPACE_ROW, ValidationError
 from sync.store import Store
+from sync.visible import json_visible
 
 from .errors import summary, undecodable
 from .when import DateError, check_iso_day
@@ -43,7 +44,8 @@ def export_state(store: Store) -> dict[str, Any]:
 
 
 def dumps(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    # Text a terminal would act on is spelled as \\u escapes: the export is often read on one.
+    return json_visible(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
 
 
 @dataclass

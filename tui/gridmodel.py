@@ -19,8 +19,10 @@ import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sync.visible import visible
 from sync.zones import zone as zone_info
 
+from .placeholders import text_or, untitled_task
 from .roster import Timeline, wall_instant
 from .when import clock_text, format_local, parse_utc, zone_abbrev
 from .workspace import Campaign, Member, Workspace
@@ -149,7 +151,8 @@ def _markers(ws: Workspace, columns: tuple[GridColumn, ...], step: dt.timedelta,
             else:
                 urgency = "later"
             when = format_local(instant, member.tz, now, clock24=clock24)
-            text = f"{'▲ publish' if kind == 'publish' else '◆ due'} {title} (@{member.handle}, {when}; set in {tz_name})"
+            title = text_or(title, untitled_task(task_id))
+            text = visible(f"{'▲ publish' if kind == 'publish' else '◆ due'} {title} (@{member.handle}, {when}; set in {tz_name})")
             found.setdefault(assignee, []).append(GridMarker(index, kind, urgency, text, task_id))
     # One cell shows one marker: the same one on every run (ids are random).
     for markers in found.values():
@@ -171,7 +174,7 @@ def build_grid(ws: Workspace, day: dt.date, zone: str, now: dt.datetime, *, reso
     for member in members:
         cells, local, transitions = _cells(member, columns, step)
         group = f"{member.tz}  {zone_abbrev(noon, member.tz)}  UTC{_offset_text(noon.astimezone(zone_info(member.tz)).utcoffset())}"
-        rows.append(GridRow(member.id, f"@{member.handle}", group, cells, local, transitions, tuple(markers.get(member.id, ()))))
+        rows.append(GridRow(member.id, visible(f"@{member.handle}"), group, cells, local, transitions, tuple(markers.get(member.id, ()))))
     now_column = next((i for i, c in enumerate(columns) if c.start <= now < c.start + step), None)
     hours = len(columns) * resolution / 60
     length = "" if hours == 24 else f"  ({hours:g} h day)"
@@ -214,5 +217,5 @@ def zone_choices(
     out = []
     for tz in sorted(who, key=lambda tz: (tz != viewer.tz, offset(tz), tz)):
         local = now.astimezone(zone_info(tz))
-        out.append(ZoneChoice(tz, f"{local:%a} {clock_text(local, clock24)} {zone_abbrev(now, tz)}", " · ".join(who[tz])))
+        out.append(ZoneChoice(tz, f"{local:%a} {clock_text(local, clock24)} {zone_abbrev(now, tz)}", visible(" · ".join(who[tz]))))
     return out

@@ -7,6 +7,10 @@ zone and across DST changes.  A booked meeting lasts its minutes; a due
 date is a moment (no ``DTEND``); a publish slot is a second event in the
 audience's zone.  UIDs are stable (task id + kind), so importing again
 updates events instead of duplicating them.
+
+Text values hold no control characters (RFC 5545's TEXT has none but the
+tab; line breaks are written as ``\\n``): a title's or a note's are shown
+as ``sync.visible`` shows them, which also keeps the file safe to print.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ import datetime as dt
 import json
 from typing import Any
 
+from sync.visible import visible
 from sync.zones import zone
 
+from .placeholders import text_or, untitled_task
 from .when import parse_utc
 from .workspace import Member, Workspace
 
@@ -51,9 +57,10 @@ def calendar(ws: Workspace, now: dt.datetime, member: Member | None = None) -> b
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"{ws.name}" + (f" (@{member.handle})" if member else ""))
+    cal.add("x-wr-calname", visible(f"{ws.name}" + (f" (@{member.handle})" if member else "")))
     days: list[dt.date] = []
     for task in _tasks(ws, member):
+        title = text_or(task["title"], untitled_task(task["id"]))
         details = []
         if task["assignee"]:
             details.append(f"assignee: @{handles.get(task['assignee'], '?')}")
@@ -71,15 +78,15 @@ def calendar(ws: Workspace, now: dt.datetime, member: Member | None = None) -> b
             event.add("dtstamp", now)
             event.add("dtstart", start)
             if kind == "publish":
-                event.add("summary", f"Publish: {task['title']}" + (f" ({task['platform']})" if task["platform"] else ""))
+                event.add("summary", visible(f"Publish: {title}" + (f" ({task['platform']})" if task["platform"] else "")))
             elif task["meeting"]:
-                event.add("summary", task["title"])
+                event.add("summary", visible(title))
                 event.add("dtend", start + dt.timedelta(minutes=json.loads(task["meeting"])["minutes"]))
                 attendees = ", ".join(f"@{handles.get(i, '?')}" for i in _attendees(task))
                 details.insert(0, f"attendees: {attendees}")
             else:
-                event.add("summary", f"Due: {task['title']}")
-            event.add("description", "\n".join(details))
+                event.add("summary", visible(f"Due: {title}"))
+            event.add("description", visible("\n".join(details), multiline=True))
             event.add("x-crewdeck-task", task["id"])
             cal.add_component(event)
             days.append(start.date())

@@ -32,6 +32,7 @@ from . import quickadd, recurrence, tasklist, urgency
 from .config import Config, PublishConfig
 from .edits import apply_assignments, task_values
 from .errors import UserError
+from .placeholders import text_or, untitled_task
 from .taskindex import Filter, TaskIndex
 from .tasklist import TaskRow
 from .when import current_time, stamp_time
@@ -67,6 +68,8 @@ class HistoryEntry:
 @dataclass(frozen=True)
 class TaskDetail:
     id: str
+    #: The title, or a placeholder for a task that lacks one.
+    title: str
     record: dict[str, Any]
     assignee: Member | None
     creator: str | None
@@ -291,13 +294,13 @@ class Session:
             assignee = self.ws.member(record["assignee"]) if record["assignee"] else None
             campaign = self.ws.campaign(record["campaign"]) if record["campaign"] else None
             titles = {
-                row[0]: (row[1], row[2])
+                row[0]: (text_or(row[1], untitled_task(row[0])), row[2])
                 for row in self.ws.conn.execute(
                     "SELECT id, title, status FROM task WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(record["depends_on"]),)
                 )
             }
             blocking = [
-                (row[0], row[1], row[2])
+                (row[0], text_or(row[1], untitled_task(row[0])), row[2])
                 for row in self.ws.conn.execute(
                     "SELECT id, title, status FROM task WHERE deleted = 0 AND depends_on != '[]' AND "
                     "EXISTS (SELECT 1 FROM json_each(depends_on) j WHERE j.value = ?)",
@@ -321,6 +324,7 @@ class Session:
         )
         return TaskDetail(
             id=task_id,
+            title=text_or(record["title"], untitled_task(task_id)),
             record=record,
             assignee=assignee,
             creator=handles.get(record["created_by"]) if record["created_by"] else None,
@@ -501,6 +505,11 @@ class Session:
         self.own_ops.update(op.op_id for op in written.ops)
         return written
 
+    def refused(self, limit: int) -> list[tuple[Op, str, str]]:
+        """The newest of our operations the server refused: ``(operation, rule, message)``."""
+        with self.lock:
+            return [(op, rule, message) for op, rule, message, _ in self.store.refused()[:limit]]
+
     # ------------------------------------------------------------ others' changes
 
     def foreign(self, ops: list[Op]) -> list[Op]:
@@ -521,7 +530,7 @@ class Session:
             op = theirs[-1]
             value = json.loads(op.value)
             if op.entity == "ledger_entry":
-                return f"{who} added {format_minor(value['amount'], value['currency'])} {value['currency']} to {value['payee']} ({value['category']})"
+                return f"{who} added {_entry_words(value)}"
             if op.entity == "approval":
                 return f"{who} approved a pending entry"
             name = self._record_name(op.entity, op.row_id)
@@ -535,6 +544,14 @@ class Session:
         row = self.ws.conn.execute(f"SELECT [{column}] FROM [{entity}] WHERE id = ?", (row_id,)).fetchone() if column else None
         label = {"ledger_entry": "a ledger entry", "budget": "a budget", "rate": "a rate"}.get(entity, entity)
         return f"{entity} “{row[0]}”" if row and row[0] else label
+
+
+def _entry_words(record: Any) -> str:
+    """"120.50 EUR to Canva (tools)", or less where a pulled record lacks a field."""
+    try:
+        return f"{format_minor(record['amount'], record['currency'])} {record['currency']} to {record['payee']} ({record['category']})"
+    except (KeyError, TypeError, ValueError):
+        return "a ledger entry"
 
 
 def status_after(status: str) -> str:

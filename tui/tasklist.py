@@ -17,6 +17,7 @@ from sync.ids import short
 from sync.schema import TASK_FILTER_COLUMNS
 
 from . import urgency
+from .placeholders import untitled_task
 from .when import format_local, parse_utc, relative
 
 SORTS = {
@@ -62,8 +63,11 @@ class TaskRow:
 
 
 def row_from_sql(r: tuple[Any, ...]) -> TaskRow:
-    """A ``TaskRow`` from ``SELECT COLUMNS, score``."""
-    return TaskRow(*r[:11], tuple(json.loads(r[11])), *r[12:16], round(float(r[16]), 2))
+    """A ``TaskRow`` from ``SELECT COLUMNS, score``; an untitled task shows a placeholder (see ``placeholders``)."""
+    title = r[1]
+    if title.__class__ is not str or not title.strip():
+        title = untitled_task(r[0])
+    return TaskRow(r[0], title, *r[2:11], tuple(json.loads(r[11] or "[]")), *r[12:16], round(float(r[16]), 2))
 
 
 def select_sql(where: str, now: dt.datetime, order: str = "urgency") -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sync.records import OPEN_STATUSES
+from sync.visible import visible_cells
 
 from .tasklist import TaskRow
 from .when import format_local, parse_utc, relative
@@ -45,7 +46,8 @@ def row_text(
     if row.platform:
         campaign = f"{campaign}/{row.platform}" if campaign else row.platform
     status_hint = "accent" if row.status in ("doing", "review") else ""
-    cells = (
+    # Text people typed is shown, never sent to the terminal (sync.visible).
+    cells = visible_cells((
         "⚠" if off_hours else "",
         row.short_id,
         row.title,
@@ -54,7 +56,7 @@ def row_text(
         PRIORITY_MARK.get(row.priority, ""),
         campaign,
         due_text,
-    )
+    ))
     hints = ("warning" if off_hours else "", "", "", "", status_hint, "danger" if row.priority == "high" else "", "", due_hint)
     tone = "" if row.status in OPEN_STATUSES else "muted"
-    return RowText(cells, hints, tone)
+    return RowText(tuple(cells), hints, tone)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sync.ids import short
+from sync.visible import visible
 
 from .deadlines import due_in_context
 from .edits import format_estimate
@@ -36,7 +37,7 @@ def due_lines(detail: TaskDetail, viewer: Member, now: dt.datetime, clock24: boo
 
 def task_as_text(detail: TaskDetail, viewer: Member, now: dt.datetime, clock24: bool) -> str:
     r = detail.record
-    lines = [f"{r['title']}  [{short(detail.id)}]", f"status: {r['status']}   priority: {r['priority']}"]
+    lines = [f"{detail.title}  [{short(detail.id)}]", f"status: {r['status']}   priority: {r['priority']}"]
     if detail.assignee:
         lines.append(f"assignee: @{detail.assignee.handle} ({detail.assignee.name})")
     if detail.campaign:
@@ -49,6 +50,8 @@ def task_as_text(detail: TaskDetail, viewer: Member, now: dt.datetime, clock24: 
         lines.append("tags: " + " ".join(f"#{t}" for t in r["tags"]))
     if r["estimate"]:
         lines.append(f"estimate: {format_estimate(r['estimate'])}")
+    # Copied text is pasted into terminals: every line shown (sync.visible), the notes keeping their own lines.
+    shown = [visible(line) for line in lines]
     if r["notes"]:
-        lines.extend(["", r["notes"]])
-    return "\n".join(lines)
+        shown.extend(["", visible(r["notes"], multiline=True)])
+    return "\n".join(shown)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sync.visible import visible
+
 from .workspace import Campaign
 
 
@@ -31,7 +33,7 @@ def views(campaigns: list[Campaign]) -> list[View]:
     """The built-in views, then one per campaign (keys 1-9)."""
     out = list(VIEWS)
     for n, campaign in enumerate(campaigns[:9], start=1):
-        out.append(View(f"campaign:{campaign.slug}", campaign.name, str(n), f"+{campaign.slug}"))
+        out.append(View(f"campaign:{campaign.slug}", visible(campaign.name), str(n), f"+{campaign.slug}"))
     return out
 
 

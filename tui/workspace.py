@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from sync.ids import MIN_PREFIX, short
-from sync.records import WORKSPACE_ROW
+from sync.records import ACCESS_LEVELS, CAMPAIGN, MEMBER, WORKSPACE_ROW, Entity, ValidationError
 from sync.remote import META_MEMBER
 from sync.store import Store, WorkspaceError
 
 from .errors import UserError
+from .placeholders import PLACEHOLDER_TZ, known_zone, member_handle, text_or, unnamed_campaign, unnamed_member
 
 DEFAULT_BASE_CURRENCY = "EUR"
 
@@ -35,6 +36,12 @@ class Member:
     hours: dict[str, list[list[str]]]
     days_off: list[str]
     unix_user: str | None
+    #: manager / member / guest: what the rules let this member do.
+    access: str = "member"
+
+    @property
+    def is_manager(self) -> bool:
+        return self.access == "manager"
 
 
 @dataclass(frozen=True)
@@ -51,11 +58,16 @@ class Campaign:
 
     @property
     def slug(self) -> str:
-        return slug(self.name)
+        return campaign_slug(self.id, self.name)
 
 
 def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def campaign_slug(campaign_id: str, name: object) -> str:
+    """How ``+campaign`` names a campaign: its name's slug, or its short id when the name has none."""
+    return slug(text_or(name, unnamed_campaign(campaign_id))) or short(campaign_id)
 
 
 def match_campaign(name: str, campaigns: list[Campaign]) -> Campaign:
@@ -74,17 +86,52 @@ def match_campaign(name: str, campaigns: list[Campaign]) -> Campaign:
     raise UserError(f"unknown campaign +{wanted}{hint}")
 
 
-_MEMBER_COLS = "id, handle, name, role, tz, hours, days_off, unix_user"
+_MEMBER_COLS = "id, handle, name, role, tz, hours, days_off, unix_user, access"
 _CAMPAIGN_COLS = "id, name, platforms, audience_tz, start, [end], status, pause_reason, kpis"
 
 
+# A record may lack a required field or hold a value today's checks refuse
+# (see ``placeholders``): the loaders give every reader a value it can use.
+
+
+def _checked(entity: Entity, name: str, value: Any, fallback: Any) -> Any:
+    try:
+        return entity.check(name, value)
+    except ValidationError:
+        return fallback
+
+
+def _json(text: Any) -> Any:
+    return json.loads(text) if isinstance(text, str) else None
+
+
 def _member(row: tuple[Any, ...]) -> Member:
-    return Member(row[0], row[1], row[2], row[3] or "", row[4], json.loads(row[5] or "{}"), json.loads(row[6] or "[]"), row[7])
+    member_id, handle, name, role, tz, hours, days_off, unix_user, access = row
+    return Member(
+        member_id,
+        handle if isinstance(handle, str) and handle else member_handle(member_id),
+        text_or(name, unnamed_member(member_id)),
+        role if isinstance(role, str) else "",
+        tz if known_zone(tz) else PLACEHOLDER_TZ,
+        _checked(MEMBER, "hours", _json(hours), {}),
+        _checked(MEMBER, "days_off", _json(days_off), []),
+        unix_user if isinstance(unix_user, str) else None,
+        access if access in ACCESS_LEVELS else "member",
+    )
 
 
 def _campaign(row: tuple[Any, ...]) -> Campaign:
+    campaign_id, name, platforms, audience_tz, start, end, status, pause_reason, kpis = row
     return Campaign(
-        row[0], row[1], json.loads(row[2] or "[]"), row[3], row[4], row[5], row[6], row[7] or "", json.loads(row[8] or "{}")
+        campaign_id,
+        text_or(name, unnamed_campaign(campaign_id)),
+        _checked(CAMPAIGN, "platforms", _json(platforms), []),
+        _checked(CAMPAIGN, "audience_tz", audience_tz, None),
+        _checked(CAMPAIGN, "start", start, None),
+        _checked(CAMPAIGN, "end", end, None),
+        _checked(CAMPAIGN, "status", status, "active"),
+        pause_reason if isinstance(pause_reason, str) else "",
+        _checked(CAMPAIGN, "kpis", _json(kpis), {}),
     )
 
 
@@ -107,7 +154,7 @@ class Workspace:
 
     def setting(self, name: str, default: str) -> str:
         row = self.conn.execute(f"SELECT [{name}] FROM workspace WHERE id = ?", (WORKSPACE_ROW,)).fetchone()
-        return row[0] if row and row[0] is not None else default
+        return text_or(row[0], default) if row else default
 
     @property
     def name(self) -> str:
@@ -120,8 +167,8 @@ class Workspace:
     # ------------------------------------------------------------ members
 
     def members(self) -> list[Member]:
-        rows = self.conn.execute(f"SELECT {_MEMBER_COLS} FROM member WHERE deleted = 0 ORDER BY handle, id").fetchall()
-        return [_member(r) for r in rows]
+        rows = self.conn.execute(f"SELECT {_MEMBER_COLS} FROM member WHERE deleted = 0").fetchall()
+        return sorted((_member(r) for r in rows), key=lambda m: (m.handle, m.id))
 
     def member(self, member_id: str) -> Member | None:
         row = self.conn.execute(f"SELECT {_MEMBER_COLS} FROM member WHERE id = ?", (member_id,)).fetchone()
@@ -149,32 +196,54 @@ class Workspace:
 
     def handles(self) -> dict[str, str]:
         """Member id -> handle, deleted members included (they still own history)."""
-        return dict(self.conn.execute("SELECT id, handle FROM member"))
+        return {
+            member_id: handle if isinstance(handle, str) and handle else member_handle(member_id)
+            for member_id, handle in self.conn.execute("SELECT id, handle FROM member")
+        }
 
     def identify(self, handle: str | None, config_member: str | None = None) -> Member:
-        """Who is acting: ``--as``, else the member mapped to the OS user, else the config's member.
+        """Who is acting: the member mapped to the OS user, else ``--as``, else the config's member.
 
-        A replica joined to a server acts as its token's member only (the
-        server refuses anyone else's operations).
+        On a shared host a member is the one mapped to their OS user: ``--as``
+        someone else is refused unless that member is a manager, and then
+        every write records who really made it ("@ana as @raj").  A replica
+        joined to a server acts as its token's member only (the server
+        refuses anyone else's operations).
         """
         bound = self.store.get_meta(META_MEMBER)
         if bound:
             return self._replica_member(bound, handle)
-        if handle:
-            return self.member_by_handle(handle)
         try:
             user = getpass.getuser()
         except (KeyError, OSError):
             user = ""
         mapped = self.member_for_unix_user(user) if user else None
+        if handle:
+            return self._acting_as(self.member_by_handle(handle), mapped, user)
         if mapped:
             return mapped
         if config_member:
-            return self.member_by_handle(config_member)
+            return self._acting_as(self.member_by_handle(config_member), None, user)
         raise UserError(
             f"who are you? no member of this workspace is mapped to the user {user!r}: pass --as HANDLE, "
             "set CREWDECK_MEMBER, or map yourself with: crewdeck member set HANDLE --unix-user " + (user or "NAME")
         )
+
+    def _acting_as(self, wanted: Member, mapped: Member | None, user: str) -> Member:
+        """``wanted``, named by ``--as`` or the config, if the person at this Unix account may act as them."""
+        if mapped is None:
+            if wanted.unix_user and wanted.unix_user != user:
+                raise UserError(
+                    f"@{wanted.handle} is the Unix user {wanted.unix_user!r} on this host, and no member is mapped to yours "
+                    f"({user!r}): a manager maps you with: crewdeck member set HANDLE --unix-user {user or 'NAME'}"
+                )
+            return wanted
+        if mapped.id == wanted.id:
+            return wanted
+        if not mapped.is_manager:
+            raise UserError(f"you are @{mapped.handle} on this host (Unix user {user!r}); only a manager may act as another member")
+        self.store.actor = mapped.id
+        return wanted
 
     def _replica_member(self, member_id: str, handle: str | None) -> Member:
         member = self.member(member_id)
@@ -187,8 +256,8 @@ class Workspace:
     # ------------------------------------------------------------ campaigns
 
     def campaigns(self) -> list[Campaign]:
-        rows = self.conn.execute(f"SELECT {_CAMPAIGN_COLS} FROM campaign WHERE deleted = 0 ORDER BY name, id").fetchall()
-        return [_campaign(r) for r in rows]
+        rows = self.conn.execute(f"SELECT {_CAMPAIGN_COLS} FROM campaign WHERE deleted = 0").fetchall()
+        return sorted((_campaign(r) for r in rows), key=lambda c: (c.name, c.id))
 
     def campaign(self, campaign_id: str) -> Campaign | None:
         row = self.conn.execute(f"SELECT {_CAMPAIGN_COLS} FROM campaign WHERE id = ?", (campaign_id,)).fetchone()
@@ -198,7 +267,7 @@ class Workspace:
         return match_campaign(name, self.campaigns())
 
     def campaign_names(self) -> dict[str, str]:
-        return {row[0]: slug(row[1]) for row in self.conn.execute("SELECT id, name FROM campaign")}
+        return {row[0]: campaign_slug(row[0], row[1]) for row in self.conn.execute("SELECT id, name FROM campaign")}
 
     # ------------------------------------------------------------ tasks
 

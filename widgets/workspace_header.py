@@ -10,7 +10,11 @@ from textual.widget import Widget
 
 
 class WorkspaceHeader(Widget):
-    """``crewdeck · Northwind Social   @ana · Fri 10:31 CET   ● live · shared file``"""
+    """``crewdeck · Northwind Social   @ana · Fri 10:31 CET   ● live · shared file``
+
+    A ``problem`` (the workspace file is gone, say) takes the whole line, in
+    the error colours, until the app closes: nothing else there matters then.
+    """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "workspace-header--title",
@@ -18,6 +22,7 @@ class WorkspaceHeader(Widget):
         "workspace-header--live",
         "workspace-header--busy",
         "workspace-header--offline",
+        "workspace-header--problem",
     }
 
     DEFAULT_CSS = """
@@ -32,6 +37,8 @@ class WorkspaceHeader(Widget):
     WorkspaceHeader > .workspace-header--live { color: $success; }
     WorkspaceHeader > .workspace-header--busy { color: $warning; }
     WorkspaceHeader > .workspace-header--offline { color: $error; }
+    WorkspaceHeader.-problem { background: $error; color: $text; }
+    WorkspaceHeader > .workspace-header--problem { text-style: bold; }
     """
 
     workspace: reactive[str] = reactive("")
@@ -40,9 +47,16 @@ class WorkspaceHeader(Widget):
     #: "live", "busy" or "offline": picks the colour of the sync text.
     sync_state: reactive[str] = reactive("live")
     sync_text: reactive[str] = reactive("")
+    problem: reactive[str] = reactive("")
+
+    def watch_problem(self, problem: str) -> None:
+        self.set_class(bool(problem), "-problem")
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
+        if self.problem:
+            text.append(f"⚠ {self.problem}", self.get_component_rich_style("workspace-header--problem"))
+            return text
         text.append("crewdeck", self.get_component_rich_style("workspace-header--title"))
         if self.workspace:
             text.append(f" · {self.workspace}")

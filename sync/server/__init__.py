@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 from pathlib import Path
 
 from .backend import WORKSPACE_NAME, Backend
+
+#: Seconds a request's head may take to arrive (``guard`` has the rest).
+HEADER_TIMEOUT = 10.0
+#: Connections the kernel holds for the server to accept (uvicorn's default backlog).
+LISTEN_QUEUE = 2048
 
 
 def workspace_name(text: str) -> str:
@@ -25,11 +32,27 @@ def postgres_backend(dsn: str) -> Backend:
     return PostgresBackend(dsn)
 
 
-def run(backend: Backend, host: str, port: int, *, ssl_certfile: str | None = None, ssl_keyfile: str | None = None, log_level: str = "warning") -> None:
-    """Serve until interrupted (SIGINT or SIGTERM)."""
+def run(
+    backend: Backend,
+    host: str,
+    port: int,
+    *,
+    ssl_certfile: str | None = None,
+    ssl_keyfile: str | None = None,
+    log_level: str = "warning",
+    header_timeout: float = HEADER_TIMEOUT,
+    max_connections: int | None = None,
+) -> None:
+    """Serve until interrupted (SIGINT or SIGTERM).
+
+    ``header_timeout`` and ``max_connections``: see ``guard``; the cap
+    defaults to what the process's limit of open files allows (a cap it
+    cannot hold is a ``guard.LimitError``).
+    """
     import uvicorn
 
     from .app import create_app
+    from .guard import ACCEPT_BATCH, connection_cap, guarded_protocol
 
     config = uvicorn.Config(
         create_app(backend),
@@ -37,12 +60,23 @@ def run(backend: Backend, host: str, port: int, *, ssl_certfile: str | None = No
         port=port,
         log_level=log_level,
         access_log=False,
+        http=guarded_protocol(header_timeout, connection_cap(max_connections)),
+        # asyncio accepts up to ``backlog`` sockets at each wake-up: a small
+        # batch (the listen queue itself is made long once listening).
+        backlog=ACCEPT_BATCH,
         # Event streams never end by themselves: do not wait long for them.
         timeout_graceful_shutdown=2,
         ssl_certfile=ssl_certfile,
         ssl_keyfile=ssl_keyfile,
     )
     class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            for server in getattr(self, "servers", []):
+                for listening in server.sockets:
+                    with socket.socket(fileno=os.dup(listening.fileno())) as same:
+                        same.listen(LISTEN_QUEUE)
+
         def handle_exit(self, sig: int, frame: object) -> None:
             # End the event streams now: uvicorn waits for open responses
             # before it shuts the app down.

@@ -21,14 +21,15 @@ from typing import Any, AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from ..hlc import ClockSkewError, wall_ms
-from ..oplog import OpError, from_wire
+from ..oplog import OpError, from_wire_pushed
 from ..push import PushRejected
 from ..records import load_json
+from ..rules import GUEST
 from ..tokens import TokenInfo
 from .backend import Backend, BackendError
 from .openapi import document
@@ -41,15 +42,19 @@ MAX_BODY = 8 * 1024 * 1024
 MAX_BATCH = 5_000
 #: Operations in one pull page.
 MAX_LIMIT = 10_000
+#: Bytes of operations in one pull page: a page stops before the operation
+#: that would pass it (a single larger operation, at most ``MAX_BODY``, goes alone).
+PAGE_BYTES = 4 * 1024 * 1024
 DEFAULT_LIMIT = 1_000
 #: Longest long-poll wait, in seconds.
 MAX_WAIT = 60.0
 #: Seconds between keep-alive comments on an event stream.
 KEEPALIVE = 15.0
-#: Seconds between two checks that an open event stream's token is still live.
+#: Seconds between two checks that an open event stream's or long poll's token is still live.
 TOKEN_RECHECK = 1.0
 
 _INT = re.compile(r"[0-9]{1,18}\Z")
+_NODE = re.compile(r"[0-9a-f]{4,32}\Z")
 _SECONDS = re.compile(r"[0-9]{1,4}(\.[0-9]{1,6})?\Z")
 
 #: HTTP status of each reason a push is refused.
@@ -93,11 +98,15 @@ async def read_json(request: Request) -> Any:
     if declared is not None and (not _INT.match(declared) or int(declared) > MAX_BODY):
         raise ApiError(413, "body_too_large", f"the request body is larger than {MAX_BODY:,} bytes")
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise ApiError(413, "body_too_large", f"the request body is larger than {MAX_BODY:,} bytes")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise ApiError(413, "body_too_large", f"the request body is larger than {MAX_BODY:,} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect:
+        # Gone, or cut off by the header timeout (guard.py) for pausing too long: no one hears this answer.
+        raise ApiError(400, "incomplete_request", "the connection closed before the request body arrived") from None
     try:
         text = b"".join(chunks).decode("utf-8")
     except UnicodeDecodeError:
@@ -133,16 +142,28 @@ def create_app(backend: Backend) -> Starlette:
             raise ApiError(401, "bad_authorization", "the Authorization header must be: Bearer <token>", challenge)
         info = await backend.authenticate(token)
         if info is None:
+            revoked = await backend.revoked_member(token)
+            if revoked is not None:
+                member = await backend.member(*revoked)
+                if member is None or member.deleted:
+                    raise ApiError(403, "member_removed", "you were removed from this workspace")
             raise ApiError(401, "invalid_token", "the token is unknown or has been revoked", challenge)
         if workspace is not None and info.workspace != workspace:
             raise ApiError(403, "wrong_workspace", f"this token belongs to workspace {info.workspace!r}, not {workspace!r}")
+        member = await backend.member(info.workspace, info.member)
+        if member is None or member.deleted:
+            raise ApiError(403, "member_removed", "you were removed from this workspace")
+        if member.access == GUEST:
+            raise ApiError(403, "guest_no_replica", "a guest's token holds no replica: guests use crewdeck in the browser")
         return info, token
 
     async def health(request: Request) -> Response:
-        return json_response({"ok": True, **server_time(), **await backend.health()})
+        # Unauthenticated: whether the server and its store answer, and its clock; nothing about any workspace.
+        await backend.health()
+        return json_response({"ok": True, **server_time()})
 
     async def openapi(request: Request) -> Response:
-        return json_response(document(MAX_BATCH, MAX_LIMIT, MAX_WAIT, MAX_BODY))
+        return json_response(document(MAX_BATCH, MAX_LIMIT, MAX_WAIT, MAX_BODY, PAGE_BYTES))
 
     async def me(request: Request) -> Response:
         info, _ = await authorize(request, None)
@@ -159,31 +180,49 @@ def create_app(backend: Backend) -> Starlette:
         if len(wire) > MAX_BATCH:
             raise ApiError(413, "batch_too_large", f"{len(wire):,} operations in one push; send at most {MAX_BATCH:,}", limit=MAX_BATCH)
         ops = []
+        invalid: dict[str, str] = {}
         for index, item in enumerate(wire):
             try:
-                ops.append(from_wire(item))
+                op, problem = from_wire_pushed(item)
             except (OpError, ValueError, TypeError, RecursionError) as exc:
                 raise ApiError(422, "bad_op", f"operation {index}: {exc}", index=index) from None
+            ops.append(op)
+            if problem is not None:
+                invalid[op.op_id] = problem
         try:
-            result, head = await backend.push(workspace, info.member, ops)
+            result, head = await backend.push(workspace, info.member, ops, invalid)
         except PushRejected as exc:
             raise ApiError(PUSH_STATUS[exc.code], exc.code, exc.message, **exc.details) from None
         except ClockSkewError as exc:
             raise ApiError(422, "clock_skew", str(exc), ahead_ms=exc.ahead_ms, **server_time()) from None
         acked = {node: h.node_seq for node, h in result.heads.items()}
-        return json_response({"stored": len(result.fresh), "duplicates": result.duplicates, "acked": acked, "head": head})
+        return json_response(
+            {
+                "stored": len(result.fresh),
+                "duplicates": result.duplicates,
+                "acked": acked,
+                "head": head,
+                "refused": [r.to_wire() for r in result.refused],
+            }
+        )
 
     async def pull(request: Request) -> Response:
         workspace = request.path_params["workspace"]
-        await authorize(request, workspace)
+        info, _ = await authorize(request, workspace)
         after = int(query_number(request, "after", 0, 0, 10**18))
         limit = int(query_number(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT))
         wait = query_number(request, "wait", 0.0, 0.0, MAX_WAIT, whole=False)
-        page = await backend.pull(workspace, after, limit)
+        node = request.query_params.get("node")
+        if node is not None and not _NODE.match(node):
+            raise ApiError(400, "bad_parameter", f"node must be a replica's node id, got {node!r}", parameter="node")
+        refused_after = int(query_number(request, "refused_after", 0, 0, 10**18))
+        page = await backend.pull(workspace, after, limit, PAGE_BYTES)
         if not page.ops and wait > 0:
             backend.wakeups.changed(workspace, page.head)
-            if await backend.wakeups.wait(workspace, after, wait):
-                page = await backend.pull(workspace, after, limit)
+            if await long_poll(request, workspace, after, wait):
+                page = await backend.pull(workspace, after, limit, PAGE_BYTES)
+        # A node's refused operations go back to it with its pulls too (its push's answer may have been lost).
+        refused = await backend.refusals_after(workspace, info.member, node, refused_after) if node else []
         # Values are stored as canonical JSON text: splice them in unparsed.
         parts = [
             f'{{"seq":{seq},"op_id":"{op.op_id}","node":"{op.node}","node_seq":{op.node_seq},"member":"{op.member}",'
@@ -191,8 +230,30 @@ def create_app(backend: Backend) -> Starlette:
             for seq, op in page.ops
         ]
         last = page.ops[-1][0] if page.ops else after
-        text = f'{{"ops":[{",".join(parts)}],"head":{page.head},"next":{last},"more":{"true" if last < page.head else "false"}}}'
+        refusals = json.dumps([r.to_wire() for r in refused], separators=(",", ":"))
+        text = (
+            f'{{"ops":[{",".join(parts)}],"head":{page.head},"next":{last},"more":{"true" if last < page.head else "false"},'
+            f'"refused":{refusals}}}'
+        )
         return Response(text, media_type="application/json")
+
+    async def long_poll(request: Request, workspace: str, after: int, wait: float) -> bool:
+        """Wait up to ``wait`` seconds for operations after ``after``: whether they came.
+
+        The token is checked again every ``TOKEN_RECHECK`` seconds and when
+        the wait ends: a poll whose token is revoked meanwhile ends with the
+        401 (``authorize`` raises it), never with the data.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while not backend.wakeups.closing:
+            woke = await backend.wakeups.wait(workspace, after, min(TOKEN_RECHECK, max(0.0, deadline - loop.time())))
+            if not woke and loop.time() >= deadline:
+                return False
+            await authorize(request, workspace)
+            if woke:
+                return True
+        return False
 
     async def events(request: Request) -> Response:
         workspace = request.path_params["workspace"]

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Protocol, Sequence
 
 from ..oplog import Op
-from ..push import PushPlan
+from ..push import PushPlan, RefusedOp
+from ..rules import MemberFacts
 from ..tokens import TokenInfo
 
 #: Workspace names as they appear in URLs.
@@ -42,15 +43,34 @@ class Backend(Protocol):
         """The live token with this secret, or ``None``: checked on every request."""
         ...
 
-    async def push(self, workspace: str, member: str, ops: Sequence[Op]) -> tuple[PushPlan, int]:
-        """Store a member's batch; the plan and the workspace's head ``seq`` after it."""
+    async def push(self, workspace: str, member: str, ops: Sequence[Op], invalid: dict[str, str]) -> tuple[PushPlan, int]:
+        """Judge and store a member's batch; the plan and the workspace's head ``seq`` after it.
+
+        ``invalid``: op_id -> why the server could not read that operation's value (refused).
+        """
         ...
 
-    async def pull(self, workspace: str, after: int, limit: int) -> Pulled: ...
+    async def member(self, workspace: str, member: str) -> MemberFacts | None:
+        """What the rules know of a member (``None``: not a member)."""
+        ...
+
+    async def revoked_member(self, token: str) -> tuple[str, str] | None:
+        """``(workspace, member)`` of a revoked token with this secret, if any."""
+        ...
+
+    async def refusals_after(self, workspace: str, member: str, node: str, node_seq: int) -> list[RefusedOp]:
+        """A member's node's refused operations with a counter above ``node_seq``."""
+        ...
+
+    async def pull(self, workspace: str, after: int, limit: int, max_bytes: int) -> Pulled:
+        """Up to ``limit`` operations after ``after``, stopping before ``max_bytes`` on the wire (at least one)."""
+        ...
 
     async def head(self, workspace: str) -> int: ...
 
-    async def health(self) -> dict[str, object]: ...
+    async def health(self) -> None:
+        """Return once the store answers (a ``BackendError`` when it cannot); reveals nothing of it."""
+        ...
 
 
 @dataclass

@@ -22,7 +22,9 @@ import anyio.to_thread
 
 from .. import tokens
 from ..oplog import Op
-from ..push import PushPlan
+from ..filerules import FileRuleState
+from ..push import PushPlan, RefusedOp
+from ..rules import MemberFacts
 from ..store import BUSY_TIMEOUT, Store, WorkspaceError, max_seq
 from ..tokens import TokenInfo
 from .backend import BackendError, Pulled, Wakeups
@@ -104,21 +106,31 @@ class FileBackend:
     async def authenticate(self, token: str) -> TokenInfo | None:
         return await self._read(lambda s: tokens.lookup(s.conn, token, self.name))
 
-    async def push(self, workspace: str, member: str, ops: Sequence[Op]) -> tuple[PushPlan, int]:
+    async def member(self, workspace: str, member: str) -> MemberFacts | None:
+        return await self._read(lambda s: FileRuleState(s.conn).member(member))
+
+    async def revoked_member(self, token: str) -> tuple[str, str] | None:
+        member = await self._read(lambda s: tokens.lookup_revoked_member(s.conn, token))
+        return None if member is None else (self.name, member)
+
+    async def refusals_after(self, workspace: str, member: str, node: str, node_seq: int) -> list[RefusedOp]:
+        return await self._read(lambda s: s.refusals_after(member, node, node_seq))
+
+    async def push(self, workspace: str, member: str, ops: Sequence[Op], invalid: dict[str, str]) -> tuple[PushPlan, int]:
         def run() -> tuple[PushPlan, int]:
             with self._write_lock:
-                result = self._writer.accept_push(ops, member)
+                result = self._writer.accept_push(ops, member, invalid)
                 return result, self._writer.max_seq()
 
         result, head = await anyio.to_thread.run_sync(lambda: _available(run))
         self.wakeups.changed(self.name, head)
         return result, head
 
-    async def pull(self, workspace: str, after: int, limit: int) -> Pulled:
-        return await self._read(lambda s: Pulled(s.ops_after(after, limit), s.max_seq()))
+    async def pull(self, workspace: str, after: int, limit: int, max_bytes: int) -> Pulled:
+        return await self._read(lambda s: Pulled(s.ops_after(after, limit, max_bytes), s.max_seq()))
 
     async def head(self, workspace: str) -> int:
         return await self._read(lambda s: s.max_seq())
 
-    async def health(self) -> dict[str, object]:
-        return {"store": "sqlite", "workspace": self.name, "head": await self.head(self.name)}
+    async def health(self) -> None:
+        await self.head(self.name)

@@ -13,7 +13,7 @@ def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
-def document(max_batch: int, max_limit: int, max_wait: float, max_body: int) -> dict[str, Any]:
+def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, page_bytes: int) -> dict[str, Any]:
     hex32 = {"type": "string", "pattern": "^[0-9a-f]{32}$"}
     op = {
         "type": "object",
@@ -62,7 +62,7 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int) -> 
         "paths": {
             "/v1/health": {
                 "get": {
-                    "summary": "Is the server up, and its clock",
+                    "summary": "Is the server up, and its clock (nothing about any workspace)",
                     "security": [],
                     "responses": {
                         "200": {
@@ -159,7 +159,8 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int) -> 
                     ],
                     "responses": {
                         "200": {
-                            "description": "a page of operations in seq order",
+                            "description": f"a page of operations in seq order: at most limit, and stopping before {page_bytes:,} bytes "
+                            "(a single larger operation comes alone); a token revoked during a wait gets a 401 instead",
                             "content": {
                                 "application/json": {
                                     "schema": {

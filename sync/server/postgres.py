@@ -2,7 +2,8 @@
 
 Each server process is stateless: a few connections used from worker
 threads, and one more that ``LISTEN``\\ s for the commits of every process
-and wakes this process's waiting clients.
+and wakes this process's waiting clients, once it has read the new head
+from the database (a notification is a hint: anyone may send one).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import psycopg
 
 from ..oplog import Op
 from ..pgstore import CHANNEL, PgError, PgPool, PgStore, connect
-from ..push import PushPlan
+from ..push import PushPlan, RefusedOp
+from ..rules import MemberFacts
 from ..tokens import TokenInfo
 from .backend import BackendError, Pulled, Wakeups
 
@@ -35,6 +37,9 @@ class PostgresBackend:
         self._pool = PgPool(dsn, pool_size)
         self._stopping = threading.Event()
         self._listener: threading.Thread | None = None
+        #: Workspaces whose head is being read after a notification (the reading task), and those to read once more.
+        self._reading: dict[str, asyncio.Task[None]] = {}
+        self._read_again: set[str] = set()
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -63,10 +68,9 @@ class PostgresBackend:
                     pause = 0.1
                     while not self._stopping.is_set():
                         for note in conn.notifies(timeout=1.0):
-                            # Anyone on the database may notify: read only what we send.
                             found = _NOTE.match(note.payload)
                             if found:
-                                loop.call_soon_threadsafe(self.wakeups.changed, found[1], int(found[2]))
+                                loop.call_soon_threadsafe(self._hint, found[1], int(found[2]))
                 finally:
                     conn.close()
             except (PgError, psycopg.Error):
@@ -74,15 +78,38 @@ class PostgresBackend:
                 time.sleep(pause)
                 pause = min(pause * 2, 5.0)
 
+    def _hint(self, workspace: str, head: int) -> None:
+        """A notification says ``workspace`` reached ``head``: only a hint.
+
+        Anyone connected to the database may send one, with any number: the
+        waiting clients are woken by the head read from the database, never
+        by the payload's.  A hint no newer than what this process knows is
+        dropped; hints arriving while the head is being read make one more read.
+        """
+        if head > self.wakeups.heads.get(workspace, 0):
+            self._refresh_soon(workspace)
+
     def _refresh_all(self) -> None:
         for workspace in list(self.wakeups.heads):
-            asyncio.ensure_future(self._refresh(workspace))
+            self._refresh_soon(workspace)
+
+    def _refresh_soon(self, workspace: str) -> None:
+        if workspace in self._reading:
+            self._read_again.add(workspace)
+            return
+        self._reading[workspace] = asyncio.ensure_future(self._refresh(workspace))
 
     async def _refresh(self, workspace: str) -> None:
         try:
-            self.wakeups.changed(workspace, await self.head(workspace))
+            while True:
+                self._read_again.discard(workspace)
+                self.wakeups.changed(workspace, await self.head(workspace))
+                if workspace not in self._read_again:
+                    return
         except BackendError:
             pass  # the database is away; the next request reports it
+        finally:
+            self._reading.pop(workspace, None)
 
     async def _run(self, fn: Callable[[PgStore], T]) -> T:
         def run() -> T:
@@ -97,19 +124,27 @@ class PostgresBackend:
     async def authenticate(self, token: str) -> TokenInfo | None:
         return await self._run(lambda s: s.lookup_token(token))
 
-    async def push(self, workspace: str, member: str, ops: Sequence[Op]) -> tuple[PushPlan, int]:
-        result, head = await self._run(lambda s: s.push(workspace, member, ops))
+    async def member(self, workspace: str, member: str) -> MemberFacts | None:
+        return await self._run(lambda s: s.member_facts(workspace, member))
+
+    async def revoked_member(self, token: str) -> tuple[str, str] | None:
+        return await self._run(lambda s: s.revoked_member(token))
+
+    async def refusals_after(self, workspace: str, member: str, node: str, node_seq: int) -> list[RefusedOp]:
+        return await self._run(lambda s: s.refusals_after(workspace, member, node, node_seq))
+
+    async def push(self, workspace: str, member: str, ops: Sequence[Op], invalid: dict[str, str]) -> tuple[PushPlan, int]:
+        result, head = await self._run(lambda s: s.push(workspace, member, ops, invalid))
         self.wakeups.changed(workspace, head)
         return result, head
 
-    async def pull(self, workspace: str, after: int, limit: int) -> Pulled:
-        ops, head = await self._run(lambda s: s.ops_after(workspace, after, limit))
+    async def pull(self, workspace: str, after: int, limit: int, max_bytes: int) -> Pulled:
+        ops, head = await self._run(lambda s: s.ops_after(workspace, after, limit, max_bytes))
         self.wakeups.changed(workspace, head)
         return Pulled(ops, head)
 
     async def head(self, workspace: str) -> int:
         return await self._run(lambda s: s.head(workspace))
 
-    async def health(self) -> dict[str, object]:
-        workspaces = await self._run(lambda s: s.workspaces())
-        return {"store": "postgresql", "workspaces": len(workspaces)}
+    async def health(self) -> None:
+        await self._run(lambda s: s.conn.execute("SELECT 1").fetchone())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from sync.records import load_json
+from sync.visible import visible
 
 from .. import exchange, taskwarrior
 from ..errors import UserError
@@ -51,7 +52,7 @@ def cmd_import(ctx: Context) -> int:
     except exchange.ImportProblems as exc:
         raise UserError(f"nothing imported: {exc}") from None
     exchange.write_plan(ws.store, me.id if me else "", plan, lambda done, total: progress(done, total, "writing"))
-    print(message)
+    print(visible(message))
     return 0
 
 

@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     p.add_argument("--memo", metavar="M", help="a note, e.g. the invoice number")
     p.add_argument("--task", metavar="ID", help="the task this spend is for (id or prefix)")
     p.add_argument("--pending", action="store_true",
-                   help="the spend counts only once a project manager other than you approves it")
+                   help="the spend counts only once a manager other than you approves it")
     p.set_defaults(func=_command("cmd_add"))
 
     p = lsub.add_parser("reverse", parents=parents, help="reverse an entry (prints the reversal's id)",
@@ -50,8 +50,8 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     p.add_argument("--memo", metavar="M", help="why it is reversed")
     p.set_defaults(func=_command("cmd_reverse"))
 
-    p = lsub.add_parser("approve", parents=parents, help="approve a pending entry (project managers)",
-                        description="Approve spend entered with --pending. Only a member whose role is 'project manager' may, "
+    p = lsub.add_parser("approve", parents=parents, help="approve a pending entry (managers)",
+                        description="Approve spend entered with --pending. Only a manager may, "
                         "and never for an entry they entered themselves.")
     p.add_argument("id", help="the entry's id or a unique prefix")
     p.set_defaults(func=_command("cmd_approve"))

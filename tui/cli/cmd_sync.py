@@ -9,15 +9,19 @@ from __future__ import annotations
 import argparse
 import errno
 import socket
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from sync import tokens
-from sync.remote import Remote, SyncError, sync_round, unsent
+from sync.loopback import is_loopback
+from sync.remote import REMOVED, Remote, SyncError, mark_removed, sync_round, unsent
 from sync.store import Store, WorkspaceError
+from sync.visible import visible
 
 from ..errors import UserError
+from ..history import describe_op
 from ..workspace import Workspace
 from .common import Context, number_in, progress, table
 
@@ -43,6 +47,11 @@ def _postgres(url: str) -> Iterator[PgStore]:
         store.close()
 
 
+def _warn(message: str) -> None:
+    sys.stderr.write(f"crewdeck: warning: {message}\n")
+    sys.stderr.flush()
+
+
 def _check_port_free(host: str, port: int) -> None:
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -57,15 +66,28 @@ def _check_port_free(host: str, port: int) -> None:
 
 
 def cmd_serve(ctx: Context) -> int:
-    from sync.server import file_backend, postgres_backend, run, workspace_name
+    from sync.server import HEADER_TIMEOUT, file_backend, postgres_backend, run, workspace_name
 
     a = ctx.args
+    header_timeout = HEADER_TIMEOUT if a.header_timeout is None else a.header_timeout
     if a.ssl_certfile and not a.ssl_keyfile or a.ssl_keyfile and not a.ssl_certfile:
         raise UserError("serve: --ssl-certfile and --ssl-keyfile go together")
     if a.database and a.path:
         raise UserError("serve: give a workspace file or --database, not both")
+    if not 0 < header_timeout <= 3600:
+        raise UserError(f"serve: --header-timeout must be more than 0 and at most 3600 seconds, got {header_timeout:g}")
+    if a.max_connections is not None and a.max_connections < 1:
+        raise UserError(f"serve: --max-connections must be at least 1, got {a.max_connections}")
+    from sync.server.guard import LimitError, connection_cap
+
+    try:
+        max_connections = connection_cap(a.max_connections)
+    except LimitError as exc:
+        raise UserError(f"serve: {exc}") from None
     _check_port_free(a.host, a.port)
     scheme = "https" if a.ssl_certfile else "http"
+    if scheme == "http" and not is_loopback(a.host):
+        _warn(f"serving plain HTTP on {a.host!r}: tokens cross the network readable; use --ssl-certfile/--ssl-keyfile or a TLS reverse proxy")
     if a.database:
         from sync.pgstore import PgError
 
@@ -82,16 +104,21 @@ def cmd_serve(ctx: Context) -> int:
         backend = file_backend(path, name)
         what = f"workspace {name} ({path})"
     print(f"serving {what} on {scheme}://{a.host}:{a.port} (Ctrl-C stops)", flush=True)
-    run(backend, a.host, a.port, ssl_certfile=a.ssl_certfile, ssl_keyfile=a.ssl_keyfile, log_level=a.log_level)
+    run(
+        backend, a.host, a.port, ssl_certfile=a.ssl_certfile, ssl_keyfile=a.ssl_keyfile, log_level=a.log_level,
+        header_timeout=header_timeout, max_connections=max_connections,
+    )
     return 0
 
 
 # ---------------------------------------------------------------- tokens
 
 
-def _file_workspace(ctx: Context) -> Workspace:
+def _file_workspace(ctx: Context, changing: bool = False) -> Workspace:
     if ctx.args.name:
         raise UserError("--name picks a workspace in a database; a workspace file is its own workspace (drop --name or add --database)")
+    if changing and not ctx.me.is_manager:
+        raise UserError(f"only a manager creates and revokes tokens (@{ctx.me.handle} is a {ctx.me.access}) (rule managers_only)")
     return ctx.ws
 
 
@@ -111,11 +138,16 @@ def cmd_token_create(ctx: Context) -> int:
             members = {m.handle: m.id for m in pg.members(name)}
             if handle not in members:
                 raise UserError(f"unknown member @{handle} in workspace {name} (members: {', '.join('@' + h for h in sorted(members)) or 'none'})")
+            facts = pg.member_facts(name, members[handle])
+            if facts is not None and facts.access == "guest":
+                raise UserError(f"@{handle} is a guest: a guest's token holds no replica (guests use crewdeck in the browser)")
             token_id, token = pg.create_token(name, members[handle], a.label)
         where = f"workspace {name} (PostgreSQL)"
     else:
-        ws = _file_workspace(ctx)
+        ws = _file_workspace(ctx, changing=True)
         member = ws.member_by_handle(handle)
+        if member.access == "guest":
+            raise UserError(f"@{handle} is a guest: a guest's token holds no replica (guests use crewdeck in the browser)")
         token_id, token = tokens.create(ws.store.conn, member.id, a.label)
         where = f"workspace {ws.store.path}"
     print(f"token {token_id} for @{handle} in {where}")
@@ -150,7 +182,7 @@ def cmd_token_revoke(ctx: Context) -> int:
         with _postgres(a.database) as pg:
             done = pg.revoke_token(_database_workspace(a, "revoke"), a.id)
     else:
-        done = tokens.revoke(_file_workspace(ctx).store.conn, a.id)
+        done = tokens.revoke(_file_workspace(ctx, changing=True).store.conn, a.id)
     if not done:
         raise UserError(f"no live token with id {a.id} (see: crewdeck token list)")
     print(f"revoked token {a.id}; it is refused from the next request on")
@@ -158,6 +190,16 @@ def cmd_token_revoke(ctx: Context) -> int:
 
 
 # ---------------------------------------------------------------- join, sync, publish
+
+
+def _plain_http_off_loopback(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        return parts.scheme.lower() == "http" and not is_loopback(parts.hostname or "")
+    except ValueError:
+        return False  # not a URL: joining it fails with its own message
 
 
 def cmd_join(ctx: Context) -> int:
@@ -169,6 +211,8 @@ def cmd_join(ctx: Context) -> int:
         raise UserError(f"{path} already exists; join into a new file")
     if not tokens.looks_like_token(a.token):
         raise UserError("--token: not a crewdeck token (crewdeck_ and 43 characters, from: crewdeck token create)")
+    if _plain_http_off_loopback(a.url):
+        _warn("joining over plain HTTP off this machine: your token crosses the network readable; use https://")
     try:
         store, remote, result = join(str(path), a.url, a.token, on_progress=lambda d, t: progress(d, t, "first sync"))
     except SyncError as exc:
@@ -181,7 +225,7 @@ def cmd_join(ctx: Context) -> int:
     member = ws.member(remote.member)
     ws.close()
     who = f"@{member.handle}" if member else f"member {remote.member[:8]}"
-    print(f"joined workspace {remote.workspace} at {remote.url} as {who}: {result.pulled:,} operations in {path}")
+    print(visible(f"joined workspace {remote.workspace} at {remote.url} as {who}: {result.pulled:,} operations in {path}"))
     return 0
 
 
@@ -196,10 +240,20 @@ def cmd_sync(ctx: Context) -> int:
     try:
         result = sync_round(store, client, lambda d, t: progress(d, t, "pulling"))
     except SyncError as exc:
+        if exc.code == REMOVED:
+            mark_removed(store)
+            left = unsent(store)
+            kept = f"; {left:,} operation{'s' if left != 1 else ''} made here were never sent and stay in {store.path}" if left else ""
+            raise UserError(f"sync with {remote.url}: {exc}{kept}") from None
         raise UserError(f"sync with {remote.url}: {exc}") from None
     finally:
         client.close()
     print(f"pushed {result.pushed:,}, pulled {result.pulled:,} operations; server at #{result.head:,}, {unsent(store):,} unsent")
+    if result.refused:
+        handles = ctx.ws.handles()
+        print(f"the server refused {result.refused:,} of them; they are out of this replica (crewdeck log lists them):")
+        for op, rule, message, _ in store.refused()[: min(result.refused, 20)]:
+            print(f"  {describe_op(op, handles)}: {message} (rule {rule})")
     return 0
 
 
@@ -244,6 +298,15 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     p.add_argument("--port", type=number_in(1, 65535), default=DEFAULT_PORT, help="port to listen on (default: %(default)s)")
     p.add_argument("--ssl-certfile", metavar="FILE", help="serve HTTPS with this certificate (PEM)")
     p.add_argument("--ssl-keyfile", metavar="FILE", help="the certificate's private key (PEM)")
+    p.add_argument(
+        "--header-timeout", type=float, metavar="SECONDS",
+        help="close a connection whose request head takes longer to arrive, or whose body pauses longer (default: 10)",
+    )
+    p.add_argument(
+        "--max-connections", type=int, metavar="N",
+        help="most open connections; over it the longest-idle one is closed, or the newcomer answered 503 "
+        "(default: what the limit of open files allows, at most 1000)",
+    )
     p.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"], help="server log level (default: %(default)s)")
     p.set_defaults(func=cmd_serve)
 

@@ -7,13 +7,17 @@ import json
 import sys
 
 from sync.ids import short
+from sync.oplog import Op
+from sync.remote import META_PUSH_SEQ, META_REMOVED, Remote
+from sync.visible import visible
 
 from .. import query as query_language
 from .. import quickadd, recurrence, tasklist
 from ..edits import apply_assignments
 from ..errors import UserError
+from ..history import describe_op
 from ..when import format_local, stamp_time
-from .common import Context, limit_number, print_json, table
+from .common import Context, limit_number, note_incomplete, print_json, table
 
 
 def cmd_add(ctx: Context) -> int:
@@ -68,6 +72,11 @@ def cmd_tasks(ctx: Context) -> int:
         print("no tasks match", file=sys.stderr)
         return 0
     sys.stdout.write(table(out, ["ID", "STATUS", "PRI", "WHO", f"DUE ({qctx.tz})", "CAMPAIGN", "TITLE"]) + "\n")
+    untitled = ctx.ws.conn.execute(
+        "SELECT count(*) FROM task WHERE id IN (SELECT value FROM json_each(?)) AND (title IS NULL OR trim(title) = '')",
+        (json.dumps([r.id for r in rows]),),
+    ).fetchone()[0]
+    note_incomplete(untitled, "task")
     return 0
 
 
@@ -115,34 +124,62 @@ def cmd_log(ctx: Context) -> int:
         else:
             raise UserError(f"no record with id {ctx.args.id}")
         where, params = "WHERE row_id = ?", [row_id]
+    clause = f"{where} AND entity != 'acting'" if where else "WHERE entity != 'acting'"
     rows = ws.conn.execute(
-        f"SELECT seq, op_id, member, kind, entity, row_id, field, value FROM ops {where} ORDER BY seq DESC LIMIT ?",
+        f"SELECT seq, op_id, node, member, kind, entity, row_id, field, value FROM ops {clause} ORDER BY seq DESC LIMIT ?",
         [*params, ctx.args.limit],
     ).fetchall()
     handles = ws.handles()
     viewer = ctx.viewer_tz
+    acting = ws.conn.execute("SELECT actor, member, first_op, last_op FROM acting").fetchall()
+
+    def actor_of(member: str, op_id: str) -> str | None:
+        for actor, as_member, first, last in acting:
+            if as_member == member and first <= op_id <= last:
+                return handles.get(actor, actor[:8])
+        return None
+
+    # A replica's own work not yet accepted by its server; never, once the server removed its member.
+    remote = Remote.of(ws.store)
+    sent = int(ws.store.get_meta(META_PUSH_SEQ) or 0) if remote else 10**18
+    unsent_mark = "  (never sent: you were removed)" if ws.store.get_meta(META_REMOVED) else "  (not sent yet)"
+    own = ws.store.node
     entries = []
-    for seq, op_id, member, kind, entity, row_id, field, value in rows:
+    for seq, op_id, node, member, kind, entity, row_id, field, value in rows:
         at = stamp_time(op_id)
-        entries.append((seq, op_id, at, handles.get(member, member[:8] or "?"), kind, entity, row_id, field, value))
+        waiting = node == own and seq > sent
+        entries.append((seq, op_id, waiting, at, handles.get(member, member[:8] or "?"), actor_of(member, op_id), kind, entity, row_id, field, value))
+    refused = [r for r in ws.store.refused() if not ctx.args.id or r[0].row_id == params[0]]
     if ctx.args.json:
         print_json(
             [
                 {
+                    "seq": None, "op_id": op.op_id, "at": stamp_time(op.op_id).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                    "member": handles.get(op.member, op.member[:8]), "kind": op.kind, "entity": op.entity, "id": op.row_id,
+                    "field": op.field, "value": json.loads(op.value), "refused": {"rule": rule, "message": message, "at": when},
+                }
+                for op, rule, message, when in refused
+            ]
+            + [
+                {
                     "seq": seq, "op_id": op_id,
                     "at": at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                    "member": who, "kind": kind, "entity": entity, "id": row_id, "field": field, "value": json.loads(value),
+                    "member": who, **({"actor": actor} if actor else {}), **({"unsent": True} if waiting else {}),
+                    "kind": kind, "entity": entity, "id": row_id, "field": field, "value": json.loads(value),
                 }
-                for seq, op_id, at, who, kind, entity, row_id, field, value in entries
+                for seq, op_id, waiting, at, who, actor, kind, entity, row_id, field, value in entries
             ]
         )
         return 0
     lines = []
-    for _seq, _op, at, who, kind, entity, row_id, field, value in entries:
+    for op, rule, message, _ in refused:
+        when = format_local(stamp_time(op.op_id), viewer, ctx.now, clock24=ctx.config.clock24)
+        lines.append(f"{when}  @{handles.get(op.member, op.member[:8])}  REFUSED {describe_op(op, handles)}: {message} (rule {rule})")
+    for _seq, op_id, waiting, at, who, actor, kind, entity, row_id, field, value in entries:
         when = format_local(at, viewer, ctx.now, clock24=ctx.config.clock24)
-        shown = value if len(value) <= 60 else value[:57] + "..."
-        what = f"added {entity} {short(row_id)}" if kind == "append" else f"set {entity} {short(row_id)} {field} = {shown}"
-        lines.append(f"{when}  @{who}  {what}")
+        by = f"@{actor} as @{who}" if actor else f"@{who}"
+        what = describe_op(Op(op_id, "", 0, "", kind, entity, row_id, field, value), handles)
+        lines.append(visible(f"{when}  {by}  {what}{unsent_mark if waiting else ''}"))
     print("\n".join(lines) if lines else "no activity yet")
     return 0
 

@@ -7,15 +7,16 @@ import datetime as dt
 import sys
 
 from sync.ids import short
+from sync.visible import visible
 from sync.zones import UnknownZoneError, check_zone, zone
 
-from .. import overlap
+from .. import doctor, overlap
 from ..edits import format_estimate
 from ..errors import UserError
 from ..roster import Availability, availability
 from ..when import clock_text, utc_iso, zone_abbrev
 from ..workspace import Member
-from .common import Context, print_json, table
+from .common import Context, note_incomplete, print_json, table
 
 
 def _zone(name: str) -> str:
@@ -60,7 +61,7 @@ def _print_slots(ctx: Context, slots: list[overlap.Slot], tz: str, question: ove
     ]
     last = question.first + dt.timedelta(days=question.days - 1)
     who = " ".join(f"@{m.handle}" for m in question.required)
-    print(f"{format_estimate(question.minutes)} slots for {who}, {question.first:%a %m-%d} to {last:%a %m-%d}, best first")
+    print(visible(f"{format_estimate(question.minutes)} slots for {who}, {question.first:%a %m-%d} to {last:%a %m-%d}, best first"))
     print(table(rows, headers))
     print(overlap.LEGEND)
 
@@ -124,6 +125,7 @@ def cmd_zones(ctx: Context) -> int:
         print("the workspace has no members yet", file=sys.stderr)
         return 0
     print(table(rows, ["MEMBER", "ZONE", "LOCAL NOW", "UTC", "STATUS"]))
+    note_incomplete(doctor.count(ctx.ws, "member"), "member")
     return 0
 
 

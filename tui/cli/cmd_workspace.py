@@ -9,16 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from sync.ids import new_id
-from sync.records import CAMPAIGN_STATUSES, WORKSPACE_ROW
-from sync.sharedfile import directory_problem
+from sync.records import ACCESS_LEVELS, CAMPAIGN_STATUSES, WORKSPACE_ROW
+from sync.sharedfile import directory_problem, setgid_problem
 from sync.store import Store
 from sync.zones import UnknownZoneError, check_zone
 
+from .. import doctor
 from ..errors import UserError
 from ..hours import format_hours, parse_hours
 from ..when import DateError, format_local, parse_day
 from ..workspace import slug
-from .common import Context, number_in, print_json, table
+from .common import Context, note_incomplete, number_in, print_json, table
 
 
 def _zone(name: str) -> str:
@@ -46,6 +47,11 @@ def cmd_init(ctx: Context) -> int:
         raise UserError("init: --member, --name and --tz go together (the first member of the workspace)")
     tz = _zone(a.tz) if a.tz else None
     hours = parse_hours(a.hours)
+    # Refused before the file exists: once another member has opened it, it
+    # would be too late (their -wal and -shm lock the others out).
+    shared_badly = setgid_problem(path)
+    if shared_badly:
+        raise UserError(f"init: {shared_badly}")
     # The first member writes the workspace's settings and their own record.
     member_id = new_id() if a.member else ""
     with Store.fresh(path) as store, store.write(member_id) as w:
@@ -53,7 +59,7 @@ def cmd_init(ctx: Context) -> int:
         if a.member:
             w.create(
                 "member",
-                {"handle": a.member.lower(), "name": a.name, "tz": tz, "hours": hours, "unix_user": _os_user()},
+                {"handle": a.member.lower(), "name": a.name, "tz": tz, "hours": hours, "unix_user": _os_user(), "access": "manager"},
                 row_id=member_id,
             )
     print(f"created workspace {path}")
@@ -103,6 +109,8 @@ def _member_values(a: argparse.Namespace, creating: bool) -> dict[str, Any]:
         values["unix_user"] = a.unix_user or None
     if a.days_off is not None:
         values["days_off"] = sorted({d.strip() for d in a.days_off.split(",") if d.strip()})
+    if a.access is not None:
+        values["access"] = a.access
     if creating and ("name" not in values or "tz" not in values):
         raise UserError("member add: --name and --tz are required")
     return values
@@ -115,8 +123,10 @@ def cmd_member_add(ctx: Context) -> int:
         raise UserError(f"member @{handle} already exists (change it with: crewdeck member set {handle} ...)")
     values = {"handle": handle, **_member_values(ctx.args, creating=True)}
     values.setdefault("hours", parse_hours("mon-fri 09:00-17:00"))
-    # The very first member adds themselves; after that, someone known does.
+    # The very first member adds themselves, as the workspace's manager; after that, a manager does.
     author = ctx.me if ws.members() else None
+    if author is None:
+        values["access"] = "manager"
     member_id = new_id()
     with ws.store.write(author.id if author else member_id) as w:
         w.create("member", values, row_id=member_id)
@@ -130,7 +140,7 @@ def cmd_member_set(ctx: Context) -> int:
     if ctx.args.new_handle:
         values["handle"] = ctx.args.new_handle.lstrip("@").lower()
     if not values:
-        raise UserError("member set: nothing to change (give --name, --tz, --hours, --role, --unix-user or --days-off)")
+        raise UserError("member set: nothing to change (give --name, --tz, --hours, --role, --access, --unix-user or --days-off)")
     with ctx.writer() as w:
         w.set("member", member.id, values)
     return 0
@@ -138,8 +148,11 @@ def cmd_member_set(ctx: Context) -> int:
 
 def cmd_member_rm(ctx: Context) -> int:
     member = ctx.ws.member_by_handle(ctx.args.handle)
+    live = ctx.ws.conn.execute("SELECT count(*) FROM sync_token WHERE member = ? AND revoked_at IS NULL", (member.id,)).fetchone()[0]
     with ctx.writer() as w:
         w.delete("member", member.id)
+    revoked = f"; {live} sync token{'s' if live != 1 else ''} revoked" if live else ""
+    print(f"removed @{member.handle} (their history stays){revoked}")
     return 0
 
 
@@ -149,7 +162,7 @@ def cmd_member_list(ctx: Context) -> int:
         print_json(
             [
                 {
-                    "id": m.id, "handle": m.handle, "name": m.name, "role": m.role, "tz": m.tz,
+                    "id": m.id, "handle": m.handle, "name": m.name, "role": m.role, "access": m.access, "tz": m.tz,
                     "hours": m.hours, "days_off": m.days_off, "unix_user": m.unix_user,
                 }
                 for m in members
@@ -157,10 +170,14 @@ def cmd_member_list(ctx: Context) -> int:
         )
         return 0
     rows = [
-        [f"@{m.handle}", m.name, m.tz, format_local(ctx.now, m.tz, ctx.now, clock24=ctx.config.clock24), format_hours(m.hours), m.role]
+        [
+            f"@{m.handle}", m.name, m.tz, format_local(ctx.now, m.tz, ctx.now, clock24=ctx.config.clock24), format_hours(m.hours),
+            m.access, m.role,
+        ]
         for m in members
     ]
-    print(table(rows, ["HANDLE", "NAME", "ZONE", "LOCAL NOW", "HOURS", "ROLE"]))
+    print(table(rows, ["HANDLE", "NAME", "ZONE", "LOCAL NOW", "HOURS", "ACCESS", "ROLE"]))
+    note_incomplete(doctor.count(ctx.ws, "member"), "member")
     return 0
 
 
@@ -237,6 +254,7 @@ def cmd_campaign_list(ctx: Context) -> int:
         for c in campaigns
     ]
     print(table(rows, ["CAMPAIGN", "NAME", "STATUS", "PLATFORMS", "AUDIENCE", "RUN"]))
+    note_incomplete(doctor.count(ctx.ws, "campaign"), "campaign")
     return 0
 
 
@@ -267,7 +285,8 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         p.add_argument("--name", help="full name")
         p.add_argument("--tz", metavar="ZONE", help="IANA time zone")
         p.add_argument("--hours", help='working hours, e.g. "mon-fri 09:00-17:30"')
-        p.add_argument("--role", help="role, e.g. designer")
+        p.add_argument("--role", help="role, the words shown, e.g. designer")
+        p.add_argument("--access", choices=ACCESS_LEVELS, help="what the member may do: manager, member or guest (managers only)")
         p.add_argument("--unix-user", metavar="USER", help="the Unix user that is this member on a shared server")
         p.add_argument("--days-off", metavar="DATES", help="comma-separated dates off (YYYY-MM-DD)")
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from sync.store import Writer
+from sync.visible import json_visible, visible, visible_cells
 
 from ..config import Config, load
 from ..errors import UserError, undecodable
@@ -131,8 +132,7 @@ def write_output(path: str | None, text: str) -> None:
 
 
 def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, sort_keys=False)
-    sys.stdout.write("\n")
+    sys.stdout.write(json_visible(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False)) + "\n")
 
 
 def read_input(path: str) -> str:
@@ -158,13 +158,26 @@ def read_input(path: str) -> str:
 
 
 def table(rows: list[list[str]], headers: list[str]) -> str:
-    """Plain columns, left-aligned, the last one unpadded."""
+    """Plain columns, left-aligned, the last one unpadded.
+
+    Every cell is shown ``visible``: a control character in a record cannot
+    act on the terminal, and a newline cannot make a row of its own.
+    """
+    rows = [visible_cells(row) for row in rows]
+    headers = visible_cells(headers)
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
     lines = []
     for row in [headers, *rows]:
         cells = [cell.ljust(widths[i]) if i < len(row) - 1 else cell for i, cell in enumerate(row)]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
+
+
+def note_incomplete(count: int, noun: str) -> None:
+    """Say on stderr that ``count`` of the records listed are shown with placeholders (see ``tui.placeholders``)."""
+    if count:
+        are = f"{count:,} {noun}{' is' if count == 1 else 's are'}"
+        print(f"note: {are} incomplete or invalid, shown with placeholders; crewdeck doctor lists and repairs them", file=sys.stderr)
 
 
 def progress(done: int, total: int, label: str) -> None:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from sync.money import MoneyError, format_minor, parse_amount, round_minor
 from sync.records import ValidationError, budget_period
 from sync.records import category as check_category
+from sync.visible import visible
 from sync.zones import zone
 
 from ..errors import UserError
@@ -84,7 +85,7 @@ def cmd_report(ctx: Context) -> int:
     period = Period.parse(ctx.args.period) if ctx.args.period else Period.all()
     report = reports.build(ws.conn, ws.base_currency, by=ctx.args.by, period=period, campaign=campaign, as_of=_today(ctx))
     for message in [reports.missing_text(m, report.base) for m in report.missing] + report.warnings:
-        print(f"warning: {message}", file=sys.stderr)
+        print(f"warning: {visible(message)}", file=sys.stderr)
     if ctx.args.json:
         print_json(reports.as_json(report))
         return 0
@@ -105,7 +106,7 @@ def _report_text(report: reports.Report) -> str:
     blocks = []
     for c in report.campaigns:
         run = f"  {c.start or '?'}..{c.end or '?'}" if c.start or c.end else ""
-        title = f"+{c.slug}  {c.name}{run}  ({base}, {report.period.label}, as of {report.as_of})"
+        title = visible(f"+{c.slug}  {c.name}{run}  ({base}, {report.period.label}, as of {report.as_of})")
         rows = []
         for line in [*c.lines, c.total]:
             used = line.used_percent()
@@ -131,6 +132,12 @@ def cmd_export(ctx: Context) -> int:
         csvfiles.export_entries(ctx.ws, out)
     write_output(ctx.args.output, out.getvalue())
     return 0
+
+
+def _rejected(exc: csvfiles.Rejected) -> UserError:
+    for problem in exc.problems:
+        print(visible(problem), file=sys.stderr)
+    return UserError(str(exc))
 
 
 def cmd_import(ctx: Context) -> int:
@@ -169,7 +176,7 @@ def cmd_budget_set(ctx: Context) -> int:
     with ctx.writer() as w:
         w.set("budget", budget.id, {**budget.values, "deleted": False})
     span = "the run" if period == "run" else period
-    print(f"budget +{campaign.slug}/{category} for {span}: {format_minor(minor, base, grouping=True)} {base}")
+    print(visible(f"budget +{campaign.slug}/{category} for {span}: {format_minor(minor, base, grouping=True)} {base}"))
     return 0
 
 

@@ -13,14 +13,16 @@ import sqlite3
 import sys
 from typing import Any, Callable, NoReturn, Sequence
 
+from sync.visible import visible
+
 from ..config import ENV_CONFIG
-from ..errors import one_line, one_line_errors, undecodable
+from ..errors import one_line_errors, undecodable
 from ..when import ENV_NOW
 from .common import ENV_MEMBER, ENV_WORKSPACE, Context
 
 #: Each module adds its commands with ``register(subparsers, parents)``; the
 #: app opens without importing them.
-COMMAND_MODULES = ["cmd_workspace", "cmd_tasks", "cmd_exchange", "cmd_time", "cmd_ledger", "cmd_sync", "cmd_config"]
+COMMAND_MODULES = ["cmd_workspace", "cmd_tasks", "cmd_exchange", "cmd_time", "cmd_ledger", "cmd_sync", "cmd_config", "cmd_doctor"]
 
 EXIT_USAGE = 2
 
@@ -29,7 +31,7 @@ class Parser(argparse.ArgumentParser):
     """argparse, with usage errors as one line like every other error."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"crewdeck: error: {one_line(message)} (see: {one_line(self.prog)} --help)\n")
+        self.exit(EXIT_USAGE, f"crewdeck: error: {visible(message)} (see: {visible(self.prog)} --help)\n")
 
     def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
         # Python 3.11 drops the "--" of "--sort=--" and stores an empty list, unchecked by
@@ -76,7 +78,8 @@ def _run_app(ctx: Context) -> int:
 
 
 def error(message: str) -> int:
-    sys.stderr.write(f"crewdeck: error: {one_line(message)}\n")
+    # Errors quote what was typed and what records hold: shown, never sent to the terminal as they are.
+    sys.stderr.write(f"crewdeck: error: {visible(message)}\n")
     return EXIT_USAGE
 
 
@@ -108,7 +111,7 @@ def unusable_argument(argv: Sequence[str]) -> str | None:
     for name in (ENV_WORKSPACE, ENV_MEMBER, ENV_CONFIG, ENV_NOW):
         problem = _unusable(os.environ.get(name, ""))
         if problem:
-            return f"{name}: '{one_line(os.environ[name])}' {problem}"
+            return f"{name}: '{visible(os.environ[name])}' {problem}"
     for index, arg in enumerate(argv):
         problem = _unusable(arg)
         if problem is None:
@@ -119,8 +122,8 @@ def unusable_argument(argv: Sequence[str]) -> str | None:
         elif index and argv[index - 1] in _options_with_values(build_parser()):
             name = argv[index - 1]
         else:
-            return f"the argument '{one_line(arg)}' {problem} (crewdeck reads its arguments as UTF-8 text)"
-        return f"argument {name}: '{one_line(arg)}' {problem}"
+            return f"the argument '{visible(arg)}' {problem} (crewdeck reads its arguments as UTF-8 text)"
+        return f"argument {name}: '{visible(arg)}' {problem}"
     return None
 
 

@@ -7,11 +7,10 @@ derived from the original's, so two members reversing the same entry on
 two replicas at once make one reversal, not two.
 
 Approval: an entry entered with ``needs_approval`` counts only once a
-member whose role is "project manager" (``APPROVER_ROLE``, any case), other
-than the member who entered it, approves it.  Approvals are append-only
-records; a report counts an approval only when its author is not the
-entry's, so even an approval written by a misbehaving replica cannot be a
-self-approval.  The role is checked when the approval is made.
+manager (access ``manager``), other than the member who entered it,
+approves it.  Approvals are append-only records; the rules (``sync.rules``)
+refuse any other approval where it is written or pushed, and a report
+counts an approval only when its author is not the entry's.
 """
 
 from __future__ import annotations
@@ -27,9 +26,6 @@ from ..errors import UserError
 from ..when import utc_iso
 from ..workspace import Member, Workspace
 from .filter import APPROVED_IDS
-
-APPROVER_ROLE = "project manager"
-
 
 @dataclass(frozen=True)
 class EntryDraft:
@@ -79,7 +75,7 @@ def resolve_entry(ws: Workspace, prefix: str) -> str:
 
 
 def may_approve(member: Member) -> bool:
-    return member.role.strip().lower() == APPROVER_ROLE
+    return member.is_manager
 
 
 def add_entry(ws: Workspace, me: Member, draft: EntryDraft, now: dt.datetime, entry_id: str | None = None) -> str:
@@ -127,9 +123,9 @@ def approve_entry(ws: Workspace, me: Member, entry_id: str, now: dt.datetime) ->
     if not entry["needs_approval"]:
         raise UserError(f"entry {short(entry_id)} does not need approval: it already counts")
     if not may_approve(me):
-        raise UserError(f"@{me.handle} cannot approve spend: only a member whose role is {APPROVER_ROLE!r} can")
+        raise UserError(f"@{me.handle} cannot approve spend: only a manager can")
     if entry["entered_by"] == me.id:
-        raise UserError(f"@{me.handle} entered {short(entry_id)}: another project manager must approve it")
+        raise UserError(f"@{me.handle} entered {short(entry_id)}: another manager must approve it")
     done = ws.conn.execute(f"SELECT 1 WHERE ? IN ({APPROVED_IDS})", (entry_id,)).fetchone()
     if done:
         raise UserError(f"entry {short(entry_id)} is already approved")

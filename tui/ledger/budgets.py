@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sync.money import EXACT, QUOTIENT, to_decimal
-from sync.records import budget_id
+from sync.records import budget_id, budget_period
 
 Bounds = tuple[dt.date, dt.date]
 
@@ -46,12 +46,32 @@ class Budget:
 
 
 def load(conn: sqlite3.Connection, campaign: str | None = None) -> list[Budget]:
-    sql = "SELECT campaign, category, period, amount, currency FROM budget WHERE deleted = 0 AND campaign IS NOT NULL"
+    """The budgets that count: live and complete (see ``incomplete``)."""
+    sql = f"SELECT campaign, category, period, amount, currency FROM budget WHERE {_COMPLETE}"
     params: list[str] = []
     if campaign:
         sql += " AND campaign = ?"
         params.append(campaign)
-    return [Budget(*row) for row in conn.execute(sql + " ORDER BY campaign, category, period", params)]
+    return [Budget(*row) for row in conn.execute(sql + " ORDER BY campaign, category, period", params) if _period(row[2])]
+
+
+def incomplete(conn: sqlite3.Connection) -> int:
+    """Live budgets left out for lacking a field or holding a period that is none (``crewdeck doctor`` lists them)."""
+    periods = [row[0] for row in conn.execute(f"SELECT period FROM budget WHERE {_COMPLETE}")]
+    lacking = conn.execute(f"SELECT count(*) FROM budget WHERE deleted = 0 AND NOT ({_COMPLETE})").fetchone()[0]
+    return int(lacking) + sum(1 for period in periods if not _period(period))
+
+
+#: Every field is there (a pulled record may lack some).
+_COMPLETE = "deleted = 0 AND campaign IS NOT NULL AND category IS NOT NULL AND period IS NOT NULL AND currency IS NOT NULL"
+
+
+def _period(value: object) -> bool:
+    try:
+        budget_period(value)
+    except ValueError:
+        return False
+    return True
 
 
 def run_bounds(start: str | None, end: str | None) -> Bounds | None:

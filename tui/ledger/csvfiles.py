@@ -26,6 +26,7 @@ from typing import Any, Iterable, Iterator, Sequence, TextIO
 
 from sync.money import format_minor
 from sync.records import ENTITIES, ValidationError
+from sync.visible import visible
 
 from ..errors import UserError, summary
 from ..when import DateError, check_day
@@ -325,10 +326,11 @@ def export_entries(ws: Workspace, out: TextIO) -> int:
     writer.writerow(EXPORT_COLUMNS)
     n = 0
     for row in entry_lib.stream(ws.conn, "1", [], oldest_first=True):
+        # Text is shown as sync.visible shows it: the file is often read on a terminal.
         writer.writerow([
-            row.id, row.date, row.campaign, row.category, row.payee, format_minor(row.amount, row.currency), row.currency,
-            row.memo, row.task or "", row.reverses or "", "yes" if row.needs_approval else "no",
-            "pending" if row.pending else "counted", row.entered_by, row.entered_at,
+            row.id, row.date, row.campaign, visible(row.category), visible(row.payee), format_minor(row.amount, row.currency),
+            row.currency, visible(row.memo), row.task or "", row.reverses or "", "yes" if row.needs_approval else "no",
+            "pending" if row.pending else "counted", visible(row.entered_by), row.entered_at,
         ])
         n += 1
     return n

@@ -15,7 +15,8 @@ from typing import Any, Iterator
 from sync.ids import short
 from sync.money import format_minor, money_json
 
-from ..workspace import slug
+from ..placeholders import member_handle
+from ..workspace import campaign_slug
 from .filter import APPROVED_IDS
 
 #: Newest first; the index ``ledger_by_date`` serves this order.
@@ -110,8 +111,9 @@ class Names:
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> Names:
-        campaigns = {row[0]: slug(row[1]) or short(row[0]) for row in conn.execute("SELECT id, name FROM campaign")}
-        return cls(campaigns, dict(conn.execute("SELECT id, handle FROM member")))
+        campaigns = {row[0]: campaign_slug(row[0], row[1]) for row in conn.execute("SELECT id, name FROM campaign")}
+        handles = {row[0]: row[1] if isinstance(row[1], str) and row[1] else member_handle(row[0]) for row in conn.execute("SELECT id, handle FROM member")}
+        return cls(campaigns, handles)
 
 
 def _row(r: tuple[Any, ...], names: Names) -> EntryRow:

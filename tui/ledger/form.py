@@ -39,9 +39,18 @@ class FormContext:
     @classmethod
     def load(cls, ws: Workspace, today: dt.date) -> FormContext:
         used = ws.conn.execute(
-            "SELECT category FROM ledger_entry UNION SELECT category FROM budget WHERE deleted = 0 ORDER BY 1"
+            "SELECT category FROM ledger_entry UNION SELECT category FROM budget WHERE deleted = 0 AND category IS NOT NULL ORDER BY 1"
         ).fetchall()
-        return cls(today, ws.base_currency, tuple(ws.campaigns()), tuple(r[0] for r in used))
+        # Offered as completions: only what could be typed (a value stored before the checks could send anything).
+        return cls(today, ws.base_currency, tuple(ws.campaigns()), tuple(r[0] for r in used if _is_category(r[0])))
+
+
+def _is_category(value: object) -> bool:
+    try:
+        check_category(value)
+    except ValueError:
+        return False
+    return True
 
 
 class FormProblems(UserError):

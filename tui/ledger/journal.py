@@ -14,7 +14,8 @@
   ``hledger balance`` matches ``crewdeck ledger report``.
 
 A payee's or memo's ``|`` and ``;`` become ``/`` and ``,``: in a journal they
-would start a note or a comment.
+would start a note or a comment; its line breaks become spaces, and control
+characters are shown as ``sync.visible`` shows them.
 """
 
 from __future__ import annotations
@@ -25,21 +26,25 @@ from typing import TextIO
 
 from sync.ids import short
 from sync.money import exponent, format_minor
+from sync.visible import visible
 
 from ..workspace import Workspace
 from . import budgets as budget_lib
 from .entries import EntryRow, Names, stream
+from .rates import COMPLETE
 
 EXPENSES = "expenses:campaign"
 FUNDS = "assets:campaign-funds"
 
 
 def account(campaign: str, category: str) -> str:
-    return f"{EXPENSES}:{campaign}:{category}"
+    # A category is one word (the checks say so); one stored before them still makes one line.
+    return f"{EXPENSES}:{campaign}:{_clean(category)}"
 
 
 def _clean(text: str) -> str:
-    return " ".join(text.replace("|", "/").replace(";", ",").split())
+    # One line, and nothing a terminal showing the journal would act on (see sync.visible).
+    return visible(" ".join(text.replace("|", "/").replace(";", ",").split()))
 
 
 def commodity(currency: str) -> str:
@@ -68,16 +73,16 @@ def write(ws: Workspace, out: TextIO, now: dt.datetime) -> int:
     names = Names.load(conn)
     currencies = {base}
     currencies.update(r[0] for r in conn.execute("SELECT DISTINCT currency FROM ledger_entry"))
-    currencies.update(r[0] for r in conn.execute("SELECT base FROM rate WHERE deleted = 0 UNION SELECT quote FROM rate WHERE deleted = 0"))
+    currencies.update(r[0] for r in conn.execute(f"SELECT base FROM rate WHERE {COMPLETE} UNION SELECT quote FROM rate WHERE {COMPLETE}"))
     budgets = budget_lib.load(conn)
     currencies.update(b.currency for b in budgets)
     out.write(f"; crewdeck ledger of {_clean(ws.name)}, exported {now:%Y-%m-%d %H:%M} UTC; base currency {base}\n")
-    out.write("; entries waiting for a project manager's approval are commented out: they do not count yet\n\n")
+    out.write("; entries waiting for a manager's approval are commented out: they do not count yet\n\n")
     for currency in sorted(currencies):
         out.write(commodity(currency) + "\n")
     out.write("\n")
     for day, rate_base, quote, rate in conn.execute(
-        "SELECT date, base, quote, rate FROM rate WHERE deleted = 0 AND rate IS NOT NULL ORDER BY date, base, quote"
+        f"SELECT date, base, quote, rate FROM rate WHERE {COMPLETE} ORDER BY date, base, quote"
     ):
         out.write(f"P {day} {rate_base} {rate} {quote}\n")
     out.write("\n")

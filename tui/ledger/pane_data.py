@@ -9,10 +9,11 @@ else's change nor refreshes twice for it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
 from sync.ids import short
+from sync.visible import visible
 from sync.zones import zone
 
 from ..errors import UserError
@@ -72,12 +73,23 @@ def listing(
         target = next((p for p in found if p is not None), min(cursor, max(0, total - 1)))
         offset = target - target % limit
         rows = entries.window(ws.conn, where, params, offset, limit)
-    return Listing(period, text, base, budget, where, params, total, target, offset, rows)
+    return Listing(period, text, base, budget, where, params, total, target, offset, [shown(row) for row in rows])
 
 
 def window(session: Session, where: str, params: list[Any], offset: int, limit: int) -> list[EntryRow]:
     with session.lock:
-        return entries.window(session.ws.conn, where, params, offset, limit)
+        rows = entries.window(session.ws.conn, where, params, offset, limit)
+    return [shown(row) for row in rows]
+
+
+def shown(row: EntryRow) -> EntryRow:
+    """The row as the pane shows it: its text through ``sync.visible`` (the same row when nothing needs it)."""
+    texts = (row.campaign, row.category, row.payee, row.memo, row.entered_by)
+    seen = tuple(visible(text) for text in texts)
+    if all(a is b for a, b in zip(texts, seen)):
+        return row
+    campaign, category, payee, memo, entered_by = seen
+    return replace(row, campaign=campaign, category=category, payee=payee, memo=memo, entered_by=entered_by)
 
 
 def form_context(session: Session, now: dt.datetime) -> FormContext:

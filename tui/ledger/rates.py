@@ -22,6 +22,8 @@ from sync.records import rate_id
 from ..errors import UserError
 
 _ONE = Decimal(1)
+#: The rates that count: live, and with every field (a pulled record may lack some; ``crewdeck doctor`` lists it).
+COMPLETE = "deleted = 0 AND date IS NOT NULL AND base IS NOT NULL AND quote IS NOT NULL AND rate IS NOT NULL"
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ class RateBook:
     def load(cls, conn: sqlite3.Connection, base: str) -> RateBook:
         book = cls(base)
         rows = conn.execute(
-            "SELECT base, date, rate FROM rate WHERE quote = ? AND deleted = 0 AND rate IS NOT NULL ORDER BY base, date",
+            f"SELECT base, date, rate FROM rate WHERE quote = ? AND {COMPLETE} ORDER BY base, date",
             (base,),
         )
         for currency, day, rate in rows:

@@ -32,8 +32,10 @@ from typing import Any, Iterator
 
 from sync.ids import short
 from sync.money import EXACT, QUOTIENT, money_json, round_minor, to_decimal
+from sync.records import date
 
-from ..workspace import slug
+from ..placeholders import text_or, unnamed_campaign
+from ..workspace import campaign_slug
 from . import REPORT_GROUPINGS
 from . import budgets as budget_lib
 from .filter import COUNTED
@@ -219,7 +221,7 @@ def build(
         ordered = sorted(lines[camp].values(), key=_order(by))
         name = info.name if info else short(camp)
         report.campaigns.append(
-            CampaignReport(camp, name, slug(name) or short(camp), info.start if info else None, info.end if info else None, total, ordered)
+            CampaignReport(camp, name, campaign_slug(camp, name), info.start if info else None, info.end if info else None, total, ordered)
         )
     report.campaigns.sort(key=lambda c: (c.name.lower(), c.id))
     return report
@@ -237,7 +239,15 @@ class _Run:
 def _campaigns(conn: sqlite3.Connection) -> dict[str, _Run]:
     # Deleted campaigns too: their entries still count and need a name.
     rows = conn.execute("SELECT id, name, start, [end] FROM campaign").fetchall()
-    return {r[0]: _Run(r[1] or short(r[0]), r[2], r[3]) for r in rows}
+    return {r[0]: _Run(text_or(r[1], unnamed_campaign(r[0])), _day(r[2]), _day(r[3])) for r in rows}
+
+
+def _day(value: Any) -> str | None:
+    """A campaign's start or end, if it is a date (what the checks allow, whatever is stored)."""
+    try:
+        return date(value)
+    except ValueError:
+        return None
 
 
 def _order(by: str) -> Any:
@@ -257,6 +267,9 @@ def _add_budgets(
     totals: dict[str, Line],
 ) -> list[str]:
     warnings = []
+    left_out = budget_lib.incomplete(conn)
+    if left_out:
+        warnings.append(f"{left_out} incomplete budget{'s are' if left_out != 1 else ' is'} left out: crewdeck doctor lists and repairs them")
     for budget in budget_lib.load(conn, campaign):
         if budget.currency != base:
             name = campaigns[budget.campaign].name if budget.campaign in campaigns else short(budget.campaign)

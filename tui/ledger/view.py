@@ -13,13 +13,17 @@ result to ``widgets.budget_table.BudgetTable`` and
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from sync.ids import MIN_PREFIX
 from sync.money import format_minor, round_minor
+from sync.visible import visible
 
+from ..errors import UserError
 from ..workspace import Workspace
 from . import filter as ledger_filter
 from .entries import period_clause
@@ -63,8 +67,8 @@ def _text(value: Decimal | None, base: str, blank_zero: bool = False) -> str:
 def _line(campaign_id: str, campaign: str, line: Line, base: str) -> BudgetLine:
     return BudgetLine(
         campaign_id=campaign_id,
-        campaign=campaign,
-        category=line.key,
+        campaign=visible(campaign),
+        category=visible(line.key),
         budget=_text(line.budget, base),
         spent=_text(line.spent, base),
         remaining=_text(line.remaining, base),
@@ -90,10 +94,29 @@ def budget_lines(conn: sqlite3.Connection, base: str, period: Period, as_of: dt.
 def entries_where(ws: Workspace, text: str, period: Period, me: str | None = None) -> tuple[str, list[Any]]:
     """``(where, params)`` for the entries matching a filter in a period (``UserError`` if the filter is bad)."""
     lookups = ledger_filter.Lookups(
-        campaign_id=lambda name: ws.campaign_by_name(name).id,
+        campaign_id=lambda name: _campaign_id(ws, name),
         member_id=lambda handle: ws.member_by_handle(handle).id,
         me=me,
     )
     where, params = ledger_filter.compile(ledger_filter.parse(text), lookups)
     when, more = period_clause(period.range)
     return f"({where}) AND {when}", [*params, *more]
+
+
+def _campaign_id(ws: Workspace, name: str) -> str:
+    """The campaign ``+name`` means; also one that entries or budgets name but the workspace lacks
+    (a record that never arrived: reports show it by its short id, and ``+`` that id finds it)."""
+    try:
+        return ws.campaign_by_name(name).id
+    except UserError:
+        prefix = name.lstrip("+").lower()
+        if not re.fullmatch(f"[0-9a-f]{{{MIN_PREFIX},32}}", prefix):
+            raise
+        found = ws.conn.execute(
+            "SELECT campaign FROM ledger_entry WHERE substr(campaign, 1, ?) = ? "
+            "UNION SELECT campaign FROM budget WHERE deleted = 0 AND substr(campaign, 1, ?) = ? LIMIT 2",
+            (len(prefix), prefix, len(prefix), prefix),
+        ).fetchall()
+        if len(found) != 1:
+            raise
+        return str(found[0][0])

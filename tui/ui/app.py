@@ -25,6 +25,8 @@ from textual.theme import BUILTIN_THEMES, Theme
 from textual.widget import AwaitMount, Widget
 
 from sync.oplog import Op
+from sync.store import WorkspaceError
+from sync.visible import visible
 from sync.watch import ChangeWatcher
 from widgets.key_footer import KeyFooter
 from widgets.workspace_header import WorkspaceHeader
@@ -38,6 +40,7 @@ from ..views import views
 from ..when import current_time, format_local, parse_utc
 from ..workspace import Campaign, Member
 from .collector import IdleCollector
+from .lines import markup_literal
 from .pane import Pane
 from .screens.detail import DetailScreen
 from .tasks_pane import TasksPane
@@ -237,7 +240,7 @@ class CrewdeckApp(App[int]):
         self.update_layout()
         header = self.query_one(WorkspaceHeader)
         me = self.session.me
-        header.who = f"@{me.handle} ({me.tz})"
+        header.who = visible(f"@{me.handle} ({me.tz})")
         if self.session.replica:
             self._start_sync()
         else:
@@ -292,7 +295,7 @@ class CrewdeckApp(App[int]):
     def _set_people(self, members: list[Member], campaigns: list[Campaign], workspace: str) -> None:
         self.members = members
         self.campaigns = campaigns
-        self.query_one(WorkspaceHeader).workspace = workspace
+        self.query_one(WorkspaceHeader).workspace = visible(workspace)
 
     # ------------------------------------------------------------ panes and layout
 
@@ -360,7 +363,9 @@ class CrewdeckApp(App[int]):
         if isinstance(screen, MainScreen):
             tasks = self.tasks_pane
             for view in views(self.campaigns):
-                yield SystemCommand(f"View: {view.name}", f"Show {view.query or 'all open tasks'}", lambda v=view: tasks.show_view(v))
+                yield SystemCommand(
+                    f"View: {markup_literal(view.name)}", markup_literal(f"Show {view.query or 'all open tasks'}"), lambda v=view: tasks.show_view(v)
+                )
             for pane in screen.query(Pane):
                 seen: set[str] = set()
                 # The pane's keys and those of the widgets in it (the grid's day keys, say).
@@ -389,8 +394,8 @@ class CrewdeckApp(App[int]):
     # ------------------------------------------------------------ writes and changes
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = False) -> None:
-        """Notifications carry titles and names people typed: plain text, never markup."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        """Notifications carry titles and names people typed: plain text, never markup, shown (sync.visible)."""
+        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=markup)
 
     def written(self, message: str, written: Written | None) -> None:
         """After one of our writes: say what was done and refresh what it touched."""
@@ -441,14 +446,54 @@ class CrewdeckApp(App[int]):
     def _show_sync(self, status: SyncStatus | None) -> None:
         self.sync_status = status
         header = self.query_one(WorkspaceHeader)
-        header.sync_state, header.sync_text = header_state(status, self.now(), self.viewer_tz, self.config.clock24)
+        tone, text = header_state(status, self.now(), self.viewer_tz, self.config.clock24)
+        header.sync_state, header.sync_text = tone, visible(text)  # a refusal quotes the server
+        if status is not None and status.refused:
+            self._after_refusal(status.refused)
+
+    @background(group="refresh")
+    def _after_refusal(self, count: int) -> None:
+        """Our operations the server refused left the replica: show it without them, and say why."""
+        refused = self.session.refused(count)
+        ops = [op for op, _, _ in refused]
+        self.session.rescore_rows({op.row_id for op in ops if op.entity == "task"}, self.now())
+        self.call_from_thread(self._after_change, ops, True, None)
+        if not refused:
+            return
+        _, rule, message = refused[0]
+        records = len({(op.entity, op.row_id) for op in ops})
+        title = "the server refused a change of yours" if records == 1 else f"the server refused your changes to {records} records"
+        self.call_from_thread(self.notify, f"{message} (rule {rule}); crewdeck log lists what was refused", title=title, severity="error", timeout=30)
 
     @background(group="watch")
     def _watch(self) -> None:
         # From the seq the session opened at: commits made while the app was
         # starting (a first pull, another member) are reported too.
-        watcher = ChangeWatcher(self.session.path, after_seq=self.session.opened_at_seq)
-        watcher.run(lambda batch: self.call_from_thread(self.store_changed, [op for _, op in batch]), self._stop)
+        opened = self.session.store.opened
+        try:
+            watcher = ChangeWatcher(self.session.path, after_seq=self.session.opened_at_seq, opened=opened)
+        except WorkspaceError:
+            change = opened.change()  # the file went away while the app started
+            if change is None:
+                raise
+            self.call_from_thread(self.file_moved, change)
+            return
+        watcher.run(
+            lambda batch: self.call_from_thread(self.store_changed, [op for _, op in batch]),
+            self._stop,
+            on_moved=lambda change: self.call_from_thread(self.file_moved, change),
+        )
+
+    def file_moved(self, change: str) -> None:
+        """The workspace's path no longer names the file open here: say so for good, and stop syncing.
+
+        Every write is refused from now on (the store checks before each
+        one); the header keeps saying why until the app is closed.
+        """
+        # Short enough for 80 columns: the header is one line.
+        self.query_one(WorkspaceHeader).problem = f"workspace file was {change}: nothing is saved now; quit and reopen it"
+        if self._sync_engine is not None:
+            self._sync_engine.stop()
 
     def store_changed(self, ops: list[Op]) -> None:
         self._refresh_after(ops, ours=False)

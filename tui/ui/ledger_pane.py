@@ -21,6 +21,7 @@ from textual.widgets import Input
 
 from sync.money import format_minor
 from sync.oplog import Op
+from sync.visible import visible
 from widgets.budget_table import BudgetTable
 from widgets.entries_table import EntriesTable
 from widgets.line_table import LineTable
@@ -59,7 +60,7 @@ class LedgerPane(Pane):
     | `enter` | on an entry: it in full, with its task and its reversal; on a budget line: its entries |
     | `n` | new entry (checked as you type; from a budget line, for its campaign and category) |
     | `r` | reverse the selected entry |
-    | `a` | approve the selected entry (a project manager, never for their own entry) |
+    | `a` | approve the selected entry (a manager, never for their own entry) |
     | `/` | filter (the language of `crewdeck ledger list`) |
     | `[` `]` | previous / next period |
     | `{` `}` | narrower / wider period: day, week, month, quarter, year, all |
@@ -194,7 +195,7 @@ class LedgerPane(Pane):
         bar.hint = "[ ] { } period"
         parts = [f"{listing.total:,} entr{'y' if listing.total == 1 else 'ies'}", listing.base]
         if listing.text:
-            parts.append(f"/ {listing.text}")
+            parts.append(visible(f"/ {listing.text}"))
         if not all(line.complete for line in listing.budget):
             parts.append("* rates missing")
         bar.info = " · ".join(parts)

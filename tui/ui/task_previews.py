@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
+from sync.visible import visible
 from widgets.filter_box import FilterBox
 
 from ..errors import UserError
@@ -114,7 +115,7 @@ class Previews:
         if message.listing is not None:
             self.filter_box.show_count(message.text, f"{message.listing.count:,} tasks")
         else:
-            self.filter_box.show_error(message.text, message.error or "")
+            self.filter_box.show_error(message.text, visible(message.error or ""))  # it may quote records
         if self._apply_when_previewed == message.text:
             self._apply_when_previewed = None
             self._apply_preview(message)

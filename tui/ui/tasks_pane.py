@@ -17,6 +17,7 @@ from textual.message import Message
 
 from sync.ids import short
 from sync.oplog import Op
+from sync.visible import visible
 from widgets.filter_box import FilterBox
 from widgets.line_table import Column
 from widgets.pane_bar import PaneBar
@@ -261,7 +262,7 @@ class TasksPane(Previews, Triage, Pane):
         """What the list shows: the view's name, or the filter."""
         if self.view is not None:
             return self.view.name
-        return f"/ {self.query_text}" if self.query_text else "All open"
+        return visible(f"/ {self.query_text}") if self.query_text else "All open"
 
     def _update_info(self) -> None:
         marks = f" · {len(self.marked)} marked" if self.marked else ""

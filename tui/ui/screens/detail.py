@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -21,6 +21,7 @@ from ...session import TaskDetail, Written
 from ...taskview import due_lines
 from ...urgency import score
 from ...when import format_local, parse_utc
+from ..lines import Lines
 from ..triage import TRIAGE_BINDINGS, Triage
 from ..workers import background
 from .picker import Choice, PickerScreen
@@ -101,19 +102,19 @@ class DetailScreen(Triage, Screen[None]):
         self.recurring = bool(detail.record["series"] and detail.record["recurrence"])
         self.query_one("#detail-body", Static).update(self.render_detail(detail))
 
-    def render_detail(self, d: TaskDetail) -> str:
+    def render_detail(self, d: TaskDetail) -> Content:
         crew = self.crew
         now = crew.now()
         clock24 = crew.config.clock24
         tz = crew.viewer_tz
         r = d.record
-        out = [f"[b]{escape(r['title'])}[/b]  [dim]{short(d.id)}[/dim]", ""]
+        doc = Lines().add((d.title, "bold"), "  ", (short(d.id), "dim")).add()
         fields = [
-            ("status", r["status"] + (f" — declined: {escape(r['decline_reason'])}" if r["decline_reason"] else "")),
-            ("assignee", f"@{d.assignee.handle} ({escape(d.assignee.name)}, {d.assignee.tz})" if d.assignee else "nobody"),
+            ("status", r["status"] + (f" — declined: {r['decline_reason']}" if r["decline_reason"] else "")),
+            ("assignee", f"@{d.assignee.handle} ({d.assignee.name}, {d.assignee.tz})" if d.assignee else "nobody"),
             ("priority", r["priority"]),
-            ("campaign", escape(d.campaign or "") + (f" / {escape(r['platform'])}" if r["platform"] else "")),
-            ("tags", " ".join(f"#{escape(t)}" for t in r["tags"])),
+            ("campaign", (d.campaign or "") + (f" / {r['platform']}" if r["platform"] else "")),
+            ("tags", " ".join(f"#{t}" for t in r["tags"])),
             ("estimate", format_estimate(r["estimate"])),
             ("created", (f"by @{d.creator} " if d.creator else "") + (format_local(parse_utc(r["created_at"]), tz, now, clock24=clock24) if r["created_at"] else "")),
         ]
@@ -123,23 +124,30 @@ class DetailScreen(Triage, Screen[None]):
             fields.append(("duplicate of", short(r["duplicate_of"])))
         if r["recurrence"] and r["recurrence"].get("rule"):
             rule = Rule.from_json(r["recurrence"]["rule"])
-            fields.append(("repeats", f"{escape(rule.text())} (this one: {r['recurrence']['on']}; `:` every=... changes it, every=none ends it)"))
-        out += [f"[dim]{name:>13}[/dim]  {value}" for name, value in fields if value]
+            fields.append(("repeats", f"{rule.text()} (this one: {r['recurrence']['on']}; `:` every=... changes it, every=none ends it)"))
+        for name, value in fields:
+            if value:
+                doc.add((f"{name:>13}", "dim"), "  ", value)
         for name in ("due", "publish"):
             lines = due_lines(d, crew.session.me, now, clock24, name)
             if lines:
-                out += ["", f"[b]{'Due' if name == 'due' else 'Publish slot'}[/b]"] + [f"  {escape(line)}" for line in lines]
+                doc.add().add(("Due" if name == "due" else "Publish slot", "bold"))
+                for line in lines:
+                    doc.add(f"  {line}")
         if d.depends_on or d.blocking:
-            out += ["", "[b]Dependencies[/b]"]
-            out += [f"  waits for {short(i)} {escape(t)} ({s})" for i, t, s in d.depends_on]
-            out += [f"  blocks    {short(i)} {escape(t)} ({s})" for i, t, s in d.blocking]
-        out += ["", f"[b]Urgency {score(d.urgency):.1f}[/b]"]
-        out += [f"  {term.points:+5.1f}  {term.name:<10} {escape(term.why)}" for term in d.urgency]
+            doc.add().add(("Dependencies", "bold"))
+            for i, t, s in d.depends_on:
+                doc.add(f"  waits for {short(i)} {t} ({s})")
+            for i, t, s in d.blocking:
+                doc.add(f"  blocks    {short(i)} {t} ({s})")
+        doc.add().add((f"Urgency {score(d.urgency):.1f}", "bold"))
+        for term in d.urgency:
+            doc.add(f"  {term.points:+5.1f}  {term.name:<10} {term.why}")
         if r["notes"]:
-            out += ["", "[b]Notes[/b]", escape(r["notes"])]
-        out += ["", f"[b]History[/b] [dim](times in {tz})[/dim]"]
+            doc.add().add(("Notes", "bold")).block(r["notes"])
+        doc.add().add(("History", "bold"), " ", (f"(times in {tz})", "dim"))
         for entry in reversed(d.history[-200:]):
             when = format_local(entry.at, tz, now, clock24=clock24)
             value = entry.value if not isinstance(entry.value, str) or len(entry.value) < 60 else entry.value[:57] + "…"
-            out.append(f"  [dim]{when}[/dim]  @{escape(entry.who)}  {entry.field} = {escape(str(value))}")
-        return "\n".join(out)
+            doc.add("  ", (when, "dim"), f"  @{entry.who}  {entry.field} = {value}")
+        return doc.content()

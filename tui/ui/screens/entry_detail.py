@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -18,13 +18,14 @@ from widgets.key_footer import KeyFooter
 from ...ledger import pane_data
 from ...ledger.entries import EntryDetail, EntryRow
 from ...when import format_local, parse_utc
+from ..lines import Lines
 from ..workers import background
 
 if TYPE_CHECKING:
     from ..app import CrewdeckApp
 
 STATUS_TEXT = {
-    "pending": "pending: counts once a project manager other than @{who} approves it",
+    "pending": "pending: counts once a manager other than @{who} approves it",
     "approved": "approved",
     "reversal": "a reversal: nets its original to zero",
     "reversed": "reversed: it and its reversal net to zero",
@@ -97,9 +98,9 @@ class EntryScreen(Screen[None]):
         return format_local(parse_utc(utc_text), crew.viewer_tz, crew.now(), clock24=crew.config.clock24)
 
     def _line(self, row: EntryRow) -> str:
-        return escape(f"{row.short_id}  {row.date}  {row.amount_text}  {row.payee}  {row.memo}  (@{row.entered_by}, {self._when(row.entered_at)})")
+        return f"{row.short_id}  {row.date}  {row.amount_text}  {row.payee}  {row.memo}  (@{row.entered_by}, {self._when(row.entered_at)})"
 
-    def render_entry(self, shown: EntryDetail) -> str:
+    def render_entry(self, shown: EntryDetail) -> Content:
         e = shown.entry
         fields = [
             ("date", e.date),
@@ -111,24 +112,29 @@ class EntryScreen(Screen[None]):
             ("entered", f"by @{e.entered_by}, {self._when(e.entered_at)}"),
             ("status", STATUS_TEXT[e.status].format(who=e.entered_by)),
         ]
-        out = [f"[b]{escape(e.amount_text)} to {escape(e.payee)}[/b]  [dim]{e.short_id} · times in {self.crew.viewer_tz}[/dim]", ""]
-        out += [f"[dim]{name:>9}[/dim]  {escape(value)}" for name, value in fields if value]
-        out += ["", "[b]Task[/b]"]
+        doc = Lines().add((f"{e.amount_text} to {e.payee}", "bold"), "  ", (f"{e.short_id} · times in {self.crew.viewer_tz}", "dim")).add()
+        for name, value in fields:
+            if value:
+                doc.add((f"{name:>9}", "dim"), "  ", value)
+        doc.add().add(("Task", "bold"))
         if e.task is None:
-            out.append("  [dim]none linked[/dim]")
+            doc.add("  ", ("none linked", "dim"))
         else:
-            title = escape(shown.task_title) if shown.task_title is not None else "[dim](removed)[/dim]"
-            out.append(f"  {short(e.task)}  {title}  [dim]t opens it[/dim]")
+            title = ("(removed)", "dim") if shown.task_title is None else shown.task_title
+            doc.add(f"  {short(e.task)}  ", title, "  ", ("t opens it", "dim"))
         if shown.reverses is not None:
-            out += ["", "[b]Reverses[/b]", "  " + self._line(shown.reverses)]
-        out += ["", "[b]Reversal[/b]"]
+            doc.add().add(("Reverses", "bold")).add("  " + self._line(shown.reverses))
+        doc.add().add(("Reversal", "bold"))
         if shown.reversed_by is not None:
-            out.append("  " + self._line(shown.reversed_by))
+            doc.add("  " + self._line(shown.reversed_by))
         elif e.is_reversal:
-            out.append("  [dim]this entry is the reversal[/dim]")
+            doc.add("  ", ("this entry is the reversal", "dim"))
         else:
-            out.append("  [dim]not reversed (r in the ledger reverses it)[/dim]")
+            doc.add("  ", ("not reversed (r in the ledger reverses it)", "dim"))
         if e.needs_approval:
-            out += ["", "[b]Approvals[/b]"]
-            out += [f"  @{escape(who)}  {self._when(when)}" for who, when in shown.approvals] or ["  [dim]none yet[/dim]"]
-        return "\n".join(out)
+            doc.add().add(("Approvals", "bold"))
+            for who, when in shown.approvals:
+                doc.add(f"  @{who}  {self._when(when)}")
+            if not shown.approvals:
+                doc.add("  ", ("none yet", "dim"))
+        return doc.content()

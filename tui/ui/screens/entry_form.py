@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Callable, ClassVar, Mapping
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -31,6 +30,7 @@ from ...ledger.form import (
     parse_entry,
 )
 from ...session import Written
+from ..lines import plain
 from ..workers import background
 
 #: What each field takes, shown as its placeholder.
@@ -106,7 +106,7 @@ class EntryFormScreen(ModalScreen[Written | None]):
                     yield Label(name + ("*" if name in REQUIRED else ""), classes="form--label")
                     yield Input(self.initial.get(name, ""), placeholder=HINTS[name], compact=True, id=f"form-{name}")
                 yield Static("", classes="form--problem", id=f"problem-{name}")
-            yield Checkbox("needs approval by a project manager before it counts", compact=True, id="form-needs-approval")
+            yield Checkbox("needs approval by a manager before it counts", compact=True, id="form-needs-approval")
             yield Static("loading…", classes="form--preview", id="form-preview")
 
     def on_mount(self) -> None:
@@ -144,7 +144,7 @@ class EntryFormScreen(ModalScreen[Written | None]):
         for name in FIELDS:
             shown = self.query_one(f"#problem-{name}", Static)
             problem = problems.get(name) if name in self.touched else None
-            shown.update(escape(problem or ""))
+            shown.update(plain(problem or ""))
             shown.set_class(bool(problem), "-shown")
         self._show_preview(problems)
         return problems
@@ -154,7 +154,7 @@ class EntryFormScreen(ModalScreen[Written | None]):
         assert self.context is not None
         if problems:
             left = [name for name in FIELDS if name in problems]
-            preview.update(f"to fill in or fix: {', '.join(left)}")
+            preview.update(plain(f"to fill in or fix: {', '.join(left)}"))
             preview.set_class(bool(self.touched & set(problems)), "-problem")
             return
         draft = parse_entry(self.values(), self.context, needs_approval=self.needs_approval)
@@ -162,7 +162,7 @@ class EntryFormScreen(ModalScreen[Written | None]):
         amount = f"{format_minor(draft.amount, draft.currency, grouping=True)} {draft.currency}"
         waits = " · waits for approval" if draft.needs_approval else ""
         memo = f" · {draft.memo}" if draft.memo else ""
-        preview.update(escape(f"→ {draft.date}  +{slug}  #{draft.category}  {draft.payee}  {amount}{memo}{waits}"))
+        preview.update(plain(f"→ {draft.date}  +{slug}  #{draft.category}  {draft.payee}  {amount}{memo}{waits}"))
         preview.remove_class("-problem")
 
     @on(Input.Changed)
@@ -216,7 +216,7 @@ class EntryFormScreen(ModalScreen[Written | None]):
         self.check(problems)
         if "form" in problems:
             preview = self.query_one("#form-preview", Static)
-            preview.update(escape(problems["form"]))
+            preview.update(plain(problems["form"]))
             preview.add_class("-problem")
 
     def action_cancel(self) -> None:

@@ -17,6 +17,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from sync.visible import visible
+
+from ..lines import plain
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -78,16 +82,18 @@ class PickerScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text, classes="picker--title")
+            yield Label(plain(self.title_text), classes="picker--title")
             yield OptionList(*(Option(self._prompt(c), id=c.value) for c in self.choices), id="picker-options")
 
     def _prompt(self, choice: Choice) -> Content:
+        # Labels are names people typed: plain text, shown (sync.visible).
+        label = visible(choice.label)
         parts: list[str | tuple[str, str]] = [(choice.key, "bold"), "  "] if choice.key else ["   "]
-        parts.append(choice.label)
+        parts.append(label)
         if choice.note:
             # The notes line up on the right, past the longest label.
-            width = max(len(c.label) for c in self.choices) + 2
-            parts += [" " * (width - len(choice.label)), (f"{choice.note:>{NOTE_WIDTH}}", "$text-muted")]
+            width = max(len(visible(c.label)) for c in self.choices) + 2
+            parts += [" " * (width - len(label)), (f"{visible(choice.note):>{NOTE_WIDTH}}", "$text-muted")]
         return Content.assemble(*parts)
 
     def set_note(self, value: str, note: str) -> None:

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, OptionList, Static
 
 from sync.ids import new_id, short
+from sync.visible import visible
 from widgets.key_footer import KeyFooter
 
 from ... import overlap
@@ -32,6 +33,7 @@ from ...roster import status_text
 from ...session import Written
 from ...when import format_local
 from ...workspace import Member
+from ..lines import plain
 from ..workers import background
 from .prompt import PromptScreen
 
@@ -140,12 +142,13 @@ class PlannerScreen(Screen[None]):
         self.query_one(InviteList).focus()
         self.replan()
 
-    def _member_prompt(self, member: Member) -> str:
+    def _member_prompt(self, member: Member) -> Content:
         now = self.crew.now()
         state = self.invited[member.id]
         local = format_local(now, member.tz, now, clock24=self.crew.config.clock24)
-        mark = f"[b]{state:<9}[/b]" if state == "required" else f"{state or '·':<9}"
-        return f"{mark} @{escape(member.handle):<9} {local:<18} [dim]{status_text(member, now)}[/dim]"
+        mark = (f"{state:<9}", "bold") if state == "required" else f"{state or '·':<9}"
+        handle = visible(f"@{member.handle}")
+        return Content.assemble(mark, f" {handle:<10} {local:<18} ", (status_text(member, now), "dim"))
 
     @on(InviteList.Invited)
     def _invited(self, message: InviteList.Invited) -> None:
@@ -198,7 +201,7 @@ class PlannerScreen(Screen[None]):
         self.slots = []
         self.query_one(SlotTable).clear(columns=True)
         status = self.query_one("#planner-status", Static)
-        status.update(Content(problem))
+        status.update(plain(problem))
         status.add_class("-problem")
 
     def _show_slots(self, question: overlap.Search, slots: list[overlap.Slot], generation: int) -> None:
@@ -214,10 +217,10 @@ class PlannerScreen(Screen[None]):
         status = self.query_one("#planner-status", Static)
         status.remove_class("-problem")
         if not slots:
-            status.update(Content(f"no {format_estimate(question.minutes)} slot for {who} between {question.first:%a %m-%d} and {last:%a %m-%d}"))
+            status.update(plain(f"no {format_estimate(question.minutes)} slot for {who} between {question.first:%a %m-%d} and {last:%a %m-%d}"))
             return
-        status.update(Content(f"{len(slots)} slots for {who}, {question.first:%a %m-%d} to {last:%a %m-%d}, best first"))
-        table.add_columns("#", f"WHEN ({self.tz})", "SCORE", *overlap.seat_headers(slots[0]))
+        status.update(plain(f"{len(slots)} slots for {who}, {question.first:%a %m-%d} to {last:%a %m-%d}, best first"))
+        table.add_columns("#", f"WHEN ({self.tz})", "SCORE", *(Text(visible(header)) for header in overlap.seat_headers(slots[0])))
         for rank, slot in enumerate(slots, start=1):
             table.add_row(str(rank), overlap.when_text(slot, self.tz, clock24), f"{slot.score:.1f}", *overlap.seat_texts(slot, clock24))
 

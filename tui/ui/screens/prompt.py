@@ -7,11 +7,11 @@ from typing import Callable, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from ...errors import UserError
+from ..lines import plain
 from ..workers import background
 
 #: Turns the text typed so far into a preview line (runs in a worker thread).
@@ -55,9 +55,10 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text, classes="prompt--title")
+            # Titles quote records (a payee, a title): plain text, shown.
+            yield Label(plain(self.title_text), classes="prompt--title")
             if self.help_text:
-                yield Label(self.help_text, classes="prompt--help")
+                yield Label(plain(self.help_text), classes="prompt--help")
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
             yield Static("", classes="prompt--preview", id="prompt-preview")
 
@@ -83,7 +84,7 @@ class PromptScreen(ModalScreen[str | None]):
         if text != self.query_one("#prompt-input", Input).value:
             return
         preview = self.query_one("#prompt-preview", Static)
-        preview.update(Content(line))  # what was typed, shown as typed
+        preview.update(plain(line))  # what was typed, shown as typed
         preview.set_class(problem, "-problem")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -1,0 +1,209 @@
+"""A full disk, a directory that cannot be written, another member's files: the real reason, in one line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from sync.store import Store, WorkspaceError
+from tui.cli.main import main
+
+from .conftest import NOW_TEXT, ROOT, Cli
+
+
+def plain_user() -> list[str]:
+    """The command prefix that makes file permissions bind this test's subprocess.
+
+    Root may write anywhere; in a user namespace of its own, root's process
+    has no such power over the files here, and the owner's permission bits
+    decide, as they do for everyone else.
+    """
+    return ["unshare", "--user"] if os.geteuid() == 0 else []
+
+
+def crewdeck_process(tmp_path: Path, *args: str, prefix: tuple[str, ...] = (), code: str = "") -> subprocess.CompletedProcess[str]:
+    """``crewdeck ARGS`` in a process of its own; ``code`` runs first (in that process)."""
+    config = tmp_path / "config.toml"
+    config.touch()
+    env = {**os.environ, "CREWDECK_CONFIG": str(config), "CREWDECK_NOW": NOW_TEXT}
+    script = f"import sys\n{code}\nfrom tui.cli.main import main\nsys.exit(main(sys.argv[1:]))"
+    return subprocess.run(
+        [*prefix, sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
+    )
+
+
+@contextmanager
+def mode(path: Path, bits: int) -> Iterator[None]:
+    before = path.stat().st_mode & 0o7777
+    path.chmod(bits)
+    try:
+        yield
+    finally:
+        path.chmod(before)
+
+
+def init(path: Path) -> Path:
+    assert main(["init", str(path), "--member", "ana", "--name", "Ana Souza", "--tz", "Europe/Berlin"]) == 0
+    # Not mapped to the Unix user running the tests, so that another account (``plain_user``) may say --as ana.
+    assert main(["-w", str(path), "--as", "ana", "member", "set", "ana", "--unix-user", ""]) == 0
+    return path
+
+
+def integrity(store: Store) -> str:
+    return str(store.conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+# ---------------------------------------------------------------- a full disk
+
+
+def test_a_full_disk_is_said_to_be_one_and_nothing_is_written(tmp_path: Path) -> None:
+    store = Store(init(tmp_path / "team.db"))
+    ana = store.conn.execute("SELECT id FROM member").fetchone()[0]
+    before = store.op_count()
+    # SQLite's own limit on the file's size: the same SQLITE_FULL a full disk gives.
+    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    store.conn.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(WorkspaceError) as refused:
+        with store.write(ana) as w:
+            for i in range(300):
+                w.create("task", {"title": f"Post {i} " + "x" * 400})
+    assert str(refused.value) == (
+        f"disk full while writing {store.path}; nothing was written (free some space on its disk and try again)"
+    )
+    assert store.op_count() == before and not store.conn.in_transaction
+    assert integrity(store) == "ok"
+    store.conn.execute("PRAGMA max_page_count = 1073741823")  # space again: the same store writes
+    with store.write(ana) as w:
+        w.create("task", {"title": "After"})
+    assert store.op_count() == before + 1
+    store.close()
+
+
+def test_a_commit_the_disk_refuses_gives_the_real_reason_not_a_failed_rollback(tmp_path: Path) -> None:
+    path = init(tmp_path / "team.db")
+    # Another member's open app keeps the log, so it is already long when
+    # the command starts, and its commit must make it longer.
+    held = Store(path)
+    ana = held.conn.execute("SELECT id FROM member").fetchone()[0]
+    with held.write(ana) as w:
+        for i in range(300):
+            w.create("task", {"title": f"Post {i} " + "x" * 300})
+    before = held.op_count()
+    limit = Path(f"{path}-wal").stat().st_size + 100
+    # The kernel refuses to grow the log past this size, mid-commit; SQLite
+    # then rolls the transaction back itself.
+    done = crewdeck_process(
+        tmp_path, "-w", str(path), "--as", "ana", "add", "One more post",
+        code=f"import resource\nresource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))",
+    )
+    assert done.returncode == 2
+    assert done.stderr == f"crewdeck: error: the disk failed while writing {path} (disk I/O error); nothing was written\n"
+    assert held.op_count() == before and integrity(held) == "ok"
+    held.close()
+
+
+def test_creating_a_workspace_on_a_full_disk_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sync.schema
+
+    migrate = sync.schema.migrate
+
+    def full(conn: object) -> list[str]:
+        conn.execute("PRAGMA max_page_count = 2")  # type: ignore[attr-defined]
+        return migrate(conn)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sync.schema, "migrate", full)
+    path = tmp_path / "team.db"
+    result = Cli(path)("init", str(path), as_member=None)
+    assert result.code == 2
+    assert result.err == f"crewdeck: error: disk full while writing {path}; nothing was written (free some space on its disk and try again)\n"
+    assert list(tmp_path.glob("team.db*")) == []
+
+
+# ---------------------------------------------------------------- permissions
+
+
+def test_a_directory_that_cannot_be_written_is_named_with_the_fix(tmp_path: Path) -> None:
+    directory = tmp_path / "team"
+    directory.mkdir()
+    path = init(directory / "team.db")
+    path.chmod(0o666)
+    with mode(directory, 0o555):
+        done = crewdeck_process(tmp_path, "-w", str(path), "--as", "ana", "tasks", prefix=tuple(plain_user()))
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"crewdeck: error: cannot open workspace {path}: the directory {directory} is not writable by you, and SQLite "
+        f"must create team.db-wal and team.db-shm there to open a workspace; have it made writable for the team "
+        f"(chgrp TEAM {directory} && chmod g+ws {directory})\n"
+    )
+
+
+def test_a_file_that_cannot_be_written_is_named_as_such(tmp_path: Path) -> None:
+    path = init(tmp_path / "team.db")
+    with mode(path, 0o444):
+        done = crewdeck_process(tmp_path, "-w", str(path), "--as", "ana", "add", "Draft", prefix=tuple(plain_user()))
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"crewdeck: error: cannot write {path}: {path} is not writable by you (owner ")
+    assert done.stderr.endswith(f"mode -r--r--r--); ask its owner to run: chmod g+rw {path}; nothing was written\n")
+
+
+def test_another_members_files_in_a_directory_without_setgid_are_explained(tmp_path: Path) -> None:
+    directory = tmp_path / "team"
+    directory.mkdir()
+    directory.chmod(0o2770)
+    path = init(directory / "team.db")
+    directory.chmod(0o770)  # the setgid bit lost (a copy, a chmod 770)
+    # Raj has the app open: the -wal and -shm are his, in his own group.
+    held = Store(path)
+    held.max_seq()
+    wal = Path(f"{path}-wal")
+    if os.geteuid() == 0:
+        os.chown(wal, 65534, 65534)
+    else:
+        wal.chmod(0)  # a user cannot give a file away: it is made unusable to them instead
+    done = crewdeck_process(tmp_path, "-w", str(path), "--as", "ana", "tasks", prefix=tuple(plain_user()))
+    held.close()
+    assert done.returncode == 2
+    first, _, cause = done.stderr.partition(" and you cannot write it: ")
+    assert first.startswith(f"crewdeck: error: cannot open workspace {path}: {wal} belongs to ")
+    assert cause == (
+        f"{directory} is not setgid, so SQLite's files there get the group of whoever creates them "
+        f"(fix for good: chmod g+s {directory}; this one goes away when its owner closes crewdeck)\n"
+    )
+
+
+# ---------------------------------------------------------------- init
+
+
+def test_init_refuses_a_shared_directory_without_setgid_and_names_the_fix(tmp_path: Path) -> None:
+    directory = tmp_path / "team"
+    directory.mkdir()
+    directory.chmod(0o775)
+    path = directory / "team.db"
+    result = Cli(path)("init", str(path), "--member", "ana", "--name", "Ana", "--tz", "UTC", as_member=None)
+    assert result.code == 2 and result.out == ""
+    assert result.err == (
+        f"crewdeck: error: init: {directory} is group-writable but not setgid: the -wal and -shm files SQLite creates "
+        "there would get the primary group of whichever member opens the workspace, not the directory's, and lock "
+        f"the others out; fix it with: chmod g+s {directory}\n"
+    )
+    assert list(directory.iterdir()) == []
+    directory.chmod(0o2775)  # the fix it names
+    assert Cli(path)("init", str(path), "--member", "ana", "--name", "Ana", "--tz", "UTC", as_member=None).code == 0
+    assert path.exists()
+
+
+def test_init_in_a_private_or_world_writable_directory_is_not_refused(tmp_path: Path) -> None:
+    private = tmp_path / "mine"
+    private.mkdir(mode=0o755)
+    result = Cli(private / "w.db")("init", str(private / "w.db"), as_member=None)
+    assert result.code == 0 and "not group-writable" in result.out  # the note for sharing it later
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    scratch.chmod(0o1777)  # as /tmp: nobody's team directory
+    assert Cli(scratch / "w.db")("init", str(scratch / "w.db"), as_member=None).code == 0

@@ -1,0 +1,372 @@
+"""Who may do what: every role against every kind of operation, on a shared file and on the servers.
+
+One team: ana and mia (managers), raj (member), gus (guest).  Each case
+is an edit some member attempts; the expected outcome per role is the
+table in DESIGN.md ("Roles and rules").  On a shared file the local write
+is refused as a whole; on a server (a served file, and PostgreSQL) the
+replica's rules are bypassed, as a modified client would, and the server
+refuses the operation, which comes back to the replica and leaves it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from sync.ids import new_id
+from sync.records import budget_id, rate_id
+from sync.remote import Client, push_pending, sync_round
+from sync.rules import RULES, TABLE, Refused
+from sync.store import Store, Writer
+
+from .conftest import ROOT
+from .syncsupport import Postgres, Server, crewdeck, new_token
+
+ROLES = ("manager", "member", "guest")
+#: Who plays each role, and a second member of that role's records to act on.
+PLAYER = {"manager": "ana", "member": "raj", "guest": "gus"}
+
+
+@dataclass
+class Team:
+    path: Path
+    ids: dict[str, str]
+    campaign: str
+    task: str
+    #: Ledger entries: each member's plain and pending one.
+    entry: dict[str, str]
+    pending: dict[str, str]
+
+
+def build_team(directory: Path) -> Team:
+    path = directory / "team.db"
+    crewdeck("init", str(path), "--member", "ana", "--name", "Ana", "--tz", "Europe/Berlin")
+    for handle, access in (("mia", "manager"), ("raj", "member"), ("gus", "guest"), ("tmp", "member")):
+        crewdeck("-w", str(path), "--as", "ana", "member", "add", handle, "--name", handle.title(), "--tz", "UTC", "--access", access)
+    crewdeck("-w", str(path), "--as", "ana", "campaign", "add", "Launch")
+    task = crewdeck("-w", str(path), "--as", "raj", "add", "Draft reel").strip()
+    entry, pending = {}, {}
+    for handle in ("ana", "raj"):
+        base = ["-w", str(path), "--as", handle, "ledger", "add", "--campaign", "launch", "--category", "ads", "--payee", "Meta"]
+        entry[handle] = crewdeck(*base, "--amount", "10 EUR").strip()
+        pending[handle] = crewdeck(*base, "--amount", "20 EUR", "--pending").strip()
+    with Store(path) as store:
+        ids = dict(store.conn.execute("SELECT handle, id FROM member"))
+        campaign = store.conn.execute("SELECT id FROM campaign").fetchone()[0]
+    return Team(path, ids, campaign, task, entry, pending)
+
+
+def _entry(me: str, campaign: str, **extra: Any) -> dict[str, Any]:
+    return {"date": "2026-11-20", "campaign": campaign, "category": "ads", "payee": "Meta", "amount": 500, "currency": "EUR",
+            "entered_by": me, "entered_at": "2026-11-20T10:00:00Z", **extra}
+
+
+#: ``(name, write(writer, team, me), expected rule per role)``; ``None`` is allowed.
+Case = tuple[str, Callable[[Writer, Team, str], object], dict[str, str | None]]
+
+CASES: list[Case] = [
+    ("create a task", lambda w, t, me: w.create("task", {"title": "New", "created_by": me}),
+     {"manager": None, "member": None, "guest": "guest_read_only"}),
+    ("edit a task", lambda w, t, me: w.set("task", t.task, {"priority": "high"}),
+     {"manager": None, "member": None, "guest": "guest_read_only"}),
+    ("create a task as someone else", lambda w, t, me: w.create("task", {"title": "New", "created_by": t.ids["mia"]}),
+     {"manager": "author_field", "member": "author_field", "guest": "guest_read_only"}),
+    ("a task with an escape sequence", lambda w, t, me: w.create("task", {"title": "A\x1b]52;c;cHduZWQ=\x07B"}),
+     {"manager": "control_characters", "member": "control_characters", "guest": "control_characters"}),
+    ("a task without a title", lambda w, t, me: w.set("task", new_id(), {"priority": "high"}),
+     {"manager": "incomplete_record", "member": "incomplete_record", "guest": "incomplete_record"}),
+    ("add spend", lambda w, t, me: w.append("ledger_entry", _entry(me, t.campaign)),
+     {"manager": None, "member": None, "guest": "guest_read_only"}),
+    ("add spend entered by someone else", lambda w, t, me: w.append("ledger_entry", _entry(t.ids["mia"], t.campaign)),
+     {"manager": "author_field", "member": "author_field", "guest": "author_field"}),
+    ("reverse one's own entry", lambda w, t, me: w.append("ledger_entry", _entry(me, t.campaign, amount=-10, reverses=t.entry.get(_handle(t, me), t.entry["raj"]))),
+     {"manager": None, "member": None, "guest": "guest_read_only"}),
+    ("reverse another's entry", lambda w, t, me: w.append("ledger_entry", _entry(me, t.campaign, amount=-10, reverses=t.entry["ana" if _handle(t, me) != "ana" else "raj"])),
+     {"manager": None, "member": "own_entry_only", "guest": "guest_read_only"}),
+    ("approve another's pending spend", lambda w, t, me: w.append("approval", {"entry": t.pending["raj" if _handle(t, me) != "raj" else "ana"], "approved_by": me, "approved_at": "2026-11-26T09:00:00Z"}),
+     {"manager": None, "member": "managers_only", "guest": "guest_read_only"}),
+    ("approve one's own pending spend", lambda w, t, me: w.append("approval", {"entry": t.pending.get(_handle(t, me), t.pending["raj"]), "approved_by": me, "approved_at": "2026-11-26T09:00:00Z"}),
+     {"manager": "self_approval", "member": "managers_only", "guest": "guest_read_only"}),
+    ("approve in someone else's name", lambda w, t, me: w.append("approval", {"entry": t.pending["raj"], "approved_by": t.ids["mia"], "approved_at": "2026-11-26T09:00:00Z"}),
+     {"manager": "author_field", "member": "author_field", "guest": "author_field"}),
+    ("set a budget", lambda w, t, me: w.set("budget", budget_id(t.campaign, "ads", "run"), {"campaign": t.campaign, "category": "ads", "period": "run", "amount": 100, "currency": "EUR"}),
+     {"manager": None, "member": "managers_only", "guest": "managers_only"}),
+    ("set a rate", lambda w, t, me: w.set("rate", rate_id("2026-11-01", "USD", "EUR"), {"date": "2026-11-01", "base": "USD", "quote": "EUR", "rate": "0.9"}),
+     {"manager": None, "member": "managers_only", "guest": "managers_only"}),
+    ("add a campaign", lambda w, t, me: w.create("campaign", {"name": f"C {new_id()[:6]}"}),
+     {"manager": None, "member": "managers_only", "guest": "managers_only"}),
+    ("edit a campaign", lambda w, t, me: w.set("campaign", t.campaign, {"kpis": {"ctr": "1.2"}}),
+     {"manager": None, "member": "managers_only", "guest": "managers_only"}),
+    ("change a workspace setting", lambda w, t, me: w.set("workspace", "workspace", {"name": "Renamed"}),
+     {"manager": None, "member": "managers_only", "guest": "managers_only"}),
+    ("one's own name and zone", lambda w, t, me: w.set("member", me, {"name": "New Name", "tz": "Asia/Tokyo"}),
+     {"manager": None, "member": None, "guest": None}),
+    ("one's own hours", lambda w, t, me: w.set("member", me, {"hours": {"mon": [["08:00", "12:00"]]}}),
+     {"manager": None, "member": None, "guest": "own_profile_only"}),
+    ("one's own role", lambda w, t, me: w.set("member", me, {"role": "project manager"}),
+     {"manager": None, "member": "own_profile_only", "guest": "own_profile_only"}),
+    ("one's own access", lambda w, t, me: w.set("member", me, {"access": "manager"}),
+     {"manager": None, "member": "own_profile_only", "guest": "own_profile_only"}),
+    ("one's own Unix user", lambda w, t, me: w.set("member", me, {"unix_user": f"u{new_id()[:6]}"}),
+     {"manager": None, "member": "own_profile_only", "guest": "own_profile_only"}),
+    ("another member's name", lambda w, t, me: w.set("member", t.ids["tmp"], {"name": "Renamed"}),
+     {"manager": None, "member": "managers_only", "guest": "managers_only"}),
+    ("another member's role", lambda w, t, me: w.set("member", t.ids["tmp"], {"role": ""}),
+     {"manager": None, "member": "managers_only", "guest": "managers_only"}),
+    ("add a member", lambda w, t, me: w.create("member", {"handle": f"n{new_id()[:6]}", "name": "New", "tz": "UTC"}),
+     {"manager": None, "member": "managers_only", "guest": "managers_only"}),
+    ("add a member whose handle is taken", lambda w, t, me: w.create("member", {"handle": "raj", "name": "Raj Two", "tz": "UTC"}),
+     {"manager": "unique_handle", "member": "managers_only", "guest": "managers_only"}),
+    ("map a Unix user someone has", lambda w, t, me: w.set("member", t.ids["tmp"], {"unix_user": "mia-unix"}),
+     {"manager": "unique_unix_user", "member": "managers_only", "guest": "managers_only"}),
+]
+
+
+def _handle(team: Team, member_id: str) -> str:
+    return next(h for h, i in team.ids.items() if i == member_id)
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Team:
+    t = build_team(tmp_path)
+    with Store(t.path) as store, store.write(t.ids["ana"]) as w:  # ana is the Unix user running the tests (init maps her)
+        w.set("member", t.ids["mia"], {"unix_user": "mia-unix"})
+    return t
+
+
+def test_the_matrix_on_a_shared_file(team: Team) -> None:
+    outcomes = {}
+    with Store(team.path) as store:
+        for name, write, expected in CASES:
+            for role in ROLES:
+                me = team.ids[PLAYER[role]]
+                try:
+                    with store.write(me) as w:
+                        write(w, team, me)
+                    outcomes[(name, role)] = None
+                except Refused as exc:
+                    outcomes[(name, role)] = exc.refusal.rule
+    assert outcomes == {(name, role): expected[role] for name, _, expected in CASES for role in ROLES}
+
+
+@pytest.fixture(params=["file", "postgres"])
+def served(request: pytest.FixtureRequest, team: Team) -> Iterator[Server]:
+    if request.param == "file":
+        server = Server([str(team.path)]).start()
+    else:
+        postgres: Postgres = request.getfixturevalue("postgres")
+        url = postgres.database()
+        crewdeck("publish", str(team.path), "--database", url)
+        server = Server(["--database", url]).start()
+    server.kind = request.param  # type: ignore[attr-defined]
+    yield server
+    assert server.stop() == ""  # no request failed on the server's side
+
+
+def _replicas(team: Team, server: Server, tmp_path: Path) -> dict[str, tuple[Store, Client]]:
+    """A joined replica per role (guests hold none: their token is refused; theirs is joined as raj, then bound to gus)."""
+    out = {}
+    database = getattr(server, "kind", "file") == "postgres"
+    for role in ROLES:
+        handle = PLAYER[role]
+        where = ["--database", server.args[1], "--name", "team"] if database else ["--workspace", str(team.path), "--as", "ana"]
+        # A guest's token is refused for a replica: gus's pushes go through a copy of raj's replica under gus's member.
+        token = new_token(handle if role != "guest" else "raj", *where)
+        path = tmp_path / f"{role}.db"
+        crewdeck("join", server.url, "--token", token, str(path))
+        store = Store(path)
+        out[role] = (store, Client(server.url, token, "team"))
+    return out
+
+
+def test_the_matrix_on_the_servers(team: Team, served: Server, tmp_path: Path) -> None:
+    replicas = _replicas(team, served, tmp_path)
+    outcomes = {}
+    try:
+        for name, write, expected in CASES:
+            for role in ROLES:
+                if role == "guest":
+                    continue  # a guest holds no replica: see test_a_guest_token_holds_no_replica
+                store, client = replicas[role]
+                me = team.ids[PLAYER[role]]
+                with store.write(me, judged=False) as w:  # a modified client: no rules of its own
+                    write(w, team, me)
+                stored, refused = push_pending(store, client)
+                outcomes[(name, role)] = store.refused()[0][1] if refused else None
+                assert (stored == 0) if refused else (stored > 0), (name, role, stored, refused)
+    finally:
+        for store, client in replicas.values():
+            store.close()
+            client.close()
+    assert outcomes == {(name, role): expected[role] for name, _, expected in CASES for role in ROLES if role != "guest"}
+
+
+def test_a_guest_token_holds_no_replica(team: Team, served: Server, tmp_path: Path) -> None:
+    database = getattr(served, "kind", "file") == "postgres"
+    where = ["--database", served.args[1], "--name", "team"] if database else ["--workspace", str(team.path), "--as", "ana"]
+    with Store(team.path) as store:
+        from sync import tokens
+
+        if not database:
+            with store.conn:
+                _, token = tokens.create(store.conn, team.ids["gus"])
+        else:
+            from sync.pgstore import PgStore
+
+            pg = PgStore.open(served.args[1])
+            _, token = pg.create_token("team", team.ids["gus"])
+            pg.close()
+    assert "guest" in crewdeck_fails_text("join", served.url, "--token", token, str(tmp_path / "gus.db"))
+    assert "guest" in crewdeck_fails_text("token", "create", "gus", *where)
+
+
+def crewdeck_fails_text(*args: str) -> str:
+    from .syncsupport import crewdeck_fails
+
+    return crewdeck_fails(*args)
+
+
+# ---------------------------------------------------------------- the reproductions of the issue
+
+
+def test_a_member_cannot_forge_spend_and_its_approval_with_their_token(team: Team, tmp_path: Path) -> None:
+    """kemi's token pushes a 5,000 EUR pending entry "entered" by herself and "approved" by ana: both refused."""
+    server = Server([str(team.path)]).start()
+    try:
+        token = new_token("raj", "--workspace", str(team.path), "--as", "ana")
+        crewdeck("join", server.url, "--token", token, str(tmp_path / "raj.db"))
+        with Store(tmp_path / "raj.db") as store:
+            client = Client(server.url, token, "team")
+            with store.write(team.ids["raj"], judged=False) as w:
+                entry = w.append("ledger_entry", _entry(team.ids["raj"], team.campaign, amount=500_000, needs_approval=True))
+                w.append("approval", {"entry": entry, "approved_by": team.ids["ana"], "approved_at": "2026-11-26T09:00:00Z"})
+            assert push_pending(store, client) == (1, 1)
+            assert [r[1] for r in store.refused()] == ["author_field"]
+            client.close()
+        report = crewdeck("-w", str(team.path), "--as", "ana", "ledger", "report", "--json")
+        assert '"500000"' not in report and "5000.00" not in report.split('"pending"')[0]
+        log = crewdeck("-w", str(tmp_path / "raj.db"), "log")
+        assert "REFUSED added approval" in log and "rule author_field" in log
+        # Through `crewdeck sync`: what was refused is said, and the rest goes on.
+        with Store(tmp_path / "raj.db") as store, store.write(team.ids["raj"], judged=False) as w:
+            w.set("budget", budget_id(team.campaign, "ads", "run"), {"campaign": team.campaign, "category": "ads", "period": "run",
+                                                                   "amount": 100, "currency": "EUR"})
+            w.set("task", team.task, {"priority": "high"})
+        out = crewdeck("-w", str(tmp_path / "raj.db"), "sync")
+        assert out.startswith("pushed 1,") and "the server refused 5 of them" in out and "(rule managers_only)" in out
+    finally:
+        assert server.stop() == ""
+
+
+def test_plain_commands_on_a_members_replica_cannot_make_them_a_manager(team: Team, tmp_path: Path) -> None:
+    server = Server([str(team.path)]).start()
+    try:
+        token = new_token("raj", "--workspace", str(team.path), "--as", "ana")
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", token, str(replica))
+        for args in (("member", "set", "ana", "--role", ""), ("member", "set", "raj", "--role", "project manager"),
+                     ("member", "set", "raj", "--access", "manager"), ("ledger", "approve", team.pending["ana"])):
+            err = crewdeck_fails_text("-w", str(replica), *args)
+            assert re.search(r"rule (managers_only|own_profile_only)|only a manager", err), err
+        assert crewdeck("-w", str(replica), "sync").startswith("pushed 0,")
+        members = crewdeck("-w", str(team.path), "--as", "ana", "member", "list", "--json")
+        assert '"access": "member"' in members.split('"handle": "raj"')[1].split("}")[0]
+    finally:
+        assert server.stop() == ""
+
+
+def test_handles_and_unix_users_stay_unique_and_a_member_cannot_take_anothers_unix_user(team: Team) -> None:
+    assert "unique_handle" in crewdeck_fails_text("-w", str(team.path), "--as", "ana", "member", "set", "tmp", "--handle", "raj")
+    assert "already belongs to @mia" in crewdeck_fails_text("-w", str(team.path), "--as", "ana", "member", "set", "tmp", "--unix-user", "mia-unix")
+    # kemi (a member) pushing raj's unix_user = root is another member's record.
+    with Store(team.path) as store, pytest.raises(Refused) as refused:
+        with store.write(team.ids["raj"]) as w:
+            w.set("member", team.ids["tmp"], {"unix_user": "root"})
+    assert refused.value.refusal.rule == "managers_only"
+
+
+def test_the_last_manager_cannot_give_up_the_role(team: Team) -> None:
+    crewdeck("-w", str(team.path), "--as", "ana", "member", "set", "mia", "--access", "member")
+    err = crewdeck_fails_text("-w", str(team.path), "--as", "ana", "member", "set", "ana", "--access", "member")
+    assert "last manager" in err and "rule last_manager" in err
+    assert "rule last_manager" in crewdeck_fails_text("-w", str(team.path), "--as", "ana", "member", "rm", "ana")
+
+
+def test_removing_a_member_revokes_their_tokens_in_the_same_transaction_and_their_next_sync_is_told(team: Team, tmp_path: Path) -> None:
+    server = Server([str(team.path)]).start()
+    try:
+        token = new_token("raj", "--workspace", str(team.path), "--as", "ana")
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", token, str(replica))
+        crewdeck("-w", str(replica), "add", "Made offline, never sent")
+        with Store(team.path) as store:
+            store.conn.execute("CREATE TEMP TRIGGER seen AFTER UPDATE OF revoked_at ON sync_token BEGIN "
+                               "SELECT CASE WHEN (SELECT deleted FROM member WHERE id = NEW.member) = 0 "
+                               "THEN RAISE(ABORT, 'revoked before the removal') END; END")
+            with store.write(team.ids["ana"]) as w:
+                w.delete("member", team.ids["raj"])
+            live = store.conn.execute("SELECT count(*) FROM sync_token WHERE member = ? AND revoked_at IS NULL", (team.ids["raj"],)).fetchone()[0]
+        assert live == 0
+        err = crewdeck_fails_text("-w", str(replica), "sync")
+        assert "you were removed from this workspace" in err and "never sent" in err
+        assert "Made offline, never sent" in crewdeck("-w", str(replica), "tasks")
+        assert "(never sent: you were removed)" in crewdeck("-w", str(replica), "log")
+    finally:
+        assert server.stop() == ""
+
+
+def test_acting_as_another_member_needs_a_manager_and_the_log_says_who(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
+    import getpass
+
+    task = crewdeck("-w", str(team.path), "--as", "raj", "add", "Made by ana for raj").strip()
+    assert f"@ana as @raj  set task {task[:8]}" in crewdeck("-w", str(team.path), "log", "--limit", "3")
+    crewdeck("-w", str(team.path), "--as", "ana", "member", "set", "raj", "--unix-user", "raj-unix")
+    monkeypatch.setattr(getpass, "getuser", lambda: "raj-unix")
+    assert "you are @raj on this host" in crewdeck_fails_text("-w", str(team.path), "--as", "ana", "add", "x")
+
+
+def test_a_file_from_before_the_rules_gives_its_creator_and_project_managers_manager_access(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    crewdeck("init", str(path), "--member", "ana", "--name", "Ana", "--tz", "UTC")
+    for handle, role in (("raj", "designer"), ("pm", "Project Manager")):
+        crewdeck("-w", str(path), "--as", "ana", "member", "add", handle, "--name", handle, "--tz", "UTC", "--role", role)
+    with Store(path) as store:  # back to schema 7: no access column, nothing granted
+        store.conn.execute("DELETE FROM ops WHERE field = 'access'")
+        store.conn.execute("ALTER TABLE member DROP COLUMN access")
+        store.conn.execute("DROP TABLE refused_ops")
+        store.conn.execute("DROP TABLE acting")
+        store.conn.execute("PRAGMA user_version = 7")
+    with Store(path) as store:
+        access = dict(store.conn.execute("SELECT handle, access FROM member"))
+        granted = store.conn.execute("SELECT count(*) FROM ops WHERE field = 'access'").fetchone()[0]
+    assert access == {"ana": "manager", "raj": "member", "pm": "manager"} and granted == 3
+    with Store(path) as store:  # once only
+        assert store.conn.execute("SELECT count(*) FROM ops WHERE field = 'access'").fetchone()[0] == 3
+
+
+# ---------------------------------------------------------------- the README keeps a copy of the table
+
+
+def test_the_readme_has_the_roles_table_the_rules_enforce() -> None:
+    def table(text: str) -> list[list[str]]:
+        start = text.index("| operation | manager | member | guest")
+        rows = []
+        for line in text[start:].splitlines():
+            if not line.startswith("|"):
+                break
+            cells = [re.sub(r"\s+", " ", cell.strip()) for cell in line.strip().strip("|").split("|")]
+            if not all(set(cell) <= set("-: ") for cell in cells):
+                rows.append(cells)
+        return rows
+
+    readme = (ROOT / "README.md").read_text()
+    assert table(readme) == [list(row) for row in TABLE]
+    design = ROOT.parent / "shared" / "DESIGN.md"
+    if design.exists():  # the design's table, where the design lies next to the checkout
+        assert table(design.read_text()) == [list(row) for row in TABLE]
+    for rule, meaning in RULES.items():
+        assert f"`{rule}`" in readme, rule

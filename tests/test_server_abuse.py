@@ -1,0 +1,366 @@
+"""The sync server under abuse: slow clients, revoked long polls, spoofed notifications, what it reveals.
+
+Real server processes on 127.0.0.1 (over a workspace file, or a real
+PostgreSQL), and raw sockets where a misbehaving client is the point.
+"""
+
+from __future__ import annotations
+
+import io
+import selectors
+import socket
+import threading
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+
+from sync.remote import Client, SyncError, push_pending
+from sync.server.app import MAX_WAIT
+from sync.store import Store
+from tui.cli.main import main
+
+from .syncsupport import PATIENCE, Postgres, Server, create_token, crewdeck, free_port, make_team, new_token, wait_until
+
+HALF_SENT = b"GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+
+
+def half_sent(server: Server, count: int, head: bytes = HALF_SENT) -> list[socket.socket]:
+    """``count`` connections that each send part of a request head, and then nothing.
+
+    They connect all at once (non-blocking): connections beyond the
+    server's listen queue are retried by the kernel side by side, not one
+    after another.
+    """
+    sockets = [socket.socket() for _ in range(count)]
+    with selectors.DefaultSelector() as sel:
+        for s in sockets:
+            s.setblocking(False)
+            s.connect_ex(("127.0.0.1", server.port))
+            sel.register(s, selectors.EVENT_WRITE)
+        errors: list[int] = []
+
+        def all_connected() -> bool:
+            for key, _ in sel.select(timeout=0.05):
+                s = key.fileobj
+                assert isinstance(s, socket.socket)
+                sel.unregister(s)
+                errors.append(s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR))
+                if head:
+                    try:
+                        s.send(head)
+                    except OSError:
+                        pass  # already closed by the server: what the test waits for anyway
+            return len(errors) == count
+
+        wait_until(all_connected, "every connection made")
+    assert set(errors) == {0}
+    return sockets
+
+
+def wait_closed(sockets: list[socket.socket]) -> dict[socket.socket, bytes]:
+    """Read every socket until the server closes it; what each received."""
+    received = {s: b"" for s in sockets}
+    with selectors.DefaultSelector() as sel:
+        for s in sockets:
+            s.setblocking(False)
+            sel.register(s, selectors.EVENT_READ)
+        left = len(sockets)
+
+        def all_closed() -> bool:
+            nonlocal left
+            for key, _ in sel.select(timeout=0.05):
+                s = key.fileobj
+                assert isinstance(s, socket.socket)
+                try:
+                    data = s.recv(65536)
+                except ConnectionResetError:
+                    data = b""
+                if data:
+                    received[s] += data
+                else:
+                    sel.unregister(s)
+                    left -= 1
+            return left == 0
+
+        wait_until(all_closed, "the server closing every half-sent connection")
+    for s in sockets:
+        s.close()
+    return received
+
+
+def closed_by_server(sockets: list[socket.socket]) -> bool:
+    """Whether the server closed them all, with at most a 408 (the idle ones are closed unanswered)."""
+    return all(data == b"" or data.startswith(b"HTTP/1.1 408 ") for data in wait_closed(sockets).values())
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Path:
+    return make_team(tmp_path)
+
+
+def test_half_sent_requests_are_closed_and_never_lock_others_out(team: Path) -> None:
+    # 600 slow clients against a server that may open 512 files: unguarded,
+    # it would hold them all, hit EMFILE and answer no one.
+    server = Server([str(team), "--header-timeout", "1"], open_files=512).start()
+    try:
+        slow = half_sent(server, 600)
+        idle = [socket.create_connection(("127.0.0.1", server.port), timeout=PATIENCE) for _ in range(20)]
+        # A member's request is answered meanwhile.
+        answer = httpx.get(server.url + "/v1/health", timeout=PATIENCE)
+        assert answer.status_code == 200 and answer.json()["ok"] is True
+        # Every slow connection is closed by the server; those that had sent
+        # part of a request are told why first, the idle ones just closed.
+        received = wait_closed(slow)
+        told = [data for data in received.values() if data]
+        assert told and all(data.startswith(b"HTTP/1.1 408 ") and b'"error": "request_timeout"' in data for data in told)
+        assert set(wait_closed(idle).values()) == {b""}
+    finally:
+        assert server.stop() == ""  # no EMFILE, nothing logged
+
+
+def test_a_body_that_stalls_is_cut_off_and_a_complete_request_on_the_same_server_goes_through(team: Path) -> None:
+    server = Server([str(team), "--header-timeout", "1"]).start()
+    token = new_token("ana", "--workspace", str(team))
+    try:
+        head = (
+            f"POST /v1/w/team/push HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+            "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+        )
+        stalled = half_sent(server, 1, head.encode() + b'{"ops": [')
+        received = wait_closed(stalled)
+        assert list(received.values())[0].startswith(b"HTTP/1.1 408 ")
+        me = httpx.get(server.url + "/v1/me", headers={"Authorization": f"Bearer {token}"})
+        assert me.status_code == 200 and me.json()["workspace"] == "team"
+    finally:
+        assert server.stop() == ""  # the app heard the disconnect as a refused request, not a crash
+
+
+def test_over_the_connection_cap_the_longest_waiting_goes_first_and_busy_connections_stay(team: Path) -> None:
+    server = Server([str(team), "--max-connections", "3"]).start()
+    token = new_token("ana", "--workspace", str(team))
+    streams: dict[socket.socket, bytes] = {}
+
+    def pokes(s: socket.socket, count: int) -> None:
+        """Read the event stream until it has carried ``count`` pokes."""
+        while streams[s].count(b"event: changed") < count:
+            data = s.recv(65536)
+            assert data, "the server closed an event stream"
+            streams[s] += data
+
+    def open_stream() -> None:
+        s = socket.create_connection(("127.0.0.1", server.port), timeout=PATIENCE)
+        s.sendall(f"GET /v1/w/team/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\r\n".encode())
+        streams[s] = b""
+        pokes(s, 1)  # its first poke: the request is in progress
+
+    try:
+        open_stream()
+        open_stream()
+        first = half_sent(server, 1)
+        second = half_sent(server, 1)  # over the cap: the connection waiting longest for its head goes
+        assert closed_by_server(first)
+        open_stream()  # and again
+        assert closed_by_server(second)
+        # Every connection is busy with a request now: a newcomer is told to retry.
+        refused = httpx.get(server.url + "/v1/health", timeout=PATIENCE)
+        assert (refused.status_code, refused.json()["error"], refused.headers["retry-after"]) == (503, "too_many_connections", "1")
+        # The busy connections were never closed to make room.
+        crewdeck("-w", str(team), "--as", "raj", "add", "Pokes every stream")
+        for s in streams:
+            pokes(s, 2)
+        gone = next(iter(streams))
+        gone.close()
+        del streams[gone]
+        wait_until(lambda: httpx.get(server.url + "/v1/health", timeout=PATIENCE).status_code == 200, "room for a newcomer")
+    finally:
+        for s in streams:
+            s.close()
+        assert server.stop() == ""
+
+
+def test_serve_refuses_a_connection_cap_it_cannot_hold(team: Path) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["serve", str(team), "--max-connections", "0", "--port", str(free_port())])
+    assert code == 2 and err.getvalue() == "crewdeck: error: serve: --max-connections must be at least 1, got 0\n"
+    # More connections than the process may ever open files for.
+    server = Server([str(team), "--max-connections", "1000"], open_files=256)
+    with pytest.raises(AssertionError, match="server exited") as failed:
+        server.start()
+    assert "crewdeck: error: serve: --max-connections 1000 needs 1128 open files and this process may open at most 256" in str(failed.value)
+    assert "Traceback" not in str(failed.value)
+
+
+# ---------------------------------------------------------------- long polls and revocation
+
+
+def test_a_long_poll_whose_token_is_revoked_ends_with_401_and_never_delivers_what_came_after(team: Path, tmp_path: Path) -> None:
+    server = Server([str(team)]).start()
+    try:
+        token_id, token = create_token("ana", "--workspace", str(team))
+        client = Client(server.url, token, "team")
+        head = client.pull(0, limit=1)[1]
+        answers: list[object] = []
+
+        def poll() -> None:
+            try:
+                answers.append(client.pull(head, wait=MAX_WAIT))
+            except SyncError as exc:
+                answers.append(exc)
+
+        waiter = threading.Thread(target=poll)
+        waiter.start()
+        # The poll is waiting (it has nothing yet) when the token is revoked...
+        crewdeck("token", "revoke", token_id, "--workspace", str(team))
+        # ...and it ends well before its wait is over, nothing having changed.
+        wait_until(lambda: bool(answers), "the revoked poll to end", timeout=MAX_WAIT / 2)
+        crewdeck("-w", str(team), "--as", "raj", "add", "Not for a revoked token")
+        waiter.join(PATIENCE)
+        client.close()
+        assert isinstance(answers[0], SyncError) and answers[0].code == "invalid_token"
+    finally:
+        assert server.stop() == ""
+
+
+def test_data_arriving_as_a_token_is_revoked_reaches_only_live_tokens(team: Path) -> None:
+    server = Server([str(team)]).start()
+    try:
+        revoked_id, revoked = create_token("ana", "--workspace", str(team))
+        live = new_token("raj", "--workspace", str(team))
+        clients = {name: Client(server.url, token, "team") for name, token in (("revoked", revoked), ("live", live))}
+        head = clients["live"].pull(0, limit=1)[1]
+        answers: dict[str, object] = {}
+
+        def poll(name: str) -> None:
+            try:
+                answers[name] = clients[name].pull(head, wait=MAX_WAIT)
+            except SyncError as exc:
+                answers[name] = exc
+
+        waiters = [threading.Thread(target=poll, args=(name,)) for name in clients]
+        for t in waiters:
+            t.start()
+        # Revoked and written in one breath: the revoked poll may wake for the
+        # new operation before its next check of the token, and must refuse it then.
+        crewdeck("token", "revoke", revoked_id, "--workspace", str(team))
+        task = crewdeck("-w", str(team), "--as", "raj", "add", "Only for live tokens").strip()
+        for t in waiters:
+            t.join(PATIENCE)
+        for c in clients.values():
+            c.close()
+        got = answers["live"]
+        assert isinstance(got, tuple) and [op.row_id for _, op in got[0]][:1] == [task]
+        refused = answers["revoked"]
+        assert isinstance(refused, SyncError) and refused.code == "invalid_token"
+    finally:
+        assert server.stop() == ""
+
+
+# ---------------------------------------------------------------- what the server reveals, and warnings
+
+
+def test_the_health_endpoint_says_nothing_about_the_workspace(team: Path) -> None:
+    server = Server([str(team)]).start()
+    try:
+        answer = httpx.get(server.url + "/v1/health")
+        assert answer.status_code == 200
+        body = answer.json()
+        assert set(body) == {"ok", "server_ms", "server_time"} and body["ok"] is True
+        assert "team" not in answer.text
+    finally:
+        assert server.stop() == ""
+
+
+def test_serving_plain_http_off_the_loopback_warns_in_one_line(team: Path) -> None:
+    server = Server([str(team), "--host", "0.0.0.0"]).start()
+    err = server.stop()
+    assert err == "crewdeck: warning: serving plain HTTP on '0.0.0.0': tokens cross the network readable; use --ssl-certfile/--ssl-keyfile or a TLS reverse proxy\n"
+
+
+def test_joining_over_plain_http_off_the_loopback_warns(team: Path, tmp_path: Path) -> None:
+    token = new_token("ana", "--workspace", str(team))
+
+    def join(url: str, path: Path) -> tuple[int, str]:
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main(["join", url, "--token", token, str(path)])
+        return code, err.getvalue()
+
+    code, err = join("http://crewdeck.invalid:8470", tmp_path / "far.db")
+    warning, error = err.splitlines()
+    assert warning == "crewdeck: warning: joining over plain HTTP off this machine: your token crosses the network readable; use https://"
+    assert code == 2 and error.startswith("crewdeck: error: cannot join http://crewdeck.invalid:8470")
+    server = Server([str(team)]).start()
+    try:
+        for i, url in enumerate((server.url, f"http://localhost:{server.port}")):
+            assert join(url, tmp_path / f"near{i}.db") == (0, "")  # the loopback: no warning
+    finally:
+        assert server.stop() == ""
+
+
+# ---------------------------------------------------------------- PostgreSQL
+
+
+@pytest.fixture
+def published(postgres: Postgres, tmp_path: Path) -> tuple[str, Path]:
+    team = make_team(tmp_path)
+    url = postgres.database()
+    crewdeck("publish", str(team), "--database", url)
+    return url, team
+
+
+def test_a_spoofed_notification_wakes_no_long_poll(published: tuple[str, Path], tmp_path: Path) -> None:
+    url, team = published
+    (tmp_path / "other").mkdir()
+    crewdeck("publish", str(make_team(tmp_path / "other")), "--database", url, "--name", "other")
+    server = Server(["--database", url]).start()
+    try:
+        _, token = create_token("ana", "--database", url, "--name", "team")
+        _, other_token = create_token("ana", "--database", url, "--name", "other")
+        crewdeck("join", server.url, "--token", token, str(tmp_path / "ana.db"))
+        crewdeck("join", server.url, "--token", other_token, str(tmp_path / "other.db"))
+        polls = {name: Client(server.url, t, name) for name, t in (("team", token), ("other", other_token))}
+        heads = {name: c.pull(0, limit=1)[1] for name, c in polls.items()}
+        answers: dict[str, tuple] = {}
+        waiters = [threading.Thread(target=lambda n=n: answers.__setitem__(n, polls[n].pull(heads[n], wait=MAX_WAIT))) for n in polls]
+        for t in waiters:
+            t.start()
+        with psycopg.connect(url, autocommit=True) as conn:
+            # Anyone on the database can notify, with any head.
+            conn.execute("NOTIFY crewdeck_changed, 'team 999999999999'")
+            conn.execute("NOTIFY crewdeck_changed, 'team not-a-number'")
+        # A real change in another workspace, notified after the spoof: once
+        # its poll has its answer, the server has read the spoof too.
+        with Store(tmp_path / "other.db") as other:
+            with other.write(other.get_meta("remote.member") or "") as w:
+                w.create("task", {"title": "After the spoof"})
+            push_pending(other, polls["other"])
+        waiters[1].join(PATIENCE)
+        assert "title" in [op.field for _, op in answers["other"][0]]
+        assert "team" not in answers  # still waiting: the spoof woke no one
+        # A real push ends the wait, with the operation.
+        with Store(tmp_path / "ana.db") as ana:
+            with ana.write(ana.get_meta("remote.member") or "") as w:
+                task = w.create("task", {"title": "Real"})
+            push_pending(ana, polls["team"])
+        waiters[0].join(PATIENCE)
+        ops, head, _, more, _ = answers["team"]
+        assert {op.row_id for _, op in ops} == {task} and not more
+        assert head == ops[-1][0]  # the head is the database's, not the spoof's
+        for c in polls.values():
+            c.close()
+    finally:
+        assert server.stop() == ""
+
+
+def test_the_health_endpoint_of_a_database_server_says_nothing_about_its_workspaces(published: tuple[str, Path]) -> None:
+    url, _ = published
+    server = Server(["--database", url]).start()
+    try:
+        body = httpx.get(server.url + "/v1/health").json()
+        assert set(body) == {"ok", "server_ms", "server_time"}
+    finally:
+        assert server.stop() == ""

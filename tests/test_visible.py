@@ -1,0 +1,64 @@
+"""``sync.visible``: how text a terminal would act on is shown instead."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sync.visible import json_visible, visible, visible_cells
+
+from .forged import HOSTILE, HOSTILE_SHOWN, raw_characters
+
+#: Text rich in what matters: controls, bidi, separators, surrogates, markup, and plain letters.
+text = st.text(
+    st.one_of(
+        st.characters(min_codepoint=0, max_codepoint=0xA0),
+        st.sampled_from("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200d\ufeff\ud800\udfff[]é☕ث"),
+    ),
+    max_size=40,
+)
+
+
+def test_the_spelling_is_cat_vs() -> None:
+    assert visible("\x1b") == "^[" and visible("\x07") == "^G" and visible("\x00") == "^@" and visible("\x7f") == "^?"
+    assert visible("\r") == "^M" and visible("\n") == "^J" and visible("\x1f") == "^_"
+    assert visible("\x80") == "M-^@" and visible("\x9b") == "M-^[" and visible("\x9f") == "M-^_"
+    assert visible("\u202e") == "<U+202E>" and visible("\u2066") == "<U+2066>" and visible("\u2028") == "<U+2028>"
+    assert visible("\ud800") == "<U+D800>"
+    assert visible(HOSTILE) == HOSTILE_SHOWN
+
+
+def test_what_stays_as_it_is() -> None:
+    for kept in ("plain", "tab\there", "Café ☕ ثبت", "a\u200db", "\xa0no-break", "[b]markup[/b]", ""):
+        assert visible(kept) == kept
+    plain = "nothing to show"
+    assert visible(plain) is plain  # the fast path hands back the same object
+
+
+def test_a_block_of_lines_keeps_its_newlines_only() -> None:
+    assert visible("one\ntwo\r\nthree\x1b", multiline=True) == "one\ntwo^M\nthree^["
+
+
+@given(text)
+def test_nothing_a_terminal_acts_on_is_left_and_showing_twice_changes_nothing(value: str) -> None:
+    once = visible(value)
+    assert raw_characters(once, newlines=False) == []
+    assert not any(0xD800 <= ord(c) <= 0xDFFF for c in once)
+    assert visible(once) == once
+    block = visible(value, multiline=True)
+    assert raw_characters(block) == [] and block.count("\n") == value.count("\n")
+
+
+@given(st.lists(text, max_size=8))
+def test_cells_are_shown_as_each_alone(cells: list[str]) -> None:
+    assert visible_cells(cells) == [visible(cell) for cell in cells]
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | text, lambda inner: st.lists(inner) | st.dictionaries(text, inner), max_leaves=10))
+def test_json_keeps_every_value_and_sends_nothing_raw(value: object) -> None:
+    shown = json_visible(json.dumps(value, ensure_ascii=False))
+    assert json.loads(shown) == value
+    assert raw_characters(shown, newlines=False) == []
+    assert not any(0xD800 <= ord(c) <= 0xDFFF for c in shown)
