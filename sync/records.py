@@ -13,6 +13,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
@@ -338,6 +339,48 @@ def load_json(text: str) -> Any:
         raise ValueError("nested too deeply") from None
 
 
+# ---------------------------------------------------------------- the days people use
+
+#: The days a person may give, an import may bring and a new operation may
+#: carry.  The calendar's own ends (0001-01-01 and 9999-12-31) are kept well
+#: clear: an instant near them cannot be moved into every zone, nor a day or a
+#: week on.  Whole years, so the year of a date or an instant decides.
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(9998, 12, 31)
+_DAY_TEXT = re.compile(r"([0-9]{4})-[0-9]{2}-[0-9]{2}")
+#: A date, a UTC instant, a zoned instant, a list of dates, each with the same shape holding no day.
+_DAY_SAMPLES: tuple[tuple[Any, Any], ...] = (
+    ("2026-01-01", "x"),
+    ("2026-01-01T00:00:00Z", "x"),
+    ({"utc": "2026-01-01T00:00:00Z", "tz": "UTC"}, {"utc": "x", "tz": "UTC"}),
+    (["2026-01-01"], ["x"]),
+)
+
+
+def day_out_of_range(value: Any) -> str | None:
+    """The first date or instant in ``value`` (a checked field value) outside ``FIRST_DAY`` .. ``LAST_DAY``."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found = _DAY_TEXT.match(item)  # the zone of a zoned instant is no day
+            if found and not FIRST_DAY.year <= int(found[1]) <= LAST_DAY.year:
+                return item
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+def days_text_out_of_range(value_json: str) -> str | None:
+    """``day_out_of_range`` of a value's canonical JSON text, without reading it (the years are in the text)."""
+    for found in _DAY_TEXT.finditer(value_json):
+        if not FIRST_DAY.year <= int(found[1]) <= LAST_DAY.year and found.start() > 0 and value_json[found.start() - 1] == '"':
+            return found.group()
+    return None
+
+
 # ---------------------------------------------------------------- schema
 
 
@@ -409,6 +452,24 @@ class Entity:
 
     def check_record(self, values: dict[str, Any]) -> dict[str, Any]:
         return {name: self.check(name, value) for name, value in values.items()}
+
+    @cached_property
+    def day_fields(self) -> frozenset[str]:
+        """The fields that hold calendar days: their check takes a value with a day and refuses the same shape without.
+
+        Asked of the checks themselves, so that a field added later is covered too.
+        """
+
+        def takes(check: Check, value: Any) -> bool:
+            try:
+                check(value)
+            except (ValueError, TypeError):
+                return False
+            return True
+
+        return frozenset(
+            f.name for f in self.fields if any(takes(f.check, day) and not takes(f.check, no_day) for day, no_day in _DAY_SAMPLES)
+        )
 
 
 def _instant_field(name: str) -> Field:

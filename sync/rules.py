@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Collection, Iterable, Mapping, Protocol, Sequence
 
 from .oplog import APPEND, Op, required_fields
-from .records import ENTITIES
+from .records import ENTITIES, FIRST_DAY, LAST_DAY, TASK, days_text_out_of_range
 
 MANAGER, MEMBER, GUEST = "manager", "member", "guest"
 
@@ -80,6 +80,7 @@ RULES = {
     "last_manager": "the last manager cannot give up the role or be removed",
     "incomplete_record": "a record is created with all its required fields in one batch",
     "control_characters": "text may not hold control characters",
+    "out_of_range": "dates run from 1900-01-01 to 9998-12-31",
     "invalid_value": "the value is not valid for the field",
     "acting_local_only": "acting as another member happens on a shared host only",
 }
@@ -278,6 +279,8 @@ class Judge:
                         refusal = Refusal("guest_read_only", f"{_name(self._members[member_id], member_id)} is a guest: guests do not change tasks")
                     elif field == "created_by" and json.loads(value) != member_id:
                         refusal = Refusal("author_field", "task.created_by must be the member who creates the task")
+                    else:
+                        refusal = _days_outside(kind, entity, field, value)
                 else:
                     refusal = self._decide(op, creating)
                     if refusal is None and entity in ("member", "ledger_entry"):
@@ -334,7 +337,9 @@ class Judge:
         for member_id in {op[0] for op in ops}:
             authors[member_id] = self._standing(member_id)
         creators = [index for index, op in enumerate(ops) if op[4] == "created_by" and op[5] != f'"{op[0]}"']
-        if any(authors.values()) or suspects or incomplete or creators:
+        days = TASK.day_fields
+        far = [index for index, op in enumerate(ops) if op[4] in days and days_text_out_of_range(op[5])]
+        if any(authors.values()) or suspects or incomplete or creators or far:
             for index in range(len(ops)):
                 member_id, kind, entity, row_id, field, value = ops[index]
                 refusal = authors[member_id]
@@ -348,6 +353,8 @@ class Judge:
                         refusal = Refusal("guest_read_only", f"{_name(author, member_id)} is a guest: guests do not change tasks")
                 if refusal is None and field == "created_by" and json.loads(value) != member_id:
                     refusal = Refusal("author_field", "task.created_by must be the member who creates the task")
+                if refusal is None and field in days:
+                    refusal = _days_outside(kind, entity, field, value)
                 verdicts[index] = refusal
         elif any(author is not None and author.access == GUEST for author in (self._members[m] for m in authors)):
             for index, op in enumerate(ops):
@@ -382,6 +389,10 @@ class Judge:
         member_id, kind, entity, row_id, field, value = op
         author = self._members[member_id]
         assert author is not None
+        return self._decide_access(author, op, creating) or _days_outside(kind, entity, field, value)
+
+    def _decide_access(self, author: MemberFacts, op: Proposal, creating: Mapping[tuple[str, str], Collection[str]]) -> Refusal | None:
+        member_id, kind, entity, row_id, field, value = op
         if kind == APPEND:
             return self._decide_append(author, entity, json.loads(value))
         if entity == "task":
@@ -477,6 +488,17 @@ class Judge:
             self._members[row_id] = self.state.member(row_id) or MemberFacts(row_id, None, MEMBER, None, False)
         elif kind == APPEND and entity == "ledger_entry":
             self._entries.setdefault(row_id, _entry_facts(json.loads(value)))
+
+
+def _days_outside(kind: str, entity: str, field: str, value: str) -> Refusal | None:
+    """A date or instant outside the days people use, in a field (or an appended record) that holds days."""
+    spec = ENTITIES.get(entity)
+    if spec is None or not spec.day_fields or (kind != APPEND and field not in spec.day_fields):
+        return None
+    outside = days_text_out_of_range(value)
+    if outside is None:
+        return None
+    return Refusal("out_of_range", f"{entity}.{field if kind != APPEND else 'date'}: {outside} is out of range: dates run from {FIRST_DAY} to {LAST_DAY}")
 
 
 def _only_task_sets(ops: Sequence[Proposal]) -> bool:

@@ -44,7 +44,6 @@ from .sharedfile import OpenedFile, access_problem, check_local_disk, create_gro
 
 if TYPE_CHECKING:
     from .push import NodeHead, PushPlan, RefusedOp
-    from .rules import Refusal
 
 #: How long a writer waits for another process's write lock, in seconds.
 BUSY_TIMEOUT = 30.0

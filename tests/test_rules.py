@@ -19,7 +19,7 @@ import pytest
 
 from sync.ids import new_id
 from sync.records import budget_id, rate_id
-from sync.remote import Client, push_pending, sync_round
+from sync.remote import Client, push_pending
 from sync.rules import RULES, TABLE, Refused
 from sync.store import Store, Writer
 
@@ -77,6 +77,10 @@ CASES: list[Case] = [
      {"manager": "author_field", "member": "author_field", "guest": "guest_read_only"}),
     ("a task with an escape sequence", lambda w, t, me: w.create("task", {"title": "A\x1b]52;c;cHduZWQ=\x07B"}),
      {"manager": "control_characters", "member": "control_characters", "guest": "control_characters"}),
+    ("a task due at the calendar's end", lambda w, t, me: w.set("task", t.task, {"due": {"utc": "9999-12-31T23:00:00Z", "tz": "UTC"}}),
+     {"manager": "out_of_range", "member": "out_of_range", "guest": "guest_read_only"}),
+    ("spend dated in year 1", lambda w, t, me: w.append("ledger_entry", _entry(me, t.campaign, date="0001-01-01")),
+     {"manager": "out_of_range", "member": "out_of_range", "guest": "guest_read_only"}),
     ("a task without a title", lambda w, t, me: w.set("task", new_id(), {"priority": "high"}),
      {"manager": "incomplete_record", "member": "incomplete_record", "guest": "incomplete_record"}),
     ("add spend", lambda w, t, me: w.append("ledger_entry", _entry(me, t.campaign)),

@@ -9,18 +9,16 @@ writes it in one transaction: a bad record imports nothing.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Callable
 
 from sync.oplog import OpError, check_row_id, required_fields
-from sync.records import ENTITIES, WORKSPACE_ROW, ValidationError
+from sync.records import ENTITIES, WORKSPACE_ROW, ValidationError, day_out_of_range
 from sync.store import Store
 from sync.visible import json_visible
 
 from .errors import summary, undecodable
-from .when import DateError, check_iso_day
+from .when import out_of_range
 
 FORMAT = "crewdeck-export"
 VERSION = 1
@@ -111,8 +109,10 @@ def add_checked(plan: Plan, problems: list[str], name: str, row_id: Any, values:
         for field_name, value in checked.items():
             if not _valid_unicode(value):
                 raise ValidationError(name, field_name, "holds text that is not valid Unicode (a lone surrogate)")
-        for field_name in _day_fields(name) & checked.keys():
-            _check_days(name, field_name, checked[field_name])
+        for field_name in spec.day_fields & checked.keys():
+            outside = day_out_of_range(checked[field_name])
+            if outside is not None:
+                raise ValidationError(name, field_name, str(out_of_range(outside[:10])))
     except ValidationError as exc:
         problems.append(f"{where}: {exc.field}: {exc.problem}")
         return
@@ -137,52 +137,6 @@ def _valid_unicode(value: Any) -> bool:
         elif kind is list:
             stack.extend(item)
     return True
-
-
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-#: A date, a UTC instant, a zoned instant, a list of dates, each with the same shape holding no day.
-_DAY_SAMPLES: tuple[tuple[Any, Any], ...] = (
-    ("2026-01-01", "x"),
-    ("2026-01-01T00:00:00Z", "x"),
-    ({"utc": "2026-01-01T00:00:00Z", "tz": "UTC"}, {"utc": "x", "tz": "UTC"}),
-    (["2026-01-01"], ["x"]),
-)
-
-
-@lru_cache(maxsize=None)
-def _day_fields(entity: str) -> frozenset[str]:
-    """The fields that hold calendar days: their check takes a value with a day and refuses one without.
-
-    Asked of the checks themselves, so that a field added later is covered too.
-    """
-
-    def takes(check: Callable[[Any], Any], value: Any) -> bool:
-        try:
-            check(value)
-        except (ValueError, TypeError):
-            return False
-        return True
-
-    return frozenset(
-        f.name for f in ENTITIES[entity].fields if any(takes(f.check, day) and not takes(f.check, no_day) for day, no_day in _DAY_SAMPLES)
-    )
-
-
-def _check_days(entity: str, field_name: str, value: Any) -> None:
-    """The days an imported record names lie where the command line takes them (``when.check_day``):
-    a record at the calendar's very ends could not be shown in every zone."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str) and _DAY.match(item):  # the zone of a zoned instant is no day
-            try:
-                check_iso_day(item)
-            except DateError as exc:
-                raise ValidationError(entity, field_name, str(exc)) from None
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
 
 
 def write_plan(store: Store, member: str, plan: Plan, on_progress: Callable[[int, int], None] | None = None) -> int:

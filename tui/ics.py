@@ -20,10 +20,9 @@ import json
 from typing import Any
 
 from sync.visible import visible
-from sync.zones import zone
 
 from .placeholders import text_or, untitled_task
-from .when import parse_utc
+from .when import in_zone, parse_utc
 from .workspace import Member, Workspace
 
 PRODID = "-//crewdeck//crewdeck//EN"
@@ -72,7 +71,7 @@ def calendar(ws: Workspace, now: dt.datetime, member: Member | None = None) -> b
         for kind, utc_text, tz_name in (("due", task["due_utc"], task["due_tz"]), ("publish", task["publish_utc"], task["publish_tz"])):
             if not utc_text:
                 continue
-            start = parse_utc(utc_text).astimezone(zone(tz_name))
+            start = in_zone(parse_utc(utc_text), tz_name)
             event = Event()
             event.add("uid", f"{task['id']}-{kind}@crewdeck")
             event.add("dtstamp", now)

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from sync.records import FIRST_DAY, LAST_DAY
 from sync.zones import looks_like_offset, zone
 
 UTC = dt.timezone.utc
@@ -33,12 +34,6 @@ DEFAULT_DUE_TIME = dt.time(17, 0)
 
 #: Tests and demos pin "now" with this (an ISO 8601 instant with an offset).
 ENV_NOW = "CREWDECK_NOW"
-#: The days a person may give.  The calendar's own ends (0001-01-01 and
-#: 9999-12-31) are kept well clear: an instant near them cannot be moved
-#: into every zone, nor a day or a week on.
-#: Whole years, from the first day of one to the last of another: ``check_iso_day`` relies on it.
-FIRST_DAY = dt.date(1900, 1, 1)
-LAST_DAY = dt.date(9998, 12, 31)
 
 
 class DateError(ValueError):
@@ -264,9 +259,25 @@ def parse_moment_text(text: str, default_tz: str, now: dt.datetime, default_time
     return moment
 
 
+def in_zone(instant: dt.datetime, tz_name: str) -> dt.datetime:
+    """``instant`` on the wall clock of ``tz_name``; in UTC where that clock would run off the calendar.
+
+    The command line and the importers take days from 1900 to 9998, and
+    the rules refuse new operations outside them, but a store may hold an
+    instant at the calendar's very end (9999-12-31, pushed before those
+    rules): a reader shows it in UTC rather than fail.
+    """
+    try:
+        return instant.astimezone(zone(tz_name))
+    except OverflowError:
+        return instant.astimezone(UTC)
+
+
 def zone_abbrev(instant: dt.datetime, tz_name: str) -> str:
     """``CET``, ``IST`` or, where the zone has no letters, ``+0545``."""
-    local = instant.astimezone(zone(tz_name))
+    local = in_zone(instant, tz_name)
+    if local.tzinfo is UTC:
+        return "UTC"
     abbrev = local.tzname() or ""
     if not abbrev or abbrev[0] in "+-":
         offset = local.utcoffset() or dt.timedelta(0)
@@ -284,7 +295,7 @@ def clock_text(local: dt.datetime, clock24: bool = True) -> str:
 
 def format_local(instant: dt.datetime, tz_name: str, now: dt.datetime, *, clock24: bool = True) -> str:
     """``Fri 12-04 17:00 CET``: the day, the time and whose time it is."""
-    local = instant.astimezone(zone(tz_name))
+    local = in_zone(instant, tz_name)
     today = now.astimezone(zone(tz_name)).date()
     clock = clock_text(local, clock24)
     day = local.date()

@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 
-from sync.ids import short
 from sync.oplog import Op
 from sync.remote import META_PUSH_SEQ, META_REMOVED, Remote
 from sync.visible import visible

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from sync.store import Writer
-from sync.visible import json_visible, visible, visible_cells
+from sync.visible import json_visible, visible_cells
 
 from ..config import Config, load
 from ..errors import UserError, undecodable
