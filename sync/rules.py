@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Collection, Iterable, Mapping, Protocol, Sequence
 
 from .oplog import APPEND, Op, required_fields
-from .records import ENTITIES, FIRST_DAY, LAST_DAY, TASK, days_text_out_of_range
+from .records import ENTITIES, FAR_DAY_JSON, FIRST_DAY, LAST_DAY, TASK, days_text_out_of_range
 
 MANAGER, MEMBER, GUEST = "manager", "member", "guest"
 
@@ -331,14 +331,17 @@ class Judge:
         over the batch for each instead of a call per operation (a million operations import)."""
         verdicts: list[Refusal | None] = [None] * len(ops)
         suspects: set[int] = set()
-        if _SUSPECT.search("".join(op[5] for op in ops)):
+        far: list[int] = []
+        days = TASK.day_fields
+        values = "".join(op[5] for op in ops)
+        if _SUSPECT.search(values):
             suspects = {index for index, op in enumerate(ops) if _SUSPECT.search(op[5])}
+        if FAR_DAY_JSON.search(values):
+            far = [index for index, op in enumerate(ops) if op[4] in days and days_text_out_of_range(op[5])]
         authors: dict[str, Refusal | None] = {}
         for member_id in {op[0] for op in ops}:
             authors[member_id] = self._standing(member_id)
         creators = [index for index, op in enumerate(ops) if op[4] == "created_by" and op[5] != f'"{op[0]}"']
-        days = TASK.day_fields
-        far = [index for index, op in enumerate(ops) if op[4] in days and days_text_out_of_range(op[5])]
         if any(authors.values()) or suspects or incomplete or creators or far:
             for index in range(len(ops)):
                 member_id, kind, entity, row_id, field, value = ops[index]
