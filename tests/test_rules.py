@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+import httpx
 import pytest
 
 from sync.ids import new_id
@@ -317,6 +318,8 @@ def test_removing_a_member_revokes_their_tokens_in_the_same_transaction_and_thei
         assert live == 0
         err = crewdeck_fails_text("-w", str(replica), "sync")
         assert "you were removed from this workspace" in err and "never sent" in err
+        answer = httpx.get(f"{server.url}/v1/me", headers={"Authorization": f"Bearer {token}"})
+        assert (answer.status_code, answer.json()["error"], answer.json()["rule"]) == (403, "member_removed", "member_removed")
         assert "Made offline, never sent" in crewdeck("-w", str(replica), "tasks")
         assert "(never sent: you were removed)" in crewdeck("-w", str(replica), "log")
     finally:

@@ -146,15 +146,17 @@ def create_app(backend: Backend) -> Starlette:
             if revoked is not None:
                 member = await backend.member(*revoked)
                 if member is None or member.deleted:
-                    raise ApiError(403, "member_removed", "you were removed from this workspace")
+                    raise ApiError(403, "member_removed", "you were removed from this workspace", rule="member_removed")
             raise ApiError(401, "invalid_token", "the token is unknown or has been revoked", challenge)
         if workspace is not None and info.workspace != workspace:
             raise ApiError(403, "wrong_workspace", f"this token belongs to workspace {info.workspace!r}, not {workspace!r}")
         member = await backend.member(info.workspace, info.member)
         if member is None or member.deleted:
-            raise ApiError(403, "member_removed", "you were removed from this workspace")
+            raise ApiError(403, "member_removed", "you were removed from this workspace", rule="member_removed")
         if member.access == GUEST:
-            raise ApiError(403, "guest_no_replica", "a guest's token holds no replica: guests use crewdeck in the browser")
+            raise ApiError(
+                403, "guest_no_replica", "a guest's token holds no replica: guests use crewdeck in the browser", rule="guest_read_only"
+            )
         return info, token
 
     async def health(request: Request) -> Response:

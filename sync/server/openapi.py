@@ -49,6 +49,20 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {
+                "Refused": {
+                    "type": "object",
+                    "description": "an operation the workspace's rules refused: never stored, dropped by its replica",
+                    "required": ["node", "node_seq", "op_id", "row_id", "field", "rule", "message"],
+                    "properties": {
+                        "node": {"type": "string"},
+                        "node_seq": {"type": "integer"},
+                        "op_id": {"type": "string"},
+                        "row_id": {"type": "string"},
+                        "field": {"type": "string"},
+                        "rule": {"type": "string", "description": "the rule's code (see the README's table of rules)"},
+                        "message": {"type": "string"},
+                    },
+                },
                 "Error": {
                     "type": "object",
                     "required": ["error", "message"],
@@ -103,7 +117,9 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                 "post": {
                     "summary": "Push a batch of this replica's operations",
                     "description": "Idempotent: operations already stored (by node and node_seq) are skipped. Each node's "
-                    "operations must continue its count; a gap is a 409 naming the expected node_seq.",
+                    "operations must continue its count; a gap is a 409 naming the expected node_seq. Each new operation "
+                    "is judged by the workspace's rules against the server's state; what they refuse is listed in `refused` "
+                    "with its rule code, counted in the node's count, never stored, and listed again for a retried push.",
                     "parameters": [workspace],
                     "requestBody": {
                         "required": True,
@@ -125,12 +141,13 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                                 "application/json": {
                                     "schema": {
                                         "type": "object",
-                                        "required": ["stored", "duplicates", "acked", "head"],
+                                        "required": ["stored", "duplicates", "acked", "head", "refused"],
                                         "properties": {
                                             "stored": {"type": "integer"},
                                             "duplicates": {"type": "integer"},
                                             "acked": {"type": "object", "additionalProperties": {"type": "integer"}},
                                             "head": {"type": "integer"},
+                                            "refused": {"type": "array", "items": {"$ref": "#/components/schemas/Refused"}},
                                         },
                                     }
                                 }
@@ -156,6 +173,8 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                         {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
                         {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": max_limit, "default": 1000}},
                         {"name": "wait", "in": "query", "description": "seconds to wait when nothing is new", "schema": {"type": "number", "minimum": 0, "maximum": max_wait, "default": 0}},
+                        {"name": "node", "in": "query", "description": "this replica's node: its refused operations come back too", "schema": {"type": "string", "pattern": "^[0-9a-f]{4,32}$"}},
+                        {"name": "refused_after", "in": "query", "description": "the node's refusals after this node_seq", "schema": {"type": "integer", "minimum": 0, "default": 0}},
                     ],
                     "responses": {
                         "200": {
@@ -165,12 +184,13 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                                 "application/json": {
                                     "schema": {
                                         "type": "object",
-                                        "required": ["ops", "head", "next", "more"],
+                                        "required": ["ops", "head", "next", "more", "refused"],
                                         "properties": {
                                             "ops": {"type": "array", "items": pulled},
                                             "head": {"type": "integer"},
                                             "next": {"type": "integer", "description": "the cursor for the next pull"},
                                             "more": {"type": "boolean"},
+                                            "refused": {"type": "array", "items": {"$ref": "#/components/schemas/Refused"}},
                                         },
                                     }
                                 }
