@@ -109,15 +109,15 @@ def test_a_commit_the_disk_refuses_gives_the_real_reason_not_a_failed_rollback(t
 
 
 def test_creating_a_workspace_on_a_full_disk_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sync.schema
+    from sync import schema
 
-    migrate = sync.schema.migrate
+    migrate = schema.migrate
 
     def full(conn: object) -> list[str]:
         conn.execute("PRAGMA max_page_count = 2")  # type: ignore[attr-defined]
         return migrate(conn)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(sync.schema, "migrate", full)
+    monkeypatch.setattr(schema, "migrate", full)
     path = tmp_path / "team.db"
     result = Cli(path)("init", str(path), as_member=None)
     assert result.code == 2
