@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from textual.pilot import Pilot
 from textual.worker import WorkerState
 
-from sync.store import Store
-from tui.config import Config
-from tui.demo import build_demo
-from tui.session import Session
-from tui.ui.app import CrewdeckApp
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.session.session import Session
+from crewdeck.tui.workspace.config import Config
+from crewdeck.tui.workspace.demo import build_demo
 
 from .conftest import NOW
 

@@ -7,21 +7,21 @@ import io
 import os
 import shutil
 import sys
+from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from sync.hlc import Stamp
-from sync.ids import new_node_id
-from sync.store import Store
-from tui.cli.main import main
+from crewdeck.sync.state.clock import Stamp
+from crewdeck.sync.state.ids import new_node_id
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The instant the suite pretends it is (a Thursday).
-NOW = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
 NOW_TEXT = "2026-11-26T09:30:00Z"
 
 
@@ -30,8 +30,8 @@ def isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     """Never read the developer's own config or act as their member."""
     home = tmp_path_factory.mktemp("config")
     path = home / "config.toml"
-    monkeypatch.setattr("tui.config.default_config_path", lambda: path)
-    monkeypatch.setattr("tui.config.default_workspace_path", lambda: home / "workspace.db")
+    monkeypatch.setattr("crewdeck.tui.workspace.config.default_config_path", lambda: path)
+    monkeypatch.setattr("crewdeck.tui.workspace.config.default_workspace_path", lambda: home / "workspace.db")
     for var in ("CREWDECK_WORKSPACE", "CREWDECK_MEMBER", "CREWDECK_CONFIG", "CREWDECK_NOW"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("CREWDECK_NOW", NOW_TEXT)

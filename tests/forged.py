@@ -12,9 +12,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sync.hlc import Stamp, wall_ms
-from sync.oplog import Op
-from sync.store import Store
+from crewdeck.sync.state.clock import Stamp, wall_ms
+from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.store import Store
 
 #: A node no store makes (node ids are random hex; this one is fixed).
 NODE = "f0f0f0f0f0f0"
@@ -24,12 +24,12 @@ NODE = "f0f0f0f0f0f0"
 #: isolate, a newline that would forge a row, a carriage return, DEL, NEL,
 #: and Rich / Textual markup.
 HOSTILE = "A\x1b]52;c;cHduZWQ=\x07B\x9b31m\u202eEVIL\u2066\nFORGED ROW\r[bold red]R[/] [$accent]x \x7f\x85Z"
-#: How ``sync.visible`` shows ``HOSTILE`` on one line (markup stays literal text).
+#: How ``crewdeck.sync.state.visible`` shows ``HOSTILE`` on one line (markup stays literal text).
 HOSTILE_SHOWN = "A^[]52;c;cHduZWQ=^GBM-^[31m<U+202E>EVIL<U+2066>^JFORGED ROW^M[bold red]R[/] [$accent]x ^?M-^EZ"
 
 
 def raw_characters(text: str, *, newlines: bool = True) -> list[str]:
-    """The characters in ``text`` that ``sync.visible`` would have shown (a newline only if not ``newlines``)."""
+    """The characters in ``text`` that ``crewdeck.sync.state.visible`` would have shown (a newline only if not ``newlines``)."""
     found = []
     for char in text:
         code = ord(char)

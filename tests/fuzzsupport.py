@@ -10,7 +10,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.cli.main import main
+from crewdeck.tui.cli.main import main
 
 from .conftest import Cli
 
@@ -31,8 +31,20 @@ def make_template(base: Path) -> Template:
     task = team.ok("add", "Draft carousel @raj #instagram +spring-launch !high due:fri 17:00").strip()
     series = team.ok("add", "Standup every:weekday 09:00").strip()
     mine = team.ok("ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--amount", "10 EUR", "--payee", "Canva").strip()
-    pending = team.ok("ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--amount", "99 EUR",
-                      "--payee", "Figma", "--pending", as_member="raj").strip()
+    pending = team.ok(
+        "ledger",
+        "add",
+        "--campaign",
+        "spring-launch",
+        "--category",
+        "tools",
+        "--amount",
+        "99 EUR",
+        "--payee",
+        "Figma",
+        "--pending",
+        as_member="raj",
+    ).strip()
     team.ok("budget", "set", "spring-launch", "tools", "100")
     team.ok("rate", "set", "2026-11-01", "USD/EUR", "0.92")
     token = team.ok("token", "create", "raj").split()[1]
@@ -45,8 +57,12 @@ def make_template(base: Path) -> Template:
     (base / "bad.toml").write_text("theme = 3\n")
     (base / "good.toml").write_text('time_format = "12h"\n')
     known = {
-        "id": [task[:8], series, "0000"], "ids": [task[:6], series[:8]], "task": [task[:8]],
-        "ledger.id": [mine[:8], pending[:8]], "token.id": [token], "log.id": [task[:8], mine[:8]],
+        "id": [task[:8], series, "0000"],
+        "ids": [task[:6], series[:8]],
+        "task": [task[:8]],
+        "ledger.id": [mine[:8], pending[:8]],
+        "token.id": [token],
+        "log.id": [task[:8], mine[:8]],
     }
     return Template(base, known)
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 from textual.app import App, ComposeResult
 
-from sync.store import Store
-from sync.zones import zone as zone_info
-from tui.demo import build_demo
-from tui.gridmodel import build_grid
-from tui.workspace import Workspace
-from widgets.deadline_grid import DeadlineGrid
+from crewdeck.sync.state.store import Store
+from crewdeck.sync.state.zones import zone as zone_info
+from crewdeck.tui.time.grid import build_grid
+from crewdeck.tui.workspace.demo import build_demo
+from crewdeck.tui.workspace.workspace import Workspace
+from crewdeck.widgets.deadline_grid import DeadlineGrid
 
-NOW = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
 
 
 def demo_workspace(path: Path, now: dt.datetime = NOW) -> Workspace:

@@ -10,11 +10,11 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from sync.records import budget_id, rate_id
-from sync.ids import new_id
-from sync.store import Store
-from tui.cli.main import main
-from tui.ledger.actions import reversal_id
+from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.records import budget_id, rate_id
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.cli.main import main
+from crewdeck.tui.ledger.actions import reversal_id
 
 CURRENCIES = [("EUR", 2, 40), ("USD", 2, 30), ("GBP", 2, 12), ("JPY", 0, 10), ("KWD", 3, 8)]
 CATEGORIES = ["sponsored-posts", "influencers", "content-tools", "freelancers", "events"]
@@ -43,17 +43,38 @@ def build(path: Path, entries: int, seed: int = 7) -> None:
                 scale = {"USD": 9000, "GBP": 11500, "JPY": 61, "KWD": 29800}[currency]
                 digits = rng.randint(scale - scale // 20, scale + scale // 20)
                 text = f"{digits // 10**4}.{digits % 10**4:04d}" + ("" if rng.random() < 0.5 else str(rng.randint(1, 9)))
-                w.set("rate", rate_id(day.isoformat(), currency, "EUR"),
-                      {"date": day.isoformat(), "base": currency, "quote": "EUR", "rate": text})
+                w.set(
+                    "rate",
+                    rate_id(day.isoformat(), currency, "EUR"),
+                    {"date": day.isoformat(), "base": currency, "quote": "EUR", "rate": text},
+                )
         for campaign in campaigns:
             for category in rng.sample(CATEGORIES, 3):
-                w.set("budget", budget_id(campaign, category, "run"), {"campaign": campaign, "category": category, "period": "run",
-                                                                     "amount": rng.randint(1_000, 80_000) * 100, "currency": "EUR"})
+                w.set(
+                    "budget",
+                    budget_id(campaign, category, "run"),
+                    {
+                        "campaign": campaign,
+                        "category": category,
+                        "period": "run",
+                        "amount": rng.randint(1_000, 80_000) * 100,
+                        "currency": "EUR",
+                    },
+                )
             for month in rng.sample(range(1, 12), 4):
                 category = rng.choice(CATEGORIES)
                 period = f"2026-{month:02d}"
-                w.set("budget", budget_id(campaign, category, period), {"campaign": campaign, "category": category, "period": period,
-                                                                      "amount": rng.randint(100, 9_000) * 100 + rng.choice([0, 50, 99]), "currency": "EUR"})
+                w.set(
+                    "budget",
+                    budget_id(campaign, category, period),
+                    {
+                        "campaign": campaign,
+                        "category": category,
+                        "period": period,
+                        "amount": rng.randint(100, 9_000) * 100 + rng.choice([0, 50, 99]),
+                        "currency": "EUR",
+                    },
+                )
     # Entries are written by whoever enters them: raj enters the pending ones, ana the rest and approves.
     writes: list[tuple[str, str, dict[str, object], str | None]] = []
     made: list[tuple[str, dict[str, object]]] = []
@@ -81,11 +102,39 @@ def build(path: Path, entries: int, seed: int = 7) -> None:
             writes.append((ana, "approval", {"entry": entry, "approved_by": ana, "approved_at": "2026-11-26T08:00:00Z"}, None))
     # Amounts whose value in euros ends in exactly half a cent: the rounding rule decides them.
     for category, cents in (("rounding-a", 1), ("rounding-b", 5), ("rounding-c", 7), ("rounding-d", -5)):
-        writes.append((ana, "ledger_entry", {"date": "2026-03-03", "campaign": campaigns[-1], "category": category, "payee": "Bank fees",
-                                             "amount": cents, "currency": "CHF", "entered_by": ana, "entered_at": "2026-11-26T09:00:00Z"}, None))
+        writes.append(
+            (
+                ana,
+                "ledger_entry",
+                {
+                    "date": "2026-03-03",
+                    "campaign": campaigns[-1],
+                    "category": category,
+                    "payee": "Bank fees",
+                    "amount": cents,
+                    "currency": "CHF",
+                    "entered_by": ana,
+                    "entered_at": "2026-11-26T09:00:00Z",
+                },
+                None,
+            )
+        )
     for entry, record in rng.sample(made, len(made) // 20):
-        writes.append((ana, "ledger_entry", {**record, "amount": -int(record["amount"]), "reverses": entry, "memo": "reversal",
-                                             "entered_by": ana, "entered_at": "2026-11-26T09:00:00Z"}, reversal_id(entry)))
+        writes.append(
+            (
+                ana,
+                "ledger_entry",
+                {
+                    **record,
+                    "amount": -int(record["amount"]),
+                    "reverses": entry,
+                    "memo": "reversal",
+                    "entered_by": ana,
+                    "entered_at": "2026-11-26T09:00:00Z",
+                },
+                reversal_id(entry),
+            )
+        )
     for author in (raj, ana):
         with store.write(author) as w:
             for who, entity, values, row_id in writes:

@@ -17,10 +17,32 @@ def ledger_team(cli: Cli) -> Cli:
     return cli
 
 
-def add(cli: Cli, amount: str, *, category: str = "influencers", payee: str = "@cafe_mila", date: str = "2026-11-20",
-        as_member: str = "ana", extra: tuple[str, ...] = ()) -> str:
-    out = cli.ok("ledger", "add", "--campaign", "spring-launch", "--category", category, "--amount", amount,
-                 "--payee", payee, "--date", date, *extra, as_member=as_member)
+def add(
+    cli: Cli,
+    amount: str,
+    *,
+    category: str = "influencers",
+    payee: str = "@cafe_mila",
+    date: str = "2026-11-20",
+    as_member: str = "ana",
+    extra: tuple[str, ...] = (),
+) -> str:
+    out = cli.ok(
+        "ledger",
+        "add",
+        "--campaign",
+        "spring-launch",
+        "--category",
+        category,
+        "--amount",
+        amount,
+        "--payee",
+        payee,
+        "--date",
+        date,
+        *extra,
+        as_member=as_member,
+    )
     return out.strip()
 
 

@@ -14,14 +14,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import httpx
 
-from tui.cli.main import main
+from crewdeck.tui.cli.main import main
 
 from .conftest import ROOT
 
@@ -68,7 +68,7 @@ class Server:
     args: list[str]
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
-    entry: list[str] = field(default_factory=lambda: ["-m", "tui.cli.main", "serve"])
+    entry: list[str] = field(default_factory=lambda: ["-m", "crewdeck.tui.cli.main", "serve"])
     #: The server process's limit of open files (soft and hard), when lowered.
     open_files: int | None = None
 
@@ -86,7 +86,11 @@ class Server:
 
         self.proc = subprocess.Popen(
             [sys.executable, *self.entry, *self.args, "--port", str(self.port)],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=lower_limit,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            preexec_fn=lower_limit,
         )
         deadline = time.monotonic() + PATIENCE
         while True:
@@ -124,8 +128,8 @@ class Server:
 SHORT_BUSY_SERVER = """
 import sys
 from pathlib import Path
-from sync.server import run
-from sync.server.filestore import FileBackend
+from crewdeck.sync.server import run
+from crewdeck.sync.server.filestore import FileBackend
 path, busy_timeout, _, port = sys.argv[1:]
 run(FileBackend(Path(path), "team", busy_timeout=float(busy_timeout)), "127.0.0.1", int(port))
 """
@@ -245,7 +249,9 @@ class Postgres:
 
     def start(self) -> Postgres:
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
-        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync={'on' if self.durable else 'off'} -c max_connections=100"
+        options = (
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync={'on' if self.durable else 'off'} -c max_connections=100"
+        )
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.dir / "log"), "-w", "start")
         return self
 
@@ -263,6 +269,10 @@ class Postgres:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:
-        subprocess.run([*self.prefix, str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=self.dir)
+        subprocess.run(
+            [*self.prefix, str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=self.dir,
+        )
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -9,19 +9,19 @@ from typing import Any
 
 import pytest
 
-from sync.hlc import wall_ms
-from sync.ids import new_id
-from sync.store import Store
-from tui.config import Config
-from tui.session import Session
-from tui.ui.app import CrewdeckApp
-from tui.ui.grid_pane import GridPane
-from tui.ui.ledger_pane import LedgerPane
-from tui.ui.pane import Pane
-from tui.ui.screens.detail import DetailScreen
-from tui.ui.screens.help import HelpScreen
-from tui.ui.tasks_pane import TasksPane
-from widgets.task_table import TaskTable
+from crewdeck.sync.state.clock import wall_ms
+from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.grid_pane import GridPane
+from crewdeck.tui.app.ledger_pane import LedgerPane
+from crewdeck.tui.app.pane import Pane
+from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.app.screens.help import HelpScreen
+from crewdeck.tui.app.tasks_pane import TasksPane
+from crewdeck.tui.session.session import Session
+from crewdeck.tui.workspace.config import Config
+from crewdeck.widgets.task_table import TaskTable
 
 from .apphelp import demo_workspace, make_app, settle, until
 from .conftest import NOW
@@ -46,7 +46,9 @@ def open_tasks_tagged(path: Path, tag: str) -> int:
         return sum(
             1
             for _, v in store.records("task")
-            if tag in v["tags"] and v["status"] in ("inbox", "todo", "doing", "review") and not (v["snoozed_until"] or "") > "2026-11-26T09:30"
+            if tag in v["tags"]
+            and v["status"] in ("inbox", "todo", "doing", "review")
+            and not (v["snoozed_until"] or "") > "2026-11-26T09:30"
         )
 
 
@@ -306,7 +308,7 @@ async def test_filter_and_views(workspace: Path) -> None:
 
 
 async def test_the_filter_box_takes_the_bar_line_and_the_title_changes_with_the_rows(workspace: Path) -> None:
-    from widgets.pane_bar import PaneBar
+    from crewdeck.widgets.pane_bar import PaneBar
 
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
@@ -398,7 +400,7 @@ async def test_a_change_after_the_preview_is_not_lost_on_enter(workspace: Path) 
 
 
 async def test_the_view_picker_says_how_many_each_view_holds_and_shows_the_one_picked_at_once(workspace: Path) -> None:
-    from tui.ui.screens.picker import PickerScreen
+    from crewdeck.tui.app.screens.picker import PickerScreen
 
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
@@ -507,7 +509,12 @@ async def test_another_members_change_appears_without_a_key(workspace: Path) -> 
         with Store(workspace) as store:
             raj = next(r for r, v in store.records("member") if v["handle"] == "raj")
             with store.write(raj) as w:
-                w.set("task", other, {"title": "Renamed by Raj", "priority": "high", "due": {"utc": "2026-11-20T10:00:00Z", "tz": "Asia/Kolkata"}})
+                w.set(
+                    "task",
+                    other,
+                    {"title": "Renamed by Raj", "priority": "high", "due": {"utc": "2026-11-20T10:00:00Z", "tz": "Asia/Kolkata"}},
+                )
+
         def renamed() -> bool:
             return any(r.key == other and "Renamed by Raj" in r.cells for _, r in table(app).loaded_rows())
 
@@ -547,7 +554,7 @@ async def test_the_pane_with_the_focus_is_the_highlighted_one_however_it_got_the
 
 
 async def test_the_other_panes_come_after_the_first_screen_or_when_asked_for(workspace: Path) -> None:
-    from widgets.deadline_grid import DeadlineGrid
+    from crewdeck.widgets.deadline_grid import DeadlineGrid
 
     app = make_app(workspace)
     held = app.session.index_lock
@@ -594,7 +601,6 @@ async def test_the_other_panes_start_once_the_first_page_of_tasks_is_drawn(works
 
 async def test_the_other_panes_start_even_when_the_task_list_fails(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import sqlite3
-
 
     app = make_app(workspace)
 
@@ -675,7 +681,17 @@ async def test_the_command_palette_reaches_the_actions(workspace: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         commands = {c.title for c in app.get_system_commands(app.screen)}
-        for title in ("View: Overdue", "Tasks: Done", "Tasks: Assign", "Tasks: Due", "Tasks: Undo", "Tasks: Redo", "Zoom", "Keys", "Pane: Tasks"):
+        for title in (
+            "View: Overdue",
+            "Tasks: Done",
+            "Tasks: Assign",
+            "Tasks: Due",
+            "Tasks: Undo",
+            "Tasks: Redo",
+            "Zoom",
+            "Keys",
+            "Pane: Tasks",
+        ):
             assert title in commands
         assert any(title.startswith("Budget: ") for title in commands)  # the other panes' actions too
         task = table(app).cursor_key

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sync.store import Store
-from tui.session import Session
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.session.session import Session
 
 from .apphelp import demo_workspace, make_app, settle, until
 

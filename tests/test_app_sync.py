@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sync.store import Store
-from tui.ui.app import CrewdeckApp
-from widgets.workspace_header import WorkspaceHeader
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.widgets.workspace_header import WorkspaceHeader
 
 from .apphelp import make_app, settle, until
 from .syncsupport import Server, crewdeck, make_team, new_token

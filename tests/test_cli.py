@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli.main import build_parser, main, parse
-from tui.workspace import Workspace
+from crewdeck.tui.cli.main import build_parser, main, parse
+from crewdeck.tui.workspace.workspace import Workspace
 
 from .conftest import ROOT, Cli
 
@@ -39,15 +39,15 @@ def test_every_command_has_help_text() -> None:
 
 
 def test_importing_the_cli_does_not_import_textual() -> None:
-    code = "import sys, tui.cli.main; print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'httpx', 'sqlite_utils', 'rich')))"
+    code = "import sys, crewdeck.tui.cli.main; print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'httpx', 'sqlite_utils', 'rich')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert out.strip() == "[]"
 
 
 def test_the_app_parses_its_options_without_any_commands_parser() -> None:
     code = (
-        "import sys; from tui.cli.main import parse; args = parse(['-w', 'x.db', '--as', 'ana']); "
-        "print(args.workspace, args.as_member, sorted(m for m in sys.modules if m.startswith('tui.cli.cmd_')))"
+        "import sys; from crewdeck.tui.cli.main import parse; args = parse(['-w', 'x.db', '--as', 'ana']); "
+        "print(args.workspace, args.as_member, sorted(m for m in sys.modules if m.startswith('crewdeck.tui.cli.cmd_')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert out.strip() == "x.db ana []"
@@ -251,6 +251,6 @@ def test_an_unwritable_output_path_is_one_line(cli: Cli, tmp_path: Path) -> None
 
 
 def test_a_first_run_handle_is_always_valid() -> None:
-    from tui.ui.launch import handle_for
+    from crewdeck.tui.app.launch import handle_for
 
     assert [handle_for(u) for u in ("Ana", "_build", "josé", "", "...", "a b")] == ["ana", "build", "jos", "me", "me", "ab"]

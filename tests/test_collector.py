@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from tui.ui.collector import (
-    PENDING,
-    REST,
-    THRESHOLDS,
-    IdleCollector,
-    allocated_since_full_collection,
-)
+from crewdeck.tui.app.collector import PENDING, REST, THRESHOLDS, IdleCollector, allocated_since_full_collection
 
 
 class Clock:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli.main import main
-from tui.config import ConfigError, load, parse, save
-from tui.errors import UserError
+from crewdeck.tui.cli.main import main
+from crewdeck.tui.workspace.config import ConfigError, load, parse, save
+from crewdeck.tui.workspace.errors import UserError
 
 from .apphelp import demo_workspace, make_app, settle
 from .conftest import Cli
@@ -48,9 +48,9 @@ def test_the_env_and_the_flag_name_the_file(tmp_path: Path, monkeypatch: pytest.
         ('time_format = "25h"\n', "time_format: '25h' is not one of 24h, 12h"),
         ("theme = 3\n", "theme: expected a string, got 3"),
         ('default_view = "someday"\n', "default_view: 'someday' is not a view"),
-        ("[keymap]\n\"triage.done\" = \"\"\n", "keymap.triage.done: no key given"),
+        ('[keymap]\n"triage.done" = ""\n', "keymap.triage.done: no key given"),
         ("[publish]\nlead_hours = -1\n", "publish.lead_hours: expected a whole number of hours"),
-        ("[publish.peak_hours]\ninstagram = [\"25:00\"]\n", "publish.peak_hours.instagram"),
+        ('[publish.peak_hours]\ninstagram = ["25:00"]\n', "publish.peak_hours.instagram"),
         ("theme = \n", "not valid TOML"),
     ],
 )
@@ -109,8 +109,8 @@ async def test_a_theme_picked_in_the_app_is_saved(tmp_path: Path) -> None:
 
 
 def test_a_first_run_gets_a_local_workspace_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sync.store import Store
-    from tui.ui.launch import _first_run_workspace
+    from crewdeck.sync.state.store import Store
+    from crewdeck.tui.app.launch import _first_run_workspace
 
     monkeypatch.setenv("TZ", "Asia/Kathmandu")
     path = tmp_path / "data" / "workspace.db"

@@ -10,12 +10,12 @@ from typing import Any
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from sync.hlc import Stamp
-from sync.ids import new_id
-from sync.oplog import Op
-from sync.records import ENTITIES
-from sync.store import Store
-from tui.exchange import dumps, export_state
+from crewdeck.sync.state.clock import Stamp
+from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.records import ENTITIES
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.workspace.exchange import dumps, export_state
 
 from .conftest import fresh_store
 
@@ -81,10 +81,19 @@ def _run(tmp_path: Path, steps: list[tuple[Any, ...]]) -> list[Store]:
         elif kind == "append":
             _, i, amount = step
             with replicas[i].write(MEMBER) as w:
-                w.append("ledger_entry", {
-                    "date": "2026-11-20", "campaign": CAMPAIGN, "category": "influencers", "payee": "@cafe_mila",
-                    "amount": amount, "currency": "EUR", "entered_by": MEMBER, "entered_at": "2026-11-26T09:00:00Z",
-                })
+                w.append(
+                    "ledger_entry",
+                    {
+                        "date": "2026-11-20",
+                        "campaign": CAMPAIGN,
+                        "category": "influencers",
+                        "payee": "@cafe_mila",
+                        "amount": amount,
+                        "currency": "EUR",
+                        "entered_by": MEMBER,
+                        "entered_at": "2026-11-26T09:00:00Z",
+                    },
+                )
         elif kind == "exchange":
             _, src, dst, seed = step
             if src != dst:
@@ -147,14 +156,39 @@ def _ops(rng: random.Random, n: int) -> list[Op]:
         seqs[node] += 1
         stamp = str(Stamp(1_790_000_000_000 + rng.randint(0, 50), rng.randint(0, 3), node))
         if rng.random() < 0.15:
-            entry = {"date": "2026-11-20", "campaign": CAMPAIGN, "category": "tools", "payee": "Canva", "amount": rng.randint(-500, 500),
-                     "currency": "EUR", "memo": "", "reverses": None, "task": None, "entered_by": MEMBER, "entered_at": "2026-11-26T09:00:00Z",
-                     "needs_approval": False}
+            entry = {
+                "date": "2026-11-20",
+                "campaign": CAMPAIGN,
+                "category": "tools",
+                "payee": "Canva",
+                "amount": rng.randint(-500, 500),
+                "currency": "EUR",
+                "memo": "",
+                "reverses": None,
+                "task": None,
+                "entered_by": MEMBER,
+                "entered_at": "2026-11-26T09:00:00Z",
+                "needs_approval": False,
+            }
             row = f"{rng.randint(101, 104):032x}"
-            ops.append(Op(stamp, node, seqs[node], MEMBER, "append", "ledger_entry", row, "*", json.dumps(entry, sort_keys=True, separators=(",", ":"))))
+            ops.append(
+                Op(
+                    stamp,
+                    node,
+                    seqs[node],
+                    MEMBER,
+                    "append",
+                    "ledger_entry",
+                    row,
+                    "*",
+                    json.dumps(entry, sort_keys=True, separators=(",", ":")),
+                )
+            )
         else:
             field = rng.choice(["title", "priority", "status"])
-            value = {"title": rng.choice(["a", "b", "c"]), "priority": rng.choice(["high", "low"]), "status": rng.choice(["todo", "done"])}[field]
+            value = {"title": rng.choice(["a", "b", "c"]), "priority": rng.choice(["high", "low"]), "status": rng.choice(["todo", "done"])}[
+                field
+            ]
             ops.append(Op(stamp, node, seqs[node], MEMBER, "set", "task", rng.choice(ROWS[:5]), field, json.dumps(value)))
     # Stamps must be unique: that is what the clock guarantees.
     unique = {op.op_id: op for op in ops}

@@ -16,10 +16,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sync.ids import new_id
-from sync.records import budget_id
-from sync.store import Store
-from tui.exchange import dumps, export_state
+from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.records import budget_id
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.workspace.exchange import dumps, export_state
 
 from .conftest import fresh_store
 
@@ -91,12 +91,25 @@ class Team:
             elif attempt == "promote":
                 w.set("member", me, {"access": "manager"})
             elif attempt == "spend":
-                entry = w.append("ledger_entry", {"date": "2026-11-20", "campaign": self.campaign, "category": "ads", "payee": "Meta",
-                                                  "amount": 100 + n, "currency": "EUR", "entered_by": me,
-                                                  "entered_at": "2026-11-20T10:00:00Z", "needs_approval": True})
+                entry = w.append(
+                    "ledger_entry",
+                    {
+                        "date": "2026-11-20",
+                        "campaign": self.campaign,
+                        "category": "ads",
+                        "payee": "Meta",
+                        "amount": 100 + n,
+                        "currency": "EUR",
+                        "entered_by": me,
+                        "entered_at": "2026-11-20T10:00:00Z",
+                        "needs_approval": True,
+                    },
+                )
                 self.entries.append(entry)
             elif attempt == "approve" and self.entries:
-                w.append("approval", {"entry": self.entries[n % len(self.entries)], "approved_by": me, "approved_at": "2026-11-26T09:00:00Z"})
+                w.append(
+                    "approval", {"entry": self.entries[n % len(self.entries)], "approved_by": me, "approved_at": "2026-11-26T09:00:00Z"}
+                )
             elif attempt == "rename_other":
                 w.set("member", self.ids[ROLES[(i + 1) % 3]], {"name": f"Renamed by {ROLES[i]}"})
 
@@ -135,12 +148,19 @@ def test_replicas_converge_when_the_server_refuses_some_operations(tmp_path_fact
         # Nobody but a manager changed a budget or anyone's access; escapes and untitled records never landed.
         assert {row[0] for row in team.server.conn.execute("SELECT DISTINCT member FROM ops WHERE entity = 'budget'")} <= {team.ids["ana"]}
         assert team.server.conn.execute("SELECT count(*) FROM member WHERE access = 'manager'").fetchone()[0] == 1
-        assert team.server.conn.execute("SELECT count(*) FROM task WHERE title IS NULL OR title LIKE '%' || char(27) || '%'").fetchone()[0] == 0
+        assert (
+            team.server.conn.execute("SELECT count(*) FROM task WHERE title IS NULL OR title LIKE '%' || char(27) || '%'").fetchone()[0]
+            == 0
+        )
         # No approval by a member, or of one's own entry.
-        assert team.server.conn.execute(
-            "SELECT count(*) FROM approval a JOIN ledger_entry e ON e.id = a.entry "
-            "WHERE a.approved_by = e.entered_by OR a.approved_by != ?", (team.ids["ana"],)
-        ).fetchone()[0] == 0
+        assert (
+            team.server.conn.execute(
+                "SELECT count(*) FROM approval a JOIN ledger_entry e ON e.id = a.entry "
+                "WHERE a.approved_by = e.entered_by OR a.approved_by != ?",
+                (team.ids["ana"],),
+            ).fetchone()[0]
+            == 0
+        )
     finally:
         team.close()
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
-from tui.gridmodel import ZoneChoice, build_grid, columns_of, zone_choices
-from tui.workspace import Workspace
-from widgets.deadline_grid import DeadlineGrid
+from crewdeck.tui.time.grid import ZoneChoice, build_grid, columns_of, zone_choices
+from crewdeck.tui.workspace.workspace import Workspace
+from crewdeck.widgets.deadline_grid import DeadlineGrid
 
 from .conftest import Cli
 from .grid_app import NOW, GridApp, demo_workspace

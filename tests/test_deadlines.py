@@ -8,18 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from tui.config import DEFAULT_PEAK_HOURS, load
-from tui.deadlines import draft_due, due_in_context, due_outside_hours, end_of_day
-from tui.errors import UserError
-from tui.hours import parse_hours
-from tui.quickadd import parse_due
-from tui.when import DateError
-from tui.workspace import Member
+from crewdeck.tui.tasks.deadlines import draft_due, due_in_context, due_outside_hours, end_of_day
+from crewdeck.tui.tasks.quickadd import parse_due
+from crewdeck.tui.time.hours import parse_hours
+from crewdeck.tui.time.when import DateError
+from crewdeck.tui.workspace.config import DEFAULT_PEAK_HOURS, load
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import Member
 
 from .conftest import NOW, Cli
 from .test_cli import one_line_error
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def member(handle: str, tz: str, hours: str) -> Member:
@@ -34,7 +34,9 @@ NIGHT = member("nia", "UTC", "mon-fri 22:00-06:00")
 
 def test_a_due_in_every_zone_that_matters() -> None:
     due = dt.datetime(2026, 11, 27, 16, 0, tzinfo=UTC)  # Fri 17:00 in Berlin
-    readings = due_in_context(due, "Europe/Berlin", viewer_tz="Europe/Berlin", viewer=ANA, assignee=RAJ, audience_tz="America/New_York", now=NOW)
+    readings = due_in_context(
+        due, "Europe/Berlin", viewer_tz="Europe/Berlin", viewer=ANA, assignee=RAJ, audience_tz="America/New_York", now=NOW
+    )
     assert [(r.whose, r.text, r.outside_hours) for r in readings] == [
         ("you", "tmrw 17:00 CET", False),
         ("@raj", "tmrw 21:30 IST", True),  # after Raj's 18:30
@@ -116,5 +118,5 @@ def test_publish_config_overrides_the_defaults(cli: Cli, tmp_path: Path, monkeyp
     # 48 h before is Monday 21:00 IST, after Raj's day: Monday 18:30 IST.
     assert task["due"] == {"utc": "2026-11-30T13:00:00Z", "tz": "Asia/Kolkata"}
     config.write_text('[publish.peak_hours]\nlinkedin = ["late"]\n')
-    with pytest.raises(UserError, match="publish.peak_hours.linkedin"):
+    with pytest.raises(UserError, match=r"publish\.peak_hours\.linkedin"):
         load()

@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from sync.store import Store, WorkspaceError
-from tui.cli.main import main
+from crewdeck.sync.state.store import Store, WorkspaceError
+from crewdeck.tui.cli.main import main
 
 from .conftest import NOW_TEXT, ROOT, Cli
 
@@ -32,10 +32,8 @@ def crewdeck_process(tmp_path: Path, *args: str, prefix: tuple[str, ...] = (), c
     config = tmp_path / "config.toml"
     config.touch()
     env = {**os.environ, "CREWDECK_CONFIG": str(config), "CREWDECK_NOW": NOW_TEXT}
-    script = f"import sys\n{code}\nfrom tui.cli.main import main\nsys.exit(main(sys.argv[1:]))"
-    return subprocess.run(
-        [*prefix, sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
-    )
+    script = f"import sys\n{code}\nfrom crewdeck.tui.cli.main import main\nsys.exit(main(sys.argv[1:]))"
+    return subprocess.run([*prefix, sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
 
 
 @contextmanager
@@ -69,13 +67,10 @@ def test_a_full_disk_is_said_to_be_one_and_nothing_is_written(tmp_path: Path) ->
     # SQLite's own limit on the file's size: the same SQLITE_FULL a full disk gives.
     pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
     store.conn.execute(f"PRAGMA max_page_count = {pages}")
-    with pytest.raises(WorkspaceError) as refused:
-        with store.write(ana) as w:
-            for i in range(300):
-                w.create("task", {"title": f"Post {i} " + "x" * 400})
-    assert str(refused.value) == (
-        f"disk full while writing {store.path}; nothing was written (free some space on its disk and try again)"
-    )
+    with pytest.raises(WorkspaceError) as refused, store.write(ana) as w:
+        for i in range(300):
+            w.create("task", {"title": f"Post {i} " + "x" * 400})
+    assert str(refused.value) == (f"disk full while writing {store.path}; nothing was written (free some space on its disk and try again)")
     assert store.op_count() == before and not store.conn.in_transaction
     assert integrity(store) == "ok"
     store.conn.execute("PRAGMA max_page_count = 1073741823")  # space again: the same store writes
@@ -99,7 +94,13 @@ def test_a_commit_the_disk_refuses_gives_the_real_reason_not_a_failed_rollback(t
     # The kernel refuses to grow the log past this size, mid-commit; SQLite
     # then rolls the transaction back itself.
     done = crewdeck_process(
-        tmp_path, "-w", str(path), "--as", "ana", "add", "One more post",
+        tmp_path,
+        "-w",
+        str(path),
+        "--as",
+        "ana",
+        "add",
+        "One more post",
         code=f"import resource\nresource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))",
     )
     assert done.returncode == 2
@@ -109,7 +110,7 @@ def test_a_commit_the_disk_refuses_gives_the_real_reason_not_a_failed_rollback(t
 
 
 def test_creating_a_workspace_on_a_full_disk_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sync import schema
+    from crewdeck.sync.state import schema
 
     migrate = schema.migrate
 
@@ -121,7 +122,9 @@ def test_creating_a_workspace_on_a_full_disk_leaves_no_file(tmp_path: Path, monk
     path = tmp_path / "team.db"
     result = Cli(path)("init", str(path), as_member=None)
     assert result.code == 2
-    assert result.err == f"crewdeck: error: disk full while writing {path}; nothing was written (free some space on its disk and try again)\n"
+    assert (
+        result.err == f"crewdeck: error: disk full while writing {path}; nothing was written (free some space on its disk and try again)\n"
+    )
     assert list(tmp_path.glob("team.db*")) == []
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from sync.ids import new_id
-from sync.store import Store
-from tui.workspace import Workspace
+from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.workspace.workspace import Workspace
 
 from .conftest import Cli
 from .forged import Forger
@@ -44,9 +44,13 @@ def test_doctor_lists_what_is_missing_and_repairs_it_as_readers_showed_it(cli: C
     rows = [tuple(line.split(None, 3)[:3]) for line in lines[1:]]
     budget = f"budget:{spring[:8]}:ads:run"
     assert rows == [
-        ("member", member[:8], "handle"), ("member", member[:8], "tz"), ("campaign", campaign[:8], "name"),
-        ("task", task[:8], "title"), *((("budget", budget, f)) for f in ("campaign", "category", "period", "currency")),
-        *(("rate", "rate:2026-11-01:USDEUR", f) for f in ("date", "base", "quote")), ("rate", "rate:2026-11-02:USDEUR", "rate"),
+        ("member", member[:8], "handle"),
+        ("member", member[:8], "tz"),
+        ("campaign", campaign[:8], "name"),
+        ("task", task[:8], "title"),
+        *((("budget", budget, f)) for f in ("campaign", "category", "period", "currency")),
+        *(("rate", "rate:2026-11-01:USDEUR", f) for f in ("date", "base", "quote")),
+        ("rate", "rate:2026-11-02:USDEUR", "rate"),
     ]
     assert [line.split(None, 4) for line in lines if line.startswith("campaign")] == [
         ["campaign", campaign[:8], "name", "missing", f'repair: "(unnamed campaign {campaign[:8]})"']
@@ -60,13 +64,22 @@ def test_doctor_lists_what_is_missing_and_repairs_it_as_readers_showed_it(cli: C
     assert [line.split(None, 4)[:4] for line in repaired.out.splitlines()[2:]] == [["rate", "rate:2026-11-02:USDEUR", "rate", "missing"]]
     with Store(cli.workspace) as store:
         assert store.record("task", task)["title"] == f"(untitled task {task[:8]})"  # type: ignore[index]
-        assert {k: store.record("member", member)[k] for k in ("handle", "name", "tz")} == {  # type: ignore[index]
-            "handle": f"member-{member[:8]}", "name": "Only Name", "tz": "UTC",
-        }
+        assert (
+            {k: store.record("member", member)[k] for k in ("handle", "name", "tz")}
+            == {  # type: ignore[index]
+                "handle": f"member-{member[:8]}",
+                "name": "Only Name",
+                "tz": "UTC",
+            }
+        )
         assert store.record("campaign", campaign)["name"] == f"(unnamed campaign {campaign[:8]})"  # type: ignore[index]
         budget = store.record("budget", f"budget:{spring}:ads:run")
         assert budget is not None and (budget["campaign"], budget["category"], budget["period"], budget["currency"], budget["amount"]) == (
-            spring, "ads", "run", "EUR", 50_000
+            spring,
+            "ads",
+            "run",
+            "EUR",
+            50_000,
         )
         rate = store.record("rate", "rate:2026-11-01:USDEUR")
         assert rate is not None and (rate["date"], rate["base"], rate["quote"], rate["rate"]) == ("2026-11-01", "USD", "EUR", "0.92")
@@ -82,11 +95,24 @@ def test_doctor_never_deletes_what_someone_typed(cli: Cli) -> None:
     forger.set("task", long_title, {"title": "t" * 600})  # the checks allow 500
     forger.set("task", spelled, {"title": "Reel", "platform": "insta\ngram"})  # a platform is one word
     forger.set("campaign", emptied, {"name": ""})  # an importer stored it
-    forger.append("ledger_entry", entry, {
-        "date": "2026-11-25", "campaign": spring, "category": "ads", "payee": "", "amount": 100, "currency": "EUR",
-        "memo": "", "reverses": None, "task": None, "entered_by": new_id(), "entered_at": "2026-11-25T10:00:00Z",
-        "needs_approval": False,
-    })
+    forger.append(
+        "ledger_entry",
+        entry,
+        {
+            "date": "2026-11-25",
+            "campaign": spring,
+            "category": "ads",
+            "payee": "",
+            "amount": 100,
+            "currency": "EUR",
+            "memo": "",
+            "reverses": None,
+            "task": None,
+            "entered_by": new_id(),
+            "entered_at": "2026-11-25T10:00:00Z",
+            "needs_approval": False,
+        },
+    )
     result = cli("doctor", "--repair")
     assert result.code == 1
     assert result.out.startswith("repaired 2 fields of 2 records\n")

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from textual.app import App
 
-from sync.ids import new_id
-from tui.workspace import Workspace
+from crewdeck.sync.state.ids import new_id
+from crewdeck.tui.workspace.workspace import Workspace
 
 from .apphelp import make_app, settle, until
 from .conftest import Cli
@@ -41,28 +41,67 @@ class Hostile:
 def make_hostile(path: Path) -> Hostile:
     """The ``cli`` fixture's workspace with ``HOSTILE`` in every text field of every kind of record."""
     ws = Workspace.open(path)
-    ana, raj, campaign = ws.member_by_handle("ana").id, ws.member_by_handle("raj").id, ws.campaigns()[0].id
+    _ana, raj, campaign = ws.member_by_handle("ana").id, ws.member_by_handle("raj").id, ws.campaigns()[0].id
     ws.close()
     forger = Forger(path, member=raj)
     evil, task, entry = new_id(), new_id(), new_id()
     forger.set("workspace", "workspace", {"name": HOSTILE})
     forger.set("member", raj, {"name": HOSTILE, "role": HOSTILE, "unix_user": HOSTILE})
     # A member whose handle itself is hostile (raj keeps his, to act as him).
-    forger.set("member", evil, {"handle": HOSTILE, "name": HOSTILE, "role": HOSTILE, "tz": "Asia/Tokyo",
-                                "hours": {"thu": [["09:00", "21:00"]]}, "unix_user": HOSTILE})
+    forger.set(
+        "member",
+        evil,
+        {
+            "handle": HOSTILE,
+            "name": HOSTILE,
+            "role": HOSTILE,
+            "tz": "Asia/Tokyo",
+            "hours": {"thu": [["09:00", "21:00"]]},
+            "unix_user": HOSTILE,
+        },
+    )
     forger.set("campaign", campaign, {"name": HOSTILE, "status": "paused", "pause_reason": HOSTILE, "platforms": [HOSTILE]})
-    forger.set("task", task, {
-        "title": HOSTILE, "notes": f"{HOSTILE}\nsecond line {HOSTILE}", "status": "inbox", "assignee": raj, "campaign": campaign,
-        "platform": HOSTILE, "tags": [HOSTILE], "decline_reason": HOSTILE, "due": DUE, "publish": PUBLISH,
-        "created_by": raj, "created_at": "2026-11-20T08:00:00Z",
-    })
-    forger.append("ledger_entry", entry, {
-        "date": "2026-11-25", "campaign": campaign, "category": HOSTILE, "payee": HOSTILE, "amount": 12050, "currency": "EUR",
-        "memo": HOSTILE, "reverses": None, "task": task, "entered_by": raj, "entered_at": "2026-11-25T10:00:00Z",
-        "needs_approval": True,
-    })
-    forger.set("budget", f"budget:{campaign}:ads:run", {"campaign": campaign, "category": HOSTILE, "period": "run",
-                                                       "amount": 100_000, "currency": "EUR"})
+    forger.set(
+        "task",
+        task,
+        {
+            "title": HOSTILE,
+            "notes": f"{HOSTILE}\nsecond line {HOSTILE}",
+            "status": "inbox",
+            "assignee": raj,
+            "campaign": campaign,
+            "platform": HOSTILE,
+            "tags": [HOSTILE],
+            "decline_reason": HOSTILE,
+            "due": DUE,
+            "publish": PUBLISH,
+            "created_by": raj,
+            "created_at": "2026-11-20T08:00:00Z",
+        },
+    )
+    forger.append(
+        "ledger_entry",
+        entry,
+        {
+            "date": "2026-11-25",
+            "campaign": campaign,
+            "category": HOSTILE,
+            "payee": HOSTILE,
+            "amount": 12050,
+            "currency": "EUR",
+            "memo": HOSTILE,
+            "reverses": None,
+            "task": task,
+            "entered_by": raj,
+            "entered_at": "2026-11-25T10:00:00Z",
+            "needs_approval": True,
+        },
+    )
+    forger.set(
+        "budget",
+        f"budget:{campaign}:ads:run",
+        {"campaign": campaign, "category": HOSTILE, "period": "run", "amount": 100_000, "currency": "EUR"},
+    )
     forger.set("rate", "rate:2026-11-01:USDEUR", {"date": "2026-11-01", "base": "USD", "quote": "EUR", "rate": "0.92"})
     return Hostile(raj, evil, campaign, task, entry)
 
@@ -115,8 +154,18 @@ def test_a_listing_row_stays_one_line(cli: Cli) -> None:
     assert any(line.startswith(f"@{HOSTILE_SHOWN}") for line in members)
 
 
-@pytest.mark.parametrize("args", [("tasks", "--json"), ("member", "list", "--json"), ("campaign", "list", "--json"),
-                                  ("ledger", "list", "--json"), ("zones", "--json"), ("log", "--json"), ("export",)])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("tasks", "--json"),
+        ("member", "list", "--json"),
+        ("campaign", "list", "--json"),
+        ("ledger", "list", "--json"),
+        ("zones", "--json"),
+        ("log", "--json"),
+        ("export",),
+    ],
+)
 def test_json_keeps_the_text_exactly_and_sends_nothing_raw(cli: Cli, args: tuple[str, ...]) -> None:
     make_hostile(cli.workspace)
     out = cli.ok(*args)

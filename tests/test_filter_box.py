@@ -6,8 +6,8 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
-from widgets import filter_box
-from widgets.filter_box import FilterBox
+from crewdeck.widgets import filter_box
+from crewdeck.widgets.filter_box import FilterBox
 
 
 class BoxApp(App[None]):

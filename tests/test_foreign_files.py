@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sync import schema
-from sync.store import Store, WorkspaceError
-from tui.cli.main import main
+from crewdeck.sync.state import schema
+from crewdeck.sync.state.store import Store, WorkspaceError
+from crewdeck.tui.cli.main import main
 
 from .conftest import Cli
 
@@ -39,9 +39,7 @@ def left_beside(path: Path) -> list[str]:
     ("options", "expected_mode"),
     [({}, "delete"), ({"user_version": 3}, "delete"), ({"wal": True, "user_version": 12}, "wal")],
 )
-def test_another_programs_database_is_refused_and_left_byte_for_byte(
-    tmp_path: Path, options: dict[str, int], expected_mode: str
-) -> None:
+def test_another_programs_database_is_refused_and_left_byte_for_byte(tmp_path: Path, options: dict[str, int], expected_mode: str) -> None:
     path = another_programs_database(tmp_path / "other.db", **options)
     before = digest(path)
     result = Cli(path)("tasks")

@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.cli.main import build_parser
+from crewdeck.tui.cli.main import build_parser
 
 from .fuzzsupport import Example, Template, make_template
 
@@ -45,18 +45,119 @@ SETTINGS = settings(
 
 HUGE = "9" * 5000
 ADVERSARIAL = [
-    "", " ", "0", "-1", "1", "99999999999999999999999", HUGE, "-" + HUGE, "1e309", "nan", "inf", "0x10", "١٢",
-    "\x00", "a\nb", "\r", "\t", "\x1b]52;c;cHduZWQ=\x07", "\x9b31m", "\u202eevil", "bad\udcffbyte", "\udcff", "\ud800",
-    "-", "--", "-x", "@", "+", "#", "!", ":", "=", "%", "_", "\\", "'", '"', "..", "/", "~", "A" * 300, "x" * 5000,
-    "0001-01-01", "9999-12-31", "1899-12-31", "9998-12-31", "2026-02-30", "2026-13-01", "2026-W53", "2026-W99",
-    "2026-Q5", "9999", "0000", "25:00", "24:00", "23:60", "13pm", "0am",
-    "Mars/Olympus", "UTC+5", "GMT-03:30", "America", "Europe/", "../etc/passwd", "UTC", "Asia/Kathmandu",
-    "ana", "@ana", "raj", "zed", "+spring-launch", "+none", "spring-launch", "#instagram",
-    "today", "tomorrow", "fri", "next mon", "+3d", "+9999w", "+9999m", "+9999h", "fri 17:00", "eod",
-    "100", "100 EUR", "-100 EUR", "0.001 EUR", "1.234 EUR", "12,50", "1e3", "100 XXX", "9223372036854775808",
-    "USD/EUR", "EUR/EUR", "usd:eur", "0.9215", "0", "-0.5", "1." + "9" * 30,
-    "mon-fri 09:00-17:00", "mon-fri 9-5", "sun 23:00-01:00", "mon 25:00-26:00",
-    "run", "2026-11", "2026-00", "all", "2026-11-26", "2026-Q4", "2026-W48", "9998", "1900-01-01",
+    "",
+    " ",
+    "0",
+    "-1",
+    "1",
+    "99999999999999999999999",
+    HUGE,
+    "-" + HUGE,
+    "1e309",
+    "nan",
+    "inf",
+    "0x10",
+    "١٢",
+    "\x00",
+    "a\nb",
+    "\r",
+    "\t",
+    "\x1b]52;c;cHduZWQ=\x07",
+    "\x9b31m",
+    "\u202eevil",
+    "bad\udcffbyte",
+    "\udcff",
+    "\ud800",
+    "-",
+    "--",
+    "-x",
+    "@",
+    "+",
+    "#",
+    "!",
+    ":",
+    "=",
+    "%",
+    "_",
+    "\\",
+    "'",
+    '"',
+    "..",
+    "/",
+    "~",
+    "A" * 300,
+    "x" * 5000,
+    "0001-01-01",
+    "9999-12-31",
+    "1899-12-31",
+    "9998-12-31",
+    "2026-02-30",
+    "2026-13-01",
+    "2026-W53",
+    "2026-W99",
+    "2026-Q5",
+    "9999",
+    "0000",
+    "25:00",
+    "24:00",
+    "23:60",
+    "13pm",
+    "0am",
+    "Mars/Olympus",
+    "UTC+5",
+    "GMT-03:30",
+    "America",
+    "Europe/",
+    "../etc/passwd",
+    "UTC",
+    "Asia/Kathmandu",
+    "ana",
+    "@ana",
+    "raj",
+    "zed",
+    "+spring-launch",
+    "+none",
+    "spring-launch",
+    "#instagram",
+    "today",
+    "tomorrow",
+    "fri",
+    "next mon",
+    "+3d",
+    "+9999w",
+    "+9999m",
+    "+9999h",
+    "fri 17:00",
+    "eod",
+    "100",
+    "100 EUR",
+    "-100 EUR",
+    "0.001 EUR",
+    "1.234 EUR",
+    "12,50",
+    "1e3",
+    "100 XXX",
+    "9223372036854775808",
+    "USD/EUR",
+    "EUR/EUR",
+    "usd:eur",
+    "0.9215",
+    "0",
+    "-0.5",
+    "1." + "9" * 30,
+    "mon-fri 09:00-17:00",
+    "mon-fri 9-5",
+    "sun 23:00-01:00",
+    "mon 25:00-26:00",
+    "run",
+    "2026-11",
+    "2026-00",
+    "all",
+    "2026-11-26",
+    "2026-Q4",
+    "2026-W48",
+    "9998",
+    "1900-01-01",
 ]
 GENERIC = st.one_of(
     st.sampled_from(ADVERSARIAL),
@@ -66,41 +167,181 @@ GENERIC = st.one_of(
 )
 
 #: Files every example finds in its directory (see ``_files``); paths outside it only where nothing can be written.
-PATHS = ["team.db", "missing.db", "new.db", "sub/new.db", "nodir/x.db", ".", "", "-", "notes.txt", "tw.json",
-         "export.json", "ledger.csv", "rates.csv", "deep.toml", "bad.toml", "good.toml", "out.json", "/nonexistent/x",
-         "x\x00y", "bad\udcff.db", "a\nb.db", "A" * 300]
+PATHS = [
+    "team.db",
+    "missing.db",
+    "new.db",
+    "sub/new.db",
+    "nodir/x.db",
+    ".",
+    "",
+    "-",
+    "notes.txt",
+    "tw.json",
+    "export.json",
+    "ledger.csv",
+    "rates.csv",
+    "deep.toml",
+    "bad.toml",
+    "good.toml",
+    "out.json",
+    "/nonexistent/x",
+    "x\x00y",
+    "bad\udcff.db",
+    "a\nb.db",
+    "A" * 300,
+]
 #: ``serve`` refuses these before it listens: never the workspace, never "" (which means the workspace).
 NOT_WORKSPACES = ["missing.db", "notes.txt", ".", "tw.json", "nodir/x.db", "x\x00y", "bad\udcff.db"]
 #: Nothing listens on port 1; none of these names a host to look up.
-URLS = ["http://127.0.0.1:1", "https://127.0.0.1:1", "http://[::1]:1", "http://127.0.0.1:99999", "", "not a url",
-        "127.0.0.1:1", "ftp://127.0.0.1:1", "http://127.0.0.1:1/\x00", "http://\udcff", "http://127.0.0.1:-1"]
-DSNS = ["postgresql://postgres@127.0.0.1:1/x", "postgresql://127.0.0.1:99999/x", "not a dsn", "host", "x=",
-        "postgresql://\x00", "bad\udcff"]
+URLS = [
+    "http://127.0.0.1:1",
+    "https://127.0.0.1:1",
+    "http://[::1]:1",
+    "http://127.0.0.1:99999",
+    "",
+    "not a url",
+    "127.0.0.1:1",
+    "ftp://127.0.0.1:1",
+    "http://127.0.0.1:1/\x00",
+    "http://\udcff",
+    "http://127.0.0.1:-1",
+]
+DSNS = [
+    "postgresql://postgres@127.0.0.1:1/x",
+    "postgresql://127.0.0.1:99999/x",
+    "not a dsn",
+    "host",
+    "x=",
+    "postgresql://\x00",
+    "bad\udcff",
+]
 HOSTS = ["127.0.0.1", "::1", "\x00", "bad\udcff"]
 TOKENS = ["crewdeck_" + "A" * 43, "crewdeck_", "", "x", "bad\udcff"]
 DEMO_TASKS = ["0", "1", "3", "-1", "100001", "99999999999", "", "x", HUGE, "1e3"]
 
 QUICK_ADD = st.lists(
-    st.sampled_from(["Draft", "@raj", "@nobody", "#tag", "+spring-launch", "+spring-launch/instagram", "!high", "!x",
-                     "due:fri", "due:", "17:00", "25:00", "UTC+5", "Europe/Berlin", "due:0001-01-01", "due:9999-12-31",
-                     "publish:tue", "every:weekday", "every:", "09:00", "eod", "\\#1", "due:+9999d", "every:month",
-                     "on", "the", "31st", "every:tue", "and", "thu"]) | GENERIC,
-    min_size=1, max_size=6,
+    st.sampled_from(
+        [
+            "Draft",
+            "@raj",
+            "@nobody",
+            "#tag",
+            "+spring-launch",
+            "+spring-launch/instagram",
+            "!high",
+            "!x",
+            "due:fri",
+            "due:",
+            "17:00",
+            "25:00",
+            "UTC+5",
+            "Europe/Berlin",
+            "due:0001-01-01",
+            "due:9999-12-31",
+            "publish:tue",
+            "every:weekday",
+            "every:",
+            "09:00",
+            "eod",
+            "\\#1",
+            "due:+9999d",
+            "every:month",
+            "on",
+            "the",
+            "31st",
+            "every:tue",
+            "and",
+            "thu",
+        ]
+    )
+    | GENERIC,
+    min_size=1,
+    max_size=6,
 ).map(" ".join)
-ASSIGNMENTS = st.sampled_from(
-    ["title=x", "title=", "status=done", "status=nope", "priority=high", "assignee=@raj", "assignee=@nobody",
-     "due=9999-12-31", "due=0001-01-01", "due=fri 25:00", "due=fri UTC+5", "publish=tue", "tags+=a", "tags-=a",
-     "tags=a,b", "depends_on+=0000", "estimate=99999999999h", "estimate=-1h", "estimate=1h30m", "every=weekday",
-     "every=none", "snoozed_until=9999-12-31", "campaign=+spring-launch", "platform=x y", "notes=a\nb", "colour=red",
-     "=", "title+=x"]
-) | GENERIC
+ASSIGNMENTS = (
+    st.sampled_from(
+        [
+            "title=x",
+            "title=",
+            "status=done",
+            "status=nope",
+            "priority=high",
+            "assignee=@raj",
+            "assignee=@nobody",
+            "due=9999-12-31",
+            "due=0001-01-01",
+            "due=fri 25:00",
+            "due=fri UTC+5",
+            "publish=tue",
+            "tags+=a",
+            "tags-=a",
+            "tags=a,b",
+            "depends_on+=0000",
+            "estimate=99999999999h",
+            "estimate=-1h",
+            "estimate=1h30m",
+            "every=weekday",
+            "every=none",
+            "snoozed_until=9999-12-31",
+            "campaign=+spring-launch",
+            "platform=x y",
+            "notes=a\nb",
+            "colour=red",
+            "=",
+            "title+=x",
+        ]
+    )
+    | GENERIC
+)
 
 QUERY = st.lists(
-    st.sampled_from(["all", "status:done", "status:", "status:x,y", "@me", "@none", "@", "@nobody", "-@raj", "#", "-#x",
-                     "+none", "+", "+nope", "!high", "!", "due:", "due:<", "due:<9999-12-31", "due:>0001-01-01",
-                     "due:<fri 25:00", "due:today", "due:none", "overdue", "snoozed", "platform:", "is:pending", "is:",
-                     "payee:", "cur:", "cur:XXX", "date:", "date:9999", "date:2026-W99", "%", "_", "\\", "'", '"']) | GENERIC,
-    min_size=1, max_size=4,
+    st.sampled_from(
+        [
+            "all",
+            "status:done",
+            "status:",
+            "status:x,y",
+            "@me",
+            "@none",
+            "@",
+            "@nobody",
+            "-@raj",
+            "#",
+            "-#x",
+            "+none",
+            "+",
+            "+nope",
+            "!high",
+            "!",
+            "due:",
+            "due:<",
+            "due:<9999-12-31",
+            "due:>0001-01-01",
+            "due:<fri 25:00",
+            "due:today",
+            "due:none",
+            "overdue",
+            "snoozed",
+            "platform:",
+            "is:pending",
+            "is:",
+            "payee:",
+            "cur:",
+            "cur:XXX",
+            "date:",
+            "date:9999",
+            "date:2026-W99",
+            "%",
+            "_",
+            "\\",
+            "'",
+            '"',
+        ]
+    )
+    | GENERIC,
+    min_size=1,
+    max_size=4,
 ).map(" ".join)
 #: Sharper than GENERIC where a value is parsed by a language of its own.
 HOSTILE = {"text": QUICK_ADD, "assignments": ASSIGNMENTS, "query": QUERY}
@@ -144,25 +385,68 @@ PLAUSIBLE_IN = {
     ("ledger", "date"): ["2026-11-20", "yesterday"],
 }
 PLAUSIBLE = {
-    "workspace": ["team.db"], "as_member": ["ana", "raj"], "config": ["good.toml"],
-    "handle": ["ana", "raj", "kim"], "handles": ["ana", "raj"], "optional": ["raj"], "new_handle": ["kim"],
-    "member": ["ana", "ana", "Ana Souza"], "tz": ["Europe/Berlin", "Asia/Kolkata"], "audience_tz": ["America/New_York"],
-    "zone": ["Asia/Tokyo"], "hours": ["mon-fri 09:00-17:00", "mon-thu 10:00-18:30; fri 10:00-14:00"], "role": ["designer"],
-    "unix_user": ["kim", ""], "days_off": ["2026-12-24,2026-12-25"], "title": ["Team"], "currency": ["EUR", "usd"],
-    "platforms": ["instagram,tiktok"], "start": ["2026-12-01"], "end": ["2026-12-31"], "reason": ["brand crisis"],
-    "rename": ["Spring Launch 2"], "text": ["Draft carousel @raj #instagram +spring-launch !high due:fri 17:00",
-    "Call due:tomorrow 09:00 Asia/Tokyo", "Post publish:tue", "Standup every:weekday 09:00"],
+    "workspace": ["team.db"],
+    "as_member": ["ana", "raj"],
+    "config": ["good.toml"],
+    "handle": ["ana", "raj", "kim"],
+    "handles": ["ana", "raj"],
+    "optional": ["raj"],
+    "new_handle": ["kim"],
+    "member": ["ana", "ana", "Ana Souza"],
+    "tz": ["Europe/Berlin", "Asia/Kolkata"],
+    "audience_tz": ["America/New_York"],
+    "zone": ["Asia/Tokyo"],
+    "hours": ["mon-fri 09:00-17:00", "mon-thu 10:00-18:30; fri 10:00-14:00"],
+    "role": ["designer"],
+    "unix_user": ["kim", ""],
+    "days_off": ["2026-12-24,2026-12-25"],
+    "title": ["Team"],
+    "currency": ["EUR", "usd"],
+    "platforms": ["instagram,tiktok"],
+    "start": ["2026-12-01"],
+    "end": ["2026-12-31"],
+    "reason": ["brand crisis"],
+    "rename": ["Spring Launch 2"],
+    "text": [
+        "Draft carousel @raj #instagram +spring-launch !high due:fri 17:00",
+        "Call due:tomorrow 09:00 Asia/Tokyo",
+        "Post publish:tue",
+        "Standup every:weekday 09:00",
+    ],
     "query": ["all", "@raj", "#instagram", "due:<+3d", "+spring-launch", "is:pending", "date:2026-11"],
     "assignments": ["status=done", "priority=high", "due=fri 17:00", "tags+=x", "estimate=1h"],
-    "limit": ["5", "1"], "days": ["7"], "pick": ["1", "2"], "duration": ["30m", "1h"], "from_day": ["2026-11-30"],
-    "book": ["Sync"], "campaign": ["spring-launch", "+spring-launch"], "category": ["tools", "influencers"],
-    "payee": ["Canva"], "memo": ["invoice 7"], "period": ["2026-11", "2026", "all"], "month": ["2026-12"],
-    "pair": ["USD/EUR", "GBP/EUR"], "rate": ["0.92"], "map": ["amount=amount"], "label": ["laptop"],
+    "limit": ["5", "1"],
+    "days": ["7"],
+    "pick": ["1", "2"],
+    "duration": ["30m", "1h"],
+    "from_day": ["2026-11-30"],
+    "book": ["Sync"],
+    "campaign": ["spring-launch", "+spring-launch"],
+    "category": ["tools", "influencers"],
+    "payee": ["Canva"],
+    "memo": ["invoice 7"],
+    "period": ["2026-11", "2026", "all"],
+    "month": ["2026-12"],
+    "pair": ["USD/EUR", "GBP/EUR"],
+    "rate": ["0.92"],
+    "map": ["amount=amount"],
+    "label": ["laptop"],
     "key": ["time_format", "default_view", "publish.lead_hours", "theme", "keymap.triage.done", "workspace"],
-    "value": ["12h", "24", "inbox", '["09:00"]'], "project_prefix": ["campaign."], "seed": ["7"], "tasks": ["3"],
-    "port": ["8471"], "date": ["2026-11-20"], "amount": ["100"], "name": ["team"], "path": ["team.db"],
-    "output": ["out.json"], "file": ["tw.json"], "url": ["http://127.0.0.1:1"], "token": ["crewdeck_" + "A" * 43],
-    "host": ["127.0.0.1"], "database": ["postgresql://postgres@127.0.0.1:1/x"],
+    "value": ["12h", "24", "inbox", '["09:00"]'],
+    "project_prefix": ["campaign."],
+    "seed": ["7"],
+    "tasks": ["3"],
+    "port": ["8471"],
+    "date": ["2026-11-20"],
+    "amount": ["100"],
+    "name": ["team"],
+    "path": ["team.db"],
+    "output": ["out.json"],
+    "file": ["tw.json"],
+    "url": ["http://127.0.0.1:1"],
+    "token": ["crewdeck_" + "A" * 43],
+    "host": ["127.0.0.1"],
+    "database": ["postgresql://postgres@127.0.0.1:1/x"],
 }
 
 
@@ -182,9 +466,7 @@ GLOBAL = {"workspace", "as_member", "config", "help"}
 
 def _value(command: tuple[str, ...], dest: str, choices: object, known: dict[str, list[str]]) -> st.SearchStrategy[str]:
     """Mostly what a person would type; one time in four something adversarial (only confined values where a value could escape)."""
-    plausible = (
-        PLAUSIBLE_IN.get((command[0], dest)) or known.get(f"{command[0]}.{dest}") or known.get(dest) or PLAUSIBLE.get(dest) or ["x"]
-    )
+    plausible = PLAUSIBLE_IN.get((command[0], dest)) or known.get(f"{command[0]}.{dest}") or known.get(dest) or PLAUSIBLE.get(dest) or ["x"]
     if choices:
         plausible = sorted(map(str, choices))  # type: ignore[call-overload]
     confined = CONFINED_IN.get((command[0], dest), CONFINED.get(dest))
@@ -241,12 +523,22 @@ def example(template: Template, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         raise AssertionError("a fuzzed command line started the server: the generator must not allow it")
 
     # Serving blocks until stopped: were the generator wrong, the test fails instead of hanging.
-    monkeypatch.setattr("sync.server.run", never)
+    monkeypatch.setattr("crewdeck.sync.server.run", never)
     return Example(template.path, tmp_path)
 
 
-STDIN = st.sampled_from(["", "[]", "{}", "date,pair,rate\n", "\udcff", "[" * 5000, '{"format": "crewdeck-export", "version": 1}',
-                         "date,campaign,category,payee,amount\n9999-12-31,spring-launch,tools,x,1\n"]) | st.text(max_size=40)
+STDIN = st.sampled_from(
+    [
+        "",
+        "[]",
+        "{}",
+        "date,pair,rate\n",
+        "\udcff",
+        "[" * 5000,
+        '{"format": "crewdeck-export", "version": 1}',
+        "date,campaign,category,payee,amount\n9999-12-31,spring-launch,tools,x,1\n",
+    ]
+) | st.text(max_size=40)
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS), ids=" ".join)

@@ -17,8 +17,9 @@ import csv
 import io
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -36,21 +37,48 @@ SETTINGS = settings(
 )
 
 TEXT = st.one_of(
-    st.sampled_from(["", " ", "x", "Draft", "a\nb", "\x1b]52;c;x\x07", "\u202e", "\udcff", "\ud800x", "A" * 5000, "\x00",
-                     "campaign.", "campaign.x", "..", "+", "@ana", "ana", "raj", "Spring Launch", "spring-launch"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "x",
+            "Draft",
+            "a\nb",
+            "\x1b]52;c;x\x07",
+            "\u202e",
+            "\udcff",
+            "\ud800x",
+            "A" * 5000,
+            "\x00",
+            "campaign.",
+            "campaign.x",
+            "..",
+            "+",
+            "@ana",
+            "ana",
+            "raj",
+            "Spring Launch",
+            "spring-launch",
+        ]
+    ),
     st.text(max_size=20),
 )
 SCALAR = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.integers(min_value=2**63 - 2, max_value=2**70),
-    st.floats(allow_nan=False, allow_infinity=False), TEXT,
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=2**63 - 2, max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    TEXT,
 )
 JSON = st.recursive(SCALAR, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3), max_leaves=6)
 
 HEX = st.text("0123456789abcdef", min_size=32, max_size=32)
 WORDS = st.text(st.characters(categories=["L", "N", "Zs", "P"]), min_size=1, max_size=30).filter(str.strip)
 TW_DATES = st.sampled_from(["20261201T160000Z", "19000101T000000Z", "99981231T235959Z", "20270228T080000Z"])
-HOSTILE_TW_DATES = st.sampled_from(["00010101T000000Z", "99991230T000000Z", "20261301T000000Z", "20261231T246000Z",
-                                    "2026-12-01", "", "next week"])
+HOSTILE_TW_DATES = st.sampled_from(
+    ["00010101T000000Z", "99991230T000000Z", "20261301T000000Z", "20261231T246000Z", "2026-12-01", "", "next week"]
+)
 
 
 def _uuid(hex32: str) -> str:
@@ -64,15 +92,19 @@ TW_FIELDS: dict[str, tuple[st.SearchStrategy[Any], st.SearchStrategy[Any]]] = {
     "status": (st.sampled_from(["pending", "waiting", "completed", "deleted", "recurring"]), st.sampled_from(["Pending", ""]) | JSON),
     "priority": (st.sampled_from(["H", "M", "L"]), st.sampled_from(["h", "X", ""]) | JSON),
     "tags": (st.lists(st.sampled_from(["instagram", "urgent", "x"]), max_size=3), st.lists(TEXT, max_size=3) | JSON),
-    "project": (st.sampled_from(["campaign.spring-launch", "campaign.holiday", "holiday", "Launch 2027"]),
-                st.sampled_from(["campaign.", "campaign." + "x" * 300, "!!!", ""]) | TEXT | JSON),
+    "project": (
+        st.sampled_from(["campaign.spring-launch", "campaign.holiday", "holiday", "Launch 2027"]),
+        st.sampled_from(["campaign.", "campaign." + "x" * 300, "!!!", ""]) | TEXT | JSON,
+    ),
     "due": (TW_DATES, HOSTILE_TW_DATES | JSON),
     "wait": (TW_DATES, HOSTILE_TW_DATES | JSON),
     "entry": (TW_DATES, HOSTILE_TW_DATES | JSON),
     "tz": (st.sampled_from(["Asia/Tokyo", "Europe/Berlin"]), st.sampled_from(["UTC+5", "A" * 300, "America", ""]) | JSON),
     "assignee": (st.sampled_from(["raj", "RAJ", "stranger"]), JSON),
-    "annotations": (st.lists(st.fixed_dictionaries({"description": WORDS}, optional={"entry": TW_DATES}), max_size=2),
-                    st.lists(st.fixed_dictionaries({"description": TEXT | JSON}, optional={"entry": HOSTILE_TW_DATES}), min_size=1, max_size=2) | JSON),
+    "annotations": (
+        st.lists(st.fixed_dictionaries({"description": WORDS}, optional={"entry": TW_DATES}), max_size=2),
+        st.lists(st.fixed_dictionaries({"description": TEXT | JSON}, optional={"entry": HOSTILE_TW_DATES}), min_size=1, max_size=2) | JSON,
+    ),
     "depends": (HEX.map(_uuid), st.sampled_from(["x,y", ""]) | JSON),
     "urgency": (st.floats(0, 20), JSON),
 }
@@ -103,11 +135,23 @@ def taskwarrior_files(draw: st.DrawFn) -> str:
 
 NEW_TASK = st.fixed_dictionaries(
     {"id": HEX, "title": WORDS},
-    optional={"status": st.sampled_from(["inbox", "todo", "done"]), "priority": st.sampled_from(["high", "low"]),
-              "tags": st.lists(st.sampled_from(["a", "b"]), unique=True), "due": st.just({"utc": "2026-12-01T09:00:00Z", "tz": "Asia/Tokyo"})},
+    optional={
+        "status": st.sampled_from(["inbox", "todo", "done"]),
+        "priority": st.sampled_from(["high", "low"]),
+        "tags": st.lists(st.sampled_from(["a", "b"]), unique=True),
+        "due": st.just({"utc": "2026-12-01T09:00:00Z", "tz": "Asia/Tokyo"}),
+    },
 )
-HOSTILE_VALUES = JSON | st.sampled_from([["UTC"], "A" * 300, {"utc": "0001-01-01T00:00:00Z", "tz": "America/Los_Angeles"},
-                                         {"utc": "9999-12-31T23:59:59Z", "tz": "Pacific/Kiritimati"}, "\udcff", "\x1b]0;x\x07"])
+HOSTILE_VALUES = JSON | st.sampled_from(
+    [
+        ["UTC"],
+        "A" * 300,
+        {"utc": "0001-01-01T00:00:00Z", "tz": "America/Los_Angeles"},
+        {"utc": "9999-12-31T23:59:59Z", "tz": "Pacific/Kiritimati"},
+        "\udcff",
+        "\x1b]0;x\x07",
+    ]
+)
 
 
 @st.composite
@@ -133,8 +177,31 @@ def crewdeck_files(draw: st.DrawFn, export: dict[str, Any]) -> str:
 
 
 HOSTILE_CELL = st.one_of(
-    st.sampled_from(["0001-01-01", "9999-12-31", "2026-02-30", "20/11/2026", "winter", "Tools", "a b", "-0", "1e3", "12,50",
-                     "0", "99999999999999999999", "XXX", "maybe", "0000", "USD/USD", "-1", "", "\x00", "\udcff", "a\nb"]),
+    st.sampled_from(
+        [
+            "0001-01-01",
+            "9999-12-31",
+            "2026-02-30",
+            "20/11/2026",
+            "winter",
+            "Tools",
+            "a b",
+            "-0",
+            "1e3",
+            "12,50",
+            "0",
+            "99999999999999999999",
+            "XXX",
+            "maybe",
+            "0000",
+            "USD/USD",
+            "-1",
+            "",
+            "\x00",
+            "\udcff",
+            "a\nb",
+        ]
+    ),
     TEXT,
 )
 LEDGER_CELLS = {
@@ -142,7 +209,7 @@ LEDGER_CELLS = {
     "campaign": st.sampled_from(["spring-launch", "+spring-launch", "Spring Launch"]),
     "category": st.sampled_from(["tools", "influencers", "sponsored-posts"]),
     "payee": WORDS,
-    "amount": st.decimals(min_value=-10**6, max_value=10**6, places=2).filter(lambda d: d != 0).map(str),
+    "amount": st.decimals(min_value=-(10**6), max_value=10**6, places=2).filter(lambda d: d != 0).map(str),
     "currency": st.sampled_from(["EUR", "USD", ""]),
     "memo": WORDS | st.just(""),
     "task": st.just(""),
@@ -194,8 +261,16 @@ def example(template: Template, tmp_path: Path) -> Example:
 
 STATE = [["-w", "team.db", "export"], ["-w", "team.db", "log", "--json", "--limit", "100000"]]
 #: What an import let in must read back everywhere.
-READERS = [["tasks", "all"], ["tasks", "all", "--json"], ["member", "list"], ["campaign", "list"], ["zones"],
-           ["ledger", "list"], ["ledger", "report"], ["export", "--ics"]]
+READERS = [
+    ["tasks", "all"],
+    ["tasks", "all", "--json"],
+    ["member", "list"],
+    ["campaign", "list"],
+    ["zones"],
+    ["ledger", "list"],
+    ["ledger", "report"],
+    ["export", "--ics"],
+]
 
 
 def check_all_or_nothing(example: Example, argv: list[str], name: str, text: str) -> None:
@@ -214,8 +289,16 @@ def check_all_or_nothing(example: Example, argv: list[str], name: str, text: str
 
 IMPORTERS: dict[str, tuple[list[str], str, Callable[[Template], st.SearchStrategy[str]]]] = {
     "crewdeck": (["import", "in.json"], "in.json", lambda t: crewdeck_files(json.loads((t.path / "export.json").read_text()))),
-    "taskwarrior": (["import", "--from", "taskwarrior", "--project-prefix", "campaign.", "in.json"], "in.json", lambda t: taskwarrior_files()),
-    "ledger csv": (["ledger", "import", "in.csv"], "in.csv", lambda t: csv_files(LEDGER_CELLS, ["date", "campaign", "category", "payee", "amount"])),
+    "taskwarrior": (
+        ["import", "--from", "taskwarrior", "--project-prefix", "campaign.", "in.json"],
+        "in.json",
+        lambda t: taskwarrior_files(),
+    ),
+    "ledger csv": (
+        ["ledger", "import", "in.csv"],
+        "in.csv",
+        lambda t: csv_files(LEDGER_CELLS, ["date", "campaign", "category", "payee", "amount"]),
+    ),
     "rates csv": (["rate", "import", "in.csv"], "in.csv", lambda t: csv_files(RATE_CELLS, ["date", "pair", "rate"])),
 }
 

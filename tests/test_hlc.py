@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sync.hlc import MAX_COUNTER, MAX_DRIFT_MS, ClockSkewError, HybridClock, Stamp
+from crewdeck.sync.state.clock import MAX_COUNTER, MAX_DRIFT_MS, ClockSkewError, HybridClock, Stamp
 
 
 class FakeWall:
@@ -87,7 +87,9 @@ def test_text_order_is_stamp_order(a: tuple[int, int, str], b: tuple[int, int, s
     assert (str(sa) < str(sb)) == (sa < sb)
 
 
-@pytest.mark.parametrize("text", ["", "123", "1700000000000-zz-node", "1700000000000-00ff", "170000000000-0000-ab", "1700000000000-00FF-ab"])
+@pytest.mark.parametrize(
+    "text", ["", "123", "1700000000000-zz-node", "1700000000000-00ff", "170000000000-0000-ab", "1700000000000-00FF-ab"]
+)
 def test_parse_refuses_what_is_not_a_stamp(text: str) -> None:
     with pytest.raises(ValueError):
         Stamp.parse(text)

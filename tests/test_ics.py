@@ -11,7 +11,7 @@ from icalendar import Calendar
 from .conftest import Cli
 from .test_cli import one_line_error
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _events(data: str | bytes) -> dict[str, object]:
@@ -23,7 +23,9 @@ def test_ics_export_round_trips_the_instants(cli: Cli, tmp_path: Path) -> None:
     cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "Asia/Manila", "--hours", "mon-fri 09:00-18:00")
     post = cli.ok("add", "LinkedIn post @mia +spring-launch/linkedin publish:tue 09:00").strip()
     reel = cli.ok("add", "Edit reel @raj due:2026-12-01 14:00 Asia/Kathmandu").strip()
-    meeting = json.loads(cli.ok("overlap", "ana", "raj", "--duration", "45m", "--from", "mon", "--days", "1", "--book", "Kickoff", "--json"))
+    meeting = json.loads(
+        cli.ok("overlap", "ana", "raj", "--duration", "45m", "--from", "mon", "--days", "1", "--book", "Kickoff", "--json")
+    )
     done = cli.ok("add", "Old thing due:fri").strip()
     cli.ok("done", done)
     out = tmp_path / "team.ics"

@@ -18,10 +18,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sync.ids import new_id
-from sync.oplog import Op, check_value, from_wire
-from sync.records import ENTITIES
-from tui.cli.main import main
+from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.oplog import Op, check_value, from_wire
+from crewdeck.sync.state.records import ENTITIES
+from crewdeck.tui.cli.main import main
 
 from .apphelp import make_app, settle
 from .conftest import Cli
@@ -49,11 +49,24 @@ def test_the_issues_records_no_longer_break_any_reader(cli: Cli) -> None:
 
 def test_spend_on_a_campaign_that_never_arrived_is_reported_and_found_by_its_short_id(cli: Cli) -> None:
     missing, entry = new_id(), new_id()
-    Forger(cli.workspace).append("ledger_entry", entry, {
-        "date": "2026-11-25", "campaign": missing, "category": "ads", "payee": "Canva", "amount": 1_200, "currency": "EUR",
-        "memo": "", "reverses": None, "task": None, "entered_by": new_id(), "entered_at": "2026-11-25T10:00:00Z",
-        "needs_approval": False,
-    })
+    Forger(cli.workspace).append(
+        "ledger_entry",
+        entry,
+        {
+            "date": "2026-11-25",
+            "campaign": missing,
+            "category": "ads",
+            "payee": "Canva",
+            "amount": 1_200,
+            "currency": "EUR",
+            "memo": "",
+            "reverses": None,
+            "task": None,
+            "entered_by": new_id(),
+            "entered_at": "2026-11-25T10:00:00Z",
+            "needs_approval": False,
+        },
+    )
     assert f"+{missing[:8]}" in cli.ok("ledger", "report")
     assert [row["id"] for row in json.loads(cli.ok("ledger", "list", f"+{missing[:8]}", "--json"))] == [entry]
     assert "unknown campaign +0000" in cli("ledger", "list", "+0000").err
@@ -190,25 +203,29 @@ def _set(entity: str) -> st.SearchStrategy[tuple[str, str, str, dict[str, Any]]]
     return st.tuples(st.just("set"), st.just(entity), st.sampled_from(ROWS[entity]), values)
 
 
-entry = st.fixed_dictionaries({
-    "date": st.sampled_from(["2026-11-25", "2026-10-01", "2026-12-31"]),
-    "campaign": st.sampled_from([*CAMPAIGNS, NOBODY]),
-    "category": st.sampled_from(["ads", "tools"]),
-    "payee": st.sampled_from([*TEXT, HOSTILE]),
-    "amount": st.sampled_from([12_050, -500, 0, 10**12]),
-    "currency": st.sampled_from(["EUR", "USD", "JPY", "KWD"]),
-    "memo": st.sampled_from([*TEXT, HOSTILE]),
-    "reverses": st.sampled_from([None, *ENTRIES, NOBODY]),
-    "task": st.sampled_from([None, TASKS[0], NOBODY]),
-    "entered_by": st.sampled_from([*MEMBERS, NOBODY]),
-    "entered_at": st.just("2026-11-25T10:00:00Z"),
-    "needs_approval": st.booleans(),
-})
-approval = st.fixed_dictionaries({
-    "entry": st.sampled_from([*ENTRIES, NOBODY]),
-    "approved_by": st.sampled_from([*MEMBERS, NOBODY]),
-    "approved_at": st.just("2026-11-25T11:00:00Z"),
-})
+entry = st.fixed_dictionaries(
+    {
+        "date": st.sampled_from(["2026-11-25", "2026-10-01", "2026-12-31"]),
+        "campaign": st.sampled_from([*CAMPAIGNS, NOBODY]),
+        "category": st.sampled_from(["ads", "tools"]),
+        "payee": st.sampled_from([*TEXT, HOSTILE]),
+        "amount": st.sampled_from([12_050, -500, 0, 10**12]),
+        "currency": st.sampled_from(["EUR", "USD", "JPY", "KWD"]),
+        "memo": st.sampled_from([*TEXT, HOSTILE]),
+        "reverses": st.sampled_from([None, *ENTRIES, NOBODY]),
+        "task": st.sampled_from([None, TASKS[0], NOBODY]),
+        "entered_by": st.sampled_from([*MEMBERS, NOBODY]),
+        "entered_at": st.just("2026-11-25T10:00:00Z"),
+        "needs_approval": st.booleans(),
+    }
+)
+approval = st.fixed_dictionaries(
+    {
+        "entry": st.sampled_from([*ENTRIES, NOBODY]),
+        "approved_by": st.sampled_from([*MEMBERS, NOBODY]),
+        "approved_at": st.just("2026-11-25T11:00:00Z"),
+    }
+)
 change = st.one_of(
     *(_set(entity) for entity in FIELD_VALUES),
     _set("task"),
@@ -230,9 +247,20 @@ def test_the_values_drawn_are_those_a_pull_can_bring() -> None:
                     continue
                 spec.check(name, value)  # raises if a value drawn could not come from a checked write
     example = Op("0000001790000-0000-f0f0f0f0f0f0", "f0f0f0f0f0f0", 1, "", "append", "ledger_entry", ENTRIES[0], "*", "")
-    record = {"date": "2026-11-25", "campaign": NOBODY, "category": "ads", "payee": TEXT[2], "amount": 1, "currency": "EUR",
-              "memo": "", "reverses": NOBODY, "task": None, "entered_by": NOBODY, "entered_at": "2026-11-25T10:00:00Z",
-              "needs_approval": True}
+    record = {
+        "date": "2026-11-25",
+        "campaign": NOBODY,
+        "category": "ads",
+        "payee": TEXT[2],
+        "amount": 1,
+        "currency": "EUR",
+        "memo": "",
+        "reverses": NOBODY,
+        "task": None,
+        "entered_by": NOBODY,
+        "entered_at": "2026-11-25T10:00:00Z",
+        "needs_approval": True,
+    }
     assert check_value(example, record)["payee"] == TEXT[2]
     assert from_wire({**example._asdict(), "value": record}).entity == "ledger_entry"
 
@@ -267,12 +295,29 @@ def _apply(path: Path, drawn: list[tuple[str, str, str, dict[str, Any]]]) -> Non
 
 #: Every listing; each must exit 0 whatever the records are.
 LISTINGS: list[tuple[str, ...]] = [
-    ("tasks",), ("tasks", "all", "--sort", "due"), ("tasks", "--json"), ("tasks", "+spring-launch"),
-    ("member", "list"), ("member", "list", "--json"), ("campaign", "list"), ("campaign", "list", "--json"),
-    ("ledger", "list"), ("ledger", "list", "--json"), ("ledger", "report"), ("ledger", "report", "--by", "month"),
-    ("ledger", "report", "--by", "payee", "--json"), ("zones",), ("zones", "--json"), ("log",), ("log", "--json"),
-    ("overlap", "ana", "--days", "2"), ("export",), ("export", "--ics"), ("ledger", "export", "--format", "hledger"),
-    ("ledger", "export", "--format", "csv"), ("add", "Draft @ana +spring-launch due:fri"),
+    ("tasks",),
+    ("tasks", "all", "--sort", "due"),
+    ("tasks", "--json"),
+    ("tasks", "+spring-launch"),
+    ("member", "list"),
+    ("member", "list", "--json"),
+    ("campaign", "list"),
+    ("campaign", "list", "--json"),
+    ("ledger", "list"),
+    ("ledger", "list", "--json"),
+    ("ledger", "report"),
+    ("ledger", "report", "--by", "month"),
+    ("ledger", "report", "--by", "payee", "--json"),
+    ("zones",),
+    ("zones", "--json"),
+    ("log",),
+    ("log", "--json"),
+    ("overlap", "ana", "--days", "2"),
+    ("export",),
+    ("export", "--ics"),
+    ("ledger", "export", "--format", "hledger"),
+    ("ledger", "export", "--format", "csv"),
+    ("add", "Draft @ana +spring-launch due:fri"),
 ]
 
 
@@ -301,9 +346,18 @@ async def test_the_app_reads_whatever_was_applied(drawn: list[tuple[str, str, st
         app = make_app(path)
         async with app.run_test(size=(160, 48)) as pilot:
             await settle(pilot)
-            for keys in (("enter",), ("escape", "v"), ("escape", "A"), ("escape", "2"), ("Z",), ("escape", "o"), ("escape", "3"), ("enter",), ("escape",)):
+            for keys in (
+                ("enter",),
+                ("escape", "v"),
+                ("escape", "A"),
+                ("escape", "2"),
+                ("Z",),
+                ("escape", "o"),
+                ("escape", "3"),
+                ("enter",),
+                ("escape",),
+            ):
                 await pilot.press(*keys)
                 await settle(pilot)
             assert app.is_running
             assert [n.message for n in app._notifications if n.title == "unexpected error"] == []
-

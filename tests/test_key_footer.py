@@ -8,7 +8,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
 
-from widgets.key_footer import KeyFooter
+from crewdeck.widgets.key_footer import KeyFooter
 
 
 class Box(Widget, can_focus=True):

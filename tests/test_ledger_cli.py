@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli.main import main
+from crewdeck.tui.cli.main import main
 
 from .conftest import Cli
 from .ledger_helpers import add, eur, ledger_team, report, row, total
@@ -25,8 +25,14 @@ def test_add_prints_the_id_and_list_shows_the_entry(team: Cli) -> None:
     [shown] = json.loads(team.ok("ledger", "list", "--json"))
     assert shown["id"] == entry
     assert {k: shown[k] for k in ("amount", "currency", "campaign", "category", "payee", "memo", "entered_by", "pending")} == {
-        "amount": "120.50", "currency": "EUR", "campaign": "spring-launch", "category": "influencers",
-        "payee": "@cafe_mila", "memo": "invoice 2026-117", "entered_by": "ana", "pending": False,
+        "amount": "120.50",
+        "currency": "EUR",
+        "campaign": "spring-launch",
+        "category": "influencers",
+        "payee": "@cafe_mila",
+        "memo": "invoice 2026-117",
+        "entered_by": "ana",
+        "pending": False,
     }
     text = team.ok("ledger", "list")
     assert entry[:8] in text and "120.50 EUR" in text and "+spring-launch" in text
@@ -86,7 +92,10 @@ def test_report_by_month_and_by_payee(team: Cli) -> None:
     assert row(months, "2026-12", "month")["budget"] == eur("310.00")
     assert row(months, "2026-12", "month")["spent"] == eur("75.00")
     payees = report(team, "--by", "payee")
-    assert [(r["payee"], r["spent"]["amount"]) for r in payees["campaigns"][0]["rows"]] == [("@cafe_mila", "125.00"), ("@urban.lens", "50.00")]
+    assert [(r["payee"], r["spent"]["amount"]) for r in payees["campaigns"][0]["rows"]] == [
+        ("@cafe_mila", "125.00"),
+        ("@urban.lens", "50.00"),
+    ]
     november = report(team, "--period", "2026-11")
     assert total(november)["spent"] == eur("100.00") and total(november)["budget"] == eur("300.00")
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from sync.money import decimal_to_minor
+from crewdeck.sync.state.money import decimal_to_minor
 
 from .conftest import Cli
 from .ledger_gen import build
@@ -111,8 +111,9 @@ def test_balance_in_the_base_currency_at_each_entrys_rate(ledger: tuple[Cli, Pat
     # Half a cent rounds to the even cent, in both programs.
     ties = {k.rsplit(":", 1)[1]: v.get("EUR", 0) for k, v in by_account(doc, "spent").items() if ":rounding-" in k}
     assert ties == {"rounding-a": 0, "rounding-b": 2, "rounding-c": 4, "rounding-d": -2}
-    campaigns = {r[0]: amounts(r[1]) for r in hledger(journal, "balance", "expenses", "--depth", "3", "--value=then,EUR")[1:]
-                 if r[0] != "total"}
+    campaigns = {
+        r[0]: amounts(r[1]) for r in hledger(journal, "balance", "expenses", "--depth", "3", "--value=then,EUR")[1:] if r[0] != "total"
+    }
     assert campaigns == by_account(doc, "spent", depth=3)
 
 

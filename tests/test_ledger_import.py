@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli.main import main
+from crewdeck.tui.cli.main import main
 
 from .conftest import Cli
 from .ledger_helpers import add, eur, ledger_team, report, row
@@ -56,7 +56,7 @@ def test_a_bad_row_imports_nothing_and_every_bad_row_is_named(team: Cli, tmp_pat
     text = (
         "date,campaign,category,payee,amount,currency,memo\n"
         "2026-11-03,spring-launch,influencers,@cafe_mila,250.00,EUR,fine\n"
-        "2026-11-03,spring-launch,influencers,@cafe_mila,\"12,50\",EUR,decimal comma\n"
+        '2026-11-03,spring-launch,influencers,@cafe_mila,"12,50",EUR,decimal comma\n'
         '2026-11-04,spring-launch,tools,Canva,10,EUR,"a memo\nover two lines"\n'
         "2026-11-05,winter-sale,tools,Canva,10,EUR,\n"
         "05/11/2026,spring-launch,tools,Canva,1e3,EUR,\n"
@@ -100,11 +100,20 @@ def test_malformed_files_import_nothing(team: Cli, tmp_path: Path, text: str, me
 
 
 def test_map_names_the_columns_of_a_bank_export(team: Cli, tmp_path: Path) -> None:
-    text = "Buchungstag;Empfänger;Betrag\n".replace(";", ",") + "2026-11-12,Studio Nord,\"1200.00 EUR\"\n"
+    text = "Buchungstag;Empfänger;Betrag\n".replace(";", ",") + '2026-11-12,Studio Nord,"1200.00 EUR"\n'
     path = _write(tmp_path, "Kampagne,Kategorie," + text.splitlines()[0] + "\nspring-launch,freelancers," + text.splitlines()[1] + "\n")
     assert "no column for date" in one_line_error(team("ledger", "import", path))
-    team.ok("ledger", "import", path, "--map", "date=Buchungstag,payee=Empfänger", "--map", "amount=Betrag",
-            "--map", "campaign=Kampagne,category=Kategorie")
+    team.ok(
+        "ledger",
+        "import",
+        path,
+        "--map",
+        "date=Buchungstag,payee=Empfänger",
+        "--map",
+        "amount=Betrag",
+        "--map",
+        "campaign=Kampagne,category=Kategorie",
+    )
     assert row(report(team), "freelancers")["spent"] == eur("1200.00")
     assert "has no column 'Datum'" in one_line_error(team("ledger", "import", path, "--map", "date=Datum"))
     assert "no field 'when'" in one_line_error(team("ledger", "import", path, "--map", "when=Buchungstag"))
@@ -150,8 +159,12 @@ def test_rates_import_all_or_nothing_and_once(team: Cli, tmp_path: Path) -> None
     split = _write(tmp_path, "date,base,quote,rate\n2026-11-24,GBP,EUR,1.2\n", "split.csv")
     team.ok("rate", "import", split)
     assert row(report(team), "influencers")["spent"] == eur("114.98")  # a rate after the entry's date changes nothing
-    bad = _write(tmp_path, "date,pair,rate\n2026-11-12,GBP/EUR,1.15\n2026-11-31,GBP/EUR,1.1\nyesterday,USD/EUR,0.9\n"
-                 "2026-11-13,GBP/EUR,1e3\n2026-11-12,GBP/EUR,1.16\n", "bad.csv")
+    bad = _write(
+        tmp_path,
+        "date,pair,rate\n2026-11-12,GBP/EUR,1.15\n2026-11-31,GBP/EUR,1.1\nyesterday,USD/EUR,0.9\n"
+        "2026-11-13,GBP/EUR,1e3\n2026-11-12,GBP/EUR,1.16\n",
+        "bad.csv",
+    )
     before = team.ok("export")
     result = team("rate", "import", bad)
     assert result.code == 2 and result.err.count("\n") == 1

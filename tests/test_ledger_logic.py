@@ -7,21 +7,14 @@ from decimal import Decimal
 
 import pytest
 
-from sync.money import (
-    MoneyError,
-    format_minor,
-    parse_amount,
-    parse_decimal,
-    parse_rate,
-    round_minor,
-)
-from tui.errors import UserError
-from tui.ledger import entries
-from tui.ledger.budgets import Budget, share
-from tui.ledger.form import FormContext, check_form, parse_entry
-from tui.ledger.period import Period
-from tui.ledger.view import budget_lines, entries_where
-from tui.workspace import Campaign, Workspace
+from crewdeck.sync.state.money import MoneyError, format_minor, parse_amount, parse_decimal, parse_rate, round_minor
+from crewdeck.tui.ledger import entries
+from crewdeck.tui.ledger.budgets import Budget, share
+from crewdeck.tui.ledger.form import FormContext, check_form, parse_entry
+from crewdeck.tui.ledger.period import Period
+from crewdeck.tui.ledger.view import budget_lines, entries_where
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import Campaign, Workspace
 
 from .conftest import Cli
 from .ledger_helpers import add, ledger_team
@@ -64,8 +57,14 @@ def test_bad_periods(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("120.50 EUR", (12050, "EUR")), ("EUR 120.5", (12050, "EUR")), ("15000 jpy", (15000, "JPY")),
-     ("1.250 KWD", (1250, "KWD")), ("-3.1 USD", (-310, "USD")), ("7", (700, "EUR"))],
+    [
+        ("120.50 EUR", (12050, "EUR")),
+        ("EUR 120.5", (12050, "EUR")),
+        ("15000 jpy", (15000, "JPY")),
+        ("1.250 KWD", (1250, "KWD")),
+        ("-3.1 USD", (-310, "USD")),
+        ("7", (700, "EUR")),
+    ],
 )
 def test_amounts_parse_exactly(text: str, expected: tuple[int, str]) -> None:
     assert parse_amount(text, "EUR") == expected
@@ -73,9 +72,19 @@ def test_amounts_parse_exactly(text: str, expected: tuple[int, str]) -> None:
 
 @pytest.mark.parametrize(
     ("text", "problem"),
-    [("12,50", "decimal separator"), ("1e3", "plain decimal"), ("-0", "negative zero"), ("-0.00", "negative zero"),
-     ("12.345", "2 decimal places, not 3"), ("+5", "plain decimal"), (".5", "plain decimal"), ("5.", "plain decimal"),
-     ("١٢", "plain decimal"), ("1 000", "no spaces or thousands separators"), ("99999999999999999", "too large")],
+    [
+        ("12,50", "decimal separator"),
+        ("1e3", "plain decimal"),
+        ("-0", "negative zero"),
+        ("-0.00", "negative zero"),
+        ("12.345", "2 decimal places, not 3"),
+        ("+5", "plain decimal"),
+        (".5", "plain decimal"),
+        ("5.", "plain decimal"),
+        ("١٢", "plain decimal"),
+        ("1 000", "no spaces or thousands separators"),
+        ("99999999999999999", "too large"),
+    ],
 )
 def test_amounts_people_mistype_are_refused(text: str, problem: str) -> None:
     with pytest.raises(MoneyError, match=problem):
@@ -125,7 +134,13 @@ def test_the_form_checks_each_field_as_it_is_typed() -> None:
     assert check_form({**good, "memo": "two\nlines"}, CTX) == {"memo": "one line only"}
     draft = parse_entry(good, CTX, needs_approval=True, resolve_task=lambda prefix: prefix.ljust(32, "0"))
     assert (draft.date, draft.category, draft.amount, draft.currency, draft.task, draft.needs_approval) == (
-        "2026-11-25", "tools", 1250, "USD", "abcd" + "0" * 28, True)
+        "2026-11-25",
+        "tools",
+        1250,
+        "USD",
+        "abcd" + "0" * 28,
+        True,
+    )
     with pytest.raises(UserError, match="amount '12,5'"):
         parse_entry(typing, CTX)
 
@@ -147,7 +162,10 @@ def test_budget_lines_and_entry_windows_for_the_pane(cli: Cli) -> None:
             ("spring-launch", "tools", "100.00", "210.00", "-110.00", 2100, True),
         ]
         december = budget_lines(ws.conn, "EUR", Period.parse("2026-12"), TODAY)
-        assert [(x.category, x.spent, x.pending, x.used_permille) for x in december] == [("", "0.00", "5.00", None), ("events", "0.00", "5.00", None)]
+        assert [(x.category, x.spent, x.pending, x.used_permille) for x in december] == [
+            ("", "0.00", "5.00", None),
+            ("events", "0.00", "5.00", None),
+        ]
         where, params = entries_where(ws, "#tools", Period.parse("2026-11"), None)
         assert entries.count(ws.conn, where, params) == 20
         window = entries.window(ws.conn, where, params, 5, 3)

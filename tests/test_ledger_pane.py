@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
-from sync.store import Store
-from tui.config import Config
-from tui.ledger import actions
-from tui.ledger.actions import EntryDraft, reversal_id
-from tui.ledger.period import Period
-from tui.ui.app import CrewdeckApp
-from tui.ui.ledger_pane import LedgerPane
-from tui.ui.screens.detail import DetailScreen
-from tui.ui.screens.entry_detail import EntryScreen
-from tui.ui.screens.entry_form import EntryFormScreen
-from tui.ui.screens.help import HelpScreen
-from tui.workspace import Workspace
-from widgets.pane_bar import PaneBar
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.ledger_pane import LedgerPane
+from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.app.screens.entry_detail import EntryScreen
+from crewdeck.tui.app.screens.entry_form import EntryFormScreen
+from crewdeck.tui.app.screens.help import HelpScreen
+from crewdeck.tui.ledger import actions
+from crewdeck.tui.ledger.actions import EntryDraft, reversal_id
+from crewdeck.tui.ledger.period import Period
+from crewdeck.tui.workspace.config import Config
+from crewdeck.tui.workspace.workspace import Workspace
+from crewdeck.widgets.pane_bar import PaneBar
 
 from .apphelp import demo_workspace, make_app, settle
 from .conftest import NOW
@@ -49,7 +50,9 @@ def member_id(path: Path, handle: str) -> str:
 def in_period(path: Path, period: Period) -> int:
     bounds = period.range
     assert bounds is not None
-    return int(sql(path, "SELECT count(*) FROM ledger_entry WHERE date >= ? AND date < ?", bounds[0].isoformat(), bounds[1].isoformat())[0][0])
+    return int(
+        sql(path, "SELECT count(*) FROM ledger_entry WHERE date >= ? AND date < ?", bounds[0].isoformat(), bounds[1].isoformat())[0][0]
+    )
 
 
 def listed(app: CrewdeckApp) -> list[str]:
@@ -133,8 +136,11 @@ async def test_new_entry_is_checked_as_typed_and_saved(workspace: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert not isinstance(app.screen, EntryFormScreen)
-        [added] = sql(workspace, "SELECT id, date, campaign, category, payee, amount, currency, entered_by, needs_approval FROM ledger_entry "
-                                 "WHERE payee = 'Canva' AND amount = 1250")
+        [added] = sql(
+            workspace,
+            "SELECT id, date, campaign, category, payee, amount, currency, entered_by, needs_approval FROM ledger_entry "
+            "WHERE payee = 'Canva' AND amount = 1250",
+        )
         spring = sql(workspace, "SELECT id FROM campaign WHERE name = 'Spring Launch'")[0][0]
         assert added[1:] == ("2026-11-26", spring, "content-tools", "Canva", 1250, "USD", member_id(workspace, "ana"), 0)
         assert ledger.entries.total == in_period(workspace, ledger.period)
@@ -159,7 +165,11 @@ async def test_reverse_the_selected_entry(workspace: Path) -> None:
             original = store.record("ledger_entry", plain)
             reversal = store.record("ledger_entry", reversal_id(plain))
         assert original is not None and reversal is not None
-        assert (reversal["amount"], reversal["reverses"], reversal["entered_by"]) == (-original["amount"], plain, member_id(workspace, "ana"))
+        assert (reversal["amount"], reversal["reverses"], reversal["entered_by"]) == (
+            -original["amount"],
+            plain,
+            member_id(workspace, "ana"),
+        )
         assert reversal["memo"].endswith(": wrong campaign")
         assert ledger.selected is not None and ledger.selected.id == plain and ledger.selected.status == "reversed"
         # A reversal is not reversed again, nor is a reversed entry.
@@ -172,8 +182,11 @@ async def test_reverse_the_selected_entry(workspace: Path) -> None:
 
 async def test_the_project_manager_approves_anothers_entry(workspace: Path) -> None:
     app = make_app(workspace)
-    pending = sql(workspace, "SELECT e.id FROM ledger_entry e WHERE needs_approval = 1 AND id NOT IN (SELECT entry FROM approval) "
-                             "AND date >= '2026-11-01' ORDER BY date DESC")
+    pending = sql(
+        workspace,
+        "SELECT e.id FROM ledger_entry e WHERE needs_approval = 1 AND id NOT IN (SELECT entry FROM approval) "
+        "AND date >= '2026-11-01' ORDER BY date DESC",
+    )
     async with app.run_test(size=SIZE) as pilot:
         await open_ledger(pilot)
         entry = pending[0][0]
@@ -188,7 +201,10 @@ async def test_the_project_manager_approves_anothers_entry(workspace: Path) -> N
 
 
 async def test_approve_is_refused_to_others_and_for_ones_own_entry(workspace: Path) -> None:
-    pending = sql(workspace, "SELECT id FROM ledger_entry WHERE needs_approval = 1 AND id NOT IN (SELECT entry FROM approval) AND date >= '2026-11-01'")[0][0]
+    pending = sql(
+        workspace,
+        "SELECT id FROM ledger_entry WHERE needs_approval = 1 AND id NOT IN (SELECT entry FROM approval) AND date >= '2026-11-01'",
+    )[0][0]
     app = make_app(workspace, handle="raj")  # an analyst
     async with app.run_test(size=SIZE) as pilot:
         await open_ledger(pilot)
@@ -222,8 +238,11 @@ async def test_filter(workspace: Path) -> None:
         ledger = await open_ledger(pilot)
         await pilot.press("slash", *"#influencers", "enter")
         await settle(pilot)
-        expected = sql(workspace, "SELECT id FROM ledger_entry WHERE category = 'influencers' AND date >= '2026-11-01' AND date < '2026-12-01' "
-                                  "ORDER BY date DESC, entered_at DESC, id DESC")
+        expected = sql(
+            workspace,
+            "SELECT id FROM ledger_entry WHERE category = 'influencers' AND date >= '2026-11-01' AND date < '2026-12-01' "
+            "ORDER BY date DESC, entered_at DESC, id DESC",
+        )
         assert listed(app) == [r[0] for r in expected] and expected
         assert "/ #influencers" in ledger.query_one(PaneBar).info
         assert app.focused is ledger.entries and not ledger.has_class("-filtering")
@@ -269,7 +288,9 @@ async def test_enter_shows_the_entry_with_its_task_and_reversal(workspace: Path)
     try:
         raj = ws.member_by_handle("raj")
         task = str(ws.conn.execute("SELECT id, title FROM task WHERE deleted = 0 ORDER BY id LIMIT 1").fetchone()[0])
-        draft = EntryDraft("2026-11-26", ws.campaign_by_name("spring-launch").id, "freelancers", "Studio Nord video", 45_000, "EUR", task=task)
+        draft = EntryDraft(
+            "2026-11-26", ws.campaign_by_name("spring-launch").id, "freelancers", "Studio Nord video", 45_000, "EUR", task=task
+        )
         entry = actions.add_entry(ws, raj, draft, NOW)
         reversal = actions.reverse_entry(ws, ws.member_by_handle("ana"), entry, NOW, "booked twice")
         title = str(ws.conn.execute("SELECT title FROM task WHERE id = ?", (task,)).fetchone()[0])
@@ -309,8 +330,12 @@ async def test_budget_lines_lead_to_their_entries_and_a_new_entry_for_them(works
         await pilot.press("enter")
         await settle(pilot)
         assert ledger.filter_text == f"+{line.campaign} #{line.category}" and app.focused is ledger.entries
-        expected = sql(workspace, "SELECT count(*) FROM ledger_entry WHERE campaign = ? AND category = ? AND date >= '2026-11-01' AND date < '2026-12-01'",
-                       line.campaign_id, line.category)[0][0]
+        expected = sql(
+            workspace,
+            "SELECT count(*) FROM ledger_entry WHERE campaign = ? AND category = ? AND date >= '2026-11-01' AND date < '2026-12-01'",
+            line.campaign_id,
+            line.category,
+        )[0][0]
         assert ledger.entries.total == expected > 0
         await pilot.press("b", "n")
         await settle(pilot)
@@ -336,8 +361,19 @@ async def test_another_members_entry_appears_and_the_cursor_stays(workspace: Pat
             raj = member_id(workspace, "raj")
             spring = store.conn.execute("SELECT id FROM campaign WHERE name = 'Spring Launch'").fetchone()[0]
             with store.write(raj) as w:
-                theirs = w.append("ledger_entry", {"date": "2026-11-26", "campaign": spring, "category": "influencers", "payee": "@cafe_mila",
-                                                   "amount": 31_000, "currency": "EUR", "entered_by": raj, "entered_at": "2026-11-26T09:35:00Z"})
+                theirs = w.append(
+                    "ledger_entry",
+                    {
+                        "date": "2026-11-26",
+                        "campaign": spring,
+                        "category": "influencers",
+                        "payee": "@cafe_mila",
+                        "amount": 31_000,
+                        "currency": "EUR",
+                        "entered_by": raj,
+                        "entered_at": "2026-11-26T09:35:00Z",
+                    },
+                )
         await until(pilot, lambda: ledger.entries.total == total + 1)
         assert listed(app)[0] == theirs  # newest first
         assert ledger.selected is not None and ledger.selected.id == mine.id  # the cursor stayed on its entry
@@ -366,7 +402,15 @@ async def test_keys_are_listed_and_rebound(workspace: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         text = str(app.screen.query_one("Static").render())
-        for binding_id in ("ledger.new", "ledger.reverse", "ledger.approve", "ledger.filter", "ledger.narrow_period", "entry.open_task", "entry_form.cancel"):
+        for binding_id in (
+            "ledger.new",
+            "ledger.reverse",
+            "ledger.approve",
+            "ledger.filter",
+            "ledger.narrow_period",
+            "entry.open_task",
+            "entry_form.cancel",
+        ):
             assert binding_id in text
         for keys, description in (("N", "New entry"), ("[", "Previous period"), ("}", "Wider period")):
             assert f"{keys:<18} {description}" in text  # the keymap applied, brackets shown as typed
@@ -377,7 +421,6 @@ async def test_keys_are_listed_and_rebound(workspace: Path) -> None:
         await pilot.press("N")
         await settle(pilot)
         assert isinstance(app.screen, EntryFormScreen)
-
 
 
 async def test_the_app_offers_the_panes_actions_as_commands(workspace: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import importlib
 import json
 import random
 import sys
@@ -22,13 +23,13 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sync.ids import new_id
-from sync.money import MINOR_UNITS
-from sync.records import budget_id, rate_id
-from sync.store import Store
-from tui.ledger import reports
-from tui.ledger.actions import reversal_id
-from tui.ledger.period import Period
+from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.money import MINOR_UNITS
+from crewdeck.sync.state.records import budget_id, rate_id
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.ledger import reports
+from crewdeck.tui.ledger.actions import reversal_id
+from crewdeck.tui.ledger.period import Period
 
 from .conftest import ROOT, Cli, fresh_store
 from .ledger_helpers import add, ledger_team
@@ -40,25 +41,33 @@ CURRENCIES = ["EUR", "USD", "JPY", "KWD"]
 PERIODS = [Period.all(), Period.parse("2026-10"), Period.parse("2026-11"), Period.parse("2026-W45"), Period.parse("2026-Q4")]
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
-entry = st.fixed_dictionaries({
-    "day": st.integers(0, 60),
-    "campaign": st.sampled_from(CAMPAIGNS),
-    "category": st.sampled_from(["influencers", "tools", "events"]),
-    "payee": st.sampled_from(["Canva", "Meta Ads", "@cafe_mila"]),
-    "amount": st.integers(-10**9, 10**9).filter(bool),
-    "currency": st.sampled_from(CURRENCIES),
-    "pending": st.booleans(),
-    "approved": st.booleans(),
-})
+entry = st.fixed_dictionaries(
+    {
+        "day": st.integers(0, 60),
+        "campaign": st.sampled_from(CAMPAIGNS),
+        "category": st.sampled_from(["influencers", "tools", "events"]),
+        "payee": st.sampled_from(["Canva", "Meta Ads", "@cafe_mila"]),
+        "amount": st.integers(-(10**9), 10**9).filter(bool),
+        "currency": st.sampled_from(CURRENCIES),
+        "pending": st.booleans(),
+        "approved": st.booleans(),
+    }
+)
 rate = st.tuples(st.sampled_from(CURRENCIES[1:]), st.integers(0, 70), st.integers(1, 10**9), st.integers(0, 9))
 ledger = st.tuples(st.lists(entry, min_size=1, max_size=25), st.lists(rate, max_size=8), st.integers(0, 10**6))
 
 
 def _record(e: dict[str, Any]) -> dict[str, Any]:
     return {
-        "date": (dt.date(2026, 10, 1) + dt.timedelta(days=e["day"])).isoformat(), "campaign": e["campaign"],
-        "category": e["category"], "payee": e["payee"], "amount": e["amount"], "currency": e["currency"],
-        "entered_by": RAJ if e["pending"] else PM, "entered_at": "2026-11-20T10:00:00Z", "needs_approval": e["pending"],
+        "date": (dt.date(2026, 10, 1) + dt.timedelta(days=e["day"])).isoformat(),
+        "campaign": e["campaign"],
+        "category": e["category"],
+        "payee": e["payee"],
+        "amount": e["amount"],
+        "currency": e["currency"],
+        "entered_by": RAJ if e["pending"] else PM,
+        "entered_at": "2026-11-20T10:00:00Z",
+        "needs_approval": e["pending"],
     }
 
 
@@ -75,13 +84,21 @@ def _fill(store: Store, entries: list[dict[str, Any]], rates: list[Any], reverse
         w.create("campaign", {"name": "Dated", "start": "2026-10-01", "end": "2026-12-15"}, row_id=CAMPAIGNS[0])
         w.create("campaign", {"name": "Undated"}, row_id=CAMPAIGNS[1])
         for campaign in CAMPAIGNS:
-            w.set("budget", budget_id(campaign, "tools", "run"), {"campaign": campaign, "category": "tools", "period": "run",
-                                                                "amount": 123_456, "currency": "EUR"})
-            w.set("budget", budget_id(campaign, "events", "2026-11"), {"campaign": campaign, "category": "events",
-                                                                     "period": "2026-11", "amount": 99_999, "currency": "EUR"})
+            w.set(
+                "budget",
+                budget_id(campaign, "tools", "run"),
+                {"campaign": campaign, "category": "tools", "period": "run", "amount": 123_456, "currency": "EUR"},
+            )
+            w.set(
+                "budget",
+                budget_id(campaign, "events", "2026-11"),
+                {"campaign": campaign, "category": "events", "period": "2026-11", "amount": 99_999, "currency": "EUR"},
+            )
         for currency, day, digits, places in rates:
             date = (dt.date(2026, 9, 25) + dt.timedelta(days=day)).isoformat()
-            w.set("rate", rate_id(date, currency, "EUR"), {"date": date, "base": currency, "quote": "EUR", "rate": _rate_text(digits, places)})
+            w.set(
+                "rate", rate_id(date, currency, "EUR"), {"date": date, "base": currency, "quote": "EUR", "rate": _rate_text(digits, places)}
+            )
         for i, e in enumerate(entries):
             if i in skip:
                 continue
@@ -91,8 +108,9 @@ def _fill(store: Store, entries: list[dict[str, Any]], rates: list[Any], reverse
             if e["pending"] and e["approved"]:
                 w.append("approval", {"entry": entry_id, "approved_by": PM, "approved_at": "2026-11-21T10:00:00Z"})
             if i in reversed_ids:
-                w.append("ledger_entry", {**record, "amount": -e["amount"], "reverses": entry_id, "entered_by": PM},
-                         row_id=reversal_id(entry_id))
+                w.append(
+                    "ledger_entry", {**record, "amount": -e["amount"], "reverses": entry_id, "entered_by": PM}, row_id=reversal_id(entry_id)
+                )
 
 
 def _nonzero(amounts: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -109,9 +127,17 @@ def _all_reports(store: Store, net_only: bool = False) -> list[Any]:
                 # What nets out: amounts, not how many entries made them; a line
                 # that is all zeros is the same as no line.
                 lines = [
-                    (c["id"], line.get(by, ""), _nonzero([line["spent"]]), _nonzero([line["pending"]]), line["budget"],
-                     _nonzero(line["by_currency"]), _nonzero(line["unconverted"]))
-                    for c in doc["campaigns"] for line in [c["total"], *c["rows"]]
+                    (
+                        c["id"],
+                        line.get(by, ""),
+                        _nonzero([line["spent"]]),
+                        _nonzero([line["pending"]]),
+                        line["budget"],
+                        _nonzero(line["by_currency"]),
+                        _nonzero(line["unconverted"]),
+                    )
+                    for c in doc["campaigns"]
+                    for line in [c["total"], *c["rows"]]
                 ]
                 doc = [line for line in lines if any(line[2:])]
             out.append(doc)
@@ -166,8 +192,11 @@ def _half_even(value: Fraction) -> int:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    amounts=st.lists(st.tuples(st.sampled_from(CURRENCIES + ["GBP"]), st.integers(-10**12, 10**12).filter(bool), st.integers(0, 30)),
-                     min_size=1, max_size=20),
+    amounts=st.lists(
+        st.tuples(st.sampled_from([*CURRENCIES, "GBP"]), st.integers(-(10**12), 10**12).filter(bool), st.integers(0, 30)),
+        min_size=1,
+        max_size=20,
+    ),
     rate_digits=st.lists(st.tuples(st.integers(1, 10**12 - 1), st.integers(0, 12)), min_size=4, max_size=4),
 )
 def test_conversion_is_exact_then_rounded_once_half_to_even(tmp_path_factory: Any, amounts: Any, rate_digits: Any) -> None:
@@ -177,8 +206,19 @@ def test_conversion_is_exact_then_rounded_once_half_to_even(tmp_path_factory: An
         for currency, text in rates.items():
             w.set("rate", rate_id("2026-01-01", currency, "EUR"), {"date": "2026-01-01", "base": currency, "quote": "EUR", "rate": text})
         for currency, amount, day in amounts:
-            w.append("ledger_entry", {"date": f"2026-01-{day + 1:02d}", "campaign": CAMPAIGNS[0], "category": "tools", "payee": "x",
-                                      "amount": amount, "currency": currency, "entered_by": PM, "entered_at": "2026-11-20T10:00:00Z"})
+            w.append(
+                "ledger_entry",
+                {
+                    "date": f"2026-01-{day + 1:02d}",
+                    "campaign": CAMPAIGNS[0],
+                    "category": "tools",
+                    "payee": "x",
+                    "amount": amount,
+                    "currency": currency,
+                    "entered_by": PM,
+                    "entered_at": "2026-11-20T10:00:00Z",
+                },
+            )
     exact = sum((Fraction(a, 10 ** MINOR_UNITS[c]) * (Fraction(rates[c]) if c != "EUR" else 1) for c, a, _ in amounts), Fraction(0))
     expected = _half_even(exact * 100)
     doc = reports.as_json(reports.build(store.conn, "EUR", as_of=AS_OF))
@@ -191,8 +231,17 @@ def test_conversion_is_exact_then_rounded_once_half_to_even(tmp_path_factory: An
 # ---------------------------------------------------------------- no float
 
 
-MONEY_PATH = [ROOT / "sync" / "money.py", ROOT / "tui" / "cli" / "cmd_ledger.py", ROOT / "tui" / "cli" / "ledger_commands.py",
-              *sorted((ROOT / "tui" / "ledger").glob("*.py"))]
+def _module_files(*names: str) -> list[Path]:
+    """The files these modules run from (under an editable install, the installed tree's links)."""
+    return [Path(str(importlib.import_module(name).__file__)) for name in names]
+
+
+MONEY_PATH = _module_files(
+    "crewdeck.sync.state.money",
+    "crewdeck.tui.cli.cmd_ledger",
+    "crewdeck.tui.cli.ledger_commands",
+    *(f"crewdeck.tui.ledger.{p.stem}" for p in sorted((ROOT / "tui" / "ledger").glob("*.py")) if p.stem != "__init__"),
+)
 
 
 def test_the_money_path_has_no_float_in_its_source() -> None:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from textual.app import App, ComposeResult
 from textual.message import Message
 
-from tui.ledger.entries import EntryRow
-from tui.ledger.view import BudgetLine
-from widgets.budget_table import BudgetTable, bar_cells
-from widgets.entries_table import EntriesTable
-from widgets.windowed_table import BLOCK
+from crewdeck.tui.ledger.entries import EntryRow
+from crewdeck.tui.ledger.view import BudgetLine
+from crewdeck.widgets.budget_table import BudgetTable, bar_cells
+from crewdeck.widgets.entries_table import EntriesTable
+from crewdeck.widgets.windowed_table import BLOCK
 
 ENTRIES = 100_000
 
@@ -22,12 +23,21 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-def budget(campaign_id: str, campaign: str, category: str, amounts: tuple[str, ...], permille: int | None, percent: int | None,
-           over: bool = False, heading_over: bool = False, complete: bool = True) -> BudgetLine:
+def budget(
+    campaign_id: str,
+    campaign: str,
+    category: str,
+    amounts: tuple[str, ...],
+    permille: int | None,
+    percent: int | None,
+    over: bool = False,
+    heading_over: bool = False,
+    complete: bool = True,
+) -> BudgetLine:
     return BudgetLine(campaign_id, campaign, category, *amounts, permille, percent, over, heading_over, complete)  # type: ignore[arg-type]
 
 
-# The rows the logic makes (tui.ledger.view.BudgetLine): the widget takes them as they are.
+# The rows the logic makes (crewdeck.tui.ledger.view.BudgetLine): the widget takes them as they are.
 BUDGETS = [
     budget("c1", "spring-launch", "", ("12,000.00", "9,870.25", "2,129.75", "120.00", "13,402.10"), 823, 82, heading_over=True),
     budget("c1", "spring-launch", "influencers", ("4,000.00", "4,200.50", "-200.50", "", "5,900.00"), 1050, 105, True, True),
@@ -39,15 +49,25 @@ BUDGETS = [
 
 
 def entry(i: int) -> EntryRow:
-    """Entry ``i`` of a made-up ledger, as ``tui.ledger.entries.window`` returns rows."""
+    """Entry ``i`` of a made-up ledger, as ``crewdeck.tui.ledger.entries.window`` returns rows."""
     kind = i % 10
     entry_id = f"{i:08x}" + "0" * 24
     return EntryRow(
-        id=entry_id, date=f"2026-{11 - i % 3:02d}-{28 - i % 27:02d}", campaign=("spring-launch", "holiday-gifting")[i % 2],
-        category=("influencers", "tools", "sponsored-posts")[i % 3], payee=("@cafe_mila", "Canva", "Meta Ads", "Studio Nord")[i % 4],
-        amount=(i * 7919) % 10_000_000 + 1, currency=("EUR", "USD")[i % 2], memo=f"invoice {2026_0000 + i}",
-        reverses="f" * 32 if kind == 5 else None, task=None, entered_by="ana", entered_at="2026-11-20T10:00:00Z",
-        needs_approval=kind in (3, 4), approved=kind == 4, reversed_by="e" * 32 if kind == 6 else None,
+        id=entry_id,
+        date=f"2026-{11 - i % 3:02d}-{28 - i % 27:02d}",
+        campaign=("spring-launch", "holiday-gifting")[i % 2],
+        category=("influencers", "tools", "sponsored-posts")[i % 3],
+        payee=("@cafe_mila", "Canva", "Meta Ads", "Studio Nord")[i % 4],
+        amount=(i * 7919) % 10_000_000 + 1,
+        currency=("EUR", "USD")[i % 2],
+        memo=f"invoice {2026_0000 + i}",
+        reverses="f" * 32 if kind == 5 else None,
+        task=None,
+        entered_by="ana",
+        entered_at="2026-11-20T10:00:00Z",
+        needs_approval=kind in (3, 4),
+        approved=kind == 4,
+        reversed_by="e" * 32 if kind == 6 else None,
     )
 
 
@@ -144,7 +164,9 @@ async def test_budget_table_keys_and_messages() -> None:
         await pilot.press("down", "j", "enter")
         budget_messages = [m for m in app.messages if isinstance(m, (BudgetTable.RowHighlighted, BudgetTable.RowSelected))]
         assert [(type(m).__name__, m.campaign_id, m.category) for m in budget_messages] == [
-            ("RowHighlighted", "c1", "influencers"), ("RowHighlighted", "c1", "sponsored-posts"), ("RowSelected", "c1", "sponsored-posts"),
+            ("RowHighlighted", "c1", "influencers"),
+            ("RowHighlighted", "c1", "sponsored-posts"),
+            ("RowSelected", "c1", "sponsored-posts"),
         ]
         table.set_rows([b for b in BUDGETS if b.category != "influencers"])  # rows change under the cursor
         assert table.rows[table.cursor].category == "sponsored-posts"

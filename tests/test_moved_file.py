@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from sync.ids import new_id
-from sync.sharedfile import OpenedFile
-from sync.store import Store, WorkspaceError
-from tui.ui.app import CrewdeckApp
-from widgets.workspace_header import WorkspaceHeader
+from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.sharedfile import OpenedFile
+from crewdeck.sync.state.store import Store, WorkspaceError
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.widgets.workspace_header import WorkspaceHeader
 
 from .apphelp import demo_workspace, make_app, settle, until
 
@@ -110,9 +110,8 @@ def test_a_store_refuses_every_write_once_its_file_is_deleted(tmp_path: Path) ->
         w.create("task", {"title": "Before"})
     os.remove(path)
     for _ in range(2):
-        with pytest.raises(WorkspaceError, match=r"team\.db was deleted while it was open: nothing more is written"):
-            with store.write(ANA) as w:
-                w.create("task", {"title": "Lost"})
+        with pytest.raises(WorkspaceError, match=r"team\.db was deleted while it was open: nothing more is written"), store.write(ANA) as w:
+            w.create("task", {"title": "Lost"})
     assert store.op_count() == 1
     assert not store.conn.in_transaction
     store.close()
@@ -131,10 +130,9 @@ def test_a_long_write_does_not_commit_into_a_file_replaced_meanwhile(tmp_path: P
             return
         os.replace(backup, path)  # a backup restored while the import runs
 
-    with pytest.raises(WorkspaceError, match="was replaced while it was open"):
-        with store.write(ANA, replace_midway) as w:
-            for i in range(3):
-                w.create("task", {"title": f"Imported {i}"})
+    with pytest.raises(WorkspaceError, match="was replaced while it was open"), store.write(ANA, replace_midway) as w:
+        for i in range(3):
+            w.create("task", {"title": f"Imported {i}"})
     assert store.op_count() == 0  # nothing committed into the old file either
     store.close()
     assert digest(path) == expected

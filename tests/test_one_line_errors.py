@@ -9,12 +9,11 @@ import sys
 from pathlib import Path
 
 import httpx
-
-from sync.hlc import Stamp
 import pytest
 
-from sync.zones import UnknownZoneError, check_zone
-from tui.ledger.period import Period
+from crewdeck.sync.state.clock import Stamp
+from crewdeck.sync.state.zones import UnknownZoneError, check_zone
+from crewdeck.tui.ledger.period import Period
 
 from .conftest import NOW_TEXT, ROOT, Cli, Result
 from .syncsupport import Postgres, Server, crewdeck, crewdeck_fails, make_team, new_token
@@ -51,7 +50,10 @@ def one_line_error(result: Result) -> str:
         (["add", "Call publish:fri 9:75"], "publish: '9:75' is not a time of day"),
         (["add", "Standup every:weekday 24:30"], "every: '24:30' is not a time of day"),
         (["add", "Standup every:weekday 09:00 GMT-3"], "every: 'GMT-3' is an offset, not an IANA time zone: use Etc/GMT+3"),
-        (["member", "set", "ana", "--tz", "UTC+05:30"], "'UTC+05:30' is an offset, not an IANA time zone: use Asia/Colombo or Asia/Kolkata"),
+        (
+            ["member", "set", "ana", "--tz", "UTC+05:30"],
+            "'UTC+05:30' is an offset, not an IANA time zone: use Asia/Colombo or Asia/Kolkata",
+        ),
         (["member", "set", "ana", "--tz", "A" * 300], "unknown time zone 'AAAA"),
         (["member", "set", "ana", "--tz", "America"], "unknown time zone 'America'"),
         # Found by tests/test_fuzz_cli.py:
@@ -111,7 +113,7 @@ def test_arguments_that_are_not_utf8_are_refused_in_a_real_process(cli: Cli, tmp
     """The bytes as a shell passes them: Python turns them into surrogates in sys.argv."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CREWDECK_NOW": NOW_TEXT}
     env.pop("CREWDECK_CONFIG", None)
-    base = [sys.executable.encode(), b"-m", b"tui.cli.main", b"-w", str(cli.workspace).encode()]
+    base = [sys.executable.encode(), b"-m", b"crewdeck.tui.cli.main", b"-w", str(cli.workspace).encode()]
     cases = [
         ([b"--as", b"ana", b"add", b"bad\xffbyte"], "the argument 'bad\\xffbyte' is not UTF-8 text"),
         ([b"--as", b"\xff", b"tasks"], "argument --as: '\\xff' is not UTF-8 text"),
@@ -137,8 +139,14 @@ def test_standard_input_that_is_not_utf8_is_refused_in_a_real_process(cli: Cli, 
         (["rate", "import", "-"], b"date,pair,rate\n2026-11-01,USD/EUR,\xff\n"),
         (["import", "--from", "taskwarrior", "-"], b'[{"uuid": "11111111-2222-3333-4444-555555555555", "description": "\xff"}]'),
     ]:
-        done = subprocess.run([sys.executable, "-m", "tui.cli.main", "-w", str(cli.workspace), "--as", "ana", *args],
-                              input=data, capture_output=True, env=env, cwd=tmp_path, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(cli.workspace), "--as", "ana", *args],
+            input=data,
+            capture_output=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=60,
+        )
         assert (done.returncode, done.stderr) == (2, b"crewdeck: error: standard input: not UTF-8 text\n")
     assert cli.ok("export") == before
 
@@ -168,7 +176,7 @@ def test_a_config_toml_cannot_read_is_one_line_naming_the_file(cli: Cli, tmp_pat
 
 def test_deep_dotted_keys_read_without_recursion(cli: Cli, tmp_path: Path) -> None:
     config = tmp_path / "dotted.toml"
-    config.write_text("[keymap." + ".".join(["a"] * 5000) + "]\nb = \"x\"\n")
+    config.write_text("[keymap." + ".".join(["a"] * 5000) + ']\nb = "x"\n')
     result = cli("--config", str(config), "config", "show")
     assert result.code == 0, result.err
     assert json.loads(result.out)["keymap"] == {".".join(["a"] * 5000) + ".b": "x"}
@@ -214,7 +222,9 @@ UUID = "11111111-2222-3333-4444-5555555555{:02d}"
         ({"uuid": "------------------------------------"}, "uuid: '------------------------------------' is not a UUID"),
     ],
 )
-def test_a_bad_taskwarrior_record_is_one_line_naming_record_and_field(cli: Cli, tmp_path: Path, record: dict[str, object], message: str) -> None:
+def test_a_bad_taskwarrior_record_is_one_line_naming_record_and_field(
+    cli: Cli, tmp_path: Path, record: dict[str, object], message: str
+) -> None:
     good = {"uuid": UUID.format(1), "description": "fine", "project": "campaign.fine"}
     bad = {"uuid": UUID.format(2), "description": "broken", "status": "pending", **record}
     path = tmp_path / "tw.json"
@@ -241,12 +251,22 @@ def test_a_crewdeck_export_with_a_member_zone_that_is_not_text_imports_nothing(c
 @pytest.mark.parametrize(
     ("section", "record", "message"),
     [
-        ("task", {"id": "a" * 32, "title": "far", "due": {"utc": "9999-12-31T23:59:59Z", "tz": "Pacific/Kiritimati"}},
-         "task #1 (id aaaaaaaaaaaa): due: 9999-12-31 is out of range: dates run from 1900-01-01 to 9998-12-31"),
+        (
+            "task",
+            {"id": "a" * 32, "title": "far", "due": {"utc": "9999-12-31T23:59:59Z", "tz": "Pacific/Kiritimati"}},
+            "task #1 (id aaaaaaaaaaaa): due: 9999-12-31 is out of range: dates run from 1900-01-01 to 9998-12-31",
+        ),
         ("task", {"id": "a" * 32, "title": "early", "snoozed_until": "0001-01-01T00:00:00Z"}, "snoozed_until: 0001-01-01 is out of range"),
-        ("campaign", {"id": "b" * 32, "name": "Old", "start": "1066-10-14"}, "campaign #2 (id bbbbbbbbbbbb): start: 1066-10-14 is out of range"),
-        ("member", {"id": "c" * 32, "handle": "kim", "name": "Kim", "tz": "UTC", "days_off": ["2026-12-24", "9999-12-31"]},
-         "member #3 (id cccccccccccc): days_off: 9999-12-31 is out of range"),
+        (
+            "campaign",
+            {"id": "b" * 32, "name": "Old", "start": "1066-10-14"},
+            "campaign #2 (id bbbbbbbbbbbb): start: 1066-10-14 is out of range",
+        ),
+        (
+            "member",
+            {"id": "c" * 32, "handle": "kim", "name": "Kim", "tz": "UTC", "days_off": ["2026-12-24", "9999-12-31"]},
+            "member #3 (id cccccccccccc): days_off: 9999-12-31 is out of range",
+        ),
     ],
 )
 def test_an_export_with_days_at_the_ends_of_the_calendar_imports_nothing(
@@ -301,7 +321,7 @@ def test_a_pushed_zone_of_300_characters_is_refused_not_a_500(tmp_path: Path) ->
         replica = tmp_path / "ana.db"
         crewdeck("join", server.url, "--token", token, str(replica))
         crewdeck("-w", str(replica), "add", "Pushed")
-        from sync.store import Store
+        from crewdeck.sync.state.store import Store
 
         with Store(replica) as store:
             [op] = [op for _, op in store.own_ops_after(0) if op.field == "title"]

@@ -7,15 +7,15 @@ import json
 
 import pytest
 
-from tui import overlap
-from tui.errors import UserError
-from tui.hours import parse_hours
-from tui.workspace import Member
+from crewdeck.tui.time import overlap
+from crewdeck.tui.time.hours import parse_hours
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import Member
 
 from .conftest import Cli
 from .test_cli import one_line_error
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def member(handle: str, tz: str, hours: str) -> Member:
@@ -149,13 +149,17 @@ def test_booked_meetings_make_the_planner_fair(cli: Cli) -> None:
     cli.ok("member", "add", "y", "--name", "Y", "--tz", "UTC", "--hours", "mon-fri 12:00-15:00")
     monday = ["overlap", "x", "y", "--duration", "1h", "--from", "2026-11-30", "--days", "1", "--zone", "UTC", "--json"]
     assert json.loads(cli.ok(*monday))[0]["start"] == "2026-11-30T11:00:00Z"  # y stretches
-    booked = json.loads(cli.ok("overlap", "x", "y", "--duration", "1h", "--from", "fri", "--days", "1", "--zone", "UTC", "--book", "Sync", "--json"))
+    booked = json.loads(
+        cli.ok("overlap", "x", "y", "--duration", "1h", "--from", "fri", "--days", "1", "--zone", "UTC", "--book", "Sync", "--json")
+    )
     assert booked["start"] == "2026-11-27T11:00:00Z"
     task = json.loads(cli.ok("tasks", "--json"))[0]
     assert (task["title"], task["tags"], task["due"]) == ("Sync", ["meeting"], {"utc": "2026-11-27T11:00:00Z", "tz": "UTC"})
     # y took the bad side on Friday: on Monday it is x's turn.
     assert json.loads(cli.ok(*monday))[0]["start"] == "2026-11-30T12:00:00Z"
-    cli.ok("overlap", "x", "y", "--duration", "1h", "--from", "2026-11-30", "--days", "1", "--zone", "UTC", "--book", "Sync 2", "--pick", "1")
+    cli.ok(
+        "overlap", "x", "y", "--duration", "1h", "--from", "2026-11-30", "--days", "1", "--zone", "UTC", "--book", "Sync 2", "--pick", "1"
+    )
     tuesday = ["overlap", "x", "y", "--duration", "1h", "--from", "2026-12-01", "--days", "1", "--zone", "UTC", "--json"]
     assert json.loads(cli.ok(*tuesday))[0]["start"] == "2026-12-01T11:00:00Z"  # even again
     second = next(t for t in json.loads(cli.ok("tasks", "--json")) if t["title"] == "Sync 2")

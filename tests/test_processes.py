@@ -11,8 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sync.ids import new_id
-from sync.store import Store
+from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.store import Store
 
 from .conftest import ROOT
 
@@ -22,7 +22,9 @@ WRITES = 2_000
 
 def _spawn(*args: str, stdin: int | None = None) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=stdin, text=True)
+    return subprocess.Popen(
+        [sys.executable, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=stdin, text=True
+    )
 
 
 def test_eight_writers_lose_nothing_and_a_watcher_sees_every_commit(tmp_path: Path) -> None:
@@ -60,7 +62,7 @@ def test_eight_writers_lose_nothing_and_a_watcher_sees_every_commit(tmp_path: Pa
 
 def test_the_cli_from_several_processes_at_once(tmp_path: Path) -> None:
     path = tmp_path / "team.db"
-    from tui.cli.main import main
+    from crewdeck.tui.cli.main import main
 
     assert main(["init", str(path), "--member", "ana", "--name", "Ana", "--tz", "Europe/Berlin"]) == 0
     writers = [_spawn("tests/procs/writer.py", str(path), "25", "-", "cli") for _ in range(4)]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tui import query, quickadd
-from tui.errors import UserError
-from tui.workspace import Workspace
+from crewdeck.tui.tasks import query, quickadd
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import Workspace
 
 from .conftest import NOW, Cli
 
@@ -50,7 +50,7 @@ def test_resolve_looks_names_up(cli: Cli) -> None:
     assert values["due"] == {"utc": "2026-11-27T13:00:00Z", "tz": "Asia/Kolkata"}
     mine = quickadd.resolve(quickadd.parse("Plan week @ana"), ws, ana, NOW)
     assert mine["status"] == "todo"
-    with pytest.raises(UserError, match="unknown member @rja.*@raj"):
+    with pytest.raises(UserError, match=r"unknown member @rja.*@raj"):
         quickadd.resolve(quickadd.parse("x @rja"), ws, ana, NOW)
     with pytest.raises(UserError, match="unknown campaign"):
         quickadd.resolve(quickadd.parse("x +winter"), ws, ana, NOW)
@@ -61,8 +61,14 @@ def test_filter_terms_parse() -> None:
     q = query.parse("status:todo,doing @ana -#legal +launch !high due:<fri overdue carousel")
     kinds = [(t.kind, t.value, t.negate) for t in q.terms]
     assert kinds == [
-        ("status", "todo,doing", False), ("assignee", "ana", False), ("tag", "legal", True), ("campaign", "launch", False),
-        ("priority", "high", False), ("due", "<fri", False), ("overdue", "", False), ("text", "carousel", False),
+        ("status", "todo,doing", False),
+        ("assignee", "ana", False),
+        ("tag", "legal", True),
+        ("campaign", "launch", False),
+        ("priority", "high", False),
+        ("due", "<fri", False),
+        ("overdue", "", False),
+        ("text", "carousel", False),
     ]
     assert q.shows_closed
 

@@ -8,20 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from sync.store import Store
-from sync.zones import zone
-from tui import exchange, quickadd, recurrence
-from tui.hours import parse_hours
-from tui.recurrence import Rule, parse_rule
-from tui.when import DateError
-from tui.workspace import Workspace
+from crewdeck.sync.state.store import Store
+from crewdeck.sync.state.zones import zone
+from crewdeck.tui.tasks import quickadd, recurrence
+from crewdeck.tui.tasks.recurrence import Rule, parse_rule
+from crewdeck.tui.time.hours import parse_hours
+from crewdeck.tui.time.when import DateError
+from crewdeck.tui.workspace import exchange
+from crewdeck.tui.workspace.workspace import Workspace
 
 from .conftest import NOW, Cli, fresh_store
 from .test_cli import one_line_error
 from .wallclock import is_gap
 
 THU = dt.date(2026, 11, 26)
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 # ------------------------------------------------------------ rules
@@ -51,8 +52,13 @@ def test_rules_read_as_people_write_them(text: str, rule: Rule) -> None:
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("fortnightly", "not part of a repeat rule"), ("month on the 32nd", "not a day of the month"),
-     ("tue on the 1st", "not both"), ("09:00", "needs days"), ("day Mars/Base", "unknown time zone")],
+    [
+        ("fortnightly", "not part of a repeat rule"),
+        ("month on the 32nd", "not a day of the month"),
+        ("tue on the 1st", "not both"),
+        ("09:00", "needs days"),
+        ("day Mars/Base", "unknown time zone"),
+    ],
 )
 def test_bad_rules_say_why(text: str, message: str) -> None:
     with pytest.raises((DateError, ValueError), match=message):
@@ -112,17 +118,20 @@ def test_the_local_time_never_drifts(tz: str, wall: dt.time, first: dt.date, las
 
 
 def test_the_standup_stays_at_nine_while_utc_moves() -> None:
-    rule = parse_rule("weekday 09:00 America/New_York".split(), "UTC", THU)
+    rule = parse_rule(["weekday", "09:00", "America/New_York"], "UTC", THU)
     found = occurrences(rule, dt.date(2026, 10, 29), dt.date(2026, 11, 3))
     assert [(d.isoformat(), i.strftime("%H:%M")) for d, i in found] == [
-        ("2026-10-29", "13:00"), ("2026-10-30", "13:00"), ("2026-11-02", "14:00"), ("2026-11-03", "14:00"),
+        ("2026-10-29", "13:00"),
+        ("2026-10-30", "13:00"),
+        ("2026-11-02", "14:00"),
+        ("2026-11-03", "14:00"),
     ]
 
 
 def test_a_skipped_day_has_no_instance_and_months_end_on_their_last_day() -> None:
     apia = occurrences(Rule("daily", (), None, dt.time(9, 0), "Pacific/Apia"), dt.date(2011, 12, 28), dt.date(2012, 1, 1))
     assert [d.day for d, _ in apia] == [28, 29, 31, 1]
-    assert [i for _, i in apia] == sorted(set(i for _, i in apia))
+    assert [i for _, i in apia] == sorted({i for _, i in apia})
     monthly = occurrences(Rule("monthly", (), 31, dt.time(9, 0), "UTC"), dt.date(2027, 1, 1), dt.date(2027, 5, 31))
     assert [d.isoformat() for d, _ in monthly] == ["2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30", "2027-05-31"]
 
@@ -218,7 +227,9 @@ def test_two_replicas_completing_one_instance_make_one_next(tmp_path: Path) -> N
     ws_a, ws_b = Workspace(a), Workspace(b)
     member_id = "a" * 32
     with a.write(member_id) as w:
-        w.create("member", {"handle": "ana", "name": "Ana", "tz": "Europe/Berlin", "hours": parse_hours("mon-fri 09:00-17:30")}, row_id=member_id)
+        w.create(
+            "member", {"handle": "ana", "name": "Ana", "tz": "Europe/Berlin", "hours": parse_hours("mon-fri 09:00-17:30")}, row_id=member_id
+        )
     ana = ws_a.member(member_id)
     assert ana is not None
     values = quickadd.resolve(quickadd.parse("Standup @ana every:weekday 09:30"), ws_a, ana, NOW)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+import itertools
+from functools import cache
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sync.zones import _all_zones, zone
-from tui.hours import parse_hours
-from tui.roster import (
+from crewdeck.sync.state.zones import _all_zones, zone
+from crewdeck.tui.time.hours import parse_hours
+from crewdeck.tui.time.roster import (
     Span,
     Week,
     availability,
@@ -27,8 +28,8 @@ from tui.roster import (
     within_hours,
     working_spans,
 )
-from tui.when import UTC, localize
-from tui.workspace import Member
+from crewdeck.tui.time.when import UTC, localize
+from crewdeck.tui.workspace.workspace import Member
 
 from .wallclock import is_fold, is_gap
 
@@ -69,7 +70,7 @@ def _transition_in(tz_name: str, before: dt.datetime, after: dt.datetime) -> dt.
     return high
 
 
-@lru_cache(maxsize=None)
+@cache
 def transitions(tz_name: str) -> tuple[tuple[dt.datetime, dt.timedelta, dt.timedelta], ...]:
     """(instant, offset before, offset after) of the zone's changes, 1970-2037 (a weekly scan)."""
     tz = zone(tz_name)
@@ -197,7 +198,7 @@ def test_working_spans_never_overlap_and_have_the_right_length(
     m = Member("0" * 32, "m", "M", "", tz_name, hours, days_off, None)
     last = first + dt.timedelta(days=9)
     spans = working_spans(m, first, last)
-    for a, b in zip(spans, spans[1:]):
+    for a, b in itertools.pairwise(spans):
         assert a.end < b.start  # merged: apart, not even touching
     for s in spans:
         assert s.start.tzinfo is UTC and s.end > s.start
@@ -227,10 +228,14 @@ def test_working_spans_never_overlap_and_have_the_right_length(
 
 def test_half_and_quarter_hour_offsets() -> None:
     thu = dt.date(2026, 11, 26)
-    assert working_spans(member("Asia/Kathmandu", "thu 10:00-17:00"), thu, thu) == [Span(utc(2026, 11, 26, 4, 15), utc(2026, 11, 26, 11, 15))]
+    assert working_spans(member("Asia/Kathmandu", "thu 10:00-17:00"), thu, thu) == [
+        Span(utc(2026, 11, 26, 4, 15), utc(2026, 11, 26, 11, 15))
+    ]
     assert working_spans(member("Asia/Kolkata", "thu 10:00-18:30"), thu, thu) == [Span(utc(2026, 11, 26, 4, 30), utc(2026, 11, 26, 13, 0))]
     # Chatham: +13:45 in its summer.
-    assert working_spans(member("Pacific/Chatham", "thu 09:00-17:00"), thu, thu) == [Span(utc(2026, 11, 25, 19, 15), utc(2026, 11, 26, 3, 15))]
+    assert working_spans(member("Pacific/Chatham", "thu 09:00-17:00"), thu, thu) == [
+        Span(utc(2026, 11, 25, 19, 15), utc(2026, 11, 26, 3, 15))
+    ]
 
 
 @pytest.mark.parametrize(

@@ -11,18 +11,19 @@ refuses the operation, which comes back to the replica and leaves it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import httpx
 import pytest
 
-from sync.ids import new_id
-from sync.records import budget_id, rate_id
-from sync.remote import Client, push_pending
-from sync.rules import RULES, TABLE, Refused
-from sync.store import Store, Writer
+from crewdeck.sync.client.remote import Client, push_pending
+from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.records import budget_id, rate_id
+from crewdeck.sync.state.rules import RULES, TABLE, Refused
+from crewdeck.sync.state.store import Store, Writer
 
 from .conftest import ROOT
 from .syncsupport import Postgres, Server, crewdeck, new_token
@@ -62,72 +63,183 @@ def build_team(directory: Path) -> Team:
 
 
 def _entry(me: str, campaign: str, **extra: Any) -> dict[str, Any]:
-    return {"date": "2026-11-20", "campaign": campaign, "category": "ads", "payee": "Meta", "amount": 500, "currency": "EUR",
-            "entered_by": me, "entered_at": "2026-11-20T10:00:00Z", **extra}
+    return {
+        "date": "2026-11-20",
+        "campaign": campaign,
+        "category": "ads",
+        "payee": "Meta",
+        "amount": 500,
+        "currency": "EUR",
+        "entered_by": me,
+        "entered_at": "2026-11-20T10:00:00Z",
+        **extra,
+    }
 
 
 #: ``(name, write(writer, team, me), expected rule per role)``; ``None`` is allowed.
 Case = tuple[str, Callable[[Writer, Team, str], object], dict[str, str | None]]
 
 CASES: list[Case] = [
-    ("create a task", lambda w, t, me: w.create("task", {"title": "New", "created_by": me}),
-     {"manager": None, "member": None, "guest": "guest_read_only"}),
-    ("edit a task", lambda w, t, me: w.set("task", t.task, {"priority": "high"}),
-     {"manager": None, "member": None, "guest": "guest_read_only"}),
-    ("create a task as someone else", lambda w, t, me: w.create("task", {"title": "New", "created_by": t.ids["mia"]}),
-     {"manager": "author_field", "member": "author_field", "guest": "guest_read_only"}),
-    ("a task with an escape sequence", lambda w, t, me: w.create("task", {"title": "A\x1b]52;c;cHduZWQ=\x07B"}),
-     {"manager": "control_characters", "member": "control_characters", "guest": "control_characters"}),
-    ("a task due at the calendar's end", lambda w, t, me: w.set("task", t.task, {"due": {"utc": "9999-12-31T23:00:00Z", "tz": "UTC"}}),
-     {"manager": "out_of_range", "member": "out_of_range", "guest": "guest_read_only"}),
-    ("spend dated in year 1", lambda w, t, me: w.append("ledger_entry", _entry(me, t.campaign, date="0001-01-01")),
-     {"manager": "out_of_range", "member": "out_of_range", "guest": "guest_read_only"}),
-    ("a task without a title", lambda w, t, me: w.set("task", new_id(), {"priority": "high"}),
-     {"manager": "incomplete_record", "member": "incomplete_record", "guest": "incomplete_record"}),
-    ("add spend", lambda w, t, me: w.append("ledger_entry", _entry(me, t.campaign)),
-     {"manager": None, "member": None, "guest": "guest_read_only"}),
-    ("add spend entered by someone else", lambda w, t, me: w.append("ledger_entry", _entry(t.ids["mia"], t.campaign)),
-     {"manager": "author_field", "member": "author_field", "guest": "author_field"}),
-    ("reverse one's own entry", lambda w, t, me: w.append("ledger_entry", _entry(me, t.campaign, amount=-10, reverses=t.entry.get(_handle(t, me), t.entry["raj"]))),
-     {"manager": None, "member": None, "guest": "guest_read_only"}),
-    ("reverse another's entry", lambda w, t, me: w.append("ledger_entry", _entry(me, t.campaign, amount=-10, reverses=t.entry["ana" if _handle(t, me) != "ana" else "raj"])),
-     {"manager": None, "member": "own_entry_only", "guest": "guest_read_only"}),
-    ("approve another's pending spend", lambda w, t, me: w.append("approval", {"entry": t.pending["raj" if _handle(t, me) != "raj" else "ana"], "approved_by": me, "approved_at": "2026-11-26T09:00:00Z"}),
-     {"manager": None, "member": "managers_only", "guest": "guest_read_only"}),
-    ("approve one's own pending spend", lambda w, t, me: w.append("approval", {"entry": t.pending.get(_handle(t, me), t.pending["raj"]), "approved_by": me, "approved_at": "2026-11-26T09:00:00Z"}),
-     {"manager": "self_approval", "member": "managers_only", "guest": "guest_read_only"}),
-    ("approve in someone else's name", lambda w, t, me: w.append("approval", {"entry": t.pending["raj"], "approved_by": t.ids["mia"], "approved_at": "2026-11-26T09:00:00Z"}),
-     {"manager": "author_field", "member": "author_field", "guest": "author_field"}),
-    ("set a budget", lambda w, t, me: w.set("budget", budget_id(t.campaign, "ads", "run"), {"campaign": t.campaign, "category": "ads", "period": "run", "amount": 100, "currency": "EUR"}),
-     {"manager": None, "member": "managers_only", "guest": "managers_only"}),
-    ("set a rate", lambda w, t, me: w.set("rate", rate_id("2026-11-01", "USD", "EUR"), {"date": "2026-11-01", "base": "USD", "quote": "EUR", "rate": "0.9"}),
-     {"manager": None, "member": "managers_only", "guest": "managers_only"}),
-    ("add a campaign", lambda w, t, me: w.create("campaign", {"name": f"C {new_id()[:6]}"}),
-     {"manager": None, "member": "managers_only", "guest": "managers_only"}),
-    ("edit a campaign", lambda w, t, me: w.set("campaign", t.campaign, {"kpis": {"ctr": "1.2"}}),
-     {"manager": None, "member": "managers_only", "guest": "managers_only"}),
-    ("change a workspace setting", lambda w, t, me: w.set("workspace", "workspace", {"name": "Renamed"}),
-     {"manager": None, "member": "managers_only", "guest": "managers_only"}),
-    ("one's own name and zone", lambda w, t, me: w.set("member", me, {"name": "New Name", "tz": "Asia/Tokyo"}),
-     {"manager": None, "member": None, "guest": None}),
-    ("one's own hours", lambda w, t, me: w.set("member", me, {"hours": {"mon": [["08:00", "12:00"]]}}),
-     {"manager": None, "member": None, "guest": "own_profile_only"}),
-    ("one's own role", lambda w, t, me: w.set("member", me, {"role": "project manager"}),
-     {"manager": None, "member": "own_profile_only", "guest": "own_profile_only"}),
-    ("one's own access", lambda w, t, me: w.set("member", me, {"access": "manager"}),
-     {"manager": None, "member": "own_profile_only", "guest": "own_profile_only"}),
-    ("one's own Unix user", lambda w, t, me: w.set("member", me, {"unix_user": f"u{new_id()[:6]}"}),
-     {"manager": None, "member": "own_profile_only", "guest": "own_profile_only"}),
-    ("another member's name", lambda w, t, me: w.set("member", t.ids["tmp"], {"name": "Renamed"}),
-     {"manager": None, "member": "managers_only", "guest": "managers_only"}),
-    ("another member's role", lambda w, t, me: w.set("member", t.ids["tmp"], {"role": ""}),
-     {"manager": None, "member": "managers_only", "guest": "managers_only"}),
-    ("add a member", lambda w, t, me: w.create("member", {"handle": f"n{new_id()[:6]}", "name": "New", "tz": "UTC"}),
-     {"manager": None, "member": "managers_only", "guest": "managers_only"}),
-    ("add a member whose handle is taken", lambda w, t, me: w.create("member", {"handle": "raj", "name": "Raj Two", "tz": "UTC"}),
-     {"manager": "unique_handle", "member": "managers_only", "guest": "managers_only"}),
-    ("map a Unix user someone has", lambda w, t, me: w.set("member", t.ids["tmp"], {"unix_user": "mia-unix"}),
-     {"manager": "unique_unix_user", "member": "managers_only", "guest": "managers_only"}),
+    (
+        "create a task",
+        lambda w, t, me: w.create("task", {"title": "New", "created_by": me}),
+        {"manager": None, "member": None, "guest": "guest_read_only"},
+    ),
+    (
+        "edit a task",
+        lambda w, t, me: w.set("task", t.task, {"priority": "high"}),
+        {"manager": None, "member": None, "guest": "guest_read_only"},
+    ),
+    (
+        "create a task as someone else",
+        lambda w, t, me: w.create("task", {"title": "New", "created_by": t.ids["mia"]}),
+        {"manager": "author_field", "member": "author_field", "guest": "guest_read_only"},
+    ),
+    (
+        "a task with an escape sequence",
+        lambda w, t, me: w.create("task", {"title": "A\x1b]52;c;cHduZWQ=\x07B"}),
+        {"manager": "control_characters", "member": "control_characters", "guest": "control_characters"},
+    ),
+    (
+        "a task due at the calendar's end",
+        lambda w, t, me: w.set("task", t.task, {"due": {"utc": "9999-12-31T23:00:00Z", "tz": "UTC"}}),
+        {"manager": "out_of_range", "member": "out_of_range", "guest": "guest_read_only"},
+    ),
+    (
+        "spend dated in year 1",
+        lambda w, t, me: w.append("ledger_entry", _entry(me, t.campaign, date="0001-01-01")),
+        {"manager": "out_of_range", "member": "out_of_range", "guest": "guest_read_only"},
+    ),
+    (
+        "a task without a title",
+        lambda w, t, me: w.set("task", new_id(), {"priority": "high"}),
+        {"manager": "incomplete_record", "member": "incomplete_record", "guest": "incomplete_record"},
+    ),
+    (
+        "add spend",
+        lambda w, t, me: w.append("ledger_entry", _entry(me, t.campaign)),
+        {"manager": None, "member": None, "guest": "guest_read_only"},
+    ),
+    (
+        "add spend entered by someone else",
+        lambda w, t, me: w.append("ledger_entry", _entry(t.ids["mia"], t.campaign)),
+        {"manager": "author_field", "member": "author_field", "guest": "author_field"},
+    ),
+    (
+        "reverse one's own entry",
+        lambda w, t, me: w.append("ledger_entry", _entry(me, t.campaign, amount=-10, reverses=t.entry.get(_handle(t, me), t.entry["raj"]))),
+        {"manager": None, "member": None, "guest": "guest_read_only"},
+    ),
+    (
+        "reverse another's entry",
+        lambda w, t, me: w.append(
+            "ledger_entry", _entry(me, t.campaign, amount=-10, reverses=t.entry["ana" if _handle(t, me) != "ana" else "raj"])
+        ),
+        {"manager": None, "member": "own_entry_only", "guest": "guest_read_only"},
+    ),
+    (
+        "approve another's pending spend",
+        lambda w, t, me: w.append(
+            "approval",
+            {"entry": t.pending["raj" if _handle(t, me) != "raj" else "ana"], "approved_by": me, "approved_at": "2026-11-26T09:00:00Z"},
+        ),
+        {"manager": None, "member": "managers_only", "guest": "guest_read_only"},
+    ),
+    (
+        "approve one's own pending spend",
+        lambda w, t, me: w.append(
+            "approval", {"entry": t.pending.get(_handle(t, me), t.pending["raj"]), "approved_by": me, "approved_at": "2026-11-26T09:00:00Z"}
+        ),
+        {"manager": "self_approval", "member": "managers_only", "guest": "guest_read_only"},
+    ),
+    (
+        "approve in someone else's name",
+        lambda w, t, me: w.append(
+            "approval", {"entry": t.pending["raj"], "approved_by": t.ids["mia"], "approved_at": "2026-11-26T09:00:00Z"}
+        ),
+        {"manager": "author_field", "member": "author_field", "guest": "author_field"},
+    ),
+    (
+        "set a budget",
+        lambda w, t, me: w.set(
+            "budget",
+            budget_id(t.campaign, "ads", "run"),
+            {"campaign": t.campaign, "category": "ads", "period": "run", "amount": 100, "currency": "EUR"},
+        ),
+        {"manager": None, "member": "managers_only", "guest": "managers_only"},
+    ),
+    (
+        "set a rate",
+        lambda w, t, me: w.set(
+            "rate", rate_id("2026-11-01", "USD", "EUR"), {"date": "2026-11-01", "base": "USD", "quote": "EUR", "rate": "0.9"}
+        ),
+        {"manager": None, "member": "managers_only", "guest": "managers_only"},
+    ),
+    (
+        "add a campaign",
+        lambda w, t, me: w.create("campaign", {"name": f"C {new_id()[:6]}"}),
+        {"manager": None, "member": "managers_only", "guest": "managers_only"},
+    ),
+    (
+        "edit a campaign",
+        lambda w, t, me: w.set("campaign", t.campaign, {"kpis": {"ctr": "1.2"}}),
+        {"manager": None, "member": "managers_only", "guest": "managers_only"},
+    ),
+    (
+        "change a workspace setting",
+        lambda w, t, me: w.set("workspace", "workspace", {"name": "Renamed"}),
+        {"manager": None, "member": "managers_only", "guest": "managers_only"},
+    ),
+    (
+        "one's own name and zone",
+        lambda w, t, me: w.set("member", me, {"name": "New Name", "tz": "Asia/Tokyo"}),
+        {"manager": None, "member": None, "guest": None},
+    ),
+    (
+        "one's own hours",
+        lambda w, t, me: w.set("member", me, {"hours": {"mon": [["08:00", "12:00"]]}}),
+        {"manager": None, "member": None, "guest": "own_profile_only"},
+    ),
+    (
+        "one's own role",
+        lambda w, t, me: w.set("member", me, {"role": "project manager"}),
+        {"manager": None, "member": "own_profile_only", "guest": "own_profile_only"},
+    ),
+    (
+        "one's own access",
+        lambda w, t, me: w.set("member", me, {"access": "manager"}),
+        {"manager": None, "member": "own_profile_only", "guest": "own_profile_only"},
+    ),
+    (
+        "one's own Unix user",
+        lambda w, t, me: w.set("member", me, {"unix_user": f"u{new_id()[:6]}"}),
+        {"manager": None, "member": "own_profile_only", "guest": "own_profile_only"},
+    ),
+    (
+        "another member's name",
+        lambda w, t, me: w.set("member", t.ids["tmp"], {"name": "Renamed"}),
+        {"manager": None, "member": "managers_only", "guest": "managers_only"},
+    ),
+    (
+        "another member's role",
+        lambda w, t, me: w.set("member", t.ids["tmp"], {"role": ""}),
+        {"manager": None, "member": "managers_only", "guest": "managers_only"},
+    ),
+    (
+        "add a member",
+        lambda w, t, me: w.create("member", {"handle": f"n{new_id()[:6]}", "name": "New", "tz": "UTC"}),
+        {"manager": None, "member": "managers_only", "guest": "managers_only"},
+    ),
+    (
+        "add a member whose handle is taken",
+        lambda w, t, me: w.create("member", {"handle": "raj", "name": "Raj Two", "tz": "UTC"}),
+        {"manager": "unique_handle", "member": "managers_only", "guest": "managers_only"},
+    ),
+    (
+        "map a Unix user someone has",
+        lambda w, t, me: w.set("member", t.ids["tmp"], {"unix_user": "mia-unix"}),
+        {"manager": "unique_unix_user", "member": "managers_only", "guest": "managers_only"},
+    ),
 ]
 
 
@@ -146,7 +258,7 @@ def team(tmp_path: Path) -> Team:
 def test_the_matrix_on_a_shared_file(team: Team) -> None:
     outcomes = {}
     with Store(team.path) as store:
-        for name, write, expected in CASES:
+        for name, write, _expected in CASES:
             for role in ROLES:
                 me = team.ids[PLAYER[role]]
                 try:
@@ -192,7 +304,7 @@ def test_the_matrix_on_the_servers(team: Team, served: Server, tmp_path: Path) -
     replicas = _replicas(team, served, tmp_path)
     outcomes = {}
     try:
-        for name, write, expected in CASES:
+        for name, write, _expected in CASES:
             for role in ROLES:
                 if role == "guest":
                     continue  # a guest holds no replica: see test_a_guest_token_holds_no_replica
@@ -214,13 +326,13 @@ def test_a_guest_token_holds_no_replica(team: Team, served: Server, tmp_path: Pa
     database = getattr(served, "kind", "file") == "postgres"
     where = ["--database", served.args[1], "--name", "team"] if database else ["--workspace", str(team.path), "--as", "ana"]
     with Store(team.path) as store:
-        from sync import tokens
+        from crewdeck.sync.state import tokens
 
         if not database:
             with store.conn:
                 _, token = tokens.create(store.conn, team.ids["gus"])
         else:
-            from sync.pgstore import PgStore
+            from crewdeck.sync.server.pgstore import PgStore
 
             pg = PgStore.open(served.args[1])
             _, token = pg.create_token("team", team.ids["gus"])
@@ -258,8 +370,11 @@ def test_a_member_cannot_forge_spend_and_its_approval_with_their_token(team: Tea
         assert "REFUSED added approval" in log and "rule author_field" in log
         # Through `crewdeck sync`: what was refused is said, and the rest goes on.
         with Store(tmp_path / "raj.db") as store, store.write(team.ids["raj"], judged=False) as w:
-            w.set("budget", budget_id(team.campaign, "ads", "run"), {"campaign": team.campaign, "category": "ads", "period": "run",
-                                                                   "amount": 100, "currency": "EUR"})
+            w.set(
+                "budget",
+                budget_id(team.campaign, "ads", "run"),
+                {"campaign": team.campaign, "category": "ads", "period": "run", "amount": 100, "currency": "EUR"},
+            )
             w.set("task", team.task, {"priority": "high"})
         out = crewdeck("-w", str(tmp_path / "raj.db"), "sync")
         assert out.startswith("pushed 1,") and "the server refused 5 of them" in out and "(rule managers_only)" in out
@@ -273,8 +388,12 @@ def test_plain_commands_on_a_members_replica_cannot_make_them_a_manager(team: Te
         token = new_token("raj", "--workspace", str(team.path), "--as", "ana")
         replica = tmp_path / "raj.db"
         crewdeck("join", server.url, "--token", token, str(replica))
-        for args in (("member", "set", "ana", "--role", ""), ("member", "set", "raj", "--role", "project manager"),
-                     ("member", "set", "raj", "--access", "manager"), ("ledger", "approve", team.pending["ana"])):
+        for args in (
+            ("member", "set", "ana", "--role", ""),
+            ("member", "set", "raj", "--role", "project manager"),
+            ("member", "set", "raj", "--access", "manager"),
+            ("ledger", "approve", team.pending["ana"]),
+        ):
             err = crewdeck_fails_text("-w", str(replica), *args)
             assert re.search(r"rule (managers_only|own_profile_only)|only a manager", err), err
         assert crewdeck("-w", str(replica), "sync").startswith("pushed 0,")
@@ -286,11 +405,12 @@ def test_plain_commands_on_a_members_replica_cannot_make_them_a_manager(team: Te
 
 def test_handles_and_unix_users_stay_unique_and_a_member_cannot_take_anothers_unix_user(team: Team) -> None:
     assert "unique_handle" in crewdeck_fails_text("-w", str(team.path), "--as", "ana", "member", "set", "tmp", "--handle", "raj")
-    assert "already belongs to @mia" in crewdeck_fails_text("-w", str(team.path), "--as", "ana", "member", "set", "tmp", "--unix-user", "mia-unix")
+    assert "already belongs to @mia" in crewdeck_fails_text(
+        "-w", str(team.path), "--as", "ana", "member", "set", "tmp", "--unix-user", "mia-unix"
+    )
     # kemi (a member) pushing raj's unix_user = root is another member's record.
-    with Store(team.path) as store, pytest.raises(Refused) as refused:
-        with store.write(team.ids["raj"]) as w:
-            w.set("member", team.ids["tmp"], {"unix_user": "root"})
+    with Store(team.path) as store, pytest.raises(Refused) as refused, store.write(team.ids["raj"]) as w:
+        w.set("member", team.ids["tmp"], {"unix_user": "root"})
     assert refused.value.refusal.rule == "managers_only"
 
 
@@ -309,12 +429,16 @@ def test_removing_a_member_revokes_their_tokens_in_the_same_transaction_and_thei
         crewdeck("join", server.url, "--token", token, str(replica))
         crewdeck("-w", str(replica), "add", "Made offline, never sent")
         with Store(team.path) as store:
-            store.conn.execute("CREATE TEMP TRIGGER seen AFTER UPDATE OF revoked_at ON sync_token BEGIN "
-                               "SELECT CASE WHEN (SELECT deleted FROM member WHERE id = NEW.member) = 0 "
-                               "THEN RAISE(ABORT, 'revoked before the removal') END; END")
+            store.conn.execute(
+                "CREATE TEMP TRIGGER seen AFTER UPDATE OF revoked_at ON sync_token BEGIN "
+                "SELECT CASE WHEN (SELECT deleted FROM member WHERE id = NEW.member) = 0 "
+                "THEN RAISE(ABORT, 'revoked before the removal') END; END"
+            )
             with store.write(team.ids["ana"]) as w:
                 w.delete("member", team.ids["raj"])
-            live = store.conn.execute("SELECT count(*) FROM sync_token WHERE member = ? AND revoked_at IS NULL", (team.ids["raj"],)).fetchone()[0]
+            live = store.conn.execute(
+                "SELECT count(*) FROM sync_token WHERE member = ? AND revoked_at IS NULL", (team.ids["raj"],)
+            ).fetchone()[0]
         assert live == 0
         err = crewdeck_fails_text("-w", str(replica), "sync")
         assert "you were removed from this workspace" in err and "never sent" in err
@@ -375,5 +499,5 @@ def test_the_readme_has_the_roles_table_the_rules_enforce() -> None:
     design = ROOT.parent / "shared" / "DESIGN.md"
     if design.exists():  # the design's table, where the design lies next to the checkout
         assert table(design.read_text()) == [list(row) for row in TABLE]
-    for rule, meaning in RULES.items():
+    for rule, _meaning in RULES.items():
         assert f"`{rule}`" in readme, rule

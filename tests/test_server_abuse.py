@@ -6,6 +6,7 @@ PostgreSQL), and raw sockets where a misbehaving client is the point.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import selectors
 import socket
@@ -17,10 +18,10 @@ import httpx
 import psycopg
 import pytest
 
-from sync.remote import Client, SyncError, push_pending
-from sync.server.app import MAX_WAIT
-from sync.store import Store
-from tui.cli.main import main
+from crewdeck.sync.client.remote import Client, SyncError, push_pending
+from crewdeck.sync.server.app import MAX_WAIT
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.cli.main import main
 
 from .syncsupport import PATIENCE, Postgres, Server, create_token, crewdeck, free_port, make_team, new_token, wait_until
 
@@ -49,10 +50,8 @@ def half_sent(server: Server, count: int, head: bytes = HALF_SENT) -> list[socke
                 sel.unregister(s)
                 errors.append(s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR))
                 if head:
-                    try:
+                    with contextlib.suppress(OSError):  # already closed by the server: what the test waits for anyway
                         s.send(head)
-                    except OSError:
-                        pass  # already closed by the server: what the test waits for anyway
             return len(errors) == count
 
         wait_until(all_connected, "every connection made")
@@ -62,7 +61,7 @@ def half_sent(server: Server, count: int, head: bytes = HALF_SENT) -> list[socke
 
 def wait_closed(sockets: list[socket.socket]) -> dict[socket.socket, bytes]:
     """Read every socket until the server closes it; what each received."""
-    received = {s: b"" for s in sockets}
+    received = dict.fromkeys(sockets, b"")
     with selectors.DefaultSelector() as sel:
         for s in sockets:
             s.setblocking(False)
@@ -131,7 +130,7 @@ def test_a_body_that_stalls_is_cut_off_and_a_complete_request_on_the_same_server
         )
         stalled = half_sent(server, 1, head.encode() + b'{"ops": [')
         received = wait_closed(stalled)
-        assert list(received.values())[0].startswith(b"HTTP/1.1 408 ")
+        assert next(iter(received.values())).startswith(b"HTTP/1.1 408 ")
         me = httpx.get(server.url + "/v1/me", headers={"Authorization": f"Bearer {token}"})
         assert me.status_code == 200 and me.json()["workspace"] == "team"
     finally:
@@ -277,7 +276,10 @@ def test_the_health_endpoint_says_nothing_about_the_workspace(team: Path) -> Non
 def test_serving_plain_http_off_the_loopback_warns_in_one_line(team: Path) -> None:
     server = Server([str(team), "--host", "0.0.0.0"]).start()
     err = server.stop()
-    assert err == "crewdeck: warning: serving plain HTTP on '0.0.0.0': tokens cross the network readable; use --ssl-certfile/--ssl-keyfile or a TLS reverse proxy\n"
+    assert (
+        err
+        == "crewdeck: warning: serving plain HTTP on '0.0.0.0': tokens cross the network readable; use --ssl-certfile/--ssl-keyfile or a TLS reverse proxy\n"
+    )
 
 
 def test_joining_over_plain_http_off_the_loopback_warns(team: Path, tmp_path: Path) -> None:
@@ -313,7 +315,7 @@ def published(postgres: Postgres, tmp_path: Path) -> tuple[str, Path]:
 
 
 def test_a_spoofed_notification_wakes_no_long_poll(published: tuple[str, Path], tmp_path: Path) -> None:
-    url, team = published
+    url, _team = published
     (tmp_path / "other").mkdir()
     crewdeck("publish", str(make_team(tmp_path / "other")), "--database", url, "--name", "other")
     server = Server(["--database", url]).start()

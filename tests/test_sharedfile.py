@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sync.sharedfile import check_local_disk, directory_problem, is_network, mount_of
-from sync.store import Store, WorkspaceError
+from crewdeck.sync.state.sharedfile import check_local_disk, directory_problem, is_network, mount_of
+from crewdeck.sync.state.store import Store, WorkspaceError
 
 MOUNTINFO = """\
 22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw
@@ -60,8 +60,8 @@ def test_local_filesystems_are_fine(fstype: str) -> None:
 def test_store_refuses_a_network_file_with_the_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     table = tmp_path / "mountinfo"
     table.write_text(f"22 1 8:1 / / rw - ext4 /dev/sda1 rw\n40 22 0:35 / {tmp_path} rw - nfs4 server:/x rw\n")
-    monkeypatch.setattr("sync.sharedfile.MOUNTINFO", str(table))
-    monkeypatch.setattr("sync.sharedfile.check_local_disk.__defaults__", (str(table),))
+    monkeypatch.setattr("crewdeck.sync.state.sharedfile.MOUNTINFO", str(table))
+    monkeypatch.setattr("crewdeck.sync.state.sharedfile.check_local_disk.__defaults__", (str(table),))
     with pytest.raises(WorkspaceError, match="nfs4 filesystem"):
         Store.create(tmp_path / "team.db")
     assert not (tmp_path / "team.db").exists()

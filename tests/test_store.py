@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from sync import schema
-from sync import store as store_module
-from sync.hlc import MAX_DRIFT_MS, ClockSkewError, Stamp, wall_ms
-from sync.ids import new_id
-from sync.oplog import Op, OpError, from_wire
-from sync.push import PushRejected
-from sync.records import (
+from crewdeck.sync.client.remote import Remote
+from crewdeck.sync.state import schema
+from crewdeck.sync.state import store as store_module
+from crewdeck.sync.state.clock import MAX_DRIFT_MS, ClockSkewError, Stamp, wall_ms
+from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.oplog import Op, OpError, from_wire
+from crewdeck.sync.state.push import PushRejected
+from crewdeck.sync.state.records import (
     ENTITIES,
     Entity,
     Field,
@@ -25,8 +26,7 @@ from sync.records import (
     optional,
     record_id,
 )
-from sync.remote import Remote
-from sync.store import Store, WorkspaceError
+from crewdeck.sync.state.store import Store, WorkspaceError
 
 from .conftest import fresh_store
 
@@ -89,7 +89,9 @@ def test_local_edits_are_ops_and_rows(store: Store) -> None:
 
 
 def indexes(store: Store) -> list[tuple[str, str]]:
-    return sorted(store.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('task', 'ops')"))
+    return sorted(
+        store.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('task', 'ops')")
+    )
 
 
 def test_a_bulk_write_builds_the_indexes_again_after_it(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -112,10 +114,9 @@ def test_a_bulk_write_that_fails_leaves_the_indexes_and_the_rows_as_they_were(st
     def fail(done: int, total: int) -> None:
         raise OSError("disk full")  # while the log's index is dropped
 
-    with pytest.raises(OSError):
-        with store.write(ANA, fail) as w:
-            for i in range(5):
-                w.create("task", {"title": f"Post {i}"})
+    with pytest.raises(OSError), store.write(ANA, fail) as w:
+        for i in range(5):
+            w.create("task", {"title": f"Post {i}"})
     assert indexes(store) == before
     assert store.conn.execute("SELECT count(*) FROM task").fetchone()[0] == 0
     assert store.conn.execute("SELECT count(*) FROM ops").fetchone()[0] == 0
@@ -135,19 +136,17 @@ def test_a_failed_write_leaves_nothing_behind(store: Store) -> None:
         task = w.create("task", {"title": "keep"})
     before = store.op_count()
     store.conn.execute("CREATE TRIGGER boom BEFORE INSERT ON ops WHEN NEW.field = 'notes' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
-    with pytest.raises(sqlite3.IntegrityError):
-        with store.write(ANA) as w:
-            w.set("task", task, {"title": "changed", "notes": "x"})
+    with pytest.raises(sqlite3.IntegrityError), store.write(ANA) as w:
+        w.set("task", task, {"title": "changed", "notes": "x"})
     assert store.op_count() == before
     assert store.record("task", task)["title"] == "keep"  # type: ignore[index]
     assert store.conn.execute("SELECT node_seq FROM clock").fetchone()[0] == 1
 
 
 def test_a_bad_value_raises_before_anything_is_written(store: Store) -> None:
-    with pytest.raises(ValidationError) as info:
-        with store.write(ANA) as w:
-            w.create("task", {"title": "ok"})
-            w.create("task", {"title": "bad", "due": {"utc": "tomorrow", "tz": "Europe/Berlin"}})
+    with pytest.raises(ValidationError) as info, store.write(ANA) as w:
+        w.create("task", {"title": "ok"})
+        w.create("task", {"title": "bad", "due": {"utc": "tomorrow", "tz": "Europe/Berlin"}})
     assert info.value.entity == "task" and info.value.field == "due"
     assert store.op_count() == 0
 
@@ -199,16 +198,24 @@ def test_a_due_date_and_its_zone_are_one_value(store: Store, tmp_path: Path) -> 
 
 def test_ledger_entries_are_append_only(store: Store) -> None:
     campaign = new_id()
-    entry = {"date": "2026-11-20", "campaign": campaign, "category": "influencers", "payee": "@cafe_mila",
-             "amount": 12050, "currency": "EUR", "entered_by": ANA, "entered_at": "2026-11-26T09:00:00Z"}
+    entry = {
+        "date": "2026-11-20",
+        "campaign": campaign,
+        "category": "influencers",
+        "payee": "@cafe_mila",
+        "amount": 12050,
+        "currency": "EUR",
+        "entered_by": ANA,
+        "entered_at": "2026-11-26T09:00:00Z",
+    }
     with store.write(ANA) as w:
         entry_id = w.append("ledger_entry", entry)
-    with pytest.raises(ValidationError, match="append-only"):
-        with store.write(ANA) as w:
-            w.set("ledger_entry", entry_id, {"amount": 1})
+    with pytest.raises(ValidationError, match="append-only"), store.write(ANA) as w:
+        w.set("ledger_entry", entry_id, {"amount": 1})
     op = next(op for _, op in store.ops_after(0))
-    forged = op._replace(op_id=str(Stamp(Stamp.parse(op.op_id).ms + 1, 0, "ffffffffffff")), node="ffffffffffff",
-                         value=op.value.replace("12050", "99999"))
+    forged = op._replace(
+        op_id=str(Stamp(Stamp.parse(op.op_id).ms + 1, 0, "ffffffffffff")), node="ffffffffffff", value=op.value.replace("12050", "99999")
+    )
     store.apply([forged])  # a second append of the same id, stamped later, changes nothing
     assert store.record("ledger_entry", entry_id)["amount"] == 12050  # type: ignore[index]
 
@@ -276,9 +283,11 @@ def test_a_write_is_refused_while_the_workspace_clock_is_far_ahead_of_this_machi
     with fast.write(ANA) as w:
         task = w.create("task", {"title": "stamped an hour ahead"})
     before = (slow.op_count(), slow.node_seq())
-    with pytest.raises(WorkspaceError, match=r"clock is 1h00m ahead of this machine's clock \(limit 5m00s\): one of the clocks is off"):
-        with slow.write(ANA) as w:
-            w.set("task", task, {"title": "would follow it into the future"})
+    with (
+        pytest.raises(WorkspaceError, match=r"clock is 1h00m ahead of this machine's clock \(limit 5m00s\): one of the clocks is off"),
+        slow.write(ANA) as w,
+    ):
+        w.set("task", task, {"title": "would follow it into the future"})
     assert (slow.op_count(), slow.node_seq()) == before
     assert slow.record("task", task)["title"] == "stamped an hour ahead"  # type: ignore[index]
     slow.wall = lambda: now + 3_600_000 - MAX_DRIFT_MS  # within the limit, writes follow the clock again
@@ -290,8 +299,17 @@ def test_a_write_is_refused_while_the_workspace_clock_is_far_ahead_of_this_machi
 
 
 def test_wire_form_is_checked(store: Store) -> None:
-    good = {"op_id": "1700000000000-0000-aaaaaaaaaaaa", "node": "aaaaaaaaaaaa", "node_seq": 1, "member": ANA,
-            "kind": "set", "entity": "task", "row_id": new_id(), "field": "title", "value": "hello"}
+    good = {
+        "op_id": "1700000000000-0000-aaaaaaaaaaaa",
+        "node": "aaaaaaaaaaaa",
+        "node_seq": 1,
+        "member": ANA,
+        "kind": "set",
+        "entity": "task",
+        "row_id": new_id(),
+        "field": "title",
+        "value": "hello",
+    }
     assert from_wire(good).value == '"hello"'
     bad_cases = [
         ({**good, "entity": "planet"}, "unknown entity"),
@@ -310,7 +328,9 @@ def test_wire_form_is_checked(store: Store) -> None:
 
 
 def test_a_remote_is_saved_whole_or_not_at_all(store: Store) -> None:
-    store.conn.execute("CREATE TRIGGER full BEFORE INSERT ON meta WHEN NEW.key = 'remote.token' BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    store.conn.execute(
+        "CREATE TRIGGER full BEFORE INSERT ON meta WHEN NEW.key = 'remote.token' BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    )
     remote = Remote("https://crewdeck.example.com", "team", "crewdeck_" + "a" * 43, ANA)
     with pytest.raises(sqlite3.IntegrityError, match="disk full"):
         remote.save(store)
@@ -337,9 +357,8 @@ def test_json_is_read_strictly() -> None:
 def test_a_non_finite_number_is_refused_before_it_is_written(store: Store) -> None:
     campaign = new_id()
     for bad in (float("nan"), float("inf"), {"nested": [float("-inf")]}):
-        with pytest.raises(ValidationError, match="campaign.kpis: .* is not a JSON number"):
-            with store.write(ANA) as w:
-                w.set("campaign", campaign, {"name": "Spring", "kpis": {"reach": bad}})
+        with pytest.raises(ValidationError, match=r"campaign\.kpis: .* is not a JSON number"), store.write(ANA) as w:
+            w.set("campaign", campaign, {"name": "Spring", "kpis": {"reach": bad}})
     assert store.op_count() == 0
 
 
@@ -378,9 +397,8 @@ def test_history_and_previous_values(store: Store) -> None:
 
 def test_a_migration_that_adds_a_field_gives_existing_rows_its_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "w.db"
-    with Store.create(path) as s:
-        with s.write(ANA) as w:
-            task = w.create("task", {"title": "written before the new fields existed"})
+    with Store.create(path) as s, s.write(ANA) as w:
+        task = w.create("task", {"title": "written before the new fields existed"})
     # A later crewdeck: two new task fields, and a migration step (new columns come with any).
     new_fields = (
         Field("reviewers", list_of(record_id), default=[], kind="json"),
@@ -403,8 +421,16 @@ def test_a_migration_that_adds_a_field_gives_existing_rows_its_default(tmp_path:
 
 
 FORGER = "ffffffffffff"
-ENTRY = {"date": "2026-11-20", "campaign": new_id(), "category": "influencers", "payee": "@cafe_mila",
-         "amount": 12050, "currency": "EUR", "entered_by": ANA, "entered_at": "2026-11-26T09:00:00Z"}
+ENTRY = {
+    "date": "2026-11-20",
+    "campaign": new_id(),
+    "category": "influencers",
+    "payee": "@cafe_mila",
+    "amount": 12050,
+    "currency": "EUR",
+    "entered_by": ANA,
+    "entered_at": "2026-11-26T09:00:00Z",
+}
 
 
 def _forged(row_id: str, node_seq: int = 1, entity: str = "member", field: str = "name", value: str = '"Forged"', kind: str = "set") -> Op:
@@ -431,12 +457,10 @@ def test_a_pushed_operation_naming_another_entitys_record_is_refused(store: Stor
 def test_a_local_write_naming_another_entitys_record_is_refused(store: Store) -> None:
     with store.write(ANA) as w:
         task = w.create("task", {"title": "Real task"})
-    with pytest.raises(ValidationError, match=f"member.id: {task} is a task record, not a member"):
-        with store.write(ANA) as w:
-            w.create("member", {"handle": "zoe", "name": "Zoe", "tz": "UTC"}, row_id=task)
-    with pytest.raises(ValidationError, match="is a task record, not a ledger_entry"):
-        with store.write(ANA) as w:
-            w.append("ledger_entry", ENTRY, row_id=task)
+    with pytest.raises(ValidationError, match=f"member.id: {task} is a task record, not a member"), store.write(ANA) as w:
+        w.create("member", {"handle": "zoe", "name": "Zoe", "tz": "UTC"}, row_id=task)
+    with pytest.raises(ValidationError, match="is a task record, not a ledger_entry"), store.write(ANA) as w:
+        w.append("ledger_entry", ENTRY, row_id=task)
     assert store.op_count() == 1 and store.record("member", task) is None
 
 
@@ -467,10 +491,9 @@ def test_a_clash_already_stored_upstream_is_materialized_per_entity(store: Store
 
 def test_a_fresh_workspace_whose_filling_fails_leaves_no_file(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
-    with pytest.raises(ValidationError):
-        with Store.fresh(path) as store, store.write(ANA) as w:
-            w.create("task", {"title": "kept only if all of it is written"})
-            w.create("task", {"title": "bad", "priority": "urgent"})
+    with pytest.raises(ValidationError), Store.fresh(path) as store, store.write(ANA) as w:
+        w.create("task", {"title": "kept only if all of it is written"})
+        w.create("task", {"title": "bad", "priority": "urgent"})
     assert list(tmp_path.iterdir()) == []
     with Store.fresh(path) as store, store.write(ANA) as w:
         w.create("task", {"title": "kept"})

@@ -11,9 +11,9 @@ import io
 import os
 import stat
 import threading
+from collections.abc import AsyncIterator, Callable
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
-from typing import AsyncIterator, Callable
 
 import httpx
 import uvicorn
@@ -22,13 +22,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from sync.pgstore import PgStore
-from sync.remote import MAX_PAGE_BYTES, PULL_PAGE
-from sync.server.app import PAGE_BYTES
-from sync.store import Store
-from tui.cli.main import main
+from crewdeck.sync.client.remote import MAX_PAGE_BYTES, PULL_PAGE
+from crewdeck.sync.server.app import PAGE_BYTES
+from crewdeck.sync.server.pgstore import PgStore
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.cli.main import main
 
-from .syncsupport import PATIENCE, Postgres, Server, crewdeck, create_token, free_port, make_team, new_token, wait_until
+from .syncsupport import PATIENCE, Postgres, Server, create_token, crewdeck, free_port, make_team, new_token, wait_until
 
 #: The longest notes a task may have, in one-byte and two-byte characters.
 NOTES = ["x" * 100_000, "ü" * 100_000]
@@ -53,7 +53,9 @@ def assert_pages_bounded(server: Server, token: str, total: int) -> None:
     """Pages asked for as many operations as allowed stay within the byte budget, and together hold everything."""
     after, seen = 0, 0
     while True:
-        answer = httpx.get(f"{server.url}/v1/w/team/ops", params={"after": after, "limit": 10_000}, headers={"Authorization": f"Bearer {token}"})
+        answer = httpx.get(
+            f"{server.url}/v1/w/team/ops", params={"after": after, "limit": 10_000}, headers={"Authorization": f"Bearer {token}"}
+        )
         body = answer.json()
         assert len(answer.content) <= PAGE_BYTES + 100  # the operations, and the page's own few keys
         assert body["ops"] and [op["seq"] for op in body["ops"]] == list(range(after + 1, body["next"] + 1))
@@ -110,7 +112,7 @@ def test_a_page_holds_at_least_one_operation_whatever_its_size(postgres: Postgre
         # Two large notes never share a page under a budget smaller than both.
         budget = len(NOTES[1].encode()) + 1_000
         first = large[0] - 1
-        assert [op.field for _, op in store.ops_after(first, 100, budget)][0] == "notes"
+        assert next(op.field for _, op in store.ops_after(first, 100, budget)) == "notes"
         assert [seq for seq, _ in store.ops_after(first, 100, budget)] == [seq for seq, _ in pg.ops_after("team", first, 100, budget)[0]]
         assert large[1] not in [seq for seq, _ in store.ops_after(first, 100, budget)]
     pg.close()
@@ -190,8 +192,18 @@ def test_an_oversized_page_is_never_read_whole_and_is_asked_again_smaller(tmp_pa
 
 
 def test_a_page_that_does_not_follow_the_cursor_is_refused(tmp_path: Path) -> None:
-    op = {"seq": 3, "op_id": "1796284007954-0000-cdaaeb00dc9a", "node": "cdaaeb00dc9a", "node_seq": 1, "member": "a" * 32,
-          "kind": "set", "entity": "task", "row_id": "b" * 32, "field": "title", "value": "Twice"}
+    op = {
+        "seq": 3,
+        "op_id": "1796284007954-0000-cdaaeb00dc9a",
+        "node": "cdaaeb00dc9a",
+        "node_seq": 1,
+        "member": "a" * 32,
+        "kind": "set",
+        "entity": "task",
+        "row_id": "b" * 32,
+        "field": "title",
+        "value": "Twice",
+    }
 
     def backwards(request: Request) -> Response:
         return JSONResponse({"ops": [op, op], "head": 10, "next": 3, "more": True})
@@ -215,7 +227,7 @@ def test_a_replica_holding_a_token_is_readable_by_its_owner_only(tmp_path: Path)
     try:
         replica = tmp_path / "ana.db"
         crewdeck("join", server.url, "--token", new_token("ana", "--workspace", str(team)), str(replica))
-        with Store(replica) as store:  # open: its -wal and -shm exist
+        with Store(replica):  # open: its -wal and -shm exist
             crewdeck("-w", str(replica), "add", "Written while open")
             found = modes(replica)
             assert set(found) == {"", "-wal", "-shm"} and set(found.values()) == {0o600}

@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sync.hlc import Stamp
-from sync.remote import Client, push_pending
-from sync.store import Store
+from crewdeck.sync.client.remote import Client, push_pending
+from crewdeck.sync.state.clock import Stamp
+from crewdeck.sync.state.store import Store
 
 from .syncsupport import (
     Postgres,
@@ -52,8 +52,15 @@ def test_publish_serve_join_and_tokens_through_postgres(published: tuple[str, Pa
         # A forged operation naming that task's id as a member's is refused, not stored for every replica to pull.
         with Store(ana) as replica:
             last = replica.own_ops_after(0)[-1][1]
-        forged = dict(last.to_wire(), op_id=str(Stamp(Stamp.parse(last.op_id).ms, 99, last.node)), node_seq=last.node_seq + 1,
-                      entity="member", row_id=task, field="name", value="Forged")
+        forged = dict(
+            last.to_wire(),
+            op_id=str(Stamp(Stamp.parse(last.op_id).ms, 99, last.node)),
+            node_seq=last.node_seq + 1,
+            entity="member",
+            row_id=task,
+            field="name",
+            value="Forged",
+        )
         answer = httpx.post(f"{server.url}/v1/w/team/push", json={"ops": [forged]}, headers={"Authorization": f"Bearer {token}"})
         assert (answer.status_code, answer.json()["error"], answer.json()["row_id"]) == (422, "row_entity", task)
         assert crewdeck("-w", str(ana), "sync").startswith("pushed 0, pulled 0 operations; server at #16")
@@ -73,7 +80,7 @@ def test_publish_serve_join_and_tokens_through_postgres(published: tuple[str, Pa
 
 
 def test_a_push_to_one_process_wakes_a_long_poll_on_another(published: tuple[str, Path], tmp_path: Path) -> None:
-    url, team = published
+    url, _team = published
     servers = [Server(["--database", url]).start() for _ in range(2)]
     try:
         _, token = create_token("ana", "--database", url, "--name", "team")

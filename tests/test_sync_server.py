@@ -6,19 +6,19 @@ import json
 import random
 import sqlite3
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
 
-from sync.engine import Backoff, SyncEngine, SyncStatus
-from sync.hlc import Stamp
-from sync.ids import new_id
-from sync.records import load_json
-from sync.remote import META_PUSH_SEQ, Client, Remote, SyncError, unsent
-from sync.server.app import KEEPALIVE
-from sync.store import Store
+from crewdeck.sync.client.engine import Backoff, SyncEngine, SyncStatus
+from crewdeck.sync.client.remote import META_PUSH_SEQ, Client, Remote, SyncError, unsent
+from crewdeck.sync.server.app import KEEPALIVE
+from crewdeck.sync.state.clock import Stamp
+from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.records import load_json
+from crewdeck.sync.state.store import Store
 
 from .syncsupport import (
     SHORT_BUSY_SERVER,
@@ -137,7 +137,9 @@ def test_a_member_on_the_file_and_a_member_over_http_see_each_other(served: tupl
         # Ana edits her replica (another process could; the engine notices the commit).
         from_laptop = crewdeck("-w", str(ana), "add", "Approve the teaser @raj").strip()
         wait_until(lambda: shared.record("task", from_laptop) is not None, "ana's edit in the served file")
-        wait_until(lambda: engine.status is not None and engine.status.state == "live" and engine.status.unsent == 0, "live, nothing unsent")
+        wait_until(
+            lambda: engine.status is not None and engine.status.state == "live" and engine.status.unsent == 0, "live, nothing unsent"
+        )
     finally:
         engine.stop()
         replica.close()
@@ -192,7 +194,10 @@ def test_every_refusal_of_auth_writes_nothing(served: tuple[Path, Server], tmp_p
     answer = httpx.post(f"{server.url}/v1/w/elsewhere/push", json=body, headers={"Authorization": f"Bearer {ana_token}"})
     assert (answer.status_code, answer.json()["error"]) == (403, "wrong_workspace")
     # A forged member inside ana's own batch.
-    forged = [dict(w, member=json.loads(httpx.get(server.url + "/v1/me", headers={"Authorization": f"Bearer {raj_token}"}).text)["member"]) for w in body["ops"]]
+    forged = [
+        dict(w, member=json.loads(httpx.get(server.url + "/v1/me", headers={"Authorization": f"Bearer {raj_token}"}).text)["member"])
+        for w in body["ops"]
+    ]
     answer = httpx.post(push, json={"ops": forged}, headers={"Authorization": f"Bearer {ana_token}"})
     assert (answer.status_code, answer.json()["error"]) == (403, "wrong_member")
     assert _head(server, ana_token) == before  # nothing written by any of them
@@ -259,7 +264,14 @@ def test_push_is_idempotent_refuses_gaps_and_bad_input_with_4xx(served: tuple[Pa
     copied = dict(wire[0], op_id=str(Stamp(Stamp.parse(wire[0]["op_id"]).ms + 1, 7, store.node)))  # another op under #1
     assert httpx.post(push, json={"ops": [copied]}, headers=auth).json()["error"] == "node_conflict"
     # The next operation of the count, forged to name a stored task's id as a member's.
-    clash = dict(wire[0], op_id=str(Stamp(Stamp.parse(wire[-1]["op_id"]).ms, 9, store.node)), node_seq=6, entity="member", field="name", value="Forged")
+    clash = dict(
+        wire[0],
+        op_id=str(Stamp(Stamp.parse(wire[-1]["op_id"]).ms, 9, store.node)),
+        node_seq=6,
+        entity="member",
+        field="name",
+        value="Forged",
+    )
     answer = httpx.post(push, json={"ops": [clash]}, headers=auth)
     assert (answer.status_code, answer.json()["error"], answer.json()["row_id"]) == (422, "row_entity", wire[0]["row_id"])
     assert "is a task record, not a member" in answer.json()["message"]
@@ -303,7 +315,11 @@ def test_non_finite_numbers_are_refused_so_exports_stay_json(served: tuple[Path,
     wire = dict(ops[0].to_wire(), entity="campaign", row_id=campaign, field="kpis", value={"reach": "X"})
     for number in ("NaN", "Infinity", "-Infinity", "1e999"):
         content = json.dumps({"ops": [wire]}).replace('"X"', number).encode()
-        answer = httpx.post(f"{server.url}/v1/w/team/push", content=content, headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        answer = httpx.post(
+            f"{server.url}/v1/w/team/push",
+            content=content,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
         assert (answer.status_code, answer.json()["error"]) == (400, "bad_json"), number
         assert f"{number} is " in answer.json()["message"]
     assert [c for c in load_json(export(team))["campaign"] if c["id"] == campaign] == []  # the export is still JSON, without it
@@ -313,7 +329,7 @@ def test_non_finite_numbers_are_refused_so_exports_stay_json(served: tuple[Path,
 def test_a_long_poll_returns_as_soon_as_something_is_pushed(served: tuple[Path, Server], tmp_path: Path) -> None:
     team, server = served
     token = new_token("ana", "--workspace", str(team))
-    store, ops = _ops(join(server, token, tmp_path / "ana.db"), 1)
+    store, _ = _ops(join(server, token, tmp_path / "ana.db"), 1)
     head = _head(server, token)
     client = Client(server.url, token, "team")
     got: list = []
@@ -329,9 +345,14 @@ def test_a_long_poll_returns_as_soon_as_something_is_pushed(served: tuple[Path, 
 def test_faults_between_clients_and_server_lose_and_duplicate_nothing(served: tuple[Path, Server], tmp_path: Path) -> None:
     team, server = served
     clients, ops_each, per_commit = 4, 2_500, 100
-    paths = [join(server, new_token(h, "--workspace", str(team)), tmp_path / f"c{i}.db") for i, h in enumerate(["ana", "raj", "ana", "raj"])]
+    paths = [
+        join(server, new_token(h, "--workspace", str(team)), tmp_path / f"c{i}.db") for i, h in enumerate(["ana", "raj", "ana", "raj"])
+    ]
     transports = [FaultyTransport(seed=i, rate=0.04) for i in range(clients)]
-    engines = [SyncEngine(p, transport=t, backoff=Backoff(0.005, 0.05), poll_interval=0.2, seed=i) for i, (p, t) in enumerate(zip(paths, transports))]
+    engines = [
+        SyncEngine(p, transport=t, backoff=Backoff(0.005, 0.05), poll_interval=0.2, seed=i)
+        for i, (p, t) in enumerate(zip(paths, transports))
+    ]
     for e in engines:
         e.start()
 
@@ -343,7 +364,13 @@ def test_faults_between_clients_and_server_lose_and_duplicate_nothing(served: tu
             tasks = [row[0] for row in store.conn.execute("SELECT id FROM task")]
             with store.write(member) as w:
                 for _ in range(per_commit // 5):
-                    values = {"title": f"t{rng.randrange(10**9)}", "status": rng.choice(STATUSES), "priority": "med", "notes": "", "tags": []}
+                    values = {
+                        "title": f"t{rng.randrange(10**9)}",
+                        "status": rng.choice(STATUSES),
+                        "priority": "med",
+                        "notes": "",
+                        "tags": [],
+                    }
                     if tasks and rng.random() < 0.3:
                         w.set("task", rng.choice(tasks), values)  # edits others' tasks too
                     else:
@@ -360,21 +387,29 @@ def test_faults_between_clients_and_server_lose_and_duplicate_nothing(served: tu
         t.join()
     shared = Store(team)
     nodes = [Store(p).node for p in paths]
-    expected = shared.max_seq() + clients * ops_each - shared.conn.execute(
-        f"SELECT count(*) FROM ops WHERE node IN ({','.join('?' * len(nodes))})", nodes).fetchone()[0]
+    expected = (
+        shared.max_seq()
+        + clients * ops_each
+        - shared.conn.execute(f"SELECT count(*) FROM ops WHERE node IN ({','.join('?' * len(nodes))})", nodes).fetchone()[0]
+    )
     replicas = [Store(p) for p in paths]
-    wait_until(lambda: shared.max_seq() >= expected and all(r.max_seq() >= expected for r in replicas), "every replica has every operation", timeout=180)
+    wait_until(
+        lambda: shared.max_seq() >= expected and all(r.max_seq() >= expected for r in replicas),
+        "every replica has every operation",
+        timeout=180,
+    )
     for e in engines:
         e.stop()
     for t in transports:
         t.flush()  # late, delayed requests still arriving change nothing
         t.close()
     counts = shared.conn.execute(
-        f"SELECT count(*), count(DISTINCT op_id) FROM ops WHERE node IN ({','.join('?' * len(nodes))})", nodes).fetchone()
+        f"SELECT count(*), count(DISTINCT op_id) FROM ops WHERE node IN ({','.join('?' * len(nodes))})", nodes
+    ).fetchone()
     assert counts == (clients * ops_each, clients * ops_each)
     seqs = [r[0] for r in shared.conn.execute("SELECT seq FROM ops ORDER BY seq")]
     assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) == expected
-    for node, p in zip(nodes, paths):
+    for node, _p in zip(nodes, paths):
         assert shared.conn.execute("SELECT count(*), max(node_seq) FROM ops WHERE node = ?", (node,)).fetchone() == (ops_each, ops_each)
     exports = {export(p) for p in [team, *paths]}
     assert len(exports) == 1
@@ -460,7 +495,9 @@ def test_server_killed_during_pushes_loses_nothing_acknowledged(tmp_path: Path) 
             replica.close()
 
     # Both clients in the middle of pushing (a slow start may leave one behind).
-    wait_until(lambda: watch.max_seq() > 2_000 and all(acknowledged(p)[1] > 0 for p in paths), "pushes from both clients reaching the server")
+    wait_until(
+        lambda: watch.max_seq() > 2_000 and all(acknowledged(p)[1] > 0 for p in paths), "pushes from both clients reaching the server"
+    )
     server.kill()
     # What each client holds as acknowledged, now that the server is gone.
     acked = [acknowledged(p) for p in paths]
@@ -474,7 +511,11 @@ def test_server_killed_during_pushes_loses_nothing_acknowledged(tmp_path: Path) 
     for t in writers:
         t.join()
     server.start()  # same file, same port
-    wait_until(lambda: all(e.status is not None and e.status.state == "live" and e.status.unsent == 0 for e in engines), "clients resuming by themselves", timeout=120)
+    wait_until(
+        lambda: all(e.status is not None and e.status.state == "live" and e.status.unsent == 0 for e in engines),
+        "clients resuming by themselves",
+        timeout=120,
+    )
     replicas = [Store(p) for p in paths]
     wait_until(lambda: len({r.max_seq() for r in [*replicas, watch]}) == 1, "replicas caught up")
     for e in engines:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from widgets.line_table import Column
-from widgets.task_table import Row, TaskTable
+from crewdeck.widgets.line_table import Column
+from crewdeck.widgets.task_table import Row, TaskTable
 
 COLUMNS = (Column("ID", 4), Column("TASK", 10, grow=1))
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from tui import tasklist
-from tui.config import Config
-from tui.query import parse
-from tui.session import Session
-from tui.views import VIEWS
+from crewdeck.tui.session.session import Session
+from crewdeck.tui.tasks import listing as tasklist
+from crewdeck.tui.tasks.query import parse
+from crewdeck.tui.tasks.views import VIEWS
+from crewdeck.tui.workspace.config import Config
 
 from .apphelp import demo_workspace
 from .conftest import NOW

@@ -20,7 +20,9 @@ needs_task = pytest.mark.skipif(
 
 def _task(home: Path, *args: str) -> str:
     env = {**os.environ, "TASKRC": str(home / "taskrc"), "TASKDATA": str(home / "data")}
-    done = subprocess.run([TASK, "rc.confirmation=off", "rc.verbose=nothing", *args], env=env, capture_output=True, text=True, input="yes\n")  # type: ignore[list-item]
+    done = subprocess.run(
+        [TASK, "rc.confirmation=off", "rc.verbose=nothing", *args], env=env, capture_output=True, text=True, input="yes\n"
+    )  # type: ignore[list-item]
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -30,7 +32,17 @@ def tw_export(tmp_path: Path) -> Path:
     home = tmp_path / "tw"
     (home / "data").mkdir(parents=True)
     (home / "taskrc").write_text("data.location=" + str(home / "data") + "\nuda.assignee.type=string\nuda.tz.type=string\n")
-    _task(home, "add", "Draft carousel", "project:campaign.spring-launch", "+instagram", "+urgent", "due:2026-12-01T16:00:00Z", "priority:H", "assignee:raj")
+    _task(
+        home,
+        "add",
+        "Draft carousel",
+        "project:campaign.spring-launch",
+        "+instagram",
+        "+urgent",
+        "due:2026-12-01T16:00:00Z",
+        "priority:H",
+        "assignee:raj",
+    )
     _task(home, "add", "Write newsletter", "project:holiday", "due:2026-12-03T09:00:00Z", "assignee:stranger")
     _task(home, "add", "Old report", "priority:L")
     # Filters by description: Taskwarrior renumbers ids as tasks close.

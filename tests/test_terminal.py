@@ -13,12 +13,12 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
-from sync.store import Store
+from crewdeck.sync.state.store import Store
 
 from .apphelp import demo_workspace
 from .conftest import NOW_TEXT, ROOT
@@ -70,8 +70,27 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
     # panes.  The size is set before the window exists: a window made at 80x24 and
     # resized at once could resize before the app listens for it.
     subprocess.run(
-        [TMUX, "-f", "/dev/null", "start-server", ";", "set-option", "-g", "default-size", "160x48", ";",  # type: ignore[list-item]
-         "new-session", "-d", "-s", name, "-x", "160", "-y", "48", command],
+        [
+            TMUX,
+            "-f",
+            "/dev/null",
+            "start-server",
+            ";",
+            "set-option",
+            "-g",
+            "default-size",
+            "160x48",
+            ";",  # type: ignore[list-item]
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            "160",
+            "-y",
+            "48",
+            command,
+        ],
         check=True,
         cwd=ROOT,
     )
@@ -99,7 +118,9 @@ def _ids_on_screen(screen: str, ids: list[str]) -> list[str]:
 def test_a_teammates_cli_change_appears_and_the_cursor_stays(terminal: tuple[Terminal, Path]) -> None:
     term, workspace = terminal
     with Store(workspace) as store:
-        open_ids = [r[0] for r in store.conn.execute("SELECT id FROM task WHERE deleted = 0 AND status IN ('inbox','todo','doing','review')")]
+        open_ids = [
+            r[0] for r in store.conn.execute("SELECT id FROM task WHERE deleted = 0 AND status IN ('inbox','todo','doing','review')")
+        ]
     term.wait_for(lambda s: "Inbox" in s and "tasks" in s, "the inbox")
     term.keys("v", "a")
     term.wait_for(lambda s: "All open" in s and f"{len(open_ids)} tasks" in s and len(_ids_on_screen(s, open_ids)) > 10, "all open tasks")
@@ -112,12 +133,15 @@ def test_a_teammates_cli_change_appears_and_the_cursor_stays(terminal: tuple[Ter
     # Raj moves a task from below ours to the top: rows shift under the cursor.
     below = listed[8]
     cli(workspace, "set", below[:8], "title=Renamed by Raj from his shell", "priority=high", "due=2026-11-01 09:00")
+
     # No key pressed: the app shows it by itself, moved above ours, with a
     # notice of who did it.  (A capture can catch a frame half drawn, so
     # wait for the whole of it.)
     def moved(screen: str) -> bool:
         ids = _ids_on_screen(screen, open_ids)
-        return "Renamed by Raj from his shell" in screen and below in ids and cursor_task in ids and ids.index(below) < ids.index(cursor_task)
+        return (
+            "Renamed by Raj from his shell" in screen and below in ids and cursor_task in ids and ids.index(below) < ids.index(cursor_task)
+        )
 
     screen = term.wait_for(moved, "the teammate's change, moved above the cursor")
     assert "@raj" in screen

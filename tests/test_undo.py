@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sync.store import Store
-from tui.session import Session
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.session.session import Session
 
 from .apphelp import demo_workspace
 from .conftest import NOW, fresh_store
@@ -93,8 +93,19 @@ def test_notices_say_who_did_what_in_the_records_words(tmp_path: Path) -> None:
             w.set("task", task, {"status": "done"})
         status_ops = w.ops
         with other.write(raj) as w:
-            w.append("ledger_entry", {"date": "2026-11-25", "campaign": campaign, "category": "content-tools", "payee": "Canva",
-                                      "amount": 1299, "currency": "USD", "entered_by": raj, "entered_at": "2026-11-26T09:00:00Z"})
+            w.append(
+                "ledger_entry",
+                {
+                    "date": "2026-11-25",
+                    "campaign": campaign,
+                    "category": "content-tools",
+                    "payee": "Canva",
+                    "amount": 1299,
+                    "currency": "USD",
+                    "entered_by": raj,
+                    "entered_at": "2026-11-26T09:00:00Z",
+                },
+            )
         entry_ops = w.ops
     assert ours.describe(ours.foreign(status_ops)) == f"@raj set task “{title}” to done"
     assert ours.describe(ours.foreign(entry_ops)) == "@raj added 12.99 USD to Canva (content-tools)"

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from sync.records import OPEN_STATUSES
-from sync.store import Store
-from tui import tasklist, urgency
-from tui.demo import build_demo
+from crewdeck.sync.state.records import OPEN_STATUSES
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.tasks import listing as tasklist
+from crewdeck.tui.tasks import urgency
+from crewdeck.tui.workspace.demo import build_demo
 
 from .conftest import NOW
 

@@ -1,4 +1,4 @@
-"""``sync.visible``: how text a terminal would act on is shown instead."""
+"""``crewdeck.sync.state.visible``: how text a terminal would act on is shown instead."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sync.visible import json_visible, visible, visible_cells
+from crewdeck.sync.state.visible import json_visible, visible, visible_cells
 
 from .forged import HOSTILE, HOSTILE_SHOWN, raw_characters
 
@@ -56,7 +56,11 @@ def test_cells_are_shown_as_each_alone(cells: list[str]) -> None:
     assert visible_cells(cells) == [visible(cell) for cell in cells]
 
 
-@given(st.recursive(st.none() | st.booleans() | st.integers() | text, lambda inner: st.lists(inner) | st.dictionaries(text, inner), max_leaves=10))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | text, lambda inner: st.lists(inner) | st.dictionaries(text, inner), max_leaves=10
+    )
+)
 def test_json_keeps_every_value_and_sends_nothing_raw(value: object) -> None:
     shown = json_visible(json.dumps(value, ensure_ascii=False))
     assert json.loads(shown) == value

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from sync.zones import UnknownZoneError, zone
-from tui.when import (
+from crewdeck.sync.state.zones import UnknownZoneError, zone
+from crewdeck.tui.time.when import (
     DateError,
     format_local,
     localize,
@@ -27,10 +27,18 @@ THU = dt.date(2026, 11, 26)
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("today", THU), ("tomorrow", dt.date(2026, 11, 27)), ("fri", dt.date(2026, 11, 27)), ("thu", THU),
-        ("next thu", dt.date(2026, 12, 3)), ("mon", dt.date(2026, 11, 30)), ("+3d", dt.date(2026, 11, 29)),
-        ("+2w", dt.date(2026, 12, 10)), ("+1m", dt.date(2026, 12, 26)), ("2026-12-01", dt.date(2026, 12, 1)),
-        ("12-01", dt.date(2026, 12, 1)), ("01-15", dt.date(2027, 1, 15)),
+        ("today", THU),
+        ("tomorrow", dt.date(2026, 11, 27)),
+        ("fri", dt.date(2026, 11, 27)),
+        ("thu", THU),
+        ("next thu", dt.date(2026, 12, 3)),
+        ("mon", dt.date(2026, 11, 30)),
+        ("+3d", dt.date(2026, 11, 29)),
+        ("+2w", dt.date(2026, 12, 10)),
+        ("+1m", dt.date(2026, 12, 26)),
+        ("2026-12-01", dt.date(2026, 12, 1)),
+        ("12-01", dt.date(2026, 12, 1)),
+        ("01-15", dt.date(2027, 1, 15)),
     ],
 )
 def test_days(text: str, expected: dt.date) -> None:
@@ -94,7 +102,7 @@ def test_an_ambiguous_time_takes_the_first_occurrence(tz: str, day: dt.date, wal
 
 
 def test_times_are_shown_with_whose_time_it_is() -> None:
-    due = dt.datetime(2026, 11, 27, 16, 0, tzinfo=dt.timezone.utc)
+    due = dt.datetime(2026, 11, 27, 16, 0, tzinfo=dt.UTC)
     assert format_local(due, "Europe/Berlin", NOW) == "tmrw 17:00 CET"
     assert format_local(due, "Asia/Kathmandu", NOW) == "tmrw 21:45 +0545"
     assert format_local(due, "America/Los_Angeles", NOW, clock24=False) == "tmrw 8:00am PST"
@@ -102,15 +110,27 @@ def test_times_are_shown_with_whose_time_it_is() -> None:
 
 def test_stored_instants_read_back_in_their_one_form_only() -> None:
     assert parse_utc("2026-11-26T09:30:00Z") == NOW and parse_utc(utc_iso(NOW)) == NOW
-    for other in ("2026-11-26 09:30:00Z", "2026-11-26T09:30:00", "2026-11-26T093000.5Z", "2026-11-26T09:30:00+00:00", "2026-13-26T09:30:00Z", "2026-11-26T09:30:0aZ"):
+    for other in (
+        "2026-11-26 09:30:00Z",
+        "2026-11-26T09:30:00",
+        "2026-11-26T093000.5Z",
+        "2026-11-26T09:30:00+00:00",
+        "2026-13-26T09:30:00Z",
+        "2026-11-26T09:30:0aZ",
+    ):
         with pytest.raises(ValueError):
             parse_utc(other)
 
 
 @pytest.mark.parametrize(
     ("delta", "text"),
-    [(dt.timedelta(hours=3), "in 3h"), (dt.timedelta(days=-2, hours=-1), "2d late"), (dt.timedelta(seconds=20), "now"),
-     (dt.timedelta(minutes=-40), "40m late"), (dt.timedelta(days=20), "in 2w")],
+    [
+        (dt.timedelta(hours=3), "in 3h"),
+        (dt.timedelta(days=-2, hours=-1), "2d late"),
+        (dt.timedelta(seconds=20), "now"),
+        (dt.timedelta(minutes=-40), "40m late"),
+        (dt.timedelta(days=20), "in 2w"),
+    ],
 )
 def test_relative_time(delta: dt.timedelta, text: str) -> None:
     assert relative(NOW + delta, NOW) == text

@@ -1,4 +1,4 @@
 """The crewdeck application: command line, configuration, the Textual app,
 and the logic that turns the workspace's state into what a pane or a
-command shows.  Modules outside ``tui.ui`` never import Textual.
+command shows.  Modules outside ``crewdeck.tui.app`` never import Textual.
 """

@@ -8,14 +8,15 @@ cursor posts ``RowHighlighted``, both naming the campaign and category.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Protocol, Sequence
+from typing import ClassVar, Protocol
 
 from rich.style import Style
 from rich.text import Text
 from textual.message import Message
 
-from .line_table import Column, LineTable
+from crewdeck.widgets.line_table import Column, LineTable
 
 BAR_WIDTH = 8
 _PARTS = " ▏▎▍▌▋▊▉"
@@ -111,7 +112,9 @@ class BudgetTable(LineTable):
         campaign_id: str
         category: str
 
-    def __init__(self, rows: Sequence[BudgetRow] = (), *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, rows: Sequence[BudgetRow] = (), *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.rows: list[BudgetRow] = list(rows)
 

@@ -14,7 +14,7 @@ and the marker under the cursor).  That strip is part of the widget, so it
 scrolls with nothing and needs no help from the app.
 
 The widget is fed plain data: any object with the attributes of the
-``Grid*`` protocols below (``tui.gridmodel`` builds exactly that from a
+``Grid*`` protocols below (``crewdeck.tui.time.grid`` builds exactly that from a
 workspace).  It never computes a time zone itself; changing the day or the
 zone is the app's job, asked for with messages (``DayRequested``,
 ``NowRequested``, ``ZonePickRequested``).  Drawing uses the line API, so
@@ -23,8 +23,9 @@ only the visible lines are rendered.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Protocol, Sequence
+from typing import ClassVar, Protocol
 
 from rich.segment import Segment
 from rich.style import Style
@@ -195,7 +196,9 @@ class DeadlineGrid(ScrollView, can_focus=True):
         def control(self) -> DeadlineGrid:
             return self.grid
 
-    def __init__(self, data: GridDataLike | None = None, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, data: GridDataLike | None = None, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._data: GridDataLike | None = None
         #: Body lines: ("group", first row index) or ("row", row index).

@@ -14,8 +14,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.message import Message
 
-from .line_table import Column
-from .windowed_table import WindowedTable
+from crewdeck.widgets.line_table import Column
+from crewdeck.widgets.windowed_table import WindowedTable
 
 
 class EntryLine(Protocol):
@@ -106,8 +106,14 @@ class EntriesTable(WindowedTable[EntryLine]):
         if row is None:
             return None
         return [
-            Text(row.short_id), Text(row.date), Text(f"+{row.campaign}"), Text(row.category), Text(row.payee),
-            Text(row.amount_text), Text(row.status), Text(row.memo),
+            Text(row.short_id),
+            Text(row.date),
+            Text(f"+{row.campaign}"),
+            Text(row.category),
+            Text(row.payee),
+            Text(row.amount_text),
+            Text(row.status),
+            Text(row.memo),
         ]
 
     def row_style(self, index: int) -> Style:

@@ -8,8 +8,9 @@ the subclass's business (``row_count`` and ``row_cells``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Sequence, Union
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console
@@ -192,7 +193,7 @@ class LineTable(ScrollView, can_focus=True):
 
 
 #: A cell: a string in the row's style, or a ``Text`` with styles of its own.
-Cell = Union[str, Text]
+Cell = str | Text
 
 
 class _Line:

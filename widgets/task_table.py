@@ -9,15 +9,16 @@ first drawn or asked for (a window holds twice a screen).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, Sequence
+from typing import Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual.message import Message
 
-from .line_table import Cell, Column
-from .windowed_table import WindowedTable
+from crewdeck.widgets.line_table import Cell, Column
+from crewdeck.widgets.windowed_table import WindowedTable
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,13 @@ blocks on the store.  The task list and the ledger's entries are both this.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Sequence, TypeVar
+from typing import Any, Generic, TypeVar
 
 from textual.message import Message
 
-from .line_table import LineTable
+from crewdeck.widgets.line_table import LineTable
 
 #: Rows per window request.
 BLOCK = 100

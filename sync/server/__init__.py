@@ -7,7 +7,7 @@ import re
 import socket
 from pathlib import Path
 
-from .backend import WORKSPACE_NAME, Backend
+from crewdeck.sync.server.backend import WORKSPACE_NAME, Backend
 
 #: Seconds a request's head may take to arrive (``guard`` has the rest).
 HEADER_TIMEOUT = 10.0
@@ -21,13 +21,13 @@ def workspace_name(text: str) -> str:
 
 
 def file_backend(path: Path, name: str) -> Backend:
-    from .filestore import FileBackend
+    from crewdeck.sync.server.filestore import FileBackend
 
     return FileBackend(path, name)
 
 
 def postgres_backend(dsn: str) -> Backend:
-    from .postgres import PostgresBackend
+    from crewdeck.sync.server.postgres import PostgresBackend
 
     return PostgresBackend(dsn)
 
@@ -51,8 +51,8 @@ def run(
     """
     import uvicorn
 
-    from .app import create_app
-    from .guard import ACCEPT_BATCH, connection_cap, guarded_protocol
+    from crewdeck.sync.server.app import create_app
+    from crewdeck.sync.server.guard import ACCEPT_BATCH, connection_cap, guarded_protocol
 
     config = uvicorn.Config(
         create_app(backend),
@@ -69,6 +69,7 @@ def run(
         ssl_certfile=ssl_certfile,
         ssl_keyfile=ssl_keyfile,
     )
+
     class Server(uvicorn.Server):
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets)

@@ -16,8 +16,9 @@ import datetime as dt
 import json
 import logging
 import re
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -25,14 +26,14 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from ..hlc import ClockSkewError, wall_ms
-from ..oplog import OpError, from_wire_pushed
-from ..push import PushRejected
-from ..records import load_json
-from ..rules import GUEST
-from ..tokens import TokenInfo
-from .backend import Backend, BackendError
-from .openapi import document
+from crewdeck.sync.server.backend import Backend, BackendError
+from crewdeck.sync.server.openapi import document
+from crewdeck.sync.state.clock import ClockSkewError, wall_ms
+from crewdeck.sync.state.oplog import OpError, from_wire_pushed
+from crewdeck.sync.state.push import PushRejected
+from crewdeck.sync.state.records import load_json
+from crewdeck.sync.state.rules import GUEST
+from crewdeck.sync.state.tokens import TokenInfo
 
 log = logging.getLogger("crewdeck.server")
 
@@ -90,7 +91,7 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
 
 def server_time() -> dict[str, Any]:
     ms = wall_ms()
-    return {"server_ms": ms, "server_time": dt.datetime.fromtimestamp(ms / 1000, dt.timezone.utc).isoformat(timespec="milliseconds")}
+    return {"server_ms": ms, "server_time": dt.datetime.fromtimestamp(ms / 1000, dt.UTC).isoformat(timespec="milliseconds")}
 
 
 async def read_json(request: Request) -> Any:
@@ -295,7 +296,10 @@ def create_app(backend: Backend) -> Starlette:
     async def on_http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        message = {404: f"no such endpoint: {request.url.path} (see /openapi.json)", 405: f"{request.method} is not allowed on {request.url.path}"}
+        message = {
+            404: f"no such endpoint: {request.url.path} (see /openapi.json)",
+            405: f"{request.method} is not allowed on {request.url.path}",
+        }
         return error_response(exc.status_code, code, message.get(exc.status_code, str(exc.detail)), exc.headers)
 
     async def on_backend_error(request: Request, exc: Exception) -> Response:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, Sequence
+from typing import Protocol
 
-from ..oplog import Op
-from ..push import PushPlan, RefusedOp
-from ..rules import MemberFacts
-from ..tokens import TokenInfo
+from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.push import PushPlan, RefusedOp
+from crewdeck.sync.state.rules import MemberFacts
+from crewdeck.sync.state.tokens import TokenInfo
 
 #: Workspace names as they appear in URLs.
 WORKSPACE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}\Z")

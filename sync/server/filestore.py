@@ -15,19 +15,20 @@ import asyncio
 import queue
 import sqlite3
 import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence, TypeVar
+from typing import TypeVar
 
 import anyio.to_thread
 
-from .. import tokens
-from ..oplog import Op
-from ..filerules import FileRuleState
-from ..push import PushPlan, RefusedOp
-from ..rules import MemberFacts
-from ..store import BUSY_TIMEOUT, Store, WorkspaceError, max_seq
-from ..tokens import TokenInfo
-from .backend import BackendError, Pulled, Wakeups
+from crewdeck.sync.server.backend import BackendError, Pulled, Wakeups
+from crewdeck.sync.state import tokens
+from crewdeck.sync.state.filerules import FileRuleState
+from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.push import PushPlan, RefusedOp
+from crewdeck.sync.state.rules import MemberFacts
+from crewdeck.sync.state.store import BUSY_TIMEOUT, Store, WorkspaceError, max_seq
+from crewdeck.sync.state.tokens import TokenInfo
 
 #: How often the watcher looks for commits by other processes, in seconds.
 WATCH_INTERVAL = 0.01

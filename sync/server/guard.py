@@ -72,7 +72,9 @@ def connection_cap(max_connections: int | None = None) -> int:
         try:
             resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
         except (ValueError, OSError) as exc:
-            raise LimitError(f"--max-connections {max_connections} needs {needed} open files, and the limit cannot be raised ({exc})") from None
+            raise LimitError(
+                f"--max-connections {max_connections} needs {needed} open files, and the limit cannot be raised ({exc})"
+            ) from None
     return max_connections
 
 
@@ -183,8 +185,15 @@ class GuardedH11Protocol(H11Protocol):
     # ------------------------------------------------------------ over the cap
 
     async def _busy(self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
-        body = json.dumps({"error": "too_many_connections", "message": f"the server holds its most connections ({self.max_connections}); retry shortly"}).encode()
-        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), (b"retry-after", b"1"), (b"connection", b"close")]
+        body = json.dumps(
+            {"error": "too_many_connections", "message": f"the server holds its most connections ({self.max_connections}); retry shortly"}
+        ).encode()
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"retry-after", b"1"),
+            (b"connection", b"close"),
+        ]
         await send({"type": "http.response.start", "status": 503, "headers": headers})
         await send({"type": "http.response.body", "body": body, "more_body": False})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..records import ENTITIES
+from crewdeck.sync.state.records import ENTITIES
 
 VERSION = "1.0.0"
 
@@ -31,7 +31,9 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
             "value": {"description": "the field's new value, or the whole appended record"},
         },
     }
-    pulled = {"allOf": [{"$ref": "#/components/schemas/Op"}, {"type": "object", "required": ["seq"], "properties": {"seq": {"type": "integer"}}}]}
+    pulled = {
+        "allOf": [{"$ref": "#/components/schemas/Op"}, {"type": "object", "required": ["seq"], "properties": {"seq": {"type": "integer"}}}]
+    }
     workspace = {"name": "workspace", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$"}}
     auth = {
         "401": _error("no token, a malformed Authorization header, or an unknown or revoked token"),
@@ -81,7 +83,15 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                     "responses": {
                         "200": {
                             "description": "up",
-                            "content": {"application/json": {"schema": {"type": "object", "required": ["ok"], "properties": {"ok": {"type": "boolean"}, **time_props}}}},
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["ok"],
+                                        "properties": {"ok": {"type": "boolean"}, **time_props},
+                                    }
+                                }
+                            },
                         },
                         "503": _error("the store is unavailable"),
                     },
@@ -129,7 +139,9 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                                 "schema": {
                                     "type": "object",
                                     "required": ["ops"],
-                                    "properties": {"ops": {"type": "array", "maxItems": max_batch, "items": {"$ref": "#/components/schemas/Op"}}},
+                                    "properties": {
+                                        "ops": {"type": "array", "maxItems": max_batch, "items": {"$ref": "#/components/schemas/Op"}}
+                                    },
                                 }
                             }
                         },
@@ -171,10 +183,29 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                     "parameters": [
                         workspace,
                         {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
-                        {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": max_limit, "default": 1000}},
-                        {"name": "wait", "in": "query", "description": "seconds to wait when nothing is new", "schema": {"type": "number", "minimum": 0, "maximum": max_wait, "default": 0}},
-                        {"name": "node", "in": "query", "description": "this replica's node: its refused operations come back too", "schema": {"type": "string", "pattern": "^[0-9a-f]{4,32}$"}},
-                        {"name": "refused_after", "in": "query", "description": "the node's refusals after this node_seq", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": max_limit, "default": 1000},
+                        },
+                        {
+                            "name": "wait",
+                            "in": "query",
+                            "description": "seconds to wait when nothing is new",
+                            "schema": {"type": "number", "minimum": 0, "maximum": max_wait, "default": 0},
+                        },
+                        {
+                            "name": "node",
+                            "in": "query",
+                            "description": "this replica's node: its refused operations come back too",
+                            "schema": {"type": "string", "pattern": "^[0-9a-f]{4,32}$"},
+                        },
+                        {
+                            "name": "refused_after",
+                            "in": "query",
+                            "description": "the node's refusals after this node_seq",
+                            "schema": {"type": "integer", "minimum": 0, "default": 0},
+                        },
                     ],
                     "responses": {
                         "200": {
@@ -207,7 +238,7 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                     "parameters": [workspace],
                     "responses": {
                         "200": {
-                            "description": "event: changed, data: {\"head\": N}; within a second of the token's revocation, "
+                            "description": 'event: changed, data: {"head": N}; within a second of the token\'s revocation, '
                             "event: revoked and the end of the stream",
                             "content": {"text/event-stream": {"schema": {"type": "string"}}},
                         },

@@ -1,4 +1,4 @@
-"""Serving the workspaces of a PostgreSQL database (see ``sync.pgstore``).
+"""Serving the workspaces of a PostgreSQL database (see ``crewdeck.sync.server.pgstore``).
 
 Each server process is stateless: a few connections used from worker
 threads, and one more that ``LISTEN``\\ s for the commits of every process
@@ -12,17 +12,18 @@ import asyncio
 import re
 import threading
 import time
-from typing import Callable, Sequence, TypeVar
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import anyio.to_thread
 import psycopg
 
-from ..oplog import Op
-from ..pgstore import CHANNEL, PgError, PgPool, PgStore, connect
-from ..push import PushPlan, RefusedOp
-from ..rules import MemberFacts
-from ..tokens import TokenInfo
-from .backend import BackendError, Pulled, Wakeups
+from crewdeck.sync.server.backend import BackendError, Pulled, Wakeups
+from crewdeck.sync.server.pgstore import CHANNEL, PgError, PgPool, PgStore, connect
+from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.push import PushPlan, RefusedOp
+from crewdeck.sync.state.rules import MemberFacts
+from crewdeck.sync.state.tokens import TokenInfo
 
 T = TypeVar("T")
 POOL_SIZE = 4

@@ -20,8 +20,24 @@ RESULTS = WORK / "tui.jsonl"
 
 def _tui_bench(name: str, command: str, expects: list[str], steps: list[str], runs: int) -> dict[str, dict[str, float]]:
     RESULTS.unlink(missing_ok=True)
-    args = [sys.executable, str(PEERS / "tui_bench.py"), "--group", "bench", "--size", str(SIZE), "--name", name,
-            "--cmd", command, "--runs", str(runs), "--warmup", "1", "--out", str(RESULTS)]
+    args = [
+        sys.executable,
+        str(PEERS / "tui_bench.py"),
+        "--group",
+        "bench",
+        "--size",
+        str(SIZE),
+        "--name",
+        name,
+        "--cmd",
+        command,
+        "--runs",
+        str(runs),
+        "--warmup",
+        "1",
+        "--out",
+        str(RESULTS),
+    ]
     for expect in expects:
         args += ["--expect", expect]
     for step in steps:
@@ -84,11 +100,25 @@ def run(bench: Bench) -> None:
             bench.record("peer", f"{name}", floor_start, "ms")
     start = next(v for k, v in ours.items() if "startup" in k)
     ratio = start["median"] / floor_start
-    bench.record("app", f"start -> first full screen ({SIZE:,} tasks)", start["median"], "ms", "<= 1.3x empty app", ratio <= 1.3,
-                 f"{ratio:.2f}x the empty Textual app")
+    bench.record(
+        "app",
+        f"start -> first full screen ({SIZE:,} tasks)",
+        start["median"],
+        "ms",
+        "<= 1.3x empty app",
+        ratio <= 1.3,
+        f"{ratio:.2f}x the empty Textual app",
+    )
     all_panes = next(v for k, v in whole.items() if "startup" in k)
-    bench.record("app", f"start -> all three panes drawn ({SIZE:,} tasks)", all_panes["median"], "ms", "",
-                 None, f"{all_panes['median'] / floor_start:.2f}x the empty Textual app")
+    bench.record(
+        "app",
+        f"start -> all three panes drawn ({SIZE:,} tasks)",
+        all_panes["median"],
+        "ms",
+        "",
+        None,
+        f"{all_panes['median'] / floor_start:.2f}x the empty Textual app",
+    )
     for name, stats in ours.items():
         if "startup" in name:
             continue
@@ -101,5 +131,3 @@ def run(bench: Bench) -> None:
     peak = max((v.get("peak") or 0) for v in ours.values())
     if peak:
         bench.record("app", "peak RSS", peak, "MB", "<= 150 MB", peak <= 150)
-
-

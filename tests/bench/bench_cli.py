@@ -17,9 +17,18 @@ from pathlib import Path
 from harness import CREWDECK, PEERS, WORK, Bench, median, peers_data, time_command
 
 SIZE = 100_000
-TEAM = [("maria", "Europe/Berlin"), ("kenji", "Asia/Tokyo"), ("priya", "Asia/Kolkata"), ("lucas", "America/Sao_Paulo"),
-        ("amara", "Africa/Lagos"), ("sam", "America/Los_Angeles"), ("olivia", "America/New_York"), ("noah", "Australia/Sydney"),
-        ("zoe", "Europe/London"), ("omar", "Asia/Dubai")]
+TEAM = [
+    ("maria", "Europe/Berlin"),
+    ("kenji", "Asia/Tokyo"),
+    ("priya", "Asia/Kolkata"),
+    ("lucas", "America/Sao_Paulo"),
+    ("amara", "Africa/Lagos"),
+    ("sam", "America/Los_Angeles"),
+    ("olivia", "America/New_York"),
+    ("noah", "Australia/Sydney"),
+    ("zoe", "Europe/London"),
+    ("omar", "Asia/Dubai"),
+]
 FILTER = ["#instagram", "due:>today", "due:<+13d"]
 
 
@@ -65,18 +74,36 @@ def run(bench: Bench) -> None:
             Path(f"{target}{suffix}").unlink(missing_ok=True)
         shutil.copyfile(empty, target)
 
-    runs = time_command([CREWDECK, "--workspace", str(target), "import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(export)],
-                        runs=1 if bench.quick else 3, warmup=0, prep=fresh_target)
+    runs = time_command(
+        [CREWDECK, "--workspace", str(target), "import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(export)],
+        runs=1 if bench.quick else 3,
+        warmup=0,
+        prep=fresh_target,
+    )
     ours_import = median([r.seconds for r in runs])
-    bench.record("cli", f"import {SIZE:,} tasks from a Taskwarrior export", ours_import, "s", "<= 10 s", ours_import <= 10,
-                 f"peak {max(r.peak_rss_mb for r in runs):.0f} MB")
+    bench.record(
+        "cli",
+        f"import {SIZE:,} tasks from a Taskwarrior export",
+        ours_import,
+        "s",
+        "<= 10 s",
+        ours_import <= 10,
+        f"peak {max(r.peak_rss_mb for r in runs):.0f} MB",
+    )
 
     ws = populated_workspace(SIZE)
     runs = time_command([CREWDECK, "--workspace", str(ws), "tasks", *FILTER], runs=3 if bench.quick else 7)
     wall = median([r.seconds for r in runs]) * 1000
     rss = max(r.peak_rss_mb for r in runs)
-    bench.record("cli", f"crewdeck tasks {' '.join(FILTER)} ({SIZE:,} tasks)", wall, "ms", "<= 300 ms", wall <= 300,
-                 f"{runs[0].output.count(chr(10)) - 1} rows")
+    bench.record(
+        "cli",
+        f"crewdeck tasks {' '.join(FILTER)} ({SIZE:,} tasks)",
+        wall,
+        "ms",
+        "<= 300 ms",
+        wall <= 300,
+        f"{runs[0].output.count(chr(10)) - 1} rows",
+    )
     bench.record("cli", "crewdeck tasks: peak RSS", rss, "MB", "<= 100 MB", rss <= 100)
 
     task = shutil.which("task")
@@ -87,8 +114,10 @@ def run(bench: Bench) -> None:
     shutil.rmtree(home, ignore_errors=True)
     (home / "data").mkdir(parents=True)
     rc = home / "taskrc"
-    rc.write_text(f"data.location={home / 'data'}\nconfirmation=off\nverbose=nothing\nhooks=off\ncolor=off\ndefaultwidth=160\n"
-                  "uda.assignee.type=string\nuda.tz.type=string\n")
+    rc.write_text(
+        f"data.location={home / 'data'}\nconfirmation=off\nverbose=nothing\nhooks=off\ncolor=off\ndefaultwidth=160\n"
+        "uda.assignee.type=string\nuda.tz.type=string\n"
+    )
     env = {"TASKRC": str(rc), "TZ": "UTC"}
 
     def fresh_tw() -> None:
@@ -96,7 +125,9 @@ def run(bench: Bench) -> None:
         (home / "data").mkdir()
 
     tw_import = time_command([task, "import", str(export)], runs=1, warmup=0, env=env, prep=fresh_tw)
-    bench.record("peer", f"task import ({SIZE:,} tasks)", tw_import[0].seconds, "s", detail=f"ours/theirs {ours_import / tw_import[0].seconds:.2f}")
+    bench.record(
+        "peer", f"task import ({SIZE:,} tasks)", tw_import[0].seconds, "s", detail=f"ours/theirs {ours_import / tw_import[0].seconds:.2f}"
+    )
     subprocess.run([task, "count"], env={**os.environ, **env}, stdout=subprocess.DEVNULL, check=True)  # let gc settle
     tw_list = time_command([task, "+instagram", "due.after:today", "due.before:today+14d", "list"], runs=1 if bench.quick else 3, env=env)
     theirs = median([r.seconds for r in tw_list]) * 1000

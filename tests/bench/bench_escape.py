@@ -1,4 +1,4 @@
-"""What showing records' text through ``sync.visible`` costs where it is hot.
+"""What showing records' text through ``crewdeck.sync.state.visible`` costs where it is hot.
 
 * the task table: making the rows of two screens (what a window holds) with
   ``taskrows.row_text``, which escapes a row's cells; against the same with
@@ -17,16 +17,16 @@ Plain text takes the fast path (``str.isprintable`` of the row); one row in
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 from harness import Bench, median
 
-from sync.ids import new_id
-from tui import taskrows
-from tui.cli import common
-from tui.tasklist import TaskRow
+from crewdeck.sync.state.ids import new_id
+from crewdeck.tui.cli import common
+from crewdeck.tui.tasks import rows as taskrows
+from crewdeck.tui.tasks.listing import TaskRow
 
-NOW = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
 SCREENS = 2
 ROWS_ON_SCREEN = 45
 
@@ -35,8 +35,27 @@ def _rows(n: int) -> list[TaskRow]:
     out = []
     for i in range(n):
         title = f"Draft the carousel for week {i} \x1b[31m" if i % 50 == 0 else f"Draft the carousel for week {i}"
-        out.append(TaskRow(new_id(), title, "todo", "high", f"{i % 8:032x}", "c" * 32, "instagram",
-                           "2026-11-27T16:00:00Z", "Europe/Berlin", None, None, ("x",), None, None, None, None, 12.5))
+        out.append(
+            TaskRow(
+                new_id(),
+                title,
+                "todo",
+                "high",
+                f"{i % 8:032x}",
+                "c" * 32,
+                "instagram",
+                "2026-11-27T16:00:00Z",
+                "Europe/Berlin",
+                None,
+                None,
+                ("x",),
+                None,
+                None,
+                None,
+                None,
+                12.5,
+            )
+        )
     return out
 
 
@@ -73,8 +92,15 @@ def run(bench: Bench) -> None:
     shown = _timed(make_rows, repeats)
     per_row = shown / len(rows) * 1e6
     overhead = (shown - bare) / bare * 100
-    bench.record("escape", f"task table: {len(rows)} rows made", per_row, "µs/row", "escaping <= +10%", overhead <= 10,
-                 f"{overhead:+.1f}% ({bare / len(rows) * 1e6:.1f} µs/row without)")
+    bench.record(
+        "escape",
+        f"task table: {len(rows)} rows made",
+        per_row,
+        "µs/row",
+        "escaping <= +10%",
+        overhead <= 10,
+        f"{overhead:+.1f}% ({bare / len(rows) * 1e6:.1f} µs/row without)",
+    )
 
     cells = [[r.short_id, r.status, r.priority, "@m1", "tmrw 17:00 CET (in 30h)", "+spring-launch", r.title] for r in _rows(10_000)]
     headers = ["ID", "STATUS", "PRI", "WHO", "DUE", "CAMPAIGN", "TITLE"]
@@ -82,5 +108,12 @@ def run(bench: Bench) -> None:
     bare = _without_escaping(common, lambda: common.table(cells, headers), table_repeats)
     shown = _timed(lambda: common.table(cells, headers), table_repeats)
     added = (shown - bare) / len(cells) * 1e6
-    bench.record("escape", "crewdeck tasks: escaping a printed row", added, "µs/row", "<= 0.5 µs", added <= 0.5,
-                 f"table of {len(cells):,} rows: {shown * 1000:.1f} ms, {bare * 1000:.1f} ms without")
+    bench.record(
+        "escape",
+        "crewdeck tasks: escaping a printed row",
+        added,
+        "µs/row",
+        "<= 0.5 µs",
+        added <= 0.5,
+        f"table of {len(cells):,} rows: {shown * 1000:.1f} ms, {bare * 1000:.1f} ms without",
+    )

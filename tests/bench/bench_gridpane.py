@@ -20,17 +20,17 @@ from bench_cli import SIZE, populated_workspace
 from bench_time import NOW, team_workspace
 from harness import WORK, Bench, median, percentile, repeat
 
-from tui.config import Config
-from tui.gridmodel import build_grid
-from tui.session import Session
-from tui.when import utc_iso
-from tui.workspace import Workspace
+from crewdeck.tui.session.session import Session
+from crewdeck.tui.time.grid import build_grid
+from crewdeck.tui.time.when import utc_iso
+from crewdeck.tui.workspace.config import Config
+from crewdeck.tui.workspace.workspace import Workspace
 
 
 def bench_day_keys(bench: Bench) -> None:
-    from tui.ui.app import CrewdeckApp
-    from tui.ui.grid_pane import GridPane
-    from widgets.deadline_grid import DeadlineGrid
+    from crewdeck.tui.app.app import CrewdeckApp
+    from crewdeck.tui.app.grid_pane import GridPane
+    from crewdeck.widgets.deadline_grid import DeadlineGrid
 
     os.environ["CREWDECK_NOW"] = utc_iso(NOW)
     path = team_workspace(WORK / "gridpane_team50.db", 50, 1000)
@@ -73,8 +73,15 @@ def bench_day_keys(bench: Bench) -> None:
 
     asyncio.run(drive())
     key_ms = median(key_times) * 1000
-    bench.record("time", "deadlines pane, 50 members: [ ] to the other day drawn (median)", key_ms, "ms", "<= 50 ms", key_ms <= 50,
-                 f"p90 {percentile(key_times, 90) * 1000:.1f} ms over {presses} keys, 1,000 tasks, 160x48")
+    bench.record(
+        "time",
+        "deadlines pane, 50 members: [ ] to the other day drawn (median)",
+        key_ms,
+        "ms",
+        "<= 50 ms",
+        key_ms <= 50,
+        f"p90 {percentile(key_times, 90) * 1000:.1f} ms over {presses} keys, 1,000 tasks, 160x48",
+    )
 
 
 def bench_build_at_size(bench: Bench) -> None:
@@ -84,8 +91,13 @@ def bench_build_at_size(bench: Bench) -> None:
         build = median(repeat(lambda: build_grid(ws, NOW.date(), "Europe/Berlin", NOW), runs=5 if bench.quick else 15)) * 1000
     finally:
         ws.close()
-    bench.record("time", f"deadline grid build at {SIZE:,} tasks ({members} members, a day of markers)", build, "ms",
-                 detail="runs in a worker under the session lock on every task or member change and each minute")
+    bench.record(
+        "time",
+        f"deadline grid build at {SIZE:,} tasks ({members} members, a day of markers)",
+        build,
+        "ms",
+        detail="runs in a worker under the session lock on every task or member change and each minute",
+    )
 
 
 def run(bench: Bench) -> None:

@@ -20,6 +20,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections import deque
 from pathlib import Path
 
 from harness import (
@@ -45,9 +46,8 @@ def _crewdeck(workspace: Path, *args: str) -> None:
 def _first_and_last(rows_path: Path) -> tuple[str, str]:
     """The first and last date of the kit's ledger (its rows are in date order)."""
     with rows_path.open() as f:
-        first = last = f.readline()
-        for last in f:
-            pass
+        first = f.readline()
+        last = (deque(f, maxlen=1) or deque([first]))[0]
     return json.loads(first)["date"], json.loads(last)["date"]
 
 
@@ -81,8 +81,11 @@ def populated_workspace(size: int) -> tuple[Path, Path, list[float]]:
         return path, journal, [float(x) for x in stamp.read_text().split()]
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    subprocess.run([CREWDECK, "init", str(path), "--member", "maria", "--name", "Maria", "--tz", "Europe/Berlin", "--currency", "USD"],
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [CREWDECK, "init", str(path), "--member", "maria", "--name", "Maria", "--tz", "Europe/Berlin", "--currency", "USD"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     # Streamed, never a list: the runner's own memory would show in the
     # peak RSS of the commands it forks.
     months = sorted({json.loads(line)["date"][:7] for line in rows_path.open()})
@@ -102,8 +105,17 @@ def populated_workspace(size: int) -> tuple[Path, Path, list[float]]:
         writer = csv.writer(f)
         writer.writerow(["date", "campaign", "category", "payee", "amount", "currency", "memo"])
         for r in map(json.loads, rows_path.open()):
-            writer.writerow([r["date"], r["campaign"], r["category"], r["payee"], r["amount"], r["currency"],
-                             f"{r['channel'] or ''} {r['funding']}".strip()])
+            writer.writerow(
+                [
+                    r["date"],
+                    r["campaign"],
+                    r["category"],
+                    r["payee"],
+                    r["amount"],
+                    r["currency"],
+                    f"{r['channel'] or ''} {r['funding']}".strip(),
+                ]
+            )
     [run] = time_command([CREWDECK, "--workspace", str(path), "--as", "maria", "ledger", "import", str(entries_csv)], runs=1, warmup=0)
     stamp.write_text(f"{run.seconds:.3f} {run.peak_rss_mb:.1f}")
     return path, journal, [run.seconds, run.peak_rss_mb]
@@ -113,9 +125,9 @@ def _set_budgets(path: Path, budget: dict[str, dict[str, float]], months: list[s
     """The kit's monthly budgets, every month, in one write (a command per budget would take minutes)."""
     code = (
         "import json, sys\n"
-        "from sync.store import Store\n"
-        "from sync.money import parse_decimal\n"
-        "from sync.records import budget_id\n"
+        "from crewdeck.sync.state.store import Store\n"
+        "from crewdeck.sync.state.money import parse_decimal\n"
+        "from crewdeck.sync.state.records import budget_id\n"
         "store = Store(sys.argv[1])\n"
         "me = store.conn.execute(\"SELECT id FROM member WHERE handle = 'maria'\").fetchone()[0]\n"
         "campaigns = dict(store.conn.execute('SELECT name, id FROM campaign'))\n"
@@ -128,15 +140,21 @@ def _set_budgets(path: Path, budget: dict[str, dict[str, float]], months: list[s
         "                      'category': category, 'period': month, 'amount': parse_decimal(amount, 'USD'), 'currency': 'USD'})\n"
     )
     texts = {c: {k: f"{v:.2f}" for k, v in cats.items()} for c, cats in budget.items()}
-    subprocess.run([sys.executable, "-c", code, str(path), json.dumps(texts), json.dumps(months)], check=True,
-                   cwd=Path(__file__).resolve().parents[2])
+    subprocess.run(
+        [sys.executable, "-c", code, str(path), json.dumps(texts), json.dumps(months)], check=True, cwd=Path(__file__).resolve().parents[2]
+    )
 
 
 def run(bench: Bench) -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     workspace, journal, (import_seconds, import_mb) = populated_workspace(SIZE)
-    bench.record("ledger", f"crewdeck ledger import ({SIZE:,} CSV rows, all checked, one transaction)", import_seconds, "s",
-                 detail=f"peak {import_mb:.0f} MB")
+    bench.record(
+        "ledger",
+        f"crewdeck ledger import ({SIZE:,} CSV rows, all checked, one transaction)",
+        import_seconds,
+        "s",
+        detail=f"peak {import_mb:.0f} MB",
+    )
     base = [CREWDECK, "--workspace", str(workspace), "--as", "maria"]
     runs = 3 if bench.quick else 7
     report = time_command([*base, "ledger", "report"], runs=runs)
@@ -154,30 +172,52 @@ def run(bench: Bench) -> None:
     theirs_runs = time_command([hledger, "-f", str(journal), "balance", "--budget"], runs=1 if bench.quick else 3)
     theirs = median([r.seconds for r in theirs_runs])
     ratio = ours / theirs
-    bench.record("ledger", f"crewdeck ledger report ({SIZE:,} entries)", ours * 1000, "ms", f"<= {GOAL_RATIO}x hledger",
-                 ratio <= GOAL_RATIO, f"ours/theirs {ratio:.3f}; {lines} lines")
+    bench.record(
+        "ledger",
+        f"crewdeck ledger report ({SIZE:,} entries)",
+        ours * 1000,
+        "ms",
+        f"<= {GOAL_RATIO}x hledger",
+        ratio <= GOAL_RATIO,
+        f"ours/theirs {ratio:.3f}; {lines} lines",
+    )
     bench.record("ledger", "crewdeck ledger report: peak RSS", rss, "MB", f"<= {GOAL_MB} MB", rss <= GOAL_MB)
-    bench.record("ledger", "crewdeck ledger report --json", median([r.seconds for r in as_json]) * 1000, "ms",
-                 detail=f"peak {max(r.peak_rss_mb for r in as_json):.0f} MB")
-    bench.record("ledger", "crewdeck ledger report --by month", median([r.seconds for r in by_month]) * 1000, "ms",
-                 detail=f"peak {max(r.peak_rss_mb for r in by_month):.0f} MB")
+    bench.record(
+        "ledger",
+        "crewdeck ledger report --json",
+        median([r.seconds for r in as_json]) * 1000,
+        "ms",
+        detail=f"peak {max(r.peak_rss_mb for r in as_json):.0f} MB",
+    )
+    bench.record(
+        "ledger",
+        "crewdeck ledger report --by month",
+        median([r.seconds for r in by_month]) * 1000,
+        "ms",
+        detail=f"peak {max(r.peak_rss_mb for r in by_month):.0f} MB",
+    )
     bench.record("ledger", "crewdeck ledger list #ads --limit 50 (a window)", median([r.seconds for r in window]) * 1000, "ms")
-    bench.record("peer", f"hledger balance --budget ({SIZE:,} transactions)", theirs * 1000, "ms",
-                 detail=f"peak {max(r.peak_rss_mb for r in theirs_runs):.0f} MB")
+    bench.record(
+        "peer",
+        f"hledger balance --budget ({SIZE:,} transactions)",
+        theirs * 1000,
+        "ms",
+        detail=f"peak {max(r.peak_rss_mb for r in theirs_runs):.0f} MB",
+    )
 
 
 def _pane(bench: Bench, workspace: Path) -> None:
     """What the ledger pane asks of the store on a key: a window of entries, the budget rows of a period."""
-    from sync.store import Store
-    from tui.ledger import entries, pane_data
-    from tui.ledger.period import Period
-    from tui.ledger.view import budget_lines
-    from tui.session import Session
+    from crewdeck.sync.state.store import Store
+    from crewdeck.tui.ledger import entries, pane_data
+    from crewdeck.tui.ledger.period import Period
+    from crewdeck.tui.ledger.view import budget_lines
+    from crewdeck.tui.session.session import Session
 
     store = Store(workspace)
     try:
         for offset in (0, SIZE // 2, SIZE - 100):
-            times = repeat(lambda: entries.window(store.conn, "1", [], offset, 100), runs=20)
+            times = repeat(lambda offset=offset: entries.window(store.conn, "1", [], offset, 100), runs=20)
             bench.record("ledger", f"entries window of 100 at offset {offset:,} (in process)", median(times) * 1000, "ms")
         times = repeat(lambda: entries.count(store.conn, "e.category = ?", ["ads"]), runs=20)
         bench.record("ledger", "count of a filter (#ads, in process)", median(times) * 1000, "ms")
@@ -186,15 +226,22 @@ def _pane(bench: Bench, workspace: Path) -> None:
         bench.record("ledger", "budget table rows for a month (in process)", median(times) * 1000, "ms")
         oldest = entries.window(store.conn, "1", [], SIZE - 1, 1)[0].id
         times = repeat(lambda: entries.position(store.conn, "1", [], oldest), runs=20)
-        bench.record("ledger", f"position of the entry at row {SIZE - 1:,} (the cursor kept across a refresh, in process)", median(times) * 1000, "ms")
+        bench.record(
+            "ledger",
+            f"position of the entry at row {SIZE - 1:,} (the cursor kept across a refresh, in process)",
+            median(times) * 1000,
+            "ms",
+        )
     finally:
         store.close()
     session = Session.open(workspace, "maria", None)
     try:
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         month = pane_data.listing(session, last_month, "", now, [], 0, 100)
         last = entries.window(session.ws.conn, month.where, month.params, month.total - 1, 1)[0].id
         times = repeat(lambda: pane_data.listing(session, last_month, "", now, [last], 0, 100), runs=10)
-        bench.record("ledger", "a refresh of the ledger pane: budget, count, cursor, window (a month, in process)", median(times) * 1000, "ms")
+        bench.record(
+            "ledger", "a refresh of the ledger pane: budget, count, cursor, window (a month, in process)", median(times) * 1000, "ms"
+        )
     finally:
         session.close()

@@ -15,13 +15,13 @@ import time
 
 from harness import PEERS, ROOT, WORK, Bench, median, percentile, repeat
 
-from sync.ids import new_id
-from sync.oplog import from_wire
-from sync.store import Store
+from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.oplog import from_wire
+from crewdeck.sync.state.store import Store
 
 WATCHER = """
 import sys, threading, time
-from sync.watch import ChangeWatcher
+from crewdeck.sync.state.watcher import ChangeWatcher
 w = ChangeWatcher(sys.argv[1])
 print("ready", flush=True)
 stop = threading.Event()
@@ -48,11 +48,21 @@ def _source_ops(n_tasks: int) -> list:
     rng = random.Random(1)
     with src.write(me) as w:
         for i in range(n_tasks):
-            w.create("task", {
-                "title": f"Draft instagram carousel {i}", "status": rng.choice(["todo", "doing", "done"]), "priority": "med",
-                "assignee": me, "tags": ["instagram"], "due": {"utc": "2026-12-01T16:00:00Z", "tz": "Europe/Berlin"},
-                "created_by": me, "created_at": "2026-11-01T10:00:00Z", "estimate": 60, "platform": "instagram",
-            })
+            w.create(
+                "task",
+                {
+                    "title": f"Draft instagram carousel {i}",
+                    "status": rng.choice(["todo", "doing", "done"]),
+                    "priority": "med",
+                    "assignee": me,
+                    "tags": ["instagram"],
+                    "due": {"utc": "2026-12-01T16:00:00Z", "tz": "Europe/Berlin"},
+                    "created_by": me,
+                    "created_at": "2026-11-01T10:00:00Z",
+                    "estimate": 60,
+                    "platform": "instagram",
+                },
+            )
     ops = [op for _, op in src.ops_after(0, 10**9)]
     src.close()
     return ops
@@ -65,8 +75,11 @@ def _raw_floor(rows: int) -> float | None:
         return None
     out = WORK / "sqlite_floor.jsonl"
     out.unlink(missing_ok=True)
-    subprocess.run([sys.executable, str(script), "--rows", str(rows), "--runs", "3", "--dir", str(WORK / "sqlite_floor"), "--out", str(out)],
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, str(script), "--rows", str(rows), "--runs", "3", "--dir", str(WORK / "sqlite_floor"), "--out", str(out)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     for line in out.read_text().splitlines():
         record = json.loads(line)
         if record.get("name", "").startswith("sqlite3: insert") and "time" not in record["name"]:
@@ -113,7 +126,9 @@ def run(bench: Bench) -> None:
     bench.record("store", "one local edit committed in a shared file (p99)", percentile(times, 99), "ms")
     other.close()
 
-    watcher = subprocess.Popen([sys.executable, "-c", WATCHER, str(shared.path)], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    watcher = subprocess.Popen(
+        [sys.executable, "-c", WATCHER, str(shared.path)], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     assert watcher.stdout is not None and watcher.stdin is not None
     assert watcher.stdout.readline().strip() == "ready"
     committed: dict[str, float] = {}
@@ -127,7 +142,9 @@ def run(bench: Bench) -> None:
     lines = watcher.stdout.read().split("\n")
     watcher.wait()
     seen = [float(line.split()[1]) for line in lines if line.strip()]
-    latencies = [(s - c) * 1000 for s, c in zip(seen[-len(committed):], committed.values())]
-    bench.record("store", "commit in one process seen by a watcher in another (median)", median(latencies), "ms", "<= 50 ms", median(latencies) <= 50)
+    latencies = [(s - c) * 1000 for s, c in zip(seen[-len(committed) :], committed.values())]
+    bench.record(
+        "store", "commit in one process seen by a watcher in another (median)", median(latencies), "ms", "<= 50 ms", median(latencies) <= 50
+    )
     bench.record("store", "commit seen by a watcher (p99)", percentile(latencies, 99), "ms")
     shared.close()

@@ -25,13 +25,13 @@ from pathlib import Path
 from bench_store import _source_ops
 from harness import PEERS, ROOT, WORK, Bench, median, percentile
 
-from sync.remote import Client, join, push_pending
-from sync.store import Store
-from sync.watch import ChangeWatcher
+from crewdeck.sync.client.remote import Client, join, push_pending
+from crewdeck.sync.state.store import Store
+from crewdeck.sync.state.watcher import ChangeWatcher
 
 FLEET = """
 import sys, threading
-from sync.engine import SyncEngine
+from crewdeck.sync.client.engine import SyncEngine
 engines = [SyncEngine(p) for p in sys.argv[1:]]
 for e in engines:
     e.start()
@@ -43,7 +43,7 @@ for e in engines:
 
 
 def _crewdeck(*args: str) -> str:
-    out = subprocess.run([sys.executable, "-m", "tui.cli.main", *args], cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-m", "crewdeck.tui.cli.main", *args], cwd=ROOT, capture_output=True, text=True, check=True)
     return out.stdout
 
 
@@ -78,7 +78,9 @@ def _http_floor(bench: Bench) -> None:
     out.unlink(missing_ok=True)
     subprocess.run(
         [sys.executable, str(script), "--rounds", "2", "--seq", "1000", "--conc-seconds", "1", "--wrk-seconds", "0", "--out", str(out)],
-        check=True, stdout=subprocess.DEVNULL, cwd=PEERS,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        cwd=PEERS,
     )
     for line in out.read_text().splitlines():
         record = json.loads(line)
@@ -100,8 +102,14 @@ def _latency(bench: Bench, clients: int = 20) -> None:
         # The writer's and the reader's engines run in processes of their
         # own (each member has a machine); the other 18 share one process.
         fleets = [
-            subprocess.Popen([sys.executable, "-c", FLEET, *map(str, group)], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+            subprocess.Popen(
+                [sys.executable, "-c", FLEET, *map(str, group)],
+                cwd=ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+            )
             for group in (paths[:1], paths[1:2], paths[2:])
         ]
         for fleet in fleets:
@@ -137,8 +145,24 @@ def _latency(bench: Bench, clients: int = 20) -> None:
         latencies = [(seen[k] - t) * 1000 for k, t in committed.items() if k in seen]
         missing = len(committed) - len(latencies)
         detail = f"{len(latencies)} edits, {clients} clients connected" + (f", {missing} NOT SEEN" if missing else "")
-        bench.record("sync", "edit on one client -> in another's replica (p50)", median(latencies), "ms", "<= 100 ms", median(latencies) <= 100 and not missing, detail)
-        bench.record("sync", "edit on one client -> in another's replica (p99)", percentile(latencies, 99), "ms", "<= 500 ms", percentile(latencies, 99) <= 500 and not missing, detail)
+        bench.record(
+            "sync",
+            "edit on one client -> in another's replica (p50)",
+            median(latencies),
+            "ms",
+            "<= 100 ms",
+            median(latencies) <= 100 and not missing,
+            detail,
+        )
+        bench.record(
+            "sync",
+            "edit on one client -> in another's replica (p99)",
+            percentile(latencies, 99),
+            "ms",
+            "<= 500 ms",
+            percentile(latencies, 99) <= 500 and not missing,
+            detail,
+        )
         writer.close()
     finally:
         for fleet in fleets:
@@ -162,13 +186,20 @@ def _first_sync(bench: Bench) -> None:
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
             progress: list[tuple[int, int]] = []
             t0 = time.perf_counter()
-            store, _, result = join(str(target), server.url, token, on_progress=lambda d, t: progress.append((d, t)))
+            store, _, _result = join(str(target), server.url, token, on_progress=lambda d, t, progress=progress: progress.append((d, t)))
             times.append(time.perf_counter() - t0)
             assert store.max_seq() == total, (store.max_seq(), total)
             store.close()
             reports.append(len(progress))
-        bench.record("sync", f"first sync of {total:,} operations into an empty replica", median(times), "s", "<= 4 s", median(times) <= 4,
-                     f"{min(reports)} progress reports")
+        bench.record(
+            "sync",
+            f"first sync of {total:,} operations into an empty replica",
+            median(times),
+            "s",
+            "<= 4 s",
+            median(times) <= 4,
+            f"{min(reports)} progress reports",
+        )
     finally:
         server.stop()
 
@@ -207,7 +238,9 @@ def _throughput(bench: Bench) -> None:
     try:
         _push_rate(bench, "SQLite file", server.url, [_token("ana", "--workspace", str(team))], directory, ops_each)
         (directory / "four").mkdir()
-        _push_rate(bench, "SQLite file", server.url, [_token("ana", "--workspace", str(team)) for _ in range(4)], directory / "four", ops_each // 4)
+        _push_rate(
+            bench, "SQLite file", server.url, [_token("ana", "--workspace", str(team)) for _ in range(4)], directory / "four", ops_each // 4
+        )
     finally:
         server.stop()
 

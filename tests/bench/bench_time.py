@@ -20,20 +20,40 @@ from pathlib import Path
 
 from harness import CREWDECK, WORK, Bench, median, percentile, repeat, time_command
 
-from sync.ids import new_id
-from sync.store import Store
-from tui import overlap
-from tui.hours import parse_hours
-from tui.when import utc_iso
-from tui.workspace import Workspace
+from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.time import overlap
+from crewdeck.tui.time.hours import parse_hours
+from crewdeck.tui.time.when import utc_iso
+from crewdeck.tui.workspace.workspace import Workspace
 
-NOW = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
 ZONES = [
-    "America/Los_Angeles", "America/Denver", "America/Chicago", "America/New_York", "America/Sao_Paulo",
-    "Europe/London", "Europe/Berlin", "Africa/Lagos", "Europe/Athens", "Asia/Dubai", "Asia/Karachi",
-    "Asia/Kolkata", "Asia/Kathmandu", "Asia/Dhaka", "Asia/Bangkok", "Asia/Manila", "Asia/Tokyo",
-    "Australia/Adelaide", "Australia/Sydney", "Pacific/Auckland", "Pacific/Chatham", "America/St_Johns",
-    "Atlantic/Azores", "Asia/Tehran", "America/Anchorage",
+    "America/Los_Angeles",
+    "America/Denver",
+    "America/Chicago",
+    "America/New_York",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Europe/Berlin",
+    "Africa/Lagos",
+    "Europe/Athens",
+    "Asia/Dubai",
+    "Asia/Karachi",
+    "Asia/Kolkata",
+    "Asia/Kathmandu",
+    "Asia/Dhaka",
+    "Asia/Bangkok",
+    "Asia/Manila",
+    "Asia/Tokyo",
+    "Australia/Adelaide",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "Pacific/Chatham",
+    "America/St_Johns",
+    "Atlantic/Azores",
+    "Asia/Tehran",
+    "America/Anchorage",
 ]
 HOURS = ["mon-fri 09:00-17:00", "mon-fri 08:00-12:30,13:30-17:30", "mon-thu 10:00-18:30; fri 10:00-14:00", "sun-thu 09:00-17:00"]
 
@@ -47,32 +67,68 @@ def team_workspace(path: Path, members: int, tasks: int) -> Path:
     ids = [new_id() for _ in range(members)]
     with store.write(ids[0]) as w:
         for i, member_id in enumerate(ids):
-            w.create("member", {"handle": f"m{i:02d}", "name": f"Member {i}", "tz": ZONES[i % len(ZONES)], "hours": parse_hours(HOURS[i % len(HOURS)])}, row_id=member_id)
+            w.create(
+                "member",
+                {"handle": f"m{i:02d}", "name": f"Member {i}", "tz": ZONES[i % len(ZONES)], "hours": parse_hours(HOURS[i % len(HOURS)])},
+                row_id=member_id,
+            )
         for i in range(tasks):
             due = NOW + dt.timedelta(minutes=rng.randint(-36 * 60, 72 * 60))
-            values = {"title": f"Task {i}", "status": "todo", "assignee": rng.choice(ids), "due": {"utc": utc_iso(due), "tz": rng.choice(ZONES)}}
+            values = {
+                "title": f"Task {i}",
+                "status": "todo",
+                "assignee": rng.choice(ids),
+                "due": {"utc": utc_iso(due), "tz": rng.choice(ZONES)},
+            }
             if i % 5 == 0:
                 values["publish"] = {"utc": utc_iso(due + dt.timedelta(hours=20)), "tz": "America/New_York"}
             w.create("task", values)
         for week in range(1, 4):
             start = NOW - dt.timedelta(days=7 * week)
-            w.create("task", {"title": "Sync", "status": "done", "due": {"utc": utc_iso(start), "tz": "UTC"},
-                              "meeting": {"minutes": 30, "required": ids[:12], "optional": []}})
+            w.create(
+                "task",
+                {
+                    "title": "Sync",
+                    "status": "done",
+                    "due": {"utc": utc_iso(start), "tz": "UTC"},
+                    "meeting": {"minutes": 30, "required": ids[:12], "optional": []},
+                },
+            )
     store.close()
     return path
 
 
 def bench_overlap(bench: Bench) -> None:
     path = team_workspace(WORK / "time_team12.db", 12, 200)
-    argv = [CREWDECK, "--workspace", str(path), "--as", "m00", "overlap", *[f"m{i:02d}" for i in range(12)], "--days", "14", "--duration", "45m", "--json"]
+    argv = [
+        CREWDECK,
+        "--workspace",
+        str(path),
+        "--as",
+        "m00",
+        "overlap",
+        *[f"m{i:02d}" for i in range(12)],
+        "--days",
+        "14",
+        "--duration",
+        "45m",
+        "--json",
+    ]
     # An installed crewdeck runs from cached bytecode; a session that disables
     # writing it would time the compiler instead (the warm-up run writes it).
     env = {"CREWDECK_NOW": utc_iso(NOW)}
     repeats = 5 if bench.quick else 15
     runs = time_command(argv, runs=repeats, env=env)
     wall = median([r.seconds for r in runs]) * 1000
-    bench.record("time", "crewdeck overlap: 12 members, 14 days (whole process)", wall, "ms", "<= 300 ms", wall <= 300,
-                 f"p90 {percentile([r.seconds for r in runs], 90) * 1000:.0f} ms, peak {max(r.peak_rss_mb for r in runs):.0f} MB")
+    bench.record(
+        "time",
+        "crewdeck overlap: 12 members, 14 days (whole process)",
+        wall,
+        "ms",
+        "<= 300 ms",
+        wall <= 300,
+        f"p90 {percentile([r.seconds for r in runs], 90) * 1000:.0f} ms, peak {max(r.peak_rss_mb for r in runs):.0f} MB",
+    )
     # The floor under it: the same process start, imports and workspace open, with almost no work.
     floor = time_command([CREWDECK, "--workspace", str(path), "--as", "m00", "zones"], runs=repeats, env=env)
     bench.record("time", "crewdeck zones, same workspace (start-up floor)", median([r.seconds for r in floor]) * 1000, "ms")
@@ -93,8 +149,8 @@ def bench_grid(bench: Bench) -> None:
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from crewdeck.widgets.deadline_grid import DeadlineGrid
     from tests.grid_app import GridApp
-    from widgets.deadline_grid import DeadlineGrid
 
     path = team_workspace(WORK / "time_team50.db", 50, 1000)
     ws = Workspace.open(path)
@@ -138,10 +194,22 @@ def bench_grid(bench: Bench) -> None:
     ws.close()
     key_ms = median(key_times) * 1000
     widget_ms = median(widget_times) * 1000
-    bench.record("time", "grid, 50 members: key to refreshed screen (median)", key_ms, "ms", "<= 50 ms", key_ms <= 50,
-                 f"p90 {percentile(key_times, 90) * 1000:.1f} ms over {presses} keys")
-    bench.record("time", "grid, 50 members: action + render_line of every visible line", widget_ms, "ms",
-                 detail=f"p90 {percentile(widget_times, 90) * 1000:.1f} ms, 120x70 terminal")
+    bench.record(
+        "time",
+        "grid, 50 members: key to refreshed screen (median)",
+        key_ms,
+        "ms",
+        "<= 50 ms",
+        key_ms <= 50,
+        f"p90 {percentile(key_times, 90) * 1000:.1f} ms over {presses} keys",
+    )
+    bench.record(
+        "time",
+        "grid, 50 members: action + render_line of every visible line",
+        widget_ms,
+        "ms",
+        detail=f"p90 {percentile(widget_times, 90) * 1000:.1f} ms, 120x70 terminal",
+    )
 
 
 def run(bench: Bench) -> None:

@@ -17,9 +17,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 PEERS = Path(os.environ.get("PEERS_DIR", ROOT.parent / "shared" / "peers"))
@@ -48,10 +49,13 @@ class Bench:
         row = Row(group, name, value, unit, goal, ok, detail)
         self.rows.append(row)
         mark = "" if ok is None else (" ok" if ok else " MISSED")
-        print(f"  {group}: {name}: {fmt(value)} {unit}{f'  (goal {goal}{mark})' if goal else ''}{f'  [{detail}]' if detail else ''}", flush=True)
+        print(
+            f"  {group}: {name}: {fmt(value)} {unit}{f'  (goal {goal}{mark})' if goal else ''}{f'  [{detail}]' if detail else ''}",
+            flush=True,
+        )
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         with RESULTS.open("a") as f:
-            f.write(json.dumps({"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), **row.__dict__}) + "\n")
+            f.write(json.dumps({"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **row.__dict__}) + "\n")
 
     def table(self) -> str:
         lines = ["| group | measurement | value | goal |", "|---|---|---:|---|"]
@@ -103,7 +107,9 @@ def run_command(argv: Sequence[str], env: dict[str, str] | None = None, timeout:
     """Wall time (monotonic) and peak RSS (wait4's ru_maxrss) of one process."""
     with tempfile.TemporaryFile() as out:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(list(argv), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})})
+        proc = subprocess.Popen(
+            list(argv), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})}
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -112,7 +118,9 @@ def run_command(argv: Sequence[str], env: dict[str, str] | None = None, timeout:
     return CommandRun(seconds, usage.ru_maxrss / 1024, proc.returncode, text)
 
 
-def time_command(argv: Sequence[str], runs: int, warmup: int = 1, env: dict[str, str] | None = None, prep: Callable[[], None] | None = None) -> list[CommandRun]:
+def time_command(
+    argv: Sequence[str], runs: int, warmup: int = 1, env: dict[str, str] | None = None, prep: Callable[[], None] | None = None
+) -> list[CommandRun]:
     results = []
     for i in range(warmup + runs):
         if prep:
@@ -128,7 +136,7 @@ def time_command(argv: Sequence[str], runs: int, warmup: int = 1, env: dict[str,
 def peers_data(size: int) -> Path:
     """The kit's canonical data for ``size`` tasks/transactions (generated once)."""
     out = WORK / "data"
-    anchor = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    anchor = dt.datetime.now(dt.UTC).date().isoformat()
     meta = out / "meta.json"
     wanted = out / f"tasks_{size}.jsonl"
     if not (wanted.exists() and meta.exists() and json.loads(meta.read_text()).get("anchor") == anchor):
@@ -136,6 +144,7 @@ def peers_data(size: int) -> Path:
             raise SystemExit(f"benchmarks need the peer kit at {PEERS} (set PEERS_DIR)")
         subprocess.run(
             [sys.executable, str(PEERS / "gen_data.py"), "--out", str(out), "--tasks", str(size), "--txns", str(size), "--anchor", anchor],
-            check=True, stdout=subprocess.DEVNULL,
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
     return out

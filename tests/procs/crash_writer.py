@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from sync.store import Store
+from crewdeck.sync.state.store import Store
 
 FIELDS = {"notes": "n" * 500, "priority": "high", "status": "todo", "tags": ["a", "b"], "estimate": 30}
 

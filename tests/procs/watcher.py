@@ -11,7 +11,7 @@ import json
 import sys
 import threading
 
-from sync.watch import ChangeWatcher
+from crewdeck.sync.state.watcher import ChangeWatcher
 
 
 def main(path: str) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sys
 
-from sync.store import Store
-from tui.cli.main import main
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.cli.main import main
 
 
 def run(path: str, count: int, member: str, via_cli: bool) -> None:

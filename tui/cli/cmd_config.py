@@ -6,8 +6,8 @@ import argparse
 import tomllib
 from typing import Any
 
-from ..config import config_path, known_keys, load, read_toml, save, updated
-from .common import Context, print_json
+from crewdeck.tui.cli.common import Context, print_json
+from crewdeck.tui.workspace.config import config_path, known_keys, load, read_toml, save, updated
 
 
 def cmd_config_path(ctx: Context) -> int:
@@ -38,7 +38,7 @@ def cmd_config_set(ctx: Context) -> int:
     config = load(getattr(ctx.args, "config", None), missing_ok=True)
     if key == "theme" or key.startswith("keymap."):
         # The app's own names: its themes and its key binding ids (checked once the value's type is).
-        from ..ui.app import check_config
+        from crewdeck.tui.app.app import check_config
 
         check_config(updated(config, {key: value}))
     path = save(config, {key: value})
@@ -54,10 +54,11 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     p = csub.add_parser("show", parents=parents, help="print every setting", description="Print every setting, defaults included, as JSON.")
     p.set_defaults(func=cmd_config_show)
     p = csub.add_parser(
-        "set", parents=parents, help="change one setting", description="Change one setting: KEY VALUE (keymap.ACTION, publish.lead_hours, ...)."
+        "set",
+        parents=parents,
+        help="change one setting",
+        description="Change one setting: KEY VALUE (keymap.ACTION, publish.lead_hours, ...).",
     )
     p.add_argument("key", help="the setting, e.g. theme, default_view, keymap.triage.done")
-    p.add_argument("value", help="its new value (TOML: 24, true, [\"09:00\"], or plain text)")
+    p.add_argument("value", help='its new value (TOML: 24, true, ["09:00"], or plain text)')
     p.set_defaults(func=cmd_config_set)
-
-

@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 
-from .. import doctor
-from .common import Context, table
+from crewdeck.tui.cli.common import Context, table
+from crewdeck.tui.workspace import doctor
 
 #: The exit status while problems remain (errors are 2, as everywhere).
 EXIT_PROBLEMS = 1
@@ -48,7 +48,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         help="list incomplete or invalid records; --repair fixes what it can",
         description="List every record that lacks a required field or holds a value the checks refuse "
         "(record, short id, field, what is wrong). --repair writes placeholders for missing fields "
-        "(a title \"(untitled task 1a2b3c4d)\", a handle member-1a2b3c4d, the zone UTC) and spells out "
+        '(a title "(untitled task 1a2b3c4d)", a handle member-1a2b3c4d, the zone UTC) and spells out '
         "control characters, as normal edits that sync; it never deletes what someone typed. "
         "Exit status 1 while problems remain.",
     )

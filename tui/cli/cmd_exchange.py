@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from sync.records import load_json
-from sync.visible import visible
-
-from .. import exchange, taskwarrior
-from ..errors import UserError
-from .common import Context, progress, read_input, write_output
+from crewdeck.sync.state.records import load_json
+from crewdeck.sync.state.visible import visible
+from crewdeck.tui.cli.common import Context, progress, read_input, write_output
+from crewdeck.tui.tasks import taskwarrior
+from crewdeck.tui.workspace import exchange
+from crewdeck.tui.workspace.errors import UserError
 
 
 def cmd_export(ctx: Context) -> int:
@@ -17,7 +17,7 @@ def cmd_export(ctx: Context) -> int:
     if a.ics:
         if a.json:
             raise UserError("export: --ics and --json are two formats; pick one")
-        from ..ics import calendar
+        from crewdeck.tui.time.ics import calendar
 
         member = ctx.ws.member_by_handle(a.member) if a.member else None
         write_output(a.output, calendar(ctx.ws, ctx.now, member).decode("utf-8"))
@@ -78,7 +78,5 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     )
     p.add_argument("file", help="the file to import (- for standard input)")
     p.add_argument("--from", dest="source", choices=["crewdeck", "taskwarrior"], default="crewdeck", help="the file's format")
-    p.add_argument(
-        "--project-prefix", default="", metavar="PREFIX", help="Taskwarrior: strip this from project names (e.g. campaign.)"
-    )
+    p.add_argument("--project-prefix", default="", metavar="PREFIX", help="Taskwarrior: strip this from project names (e.g. campaign.)")
     p.set_defaults(func=cmd_import)

@@ -10,30 +10,30 @@ import argparse
 import errno
 import socket
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
-from sync import tokens
-from sync.loopback import is_loopback
-from sync.remote import REMOVED, Remote, SyncError, mark_removed, sync_round, unsent
-from sync.store import Store, WorkspaceError
-from sync.visible import visible
-
-from ..errors import UserError
-from ..history import describe_op
-from ..workspace import Workspace
-from .common import Context, number_in, progress, table
+from crewdeck.sync.client.remote import REMOVED, Remote, SyncError, mark_removed, sync_round, unsent
+from crewdeck.sync.loopback import is_loopback
+from crewdeck.sync.state import tokens
+from crewdeck.sync.state.store import Store, WorkspaceError
+from crewdeck.sync.state.visible import visible
+from crewdeck.tui.cli.common import Context, number_in, progress, table
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.history import describe_op
+from crewdeck.tui.workspace.workspace import Workspace
 
 if TYPE_CHECKING:
-    from sync.pgstore import PgStore
+    from crewdeck.sync.server.pgstore import PgStore
 
 DEFAULT_PORT = 8470
 
 
 @contextmanager
 def _postgres(url: str) -> Iterator[PgStore]:
-    from sync.pgstore import PgError, PgStore
+    from crewdeck.sync.server.pgstore import PgError, PgStore
 
     try:
         store = PgStore.open(url)
@@ -66,11 +66,11 @@ def _check_port_free(host: str, port: int) -> None:
 
 
 def cmd_serve(ctx: Context) -> int:
-    from sync.server import HEADER_TIMEOUT, file_backend, postgres_backend, run, workspace_name
+    from crewdeck.sync.server import HEADER_TIMEOUT, file_backend, postgres_backend, run, workspace_name
 
     a = ctx.args
     header_timeout = HEADER_TIMEOUT if a.header_timeout is None else a.header_timeout
-    if a.ssl_certfile and not a.ssl_keyfile or a.ssl_keyfile and not a.ssl_certfile:
+    if (a.ssl_certfile and not a.ssl_keyfile) or (a.ssl_keyfile and not a.ssl_certfile):
         raise UserError("serve: --ssl-certfile and --ssl-keyfile go together")
     if a.database and a.path:
         raise UserError("serve: give a workspace file or --database, not both")
@@ -78,7 +78,7 @@ def cmd_serve(ctx: Context) -> int:
         raise UserError(f"serve: --header-timeout must be more than 0 and at most 3600 seconds, got {header_timeout:g}")
     if a.max_connections is not None and a.max_connections < 1:
         raise UserError(f"serve: --max-connections must be at least 1, got {a.max_connections}")
-    from sync.server.guard import LimitError, connection_cap
+    from crewdeck.sync.server.guard import LimitError, connection_cap
 
     try:
         max_connections = connection_cap(a.max_connections)
@@ -87,9 +87,11 @@ def cmd_serve(ctx: Context) -> int:
     _check_port_free(a.host, a.port)
     scheme = "https" if a.ssl_certfile else "http"
     if scheme == "http" and not is_loopback(a.host):
-        _warn(f"serving plain HTTP on {a.host!r}: tokens cross the network readable; use --ssl-certfile/--ssl-keyfile or a TLS reverse proxy")
+        _warn(
+            f"serving plain HTTP on {a.host!r}: tokens cross the network readable; use --ssl-certfile/--ssl-keyfile or a TLS reverse proxy"
+        )
     if a.database:
-        from sync.pgstore import PgError
+        from crewdeck.sync.server.pgstore import PgError
 
         try:
             backend = postgres_backend(a.database)
@@ -105,8 +107,14 @@ def cmd_serve(ctx: Context) -> int:
         what = f"workspace {name} ({path})"
     print(f"serving {what} on {scheme}://{a.host}:{a.port} (Ctrl-C stops)", flush=True)
     run(
-        backend, a.host, a.port, ssl_certfile=a.ssl_certfile, ssl_keyfile=a.ssl_keyfile, log_level=a.log_level,
-        header_timeout=header_timeout, max_connections=max_connections,
+        backend,
+        a.host,
+        a.port,
+        ssl_certfile=a.ssl_certfile,
+        ssl_keyfile=a.ssl_keyfile,
+        log_level=a.log_level,
+        header_timeout=header_timeout,
+        max_connections=max_connections,
     )
     return 0
 
@@ -137,7 +145,9 @@ def cmd_token_create(ctx: Context) -> int:
             pg.require(name)
             members = {m.handle: m.id for m in pg.members(name)}
             if handle not in members:
-                raise UserError(f"unknown member @{handle} in workspace {name} (members: {', '.join('@' + h for h in sorted(members)) or 'none'})")
+                raise UserError(
+                    f"unknown member @{handle} in workspace {name} (members: {', '.join('@' + h for h in sorted(members)) or 'none'})"
+                )
             facts = pg.member_facts(name, members[handle])
             if facts is not None and facts.access == "guest":
                 raise UserError(f"@{handle} is a guest: a guest's token holds no replica (guests use crewdeck in the browser)")
@@ -203,7 +213,7 @@ def _plain_http_off_loopback(url: str) -> bool:
 
 
 def cmd_join(ctx: Context) -> int:
-    from sync.remote import join
+    from crewdeck.sync.client.remote import join
 
     a = ctx.args
     path = Path(a.path).expanduser()
@@ -234,7 +244,7 @@ def cmd_sync(ctx: Context) -> int:
     remote = Remote.of(store)
     if remote is None:
         raise UserError(f"{store.path} has no remote; make a replica with: crewdeck join URL --token TOKEN FILE")
-    from sync.remote import Client
+    from crewdeck.sync.client.remote import Client
 
     client = Client.for_remote(remote)
     try:
@@ -258,7 +268,7 @@ def cmd_sync(ctx: Context) -> int:
 
 
 def cmd_publish(ctx: Context) -> int:
-    from sync.server import WORKSPACE_NAME, workspace_name
+    from crewdeck.sync.server import WORKSPACE_NAME, workspace_name
 
     a = ctx.args
     path = Path(a.path).expanduser()
@@ -299,25 +309,41 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     p.add_argument("--ssl-certfile", metavar="FILE", help="serve HTTPS with this certificate (PEM)")
     p.add_argument("--ssl-keyfile", metavar="FILE", help="the certificate's private key (PEM)")
     p.add_argument(
-        "--header-timeout", type=float, metavar="SECONDS",
+        "--header-timeout",
+        type=float,
+        metavar="SECONDS",
         help="close a connection whose request head takes longer to arrive, or whose body pauses longer (default: 10)",
     )
     p.add_argument(
-        "--max-connections", type=int, metavar="N",
+        "--max-connections",
+        type=int,
+        metavar="N",
         help="most open connections; over it the longest-idle one is closed, or the newcomer answered 503 "
         "(default: what the limit of open files allows, at most 1000)",
     )
-    p.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"], help="server log level (default: %(default)s)")
+    p.add_argument(
+        "--log-level",
+        default="warning",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help="server log level (default: %(default)s)",
+    )
     p.set_defaults(func=cmd_serve)
 
-    token = sub.add_parser("token", parents=parents, help="create, list and revoke sync tokens", description="Bearer tokens of the sync server.")
+    token = sub.add_parser(
+        "token", parents=parents, help="create, list and revoke sync tokens", description="Bearer tokens of the sync server."
+    )
     tsub = token.add_subparsers(dest="token_command", metavar="COMMAND", required=True)
 
     def where(p: argparse.ArgumentParser) -> None:
         p.add_argument("--database", metavar="URL", help="tokens of a workspace in PostgreSQL instead of a file")
         p.add_argument("--name", help="the workspace in the database")
 
-    p = tsub.add_parser("create", parents=parents, help="a new token for a member", description="Create a token; it is printed once, alone on the last line.")
+    p = tsub.add_parser(
+        "create",
+        parents=parents,
+        help="a new token for a member",
+        description="Create a token; it is printed once, alone on the last line.",
+    )
     p.add_argument("handle", help="the member the token acts as")
     p.add_argument("--label", default="", help="a note, e.g. the device (default: none)")
     where(p)
@@ -325,21 +351,35 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     p = tsub.add_parser("list", parents=parents, help="list tokens", description="List tokens (their secrets are never stored).")
     where(p)
     p.set_defaults(func=cmd_token_list)
-    p = tsub.add_parser("revoke", parents=parents, help="revoke a token", description="Revoke a token; the server refuses it from the next request on.")
+    p = tsub.add_parser(
+        "revoke", parents=parents, help="revoke a token", description="Revoke a token; the server refuses it from the next request on."
+    )
     p.add_argument("id", help="the token's id (see: crewdeck token list)")
     where(p)
     p.set_defaults(func=cmd_token_revoke)
 
-    p = sub.add_parser("join", parents=parents, help="make a local replica of a served workspace", description="Create a local replica that syncs with a server.")
+    p = sub.add_parser(
+        "join",
+        parents=parents,
+        help="make a local replica of a served workspace",
+        description="Create a local replica that syncs with a server.",
+    )
     p.add_argument("url", help="the server, e.g. https://crewdeck.example.com")
     p.add_argument("--token", required=True, help="your token (from: crewdeck token create)")
     p.add_argument("path", help="the replica file to create")
     p.set_defaults(func=cmd_join)
 
-    p = sub.add_parser("sync", parents=parents, help="push and pull once", description="One sync round: push unsent edits, pull until caught up.")
+    p = sub.add_parser(
+        "sync", parents=parents, help="push and pull once", description="One sync round: push unsent edits, pull until caught up."
+    )
     p.set_defaults(func=cmd_sync)
 
-    p = sub.add_parser("publish", parents=parents, help="copy a workspace file into PostgreSQL", description="Copy a workspace with its whole history and its tokens into PostgreSQL.")
+    p = sub.add_parser(
+        "publish",
+        parents=parents,
+        help="copy a workspace file into PostgreSQL",
+        description="Copy a workspace with its whole history and its tokens into PostgreSQL.",
+    )
     p.add_argument("path", help="the workspace file")
     p.add_argument("--database", metavar="URL", required=True, help="the PostgreSQL database (postgresql://...)")
     p.add_argument("--name", help="the workspace's name there (default: the file name)")

@@ -6,17 +6,17 @@ import argparse
 import json
 import sys
 
-from sync.oplog import Op
-from sync.remote import META_PUSH_SEQ, META_REMOVED, Remote
-from sync.visible import visible
-
-from .. import query as query_language
-from .. import quickadd, recurrence, tasklist
-from ..edits import apply_assignments
-from ..errors import UserError
-from ..history import describe_op
-from ..when import format_local, stamp_time
-from .common import Context, limit_number, note_incomplete, print_json, table
+from crewdeck.sync.client.remote import META_PUSH_SEQ, META_REMOVED, Remote
+from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.visible import visible
+from crewdeck.tui.cli.common import Context, limit_number, note_incomplete, print_json, table
+from crewdeck.tui.tasks import listing as tasklist
+from crewdeck.tui.tasks import query as query_language
+from crewdeck.tui.tasks import quickadd, recurrence
+from crewdeck.tui.tasks.edits import apply_assignments
+from crewdeck.tui.time.when import format_local, stamp_time
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.history import describe_op
 
 
 def cmd_add(ctx: Context) -> int:
@@ -147,24 +147,40 @@ def cmd_log(ctx: Context) -> int:
     for seq, op_id, node, member, kind, entity, row_id, field, value in rows:
         at = stamp_time(op_id)
         waiting = node == own and seq > sent
-        entries.append((seq, op_id, waiting, at, handles.get(member, member[:8] or "?"), actor_of(member, op_id), kind, entity, row_id, field, value))
+        entries.append(
+            (seq, op_id, waiting, at, handles.get(member, member[:8] or "?"), actor_of(member, op_id), kind, entity, row_id, field, value)
+        )
     refused = [r for r in ws.store.refused() if not ctx.args.id or r[0].row_id == params[0]]
     if ctx.args.json:
         print_json(
             [
                 {
-                    "seq": None, "op_id": op.op_id, "at": stamp_time(op.op_id).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                    "member": handles.get(op.member, op.member[:8]), "kind": op.kind, "entity": op.entity, "id": op.row_id,
-                    "field": op.field, "value": json.loads(op.value), "refused": {"rule": rule, "message": message, "at": when},
+                    "seq": None,
+                    "op_id": op.op_id,
+                    "at": stamp_time(op.op_id).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                    "member": handles.get(op.member, op.member[:8]),
+                    "kind": op.kind,
+                    "entity": op.entity,
+                    "id": op.row_id,
+                    "field": op.field,
+                    "value": json.loads(op.value),
+                    "refused": {"rule": rule, "message": message, "at": when},
                 }
                 for op, rule, message, when in refused
             ]
             + [
                 {
-                    "seq": seq, "op_id": op_id,
+                    "seq": seq,
+                    "op_id": op_id,
                     "at": at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                    "member": who, **({"actor": actor} if actor else {}), **({"unsent": True} if waiting else {}),
-                    "kind": kind, "entity": entity, "id": row_id, "field": field, "value": json.loads(value),
+                    "member": who,
+                    **({"actor": actor} if actor else {}),
+                    **({"unsent": True} if waiting else {}),
+                    "kind": kind,
+                    "entity": entity,
+                    "id": row_id,
+                    "field": field,
+                    "value": json.loads(value),
                 }
                 for seq, op_id, waiting, at, who, actor, kind, entity, row_id, field, value in entries
             ]

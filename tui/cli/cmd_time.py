@@ -6,17 +6,17 @@ import argparse
 import datetime as dt
 import sys
 
-from sync.ids import short
-from sync.visible import visible
-from sync.zones import UnknownZoneError, check_zone, zone
-
-from .. import doctor, overlap
-from ..edits import format_estimate
-from ..errors import UserError
-from ..roster import Availability, availability
-from ..when import clock_text, utc_iso, zone_abbrev
-from ..workspace import Member
-from .common import Context, note_incomplete, print_json, table
+from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.zones import UnknownZoneError, check_zone, zone
+from crewdeck.tui.cli.common import Context, note_incomplete, print_json, table
+from crewdeck.tui.tasks.edits import format_estimate
+from crewdeck.tui.time import overlap
+from crewdeck.tui.time.roster import Availability, availability
+from crewdeck.tui.time.when import clock_text, utc_iso, zone_abbrev
+from crewdeck.tui.workspace import doctor
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import Member
 
 
 def _zone(name: str) -> str:
@@ -119,7 +119,13 @@ def cmd_zones(ctx: Context) -> int:
         local = now.astimezone(zone(m.tz))
         offset = local.strftime("%z")
         rows.append(
-            [f"@{m.handle}", m.tz, f"{local:%a} {clock_text(local, ctx.config.clock24)} {zone_abbrev(now, m.tz)}", f"{offset[:3]}:{offset[3:]}", state.text(now)]
+            [
+                f"@{m.handle}",
+                m.tz,
+                f"{local:%a} {clock_text(local, ctx.config.clock24)} {zone_abbrev(now, m.tz)}",
+                f"{offset[:3]}:{offset[3:]}",
+                state.text(now),
+            ]
         )
     if not rows:
         print("the workspace has no members yet", file=sys.stderr)

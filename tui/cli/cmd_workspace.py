@@ -8,18 +8,17 @@ import getpass
 from pathlib import Path
 from typing import Any
 
-from sync.ids import new_id
-from sync.records import ACCESS_LEVELS, CAMPAIGN_STATUSES, WORKSPACE_ROW
-from sync.sharedfile import directory_problem, setgid_problem
-from sync.store import Store
-from sync.zones import UnknownZoneError, check_zone
-
-from .. import doctor
-from ..errors import UserError
-from ..hours import format_hours, parse_hours
-from ..when import DateError, format_local, parse_day
-from ..workspace import slug
-from .common import Context, note_incomplete, number_in, print_json, table
+from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN_STATUSES, WORKSPACE_ROW
+from crewdeck.sync.state.sharedfile import directory_problem, setgid_problem
+from crewdeck.sync.state.store import Store
+from crewdeck.sync.state.zones import UnknownZoneError, check_zone
+from crewdeck.tui.cli.common import Context, note_incomplete, number_in, print_json, table
+from crewdeck.tui.time.hours import format_hours, parse_hours
+from crewdeck.tui.time.when import DateError, format_local, parse_day
+from crewdeck.tui.workspace import doctor
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import slug
 
 
 def _zone(name: str) -> str:
@@ -83,7 +82,7 @@ MAX_DEMO_TASKS = 100_000
 
 
 def cmd_demo(ctx: Context) -> int:
-    from ..demo import build_demo
+    from crewdeck.tui.workspace.demo import build_demo
 
     path = Path(ctx.args.path).expanduser()
     with Store.fresh(path) as store:
@@ -162,8 +161,15 @@ def cmd_member_list(ctx: Context) -> int:
         print_json(
             [
                 {
-                    "id": m.id, "handle": m.handle, "name": m.name, "role": m.role, "access": m.access, "tz": m.tz,
-                    "hours": m.hours, "days_off": m.days_off, "unix_user": m.unix_user,
+                    "id": m.id,
+                    "handle": m.handle,
+                    "name": m.name,
+                    "role": m.role,
+                    "access": m.access,
+                    "tz": m.tz,
+                    "hours": m.hours,
+                    "days_off": m.days_off,
+                    "unix_user": m.unix_user,
                 }
                 for m in members
             ]
@@ -171,8 +177,13 @@ def cmd_member_list(ctx: Context) -> int:
         return 0
     rows = [
         [
-            f"@{m.handle}", m.name, m.tz, format_local(ctx.now, m.tz, ctx.now, clock24=ctx.config.clock24), format_hours(m.hours),
-            m.access, m.role,
+            f"@{m.handle}",
+            m.name,
+            m.tz,
+            format_local(ctx.now, m.tz, ctx.now, clock24=ctx.config.clock24),
+            format_hours(m.hours),
+            m.access,
+            m.role,
         ]
         for m in members
     ]
@@ -239,8 +250,16 @@ def cmd_campaign_list(ctx: Context) -> int:
         print_json(
             [
                 {
-                    "id": c.id, "name": c.name, "slug": c.slug, "platforms": c.platforms, "audience_tz": c.audience_tz,
-                    "start": c.start, "end": c.end, "status": c.status, "pause_reason": c.pause_reason, "kpis": c.kpis,
+                    "id": c.id,
+                    "name": c.name,
+                    "slug": c.slug,
+                    "platforms": c.platforms,
+                    "audience_tz": c.audience_tz,
+                    "start": c.start,
+                    "end": c.end,
+                    "status": c.status,
+                    "pause_reason": c.pause_reason,
+                    "kpis": c.kpis,
                 }
                 for c in campaigns
             ]
@@ -248,8 +267,12 @@ def cmd_campaign_list(ctx: Context) -> int:
         return 0
     rows = [
         [
-            f"+{c.slug}", c.name, c.status + (f" ({c.pause_reason})" if c.status == "paused" and c.pause_reason else ""),
-            ",".join(c.platforms), c.audience_tz or "", f"{c.start or ''}..{c.end or ''}",
+            f"+{c.slug}",
+            c.name,
+            c.status + (f" ({c.pause_reason})" if c.status == "paused" and c.pause_reason else ""),
+            ",".join(c.platforms),
+            c.audience_tz or "",
+            f"{c.start or ''}..{c.end or ''}",
         ]
         for c in campaigns
     ]
@@ -329,4 +352,3 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     p = csub.add_parser("list", parents=parents, help="list campaigns", description="List campaigns.")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_campaign_list)
-

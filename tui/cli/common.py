@@ -8,17 +8,17 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from sync.store import Writer
-from sync.visible import json_visible, visible_cells
-
-from ..config import Config, load
-from ..errors import UserError, undecodable
-from ..when import current_time
-from ..workspace import Member, Workspace
+from crewdeck.sync.state.store import Writer
+from crewdeck.sync.state.visible import json_visible, visible_cells
+from crewdeck.tui.time.when import current_time
+from crewdeck.tui.workspace.config import Config, load
+from crewdeck.tui.workspace.errors import UserError, undecodable
+from crewdeck.tui.workspace.workspace import Member, Workspace
 
 ENV_WORKSPACE = "CREWDECK_WORKSPACE"
 ENV_MEMBER = "CREWDECK_MEMBER"
@@ -76,9 +76,7 @@ class Context:
         if explicit:
             return Path(explicit).expanduser()
         if required:
-            raise UserError(
-                f"no workspace: pass --workspace PATH, set {ENV_WORKSPACE}, or create one with: crewdeck init PATH"
-            )
+            raise UserError(f"no workspace: pass --workspace PATH, set {ENV_WORKSPACE}, or create one with: crewdeck init PATH")
         return None
 
     @property
@@ -174,7 +172,7 @@ def table(rows: list[list[str]], headers: list[str]) -> str:
 
 
 def note_incomplete(count: int, noun: str) -> None:
-    """Say on stderr that ``count`` of the records listed are shown with placeholders (see ``tui.placeholders``)."""
+    """Say on stderr that ``count`` of the records listed are shown with placeholders (see ``crewdeck.tui.workspace.placeholders``)."""
     if count:
         are = f"{count:,} {noun}{' is' if count == 1 else 's are'}"
         print(f"note: {are} incomplete or invalid, shown with placeholders; crewdeck doctor lists and repairs them", file=sys.stderr)

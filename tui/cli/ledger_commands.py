@@ -7,21 +7,20 @@ import io
 import sys
 from decimal import Decimal
 
-from sync.money import MoneyError, format_minor, parse_amount, round_minor
-from sync.records import ValidationError, budget_period
-from sync.records import category as check_category
-from sync.visible import visible
-from sync.zones import zone
-
-from ..errors import UserError
-from ..ledger import actions, csvfiles, entries, journal, reports
-from ..ledger.budgets import Budget
-from ..ledger.form import FormContext, parse_entry
-from ..ledger.period import Period
-from ..ledger.rates import make_rate
-from ..ledger.view import entries_where
-from ..when import DateError, parse_day
-from .common import Context, print_json, read_input, table, write_output
+from crewdeck.sync.state.money import MoneyError, format_minor, parse_amount, round_minor
+from crewdeck.sync.state.records import ValidationError, budget_period
+from crewdeck.sync.state.records import category as check_category
+from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.zones import zone
+from crewdeck.tui.cli.common import Context, print_json, read_input, table, write_output
+from crewdeck.tui.ledger import actions, csvfiles, entries, journal, reports
+from crewdeck.tui.ledger.budgets import Budget
+from crewdeck.tui.ledger.form import FormContext, parse_entry
+from crewdeck.tui.ledger.period import Period
+from crewdeck.tui.ledger.rates import make_rate
+from crewdeck.tui.ledger.view import entries_where
+from crewdeck.tui.time.when import DateError, parse_day
+from crewdeck.tui.workspace.errors import UserError
 
 
 def _today(ctx: Context) -> dt.date:
@@ -35,10 +34,18 @@ def _today(ctx: Context) -> dt.date:
 def cmd_add(ctx: Context) -> int:
     a = ctx.args
     ws = ctx.ws
-    fields = {"date": a.date or "", "campaign": a.campaign, "category": a.category, "payee": a.payee,
-              "amount": a.amount, "memo": a.memo or "", "task": a.task or ""}
-    draft = parse_entry(fields, FormContext.load(ws, _today(ctx)), needs_approval=a.pending,
-                        resolve_task=lambda prefix: ws.resolve("task", prefix))
+    fields = {
+        "date": a.date or "",
+        "campaign": a.campaign,
+        "category": a.category,
+        "payee": a.payee,
+        "amount": a.amount,
+        "memo": a.memo or "",
+        "task": a.task or "",
+    }
+    draft = parse_entry(
+        fields, FormContext.load(ws, _today(ctx)), needs_approval=a.pending, resolve_task=lambda prefix: ws.resolve("task", prefix)
+    )
     print(actions.add_entry(ws, ctx.me, draft, ctx.now))
     return 0
 
@@ -68,10 +75,7 @@ def cmd_list(ctx: Context) -> int:
     if not rows:
         print("no entries match", file=sys.stderr)
         return 0
-    out = [
-        [r.short_id, r.date, f"+{r.campaign}", r.category, r.payee, r.amount_text, r.status, f"@{r.entered_by}", r.memo]
-        for r in rows
-    ]
+    out = [[r.short_id, r.date, f"+{r.campaign}", r.category, r.payee, r.amount_text, r.status, f"@{r.entered_by}", r.memo] for r in rows]
     sys.stdout.write(table(out, ["ID", "DATE", "CAMPAIGN", "CATEGORY", "PAYEE", "AMOUNT", "STATUS", "BY", "MEMO"]) + "\n")
     return 0
 
@@ -112,12 +116,22 @@ def _report_text(report: reports.Report) -> str:
             used = line.used_percent()
             flags = ("OVER" if line.over else "") + (" heading over" if line.heading_over and not line.over else "")
             flags += "" if line.complete else " incomplete: rates missing"
-            rows.append([
-                line.key or "total", _amount(line.budget, base), _amount(line.spent, base), _amount(line.remaining, base),
-                "" if used is None else f"{used}%", _amount(line.burn_per_day, base), _amount(line.forecast, base),
-                _amount(line.pending, base) if line.pending_entries else "", flags.strip(),
-            ])
-        blocks.append(title + "\n" + table(rows, [by.upper(), "BUDGET", "SPENT", "REMAINING", "USED", "BURN/DAY", "FORECAST", "PENDING", ""]))
+            rows.append(
+                [
+                    line.key or "total",
+                    _amount(line.budget, base),
+                    _amount(line.spent, base),
+                    _amount(line.remaining, base),
+                    "" if used is None else f"{used}%",
+                    _amount(line.burn_per_day, base),
+                    _amount(line.forecast, base),
+                    _amount(line.pending, base) if line.pending_entries else "",
+                    flags.strip(),
+                ]
+            )
+        blocks.append(
+            title + "\n" + table(rows, [by.upper(), "BUDGET", "SPENT", "REMAINING", "USED", "BURN/DAY", "FORECAST", "PENDING", ""])
+        )
     return "\n\n".join(blocks) + "\n"
 
 

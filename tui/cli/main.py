@@ -11,14 +11,14 @@ import importlib
 import os
 import sqlite3
 import sys
-from typing import Any, Callable, NoReturn, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
-from sync.visible import visible
-
-from ..config import ENV_CONFIG
-from ..errors import one_line_errors, undecodable
-from ..when import ENV_NOW
-from .common import ENV_MEMBER, ENV_WORKSPACE, Context
+from crewdeck.sync.state.visible import visible
+from crewdeck.tui.cli.common import ENV_MEMBER, ENV_WORKSPACE, Context
+from crewdeck.tui.time.when import ENV_NOW
+from crewdeck.tui.workspace.config import ENV_CONFIG
+from crewdeck.tui.workspace.errors import one_line_errors, undecodable
 
 #: Each module adds its commands with ``register(subparsers, parents)``; the
 #: app opens without importing them.
@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_app(ctx: Context) -> int:
-    from ..ui.launch import launch
+    from crewdeck.tui.app.launch import launch
 
     return launch(ctx)
 

@@ -8,7 +8,7 @@ two replicas at once make one reversal, not two.
 
 Approval: an entry entered with ``needs_approval`` counts only once a
 manager (access ``manager``), other than the member who entered it,
-approves it.  Approvals are append-only records; the rules (``sync.rules``)
+approves it.  Approvals are append-only records; the rules (``crewdeck.sync.state.rules``)
 refuse any other approval where it is written or pushed, and a report
 counts an approval only when its author is not the entry's.
 """
@@ -19,13 +19,13 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from sync.ids import short
-from sync.money import format_minor
+from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.money import format_minor
+from crewdeck.tui.ledger.filter import APPROVED_IDS
+from crewdeck.tui.time.when import utc_iso
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import Member, Workspace
 
-from ..errors import UserError
-from ..when import utc_iso
-from ..workspace import Member, Workspace
-from .filter import APPROVED_IDS
 
 @dataclass(frozen=True)
 class EntryDraft:

@@ -6,7 +6,7 @@ shorter period a budget counts in proportion to the days of it that fall in
 the period (a monthly budget over the days of its month, a run budget over
 the days of the campaign's run); a run budget of a campaign with no start
 or end date counts only in the all-time view.  Shares are exact quotients,
-rounded once when shown (``sync.money``'s one rule).
+rounded once when shown (``crewdeck.sync.state.money``'s one rule).
 
 Budgets are kept in the workspace's base currency (``budget set`` converts
 nothing); a budget found in another currency (made before the base
@@ -20,8 +20,8 @@ import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sync.money import EXACT, QUOTIENT, to_decimal
-from sync.records import budget_id, budget_period
+from crewdeck.sync.state.money import EXACT, QUOTIENT, to_decimal
+from crewdeck.sync.state.records import budget_id, budget_period
 
 Bounds = tuple[dt.date, dt.date]
 
@@ -41,8 +41,13 @@ class Budget:
 
     @property
     def values(self) -> dict[str, object]:
-        return {"campaign": self.campaign, "category": self.category, "period": self.period,
-                "amount": self.amount, "currency": self.currency}
+        return {
+            "campaign": self.campaign,
+            "category": self.category,
+            "period": self.period,
+            "amount": self.amount,
+            "currency": self.currency,
+        }
 
 
 def load(conn: sqlite3.Connection, campaign: str | None = None) -> list[Budget]:

@@ -21,26 +21,38 @@ import datetime as dt
 import io
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Sequence, TextIO
+from typing import Any, TextIO
 
-from sync.money import format_minor
-from sync.records import ENTITIES, ValidationError
-from sync.visible import visible
-
-from ..errors import UserError, summary
-from ..when import DateError, check_day
-from ..workspace import Member, Workspace
-from . import entries as entry_lib
-from .actions import EntryDraft, derived_id, reversal_id
-from .form import FormContext, parse_entry
-from .rates import Rate, make_rate
+from crewdeck.sync.state.money import format_minor
+from crewdeck.sync.state.records import ENTITIES, ValidationError
+from crewdeck.sync.state.visible import visible
+from crewdeck.tui.ledger import entries as entry_lib
+from crewdeck.tui.ledger.actions import EntryDraft, derived_id, reversal_id
+from crewdeck.tui.ledger.form import FormContext, parse_entry
+from crewdeck.tui.ledger.rates import Rate, make_rate
+from crewdeck.tui.time.when import DateError, check_day
+from crewdeck.tui.workspace.errors import UserError, summary
+from crewdeck.tui.workspace.workspace import Member, Workspace
 
 ENTRY_COLUMNS = ("date", "campaign", "category", "payee", "amount", "currency", "memo", "task", "id", "reverses", "needs_approval")
 ENTRY_REQUIRED = ("date", "campaign", "category", "payee", "amount")
 EXPORT_COLUMNS = (
-    "id", "date", "campaign", "category", "payee", "amount", "currency", "memo", "task",
-    "reverses", "needs_approval", "status", "entered_by", "entered_at",
+    "id",
+    "date",
+    "campaign",
+    "category",
+    "payee",
+    "amount",
+    "currency",
+    "memo",
+    "task",
+    "reverses",
+    "needs_approval",
+    "status",
+    "entered_by",
+    "entered_at",
 )
 _ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d\Z")
 _ID = re.compile(r"[0-9a-f]{32}\Z")
@@ -62,7 +74,7 @@ class Rejected(UserError):
     def __str__(self) -> str:
         rows = len(self.problems)
         prefix = f"{self.source}:"
-        lines = [f"line {p[len(prefix):]}" if p.startswith(prefix) else p for p in self.problems]
+        lines = [f"line {p[len(prefix) :]}" if p.startswith(prefix) else p for p in self.problems]
         return f"nothing imported: {rows} bad row{'s' if rows != 1 else ''} in {self.source}: {summary(lines)}"
 
 
@@ -118,7 +130,9 @@ def _columns(header: list[str], wanted: Sequence[str], required: Sequence[str], 
         if header_name in by_name:
             columns[name] = by_name[header_name]
         elif name in mapping:
-            raise UserError(f"{source}: --map {name}={mapping[name]}: the file has no column {mapping[name]!r} (it has {', '.join(header)})")
+            raise UserError(
+                f"{source}: --map {name}={mapping[name]}: the file has no column {mapping[name]!r} (it has {', '.join(header)})"
+            )
     missing = [name for name in required if name not in columns]
     if missing:
         raise UserError(
@@ -166,8 +180,17 @@ def plan_entries(text: str, source: str, ws: Workspace, today: dt.date, mapping:
         elif explicit_id:
             entry_id = explicit_id
         else:
-            content = (draft.date, draft.campaign, draft.category, draft.payee, draft.amount, draft.currency,
-                       draft.memo, draft.task or "", draft.needs_approval)
+            content = (
+                draft.date,
+                draft.campaign,
+                draft.category,
+                draft.payee,
+                draft.amount,
+                draft.currency,
+                draft.memo,
+                draft.task or "",
+                draft.needs_approval,
+            )
             seen[content] += 1
             entry_id = derived_id("import", *map(str, content), str(seen[content]))
         planned.append((line, entry_id, draft, reverses))
@@ -236,8 +259,17 @@ def _check_record(entity: str, values: dict[str, object]) -> None:
 def _reversal_problem(draft: EntryDraft, original: EntryDraft | None, reverses: str) -> str | None:
     if original is None:
         return f"reverses: no entry {reverses} in the workspace or earlier in the file"
-    mirrored = EntryDraft(original.date, original.campaign, original.category, original.payee, -original.amount,
-                          original.currency, draft.memo, draft.task, original.needs_approval)
+    mirrored = EntryDraft(
+        original.date,
+        original.campaign,
+        original.category,
+        original.payee,
+        -original.amount,
+        original.currency,
+        draft.memo,
+        draft.task,
+        original.needs_approval,
+    )
     if draft != mirrored:
         return f"reverses: a reversal of {reverses} has its date, campaign, category, payee and currency and the opposite amount"
     return None
@@ -301,7 +333,9 @@ def plan_rates(text: str, source: str, ws: Workspace) -> tuple[list[Rate], int]:
             problems.append(f"{where}: {exc}")
             continue
         if rate.id in rates and rates[rate.id][1].rate != rate.rate:
-            problems.append(f"{where}: {rate.base}/{rate.quote} on {rate.day} already has rate {rates[rate.id][1].rate} on line {rates[rate.id][0]}")
+            problems.append(
+                f"{where}: {rate.base}/{rate.quote} on {rate.day} already has rate {rates[rate.id][1].rate} on line {rates[rate.id][0]}"
+            )
             continue
         rates[rate.id] = (line, rate)
     if problems:
@@ -326,11 +360,24 @@ def export_entries(ws: Workspace, out: TextIO) -> int:
     writer.writerow(EXPORT_COLUMNS)
     n = 0
     for row in entry_lib.stream(ws.conn, "1", [], oldest_first=True):
-        # Text is shown as sync.visible shows it: the file is often read on a terminal.
-        writer.writerow([
-            row.id, row.date, row.campaign, visible(row.category), visible(row.payee), format_minor(row.amount, row.currency),
-            row.currency, visible(row.memo), row.task or "", row.reverses or "", "yes" if row.needs_approval else "no",
-            "pending" if row.pending else "counted", visible(row.entered_by), row.entered_at,
-        ])
+        # Text is shown as crewdeck.sync.state.visible shows it: the file is often read on a terminal.
+        writer.writerow(
+            [
+                row.id,
+                row.date,
+                row.campaign,
+                visible(row.category),
+                visible(row.payee),
+                format_minor(row.amount, row.currency),
+                row.currency,
+                visible(row.memo),
+                row.task or "",
+                row.reverses or "",
+                "yes" if row.needs_approval else "no",
+                "pending" if row.pending else "counted",
+                visible(row.entered_by),
+                row.entered_at,
+            ]
+        )
         n += 1
     return n

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
-from sync.ids import short
-from sync.money import format_minor, money_json
-
-from ..placeholders import member_handle
-from ..workspace import campaign_slug
-from .filter import APPROVED_IDS
+from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.money import format_minor, money_json
+from crewdeck.tui.ledger.filter import APPROVED_IDS
+from crewdeck.tui.workspace.placeholders import member_handle
+from crewdeck.tui.workspace.workspace import campaign_slug
 
 #: Newest first; the index ``ledger_by_date`` serves this order.
 ORDER = "e.date DESC, e.entered_at DESC, e.id DESC"
@@ -112,14 +112,30 @@ class Names:
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> Names:
         campaigns = {row[0]: campaign_slug(row[0], row[1]) for row in conn.execute("SELECT id, name FROM campaign")}
-        handles = {row[0]: row[1] if isinstance(row[1], str) and row[1] else member_handle(row[0]) for row in conn.execute("SELECT id, handle FROM member")}
+        handles = {
+            row[0]: row[1] if isinstance(row[1], str) and row[1] else member_handle(row[0])
+            for row in conn.execute("SELECT id, handle FROM member")
+        }
         return cls(campaigns, handles)
 
 
 def _row(r: tuple[Any, ...], names: Names) -> EntryRow:
     return EntryRow(
-        r[0], r[1], names.campaigns.get(r[2], short(r[2])), r[3], r[4], r[5], r[6], r[7] or "", r[8], r[9],
-        names.handles.get(r[10], short(r[10])), r[11], bool(r[12]), bool(r[13]), r[14],
+        r[0],
+        r[1],
+        names.campaigns.get(r[2], short(r[2])),
+        r[3],
+        r[4],
+        r[5],
+        r[6],
+        r[7] or "",
+        r[8],
+        r[9],
+        names.handles.get(r[10], short(r[10])),
+        r[11],
+        bool(r[12]),
+        bool(r[13]),
+        r[14],
     )
 
 

@@ -20,19 +20,18 @@ Terms are ANDed; a leading ``-`` negates a term.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
-from ..errors import UserError
-from ..query import Term, like_pattern
-from .period import Period
+from crewdeck.tui.ledger.period import Period
+from crewdeck.tui.tasks.query import Term, like_pattern
+from crewdeck.tui.workspace.errors import UserError
 
 STATES = ("pending", "approved", "reversal", "reversed")
 
 #: Entries whose approval counts: by someone other than their author.
-APPROVED_IDS = (
-    "SELECT a.entry FROM approval a JOIN ledger_entry o ON o.id = a.entry WHERE a.approved_by <> o.entered_by"
-)
+APPROVED_IDS = "SELECT a.entry FROM approval a JOIN ledger_entry o ON o.id = a.entry WHERE a.approved_by <> o.entered_by"
 #: An entry counts when it needs no approval, or it (or the entry it reverses) was approved.
 COUNTED = f"(e.needs_approval = 0 OR coalesce(e.reverses, e.id) IN ({APPROVED_IDS}))"
 PENDING = f"NOT {COUNTED}"

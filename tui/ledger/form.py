@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
-from sync.ids import MIN_PREFIX
-from sync.money import MoneyError, parse_amount
-from sync.records import category as check_category
-
-from ..errors import UserError
-from ..when import DateError, parse_day
-from ..workspace import Campaign, Workspace, match_campaign
-from .actions import EntryDraft
+from crewdeck.sync.state.ids import MIN_PREFIX
+from crewdeck.sync.state.money import MoneyError, parse_amount
+from crewdeck.sync.state.records import category as check_category
+from crewdeck.tui.ledger.actions import EntryDraft
+from crewdeck.tui.time.when import DateError, parse_day
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import Campaign, Workspace, match_campaign
 
 FIELDS = ("date", "campaign", "category", "payee", "amount", "memo", "task")
 REQUIRED = ("campaign", "category", "payee", "amount")

@@ -15,7 +15,7 @@
 
 A payee's or memo's ``|`` and ``;`` become ``/`` and ``,``: in a journal they
 would start a note or a comment; its line breaks become spaces, and control
-characters are shown as ``sync.visible`` shows them.
+characters are shown as ``crewdeck.sync.state.visible`` shows them.
 """
 
 from __future__ import annotations
@@ -24,14 +24,13 @@ import datetime as dt
 from collections import defaultdict
 from typing import TextIO
 
-from sync.ids import short
-from sync.money import exponent, format_minor
-from sync.visible import visible
-
-from ..workspace import Workspace
-from . import budgets as budget_lib
-from .entries import EntryRow, Names, stream
-from .rates import COMPLETE
+from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.money import exponent, format_minor
+from crewdeck.sync.state.visible import visible
+from crewdeck.tui.ledger import budgets as budget_lib
+from crewdeck.tui.ledger.entries import EntryRow, Names, stream
+from crewdeck.tui.ledger.rates import COMPLETE
+from crewdeck.tui.workspace.workspace import Workspace
 
 EXPENSES = "expenses:campaign"
 FUNDS = "assets:campaign-funds"
@@ -43,7 +42,7 @@ def account(campaign: str, category: str) -> str:
 
 
 def _clean(text: str) -> str:
-    # One line, and nothing a terminal showing the journal would act on (see sync.visible).
+    # One line, and nothing a terminal showing the journal would act on (see crewdeck.sync.state.visible).
     return visible(" ".join(text.replace("|", "/").replace(";", ",").split()))
 
 

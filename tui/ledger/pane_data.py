@@ -9,20 +9,20 @@ else's change nor refreshes twice for it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Mapping, Sequence
+from typing import Any
 
-from sync.ids import short
-from sync.visible import visible
-from sync.zones import zone
-
-from ..errors import UserError
-from ..session import Session, Written
-from . import actions, entries
-from .entries import EntryDetail, EntryRow
-from .form import FormContext, parse_entry
-from .period import Period
-from .view import BudgetLine, budget_lines, entries_where
+from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.zones import zone
+from crewdeck.tui.ledger import actions, entries
+from crewdeck.tui.ledger.entries import EntryDetail, EntryRow
+from crewdeck.tui.ledger.form import FormContext, parse_entry
+from crewdeck.tui.ledger.period import Period
+from crewdeck.tui.ledger.view import BudgetLine, budget_lines, entries_where
+from crewdeck.tui.session.session import Session, Written
+from crewdeck.tui.workspace.errors import UserError
 
 #: The records whose changes the ledger pane shows.
 ENTITIES = frozenset({"ledger_entry", "approval", "budget", "rate", "campaign", "member", "workspace"})
@@ -83,7 +83,7 @@ def window(session: Session, where: str, params: list[Any], offset: int, limit: 
 
 
 def shown(row: EntryRow) -> EntryRow:
-    """The row as the pane shows it: its text through ``sync.visible`` (the same row when nothing needs it)."""
+    """The row as the pane shows it: its text through ``crewdeck.sync.state.visible`` (the same row when nothing needs it)."""
     texts = (row.campaign, row.category, row.payee, row.memo, row.entered_by)
     seen = tuple(visible(text) for text in texts)
     if all(a is b for a, b in zip(texts, seen)):

@@ -14,8 +14,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..errors import UserError
-from ..when import FIRST_DAY, LAST_DAY
+from crewdeck.tui.time.when import FIRST_DAY, LAST_DAY
+from crewdeck.tui.workspace.errors import UserError
 
 KINDS = ("day", "week", "month", "quarter", "year", "all")
 
@@ -87,7 +87,7 @@ class Period:
             last = self._shift(self.start, 1) - dt.timedelta(days=1)
         except (ValueError, OverflowError):
             return False
-        return FIRST_DAY <= self.start and last <= LAST_DAY
+        return self.start >= FIRST_DAY and last <= LAST_DAY
 
     # ------------------------------------------------------------ extent
 

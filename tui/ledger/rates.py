@@ -16,10 +16,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sync.money import MoneyError, check_currency, parse_rate
-from sync.records import rate_id
-
-from ..errors import UserError
+from crewdeck.sync.state.money import MoneyError, check_currency, parse_rate
+from crewdeck.sync.state.records import rate_id
+from crewdeck.tui.workspace.errors import UserError
 
 _ONE = Decimal(1)
 #: The rates that count: live, and with every field (a pulled record may lack some; ``crewdeck doctor`` lists it).

@@ -26,21 +26,21 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any
 
-from sync.ids import short
-from sync.money import EXACT, QUOTIENT, money_json, round_minor, to_decimal
-from sync.records import date
-
-from ..placeholders import text_or, unnamed_campaign
-from ..workspace import campaign_slug
-from . import REPORT_GROUPINGS
-from . import budgets as budget_lib
-from .filter import COUNTED
-from .period import Period
-from .rates import RateBook, rate_date_sql
+from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.money import EXACT, QUOTIENT, money_json, round_minor, to_decimal
+from crewdeck.sync.state.records import date
+from crewdeck.tui.ledger import REPORT_GROUPINGS
+from crewdeck.tui.ledger import budgets as budget_lib
+from crewdeck.tui.ledger.filter import COUNTED
+from crewdeck.tui.ledger.period import Period
+from crewdeck.tui.ledger.rates import RateBook, rate_date_sql
+from crewdeck.tui.workspace.placeholders import text_or, unnamed_campaign
+from crewdeck.tui.workspace.workspace import campaign_slug
 
 BY = REPORT_GROUPINGS
 _KEY_SQL = {"category": "e.category", "month": "substr(e.date, 1, 7)", "payee": "e.payee"}
@@ -269,7 +269,9 @@ def _add_budgets(
     warnings = []
     left_out = budget_lib.incomplete(conn)
     if left_out:
-        warnings.append(f"{left_out} incomplete budget{'s are' if left_out != 1 else ' is'} left out: crewdeck doctor lists and repairs them")
+        warnings.append(
+            f"{left_out} incomplete budget{'s are' if left_out != 1 else ' is'} left out: crewdeck doctor lists and repairs them"
+        )
     for budget in budget_lib.load(conn, campaign):
         if budget.currency != base:
             name = campaigns[budget.campaign].name if budget.campaign in campaigns else short(budget.campaign)
@@ -395,7 +397,11 @@ def as_json(report: Report) -> dict[str, Any]:
         "as_of": report.as_of.isoformat(),
         "campaigns": [
             {
-                "id": c.id, "name": c.name, "slug": c.slug, "start": c.start, "end": c.end,
+                "id": c.id,
+                "name": c.name,
+                "slug": c.slug,
+                "start": c.start,
+                "end": c.end,
                 "total": line_json(c.total, report.base, report.by),
                 "rows": [line_json(line, report.base, report.by) for line in c.lines],
             }

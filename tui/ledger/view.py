@@ -1,8 +1,8 @@
 """What the ledger pane shows, as plain data its widgets take.
 
 The app calls these from a worker (they read the store) and hands the
-result to ``widgets.budget_table.BudgetTable`` and
-``widgets.entries_table.EntriesTable``:
+result to ``crewdeck.widgets.budget_table.BudgetTable`` and
+``crewdeck.widgets.entries_table.EntriesTable``:
 
 * ``budget_lines``: one total row per campaign, then a row per category,
   for the selected period;
@@ -19,16 +19,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sync.ids import MIN_PREFIX
-from sync.money import format_minor, round_minor
-from sync.visible import visible
-
-from ..errors import UserError
-from ..workspace import Workspace
-from . import filter as ledger_filter
-from .entries import period_clause
-from .period import Period
-from .reports import Line, build
+from crewdeck.sync.state.ids import MIN_PREFIX
+from crewdeck.sync.state.money import format_minor, round_minor
+from crewdeck.sync.state.visible import visible
+from crewdeck.tui.ledger import filter as ledger_filter
+from crewdeck.tui.ledger.entries import period_clause
+from crewdeck.tui.ledger.period import Period
+from crewdeck.tui.ledger.reports import Line, build
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import Workspace
 
 
 @dataclass(frozen=True)

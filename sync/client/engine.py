@@ -1,0 +1,288 @@
+"""The sync worker: keeps a replica in step with its remote, for as long as it runs.
+
+Plain threads, no UI: the app runs ``SyncEngine.run()`` in a worker thread
+(or calls ``start()``) and shows what ``on_status`` reports.  One loop:
+
+1. push pending operations, pull until caught up (``remote.sync_round``);
+2. wait for a reason to go again: a "changed" poke from the server's event
+   stream (read by a second thread), a local commit to the replica (seen by
+   ``PRAGMA data_version``, whichever process made it), ``kick()``, or the
+   poll interval when the event stream is down;
+3. when the server cannot be reached, wait with exponential backoff and
+   jitter, so a team coming back online does not arrive all at once; when
+   a round fails any other way (a refusal, or something no rule expected),
+   report ``error`` with what went wrong and retry ten times slower.
+
+``on_status`` is called from the engine's threads, only when the status
+changed; a Textual app forwards it with ``call_from_thread``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from crewdeck.sync.client.remote import (
+    META_LAST_SYNC,
+    META_PULL_SEQ,
+    REMOVED,
+    Client,
+    ClockOff,
+    Offline,
+    Remote,
+    SyncError,
+    mark_removed,
+    sync_round,
+    unsent,
+)
+from crewdeck.sync.state.clock import ClockSkewError
+from crewdeck.sync.state.store import Store, WorkspaceError
+
+if TYPE_CHECKING:
+    import httpx
+
+State = Literal["live", "syncing", "offline", "error"]
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the header shows.
+
+    ``state``: ``live`` (in step, listening for changes), ``syncing`` (a round
+    with something to move is running), ``offline`` (the server cannot be
+    reached; retrying with backoff) or ``error`` (the server refused us, or
+    the round failed unexpectedly; retrying slower: ``message`` says why,
+    e.g. a revoked token or a clock that is off).
+    """
+
+    state: State
+    unsent: int
+    last_sync: dt.datetime | None
+    progress: tuple[int, int] | None = None
+    message: str = ""
+    pushed: int = 0
+    pulled: int = 0
+    #: This replica's operations the server refused in the last round (dropped; ``Store.refused`` lists them).
+    refused: int = 0
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Seconds to wait after the n-th failure in a row: doubling up to ``cap``, then jittered."""
+
+    base: float = 0.5
+    cap: float = 60.0
+
+    def delay(self, failures: int, rng: random.Random) -> float:
+        ceiling = min(self.cap, self.base * 2.0 ** min(max(0, failures - 1), 60))
+        # Equal jitter: at least half the ceiling, so retries never bunch up at zero.
+        return ceiling / 2 + rng.uniform(0, ceiling / 2)
+
+
+class SyncEngine:
+    """Runs sync rounds for the replica at ``path`` until ``stop()``.
+
+    ``on_status(SyncStatus)`` hears every change of status.  ``poll_interval``
+    is how often to pull without a poke (a safety net under the event
+    stream, and the pace while it is down); ``backoff`` paces
+    retries while offline (and, ten times slower, after a refusal).
+    ``transport`` swaps httpx's transport (tests inject faults with it).
+    """
+
+    #: How often the engine looks for local commits, in seconds.
+    LOCAL_CHECK = 0.01
+
+    def __init__(
+        self,
+        path: str | Path,
+        on_status: Callable[[SyncStatus], None] | None = None,
+        *,
+        poll_interval: float = 15.0,
+        backoff: Backoff = Backoff(),
+        transport: httpx.BaseTransport | None = None,
+        seed: int | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.on_status = on_status
+        self.poll_interval = poll_interval
+        self.backoff = backoff
+        self.transport = transport
+        self._rng = random.Random(seed)
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._remote_wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._status_lock = threading.Lock()
+        self._status: SyncStatus | None = None
+        self._events_live = False
+        self._events_client: Client | None = None
+        #: The newest head announced by the server, and the cursor we pulled to.
+        self._announced = 0
+        self._pulled = 0
+
+    # ------------------------------------------------------------ control
+
+    def start(self) -> None:
+        """Run in a thread of the engine's own."""
+        self._thread = threading.Thread(target=self.run, name=f"sync {self.path.name}", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask the loop to finish its current request and return; wait for it if ``start()`` ran it."""
+        self._stop.set()
+        self._wake.set()
+        events = self._events_client
+        if events is not None:
+            events.close()  # ends a read blocked on the event stream
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout)
+
+    def kick(self) -> None:
+        """Sync now (a local edit was made, or the member asked)."""
+        self._wake.set()
+
+    @property
+    def status(self) -> SyncStatus | None:
+        return self._status
+
+    def _emit(self, status: SyncStatus) -> None:
+        with self._status_lock:
+            if status == self._status:
+                return
+            self._status = status
+        if self.on_status:
+            self.on_status(status)
+
+    # ------------------------------------------------------------ the loop
+
+    def run(self) -> None:
+        """The loop; blocks until ``stop()``.  Call it from a worker thread."""
+        store = Store(self.path)
+        remote = Remote.of(store)
+        if remote is None:
+            store.close()
+            raise WorkspaceError(f"{self.path} has no remote (join a server with: crewdeck join URL --token TOKEN {self.path})")
+        client = Client.for_remote(remote, self.transport)
+        events = threading.Thread(target=self._listen, args=(remote,), name=f"sync events {self.path.name}", daemon=True)
+        events.start()
+        last = store.get_meta(META_LAST_SYNC)
+        last_sync = dt.datetime.fromisoformat(last) if last else None
+        self._pulled = int(store.get_meta(META_PULL_SEQ) or 0)
+        failures = 0
+        version = 0
+        try:
+            while not self._stop.is_set():
+                try:
+                    # Taken before the round reads anything: a commit made
+                    # during the round still wakes the next one.
+                    version = store.data_version()
+                    waiting = unsent(store)
+                    busy = waiting > 0 or self._announced > self._pulled
+                    if busy:
+                        self._emit(SyncStatus("syncing", waiting, last_sync))
+
+                    def show(done: int, total: int, waiting: int = waiting, last_sync: dt.datetime | None = last_sync) -> None:
+                        if total >= 5_000:  # only a long pull is worth a progress bar
+                            self._emit(SyncStatus("syncing", waiting, last_sync, (done, total)))
+
+                    result = sync_round(store, client, show)
+                    pulled_to = int(store.get_meta(META_PULL_SEQ) or 0)
+                    left = unsent(store)
+                except Offline as exc:
+                    failures += 1
+                    self._emit(SyncStatus("offline", self._unsent(store), last_sync, None, str(exc)))
+                    self._pause(self.backoff.delay(failures, self._rng), store, version)
+                    continue
+                except Exception as exc:
+                    # Whatever failed, the loop goes on: the member sees why,
+                    # and the next round may well succeed.
+                    if isinstance(exc, SyncError) and exc.code == REMOVED:
+                        mark_removed(store)
+                    failures += 1
+                    self._emit(SyncStatus("error", self._unsent(store), last_sync, None, _failure_message(exc)))
+                    self._pause(10 * self.backoff.delay(failures, self._rng), store, version)
+                    continue
+                failures = 0
+                self._pulled = max(self._pulled, pulled_to)
+                last_sync = dt.datetime.now(dt.UTC).replace(microsecond=0)
+                self._emit(SyncStatus("live", left, last_sync, None, "", result.pushed, result.pulled, result.refused))
+                self._pause(self.poll_interval, store, version, until_change=True)
+        finally:
+            self._stop.set()
+            client.close()
+            store.close()
+
+    def _unsent(self, store: Store) -> int:
+        """Operations not pushed yet; the last count shown when the replica cannot be read either."""
+        try:
+            return unsent(store)
+        except sqlite3.Error:
+            return self._status.unsent if self._status else 0
+
+    def _pause(self, seconds: float, store: Store, version: int, until_change: bool = False) -> None:
+        """Sleep up to ``seconds``; wake early on stop, a poke or ``kick()``, and on a local commit when ``until_change``."""
+        deadline = time.monotonic() + seconds
+        while not self._stop.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            if self._wake.wait(min(self.LOCAL_CHECK, remaining)):
+                self._wake.clear()
+                if until_change or self._remote_wake.is_set() or self._stop.is_set():
+                    self._remote_wake.clear()
+                    return
+            now = store.data_version()
+            if now != version:
+                version = now
+                if until_change:
+                    return
+                # Offline: keep the unsent count current, but keep backing off.
+                status = self._status
+                if status is not None:
+                    self._emit(replace(status, unsent=unsent(store)))
+
+    def _listen(self, remote: Remote) -> None:
+        """Read the server's event stream; poke the loop when the head moves past our cursor."""
+        client = self._events_client = Client.for_remote(remote, self.transport)
+        failures = 0
+        try:
+            while not self._stop.is_set():
+                try:
+                    for head in client.events():
+                        failures = 0
+                        if not self._events_live:
+                            self._events_live = True
+                            # (Re)connected: whatever happened meanwhile, look now.
+                            self._poke()
+                        self._announced = max(self._announced, head)
+                        if head > self._pulled:
+                            self._poke()
+                        if self._stop.is_set():
+                            return
+                except Exception:
+                    pass  # a broken stream, whatever broke it: reconnect after a pause
+                self._events_live = False
+                failures += 1
+                self._stop.wait(self.backoff.delay(failures, self._rng))
+        finally:
+            client.close()
+
+    def _poke(self) -> None:
+        self._remote_wake.set()
+        self._wake.set()
+
+
+def _failure_message(exc: Exception) -> str:
+    """The one line an ``error`` status shows for a failed round."""
+    if isinstance(exc, (ClockOff, ClockSkewError)):
+        return f"this machine's clock is off: {exc}"
+    if isinstance(exc, (SyncError, WorkspaceError, sqlite3.DatabaseError)):
+        return str(exc)
+    return f"sync failed unexpectedly ({type(exc).__name__}: {exc}); retrying"

@@ -1,0 +1,425 @@
+"""A replica's remote, the HTTP client of the sync API, and one sync round.
+
+A joined replica records its remote in ``meta`` (local, never replicated):
+the server's URL, the workspace, the token and the member the token acts
+as.  Two cursors make a round cheap and restartable:
+
+* ``sync.push_seq``: the local ``seq`` up to which this node's own
+  operations are acknowledged by the server (a push sends what follows);
+* ``sync.pull_seq``: the server's ``seq`` up to which operations are
+  applied here, saved in the same transaction as the operations.
+
+httpx is imported only when a client is made, so opening a replica costs
+nothing more than opening any workspace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from crewdeck.sync.state.oplog import Op, OpError, from_wire
+from crewdeck.sync.state.push import RefusedOp
+from crewdeck.sync.state.store import Progress, Store
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    import httpx
+
+META_URL = "remote.url"
+META_WORKSPACE = "remote.workspace"
+META_TOKEN = "remote.token"
+META_MEMBER = "remote.member"
+META_PUSH_SEQ = "sync.push_seq"
+META_PULL_SEQ = "sync.pull_seq"
+META_LAST_SYNC = "sync.last"
+#: Set when the server said this replica's member was removed: its unsent operations will never be sent.
+META_REMOVED = "sync.removed"
+#: The error code of a removed member's requests.
+REMOVED = "member_removed"
+
+#: A replica's mode: it holds a bearer token.
+REPLICA_MODE = 0o600
+#: A pulled page: ``(operations with their seq, head, next cursor, more, this node's refused operations)``.
+Page = tuple[list[tuple[int, Op]], int, int, bool, list[RefusedOp]]
+
+#: Operations per push request (the server takes up to 5,000).
+PUSH_BATCH = 2_000
+#: Operations per pull page.
+PULL_PAGE = 5_000
+#: The largest pull page read, in bytes: a server's pages stop at 4 MiB, or
+#: hold one operation of up to 8 MiB.  A larger page is refused unread past
+#: this, and asked again with fewer operations.
+MAX_PAGE_BYTES = 16 * 1024 * 1024
+#: Seconds a request may take before the server counts as unreachable.
+TIMEOUT = 30.0
+#: An event stream is silent for at most 15 s (keep-alives); after this, it is dead.
+EVENTS_READ_TIMEOUT = 40.0
+
+
+class SyncError(Exception):
+    """A sync that cannot go on; ``transient`` ones are retried after a pause."""
+
+    transient = False
+
+    def __init__(self, message: str, code: str = "", body: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.body = body or {}
+
+
+class Offline(SyncError):
+    """The server cannot be reached, or failed on its side (5xx)."""
+
+    transient = True
+
+
+class PageTooLarge(SyncError):
+    """An answer larger than the client reads."""
+
+    def __init__(self, url: str, max_bytes: int) -> None:
+        super().__init__(f"the server at {url} sent an answer larger than {max_bytes // (1024 * 1024)} MiB", "page_too_large")
+
+
+class ClockOff(SyncError):
+    """The server refused our operations: this machine's clock is ahead of it."""
+
+
+@dataclass(frozen=True)
+class Remote:
+    url: str
+    workspace: str
+    token: str
+    member: str
+
+    @classmethod
+    def of(cls, store: Store) -> Remote | None:
+        values = [store.get_meta(key) for key in (META_URL, META_WORKSPACE, META_TOKEN, META_MEMBER)]
+        if not all(values):
+            return None
+        return cls(*values)  # type: ignore[arg-type]
+
+    def save(self, store: Store) -> None:
+        store.set_metas({META_URL: self.url, META_WORKSPACE: self.workspace, META_TOKEN: self.token, META_MEMBER: self.member})
+
+
+def _message(status: int, content: bytes) -> tuple[str, dict[str, Any]]:
+    try:
+        body = json.loads(content)
+    except (ValueError, RecursionError):
+        return f"the server answered {status} without a JSON body", {}
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return body["message"], body
+    return f"the server answered {status}", {}
+
+
+def _read_capped(response: httpx.Response, url: str, max_bytes: int) -> bytes:
+    """The body, or ``PageTooLarge`` as soon as it passes ``max_bytes`` (the rest is never read)."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise PageTooLarge(url, max_bytes)
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise PageTooLarge(url, max_bytes)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class Client:
+    """The sync API over HTTP for one token (thread-safe: one request per thread)."""
+
+    def __init__(
+        self, url: str, token: str, workspace: str = "", transport: httpx.BaseTransport | None = None, timeout: float = TIMEOUT
+    ) -> None:
+        import httpx
+
+        self._httpx = httpx
+        self.url = url.rstrip("/")
+        self.workspace = workspace
+        self.http = httpx.Client(
+            base_url=self.url,
+            headers={"Authorization": f"Bearer {token}", "User-Agent": "crewdeck-sync"},
+            timeout=timeout,
+            transport=transport,
+        )
+
+    @classmethod
+    def for_remote(cls, remote: Remote, transport: httpx.BaseTransport | None = None) -> Client:
+        return cls(remote.url, remote.token, remote.workspace, transport)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _call(self, method: str, path: str, max_bytes: int = MAX_PAGE_BYTES, **kwargs: Any) -> Any:
+        """The JSON answer, read up to ``max_bytes`` (past it, ``PageTooLarge``, and the connection is dropped)."""
+        try:
+            with self.http.stream(method, path, **kwargs) as response:
+                content = _read_capped(response, self.url, max_bytes)
+        except self._httpx.HTTPError as exc:
+            raise Offline(f"cannot reach {self.url}: {exc or type(exc).__name__}") from None
+        status = response.status_code
+        if status >= 500 or status == 429:
+            raise Offline(f"the server at {self.url} failed ({status}); retrying")
+        if status >= 400:
+            message, body = _message(status, content)
+            if body.get("error") == "clock_skew":
+                raise ClockOff(message, "clock_skew", body)
+            raise SyncError(message, str(body.get("error", status)), body)
+        try:
+            return json.loads(content)
+        except (ValueError, RecursionError):
+            raise Offline(f"the server at {self.url} answered {status} without a JSON body") from None
+
+    def me(self) -> dict[str, Any]:
+        return self._call("GET", "/v1/me")
+
+    def push(self, ops: list[Op]) -> dict[str, Any]:
+        body = json.dumps({"ops": [op.to_wire() for op in ops]}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return self._call("POST", f"/v1/w/{self.workspace}/push", content=body, headers={"Content-Type": "application/json"})
+
+    def pull(self, after: int, limit: int = PULL_PAGE, wait: float = 0, refusals: tuple[str, int] | None = None) -> Page:
+        """``(operations with their seq, head, next cursor, more, refusals)``; every operation is checked.
+
+        ``refusals``: ``(node, counter)`` asks for that node's refused
+        operations above the counter too.  The page is read up to
+        ``MAX_PAGE_BYTES`` (``PageTooLarge`` past it) and must hold at most
+        ``limit`` operations, in ``seq`` order after ``after`` and up to
+        ``next``: a server is not trusted with this replica's memory or its
+        cursor.
+        """
+        params: dict[str, Any] = {"after": after, "limit": limit}
+        if wait:
+            params["wait"] = wait
+        if refusals:
+            params["node"], params["refused_after"] = refusals
+        body = self._call("GET", f"/v1/w/{self.workspace}/ops", params=params, timeout=TIMEOUT + wait)
+        try:
+            ops = [(int(item["seq"]), from_wire(item)) for item in body["ops"]]
+            refused = [RefusedOp.from_wire(item) for item in body.get("refused", [])]
+            page = ops, int(body["head"]), int(body["next"]), bool(body["more"]), refused
+        except (OpError, KeyError, TypeError, ValueError) as exc:
+            raise SyncError(f"the server sent a malformed page: {exc}", "bad_page") from None
+        # after < seq < seq < ... <= next
+        bounds = [after, *(seq for seq, _ in ops), page[2] + 1]
+        if len(ops) > limit or any(a >= b for a, b in itertools.pairwise(bounds)):
+            raise SyncError(f"the server sent a page that does not follow #{after:,} (asked for at most {limit:,} operations)", "bad_page")
+        return page
+
+    def events(self) -> Iterator[int]:
+        """The head ``seq`` of each "changed" poke, for as long as the stream lasts."""
+        httpx = self._httpx
+        timeout = httpx.Timeout(TIMEOUT, read=EVENTS_READ_TIMEOUT)
+        try:
+            with self.http.stream("GET", f"/v1/w/{self.workspace}/events", timeout=timeout) as response:
+                if response.status_code != 200:
+                    message, body = _message(response.status_code, _read_capped(response, self.url, MAX_PAGE_BYTES))
+                    cls = Offline if response.status_code >= 500 else SyncError
+                    raise cls(message, str(body.get("error", response.status_code)), body)
+                event = ""
+                for line in response.iter_lines():
+                    if line.startswith("event:"):
+                        event = line[6:].strip()
+                    elif line.startswith("data:") and event == "changed":
+                        try:
+                            yield int(json.loads(line[5:])["head"])
+                        except (ValueError, KeyError, TypeError):
+                            continue
+                    elif line.startswith("data:") and event == "revoked":
+                        raise SyncError("the server revoked this token", "invalid_token")
+                    elif not line:
+                        event = ""
+        except httpx.HTTPError as exc:
+            raise Offline(f"the event stream from {self.url} broke: {exc or type(exc).__name__}") from None
+
+
+# ---------------------------------------------------------------- one round
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    pushed: int
+    pulled: int
+    head: int
+    #: This replica's operations the server refused in this round (dropped from its state, listed by ``Store.refused``).
+    refused: int = 0
+
+
+def mark_removed(store: Store) -> None:
+    """Remember that the server removed this replica's member (``crewdeck log`` marks unsent work "never sent")."""
+    if not store.get_meta(META_REMOVED):
+        store.set_metas({META_REMOVED: dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+
+
+def unsent(store: Store) -> int:
+    return store.own_count_after(int(store.get_meta(META_PUSH_SEQ) or 0))
+
+
+def push_pending(store: Store, client: Client, batch: int = PUSH_BATCH) -> tuple[int, int]:
+    """Send this node's operations the server has not acknowledged; ``(stored, refused)``.
+
+    What the server's rules refuse leaves this replica's state in the same
+    transaction that moves the push cursor (``Store.drop_refused``).
+    """
+    cursor = int(store.get_meta(META_PUSH_SEQ) or 0)
+    stored = refused = 0
+    rewinds = 0
+    while True:
+        pending = _whole_records(store.own_ops_after(cursor, batch + _RECORD_SLACK), batch)
+        if not pending:
+            return stored, refused
+        try:
+            answer = client.push([op for _, op in pending])
+        except SyncError as exc:
+            expected = exc.body.get("expected")
+            if exc.code != "gap" or not isinstance(expected, int) or rewinds > 2:
+                raise
+            # The server has fewer of our operations than we thought (restored
+            # from a backup): resend from the one it expects.
+            rewinds += 1
+            cursor = 0 if expected <= 1 else (store.own_seq(expected - 1) or 0)
+            store.set_meta(META_PUSH_SEQ, str(cursor))
+            continue
+        acked = int(answer["acked"].get(store.node, 0))
+        done = [seq for seq, op in pending if op.node_seq <= acked]
+        if not done:
+            raise SyncError(
+                f"the server acknowledged operation #{acked}, before this batch; it is not the server this replica joined", "bad_ack"
+            )
+        cursor = done[-1]
+        try:
+            refusals = [RefusedOp.from_wire(item) for item in answer.get("refused", [])]
+        except ValueError as exc:
+            raise SyncError(f"the server sent a malformed answer: {exc}", "bad_answer") from None
+        refused += store.drop_refused(refusals, meta={META_PUSH_SEQ: str(cursor)})
+        stored += int(answer["stored"])
+
+
+#: A batch may run this far past ``PUSH_BATCH`` to carry a record's last fields.
+_RECORD_SLACK = 64
+
+
+def _whole_records(pending: list[tuple[int, Op]], batch: int) -> list[tuple[int, Op]]:
+    """The first ``batch`` operations, and the rest of the record the last one belongs to.
+
+    A record is created by operations stored one after the other; the
+    server judges a creation by what one push gives of it, so a batch never
+    ends inside one.
+    """
+    if len(pending) <= batch:
+        return pending
+    end = batch
+    last = pending[batch - 1][1].row_id
+    while end < len(pending) and pending[end][1].row_id == last:
+        end += 1
+    return pending[:end]
+
+
+def fetch_page(client: Client, after: int, limit: int, refusals: tuple[str, int] | None = None) -> tuple[Page, int]:
+    """The page after ``after`` and the limit it was asked with: a page too large is asked again with fewer operations."""
+    while True:
+        try:
+            return client.pull(after, limit, refusals=refusals), limit
+        except PageTooLarge:
+            if limit == 1:
+                raise
+            limit = max(1, limit // 8)
+
+
+def pull_all(store: Store, client: Client, on_progress: Progress | None = None, page: int = PULL_PAGE) -> tuple[int, int]:
+    """Apply everything after the pull cursor; ``(operations new here, head)``.
+
+    The next page is fetched while this one is applied.  A server that
+    says more follows but moves the cursor no further is a ``SyncError``
+    (``no_progress``), not a loop that never ends.
+    """
+    start = after = int(store.get_meta(META_PULL_SEQ) or 0)
+    applied = 0
+    (page_ops, head, cursor, more, refusals), limit = fetch_page(client, after, page, (store.node, store.refused_counter()))
+    if refusals:
+        store.drop_refused(refusals)
+    fetcher: ThreadPoolExecutor | None = None
+    try:
+        while True:
+            if more and cursor <= after:
+                raise SyncError(f"the server says operations follow #{after:,} (its head is #{head:,}) but sends none", "no_progress")
+            pending: Future[tuple[Page, int]] | None = None
+            if more:
+                # A long pull: fetch the next page while this one is applied.
+                if fetcher is None:
+                    from concurrent.futures import ThreadPoolExecutor
+
+                    fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull")
+                pending = fetcher.submit(fetch_page, client, cursor, limit)
+            if page_ops or cursor != after:
+                change = store.apply((op for _, op in page_ops), meta={META_PULL_SEQ: str(cursor)})
+                applied += change.ops
+            after = cursor
+            if on_progress and head > start:
+                on_progress(after - start, head - start)
+            if pending is None:
+                return applied, head
+            (page_ops, head, cursor, more, _), limit = pending.result()
+    finally:
+        if fetcher is not None:
+            fetcher.shutdown()
+
+
+def keep_private(path: Path) -> None:
+    """Make a replica and its ``-wal`` and ``-shm`` files readable and writable by their owner only.
+
+    A replica holds its member's bearer token.  SQLite gives the ``-wal``
+    and ``-shm`` files it creates the database file's mode, so they stay
+    private once it is.
+    """
+    for suffix in ("", "-wal", "-shm"):
+        name = f"{path}{suffix}"
+        try:
+            if os.stat(name).st_mode & 0o777 != REPLICA_MODE:
+                os.chmod(name, REPLICA_MODE)
+        except (FileNotFoundError, PermissionError):
+            continue  # not there (yet), or another user's file: not ours to change
+
+
+def sync_round(store: Store, client: Client, on_progress: Progress | None = None) -> RoundResult:
+    """Push what is pending, then pull until caught up (a replica made readable by others is made private again first)."""
+    keep_private(store.path)
+    pushed, refused = push_pending(store, client)
+    pulled, head = pull_all(store, client, on_progress)
+    now = dt.datetime.now(dt.UTC)
+    saved = store.get_meta(META_LAST_SYNC)
+    # Saved for the next start; an idle round writes it at most once a minute
+    # (every write wakes whoever watches the replica).
+    if pushed or pulled or not saved or now - dt.datetime.fromisoformat(saved) > dt.timedelta(minutes=1):
+        store.set_meta(META_LAST_SYNC, now.isoformat(timespec="seconds"))
+    return RoundResult(pushed, pulled, head, refused)
+
+
+def join(
+    path: str, url: str, token: str, transport: httpx.BaseTransport | None = None, on_progress: Progress | None = None
+) -> tuple[Store, Remote, RoundResult]:
+    """Create a replica at ``path`` for the token's workspace and sync it once."""
+    client = Client(url, token, transport=transport)
+    try:
+        me = client.me()
+        remote = Remote(client.url, str(me["workspace"]), token, str(me["member"]))
+        store = Store.create(path)
+        try:
+            keep_private(store.path)  # before the token is written into it
+            remote.save(store)
+            client.workspace = remote.workspace
+            result = sync_round(store, client, on_progress)
+        except BaseException:
+            store.close()
+            raise
+    finally:
+        client.close()
+    return store, remote, result

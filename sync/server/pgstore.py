@@ -1,0 +1,577 @@
+"""Workspaces in PostgreSQL: the operations log, tokens, and publishing a file.
+
+The server keeps only the log (no materialized rows: members' replicas
+materialize, and an export comes from any replica).  Sequence numbers are
+assigned under a lock on the workspace's row (``SELECT ... FOR UPDATE``),
+held until commit: the next push gets its numbers only after this one is
+visible, so numbers become visible in order and a reader following the
+``seq`` cursor never passes a number that commits later.  Each commit
+sends ``NOTIFY crewdeck_changed, '<workspace> <head>'``, which wakes the
+waiting clients of every server process on the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import queue
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+
+from crewdeck.sync.state import tokens
+from crewdeck.sync.state.clock import HybridClock, Stamp
+from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op
+from crewdeck.sync.state.push import NodeHead, PushPlan, PushRejected, RefusedOp, by_node, plan
+from crewdeck.sync.state.rules import MANAGER, MEMBER, EntryFacts, MemberFacts, judge_push, removed_members
+from crewdeck.sync.state.store import OP_WIRE_OVERHEAD, Store
+from crewdeck.sync.state.tokens import TokenInfo
+
+if TYPE_CHECKING:
+    from psycopg import Connection
+
+CHANNEL = "crewdeck_changed"
+#: Bytes of operations copied at a time by ``publish`` (notes can be large).
+PUBLISH_PAGE_BYTES = 32 * 1024 * 1024
+_COLUMNS = f"seq, {OP_COLUMNS}"
+#: Taken while creating tables, so that processes starting together do not race.
+_SCHEMA_LOCK = 0x63726577
+
+SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS crewdeck_workspace (
+        name TEXT PRIMARY KEY,
+        head BIGINT NOT NULL DEFAULT 0,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+    )""",
+    """CREATE TABLE IF NOT EXISTS crewdeck_op (
+        workspace TEXT NOT NULL REFERENCES crewdeck_workspace(name),
+        seq BIGINT NOT NULL,
+        op_id TEXT NOT NULL,
+        node TEXT NOT NULL,
+        node_seq BIGINT NOT NULL,
+        member TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        row_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (workspace, seq)
+    )""",
+    # Push idempotency and each node's head: (workspace, node, node_seq).
+    "CREATE UNIQUE INDEX IF NOT EXISTS crewdeck_op_node ON crewdeck_op (workspace, node, node_seq)",
+    # The entity a row id belongs to: a push may not name it as another's.
+    "CREATE INDEX IF NOT EXISTS crewdeck_op_row ON crewdeck_op (workspace, row_id, entity)",
+    # What the rules read, kept up to date in every push transaction:
+    # members' handle, access, Unix user and removal (the newest value of
+    # each field, by op_id) and each ledger entry (its first append).
+    """CREATE TABLE IF NOT EXISTS crewdeck_state (
+        workspace TEXT NOT NULL REFERENCES crewdeck_workspace(name),
+        entity TEXT NOT NULL,
+        row_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        op_id TEXT NOT NULL,
+        PRIMARY KEY (workspace, row_id, field)
+    )""",
+    # Pushed operations the rules refused, by their node counter: a retried
+    # push gets the same answer, and the node's count has no gap.
+    """CREATE TABLE IF NOT EXISTS crewdeck_refused (
+        workspace TEXT NOT NULL REFERENCES crewdeck_workspace(name),
+        node TEXT NOT NULL,
+        node_seq BIGINT NOT NULL,
+        op_id TEXT NOT NULL,
+        member TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        row_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        message TEXT NOT NULL,
+        refused_at TEXT NOT NULL,
+        PRIMARY KEY (workspace, node, node_seq)
+    )""",
+    # 0: a workspace stored before the rules; 1: its rule state is filled in.
+    "ALTER TABLE crewdeck_workspace ADD COLUMN IF NOT EXISTS rules_version INTEGER NOT NULL DEFAULT 0",
+    """CREATE TABLE IF NOT EXISTS crewdeck_token (
+        id TEXT PRIMARY KEY,
+        workspace TEXT NOT NULL REFERENCES crewdeck_workspace(name),
+        hash TEXT NOT NULL UNIQUE,
+        member TEXT NOT NULL,
+        label TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    )""",
+]
+
+
+class PgError(Exception):
+    """A database that cannot be used, or a request it cannot satisfy, with the reason."""
+
+
+def connect(dsn: str) -> Connection:
+    try:
+        # Autocommit: every ``conn.transaction()`` block is one real transaction.
+        return psycopg.connect(dsn, connect_timeout=10, autocommit=True)
+    except psycopg.Error as exc:
+        raise PgError(f"cannot connect to PostgreSQL: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc}") from None
+
+
+def ensure_schema(conn: Connection) -> None:
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+        for statement in SCHEMA:
+            conn.execute(statement)
+        for (workspace,) in conn.execute("SELECT name FROM crewdeck_workspace WHERE rules_version = 0").fetchall():
+            _start_rules(conn, workspace)
+
+
+#: The fields of each record that the rules read (``None``: an append's whole record).
+RULE_FIELDS = {"member": ("handle", "access", "unix_user", "deleted"), "ledger_entry": None}
+
+
+def _start_rules(conn: Connection, workspace: str) -> None:
+    """Fill a workspace's rule state from its log, and give its members their access.
+
+    For a workspace stored before the rules: its members' access is written
+    as operations of the server (as ``Store._grant_access`` does in a file),
+    so that every replica pulls the same access.
+    """
+    conn.execute("DELETE FROM crewdeck_state WHERE workspace = %s", (workspace,))
+    conn.execute(
+        "INSERT INTO crewdeck_state (workspace, entity, row_id, field, value, op_id) "
+        "SELECT DISTINCT ON (row_id, field) workspace, entity, row_id, field, value, op_id FROM crewdeck_op "
+        "WHERE workspace = %s AND entity = 'member' AND field = ANY(%s) ORDER BY row_id, field, op_id DESC",
+        (workspace, list(RULE_FIELDS["member"] or ())),
+    )
+    conn.execute(
+        "INSERT INTO crewdeck_state (workspace, entity, row_id, field, value, op_id) "
+        "SELECT DISTINCT ON (row_id) workspace, entity, row_id, field, value, op_id FROM crewdeck_op "
+        "WHERE workspace = %s AND entity = 'ledger_entry' ORDER BY row_id, op_id",
+        (workspace,),
+    )
+    has_access = conn.execute(
+        "SELECT 1 FROM crewdeck_op WHERE workspace = %s AND entity = 'member' AND field = 'access' LIMIT 1", (workspace,)
+    ).fetchone()
+    if not has_access:
+        _grant_access(conn, workspace)
+    conn.execute("UPDATE crewdeck_workspace SET rules_version = 1 WHERE name = %s", (workspace,))
+
+
+def _grant_access(conn: Connection, workspace: str) -> None:
+    creator = conn.execute(
+        "SELECT member FROM crewdeck_op WHERE workspace = %s AND entity = 'workspace' ORDER BY op_id LIMIT 1", (workspace,)
+    ).fetchone()
+    roles = dict(
+        conn.execute(
+            "SELECT DISTINCT ON (row_id) row_id, value FROM crewdeck_op WHERE workspace = %s AND entity = 'member' "
+            "AND field = 'role' ORDER BY row_id, op_id DESC",
+            (workspace,),
+        ).fetchall()
+    )
+    members = [
+        row[0]
+        for row in conn.execute(
+            "SELECT DISTINCT row_id FROM crewdeck_op WHERE workspace = %s AND entity = 'member' AND field = 'handle' ORDER BY row_id",
+            (workspace,),
+        )
+    ]
+    if not members:
+        return
+    author = creator[0] if creator and creator[0] in members else members[0]
+    managers = {m for m in members if json.loads(roles.get(m, '""')).strip().lower() == "project manager"} | {author}
+    node = hashlib.sha256(f"crewdeck server {workspace}".encode()).hexdigest()[:16]
+    row = conn.execute("SELECT head FROM crewdeck_workspace WHERE name = %s FOR UPDATE", (workspace,)).fetchone()
+    head = int(row[0])
+    clock = HybridClock(node)
+    ops = [
+        Op(stamp, node, seq, author, SET, "member", member_id, "access", json.dumps(MANAGER if member_id in managers else MEMBER))
+        for seq, (stamp, member_id) in enumerate(zip(clock.stamps(len(members)), members), start=1)
+    ]
+    with conn.cursor() as cur, cur.copy(f"COPY crewdeck_op (workspace, {_COLUMNS}) FROM STDIN") as copy:
+        for seq, op in enumerate(ops, start=head + 1):
+            copy.write_row((workspace, seq, *op))
+    conn.execute("UPDATE crewdeck_workspace SET head = %s WHERE name = %s", (head + len(ops), workspace))
+    _keep_rule_state(conn, workspace, ops)
+    conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"{workspace} {head + len(ops)}"))
+
+
+def _keep_rule_state(conn: Connection, workspace: str, ops: Sequence[Op]) -> None:
+    """Bring the rule state up to date with stored operations (in their transaction)."""
+    fields = RULE_FIELDS
+    rows = [
+        (workspace, op.entity, op.row_id, op.field, op.value, op.op_id)
+        for op in ops
+        if op.entity in fields and (fields[op.entity] is None or op.field in (fields[op.entity] or ()))
+    ]
+    if not rows:
+        return
+    conn.cursor().executemany(
+        "INSERT INTO crewdeck_state (workspace, entity, row_id, field, value, op_id) VALUES (%s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (workspace, row_id, field) DO UPDATE SET value = excluded.value, op_id = excluded.op_id "
+        # Set fields: the newest value wins; appends: the first one.
+        "WHERE (excluded.field = '*') = (excluded.op_id < crewdeck_state.op_id)",
+        rows,
+    )
+
+
+class PgRuleState:
+    """``rules.RuleState`` over a workspace's rule state, inside a push transaction."""
+
+    def __init__(self, conn: Connection, workspace: str) -> None:
+        self.conn = conn
+        self.workspace = workspace
+        self._members: dict[str, MemberFacts] | None = None
+
+    def _all_members(self) -> dict[str, MemberFacts]:
+        if self._members is None:
+            fields: dict[str, dict[str, Any]] = {}
+            for row_id, field_name, value in self.conn.execute(
+                "SELECT row_id, field, value FROM crewdeck_state WHERE workspace = %s AND entity = 'member'", (self.workspace,)
+            ):
+                fields.setdefault(row_id, {})[field_name] = json.loads(value)
+            self._members = {
+                row_id: MemberFacts(row_id, f.get("handle"), f.get("access") or MEMBER, f.get("unix_user"), bool(f.get("deleted")))
+                for row_id, f in fields.items()
+            }
+        return self._members
+
+    def has_members(self) -> bool:
+        return any(m.handle and not m.deleted for m in self._all_members().values())
+
+    def member(self, member_id: str) -> MemberFacts | None:
+        return self._all_members().get(member_id)
+
+    def members_with(self, field: str, value: str) -> list[str]:
+        return [m.id for m in self._all_members().values() if not m.deleted and getattr(m, field) == value]
+
+    def managers(self) -> set[str]:
+        return {m.id for m in self._all_members().values() if m.handle and not m.deleted and m.access == MANAGER}
+
+    def stored_rows(self, row_ids: list[str]) -> dict[str, str]:
+        rows = self.conn.execute(
+            "SELECT DISTINCT row_id, entity FROM crewdeck_op WHERE workspace = %s AND row_id = ANY(%s)", (self.workspace, row_ids)
+        )
+        return dict(rows.fetchall())
+
+    def ledger_entry(self, entry_id: str) -> EntryFacts | None:
+        row = self.conn.execute(
+            "SELECT value FROM crewdeck_state WHERE workspace = %s AND row_id = %s AND field = '*'", (self.workspace, entry_id)
+        ).fetchone()
+        if row is None:
+            return None
+        record = json.loads(row[0])
+        return EntryFacts(record["entered_by"], bool(record.get("needs_approval")), record.get("reverses"))
+
+
+@dataclass(frozen=True)
+class MemberRef:
+    id: str
+    handle: str
+
+
+class PgStore:
+    """One connection's worth of workspace operations (not thread-safe: one per thread)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    @classmethod
+    def open(cls, dsn: str) -> PgStore:
+        conn = connect(dsn)
+        try:
+            ensure_schema(conn)
+        except psycopg.Error as exc:
+            conn.close()
+            raise PgError(f"cannot set up the crewdeck tables: {exc}") from None
+        return cls(conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # ------------------------------------------------------------ workspaces
+
+    def workspaces(self) -> dict[str, int]:
+        return dict(self.conn.execute("SELECT name, head FROM crewdeck_workspace ORDER BY name").fetchall())
+
+    def require(self, workspace: str) -> None:
+        found = self.conn.execute("SELECT 1 FROM crewdeck_workspace WHERE name = %s", (workspace,)).fetchone()
+        if found is None:
+            have = ", ".join(self.workspaces()) or "none yet"
+            raise PgError(
+                f"no workspace named {workspace!r} in the database (have: {have}); copy one in with: crewdeck publish FILE --database URL"
+            )
+
+    def head(self, workspace: str) -> int:
+        row = self.conn.execute("SELECT head FROM crewdeck_workspace WHERE name = %s", (workspace,)).fetchone()
+        return 0 if row is None else int(row[0])
+
+    def members(self, workspace: str) -> list[MemberRef]:
+        """Members not deleted, from the log: the newest ``handle`` and ``deleted`` of each."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT ON (row_id, field) row_id, field, value FROM crewdeck_op "
+            "WHERE workspace = %s AND entity = 'member' AND field IN ('handle', 'deleted') "
+            "ORDER BY row_id, field, op_id DESC",
+            (workspace,),
+        ).fetchall()
+        fields: dict[str, dict[str, str]] = {}
+        for row_id, field_name, value in rows:
+            fields.setdefault(row_id, {})[field_name] = value
+        return sorted(
+            (MemberRef(row_id, json.loads(f["handle"])) for row_id, f in fields.items() if "handle" in f and f.get("deleted") != "true"),
+            key=lambda m: m.handle,
+        )
+
+    # ------------------------------------------------------------ the log
+
+    def push(
+        self,
+        workspace: str,
+        member: str,
+        ops: Sequence[Op],
+        invalid: dict[str, str] | None = None,
+        wall: Callable[[], int] | None = None,
+    ) -> tuple[PushPlan, int]:
+        """Judge and store a member's batch with the next numbers of the workspace; see the module doc."""
+        groups = by_node(ops, member)
+        if ops:
+            clock = HybridClock("server") if wall is None else HybridClock("server", wall=wall)
+            clock.check(Stamp.parse(max(op.op_id for op in ops)))
+        with self.conn.transaction():
+            row = self.conn.execute("SELECT head FROM crewdeck_workspace WHERE name = %s FOR UPDATE", (workspace,)).fetchone()
+            if row is None:
+                raise PushRejected("no_workspace", f"no workspace named {workspace!r}")
+            head = int(row[0])
+            nodes = list(groups)
+            # A node's count runs through what was stored and what was refused.
+            heads = {
+                node: NodeHead(node_member, int(node_seq))
+                for node, node_seq, node_member in self.conn.execute(
+                    "SELECT node, max(node_seq), min(member) FROM ("
+                    "SELECT node, node_seq, member FROM crewdeck_op WHERE workspace = %s AND node = ANY(%s) "
+                    "UNION ALL SELECT node, node_seq, member FROM crewdeck_refused WHERE workspace = %s AND node = ANY(%s)"
+                    ") AS counted GROUP BY node",
+                    (workspace, nodes, workspace, nodes),
+                )
+            }
+            stored: dict[tuple[str, int], str] = {}
+            earlier: list[RefusedOp] = []
+            for node, node_ops in groups.items():
+                if node in heads and node_ops[0].node_seq <= heads[node].node_seq:
+                    span = (workspace, node, node_ops[0].node_seq, heads[node].node_seq)
+                    stored.update(
+                        ((node, int(n)), op_id)
+                        for n, op_id in self.conn.execute(
+                            "SELECT node_seq, op_id FROM crewdeck_op WHERE workspace = %s AND node = %s AND node_seq BETWEEN %s AND %s",
+                            span,
+                        )
+                    )
+                    for n, op_id, row_id, field_name, rule, message in self.conn.execute(
+                        "SELECT node_seq, op_id, row_id, field, rule, message FROM crewdeck_refused "
+                        "WHERE workspace = %s AND node = %s AND node_seq BETWEEN %s AND %s",
+                        span,
+                    ):
+                        stored[(node, int(n))] = op_id
+                        earlier.append(RefusedOp(node, int(n), op_id, row_id, field_name, rule, message))
+            result = plan(
+                groups,
+                member,
+                heads,
+                lambda seen: {op.op_id for op in seen if stored.get((op.node, op.node_seq)) == op.op_id},
+                lambda row_ids: self._stored_entities(workspace, row_ids),
+            )
+            if result.fresh:
+                by_id = {op.op_id: op for op in result.fresh}
+                result.judge(judge_push(result.fresh, PgRuleState(self.conn, workspace), invalid or {}))
+                self._keep_refused(workspace, [by_id[r.op_id] for r in result.refused], result.refused)
+            result.refused = earlier + result.refused
+            if result.fresh:
+                self._copy_ops(workspace, ((head + i, op) for i, op in enumerate(result.fresh, start=1)))
+                head += len(result.fresh)
+                self.conn.execute("UPDATE crewdeck_workspace SET head = %s WHERE name = %s", (head, workspace))
+                _keep_rule_state(self.conn, workspace, result.fresh)
+                for removed in removed_members((op.member, op.kind, op.entity, op.row_id, op.field, op.value) for op in result.fresh):
+                    self.conn.execute(
+                        "UPDATE crewdeck_token SET revoked_at = %s WHERE workspace = %s AND member = %s AND revoked_at IS NULL",
+                        (tokens.now_text(), workspace, removed),
+                    )
+                self.conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"{workspace} {head}"))
+        return result, head
+
+    def _keep_refused(self, workspace: str, ops: Sequence[Op], refused: Sequence[RefusedOp]) -> None:
+        if not refused:
+            return
+        now = tokens.now_text()
+        self.conn.cursor().executemany(
+            f"INSERT INTO crewdeck_refused (workspace, {OP_COLUMNS}, rule, message, refused_at) "
+            f"VALUES ({', '.join(['%s'] * 13)}) ON CONFLICT DO NOTHING",
+            [(workspace, *op, r.rule, r.message, now) for op, r in zip(ops, refused)],
+        )
+
+    def refusals_after(self, workspace: str, member: str, node: str, node_seq: int, limit: int = 1_000) -> list[RefusedOp]:
+        rows = self.conn.execute(
+            "SELECT node, node_seq, op_id, row_id, field, rule, message FROM crewdeck_refused "
+            "WHERE workspace = %s AND member = %s AND node = %s AND node_seq > %s ORDER BY node_seq LIMIT %s",
+            (workspace, member, node, node_seq, limit),
+        ).fetchall()
+        return [RefusedOp(r[0], int(r[1]), *r[2:]) for r in rows]
+
+    def member_facts(self, workspace: str, member: str) -> MemberFacts | None:
+        return PgRuleState(self.conn, workspace).member(member)
+
+    def revoked_member(self, token: str) -> tuple[str, str] | None:
+        """``(workspace, member)`` of a revoked token with this secret."""
+        row = self.conn.execute(
+            "SELECT workspace, member FROM crewdeck_token WHERE hash = %s AND revoked_at IS NOT NULL", (tokens.hash_token(token),)
+        ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]))
+
+    def _stored_entities(self, workspace: str, row_ids: list[str]) -> dict[str, str]:
+        rows = self.conn.execute(
+            "SELECT DISTINCT row_id, entity FROM crewdeck_op WHERE workspace = %s AND row_id = ANY(%s)", (workspace, row_ids)
+        )
+        return dict(rows.fetchall())
+
+    def _copy_ops(self, workspace: str, rows: Iterator[tuple[int, Op]]) -> None:
+        with self.conn.cursor() as cur, cur.copy(f"COPY crewdeck_op (workspace, {_COLUMNS}) FROM STDIN") as copy:
+            for seq, op in rows:
+                copy.write_row((workspace, seq, *op))
+
+    def ops_after(self, workspace: str, after: int, limit: int, max_bytes: int | None = None) -> tuple[list[tuple[int, Op]], int]:
+        """Operations after ``after`` in ``seq`` order, and the head, from one snapshot.
+
+        With ``max_bytes``, the page stops before the operation that would
+        take it past that many bytes on the wire (as ``store.op_wire_size``
+        counts, from the stored lengths: no value is read to be dropped),
+        keeping at least one.
+        """
+        with self.conn.transaction():
+            self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            if max_bytes is None:
+                rows = self.conn.execute(
+                    f"SELECT {_COLUMNS} FROM crewdeck_op WHERE workspace = %s AND seq > %s ORDER BY seq LIMIT %s",
+                    (workspace, after, limit),
+                ).fetchall()
+            else:
+                rows = self.conn.execute(
+                    f"SELECT {_COLUMNS} FROM ("
+                    f"  SELECT {_COLUMNS}, octet_length(value) + octet_length(row_id) + %s AS size,"
+                    f"    sum(octet_length(value) + octet_length(row_id) + %s) OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING) AS upto"
+                    f"  FROM crewdeck_op WHERE workspace = %s AND seq > %s ORDER BY seq LIMIT %s"
+                    f") page WHERE upto <= %s OR upto = size ORDER BY seq",
+                    (OP_WIRE_OVERHEAD, OP_WIRE_OVERHEAD, workspace, after, limit, max_bytes),
+                ).fetchall()
+            row = self.conn.execute("SELECT head FROM crewdeck_workspace WHERE name = %s", (workspace,)).fetchone()
+        return [(int(r[0]), Op(r[1], r[2], int(r[3]), *r[4:])) for r in rows], (0 if row is None else int(row[0]))
+
+    def publish(self, source: Store, workspace: str, on_progress: Callable[[int, int], None] | None = None) -> int:
+        """Copy a workspace file's whole log (same ``seq`` numbers) and its tokens; return the count."""
+        total = source.max_seq()
+        with self.conn.transaction():
+            found = self.conn.execute(
+                "INSERT INTO crewdeck_workspace(name) VALUES (%s) ON CONFLICT (name) DO NOTHING RETURNING name", (workspace,)
+            ).fetchone()
+            if found is None:
+                raise PgError(f"the database already has a workspace named {workspace!r}; pick another with --name")
+            done, after = 0, 0
+            while True:
+                page = source.ops_after(after, 20_000, PUBLISH_PAGE_BYTES)
+                if not page:
+                    break
+                self._copy_ops(workspace, iter(page))
+                after = page[-1][0]
+                done += len(page)
+                if on_progress:
+                    on_progress(done, total)
+            self.conn.execute("UPDATE crewdeck_workspace SET head = %s WHERE name = %s", (after, workspace))
+            refused = source.conn.execute(f"SELECT {OP_COLUMNS}, rule, message, refused_at FROM refused_ops").fetchall()
+            if refused:
+                self.conn.cursor().executemany(
+                    f"INSERT INTO crewdeck_refused (workspace, {OP_COLUMNS}, rule, message, refused_at) VALUES ({', '.join(['%s'] * 13)})",
+                    [(workspace, *row) for row in refused],
+                )
+            _start_rules(self.conn, workspace)
+            file_tokens = source.conn.execute("SELECT id, hash, member, label, created_at, revoked_at FROM sync_token").fetchall()
+            # A token belongs to one workspace: the file's tokens already here mean the file was published before.
+            holder = self.conn.execute(
+                "SELECT workspace FROM crewdeck_token WHERE id = ANY(%s) OR hash = ANY(%s) LIMIT 1",
+                ([t[0] for t in file_tokens], [t[1] for t in file_tokens]),
+            ).fetchone()
+            if holder is not None:
+                raise PgError(
+                    f"this file was already published, as workspace {holder[0]!r} (the database holds its tokens): "
+                    "serve that one with: crewdeck serve --database URL"
+                )
+            for token_id, digest, member, label, created_at, revoked_at in file_tokens:
+                self.conn.execute(
+                    "INSERT INTO crewdeck_token(id, workspace, hash, member, label, created_at, revoked_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                    (token_id, workspace, digest, member, label, created_at, revoked_at),
+                )
+        return done
+
+    # ------------------------------------------------------------ tokens
+
+    def create_token(self, workspace: str, member: str, label: str = "") -> tuple[str, str]:
+        token_id, token, digest = tokens.new_token()
+        with self.conn.transaction():
+            self.conn.execute(
+                "INSERT INTO crewdeck_token(id, workspace, hash, member, label, created_at) VALUES (%s, %s, %s, %s, %s, %s)",
+                (token_id, workspace, digest, member, label, tokens.now_text()),
+            )
+        return token_id, token
+
+    def tokens(self, workspace: str) -> list[TokenInfo]:
+        rows = self.conn.execute(
+            "SELECT id, member, workspace, label, created_at, revoked_at FROM crewdeck_token WHERE workspace = %s ORDER BY created_at, id",
+            (workspace,),
+        ).fetchall()
+        return [TokenInfo(*r) for r in rows]
+
+    def revoke_token(self, workspace: str, token_id: str) -> bool:
+        with self.conn.transaction():
+            cur = self.conn.execute(
+                "UPDATE crewdeck_token SET revoked_at = %s WHERE id = %s AND workspace = %s AND revoked_at IS NULL",
+                (tokens.now_text(), token_id, workspace),
+            )
+        return cur.rowcount == 1
+
+    def lookup_token(self, token: str) -> TokenInfo | None:
+        row = self.conn.execute(
+            "SELECT id, member, workspace, label, created_at, revoked_at FROM crewdeck_token WHERE hash = %s AND revoked_at IS NULL",
+            (tokens.hash_token(token),),
+        ).fetchone()
+        return None if row is None else TokenInfo(*row)
+
+
+class PgPool:
+    """A few ``PgStore`` connections shared by threads; broken ones are replaced."""
+
+    def __init__(self, dsn: str, size: int) -> None:
+        self.dsn = dsn
+        self._idle: queue.LifoQueue[PgStore] = queue.LifoQueue()
+        first = PgStore.open(dsn)  # sets up the tables once, and fails early
+        self._idle.put(first)
+        for _ in range(size - 1):
+            self._idle.put(PgStore(connect(dsn)))
+
+    @contextmanager
+    def store(self) -> Iterator[PgStore]:
+        store = self._idle.get()
+        try:
+            if store.conn.closed:
+                store = PgStore(connect(self.dsn))
+            yield store
+        except psycopg.OperationalError:
+            store.conn.close()
+            raise
+        finally:
+            if not store.conn.closed and store.conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                store.conn.rollback()
+            self._idle.put(store)
+
+    def close(self) -> None:
+        while not self._idle.empty():
+            self._idle.get_nowait().close()

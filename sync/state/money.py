@@ -1,0 +1,169 @@
+"""ISO 4217 currencies and exact amounts in minor units.
+
+Amounts are integers of the currency's minor unit (cents, yen, fils); code
+that needs arithmetic uses ``Decimal``.  Nothing here ever touches a float.
+
+The one rounding rule: sums and conversions are exact (``EXACT`` traps any
+inexact result), and a value is rounded once, half to even, to the minor
+unit of its currency (``round_minor``) when it is shown or stored.  This is
+also how hledger rounds what it displays, so totals agree to the cent.
+"""
+
+from __future__ import annotations
+
+from decimal import (
+    ROUND_HALF_EVEN,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+)
+
+# Minor-unit exponents per ISO 4217 (the 2025 list, funds and metals left out).
+_EXPONENT_0 = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"
+_EXPONENT_3 = "BHD IQD JOD KWD LYD OMR TND"
+_EXPONENT_4 = "CLF UYW"
+_EXPONENT_2 = (
+    "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BRL BSD "
+    "BTN BWP BYN BZD CAD CDF CHF CNY COP CRC CUP CVE CZK DKK DOP DZD EGP ERN ETB "
+    "EUR FJD FKP GBP GEL GHS GIP GMD GTQ GYD HKD HNL HTG HUF IDR ILS INR IRR JMD "
+    "KES KGS KHR KPW KYD KZT LAK LBP LKR LRD LSL MAD MDL MGA MKD MMK MNT MOP MRU "
+    "MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD PAB PEN PGK PHP PKR PLN QAR "
+    "RON RSD RUB SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB "
+    "TJS TMT TOP TRY TTD TWD TZS UAH USD UYU UZS VED VES WST XCD XCG YER ZAR ZMW ZWG"
+)
+
+MINOR_UNITS: dict[str, int] = {
+    **dict.fromkeys(_EXPONENT_2.split(), 2),
+    **dict.fromkeys(_EXPONENT_0.split(), 0),
+    **dict.fromkeys(_EXPONENT_3.split(), 3),
+    **dict.fromkeys(_EXPONENT_4.split(), 4),
+}
+
+
+#: The largest amount in minor units an entry or budget may hold (10^13 of a
+#: two-decimal currency): far beyond any campaign, far inside SQLite's integers.
+MAX_MINOR = 10**15
+
+#: Sums and products of amounts and rates: exact, or an error, never rounded.
+EXACT = Context(prec=80, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, Inexact, Overflow, DivisionByZero])
+#: Quotients (shares of a budget, rates per day, percentages) cannot be
+#: exact; they keep 40 significant digits until ``round_minor``.
+QUOTIENT = Context(prec=40, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, Overflow, DivisionByZero])
+
+
+class MoneyError(ValueError):
+    """An amount or a currency that cannot be used, with the reason."""
+
+
+def check_currency(code: object) -> str:
+    if not isinstance(code, str) or code.upper() != code or code not in MINOR_UNITS:
+        raise MoneyError(f"unknown currency {code!r} (use an ISO 4217 code such as EUR, USD, JPY)")
+    return code
+
+
+def exponent(currency: str) -> int:
+    return MINOR_UNITS[check_currency(currency)]
+
+
+def parse_decimal(text: str, currency: str) -> int:
+    """``"120.50"`` in EUR -> ``12050``.  Refuses what a person might mistype.
+
+    Accepted: an optional leading minus, digits, and at most as many decimals
+    as the currency has.  Refused: decimal commas (``12,50``), exponents
+    (``1e3``), negative zero, signs like ``+``, thousands separators.
+    """
+    places = exponent(currency)
+    raw = text.strip()
+    body = raw[1:] if raw.startswith("-") else raw
+    whole, dot, frac = body.partition(".")
+    if "," in raw:
+        raise MoneyError(f"amount {raw!r}: use a dot as the decimal separator, without thousands separators")
+    if not whole.isdigit() or not whole.isascii() or (dot and (not frac.isdigit() or not frac.isascii())):
+        raise MoneyError(f"amount {raw!r} is not a plain decimal number like 120.50")
+    if len(frac) > places:
+        if places == 0:
+            raise MoneyError(f"amount {raw!r}: {currency} has no minor unit, give a whole number")
+        raise MoneyError(f"amount {raw!r}: {currency} has {places} decimal places, not {len(frac)}")
+    minor = int(whole) * 10**places + (int(frac.ljust(places, "0")) if places else 0)
+    if raw.startswith("-"):
+        if minor == 0:
+            raise MoneyError(f"amount {raw!r}: negative zero is not an amount")
+        minor = -minor
+    if abs(minor) > MAX_MINOR:
+        raise MoneyError(f"amount {raw!r} is too large")
+    return minor
+
+
+def parse_amount(text: str, default_currency: str | None = None) -> tuple[int, str]:
+    """``"120.50 EUR"`` (or ``"EUR 120.50"``) -> ``(12050, "EUR")``."""
+    parts = text.split()
+    if len(parts) == 2 and all(part.strip("-.,").isdigit() for part in parts):
+        raise MoneyError(f"amount {text!r}: no spaces or thousands separators in a number; write it like '1000.00 EUR'")
+    if len(parts) == 2:
+        first, second = parts
+        number, currency = (second, first) if first.isalpha() else (first, second)
+    elif len(parts) == 1 and default_currency:
+        number, currency = parts[0], default_currency
+    else:
+        raise MoneyError(f"amount {text!r}: write it as a number and a currency, like '120.50 EUR'")
+    currency = currency.upper() if currency.isalpha() and len(currency) == 3 else currency
+    check_currency(currency)
+    return parse_decimal(number, currency), currency
+
+
+def to_decimal(minor: int, currency: str) -> Decimal:
+    return Decimal(minor).scaleb(-exponent(currency))
+
+
+def format_minor(minor: int, currency: str, *, grouping: bool = False) -> str:
+    """``12050, "EUR"`` -> ``"120.50"`` (sign, digits, exactly the currency's places).
+
+    ``grouping`` adds thousands separators (``"1,234.50"``) for people to
+    read; machine formats (JSON, CSV, journals) never use it.
+    """
+    places = exponent(currency)
+    sign = "-" if minor < 0 else ""
+    whole, frac = divmod(abs(minor), 10**places) if places else (abs(minor), 0)
+    digits = f"{whole:,}" if grouping else str(whole)
+    return f"{sign}{digits}.{frac:0{places}d}" if places else f"{sign}{digits}"
+
+
+def round_minor(value: Decimal, currency: str) -> int:
+    """A value in major units as minor units, rounded half to even: the one rounding rule."""
+    scaled = value.scaleb(exponent(currency), context=EXACT)
+    return int(scaled.quantize(Decimal(1), rounding=ROUND_HALF_EVEN, context=QUOTIENT))
+
+
+def money_json(minor: int, currency: str) -> dict[str, str]:
+    """``{"amount": "120.50", "currency": "EUR"}``: how every amount leaves as JSON."""
+    return {"amount": format_minor(minor, currency), "currency": currency}
+
+
+def parse_rate(text: str) -> Decimal:
+    """An exchange rate as people type it: a plain positive decimal like ``0.9215``."""
+    raw = text.strip()
+    whole, dot, frac = raw.partition(".")
+    if "," in raw:
+        raise MoneyError(f"rate {raw!r}: use a dot as the decimal separator")
+    if not (whole.isascii() and whole.isdigit()) or (dot and not (frac.isascii() and frac.isdigit())):
+        raise MoneyError(f"rate {raw!r} is not a plain decimal number like 0.9215")
+    if len(whole) > 12 or len(frac) > 12:
+        raise MoneyError(f"rate {raw!r}: at most 12 digits before and 12 after the point")
+    rate = Decimal(raw)
+    if rate == 0:
+        raise MoneyError(f"rate {raw!r} must be more than zero")
+    return rate
+
+
+def decimal_to_minor(value: Decimal, currency: str) -> int:
+    """Exact conversion; refuses a value with more places than the currency has."""
+    try:
+        scaled = value.scaleb(exponent(currency))
+    except InvalidOperation:
+        raise MoneyError(f"amount {value} is not a number") from None
+    if scaled != scaled.to_integral_value():
+        raise MoneyError(f"amount {value} has more decimals than {currency} allows")
+    return int(scaled)

@@ -1,0 +1,173 @@
+"""What a server does with a pushed batch, whatever it stores in.
+
+A replica numbers its own operations 1, 2, 3, ... (``node_seq``).  The
+server keeps, per node, the member it belongs to and the highest number
+stored; a push is accepted when it continues that count.  Numbers already
+stored are a retry and are skipped (after checking they are the very same
+operations), a number beyond the next one is a gap, and the server says
+which number it expected so the replica can resend from there.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from crewdeck.sync.state.oplog import Op, row_entity_clash
+
+if TYPE_CHECKING:
+    from crewdeck.sync.state.rules import Refusal
+
+
+class PushRejected(Exception):
+    """A push the server refuses as a whole; nothing of it was written."""
+
+    def __init__(self, code: str, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+@dataclass(frozen=True)
+class NodeHead:
+    member: str
+    node_seq: int
+
+
+@dataclass(frozen=True)
+class RefusedOp:
+    """An operation the server's rules refused: never stored, sent back to its author's replica."""
+
+    node: str
+    node_seq: int
+    op_id: str
+    row_id: str
+    field: str
+    rule: str
+    message: str
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "node": self.node,
+            "node_seq": self.node_seq,
+            "op_id": self.op_id,
+            "row_id": self.row_id,
+            "field": self.field,
+            "rule": self.rule,
+            "message": self.message,
+        }
+
+    @classmethod
+    def from_wire(cls, data: Any) -> RefusedOp:
+        """``ValueError`` when the server sent something else."""
+        if not isinstance(data, dict):
+            raise ValueError("a refusal must be an object")
+        node_seq = data.get("node_seq")
+        if not isinstance(node_seq, int) or isinstance(node_seq, bool):
+            raise ValueError("a refusal's node_seq must be a number")
+        texts = [data.get(name) for name in ("node", "op_id", "row_id", "field", "rule", "message")]
+        if not all(isinstance(t, str) for t in texts):
+            raise ValueError("a refusal names node, op_id, row_id, field, rule and message")
+        node, op_id, row_id, field_name, rule, message = texts
+        return cls(str(node), node_seq, str(op_id), str(row_id), str(field_name), str(rule), str(message))
+
+
+@dataclass
+class PushPlan:
+    """The operations to store, and each node's counter once they are.
+
+    ``fresh`` are the operations new to the server; once judged, ``refused``
+    holds those the rules refused (and those of a retried push refused
+    before), and ``fresh`` only what is stored.
+    """
+
+    fresh: list[Op] = field(default_factory=list)
+    heads: dict[str, NodeHead] = field(default_factory=dict)
+    duplicates: int = 0
+    refused: list[RefusedOp] = field(default_factory=list)
+
+    def judge(self, verdicts: Sequence[Refusal | None]) -> None:
+        """Split ``fresh`` by the rules' verdicts (one per operation, in order)."""
+        kept: list[Op] = []
+        for op, verdict in zip(self.fresh, verdicts):
+            if verdict is None:
+                kept.append(op)
+            else:
+                self.refused.append(RefusedOp(op.node, op.node_seq, op.op_id, op.row_id, op.field, verdict.rule, verdict.message))
+        self.fresh = kept
+
+
+def by_node(ops: Iterable[Op], member: str, server_node: str | None = None) -> dict[str, list[Op]]:
+    """Each node's operations in counter order; refuse other members' and broken runs."""
+    groups: dict[str, list[Op]] = {}
+    for index, op in enumerate(ops):
+        if op.member != member:
+            raise PushRejected(
+                "wrong_member",
+                f"operation {index} ({op.op_id}) is by member {op.member or '(none)'}, but this token acts as member {member}",
+                index=index,
+            )
+        if op.node == server_node:
+            raise PushRejected("wrong_node", f"node {op.node} is the server's own; a replica pushes only its own node's operations")
+        groups.setdefault(op.node, []).append(op)
+    for node, node_ops in groups.items():
+        node_ops.sort(key=lambda op: op.node_seq)
+        for before, after in itertools.pairwise(node_ops):
+            if after.node_seq != before.node_seq + 1:
+                raise PushRejected(
+                    "batch_not_contiguous",
+                    f"node {node}: the batch jumps from operation #{before.node_seq} to #{after.node_seq}; "
+                    "send each node's operations as one unbroken run",
+                    node=node,
+                )
+    return groups
+
+
+def plan(
+    groups: dict[str, list[Op]],
+    member: str,
+    heads: dict[str, NodeHead],
+    already_stored: Callable[[Sequence[Op]], set[str]],
+    stored_entities: Callable[[list[str]], dict[str, str]],
+) -> PushPlan:
+    """Split a batch into retries and new operations, or refuse it.
+
+    ``heads`` holds the stored counter of each node known so far;
+    ``already_stored`` returns which of the given operations' ``op_id`` the
+    store holds; ``stored_entities`` the entity of each given row id the
+    store holds (a new operation may not name a record of another entity).
+    """
+    result = PushPlan()
+    for node, node_ops in groups.items():
+        head = heads.get(node, NodeHead(member, 0))
+        if head.member != member:
+            raise PushRejected("wrong_member", f"node {node} pushes for another member; a replica belongs to one member", node=node)
+        seen = [op for op in node_ops if op.node_seq <= head.node_seq]
+        if seen:
+            stored = already_stored(seen)
+            differ = [op for op in seen if op.op_id not in stored]
+            if differ:
+                raise PushRejected(
+                    "node_conflict",
+                    f"node {node}: operation #{differ[0].node_seq} differs from the one stored under that number; "
+                    "this replica looks like a copy of another, join again to get a replica of its own",
+                    node=node,
+                )
+            result.duplicates += len(seen)
+        new = node_ops[len(seen) :]
+        if new and new[0].node_seq != head.node_seq + 1:
+            raise PushRejected(
+                "gap",
+                f"node {node}: expected operation #{head.node_seq + 1}, got #{new[0].node_seq}; resend from #{head.node_seq + 1}",
+                node=node,
+                expected=head.node_seq + 1,
+            )
+        result.fresh.extend(new)
+        result.heads[node] = NodeHead(member, new[-1].node_seq if new else head.node_seq)
+    clash = row_entity_clash(((op.entity, op.row_id) for op in result.fresh), stored_entities)
+    if clash:
+        raise PushRejected("row_entity", f"{clash}: a record's id never changes entity", row_id=clash.row_id)
+    return result

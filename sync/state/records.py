@@ -1,0 +1,644 @@
+"""The records of a workspace and how each field is checked and stored.
+
+Every change to a record is an operation on one field (see ``oplog``).  This
+module says, per entity, which fields exist, what a valid value is, and
+which columns of the materialized table the value lands in.  A bad value
+raises ``ValidationError`` naming the entity, the field and the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+from typing import Any
+
+from crewdeck.sync.state.money import MAX_MINOR, MoneyError, check_currency
+from crewdeck.sync.state.zones import UnknownZoneError, check_zone
+
+
+class ValidationError(ValueError):
+    def __init__(self, entity: str, field_name: str, problem: str) -> None:
+        self.entity = entity
+        self.field = field_name
+        self.problem = problem
+        super().__init__(f"{entity}.{field_name}: {problem}")
+
+
+Check = Callable[[Any], Any]
+
+TASK_STATUSES = ("inbox", "todo", "doing", "review", "done", "cancelled")
+OPEN_STATUSES = ("inbox", "todo", "doing", "review")
+PRIORITIES = ("high", "med", "low", "none")
+CAMPAIGN_STATUSES = ("active", "paused", "done")
+#: What a member may do (``rules`` reads this, never the free-text role).
+ACCESS_LEVELS = ("manager", "member", "guest")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+# Digits are [0-9], never \d: \d also matches other scripts' digits, and a
+# value must have one spelling so that text order is date or number order.
+_HEX_ID = re.compile(r"[0-9a-f]{32}\Z")
+_HHMM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]\Z|24:00\Z")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_UTC_INSTANT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
+_HANDLE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,31}\Z")
+_CATEGORY = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}\Z")
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])\Z")
+_RATE = re.compile(r"[0-9]{1,12}(\.[0-9]{1,12})?\Z")
+
+
+# ---------------------------------------------------------------- checks
+# Each check returns the value (normalised where that is unambiguous) or
+# raises ValueError with the reason; Field.check adds entity and field.
+
+
+def text(max_len: int = 10_000, required: bool = False) -> Check:
+    def check(value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"expected text, got {type(value).__name__}")
+        if required and not value.strip():
+            raise ValueError("must not be empty")
+        if len(value) > max_len:
+            raise ValueError(f"longer than {max_len} characters")
+        return value
+
+    return check
+
+
+def optional(inner: Check) -> Check:
+    def check(value: Any) -> Any:
+        return None if value is None else inner(value)
+
+    return check
+
+
+def one_of(choices: tuple[str, ...]) -> Check:
+    def check(value: Any) -> str:
+        if value not in choices:
+            raise ValueError(f"{value!r} is not one of {', '.join(choices)}")
+        return value
+
+    return check
+
+
+def record_id(value: Any) -> str:
+    # The same few ids (members, campaigns) recur in every task of an import.
+    if isinstance(value, str) and value in _KNOWN_IDS:
+        return value
+    if not isinstance(value, str) or not _HEX_ID.match(value):
+        raise ValueError(f"{value!r} is not a record id (32 hex digits)")
+    if len(_KNOWN_IDS) < 4096:
+        _KNOWN_IDS.add(value)
+    return value
+
+
+_KNOWN_IDS: set[str] = set()
+
+
+def handle(value: Any) -> str:
+    if not isinstance(value, str) or not _HANDLE.match(value):
+        raise ValueError(f"{value!r} is not a handle: lowercase letters, digits, '.', '_' or '-', up to 32 characters")
+    return value
+
+
+def zone_name(value: Any) -> str:
+    try:
+        return check_zone(value)
+    except UnknownZoneError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def currency(value: Any) -> str:
+    try:
+        return check_currency(value)
+    except MoneyError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {value!r}")
+    return value
+
+
+def integer(minimum: int | None = None, maximum: int | None = None) -> Check:
+    def check(value: Any) -> int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError(f"expected a whole number, got {value!r}")
+        if not -(2**63) <= value < 2**63:
+            # Every store keeps integers in a signed 64-bit column.
+            raise ValueError("is out of range (a 64-bit integer)")
+        if minimum is not None and value < minimum:
+            raise ValueError(f"must be at least {minimum}")
+        if maximum is not None and value > maximum:
+            raise ValueError(f"must be at most {maximum}")
+        return value
+
+    return check
+
+
+def date(value: Any) -> str:
+    # fromisoformat alone would also read week dates such as 2026-W01-1.
+    if not isinstance(value, str) or not _DATE.match(value):
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+    return value
+
+
+def utc_instant(value: Any) -> str:
+    if not isinstance(value, str) or not _UTC_INSTANT.match(value):
+        raise ValueError(f"{value!r} is not a UTC instant (YYYY-MM-DDTHH:MM:SSZ)")
+    try:
+        dt.datetime.fromisoformat(value[:-1])
+    except ValueError:
+        raise ValueError(f"{value!r} is not a valid instant") from None
+    return value
+
+
+def zoned_instant(value: Any) -> dict[str, str]:
+    """A due date or publish slot: the UTC instant and the zone it was meant in."""
+    if not isinstance(value, dict) or set(value) != {"utc", "tz"}:
+        raise ValueError(f"expected {{'utc': ..., 'tz': ...}}, got {value!r}")
+    return {"utc": utc_instant(value["utc"]), "tz": zone_name(value["tz"])}
+
+
+def decimal_text(value: Any) -> str:
+    """A positive exact decimal kept as text, such as an exchange rate.
+
+    At most 12 digits before and 12 after the point: a product with an
+    amount then always fits the exact arithmetic of the reports.
+    """
+    if not isinstance(value, str):
+        raise ValueError(f"expected a decimal number as text, got {value!r}")
+    if not _RATE.match(value):
+        raise ValueError(f"{value!r} is not a plain decimal number like 0.9215 (at most 12 decimals)")
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not a decimal number") from None
+    if number <= 0:
+        raise ValueError(f"{value!r} must be a positive number")
+    return value
+
+
+def category(value: Any) -> str:
+    """A spending category: one lowercase word, so it is also an hledger account name part."""
+    if not isinstance(value, str) or not _CATEGORY.match(value):
+        raise ValueError(f"{value!r} is not a category: lowercase letters, digits, '.', '_' or '-', up to 64 characters")
+    return value
+
+
+def budget_period(value: Any) -> str:
+    if value != "run" and not (isinstance(value, str) and _MONTH.match(value)):
+        raise ValueError(f"{value!r} is not a budget period (run, or a month YYYY-MM)")
+    return value
+
+
+def list_of(inner: Check, max_items: int = 200, unique: bool = True) -> Check:
+    def check(value: Any) -> list[Any]:
+        if not isinstance(value, list):
+            raise ValueError(f"expected a list, got {type(value).__name__}")
+        if len(value) > max_items:
+            raise ValueError(f"more than {max_items} items")
+        items = [inner(item) for item in value]
+        if unique and len(set(map(repr, items))) != len(items):
+            raise ValueError("items repeat")
+        return items
+
+    return check
+
+
+_TAG = re.compile(r"\S{1,64}\Z")
+
+
+def tag(value: Any) -> str:
+    if not isinstance(value, str) or not _TAG.match(value):
+        raise ValueError(f"{value!r} is not a tag (one word, up to 64 characters)")
+    return value
+
+
+def working_hours(value: Any) -> dict[str, list[list[str]]]:
+    """``{"mon": [["09:00", "17:30"]], ...}``; a span may cross midnight."""
+    if not isinstance(value, dict):
+        raise ValueError("expected a mapping of weekday to spans")
+    for day, spans in value.items():
+        if day not in WEEKDAYS:
+            raise ValueError(f"{day!r} is not a weekday ({', '.join(WEEKDAYS)})")
+        if not isinstance(spans, list):
+            raise ValueError(f"{day}: expected a list of [start, end] spans")
+        for span in spans:
+            if not (isinstance(span, list) and len(span) == 2 and all(isinstance(t, str) and _HHMM.match(t) for t in span)):
+                raise ValueError(f"{day}: {span!r} is not a span like ['09:00', '17:30']")
+            if span[0] == span[1] or span[0] == "24:00":
+                raise ValueError(f"{day}: span {span[0]}-{span[1]} is empty")
+    return value
+
+
+def meeting_info(value: Any) -> dict[str, Any]:
+    """A booked meeting: its length and who was asked (``required`` / ``optional`` member ids)."""
+    if not isinstance(value, dict) or set(value) != {"minutes", "required", "optional"}:
+        raise ValueError(f"expected {{'minutes': ..., 'required': [...], 'optional': [...]}}, got {value!r}")
+    minutes = integer(minimum=1)(value["minutes"])
+    if minutes > 24 * 60:
+        raise ValueError("a meeting lasts at most 24 hours")
+    required = list_of(record_id, max_items=100)(value["required"])
+    if not required:
+        raise ValueError("a meeting needs at least one required member")
+    optional_ids = list_of(record_id, max_items=100)(value["optional"])
+    return {"minutes": minutes, "required": required, "optional": optional_ids}
+
+
+#: Fields a recurring task's next instance copies from its series' template.
+TEMPLATE_FIELDS = ("title", "notes", "assignee", "priority", "campaign", "platform", "tags", "estimate")
+_RULE_KEYS = {"freq", "days", "monthday", "time", "tz"}
+
+
+def recurrence_rule(value: Any) -> dict[str, Any]:
+    """``{"freq": "weekly", "days": ["mon"], "monthday": null, "time": "09:00", "tz": "Europe/Berlin"}``."""
+    if not isinstance(value, dict) or set(value) != _RULE_KEYS:
+        raise ValueError(f"a rule has exactly {', '.join(sorted(_RULE_KEYS))}")
+    freq = one_of(("daily", "weekly", "monthly"))(value["freq"])
+    days = list_of(one_of(WEEKDAYS), max_items=7)(value["days"])
+    monthday = optional(integer(minimum=-1))(value["monthday"])
+    if (freq == "weekly") != bool(days) or (freq == "monthly") != (monthday is not None):
+        raise ValueError("weekly rules name days, monthly rules a day of the month, daily rules neither")
+    if monthday is not None and not (monthday == -1 or 1 <= monthday <= 31):
+        raise ValueError(f"day of the month {monthday} is not 1-31 (or -1 for the last)")
+    time = value["time"]
+    if time is not None and (not isinstance(time, str) or not _HHMM.match(time) or time == "24:00"):
+        raise ValueError(f"{time!r} is not a time like 09:00")
+    return {"freq": freq, "days": days, "monthday": monthday, "time": time, "tz": zone_name(value["tz"])}
+
+
+def recurrence_info(value: Any) -> dict[str, Any]:
+    """An instance of a recurring task: the series' rule (``None`` once ended), its date and the template."""
+    if not isinstance(value, dict) or set(value) != {"rule", "on", "template"}:
+        raise ValueError("expected {'rule': ..., 'on': 'YYYY-MM-DD', 'template': {...}}")
+    template = value["template"]
+    if not isinstance(template, dict) or not set(template) <= set(TEMPLATE_FIELDS):
+        raise ValueError(f"a template holds only {', '.join(TEMPLATE_FIELDS)}")
+    return {
+        "rule": optional(recurrence_rule)(value["rule"]),
+        "on": date(value["on"]),
+        "template": TASK.check_record(template),
+    }
+
+
+def json_object(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError("expected a mapping")
+    # Walked without recursion: the value may be nested as deep as JSON allows.
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError(f"{_JSON_CONSTANTS[str(item)]} is not a JSON number")
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return value
+
+
+#: How Python spells the floats JSON has no number for, and how JSON texts that misuse them do.
+_JSON_CONSTANTS = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is too large for a JSON number")
+    return number
+
+
+def load_json(text: str) -> Any:
+    """Parse JSON text strictly; ``ValueError`` says what is wrong.
+
+    Python's ``json`` reads ``NaN``, ``Infinity`` and numbers too large for
+    a float (``1e999``) as floats that are not JSON: stored, they would make
+    every export invalid.  Requests to the server and imports read with this.
+    """
+    try:
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
+# ---------------------------------------------------------------- the days people use
+
+#: The days a person may give, an import may bring and a new operation may
+#: carry.  The calendar's own ends (0001-01-01 and 9999-12-31) are kept well
+#: clear: an instant near them cannot be moved into every zone, nor a day or a
+#: week on.  Whole years, so the year of a date or an instant decides.
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(9998, 12, 31)
+_DAY_TEXT = re.compile(r"([0-9]{4})-[0-9]{2}-[0-9]{2}")
+#: A date, a UTC instant, a zoned instant, a list of dates, each with the same shape holding no day.
+_DAY_SAMPLES: tuple[tuple[Any, Any], ...] = (
+    ("2026-01-01", "x"),
+    ("2026-01-01T00:00:00Z", "x"),
+    ({"utc": "2026-01-01T00:00:00Z", "tz": "UTC"}, {"utc": "x", "tz": "UTC"}),
+    (["2026-01-01"], ["x"]),
+)
+
+
+def day_out_of_range(value: Any) -> str | None:
+    """The first date or instant in ``value`` (a checked field value) outside ``FIRST_DAY`` .. ``LAST_DAY``."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found = _DAY_TEXT.match(item)  # the zone of a zoned instant is no day
+            if found and not FIRST_DAY.year <= int(found[1]) <= LAST_DAY.year:
+                return item
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+#: A quoted date or instant in JSON text whose year lies outside ``FIRST_DAY`` .. ``LAST_DAY``.
+FAR_DAY_JSON = re.compile(r'"((?:0[0-9]{3}|1[0-8][0-9]{2}|9999)-[0-9]{2}-[0-9]{2})')
+
+
+def days_text_out_of_range(value_json: str) -> str | None:
+    """``day_out_of_range`` of a value's canonical JSON text, without reading it (the years are in the text)."""
+    found = FAR_DAY_JSON.search(value_json)
+    return None if found is None else found[1]
+
+
+# ---------------------------------------------------------------- schema
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    check: Check
+    #: Columns of the materialized table this field fills, in order.
+    columns: tuple[str, ...] = ()
+    #: SQL type per column.
+    sql: tuple[str, ...] = ("TEXT",)
+    default: Any = None
+    #: How the value maps to columns: "plain", "json", "bool" or "instant".
+    kind: str = "plain"
+    #: Text that may hold line breaks (notes); every other text is one line.
+    multiline: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.columns:
+            object.__setattr__(self, "columns", (self.name,))
+
+    def to_columns(self, value: Any) -> tuple[Any, ...]:
+        """The value as the column values the UI reads."""
+        kind = self.kind
+        if kind == "instant":
+            return (value["utc"], value["tz"]) if value else (None, None)
+        if kind == "json":
+            return (None if value is None else canonical_json(value),)
+        if kind == "bool":
+            return (int(value),)
+        return (value,)
+
+    def from_columns(self, values: tuple[Any, ...]) -> Any:
+        """The inverse of ``to_columns``."""
+        kind = self.kind
+        if kind == "instant":
+            return {"utc": values[0], "tz": values[1]} if values[0] else None
+        if kind == "json":
+            return None if values[0] is None else json.loads(values[0])
+        if kind == "bool":
+            return bool(values[0])
+        return values[0]
+
+
+#: JSON with sorted keys and no spaces: one value, one text, on every replica
+#: (never ``NaN`` or ``Infinity``: the checks refuse them, and this would raise).
+canonical_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, sort_keys=True, allow_nan=False).encode
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    fields: tuple[Field, ...]
+    #: ``append`` entities are written once and never changed.
+    append_only: bool = False
+    by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
+
+    def check(self, field_name: str, value: Any) -> Any:
+        spec = self.by_name.get(field_name)
+        if spec is None:
+            raise ValidationError(self.name, field_name, f"no such field (fields: {', '.join(self.by_name)})")
+        try:
+            return spec.check(value)
+        except ValueError as exc:
+            raise ValidationError(self.name, field_name, str(exc)) from None
+
+    def check_record(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {name: self.check(name, value) for name, value in values.items()}
+
+    @cached_property
+    def day_fields(self) -> frozenset[str]:
+        """The fields that hold calendar days: their check takes a value with a day and refuses the same shape without.
+
+        Asked of the checks themselves, so that a field added later is covered too.
+        """
+
+        def takes(check: Check, value: Any) -> bool:
+            try:
+                check(value)
+            except (ValueError, TypeError):
+                return False
+            return True
+
+        return frozenset(
+            f.name for f in self.fields if any(takes(f.check, day) and not takes(f.check, no_day) for day, no_day in _DAY_SAMPLES)
+        )
+
+
+def _instant_field(name: str) -> Field:
+    return Field(name, optional(zoned_instant), (f"{name}_utc", f"{name}_tz"), ("TEXT", "TEXT"), kind="instant")
+
+
+def _json_field(name: str, check: Check, default: Any) -> Field:
+    return Field(name, check, default=default, kind="json")
+
+
+DELETED = Field("deleted", boolean, sql=("INTEGER NOT NULL DEFAULT 0",), default=False, kind="bool")
+
+WORKSPACE = Entity(
+    "workspace",
+    (
+        Field("name", text(200, required=True)),
+        Field("base_currency", currency),
+    ),
+)
+
+MEMBER = Entity(
+    "member",
+    (
+        Field("handle", handle),
+        Field("name", text(200, required=True)),
+        Field("role", text(100), default=""),
+        Field("access", one_of(ACCESS_LEVELS), default="member"),
+        Field("tz", zone_name),
+        _json_field("hours", working_hours, {}),
+        _json_field("days_off", list_of(date, max_items=1000), []),
+        Field("unix_user", optional(text(64))),
+        DELETED,
+    ),
+)
+
+CAMPAIGN = Entity(
+    "campaign",
+    (
+        Field("name", text(200, required=True)),
+        _json_field("platforms", list_of(tag, max_items=30), []),
+        Field("audience_tz", optional(zone_name)),
+        Field("start", optional(date)),
+        Field("end", optional(date)),
+        Field("status", one_of(CAMPAIGN_STATUSES), default="active"),
+        Field("pause_reason", text(1000), default=""),
+        _json_field("kpis", json_object, {}),
+        DELETED,
+    ),
+)
+
+TASK = Entity(
+    "task",
+    (
+        Field("title", text(500, required=True)),
+        Field("notes", text(100_000), default="", multiline=True),
+        Field("status", one_of(TASK_STATUSES), default="inbox"),
+        Field("assignee", optional(record_id)),
+        Field("priority", one_of(PRIORITIES), default="none"),
+        Field("campaign", optional(record_id)),
+        Field("platform", optional(tag)),
+        _instant_field("due"),
+        _instant_field("publish"),
+        _json_field("tags", list_of(tag), []),
+        _json_field("depends_on", list_of(record_id), []),
+        Field("estimate", optional(integer(minimum=0)), sql=("INTEGER",)),
+        Field("snoozed_until", optional(utc_instant)),
+        _json_field("recurrence", optional(recurrence_info), None),
+        _json_field("meeting", optional(meeting_info), None),
+        Field("series", optional(record_id)),
+        Field("decline_reason", text(1000), default=""),
+        Field("duplicate_of", optional(record_id)),
+        Field("created_by", optional(record_id)),
+        Field("created_at", optional(utc_instant)),
+        DELETED,
+    ),
+)
+
+LEDGER_ENTRY = Entity(
+    "ledger_entry",
+    (
+        Field("date", date),
+        Field("campaign", record_id),
+        Field("category", category),
+        Field("payee", text(200, required=True)),
+        #: Integer minor units of ``currency`` (cents, yen, fils); negative for a refund or reversal.
+        Field("amount", integer(-MAX_MINOR, MAX_MINOR), sql=("INTEGER NOT NULL",)),
+        Field("currency", currency),
+        Field("memo", text(2000), default=""),
+        Field("reverses", optional(record_id)),
+        Field("task", optional(record_id)),
+        Field("entered_by", record_id),
+        Field("entered_at", utc_instant),
+        #: Spend that counts only once a manager other than the person
+        #: who entered it approves it (an ``approval`` record).  A reversal
+        #: copies this from the entry it reverses and counts exactly when it does.
+        Field("needs_approval", boolean, sql=("INTEGER NOT NULL DEFAULT 0",), default=False, kind="bool"),
+    ),
+    append_only=True,
+)
+
+#: A manager's approval of a pending ledger entry.  Append-only like
+#: the entries: approvals made on two replicas at once are two records, and
+#: the entry counts if any of them is by someone other than its author.
+APPROVAL = Entity(
+    "approval",
+    (
+        Field("entry", record_id),
+        Field("approved_by", record_id),
+        Field("approved_at", utc_instant),
+    ),
+    append_only=True,
+)
+
+#: A manager on a shared host acting as another member (``--as``): the
+#: operations stamped ``first_op`` to ``last_op`` by ``member`` were made by
+#: ``actor``, which the activity log shows as "@ana as @raj".
+ACTING = Entity(
+    "acting",
+    (
+        Field("actor", record_id),
+        Field("member", record_id),
+        Field("first_op", text(64, required=True)),
+        Field("last_op", text(64, required=True)),
+    ),
+    append_only=True,
+)
+
+BUDGET = Entity(
+    "budget",
+    (
+        Field("campaign", record_id),
+        Field("category", category),
+        #: "run" for the campaign's whole run, or a month "YYYY-MM".
+        Field("period", budget_period),
+        # A default, so a row rebuilt from a partial sync (amount not yet
+        # arrived) satisfies the column's NOT NULL.
+        Field("amount", integer(0, MAX_MINOR), sql=("INTEGER NOT NULL DEFAULT 0",), default=0),
+        Field("currency", currency),
+        DELETED,
+    ),
+)
+
+RATE = Entity(
+    "rate",
+    (
+        Field("date", date),
+        Field("base", currency),
+        Field("quote", currency),
+        Field("rate", decimal_text),
+        DELETED,
+    ),
+)
+
+ENTITIES: dict[str, Entity] = {e.name: e for e in (WORKSPACE, MEMBER, CAMPAIGN, TASK, LEDGER_ENTRY, APPROVAL, ACTING, BUDGET, RATE)}
+
+#: The single row of the ``workspace`` entity.
+WORKSPACE_ROW = "workspace"
+
+
+def budget_id(campaign: str, category: str, period: str) -> str:
+    """Budgets are keyed by what they budget, so two replicas setting one converge."""
+    return f"budget:{campaign}:{category}:{period}"
+
+
+def rate_id(day: str, base: str, quote: str) -> str:
+    return f"rate:{day}:{base}{quote}"
+
+
+def entity(name: str) -> Entity:
+    try:
+        return ENTITIES[name]
+    except KeyError:
+        raise ValidationError(name, "*", f"no such entity (entities: {', '.join(ENTITIES)})") from None

@@ -1,0 +1,560 @@
+"""Who may do what: the one judge of every new operation.
+
+The table is ``../shared/DESIGN.md``, "Roles and rules" (a copy is in the
+README, and a test compares the two).  It is enforced here and nowhere
+else, for every way an operation enters a workspace:
+
+* a local write (the CLI, the app, an import) on a shared file or a
+  replica, before anything is stamped: a refusal refuses the whole write;
+* a push to the server (a served file or PostgreSQL), each operation
+  against the server's own merged state in the order it stores them: a
+  refused operation is kept aside with its node counter and sent back to
+  its author's replica, which drops it.
+
+Operations pulled from a server, and those stored before these rules
+existed, are never judged again: the server already decided them.
+
+Rules read a member's ``access`` (manager / member / guest), never the
+free-text ``role``.  A workspace with no member yet has nobody to
+authorise: its first writes (``init``, a restore into an empty file) are
+not judged.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from crewdeck.sync.state.oplog import APPEND, Op, required_fields
+from crewdeck.sync.state.records import ENTITIES, FAR_DAY_JSON, FIRST_DAY, LAST_DAY, TASK, days_text_out_of_range
+
+MANAGER, MEMBER, GUEST = "manager", "member", "guest"
+
+#: Fields of their own record a member may change; a guest only the first two.
+OWN_PROFILE = ("name", "tz", "hours", "days_off")
+GUEST_PROFILE = ("name", "tz")
+#: Records only managers write (campaigns include their approval chain and targets).
+MANAGED = frozenset({"workspace", "campaign", "budget", "rate"})
+#: The field of each record kind that names who made it: it must be the operation's member.
+AUTHOR_FIELDS = {"task": "created_by", "ledger_entry": "entered_by", "approval": "approved_by", "acting": "actor"}
+
+#: The table of DESIGN.md's "Roles and rules" that this module enforces,
+#: word for word (the README has a copy; a test compares them).
+TABLE = (
+    ("operation", "manager", "member", "guest (e.g. a client approver)"),
+    ("tasks and posts: create, edit, triage", "yes", "yes", "no"),
+    (
+        "post approval step",
+        "if named by the step or in its group, and not an author of that round",
+        "same",
+        "same, only posts of their campaigns",
+    ),
+    ("ledger: add entry", "yes", "yes", "no"),
+    ("ledger: reverse an entry", "any", "own", "no"),
+    ("results (metrics): add, import", "yes", "yes", "no"),
+    ("ledger: approve pending spend", "yes, never own entry", "no", "no"),
+    ("budgets, rates, campaigns (incl. approval chain, targets), workspace settings", "yes", "no", "no"),
+    ("crisis start / end", "yes", "no", "no"),
+    ("own profile: name, zone, hours, days off, own SSH keys", "yes", "yes", "name and zone"),
+    ("other members: add, remove, access, groups, Unix user, keys, tokens", "yes", "no", "no"),
+    (
+        "read",
+        "everything",
+        "everything",
+        "their campaigns' posts and their own approvals, through the app's server-side sessions only: "
+        "a guest's token is refused on the replication endpoints, so a guest never holds a replica",
+    ),
+)
+
+#: Every rule code with what it means, for the docs and the tests.
+RULES = {
+    "not_a_member": "the operation's author is not a member of the workspace",
+    "member_removed": "the author was removed from the workspace",
+    "guest_read_only": "guests only approve posts; they create and edit nothing else",
+    "managers_only": "only a manager may do this",
+    "own_profile_only": "members change only their own name, zone, hours and days off",
+    "author_field": "an author field (created_by, entered_by, approved_by) must name the operation's member",
+    "own_entry_only": "a member reverses only their own ledger entries",
+    "unknown_entry": "the ledger entry it names does not exist",
+    "not_pending": "the entry does not wait for approval",
+    "self_approval": "nobody approves their own entry",
+    "unique_handle": "another member has this handle",
+    "unique_unix_user": "another member is mapped to this Unix user",
+    "last_manager": "the last manager cannot give up the role or be removed",
+    "incomplete_record": "a record is created with all its required fields in one batch",
+    "control_characters": "text may not hold control characters",
+    "out_of_range": "dates run from 1900-01-01 to 9998-12-31",
+    "invalid_value": "the value is not valid for the field",
+    "acting_local_only": "acting as another member happens on a shared host only",
+}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.message} (rule {self.rule})"
+
+
+class Refused(ValueError):
+    """A local write the rules refuse as a whole; nothing was written."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(str(refusal))
+        self.refusal = refusal
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """What the rules read of a member."""
+
+    id: str
+    handle: str | None
+    access: str
+    unix_user: str | None
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class EntryFacts:
+    """What the rules read of a ledger entry."""
+
+    entered_by: str
+    needs_approval: bool
+    reverses: str | None
+
+
+class RuleState(Protocol):
+    """The merged state the rules judge against (a workspace file, or PostgreSQL)."""
+
+    def has_members(self) -> bool: ...
+
+    def member(self, member_id: str) -> MemberFacts | None: ...
+
+    def members_with(self, field: str, value: str) -> list[str]:
+        """Ids of live members whose ``handle`` or ``unix_user`` is ``value``."""
+        ...
+
+    def managers(self) -> set[str]:
+        """Ids of live members with manager access."""
+        ...
+
+    def stored_rows(self, row_ids: list[str]) -> dict[str, str]:
+        """The entity of each of these row ids that the workspace holds."""
+        ...
+
+    def ledger_entry(self, entry_id: str) -> EntryFacts | None: ...
+
+
+#: An operation as the judge sees it: ``(member, kind, entity, row_id, field, value as JSON text)``.
+Proposal = tuple[str, str, str, str, str, str]
+
+# Canonical JSON escapes C0 controls (\n, \u001b, ...) and leaves DEL and C1
+# raw: a value with neither a backslash nor one of those is clean, and that
+# is nearly every value, found by one search in C.
+_SUSPECT = re.compile("[\\\\\x7f-\x9f]")
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_MULTILINE = frozenset((spec.name, f.name) for spec in ENTITIES.values() for f in spec.fields if f.multiline)
+
+
+def control_character(entity: str, field_name: str, value_json: str) -> str | None:
+    """The first control character in a value's text, as ``U+001B``, or ``None``."""
+    if not _SUSPECT.search(value_json):
+        return None
+    pattern = _CONTROL_MULTILINE if (entity, field_name) in _MULTILINE else _CONTROL
+    stack: list[Any] = [json.loads(value_json)]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found = pattern.search(item)
+            if found:
+                return f"U+{ord(found.group()):04X}"
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+def _name(member: MemberFacts | None, member_id: str) -> str:
+    return f"@{member.handle}" if member and member.handle else f"member {member_id[:8]}"
+
+
+class Judge:
+    """Decides a batch of operations in order; what it accepts, later ones see.
+
+    ``local``: the batch is a write on this machine (not a push): only then
+    may it record a manager acting as another member.
+    """
+
+    def __init__(self, state: RuleState, *, local: bool) -> None:
+        self.state = state
+        self.local = local
+        self._members: dict[str, MemberFacts | None] = {}
+        self._entries: dict[str, EntryFacts | None] = {}
+        self._managers: set[str] | None = None
+        #: (field, value) -> member id, for handles and Unix users this batch gave out.
+        self._claimed: dict[tuple[str, str], str] = {}
+
+    # ------------------------------------------------------------ state with this batch on top
+
+    def _member(self, member_id: str) -> MemberFacts | None:
+        if member_id not in self._members:
+            self._members[member_id] = self.state.member(member_id)
+        return self._members[member_id]
+
+    def _entry(self, entry_id: str) -> EntryFacts | None:
+        if entry_id not in self._entries:
+            self._entries[entry_id] = self.state.ledger_entry(entry_id)
+        return self._entries[entry_id]
+
+    def _manager_ids(self) -> set[str]:
+        if self._managers is None:
+            self._managers = set(self.state.managers())
+        return self._managers
+
+    def _holder(self, field: str, value: str, row_id: str) -> str | None:
+        """Another live member who has ``field`` = ``value``, this batch included."""
+        claimed = self._claimed.get((field, value))
+        if claimed is not None and claimed != row_id:
+            member = self._member(claimed)
+            if member and not member.deleted and getattr(member, field) == value:
+                return claimed
+        for other in self.state.members_with(field, value):
+            if other == row_id:
+                continue
+            member = self._member(other)  # this batch may have changed it
+            if member and not member.deleted and getattr(member, field) == value:
+                return other
+        return None
+
+    # ------------------------------------------------------------ the batch
+
+    def judge(
+        self,
+        ops: Sequence[Proposal],
+        preset: Sequence[Refusal | None] | None = None,
+        rows: Mapping[tuple[str, str], Collection[str]] | None = None,
+    ) -> list[Refusal | None]:
+        """One verdict per operation: ``None`` (accepted) or the refusal.
+
+        ``preset``: refusals already decided (a value the server could not
+        read), one per operation; they count for their record's creation
+        batch.  ``rows``: the fields the batch sets on each record, when the
+        caller has them (a local write does).
+        """
+        if not self.state.has_members():
+            return list(preset) if preset else [None] * len(ops)
+        creating = self._creations(ops, rows)
+        incomplete = {key: refusal for key, given in creating.items() if (refusal := _incomplete(key, given))}
+        if not preset and all(entity == "task" for entity, _ in creating) and _only_task_sets(ops):
+            return self._judge_task_sets(ops, creating, incomplete)
+        # Ledger entries this batch adds count wherever they stand in it (an
+        # import lists a reversal before its entry); an approval or reversal
+        # of one the batch itself refuses is refused after.
+        added = {op[3]: index for index, op in enumerate(ops) if op[1] == APPEND and op[2] == "ledger_entry"}
+        stored = self.state.stored_rows(list(added)) if added else {}
+        for row_id, index in added.items():
+            if row_id not in stored:  # a stored entry stays what it is: the first append wins
+                self._entries[row_id] = _entry_facts(json.loads(ops[index][5]))
+        verdicts: list[Refusal | None] = []
+        append = verdicts.append
+        standing: dict[str, Refusal | None] = {}
+        suspect = _SUSPECT.search
+        for index, op in enumerate(ops):
+            if preset and preset[index]:
+                append(preset[index])
+                continue
+            member_id, kind, entity, row_id, field, value = op
+            refusal = standing[member_id] if member_id in standing else standing.setdefault(member_id, self._standing(member_id))
+            if refusal is None and suspect(value):
+                refusal = self._control(kind, entity, field, value)
+            if refusal is None and creating:
+                refusal = incomplete.get((entity, row_id))
+            if refusal is None:
+                # Tasks are most of every batch: decided here, they change nothing the rules read.
+                if entity == "task" and kind != APPEND:
+                    if self._members[member_id].access == GUEST:  # type: ignore[union-attr]
+                        refusal = Refusal(
+                            "guest_read_only", f"{_name(self._members[member_id], member_id)} is a guest: guests do not change tasks"
+                        )
+                    elif field == "created_by" and json.loads(value) != member_id:
+                        refusal = Refusal("author_field", "task.created_by must be the member who creates the task")
+                    else:
+                        refusal = _days_outside(kind, entity, field, value)
+                else:
+                    refusal = self._decide(op, creating)
+                    if refusal is None and entity in ("member", "ledger_entry"):
+                        self._accept(op)
+                        standing.clear()  # a member's access or removal may have changed
+            append(refusal)
+        for index, op in enumerate(ops):
+            if verdicts[index] is None and op[1] == APPEND and op[2] in ("ledger_entry", "approval"):
+                record = json.loads(op[5])
+                named = record.get("reverses") if op[2] == "ledger_entry" else record.get("entry")
+                if named in added and verdicts[added[named]] is not None:
+                    verdicts[index] = Refusal("unknown_entry", f"the entry it names, {named[:8]}, is refused in the same batch")
+        # A record's creation batch stands or falls as a whole.
+        failed: dict[tuple[str, str], Refusal] = {}
+        for op, verdict in zip(ops, verdicts):
+            if verdict is not None and (op[2], op[3]) in creating:
+                failed.setdefault((op[2], op[3]), verdict)
+        if failed:
+            verdicts = [failed.get((op[2], op[3]), verdict) for op, verdict in zip(ops, verdicts)]
+        return verdicts
+
+    def _creations(
+        self, ops: Sequence[Proposal], rows: Mapping[tuple[str, str], Collection[str]] | None
+    ) -> dict[tuple[str, str], Collection[str]]:
+        """Records this batch creates, with the fields it gives each."""
+        fields: dict[tuple[str, str], Collection[str]]
+        if rows is not None:
+            fields = dict(rows)
+        else:
+            sets: dict[tuple[str, str], set[str]] = {}
+            for _, kind, entity, row_id, field, _ in ops:
+                if kind != APPEND:
+                    key = (entity, row_id)
+                    given = sets.get(key)
+                    if given is None:
+                        given = sets[key] = set()
+                    given.add(field)
+            fields = dict(sets)
+        if not fields:
+            return {}
+        stored = self.state.stored_rows([row_id for _, row_id in fields])
+        return {key: given for key, given in fields.items() if key[1] not in stored}
+
+    def _judge_task_sets(
+        self, ops: Sequence[Proposal], creating: Mapping[tuple[str, str], Collection[str]], incomplete: Mapping[tuple[str, str], Refusal]
+    ) -> list[Refusal | None]:
+        """A batch of task edits only (an import, a triage): the same rules in the same order, a pass
+        over the batch for each instead of a call per operation (a million operations import)."""
+        verdicts: list[Refusal | None] = [None] * len(ops)
+        suspects: set[int] = set()
+        far: list[int] = []
+        days = TASK.day_fields
+        values = "".join(op[5] for op in ops)
+        if _SUSPECT.search(values):
+            suspects = {index for index, op in enumerate(ops) if _SUSPECT.search(op[5])}
+        if FAR_DAY_JSON.search(values):
+            far = [index for index, op in enumerate(ops) if op[4] in days and days_text_out_of_range(op[5])]
+        authors: dict[str, Refusal | None] = {}
+        for member_id in {op[0] for op in ops}:
+            authors[member_id] = self._standing(member_id)
+        creators = [index for index, op in enumerate(ops) if op[4] == "created_by" and op[5] != f'"{op[0]}"']
+        if any(authors.values()) or suspects or incomplete or creators or far:
+            for index in range(len(ops)):
+                member_id, kind, entity, row_id, field, value = ops[index]
+                refusal = authors[member_id]
+                if refusal is None and index in suspects:
+                    refusal = self._control(kind, entity, field, value)
+                if refusal is None and incomplete:
+                    refusal = incomplete.get((entity, row_id))
+                if refusal is None:
+                    author = self._members[member_id]
+                    if author is not None and author.access == GUEST:
+                        refusal = Refusal("guest_read_only", f"{_name(author, member_id)} is a guest: guests do not change tasks")
+                if refusal is None and field == "created_by" and json.loads(value) != member_id:
+                    refusal = Refusal("author_field", "task.created_by must be the member who creates the task")
+                if refusal is None and field in days:
+                    refusal = _days_outside(kind, entity, field, value)
+                verdicts[index] = refusal
+        elif any(author is not None and author.access == GUEST for author in (self._members[m] for m in authors)):
+            for index, op in enumerate(ops):
+                verdicts[index] = Refusal("guest_read_only", f"{_name(self._members[op[0]], op[0])} is a guest: guests do not change tasks")
+        failed: dict[str, Refusal] = {}
+        for op, verdict in zip(ops, verdicts):
+            if verdict is not None and ("task", op[3]) in creating:
+                failed.setdefault(op[3], verdict)
+        if failed:
+            verdicts = [failed.get(op[3], verdict) for op, verdict in zip(ops, verdicts)]
+        return verdicts
+
+    def _standing(self, member_id: str) -> Refusal | None:
+        """Why nothing this member sends can be accepted (not a member, removed), or ``None``."""
+        author = self._member(member_id)
+        if author is None:
+            return Refusal("not_a_member", f"member {member_id[:8] or '(none)'} is not a member of this workspace")
+        if author.deleted:
+            return Refusal("member_removed", f"{_name(author, member_id)} was removed from this workspace")
+        return None
+
+    @staticmethod
+    def _control(kind: str, entity: str, field: str, value: str) -> Refusal | None:
+        control = control_character(entity, field, value)
+        if control is None:
+            return None
+        where = f"{entity}.{field}" if kind != APPEND else entity
+        return Refusal("control_characters", f"{where}: text may not hold control characters ({control})")
+
+    def _decide(self, op: Proposal, creating: Mapping[tuple[str, str], Collection[str]]) -> Refusal | None:
+        """The rules beyond standing, control characters and completeness, for an author who is a member."""
+        member_id, kind, entity, _row_id, field, value = op
+        author = self._members[member_id]
+        assert author is not None
+        return self._decide_access(author, op, creating) or _days_outside(kind, entity, field, value)
+
+    def _decide_access(self, author: MemberFacts, op: Proposal, creating: Mapping[tuple[str, str], Collection[str]]) -> Refusal | None:
+        member_id, kind, entity, row_id, field, value = op
+        if kind == APPEND:
+            return self._decide_append(author, entity, json.loads(value))
+        if entity == "task":
+            if author.access == GUEST:
+                return Refusal("guest_read_only", f"{_name(author, member_id)} is a guest: guests do not change tasks")
+            if field == "created_by" and json.loads(value) != member_id:
+                return Refusal("author_field", "task.created_by must be the member who creates the task")
+            return None
+        if entity == "member":
+            return self._decide_member(author, row_id, field, json.loads(value), creating)
+        if entity in MANAGED:
+            if author.access != MANAGER:
+                return Refusal(
+                    "managers_only", f"only a manager may change {entity} records ({_name(author, member_id)} is a {author.access})"
+                )
+            return None
+        return Refusal("invalid_value", f"{entity} records cannot be set")
+
+    def _decide_member(
+        self, author: MemberFacts, row_id: str, field: str, value: Any, creating: Mapping[tuple[str, str], Collection[str]]
+    ) -> Refusal | None:
+        name = _name(author, author.id)
+        own = row_id == author.id and ("member", row_id) not in creating
+        if author.access != MANAGER:
+            allowed = GUEST_PROFILE if author.access == GUEST else OWN_PROFILE
+            if not own:
+                return Refusal("managers_only", f"only a manager may add or change other members ({name} is a {author.access})")
+            if field not in allowed:
+                return Refusal("own_profile_only", f"{name} may change only their own {', '.join(allowed)}; {field} is for a manager")
+        if field in ("handle", "unix_user") and value is not None:
+            holder = self._holder(field, value, row_id)
+            if holder is not None:
+                code = "unique_handle" if field == "handle" else "unique_unix_user"
+                what = f"@{value}" if field == "handle" else f"Unix user {value!r}"
+                return Refusal(code, f"{what} already belongs to {_name(self._member(holder), holder)}")
+        demoted = (field == "access" and value != MANAGER) or (field == "deleted" and value is True)
+        if demoted and row_id in self._manager_ids() and self._manager_ids() <= {row_id}:
+            return Refusal("last_manager", "the last manager cannot give up the role or be removed; make someone else a manager first")
+        return None
+
+    def _decide_append(self, author: MemberFacts, entity: str, record: dict[str, Any]) -> Refusal | None:
+        name = _name(author, author.id)
+        author_field = AUTHOR_FIELDS.get(entity)
+        if author_field and record.get(author_field) != author.id:
+            return Refusal("author_field", f"{entity}.{author_field} must be the member who writes it")
+        if entity == "acting":
+            if not self.local:
+                return Refusal("acting_local_only", "acting as another member happens on a shared host only")
+            if author.access != MANAGER:
+                return Refusal("managers_only", f"only a manager may act as another member ({name} is a {author.access})")
+            return None
+        if author.access == GUEST:
+            return Refusal("guest_read_only", f"{name} is a guest: guests add no {entity.replace('_', ' ')}s")
+        if entity == "ledger_entry":
+            reverses = record.get("reverses")
+            if reverses:
+                original = self._entry(reverses)
+                if original is None:
+                    return Refusal("unknown_entry", f"the entry it reverses, {reverses[:8]}, does not exist")
+                if author.access != MANAGER and original.entered_by != author.id:
+                    return Refusal("own_entry_only", f"{name} may reverse only their own entries ({reverses[:8]} is someone else's)")
+            return None
+        if entity == "approval":
+            if author.access != MANAGER:
+                return Refusal("managers_only", f"only a manager approves spend ({name} is a {author.access})")
+            entry = self._entry(record["entry"])
+            if entry is None:
+                return Refusal("unknown_entry", f"no ledger entry {record['entry'][:8]} to approve")
+            if not entry.needs_approval or entry.reverses:
+                return Refusal("not_pending", f"entry {record['entry'][:8]} does not wait for approval")
+            if entry.entered_by == author.id:
+                return Refusal("self_approval", f"{name} entered {record['entry'][:8]}: another manager must approve it")
+            return None
+        return Refusal("invalid_value", f"{entity} records cannot be added")
+
+    # ------------------------------------------------------------ what an accepted operation changes
+
+    def _accept(self, op: Proposal) -> None:
+        _, kind, entity, row_id, field, value = op
+        if entity == "member" and field in ("handle", "access", "unix_user", "deleted"):
+            current = self._member(row_id) or MemberFacts(row_id, None, MEMBER, None, False)
+            decoded = json.loads(value)
+            self._members[row_id] = replace(current, **{field: decoded})
+            if field in ("handle", "unix_user") and decoded is not None:
+                self._claimed[(field, decoded)] = row_id
+            if field in ("access", "deleted"):
+                updated = self._members[row_id]
+                assert updated is not None
+                managers = self._manager_ids()
+                if updated.access == MANAGER and not updated.deleted:
+                    managers.add(row_id)
+                else:
+                    managers.discard(row_id)
+        elif entity == "member" and row_id not in self._members:
+            self._members[row_id] = self.state.member(row_id) or MemberFacts(row_id, None, MEMBER, None, False)
+        elif kind == APPEND and entity == "ledger_entry":
+            self._entries.setdefault(row_id, _entry_facts(json.loads(value)))
+
+
+def _days_outside(kind: str, entity: str, field: str, value: str) -> Refusal | None:
+    """A date or instant outside the days people use, in a field (or an appended record) that holds days."""
+    spec = ENTITIES.get(entity)
+    if spec is None or not spec.day_fields or (kind != APPEND and field not in spec.day_fields):
+        return None
+    outside = days_text_out_of_range(value)
+    if outside is None:
+        return None
+    return Refusal(
+        "out_of_range",
+        f"{entity}.{field if kind != APPEND else 'date'}: {outside} is out of range: dates run from {FIRST_DAY} to {LAST_DAY}",
+    )
+
+
+def _only_task_sets(ops: Sequence[Proposal]) -> bool:
+    return all(op[2] == "task" and op[1] != APPEND for op in ops)
+
+
+def _incomplete(key: tuple[str, str], given: Collection[str]) -> Refusal | None:
+    entity, row_id = key
+    missing = [name for name in required_fields(entity) if name not in given]
+    return Refusal("incomplete_record", f"{entity} {row_id[:8]} is created without {', '.join(missing)}") if missing else None
+
+
+def _entry_facts(record: dict[str, Any]) -> EntryFacts:
+    return EntryFacts(record["entered_by"], bool(record.get("needs_approval")), record.get("reverses"))
+
+
+def judge(ops: Sequence[Proposal], state: RuleState, *, local: bool) -> list[Refusal | None]:
+    return Judge(state, local=local).judge(ops)
+
+
+def judge_push(ops: Sequence[Op], state: RuleState, invalid: Mapping[str, str]) -> list[Refusal | None]:
+    """Verdicts on pushed operations; ``invalid``: op_id -> why its value could not be read."""
+    preset = [Refusal("invalid_value", invalid[op.op_id]) if op.op_id in invalid else None for op in ops] if invalid else None
+    return Judge(state, local=False).judge([proposal(op) for op in ops], preset)
+
+
+def proposal(op: Op) -> Proposal:
+    return (op.member, op.kind, op.entity, op.row_id, op.field, op.value)
+
+
+def refuse_write(ops: Sequence[Proposal], state: RuleState, rows: Mapping[tuple[str, str], Collection[str]] | None = None) -> None:
+    """Judge a local write; ``Refused`` (the first refusal) when any operation is refused.
+
+    ``rows``: the fields the write sets on each record (saves a pass over a big import).
+    """
+    for verdict in Judge(state, local=True).judge(ops, rows=rows):
+        if verdict is not None:
+            raise Refused(verdict)
+
+
+def removed_members(ops: Iterable[Proposal]) -> list[str]:
+    """Members these operations remove: their tokens die in the same transaction."""
+    return [op[3] for op in ops if op[2] == "member" and op[4] == "deleted" and op[5] == "true"]

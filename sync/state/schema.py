@@ -1,0 +1,267 @@
+"""The SQLite schema of a workspace and its migrations.
+
+One schema serves a member's local replica, a shared file and the server's
+SQLite store:
+
+* ``ops``: every operation, with ``seq`` assigned where it is stored (the
+  pull cursor) and a unique index on ``(row_id, field, op_id)``: the winning
+  stamp of a field is the last entry of that index, and the same index
+  deduplicates operations and gives a record's history and the value an
+  undo restores.
+* one materialized table per entity (``task``, ``member``, ...): the values
+  that won, in plain columns, which is what the UI and the CLI read.
+* ``clock`` (the last stamp handed out and the node's operation counter) and
+  ``meta`` (this file's node id, and a replica's remote and sync cursors).
+* ``sync_token`` and ``sync_node``: local, never replicated tables a served
+  file uses: the hashes of its members' bearer tokens, and for every node
+  that pushed over HTTP its member and the highest counter stored.
+
+Migrations run through sqlite-utils, which is imported only when the file's
+``user_version`` is behind: opening an up-to-date workspace costs nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from crewdeck.sync.state.records import APPROVAL, ENTITIES, Entity
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+#: Columns every materialized table has besides its fields.
+ROW_META = {
+    False: {"updated_op": str, "updated_by": str},  # set entities: the newest op on the row
+    True: {"op_id": str},  # append entities: the op that added the record
+}
+
+
+def columns(spec: Entity) -> list[tuple[str, str]]:
+    """``(name, sql type)`` of every field column, in field order."""
+    out: list[tuple[str, str]] = []
+    for f in spec.fields:
+        sql = f.sql if len(f.sql) == len(f.columns) else f.sql * len(f.columns)
+        out.extend(zip(f.columns, sql))
+    return out
+
+
+def default_row(spec: Entity) -> tuple[object, ...]:
+    """Column values of a record none of whose fields were ever set."""
+    values: list[object] = []
+    for f in spec.fields:
+        values.extend(f.to_columns(f.default) if f.default is not None else (None,) * len(f.columns))
+    return tuple(values)
+
+
+def _create_core(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE ops (
+            seq INTEGER PRIMARY KEY,
+            op_id TEXT NOT NULL,
+            node TEXT NOT NULL,
+            node_seq INTEGER NOT NULL,
+            member TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            row_id TEXT NOT NULL,
+            field TEXT NOT NULL,
+            value TEXT NOT NULL
+        )"""
+    )
+    # The one index on ops: (row, field, stamp) identifies an operation, so it
+    # also deduplicates; a second index on op_id alone would cost every
+    # insert a third b-tree.
+    db["ops"].create_index(["row_id", "field", "op_id"], index_name="ops_by_field", unique=True)
+    db["clock"].create({"id": int, "last": str, "node_seq": int}, pk="id", not_null={"last", "node_seq"})
+    db["meta"].create({"key": str, "value": str}, pk="key", not_null={"value"})
+
+
+def _create_records(db: sqlite_utils.Database) -> None:
+    for spec in ENTITIES.values():
+        _create_record_table(db, spec)
+    # Not (deleted, due_utc): nearly every task has deleted = 0, and sampled
+    # statistics can make that index look selective when it is not.
+    db["task"].create_index(["due_utc"], index_name="task_due")
+    db["ledger_entry"].create_index(["campaign", "date"], index_name="ledger_by_campaign")
+
+
+def _create_record_table(db: sqlite_utils.Database, spec: Entity) -> None:
+    cols = ", ".join(f"[{name}] {sql}" for name, sql in columns(spec))
+    meta = ", ".join(f"[{name}] TEXT" for name in ROW_META[spec.append_only])
+    db.execute(f"CREATE TABLE [{spec.name}] ([id] TEXT PRIMARY KEY, {cols}, {meta})")
+
+
+def _add_missing_columns(db: sqlite_utils.Database) -> None:
+    """New fields in ``records`` become new columns, holding the field's default in existing rows.
+
+    A record stored before a field existed never had it set (older code
+    refuses operations on fields it does not know), so it reads exactly like
+    a newer record whose field was never set: ``[]`` for a list, not NULL.
+    """
+    for spec in ENTITIES.values():
+        table = db[spec.name]
+        if not table.exists():
+            _create_record_table(db, spec)
+            continue
+        have = set(table.columns_dict)
+        defaults = dict(zip((name for name, _ in columns(spec)), default_row(spec)))
+        added = [(name, sql) for name, sql in columns(spec) if name not in have]
+        for name, sql in added:
+            db.execute(f"ALTER TABLE [{spec.name}] ADD COLUMN [{name}] {sql}")
+        filled = [name for name, _ in added if defaults[name] is not None]
+        if filled:
+            db.execute(f"UPDATE [{spec.name}] SET {', '.join(f'[{name}] = ?' for name in filled)}", [defaults[name] for name in filled])
+
+
+def _series_index(db: sqlite_utils.Database) -> None:
+    # task.meeting's column is added by _add_missing_columns; recurring
+    # instances are found by series, a small part of all tasks.
+    db.execute("CREATE INDEX task_series ON task(series) WHERE series IS NOT NULL")
+
+
+def _create_sync_tables(db: sqlite_utils.Database) -> None:
+    # Tokens are stored only as hashes; a token acts as one member.
+    db.execute(
+        """CREATE TABLE sync_token (
+            id TEXT PRIMARY KEY,
+            hash TEXT NOT NULL UNIQUE,
+            member TEXT NOT NULL,
+            label TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        )"""
+    )
+    # Push idempotency: the next counter a node must send, without an index
+    # on ops(node) that every insert would pay for.
+    db.execute("CREATE TABLE sync_node (node TEXT PRIMARY KEY, member TEXT NOT NULL, node_seq INTEGER NOT NULL)")
+
+
+def _create_ledger(db: sqlite_utils.Database) -> None:
+    # A file made by migration 2 before approvals existed lacks the table;
+    # the entries' new needs_approval column comes from _add_missing_columns.
+    if not db["approval"].exists():
+        _create_record_table(db, APPROVAL)
+    db["approval"].create_index(["entry"], index_name="approval_by_entry", if_not_exists=True)
+    # The entries pane pages through all entries newest first (the whole
+    # order is in the index, so a deep page is a short index scan); reversals
+    # are looked up by the entry they reverse.
+    db["ledger_entry"].create_index(["date", "entered_at", "id"], index_name="ledger_by_date", if_not_exists=True)
+    db["ledger_entry"].create_index(["reverses"], index_name="ledger_by_reverses", if_not_exists=True)
+    # Reports look up the rate in force on each entry's date, and sum the
+    # entries per currency and span of days one rate holds: one range scan
+    # of this covering index each (payee is in it for reports by payee).
+    db["rate"].create_index(["quote", "base", "date"], index_name="rate_by_pair", if_not_exists=True)
+    db["ledger_entry"].create_index(
+        ["currency", "needs_approval", "date", "campaign", "category", "amount", "payee"],
+        index_name="ledger_report",
+        if_not_exists=True,
+    )
+
+
+def _publish_index(db: sqlite_utils.Database) -> None:
+    # The deadline grid asks for one day's publish slots, rebuilt on every
+    # change: a range over the few tasks that have one, not a scan of all.
+    db.execute("CREATE INDEX task_publish ON task(publish_utc) WHERE publish_utc IS NOT NULL")
+
+
+#: The columns of the index ``task_filter``, which migration 7 made: a count of
+#: tasks whose filter reads no other column reads only this index.
+TASK_FILTER_COLUMNS = ("tags", "deleted", "status", "due_utc", "snoozed_until", "assignee", "priority", "campaign", "platform")
+
+
+def _filter_index(db: sqlite_utils.Database) -> None:
+    # Counting the tasks a filter matches read every whole row (title, notes
+    # and all) when the filter needs a few short columns.  ``tags`` leads
+    # because no filter can seek on it (tags are matched inside the JSON):
+    # the planner takes this index only to read it whole, never to seek and
+    # then fetch row after row, as it would on ``deleted = 0`` for a scan of
+    # every task.
+    db.execute(f"CREATE INDEX task_filter ON task({', '.join(TASK_FILTER_COLUMNS)})")
+
+
+def _create_refusals(db: sqlite_utils.Database) -> None:
+    # Local, never replicated.  On a server: what it refused of each node's
+    # pushes, by the node's counter (a retried push gets the same answer).
+    # On a replica: its own operations the server refused, dropped from its
+    # state and kept here so that its member sees what was not accepted.
+    db.execute(
+        """CREATE TABLE refused_ops (
+            node TEXT NOT NULL,
+            node_seq INTEGER NOT NULL,
+            op_id TEXT NOT NULL,
+            member TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            row_id TEXT NOT NULL,
+            field TEXT NOT NULL,
+            value TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            message TEXT NOT NULL,
+            refused_at TEXT NOT NULL,
+            PRIMARY KEY (node, node_seq)
+        )"""
+    )
+    # Members get an ``access`` field (its column comes from
+    # _add_missing_columns).  A file that is not a replica writes its
+    # members' access as operations when the store opens it (replicas get
+    # them from their server), see ``Store._grant_access``.
+    has_members = db.execute("SELECT 1 FROM member LIMIT 1").fetchone()
+    replica = db.execute("SELECT 1 FROM meta WHERE key = 'remote.url'").fetchone()
+    if has_members and not replica:
+        db.execute("INSERT INTO meta(key, value) VALUES (?, '1')", [ACCESS_PENDING])
+
+
+#: Set by migration 8 until ``Store`` has written the members' access.
+ACCESS_PENDING = "rules.access_pending"
+
+#: The registry: migration n brings a file from user_version n-1 to n.
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+    ("operations log, clock and meta", _create_core),
+    ("materialized record tables", _create_records),
+    ("task.meeting (booked meetings) and an index of recurring series", _series_index),
+    ("sync server tokens and node counters (local, unreplicated)", _create_sync_tables),
+    ("ledger approvals and indexes", _create_ledger),
+    ("an index of publish slots (the deadline grid's days)", _publish_index),
+    ("an index of the columns task filters read (counts of matching tasks)", _filter_index),
+    ("refused operations, and members' access for the rules", _create_refusals),
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Bring the schema up to date in one transaction; return what was done."""
+    current = user_version(conn)
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"this workspace was written by a newer crewdeck (schema {current}, this one knows {SCHEMA_VERSION}); upgrade crewdeck"
+        )
+    if current == SCHEMA_VERSION:
+        return []
+    import sqlite_utils
+
+    db = sqlite_utils.Database(conn)
+    done: list[str] = []
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Another process may have migrated while we waited for the lock.
+        current = user_version(conn)
+        for version, (description, step) in enumerate(MIGRATIONS[current:], start=current + 1):
+            step(db)
+            done.append(f"{version}: {description}")
+        if done:
+            _add_missing_columns(db)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        # A full disk has rolled SQLite back already.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return done

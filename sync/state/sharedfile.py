@@ -1,0 +1,253 @@
+"""What a workspace file needs from the disk it lives on.
+
+SQLite's WAL mode keeps its index in shared memory, which only works when
+every process that opens the file runs on the same host.  A file on NFS,
+SMB, sshfs or another FUSE filesystem would seem to work and then corrupt,
+so it is refused with the reason.  Members share a file by logging into
+the machine that holds it.
+
+The file's directory matters too: SQLite creates the ``-wal`` and ``-shm``
+files beside it, so the directory must be writable, and in a shared
+directory those files must get the team's group (setgid).  When opening or
+writing fails for one of these reasons, the functions here say which.
+"""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+MOUNTINFO = "/proc/self/mountinfo"
+
+#: Filesystem types that reach another host.  Any ``fuse.*`` type except
+#: ``fuseblk`` (a local block device such as NTFS) counts as remote too.
+NETWORK_FILESYSTEMS = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb",
+        "smb3",
+        "smbfs",
+        "ncpfs",
+        "afs",
+        "9p",
+        "ceph",
+        "glusterfs",
+        "lustre",
+        "gpfs",
+        "ocfs2",
+        "gfs2",
+        "davfs",
+        "sshfs",
+        "fuse",
+        "virtiofs",
+        "beegfs",
+        "orangefs",
+        "pvfs2",
+        "coda",
+    }
+)
+
+
+class NetworkFilesystemError(OSError):
+    def __init__(self, path: Path, fstype: str, mountpoint: str) -> None:
+        super().__init__(
+            f"{path} is on a {fstype} filesystem (mounted at {mountpoint}); a shared workspace must be on a "
+            "local disk because SQLite's WAL mode only works between processes on one host. Put the file on a "
+            "local disk of the server and have members log in there, or use `crewdeck serve` to share over HTTP"
+        )
+
+
+def _unescape(field: str) -> str:
+    # mountinfo escapes space, tab, newline and backslash as octal.
+    return field.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\")
+
+
+def mount_of(path: Path, mountinfo: str = MOUNTINFO) -> tuple[str, str]:
+    """``(mount point, filesystem type)`` of the mount that holds ``path``."""
+    target = os.path.realpath(path)
+    best = ("/", "unknown")
+    try:
+        with open(mountinfo, encoding="utf-8", errors="replace") as f:
+            lines = f.readlines()
+    except OSError:
+        return best
+    for line in lines:
+        left, sep, right = line.partition(" - ")
+        if not sep:
+            continue
+        parts = left.split()
+        if len(parts) < 5:
+            continue
+        mountpoint = _unescape(parts[4])
+        fstype = right.split()[0] if right.split() else "unknown"
+        inside = target == mountpoint or target.startswith(mountpoint.rstrip("/") + "/")
+        # Later lines win on ties: they are mounts stacked over earlier ones.
+        if inside and len(mountpoint) >= len(best[0]):
+            best = (mountpoint, fstype)
+    return best
+
+
+def is_network(fstype: str) -> bool:
+    return (
+        fstype in NETWORK_FILESYSTEMS or (fstype.startswith("fuse.") and fstype != "fuseblk") or fstype.startswith(("nfs", "cifs", "smb"))
+    )
+
+
+def check_local_disk(path: Path, mountinfo: str = MOUNTINFO) -> None:
+    """Raise ``NetworkFilesystemError`` when ``path``'s directory is on another host's disk."""
+    mountpoint, fstype = mount_of(path.parent if not path.exists() else path, mountinfo)
+    if is_network(fstype):
+        raise NetworkFilesystemError(path, fstype, mountpoint)
+
+
+#: New workspace files: owner and group may write, others may not read.
+FILE_MODE = 0o660
+
+
+def create_group_writable(path: Path) -> None:
+    """Create an empty file that every member of the directory's group can write.
+
+    SQLite gives the ``-wal`` and ``-shm`` files the database file's mode, so
+    this one mode carries over to them.
+    """
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
+    os.close(fd)
+    os.chmod(path, FILE_MODE)
+
+
+def directory_problem(path: Path) -> str | None:
+    """Why other members of the group could not use a file in this directory, if they could not."""
+    directory = path.resolve().parent
+    mode = directory.stat().st_mode
+    if not mode & 0o020:
+        return (
+            f"{directory} is not group-writable: other members cannot create the -wal and -shm files SQLite needs "
+            f"(run: chmod g+ws {directory})"
+        )
+    return None
+
+
+def setgid_problem(path: Path) -> str | None:
+    """Why a file in this shared directory would lock its members out of each other, if it would.
+
+    Without the setgid bit, the ``-wal`` and ``-shm`` files get the primary
+    group of whichever member's process creates them, not the directory's:
+    the others then cannot open the workspace until that member closes it.
+    A world-writable directory (``/tmp``) is no team's directory and is
+    left alone.
+    """
+    directory = path.resolve().parent
+    try:
+        mode = directory.stat().st_mode
+    except OSError:
+        return None  # creating the file says what is wrong with the path
+    if mode & stat.S_IWGRP and not mode & stat.S_ISGID and not mode & stat.S_IWOTH:
+        return (
+            f"{directory} is group-writable but not setgid: the -wal and -shm files SQLite creates there would get "
+            "the primary group of whichever member opens the workspace, not the directory's, and lock the others out; "
+            f"fix it with: chmod g+s {directory}"
+        )
+    return None
+
+
+def _owner(st: os.stat_result) -> str:
+    try:
+        user = pwd.getpwuid(st.st_uid).pw_name
+    except KeyError:
+        user = str(st.st_uid)
+    try:
+        group = grp.getgrgid(st.st_gid).gr_name
+    except KeyError:
+        group = str(st.st_gid)
+    return f"{user}:{group}"
+
+
+def access_problem(path: Path) -> str | None:
+    """Why this process cannot open the workspace at ``path`` for writing, if a permission is why.
+
+    Asked only after SQLite failed to open or write (it says no more than
+    "attempt to write a readonly database"), so it costs nothing when all
+    is well.
+    """
+    directory = path.resolve().parent
+    try:
+        st = path.stat()
+    except OSError as exc:
+        return f"{path}: {exc.strerror}"
+    if not os.access(path, os.R_OK | os.W_OK):
+        return (
+            f"{path} is not writable by you (owner {_owner(st)}, mode {stat.filemode(st.st_mode)}); ask its owner to run: chmod g+rw {path}"
+        )
+    missing = []
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        try:
+            side_st = side.stat()
+        except FileNotFoundError:
+            missing.append(side.name)
+            continue
+        except OSError as exc:
+            return f"{side}: {exc.strerror}"
+        if not os.access(side, os.R_OK | os.W_OK):
+            cause = (
+                f"{directory} is not setgid, so SQLite's files there get the group of whoever creates them "
+                f"(fix for good: chmod g+s {directory}; this one goes away when its owner closes crewdeck)"
+                if not directory.stat().st_mode & stat.S_ISGID
+                else f"ask its owner to run: chmod g+rw {side}"
+            )
+            return f"{side} belongs to {_owner(side_st)} (mode {stat.filemode(side_st.st_mode)}) and you cannot write it: {cause}"
+    if missing and not os.access(directory, os.W_OK | os.X_OK):
+        return (
+            f"the directory {directory} is not writable by you, and SQLite must create {' and '.join(missing)} there "
+            f"to open a workspace; have it made writable for the team (chgrp TEAM {directory} && chmod g+ws {directory})"
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class OpenedFile:
+    """The file a workspace path named when it was opened.
+
+    Once the path is removed, or another file moved over it (a backup put
+    back), SQLite goes on writing to the file it opened, which nobody will
+    read again, and the ``-wal`` and ``-shm`` beside the path still belong
+    to that old file.  Comparing the path's device and inode with these,
+    one ``stat``, says when that happened: writes must stop then.
+    """
+
+    path: Path
+    device: int
+    inode: int
+
+    @classmethod
+    def at(cls, path: Path, st: os.stat_result | None = None) -> OpenedFile:
+        """The file ``path`` names now, or the one ``st`` (its ``stat``) describes; ``OSError`` when none."""
+        st = st or os.stat(path)
+        return cls(path, st.st_dev, st.st_ino)
+
+    def change(self) -> str | None:
+        """``None`` while the path still names the opened file, else what became of it."""
+        try:
+            st = os.stat(self.path)
+        except (FileNotFoundError, NotADirectoryError):
+            return "deleted"
+        except OSError as exc:
+            return f"unreachable ({exc.strerror})"
+        if st.st_ino != self.inode or st.st_dev != self.device:
+            return "replaced"
+        return None
+
+    def problem(self) -> str | None:
+        """A one-line refusal to write, when the path no longer names the opened file."""
+        change = self.change()
+        if change is None:
+            return None
+        return (
+            f"the workspace file {self.path} was {change} while it was open: nothing more is written to the old one; reopen the workspace"
+        )

@@ -1,0 +1,1100 @@
+"""The store: one SQLite file holding the operations log and the state it yields.
+
+The same code serves a member's local replica, a shared file several
+processes write at once, and the sync server.  Every write is one
+``BEGIN IMMEDIATE`` transaction holding the operations, the clock that
+stamped them and the materialized rows the UI reads, so a crash leaves
+either all of a change or none of it.
+
+Local edits go through ``Store.write()``; operations from elsewhere go
+through ``Store.apply()``, which is idempotent and order-independent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import count
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from crewdeck.sync.state import schema
+from crewdeck.sync.state.clock import MAX_DRIFT_MS, HybridClock, Stamp, format_duration, wall_ms
+from crewdeck.sync.state.ids import new_id, new_node_id
+from crewdeck.sync.state.oplog import (
+    APPEND,
+    OP_COLUMNS,
+    RECORD,
+    SET,
+    Op,
+    OpError,
+    check_row_id,
+    check_value,
+    dump_value,
+    row_entity_clash,
+)
+from crewdeck.sync.state.records import ENTITIES, Entity, ValidationError
+from crewdeck.sync.state.sharedfile import OpenedFile, access_problem, check_local_disk, create_group_writable
+
+if TYPE_CHECKING:
+    from crewdeck.sync.state.push import NodeHead, PushPlan, RefusedOp
+
+#: How long a writer waits for another process's write lock, in seconds.
+BUSY_TIMEOUT = 30.0
+#: Operations written between two progress reports of a long write.
+_PROGRESS_STEP = 50_000
+
+#: ``(done, total)`` while a long write or apply runs.
+Progress = Callable[[int, int], None]
+
+#: The target of an insert of whole operations.
+_INTO_OPS = f"INTO ops({OP_COLUMNS}) VALUES ({', '.join('?' * len(Op._fields))})"
+#: The same, with ``seq`` given (after refused operations left the top of the log).
+_INTO_OPS_AT = f"INTO ops(seq, {OP_COLUMNS}) VALUES ({', '.join('?' * (len(Op._fields) + 1))})"
+#: The highest ``seq`` ever stored, kept while it is above the log's own highest.
+META_SEQ_FLOOR = "ops.seq_floor"
+#: A write of at least this many rows into one table builds the table's
+#: lookup indexes again afterwards instead of keeping them up to date row by
+#: row: SQLite builds an index from sorted keys several times faster.
+BULK_ROWS = 10_000
+
+
+class WorkspaceError(Exception):
+    """A workspace that cannot be opened or written, with the reason."""
+
+
+@dataclass
+class Change:
+    """What one transaction changed: rows per entity and who did it."""
+
+    rows: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    ops: int = 0
+
+    def add(self, entity: str, row_id: str) -> None:
+        self.rows[entity].add(row_id)
+
+
+def connect(path: Path, *, readonly: bool = False, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
+    """A connection with the settings every crewdeck connection uses."""
+    uri = f"file:{quote(str(Path(path).resolve()))}?mode={'ro' if readonly else 'rw'}"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
+    except sqlite3.OperationalError as exc:
+        raise WorkspaceError(f"cannot open workspace {path}: {access_problem(Path(path)) or exc}") from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        # NORMAL in WAL mode: a commit survives a crash of any process; only a
+        # power cut can lose the last few commits, never corrupt the file.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        # Big imports and first syncs insert into three random-keyed b-trees;
+        # a larger page cache (allocated only as used) keeps them fast.
+        conn.execute("PRAGMA cache_size = -65536")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise WorkspaceError(_unreadable(Path(path), exc) or f"{path} is not a crewdeck workspace ({exc})") from None
+    return conn
+
+
+def _unreadable(path: Path, exc: sqlite3.Error) -> str | None:
+    """Why the first read of a file failed, when it is not a matter of its contents."""
+    code = _primary_code(exc)
+    if code == sqlite3.SQLITE_NOTADB:
+        return f"{path} is not a crewdeck workspace (not an SQLite database)"
+    if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM):
+        return f"cannot open workspace {path}: {access_problem(path) or exc}"
+    return None
+
+
+def max_seq(conn: sqlite3.Connection) -> int:
+    """The newest ``seq`` stored (0 for an empty log): the head of every pull cursor."""
+    return int(conn.execute("SELECT coalesce(max(seq), 0) FROM ops").fetchone()[0])
+
+
+#: Bytes an operation takes on the wire besides its value and row id (its
+#: seq, stamp, node, counter, member, kind, entity, field and JSON punctuation).
+OP_WIRE_OVERHEAD = 256
+
+
+def op_wire_size(op: Op) -> int:
+    """An operation's size in a pull page, in bytes (at least; close for the large ones that matter)."""
+    value = op.value if op.value.isascii() else op.value.encode()
+    return len(value) + len(op.row_id) + OP_WIRE_OVERHEAD
+
+
+def ops_after(conn: sqlite3.Connection, seq: int, limit: int, max_bytes: int | None = None) -> list[tuple[int, Op]]:
+    """``(seq, operation)`` stored after ``seq``, in ``seq`` order.
+
+    With ``max_bytes``, stop before the operation that would take the page
+    past that many bytes on the wire (``op_wire_size``), keeping at least
+    one: rows are read one at a time, so no more than the page is read.
+    """
+    rows = conn.execute(f"SELECT seq, {OP_COLUMNS} FROM ops WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit))
+    if max_bytes is None:
+        return [(r[0], Op(*r[1:])) for r in rows.fetchall()]
+    page: list[tuple[int, Op]] = []
+    size = 0
+    for r in rows:
+        op = Op(*r[1:])
+        size += op_wire_size(op)
+        if page and size > max_bytes:
+            break
+        page.append((r[0], op))
+    rows.close()
+    return page
+
+
+def _now_text() -> str:
+    from crewdeck.sync.state.tokens import now_text  # tokens imports OpenSSL: only when something is refused
+
+    return now_text()
+
+
+def _remove_workspace_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+class Store:
+    """An open workspace file.
+
+    ``busy_timeout``: how long a write waits for another process's write
+    lock before it gives up with a ``WorkspaceError``.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        readonly: bool = False,
+        check_disk: bool = True,
+        busy_timeout: float = BUSY_TIMEOUT,
+    ) -> None:
+        self.path = Path(path)
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            raise WorkspaceError(f"no workspace at {self.path} (create one with: crewdeck init {self.path})") from None
+        except OSError as exc:
+            raise WorkspaceError(f"cannot open workspace {self.path}: {exc.strerror}") from None
+        if stat.S_ISDIR(st.st_mode):
+            raise WorkspaceError(f"{self.path} is a directory, not a crewdeck workspace")
+        if st.st_size == 0:
+            raise WorkspaceError(f"{self.path} is an empty file, not a crewdeck workspace (remove it, then: crewdeck init {self.path})")
+        if check_disk:
+            try:
+                check_local_disk(self.path)
+            except OSError as exc:
+                raise WorkspaceError(str(exc)) from None
+        #: The file the path named when opened: writes stop if it is deleted or replaced.
+        self.opened = OpenedFile.at(self.path, st)
+        self.busy_timeout = busy_timeout
+        self.conn = connect(self.path, readonly=readonly, busy_timeout=busy_timeout)
+        try:
+            self.node: str = self._identify(readonly)
+        except BaseException:
+            self.conn.close()
+            raise
+        self.readonly = readonly
+        self.wall: Callable[[], int] = wall_ms
+        #: A manager acting as another member here (``--as`` on a shared
+        #: host): each write also records who really made it.
+        self.actor: str | None = None
+        if not readonly and self.get_meta(schema.ACCESS_PENDING):
+            self._grant_access()
+
+    def _identify(self, readonly: bool) -> str:
+        """This file's node id, once it is known to be a crewdeck workspace; then WAL mode and migrations.
+
+        Nothing is written before the file has shown itself to be one of
+        ours: another program's database keeps its journal mode and
+        ``user_version``.  Three reads, as many as an open always took.
+        """
+        try:
+            version = schema.user_version(self.conn)
+            row = self.conn.execute("SELECT value FROM meta WHERE key = 'node'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise WorkspaceError(self._not_ours(exc)) from None
+        if row is None:
+            raise WorkspaceError(f"{self.path} is not a crewdeck workspace (no node id)")
+        try:
+            if readonly:
+                if version != schema.SCHEMA_VERSION:
+                    raise WorkspaceError(f"{self.path} needs a schema upgrade; open it once without read-only mode")
+                return str(row[0])
+            if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self.conn.execute("PRAGMA journal_mode = WAL")
+            if version != schema.SCHEMA_VERSION:
+                schema.migrate(self.conn)
+        except sqlite3.DatabaseError as exc:
+            raise _write_error(self.path, exc) or WorkspaceError(f"cannot open workspace {self.path}: {exc}") from None
+        except RuntimeError as exc:
+            raise WorkspaceError(str(exc)) from None
+        return str(row[0])
+
+    def _not_ours(self, exc: sqlite3.DatabaseError) -> str:
+        """Why a file whose first read failed is not a workspace this process can open."""
+        reason = _unreadable(self.path, exc)
+        if reason is not None:
+            return reason
+        try:
+            tables = [r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name LIMIT 4")]
+        except sqlite3.DatabaseError:
+            return f"{self.path} is not a crewdeck workspace ({exc})"
+        if not tables:
+            return f"{self.path} is an empty SQLite database, not a crewdeck workspace (remove it, then: crewdeck init {self.path})"
+        listed = ", ".join(tables[:3]) + (", …" if len(tables) > 3 else "")
+        return f"{self.path} is another program's SQLite database (tables: {listed}), not a crewdeck workspace; it was left as it was"
+
+    # ------------------------------------------------------------ lifecycle
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], *, check_disk: bool = True) -> Store:
+        """Create a new, empty workspace file (group-writable, WAL mode)."""
+        target = Path(path)
+        if target.exists():
+            raise WorkspaceError(f"{target} already exists")
+        if not target.parent.is_dir():
+            raise WorkspaceError(f"directory {target.parent} does not exist")
+        if check_disk:
+            try:
+                check_local_disk(target)
+            except OSError as exc:
+                raise WorkspaceError(str(exc)) from None
+        try:
+            create_group_writable(target)
+        except OSError as exc:
+            raise WorkspaceError(f"cannot create {target}: {exc.strerror}") from None
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = connect(target)
+            conn.execute("PRAGMA journal_mode = WAL")
+            schema.migrate(conn)
+            conn.execute("BEGIN IMMEDIATE")
+            node = new_node_id()
+            conn.execute("INSERT INTO meta(key, value) VALUES ('node', ?)", (node,))
+            conn.execute("INSERT INTO clock(id, last, node_seq) VALUES (1, ?, 0)", (str(Stamp(0, 0, node)),))
+            conn.execute("COMMIT")
+            conn.close()
+        except BaseException as exc:
+            if conn is not None:
+                conn.close()
+            _remove_workspace_files(target)
+            if isinstance(exc, sqlite3.Error):
+                raise _write_error(target, exc) or WorkspaceError(f"cannot create {target}: {exc}") from None
+            raise
+        return cls(target, check_disk=False)
+
+    @classmethod
+    @contextmanager
+    def fresh(cls, path: str | os.PathLike[str]) -> Iterator[Store]:
+        """A new workspace for the block to fill; if the block fails, no file is left behind."""
+        store = cls.create(path)
+        try:
+            yield store
+        except BaseException:
+            store.close()
+            _remove_workspace_files(store.path)
+            raise
+        store.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ reading
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits to the file."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def max_seq(self) -> int:
+        return max_seq(self.conn)
+
+    def ops_after(self, seq: int, limit: int = 10_000, max_bytes: int | None = None) -> list[tuple[int, Op]]:
+        return ops_after(self.conn, seq, limit, max_bytes)
+
+    def own_ops_after(self, seq: int, limit: int = 10_000) -> list[tuple[int, Op]]:
+        """This node's own operations stored after ``seq``: what a push sends.
+
+        Walks the log by ``seq`` (its primary key) from a push cursor, so it
+        costs what was stored since the last acknowledged push, not the log.
+        """
+        rows = self.conn.execute(
+            f"SELECT seq, {OP_COLUMNS} FROM ops WHERE seq > ? AND node = ? ORDER BY seq LIMIT ?", (seq, self.node, limit)
+        ).fetchall()
+        return [(r[0], Op(*r[1:])) for r in rows]
+
+    def own_count_after(self, seq: int) -> int:
+        """How many of this node's own operations are stored after ``seq``."""
+        return int(self.conn.execute("SELECT count(*) FROM ops WHERE seq > ? AND node = ?", (seq, self.node)).fetchone()[0])
+
+    def own_seq(self, node_seq: int) -> int | None:
+        """Where this node's operation number ``node_seq`` sits in the log (rare: a full scan)."""
+        row = self.conn.execute("SELECT seq FROM ops WHERE node = ? AND node_seq = ?", (self.node, node_seq)).fetchone()
+        return None if row is None else int(row[0])
+
+    def node_seq(self) -> int:
+        """How many operations this node has made."""
+        return int(self.conn.execute("SELECT node_seq FROM clock WHERE id = 1").fetchone()[0])
+
+    def op_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM ops").fetchone()[0])
+
+    def history(self, row_id: str) -> list[Op]:
+        """Every operation on a record, oldest first."""
+        rows = self.conn.execute(f"SELECT {OP_COLUMNS} FROM ops WHERE row_id = ? ORDER BY op_id", (row_id,)).fetchall()
+        return [Op(*r) for r in rows]
+
+    def field_winner(self, row_id: str, field_name: str) -> str | None:
+        """The stamp of the operation that holds a field's value now."""
+        row = self.conn.execute(
+            "SELECT op_id FROM ops WHERE row_id = ? AND field = ? ORDER BY op_id DESC LIMIT 1", (row_id, field_name)
+        ).fetchone()
+        return row[0] if row else None
+
+    def field_value_before(self, row_id: str, field_name: str, op_id: str) -> tuple[bool, Any]:
+        """The value a field had just before ``op_id``: ``(was set, value)``."""
+        row = self.conn.execute(
+            "SELECT value FROM ops WHERE row_id = ? AND field = ? AND op_id < ? ORDER BY op_id DESC LIMIT 1",
+            (row_id, field_name, op_id),
+        ).fetchone()
+        return (False, None) if row is None else (True, json.loads(row[0]))
+
+    def record(self, entity_name: str, row_id: str) -> dict[str, Any] | None:
+        """One record's field values (``None`` when it was never written)."""
+        spec = ENTITIES[entity_name]
+        cols = _column_names(spec)
+        row = self.conn.execute(f"SELECT {', '.join(f'[{c}]' for c in cols)} FROM [{spec.name}] WHERE id = ?", (row_id,)).fetchone()
+        return None if row is None else _decode(spec, row)
+
+    def records(self, entity_name: str, *, include_deleted: bool = False) -> Iterator[tuple[str, dict[str, Any]]]:
+        """``(id, field values)`` of every record of an entity, by id."""
+        spec = ENTITIES[entity_name]
+        cols = _column_names(spec)
+        where = "" if include_deleted or "deleted" not in spec.by_name else "WHERE deleted = 0"
+        sql = f"SELECT id, {', '.join(f'[{c}]' for c in cols)} FROM [{spec.name}] {where} ORDER BY id"
+        for row in self.conn.execute(sql):
+            yield row[0], _decode(spec, row[1:])
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Local, unreplicated settings of this file (such as its remote)."""
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def set_metas(self, values: dict[str, str]) -> None:
+        """Several local settings in one transaction: all of them are saved, or none."""
+        with self._transaction():
+            for key, value in values.items():
+                self.set_meta(key, value)
+
+    # ------------------------------------------------------------ writing
+
+    def write(self, member: str, on_progress: Progress | None = None, *, judged: bool = True) -> Writer:
+        """Collect local edits; they are stamped and committed when the block ends.
+
+        ``judged``: the rules decide the edits first (see ``commit_local``).
+        """
+        if self.readonly:
+            raise WorkspaceError(f"{self.path} is open read-only")
+        return Writer(self, member, on_progress, judged=judged)
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self.conn, self.busy_timeout, self.opened)
+
+    def _load_clock(self) -> tuple[HybridClock, int]:
+        last, node_seq = self.conn.execute("SELECT last, node_seq FROM clock WHERE id = 1").fetchone()
+        return HybridClock(self.node, Stamp.parse(last), self.wall), int(node_seq)
+
+    def _save_clock(self, clock: HybridClock, node_seq: int) -> None:
+        self.conn.execute("UPDATE clock SET last = ?, node_seq = ? WHERE id = 1", (str(clock.last), node_seq))
+
+    def commit_local(
+        self,
+        member: str,
+        pending: PendingWrites,
+        on_progress: Progress | None = None,
+        *,
+        judged: bool = True,
+        forget_meta: str | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """Stamp and store local edits in one transaction; the stored rows in ``Op`` field order.
+
+        The rules judge them first (``rules.Refused`` refuses the whole write)
+        unless ``judged`` is off: for what crewdeck writes on its own behalf
+        (a migration, a restore into an empty workspace).  ``forget_meta``:
+        a local setting deleted in the same transaction.
+        """
+        if not pending.ops:
+            return []
+        from crewdeck.sync.state.rules import refuse_write
+
+        with self._transaction():
+            stored = self._stored_entities(list({row_id: None for _, row_id in pending.records()}))
+            clash = row_entity_clash(pending.records(), lambda _: stored)
+            if clash:
+                raise ValidationError(clash.entity, "id", str(clash))
+            clock, node_seq = self._load_clock()
+            self._check_own_clock(clock)
+            acting = self.actor if self.actor and self.actor != member else None
+            stamps = clock.stamps(len(pending.ops) + (1 if acting else 0))
+            if acting:
+                record = {"actor": acting, "member": member, "first_op": stamps[0], "last_op": stamps[-2]}
+                pending.append("acting", new_id(), record)
+            proposals = [(member, *op) for op in pending.ops]
+            if acting:
+                proposals[-1] = (acting, *pending.ops[-1])
+            if judged:
+                from crewdeck.sync.state.filerules import FileRuleState
+
+                refuse_write(proposals, FileRuleState(self.conn, stored), {key: fields for key, (fields, _) in pending.rows.items()})
+            node = self.node
+            rows = [(stamp, node, seq, *proposal) for seq, stamp, proposal in zip(count(node_seq + 1), stamps, proposals)]
+            step = _PROGRESS_STEP if on_progress else len(rows)
+            # Fresh operations of our own: none can clash, and the log's
+            # unique index checks that again when it is built after them.
+            with _indexes_built_after(self.conn, "ops", len(rows), unique_too=True):
+                first_seq = self._seq_floor()
+                for start in range(0, len(rows), step):
+                    chunk = rows[start : start + step]
+                    if first_seq is None:
+                        self.conn.executemany(f"INSERT {_INTO_OPS}", chunk)
+                    else:
+                        self.conn.executemany(f"INSERT {_INTO_OPS_AT}", [(first_seq + start + i, *row) for i, row in enumerate(chunk)])
+                    if on_progress:
+                        on_progress(min(start + step, len(rows)), len(rows))
+            self._materialize_local(rows, pending)
+            self._save_clock(clock, node_seq + len(rows))
+            self._revoke_removed(proposals)
+            if forget_meta:
+                self.conn.execute("DELETE FROM meta WHERE key = ?", (forget_meta,))
+        return rows
+
+    def _revoke_removed(self, ops: Iterable[tuple[str, str, str, str, str, str]]) -> None:
+        """A member removed by these operations loses every token in the same transaction."""
+        from crewdeck.sync.state.rules import removed_members
+
+        removed = removed_members(ops)
+        if removed:
+            from crewdeck.sync.state.tokens import revoke_member
+
+            for member_id in removed:
+                revoke_member(self.conn, member_id)
+
+    def _grant_access(self) -> None:
+        """Members' access, written once as operations when a file that predates it is opened.
+
+        Managers: the workspace's creator (who wrote its settings first) and
+        every member whose role is "project manager"; everyone else is a
+        member.  Operations, not a local column, so that a served file's
+        replicas pull them and every replica agrees.
+        """
+        from crewdeck.sync.state.rules import MANAGER, MEMBER
+
+        creator = (
+            self.conn.execute("SELECT member FROM ops WHERE entity = 'workspace' ORDER BY op_id LIMIT 1").fetchone()
+            or self.conn.execute("SELECT row_id FROM ops WHERE entity = 'member' AND field = 'handle' ORDER BY op_id LIMIT 1").fetchone()
+        )
+        members = self.conn.execute("SELECT id, role FROM member WHERE handle IS NOT NULL").fetchall()
+        manager_ids = {row[0] for row in members if (row[1] or "").strip().lower() == "project manager"}
+        if creator is not None and any(row[0] == creator[0] for row in members):
+            manager_ids.add(creator[0])
+        author = creator[0] if creator and any(row[0] == creator[0] for row in members) else (members[0][0] if members else "")
+        pending = PendingWrites()
+        for member_id, _ in members:
+            pending.set("member", member_id, {"access": MANAGER if member_id in manager_ids else MEMBER})
+        if pending.ops:
+            self.commit_local(author, pending, judged=False, forget_meta=schema.ACCESS_PENDING)
+        else:
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (schema.ACCESS_PENDING,))
+
+    def _check_own_clock(self, clock: HybridClock) -> None:
+        """Refuse to follow a stored clock far ahead of this machine's into the future.
+
+        Stamps follow the newest stamp stored, so one writer of a shared
+        file with a clock far ahead would otherwise drag every later write
+        there, and servers would refuse them all.
+        """
+        ahead = clock.last.ms - self.wall()
+        if ahead > MAX_DRIFT_MS:
+            raise WorkspaceError(
+                f"the workspace's clock is {format_duration(ahead)} ahead of this machine's clock "
+                f"(limit {format_duration(MAX_DRIFT_MS)}): one of the clocks is off, this machine's or that of "
+                "whoever wrote last; check the date and time settings, nothing was written"
+            )
+
+    def _materialize_local(self, rows: list[tuple[Any, ...]], pending: PendingWrites) -> None:
+        # Local stamps come from a clock that has seen every stored stamp, so
+        # each of these operations wins its field: write the values directly.
+        groups: dict[tuple[str, tuple[str, ...]], list[tuple[str, dict[str, Any], int]]] = defaultdict(list)
+        for (entity_name, row_id), (values, last) in pending.rows.items():
+            groups[(entity_name, tuple(values))].append((row_id, values, last))
+        for (entity_name, field_names), members in groups.items():
+            spec = ENTITIES[entity_name]
+            defaults = schema.default_row(spec)
+            index = _column_index(spec)
+            # Where each field's columns go, worked out once per group.
+            slots = [(spec.by_name[name], [index[c] for c in spec.by_name[name].columns]) for name in field_names]
+            params = []
+            plain = [(f.name, positions[0]) for f, positions in slots if f.kind == "plain"]
+            other = [(f, positions) for f, positions in slots if f.kind != "plain"]
+            for row_id, values, last in members:
+                full = list(defaults)
+                for name, position in plain:
+                    full[position] = values[name]
+                for spec_field, positions in other:
+                    for position, column_value in zip(positions, spec_field.to_columns(values[spec_field.name])):
+                        full[position] = column_value
+                params.append((row_id, *full, rows[last][0], rows[last][3]))
+            with _indexes_built_after(self.conn, spec.name, len(params)):
+                self.conn.executemany(_upsert_sql(spec, field_names), params)
+        appends: dict[str, list[Op]] = defaultdict(list)
+        for position in pending.appends:
+            appends[rows[position][5]].append(Op(*rows[position]))
+        for entity_name, entity_ops in appends.items():
+            self._insert_appends(ENTITIES[entity_name], entity_ops)
+
+    def _insert_appends(self, spec: Entity, ops: Iterable[Op]) -> None:
+        cols = _column_names(spec)
+        placeholders = ", ".join("?" * (len(cols) + 2))
+        params = []
+        for op in ops:
+            record = json.loads(op.value)
+            values: list[Any] = []
+            for f in spec.fields:
+                values.extend(f.to_columns(record.get(f.name, f.default)))
+            params.append((op.row_id, *values, op.op_id))
+        # The earliest append of an id wins, whatever order they arrive in.
+        self.conn.executemany(
+            f"INSERT INTO [{spec.name}] ([id], {', '.join(f'[{c}]' for c in cols)}, [op_id]) VALUES ({placeholders}) "
+            f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'[{c}] = excluded.[{c}]' for c in cols)}, op_id = excluded.op_id "
+            f"WHERE excluded.op_id < [{spec.name}].op_id",
+            params,
+        )
+
+    def apply(self, ops: Iterable[Op], meta: dict[str, str] | None = None) -> Change:
+        """Apply operations made elsewhere: idempotent, in any order, with duplicates.
+
+        Every operation must have been checked (``oplog.from_wire``).  Stamps
+        more than the drift limit ahead of our clock are refused
+        (``ClockSkewError``) before anything is written.  ``meta`` keys (such
+        as a pull cursor) are saved in the same transaction.
+        """
+        batch = {op.op_id: op for op in ops}
+        if not batch and not meta:
+            return Change()
+        self._check_clock(batch)
+        with self._transaction():
+            change = self._apply_locked(batch)
+            for key, value in (meta or {}).items():
+                self.set_meta(key, value)
+        return change
+
+    def accept_push(self, ops: Sequence[Op], member: str, invalid: dict[str, str] | None = None) -> PushPlan:
+        """Operations a member's replica pushed to this (served) file.
+
+        Idempotent by each node's counter, checked and stored in one
+        transaction: a retried push stores nothing twice, a gap or another
+        member's operation is refused (``PushRejected``) with nothing written.
+        The rules judge each new operation against this file's state; what
+        they refuse (and ``invalid``: op_id -> why its value could not be
+        read) is kept in ``refused_ops`` under its node counter, so the
+        node's count has no gap, and is returned in ``PushPlan.refused``.
+        """
+        from crewdeck.sync.state.filerules import FileRuleState
+        from crewdeck.sync.state.push import NodeHead, by_node, plan  # only a served file takes pushes
+        from crewdeck.sync.state.rules import judge_push
+
+        groups = by_node(ops, member, server_node=self.node)
+        self._check_clock({op.op_id: op for op in ops})
+        with self._transaction():
+            heads = {}
+            for node in groups:
+                row = self.conn.execute("SELECT member, node_seq FROM sync_node WHERE node = ?", (node,)).fetchone()
+                if row is None:
+                    # A node first seen here may still have operations stored
+                    # by other routes (a file that was itself a replica).
+                    found = self.conn.execute("SELECT max(node_seq), min(member) FROM ops WHERE node = ?", (node,)).fetchone()
+                    row = (found[1], found[0]) if found[0] is not None else None
+                if row is not None:
+                    heads[node] = NodeHead(row[0], int(row[1]))
+            result = plan(groups, member, heads, self._stored_ids, self._stored_entities)
+            earlier = self._refused_before(groups, heads)
+            result.judge(judge_push(result.fresh, FileRuleState(self.conn), invalid or {}))
+            self._apply_locked({op.op_id: op for op in result.fresh})
+            self._keep_refused(ops, result.refused)
+            result.refused = earlier + result.refused
+            self.conn.executemany(
+                "INSERT INTO sync_node(node, member, node_seq) VALUES (?, ?, ?) "
+                "ON CONFLICT(node) DO UPDATE SET node_seq = excluded.node_seq",
+                [(node, head.member, head.node_seq) for node, head in result.heads.items()],
+            )
+        return result
+
+    def _refused_before(self, groups: dict[str, list[Op]], heads: dict[str, NodeHead]) -> list[RefusedOp]:
+        """What the rules refused earlier of a retried push's operations (one range per node)."""
+        from crewdeck.sync.state.push import RefusedOp
+
+        found = []
+        for node, node_ops in groups.items():
+            head = heads.get(node)
+            if head is None or node_ops[0].node_seq > head.node_seq:
+                continue
+            sent = {op.node_seq: op.op_id for op in node_ops}
+            for row in self.conn.execute(
+                "SELECT node, node_seq, op_id, row_id, field, rule, message FROM refused_ops WHERE node = ? AND node_seq BETWEEN ? AND ?",
+                (node, node_ops[0].node_seq, head.node_seq),
+            ):
+                if sent.get(row[1]) == row[2]:
+                    found.append(RefusedOp(*row))
+        return found
+
+    def refusals_after(self, member: str, node: str, node_seq: int, limit: int = 1_000) -> list[RefusedOp]:
+        """A member's node's refused operations with a counter above ``node_seq`` (for its pulls)."""
+        from crewdeck.sync.state.push import RefusedOp
+
+        rows = self.conn.execute(
+            "SELECT node, node_seq, op_id, row_id, field, rule, message FROM refused_ops "
+            "WHERE member = ? AND node = ? AND node_seq > ? ORDER BY node_seq LIMIT ?",
+            (member, node, node_seq, limit),
+        )
+        return [RefusedOp(*row) for row in rows]
+
+    def _keep_refused(self, ops: Sequence[Op], refused: Sequence[RefusedOp]) -> None:
+        if not refused:
+            return
+        by_id = {op.op_id: op for op in ops}
+        now = _now_text()
+        self.conn.executemany(
+            f"INSERT OR IGNORE INTO refused_ops({OP_COLUMNS}, rule, message, refused_at) VALUES ({', '.join('?' * 12)})",
+            [(*by_id[r.op_id], r.rule, r.message, now) for r in refused],
+        )
+
+    def drop_refused(self, refused: Sequence[RefusedOp], meta: dict[str, str] | None = None) -> int:
+        """Take this node's operations the server refused out of the state, and keep them listed.
+
+        The operations leave the log for ``refused_ops`` (with the rule and
+        the reason) and their records are rebuilt without them, in one
+        transaction with ``meta`` (the push cursor).  How many were dropped.
+        """
+        dropped: list[Op] = []
+        with self._transaction():
+            top = self.max_seq()
+            now = _now_text()
+            for r in refused:
+                if r.node != self.node:
+                    continue
+                row = self.conn.execute(
+                    f"SELECT seq, {OP_COLUMNS} FROM ops WHERE row_id = ? AND field = ? AND op_id = ?", (r.row_id, r.field, r.op_id)
+                ).fetchone()
+                if row is None:
+                    continue
+                op = Op(*row[1:])
+                self.conn.execute(
+                    f"INSERT OR IGNORE INTO refused_ops({OP_COLUMNS}, rule, message, refused_at) VALUES ({', '.join('?' * 12)})",
+                    (*op, r.rule, r.message, now),
+                )
+                self.conn.execute("DELETE FROM ops WHERE seq = ?", (row[0],))
+                dropped.append(op)
+            if dropped:
+                self._forget_rows(dropped)
+                if self.max_seq() < top:
+                    # SQLite would hand the dropped numbers out again; cursors must never see a number twice.
+                    self.set_meta(META_SEQ_FLOOR, str(top))
+            for key, value in (meta or {}).items():
+                self.set_meta(key, value)
+        return len(dropped)
+
+    def _seq_floor(self) -> int | None:
+        """The ``seq`` the next stored operation takes when dropped operations left the top of the log, else ``None``.
+
+        ``seq`` is every cursor's (a push's, a watcher's): a number, once
+        handed out, is never handed out again.
+        """
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (META_SEQ_FLOOR,)).fetchone()
+        if row is None:
+            return None
+        if self.max_seq() >= int(row[0]):
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (META_SEQ_FLOOR,))
+            return None
+        return int(row[0]) + 1
+
+    def _forget_rows(self, ops: Iterable[Op]) -> None:
+        """Rebuild the records these (removed) operations touched from what the log still holds."""
+        touched: dict[str, set[str]] = defaultdict(set)
+        for op in ops:
+            touched[op.entity].add(op.row_id)
+        for entity_name, row_ids in touched.items():
+            spec = ENTITIES[entity_name]
+            self.conn.executemany(f"DELETE FROM [{spec.name}] WHERE id = ?", [(row_id,) for row_id in row_ids])
+            left = [
+                row_id
+                for row_id in row_ids
+                if self.conn.execute("SELECT 1 FROM ops WHERE row_id = ? AND entity = ? LIMIT 1", (row_id, spec.name)).fetchone()
+            ]
+            if spec.append_only:
+                self._insert_appends(spec, self._first_appends(spec, left))
+            else:
+                self._rebuild(spec, left)
+
+    def refused_counter(self) -> int:
+        """The highest counter of this node's operations known to be refused (0: none)."""
+        row = self.conn.execute("SELECT max(node_seq) FROM refused_ops WHERE node = ?", (self.node,)).fetchone()
+        return int(row[0] or 0)
+
+    def refused(self) -> list[tuple[Op, str, str, str]]:
+        """This node's operations the server refused: ``(operation, rule, message, when)``, newest first."""
+        rows = self.conn.execute(
+            f"SELECT {OP_COLUMNS}, rule, message, refused_at FROM refused_ops WHERE node = ? ORDER BY node_seq DESC", (self.node,)
+        )
+        return [(Op(*row[:9]), row[9], row[10], row[11]) for row in rows]
+
+    def _stored_ids(self, ops: Sequence[Op]) -> set[str]:
+        """Which of these operations this file holds, stored or refused (a retried push)."""
+        found = set()
+        for op in ops:
+            if (
+                self.conn.execute(
+                    "SELECT 1 FROM ops WHERE row_id = ? AND field = ? AND op_id = ?", (op.row_id, op.field, op.op_id)
+                ).fetchone()
+                or self.conn.execute(
+                    "SELECT 1 FROM refused_ops WHERE node = ? AND node_seq = ? AND op_id = ?", (op.node, op.node_seq, op.op_id)
+                ).fetchone()
+            ):
+                found.add(op.op_id)
+        return found
+
+    def _stored_entities(self, row_ids: list[str]) -> dict[str, str]:
+        """The entity of each of these row ids that the log holds (one index probe each)."""
+        rows = self.conn.execute(
+            "SELECT j.value, (SELECT entity FROM ops WHERE row_id = j.value LIMIT 1) FROM json_each(?) AS j",
+            (json.dumps(row_ids),),
+        )
+        return {row_id: entity for row_id, entity in rows if entity is not None}
+
+    def _check_clock(self, batch: dict[str, Op]) -> None:
+        if batch:
+            HybridClock(self.node, wall=self.wall).check(Stamp.parse(max(batch)))
+
+    def _apply_locked(self, batch: dict[str, Op]) -> Change:
+        """Insert and materialize, inside the caller's transaction."""
+        change = Change()
+        if not batch:
+            return change
+        before = self.max_seq()
+        first_seq = self._seq_floor()
+        # The unique (row_id, field, op_id) index drops what is already here.
+        if first_seq is None:
+            self.conn.executemany(f"INSERT OR IGNORE {_INTO_OPS}", [batch[op_id] for op_id in sorted(batch)])
+        else:
+            self.conn.executemany(
+                f"INSERT OR IGNORE {_INTO_OPS_AT}", [(first_seq + i, *batch[op_id]) for i, op_id in enumerate(sorted(batch))]
+            )
+        fresh = [Op(*r) for r in self.conn.execute(f"SELECT {OP_COLUMNS} FROM ops WHERE seq > ? ORDER BY seq", (before,))]
+        if not fresh:
+            return change
+        clock, node_seq = self._load_clock()
+        clock.observe(Stamp.parse(max(batch)))
+        self._save_clock(clock, node_seq)
+        self._rematerialize_rows(fresh, change)
+        change.ops = len(fresh)
+        if "member" in change.rows:
+            self._revoke_removed((op.member, op.kind, op.entity, op.row_id, op.field, op.value) for op in fresh if op.entity == "member")
+        return change
+
+    def _rematerialize_rows(self, ops: Iterable[Op], change: Change) -> None:
+        """Rebuild the touched rows from the log: the result cannot depend on arrival order."""
+        touched: dict[str, set[str]] = defaultdict(set)
+        for op in ops:
+            touched[op.entity].add(op.row_id)
+        for entity_name, row_ids in touched.items():
+            spec = ENTITIES[entity_name]
+            for row_id in row_ids:
+                change.add(entity_name, row_id)
+            if spec.append_only:
+                self._insert_appends(spec, self._first_appends(spec, row_ids))
+            else:
+                self._rebuild(spec, row_ids)
+
+    # A record is its entity's operations on its id: pushes and local writes
+    # refuse an id of another entity, but a log stored before they did may
+    # hold one, and it must neither break nor leak into the other record.
+
+    def _first_appends(self, spec: Entity, row_ids: Iterable[str]) -> Iterator[Op]:
+        query = f"SELECT {OP_COLUMNS} FROM ops WHERE row_id = ? AND field = ? AND entity = ? ORDER BY op_id LIMIT 1"
+        for row_id in row_ids:
+            yield Op(*self.conn.execute(query, (row_id, RECORD, spec.name)).fetchone())
+
+    def _rebuild(self, spec: Entity, row_ids: Iterable[str]) -> None:
+        defaults = schema.default_row(spec)
+        index = _column_index(spec)
+        params = []
+        query = "SELECT field, value, max(op_id), member FROM ops WHERE row_id = ? AND entity = ? GROUP BY field"
+        for row_id in row_ids:
+            values = list(defaults)
+            newest = ("", "")
+            for field_name, value, op_id, member in self.conn.execute(query, (row_id, spec.name)):
+                spec_field = spec.by_name[field_name]
+                for col, col_value in zip(spec_field.columns, spec_field.to_columns(json.loads(value))):
+                    values[index[col]] = col_value
+                if op_id > newest[0]:
+                    newest = (op_id, member)
+            params.append((row_id, *values, *newest))
+        with _indexes_built_after(self.conn, spec.name, len(params)):
+            self.conn.executemany(_upsert_sql(spec, tuple(f.name for f in spec.fields)), params)
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``; a rollback on any error.
+
+    Nothing is written once the path no longer names the file that was
+    opened (it was deleted, or a backup was moved over it): checked when
+    the lock is held and again just before the commit, a ``stat`` each.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, busy_timeout: float, opened: OpenedFile) -> None:
+        self.conn = conn
+        self.busy_timeout = busy_timeout
+        self.opened = opened
+
+    def __enter__(self) -> None:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise _write_error(self.opened.path, exc) or WorkspaceError(
+                f"the workspace stayed locked by another writer for {self.busy_timeout:g} s ({exc}); try again"
+            ) from None
+        self._refuse_a_moved_file()
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self._refuse_a_moved_file()
+            try:
+                self.conn.execute("COMMIT")
+                return
+            except sqlite3.Error as failed:
+                # A full disk or an I/O error may have rolled SQLite back already.
+                self._roll_back()
+                error = _write_error(self.opened.path, failed)
+                if error is None:
+                    raise
+                raise error from None
+        self._roll_back()
+        if isinstance(exc, sqlite3.Error):
+            error = _write_error(self.opened.path, exc)
+            if error is not None:
+                raise error from None
+
+    def _refuse_a_moved_file(self) -> None:
+        problem = self.opened.problem()
+        if problem is not None:
+            self._roll_back()
+            raise WorkspaceError(problem)
+
+    def _roll_back(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+
+def _primary_code(exc: sqlite3.Error) -> int:
+    """SQLite's primary result code of an error (0 for errors the sqlite3 module raises itself)."""
+    return int(getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+
+
+def _write_error(path: Path, exc: sqlite3.Error) -> WorkspaceError | None:
+    """What a failed write means for the person, when SQLite's words would mislead them.
+
+    SQLite rolls a transaction back on these errors: nothing was written.
+    """
+    code = _primary_code(exc)
+    if code == sqlite3.SQLITE_FULL:
+        return WorkspaceError(f"disk full while writing {path}; nothing was written (free some space on its disk and try again)")
+    if code == sqlite3.SQLITE_IOERR:
+        return WorkspaceError(f"the disk failed while writing {path} ({exc}); nothing was written")
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
+        return WorkspaceError(f"cannot write {path}: {access_problem(path) or exc}; nothing was written")
+    return None
+
+
+def _decode(spec: Entity, row: Sequence[Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    i = 0
+    for f in spec.fields:
+        width = len(f.columns)
+        out[f.name] = f.from_columns(tuple(row[i : i + width]))
+        i += width
+    return out
+
+
+_COLUMN_CACHE: dict[str, tuple[str, ...]] = {}
+_UPSERT_CACHE: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
+def _column_names(spec: Entity) -> tuple[str, ...]:
+    cols = _COLUMN_CACHE.get(spec.name)
+    if cols is None:
+        cols = _COLUMN_CACHE[spec.name] = tuple(name for name, _ in schema.columns(spec))
+    return cols
+
+
+def _column_index(spec: Entity) -> dict[str, int]:
+    return {name: i for i, name in enumerate(_column_names(spec))}
+
+
+@contextmanager
+def _indexes_built_after(conn: sqlite3.Connection, table: str, rows: int, unique_too: bool = False) -> Iterator[None]:
+    """Around a write of ``rows`` rows into ``table``, inside its transaction: at
+    ``BULK_ROWS`` or more, the table's indexes are dropped and built again
+    after it (a rollback brings them back as they were).  Unique indexes stay
+    unless ``unique_too``: an upsert needs them to find the row it updates."""
+    if rows < BULK_ROWS:
+        yield
+        return
+    lookups = [
+        (name, sql)
+        for name, sql in conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,)
+        )
+        if unique_too or not sql.lstrip().upper().startswith("CREATE UNIQUE")
+    ]
+    for name, _ in lookups:
+        conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in lookups:
+        conn.execute(sql)
+
+
+def _upsert_sql(spec: Entity, field_names: tuple[str, ...]) -> str:
+    """Insert a full row, or on an existing id update only the given fields."""
+    key = (spec.name, field_names)
+    sql = _UPSERT_CACHE.get(key)
+    if sql is None:
+        cols = _column_names(spec)
+        names = ["id", *cols, "updated_op", "updated_by"]
+        changed = [c for name in field_names for c in spec.by_name[name].columns] + ["updated_op", "updated_by"]
+        sql = (
+            f"INSERT INTO [{spec.name}] ({', '.join(f'[{n}]' for n in names)}) VALUES ({', '.join('?' * len(names))}) "
+            f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'[{c}] = excluded.[{c}]' for c in changed)}"
+        )
+        _UPSERT_CACHE[key] = sql
+    return sql
+
+
+class PendingWrites:
+    """Edits not yet stamped: the operations in order, and the values per row."""
+
+    def __init__(self) -> None:
+        #: ``(kind, entity, row id, field, value as canonical JSON)``
+        self.ops: list[tuple[str, str, str, str, str]] = []
+        #: ``(entity, row id)`` -> (field -> checked value, index of the row's last op)
+        self.rows: dict[tuple[str, str], tuple[dict[str, Any], int]] = {}
+        #: indexes of ``append`` operations
+        self.appends: list[int] = []
+
+    def set(self, entity_name: str, row_id: str, values: dict[str, Any]) -> None:
+        key = (entity_name, row_id)
+        fields = self.rows[key][0] if key in self.rows else {}
+        ops = self.ops
+        for name, value in values.items():
+            ops.append((SET, entity_name, row_id, name, dump_value(value)))
+            fields[name] = value
+        self.rows[key] = (fields, len(ops) - 1)
+
+    def append(self, entity_name: str, row_id: str, record: dict[str, Any]) -> None:
+        self.appends.append(len(self.ops))
+        self.ops.append((APPEND, entity_name, row_id, RECORD, dump_value(record)))
+
+    def records(self) -> Iterator[tuple[str, str]]:
+        """``(entity, row id)`` of every record these edits write."""
+        yield from self.rows
+        for position in self.appends:
+            yield self.ops[position][1], self.ops[position][2]
+
+
+class Writer:
+    """Local edits by one member, committed together when the ``with`` block ends.
+
+    Values are checked as they are added, so a bad value raises before any
+    lock is taken and nothing is written.
+    """
+
+    def __init__(self, store: Store, member: str, on_progress: Progress | None = None, *, judged: bool = True) -> None:
+        self.store = store
+        self.member = member
+        self.on_progress = on_progress
+        self.judged = judged
+        self.pending = PendingWrites()
+        self._stored: list[tuple[Any, ...]] = []
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.commit()
+
+    def commit(self) -> None:
+        pending, self.pending = self.pending, PendingWrites()
+        self._stored.extend(self.store.commit_local(self.member, pending, self.on_progress, judged=self.judged))
+
+    @property
+    def ops(self) -> list[Op]:
+        """The operations this writer committed."""
+        return [Op(*row) for row in self._stored]
+
+    def create(self, entity_name: str, values: dict[str, Any], row_id: str | None = None) -> str:
+        """A new record: its id, and one ``set`` per field given."""
+        spec = ENTITIES[entity_name]
+        if spec.append_only:
+            raise ValidationError(entity_name, "*", "append-only records are added with append()")
+        row_id = row_id or new_id()
+        self.set(entity_name, row_id, values)
+        return row_id
+
+    def set(self, entity_name: str, row_id: str, values: dict[str, Any]) -> None:
+        spec = ENTITIES[entity_name]
+        if spec.append_only:
+            raise ValidationError(entity_name, "*", "records are append-only: add a reversing entry instead")
+        try:
+            check_row_id(entity_name, row_id)
+        except OpError as exc:
+            raise ValidationError(entity_name, "id", str(exc)) from None
+        self.set_checked(entity_name, row_id, {name: spec.check(name, value) for name, value in values.items()})
+
+    def set_checked(self, entity_name: str, row_id: str, values: dict[str, Any]) -> None:
+        """Like ``set`` for values that already passed ``Entity.check_record``."""
+        self.pending.set(entity_name, row_id, values)
+
+    def delete(self, entity_name: str, row_id: str) -> None:
+        self.set(entity_name, row_id, {"deleted": True})
+
+    def append(self, entity_name: str, values: dict[str, Any], row_id: str | None = None) -> str:
+        spec = ENTITIES[entity_name]
+        if not spec.append_only:
+            raise ValidationError(entity_name, "*", "not an append-only record")
+        row_id = row_id or new_id()
+        op = Op("", "", 0, self.member, APPEND, entity_name, row_id, RECORD, "")
+        try:
+            record = check_value(op, values)
+        except OpError as exc:
+            # Strip the "operation <id>:" prefix: the record has no stamp yet.
+            raise ValidationError(entity_name, "*", str(exc).split(": ", 1)[-1]) from None
+        self.pending.append(entity_name, row_id, record)
+        return row_id

@@ -1,0 +1,90 @@
+"""Text from the store made safe for a terminal: control characters shown, never sent.
+
+Whatever a record holds (a title synced from a teammate, a value stored
+before control characters were refused), it reaches a terminal through
+``visible``, which shows each character a terminal would act on instead of
+printing it, in the spelling of ``cat -v``:
+
+* C0 controls and DEL as caret notation: ESC is ``^[``, BEL ``^G``, a
+  newline ``^J``, a carriage return ``^M``, DEL ``^?``;
+* C1 controls (U+0080-U+009F) as ``cat -v`` spells those bytes: ``M-^[``
+  for U+009B (CSI), ``M-^@`` for U+0080;
+* characters that reorder or break the line around them, which ``cat -v``
+  would pass through: the bidirectional embeddings, overrides and isolates
+  U+202A-U+202E and U+2066-U+2069, the line and paragraph separators
+  U+2028 and U+2029, and lone surrogates, as ``<U+202E>``; a byte that
+  was not UTF-8 (an argument, a file name) as ``\\xff``.
+
+A tab stays a tab.  A newline stays a newline only where the output is a
+block of lines (``multiline=True``: notes in a detail view); in a one-line
+listing it is ``^J``, so a title cannot forge rows.  An escape sequence is
+harmless once its ESC is ``^[``: the rest is shown as the text it is.
+
+The common case costs one ``str.isprintable`` (C code, a fraction of a
+microsecond): text with nothing to show is returned as it is; text that is
+not printable in Python's sense (a tab, a no-break space, a joiner) is
+searched for what to show.  ``visible`` of its own result changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_SHOWN = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+#: What a one-line field must not send as it is (everything above and the newline).
+_ONE_LINE = re.compile(f"[\n{_SHOWN}]")
+#: The same in a block of lines, where a newline is a newline.
+_BLOCK = re.compile(f"[{_SHOWN}]")
+
+
+def _show(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return "^" + chr(code + 0x40)
+    if code == 0x7F:
+        return "^?"
+    if code <= 0x9F:
+        return "M-^" + chr(code - 0x80 + 0x40)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, as Python carries it in an argument or file name
+        return f"\\x{code - 0xDC00:02x}"
+    return f"<U+{code:04X}>"
+
+
+def visible(text: str, *, multiline: bool = False) -> str:
+    """``text`` with every character a terminal would act on shown instead (see the module)."""
+    # Printable text (Python's sense: no Cc, Cf, Cs, Zl, Zp, ...) holds none of them.
+    if text.isprintable():
+        return text
+    pattern = _BLOCK if multiline else _ONE_LINE
+    if pattern.search(text) is None:
+        return text
+    return pattern.sub(_show, text)
+
+
+def visible_cells(cells: Sequence[str]) -> list[str]:
+    """``visible`` of each one-line cell of a row: one search for the whole row when none needs it."""
+    if " ".join(cells).isprintable():
+        return list(cells)
+    return [visible(cell) for cell in cells]
+
+
+#: What JSON text written with ``ensure_ascii=False`` may still hold raw: the
+#: encoder escapes C0 controls itself, but not DEL, C1, the separators, bidi
+#: controls or lone surrogates.
+_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_visible(text: str) -> str:
+    """JSON text (from ``json.dumps``) with every character ``visible`` shows written as a ``\\uXXXX`` escape.
+
+    The value it reads back as is the same: only its spelling changes, and
+    such characters can only be inside JSON strings.
+    """
+    if _JSON_RAW.search(text) is None:
+        return text
+    return _JSON_RAW.sub(_json_escape, text)

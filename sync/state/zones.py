@@ -1,0 +1,107 @@
+"""IANA time-zone names: checking them and suggesting the one meant."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+#: Longer than any name in the zone database (the longest has 32 characters):
+#: a longer one is refused before it reaches the file system.
+MAX_ZONE_NAME = 64
+#: ``UTC+5``, ``GMT-03:30``: offsets people write where a zone is meant.
+_OFFSET_NAME = re.compile(r"(?:UTC|GMT)\s*([+-])\s*([0-9]{1,2})(?::?([0-9]{2}))?\Z", re.IGNORECASE)
+
+
+def looks_like_offset(name: str) -> bool:
+    """``UTC+5``, ``GMT-03:30``: an offset written where a zone is meant (never an IANA name)."""
+    return bool(_OFFSET_NAME.match(name.strip()))
+
+
+class UnknownZoneError(ValueError):
+    def __init__(self, name: object) -> None:
+        self.name = name
+        if not isinstance(name, str):
+            self.suggestions: list[str] = []
+            super().__init__(f"expected an IANA time zone name as text, got {type(name).__name__}")
+            return
+        shown = name if len(name) <= MAX_ZONE_NAME else f"{name[:MAX_ZONE_NAME]}..."
+        offset = _OFFSET_NAME.match(name.strip())
+        if offset:
+            self.suggestions = offset_zones(offset[1], int(offset[2]), int(offset[3] or 0))
+            hint = f": use {' or '.join(self.suggestions)}" if self.suggestions else ", and no zone is at that offset"
+            fixed = " (an Etc/GMT zone's sign is the inverse of the offset)" if any(z.startswith("Etc/") for z in self.suggestions) else ""
+            super().__init__(f"{shown!r} is an offset, not an IANA time zone{hint}{fixed}")
+            return
+        self.suggestions = suggest_zones(name) if len(name) <= MAX_ZONE_NAME else []
+        hint = f" (did you mean {', '.join(self.suggestions)}?)" if self.suggestions else ""
+        super().__init__(f"unknown time zone {shown!r}{hint}")
+
+
+# Files in the zone database that are not zones a person means.
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory", "leapseconds", "tzdata.zi"})
+
+
+@lru_cache(maxsize=1)
+def _all_zones() -> frozenset[str]:
+    return frozenset(available_timezones()) - _NOT_ZONES
+
+
+def suggest_zones(name: str, limit: int = 3) -> list[str]:
+    zones = _all_zones()
+    folded = name.strip().lower().replace(" ", "_")
+    by_city = sorted(z for z in zones if z.lower().rsplit("/", 1)[-1] == folded.rsplit("/", 1)[-1])
+    if by_city:
+        return by_city[:limit]
+    lowered = {z.lower(): z for z in zones}
+    if folded in lowered:
+        return [lowered[folded]]
+    return [lowered[m] for m in difflib.get_close_matches(folded, list(lowered), n=limit, cutoff=0.6)]
+
+
+def offset_zones(sign: str, hours: int, minutes: int, cities: int = 2) -> list[str]:
+    """Zones for a UTC offset: the fixed one (``Etc/GMT-5`` is UTC+5: POSIX signs) and cities on that offset today."""
+    offset = dt.timedelta(hours=hours, minutes=minutes) * (-1 if sign == "-" else 1)
+    found = []
+    if not offset:
+        found.append("UTC")
+    elif not minutes and -12 <= offset.total_seconds() / 3600 <= 14:
+        found.append(f"Etc/GMT{'-' if sign == '+' else '+'}{hours}")
+    now = dt.datetime.now(dt.UTC)
+    found += [z for z in _current_zones() if now.astimezone(zone(z)).utcoffset() == offset][:cities]
+    return found
+
+
+@lru_cache(maxsize=1)
+def _current_zones() -> list[str]:
+    """One zone per way clocks are set today (the zone database's ``zonenow.tab``), for suggestions."""
+    from importlib.resources import files
+
+    try:
+        table = files("tzdata").joinpath("zoneinfo", "zonenow.tab").read_text("utf-8")
+    except (ModuleNotFoundError, OSError):
+        return []
+    return [line.split("\t")[2] for line in table.splitlines() if line and not line.startswith("#") and line.count("\t") >= 2]
+
+
+@lru_cache(maxsize=1024)
+def zone(name: str) -> ZoneInfo:
+    """The ``ZoneInfo`` for an IANA name; ``UnknownZoneError`` otherwise."""
+    if not name or len(name) > MAX_ZONE_NAME or name in _NOT_ZONES or name.startswith(("/", ".")) or ".." in name:
+        raise UnknownZoneError(name)
+    try:
+        return ZoneInfo(name)
+    # OSError: what the file system says of a name that is no file (a
+    # directory such as "America", a component too long for it).
+    except (ZoneInfoNotFoundError, ValueError, OSError, UnicodeError):
+        raise UnknownZoneError(name) from None
+
+
+def check_zone(name: object) -> str:
+    """``name`` if it is an IANA zone; ``UnknownZoneError`` for anything else (also a value that is not text)."""
+    if not isinstance(name, str):
+        raise UnknownZoneError(name)
+    zone(name)
+    return name

@@ -1,0 +1,565 @@
+"""The crewdeck app: three panes on one live workspace.
+
+The store is read and written only in worker threads, through the
+``Session``; a watcher thread notices every commit to the file (another
+member's or ours) and the panes refresh the rows on screen, the cursor
+staying on its task.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import gc
+import threading
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import events
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Container
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
+from textual.theme import BUILTIN_THEMES, Theme
+from textual.widget import AwaitMount, Widget
+
+from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.store import WorkspaceError
+from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.watcher import ChangeWatcher
+from crewdeck.tui.app.collector import IdleCollector
+from crewdeck.tui.app.lines import markup_literal
+from crewdeck.tui.app.pane import Pane
+from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.app.tasks_pane import TasksPane
+from crewdeck.tui.app.workers import background
+from crewdeck.tui.session.session import Session, Written
+from crewdeck.tui.tasks.views import views
+from crewdeck.tui.time.when import current_time, format_local, parse_utc
+from crewdeck.tui.workspace.config import Config, ConfigError
+from crewdeck.tui.workspace.config import save as save_config
+from crewdeck.tui.workspace.errors import UserError, one_line_errors
+from crewdeck.tui.workspace.syncstate import SHARED_FILE, header_state
+from crewdeck.tui.workspace.workspace import Campaign, Member
+from crewdeck.widgets.key_footer import KeyFooter
+from crewdeck.widgets.workspace_header import WorkspaceHeader
+
+if TYPE_CHECKING:
+    from textual.widgets import Tabs
+
+    from crewdeck.sync.client.engine import SyncEngine, SyncStatus
+
+#: Below this many columns the panes become tabs.
+NARROW = 100
+#: Seconds between looks at whether input has rested long enough to collect garbage.
+COLLECT_EVERY = 0.25
+#: The panes, in the order of their numbers: name and title.  Only the tasks
+#: pane is in the first paint; the others are imported and mounted after it.
+PANES: tuple[tuple[str, str], ...] = (("tasks", "Tasks"), ("grid", "Deadlines"), ("ledger", "Budget"))
+
+
+def pane_types() -> tuple[type[Pane], ...]:
+    """The panes' classes, in the order of ``PANES``."""
+    from crewdeck.tui.app.grid_pane import GridPane
+    from crewdeck.tui.app.ledger_pane import LedgerPane
+
+    return (TasksPane, GridPane, LedgerPane)
+
+
+def binding_ids() -> set[str]:
+    """Every binding id a config's [keymap] may name."""
+    sources: list[Iterable[BindingType]] = [CrewdeckApp.BINDINGS, MainScreen.BINDINGS]
+    for pane_type in pane_types():
+        sources.append(pane_type.BINDINGS)
+        sources.extend(bindings for _, bindings in pane_type.HELP_EXTRA)
+    return {b.id for source in sources for b in source if isinstance(b, Binding) and b.id}
+
+
+def _described(bindings: Iterable[BindingType]) -> Iterable[Binding]:
+    return (b for b in bindings if isinstance(b, Binding) and b.description)
+
+
+def check_config(config: Config) -> None:
+    """Refuse a theme or a keymap entry the app does not have, naming the file and the key."""
+    where = config.path or "config"
+    if config.theme not in BUILTIN_THEMES:
+        raise ConfigError(where, "theme", f"{config.theme!r} is not a theme (themes: {', '.join(sorted(BUILTIN_THEMES))})")  # type: ignore[arg-type]
+    known = binding_ids() if config.keymap else set()
+    for action in config.keymap:
+        if action not in known:
+            close = difflib.get_close_matches(action, sorted(known), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else " (the app's ? screen lists every id)"
+            raise ConfigError(where, f"keymap.{action}", f"no key binding has this id{hint}")  # type: ignore[arg-type]
+
+
+class MainScreen(Screen[None]):
+    """The panes, with a tab bar when the terminal is narrow or a pane is zoomed.
+
+    | key | action |
+    |---|---|
+    | `tab` `shift+tab` | next / previous pane |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="screen.next_pane"),
+        Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="screen.previous_pane"),
+    ]
+
+    DEFAULT_CSS = """
+    MainScreen { layout: vertical; }
+    MainScreen #pane-tabs { display: none; height: 2; }
+    MainScreen.-single #pane-tabs { display: block; }
+    MainScreen #panes {
+        height: 1fr;
+        layout: grid;
+        grid-size: 2 2;
+        grid-columns: 11fr 9fr;
+        grid-rows: 1fr 1fr;
+    }
+    MainScreen #tasks { row-span: 2; }
+    MainScreen.-single #panes { layout: vertical; }
+    MainScreen .pane { border: round $panel-lighten-2; border-title-color: $foreground-muted; height: 1fr; }
+    /* The active pane, not :focus-within: that restyled the whole pane at every move of the focus inside it. */
+    MainScreen .pane.-active { border: round $accent; border-title-color: $accent; }
+    MainScreen.-single .pane { display: none; border: none; }
+    MainScreen.-single .pane.-active { display: block; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._other_panes: AwaitMount | None = None
+
+    def compose(self) -> ComposeResult:
+        yield WorkspaceHeader(id="header")
+        if self.app.size.width < NARROW:  # else the tab bar comes with the other panes
+            yield _pane_tabs()
+        with Container(id="panes"):
+            yield _framed(TasksPane(), 1)
+        yield KeyFooter()
+
+    def mount_other_panes(self) -> AwaitMount:
+        """The Deadlines and Budget panes (and the tab bar), once: the first paint need not style or draw them."""
+        if self._other_panes is None:
+            panes = self.query_one("#panes")
+            if not self.query("#pane-tabs"):
+                self.mount(_pane_tabs(), before=panes)
+            others = [_framed(pane_type(), number) for number, pane_type in enumerate(pane_types(), start=1) if number > 1]
+            self._other_panes = panes.mount_all(others)
+        return self._other_panes
+
+    def on_mount(self) -> None:
+        self.app.main_ready()  # type: ignore[attr-defined]
+
+    def action_cycle_pane(self, step: int) -> None:
+        self.app.cycle_pane(step)  # type: ignore[attr-defined]
+
+    def on_resize(self) -> None:
+        self.app.update_layout()  # type: ignore[attr-defined]
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id:
+            self.app.focus_pane(event.tab.id.removeprefix("tab-"))  # type: ignore[attr-defined]
+
+
+def _pane_tabs() -> Tabs:
+    from textual.widgets import Tab, Tabs  # the tab bar is rarely in the first paint
+
+    return Tabs(*(Tab(f"{n} {title}", id=f"tab-{name}") for n, (name, title) in enumerate(PANES, start=1)), id="pane-tabs")
+
+
+def _framed(pane: Pane, number: int) -> Pane:
+    pane.add_class("pane")
+    pane.border_title = f"{number} {pane.pane_title}"
+    return pane
+
+
+class CrewdeckApp(App[int]):
+    """crewdeck.
+
+    | key | action |
+    |---|---|
+    | `1` `2` `3` | focus the tasks, deadlines or budget pane |
+    | `z` | zoom the focused pane to the whole screen, and back |
+    | `?` | every key |
+    | `ctrl+p` | the command palette: every action |
+    | `q` | quit |
+    """
+
+    TITLE = "crewdeck"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "focus_pane('tasks')", "Tasks", show=False, id="app.pane_tasks"),
+        Binding("2", "focus_pane('grid')", "Deadlines", show=False, id="app.pane_grid"),
+        Binding("3", "focus_pane('ledger')", "Budget", show=False, id="app.pane_ledger"),
+        Binding("z", "zoom", "Zoom", id="app.zoom"),
+        Binding("question_mark", "help", "Keys", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self, session: Session, config: Config, *, watch: bool = True) -> None:
+        super().__init__()
+        self.session = session
+        self.config = config
+        self.watch = watch
+        self.panes = tuple(name for name, _ in PANES)
+        self.active_pane = self.panes[0]
+        self.zoomed = False
+        self.members: list[Member] = []
+        self.campaigns: list[Campaign] = []
+        self._stop = threading.Event()
+        self._sync_engine: SyncEngine | None = None
+        self.sync_status: SyncStatus | None = None
+        self.collector = IdleCollector()
+        self.theme = config.theme
+        if config.keymap:
+            self.set_keymap(config.keymap)
+
+    # ------------------------------------------------------------ time and people
+
+    def now(self) -> dt.datetime:
+        return current_time()
+
+    @property
+    def viewer_tz(self) -> str:
+        return self.session.me.tz
+
+    # ------------------------------------------------------------ building
+
+    @property
+    def tasks_pane(self) -> TasksPane:
+        return self.main_screen.query_one(TasksPane)
+
+    def get_default_screen(self) -> MainScreen:
+        self.main_screen = MainScreen()
+        return self.main_screen
+
+    def main_ready(self) -> None:
+        """The panes exist: fill them and start watching the workspace."""
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.update_layout()
+        header = self.query_one(WorkspaceHeader)
+        me = self.session.me
+        header.who = visible(f"@{me.handle} ({me.tz})")
+        if self.session.replica:
+            self._start_sync()
+        else:
+            header.sync_state, header.sync_text = SHARED_FILE
+        self._tick_clock()
+        self.set_interval(15, self._tick_clock)
+        self.set_interval(60, self._rescore)
+        self._load_people()
+        # The tasks first: the other panes start once its first screen is up.
+        self.tasks_pane.ensure_started()
+        self.focus_pane(self.panes[0])
+        if self.watch:
+            self._watch()
+
+    def first_screen_ready(self) -> None:
+        # Start-up's objects stay for the app's life: frozen, the collector
+        # no longer walks them (a full collection took 40-80 ms, mid-key).
+        gc.freeze()
+        self.collector.start()
+        self.set_interval(COLLECT_EVERY, self.collector.tick)
+        self.session.start_scoring()
+        self.call_next(self._start_other_panes)
+
+    async def _start_other_panes(self) -> None:
+        await self.main_screen.mount_other_panes()
+        # Their widgets live as long as the app too (collecting them again
+        # and again took ~7 ms, under a key).
+        gc.freeze()
+        self.update_layout()
+        for pane in self.main_screen.query(Pane):
+            pane.ensure_started()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.collector.input_seen()
+        await super().on_event(event)
+
+    def _tick_clock(self) -> None:
+        now = self.now()
+        self.query_one(WorkspaceHeader).clock = format_local(now, self.viewer_tz, now, clock24=self.config.clock24).removeprefix("today ")
+        if self.session.replica:
+            self._show_sync(self.sync_status)  # "synced 10:31" ages with the clock
+
+    @background(group="people")
+    def _load_people(self) -> None:
+        members = self.session.members()
+        campaigns = self.session.campaigns()
+        with self.session.lock:
+            name = self.session.ws.name
+        self.call_from_thread(self._set_people, members, campaigns, name)
+
+    def _set_people(self, members: list[Member], campaigns: list[Campaign], workspace: str) -> None:
+        self.members = members
+        self.campaigns = campaigns
+        self.query_one(WorkspaceHeader).workspace = visible(workspace)
+
+    # ------------------------------------------------------------ panes and layout
+
+    def update_layout(self) -> None:
+        screen = self.main_screen
+        single = self.zoomed or self.size.width < NARROW
+        screen.set_class(single, "-single")
+        for pane in screen.query(".pane"):
+            pane.set_class(pane.id == self.active_pane, "-active")
+        for widget in screen.query("#pane-tabs"):
+            tabs = cast("Tabs", widget)
+            if tabs.active != f"tab-{self.active_pane}":
+                tabs.active = f"tab-{self.active_pane}"
+
+    def focus_pane(self, name: str) -> None:
+        if name not in self.panes:
+            self.bell()
+            return
+        self.active_pane = name
+        self.update_layout()
+        mounted = self.main_screen.query(f"#{name}")
+        if mounted:
+            mounted.first(Pane).focus_main()
+        else:
+            self.call_next(self._focus_once_mounted, name)
+
+    def pane_focused(self, name: str) -> None:
+        """The focus moved into pane ``name`` (by a key or a click): it is the active one."""
+        if name != self.active_pane:
+            self.active_pane = name
+            self.update_layout()
+
+    async def _focus_once_mounted(self, name: str) -> None:
+        await self.main_screen.mount_other_panes()
+        if self.active_pane == name:
+            self.update_layout()
+            self.main_screen.query_one(f"#{name}", Pane).focus_main()
+
+    def action_focus_pane(self, name: str) -> None:
+        self.focus_pane(name)
+
+    def cycle_pane(self, step: int) -> None:
+        index = self.panes.index(self.active_pane) if self.active_pane in self.panes else 0
+        self.focus_pane(self.panes[(index + step) % len(self.panes)])
+
+    def action_zoom(self) -> None:
+        self.zoomed = not self.zoomed
+        self.update_layout()
+
+    def action_help(self) -> None:
+        sections: list[tuple[str, Iterable[BindingType]]] = [("Everywhere", self.BINDINGS), ("Panes", MainScreen.BINDINGS)]
+        for pane_type in pane_types():
+            sections.append((pane_type.pane_title, pane_type.BINDINGS))
+            sections.extend(pane_type.HELP_EXTRA)
+        from crewdeck.tui.app.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(sections, dict(self.config.keymap)))
+
+    def open_detail(self, task_id: str) -> None:
+        self.push_screen(DetailScreen(task_id))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every action: the app's, each pane's (focusing the pane first), the open screen's."""
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, MainScreen):
+            tasks = self.tasks_pane
+            for view in views(self.campaigns):
+                yield SystemCommand(
+                    f"View: {markup_literal(view.name)}",
+                    markup_literal(f"Show {view.query or 'all open tasks'}"),
+                    lambda v=view: tasks.show_view(v),
+                )
+            for pane in screen.query(Pane):
+                seen: set[str] = set()
+                # The pane's keys and those of the widgets in it (the grid's day keys, say).
+                for widget in [pane, *pane.query("*")]:
+                    for binding in _described(type(widget).BINDINGS):
+                        if binding.id in seen:
+                            continue
+                        seen.add(binding.id or binding.action)
+                        yield SystemCommand(
+                            f"{pane.pane_title}: {binding.description}",
+                            f"key {binding.key} ({binding.id})",
+                            lambda b=binding, p=pane, w=widget: self._run_in_pane(p, w, b.action),
+                        )
+        else:
+            for binding in _described(type(screen).BINDINGS):
+                yield SystemCommand(
+                    binding.description, f"key {binding.key} ({binding.id})", lambda b=binding: self.call_later(screen.run_action, b.action)
+                )
+        for name, title in PANES:
+            yield SystemCommand(f"Pane: {title}", f"Focus the {title.lower()} pane", lambda n=name: self.focus_pane(n))
+        yield SystemCommand("Zoom", "Zoom the focused pane, or back", self.action_zoom)
+        yield SystemCommand("Keys", "List every key", self.action_help)
+
+    def _run_in_pane(self, pane: Pane, widget: Widget, action: str) -> None:
+        self.focus_pane(pane.pane_name)
+        self.call_later(widget.run_action, action)
+
+    # ------------------------------------------------------------ writes and changes
+
+    def notify(
+        self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = False
+    ) -> None:
+        """Notifications carry titles and names people typed: plain text, never markup, shown (crewdeck.sync.state.visible)."""
+        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=markup)
+
+    def written(self, message: str, written: Written | None) -> None:
+        """After one of our writes: say what was done and refresh what it touched."""
+        self.notify(message, timeout=3)
+        if written is not None and written.ops:
+            self._refresh_after(list(written.ops), ours=True)
+
+    def preview_quick_add(self, text: str) -> str:
+        """The live preview of quick-add (runs in the prompt's worker)."""
+        if not text.strip():
+            return "type a title; @who #tag +campaign !high due:fri 17:00"
+        result = self.session.preview(text, self.now())
+        if "problem" in result:
+            raise UserError(result["problem"])
+        values, draft = result["values"], result["draft"]
+        parts = [f"“{values['title']}”", values["status"]]
+        if draft.assignee:
+            parts.append(f"@{draft.assignee}")
+        if draft.campaign:
+            parts.append(f"+{draft.campaign}" + (f"/{draft.platform}" if draft.platform else ""))
+        if draft.priority:
+            parts.append(f"!{draft.priority}")
+        parts += [f"#{t}" for t in draft.tags]
+        if "due" in values:
+            due = parse_utc(values["due"]["utc"])
+            now = self.now()
+            parts.append(f"due {format_local(due, values['due']['tz'], now, clock24=self.config.clock24)}")
+        return "→ " + " · ".join(parts)
+
+    # ------------------------------------------------------------ sync server
+
+    def _start_sync(self) -> None:
+        from crewdeck.sync.client.engine import SyncEngine
+
+        self._sync_engine = SyncEngine(self.session.path, on_status=self._sync_status_from_thread)
+        self._show_sync(None)
+        self._run_sync()
+
+    @background(group="watch")
+    def _run_sync(self) -> None:
+        assert self._sync_engine is not None
+        self._sync_engine.run()
+
+    def _sync_status_from_thread(self, status: SyncStatus) -> None:
+        if self.is_running:
+            self.call_from_thread(self._show_sync, status)
+
+    def _show_sync(self, status: SyncStatus | None) -> None:
+        self.sync_status = status
+        header = self.query_one(WorkspaceHeader)
+        tone, text = header_state(status, self.now(), self.viewer_tz, self.config.clock24)
+        header.sync_state, header.sync_text = tone, visible(text)  # a refusal quotes the server
+        if status is not None and status.refused:
+            self._after_refusal(status.refused)
+
+    @background(group="refresh")
+    def _after_refusal(self, count: int) -> None:
+        """Our operations the server refused left the replica: show it without them, and say why."""
+        refused = self.session.refused(count)
+        ops = [op for op, _, _ in refused]
+        self.session.rescore_rows({op.row_id for op in ops if op.entity == "task"}, self.now())
+        self.call_from_thread(self._after_change, ops, True, None)
+        if not refused:
+            return
+        _, rule, message = refused[0]
+        records = len({(op.entity, op.row_id) for op in ops})
+        title = "the server refused a change of yours" if records == 1 else f"the server refused your changes to {records} records"
+        self.call_from_thread(
+            self.notify, f"{message} (rule {rule}); crewdeck log lists what was refused", title=title, severity="error", timeout=30
+        )
+
+    @background(group="watch")
+    def _watch(self) -> None:
+        # From the seq the session opened at: commits made while the app was
+        # starting (a first pull, another member) are reported too.
+        opened = self.session.store.opened
+        try:
+            watcher = ChangeWatcher(self.session.path, after_seq=self.session.opened_at_seq, opened=opened)
+        except WorkspaceError:
+            change = opened.change()  # the file went away while the app started
+            if change is None:
+                raise
+            self.call_from_thread(self.file_moved, change)
+            return
+        watcher.run(
+            lambda batch: self.call_from_thread(self.store_changed, [op for _, op in batch]),
+            self._stop,
+            on_moved=lambda change: self.call_from_thread(self.file_moved, change),
+        )
+
+    def file_moved(self, change: str) -> None:
+        """The workspace's path no longer names the file open here: say so for good, and stop syncing.
+
+        Every write is refused from now on (the store checks before each
+        one); the header keeps saying why until the app is closed.
+        """
+        # Short enough for 80 columns: the header is one line.
+        self.query_one(WorkspaceHeader).problem = f"workspace file was {change}: nothing is saved now; quit and reopen it"
+        if self._sync_engine is not None:
+            self._sync_engine.stop()
+
+    def store_changed(self, ops: list[Op]) -> None:
+        self._refresh_after(ops, ours=False)
+
+    @background(group="refresh")
+    def _refresh_after(self, ops: list[Op], ours: bool) -> None:
+        """Score the touched tasks again, then reload; others' changes get a notice."""
+        if not ours:
+            ops = self.session.foreign(ops)  # ours were refreshed when we wrote them
+            if not ops:
+                return
+        tasks = {op.row_id for op in ops if op.entity == "task"}
+        self.session.rescore_rows(tasks, self.now())
+        notice = None if ours else self.session.describe(ops)
+        self.call_from_thread(self._after_change, ops, ours, notice)
+
+    def _after_change(self, ops: list[Op], ours: bool, notice: str | None) -> None:
+        if any(op.entity in ("member", "campaign") for op in ops):
+            self._load_people()
+        for pane in self.main_screen.query(Pane):
+            if pane.started:
+                pane.store_changed(ops, ours)
+        if isinstance(self.screen, DetailScreen):
+            self.screen.load()
+        if notice:
+            self.notify(notice, timeout=4)
+
+    @background(exclusive=True, group="rescore")
+    def _rescore(self) -> None:
+        """Every minute: due dates draw nearer, and recurring series may be due a next instance."""
+        now = self.now()
+        made = self.session.catch_up(now)
+        self.session.rescore(now)
+        self.call_from_thread(self.tasks_pane.reload)
+        if made is not None:
+            self.call_from_thread(self._after_change, list(made.ops), True, None)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name != self.config.theme:
+            self._save_theme(theme.name)
+
+    @background(group="config")
+    def _save_theme(self, name: str) -> None:
+        """A theme picked in the palette stays picked: it is written to the config."""
+        path = save_config(self.config, {"theme": name})
+        self.config = replace(self.config, theme=name, path=path)
+
+    # ------------------------------------------------------------ errors and exit
+
+    def report_error(self, error: Exception) -> None:
+        """The one place worker errors surface: a notification, never a crash."""
+        if isinstance(error, (ValueError, *one_line_errors())):
+            self.notify(str(error), severity="error", timeout=6)
+        else:
+            self.notify(f"{type(error).__name__}: {error}", title="unexpected error", severity="error", timeout=10)
+            self.log.error(error)
+
+    def on_unmount(self) -> None:
+        self._stop.set()
+        if self._sync_engine is not None:
+            self._sync_engine.stop()

@@ -1,0 +1,225 @@
+"""The deadlines pane: the deadline grid of one day in one zone, and the meeting planner.
+
+The grid (``crewdeck.widgets.deadline_grid``) draws what ``crewdeck.tui.time.grid.build_grid``
+returns; this pane builds it in a worker, for the day and the zone the
+person asked for (today in their own zone at first), and builds it again
+when tasks or members change and once a minute, so the "now" line moves.
+Where half hours do not fit across the pane (the side-by-side layout below
+~135 columns) the grid is drawn by the hour, so the whole day stays in view.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+
+from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.zones import zone as zone_info
+from crewdeck.tui.app.pane import Pane
+from crewdeck.tui.app.screens.picker import Choice, PickerScreen
+from crewdeck.tui.app.screens.planner import PLANNER_BINDINGS, PlannerScreen
+from crewdeck.tui.app.workers import background
+from crewdeck.tui.time.grid import Grid, build_grid, zone_choices
+from crewdeck.widgets.deadline_grid import GUTTER, DeadlineGrid
+
+if TYPE_CHECKING:
+    from crewdeck.tui.app.app import CrewdeckApp
+
+#: The task fields the grid shows (a marker's row, place, colour and text); any member field counts.
+SHOWN_TASK_FIELDS = frozenset({"title", "assignee", "status", "due", "publish", "deleted"})
+#: The now line moves with the clock: the grid is built again this often (seconds).
+TICK = 60
+#: The most slices a day has (a fall-back day in half hours): the width half hours need.
+LONGEST_DAY = 50
+
+
+class GridPane(Pane):
+    """Deadlines: who works when, where every deadline and publish slot falls.
+
+    | key | action |
+    |---|---|
+    | `h` `l` | an hour earlier / later |
+    | `j` `k` | next / previous member |
+    | `[` `]` | previous / next day |
+    | `t` | now (today, if another day is shown) |
+    | `Z` | draw the grid in another zone: yours, a member's, a campaign audience's |
+    | `o` | plan a meeting: you and the member under the cursor, the next 7 days |
+    """
+
+    pane_name = "grid"
+    pane_title = "Deadlines"
+    HELP_EXTRA = [("Deadline grid", DeadlineGrid.BINDINGS), ("Meeting planner", PLANNER_BINDINGS)]
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "plan_meeting", "Plan meeting", id="grid.plan_meeting"),
+    ]
+
+    DEFAULT_CSS = """
+    GridPane { height: 1fr; }
+    GridPane DeadlineGrid { height: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.day: dt.date | None = None
+        self.zone: str | None = None
+        #: The grid on screen (the widget holds it too, as plain data).
+        self.shown: Grid | None = None
+        #: Bumped by every new build; answers to older ones are dropped.
+        self.generation = 0
+        #: Today in the grid's zone at the last tick: a grid left on today follows midnight.
+        self._today: dt.date | None = None
+        #: After a change of zone or of resolution, the instant the cursor stays on.
+        self._keep_instant: dt.datetime | None = None
+        #: Minutes per column: 30, or 60 where half hours do not fit.
+        self.resolution = 30
+
+    @property
+    def crew(self) -> CrewdeckApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def grid(self) -> DeadlineGrid:
+        return self.query_one(DeadlineGrid)
+
+    def compose(self) -> ComposeResult:
+        yield DeadlineGrid(id="deadline-grid")
+
+    def focus_main(self) -> None:
+        self.ensure_started()
+        self.grid.focus()
+
+    def start(self) -> None:
+        self.zone = self.crew.viewer_tz
+        self.day = self._today = self.today()
+        # Mounted after the screen's first layout, the pane may get no resize before it starts.
+        self._fit_resolution()
+        self.reload()
+        self.set_interval(TICK, self.tick)
+
+    def store_changed(self, ops: list[Op], ours: bool) -> None:
+        if any(op.entity == "member" or (op.entity == "task" and op.field in SHOWN_TASK_FIELDS) for op in ops):
+            self.reload()
+
+    def on_resize(self) -> None:
+        if self._fit_resolution():
+            self._keep_cursor_instant()
+            self.reload()
+
+    def _fit_resolution(self) -> bool:
+        """Hours across where half hours do not fit the pane; whether that changed the resolution."""
+        width = self.content_size.width
+        if not width:  # hidden behind another tab
+            return False
+        resolution = 30 if width >= GUTTER + LONGEST_DAY else 60
+        changed, self.resolution = resolution != self.resolution, resolution
+        return changed
+
+    def today(self) -> dt.date:
+        assert self.zone is not None
+        return self.crew.now().astimezone(zone_info(self.zone)).date()
+
+    def tick(self) -> None:
+        """Build the grid again for the clock's sake; a grid left on today moves to the new day at midnight."""
+        today = self.today()
+        if self.day == self._today:
+            self.day = today
+        self._today = today
+        self.reload()
+
+    # ------------------------------------------------------------ loading
+
+    def reload(self) -> None:
+        if self.day is None or self.zone is None:
+            return
+        self.generation += 1
+        self._load(self.day, self.zone, self.resolution, self.generation)
+
+    @background(exclusive=True, group="grid-load")
+    def _load(self, day: dt.date, zone: str, resolution: int, generation: int) -> None:
+        crew = self.crew
+        session = crew.session
+        now = crew.now()
+        with session.lock:
+            grid = build_grid(session.ws, day, zone, now, resolution=resolution, clock24=crew.config.clock24)
+        self.app.call_from_thread(self._show, grid, generation)
+
+    def _show(self, grid: Grid, generation: int) -> None:
+        # Thread workers cannot be cancelled: an older build may land last.
+        if generation != self.generation:
+            return
+        widget = self.grid
+        if self.shown is None:  # the first grid: the cursor starts on your own row
+            keys = [row.key for row in grid.rows]
+            me = self.crew.session.me.id
+            widget.cursor_row = keys.index(me) if me in keys else 0
+        if self._keep_instant is not None:
+            starts = [c.start for c in grid.columns]
+            widget.cursor_column = max(0, bisect.bisect_right(starts, self._keep_instant) - 1)
+            self._keep_instant = None
+        self.shown = grid
+        widget.data = grid
+
+    # ------------------------------------------------------------ the grid's requests
+
+    @on(DeadlineGrid.DayRequested)
+    def _day(self, message: DeadlineGrid.DayRequested) -> None:
+        if self.day is not None:
+            self.day += dt.timedelta(days=message.offset)
+            self.reload()
+
+    @on(DeadlineGrid.NowRequested)
+    def _now(self, message: DeadlineGrid.NowRequested) -> None:
+        if self.zone is not None:
+            self.day = self.today()
+            self.reload()
+
+    @on(DeadlineGrid.ZonePickRequested)
+    def _pick_zone(self, message: DeadlineGrid.ZonePickRequested) -> None:
+        crew = self.crew
+        zones = zone_choices(crew.session.me, crew.members, crew.campaigns, crew.now(), current=message.zone, clock24=crew.config.clock24)
+        width = max(len(z.tz) for z in zones)
+        local_width = max(len(z.local) for z in zones)
+        choices = [
+            Choice(z.tz, f"{z.tz:<{width}}  {z.local:<{local_width}}  {z.who}", str(n) if n < 10 else "")
+            for n, z in enumerate(zones, start=1)
+        ]
+        self.app.push_screen(PickerScreen("Draw the grid in (their time now)", choices, message.zone), self._zone_picked)
+
+    def _zone_picked(self, tz: str | None) -> None:
+        if not tz or tz == self.zone:
+            return
+        # Keep the cursor on the same instant: the day is the one it falls on there.
+        instant = self._keep_cursor_instant()
+        self.zone = tz
+        self.day = instant.astimezone(zone_info(tz)).date()
+        self._today = self.today()
+        self.reload()
+
+    def _keep_cursor_instant(self) -> dt.datetime:
+        """The instant under the cursor (now, before the first grid): the next grid puts the cursor there."""
+        instant = self.crew.now()
+        if self.shown is not None and self.shown.columns:
+            instant = self.shown.columns[min(self.grid.cursor_column, len(self.shown.columns) - 1)].start
+        self._keep_instant = instant
+        return instant
+
+    # ------------------------------------------------------------ meetings
+
+    def action_plan_meeting(self) -> None:
+        """Open the planner: you and the member under the cursor required, from the day shown (or today)."""
+        crew = self.crew
+        members = list(self.shown.members) if self.shown is not None else list(crew.members)
+        if not members or self.zone is None or self.day is None:
+            self.app.bell()
+            return
+        required = [crew.session.me.id]
+        selected = self.grid.selected_row_key
+        if selected and selected not in required:
+            required.append(selected)
+        self.app.push_screen(PlannerScreen(members, required, self.zone, max(self.day, self.today())))

@@ -1,0 +1,115 @@
+"""Starting the app: find the workspace and the member, then run.
+
+The workspace is opened and the member identified before Textual starts, so
+a wrong path or an unknown member is one line on stderr like any other
+command's error.  The first page of the task list, then the scores of every
+task, are worked out in a thread while Textual starts.
+"""
+
+from __future__ import annotations
+
+import gc
+import getpass
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from crewdeck.sync.state.store import Store, WorkspaceError
+from crewdeck.tui.cli.common import ENV_MEMBER
+from crewdeck.tui.session.session import Session
+from crewdeck.tui.tasks.views import find
+from crewdeck.tui.workspace.config import default_workspace_path
+from crewdeck.tui.workspace.errors import UserError
+
+if TYPE_CHECKING:
+    from crewdeck.tui.cli.common import Context
+
+
+def _first_run_workspace(path: Path) -> None:
+    """The local workspace of someone who configured none: just them, in their zone."""
+    from crewdeck.sync.state.ids import new_id
+    from crewdeck.sync.state.records import WORKSPACE_ROW
+    from crewdeck.tui.time.hours import parse_hours
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    user = getpass.getuser()
+    member = new_id()
+    with Store.fresh(path) as store, store.write(member) as w:
+        w.set("workspace", WORKSPACE_ROW, {"name": "My workspace", "base_currency": "EUR"})
+        w.create(
+            "member",
+            {
+                "handle": handle_for(user),
+                "name": user or "me",
+                "tz": _local_zone(),
+                "hours": parse_hours("mon-fri 09:00-17:00"),
+                "unix_user": user,
+            },
+            row_id=member,
+        )
+
+
+def handle_for(user: str) -> str:
+    """A valid handle from an OS user name: ASCII letters, digits, '.', '_', '-', starting with a letter or digit."""
+    cleaned = "".join(ch for ch in user.lower() if ch.isascii() and (ch.isalnum() or ch in "._-")).lstrip("._-")[:32]
+    return cleaned or "me"
+
+
+def _local_zone() -> str:
+    """The machine's IANA zone from TZ or /etc/localtime, else UTC."""
+    from crewdeck.sync.state.zones import UnknownZoneError, check_zone
+
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    try:
+        link = os.readlink("/etc/localtime")
+        candidates.append(link.split("zoneinfo/", 1)[-1])
+    except OSError:
+        pass
+    for name in candidates:
+        try:
+            return check_zone(name)
+        except UnknownZoneError:
+            continue
+    return "UTC"
+
+
+def launch(ctx: Context) -> int:
+    path = ctx.workspace_path(required=False)
+    if path is None:
+        path = default_workspace_path()
+        if not path.exists():
+            try:
+                _first_run_workspace(path)
+            except (WorkspaceError, OSError) as exc:
+                raise UserError(f"cannot create a local workspace at {path}: {exc}") from None
+    handle = getattr(ctx.args, "as_member", None) or os.environ.get(ENV_MEMBER)
+    # What starting allocates lives as long as the app: collecting it now
+    # would only cost time (the app freezes it and collects again once its
+    # first screen is up).
+    gc.disable()
+    session = Session.open(path, handle, ctx.config)
+    # While a thread waits for SQLite to hand it the next row, the UI thread
+    # keeps the GIL for up to the switch interval: 5 ms a row by default,
+    # which turns a 1 ms window of 100 rows into 100 ms while Textual works.
+    sys.setswitchinterval(0.0005)
+    view = find(ctx.config.default_view, [])
+    # The table is never taller than the terminal; rows past the first screen come when scrolled to.
+    session.warm_up(view.query if view else None, ctx.now, shutil.get_terminal_size().lines)
+    # Textual draws a change at its next frame: at 60 frames a second a key
+    # waited up to 17 ms for one.  Read when Textual is imported, just below.
+    os.environ.setdefault("TEXTUAL_FPS", "120")
+    from crewdeck.tui.app.app import CrewdeckApp, check_config
+
+    try:
+        check_config(ctx.config)
+    except UserError:
+        session.close()
+        raise
+    app = CrewdeckApp(session, ctx.config)
+    try:
+        app.run()
+    finally:
+        session.close()  # ends the warm-up first
+    return app.return_code or 0

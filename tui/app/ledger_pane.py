@@ -1,0 +1,349 @@
+"""The budget ledger pane: the budget of a period above its entries.
+
+The budget table has a row per campaign and category (bars, over-budget in
+the theme's error colour); the entries table below pages through any number
+of entries by windows.  Both follow one period, which opens on the current
+month in the viewer's zone, and the entries follow a filter.  Reads and
+writes run in worker threads (``crewdeck.tui.ledger.pane_data``); the pane only ever
+holds the rows on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Input
+
+from crewdeck.sync.state.money import format_minor
+from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.visible import visible
+from crewdeck.tui.app.pane import Pane
+from crewdeck.tui.app.screens.entry_detail import EntryScreen
+from crewdeck.tui.app.screens.entry_form import EntryFormScreen
+from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.app.workers import background
+from crewdeck.tui.ledger import pane_data
+from crewdeck.tui.ledger.actions import may_approve, reversal_note
+from crewdeck.tui.ledger.entries import EntryRow
+from crewdeck.tui.ledger.form import FormContext
+from crewdeck.tui.ledger.pane_data import Listing
+from crewdeck.tui.ledger.period import Period
+from crewdeck.tui.session.session import Written
+from crewdeck.widgets.budget_table import BudgetTable
+from crewdeck.widgets.entries_table import EntriesTable
+from crewdeck.widgets.line_table import LineTable
+from crewdeck.widgets.pane_bar import PaneBar
+from crewdeck.widgets.windowed_table import BLOCK
+
+if TYPE_CHECKING:
+    from crewdeck.tui.app.app import CrewdeckApp
+
+PERIOD_NAMES = {"day": "Day", "week": "Week", "month": "Month", "quarter": "Quarter", "year": "Year"}
+
+
+def period_text(period: Period) -> str:
+    return "All time" if period.start is None else f"{PERIOD_NAMES[period.kind]} {period.label}"
+
+
+class LedgerPane(Pane):
+    """Budget: what each campaign may spend and has spent, and the entries.
+
+    | key | action |
+    |---|---|
+    | `e` `b` | move to the entries / the budget table |
+    | `enter` | on an entry: it in full, with its task and its reversal; on a budget line: its entries |
+    | `n` | new entry (checked as you type; from a budget line, for its campaign and category) |
+    | `r` | reverse the selected entry |
+    | `a` | approve the selected entry (a manager, never for their own entry) |
+    | `/` | filter (the language of `crewdeck ledger list`) |
+    | `[` `]` | previous / next period |
+    | `{` `}` | narrower / wider period: day, week, month, quarter, year, all |
+    """
+
+    pane_name = "ledger"
+    pane_title = "Budget"
+    HELP_EXTRA = [
+        ("Budget and entries tables", LineTable.BINDINGS),
+        ("Ledger entry", EntryScreen.BINDINGS),
+        ("New ledger entry", EntryFormScreen.BINDINGS),
+    ]
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new_entry", "New entry", id="ledger.new"),
+        Binding("r", "reverse", "Reverse", id="ledger.reverse"),
+        Binding("a", "approve", "Approve", id="ledger.approve"),
+        Binding("slash", "filter", "Filter", id="ledger.filter"),
+        Binding("left_square_bracket", "move_period(-1)", "Previous period", show=False, id="ledger.prev_period"),
+        Binding("right_square_bracket", "move_period(1)", "Next period", show=False, id="ledger.next_period"),
+        Binding("left_curly_bracket", "narrow_period", "Narrower period", show=False, id="ledger.narrow_period"),
+        Binding("right_curly_bracket", "widen_period", "Wider period", show=False, id="ledger.widen_period"),
+        Binding("e", "focus_entries", "Entries", show=False, id="ledger.entries"),
+        Binding("b", "focus_budget", "Budget lines", show=False, id="ledger.budget"),
+    ]
+
+    DEFAULT_CSS = """
+    LedgerPane { height: 1fr; }
+    LedgerPane #ledger-filter { display: none; height: 1; border: none; padding: 0 1; }
+    LedgerPane.-filtering #ledger-filter { display: block; }
+    LedgerPane.-filtering #ledger-bar { display: none; }  /* the box takes the bar's line */
+    LedgerPane BudgetTable { margin-bottom: 1; }
+    LedgerPane BudgetTable, LedgerPane EntriesTable { scrollbar-size-vertical: 1; }
+    """
+
+    @dataclass
+    class Loaded(Message):
+        """The answer to one query of the pane (dropped unless ``generation`` is the pane's latest)."""
+
+        listing: Listing
+        generation: int
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.period = Period.all()
+        self.filter_text = ""
+        self.listing: Listing | None = None
+        #: Bumped by every new query; answers to older ones are dropped.
+        self.generation = 0
+        #: An entry to put the cursor on at the next refresh (one we just added).
+        self.select_next: str | None = None
+
+    @property
+    def crew(self) -> CrewdeckApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield PaneBar(id="ledger-bar")
+        yield Input(
+            placeholder="+campaign #category payee:canva cur:USD @raj is:pending words — enter applies, escape closes", id="ledger-filter"
+        )
+        yield BudgetTable(id="budget-table")
+        yield EntriesTable(id="entries-table")
+
+    @property
+    def budget(self) -> BudgetTable:
+        return self.query_one(BudgetTable)
+
+    @property
+    def entries(self) -> EntriesTable:
+        return self.query_one(EntriesTable)
+
+    @property
+    def selected(self) -> EntryRow | None:
+        row = self.entries.cursor_entry
+        return row if isinstance(row, EntryRow) else None
+
+    # ------------------------------------------------------------ the Pane protocol
+
+    def focus_main(self) -> None:
+        self.ensure_started()
+        self.entries.focus()
+
+    def start(self) -> None:
+        today = pane_data.today(self.crew.session, self.crew.now())
+        self.period = Period.containing("month", today)
+        self.reload()
+
+    def store_changed(self, ops: list[Op], ours: bool) -> None:
+        if not any(op.entity in pane_data.ENTITIES for op in ops):
+            return
+        self.reload()
+        if isinstance(self.app.screen, EntryScreen):
+            self.app.screen.load()
+
+    # ------------------------------------------------------------ loading
+
+    def reload(self, *, new_query: bool = False) -> None:
+        """Query again; the cursor stays on its entry, else on its row (the first row for a new query)."""
+        self.generation += 1
+        selected = self.selected
+        keep = [i for i in (self.select_next, selected.id if selected else None) if i]
+        self.select_next = None
+        cursor = 0 if new_query else self.entries.cursor
+        self._load(self.period, self.filter_text, keep, cursor, self.generation)
+
+    @background(exclusive=True, group="ledger-load")
+    def _load(self, period: Period, text: str, keep: list[str], cursor: int, generation: int) -> None:
+        listing = pane_data.listing(self.crew.session, period, text, self.crew.now(), keep, cursor, BLOCK)
+        self.post_message(self.Loaded(listing, generation))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        if message.generation != self.generation:
+            return
+        listing = self.listing = message.listing
+        self.budget.set_rows(listing.budget)
+        table = self.entries
+        table.reset(listing.total, listing.cursor)
+        table.move_cursor(listing.cursor)  # scrolls it into view
+        table.set_window(listing.offset, listing.rows, table.generation)
+        if self.has_class("-filtering"):
+            self.remove_class("-filtering")
+            table.focus()
+        self._show_info()
+        self.refresh_bindings()
+
+    def _show_info(self) -> None:
+        listing = self.listing
+        if listing is None:
+            return
+        bar = self.query_one(PaneBar)
+        bar.title = period_text(listing.period)
+        bar.hint = "[ ] { } period"
+        parts = [f"{listing.total:,} entr{'y' if listing.total == 1 else 'ies'}", listing.base]
+        if listing.text:
+            parts.append(visible(f"/ {listing.text}"))
+        if not all(line.complete for line in listing.budget):
+            parts.append("* rates missing")
+        bar.info = " · ".join(parts)
+
+    @on(EntriesTable.WindowNeeded)
+    def _window_needed(self, message: EntriesTable.WindowNeeded) -> None:
+        message.stop()
+        table, listing = message.table, self.listing
+        end = min(message.offset + message.limit, table.total)
+        if listing is None or all(table.row_at(i) is not None for i in range(message.offset, end)):
+            return  # these rows came with the listing
+        self._load_window(listing.where, listing.params, message.offset, message.limit, message.generation)
+
+    @background(group="ledger-window")
+    def _load_window(self, where: str, params: list[object], offset: int, limit: int, generation: int) -> None:
+        rows = pane_data.window(self.crew.session, where, list(params), offset, limit)
+        self.app.call_from_thread(self.entries.set_window, offset, rows, generation)
+
+    @on(EntriesTable.EntrySelected)
+    def _entry_selected(self) -> None:
+        self.refresh_bindings()  # approve depends on the entry
+
+    @on(EntriesTable.EntryActivated)
+    def _entry_activated(self, message: EntriesTable.EntryActivated) -> None:
+        self.app.push_screen(EntryScreen(message.entry_id))
+
+    @on(BudgetTable.RowSelected)
+    def _budget_line_selected(self, message: BudgetTable.RowSelected) -> None:
+        campaign = next((r.campaign for r in message.table.rows if r.campaign_id == message.campaign_id), None)
+        if campaign is None:
+            return
+        self.show_query(f"+{campaign}" + (f" #{message.category}" if message.category else ""))
+        self.entries.focus()
+
+    def show_query(self, text: str) -> None:
+        self.filter_text = text
+        self.reload(new_query=True)
+
+    # ------------------------------------------------------------ keys: moving around
+
+    def action_focus_entries(self) -> None:
+        self.entries.focus()
+
+    def action_focus_budget(self) -> None:
+        self.budget.focus()
+
+    def action_filter(self) -> None:
+        self.add_class("-filtering")
+        box = self.query_one("#ledger-filter", Input)
+        box.value = self.filter_text
+        box.focus()
+
+    @on(Input.Submitted, "#ledger-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        # The box stays open until the query answers: a bad filter's error
+        # shows as a notification and the text is there to fix.
+        self.show_query(event.value.strip())
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "escape" and self.has_class("-filtering"):
+            event.stop()
+            self.remove_class("-filtering")
+            self.entries.focus()
+            # Back to the filter on screen, so that a refused one is not tried again at every refresh.
+            self.filter_text = self.listing.text if self.listing else ""
+
+    def action_move_period(self, steps: int) -> None:
+        self.period = self.period.move(steps)
+        self.reload(new_query=True)
+
+    def action_narrow_period(self) -> None:
+        self.period = self.period.narrow(pane_data.today(self.crew.session, self.crew.now()))
+        self.reload(new_query=True)
+
+    def action_widen_period(self) -> None:
+        self.period = self.period.widen()
+        self.reload(new_query=True)
+
+    # ------------------------------------------------------------ keys: writing
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "approve":
+            entry, me = self.selected, self.crew.session.me
+            return entry is not None and entry.pending and not entry.is_reversal and may_approve(me) and entry.entered_by != me.handle
+        return True
+
+    def action_new_entry(self) -> None:
+        initial: dict[str, str] = {}
+        if self.budget.has_focus and self.budget.rows:
+            line = self.budget.rows[self.budget.cursor]
+            initial = {"campaign": line.campaign, "category": line.category}
+        session, now = self.crew.session, self.crew.now()
+        self.app.push_screen(
+            EntryFormScreen(
+                lambda: pane_data.form_context(session, now),
+                lambda values, needs_approval, ctx: self._save_entry(values, needs_approval, ctx),
+                initial,
+            ),
+            self._entry_saved,
+        )
+
+    def _save_entry(self, values: Mapping[str, str], needs_approval: bool, ctx: FormContext) -> Written:
+        """Runs in the form's worker thread."""
+        return pane_data.add(self.crew.session, values, needs_approval, ctx, self.crew.now())
+
+    def _entry_saved(self, written: Written | None) -> None:
+        if written is not None:
+            self.select_next = written.ops[0].row_id
+            self.crew.written(written.label, written)
+
+    def action_reverse(self) -> None:
+        entry = self.selected
+        if entry is None:
+            self.app.bell()
+            return
+        if entry.is_reversal:
+            self.app.notify(f"{entry.short_id} is itself a reversal; to count that spend again, add it anew", severity="warning")
+            return
+        if entry.reversed:
+            self.app.notify(f"{entry.short_id} is already reversed", severity="warning")
+            return
+        opposite = f"{format_minor(-entry.amount, entry.currency, grouping=True)} {entry.currency}"
+
+        def preview(reason: str) -> str:
+            return f"→ a new entry of {opposite} on {entry.date}, +{entry.campaign} #{entry.category}: {reversal_note(entry.id, entry.amount, entry.currency, reason.strip())}"
+
+        self.app.push_screen(
+            PromptScreen(
+                f"Reverse {entry.short_id}: {entry.amount_text} to {entry.payee}?",
+                "why, if you like (everyone sees it) — enter reverses, escape keeps the entry",
+                preview=preview,
+            ),
+            lambda reason: self._reverse(entry.id, reason.strip()) if reason is not None else None,
+        )
+
+    @background(group="write")
+    def _reverse(self, entry_id: str, reason: str) -> None:
+        written = pane_data.reverse(self.crew.session, entry_id, reason, self.crew.now())
+        self.app.call_from_thread(self.crew.written, written.label, written)
+
+    def action_approve(self) -> None:
+        entry = self.selected
+        if entry is not None:
+            self._approve(entry.id)
+
+    @background(group="write")
+    def _approve(self, entry_id: str) -> None:
+        written = pane_data.approve(self.crew.session, entry_id, self.crew.now())
+        self.app.call_from_thread(self.crew.written, written.label, written)

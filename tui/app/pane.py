@@ -1,0 +1,52 @@
+"""What the app expects of a pane (tasks, deadlines, budget).
+
+A pane is a container the app lays out, focuses with ``1`` ``2`` ``3`` and
+``tab``, zooms with ``z``, and tells about every change to the workspace.
+The tasks pane starts loading with the screen; the others once its first
+page is there (or sooner, when a key asks for one).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import events
+from textual.binding import BindingType
+from textual.containers import Vertical
+
+from crewdeck.sync.state.oplog import Op
+
+
+class Pane(Vertical):
+    """Base class of the app's panes."""
+
+    #: The pane's id and the name ``focus_pane`` takes: "tasks", "grid", "ledger".
+    pane_name: ClassVar[str]
+    #: The border title and the tab label, after the pane's number.
+    pane_title: ClassVar[str]
+    #: Other widgets whose keys ``?`` lists with this pane's: (section, bindings).
+    HELP_EXTRA: ClassVar[list[tuple[str, list[BindingType]]]] = []
+
+    def __init__(self) -> None:
+        super().__init__(id=self.pane_name)
+        self.started = False
+
+    def ensure_started(self) -> None:
+        """Start the pane, once: the app starts it, and so does a key that asks for it sooner."""
+        if not self.started:
+            self.started = True
+            self.start()
+
+    def focus_main(self) -> None:
+        """Focus the widget that takes this pane's keys."""
+        self.focus()
+
+    def start(self) -> None:
+        """The session is open: load what the pane shows."""
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # However the focus came here (a click, say), this is the active pane now.
+        self.app.pane_focused(self.pane_name)  # type: ignore[attr-defined]
+
+    def store_changed(self, ops: list[Op], ours: bool) -> None:
+        """Operations were committed (``ours``: by this app); refresh what they touch (once started)."""

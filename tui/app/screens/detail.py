@@ -1,0 +1,158 @@
+"""One task in full: its fields, its due date in everyone's zone, why it ranks
+where it does, what it waits for, and its history."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static
+
+from crewdeck.sync.state.ids import short
+from crewdeck.tui.app.lines import Lines
+from crewdeck.tui.app.screens.picker import Choice, PickerScreen
+from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
+from crewdeck.tui.app.workers import background
+from crewdeck.tui.session.session import TaskDetail, Written
+from crewdeck.tui.tasks.edits import EDITABLE, format_estimate
+from crewdeck.tui.tasks.recurrence import Rule
+from crewdeck.tui.tasks.urgency import score
+from crewdeck.tui.tasks.view import due_lines
+from crewdeck.tui.time.when import format_local, parse_utc
+from crewdeck.widgets.key_footer import KeyFooter
+
+
+class DetailScreen(Triage, Screen[None]):
+    """A task's detail; the triage keys act on it.
+
+    | key | action |
+    |---|---|
+    | `escape` `q` | back to the list |
+    | `:` | set any field (`title=...`, `tags+=x`, `estimate=2h`) |
+    | triage keys | as in the list: `s d A p D h c t r m u e y` |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Back", id="detail.close"),
+        Binding("colon", "set_field", "Set field", id="detail.set_field"),
+        *TRIAGE_BINDINGS,
+    ]
+
+    DEFAULT_CSS = """
+    DetailScreen VerticalScroll { padding: 1 2; }
+    DetailScreen .detail--title { text-style: bold; color: $accent; }
+    DetailScreen .detail--section { margin-top: 1; text-style: bold; color: $foreground-muted; }
+    DetailScreen Static { height: auto; }
+    """
+
+    def __init__(self, task_id: str) -> None:
+        super().__init__()
+        self.task_id = task_id
+        #: Set once loaded: a ``:`` change then asks "this one, or all future ones?".
+        self.recurring = False
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static("", id="detail-body")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def targets(self) -> list[str]:
+        return [self.task_id]
+
+    def after_write(self, message: str, written: Written | None) -> None:
+        self.crew.written(message, written)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_set_field(self) -> None:
+        self.app.push_screen(
+            PromptScreen("Set a field", f"FIELD=VALUE — {', '.join(EDITABLE)}; tags+=x, tags-=x; every=weekday 09:00, every=none"),
+            self._set_field,
+        )
+
+    def _set_field(self, text: str | None) -> None:
+        if not text:
+            return
+        if self.recurring and not text.strip().startswith("every="):
+            choices = [Choice("this", "this one", "t"), Choice("future", "this and all future ones", "a")]
+            self.app.push_screen(
+                PickerScreen("A recurring task: change", choices), lambda which: which and self._set(text, which == "future")
+            )
+        else:
+            self._set(text, False)
+
+    def _set(self, text: str, future: bool) -> None:
+        now = self.crew.now()
+        self.run_write("set", [self.task_id], lambda ids: self.crew.session.set_assignments(ids[0], [text], now, future=future))
+
+    @background(exclusive=True, group="detail")
+    def load(self) -> None:
+        detail = self.crew.session.detail(self.task_id, self.crew.now())
+        self.app.call_from_thread(self._show, detail)
+
+    def _show(self, detail: TaskDetail) -> None:
+        self.recurring = bool(detail.record["series"] and detail.record["recurrence"])
+        self.query_one("#detail-body", Static).update(self.render_detail(detail))
+
+    def render_detail(self, d: TaskDetail) -> Content:
+        crew = self.crew
+        now = crew.now()
+        clock24 = crew.config.clock24
+        tz = crew.viewer_tz
+        r = d.record
+        doc = Lines().add((d.title, "bold"), "  ", (short(d.id), "dim")).add()
+        fields = [
+            ("status", r["status"] + (f" — declined: {r['decline_reason']}" if r["decline_reason"] else "")),
+            ("assignee", f"@{d.assignee.handle} ({d.assignee.name}, {d.assignee.tz})" if d.assignee else "nobody"),
+            ("priority", r["priority"]),
+            ("campaign", (d.campaign or "") + (f" / {r['platform']}" if r["platform"] else "")),
+            ("tags", " ".join(f"#{t}" for t in r["tags"])),
+            ("estimate", format_estimate(r["estimate"])),
+            (
+                "created",
+                (f"by @{d.creator} " if d.creator else "")
+                + (format_local(parse_utc(r["created_at"]), tz, now, clock24=clock24) if r["created_at"] else ""),
+            ),
+        ]
+        if r["snoozed_until"]:
+            fields.append(("snoozed until", format_local(parse_utc(r["snoozed_until"]), tz, now, clock24=clock24)))
+        if r["duplicate_of"]:
+            fields.append(("duplicate of", short(r["duplicate_of"])))
+        if r["recurrence"] and r["recurrence"].get("rule"):
+            rule = Rule.from_json(r["recurrence"]["rule"])
+            fields.append(("repeats", f"{rule.text()} (this one: {r['recurrence']['on']}; `:` every=... changes it, every=none ends it)"))
+        for name, value in fields:
+            if value:
+                doc.add((f"{name:>13}", "dim"), "  ", value)
+        for name in ("due", "publish"):
+            lines = due_lines(d, crew.session.me, now, clock24, name)
+            if lines:
+                doc.add().add(("Due" if name == "due" else "Publish slot", "bold"))
+                for line in lines:
+                    doc.add(f"  {line}")
+        if d.depends_on or d.blocking:
+            doc.add().add(("Dependencies", "bold"))
+            for i, t, s in d.depends_on:
+                doc.add(f"  waits for {short(i)} {t} ({s})")
+            for i, t, s in d.blocking:
+                doc.add(f"  blocks    {short(i)} {t} ({s})")
+        doc.add().add((f"Urgency {score(d.urgency):.1f}", "bold"))
+        for term in d.urgency:
+            doc.add(f"  {term.points:+5.1f}  {term.name:<10} {term.why}")
+        if r["notes"]:
+            doc.add().add(("Notes", "bold")).block(r["notes"])
+        doc.add().add(("History", "bold"), " ", (f"(times in {tz})", "dim"))
+        for entry in reversed(d.history[-200:]):
+            when = format_local(entry.at, tz, now, clock24=clock24)
+            value = entry.value if not isinstance(entry.value, str) or len(entry.value) < 60 else entry.value[:57] + "…"
+            doc.add("  ", (when, "dim"), f"  @{entry.who}  {entry.field} = {value}")
+        return doc.content()

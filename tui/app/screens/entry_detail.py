@@ -1,0 +1,139 @@
+"""One ledger entry in full: its fields, its linked task, its reversal (or
+what it reverses) and who approved it, times in the viewer's zone."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static
+
+from crewdeck.sync.state.ids import short
+from crewdeck.tui.app.lines import Lines
+from crewdeck.tui.app.workers import background
+from crewdeck.tui.ledger import pane_data
+from crewdeck.tui.ledger.entries import EntryDetail, EntryRow
+from crewdeck.tui.time.when import format_local, parse_utc
+from crewdeck.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:
+    from crewdeck.tui.app.app import CrewdeckApp
+
+STATUS_TEXT = {
+    "pending": "pending: counts once a manager other than @{who} approves it",
+    "approved": "approved",
+    "reversal": "a reversal: nets its original to zero",
+    "reversed": "reversed: it and its reversal net to zero",
+    "": "counts",
+}
+
+
+class EntryScreen(Screen[None]):
+    """A ledger entry (read-only: the ledger is append-only).
+
+    | key | action |
+    |---|---|
+    | `escape` `q` | back to the ledger |
+    | `t` | open the linked task |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Back", id="entry.close"),
+        Binding("t", "open_task", "Open task", id="entry.open_task"),
+    ]
+
+    DEFAULT_CSS = """
+    EntryScreen VerticalScroll { padding: 1 2; }
+    EntryScreen Static { height: auto; }
+    """
+
+    def __init__(self, entry_id: str) -> None:
+        super().__init__()
+        self.entry_id = entry_id
+        self.shown: EntryDetail | None = None
+
+    @property
+    def crew(self) -> CrewdeckApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static("", id="entry-body")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @background(exclusive=True, group="entry-detail")
+    def load(self) -> None:
+        shown = pane_data.detail(self.crew.session, self.entry_id)
+        self.app.call_from_thread(self._show, shown)
+
+    def _show(self, shown: EntryDetail) -> None:
+        self.shown = shown
+        self.query_one("#entry-body", Static).update(self.render_entry(shown))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_task":
+            return self.shown is not None and self.shown.entry.task is not None
+        return True
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_open_task(self) -> None:
+        if self.shown is not None and self.shown.entry.task is not None:
+            self.crew.open_detail(self.shown.entry.task)
+
+    # ------------------------------------------------------------ text
+
+    def _when(self, utc_text: str) -> str:
+        crew = self.crew
+        return format_local(parse_utc(utc_text), crew.viewer_tz, crew.now(), clock24=crew.config.clock24)
+
+    def _line(self, row: EntryRow) -> str:
+        return f"{row.short_id}  {row.date}  {row.amount_text}  {row.payee}  {row.memo}  (@{row.entered_by}, {self._when(row.entered_at)})"
+
+    def render_entry(self, shown: EntryDetail) -> Content:
+        e = shown.entry
+        fields = [
+            ("date", e.date),
+            ("campaign", f"+{e.campaign}"),
+            ("category", e.category),
+            ("payee", e.payee),
+            ("amount", e.amount_text),
+            ("memo", e.memo),
+            ("entered", f"by @{e.entered_by}, {self._when(e.entered_at)}"),
+            ("status", STATUS_TEXT[e.status].format(who=e.entered_by)),
+        ]
+        doc = Lines().add((f"{e.amount_text} to {e.payee}", "bold"), "  ", (f"{e.short_id} · times in {self.crew.viewer_tz}", "dim")).add()
+        for name, value in fields:
+            if value:
+                doc.add((f"{name:>9}", "dim"), "  ", value)
+        doc.add().add(("Task", "bold"))
+        if e.task is None:
+            doc.add("  ", ("none linked", "dim"))
+        else:
+            title = ("(removed)", "dim") if shown.task_title is None else shown.task_title
+            doc.add(f"  {short(e.task)}  ", title, "  ", ("t opens it", "dim"))
+        if shown.reverses is not None:
+            doc.add().add(("Reverses", "bold")).add("  " + self._line(shown.reverses))
+        doc.add().add(("Reversal", "bold"))
+        if shown.reversed_by is not None:
+            doc.add("  " + self._line(shown.reversed_by))
+        elif e.is_reversal:
+            doc.add("  ", ("this entry is the reversal", "dim"))
+        else:
+            doc.add("  ", ("not reversed (r in the ledger reverses it)", "dim"))
+        if e.needs_approval:
+            doc.add().add(("Approvals", "bold"))
+            for who, when in shown.approvals:
+                doc.add(f"  @{who}  {self._when(when)}")
+            if not shown.approvals:
+                doc.add("  ", ("none yet", "dim"))
+        return doc.content()

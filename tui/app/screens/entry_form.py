@@ -1,0 +1,216 @@
+"""The new ledger entry form: each field checked as it is typed.
+
+The checks are ``crewdeck.tui.ledger.form.check_form``, the same ones
+``crewdeck ledger add`` applies, run on every key press (they need no
+store, only the ``FormContext`` loaded once when the form opens).  A field
+shows its problem once it has been typed in or left; saving shows them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Checkbox, Input, Label, Static
+
+from crewdeck.sync.state.money import format_minor
+from crewdeck.tui.app.lines import plain
+from crewdeck.tui.app.workers import background
+from crewdeck.tui.ledger.form import FIELDS, REQUIRED, FormContext, FormProblems, check_form, parse_entry
+from crewdeck.tui.session.session import Written
+from crewdeck.tui.workspace.errors import UserError
+
+#: What each field takes, shown as its placeholder.
+HINTS = {
+    "date": "today · yesterday · mon · 2026-11-20",
+    "campaign": "its name or slug: spring-launch",
+    "category": "influencers · sponsored-posts · content-tools · freelancers · …",
+    "payee": "who is paid: @cafe_mila, Canva",
+    "amount": "120.50 EUR · 15000 JPY (the base currency if none)",
+    "memo": "optional: invoice number, what for",
+    "task": "optional: a task id (4+ hex digits)",
+}
+
+#: Loads the form's context (runs in a worker thread).
+LoadContext = Callable[[], FormContext]
+#: Saves the fields: ``(values, needs approval, context)`` -> what was written (runs in a worker thread).
+Save = Callable[[Mapping[str, str], bool, FormContext], Written]
+
+
+class EntryFormScreen(ModalScreen[Written | None]):
+    """A new entry.
+
+    | key | action |
+    |---|---|
+    | `tab` `shift+tab` | next / previous field |
+    | `enter` | in a field: save (when every field is good) |
+    | `space` | on "needs approval": toggle |
+    | `escape` | cancel |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="entry_form.cancel")]
+
+    DEFAULT_CSS = """
+    EntryFormScreen { align: center middle; }
+    EntryFormScreen > Vertical {
+        width: 90%;
+        max-width: 96;
+        height: auto;
+        max-height: 100%;
+        padding: 0 2;
+        background: $panel;
+        border: round $accent;
+    }
+    EntryFormScreen .form--title { text-style: bold; }
+    EntryFormScreen .form--help { color: $foreground-muted; margin-bottom: 1; }
+    EntryFormScreen .form--row { height: 1; }
+    EntryFormScreen .form--label { width: 10; color: $foreground-muted; }
+    EntryFormScreen .form--row:focus-within .form--label { color: $accent; text-style: bold; }
+    EntryFormScreen .form--row Input { width: 1fr; }
+    EntryFormScreen .form--problem { display: none; padding-left: 10; color: $error; height: auto; }
+    EntryFormScreen .form--problem.-shown { display: block; }
+    EntryFormScreen Checkbox { margin: 1 0 0 9; }
+    EntryFormScreen .form--preview { color: $foreground-muted; height: auto; margin-top: 1; }
+    EntryFormScreen .form--preview.-problem { color: $error; }
+    """
+
+    def __init__(self, load_context: LoadContext, save: Save, initial: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self.load_context = load_context
+        self.save = save
+        self.initial = dict(initial or {})
+        self.context: FormContext | None = None
+        #: Fields whose problems are shown: typed in, left, or all after a save was tried.
+        self.touched: set[str] = set()
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("New ledger entry", classes="form--title")
+            yield Label("enter saves · tab next field · escape cancels", classes="form--help")
+            for name in FIELDS:
+                with Horizontal(classes="form--row"):
+                    yield Label(name + ("*" if name in REQUIRED else ""), classes="form--label")
+                    yield Input(self.initial.get(name, ""), placeholder=HINTS[name], compact=True, id=f"form-{name}")
+                yield Static("", classes="form--problem", id=f"problem-{name}")
+            yield Checkbox("needs approval by a manager before it counts", compact=True, id="form-needs-approval")
+            yield Static("loading…", classes="form--preview", id="form-preview")
+
+    def on_mount(self) -> None:
+        first = next((name for name in FIELDS if name != "date" and not self.initial.get(name)), "amount")
+        self.query_one(f"#form-{first}", Input).focus()
+        self._load()
+
+    @background(group="entry-form")
+    def _load(self) -> None:
+        context = self.load_context()
+        self.app.call_from_thread(self._loaded, context)
+
+    def _loaded(self, context: FormContext) -> None:
+        self.context = context
+        self.query_one("#form-date", Input).placeholder = f"{context.today.isoformat()} (today) · yesterday · mon"
+        self.query_one("#form-campaign", Input).suggester = SuggestFromList([c.slug for c in context.campaigns])
+        self.query_one("#form-category", Input).suggester = SuggestFromList(list(context.categories))
+        self.query_one("#form-amount", Input).placeholder = f"120.50 {context.base_currency} · 99 USD · 15000 JPY"
+        self.check()
+
+    # ------------------------------------------------------------ checking
+
+    def values(self) -> dict[str, str]:
+        return {name: self.query_one(f"#form-{name}", Input).value for name in FIELDS}
+
+    @property
+    def needs_approval(self) -> bool:
+        return self.query_one("#form-needs-approval", Checkbox).value
+
+    def check(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        """Show the problems of the touched fields (and ``extra`` ones, from saving); return them all."""
+        if self.context is None:
+            return {"form": "loading"}
+        problems = {**check_form(self.values(), self.context), **(extra or {})}
+        for name in FIELDS:
+            shown = self.query_one(f"#problem-{name}", Static)
+            problem = problems.get(name) if name in self.touched else None
+            shown.update(plain(problem or ""))
+            shown.set_class(bool(problem), "-shown")
+        self._show_preview(problems)
+        return problems
+
+    def _show_preview(self, problems: Mapping[str, str]) -> None:
+        preview = self.query_one("#form-preview", Static)
+        assert self.context is not None
+        if problems:
+            left = [name for name in FIELDS if name in problems]
+            preview.update(plain(f"to fill in or fix: {', '.join(left)}"))
+            preview.set_class(bool(self.touched & set(problems)), "-problem")
+            return
+        draft = parse_entry(self.values(), self.context, needs_approval=self.needs_approval)
+        slug = next((c.slug for c in self.context.campaigns if c.id == draft.campaign), draft.campaign)
+        amount = f"{format_minor(draft.amount, draft.currency, grouping=True)} {draft.currency}"
+        waits = " · waits for approval" if draft.needs_approval else ""
+        memo = f" · {draft.memo}" if draft.memo else ""
+        preview.update(plain(f"→ {draft.date}  +{slug}  #{draft.category}  {draft.payee}  {amount}{memo}{waits}"))
+        preview.remove_class("-problem")
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        if event.input.id and event.value != self.initial.get(event.input.id.removeprefix("form-"), ""):
+            self.touched.add(event.input.id.removeprefix("form-"))
+        self.check()
+
+    @on(Input.Blurred)
+    def _left(self, event: Input.Blurred) -> None:
+        if event.input.id:
+            self.touched.add(event.input.id.removeprefix("form-"))
+            self.check()
+
+    @on(Checkbox.Changed)
+    def _toggled(self) -> None:
+        self.check()
+
+    # ------------------------------------------------------------ saving
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.touched.update(FIELDS)
+        problems = self.check()
+        if problems:
+            bad = next((name for name in FIELDS if name in problems), None)
+            if bad:
+                self.query_one(f"#form-{bad}", Input).focus()
+            return
+        if not self.saving and self.context is not None:
+            self.saving = True
+            self._save(self.values(), self.needs_approval, self.context)
+
+    @background(group="entry-form")
+    def _save(self, values: dict[str, str], needs_approval: bool, context: FormContext) -> None:
+        try:
+            written = self.save(values, needs_approval, context)
+        except FormProblems as exc:  # e.g. a task id that names no task
+            self.app.call_from_thread(self._refused, exc.problems)
+            return
+        except UserError as exc:
+            self.app.call_from_thread(self._refused, {"form": str(exc)})
+            return
+        except Exception:  # reported as any worker error is; the form stays open to try again
+            self.app.call_from_thread(self._refused, {})
+            raise
+        self.app.call_from_thread(self.dismiss, written)
+
+    def _refused(self, problems: dict[str, str]) -> None:
+        self.saving = False
+        self.check(problems)
+        if "form" in problems:
+            preview = self.query_one("#form-preview", Static)
+            preview.update(plain(problems["form"]))
+            preview.add_class("-problem")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

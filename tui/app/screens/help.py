@@ -1,0 +1,87 @@
+"""``?``: every key of the app, by where it works, as the keymap has it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+#: Key names shown as the character they type.
+SYMBOLS = {
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "left_curly_bracket": "{",
+    "right_curly_bracket": "}",
+    "question_mark": "?",
+    "slash": "/",
+    "colon": ":",
+}
+
+
+def _symbols(key: str) -> str:
+    for name, symbol in SYMBOLS.items():
+        key = key.replace(name, symbol)
+    return key
+
+
+def _literal(text: str) -> str:
+    """``text`` as Textual markup shows it (a lone ``[`` would otherwise open a tag)."""
+    return text.replace("[", "\\[")
+
+
+def binding_rows(bindings: Iterable[BindingType], keymap: dict[str, str]) -> list[tuple[str, str, str]]:
+    """``(keys, description, id)`` of each binding, with the keymap applied."""
+    rows = []
+    for binding in bindings:
+        if not isinstance(binding, Binding):
+            continue
+        keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+        shown = ", ".join(_symbols(k) for k in keys.split(","))
+        rows.append((shown, binding.description, binding.id or ""))
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys, grouped by where they work.
+
+    | key | action |
+    |---|---|
+    | `escape` `?` `q` | close |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q", "close", "Close", id="help.close")]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 90%;
+        max-width: 110;
+        height: 90%;
+        padding: 1 2;
+        background: $panel;
+        border: round $accent;
+    }
+    HelpScreen Static { height: auto; }
+    """
+
+    def __init__(self, sections: list[tuple[str, Iterable[BindingType]]], keymap: dict[str, str]) -> None:
+        super().__init__()
+        self.sections = sections
+        self.keymap = keymap
+
+    def compose(self) -> ComposeResult:
+        lines = ["[b]Keys[/b]  [dim](rebind any of them in the config's [keymap] by its id; ctrl+p lists every command)[/dim]"]
+        for title, bindings in self.sections:
+            lines += ["", f"[b]{_literal(title)}[/b]"]
+            for keys, description, binding_id in binding_rows(bindings, self.keymap):
+                lines.append(f"  [b]{_literal(keys.ljust(18))}[/b] {_literal(description.ljust(22))} [dim]{binding_id}[/dim]")
+        with VerticalScroll():
+            yield Static("\n".join(lines))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

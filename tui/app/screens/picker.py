@@ -1,0 +1,120 @@
+"""Pick one of a few things with a single key (or the arrows and enter).
+
+A choice may carry a note on its right (a count, say) that its owner fills
+in after the picker is up (``set_note``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from crewdeck.sync.state.visible import visible
+from crewdeck.tui.app.lines import plain
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    #: A key that picks this choice at once ("" for none).
+    key: str = ""
+    #: Said on the right of the choice.
+    note: str = ""
+
+
+#: Cells a note is right-aligned in (a count of 100,000 tasks takes 7).
+NOTE_WIDTH = 8
+
+
+class PickerScreen(ModalScreen[str | None]):
+    """A short list; its keys pick directly.
+
+    | key | action |
+    |---|---|
+    | a choice's key | pick it |
+    | `up` `down` `enter` | move and pick |
+    | `escape` | cancel |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]
+
+    DEFAULT_CSS = """
+    PickerScreen { align: center middle; }
+    PickerScreen > Vertical {
+        width: auto;
+        min-width: 40;
+        max-width: 90%;
+        height: auto;
+        max-height: 80%;
+        padding: 1 2;
+        background: $panel;
+        border: round $accent;
+    }
+    PickerScreen .picker--title { text-style: bold; margin-bottom: 1; }
+    PickerScreen OptionList { height: auto; max-height: 20; }
+    /* As wide a rule as OptionList's own :focus one, which would draw a border. */
+    PickerScreen OptionList, PickerScreen OptionList:focus { border: none; }
+    """
+
+    def __init__(self, title: str, choices: list[Choice], current: str | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = list(choices)
+        self.current = current
+        # Bindings, not a key handler: the app checks the active screen's
+        # bindings even before anything on it has focus, so a key typed
+        # right after the one that opened the picker is not lost.
+        for index, choice in enumerate(choices):
+            if choice.key:
+                self._bindings.bind(choice.key, f"choose({index})", choice.label, show=False)
+        # (These keys are the choices' own, shown beside each; they are not
+        # actions a keymap could rename, so they carry no binding id.)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(plain(self.title_text), classes="picker--title")
+            yield OptionList(*(Option(self._prompt(c), id=c.value) for c in self.choices), id="picker-options")
+
+    def _prompt(self, choice: Choice) -> Content:
+        # Labels are names people typed: plain text, shown (crewdeck.sync.state.visible).
+        label = visible(choice.label)
+        parts: list[str | tuple[str, str]] = [(choice.key, "bold"), "  "] if choice.key else ["   "]
+        parts.append(label)
+        if choice.note:
+            # The notes line up on the right, past the longest label.
+            width = max(len(visible(c.label)) for c in self.choices) + 2
+            parts += [" " * (width - len(label)), (f"{visible(choice.note):>{NOTE_WIDTH}}", "$text-muted")]
+        return Content.assemble(*parts)
+
+    def set_note(self, value: str, note: str) -> None:
+        """Say ``note`` beside the choice ``value``."""
+        for index, choice in enumerate(self.choices):
+            if choice.value == value and choice.note != note:
+                self.choices[index] = replace(choice, note=note)
+                if self.is_mounted:
+                    self.query_one(OptionList).replace_option_prompt(value, self._prompt(self.choices[index]))
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        for i, choice in enumerate(self.choices):
+            if choice.value == self.current:
+                options.highlighted = i
+        options.focus()
+
+    def action_choose(self, index: int) -> None:
+        self.dismiss(self.choices[index].value)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

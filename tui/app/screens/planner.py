@@ -1,0 +1,270 @@
+"""Plan a meeting from the deadline grid: who, how long, which days; the best slots; book one.
+
+The same planner as ``crewdeck overlap`` (``crewdeck.tui.time.overlap.search``), and the
+same booking as ``crewdeck overlap --book``: a meeting task that syncs like
+any task and counts for fairness in later plans.  The slots are planned
+again, in a worker, whenever the invitations or the fields change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, Label, OptionList, Static
+
+from crewdeck.sync.state.ids import new_id, short
+from crewdeck.sync.state.visible import visible
+from crewdeck.tui.app.lines import plain
+from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.app.workers import background
+from crewdeck.tui.session.session import Written
+from crewdeck.tui.tasks.edits import format_estimate
+from crewdeck.tui.time import overlap
+from crewdeck.tui.time.roster import status_text
+from crewdeck.tui.time.when import format_local
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import Member
+from crewdeck.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:
+    from crewdeck.tui.app.app import CrewdeckApp
+
+#: What a member is asked to: the order ``space`` walks through.
+INVITATIONS = ("required", "optional", "")
+
+
+class InviteList(OptionList):
+    """The members, each required, optional or not invited, with their local time now."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "invite", "Required/optional/out", id="planner.invite"),
+    ]
+
+    @dataclass
+    class Invited(Message):
+        """``space`` on the member at ``index``: ask them to the next of ``INVITATIONS``."""
+
+        invite_list: InviteList
+        index: int
+
+        @property
+        def control(self) -> InviteList:
+            return self.invite_list
+
+    def action_invite(self) -> None:
+        if self.highlighted is not None:
+            self.post_message(self.Invited(self, self.highlighted))
+
+
+class SlotTable(DataTable[str]):
+    """The ranked slots; ``enter`` books the one under the cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Book", id="planner.book"),
+    ]
+
+
+class PlannerScreen(Screen[None]):
+    """Plan a meeting and book one of the slots.
+
+    | key | action |
+    |---|---|
+    | `space` | (on a member) required → optional → not invited |
+    | `tab` `shift+tab` | next / previous field: members, duration, from, days, slots |
+    | `enter` | (on a slot) book it as a meeting, after asking its title |
+    | `escape` `q` | back to the grid |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Back", id="planner.close"),
+    ]
+
+    DEFAULT_CSS = """
+    PlannerScreen { padding: 0 1; }
+    PlannerScreen .planner--title { text-style: bold; color: $accent; height: 1; }
+    PlannerScreen .planner--help { color: $foreground-muted; height: 1; }
+    PlannerScreen InviteList { height: auto; max-height: 10; margin-top: 1; }
+    PlannerScreen #planner-form { height: 1; margin-top: 1; }
+    PlannerScreen #planner-form Label { width: auto; padding: 0 1 0 0; color: $foreground-muted; }
+    PlannerScreen #planner-form Input { width: 14; margin-right: 2; }
+    PlannerScreen #planner-days { width: 6; }
+    PlannerScreen #planner-status { height: 1; }
+    PlannerScreen #planner-status.-problem { color: $error; }
+    PlannerScreen #planner-legend { height: 1; color: $foreground-muted; }
+    PlannerScreen SlotTable { height: 1fr; }
+    """
+
+    def __init__(self, members: list[Member], required: list[str], tz: str, first: dt.date) -> None:
+        super().__init__()
+        self.members = members
+        #: Per member id: "required", "optional" or "" (not invited).
+        self.invited = {m.id: ("required" if m.id in required else "") for m in members}
+        self.tz = tz
+        self.first = first
+        self.slots: list[overlap.Slot] = []
+        #: Bumped by every new plan; answers to older ones are dropped.
+        self.generation = 0
+        #: What the last plan was asked: who, and the fields as typed.
+        self._asked: tuple[object, ...] | None = None
+
+    @property
+    def crew(self) -> CrewdeckApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Label(f"Plan a meeting — days and times in {self.tz}", classes="planner--title")
+        yield Label("space: required/optional/out · tab: next field · enter on a slot: book it", classes="planner--help")
+        yield InviteList(*[self._member_prompt(m) for m in self.members], id="planner-members", compact=True)
+        with Horizontal(id="planner-form"):
+            yield Label("Duration")
+            yield Input("30m", id="planner-duration", compact=True)
+            yield Label("From")
+            yield Input(f"{self.first:%Y-%m-%d}", id="planner-from", compact=True)
+            yield Label("Days")
+            yield Input("7", id="planner-days", compact=True)
+        yield Static("", id="planner-status")
+        yield Static(overlap.LEGEND, id="planner-legend")
+        yield SlotTable(id="planner-slots", cursor_type="row", zebra_stripes=True)
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.query_one(InviteList).focus()
+        self.replan()
+
+    def _member_prompt(self, member: Member) -> Content:
+        now = self.crew.now()
+        state = self.invited[member.id]
+        local = format_local(now, member.tz, now, clock24=self.crew.config.clock24)
+        mark = (f"{state:<9}", "bold") if state == "required" else f"{state or '·':<9}"
+        handle = visible(f"@{member.handle}")
+        return Content.assemble(mark, f" {handle:<10} {local:<18} ", (status_text(member, now), "dim"))
+
+    @on(InviteList.Invited)
+    def _invited(self, message: InviteList.Invited) -> None:
+        index = message.index
+        member = self.members[index]
+        state = self.invited[member.id]
+        self.invited[member.id] = INVITATIONS[(INVITATIONS.index(state) + 1) % len(INVITATIONS)]
+        self.query_one(InviteList).replace_option_prompt_at_index(index, self._member_prompt(member))
+        self.replan()
+
+    # ------------------------------------------------------------ planning
+
+    @on(Input.Changed)
+    def _field_changed(self) -> None:
+        self.replan()
+
+    @on(Input.Submitted)
+    def _field_submitted(self) -> None:
+        self.focus_next()
+
+    def replan(self) -> None:
+        required = [m for m in self.members if self.invited[m.id] == "required"]
+        optional = [m for m in self.members if self.invited[m.id] == "optional"]
+        fields = [self.query_one(f"#planner-{name}", Input).value for name in ("duration", "from", "days")]
+        asked = (tuple(m.id for m in required), tuple(m.id for m in optional), *fields)
+        if asked == self._asked:  # the inputs announce their first values too
+            return
+        self._asked = asked
+        self.generation += 1
+        self._plan(required, optional, *fields, self.generation)
+
+    @background(exclusive=True, group="planner")
+    def _plan(self, required: list[Member], optional: list[Member], duration: str, first: str, days: str, generation: int) -> None:
+        session = self.crew.session
+        now = self.crew.now()
+        try:
+            if not days.strip().isdigit():
+                raise UserError(f"days: {days.strip()!r} is not a number of days")
+            question = overlap.read_search(required, optional, duration, first, int(days), self.tz, now)
+            with session.lock:
+                slots = overlap.search(session.ws, question, now)
+        except UserError as exc:  # a problem with what was typed: shown in place
+            self.app.call_from_thread(self._show_problem, str(exc), generation)
+            return
+        self.app.call_from_thread(self._show_slots, question, slots, generation)
+
+    def _show_problem(self, problem: str, generation: int) -> None:
+        if generation != self.generation:
+            return
+        self.slots = []
+        self.query_one(SlotTable).clear(columns=True)
+        status = self.query_one("#planner-status", Static)
+        status.update(plain(problem))
+        status.add_class("-problem")
+
+    def _show_slots(self, question: overlap.Search, slots: list[overlap.Slot], generation: int) -> None:
+        # Thread workers cannot be cancelled: an older plan may land last.
+        if generation != self.generation:
+            return
+        self.slots = slots
+        clock24 = self.crew.config.clock24
+        table = self.query_one(SlotTable)
+        table.clear(columns=True)
+        last = question.first + dt.timedelta(days=question.days - 1)
+        who = " ".join(f"@{m.handle}" for m in question.required)
+        status = self.query_one("#planner-status", Static)
+        status.remove_class("-problem")
+        if not slots:
+            status.update(
+                plain(f"no {format_estimate(question.minutes)} slot for {who} between {question.first:%a %m-%d} and {last:%a %m-%d}")
+            )
+            return
+        status.update(plain(f"{len(slots)} slots for {who}, {question.first:%a %m-%d} to {last:%a %m-%d}, best first"))
+        table.add_columns("#", f"WHEN ({self.tz})", "SCORE", *(Text(visible(header)) for header in overlap.seat_headers(slots[0])))
+        for rank, slot in enumerate(slots, start=1):
+            table.add_row(str(rank), overlap.when_text(slot, self.tz, clock24), f"{slot.score:.1f}", *overlap.seat_texts(slot, clock24))
+
+    # ------------------------------------------------------------ booking
+
+    @on(DataTable.RowSelected)
+    def _slot_chosen(self, event: DataTable.RowSelected) -> None:
+        if not 0 <= event.cursor_row < len(self.slots):
+            return
+        slot = self.slots[event.cursor_row]
+        when = overlap.when_text(slot, self.tz, self.crew.config.clock24)
+        self.app.push_screen(
+            PromptScreen(
+                f"Book {when} ({self.tz}) — the meeting's title", "it becomes a task tagged meeting, due at the start", value="Meeting"
+            ),
+            lambda title: self._titled(slot, title),
+        )
+
+    def _titled(self, slot: overlap.Slot, title: str | None) -> None:
+        if title is None:
+            return
+        if not title.strip():
+            self.app.notify("the meeting needs a title", severity="error")
+            return
+        self._book(slot, title.strip())
+
+    @background(group="write")
+    def _book(self, slot: overlap.Slot, title: str) -> None:
+        crew = self.crew
+        session = crew.session
+        values = overlap.meeting_values(slot, title, self.tz, session.me, crew.now())
+        task_id = new_id()
+        written = session.set_fields([task_id], values, f"book {title!r}")
+        when = overlap.when_text(slot, self.tz, crew.config.clock24)
+        self.app.call_from_thread(self._booked, f"booked {short(task_id)} “{title}” {when} ({self.tz})", written)
+
+    def _booked(self, message: str, written: Written) -> None:
+        self.dismiss(None)
+        self.crew.written(message, written)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+#: Every key of the planner, for ``?``.
+PLANNER_BINDINGS: list[BindingType] = [*PlannerScreen.BINDINGS, *InviteList.BINDINGS, *SlotTable.BINDINGS]

@@ -1,0 +1,360 @@
+"""The tasks pane: a saved view or a filter over the task list, and triage by single keys.
+
+Every key that changes a task acts on the marked tasks (``x``) if any, else
+on the task under the cursor.  Reads and writes run in worker threads; the
+pane only ever holds the rows on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+
+from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.visible import visible
+from crewdeck.tui.app.pane import Pane
+from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.app.task_previews import Previews
+from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
+from crewdeck.tui.app.workers import background
+from crewdeck.tui.session.session import FirstPage, Names, Written
+from crewdeck.tui.tasks.deadlines import due_outside_hours
+from crewdeck.tui.tasks.index import Filter
+from crewdeck.tui.tasks.listing import TaskRow
+from crewdeck.tui.tasks.rows import CELLS, row_text
+from crewdeck.tui.tasks.views import VIEWS, View, find, views
+from crewdeck.widgets.filter_box import FilterBox
+from crewdeck.widgets.line_table import Column
+from crewdeck.widgets.pane_bar import PaneBar
+from crewdeck.widgets.task_table import Row, TaskTable
+
+#: Per cell of ``taskrows.CELLS``; when space is short the highest ``drop`` goes first.
+COLUMNS = {
+    "mark": Column("", 1, drop=4),
+    "id": Column("ID", 8, drop=5),
+    "title": Column("TASK", 18, grow=1),
+    "who": Column("WHO", 8, drop=3),
+    "status": Column("STATUS", 6, drop=2),
+    "pri": Column("PRI", 3, drop=6),
+    "campaign": Column("CAMPAIGN", 18, drop=7),
+    "due": Column("DUE (YOUR TIME)", 30, drop=1),
+}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The answer to a query: the filter, how many match, the first rows, the cursor."""
+
+    filter: Filter
+    count: int
+    offset: int
+    rows: list[TaskRow]
+    cursor: int
+    names: Names
+
+    @classmethod
+    def of_first_page(cls, page: FirstPage) -> Listing:
+        return cls(page.filter, page.count, 0, page.rows, 0, page.names)
+
+
+class TasksPane(Previews, Triage, Pane):
+    """Tasks: views, filter, triage.
+
+    | key | action |
+    |---|---|
+    | `/` | filter (the language of `crewdeck tasks`) |
+    | `v`, `[` `]` | pick a view; previous / next view |
+    | `a` | quick-add |
+    | `enter` | details and history |
+    | `s` `d` | cycle status, done |
+    | `A` `p` `D` `h` | assign, priority, due date, snooze |
+    | `c` `t` | accept, take (accept and assign to you) |
+    | `r` `m` | decline with a reason, mark as duplicate |
+    | `x` `X` | mark for bulk, clear the marks |
+    | `u`, `ctrl+r` or `U` | undo, redo (as new operations) |
+    | `e` `y` | edit notes in `$EDITOR`, copy as text |
+    """
+
+    pane_name = "tasks"
+    pane_title = "Tasks"
+    HELP_EXTRA = [("Task list", TaskTable.BINDINGS), ("Task detail", DetailScreen.BINDINGS)]
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", id="tasks.filter"),
+        Binding("v", "pick_view", "Views", id="tasks.views"),
+        Binding("left_square_bracket", "view(-1)", "Prev view", show=False, id="tasks.prev_view"),
+        Binding("right_square_bracket", "view(1)", "Next view", show=False, id="tasks.next_view"),
+        Binding("a", "quick_add", "Add", id="tasks.quick_add"),
+        Binding("x", "mark", "Mark", id="tasks.mark"),
+        Binding("X", "clear_marks", "Clear marks", show=False, id="tasks.clear_marks"),
+        *TRIAGE_BINDINGS,
+    ]
+
+    DEFAULT_CSS = """
+    TasksPane { height: 1fr; }
+    TasksPane #tasks-filter { display: none; }
+    TasksPane TaskTable { height: 1fr; }
+    """
+
+    class Loaded(Message):
+        def __init__(self, listing: Listing, generation: int) -> None:
+            super().__init__()
+            self.listing = listing
+            self.generation = generation
+
+    class WindowLoaded(Message):
+        def __init__(self, offset: int, rows: list[TaskRow], generation: int) -> None:
+            super().__init__()
+            self.offset = offset
+            self.rows = rows
+            self.generation = generation
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view: View | None = None
+        self.query_text = ""
+        self.filter: Filter | None = None
+        self.count = 0
+        self.marked: set[str] = set()
+        #: Bumped by every new query; answers to older ones are dropped.
+        self.generation = 0
+        self.loaded_once = False
+        #: Names as of the last query (set on the UI thread, from its answer).
+        self.names = Names({}, {}, {})
+
+    def compose(self) -> ComposeResult:
+        yield PaneBar(id="tasks-bar")
+        yield FilterBox("@me #tag +campaign !high due:<fri overdue words — enter applies, escape closes", id="tasks-filter")
+        # Rows are made from the fetched tasks as they come on screen.
+        yield TaskTable(tuple(COLUMNS[key] for key in CELLS), self._row, id="task-table")
+
+    @property
+    def table(self) -> TaskTable:
+        return self.query_one(TaskTable)
+
+    def focus_main(self) -> None:
+        self.table.focus()
+
+    def start(self) -> None:
+        view = find(self.crew.config.default_view, [])
+        if view is not None:
+            self.show_view(view)
+        else:  # a campaign's view: its name is in the store
+            self._start_on_campaign(self.crew.config.default_view)
+
+    @background(group="tasks-load")
+    def _start_on_campaign(self, view_id: str) -> None:
+        view = find(view_id, self.crew.session.campaigns())
+        if view is None:
+            self.app.call_from_thread(self.app.notify, f"default_view {view_id!r}: no such campaign; showing the inbox", severity="warning")
+        self.app.call_from_thread(self.show_view, view or VIEWS[0])
+
+    def store_changed(self, ops: list[Op], ours: bool) -> None:
+        self.reload()
+
+    # ------------------------------------------------------------ loading
+
+    def show_view(self, view: View) -> None:
+        self.view = view
+        self.query_text = view.query
+        self.reload(keep_cursor=False)
+
+    def reload(self, keep_cursor: bool = True) -> None:
+        """Query again: the cursor stays on its task, or on the nearest row if it left."""
+        self.generation += 1
+        if self.filtering:  # the box's preview is of the list as it was
+            self.request_preview(self.filter_box.text)
+        table = self.table
+        if not keep_cursor:
+            # At start-up the first page is usually ready by now: shown at
+            # once, it is in the first paint instead of a later one.
+            first = self.crew.session.first_page(self.query_text, table.size.height, wait=False)
+            if first is not None:
+                self._show(Listing.of_first_page(first))
+                return
+        self._load(
+            self.query_text,
+            table.cursor_key if keep_cursor else None,
+            table.cursor if keep_cursor else 0,
+            self.generation,
+            table.size.height,
+        )
+
+    @background(exclusive=True, group="tasks-load")
+    def _load(self, text: str, cursor_key: str | None, cursor: int, generation: int, height: int) -> None:
+        try:
+            self._query(text, cursor_key, cursor, generation, height)
+        except Exception:
+            if not self.loaded_once:  # the other panes need not wait for a list that failed
+                self.app.call_from_thread(self.crew.first_screen_ready)
+            raise
+
+    def _query(self, text: str, cursor_key: str | None, cursor: int, generation: int, height: int) -> None:
+        # Only the pane's first list may be the start-up page: a later one
+        # (a reload after a change, say) must see what changed.
+        first = self.crew.session.first_page(text, height) if generation == 1 else None
+        if first is not None:
+            self.post_message(self.Loaded(Listing.of_first_page(first), generation))
+            return
+        self.post_message(self.Loaded(self._listing(text, cursor_key, cursor, height), generation))
+
+    def _listing(self, text: str, cursor_key: str | None, cursor: int, height: int) -> Listing:
+        """Query ``text``: the count, and the rows around the cursor's task (or row ``cursor``)."""
+        session = self.crew.session
+        f = session.compile(text, self.crew.now())
+        count = session.count(f)
+        position = session.position(f, cursor_key) if cursor_key else None
+        target = position if position is not None else min(cursor, max(0, count - 1))
+        page = max(height, 40)
+        offset = max(0, target - page // 2)
+        rows = session.window(f, offset, page * 2, count)
+        return Listing(f, count, offset, rows, target, session.names())
+
+    def on_tasks_pane_loaded(self, message: Loaded) -> None:
+        if message.generation == self.generation:
+            self._show(message.listing)
+
+    def _show(self, listing: Listing) -> None:
+        self.names = listing.names
+        self.filter = listing.filter
+        self.count = listing.count
+        table = self.table
+        table.reset(listing.count, listing.cursor, (listing.offset, listing.rows))
+        table.set_marked(frozenset(self.marked))
+        self.query_one(PaneBar).title = self.list_title
+        self._update_info()
+        if not self.loaded_once:
+            self.loaded_once = True
+            # The other panes load once this page is on the screen: their
+            # workers would otherwise share the GIL with its first paint.
+            self.call_after_refresh(self.crew.first_screen_ready)
+
+    @on(TaskTable.WindowNeeded)
+    def _window_needed(self, message: TaskTable.WindowNeeded) -> None:
+        if self.filter is not None:
+            self._load_window(self.filter, message.offset, message.limit, message.generation)
+
+    @background(group="tasks-window")
+    def _load_window(self, f: Filter, offset: int, limit: int, generation: int) -> None:
+        rows = self.crew.session.window(f, offset, limit)
+        self.post_message(self.WindowLoaded(offset, rows, generation))
+
+    def on_tasks_pane_window_loaded(self, message: WindowLoaded) -> None:
+        self.table.set_window(message.offset, message.rows, message.generation)
+
+    def _row(self, row: TaskRow) -> Row:
+        crew = self.crew
+        names = self.names
+        off_hours = due_outside_hours(names.members.get(row.assignee or ""), row.due_utc)
+        text = row_text(row, names.handles, names.campaigns, crew.viewer_tz, crew.now(), crew.config.clock24, off_hours)
+        return Row(row.id, text.cells, text.hints, text.tone)
+
+    @property
+    def list_title(self) -> str:
+        """What the list shows: the view's name, or the filter."""
+        if self.view is not None:
+            return self.view.name
+        return visible(f"/ {self.query_text}") if self.query_text else "All open"
+
+    def _update_info(self) -> None:
+        marks = f" · {len(self.marked)} marked" if self.marked else ""
+        self.query_one(PaneBar).info = f"{self.count:,} tasks{marks}"
+
+    # ------------------------------------------------------------ views and filter
+
+    def action_filter(self) -> None:
+        self._show_filter_box(True)
+        self.filter_box.open(self.query_text if self.view is None else "")
+
+    @property
+    def filtering(self) -> bool:
+        """Whether the filter box is open."""
+        return self.filter_box.display
+
+    def _show_filter_box(self, shown: bool) -> None:
+        # The box takes the bar's line: the table keeps its place and size,
+        # and is not drawn again.  Shown and hidden as themselves, not by a
+        # class of the pane's: that restyled the whole pane (~3 ms, under enter).
+        self.filter_box.display = shown
+        self.query_one(PaneBar).display = not shown
+
+    @property
+    def filter_box(self) -> FilterBox:
+        return self.query_one(FilterBox)
+
+    def _show_prepared(self, view: View | None, text: str, listing: Listing) -> None:
+        """Show a view or a filter from an answer fetched before it was asked for (a preview)."""
+        self.view = view
+        self.query_text = text
+        self.generation += 1
+        self._show(listing)
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "escape" and self.filtering:
+            event.stop()
+            self.cancel_apply()
+            self._show_filter_box(False)
+            self.table.focus()
+
+    def action_view(self, step: int) -> None:
+        all_views = views(self.crew.campaigns)
+        index = next((i for i, v in enumerate(all_views) if self.view and v.id == self.view.id), -1)
+        self.show_view(all_views[(index + step) % len(all_views)])
+
+    # ------------------------------------------------------------ triage
+
+    def targets(self) -> list[str]:
+        if self.marked:
+            return sorted(self.marked)
+        key = self.table.cursor_key
+        return [key] if key else []
+
+    def after_write(self, message: str, written: Written | None) -> None:
+        if self.marked:
+            self.marked.clear()
+            self.table.set_marked(frozenset())
+        self.crew.written(message, written)
+
+    def action_mark(self) -> None:
+        key = self.table.cursor_key
+        if key is None:
+            return
+        self.marked.symmetric_difference_update({key})
+        self.table.set_marked(frozenset(self.marked))
+        self.table.action_cursor_down()
+        self._update_info()
+
+    def action_clear_marks(self) -> None:
+        self.marked.clear()
+        self.table.set_marked(frozenset())
+        self._update_info()
+
+    def action_quick_add(self) -> None:
+        self.app.push_screen(
+            PromptScreen(
+                "Quick add",
+                "Title @who #tag +campaign/platform !high|!med|!low due:fri 17:00 [Zone]",
+                preview=self.crew.preview_quick_add,
+            ),
+            self._quick_added,
+        )
+
+    def _quick_added(self, text: str | None) -> None:
+        if text and text.strip():
+            self._add(text)
+
+    @background(group="write")
+    def _add(self, text: str) -> None:
+        written = self.crew.session.quick_add(text, self.crew.now())
+        self.app.call_from_thread(self.crew.written, f"added {short(written.ops[0].row_id)}", written)
+
+    @on(TaskTable.Opened)
+    def _open(self, message: TaskTable.Opened) -> None:
+        self.crew.open_detail(message.key)

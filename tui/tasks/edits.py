@@ -1,0 +1,195 @@
+"""Turning what a person types for a task field into the value stored.
+
+``crewdeck set ID due="fri 17:00"`` and the app's edit screen both go
+through ``task_values``, so a field accepts the same text everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from crewdeck.sync.state.records import PRIORITIES, TASK_STATUSES
+from crewdeck.sync.state.store import Writer
+from crewdeck.sync.state.zones import zone
+from crewdeck.tui.tasks import recurrence
+from crewdeck.tui.tasks.quickadd import PRIORITY_WORDS, PUBLISH_DEFAULT_TIME, parse_due
+from crewdeck.tui.time.when import DateError, parse_moment_text, utc_iso
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import Member, Workspace
+
+EDITABLE = (
+    "title",
+    "notes",
+    "status",
+    "assignee",
+    "priority",
+    "campaign",
+    "platform",
+    "due",
+    "publish",
+    "tags",
+    "depends_on",
+    "estimate",
+    "snoozed_until",
+    "duplicate_of",
+    "decline_reason",
+)
+_ESTIMATE = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?\Z")
+_NONE = ("", "none", "-")
+
+
+def parse_estimate(text: str, what: str = "estimate") -> int:
+    """``90m``, ``2h``, ``1h30m`` or plain minutes -> minutes."""
+    text = text.strip().lower()
+    if text.isdigit():
+        return int(text)
+    m = _ESTIMATE.match(text)
+    if not text or not m or not any(m.groups()):
+        raise UserError(f"{what}: {text!r} is not a duration like 90m, 2h or 1h30m")
+    return int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
+
+
+def format_estimate(minutes: int | None) -> str:
+    if not minutes:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}h{rest:02d}m" if hours and rest else (f"{hours}h" if hours else f"{rest}m")
+
+
+def _ids(ws: Workspace, text: str) -> list[str]:
+    return [ws.resolve("task", part) for part in re.split(r"[,\s]+", text.strip()) if part]
+
+
+def field_value(
+    ws: Workspace,
+    name: str,
+    text: str,
+    me: Member,
+    now: dt.datetime,
+    current: Any = None,
+    *,
+    owner: Member | None = None,
+    audience_tz: str | None = None,
+) -> Any:
+    """The stored value for ``name`` from ``text`` (``current`` for ``+=``/``-=`` lists).
+
+    ``owner`` (the task's assignee) decides what a due date alone means (the
+    end of their working day); ``audience_tz`` is the zone a publish slot is
+    read in (the campaign's audience).
+    """
+    raw = text.strip()
+    lowered = raw.lower()
+    if name in ("title", "notes", "decline_reason"):
+        return text
+    if name == "status":
+        if lowered not in TASK_STATUSES:
+            raise UserError(f"status: {raw!r} is not one of {', '.join(TASK_STATUSES)}")
+        return lowered
+    if name == "priority":
+        value = PRIORITY_WORDS.get(lowered, lowered)
+        if value not in PRIORITIES:
+            raise UserError(f"priority: {raw!r} is not one of {', '.join(PRIORITIES)}")
+        return value
+    if name == "assignee":
+        return None if lowered in _NONE else ws.member_by_handle(raw).id
+    if name == "campaign":
+        return None if lowered in _NONE else ws.campaign_by_name(raw).id
+    if name == "platform":
+        return None if lowered in _NONE else lowered
+    if name in ("due", "publish"):
+        if lowered in _NONE:
+            return None
+        try:
+            if name == "publish":
+                return parse_moment_text(raw, audience_tz or me.tz, now, PUBLISH_DEFAULT_TIME).value()
+            return parse_due(raw.split(), owner or me, me.tz, now).value()
+        except (DateError, ValueError) as exc:
+            raise UserError(f"{name}: {exc}") from None
+    if name == "snoozed_until":
+        if lowered in _NONE:
+            return None
+        try:
+            return utc_iso(parse_moment_text(raw, me.tz, now, dt.time(8, 0)).instant)
+        except (DateError, ValueError) as exc:
+            raise UserError(f"snooze: {exc}") from None
+    if name == "tags":
+        return [t.lstrip("#") for t in re.split(r"[,\s]+", raw) if t.strip("#")]
+    if name == "depends_on":
+        return [] if lowered in _NONE else _ids(ws, raw)
+    if name == "duplicate_of":
+        return None if lowered in _NONE else ws.resolve("task", raw)
+    if name == "estimate":
+        return None if lowered in _NONE else parse_estimate(raw)
+    raise UserError(f"{name!r} is not a task field you can set ({', '.join(EDITABLE)})")
+
+
+def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member, now: dt.datetime) -> dict[str, Any]:
+    """``["status=done", "tags+=urgent"]`` -> the fields to set on ``task_id``."""
+    values: dict[str, Any] = {}
+    task = ws.task(task_id)
+    context: dict[str, Any] = {}
+    for assignment in assignments:
+        m = re.match(r"\s*([a-z_]+)\s*(\+=|-=|=)(.*)\Z", assignment, re.DOTALL)
+        if not m:
+            raise UserError(f"{assignment!r}: write FIELD=VALUE (or tags+=x, tags-=x)")
+        name, op, text = m.group(1), m.group(2), m.group(3)
+        if name == "due_date":
+            name = "due"
+        if name not in EDITABLE:
+            raise UserError(f"{name!r} is not a task field you can set ({', '.join(EDITABLE)})")
+        if op != "=":
+            if name not in ("tags", "depends_on"):
+                raise UserError(f"{name}{op}: only tags and depends_on take += and -=")
+            current = values.get(name)
+            if current is None:
+                current = ws.task_list_field(task_id, name)
+            change = field_value(ws, name, text, me, now)
+            values[name] = [*current, *(x for x in change if x not in current)] if op == "+=" else [x for x in current if x not in change]
+        else:
+            if name in ("due", "publish") and not context:
+                context = _time_context(ws, task, values, me)
+            values[name] = field_value(ws, name, text, me, now, **context)
+    return values
+
+
+def _time_context(ws: Workspace, task: dict[str, Any], values: dict[str, Any], me: Member) -> dict[str, Any]:
+    """Whose working day a due means and which zone a publish slot is in, with this command's changes."""
+    assignee_id = values.get("assignee", task["assignee"])
+    campaign_id = values.get("campaign", task["campaign"])
+    campaign = ws.campaign(campaign_id) if campaign_id else None
+    return {
+        "owner": (ws.member(assignee_id) if assignee_id else None) or me,
+        "audience_tz": campaign.audience_tz if campaign else None,
+    }
+
+
+def parse_rule_text(text: str, me: Member, now: dt.datetime) -> recurrence.Rule | None:
+    """``every=`` text: a rule in ``me``'s zone by default, or ``None`` for ``none`` (the series ends)."""
+    if text.strip().lower() in ("", "none", "-"):
+        return None
+    try:
+        return recurrence.parse_rule(text.split(), me.tz, now.astimezone(zone(me.tz)).date())
+    except ValueError as exc:  # DateError too
+        raise UserError(f"every: {exc}") from None
+
+
+def apply_assignments(
+    ws: Workspace, w: Writer, task_id: str, assignments: list[str], me: Member, now: dt.datetime, *, future: bool
+) -> None:
+    """``crewdeck set``'s work, for the CLI and the app's ``:``: FIELD=VALUE on this task
+    (or, with ``future``, on it and the later instances of its series), ``every=RULE``
+    to start, change or end (``every=none``) a series, and the completion hook."""
+    rules = [a for a in assignments if a.strip().startswith("every=")]
+    values = task_values(ws, task_id, [a for a in assignments if a not in rules], me, now)
+    if values:
+        recurrence.edit(ws, w, task_id, values, future=future)
+    if rules:
+        rule = parse_rule_text(rules[-1].split("=", 1)[1], me, now)
+        if rule is not None and not ws.task(task_id)["series"]:
+            recurrence.start_series(ws, w, task_id, rule, now)
+        else:
+            recurrence.set_rule(ws, w, task_id, rule)
+    if values.get("status") in ("done", "cancelled"):
+        recurrence.after_done(ws, w, task_id, now)

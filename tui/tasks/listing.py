@@ -1,0 +1,128 @@
+"""Tasks as lists: windows of rows from the store, and their plain-text form.
+
+The CLI prints these rows; the app's table asks for the window it shows.
+Both sort in SQLite, so no list ever holds more rows than are shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.schema import TASK_FILTER_COLUMNS
+from crewdeck.tui.tasks import urgency
+from crewdeck.tui.time.when import format_local, parse_utc, relative
+from crewdeck.tui.workspace.placeholders import untitled_task
+
+SORTS = {
+    "urgency": "score DESC, t.due_utc IS NULL, t.due_utc, t.id",
+    "due": "t.due_utc IS NULL, t.due_utc, score DESC, t.id",
+    "created": "t.created_at DESC, t.id",
+    "title": "t.title COLLATE NOCASE, t.id",
+}
+
+COLUMNS = (
+    "t.id, t.title, t.status, t.priority, t.assignee, t.campaign, t.platform, t.due_utc, t.due_tz, "
+    "t.publish_utc, t.publish_tz, t.tags, t.created_by, t.created_at, t.updated_op, t.snoozed_until"
+)
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    id: str
+    title: str
+    status: str
+    priority: str
+    assignee: str | None
+    campaign: str | None
+    platform: str | None
+    due_utc: str | None
+    due_tz: str | None
+    publish_utc: str | None
+    publish_tz: str | None
+    tags: tuple[str, ...]
+    created_by: str | None
+    created_at: str | None
+    updated_op: str | None
+    snoozed_until: str | None
+    score: float
+
+    @property
+    def short_id(self) -> str:
+        return short(self.id)
+
+    @property
+    def due(self) -> dt.datetime | None:
+        return parse_utc(self.due_utc) if self.due_utc else None
+
+
+def row_from_sql(r: tuple[Any, ...]) -> TaskRow:
+    """A ``TaskRow`` from ``SELECT COLUMNS, score``; an untitled task shows a placeholder (see ``placeholders``)."""
+    title = r[1]
+    if title.__class__ is not str or not title.strip():
+        title = untitled_task(r[0])
+    return TaskRow(r[0], title, *r[2:11], tuple(json.loads(r[11] or "[]")), *r[12:16], round(float(r[16]), 2))
+
+
+def select_sql(where: str, now: dt.datetime, order: str = "urgency") -> str:
+    return f"SELECT {COLUMNS}, {urgency.sql(now, 't')} AS score FROM task t WHERE {where} ORDER BY {SORTS[order]}"
+
+
+def fetch(
+    conn: sqlite3.Connection,
+    where: str,
+    params: list[Any],
+    now: dt.datetime,
+    *,
+    order: str = "urgency",
+    limit: int = -1,
+    offset: int = 0,
+) -> list[TaskRow]:
+    sql = select_sql(where, now, order) + " LIMIT ? OFFSET ?"
+    return [row_from_sql(r) for r in conn.execute(sql, [*params, limit, offset])]
+
+
+#: A column the filter reads: the query compiler names every one ``t.<column>``.
+_FILTER_COLUMN = re.compile(r"\bt\.(\w+)")
+
+
+def count_sql(where: str) -> str:
+    """The count of the tasks matching ``where``: from the filter index when it has every column ``where`` reads."""
+    # Told nothing about how the values spread, the planner would rather seek
+    # a range of due dates and fetch each row than read the narrow index whole.
+    covered = set(_FILTER_COLUMN.findall(where)) <= set(TASK_FILTER_COLUMNS)
+    source = "task t INDEXED BY task_filter" if covered else "task t"
+    return f"SELECT count(*) FROM {source} WHERE {where}"
+
+
+def count(conn: sqlite3.Connection, where: str, params: list[Any]) -> int:
+    return int(conn.execute(count_sql(where), params).fetchone()[0])
+
+
+def due_text(row: TaskRow, viewer_tz: str, now: dt.datetime, clock24: bool = True) -> str:
+    if not row.due_utc:
+        return ""
+    due = parse_utc(row.due_utc)
+    return f"{format_local(due, viewer_tz, now, clock24=clock24)} ({relative(due, now)})"
+
+
+def as_json(row: TaskRow, handles: dict[str, str], campaigns: dict[str, str]) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "short_id": row.short_id,
+        "title": row.title,
+        "status": row.status,
+        "priority": row.priority,
+        "assignee": handles.get(row.assignee) if row.assignee else None,
+        "campaign": campaigns.get(row.campaign) if row.campaign else None,
+        "platform": row.platform,
+        "due": {"utc": row.due_utc, "tz": row.due_tz} if row.due_utc else None,
+        "publish": {"utc": row.publish_utc, "tz": row.publish_tz} if row.publish_utc else None,
+        "tags": list(row.tags),
+        "urgency": row.score,
+    }

@@ -1,0 +1,207 @@
+"""Quick-add: one line of text to a task.
+
+``Draft carousel for launch @ana #instagram +spring-launch !high due:fri 17:00``
+
+* ``@handle`` assignee, ``#tag`` tag, ``+campaign`` (``+campaign/platform``),
+  ``!high`` ``!med`` ``!low`` priority,
+* ``due:`` a date (``fri``, ``tomorrow``, ``+3d``, ``2026-12-01``), an optional
+  time and an optional zone (``due:fri 17:00 Europe/Berlin``); a time without
+  a zone is the creator's; a date alone (or with ``eod``: ``due:fri eod``,
+  ``due:eod``) is the end of the owner's working day in the owner's
+  calendar (the owner is the assignee, else the creator; 17:00 on a day
+  they do not work),
+* ``publish:`` a publish slot, read in the audience zone of the task's
+  campaign (``publish:tue 09:00``); a date alone takes the platform's first
+  peak hour; without ``due:`` the draft is then due ``lead_hours`` before
+  the slot, in the writer's zone, moved back into their working day,
+* ``every:`` a repeat rule (``every:weekday 09:00``, ``every:tue and thu 17:00
+  America/New_York``, ``every:month on the 1st``, see ``recurrence``): the
+  task becomes the first instance of a series, due at the next occurrence
+  (a time without a zone is the creator's; without a time, the end of the
+  owner's working day),
+* a word starting with a backslash is kept literally (``\\#1`` is "#1"),
+* everything else is the title.
+
+``parse`` only reads the syntax (it is what the app previews as you type);
+``resolve`` looks names up in the workspace and returns the task's fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from crewdeck.sync.state.zones import zone
+from crewdeck.tui.tasks.deadlines import draft_due, end_of_day
+from crewdeck.tui.tasks.recurrence import first_instance, is_rule_word, parse_rule
+from crewdeck.tui.time.when import DateError, Moment, could_be_zone, parse_moment, parse_time, time_shaped, utc_iso
+from crewdeck.tui.workspace.config import PublishConfig
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import Member, Workspace
+
+PRIORITY_WORDS = {"high": "high", "h": "high", "med": "med", "medium": "med", "m": "med", "low": "low", "l": "low"}
+
+
+@dataclass
+class Draft:
+    title: str = ""
+    assignee: str | None = None
+    tags: list[str] = field(default_factory=list)
+    campaign: str | None = None
+    platform: str | None = None
+    priority: str | None = None
+    #: The words after ``due:``, parsed once the creator's zone is known.
+    due_words: list[str] = field(default_factory=list)
+    #: The words after ``publish:``, parsed in the campaign's audience zone.
+    publish_words: list[str] = field(default_factory=list)
+    #: The words of an ``every:`` rule.
+    every_words: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def parse(text: str) -> Draft:
+    draft = Draft()
+    words = text.split()
+    title: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        i += 1
+        if word.startswith("\\") and len(word) > 1:
+            title.append(word[1:])
+        elif word.startswith("@") and len(word) > 1:
+            draft.assignee = word[1:].lower()
+        elif word.startswith("#") and len(word) > 1:
+            if word[1:] not in draft.tags:
+                draft.tags.append(word[1:])
+        elif word.startswith("+") and len(word) > 1 and not word[1].isdigit():
+            name, _, platform = word[1:].partition("/")
+            draft.campaign = name
+            draft.platform = platform.lower() or None
+        elif word.startswith("!") and len(word) > 1:
+            priority = PRIORITY_WORDS.get(word[1:].lower())
+            if priority is None:
+                draft.problems.append(f"{word}: priority is !high, !med or !low")
+            else:
+                draft.priority = priority
+        elif word.lower().startswith("every:"):
+            rule = [word[6:]] if word[6:] else []
+            while i < len(words) and is_rule_word(words[i], words[i + 1 :]):
+                rule.append(words[i])
+                i += 1
+            if not rule:
+                draft.problems.append("every: needs a rule (weekday 09:00, tue and thu 17:00, month on the 1st)")
+            draft.every_words = rule
+        elif word.lower().startswith(("due:", "publish:")):
+            key, _, rest = word.partition(":")
+            # The date may be followed by a time (or eod) and a zone: take them along.
+            taken = [rest] if rest else []
+            while i < len(words) and len(taken) < 3 and _continues_moment(words[i], taken):
+                taken.append(words[i])
+                i += 1
+            if not taken:
+                draft.problems.append(f"{key.lower()}: needs a date (fri, tomorrow, +3d, 2026-12-01)")
+            if key.lower() == "due":
+                draft.due_words = taken
+            else:
+                draft.publish_words = taken
+        else:
+            title.append(word)
+    draft.title = " ".join(title)
+    if not draft.title:
+        draft.problems.append("the task needs a title")
+    return draft
+
+
+def _continues_moment(word: str, taken: list[str]) -> bool:
+    if not taken:
+        return True
+    if len(taken) == 1 and (word.lower() == EOD or time_shaped(word)):
+        return True
+    return could_be_zone(word)
+
+
+#: "End of day": the end of the owner's working day.
+EOD = "eod"
+
+
+def parse_due(words: list[str], owner: Member | None, default_tz: str, now: dt.datetime) -> Moment:
+    """The due moment; a date alone (or ``eod``) is the end of the owner's working day in their calendar."""
+    eod = [w for w in words if w.lower() == EOD]
+    words = [w for w in words if w.lower() != EOD] or ["today"]
+    if eod and any(time_shaped(w) for w in words[1:]):
+        raise DateError("eod is a time of its own: give eod or a time, not both")
+    explicit_zone = any(could_be_zone(w) for w in words)
+    moment, used = parse_moment(words, default_tz, now)
+    if used != len(words):
+        raise DateError(f"{' '.join(words[used:])!r} after the date is not a time or a zone")
+    if moment.has_time or owner is None or (explicit_zone and moment.tz != owner.tz):
+        return moment
+    # The date in the owner's own calendar, at the end of their working day.
+    in_owner_zone, _ = parse_moment(words, owner.tz, now)
+    day = in_owner_zone.instant.astimezone(zone(owner.tz)).date()
+    return Moment(end_of_day(owner, day), owner.tz, False)
+
+
+def publish_slot(words: list[str], audience_tz: str, platform: str | None, publish: PublishConfig, now: dt.datetime) -> Moment:
+    """A publish slot read in the audience's zone; a date alone takes the platform's first peak hour."""
+    peaks = publish.peak_hours.get(platform or "", [])
+    default = parse_time(peaks[0]) if peaks else PUBLISH_DEFAULT_TIME
+    moment, used = parse_moment(words, audience_tz, now, default)
+    if used != len(words):
+        raise DateError(f"{' '.join(words[used:])!r} after the date is not a time or a zone")
+    return moment
+
+
+#: A publish slot's time when neither the text nor the platform's peak hours say.
+PUBLISH_DEFAULT_TIME = dt.time(9, 0)
+
+
+def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, publish: PublishConfig | None = None) -> dict[str, Any]:
+    """The task's fields, or ``UserError`` naming the first thing that is wrong."""
+    if draft.problems:
+        raise UserError(draft.problems[0])
+    values: dict[str, Any] = {"title": draft.title, "created_by": creator.id, "created_at": utc_iso(now)}
+    assignee = ws.member_by_handle(draft.assignee) if draft.assignee else None
+    if assignee is not None:
+        values["assignee"] = assignee.id
+    # Someone else's new task waits in their inbox; one you make for
+    # yourself is already accepted.
+    values["status"] = "todo" if assignee is not None and assignee.id == creator.id else "inbox"
+    if draft.tags:
+        values["tags"] = draft.tags
+    campaign = ws.campaign_by_name(draft.campaign) if draft.campaign else None
+    if campaign is not None:
+        values["campaign"] = campaign.id
+        if draft.platform:
+            values["platform"] = draft.platform
+    if draft.priority:
+        values["priority"] = draft.priority
+    owner = assignee or creator
+    if draft.due_words:
+        try:
+            values["due"] = parse_due(draft.due_words, owner, creator.tz, now).value()
+        except (DateError, ValueError) as exc:
+            raise UserError(f"due: {exc}") from None
+    if draft.publish_words:
+        config = publish or PublishConfig()
+        audience = campaign.audience_tz if campaign and campaign.audience_tz else creator.tz
+        try:
+            slot = publish_slot(draft.publish_words, audience, draft.platform, config, now)
+        except (DateError, ValueError) as exc:
+            raise UserError(f"publish: {exc}") from None
+        values["publish"] = slot.value()
+        if "due" not in values:
+            values["due"] = {"utc": utc_iso(draft_due(slot.instant, owner, config.lead_hours)), "tz": owner.tz}
+    if draft.every_words:
+        if draft.due_words or draft.publish_words:
+            raise UserError("every: sets the due date of each instance: drop due: and publish:")
+        try:
+            rule = parse_rule(draft.every_words, creator.tz, now.astimezone(zone(creator.tz)).date())
+        except (DateError, ValueError) as exc:
+            raise UserError(f"every: {exc}") from None
+        if rule.time is None and not any(could_be_zone(w) for w in draft.every_words):
+            rule = replace(rule, tz=owner.tz)  # the end of the owner's day, in the owner's calendar
+        values = first_instance(values, rule, owner, now)
+    return values

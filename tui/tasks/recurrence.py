@@ -1,0 +1,410 @@
+"""Recurring tasks: a rule in wall-clock time, instances that are plain tasks.
+
+``every:weekday 09:00``, ``every:tue and thu 17:00 America/New_York``,
+``every:month on the 1st`` (quick-add), or the same words on the detail
+screen.  The rule is kept in the zone it was meant in, so the 09:00
+stand-up stays at 09:00 local whatever UTC does; a time in a DST gap moves
+forward, one in a fold is the first; a date the zone skipped has no
+instance; a rule without a time is due at the end of the owner's working
+day; "on the 31st" is the last day of shorter months.
+
+Every instance is an ordinary task carrying ``series`` (the series id) and
+``recurrence`` (the rule, the instance's date and the *template*: the
+fields the next instance copies).  The id of an instance is derived from
+the series and its date, so two replicas that both complete an instance,
+or both notice that its time has passed, create the same next task: after
+sync there is one.
+
+* ``after_done`` (the completion hook, called by ``crewdeck done``,
+  ``crewdeck set status=done`` and the app) creates the next instance: the
+  first occurrence after the completed one that is still ahead.
+* ``catch_up`` gives every series whose latest instance is closed, deleted
+  or past its time the next instance ahead of now (the app calls it on a
+  timer; ``crewdeck tasks`` and the write commands call it too).
+* ``edit`` changes "this one" (the instance only) or "all future ones"
+  (this instance, the later ones that exist, and the template).
+* ``set_rule`` changes the rule from this instance on; ``None`` ends it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.records import OPEN_STATUSES, TEMPLATE_FIELDS, WEEKDAYS
+from crewdeck.sync.state.store import Writer
+from crewdeck.sync.state.zones import zone
+from crewdeck.tui.tasks.deadlines import end_of_day
+from crewdeck.tui.time.roster import day_exists
+from crewdeck.tui.time.when import (
+    DEFAULT_DUE_TIME,
+    DateError,
+    could_be_zone,
+    localize,
+    names_a_zone,
+    parse_time,
+    parse_utc,
+    time_shaped,
+    utc_iso,
+)
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import Member, Workspace
+
+_DAY = dt.timedelta(days=1)
+_DAY_WORDS = {
+    **{d: (i,) for i, d in enumerate(WEEKDAYS)},
+    **{full: (i,) for i, full in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))},
+    "tues": (1,),
+    "thur": (3,),
+    "thurs": (3,),
+    "weekday": (0, 1, 2, 3, 4),
+    "weekdays": (0, 1, 2, 3, 4),
+    "weekend": (5, 6),
+    "weekends": (5, 6),
+}
+_ORDINAL = re.compile(r"(\d{1,2})(st|nd|rd|th)?\Z")
+_FILLERS = {"every", "on", "the", "and", "at", "of"}
+_FREQ_WORDS = {
+    "day": "daily",
+    "daily": "daily",
+    "days": "daily",
+    "week": "weekly",
+    "weekly": "weekly",
+    "month": "monthly",
+    "monthly": "monthly",
+}
+#: "eod": no time of day, the end of the owner's working day.
+EOD = "eod"
+
+
+@dataclass(frozen=True)
+class Rule:
+    freq: str
+    #: Weekdays (Monday 0) for weekly rules.
+    days: tuple[int, ...]
+    #: Day of the month (1-31, -1 for the last) for monthly rules.
+    monthday: int | None
+    #: Wall-clock time; ``None`` for the end of the owner's working day.
+    time: dt.time | None
+    tz: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "freq": self.freq,
+            "days": [WEEKDAYS[d] for d in self.days],
+            "monthday": self.monthday,
+            "time": self.time.strftime("%H:%M") if self.time else None,
+            "tz": self.tz,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Rule:
+        time = parse_time(data["time"]) if data["time"] else None
+        return cls(data["freq"], tuple(WEEKDAYS.index(d) for d in data["days"]), data["monthday"], time, data["tz"])
+
+    def matches(self, day: dt.date) -> bool:
+        if self.freq == "weekly":
+            return day.weekday() in self.days
+        if self.freq == "monthly":
+            assert self.monthday is not None
+            last = calendar.monthrange(day.year, day.month)[1]
+            wanted = last if self.monthday == -1 else min(self.monthday, last)
+            return day.day == wanted
+        return True
+
+    def next_day(self, after: dt.date) -> dt.date:
+        """The first date after ``after`` the rule falls on (and the zone has)."""
+        day = after + _DAY
+        for _ in range(800):
+            if self.matches(day) and day_exists(self.tz, day):
+                return day
+            day += _DAY
+        raise ValueError(f"rule {self.text()} has no date within two years of {after}")
+
+    def text(self) -> str:
+        """``every weekday 09:00 America/New_York``: the words ``parse_rule`` reads back."""
+        if self.freq == "daily":
+            what = "day"
+        elif self.freq == "weekly":
+            what = "weekday" if self.days == (0, 1, 2, 3, 4) else ",".join(WEEKDAYS[d] for d in self.days)
+        else:
+            assert self.monthday is not None
+            what = "month on the last" if self.monthday == -1 else f"month on the {_ordinal(self.monthday)}"
+        return f"every {what} {self.time.strftime('%H:%M') if self.time else EOD} {self.tz}"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def is_rule_word(word: str, following: list[str]) -> bool:
+    """Whether quick-add's ``every:`` goes on through ``word`` (given the words after it)."""
+    w = word.lower().strip(",")
+    if not w:
+        return False
+    if all(part in _DAY_WORDS for part in w.split(",") if part):
+        return True
+    if w in _FREQ_WORDS or w == "last" or w == EOD or (_ORDINAL.match(w) and not w.isdigit()):
+        return True
+    if time_shaped(word):
+        return True
+    if could_be_zone(word):
+        return True
+    # Connecting words only when a rule word follows them.
+    return w in _FILLERS and bool(following) and is_rule_word(following[0], following[1:])
+
+
+def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
+    """The rule in ``words`` (``weekday 09:00``, ``tue and thu 17:00 America/New_York``, ``month on the 1st``)."""
+    days: set[int] = set()
+    freq: str | None = None
+    monthday: int | None = None
+    time: dt.time | None = None
+    tz = default_tz
+    for word in words:
+        for part in filter(None, word.lower().split(",")):
+            if part in _FILLERS:
+                continue
+            if part in _DAY_WORDS:
+                days.update(_DAY_WORDS[part])
+            elif part in _FREQ_WORDS:
+                freq = _FREQ_WORDS[part]
+            elif part == "last":
+                monthday = -1
+            elif part == EOD:
+                time = None
+            elif (m := _ORDINAL.match(part)) and m.group(2):
+                monthday = int(m.group(1))
+                if not 1 <= monthday <= 31:
+                    raise DateError(f"{word!r} is not a day of the month")
+            elif names_a_zone(word):
+                zone(word)
+                tz = word
+            elif time_shaped(part):
+                time = parse_time(part)
+            else:
+                try:
+                    time = parse_time(part)
+                except DateError:
+                    raise DateError(
+                        f"{word!r} is not part of a repeat rule (try weekday 09:00, tue and thu 17:00, month on the 1st)"
+                    ) from None
+    if monthday is not None:
+        if days or freq in ("daily", "weekly"):
+            raise DateError("a rule repeats on weekdays or on a day of the month, not both")
+        return Rule("monthly", (), monthday, time, tz)
+    if freq == "monthly":
+        return Rule("monthly", (), today.day, time, tz)
+    if days:
+        return Rule("weekly", tuple(sorted(days)), None, time, tz)
+    if freq == "weekly":
+        return Rule("weekly", (today.weekday(),), None, time, tz)
+    if freq == "daily":
+        return Rule("daily", (), None, time, tz)
+    raise DateError("every: needs days (weekday, tue and thu, day) or a day of the month (month on the 1st)")
+
+
+def occurrence(rule: Rule, day: dt.date, owner: Member | None) -> dt.datetime:
+    """The instant of the rule's occurrence on local ``day`` (UTC)."""
+    if rule.time is not None:
+        return localize(dt.datetime.combine(day, rule.time), zone(rule.tz)).astimezone(dt.UTC)
+    if owner is not None and owner.tz == rule.tz:
+        return end_of_day(owner, day)
+    return localize(dt.datetime.combine(day, DEFAULT_DUE_TIME), zone(rule.tz)).astimezone(dt.UTC)
+
+
+def next_ahead(rule: Rule, after: dt.date, owner: Member | None, now: dt.datetime) -> tuple[dt.date, dt.datetime]:
+    """The first occurrence after date ``after`` whose instant is still ahead of ``now``."""
+    # Missed occurrences are not made up for: start the search near now.
+    day = max(after, now.astimezone(zone(rule.tz)).date() - 2 * _DAY)
+    while True:
+        day = rule.next_day(day)
+        instant = occurrence(rule, day, owner)
+        if instant > now:
+            return day, instant
+
+
+def instance_id(series: str, day: dt.date) -> str:
+    """The id every replica gives the series' instance on ``day``."""
+    import hashlib  # here: OpenSSL's import is a cost the app's start need not pay
+
+    return hashlib.sha256(f"crewdeck-series:{series}:{day.isoformat()}".encode()).hexdigest()[:32]
+
+
+def template_of(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: values[k] for k in TEMPLATE_FIELDS if values.get(k) not in (None, "", [])}
+
+
+def first_instance(values: dict[str, Any], rule: Rule, owner: Member | None, now: dt.datetime) -> dict[str, Any]:
+    """A new series from quick-add's fields: the first instance, due at the rule's next occurrence."""
+    day, instant = next_ahead(rule, now.astimezone(zone(rule.tz)).date() - _DAY, owner, now)
+    return {
+        **values,
+        "series": new_id(),
+        "due": {"utc": utc_iso(instant), "tz": rule.tz},
+        "recurrence": {"rule": rule.to_json(), "on": day.isoformat(), "template": template_of(values)},
+    }
+
+
+def id_for(values: dict[str, Any]) -> str | None:
+    """The id a new task with these values gets: derived for a series instance, else random (``None``)."""
+    if not values.get("series") or not values.get("recurrence"):
+        return None
+    return instance_id(values["series"], dt.date.fromisoformat(values["recurrence"]["on"]))
+
+
+def _owner(ws: Workspace, template: dict[str, Any], created_by: str | None) -> Member | None:
+    member_id = template.get("assignee") or created_by
+    return ws.member(member_id) if member_id else None
+
+
+def _create_next(ws: Workspace, w: Writer, task: dict[str, Any], after: dt.date, now: dt.datetime) -> str | None:
+    recurrence = task["recurrence"]
+    rule = Rule.from_json(recurrence["rule"])
+    template = recurrence["template"]
+    day, instant = next_ahead(rule, after, _owner(ws, template, task["created_by"]), now)
+    task_id = instance_id(task["series"], day)
+    if ws.store.record("task", task_id) is not None:
+        return None  # made already, here or by another replica: never twice
+    values: dict[str, Any] = {
+        **template,
+        "status": "todo" if template.get("assignee") else "inbox",
+        "due": {"utc": utc_iso(instant), "tz": rule.tz},
+        "series": task["series"],
+        "recurrence": {"rule": recurrence["rule"], "on": day.isoformat(), "template": template},
+        "created_by": task["created_by"],
+        "created_at": utc_iso(now),
+    }
+    w.create("task", values, row_id=task_id)
+    return task_id
+
+
+def after_done(ws: Workspace, w: Writer, task_id: str, now: dt.datetime) -> str | None:
+    """The completion hook: ``task_id`` is being closed in ``w``; create its series' next instance.
+
+    Returns the new instance's id, or ``None`` (not recurring, the series
+    ended, or the next instance exists already).
+    """
+    task = ws.task(task_id)
+    recurrence = task["recurrence"]
+    if not task["series"] or not recurrence or not recurrence["rule"]:
+        return None
+    if _latest_on(ws, task["series"]) > recurrence["on"]:
+        return None  # a later instance exists: this one is not the series' front
+    return _create_next(ws, w, task, dt.date.fromisoformat(recurrence["on"]), now)
+
+
+def mark_done(ws: Workspace, w: Writer, task_id: str, now: dt.datetime) -> str | None:
+    """Set ``task_id`` done and run the completion hook."""
+    w.set("task", task_id, {"status": "done"})
+    return after_done(ws, w, task_id, now)
+
+
+def _instances(ws: Workspace, series: str) -> list[tuple[str, dict[str, Any]]]:
+    ids = [r[0] for r in ws.conn.execute("SELECT id FROM task WHERE series = ?", (series,))]
+    found = [(i, ws.task(i)) for i in ids]
+    return sorted((pair for pair in found if pair[1]["recurrence"]), key=lambda p: p[1]["recurrence"]["on"])
+
+
+def _latest_on(ws: Workspace, series: str) -> str:
+    row = ws.conn.execute("SELECT max(json_extract(recurrence, '$.on')) FROM task WHERE series = ?", (series,)).fetchone()
+    return str(row[0])
+
+
+#: The latest instance of each live series, when it is closed, deleted or past its time.
+_BEHIND = f"""
+SELECT t.id FROM task t
+WHERE t.series IS NOT NULL
+  AND json_extract(t.recurrence, '$.rule') IS NOT NULL
+  AND json_extract(t.recurrence, '$.on') =
+      (SELECT max(json_extract(r.recurrence, '$.on')) FROM task r WHERE r.series = t.series)
+  AND (t.deleted = 1 OR t.status NOT IN ({", ".join(f"'{s}'" for s in OPEN_STATUSES)}) OR t.due_utc <= ?)
+ORDER BY t.id
+"""
+
+
+def needs_catch_up(ws: Workspace, now: dt.datetime) -> bool:
+    """A cheap check before ``catch_up`` (indexed by series): does any series need its next instance?"""
+    return ws.conn.execute(_BEHIND + " LIMIT 1", (utc_iso(now),)).fetchone() is not None
+
+
+def catch_up(ws: Workspace, w: Writer, now: dt.datetime) -> list[str]:
+    """Give each live series whose latest instance is closed, deleted or past its time its next instance."""
+    made = []
+    for (task_id,) in ws.conn.execute(_BEHIND, (utc_iso(now),)).fetchall():
+        latest = ws.task(task_id)
+        created = _create_next(ws, w, latest, dt.date.fromisoformat(latest["recurrence"]["on"]), now)
+        if created:
+            made.append(created)
+    return made
+
+
+def _later(ws: Workspace, task: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    on = task["recurrence"]["on"]
+    return [(i, t) for i, t in _instances(ws, task["series"]) if t["recurrence"]["on"] > on and not t["deleted"]]
+
+
+def edit(ws: Workspace, w: Writer, task_id: str, values: dict[str, Any], *, future: bool) -> list[str]:
+    """Set ``values`` on this instance, or ("all future ones") on it, the later ones and the template.
+
+    A new due for all future ones moves the rule's time of day to the due's
+    wall-clock time in its zone.  Returns the ids changed.
+    """
+    task = ws.task(task_id)
+    if not future or not task["series"] or not task["recurrence"]:
+        w.set("task", task_id, values)
+        return [task_id]
+    if "due" in values and task["recurrence"]["rule"] and values["due"]:
+        due = values["due"]
+        rule = Rule.from_json(task["recurrence"]["rule"])
+        local = parse_utc(due["utc"]).astimezone(zone(due["tz"]))
+        new_rule = Rule(rule.freq, rule.days, rule.monthday, local.time().replace(second=0), due["tz"])
+        changed = set_rule(ws, w, task_id, new_rule)
+        values = {k: v for k, v in values.items() if k != "due"}
+        if not values:
+            return changed
+    targets = [(task_id, task), *_later(ws, task)]
+    template_updates = {k: v for k, v in values.items() if k in TEMPLATE_FIELDS}
+    for target_id, target in targets:
+        updates = dict(values)
+        if template_updates:
+            template = {**target["recurrence"]["template"], **template_updates}
+            template = {k: v for k, v in template.items() if v not in (None, "", [])}
+            updates["recurrence"] = {**target["recurrence"], "template": template}
+        w.set("task", target_id, updates)
+    return [t for t, _ in targets]
+
+
+def set_rule(ws: Workspace, w: Writer, task_id: str, rule: Rule | None) -> list[str]:
+    """From this instance on: the new rule (open instances re-timed on their dates), or end the series."""
+    task = ws.task(task_id)
+    if not task["series"] or not task["recurrence"]:
+        raise UserError(f"task {task_id[:8]} is not recurring (add a rule with every: when creating it)")
+    owner = _owner(ws, task["recurrence"]["template"], task["created_by"])
+    changed = []
+    for target_id, target in [(task_id, task), *_later(ws, task)]:
+        recurrence = {**target["recurrence"], "rule": rule.to_json() if rule else None}
+        updates: dict[str, Any] = {"recurrence": recurrence}
+        if rule is None and target_id != task_id and target["status"] in OPEN_STATUSES:
+            updates["deleted"] = True  # the series ends here: later instances go
+        elif rule is not None and target["status"] in OPEN_STATUSES:
+            instant = occurrence(rule, dt.date.fromisoformat(target["recurrence"]["on"]), owner)
+            updates["due"] = {"utc": utc_iso(instant), "tz": rule.tz}
+        w.set("task", target_id, updates)
+        changed.append(target_id)
+    return changed
+
+
+def start_series(ws: Workspace, w: Writer, task_id: str, rule: Rule, now: dt.datetime) -> str:
+    """Make an ordinary task recurring: it becomes the series' first instance, due at its next occurrence."""
+    task = ws.task(task_id)
+    if task["series"]:
+        raise UserError(f"task {task_id[:8]} already recurs: change its rule instead")
+    values = first_instance(template_of(task), rule, _owner(ws, task, task["created_by"]), now)
+    w.set("task", task_id, {k: values[k] for k in ("series", "due", "recurrence")})
+    return task_id

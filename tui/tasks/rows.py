@@ -1,0 +1,63 @@
+"""A task as a row of the app's table: the text of each cell and its emphasis."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from crewdeck.sync.state.records import OPEN_STATUSES
+from crewdeck.sync.state.visible import visible_cells
+from crewdeck.tui.tasks.listing import TaskRow
+from crewdeck.tui.time.when import format_local, parse_utc, relative
+
+PRIORITY_MARK = {"high": "!!!", "med": "!!", "low": "!", "none": ""}
+#: The keys of the cells, in order (the app's columns use the same keys).
+CELLS = ("mark", "id", "title", "who", "status", "pri", "campaign", "due")
+
+
+@dataclass(frozen=True)
+class RowText:
+    cells: tuple[str, ...]
+    hints: tuple[str, ...]
+    tone: str
+
+
+def row_text(
+    row: TaskRow,
+    handles: dict[str, str],
+    campaigns: dict[str, str],
+    viewer_tz: str,
+    now: dt.datetime,
+    clock24: bool = True,
+    off_hours: bool = False,
+) -> RowText:
+    """Cells for ``CELLS``; ``off_hours`` marks a due time outside the assignee's hours."""
+    due_text, due_hint = "", ""
+    if row.due_utc:
+        due = parse_utc(row.due_utc)
+        due_text = f"{format_local(due, viewer_tz, now, clock24=clock24)} · {relative(due, now)}"
+        open_ = row.status in OPEN_STATUSES
+        if open_ and due < now:
+            due_hint = "danger"
+        elif open_ and due - now < dt.timedelta(hours=24):
+            due_hint = "warning"
+    campaign = campaigns.get(row.campaign, "") if row.campaign else ""
+    if row.platform:
+        campaign = f"{campaign}/{row.platform}" if campaign else row.platform
+    status_hint = "accent" if row.status in ("doing", "review") else ""
+    # Text people typed is shown, never sent to the terminal (crewdeck.sync.state.visible).
+    cells = visible_cells(
+        (
+            "⚠" if off_hours else "",
+            row.short_id,
+            row.title,
+            f"@{handles[row.assignee]}" if row.assignee in handles else "",
+            row.status,
+            PRIORITY_MARK.get(row.priority, ""),
+            campaign,
+            due_text,
+        )
+    )
+    hints = ("warning" if off_hours else "", "", "", "", status_hint, "danger" if row.priority == "high" else "", "", due_hint)
+    tone = "" if row.status in OPEN_STATUSES else "muted"
+    return RowText(tuple(cells), hints, tone)

@@ -1,0 +1,232 @@
+"""Moving over from Taskwarrior: the output of ``task export`` as crewdeck tasks.
+
+| Taskwarrior              | crewdeck                                          |
+|--------------------------|---------------------------------------------------|
+| uuid                     | id (the same 128 bits: re-importing updates)      |
+| description              | title                                             |
+| project                  | campaign, created when missing                    |
+| tags                     | tags                                              |
+| due                      | due, in the assignee's zone (UDA ``tz`` if given) |
+| priority H / M / L       | high / med / low                                  |
+| status pending / waiting | todo (a waiting task is snoozed until ``wait``)   |
+| status completed         | done                                              |
+| status deleted           | cancelled                                         |
+| annotations              | notes, one line each with its date                |
+| depends                  | depends_on                                        |
+| entry                    | created_at                                        |
+| UDA ``assignee``         | assignee, when it is a member's handle            |
+
+Recurring templates (status ``recurring``) are skipped: their instances are
+ordinary pending tasks in the export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.records import load_json
+from crewdeck.sync.state.zones import UnknownZoneError, check_zone
+from crewdeck.tui.time.when import DateError, check_iso_day
+from crewdeck.tui.workspace.exchange import ImportProblems, Plan, add_checked
+from crewdeck.tui.workspace.workspace import Member, Workspace, slug
+
+STATUS = {"pending": "todo", "waiting": "todo", "completed": "done", "deleted": "cancelled"}
+PRIORITY = {"H": "high", "M": "med", "L": "low"}
+_TW_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\Z")
+
+
+@dataclass
+class Summary:
+    tasks: int = 0
+    campaigns: list[str] = field(default_factory=list)
+    skipped_templates: int = 0
+    unknown_assignees: set[str] = field(default_factory=set)
+
+    def __str__(self) -> str:
+        parts = [f"imported {self.tasks:,} tasks"]
+        if self.campaigns:
+            parts.append(f"created campaigns {', '.join('+' + c for c in self.campaigns)}")
+        if self.skipped_templates:
+            parts.append(f"skipped {self.skipped_templates} recurring templates")
+        if self.unknown_assignees:
+            parts.append(f"left unassigned (no such member): {', '.join(sorted(self.unknown_assignees))}")
+        return "; ".join(parts)
+
+
+def _utc(text: Any, name: str) -> str:
+    """A Taskwarrior date as a UTC instant; ``ValueError`` naming the field ``name`` otherwise."""
+    if isinstance(text, str):
+        m = _TW_DATE.match(text)
+        if m:
+            y, mo, d, h, mi, s = m.groups()
+            instant = f"{y}-{mo}-{d}T{h}:{mi}:{s}Z"  # a real date and time or not: the record's checks say
+            try:
+                check_iso_day(instant)
+            except DateError as exc:
+                hint = " (Taskwarrior's 'someday'? clear it first)" if y == "9999" else ""
+                raise ValueError(f"{name}: {exc}{hint}") from None
+            return instant
+    raise ValueError(f"{name}: {_shown(text)} is not a Taskwarrior date (YYYYMMDDTHHMMSSZ)")
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _text(record: dict[str, Any], name: str) -> str | None:
+    """A field that must be text when it is there."""
+    value = record.get(name)
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"{name}: expected text, got {_shown(value)}")
+    return value
+
+
+def read(text: str) -> list[Any]:
+    """A JSON array (``task export``) or one JSON object per line (older versions)."""
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        data = load_json(text)
+        if not isinstance(data, list):
+            raise ValueError("expected a JSON array of tasks")
+        return data
+    return [load_json(line.rstrip(",")) for line in text.splitlines() if line.strip()]
+
+
+def plan_import(
+    records: list[Any],
+    ws: Workspace,
+    me: Member | None,
+    source: str,
+    project_prefix: str = "",
+    now: dt.datetime | None = None,
+) -> tuple[Plan, Summary]:
+    summary = Summary()
+    problems: list[str] = []
+    plan: Plan = []
+    members = {m.handle: m for m in ws.members()}
+    campaigns = {c.slug: c.id for c in ws.campaigns()}
+    default_tz = me.tz if me else "UTC"
+    created_at = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for index, record in enumerate(records, start=1):
+        where = f"{source}: task #{index}"
+        if not isinstance(record, dict):
+            problems.append(f"{where}: not a JSON object")
+            continue
+        if record.get("status") == "recurring":
+            summary.skipped_templates += 1
+            continue
+        try:
+            task_id, values, campaign = _task(record, members, campaigns, default_tz, project_prefix, summary, created_at, me)
+        except ValueError as exc:
+            uuid = str(record.get("uuid", "?"))[:8]
+            problems.append(f"{where} (uuid {uuid}): {exc}")
+            continue
+        before = len(problems)
+        if campaign is not None:
+            # A new campaign goes through the same checks as the tasks: a name that is empty or too long imports nothing.
+            key, name = campaign
+            campaigns[key] = new_id()
+            values["campaign"] = campaigns[key]
+            add_checked(plan, problems, "campaign", campaigns[key], {"name": name}, f"{where} (uuid {task_id[:8]}): project")
+            summary.campaigns.append(key)
+        add_checked(plan, problems, "task", task_id, values, f"{where} (uuid {task_id[:8]})")
+        if len(problems) == before:
+            summary.tasks += 1
+    if problems:
+        raise ImportProblems(problems)
+    return plan, summary
+
+
+def _task(
+    record: dict[str, Any],
+    members: dict[str, Member],
+    campaigns: dict[str, str],
+    default_tz: str,
+    project_prefix: str,
+    summary: Summary,
+    created_at: str,
+    me: Member | None,
+) -> tuple[str, dict[str, Any], tuple[str, str] | None]:
+    """The task's id and fields, and the campaign to create for it (its slug and name), if any.
+
+    Only the shape of each field is checked here (a wrong type says which
+    field); the values then go through the records' own checks.
+    """
+    uuid = record.get("uuid")
+    if not isinstance(uuid, str) or not re.fullmatch(
+        r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}", uuid
+    ):
+        raise ValueError(f"uuid: {_shown(uuid)} is not a UUID")
+    task_id = uuid.replace("-", "").lower()
+    title = _text(record, "description")
+    if not title or not title.strip():
+        raise ValueError("description: missing")
+    status = record.get("status", "pending")
+    if not isinstance(status, str) or status not in STATUS:
+        raise ValueError(f"status: {_shown(status)} is not pending, waiting, completed, deleted or recurring")
+    values: dict[str, Any] = {"title": title, "status": STATUS[status]}
+    assignee_handle = record.get("assignee")
+    owner = None
+    if isinstance(assignee_handle, str) and assignee_handle:
+        owner = members.get(assignee_handle.lower())
+        if owner is None:
+            summary.unknown_assignees.add(assignee_handle)
+        else:
+            values["assignee"] = owner.id
+    tz = _text(record, "tz") or (owner.tz if owner else default_tz)
+    try:
+        check_zone(tz)
+    except UnknownZoneError as exc:
+        raise ValueError(f"tz: {exc}") from None
+    if "due" in record:
+        values["due"] = {"utc": _utc(record["due"], "due"), "tz": tz}
+    if "wait" in record and status in ("pending", "waiting"):  # 2.6 keeps waiting tasks pending
+        values["snoozed_until"] = _utc(record["wait"], "wait")
+    values["created_at"] = _utc(record["entry"], "entry") if "entry" in record else created_at
+    if me is not None:
+        values["created_by"] = me.id
+    priority = record.get("priority")
+    if priority:
+        mapped = PRIORITY.get(priority) if isinstance(priority, str) else None
+        if mapped is None:
+            raise ValueError(f"priority: {_shown(priority)} is not H, M or L")
+        values["priority"] = mapped
+    tags = record.get("tags")
+    if tags:
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            raise ValueError(f"tags: expected a list of words, got {_shown(tags)}")
+        values["tags"] = list(dict.fromkeys(tags))
+    campaign = None
+    project = _text(record, "project")
+    if project:
+        name = project[len(project_prefix) :] if project_prefix and project.startswith(project_prefix) else project
+        key = slug(name)
+        if not key:
+            raise ValueError(f"project: {_shown(project)} names no campaign (it needs a letter or a digit after the prefix)")
+        if key in campaigns:
+            values["campaign"] = campaigns[key]
+        else:
+            campaign = (key, name)
+    annotations = record.get("annotations")
+    if annotations:
+        if not isinstance(annotations, list):
+            raise ValueError("annotations: expected a list")
+        lines = []
+        for note in annotations:
+            if not isinstance(note, dict) or not isinstance(note.get("description"), str):
+                raise ValueError("annotations: each needs a description")
+            stamp = _utc(note["entry"], "annotations.entry")[:10] if "entry" in note else ""
+            lines.append(f"{stamp} {note['description']}".strip())
+        values["notes"] = "\n".join(lines)
+    depends = record.get("depends")
+    if depends:
+        items = depends.split(",") if isinstance(depends, str) else depends
+        if not isinstance(items, list) or not all(isinstance(d, str) for d in items):
+            raise ValueError(f"depends: expected a list of UUIDs, got {_shown(depends)}")
+        values["depends_on"] = [d.replace("-", "").lower() for d in items]
+    return task_id, values, campaign

@@ -1,0 +1,224 @@
+"""What the deadline grid shows, built from a workspace (no Textual).
+
+``build_grid(ws, day, zone, now)`` returns a ``Grid`` that the widget
+``crewdeck.widgets.deadline_grid.DeadlineGrid`` draws as it is (the dataclasses
+here have exactly the attributes of the widget's ``Grid*Like`` protocols).
+Columns are the half hours (or hours) of ``day`` in ``zone``, from local
+midnight to the next local midnight, so a DST day has 46 or 50 half hours.
+Rows are the members, grouped by zone and ordered by offset (west first).
+Deadlines and publish slots of the day are markers on their assignee's
+row; unassigned ones have no row to sit on and are left out.
+
+``zone_choices`` lists the zones a grid is worth drawing in: the viewer's,
+each member's and each campaign audience's, with the local time now.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
+
+from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.zones import zone as zone_info
+from crewdeck.tui.time.roster import Timeline, wall_instant
+from crewdeck.tui.time.when import clock_text, format_local, parse_utc, zone_abbrev
+from crewdeck.tui.workspace.placeholders import text_or, untitled_task
+from crewdeck.tui.workspace.workspace import Campaign, Member, Workspace
+
+RESOLUTIONS = (30, 60)
+SOON = dt.timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    start: dt.datetime
+    label: str
+    title: str
+    transition: str = ""
+
+
+@dataclass(frozen=True)
+class GridMarker:
+    column: int
+    kind: str
+    urgency: str
+    text: str
+    task_id: str = ""
+
+
+@dataclass(frozen=True)
+class GridRow:
+    key: str
+    label: str
+    group: str
+    cells: str
+    local: tuple[str, ...]
+    transitions: tuple[tuple[int, str], ...] = ()
+    markers: tuple[GridMarker, ...] = ()
+
+
+@dataclass(frozen=True)
+class Grid:
+    title: str
+    zone: str
+    day: dt.date
+    columns: tuple[GridColumn, ...]
+    rows: tuple[GridRow, ...]
+    cells_per_hour: int
+    now_column: int | None
+    members: tuple[Member, ...] = field(default=(), repr=False)
+
+
+def _offset_text(offset: dt.timedelta | None) -> str:
+    minutes = int((offset or dt.timedelta(0)).total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{rest:02d}"
+
+
+def columns_of(day: dt.date, tz: str, resolution: int, clock24: bool = True) -> tuple[GridColumn, ...]:
+    """The slices of local ``day`` in ``tz``: as many as the day really has."""
+    start, end = wall_instant(day, 0, tz), wall_instant(day + dt.timedelta(days=1), 0, tz)
+    step = dt.timedelta(minutes=resolution)
+    local_zone = zone_info(tz)
+    out = []
+    at = start
+    previous = None
+    while at < end:
+        local = at.astimezone(local_zone)
+        offset = local.utcoffset()
+        label = f"{local.hour:02d}" if local.minute == 0 and local.hour % 3 == 0 else ""
+        transition = f"{_offset_text(previous)}→{_offset_text(offset)}" if previous is not None and offset != previous else ""
+        clock = clock_text(local, clock24)
+        out.append(GridColumn(at, label, f"{local:%a %m-%d} {clock} {zone_abbrev(at, tz)}", transition))
+        previous = offset
+        at += step
+    return tuple(out)
+
+
+def _cells(member: Member, columns: tuple[GridColumn, ...], step: dt.timedelta) -> tuple[str, tuple[str, ...], tuple[tuple[int, str], ...]]:
+    timeline = Timeline(member, columns[0].start, columns[-1].start + step)
+    tz = zone_info(member.tz)
+    days_off = set(member.days_off)
+    cells = []
+    local_times = []
+    transitions = []
+    previous = None
+    for i, column in enumerate(columns):
+        end = column.start + step
+        local = column.start.astimezone(tz)
+        if timeline.covering(column.start, end):
+            cells.append("w")
+        elif any(s.start < end and s.end > column.start for s in timeline.nearest(column.start, end)):
+            cells.append("p")
+        elif local.date().isoformat() in days_off:
+            cells.append("x")
+        else:
+            cells.append(".")
+        local_times.append(local.strftime("%H:%M"))
+        offset = local.utcoffset()
+        if previous is not None and offset != previous:
+            transitions.append((i, f"{_offset_text(previous)}→{_offset_text(offset)}"))
+        previous = offset
+    return "".join(cells), tuple(local_times), tuple(transitions)
+
+
+def _markers(
+    ws: Workspace, columns: tuple[GridColumn, ...], step: dt.timedelta, now: dt.datetime, members: dict[str, Member], clock24: bool
+) -> dict[str, list[GridMarker]]:
+    start, end = columns[0].start, columns[-1].start + step
+    bounds = (start.strftime("%Y-%m-%dT%H:%M:%SZ"), end.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    found: dict[str, list[GridMarker]] = {}
+    starts = [c.start for c in columns]
+    for kind, column in (("due", "due"), ("publish", "publish")):
+        rows = ws.conn.execute(
+            f"SELECT id, title, assignee, status, {column}_utc, {column}_tz FROM task "
+            f"WHERE deleted = 0 AND assignee IS NOT NULL AND {column}_utc >= ? AND {column}_utc < ? ORDER BY {column}_utc, id",
+            bounds,
+        ).fetchall()
+        for task_id, title, assignee, status, utc_text, tz_name in rows:
+            member = members.get(assignee)
+            if member is None:
+                continue
+            instant = parse_utc(utc_text)
+            index = bisect.bisect_right(starts, instant) - 1
+            if status in ("done", "cancelled"):
+                urgency = "done"
+            elif instant < now:
+                urgency = "overdue"
+            elif instant - now <= SOON:
+                urgency = "soon"
+            else:
+                urgency = "later"
+            when = format_local(instant, member.tz, now, clock24=clock24)
+            title = text_or(title, untitled_task(task_id))
+            text = visible(f"{'▲ publish' if kind == 'publish' else '◆ due'} {title} (@{member.handle}, {when}; set in {tz_name})")
+            found.setdefault(assignee, []).append(GridMarker(index, kind, urgency, text, task_id))
+    # One cell shows one marker: the same one on every run (ids are random).
+    for markers in found.values():
+        markers.sort(key=lambda m: (m.column, m.kind, m.text))
+    return found
+
+
+def build_grid(ws: Workspace, day: dt.date, zone: str, now: dt.datetime, *, resolution: int = 30, clock24: bool = True) -> Grid:
+    """The grid of local ``day`` in ``zone`` at ``now``, every member, every marker of the day."""
+    if resolution not in RESOLUTIONS:
+        raise ValueError(f"resolution {resolution} is not one of {RESOLUTIONS} minutes")
+    columns = columns_of(day, zone, resolution, clock24)
+    step = dt.timedelta(minutes=resolution)
+    noon = wall_instant(day, 12 * 60, zone)
+    members = sorted(ws.members(), key=lambda m: (noon.astimezone(zone_info(m.tz)).utcoffset(), m.tz, m.handle))
+    by_id = {m.id: m for m in members}
+    markers = _markers(ws, columns, step, now, by_id, clock24)
+    rows = []
+    for member in members:
+        cells, local, transitions = _cells(member, columns, step)
+        group = f"{member.tz}  {zone_abbrev(noon, member.tz)}  UTC{_offset_text(noon.astimezone(zone_info(member.tz)).utcoffset())}"
+        rows.append(GridRow(member.id, visible(f"@{member.handle}"), group, cells, local, transitions, tuple(markers.get(member.id, ()))))
+    now_column = next((i for i, c in enumerate(columns) if c.start <= now < c.start + step), None)
+    hours = len(columns) * resolution / 60
+    length = "" if hours == 24 else f"  ({hours:g} h day)"
+    title = (
+        f"{day:%a %Y-%m-%d} in {zone}  {zone_abbrev(noon, zone)} UTC{_offset_text(noon.astimezone(zone_info(zone)).utcoffset())}{length}"
+    )
+    return Grid(title, zone, day, columns, tuple(rows), 60 // resolution, now_column, tuple(members))
+
+
+@dataclass(frozen=True)
+class ZoneChoice:
+    tz: str
+    #: The zone's clock now: ``Thu 10:30 CET``.
+    local: str
+    #: Whose zone it is: ``you · @sofia · audience of Spring Launch``.
+    who: str
+
+
+def zone_choices(
+    viewer: Member,
+    members: list[Member],
+    campaigns: list[Campaign],
+    now: dt.datetime,
+    *,
+    current: str | None = None,
+    clock24: bool = True,
+) -> list[ZoneChoice]:
+    """The viewer's zone first, then every other zone in use, west to east; ``current`` is kept if none names it."""
+    who: dict[str, list[str]] = {viewer.tz: ["you"]}
+    for member in members:
+        if member.id != viewer.id:
+            who.setdefault(member.tz, []).append(f"@{member.handle}")
+    for campaign in campaigns:
+        if campaign.audience_tz:
+            who.setdefault(campaign.audience_tz, []).append(f"audience of {campaign.name}")
+    if current and current not in who:
+        who[current] = ["shown now"]
+
+    def offset(tz: str) -> dt.timedelta:
+        return now.astimezone(zone_info(tz)).utcoffset() or dt.timedelta(0)
+
+    out = []
+    for tz in sorted(who, key=lambda tz: (tz != viewer.tz, offset(tz), tz)):
+        local = now.astimezone(zone_info(tz))
+        out.append(ZoneChoice(tz, f"{local:%a} {clock_text(local, clock24)} {zone_abbrev(now, tz)}", visible(" · ".join(who[tz]))))
+    return out

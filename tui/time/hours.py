@@ -1,0 +1,82 @@
+"""Working hours as people write them: ``mon-fri 09:00-17:30``.
+
+Several groups are separated by ``;`` and several spans of one group by
+``,``: ``mon-thu 09:00-12:30,13:30-18:00; fri 09:00-13:00``.  A span whose
+end is before its start crosses midnight (``sat 22:00-02:00``).  ``off``
+clears days (``mon-fri 09:00-17:00; wed off``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from crewdeck.sync.state.records import WEEKDAYS
+from crewdeck.tui.workspace.errors import UserError
+
+_SPAN = re.compile(r"(\d{1,2}):(\d\d)-(\d{1,2}):(\d\d)\Z")
+
+
+def _days(text: str) -> list[str]:
+    days: list[str] = []
+    for part in text.lower().split(","):
+        first, dash, last = part.partition("-")
+        if first not in WEEKDAYS or (dash and last not in WEEKDAYS):
+            raise UserError(f"hours: {part!r} is not a weekday or a range like mon-fri")
+        start = WEEKDAYS.index(first)
+        end = WEEKDAYS.index(last) if dash else start
+        index = start
+        while True:
+            days.append(WEEKDAYS[index])
+            if index == end:
+                break
+            index = (index + 1) % 7
+    return days
+
+
+def _span(text: str) -> list[str]:
+    m = _SPAN.match(text)
+    if not m:
+        raise UserError(f"hours: {text!r} is not a span like 09:00-17:30")
+    h1, m1, h2, m2 = map(int, m.groups())
+    if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2):
+        raise UserError(f"hours: {text!r} is not a time of day")
+    start, end = f"{h1:02d}:{m1:02d}", f"{h2:02d}:{m2:02d}"
+    if start == end:
+        raise UserError(f"hours: {text!r} is an empty span")
+    return [start, end]
+
+
+def parse_hours(text: str) -> dict[str, list[list[str]]]:
+    hours: dict[str, list[list[str]]] = {}
+    for group in filter(None, (g.strip() for g in text.split(";"))):
+        days_text, _, spans_text = group.partition(" ")
+        spans_text = spans_text.strip()
+        if not spans_text:
+            raise UserError(f"hours: {group!r} needs days and spans, like 'mon-fri 09:00-17:30'")
+        days = _days(days_text)
+        if spans_text.lower() == "off":
+            for day in days:
+                hours.pop(day, None)
+            continue
+        spans = [_span(s.strip()) for s in spans_text.split(",")]
+        for day in days:
+            hours[day] = sorted(spans)
+    return {day: hours[day] for day in WEEKDAYS if day in hours}
+
+
+def format_hours(hours: dict[str, list[list[str]]]) -> str:
+    """The inverse of ``parse_hours``: consecutive days with equal spans grouped."""
+    groups: list[tuple[list[str], list[list[str]]]] = []
+    for day in WEEKDAYS:
+        spans = hours.get(day)
+        if not spans:
+            continue
+        if groups and groups[-1][1] == spans and WEEKDAYS.index(groups[-1][0][-1]) == WEEKDAYS.index(day) - 1:
+            groups[-1][0].append(day)
+        else:
+            groups.append(([day], spans))
+    parts = []
+    for days, spans in groups:
+        label = days[0] if len(days) == 1 else f"{days[0]}-{days[-1]}"
+        parts.append(f"{label} {','.join(f'{a}-{b}' for a, b in spans)}")
+    return "; ".join(parts) or "no hours set"

@@ -1,0 +1,100 @@
+"""Deadlines, publish slots and booked meetings as an RFC 5545 calendar.
+
+Each open task with a due date is an event at that instant, written in the
+zone the due was meant in (``DTSTART;TZID=Asia/Kolkata:...``) with a
+``VTIMEZONE`` for every zone used, so calendar apps show it right in any
+zone and across DST changes.  A booked meeting lasts its minutes; a due
+date is a moment (no ``DTEND``); a publish slot is a second event in the
+audience's zone.  UIDs are stable (task id + kind), so importing again
+updates events instead of duplicating them.
+
+Text values hold no control characters (RFC 5545's TEXT has none but the
+tab; line breaks are written as ``\\n``): a title's or a note's are shown
+as ``crewdeck.sync.state.visible`` shows them, which also keeps the file safe to print.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from crewdeck.sync.state.visible import visible
+from crewdeck.tui.time.when import in_zone, parse_utc
+from crewdeck.tui.workspace.placeholders import text_or, untitled_task
+from crewdeck.tui.workspace.workspace import Member, Workspace
+
+PRODID = "-//crewdeck//crewdeck//EN"
+
+_COLUMNS = "id, title, status, assignee, campaign, platform, due_utc, due_tz, publish_utc, publish_tz, meeting, notes"
+
+
+def _tasks(ws: Workspace, member: Member | None) -> list[dict[str, Any]]:
+    names = _COLUMNS.split(", ")
+    rows = ws.conn.execute(
+        f"SELECT {_COLUMNS} FROM task WHERE deleted = 0 AND status NOT IN ('done', 'cancelled') "
+        "AND (due_utc IS NOT NULL OR publish_utc IS NOT NULL) ORDER BY coalesce(due_utc, publish_utc), id"
+    ).fetchall()
+    tasks = [dict(zip(names, row)) for row in rows]
+    if member is None:
+        return tasks
+    return [t for t in tasks if t["assignee"] == member.id or (t["meeting"] and member.id in _attendees(t))]
+
+
+def _attendees(task: dict[str, Any]) -> list[str]:
+    meeting = json.loads(task["meeting"])
+    return list(meeting["required"]) + list(meeting["optional"])
+
+
+def calendar(ws: Workspace, now: dt.datetime, member: Member | None = None) -> bytes:
+    """The calendar of the workspace's (or one member's) deadlines, slots and meetings."""
+    from icalendar import Calendar, Event
+
+    handles = ws.handles()
+    campaigns = ws.campaign_names()
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", visible(f"{ws.name}" + (f" (@{member.handle})" if member else "")))
+    days: list[dt.date] = []
+    for task in _tasks(ws, member):
+        title = text_or(task["title"], untitled_task(task["id"]))
+        details = []
+        if task["assignee"]:
+            details.append(f"assignee: @{handles.get(task['assignee'], '?')}")
+        if task["campaign"]:
+            details.append(f"campaign: +{campaigns.get(task['campaign'], '?')}" + (f"/{task['platform']}" if task["platform"] else ""))
+        details.append(f"status: {task['status']}")
+        if task["notes"]:
+            details.append(task["notes"])
+        for kind, utc_text, tz_name in (("due", task["due_utc"], task["due_tz"]), ("publish", task["publish_utc"], task["publish_tz"])):
+            if not utc_text:
+                continue
+            start = in_zone(parse_utc(utc_text), tz_name)
+            event = Event()
+            event.add("uid", f"{task['id']}-{kind}@crewdeck")
+            event.add("dtstamp", now)
+            event.add("dtstart", start)
+            if kind == "publish":
+                event.add("summary", visible(f"Publish: {title}" + (f" ({task['platform']})" if task["platform"] else "")))
+            elif task["meeting"]:
+                event.add("summary", visible(title))
+                event.add("dtend", start + dt.timedelta(minutes=json.loads(task["meeting"])["minutes"]))
+                attendees = ", ".join(f"@{handles.get(i, '?')}" for i in _attendees(task))
+                details.insert(0, f"attendees: {attendees}")
+            else:
+                event.add("summary", visible(f"Due: {title}"))
+            event.add("description", visible("\n".join(details), multiline=True))
+            event.add("x-crewdeck-task", task["id"])
+            cal.add_component(event)
+            days.append(start.date())
+    if days:
+        # A year of zone rules past the last event.  icalendar works a little beyond the span it is
+        # given, so the span keeps two years clear of the calendar's ends (events there stay in).
+        margin = dt.timedelta(days=2 * 366)
+
+        def inside(day: dt.date) -> dt.date:
+            return min(max(day, dt.date.min + margin), dt.date.max - margin)
+
+        cal.add_missing_timezones(inside(min(days)) - dt.timedelta(days=1), inside(max(days)) + dt.timedelta(days=366))
+    return bytes(cal.to_ical())

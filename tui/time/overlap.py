@@ -1,0 +1,342 @@
+"""The overlap planner: the best times for a meeting across zones, fairly.
+
+Every candidate slot (on a 15-minute grid of UTC, which is a 15-minute grid
+of every zone in use today) is judged per member:
+
+* ``in``: the whole slot is inside one of their working spans;
+* ``stretch``: not, but within two hours of their working hours and between
+  07:00 and 22:00 on their clock (an early call, a late one, over lunch);
+* ``out``: anything else (the night, a weekend, a day off).
+
+Slots are ranked by the worst status of a *required* member (everyone in >
+someone stretching > someone out), then by a penalty: each required member
+stretching costs 3 plus up to 1 for how far outside their hours it reaches,
+out 10, all times their *burden weight*; an optional member stretching
+costs 1, out 2; a slot hugging the edge of someone's day costs up to 0.5;
+and the second, third, ... slot of one day (in the planner's zone) costs 1,
+2, ... more, so the list offers different days before more of the same day.
+Slots listed never overlap each other.  The burden weight is ``1 + burden`` (at most 6), where
+the burden counts the booked meetings of the four weeks before the range in
+which the member was stretching (1) or out (2): whoever took the bad side
+lately makes a bad slot for them rank lower.  Meetings are tasks with a
+``meeting`` field (``crewdeck overlap ... --book TITLE``), so the history
+syncs like any task.
+
+The score shown is the rank in numbers: 100-70 for everyone in, 70-35 for
+someone stretching, 35-0 for someone out, lower as the penalty grows.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from crewdeck.sync.state.zones import zone
+from crewdeck.tui.tasks.edits import parse_estimate
+from crewdeck.tui.time.roster import spans_between, wall_instant
+from crewdeck.tui.time.when import DateError, clock_text, parse_day, parse_utc, utc_iso, zone_abbrev
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import Member, Workspace
+
+STEP = dt.timedelta(minutes=15)
+STRETCH = dt.timedelta(hours=2)
+#: The earliest and latest wall-clock time a stretched meeting may touch.
+STRETCH_DAY = (dt.time(7, 0), dt.time(22, 0))
+HISTORY = dt.timedelta(weeks=4)
+MAX_BURDEN = 5
+STATUSES = ("in", "stretch", "out")
+#: Penalty points per required member (times their burden weight) and per optional one.
+REQUIRED_COST = {"in": 0.0, "stretch": 3.0, "out": 10.0}
+OPTIONAL_COST = {"in": 0.0, "stretch": 1.0, "out": 2.0}
+EDGE_COST = 0.5
+REPEAT_COST = 1.0
+#: (top, width) of each tier's score band.
+BANDS = ((100.0, 30.0), (70.0, 35.0), (35.0, 35.0))
+#: How a member's status at a slot is shown, and the line that says so.
+MARKS = {"in": "✓", "stretch": "~", "out": "✗"}
+LEGEND = "✓ in working hours   ~ stretching (within 2h, 07:00-22:00 local)   ✗ outside   ? optional"
+#: The longest search, in days, and the shortest and longest meeting, in minutes.
+MAX_DAYS = 62
+DURATIONS = (5, 24 * 60)
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One member at one slot."""
+
+    member: Member
+    required: bool
+    status: str
+    local_start: dt.datetime
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: dt.datetime
+    end: dt.datetime
+    #: 0 everyone required in hours, 1 someone stretching, 2 someone out.
+    tier: int
+    penalty: float
+    seats: tuple[Seat, ...]
+
+    @property
+    def score(self) -> float:
+        top, width = BANDS[self.tier]
+        return round(top - width * self.penalty / (self.penalty + 10.0), 1)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "start": utc_iso(self.start),
+            "end": utc_iso(self.end),
+            "score": self.score,
+            "members": [
+                {
+                    "handle": s.member.handle,
+                    "tz": s.member.tz,
+                    "required": s.required,
+                    "status": s.status,
+                    "local_start": s.local_start.isoformat(),
+                }
+                for s in self.seats
+            ],
+        }
+
+
+_STRETCH_S = int(STRETCH.total_seconds())
+
+
+class _Hours:
+    """A member's working spans as epoch seconds: the planner asks thousands of questions."""
+
+    def __init__(self, member: Member, start: dt.datetime, end: dt.datetime) -> None:
+        self.tz = zone(member.tz)
+        spans = spans_between(member, start - STRETCH, end + STRETCH)
+        self.starts = [int(s.start.timestamp()) for s in spans]
+        self.ends = [int(s.end.timestamp()) for s in spans]
+
+    def fit(self, start: int, end: int) -> tuple[int, int, int]:
+        """``(status index, seconds outside the hours, margin to the span's edges or -1)``."""
+        i = bisect.bisect_right(self.starts, start) - 1
+        if i >= 0 and end <= self.ends[i]:
+            return 0, 0, min(start - self.starts[i], self.ends[i] - end)
+        outside = -1
+        for j in (i, i + 1):
+            if 0 <= j < len(self.starts):
+                a, b = self.starts[j], self.ends[j]
+                if a - _STRETCH_S <= start and end <= b + _STRETCH_S:
+                    away = max(a - start, 0) + max(end - b, 0)
+                    outside = away if outside < 0 else min(outside, away)
+        if outside >= 0 and self._within_day(start, end):
+            return 1, outside, -1
+        return 2, 0, -1
+
+    def _within_day(self, start: int, end: int) -> bool:
+        early, late = STRETCH_DAY
+        first = dt.datetime.fromtimestamp(start, self.tz)
+        last = dt.datetime.fromtimestamp(end, self.tz)
+        # A slot over midnight, or ending at it, is the night.
+        return first.time() >= early and last.date() == first.date() and last.time() <= late
+
+
+def status_at(member: Member, start: dt.datetime, end: dt.datetime) -> str:
+    """``in``, ``stretch`` or ``out``: how ``[start, end)`` fits the member's hours."""
+    return STATUSES[_Hours(member, start, end).fit(int(start.timestamp()), int(end.timestamp()))[0]]
+
+
+def plan(
+    required: list[Member],
+    optional: list[Member],
+    duration: dt.timedelta,
+    start: dt.datetime,
+    end: dt.datetime,
+    tz: str,
+    *,
+    burden: dict[str, int] | None = None,
+    not_before: dt.datetime | None = None,
+    limit: int = 10,
+) -> list[Slot]:
+    """The best ``limit`` slots in ``[start, end)`` that do not overlap each other, best first.
+
+    ``tz`` is the zone whose days the list spreads over.
+    """
+    burden = burden or {}
+    people = [(m, True) for m in required] + [(m, False) for m in optional]
+    hours = [_Hours(m, start, end) for m, _ in people]
+    weights = [1 + min(burden.get(m.id, 0), MAX_BURDEN) if req else 0 for m, req in people]
+    step = int(STEP.total_seconds())
+    length = int(duration.total_seconds())
+    first = int(max(start, not_before or start).timestamp())
+    at = -(-first // step) * step  # up to the 15-minute grid of UTC
+    last = int(end.timestamp()) - length
+    local = zone(tz)
+    # Per day (in the planner's zone), the best slots that do not overlap.
+    judged: list[tuple[int, float, int, tuple[int, ...]]] = []
+    while at <= last:
+        judged.append(_judge(hours, weights, at, at + length))
+        at += step
+    judged.sort()
+    per_day: dict[dt.date, list[tuple[int, float, int, tuple[int, ...]]]] = {}
+    for tier, penalty, slot_start, statuses in judged:
+        day = per_day.setdefault(dt.datetime.fromtimestamp(slot_start, local).date(), [])
+        if all(slot_start + length <= other[2] or slot_start >= other[2] + length for other in day):
+            # The later slots of a day cost more, so the list offers other days first.
+            day.append((tier, penalty + REPEAT_COST * len(day), slot_start, statuses))
+    chosen = sorted(entry for day in per_day.values() for entry in day)[:limit]
+    return [_slot(people, entry, length) for entry in chosen]
+
+
+def _judge(hours: list[_Hours], weights: list[int], start: int, end: int) -> tuple[int, float, int, tuple[int, ...]]:
+    tier = 0
+    penalty = 0.0
+    margin = -1
+    statuses = []
+    for member_hours, weight in zip(hours, weights):
+        status, outside, edge = member_hours.fit(start, end)
+        statuses.append(status)
+        if weight:  # required
+            if status > tier:
+                tier = status
+            penalty += (REQUIRED_COST[STATUSES[status]] + outside / _STRETCH_S) * weight
+            if edge >= 0:
+                margin = edge if margin < 0 else min(margin, edge)
+        else:
+            penalty += OPTIONAL_COST[STATUSES[status]]
+    comfort = min(margin, _STRETCH_S) / _STRETCH_S if margin >= 0 else 0.0
+    return tier, round(penalty + EDGE_COST * (1 - comfort), 6), start, tuple(statuses)
+
+
+def _slot(people: list[tuple[Member, bool]], entry: tuple[int, float, int, tuple[int, ...]], length: int) -> Slot:
+    tier, penalty, start_s, statuses = entry
+    start = dt.datetime.fromtimestamp(start_s, dt.UTC)
+    seats = tuple(
+        Seat(member, required, STATUSES[status], start.astimezone(zone(member.tz))) for (member, required), status in zip(people, statuses)
+    )
+    return Slot(start, start + dt.timedelta(seconds=length), tier, penalty, seats)
+
+
+def meeting_burden(ws: Workspace, members: Iterable[Member], before: dt.datetime) -> dict[str, int]:
+    """Per member id: 1 for each meeting of the last four weeks they stretched for, 2 for each they were out for."""
+    wanted = {m.id: m for m in members}
+    out = dict.fromkeys(wanted, 0)
+    rows = ws.conn.execute(
+        "SELECT due_utc, meeting FROM task WHERE deleted = 0 AND meeting IS NOT NULL AND status != 'cancelled' "
+        "AND due_utc >= ? AND due_utc < ?",
+        (utc_iso(before - HISTORY), utc_iso(before)),
+    ).fetchall()
+    for due_utc, meeting_text in rows:
+        meeting = json.loads(meeting_text)
+        start = parse_utc(due_utc)
+        end = start + dt.timedelta(minutes=meeting["minutes"])
+        for member_id in meeting["required"] + meeting["optional"]:
+            member = wanted.get(member_id)
+            if member is not None:
+                out[member_id] += STATUSES.index(status_at(member, start, end))
+    return out
+
+
+def meeting_values(slot: Slot, title: str, tz: str, creator: Member, now: dt.datetime) -> dict[str, object]:
+    """The task that records a booked slot (what ``--book`` writes)."""
+    minutes = int((slot.end - slot.start).total_seconds() // 60)
+    return {
+        "title": title,
+        "status": "todo",
+        "due": {"utc": utc_iso(slot.start), "tz": tz},
+        "tags": ["meeting"],
+        "meeting": {
+            "minutes": minutes,
+            "required": [s.member.id for s in slot.seats if s.required],
+            "optional": [s.member.id for s in slot.seats if not s.required],
+        },
+        "created_by": creator.id,
+        "created_at": utc_iso(now),
+    }
+
+
+def day_range(first: dt.date, days: int, tz: str) -> tuple[dt.datetime, dt.datetime]:
+    """Local midnight of ``first`` to local midnight ``days`` later, in ``tz``, as UTC instants."""
+    return wall_instant(first, 0, tz), wall_instant(first + dt.timedelta(days=days), 0, tz)
+
+
+@dataclass(frozen=True)
+class Search:
+    """One question to the planner: who, how long, which days (counted in ``tz``)."""
+
+    required: tuple[Member, ...]
+    optional: tuple[Member, ...]
+    minutes: int
+    first: dt.date
+    days: int
+    tz: str
+
+
+def read_search(
+    required: Iterable[Member],
+    optional: Iterable[Member],
+    duration: str,
+    first: str,
+    days: int,
+    tz: str,
+    now: dt.datetime,
+    *,
+    flag: str = "",
+) -> Search:
+    """A ``Search`` from what a person typed, or a one-line ``UserError`` naming the part that is wrong.
+
+    ``flag`` prefixes the names in messages (``--`` on the command line); an
+    empty ``first`` is today in ``tz``.
+    """
+    minutes = parse_estimate(duration, f"{flag}duration")
+    if not DURATIONS[0] <= minutes <= DURATIONS[1]:
+        raise UserError(f"{flag}duration: {duration.strip()!r} must be between 5m and 24h")
+    if not 1 <= days <= MAX_DAYS:
+        raise UserError(f"{flag}days: {days} must be between 1 and {MAX_DAYS}")
+    required, optional = tuple(required), tuple(optional)
+    if not required:
+        raise UserError("name at least one required member")
+    seen: set[str] = set()
+    for member in required + optional:
+        if member.id in seen:
+            raise UserError(f"@{member.handle} is named twice (a member is either required or optional)")
+        seen.add(member.id)
+    today = now.astimezone(zone(tz)).date()
+    try:
+        day = parse_day(first, today) if first.strip() else today
+    except DateError as exc:
+        raise UserError(f"{flag}from: {exc}") from None
+    return Search(required, optional, minutes, day, days, tz)
+
+
+def search(ws: Workspace, question: Search, now: dt.datetime, *, limit: int = 10) -> list[Slot]:
+    """The best slots for ``question`` from ``now`` on, fair by the workspace's booked meetings."""
+    start, end = day_range(question.first, question.days, question.tz)
+    burden = meeting_burden(ws, question.required + question.optional, max(start, now))
+    return plan(
+        list(question.required),
+        list(question.optional),
+        dt.timedelta(minutes=question.minutes),
+        start,
+        end,
+        question.tz,
+        burden=burden,
+        not_before=now,
+        limit=limit,
+    )
+
+
+def seat_headers(slot: Slot) -> list[str]:
+    """``@ana``, ``@raj?`` (optional): one per member, in the order of ``seat_texts``."""
+    return [f"@{s.member.handle}" + ("" if s.required else "?") for s in slot.seats]
+
+
+def when_text(slot: Slot, tz: str, clock24: bool = True) -> str:
+    """``Mon 11-30 16:00-17:00``: the slot in ``tz``."""
+    local, local_end = slot.start.astimezone(zone(tz)), slot.end.astimezone(zone(tz))
+    return f"{local:%a %m-%d} {clock_text(local, clock24)}-{clock_text(local_end, clock24)}"
+
+
+def seat_texts(slot: Slot, clock24: bool = True) -> list[str]:
+    """``10:00 EST ✓``: each member's local start and how the slot fits their hours."""
+    return [f"{clock_text(s.local_start, clock24)} {zone_abbrev(slot.start, s.member.tz)} {MARKS[s.status]}" for s in slot.seats]

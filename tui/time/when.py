@@ -1,0 +1,331 @@
+"""Dates and times as people write and read them.
+
+Parsing ``fri 17:00``, ``tomorrow``, ``+3d`` or ``2026-12-01 09:30`` in a
+zone, and showing an instant in a zone with whose time it is and how far
+away it is.  Wall-clock times that do not exist (the spring-forward gap)
+move forward by the gap; times that happen twice (the fall-back fold) take
+the first occurrence.  Offsets come from ``zoneinfo`` only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from crewdeck.sync.state.records import FIRST_DAY, LAST_DAY
+from crewdeck.sync.state.zones import looks_like_offset, zone
+
+UTC = dt.UTC
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_ALIASES = {
+    **{name: i for i, name in enumerate(WEEKDAY_NAMES)},
+    **{full: i for i, full in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))},
+    "tues": 1,
+    "wednes": 2,
+    "thur": 3,
+    "thurs": 3,
+}
+_TIME = re.compile(r"(\d{1,2})(?::(\d\d))?\s*(am|pm)?\Z", re.IGNORECASE)
+_OFFSET = re.compile(r"\+(\d{1,4})([hdwm])\Z")
+_TIME_SHAPE = re.compile(r"[0-9]{1,2}:[0-9]{2}\Z|[0-9]{1,2}(?::[0-9]{2})?(?:am|pm)\Z", re.IGNORECASE)
+#: The time a date means when none is given and nothing better is known.
+DEFAULT_DUE_TIME = dt.time(17, 0)
+
+
+#: Tests and demos pin "now" with this (an ISO 8601 instant with an offset).
+ENV_NOW = "CREWDECK_NOW"
+
+
+class DateError(ValueError):
+    """Text that is not a date or time we understand, with what we expected."""
+
+
+def check_day(day: dt.date, text: str | None = None) -> dt.date:
+    """``day``, or ``DateError`` when it is outside ``FIRST_DAY`` .. ``LAST_DAY``."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise out_of_range(f"{text!r} ({day.isoformat()})" if text and text != day.isoformat() else day.isoformat())
+    return day
+
+
+def check_iso_day(text: str) -> None:
+    """A checked ISO date or instant (``2026-11-26``, ``2026-11-26T09:30:00Z``) within ``FIRST_DAY`` .. ``LAST_DAY``.
+
+    The range is whole years, so the year decides: imports check every date of
+    every record with this, and parsing the date again would cost them.
+    """
+    if not FIRST_DAY.year <= int(text[:4]) <= LAST_DAY.year:
+        raise out_of_range(text[:10])
+
+
+def out_of_range(shown: str) -> DateError:
+    return DateError(f"{shown} is out of range: dates run from {FIRST_DAY} to {LAST_DAY}")
+
+
+def parse_now(text: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise DateError(f"{ENV_NOW}={text!r} is not an ISO 8601 instant") from None
+    if value.tzinfo is None:
+        raise DateError(f"{ENV_NOW}={text!r} needs a UTC offset or Z")
+    try:
+        utc = value.astimezone(UTC)
+        check_day(utc.date())
+    except (OverflowError, DateError):
+        raise DateError(f"{ENV_NOW}={text!r} is out of range: dates run from {FIRST_DAY} to {LAST_DAY}") from None
+    return utc
+
+
+def current_time() -> dt.datetime:
+    """Now, to the second, or the instant ``CREWDECK_NOW`` pins."""
+    pinned = os.environ.get(ENV_NOW)
+    return parse_now(pinned) if pinned else dt.datetime.now(UTC).replace(microsecond=0)
+
+
+def stamp_time(op_id: str) -> dt.datetime:
+    """When an operation was made: the wall-clock milliseconds its stamp starts with."""
+    return dt.datetime.fromtimestamp(int(op_id[:13]) / 1000, UTC)
+
+
+def utc_iso(instant: dt.datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_utc(text: str) -> dt.datetime:
+    """The inverse of ``utc_iso``, and only of it: ``2026-11-26T09:30:00Z``."""
+    # fromisoformat is ~10x faster than strptime (views parse thousands of
+    # stored instants); it also takes other forms, which the shape check refuses.
+    if len(text) != 20 or text[4::3] != "--T::Z":
+        raise ValueError(f"time data {text!r} does not match format '%Y-%m-%dT%H:%M:%SZ'")
+    return dt.datetime.fromisoformat(text[:19]).replace(tzinfo=UTC)
+
+
+def localize(local: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    """A wall-clock time in ``tz`` as an aware datetime, gaps and folds decided.
+
+    In a gap (02:30 on a spring-forward night) the time moves forward by the
+    length of the gap (03:30); in a fold (01:30 on a fall-back night) it is
+    the first occurrence.  ``fold=0`` gives exactly that in ``zoneinfo``;
+    the round trip through UTC makes the moved-forward time explicit.
+    """
+    aware = local.replace(tzinfo=tz, fold=0)
+    return aware.astimezone(UTC).astimezone(tz)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A parsed due date: the instant, the zone it was meant in, and whether a time was given."""
+
+    instant: dt.datetime
+    tz: str
+    has_time: bool
+
+    def value(self) -> dict[str, str]:
+        return {"utc": utc_iso(self.instant), "tz": self.tz}
+
+
+def names_a_zone(word: str) -> bool:
+    """In a date expression, a word with a slash, ``UTC`` or an offset (``UTC+5``) is meant as a zone (and checked as one)."""
+    return "/" in word or word == "UTC" or looks_like_offset(word)
+
+
+def could_be_zone(word: str) -> bool:
+    """In free text (a title), only a capitalised word with a slash may be a zone (``Europe/Berlin``, not ``and/or``),
+    or an offset such as ``UTC+5`` (taken so that it is refused with the zones to use instead)."""
+    return word == "UTC" or looks_like_offset(word) or ("/" in word and word[0].isupper())
+
+
+def time_shaped(word: str) -> bool:
+    """Written as a time of day (``17:00``, ``5pm``), whether or not it is one (``25:00``): meant as a time, checked as one."""
+    return bool(_TIME_SHAPE.match(word))
+
+
+def parse_time(text: str) -> dt.time:
+    m = _TIME.match(text.strip())
+    if not m:
+        raise DateError(f"{text!r} is not a time (like 17:00 or 5pm)")
+    hour, minute, ampm = int(m.group(1)), int(m.group(2) or 0), (m.group(3) or "").lower()
+    if ampm:
+        if not 1 <= hour <= 12:
+            raise DateError(f"{text!r}: hour must be 1-12 with am/pm")
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    elif m.group(2) is None:
+        raise DateError(f"{text!r} is not a time (like 17:00 or 5pm)")
+    if hour > 23 or minute > 59:
+        raise DateError(f"{text!r} is not a time of day")
+    return dt.time(hour, minute)
+
+
+def parse_day(text: str, today: dt.date) -> dt.date:
+    """``today``, ``tomorrow``, ``fri``, ``+3d``, ``+2w``, ``2026-12-01``, ``12-01``; within ``FIRST_DAY`` .. ``LAST_DAY``."""
+    try:
+        return check_day(_day(text, today), text.strip())
+    except OverflowError:  # an offset that runs off the calendar
+        raise DateError(f"{text.strip()!r} is out of range: dates run from {FIRST_DAY} to {LAST_DAY}") from None
+
+
+def _day(text: str, today: dt.date) -> dt.date:
+    word = text.strip().lower()
+    if word in ("today", "tod", "now"):
+        return today
+    if word in ("tomorrow", "tom", "tmr"):
+        return today + dt.timedelta(days=1)
+    if word == "yesterday":
+        return today - dt.timedelta(days=1)
+    if word in _WEEKDAY_ALIASES:
+        # The next such day; today's weekday means a week from today only
+        # when said as "next": "fri" on a Friday is today.
+        ahead = (_WEEKDAY_ALIASES[word] - today.weekday()) % 7
+        return today + dt.timedelta(days=ahead)
+    if word.startswith("next") and word[4:].strip() in _WEEKDAY_ALIASES:
+        ahead = (_WEEKDAY_ALIASES[word[4:].strip()] - today.weekday()) % 7 or 7
+        return today + dt.timedelta(days=ahead)
+    m = _OFFSET.match(word)
+    if m:
+        n, unit = int(m.group(1)), m.group(2)
+        if unit == "h":
+            raise DateError(f"{text!r}: an offset in hours is a time, not a day")
+        if unit == "m":
+            month = today.month - 1 + n
+            year = today.year + month // 12
+            month = month % 12 + 1
+            last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+            return dt.date(year, month, min(today.day, last))
+        return today + dt.timedelta(days=n * (7 if unit == "w" else 1))
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
+            return dt.date.fromisoformat(word)
+        if re.fullmatch(r"\d{1,2}-\d{1,2}", word):
+            month, day = map(int, word.split("-"))
+            candidate = dt.date(today.year, month, day)
+            return candidate if candidate >= today else dt.date(today.year + 1, month, day)
+    except ValueError:
+        raise DateError(f"{text!r} is not a real date") from None
+    raise DateError(f"{text!r} is not a date (try today, tomorrow, fri, next mon, +3d, +2w, 2026-12-01)")
+
+
+def parse_moment(
+    words: list[str],
+    default_tz: str,
+    now: dt.datetime,
+    default_time: dt.time = DEFAULT_DUE_TIME,
+) -> tuple[Moment, int]:
+    """Parse a date, an optional time and an optional zone from the front of ``words``.
+
+    Returns the moment and how many words it used.  ``+3h`` is an instant
+    (three hours from now).
+    """
+    if not words:
+        raise DateError("a date is missing (try fri 17:00, tomorrow, +3d, 2026-12-01)")
+    first = words[0]
+    used = 1
+    m = _OFFSET.match(first.lower())
+    if m and m.group(2) == "h":
+        tz = default_tz
+        if len(words) > 1 and names_a_zone(words[1]):
+            tz = words[1]
+            zone(tz)
+            used = 2
+        return Moment((now + dt.timedelta(hours=int(m.group(1)))).astimezone(UTC), tz, True), used
+    # A time alone ("17:00") means today at that time.
+    if time_shaped(first):
+        day_text, time_text = "today", first
+    else:
+        day_text = first
+        time_text = words[1] if len(words) > 1 and time_shaped(words[1]) else None
+        if time_text is not None:
+            used = 2
+    tz_name = default_tz
+    if len(words) > used and names_a_zone(words[used]):
+        tz_name = words[used]
+        zone(tz_name)
+        used += 1
+    tz = zone(tz_name)
+    today = now.astimezone(tz).date()
+    day = parse_day(day_text, today)
+    clock = parse_time(time_text) if time_text else default_time
+    local = localize(dt.datetime.combine(day, clock), tz)
+    return Moment(local.astimezone(UTC), tz_name, time_text is not None), used
+
+
+def parse_moment_text(text: str, default_tz: str, now: dt.datetime, default_time: dt.time = DEFAULT_DUE_TIME) -> Moment:
+    """The whole of ``text`` as one moment; anything left over is an error."""
+    words = text.split()
+    moment, used = parse_moment(words, default_tz, now, default_time)
+    if used != len(words):
+        raise DateError(f"{' '.join(words[used:])!r} after the date is not a time or a zone")
+    return moment
+
+
+def in_zone(instant: dt.datetime, tz_name: str) -> dt.datetime:
+    """``instant`` on the wall clock of ``tz_name``; in UTC where that clock would run off the calendar.
+
+    The command line and the importers take days from 1900 to 9998, and
+    the rules refuse new operations outside them, but a store may hold an
+    instant at the calendar's very end (9999-12-31, pushed before those
+    rules): a reader shows it in UTC rather than fail.
+    """
+    try:
+        return instant.astimezone(zone(tz_name))
+    except OverflowError:
+        return instant.astimezone(UTC)
+
+
+def zone_abbrev(instant: dt.datetime, tz_name: str) -> str:
+    """``CET``, ``IST`` or, where the zone has no letters, ``+0545``."""
+    local = in_zone(instant, tz_name)
+    if local.tzinfo is UTC:
+        return "UTC"
+    abbrev = local.tzname() or ""
+    if not abbrev or abbrev[0] in "+-":
+        offset = local.utcoffset() or dt.timedelta(0)
+        total = int(offset.total_seconds()) // 60
+        sign = "-" if total < 0 else "+"
+        hours, minutes = divmod(abs(total), 60)
+        abbrev = f"{sign}{hours:02d}{minutes:02d}" if minutes else f"{sign}{hours:02d}"
+    return abbrev
+
+
+def clock_text(local: dt.datetime, clock24: bool = True) -> str:
+    """``17:00`` or ``5:00pm``: the wall clock of an aware datetime, as it stands."""
+    return local.strftime("%H:%M") if clock24 else local.strftime("%I:%M%p").lstrip("0").lower()
+
+
+def format_local(instant: dt.datetime, tz_name: str, now: dt.datetime, *, clock24: bool = True) -> str:
+    """``Fri 12-04 17:00 CET``: the day, the time and whose time it is."""
+    local = in_zone(instant, tz_name)
+    today = now.astimezone(zone(tz_name)).date()
+    clock = clock_text(local, clock24)
+    day = local.date()
+    if day == today:
+        label = "today"
+    elif day == today + dt.timedelta(days=1):
+        label = "tmrw"
+    elif abs((day - today).days) < 180:
+        label = local.strftime("%a %m-%d")
+    else:
+        label = local.strftime("%Y-%m-%d")
+    return f"{label} {clock} {zone_abbrev(instant, tz_name)}"
+
+
+def relative(instant: dt.datetime, now: dt.datetime) -> str:
+    """``in 3h``, ``in 2d``, ``now``, ``40m late``, ``2d late``."""
+    seconds = (instant - now).total_seconds()
+    late = seconds < 0
+    span = abs(seconds)
+    if span < 60:
+        return "now"
+    if span < 3600:
+        amount = f"{int(span // 60)}m"
+    elif span < 86400 * 2:
+        amount = f"{int(span // 3600)}h"
+    elif span < 86400 * 14:
+        amount = f"{int(span // 86400)}d"
+    elif span < 86400 * 60:
+        amount = f"{int(span // (86400 * 7))}w"
+    else:
+        amount = f"{int(span // (86400 * 30))}mo"
+    return f"{amount} late" if late else f"in {amount}"

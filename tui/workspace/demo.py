@@ -1,0 +1,222 @@
+"""A demo workspace that looks like a real team's first week of December.
+
+Eight members from Los Angeles to Auckland (Kolkata at +05:30, Kathmandu at
++05:45), three campaigns with their platforms and audiences, tasks in every
+status with due dates over several weeks, budgets, rates and spend.  The
+same seed and ``now`` give the same workspace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from typing import Any
+
+from crewdeck.sync.state.records import WORKSPACE_ROW, budget_id, rate_id
+from crewdeck.sync.state.store import Store
+from crewdeck.sync.state.zones import zone
+from crewdeck.tui.ledger.actions import reversal_id
+from crewdeck.tui.time.hours import parse_hours
+from crewdeck.tui.time.when import localize, utc_iso
+
+MEMBERS = [
+    # handle, name, role, zone, hours
+    ("ana", "Ana Souza", "project manager", "Europe/Berlin", "mon-fri 09:00-17:30"),
+    ("raj", "Raj Mehta", "analyst", "Asia/Kolkata", "mon-fri 10:00-18:30"),
+    ("mia", "Mia Santos", "copywriter", "Asia/Manila", "mon-fri 09:00-18:00"),
+    ("leo", "Leo Park", "designer", "America/Los_Angeles", "mon-thu 08:00-16:30; fri 08:00-13:00"),
+    ("sofia", "Sofia Russo", "content creator", "America/New_York", "mon-fri 10:00-18:00"),
+    ("tane", "Tane Walker", "community manager", "Pacific/Auckland", "mon-fri 08:30-17:00"),
+    ("bina", "Bina Shrestha", "video editor", "Asia/Kathmandu", "sun-thu 10:00-17:00; fri 10:00-14:00"),
+    ("kemi", "Kemi Adeyemi", "paid social", "Africa/Lagos", "mon-fri 09:00-12:30,13:30-18:00"),
+]
+
+CAMPAIGNS = [
+    # name, platforms, audience zone, start offset days, length days
+    ("Spring Launch", ["instagram", "tiktok", "linkedin"], "America/New_York", -20, 60),
+    ("Holiday Gifting", ["instagram", "facebook", "newsletter"], "Europe/London", -35, 45),
+    ("App Install Push", ["tiktok", "youtube", "x"], "Asia/Kolkata", -10, 75),
+]
+
+VERBS = ["Draft", "Review", "Schedule", "Publish", "Approve", "Shoot", "Edit", "Localize", "Brief", "Report on", "Boost"]
+ASSETS = ["carousel", "reel", "story", "post", "thread", "banner", "video", "landing page copy", "A/B test", "UTM links", "KPI deck"]
+EXTRA_TAGS = ["urgent", "client", "legal", "evergreen", "ugc", "paid"]
+CATEGORIES = {
+    "sponsored-posts": ["Meta Ads", "LinkedIn Marketing", "TikTok For Business"],
+    "influencers": ["@fitwithjess", "@techtalks_raj", "@cafe_mila", "@urban.lens"],
+    "content-tools": ["Canva", "Buffer", "Figma", "Later"],
+    "freelancers": ["Studio Nord video", "Freelance copywriter", "Translation agency"],
+}
+STATUS_WEIGHTS = {"inbox": 12, "todo": 30, "doing": 15, "review": 10, "done": 28, "cancelled": 5}
+
+
+def build_demo(store: Store, *, now: dt.datetime, tasks: int = 180, seed: int = 7, unix_user: str | None = None) -> str:
+    rng = random.Random(seed)
+    # Ids from the seed too: the same demo is the same workspace, down to
+    # the short ids on screen (the snapshot tests rely on it).
+    ids = random.Random(seed + 1)
+
+    def new_id() -> str:
+        return f"{ids.getrandbits(128):032x}"
+
+    today = now.astimezone(dt.UTC).date()
+    member_ids = {handle: new_id() for handle, *_ in MEMBERS}
+    pm = member_ids["ana"]
+    zones = {handle: tz for handle, _, _, tz, _ in MEMBERS}
+    counts: dict[str, int] = {}
+    with store.write(pm) as w:
+        w.set("workspace", WORKSPACE_ROW, {"name": "Northwind Social", "base_currency": "EUR"})
+        for handle, name, role, tz, hours in MEMBERS:
+            values: dict[str, Any] = {"handle": handle, "name": name, "role": role, "tz": tz, "hours": parse_hours(hours)}
+            if role == "project manager":
+                values["access"] = "manager"
+            if handle == "ana" and unix_user:
+                values["unix_user"] = unix_user
+            if handle == "tane":
+                values["days_off"] = [(today + dt.timedelta(days=d)).isoformat() for d in (3, 4)]
+            w.create("member", values, row_id=member_ids[handle])
+        campaign_ids: dict[str, str] = {}
+        for name, platforms, audience, start, length in CAMPAIGNS:
+            first = today + dt.timedelta(days=start)
+            campaign_ids[name] = w.create(
+                "campaign",
+                row_id=new_id(),
+                values={
+                    "name": name,
+                    "platforms": platforms,
+                    "audience_tz": audience,
+                    "start": first.isoformat(),
+                    "end": (first + dt.timedelta(days=length)).isoformat(),
+                    "kpis": {"reach": 250_000 * (1 + len(name) % 3), "ctr_pct": "1.8"},
+                },
+            )
+        handles = list(member_ids)
+        task_ids: list[str] = []
+        statuses = list(STATUS_WEIGHTS)
+        weights = list(STATUS_WEIGHTS.values())
+        for i in range(tasks):
+            name, platforms, audience, _, _ = CAMPAIGNS[i % len(CAMPAIGNS)]
+            platform = rng.choice(platforms)
+            title = f"{rng.choice(VERBS)} {platform} {rng.choice(ASSETS)} for {name}"
+            status = rng.choices(statuses, weights)[0]
+            assignee = None if status == "inbox" and rng.random() < 0.5 else rng.choice(handles)
+            creator = rng.choice(handles)
+            owner_tz = zones[assignee] if assignee else zones[creator]
+            day = today + dt.timedelta(days=rng.randint(-6, 35))
+            if status in ("done", "cancelled"):
+                day = today - dt.timedelta(days=rng.randint(1, 20))
+            clock = rng.choice((dt.time(9, 0), dt.time(12, 0), dt.time(17, 0), dt.time(17, 30)))
+            due = localize(dt.datetime.combine(day, clock), zone(owner_tz))
+            created = now - dt.timedelta(days=rng.randint(1, 30), hours=rng.randint(0, 23))
+            values = {
+                "title": title,
+                "status": status,
+                "priority": rng.choices(["high", "med", "low", "none"], [15, 35, 25, 25])[0],
+                "campaign": campaign_ids[name],
+                "platform": platform,
+                "tags": [platform, *([rng.choice(EXTRA_TAGS)] if rng.random() < 0.3 else [])],
+                "created_by": member_ids[creator],
+                "created_at": utc_iso(created),
+                "estimate": rng.choice([30, 60, 90, 120, 240]),
+            }
+            if rng.random() < 0.9:
+                values["due"] = {"utc": utc_iso(due), "tz": owner_tz}
+            if assignee:
+                values["assignee"] = member_ids[assignee]
+            if title.startswith(("Publish", "Schedule")):
+                slot = localize(dt.datetime.combine(day, dt.time(9, 0)), zone(audience))
+                values["publish"] = {"utc": utc_iso(slot), "tz": audience}
+            if task_ids and rng.random() < 0.08:
+                values["depends_on"] = [rng.choice(task_ids)]
+            if i % 17 == 0:
+                values["notes"] = "Brief in the shared drive; check brand voice guide v3 before drafting."
+            task_ids.append(w.create("task", values, row_id=new_id()))
+            counts[status] = counts.get(status, 0) + 1
+        _money(w, rng, today, campaign_ids, member_ids, now, new_id)
+    return f"{len(MEMBERS)} members, {len(CAMPAIGNS)} campaigns, {tasks} tasks ({', '.join(f'{v} {k}' for k, v in counts.items())})"
+
+
+def _money(
+    w: Any,
+    rng: random.Random,
+    today: dt.date,
+    campaign_ids: dict[str, str],
+    member_ids: dict[str, str],
+    now: dt.datetime,
+    new_id: Callable[[], str],
+) -> None:
+    pm = member_ids["ana"]
+    for campaign_id in campaign_ids.values():
+        for category in CATEGORIES:
+            amount = rng.choice([1_500, 2_500, 4_000, 6_000]) * 100
+            w.set(
+                "budget",
+                budget_id(campaign_id, category, "run"),
+                {
+                    "campaign": campaign_id,
+                    "category": category,
+                    "period": "run",
+                    "amount": amount,
+                    "currency": "EUR",
+                },
+            )
+    for days_back in range(0, 60, 7):
+        day = (today - dt.timedelta(days=days_back)).isoformat()
+        w.set("rate", rate_id(day, "USD", "EUR"), {"date": day, "base": "USD", "quote": "EUR", "rate": f"0.9{rng.randint(10, 40)}"})
+        w.set("rate", rate_id(day, "GBP", "EUR"), {"date": day, "base": "GBP", "quote": "EUR", "rate": f"1.1{rng.randint(60, 90)}"})
+    handles = list(member_ids)
+    made: list[tuple[str, dict[str, Any]]] = []
+    for i in range(72):
+        category = rng.choice(list(CATEGORIES))
+        currency = rng.choices(["EUR", "USD", "GBP"], [60, 30, 10])[0]
+        name, _, _, start, _ = rng.choice(CAMPAIGNS)
+        record = {
+            # Spent so far in the campaign's run, around 60-110 % of the pace its budget allows.
+            "date": (today - dt.timedelta(days=rng.randint(0, -start))).isoformat(),
+            "campaign": campaign_ids[name],
+            "category": category,
+            "payee": rng.choice(CATEGORIES[category]),
+            "amount": rng.randint(40, 300) * 100 + rng.choice([0, 50, 99]),
+            "currency": currency,
+            "memo": f"invoice {2026_1100 + i}",
+            "entered_by": member_ids[rng.choice(handles)],
+            "entered_at": utc_iso(now - dt.timedelta(hours=i * 7)),
+        }
+        made.append((w.append("ledger_entry", record, row_id=new_id()), record))
+    # Two mistakes corrected by reversing entries, and influencer deals
+    # waiting for the project manager (ana approved the first).
+    for entry_id, record in made[5:7]:
+        w.append(
+            "ledger_entry",
+            {
+                **record,
+                "amount": -record["amount"],
+                "reverses": entry_id,
+                "memo": f"reverses {entry_id[:8]}: wrong campaign",
+                "entered_by": pm,
+                "entered_at": utc_iso(now - dt.timedelta(hours=2)),
+            },
+            row_id=reversal_id(entry_id),
+        )
+    for i, payee in enumerate(["@fitwithjess", "@techtalks_raj", "@urban.lens"]):
+        pending = w.append(
+            "ledger_entry",
+            row_id=new_id(),
+            values={
+                "date": (today - dt.timedelta(days=i)).isoformat(),
+                "campaign": list(campaign_ids.values())[i],
+                "category": "influencers",
+                "payee": payee,
+                "amount": (1_800 + 700 * i) * 100,
+                "currency": "EUR",
+                "memo": "sponsored reel, 3 posts",
+                "entered_by": member_ids["kemi"],
+                "entered_at": utc_iso(now - dt.timedelta(hours=20 - i)),
+                "needs_approval": True,
+            },
+        )
+        if i == 0:
+            w.append(
+                "approval", {"entry": pending, "approved_by": pm, "approved_at": utc_iso(now - dt.timedelta(hours=1))}, row_id=new_id()
+            )

@@ -1,0 +1,43 @@
+"""Errors that reach a person as one line, never as a traceback."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Something the user asked for that cannot be done, and why.
+
+    The command line prints the message on stderr and exits with status 2;
+    the app shows it as a notification.
+    """
+
+
+def one_line_errors() -> tuple[type[Exception], ...]:
+    """The errors whose message says all a person needs: bad input, a workspace that refuses.
+
+    Any other exception is a bug and is reported as one.  (Imported when
+    asked, so that importing this module stays free.)
+    """
+    from crewdeck.sync.state.clock import ClockSkewError
+    from crewdeck.sync.state.money import MoneyError
+    from crewdeck.sync.state.records import ValidationError
+    from crewdeck.sync.state.rules import Refused
+    from crewdeck.sync.state.store import WorkspaceError
+    from crewdeck.sync.state.zones import UnknownZoneError
+    from crewdeck.tui.time.when import DateError
+
+    return (UserError, WorkspaceError, ValidationError, Refused, ClockSkewError, MoneyError, UnknownZoneError, DateError)
+
+
+def undecodable(text: str) -> bool:
+    """Text that cannot be written as UTF-8: a command-line argument or file name with bytes that were not UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def summary(problems: list[str], shown: int = 10) -> str:
+    """The first ``shown`` problems on one line, and how many more there are."""
+    more = f" (and {len(problems) - shown:,} more)" if len(problems) > shown else ""
+    return "; ".join(problems[:shown]) + more

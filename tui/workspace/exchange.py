@@ -1,0 +1,149 @@
+"""The workspace as one JSON document, and back.
+
+``export_state`` writes every live record of every entity, records sorted by
+id and fields in their schema order, so two converged replicas export
+byte-identical text.  ``import_state`` checks the whole document first and
+writes it in one transaction: a bad record imports nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from crewdeck.sync.state.oplog import OpError, check_row_id, required_fields
+from crewdeck.sync.state.records import ENTITIES, WORKSPACE_ROW, ValidationError, day_out_of_range
+from crewdeck.sync.state.store import Store
+from crewdeck.sync.state.visible import json_visible
+from crewdeck.tui.time.when import out_of_range
+from crewdeck.tui.workspace.errors import summary, undecodable
+
+FORMAT = "crewdeck-export"
+VERSION = 1
+#: Order of the sections in the document: what others refer to comes first.
+SECTIONS = ("workspace", "member", "campaign", "task", "budget", "rate", "ledger_entry", "approval")
+
+
+def export_state(store: Store) -> dict[str, Any]:
+    doc: dict[str, Any] = {"format": FORMAT, "version": VERSION}
+    for name in SECTIONS:
+        rows = []
+        for row_id, values in store.records(name):
+            values.pop("deleted", None)
+            rows.append({"id": row_id, **values})
+        if name == "workspace":
+            doc[name] = rows[0] if rows else {}
+            doc[name].pop("id", None)
+        else:
+            doc[name] = rows
+    return doc
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    # Text a terminal would act on is spelled as \\u escapes: the export is often read on one.
+    return json_visible(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
+
+
+@dataclass
+class ImportProblems(Exception):
+    """Every bad record of an import, each as ``where: field: problem``; shown as one line."""
+
+    problems: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return summary(self.problems)
+
+
+Plan = list[tuple[str, str, dict[str, Any]]]
+
+
+def plan_import(doc: Any, source: str) -> Plan:
+    """Check a document and list what to write; ``ImportProblems`` names every bad record."""
+    problems: list[str] = []
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise ImportProblems([f'{source}: not a crewdeck export (no "format": "{FORMAT}")'])
+    if doc.get("version") != VERSION:
+        raise ImportProblems([f"{source}: export version {doc.get('version')!r}, this crewdeck reads {VERSION}"])
+    unknown = set(doc) - {"format", "version", *SECTIONS}
+    if unknown:
+        problems.append(f"{source}: unknown sections {', '.join(sorted(unknown))}")
+    plan: Plan = []
+    workspace = doc.get("workspace") or {}
+    if not isinstance(workspace, dict):
+        problems.append(f"{source}: workspace must be an object")
+    else:
+        add_checked(plan, problems, "workspace", WORKSPACE_ROW, workspace, f"{source}: workspace")
+    for name in SECTIONS[1:]:
+        records = doc.get(name, [])
+        if not isinstance(records, list):
+            problems.append(f"{source}: {name} must be a list")
+            continue
+        for index, record in enumerate(records, start=1):
+            where = f"{source}: {name} #{index}"
+            if not isinstance(record, dict) or "id" not in record:
+                problems.append(f"{where}: a record must be an object with an id")
+                continue
+            values = {k: v for k, v in record.items() if k != "id"}
+            add_checked(plan, problems, name, record["id"], values, f"{where} (id {str(record['id'])[:12]})")
+    if problems:
+        raise ImportProblems(problems)
+    return plan
+
+
+def add_checked(plan: Plan, problems: list[str], name: str, row_id: Any, values: dict[str, Any], where: str) -> None:
+    """Check one record with the entity's own checks (those every write goes through) and plan it, or add its problem."""
+    spec = ENTITIES[name]
+    try:
+        check_row_id(name, row_id)
+    except OpError as exc:
+        problems.append(f"{where}: {exc}")
+        return
+    try:
+        checked = spec.check_record(values)
+        if spec.append_only:
+            missing = [f for f in required_fields(name) if f not in values]
+            if missing:
+                raise ValidationError(name, missing[0], "is required")
+        for field_name, value in checked.items():
+            if not _valid_unicode(value):
+                raise ValidationError(name, field_name, "holds text that is not valid Unicode (a lone surrogate)")
+        for field_name in spec.day_fields & checked.keys():
+            outside = day_out_of_range(checked[field_name])
+            if outside is not None:
+                raise ValidationError(name, field_name, str(out_of_range(outside[:10])))
+    except ValidationError as exc:
+        problems.append(f"{where}: {exc.field}: {exc.problem}")
+        return
+    if not spec.append_only:
+        # Fields at their default are left unset: the record reads the same.
+        checked = {k: v for k, v in checked.items() if v is not None and v != spec.by_name[k].default}
+    plan.append((name, row_id, checked))
+
+
+def _valid_unicode(value: Any) -> bool:
+    """No string in ``value`` holds a lone surrogate (JSON's ``"\\udcff"``): it could not be stored as UTF-8."""
+    stack = [value]
+    while stack:  # without recursion: JSON nests deeper than Python's stack
+        item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            if not item.isascii() and undecodable(item):
+                return False
+        elif kind is dict:
+            stack.extend(item)
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+    return True
+
+
+def write_plan(store: Store, member: str, plan: Plan, on_progress: Callable[[int, int], None] | None = None) -> int:
+    with store.write(member, on_progress) as w:
+        for name, row_id, values in plan:
+            if ENTITIES[name].append_only:
+                w.append(name, values, row_id=row_id)
+            elif values:
+                w.set_checked(name, row_id, values)
+    return len(plan)

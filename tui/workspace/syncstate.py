@@ -1,0 +1,34 @@
+"""The header's sync text: how the workspace is shared and whether it is in step."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from crewdeck.tui.time.when import format_local
+
+if TYPE_CHECKING:
+    from crewdeck.sync.client.engine import SyncStatus
+
+#: What a shared file says: every write is already everyone's.
+SHARED_FILE = ("live", "live · shared file")
+
+
+def header_state(status: SyncStatus | None, now: dt.datetime, tz: str, clock24: bool) -> tuple[str, str]:
+    """``(tone, text)``: tone is "live", "busy" or "offline" (the header's colours)."""
+    if status is None:
+        return "busy", "connecting…"
+    unsent = f" · {status.unsent:,} unsent" if status.unsent else ""
+    last = (
+        f"synced {format_local(status.last_sync, tz, now, clock24=clock24).removeprefix('today ')}" if status.last_sync else "never synced"
+    )
+    if status.state == "live":
+        return "live", f"live · {last}{unsent}"
+    if status.state == "syncing":
+        if status.progress:
+            done, total = status.progress
+            return "busy", f"syncing {done:,}/{total:,}"
+        return "busy", f"syncing{unsent}"
+    if status.state == "offline":
+        return "offline", f"offline · {last}{unsent}"
+    return "offline", f"sync refused: {status.message}{unsent}"

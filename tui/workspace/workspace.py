@@ -1,0 +1,307 @@
+"""A workspace as the CLI and the app read it: members, campaigns, settings,
+and the lookups people type (handles, campaign names, short id prefixes).
+
+Reads use plain ``sqlite3`` on the store's connection; writes go through
+``Store.write``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import getpass
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from crewdeck.sync.client.remote import META_MEMBER
+from crewdeck.sync.state.ids import MIN_PREFIX, short
+from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, MEMBER, WORKSPACE_ROW, Entity, ValidationError
+from crewdeck.sync.state.store import Store, WorkspaceError
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.placeholders import (
+    PLACEHOLDER_TZ,
+    known_zone,
+    member_handle,
+    text_or,
+    unnamed_campaign,
+    unnamed_member,
+)
+
+DEFAULT_BASE_CURRENCY = "EUR"
+
+
+@dataclass(frozen=True)
+class Member:
+    id: str
+    handle: str
+    name: str
+    role: str
+    tz: str
+    hours: dict[str, list[list[str]]]
+    days_off: list[str]
+    unix_user: str | None
+    #: manager / member / guest: what the rules let this member do.
+    access: str = "member"
+
+    @property
+    def is_manager(self) -> bool:
+        return self.access == "manager"
+
+
+@dataclass(frozen=True)
+class Campaign:
+    id: str
+    name: str
+    platforms: list[str]
+    audience_tz: str | None
+    start: str | None
+    end: str | None
+    status: str
+    pause_reason: str
+    kpis: dict[str, Any]
+
+    @property
+    def slug(self) -> str:
+        return campaign_slug(self.id, self.name)
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def campaign_slug(campaign_id: str, name: object) -> str:
+    """How ``+campaign`` names a campaign: its name's slug, or its short id when the name has none."""
+    return slug(text_or(name, unnamed_campaign(campaign_id))) or short(campaign_id)
+
+
+def match_campaign(name: str, campaigns: list[Campaign]) -> Campaign:
+    """The campaign a person means by a name, ``+slug`` or id prefix; ``UserError`` with hints."""
+    wanted = slug(name.lstrip("+"))
+    for campaign in campaigns:
+        if campaign.slug == wanted or campaign.id == name:
+            return campaign
+    prefixed = [c for c in campaigns if c.id.startswith(name.lower())] if len(name) >= MIN_PREFIX else []
+    if len(prefixed) == 1:
+        return prefixed[0]
+    close = difflib.get_close_matches(wanted, [c.slug for c in campaigns], n=3)
+    hint = (
+        f" (did you mean {', '.join('+' + c for c in close)}?)"
+        if close
+        else (f" (campaigns: {', '.join('+' + c.slug for c in campaigns)})" if campaigns else " (there are no campaigns yet)")
+    )
+    raise UserError(f"unknown campaign +{wanted}{hint}")
+
+
+_MEMBER_COLS = "id, handle, name, role, tz, hours, days_off, unix_user, access"
+_CAMPAIGN_COLS = "id, name, platforms, audience_tz, start, [end], status, pause_reason, kpis"
+
+
+# A record may lack a required field or hold a value today's checks refuse
+# (see ``placeholders``): the loaders give every reader a value it can use.
+
+
+def _checked(entity: Entity, name: str, value: Any, fallback: Any) -> Any:
+    try:
+        return entity.check(name, value)
+    except ValidationError:
+        return fallback
+
+
+def _json(text: Any) -> Any:
+    return json.loads(text) if isinstance(text, str) else None
+
+
+def _member(row: tuple[Any, ...]) -> Member:
+    member_id, handle, name, role, tz, hours, days_off, unix_user, access = row
+    return Member(
+        member_id,
+        handle if isinstance(handle, str) and handle else member_handle(member_id),
+        text_or(name, unnamed_member(member_id)),
+        role if isinstance(role, str) else "",
+        tz if known_zone(tz) else PLACEHOLDER_TZ,
+        _checked(MEMBER, "hours", _json(hours), {}),
+        _checked(MEMBER, "days_off", _json(days_off), []),
+        unix_user if isinstance(unix_user, str) else None,
+        access if access in ACCESS_LEVELS else "member",
+    )
+
+
+def _campaign(row: tuple[Any, ...]) -> Campaign:
+    campaign_id, name, platforms, audience_tz, start, end, status, pause_reason, kpis = row
+    return Campaign(
+        campaign_id,
+        text_or(name, unnamed_campaign(campaign_id)),
+        _checked(CAMPAIGN, "platforms", _json(platforms), []),
+        _checked(CAMPAIGN, "audience_tz", audience_tz, None),
+        _checked(CAMPAIGN, "start", start, None),
+        _checked(CAMPAIGN, "end", end, None),
+        _checked(CAMPAIGN, "status", status, "active"),
+        pause_reason if isinstance(pause_reason, str) else "",
+        _checked(CAMPAIGN, "kpis", _json(kpis), {}),
+    )
+
+
+class Workspace:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.conn = store.conn
+
+    @classmethod
+    def open(cls, path: str | Path, *, readonly: bool = False) -> Workspace:
+        try:
+            return cls(Store(path, readonly=readonly))
+        except WorkspaceError as exc:
+            raise UserError(str(exc)) from None
+
+    def close(self) -> None:
+        self.store.close()
+
+    # ------------------------------------------------------------ settings
+
+    def setting(self, name: str, default: str) -> str:
+        row = self.conn.execute(f"SELECT [{name}] FROM workspace WHERE id = ?", (WORKSPACE_ROW,)).fetchone()
+        return text_or(row[0], default) if row else default
+
+    @property
+    def name(self) -> str:
+        return self.setting("name", self.store.path.stem)
+
+    @property
+    def base_currency(self) -> str:
+        return self.setting("base_currency", DEFAULT_BASE_CURRENCY)
+
+    # ------------------------------------------------------------ members
+
+    def members(self) -> list[Member]:
+        rows = self.conn.execute(f"SELECT {_MEMBER_COLS} FROM member WHERE deleted = 0").fetchall()
+        return sorted((_member(r) for r in rows), key=lambda m: (m.handle, m.id))
+
+    def member(self, member_id: str) -> Member | None:
+        row = self.conn.execute(f"SELECT {_MEMBER_COLS} FROM member WHERE id = ?", (member_id,)).fetchone()
+        return _member(row) if row else None
+
+    def member_by_handle(self, handle: str) -> Member:
+        wanted = handle.lstrip("@").lower()
+        row = self.conn.execute(
+            f"SELECT {_MEMBER_COLS} FROM member WHERE deleted = 0 AND handle = ? ORDER BY id LIMIT 1", (wanted,)
+        ).fetchone()
+        if row:
+            return _member(row)
+        handles = [m.handle for m in self.members()]
+        close = difflib.get_close_matches(wanted, handles, n=3)
+        hint = (
+            f" (did you mean {', '.join('@' + h for h in close)}?)"
+            if close
+            else (f" (members: {', '.join('@' + h for h in handles)})" if handles else " (the workspace has no members yet)")
+        )
+        raise UserError(f"unknown member @{wanted}{hint}")
+
+    def member_for_unix_user(self, user: str) -> Member | None:
+        row = self.conn.execute(
+            f"SELECT {_MEMBER_COLS} FROM member WHERE deleted = 0 AND unix_user = ? ORDER BY id LIMIT 1", (user,)
+        ).fetchone()
+        return _member(row) if row else None
+
+    def handles(self) -> dict[str, str]:
+        """Member id -> handle, deleted members included (they still own history)."""
+        return {
+            member_id: handle if isinstance(handle, str) and handle else member_handle(member_id)
+            for member_id, handle in self.conn.execute("SELECT id, handle FROM member")
+        }
+
+    def identify(self, handle: str | None, config_member: str | None = None) -> Member:
+        """Who is acting: the member mapped to the OS user, else ``--as``, else the config's member.
+
+        On a shared host a member is the one mapped to their OS user: ``--as``
+        someone else is refused unless that member is a manager, and then
+        every write records who really made it ("@ana as @raj").  A replica
+        joined to a server acts as its token's member only (the server
+        refuses anyone else's operations).
+        """
+        bound = self.store.get_meta(META_MEMBER)
+        if bound:
+            return self._replica_member(bound, handle)
+        try:
+            user = getpass.getuser()
+        except (KeyError, OSError):
+            user = ""
+        mapped = self.member_for_unix_user(user) if user else None
+        if handle:
+            return self._acting_as(self.member_by_handle(handle), mapped, user)
+        if mapped:
+            return mapped
+        if config_member:
+            return self._acting_as(self.member_by_handle(config_member), None, user)
+        raise UserError(
+            f"who are you? no member of this workspace is mapped to the user {user!r}: pass --as HANDLE, "
+            "set CREWDECK_MEMBER, or map yourself with: crewdeck member set HANDLE --unix-user " + (user or "NAME")
+        )
+
+    def _acting_as(self, wanted: Member, mapped: Member | None, user: str) -> Member:
+        """``wanted``, named by ``--as`` or the config, if the person at this Unix account may act as them."""
+        if mapped is None:
+            if wanted.unix_user and wanted.unix_user != user:
+                raise UserError(
+                    f"@{wanted.handle} is the Unix user {wanted.unix_user!r} on this host, and no member is mapped to yours "
+                    f"({user!r}): a manager maps you with: crewdeck member set HANDLE --unix-user {user or 'NAME'}"
+                )
+            return wanted
+        if mapped.id == wanted.id:
+            return wanted
+        if not mapped.is_manager:
+            raise UserError(f"you are @{mapped.handle} on this host (Unix user {user!r}); only a manager may act as another member")
+        self.store.actor = mapped.id
+        return wanted
+
+    def _replica_member(self, member_id: str, handle: str | None) -> Member:
+        member = self.member(member_id)
+        if member is None:
+            raise UserError("this replica acts as its token's member, who is not in it yet: run crewdeck sync first")
+        if handle and handle.lstrip("@").lower() != member.handle:
+            raise UserError(f"this replica acts as @{member.handle}, the member its sync token belongs to, not @{handle.lstrip('@')}")
+        return member
+
+    # ------------------------------------------------------------ campaigns
+
+    def campaigns(self) -> list[Campaign]:
+        rows = self.conn.execute(f"SELECT {_CAMPAIGN_COLS} FROM campaign WHERE deleted = 0").fetchall()
+        return sorted((_campaign(r) for r in rows), key=lambda c: (c.name, c.id))
+
+    def campaign(self, campaign_id: str) -> Campaign | None:
+        row = self.conn.execute(f"SELECT {_CAMPAIGN_COLS} FROM campaign WHERE id = ?", (campaign_id,)).fetchone()
+        return _campaign(row) if row else None
+
+    def campaign_by_name(self, name: str) -> Campaign:
+        return match_campaign(name, self.campaigns())
+
+    def campaign_names(self) -> dict[str, str]:
+        return {row[0]: campaign_slug(row[0], row[1]) for row in self.conn.execute("SELECT id, name FROM campaign")}
+
+    # ------------------------------------------------------------ tasks
+
+    def task(self, task_id: str) -> dict[str, Any]:
+        record = self.store.record("task", task_id)
+        if record is None:
+            raise UserError(f"no task with id {task_id[:8]}")
+        return record
+
+    def task_list_field(self, task_id: str, name: str) -> list[str]:
+        return list(self.task(task_id)[name] or [])
+
+    # ------------------------------------------------------------ ids
+
+    def resolve(self, entity: str, prefix: str) -> str:
+        """A full id from the short prefix a person typed."""
+        text = prefix.strip().lower()
+        if len(text) < MIN_PREFIX or not re.fullmatch(r"[0-9a-f]+", text):
+            raise UserError(f"{prefix!r} is not an id: give at least {MIN_PREFIX} hex digits of a {entity} id")
+        upper = text[:-1] + chr(ord(text[-1]) + 1)
+        rows = self.conn.execute(f"SELECT id FROM [{entity}] WHERE id >= ? AND id < ? ORDER BY id LIMIT 6", (text, upper)).fetchall()
+        if not rows:
+            raise UserError(f"no {entity} with id {text}")
+        if len(rows) > 1:
+            shown = ", ".join(short(r[0]) for r in rows[:5])
+            raise UserError(f"id {text} is ambiguous: {shown}{' …' if len(rows) > 5 else ''}; type more of it")
+        return str(rows[0][0])
