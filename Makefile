@@ -9,7 +9,7 @@ DEPS := $(VENV)/.deps-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 # checker can follow (the default editable install hides the mapping behind an
 # import hook).  A new module needs a new link: install again when the list
 # of source files changes.
-SOURCES := $(shell find sync tui widgets \( -name '*.py' -o -name '*.tcss' \) | LC_ALL=C sort | cksum | cut -d' ' -f1)
+SOURCES := $(shell find sync tui widgets \( -name '*.py' -o -name '*.tcss' -o -name py.typed \) | LC_ALL=C sort | cksum | cut -d' ' -f1)
 INSTALLED := $(VENV)/.installed-$(SOURCES)
 DEMO := var/demo.db
 # Two workers: this suite's slow parts are processes waiting on each other.
