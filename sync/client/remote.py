@@ -101,10 +101,10 @@ class Remote:
 
     @classmethod
     def of(cls, store: Store) -> Remote | None:
-        values = [store.get_meta(key) for key in (META_URL, META_WORKSPACE, META_TOKEN, META_MEMBER)]
-        if not all(values):
+        url, workspace, token, member = (store.get_meta(key) for key in (META_URL, META_WORKSPACE, META_TOKEN, META_MEMBER))
+        if not (url and workspace and token and member):
             return None
-        return cls(*values)  # type: ignore[arg-type]
+        return cls(url, workspace, token, member)
 
     def save(self, store: Store) -> None:
         store.set_metas({META_URL: self.url, META_WORKSPACE: self.workspace, META_TOKEN: self.token, META_MEMBER: self.member})
@@ -179,12 +179,18 @@ class Client:
         except (ValueError, RecursionError):
             raise Offline(f"the server at {self.url} answered {status} without a JSON body") from None
 
+    def _call_for_object(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        body = self._call(method, path, **kwargs)
+        if not isinstance(body, dict):
+            raise SyncError(f"the server at {self.url} answered {path} with JSON that is not an object", "bad_answer")
+        return body
+
     def me(self) -> dict[str, Any]:
-        return self._call("GET", "/v1/me")
+        return self._call_for_object("GET", "/v1/me")
 
     def push(self, ops: list[Op]) -> dict[str, Any]:
         body = json.dumps({"ops": [op.to_wire() for op in ops]}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return self._call("POST", f"/v1/w/{self.workspace}/push", content=body, headers={"Content-Type": "application/json"})
+        return self._call_for_object("POST", f"/v1/w/{self.workspace}/push", content=body, headers={"Content-Type": "application/json"})
 
     def pull(self, after: int, limit: int = PULL_PAGE, wait: float = 0, refusals: tuple[str, int] | None = None) -> Page:
         """``(operations with their seq, head, next cursor, more, refusals)``; every operation is checked.

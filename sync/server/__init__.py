@@ -6,6 +6,7 @@ import os
 import re
 import socket
 from pathlib import Path
+from types import FrameType
 
 from crewdeck.sync.server.backend import WORKSPACE_NAME, Backend
 
@@ -78,11 +79,11 @@ def run(
                     with socket.socket(fileno=os.dup(listening.fileno())) as same:
                         same.listen(LISTEN_QUEUE)
 
-        def handle_exit(self, sig: int, frame: object) -> None:
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
             # End the event streams now: uvicorn waits for open responses
             # before it shuts the app down.
             backend.wakeups.close()
-            super().handle_exit(sig, frame)  # type: ignore[arg-type]
+            super().handle_exit(sig, frame)
 
     Server(config).run()
 

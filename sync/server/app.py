@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -80,12 +80,12 @@ class ApiError(Exception):
         self.extra = extra
 
 
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
     # ASCII-only: an echoed bad value (a lone surrogate) can never break encoding.
     return Response(json.dumps(body, separators=(",", ":")), status, headers, media_type="application/json")
 
 
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None, **extra: Any) -> Response:
+def error_response(status: int, code: str, message: str, headers: Mapping[str, str] | None = None, **extra: Any) -> Response:
     return json_response({"error": code, "message": message, **extra}, status, headers)
 
 

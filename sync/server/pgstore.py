@@ -165,7 +165,7 @@ def _grant_access(conn: Connection, workspace: str) -> None:
     creator = conn.execute(
         "SELECT member FROM crewdeck_op WHERE workspace = %s AND entity = 'workspace' ORDER BY op_id LIMIT 1", (workspace,)
     ).fetchone()
-    roles = dict(
+    roles: dict[str, str] = dict(
         conn.execute(
             "SELECT DISTINCT ON (row_id) row_id, value FROM crewdeck_op WHERE workspace = %s AND entity = 'member' "
             "AND field = 'role' ORDER BY row_id, op_id DESC",
@@ -185,6 +185,7 @@ def _grant_access(conn: Connection, workspace: str) -> None:
     managers = {m for m in members if json.loads(roles.get(m, '""')).strip().lower() == "project manager"} | {author}
     node = hashlib.sha256(f"crewdeck server {workspace}".encode()).hexdigest()[:16]
     row = conn.execute("SELECT head FROM crewdeck_workspace WHERE name = %s FOR UPDATE", (workspace,)).fetchone()
+    assert row is not None, f"workspace {workspace} is migrated only once it is stored"
     head = int(row[0])
     clock = HybridClock(node)
     ops = [

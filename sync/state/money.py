@@ -87,7 +87,7 @@ def parse_decimal(text: str, currency: str) -> int:
         if places == 0:
             raise MoneyError(f"amount {raw!r}: {currency} has no minor unit, give a whole number")
         raise MoneyError(f"amount {raw!r}: {currency} has {places} decimal places, not {len(frac)}")
-    minor = int(whole) * 10**places + (int(frac.ljust(places, "0")) if places else 0)
+    minor: int = int(whole) * 10**places + (int(frac.ljust(places, "0")) if places else 0)
     if raw.startswith("-"):
         if minor == 0:
             raise MoneyError(f"amount {raw!r}: negative zero is not an amount")

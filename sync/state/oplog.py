@@ -66,14 +66,16 @@ class OpError(ValueError):
 
 
 def check_row_id(entity: str, row_id: Any) -> str:
-    ok = isinstance(row_id, str) and (
-        (entity == "workspace" and row_id == WORKSPACE_ROW)
-        or (entity in ("budget", "rate") and _KEYED_ROW.match(row_id) and row_id.startswith(entity + ":"))
-        or (entity not in ("workspace", "budget", "rate") and _ROW_ID.match(row_id))
-    )
-    if not ok:
+    if not (
+        isinstance(row_id, str)
+        and (
+            (entity == "workspace" and row_id == WORKSPACE_ROW)
+            or (entity in ("budget", "rate") and _KEYED_ROW.match(row_id) and row_id.startswith(entity + ":"))
+            or (entity not in ("workspace", "budget", "rate") and _ROW_ID.match(row_id))
+        )
+    ):
         raise OpError(f"{entity}: {row_id!r} is not a valid row id")
-    return row_id  # type: ignore[return-value]
+    return row_id
 
 
 class RowClash(NamedTuple):

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
@@ -79,7 +79,7 @@ def optional(inner: Check) -> Check:
 
 def one_of(choices: tuple[str, ...]) -> Check:
     def check(value: Any) -> str:
-        if value not in choices:
+        if not isinstance(value, str) or value not in choices:
             raise ValueError(f"{value!r} is not one of {', '.join(choices)}")
         return value
 
@@ -197,7 +197,7 @@ def category(value: Any) -> str:
 
 
 def budget_period(value: Any) -> str:
-    if value != "run" and not (isinstance(value, str) and _MONTH.match(value)):
+    if not isinstance(value, str) or (value != "run" and not _MONTH.match(value)):
         raise ValueError(f"{value!r} is not a budget period (run, or a month YYYY-MM)")
     return value
 
@@ -449,7 +449,7 @@ class Entity:
         except ValueError as exc:
             raise ValidationError(self.name, field_name, str(exc)) from None
 
-    def check_record(self, values: dict[str, Any]) -> dict[str, Any]:
+    def check_record(self, values: Mapping[str, Any]) -> dict[str, Any]:
         return {name: self.check(name, value) for name, value in values.items()}
 
     @cached_property

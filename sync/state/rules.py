@@ -281,10 +281,9 @@ class Judge:
             if refusal is None:
                 # Tasks are most of every batch: decided here, they change nothing the rules read.
                 if entity == "task" and kind != APPEND:
-                    if self._members[member_id].access == GUEST:  # type: ignore[union-attr]
-                        refusal = Refusal(
-                            "guest_read_only", f"{_name(self._members[member_id], member_id)} is a guest: guests do not change tasks"
-                        )
+                    author = self._members[member_id]  # known: _standing refused an unknown author
+                    if author is not None and author.access == GUEST:
+                        refusal = Refusal("guest_read_only", f"{_name(author, member_id)} is a guest: guests do not change tasks")
                     elif field == "created_by" and json.loads(value) != member_id:
                         refusal = Refusal("author_field", "task.created_by must be the member who creates the task")
                     else:

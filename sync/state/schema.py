@@ -73,9 +73,9 @@ def _create_core(db: sqlite_utils.Database) -> None:
     # The one index on ops: (row, field, stamp) identifies an operation, so it
     # also deduplicates; a second index on op_id alone would cost every
     # insert a third b-tree.
-    db["ops"].create_index(["row_id", "field", "op_id"], index_name="ops_by_field", unique=True)
-    db["clock"].create({"id": int, "last": str, "node_seq": int}, pk="id", not_null={"last", "node_seq"})
-    db["meta"].create({"key": str, "value": str}, pk="key", not_null={"value"})
+    db.table("ops").create_index(["row_id", "field", "op_id"], index_name="ops_by_field", unique=True)
+    db.table("clock").create({"id": int, "last": str, "node_seq": int}, pk="id", not_null={"last", "node_seq"})
+    db.table("meta").create({"key": str, "value": str}, pk="key", not_null={"value"})
 
 
 def _create_records(db: sqlite_utils.Database) -> None:
@@ -83,8 +83,8 @@ def _create_records(db: sqlite_utils.Database) -> None:
         _create_record_table(db, spec)
     # Not (deleted, due_utc): nearly every task has deleted = 0, and sampled
     # statistics can make that index look selective when it is not.
-    db["task"].create_index(["due_utc"], index_name="task_due")
-    db["ledger_entry"].create_index(["campaign", "date"], index_name="ledger_by_campaign")
+    db.table("task").create_index(["due_utc"], index_name="task_due")
+    db.table("ledger_entry").create_index(["campaign", "date"], index_name="ledger_by_campaign")
 
 
 def _create_record_table(db: sqlite_utils.Database, spec: Entity) -> None:
@@ -143,17 +143,17 @@ def _create_ledger(db: sqlite_utils.Database) -> None:
     # the entries' new needs_approval column comes from _add_missing_columns.
     if not db["approval"].exists():
         _create_record_table(db, APPROVAL)
-    db["approval"].create_index(["entry"], index_name="approval_by_entry", if_not_exists=True)
+    db.table("approval").create_index(["entry"], index_name="approval_by_entry", if_not_exists=True)
     # The entries pane pages through all entries newest first (the whole
     # order is in the index, so a deep page is a short index scan); reversals
     # are looked up by the entry they reverse.
-    db["ledger_entry"].create_index(["date", "entered_at", "id"], index_name="ledger_by_date", if_not_exists=True)
-    db["ledger_entry"].create_index(["reverses"], index_name="ledger_by_reverses", if_not_exists=True)
+    db.table("ledger_entry").create_index(["date", "entered_at", "id"], index_name="ledger_by_date", if_not_exists=True)
+    db.table("ledger_entry").create_index(["reverses"], index_name="ledger_by_reverses", if_not_exists=True)
     # Reports look up the rate in force on each entry's date, and sum the
     # entries per currency and span of days one rate holds: one range scan
     # of this covering index each (payee is in it for reports by payee).
-    db["rate"].create_index(["quote", "base", "date"], index_name="rate_by_pair", if_not_exists=True)
-    db["ledger_entry"].create_index(
+    db.table("rate").create_index(["quote", "base", "date"], index_name="rate_by_pair", if_not_exists=True)
+    db.table("ledger_entry").create_index(
         ["currency", "needs_approval", "date", "campaign", "category", "amount", "payee"],
         index_name="ledger_report",
         if_not_exists=True,

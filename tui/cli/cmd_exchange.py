@@ -56,7 +56,7 @@ def cmd_import(ctx: Context) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "export",
         parents=parents,

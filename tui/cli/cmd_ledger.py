@@ -26,7 +26,7 @@ def _command(name: str) -> Callable[[Context], int]:
 # ---------------------------------------------------------------- registration
 
 
-def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:
     ledger = sub.add_parser(
         "ledger",
         parents=parents,

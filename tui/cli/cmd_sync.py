@@ -293,7 +293,7 @@ def cmd_publish(ctx: Context) -> int:
 # ---------------------------------------------------------------- registration
 
 
-def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "serve",
         parents=parents,

@@ -135,7 +135,8 @@ def cmd_log(ctx: Context) -> int:
     def actor_of(member: str, op_id: str) -> str | None:
         for actor, as_member, first, last in acting:
             if as_member == member and first <= op_id <= last:
-                return handles.get(actor, actor[:8])
+                handle: str = handles.get(actor, actor[:8])
+                return handle
         return None
 
     # A replica's own work not yet accepted by its server; never, once the server removed its member.
@@ -199,7 +200,7 @@ def cmd_log(ctx: Context) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "add",
         parents=parents,

@@ -284,7 +284,7 @@ def cmd_campaign_list(ctx: Context) -> int:
 # ---------------------------------------------------------------- registration
 
 
-def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("init", parents=parents, help="create a workspace file", description="Create a new workspace file.")
     p.add_argument("path", help="the workspace file to create")
     p.add_argument("--member", metavar="HANDLE", help="your handle (the first member)")

@@ -21,7 +21,7 @@ import datetime as dt
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -248,7 +248,7 @@ def _entry_row(cell: dict[str, str], ctx: FormContext, resolve_task: Any) -> tup
 _DRAFT_FIELDS = ("date", "campaign", "category", "payee", "amount", "currency", "memo", "task", "needs_approval")
 
 
-def _check_record(entity: str, values: dict[str, object]) -> None:
+def _check_record(entity: str, values: Mapping[str, object]) -> None:
     """The record checks every write goes through, here so that a refusal names the row's line."""
     try:
         ENTITIES[entity].check_record(values)

@@ -130,7 +130,10 @@ def parse_entry(
             problems["task"] = str(exc)
     if problems:
         raise FormProblems(problems)
-    minor, currency = parsed["amount"]  # type: ignore[misc]
+    amount, task = parsed["amount"], parsed["task"]
+    # What _check makes of these two fields when they have no problem.
+    assert isinstance(amount, tuple) and (task is None or isinstance(task, str))
+    minor, currency = amount
     return EntryDraft(
         date=str(parsed["date"]),
         campaign=str(parsed["campaign"]),
@@ -139,6 +142,6 @@ def parse_entry(
         amount=minor,
         currency=currency,
         memo=str(parsed["memo"]),
-        task=parsed["task"],  # type: ignore[arg-type]
+        task=task,
         needs_approval=needs_approval,
     )

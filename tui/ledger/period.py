@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from crewdeck.tui.time.when import FIRST_DAY, LAST_DAY
+from crewdeck.sync.state.records import FIRST_DAY, LAST_DAY
 from crewdeck.tui.workspace.errors import UserError
 
 KINDS = ("day", "week", "month", "quarter", "year", "all")

@@ -66,7 +66,10 @@ def row_from_sql(r: tuple[Any, ...]) -> TaskRow:
     title = r[1]
     if title.__class__ is not str or not title.strip():
         title = untitled_task(r[0])
-    return TaskRow(r[0], title, *r[2:11], tuple(json.loads(r[11] or "[]")), *r[12:16], round(float(r[16]), 2))
+    tags = tuple(json.loads(r[11] or "[]"))
+    return TaskRow(
+        r[0], title, r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], tags, r[12], r[13], r[14], r[15], round(float(r[16]), 2)
+    )
 
 
 def select_sql(where: str, now: dt.datetime, order: str = "urgency") -> str:

@@ -137,9 +137,9 @@ def explain(
     if status in STATUS_POINTS:
         terms.append(Term("in hand", STATUS_POINTS[status], f"status {status}"))
     if created_at:
-        days = (now - parse_utc(created_at)).total_seconds() / 86400
-        weeks = max(0, int(days // 7))
-        terms.append(Term("age", min(AGE_CAP, AGE_PER_WEEK * weeks), f"created {days:.0f} d ago"))
+        age_days = (now - parse_utc(created_at)).total_seconds() / 86400
+        weeks = max(0, int(age_days // 7))
+        terms.append(Term("age", min(AGE_CAP, AGE_PER_WEEK * weeks), f"created {age_days:.0f} d ago"))
     return terms
 
 

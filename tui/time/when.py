@@ -224,13 +224,14 @@ def parse_moment(
     used = 1
     m = _OFFSET.match(first.lower())
     if m and m.group(2) == "h":
-        tz = default_tz
+        named = default_tz
         if len(words) > 1 and names_a_zone(words[1]):
-            tz = words[1]
-            zone(tz)
+            named = words[1]
+            zone(named)
             used = 2
-        return Moment((now + dt.timedelta(hours=int(m.group(1)))).astimezone(UTC), tz, True), used
+        return Moment((now + dt.timedelta(hours=int(m.group(1)))).astimezone(UTC), named, True), used
     # A time alone ("17:00") means today at that time.
+    time_text: str | None
     if time_shaped(first):
         day_text, time_text = "today", first
     else:

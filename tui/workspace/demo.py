@@ -171,7 +171,7 @@ def _money(
         category = rng.choice(list(CATEGORIES))
         currency = rng.choices(["EUR", "USD", "GBP"], [60, 30, 10])[0]
         name, _, _, start, _ = rng.choice(CAMPAIGNS)
-        record = {
+        record: dict[str, Any] = {
             # Spent so far in the campaign's run, around 60-110 % of the pace its budget allows.
             "date": (today - dt.timedelta(days=rng.randint(0, -start))).isoformat(),
             "campaign": campaign_ids[name],
