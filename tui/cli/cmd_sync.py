@@ -29,10 +29,21 @@ if TYPE_CHECKING:
     from crewdeck.sync.server.pgstore import PgStore
 
 DEFAULT_PORT = 8470
+#: PostgreSQL's driver is an optional extra: a server on a workspace file, and every replica, run without it.
+POSTGRES_EXTRA = "pip install 'crewdeck[postgres]'"
+
+
+def _require_postgres_driver() -> None:
+    """Before anything else a ``--database`` command does: the driver is there, or one line says how to add it."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        raise UserError(f"--database needs PostgreSQL's driver (psycopg), which is not installed: {POSTGRES_EXTRA}") from None
 
 
 @contextmanager
 def _postgres(url: str) -> Iterator[PgStore]:
+    _require_postgres_driver()
     from crewdeck.sync.server.pgstore import PgError, PgStore
 
     try:
@@ -69,6 +80,8 @@ def cmd_serve(ctx: Context) -> int:
     from crewdeck.sync.server import HEADER_TIMEOUT, file_backend, postgres_backend, run, workspace_name
 
     a = ctx.args
+    if a.database:
+        _require_postgres_driver()
     header_timeout = HEADER_TIMEOUT if a.header_timeout is None else a.header_timeout
     if (a.ssl_certfile and not a.ssl_keyfile) or (a.ssl_keyfile and not a.ssl_certfile):
         raise UserError("serve: --ssl-certfile and --ssl-keyfile go together")
@@ -271,6 +284,7 @@ def cmd_publish(ctx: Context) -> int:
     from crewdeck.sync.server import WORKSPACE_NAME, workspace_name
 
     a = ctx.args
+    _require_postgres_driver()
     path = Path(a.path).expanduser()
     name = a.name or workspace_name(path.stem)
     if not WORKSPACE_NAME.match(name):
