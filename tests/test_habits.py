@@ -3,6 +3,7 @@ is formatted, the type checker finds nothing and every ignore of it says why."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -10,7 +11,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from .conftest import ROOT
+from .conftest import ROOT, Cli
 
 BIN = Path(sys.executable).parent
 
@@ -109,3 +110,109 @@ def test_every_type_ignore_names_its_error_and_why() -> None:
     """``# type: ignore[code]``, with a comment saying why after it or on the line above."""
     unexplained = {name: lines for name, lines in _unexplained_ignores().items() if name not in NOT_YET_CLEAN}
     assert not unexplained, "\n".join(f"{name}:{line}" for name, lines in unexplained.items() for line in lines)
+
+
+# ---------------------------------------------------------------- what starting imports
+
+#: What ``crewdeck tasks`` never imports: the app and its widgets, the server, the sync client, PostgreSQL, migrations, iCalendar.
+NOT_FOR_A_LISTING = (
+    "textual",
+    "rich",
+    "crewdeck.tui.app",
+    "crewdeck.widgets",
+    "httpx",
+    "starlette",
+    "uvicorn",
+    "psycopg",
+    "sqlite_utils",
+    "icalendar",
+)
+
+
+def _quiet_env(tmp_path: Path) -> dict[str, str]:
+    """The suite's clock, an empty config of the test's own, and no frame rate set from outside."""
+    config = tmp_path / "config.toml"
+    config.write_text("")
+    env = {**os.environ, "CREWDECK_CONFIG": str(config)}
+    env.pop("TEXTUAL_FPS", None)
+    return env
+
+
+#: Runs a console script (argv: where to write the report, the script, its
+#: arguments) and writes every module imported by the time it exits.
+MODULES_AT_EXIT = """
+import atexit, json, runpy, sys
+
+report = sys.argv[1]
+atexit.register(lambda: open(report, "w").write(json.dumps(sorted(sys.modules))))
+sys.argv = sys.argv[2:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def test_crewdeck_tasks_imports_neither_textual_nor_the_server(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("add", "Draft reel @raj due:fri")
+    report = tmp_path / "modules.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            MODULES_AT_EXIT,
+            str(report),
+            str(BIN / "crewdeck"),
+            "--workspace",
+            str(cli.workspace),
+            "--as",
+            "ana",
+            "tasks",
+        ],
+        capture_output=True,
+        text=True,
+        env=_quiet_env(tmp_path),
+        timeout=120,
+    )
+    assert done.returncode == 0 and "Draft reel" in done.stdout, done.stderr
+    imported = set(json.loads(report.read_text()))
+    assert {"crewdeck.tui.cli.cmd_tasks", "crewdeck.tui.tasks.query", "sqlite3"} <= imported  # it ran the command
+    unwanted = sorted(m for m in imported if any(m == name or m.startswith(name + ".") for name in NOT_FOR_A_LISTING))
+    assert unwanted == []
+
+
+#: Opens the app (argv after ``-c``) and, the moment Textual is first imported,
+#: prints what Textual and the interpreter are set to, then ends the process.
+AT_TEXTUAL_IMPORT = """
+import gc, json, os, sys
+from importlib.abc import MetaPathFinder
+
+
+class FirstTextualImport(MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "textual":
+            seen = {"fps": os.environ.get("TEXTUAL_FPS"), "switch_interval": sys.getswitchinterval(), "gc_enabled": gc.isenabled()}
+            print(json.dumps(seen), flush=True)
+            os._exit(0)
+        return None
+
+
+sys.meta_path.insert(0, FirstTextualImport())
+from crewdeck.tui.cli.main import main
+
+sys.exit(main())
+"""
+
+
+def test_start_up_settings_are_made_before_textual_is_imported(cli: Cli, tmp_path: Path) -> None:
+    """Textual reads TEXTUAL_FPS when it is imported; the interpreter's start-up
+    settings (the switch interval, the collector held off) must be in force by then too."""
+    done = subprocess.run(
+        [sys.executable, "-c", AT_TEXTUAL_IMPORT, "--workspace", str(cli.workspace), "--as", "ana"],
+        capture_output=True,
+        text=True,
+        env=_quiet_env(tmp_path),
+        timeout=120,
+    )
+    assert done.returncode == 0 and done.stdout.startswith("{"), done.stdout + done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["fps"] is not None and int(seen["fps"]) > 60  # Textual's own default is 60 frames a second
+    assert seen["switch_interval"] < 0.005  # Python's default
+    assert seen["gc_enabled"] is False
