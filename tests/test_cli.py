@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import subprocess
 import sys
@@ -10,32 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from crewdeck.tui.cli.main import build_parser, main, parse
+from crewdeck.tui.cli.main import main, parse
 from crewdeck.tui.workspace.workspace import Workspace
 
 from .conftest import ROOT, Cli
-
-
-def _subcommands(parser: argparse.ArgumentParser, prefix: str = "") -> list[tuple[str, argparse.ArgumentParser, str | None]]:
-    found = []
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            helps = {a.dest: a.help for a in action._choices_actions}
-            for name, sub in action.choices.items():
-                found.append((f"{prefix}{name}", sub, helps.get(name)))
-                found.extend(_subcommands(sub, f"{prefix}{name} "))
-    return found
-
-
-def test_every_command_has_help_text() -> None:
-    commands = _subcommands(build_parser())
-    assert len(commands) >= 15
-    for name, parser, short_help in commands:
-        assert short_help, f"`crewdeck {name}` has no help line"
-        assert parser.description, f"`crewdeck {name}` has no description"
-        for action in parser._actions:
-            if action.dest not in ("help",) and not isinstance(action, argparse._SubParsersAction):
-                assert action.help, f"`crewdeck {name}`: option {action.dest} has no help"
 
 
 def test_importing_the_cli_does_not_import_textual() -> None:

@@ -3,6 +3,7 @@ is formatted, the type checker finds nothing and every ignore of it says why."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -10,6 +11,8 @@ import subprocess
 import sys
 import sysconfig
 from pathlib import Path
+
+from crewdeck.tui.cli.main import build_parser
 
 from .conftest import ROOT, Cli
 
@@ -216,3 +219,73 @@ def test_start_up_settings_are_made_before_textual_is_imported(cli: Cli, tmp_pat
     assert seen["fps"] is not None and int(seen["fps"]) > 60  # Textual's own default is 60 frames a second
     assert seen["switch_interval"] < 0.005  # Python's default
     assert seen["gc_enabled"] is False
+
+
+# ---------------------------------------------------------------- every command is explained
+
+Command = tuple[str, argparse.ArgumentParser, "str | None"]
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> argparse._SubParsersAction[argparse.ArgumentParser] | None:
+    return next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+
+
+def _children(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    sub = _subparsers(parser)
+    return dict(sub.choices) if sub else {}
+
+
+def _commands(parser: argparse.ArgumentParser, prefix: str = "") -> list[Command]:
+    """Every command and subcommand: ``("ledger add", its parser, its help line)``."""
+    found: list[Command] = []
+    sub = _subparsers(parser)
+    if sub is not None:
+        helps = {a.dest: a.help for a in sub._choices_actions}
+        for name, child in sub.choices.items():
+            found.append((f"{prefix}{name}", child, helps.get(name)))
+            found.extend(_commands(child, f"{prefix}{name} "))
+    return found
+
+
+def _readme_rows(parser: argparse.ArgumentParser) -> tuple[set[str], list[str]]:
+    """``(commands the README's command tables have a row for, rows naming no command)``.
+
+    A row's first cell names commands as ``crewdeck member add/set/rm/list
+    ...``: the words that are subcommands, each ``a/b`` one of several.
+    """
+    found: set[str] = set()
+    stale: list[str] = []
+    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+        if not line.startswith("| `crewdeck "):
+            continue
+        for usage in re.findall(r"`crewdeck ([^`]*)`", line[1:].split(" | ")[0]):
+            reached = [("", parser)]
+            for word in usage.split():
+                if not any(_children(p) for _, p in reached):
+                    break  # the arguments of the command named so far
+                choices = [(f"{path} {alt}".strip(), _children(p).get(alt)) for path, p in reached for alt in word.split("/")]
+                if not all(child for _, child in choices):
+                    stale.append(f"`crewdeck {usage}`")
+                    reached = []
+                    break
+                reached = [(path, child) for path, child in choices if child is not None]
+            found.update(path for path, _ in reached)
+    return found, stale
+
+
+def test_every_command_has_help_text_and_a_row_in_the_readme() -> None:
+    """``crewdeck X --help`` explains X and each option, and the README's tables list X (as sqlite-utils checks its docs)."""
+    parser = build_parser()
+    commands = _commands(parser)
+    assert len(commands) >= 40
+    for name, command, short_help in commands:
+        assert short_help, f"`crewdeck {name}` has no help line"
+        assert command.description, f"`crewdeck {name}` has no description"
+        for action in command._actions:
+            if action.dest != "help" and not isinstance(action, argparse._SubParsersAction):
+                assert action.help, f"`crewdeck {name}`: option {action.dest} has no help"
+    documented, stale = _readme_rows(parser)
+    assert stale == [], "README rows naming no command"
+    leaves = {name for name, command, _ in commands if _subparsers(command) is None}
+    assert {"tasks", "member add", "ledger report", "token revoke"} <= documented
+    assert sorted(leaves - documented) == [], "commands without a row in the README's tables"
