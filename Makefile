@@ -1,4 +1,5 @@
-# crewdeck: `make run` opens the app on a demo workspace, `make test` runs the suite.
+# crewdeck: `make run` opens the app on a demo workspace, `make test` runs the suite,
+# `make check` only its habits (lint, format, import rules, types, packaging).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -15,7 +16,7 @@ DEMO := var/demo.db
 # Two workers: this suite's slow parts are processes waiting on each other.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test bench clean
+.PHONY: run test check bench clean
 
 $(DEPS): pyproject.toml
 	rm -rf $(VENV) build
@@ -37,6 +38,9 @@ run: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+
+check: $(INSTALLED)
+	$(BIN)/python -m pytest -n 0 -q tests/test_habits.py tests/test_packaging.py
 
 bench: $(INSTALLED)
 	$(BIN)/python tests/bench/run.py
