@@ -16,7 +16,7 @@ from .conftest import ROOT, Cli
 
 
 def test_importing_the_cli_does_not_import_textual() -> None:
-    code = "import sys, crewdeck.tui.cli.main; print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'httpx', 'sqlite_utils', 'rich')))"
+    code = "import sys, crewdeck.tui.cli.main; print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'httpx', 'sqlite_utils', 'psycopg', 'starlette', 'uvicorn')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert out.strip() == "[]"
 
