@@ -340,7 +340,7 @@ def _describe(kind: Any) -> str:
         return f"a list of {_describe(get_args(kind)[0]).removeprefix('a ')}s"
     if is_table(kind) or get_origin(kind) is dict:
         return "a table"
-    return {str: "a string", int: "a whole number", bool: "true or false"}[kind]
+    return {str: "a string", int: "a whole number"}[kind]
 
 
 def _required(kind: Any) -> Any:
