@@ -2,22 +2,57 @@
 
 from __future__ import annotations
 
+import io
+import os
+import stat
 import tomllib
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
 from crewdeck.tui.cli.main import main
-from crewdeck.tui.workspace.config import ConfigError, load, parse, save
+from crewdeck.tui.workspace.config import Config, ConfigError, known_keys, load, parse, save, updated
+from crewdeck.tui.workspace.config_example import example_text
 from crewdeck.tui.workspace.errors import UserError
 
 from .apphelp import demo_workspace, make_app, settle
-from .conftest import Cli
+from .conftest import ROOT, Cli
+
+EXAMPLE = ROOT / "config.example.toml"
+
+#: A config as a person keeps it: comments above and beside keys, blank lines,
+#: keys in their own order, a keymap id quoted and one dotted.
+COMMENTED = """\
+# My crewdeck settings -- kept with my dotfiles.
+
+# Dark in the evening.
+theme = "dracula"   # was nord
+
+member = "ana"
+
+# Keys I rebound
+[keymap]
+triage.done = "o"     # like vim
+"tasks.quick_add" = "n"
+# app.zoom = "f"
+
+# Launch week
+[publish]
+lead_hours = 48  # two days
+"""
 
 
 def write(path: Path, text: str) -> Path:
-    path.write_text(text)
+    path.write_bytes(text.encode())
     return path
+
+
+def config_set(path: Path, key: str, value: str) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["--config", str(path), "config", "set", key, value])
+    assert code == 0, err.getvalue()
 
 
 def test_defaults_when_there_is_no_file(isolated_config: Path) -> None:
@@ -25,10 +60,32 @@ def test_defaults_when_there_is_no_file(isolated_config: Path) -> None:
     assert (config.theme, config.default_view, config.time_format, config.keymap) == ("textual-dark", "inbox", "24h", {})
 
 
-def test_every_key_of_the_example_parses() -> None:
-    example = Path(__file__).resolve().parents[1] / "config.example.toml"
-    config = parse(tomllib.loads(example.read_text()), example)
-    assert config.publish.lead_hours == 24 and config.publish.peak_hours
+def test_the_example_is_written_from_the_schema() -> None:
+    assert EXAMPLE.read_text() == example_text(), (
+        "config.example.toml and the schema in tui/workspace/config.py differ: "
+        "write it again with `python -m crewdeck.tui.workspace.config_example > config.example.toml`"
+    )
+
+
+def test_the_example_says_every_default() -> None:
+    example = tomllib.loads(EXAMPLE.read_text())
+    assert parse(example, EXAMPLE) == Config(path=EXAMPLE)
+    assert set(example) == {"theme", "default_view", "time_format", "keymap", "publish"}  # the rest have no default
+    assert "# workspace = " in EXAMPLE.read_text() and "# member = " in EXAMPLE.read_text()
+
+
+def test_the_examples_of_keymap_name_real_bindings() -> None:
+    from crewdeck.tui.app.app import binding_ids
+
+    section = EXAMPLE.read_text().split("[keymap]\n")[1].split("\n\n")[0]
+    named = [line.removeprefix("# ").split(" = ")[0] for line in section.splitlines()]
+    assert named and set(named) <= binding_ids()
+
+
+def test_known_keys_come_from_the_schema(cli: Cli) -> None:
+    keys = ["workspace", "member", "theme", "default_view", "time_format", "keymap.ID", "publish.lead_hours", "publish.peak_hours.PLATFORM"]
+    assert known_keys() == keys
+    assert all(key in " ".join(cli.ok("config", "set", "--help").split()) for key in keys)
 
 
 def test_the_env_and_the_flag_name_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -52,6 +109,12 @@ def test_the_env_and_the_flag_name_the_file(tmp_path: Path, monkeypatch: pytest.
         ("[publish]\nlead_hours = -1\n", "publish.lead_hours: expected a whole number of hours"),
         ('[publish.peak_hours]\ninstagram = ["25:00"]\n', "publish.peak_hours.instagram"),
         ("theme = \n", "not valid TOML"),
+        ("keymap = 3\n", "keymap: expected a table, got 3"),
+        ("[keymap]\napp.zoom = 1\n", "keymap.app.zoom: expected a string, got 1"),
+        ("[publish]\nlead_hour = 3\n", "publish.lead_hour: not a setting (did you mean lead_hours?)"),
+        ("[publish]\nlead_hours = true\n", "publish.lead_hours: expected a whole number of hours (0-720), got True"),
+        ('[publish.peak_hours]\nx = "09:00"\n', 'publish.peak_hours.x: expected a list like ["09:00", "18:00"], got \'09:00\''),
+        ("[[publish]]\n", "publish: expected a table, got [{}]"),
     ],
 )
 def test_a_bad_file_is_one_line_with_the_file_and_the_key(tmp_path: Path, text: str, message: str) -> None:
@@ -96,6 +159,83 @@ def test_config_commands(cli: Cli, tmp_path: Path) -> None:
     assert result.code == 2 and "not a theme" in result.err
     assert '"theme": "textual-dark"' in cli.ok("--config", str(path), "config", "show")
     assert main(["--config", str(path), "config", "set", "colour", "red"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "line", "changed"),
+    [
+        ("theme", "nord", 'theme = "dracula"   # was nord', 'theme = "nord"   # was nord'),
+        ("keymap.triage.done", "x", 'triage.done = "o"     # like vim', 'triage.done = "x"     # like vim'),
+        ("keymap.tasks.quick_add", "a,n", '"tasks.quick_add" = "n"', '"tasks.quick_add" = "a,n"'),
+        ("publish.lead_hours", "12", "lead_hours = 48  # two days", "lead_hours = 12  # two days"),
+    ],
+)
+def test_config_set_changes_one_line_of_a_commented_file(tmp_path: Path, key: str, value: str, line: str, changed: str) -> None:
+    path = write(tmp_path / "config.toml", COMMENTED)
+    config_set(path, key, value)
+    assert path.read_text() == COMMENTED.replace(line, changed)
+    assert os.listdir(tmp_path) == ["config.toml"]  # written through a temporary file, replaced at once
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "after", "added"),
+    [
+        ("time_format", "12h", 'member = "ana"\n', 'time_format = "12h"\n'),
+        ("keymap.app.zoom", "f", '"tasks.quick_add" = "n"\n', 'app.zoom = "f"\n'),
+        ("publish.peak_hours.linkedin", '["10:30"]', "lead_hours = 48  # two days\n", 'peak_hours.linkedin = ["10:30"]\n'),
+    ],
+)
+def test_config_set_adds_a_key_below_the_last_of_its_table(tmp_path: Path, key: str, value: str, after: str, added: str) -> None:
+    path = write(tmp_path / "config.toml", COMMENTED)
+    config_set(path, key, value)
+    assert path.read_text() == COMMENTED.replace(after, after + added)
+
+
+def test_a_new_table_goes_at_the_end_and_a_new_file_is_written_whole(tmp_path: Path) -> None:
+    path = write(tmp_path / "config.toml", '# mine\ntheme = "nord"\n')
+    config_set(path, "keymap.triage.done", "o")
+    assert path.read_text() == '# mine\ntheme = "nord"\n\n[keymap]\ntriage.done = "o"\n'
+    fresh = tmp_path / "new" / "config.toml"
+    config_set(fresh, "theme", "nord")
+    assert fresh.read_text() == 'theme = "nord"\n'
+
+
+def test_a_change_keeps_the_file_behind_a_link_its_mode_and_its_line_ends(tmp_path: Path) -> None:
+    kept = write(tmp_path / "dotfiles.toml", COMMENTED.replace("\n", "\r\n"))
+    kept.chmod(0o640)
+    link = tmp_path / "config.toml"
+    link.symlink_to(kept)
+    config_set(link, "time_format", "12h")
+    config_set(link, "theme", "nord")
+    assert link.is_symlink() and stat.S_IMODE(kept.stat().st_mode) == 0o640
+    want = COMMENTED.replace('"dracula"', '"nord"').replace('member = "ana"\n', 'member = "ana"\ntime_format = "12h"\n')
+    assert kept.read_bytes() == want.replace("\n", "\r\n").encode()
+    assert sorted(os.listdir(tmp_path)) == ["config.toml", "dotfiles.toml"]
+
+
+def test_updated_says_what_the_file_would_hold_and_writes_nothing(tmp_path: Path) -> None:
+    path = write(tmp_path / "config.toml", COMMENTED)
+    config = updated(load(str(path)), {"keymap.app.zoom": "f", "publish.lead_hours": 6})
+    assert config.keymap == {"triage.done": "o", "tasks.quick_add": "n", "app.zoom": "f"} and config.publish.lead_hours == 6
+    assert path.read_text() == COMMENTED
+
+
+def test_a_change_that_cannot_be_placed_is_refused_and_writes_nothing(tmp_path: Path) -> None:
+    path = write(tmp_path / "config.toml", "[keymap]\n")
+    with pytest.raises(ConfigError) as info:
+        save(load(str(path)), {"keymap.a.b": "x", "keymap.a.c": {"k": "v"}})
+    assert "keymap.a.c: cannot be added to this file without changing other settings" in str(info.value)
+    assert path.read_text() == "[keymap]\n"
+
+
+async def test_a_theme_picked_in_the_app_changes_one_line_of_a_commented_file(tmp_path: Path) -> None:
+    path = write(tmp_path / "config.toml", COMMENTED)
+    app = make_app(demo_workspace(tmp_path / "demo.db"), config=load(str(path)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.theme = "nord"
+        await settle(pilot)
+    assert path.read_text() == COMMENTED.replace('theme = "dracula"', 'theme = "nord"')
 
 
 async def test_a_theme_picked_in_the_app_is_saved(tmp_path: Path) -> None:

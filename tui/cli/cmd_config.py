@@ -7,7 +7,7 @@ import tomllib
 from typing import Any
 
 from crewdeck.tui.cli.common import Context, print_json
-from crewdeck.tui.workspace.config import config_path, known_keys, load, read_toml, save, updated
+from crewdeck.tui.workspace.config import as_data, config_path, known_keys, load, read_toml, save, updated
 
 
 def cmd_config_path(ctx: Context) -> int:
@@ -17,8 +17,7 @@ def cmd_config_path(ctx: Context) -> int:
 
 def cmd_config_show(ctx: Context) -> int:
     config = ctx.config
-    values = {key: getattr(config, key) for key in known_keys()}
-    values["publish"] = {"lead_hours": config.publish.lead_hours, "peak_hours": config.publish.peak_hours}
+    values = as_data(config)
     values["path"] = str(config.path)
     print_json(values)
     return 0
@@ -46,7 +45,7 @@ def cmd_config_set(ctx: Context) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:
     config = sub.add_parser("config", parents=parents, help="show or change the configuration", description="The configuration file.")
     csub = config.add_subparsers(dest="config_command", metavar="COMMAND", required=True)
     p = csub.add_parser("path", parents=parents, help="print where the config file is", description="Print the config file's path.")
@@ -57,7 +56,7 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
         "set",
         parents=parents,
         help="change one setting",
-        description="Change one setting: KEY VALUE (keymap.ACTION, publish.lead_hours, ...).",
+        description=f"Change one setting: KEY VALUE.  The keys: {', '.join(known_keys())}.",
     )
     p.add_argument("key", help="the setting, e.g. theme, default_view, keymap.triage.done")
     p.add_argument("value", help='its new value (TOML: 24, true, ["09:00"], or plain text)')

@@ -1,24 +1,37 @@
-"""The configuration file: where it is, what it may say, and reading it.
+"""The configuration file: where it is, what it may say, reading it and changing it.
 
 TOML in the platform's config directory (``~/.config/crewdeck/config.toml``
-on Linux), or the file named by ``--config`` / ``CREWDECK_CONFIG``.  Every
-key is documented in ``config.example.toml``; a bad file is refused with one
-line that names the file, the key and the problem.
+on Linux), or the file named by ``--config`` / ``CREWDECK_CONFIG``.
+
+What it may say is one schema, the dataclasses ``Config`` and
+``PublishConfig``: each field with ``about(...)`` in its metadata is a key,
+with its type (the annotation), its default and its documentation.  Reading a file,
+``known_keys()``, the errors and ``config.example.toml`` (written by
+``config_example.py``) all come from those fields.  A bad file is refused
+with one line that names the file, the key and the problem.
+
+Changes (``crewdeck config set``, a theme picked in the app) edit the file
+in place (``toml_edit.py``): the user's comments, blank lines and key order
+stay as they were.
 """
 
 from __future__ import annotations
 
 import difflib
 import os
+import tempfile
 import tomllib
-from dataclasses import dataclass, field, fields
+import types
+from collections.abc import Callable, Iterator
+from dataclasses import Field, dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from crewdeck.tui.workspace.errors import UserError
 
 ENV_CONFIG = "CREWDECK_CONFIG"
-TIME_FORMATS = ("24h", "12h")
+
+T = TypeVar("T")
 
 
 def default_config_path() -> Path:
@@ -34,6 +47,51 @@ def default_workspace_path() -> Path:
 
     return user_data_path("crewdeck") / "workspace.db"
 
+
+# ---------------------------------------------------------------- the schema
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What the schema says of a key besides its type and default."""
+
+    #: Its documentation, as the example file shows it above the key (paragraphs split by a blank line).
+    doc: str
+    #: Shown commented out in the example: a value for a key without a default, entries for a table of entries.
+    example: Any = None
+    #: What a right value looks like, for "expected ..., got ..."; else said from the type.  Of each entry, for a table of entries.
+    expect: str | None = None
+    #: The problem with a value of the right type, or None.  Of each entry, for a table of entries.
+    check: Callable[[Any], str | None] | None = None
+    #: The value as the config holds it, from the value as the file says it.
+    read: Callable[[Any], Any] | None = None
+    #: The entries are named by dotted ids (``triage.done``), which TOML reads as nested tables.
+    dotted_ids: bool = False
+    #: What names an entry of a table of entries, in ``known_keys()``.
+    entry_name: str = "NAME"
+
+
+_SETTING = "crewdeck.setting"
+
+
+def about(
+    doc: str,
+    *,
+    example: Any = None,
+    expect: str | None = None,
+    check: Callable[[Any], str | None] | None = None,
+    read: Callable[[Any], Any] | None = None,
+    dotted_ids: bool = False,
+    entry_name: str = "NAME",
+) -> dict[str, Setting]:
+    """The metadata that makes a dataclass field a key of the config file: ``field(default=..., metadata=about(...))``."""
+    return {_SETTING: Setting(doc, example, expect, check, read, dotted_ids, entry_name)}
+
+
+TIME_FORMATS = ("24h", "12h")
+MAX_LEAD_HOURS = 24 * 30
+_LEAD_HOURS = f"a whole number of hours (0-{MAX_LEAD_HOURS})"
+_PEAK_HOURS = 'a list like ["09:00", "18:00"]'
 
 #: When each platform's audience is most active, in the audience's zone: the
 #: common findings of the scheduling tools' yearly studies, rounded.  The
@@ -51,28 +109,162 @@ DEFAULT_PEAK_HOURS: dict[str, list[str]] = {
 }
 
 
+def _one_of(*choices: str) -> Callable[[Any], str | None]:
+    return lambda value: None if value in choices else f"{value!r} is not one of {', '.join(choices)}"
+
+
+def _a_view(view: str) -> str | None:
+    from crewdeck.tui.tasks.views import VIEWS
+
+    if view in {v.id for v in VIEWS} or view.startswith("campaign:"):
+        return None
+    return f"{view!r} is not a view ({', '.join(v.id for v in VIEWS)}, campaign:SLUG)"
+
+
+def _some_key(keys: str) -> str | None:
+    return None if keys.strip() else "no key given"
+
+
+def _hours_ahead(hours: int) -> str | None:
+    return None if 0 <= hours <= MAX_LEAD_HOURS else f"expected {_LEAD_HOURS}, got {hours!r}"
+
+
+def _times_of_day(hours: list[str]) -> str | None:
+    return None if all(_is_hhmm(h) for h in hours) else f"expected {_PEAK_HOURS}, got {hours!r}"
+
+
+def _is_hhmm(text: str) -> bool:
+    hh, sep, mm = text.partition(":")
+    return bool(sep) and hh.isdigit() and mm.isdigit() and len(mm) == 2 and int(hh) < 24 and int(mm) < 60
+
+
+def _over_the_defaults(peaks: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {**DEFAULT_PEAK_HOURS, **{platform.lower(): sorted(hours) for platform, hours in peaks.items()}}
+
+
 @dataclass(frozen=True)
 class PublishConfig:
-    #: Hours to finish the draft before a publish slot.
-    lead_hours: int = 24
-    #: Peak hours per platform in the audience's zone, as "HH:MM".
-    peak_hours: dict[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_PEAK_HOURS))
+    lead_hours: int = field(
+        default=24,
+        metadata=about(
+            "How many hours before a publish slot the draft is due (0-720).  A task with a publish slot and no due date "
+            "is due this long before the slot, moved back to the end of the writer's working day when that falls outside it.",
+            expect=_LEAD_HOURS,
+            check=_hours_ahead,
+        ),
+    )
+    peak_hours: dict[str, list[str]] = field(
+        default_factory=lambda: dict(DEFAULT_PEAK_HOURS),
+        metadata=about(
+            "Peak hours per platform, as HH:MM in the campaign's audience zone; `publish:tue` without a time takes the "
+            "platform's first.  A platform named here replaces its default; the defaults are:",
+            expect=_PEAK_HOURS,
+            check=_times_of_day,
+            read=_over_the_defaults,
+            entry_name="PLATFORM",
+        ),
+    )
 
 
 @dataclass(frozen=True)
 class Config:
+    #: The file this config was read from (not a key of it).
     path: Path | None = None
-    workspace: str | None = None
-    member: str | None = None
-    theme: str = "textual-dark"
-    default_view: str = "inbox"
-    time_format: str = "24h"
-    keymap: dict[str, str] = field(default_factory=dict)
-    publish: PublishConfig = field(default_factory=PublishConfig)
+    workspace: str | None = field(
+        default=None,
+        metadata=about(
+            "The workspace file `crewdeck` opens when no --workspace or CREWDECK_WORKSPACE is given.  Default: a local "
+            "workspace in the platform's data directory (~/.local/share/crewdeck/workspace.db), created on first run.",
+            example="/srv/crewdeck/team.db",
+            read=os.path.expanduser,
+        ),
+    )
+    member: str | None = field(
+        default=None,
+        metadata=about(
+            "Who you are in that workspace when the OS user is not mapped to a member "
+            "(see `crewdeck member set HANDLE --unix-user USER`) and no --as is given.",
+            example="ana",
+        ),
+    )
+    theme: str = field(
+        default="textual-dark",
+        metadata=about(
+            "A Textual theme: textual-dark, textual-light, nord, gruvbox, tokyo-night, monokai, dracula, "
+            "catppuccin-mocha, solarized-light, ...  The theme picked in the app's command palette is saved here.",
+        ),
+    )
+    default_view: str = field(
+        default="inbox",
+        metadata=about(
+            "The task view the app opens on: inbox, today, overdue, mine, unassigned, week, all, or one campaign's tasks as campaign:SLUG.",
+            check=_a_view,
+        ),
+    )
+    time_format: str = field(
+        default="24h",
+        metadata=about('How times are shown: "24h" (17:00) or "12h" (5:00pm).', check=_one_of(*TIME_FORMATS)),
+    )
+    keymap: dict[str, str] = field(
+        default_factory=dict,
+        metadata=about(
+            "Keys for the app's actions, by the id of their binding.  A value may list several keys separated by commas.  "
+            "`?` in the app lists every id with its keys; `crewdeck config set keymap.triage.done o` writes one for you.",
+            example={"triage.done": "o", "triage.cycle_status": "s,space", "tasks.quick_add": "a,n", "app.zoom": "f"},
+            check=_some_key,
+            dotted_ids=True,
+            entry_name="ID",
+        ),
+    )
+    publish: PublishConfig = field(
+        default_factory=PublishConfig,
+        metadata=about("Publish slots: the audience's peak hours per platform and how long before a slot the draft is due."),
+    )
 
     @property
     def clock24(self) -> bool:
         return self.time_format == "24h"
+
+
+def settings(schema: type[Any]) -> Iterator[tuple[Field[Any], Setting, Any]]:
+    """The keys of a table of the schema (``Config``, ``PublishConfig``): field, setting and type, in order."""
+    hints = _HINTS.get(schema) or _HINTS.setdefault(schema, get_type_hints(schema))
+    for f in fields(schema):
+        if _SETTING in f.metadata:
+            yield f, f.metadata[_SETTING], hints[f.name]
+
+
+#: The schema's annotations, evaluated once: they are text until asked (``from __future__ import annotations``).
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
+def known_keys(schema: type[Any] = Config, prefix: str = "") -> list[str]:
+    """Every key a config file may set, dotted, in the order of the schema: ``publish.lead_hours``, ``keymap.ID``."""
+    keys: list[str] = []
+    for f, spec, kind in settings(schema):
+        if is_table(kind):
+            keys += known_keys(kind, f"{prefix}{f.name}.")
+        else:
+            keys.append(f"{prefix}{f.name}.{spec.entry_name}" if entry_type(kind) is not None else prefix + f.name)
+    return keys
+
+
+def as_data(table: Any) -> dict[str, Any]:
+    """A config (or one of its tables) as plain data, by key."""
+    return {f.name: as_data(v) if is_dataclass(v := getattr(table, f.name)) else v for f, _, _ in settings(type(table))}
+
+
+def is_table(kind: Any) -> bool:
+    """A table of the schema's own (``publish``), as against a table of entries (``keymap``)."""
+    return isinstance(kind, type) and is_dataclass(kind)
+
+
+def entry_type(kind: Any) -> Any | None:
+    """The type of each entry of a table of entries (``dict[str, X]``), else None."""
+    return get_args(kind)[1] if get_origin(kind) is dict else None
+
+
+# ---------------------------------------------------------------- reading
 
 
 class ConfigError(UserError):
@@ -81,48 +273,81 @@ class ConfigError(UserError):
         super().__init__(f"{path}: {key}: {problem}")
 
 
-_TOP_KEYS = {"workspace": str, "member": str, "theme": str, "default_view": str, "time_format": str, "keymap": dict, "publish": dict}
+def parse(data: dict[str, Any], path: Path) -> Config:
+    """The config a file's TOML holds; ``ConfigError`` at its first wrong key."""
+    return _read_table(Config, data, path, "")
 
 
-def _expect(path: Path, key: str, value: Any, kind: type) -> Any:
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ConfigError(path, key, f"expected {kind.__name__.replace('str', 'a string').replace('dict', 'a table')}, got {value!r}")
+def _read_table(schema: type[T], data: dict[str, Any], path: Path, prefix: str) -> T:
+    keys = {f.name: (spec, kind) for f, spec, kind in settings(schema)}
+    values: dict[str, Any] = {"path": path} if schema is Config else {}
+    for key, value in data.items():
+        where = prefix + key
+        if key not in keys:
+            close = difflib.get_close_matches(key, list(keys), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else f" (known: {', '.join(keys)})"
+            raise ConfigError(path, where, f"not a setting{hint}")
+        spec, kind = keys[key]
+        values[key] = _read_value(spec, kind, value, path, where)
+    return schema(**values)
+
+
+def _read_value(spec: Setting, kind: Any, value: Any, path: Path, where: str) -> Any:
+    if is_table(kind):
+        return _read_table(kind, _expect(kind, value, path, where, None), path, f"{where}.")
+    entry_kind = entry_type(kind)
+    if entry_kind is None:
+        return _finish(spec, _checked(spec, kind, value, path, where))
+    table = _expect(kind, value, path, where, None)
+    # Walked flat: TOML reads `triage.done = "o"` as nested tables, the id is "triage.done".
+    entries = _flatten(table) if spec.dotted_ids else table
+    return _finish(spec, {name: _checked(spec, entry_kind, entry, path, f"{where}.{name}") for name, entry in entries.items()})
+
+
+def _checked(spec: Setting, kind: Any, value: Any, path: Path, where: str) -> Any:
+    _expect(kind, value, path, where, spec.expect)
+    problem = spec.check(value) if spec.check else None
+    if problem:
+        raise ConfigError(path, where, problem)
     return value
 
 
-def _unknown(path: Path, key: str, known: list[str]) -> ConfigError:
-    close = difflib.get_close_matches(key.rsplit(".", 1)[-1], known, n=1)
-    hint = f" (did you mean {close[0]}?)" if close else f" (known: {', '.join(known)})"
-    return ConfigError(path, key, f"not a setting{hint}")
+def _finish(spec: Setting, value: Any) -> Any:
+    return spec.read(value) if spec.read else value
 
 
-def parse(data: dict[str, Any], path: Path) -> Config:
-    values: dict[str, Any] = {"path": path}
-    for key, value in data.items():
-        if key not in _TOP_KEYS:
-            raise _unknown(path, key, list(_TOP_KEYS))
-        values[key] = _expect(path, key, value, _TOP_KEYS[key])
-    if values.get("time_format", "24h") not in TIME_FORMATS:
-        raise ConfigError(path, "time_format", f"{values['time_format']!r} is not one of {', '.join(TIME_FORMATS)}")
-    if "default_view" in values:
-        from crewdeck.tui.tasks.views import VIEWS
+def _expect(kind: Any, value: Any, path: Path, where: str, expect: str | None) -> Any:
+    if not _conforms(value, kind):
+        raise ConfigError(path, where, f"expected {expect or _describe(kind)}, got {value!r}")
+    return value
 
-        view = values["default_view"]
-        if view not in {v.id for v in VIEWS} and not view.startswith("campaign:"):
-            raise ConfigError(path, "default_view", f"{view!r} is not a view ({', '.join(v.id for v in VIEWS)}, campaign:SLUG)")
-    if "workspace" in values:
-        values["workspace"] = os.path.expanduser(values["workspace"])
-    # Binding ids have dots ("triage.done"); TOML reads `triage.done = "o"`
-    # as nested tables, so they are flattened back into ids.
-    keymap = _flatten(values.get("keymap", {}))
-    values["keymap"] = keymap
-    for action, keys in keymap.items():
-        _expect(path, f"keymap.{action}", keys, str)
-        if not keys.strip():
-            raise ConfigError(path, f"keymap.{action}", "no key given")
-    if "publish" in values:
-        values["publish"] = _parse_publish(values["publish"], path)
-    return Config(**values)
+
+def _conforms(value: Any, kind: Any) -> bool:
+    kind = _required(kind)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if get_origin(kind) is list:
+        return isinstance(value, list) and all(_conforms(item, get_args(kind)[0]) for item in value)
+    if is_table(kind) or get_origin(kind) is dict:
+        return isinstance(value, dict)
+    return isinstance(value, kind)
+
+
+def _describe(kind: Any) -> str:
+    """A type of the schema as the errors name it."""
+    kind = _required(kind)
+    if get_origin(kind) is list:
+        return f"a list of {_describe(get_args(kind)[0]).removeprefix('a ')}s"
+    if is_table(kind) or get_origin(kind) is dict:
+        return "a table"
+    return {str: "a string", int: "a whole number"}[kind]
+
+
+def _required(kind: Any) -> Any:
+    """``X`` of ``X | None``: the file never says None, it leaves the key out."""
+    if get_origin(kind) in (Union, types.UnionType):
+        (kind,) = (arg for arg in get_args(kind) if arg is not type(None))
+    return kind
 
 
 def _flatten(table: dict[str, Any]) -> dict[str, Any]:
@@ -149,29 +374,6 @@ def read_toml(text: str) -> dict[str, Any]:
         raise tomllib.TOMLDecodeError("nested too deeply") from None
     except ValueError:  # int() refuses more than 4,300 digits
         raise tomllib.TOMLDecodeError("a number too long to read") from None
-
-
-def _parse_publish(data: dict[str, Any], path: Path) -> PublishConfig:
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        if key == "lead_hours":
-            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 24 * 30:
-                raise ConfigError(path, "publish.lead_hours", f"expected a whole number of hours (0-720), got {value!r}")
-            out["lead_hours"] = value
-        elif key == "peak_hours":
-            _expect(path, "publish.peak_hours", value, dict)
-            for platform, hours in value.items():
-                if not isinstance(hours, list) or not all(isinstance(h, str) and _is_hhmm(h) for h in hours):
-                    raise ConfigError(path, f"publish.peak_hours.{platform}", f'expected a list like ["09:00", "18:00"], got {hours!r}')
-            out["peak_hours"] = {**DEFAULT_PEAK_HOURS, **{k.lower(): sorted(v) for k, v in value.items()}}
-        else:
-            raise _unknown(path, f"publish.{key}", ["lead_hours", "peak_hours"])
-    return PublishConfig(**out)
-
-
-def _is_hhmm(text: str) -> bool:
-    hh, sep, mm = text.partition(":")
-    return bool(sep) and hh.isdigit() and mm.isdigit() and len(mm) == 2 and int(hh) < 24 and int(mm) < 60
 
 
 def config_path(explicit: str | None = None) -> Path:
@@ -203,42 +405,59 @@ def load(explicit: str | None = None, *, missing_ok: bool = False) -> Config:
     return parse(data, path)
 
 
-def _updated_data(config: Config, updates: dict[str, Any]) -> tuple[Path, dict[str, Any]]:
-    path = config.path or default_config_path()
-    try:
-        data = read_toml(path.read_text("utf-8")) if path.exists() else {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise UserError(f"{path}: cannot update the config: {exc}") from None
-    for dotted, value in updates.items():
-        target = data
-        *parents, last = dotted.split(".")
-        for part in parents:
-            child = target.setdefault(part, {})
-            if not isinstance(child, dict):
-                raise ConfigError(path, dotted, f"{part} is a setting of its own, not a table")
-            target = child
-        target[last] = value
-    return path, data
+# ---------------------------------------------------------------- changing
 
 
 def updated(config: Config, updates: dict[str, Any]) -> Config:
     """The config the file would hold with ``updates``; ``ConfigError`` when it would be refused."""
-    path, data = _updated_data(config, updates)
-    return parse(data, path)
+    return _edit(config, updates)[1]
 
 
 def save(config: Config, updates: dict[str, Any]) -> Path:
-    """Write ``updates`` into the config file, keeping what else it says."""
-    import tomli_w
-
-    path, data = _updated_data(config, updates)
-    parse(data, path)  # refuse to write a file we would refuse to read
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(tomli_w.dumps(data), "utf-8")
-    tmp.replace(path)
+    """Write ``updates`` (dotted keys: ``keymap.triage.done``) into the config file, keeping all else it says,
+    comments and blank lines included; refused with ``ConfigError`` when the result would be."""
+    path = config.path or default_config_path()
+    text = _edit(config, updates)[0]
+    _write_whole(path, text)
     return path
 
 
-def known_keys() -> list[str]:
-    return [f.name for f in fields(Config) if f.name != "path"]
+def _edit(config: Config, updates: dict[str, Any]) -> tuple[str, Config]:
+    # Imported here: tomlkit takes longer to import than the rest of a read-only command.
+    from crewdeck.tui.workspace.toml_edit import EditRefused, edited
+
+    path = config.path or default_config_path()
+    try:
+        before = path.read_bytes().decode("utf-8") if path.exists() else ""
+        read_toml(before)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UserError(f"{path}: cannot update the config: {exc}") from None
+    try:
+        after = edited(before, updates)
+    except EditRefused as exc:
+        if exc.key is None:
+            raise UserError(f"{path}: cannot update the config: {exc.problem}") from None
+        raise ConfigError(path, exc.key, exc.problem) from None
+    return after, parse(read_toml(after), path)  # never write a file we would refuse to read
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Replace the file at once: a reader sees the old file or the new one, never half of one."""
+    # Through a link (a config kept with the user's dotfiles), the file it points to is the one changed.
+    target = path.resolve() if path.is_symlink() else path
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot write the config: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UserError(f"{path}: cannot write the config: {exc.strerror}") from None
