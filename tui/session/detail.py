@@ -32,7 +32,7 @@ class TaskDetail:
     creator: str | None
     campaign: str | None
     campaign_tz: str | None
-    urgency: list[urgency.Term]
+    urgency: list[urgency.UrgencyTerm]
     history: list[HistoryEntry]
     depends_on: list[tuple[str, str, str]]
     blocking: list[tuple[str, str, str]]

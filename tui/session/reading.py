@@ -39,7 +39,7 @@ class Reads:
         me = self._access.me
 
         def compiled(ws: Workspace) -> Filter:  # the names are looked up in the workspace
-            ctx = query_language.Context(
+            ctx = query_language.QueryContext(
                 me=me.id,
                 tz=me.tz,
                 now=now,
