@@ -28,10 +28,15 @@ def demo_workspace(path: Path) -> Path:
     return path
 
 
+def store_of(session: Session) -> Store:
+    """The session's store, for a test to look at between the session's actions (nothing else uses it meanwhile)."""
+    return session.access.read(lambda ws: ws.store)
+
+
 def make_app(path: Path, handle: str = "ana", config: Config | None = None, watch: bool = True) -> CrewdeckApp:
     config = config or Config()
     session = Session.open(path, handle, config)
-    session.rescore(NOW)
+    session.ranked.rescore(NOW)
     return CrewdeckApp(session, config, watch=watch)
 
 

@@ -19,6 +19,7 @@ from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.app.tasks_pane import TasksPane
+from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.task_table import TaskTable
@@ -83,14 +84,14 @@ async def test_starts_on_the_inbox_with_who_and_where(workspace: Path) -> None:
 async def test_the_first_screen_is_the_page_found_while_textual_started(workspace: Path) -> None:
     config = Config(default_view="all")
     session = Session.open(workspace, "ana", config)
-    warming = session.warm_up("", NOW, SIZE[1])  # as launch does: a page as tall as the terminal
+    warming = session.warm_up.start("", NOW, SIZE[1])  # as launch does: a page as tall as the terminal
     app = CrewdeckApp(session, config, watch=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert session.first_page("", 0) is None  # the pane took it
-        ranked = session.window(session.compile("", NOW), 0, 30)
+        assert session.warm_up.first_page("", 0) is None  # the pane took it
+        ranked = session.ranked.window(session.reads.compile("", NOW), 0, 30)
         assert keys_of_rows(app)[:30] == [r.id for r in ranked]
-        assert table(app).total == session.count(session.compile("", NOW))
+        assert table(app).total == session.ranked.count(session.reads.compile("", NOW))
         await pilot.press("j")
         assert table(app).cursor_key == ranked[1].id
     warming.join()  # the app let it score once its first screen was up
@@ -101,28 +102,33 @@ async def test_a_change_while_the_first_page_is_pending_is_not_hidden_by_it(work
 
     config = Config(default_view="all")
     session = Session.open(workspace, "ana", config)
-    warming = session.warm_up("", NOW, SIZE[1])
-    session._first_page_ready.wait()
+    warming = session.warm_up.start("", NOW, SIZE[1])
+    session.warm_up._page_ready.wait()
     other = Session.open(workspace, "raj", config)
-    written = other.quick_add("A new thing !high due:today", NOW)  # after the page was read
-    session._first_page_ready.clear()  # the page is still on its way when the change arrives
+    written = other.edits.quick_add("A new thing !high due:today", NOW)  # after the page was read
+    session.warm_up._page_ready.clear()  # the page is still on its way when the change arrives
     app = CrewdeckApp(session, config, watch=False)
     async with app.run_test(size=SIZE) as pilot:
         try:
             await pilot.pause()
             app.tasks_pane.store_changed(list(written.ops), False)  # as the watcher would
-            expected = session.count(session.compile("", NOW))
+            expected = session.ranked.count(session.reads.compile("", NOW))
             deadline = time.monotonic() + 20
             while table(app).total != expected:  # the reload does not wait for the page
                 assert time.monotonic() < deadline, "the reload after the change never showed it"
                 await pilot.pause(0.01)
         finally:
-            session._first_page_ready.set()
+            session.warm_up._page_ready.set()
         await settle(pilot)
         assert table(app).total == expected  # the late start-up page was dropped
     warming.join()
     other.close()
     session.close()
+
+
+def test_every_triage_key_runs_one_of_the_triage_actions() -> None:
+    actions = [binding.action for binding in TRIAGE_BINDINGS]
+    assert sorted(actions) == sorted(f"triage('{name}')" for name in Triage.KEYS)
 
 
 async def test_moving_the_cursor(workspace: Path) -> None:
@@ -315,7 +321,7 @@ async def test_the_filter_box_takes_the_bar_line_and_the_title_changes_with_the_
         await settle(pilot)
         bar = app.tasks_pane.query_one(PaneBar)
         where = table(app).region
-        held = app.session.index_lock
+        held = app.session.ranked._lock
         held.acquire()  # the filtered list cannot load yet
         try:
             await pilot.press("slash", *"#tiktok")
@@ -335,13 +341,13 @@ async def test_the_filter_box_takes_the_bar_line_and_the_title_changes_with_the_
 def count_reads(app: CrewdeckApp) -> list[str]:
     """The filters the session counts from now on (each query of the list counts once)."""
     reads: list[str] = []
-    count = app.session.count
+    count = app.session.ranked.count
 
     def counting(f: Any) -> int:
         reads.append(f.where)
         return count(f)
 
-    app.session.count = counting  # type: ignore[method-assign]
+    app.session.ranked.count = counting  # type: ignore[method-assign]
     return reads
 
 
@@ -355,7 +361,7 @@ async def test_the_filter_box_previews_the_count_and_enter_shows_that_answer(wor
         await until(pilot, lambda: pane.filter_box.preview.message != "", "a preview")
         expected = open_tasks_tagged(workspace, "tiktok")
         assert pane.filter_box.preview.message == f"{expected:,} tasks" and not pane.filter_box.preview.refused
-        assert reads[-1] == app.session.compile("#tiktok", NOW).where  # the last read is of the whole text
+        assert reads[-1] == app.session.reads.compile("#tiktok", NOW).where  # the last read is of the whole text
         previewed = len(reads)
         await pilot.press("enter")
         await settle(pilot)
@@ -391,7 +397,7 @@ async def test_a_change_after_the_preview_is_not_lost_on_enter(workspace: Path) 
         await until(pilot, lambda: pane.filter_box.preview.message != "", "a preview")
         before = pane.filter_box.preview.message
         other = Session.open(workspace, "raj")
-        other.quick_add("Fresh cut #tiktok", NOW)
+        other.edits.quick_add("Fresh cut #tiktok", NOW)
         other.close()
         await until(pilot, lambda: pane.filter_box.preview.message not in ("", before), "the new count")
         await pilot.press("enter")
@@ -413,7 +419,7 @@ async def test_the_view_picker_says_how_many_each_view_holds_and_shows_the_one_p
         notes = {c.value: c.note for c in picker.choices}
         overdue = Session.open(workspace, "ana")
         try:
-            expected = overdue.count(overdue.compile("overdue", NOW))
+            expected = overdue.ranked.count(overdue.reads.compile("overdue", NOW))
         finally:
             overdue.close()
         assert notes["overdue"] == f"{expected:,}" and all(notes.values())
@@ -557,7 +563,7 @@ async def test_the_other_panes_come_after_the_first_screen_or_when_asked_for(wor
     from crewdeck.widgets.deadline_grid import DeadlineGrid
 
     app = make_app(workspace)
-    held = app.session.index_lock
+    held = app.session.ranked._lock
     held.acquire()  # the task list cannot load: no first screen yet
     async with app.run_test(size=SIZE) as pilot:
         try:
@@ -607,7 +613,7 @@ async def test_the_other_panes_start_even_when_the_task_list_fails(workspace: Pa
     def broken(text: str, now: object) -> None:
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(app.session, "compile", broken)
+    monkeypatch.setattr(app.session.reads, "compile", broken)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert all(pane.started for pane in app.query(Pane))

@@ -28,7 +28,7 @@ async def test_markup_in_titles_and_names_is_only_text(tmp_path: Path) -> None:
         assert task is not None
         # Another member's change: a notice quoting the title.
         other = Session.open(path, "raj")
-        other.set_fields([task], {"title": HOSTILE}, "rename")
+        other.edits.set_fields([task], {"title": HOSTILE}, "rename")
         other.close()
         await until(pilot, lambda: any(HOSTILE in str(n.message) for n in app._notifications), "the notice")
         await pilot.press("A")  # the member picker shows raj's name

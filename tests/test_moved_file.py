@@ -55,7 +55,7 @@ async def test_the_app_says_its_deleted_file_is_gone_and_writes_nothing_into_it(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "live · shared file" in shown(app)
-        ops_before = app.session.store.op_count()
+        ops_before = app.session.access.read(lambda ws: ws.store.op_count())
         os.remove(workspace)  # rm demo.db, the app still open
         await until(pilot, lambda: "workspace file was deleted" in shown(app), "the banner")
         assert "live · shared file" not in shown(app) and "reopen" in shown(app)
@@ -68,7 +68,7 @@ async def test_the_app_says_its_deleted_file_is_gone_and_writes_nothing_into_it(
         await settle(pilot)
         assert any("was deleted while it was open" in str(n.message) and n.severity == "error" for n in app._notifications)
         assert not any(n.title == "unexpected error" for n in app._notifications)
-        assert app.session.store.op_count() == ops_before
+        assert app.session.access.read(lambda ws: ws.store.op_count()) == ops_before
         assert digest(wal(workspace)) == log_before
         assert "workspace file was deleted" in shown(app)
 
@@ -77,7 +77,7 @@ async def test_the_app_says_its_file_was_replaced_and_leaves_the_new_one_alone(w
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        ops_before = app.session.store.op_count()
+        ops_before = app.session.access.read(lambda ws: ws.store.op_count())
         expected = digest(backup)
         os.replace(backup, workspace)  # mv demo-backup.db demo.db
         await until(pilot, lambda: "workspace file was replaced" in shown(app), "the banner")
@@ -91,7 +91,7 @@ async def test_the_app_says_its_file_was_replaced_and_leaves_the_new_one_alone(w
         await settle(pilot)
         refusals = [n for n in app._notifications if "was replaced while it was open" in str(n.message)]
         assert len(refusals) == 2
-        assert app.session.store.op_count() == ops_before
+        assert app.session.access.read(lambda ws: ws.store.op_count()) == ops_before
         assert digest(wal(workspace)) == log_before
     assert digest(workspace) == expected  # the backup put in place is as it was
 

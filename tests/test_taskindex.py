@@ -27,70 +27,74 @@ def session(tmp_path: Path) -> Session:
 
 @pytest.mark.parametrize("text", QUERIES)
 def test_the_first_page_is_the_start_of_the_ranked_list(session: Session, text: str) -> None:
-    f = session.compile(text, NOW)
-    count, first = session.index.first_page(f, NOW, 25)
-    session.rescore(NOW)
-    assert count == session.count(f)
-    assert first == session.window(f, 0, 25, count)
+    f = session.reads.compile(text, NOW)
+    count, first = session.ranked.first_page(f, NOW, 25)
+    session.ranked.rescore(NOW)
+    assert count == session.ranked.count(f)
+    assert first == session.ranked.window(f, 0, 25, count)
     assert len(first) == min(25, count)
 
 
 def warmed(session: Session, text: str, rows: int) -> None:
     """A warm-up to its end, as after the app's first screen."""
-    thread = session.warm_up(text, NOW, rows)
-    session.start_scoring()
+    thread = session.warm_up.start(text, NOW, rows)
+    session.warm_up.start_scoring()
     thread.join()
 
 
 def test_warm_up_hands_over_the_first_page_once(session: Session) -> None:
     warmed(session, "", 30)
-    page = session.first_page("", 20, wait=False)
-    assert page is not None and page.count == session.count(session.compile("", NOW))
-    assert [r.id for r in page.rows] == [r.id for r in session.window(page.filter, 0, 30)]
+    page = session.warm_up.first_page("", 20, wait=False)
+    assert page is not None and page.count == session.ranked.count(session.reads.compile("", NOW))
+    assert [r.id for r in page.rows] == [r.id for r in session.ranked.window(page.filter, 0, 30)]
     assert {m.handle for m in page.names.members.values()} == {"ana", "bina", "kemi", "leo", "mia", "raj", "sofia", "tane"}
-    assert session.first_page("", 20) is None  # taken
+    assert session.warm_up.first_page("", 20) is None  # taken
 
 
 def test_a_first_page_of_another_query_or_too_short_is_not_used(session: Session) -> None:
     warmed(session, "", 30)
-    assert session.first_page("inbox", 20) is None
+    assert session.warm_up.first_page("inbox", 20) is None
     warmed(session, "", 5)
-    assert session.first_page("", 20) is None  # five rows cannot fill twenty
+    assert session.warm_up.first_page("", 20) is None  # five rows cannot fill twenty
 
 
 def test_warm_up_scores_every_task_after_the_first_page(session: Session) -> None:
     warmed(session, "", 10)
-    assert session.index.total() == session.ws.conn.execute("SELECT count(*) FROM task WHERE deleted = 0").fetchone()[0] >= 150
+    assert (
+        session.ranked._index.total()
+        == session.access.read(lambda ws: ws.conn.execute("SELECT count(*) FROM task WHERE deleted = 0").fetchone()[0])
+        >= 150
+    )
 
 
 def test_scoring_waits_for_the_first_screen_or_the_first_read_of_the_list(session: Session) -> None:
-    thread = session.warm_up("", NOW, 10)
-    assert session.first_page("", 10) is not None
+    thread = session.warm_up.start("", NOW, 10)
+    assert session.warm_up.first_page("", 10) is not None
     thread.join(timeout=0.2)
     assert thread.is_alive()  # the page is handed over; scoring waits
-    f = session.compile("", NOW)
-    rows = session.window(f, 0, 10)  # a read of the ranked list cannot wait: it lets scoring start, then reads
+    f = session.reads.compile("", NOW)
+    rows = session.ranked.window(f, 0, 10)  # a read of the ranked list cannot wait: it lets scoring start, then reads
     thread.join()
-    assert rows == session.window(f, 0, 10) and len(rows) == 10
-    assert session.index.total() >= 150
+    assert rows == session.ranked.window(f, 0, 10) and len(rows) == 10
+    assert session.ranked._index.total() >= 150
 
 
 def test_a_warm_up_cancelled_before_scoring_ends_without_scoring(session: Session) -> None:
-    thread = session.warm_up("", NOW, 10)
-    session.cancel_warm_up()
+    thread = session.warm_up.start("", NOW, 10)
+    session.warm_up.cancel()
     thread.join()
-    assert session.first_page("", 10) is not None
-    assert session.index.scored_at is None and session.index.total() == 0
+    assert session.warm_up.first_page("", 10) is not None
+    assert session.ranked._index.scored_at is None and session.ranked._index.total() == 0
 
 
 def test_without_a_warm_up_there_is_no_first_page_and_no_wait(session: Session) -> None:
-    assert session.first_page("", 20) is None
+    assert session.warm_up.first_page("", 20) is None
 
 
 @pytest.mark.parametrize("text", [*QUERIES, "#instagram", "-#instagram", "overdue", "due:<fri", "platform:tiktok", "snoozed", "all"])
 def test_counts_read_the_filter_index_when_it_has_every_column(session: Session, text: str) -> None:
-    f = session.compile(text, NOW)
-    conn = session.index.conn
+    f = session.reads.compile(text, NOW)
+    conn = session.ranked._index.conn
     by_table = conn.execute(f"SELECT count(*) FROM task t NOT INDEXED WHERE {f.where}", f.params).fetchone()[0]
     assert tasklist.count(conn, f.where, list(f.params)) == by_table
     plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {tasklist.count_sql(f.where)}", f.params))
@@ -100,6 +104,6 @@ def test_counts_read_the_filter_index_when_it_has_every_column(session: Session,
 
 def test_closing_ends_a_warm_up_that_waits_to_score(tmp_path: Path) -> None:
     s = Session.open(demo_workspace(tmp_path / "demo.db"), "ana", Config())
-    thread = s.warm_up("", NOW, 10)
+    thread = s.warm_up.start("", NOW, 10)
     s.close()  # the app quit before its first screen: nothing left running on a closed file
     assert not thread.is_alive()

@@ -7,7 +7,7 @@ from pathlib import Path
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.session.session import Session
 
-from .apphelp import demo_workspace
+from .apphelp import demo_workspace, store_of
 from .conftest import NOW, fresh_store
 
 
@@ -23,23 +23,23 @@ def open_tasks(store: Store) -> list[str]:
 def test_undo_and_redo_reach_the_other_replica(tmp_path: Path) -> None:
     ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
     theirs = fresh_store(tmp_path, "raj.db")
-    exchange(ours.store, theirs)
+    exchange(store_of(ours), theirs)
     task = open_tasks(theirs)[0]
     before = theirs.record("task", task)
 
-    ours.set_fields([task], {"status": "done", "priority": "high"}, "done")
-    exchange(ours.store, theirs)
+    ours.edits.set_fields([task], {"status": "done", "priority": "high"}, "done")
+    exchange(store_of(ours), theirs)
     assert theirs.record("task", task)["status"] == "done"  # type: ignore[index]
 
-    undone = ours.undo()
-    assert undone is not None and len(undone.ops) == 2
-    exchange(ours.store, theirs)
+    undone = ours.edits.undo()
+    assert undone is not None and len(undone.written.ops) == 2 and undone.kept == 0
+    exchange(store_of(ours), theirs)
     after = theirs.record("task", task)
     assert (after["status"], after["priority"]) == (before["status"], before["priority"])  # type: ignore[index]
 
-    redone = ours.redo()
+    redone = ours.edits.redo()
     assert redone is not None
-    exchange(ours.store, theirs)
+    exchange(store_of(ours), theirs)
     assert theirs.record("task", task)["status"] == "done"  # type: ignore[index]
     ours.close()
     theirs.close()
@@ -48,20 +48,20 @@ def test_undo_and_redo_reach_the_other_replica(tmp_path: Path) -> None:
 def test_undo_keeps_a_later_edit_made_elsewhere(tmp_path: Path) -> None:
     ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
     theirs = fresh_store(tmp_path, "raj.db")
-    exchange(ours.store, theirs)
+    exchange(store_of(ours), theirs)
     task = open_tasks(theirs)[0]
     raj = next(r for r, v in theirs.records("member") if v["handle"] == "raj")
 
-    ours.set_fields([task], {"status": "review", "title": "Ana's title"}, "edit")
-    exchange(ours.store, theirs)
+    ours.edits.set_fields([task], {"status": "review", "title": "Ana's title"}, "edit")
+    exchange(store_of(ours), theirs)
     with theirs.write(raj) as w:  # raj renames it after ana's edit arrived
         w.set("task", task, {"title": "Raj's title"})
-    exchange(ours.store, theirs)
+    exchange(store_of(ours), theirs)
 
-    ours.undo()
-    assert ours.last_skipped == 1  # the title: raj's edit stays
-    exchange(ours.store, theirs)
-    for store in (ours.store, theirs):
+    undone = ours.edits.undo()
+    assert undone is not None and undone.kept == 1  # the title: raj's edit stays
+    exchange(store_of(ours), theirs)
+    for store in (store_of(ours), theirs):
         row = store.record("task", task)
         assert row is not None and row["title"] == "Raj's title" and row["status"] != "review"
     ours.close()
@@ -70,14 +70,14 @@ def test_undo_keeps_a_later_edit_made_elsewhere(tmp_path: Path) -> None:
 
 def test_undoing_an_add_deletes_the_task_and_redo_brings_it_back(tmp_path: Path) -> None:
     ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
-    assert ours.undo() is None and ours.redo() is None  # nothing done yet
-    added = ours.quick_add("Write the FAQ !high", NOW)
+    assert ours.edits.undo() is None and ours.edits.redo() is None  # nothing done yet
+    added = ours.edits.quick_add("Write the FAQ !high", NOW)
     task = added.ops[0].row_id
-    ours.undo()
-    row = ours.store.record("task", task)
+    ours.edits.undo()
+    row = store_of(ours).record("task", task)
     assert row is not None and row["deleted"] is True and row["title"] == "Write the FAQ"
-    ours.redo()
-    row = ours.store.record("task", task)
+    ours.edits.redo()
+    row = store_of(ours).record("task", task)
     assert row is not None and row["deleted"] is False and row["priority"] == "high"
     ours.close()
 
@@ -107,23 +107,24 @@ def test_notices_say_who_did_what_in_the_records_words(tmp_path: Path) -> None:
                 },
             )
         entry_ops = w.ops
-    assert ours.describe(ours.foreign(status_ops)) == f"@raj set task “{title}” to done"
-    assert ours.describe(ours.foreign(entry_ops)) == "@raj added 12.99 USD to Canva (content-tools)"
-    assert ours.describe([]) is None
+    notices = ours.notices
+    assert notices.describe(notices.theirs(status_ops)) == f"@raj set task “{title}” to done"
+    assert notices.describe(notices.theirs(entry_ops)) == "@raj added 12.99 USD to Canva (content-tools)"
+    assert notices.describe([]) is None
     ours.close()
 
 
 def test_an_undo_that_others_overtook_entirely_writes_nothing(tmp_path: Path) -> None:
     ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
-    task = open_tasks(ours.store)[0]
-    ours.set_fields([task], {"priority": "high"}, "priority")
+    task = open_tasks(store_of(ours))[0]
+    ours.edits.set_fields([task], {"priority": "high"}, "priority")
     with Store(ours.path) as other:
         raj = next(r for r, v in other.records("member") if v["handle"] == "raj")
         with other.write(raj) as w:
             w.set("task", task, {"priority": "low"})
-    before = ours.store.op_count()
-    step = ours.undo()
-    assert step is not None and step.ops == () and "nothing to restore" in step.label
-    assert ours.store.op_count() == before and ours.redo() is None
-    assert ours.store.record("task", task)["priority"] == "low"  # type: ignore[index]
+    before = store_of(ours).op_count()
+    step = ours.edits.undo()
+    assert step is not None and step.written.ops == () and "nothing to restore" in step.written.label and step.kept == 1
+    assert store_of(ours).op_count() == before and ours.edits.redo() is None
+    assert store_of(ours).record("task", task)["priority"] == "low"  # type: ignore[index]
     ours.close()

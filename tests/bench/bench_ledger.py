@@ -237,9 +237,10 @@ def _pane(bench: Bench, workspace: Path) -> None:
     session = Session.open(workspace, "maria", None)
     try:
         now = dt.datetime.now(dt.UTC)
-        month = pane_data.listing(session, last_month, "", now, [], 0, 100)
-        last = entries.window(session.ws.conn, month.where, month.params, month.total - 1, 1)[0].id
-        times = repeat(lambda: pane_data.listing(session, last_month, "", now, [last], 0, 100), runs=10)
+        access = session.access
+        month = pane_data.read_page(access, last_month, "", now, [], 0, 100)
+        last = pane_data.window(access, month.where, month.params, month.total - 1, 1)[0].id
+        times = repeat(lambda: pane_data.read_page(access, last_month, "", now, [last], 0, 100), runs=10)
         bench.record(
             "ledger", "a refresh of the ledger pane: budget, count, cursor, window (a month, in process)", median(times) * 1000, "ms"
         )

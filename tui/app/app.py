@@ -1,19 +1,20 @@
 """The crewdeck app: three panes on one live workspace.
 
 The store is read and written only in worker threads, through the
-``Session``; a watcher thread notices every commit to the file (another
-member's or ours) and the panes refresh the rows on screen, the cursor
-staying on its task.
+``Session``'s parts; a watcher thread notices every commit to the file
+(another member's or ours) and the panes refresh the rows on screen, the
+cursor staying on its task.  Panes and screens get what they use of the
+app as ``Services`` when they are made.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import gc
 import threading
 from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import events
@@ -33,14 +34,15 @@ from crewdeck.tui.app.collector import IdleCollector
 from crewdeck.tui.app.lines import markup_literal
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.tasks_pane import TasksPane
 from crewdeck.tui.app.workers import background
-from crewdeck.tui.session.session import Session, Written
+from crewdeck.tui.session.session import Session
+from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.views import views
-from crewdeck.tui.time.when import current_time, format_local, parse_utc
+from crewdeck.tui.time.when import format_local
 from crewdeck.tui.workspace.config import Config, ConfigError
 from crewdeck.tui.workspace.config import save as save_config
-from crewdeck.tui.workspace.errors import UserError, one_line_errors
 from crewdeck.tui.workspace.syncstate import SHARED_FILE, header_state
 from crewdeck.tui.workspace.workspace import Campaign, Member
 from crewdeck.widgets.key_footer import KeyFooter
@@ -83,15 +85,15 @@ def _described(bindings: Iterable[BindingType]) -> Iterable[Binding]:
 
 def check_config(config: Config) -> None:
     """Refuse a theme or a keymap entry the app does not have, naming the file and the key."""
-    where = config.path or "config"
+    where = config.path or Path("config")
     if config.theme not in BUILTIN_THEMES:
-        raise ConfigError(where, "theme", f"{config.theme!r} is not a theme (themes: {', '.join(sorted(BUILTIN_THEMES))})")  # type: ignore[arg-type]
+        raise ConfigError(where, "theme", f"{config.theme!r} is not a theme (themes: {', '.join(sorted(BUILTIN_THEMES))})")
     known = binding_ids() if config.keymap else set()
     for action in config.keymap:
         if action not in known:
             close = difflib.get_close_matches(action, sorted(known), n=1)
             hint = f" (did you mean {close[0]}?)" if close else " (the app's ? screen lists every id)"
-            raise ConfigError(where, f"keymap.{action}", f"no key binding has this id{hint}")  # type: ignore[arg-type]
+            raise ConfigError(where, f"keymap.{action}", f"no key binding has this id{hint}")
 
 
 class MainScreen(Screen[None]):
@@ -127,16 +129,17 @@ class MainScreen(Screen[None]):
     MainScreen.-single .pane.-active { display: block; }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, crewdeck_app: CrewdeckApp) -> None:
         super().__init__()
+        self.crewdeck_app = crewdeck_app
         self._other_panes: AwaitMount | None = None
 
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader(id="header")
-        if self.app.size.width < NARROW:  # else the tab bar comes with the other panes
+        if self.crewdeck_app.size.width < NARROW:  # else the tab bar comes with the other panes
             yield _pane_tabs()
         with Container(id="panes"):
-            yield _framed(TasksPane(), 1)
+            yield _framed(TasksPane(self.crewdeck_app.services), 1)
         yield KeyFooter()
 
     def mount_other_panes(self) -> AwaitMount:
@@ -145,22 +148,23 @@ class MainScreen(Screen[None]):
             panes = self.query_one("#panes")
             if not self.query("#pane-tabs"):
                 self.mount(_pane_tabs(), before=panes)
-            others = [_framed(pane_type(), number) for number, pane_type in enumerate(pane_types(), start=1) if number > 1]
+            services = self.crewdeck_app.services
+            others = [_framed(pane_type(services), number) for number, pane_type in enumerate(pane_types(), start=1) if number > 1]
             self._other_panes = panes.mount_all(others)
         return self._other_panes
 
     def on_mount(self) -> None:
-        self.app.main_ready()  # type: ignore[attr-defined]
+        self.crewdeck_app.main_ready()
 
     def action_cycle_pane(self, step: int) -> None:
-        self.app.cycle_pane(step)  # type: ignore[attr-defined]
+        self.crewdeck_app.cycle_pane(step)
 
     def on_resize(self) -> None:
-        self.app.update_layout()  # type: ignore[attr-defined]
+        self.crewdeck_app.update_layout()
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         if event.tab.id:
-            self.app.focus_pane(event.tab.id.removeprefix("tab-"))  # type: ignore[attr-defined]
+            self.crewdeck_app.focus_pane(event.tab.id.removeprefix("tab-"))
 
 
 def _pane_tabs() -> Tabs:
@@ -200,13 +204,14 @@ class CrewdeckApp(App[int]):
     def __init__(self, session: Session, config: Config, *, watch: bool = True) -> None:
         super().__init__()
         self.session = session
-        self.config = config
-        self.watch = watch
+        self.services = Services(
+            session, config, written=self.written, first_screen_ready=self.first_screen_ready, pane_focused=self.pane_focused
+        )
+        #: Whether to watch the file for others' changes (tests that need no watcher turn it off).
+        self._watch_changes = watch
         self.panes = tuple(name for name, _ in PANES)
         self.active_pane = self.panes[0]
         self.zoomed = False
-        self.members: list[Member] = []
-        self.campaigns: list[Campaign] = []
         self._stop = threading.Event()
         self._sync_engine: SyncEngine | None = None
         self.sync_status: SyncStatus | None = None
@@ -215,14 +220,13 @@ class CrewdeckApp(App[int]):
         if config.keymap:
             self.set_keymap(config.keymap)
 
-    # ------------------------------------------------------------ time and people
-
-    def now(self) -> dt.datetime:
-        return current_time()
-
     @property
-    def viewer_tz(self) -> str:
-        return self.session.me.tz
+    def config(self) -> Config:
+        return self.services.config
+
+    @config.setter
+    def config(self, config: Config) -> None:
+        self.services.config = config
 
     # ------------------------------------------------------------ building
 
@@ -231,7 +235,7 @@ class CrewdeckApp(App[int]):
         return self.main_screen.query_one(TasksPane)
 
     def get_default_screen(self) -> MainScreen:
-        self.main_screen = MainScreen()
+        self.main_screen = MainScreen(self)
         return self.main_screen
 
     def main_ready(self) -> None:
@@ -252,7 +256,7 @@ class CrewdeckApp(App[int]):
         # The tasks first: the other panes start once its first screen is up.
         self.tasks_pane.ensure_started()
         self.focus_pane(self.panes[0])
-        if self.watch:
+        if self._watch_changes:
             self._watch()
 
     def first_screen_ready(self) -> None:
@@ -261,7 +265,7 @@ class CrewdeckApp(App[int]):
         gc.freeze()
         self.collector.start()
         self.set_interval(COLLECT_EVERY, self.collector.tick)
-        self.session.start_scoring()
+        self.session.warm_up.start_scoring()
         self.call_next(self._start_other_panes)
 
     async def _start_other_panes(self) -> None:
@@ -279,22 +283,23 @@ class CrewdeckApp(App[int]):
         await super().on_event(event)
 
     def _tick_clock(self) -> None:
-        now = self.now()
-        self.query_one(WorkspaceHeader).clock = format_local(now, self.viewer_tz, now, clock24=self.config.clock24).removeprefix("today ")
+        now = self.services.now()
+        clock = format_local(now, self.services.viewer_tz, now, clock24=self.config.clock24)
+        self.query_one(WorkspaceHeader).clock = clock.removeprefix("today ")
         if self.session.replica:
             self._show_sync(self.sync_status)  # "synced 10:31" ages with the clock
 
     @background(group="people")
     def _load_people(self) -> None:
-        members = self.session.members()
-        campaigns = self.session.campaigns()
-        with self.session.lock:
-            name = self.session.ws.name
+        reads = self.session.reads
+        members = reads.members()
+        campaigns = reads.campaigns()
+        name = reads.workspace_name()
         self.call_from_thread(self._set_people, members, campaigns, name)
 
     def _set_people(self, members: list[Member], campaigns: list[Campaign], workspace: str) -> None:
-        self.members = members
-        self.campaigns = campaigns
+        self.services.members = members
+        self.services.campaigns = campaigns
         self.query_one(WorkspaceHeader).workspace = visible(workspace)
 
     # ------------------------------------------------------------ panes and layout
@@ -354,15 +359,12 @@ class CrewdeckApp(App[int]):
 
         self.push_screen(HelpScreen(sections, dict(self.config.keymap)))
 
-    def open_detail(self, task_id: str) -> None:
-        self.push_screen(DetailScreen(task_id))
-
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every action: the app's, each pane's (focusing the pane first), the open screen's."""
         yield from super().get_system_commands(screen)
         if isinstance(screen, MainScreen):
             tasks = self.tasks_pane
-            for view in views(self.campaigns):
+            for view in views(self.services.campaigns):
                 yield SystemCommand(
                     f"View: {markup_literal(view.name)}",
                     markup_literal(f"Show {view.query or 'all open tasks'}"),
@@ -409,28 +411,6 @@ class CrewdeckApp(App[int]):
         if written is not None and written.ops:
             self._refresh_after(list(written.ops), ours=True)
 
-    def preview_quick_add(self, text: str) -> str:
-        """The live preview of quick-add (runs in the prompt's worker)."""
-        if not text.strip():
-            return "type a title; @who #tag +campaign !high due:fri 17:00"
-        result = self.session.preview(text, self.now())
-        if "problem" in result:
-            raise UserError(result["problem"])
-        values, draft = result["values"], result["draft"]
-        parts = [f"“{values['title']}”", values["status"]]
-        if draft.assignee:
-            parts.append(f"@{draft.assignee}")
-        if draft.campaign:
-            parts.append(f"+{draft.campaign}" + (f"/{draft.platform}" if draft.platform else ""))
-        if draft.priority:
-            parts.append(f"!{draft.priority}")
-        parts += [f"#{t}" for t in draft.tags]
-        if "due" in values:
-            due = parse_utc(values["due"]["utc"])
-            now = self.now()
-            parts.append(f"due {format_local(due, values['due']['tz'], now, clock24=self.config.clock24)}")
-        return "→ " + " · ".join(parts)
-
     # ------------------------------------------------------------ sync server
 
     def _start_sync(self) -> None:
@@ -452,7 +432,7 @@ class CrewdeckApp(App[int]):
     def _show_sync(self, status: SyncStatus | None) -> None:
         self.sync_status = status
         header = self.query_one(WorkspaceHeader)
-        tone, text = header_state(status, self.now(), self.viewer_tz, self.config.clock24)
+        tone, text = header_state(status, self.services.now(), self.services.viewer_tz, self.config.clock24)
         header.sync_state, header.sync_text = tone, visible(text)  # a refusal quotes the server
         if status is not None and status.refused:
             self._after_refusal(status.refused)
@@ -460,9 +440,9 @@ class CrewdeckApp(App[int]):
     @background(group="refresh")
     def _after_refusal(self, count: int) -> None:
         """Our operations the server refused left the replica: show it without them, and say why."""
-        refused = self.session.refused(count)
+        refused = self.session.reads.refused(count)
         ops = [op for op, _, _ in refused]
-        self.session.rescore_rows({op.row_id for op in ops if op.entity == "task"}, self.now())
+        self.session.ranked.rescore_rows({op.row_id for op in ops if op.entity == "task"}, self.services.now())
         self.call_from_thread(self._after_change, ops, True, None)
         if not refused:
             return
@@ -477,7 +457,7 @@ class CrewdeckApp(App[int]):
     def _watch(self) -> None:
         # From the seq the session opened at: commits made while the app was
         # starting (a first pull, another member) are reported too.
-        opened = self.session.store.opened
+        opened = self.session.opened
         try:
             watcher = ChangeWatcher(self.session.path, after_seq=self.session.opened_at_seq, opened=opened)
         except WorkspaceError:
@@ -510,12 +490,12 @@ class CrewdeckApp(App[int]):
     def _refresh_after(self, ops: list[Op], ours: bool) -> None:
         """Score the touched tasks again, then reload; others' changes get a notice."""
         if not ours:
-            ops = self.session.foreign(ops)  # ours were refreshed when we wrote them
+            ops = self.session.notices.theirs(ops)  # ours were refreshed when we wrote them
             if not ops:
                 return
         tasks = {op.row_id for op in ops if op.entity == "task"}
-        self.session.rescore_rows(tasks, self.now())
-        notice = None if ours else self.session.describe(ops)
+        self.session.ranked.rescore_rows(tasks, self.services.now())
+        notice = None if ours else self.session.notices.describe(ops)
         self.call_from_thread(self._after_change, ops, ours, notice)
 
     def _after_change(self, ops: list[Op], ours: bool, notice: str | None) -> None:
@@ -532,9 +512,9 @@ class CrewdeckApp(App[int]):
     @background(exclusive=True, group="rescore")
     def _rescore(self) -> None:
         """Every minute: due dates draw nearer, and recurring series may be due a next instance."""
-        now = self.now()
-        made = self.session.catch_up(now)
-        self.session.rescore(now)
+        now = self.services.now()
+        made = self.session.edits.catch_up(now)
+        self.session.ranked.rescore(now)
         self.call_from_thread(self.tasks_pane.reload)
         if made is not None:
             self.call_from_thread(self._after_change, list(made.ops), True, None)
@@ -549,15 +529,7 @@ class CrewdeckApp(App[int]):
         path = save_config(self.config, {"theme": name})
         self.config = replace(self.config, theme=name, path=path)
 
-    # ------------------------------------------------------------ errors and exit
-
-    def report_error(self, error: Exception) -> None:
-        """The one place worker errors surface: a notification, never a crash."""
-        if isinstance(error, (ValueError, *one_line_errors())):
-            self.notify(str(error), severity="error", timeout=6)
-        else:
-            self.notify(f"{type(error).__name__}: {error}", title="unexpected error", severity="error", timeout=10)
-            self.log.error(error)
+    # ------------------------------------------------------------ exit
 
     def on_unmount(self) -> None:
         self._stop.set()

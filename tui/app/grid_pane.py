@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -23,12 +23,10 @@ from crewdeck.sync.state.zones import zone as zone_info
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.planner import PLANNER_BINDINGS, PlannerScreen
+from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.time.grid import Grid, build_grid, zone_choices
 from crewdeck.widgets.deadline_grid import GUTTER, DeadlineGrid
-
-if TYPE_CHECKING:
-    from crewdeck.tui.app.app import CrewdeckApp
 
 #: The task fields the grid shows (a marker's row, place, colour and text); any member field counts.
 SHOWN_TASK_FIELDS = frozenset({"title", "assignee", "status", "due", "publish", "deleted"})
@@ -64,8 +62,8 @@ class GridPane(Pane):
     GridPane DeadlineGrid { height: 1fr; }
     """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, services: Services) -> None:
+        super().__init__(services)
         self.day: dt.date | None = None
         self.zone: str | None = None
         #: The grid on screen (the widget holds it too, as plain data).
@@ -80,10 +78,6 @@ class GridPane(Pane):
         self.resolution = 30
 
     @property
-    def crew(self) -> CrewdeckApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
     def grid(self) -> DeadlineGrid:
         return self.query_one(DeadlineGrid)
 
@@ -95,7 +89,7 @@ class GridPane(Pane):
         self.grid.focus()
 
     def start(self) -> None:
-        self.zone = self.crew.viewer_tz
+        self.zone = self.services.viewer_tz
         self.day = self._today = self.today()
         # Mounted after the screen's first layout, the pane may get no resize before it starts.
         self._fit_resolution()
@@ -122,7 +116,7 @@ class GridPane(Pane):
 
     def today(self) -> dt.date:
         assert self.zone is not None
-        return self.crew.now().astimezone(zone_info(self.zone)).date()
+        return self.services.now().astimezone(zone_info(self.zone)).date()
 
     def tick(self) -> None:
         """Build the grid again for the clock's sake; a grid left on today moves to the new day at midnight."""
@@ -142,11 +136,9 @@ class GridPane(Pane):
 
     @background(exclusive=True, group="grid-load")
     def _load(self, day: dt.date, zone: str, resolution: int, generation: int) -> None:
-        crew = self.crew
-        session = crew.session
-        now = crew.now()
-        with session.lock:
-            grid = build_grid(session.ws, day, zone, now, resolution=resolution, clock24=crew.config.clock24)
+        services = self.services
+        now, clock24 = services.now(), services.config.clock24
+        grid = services.session.access.read(lambda ws: build_grid(ws, day, zone, now, resolution=resolution, clock24=clock24))
         self.app.call_from_thread(self._show, grid, generation)
 
     def _show(self, grid: Grid, generation: int) -> None:
@@ -156,7 +148,7 @@ class GridPane(Pane):
         widget = self.grid
         if self.shown is None:  # the first grid: the cursor starts on your own row
             keys = [row.key for row in grid.rows]
-            me = self.crew.session.me.id
+            me = self.services.session.me.id
             widget.cursor_row = keys.index(me) if me in keys else 0
         if self._keep_instant is not None:
             starts = [c.start for c in grid.columns]
@@ -181,8 +173,10 @@ class GridPane(Pane):
 
     @on(DeadlineGrid.ZonePickRequested)
     def _pick_zone(self, message: DeadlineGrid.ZonePickRequested) -> None:
-        crew = self.crew
-        zones = zone_choices(crew.session.me, crew.members, crew.campaigns, crew.now(), current=message.zone, clock24=crew.config.clock24)
+        services = self.services
+        zones = zone_choices(
+            services.session.me, services.members, services.campaigns, services.now(), current=message.zone, clock24=services.config.clock24
+        )
         width = max(len(z.tz) for z in zones)
         local_width = max(len(z.local) for z in zones)
         choices = [
@@ -203,7 +197,7 @@ class GridPane(Pane):
 
     def _keep_cursor_instant(self) -> dt.datetime:
         """The instant under the cursor (now, before the first grid): the next grid puts the cursor there."""
-        instant = self.crew.now()
+        instant = self.services.now()
         if self.shown is not None and self.shown.columns:
             instant = self.shown.columns[min(self.grid.cursor_column, len(self.shown.columns) - 1)].start
         self._keep_instant = instant
@@ -213,13 +207,13 @@ class GridPane(Pane):
 
     def action_plan_meeting(self) -> None:
         """Open the planner: you and the member under the cursor required, from the day shown (or today)."""
-        crew = self.crew
-        members = list(self.shown.members) if self.shown is not None else list(crew.members)
+        services = self.services
+        members = list(self.shown.members) if self.shown is not None else list(services.members)
         if not members or self.zone is None or self.day is None:
             self.app.bell()
             return
-        required = [crew.session.me.id]
+        required = [services.session.me.id]
         selected = self.grid.selected_row_key
         if selected and selected not in required:
             required.append(selected)
-        self.app.push_screen(PlannerScreen(members, required, self.zone, max(self.day, self.today())))
+        self.app.push_screen(PlannerScreen(services, members, required, self.zone, max(self.day, self.today())))

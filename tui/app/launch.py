@@ -96,7 +96,7 @@ def launch(ctx: Context) -> int:
     sys.setswitchinterval(0.0005)
     view = find(ctx.config.default_view, [])
     # The table is never taller than the terminal; rows past the first screen come when scrolled to.
-    session.warm_up(view.query if view else None, ctx.now, shutil.get_terminal_size().lines)
+    session.warm_up.start(view.query if view else None, ctx.now, shutil.get_terminal_size().lines)
     # Textual draws a change at its next frame: at 60 frames a second a key
     # waited up to 17 ms for one.  Read when Textual is imported, just below.
     os.environ.setdefault("TEXTUAL_FPS", "120")

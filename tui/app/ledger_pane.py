@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -27,22 +27,20 @@ from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.entry_detail import EntryScreen
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.ledger import pane_data
 from crewdeck.tui.ledger.actions import may_approve, reversal_note
 from crewdeck.tui.ledger.entries import EntryRow
 from crewdeck.tui.ledger.form import FormContext
-from crewdeck.tui.ledger.pane_data import Listing
+from crewdeck.tui.ledger.pane_data import LedgerPage
 from crewdeck.tui.ledger.period import Period
-from crewdeck.tui.session.session import Written
+from crewdeck.tui.session.writing import Written
 from crewdeck.widgets.budget_table import BudgetTable
 from crewdeck.widgets.entries_table import EntriesTable
 from crewdeck.widgets.line_table import LineTable
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.windowed_table import BLOCK
-
-if TYPE_CHECKING:
-    from crewdeck.tui.app.app import CrewdeckApp
 
 PERIOD_NAMES = {"day": "Day", "week": "Week", "month": "Month", "quarter": "Quarter", "year": "Year"}
 
@@ -100,22 +98,19 @@ class LedgerPane(Pane):
     class Loaded(Message):
         """The answer to one query of the pane (dropped unless ``generation`` is the pane's latest)."""
 
-        listing: Listing
+        page: LedgerPage
         generation: int
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, services: Services) -> None:
+        super().__init__(services)
         self.period = Period.all()
         self.filter_text = ""
-        self.listing: Listing | None = None
+        #: What is on screen: the last answer shown.
+        self.page: LedgerPage | None = None
         #: Bumped by every new query; answers to older ones are dropped.
         self.generation = 0
         #: An entry to put the cursor on at the next refresh (one we just added).
         self.select_next: str | None = None
-
-    @property
-    def crew(self) -> CrewdeckApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield PaneBar(id="ledger-bar")
@@ -145,7 +140,7 @@ class LedgerPane(Pane):
         self.entries.focus()
 
     def start(self) -> None:
-        today = pane_data.today(self.crew.session, self.crew.now())
+        today = pane_data.today(self.services.session.me, self.services.now())
         self.period = Period.containing("month", today)
         self.reload()
 
@@ -169,19 +164,19 @@ class LedgerPane(Pane):
 
     @background(exclusive=True, group="ledger-load")
     def _load(self, period: Period, text: str, keep: list[str], cursor: int, generation: int) -> None:
-        listing = pane_data.listing(self.crew.session, period, text, self.crew.now(), keep, cursor, BLOCK)
-        self.post_message(self.Loaded(listing, generation))
+        page = pane_data.read_page(self.services.session.access, period, text, self.services.now(), keep, cursor, BLOCK)
+        self.post_message(self.Loaded(page, generation))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         if message.generation != self.generation:
             return
-        listing = self.listing = message.listing
-        self.budget.set_rows(listing.budget)
+        page = self.page = message.page
+        self.budget.set_rows(page.budget)
         table = self.entries
-        table.reset(listing.total, listing.cursor)
-        table.move_cursor(listing.cursor)  # scrolls it into view
-        table.set_window(listing.offset, listing.rows, table.generation)
+        table.reset(page.total, page.cursor)
+        table.move_cursor(page.cursor)  # scrolls it into view
+        table.set_window(page.offset, page.rows, table.generation)
         if self.has_class("-filtering"):
             self.remove_class("-filtering")
             table.focus()
@@ -189,31 +184,31 @@ class LedgerPane(Pane):
         self.refresh_bindings()
 
     def _show_info(self) -> None:
-        listing = self.listing
-        if listing is None:
+        page = self.page
+        if page is None:
             return
         bar = self.query_one(PaneBar)
-        bar.title = period_text(listing.period)
+        bar.title = period_text(page.period)
         bar.hint = "[ ] { } period"
-        parts = [f"{listing.total:,} entr{'y' if listing.total == 1 else 'ies'}", listing.base]
-        if listing.text:
-            parts.append(visible(f"/ {listing.text}"))
-        if not all(line.complete for line in listing.budget):
+        parts = [f"{page.total:,} entr{'y' if page.total == 1 else 'ies'}", page.base]
+        if page.text:
+            parts.append(visible(f"/ {page.text}"))
+        if not all(line.complete for line in page.budget):
             parts.append("* rates missing")
         bar.info = " · ".join(parts)
 
     @on(EntriesTable.WindowNeeded)
     def _window_needed(self, message: EntriesTable.WindowNeeded) -> None:
         message.stop()
-        table, listing = message.table, self.listing
+        table, page = message.table, self.page
         end = min(message.offset + message.limit, table.total)
-        if listing is None or all(table.row_at(i) is not None for i in range(message.offset, end)):
-            return  # these rows came with the listing
-        self._load_window(listing.where, listing.params, message.offset, message.limit, message.generation)
+        if page is None or all(table.row_at(i) is not None for i in range(message.offset, end)):
+            return  # these rows came with the page
+        self._load_window(page.where, page.params, message.offset, message.limit, message.generation)
 
     @background(group="ledger-window")
     def _load_window(self, where: str, params: list[object], offset: int, limit: int, generation: int) -> None:
-        rows = pane_data.window(self.crew.session, where, list(params), offset, limit)
+        rows = pane_data.window(self.services.session.access, where, list(params), offset, limit)
         self.app.call_from_thread(self.entries.set_window, offset, rows, generation)
 
     @on(EntriesTable.EntrySelected)
@@ -222,7 +217,7 @@ class LedgerPane(Pane):
 
     @on(EntriesTable.EntryActivated)
     def _entry_activated(self, message: EntriesTable.EntryActivated) -> None:
-        self.app.push_screen(EntryScreen(message.entry_id))
+        self.app.push_screen(EntryScreen(message.entry_id, self.services))
 
     @on(BudgetTable.RowSelected)
     def _budget_line_selected(self, message: BudgetTable.RowSelected) -> None:
@@ -262,14 +257,14 @@ class LedgerPane(Pane):
             self.remove_class("-filtering")
             self.entries.focus()
             # Back to the filter on screen, so that a refused one is not tried again at every refresh.
-            self.filter_text = self.listing.text if self.listing else ""
+            self.filter_text = self.page.text if self.page else ""
 
     def action_move_period(self, steps: int) -> None:
         self.period = self.period.move(steps)
         self.reload(new_query=True)
 
     def action_narrow_period(self) -> None:
-        self.period = self.period.narrow(pane_data.today(self.crew.session, self.crew.now()))
+        self.period = self.period.narrow(pane_data.today(self.services.session.me, self.services.now()))
         self.reload(new_query=True)
 
     def action_widen_period(self) -> None:
@@ -280,7 +275,7 @@ class LedgerPane(Pane):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "approve":
-            entry, me = self.selected, self.crew.session.me
+            entry, me = self.selected, self.services.session.me
             return entry is not None and entry.pending and not entry.is_reversal and may_approve(me) and entry.entered_by != me.handle
         return True
 
@@ -289,10 +284,10 @@ class LedgerPane(Pane):
         if self.budget.has_focus and self.budget.rows:
             line = self.budget.rows[self.budget.cursor]
             initial = {"campaign": line.campaign, "category": line.category}
-        session, now = self.crew.session, self.crew.now()
+        access, now = self.services.session.access, self.services.now()
         self.app.push_screen(
             EntryFormScreen(
-                lambda: pane_data.form_context(session, now),
+                lambda: pane_data.form_context(access, now),
                 lambda values, needs_approval, ctx: self._save_entry(values, needs_approval, ctx),
                 initial,
             ),
@@ -301,12 +296,12 @@ class LedgerPane(Pane):
 
     def _save_entry(self, values: Mapping[str, str], needs_approval: bool, ctx: FormContext) -> Written:
         """Runs in the form's worker thread."""
-        return pane_data.add(self.crew.session, values, needs_approval, ctx, self.crew.now())
+        return pane_data.add(self.services.session.access, values, needs_approval, ctx, self.services.now())
 
     def _entry_saved(self, written: Written | None) -> None:
         if written is not None:
             self.select_next = written.ops[0].row_id
-            self.crew.written(written.label, written)
+            self.services.written(written.label, written)
 
     def action_reverse(self) -> None:
         entry = self.selected
@@ -335,8 +330,8 @@ class LedgerPane(Pane):
 
     @background(group="write")
     def _reverse(self, entry_id: str, reason: str) -> None:
-        written = pane_data.reverse(self.crew.session, entry_id, reason, self.crew.now())
-        self.app.call_from_thread(self.crew.written, written.label, written)
+        written = pane_data.reverse(self.services.session.access, entry_id, reason, self.services.now())
+        self.app.call_from_thread(self.services.written, written.label, written)
 
     def action_approve(self) -> None:
         entry = self.selected
@@ -345,5 +340,5 @@ class LedgerPane(Pane):
 
     @background(group="write")
     def _approve(self, entry_id: str) -> None:
-        written = pane_data.approve(self.crew.session, entry_id, self.crew.now())
-        self.app.call_from_thread(self.crew.written, written.label, written)
+        written = pane_data.approve(self.services.session.access, entry_id, self.services.now())
+        self.app.call_from_thread(self.services.written, written.label, written)

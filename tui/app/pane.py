@@ -15,6 +15,7 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 
 from crewdeck.sync.state.oplog import Op
+from crewdeck.tui.app.services import Services
 
 
 class Pane(Vertical):
@@ -27,8 +28,9 @@ class Pane(Vertical):
     #: Other widgets whose keys ``?`` lists with this pane's: (section, bindings).
     HELP_EXTRA: ClassVar[list[tuple[str, list[BindingType]]]] = []
 
-    def __init__(self) -> None:
+    def __init__(self, services: Services) -> None:
         super().__init__(id=self.pane_name)
+        self.services = services
         self.started = False
 
     def ensure_started(self) -> None:
@@ -46,7 +48,7 @@ class Pane(Vertical):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # However the focus came here (a click, say), this is the active pane now.
-        self.app.pane_focused(self.pane_name)  # type: ignore[attr-defined]
+        self.services.pane_focused(self.pane_name)
 
     def store_changed(self, ops: list[Op], ours: bool) -> None:
         """Operations were committed (``ours``: by this app); refresh what they touch (once started)."""

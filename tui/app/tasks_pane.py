@@ -7,7 +7,6 @@ pane only ever holds the rows on screen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import events, on
@@ -21,15 +20,20 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
-from crewdeck.tui.app.task_previews import Previews
+from crewdeck.tui.app.services import Services
+from crewdeck.tui.app.task_previews import FilterPreviewed, TaskPreviews, ViewPreviewed
 from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
 from crewdeck.tui.app.workers import background
-from crewdeck.tui.session.session import FirstPage, Names, Written
+from crewdeck.tui.session.reading import TaskRowNames
+from crewdeck.tui.session.task_page import TaskListPage, read_task_page
+from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.deadlines import due_outside_hours
 from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.tasks.listing import TaskRow
 from crewdeck.tui.tasks.rows import CELLS, row_text
 from crewdeck.tui.tasks.views import VIEWS, View, find, views
+from crewdeck.tui.time.when import format_local, parse_utc
+from crewdeck.tui.workspace.errors import UserError
 from crewdeck.widgets.filter_box import FilterBox
 from crewdeck.widgets.line_table import Column
 from crewdeck.widgets.pane_bar import PaneBar
@@ -48,23 +52,7 @@ COLUMNS = {
 }
 
 
-@dataclass(frozen=True)
-class Listing:
-    """The answer to a query: the filter, how many match, the first rows, the cursor."""
-
-    filter: Filter
-    count: int
-    offset: int
-    rows: list[TaskRow]
-    cursor: int
-    names: Names
-
-    @classmethod
-    def of_first_page(cls, page: FirstPage) -> Listing:
-        return cls(page.filter, page.count, 0, page.rows, 0, page.names)
-
-
-class TasksPane(Previews, Triage, Pane):
+class TasksPane(Pane):
     """Tasks: views, filter, triage.
 
     | key | action |
@@ -104,9 +92,9 @@ class TasksPane(Previews, Triage, Pane):
     """
 
     class Loaded(Message):
-        def __init__(self, listing: Listing, generation: int) -> None:
+        def __init__(self, page: TaskListPage, generation: int) -> None:
             super().__init__()
-            self.listing = listing
+            self.page = page
             self.generation = generation
 
     class WindowLoaded(Message):
@@ -116,8 +104,11 @@ class TasksPane(Previews, Triage, Pane):
             self.rows = rows
             self.generation = generation
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, services: Services) -> None:
+        super().__init__(services)
+        #: The triage keys act on the marked tasks, else on the one under the cursor.
+        self.triage = Triage(self, services, self.targets, self.after_write)
+        self.previews = TaskPreviews(self)
         self.view: View | None = None
         self.query_text = ""
         self.filter: Filter | None = None
@@ -127,7 +118,7 @@ class TasksPane(Previews, Triage, Pane):
         self.generation = 0
         self.loaded_once = False
         #: Names as of the last query (set on the UI thread, from its answer).
-        self.names = Names({}, {}, {})
+        self.names = TaskRowNames({}, {}, {})
 
     def compose(self) -> ComposeResult:
         yield PaneBar(id="tasks-bar")
@@ -143,15 +134,16 @@ class TasksPane(Previews, Triage, Pane):
         self.table.focus()
 
     def start(self) -> None:
-        view = find(self.crew.config.default_view, [])
+        default_view = self.services.config.default_view
+        view = find(default_view, [])
         if view is not None:
             self.show_view(view)
         else:  # a campaign's view: its name is in the store
-            self._start_on_campaign(self.crew.config.default_view)
+            self._start_on_campaign(default_view)
 
     @background(group="tasks-load")
     def _start_on_campaign(self, view_id: str) -> None:
-        view = find(view_id, self.crew.session.campaigns())
+        view = find(view_id, self.services.session.reads.campaigns())
         if view is None:
             self.app.call_from_thread(self.app.notify, f"default_view {view_id!r}: no such campaign; showing the inbox", severity="warning")
         self.app.call_from_thread(self.show_view, view or VIEWS[0])
@@ -170,14 +162,14 @@ class TasksPane(Previews, Triage, Pane):
         """Query again: the cursor stays on its task, or on the nearest row if it left."""
         self.generation += 1
         if self.filtering:  # the box's preview is of the list as it was
-            self.request_preview(self.filter_box.text)
+            self.previews.request(self.filter_box.text)
         table = self.table
         if not keep_cursor:
             # At start-up the first page is usually ready by now: shown at
             # once, it is in the first paint instead of a later one.
-            first = self.crew.session.first_page(self.query_text, table.size.height, wait=False)
+            first = self.services.session.warm_up.first_page(self.query_text, table.size.height, wait=False)
             if first is not None:
-                self._show(Listing.of_first_page(first))
+                self._show(TaskListPage.of_first_page(first))
                 return
         self._load(
             self.query_text,
@@ -193,40 +185,30 @@ class TasksPane(Previews, Triage, Pane):
             self._query(text, cursor_key, cursor, generation, height)
         except Exception:
             if not self.loaded_once:  # the other panes need not wait for a list that failed
-                self.app.call_from_thread(self.crew.first_screen_ready)
+                self.app.call_from_thread(self.services.first_screen_ready)
             raise
 
     def _query(self, text: str, cursor_key: str | None, cursor: int, generation: int, height: int) -> None:
         # Only the pane's first list may be the start-up page: a later one
         # (a reload after a change, say) must see what changed.
-        first = self.crew.session.first_page(text, height) if generation == 1 else None
+        session = self.services.session
+        first = session.warm_up.first_page(text, height) if generation == 1 else None
         if first is not None:
-            self.post_message(self.Loaded(Listing.of_first_page(first), generation))
+            self.post_message(self.Loaded(TaskListPage.of_first_page(first), generation))
             return
-        self.post_message(self.Loaded(self._listing(text, cursor_key, cursor, height), generation))
-
-    def _listing(self, text: str, cursor_key: str | None, cursor: int, height: int) -> Listing:
-        """Query ``text``: the count, and the rows around the cursor's task (or row ``cursor``)."""
-        session = self.crew.session
-        f = session.compile(text, self.crew.now())
-        count = session.count(f)
-        position = session.position(f, cursor_key) if cursor_key else None
-        target = position if position is not None else min(cursor, max(0, count - 1))
-        page = max(height, 40)
-        offset = max(0, target - page // 2)
-        rows = session.window(f, offset, page * 2, count)
-        return Listing(f, count, offset, rows, target, session.names())
+        page = read_task_page(session, text, self.services.now(), cursor_key, cursor, height)
+        self.post_message(self.Loaded(page, generation))
 
     def on_tasks_pane_loaded(self, message: Loaded) -> None:
         if message.generation == self.generation:
-            self._show(message.listing)
+            self._show(message.page)
 
-    def _show(self, listing: Listing) -> None:
-        self.names = listing.names
-        self.filter = listing.filter
-        self.count = listing.count
+    def _show(self, page: TaskListPage) -> None:
+        self.names = page.names
+        self.filter = page.filter
+        self.count = page.count
         table = self.table
-        table.reset(listing.count, listing.cursor, (listing.offset, listing.rows))
+        table.reset(page.count, page.cursor, (page.offset, page.rows))
         table.set_marked(frozenset(self.marked))
         self.query_one(PaneBar).title = self.list_title
         self._update_info()
@@ -234,7 +216,7 @@ class TasksPane(Previews, Triage, Pane):
             self.loaded_once = True
             # The other panes load once this page is on the screen: their
             # workers would otherwise share the GIL with its first paint.
-            self.call_after_refresh(self.crew.first_screen_ready)
+            self.call_after_refresh(self.services.first_screen_ready)
 
     @on(TaskTable.WindowNeeded)
     def _window_needed(self, message: TaskTable.WindowNeeded) -> None:
@@ -243,17 +225,17 @@ class TasksPane(Previews, Triage, Pane):
 
     @background(group="tasks-window")
     def _load_window(self, f: Filter, offset: int, limit: int, generation: int) -> None:
-        rows = self.crew.session.window(f, offset, limit)
+        rows = self.services.session.ranked.window(f, offset, limit)
         self.post_message(self.WindowLoaded(offset, rows, generation))
 
     def on_tasks_pane_window_loaded(self, message: WindowLoaded) -> None:
         self.table.set_window(message.offset, message.rows, message.generation)
 
     def _row(self, row: TaskRow) -> Row:
-        crew = self.crew
+        services = self.services
         names = self.names
         off_hours = due_outside_hours(names.members.get(row.assignee or ""), row.due_utc)
-        text = row_text(row, names.handles, names.campaigns, crew.viewer_tz, crew.now(), crew.config.clock24, off_hours)
+        text = row_text(row, names.handles, names.campaigns, services.viewer_tz, services.now(), services.config.clock24, off_hours)
         return Row(row.id, text.cells, text.hints, text.tone)
 
     @property
@@ -289,26 +271,48 @@ class TasksPane(Previews, Triage, Pane):
     def filter_box(self) -> FilterBox:
         return self.query_one(FilterBox)
 
-    def _show_prepared(self, view: View | None, text: str, listing: Listing) -> None:
+    def close_filter_box(self) -> None:
+        """The table takes the line and the keys back."""
+        self._show_filter_box(False)
+        self.table.focus()
+
+    def show_prepared(self, view: View | None, text: str, page: TaskListPage) -> None:
         """Show a view or a filter from an answer fetched before it was asked for (a preview)."""
         self.view = view
         self.query_text = text
         self.generation += 1
-        self._show(listing)
+        self._show(page)
+
+    def on_filter_box_settled(self, message: FilterBox.Settled) -> None:
+        self.previews.settled(message.text)
+
+    def on_filter_box_applied(self, message: FilterBox.Applied) -> None:
+        self.previews.applied(message.text)
+
+    def on_filter_previewed(self, message: FilterPreviewed) -> None:
+        self.previews.previewed(message)
 
     def on_key(self, event: events.Key) -> None:
         if event.key == "escape" and self.filtering:
             event.stop()
-            self.cancel_apply()
-            self._show_filter_box(False)
-            self.table.focus()
+            self.previews.cancel_apply()
+            self.close_filter_box()
+
+    def action_pick_view(self) -> None:
+        self.previews.pick_view()
+
+    def on_view_previewed(self, message: ViewPreviewed) -> None:
+        self.previews.view_previewed(message)
 
     def action_view(self, step: int) -> None:
-        all_views = views(self.crew.campaigns)
+        all_views = views(self.services.campaigns)
         index = next((i for i, v in enumerate(all_views) if self.view and v.id == self.view.id), -1)
         self.show_view(all_views[(index + step) % len(all_views)])
 
     # ------------------------------------------------------------ triage
+
+    def action_triage(self, key: str) -> None:
+        self.triage.run(key)
 
     def targets(self) -> list[str]:
         if self.marked:
@@ -320,7 +324,7 @@ class TasksPane(Previews, Triage, Pane):
         if self.marked:
             self.marked.clear()
             self.table.set_marked(frozenset())
-        self.crew.written(message, written)
+        self.services.written(message, written)
 
     def action_mark(self) -> None:
         key = self.table.cursor_key
@@ -341,10 +345,33 @@ class TasksPane(Previews, Triage, Pane):
             PromptScreen(
                 "Quick add",
                 "Title @who #tag +campaign/platform !high|!med|!low due:fri 17:00 [Zone]",
-                preview=self.crew.preview_quick_add,
+                preview=self._preview_quick_add,
             ),
             self._quick_added,
         )
+
+    def _preview_quick_add(self, text: str) -> str:
+        """The live preview of quick-add (runs in the prompt's worker)."""
+        if not text.strip():
+            return "type a title; @who #tag +campaign !high due:fri 17:00"
+        services = self.services
+        now = services.now()
+        result = services.session.edits.preview(text, now)
+        if "problem" in result:
+            raise UserError(result["problem"])
+        values, draft = result["values"], result["draft"]
+        parts = [f"“{values['title']}”", values["status"]]
+        if draft.assignee:
+            parts.append(f"@{draft.assignee}")
+        if draft.campaign:
+            parts.append(f"+{draft.campaign}" + (f"/{draft.platform}" if draft.platform else ""))
+        if draft.priority:
+            parts.append(f"!{draft.priority}")
+        parts += [f"#{t}" for t in draft.tags]
+        if "due" in values:
+            due = parse_utc(values["due"]["utc"])
+            parts.append(f"due {format_local(due, values['due']['tz'], services.now(), clock24=services.config.clock24)}")
+        return "→ " + " · ".join(parts)
 
     def _quick_added(self, text: str | None) -> None:
         if text and text.strip():
@@ -352,9 +379,9 @@ class TasksPane(Previews, Triage, Pane):
 
     @background(group="write")
     def _add(self, text: str) -> None:
-        written = self.crew.session.quick_add(text, self.crew.now())
-        self.app.call_from_thread(self.crew.written, f"added {short(written.ops[0].row_id)}", written)
+        written = self.services.session.edits.quick_add(text, self.services.now())
+        self.app.call_from_thread(self.services.written, f"added {short(written.ops[0].row_id)}", written)
 
     @on(TaskTable.Opened)
     def _open(self, message: TaskTable.Opened) -> None:
-        self.crew.open_detail(message.key)
+        self.app.push_screen(DetailScreen(message.key, self.services))

@@ -2,31 +2,56 @@
 
 A failed read or write must neither close the app nor pass silently.  Textual
 tells only a worker's own node that it failed, so the error is caught here,
-in the worker, and handed to the app's one error handler
-(``CrewdeckApp.report_error``).
+in the worker, and shown by ``report_error``.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
-from textual import work
+from textual.app import App
+from textual.dom import DOMNode
 
-F = TypeVar("F", bound=Callable[..., Any])
+from crewdeck.tui.workspace.errors import one_line_errors
+
+Node = TypeVar("Node", bound=DOMNode)
+P = ParamSpec("P")
 
 
-def background(*, group: str = "default", exclusive: bool = False) -> Callable[[F], F]:
-    def decorate(method: F) -> F:
+def report_error(app: App[object], error: Exception) -> None:
+    """The one place worker errors surface: a notification, never a crash."""
+    if isinstance(error, (ValueError, *one_line_errors())):
+        app.notify(str(error), severity="error", timeout=6)
+    else:
+        app.notify(f"{type(error).__name__}: {error}", title="unexpected error", severity="error", timeout=10)
+        app.log.error(error)
+
+
+def in_background(node: DOMNode, job: Callable[[], object], *, name: str, group: str = "default", exclusive: bool = False) -> None:
+    """Run ``job`` in a thread worker of ``node`` (``exclusive``: cancelling the group's others); its error is reported."""
+    app = node.app
+
+    def guarded() -> None:
+        try:
+            job()
+        except Exception as exc:  # every error reaches the person, as a notification
+            app.call_from_thread(report_error, app, exc)
+
+    node.run_worker(guarded, name=name, group=group, exclusive=exclusive, exit_on_error=False, thread=True)
+
+
+def background(
+    *, group: str = "default", exclusive: bool = False
+) -> Callable[[Callable[Concatenate[Node, P], object]], Callable[Concatenate[Node, P], None]]:
+    """A method that runs ``in_background`` of its widget, screen or app when called."""
+
+    def decorate(method: Callable[Concatenate[Node, P], object]) -> Callable[Concatenate[Node, P], None]:
         @functools.wraps(method)
-        def guarded(self: Any, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return method(self, *args, **kwargs)
-            except Exception as exc:  # every error reaches the person, as a notification
-                self.app.call_from_thread(self.app.report_error, exc)
-                return None
+        def start(node: Node, /, *args: P.args, **kwargs: P.kwargs) -> None:
+            in_background(node, functools.partial(method, node, *args, **kwargs), name=method.__name__, group=group, exclusive=exclusive)
 
-        return work(thread=True, exit_on_error=False, group=group, exclusive=exclusive)(guarded)  # type: ignore[return-value]
+        return start
 
     return decorate

@@ -28,9 +28,9 @@ def cmd_add(ctx: Context) -> int:
     return 0
 
 
-def query_context(ctx: Context) -> query_language.Context:
+def query_context(ctx: Context) -> query_language.QueryContext:
     me = ctx.me_or_none()
-    return query_language.Context(
+    return query_language.QueryContext(
         me=me.id if me else None,
         tz=me.tz if me else "UTC",
         now=ctx.now,

@@ -95,7 +95,7 @@ def parse(text: str) -> Query:
 
 
 @dataclass
-class Context:
+class QueryContext:
     """What compiling needs to know: who is asking, when, and how to look names up."""
 
     me: str | None
@@ -110,7 +110,7 @@ def like_pattern(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _day_bounds(text: str, ctx: Context) -> tuple[str, str]:
+def _day_bounds(text: str, ctx: QueryContext) -> tuple[str, str]:
     tz = zone(ctx.tz)
     day = parse_day(text, ctx.now.astimezone(tz).date())
     start = localize(dt.datetime.combine(day, dt.time()), tz)
@@ -118,7 +118,7 @@ def _day_bounds(text: str, ctx: Context) -> tuple[str, str]:
     return utc_iso(start), utc_iso(end)
 
 
-def _due_clause(value: str, ctx: Context) -> tuple[str, list[Any]]:
+def _due_clause(value: str, ctx: QueryContext) -> tuple[str, list[Any]]:
     lowered = value.lower()
     if lowered == "none":
         return "t.due_utc IS NULL", []
@@ -144,7 +144,7 @@ def _due_clause(value: str, ctx: Context) -> tuple[str, list[Any]]:
     return "(t.due_utc >= ? AND t.due_utc < ?)", [start, end]
 
 
-def compile(query: Query, ctx: Context) -> tuple[str, list[Any]]:
+def compile(query: Query, ctx: QueryContext) -> tuple[str, list[Any]]:
     """``(where clause over task AS t, parameters)``."""
     clauses: list[str] = []
     params: list[Any] = []
@@ -168,7 +168,7 @@ def compile(query: Query, ctx: Context) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), params
 
 
-def _clause(term: Term, ctx: Context, now: str) -> tuple[str, list[Any]]:
+def _clause(term: Term, ctx: QueryContext, now: str) -> tuple[str, list[Any]]:
     kind, value = term.kind, term.value
     if kind == "status":
         statuses = value.split(",")

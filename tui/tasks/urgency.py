@@ -91,7 +91,7 @@ def sql(now: dt.datetime, alias: str = "t") -> str:
 
 
 @dataclass(frozen=True)
-class Term:
+class UrgencyTerm:
     name: str
     points: float
     why: str
@@ -114,34 +114,34 @@ def explain(
     created_at: str | None,
     blocking: bool,
     blocked: bool,
-) -> list[Term]:
+) -> list[UrgencyTerm]:
     """The score term by term, each with the reason it counts."""
     if status not in OPEN_STATUSES:
-        return [Term("closed", 0.0, f"{status}: a closed task has no urgency")]
-    terms: list[Term] = []
+        return [UrgencyTerm("closed", 0.0, f"{status}: a closed task has no urgency")]
+    terms: list[UrgencyTerm] = []
     if due_utc:
         hours = (parse_utc(due_utc) - now).total_seconds() / 3600
         if hours < 0:
             days = min(OVERDUE_DAYS_CAP, int(-hours // 24))
-            terms.append(Term("due", OVERDUE_POINTS + OVERDUE_PER_DAY * days, f"overdue by {-hours:.0f} h"))
+            terms.append(UrgencyTerm("due", OVERDUE_POINTS + OVERDUE_PER_DAY * days, f"overdue by {-hours:.0f} h"))
         else:
-            terms.append(Term("due", _step(hours, DUE_STEPS), f"due in {hours:.0f} h"))
-    terms.append(Term("priority", PRIORITY_POINTS.get(priority, 0.0), f"priority {priority}"))
+            terms.append(UrgencyTerm("due", _step(hours, DUE_STEPS), f"due in {hours:.0f} h"))
+    terms.append(UrgencyTerm("priority", PRIORITY_POINTS.get(priority, 0.0), f"priority {priority}"))
     if publish_utc:
         hours = (parse_utc(publish_utc) - now).total_seconds() / 3600
-        terms.append(Term("publishing", _step(hours, PUBLISH_STEPS) if hours >= 0 else 0.0, f"publish slot in {hours:.0f} h"))
+        terms.append(UrgencyTerm("publishing", _step(hours, PUBLISH_STEPS) if hours >= 0 else 0.0, f"publish slot in {hours:.0f} h"))
     if blocking:
-        terms.append(Term("blocking", BLOCKING_POINTS, "an open task waits for this one"))
+        terms.append(UrgencyTerm("blocking", BLOCKING_POINTS, "an open task waits for this one"))
     if blocked:
-        terms.append(Term("blocked", BLOCKED_POINTS, "waits for an open task"))
+        terms.append(UrgencyTerm("blocked", BLOCKED_POINTS, "waits for an open task"))
     if status in STATUS_POINTS:
-        terms.append(Term("in hand", STATUS_POINTS[status], f"status {status}"))
+        terms.append(UrgencyTerm("in hand", STATUS_POINTS[status], f"status {status}"))
     if created_at:
         age_days = (now - parse_utc(created_at)).total_seconds() / 86400
         weeks = max(0, int(age_days // 7))
-        terms.append(Term("age", min(AGE_CAP, AGE_PER_WEEK * weeks), f"created {age_days:.0f} d ago"))
+        terms.append(UrgencyTerm("age", min(AGE_CAP, AGE_PER_WEEK * weeks), f"created {age_days:.0f} d ago"))
     return terms
 
 
-def score(terms: list[Term]) -> float:
+def score(terms: list[UrgencyTerm]) -> float:
     return sum(t.points for t in terms)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.session.session import TaskDetail
+from crewdeck.tui.session.detail import TaskDetail
 from crewdeck.tui.tasks.deadlines import due_in_context
 from crewdeck.tui.tasks.edits import format_estimate
 from crewdeck.tui.time.when import parse_utc

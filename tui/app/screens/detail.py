@@ -16,9 +16,10 @@ from crewdeck.sync.state.ids import short
 from crewdeck.tui.app.lines import Lines
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
 from crewdeck.tui.app.workers import background
-from crewdeck.tui.session.session import TaskDetail, Written
+from crewdeck.tui.session.detail import TaskDetail
 from crewdeck.tui.tasks.edits import EDITABLE, format_estimate
 from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.tasks.urgency import score
@@ -27,7 +28,7 @@ from crewdeck.tui.time.when import format_local, parse_utc
 from crewdeck.widgets.key_footer import KeyFooter
 
 
-class DetailScreen(Triage, Screen[None]):
+class DetailScreen(Screen[None]):
     """A task's detail; the triage keys act on it.
 
     | key | action |
@@ -50,9 +51,12 @@ class DetailScreen(Triage, Screen[None]):
     DetailScreen Static { height: auto; }
     """
 
-    def __init__(self, task_id: str) -> None:
+    def __init__(self, task_id: str, services: Services) -> None:
         super().__init__()
         self.task_id = task_id
+        self.services = services
+        #: The triage keys act on this task.
+        self.triage = Triage(self, services, lambda: [self.task_id], services.written)
         #: Set once loaded: a ``:`` change then asks "this one, or all future ones?".
         self.recurring = False
 
@@ -64,11 +68,8 @@ class DetailScreen(Triage, Screen[None]):
     def on_mount(self) -> None:
         self.load()
 
-    def targets(self) -> list[str]:
-        return [self.task_id]
-
-    def after_write(self, message: str, written: Written | None) -> None:
-        self.crew.written(message, written)
+    def action_triage(self, key: str) -> None:
+        self.triage.run(key)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -84,19 +85,23 @@ class DetailScreen(Triage, Screen[None]):
             return
         if self.recurring and not text.strip().startswith("every="):
             choices = [Choice("this", "this one", "t"), Choice("future", "this and all future ones", "a")]
-            self.app.push_screen(
-                PickerScreen("A recurring task: change", choices), lambda which: which and self._set(text, which == "future")
-            )
+
+            def chosen(which: str | None) -> None:
+                if which:
+                    self._set(text, which == "future")
+
+            self.app.push_screen(PickerScreen("A recurring task: change", choices), chosen)
         else:
             self._set(text, False)
 
     def _set(self, text: str, future: bool) -> None:
-        now = self.crew.now()
-        self.run_write("set", [self.task_id], lambda ids: self.crew.session.set_assignments(ids[0], [text], now, future=future))
+        now = self.services.now()
+        edits = self.services.session.edits
+        self.triage.run_write("set", [self.task_id], lambda ids: edits.set_assignments(ids[0], [text], now, future=future))
 
     @background(exclusive=True, group="detail")
     def load(self) -> None:
-        detail = self.crew.session.detail(self.task_id, self.crew.now())
+        detail = self.services.session.reads.detail(self.task_id, self.services.now())
         self.app.call_from_thread(self._show, detail)
 
     def _show(self, detail: TaskDetail) -> None:
@@ -104,10 +109,10 @@ class DetailScreen(Triage, Screen[None]):
         self.query_one("#detail-body", Static).update(self.render_detail(detail))
 
     def render_detail(self, d: TaskDetail) -> Content:
-        crew = self.crew
-        now = crew.now()
-        clock24 = crew.config.clock24
-        tz = crew.viewer_tz
+        services = self.services
+        now = services.now()
+        clock24 = services.config.clock24
+        tz = services.viewer_tz
         r = d.record
         doc = Lines().add((d.title, "bold"), "  ", (short(d.id), "dim")).add()
         fields = [
@@ -134,7 +139,7 @@ class DetailScreen(Triage, Screen[None]):
             if value:
                 doc.add((f"{name:>13}", "dim"), "  ", value)
         for name in ("due", "publish"):
-            lines = due_lines(d, crew.session.me, now, clock24, name)
+            lines = due_lines(d, services.session.me, now, clock24, name)
             if lines:
                 doc.add().add(("Due" if name == "due" else "Publish slot", "bold"))
                 for line in lines:

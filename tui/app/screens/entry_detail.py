@@ -3,7 +3,7 @@ what it reverses) and who approved it, times in the viewer's zone."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,14 +14,13 @@ from textual.widgets import Static
 
 from crewdeck.sync.state.ids import short
 from crewdeck.tui.app.lines import Lines
+from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.ledger import pane_data
 from crewdeck.tui.ledger.entries import EntryDetail, EntryRow
 from crewdeck.tui.time.when import format_local, parse_utc
 from crewdeck.widgets.key_footer import KeyFooter
-
-if TYPE_CHECKING:
-    from crewdeck.tui.app.app import CrewdeckApp
 
 STATUS_TEXT = {
     "pending": "pending: counts once a manager other than @{who} approves it",
@@ -51,14 +50,11 @@ class EntryScreen(Screen[None]):
     EntryScreen Static { height: auto; }
     """
 
-    def __init__(self, entry_id: str) -> None:
+    def __init__(self, entry_id: str, services: Services) -> None:
         super().__init__()
         self.entry_id = entry_id
+        self.services = services
         self.shown: EntryDetail | None = None
-
-    @property
-    def crew(self) -> CrewdeckApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -70,7 +66,7 @@ class EntryScreen(Screen[None]):
 
     @background(exclusive=True, group="entry-detail")
     def load(self) -> None:
-        shown = pane_data.detail(self.crew.session, self.entry_id)
+        shown = pane_data.detail(self.services.session.access, self.entry_id)
         self.app.call_from_thread(self._show, shown)
 
     def _show(self, shown: EntryDetail) -> None:
@@ -88,13 +84,13 @@ class EntryScreen(Screen[None]):
 
     def action_open_task(self) -> None:
         if self.shown is not None and self.shown.entry.task is not None:
-            self.crew.open_detail(self.shown.entry.task)
+            self.app.push_screen(DetailScreen(self.shown.entry.task, self.services))
 
     # ------------------------------------------------------------ text
 
     def _when(self, utc_text: str) -> str:
-        crew = self.crew
-        return format_local(parse_utc(utc_text), crew.viewer_tz, crew.now(), clock24=crew.config.clock24)
+        services = self.services
+        return format_local(parse_utc(utc_text), services.viewer_tz, services.now(), clock24=services.config.clock24)
 
     def _line(self, row: EntryRow) -> str:
         return f"{row.short_id}  {row.date}  {row.amount_text}  {row.payee}  {row.memo}  (@{row.entered_by}, {self._when(row.entered_at)})"
@@ -111,7 +107,11 @@ class EntryScreen(Screen[None]):
             ("entered", f"by @{e.entered_by}, {self._when(e.entered_at)}"),
             ("status", STATUS_TEXT[e.status].format(who=e.entered_by)),
         ]
-        doc = Lines().add((f"{e.amount_text} to {e.payee}", "bold"), "  ", (f"{e.short_id} · times in {self.crew.viewer_tz}", "dim")).add()
+        doc = (
+            Lines()
+            .add((f"{e.amount_text} to {e.payee}", "bold"), "  ", (f"{e.short_id} · times in {self.services.viewer_tz}", "dim"))
+            .add()
+        )
         for name, value in fields:
             if value:
                 doc.add((f"{name:>9}", "dim"), "  ", value)

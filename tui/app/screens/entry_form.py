@@ -23,7 +23,7 @@ from crewdeck.sync.state.money import format_minor
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.ledger.form import FIELDS, REQUIRED, FormContext, FormProblems, check_form, parse_entry
-from crewdeck.tui.session.session import Written
+from crewdeck.tui.session.writing import Written
 from crewdeck.tui.workspace.errors import UserError
 
 #: What each field takes, shown as its placeholder.

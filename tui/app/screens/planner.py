@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -26,8 +26,9 @@ from crewdeck.sync.state.ids import new_id, short
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
-from crewdeck.tui.session.session import Written
+from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.edits import format_estimate
 from crewdeck.tui.time import overlap
 from crewdeck.tui.time.roster import status_text
@@ -35,9 +36,6 @@ from crewdeck.tui.time.when import format_local
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member
 from crewdeck.widgets.key_footer import KeyFooter
-
-if TYPE_CHECKING:
-    from crewdeck.tui.app.app import CrewdeckApp
 
 #: What a member is asked to: the order ``space`` walks through.
 INVITATIONS = ("required", "optional", "")
@@ -104,8 +102,9 @@ class PlannerScreen(Screen[None]):
     PlannerScreen SlotTable { height: 1fr; }
     """
 
-    def __init__(self, members: list[Member], required: list[str], tz: str, first: dt.date) -> None:
+    def __init__(self, services: Services, members: list[Member], required: list[str], tz: str, first: dt.date) -> None:
         super().__init__()
+        self.services = services
         self.members = members
         #: Per member id: "required", "optional" or "" (not invited).
         self.invited = {m.id: ("required" if m.id in required else "") for m in members}
@@ -116,10 +115,6 @@ class PlannerScreen(Screen[None]):
         self.generation = 0
         #: What the last plan was asked: who, and the fields as typed.
         self._asked: tuple[object, ...] | None = None
-
-    @property
-    def crew(self) -> CrewdeckApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Label(f"Plan a meeting — days and times in {self.tz}", classes="planner--title")
@@ -142,9 +137,9 @@ class PlannerScreen(Screen[None]):
         self.replan()
 
     def _member_prompt(self, member: Member) -> Content:
-        now = self.crew.now()
+        now = self.services.now()
         state = self.invited[member.id]
-        local = format_local(now, member.tz, now, clock24=self.crew.config.clock24)
+        local = format_local(now, member.tz, now, clock24=self.services.config.clock24)
         mark = (f"{state:<9}", "bold") if state == "required" else f"{state or '·':<9}"
         handle = visible(f"@{member.handle}")
         return Content.assemble(mark, f" {handle:<10} {local:<18} ", (status_text(member, now), "dim"))
@@ -171,24 +166,22 @@ class PlannerScreen(Screen[None]):
     def replan(self) -> None:
         required = [m for m in self.members if self.invited[m.id] == "required"]
         optional = [m for m in self.members if self.invited[m.id] == "optional"]
-        fields = [self.query_one(f"#planner-{name}", Input).value for name in ("duration", "from", "days")]
-        asked = (tuple(m.id for m in required), tuple(m.id for m in optional), *fields)
+        duration, first, days = (self.query_one(f"#planner-{name}", Input).value for name in ("duration", "from", "days"))
+        asked = (tuple(m.id for m in required), tuple(m.id for m in optional), duration, first, days)
         if asked == self._asked:  # the inputs announce their first values too
             return
         self._asked = asked
         self.generation += 1
-        self._plan(required, optional, *fields, self.generation)
+        self._plan(required, optional, duration, first, days, self.generation)
 
     @background(exclusive=True, group="planner")
     def _plan(self, required: list[Member], optional: list[Member], duration: str, first: str, days: str, generation: int) -> None:
-        session = self.crew.session
-        now = self.crew.now()
+        now = self.services.now()
         try:
             if not days.strip().isdigit():
                 raise UserError(f"days: {days.strip()!r} is not a number of days")
             question = overlap.read_search(required, optional, duration, first, int(days), self.tz, now)
-            with session.lock:
-                slots = overlap.search(session.ws, question, now)
+            slots = self.services.session.access.read(lambda ws: overlap.search(ws, question, now))
         except UserError as exc:  # a problem with what was typed: shown in place
             self.app.call_from_thread(self._show_problem, str(exc), generation)
             return
@@ -208,7 +201,7 @@ class PlannerScreen(Screen[None]):
         if generation != self.generation:
             return
         self.slots = slots
-        clock24 = self.crew.config.clock24
+        clock24 = self.services.config.clock24
         table = self.query_one(SlotTable)
         table.clear(columns=True)
         last = question.first + dt.timedelta(days=question.days - 1)
@@ -232,7 +225,7 @@ class PlannerScreen(Screen[None]):
         if not 0 <= event.cursor_row < len(self.slots):
             return
         slot = self.slots[event.cursor_row]
-        when = overlap.when_text(slot, self.tz, self.crew.config.clock24)
+        when = overlap.when_text(slot, self.tz, self.services.config.clock24)
         self.app.push_screen(
             PromptScreen(
                 f"Book {when} ({self.tz}) — the meeting's title", "it becomes a task tagged meeting, due at the start", value="Meeting"
@@ -250,17 +243,16 @@ class PlannerScreen(Screen[None]):
 
     @background(group="write")
     def _book(self, slot: overlap.Slot, title: str) -> None:
-        crew = self.crew
-        session = crew.session
-        values = overlap.meeting_values(slot, title, self.tz, session.me, crew.now())
+        services = self.services
+        values = overlap.meeting_values(slot, title, self.tz, services.session.me, services.now())
         task_id = new_id()
-        written = session.set_fields([task_id], values, f"book {title!r}")
-        when = overlap.when_text(slot, self.tz, crew.config.clock24)
+        written = services.session.edits.set_fields([task_id], values, f"book {title!r}")
+        when = overlap.when_text(slot, self.tz, services.config.clock24)
         self.app.call_from_thread(self._booked, f"booked {short(task_id)} “{title}” {when} ({self.tz})", written)
 
     def _booked(self, message: str, written: Written) -> None:
         self.dismiss(None)
-        self.crew.written(message, written)
+        self.services.written(message, written)
 
     def action_close(self) -> None:
         self.dismiss(None)

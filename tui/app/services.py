@@ -1,0 +1,48 @@
+"""What the panes and screens use of the app, handed to each when it is made.
+
+A pane or a screen reads and writes through the session's parts, asks the
+time, reads the config and the people the app keeps loaded, and tells the
+app what it did; it reaches nothing else of the app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from crewdeck.tui.session.session import Session
+from crewdeck.tui.session.writing import Written
+from crewdeck.tui.time.when import current_time
+from crewdeck.tui.workspace.config import Config
+from crewdeck.tui.workspace.workspace import Campaign, Member
+
+
+class Services:
+    def __init__(
+        self,
+        session: Session,
+        config: Config,
+        *,
+        written: Callable[[str, Written | None], None],
+        first_screen_ready: Callable[[], None],
+        pane_focused: Callable[[str], None],
+    ) -> None:
+        self.session = session
+        #: The config as last saved (a theme picked in the app is saved).
+        self.config = config
+        #: The members and campaigns as of their last change (the app loads them again then).
+        self.members: list[Member] = []
+        self.campaigns: list[Campaign] = []
+        #: After one of our writes: the app says what was done and refreshes what it touched.
+        self.written = written
+        #: The tasks pane's first page is on the screen: the app starts the rest.
+        self.first_screen_ready = first_screen_ready
+        #: The focus moved into the pane of this name (by a key or a click): it is the active one.
+        self.pane_focused = pane_focused
+
+    def now(self) -> dt.datetime:
+        return current_time()
+
+    @property
+    def viewer_tz(self) -> str:
+        return self.session.me.tz

@@ -1,0 +1,71 @@
+"""The workspace's connection, used by one thread at a time, and what this session wrote.
+
+The app reads and writes from worker threads; a ``sqlite3`` connection
+serves one at a time, so every use of the workspace goes through here and
+holds its lock: a caller hands over a function of the workspace and never
+takes the lock itself.  A write's operations are known as ours before the
+lock is let go, so the watcher, which sees the commit at once, never takes
+our own change for another member's (``foreign`` waits for that lock).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.store import Writer
+from crewdeck.tui.workspace.workspace import Member, Workspace
+
+T = TypeVar("T")
+
+
+class WorkspaceAccess:
+    """Reads and writes of the workspace's records, one at a time, as member ``me``."""
+
+    def __init__(self, ws: Workspace, me: Member) -> None:
+        self.me = me
+        self._ws = ws
+        # Re-entrant: a read may run inside a function a write was handed.
+        self._lock = threading.RLock()
+        #: Stamps this session wrote: the app tells others' changes from ours.
+        self._ours: set[str] = set()
+
+    def read(self, work: Callable[[Workspace], T]) -> T:
+        """``work(workspace)``, with the connection to itself."""
+        with self._lock:
+            return work(self._ws)
+
+    def write(self, work: Callable[[Workspace, Writer], T]) -> tuple[T, tuple[Op, ...]]:
+        """``work(workspace, writer)``, then its edits committed in one transaction: its answer and the operations, ours.
+
+        Nothing is written when ``work`` raises.
+        """
+        with self._lock:
+            writer = self._ws.store.write(self.me.id)
+            answer = work(self._ws, writer)
+            writer.commit()
+            return answer, self._mark_ours(writer.ops)
+
+    def write_record(self, work: Callable[[Workspace], str]) -> tuple[str, tuple[Op, ...]]:
+        """``work(workspace)``, which writes one new record in a transaction of its own and
+        returns its id (the ledger's actions do): the id and the record's operations, ours."""
+        with self._lock:
+            row_id = work(self._ws)
+            return row_id, self._mark_ours(self._ws.store.history(row_id))
+
+    def _mark_ours(self, ops: Iterable[Op]) -> tuple[Op, ...]:
+        """The one place operations become ours (call with the lock held, right after the commit)."""
+        written = tuple(ops)
+        self._ours.update(op.op_id for op in written)
+        return written
+
+    def foreign(self, ops: Iterable[Op]) -> list[Op]:
+        """The operations this session did not write (another member's, another process's)."""
+        with self._lock:  # a write holds it until its stamps are ours
+            return [op for op in ops if op.op_id not in self._ours]
+
+    def close(self) -> None:
+        with self._lock:
+            self._ws.close()

@@ -1,0 +1,88 @@
+"""One task in full, for the detail screen and ``y`` (copy): its record, its people, why it ranks where it does, its history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from crewdeck.sync.state.records import OPEN_STATUSES
+from crewdeck.tui.tasks import urgency
+from crewdeck.tui.time.when import stamp_time
+from crewdeck.tui.workspace.placeholders import text_or, untitled_task
+from crewdeck.tui.workspace.workspace import Member, Workspace
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    who: str
+    field: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class TaskDetail:
+    id: str
+    #: The title, or a placeholder for a task that lacks one.
+    title: str
+    record: dict[str, Any]
+    assignee: Member | None
+    creator: str | None
+    campaign: str | None
+    campaign_tz: str | None
+    urgency: list[urgency.UrgencyTerm]
+    history: list[HistoryEntry]
+    depends_on: list[tuple[str, str, str]]
+    blocking: list[tuple[str, str, str]]
+
+
+def task_detail(ws: Workspace, task_id: str, now: dt.datetime) -> TaskDetail:
+    """Task ``task_id`` in full (``UserError`` if there is none)."""
+    record = ws.task(task_id)
+    handles = ws.handles()
+    assignee = ws.member(record["assignee"]) if record["assignee"] else None
+    campaign = ws.campaign(record["campaign"]) if record["campaign"] else None
+    titles = {
+        row[0]: (text_or(row[1], untitled_task(row[0])), row[2])
+        for row in ws.conn.execute(
+            "SELECT id, title, status FROM task WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(record["depends_on"]),)
+        )
+    }
+    blocking = [
+        (row[0], text_or(row[1], untitled_task(row[0])), row[2])
+        for row in ws.conn.execute(
+            "SELECT id, title, status FROM task WHERE deleted = 0 AND depends_on != '[]' AND "
+            "EXISTS (SELECT 1 FROM json_each(depends_on) j WHERE j.value = ?)",
+            (task_id,),
+        )
+    ]
+    depends = [(d, *titles.get(d, ("(removed)", ""))) for d in record["depends_on"]]
+    history = [
+        HistoryEntry(stamp_time(op.op_id), handles.get(op.member, op.member[:8] or "?"), op.field, json.loads(op.value))
+        for op in ws.store.history(task_id)
+    ]
+    terms = urgency.explain(
+        now=now,
+        due_utc=record["due"]["utc"] if record["due"] else None,
+        priority=record["priority"],
+        publish_utc=record["publish"]["utc"] if record["publish"] else None,
+        status=record["status"],
+        created_at=record["created_at"],
+        blocking=any(status in OPEN_STATUSES for _, _, status in blocking),
+        blocked=any(status in OPEN_STATUSES for _, _, status in depends),
+    )
+    return TaskDetail(
+        id=task_id,
+        title=text_or(record["title"], untitled_task(task_id)),
+        record=record,
+        assignee=assignee,
+        creator=handles.get(record["created_by"]) if record["created_by"] else None,
+        campaign=campaign.name if campaign else None,
+        campaign_tz=campaign.audience_tz if campaign else None,
+        urgency=terms,
+        history=history,
+        depends_on=depends,
+        blocking=blocking,
+    )

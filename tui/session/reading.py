@@ -1,0 +1,74 @@
+"""What the panes read of the workspace: queries compiled, the names rows show, members, campaigns, a task in full.
+
+Windows of the ranked task list are ``RankedList``'s; everything here reads
+the workspace's connection through ``WorkspaceAccess``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from crewdeck.sync.state.oplog import Op
+from crewdeck.tui.session.access import WorkspaceAccess
+from crewdeck.tui.session.detail import TaskDetail, task_detail
+from crewdeck.tui.tasks import query as query_language
+from crewdeck.tui.tasks.index import Filter
+from crewdeck.tui.workspace.workspace import Campaign, Member, Workspace
+
+
+@dataclass(frozen=True)
+class TaskRowNames:
+    """What task rows show by name: handles, campaign slugs, members (for working hours)."""
+
+    handles: dict[str, str]
+    campaigns: dict[str, str]
+    members: dict[str, Member]
+
+
+class Reads:
+    """The reads of records, each with the workspace's connection to itself."""
+
+    def __init__(self, access: WorkspaceAccess) -> None:
+        self._access = access
+
+    def compile(self, text: str, now: dt.datetime) -> Filter:
+        """The filter language of ``crewdeck tasks`` (``UserError`` for a bad query), for ``RankedList``."""
+        parsed = query_language.parse(text)
+        me = self._access.me
+
+        def compiled(ws: Workspace) -> Filter:  # the names are looked up in the workspace
+            ctx = query_language.QueryContext(
+                me=me.id,
+                tz=me.tz,
+                now=now,
+                member_id=lambda handle: ws.member_by_handle(handle).id,
+                campaign_id=lambda name: ws.campaign_by_name(name).id,
+            )
+            where, params = query_language.compile(parsed, ctx)
+            return Filter(where, tuple(params))
+
+        return self._access.read(compiled)
+
+    def names(self) -> TaskRowNames:
+        return self._access.read(lambda ws: TaskRowNames(ws.handles(), ws.campaign_names(), {m.id: m for m in ws.members()}))
+
+    def members(self) -> list[Member]:
+        return self._access.read(lambda ws: ws.members())
+
+    def campaigns(self) -> list[Campaign]:
+        return self._access.read(lambda ws: ws.campaigns())
+
+    def workspace_name(self) -> str:
+        return self._access.read(lambda ws: ws.name)
+
+    def task(self, task_id: str) -> dict[str, Any]:
+        return self._access.read(lambda ws: ws.task(task_id))
+
+    def detail(self, task_id: str, now: dt.datetime) -> TaskDetail:
+        return self._access.read(lambda ws: task_detail(ws, task_id, now))
+
+    def refused(self, limit: int) -> list[tuple[Op, str, str]]:
+        """The newest of our operations the server refused: ``(operation, rule, message)``."""
+        return self._access.read(lambda ws: [(op, rule, message) for op, rule, message, _ in ws.store.refused()[:limit]])

@@ -1,0 +1,235 @@
+"""What the tasks pane and the detail screen write: quick-add, triage, any field; undo and redo.
+
+Every action writes in one transaction and remembers what it wrote, so
+``undo`` can write the previous values back as new operations: undo syncs
+like any edit and never rewrites history.  Edits are one at a time (an
+undo never passes the write before it), and each holds the workspace
+while it writes (``WorkspaceAccess``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.oplog import Op, required_fields
+from crewdeck.sync.state.records import ENTITIES
+from crewdeck.sync.state.store import Store, Writer
+from crewdeck.tui.session.access import WorkspaceAccess
+from crewdeck.tui.tasks import quickadd, recurrence
+from crewdeck.tui.tasks.edits import apply_assignments, task_values
+from crewdeck.tui.time.when import current_time
+from crewdeck.tui.workspace.config import PublishConfig
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import Workspace
+
+CLOSED_STATUSES = ("done", "cancelled")
+#: ``s`` walks the open statuses in this order and back to the start.
+STATUS_CYCLE = ("todo", "doing", "review", "done")
+
+#: Task id -> the values to set on it.
+Changes = list[tuple[str, dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Written:
+    """What one action wrote: a label for undo and the stored operations."""
+
+    label: str
+    ops: tuple[Op, ...]
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What an undo or redo wrote, and how many fields it left as they were because others changed them since."""
+
+    written: Written
+    kept: int
+
+
+@dataclass
+class History:
+    done: list[Written] = field(default_factory=list)
+    undone: list[Written] = field(default_factory=list)
+
+
+class Edits:
+    """The writes of tasks by one member, and their undo and redo."""
+
+    def __init__(self, access: WorkspaceAccess, publish: PublishConfig | None = None) -> None:
+        self._access = access
+        self._publish = publish or PublishConfig()
+        self._history = History()
+        # Held across a write and its place in the history: an undo waits for the write before it.
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------ writing
+
+    def _write(self, label: str, changes: Changes, new: bool = False) -> Written:
+        """Write ``(task id, values)`` pairs in one transaction and remember it for undo.
+
+        Closing a recurring task brings its series' next instance, in the
+        same transaction (``recurrence.after_done``), as ``crewdeck done`` does.
+        """
+        now = current_time()
+
+        def write(ws: Workspace, writer: Writer) -> None:
+            for task_id, values in changes:
+                if not values:
+                    continue
+                writer.set("task", task_id, values)
+                if not new and values.get("status") in CLOSED_STATUSES:
+                    recurrence.after_done(ws, writer, task_id, now)
+
+        return self._remembered(label, write)
+
+    def _remembered(self, label: str, write: Callable[[Workspace, Writer], None]) -> Written:
+        """Commit what ``write`` adds to the writer, kept for undo."""
+        with self._lock:
+            _, ops = self._access.write(write)
+            written = Written(label, ops)
+            if written.ops:
+                self._history.done.append(written)
+                self._history.undone.clear()
+            return written
+
+    def quick_add(self, text: str, now: dt.datetime) -> Written:
+        """The same task ``crewdeck add TEXT`` makes (a recurring one gets its series' id)."""
+        draft = quickadd.parse(text)
+        values = self._access.read(lambda ws: quickadd.resolve(draft, ws, self._access.me, now, self._publish))
+        return self._write(f"add {values['title']!r}", [(recurrence.id_for(values) or new_id(), values)], new=True)
+
+    def catch_up(self, now: dt.datetime) -> Written | None:
+        """Next instances for recurring series whose time passed (as ``crewdeck tasks`` does); ``None`` when none are due.
+
+        Not for undo: nobody asked for them.
+        """
+
+        def write(ws: Workspace, writer: Writer) -> bool:
+            if not recurrence.needs_catch_up(ws, now):
+                return False
+            recurrence.catch_up(ws, writer, now)
+            return True
+
+        made, ops = self._access.write(write)
+        return Written("next instances", ops) if made else None
+
+    def preview(self, text: str, now: dt.datetime) -> dict[str, Any]:
+        """What quick-add would create, or the problem, for the live preview."""
+        draft = quickadd.parse(text)
+        try:
+            values = self._access.read(lambda ws: quickadd.resolve(draft, ws, self._access.me, now, self._publish))
+        except UserError as exc:
+            return {"problem": str(exc), "draft": draft}
+        return {"values": values, "draft": draft}
+
+    def set_fields(self, task_ids: list[str], values: dict[str, Any], label: str) -> Written:
+        return self._write(label, [(task_id, dict(values)) for task_id in task_ids])
+
+    def set_from_text(self, task_ids: list[str], name: str, text: str, now: dt.datetime) -> Written:
+        """``name=text`` on each task, read as ``crewdeck set`` reads it (a date alone is the
+        end of that task's assignee's working day)."""
+        me = self._access.me
+        changes = self._access.read(lambda ws: [(task_id, task_values(ws, task_id, [f"{name}={text}"], me, now)) for task_id in task_ids])
+        return self._write(f"set {name}", changes)
+
+    def field_preview(self, task_id: str, name: str, text: str, now: dt.datetime) -> Any:
+        """What ``set_from_text`` would store on ``task_id`` (for a prompt's live preview)."""
+        return self._access.read(lambda ws: task_values(ws, task_id, [f"{name}={text}"], self._access.me, now)[name])
+
+    def set_assignments(self, task_id: str, assignments: list[str], now: dt.datetime, *, future: bool = False) -> Written:
+        """``["title=...", "tags+=x", "every=weekday 09:00"]``: what ``crewdeck set`` does
+        (``future``: on this instance and the later ones of its series)."""
+        label = f"set {', '.join(a.split('=', 1)[0].rstrip('+-') for a in assignments)}"
+        me = self._access.me
+        return self._remembered(label, lambda ws, writer: apply_assignments(ws, writer, task_id, assignments, me, now, future=future))
+
+    def cycle_status(self, task_ids: list[str]) -> Written:
+        statuses = self._access.read(lambda ws: [ws.task(task_id)["status"] for task_id in task_ids])
+        return self._write("cycle status", [(task_id, {"status": status_after(s)}) for task_id, s in zip(task_ids, statuses)])
+
+    def accept(self, task_ids: list[str], take: bool) -> Written:
+        values: dict[str, Any] = {"status": "todo"}
+        if take:
+            values["assignee"] = self._access.me.id
+        return self.set_fields(task_ids, values, "take" if take else "accept")
+
+    def decline(self, task_ids: list[str], reason: str) -> Written:
+        if not reason.strip():
+            raise UserError("decline: say why, the creator sees it")
+        return self.set_fields(task_ids, {"status": "cancelled", "decline_reason": reason.strip()}, "decline")
+
+    def mark_duplicate(self, task_ids: list[str], original: str) -> Written:
+        original_id = self._access.read(lambda ws: ws.resolve("task", original))
+        if original_id in task_ids:
+            raise UserError("a task cannot duplicate itself")
+        return self.set_fields(task_ids, {"status": "cancelled", "duplicate_of": original_id}, "mark duplicate")
+
+    def snooze(self, task_ids: list[str], text: str, now: dt.datetime) -> Written:
+        return self.set_from_text(task_ids, "snoozed_until", text, now)
+
+    # ------------------------------------------------------------ undo
+
+    def undo(self) -> Restored | None:
+        """Write back what the last action replaced; ``None`` when there is nothing to undo."""
+        return self._step(self._history.done, self._history.undone, "undo")
+
+    def redo(self) -> Restored | None:
+        """Write again what the last undo replaced."""
+        return self._step(self._history.undone, self._history.done, "redo")
+
+    def _step(self, source: list[Written], target: list[Written], verb: str) -> Restored | None:
+        with self._lock:
+            if not source:
+                return None
+            action = source.pop()
+
+            def write(ws: Workspace, writer: Writer) -> int:
+                changes, kept = _restore(ws.store, action.ops)
+                for task_id, values in changes:
+                    writer.set("task", task_id, values)
+                return kept
+
+            kept, ops = self._access.write(write)
+            if not ops:
+                # Others changed every field since: nothing was written, and
+                # nothing to redo; the next undo reaches the action before.
+                return Restored(Written(f"{verb} {action.label}: nothing to restore", ()), kept)
+            target.append(Written(action.label, ops))
+            return Restored(Written(f"{verb} {action.label}", ops), kept)
+
+
+def _restore(store: Store, ops: Iterable[Op]) -> tuple[Changes, int]:
+    """The values each field had before ``ops``, for fields nobody changed since, and how many others changed.
+
+    A record the ops created had no value before for its required
+    fields: undoing that is deleting the record (and redo undeletes it).
+    """
+    changes: dict[str, dict[str, Any]] = {}
+    created: set[str] = set()
+    kept = 0
+    for op in ops:
+        if op.kind != "set":
+            continue
+        if store.field_winner(op.row_id, op.field) != op.op_id:
+            kept += 1  # someone changed it after us: theirs stays
+            continue
+        was_set, value = store.field_value_before(op.row_id, op.field, op.op_id)
+        if not was_set:
+            spec = ENTITIES[op.entity].by_name[op.field]
+            value = spec.default
+            if value is None and op.field in required_fields(op.entity):
+                created.add(op.row_id)
+        changes.setdefault(op.row_id, {})[op.field] = value
+    for row_id in created:
+        changes[row_id] = {"deleted": True}
+    return list(changes.items()), kept
+
+
+def status_after(status: str) -> str:
+    """The status ``s`` moves a task to; a closed task reopens as todo."""
+    return STATUS_CYCLE[(STATUS_CYCLE.index(status) + 1) % len(STATUS_CYCLE)] if status in STATUS_CYCLE else "todo"
