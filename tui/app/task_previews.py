@@ -111,7 +111,7 @@ class Previews:
             return
         self._preview = message
         if message.listing is not None:
-            self.filter_box.show_count(message.text, f"{message.listing.count:,} tasks")
+            self.filter_box.show_count(message.text, message.listing.count)
         else:
             self.filter_box.show_error(message.text, visible(message.error or ""))  # it may quote records
         if self._apply_when_previewed == message.text:
