@@ -82,6 +82,8 @@ class LineTable(ScrollView, can_focus=True):
         #: What every line of one paint shares, set by ``render_lines``: the
         #: widget's style (``rich_style`` walks every ancestor) and the widths.
         self._paint: tuple[Style, int, list[int]] | None = None
+        #: ``class_style`` answers during one paint (a few classes, asked for by every row).
+        self._paint_styles: dict[str, Style] | None = None
 
     # ------------------------------------------------------------ for subclasses
 
@@ -167,7 +169,13 @@ class LineTable(ScrollView, can_focus=True):
         (``$foreground-muted``) unmixed.  This takes what the class sets,
         with its colours as the whole style mixed them.
         """
-        return _set_by(self.get_component_rich_style(name), self.get_component_rich_style(name, partial=True))
+        known = self._paint_styles
+        if known is not None and name in known:
+            return known[name]
+        style = _set_by(self.get_component_rich_style(name), self.get_component_rich_style(name, partial=True))
+        if known is not None:
+            known[name] = style
+        return style
 
     def cursor_style(self) -> Style:
         """What the cursor lays over its row, cells' own colours included.
@@ -203,10 +211,11 @@ class LineTable(ScrollView, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         width = self.scrollable_content_region.width
         self._paint = (self.rich_style, width, self.widths(width))
+        self._paint_styles = {}
         try:
             return super().render_lines(crop)
         finally:
-            self._paint = None
+            self._paint = self._paint_styles = None
 
     def render_line(self, y: int) -> Strip:
         base, width, widths = self._paint or (self.rich_style, self.scrollable_content_region.width, [])
