@@ -23,19 +23,34 @@ _PARTS = " ▏▎▍▌▋▊▉"
 
 
 class BudgetRow(Protocol):
-    campaign_id: str
-    campaign: str
-    category: str
-    budget: str
-    spent: str
-    remaining: str
-    pending: str
-    forecast: str
-    used_permille: int | None
-    used_percent: int | None
-    over: bool
-    heading_over: bool
-    complete: bool
+    """A row the table shows, read-only: ``crewdeck.tui.ledger.view.BudgetLine`` is one (tests/test_mirrors.py)."""
+
+    @property
+    def campaign_id(self) -> str: ...
+    @property
+    def campaign(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def budget(self) -> str: ...
+    @property
+    def spent(self) -> str: ...
+    @property
+    def remaining(self) -> str: ...
+    @property
+    def pending(self) -> str: ...
+    @property
+    def forecast(self) -> str: ...
+    @property
+    def used_permille(self) -> int | None: ...
+    @property
+    def used_percent(self) -> int | None: ...
+    @property
+    def over(self) -> bool: ...
+    @property
+    def heading_over(self) -> bool: ...
+    @property
+    def complete(self) -> bool: ...
 
     @property
     def is_total(self) -> bool: ...

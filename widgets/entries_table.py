@@ -19,12 +19,20 @@ from crewdeck.widgets.windowed_table import WindowedTable
 
 
 class EntryLine(Protocol):
-    id: str
-    date: str
-    campaign: str
-    category: str
-    payee: str
-    memo: str
+    """An entry the table shows, read-only: ``crewdeck.tui.ledger.entries.EntryRow`` is one (tests/test_mirrors.py)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def date(self) -> str: ...
+    @property
+    def campaign(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def payee(self) -> str: ...
+    @property
+    def memo(self) -> str: ...
 
     @property
     def short_id(self) -> str: ...
