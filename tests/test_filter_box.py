@@ -17,7 +17,7 @@ class BoxApp(App[None]):
         self.applied: list[str] = []
 
     def compose(self) -> ComposeResult:
-        yield FilterBox("type a filter")
+        yield FilterBox("type a filter", noun="task")
 
     def on_filter_box_settled(self, message: FilterBox.Settled) -> None:
         self.settled.append(message.text)
@@ -66,12 +66,32 @@ async def test_a_preview_shows_only_for_the_text_still_typed() -> None:
         box = app.query_one(FilterBox)
         box.open("#tiktok")
         await pilot.pause()
-        box.show_count("#tik", "9 tasks")  # asked for an earlier text
+        box.show_count("#tik", 9)  # asked for an earlier text
         assert box.preview.message == ""
-        box.show_count("#tiktok", "4 tasks")
-        assert box.preview.message == "4 tasks" and not box.preview.refused
+        box.show_count("#tiktok", 7592)
+        assert box.preview.message == "7,592 tasks" and not box.preview.refused
         box.show_error("#tiktok", "no such tag")
         assert box.preview.message == "no such tag" and box.preview.refused
         await pilot.press("x")
         await pilot.pause()
         assert box.preview.message == ""  # typing on clears what was said of the old text
+
+
+class LedgerBoxApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield FilterBox("+campaign #category payee:canva", noun="entry", plural="entries")
+
+
+async def test_the_count_names_what_its_owner_counts() -> None:
+    app = LedgerBoxApp()
+    async with app.run_test() as pilot:
+        box = app.query_one(FilterBox)
+        box.open("#tools")
+        await pilot.pause()
+        box.show_count("#tools", 1)
+        assert box.preview.message == "1 entry"
+        box.show_count("#tools", 0)
+        assert box.preview.message == "0 entries"
+        box.show_count("#tools", 1200)
+        assert box.preview.message == "1,200 entries"
+        assert box.input.placeholder == "+campaign #category payee:canva"

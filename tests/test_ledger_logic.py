@@ -12,7 +12,7 @@ from crewdeck.tui.ledger import entries
 from crewdeck.tui.ledger.budgets import Budget, share
 from crewdeck.tui.ledger.form import FormContext, check_form, parse_entry
 from crewdeck.tui.ledger.period import Period
-from crewdeck.tui.ledger.view import budget_lines, entries_where
+from crewdeck.tui.ledger.view import FilterMatches, budget_lines, entries_where, preview_filter
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Campaign, Workspace
 
@@ -182,6 +182,31 @@ def test_budget_lines_and_entry_windows_for_the_pane(cli: Cli) -> None:
         assert pending.status == "pending" and pending.pending and pending.entered_by == "raj"
         with pytest.raises(UserError, match="unknown campaign"):
             entries_where(ws, "+nope", Period.all(), None)
+    finally:
+        ws.close()
+
+
+def test_a_filter_being_typed_is_previewed_as_a_count_or_the_reason_it_is_refused(cli: Cli) -> None:
+    team = ledger_team(cli)
+    for n in range(1, 4):
+        add(team, f"{n}.00 EUR", category="tools", date=f"2026-11-{n:02d}")
+    add(team, "9 EUR", category="tools", date="2026-12-01")
+    add(team, "5 EUR", category="events", date="2026-11-05", extra=("--pending",), as_member="raj")
+    ws = Workspace.open(team.workspace)
+    try:
+        november = Period.parse("2026-11")
+        assert preview_filter(ws, "#tools", november) == FilterMatches("#tools", count=3)
+        assert preview_filter(ws, "#tools", Period.all()) == FilterMatches("#tools", count=4)
+        assert preview_filter(ws, "", november).count == 4
+        assert preview_filter(ws, "is:pending @raj", november).count == 1
+        assert preview_filter(ws, "#nothing-here", november) == FilterMatches("#nothing-here", count=0)
+        refused = preview_filter(ws, "is:lost", november)
+        assert refused.count is None and refused.refused == "is:lost: 'lost' is not a state (pending, approved, reversal, reversed)"
+        assert preview_filter(ws, "@me", november).refused == "@me: who are you? pass --as HANDLE"
+        assert preview_filter(ws, "date:2026-13", november).refused is not None
+        typed = preview_filter(ws, "+\x1b]0;owned\x07launch", november)  # what a paste may carry
+        assert typed.count is None and typed.refused is not None and "unknown campaign" in typed.refused
+        assert not any(ord(ch) < 32 for ch in typed.refused)  # said safely, never raw
     finally:
         ws.close()
 

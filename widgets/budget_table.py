@@ -23,19 +23,34 @@ _PARTS = " ▏▎▍▌▋▊▉"
 
 
 class BudgetRow(Protocol):
-    campaign_id: str
-    campaign: str
-    category: str
-    budget: str
-    spent: str
-    remaining: str
-    pending: str
-    forecast: str
-    used_permille: int | None
-    used_percent: int | None
-    over: bool
-    heading_over: bool
-    complete: bool
+    """A row the table shows, read-only: ``crewdeck.tui.ledger.view.BudgetLine`` is one (tests/test_mirrors.py)."""
+
+    @property
+    def campaign_id(self) -> str: ...
+    @property
+    def campaign(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def budget(self) -> str: ...
+    @property
+    def spent(self) -> str: ...
+    @property
+    def remaining(self) -> str: ...
+    @property
+    def pending(self) -> str: ...
+    @property
+    def forecast(self) -> str: ...
+    @property
+    def used_permille(self) -> int | None: ...
+    @property
+    def used_percent(self) -> int | None: ...
+    @property
+    def over(self) -> bool: ...
+    @property
+    def heading_over(self) -> bool: ...
+    @property
+    def complete(self) -> bool: ...
 
     @property
     def is_total(self) -> bool: ...
@@ -54,10 +69,7 @@ class BudgetTable(LineTable):
     BudgetTable {
         height: auto;
         max-height: 50%;
-        overflow-x: hidden;
-        background: $surface;
     }
-    BudgetTable > .budget-table--header { text-style: bold; color: $foreground-muted; background: $panel; }
     BudgetTable > .budget-table--total { text-style: bold; }
     BudgetTable > .budget-table--over { color: $error; }
     BudgetTable > .budget-table--heading-over { color: $warning; }
@@ -65,16 +77,9 @@ class BudgetTable(LineTable):
     BudgetTable > .budget-table--bar-warning { color: $warning; background: $boost; }
     BudgetTable > .budget-table--bar-over { color: $error; background: $boost; }
     BudgetTable > .budget-table--muted { color: $foreground-muted; }
-    BudgetTable > .budget-table--cursor { background: $block-cursor-blurred-background; }
-    BudgetTable:focus > .budget-table--cursor {
-        background: $block-cursor-background;
-        color: $block-cursor-foreground;
-        text-style: $block-cursor-text-style;
-    }
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "budget-table--header",
         "budget-table--total",
         "budget-table--over",
         "budget-table--heading-over",
@@ -82,10 +87,7 @@ class BudgetTable(LineTable):
         "budget-table--bar-warning",
         "budget-table--bar-over",
         "budget-table--muted",
-        "budget-table--cursor",
     }
-    HEADER = "budget-table--header"
-    CURSOR = "budget-table--cursor"
     COLUMNS = (
         Column("CAMPAIGN", 11, grow=1),
         Column("BUDGET", 10, "right", grow=1),
@@ -156,7 +158,8 @@ class BudgetTable(LineTable):
             Text(row.remaining),
             self._bar(row),
             Text(row.forecast),
-            Text(row.pending, style=self.get_component_rich_style("budget-table--muted")),
+            # Only what it sets: the cell keeps the row's background (the cursor's too).
+            Text(row.pending, style=self.class_style("budget-table--muted")),
         ]
 
     def _bar(self, row: BudgetRow) -> Text:

@@ -41,47 +41,81 @@ HEADER_LINES = 2
 FOOTER_LINES = 1
 
 
+# What the grid is fed, read-only: ``crewdeck.tui.time.grid``'s ``Grid``,
+# ``GridRow``, ``GridColumn`` and ``GridMarker`` are these (tests/test_mirrors.py).
+
+
 class GridColumnLike(Protocol):
-    #: Ruler text starting at this column ("09"), or "".
-    label: str
-    #: The column's start in the grid's zone, for the detail line ("Thu 09:30 CET").
-    title: str
-    #: The grid zone's change of offset at this column's start ("+02:00→+01:00"), or "".
-    transition: str
+    @property
+    def label(self) -> str:
+        """Ruler text starting at this column ("09"), or ""."""
+
+    @property
+    def title(self) -> str:
+        """The column's start in the grid's zone, for the detail line ("Thu 09:30 CET")."""
+
+    @property
+    def transition(self) -> str:
+        """The grid zone's change of offset at this column's start ("+02:00→+01:00"), or ""."""
 
 
 class GridMarkerLike(Protocol):
-    column: int
-    #: "due" or "publish".
-    kind: str
-    #: "overdue", "soon", "later" or "done".
-    urgency: str
-    text: str
+    @property
+    def column(self) -> int: ...
+    @property
+    def kind(self) -> str:
+        """Either "due" or "publish"."""
+
+    @property
+    def urgency(self) -> str:
+        """One of "overdue", "soon", "later" and "done"."""
+
+    @property
+    def text(self) -> str: ...
 
 
 class GridRowLike(Protocol):
-    key: str
-    #: "@raj"
-    label: str
-    #: The zone group the row belongs to ("Asia/Kolkata  IST  UTC+05:30").
-    group: str
-    #: One character per column: "w" working, "p" partly, "." off, "x" a day off.
-    cells: str
-    #: The member's local time at each column's start ("15:00").
-    local: Sequence[str]
-    #: Columns where the member's offset changes, with what it changes to.
-    transitions: Sequence[tuple[int, str]]
-    markers: Sequence[GridMarkerLike]
+    @property
+    def key(self) -> str: ...
+    @property
+    def label(self) -> str:
+        """What the row is called ("@raj")."""
+
+    @property
+    def group(self) -> str:
+        """The zone group the row belongs to ("Asia/Kolkata  IST  UTC+05:30")."""
+
+    @property
+    def cells(self) -> str:
+        """One character per column: "w" working, "p" partly, "." off, "x" a day off."""
+
+    @property
+    def local(self) -> Sequence[str]:
+        """The member's local time at each column's start ("15:00")."""
+
+    @property
+    def transitions(self) -> Sequence[tuple[int, str]]:
+        """Columns where the member's offset changes, with what it changes to."""
+
+    @property
+    def markers(self) -> Sequence[GridMarkerLike]: ...
 
 
 class GridDataLike(Protocol):
-    title: str
-    zone: str
-    columns: Sequence[GridColumnLike]
-    rows: Sequence[GridRowLike]
-    #: Columns per hour: ``h``/``l`` move by an hour.
-    cells_per_hour: int
-    now_column: int | None
+    @property
+    def title(self) -> str: ...
+    @property
+    def zone(self) -> str: ...
+    @property
+    def columns(self) -> Sequence[GridColumnLike]: ...
+    @property
+    def rows(self) -> Sequence[GridRowLike]: ...
+    @property
+    def cells_per_hour(self) -> int:
+        """Columns per hour: ``h``/``l`` move by an hour."""
+
+    @property
+    def now_column(self) -> int | None: ...
 
 
 _CELL_GLYPH = {"w": "█", "p": "▌", ".": "·", "x": "-"}

@@ -19,12 +19,20 @@ from crewdeck.widgets.windowed_table import WindowedTable
 
 
 class EntryLine(Protocol):
-    id: str
-    date: str
-    campaign: str
-    category: str
-    payee: str
-    memo: str
+    """An entry the table shows, read-only: ``crewdeck.tui.ledger.entries.EntryRow`` is one (tests/test_mirrors.py)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def date(self) -> str: ...
+    @property
+    def campaign(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def payee(self) -> str: ...
+    @property
+    def memo(self) -> str: ...
 
     @property
     def short_id(self) -> str: ...
@@ -42,34 +50,17 @@ class EntryLine(Protocol):
 
 class EntriesTable(WindowedTable[EntryLine]):
     DEFAULT_CSS = """
-    EntriesTable {
-        height: 1fr;
-        overflow-x: hidden;
-        background: $surface;
-    }
-    EntriesTable > .entries-table--header { text-style: bold; color: $foreground-muted; background: $panel; }
+    EntriesTable { height: 1fr; }
     EntriesTable > .entries-table--pending { color: $warning; }
     EntriesTable > .entries-table--reversal { color: $foreground-muted; text-style: italic; }
     EntriesTable > .entries-table--reversed { color: $foreground-muted; text-style: strike; }
-    EntriesTable > .entries-table--loading { color: $foreground-muted; }
-    EntriesTable > .entries-table--cursor { background: $block-cursor-blurred-background; }
-    EntriesTable:focus > .entries-table--cursor {
-        background: $block-cursor-background;
-        color: $block-cursor-foreground;
-        text-style: $block-cursor-text-style;
-    }
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "entries-table--header",
         "entries-table--pending",
         "entries-table--reversal",
         "entries-table--reversed",
-        "entries-table--loading",
-        "entries-table--cursor",
     }
-    HEADER = "entries-table--header"
-    CURSOR = "entries-table--cursor"
     COLUMNS = (
         Column("ID", 8, drop=2),
         Column("DATE", 10),
@@ -119,7 +110,7 @@ class EntriesTable(WindowedTable[EntryLine]):
     def row_style(self, index: int) -> Style:
         row = self._rows.get(index)
         if row is None:
-            return self.get_component_rich_style("entries-table--loading")
+            return Style()
         if row.pending:
             return self.get_component_rich_style("entries-table--pending")
         if row.is_reversal:

@@ -1,9 +1,11 @@
 """A one-line filter box that says, as you type, what the filter would show.
 
 The owner answers ``Settled`` (the text stopped changing for a moment) with
-``show_count`` or ``show_error``, so a mistake is seen before ``enter``, and
-may keep the answer to apply at once when ``Applied`` comes.  The box only
-edits; it never sees what it filters.
+``show_count`` ("7,592 tasks", "12 entries": the owner names what it
+counts) or ``show_error``, so a mistake is seen before ``enter``, and may
+keep the answer to apply at once when ``Applied`` comes.  The box only
+edits; it never sees what it filters.  The tasks pane and the ledger pane
+each own one.
 """
 
 from __future__ import annotations
@@ -70,9 +72,12 @@ class FilterBox(Widget):
         box: FilterBox
         text: str
 
-    def __init__(self, placeholder: str, *, id: str | None = None) -> None:
+    def __init__(self, placeholder: str, *, noun: str, plural: str | None = None, id: str | None = None) -> None:
+        """``noun``: what one match is called in the count ("task", "entry"); ``plural`` when not ``noun`` + "s"."""
         super().__init__(id=id)
         self._placeholder = placeholder
+        self._noun = noun
+        self._plural = plural or f"{noun}s"
         self._settle: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -104,10 +109,10 @@ class FilterBox(Widget):
         box.cursor_position = len(text)
         box.focus()
 
-    def show_count(self, text: str, message: str) -> None:
-        """What ``text`` would show, if it is still what is typed."""
+    def show_count(self, text: str, count: int) -> None:
+        """How many ``text`` would show, if it is still what is typed."""
         if text == self.text:
-            self.preview.message, self.preview.refused = message, False
+            self.preview.message, self.preview.refused = f"{count:,} {self._noun if count == 1 else self._plural}", False
 
     def show_error(self, text: str, message: str) -> None:
         """Why ``text`` is refused, if it is still what is typed."""

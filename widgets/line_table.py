@@ -1,15 +1,22 @@
 """A keyboard table drawn line by line: a fixed header, a cursor, columns.
 
-The base of the ledger's budget and entries tables.  It renders only the
-lines on screen (Textual's line API, ``render_line``), so a table of
-100,000 rows costs what a table of 30 does; where the rows come from is
-the subclass's business (``row_count`` and ``row_cells``).
+The base of the task list and the ledger's budget and entries tables.  It
+renders only the lines on screen (Textual's line API, ``render_line``), so
+a table of 100,000 rows costs what a table of 30 does; where the rows come
+from is the subclass's business (``row_count`` and ``row_cells``).
+
+Every table looks the same: one surface, one header, one cursor (the
+theme's block cursor, dimmed while the table has no focus), all in this
+class's ``DEFAULT_CSS``; subclasses add only the colours of their own
+content.  (The deadline grid is no table of rows: its cursor marks one
+cell among full-block glyphs, which a block cursor would hide.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -48,17 +55,35 @@ class LineTable(ScrollView, can_focus=True):
         Binding("enter", "activate", "Open", id="table.activate"),
     ]
 
-    #: Component class names, set by each subclass.
-    HEADER: ClassVar[str] = ""
-    CURSOR: ClassVar[str] = ""
+    #: The columns of every table of the class; one table may have its own (``columns``).
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"line-table--header", "line-table--cursor", "line-table--loading"}
+
+    DEFAULT_CSS = """
+    LineTable {
+        background: $surface;
+        overflow-x: hidden;
+    }
+    LineTable > .line-table--header { color: $foreground-muted; text-style: bold; background: $panel; }
+    LineTable > .line-table--cursor { background: $block-cursor-blurred-background; }
+    LineTable:focus > .line-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    LineTable > .line-table--loading { color: $foreground-muted; text-style: italic; }
+    """
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self.columns: tuple[Column, ...] = self.COLUMNS
         self.cursor = 0
         #: What every line of one paint shares, set by ``render_lines``: the
         #: widget's style (``rich_style`` walks every ancestor) and the widths.
         self._paint: tuple[Style, int, list[int]] | None = None
+        #: ``class_style`` answers during one paint (a few classes, asked for by every row).
+        self._paint_styles: dict[str, Style] | None = None
 
     # ------------------------------------------------------------ for subclasses
 
@@ -66,10 +91,11 @@ class LineTable(ScrollView, can_focus=True):
         raise NotImplementedError
 
     def row_cells(self, index: int) -> Sequence[Cell] | None:
-        """The cells of a row, or ``None`` while it is not loaded."""
+        """The cells of a row, or ``None`` while it is not loaded (drawn as ``line-table--loading``)."""
         raise NotImplementedError
 
     def row_style(self, index: int) -> Style:
+        """The style of a loaded row as a whole."""
         return Style()
 
     def cursor_moved(self, index: int) -> None:
@@ -135,9 +161,34 @@ class LineTable(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------ drawing
 
+    def class_style(self, name: str) -> Style:
+        """Only what component class ``name`` sets, to lay over a row or a cell.
+
+        A whole component style brings the table's background with it, which
+        would hide the cursor's; a partial one has translucent colours
+        (``$foreground-muted``) unmixed.  This takes what the class sets,
+        with its colours as the whole style mixed them.
+        """
+        known = self._paint_styles
+        if known is not None and name in known:
+            return known[name]
+        style = _set_by(self.get_component_rich_style(name), self.get_component_rich_style(name, partial=True))
+        if known is not None:
+            known[name] = style
+        return style
+
+    def cursor_style(self) -> Style:
+        """What the cursor lays over its row, cells' own colours included.
+
+        Without focus it only tints the row and the cells keep their
+        colours; with focus its colours win: the row reads the same in every
+        table.
+        """
+        return self.class_style("line-table--cursor")
+
     def widths(self, total: int) -> list[int]:
         """Each column's width at ``total`` cells, one space between columns."""
-        columns = self.COLUMNS
+        columns = self.columns
         shown = [True] * len(columns)
 
         def needed() -> int:
@@ -160,36 +211,48 @@ class LineTable(ScrollView, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         width = self.scrollable_content_region.width
         self._paint = (self.rich_style, width, self.widths(width))
+        self._paint_styles = {}
         try:
             return super().render_lines(crop)
         finally:
-            self._paint = None
+            self._paint = self._paint_styles = None
 
     def render_line(self, y: int) -> Strip:
         base, width, widths = self._paint or (self.rich_style, self.scrollable_content_region.width, [])
         widths = widths or self.widths(width)
         cells: Sequence[Cell]
+        over: Style | None = None
         if y == 0:
-            cells = [c.title for c in self.COLUMNS]
-            style = base + self.get_component_rich_style(self.HEADER)
+            cells = [c.title for c in self.columns]
+            style = base + self.get_component_rich_style("line-table--header")
         else:
             index = y + round(self.scroll_y) - 1
             if index >= self.row_count():
                 return Strip.blank(width, base)
             loaded = self.row_cells(index)
-            cells = loaded if loaded is not None else ["…"]
-            style = base + self.row_style(index)
+            if loaded is None:
+                cells, style = ["…"], base + self.get_component_rich_style("line-table--loading")
+            else:
+                cells, style = loaded, base + self.row_style(index)
             if index == self.cursor:
-                style += self.get_component_rich_style(self.CURSOR)
+                over = self.cursor_style()
+                style += over
         console = self.app.console
         line = _Line(style)
-        for cell, column, cell_width in zip(cells, self.COLUMNS, widths):
+        for cell, column, cell_width in zip(cells, self.columns, widths):
             if not cell_width:
                 continue
             if line.length:
                 line.add(" ", style, 1)
-            _add_cell(line, cell, cell_width, column.align == "right", style, console)
+            _add_cell(line, cell, cell_width, column.align == "right", style, over, console)
         return line.strip(width)
+
+
+@lru_cache(maxsize=256)
+def _set_by(whole: Style, own: Style) -> Style:
+    """The attributes ``own`` sets, colours taken from ``whole`` (a table draws a few styles many times)."""
+    colours = Style(color=whole.color if own.color else None, bgcolor=whole.bgcolor if own.bgcolor else None)
+    return colours + Style(bold=own.bold, dim=own.dim, italic=own.italic, underline=own.underline, reverse=own.reverse, strike=own.strike)
 
 
 #: A cell: a string in the row's style, or a ``Text`` with styles of its own.
@@ -224,13 +287,14 @@ class _Line:
         return strip if self.length == width else strip.crop_extend(0, width, self.style)
 
 
-def _add_cell(line: _Line, cell: Cell, width: int, right: bool, style: Style, console: Console) -> None:
-    """A cell cut (with an ellipsis) or padded to ``width``, over the row's ``style``."""
+def _add_cell(line: _Line, cell: Cell, width: int, right: bool, style: Style, over: Style | None, console: Console) -> None:
+    """A cell cut (with an ellipsis) or padded to ``width``, over the row's ``style``, under the cursor's ``over``."""
     if isinstance(cell, Text):
         if cell.spans:  # styled in parts: rich lays it out
             cell = cell.copy()
             cell.truncate(width, overflow="ellipsis")
             cell.align("right" if right else "left", width)
+            # A drawing in parts (the budget's bar) keeps its colours under the cursor.
             for segment in Segment.apply_style(cell.render(console), post_style=None, style=style):
                 line.add(segment.text, segment.style or style, segment.cell_length)
             return
@@ -238,6 +302,8 @@ def _add_cell(line: _Line, cell: Cell, width: int, right: bool, style: Style, co
         text = cell.plain
         if own:
             style = style + (console.get_style(own) if isinstance(own, str) else own)
+            if over is not None:
+                style += over
     else:
         text = cell
     # One style for the whole cell, the common case: a row's worth of rich

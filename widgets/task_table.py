@@ -47,33 +47,20 @@ class TaskTable(WindowedTable[Any]):
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "task-table--header",
-        "task-table--cursor",
         "task-table--marked",
         "task-table--muted",
         "task-table--warning",
         "task-table--danger",
         "task-table--accent",
-        "task-table--loading",
     }
-    HEADER = "task-table--header"
-    CURSOR = "task-table--cursor"
 
     DEFAULT_CSS = """
-    TaskTable {
-        background: $surface;
-        overflow-x: hidden;
-        scrollbar-gutter: stable;
-    }
-    TaskTable > .task-table--header { color: $foreground-muted; text-style: bold; }
-    TaskTable > .task-table--cursor { background: $panel-lighten-1; }
-    TaskTable:focus > .task-table--cursor { background: $accent 40%; }
+    TaskTable { scrollbar-gutter: stable; }
     TaskTable > .task-table--marked { color: $accent; text-style: bold; }
     TaskTable > .task-table--muted { color: $foreground-muted; }
     TaskTable > .task-table--warning { color: $warning; }
     TaskTable > .task-table--danger { color: $error; text-style: bold; }
     TaskTable > .task-table--accent { color: $accent; }
-    TaskTable > .task-table--loading { color: $foreground-muted; text-style: italic; }
     """
 
     @dataclass
@@ -97,7 +84,7 @@ class TaskTable(WindowedTable[Any]):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.COLUMNS = columns
+        self.columns = columns
         self.marked: frozenset[str] = frozenset()
         self._present = present
         #: By index: the record handed over and the row made of it.
@@ -131,15 +118,13 @@ class TaskTable(WindowedTable[Any]):
             return None
         if not row.hints:
             return row.cells
-        return [
-            Text(cell, style=self.get_component_rich_style(f"task-table--{hint}")) if hint else cell
-            for cell, hint in zip(row.cells, row.hints)
-        ]
+        # Only what the hint sets: the cell keeps the row's background (the cursor's too).
+        return [Text(cell, style=self.class_style(f"task-table--{hint}")) if hint else cell for cell, hint in zip(row.cells, row.hints)]
 
     def row_style(self, index: int) -> Style:
         row = self.row_at(index)
         if row is None:
-            return self.get_component_rich_style("task-table--loading")
+            return Style()
         style = self.get_component_rich_style(f"task-table--{row.tone}") if row.tone else Style()
         if row.key in self.marked:
             style += self.get_component_rich_style("task-table--marked")

@@ -5,9 +5,10 @@ Plain threads, no UI: the app runs ``SyncEngine.run()`` in a worker thread
 
 1. push pending operations, pull until caught up (``remote.sync_round``);
 2. wait for a reason to go again: a "changed" poke from the server's event
-   stream (read by a second thread), a local commit to the replica (seen by
-   ``PRAGMA data_version``, whichever process made it), ``kick()``, or the
-   poll interval when the event stream is down;
+   stream (read by a second thread), a new local operation in the replica
+   (whichever process made it: the process's one watcher of the file,
+   ``filewatch``, says when anything was committed), ``kick()``, or the poll
+   interval when the event stream is down;
 3. when the server cannot be reached, wait with exponential backoff and
    jitter, so a team coming back online does not arrive all at once; when
    a round fails any other way (a refusal, or something no rule expected),
@@ -43,6 +44,7 @@ from crewdeck.sync.client.remote import (
     unsent,
 )
 from crewdeck.sync.state.clock import ClockSkewError
+from crewdeck.sync.state.filewatch import subscribe
 from crewdeck.sync.state.store import Store, WorkspaceError
 
 if TYPE_CHECKING:
@@ -96,7 +98,7 @@ class SyncEngine:
     ``transport`` swaps httpx's transport (tests inject faults with it).
     """
 
-    #: How often the engine looks for local commits, in seconds.
+    #: How soon the engine hears of a local commit, at most, in seconds.
     LOCAL_CHECK = 0.01
 
     def __init__(
@@ -118,6 +120,8 @@ class SyncEngine:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._remote_wake = threading.Event()
+        self._kicked = threading.Event()
+        self._committed = threading.Event()
         self._thread: threading.Thread | None = None
         self._status_lock = threading.Lock()
         self._status: SyncStatus | None = None
@@ -146,6 +150,12 @@ class SyncEngine:
 
     def kick(self) -> None:
         """Sync now (a local edit was made, or the member asked)."""
+        self._kicked.set()
+        self._wake.set()
+
+    def _local_commit(self, head: int) -> None:
+        """Something was committed to the replica (by us, too): the loop looks whether it was a new operation."""
+        self._committed.set()
         self._wake.set()
 
     @property
@@ -169,6 +179,11 @@ class SyncEngine:
         if remote is None:
             store.close()
             raise WorkspaceError(f"{self.path} has no remote (join a server with: crewdeck join URL --token TOKEN {self.path})")
+        try:
+            commits = subscribe(self.path, self._local_commit, interval=self.LOCAL_CHECK)
+        except BaseException:
+            store.close()
+            raise
         client = Client.for_remote(remote, self.transport)
         events = threading.Thread(target=self._listen, args=(remote,), name=f"sync events {self.path.name}", daemon=True)
         events.start()
@@ -176,13 +191,13 @@ class SyncEngine:
         last_sync = dt.datetime.fromisoformat(last) if last else None
         self._pulled = int(store.get_meta(META_PULL_SEQ) or 0)
         failures = 0
-        version = 0
+        made = 0
         try:
             while not self._stop.is_set():
                 try:
-                    # Taken before the round reads anything: a commit made
-                    # during the round still wakes the next one.
-                    version = store.data_version()
+                    # Taken before the round reads anything: an operation
+                    # made during the round still wakes the next one.
+                    made = store.node_seq()
                     waiting = unsent(store)
                     busy = waiting > 0 or self._announced > self._pulled
                     if busy:
@@ -198,7 +213,7 @@ class SyncEngine:
                 except Offline as exc:
                     failures += 1
                     self._emit(SyncStatus("offline", self._unsent(store), last_sync, None, str(exc)))
-                    self._pause(self.backoff.delay(failures, self._rng), store, version)
+                    self._pause(self.backoff.delay(failures, self._rng), store, made)
                     continue
                 except Exception as exc:
                     # Whatever failed, the loop goes on: the member sees why,
@@ -207,15 +222,16 @@ class SyncEngine:
                         mark_removed(store)
                     failures += 1
                     self._emit(SyncStatus("error", self._unsent(store), last_sync, None, _failure_message(exc)))
-                    self._pause(10 * self.backoff.delay(failures, self._rng), store, version)
+                    self._pause(10 * self.backoff.delay(failures, self._rng), store, made)
                     continue
                 failures = 0
                 self._pulled = max(self._pulled, pulled_to)
                 last_sync = dt.datetime.now(dt.UTC).replace(microsecond=0)
                 self._emit(SyncStatus("live", left, last_sync, None, "", result.pushed, result.pulled, result.refused))
-                self._pause(self.poll_interval, store, version, until_change=True)
+                self._pause(self.poll_interval, store, made, until_change=True)
         finally:
             self._stop.set()
+            commits.close()
             client.close()
             store.close()
 
@@ -226,21 +242,35 @@ class SyncEngine:
         except sqlite3.Error:
             return self._status.unsent if self._status else 0
 
-    def _pause(self, seconds: float, store: Store, version: int, until_change: bool = False) -> None:
-        """Sleep up to ``seconds``; wake early on stop, a poke or ``kick()``, and on a local commit when ``until_change``."""
+    def _pause(self, seconds: float, store: Store, made: int, until_change: bool = False) -> None:
+        """Sleep up to ``seconds``; wake early on stop or a poke, and on ``kick()`` or a new local operation when ``until_change``.
+
+        ``made``: this node's operation count when the last round began.  A
+        commit that did not add to it (the round's own pull, another
+        process's bookkeeping) gives nothing to push.
+        """
         deadline = time.monotonic() + seconds
         while not self._stop.is_set():
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            if remaining <= 0 or not self._wake.wait(remaining):
                 return
-            if self._wake.wait(min(self.LOCAL_CHECK, remaining)):
-                self._wake.clear()
-                if until_change or self._remote_wake.is_set() or self._stop.is_set():
-                    self._remote_wake.clear()
+            self._wake.clear()
+            if self._remote_wake.is_set() or self._stop.is_set():
+                self._remote_wake.clear()
+                return
+            if self._kicked.is_set():
+                self._kicked.clear()
+                if until_change:
                     return
-            now = store.data_version()
-            if now != version:
-                version = now
+            if not self._committed.is_set():
+                continue
+            self._committed.clear()
+            try:
+                now = store.node_seq()
+            except sqlite3.Error:
+                continue  # the next round says what is wrong with the replica
+            if now != made:
+                made = now
                 if until_change:
                     return
                 # Offline: keep the unsent count current, but keep backing off.

@@ -3,10 +3,11 @@
 Pushes go through ``Store.accept_push`` (one ``BEGIN IMMEDIATE``
 transaction, the same as any local write), pulls through
 ``Store.ops_after``.  Members logged into the machine keep writing the file
-directly; a watcher on ``PRAGMA data_version`` notices their commits (and
-the server's own) and wakes the HTTP clients waiting for changes.  A file
-that stays locked longer than the busy timeout, or that SQLite cannot
-read, is a ``BackendError``: a 503 the client retries.
+directly; the process's one watcher of the file (``filewatch``, on
+``PRAGMA data_version``) notices their commits (and the server's own) and
+wakes the HTTP clients waiting for changes.  A file that stays locked
+longer than the busy timeout, or that SQLite cannot read, is a
+``BackendError``: a 503 the client retries.
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ import anyio.to_thread
 from crewdeck.sync.server.backend import BackendError, Pulled, Wakeups
 from crewdeck.sync.state import tokens
 from crewdeck.sync.state.filerules import FileRuleState
+from crewdeck.sync.state.filewatch import Subscription, subscribe
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.push import PushPlan, RefusedOp
 from crewdeck.sync.state.rules import MemberFacts
-from crewdeck.sync.state.store import BUSY_TIMEOUT, Store, WorkspaceError, max_seq
+from crewdeck.sync.state.store import BUSY_TIMEOUT, Store, WorkspaceError
 from crewdeck.sync.state.tokens import TokenInfo
 
-#: How often the watcher looks for commits by other processes, in seconds.
+#: How soon a commit by another process wakes the waiting clients, at most, in seconds.
 WATCH_INTERVAL = 0.01
 READERS = 3
 
@@ -56,43 +58,29 @@ class FileBackend:
         self._readers: queue.Queue[Store] = queue.Queue()
         for _ in range(READERS):
             self._readers.put(Store(path, busy_timeout=busy_timeout))
-        self._watch_conn: sqlite3.Connection | None = None
-        self._watch_task: asyncio.Task[None] | None = None
+        self._commits: Subscription | None = None
 
     @property
     def node(self) -> str:
         return self._writer.node
 
     async def start(self) -> None:
-        self._watch_conn = Store(self.path, busy_timeout=self.busy_timeout).conn
-        self.wakeups.changed(self.name, max_seq(self._watch_conn))
-        self._watch_task = asyncio.get_running_loop().create_task(self._watch())
+        loop = asyncio.get_running_loop()
+
+        def committed(head: int) -> None:
+            # Wakeups live on the event loop; the watcher's thread hands each head over.
+            loop.call_soon_threadsafe(self.wakeups.changed, self.name, head)
+
+        self._commits = subscribe(self.path, committed, interval=WATCH_INTERVAL)
+        self.wakeups.changed(self.name, await self.head(self.name))
 
     async def stop(self) -> None:
         self.wakeups.close()
-        if self._watch_task is not None:
-            self._watch_task.cancel()
-        if self._watch_conn is not None:
-            self._watch_conn.close()
+        if self._commits is not None:
+            self._commits.close()
         self._writer.close()
         while not self._readers.empty():
             self._readers.get_nowait().close()
-
-    async def _watch(self) -> None:
-        # Both calls read no table pages but the last of the rowid b-tree:
-        # microseconds, so they run on the event loop.
-        conn = self._watch_conn
-        assert conn is not None
-        version = conn.execute("PRAGMA data_version").fetchone()[0]
-        while True:
-            await asyncio.sleep(WATCH_INTERVAL)
-            try:
-                now = conn.execute("PRAGMA data_version").fetchone()[0]
-                if now != version:
-                    self.wakeups.changed(self.name, max_seq(conn))
-                    version = now
-            except sqlite3.OperationalError:
-                continue  # busy for a moment: look again on the next tick
 
     async def _read(self, fn: Callable[[Store], T]) -> T:
         def run() -> T:

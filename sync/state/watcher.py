@@ -1,12 +1,13 @@
-"""Learning of other processes' writes to a shared file.
+"""Learning of other processes' writes to a shared file, as operations.
 
-``PRAGMA data_version`` on a connection changes when any *other* connection
-commits to the file; reading it costs a few microseconds, so a watcher can
-ask often.  When it changes, the operations after the last sequence number
-seen say exactly what changed and who changed it.
+The process's one watcher of the file (``filewatch``) says when anything
+was committed; the operations after the last sequence number seen then say
+exactly what changed and who changed it.  They are read here, on the
+caller's thread and connection, so a slow reader never delays the file's
+other subscribers (the sync engine, the server).
 
-It also notices, with a ``stat`` at each look, when the path no longer
-names the file that was opened (deleted, or another file moved over it):
+It also hears, through the same watcher, when the path no longer names
+the file that was opened (deleted, or another file moved over it):
 nothing reaches that file's readers any more, and it says so once.
 """
 
@@ -17,13 +18,10 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from crewdeck.sync.state.filewatch import POLL_INTERVAL, subscribe
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.sharedfile import OpenedFile
-from crewdeck.sync.state.store import connect, max_seq, ops_after
-
-#: How often the watcher asks, in seconds: well under the 300 ms a change
-#: may take to reach the screen, and cheap enough to leave running.
-POLL_INTERVAL = 0.015
+from crewdeck.sync.state.store import WorkspaceError, connect, max_seq, ops_after
 
 
 class ChangeWatcher:
@@ -31,26 +29,14 @@ class ChangeWatcher:
 
     def __init__(self, path: str | Path, after_seq: int | None = None, page: int = 5_000, opened: OpenedFile | None = None) -> None:
         """``opened``: the file the caller opened at ``path`` (what the path names now if not given)."""
-        self.opened = opened or OpenedFile.at(Path(path))
-        # Read-write mode although it only reads: a read-only connection cannot
-        # create the WAL index when it is the first to open the file.
-        self.conn: sqlite3.Connection = connect(Path(path))
-        self.version = self._version()
+        self.path = Path(path)
+        self.opened = opened or OpenedFile.at(self.path)
+        self.conn: sqlite3.Connection = connect(self.path)
         self.seq = max_seq(self.conn) if after_seq is None else after_seq
         self.page = page
 
-    def _version(self) -> int:
-        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
-
-    def poll(self) -> list[tuple[int, Op]]:
-        """New operations since the last poll (empty when nothing was committed)."""
-        version = self._version()
-        if version == self.version:
-            return []
-        self.version = version
-        return self.drain()
-
     def drain(self) -> list[tuple[int, Op]]:
+        """Every operation stored after the last one reported."""
         found: list[tuple[int, Op]] = []
         while True:
             rows = ops_after(self.conn, self.seq, self.page)
@@ -68,27 +54,55 @@ class ChangeWatcher:
         interval: float = POLL_INTERVAL,
         on_moved: Callable[[str], None] | None = None,
     ) -> None:
-        """Poll until ``stop`` is set; call ``on_change`` with each batch.
+        """Report until ``stop`` is set; call ``on_change`` with each batch.
 
-        One last look after ``stop``: commits made before it was set are
-        always reported.  With ``on_moved``, each look also checks that the
-        path still names the opened file; when it does not, ``on_moved`` is
-        called with what became of it (``OpenedFile.change``) and watching
-        ends.
+        ``interval``: how soon after a commit it is reported, at most, and
+        how soon ``stop`` is noticed.  Operations already stored after
+        ``after_seq`` are reported first, and one last look after ``stop``
+        reports commits made before it was set.  With ``on_moved``, when
+        the path no longer names the opened file, ``on_moved`` is called with
+        what became of it (``OpenedFile.change``) and watching ends.
         """
+        committed = threading.Event()
+        moved: list[str] = []
+
+        def note_move(change: str) -> None:
+            moved.append(change)
+            committed.set()
+
         try:
-            while True:
-                stopping = stop.wait(interval)
-                batch = self.poll()
-                if batch:
-                    on_change(batch)
-                if on_moved is not None:
-                    change = self.opened.change()
-                    if change is not None:
-                        on_moved(change)
+            try:
+                subscription = subscribe(
+                    self.path,
+                    lambda head: committed.set(),
+                    interval=interval,
+                    opened=self.opened,
+                    on_moved=note_move if on_moved is not None else None,
+                )
+            except WorkspaceError:
+                change = self.opened.change()  # gone since this watcher opened it
+                if on_moved is None or change is None:
+                    raise
+                on_moved(change)
+                return
+            try:
+                committed.set()  # whatever is stored after after_seq already
+                while True:
+                    # Woken by a commit; otherwise each interval, to see ``stop``.
+                    committed.wait(interval)
+                    stopping = stop.is_set()
+                    if committed.is_set() or stopping:
+                        committed.clear()
+                        batch = self.drain()
+                        if batch:
+                            on_change(batch)
+                    if moved and on_moved is not None:
+                        on_moved(moved[0])
                         return
-                if stopping:
-                    return
+                    if stopping:
+                        return
+            finally:
+                subscription.close()
         finally:
             self.conn.close()
 

@@ -103,7 +103,7 @@ class TaskPreviews:
             return
         self._preview = message
         if message.page is not None:
-            box.show_count(message.text, f"{message.page.count:,} tasks")
+            box.show_count(message.text, message.page.count)
         else:
             box.show_error(message.text, visible(message.error or ""))  # it may quote records
         if self._apply_when_previewed == message.text:

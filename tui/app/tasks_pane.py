@@ -122,7 +122,7 @@ class TasksPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield PaneBar(id="tasks-bar")
-        yield FilterBox("@me #tag +campaign !high due:<fri overdue words — enter applies, escape closes", id="tasks-filter")
+        yield FilterBox("@me #tag +campaign !high due:<fri overdue words — enter applies, escape closes", noun="task", id="tasks-filter")
         # Rows are made from the fetched tasks as they come on screen.
         yield TaskTable(tuple(COLUMNS[key] for key in CELLS), self._row, id="task-table")
 

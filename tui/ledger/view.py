@@ -7,7 +7,10 @@ result to ``crewdeck.widgets.budget_table.BudgetTable`` and
 * ``budget_lines``: one total row per campaign, then a row per category,
   for the selected period;
 * ``entries_where``: the filter text and period as SQL for
-  ``entries.window`` / ``entries.count`` (the table pages through it).
+  ``entries.window`` / ``entries.count`` (the table pages through it);
+* ``preview_filter``: what a filter being typed would show, for the filter
+  box (``crewdeck.widgets.filter_box.FilterBox``): how many entries, or
+  why it is refused.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 from crewdeck.sync.state.ids import MIN_PREFIX
 from crewdeck.sync.state.money import format_minor, round_minor
 from crewdeck.sync.state.visible import visible
+from crewdeck.tui.ledger import entries
 from crewdeck.tui.ledger import filter as ledger_filter
 from crewdeck.tui.ledger.entries import period_clause
 from crewdeck.tui.ledger.period import Period
@@ -100,6 +104,27 @@ def entries_where(ws: Workspace, text: str, period: Period, me: str | None = Non
     where, params = ledger_filter.compile(ledger_filter.parse(text), lookups)
     when, more = period_clause(period.range)
     return f"({where}) AND {when}", [*params, *more]
+
+
+@dataclass(frozen=True)
+class FilterMatches:
+    """What the filter ``text`` would show: ``count`` entries, or why it is ``refused`` (one of the two)."""
+
+    text: str
+    count: int | None = None
+    refused: str | None = None
+
+
+def preview_filter(ws: Workspace, text: str, period: Period, me: str | None = None) -> FilterMatches:
+    """How many entries of ``period`` the filter ``text`` matches, or why it is refused.
+
+    The reason may quote names from the workspace: it is made safe to show.
+    """
+    try:
+        where, params = entries_where(ws, text, period, me)
+    except UserError as exc:
+        return FilterMatches(text, refused=visible(str(exc)))
+    return FilterMatches(text, count=entries.count(ws.conn, where, params))
 
 
 def _campaign_id(ws: Workspace, name: str) -> str:

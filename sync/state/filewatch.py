@@ -1,0 +1,154 @@
+"""The one watcher of a workspace file in a process.
+
+``PRAGMA data_version`` on a connection changes when any *other* connection
+commits to the file; reading it costs a few microseconds, so a watcher can
+ask often.  The app, the sync engine and the file server all want to know
+when the file changed, and a replica has the app and its engine in one
+process: they share one ``FileWatcher`` per file (by real path), with one
+connection and one thread, which tells each subscriber.
+
+Each look also reads the newest ``seq`` when the version moved (what the
+server's wakeups need), and, for subscribers that ask, checks with a
+``stat`` that the path still names the file they opened
+(``OpenedFile.change``): deleted, or another file moved over it.
+
+Subscribers' callbacks run on the watcher's thread and must return at
+once (set an event, hand over to an event loop): a slow one would delay
+every other subscriber of the file.  None is called after its
+``Subscription.close()`` has returned.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from crewdeck.sync.state.sharedfile import OpenedFile
+from crewdeck.sync.state.store import connect, max_seq
+
+#: How often a subscriber wants the file looked at unless it asks for more, in seconds.
+POLL_INTERVAL = 0.015
+
+_registry: dict[str, FileWatcher] = {}
+#: Guards the registry and every watcher's subscriptions; callbacks run under it.
+_lock = threading.RLock()
+
+
+@dataclass(eq=False)
+class Subscription:
+    """One subscriber's interest in a file; ``close()`` it when done."""
+
+    watcher: FileWatcher
+    on_commit: Callable[[int], None]
+    interval: float
+    opened: OpenedFile | None
+    on_moved: Callable[[str], None] | None
+
+    def close(self) -> None:
+        self.watcher.leave(self)
+
+
+def subscribe(
+    path: str | Path,
+    on_commit: Callable[[int], None],
+    *,
+    interval: float = POLL_INTERVAL,
+    opened: OpenedFile | None = None,
+    on_moved: Callable[[str], None] | None = None,
+) -> Subscription:
+    """Hear of every commit to the file at ``path`` by any connection, within ``interval`` seconds.
+
+    ``on_commit(head)`` gets the newest ``seq`` after each change seen (a
+    burst of commits may be one call).  With ``on_moved``, each look also
+    checks that the path still names ``opened`` (the file the path names
+    now if not given); when it does not, ``on_moved`` is called once with
+    what became of it and the subscription hears nothing more.
+    ``WorkspaceError`` when the file cannot be opened.
+    """
+    key = os.path.realpath(path)
+    with _lock:
+        watcher = _registry.get(key)
+        if watcher is None or watcher.opened.change() is not None:
+            # None yet, or the one there watches a file the path no longer names.
+            watcher = _registry[key] = FileWatcher(Path(path), key)
+        moved_from = (opened or OpenedFile.at(Path(path))) if on_moved is not None else None
+        subscription = Subscription(watcher, on_commit, interval, moved_from, on_moved)
+        watcher.join(subscription)
+        return subscription
+
+
+class FileWatcher:
+    """One connection and one thread looking at one file for this process's subscribers."""
+
+    def __init__(self, path: Path, key: str) -> None:
+        self.key = key
+        self.opened = OpenedFile.at(path)
+        # Read-write mode although it only reads: a read-only connection cannot
+        # create the WAL index when it is the first to open the file.
+        self.conn: sqlite3.Connection = connect(path)
+        #: Read first on the thread; that first look tells every subscriber,
+        #: so a commit made while the thread starts is never missed.
+        self.version: int | None = None
+        self.subscriptions: list[Subscription] = []
+        self.interval = POLL_INTERVAL
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"crewdeck watch {path.name}", daemon=True)
+        self._thread.start()
+
+    def _version(self) -> int:
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def join(self, subscription: Subscription) -> None:
+        with _lock:
+            self.subscriptions.append(subscription)
+            self.interval = min(s.interval for s in self.subscriptions)
+
+    def leave(self, subscription: Subscription) -> None:
+        with _lock:
+            if subscription not in self.subscriptions:
+                return
+            self.subscriptions.remove(subscription)
+            if self.subscriptions:
+                self.interval = min(s.interval for s in self.subscriptions)
+                return
+            # The last one gone: the thread ends and closes the connection.
+            self._stop.set()
+            if _registry.get(self.key) is self:
+                del _registry[self.key]
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(self.interval):
+                try:
+                    self._look()
+                except sqlite3.Error:
+                    continue  # busy for a moment, say: look again on the next tick
+        finally:
+            self.conn.close()
+
+    def _look(self) -> None:
+        version = self._version()
+        head = None
+        if version != self.version:
+            self.version = version
+            head = max_seq(self.conn)
+        with _lock:
+            if self._stop.is_set():
+                return
+            changes: dict[OpenedFile, str | None] = {}
+            for subscription in list(self.subscriptions):
+                if head is not None:
+                    subscription.on_commit(head)
+                opened = subscription.opened
+                if opened is None or subscription.on_moved is None:
+                    continue
+                if opened not in changes:
+                    changes[opened] = opened.change()
+                change = changes[opened]
+                if change is not None:
+                    subscription.on_moved(change)
+                    self.leave(subscription)
