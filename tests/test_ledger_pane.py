@@ -236,7 +236,15 @@ async def test_filter(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
         ledger = await open_ledger(pilot)
-        await pilot.press("slash", *"#influencers", "enter")
+        await pilot.press("slash", *"#influencers")
+        preview = ledger.filter_box.preview
+        await until(pilot, lambda: preview.message != "")
+        in_month = sql(
+            workspace, "SELECT count(*) FROM ledger_entry WHERE category = 'influencers' AND date >= '2026-11-01' AND date < '2026-12-01'"
+        )[0][0]
+        # The same live count as the tasks filter, in the ledger's words, before enter.
+        assert preview.message == f"{in_month:,} {'entry' if in_month == 1 else 'entries'}" and not preview.refused
+        await pilot.press("enter")
         await settle(pilot)
         expected = sql(
             workspace,
@@ -246,9 +254,13 @@ async def test_filter(workspace: Path) -> None:
         assert listed(app) == [r[0] for r in expected] and expected
         assert "/ #influencers" in ledger.query_one(PaneBar).info
         assert app.focused is ledger.entries and not ledger.has_class("-filtering")
-        await pilot.press("slash", *["backspace"] * 12, *"is:nonsense", "enter")
+        await pilot.press("slash", *["backspace"] * 12, *"is:nonsense")
+        await until(pilot, lambda: ledger.filter_box.preview.message != "")
+        assert ledger.filter_box.preview.refused and "is:nonsense" in ledger.filter_box.preview.message  # the reason, as typed
+        await pilot.press("enter")
         await settle(pilot)
         assert any("is:nonsense" in str(n.message) for n in app._notifications)
+        assert ledger.filter_box.preview.refused and ledger.filter_box.text == "is:nonsense"
         assert ledger.has_class("-filtering") and ledger.filter_text == "is:nonsense"  # the box stays open to fix it
         assert listed(app) == [r[0] for r in expected]  # the last good answer stays
         await pilot.press("escape")

@@ -67,10 +67,20 @@ class FilterBox(Widget):
         box: FilterBox
         text: str
 
+        @property
+        def control(self) -> FilterBox:
+            """The box, for ``@on(FilterBox.Settled, "#its-id")``."""
+            return self.box
+
     @dataclass
     class Applied(Message):
         box: FilterBox
         text: str
+
+        @property
+        def control(self) -> FilterBox:
+            """The box, for ``@on(FilterBox.Applied, "#its-id")``."""
+            return self.box
 
     def __init__(self, placeholder: str, *, noun: str, plural: str | None = None, id: str | None = None) -> None:
         """``noun``: what one match is called in the count ("task", "entry"); ``plural`` when not ``noun`` + "s"."""

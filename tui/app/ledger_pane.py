@@ -18,7 +18,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import Input
 
 from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.oplog import Op
@@ -35,9 +34,11 @@ from crewdeck.tui.ledger.entries import EntryRow
 from crewdeck.tui.ledger.form import FormContext
 from crewdeck.tui.ledger.pane_data import LedgerPage
 from crewdeck.tui.ledger.period import Period
+from crewdeck.tui.ledger.view import FilterMatches
 from crewdeck.tui.session.writing import Written
 from crewdeck.widgets.budget_table import BudgetTable
 from crewdeck.widgets.entries_table import EntriesTable
+from crewdeck.widgets.filter_box import FilterBox
 from crewdeck.widgets.line_table import LineTable
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.windowed_table import BLOCK
@@ -87,7 +88,7 @@ class LedgerPane(Pane):
 
     DEFAULT_CSS = """
     LedgerPane { height: 1fr; }
-    LedgerPane #ledger-filter { display: none; height: 1; border: none; padding: 0 1; }
+    LedgerPane #ledger-filter { display: none; }
     LedgerPane.-filtering #ledger-filter { display: block; }
     LedgerPane.-filtering #ledger-bar { display: none; }  /* the box takes the bar's line */
     LedgerPane BudgetTable { margin-bottom: 1; }
@@ -100,6 +101,13 @@ class LedgerPane(Pane):
 
         page: LedgerPage
         generation: int
+
+    @dataclass
+    class FilterPreviewed(Message):
+        """How many entries the filter being typed would show in ``period``, or why it is refused."""
+
+        matches: FilterMatches
+        period: Period
 
     def __init__(self, services: Services) -> None:
         super().__init__(services)
@@ -114,8 +122,11 @@ class LedgerPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield PaneBar(id="ledger-bar")
-        yield Input(
-            placeholder="+campaign #category payee:canva cur:USD @raj is:pending words — enter applies, escape closes", id="ledger-filter"
+        yield FilterBox(
+            "+campaign #category payee:canva cur:USD @raj is:pending words — enter applies, escape closes",
+            noun="entry",
+            plural="entries",
+            id="ledger-filter",
         )
         yield BudgetTable(id="budget-table")
         yield EntriesTable(id="entries-table")
@@ -239,17 +250,40 @@ class LedgerPane(Pane):
     def action_focus_budget(self) -> None:
         self.budget.focus()
 
+    @property
+    def filter_box(self) -> FilterBox:
+        return self.query_one(FilterBox)
+
     def action_filter(self) -> None:
         self.add_class("-filtering")
-        box = self.query_one("#ledger-filter", Input)
-        box.value = self.filter_text
-        box.focus()
+        self.filter_box.open(self.filter_text)
 
-    @on(Input.Submitted, "#ledger-filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
-        # The box stays open until the query answers: a bad filter's error
-        # shows as a notification and the text is there to fix.
-        self.show_query(event.value.strip())
+    @on(FilterBox.Settled, "#ledger-filter")
+    def _filter_settled(self, message: FilterBox.Settled) -> None:
+        message.stop()
+        self._preview(message.text, self.period)
+
+    @background(exclusive=True, group="ledger-preview")
+    def _preview(self, text: str, period: Period) -> None:
+        self.post_message(self.FilterPreviewed(pane_data.preview(self.services.session.access, period, text), period))
+
+    @on(FilterPreviewed)
+    def _filter_previewed(self, message: FilterPreviewed) -> None:
+        matches, box = message.matches, self.filter_box
+        if message.period != self.period:
+            return  # asked of a period no longer shown
+        if matches.refused is not None:
+            box.show_error(matches.text, matches.refused)
+        elif matches.count is not None:
+            box.show_count(matches.text, matches.count)
+
+    @on(FilterBox.Applied, "#ledger-filter")
+    def _filter_applied(self, message: FilterBox.Applied) -> None:
+        # The box stays open until the query answers: a bad filter's reason
+        # shows in the box (and as a notification) with the text there to fix.
+        message.stop()
+        self._preview(message.text, self.period)
+        self.show_query(message.text)
 
     def on_key(self, event: events.Key) -> None:
         if event.key == "escape" and self.has_class("-filtering"):

@@ -20,7 +20,7 @@ from crewdeck.tui.ledger import actions, entries
 from crewdeck.tui.ledger.entries import EntryDetail, EntryRow
 from crewdeck.tui.ledger.form import FormContext, parse_entry
 from crewdeck.tui.ledger.period import Period
-from crewdeck.tui.ledger.view import BudgetLine, budget_lines, entries_where
+from crewdeck.tui.ledger.view import BudgetLine, FilterMatches, budget_lines, entries_where, preview_filter
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.workspace.errors import UserError
@@ -79,6 +79,11 @@ def read_page(
         return LedgerPage(period, text, base, budget, where, params, total, target, offset, [shown(row) for row in rows])
 
     return access.read(read)
+
+
+def preview(access: WorkspaceAccess, period: Period, text: str) -> FilterMatches:
+    """What the filter box's ``text`` would show in ``period``: how many entries, or why it is refused."""
+    return access.read(lambda ws: preview_filter(ws, text, period, access.me.id))
 
 
 def window(access: WorkspaceAccess, where: str, params: list[Any], offset: int, limit: int) -> list[EntryRow]:
