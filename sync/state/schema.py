@@ -216,7 +216,7 @@ def _create_refusals(db: sqlite_utils.Database) -> None:
 def _meeting_index(db: sqlite_utils.Database) -> None:
     # "@me" and "@ana" take in the meetings a member attends: found among
     # the few tasks that are meetings, not by reading every task's JSON.
-    db.execute("CREATE INDEX task_meetings ON task(meeting) WHERE meeting IS NOT NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS task_meetings ON task(meeting) WHERE meeting IS NOT NULL")
 
 
 #: Set by migration 8 until ``Store`` has written the members' access.
