@@ -127,9 +127,6 @@ class _Busy:
         self.starts = [a for a, _ in spans]
         self.ends = [b for _, b in spans]
 
-    def __bool__(self) -> bool:
-        return bool(self.starts)
-
     def during(self, start: int, end: int) -> bool:
         """Whether a meeting overlaps ``[start, end)``."""
         first = bisect.bisect_left(self.starts, start - _LONGEST_MEETING_S)
@@ -198,7 +195,8 @@ def plan(
     busy = busy or {}
     people = [(m, True) for m in required] + [(m, False) for m in optional]
     hours = [_Hours(m, start, end) for m, _ in people]
-    booked = [_Busy([(int(a.timestamp()), int(b.timestamp())) for a, b in busy.get(m.id, [])]) for m, _ in people]
+    # None for a member with no meetings: the common case costs one identity test per slot.
+    booked = [_Busy([(int(a.timestamp()), int(b.timestamp())) for a, b in busy[m.id]]) if busy.get(m.id) else None for m, _ in people]
     weights = [1 + min(burden.get(m.id, 0), MAX_BURDEN) if req else 0 for m, req in people]
     step = int(STEP.total_seconds())
     length = int(duration.total_seconds())
@@ -225,7 +223,7 @@ def plan(
 
 
 def _judge(
-    hours: list[_Hours], weights: list[int], booked: list[_Busy], start: int, end: int
+    hours: list[_Hours], weights: list[int], booked: list[_Busy | None], start: int, end: int
 ) -> tuple[int, float, int, tuple[int, ...]] | None:
     """``(tier, penalty, start, status indexes)`` of a slot, or ``None`` when a required member is in a meeting then."""
     tier = 0
@@ -233,7 +231,7 @@ def _judge(
     margin = -1
     statuses = []
     for member_hours, weight, meetings in zip(hours, weights, booked):
-        if meetings and meetings.during(start, end):
+        if meetings is not None and meetings.during(start, end):
             if weight:
                 return None
             statuses.append(_BUSY_INDEX)
