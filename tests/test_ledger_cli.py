@@ -203,7 +203,7 @@ def test_bad_entries_are_one_clear_line_and_nothing_is_written(team: Cli, args: 
     ("args", "message"),
     [
         (["budget", "set", "spring-launch", "tools", "12,50"], "use a dot"),
-        (["budget", "set", "spring-launch", "tools", "100 USD"], "base currency (EUR)"),
+        (["budget", "set", "spring-launch", "tools", "100 XXY"], "unknown currency 'XXY'"),
         (["budget", "set", "spring-launch", "tools", "-5"], "cannot be negative"),
         (["budget", "set", "spring-launch", "tools", "5", "--month", "2026-13"], "is not a budget period"),
         (["budget", "set", "winter", "tools", "5"], "unknown campaign"),

@@ -129,11 +129,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         parents=parents,
         help="set a campaign's budget for a category",
         description="Set what a campaign may spend on a category, for its whole run or (--month) one month. "
-        "Budgets add up; they are kept in the base currency.",
+        "Budgets add up; each is kept in its own currency (default: the base currency) and reports convert it at the rate "
+        "of the first day of its period.",
     )
     p.add_argument("campaign", help="the campaign (name, +slug or id prefix)")
     p.add_argument("category", help="the category, e.g. influencers")
-    p.add_argument("amount", help='the budget, e.g. 4000 or "4000.00 EUR" (the base currency)')
+    p.add_argument("amount", help='the budget, e.g. 4000 (the base currency) or "4000.00 USD"')
     p.add_argument("--month", metavar="YYYY-MM", help="a budget for this month (default: for the campaign's run)")
     p.set_defaults(func=_command("cmd_budget_set"))
 

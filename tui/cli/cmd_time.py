@@ -142,7 +142,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         help="find the best meeting slots across zones",
         description="Rank meeting slots for members across zones: everyone in working hours first, then someone "
         "stretching (within 2h of their hours, 07:00-22:00 local), then someone outside; fair over the last four "
-        "weeks of booked meetings. --book records a slot as a meeting task.",
+        "weeks of booked meetings. A slot that overlaps a booked meeting of a required member is not offered (an optional "
+        "member in one is busy). --book records a slot as a meeting task.",
     )
     p.add_argument("handles", nargs="+", metavar="HANDLE", help="required members")
     p.add_argument("--optional", nargs="+", metavar="HANDLE", help="members who join if they can")

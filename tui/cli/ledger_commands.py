@@ -88,7 +88,9 @@ def cmd_report(ctx: Context) -> int:
     campaign = ws.campaign_by_name(ctx.args.campaign).id if ctx.args.campaign else None
     period = Period.parse(ctx.args.period) if ctx.args.period else Period.all()
     report = reports.build(ws.conn, ws.base_currency, by=ctx.args.by, period=period, campaign=campaign, as_of=_today(ctx))
-    for message in [reports.missing_text(m, report.base) for m in report.missing] + report.warnings:
+    missing = [reports.missing_text(m, report.base) for m in report.missing]
+    missing += [reports.missing_budget_text(m, report.base) for m in report.missing_budgets]
+    for message in missing + report.warnings:
         print(f"warning: {visible(message)}", file=sys.stderr)
     if ctx.args.json:
         print_json(reports.as_json(report))
@@ -119,7 +121,7 @@ def _report_text(report: reports.Report) -> str:
             rows.append(
                 [
                     line.key or "total",
-                    _amount(line.budget, base),
+                    "rate missing" if line.budget_unconverted else _amount(line.known_budget, base),
                     _amount(line.spent, base),
                     _amount(line.remaining, base),
                     "" if used is None else f"{used}%",
@@ -182,15 +184,13 @@ def cmd_budget_set(ctx: Context) -> int:
         minor, currency = parse_amount(a.amount, base)
     except MoneyError as exc:
         raise UserError(str(exc)) from None
-    if currency != base:
-        raise UserError(f"budgets are kept in the workspace's base currency ({base}); give the amount in {base}")
     if minor < 0:
         raise UserError(f"a budget cannot be negative ({a.amount})")
     budget = Budget(campaign.id, category, period, minor, currency)
     with ctx.writer() as w:
         w.set("budget", budget.id, {**budget.values, "deleted": False})
     span = "the run" if period == "run" else period
-    print(visible(f"budget +{campaign.slug}/{category} for {span}: {format_minor(minor, base, grouping=True)} {base}"))
+    print(visible(f"budget +{campaign.slug}/{category} for {span}: {format_minor(minor, currency, grouping=True)} {currency}"))
     return 0
 
 

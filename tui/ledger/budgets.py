@@ -8,9 +8,9 @@ the days of the campaign's run); a run budget of a campaign with no start
 or end date counts only in the all-time view.  Shares are exact quotients,
 rounded once when shown (``crewdeck.sync.state.money``'s one rule).
 
-Budgets are kept in the workspace's base currency (``budget set`` converts
-nothing); a budget found in another currency (made before the base
-currency changed) is left out of reports with a warning.
+A budget is kept in its own currency (a campaign run in the client's
+currency); reports convert it at the rate in force on ``first_day`` of its
+period (``crewdeck.tui.ledger.rates.RateBook.convert``).
 """
 
 from __future__ import annotations
@@ -95,6 +95,13 @@ def month_bounds(month: str) -> Bounds:
 def extent(budget: Budget, run: Bounds | None) -> Bounds | None:
     """The days a budget is for: its month, or the campaign's run (``None`` if undated)."""
     return run if budget.period == "run" else month_bounds(budget.period)
+
+
+def first_day(budget: Budget, run_start: str | None) -> dt.date | None:
+    """The first day of a budget's period: its month's, or its campaign's run's (``None``: the run has no start)."""
+    if budget.period != "run":
+        return month_bounds(budget.period)[0]
+    return dt.date.fromisoformat(run_start) if run_start else None
 
 
 def share(budget: Budget, period: Bounds | None, run: Bounds | None) -> Decimal | None:

@@ -7,6 +7,12 @@ dated D, or else the latest one dated before D (the way hledger picks a
 market price).  Only direct rates count: no inverses, no chains, because
 ``1 / rate`` is not exact.  With no such rate the amount is *not* converted
 and reports say so, with the currency and the dates that need a rate.
+
+``RateBook.convert`` is the one conversion: a spend at the rate in force on
+its own date, a budget at the rate in force on the first day of its period
+(``crewdeck ledger report``; the KPI maths use it for spend too).  The
+report's bulk sums find the same rate per span of days (``RateBook.spans``)
+and multiply with ``at_rate``, as ``convert`` does.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from crewdeck.sync.state.money import MoneyError, check_currency, parse_rate
+from crewdeck.sync.state.money import EXACT, MoneyError, check_currency, parse_rate, to_decimal
 from crewdeck.sync.state.records import rate_id
 from crewdeck.tui.workspace.errors import UserError
 
@@ -68,6 +74,12 @@ def make_rate(day: str, pair: str, rate: str) -> Rate:
         raise UserError(str(exc)) from None
 
 
+def at_rate(amount: int | Decimal, currency: str, rate: Decimal) -> Decimal:
+    """``amount`` of ``currency`` (minor units as an ``int``, or major units as a ``Decimal``) times ``rate``, exactly."""
+    major = to_decimal(amount, currency) if isinstance(amount, int) else amount
+    return EXACT.multiply(major, rate)
+
+
 @dataclass
 class RateBook:
     """The rates into one base currency, by currency and date."""
@@ -97,6 +109,18 @@ class RateBook:
             return None
         i = bisect_right(dates, day)
         return (dates[i - 1], self.rates[currency][i - 1]) if i else None
+
+    def convert(self, amount: int | Decimal, currency: str, day: str) -> Decimal | None:
+        """``amount`` of ``currency`` in the base currency (major units, exact) at the rate in force on ``day``.
+
+        ``amount`` is minor units as an ``int`` or major units as a
+        ``Decimal`` (a share of a budget); ``day`` is ``YYYY-MM-DD``: a
+        spend's own date, or the first day of a budget's period.  The rate
+        is the one dated ``day`` or else the latest before it; ``None`` when
+        there is none: the caller says "rate missing", nothing is guessed.
+        """
+        found = self.in_force(currency, day)
+        return None if found is None else at_rate(amount, currency, found[1])
 
     def on(self, currency: str, rate_day: str) -> Decimal:
         """The rate dated exactly ``rate_day`` (as ``in_force`` found it)."""

@@ -16,7 +16,16 @@ adds the budgets and works out what is derived from them:
 
 Entries with no rate in force are left out of the converted totals, counted
 in ``Line.unconverted`` and listed in ``Report.missing``: the report says
-which rates it needs instead of guessing.  Every value stays exact (or, for
+which rates it needs instead of guessing.
+
+Budgets carry their own currency.  One in another currency than the base
+converts at the rate in force on the first day of its period (its month's
+first day, or the start of its campaign's run): one rate for the whole
+budget, however the report splits it.  Without such a rate (or, for a run
+budget, without a start date) the line's budget is unknown ("rate
+missing": ``Line.budget_unconverted``, ``Report.missing_budgets``), and
+so are its remaining, use and over-budget flags.  Both conversions are
+``RateBook.convert``'s.  Every value stays exact (or, for
 quotients, at 40 digits) until it is shown, then it is rounded once, half to
 even, to the base currency's minor unit.
 """
@@ -32,13 +41,13 @@ from decimal import Decimal
 from typing import Any
 
 from crewdeck.sync.state.ids import short
-from crewdeck.sync.state.money import EXACT, QUOTIENT, money_json, round_minor, to_decimal
+from crewdeck.sync.state.money import EXACT, QUOTIENT, format_minor, money_json, round_minor
 from crewdeck.sync.state.records import date
 from crewdeck.tui.ledger import REPORT_GROUPINGS
 from crewdeck.tui.ledger import budgets as budget_lib
 from crewdeck.tui.ledger.filter import COUNTED
 from crewdeck.tui.ledger.period import Period
-from crewdeck.tui.ledger.rates import RateBook, rate_date_sql
+from crewdeck.tui.ledger.rates import RateBook, at_rate, rate_date_sql
 from crewdeck.tui.workspace.placeholders import text_or, unnamed_campaign
 from crewdeck.tui.workspace.workspace import campaign_slug
 
@@ -63,33 +72,45 @@ class Line:
     unconverted: dict[str, int] = field(default_factory=dict)
     burn_per_day: Decimal | None = None
     forecast: Decimal | None = None
+    #: Budgets with no rate into the base currency, minor units per currency: the budget is unknown.
+    budget_unconverted: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def known_budget(self) -> Decimal | None:
+        """The budget in the base currency; ``None`` without one, or when part of it has no rate."""
+        return None if self.budget_unconverted else self.budget
 
     @property
     def remaining(self) -> Decimal | None:
-        return None if self.budget is None else EXACT.subtract(self.budget, self.spent)
+        budget = self.known_budget
+        return None if budget is None else EXACT.subtract(budget, self.spent)
 
     @property
     def over(self) -> bool:
-        return self.budget is not None and self.spent > self.budget
+        budget = self.known_budget
+        return budget is not None and self.spent > budget
 
     @property
     def heading_over(self) -> bool:
-        return self.budget is not None and self.forecast is not None and self.forecast > self.budget
+        budget = self.known_budget
+        return budget is not None and self.forecast is not None and self.forecast > budget
 
     @property
     def complete(self) -> bool:
-        return not self.unconverted
+        return not self.unconverted and not self.budget_unconverted
 
     def used_permille(self) -> int | None:
-        """Spent per thousand of the budget, rounded half to even (``None`` without a budget)."""
-        if self.budget is None or self.budget == 0:
+        """Spent per thousand of the budget, rounded half to even (``None`` without a known budget)."""
+        budget = self.known_budget
+        if budget is None or budget == 0:
             return None
-        return int(QUOTIENT.divide(QUOTIENT.multiply(self.spent, 1000), self.budget).quantize(Decimal(1), context=QUOTIENT))
+        return int(QUOTIENT.divide(QUOTIENT.multiply(self.spent, 1000), budget).quantize(Decimal(1), context=QUOTIENT))
 
     def used_percent(self) -> int | None:
-        if self.budget is None or self.budget == 0:
+        budget = self.known_budget
+        if budget is None or budget == 0:
             return None
-        return int(QUOTIENT.divide(QUOTIENT.multiply(self.spent, 100), self.budget).quantize(Decimal(1), context=QUOTIENT))
+        return int(QUOTIENT.divide(QUOTIENT.multiply(self.spent, 100), budget).quantize(Decimal(1), context=QUOTIENT))
 
 
 @dataclass
@@ -114,6 +135,21 @@ class MissingRate:
     amount: int
 
 
+@dataclass(frozen=True)
+class MissingBudgetRate:
+    """A budget in ``currency`` with no rate into the base currency on or before ``day``, the first day of its period.
+
+    ``day`` is ``None`` for a run budget of a campaign without a start date.
+    """
+
+    campaign: str
+    category: str
+    period: str
+    currency: str
+    amount: int
+    day: str | None
+
+
 @dataclass
 class Report:
     base: str
@@ -123,6 +159,7 @@ class Report:
     campaigns: list[CampaignReport]
     missing: list[MissingRate]
     warnings: list[str]
+    missing_budgets: list[MissingBudgetRate] = field(default_factory=list)
 
 
 #: Before any date and after every date, as text that sorts like ISO dates.
@@ -189,7 +226,7 @@ def build(
     for camp, key, currency, rate, counted, amount, n, first, last in _groups(conn, rates, by, " AND ".join(where), params):
         line = lines[camp].get(key) or lines[camp].setdefault(key, Line(key))
         total = totals.get(camp) or totals.setdefault(camp, Line(""))
-        value = None if rate is None else EXACT.multiply(to_decimal(amount, currency), rate)
+        value = None if rate is None else at_rate(amount, currency, rate)
         for target in (line, total):
             if counted:
                 target.entries += n
@@ -209,8 +246,8 @@ def build(
             seen[0], seen[1] = min(seen[0], first), max(seen[1], last)
             seen[2] += n
             seen[3] += amount
-    warnings = _add_budgets(conn, base, by, bounds, campaign, campaigns, lines, totals)
-    report = Report(base, by, period, as_of, [], [MissingRate(c, *v) for c, v in sorted(missing.items())], warnings)
+    warnings, missing_budgets = _add_budgets(conn, rates, by, bounds, campaign, campaigns, lines, totals)
+    report = Report(base, by, period, as_of, [], [MissingRate(c, *v) for c, v in sorted(missing.items())], warnings, missing_budgets)
     for camp, total in totals.items():
         info = campaigns.get(camp)
         span = _burn_span(info, first_day.get(camp), bounds)
@@ -258,27 +295,22 @@ def _order(by: str) -> Any:
 
 def _add_budgets(
     conn: sqlite3.Connection,
-    base: str,
+    rates: RateBook,
     by: str,
     bounds: budget_lib.Bounds | None,
     campaign: str | None,
     campaigns: dict[str, _Run],
     lines: dict[str, dict[str, Line]],
     totals: dict[str, Line],
-) -> list[str]:
+) -> tuple[list[str], list[MissingBudgetRate]]:
     warnings = []
+    missing = []
     left_out = budget_lib.incomplete(conn)
     if left_out:
         warnings.append(
             f"{left_out} incomplete budget{'s are' if left_out != 1 else ' is'} left out: crewdeck doctor lists and repairs them"
         )
     for budget in budget_lib.load(conn, campaign):
-        if budget.currency != base:
-            name = campaigns[budget.campaign].name if budget.campaign in campaigns else short(budget.campaign)
-            warnings.append(
-                f"budget {name}/{budget.category}/{budget.period} is in {budget.currency}, not the base currency {base}: left out"
-            )
-            continue
         info = campaigns.get(budget.campaign)
         run = budget_lib.run_bounds(info.start, info.end) if info else None
         if bounds is not None and not _overlaps(budget, bounds, run):
@@ -286,16 +318,32 @@ def _add_budgets(
         value = budget_lib.share(budget, bounds, run)
         if value is None:
             continue
-        total = totals.get(budget.campaign) or totals.setdefault(budget.campaign, Line(""))
-        total.budget = _plus(total.budget, value)
+        day = budget_lib.first_day(budget, info.start if info else None)
+        targets = [(totals.get(budget.campaign) or totals.setdefault(budget.campaign, Line("")), value)]
         if by == "category":
             line = lines[budget.campaign].get(budget.category) or lines[budget.campaign].setdefault(budget.category, Line(budget.category))
-            line.budget = _plus(line.budget, value)
+            targets.append((line, value))
         elif by == "month":
             for month, part in _monthly_shares(budget, bounds, run):
                 line = lines[budget.campaign].get(month) or lines[budget.campaign].setdefault(month, Line(month))
-                line.budget = _plus(line.budget, part)
-    return warnings
+                targets.append((line, part))
+        # One rate for the whole budget, however the report splits it.  Without a first day
+        # only a budget in the base currency converts: no rate can be picked.
+        dated = day is not None or budget.currency == rates.base
+        when = day.isoformat() if day else ""
+        converted = [(line, part, rates.convert(part, budget.currency, when) if dated else None) for line, part in targets]
+        if converted[0][2] is None:
+            name = info.name if info else short(budget.campaign)
+            missing.append(
+                MissingBudgetRate(name, budget.category, budget.period, budget.currency, budget.amount, day.isoformat() if day else None)
+            )
+        for line, part, value in converted:
+            if value is None:
+                minor = round_minor(part, budget.currency)
+                line.budget_unconverted[budget.currency] = line.budget_unconverted.get(budget.currency, 0) + minor
+            else:
+                line.budget = _plus(line.budget, value)
+    return warnings, missing
 
 
 def _overlaps(budget: budget_lib.Budget, bounds: budget_lib.Bounds, run: budget_lib.Bounds | None) -> bool:
@@ -366,7 +414,7 @@ def money(value: Decimal | None, currency: str) -> dict[str, str] | None:
 def line_json(line: Line, base: str, by: str) -> dict[str, Any]:
     out: dict[str, Any] = {by: line.key} if line.key else {}
     out.update(
-        budget=money(line.budget, base),
+        budget=money(line.known_budget, base),
         spent=money(line.spent, base),
         pending=money(line.pending, base),
         remaining=money(line.remaining, base),
@@ -379,6 +427,7 @@ def line_json(line: Line, base: str, by: str) -> dict[str, Any]:
         pending_entries=line.pending_entries,
         by_currency=[money_json(v, c) for c, v in sorted(line.by_currency.items())],
         unconverted=[money_json(v, c) for c, v in sorted(line.unconverted.items())],
+        budget_unconverted=[money_json(v, c) for c, v in sorted(line.budget_unconverted.items())],
         complete=line.complete,
     )
     return out
@@ -411,6 +460,16 @@ def as_json(report: Report) -> dict[str, Any]:
             {"currency": m.currency, "first": m.first, "last": m.last, "entries": m.entries, **money_json(m.amount, m.currency)}
             for m in report.missing
         ],
+        "missing_budget_rates": [
+            {
+                "campaign": m.campaign,
+                "category": m.category,
+                "period": m.period,
+                "rate_date": m.day,
+                **money_json(m.amount, m.currency),
+            }
+            for m in report.missing_budgets
+        ],
         "warnings": report.warnings,
     }
 
@@ -419,4 +478,14 @@ def missing_text(m: MissingRate, base: str) -> str:
     return (
         f"no {m.currency}/{base} rate on or before {m.first}: {m.entries} entries"
         f" ({m.first}..{m.last}) are not in the totals; add one with: crewdeck rate set {m.first} {m.currency}/{base} RATE"
+    )
+
+
+def missing_budget_text(m: MissingBudgetRate, base: str) -> str:
+    what = f"budget {m.campaign}/{m.category}/{m.period} ({format_minor(m.amount, m.currency)} {m.currency})"
+    if m.day is None:
+        return f"rate missing: {what} is for the run of a campaign with no start date, so no {m.currency}/{base} rate can be picked"
+    return (
+        f"rate missing: no {m.currency}/{base} rate on or before {m.day} for {what}; "
+        f"add one with: crewdeck rate set {m.day} {m.currency}/{base} RATE"
     )

@@ -72,7 +72,8 @@ def _line(campaign_id: str, campaign: str, line: Line, base: str) -> BudgetLine:
         campaign_id=campaign_id,
         campaign=visible(campaign),
         category=visible(line.key),
-        budget=_text(line.budget, base),
+        # Unknown while part of it has no rate: said, not guessed (the pane bar says "rates missing").
+        budget="no rate" if line.budget_unconverted else _text(line.known_budget, base),
         spent=_text(line.spent, base),
         remaining=_text(line.remaining, base),
         pending=_text(line.pending, base, blank_zero=True),

@@ -190,6 +190,6 @@ def apply_assignments(
         if rule is not None and not ws.task(task_id)["series"]:
             recurrence.start_series(ws, w, task_id, rule, now)
         else:
-            recurrence.set_rule(ws, w, task_id, rule)
+            recurrence.set_rule(ws, w, task_id, rule, now, future=future)
     if values.get("status") in ("done", "cancelled"):
         recurrence.after_done(ws, w, task_id, now)

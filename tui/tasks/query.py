@@ -5,7 +5,8 @@ Terms are ANDed; a leading ``-`` negates a term.
 | term                      | matches                                             |
 |---------------------------|-----------------------------------------------------|
 | ``status:todo,doing``     | any of those statuses (``is:open``, ``is:closed``)  |
-| ``@ana`` ``@me`` ``@none``| assigned to ana / to you / to nobody                |
+| ``@ana`` ``@me`` ``@none``| assigned to ana / to you / to nobody (a booked      |
+|                           | meeting is ana's / yours when she / you attend it)  |
 | ``#instagram``            | tagged                                              |
 | ``+spring-launch``        | in that campaign (``+none``: in none)               |
 | ``platform:tiktok``       | for that platform                                   |
@@ -168,6 +169,17 @@ def compile(query: Query, ctx: QueryContext) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), params
 
 
+def _theirs(member_id: str) -> tuple[str, list[Any]]:
+    """Assigned to the member, or a booked meeting they attend (required or optional).
+
+    The meetings are found once, through the index of the few tasks that
+    are meetings (an attendee's id is in the meeting's JSON, quoted): the
+    rest of the clause reads only the columns a count's covering index has.
+    """
+    meetings = "SELECT rowid FROM task WHERE meeting IS NOT NULL AND instr(meeting, ?) > 0"
+    return f"(t.assignee = ? OR t.rowid IN ({meetings}))", [member_id, f'"{member_id}"']
+
+
 def _clause(term: Term, ctx: QueryContext, now: str) -> tuple[str, list[Any]]:
     kind, value = term.kind, term.value
     if kind == "status":
@@ -179,8 +191,8 @@ def _clause(term: Term, ctx: QueryContext, now: str) -> tuple[str, list[Any]]:
         if value == "me":
             if ctx.me is None:
                 raise UserError("@me: who you are is not known here (pass --as HANDLE)")
-            return "t.assignee = ?", [ctx.me]
-        return "t.assignee = ?", [ctx.member_id(value)]
+            return _theirs(ctx.me)
+        return _theirs(ctx.member_id(value))
     if kind == "tag":
         return "instr(t.tags, ?) > 0", [f'"{value}"']
     if kind == "campaign":

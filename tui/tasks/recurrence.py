@@ -23,7 +23,8 @@ sync there is one.
   timer; ``crewdeck tasks`` and the write commands call it too).
 * ``edit`` changes "this one" (the instance only) or "all future ones"
   (this instance, the later ones that exist, and the template).
-* ``set_rule`` changes the rule from this instance on; ``None`` ends it.
+* ``set_rule`` changes the rule from this instance on (an open instance
+  moves to the new rule's next occurrence); ``None`` ends it.
 """
 
 from __future__ import annotations
@@ -364,7 +365,7 @@ def edit(ws: Workspace, w: Writer, task_id: str, values: dict[str, Any], *, futu
         rule = Rule.from_json(task["recurrence"]["rule"])
         local = parse_utc(due["utc"]).astimezone(zone(due["tz"]))
         new_rule = Rule(rule.freq, rule.days, rule.monthday, local.time().replace(second=0), due["tz"])
-        changed = set_rule(ws, w, task_id, new_rule)
+        changed = _retime(ws, w, task_id, new_rule)
         values = {k: v for k, v in values.items() if k != "due"}
         if not values:
             return changed
@@ -380,19 +381,54 @@ def edit(ws: Workspace, w: Writer, task_id: str, values: dict[str, Any], *, futu
     return [t for t, _ in targets]
 
 
-def set_rule(ws: Workspace, w: Writer, task_id: str, rule: Rule | None) -> list[str]:
-    """From this instance on: the new rule (open instances re-timed on their dates), or end the series."""
+def set_rule(ws: Workspace, w: Writer, task_id: str, rule: Rule | None, now: dt.datetime, *, future: bool) -> list[str]:
+    """A new rule from this instance on, or (``None``) the end of the series.
+
+    The new rule moves an open instance to its next occurrence: the first on
+    or after the instance's date that is still ahead of ``now`` (a Thursday
+    stand-up given ``every=tue 10:00`` moves to Tuesday 10:00).  "This one"
+    changes this instance, and so the ones the series makes after it;
+    ``future`` also the later instances that exist already, each to the
+    occurrence after the one before.  Ending the series deletes the later
+    open instances either way.
+    """
     task = ws.task(task_id)
     if not task["series"] or not task["recurrence"]:
         raise UserError(f"task {task_id[:8]} is not recurring (add a rule with every: when creating it)")
+    targets = [(task_id, task), *_later(ws, task)]
+    if rule is None:
+        for target_id, target in targets:
+            updates: dict[str, Any] = {"recurrence": {**target["recurrence"], "rule": None}}
+            if target_id != task_id and target["status"] in OPEN_STATUSES:
+                updates["deleted"] = True  # the series ends here: later instances go
+            w.set("task", target_id, updates)
+        return [t for t, _ in targets]
+    owner = _owner(ws, task["recurrence"]["template"], task["created_by"])
+    earliest: dt.date | None = None
+    for target_id, target in targets if future else targets[:1]:
+        recurrence = {**target["recurrence"], "rule": rule.to_json()}
+        updates = {"recurrence": recurrence}
+        if target["status"] in OPEN_STATUSES:
+            on = dt.date.fromisoformat(target["recurrence"]["on"])
+            # Only ever forward: an instance's id is derived from the date it was made for,
+            # and a later date the series reaches must not be one an instance moved away from.
+            on = max(on, earliest) if earliest else on
+            day, instant = next_ahead(rule, on - _DAY, owner, now)
+            recurrence["on"] = day.isoformat()
+            updates["due"] = {"utc": utc_iso(instant), "tz": rule.tz}
+            earliest = day + _DAY
+        w.set("task", target_id, updates)
+    return [t for t, _ in (targets if future else targets[:1])]
+
+
+def _retime(ws: Workspace, w: Writer, task_id: str, rule: Rule) -> list[str]:
+    """A new time of day for the rule from this instance on: open instances keep their dates."""
+    task = ws.task(task_id)
     owner = _owner(ws, task["recurrence"]["template"], task["created_by"])
     changed = []
     for target_id, target in [(task_id, task), *_later(ws, task)]:
-        recurrence = {**target["recurrence"], "rule": rule.to_json() if rule else None}
-        updates: dict[str, Any] = {"recurrence": recurrence}
-        if rule is None and target_id != task_id and target["status"] in OPEN_STATUSES:
-            updates["deleted"] = True  # the series ends here: later instances go
-        elif rule is not None and target["status"] in OPEN_STATUSES:
+        updates: dict[str, Any] = {"recurrence": {**target["recurrence"], "rule": rule.to_json()}}
+        if target["status"] in OPEN_STATUSES:
             instant = occurrence(rule, dt.date.fromisoformat(target["recurrence"]["on"]), owner)
             updates["due"] = {"utc": utc_iso(instant), "tz": rule.tz}
         w.set("task", target_id, updates)

@@ -5,7 +5,10 @@ zone the due was meant in (``DTSTART;TZID=Asia/Kolkata:...``) with a
 ``VTIMEZONE`` for every zone used, so calendar apps show it right in any
 zone and across DST changes.  A booked meeting lasts its minutes; a due
 date is a moment (no ``DTEND``); a publish slot is a second event in the
-audience's zone.  UIDs are stable (task id + kind), so importing again
+audience's zone.  A meeting names who booked it (``ORGANIZER``) and every
+member asked (an ``ATTENDEE`` each, required or optional, with their name):
+members have no e-mail address here, so a member's address is the URN of
+their id (``urn:uuid:...``), the same in every export.  UIDs are stable (task id + kind), so importing again
 updates events instead of duplicating them.
 
 Text values hold no control characters (RFC 5545's TEXT has none but the
@@ -17,16 +20,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+import uuid
+from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.time.when import in_zone, parse_utc
 from crewdeck.tui.workspace.placeholders import text_or, untitled_task
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
+if TYPE_CHECKING:
+    from icalendar import Event
+
 PRODID = "-//crewdeck//crewdeck//EN"
 
-_COLUMNS = "id, title, status, assignee, campaign, platform, due_utc, due_tz, publish_utc, publish_tz, meeting, notes"
+_COLUMNS = "id, title, status, assignee, campaign, platform, due_utc, due_tz, publish_utc, publish_tz, meeting, notes, created_by"
 
 
 def _tasks(ws: Workspace, member: Member | None) -> list[dict[str, Any]]:
@@ -44,6 +51,30 @@ def _tasks(ws: Workspace, member: Member | None) -> list[dict[str, Any]]:
 def _attendees(task: dict[str, Any]) -> list[str]:
     meeting = json.loads(task["meeting"])
     return list(meeting["required"]) + list(meeting["optional"])
+
+
+def member_address(member_id: str) -> str:
+    """A member's calendar address: the URN of their id."""
+    return uuid.UUID(hex=member_id).urn
+
+
+def _add_people(event: Event, ws: Workspace, task: dict[str, Any], handles: dict[str, str]) -> None:
+    from icalendar import vCalAddress
+
+    meeting = json.loads(task["meeting"])
+    people = [("ORGANIZER", task["created_by"], "")] if task["created_by"] else []
+    people += [("ATTENDEE", i, "REQ-PARTICIPANT") for i in meeting["required"]]
+    people += [("ATTENDEE", i, "OPT-PARTICIPANT") for i in meeting["optional"]]
+    for name, member_id, role in people:
+        address = vCalAddress(member_address(member_id))
+        member = ws.member(member_id)
+        address.params["cn"] = visible(member.name if member and member.name else f"@{handles.get(member_id, '?')}")
+        address.params["x-crewdeck-handle"] = visible(f"@{handles.get(member_id, '?')}")
+        if role:
+            address.params["cutype"] = "INDIVIDUAL"
+            address.params["role"] = role
+            address.params["partstat"] = "NEEDS-ACTION"
+        event.add(name.lower(), address)
 
 
 def calendar(ws: Workspace, now: dt.datetime, member: Member | None = None) -> bytes:
@@ -82,6 +113,7 @@ def calendar(ws: Workspace, now: dt.datetime, member: Member | None = None) -> b
                 event.add("dtend", start + dt.timedelta(minutes=json.loads(task["meeting"])["minutes"]))
                 attendees = ", ".join(f"@{handles.get(i, '?')}" for i in _attendees(task))
                 details.insert(0, f"attendees: {attendees}")
+                _add_people(event, ws, task, handles)
             else:
                 event.add("summary", visible(f"Due: {title}"))
             event.add("description", visible("\n".join(details), multiline=True))

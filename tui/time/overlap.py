@@ -22,6 +22,11 @@ lately makes a bad slot for them rank lower.  Meetings are tasks with a
 ``meeting`` field (``crewdeck overlap ... --book TITLE``), so the history
 syncs like any task.
 
+Booked meetings also block: a slot that overlaps a meeting one of the
+required members attends (required or optional there) is not offered, and
+an optional member in a meeting then is ``busy`` (costing as ``out``).  A
+cancelled or deleted meeting blocks nothing.
+
 The score shown is the rank in numbers: 100-70 for everyone in, 70-35 for
 someone stretching, 35-0 for someone out, lower as the penalty grows.
 """
@@ -48,16 +53,18 @@ STRETCH_DAY = (dt.time(7, 0), dt.time(22, 0))
 HISTORY = dt.timedelta(weeks=4)
 MAX_BURDEN = 5
 STATUSES = ("in", "stretch", "out")
+#: An optional member's status at a slot where they are in a booked meeting.
+BUSY = "busy"
 #: Penalty points per required member (times their burden weight) and per optional one.
 REQUIRED_COST = {"in": 0.0, "stretch": 3.0, "out": 10.0}
-OPTIONAL_COST = {"in": 0.0, "stretch": 1.0, "out": 2.0}
+OPTIONAL_COST = {"in": 0.0, "stretch": 1.0, "out": 2.0, BUSY: 2.0}
 EDGE_COST = 0.5
 REPEAT_COST = 1.0
 #: (top, width) of each tier's score band.
 BANDS = ((100.0, 30.0), (70.0, 35.0), (35.0, 35.0))
 #: How a member's status at a slot is shown, and the line that says so.
-MARKS = {"in": "✓", "stretch": "~", "out": "✗"}
-LEGEND = "✓ in working hours   ~ stretching (within 2h, 07:00-22:00 local)   ✗ outside   ? optional"
+MARKS = {"in": "✓", "stretch": "~", "out": "✗", BUSY: "⊘"}
+LEGEND = "✓ in working hours   ~ stretching (within 2h, 07:00-22:00 local)   ✗ outside   ⊘ in a booked meeting   ? optional"
 #: The longest search, in days, and the shortest and longest meeting, in minutes.
 MAX_DAYS = 62
 DURATIONS = (5, 24 * 60)
@@ -106,6 +113,25 @@ class Slot:
 
 
 _STRETCH_S = int(STRETCH.total_seconds())
+#: A meeting lasts at most a day (``records.meeting_info``): how far before a slot one may start and still reach it.
+_LONGEST_MEETING_S = 24 * 3600
+#: ``_judge``'s index for ``BUSY`` (after ``STATUSES``).
+_BUSY_INDEX = len(STATUSES)
+
+
+class _Busy:
+    """A member's booked meetings as epoch seconds, sorted by start."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [a for a, _ in spans]
+        self.ends = [b for _, b in spans]
+
+    def during(self, start: int, end: int) -> bool:
+        """Whether a meeting overlaps ``[start, end)``."""
+        first = bisect.bisect_left(self.starts, start - _LONGEST_MEETING_S)
+        last = bisect.bisect_left(self.starts, end)
+        return any(self.ends[i] > start for i in range(first, last))
 
 
 class _Hours:
@@ -155,16 +181,22 @@ def plan(
     tz: str,
     *,
     burden: dict[str, int] | None = None,
+    busy: dict[str, list[tuple[dt.datetime, dt.datetime]]] | None = None,
     not_before: dt.datetime | None = None,
     limit: int = 10,
 ) -> list[Slot]:
     """The best ``limit`` slots in ``[start, end)`` that do not overlap each other, best first.
 
-    ``tz`` is the zone whose days the list spreads over.
+    ``tz`` is the zone whose days the list spreads over; ``busy`` holds each
+    member's booked meetings (by member id): no slot overlaps a required
+    member's, and an optional member is ``busy`` in theirs.
     """
     burden = burden or {}
+    busy = busy or {}
     people = [(m, True) for m in required] + [(m, False) for m in optional]
     hours = [_Hours(m, start, end) for m, _ in people]
+    # None for a member with no meetings: the common case costs one identity test per slot.
+    booked = [_Busy([(int(a.timestamp()), int(b.timestamp())) for a, b in busy[m.id]]) if busy.get(m.id) else None for m, _ in people]
     weights = [1 + min(burden.get(m.id, 0), MAX_BURDEN) if req else 0 for m, req in people]
     step = int(STEP.total_seconds())
     length = int(duration.total_seconds())
@@ -175,7 +207,9 @@ def plan(
     # Per day (in the planner's zone), the best slots that do not overlap.
     judged: list[tuple[int, float, int, tuple[int, ...]]] = []
     while at <= last:
-        judged.append(_judge(hours, weights, at, at + length))
+        verdict = _judge(hours, weights, booked, at, at + length)
+        if verdict is not None:
+            judged.append(verdict)
         at += step
     judged.sort()
     per_day: dict[dt.date, list[tuple[int, float, int, tuple[int, ...]]]] = {}
@@ -188,12 +222,21 @@ def plan(
     return [_slot(people, entry, length) for entry in chosen]
 
 
-def _judge(hours: list[_Hours], weights: list[int], start: int, end: int) -> tuple[int, float, int, tuple[int, ...]]:
+def _judge(
+    hours: list[_Hours], weights: list[int], booked: list[_Busy | None], start: int, end: int
+) -> tuple[int, float, int, tuple[int, ...]] | None:
+    """``(tier, penalty, start, status indexes)`` of a slot, or ``None`` when a required member is in a meeting then."""
     tier = 0
     penalty = 0.0
     margin = -1
     statuses = []
-    for member_hours, weight in zip(hours, weights):
+    for member_hours, weight, meetings in zip(hours, weights, booked):
+        if meetings is not None and meetings.during(start, end):
+            if weight:
+                return None
+            statuses.append(_BUSY_INDEX)
+            penalty += OPTIONAL_COST[BUSY]
+            continue
         status, outside, edge = member_hours.fit(start, end)
         statuses.append(status)
         if weight:  # required
@@ -212,20 +255,41 @@ def _slot(people: list[tuple[Member, bool]], entry: tuple[int, float, int, tuple
     tier, penalty, start_s, statuses = entry
     start = dt.datetime.fromtimestamp(start_s, dt.UTC)
     seats = tuple(
-        Seat(member, required, STATUSES[status], start.astimezone(zone(member.tz))) for (member, required), status in zip(people, statuses)
+        Seat(member, required, (*STATUSES, BUSY)[status], start.astimezone(zone(member.tz)))
+        for (member, required), status in zip(people, statuses)
     )
     return Slot(start, start + dt.timedelta(seconds=length), tier, penalty, seats)
+
+
+#: Booked meetings: live, not cancelled, with a start.
+_MEETINGS = "SELECT due_utc, meeting FROM task WHERE deleted = 0 AND meeting IS NOT NULL AND status != 'cancelled' AND due_utc IS NOT NULL"
+
+
+def booked(
+    ws: Workspace, members: Iterable[Member], start: dt.datetime, end: dt.datetime
+) -> dict[str, list[tuple[dt.datetime, dt.datetime]]]:
+    """Per member id: the booked meetings they attend that overlap ``[start, end)``, as ``(start, end)``."""
+    wanted = {m.id for m in members}
+    out: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {}
+    longest = dt.timedelta(seconds=_LONGEST_MEETING_S)
+    rows = ws.conn.execute(_MEETINGS + " AND due_utc > ? AND due_utc < ?", (utc_iso(start - longest), utc_iso(end))).fetchall()
+    for due_utc, meeting_text in rows:
+        meeting = json.loads(meeting_text)
+        begins = parse_utc(due_utc)
+        ends = begins + dt.timedelta(minutes=meeting["minutes"])
+        if ends <= start:
+            continue
+        for member_id in meeting["required"] + meeting["optional"]:
+            if member_id in wanted:
+                out.setdefault(member_id, []).append((begins, ends))
+    return out
 
 
 def meeting_burden(ws: Workspace, members: Iterable[Member], before: dt.datetime) -> dict[str, int]:
     """Per member id: 1 for each meeting of the last four weeks they stretched for, 2 for each they were out for."""
     wanted = {m.id: m for m in members}
     out = dict.fromkeys(wanted, 0)
-    rows = ws.conn.execute(
-        "SELECT due_utc, meeting FROM task WHERE deleted = 0 AND meeting IS NOT NULL AND status != 'cancelled' "
-        "AND due_utc >= ? AND due_utc < ?",
-        (utc_iso(before - HISTORY), utc_iso(before)),
-    ).fetchall()
+    rows = ws.conn.execute(_MEETINGS + " AND due_utc >= ? AND due_utc < ?", (utc_iso(before - HISTORY), utc_iso(before))).fetchall()
     for due_utc, meeting_text in rows:
         meeting = json.loads(meeting_text)
         start = parse_utc(due_utc)
@@ -310,9 +374,10 @@ def read_search(
 
 
 def search(ws: Workspace, question: Search, now: dt.datetime, *, limit: int = 10) -> list[Slot]:
-    """The best slots for ``question`` from ``now`` on, fair by the workspace's booked meetings."""
+    """The best slots for ``question`` from ``now`` on, around and fair by the workspace's booked meetings."""
     start, end = day_range(question.first, question.days, question.tz)
     burden = meeting_burden(ws, question.required + question.optional, max(start, now))
+    busy = booked(ws, question.required + question.optional, start, end)
     return plan(
         list(question.required),
         list(question.optional),
@@ -321,6 +386,7 @@ def search(ws: Workspace, question: Search, now: dt.datetime, *, limit: int = 10
         end,
         question.tz,
         burden=burden,
+        busy=busy,
         not_before=now,
         limit=limit,
     )

@@ -83,7 +83,8 @@ class DetailScreen(Screen[None]):
     def _set_field(self, text: str | None) -> None:
         if not text:
             return
-        if self.recurring and not text.strip().startswith("every="):
+        # A new rule asks too (it moves this instance, or it and the later ones); ending the series does not.
+        if self.recurring and text.strip().replace(" ", "").lower() not in ("every=none", "every=-", "every="):
             choices = [Choice("this", "this one", "t"), Choice("future", "this and all future ones", "a")]
 
             def chosen(which: str | None) -> None:

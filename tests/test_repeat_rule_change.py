@@ -1,0 +1,123 @@
+"""Changing a repeat rule moves the open instance to the new rule's next occurrence (issue 14, item 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from crewdeck.sync.state.store import Store
+from crewdeck.sync.state.zones import zone
+from crewdeck.tui.app.screens.picker import PickerScreen
+from crewdeck.tui.tasks import recurrence
+from crewdeck.tui.time.when import parse_utc
+
+from .apphelp import make_app, settle
+from .conftest import Cli
+
+
+def _task(cli: Cli, task_id: str) -> dict[str, Any]:
+    with Store(cli.workspace) as store:
+        row = store.record("task", task_id)
+    assert row is not None
+    return row
+
+
+def _local(row: dict[str, Any]) -> dt.datetime:
+    return parse_utc(row["due"]["utc"]).astimezone(zone(row["due"]["tz"]))
+
+
+def _open(cli: Cli) -> list[dict[str, Any]]:
+    with Store(cli.workspace) as store:
+        rows = [v for _, v in store.records("task") if not v["deleted"] and v["status"] not in ("done", "cancelled")]
+    return sorted(rows, key=lambda v: v["due"]["utc"])
+
+
+def test_a_new_rule_moves_the_open_instance_to_its_next_occurrence(cli: Cli) -> None:
+    # Thursday 10:30 in Berlin (the suite's clock): today's 11:00 is the first instance.
+    first = cli.ok("add", "Probe every:weekday 11:00").strip()
+    assert _local(_task(cli, first)) == dt.datetime(2026, 11, 26, 11, 0, tzinfo=zone("Europe/Berlin"))
+    cli.ok("set", first, "every=tue 10:00")
+    row = _task(cli, first)
+    assert _local(row) == dt.datetime(2026, 12, 1, 10, 0, tzinfo=zone("Europe/Berlin"))  # not "today 10:00"
+    assert row["recurrence"]["on"] == "2026-12-01" and row["recurrence"]["rule"]["days"] == ["tue"]
+    assert "Tue" in cli.ok("tasks")
+    cli.ok("set", first, "every=month on the 15th")
+    row = _task(cli, first)
+    assert _local(row).date() == dt.date(2026, 12, 15) and row["recurrence"]["on"] == "2026-12-15"  # not "today 17:00"
+    # The series goes on by the new rule.
+    cli.ok("done", first)
+    [nxt] = _open(cli)
+    assert nxt["recurrence"]["on"] == "2027-01-15" and _local(nxt).date() == dt.date(2027, 1, 15)
+
+
+def test_a_rule_whose_time_today_is_ahead_keeps_today(cli: Cli) -> None:
+    first = cli.ok("add", "Probe every:weekday 11:00").strip()
+    cli.ok("set", first, "every=weekday 12:00")
+    assert _local(_task(cli, first)) == dt.datetime(2026, 11, 26, 12, 0, tzinfo=zone("Europe/Berlin"))
+    # 10:00 today has passed (it is 10:30 in Berlin): the next occurrence is tomorrow's.
+    cli.ok("set", first, "every=weekday 10:00")
+    assert _local(_task(cli, first)) == dt.datetime(2026, 11, 27, 10, 0, tzinfo=zone("Europe/Berlin"))
+
+
+def test_the_move_keeps_the_wall_clock_across_a_dst_change(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Thursday 2027-03-11, 09:00 in Los Angeles; clocks go forward on Sunday the 14th.
+    monkeypatch.setenv("CREWDECK_NOW", "2027-03-11T17:00:00Z")
+    first = cli.ok("add", "Probe every:weekday 11:00 America/Los_Angeles").strip()
+    assert _task(cli, first)["due"] == {"utc": "2027-03-11T19:00:00Z", "tz": "America/Los_Angeles"}  # 11:00 PST
+    cli.ok("set", first, "every=tue 10:00 America/Los_Angeles")
+    assert _task(cli, first)["due"] == {"utc": "2027-03-16T17:00:00Z", "tz": "America/Los_Angeles"}  # 10:00 PDT
+
+
+def test_this_one_or_all_future_ones_for_a_new_rule(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    def two_instances() -> tuple[str, str]:
+        first = cli.ok("add", "Report every:tue and thu 17:00").strip()  # Thu 26 Nov, 17:00 Berlin
+        # A week later, nobody having done it: the Thursday after is made, the first stays open.
+        monkeypatch.setenv("CREWDECK_NOW", "2026-12-03T10:00:00Z")
+        cli.ok("tasks")
+        series = _task(cli, first)["series"]
+        return first, recurrence.instance_id(series, dt.date(2026, 12, 3))
+
+    first, later = two_instances()
+    cli.ok("set", first, "every=mon 09:00")  # this one
+    assert _task(cli, first)["due"]["utc"] == "2026-12-07T08:00:00Z"  # Monday 09:00 Berlin
+    assert _task(cli, later)["due"]["utc"] == "2026-12-03T16:00:00Z"  # untouched, on the old rule
+    assert _task(cli, later)["recurrence"]["rule"]["days"] == ["tue", "thu"]
+
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-26T09:30:00Z")
+    cli.ok("rm", first, later)
+    first, later = two_instances()
+    cli.ok("set", first, "every=mon 09:00", "--future")
+    # Each open instance on the occurrence after the one before: never two on one day.
+    assert _task(cli, first)["due"]["utc"] == "2026-12-07T08:00:00Z"
+    assert _task(cli, later)["due"]["utc"] == "2026-12-14T08:00:00Z"
+    assert _task(cli, later)["recurrence"]["rule"]["days"] == ["mon"]
+
+
+def test_a_bad_rule_changes_nothing(cli: Cli) -> None:
+    first = cli.ok("add", "Probe every:weekday 11:00").strip()
+    before = _task(cli, first)
+    assert cli("set", first, "every=fortnightly").code == 2
+    assert _task(cli, first) == before
+
+
+async def test_the_app_asks_this_one_or_all_future_ones_for_a_new_rule(cli: Cli) -> None:
+    first = cli.ok("add", "Probe every:weekday 11:00").strip()
+    app = make_app(cli.workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert app.tasks_pane.table.cursor_key == first
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("colon", *"every=tue 10:00", "enter")
+        await settle(pilot)
+        # The question, as for any change to a recurring task; nothing written until it is answered.
+        assert isinstance(app.screen, PickerScreen) and [c.value for c in app.screen.choices] == ["this", "future"]
+        assert _task(cli, first)["recurrence"]["rule"]["days"] == ["mon", "tue", "wed", "thu", "fri"]
+        await pilot.press("t")
+        await settle(pilot)
+        row = _task(cli, first)
+        assert _local(row) == dt.datetime(2026, 12, 1, 10, 0, tzinfo=zone("Europe/Berlin"))
+        assert row["recurrence"]["rule"]["days"] == ["tue"]
+        assert "2026-12-01" in str(app.screen.query_one("#detail-body").render())
