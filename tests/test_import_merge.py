@@ -187,3 +187,15 @@ def test_a_taskwarrior_import_is_written_as_the_importer_and_idempotent(cli: Cli
     assert [c["id"] for c in json.loads(other.ok("campaign", "list", "--json"))] == [
         c["id"] for c in json.loads(cli.ok("campaign", "list", "--json")) if c["slug"] == "holiday"
     ]
+
+
+def test_a_campaign_of_the_same_name_is_the_same_campaign(export: Path, tmp_path: Path) -> None:
+    target = new_workspace(tmp_path, "a.db")
+    target.ok("campaign", "add", "Spring Launch")
+    here = json.loads(target.ok("campaign", "list", "--json"))[0]["id"]
+    out = target.ok("import", str(export))
+    assert "campaign" not in out.split(";")[0]  # nothing new of that kind
+    assert [c["id"] for c in json.loads(target.ok("campaign", "list", "--json"))] == [here]
+    carousel = next(t for t in json.loads(target.ok("export"))["task"] if t["title"] == "Draft carousel")
+    assert carousel["campaign"] == here
+    assert "nothing new" in target.ok("import", str(export))

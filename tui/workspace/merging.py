@@ -49,6 +49,8 @@ REFERENCES = {
     ("ledger_entry", "campaign"): "campaign",
     ("budget", "campaign"): "campaign",
 }
+#: The same, per entity: (field, entity named).
+_REFERENCES_OF = {owner: [(f, target) for (o, f), target in REFERENCES.items() if o == owner] for owner, _ in REFERENCES}
 #: Member fields a member added by an import may bring; never access or a Unix user.
 MEMBER_EXTRAS = ("role", "hours", "days_off")
 #: Record kinds in the order of their words in a summary.
@@ -94,7 +96,10 @@ class SourceMember:
 
 @dataclass
 class Source:
-    """What an importer read: ``records`` name members by ``SourceMember.key`` (or by their id here)."""
+    """What an importer read: ``records`` name members by ``SourceMember.key`` (or by their id here).
+
+    ``plan_merge`` takes the records' values over: it maps them in place.
+    """
 
     name: str
     members: list[SourceMember]
@@ -151,7 +156,7 @@ class Merge:
 
 
 def _named(entity: str, names: list[str]) -> str:
-    if entity not in ("member", "campaign") or len(names) > 5:
+    if entity not in ("member", "campaign"):
         return ""
     return f" ({', '.join(sorted(names))})"
 
@@ -404,19 +409,20 @@ class _Merger:
         return f"{CREDIT} @{handle.lstrip('@')}" + (f" {day}" if day else "")
 
     def _references(self, entity: str, values: dict[str, Any]) -> dict[str, Any]:
-        """The record's values with the members and campaigns it names as they are here."""
-        mapped = dict(values)
-        for (owner, name), target in REFERENCES.items():
-            if owner != entity or mapped.get(name) is None:
+        """The record's values with the members and campaigns it names as they are here (changed in place: the merge owns them)."""
+        mapped = values
+        for name, target in _REFERENCES_OF.get(entity, ()):
+            value = mapped.get(name)
+            if value is None:
                 continue
             if target == "member":
-                member = self._member_here(mapped[name])
+                member = self._member_here(value)
                 if member is None:
                     del mapped[name]
                 else:
                     mapped[name] = member
             else:
-                mapped[name] = self.remap[target].get(mapped[name], mapped[name])
+                mapped[name] = self.remap[target].get(value, value)
         if entity == "task":
             meeting = mapped.get("meeting")
             if meeting:
@@ -427,11 +433,14 @@ class _Merger:
                 }
                 ENTITIES["task"].check("meeting", mapped["meeting"])
             recurrence = mapped.get("recurrence")
-            if recurrence and recurrence["template"].get("assignee"):
+            if recurrence:  # the series' next instances copy its template
                 template = dict(recurrence["template"])
-                member = self._member_here(template.pop("assignee"))
-                if member is not None:
-                    template["assignee"] = member
+                if template.get("assignee"):
+                    member = self._member_here(template.pop("assignee"))
+                    if member is not None:
+                        template["assignee"] = member
+                if template.get("campaign"):
+                    template["campaign"] = self.remap["campaign"].get(template["campaign"], template["campaign"])
                 mapped["recurrence"] = {**recurrence, "template": template}
             if mapped.get("campaign") is None:
                 mapped.pop("campaign", None)
