@@ -199,3 +199,13 @@ def test_a_campaign_of_the_same_name_is_the_same_campaign(export: Path, tmp_path
     carousel = next(t for t in json.loads(target.ok("export"))["task"] if t["title"] == "Draft carousel")
     assert carousel["campaign"] == here
     assert "nothing new" in target.ok("import", str(export))
+
+
+def test_a_member_removed_here_is_not_brought_back_by_an_import(export: Path, tmp_path: Path) -> None:
+    target = new_workspace(tmp_path, "a.db")
+    target.ok("member", "add", "tunde", "--name", "Tunde Here", "--tz", "Africa/Lagos")
+    target.ok("member", "rm", "tunde")
+    before = ops(target.workspace)
+    err = one_line_error(target("import", str(export)))
+    assert "@tunde: was removed from this workspace" in err
+    assert ops(target.workspace) == before

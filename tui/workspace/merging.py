@@ -137,8 +137,9 @@ class Merge:
     def __str__(self) -> str:
         parts = []
         if self.writes:
-            made = [f"{counted(len(names), e)}{_named(e, names)}" for e in NOUNS if (names := self.created.get(e))]
-            changed = [counted(n, e) for e in NOUNS if (n := self.updated.get(e))]
+            kinds = [*NOUNS, *(e for e in ENTITIES if e not in NOUNS)]
+            made = [f"{counted(len(names), e)}{_named(e, names)}" for e in kinds if (names := self.created.get(e))]
+            changed = [counted(n, e) for e in kinds if (n := self.updated.get(e))]
             said = [f"imported {', '.join(made)}"] if made else []
             if changed:
                 said.append(f"updated {', '.join(changed)}")
@@ -258,10 +259,7 @@ class _Merger:
 
     def _members(self) -> None:
         by_handle = {m.handle: m.id for m in self.ws.members()}
-        removed = {
-            handle: member_id
-            for member_id, handle in self.ws.conn.execute("SELECT id, handle FROM member WHERE deleted = 1 AND handle IS NOT NULL")
-        }
+        removed = {row[0] for row in self.ws.conn.execute("SELECT handle FROM member WHERE deleted = 1 AND handle IS NOT NULL")}
         for sm in self.source.members:
             handle = sm.handle.lstrip("@").lower()
             self.handles[sm.key] = handle
@@ -293,7 +291,7 @@ class _Merger:
             self._write("member", member_id, checked, sm.where)
             self.merge.created.setdefault("member", []).append(f"@{handle}")
 
-    def _cannot_add(self, handle: str, sm: SourceMember, removed: dict[str, str]) -> str | None:
+    def _cannot_add(self, handle: str, sm: SourceMember, removed: set[str]) -> str | None:
         """Why the member the file names cannot be added here, or ``None``."""
         if handle in removed:
             return "was removed from this workspace; add them back first (crewdeck member add), or take them out of the file"
@@ -380,6 +378,9 @@ class _Merger:
         credit = self._credit(entity, row_id, values, author_field)
         if author_field and self.me is not None:
             values[author_field] = self.me.id
+        elif author_field and values.get(author_field) in self.remap["member"]:
+            # Nobody to write as (no member here yet): the author stays, as the member they are here.
+            values[author_field] = self.remap["member"][values[author_field]]
         if credit:
             credit_field, joiner = CREDIT_FIELDS[entity]
             before = values.get(credit_field) or ""
