@@ -6,9 +6,10 @@ import argparse
 
 from crewdeck.sync.state.records import load_json
 from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.cli.common import Context, progress, read_input, write_output
 from crewdeck.tui.tasks import taskwarrior
-from crewdeck.tui.workspace import exchange
+from crewdeck.tui.workspace import exchange, merging
 from crewdeck.tui.workspace.errors import UserError
 
 
@@ -32,6 +33,7 @@ def cmd_import(ctx: Context) -> int:
     source = ctx.args.file
     text = read_input(source)
     ws = ctx.ws
+    default_tz = _zone(ctx.args.default_tz) if ctx.args.default_tz else None
     # Into a workspace nobody is in yet, the import speaks for no one.
     me = ctx.me if ws.members() else ctx.me_or_none()
     try:
@@ -40,20 +42,34 @@ def cmd_import(ctx: Context) -> int:
                 records = taskwarrior.read(text)
             except ValueError as exc:
                 raise UserError(f"{source}: not a Taskwarrior export: {exc}") from None
-            plan, summary = taskwarrior.plan_import(records, ws, me, source, ctx.args.project_prefix, ctx.now)
-            message = str(summary)
+            merge_from = taskwarrior.plan_import(records, ws, me, source, ctx.args.project_prefix, ctx.now)
         else:
             try:
                 doc = load_json(text)
             except ValueError as exc:
                 raise UserError(f"{source}: not JSON: {exc}") from None
-            plan = exchange.plan_import(doc, source)
-            message = f"imported {len(plan):,} records"
+            where: dict[str, str] = {}
+            plan = exchange.plan_import(doc, source, where)
+            if not merging.has_data(ws):
+                # A restore: the workspace becomes the export, authors and all.
+                exchange.write_plan(ws.store, me.id if me else "", plan, lambda done, total: progress(done, total, "writing"))
+                print(f"imported {len(plan):,} records")
+                return 0
+            merge_from = merging.export_source(plan, source, where)
+        merge = merging.plan_merge(ws, me, merge_from, default_tz=default_tz)
+        if not merge.changes_nothing:
+            merging.write_merge(ws, me, merge, lambda done, total: progress(done, total, "writing"))
     except exchange.ImportProblems as exc:
         raise UserError(f"nothing imported: {exc}") from None
-    exchange.write_plan(ws.store, me.id if me else "", plan, lambda done, total: progress(done, total, "writing"))
-    print(visible(message))
+    print(visible(str(merge)))
     return 0
+
+
+def _zone(name: str) -> str:
+    try:
+        return check_zone(name)
+    except UnknownZoneError as exc:
+        raise UserError(f"--default-tz: {exc}") from None
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:
@@ -74,9 +90,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "import",
         parents=parents,
         help="import an export or a Taskwarrior export",
-        description="Import a crewdeck export, or with --from taskwarrior the output of `task export`. All or nothing.",
+        description="Import a crewdeck export, or with --from taskwarrior the output of `task export`. All or nothing. "
+        "Into an empty workspace an export is restored as it was; into one that has data every import merges: "
+        "members matched by handle, records by id, written as you (the source's authors kept as text), "
+        "and a second import of the same file changes nothing.",
     )
     p.add_argument("file", help="the file to import (- for standard input)")
     p.add_argument("--from", dest="source", choices=["crewdeck", "taskwarrior"], default="crewdeck", help="the file's format")
     p.add_argument("--project-prefix", default="", metavar="PREFIX", help="Taskwarrior: strip this from project names (e.g. campaign.)")
+    p.add_argument(
+        "--default-tz", metavar="ZONE", help="the time zone of a member the file names without one (added by a manager's import)"
+    )
     p.set_defaults(func=cmd_import)

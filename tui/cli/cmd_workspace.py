@@ -146,13 +146,44 @@ def cmd_member_set(ctx: Context) -> int:
 
 
 def cmd_member_rm(ctx: Context) -> int:
-    member = ctx.ws.member_by_handle(ctx.args.handle)
-    live = ctx.ws.conn.execute("SELECT count(*) FROM sync_token WHERE member = ? AND revoked_at IS NULL", (member.id,)).fetchone()[0]
+    a = ctx.args
+    ws = ctx.ws
+    member = ws.member_by_handle(a.handle)
+    if a.reassign and a.unassign:
+        raise UserError("member rm: --reassign and --unassign are two answers; give one")
+    heir = ws.member_by_handle(a.reassign) if a.reassign else None
+    if heir is not None and heir.id == member.id:
+        raise UserError(f"member rm: @{member.handle}'s tasks cannot go to @{member.handle}; name another member")
+    open_tasks = ws.open_tasks_of(member.id)
+    held = f"{len(open_tasks):,} open task{'s' if len(open_tasks) != 1 else ''}"
+    if open_tasks and heir is None and not a.unassign:
+        raise UserError(
+            f"member rm: @{member.handle} holds {held}: say where they go with --reassign @HANDLE or --unassign (nothing was changed)"
+        )
+    live = ws.conn.execute("SELECT count(*) FROM sync_token WHERE member = ? AND revoked_at IS NULL", (member.id,)).fetchone()[0]
     with ctx.writer() as w:
+        # In the removal's own write: no moment sees the member gone and their tasks still theirs.
+        for task_id in open_tasks:
+            w.set("task", task_id, _handed_over(ws.task(task_id), member.id, heir.id if heir else None))
         w.delete("member", member.id)
     revoked = f"; {live} sync token{'s' if live != 1 else ''} revoked" if live else ""
-    print(f"removed @{member.handle} (their history stays){revoked}")
+    tasks = "; they held no open tasks"
+    if open_tasks:
+        tasks = f"; {held} reassigned to @{heir.handle}" if heir else f"; {held} unassigned"
+    print(f"removed @{member.handle} (their history stays){tasks}{revoked}")
     return 0
+
+
+def _handed_over(task: dict[str, Any], member_id: str, heir_id: str | None) -> dict[str, Any]:
+    """A task's new assignee, and its series' template's when the removed member holds that too (the next instance is theirs)."""
+    values: dict[str, Any] = {"assignee": heir_id}
+    recurrence = task.get("recurrence")
+    if recurrence and recurrence["template"].get("assignee") == member_id:
+        template = {k: v for k, v in recurrence["template"].items() if k != "assignee"}
+        if heir_id is not None:
+            template["assignee"] = heir_id
+        values["recurrence"] = {**recurrence, "template": template}
+    return values
 
 
 def cmd_member_list(ctx: Context) -> int:
@@ -322,8 +353,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("--handle", dest="new_handle", metavar="NEW", help="a new handle")
     member_options(p)
     p.set_defaults(func=cmd_member_set)
-    p = msub.add_parser("rm", parents=parents, help="remove a member", description="Remove a member (their history stays).")
+    p = msub.add_parser(
+        "rm",
+        parents=parents,
+        help="remove a member",
+        description="Remove a member (their history stays). A member who holds open tasks is removed only with "
+        "--reassign @HANDLE or --unassign, which says where the tasks go.",
+    )
     p.add_argument("handle", help="the member's handle")
+    p.add_argument("--reassign", metavar="HANDLE", help="give the member's open tasks to this member")
+    p.add_argument("--unassign", action="store_true", help="leave the member's open tasks unassigned")
     p.set_defaults(func=cmd_member_rm)
     p = msub.add_parser("list", parents=parents, help="list members", description="List members with their local time now.")
     p.add_argument("--json", action="store_true", help="print JSON")

@@ -43,7 +43,7 @@ class Reads:
                 me=me.id,
                 tz=me.tz,
                 now=now,
-                member_id=lambda handle: ws.member_by_handle(handle).id,
+                member_id=lambda handle: ws.member_in_filter(handle).id,
                 campaign_id=lambda name: ws.campaign_by_name(name).id,
             )
             where, params = query_language.compile(parsed, ctx)

@@ -17,7 +17,11 @@
 | UDA ``assignee``         | assignee, when it is a member's handle            |
 
 Recurring templates (status ``recurring``) are skipped: their instances are
-ordinary pending tasks in the export.
+ordinary pending tasks in the export.  The tasks are merged like every
+import (``crewdeck.tui.workspace.merging``): written as the importing
+member, and a second import of the same file changes nothing.  A campaign
+made for a project gets an id derived from its name, so it is the same
+campaign on every import.
 """
 
 from __future__ import annotations
@@ -27,11 +31,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.records import load_json
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.time.when import DateError, check_iso_day
 from crewdeck.tui.workspace.exchange import ImportProblems, Plan, add_checked
+from crewdeck.tui.workspace.merging import Source, stable_id
 from crewdeck.tui.workspace.workspace import Member, Workspace, slug
 
 STATUS = {"pending": "todo", "waiting": "todo", "completed": "done", "deleted": "cancelled"}
@@ -41,20 +45,19 @@ _TW_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\Z")
 
 @dataclass
 class Summary:
-    tasks: int = 0
-    campaigns: list[str] = field(default_factory=list)
+    """What the importer itself has to say; the merge counts what was new."""
+
     skipped_templates: int = 0
     unknown_assignees: set[str] = field(default_factory=set)
 
-    def __str__(self) -> str:
-        parts = [f"imported {self.tasks:,} tasks"]
-        if self.campaigns:
-            parts.append(f"created campaigns {', '.join('+' + c for c in self.campaigns)}")
+    def notes(self) -> list[str]:
+        parts = []
         if self.skipped_templates:
-            parts.append(f"skipped {self.skipped_templates} recurring templates")
+            many = "template" if self.skipped_templates == 1 else "templates"
+            parts.append(f"skipped {self.skipped_templates:,} recurring {many}")
         if self.unknown_assignees:
             parts.append(f"left unassigned (no such member): {', '.join(sorted(self.unknown_assignees))}")
-        return "; ".join(parts)
+        return parts
 
 
 def _utc(text: Any, name: str) -> str:
@@ -104,10 +107,12 @@ def plan_import(
     source: str,
     project_prefix: str = "",
     now: dt.datetime | None = None,
-) -> tuple[Plan, Summary]:
+) -> Source:
+    """The export's tasks (and the campaigns their projects need) for ``merging``; ``ImportProblems`` names every bad one."""
     summary = Summary()
     problems: list[str] = []
     plan: Plan = []
+    named: dict[str, str] = {}
     members = {m.handle: m for m in ws.members()}
     campaigns = {c.slug: c.id for c in ws.campaigns()}
     default_tz = me.tz if me else "UTC"
@@ -121,7 +126,7 @@ def plan_import(
             summary.skipped_templates += 1
             continue
         try:
-            task_id, values, campaign = _task(record, members, campaigns, default_tz, project_prefix, summary, created_at, me)
+            task_id, values, campaign = _task(record, members, campaigns, default_tz, project_prefix, summary, created_at)
         except ValueError as exc:
             uuid = str(record.get("uuid", "?"))[:8]
             problems.append(f"{where} (uuid {uuid}): {exc}")
@@ -130,16 +135,16 @@ def plan_import(
         if campaign is not None:
             # A new campaign goes through the same checks as the tasks: a name that is empty or too long imports nothing.
             key, name = campaign
-            campaigns[key] = new_id()
+            campaigns[key] = stable_id("taskwarrior-project", key)
             values["campaign"] = campaigns[key]
             add_checked(plan, problems, "campaign", campaigns[key], {"name": name}, f"{where} (uuid {task_id[:8]}): project")
-            summary.campaigns.append(key)
+            named[campaigns[key]] = f"{where} (uuid {task_id[:8]}): project"
         add_checked(plan, problems, "task", task_id, values, f"{where} (uuid {task_id[:8]})")
         if len(problems) == before:
-            summary.tasks += 1
+            named[task_id] = f"{where} (uuid {task_id[:8]})"
     if problems:
         raise ImportProblems(problems)
-    return plan, summary
+    return Source(source, [], plan, where=named, notes=summary.notes())
 
 
 def _task(
@@ -150,7 +155,6 @@ def _task(
     project_prefix: str,
     summary: Summary,
     created_at: str,
-    me: Member | None,
 ) -> tuple[str, dict[str, Any], tuple[str, str] | None]:
     """The task's id and fields, and the campaign to create for it (its slug and name), if any.
 
@@ -188,8 +192,6 @@ def _task(
     if "wait" in record and status in ("pending", "waiting"):  # 2.6 keeps waiting tasks pending
         values["snoozed_until"] = _utc(record["wait"], "wait")
     values["created_at"] = _utc(record["entry"], "entry") if "entry" in record else created_at
-    if me is not None:
-        values["created_by"] = me.id
     priority = record.get("priority")
     if priority:
         mapped = PRIORITY.get(priority) if isinstance(priority, str) else None

@@ -59,8 +59,11 @@ class ImportProblems(Exception):
 Plan = list[tuple[str, str, dict[str, Any]]]
 
 
-def plan_import(doc: Any, source: str) -> Plan:
-    """Check a document and list what to write; ``ImportProblems`` names every bad record."""
+def plan_import(doc: Any, source: str, names: dict[str, str] | None = None) -> Plan:
+    """Check a document and list what to write; ``ImportProblems`` names every bad record.
+
+    ``names``: filled with how messages name each record (record id -> "FILE: task #3 (id ...)").
+    """
     problems: list[str] = []
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ImportProblems([f'{source}: not a crewdeck export (no "format": "{FORMAT}")'])
@@ -86,7 +89,10 @@ def plan_import(doc: Any, source: str) -> Plan:
                 problems.append(f"{where}: a record must be an object with an id")
                 continue
             values = {k: v for k, v in record.items() if k != "id"}
-            add_checked(plan, problems, name, record["id"], values, f"{where} (id {str(record['id'])[:12]})")
+            named = f"{where} (id {str(record['id'])[:12]})"
+            add_checked(plan, problems, name, record["id"], values, named)
+            if names is not None and isinstance(record["id"], str):
+                names[record["id"]] = named
     if problems:
         raise ImportProblems(problems)
     return plan

@@ -17,7 +17,7 @@ from typing import Any
 
 from crewdeck.sync.client.remote import META_MEMBER
 from crewdeck.sync.state.ids import MIN_PREFIX, short
-from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, MEMBER, WORKSPACE_ROW, Entity, ValidationError
+from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, MEMBER, OPEN_STATUSES, WORKSPACE_ROW, Entity, ValidationError
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.placeholders import (
@@ -197,6 +197,20 @@ class Workspace:
             else (f" (members: {', '.join('@' + h for h in handles)})" if handles else " (the workspace has no members yet)")
         )
         raise UserError(f"unknown member @{wanted}{hint}")
+
+    def member_in_filter(self, handle: str) -> Member:
+        """The member a filter's ``@handle`` names: a live one, else one removed (their tasks and entries stay theirs)."""
+        wanted = handle.lstrip("@").lower()
+        row = self.conn.execute(
+            f"SELECT {_MEMBER_COLS} FROM member WHERE handle = ? ORDER BY deleted, updated_op DESC LIMIT 1", (wanted,)
+        ).fetchone()
+        return _member(row) if row else self.member_by_handle(wanted)
+
+    def open_tasks_of(self, member_id: str) -> list[str]:
+        """Ids of the open tasks assigned to a member."""
+        marks = ", ".join("?" * len(OPEN_STATUSES))
+        query = f"SELECT id FROM task WHERE deleted = 0 AND assignee = ? AND status IN ({marks}) ORDER BY id"
+        return [row[0] for row in self.conn.execute(query, (member_id, *OPEN_STATUSES))]
 
     def member_for_unix_user(self, user: str) -> Member | None:
         row = self.conn.execute(

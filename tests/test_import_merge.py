@@ -1,0 +1,211 @@
+"""Importing into a workspace that has data merges (issue 14, item 1); into an empty one it restores."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from crewdeck.tui.cli.main import main
+
+from .conftest import Cli
+
+
+def one_line_error(result: object) -> str:
+    code, err = result.code, result.err  # type: ignore[attr-defined]  # conftest's Result
+    assert code == 2 and err.count("\n") == 1 and err.startswith("crewdeck: error: "), err
+    return str(err)
+
+
+def ops(path: Path) -> list[tuple[str, str, str, str]]:
+    """``(member, entity, row_id, field)`` of every operation in the file, in order."""
+    with sqlite3.connect(path) as conn:
+        return list(conn.execute("SELECT member, entity, row_id, field FROM ops ORDER BY seq"))
+
+
+def member_ids(path: Path) -> dict[str, str]:
+    with sqlite3.connect(path) as conn:
+        return {handle: member_id for member_id, handle in conn.execute("SELECT id, handle FROM member WHERE deleted = 0")}
+
+
+@pytest.fixture
+def export(cli: Cli, tmp_path: Path) -> Path:
+    """A team's export: @ana (manager), @raj and @tunde, tasks each of them entered."""
+    cli.ok("member", "add", "tunde", "--name", "Tunde Bello", "--tz", "Africa/Lagos")
+    cli.ok("add", "Draft carousel @ana +spring-launch due:2026-12-04 17:00", as_member="raj")
+    cli.ok("add", "Cut the reel @tunde", as_member="ana")
+    cli.ok("add", "Brief the client @ana", as_member="tunde")
+    path = tmp_path / "export.json"
+    path.write_text(cli.ok("export"))
+    return path
+
+
+def new_workspace(tmp_path: Path, name: str, handle: str = "ana", tz: str = "Europe/Berlin") -> Cli:
+    target = Cli(tmp_path / name)
+    assert main(["init", str(target.workspace), "--member", handle, "--name", f"{handle.title()} Here", "--tz", tz]) == 0
+    return target
+
+
+def test_importing_into_a_workspace_with_data_matches_members_and_is_idempotent(export: Path, tmp_path: Path) -> None:
+    target = new_workspace(tmp_path, "a.db")
+    ana_here = member_ids(target.workspace)["ana"]
+    before = len(ops(target.workspace))
+
+    out = target.ok("import", str(export))
+    assert "imported 3 tasks, 2 members (@raj, @tunde), 1 campaign (+spring-launch)" in out
+    assert "1 record already here" in out  # @ana
+
+    members = json.loads(target.ok("member", "list", "--json"))
+    assert sorted(m["handle"] for m in members) == ["ana", "raj", "tunde"]  # one @ana, not two
+    assert member_ids(target.workspace)["ana"] == ana_here
+    mine = json.loads(target.ok("tasks", "@ana", "all", "--json"))
+    assert sorted(t["title"] for t in mine) == ["Brief the client", "Draft carousel"]
+    # Every operation of the import is the importing member's; the source's authors are text.
+    written = ops(target.workspace)[before:]
+    assert written and {member for member, *_ in written} == {ana_here}
+    tasks = {t["title"]: t for t in json.loads(target.ok("export"))["task"]}
+    assert {t["created_by"] for t in tasks.values()} == {ana_here}
+    day = tasks["Draft carousel"]["created_at"][:10]
+    assert tasks["Draft carousel"]["notes"] == f"imported: entered by @raj {day}"
+    assert tasks["Brief the client"]["notes"] == f"imported: entered by @tunde {day}"
+    assert tasks["Cut the reel"]["notes"] == ""  # @ana's own
+    assert tasks["Cut the reel"]["assignee"] == member_ids(target.workspace)["tunde"]
+
+    # The same file again: nothing new, nothing written.
+    exported = target.ok("export")
+    count = len(ops(target.workspace))
+    again = target.ok("import", str(export))
+    assert again.strip() == "nothing new: 7 records already here"
+    assert len(ops(target.workspace)) == count and target.ok("export") == exported
+
+
+def test_an_import_updates_what_changed_and_keeps_the_credit(cli: Cli, export: Path, tmp_path: Path) -> None:
+    target = new_workspace(tmp_path, "a.db")
+    target.ok("import", str(export))
+    doc = json.loads(export.read_text())
+    for task in doc["task"]:
+        if task["title"] == "Draft carousel":
+            task["status"] = "done"
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(doc))
+    out = target.ok("import", str(changed))
+    assert out.strip() == "updated 1 task; 6 records already here"
+    carousel = next(t for t in json.loads(target.ok("export"))["task"] if t["title"] == "Draft carousel")
+    assert carousel["status"] == "done" and carousel["notes"].startswith("imported: entered by @raj")
+    assert "nothing new" in target.ok("import", str(changed))
+
+
+def test_an_empty_workspace_is_restored_with_its_authors(cli: Cli, export: Path, tmp_path: Path) -> None:
+    target = Cli(tmp_path / "empty.db")
+    assert main(["init", str(target.workspace)]) == 0
+    assert target.ok("import", str(export), as_member=None).strip() == "imported 8 records"
+    assert target.ok("export") == export.read_text()
+
+
+def test_only_a_manager_adds_the_members_a_file_brings(export: Path, tmp_path: Path) -> None:
+    target = new_workspace(tmp_path, "a.db")
+    target.ok("member", "add", "raj", "--name", "Raj Here", "--tz", "Asia/Kolkata")
+    before = ops(target.workspace)
+    err = one_line_error(target("import", str(export), as_member="raj"))
+    assert (
+        "nothing imported" in err and "member #" in err and "@tunde: not a member here" in err and "only a manager may add members" in err
+    )
+    assert ops(target.workspace) == before
+
+
+def test_a_member_without_a_zone_needs_default_tz(export: Path, tmp_path: Path) -> None:
+    doc = json.loads(export.read_text())
+    for member in doc["member"]:
+        if member["handle"] == "tunde":
+            del member["tz"]
+    (tmp_path / "nozone.json").write_text(json.dumps(doc))
+    target = new_workspace(tmp_path, "a.db")
+    before = ops(target.workspace)
+    err = one_line_error(target("import", str(tmp_path / "nozone.json")))
+    assert "@tunde" in err and "--default-tz" in err
+    assert ops(target.workspace) == before
+    assert "unknown time zone" in one_line_error(target("import", str(tmp_path / "nozone.json"), "--default-tz", "Mars/Base")).lower()
+    target.ok("import", str(tmp_path / "nozone.json"), "--default-tz", "Africa/Lagos")
+    tunde = next(m for m in json.loads(target.ok("member", "list", "--json")) if m["handle"] == "tunde")
+    assert tunde["tz"] == "Africa/Lagos" and tunde["access"] == "member"
+
+
+def test_what_cannot_be_reconciled_is_refused_by_name(cli: Cli, export: Path, tmp_path: Path) -> None:
+    target = new_workspace(tmp_path, "a.db")
+    target.ok("import", str(export))
+    before = ops(target.workspace)
+    doc = json.loads(export.read_text())
+    campaign = doc["campaign"][0]["id"]
+    doc["task"].append({"id": campaign, "title": "An id that is a campaign here"})
+    (tmp_path / "clash.json").write_text(json.dumps(doc))
+    err = one_line_error(target("import", str(tmp_path / "clash.json")))
+    assert f"task #4 (id {campaign[:12]})" in err and "is a campaign here" in err
+    assert ops(target.workspace) == before
+
+
+def test_the_rules_judge_a_merge_and_the_refusal_names_the_record(export: Path, tmp_path: Path) -> None:
+    """@raj may add tasks, not campaigns: the import refuses, naming the campaign, and writes nothing."""
+    target = new_workspace(tmp_path, "a.db")
+    target.ok("member", "add", "raj", "--name", "Raj Here", "--tz", "Asia/Kolkata")
+    target.ok("member", "add", "tunde", "--name", "Tunde Here", "--tz", "Africa/Lagos")
+    before = ops(target.workspace)
+    err = one_line_error(target("import", str(export), as_member="raj"))
+    assert "campaign #1" in err and "only a manager may change campaign records" in err
+    assert ops(target.workspace) == before
+
+
+TW_TASKS = [
+    {
+        "uuid": "11111111-2222-3333-4444-555555555555",
+        "description": "Draft carousel",
+        "status": "pending",
+        "entry": "20261130T090000Z",
+        "project": "campaign.holiday",
+        "assignee": "raj",
+    },
+    {"uuid": "11111111-2222-3333-4444-666666666666", "description": "Old report", "status": "completed", "entry": "20261129T090000Z"},
+]
+
+
+def test_a_taskwarrior_import_is_written_as_the_importer_and_idempotent(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps(TW_TASKS))
+    before = len(ops(cli.workspace))
+    out = cli.ok("import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(path))
+    assert out.strip() == "imported 2 tasks, 1 campaign (+holiday)"
+    ana = member_ids(cli.workspace)["ana"]
+    assert {member for member, *_ in ops(cli.workspace)[before:]} == {ana}
+    count = len(ops(cli.workspace))
+    again = cli.ok("import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(path), as_member="raj")
+    assert again.strip() == "nothing new: 2 records already here"
+    assert len(ops(cli.workspace)) == count
+    # The same project is the same campaign in another workspace too: its id comes from its name.
+    other = new_workspace(tmp_path, "b.db")
+    other.ok("import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(path))
+    assert [c["id"] for c in json.loads(other.ok("campaign", "list", "--json"))] == [
+        c["id"] for c in json.loads(cli.ok("campaign", "list", "--json")) if c["slug"] == "holiday"
+    ]
+
+
+def test_a_campaign_of_the_same_name_is_the_same_campaign(export: Path, tmp_path: Path) -> None:
+    target = new_workspace(tmp_path, "a.db")
+    target.ok("campaign", "add", "Spring Launch")
+    here = json.loads(target.ok("campaign", "list", "--json"))[0]["id"]
+    out = target.ok("import", str(export))
+    assert "campaign" not in out.split(";")[0]  # nothing new of that kind
+    assert [c["id"] for c in json.loads(target.ok("campaign", "list", "--json"))] == [here]
+    carousel = next(t for t in json.loads(target.ok("export"))["task"] if t["title"] == "Draft carousel")
+    assert carousel["campaign"] == here
+    assert "nothing new" in target.ok("import", str(export))
+
+
+def test_a_member_removed_here_is_not_brought_back_by_an_import(export: Path, tmp_path: Path) -> None:
+    target = new_workspace(tmp_path, "a.db")
+    target.ok("member", "add", "tunde", "--name", "Tunde Here", "--tz", "Africa/Lagos")
+    target.ok("member", "rm", "tunde")
+    before = ops(target.workspace)
+    err = one_line_error(target("import", str(export)))
+    assert "@tunde: was removed from this workspace" in err
+    assert ops(target.workspace) == before

@@ -1,0 +1,96 @@
+"""Removing a member says where their open tasks go; filters still name them (issue 14, item 3)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from .conftest import Cli
+
+
+def one_line_error(result: object) -> str:
+    code, err = result.code, result.err  # type: ignore[attr-defined]  # conftest's Result
+    assert code == 2 and err.count("\n") == 1 and err.startswith("crewdeck: error: "), err
+    return str(err)
+
+
+def op_count(cli: Cli) -> int:
+    with sqlite3.connect(cli.workspace) as conn:
+        return int(conn.execute("SELECT count(*) FROM ops").fetchone()[0])
+
+
+def assignees(cli: Cli) -> dict[str, str | None]:
+    """Task title -> the assignee's id, from the store."""
+    with sqlite3.connect(cli.workspace) as conn:
+        return dict(conn.execute("SELECT title, assignee FROM task WHERE deleted = 0"))
+
+
+def ids(cli: Cli) -> dict[str, str]:
+    with sqlite3.connect(cli.workspace) as conn:
+        return {handle: member_id for member_id, handle in conn.execute("SELECT id, handle FROM member")}
+
+
+@pytest.fixture
+def team(cli: Cli) -> Cli:
+    """@tunde holds two open tasks (one of a weekly series) and a done one."""
+    cli.ok("member", "add", "tunde", "--name", "Tunde Bello", "--tz", "Africa/Lagos")
+    cli.ok("add", "Cut the reel @tunde")
+    cli.ok("add", "Probe the feed @tunde every:mon 09:00")
+    done = cli.ok("add", "Old report @tunde").strip()
+    cli.ok("done", done)
+    return cli
+
+
+def test_removing_a_member_with_open_tasks_asks_where_they_go(team: Cli) -> None:
+    before = op_count(team)
+    err = one_line_error(team("member", "rm", "tunde"))
+    assert "@tunde holds 2 open tasks" in err and "--reassign @HANDLE" in err and "--unassign" in err
+    assert op_count(team) == before
+    assert "tunde" in [m["handle"] for m in json.loads(team.ok("member", "list", "--json"))]
+
+
+def test_reassign_hands_the_open_tasks_over_in_the_same_write(team: Cli) -> None:
+    tunde, raj = ids(team)["tunde"], ids(team)["raj"]
+    out = team.ok("member", "rm", "tunde", "--reassign", "@raj")
+    assert out.strip() == "removed @tunde (their history stays); 2 open tasks reassigned to @raj"
+    held = assignees(team)
+    assert (held["Cut the reel"], held["Probe the feed"], held["Old report"]) == (raj, raj, tunde)
+    series = next(t for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed")
+    assert series["recurrence"]["template"]["assignee"] == raj  # the next instance is @raj's too
+    assert sorted(t["title"] for t in json.loads(team.ok("tasks", "@raj", "--json"))) == ["Cut the reel", "Probe the feed"]
+    assert "tunde" not in [m["handle"] for m in json.loads(team.ok("member", "list", "--json"))]
+
+
+def test_unassign_leaves_the_open_tasks_to_nobody(team: Cli) -> None:
+    out = team.ok("member", "rm", "tunde", "--unassign")
+    assert out.strip() == "removed @tunde (their history stays); 2 open tasks unassigned"
+    held = assignees(team)
+    assert held["Cut the reel"] is None and held["Probe the feed"] is None
+    series = next(t for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed")
+    assert "assignee" not in series["recurrence"]["template"]
+
+
+def test_a_member_without_open_tasks_is_removed_and_told_so(cli: Cli) -> None:
+    out = cli.ok("member", "rm", "raj")
+    assert out.strip() == "removed @raj (their history stays); they held no open tasks"
+
+
+def test_bad_answers_change_nothing(team: Cli) -> None:
+    before = op_count(team)
+    assert "two answers" in one_line_error(team("member", "rm", "tunde", "--reassign", "raj", "--unassign"))
+    assert "name another member" in one_line_error(team("member", "rm", "tunde", "--reassign", "tunde"))
+    assert "unknown member @nobody" in one_line_error(team("member", "rm", "tunde", "--reassign", "nobody"))
+    assert op_count(team) == before
+
+
+def test_filters_still_name_a_removed_member(cli: Cli) -> None:
+    done = cli.ok("add", "Old report @raj").strip()
+    cli.ok("done", done)
+    cli.ok("member", "rm", "raj")
+    listed = json.loads(cli.ok("tasks", "@raj", "all", "--json"))
+    assert [(t["title"], t["assignee"]) for t in listed] == [("Old report", "raj")]
+    assert json.loads(cli.ok("tasks", "@raj", "--json")) == []
+    # A handle nobody ever had is still an error.
+    assert "unknown member @nobody" in one_line_error(cli("tasks", "@nobody"))

@@ -1,0 +1,484 @@
+"""Importing into a workspace that already has data: the one merge every importer uses.
+
+An importer reads its file into a ``Source``: the members the file names
+(``SourceMember``) and its records as an ``exchange.Plan`` (each checked
+with ``exchange.add_checked``), with ids that stay the same from one import
+of the file to the next (the source's own ids, or ``stable_id`` of them).
+
+``plan_merge`` matches members by handle and records by id (campaigns also
+by name), and sorts the records into new, changed and already here;
+``write_merge`` writes what is new or changed in one transaction as the
+importing member, judged by the rules like every local write.  A second
+import of the same file finds everything here and writes nothing.
+
+Who entered a record in the source is not who writes it here: author
+fields (``created_by``, ``entered_by``) name the importing member, and the
+source's author becomes a line of text ("imported: entered by @raj
+2026-03-02") in the record's notes or memo.  What cannot be reconciled
+(a member who cannot be added, an id that is another kind of record here,
+a ledger entry that differs from the one here, an approval) refuses the
+whole import, naming the record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from crewdeck.sync.state.filerules import FileRuleState
+from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.records import ENTITIES, MEMBER, ValidationError, budget_id
+from crewdeck.sync.state.rules import AUTHOR_FIELDS, Judge, Refused
+from crewdeck.sync.state.store import PendingWrites
+from crewdeck.tui.workspace.exchange import ImportProblems, Plan
+from crewdeck.tui.workspace.workspace import Member, Workspace, slug
+
+#: How the text that credits a record's source author begins.
+CREDIT = "imported: entered by"
+#: Where each kind of record keeps the credit, and what joins it to the text before it.
+CREDIT_FIELDS = {"task": ("notes", "\n"), "ledger_entry": ("memo", " · ")}
+#: When the source's author made the record: kept, and its day named in the credit.
+AUTHORED_AT = {"task": "created_at", "ledger_entry": "entered_at", "approval": "approved_at"}
+#: Fields that name another record: (entity, field) -> the entity named.
+REFERENCES = {
+    ("task", "assignee"): "member",
+    ("task", "campaign"): "campaign",
+    ("ledger_entry", "campaign"): "campaign",
+    ("budget", "campaign"): "campaign",
+}
+#: The same, per entity: (field, entity named).
+_REFERENCES_OF = {owner: [(f, target) for (o, f), target in REFERENCES.items() if o == owner] for owner, _ in REFERENCES}
+#: Member fields a member added by an import may bring; never access or a Unix user.
+MEMBER_EXTRAS = ("role", "hours", "days_off")
+#: Record kinds in the order of their words in a summary.
+NOUNS = {
+    "task": ("task", "tasks"),
+    "member": ("member", "members"),
+    "campaign": ("campaign", "campaigns"),
+    "budget": ("budget", "budgets"),
+    "rate": ("rate", "rates"),
+    "ledger_entry": ("ledger entry", "ledger entries"),
+    "approval": ("approval", "approvals"),
+}
+
+
+def stable_id(namespace: str, *parts: str) -> str:
+    """A record id made from a source's own ids: the same source record gets the same id on every import."""
+    return hashlib.sha256("\x1f".join((namespace, *parts)).encode()).hexdigest()[:32]
+
+
+def counted(count: int, entity: str) -> str:
+    one, many = NOUNS.get(entity, (entity, entity + "s"))
+    return f"{count:,} {one if count == 1 else many}"
+
+
+@dataclass(frozen=True)
+class SourceMember:
+    """A member a file names.
+
+    ``key``: how the file's records name the member (its id there, or its
+    handle).  ``defined``: the file holds the member's record, so one that
+    cannot be matched or added refuses the import; otherwise the member is
+    only named (an assignee) and references to them are dropped and listed.
+    """
+
+    key: str
+    handle: str
+    where: str
+    name: str | None = None
+    tz: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    defined: bool = True
+
+
+@dataclass
+class Source:
+    """What an importer read: ``records`` name members by ``SourceMember.key`` (or by their id here).
+
+    ``plan_merge`` takes the records' values over: it maps them in place.
+    """
+
+    name: str
+    members: list[SourceMember]
+    records: Plan
+    #: record id -> how messages name it (default: "FILE: ENTITY ID").
+    where: dict[str, str] = field(default_factory=dict)
+    #: record id -> (author's handle, day) when the author is not in an author field.
+    credits: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    #: The importer's own remarks for the summary ("skipped 2 recurring templates").
+    notes: list[str] = field(default_factory=list)
+
+    def where_of(self, entity: str, row_id: str) -> str:
+        return self.where.get(row_id) or f"{self.name}: {entity} {row_id[:12]}"
+
+
+@dataclass
+class Merge:
+    """What an import adds and changes here, and what it found already here."""
+
+    #: ``(entity, id, values)`` to write, in order: members, then records.
+    writes: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    created: dict[str, list[str]] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    unchanged: int = 0
+    removed_here: int = 0
+    unassigned: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+    #: record id -> how messages name it.
+    where: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def changes_nothing(self) -> bool:
+        return not self.writes
+
+    def __str__(self) -> str:
+        parts = []
+        if self.writes:
+            kinds = [*NOUNS, *(e for e in ENTITIES if e not in NOUNS)]
+            made = [f"{counted(len(names), e)}{_named(e, names)}" for e in kinds if (names := self.created.get(e))]
+            changed = [counted(n, e) for e in kinds if (n := self.updated.get(e))]
+            said = [f"imported {', '.join(made)}"] if made else []
+            if changed:
+                said.append(f"updated {', '.join(changed)}")
+            if self.unchanged:
+                said.append(f"{self.unchanged:,} {'record' if self.unchanged == 1 else 'records'} already here")
+            parts.append("; ".join(said))
+        else:
+            parts.append(f"nothing new: {self.unchanged:,} {'record' if self.unchanged == 1 else 'records'} already here")
+        if self.removed_here:
+            parts.append(f"{counted(self.removed_here, 'record')} removed here stay removed")
+        if self.unassigned:
+            parts.append(f"left unassigned (no such member): {', '.join(sorted(self.unassigned))}")
+        parts.extend(self.notes)
+        return "; ".join(parts)
+
+
+def _named(entity: str, names: list[str]) -> str:
+    if entity not in ("member", "campaign"):
+        return ""
+    return f" ({', '.join(sorted(names))})"
+
+
+def has_data(ws: Workspace) -> bool:
+    """Whether the workspace holds any record besides its settings: an import into it merges."""
+    for name in ENTITIES:
+        if name in ("workspace", "acting"):
+            continue
+        deleted = " WHERE deleted = 0" if "deleted" in ENTITIES[name].by_name else ""
+        if ws.conn.execute(f"SELECT 1 FROM [{name}]{deleted} LIMIT 1").fetchone():
+            return True
+    return False
+
+
+def plan_merge(ws: Workspace, me: Member | None, source: Source, *, default_tz: str | None = None) -> Merge:
+    """What importing ``source`` as ``me`` adds and changes; ``ImportProblems`` names every record it cannot reconcile.
+
+    ``me`` is ``None`` only in a workspace with no member yet (nobody to
+    write as, nothing the rules authorise).  ``default_tz``: the zone of a
+    member the file names without one.
+    """
+    return _Merger(ws, me, source, default_tz).plan()
+
+
+def write_merge(ws: Workspace, me: Member | None, merge: Merge, on_progress: Callable[[int, int], None] | None = None) -> None:
+    """Write a merge in one transaction as ``me``; a refusal by the rules names the record and writes nothing."""
+    author = me.id if me else ""
+    pending = _pending(merge)
+    try:
+        ws.store.commit_local(author, pending, on_progress)
+    except Refused:
+        raise ImportProblems([_refused_record(ws, author, merge)]) from None
+
+
+def _pending(merge: Merge) -> PendingWrites:
+    pending = PendingWrites()
+    for entity, row_id, values in merge.writes:
+        if ENTITIES[entity].append_only:
+            pending.append(entity, row_id, values)
+        else:
+            pending.set(entity, row_id, values)
+    return pending
+
+
+def _refused_record(ws: Workspace, author: str, merge: Merge) -> str:
+    """The first record the rules refuse, named, with their reason (the write was rolled back)."""
+    pending = _pending(merge)
+    proposals = [(author, *op) for op in pending.ops]
+    verdicts = Judge(FileRuleState(ws.conn), local=True).judge(proposals, rows={key: fields for key, (fields, _) in pending.rows.items()})
+    for proposal, verdict in zip(proposals, verdicts):
+        if verdict is not None:
+            return f"{merge.where.get(proposal[3], proposal[2] + ' ' + proposal[3][:12])}: {verdict}"
+    return "the rules refused the import"
+
+
+def _strip_credit(text: str, joiner: str) -> tuple[str, str]:
+    """A text and the credit at its end (``""`` when it has none)."""
+    before, found, credit = text.rpartition(joiner + CREDIT)
+    if found:
+        return before, joiner + CREDIT + credit
+    if text.startswith(CREDIT):
+        return "", text
+    return text, ""
+
+
+class _Merger:
+    def __init__(self, ws: Workspace, me: Member | None, source: Source, default_tz: str | None) -> None:
+        self.ws = ws
+        self.me = me
+        self.source = source
+        self.default_tz = default_tz
+        self.merge = Merge(notes=list(source.notes))
+        self.problems: list[str] = []
+        #: entity -> source id -> id here.
+        self.remap: dict[str, dict[str, str]] = {"member": {}, "campaign": {}}
+        #: source member key -> handle, for credits.
+        self.handles: dict[str, str] = {}
+        self.live_members = {row[0] for row in ws.conn.execute("SELECT id FROM member WHERE deleted = 0")}
+        self.handles_here = ws.handles()
+
+    def plan(self) -> Merge:
+        self._members()
+        records = [r for r in self.source.records if r[0] != "workspace"]  # the workspace keeps its own settings
+        ids = [row_id for _, row_id, _ in records]
+        self.stored = FileRuleState(self.ws.conn).stored_rows(ids)
+        self._campaigns(records)
+        for entity, row_id, values in records:
+            where = self.source.where_of(entity, row_id)
+            try:
+                self._record(entity, row_id, values, where)
+            except ValidationError as exc:
+                self.problems.append(f"{where}: {exc.field}: {exc.problem}")
+        if self.problems:
+            raise ImportProblems(self.problems)
+        return self.merge
+
+    # ------------------------------------------------------------ members
+
+    def _members(self) -> None:
+        by_handle = {m.handle: m.id for m in self.ws.members()}
+        removed = {row[0] for row in self.ws.conn.execute("SELECT handle FROM member WHERE deleted = 1 AND handle IS NOT NULL")}
+        for sm in self.source.members:
+            handle = sm.handle.lstrip("@").lower()
+            self.handles[sm.key] = handle
+            here = by_handle.get(handle) or (sm.key if sm.key in self.live_members else None)
+            if here is not None:
+                self.remap["member"][sm.key] = here
+                if sm.defined:
+                    self.merge.unchanged += 1
+                continue
+            problem = self._cannot_add(handle, sm, removed)
+            if problem is not None:
+                if sm.defined:
+                    self.problems.append(f"{sm.where}: @{handle}: {problem}")
+                else:
+                    self.merge.unassigned.add(handle)
+                continue
+            values = {"handle": handle, "name": sm.name, "tz": sm.tz or self.default_tz, "access": "member"}
+            values.update({k: v for k, v in sm.extra.items() if k in MEMBER_EXTRAS})
+            try:
+                checked = MEMBER.check_record(values)
+            except ValidationError as exc:
+                self.problems.append(f"{sm.where}: {exc.field}: {exc.problem}")
+                continue
+            taken = self.ws.conn.execute("SELECT 1 FROM ops WHERE row_id = ? LIMIT 1", (sm.key,)).fetchone()
+            member_id = sm.key if _hex(sm.key) and not taken else stable_id("member", handle)
+            self.remap["member"][sm.key] = member_id
+            by_handle[handle] = member_id
+            self.live_members.add(member_id)
+            self._write("member", member_id, checked, sm.where)
+            self.merge.created.setdefault("member", []).append(f"@{handle}")
+
+    def _cannot_add(self, handle: str, sm: SourceMember, removed: set[str]) -> str | None:
+        """Why the member the file names cannot be added here, or ``None``."""
+        if handle in removed:
+            return "was removed from this workspace; add them back first (crewdeck member add), or take them out of the file"
+        me = self.me
+        if me is not None and not me.is_manager:
+            return f"not a member here, and only a manager may add members (@{me.handle} is a {me.access})"
+        if not sm.name:
+            return "not a member here, and the file gives no name to add them with"
+        if not (sm.tz or self.default_tz):
+            return "not a member here, and the file gives no time zone to add them with: give --default-tz ZONE"
+        return None
+
+    # ------------------------------------------------------------ campaigns: by id, else by name
+
+    def _campaigns(self, records: Plan) -> None:
+        here = {c.slug: c.id for c in self.ws.campaigns()}
+        for entity, row_id, values in records:
+            if entity != "campaign" or self.stored.get(row_id) == "campaign":
+                continue
+            same = here.get(slug(values.get("name") or ""))
+            if same is not None and same != row_id:
+                self.remap["campaign"][row_id] = same
+                self.stored[same] = "campaign"
+
+    # ------------------------------------------------------------ records
+
+    def _record(self, entity: str, source_id: str, values: dict[str, Any], where: str) -> None:
+        spec = ENTITIES[entity]
+        row_id = self.remap.get(entity, {}).get(source_id, source_id)
+        mapped = self._references(entity, values)
+        if entity == "budget" and {"campaign", "category", "period"} <= mapped.keys():
+            row_id = budget_id(mapped["campaign"], mapped["category"], mapped["period"])
+        self.merge.where[row_id] = where
+        held = self.stored.get(row_id)
+        if held is None and row_id != source_id:
+            held = FileRuleState(self.ws.conn).stored_rows([row_id]).get(row_id)
+        if held is not None and held != entity:
+            self.problems.append(f"{where}: its id {short(row_id)} is a {held} here, not a {entity}")
+            return
+        author_field = AUTHOR_FIELDS.get(entity)
+        if held is None:
+            self._create(entity, row_id, mapped, where, author_field)
+            return
+        current = self.ws.store.record(entity, row_id)
+        if current is None:  # in the log under this entity, so in its table too; read as new all the same
+            self._create(entity, row_id, mapped, where, author_field)
+            return
+        if current.get("deleted"):
+            self.merge.removed_here += 1
+            return
+        kept = {author_field, AUTHORED_AT.get(entity)}
+        credit_field, joiner = CREDIT_FIELDS.get(entity, ("", ""))
+        changes: dict[str, Any] = {}
+        for name, value in mapped.items():
+            if name in kept:
+                continue
+            now = current.get(name)
+            if name == credit_field and isinstance(now, str) and isinstance(value, str):
+                text, credit = _strip_credit(now, joiner)
+                if text != value:
+                    changes[name] = spec.check(name, value + credit)
+            elif now != value:
+                changes[name] = value
+        if spec.append_only:
+            if changes:
+                shown = ", ".join(changes)
+                self.problems.append(f"{where}: already here with another {shown}; entries never change: reverse it here instead")
+            else:
+                self.merge.unchanged += 1
+            return
+        if changes:
+            self._write(entity, row_id, changes, where)
+            self.merge.updated[entity] = self.merge.updated.get(entity, 0) + 1
+        else:
+            self.merge.unchanged += 1
+
+    def _create(self, entity: str, row_id: str, values: dict[str, Any], where: str, author_field: str | None) -> None:
+        spec = ENTITIES[entity]
+        if entity == "approval":
+            self.problems.append(
+                f"{where}: an approval is a manager's own act and is not imported into a workspace that has data (approve the entry here)"
+            )
+            return
+        credit = self._credit(entity, row_id, values, author_field)
+        if author_field and self.me is not None:
+            values[author_field] = self.me.id
+        elif author_field and values.get(author_field) in self.remap["member"]:
+            # Nobody to write as (no member here yet): the author stays, as the member they are here.
+            values[author_field] = self.remap["member"][values[author_field]]
+        if credit:
+            credit_field, joiner = CREDIT_FIELDS[entity]
+            before = values.get(credit_field) or ""
+            values[credit_field] = spec.check(credit_field, f"{before}{joiner}{credit}" if before else credit)
+        self._write(entity, row_id, values, where)
+        name = f"+{slug(values['name'])}" if entity == "campaign" and values.get("name") else short(row_id)
+        self.merge.created.setdefault(entity, []).append(name)
+
+    def _credit(self, entity: str, row_id: str, values: dict[str, Any], author_field: str | None) -> str | None:
+        """ "imported: entered by @raj 2026-03-02" for a record with a known author in the source."""
+        if entity not in CREDIT_FIELDS:
+            return None
+        given = self.source.credits.get(row_id)
+        if given is not None:
+            handle, day = given
+        else:
+            author = values.get(author_field) if author_field else None
+            if not isinstance(author, str):
+                return None
+            if self.me is not None and self.remap["member"].get(author, author) == self.me.id:
+                return None  # the importing member's own record
+            handle = self.handles.get(author) or self.handles_here.get(author) or ""
+            if not handle:
+                return None
+            at = values.get(AUTHORED_AT.get(entity, ""))
+            day = at[:10] if isinstance(at, str) else None
+        return f"{CREDIT} @{handle.lstrip('@')}" + (f" {day}" if day else "")
+
+    def _references(self, entity: str, values: dict[str, Any]) -> dict[str, Any]:
+        """The record's values with the members and campaigns it names as they are here (changed in place: the merge owns them)."""
+        mapped = values
+        for name, target in _REFERENCES_OF.get(entity, ()):
+            value = mapped.get(name)
+            if value is None:
+                continue
+            if target == "member":
+                member = self._member_here(value)
+                if member is None:
+                    del mapped[name]
+                else:
+                    mapped[name] = member
+            else:
+                mapped[name] = self.remap[target].get(value, value)
+        if entity == "task":
+            meeting = mapped.get("meeting")
+            if meeting:
+                mapped["meeting"] = {
+                    **meeting,
+                    "required": [m for m in map(self._member_here, meeting["required"]) if m is not None],
+                    "optional": [m for m in map(self._member_here, meeting["optional"]) if m is not None],
+                }
+                ENTITIES["task"].check("meeting", mapped["meeting"])
+            recurrence = mapped.get("recurrence")
+            if recurrence:  # the series' next instances copy its template
+                template = dict(recurrence["template"])
+                if template.get("assignee"):
+                    member = self._member_here(template.pop("assignee"))
+                    if member is not None:
+                        template["assignee"] = member
+                if template.get("campaign"):
+                    template["campaign"] = self.remap["campaign"].get(template["campaign"], template["campaign"])
+                mapped["recurrence"] = {**recurrence, "template": template}
+            if mapped.get("campaign") is None:
+                mapped.pop("campaign", None)
+        return mapped
+
+    def _member_here(self, key: str) -> str | None:
+        """The id here of a member a record names, or ``None`` (listed as left unassigned)."""
+        here = self.remap["member"].get(key)
+        if here is not None:
+            return here
+        if key in self.live_members:
+            return key
+        if key not in self.handles:
+            self.merge.unassigned.add(f"member {short(key)}")
+        return None
+
+    def _write(self, entity: str, row_id: str, values: dict[str, Any], where: str) -> None:
+        self.merge.writes.append((entity, row_id, values))
+        self.merge.where[row_id] = where
+
+
+def export_source(plan: Plan, source: str, where: dict[str, str]) -> Source:
+    """A checked export as what ``merging`` merges into a workspace that has data: its members matched by handle."""
+    members = [
+        SourceMember(
+            key=row_id,
+            handle=values.get("handle") or "",
+            where=where.get(row_id, f"{source}: member {row_id[:12]}"),
+            name=values.get("name"),
+            tz=values.get("tz"),
+            extra={k: values[k] for k in MEMBER_EXTRAS if k in values},
+        )
+        for name, row_id, values in plan
+        if name == "member"
+    ]
+    return Source(source, members, [r for r in plan if r[0] != "member"], where=where)
+
+
+def _hex(text: str) -> bool:
+    return re.fullmatch("[0-9a-f]{32}", text) is not None
