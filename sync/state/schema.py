@@ -213,6 +213,10 @@ def _create_refusals(db: sqlite_utils.Database) -> None:
         db.execute("INSERT INTO meta(key, value) VALUES (?, '1')", [ACCESS_PENDING])
 
 
+def _ssh_columns(db: sqlite_utils.Database) -> None:
+    """``member.ssh_keys`` and ``workspace.ssh_account``: their columns come from _add_missing_columns."""
+
+
 #: Set by migration 8 until ``Store`` has written the members' access.
 ACCESS_PENDING = "rules.access_pending"
 
@@ -226,6 +230,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("an index of publish slots (the deadline grid's days)", _publish_index),
     ("an index of the columns task filters read (counts of matching tasks)", _filter_index),
     ("refused operations, and members' access for the rules", _create_refusals),
+    ("members' SSH keys and the workspace's SSH account", _ssh_columns),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
