@@ -302,3 +302,26 @@ def test_the_team_account_process_writes_the_workspace_it_owns(host: Host, insta
     done = installed.run(host.keys["raj"], "done", crewdeck("-w", str(host.workspace), "tasks", "--json").split('"id": "')[1][:8])
     assert done.returncode == 0, done.stderr
     wait_until(lambda: "Storyboard the reel" not in crewdeck("-w", str(host.workspace), "tasks"), "the task done")
+
+
+def test_what_a_member_does_over_ssh_goes_through_the_rules(host: Host, installed: Sshd, tmp_path: Path) -> None:
+    """The key decides who; the rules decide what (DESIGN.md "Roles and rules"), as for any other write."""
+    w = ["-w", str(host.workspace)]
+    private, public = keypair(tmp_path, "gus")
+    crewdeck(*w, "member", "add", "gus", "--name", "Gus", "--tz", "UTC", "--access", "guest", "--ssh-key", public)
+    crewdeck(*w, "ssh", "install", "--file", str(installed.authorized_keys), "--program", host.account.program)
+    before = _log(host)
+    for key, command, rule in (
+        (private, ("add", "A guest's task"), "guest_read_only"),
+        (host.keys["raj"], ("member", "set", "raj", "--access", "manager"), "own_profile_only"),
+        (host.keys["raj"], ("member", "set", "mia", "--ssh-key-rm", fingerprint(host.public["mia"], tmp_path)), "managers_only"),
+        (host.keys["raj"], ("member", "set", "raj", "--ssh-key", host.public["mia"]), "unique_ssh_key"),
+    ):
+        refused = installed.run(key, *command)
+        assert refused.returncode == 2 and f"(rule {rule})" in refused.stderr, (command, refused.stderr)
+    assert _log(host) == before
+    # A member's own keys are theirs to change, over ssh too.
+    _, spare = keypair(tmp_path, "raj-spare")
+    assert installed.run(host.keys["raj"], "member", "set", "raj", "--ssh-key", spare).returncode == 0
+    raj = next(m for m in json.loads(crewdeck(*w, "member", "list", "--json")) if m["handle"] == "raj")
+    assert len(raj["ssh_keys"]) == 2
