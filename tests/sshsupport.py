@@ -58,8 +58,12 @@ class TeamAccount:
 
     def __init__(self) -> None:
         self.name = f"cdk{uuid.uuid4().hex[:8]}"
-        subprocess.run(["useradd", "--create-home", "--shell", "/bin/sh", "--user-group", self.name], check=True)
-        subprocess.run(["usermod", "-p", "*", self.name], check=True)
+        # Another test may hold /etc/passwd's lock (useradd's status 10): try again.
+        wait_until(
+            lambda: subprocess.run(["useradd", "--create-home", "--shell", "/bin/sh", "--user-group", self.name]).returncode != 10,
+            "the lock of /etc/passwd",
+        )
+        wait_until(lambda: subprocess.run(["usermod", "-p", "*", self.name]).returncode != 10, "the lock of /etc/passwd")
         entry = pwd.getpwnam(self.name)
         self.uid, self.gid, self.home = entry.pw_uid, entry.pw_gid, Path(entry.pw_dir)
         #: Where the team's workspace lives: reachable by the account (pytest's tmp_path is root's only).

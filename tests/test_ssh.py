@@ -182,6 +182,11 @@ def test_a_stale_installed_line_is_refused_by_the_session(host: Host, installed:
     assert installed.run(host.keys["raj"], "tasks").returncode == 255
 
 
+def test_the_app_without_a_terminal_is_refused(host: Host, installed: Sshd) -> None:
+    refused = installed.run(host.keys["raj"])
+    assert refused.returncode == 2 and "the app needs a terminal: log in with ssh -t" in refused.stderr
+
+
 def test_ssh_session_run_by_anyone_but_the_team_account_is_refused(host: Host) -> None:
     err = crewdeck_fails("-w", str(host.workspace), "ssh-session", "raj")
     assert f"runs only as the workspace's SSH account '{host.account.name}', not as 'root'" in err

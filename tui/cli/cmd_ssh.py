@@ -102,6 +102,8 @@ def cmd_ssh_session(ctx: Context) -> int:
             finally:
                 inner.close()
             return result
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise SessionRefused("the app needs a terminal: log in with ssh -t, or give a command (ssh team@host tasks @me)")
     system = colour_system(os.environ)
     if system is not None:
         # Read by Textual when it is imported, in launch().
