@@ -95,9 +95,14 @@ def check_command(args: argparse.Namespace) -> None:
         raise SessionRefused(f"'{command}' is not run over SSH (commands: {', '.join(sorted(ALLOWED_COMMANDS))})")
     if getattr(args, "output", None):
         raise SessionRefused("--output writes a file on the server: over SSH the output comes to you (ssh ... > FILE)")
-    source = getattr(args, "file", None)
-    if source is not None and source != "-":
-        raise SessionRefused("over SSH a file comes on standard input: give - and send it (ssh ... import - < FILE)")
+    for name, value in vars(args).items():
+        if _names_a_path(name) and value is not None and value != "-":
+            raise SessionRefused("over SSH a file comes on standard input: give - and send it (ssh ... import - < FILE)")
+
+
+def _names_a_path(dest: str) -> bool:
+    """An argument that names a file or directory on the host (whatever command a later change adds it to)."""
+    return dest in ("file", "path", "directory", "output") or dest.endswith(("_file", "_path", "_dir", "_directory"))
 
 
 #: How many colours a terminal shows, by its TERM, when COLORTERM did not come along:
