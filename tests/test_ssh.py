@@ -330,3 +330,15 @@ def test_what_a_member_does_over_ssh_goes_through_the_rules(host: Host, installe
     assert installed.run(host.keys["raj"], "member", "set", "raj", "--ssh-key", spare).returncode == 0
     raj = next(m for m in json.loads(crewdeck(*w, "member", "list", "--json")) if m["handle"] == "raj")
     assert len(raj["ssh_keys"]) == 2
+
+
+def test_keys_command_answers_for_the_team_account_only_and_by_fingerprint(host: Host) -> None:
+    w = ["-w", str(host.workspace)]
+    every = crewdeck(*w, "ssh", "keys-command", host.account.name).splitlines()
+    assert every == crewdeck(*w, "ssh", "authorized-keys").splitlines() and len(every) == 2
+    assert crewdeck(*w, "ssh", "keys-command", "root") == ""
+    mia = fingerprint(host.public["mia"], host.account.directory)
+    only = crewdeck(*w, "ssh", "keys-command", host.account.name, mia).splitlines()
+    assert len(only) == 1 and only[0].endswith(host.public["mia"]) and f"ssh-session mia --key {mia}" in only[0]
+    assert crewdeck(*w, "ssh", "keys-command", host.account.name, "SHA256:" + "A" * 43) == ""
+    assert "not a key fingerprint" in crewdeck_fails(*w, "ssh", "keys-command", host.account.name, "md5:00")
