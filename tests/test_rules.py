@@ -10,7 +10,10 @@ refuses the operation, which comes back to the replica and leaves it.
 
 from __future__ import annotations
 
+import base64
+import os
 import re
+import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +63,16 @@ def build_team(directory: Path) -> Team:
         ids = dict(store.conn.execute("SELECT handle, id FROM member"))
         campaign = store.conn.execute("SELECT id FROM campaign").fetchone()[0]
     return Team(path, ids, campaign, task, entry, pending)
+
+
+def ssh_key(comment: str = "laptop") -> str:
+    """A new ed25519 public key line (the blob is the type and 32 random bytes, as OpenSSH writes it)."""
+    blob = b"".join(struct.pack(">I", len(part)) + part for part in (b"ssh-ed25519", os.urandom(32)))
+    return f"ssh-ed25519 {base64.b64encode(blob).decode()} {comment}"
+
+
+#: mia's key (the team fixture registers it): nobody else may claim it.
+MIA_KEY = ssh_key("mia@laptop")
 
 
 def _entry(me: str, campaign: str, **extra: Any) -> dict[str, Any]:
@@ -216,6 +229,21 @@ CASES: list[Case] = [
         {"manager": None, "member": "own_profile_only", "guest": "own_profile_only"},
     ),
     (
+        "one's own SSH keys",
+        lambda w, t, me: w.set("member", me, {"ssh_keys": [ssh_key()]}),
+        {"manager": None, "member": None, "guest": "own_profile_only"},
+    ),
+    (
+        "another member's SSH keys",
+        lambda w, t, me: w.set("member", t.ids["tmp"], {"ssh_keys": [ssh_key()]}),
+        {"manager": None, "member": "managers_only", "guest": "managers_only"},
+    ),
+    (
+        "claim an SSH key another member has",
+        lambda w, t, me: w.set("member", me, {"ssh_keys": [ssh_key(), MIA_KEY.rsplit(" ", 1)[0] + " copied"]}),
+        {"manager": "unique_ssh_key", "member": "unique_ssh_key", "guest": "own_profile_only"},
+    ),
+    (
         "another member's name",
         lambda w, t, me: w.set("member", t.ids["tmp"], {"name": "Renamed"}),
         {"manager": None, "member": "managers_only", "guest": "managers_only"},
@@ -251,7 +279,7 @@ def _handle(team: Team, member_id: str) -> str:
 def team(tmp_path: Path) -> Team:
     t = build_team(tmp_path)
     with Store(t.path) as store, store.write(t.ids["ana"]) as w:  # ana is the Unix user running the tests (init maps her)
-        w.set("member", t.ids["mia"], {"unix_user": "mia-unix"})
+        w.set("member", t.ids["mia"], {"unix_user": "mia-unix", "ssh_keys": [MIA_KEY]})
     return t
 
 

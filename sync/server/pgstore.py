@@ -27,6 +27,7 @@ from crewdeck.sync.state.clock import HybridClock, Stamp
 from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op
 from crewdeck.sync.state.push import NodeHead, PushPlan, PushRejected, RefusedOp, by_node, plan
 from crewdeck.sync.state.rules import MANAGER, MEMBER, EntryFacts, MemberFacts, judge_push, removed_members
+from crewdeck.sync.state.sshkeys import identities
 from crewdeck.sync.state.store import OP_WIRE_OVERHEAD, Store
 from crewdeck.sync.state.tokens import TokenInfo
 
@@ -130,7 +131,7 @@ def ensure_schema(conn: Connection) -> None:
 
 
 #: The fields of each record that the rules read (``None``: an append's whole record).
-RULE_FIELDS = {"member": ("handle", "access", "unix_user", "deleted"), "ledger_entry": None}
+RULE_FIELDS = {"member": ("handle", "access", "unix_user", "deleted", "ssh_keys"), "ledger_entry": None}
 
 
 def _start_rules(conn: Connection, workspace: str) -> None:
@@ -235,7 +236,14 @@ class PgRuleState:
             ):
                 fields.setdefault(row_id, {})[field_name] = json.loads(value)
             self._members = {
-                row_id: MemberFacts(row_id, f.get("handle"), f.get("access") or MEMBER, f.get("unix_user"), bool(f.get("deleted")))
+                row_id: MemberFacts(
+                    row_id,
+                    f.get("handle"),
+                    f.get("access") or MEMBER,
+                    f.get("unix_user"),
+                    bool(f.get("deleted")),
+                    identities(f.get("ssh_keys")),
+                )
                 for row_id, f in fields.items()
             }
         return self._members
@@ -247,6 +255,8 @@ class PgRuleState:
         return self._all_members().get(member_id)
 
     def members_with(self, field: str, value: str) -> list[str]:
+        if field == "ssh_key":
+            return [m.id for m in self._all_members().values() if not m.deleted and value in m.ssh_keys]
         return [m.id for m in self._all_members().values() if not m.deleted and getattr(m, field) == value]
 
     def managers(self) -> set[str]:

@@ -6,6 +6,7 @@ import json
 import sqlite3
 
 from crewdeck.sync.state.rules import MANAGER, EntryFacts, MemberFacts
+from crewdeck.sync.state.sshkeys import identities
 
 
 class FileRuleState:
@@ -20,12 +21,16 @@ class FileRuleState:
         return self.conn.execute("SELECT 1 FROM member WHERE deleted = 0 LIMIT 1").fetchone() is not None
 
     def member(self, member_id: str) -> MemberFacts | None:
-        row = self.conn.execute("SELECT handle, access, unix_user, deleted FROM member WHERE id = ?", (member_id,)).fetchone()
+        row = self.conn.execute("SELECT handle, access, unix_user, deleted, ssh_keys FROM member WHERE id = ?", (member_id,)).fetchone()
         if row is None:
             return None
-        return MemberFacts(member_id, row[0], row[1] or "member", row[2], bool(row[3]))
+        keys = identities(json.loads(row[4])) if row[4] and row[4] != "[]" else ()
+        return MemberFacts(member_id, row[0], row[1] or "member", row[2], bool(row[3]), keys)
 
     def members_with(self, field: str, value: str) -> list[str]:
+        if field == "ssh_key":
+            rows = self.conn.execute("SELECT id, ssh_keys FROM member WHERE deleted = 0 AND ssh_keys IS NOT NULL AND ssh_keys != '[]'")
+            return [member_id for member_id, keys in rows if value in identities(json.loads(keys))]
         column = {"handle": "handle", "unix_user": "unix_user"}[field]
         return [r[0] for r in self.conn.execute(f"SELECT id FROM member WHERE deleted = 0 AND {column} = ?", (value,))]
 

@@ -19,6 +19,7 @@ from functools import cached_property
 from typing import Any
 
 from crewdeck.sync.state.money import MAX_MINOR, MoneyError, check_currency
+from crewdeck.sync.state.sshkeys import key_list
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 
 
@@ -486,6 +487,8 @@ WORKSPACE = Entity(
     (
         Field("name", text(200, required=True)),
         Field("base_currency", currency),
+        #: The Unix account sshd runs ``crewdeck ssh-session`` as (see ``tui/ssh``).
+        Field("ssh_account", optional(text(64))),
     ),
 )
 
@@ -500,6 +503,8 @@ MEMBER = Entity(
         _json_field("hours", working_hours, {}),
         _json_field("days_off", list_of(date, max_items=1000), []),
         Field("unix_user", optional(text(64))),
+        #: OpenSSH public keys (``type base64 comment``): who this member is to ``crewdeck ssh-session``.
+        _json_field("ssh_keys", key_list, []),
         DELETED,
     ),
 )

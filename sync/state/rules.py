@@ -30,11 +30,12 @@ from typing import Any, Protocol
 
 from crewdeck.sync.state.oplog import APPEND, Op, required_fields
 from crewdeck.sync.state.records import ENTITIES, FAR_DAY_JSON, FIRST_DAY, LAST_DAY, TASK, days_text_out_of_range
+from crewdeck.sync.state.sshkeys import fingerprint_of, identities
 
 MANAGER, MEMBER, GUEST = "manager", "member", "guest"
 
 #: Fields of their own record a member may change; a guest only the first two.
-OWN_PROFILE = ("name", "tz", "hours", "days_off")
+OWN_PROFILE = ("name", "tz", "hours", "days_off", "ssh_keys")
 GUEST_PROFILE = ("name", "tz")
 #: Records only managers write (campaigns include their approval chain and targets).
 MANAGED = frozenset({"workspace", "campaign", "budget", "rate"})
@@ -75,7 +76,7 @@ RULES = {
     "member_removed": "the author was removed from the workspace",
     "guest_read_only": "guests only approve posts; they create and edit nothing else",
     "managers_only": "only a manager may do this",
-    "own_profile_only": "members change only their own name, zone, hours and days off",
+    "own_profile_only": "members change only their own name, zone, hours, days off and SSH keys (guests: name and zone)",
     "author_field": "an author field (created_by, entered_by, approved_by) must name the operation's member",
     "own_entry_only": "a member reverses only their own ledger entries",
     "unknown_entry": "the ledger entry it names does not exist",
@@ -83,6 +84,7 @@ RULES = {
     "self_approval": "nobody approves their own entry",
     "unique_handle": "another member has this handle",
     "unique_unix_user": "another member is mapped to this Unix user",
+    "unique_ssh_key": "an SSH key belongs to one member: another member has it",
     "last_manager": "the last manager cannot give up the role or be removed",
     "incomplete_record": "a record is created with all its required fields in one batch",
     "control_characters": "text may not hold control characters",
@@ -118,6 +120,8 @@ class MemberFacts:
     access: str
     unix_user: str | None
     deleted: bool
+    #: The identities (``type base64``) of the member's SSH keys.
+    ssh_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,8 @@ class RuleState(Protocol):
     def member(self, member_id: str) -> MemberFacts | None: ...
 
     def members_with(self, field: str, value: str) -> list[str]:
-        """Ids of live members whose ``handle`` or ``unix_user`` is ``value``."""
+        """Ids of live members whose ``handle`` or ``unix_user`` is ``value``, or
+        (``field`` ``"ssh_key"``) who hold the SSH key of that identity."""
         ...
 
     def managers(self) -> set[str]:
@@ -200,7 +205,7 @@ class Judge:
         self._members: dict[str, MemberFacts | None] = {}
         self._entries: dict[str, EntryFacts | None] = {}
         self._managers: set[str] | None = None
-        #: (field, value) -> member id, for handles and Unix users this batch gave out.
+        #: (field, value) -> member id, for handles, Unix users and SSH keys this batch gave out.
         self._claimed: dict[tuple[str, str], str] = {}
 
     # ------------------------------------------------------------ state with this batch on top
@@ -225,13 +230,13 @@ class Judge:
         claimed = self._claimed.get((field, value))
         if claimed is not None and claimed != row_id:
             member = self._member(claimed)
-            if member and not member.deleted and getattr(member, field) == value:
+            if member and not member.deleted and _holds(member, field, value):
                 return claimed
         for other in self.state.members_with(field, value):
             if other == row_id:
                 continue
             member = self._member(other)  # this batch may have changed it
-            if member and not member.deleted and getattr(member, field) == value:
+            if member and not member.deleted and _holds(member, field, value):
                 return other
         return None
 
@@ -438,6 +443,12 @@ class Judge:
                 code = "unique_handle" if field == "handle" else "unique_unix_user"
                 what = f"@{value}" if field == "handle" else f"Unix user {value!r}"
                 return Refusal(code, f"{what} already belongs to {_name(self._member(holder), holder)}")
+        if field == "ssh_keys":
+            for identity in identities(value):
+                holder = self._holder("ssh_key", identity, row_id)
+                if holder is not None:
+                    key = fingerprint_of(identity.split()[1])
+                    return Refusal("unique_ssh_key", f"the SSH key {key} already belongs to {_name(self._member(holder), holder)}")
         demoted = (field == "access" and value != MANAGER) or (field == "deleted" and value is True)
         if demoted and row_id in self._manager_ids() and self._manager_ids() <= {row_id}:
             return Refusal("last_manager", "the last manager cannot give up the role or be removed; make someone else a manager first")
@@ -482,9 +493,14 @@ class Judge:
 
     def _accept(self, op: Proposal) -> None:
         _, kind, entity, row_id, field, value = op
-        if entity == "member" and field in ("handle", "access", "unix_user", "deleted"):
+        if entity == "member" and field in ("handle", "access", "unix_user", "deleted", "ssh_keys"):
             current = self._member(row_id) or MemberFacts(row_id, None, MEMBER, None, False)
             decoded = json.loads(value)
+            if field == "ssh_keys":
+                keys = identities(decoded)
+                self._members[row_id] = replace(current, ssh_keys=keys)
+                self._claimed.update((("ssh_key", key), row_id) for key in keys)
+                return
             self._members[row_id] = replace(current, **{field: decoded})
             if field in ("handle", "unix_user") and decoded is not None:
                 self._claimed[(field, decoded)] = row_id
@@ -500,6 +516,10 @@ class Judge:
             self._members[row_id] = self.state.member(row_id) or MemberFacts(row_id, None, MEMBER, None, False)
         elif kind == APPEND and entity == "ledger_entry":
             self._entries.setdefault(row_id, _entry_facts(json.loads(value)))
+
+
+def _holds(member: MemberFacts, field: str, value: str) -> bool:
+    return value in member.ssh_keys if field == "ssh_key" else bool(getattr(member, field) == value)
 
 
 def _days_outside(kind: str, entity: str, field: str, value: str) -> Refusal | None:

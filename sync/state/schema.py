@@ -219,6 +219,10 @@ def _meeting_index(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS task_meetings ON task(meeting) WHERE meeting IS NOT NULL")
 
 
+def _ssh_columns(db: sqlite_utils.Database) -> None:
+    """``member.ssh_keys`` and ``workspace.ssh_account``: their columns come from _add_missing_columns."""
+
+
 #: Set by migration 8 until ``Store`` has written the members' access.
 ACCESS_PENDING = "rules.access_pending"
 
@@ -233,6 +237,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("an index of the columns task filters read (counts of matching tasks)", _filter_index),
     ("refused operations, and members' access for the rules", _create_refusals),
     ("an index of booked meetings (their attendees' tasks)", _meeting_index),
+    ("members' SSH keys and the workspace's SSH account", _ssh_columns),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

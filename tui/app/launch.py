@@ -84,12 +84,13 @@ def launch(ctx: Context) -> int:
                 _first_run_workspace(path)
             except (WorkspaceError, OSError) as exc:
                 raise UserError(f"cannot create a local workspace at {path}: {exc}") from None
-    handle = getattr(ctx.args, "as_member", None) or os.environ.get(ENV_MEMBER)
+    handle = ctx.authenticated or getattr(ctx.args, "as_member", None) or os.environ.get(ENV_MEMBER)
     # What starting allocates lives as long as the app: collecting it now
     # would only cost time (the app freezes it and collects again once its
     # first screen is up).
     gc.disable()
-    session = Session.open(path, handle, ctx.config)
+    session = Session.open(path, handle, ctx.config, authenticated=ctx.authenticated is not None)
+    session.restricted = ctx.authenticated is not None
     # While a thread waits for SQLite to hand it the next row, the UI thread
     # keeps the GIL for up to the switch interval: 5 ms a row by default,
     # which turns a 1 ms window of 100 rows into 100 ms while Textual works.

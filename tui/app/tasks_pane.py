@@ -67,7 +67,7 @@ class TasksPane(Pane):
     | `r` `m` | decline with a reason, mark as duplicate |
     | `x` `X` | mark for bulk, clear the marks |
     | `u`, `ctrl+r` or `U` | undo, redo (as new operations) |
-    | `e` `y` | edit notes in `$EDITOR`, copy as text |
+    | `e` `y` | edit notes in `$EDITOR` (over SSH: in the app), copy as text |
     """
 
     pane_name = "tasks"

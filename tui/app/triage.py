@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.widget import Widget
 
 from crewdeck.sync.state.ids import short
+from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
@@ -231,6 +232,14 @@ class Triage:
 
     def _edit_in_editor(self, task_id: str, notes: str) -> None:
         app = self._owner.app
+        if self._services.session.restricted:
+            # Over SSH no key may lead to a program of the user's choice (an editor has a shell escape).
+            def edited_in_app(text: str | None) -> None:
+                if text is not None and text != notes:
+                    self.run_write("notes", [task_id], lambda ids: self._services.session.edits.set_fields(ids, {"notes": text}, "notes"))
+
+            app.push_screen(NotesEditorScreen(f"Notes of {short(task_id)}", notes), edited_in_app)
+            return
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"task-{short(task_id)}.md"

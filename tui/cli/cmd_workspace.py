@@ -11,9 +11,11 @@ from typing import Any
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN_STATUSES, WORKSPACE_ROW
 from crewdeck.sync.state.sharedfile import directory_problem, setgid_problem
+from crewdeck.sync.state.sshkeys import PublicKey
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.cli.common import Context, note_incomplete, number_in, print_json, table
+from crewdeck.tui.ssh.keys import all_keys, keys_after, member_keys
 from crewdeck.tui.time.hours import format_hours, parse_hours
 from crewdeck.tui.time.when import DateError, format_local, parse_day
 from crewdeck.tui.workspace import doctor
@@ -121,6 +123,8 @@ def cmd_member_add(ctx: Context) -> int:
     if any(m.handle == handle for m in ws.members()):
         raise UserError(f"member @{handle} already exists (change it with: crewdeck member set {handle} ...)")
     values = {"handle": handle, **_member_values(ctx.args, creating=True)}
+    if ctx.args.ssh_key:
+        values["ssh_keys"] = keys_after(handle, [], ctx.args.ssh_key, [])
     values.setdefault("hours", parse_hours("mon-fri 09:00-17:00"))
     # The very first member adds themselves, as the workspace's manager; after that, a manager does.
     author = ctx.me if ws.members() else None
@@ -138,8 +142,13 @@ def cmd_member_set(ctx: Context) -> int:
     values = _member_values(ctx.args, creating=False)
     if ctx.args.new_handle:
         values["handle"] = ctx.args.new_handle.lstrip("@").lower()
+    if ctx.args.ssh_key or ctx.args.ssh_key_rm:
+        current = member_keys(ctx.ws.conn, member.id)
+        values["ssh_keys"] = keys_after(member.handle, current, ctx.args.ssh_key or [], ctx.args.ssh_key_rm or [])
     if not values:
-        raise UserError("member set: nothing to change (give --name, --tz, --hours, --role, --access, --unix-user or --days-off)")
+        raise UserError(
+            "member set: nothing to change (give --name, --tz, --hours, --role, --access, --unix-user, --days-off, --ssh-key or --ssh-key-rm)"
+        )
     with ctx.writer() as w:
         w.set("member", member.id, values)
     return 0
@@ -188,6 +197,9 @@ def _handed_over(task: dict[str, Any], member_id: str, heir_id: str | None) -> d
 
 def cmd_member_list(ctx: Context) -> int:
     members = ctx.ws.members()
+    keys: dict[str, list[PublicKey]] = {}
+    for found in all_keys(ctx.ws.conn):
+        keys.setdefault(found.member_id, []).append(found.key)
     if ctx.args.json:
         print_json(
             [
@@ -201,6 +213,7 @@ def cmd_member_list(ctx: Context) -> int:
                     "hours": m.hours,
                     "days_off": m.days_off,
                     "unix_user": m.unix_user,
+                    "ssh_keys": [{"fingerprint": k.fingerprint, "type": k.type, "comment": k.comment} for k in keys.get(m.id, [])],
                 }
                 for m in members
             ]
@@ -215,10 +228,11 @@ def cmd_member_list(ctx: Context) -> int:
             format_hours(m.hours),
             m.access,
             m.role,
+            " ".join(k.fingerprint for k in keys.get(m.id, [])),
         ]
         for m in members
     ]
-    print(table(rows, ["HANDLE", "NAME", "ZONE", "LOCAL NOW", "HOURS", "ACCESS", "ROLE"]))
+    print(table(rows, ["HANDLE", "NAME", "ZONE", "LOCAL NOW", "HOURS", "ACCESS", "ROLE", "SSH KEYS"]))
     note_incomplete(doctor.count(ctx.ws, "member"), "member")
     return 0
 
@@ -343,6 +357,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         p.add_argument("--access", choices=ACCESS_LEVELS, help="what the member may do: manager, member or guest (managers only)")
         p.add_argument("--unix-user", metavar="USER", help="the Unix user that is this member on a shared server")
         p.add_argument("--days-off", metavar="DATES", help="comma-separated dates off (YYYY-MM-DD)")
+        p.add_argument(
+            "--ssh-key",
+            action="append",
+            metavar="KEY",
+            help='add an SSH public key, e.g. "ssh-ed25519 AAAA... ana@laptop" (repeat for several; see crewdeck ssh --help)',
+        )
 
     p = msub.add_parser("add", parents=parents, help="add a member", description="Add a member.")
     p.add_argument("handle", help="short handle, e.g. ana")
@@ -352,6 +372,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("handle", help="the member's handle")
     p.add_argument("--handle", dest="new_handle", metavar="NEW", help="a new handle")
     member_options(p)
+    p.add_argument("--ssh-key-rm", action="append", metavar="FINGERPRINT", help="remove the SSH key with this SHA256 fingerprint")
     p.set_defaults(func=cmd_member_set)
     p = msub.add_parser(
         "rm",

@@ -62,6 +62,8 @@ class Context:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self._ws: Workspace | None = None
+        #: The member an SSH key proved this is (``crewdeck ssh-session``): no ``--as``, no Unix user mapping.
+        self.authenticated: str | None = None
 
     @cached_property
     def config(self) -> Config:
@@ -89,6 +91,8 @@ class Context:
 
     @cached_property
     def me(self) -> Member:
+        if self.authenticated is not None:
+            return self.ws.identify(self.authenticated, authenticated=True)
         handle = getattr(self.args, "as_member", None) or os.environ.get(ENV_MEMBER)
         return self.ws.identify(handle, self.config.member)
 

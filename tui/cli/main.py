@@ -22,7 +22,19 @@ from crewdeck.tui.workspace.errors import one_line_errors, undecodable
 
 #: Each module adds its commands with ``register(subparsers, parents)``; the
 #: app opens without importing them.
-COMMAND_MODULES = ["cmd_workspace", "cmd_tasks", "cmd_exchange", "cmd_time", "cmd_ledger", "cmd_sync", "cmd_config", "cmd_doctor"]
+COMMAND_MODULES = [
+    "cmd_workspace",
+    "cmd_tasks",
+    "cmd_exchange",
+    "cmd_time",
+    "cmd_ledger",
+    "cmd_sync",
+    "cmd_config",
+    "cmd_doctor",
+    "cmd_ssh",
+]
+#: Commands whose start counts (sshd runs ssh-session at every login): parsed with their own module only.
+QUICK_COMMANDS = {"ssh-session": "cmd_ssh"}
 
 EXIT_USAGE = 2
 
@@ -57,7 +69,7 @@ def global_options(suppress: bool) -> argparse.ArgumentParser:
     return p
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parser = Parser(
         prog="crewdeck",
         parents=[global_options(suppress=False)],
@@ -66,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parents = [global_options(suppress=True)]
-    for name in COMMAND_MODULES:
+    for name in modules:
         importlib.import_module(f"{__package__}.{name}").register(sub, parents)
     return parser
 
@@ -127,19 +139,19 @@ def unusable_argument(argv: Sequence[str]) -> str | None:
     return None
 
 
-def app_arguments(argv: Sequence[str] | None) -> argparse.Namespace | None:
-    """The global options, when they are all there is: the app, which needs no command's parser."""
+def _global_arguments(argv: Sequence[str] | None) -> tuple[argparse.Namespace, list[str]]:
+    """The global options, and the rest: nothing more for the app, which needs no command's parser."""
     parser = Parser(prog="crewdeck", add_help=False, parents=[global_options(suppress=False)])
-    args, rest = parser.parse_known_args(argv)
-    return None if rest else args
+    return parser.parse_known_args(argv)
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     # Building every command's parser imports every command's module: the app skips it.
-    args = app_arguments(argv)
-    if args is not None:
+    args, rest = _global_arguments(argv)
+    if not rest:
         return args
-    parser = build_parser()
+    quick = QUICK_COMMANDS.get(rest[0])
+    parser = build_parser([quick] if quick else COMMAND_MODULES)
     args, extra = parser.parse_known_args(argv)
     # Negated filter terms (-#tag, -@ana) look like options to argparse.
     if extra:

@@ -49,13 +49,15 @@ class Session:
         self.edits = Edits(self.access, publish)
         self.warm_up = WarmUp(self.reads, self.ranked)
         self.notices = ChangeNotices(self.access)
+        #: An SSH session (``crewdeck ssh-session``): nothing in the app may start another program ($EDITOR).
+        self.restricted = False
 
     @classmethod
-    def open(cls, path: Path, handle: str | None, config: Config | None = None) -> Session:
+    def open(cls, path: Path, handle: str | None, config: Config | None = None, *, authenticated: bool = False) -> Session:
         config = config or Config()
         ws = Workspace.open(path)
         try:
-            me = ws.identify(handle, config.member)
+            me = ws.identify(handle, config.member, authenticated=authenticated)
         except UserError:
             ws.close()
             raise

@@ -225,18 +225,21 @@ class Workspace:
             for member_id, handle in self.conn.execute("SELECT id, handle FROM member")
         }
 
-    def identify(self, handle: str | None, config_member: str | None = None) -> Member:
+    def identify(self, handle: str | None, config_member: str | None = None, *, authenticated: bool = False) -> Member:
         """Who is acting: the member mapped to the OS user, else ``--as``, else the config's member.
 
         On a shared host a member is the one mapped to their OS user: ``--as``
         someone else is refused unless that member is a manager, and then
         every write records who really made it ("@ana as @raj").  A replica
         joined to a server acts as its token's member only (the server
-        refuses anyone else's operations).
+        refuses anyone else's operations).  ``authenticated``: ``handle`` is
+        who an SSH key proved the person is (``crewdeck ssh-session``).
         """
         bound = self.store.get_meta(META_MEMBER)
         if bound:
             return self._replica_member(bound, handle)
+        if authenticated and handle:
+            return self.member_by_handle(handle)
         try:
             user = getpass.getuser()
         except (KeyError, OSError):

@@ -1,0 +1,344 @@
+"""SSH key login to one shared team account, through a real sshd (see ``sshsupport``).
+
+raj and mia have keys; ana (the manager) is the Unix user running the
+tests (``init`` maps her).  The team account is made for the test run;
+sshd runs the forced command crewdeck wrote for the key that matched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.ssh.authorized import merged, written_by_crewdeck
+from crewdeck.tui.ssh.session import colour_system
+
+from .sshsupport import Sshd, TeamAccount, Tmux, fingerprint, keypair
+from .syncsupport import crewdeck, crewdeck_fails, wait_until
+
+
+@dataclass
+class Host:
+    account: TeamAccount
+    workspace: Path
+    #: Private key files, and the public lines, by member (``stranger`` is nobody's).
+    keys: dict[str, Path]
+    public: dict[str, str]
+
+
+@pytest.fixture
+def host(tmp_path: Path) -> Iterator[Host]:
+    account = TeamAccount()
+    try:
+        keys, public = {}, {}
+        for who in ("raj", "mia", "stranger"):
+            keys[who], public[who] = keypair(tmp_path, who)
+        workspace = account.directory / "team.db"
+        w = ["-w", str(workspace)]
+        crewdeck("init", str(workspace), "--member", "ana", "--name", "Ana", "--tz", "UTC")
+        for who in ("raj", "mia"):
+            crewdeck(*w, "member", "add", who, "--name", who.title(), "--tz", "UTC", "--ssh-key", public[who])
+        crewdeck(*w, "ssh", "account", account.name)
+        crewdeck(*w, "add", "Storyboard the reel @raj")
+        account.give(workspace)
+        yield Host(account, workspace, keys, public)
+    finally:
+        account.remove()
+
+
+@pytest.fixture
+def installed(host: Host) -> Iterator[Sshd]:
+    """sshd reading the team account's authorized_keys, written by ``crewdeck ssh install``."""
+    sshd = Sshd(host.account, host.workspace, keys_command=False)
+    crewdeck("-w", str(host.workspace), "ssh", "install", "--file", str(sshd.authorized_keys), "--program", host.account.program)
+    yield sshd
+    sshd.stop()
+
+
+@pytest.fixture
+def asking(host: Host) -> Iterator[Sshd]:
+    """sshd asking ``crewdeck ssh keys-command`` at every login."""
+    sshd = Sshd(host.account, host.workspace, keys_command=True)
+    yield sshd
+    sshd.stop()
+
+
+def _log(host: Host) -> str:
+    return crewdeck("-w", str(host.workspace), "log", "--limit", "5")
+
+
+# ---------------------------------------------------------------- the app over ssh -tt
+
+
+def test_a_registered_key_opens_the_app_as_its_member_with_colours_and_resizes(host: Host, installed: Sshd) -> None:
+    command = " ".join(installed.ssh_command(host.keys["raj"], tty=True))
+    # TERM=xterm and no COLORTERM (ssh does not forward it): Rich alone would pick 16 colours.
+    tmux = Tmux(f"TERM=xterm {command}", 80, 24)
+    try:
+        screen = tmux.wait_for(lambda s: "@raj (UTC)" in s and "Storyboard the reel" in s, "the app as raj")
+        assert "@ana (UTC)" not in screen
+        # 80 columns: the panes are tabs.  The session set 256 colours.
+        coloured = tmux.wait_for(lambda s: "\x1b[38;5;" in s or "\x1b[48;5;" in s, "256-colour cells", colours=True)
+        assert "\x1b[38;2;" not in coloured and "\x1b[48;2;" not in coloured
+        assert "1 Tasks  2 Deadlines  3 Budget" in tmux.screen()
+        tmux.resize(140, 40)
+        wide = tmux.wait_for(lambda s: "╭─ 2 Deadlines" in s and len(s.splitlines()) == 40, "the panes side by side at 140x40")
+        assert "@raj (UTC)" in wide and max(len(line) for line in wide.splitlines()) > 100
+        tmux.resize(80, 24)
+        tmux.wait_for(lambda s: "1 Tasks  2 Deadlines  3 Budget" in s and "╭─ 2 Deadlines" not in s, "the tabs at 80x24 again")
+    finally:
+        tmux.kill()
+
+
+def test_notes_over_ssh_are_edited_in_the_app_never_in_an_editor(host: Host, installed: Sshd) -> None:
+    command = " ".join(installed.ssh_command(host.keys["raj"], tty=True))
+    # An EDITOR the session would run if it ran one: the app's own editor must open instead.
+    tmux = Tmux(f"EDITOR=/bin/false VISUAL=/bin/false TERM=tmux-256color {command}", 100, 30)
+    try:
+        tmux.wait_for(lambda s: "@raj (UTC)" in s and "Storyboard the reel" in s, "the app as raj")
+        tmux.keys("e")
+        tmux.wait_for(lambda s: "ctrl+s saves" in s, "the app's notes editor")
+        tmux.keys("-l", "Shot list attached")
+        tmux.keys("C-s")
+        tmux.wait_for(lambda s: "notes: 1 task" in s, "the confirmation")
+    finally:
+        tmux.kill()
+    with Store(host.workspace) as store:
+        notes = store.conn.execute("SELECT notes FROM task WHERE title = 'Storyboard the reel'").fetchone()[0]
+    assert notes.startswith("Shot list attached")
+    assert re.search(r"@raj\s+set task", _log(host))
+
+
+# ---------------------------------------------------------------- commands over ssh
+
+
+def test_a_command_over_ssh_runs_as_the_keys_member_and_the_log_says_so(host: Host, installed: Sshd) -> None:
+    added = installed.run(host.keys["mia"], "add", "Caption draft for Friday")
+    assert added.returncode == 0, added.stderr
+    task = added.stdout.strip()
+    assert re.fullmatch(r"[0-9a-f]{32}", task)
+    log = _log(host)
+    assert re.search(rf"@mia\s+set task {task[:8]}", log), log
+    assert "as @" not in log.split(task[:8])[0].splitlines()[-1]  # mia herself, nobody acting as her
+    listed = installed.run(host.keys["raj"], "crewdeck", "tasks", "@me", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert [t["title"] for t in json.loads(listed.stdout)] == ["Storyboard the reel"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("crewdeck", "--as", "ana", "add", "Raise my budget"),
+        ("add", "Raise my budget", "--as=ana"),
+        ("--workspace", "/etc/passwd", "tasks"),
+        ("tasks", "--config", "/tmp/other.toml"),
+        ("export", "--output", "/tmp/x"),
+        ("import", "/etc/shadow"),
+        ("ssh", "install", "--file", "/tmp/authorized_keys"),
+        ("init", "/tmp/mine.db"),
+    ],
+)
+def test_choosing_another_member_workspace_config_or_a_file_over_ssh_is_refused(
+    host: Host, installed: Sshd, command: tuple[str, ...]
+) -> None:
+    before = _log(host)
+    refused = installed.run(host.keys["raj"], *command)
+    assert refused.returncode == 2, (refused.stdout, refused.stderr)
+    assert refused.stderr.startswith("crewdeck: error: ") and refused.stderr.count("\n") == 1, refused.stderr
+    assert _log(host) == before
+
+
+def test_an_unregistered_key_is_refused(host: Host, installed: Sshd) -> None:
+    refused = installed.run(host.keys["stranger"], "tasks")
+    assert refused.returncode == 255 and "Permission denied (publickey)" in refused.stderr
+
+
+def test_a_removed_key_is_refused_at_once_with_the_keys_command(host: Host, asking: Sshd) -> None:
+    assert asking.run(host.keys["raj"], "tasks").returncode == 0
+    raj = fingerprint(host.public["raj"], host.account.directory)
+    crewdeck("-w", str(host.workspace), "member", "set", "raj", "--ssh-key-rm", raj)
+    refused = asking.run(host.keys["raj"], "tasks")
+    assert refused.returncode == 255 and "Permission denied (publickey)" in refused.stderr
+    assert asking.run(host.keys["mia"], "tasks").returncode == 0
+    crewdeck("-w", str(host.workspace), "member", "rm", "mia")
+    assert asking.run(host.keys["mia"], "tasks").returncode == 255
+
+
+def test_a_stale_installed_line_is_refused_by_the_session(host: Host, installed: Sshd) -> None:
+    """Removed after the last install: sshd still matches the line, and ssh-session refuses it."""
+    raj = fingerprint(host.public["raj"], host.account.directory)
+    crewdeck("-w", str(host.workspace), "member", "set", "raj", "--ssh-key-rm", raj)
+    refused = installed.run(host.keys["raj"], "add", "Sneaked in")
+    assert refused.returncode == 2 and "is not @raj's any more" in refused.stderr
+    assert "Sneaked in" not in crewdeck("-w", str(host.workspace), "tasks", "all")
+    crewdeck("-w", str(host.workspace), "ssh", "install", "--file", str(installed.authorized_keys), "--program", host.account.program)
+    assert installed.run(host.keys["raj"], "tasks").returncode == 255
+
+
+def test_the_app_without_a_terminal_is_refused(host: Host, installed: Sshd) -> None:
+    refused = installed.run(host.keys["raj"])
+    assert refused.returncode == 2 and "the app needs a terminal: log in with ssh -t" in refused.stderr
+
+
+def test_ssh_session_run_by_anyone_but_the_team_account_is_refused(host: Host) -> None:
+    err = crewdeck_fails("-w", str(host.workspace), "ssh-session", "raj")
+    assert f"runs only as the workspace's SSH account '{host.account.name}', not as 'root'" in err
+
+
+# ---------------------------------------------------------------- keys and files, without sshd
+
+
+def test_install_keeps_every_line_crewdeck_did_not_write(host: Host) -> None:
+    path = host.account.directory / "authorized_keys"
+    foreign = [
+        "# the admin's own key",
+        host.public["stranger"],
+        'command="/usr/bin/backup" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB9ZsmCpGqsH6jcsV4tJpC4Xd1Mu1nVkSgx4cYN1h0mo backup',
+        # Another workspace's line, by crewdeck: not this workspace's to replace.
+        'restrict,pty,command="/usr/bin/crewdeck --workspace /srv/other.db ssh-session zoe --key SHA256:x" ssh-ed25519 AAAA zoe',
+    ]
+    path.write_text("\n".join(foreign) + "\n")
+    os.chmod(path, 0o600)
+    out = crewdeck("-w", str(host.workspace), "ssh", "install", "--file", str(path))
+    assert out.strip() == f"wrote {path}: 2 key lines of crewdeck's, 4 other lines kept"
+    first = path.read_text()
+    assert first.splitlines()[:4] == foreign and len(first.splitlines()) == 6
+    assert (path.stat().st_mode & 0o777) == 0o600
+    crewdeck("-w", str(host.workspace), "member", "set", "mia", "--ssh-key-rm", fingerprint(host.public["mia"], host.account.directory))
+    crewdeck("-w", str(host.workspace), "ssh", "install", "--file", str(path))
+    lines = path.read_text().splitlines()
+    assert lines[:4] == foreign and len(lines) == 5 and "ssh-session raj" in lines[4]
+    assert not list(path.parent.glob(".authorized_keys.*"))  # no temporary file left behind
+
+
+def test_authorized_keys_lines_force_the_session_and_allow_nothing_else(host: Host) -> None:
+    lines = crewdeck("-w", str(host.workspace), "ssh", "authorized-keys").splitlines()
+    assert len(lines) == 2
+    for line, who in zip(lines, ("mia", "raj")):
+        options, key = line.split('" ', 1)
+        assert options.startswith('restrict,pty,command="/') and key == host.public[who]
+        assert options.endswith(
+            f"--workspace {host.workspace} ssh-session {who} --key {fingerprint(host.public[who], host.account.directory)}"
+        )
+        assert written_by_crewdeck(line, host.workspace) and not written_by_crewdeck(line, Path("/elsewhere.db"))
+
+
+def test_keys_are_validated_listed_by_fingerprint_and_removed_by_it(host: Host, tmp_path: Path) -> None:
+    w = ["-w", str(host.workspace)]
+    _, second_public = keypair(tmp_path, "raj-desktop")
+    crewdeck(*w, "member", "set", "raj", "--ssh-key", second_public)
+    raj = fingerprint(host.public["raj"], tmp_path)
+    desktop = fingerprint(second_public, tmp_path)
+    listing = crewdeck(*w, "member", "list")
+    assert re.search(rf"@raj .*{re.escape(raj)} {re.escape(desktop)}$", listing, re.M), listing
+    members = {m["handle"]: m for m in json.loads(crewdeck(*w, "member", "list", "--json"))}
+    assert [k["fingerprint"] for k in members["raj"]["ssh_keys"]] == [raj, desktop]
+    assert members["raj"]["ssh_keys"][1] == {"fingerprint": desktop, "type": "ssh-ed25519", "comment": "raj-desktop@laptop"}
+    for bad, why in (
+        ("ssh-ed25519", "expected 'TYPE BASE64 [COMMENT]'"),
+        ("ssh-dss AAAAB3NzaC1kc3MAAACBAP", "is not an SSH key type"),
+        ('command="/bin/sh" ' + host.public["raj"], "options such as restrict or command= are crewdeck's to write"),
+        ("ssh-rsa " + host.public["raj"].split()[1], "is not a ssh-rsa key"),
+        ("ssh-ed25519 AAAA%%%", "not base64"),
+    ):
+        err = crewdeck_fails(*w, "member", "set", "raj", "--ssh-key", bad)
+        assert why in err and err.startswith("crewdeck: error: --ssh-key: "), err
+    assert "has no SSH key" in crewdeck_fails(*w, "member", "set", "mia", "--ssh-key-rm", raj)
+    crewdeck(*w, "member", "set", "raj", "--ssh-key-rm", raj)
+    members = {m["handle"]: m for m in json.loads(crewdeck(*w, "member", "list", "--json"))}
+    assert [k["fingerprint"] for k in members["raj"]["ssh_keys"]] == [desktop]
+
+
+def test_a_second_member_claiming_a_registered_key_is_refused(host: Host) -> None:
+    w = ["-w", str(host.workspace)]
+    # The same key spelt otherwise (another comment) is the same key.
+    same = " ".join(host.public["raj"].split()[:2]) + " someone-else"
+    err = crewdeck_fails(*w, "member", "set", "mia", "--ssh-key", same)
+    assert "already belongs to @raj" in err and "rule unique_ssh_key" in err
+    err = crewdeck_fails(*w, "member", "add", "zoe", "--name", "Zoe", "--tz", "UTC", "--ssh-key", host.public["mia"])
+    assert "rule unique_ssh_key" in err
+    assert "zoe" not in crewdeck(*w, "member", "list")
+    # Once raj is removed, his key is free for someone else.
+    crewdeck(*w, "member", "rm", "raj")
+    crewdeck(*w, "member", "set", "mia", "--ssh-key", same)
+
+
+def test_the_ssh_account_is_a_workspace_setting_only_managers_change(host: Host) -> None:
+    w = ["-w", str(host.workspace)]
+    assert crewdeck(*w, "ssh", "account").strip() == host.account.name
+    err = crewdeck_fails(*w, "--as", "raj", "ssh", "account", "raj")
+    # ana (a manager) may act as raj, and the rules then judge raj's write.
+    assert "rule managers_only" in err
+    assert crewdeck(*w, "ssh", "account").strip() == host.account.name
+
+
+def test_merged_keeps_foreign_lines_in_their_order() -> None:
+    ours = ['restrict,pty,command="/c --workspace /w.db ssh-session a --key K" ssh-ed25519 AAAA a']
+    old = "x\n" + ours[0].replace("ssh-session a", "ssh-session b") + "\ny\n\n"
+    assert merged(old, Path("/w.db"), ours) == "x\ny\n" + ours[0] + "\n"
+
+
+@pytest.mark.parametrize(
+    ("environ", "system"),
+    [
+        ({"TERM": "xterm-256color"}, "256"),
+        ({"TERM": "xterm"}, "256"),
+        ({"TERM": "tmux-256color"}, "256"),
+        ({"TERM": "xterm-direct"}, "truecolor"),
+        ({"TERM": "xterm-kitty"}, "truecolor"),
+        ({"TERM": "linux"}, "standard"),
+        ({"TERM": "dumb"}, "standard"),
+        ({"TERM": "xterm", "COLORTERM": "truecolor"}, None),
+    ],
+)
+def test_the_colour_system_over_ssh_comes_from_term_when_colorterm_did_not_come(environ: dict[str, str], system: str | None) -> None:
+    assert colour_system(environ) == system
+
+
+def test_the_team_account_process_writes_the_workspace_it_owns(host: Host, installed: Sshd) -> None:
+    """The session's writes land in the file the account owns, readable by the manager's CLI at once."""
+    done = installed.run(host.keys["raj"], "done", crewdeck("-w", str(host.workspace), "tasks", "--json").split('"id": "')[1][:8])
+    assert done.returncode == 0, done.stderr
+    wait_until(lambda: "Storyboard the reel" not in crewdeck("-w", str(host.workspace), "tasks"), "the task done")
+
+
+def test_what_a_member_does_over_ssh_goes_through_the_rules(host: Host, installed: Sshd, tmp_path: Path) -> None:
+    """The key decides who; the rules decide what (DESIGN.md "Roles and rules"), as for any other write."""
+    w = ["-w", str(host.workspace)]
+    private, public = keypair(tmp_path, "gus")
+    crewdeck(*w, "member", "add", "gus", "--name", "Gus", "--tz", "UTC", "--access", "guest", "--ssh-key", public)
+    crewdeck(*w, "ssh", "install", "--file", str(installed.authorized_keys), "--program", host.account.program)
+    before = _log(host)
+    for key, command, rule in (
+        (private, ("add", "A guest's task"), "guest_read_only"),
+        (host.keys["raj"], ("member", "set", "raj", "--access", "manager"), "own_profile_only"),
+        (host.keys["raj"], ("member", "set", "mia", "--ssh-key-rm", fingerprint(host.public["mia"], tmp_path)), "managers_only"),
+        (host.keys["raj"], ("member", "set", "raj", "--ssh-key", host.public["mia"]), "unique_ssh_key"),
+    ):
+        refused = installed.run(key, *command)
+        assert refused.returncode == 2 and f"(rule {rule})" in refused.stderr, (command, refused.stderr)
+    assert _log(host) == before
+    # A member's own keys are theirs to change, over ssh too.
+    _, spare = keypair(tmp_path, "raj-spare")
+    assert installed.run(host.keys["raj"], "member", "set", "raj", "--ssh-key", spare).returncode == 0
+    raj = next(m for m in json.loads(crewdeck(*w, "member", "list", "--json")) if m["handle"] == "raj")
+    assert len(raj["ssh_keys"]) == 2
+
+
+def test_keys_command_answers_for_the_team_account_only_and_by_fingerprint(host: Host) -> None:
+    w = ["-w", str(host.workspace)]
+    every = crewdeck(*w, "ssh", "keys-command", host.account.name).splitlines()
+    assert every == crewdeck(*w, "ssh", "authorized-keys").splitlines() and len(every) == 2
+    assert crewdeck(*w, "ssh", "keys-command", "root") == ""
+    mia = fingerprint(host.public["mia"], host.account.directory)
+    only = crewdeck(*w, "ssh", "keys-command", host.account.name, mia).splitlines()
+    assert len(only) == 1 and only[0].endswith(host.public["mia"]) and f"ssh-session mia --key {mia}" in only[0]
+    assert crewdeck(*w, "ssh", "keys-command", host.account.name, "SHA256:" + "A" * 43) == ""
+    assert "not a key fingerprint" in crewdeck_fails(*w, "ssh", "keys-command", host.account.name, "md5:00")

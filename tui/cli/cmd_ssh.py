@@ -1,0 +1,181 @@
+"""Commands for SSH key login to one shared team account: ssh account/authorized-keys/keys-command/install, ssh-session."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from crewdeck.sync.state.records import WORKSPACE_ROW
+from crewdeck.sync.state.sshkeys import is_fingerprint
+from crewdeck.tui.cli.common import Context
+from crewdeck.tui.ssh import authorized
+from crewdeck.tui.ssh.keys import MemberKey, all_keys
+from crewdeck.tui.ssh.session import (
+    ACCOUNT_SETTING,
+    SessionRefused,
+    check_account,
+    check_command,
+    colour_system,
+    command_words,
+    configured_account,
+    session_member,
+)
+from crewdeck.tui.workspace.errors import UserError
+
+
+def _workspace(ctx: Context) -> Path:
+    path = ctx.workspace_path()
+    assert path is not None
+    return path.absolute()
+
+
+def _lines(ctx: Context, keys: list[MemberKey]) -> list[str]:
+    if configured_account(ctx.ws) is None:
+        raise UserError("this workspace has no SSH account yet: a manager sets it with: crewdeck ssh account USER")
+    return authorized.lines_for(ctx.args.program or authorized.program_path(), _workspace(ctx), keys)
+
+
+def cmd_ssh_account(ctx: Context) -> int:
+    if ctx.args.user is None:
+        account = configured_account(ctx.ws)
+        print(account if account else "(none: set it with crewdeck ssh account USER)")
+        return 0
+    user = ctx.args.user.strip()
+    if not user or any(ch.isspace() or ch in ":/" for ch in user):
+        raise UserError(f"{ctx.args.user!r} is not a Unix account name")
+    with ctx.writer() as w:
+        w.set("workspace", WORKSPACE_ROW, {ACCOUNT_SETTING: user})
+    return 0
+
+
+def cmd_ssh_authorized_keys(ctx: Context) -> int:
+    lines = _lines(ctx, all_keys(ctx.ws.conn))
+    sys.stdout.write("".join(f"{line}\n" for line in lines))
+    return 0
+
+
+def cmd_ssh_keys_command(ctx: Context) -> int:
+    # sshd asks at every login: a key or member removed a moment ago is not printed.
+    # It treats any failure as "no keys", so a user who is not the team account gets none.
+    account = configured_account(ctx.ws)
+    if account is None or (ctx.args.user is not None and ctx.args.user != account):
+        return 0
+    wanted = ctx.args.fingerprint
+    if wanted is not None and not is_fingerprint(wanted):
+        raise UserError(f"{wanted!r} is not a key fingerprint (sshd's %f is SHA256:...)")
+    keys = [k for k in all_keys(ctx.ws.conn) if wanted is None or k.key.fingerprint == wanted]
+    sys.stdout.write("".join(f"{line}\n" for line in _lines(ctx, keys)))
+    return 0
+
+
+def cmd_ssh_install(ctx: Context) -> int:
+    path = Path(ctx.args.file)
+    if not path.parent.is_dir():
+        raise UserError(f"{path}: directory {path.parent} does not exist")
+    kept, ours = authorized.install(path, _workspace(ctx), _lines(ctx, all_keys(ctx.ws.conn)))
+    print(f"wrote {path}: {ours} key line{'s' if ours != 1 else ''} of crewdeck's, {kept} other line{'s' if kept != 1 else ''} kept")
+    return 0
+
+
+def cmd_ssh_session(ctx: Context) -> int:
+    ws = ctx.ws
+    check_account(ws)
+    member = session_member(ws, ctx.args.handle, ctx.args.key)
+    original = os.environ.get("SSH_ORIGINAL_COMMAND", "")
+    words = command_words(original) if original.strip() else []
+    if words:
+        from crewdeck.tui.cli.main import parse, unusable_argument
+
+        problem = unusable_argument(words)
+        if problem:
+            raise SessionRefused(problem)
+        args = parse(words)
+        check_command(args)
+        if getattr(args, "func", None) is not None:
+            args.workspace = ctx.args.workspace
+            inner = Context(args)
+            inner.authenticated = member.handle
+            try:
+                result: int = args.func(inner)
+            finally:
+                inner.close()
+            return result
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise SessionRefused("the app needs a terminal: log in with ssh -t, or give a command (ssh team@host tasks @me)")
+    system = colour_system(os.environ)
+    if system is not None:
+        # Read by Textual when it is imported, in launch().
+        os.environ["TEXTUAL_COLOR_SYSTEM"] = system
+    ctx.authenticated = member.handle
+    from crewdeck.tui.app.launch import launch
+
+    return launch(ctx)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:
+    ssh = sub.add_parser(
+        "ssh",
+        parents=parents,
+        help="SSH key login to one shared team account",
+        description="Members log in with their SSH keys (crewdeck member set H --ssh-key ...) to one shared Unix account; "
+        "the key that matched decides who they are.",
+    )
+    ssub = ssh.add_subparsers(dest="ssh_command", metavar="COMMAND", required=True)
+
+    def program_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--program", metavar="PATH", help="the crewdeck sshd runs (default: this one's absolute path)")
+
+    p = ssub.add_parser(
+        "account",
+        parents=parents,
+        help="show or set the team's Unix account",
+        description="Show or set (managers only) the Unix account sshd runs crewdeck ssh-session as: a workspace setting.",
+    )
+    p.add_argument("user", nargs="?", help="the Unix account, e.g. team")
+    p.set_defaults(func=cmd_ssh_account)
+
+    p = ssub.add_parser(
+        "authorized-keys",
+        parents=parents,
+        help="print the team account's authorized_keys lines",
+        description='Print one line per key: restrict,pty,command="crewdeck --workspace W ssh-session H --key FP" KEY.',
+    )
+    program_option(p)
+    p.set_defaults(func=cmd_ssh_authorized_keys)
+
+    p = ssub.add_parser(
+        "keys-command",
+        parents=parents,
+        help="sshd's AuthorizedKeysCommand: the keys of now",
+        description="For sshd_config: AuthorizedKeysCommand /path/to/crewdeck --workspace W ssh keys-command %u %f "
+        "(with AuthorizedKeysCommandUser the team account).  Prints the lines of the keys registered now; nothing for "
+        "another user.",
+    )
+    p.add_argument("user", nargs="?", help="the user logging in (sshd's %%u): lines only for the team account")
+    p.add_argument("fingerprint", nargs="?", help="only the key with this fingerprint (sshd's %%f)")
+    program_option(p)
+    p.set_defaults(func=cmd_ssh_keys_command)
+
+    p = ssub.add_parser(
+        "install",
+        parents=parents,
+        help="write the lines into an authorized_keys file",
+        description="Write the lines into an authorized_keys file in one step, keeping every line crewdeck did not "
+        "write for this workspace.  Run it again after keys or members change.",
+    )
+    p.add_argument("--file", required=True, metavar="PATH", help="the file, e.g. ~team/.ssh/authorized_keys")
+    program_option(p)
+    p.set_defaults(func=cmd_ssh_install)
+
+    p = sub.add_parser(
+        "ssh-session",
+        parents=parents,
+        help="the forced command of a key (run by sshd)",
+        description="Run by sshd as the team account for a member's key: opens the app as that member, or runs the "
+        "crewdeck command the client asked for (SSH_ORIGINAL_COMMAND) as them.  Refused for any other account.",
+    )
+    p.add_argument("handle", help="the member the key belongs to")
+    p.add_argument("--key", metavar="FINGERPRINT", help="the key's fingerprint: refused once it is no longer theirs")
+    p.set_defaults(func=cmd_ssh_session)

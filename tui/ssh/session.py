@@ -1,0 +1,128 @@
+"""What ``crewdeck ssh-session`` decides before it runs anything.
+
+The session runs as the team account (the workspace setting
+``ssh_account``, which only a manager changes): run as anyone else it is
+refused, so it never lets a person on the host act as another member.  It
+acts as the member its forced command names, and only while the key that
+opened it is still theirs.  What the client asked to run
+(``SSH_ORIGINAL_COMMAND``) is a crewdeck command line for that member,
+never a shell's: no options that choose another member, workspace or
+config, no command that writes or reads a file on the host.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pwd
+import shlex
+from collections.abc import Mapping
+
+from crewdeck.tui.ssh.keys import member_keys
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import Member, Workspace
+
+#: The workspace setting that names the team account.
+ACCOUNT_SETTING = "ssh_account"
+
+#: Commands a member may run over SSH: reading and changing the workspace
+#: through its rules.  Not: creating files (init, demo, join), serving,
+#: syncing, tokens, the team account's config, installing keys, doctor.
+ALLOWED_COMMANDS = frozenset(
+    {"member", "campaign", "add", "tasks", "set", "done", "rm", "log", "export", "import", "overlap", "zones", "ledger", "budget", "rate"}
+)
+
+
+class SessionRefused(UserError):
+    """An SSH session or its command refused before anything ran."""
+
+
+def running_account() -> str:
+    """The Unix account this process runs as (by its user id: environment variables can say anything)."""
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return str(os.geteuid())
+
+
+def configured_account(ws: Workspace) -> str | None:
+    row = ws.conn.execute(f"SELECT [{ACCOUNT_SETTING}] FROM workspace").fetchone()
+    return row[0] if row and isinstance(row[0], str) and row[0] else None
+
+
+def check_account(ws: Workspace) -> str:
+    """The team account, when this process runs as it; else ``SessionRefused``."""
+    account = configured_account(ws)
+    if account is None:
+        raise SessionRefused("this workspace has no SSH account: a manager sets it with: crewdeck ssh account USER")
+    user = running_account()
+    if user != account:
+        raise SessionRefused(f"ssh-session runs only as the workspace's SSH account {account!r}, not as {user!r}")
+    return account
+
+
+def session_member(ws: Workspace, handle: str, fingerprint: str | None) -> Member:
+    """The member the forced command names, while ``fingerprint`` is still one of their keys."""
+    try:
+        member = ws.member_by_handle(handle)
+    except UserError:
+        raise SessionRefused(f"@{handle.lstrip('@')} is not a member of this workspace (any more)") from None
+    if fingerprint is not None and not any(key.fingerprint == fingerprint for key in member_keys(ws.conn, member.id)):
+        raise SessionRefused(f"the key {fingerprint} is not @{member.handle}'s any more: ask a manager to run crewdeck ssh install")
+    return member
+
+
+def command_words(original: str) -> list[str]:
+    """``SSH_ORIGINAL_COMMAND`` split as the shell would, without a leading ``crewdeck``."""
+    try:
+        words = shlex.split(original)
+    except ValueError as exc:
+        raise SessionRefused(f"cannot read the command {original!r}: {exc}") from None
+    if words and os.path.basename(words[0]) == "crewdeck":
+        words = words[1:]
+    return words
+
+
+def check_command(args: argparse.Namespace) -> None:
+    """Refuse what a command run over SSH may not do (its arguments as parsed)."""
+    for dest, option in (("as_member", "--as"), ("workspace", "--workspace"), ("config", "--config")):
+        if getattr(args, dest, None) is not None:
+            raise SessionRefused(f"{option} is not taken over SSH: your key says who you are and the team's workspace is set")
+    command = getattr(args, "command", None)
+    if command is None:
+        return
+    if command not in ALLOWED_COMMANDS:
+        raise SessionRefused(f"'{command}' is not run over SSH (commands: {', '.join(sorted(ALLOWED_COMMANDS))})")
+    if getattr(args, "output", None):
+        raise SessionRefused("--output writes a file on the server: over SSH the output comes to you (ssh ... > FILE)")
+    for name, value in vars(args).items():
+        if _names_a_path(name) and value is not None and value != "-":
+            raise SessionRefused("over SSH a file comes on standard input: give - and send it (ssh ... import - < FILE)")
+
+
+def _names_a_path(dest: str) -> bool:
+    """An argument that names a file or directory on the host (whatever command a later change adds it to)."""
+    return dest in ("file", "path", "directory", "output") or dest.endswith(("_file", "_path", "_dir", "_directory"))
+
+
+#: How many colours a terminal shows, by its TERM, when COLORTERM did not come along:
+#: sshd forwards TERM but not COLORTERM (unless both ends set SendEnv/AcceptEnv).
+_TRUECOLOR_TERMS = ("xterm-kitty", "xterm-ghostty", "alacritty", "wezterm", "foot", "contour")
+_SIXTEEN_COLOUR_TERMS = ("linux", "vt100", "vt102", "vt220", "ansi", "cons25")
+
+
+def colour_system(environ: Mapping[str, str]) -> str | None:
+    """Textual's colour system for this session, or ``None`` when COLORTERM says it already.
+
+    Rich reads only COLORTERM for true colour and the ``-256color`` suffix of
+    TERM; without COLORTERM a plain ``xterm`` gets 16 colours, which is what
+    nearly no terminal of today is limited to.
+    """
+    if environ.get("COLORTERM", "").strip():
+        return None
+    term = environ.get("TERM", "").strip().lower()
+    if term.endswith("-direct") or term.startswith(_TRUECOLOR_TERMS):
+        return "truecolor"
+    if not term or term == "dumb" or term.startswith(_SIXTEEN_COLOUR_TERMS):
+        return "standard"
+    return "256"
