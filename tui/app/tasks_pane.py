@@ -73,6 +73,7 @@ class TasksPane(Pane):
     pane_name = "tasks"
     pane_title = "Tasks"
     HELP_EXTRA = [("Task list", TaskTable.BINDINGS), ("Task detail", DetailScreen.BINDINGS)]
+    SCREEN_SECTIONS = frozenset({"Task detail"})
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="tasks.filter"),
