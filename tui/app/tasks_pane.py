@@ -32,7 +32,7 @@ from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.tasks.listing import TaskRow
 from crewdeck.tui.tasks.rows import CELLS, row_text
 from crewdeck.tui.tasks.views import VIEWS, View, find, views
-from crewdeck.tui.time.when import format_local, parse_utc
+from crewdeck.tui.time.when import format_local, parse_utc, relative
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.widgets.filter_box import FilterBox
 from crewdeck.widgets.line_table import Column
@@ -371,7 +371,10 @@ class TasksPane(Pane):
         parts += [f"#{t}" for t in draft.tags]
         if "due" in values:
             due = parse_utc(values["due"]["utc"])
-            parts.append(f"due {format_local(due, values['due']['tz'], services.now(), clock24=services.config.clock24)}")
+            parts.append(f"due {format_local(due, values['due']['tz'], now, clock24=services.config.clock24)}")
+            if due <= now:  # a date that has passed (today 08:00 at noon, eow on a Saturday)
+                late = relative(due, now)
+                parts.append("already overdue" + (f" by {late.removesuffix(' late')}" if late.endswith(" late") else ""))
         return "→ " + " · ".join(parts)
 
     def _quick_added(self, text: str | None) -> None:
