@@ -647,7 +647,8 @@ async def test_a_write_error_is_a_notification_not_a_crash(workspace: Path) -> N
         await pilot.press(*"zz", "enter")  # not an id
         await settle(pilot)
         assert app.is_running
-        assert any("is not an id" in str(n.message) for n in app._notifications)
+        # Said under the question, which stays open with what was typed.
+        assert "is not an id" in str(app.screen.query_one("#prompt-refused").render())
         assert isinstance(app.tasks_pane, TasksPane)
 
 

@@ -347,8 +347,8 @@ class TasksPane(Pane):
                 "Quick add",
                 "Title @who #tag +campaign/platform !high|!med|!low due:fri 17:00 [Zone]",
                 preview=self._preview_quick_add,
-            ),
-            self._quick_added,
+                submit=self._add,
+            )
         )
 
     def _preview_quick_add(self, text: str) -> str:
@@ -377,12 +377,10 @@ class TasksPane(Pane):
                 parts.append("already overdue" + (f" by {late.removesuffix(' late')}" if late.endswith(" late") else ""))
         return "→ " + " · ".join(parts)
 
-    def _quick_added(self, text: str | None) -> None:
-        if text and text.strip():
-            self._add(text)
-
-    @background(group="write")
     def _add(self, text: str) -> None:
+        """Quick-add's answer, in the prompt's worker: a refusal keeps the prompt open, saying why."""
+        if not text.strip():
+            return  # nothing typed: nothing to add
         written = self.services.session.edits.quick_add(text, self.services.now())
         self.app.call_from_thread(self.services.written, f"added {short(written.ops[0].row_id)}", written)
 
