@@ -6,15 +6,19 @@ from pathlib import Path
 
 import pytest
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
 from crewdeck.tui.app.screens.picker import PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.app.screens.task_picker import WINDOW, TaskPickerScreen
 from crewdeck.tui.cli.main import main
+from crewdeck.widgets.pane_bar import PaneBar
+from crewdeck.widgets.task_table import MARK
 
-from .apphelp import demo_workspace, make_app, settle
+from .apphelp import demo_workspace, make_app, settle, until
 
 SIZE = (160, 48)
 
@@ -131,3 +135,81 @@ async def test_a_guests_refused_choice_and_entry_say_why_in_the_dialog(workspace
         assert app.screen is form and form.query_one("#form-payee", Input).value == "Canva"
         preview = form.query_one("#form-preview", Static)
         assert "gia is a guest" in str(preview.render()) and preview.has_class("-problem")
+
+
+def screen_line(app: CrewdeckApp, index: int) -> str:
+    """Row ``index`` of the task table as the screen shows it."""
+    table = app.tasks_pane.table
+    return table.render_line(index - round(table.scroll_y) + 1).text
+
+
+async def test_escape_clears_an_applied_filter(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        bar = pane.query_one(PaneBar)
+        await pilot.press("v", "a")
+        await settle(pilot)
+        everything = pane.count
+        await pilot.press("slash", *"#tiktok", "enter")
+        await until(pilot, lambda: bar.title == "/ #tiktok", "the filtered rows")
+        assert pane.count < everything
+        await pilot.press("escape")
+        await until(pilot, lambda: bar.title == "All open", "the view the filter was typed over")
+        assert pane.count == everything and pane.view is not None and pane.view.id == "all"
+        await pilot.press("escape")  # nothing to clear: the view stays
+        await settle(pilot)
+        assert bar.title == "All open"
+
+
+async def test_marked_tasks_show_a_mark_not_only_bold(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("v", "a")
+        await settle(pilot)
+        table = app.tasks_pane.table
+        assert MARK not in screen_line(app, 0)
+        await pilot.press("x")  # marks row 0, moves to row 1
+        await pilot.pause()
+        assert screen_line(app, 0).lstrip().startswith(MARK) and MARK not in screen_line(app, 1)
+        assert table.cursor == 1
+        await pilot.press("X")  # clear the marks
+        await pilot.pause()
+        assert MARK not in screen_line(app, 0)
+
+
+async def test_duplicate_of_offers_a_search_over_a_window_of_the_store(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("v", "a")
+        await settle(pilot)
+        duplicate = app.tasks_pane.table.cursor_key
+        assert duplicate is not None
+        await pilot.press("m")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, TaskPickerScreen)
+        options = picker.query_one(OptionList)
+        count = picker.query_one("#task-picker-count", Static)
+        # Every open task matches nothing typed: a window of them is listed, and how many there are.
+        with Store(workspace) as store:
+            open_tasks = [(k, v) for k, v in store.records("task") if v["status"] in ("inbox", "todo", "doing", "review")]
+        assert options.option_count == WINDOW
+        assert f"{WINDOW} of " in str(count.render())
+        # Words of a title narrow it down; the task being marked is never offered.
+        original_id, original = next((k, v) for k, v in open_tasks if k != duplicate and len(str(v["title"]).split()) >= 2)
+        words = " ".join(str(original["title"]).split()[:2])
+        await pilot.press(*words)
+        await settle(pilot)
+        offered = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert original_id in offered and duplicate not in offered and len(offered) <= WINDOW
+        while options.get_option_at_index(options.highlighted or 0).id != original_id:
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, TaskPickerScreen)
+        marked = record(workspace, duplicate)
+        assert (marked["status"], marked["duplicate_of"]) == ("cancelled", original_id)

@@ -57,7 +57,7 @@ class TasksPane(Pane):
 
     | key | action |
     |---|---|
-    | `/` | filter (the language of `crewdeck tasks`) |
+    | `/` | filter (the language of `crewdeck tasks`); `escape` clears it |
     | `v`, `[` `]` | pick a view; previous / next view |
     | `a` | quick-add |
     | `enter` | details and history |
@@ -111,6 +111,8 @@ class TasksPane(Pane):
         self.triage = Triage(self, services, self.targets, self.after_write)
         self.previews = TaskPreviews(self)
         self.view: View | None = None
+        #: The view shown last: ``escape`` goes back to it from a filter.
+        self.last_view: View | None = None
         self.query_text = ""
         self.filter: Filter | None = None
         self.count = 0
@@ -125,7 +127,7 @@ class TasksPane(Pane):
         yield PaneBar(id="tasks-bar")
         yield FilterBox("@me #tag +campaign !high due:<fri overdue words — enter applies, escape closes", noun="task", id="tasks-filter")
         # Rows are made from the fetched tasks as they come on screen.
-        yield TaskTable(tuple(COLUMNS[key] for key in CELLS), self._row, id="task-table")
+        yield TaskTable(tuple(COLUMNS[key] for key in CELLS), self._row, mark_column=CELLS.index("mark"), id="task-table")
 
     @property
     def table(self) -> TaskTable:
@@ -155,7 +157,7 @@ class TasksPane(Pane):
     # ------------------------------------------------------------ loading
 
     def show_view(self, view: View) -> None:
-        self.view = view
+        self.view = self.last_view = view
         self.query_text = view.query
         self.reload(keep_cursor=False)
 
@@ -280,6 +282,7 @@ class TasksPane(Pane):
     def show_prepared(self, view: View | None, text: str, page: TaskListPage) -> None:
         """Show a view or a filter from an answer fetched before it was asked for (a preview)."""
         self.view = view
+        self.last_view = view or self.last_view
         self.query_text = text
         self.generation += 1
         self._show(page)
@@ -294,10 +297,15 @@ class TasksPane(Pane):
         self.previews.previewed(message)
 
     def on_key(self, event: events.Key) -> None:
-        if event.key == "escape" and self.filtering:
+        if event.key != "escape":
+            return
+        if self.filtering:
             event.stop()
             self.previews.cancel_apply()
             self.close_filter_box()
+        elif self.view is None:  # a filter is applied: back to the view it was typed over
+            event.stop()
+            self.show_view(self.last_view or VIEWS[0])
 
     def action_pick_view(self) -> None:
         self.previews.pick_view()

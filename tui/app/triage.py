@@ -23,8 +23,10 @@ from textual.widget import Widget
 from crewdeck.sync.state.ids import short
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen, Submit
+from crewdeck.tui.app.screens.task_picker import WINDOW, TaskPickerScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
+from crewdeck.tui.session.task_search import Matches, search_tasks
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.view import task_as_text
 from crewdeck.tui.time.roster import member_label
@@ -88,7 +90,9 @@ class Triage:
         n = len(ids)
         self._owner.app.call_from_thread(self._after_write, f"{label}: {n} task{'s' if n != 1 else ''}", written)
 
-    def _ask(self, ask: Callable[[Submit], PromptScreen | PickerScreen], then: Callable[[list[str], str], Written], label: str) -> None:
+    def _ask(
+        self, ask: Callable[[Submit], PromptScreen | PickerScreen | TaskPickerScreen], then: Callable[[list[str], str], Written], label: str
+    ) -> None:
         """Ask with the screen ``ask(submit)`` makes; its ``submit`` runs ``then(ids, answer)`` (in the screen's
         worker), so that an answer the write refuses leaves the question open, saying why."""
         ids = self._targets()
@@ -190,9 +194,15 @@ class Triage:
         )
 
     def duplicate(self) -> None:
+        services = self._services
+        exclude = frozenset(self._targets())
+
+        def search(text: str) -> Matches:
+            return search_tasks(services.session, text, services.now(), exclude=exclude, limit=WINDOW)
+
         self._ask(
-            lambda submit: PromptScreen("Duplicate of which task?", "its id (a unique prefix of 4 or more)", submit=submit),
-            lambda ids, text: self._services.session.edits.mark_duplicate(ids, text),
+            lambda submit: TaskPickerScreen("Duplicate of which task?", search, submit, "the task this one repeats; it is cancelled"),
+            lambda ids, original: services.session.edits.mark_duplicate(ids, original),
             "marked duplicate",
         )
 
