@@ -49,7 +49,7 @@ TRIAGE_BINDINGS = [
     Binding("y", "triage('copy')", "Copy", show=False, id="triage.copy"),
 ]
 
-MOMENT_HELP = "fri 17:00 · tomorrow · +3d · 2026-12-01 09:00 · mon 10:00 America/New_York · none"
+MOMENT_HELP = "fri 17:00 · tmrw · eow · dec 9 · next week · +3d · 2026-12-01 09:00 · mon 10:00 America/New_York · none"
 
 
 class Triage:
