@@ -643,11 +643,12 @@ async def test_a_write_error_is_a_notification_not_a_crash(workspace: Path) -> N
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("m")
-        await pilot.press(*"zz", "enter")  # not an id
+        await pilot.press("D")
+        await pilot.press(*"zz", "enter")  # not a date
         await settle(pilot)
         assert app.is_running
-        assert any("is not an id" in str(n.message) for n in app._notifications)
+        # Said under the question, which stays open with what was typed.
+        assert "'zz' is not a date" in str(app.screen.query_one("#prompt-refused").render())
         assert isinstance(app.tasks_pane, TasksPane)
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pytest import MonkeyPatch
+
+from crewdeck.sync.client.engine import SyncEngine
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
 from .apphelp import make_app, settle, until
-from .syncsupport import Server, crewdeck, make_team, new_token
+from .syncsupport import Server, create_token, crewdeck, make_team, new_token
 
 
 def header(app: CrewdeckApp) -> WorkspaceHeader:
@@ -88,3 +91,27 @@ async def test_an_operation_the_server_refuses_leaves_the_screen_and_its_author_
         assert "REFUSED set task" in crewdeck("-w", str(replica), "log")
     finally:
         assert server.stop() == ""
+
+
+async def test_a_revoked_token_shows_in_the_header_as_soon_as_the_servers_event_arrives(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    # The safety-net poll is out of the way: only the server's "revoked" event can tell the app.
+    monkeypatch.setattr(SyncEngine, "POLL_INTERVAL", 3600.0)
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        token_id, token = create_token("ana", "--workspace", str(team))
+        replica = tmp_path / "ana.db"
+        crewdeck("join", server.url, "--token", token, str(replica))
+        app = make_app(replica, "ana")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: header(app).sync_text.startswith("live · synced"), "the live state")
+            engine = app._sync_engine
+            assert engine is not None
+            await until(pilot, lambda: engine.listening, "the event stream open")
+            crewdeck("token", "revoke", token_id, "--workspace", str(team))
+            await until(pilot, lambda: header(app).sync_state == "offline", "the header's refusal")
+            assert "revoked" in header(app).sync_text
+            assert header(app).sync_text.startswith("sync refused:")
+    finally:
+        server.stop()

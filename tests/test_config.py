@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from crewdeck.tui.app.app import check_config
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.workspace.config import Config, ConfigError, known_keys, load, parse, save, updated
 from crewdeck.tui.workspace.config_example import example_text
@@ -162,10 +163,51 @@ def test_config_commands(cli: Cli, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("key", "value", "refusal"),
+    [
+        ("keymap.triage.done", "s", "keymap.triage.done: 's' is already the key of 'Status' (triage.cycle_status) in the tasks pane"),
+        ("keymap.triage.done", "o,j", "keymap.triage.done: 'j' is already the key of 'Down' (table.cursor_down) in the tasks pane"),
+        ("keymap.ledger.new", "q", "keymap.ledger.new: 'q' is already the app-wide key of 'Quit' (app.quit)"),
+        ("keymap.app.zoom", '"3"', "keymap.app.zoom: '3' is already the app-wide key of 'Budget' (app.pane_ledger)"),
+        ("keymap.app.zoom", "x", "keymap.app.zoom: 'x' is already the key of 'Mark' (tasks.mark) in the tasks pane"),
+        ("keymap.detail.set_field", "?", "keymap.detail.set_field: '?' is already the app-wide key of 'Keys' (app.help)"),
+    ],
+)
+def test_config_set_refuses_a_key_another_binding_has_where_both_work(cli: Cli, tmp_path: Path, key: str, value: str, refusal: str) -> None:
+    path = write(tmp_path / "c.toml", COMMENTED)
+    result = cli("--config", str(path), "config", "set", key, value)
+    assert result.code == 2 and refusal in result.err and result.err.count("\n") == 1
+    assert "pick another key, or give that one another key first" in result.err
+    assert path.read_text() == COMMENTED  # nothing written
+
+
+def test_a_key_free_where_the_binding_works_is_taken(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    # x marks tasks in the tasks pane, but the ledger's keys never work there.
+    cli.ok("--config", str(path), "config", "set", "keymap.ledger.new", "x")
+    # Two bindings swap keys: one moves out of the way first.
+    cli.ok("--config", str(path), "config", "set", "keymap.triage.cycle_status", "w")
+    cli.ok("--config", str(path), "config", "set", "keymap.triage.done", "s")
+    cli.ok("--config", str(path), "config", "set", "keymap.triage.cycle_status", "d")
+    # The defaults shadow on purpose (q closes the detail screen): writing them out is no conflict.
+    cli.ok("--config", str(path), "config", "set", "keymap.detail.close", "escape,q")
+    assert load(str(path)).keymap == {"ledger.new": "x", "triage.cycle_status": "d", "triage.done": "s", "detail.close": "escape,q"}
+    # A file that swaps them at once is as good.
+    check_config(load(str(write(tmp_path / "swap.toml", '[keymap]\ntriage.done = "s"\ntriage.cycle_status = "d"\n'))))
+
+
+def test_the_app_refuses_a_config_whose_keymap_makes_a_key_unreachable(cli: Cli, tmp_path: Path) -> None:
+    path = write(tmp_path / "k.toml", '[keymap]\ntriage.done = "o"\n"tasks.quick_add" = "o"\n')
+    result = cli("--config", str(path))
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert "keymap.tasks.quick_add: 'o' is already the key of 'Done' (triage.done) in the tasks pane" in result.err
+
+
+@pytest.mark.parametrize(
     ("key", "value", "line", "changed"),
     [
         ("theme", "nord", 'theme = "dracula"   # was nord', 'theme = "nord"   # was nord'),
-        ("keymap.triage.done", "x", 'triage.done = "o"     # like vim', 'triage.done = "x"     # like vim'),
+        ("keymap.triage.done", "w", 'triage.done = "o"     # like vim', 'triage.done = "w"     # like vim'),
         ("keymap.tasks.quick_add", "a,n", '"tasks.quick_add" = "n"', '"tasks.quick_add" = "a,n"'),
         ("publish.lead_hours", "12", "lead_hours = 48  # two days", "lead_hours = 12  # two days"),
     ],

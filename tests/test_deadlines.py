@@ -74,6 +74,21 @@ def test_end_of_day_is_the_owners() -> None:
     assert end_of_day(RAJ, dt.date(2026, 11, 27)) == dt.datetime(2026, 11, 27, 13, 0, tzinfo=UTC)
 
 
+def test_week_and_month_ends_are_the_owners_last_working_day() -> None:
+    # Raj works Monday to Friday: this week ends on his Friday at 18:30 IST.
+    assert parse_due(["eow"], RAJ, "Europe/Berlin", NOW).value() == {"utc": "2026-11-27T13:00:00Z", "tz": "Asia/Kolkata"}
+    # Tunde works Tuesday to Saturday: his week ends on Saturday, and so does his November (he does not work Monday the 30th).
+    tunde = member("tunde", "Africa/Lagos", "tue-sat 08:00-16:00")
+    assert parse_due(["eow"], tunde, "Europe/Berlin", NOW).value() == {"utc": "2026-11-28T15:00:00Z", "tz": "Africa/Lagos"}
+    assert parse_due(["eom"], tunde, "Europe/Berlin", NOW).value()["utc"] == "2026-11-28T15:00:00Z"  # Sat 28th, his last working day
+    assert parse_due(["eom"], ANA, "Europe/Berlin", NOW).value()["utc"] == "2026-11-30T16:30:00Z"  # Monday 30th
+    # Next week: its Monday, at the end of the owner's working day.
+    assert parse_due(["next", "week"], ANA, "Europe/Berlin", NOW).value()["utc"] == "2026-11-30T16:30:00Z"
+    assert parse_due(["tmrw"], RAJ, "Europe/Berlin", NOW).value()["utc"] == "2026-11-27T13:00:00Z"
+    assert parse_due(["dec", "9"], RAJ, "Europe/Berlin", NOW).value()["utc"] == "2026-12-09T13:00:00Z"
+    assert parse_due(["9", "dec", "12:00"], RAJ, "Europe/Berlin", NOW).value()["utc"] == "2026-12-09T11:00:00Z"
+
+
 def test_the_draft_is_due_at_the_end_of_the_writers_day_before_the_slot() -> None:
     # LinkedIn, Tuesday 09:00 in New York = 22:00 Tuesday in Manila; 24 h before is
     # Monday 22:00 in Manila, after Mia's day: the draft is due Monday 18:00 Manila.
@@ -120,3 +135,25 @@ def test_publish_config_overrides_the_defaults(cli: Cli, tmp_path: Path, monkeyp
     config.write_text('[publish.peak_hours]\nlinkedin = ["late"]\n')
     with pytest.raises(UserError, match=r"publish\.peak_hours\.linkedin"):
         load()
+
+
+def test_the_command_line_takes_the_dates_people_type(cli: Cli) -> None:
+    # Thursday 26 November 2026, 09:30 UTC; raj works mon-fri 10:00-18:30 in Kolkata.
+    for line in ("Recap @raj due:tmrw", "Brief @raj due:dec 9", "Deck @raj due:9 dec 11:00", "Plan @raj due:next week"):
+        cli.ok("add", line)
+    cli.ok("add", "Wrap @raj due:eow")
+    cli.ok("add", "Invoice @raj due:eom")
+    due = {row["title"]: row["due"]["utc"] for row in json.loads(cli.ok("tasks", "--json"))}
+    assert due == {
+        "Recap": "2026-11-27T13:00:00Z",  # Friday 18:30 IST
+        "Brief": "2026-12-09T13:00:00Z",
+        "Deck": "2026-12-09T10:00:00Z",  # 11:00 in ana's (the writer's) Berlin
+        "Plan": "2026-11-30T13:00:00Z",  # Monday
+        "Wrap": "2026-11-27T13:00:00Z",
+        "Invoice": "2026-11-30T13:00:00Z",
+    }
+    # The filter language and set take them too.
+    assert {row["title"] for row in json.loads(cli.ok("tasks", "due:eow", "--json"))} == {"Recap", "Wrap"}
+    recap = next(row["id"] for row in json.loads(cli.ok("tasks", "--json")) if row["title"] == "Recap")
+    cli.ok("set", recap, "due=9 dec")
+    assert next(r["due"]["utc"] for r in json.loads(cli.ok("tasks", "--json")) if r["title"] == "Recap") == "2026-12-09T13:00:00Z"

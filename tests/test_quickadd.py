@@ -28,6 +28,23 @@ def test_words_after_the_due_date_are_title_again() -> None:
     assert d.title == "Send report to client"
 
 
+@pytest.mark.parametrize(
+    ("text", "due_words", "title"),
+    [
+        ("Post recap due:dec 9 for Lagos", ["dec", "9"], "Post recap for Lagos"),
+        ("Post recap due:9 dec 10:00 Africa/Lagos now", ["9", "dec", "10:00", "Africa/Lagos"], "Post recap now"),
+        ("Plan due:next week with raj", ["next", "week"], "Plan with raj"),
+        ("Plan due:next fri 9am again", ["next", "fri", "9am"], "Plan again"),
+        ("Wrap up due:eow", ["eow"], "Wrap up"),
+        ("Invoice due:eom eod", ["eom", "eod"], "Invoice"),
+        ("Call due:tmrw 3 times", ["tmrw"], "Call 3 times"),
+    ],
+)
+def test_due_takes_the_words_of_a_day_people_type(text: str, due_words: list[str], title: str) -> None:
+    d = quickadd.parse(text)
+    assert (d.due_words, d.title, d.problems) == (due_words, title, [])
+
+
 def test_a_backslash_keeps_a_word_literal() -> None:
     assert quickadd.parse(r"Fix \#1 bug \@home").title == "Fix #1 bug @home"
 

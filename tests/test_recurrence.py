@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from crewdeck.sync.state.records import recurrence_rule
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.tasks import quickadd, recurrence
@@ -134,6 +135,53 @@ def test_a_skipped_day_has_no_instance_and_months_end_on_their_last_day() -> Non
     assert [i for _, i in apia] == sorted({i for _, i in apia})
     monthly = occurrences(Rule("monthly", (), 31, dt.time(9, 0), "UTC"), dt.date(2027, 1, 1), dt.date(2027, 5, 31))
     assert [d.isoformat() for d, _ in monthly] == ["2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30", "2027-05-31"]
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("2 weeks", ["2026-11-26", "2026-12-10", "2026-12-24"]),  # from today, a Thursday
+        ("2 weeks on tue 10:00", ["2026-12-01", "2026-12-15", "2026-12-29"]),  # from the first Tuesday
+        ("every 3 days", ["2026-11-26", "2026-11-29", "2026-12-02"]),
+        ("2 months on the 15th", ["2026-12-15", "2027-02-15", "2027-04-15"]),
+    ],
+)
+def test_every_n_weeks_counts_from_the_first_date(text: str, dates: list[str]) -> None:
+    rule = parse_rule(text.split(), "UTC", THU)
+    # Kept in the record, and read back from its text, as the same rule.
+    assert Rule.from_json(rule.to_json()) == rule and parse_rule(rule.text().split(), "UTC", THU) == rule
+    found, day = [], THU - dt.timedelta(days=1)
+    for _ in dates:
+        day = rule.next_day(day)
+        found.append(day.isoformat())
+    assert found == dates
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("2", "a number of days, weeks or months"), ("2 tue", "a number of days"), ("60 weeks", "at most 52"), ("0 days", "1 or more")],
+)
+def test_bad_intervals_say_why(text: str, message: str) -> None:
+    with pytest.raises(DateError, match=message):
+        parse_rule(text.split(), "UTC", THU)
+
+
+def test_a_stored_rule_carries_its_interval_and_anchor_both_or_neither() -> None:
+    weekly = Rule("weekly", (3,), None, dt.time(9, 0), "UTC").to_json()
+    assert set(weekly) == {"freq", "days", "monthday", "time", "tz"}  # every week: as before
+    assert recurrence_rule({**weekly, "interval": 2, "anchor": "2026-11-26"})["interval"] == 2
+    for bad in ({"interval": 2}, {"interval": 1, "anchor": "2026-11-26"}, {"interval": 2, "anchor": "someday"}):
+        with pytest.raises(ValueError):
+            recurrence_rule({**weekly, **bad})
+
+
+def test_every_two_weeks_from_quick_add_to_the_next_instance(cli: Cli) -> None:
+    first = cli.ok("add", "Retro @raj every:2 weeks 16:00 Asia/Kolkata").strip()
+    [task] = _tasks(cli)
+    assert (task["id"], task["title"], task["due"]) == (first, "Retro", {"utc": "2026-11-26T10:30:00Z", "tz": "Asia/Kolkata"})
+    cli.ok("done", first[:8])
+    [nxt] = _tasks(cli)
+    assert nxt["due"]["utc"] == "2026-12-10T10:30:00Z"  # two weeks on, not one
 
 
 # ------------------------------------------------------------ the command line

@@ -39,13 +39,34 @@ THU = dt.date(2026, 11, 26)
         ("2026-12-01", dt.date(2026, 12, 1)),
         ("12-01", dt.date(2026, 12, 1)),
         ("01-15", dt.date(2027, 1, 15)),
+        # As people type them (issue 14): the list itself says "tmrw".
+        ("tmrw", dt.date(2026, 11, 27)),
+        ("dec 9", dt.date(2026, 12, 9)),
+        ("9 dec", dt.date(2026, 12, 9)),
+        ("December 9th", dt.date(2026, 12, 9)),
+        ("nov 2", dt.date(2027, 11, 2)),  # passed this year: next year's
+        ("next week", dt.date(2026, 11, 30)),  # its Monday
+        ("eow", dt.date(2026, 11, 27)),  # with no one's working days: Friday
+        ("eom", dt.date(2026, 11, 30)),
     ],
 )
 def test_days(text: str, expected: dt.date) -> None:
     assert parse_day(text, THU) == expected
 
 
-@pytest.mark.parametrize("text", ["someday", "2026-13-01", "02-30", "+3x", "fri13"])
+def test_the_end_of_a_month_that_ends_on_a_weekend_is_its_last_friday() -> None:
+    assert parse_day("eom", dt.date(2027, 1, 4)) == dt.date(2027, 1, 29)  # January 2027 ends on a Sunday
+    assert parse_day("eow", dt.date(2026, 11, 29)) == dt.date(2026, 11, 27)  # on Sunday, this week's Friday has passed
+
+
+def test_two_word_days_take_a_time_and_a_zone() -> None:
+    m = parse_moment_text("dec 9 10:00 America/New_York", "Europe/Berlin", NOW)
+    assert m.value() == {"utc": "2026-12-09T15:00:00Z", "tz": "America/New_York"} and m.has_time
+    assert parse_moment_text("9 dec", "UTC", NOW).value()["utc"] == "2026-12-09T17:00:00Z"
+    assert parse_moment_text("next week 9am", "UTC", NOW).value()["utc"] == "2026-11-30T09:00:00Z"
+
+
+@pytest.mark.parametrize("text", ["someday", "2026-13-01", "02-30", "+3x", "fri13", "feb 30", "dec 32", "next"])
 def test_bad_days_say_what_is_expected(text: str) -> None:
     with pytest.raises(DateError):
         parse_day(text, THU)

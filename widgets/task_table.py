@@ -20,6 +20,9 @@ from textual.message import Message
 from crewdeck.widgets.line_table import Cell, Column
 from crewdeck.widgets.windowed_table import WindowedTable
 
+#: What a marked row shows in its ``mark_column``.
+MARK = "✓"
+
 
 @dataclass(frozen=True)
 class Row:
@@ -79,12 +82,15 @@ class TaskTable(WindowedTable[Any]):
         columns: tuple[Column, ...],
         present: Callable[[Any], Row] | None = None,
         *,
+        mark_column: int | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
+        """``mark_column``: the cell a marked row shows ``MARK`` in (the row is also drawn bold, which not every terminal shows)."""
         super().__init__(name=name, id=id, classes=classes)
         self.columns = columns
+        self.mark_column = mark_column
         self.marked: frozenset[str] = frozenset()
         self._present = present
         #: By index: the record handed over and the row made of it.
@@ -116,10 +122,16 @@ class TaskTable(WindowedTable[Any]):
         row = self.row_at(index)
         if row is None:
             return None
-        if not row.hints:
-            return row.cells
+        cells, hints = row.cells, row.hints
+        if self.mark_column is not None and row.key in self.marked:
+            # The mark takes its cell (a ⚠ there shows again once the row is unmarked).
+            at = self.mark_column
+            hints = hints or ("",) * len(cells)
+            cells, hints = (*cells[:at], MARK, *cells[at + 1 :]), (*hints[:at], "marked", *hints[at + 1 :])
+        if not hints:
+            return cells
         # Only what the hint sets: the cell keeps the row's background (the cursor's too).
-        return [Text(cell, style=self.class_style(f"task-table--{hint}")) if hint else cell for cell, hint in zip(row.cells, row.hints)]
+        return [Text(cell, style=self.class_style(f"task-table--{hint}")) if hint else cell for cell, hint in zip(cells, hints)]
 
     def row_style(self, index: int) -> Style:
         row = self.row_at(index)

@@ -100,20 +100,22 @@ class SyncEngine:
 
     #: How soon the engine hears of a local commit, at most, in seconds.
     LOCAL_CHECK = 0.01
+    #: Seconds between pulls without a poke, unless the engine is told otherwise.
+    POLL_INTERVAL = 15.0
 
     def __init__(
         self,
         path: str | Path,
         on_status: Callable[[SyncStatus], None] | None = None,
         *,
-        poll_interval: float = 15.0,
+        poll_interval: float | None = None,
         backoff: Backoff = Backoff(),
         transport: httpx.BaseTransport | None = None,
         seed: int | None = None,
     ) -> None:
         self.path = Path(path)
         self.on_status = on_status
-        self.poll_interval = poll_interval
+        self.poll_interval = self.POLL_INTERVAL if poll_interval is None else poll_interval
         self.backoff = backoff
         self.transport = transport
         self._rng = random.Random(seed)
@@ -161,6 +163,11 @@ class SyncEngine:
     @property
     def status(self) -> SyncStatus | None:
         return self._status
+
+    @property
+    def listening(self) -> bool:
+        """Whether the server's event stream is open (its pokes, and a revocation, arrive at once)."""
+        return self._events_live
 
     def _emit(self, status: SyncStatus) -> None:
         with self._status_lock:
@@ -296,6 +303,15 @@ class SyncEngine:
                             self._poke()
                         if self._stop.is_set():
                             return
+                except Offline:
+                    pass  # a broken stream: reconnect after a pause
+                except SyncError:
+                    # The server refused the stream or ended it on purpose
+                    # (a revoked token): the loop asks at once and shows its
+                    # answer, instead of at the next poll.  Refused again
+                    # on reconnecting, it does not poke: the loop is backing off.
+                    if failures == 0:
+                        self._poke()
                 except Exception:
                     pass  # a broken stream, whatever broke it: reconnect after a pause
                 self._events_live = False

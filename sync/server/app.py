@@ -274,8 +274,9 @@ def create_app(backend: Backend) -> Starlette:
                     last = head
                     yield f'event: changed\ndata: {{"head":{head}}}\n\n'
                     sent = loop.time()
-                woke = await backend.wakeups.wait(workspace, last, TOKEN_RECHECK)
-                # A revoked token's open stream ends within TOKEN_RECHECK, whether or not anything changes.
+                woke = await backend.wakeups.wait(workspace, last, TOKEN_RECHECK, or_touched=True)
+                # A revoked token's open stream ends within TOKEN_RECHECK, whether or not anything changes;
+                # sooner when the revocation is a commit the backend sees (a file's).
                 try:
                     live = await backend.authenticate(token)
                 except BackendError:

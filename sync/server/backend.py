@@ -92,6 +92,12 @@ class Wakeups:
             if event is not None:
                 event.set()
 
+    def touched(self, workspace: str) -> None:
+        """Something other than an operation was committed (a token revoked, say): wake the waiters that look at every commit."""
+        event = self._events.pop(workspace, None)
+        if event is not None:
+            event.set()
+
     def close(self) -> None:
         """Release every waiter (the server is shutting down)."""
         self.closing = True
@@ -99,8 +105,9 @@ class Wakeups:
             event.set()
         self._events.clear()
 
-    async def wait(self, workspace: str, after: int, timeout: float) -> bool:
-        """Until the head passes ``after`` (``True``) or ``timeout`` seconds pass (``False``)."""
+    async def wait(self, workspace: str, after: int, timeout: float, *, or_touched: bool = False) -> bool:
+        """Until the head passes ``after`` (``True``) or ``timeout`` seconds pass (``False``);
+        with ``or_touched``, also until any other commit is ``touched`` (``False``)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while self.heads.get(workspace, 0) <= after:
@@ -112,4 +119,6 @@ class Wakeups:
                 await asyncio.wait_for(event.wait(), remaining)
             except TimeoutError:
                 return False
-        return True
+            if or_touched:
+                break
+        return self.heads.get(workspace, 0) > after

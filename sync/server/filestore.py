@@ -69,10 +69,16 @@ class FileBackend:
 
         def committed(head: int) -> None:
             # Wakeups live on the event loop; the watcher's thread hands each head over.
-            loop.call_soon_threadsafe(self.wakeups.changed, self.name, head)
+            loop.call_soon_threadsafe(self._committed, head)
 
         self._commits = subscribe(self.path, committed, interval=WATCH_INTERVAL)
         self.wakeups.changed(self.name, await self.head(self.name))
+
+    def _committed(self, head: int) -> None:
+        if head > self.wakeups.heads.get(self.name, 0):
+            self.wakeups.changed(self.name, head)
+        else:  # no new operation: a token revoked, perhaps; open streams check theirs now
+            self.wakeups.touched(self.name)
 
     async def stop(self) -> None:
         self.wakeups.close()

@@ -260,12 +260,18 @@ def meeting_info(value: Any) -> dict[str, Any]:
 #: Fields a recurring task's next instance copies from its series' template.
 TEMPLATE_FIELDS = ("title", "notes", "assignee", "priority", "campaign", "platform", "tags", "estimate")
 _RULE_KEYS = {"freq", "days", "monthday", "time", "tz"}
+#: A rule that repeats every n-th day, week or month (n > 1) adds these: n, and the date whose day, week or month counts first.
+_INTERVAL_KEYS = {"interval", "anchor"}
 
 
 def recurrence_rule(value: Any) -> dict[str, Any]:
-    """``{"freq": "weekly", "days": ["mon"], "monthday": null, "time": "09:00", "tz": "Europe/Berlin"}``."""
-    if not isinstance(value, dict) or set(value) != _RULE_KEYS:
-        raise ValueError(f"a rule has exactly {', '.join(sorted(_RULE_KEYS))}")
+    """``{"freq": "weekly", "days": ["mon"], "monthday": null, "time": "09:00", "tz": "Europe/Berlin"}``,
+    and ``"interval": 2, "anchor": "2026-11-26"`` for every second week (day, month)."""
+    if not isinstance(value, dict) or set(value) not in (_RULE_KEYS, _RULE_KEYS | _INTERVAL_KEYS):
+        raise ValueError(f"a rule has exactly {', '.join(sorted(_RULE_KEYS))} (and interval and anchor, both or neither)")
+    every: dict[str, Any] = {}
+    if "interval" in value:
+        every = {"interval": integer(minimum=2, maximum=99)(value["interval"]), "anchor": date(value["anchor"])}
     freq = one_of(("daily", "weekly", "monthly"))(value["freq"])
     days = list_of(one_of(WEEKDAYS), max_items=7)(value["days"])
     monthday = optional(integer(minimum=-1))(value["monthday"])
@@ -276,7 +282,7 @@ def recurrence_rule(value: Any) -> dict[str, Any]:
     time = value["time"]
     if time is not None and (not isinstance(time, str) or not _HHMM.match(time) or time == "24:00"):
         raise ValueError(f"{time!r} is not a time like 09:00")
-    return {"freq": freq, "days": days, "monthday": monthday, "time": time, "tz": zone_name(value["tz"])}
+    return {"freq": freq, "days": days, "monthday": monthday, "time": time, "tz": zone_name(value["tz"]), **every}
 
 
 def recurrence_info(value: Any) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from crewdeck.sync.state.store import WorkspaceError
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.watcher import ChangeWatcher
 from crewdeck.tui.app.collector import IdleCollector
+from crewdeck.tui.app.key_conflicts import KeyScope, keymap_conflict
 from crewdeck.tui.app.lines import markup_literal
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.detail import DetailScreen
@@ -79,12 +80,27 @@ def binding_ids() -> set[str]:
     return {b.id for source in sources for b in source if isinstance(b, Binding) and b.id}
 
 
+def key_scopes() -> list[KeyScope]:
+    """Where keys work together: each pane (with the app's keys and its widgets'), each screen a pane opens (with the app's)."""
+    app_wide = [*CrewdeckApp.BINDINGS, *MainScreen.BINDINGS]
+    panes, screens = [], []
+    for pane_type in pane_types():
+        pane: list[BindingType] = [*app_wide, *pane_type.BINDINGS]
+        for title, bindings in pane_type.HELP_EXTRA:
+            if title in pane_type.SCREEN_SECTIONS:
+                screens.append(KeyScope.of(f"the {title.lower()} screen", CrewdeckApp.BINDINGS, bindings))
+            else:
+                pane.extend(bindings)
+        panes.append(KeyScope.of(f"the {pane_type.pane_title.lower()} pane", pane))
+    return panes + screens
+
+
 def _described(bindings: Iterable[BindingType]) -> Iterable[Binding]:
     return (b for b in bindings if isinstance(b, Binding) and b.description)
 
 
 def check_config(config: Config) -> None:
-    """Refuse a theme or a keymap entry the app does not have, naming the file and the key."""
+    """Refuse a theme or a keymap entry the app does not have, or one whose key another binding has where both work, naming the file and the key."""
     where = config.path or Path("config")
     if config.theme not in BUILTIN_THEMES:
         raise ConfigError(where, "theme", f"{config.theme!r} is not a theme (themes: {', '.join(sorted(BUILTIN_THEMES))})")
@@ -94,6 +110,12 @@ def check_config(config: Config) -> None:
             close = difflib.get_close_matches(action, sorted(known), n=1)
             hint = f" (did you mean {close[0]}?)" if close else " (the app's ? screen lists every id)"
             raise ConfigError(where, f"keymap.{action}", f"no key binding has this id{hint}")
+    if config.keymap:
+        app_wide = frozenset(b.id for b in [*CrewdeckApp.BINDINGS, *MainScreen.BINDINGS] if isinstance(b, Binding) and b.id)
+        conflict = keymap_conflict(config.keymap, key_scopes(), app_wide)
+        if conflict is not None:
+            action, why = conflict
+            raise ConfigError(where, f"keymap.{action}", why)
 
 
 class MainScreen(Screen[None]):

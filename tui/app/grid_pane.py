@@ -52,6 +52,7 @@ class GridPane(Pane):
     pane_name = "grid"
     pane_title = "Deadlines"
     HELP_EXTRA = [("Deadline grid", DeadlineGrid.BINDINGS), ("Meeting planner", PLANNER_BINDINGS)]
+    SCREEN_SECTIONS = frozenset({"Meeting planner"})
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "plan_meeting", "Plan meeting", id="grid.plan_meeting"),

@@ -72,6 +72,7 @@ class LedgerPane(Pane):
         ("Ledger entry", EntryScreen.BINDINGS),
         ("New ledger entry", EntryFormScreen.BINDINGS),
     ]
+    SCREEN_SECTIONS = frozenset({"Ledger entry", "New ledger entry"})
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_entry", "New entry", id="ledger.new"),

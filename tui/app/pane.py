@@ -27,6 +27,8 @@ class Pane(Vertical):
     pane_title: ClassVar[str]
     #: Other widgets whose keys ``?`` lists with this pane's: (section, bindings).
     HELP_EXTRA: ClassVar[list[tuple[str, list[BindingType]]]] = []
+    #: The sections of ``HELP_EXTRA`` that are screens of their own (the pane's keys do not work there).
+    SCREEN_SECTIONS: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, services: Services) -> None:
         super().__init__(id=self.pane_name)

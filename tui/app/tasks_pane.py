@@ -32,7 +32,7 @@ from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.tasks.listing import TaskRow
 from crewdeck.tui.tasks.rows import CELLS, row_text
 from crewdeck.tui.tasks.views import VIEWS, View, find, views
-from crewdeck.tui.time.when import format_local, parse_utc
+from crewdeck.tui.time.when import format_local, parse_utc, relative
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.widgets.filter_box import FilterBox
 from crewdeck.widgets.line_table import Column
@@ -57,7 +57,7 @@ class TasksPane(Pane):
 
     | key | action |
     |---|---|
-    | `/` | filter (the language of `crewdeck tasks`) |
+    | `/` | filter (the language of `crewdeck tasks`); `escape` clears it |
     | `v`, `[` `]` | pick a view; previous / next view |
     | `a` | quick-add |
     | `enter` | details and history |
@@ -73,6 +73,7 @@ class TasksPane(Pane):
     pane_name = "tasks"
     pane_title = "Tasks"
     HELP_EXTRA = [("Task list", TaskTable.BINDINGS), ("Task detail", DetailScreen.BINDINGS)]
+    SCREEN_SECTIONS = frozenset({"Task detail"})
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="tasks.filter"),
@@ -110,6 +111,8 @@ class TasksPane(Pane):
         self.triage = Triage(self, services, self.targets, self.after_write)
         self.previews = TaskPreviews(self)
         self.view: View | None = None
+        #: The view shown last: ``escape`` goes back to it from a filter.
+        self.last_view: View | None = None
         self.query_text = ""
         self.filter: Filter | None = None
         self.count = 0
@@ -124,7 +127,7 @@ class TasksPane(Pane):
         yield PaneBar(id="tasks-bar")
         yield FilterBox("@me #tag +campaign !high due:<fri overdue words — enter applies, escape closes", noun="task", id="tasks-filter")
         # Rows are made from the fetched tasks as they come on screen.
-        yield TaskTable(tuple(COLUMNS[key] for key in CELLS), self._row, id="task-table")
+        yield TaskTable(tuple(COLUMNS[key] for key in CELLS), self._row, mark_column=CELLS.index("mark"), id="task-table")
 
     @property
     def table(self) -> TaskTable:
@@ -154,7 +157,7 @@ class TasksPane(Pane):
     # ------------------------------------------------------------ loading
 
     def show_view(self, view: View) -> None:
-        self.view = view
+        self.view = self.last_view = view
         self.query_text = view.query
         self.reload(keep_cursor=False)
 
@@ -279,6 +282,7 @@ class TasksPane(Pane):
     def show_prepared(self, view: View | None, text: str, page: TaskListPage) -> None:
         """Show a view or a filter from an answer fetched before it was asked for (a preview)."""
         self.view = view
+        self.last_view = view or self.last_view
         self.query_text = text
         self.generation += 1
         self._show(page)
@@ -293,10 +297,15 @@ class TasksPane(Pane):
         self.previews.previewed(message)
 
     def on_key(self, event: events.Key) -> None:
-        if event.key == "escape" and self.filtering:
+        if event.key != "escape":
+            return
+        if self.filtering:
             event.stop()
             self.previews.cancel_apply()
             self.close_filter_box()
+        elif self.view is None:  # a filter is applied: back to the view it was typed over
+            event.stop()
+            self.show_view(self.last_view or VIEWS[0])
 
     def action_pick_view(self) -> None:
         self.previews.pick_view()
@@ -346,8 +355,8 @@ class TasksPane(Pane):
                 "Quick add",
                 "Title @who #tag +campaign/platform !high|!med|!low due:fri 17:00 [Zone]",
                 preview=self._preview_quick_add,
-            ),
-            self._quick_added,
+                submit=self._add,
+            )
         )
 
     def _preview_quick_add(self, text: str) -> str:
@@ -370,15 +379,16 @@ class TasksPane(Pane):
         parts += [f"#{t}" for t in draft.tags]
         if "due" in values:
             due = parse_utc(values["due"]["utc"])
-            parts.append(f"due {format_local(due, values['due']['tz'], services.now(), clock24=services.config.clock24)}")
+            parts.append(f"due {format_local(due, values['due']['tz'], now, clock24=services.config.clock24)}")
+            if due <= now:  # a date that has passed (today 08:00 at noon, eow on a Saturday)
+                late = relative(due, now)
+                parts.append("already overdue" + (f" by {late.removesuffix(' late')}" if late.endswith(" late") else ""))
         return "→ " + " · ".join(parts)
 
-    def _quick_added(self, text: str | None) -> None:
-        if text and text.strip():
-            self._add(text)
-
-    @background(group="write")
     def _add(self, text: str) -> None:
+        """Quick-add's answer, in the prompt's worker: a refusal keeps the prompt open, saying why."""
+        if not text.strip():
+            return  # nothing typed: nothing to add
         written = self.services.session.edits.quick_add(text, self.services.now())
         self.app.call_from_thread(self.services.written, f"added {short(written.ops[0].row_id)}", written)
 

@@ -23,9 +23,11 @@ from textual.widget import Widget
 from crewdeck.sync.state.ids import short
 from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
-from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.app.screens.prompt import PromptScreen, Submit
+from crewdeck.tui.app.screens.task_picker import WINDOW, TaskPickerScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
+from crewdeck.tui.session.task_search import Matches, search_tasks
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.view import task_as_text
 from crewdeck.tui.time.roster import member_label
@@ -48,7 +50,7 @@ TRIAGE_BINDINGS = [
     Binding("y", "triage('copy')", "Copy", show=False, id="triage.copy"),
 ]
 
-MOMENT_HELP = "fri 17:00 · tomorrow · +3d · 2026-12-01 09:00 · mon 10:00 America/New_York · none"
+MOMENT_HELP = "fri 17:00 · tmrw · eow · dec 9 · next week · +3d · 2026-12-01 09:00 · mon 10:00 America/New_York · none"
 
 
 class Triage:
@@ -81,27 +83,24 @@ class Triage:
 
     def run_write(self, label: str, ids: list[str], action: Callable[[list[str]], Written]) -> None:
         """``action(ids)`` in a worker, then ``after_write`` with what it wrote."""
-        app = self._owner.app
+        in_background(self._owner, lambda: self._write(label, ids, action), name="run_write", group="write")
 
-        def write() -> None:
-            written = action(ids)
-            n = len(ids)
-            app.call_from_thread(self._after_write, f"{label}: {n} task{'s' if n != 1 else ''}", written)
+    def _write(self, label: str, ids: list[str], action: Callable[[list[str]], Written]) -> None:
+        """In a worker: ``action(ids)``, then ``after_write`` with what it wrote."""
+        written = action(ids)
+        n = len(ids)
+        self._owner.app.call_from_thread(self._after_write, f"{label}: {n} task{'s' if n != 1 else ''}", written)
 
-        in_background(self._owner, write, name="run_write", group="write")
-
-    def _ask(self, screen: PromptScreen | PickerScreen, then: Callable[[list[str], str], Written], label: str) -> None:
-        """Ask, then run ``then(ids, answer)`` in a worker unless the question was cancelled."""
+    def _ask(
+        self, ask: Callable[[Submit], PromptScreen | PickerScreen | TaskPickerScreen], then: Callable[[list[str], str], Written], label: str
+    ) -> None:
+        """Ask with the screen ``ask(submit)`` makes; its ``submit`` runs ``then(ids, answer)`` (in the screen's
+        worker), so that an answer the write refuses leaves the question open, saying why."""
         ids = self._targets()
         if not ids:
             self._owner.app.bell()
             return
-
-        def answered(answer: str | None) -> None:
-            if answer is not None:
-                self.run_write(label, ids, lambda targets: then(targets, answer))
-
-        self._owner.app.push_screen(screen, answered)
+        self._owner.app.push_screen(ask(lambda answer: self._write(label, ids, lambda targets: then(targets, answer))))
 
     def moment_preview(self, name: str) -> Callable[[str], str]:
         """The live preview of a date field: exactly what ``set_from_text`` will store, read
@@ -148,7 +147,7 @@ class Triage:
         for n, member in enumerate(services.members, start=1):
             choices.append(Choice(member.id, f"{member_label(member, now, clock24=clock24)}  ({member.name})", str(n) if n < 10 else ""))
         self._ask(
-            PickerScreen("Assign to (their local time now)", choices),
+            lambda submit: PickerScreen("Assign to (their local time now)", choices, submit=submit),
             lambda ids, value: services.session.edits.set_fields(ids, {"assignee": None if value == "none" else value}, "assign"),
             "assigned",
         )
@@ -156,7 +155,7 @@ class Triage:
     def priority(self) -> None:
         choices = [Choice("high", "high", "h"), Choice("med", "medium", "m"), Choice("low", "low", "l"), Choice("none", "none", "n")]
         self._ask(
-            PickerScreen("Priority", choices),
+            lambda submit: PickerScreen("Priority", choices, submit=submit),
             lambda ids, value: self._services.session.edits.set_fields(ids, {"priority": value}, "priority"),
             "priority",
         )
@@ -164,7 +163,12 @@ class Triage:
     def due(self) -> None:
         services = self._services
         self._ask(
-            PromptScreen(f"Due — in your zone, {services.viewer_tz}, unless you name one", MOMENT_HELP, preview=self.moment_preview("due")),
+            lambda submit: PromptScreen(
+                f"Due — in your zone, {services.viewer_tz}, unless you name one",
+                MOMENT_HELP,
+                preview=self.moment_preview("due"),
+                submit=submit,
+            ),
             lambda ids, text: services.session.edits.set_from_text(ids, "due", text, services.now()),
             "due",
         )
@@ -172,11 +176,12 @@ class Triage:
     def snooze(self) -> None:
         services = self._services
         self._ask(
-            PromptScreen(
+            lambda submit: PromptScreen(
                 "Snooze until",
                 "tomorrow · mon · +3d · fri 14:00 · none (wake it now)",
                 value="tomorrow",
                 preview=self.moment_preview("snoozed_until"),
+                submit=submit,
             ),
             lambda ids, text: services.session.edits.snooze(ids, text, services.now()),
             "snoozed",
@@ -184,15 +189,21 @@ class Triage:
 
     def decline(self) -> None:
         self._ask(
-            PromptScreen("Decline — the creator sees why", "the reason"),
+            lambda submit: PromptScreen("Decline — the creator sees why", "the reason", submit=submit),
             lambda ids, text: self._services.session.edits.decline(ids, text),
             "declined",
         )
 
     def duplicate(self) -> None:
+        services = self._services
+        exclude = frozenset(self._targets())
+
+        def search(text: str) -> Matches:
+            return search_tasks(services.session, text, services.now(), exclude=exclude, limit=WINDOW)
+
         self._ask(
-            PromptScreen("Duplicate of which task?", "its id (a unique prefix of 4 or more)"),
-            lambda ids, text: self._services.session.edits.mark_duplicate(ids, text),
+            lambda submit: TaskPickerScreen("Duplicate of which task?", search, submit, "the task this one repeats; it is cancelled"),
+            lambda ids, original: services.session.edits.mark_duplicate(ids, original),
             "marked duplicate",
         )
 

@@ -22,11 +22,16 @@ P = ParamSpec("P")
 
 def report_error(app: App[object], error: Exception) -> None:
     """The one place worker errors surface: a notification, never a crash."""
-    if isinstance(error, (ValueError, *one_line_errors())):
+    if refusal(error) is not None:
         app.notify(str(error), severity="error", timeout=6)
     else:
         app.notify(f"{type(error).__name__}: {error}", title="unexpected error", severity="error", timeout=10)
         app.log.error(error)
+
+
+def refusal(error: Exception) -> str | None:
+    """The one line that says why input was refused (bad input, a rule, the workspace); ``None`` for a bug."""
+    return str(error) if isinstance(error, (ValueError, *one_line_errors())) else None
 
 
 def in_background(node: DOMNode, job: Callable[[], object], *, name: str, group: str = "default", exclusive: bool = False) -> None:

@@ -4,12 +4,13 @@
 
 * ``@handle`` assignee, ``#tag`` tag, ``+campaign`` (``+campaign/platform``),
   ``!high`` ``!med`` ``!low`` priority,
-* ``due:`` a date (``fri``, ``tomorrow``, ``+3d``, ``2026-12-01``), an optional
-  time and an optional zone (``due:fri 17:00 Europe/Berlin``); a time without
-  a zone is the creator's; a date alone (or with ``eod``: ``due:fri eod``,
-  ``due:eod``) is the end of the owner's working day in the owner's
-  calendar (the owner is the assignee, else the creator; 17:00 on a day
-  they do not work),
+* ``due:`` a date (``fri``, ``tmrw``, ``+3d``, ``dec 9``, ``9 dec``, ``next
+  week`` (its Monday), ``eow`` and ``eom`` (the owner's last working day of
+  this week or month), ``2026-12-01``), an optional time and an optional
+  zone (``due:fri 17:00 Europe/Berlin``); a time without a zone is the
+  creator's; a date alone (or with ``eod``: ``due:fri eod``, ``due:eod``)
+  is the end of the owner's working day in the owner's calendar (the owner
+  is the assignee, else the creator; 17:00 on a day they do not work),
 * ``publish:`` a publish slot, read in the audience zone of the task's
   campaign (``publish:tue 09:00``); a date alone takes the platform's first
   peak hour; without ``due:`` the draft is then due ``lead_hours`` before
@@ -35,7 +36,19 @@ from typing import Any
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.tasks.deadlines import draft_due, end_of_day
 from crewdeck.tui.tasks.recurrence import first_instance, is_rule_word, parse_rule
-from crewdeck.tui.time.when import DateError, Moment, could_be_zone, parse_moment, parse_time, time_shaped, utc_iso
+from crewdeck.tui.time.roster import day_end
+from crewdeck.tui.time.when import (
+    DateError,
+    Moment,
+    WorkingDays,
+    continues_day,
+    could_be_zone,
+    day_words,
+    parse_moment,
+    parse_time,
+    time_shaped,
+    utc_iso,
+)
 from crewdeck.tui.workspace.config import PublishConfig
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
@@ -97,7 +110,7 @@ def parse(text: str) -> Draft:
             key, _, rest = word.partition(":")
             # The date may be followed by a time (or eod) and a zone: take them along.
             taken = [rest] if rest else []
-            while i < len(words) and len(taken) < 3 and _continues_moment(words[i], taken):
+            while i < len(words) and len(taken) < 2 + day_words(taken) and _continues_moment(words[i], taken):
                 taken.append(words[i])
                 i += 1
             if not taken:
@@ -115,9 +128,12 @@ def parse(text: str) -> Draft:
 
 
 def _continues_moment(word: str, taken: list[str]) -> bool:
+    """Whether ``word`` goes on with the moment in ``taken``: a day's second word, then a time (or eod), then a zone."""
     if not taken:
         return True
-    if len(taken) == 1 and (word.lower() == EOD or time_shaped(word)):
+    if len(taken) == 1 and continues_day(taken[0], word):
+        return True
+    if len(taken) == day_words(taken) and (word.lower() == EOD or time_shaped(word)):
         return True
     return could_be_zone(word)
 
@@ -133,15 +149,21 @@ def parse_due(words: list[str], owner: Member | None, default_tz: str, now: dt.d
     if eod and any(time_shaped(w) for w in words[1:]):
         raise DateError("eod is a time of its own: give eod or a time, not both")
     explicit_zone = any(could_be_zone(w) for w in words)
-    moment, used = parse_moment(words, default_tz, now)
+    # eow and eom: the owner's last working day of the week or month.
+    works = None if owner is None else _works(owner)
+    moment, used = parse_moment(words, default_tz, now, works=works)
     if used != len(words):
         raise DateError(f"{' '.join(words[used:])!r} after the date is not a time or a zone")
     if moment.has_time or owner is None or (explicit_zone and moment.tz != owner.tz):
         return moment
     # The date in the owner's own calendar, at the end of their working day.
-    in_owner_zone, _ = parse_moment(words, owner.tz, now)
+    in_owner_zone, _ = parse_moment(words, owner.tz, now, works=works)
     day = in_owner_zone.instant.astimezone(zone(owner.tz)).date()
     return Moment(end_of_day(owner, day), owner.tz, False)
+
+
+def _works(member: Member) -> WorkingDays:
+    return lambda day: day_end(member, day) is not None
 
 
 def publish_slot(words: list[str], audience_tz: str, platform: str | None, publish: PublishConfig, now: dt.datetime) -> Moment:

@@ -32,7 +32,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from crewdeck.sync.state.ids import new_id
@@ -75,9 +75,16 @@ _FREQ_WORDS = {
     "days": "daily",
     "week": "weekly",
     "weekly": "weekly",
+    "weeks": "weekly",
     "month": "monthly",
     "monthly": "monthly",
+    "months": "monthly",
 }
+#: Every n-th day, week or month: ``2 weeks``, ``3 months``.
+_INTERVAL = re.compile(r"[0-9]{1,2}\Z")
+_UNITS = {"daily": "days", "weekly": "weeks", "monthly": "months"}
+#: The most of each unit a rule may skip: the next date is always found within two years.
+_MOST = {"daily": 99, "weekly": 52, "monthly": 24}
 #: "eod": no time of day, the end of the owner's working day.
 EOD = "eod"
 
@@ -92,22 +99,32 @@ class Rule:
     #: Wall-clock time; ``None`` for the end of the owner's working day.
     time: dt.time | None
     tz: str
+    #: Every ``interval``-th day, week or month, counted from the one ``anchor`` falls in.
+    interval: int = 1
+    anchor: dt.date | None = None
 
     def to_json(self) -> dict[str, Any]:
+        every = {"interval": self.interval, "anchor": self.anchor.isoformat()} if self.interval > 1 and self.anchor else {}
         return {
             "freq": self.freq,
             "days": [WEEKDAYS[d] for d in self.days],
             "monthday": self.monthday,
             "time": self.time.strftime("%H:%M") if self.time else None,
             "tz": self.tz,
+            **every,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Rule:
         time = parse_time(data["time"]) if data["time"] else None
-        return cls(data["freq"], tuple(WEEKDAYS.index(d) for d in data["days"]), data["monthday"], time, data["tz"])
+        anchor = dt.date.fromisoformat(data["anchor"]) if data.get("anchor") else None
+        days = tuple(WEEKDAYS.index(d) for d in data["days"])
+        return cls(data["freq"], days, data["monthday"], time, data["tz"], data.get("interval", 1), anchor)
 
     def matches(self, day: dt.date) -> bool:
+        return self._in_period(day) and self._on_day(day)
+
+    def _on_day(self, day: dt.date) -> bool:
         if self.freq == "weekly":
             return day.weekday() in self.days
         if self.freq == "monthly":
@@ -116,6 +133,18 @@ class Rule:
             wanted = last if self.monthday == -1 else min(self.monthday, last)
             return day.day == wanted
         return True
+
+    def _in_period(self, day: dt.date) -> bool:
+        """Whether ``day``'s day, week or month is one the rule repeats in (every one, or every n-th from the anchor's)."""
+        if self.interval == 1 or self.anchor is None:
+            return True
+        if self.freq == "weekly":
+            periods = ((day - dt.timedelta(days=day.weekday())) - (self.anchor - dt.timedelta(days=self.anchor.weekday()))).days // 7
+        elif self.freq == "monthly":
+            periods = (day.year - self.anchor.year) * 12 + day.month - self.anchor.month
+        else:
+            periods = (day - self.anchor).days
+        return periods % self.interval == 0
 
     def next_day(self, after: dt.date) -> dt.date:
         """The first date after ``after`` the rule falls on (and the zone has)."""
@@ -127,7 +156,7 @@ class Rule:
         raise ValueError(f"rule {self.text()} has no date within two years of {after}")
 
     def text(self) -> str:
-        """``every weekday 09:00 America/New_York``: the words ``parse_rule`` reads back."""
+        """``every weekday 09:00 America/New_York``, ``every 2 weeks on thu 17:00 UTC``: the words ``parse_rule`` reads back."""
         if self.freq == "daily":
             what = "day"
         elif self.freq == "weekly":
@@ -135,6 +164,9 @@ class Rule:
         else:
             assert self.monthday is not None
             what = "month on the last" if self.monthday == -1 else f"month on the {_ordinal(self.monthday)}"
+        if self.interval > 1:
+            unit = f"{self.interval} {_UNITS[self.freq]}"
+            what = unit if self.freq == "daily" else f"{unit} on {what.removeprefix('month on ')}"
         return f"every {what} {self.time.strftime('%H:%M') if self.time else EOD} {self.tz}"
 
 
@@ -152,6 +184,8 @@ def is_rule_word(word: str, following: list[str]) -> bool:
         return True
     if w in _FREQ_WORDS or w == "last" or w == EOD or (_ORDINAL.match(w) and not w.isdigit()):
         return True
+    if _INTERVAL.match(w) and bool(following) and following[0].lower() in _FREQ_WORDS:
+        return True  # "2 weeks"
     if time_shaped(word):
         return True
     if could_be_zone(word):
@@ -167,14 +201,24 @@ def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
     monthday: int | None = None
     time: dt.time | None = None
     tz = default_tz
+    interval = 1
+    #: A number waiting for its unit ("2" of "2 weeks").
+    count: int | None = None
     for word in words:
         for part in filter(None, word.lower().split(",")):
+            if count is not None and part not in _FREQ_WORDS:
+                raise DateError(f"every {count}: a number of days, weeks or months (every 2 weeks)")
             if part in _FILLERS:
                 continue
-            if part in _DAY_WORDS:
+            if _INTERVAL.match(part):
+                count = int(part)
+                if count < 1:
+                    raise DateError("every 0: repeat every 1 or more days, weeks or months")
+            elif part in _DAY_WORDS:
                 days.update(_DAY_WORDS[part])
             elif part in _FREQ_WORDS:
                 freq = _FREQ_WORDS[part]
+                interval, count = count or interval, None
             elif part == "last":
                 monthday = -1
             elif part == EOD:
@@ -195,6 +239,21 @@ def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
                     raise DateError(
                         f"{word!r} is not part of a repeat rule (try weekday 09:00, tue and thu 17:00, month on the 1st)"
                     ) from None
+    if count is not None:
+        raise DateError(f"every {count}: a number of days, weeks or months (every 2 weeks)")
+    if interval > 1 and days and freq != "weekly":
+        raise DateError(f"every {interval} …: say weeks (every 2 weeks on tue)")
+    rule = _rule(freq, days, monthday, time, tz, today)
+    if interval > _MOST[rule.freq]:
+        raise DateError(f"every {interval} {_UNITS[rule.freq]}: at most {_MOST[rule.freq]}")
+    if interval == 1:
+        return rule
+    # Counted from the day, week or month of the first date the rule falls on.
+    first = next(today + n * _DAY for n in range(62) if rule.matches(today + n * _DAY))
+    return replace(rule, interval=interval, anchor=first)
+
+
+def _rule(freq: str | None, days: set[int], monthday: int | None, time: dt.time | None, tz: str, today: dt.date) -> Rule:
     if monthday is not None:
         if days or freq in ("daily", "weekly"):
             raise DateError("a rule repeats on weekdays or on a day of the month, not both")
@@ -364,7 +423,7 @@ def edit(ws: Workspace, w: Writer, task_id: str, values: dict[str, Any], *, futu
         due = values["due"]
         rule = Rule.from_json(task["recurrence"]["rule"])
         local = parse_utc(due["utc"]).astimezone(zone(due["tz"]))
-        new_rule = Rule(rule.freq, rule.days, rule.monthday, local.time().replace(second=0), due["tz"])
+        new_rule = replace(rule, time=local.time().replace(second=0), tz=due["tz"])
         changed = _retime(ws, w, task_id, new_rule)
         values = {k: v for k, v in values.items() if k != "due"}
         if not values:

@@ -9,9 +9,11 @@ the first occurrence.  Offsets come from ``zoneinfo`` only.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -28,6 +30,15 @@ _WEEKDAY_ALIASES = {
     "thur": 3,
     "thurs": 3,
 }
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTHS = {
+    **{name: i for i, name in enumerate(_MONTH_NAMES, start=1)},
+    **{calendar.month_name[i].lower(): i for i in range(1, 13)},
+    "sept": 9,
+}
+_DAY_OF_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\Z")
+#: Which days are working days, for ``eow`` and ``eom`` (the owner's, where a task has one).
+WorkingDays = Callable[[dt.date], bool]
 _TIME = re.compile(r"(\d{1,2})(?::(\d\d))?\s*(am|pm)?\Z", re.IGNORECASE)
 _OFFSET = re.compile(r"\+(\d{1,4})([hdwm])\Z")
 _TIME_SHAPE = re.compile(r"[0-9]{1,2}:[0-9]{2}\Z|[0-9]{1,2}(?::[0-9]{2})?(?:am|pm)\Z", re.IGNORECASE)
@@ -159,20 +170,62 @@ def parse_time(text: str) -> dt.time:
     return dt.time(hour, minute)
 
 
-def parse_day(text: str, today: dt.date) -> dt.date:
-    """``today``, ``tomorrow``, ``fri``, ``+3d``, ``+2w``, ``2026-12-01``, ``12-01``; within ``FIRST_DAY`` .. ``LAST_DAY``."""
+def _monday_to_friday(day: dt.date) -> bool:
+    return day.weekday() < 5
+
+
+def continues_day(first: str, second: str) -> bool:
+    """Whether ``second`` is the rest of a day that ``first`` begins: ``dec 9``, ``9 dec``, ``next week``, ``next fri``."""
+    a, b = first.lower(), second.lower()
+    if a == "next":
+        return b == "week" or b in _WEEKDAY_ALIASES
+    if a in _MONTHS:
+        return bool(_DAY_OF_MONTH.match(b))
+    return b in _MONTHS and bool(_DAY_OF_MONTH.match(a))
+
+
+def day_words(words: list[str]) -> int:
+    """How many of ``words`` (at least one) name a day: two for ``dec 9``, ``9 dec``, ``next week``, ``next fri``."""
+    return 2 if len(words) >= 2 and continues_day(words[0], words[1]) else 1
+
+
+def parse_day(text: str, today: dt.date, works: WorkingDays | None = None) -> dt.date:
+    """``today``, ``tomorrow`` (``tmrw``), ``fri``, ``next fri``, ``next week`` (its Monday), ``+3d``, ``+2w``,
+    ``dec 9``, ``9 dec``, ``2026-12-01``, ``12-01``, ``eow`` and ``eom`` (the last working day of this week or
+    month: by ``works``, else Monday to Friday); within ``FIRST_DAY`` .. ``LAST_DAY``."""
     try:
-        return check_day(_day(text, today), text.strip())
+        return check_day(_day(text, today, works or _monday_to_friday), text.strip())
     except OverflowError:  # an offset that runs off the calendar
         raise DateError(f"{text.strip()!r} is out of range: dates run from {FIRST_DAY} to {LAST_DAY}") from None
 
 
-def _day(text: str, today: dt.date) -> dt.date:
-    word = text.strip().lower()
+def _last_working(days: list[dt.date], works: WorkingDays) -> dt.date:
+    """The last of ``days`` that ``works``; the last from Monday to Friday if none (someone who never works)."""
+    return next((d for d in reversed(days) if works(d)), None) or next(d for d in reversed(days) if _monday_to_friday(d))
+
+
+def _day(text: str, today: dt.date, works: WorkingDays) -> dt.date:
+    word = " ".join(text.lower().split())
     if word in ("today", "tod", "now"):
         return today
-    if word in ("tomorrow", "tom", "tmr"):
+    if word in ("tomorrow", "tom", "tmr", "tmrw"):
         return today + dt.timedelta(days=1)
+    if word == "next week":
+        return today + dt.timedelta(days=7 - today.weekday())
+    if word == "eow":
+        monday = today - dt.timedelta(days=today.weekday())
+        return _last_working([monday + dt.timedelta(days=n) for n in range(7)], works)
+    if word == "eom":
+        last = calendar.monthrange(today.year, today.month)[1]
+        return _last_working([today.replace(day=n) for n in range(1, last + 1)], works)
+    month_day = _month_day(word)
+    if month_day is not None:
+        month, day = month_day
+        try:
+            candidate = dt.date(today.year, month, day)
+            return candidate if candidate >= today else dt.date(today.year + 1, month, day)
+        except ValueError:
+            raise DateError(f"{text!r} is not a real date") from None
     if word == "yesterday":
         return today - dt.timedelta(days=1)
     if word in _WEEKDAY_ALIASES:
@@ -204,7 +257,19 @@ def _day(text: str, today: dt.date) -> dt.date:
             return candidate if candidate >= today else dt.date(today.year + 1, month, day)
     except ValueError:
         raise DateError(f"{text!r} is not a real date") from None
-    raise DateError(f"{text!r} is not a date (try today, tomorrow, fri, next mon, +3d, +2w, 2026-12-01)")
+    raise DateError(f"{text!r} is not a date (try today, tmrw, fri, next mon, next week, eow, eom, +3d, dec 9, 2026-12-01)")
+
+
+def _month_day(word: str) -> tuple[int, int] | None:
+    """``(month, day)`` of ``dec 9``, ``9 dec``, ``december 9th``; ``None`` for other words."""
+    parts = word.split()
+    if len(parts) != 2:
+        return None
+    month_word, day_word = parts if parts[0] in _MONTHS else parts[::-1]
+    m = _DAY_OF_MONTH.match(day_word)
+    if month_word not in _MONTHS or not m:
+        return None
+    return _MONTHS[month_word], int(m.group(1))
 
 
 def parse_moment(
@@ -212,11 +277,12 @@ def parse_moment(
     default_tz: str,
     now: dt.datetime,
     default_time: dt.time = DEFAULT_DUE_TIME,
+    works: WorkingDays | None = None,
 ) -> tuple[Moment, int]:
-    """Parse a date, an optional time and an optional zone from the front of ``words``.
+    """Parse a date (one word or two: ``dec 9``), an optional time and an optional zone from the front of ``words``.
 
     Returns the moment and how many words it used.  ``+3h`` is an instant
-    (three hours from now).
+    (three hours from now).  ``works``: whose working days ``eow`` and ``eom`` mean.
     """
     if not words:
         raise DateError("a date is missing (try fri 17:00, tomorrow, +3d, 2026-12-01)")
@@ -235,10 +301,11 @@ def parse_moment(
     if time_shaped(first):
         day_text, time_text = "today", first
     else:
-        day_text = first
-        time_text = words[1] if len(words) > 1 and time_shaped(words[1]) else None
+        used = day_words(words)
+        day_text = " ".join(words[:used])
+        time_text = words[used] if len(words) > used and time_shaped(words[used]) else None
         if time_text is not None:
-            used = 2
+            used += 1
     tz_name = default_tz
     if len(words) > used and names_a_zone(words[used]):
         tz_name = words[used]
@@ -246,16 +313,18 @@ def parse_moment(
         used += 1
     tz = zone(tz_name)
     today = now.astimezone(tz).date()
-    day = parse_day(day_text, today)
+    day = parse_day(day_text, today, works)
     clock = parse_time(time_text) if time_text else default_time
     local = localize(dt.datetime.combine(day, clock), tz)
     return Moment(local.astimezone(UTC), tz_name, time_text is not None), used
 
 
-def parse_moment_text(text: str, default_tz: str, now: dt.datetime, default_time: dt.time = DEFAULT_DUE_TIME) -> Moment:
+def parse_moment_text(
+    text: str, default_tz: str, now: dt.datetime, default_time: dt.time = DEFAULT_DUE_TIME, works: WorkingDays | None = None
+) -> Moment:
     """The whole of ``text`` as one moment; anything left over is an error."""
     words = text.split()
-    moment, used = parse_moment(words, default_tz, now, default_time)
+    moment, used = parse_moment(words, default_tz, now, default_time, works)
     if used != len(words):
         raise DateError(f"{' '.join(words[used:])!r} after the date is not a time or a zone")
     return moment

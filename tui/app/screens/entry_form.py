@@ -21,10 +21,9 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from crewdeck.sync.state.money import format_minor
 from crewdeck.tui.app.lines import plain
-from crewdeck.tui.app.workers import background
+from crewdeck.tui.app.workers import background, refusal
 from crewdeck.tui.ledger.form import FIELDS, REQUIRED, FormContext, FormProblems, check_form, parse_entry
 from crewdeck.tui.session.writing import Written
-from crewdeck.tui.workspace.errors import UserError
 
 #: What each field takes, shown as its placeholder.
 HINTS = {
@@ -196,12 +195,12 @@ class EntryFormScreen(ModalScreen[Written | None]):
         except FormProblems as exc:  # e.g. a task id that names no task
             self.app.call_from_thread(self._refused, exc.problems)
             return
-        except UserError as exc:
-            self.app.call_from_thread(self._refused, {"form": str(exc)})
+        except Exception as exc:  # refused (bad input, a rule, the workspace): said under the form, which stays open
+            why = refusal(exc)
+            self.app.call_from_thread(self._refused, {"form": why or "it could not be saved (the notice says why); try again"})
+            if why is None:
+                raise  # a bug: reported as any worker error is
             return
-        except Exception:  # reported as any worker error is; the form stays open to try again
-            self.app.call_from_thread(self._refused, {})
-            raise
         self.app.call_from_thread(self.dismiss, written)
 
     def _refused(self, problems: dict[str, str]) -> None:

@@ -14,11 +14,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
+from crewdeck.tui.app.screens.prompt import Submit
+from crewdeck.tui.app.workers import background, refusal
 
 
 @dataclass(frozen=True)
@@ -63,13 +65,19 @@ class PickerScreen(ModalScreen[str | None]):
     PickerScreen OptionList { height: auto; max-height: 20; }
     /* As wide a rule as OptionList's own :focus one, which would draw a border. */
     PickerScreen OptionList, PickerScreen OptionList:focus { border: none; }
+    PickerScreen .picker--refused { color: $error; height: auto; display: none; margin-top: 1; }
+    PickerScreen .picker--refused.-shown { display: block; }
     """
 
-    def __init__(self, title: str, choices: list[Choice], current: str | None = None) -> None:
+    def __init__(self, title: str, choices: list[Choice], current: str | None = None, submit: Submit | None = None) -> None:
+        """``submit``: acts on the choice first (in a worker); the picker closes once that is done,
+        and stays open with the reason under the list when it is refused."""
         super().__init__()
         self.title_text = title
         self.choices = list(choices)
         self.current = current
+        self.submit = submit
+        self.submitting = False
         # Bindings, not a key handler: the app checks the active screen's
         # bindings even before anything on it has focus, so a key typed
         # right after the one that opened the picker is not lost.
@@ -83,6 +91,7 @@ class PickerScreen(ModalScreen[str | None]):
         with Vertical():
             yield Label(plain(self.title_text), classes="picker--title")
             yield OptionList(*(Option(self._prompt(c), id=c.value) for c in self.choices), id="picker-options")
+            yield Static("", classes="picker--refused", id="picker-refused")
 
     def _prompt(self, choice: Choice) -> Content:
         # Labels are names people typed: plain text, shown (crewdeck.sync.state.visible).
@@ -111,10 +120,37 @@ class PickerScreen(ModalScreen[str | None]):
         options.focus()
 
     def action_choose(self, index: int) -> None:
-        self.dismiss(self.choices[index].value)
+        self._chosen(self.choices[index].value)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        if event.option.id is not None:
+            self._chosen(event.option.id)
+
+    def _chosen(self, value: str) -> None:
+        if self.submit is None:
+            self.dismiss(value)
+        elif not self.submitting:
+            self.submitting = True
+            self._submit(value)
+
+    @background(group="picker-submit")
+    def _submit(self, value: str) -> None:
+        assert self.submit is not None
+        try:
+            self.submit(value)
+        except Exception as exc:
+            why = refusal(exc)
+            self.app.call_from_thread(self._refused, why or "it could not be done (the notice says why); try again")
+            if why is None:
+                raise  # a bug: reported as any worker's error is
+            return
+        self.app.call_from_thread(self.dismiss, value)
+
+    def _refused(self, why: str) -> None:
+        self.submitting = False
+        refused = self.query_one("#picker-refused", Static)
+        refused.update(plain(why))
+        refused.add_class("-shown")
 
     def action_cancel(self) -> None:
         self.dismiss(None)

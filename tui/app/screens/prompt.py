@@ -12,15 +12,21 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from crewdeck.tui.app.lines import plain
-from crewdeck.tui.app.workers import background
+from crewdeck.tui.app.workers import background, refusal
 from crewdeck.tui.workspace.errors import UserError
 
 #: Turns the text typed so far into a preview line (runs in a worker thread).
 Preview = Callable[[str], str]
+#: Acts on the answer (runs in a worker thread); raising a refusal keeps the dialog open, saying why.
+Submit = Callable[[str], object]
 
 
 class PromptScreen(ModalScreen[str | None]):
     """One input; ``enter`` answers, ``escape`` cancels.
+
+    With ``submit``, ``enter`` acts on the answer first: the dialog closes
+    once that is done, and stays open with the text and the reason under it
+    when it is refused.
 
     | key | action |
     |---|---|
@@ -44,15 +50,28 @@ class PromptScreen(ModalScreen[str | None]):
     PromptScreen .prompt--help { color: $foreground-muted; }
     PromptScreen .prompt--preview { color: $foreground-muted; height: auto; margin-top: 1; }
     PromptScreen .prompt--preview.-problem { color: $error; }
+    PromptScreen .prompt--refused { color: $error; height: auto; display: none; }
+    PromptScreen .prompt--refused.-shown { display: block; }
     """
 
-    def __init__(self, title: str, help_text: str = "", value: str = "", preview: Preview | None = None, placeholder: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        help_text: str = "",
+        value: str = "",
+        preview: Preview | None = None,
+        placeholder: str = "",
+        submit: Submit | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.help_text = help_text
         self.value = value
         self.preview = preview
         self.placeholder = placeholder
+        self.submit = submit
+        #: The answer being acted on (``enter`` again waits for it).
+        self.submitting: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -61,6 +80,7 @@ class PromptScreen(ModalScreen[str | None]):
             if self.help_text:
                 yield Label(plain(self.help_text), classes="prompt--help")
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
+            yield Static("", classes="prompt--refused", id="prompt-refused")
             yield Static("", classes="prompt--preview", id="prompt-preview")
 
     def on_mount(self) -> None:
@@ -68,6 +88,7 @@ class PromptScreen(ModalScreen[str | None]):
             self._update_preview(self.value)
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        self.query_one("#prompt-refused", Static).remove_class("-shown")  # said of the text as it was
         if self.preview:
             self._update_preview(event.value)
 
@@ -89,7 +110,32 @@ class PromptScreen(ModalScreen[str | None]):
         preview.set_class(problem, "-problem")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+        if self.submit is None:
+            self.dismiss(event.value)
+        elif self.submitting is None:
+            self.submitting = event.value
+            self._submit(event.value)
+
+    @background(group="prompt-submit")
+    def _submit(self, text: str) -> None:
+        assert self.submit is not None
+        try:
+            self.submit(text)
+        except Exception as exc:
+            why = refusal(exc)
+            self.app.call_from_thread(self._refused, why or "it could not be done (the notice says why); try again")
+            if why is None:
+                raise  # a bug: reported as any worker's error is
+            return
+        self.app.call_from_thread(self.dismiss, text)
+
+    def _refused(self, why: str) -> None:
+        """The answer was refused: the text stays, with the reason under it, to fix and send again."""
+        self.submitting = None
+        refused = self.query_one("#prompt-refused", Static)
+        refused.update(plain(why))  # it may quote what was typed
+        refused.add_class("-shown")
+        self.query_one("#prompt-input", Input).focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,0 +1,215 @@
+"""Dialogs and keys a new team trips over (issue 14): typed dates and their previews, refused input, the tasks pane's keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.screen import Screen
+from textual.widgets import Input, OptionList, Static
+
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.screens.entry_form import EntryFormScreen
+from crewdeck.tui.app.screens.picker import PickerScreen
+from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.app.screens.task_picker import WINDOW, TaskPickerScreen
+from crewdeck.tui.cli.main import main
+from crewdeck.widgets.pane_bar import PaneBar
+from crewdeck.widgets.task_table import MARK
+
+from .apphelp import demo_workspace, make_app, settle, until
+
+SIZE = (160, 48)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return demo_workspace(tmp_path / "demo.db")
+
+
+def titled(path: Path, title: str) -> list[dict[str, object]]:
+    with Store(path) as store:
+        return [v for _, v in store.records("task") if v["title"] == title]
+
+
+async def test_quick_add_says_when_what_it_creates_is_already_overdue(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        # 09:30 UTC is 10:30 in ana's Berlin: 08:00 today has passed.
+        await pilot.press(*"Post recap due:today 08:00")
+        await settle(pilot)
+        preview = str(app.screen.query_one("#prompt-preview").render())
+        assert "today 08:00 CET" in preview and "already overdue by 2h" in preview
+        await pilot.press("ctrl+u")
+        await pilot.press(*"Post recap due:tmrw")
+        await settle(pilot)
+        preview = str(app.screen.query_one("#prompt-preview").render())
+        assert "tmrw 17:30 CET" in preview and "overdue" not in preview  # the end of ana's working day
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [t["due"] for t in titled(workspace, "Post recap")] == [{"utc": "2026-11-27T16:30:00Z", "tz": "Europe/Berlin"}]
+
+
+def refused_under(screen: Screen[object], widget_id: str) -> str:
+    """The reason a dialog shows under its input ("" when none is shown)."""
+    refused = screen.query_one(widget_id, Static)
+    return str(refused.render()) if refused.has_class("-shown") else ""
+
+
+async def test_a_refused_answer_keeps_its_text_and_says_why_under_it(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # Quick-add.
+        await pilot.press("a", *"Film teaser @nobody", "enter")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        assert prompt.query_one(Input).value == "Film teaser @nobody"
+        assert "unknown member @nobody" in refused_under(prompt, "#prompt-refused")
+        assert titled(workspace, "Film teaser") == []
+        await pilot.press(*["backspace"] * 6, *"raj")  # fixed where it stands
+        await settle(pilot)
+        assert refused_under(prompt, "#prompt-refused") == ""  # said of the text as it was
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, PromptScreen)
+        [added] = titled(workspace, "Film teaser")
+        assert added["assignee"] is not None
+        # Due and snooze, on the task under the cursor.
+        task = app.tasks_pane.table.cursor_key
+        assert task is not None
+        before = record(workspace, task)
+        await pilot.press("D", *"someday", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen) and app.screen.query_one(Input).value == "someday"
+        assert "'someday' is not a date" in refused_under(app.screen, "#prompt-refused")
+        await pilot.press("escape")
+        await pilot.press("h", "ctrl+u", *"whenever", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen) and app.screen.query_one(Input).value == "whenever"
+        assert "'whenever' is not a date" in refused_under(app.screen, "#prompt-refused")
+        await pilot.press("escape")
+        await settle(pilot)
+        after = record(workspace, task)
+        assert (after["due"], after["snoozed_until"]) == (before["due"], before["snoozed_until"])
+
+
+def record(path: Path, task_id: str) -> dict[str, object]:
+    with Store(path) as store:
+        row = store.record("task", task_id)
+    assert row is not None
+    return row
+
+
+async def test_a_guests_refused_choice_and_entry_say_why_in_the_dialog(workspace: Path) -> None:
+    assert main(["-w", str(workspace), "--as", "ana", "member", "add", "gia", "--name", "Gia", "--tz", "UTC", "--access", "guest"]) == 0
+    app = make_app(workspace, "gia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("v", "a")  # all open tasks
+        await settle(pilot)
+        task = app.tasks_pane.table.cursor_key
+        assert task is not None
+        before = record(workspace, task)
+        await pilot.press("A", "1")  # assign to the first member
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        assert "gia is a guest" in refused_under(picker, "#picker-refused")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert record(workspace, task)["assignee"] == before["assignee"]
+        # A new ledger entry: every field good, and still refused.
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, EntryFormScreen)
+        await pilot.press(*"spring-launch", "tab", *"content-tools", "tab", *"Canva", "tab", *"12.50 EUR", "enter")
+        await settle(pilot)
+        assert app.screen is form and form.query_one("#form-payee", Input).value == "Canva"
+        preview = form.query_one("#form-preview", Static)
+        assert "gia is a guest" in str(preview.render()) and preview.has_class("-problem")
+
+
+def screen_line(app: CrewdeckApp, index: int) -> str:
+    """Row ``index`` of the task table as the screen shows it."""
+    table = app.tasks_pane.table
+    return table.render_line(index - round(table.scroll_y) + 1).text
+
+
+async def test_escape_clears_an_applied_filter(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        bar = pane.query_one(PaneBar)
+        await pilot.press("v", "a")
+        await settle(pilot)
+        everything = pane.count
+        await pilot.press("slash", *"#tiktok", "enter")
+        await until(pilot, lambda: bar.title == "/ #tiktok", "the filtered rows")
+        assert pane.count < everything
+        await pilot.press("escape")
+        await until(pilot, lambda: bar.title == "All open", "the view the filter was typed over")
+        assert pane.count == everything and pane.view is not None and pane.view.id == "all"
+        await pilot.press("escape")  # nothing to clear: the view stays
+        await settle(pilot)
+        assert bar.title == "All open"
+
+
+async def test_marked_tasks_show_a_mark_not_only_bold(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("v", "a")
+        await settle(pilot)
+        table = app.tasks_pane.table
+        assert MARK not in screen_line(app, 0)
+        await pilot.press("x")  # marks row 0, moves to row 1
+        await pilot.pause()
+        assert screen_line(app, 0).lstrip().startswith(MARK) and MARK not in screen_line(app, 1)
+        assert table.cursor == 1
+        await pilot.press("X")  # clear the marks
+        await pilot.pause()
+        assert MARK not in screen_line(app, 0)
+
+
+async def test_duplicate_of_offers_a_search_over_a_window_of_the_store(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("v", "a")
+        await settle(pilot)
+        duplicate = app.tasks_pane.table.cursor_key
+        assert duplicate is not None
+        await pilot.press("m")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, TaskPickerScreen)
+        options = picker.query_one(OptionList)
+        count = picker.query_one("#task-picker-count", Static)
+        # Every open task matches nothing typed: a window of them is listed, and how many there are.
+        with Store(workspace) as store:
+            open_tasks = [(k, v) for k, v in store.records("task") if v["status"] in ("inbox", "todo", "doing", "review")]
+        assert options.option_count == WINDOW
+        assert f"{WINDOW} of " in str(count.render())
+        # Words of a title narrow it down; the task being marked is never offered.
+        original_id, original = next((k, v) for k, v in open_tasks if k != duplicate and len(str(v["title"]).split()) >= 2)
+        words = " ".join(str(original["title"]).split()[:2])
+        await pilot.press(*words)
+        await settle(pilot)
+        offered = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert original_id in offered and duplicate not in offered and len(offered) <= WINDOW
+        while options.get_option_at_index(options.highlighted or 0).id != original_id:
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, TaskPickerScreen)
+        marked = record(workspace, duplicate)
+        assert (marked["status"], marked["duplicate_of"]) == ("cancelled", original_id)
