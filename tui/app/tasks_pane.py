@@ -34,6 +34,7 @@ from crewdeck.tui.tasks.rows import CELLS, row_text
 from crewdeck.tui.tasks.views import VIEWS, View, find, views
 from crewdeck.tui.time.when import format_local, parse_utc
 from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.words import counted
 from crewdeck.widgets.filter_box import FilterBox
 from crewdeck.widgets.line_table import Column
 from crewdeck.widgets.pane_bar import PaneBar
@@ -247,7 +248,7 @@ class TasksPane(Pane):
 
     def _update_info(self) -> None:
         marks = f" · {len(self.marked)} marked" if self.marked else ""
-        self.query_one(PaneBar).info = f"{self.count:,} tasks{marks}"
+        self.query_one(PaneBar).info = f"{counted(self.count, 'task')}{marks}"
 
     # ------------------------------------------------------------ views and filter
 

@@ -10,6 +10,7 @@ from crewdeck.tui.cli.common import Context, progress, read_input, write_output
 from crewdeck.tui.tasks import taskwarrior
 from crewdeck.tui.workspace import exchange
 from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.words import counted
 
 
 def cmd_export(ctx: Context) -> int:
@@ -48,7 +49,7 @@ def cmd_import(ctx: Context) -> int:
             except ValueError as exc:
                 raise UserError(f"{source}: not JSON: {exc}") from None
             plan = exchange.plan_import(doc, source)
-            message = f"imported {len(plan):,} records"
+            message = f"imported {counted(len(plan), 'record')}"
     except exchange.ImportProblems as exc:
         raise UserError(f"nothing imported: {exc}") from None
     exchange.write_plan(ws.store, me.id if me else "", plan, lambda done, total: progress(done, total, "writing"))

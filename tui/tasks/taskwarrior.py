@@ -32,6 +32,7 @@ from crewdeck.sync.state.records import load_json
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.time.when import DateError, check_iso_day
 from crewdeck.tui.workspace.exchange import ImportProblems, Plan, add_checked
+from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member, Workspace, slug
 
 STATUS = {"pending": "todo", "waiting": "todo", "completed": "done", "deleted": "cancelled"}
@@ -47,11 +48,11 @@ class Summary:
     unknown_assignees: set[str] = field(default_factory=set)
 
     def __str__(self) -> str:
-        parts = [f"imported {self.tasks:,} tasks"]
+        parts = [f"imported {counted(self.tasks, 'task')}"]
         if self.campaigns:
             parts.append(f"created campaigns {', '.join('+' + c for c in self.campaigns)}")
         if self.skipped_templates:
-            parts.append(f"skipped {self.skipped_templates} recurring templates")
+            parts.append(f"skipped {counted(self.skipped_templates, 'recurring template')}")
         if self.unknown_assignees:
             parts.append(f"left unassigned (no such member): {', '.join(sorted(self.unknown_assignees))}")
         return "; ".join(parts)

@@ -75,7 +75,7 @@ class HelpScreen(ModalScreen[None]):
         self.keymap = keymap
 
     def compose(self) -> ComposeResult:
-        lines = ["[b]Keys[/b]  [dim](rebind any of them in the config's [keymap] by its id; ctrl+p lists every command)[/dim]"]
+        lines = ["[b]Keys[/b]  [dim](rebind any of them in the config's \\[keymap] by its id; ctrl+p lists every command)[/dim]"]
         for title, bindings in self.sections:
             lines += ["", f"[b]{_literal(title)}[/b]"]
             for keys, description, binding_id in binding_rows(bindings, self.keymap):
