@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.cli.main import main
 from crewdeck.widgets.pane_bar import PaneBar
@@ -39,3 +41,45 @@ async def test_the_help_screen_shows_the_keymap_section_by_name(tmp_path: Path) 
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         assert "in the config's [keymap] by its id" in str(app.screen.query_one("Static").render())
+
+
+def changed_by_raj(path: Path) -> str:
+    """The task, assigned to ana and moved to Friday by raj; its id."""
+    with Store(path) as store:
+        task = next(row_id for row_id, _ in store.records("task"))
+    base = ["-w", str(path), "--as", "raj"]
+    assert main([*base, "set", task, "assignee=ana"]) == 0
+    assert main([*base, "set", task, "due=fri 17:00 Europe/Berlin", "priority=high"]) == 0
+    return task
+
+
+async def test_the_detail_screen_tells_the_history_in_words(tmp_path: Path) -> None:
+    path = team(tmp_path)
+    changed_by_raj(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.press(*"all", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        body = str(app.screen.query_one("#detail-body").render())
+        assert "@ana added “Draft reel” due tmrw 17:00 CET" in body
+        assert "@raj assigned “Draft reel” to @ana" in body
+        assert "@raj moved “Draft reel” to tmrw 17:00 CET, set it to high priority" in body
+        # Not the stored form: no member ids, no instants as JSON, no list of the fields a new task has.
+        assert "assignee =" not in body and "'utc'" not in body and "created_at" not in body
+
+
+async def test_undo_names_the_task_and_what_it_takes_back(tmp_path: Path) -> None:
+    app = make_app(team(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("p", "h")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert "undid: set “Draft reel” to high priority" in messages, messages

@@ -101,7 +101,7 @@ class DetailScreen(Screen[None]):
 
     @background(exclusive=True, group="detail")
     def load(self) -> None:
-        detail = self.services.session.reads.detail(self.task_id, self.services.now())
+        detail = self.services.session.reads.detail(self.task_id, self.services.now(), self.services.config.clock24)
         self.app.call_from_thread(self._show, detail)
 
     def _show(self, detail: TaskDetail) -> None:
@@ -156,8 +156,6 @@ class DetailScreen(Screen[None]):
         if r["notes"]:
             doc.add().add(("Notes", "bold")).block(r["notes"])
         doc.add().add(("History", "bold"), " ", (f"(times in {tz})", "dim"))
-        for entry in reversed(d.history[-200:]):
-            when = format_local(entry.at, tz, now, clock24=clock24)
-            value = entry.value if not isinstance(entry.value, str) or len(entry.value) < 60 else entry.value[:57] + "…"
-            doc.add("  ", (when, "dim"), f"  @{entry.who}  {entry.field} = {value}")
+        for change in reversed(d.history[-200:]):
+            doc.add("  ", (format_local(change.at, tz, now, clock24=clock24), "dim"), f"  {change.sentence}")
         return doc.content()
