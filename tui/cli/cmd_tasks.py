@@ -12,7 +12,7 @@ from typing import Any
 from crewdeck.sync.client.remote import META_PUSH_SEQ, META_REMOVED, Remote
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.cli.common import Context, limit_number, note_incomplete, print_json, table
+from crewdeck.tui.cli.common import Context, limit_number, note_incomplete, print_json, quiet_option, table
 from crewdeck.tui.tasks import listing as tasklist
 from crewdeck.tui.tasks import query as query_language
 from crewdeck.tui.tasks import quickadd, recurrence
@@ -20,6 +20,7 @@ from crewdeck.tui.tasks.edits import apply_assignments
 from crewdeck.tui.time.when import format_local, stamp_time
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.words import counted
 
 
 def cmd_add(ctx: Context) -> int:
@@ -82,33 +83,58 @@ def cmd_tasks(ctx: Context) -> int:
     return 0
 
 
+def _names(ctx: Context) -> describe.Names:
+    return describe.Names.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
+
+
+def _said(ctx: Context, lines: list[str], ids: list[str]) -> None:
+    """What a write did, a line a kind of outcome; with ``--quiet`` only the ids it wrote, one a line, for scripts."""
+    shown = ids if ctx.args.quiet else [visible(line) for line in lines]
+    if shown:
+        print("\n".join(shown))
+
+
 def cmd_set(ctx: Context) -> int:
     task_id = ctx.ws.resolve("task", ctx.args.id)
     if not ctx.args.assignments:
         raise UserError("set: give at least one FIELD=VALUE")
     with ctx.writer() as w:
         apply_assignments(ctx.ws, w, task_id, ctx.args.assignments, ctx.me, ctx.now, future=ctx.args.future)
-    return 0
-
-
-def _each_task(ctx: Context, ids: list[str], values: dict[str, object]) -> int:
-    task_ids = [ctx.ws.resolve("task", i) for i in ids]
-    with ctx.writer() as w:
-        for task_id in task_ids:
-            w.set("task", task_id, values)
+    touched = sorted({op.row_id for op in w.ops if op.entity == "task"})
+    _said(ctx, [f"Modified {counted(len(touched), 'task')}: {describe.action_words(w.ops, _names(ctx), set())}"], [task_id])
     return 0
 
 
 def cmd_done(ctx: Context) -> int:
-    task_ids = [ctx.ws.resolve("task", i) for i in ctx.args.ids]
-    with ctx.writer() as w:
-        for task_id in task_ids:
-            recurrence.mark_done(ctx.ws, w, task_id, ctx.now)
+    task_ids = list(dict.fromkeys(ctx.ws.resolve("task", i) for i in ctx.args.ids))
+    names = _names(ctx)
+    # Done already: said, and not written again.
+    already = [i for i in task_ids if ctx.ws.task(i)["status"] == "done"]
+    closing = [i for i in task_ids if i not in already]
+    nexts = []
+    if closing:
+        with ctx.writer() as w:
+            for task_id in closing:
+                next_id = recurrence.mark_done(ctx.ws, w, task_id, ctx.now)
+                if next_id:
+                    nexts.append(next_id)
+    lines = [f"{names.task(i)} is already done: nothing written" for i in already]
+    if closing:
+        then = "".join(f"; next: {names.task(n)} due {names.time(ctx.ws.task(n)['due'])}" for n in nexts if ctx.ws.task(n)["due"])
+        lines.append(f"Completed {counted(len(closing), 'task')}: {', '.join(names.task(i) for i in closing)}{then}")
+    _said(ctx, lines, closing)
     return 0
 
 
 def cmd_rm(ctx: Context) -> int:
-    return _each_task(ctx, ctx.args.ids, {"deleted": True})
+    task_ids = list(dict.fromkeys(ctx.ws.resolve("task", i) for i in ctx.args.ids))
+    names = _names(ctx)
+    titles = [names.task(i) for i in task_ids]
+    with ctx.writer() as w:
+        for task_id in task_ids:
+            w.delete("task", task_id)
+    _said(ctx, [f"Deleted {counted(len(task_ids), 'task')}: {', '.join(titles)}"], task_ids)
+    return 0
 
 
 def _record_id(ctx: Context, text: str) -> str:
@@ -261,14 +287,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("id", help="the task's id or a unique prefix")
     p.add_argument("assignments", nargs="*", metavar="FIELD=VALUE", help="what to change (every=RULE repeats the task)")
     p.add_argument("--future", action="store_true", help="a recurring task: change this and all future instances")
+    quiet_option(p)
     p.set_defaults(func=cmd_set)
 
-    p = sub.add_parser("done", parents=parents, help="mark tasks done", description="Mark tasks done.")
+    p = sub.add_parser(
+        "done",
+        parents=parents,
+        help="mark tasks done",
+        description="Mark tasks done (a task done already is said so, and not written again).",
+    )
     p.add_argument("ids", nargs="+", metavar="ID", help="task ids or unique prefixes")
+    quiet_option(p)
     p.set_defaults(func=cmd_done)
 
     p = sub.add_parser("rm", parents=parents, help="delete tasks", description="Delete tasks (their history stays in the log).")
     p.add_argument("ids", nargs="+", metavar="ID", help="task ids or unique prefixes")
+    quiet_option(p)
     p.set_defaults(func=cmd_rm)
 
     p = sub.add_parser("log", parents=parents, help="show the activity log", description="Who changed what, when (newest first).")

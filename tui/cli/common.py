@@ -56,6 +56,11 @@ def number_in(low: int, high: int) -> Callable[[str], int]:
     return check
 
 
+def quiet_option(parser: argparse.ArgumentParser) -> None:
+    """``-q``/``--quiet``: a command that writes prints only the ids it wrote, for scripts."""
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only the ids written, one a line")
+
+
 class Context:
     """Built from the parsed arguments; opens things only when a command asks."""
 
