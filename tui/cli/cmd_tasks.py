@@ -56,7 +56,8 @@ def cmd_tasks(ctx: Context) -> int:
     handles = ctx.ws.handles()
     campaigns = ctx.ws.campaign_names()
     if ctx.args.json:
-        print_json([tasklist.as_json(r, handles, campaigns) for r in rows])
+        more = _more_fields(ctx, [r.id for r in rows])
+        print_json([{**tasklist.as_json(r, handles, campaigns), **more[r.id]} for r in rows])
         return 0
     clock24 = ctx.config.clock24
     out = [
@@ -81,6 +82,22 @@ def cmd_tasks(ctx: Context) -> int:
     ).fetchone()[0]
     note_incomplete(untitled, "task")
     return 0
+
+
+def _more_fields(ctx: Context, task_ids: list[str]) -> dict[str, dict[str, object]]:
+    """What ``tasks --json`` adds to a row beyond the list's columns: notes, estimate (minutes), repeat rule."""
+    more: dict[str, dict[str, object]] = {}
+    rows = ctx.ws.conn.execute(
+        "SELECT id, notes, estimate, json_extract(recurrence, '$.rule') FROM task WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(task_ids),),
+    )
+    for task_id, notes, estimate, rule in rows:
+        more[task_id] = {
+            "notes": notes or "",
+            "estimate": estimate,
+            "repeat": recurrence.Rule.from_json(json.loads(rule)).text() if rule else None,
+        }
+    return more
 
 
 def _names(ctx: Context) -> describe.Names:
