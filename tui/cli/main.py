@@ -167,6 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = Context(args)
     func: Callable[[Context], int] = getattr(args, "func", _run_app)
     try:
+        # A config named by --config or CREWDECK_CONFIG must exist, whatever the command
+        # (but `config path`, which says where it would be, and `config set`, which writes it).
+        if not getattr(args, "config_may_be_missing", False):
+            ctx.config  # noqa: B018 - read now: a missing named file is an error before anything runs
         return func(ctx)
     except one_line_errors() as exc:
         return error(str(exc))
