@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Static
+
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.cli.main import main
 from crewdeck.widgets.pane_bar import PaneBar
 
-from .apphelp import make_app, settle
+from .apphelp import make_app, settle, until
 
 SIZE = (160, 48)
 
@@ -83,3 +85,26 @@ async def test_undo_names_the_task_and_what_it_takes_back(tmp_path: Path) -> Non
         await settle(pilot)
         messages = [str(n.message) for n in app._notifications]
         assert "undid: set “Draft reel” to high priority" in messages, messages
+
+
+async def test_an_empty_workspace_shows_first_steps_until_a_task_is_added(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    assert main(["init", str(path), "--member", "ana", "--name", "Ana Souza", "--tz", "Europe/Berlin"]) == 0
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        hint = app.tasks_pane.query_one("#tasks-first-steps", Static)
+        assert hint.display and "No tasks yet. Press a to add one" in str(hint.render()) and "? lists every key" in str(hint.render())
+        await pilot.press("a")
+        await pilot.press(*"Draft reel", "enter")
+        await until(pilot, lambda: not hint.display, "the hint gone once a task exists")
+        assert app.tasks_pane.count == 1
+
+
+async def test_a_filter_that_matches_nothing_is_not_a_first_start(tmp_path: Path) -> None:
+    app = make_app(team(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"nothing-matches-this", "enter")
+        await settle(pilot)
+        assert app.tasks_pane.count == 0 and not app.tasks_pane.query_one("#tasks-first-steps", Static).display

@@ -23,7 +23,8 @@ SYMBOLS = {
 }
 
 
-def _symbols(key: str) -> str:
+def shown_key(key: str) -> str:
+    """``question_mark`` as ``?``: a key name shown as the character it types."""
     for name, symbol in SYMBOLS.items():
         key = key.replace(name, symbol)
     return key
@@ -41,7 +42,7 @@ def binding_rows(bindings: Iterable[BindingType], keymap: dict[str, str]) -> lis
         if not isinstance(binding, Binding):
             continue
         keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
-        shown = ", ".join(_symbols(k) for k in keys.split(","))
+        shown = ", ".join(shown_key(k) for k in keys.split(","))
         rows.append((shown, binding.description, binding.id or ""))
     return rows
 
