@@ -57,3 +57,16 @@ def test_a_named_config_that_does_not_exist_is_an_error_for_every_command(
     # `config set` writes the file: it is the one command that may create it.
     assert run(*named, "config", "set", "time_format", "12h").code == 0 and missing.exists()
     assert run(*named, "init", str(target)).code == 0
+
+
+def test_version_prints_the_installed_version() -> None:
+    from importlib.metadata import version
+
+    result = run("--version")
+    assert (result.code, result.out, result.err) == (0, f"crewdeck {version('crewdeck')}\n", "")
+    assert version("crewdeck") in run("-w", "x.db", "--version").out  # with global options too
+
+
+def test_completion_without_a_shell_is_one_line() -> None:
+    result = run("completion")
+    assert result.code == 2 and result.err == "crewdeck: error: completion: name a shell: bash, zsh or fish\n"

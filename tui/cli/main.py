@@ -32,6 +32,7 @@ COMMAND_MODULES = [
     "cmd_sync",
     "cmd_config",
     "cmd_doctor",
+    "cmd_completion",
 ]
 
 EXIT_USAGE = 2
@@ -51,6 +52,25 @@ class Parser(argparse.ArgumentParser):
             self._check_value(action, value)
             return value
         return super()._get_values(action, arg_strings)
+
+
+class VersionAction(argparse.Action):
+    """``--version``: the installed package's version, looked up only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option_string: str | None = None
+    ) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("crewdeck")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            number = "unknown (not installed)"
+        sys.stdout.write(f"crewdeck {number}\n")
+        parser.exit(0)
 
 
 def global_options(suppress: bool) -> argparse.ArgumentParser:
@@ -74,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A keyboard-driven workspace for campaign teams: tasks, a deadline grid and a budget ledger. "
         "With no command, opens the app.",
     )
+    parser.add_argument("--version", action=VersionAction, help="print crewdeck's version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parents = [global_options(suppress=True)]
     for name in COMMAND_MODULES:
