@@ -35,3 +35,15 @@ def test_a_zone_whose_abbreviation_another_clock_shares_is_labelled_with_its_cit
     listing = cli.ok("member", "list")
     assert "PST Manila" in listing and "PST Los Angeles" in listing
     assert "CET" in listing and "CET Berlin" not in listing
+
+
+def test_every_limit_refuses_zero_and_negative_numbers_in_one_line(cli: Cli) -> None:
+    for command in (["tasks"], ["log"], ["ledger", "list"], ["overlap", "ana", "raj"]):
+        for bad in ("0", "-1"):
+            result = cli(*command, "--limit", bad)
+            assert result.code == 2 and result.err.startswith("crewdeck: error: ") and result.err.count("\n") == 1, (
+                command,
+                bad,
+                result.err,
+            )
+            assert "--limit" in result.err and "Traceback" not in result.err
