@@ -378,6 +378,7 @@ def test_a_member_cannot_forge_spend_and_its_approval_with_their_token(team: Tea
             w.set("task", team.task, {"priority": "high"})
         out = crewdeck("-w", str(tmp_path / "raj.db"), "sync")
         assert out.startswith("pushed 1,") and "the server refused 5 of them" in out and "(rule managers_only)" in out
+        assert "@raj set amount of budget " in out and " to 100: " in out  # the refused operations in words
     finally:
         assert server.stop() == ""
 

@@ -21,8 +21,8 @@ from crewdeck.sync.state import tokens
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, number_in, progress, table
+from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.errors import UserError
-from crewdeck.tui.workspace.history import describe_op
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace
 
@@ -274,10 +274,10 @@ def cmd_sync(ctx: Context) -> int:
         client.close()
     print(f"pushed {result.pushed:,}, pulled {counted(result.pulled, 'operation')}; server at #{result.head:,}, {unsent(store):,} unsent")
     if result.refused:
-        handles = ctx.ws.handles()
+        names = describe.Names.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
         print(f"the server refused {result.refused:,} of them; they are out of this replica (crewdeck log lists them):")
         for op, rule, message, _ in store.refused()[: min(result.refused, 20)]:
-            print(f"  {describe_op(op, handles)}: {message} (rule {rule})")
+            print(visible(f"  {describe.op_words(op, names)}: {message} (rule {rule})"))
     return 0
 
 

@@ -17,7 +17,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from crewdeck.sync.state.ids import short
@@ -99,8 +99,8 @@ class Change:
     sentence: str
     #: The same without the subject: "moved “Draft reel” to Fri 11-27 17:00 CET".
     what: str
-    first_op: str = ""
-    ops: tuple[Op, ...] = field(default=())
+    #: The operations, oldest first.
+    ops: tuple[Op, ...]
 
 
 def first_ops(conn: sqlite3.Connection, row_ids: Iterable[str]) -> set[str]:
@@ -156,7 +156,6 @@ def changes(ops: Iterable[Op], names: Names, created: set[str], actors: Callable
                 made,
                 visible(f"{subject} {what}"),
                 visible(what),
-                first.op_id,
                 tuple(ordered),
             )
         )
