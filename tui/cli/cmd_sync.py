@@ -274,7 +274,7 @@ def cmd_sync(ctx: Context) -> int:
         client.close()
     print(f"pushed {result.pushed:,}, pulled {counted(result.pulled, 'operation')}; server at #{result.head:,}, {unsent(store):,} unsent")
     if result.refused:
-        names = describe.Names.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
+        names = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
         print(f"the server refused {result.refused:,} of them; they are out of this replica (crewdeck log lists them):")
         for op, rule, message, _ in store.refused()[: min(result.refused, 20)]:
             print(visible(f"  {describe.op_words(op, names)}: {message} (rule {rule})"))

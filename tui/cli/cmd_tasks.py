@@ -100,8 +100,8 @@ def _more_fields(ctx: Context, task_ids: list[str]) -> dict[str, dict[str, objec
     return more
 
 
-def _names(ctx: Context) -> describe.Names:
-    return describe.Names.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
+def _names(ctx: Context) -> describe.Naming:
+    return describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
 
 
 def _said(ctx: Context, lines: list[str], ids: list[str]) -> None:
@@ -203,7 +203,7 @@ def cmd_log(ctx: Context) -> int:
             groups.append([op])
         if op.node == own and seq > sent:
             waiting.add(op.op_id)
-    names = describe.Names.of(ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
+    names = describe.Naming.of(ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
     said = describe.changes(
         [op for group in groups for op in group],
         names,

@@ -140,7 +140,7 @@ def _said(ctx: Context, line: str, row_id: str) -> None:
 
 
 def _words(ctx: Context, w: Writer) -> str:
-    return describe.action_words(w.ops, describe.Names.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24), set())
+    return describe.action_words(w.ops, describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24), set())
 
 
 def cmd_member_set(ctx: Context) -> int:

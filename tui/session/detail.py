@@ -9,7 +9,7 @@ from typing import Any
 
 from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.tui.tasks import urgency
-from crewdeck.tui.workspace.describe import Change, Names, changes, first_ops
+from crewdeck.tui.workspace.describe import Naming, ToldChange, changes, first_ops
 from crewdeck.tui.workspace.placeholders import text_or, untitled_task
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -26,7 +26,7 @@ class TaskDetail:
     campaign_tz: str | None
     urgency: list[urgency.UrgencyTerm]
     #: Every change to the task, oldest first, in words on the viewer's clock.
-    history: list[Change]
+    history: list[ToldChange]
     depends_on: list[tuple[str, str, str]]
     blocking: list[tuple[str, str, str]]
 
@@ -53,7 +53,7 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
     ]
     depends = [(d, *titles.get(d, ("(removed)", ""))) for d in record["depends_on"]]
     ops = ws.store.history(task_id)
-    history = changes(ops, Names.of(ws, tz, now, clock24), first_ops(ws.conn, [task_id]))
+    history = changes(ops, Naming.of(ws, tz, now, clock24), first_ops(ws.conn, [task_id]))
     terms = urgency.explain(
         now=now,
         due_utc=record["due"]["utc"] if record["due"] else None,

@@ -27,10 +27,10 @@ class ChangeNotices:
         if not theirs:
             return None
         at = now or current_time()
-        return self._access.read(lambda ws: _described(ws, theirs, describe.Names.of(ws, self._access.me.tz, at, self._clock24)))
+        return self._access.read(lambda ws: _described(ws, theirs, describe.Naming.of(ws, self._access.me.tz, at, self._clock24)))
 
 
-def _described(ws: Workspace, theirs: list[Op], names: describe.Names) -> str:
+def _described(ws: Workspace, theirs: list[Op], names: describe.Naming) -> str:
     rows = {(op.entity, op.row_id) for op in theirs}
     if len(rows) > 1:
         who = ", ".join(sorted({names.member(op.member) for op in theirs}))

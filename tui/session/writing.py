@@ -24,7 +24,7 @@ from crewdeck.tui.tasks import quickadd, recurrence
 from crewdeck.tui.tasks.edits import apply_assignments, task_values
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace.config import PublishConfig
-from crewdeck.tui.workspace.describe import Names, action_words, first_ops
+from crewdeck.tui.workspace.describe import Naming, action_words, first_ops
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
 
@@ -202,7 +202,7 @@ class Edits:
             told = action.ops if verb == "undo" or not ops else ops
             words = self._access.read(
                 lambda ws: action_words(
-                    told, Names.of(ws, self._access.me.tz, current_time(), self._clock24), first_ops(ws.conn, {op.row_id for op in told})
+                    told, Naming.of(ws, self._access.me.tz, current_time(), self._clock24), first_ops(ws.conn, {op.row_id for op in told})
                 )
             )
             done = "undid" if verb == "undo" else "redid"

@@ -37,7 +37,7 @@ _UNSAID = {"created_at", "created_by", "entered_at", "entered_by", "series"}
 
 
 @dataclass(frozen=True)
-class Names:
+class Naming:
     """What a sentence calls things, and the clock it tells times on."""
 
     handles: dict[str, str]
@@ -49,7 +49,7 @@ class Names:
     clock24: bool = True
 
     @classmethod
-    def of(cls, ws: Workspace, tz: str, now: dt.datetime, clock24: bool = True) -> Names:
+    def of(cls, ws: Workspace, tz: str, now: dt.datetime, clock24: bool = True) -> Naming:
         conn = ws.conn
         campaigns = {row[0]: row[1] for row in conn.execute("SELECT id, name FROM campaign") if isinstance(row[1], str) and row[1].strip()}
 
@@ -85,7 +85,7 @@ def quoted(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Change:
+class ToldChange:
     """One write to one record, in words."""
 
     at: dt.datetime
@@ -129,7 +129,7 @@ def same_write(a: Op, b: Op) -> bool:
     return (a.node, a.member, a.entity, a.row_id, a.op_id[:13]) == (b.node, b.member, b.entity, b.row_id, b.op_id[:13]) and a.kind != APPEND
 
 
-def changes(ops: Iterable[Op], names: Names, created: set[str], actors: Callable[[Op], str | None] | None = None) -> list[Change]:
+def changes(ops: Iterable[Op], names: Naming, created: set[str], actors: Callable[[Op], str | None] | None = None) -> list[ToldChange]:
     """``ops`` as changes, in the order given; ``created``: the first operations of records (``first_ops``).
 
     ``actors`` names who acted as the op's member (``crewdeck --as`` by another Unix user), if anyone.
@@ -147,7 +147,7 @@ def changes(ops: Iterable[Op], names: Names, created: set[str], actors: Callable
         who = names.member(first.member)
         subject = f"@{actor} as {who}" if actor else who
         out.append(
-            Change(
+            ToldChange(
                 stamp_time(first.op_id),
                 first.member,
                 first.entity,
@@ -170,7 +170,7 @@ def stored_value(text: str) -> Any:
         return text
 
 
-def action_words(ops: Iterable[Op], names: Names, created: set[str]) -> str:
+def action_words(ops: Iterable[Op], names: Naming, created: set[str]) -> str:
     """What one action did, without its subject: "snoozed “Draft reel” until tmrw 09:00 CET",
     or for several records the first and how many more ("marked “A” done, and 2 more")."""
     said = changes(ops, names, created)
@@ -185,7 +185,7 @@ def action_words(ops: Iterable[Op], names: Names, created: set[str]) -> str:
 _MEMBER_FIELDS = {"assignee", "created_by", "entered_by", "approved_by", "actor", "member"}
 
 
-def op_words(op: Op, names: Names, title: Any = None) -> str:
+def op_words(op: Op, names: Naming, title: Any = None) -> str:
     """One operation as it stands, field and value, for one the server refused: "set created_by of “Draft” to @ana"
     (``title``: the task's, where the refusal kept it from the workspace)."""
     if op.kind == APPEND:
@@ -209,7 +209,7 @@ def op_words(op: Op, names: Names, title: Any = None) -> str:
 # ------------------------------------------------------------------ sentences
 
 
-def describe(entity: str, row_id: str, values: dict[str, Any], created: bool, names: Names, *, kind: str = "set") -> str:
+def describe(entity: str, row_id: str, values: dict[str, Any], created: bool, names: Naming, *, kind: str = "set") -> str:
     """What a write did to a record, without its subject: "moved “Draft reel” to Fri 11-27 17:00 CET"."""
     try:
         if kind == APPEND:
@@ -238,7 +238,7 @@ def _joined(phrases: list[str], fallback: str) -> str:
     return "; ".join(phrases) if phrases else fallback
 
 
-def _plain(value: Any, names: Names) -> str:
+def _plain(value: Any, names: Naming) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return "nothing"
     if isinstance(value, bool):
@@ -251,7 +251,7 @@ def _plain(value: Any, names: Names) -> str:
     return quoted(text) if len(text) > QUOTE or " " in text else text
 
 
-def _task(row_id: str, values: dict[str, Any], created: bool, names: Names) -> str:
+def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> str:
     name = names.task(row_id, values.get("title"))
     if values.get("deleted") is True:
         return f"deleted {name}"
@@ -278,7 +278,7 @@ def _task(row_id: str, values: dict[str, Any], created: bool, names: Names) -> s
     return ", ".join(p.replace("{it}", name if i == 0 else "it") for i, p in enumerate(phrases))
 
 
-def _task_field(name: str, value: Any, names: Names) -> str:
+def _task_field(name: str, value: Any, names: Naming) -> str:
     if name == "title":
         return f"renamed {{it}} to {quoted(str(value))}" if value else "removed the title of {it}"
     if name == "status":
@@ -319,7 +319,7 @@ def _task_field(name: str, value: Any, names: Names) -> str:
     return f"set {name} of {{it}} to {_plain(value, names)}"
 
 
-def _member(row_id: str, values: dict[str, Any], created: bool, names: Names) -> str:
+def _member(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> str:
     handle = values.get("handle") if created else None
     who = f"@{handle}" if isinstance(handle, str) and handle else names.member(row_id)
     if values.get("deleted") is True:
@@ -340,7 +340,7 @@ def _member(row_id: str, values: dict[str, Any], created: bool, names: Names) ->
     return _joined(phrases, f"changed {who}")
 
 
-def _campaign(row_id: str, values: dict[str, Any], created: bool, names: Names) -> str:
+def _campaign(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> str:
     name = names.campaign(row_id)
     if created and isinstance(values.get("name"), str):
         name = values["name"]
@@ -366,7 +366,7 @@ def _campaign(row_id: str, values: dict[str, Any], created: bool, names: Names) 
     return _joined(phrases, f"changed campaign {name}")
 
 
-def _appended(entity: str, record: Any, names: Names) -> str:
+def _appended(entity: str, record: Any, names: Naming) -> str:
     if entity == "ledger_entry":
         return f"added {entry_words(record)}"
     if entity == "approval":
