@@ -36,12 +36,16 @@ run: $(INSTALLED)
 	@test -f $(DEMO) || $(BIN)/crewdeck demo $(DEMO)
 	$(BIN)/crewdeck --workspace $(DEMO)
 
+# The system packages the suite uses: installed where this user can, else
+# one line says which are missing and which tests skip without them.
 test: $(INSTALLED)
+	@bash .ci/system-packages
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
 check: $(INSTALLED)
 	$(BIN)/python -m pytest -n 0 -q tests/test_habits.py tests/test_packaging.py
 
+# The benchmarks compare with the peer kit: ../shared/peers, or PEERS_DIR.
 bench: $(INSTALLED)
 	$(BIN)/python tests/bench/run.py
 

@@ -457,7 +457,7 @@ async def test_detail_shows_history_and_urgency(workspace: Path) -> None:
         assert isinstance(app.screen, DetailScreen)
         body = str(app.screen.query_one("#detail-body").render())
         assert "Urgency" in body and "priority low" in body and "History" in body
-        assert "@ana  priority = low" in body
+        assert f"@ana set “{record(workspace, task)['title']}” to low priority" in body
         await pilot.press("colon", *"estimate=2h", "enter")
         await settle(pilot)
         assert record(workspace, task)["estimate"] == 120  # type: ignore[arg-type]

@@ -176,7 +176,7 @@ def test_log_says_who_changed_what(cli: Cli) -> None:
     log = json.loads(cli.ok("log", task_id[:8], "--json"))
     assert log[0]["member"] == "raj" and log[0]["field"] == "status" and log[0]["value"] == "doing"
     assert {e["member"] for e in log} == {"ana", "raj"}
-    assert "@raj  set task" in cli.ok("log", "--limit", "1")
+    assert "@raj set “Draft carousel” to doing" in cli.ok("log", "--limit", "1")
 
 
 def test_export_import_round_trip(cli: Cli, tmp_path: Path) -> None:

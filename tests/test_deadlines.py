@@ -39,7 +39,7 @@ def test_a_due_in_every_zone_that_matters() -> None:
     )
     assert [(r.whose, r.text, r.outside_hours) for r in readings] == [
         ("you", "tmrw 17:00 CET", False),
-        ("@raj", "tmrw 21:30 IST", True),  # after Raj's 18:30
+        ("@raj", "tmrw 21:30 IST Kolkata", True),  # after Raj's 18:30
         ("audience", "tmrw 11:00 EST", None),
     ]
     # Set in a zone nobody else has: that reading comes last, labelled as such.

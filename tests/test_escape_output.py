@@ -237,8 +237,8 @@ async def test_the_app_shows_every_field_and_sends_nothing_raw(cli: Cli) -> None
         # Another member's change: the notice quotes the title.
         Forger(cli.workspace, member=hostile.evil).set("task", hostile.task, {"priority": "high"})
         await until(pilot, lambda: any(PREFIX in str(n.message) for n in app._notifications), "the notice")
-        await until(pilot, lambda: "changed task" in "".join(screen_lines(app)), "the notice on the screen")
-        assert_screen_safe(app, "the notice", "x ^?M-^EZ changed task")
+        await until(pilot, lambda: "to high priority" in "".join(screen_lines(app)), "the notice on the screen")
+        assert_screen_safe(app, "the notice", "x ^?M-^EZ set")
         await pilot.press("A")  # members by name
         await settle(pilot)
         assert_screen_safe(app, "the member picker", PREFIX)

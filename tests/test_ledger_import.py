@@ -48,7 +48,7 @@ def test_import_then_import_again_adds_nothing(team: Cli, tmp_path: Path) -> Non
     assert team.ok("ledger", "import", renamed).strip() == "imported 0 entries (4 already in the ledger)"
     assert _ops(team) == ops  # not even a duplicate operation
     longer = _write(tmp_path, GOOD + "2026-11-06,spring-launch,tools,Canva,12.99,USD,\n", "later.csv")
-    assert team.ok("ledger", "import", longer).strip() == "imported 1 entries (4 already in the ledger)"
+    assert team.ok("ledger", "import", longer).strip() == "imported 1 entry (4 already in the ledger)"
     assert row(report(team), "tools")["by_currency"] == [{"amount": "15000", "currency": "JPY"}, {"amount": "38.97", "currency": "USD"}]
 
 

@@ -395,7 +395,7 @@ def test_a_member_cannot_forge_spend_and_its_approval_with_their_token(team: Tea
         report = crewdeck("-w", str(team.path), "--as", "ana", "ledger", "report", "--json")
         assert '"500000"' not in report and "5000.00" not in report.split('"pending"')[0]
         log = crewdeck("-w", str(tmp_path / "raj.db"), "log")
-        assert "REFUSED added approval" in log and "rule author_field" in log
+        assert "REFUSED: @raj approved a pending ledger entry" in log and "rule author_field" in log
         # Through `crewdeck sync`: what was refused is said, and the rest goes on.
         with Store(tmp_path / "raj.db") as store, store.write(team.ids["raj"], judged=False) as w:
             w.set(
@@ -406,6 +406,7 @@ def test_a_member_cannot_forge_spend_and_its_approval_with_their_token(team: Tea
             w.set("task", team.task, {"priority": "high"})
         out = crewdeck("-w", str(tmp_path / "raj.db"), "sync")
         assert out.startswith("pushed 1,") and "the server refused 5 of them" in out and "(rule managers_only)" in out
+        assert "@raj set amount of budget " in out and " to 100: " in out  # the refused operations in words
     finally:
         assert server.stop() == ""
 
@@ -482,7 +483,7 @@ def test_acting_as_another_member_needs_a_manager_and_the_log_says_who(team: Tea
     import getpass
 
     task = crewdeck("-w", str(team.path), "--as", "raj", "add", "Made by ana for raj").strip()
-    assert f"@ana as @raj  set task {task[:8]}" in crewdeck("-w", str(team.path), "log", "--limit", "3")
+    assert "@ana as @raj added “Made by ana for raj”" in crewdeck("-w", str(team.path), "log", task[:8])
     crewdeck("-w", str(team.path), "--as", "ana", "member", "set", "raj", "--unix-user", "raj-unix")
     monkeypatch.setattr(getpass, "getuser", lambda: "raj-unix")
     assert "you are @raj on this host" in crewdeck_fails_text("-w", str(team.path), "--as", "ana", "add", "x")

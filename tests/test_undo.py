@@ -108,7 +108,7 @@ def test_notices_say_who_did_what_in_the_records_words(tmp_path: Path) -> None:
             )
         entry_ops = w.ops
     notices = ours.notices
-    assert notices.describe(notices.theirs(status_ops)) == f"@raj set task “{title}” to done"
+    assert notices.describe(notices.theirs(status_ops)) == f"@raj marked “{title}” done"
     assert notices.describe(notices.theirs(entry_ops)) == "@raj added 12.99 USD to Canva (content-tools)"
     assert notices.describe([]) is None
     ours.close()

@@ -8,6 +8,7 @@ import pytest
 
 from crewdeck.sync.state.zones import UnknownZoneError, zone
 from crewdeck.tui.time.when import (
+    SHARED_ABBREVIATIONS,
     DateError,
     format_local,
     localize,
@@ -126,7 +127,31 @@ def test_times_are_shown_with_whose_time_it_is() -> None:
     due = dt.datetime(2026, 11, 27, 16, 0, tzinfo=dt.UTC)
     assert format_local(due, "Europe/Berlin", NOW) == "tmrw 17:00 CET"
     assert format_local(due, "Asia/Kathmandu", NOW) == "tmrw 21:45 +0545"
-    assert format_local(due, "America/Los_Angeles", NOW, clock24=False) == "tmrw 8:00am PST"
+    assert format_local(due, "America/Los_Angeles", NOW, clock24=False) == "tmrw 8:00am PST Los Angeles"
+
+
+def test_an_abbreviation_two_clocks_share_names_the_city() -> None:
+    due = dt.datetime(2026, 11, 27, 16, 0, tzinfo=dt.UTC)
+    # Manila and Los Angeles both say PST, sixteen hours apart.
+    assert format_local(due, "Asia/Manila", NOW) == "Sat 11-28 00:00 PST Manila"
+    assert format_local(due, "America/Los_Angeles", NOW) == "tmrw 08:00 PST Los Angeles"
+    assert format_local(due, "Africa/Lagos", NOW) == "tmrw 17:00 WAT"
+
+
+def test_the_shared_abbreviations_are_the_ones_tzdata_gives_to_different_clocks() -> None:
+    from collections import defaultdict
+    from zoneinfo import available_timezones
+
+    offsets: dict[str, set[dt.timedelta | None]] = defaultdict(set)
+    for name in available_timezones():
+        if "/" not in name or name.startswith(("Etc/", "posix/", "right/")):
+            continue
+        for month in (1, 7):
+            local = dt.datetime(2026, month, 15, tzinfo=dt.UTC).astimezone(zone(name))
+            abbrev = local.tzname() or ""
+            if abbrev[:1].isalpha():
+                offsets[abbrev].add(local.utcoffset())
+    assert {a for a, seen in offsets.items() if len(seen) > 1} == SHARED_ABBREVIATIONS
 
 
 def test_stored_instants_read_back_in_their_one_form_only() -> None:

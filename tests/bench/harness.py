@@ -133,6 +133,17 @@ def time_command(
     return results
 
 
+def kit_problem() -> str | None:
+    """Why the peer kit cannot be used, in one line naming where to put it; ``None`` when it is there."""
+    if (PEERS / "gen_data.py").is_file():
+        return None
+    source = " (PEERS_DIR)" if "PEERS_DIR" in os.environ else ""
+    return (
+        f"the benchmarks compare with the peer kit, which is not at {PEERS}{source}: "
+        f"put the kit at {ROOT.parent / 'shared' / 'peers'} (../shared/peers next to this checkout) or set PEERS_DIR=/path/to/peers"
+    )
+
+
 def peers_data(size: int) -> Path:
     """The kit's canonical data for ``size`` tasks/transactions (generated once)."""
     out = WORK / "data"

@@ -16,7 +16,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[1]))
 
-from harness import Bench  # noqa: E402
+from harness import PEERS, Bench, kit_problem  # noqa: E402
 
 
 def installed_like() -> None:
@@ -35,10 +35,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("only", nargs="*", help=f"benchmarks to run: {', '.join(names)}")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--kit", action="store_true", help="only say where the peer kit is")
     args = parser.parse_args()
     unknown = set(args.only) - set(names)
     if unknown:
         parser.error(f"no such benchmark: {', '.join(sorted(unknown))} (have: {', '.join(names)})")
+    # Before anything runs: a clean clone without the kit learns where to put it, in one line.
+    problem = kit_problem()
+    if problem:
+        print(f"make bench: {problem}", file=sys.stderr)
+        return 2
+    print(f"peer kit: {PEERS}", flush=True)
+    if args.kit:
+        return 0
     installed_like()
     bench = Bench(quick=args.quick)
     for name in args.only or names:

@@ -20,7 +20,7 @@ from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.tui.cli.common import ENV_MEMBER
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.tasks.views import find
-from crewdeck.tui.workspace.config import default_workspace_path
+from crewdeck.tui.workspace import config as config_module
 from crewdeck.tui.workspace.errors import UserError
 
 if TYPE_CHECKING:
@@ -78,7 +78,8 @@ def _local_zone() -> str:
 def launch(ctx: Context) -> int:
     path = ctx.workspace_path(required=False)
     if path is None:
-        path = default_workspace_path()
+        # The local workspace the command line then uses too (Context.workspace_path).
+        path = config_module.default_workspace_path()
         if not path.exists():
             try:
                 _first_run_workspace(path)

@@ -12,13 +12,16 @@ from typing import ClassVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.message import Message
+from textual.widgets import Static
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.app.screens.help import shown_key
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.task_previews import FilterPreviewed, TaskPreviews, ViewPreviewed
@@ -34,6 +37,7 @@ from crewdeck.tui.tasks.rows import CELLS, row_text
 from crewdeck.tui.tasks.views import VIEWS, View, find, views
 from crewdeck.tui.time.when import format_local, parse_utc, relative
 from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.words import counted
 from crewdeck.widgets.filter_box import FilterBox
 from crewdeck.widgets.line_table import Column
 from crewdeck.widgets.pane_bar import PaneBar
@@ -90,6 +94,7 @@ class TasksPane(Pane):
     TasksPane { height: 1fr; }
     TasksPane #tasks-filter { display: none; }
     TasksPane TaskTable { height: 1fr; }
+    TasksPane #tasks-first-steps { display: none; height: auto; padding: 1 2; color: $foreground-muted; }
     """
 
     class Loaded(Message):
@@ -128,6 +133,7 @@ class TasksPane(Pane):
         yield FilterBox("@me #tag +campaign !high due:<fri overdue words — enter applies, escape closes", noun="task", id="tasks-filter")
         # Rows are made from the fetched tasks as they come on screen.
         yield TaskTable(tuple(COLUMNS[key] for key in CELLS), self._row, mark_column=CELLS.index("mark"), id="task-table")
+        yield Static("", id="tasks-first-steps")
 
     @property
     def table(self) -> TaskTable:
@@ -215,11 +221,36 @@ class TasksPane(Pane):
         table.set_marked(frozenset(self.marked))
         self.query_one(PaneBar).title = self.list_title
         self._update_info()
+        if page.count:
+            self._show_first_steps(False)
+        else:
+            self._check_first_steps()
         if not self.loaded_once:
             self.loaded_once = True
             # The other panes load once this page is on the screen: their
             # workers would otherwise share the GIL with its first paint.
             self.call_after_refresh(self.services.first_screen_ready)
+
+    @background(exclusive=True, group="tasks-first-steps")
+    def _check_first_steps(self) -> None:
+        empty = not self.services.session.reads.has_tasks()
+        self.app.call_from_thread(self._show_first_steps, empty)
+
+    def _show_first_steps(self, show: bool) -> None:
+        """A workspace with no task yet says how to begin, with the keys as the keymap has them."""
+        hint = self.query_one("#tasks-first-steps", Static)
+        hint.display = show
+        if show:
+            keymap = self.services.config.keymap
+            add, keys = shown_key(keymap.get("tasks.quick_add", "a")), shown_key(keymap.get("app.help", "question_mark"))
+            hint.update(
+                Content.assemble(
+                    ("No tasks yet. ", "bold"),
+                    f"Press {add} to add one, e.g. “Draft reel @{self.services.session.me.handle} #instagram due:fri 17:00”; "
+                    f"{keys} lists every key.\nOn the command line: crewdeck member add HANDLE --name NAME --tz ZONE adds the team, "
+                    "crewdeck campaign add NAME a campaign, crewdeck import FILE brings tasks from an export or Taskwarrior.",
+                )
+            )
 
     @on(TaskTable.WindowNeeded)
     def _window_needed(self, message: TaskTable.WindowNeeded) -> None:
@@ -250,7 +281,7 @@ class TasksPane(Pane):
 
     def _update_info(self) -> None:
         marks = f" · {len(self.marked)} marked" if self.marked else ""
-        self.query_one(PaneBar).info = f"{self.count:,} tasks{marks}"
+        self.query_one(PaneBar).info = f"{counted(self.count, 'task')}{marks}"
 
     # ------------------------------------------------------------ views and filter
 

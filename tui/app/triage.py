@@ -280,7 +280,9 @@ class Triage:
 
         def copy_text() -> None:
             now = services.now()
-            text = task_as_text(services.session.reads.detail(task_id, now), services.session.me, now, services.config.clock24)
+            text = task_as_text(
+                services.session.reads.detail(task_id, now, services.config.clock24), services.session.me, now, services.config.clock24
+            )
             app.call_from_thread(self._copied, text)
 
         in_background(self._owner, copy_text, name="copy", group="copy")

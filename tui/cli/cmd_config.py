@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     config = sub.add_parser("config", parents=parents, help="show or change the configuration", description="The configuration file.")
     csub = config.add_subparsers(dest="config_command", metavar="COMMAND", required=True)
     p = csub.add_parser("path", parents=parents, help="print where the config file is", description="Print the config file's path.")
-    p.set_defaults(func=cmd_config_path)
+    p.set_defaults(func=cmd_config_path, config_may_be_missing=True)
     p = csub.add_parser("show", parents=parents, help="print every setting", description="Print every setting, defaults included, as JSON.")
     p.set_defaults(func=cmd_config_show)
     p = csub.add_parser(
@@ -60,4 +60,4 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     )
     p.add_argument("key", help="the setting, e.g. theme, default_view, keymap.triage.done")
     p.add_argument("value", help='its new value (TOML: 24, true, ["09:00"], or plain text)')
-    p.set_defaults(func=cmd_config_set)
+    p.set_defaults(func=cmd_config_set, config_may_be_missing=True)

@@ -11,6 +11,7 @@ from crewdeck.tui.cli.common import Context, progress, read_input, write_output
 from crewdeck.tui.tasks import taskwarrior
 from crewdeck.tui.workspace import exchange, merging
 from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.words import counted
 
 
 def cmd_export(ctx: Context) -> int:
@@ -53,7 +54,7 @@ def cmd_import(ctx: Context) -> int:
             if not merging.has_data(ws):
                 # A restore: the workspace becomes the export, authors and all.
                 exchange.write_plan(ws.store, me.id if me else "", plan, lambda done, total: progress(done, total, "writing"))
-                print(f"imported {len(plan):,} records")
+                print(f"imported {counted(len(plan), 'record')}")
                 return 0
             merge_from = merging.export_source(plan, source, where)
         merge = merging.plan_merge(ws, me, merge_from, default_tz=default_tz)

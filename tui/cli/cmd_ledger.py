@@ -87,7 +87,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "report",
         parents=parents,
         help="budget against actual in the base currency",
-        description="Budget, spent, remaining, %% used, burn per day, forecast to the campaign's end and "
+        description="Budget, spent, remaining, % used, burn per day, forecast to the campaign's end and "
         "over-budget flags, per campaign and category, month or payee.",
     )
     p.add_argument("--campaign", metavar="C", help="only this campaign")

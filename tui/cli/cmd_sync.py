@@ -21,8 +21,9 @@ from crewdeck.sync.state import tokens
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, number_in, progress, table
+from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.errors import UserError
-from crewdeck.tui.workspace.history import describe_op
+from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -248,7 +249,7 @@ def cmd_join(ctx: Context) -> int:
     member = ws.member(remote.member)
     ws.close()
     who = f"@{member.handle}" if member else f"member {remote.member[:8]}"
-    print(visible(f"joined workspace {remote.workspace} at {remote.url} as {who}: {result.pulled:,} operations in {path}"))
+    print(visible(f"joined workspace {remote.workspace} at {remote.url} as {who}: {counted(result.pulled, 'operation')} in {path}"))
     return 0
 
 
@@ -271,12 +272,12 @@ def cmd_sync(ctx: Context) -> int:
         raise UserError(f"sync with {remote.url}: {exc}") from None
     finally:
         client.close()
-    print(f"pushed {result.pushed:,}, pulled {result.pulled:,} operations; server at #{result.head:,}, {unsent(store):,} unsent")
+    print(f"pushed {result.pushed:,}, pulled {counted(result.pulled, 'operation')}; server at #{result.head:,}, {unsent(store):,} unsent")
     if result.refused:
-        handles = ctx.ws.handles()
+        names = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
         print(f"the server refused {result.refused:,} of them; they are out of this replica (crewdeck log lists them):")
         for op, rule, message, _ in store.refused()[: min(result.refused, 20)]:
-            print(f"  {describe_op(op, handles)}: {message} (rule {rule})")
+            print(visible(f"  {describe.op_words(op, names)}: {message} (rule {rule})"))
     return 0
 
 
@@ -299,7 +300,7 @@ def cmd_publish(ctx: Context) -> int:
         live = sum(1 for t in tokens.listing(source.conn, name) if not t.revoked_at)
     finally:
         source.close()
-    print(f"published {path} as workspace {name}: {count:,} operations, {live} live tokens")
+    print(f"published {path} as workspace {name}: {counted(count, 'operation')}, {counted(live, 'live token')}")
     print("serve it with: crewdeck serve --database URL; members keep their tokens and replicas")
     return 0
 

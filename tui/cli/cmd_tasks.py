@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from crewdeck.sync.client.remote import META_PUSH_SEQ, META_REMOVED, Remote
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.cli.common import Context, limit_number, note_incomplete, print_json, table
+from crewdeck.tui.cli.common import Context, limit_number, note_incomplete, print_json, quiet_option, table
 from crewdeck.tui.tasks import listing as tasklist
 from crewdeck.tui.tasks import query as query_language
 from crewdeck.tui.tasks import quickadd, recurrence
 from crewdeck.tui.tasks.edits import apply_assignments
 from crewdeck.tui.time.when import format_local, stamp_time
+from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.errors import UserError
-from crewdeck.tui.workspace.history import describe_op
+from crewdeck.tui.workspace.words import counted
 
 
 def cmd_add(ctx: Context) -> int:
@@ -52,7 +56,8 @@ def cmd_tasks(ctx: Context) -> int:
     handles = ctx.ws.handles()
     campaigns = ctx.ws.campaign_names()
     if ctx.args.json:
-        print_json([tasklist.as_json(r, handles, campaigns) for r in rows])
+        more = _more_fields(ctx, [r.id for r in rows])
+        print_json([{**tasklist.as_json(r, handles, campaigns), **more[r.id]} for r in rows])
         return 0
     clock24 = ctx.config.clock24
     out = [
@@ -79,57 +84,92 @@ def cmd_tasks(ctx: Context) -> int:
     return 0
 
 
+def _more_fields(ctx: Context, task_ids: list[str]) -> dict[str, dict[str, object]]:
+    """What ``tasks --json`` adds to a row beyond the list's columns: notes, estimate (minutes), repeat rule."""
+    more: dict[str, dict[str, object]] = {}
+    rows = ctx.ws.conn.execute(
+        "SELECT id, notes, estimate, json_extract(recurrence, '$.rule') FROM task WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(task_ids),),
+    )
+    for task_id, notes, estimate, rule in rows:
+        more[task_id] = {
+            "notes": notes or "",
+            "estimate": estimate,
+            "repeat": recurrence.Rule.from_json(json.loads(rule)).text() if rule else None,
+        }
+    return more
+
+
+def _names(ctx: Context) -> describe.Naming:
+    return describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
+
+
+def _said(ctx: Context, lines: list[str], ids: list[str]) -> None:
+    """What a write did, a line a kind of outcome; with ``--quiet`` only the ids it wrote, one a line, for scripts."""
+    shown = ids if ctx.args.quiet else [visible(line) for line in lines]
+    if shown:
+        print("\n".join(shown))
+
+
 def cmd_set(ctx: Context) -> int:
     task_id = ctx.ws.resolve("task", ctx.args.id)
     if not ctx.args.assignments:
         raise UserError("set: give at least one FIELD=VALUE")
     with ctx.writer() as w:
         apply_assignments(ctx.ws, w, task_id, ctx.args.assignments, ctx.me, ctx.now, future=ctx.args.future)
-    return 0
-
-
-def _each_task(ctx: Context, ids: list[str], values: dict[str, object]) -> int:
-    task_ids = [ctx.ws.resolve("task", i) for i in ids]
-    with ctx.writer() as w:
-        for task_id in task_ids:
-            w.set("task", task_id, values)
+    touched = sorted({op.row_id for op in w.ops if op.entity == "task"})
+    _said(ctx, [f"Modified {counted(len(touched), 'task')}: {describe.action_words(w.ops, _names(ctx), set())}"], [task_id])
     return 0
 
 
 def cmd_done(ctx: Context) -> int:
-    task_ids = [ctx.ws.resolve("task", i) for i in ctx.args.ids]
-    with ctx.writer() as w:
-        for task_id in task_ids:
-            recurrence.mark_done(ctx.ws, w, task_id, ctx.now)
+    task_ids = list(dict.fromkeys(ctx.ws.resolve("task", i) for i in ctx.args.ids))
+    names = _names(ctx)
+    # Done already: said, and not written again.
+    already = [i for i in task_ids if ctx.ws.task(i)["status"] == "done"]
+    closing = [i for i in task_ids if i not in already]
+    nexts = []
+    if closing:
+        with ctx.writer() as w:
+            for task_id in closing:
+                next_id = recurrence.mark_done(ctx.ws, w, task_id, ctx.now)
+                if next_id:
+                    nexts.append(next_id)
+    lines = [f"{names.task(i)} is already done: nothing written" for i in already]
+    if closing:
+        then = "".join(f"; next: {names.task(n)} due {names.time(ctx.ws.task(n)['due'])}" for n in nexts if ctx.ws.task(n)["due"])
+        lines.append(f"Completed {counted(len(closing), 'task')}: {', '.join(names.task(i) for i in closing)}{then}")
+    _said(ctx, lines, closing)
     return 0
 
 
 def cmd_rm(ctx: Context) -> int:
-    return _each_task(ctx, ctx.args.ids, {"deleted": True})
+    task_ids = list(dict.fromkeys(ctx.ws.resolve("task", i) for i in ctx.args.ids))
+    names = _names(ctx)
+    titles = [names.task(i) for i in task_ids]
+    with ctx.writer() as w:
+        for task_id in task_ids:
+            w.delete("task", task_id)
+    _said(ctx, [f"Deleted {counted(len(task_ids), 'task')}: {', '.join(titles)}"], task_ids)
+    return 0
+
+
+def _record_id(ctx: Context, text: str) -> str:
+    for entity in ("task", "member", "campaign", "ledger_entry"):
+        try:
+            return ctx.ws.resolve(entity, text)
+        except UserError:
+            continue
+    raise UserError(f"no record with id {text}")
 
 
 def cmd_log(ctx: Context) -> int:
     ws = ctx.ws
     params: list[object] = []
-    where = ""
+    where = "WHERE entity != 'acting'"
     if ctx.args.id:
-        row_id = ctx.args.id
-        for entity in ("task", "member", "campaign", "ledger_entry"):
-            try:
-                row_id = ws.resolve(entity, ctx.args.id)
-                break
-            except UserError:
-                continue
-        else:
-            raise UserError(f"no record with id {ctx.args.id}")
-        where, params = "WHERE row_id = ?", [row_id]
-    clause = f"{where} AND entity != 'acting'" if where else "WHERE entity != 'acting'"
-    rows = ws.conn.execute(
-        f"SELECT seq, op_id, node, member, kind, entity, row_id, field, value FROM ops {clause} ORDER BY seq DESC LIMIT ?",
-        [*params, ctx.args.limit],
-    ).fetchall()
+        where, params = "WHERE row_id = ? AND entity != 'acting'", [_record_id(ctx, ctx.args.id)]
     handles = ws.handles()
-    viewer = ctx.viewer_tz
     acting = ws.conn.execute("SELECT actor, member, first_op, last_op FROM acting").fetchall()
 
     def actor_of(member: str, op_id: str) -> str | None:
@@ -142,62 +182,95 @@ def cmd_log(ctx: Context) -> int:
     # A replica's own work not yet accepted by its server; never, once the server removed its member.
     remote = Remote.of(ws.store)
     sent = int(ws.store.get_meta(META_PUSH_SEQ) or 0) if remote else 10**18
-    unsent_mark = "  (never sent: you were removed)" if ws.store.get_meta(META_REMOVED) else "  (not sent yet)"
     own = ws.store.node
-    entries = []
-    for seq, op_id, node, member, kind, entity, row_id, field, value in rows:
-        at = stamp_time(op_id)
-        waiting = node == own and seq > sent
-        entries.append(
-            (seq, op_id, waiting, at, handles.get(member, member[:8] or "?"), actor_of(member, op_id), kind, entity, row_id, field, value)
-        )
     refused = [r for r in ws.store.refused() if not ctx.args.id or r[0].row_id == params[0]]
+    cursor = ws.conn.execute(
+        f"SELECT seq, op_id, node, node_seq, member, kind, entity, row_id, field, value FROM ops {where} ORDER BY seq DESC", params
+    )
     if ctx.args.json:
-        print_json(
-            [
-                {
-                    "seq": None,
-                    "op_id": op.op_id,
-                    "at": stamp_time(op.op_id).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                    "member": handles.get(op.member, op.member[:8]),
-                    "kind": op.kind,
-                    "entity": op.entity,
-                    "id": op.row_id,
-                    "field": op.field,
-                    "value": json.loads(op.value),
-                    "refused": {"rule": rule, "message": message, "at": when},
-                }
-                for op, rule, message, when in refused
-            ]
-            + [
-                {
-                    "seq": seq,
-                    "op_id": op_id,
-                    "at": at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                    "member": who,
-                    **({"actor": actor} if actor else {}),
-                    **({"unsent": True} if waiting else {}),
-                    "kind": kind,
-                    "entity": entity,
-                    "id": row_id,
-                    "field": field,
-                    "value": json.loads(value),
-                }
-                for seq, op_id, waiting, at, who, actor, kind, entity, row_id, field, value in entries
-            ]
-        )
+        _print_log_json(ctx, cursor, refused, handles, actor_of, own, sent)
         return 0
+    # --limit counts changes here: read operations until the one past the last change begins.
+    groups: list[list[Op]] = []
+    waiting: set[str] = set()
+    for seq, *row in cursor:
+        op = Op(*row)
+        if groups and describe.same_write(groups[-1][-1], op):
+            groups[-1].append(op)
+        elif len(groups) == ctx.args.limit:
+            break
+        else:
+            groups.append([op])
+        if op.node == own and seq > sent:
+            waiting.add(op.op_id)
+    names = describe.Naming.of(ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
+    said = describe.changes(
+        [op for group in groups for op in group],
+        names,
+        describe.first_ops(ws.conn, {g[0].row_id for g in groups}),
+        lambda op: actor_of(op.member, op.op_id),
+    )
+    unsent_mark = "  (never sent: you were removed)" if ws.store.get_meta(META_REMOVED) else "  (not sent yet)"
     lines = []
+    # A refused task is not in the workspace: its own refused title names it.
+    titles = {op.row_id: describe.stored_value(op.value) for op, *_ in refused if op.entity == "task" and op.field == "title"}
     for op, rule, message, _ in refused:
-        when = format_local(stamp_time(op.op_id), viewer, ctx.now, clock24=ctx.config.clock24)
-        lines.append(f"{when}  @{handles.get(op.member, op.member[:8])}  REFUSED {describe_op(op, handles)}: {message} (rule {rule})")
-    for _seq, op_id, waiting, at, who, actor, kind, entity, row_id, field, value in entries:
-        when = format_local(at, viewer, ctx.now, clock24=ctx.config.clock24)
-        by = f"@{actor} as @{who}" if actor else f"@{who}"
-        what = describe_op(Op(op_id, "", 0, "", kind, entity, row_id, field, value), handles)
-        lines.append(visible(f"{when}  {by}  {what}{unsent_mark if waiting else ''}"))
+        when = format_local(stamp_time(op.op_id), names.tz, ctx.now, clock24=names.clock24)
+        lines.append(visible(f"{when}  REFUSED: {describe.op_words(op, names, titles.get(op.row_id))}: {message} (rule {rule})"))
+    for change in said:
+        when = format_local(change.at, names.tz, ctx.now, clock24=names.clock24)
+        unsent = any(op.op_id in waiting for op in change.ops)
+        lines.append(f"{when}  {change.sentence}{unsent_mark if unsent else ''}")
     print("\n".join(lines) if lines else "no activity yet")
     return 0
+
+
+def _print_log_json(
+    ctx: Context,
+    cursor: Iterable[tuple[Any, ...]],
+    refused: list[tuple[Op, str, str, str]],
+    handles: dict[str, str],
+    actor_of: Callable[[str, str], str | None],
+    own: str,
+    sent: int,
+) -> None:
+    """Every operation as stored (``--limit`` counts operations): the raw form for scripts."""
+    entries = []
+    for seq, op_id, node, _node_seq, member, kind, entity, row_id, field, value in itertools.islice(cursor, ctx.args.limit):
+        actor = actor_of(member, op_id)
+        entries.append(
+            {
+                "seq": seq,
+                "op_id": op_id,
+                "at": stamp_time(op_id).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                "member": handles.get(member, member[:8] or "?"),
+                **({"actor": actor} if actor else {}),
+                **({"unsent": True} if node == own and seq > sent else {}),
+                "kind": kind,
+                "entity": entity,
+                "id": row_id,
+                "field": field,
+                "value": json.loads(value),
+            }
+        )
+    print_json(
+        [
+            {
+                "seq": None,
+                "op_id": op.op_id,
+                "at": stamp_time(op.op_id).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                "member": handles.get(op.member, op.member[:8]),
+                "kind": op.kind,
+                "entity": op.entity,
+                "id": op.row_id,
+                "field": op.field,
+                "value": json.loads(op.value),
+                "refused": {"rule": rule, "message": message, "at": when},
+            }
+            for op, rule, message, when in refused
+        ]
+        + entries
+    )
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:
@@ -231,14 +304,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("id", help="the task's id or a unique prefix")
     p.add_argument("assignments", nargs="*", metavar="FIELD=VALUE", help="what to change (every=RULE repeats the task)")
     p.add_argument("--future", action="store_true", help="a recurring task: change this and all future instances")
+    quiet_option(p)
     p.set_defaults(func=cmd_set)
 
-    p = sub.add_parser("done", parents=parents, help="mark tasks done", description="Mark tasks done.")
+    p = sub.add_parser(
+        "done",
+        parents=parents,
+        help="mark tasks done",
+        description="Mark tasks done (a task done already is said so, and not written again).",
+    )
     p.add_argument("ids", nargs="+", metavar="ID", help="task ids or unique prefixes")
+    quiet_option(p)
     p.set_defaults(func=cmd_done)
 
     p = sub.add_parser("rm", parents=parents, help="delete tasks", description="Delete tasks (their history stays in the log).")
     p.add_argument("ids", nargs="+", metavar="ID", help="task ids or unique prefixes")
+    quiet_option(p)
     p.set_defaults(func=cmd_rm)
 
     p = sub.add_parser("log", parents=parents, help="show the activity log", description="Who changed what, when (newest first).")

@@ -8,17 +8,18 @@ import getpass
 from pathlib import Path
 from typing import Any
 
-from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.ids import new_id, short
 from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN_STATUSES, WORKSPACE_ROW
 from crewdeck.sync.state.sharedfile import directory_problem, setgid_problem
 from crewdeck.sync.state.sshkeys import PublicKey
-from crewdeck.sync.state.store import Store
+from crewdeck.sync.state.store import Store, Writer
+from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
-from crewdeck.tui.cli.common import Context, note_incomplete, number_in, print_json, table
+from crewdeck.tui.cli.common import Context, note_incomplete, number_in, print_json, quiet_option, table
 from crewdeck.tui.ssh.keys import all_keys, keys_after, member_keys
 from crewdeck.tui.time.hours import format_hours, parse_hours
 from crewdeck.tui.time.when import DateError, format_local, parse_day
-from crewdeck.tui.workspace import doctor
+from crewdeck.tui.workspace import describe, doctor
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import slug
 
@@ -133,8 +134,17 @@ def cmd_member_add(ctx: Context) -> int:
     member_id = new_id()
     with ws.store.write(author.id if author else member_id) as w:
         w.create("member", values, row_id=member_id)
-    print(member_id)
+    _said(ctx, f"Added @{handle} (id {short(member_id)})", member_id)
     return 0
+
+
+def _said(ctx: Context, line: str, row_id: str) -> None:
+    """What a write did, in one line; with ``--quiet`` only the id of the record written."""
+    print(row_id if ctx.args.quiet else visible(line))
+
+
+def _words(ctx: Context, w: Writer) -> str:
+    return describe.action_words(w.ops, describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24), set())
 
 
 def cmd_member_set(ctx: Context) -> int:
@@ -151,6 +161,7 @@ def cmd_member_set(ctx: Context) -> int:
         )
     with ctx.writer() as w:
         w.set("member", member.id, values)
+    _said(ctx, f"Modified @{member.handle}: {_words(ctx, w)}", member.id)
     return 0
 
 
@@ -271,7 +282,7 @@ def cmd_campaign_add(ctx: Context) -> int:
     values = {"name": ctx.args.name, **_campaign_values(ctx, creating=True)}
     with ctx.writer() as w:
         campaign_id = w.create("campaign", values)
-    print(campaign_id)
+    _said(ctx, f"Added campaign {ctx.args.name} (+{slug(ctx.args.name)}, id {short(campaign_id)})", campaign_id)
     return 0
 
 
@@ -286,6 +297,7 @@ def cmd_campaign_set(ctx: Context) -> int:
         raise UserError("campaign set: nothing to change")
     with ctx.writer() as w:
         w.set("campaign", campaign.id, values)
+    _said(ctx, f"Modified campaign {campaign.name}: {_words(ctx, w)}", campaign.id)
     return 0
 
 
@@ -367,12 +379,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p = msub.add_parser("add", parents=parents, help="add a member", description="Add a member.")
     p.add_argument("handle", help="short handle, e.g. ana")
     member_options(p)
+    quiet_option(p)
     p.set_defaults(func=cmd_member_add)
     p = msub.add_parser("set", parents=parents, help="change a member", description="Change a member's details.")
     p.add_argument("handle", help="the member's handle")
     p.add_argument("--handle", dest="new_handle", metavar="NEW", help="a new handle")
     member_options(p)
     p.add_argument("--ssh-key-rm", action="append", metavar="FINGERPRINT", help="remove the SSH key with this SHA256 fingerprint")
+    quiet_option(p)
     p.set_defaults(func=cmd_member_set)
     p = msub.add_parser(
         "rm",
@@ -401,6 +415,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p = csub.add_parser("add", parents=parents, help="add a campaign", description="Add a campaign.")
     p.add_argument("name", help="the campaign's name")
     campaign_options(p)
+    quiet_option(p)
     p.set_defaults(func=cmd_campaign_add)
     p = csub.add_parser("set", parents=parents, help="change or pause a campaign", description="Change a campaign.")
     p.add_argument("name", help="the campaign (name or +slug)")
@@ -408,6 +423,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("--status", choices=CAMPAIGN_STATUSES, help="active, paused or done")
     p.add_argument("--reason", help="why it is paused")
     p.add_argument("--rename", metavar="NAME", help="a new name")
+    quiet_option(p)
     p.set_defaults(func=cmd_campaign_set)
     p = csub.add_parser("list", parents=parents, help="list campaigns", description="List campaigns.")
     p.add_argument("--json", action="store_true", help="print JSON")

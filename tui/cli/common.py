@@ -16,6 +16,7 @@ from typing import Any
 from crewdeck.sync.state.store import Writer
 from crewdeck.sync.state.visible import json_visible, visible_cells
 from crewdeck.tui.time.when import current_time
+from crewdeck.tui.workspace import config as config_module
 from crewdeck.tui.workspace.config import Config, load
 from crewdeck.tui.workspace.errors import UserError, undecodable
 from crewdeck.tui.workspace.workspace import Member, Workspace
@@ -56,6 +57,11 @@ def number_in(low: int, high: int) -> Callable[[str], int]:
     return check
 
 
+def quiet_option(parser: argparse.ArgumentParser) -> None:
+    """``-q``/``--quiet``: a command that writes prints only the ids it wrote, for scripts."""
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only the ids written, one a line")
+
+
 class Context:
     """Built from the parsed arguments; opens things only when a command asks."""
 
@@ -74,11 +80,18 @@ class Context:
         return current_time()
 
     def workspace_path(self, required: bool = True) -> Path | None:
+        """The workspace named (option, environment, config), else the local one the app makes on its first start."""
         explicit = getattr(self.args, "workspace", None) or os.environ.get(ENV_WORKSPACE) or self.config.workspace
         if explicit:
             return Path(explicit).expanduser()
+        local = config_module.default_workspace_path()
+        if local.exists():
+            return local
         if required:
-            raise UserError(f"no workspace: pass --workspace PATH, set {ENV_WORKSPACE}, or create one with: crewdeck init PATH")
+            raise UserError(
+                f"no workspace: pass --workspace PATH, set {ENV_WORKSPACE}, create one with: crewdeck init PATH, "
+                f"or run crewdeck once to make the local one ({local})"
+            )
         return None
 
     @property

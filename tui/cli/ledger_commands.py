@@ -21,6 +21,7 @@ from crewdeck.tui.ledger.rates import make_rate
 from crewdeck.tui.ledger.view import entries_where
 from crewdeck.tui.time.when import DateError, parse_day
 from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.words import counted
 
 
 def _today(ctx: Context) -> dt.date:
@@ -163,7 +164,7 @@ def cmd_import(ctx: Context) -> int:
     plan = csvfiles.plan_entries(text, source, ws, _today(ctx), csvfiles.parse_map(ctx.args.map or []))
     if plan.new:
         csvfiles.write_entries(ws, ctx.me, plan, ctx.now)
-    print(f"imported {len(plan.new):,} entries" + (f" ({plan.already:,} already in the ledger)" if plan.already else ""))
+    print(f"imported {counted(len(plan.new), 'entry')}" + (f" ({plan.already:,} already in the ledger)" if plan.already else ""))
     return 0
 
 
@@ -216,5 +217,5 @@ def cmd_rate_import(ctx: Context) -> int:
     new, same = csvfiles.plan_rates(text, source, ctx.ws)
     if new:
         csvfiles.write_rates(ctx.ws, ctx.me, new)
-    print(f"imported {len(new):,} rates" + (f" ({same:,} already as given)" if same else ""))
+    print(f"imported {counted(len(new), 'rate')}" + (f" ({same:,} already as given)" if same else ""))
     return 0

@@ -25,6 +25,7 @@ from crewdeck.tui.workspace.errors import one_line_errors, undecodable
 COMMAND_MODULES = [
     "cmd_workspace",
     "cmd_tasks",
+    "cmd_show",
     "cmd_exchange",
     "cmd_time",
     "cmd_ledger",
@@ -32,6 +33,7 @@ COMMAND_MODULES = [
     "cmd_config",
     "cmd_doctor",
     "cmd_ssh",
+    "cmd_completion",
 ]
 #: Commands whose start counts (sshd runs ssh-session at every login): parsed with their own module only.
 QUICK_COMMANDS = {"ssh-session": "cmd_ssh"}
@@ -55,6 +57,25 @@ class Parser(argparse.ArgumentParser):
         return super()._get_values(action, arg_strings)
 
 
+class VersionAction(argparse.Action):
+    """``--version``: the installed package's version, looked up only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option_string: str | None = None
+    ) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("crewdeck")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            number = "unknown (not installed)"
+        sys.stdout.write(f"crewdeck {number}\n")
+        parser.exit(0)
+
+
 def global_options(suppress: bool) -> argparse.ArgumentParser:
     """The options every command takes, before or after the command's name.
 
@@ -76,6 +97,7 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
         description="A keyboard-driven workspace for campaign teams: tasks, a deadline grid and a budget ledger. "
         "With no command, opens the app.",
     )
+    parser.add_argument("--version", action=VersionAction, help="print crewdeck's version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parents = [global_options(suppress=True)]
     for name in modules:
@@ -169,6 +191,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = Context(args)
     func: Callable[[Context], int] = getattr(args, "func", _run_app)
     try:
+        # A config named by --config or CREWDECK_CONFIG must exist, whatever the command
+        # (but `config path`, which says where it would be, and `config set`, which writes it).
+        if not getattr(args, "config_may_be_missing", False):
+            ctx.config  # noqa: B018 - read now: a missing named file is an error before anything runs
         return func(ctx)
     except one_line_errors() as exc:
         return error(str(exc))

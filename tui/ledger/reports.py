@@ -48,6 +48,7 @@ from crewdeck.tui.ledger import budgets as budget_lib
 from crewdeck.tui.ledger.filter import COUNTED
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.ledger.rates import RateBook, at_rate, rate_date_sql
+from crewdeck.tui.workspace import words
 from crewdeck.tui.workspace.placeholders import text_or, unnamed_campaign
 from crewdeck.tui.workspace.workspace import campaign_slug
 
@@ -476,7 +477,7 @@ def as_json(report: Report) -> dict[str, Any]:
 
 def missing_text(m: MissingRate, base: str) -> str:
     return (
-        f"no {m.currency}/{base} rate on or before {m.first}: {m.entries} entries"
+        f"no {m.currency}/{base} rate on or before {m.first}: {words.counted(m.entries, 'entry')}"
         f" ({m.first}..{m.last}) are not in the totals; add one with: crewdeck rate set {m.first} {m.currency}/{base} RATE"
     )
 

@@ -9,17 +9,9 @@ from typing import Any
 
 from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.tui.tasks import urgency
-from crewdeck.tui.time.when import stamp_time
+from crewdeck.tui.workspace.describe import Naming, ToldChange, changes, first_ops
 from crewdeck.tui.workspace.placeholders import text_or, untitled_task
 from crewdeck.tui.workspace.workspace import Member, Workspace
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: dt.datetime
-    who: str
-    field: str
-    value: Any
 
 
 @dataclass(frozen=True)
@@ -33,13 +25,14 @@ class TaskDetail:
     campaign: str | None
     campaign_tz: str | None
     urgency: list[urgency.UrgencyTerm]
-    history: list[HistoryEntry]
+    #: Every change to the task, oldest first, in words on the viewer's clock.
+    history: list[ToldChange]
     depends_on: list[tuple[str, str, str]]
     blocking: list[tuple[str, str, str]]
 
 
-def task_detail(ws: Workspace, task_id: str, now: dt.datetime) -> TaskDetail:
-    """Task ``task_id`` in full (``UserError`` if there is none)."""
+def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", clock24: bool = True) -> TaskDetail:
+    """Task ``task_id`` in full (``UserError`` if there is none), its history told on ``tz``'s clock."""
     record = ws.task(task_id)
     handles = ws.handles()
     assignee = ws.member(record["assignee"]) if record["assignee"] else None
@@ -59,10 +52,8 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime) -> TaskDetail:
         )
     ]
     depends = [(d, *titles.get(d, ("(removed)", ""))) for d in record["depends_on"]]
-    history = [
-        HistoryEntry(stamp_time(op.op_id), handles.get(op.member, op.member[:8] or "?"), op.field, json.loads(op.value))
-        for op in ws.store.history(task_id)
-    ]
+    ops = ws.store.history(task_id)
+    history = changes(ops, Naming.of(ws, tz, now, clock24), first_ops(ws.conn, [task_id]))
     terms = urgency.explain(
         now=now,
         due_utc=record["due"]["utc"] if record["due"] else None,

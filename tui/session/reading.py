@@ -66,8 +66,13 @@ class Reads:
     def task(self, task_id: str) -> dict[str, Any]:
         return self._access.read(lambda ws: ws.task(task_id))
 
-    def detail(self, task_id: str, now: dt.datetime) -> TaskDetail:
-        return self._access.read(lambda ws: task_detail(ws, task_id, now))
+    def has_tasks(self) -> bool:
+        """Whether the workspace holds any task (deleted ones aside)."""
+        return self._access.read(lambda ws: ws.conn.execute("SELECT 1 FROM task WHERE deleted = 0 LIMIT 1").fetchone() is not None)
+
+    def detail(self, task_id: str, now: dt.datetime, clock24: bool = True) -> TaskDetail:
+        """Task ``task_id`` in full, its history on the clock of the member the session is."""
+        return self._access.read(lambda ws: task_detail(ws, task_id, now, self._access.me.tz, clock24))
 
     def refused(self, limit: int) -> list[tuple[Op, str, str]]:
         """The newest of our operations the server refused: ``(operation, rule, message)``."""

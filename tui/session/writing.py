@@ -24,6 +24,7 @@ from crewdeck.tui.tasks import quickadd, recurrence
 from crewdeck.tui.tasks.edits import apply_assignments, task_values
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace.config import PublishConfig
+from crewdeck.tui.workspace.describe import Naming, action_words, first_ops
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
 
@@ -60,9 +61,10 @@ class History:
 class Edits:
     """The writes of tasks by one member, and their undo and redo."""
 
-    def __init__(self, access: WorkspaceAccess, publish: PublishConfig | None = None) -> None:
+    def __init__(self, access: WorkspaceAccess, publish: PublishConfig | None = None, clock24: bool = True) -> None:
         self._access = access
         self._publish = publish or PublishConfig()
+        self._clock24 = clock24
         self._history = History()
         # Held across a write and its place in the history: an undo waits for the write before it.
         self._lock = threading.Lock()
@@ -195,12 +197,21 @@ class Edits:
                 return kept
 
             kept, ops = self._access.write(write)
+            # Named by what the action did, as the activity log says it ("undid: snoozed “Draft reel” until …").
+            # An undo tells the action it takes back; a redo, what it writes again.
+            told = action.ops if verb == "undo" or not ops else ops
+            words = self._access.read(
+                lambda ws: action_words(
+                    told, Naming.of(ws, self._access.me.tz, current_time(), self._clock24), first_ops(ws.conn, {op.row_id for op in told})
+                )
+            )
+            done = "undid" if verb == "undo" else "redid"
             if not ops:
                 # Others changed every field since: nothing was written, and
                 # nothing to redo; the next undo reaches the action before.
-                return Restored(Written(f"{verb} {action.label}: nothing to restore", ()), kept)
+                return Restored(Written(f"{verb}: nothing to restore, others changed it since ({words})", ()), kept)
             target.append(Written(action.label, ops))
-            return Restored(Written(f"{verb} {action.label}", ops), kept)
+            return Restored(Written(f"{done}: {words}", ops), kept)
 
 
 def _restore(store: Store, ops: Iterable[Op]) -> tuple[Changes, int]:

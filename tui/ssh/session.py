@@ -29,7 +29,24 @@ ACCOUNT_SETTING = "ssh_account"
 #: through its rules.  Not: creating files (init, demo, join), serving,
 #: syncing, tokens, the team account's config, installing keys, doctor.
 ALLOWED_COMMANDS = frozenset(
-    {"member", "campaign", "add", "tasks", "set", "done", "rm", "log", "export", "import", "overlap", "zones", "ledger", "budget", "rate"}
+    {
+        "member",
+        "campaign",
+        "add",
+        "tasks",
+        "show",
+        "set",
+        "done",
+        "rm",
+        "log",
+        "export",
+        "import",
+        "overlap",
+        "zones",
+        "ledger",
+        "budget",
+        "rate",
+    }
 )
 
 

@@ -36,6 +36,7 @@ from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.time.when import DateError, check_iso_day
 from crewdeck.tui.workspace.exchange import ImportProblems, Plan, add_checked
 from crewdeck.tui.workspace.merging import Source, stable_id
+from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member, Workspace, slug
 
 STATUS = {"pending": "todo", "waiting": "todo", "completed": "done", "deleted": "cancelled"}
@@ -53,8 +54,7 @@ class Summary:
     def notes(self) -> list[str]:
         parts = []
         if self.skipped_templates:
-            many = "template" if self.skipped_templates == 1 else "templates"
-            parts.append(f"skipped {self.skipped_templates:,} recurring {many}")
+            parts.append(f"skipped {counted(self.skipped_templates, 'recurring template')}")
         if self.unknown_assignees:
             parts.append(f"left unassigned (no such member): {', '.join(sorted(self.unknown_assignees))}")
         return parts

@@ -9,8 +9,35 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.session.detail import TaskDetail
 from crewdeck.tui.tasks.deadlines import due_in_context
 from crewdeck.tui.tasks.edits import format_estimate
-from crewdeck.tui.time.when import parse_utc
+from crewdeck.tui.tasks.recurrence import Rule
+from crewdeck.tui.time.when import format_local, parse_utc
 from crewdeck.tui.workspace.workspace import Member
+
+
+def detail_fields(d: TaskDetail, tz: str, now: dt.datetime, clock24: bool) -> list[tuple[str, str]]:
+    """The detail's fields that have a value, named: ``("assignee", "@raj (Raj Mehta, Asia/Kolkata)")``."""
+    r = d.record
+    fields = [
+        ("status", r["status"] + (f" — declined: {r['decline_reason']}" if r["decline_reason"] else "")),
+        ("assignee", f"@{d.assignee.handle} ({d.assignee.name}, {d.assignee.tz})" if d.assignee else "nobody"),
+        ("priority", r["priority"]),
+        ("campaign", (d.campaign or "") + (f" / {r['platform']}" if r["platform"] else "")),
+        ("tags", " ".join(f"#{t}" for t in r["tags"])),
+        ("estimate", format_estimate(r["estimate"])),
+        (
+            "created",
+            (f"by @{d.creator} " if d.creator else "")
+            + (format_local(parse_utc(r["created_at"]), tz, now, clock24=clock24) if r["created_at"] else ""),
+        ),
+    ]
+    if r["snoozed_until"]:
+        fields.append(("snoozed until", format_local(parse_utc(r["snoozed_until"]), tz, now, clock24=clock24)))
+    if r["duplicate_of"]:
+        fields.append(("duplicate of", short(r["duplicate_of"])))
+    if r["recurrence"] and r["recurrence"].get("rule"):
+        rule = Rule.from_json(r["recurrence"]["rule"])
+        fields.append(("repeats", f"{rule.text()} (this one: {r['recurrence']['on']})"))
+    return [(name, value) for name, value in fields if value]
 
 
 def due_lines(detail: TaskDetail, viewer: Member, now: dt.datetime, clock24: bool, name: str = "due") -> list[str]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone as zone_info
 from crewdeck.tui.time.roster import Timeline, wall_instant
-from crewdeck.tui.time.when import clock_text, format_local, parse_utc, zone_abbrev
+from crewdeck.tui.time.when import clock_text, format_local, parse_utc, zone_abbrev, zone_label
 from crewdeck.tui.workspace.placeholders import text_or, untitled_task
 from crewdeck.tui.workspace.workspace import Campaign, Member, Workspace
 
@@ -91,7 +91,7 @@ def columns_of(day: dt.date, tz: str, resolution: int, clock24: bool = True) -> 
         label = f"{local.hour:02d}" if local.minute == 0 and local.hour % 3 == 0 else ""
         transition = f"{_offset_text(previous)}→{_offset_text(offset)}" if previous is not None and offset != previous else ""
         clock = clock_text(local, clock24)
-        out.append(GridColumn(at, label, f"{local:%a %m-%d} {clock} {zone_abbrev(at, tz)}", transition))
+        out.append(GridColumn(at, label, f"{local:%a %m-%d} {clock} {zone_label(at, tz)}", transition))
         previous = offset
         at += step
     return tuple(out)
@@ -220,5 +220,5 @@ def zone_choices(
     out = []
     for tz in sorted(who, key=lambda tz: (tz != viewer.tz, offset(tz), tz)):
         local = now.astimezone(zone_info(tz))
-        out.append(ZoneChoice(tz, f"{local:%a} {clock_text(local, clock24)} {zone_abbrev(now, tz)}", visible(" · ".join(who[tz]))))
+        out.append(ZoneChoice(tz, f"{local:%a} {clock_text(local, clock24)} {zone_label(now, tz)}", visible(" · ".join(who[tz]))))
     return out

@@ -359,6 +359,23 @@ def zone_abbrev(instant: dt.datetime, tz_name: str) -> str:
     return abbrev
 
 
+#: Abbreviations tzdata gives to zones on different clocks at once: PST is Los Angeles and Manila,
+#: IST Kolkata, Dublin and Jerusalem, CST and CDT Chicago, Shanghai and Havana.  Read from every
+#: zone's clock in January and July (tests/test_when.py checks the set against tzdata).
+SHARED_ABBREVIATIONS = frozenset({"CDT", "CST", "IST", "PST"})
+
+
+def zone_city(tz_name: str) -> str:
+    """``Los Angeles`` for America/Los_Angeles: the last part of the zone's name, as words."""
+    return tz_name.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def zone_label(instant: dt.datetime, tz_name: str) -> str:
+    """``CET``, or ``PST Manila`` where the abbreviation alone names clocks hours apart."""
+    abbrev = zone_abbrev(instant, tz_name)
+    return f"{abbrev} {zone_city(tz_name)}" if abbrev in SHARED_ABBREVIATIONS else abbrev
+
+
 def clock_text(local: dt.datetime, clock24: bool = True) -> str:
     """``17:00`` or ``5:00pm``: the wall clock of an aware datetime, as it stands."""
     return local.strftime("%H:%M") if clock24 else local.strftime("%I:%M%p").lstrip("0").lower()
@@ -378,7 +395,7 @@ def format_local(instant: dt.datetime, tz_name: str, now: dt.datetime, *, clock2
         label = local.strftime("%a %m-%d")
     else:
         label = local.strftime("%Y-%m-%d")
-    return f"{label} {clock} {zone_abbrev(instant, tz_name)}"
+    return f"{label} {clock} {zone_label(instant, tz_name)}"
 
 
 def relative(instant: dt.datetime, now: dt.datetime) -> str:

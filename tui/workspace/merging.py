@@ -33,6 +33,7 @@ from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.records import ENTITIES, MEMBER, ValidationError, budget_id
 from crewdeck.sync.state.rules import AUTHOR_FIELDS, Judge, Refused
 from crewdeck.sync.state.store import PendingWrites
+from crewdeck.tui.workspace import words
 from crewdeck.tui.workspace.exchange import ImportProblems, Plan
 from crewdeck.tui.workspace.workspace import Member, Workspace, slug
 
@@ -55,13 +56,13 @@ _REFERENCES_OF = {owner: [(f, target) for (o, f), target in REFERENCES.items() i
 MEMBER_EXTRAS = ("role", "hours", "days_off")
 #: Record kinds in the order of their words in a summary.
 NOUNS = {
-    "task": ("task", "tasks"),
-    "member": ("member", "members"),
-    "campaign": ("campaign", "campaigns"),
-    "budget": ("budget", "budgets"),
-    "rate": ("rate", "rates"),
-    "ledger_entry": ("ledger entry", "ledger entries"),
-    "approval": ("approval", "approvals"),
+    "task": "task",
+    "member": "member",
+    "campaign": "campaign",
+    "budget": "budget",
+    "rate": "rate",
+    "ledger_entry": "ledger entry",
+    "approval": "approval",
 }
 
 
@@ -71,8 +72,8 @@ def stable_id(namespace: str, *parts: str) -> str:
 
 
 def counted(count: int, entity: str) -> str:
-    one, many = NOUNS.get(entity, (entity, entity + "s"))
-    return f"{count:,} {one if count == 1 else many}"
+    """``count`` records of ``entity`` in words ("1 ledger entry", "3 tasks")."""
+    return words.counted(count, NOUNS.get(entity, entity))
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,10 @@ from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.session.detail import TaskDetail
-from crewdeck.tui.tasks.edits import EDITABLE, format_estimate
-from crewdeck.tui.tasks.recurrence import Rule
+from crewdeck.tui.tasks.edits import EDITABLE
 from crewdeck.tui.tasks.urgency import score
-from crewdeck.tui.tasks.view import due_lines
-from crewdeck.tui.time.when import format_local, parse_utc
+from crewdeck.tui.tasks.view import detail_fields, due_lines
+from crewdeck.tui.time.when import format_local
 from crewdeck.widgets.key_footer import KeyFooter
 
 
@@ -102,7 +101,7 @@ class DetailScreen(Screen[None]):
 
     @background(exclusive=True, group="detail")
     def load(self) -> None:
-        detail = self.services.session.reads.detail(self.task_id, self.services.now())
+        detail = self.services.session.reads.detail(self.task_id, self.services.now(), self.services.config.clock24)
         self.app.call_from_thread(self._show, detail)
 
     def _show(self, detail: TaskDetail) -> None:
@@ -116,29 +115,10 @@ class DetailScreen(Screen[None]):
         tz = services.viewer_tz
         r = d.record
         doc = Lines().add((d.title, "bold"), "  ", (short(d.id), "dim")).add()
-        fields = [
-            ("status", r["status"] + (f" — declined: {r['decline_reason']}" if r["decline_reason"] else "")),
-            ("assignee", f"@{d.assignee.handle} ({d.assignee.name}, {d.assignee.tz})" if d.assignee else "nobody"),
-            ("priority", r["priority"]),
-            ("campaign", (d.campaign or "") + (f" / {r['platform']}" if r["platform"] else "")),
-            ("tags", " ".join(f"#{t}" for t in r["tags"])),
-            ("estimate", format_estimate(r["estimate"])),
-            (
-                "created",
-                (f"by @{d.creator} " if d.creator else "")
-                + (format_local(parse_utc(r["created_at"]), tz, now, clock24=clock24) if r["created_at"] else ""),
-            ),
-        ]
-        if r["snoozed_until"]:
-            fields.append(("snoozed until", format_local(parse_utc(r["snoozed_until"]), tz, now, clock24=clock24)))
-        if r["duplicate_of"]:
-            fields.append(("duplicate of", short(r["duplicate_of"])))
-        if r["recurrence"] and r["recurrence"].get("rule"):
-            rule = Rule.from_json(r["recurrence"]["rule"])
-            fields.append(("repeats", f"{rule.text()} (this one: {r['recurrence']['on']}; `:` every=... changes it, every=none ends it)"))
-        for name, value in fields:
-            if value:
-                doc.add((f"{name:>13}", "dim"), "  ", value)
+        for name, value in detail_fields(d, tz, now, clock24):
+            if name == "repeats":
+                value += " — `:` every=... changes it, every=none ends it"
+            doc.add((f"{name:>13}", "dim"), "  ", value)
         for name in ("due", "publish"):
             lines = due_lines(d, services.session.me, now, clock24, name)
             if lines:
@@ -157,8 +137,6 @@ class DetailScreen(Screen[None]):
         if r["notes"]:
             doc.add().add(("Notes", "bold")).block(r["notes"])
         doc.add().add(("History", "bold"), " ", (f"(times in {tz})", "dim"))
-        for entry in reversed(d.history[-200:]):
-            when = format_local(entry.at, tz, now, clock24=clock24)
-            value = entry.value if not isinstance(entry.value, str) or len(entry.value) < 60 else entry.value[:57] + "…"
-            doc.add("  ", (when, "dim"), f"  @{entry.who}  {entry.field} = {value}")
+        for change in reversed(d.history[-200:]):
+            doc.add("  ", (format_local(change.at, tz, now, clock24=clock24), "dim"), f"  {change.sentence}")
         return doc.content()

@@ -23,7 +23,8 @@ SYMBOLS = {
 }
 
 
-def _symbols(key: str) -> str:
+def shown_key(key: str) -> str:
+    """``question_mark`` as ``?``: a key name shown as the character it types."""
     for name, symbol in SYMBOLS.items():
         key = key.replace(name, symbol)
     return key
@@ -41,7 +42,7 @@ def binding_rows(bindings: Iterable[BindingType], keymap: dict[str, str]) -> lis
         if not isinstance(binding, Binding):
             continue
         keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
-        shown = ", ".join(_symbols(k) for k in keys.split(","))
+        shown = ", ".join(shown_key(k) for k in keys.split(","))
         rows.append((shown, binding.description, binding.id or ""))
     return rows
 
@@ -75,7 +76,7 @@ class HelpScreen(ModalScreen[None]):
         self.keymap = keymap
 
     def compose(self) -> ComposeResult:
-        lines = ["[b]Keys[/b]  [dim](rebind any of them in the config's [keymap] by its id; ctrl+p lists every command)[/dim]"]
+        lines = ["[b]Keys[/b]  [dim](rebind any of them in the config's \\[keymap] by its id; ctrl+p lists every command)[/dim]"]
         for title, bindings in self.sections:
             lines += ["", f"[b]{_literal(title)}[/b]"]
             for keys, description, binding_id in binding_rows(bindings, self.keymap):

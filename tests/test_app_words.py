@@ -1,0 +1,110 @@
+"""The app's words: counts, the help screen, the detail screen's history and notices in words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.app.screens.help import HelpScreen
+from crewdeck.tui.cli.main import main
+from crewdeck.widgets.pane_bar import PaneBar
+
+from .apphelp import make_app, settle, until
+
+SIZE = (160, 48)
+
+
+def team(tmp_path: Path) -> Path:
+    """ana (Berlin) and raj (Kolkata), a campaign and one task."""
+    path = tmp_path / "team.db"
+    assert main(["init", str(path), "--member", "ana", "--name", "Ana Souza", "--tz", "Europe/Berlin"]) == 0
+    base = ["-w", str(path), "--as", "ana"]
+    assert main([*base, "member", "add", "raj", "--name", "Raj Mehta", "--tz", "Asia/Kolkata"]) == 0
+    assert main([*base, "campaign", "add", "Spring Launch"]) == 0
+    assert main([*base, "add", "Draft reel +spring-launch due:fri 17:00"]) == 0
+    return path
+
+
+async def test_one_task_is_one_task(tmp_path: Path) -> None:
+    app = make_app(team(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.tasks_pane.query_one(PaneBar).info == "1 task"
+
+
+async def test_the_help_screen_shows_the_keymap_section_by_name(tmp_path: Path) -> None:
+    app = make_app(team(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert "in the config's [keymap] by its id" in str(app.screen.query_one("Static").render())
+
+
+def changed_by_raj(path: Path) -> str:
+    """The task, assigned to ana and moved to Friday by raj; its id."""
+    with Store(path) as store:
+        task = next(row_id for row_id, _ in store.records("task"))
+    base = ["-w", str(path), "--as", "raj"]
+    assert main([*base, "set", task, "assignee=ana"]) == 0
+    assert main([*base, "set", task, "due=fri 17:00 Europe/Berlin", "priority=high"]) == 0
+    return task
+
+
+async def test_the_detail_screen_tells_the_history_in_words(tmp_path: Path) -> None:
+    path = team(tmp_path)
+    changed_by_raj(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.press(*"all", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        body = str(app.screen.query_one("#detail-body").render())
+        assert "@ana added “Draft reel” due tmrw 17:00 CET" in body
+        assert "@raj assigned “Draft reel” to @ana" in body
+        assert "@raj moved “Draft reel” to tmrw 17:00 CET, set it to high priority" in body
+        # Not the stored form: no member ids, no instants as JSON, no list of the fields a new task has.
+        assert "assignee =" not in body and "'utc'" not in body and "created_at" not in body
+
+
+async def test_undo_names_the_task_and_what_it_takes_back(tmp_path: Path) -> None:
+    app = make_app(team(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("p", "h")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert "undid: set “Draft reel” to high priority" in messages, messages
+
+
+async def test_an_empty_workspace_shows_first_steps_until_a_task_is_added(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    assert main(["init", str(path), "--member", "ana", "--name", "Ana Souza", "--tz", "Europe/Berlin"]) == 0
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        hint = app.tasks_pane.query_one("#tasks-first-steps", Static)
+        assert hint.display and "No tasks yet. Press a to add one" in str(hint.render()) and "? lists every key" in str(hint.render())
+        await pilot.press("a")
+        await pilot.press(*"Draft reel", "enter")
+        await until(pilot, lambda: not hint.display, "the hint gone once a task exists")
+        assert app.tasks_pane.count == 1
+
+
+async def test_a_filter_that_matches_nothing_is_not_a_first_start(tmp_path: Path) -> None:
+    app = make_app(team(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"nothing-matches-this", "enter")
+        await settle(pilot)
+        assert app.tasks_pane.count == 0 and not app.tasks_pane.query_one("#tasks-first-steps", Static).display

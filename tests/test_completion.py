@@ -1,0 +1,101 @@
+"""Shell completion, loaded in each real shell: commands, options, @handles, +campaigns, #tags and task ids."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import NOW_TEXT, Cli
+
+ZSH = shutil.which("zsh")
+FISH = shutil.which("fish")
+
+
+@pytest.fixture
+def env(cli: Cli, tmp_path: Path) -> dict[str, str]:
+    """A shell's environment: this checkout's crewdeck first on PATH, the team's workspace, no one's own config."""
+    task = cli.ok("add", "Draft reel #video +spring-launch").strip()
+    cli.ok("done", cli.ok("add", "Old post").strip())
+    (tmp_path / "xdg").mkdir()
+    return {
+        "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
+        "HOME": str(tmp_path / "xdg"),
+        "XDG_CONFIG_HOME": str(tmp_path / "xdg"),
+        "XDG_DATA_HOME": str(tmp_path / "xdg"),
+        "CREWDECK_WORKSPACE": str(cli.workspace),
+        "CREWDECK_NOW": NOW_TEXT,
+        "TASK": task[:8],
+    }
+
+
+def shell(argv: list[str], script: str, env: dict[str, str]) -> list[str]:
+    done = subprocess.run([*argv, script], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split("---\n")
+
+
+#: (the words typed after ``crewdeck``, the word being completed, what completes it).
+CASES = [
+    ([], "ta", {"tasks"}),
+    (["member"], "", {"add", "set", "rm", "list"}),
+    (["tasks"], "@", {"@ana", "@raj", "@me"}),
+    (["tasks"], "+s", {"+spring-launch"}),
+    (["tasks"], "#v", {"#video"}),
+    (["member", "add", "kim"], "--t", {"--tz"}),
+    (["--as"], "r", {"raj"}),
+    (["completion"], "", {"bash", "fish", "zsh"}),
+]
+
+
+def _expected(env: dict[str, str]) -> list[set[str]]:
+    return [*(want for _, _, want in CASES), {env["TASK"]}]  # the last: `done` offers the open task only
+
+
+def test_bash_completes_from_its_script(env: dict[str, str]) -> None:
+    lines = ["source <(crewdeck completion bash)", "complete -p crewdeck", "echo ---"]
+    for before, current, _ in [*CASES, (["done"], "", set())]:
+        words = " ".join(f"'{w}'" for w in ["crewdeck", *before, current])
+        lines += [
+            f"COMP_WORDS=({words}); COMP_CWORD={len(before) + 1}; COMPREPLY=()",
+            "_crewdeck",
+            'printf "%s\\n" "${COMPREPLY[@]}"',
+            "echo ---",
+        ]
+    registered, *answers = shell(["bash", "--norc", "-c"], "\n".join(lines), env)
+    assert registered.strip() == "complete -o default -F _crewdeck crewdeck"
+    assert [set(a.split()) for a in answers[:-1]] == _expected(env)
+
+
+@pytest.mark.skipif(ZSH is None, reason="LOUD SKIP: zsh is not installed here; .ci/run installs it (apt-get install zsh)")
+def test_zsh_completes_from_its_script(env: dict[str, str]) -> None:
+    lines = [
+        "autoload -Uz compinit && compinit -u -D",
+        "source <(crewdeck completion zsh)",
+        'print -r -- "$_comps[crewdeck]"',
+        "echo ---",
+        # Outside a completion widget compadd cannot run: these stand in for it, printing what the script offers.
+        'compadd() { shift $(( ${@[(i)--]} )); print -rl -- "$@" }',
+        '_files() { print -r -- "(files)" }',
+    ]
+    for before, current, _ in [*CASES, (["done"], "", set())]:
+        words = " ".join(f"'{w}'" for w in ["crewdeck", *before, current])
+        lines += [f"words=({words}); CURRENT={len(before) + 2}", "_crewdeck", "echo ---"]
+    registered, *answers = shell(["zsh", "-f", "-c"], "\n".join(lines), env)
+    assert registered.strip() == "_crewdeck"
+    assert [set(a.split()) for a in answers[:-1]] == _expected(env)
+
+
+@pytest.mark.skipif(FISH is None, reason="LOUD SKIP: fish is not installed here; .ci/run installs it (apt-get install fish)")
+def test_fish_completes_from_its_script(env: dict[str, str]) -> None:
+    lines = ["crewdeck completion fish | source"]
+    for before, current, _ in [*CASES, (["done"], "", set())]:
+        typed = " ".join(["crewdeck", *before, current.replace("#", "\\#")])
+        lines += [f"complete -C '{typed}' | string replace -r '\\t.*' ''", "echo ---"]
+    answers = shell(["fish", "--no-config", "-c"], "\n".join(lines), env)
+    got = [set(a.split()) for a in answers[:-1]]
+    assert got == _expected(env)

@@ -1,0 +1,74 @@
+"""History, notices and undo in words: handles, campaign names, the viewer's clock, one sentence per change."""
+
+from __future__ import annotations
+
+import json
+
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.session.session import Session
+
+from .conftest import NOW, Cli
+
+
+def test_log_of_a_task_tells_each_change_in_one_sentence(cli: Cli) -> None:
+    task = cli.ok("add", "Draft reel +spring-launch").strip()
+    cli.ok("set", task, "assignee=raj", "due=fri 17:00 Europe/Berlin", as_member="raj")
+    cli.ok("set", task, "tags+=video", "snoozed_until=fri 09:00 Europe/Berlin", as_member="raj")
+    lines = cli.ok("log", task[:8]).splitlines()
+    assert len(lines) == 3  # three writes, three sentences: not a line a field
+    assert lines[2].endswith("@ana added “Draft reel”")
+    assert lines[1].endswith("@raj assigned “Draft reel” to @raj, moved it to tmrw 17:00 CET")
+    assert lines[0].endswith("@raj tagged “Draft reel” #video, snoozed it until tmrw 09:00 CET")
+    assert "created_at" not in "\n".join(lines) and task not in "\n".join(lines)
+
+
+def test_times_are_on_the_viewers_clock_and_campaigns_by_name(cli: Cli) -> None:
+    task = cli.ok("add", "Draft reel").strip()
+    cli.ok("set", task, "campaign=spring-launch", "due=fri 17:00 Europe/Berlin")
+    assert (
+        cli.ok("log", task[:8], "--limit", "1", as_member="raj")
+        .strip()
+        .endswith("@ana put “Draft reel” in Spring Launch, moved it to tmrw 21:30 IST Kolkata")
+    )
+
+
+def test_log_json_keeps_the_stored_form(cli: Cli) -> None:
+    task = cli.ok("add", "Draft reel").strip()
+    cli.ok("set", task, "assignee=raj", "due=fri 17:00 Europe/Berlin")
+    raj = next(m["id"] for m in json.loads(cli.ok("member", "list", "--json")) if m["handle"] == "raj")
+    values = {e["field"]: e["value"] for e in json.loads(cli.ok("log", task[:8], "--json"))}
+    assert values["assignee"] == raj
+    assert values["due"] == {"utc": "2026-11-27T16:00:00Z", "tz": "Europe/Berlin"}
+    assert "created_at" in values and "created_by" in values
+
+
+def test_members_and_campaigns_read_as_sentences(cli: Cli) -> None:
+    cli.ok("member", "set", "raj", "--tz", "Asia/Dubai")
+    cli.ok("campaign", "set", "spring-launch", "--status", "paused", "--reason", "client review")
+    log = cli.ok("log", "--limit", "4").splitlines()
+    assert log[0].endswith("@ana paused campaign Spring Launch: “client review”")
+    assert log[1].endswith("@ana moved @raj to Asia/Dubai")
+    assert log[2].endswith("@ana added campaign Spring Launch")
+    assert log[3].endswith("@ana added @raj (Raj Mehta, Asia/Kolkata)")
+
+
+def test_a_notice_of_someone_elses_new_task_is_one_sentence(cli: Cli) -> None:
+    session = Session.open(cli.workspace, "ana")
+    with Store(cli.workspace) as other:
+        raj = next(r for r, v in other.records("member") if v["handle"] == "raj")
+        with other.write(raj) as w:
+            w.create("task", {"title": "Cut the teaser", "created_by": raj, "created_at": "2026-11-26T09:00:00Z", "assignee": raj})
+        ops = w.ops
+    assert session.notices.describe(session.notices.theirs(ops)) == "@raj added “Cut the teaser” for @raj"
+    session.close()
+
+
+def test_undo_says_which_task_it_restored(cli: Cli) -> None:
+    task = cli.ok("add", "Draft reel").strip()
+    session = Session.open(cli.workspace, "ana")
+    session.edits.snooze([task], "fri 09:00", NOW)
+    undone = session.edits.undo()
+    assert undone is not None and undone.written.label == "undid: snoozed “Draft reel” until tmrw 09:00 CET"
+    redone = session.edits.redo()
+    assert redone is not None and redone.written.label == "redid: snoozed “Draft reel” until tmrw 09:00 CET"
+    session.close()

@@ -1,0 +1,59 @@
+"""``crewdeck show ID``: one task in full, and ``--json`` with every field."""
+
+from __future__ import annotations
+
+import json
+
+from .conftest import Cli
+
+
+def _task(cli: Cli) -> str:
+    task = cli.ok("add", "Draft reel @raj +spring-launch/instagram every:weekday 09:00").strip()
+    cli.ok("set", task, "notes=Brief is in the drive\nsecond line", "estimate=2h", "publish=fri 10:00 America/New_York", "tags+=video")
+    return task
+
+
+def test_show_prints_every_field_notes_rule_estimate_publish_slot_and_history(cli: Cli) -> None:
+    task = _task(cli)
+    text = cli.ok("show", task[:8])
+    assert text.startswith(f"Draft reel  [{task[:8]}]")
+    for part in (
+        "assignee  @raj (Raj Mehta, Asia/Kolkata)",
+        "campaign  Spring Launch / instagram",
+        "tags  #video",
+        "estimate  2h",
+        "repeats  every weekday 09:00 Europe/Berlin (this one: 2026-11-27)",
+        "Publish slot\n  you: tmrw 16:00 CET\n  @raj: tmrw 20:30 IST Kolkata (outside their hours)\n  audience: tmrw 10:00 EST",
+        "Notes\nBrief is in the drive\nsecond line",
+        "History (times in Europe/Berlin)",
+        "@ana added “Draft reel” for @raj, due tmrw 09:00 CET",
+        "@ana edited the notes of “Draft reel”, estimated it at 2h, scheduled it to publish tmrw 16:00 CET, tagged it #video",
+    ):
+        assert part in text, part
+
+
+def test_show_json_has_every_field_and_the_history(cli: Cli) -> None:
+    task = _task(cli)
+    shown = json.loads(cli.ok("show", task, "--json"))
+    assert shown["notes"] == "Brief is in the drive\nsecond line" and shown["estimate"] == 120
+    assert shown["repeat"] == "every weekday 09:00 Europe/Berlin" and shown["recurrence"]["on"] == "2026-11-27"
+    assert shown["publish"] == {"utc": "2026-11-27T15:00:00Z", "tz": "America/New_York"}
+    assert shown["assignee"] == "raj" and shown["campaign"] == "spring-launch" and shown["created_by"] == "ana"
+    assert {"title", "status", "due", "tags", "depends_on", "snoozed_until", "decline_reason", "duplicate_of", "created_at"} <= set(shown)
+    history = [(h["field"], h["value"], h["member"]) for h in shown["history"]]
+    assert ("estimate", 120, "ana") in history and ("tags", ["video"], "ana") in history
+
+
+def test_tasks_json_has_notes_rule_and_estimate(cli: Cli) -> None:
+    task = _task(cli)
+    row = next(r for r in json.loads(cli.ok("tasks", "--json")) if r["id"] == task)
+    assert (row["notes"], row["estimate"], row["repeat"]) == (
+        "Brief is in the drive\nsecond line",
+        120,
+        "every weekday 09:00 Europe/Berlin",
+    )
+
+
+def test_show_of_no_such_task_is_one_line(cli: Cli) -> None:
+    result = cli("show", "abcd1234")
+    assert result.code == 2 and result.err.startswith("crewdeck: error: ") and result.err.count("\n") == 1

@@ -1,0 +1,72 @@
+"""Getting started: one default workspace, a named config that must exist, --version, shell completion."""
+
+from __future__ import annotations
+
+import io
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from crewdeck.tui.app.launch import _first_run_workspace
+from crewdeck.tui.cli.main import main
+from crewdeck.tui.workspace import config as config_module
+
+from .conftest import Result
+
+
+def run(*argv: str) -> Result:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            code = main(list(argv))
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+def test_the_command_line_uses_the_workspace_the_app_made() -> None:
+    local = config_module.default_workspace_path()
+    missing = run("tasks")
+    assert missing.code == 2 and "no workspace" in missing.err and str(local) in missing.err and missing.err.count("\n") == 1
+    _first_run_workspace(local)  # what the app does on its first start with nothing configured
+    added = run("add", "Draft reel")
+    assert added.code == 0, added.err
+    listed = run("tasks", "all")
+    assert listed.code == 0 and "Draft reel" in listed.out
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_a_named_config_that_does_not_exist_is_an_error_for_every_command(
+    tmp_path: Path, how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = tmp_path / "nope.toml"
+    named = ["--config", str(missing)] if how == "option" else []
+    if how == "environment":
+        monkeypatch.setenv("CREWDECK_CONFIG", str(missing))
+    target = tmp_path / "team.db"
+    for argv in (
+        ["init", str(target), "--member", "ana", "--name", "Ana", "--tz", "Europe/Berlin"],
+        ["-w", str(target), "tasks"],
+        ["-w", str(target), "log"],
+        ["config", "show"],
+    ):
+        result = run(*named, *argv)
+        assert result.code == 2 and result.err == f"crewdeck: error: {missing}: no such config file\n", (argv, result.err)
+    assert not target.exists()  # init wrote nothing
+    # `config set` writes the file: it is the one command that may create it.
+    assert run(*named, "config", "set", "time_format", "12h").code == 0 and missing.exists()
+    assert run(*named, "init", str(target)).code == 0
+
+
+def test_version_prints_the_installed_version() -> None:
+    from importlib.metadata import version
+
+    result = run("--version")
+    assert (result.code, result.out, result.err) == (0, f"crewdeck {version('crewdeck')}\n", "")
+    assert version("crewdeck") in run("-w", "x.db", "--version").out  # with global options too
+
+
+def test_completion_without_a_shell_is_one_line() -> None:
+    result = run("completion")
+    assert result.code == 2 and result.err == "crewdeck: error: completion: name a shell: bash, zsh or fish\n"

@@ -1,0 +1,210 @@
+"""``crewdeck completion bash|zsh|fish``: a script that completes commands, options, @handles, +campaigns, #tags and task ids.
+
+Every script asks ``crewdeck completion --candidates`` for the words: the
+words typed before the cursor's come in ``CREWDECK_COMPLETE_WORDS``, one a
+line, and the word being completed (maybe empty) in
+``CREWDECK_COMPLETE_CURRENT``.  Through the environment, not the command
+line, so that a typed ``--as`` or ``-w`` is read as the user's word and not
+as an option of this command.  What completes is worked out here, once, from
+the parser itself and the workspace the typed line names.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+from pathlib import Path
+
+from crewdeck.tui.cli.common import ENV_WORKSPACE, Context
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import Workspace, slug
+
+ENV_WORDS = "CREWDECK_COMPLETE_WORDS"
+ENV_CURRENT = "CREWDECK_COMPLETE_CURRENT"
+#: Commands whose positional words are task ids.
+TASK_ID_COMMANDS = {"set", "done", "rm", "show", "log"}
+#: At most this many task ids are offered (the most urgent open tasks first would need scoring: newest first will do).
+MAX_IDS = 200
+
+BASH = r"""# crewdeck completion for bash: source it, e.g. from ~/.bashrc:
+#   source <(crewdeck completion bash)
+_crewdeck() {
+    local IFS=$'\n'
+    COMPREPLY=($(CREWDECK_COMPLETE_WORDS="${COMP_WORDS[*]:1:COMP_CWORD-1}" CREWDECK_COMPLETE_CURRENT="${COMP_WORDS[COMP_CWORD]}" \
+        command crewdeck completion --candidates 2>/dev/null))
+}
+complete -o default -F _crewdeck crewdeck
+"""
+
+ZSH = r"""#compdef crewdeck
+# crewdeck completion for zsh: after compinit, e.g. in ~/.zshrc:
+#   source <(crewdeck completion zsh)
+# or save it as _crewdeck in a folder of $fpath.
+_crewdeck() {
+    local -a candidates
+    local IFS=$'\n'
+    candidates=($(CREWDECK_COMPLETE_WORDS="${(pj:\n:)words[2,CURRENT-1]}" CREWDECK_COMPLETE_CURRENT="${words[CURRENT]}" \
+        command crewdeck completion --candidates 2>/dev/null))
+    if (( ${#candidates} )); then
+        compadd -Q -- $candidates
+    else
+        _files
+    fi
+}
+if (( $+functions[compdef] )); then
+    compdef _crewdeck crewdeck
+fi
+"""
+
+FISH = r"""# crewdeck completion for fish: save it as ~/.config/fish/completions/crewdeck.fish:
+#   crewdeck completion fish > ~/.config/fish/completions/crewdeck.fish
+function __crewdeck_candidates
+    set -l words (commandline -opc)
+    set -lx CREWDECK_COMPLETE_WORDS (string join \n -- $words[2..-1] | string collect)
+    set -lx CREWDECK_COMPLETE_CURRENT (commandline -ct)
+    command crewdeck completion --candidates 2>/dev/null
+end
+complete -c crewdeck -f -a '(__crewdeck_candidates)'
+complete -c crewdeck -s w -l workspace -r -F
+complete -c crewdeck -l config -r -F
+"""
+
+SCRIPTS = {"bash": BASH, "zsh": ZSH, "fish": FISH}
+
+
+def cmd_completion(ctx: Context) -> int:
+    if ctx.args.candidates:
+        typed = os.environ.get(ENV_WORDS, "")
+        for word in candidates(typed.split("\n") if typed else [], os.environ.get(ENV_CURRENT, "")):
+            print(word)
+        return 0
+    if not ctx.args.shell:
+        raise UserError("completion: name a shell: bash, zsh or fish")
+    print(SCRIPTS[ctx.args.shell], end="")
+    return 0
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def _options(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
+    return {option: action for action in parser._actions for option in action.option_strings}
+
+
+def candidates(before: list[str], current: str) -> list[str]:
+    """The words that complete ``current``, typed after ``crewdeck`` and the words ``before`` it."""
+    from crewdeck.tui.cli.main import build_parser
+
+    # A shell hands the word as typed: fish and bash need "#tag" escaped or quoted (\#tag, '#tag'), or it is a comment.
+    current = current.lstrip("\\'\"")
+    parser = build_parser()
+    path: list[str] = []
+    named: dict[str, str] = {}
+    wants_value: argparse.Action | None = None
+    for word in before:
+        options = _options(parser)
+        if wants_value is not None:
+            named[wants_value.dest] = word
+            wants_value = None
+        elif word.startswith("--") and "=" in word:
+            option, _, value = word.partition("=")
+            if option in options:
+                named[options[option].dest] = value
+        elif word in options:
+            if options[word].nargs != 0:
+                wants_value = options[word]
+        elif word in _subcommands(parser):
+            parser = _subcommands(parser)[word]
+            path.append(word)
+    if wants_value is not None:
+        return _values(wants_value, current, named)
+    if current.startswith("-"):
+        return sorted(o for o in _options(parser) if o.startswith(current))
+    subcommands = _subcommands(parser)
+    if subcommands and current[:1] not in ("@", "+", "#"):
+        return sorted(name for name in subcommands if name.startswith(current) and not name.startswith("_"))
+    choices = [
+        str(c)
+        for a in parser._actions
+        if not a.option_strings and a.choices and not isinstance(a, argparse._SubParsersAction)
+        for c in a.choices
+    ]
+    if choices:
+        return sorted(c for c in choices if c.startswith(current))
+    return _workspace_words(path, current, named)
+
+
+def _values(action: argparse.Action, current: str, named: dict[str, str]) -> list[str]:
+    if action.choices:
+        return sorted(str(c) for c in action.choices if str(c).startswith(current))
+    if action.dest == "as_member":
+        return [h[1:] for h in _workspace_words([], "@" + current.lstrip("@"), named) if h != "@me"]
+    return []  # a path or free text: the shell's own completion
+
+
+def _workspace_words(path: list[str], current: str, named: dict[str, str]) -> list[str]:
+    ws = _open(named)
+    if ws is None:
+        return []
+    try:
+        conn = ws.conn
+        if current.startswith("@"):
+            found = ["@" + handle for (handle,) in conn.execute("SELECT handle FROM member WHERE deleted = 0") if isinstance(handle, str)]
+            found.append("@me")
+        elif current.startswith("+"):
+            found = ["+" + slug(name) for (name,) in conn.execute("SELECT name FROM campaign WHERE deleted = 0") if isinstance(name, str)]
+        elif current.startswith("#"):
+            found = [
+                "#" + tag
+                for (tag,) in conn.execute(
+                    "SELECT DISTINCT j.value FROM task t, json_each(t.tags) j WHERE t.deleted = 0 AND json_valid(t.tags)"
+                )
+                if isinstance(tag, str)
+            ]
+        elif path and path[-1] in TASK_ID_COMMANDS:
+            found = [
+                row[0][:8]
+                for row in conn.execute(
+                    "SELECT id FROM task WHERE deleted = 0 AND status NOT IN ('done', 'cancelled') ORDER BY created_at DESC LIMIT ?",
+                    (MAX_IDS,),
+                )
+            ]
+        else:
+            found = []
+        return sorted({word for word in found if word.startswith(current)})
+    except sqlite3.DatabaseError:
+        return []
+    finally:
+        ws.close()
+
+
+def _open(named: dict[str, str]) -> Workspace | None:
+    """The workspace the typed line names (``-w``), else the one every command would use; ``None`` when there is none."""
+    args = argparse.Namespace(workspace=named.get("workspace"), config=named.get("config"), as_member=None)
+    try:
+        path = Context(args).workspace_path(required=False)
+        return Workspace.open(path) if path is not None and Path(path).is_file() else None
+    except (UserError, sqlite3.DatabaseError, OSError):
+        return None
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "completion",
+        parents=parents,
+        help="print a shell completion script (bash, zsh, fish)",
+        description="Print a script that completes crewdeck's commands, options, @handles, +campaigns, #tags and task ids. "
+        "bash: source <(crewdeck completion bash) in ~/.bashrc; zsh: source <(crewdeck completion zsh) after compinit in ~/.zshrc; "
+        "fish: crewdeck completion fish > ~/.config/fish/completions/crewdeck.fish. "
+        f"The workspace is the one -w names on the line, else {ENV_WORKSPACE}, the config's, or the local one.",
+    )
+    p.add_argument("shell", nargs="?", choices=sorted(SCRIPTS), help="the shell: bash, zsh or fish")
+    p.add_argument(
+        "--candidates", action="store_true", help=f"for the scripts: the words that complete ${ENV_CURRENT} after ${ENV_WORDS} (one a line)"
+    )
+    p.set_defaults(func=cmd_completion)

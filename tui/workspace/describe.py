@@ -1,0 +1,382 @@
+"""Changes in words: who did what to which record, one sentence per change.
+
+The activity log (``crewdeck log``), a task's history (``crewdeck show``,
+the detail screen), the app's notice of others' changes and its undo all
+say a change the same way, from here: members by their @handle, campaigns
+and tasks by their names, times on the viewer's clock ("@raj moved “Draft
+reel” to Fri 11-27 17:00 CET").  ``--json`` keeps the stored form.
+
+A change is what one write did to one record: the operations a member's
+replica stamped in the same millisecond, one after another, on one record.
+The write that made a record is told as "added", not field by field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.money import format_minor
+from crewdeck.sync.state.oplog import APPEND, Op
+from crewdeck.sync.state.visible import visible
+from crewdeck.tui.tasks.edits import format_estimate
+from crewdeck.tui.tasks.recurrence import Rule
+from crewdeck.tui.time.when import format_local, parse_utc, stamp_time
+from crewdeck.tui.workspace.placeholders import member_handle
+from crewdeck.tui.workspace.workspace import Workspace
+
+#: The longest piece of a record's text a sentence quotes.
+QUOTE = 60
+#: Fields a sentence leaves out: they say when and by whom, which the sentence says already.
+_UNSAID = {"created_at", "created_by", "entered_at", "entered_by", "series"}
+
+
+@dataclass(frozen=True)
+class Naming:
+    """What a sentence calls things, and the clock it tells times on."""
+
+    handles: dict[str, str]
+    campaigns: dict[str, str]
+    #: A task's title by id (``None`` for no such task).
+    title: Callable[[str], str | None]
+    tz: str
+    now: dt.datetime
+    clock24: bool = True
+
+    @classmethod
+    def of(cls, ws: Workspace, tz: str, now: dt.datetime, clock24: bool = True) -> Naming:
+        conn = ws.conn
+        campaigns = {row[0]: row[1] for row in conn.execute("SELECT id, name FROM campaign") if isinstance(row[1], str) and row[1].strip()}
+
+        def title(task_id: str) -> str | None:
+            row = conn.execute("SELECT title FROM task WHERE id = ?", (task_id,)).fetchone()
+            return row[0] if row and isinstance(row[0], str) and row[0].strip() else None
+
+        return cls(ws.handles(), campaigns, title, tz, now, clock24)
+
+    def member(self, member_id: Any) -> str:
+        if not isinstance(member_id, str) or not member_id:
+            return "nobody"
+        return "@" + self.handles.get(member_id, member_handle(member_id))
+
+    def campaign(self, campaign_id: Any) -> str:
+        if not isinstance(campaign_id, str) or not campaign_id:
+            return "no campaign"
+        return self.campaigns.get(campaign_id, f"campaign {short(campaign_id)}")
+
+    def task(self, task_id: str, fallback: Any = None) -> str:
+        title = self.title(task_id) or (fallback if isinstance(fallback, str) and fallback.strip() else None)
+        return quoted(title) if title else f"task {short(task_id)}"
+
+    def time(self, value: Any) -> str:
+        """A stored instant (``"…Z"`` or ``{"utc": …, "tz": …}``) on the viewer's clock."""
+        utc = value.get("utc") if isinstance(value, dict) else value
+        return format_local(parse_utc(str(utc)), self.tz, self.now, clock24=self.clock24)
+
+
+def quoted(text: str) -> str:
+    one_line = " ".join(text.split())
+    return f"“{one_line if len(one_line) <= QUOTE else one_line[: QUOTE - 1] + '…'}”"
+
+
+@dataclass(frozen=True)
+class ToldChange:
+    """One write to one record, in words."""
+
+    at: dt.datetime
+    member: str
+    entity: str
+    row_id: str
+    #: Each field the write set and its stored value, in the order written.
+    values: dict[str, Any]
+    created: bool
+    #: "@raj moved “Draft reel” to Fri 11-27 17:00 CET".
+    sentence: str
+    #: The same without the subject: "moved “Draft reel” to Fri 11-27 17:00 CET".
+    what: str
+    #: The operations, oldest first.
+    ops: tuple[Op, ...]
+
+
+def first_ops(conn: sqlite3.Connection, row_ids: Iterable[str]) -> set[str]:
+    """The first operation of each record: the write holding it made the record."""
+    ids = sorted(set(row_ids))
+    if not ids:
+        return set()
+    rows = conn.execute("SELECT min(op_id) FROM ops WHERE row_id IN (SELECT value FROM json_each(?)) GROUP BY row_id", (json.dumps(ids),))
+    return {row[0] for row in rows}
+
+
+def grouped(ops: Iterable[Op]) -> Iterator[list[Op]]:
+    """Consecutive operations of one write to one record (``ops`` in either order)."""
+    group: list[Op] = []
+    for op in ops:
+        if group and not same_write(group[-1], op):
+            yield group
+            group = []
+        group.append(op)
+    if group:
+        yield group
+
+
+def same_write(a: Op, b: Op) -> bool:
+    # Stamps are "<ms>-<counter>-<node>": one write stamps its operations in one millisecond (the counter runs on).
+    return (a.node, a.member, a.entity, a.row_id, a.op_id[:13]) == (b.node, b.member, b.entity, b.row_id, b.op_id[:13]) and a.kind != APPEND
+
+
+def changes(ops: Iterable[Op], names: Naming, created: set[str], actors: Callable[[Op], str | None] | None = None) -> list[ToldChange]:
+    """``ops`` as changes, in the order given; ``created``: the first operations of records (``first_ops``).
+
+    ``actors`` names who acted as the op's member (``crewdeck --as`` by another Unix user), if anyone.
+    """
+    out = []
+    for group in grouped(ops):
+        ordered = sorted(group, key=lambda op: op.op_id)
+        first = ordered[0]
+        values: dict[str, Any] = {}
+        for op in ordered:
+            values[op.field] = stored_value(op.value)
+        made = any(op.op_id in created for op in ordered)
+        what = describe(first.entity, first.row_id, values, made, names, kind=first.kind)
+        actor = actors(first) if actors else None
+        who = names.member(first.member)
+        subject = f"@{actor} as {who}" if actor else who
+        out.append(
+            ToldChange(
+                stamp_time(first.op_id),
+                first.member,
+                first.entity,
+                first.row_id,
+                values,
+                made,
+                visible(f"{subject} {what}"),
+                visible(what),
+                tuple(ordered),
+            )
+        )
+    return out
+
+
+def stored_value(text: str) -> Any:
+    """An operation's value as stored (JSON), or its text where it is not JSON."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def action_words(ops: Iterable[Op], names: Naming, created: set[str]) -> str:
+    """What one action did, without its subject: "snoozed “Draft reel” until tmrw 09:00 CET",
+    or for several records the first and how many more ("marked “A” done, and 2 more")."""
+    said = changes(ops, names, created)
+    if not said:
+        return "nothing"
+    rows = {(c.entity, c.row_id) for c in said}
+    more = len(rows) - 1
+    return said[0].what + (f", and {more} more" if more else "")
+
+
+#: Fields that hold a member's id or a campaign's.
+_MEMBER_FIELDS = {"assignee", "created_by", "entered_by", "approved_by", "actor", "member"}
+
+
+def op_words(op: Op, names: Naming, title: Any = None) -> str:
+    """One operation as it stands, field and value, for one the server refused: "set created_by of “Draft” to @ana"
+    (``title``: the task's, where the refusal kept it from the workspace)."""
+    if op.kind == APPEND:
+        return visible(
+            f"{names.member(op.member)} {describe(op.entity, op.row_id, {op.field: stored_value(op.value)}, False, names, kind=op.kind)}"
+        )
+    value = stored_value(op.value)
+    if op.field in _MEMBER_FIELDS:
+        shown = names.member(value)
+    elif op.field == "campaign":
+        shown = names.campaign(value)
+    else:
+        try:
+            shown = _plain(value, names)
+        except ValueError:  # an instant that does not read
+            shown = str(value)
+    record = names.task(op.row_id, title) if op.entity == "task" else f"{op.entity} {short(op.row_id)}"
+    return visible(f"{names.member(op.member)} set {op.field} of {record} to {shown}")
+
+
+# ------------------------------------------------------------------ sentences
+
+
+def describe(entity: str, row_id: str, values: dict[str, Any], created: bool, names: Naming, *, kind: str = "set") -> str:
+    """What a write did to a record, without its subject: "moved “Draft reel” to Fri 11-27 17:00 CET"."""
+    try:
+        if kind == APPEND:
+            return _appended(entity, values.get("*"), names)
+        if entity == "task":
+            return _task(row_id, values, created, names)
+        if entity == "member":
+            return _member(row_id, values, created, names)
+        if entity == "campaign":
+            return _campaign(row_id, values, created, names)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        pass  # a pulled record may hold anything: said plainly below
+    if entity == "workspace" and created:
+        return f"created the workspace {_plain(values.get('name'), names)}"
+    label = {"workspace": "the workspace", "budget": f"budget {short(row_id)}", "rate": f"rate {short(row_id)}"}.get(
+        entity, f"{entity} {short(row_id)}"
+    )
+    if created:
+        return f"added {label}"
+    return _joined(
+        [f"set {name} of {label} to {_plain(value, names)}" for name, value in values.items() if name not in _UNSAID], "changed " + label
+    )
+
+
+def _joined(phrases: list[str], fallback: str) -> str:
+    return "; ".join(phrases) if phrases else fallback
+
+
+def _plain(value: Any, names: Naming) -> str:
+    if value is None or value == "" or value == [] or value == {}:
+        return "nothing"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(_plain(v, names) for v in value)
+    if isinstance(value, dict) and "utc" in value:
+        return names.time(value)
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return quoted(text) if len(text) > QUOTE or " " in text else text
+
+
+def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> str:
+    name = names.task(row_id, values.get("title"))
+    if values.get("deleted") is True:
+        return f"deleted {name}"
+    if created:
+        extra = []
+        if values.get("assignee"):
+            extra.append(f"for {names.member(values['assignee'])}")
+        if values.get("due"):
+            extra.append(f"due {names.time(values['due'])}")
+        return f"added {name}" + (f" {', '.join(extra)}" if extra else "")
+    phrases: list[str] = []
+    fields = dict(values)
+    if fields.get("decline_reason") and fields.get("status") == "cancelled":
+        phrases.append(f"declined {{it}}: {quoted(str(fields.pop('decline_reason')))}")
+        fields.pop("status")
+    if fields.get("duplicate_of") and fields.get("status") == "cancelled":
+        phrases.append(f"marked {{it}} a duplicate of {names.task(str(fields.pop('duplicate_of')))}")
+        fields.pop("status")
+    for name_, value in fields.items():
+        if name_ not in _UNSAID:
+            phrases.append(_task_field(name_, value, names))
+    if not phrases:
+        return f"changed {name}"
+    return ", ".join(p.replace("{it}", name if i == 0 else "it") for i, p in enumerate(phrases))
+
+
+def _task_field(name: str, value: Any, names: Naming) -> str:
+    if name == "title":
+        return f"renamed {{it}} to {quoted(str(value))}" if value else "removed the title of {it}"
+    if name == "status":
+        return {"done": "marked {it} done", "cancelled": "cancelled {it}"}.get(str(value), f"set {{it}} to {value}")
+    if name == "assignee":
+        return f"assigned {{it}} to {names.member(value)}" if value else "unassigned {it}"
+    if name == "due":
+        return f"moved {{it}} to {names.time(value)}" if value else "removed the due date of {it}"
+    if name == "publish":
+        return f"scheduled {{it}} to publish {names.time(value)}" if value else "removed the publish slot of {it}"
+    if name == "snoozed_until":
+        return f"snoozed {{it}} until {names.time(value)}" if value else "woke {it} (no longer snoozed)"
+    if name == "priority":
+        return f"set {{it}} to {value} priority" if value != "none" else "removed the priority of {it}"
+    if name == "campaign":
+        return f"put {{it}} in {names.campaign(value)}" if value else "took {it} out of its campaign"
+    if name == "platform":
+        return f"set the platform of {{it}} to {value}" if value else "removed the platform of {it}"
+    if name == "tags":
+        return "tagged {it} " + " ".join(f"#{t}" for t in value) if value else "removed the tags of {it}"
+    if name == "depends_on":
+        return "made {it} wait for " + ", ".join(names.task(t) for t in value) if value else "made {it} wait for nothing"
+    if name == "estimate":
+        return f"estimated {{it}} at {format_estimate(value)}" if value else "removed the estimate of {it}"
+    if name == "notes":
+        return "edited the notes of {it}" if value else "cleared the notes of {it}"
+    if name == "recurrence":
+        rule = value.get("rule") if isinstance(value, dict) else None
+        return f"made {{it}} repeat {Rule.from_json(rule).text()}" if rule else "stopped {it} repeating"
+    if name == "decline_reason":
+        return f"gave the reason {quoted(str(value))} for {{it}}" if value else "cleared the decline reason of {it}"
+    if name == "duplicate_of":
+        return f"marked {{it}} a duplicate of {names.task(str(value))}" if value else "unmarked {it} as a duplicate"
+    if name == "deleted":
+        return "restored {it}"
+    if name == "meeting":
+        return "changed the attendees of {it}"
+    return f"set {name} of {{it}} to {_plain(value, names)}"
+
+
+def _member(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> str:
+    handle = values.get("handle") if created else None
+    who = f"@{handle}" if isinstance(handle, str) and handle else names.member(row_id)
+    if values.get("deleted") is True:
+        return f"removed {who}"
+    if created:
+        details = ", ".join(str(values[k]) for k in ("name", "tz") if isinstance(values.get(k), str))
+        return f"added {who}" + (f" ({details})" if details else "")
+    phrases = []
+    for name, value in values.items():
+        if name == "handle":
+            phrases.append(f"renamed {who} to @{value}")
+        elif name == "deleted":
+            phrases.append(f"brought {who} back")
+        elif name == "tz":
+            phrases.append(f"moved {who} to {value}")
+        elif name not in _UNSAID:
+            phrases.append(f"set the {name.replace('_', ' ')} of {who} to {_plain(value, names)}")
+    return _joined(phrases, f"changed {who}")
+
+
+def _campaign(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> str:
+    name = names.campaign(row_id)
+    if created and isinstance(values.get("name"), str):
+        name = values["name"]
+    if values.get("deleted") is True:
+        return f"deleted campaign {name}"
+    if created:
+        return f"added campaign {name}"
+    phrases = []
+    for key, value in values.items():
+        if key == "status":
+            reason = values.get("pause_reason")
+            phrases.append(
+                f"paused campaign {name}" + (f": {quoted(str(reason))}" if reason else "")
+                if value == "paused"
+                else f"set campaign {name} {value}"
+            )
+        elif key == "pause_reason" and "status" in values:
+            continue
+        elif key == "name":
+            phrases.append(f"renamed the campaign to {value}")
+        elif key not in _UNSAID:
+            phrases.append(f"set the {key.replace('_', ' ')} of campaign {name} to {_plain(value, names)}")
+    return _joined(phrases, f"changed campaign {name}")
+
+
+def _appended(entity: str, record: Any, names: Naming) -> str:
+    if entity == "ledger_entry":
+        return f"added {entry_words(record)}"
+    if entity == "approval":
+        return "approved a pending ledger entry"
+    return f"added {entity}"
+
+
+def entry_words(record: Any) -> str:
+    """ "120.50 EUR to Canva (tools)", or less where a pulled record lacks a field."""
+    try:
+        return f"{format_minor(record['amount'], record['currency'])} {record['currency']} to {record['payee']} ({record['category']})"
+    except (KeyError, TypeError, ValueError):
+        return "a ledger entry"
