@@ -29,7 +29,16 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from crewdeck.sync.state.oplog import APPEND, Op, required_fields
-from crewdeck.sync.state.records import ENTITIES, FAR_DAY_JSON, FIRST_DAY, LAST_DAY, TASK, days_text_out_of_range
+from crewdeck.sync.state.records import (
+    ENTITIES,
+    FAR_DAY_JSON,
+    FIRST_DAY,
+    LAST_DAY,
+    RESULT_COUNTS,
+    TASK,
+    days_text_out_of_range,
+    result_key,
+)
 
 MANAGER, MEMBER, GUEST = "manager", "member", "guest"
 
@@ -89,6 +98,8 @@ RULES = {
     "out_of_range": "dates run from 1900-01-01 to 9998-12-31",
     "invalid_value": "the value is not valid for the field",
     "acting_local_only": "acting as another member happens on a shared host only",
+    "result_key": "a result's post, campaign, platform and day are the ones its id names, and it holds only what its kind counts",
+    "one_currency": "a result's conversion value keeps the currency it was first given, per post or campaign and day",
 }
 
 
@@ -149,6 +160,10 @@ class RuleState(Protocol):
         ...
 
     def ledger_entry(self, entry_id: str) -> EntryFacts | None: ...
+
+    def result_currency(self, row_id: str) -> str | None:
+        """The currency of a stored result's conversion value, if it has one."""
+        ...
 
 
 #: An operation as the judge sees it: ``(member, kind, entity, row_id, field, value as JSON text)``.
@@ -413,6 +428,8 @@ class Judge:
             return None
         if entity == "member":
             return self._decide_member(author, row_id, field, json.loads(value), creating)
+        if entity == "result":
+            return self._decide_result(author, row_id, field, json.loads(value), creating)
         if entity in MANAGED:
             if author.access != MANAGER:
                 return Refusal(
@@ -441,6 +458,34 @@ class Judge:
         demoted = (field == "access" and value != MANAGER) or (field == "deleted" and value is True)
         if demoted and row_id in self._manager_ids() and self._manager_ids() <= {row_id}:
             return Refusal("last_manager", "the last manager cannot give up the role or be removed; make someone else a manager first")
+        return None
+
+    def _decide_result(
+        self, author: MemberFacts, row_id: str, field: str, value: Any, creating: Mapping[tuple[str, str], Collection[str]]
+    ) -> Refusal | None:
+        """Results (daily metrics): members and managers add and import them; the id says what they count."""
+        if author.access == GUEST:
+            return Refusal("guest_read_only", f"{_name(author, author.id)} is a guest: guests add no results")
+        key = result_key(row_id)
+        if key is None:
+            return Refusal("invalid_value", f"{row_id!r} is not a result id (result:post|campaign|followers:...:DAY)")
+        if field in key and value != key[field]:
+            return Refusal("result_key", f"result.{field}: {value!r} is not what the id {row_id} names ({key[field]!r})")
+        counts_followers = key["kind"] == "followers"
+        if (field == "followers") != counts_followers and (field in RESULT_COUNTS or field in ("followers", "conversion_value")):
+            what = "followers only" if counts_followers else "a post's or campaign's counts, not followers"
+            return Refusal("result_key", f"result.{field}: a {key['kind']} result holds {what}")
+        given = creating.get(("result", row_id))
+        if given is not None:
+            missing = [name for name in key if key[name] is not None and name not in given]
+            if missing:
+                return Refusal("incomplete_record", f"result {row_id} is created without {', '.join(missing)}")
+        if field == "conversion_value" and value is not None:
+            stored = self.state.result_currency(row_id)
+            if stored is not None and stored != value["currency"]:
+                return Refusal(
+                    "one_currency", f"{row_id} holds its conversion value in {stored}: a second currency ({value['currency']}) is refused"
+                )
         return None
 
     def _decide_append(self, author: MemberFacts, entity: str, record: dict[str, Any]) -> Refusal | None:

@@ -213,6 +213,15 @@ def _create_refusals(db: sqlite_utils.Database) -> None:
         db.execute("INSERT INTO meta(key, value) VALUES (?, '1')", [ACCESS_PENDING])
 
 
+def _results_indexes(db: sqlite_utils.Database) -> None:
+    # The results table itself comes from _add_missing_columns.  Reports
+    # read a period of days, per post or per campaign on a platform.
+    if not db["result"].exists():
+        _create_record_table(db, ENTITIES["result"])
+    db.execute("CREATE INDEX IF NOT EXISTS result_by_day ON result(day)")
+    db.execute("CREATE INDEX IF NOT EXISTS result_by_post ON result(post, day) WHERE post IS NOT NULL")
+
+
 #: Set by migration 8 until ``Store`` has written the members' access.
 ACCESS_PENDING = "rules.access_pending"
 
@@ -226,6 +235,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("an index of publish slots (the deadline grid's days)", _publish_index),
     ("an index of the columns task filters read (counts of matching tasks)", _filter_index),
     ("refused operations, and members' access for the rules", _create_refusals),
+    ("results: daily counts per post, campaign and platform, and followers", _results_indexes),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
