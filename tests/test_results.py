@@ -1,0 +1,191 @@
+"""Results: daily counts as records, `kpi add`, the KPIs and `kpi report` (issue 16)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from crewdeck.sync.state.records import result_id
+from crewdeck.sync.state.rules import Refused
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.results.keys import Key, write
+from crewdeck.tui.results.kpis import divide_rounded
+
+from .syncsupport import crewdeck, crewdeck_fails
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    path = tmp_path / "ws.db"
+    crewdeck("init", str(path), "--member", "ana", "--name", "Ana", "--tz", "UTC", "--currency", "EUR")
+    for handle, access in (("raj", "member"), ("gus", "guest")):
+        crewdeck("-w", str(path), "--as", "ana", "member", "add", handle, "--name", handle, "--tz", "UTC", "--access", access)
+    crewdeck("-w", str(path), "--as", "ana", "campaign", "add", "Launch", "--platforms", "instagram")
+    return path
+
+
+def _post(ws: Path, title: str = "Reel one", platform: str = "instagram") -> str:
+    task = crewdeck("-w", str(ws), "--as", "raj", "add", f"{title} +launch").strip()
+    crewdeck("-w", str(ws), "--as", "raj", "set", task, f"platform={platform}")
+    return task
+
+
+def _report(ws: Path, *args: str) -> dict:
+    return json.loads(crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--json", *args))
+
+
+# ---------------------------------------------------------------- records
+
+
+def test_two_replicas_writing_the_same_day_converge_field_by_field_and_the_history_names_who(ws: Path, tmp_path: Path) -> None:
+    post = _post(ws)
+    other = tmp_path / "other.db"
+    shutil.copy(ws, other)
+    with Store(ws) as a, Store(other) as b:
+        a.conn.execute("DELETE FROM meta WHERE key = 'node'")  # a copy is a new node: give it an id of its own
+        a.conn.execute("INSERT INTO meta(key, value) VALUES ('node', 'aaaa1111aaaa1111')")
+    with Store(ws) as a, Store(other) as b:
+        ids = dict(a.conn.execute("SELECT handle, id FROM member"))
+        key = Key("post", post=post)
+        write(a, ids["ana"], [(key, "2026-11-20", {"impressions": 100, "clicks": 5})], "meta.csv:2")
+        write(b, ids["raj"], [(key, "2026-11-20", {"impressions": 120})], "kpi add")
+        before_a, before_b = a.max_seq(), b.max_seq()
+        a.apply([op for _, op in b.ops_after(0, 100_000)])
+        b.apply([op for _, op in a.ops_after(0, 100_000)])
+        row = result_id("post", "2026-11-20", post=post)
+        assert a.record("result", row) == b.record("result", row)
+        record = a.record("result", row)
+        assert record is not None and record["impressions"] == 120 and record["clicks"] == 5 and record["source"] == "kpi add"
+        assert {op.member for op in a.history(row)} == {ids["ana"], ids["raj"]}
+        assert a.max_seq() > before_a and b.max_seq() > before_b
+    log = crewdeck("-w", str(ws), "log", "--json")
+    assert "result:post:" in log
+
+
+def test_kpi_add_writes_a_day_and_a_later_entry_replaces_what_it_gives(ws: Path) -> None:
+    post = _post(ws)
+    row = crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=1000", "clicks=10").strip()
+    assert row == result_id("post", "2026-11-20", post=post)
+    crewdeck("-w", str(ws), "--as", "ana", "kpi", "add", post[:8], "2026-11-20", "clicks=12", "value=30.00 EUR")
+    with Store(ws) as store:
+        record = store.record("result", row)
+    assert record is not None
+    assert (record["impressions"], record["clicks"], record["conversion_value"]) == (1000, 12, {"amount": 3000, "currency": "EUR"})
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "/Instagram", "2026-11-20", "followers=5000")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "+launch/meta", "2026-11-20", "reach=900")
+    with Store(ws) as store:
+        assert store.conn.execute("SELECT count(*) FROM result").fetchone()[0] == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (("impressions=12.5",), "is not a count"),
+        (("impressions=-3",), "is not a count"),
+        (("likes=3",), "with METRIC one of"),
+        (("followers=3",), "followers are counted per platform"),
+        (("value=12,50 EUR",), "decimal separator"),
+        (("value=1 XXX",), "unknown currency"),
+    ],
+)
+def test_kpi_add_refuses_bad_numbers_in_one_line(ws: Path, args: tuple[str, ...], problem: str) -> None:
+    post = _post(ws)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", *args)
+    assert err.startswith("crewdeck: error: ") and problem in err and err.count("\n") == 1
+    with Store(ws) as store:
+        assert store.conn.execute("SELECT count(*) FROM result").fetchone()[0] == 0
+
+
+def test_guests_add_no_results_and_a_second_currency_is_refused(ws: Path) -> None:
+    post = _post(ws)
+    err = crewdeck_fails("-w", str(ws), "--as", "gus", "kpi", "add", post[:8], "2026-11-20", "clicks=1")
+    assert "rule guest_read_only" in err
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "value=30.00 EUR")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "value=30.00 USD")
+    assert "rule one_currency" in err and "EUR" in err
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-21", "value=30.00 USD")  # another day may
+
+
+def test_a_write_of_a_key_field_that_contradicts_the_id_is_refused(ws: Path) -> None:
+    post = _post(ws)
+    with Store(ws) as store:
+        raj = store.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
+        with pytest.raises(Refused) as refused, store.write(raj) as w:
+            w.set("result", result_id("post", "2026-11-20", post=post), {"kind": "post", "post": post, "day": "2026-11-21", "clicks": 1})
+    assert refused.value.refusal.rule == "result_key"
+
+
+# ---------------------------------------------------------------- KPIs
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "places", "expected"),
+    [
+        ("1", "8", 2, "0.12"),  # 0.125: half to even
+        ("3", "8", 2, "0.38"),  # 0.375
+        ("-1", "8", 2, "-0.12"),
+        ("2", "3", 2, "0.67"),
+        ("45.00", "12", 2, "3.75"),
+        ("0.005", "1", 2, "0.00"),
+        ("0.015", "1", 2, "0.02"),
+        ("10", "0", 2, None),
+    ],
+)
+def test_one_rounding_rule_half_to_even_once(numerator: str, denominator: str, places: int, expected: str | None) -> None:
+    got = divide_rounded(Decimal(numerator), Decimal(denominator), places)
+    assert (None if got is None else str(got)) == expected
+
+
+def test_the_report_counts_spend_as_the_ledger_does_and_says_what_it_cannot_compute(ws: Path) -> None:
+    post = _post(ws)
+    w = ["-w", str(ws), "--as", "raj"]
+    crewdeck(
+        *w,
+        "kpi",
+        "add",
+        post[:8],
+        "2026-11-20",
+        "impressions=1000",
+        "reach=800",
+        "engagements=50",
+        "clicks=12",
+        "conversions=2",
+        "value=90.00 EUR",
+    )
+    crewdeck(*w, "kpi", "add", post[:8], "2026-11-21", "impressions=500", "reach=900", "engagements=30", "clicks=3")
+    crewdeck(*w, "kpi", "add", "/instagram", "2026-11-21", "followers=4000")
+    ledger = [*w, "ledger", "add", "--campaign", "launch", "--category", "ads", "--payee", "Meta"]
+    crewdeck(*ledger, "--amount", "45.00 EUR", "--date", "2026-11-20", "--task", post[:8])
+    crewdeck(*ledger, "--amount", "500.00 EUR", "--date", "2026-11-20", "--pending")  # pending: not spend
+    crewdeck(*ledger, "--amount", "10.00 USD", "--date", "2026-11-21")
+
+    rows = _report(ws)["rows"]
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["spend"] is None and row["kpis"]["cpc"] == {"value": None, "note": "rate missing"}
+    assert row["reach"] == {"value": 900, "at_least": True}
+    assert row["kpis"]["er_reach"] == {"value": "8.89", "note": "by largest daily reach"}
+    assert row["kpis"]["er_followers"]["value"] == "2.00"  # 80 / 4,000
+    assert row["kpis"]["ctr"]["value"] == "1.00"  # 15 / 1,500
+
+    crewdeck("-w", str(ws), "--as", "ana", "rate", "set", "2026-11-01", "USD/EUR", "0.9")
+    row = _report(ws)["rows"][0]
+    assert row["spend"] == {"amount": "54.00", "currency": "EUR"}  # 45 + 10 x 0.9, the pending 500 left out
+    assert row["kpis"]["cpc"]["value"] == "3.60"  # 54 / 15
+    assert row["kpis"]["cpm"]["value"] == "36.00"  # 1,000 x 54 / 1,500
+    assert row["kpis"]["cpa"]["value"] == "27.00"
+    assert row["kpis"]["roas"]["value"] == "1.67"  # 90 / 54
+    assert row["kpis"]["cvr"]["value"] == "13.33"
+
+    day = _report(ws, "--period", "2026-11-20", "--by", "post")["rows"]
+    assert [r["post"] for r in day] == [post]
+    assert day[0]["reach"] == {"value": 800, "at_least": False} and "note" not in day[0]["kpis"]["er_reach"]
+    assert day[0]["kpis"]["er_followers"] == {"value": None}  # no follower count by that day: "—"
+    text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--period", "2026-11-20")
+    assert "—" in text and "≥" not in text
+    csv_text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "day", "--csv")
+    assert csv_text.splitlines()[1].startswith("+Launch,2026-11-20,45.00,1000,800,50,12,2,")

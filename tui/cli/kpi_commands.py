@@ -1,0 +1,100 @@
+"""What the results commands do (``cmd_kpi`` registers them and imports this only when one runs)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import sys
+
+from crewdeck.sync.state.money import format_minor
+from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.zones import zone
+from crewdeck.tui.cli.common import Context, print_json, table
+from crewdeck.tui.ledger.period import Period
+from crewdeck.tui.results import keys, report
+from crewdeck.tui.results.kpis import KPIS, Totals, shown
+from crewdeck.tui.time.when import DateError, parse_day
+from crewdeck.tui.workspace.errors import UserError
+
+
+def _today(ctx: Context) -> dt.date:
+    return ctx.now.astimezone(zone(ctx.viewer_tz)).date()
+
+
+def cmd_add(ctx: Context) -> int:
+    ws = ctx.ws
+    key = keys.parse_target(ws, ctx.args.target)
+    try:
+        day = parse_day(ctx.args.date, _today(ctx)).isoformat()
+    except DateError as exc:
+        raise UserError(str(exc)) from None
+    values = keys.parse_values(ctx.args.metrics, key, ws.base_currency)
+    keys.write(ws.store, ctx.me.id, [(key, day, values)], "kpi add")
+    print(key.row_id(day))
+    return 0
+
+
+def _bounds(ctx: Context, campaign: str | None) -> tuple[dt.date, dt.date] | None:
+    text = ctx.args.period
+    if not text:
+        return None
+    if text.strip().lower() == "run":
+        if campaign is None:
+            raise UserError("--period run needs a campaign: kpi report +CAMPAIGN --period run")
+        info = ctx.ws.campaign(campaign)
+        start = dt.date.fromisoformat(info.start) if info and info.start else dt.date(1900, 1, 1)
+        end = dt.date.fromisoformat(info.end) + dt.timedelta(days=1) if info and info.end else dt.date(9999, 1, 1)
+        return start, end
+    return Period.parse(text).range
+
+
+def cmd_report(ctx: Context) -> int:
+    ws = ctx.ws
+    name = ctx.args.campaign
+    campaign = ws.campaign_by_name(name[1:] if name and name.startswith("+") else name).id if name else None
+    built = report.build(ws.conn, ws.base_currency, by=ctx.args.by, bounds=_bounds(ctx, campaign), campaign=campaign)
+    for currency, amount in sorted(built.missing.items()):
+        print(
+            f"warning: rate missing: {format_minor(amount, currency)} {currency} has no rate into {built.currency} "
+            f"on its days; add one with: crewdeck rate set DATE {currency}/{built.currency} RATE",
+            file=sys.stderr,
+        )
+    if ctx.args.json:
+        print_json(report.as_json(built))
+        return 0
+    if not built.groups:
+        print("no results or spend", file=sys.stderr)
+        return 0
+    headers, rows = _rows(built, ctx.args.csv)
+    if ctx.args.csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows([[visible(cell) for cell in row] for row in rows])
+        sys.stdout.write(buffer.getvalue())
+        return 0
+    sys.stdout.write(table(rows, headers) + "\n")
+    if any(g.totals.reach_is_bound for g in built.groups):
+        print("≥ reach: the largest daily reach (reach does not add up over days); * a rate by that reach", file=sys.stderr)
+    return 0
+
+
+def _rows(built: report.Report, plain: bool) -> tuple[list[str], list[list[str]]]:
+    by = built.by
+    headers = ["CAMPAIGN", *([by.upper()] if by != "campaign" else []), f"SPEND {built.currency}", "IMPR", "REACH", "ENG", "CLICKS", "CONV"]
+    headers += [k.code.upper() for k in KPIS]
+    rows = []
+    for g in built.groups:
+        t = g.totals
+        key = g.key[:8] if by == "post" and not g.key.startswith("/") and not plain else g.key
+        cells = [f"+{built.campaign_label(g.campaign)}", *([key or f"(no {by})"] if by != "campaign" else [])]
+
+        def count(name: str, t: Totals = t) -> str:
+            return str(t.count(name)) if plain else f"{t.count(name):,}"
+
+        cells += [report.spend_text(t, built.currency), count("impressions"), report.reach_text(t)]
+        cells += [count("engagements"), count("clicks"), count("conversions")]
+        cells += [shown(g.kpis[k.code], built.currency) for k in KPIS]
+        rows.append(cells)
+    return headers, rows

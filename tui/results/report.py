@@ -1,0 +1,251 @@
+"""KPIs per campaign (or per post, platform or day) over a period, against the spend.
+
+Results are summed in SQL per record key (a post, or a campaign on a
+platform) before anything is joined: a million daily records become a few
+thousand sums, which Python files under their campaign (a post's campaign
+and platform are its task's) and group.  Spend comes from
+``spend.counted_spend``, conversion value is converted the same way, and
+each group's KPIs from ``kpis.compute_all``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.money import EXACT, format_minor, round_minor, to_decimal
+from crewdeck.sync.state.records import RESULT_COUNTS
+from crewdeck.tui.ledger.rates import RateBook
+from crewdeck.tui.results.kpis import Totals, Value, compute_all
+from crewdeck.tui.results.spend import Spend, counted_spend
+from crewdeck.tui.workspace.placeholders import text_or, unnamed_campaign
+from crewdeck.tui.workspace.workspace import campaign_slug
+
+#: The key of a group within its campaign, per grouping: SQL over the result ``r``.
+_KEY_SQL = {"campaign": "''", "post": "coalesce(r.post, '/' || r.platform)", "platform": "r.platform", "day": "r.day"}
+_SUMS = ", ".join(f"sum(r.{name})" for name in RESULT_COUNTS)
+
+
+@dataclass
+class Group:
+    campaign: str
+    #: ``''`` for a campaign's total; a post's id or ``/platform``; a platform; a day.
+    key: str
+    totals: Totals
+    kpis: dict[str, Value] = field(default_factory=dict)
+    #: The last day with results (followers are read as of it).
+    last_day: str = ""
+    platforms: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Report:
+    currency: str
+    by: str
+    #: ``(first day, day after)``, or ``None`` for all time.
+    bounds: tuple[dt.date, dt.date] | None
+    groups: list[Group]
+    campaign_names: dict[str, str]
+    #: Currencies with amounts no rate converts (spend or conversion value): ``currency -> minor units``.
+    missing: dict[str, int]
+
+    def campaign_label(self, campaign_id: str) -> str:
+        return self.campaign_names.get(campaign_id, short(campaign_id))
+
+
+def build(
+    conn: sqlite3.Connection,
+    currency: str,
+    *,
+    by: str = "campaign",
+    bounds: tuple[dt.date, dt.date] | None = None,
+    campaign: str | None = None,
+    results: dict[str, str] | None = None,
+) -> Report:
+    """The report; ``results``: per campaign, the count its CPA divides by (default conversions)."""
+    rates = RateBook.load(conn, currency)
+    posts = _posts(conn)
+    groups: dict[tuple[str, str], Group] = {}
+
+    def group(camp: str, key: str) -> Group:
+        found = groups.get((camp, key))
+        if found is None:
+            found = groups[(camp, key)] = Group(camp, key, Totals())
+        return found
+
+    where, params = _where(bounds, campaign)
+    day_column = ", r.day" if by == "day" else ", ''"
+    sql = (
+        f"SELECT r.kind, r.post, r.campaign, r.platform{day_column}, {_SUMS}, max(r.reach), count(r.reach), max(r.day) "
+        f"FROM result r WHERE r.kind <> 'followers' AND {where} GROUP BY 1, 2, 3, 4, 5"
+    )
+    width = len(RESULT_COUNTS)
+    for row in conn.execute(sql, params):
+        camp, platform, key = _place(row, posts, by)
+        if camp is None:
+            continue
+        g = group(camp, key)
+        totals = g.totals
+        for name, value in zip(RESULT_COUNTS, row[5 : 5 + width]):
+            if value is not None:
+                totals.counts[name] = totals.counts.get(name, 0) + value
+        reach_max, reach_records, last = row[5 + width :]
+        if reach_max is not None:
+            totals.reach_max = reach_max if totals.reach_max is None else max(totals.reach_max, reach_max)
+        totals.reach_records += reach_records
+        g.last_day = max(g.last_day, last)
+        if platform:
+            g.platforms.add(platform)
+    missing: dict[str, int] = {}
+    value_sql = (
+        f"SELECT r.kind, r.post, r.campaign, r.platform{day_column}, r.value_currency, r.day, sum(r.value_amount) "
+        f"FROM result r WHERE r.kind <> 'followers' AND r.value_amount IS NOT NULL AND {where} GROUP BY 1, 2, 3, 4, 5, 6, 7"
+    )
+    for row in conn.execute(value_sql, params):
+        camp, _, key = _place(row, posts, by)
+        if camp is None:
+            continue
+        value_currency: str = row[5]
+        day: str = row[6]
+        amount: int = row[7]
+        totals = group(camp, key).totals
+        found = rates.in_force(value_currency, day)
+        if found is None:
+            totals.value_missing[value_currency] = totals.value_missing.get(value_currency, 0) + amount
+            missing[value_currency] = missing.get(value_currency, 0) + amount
+        else:
+            totals.value = EXACT.add(totals.value, EXACT.multiply(to_decimal(amount, value_currency), found[1]))
+    for (camp, spend_key), spent in counted_spend(conn, rates, by, bounds, campaign).items():
+        _add_spend(group(camp, spend_key or ""), spent, missing)
+    followers = _followers(conn, bounds)
+    campaign_names = _campaign_names(conn)
+    chosen = results or {}
+    for g in groups.values():
+        g.totals.followers = _followers_as_of(followers, g.platforms, g.last_day)
+        g.kpis = compute_all(g.totals, currency, chosen.get(g.campaign, "conversions"))
+    ordered = sorted(groups.values(), key=lambda g: (campaign_names.get(g.campaign, g.campaign).lower(), g.campaign, g.key))
+    return Report(currency, by, bounds, ordered, campaign_names, missing)
+
+
+def _where(bounds: tuple[dt.date, dt.date] | None, campaign: str | None) -> tuple[str, dict[str, str]]:
+    where: list[str] = ["1"]
+    params: dict[str, str] = {}
+    if bounds is not None:
+        where.append("r.day >= :since AND r.day < :until")
+        params.update(since=bounds[0].isoformat(), until=bounds[1].isoformat())
+    if campaign is not None:
+        where.append("(r.campaign = :campaign OR (r.kind = 'post' AND r.post IN (SELECT id FROM task WHERE campaign = :campaign)))")
+        params["campaign"] = campaign
+    return " AND ".join(where), params
+
+
+def _place(row: tuple[Any, ...], posts: dict[str, tuple[str | None, str | None]], by: str) -> tuple[str | None, str | None, str]:
+    """``(campaign, platform, key within the campaign)`` of a summed row; no campaign for a post without one."""
+    kind, post, camp, platform, day = row[:5]
+    if kind == "post":
+        camp, platform = posts.get(post, (None, None))
+    if by == "campaign":
+        key = ""
+    elif by == "post":
+        key = post if kind == "post" else f"/{platform}"
+    elif by == "platform":
+        key = platform or ""
+    else:
+        key = day
+    return camp, platform, key
+
+
+def _posts(conn: sqlite3.Connection) -> dict[str, tuple[str | None, str | None]]:
+    """Every task's campaign and platform (as results key platforms: lowercase)."""
+    return {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, campaign, lower(platform) FROM task WHERE campaign IS NOT NULL")}
+
+
+def _add_spend(g: Group, spent: Spend, missing: dict[str, int]) -> None:
+    g.totals.spend = EXACT.add(g.totals.spend, spent.amount)
+    for currency, amount in spent.missing.items():
+        g.totals.spend_missing[currency] = g.totals.spend_missing.get(currency, 0) + amount
+        missing[currency] = missing.get(currency, 0) + amount
+
+
+def _followers(conn: sqlite3.Connection, bounds: tuple[dt.date, dt.date] | None) -> dict[str, tuple[list[str], list[int]]]:
+    where, params = _where(bounds, None)
+    out: dict[str, tuple[list[str], list[int]]] = defaultdict(lambda: ([], []))
+    sql = f"SELECT r.platform, r.day, r.followers FROM result r WHERE r.kind = 'followers' AND r.followers IS NOT NULL AND {where} ORDER BY 1, 2"
+    for platform, day, count in conn.execute(sql, params):
+        days, counts = out[platform]
+        days.append(day)
+        counts.append(count)
+    return dict(out)
+
+
+def _followers_as_of(followers: dict[str, tuple[list[str], list[int]]], platforms: set[str], day: str) -> int | None:
+    """The followers of these platforms on the latest day up to ``day`` with a count (in the period); ``None`` without any."""
+    total: int | None = None
+    for platform in platforms:
+        days, counts = followers.get(platform, ([], []))
+        i = bisect_right(days, day)
+        if i:
+            total = (total or 0) + counts[i - 1]
+    return total
+
+
+def _campaign_names(conn: sqlite3.Connection) -> dict[str, str]:
+    return {r[0]: text_or(r[1], unnamed_campaign(r[0])) for r in conn.execute("SELECT id, name FROM campaign")}
+
+
+# ---------------------------------------------------------------- output
+
+
+def spend_text(totals: Totals, currency: str) -> str:
+    if totals.spend_missing:
+        return "rate missing"
+    return format_minor(round_minor(totals.spend, currency), currency, grouping=True)
+
+
+def reach_text(totals: Totals) -> str:
+    if totals.reach_max is None:
+        return "—"
+    return f"≥{totals.reach_max:,}" if totals.reach_is_bound else f"{totals.reach_max:,}"
+
+
+def as_json(report: Report) -> dict[str, Any]:
+    """Amounts and rates as decimal strings; ``null`` where a KPI has no value."""
+    rows = []
+    for g in report.groups:
+        t = g.totals
+        row: dict[str, Any] = {"campaign": campaign_slug(g.campaign, report.campaign_label(g.campaign)), "campaign_id": g.campaign}
+        if report.by != "campaign":
+            row[report.by] = g.key
+        rows.append(
+            {
+                **row,
+                "counts": {name: t.count(name) for name in RESULT_COUNTS},
+                "reach": {"value": t.reach_max, "at_least": t.reach_is_bound},
+                "followers": t.followers,
+                "spend": None if t.spend_missing else {"amount": str(_money(t.spend, report.currency)), "currency": report.currency},
+                "conversion_value": None
+                if t.value_missing
+                else {"amount": str(_money(t.value, report.currency)), "currency": report.currency},
+                "kpis": {
+                    code: {"value": None if v.value is None else str(v.value), **({"note": v.note} if v.note else {})}
+                    for code, v in g.kpis.items()
+                },
+            }
+        )
+    return {
+        "currency": report.currency,
+        "by": report.by,
+        "period": None if report.bounds is None else {"from": report.bounds[0].isoformat(), "until": report.bounds[1].isoformat()},
+        "rows": rows,
+        "rate_missing": [{"currency": c, "amount": format_minor(a, c)} for c, a in sorted(report.missing.items())],
+    }
+
+
+def _money(value: Decimal, currency: str) -> str:
+    return format_minor(round_minor(value, currency), currency)
