@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     kpi = sub.add_parser(
         "kpi",
         parents=parents,
-        help="results per post and campaign: add, report",
+        help="results per post and campaign: add, import, report",
         description="Daily results (impressions, reach, engagements, clicks, conversions, ...) and the KPIs they give against the spend.",
     )
     ksub = kpi.add_subparsers(dest="kpi_command", metavar="COMMAND", required=True)
@@ -44,6 +44,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         'followers, or value="42.00 EUR" (conversion value)',
     )
     p.set_defaults(func=_command("cmd_add"))
+
+    p = ksub.add_parser(
+        "import",
+        parents=parents,
+        help="results (and spend) from an ad platform's export or a CSV",
+        description="Import daily results: Meta Ads Manager's export broken down by day, LinkedIn Campaign Manager's CSV export, "
+        "or a CSV with a header row. All or nothing; every bad row is listed as FILE:LINE: column: problem. "
+        "Importing the same file again changes nothing.",
+    )
+    p.add_argument("file", metavar="FILE", help="the CSV file (- for standard input)")
+    p.add_argument("--format", choices=("meta", "linkedin", "csv"), required=True, help="whose export the file is")
+    p.add_argument(
+        "--map", action="append", metavar="METRIC=COLUMN", help="read METRIC from another column (repeatable; as ledger import --map)"
+    )
+    p.add_argument("--spend", action="store_true", help="also add each row's amount spent to the ledger (once: ids come from the rows)")
+    p.set_defaults(func=_command("cmd_import"))
 
     p = ksub.add_parser(
         "report",

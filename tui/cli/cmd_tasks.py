@@ -114,7 +114,11 @@ def cmd_log(ctx: Context) -> int:
     where = ""
     if ctx.args.id:
         row_id = ctx.args.id
+        # A keyed record (a result, a budget, a rate) is named by its whole id.
+        keyed = ":" in row_id and ws.conn.execute("SELECT 1 FROM ops WHERE row_id = ? LIMIT 1", (row_id,)).fetchone()
         for entity in ("task", "member", "campaign", "ledger_entry"):
+            if keyed:
+                break
             try:
                 row_id = ws.resolve(entity, ctx.args.id)
                 break

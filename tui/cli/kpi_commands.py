@@ -10,11 +10,12 @@ import sys
 from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone
-from crewdeck.tui.cli.common import Context, print_json, table
+from crewdeck.tui.cli.common import Context, print_json, read_input, table
+from crewdeck.tui.ledger.csvfiles import Rejected
 from crewdeck.tui.ledger.period import Period
-from crewdeck.tui.results import keys, report
+from crewdeck.tui.results import imports, keys, report
 from crewdeck.tui.results.kpis import KPIS, Totals, shown
-from crewdeck.tui.time.when import DateError, parse_day
+from crewdeck.tui.time.when import DateError, parse_day, utc_iso
 from crewdeck.tui.workspace.errors import UserError
 
 
@@ -32,6 +33,27 @@ def cmd_add(ctx: Context) -> int:
     values = keys.parse_values(ctx.args.metrics, key, ws.base_currency)
     keys.write(ws.store, ctx.me.id, [(key, day, values)], "kpi add")
     print(key.row_id(day))
+    return 0
+
+
+def cmd_import(ctx: Context) -> int:
+    source = ctx.args.file
+    text = read_input(source)
+    ws = ctx.ws
+    try:
+        planned = imports.plan(ws, text, source, ctx.args.format, imports.parse_map(ctx.args.map or []), with_spend=ctx.args.spend)
+    except Rejected as exc:
+        for problem in exc.problems:
+            print(visible(problem), file=sys.stderr)
+        raise UserError(str(exc)) from None
+    if planned.results or planned.spend:
+        imports.write(ws.store, ctx.me.id, planned, source, ctx.args.format, utc_iso(ctx.now))
+    line = f"imported {planned.rows:,} rows: {len(planned.results):,} changed, {planned.unchanged:,} unchanged"
+    if ctx.args.spend:
+        line += f"; {len(planned.spend):,} spend entries added" + (
+            f" ({planned.spend_already:,} already in the ledger)" if planned.spend_already else ""
+        )
+    print(line)
     return 0
 
 
