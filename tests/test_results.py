@@ -189,3 +189,85 @@ def test_the_report_counts_spend_as_the_ledger_does_and_says_what_it_cannot_comp
     assert "—" in text and "≥" not in text
     csv_text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "day", "--csv")
     assert csv_text.splitlines()[1].startswith("+Launch,2026-11-20,45.00,1000,800,50,12,2,")
+
+
+# ---------------------------------------------------------------- targets
+
+
+def test_targets_are_set_by_managers_and_flag_the_campaigns_that_miss_them(ws: Path) -> None:
+    post = _post(ws)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=1000", "clicks=9", "conversions=3")
+    crewdeck(
+        "-w",
+        str(ws),
+        "--as",
+        "raj",
+        "ledger",
+        "add",
+        "--campaign",
+        "launch",
+        "--category",
+        "ads",
+        "--payee",
+        "Meta",
+        "--amount",
+        "15.00 EUR",
+        "--date",
+        "2026-11-20",
+    )
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "campaign", "set", "launch", "--target", "ctr>=1.2%")
+    assert "rule managers_only" in err
+    for bad, problem in (("cpa<=4 USD", "in the report currency, EUR"), ("ctx>=1", "no KPI 'ctx'"), ("ctr=>1", "write KPI OP NUMBER")):
+        assert problem in crewdeck_fails("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", bad)
+    crewdeck(
+        "-w",
+        str(ws),
+        "--as",
+        "ana",
+        "campaign",
+        "set",
+        "launch",
+        "--target",
+        "ctr>=1.2%",
+        "--target",
+        "cpa<=4.00 EUR",
+        "--target",
+        "roas>=2",
+    )
+    row = _report(ws)["rows"][0]
+    assert row["off_target"] == [
+        {"target": "ctr>=1.2%", "value": "0.90"},
+        {"target": "cpa<=4.00", "value": "5.00"},
+        {"target": "roas>=2x", "value": "0.00"},  # no conversion value: 0.00x
+    ]
+    assert _report(ws, "--period", "2026-11-21")["rows"] == []  # nothing that day: nothing judged
+    text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report")
+    assert "ctr 0.90% vs ctr>=1.2%" in text
+    # The result CPA counts is part of the targets: clicks here.
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "result=clicks", "--target", "cpa<=2")
+    row = _report(ws)["rows"][0]
+    assert row["kpis"]["cpa"]["value"] == "1.67" and row["off_target"] == []
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "none")
+    assert _report(ws)["rows"][0]["kpis"]["cpa"]["value"] == "5.00"
+
+
+def test_a_campaign_falling_off_target_adds_a_review_task_only_when_the_workspace_wants_it(ws: Path) -> None:
+    post = _post(ws)
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "ctr>=1%")
+    add = ["-w", str(ws), "--as", "raj", "kpi", "add", post[:8]]
+    crewdeck(*add, "2026-11-20", "impressions=1000", "clicks=20")
+    crewdeck(*add, "2026-11-21", "impressions=9000", "clicks=10")  # off target, but the setting is off
+    assert "Review +launch" not in crewdeck("-w", str(ws), "tasks", "all")
+    assert "rule managers_only" in crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "review", "on")
+    crewdeck("-w", str(ws), "--as", "ana", "kpi", "review", "on")
+    crewdeck(*add, "2026-11-21", "impressions=1000")  # back on target: 30 / 2,000
+    assert "Review +launch" not in crewdeck("-w", str(ws), "tasks", "all")
+    crewdeck(*add, "2026-11-22", "impressions=9000", "clicks=1")  # falls off: 31 / 11,000
+    tasks = json.loads(crewdeck("-w", str(ws), "tasks", "all", "--json"))
+    review = [t for t in tasks if t["title"].startswith("Review +launch")]
+    assert len(review) == 1 and "ctr>=1%" in review[0]["title"]
+    with Store(ws) as store:
+        ana = store.conn.execute("SELECT id FROM member WHERE handle = 'ana'").fetchone()[0]
+        assert store.record("task", review[0]["id"])["assignee"] == ana  # type: ignore[index]  # the record exists: it was listed
+    crewdeck(*add, "2026-11-23", "impressions=9000", "clicks=1")  # still off: no second task
+    assert sum(t["title"].startswith("Review +launch") for t in json.loads(crewdeck("-w", str(ws), "tasks", "all", "--json"))) == 1

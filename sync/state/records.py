@@ -490,6 +490,8 @@ WORKSPACE = Entity(
     (
         Field("name", text(200, required=True)),
         Field("base_currency", currency),
+        #: A campaign falling off its KPI targets adds a review task for a manager (off by default).
+        Field("review_off_target", boolean, sql=("INTEGER NOT NULL DEFAULT 0",), default=False, kind="bool"),
     ),
 )
 

@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     kpi = sub.add_parser(
         "kpi",
         parents=parents,
-        help="results per post and campaign: add, import, report",
+        help="results per post and campaign: add, import, report, review",
         description="Daily results (impressions, reach, engagements, clicks, conversions, ...) and the KPIs they give against the spend.",
     )
     ksub = kpi.add_subparsers(dest="kpi_command", metavar="COMMAND", required=True)
@@ -60,6 +60,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     )
     p.add_argument("--spend", action="store_true", help="also add each row's amount spent to the ledger (once: ids come from the rows)")
     p.set_defaults(func=_command("cmd_import"))
+
+    p = ksub.add_parser(
+        "review",
+        parents=parents,
+        help="review tasks for campaigns falling off target: on or off (managers)",
+        description="When on, a campaign that falls off one of its KPI targets after results are added or imported gets a "
+        "review task, assigned to a manager. Off by default.",
+    )
+    p.add_argument("state", choices=("on", "off"), help="on or off")
+    p.set_defaults(func=_command("cmd_review"))
 
     p = ksub.add_parser(
         "report",

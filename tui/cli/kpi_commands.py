@@ -8,12 +8,13 @@ import io
 import sys
 
 from crewdeck.sync.state.money import format_minor
+from crewdeck.sync.state.records import WORKSPACE_ROW
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, print_json, read_input, table
 from crewdeck.tui.ledger.csvfiles import Rejected
 from crewdeck.tui.ledger.period import Period
-from crewdeck.tui.results import imports, keys, report
+from crewdeck.tui.results import imports, keys, report, review
 from crewdeck.tui.results.kpis import KPIS, Totals, shown
 from crewdeck.tui.time.when import DateError, parse_day, utc_iso
 from crewdeck.tui.workspace.errors import UserError
@@ -31,8 +32,31 @@ def cmd_add(ctx: Context) -> int:
     except DateError as exc:
         raise UserError(str(exc)) from None
     values = keys.parse_values(ctx.args.metrics, key, ws.base_currency)
+    before = _targets_before(ctx, [key])
     keys.write(ws.store, ctx.me.id, [(key, day, values)], "kpi add")
     print(key.row_id(day))
+    _review(ctx, before)
+    return 0
+
+
+def _targets_before(ctx: Context, written: list[keys.Key]) -> review.Misses | None:
+    """The touched campaigns' missed targets before a write, when the workspace wants review tasks."""
+    ws = ctx.ws
+    return review.misses(ws, review.campaigns_of(ws, written)) if review.enabled(ws) else None
+
+
+def _review(ctx: Context, before: review.Misses | None) -> None:
+    if before is None:
+        return
+    with ctx.writer() as w:
+        added = review.add_tasks(ctx.ws, w, before, _today(ctx), utc_iso(ctx.now))
+    for task_id in added:
+        print(f"note: a campaign fell off its targets: review task {task_id[:8]} added", file=sys.stderr)
+
+
+def cmd_review(ctx: Context) -> int:
+    with ctx.writer() as w:
+        w.set("workspace", WORKSPACE_ROW, {"review_off_target": ctx.args.state == "on"})
     return 0
 
 
@@ -46,6 +70,7 @@ def cmd_import(ctx: Context) -> int:
         for problem in exc.problems:
             print(visible(problem), file=sys.stderr)
         raise UserError(str(exc)) from None
+    before = _targets_before(ctx, [key for key, _, _, _ in planned.results])
     if planned.results or planned.spend:
         imports.write(ws.store, ctx.me.id, planned, source, ctx.args.format, utc_iso(ctx.now))
     line = f"imported {planned.rows:,} rows: {len(planned.results):,} changed, {planned.unchanged:,} unchanged"
@@ -54,6 +79,7 @@ def cmd_import(ctx: Context) -> int:
             f" ({planned.spend_already:,} already in the ledger)" if planned.spend_already else ""
         )
     print(line)
+    _review(ctx, before)
     return 0
 
 
@@ -105,7 +131,7 @@ def cmd_report(ctx: Context) -> int:
 def _rows(built: report.Report, plain: bool) -> tuple[list[str], list[list[str]]]:
     by = built.by
     headers = ["CAMPAIGN", *([by.upper()] if by != "campaign" else []), f"SPEND {built.currency}", "IMPR", "REACH", "ENG", "CLICKS", "CONV"]
-    headers += [k.code.upper() for k in KPIS]
+    headers += [k.code.upper() for k in KPIS] + ["OFF TARGET"]
     rows = []
     for g in built.groups:
         t = g.totals
@@ -118,5 +144,6 @@ def _rows(built: report.Report, plain: bool) -> tuple[list[str], list[list[str]]
         cells += [report.spend_text(t, built.currency), count("impressions"), report.reach_text(t)]
         cells += [count("engagements"), count("clicks"), count("conversions")]
         cells += [shown(g.kpis[k.code], built.currency) for k in KPIS]
+        cells += [", ".join(f"{k.code} {shown(v, built.currency)} vs {t}" for t, v in g.missed for k in [v.kpi])]
         rows.append(cells)
     return headers, rows

@@ -11,6 +11,7 @@ each group's KPIs from ``kpis.compute_all``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from bisect import bisect_right
 from collections import defaultdict
@@ -22,8 +23,10 @@ from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import EXACT, format_minor, round_minor, to_decimal
 from crewdeck.sync.state.records import RESULT_COUNTS
 from crewdeck.tui.ledger.rates import RateBook
+from crewdeck.tui.results import targets
 from crewdeck.tui.results.kpis import Totals, Value, compute_all
 from crewdeck.tui.results.spend import Spend, counted_spend
+from crewdeck.tui.results.targets import Target
 from crewdeck.tui.workspace.placeholders import text_or, unnamed_campaign
 from crewdeck.tui.workspace.workspace import campaign_slug
 
@@ -42,6 +45,8 @@ class Group:
     #: The last day with results (followers are read as of it).
     last_day: str = ""
     platforms: set[str] = field(default_factory=set)
+    #: The campaign's targets this group's KPIs miss.
+    missed: list[tuple[Target, Value]] = field(default_factory=list)
 
 
 @dataclass
@@ -66,9 +71,8 @@ def build(
     by: str = "campaign",
     bounds: tuple[dt.date, dt.date] | None = None,
     campaign: str | None = None,
-    results: dict[str, str] | None = None,
 ) -> Report:
-    """The report; ``results``: per campaign, the count its CPA divides by (default conversions)."""
+    """The report, each group's KPIs checked against its campaign's targets."""
     rates = RateBook.load(conn, currency)
     posts = _posts(conn)
     groups: dict[tuple[str, str], Group] = {}
@@ -125,10 +129,12 @@ def build(
         _add_spend(group(camp, spend_key or ""), spent, missing)
     followers = _followers(conn, bounds)
     campaign_names = _campaign_names(conn)
-    chosen = results or {}
+    goals = campaign_targets(conn)
     for g in groups.values():
         g.totals.followers = _followers_as_of(followers, g.platforms, g.last_day)
-        g.kpis = compute_all(g.totals, currency, chosen.get(g.campaign, "conversions"))
+        wanted, result = goals.get(g.campaign, ([], "conversions"))
+        g.kpis = compute_all(g.totals, currency, result)
+        g.missed = targets.missed(wanted, g.kpis)
     ordered = sorted(groups.values(), key=lambda g: (campaign_names.get(g.campaign, g.campaign).lower(), g.campaign, g.key))
     return Report(currency, by, bounds, ordered, campaign_names, missing)
 
@@ -195,6 +201,17 @@ def _followers_as_of(followers: dict[str, tuple[list[str], list[int]]], platform
     return total
 
 
+def campaign_targets(conn: sqlite3.Connection) -> dict[str, tuple[list[Target], str]]:
+    """Every campaign's targets and the result its CPA counts."""
+    out = {}
+    for campaign_id, kpis in conn.execute("SELECT id, kpis FROM campaign WHERE kpis IS NOT NULL AND kpis <> '{}'"):
+        try:
+            out[campaign_id] = targets.of(json.loads(kpis))
+        except ValueError:
+            continue
+    return out
+
+
 def _campaign_names(conn: sqlite3.Connection) -> dict[str, str]:
     return {r[0]: text_or(r[1], unnamed_campaign(r[0])) for r in conn.execute("SELECT id, name FROM campaign")}
 
@@ -236,6 +253,7 @@ def as_json(report: Report) -> dict[str, Any]:
                     code: {"value": None if v.value is None else str(v.value), **({"note": v.note} if v.note else {})}
                     for code, v in g.kpis.items()
                 },
+                "off_target": [{"target": str(t), "value": str(v.value)} for t, v in g.missed],
             }
         )
     return {
