@@ -59,6 +59,8 @@ class Report:
     campaign_names: dict[str, str]
     #: Currencies with amounts no rate converts (spend or conversion value): ``currency -> minor units``.
     missing: dict[str, int]
+    #: Each campaign's targets and the result its CPA counts.
+    goals: dict[str, tuple[list[Target], str]] = field(default_factory=dict)
 
     def campaign_label(self, campaign_id: str) -> str:
         return self.campaign_names.get(campaign_id, short(campaign_id))
@@ -71,8 +73,9 @@ def build(
     by: str = "campaign",
     bounds: tuple[dt.date, dt.date] | None = None,
     campaign: str | None = None,
+    post: str | None = None,
 ) -> Report:
-    """The report, each group's KPIs checked against its campaign's targets."""
+    """The report, each group's KPIs checked against its campaign's targets (``post``: that post's results and spend only)."""
     rates = RateBook.load(conn, currency)
     posts = _posts(conn)
     groups: dict[tuple[str, str], Group] = {}
@@ -83,7 +86,7 @@ def build(
             found = groups[(camp, key)] = Group(camp, key, Totals())
         return found
 
-    where, params = _where(bounds, campaign)
+    where, params = _where(bounds, campaign, post)
     day_column = ", r.day" if by == "day" else ", ''"
     sql = (
         f"SELECT r.kind, r.post, r.campaign, r.platform{day_column}, {_SUMS}, max(r.reach), count(r.reach), max(r.day) "
@@ -125,7 +128,7 @@ def build(
             missing[value_currency] = missing.get(value_currency, 0) + amount
         else:
             totals.value = EXACT.add(totals.value, EXACT.multiply(to_decimal(amount, value_currency), found[1]))
-    for (camp, spend_key), spent in counted_spend(conn, rates, by, bounds, campaign).items():
+    for (camp, spend_key), spent in counted_spend(conn, rates, by, bounds, campaign, post).items():
         _add_spend(group(camp, spend_key or ""), spent, missing)
     followers = _followers(conn, bounds)
     campaign_names = _campaign_names(conn)
@@ -136,10 +139,10 @@ def build(
         g.kpis = compute_all(g.totals, currency, result)
         g.missed = targets.missed(wanted, g.kpis)
     ordered = sorted(groups.values(), key=lambda g: (campaign_names.get(g.campaign, g.campaign).lower(), g.campaign, g.key))
-    return Report(currency, by, bounds, ordered, campaign_names, missing)
+    return Report(currency, by, bounds, ordered, campaign_names, missing, goals)
 
 
-def _where(bounds: tuple[dt.date, dt.date] | None, campaign: str | None) -> tuple[str, dict[str, str]]:
+def _where(bounds: tuple[dt.date, dt.date] | None, campaign: str | None, post: str | None = None) -> tuple[str, dict[str, str]]:
     where: list[str] = ["1"]
     params: dict[str, str] = {}
     if bounds is not None:
@@ -148,6 +151,9 @@ def _where(bounds: tuple[dt.date, dt.date] | None, campaign: str | None) -> tupl
     if campaign is not None:
         where.append("(r.campaign = :campaign OR (r.kind = 'post' AND r.post IN (SELECT id FROM task WHERE campaign = :campaign)))")
         params["campaign"] = campaign
+    if post is not None:
+        where.append("r.post = :post")
+        params["post"] = post
     return " AND ".join(where), params
 
 
@@ -199,6 +205,15 @@ def _followers_as_of(followers: dict[str, tuple[list[str], list[int]]], platform
         if i:
             total = (total or 0) + counts[i - 1]
     return total
+
+
+def campaign_targets_result(built: Report, campaign: str) -> str:
+    """The count a campaign's CPA divides by (its results)."""
+    return built.goals.get(campaign, ([], "conversions"))[1]
+
+
+def has_targets(built: Report, campaign: str) -> bool:
+    return bool(built.goals.get(campaign, ([], ""))[0])
 
 
 def campaign_targets(conn: sqlite3.Connection) -> dict[str, tuple[list[Target], str]]:

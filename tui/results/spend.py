@@ -42,6 +42,7 @@ def counted_spend(
     by: str,
     bounds: tuple[dt.date, dt.date] | None,
     campaign: str | None = None,
+    post: str | None = None,
 ) -> dict[tuple[str, str | None], Spend]:
     """Counted spend per ``(campaign, key)`` in ``rates.base`` (key: ``''``, the task, the platform or the day)."""
     where = [COUNTED]
@@ -52,6 +53,9 @@ def counted_spend(
     if campaign is not None:
         where.append("e.campaign = :campaign")
         params["campaign"] = campaign
+    if post is not None:
+        where.append("e.task = :post")
+        params["post"] = post
     join = "LEFT JOIN task t ON t.id = e.task" if by == "platform" else ""
     sql = (
         f"SELECT {SPEND_KEYS[by]}, e.currency, e.date, sum(e.amount) FROM ledger_entry e {join} "
