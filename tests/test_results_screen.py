@@ -134,7 +134,12 @@ async def test_enter_opens_a_campaigns_posts_best_first_then_a_posts_days_and_es
         assert _table(app).columns[0].title == "POST"
         await pilot.press("enter")
         await settle(pilot)
-        assert screen.page.level == "days" and [row.key for row in _table(app).rows] == ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26"]
+        assert screen.page.level == "days" and [row.key for row in _table(app).rows] == [
+            "2026-11-23",
+            "2026-11-24",
+            "2026-11-25",
+            "2026-11-26",
+        ]
         await pilot.press("escape")
         await settle(pilot)
         assert screen.page.level == "posts"
@@ -170,9 +175,7 @@ async def test_another_members_import_shows_up_without_a_key(workspace: Path) ->
                 "meta import",
             )
         old = before[autumn].results if autumn in before else "0"
-        await until(
-            pilot, lambda: any(r.key == autumn and r.results != old for r in _table(app).rows), "the import in the Results screen"
-        )
+        await until(pilot, lambda: any(r.key == autumn and r.results != old for r in _table(app).rows), "the import in the Results screen")
 
 
 def test_snapshot_of_the_results_80x24(snap_compare: Any, workspace: Path) -> None:
