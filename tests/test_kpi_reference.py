@@ -287,7 +287,7 @@ def _crewdeck_report(workspace: Path, by: str, since: str, until: str) -> dict[t
 
 
 @pytest.mark.parametrize("by", ["campaign", "post", "platform", "day"])
-@pytest.mark.parametrize(("since", "until"), [("1900-01-01", "9999-01-01"), ("2025-04-01", "2025-07-01")])
+@pytest.mark.parametrize(("since", "until"), [("1900-01-01", "9999-01-01"), ("2025-04-01", "2025-07-01"), ("2024-02-10", "2025-03-20")])
 def test_every_kpi_agrees_with_duckdb_to_the_last_digit(workspace: Path, csv_dir: Path, by: str, since: str, until: str) -> None:
     ours = _crewdeck_report(workspace, by, since, until)
     theirs = {

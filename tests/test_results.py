@@ -271,3 +271,40 @@ def test_a_campaign_falling_off_target_adds_a_review_task_only_when_the_workspac
         assert store.record("task", review[0]["id"])["assignee"] == ana  # type: ignore[index]  # the record exists: it was listed
     crewdeck(*add, "2026-11-23", "impressions=9000", "clicks=1")  # still off: no second task
     assert sum(t["title"].startswith("Review +launch") for t in json.loads(crewdeck("-w", str(ws), "tasks", "all", "--json"))) == 1
+
+
+# ---------------------------------------------------------------- the monthly sums reports read
+
+
+def test_the_monthly_sums_follow_every_write_and_a_lower_reach_is_read_again(ws: Path) -> None:
+    import random
+
+    from crewdeck.sync.state import rollup
+
+    posts = [_post(ws, f"Post {n}") for n in range(3)]
+    rng = random.Random(5)
+    with Store(ws) as store:
+        raj = store.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
+        campaign = store.conn.execute("SELECT id FROM campaign").fetchone()[0]
+        for _ in range(6):  # writes, rewrites and corrections, in batches
+            rows = []
+            for _ in range(40):
+                key = Key("post", post=rng.choice(posts)) if rng.random() < 0.7 else Key("campaign", campaign=campaign, platform="meta")
+                day = f"2026-{rng.choice(['10', '11'])}-{rng.randint(1, 28):02d}"
+                rows.append((key, day, {"impressions": rng.randint(0, 900), "reach": rng.randint(0, 500), "clicks": rng.randint(0, 9)}))
+            unique = {(k, d): v for k, d, v in rows}
+            write(store, raj, [(k, d, v) for (k, d), v in unique.items()], "test")
+        kept = store.conn.execute(
+            f"SELECT kind, post, campaign, platform, month, impressions, reach, clicks, reach_rows, rows FROM {rollup.TABLE} WHERE rows > 0 ORDER BY 1, 2, 3, 4, 5"
+        ).fetchall()
+        store.conn.execute(f"CREATE TEMP TABLE fresh AS SELECT * FROM {rollup.TABLE} WHERE 0")
+        store.conn.execute(rollup.FILL.replace(f"INSERT INTO {rollup.TABLE}", "INSERT INTO fresh"))
+        fresh = store.conn.execute(
+            "SELECT kind, post, campaign, platform, month, impressions, reach, clicks, reach_rows, rows FROM fresh ORDER BY 1, 2, 3, 4, 5"
+        ).fetchall()
+    assert kept == fresh and len(kept) >= 6
+    # One record's reach, lowered: the month's largest reach is read again from its days.
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", posts[0][:8], "2026-09-10", "reach=900", "engagements=90")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", posts[0][:8], "2026-09-10", "reach=600")
+    row = next(r for r in _report(ws, "--period", "2026-09", "--by", "post")["rows"] if r["post"] == posts[0])
+    assert row["reach"] == {"value": 600, "at_least": False} and row["kpis"]["er_reach"]["value"] == "15.00"

@@ -26,6 +26,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from crewdeck.sync.state import rollup
 from crewdeck.sync.state.records import APPROVAL, ENTITIES, Entity
 
 if TYPE_CHECKING:
@@ -220,6 +221,13 @@ def _results_indexes(db: sqlite_utils.Database) -> None:
         _create_record_table(db, ENTITIES["result"])
     db.execute("CREATE INDEX IF NOT EXISTS result_by_day ON result(day)")
     db.execute("CREATE INDEX IF NOT EXISTS result_by_post ON result(post, day) WHERE post IS NOT NULL")
+    # Conversion values are read by day where there are any (most records have none).
+    db.execute("CREATE INDEX IF NOT EXISTS result_values ON result(day) WHERE value_amount IS NOT NULL")
+    fresh = not db[rollup.TABLE].exists()
+    for statement in rollup.STATEMENTS:
+        db.execute(statement)
+    if fresh:
+        db.execute(rollup.FILL)
 
 
 #: Set by migration 8 until ``Store`` has written the members' access.

@@ -15,10 +15,12 @@ import json
 import sqlite3
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from crewdeck.sync.state import rollup
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import EXACT, format_minor, round_minor, to_decimal
 from crewdeck.sync.state.records import RESULT_COUNTS
@@ -88,12 +90,8 @@ def build(
 
     where, params = _where(bounds, campaign, post)
     day_column = ", r.day" if by == "day" else ", ''"
-    sql = (
-        f"SELECT r.kind, r.post, r.campaign, r.platform{day_column}, {_SUMS}, max(r.reach), count(r.reach), max(r.day) "
-        f"FROM result r WHERE r.kind <> 'followers' AND {where} GROUP BY 1, 2, 3, 4, 5"
-    )
     width = len(RESULT_COUNTS)
-    for row in conn.execute(sql, params):
+    for row in _result_sums(conn, by, bounds, campaign, post):
         camp, platform, key = _place(row, posts, by)
         if camp is None:
             continue
@@ -140,6 +138,81 @@ def build(
         g.missed = targets.missed(wanted, g.kpis)
     ordered = sorted(groups.values(), key=lambda g: (campaign_names.get(g.campaign, g.campaign).lower(), g.campaign, g.key))
     return Report(currency, by, bounds, ordered, campaign_names, missing, goals)
+
+
+def _result_sums(
+    conn: sqlite3.Connection, by: str, bounds: tuple[dt.date, dt.date] | None, campaign: str | None, post: str | None
+) -> Iterator[tuple[Any, ...]]:
+    """``(kind, post, campaign, platform, day or '', sums..., largest reach, records with a reach, last day)`` per record key.
+
+    Whole months come from ``result_month`` (kept by triggers, see
+    ``rollup``), the days before the first and after the last whole month
+    from the daily records; by day, everything from the daily records.
+    """
+    if by == "day":
+        yield from _daily_sums(conn, bounds, campaign, post, by_day=True)
+        return
+    first, last = bounds if bounds is not None else (dt.date(1, 1, 1), dt.date(9999, 12, 1))
+    start = first if first.day == 1 else _next_month(first)
+    end = last.replace(day=1)
+    if start >= end:
+        yield from _daily_sums(conn, bounds, campaign, post, by_day=False)
+        return
+    if first < start:
+        yield from _daily_sums(conn, (first, start), campaign, post, by_day=False)
+    if end < last:
+        yield from _daily_sums(conn, (end, last), campaign, post, by_day=False)
+    where = ["m.rows > 0", "m.month >= :since", "m.month < :until"]
+    params = {"since": start.isoformat()[:7], "until": end.isoformat()[:7]}
+    if campaign is not None:
+        where.append("(m.campaign = :campaign OR (m.kind = 'post' AND m.post IN (SELECT id FROM task WHERE campaign = :campaign)))")
+        params["campaign"] = campaign
+    if post is not None:
+        where.append("m.post = :post")
+        params["post"] = post
+    sums = ", ".join(f"m.{name}" for name in RESULT_COUNTS)
+    sql = (
+        f"SELECT m.kind, nullif(m.post, ''), nullif(m.campaign, ''), nullif(m.platform, ''), '', {sums}, "
+        f"m.reach_max, m.reach_rows, m.last_day, m.stale, m.month FROM {rollup.TABLE} m WHERE {' AND '.join(where)}"
+    )
+    for row in conn.execute(sql, params):
+        if row[-2]:  # a month whose largest reach and last day are read again from its days
+            yield from _daily_sums(conn, _month(row[-1]), None, None, by_day=False, key=row[:4])
+        else:
+            yield row[:-2]
+
+
+def _daily_sums(
+    conn: sqlite3.Connection,
+    bounds: tuple[dt.date, dt.date] | None,
+    campaign: str | None,
+    post: str | None,
+    *,
+    by_day: bool,
+    key: tuple[Any, ...] | None = None,
+) -> Iterator[tuple[Any, ...]]:
+    where, params = _where(bounds, campaign, post)
+    if key is not None:
+        kind, key_post, key_campaign, key_platform = key
+        where += " AND r.kind = :kind AND " + (
+            "r.post = :key_post" if kind == "post" else "r.campaign = :key_campaign AND r.platform = :key_platform"
+        )
+        params.update(kind=kind, key_post=key_post or "", key_campaign=key_campaign or "", key_platform=key_platform or "")
+    day_column = "r.day" if by_day else "''"
+    sql = (
+        f"SELECT r.kind, r.post, r.campaign, r.platform, {day_column}, {_SUMS}, max(r.reach), count(r.reach), max(r.day) "
+        f"FROM result r WHERE r.kind IN ('post', 'campaign') AND {where} GROUP BY 1, 2, 3, 4, 5"
+    )
+    yield from conn.execute(sql, params)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _month(month: str) -> tuple[dt.date, dt.date]:
+    first = dt.date.fromisoformat(f"{month}-01")
+    return first, _next_month(first)
 
 
 def _where(bounds: tuple[dt.date, dt.date] | None, campaign: str | None, post: str | None = None) -> tuple[str, dict[str, str]]:
