@@ -223,6 +223,7 @@ def _results_indexes(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS result_by_post ON result(post, day) WHERE post IS NOT NULL")
     # Conversion values are read by day where there are any (most records have none).
     db.execute("CREATE INDEX IF NOT EXISTS result_values ON result(day) WHERE value_amount IS NOT NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS result_followers ON result(platform, day) WHERE kind = 'followers'")
     fresh = not db[rollup.TABLE].exists()
     for statement in rollup.STATEMENTS:
         db.execute(statement)

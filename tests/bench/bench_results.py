@@ -267,7 +267,7 @@ def run(bench: Bench) -> None:
 
     source = _meta_export(IMPORT_ROWS)
     imports = []
-    for _ in range(1 if bench.quick else 3):
+    for _ in range(1 if bench.quick else 2):
         target = _import_workspace()
         imports.extend(
             time_command(

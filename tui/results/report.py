@@ -79,7 +79,6 @@ def build(
 ) -> Report:
     """The report, each group's KPIs checked against its campaign's targets (``post``: that post's results and spend only)."""
     rates = RateBook.load(conn, currency)
-    posts = _posts(conn)
     groups: dict[tuple[str, str], Group] = {}
 
     def group(camp: str, key: str) -> Group:
@@ -89,18 +88,17 @@ def build(
         return found
 
     where, params = _where(bounds, campaign, post)
-    day_column = ", r.day" if by == "day" else ", ''"
     width = len(RESULT_COUNTS)
     for row in _result_sums(conn, by, bounds, campaign, post):
-        camp, platform, key = _place(row, posts, by)
+        camp, platform, key = row[:3]
         if camp is None:
-            continue
+            continue  # a post without a campaign
         g = group(camp, key)
         totals = g.totals
-        for name, value in zip(RESULT_COUNTS, row[5 : 5 + width]):
+        for name, value in zip(RESULT_COUNTS, row[3 : 3 + width]):
             if value is not None:
                 totals.counts[name] = totals.counts.get(name, 0) + value
-        reach_max, reach_records, last = row[5 + width :]
+        reach_max, reach_records, last = row[3 + width :]
         if reach_max is not None:
             totals.reach_max = reach_max if totals.reach_max is None else max(totals.reach_max, reach_max)
         totals.reach_records += reach_records
@@ -109,16 +107,16 @@ def build(
             g.platforms.add(platform)
     missing: dict[str, int] = {}
     value_sql = (
-        f"SELECT r.kind, r.post, r.campaign, r.platform{day_column}, r.value_currency, r.day, sum(r.value_amount) "
-        f"FROM result r WHERE r.kind <> 'followers' AND r.value_amount IS NOT NULL AND {where} GROUP BY 1, 2, 3, 4, 5, 6, 7"
+        f"SELECT {_placed('r', by)}, r.value_currency, r.day, sum(r.value_amount) FROM result r LEFT JOIN task t ON t.id = r.post "
+        f"WHERE r.kind IN ('post', 'campaign') AND r.value_amount IS NOT NULL AND {where} GROUP BY 1, 2, 3, 4, 5"
     )
     for row in conn.execute(value_sql, params):
-        camp, _, key = _place(row, posts, by)
+        camp, _, key = row[:3]
         if camp is None:
             continue
-        value_currency: str = row[5]
-        day: str = row[6]
-        amount: int = row[7]
+        value_currency: str = row[3]
+        day: str = row[4]
+        amount: int = row[5]
         totals = group(camp, key).totals
         found = rates.in_force(value_currency, day)
         if found is None:
@@ -143,25 +141,25 @@ def build(
 def _result_sums(
     conn: sqlite3.Connection, by: str, bounds: tuple[dt.date, dt.date] | None, campaign: str | None, post: str | None
 ) -> Iterator[tuple[Any, ...]]:
-    """``(kind, post, campaign, platform, day or '', sums..., largest reach, records with a reach, last day)`` per record key.
+    """``(campaign, platform, key, sums..., largest reach, records with a reach, last day)``, a few rows per group.
 
     Whole months come from ``result_month`` (kept by triggers, see
     ``rollup``), the days before the first and after the last whole month
     from the daily records; by day, everything from the daily records.
     """
     if by == "day":
-        yield from _daily_sums(conn, bounds, campaign, post, by_day=True)
+        yield from _daily_sums(conn, bounds, campaign, post, by)
         return
     first, last = bounds if bounds is not None else (dt.date(1, 1, 1), dt.date(9999, 12, 1))
     start = first if first.day == 1 else _next_month(first)
     end = last.replace(day=1)
     if start >= end:
-        yield from _daily_sums(conn, bounds, campaign, post, by_day=False)
+        yield from _daily_sums(conn, bounds, campaign, post, by)
         return
     if first < start:
-        yield from _daily_sums(conn, (first, start), campaign, post, by_day=False)
+        yield from _daily_sums(conn, (first, start), campaign, post, by)
     if end < last:
-        yield from _daily_sums(conn, (end, last), campaign, post, by_day=False)
+        yield from _daily_sums(conn, (end, last), campaign, post, by)
     where = ["m.rows > 0", "m.month >= :since", "m.month < :until"]
     params = {"since": start.isoformat()[:7], "until": end.isoformat()[:7]}
     if campaign is not None:
@@ -170,16 +168,32 @@ def _result_sums(
     if post is not None:
         where.append("m.post = :post")
         params["post"] = post
-    sums = ", ".join(f"m.{name}" for name in RESULT_COUNTS)
+    sums = ", ".join(f"sum(m.{name})" for name in RESULT_COUNTS)
+    # The months summed and placed in SQL: a row per group, whatever the number of keys and months.
     sql = (
-        f"SELECT m.kind, nullif(m.post, ''), nullif(m.campaign, ''), nullif(m.platform, ''), '', {sums}, "
-        f"m.reach_max, m.reach_rows, m.last_day, m.stale, m.month FROM {rollup.TABLE} m WHERE {' AND '.join(where)}"
+        f"SELECT {_placed('m', by)}, {sums}, max(m.reach_max), sum(m.reach_rows), max(m.last_day) "
+        f"FROM {rollup.TABLE} m LEFT JOIN task t ON t.id = m.post WHERE {' AND '.join(where)} AND m.stale = 0 GROUP BY 1, 2, 3"
     )
-    for row in conn.execute(sql, params):
-        if row[-2]:  # a month whose largest reach and last day are read again from its days
-            yield from _daily_sums(conn, _month(row[-1]), None, None, by_day=False, key=row[:4])
-        else:
-            yield row[:-2]
+    yield from conn.execute(sql, params)
+    stale = f"SELECT m.kind, m.post, m.campaign, m.platform, m.month FROM {rollup.TABLE} m WHERE {' AND '.join(where)} AND m.stale = 1"
+    for row in conn.execute(stale, params).fetchall():
+        # A month whose largest reach and last day are read again from its days.
+        yield from _daily_sums(conn, _month(row[-1]), None, None, by, key=row[:4])
+
+
+def _placed(table: str, by: str) -> str:
+    """SQL for a result's ``campaign, platform, key`` (a post's campaign and platform are its task's, ``t``)."""
+    post, camp, plat = (f"nullif({table}.{c}, '')" for c in ("post", "campaign", "platform"))
+    is_post = f"{table}.kind = 'post'"
+    campaign = f"CASE WHEN {is_post} THEN t.campaign ELSE {camp} END"
+    platform = f"CASE WHEN {is_post} THEN lower(t.platform) ELSE {plat} END"
+    key = {
+        "campaign": "''",
+        "post": f"CASE WHEN {is_post} THEN {post} ELSE '/' || {plat} END",
+        "platform": f"coalesce({platform}, '')",
+        "day": f"{table}.day",
+    }[by]
+    return f"{campaign}, {platform}, {key}"
 
 
 def _daily_sums(
@@ -187,8 +201,7 @@ def _daily_sums(
     bounds: tuple[dt.date, dt.date] | None,
     campaign: str | None,
     post: str | None,
-    *,
-    by_day: bool,
+    by: str,
     key: tuple[Any, ...] | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     where, params = _where(bounds, campaign, post)
@@ -198,10 +211,9 @@ def _daily_sums(
             "r.post = :key_post" if kind == "post" else "r.campaign = :key_campaign AND r.platform = :key_platform"
         )
         params.update(kind=kind, key_post=key_post or "", key_campaign=key_campaign or "", key_platform=key_platform or "")
-    day_column = "r.day" if by_day else "''"
     sql = (
-        f"SELECT r.kind, r.post, r.campaign, r.platform, {day_column}, {_SUMS}, max(r.reach), count(r.reach), max(r.day) "
-        f"FROM result r WHERE r.kind IN ('post', 'campaign') AND {where} GROUP BY 1, 2, 3, 4, 5"
+        f"SELECT {_placed('r', by)}, {_SUMS}, max(r.reach), count(r.reach), max(r.day) "
+        f"FROM result r LEFT JOIN task t ON t.id = r.post WHERE r.kind IN ('post', 'campaign') AND {where} GROUP BY 1, 2, 3"
     )
     yield from conn.execute(sql, params)
 
@@ -230,27 +242,6 @@ def _where(bounds: tuple[dt.date, dt.date] | None, campaign: str | None, post: s
     return " AND ".join(where), params
 
 
-def _place(row: tuple[Any, ...], posts: dict[str, tuple[str | None, str | None]], by: str) -> tuple[str | None, str | None, str]:
-    """``(campaign, platform, key within the campaign)`` of a summed row; no campaign for a post without one."""
-    kind, post, camp, platform, day = row[:5]
-    if kind == "post":
-        camp, platform = posts.get(post, (None, None))
-    if by == "campaign":
-        key = ""
-    elif by == "post":
-        key = post if kind == "post" else f"/{platform}"
-    elif by == "platform":
-        key = platform or ""
-    else:
-        key = day
-    return camp, platform, key
-
-
-def _posts(conn: sqlite3.Connection) -> dict[str, tuple[str | None, str | None]]:
-    """Every task's campaign and platform (as results key platforms: lowercase)."""
-    return {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, campaign, lower(platform) FROM task WHERE campaign IS NOT NULL")}
-
-
 def _add_spend(g: Group, spent: Spend, missing: dict[str, int]) -> None:
     g.totals.spend = EXACT.add(g.totals.spend, spent.amount)
     for currency, amount in spent.missing.items():
@@ -261,6 +252,7 @@ def _add_spend(g: Group, spent: Spend, missing: dict[str, int]) -> None:
 def _followers(conn: sqlite3.Connection, bounds: tuple[dt.date, dt.date] | None) -> dict[str, tuple[list[str], list[int]]]:
     where, params = _where(bounds, None)
     out: dict[str, tuple[list[str], list[int]]] = defaultdict(lambda: ([], []))
+    # result_followers, a partial index of the few follower records, answers this in their order.
     sql = f"SELECT r.platform, r.day, r.followers FROM result r WHERE r.kind = 'followers' AND r.followers IS NOT NULL AND {where} ORDER BY 1, 2"
     for platform, day, count in conn.execute(sql, params):
         days, counts = out[platform]
