@@ -217,6 +217,8 @@ class Judge:
         self._managers: set[str] | None = None
         #: (field, value) -> member id, for handles and Unix users this batch gave out.
         self._claimed: dict[tuple[str, str], str] = {}
+        #: What each result id names (a batch sets several fields of each).
+        self._result_keys: dict[str, dict[str, Any]] = {}
 
     # ------------------------------------------------------------ state with this batch on top
 
@@ -429,7 +431,7 @@ class Judge:
         if entity == "member":
             return self._decide_member(author, row_id, field, json.loads(value), creating)
         if entity == "result":
-            return self._decide_result(author, row_id, field, json.loads(value), creating)
+            return self._decide_result(author, row_id, field, value, creating)
         if entity in MANAGED:
             if author.access != MANAGER:
                 return Refusal(
@@ -461,16 +463,20 @@ class Judge:
         return None
 
     def _decide_result(
-        self, author: MemberFacts, row_id: str, field: str, value: Any, creating: Mapping[tuple[str, str], Collection[str]]
+        self, author: MemberFacts, row_id: str, field: str, value_json: str, creating: Mapping[tuple[str, str], Collection[str]]
     ) -> Refusal | None:
         """Results (daily metrics): members and managers add and import them; the id says what they count."""
         if author.access == GUEST:
             return Refusal("guest_read_only", f"{_name(author, author.id)} is a guest: guests add no results")
-        key = result_key(row_id)
+        key = self._result_keys.get(row_id)
         if key is None:
+            key = self._result_keys[row_id] = result_key(row_id) or {}
+        if not key:
             return Refusal("invalid_value", f"{row_id!r} is not a result id (result:post|campaign|followers:...:DAY)")
-        if field in key and value != key[field]:
-            return Refusal("result_key", f"result.{field}: {value!r} is not what the id {row_id} names ({key[field]!r})")
+        if field in key:
+            value = json.loads(value_json)
+            if value != key[field]:
+                return Refusal("result_key", f"result.{field}: {value!r} is not what the id {row_id} names ({key[field]!r})")
         counts_followers = key["kind"] == "followers"
         if (field == "followers") != counts_followers and (field in RESULT_COUNTS or field in ("followers", "conversion_value")):
             what = "followers only" if counts_followers else "a post's or campaign's counts, not followers"
@@ -480,7 +486,8 @@ class Judge:
             missing = [name for name in key if key[name] is not None and name not in given]
             if missing:
                 return Refusal("incomplete_record", f"result {row_id} is created without {', '.join(missing)}")
-        if field == "conversion_value" and value is not None:
+        if field == "conversion_value" and value_json != "null":
+            value = json.loads(value_json)
             stored = self.state.result_currency(row_id)
             if stored is not None and stored != value["currency"]:
                 return Refusal(

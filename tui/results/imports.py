@@ -270,10 +270,14 @@ def _money(cell: _Cells, name: str, currency: str | None) -> tuple[int, str] | N
         cell.problem(name, "no currency: name it in the header (Amount spent (EUR)) or in a currency column")
         return None
     try:
-        return parse_decimal(raw, check_currency(currency)), currency
+        amount = parse_decimal(raw, check_currency(currency))
     except MoneyError as exc:
         cell.problem(name, str(exc))
         return None
+    if amount < 0:
+        cell.problem(name, f"{visible(raw)!r} is negative: results and spend are counted from zero up")
+        return None
+    return amount, currency
 
 
 def _read_row(
@@ -300,8 +304,7 @@ def _read_row(
         cell.problem("followers", "followers are counted per platform alone (a platform column and no post or campaign)")
     if cell.broken or day is None or key is None:
         return None
-    for name, checked in values.items():
-        RESULT.check(name, checked)
+    # Every value was checked as it was read (a count, an amount): the writer takes them as they are.
     return key, day, values, spent
 
 
@@ -425,9 +428,12 @@ def _only_changes(ws: Workspace, wanted: list[tuple[Key, str, dict[str, Any], in
 
 def write(store: Store, member: str, planned: Plan, source: str, fmt: str, now_text: str) -> None:
     """The plan in one transaction: results (changed fields and where they came from) and spend entries."""
+    where = f"{fmt} import {source}:"
+    last = max((line for _, _, _, line in planned.results), default=0)
+    RESULT.check("source", f"{where}{last}")  # the longest source of the rows, checked once
     with store.write(member) as w:
         for key, day, values, line in planned.results:
-            w.set("result", key.row_id(day), {**values, "source": f"{fmt} import {source}:{line}"})
+            w.set_checked("result", key.row_id(day), {**values, "source": f"{where}{line}"})
         for row in planned.spend:
             w.append(
                 "ledger_entry",
