@@ -128,7 +128,7 @@ def cmd_report(ctx: Context) -> int:
     return 0
 
 
-def _rows(built: report.Report, plain: bool) -> tuple[list[str], list[list[str]]]:
+def _rows(built: report.ResultsReport, plain: bool) -> tuple[list[str], list[list[str]]]:
     by = built.by
     headers = ["CAMPAIGN", *([by.upper()] if by != "campaign" else []), f"SPEND {built.currency}", "IMPR", "REACH", "ENG", "CLICKS", "CONV"]
     headers += [k.code.upper() for k in KPIS] + ["OFF TARGET"]

@@ -147,7 +147,7 @@ def _post_lines(ws: Workspace, currency: str, bounds: Bounds, previous: Bounds |
     return lines
 
 
-def _spark_bounds(built: report.Report, bounds: Bounds) -> Bounds:
+def _spark_bounds(built: report.ResultsReport, bounds: Bounds) -> Bounds:
     """The last ``SPARK_DAYS`` days of the period (of a run: up to its last day with results)."""
     end = bounds[1]
     if end >= _NEVER:
@@ -157,7 +157,7 @@ def _spark_bounds(built: report.Report, bounds: Bounds) -> Bounds:
 
 
 def _line(
-    built: report.Report, g: report.Group, label: str, before: report.Group | None, daily: dict[str, int], spark: Bounds
+    built: report.ResultsReport, g: report.Group, label: str, before: report.Group | None, daily: dict[str, int], spark: Bounds
 ) -> ResultLine:
     result = report.campaign_targets_result(built, g.campaign)
     count = g.totals.count(result)

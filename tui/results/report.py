@@ -52,7 +52,7 @@ class Group:
 
 
 @dataclass
-class Report:
+class ResultsReport:
     currency: str
     by: str
     #: ``(first day, day after)``, or ``None`` for all time.
@@ -76,7 +76,7 @@ def build(
     bounds: tuple[dt.date, dt.date] | None = None,
     campaign: str | None = None,
     post: str | None = None,
-) -> Report:
+) -> ResultsReport:
     """The report, each group's KPIs checked against its campaign's targets (``post``: that post's results and spend only)."""
     rates = RateBook.load(conn, currency)
     groups: dict[tuple[str, str], Group] = {}
@@ -135,7 +135,7 @@ def build(
         g.kpis = compute_all(g.totals, currency, result)
         g.missed = targets.missed(wanted, g.kpis)
     ordered = sorted(groups.values(), key=lambda g: (campaign_names.get(g.campaign, g.campaign).lower(), g.campaign, g.key))
-    return Report(currency, by, bounds, ordered, campaign_names, missing, goals)
+    return ResultsReport(currency, by, bounds, ordered, campaign_names, missing, goals)
 
 
 def _result_sums(
@@ -272,12 +272,12 @@ def _followers_as_of(followers: dict[str, tuple[list[str], list[int]]], platform
     return total
 
 
-def campaign_targets_result(built: Report, campaign: str) -> str:
+def campaign_targets_result(built: ResultsReport, campaign: str) -> str:
     """The count a campaign's CPA divides by (its results)."""
     return built.goals.get(campaign, ([], "conversions"))[1]
 
 
-def has_targets(built: Report, campaign: str) -> bool:
+def has_targets(built: ResultsReport, campaign: str) -> bool:
     return bool(built.goals.get(campaign, ([], ""))[0])
 
 
@@ -311,7 +311,7 @@ def reach_text(totals: Totals) -> str:
     return f"≥{totals.reach_max:,}" if totals.reach_is_bound else f"{totals.reach_max:,}"
 
 
-def as_json(report: Report) -> dict[str, Any]:
+def as_json(report: ResultsReport) -> dict[str, Any]:
     """Amounts and rates as decimal strings; ``null`` where a KPI has no value."""
     rows = []
     for g in report.groups:
