@@ -18,15 +18,18 @@ import pytest
 
 from crewdeck.tui.ledger.entries import EntryRow
 from crewdeck.tui.ledger.view import BudgetLine
+from crewdeck.tui.results.pane_data import ResultLine
 from crewdeck.tui.time.grid import Grid, GridColumn, GridMarker, GridRow
 from crewdeck.widgets.budget_table import BudgetRow
 from crewdeck.widgets.deadline_grid import GridColumnLike, GridDataLike, GridMarkerLike, GridRowLike
 from crewdeck.widgets.entries_table import EntryLine
+from crewdeck.widgets.results_table import ResultRow
 
 #: Each widget protocol and the record of the logic that is handed over for it.
 MIRRORS: dict[type, type] = {
     BudgetRow: BudgetLine,
     EntryLine: EntryRow,
+    ResultRow: ResultLine,
     GridDataLike: Grid,
     GridRowLike: GridRow,
     GridColumnLike: GridColumn,

@@ -24,7 +24,7 @@ import pytest
 
 from crewdeck.sync.client.remote import Client, push_pending
 from crewdeck.sync.state.ids import new_id
-from crewdeck.sync.state.records import budget_id, rate_id
+from crewdeck.sync.state.records import budget_id, rate_id, result_id
 from crewdeck.sync.state.rules import RULES, TABLE, Refused
 from crewdeck.sync.state.store import Store, Writer
 
@@ -264,11 +264,62 @@ CASES: list[Case] = [
         {"manager": "unique_handle", "member": "managers_only", "guest": "managers_only"},
     ),
     (
+        "add a post's results",
+        lambda w, t, me: w.set("result", _post_result(t, "2026-11-20"), {**_post_key(t, "2026-11-20"), "impressions": 1200, "clicks": 14}),
+        {"manager": None, "member": None, "guest": "guest_read_only"},
+    ),
+    (
+        "import a campaign's results on a platform",
+        lambda w, t, me: w.set(
+            "result",
+            result_id("campaign", "2026-11-20", campaign=t.campaign, platform="meta"),
+            {"kind": "campaign", "campaign": t.campaign, "platform": "meta", "day": "2026-11-20", "reach": 900, "source": "meta.csv:2"},
+        ),
+        {"manager": None, "member": None, "guest": "guest_read_only"},
+    ),
+    (
+        "count a platform's followers",
+        lambda w, t, me: w.set(
+            "result",
+            result_id("followers", "2026-11-20", platform="meta"),
+            {"kind": "followers", "platform": "meta", "day": "2026-11-20", "followers": 5000},
+        ),
+        {"manager": None, "member": None, "guest": "guest_read_only"},
+    ),
+    (
+        "a result on another day than its id's",
+        lambda w, t, me: w.set("result", _post_result(t, "2026-11-20"), {"day": "2026-11-21"}),
+        {"manager": "result_key", "member": "result_key", "guest": "guest_read_only"},
+    ),
+    (
+        "followers on a post's result",
+        lambda w, t, me: w.set("result", _post_result(t, "2026-11-20"), {"followers": 10}),
+        {"manager": "result_key", "member": "result_key", "guest": "guest_read_only"},
+    ),
+    (
+        "a result created without its post",
+        lambda w, t, me: w.set("result", _post_result(t, "2026-11-22"), {"kind": "post", "day": "2026-11-22", "clicks": 1}),
+        {"manager": "incomplete_record", "member": "incomplete_record", "guest": "guest_read_only"},
+    ),
+    (
+        "a second currency for a day's conversion value",
+        lambda w, t, me: w.set("result", _post_result(t, "2026-11-19"), {"conversion_value": {"amount": 100, "currency": "USD"}}),
+        {"manager": "one_currency", "member": "one_currency", "guest": "guest_read_only"},
+    ),
+    (
         "map a Unix user someone has",
         lambda w, t, me: w.set("member", t.ids["tmp"], {"unix_user": "mia-unix"}),
         {"manager": "unique_unix_user", "member": "managers_only", "guest": "managers_only"},
     ),
 ]
+
+
+def _post_result(team: Team, day: str) -> str:
+    return result_id("post", day, post=team.task)
+
+
+def _post_key(team: Team, day: str) -> dict[str, Any]:
+    return {"kind": "post", "post": team.task, "day": day}
 
 
 def _handle(team: Team, member_id: str) -> str:
@@ -280,6 +331,9 @@ def team(tmp_path: Path) -> Team:
     t = build_team(tmp_path)
     with Store(t.path) as store, store.write(t.ids["ana"]) as w:  # ana is the Unix user running the tests (init maps her)
         w.set("member", t.ids["mia"], {"unix_user": "mia-unix", "ssh_keys": [MIA_KEY]})
+        w.set(
+            "result", _post_result(t, "2026-11-19"), {**_post_key(t, "2026-11-19"), "conversion_value": {"amount": 4200, "currency": "EUR"}}
+        )
     return t
 
 

@@ -277,6 +277,18 @@ class PgRuleState:
         record = json.loads(row[0])
         return EntryFacts(record["entered_by"], bool(record.get("needs_approval")), record.get("reverses"))
 
+    def result_currency(self, row_id: str) -> str | None:
+        # Read from the log (one row's few operations, by the crewdeck_op_row index): results keep no rule state.
+        row = self.conn.execute(
+            "SELECT value FROM crewdeck_op WHERE workspace = %s AND row_id = %s AND entity = 'result' AND field = 'conversion_value' "
+            "ORDER BY op_id DESC LIMIT 1",
+            (self.workspace, row_id),
+        ).fetchone()
+        if row is None:
+            return None
+        value = json.loads(row[0])
+        return value["currency"] if isinstance(value, dict) else None
+
 
 @dataclass(frozen=True)
 class MemberRef:

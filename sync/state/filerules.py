@@ -49,3 +49,7 @@ class FileRuleState:
     def ledger_entry(self, entry_id: str) -> EntryFacts | None:
         row = self.conn.execute("SELECT entered_by, needs_approval, reverses FROM ledger_entry WHERE id = ?", (entry_id,)).fetchone()
         return None if row is None else EntryFacts(row[0], bool(row[1]), row[2])
+
+    def result_currency(self, row_id: str) -> str | None:
+        row = self.conn.execute("SELECT value_currency FROM result WHERE id = ?", (row_id,)).fetchone()
+        return None if row is None else row[0]

@@ -22,7 +22,9 @@ APPEND = "append"
 RECORD = "*"
 
 _ROW_ID = re.compile(r"[0-9a-f]{32}\Z")
-_KEYED_ROW = re.compile(r"(budget|rate):[A-Za-z0-9:_.\-]{1,200}\Z")
+_KEYED_ROW = re.compile(r"(budget|rate|result):[A-Za-z0-9:_.\-]{1,200}\Z")
+#: Entities whose ids are derived from what they key (see ``records.budget_id``).
+_KEYED = ("budget", "rate", "result")
 _NODE = re.compile(r"[0-9a-f]{4,32}\Z")
 #: Counters fit a signed 64-bit column in every store.
 MAX_NODE_SEQ = 2**63
@@ -70,8 +72,8 @@ def check_row_id(entity: str, row_id: Any) -> str:
         isinstance(row_id, str)
         and (
             (entity == "workspace" and row_id == WORKSPACE_ROW)
-            or (entity in ("budget", "rate") and _KEYED_ROW.match(row_id) and row_id.startswith(entity + ":"))
-            or (entity not in ("workspace", "budget", "rate") and _ROW_ID.match(row_id))
+            or (entity in _KEYED and _KEYED_ROW.match(row_id) and row_id.startswith(entity + ":"))
+            or (entity not in _KEYED and entity != "workspace" and _ROW_ID.match(row_id))
         )
     ):
         raise OpError(f"{entity}: {row_id!r} is not a valid row id")

@@ -399,7 +399,7 @@ class Field:
     #: SQL type per column.
     sql: tuple[str, ...] = ("TEXT",)
     default: Any = None
-    #: How the value maps to columns: "plain", "json", "bool" or "instant".
+    #: How the value maps to columns: "plain", "json", "bool", "instant" or "money".
     kind: str = "plain"
     #: Text that may hold line breaks (notes); every other text is one line.
     multiline: bool = False
@@ -413,6 +413,8 @@ class Field:
         kind = self.kind
         if kind == "instant":
             return (value["utc"], value["tz"]) if value else (None, None)
+        if kind == "money":
+            return (value["amount"], value["currency"]) if value else (None, None)
         if kind == "json":
             return (None if value is None else canonical_json(value),)
         if kind == "bool":
@@ -424,6 +426,8 @@ class Field:
         kind = self.kind
         if kind == "instant":
             return {"utc": values[0], "tz": values[1]} if values[0] else None
+        if kind == "money":
+            return None if values[0] is None else {"amount": values[0], "currency": values[1]}
         if kind == "json":
             return None if values[0] is None else json.loads(values[0])
         if kind == "bool":
@@ -495,6 +499,8 @@ WORKSPACE = Entity(
         Field("base_currency", currency),
         #: The Unix account sshd runs ``crewdeck ssh-session`` as (see ``tui/ssh``).
         Field("ssh_account", optional(text(64))),
+        #: A campaign falling off its KPI targets adds a review task for a manager (off by default).
+        Field("review_off_target", boolean, sql=("INTEGER NOT NULL DEFAULT 0",), default=False, kind="bool"),
     ),
 )
 
@@ -633,7 +639,64 @@ RATE = Entity(
     ),
 )
 
-ENTITIES: dict[str, Entity] = {e.name: e for e in (WORKSPACE, MEMBER, CAMPAIGN, TASK, LEDGER_ENTRY, APPROVAL, ACTING, BUDGET, RATE)}
+# ---------------------------------------------------------------- results (issue 16)
+
+#: The daily counts a result record holds, in the order reports list them
+#: (``engagements`` is the platform's own total; its parts follow it).
+RESULT_COUNTS = (
+    "impressions",
+    "reach",
+    "engagements",
+    "reactions",
+    "comments",
+    "shares",
+    "saves",
+    "clicks",
+    "video_3s",
+    "video_complete",
+    "conversions",
+)
+#: What a result record counts: a post (a task), a campaign on a platform
+#: that reports no posts, or the workspace's followers on a platform.
+RESULT_KINDS = ("post", "campaign", "followers")
+_PLATFORM = re.compile(r"[a-z0-9][a-z0-9_.-]{0,31}\Z")
+#: The largest count a result holds: far beyond any platform's numbers, far inside 64 bits.
+MAX_COUNT = 10**15
+
+
+def platform_name(value: Any) -> str:
+    """A platform as results key it: one lowercase word (it is part of the record's id)."""
+    if not isinstance(value, str) or not _PLATFORM.match(value):
+        raise ValueError(f"{value!r} is not a platform name: lowercase letters, digits, '.', '_' or '-', up to 32 characters")
+    return value
+
+
+def money_value(value: Any) -> dict[str, Any]:
+    """``{"amount": minor units, "currency": "EUR"}``: money kept as one value, so its currency never parts from it."""
+    if not isinstance(value, dict) or set(value) != {"amount", "currency"}:
+        raise ValueError(f"expected {{'amount': minor units, 'currency': 'EUR'}}, got {value!r}")
+    return {"amount": integer(0, MAX_MINOR)(value["amount"]), "currency": currency(value["currency"])}
+
+
+_COUNT = optional(integer(0, MAX_COUNT))
+
+RESULT = Entity(
+    "result",
+    (
+        Field("kind", one_of(RESULT_KINDS)),
+        Field("post", optional(record_id)),
+        Field("campaign", optional(record_id)),
+        Field("platform", optional(platform_name)),
+        Field("day", date),
+        *(Field(name, _COUNT, sql=("INTEGER",)) for name in RESULT_COUNTS),
+        Field("followers", _COUNT, sql=("INTEGER",)),
+        Field("conversion_value", optional(money_value), ("value_amount", "value_currency"), ("INTEGER", "TEXT"), kind="money"),
+        #: Where the numbers of the last write came from ("kpi add", "meta export ads.csv:12"): the history says who brought what.
+        Field("source", text(500), default=""),
+    ),
+)
+
+ENTITIES: dict[str, Entity] = {e.name: e for e in (WORKSPACE, MEMBER, CAMPAIGN, TASK, LEDGER_ENTRY, APPROVAL, ACTING, BUDGET, RATE, RESULT)}
 
 #: The single row of the ``workspace`` entity.
 WORKSPACE_ROW = "workspace"
@@ -646,6 +709,30 @@ def budget_id(campaign: str, category: str, period: str) -> str:
 
 def rate_id(day: str, base: str, quote: str) -> str:
     return f"rate:{day}:{base}{quote}"
+
+
+def result_id(kind: str, day: str, *, post: str | None = None, campaign: str | None = None, platform: str | None = None) -> str:
+    """Results are keyed by what they count and the day, so two replicas importing the same numbers converge."""
+    if kind == "post":
+        return f"result:post:{post}:{day}"
+    if kind == "campaign":
+        return f"result:campaign:{campaign}:{platform}:{day}"
+    return f"result:followers:{platform}:{day}"
+
+
+def result_key(row_id: str) -> dict[str, Any] | None:
+    """The key fields a result's id stands for (``None`` when it is no result id)."""
+    parts = row_id.split(":")
+    if len(parts) < 4 or parts[0] != "result":
+        return None
+    kind, day = parts[1], parts[-1]
+    if kind == "post" and len(parts) == 4:
+        return {"kind": kind, "post": parts[2], "campaign": None, "platform": None, "day": day}
+    if kind == "campaign" and len(parts) == 5:
+        return {"kind": kind, "post": None, "campaign": parts[2], "platform": parts[3], "day": day}
+    if kind == "followers" and len(parts) == 4:
+        return {"kind": kind, "post": None, "campaign": None, "platform": parts[2], "day": day}
+    return None
 
 
 def entity(name: str) -> Entity:

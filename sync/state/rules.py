@@ -29,7 +29,16 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from crewdeck.sync.state.oplog import APPEND, Op, required_fields
-from crewdeck.sync.state.records import ENTITIES, FAR_DAY_JSON, FIRST_DAY, LAST_DAY, TASK, days_text_out_of_range
+from crewdeck.sync.state.records import (
+    ENTITIES,
+    FAR_DAY_JSON,
+    FIRST_DAY,
+    LAST_DAY,
+    RESULT_COUNTS,
+    TASK,
+    days_text_out_of_range,
+    result_key,
+)
 from crewdeck.sync.state.sshkeys import fingerprint_of, identities
 
 MANAGER, MEMBER, GUEST = "manager", "member", "guest"
@@ -91,6 +100,8 @@ RULES = {
     "out_of_range": "dates run from 1900-01-01 to 9998-12-31",
     "invalid_value": "the value is not valid for the field",
     "acting_local_only": "acting as another member happens on a shared host only",
+    "result_key": "a result's post, campaign, platform and day are the ones its id names, and it holds only what its kind counts",
+    "one_currency": "a result's conversion value keeps the currency it was first given, per post or campaign and day",
 }
 
 
@@ -155,6 +166,10 @@ class RuleState(Protocol):
 
     def ledger_entry(self, entry_id: str) -> EntryFacts | None: ...
 
+    def result_currency(self, row_id: str) -> str | None:
+        """The currency of a stored result's conversion value, if it has one."""
+        ...
+
 
 #: An operation as the judge sees it: ``(member, kind, entity, row_id, field, value as JSON text)``.
 Proposal = tuple[str, str, str, str, str, str]
@@ -207,6 +222,8 @@ class Judge:
         self._managers: set[str] | None = None
         #: (field, value) -> member id, for handles, Unix users and SSH keys this batch gave out.
         self._claimed: dict[tuple[str, str], str] = {}
+        #: What each result id names (a batch sets several fields of each).
+        self._result_keys: dict[str, dict[str, Any]] = {}
 
     # ------------------------------------------------------------ state with this batch on top
 
@@ -418,6 +435,8 @@ class Judge:
             return None
         if entity == "member":
             return self._decide_member(author, row_id, field, json.loads(value), creating)
+        if entity == "result":
+            return self._decide_result(author, row_id, field, value, creating)
         if entity in MANAGED:
             if author.access != MANAGER:
                 return Refusal(
@@ -452,6 +471,39 @@ class Judge:
         demoted = (field == "access" and value != MANAGER) or (field == "deleted" and value is True)
         if demoted and row_id in self._manager_ids() and self._manager_ids() <= {row_id}:
             return Refusal("last_manager", "the last manager cannot give up the role or be removed; make someone else a manager first")
+        return None
+
+    def _decide_result(
+        self, author: MemberFacts, row_id: str, field: str, value_json: str, creating: Mapping[tuple[str, str], Collection[str]]
+    ) -> Refusal | None:
+        """Results (daily metrics): members and managers add and import them; the id says what they count."""
+        if author.access == GUEST:
+            return Refusal("guest_read_only", f"{_name(author, author.id)} is a guest: guests add no results")
+        key = self._result_keys.get(row_id)
+        if key is None:
+            key = self._result_keys[row_id] = result_key(row_id) or {}
+        if not key:
+            return Refusal("invalid_value", f"{row_id!r} is not a result id (result:post|campaign|followers:...:DAY)")
+        if field in key:
+            value = json.loads(value_json)
+            if value != key[field]:
+                return Refusal("result_key", f"result.{field}: {value!r} is not what the id {row_id} names ({key[field]!r})")
+        counts_followers = key["kind"] == "followers"
+        if (field == "followers") != counts_followers and (field in RESULT_COUNTS or field in ("followers", "conversion_value")):
+            what = "followers only" if counts_followers else "a post's or campaign's counts, not followers"
+            return Refusal("result_key", f"result.{field}: a {key['kind']} result holds {what}")
+        given = creating.get(("result", row_id))
+        if given is not None:
+            missing = [name for name in key if key[name] is not None and name not in given]
+            if missing:
+                return Refusal("incomplete_record", f"result {row_id} is created without {', '.join(missing)}")
+        if field == "conversion_value" and value_json != "null":
+            value = json.loads(value_json)
+            stored = self.state.result_currency(row_id)
+            if stored is not None and stored != value["currency"]:
+                return Refusal(
+                    "one_currency", f"{row_id} holds its conversion value in {stored}: a second currency ({value['currency']}) is refused"
+                )
         return None
 
     def _decide_append(self, author: MemberFacts, entity: str, record: dict[str, Any]) -> Refusal | None:

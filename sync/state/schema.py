@@ -26,6 +26,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from crewdeck.sync.state import rollup
 from crewdeck.sync.state.records import APPROVAL, ENTITIES, Entity
 
 if TYPE_CHECKING:
@@ -223,6 +224,23 @@ def _ssh_columns(db: sqlite_utils.Database) -> None:
     """``member.ssh_keys`` and ``workspace.ssh_account``: their columns come from _add_missing_columns."""
 
 
+def _results_indexes(db: sqlite_utils.Database) -> None:
+    # The results table itself comes from _add_missing_columns.  Reports
+    # read a period of days, per post or per campaign on a platform.
+    if not db["result"].exists():
+        _create_record_table(db, ENTITIES["result"])
+    db.execute("CREATE INDEX IF NOT EXISTS result_by_day ON result(day)")
+    db.execute("CREATE INDEX IF NOT EXISTS result_by_post ON result(post, day) WHERE post IS NOT NULL")
+    # Conversion values are read by day where there are any (most records have none).
+    db.execute("CREATE INDEX IF NOT EXISTS result_values ON result(day) WHERE value_amount IS NOT NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS result_followers ON result(platform, day) WHERE kind = 'followers'")
+    fresh = not db[rollup.TABLE].exists()
+    for statement in rollup.STATEMENTS:
+        db.execute(statement)
+    if fresh:
+        db.execute(rollup.FILL)
+
+
 #: Set by migration 8 until ``Store`` has written the members' access.
 ACCESS_PENDING = "rules.access_pending"
 
@@ -238,6 +256,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("refused operations, and members' access for the rules", _create_refusals),
     ("an index of booked meetings (their attendees' tasks)", _meeting_index),
     ("members' SSH keys and the workspace's SSH account", _ssh_columns),
+    ("results: daily counts per post, campaign and platform, and followers", _results_indexes),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

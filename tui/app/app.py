@@ -207,6 +207,7 @@ class CrewdeckApp(App[int]):
     | key | action |
     |---|---|
     | `1` `2` `3` | focus the tasks, deadlines or budget pane |
+    | `4` | results: KPIs per campaign against targets and spend |
     | `z` | zoom the focused pane to the whole screen, and back |
     | `?` | every key |
     | `ctrl+p` | the command palette: every action |
@@ -218,6 +219,7 @@ class CrewdeckApp(App[int]):
         Binding("1", "focus_pane('tasks')", "Tasks", show=False, id="app.pane_tasks"),
         Binding("2", "focus_pane('grid')", "Deadlines", show=False, id="app.pane_grid"),
         Binding("3", "focus_pane('ledger')", "Budget", show=False, id="app.pane_ledger"),
+        Binding("4", "results", "Results", show=False, id="app.results"),
         Binding("z", "zoom", "Zoom", id="app.zoom"),
         Binding("question_mark", "help", "Keys", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -368,6 +370,12 @@ class CrewdeckApp(App[int]):
         index = self.panes.index(self.active_pane) if self.active_pane in self.panes else 0
         self.focus_pane(self.panes[(index + step) % len(self.panes)])
 
+    def action_results(self) -> None:
+        from crewdeck.tui.app.screens.results import ResultsScreen
+
+        if not isinstance(self.screen, ResultsScreen):
+            self.push_screen(ResultsScreen(self.services))
+
     def action_zoom(self) -> None:
         self.zoomed = not self.zoomed
         self.update_layout()
@@ -412,6 +420,7 @@ class CrewdeckApp(App[int]):
                 )
         for name, title in PANES:
             yield SystemCommand(f"Pane: {title}", f"Focus the {title.lower()} pane", lambda n=name: self.focus_pane(n))
+        yield SystemCommand("Results", "KPIs per campaign against targets and spend", self.action_results)
         yield SystemCommand("Zoom", "Zoom the focused pane, or back", self.action_zoom)
         yield SystemCommand("Keys", "List every key", self.action_help)
 
@@ -528,6 +537,12 @@ class CrewdeckApp(App[int]):
                 pane.store_changed(ops, ours)
         if isinstance(self.screen, DetailScreen):
             self.screen.load()
+        if len(self.screen_stack) > 1:  # the Results screen may be open (imported only once it was)
+            from crewdeck.tui.app.screens.results import ResultsScreen
+
+            for screen in self.screen_stack:
+                if isinstance(screen, ResultsScreen):
+                    screen.store_changed(ops)
         if notice:
             self.notify(notice, timeout=4)
 

@@ -155,6 +155,9 @@ def cmd_rm(ctx: Context) -> int:
 
 
 def _record_id(ctx: Context, text: str) -> str:
+    # A keyed record (a result, a budget, a rate) is named by its whole id.
+    if ":" in text and ctx.ws.conn.execute("SELECT 1 FROM ops WHERE row_id = ? LIMIT 1", (text,)).fetchone():
+        return text
     for entity in ("task", "member", "campaign", "ledger_entry"):
         try:
             return ctx.ws.resolve(entity, text)

@@ -269,6 +269,12 @@ def _campaign_values(ctx: Context, creating: bool) -> dict[str, Any]:
             values["pause_reason"] = a.reason
         if a.rename is not None:
             values["name"] = a.rename
+        if a.target:
+            from crewdeck.tui.results import targets
+
+            kept = {} if a.target == ["none"] else targets.parse(a.target, ctx.ws.base_currency)
+            current = ctx.ws.campaign_by_name(a.name).kpis
+            values["kpis"] = {k: v for k, v in current.items() if k not in ("targets", "result")} | kept
     start, end = values.get("start"), values.get("end")
     if start and end and end < start:
         raise UserError(f"campaign: --end {end} is before --start {start}")
@@ -424,6 +430,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("--reason", help="why it is paused")
     p.add_argument("--rename", metavar="NAME", help="a new name")
     quiet_option(p)
+    p.add_argument(
+        "--target",
+        action="append",
+        metavar="T",
+        help='a KPI target, repeatable: "ctr>=1.2%%", "cpa<=4.00 EUR", "roas>=3", "result=clicks" (what CPA counts); "none" clears them',
+    )
     p.set_defaults(func=cmd_campaign_set)
     p = csub.add_parser("list", parents=parents, help="list campaigns", description="List campaigns.")
     p.add_argument("--json", action="store_true", help="print JSON")

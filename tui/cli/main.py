@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "cmd_exchange",
     "cmd_time",
     "cmd_ledger",
+    "cmd_kpi",
     "cmd_sync",
     "cmd_config",
     "cmd_doctor",

@@ -1,0 +1,310 @@
+"""Every KPI against an independent reference: the same numbers in DuckDB SQL.
+
+A seeded generator makes 1,100 days of daily counts (posts on three
+platforms, campaigns on a platform without posts, followers) and spend in
+three currencies (EUR, the base; USD; JPY, which has no minor unit) with
+dated rates, pending and approved entries.  The same raw data goes into the
+workspace (through the store's ordinary writes) and into CSV files.  DuckDB
+computes every KPI from the CSVs on its own: integer minor units, exact
+integer products with the rates, and the rounding rule spelled out (half
+to even, once: DuckDB's ``round`` rounds half away from zero and its ``/``
+on decimals gives doubles, so neither is used).  The two must agree to the
+last digit, per campaign, post, platform and day, for all time and a period.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from crewdeck.sync.state.records import RESULT_COUNTS
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.results import report
+from crewdeck.tui.results.keys import Key
+
+from .syncsupport import crewdeck
+
+FIRST = dt.date(2023, 6, 1)
+DAYS = 1_100
+#: Minor-unit exponents of the three currencies; rates have 6 decimals.
+EXP = {"EUR": 2, "USD": 2, "JPY": 0}
+PLATFORMS = ("instagram", "tiktok", "linkedin")
+
+
+def _days() -> list[str]:
+    return [(FIRST + dt.timedelta(days=i)).isoformat() for i in range(DAYS)]
+
+
+class Data:
+    def __init__(self, seed: int) -> None:
+        rng = random.Random(seed)
+        self.days = _days()
+        self.campaigns = [f"{i:032x}" for i in range(1, 4)]
+        self.posts: dict[str, tuple[str, str]] = {}
+        for n in range(9):
+            # Task platforms are free tags: "Instagram" and "instagram" are one platform to results.
+            platform = PLATFORMS[n % 3] if n != 4 else "Instagram"
+            self.posts[f"{0xA0 + n:032x}"] = (self.campaigns[n % 3], platform)
+        self.results: list[dict[str, Any]] = []
+        for post in self.posts:
+            currency = ("EUR", "USD", "JPY")[int(post, 16) % 3]
+            for day in self.days:
+                if rng.random() < 0.6:
+                    self.results.append(self._counts(rng, {"kind": "post", "post": post, "day": day}, currency))
+        for campaign in self.campaigns:
+            for day in self.days:
+                if rng.random() < 0.5:
+                    self.results.append(
+                        self._counts(rng, {"kind": "campaign", "campaign": campaign, "platform": "meta", "day": day}, "EUR")
+                    )
+        for platform in (*PLATFORMS, "meta"):
+            for day in self.days:
+                if rng.random() < 0.8:
+                    self.results.append({"kind": "followers", "platform": platform, "day": day, "followers": rng.randint(1_000, 90_000)})
+        self.rates: list[tuple[str, str, str]] = []
+        for currency, low, high in (("USD", 800_000, 990_000), ("JPY", 5_500, 7_500)):
+            for i in range(0, DAYS, 5):
+                self.rates.append((self.days[i], currency, f"0.{rng.randint(low, high):06d}"))
+        self.entries: list[dict[str, Any]] = []
+        for day in self.days:
+            for _ in range(rng.randint(1, 5)):
+                currency = rng.choice(("EUR", "USD", "JPY"))
+                campaign = rng.choice(self.campaigns)
+                task = rng.choice([p for p, (c, _) in self.posts.items() if c == campaign]) if rng.random() < 0.3 else None
+                amount = rng.randint(100, 90_000) * (1 if currency != "JPY" else 3)
+                self.entries.append(
+                    {
+                        "id": f"{0xE0000 + len(self.entries):032x}",
+                        "date": day,
+                        "campaign": campaign,
+                        "task": task,
+                        "amount": amount,
+                        "currency": currency,
+                        "pending": rng.random() < 0.1,
+                    }
+                )
+        # Half the pending entries are approved (by the other manager): they count; the rest do not.
+        self.approved = [e["id"] for e in self.entries if e["pending"] and int(e["id"], 16) % 2]
+
+    @staticmethod
+    def _counts(rng: random.Random, key: dict[str, Any], currency: str) -> dict[str, Any]:
+        row = dict(key)
+        for name in RESULT_COUNTS:
+            if rng.random() < 0.9:
+                row[name] = rng.randint(0, 50_000) if name in ("impressions", "reach", "video_3s") else rng.randint(0, 900)
+        if rng.random() < 0.3:
+            row["conversion_value"] = {"amount": rng.randint(0, 400_000), "currency": currency}
+        return row
+
+
+@pytest.fixture(scope="module")
+def data() -> Data:
+    return Data(seed=16)
+
+
+@pytest.fixture(scope="module")
+def workspace(data: Data, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("reference") / "ws.db"
+    crewdeck("init", str(path), "--member", "ana", "--name", "Ana", "--tz", "UTC", "--currency", "EUR")
+    crewdeck("-w", str(path), "--as", "ana", "member", "add", "mia", "--name", "Mia", "--tz", "UTC", "--access", "manager")
+    with Store(path) as store:
+        ana, mia = (store.conn.execute("SELECT id FROM member WHERE handle = ?", (h,)).fetchone()[0] for h in ("ana", "mia"))
+        with store.write(ana) as w:
+            for campaign in data.campaigns:
+                w.create("campaign", {"name": f"Campaign {campaign[-1]}"}, row_id=campaign)
+            for post, (campaign, platform) in data.posts.items():
+                w.create("task", {"title": f"Post {post[-2:]}", "campaign": campaign, "platform": platform, "created_by": ana}, row_id=post)
+            for day, currency, rate in data.rates:
+                w.set("rate", f"rate:{day}:{currency}EUR", {"date": day, "base": currency, "quote": "EUR", "rate": rate})
+            for row in data.results:
+                key = Key(row["kind"], row.get("post"), row.get("campaign"), row.get("platform"))
+                values = {k: v for k, v in row.items() if k not in ("kind", "post", "campaign", "platform", "day")}
+                w.set("result", key.row_id(row["day"]), {**key.fields(row["day"]), **values})
+            for e in data.entries:
+                w.append(
+                    "ledger_entry",
+                    {
+                        "date": e["date"],
+                        "campaign": e["campaign"],
+                        "category": "ads",
+                        "payee": "Meta",
+                        "amount": e["amount"],
+                        "currency": e["currency"],
+                        "task": e["task"],
+                        "entered_by": ana,
+                        "entered_at": "2026-11-20T10:00:00Z",
+                        "needs_approval": e["pending"],
+                    },
+                    row_id=e["id"],
+                )
+        with store.write(mia) as w:
+            for entry in data.approved:
+                w.append("approval", {"entry": entry, "approved_by": mia, "approved_at": "2026-11-21T10:00:00Z"})
+    return path
+
+
+@pytest.fixture(scope="module")
+def csv_dir(data: Data, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The raw data as CSV: what DuckDB reads (it never sees the workspace)."""
+    where = tmp_path_factory.mktemp("csv")
+
+    def dump(name: str, header: list[str], rows: list[list[Any]]) -> None:
+        with (where / name).open("w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(header)
+            writer.writerows(rows)
+
+    dump("tasks.csv", ["id", "campaign", "platform"], [[p, c, pl] for p, (c, pl) in data.posts.items()])
+    dump("rates.csv", ["date", "currency", "rate"], [list(r) for r in data.rates])
+    dump(
+        "results.csv",
+        ["kind", "post", "campaign", "platform", "day", *RESULT_COUNTS, "followers", "value_amount", "value_currency"],
+        [
+            [
+                r["kind"], r.get("post"), r.get("campaign"), r.get("platform"), r["day"],
+                *(r.get(n) for n in RESULT_COUNTS), r.get("followers"),
+                r["conversion_value"]["amount"] if "conversion_value" in r else None,
+                r["conversion_value"]["currency"] if "conversion_value" in r else None,
+            ]
+            for r in data.results
+        ],
+    )  # fmt: skip
+    dump(
+        "entries.csv",
+        ["id", "date", "campaign", "task", "amount", "currency", "pending"],
+        [[e["id"], e["date"], e["campaign"], e["task"], e["amount"], e["currency"], int(e["pending"])] for e in data.entries],
+    )
+    dump("approved.csv", ["entry"], [[e] for e in data.approved])
+    dump("exponents.csv", ["currency", "exp"], [[c, x] for c, x in EXP.items()])
+    return where
+
+
+#: Half to even, once, on integers (n >= 0, d > 0): the rule crewdeck applies.
+_MACROS = """
+CREATE MACRO rhe(n, d) AS CASE WHEN d IS NULL OR d = 0 OR n IS NULL THEN NULL
+    ELSE (n // d) + CASE WHEN 2 * (n % d) > d OR (2 * (n % d) = d AND (n // d) % 2 = 1) THEN 1 ELSE 0 END END;
+"""
+
+#: The key of a group within its campaign, per grouping, over results (r, with its post's platform as pl) and entries (e, t).
+_RESULT_KEY = {"campaign": "''", "post": "coalesce(r.post, '/' || r.platform)", "platform": "pl", "day": "r.day"}
+_SPEND_KEY = {"campaign": "''", "post": "coalesce(e.task, '')", "platform": "coalesce(lower(t.platform), '')", "day": "e.date"}
+
+
+def _duckdb_report(csv_dir: Path, by: str, since: str, until: str) -> dict[tuple[str, str], dict[str, int | None]]:
+    con = duckdb.connect()
+    con.execute(_MACROS)
+    for name in ("tasks", "rates", "results", "entries", "approved", "exponents"):
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_csv('{csv_dir / (name + '.csv')}', header = true, all_varchar = true)")
+    # Rates as exact integers: millionths of a euro per unit (6 decimals in the files).
+    con.execute(
+        "CREATE TABLE rate AS SELECT currency, date, CAST(round(CAST(rate AS DECIMAL(18, 6)) * 1000000) AS HUGEINT) AS micro FROM rates "
+        "UNION ALL SELECT 'EUR', '1900-01-01', 1000000"
+    )
+    # An amount of m minor units in currency c (exponent x) at rate micro is m * 10^(8 - x) * micro units of 10^-14 EUR.
+    con.execute(f"""
+        CREATE TABLE res AS
+        SELECT r.*, CASE WHEN r.kind = 'post' THEN t.campaign ELSE r.campaign END AS camp,
+               CASE WHEN r.kind = 'post' THEN lower(t.platform) ELSE r.platform END AS pl
+        FROM results r LEFT JOIN tasks t ON t.id = r.post
+        WHERE r.kind <> 'followers' AND r.day >= '{since}' AND r.day < '{until}'
+    """)
+    counts = ", ".join(f"sum(CAST({n} AS BIGINT)) AS {n}" for n in RESULT_COUNTS)
+    con.execute(f"""
+        CREATE TABLE g_counts AS
+        SELECT camp, {_RESULT_KEY[by]} AS k, {counts}, max(CAST(reach AS BIGINT)) AS reach_max, max(day) AS last_day
+        FROM res r GROUP BY 1, 2
+    """)
+    con.execute(f"""
+        CREATE TABLE g_value AS
+        SELECT r.camp, {_RESULT_KEY[by]} AS k,
+               sum(CAST(r.value_amount AS HUGEINT) * CAST(10 ** (8 - CAST(x.exp AS INTEGER)) AS HUGEINT) * rt.micro) AS value14
+        FROM res r JOIN exponents x ON x.currency = r.value_currency
+        ASOF JOIN rate rt ON rt.currency = r.value_currency AND r.day >= rt.date
+        WHERE r.value_amount IS NOT NULL GROUP BY 1, 2
+    """)
+    con.execute(f"""
+        CREATE TABLE g_spend AS
+        SELECT e.campaign AS camp, {_SPEND_KEY[by]} AS k,
+               sum(CAST(e.amount AS HUGEINT) * CAST(10 ** (8 - CAST(x.exp AS INTEGER)) AS HUGEINT) * rt.micro) AS spend14
+        FROM entries e LEFT JOIN tasks t ON t.id = e.task JOIN exponents x ON x.currency = e.currency
+        ASOF JOIN rate rt ON rt.currency = e.currency AND e.date >= rt.date
+        WHERE (e.pending = '0' OR e.id IN (SELECT entry FROM approved)) AND e.date >= '{since}' AND e.date < '{until}'
+        GROUP BY 1, 2
+    """)
+    # Followers: per platform of the group, the latest count up to the group's last day within the period.
+    con.execute(f"""
+        CREATE TABLE g_followers AS
+        WITH plats AS (SELECT DISTINCT r.camp, {_RESULT_KEY[by]} AS k, r.pl FROM res r),
+             f AS (SELECT platform, day, CAST(followers AS BIGINT) AS n FROM results
+                   WHERE kind = 'followers' AND day >= '{since}' AND day < '{until}')
+        SELECT p.camp, p.k, sum(f.n) AS followers
+        FROM plats p JOIN g_counts g ON g.camp = p.camp AND g.k = p.k
+        ASOF JOIN f ON f.platform = p.pl AND g.last_day >= f.day
+        GROUP BY 1, 2
+    """)
+    rows = con.execute("""
+        WITH keys AS (SELECT camp, k FROM g_counts UNION SELECT camp, k FROM g_spend WHERE camp IS NOT NULL)
+        SELECT keys.camp, keys.k,
+            rhe(coalesce(s.spend14, 0), 1000000000000) AS spend,
+            rhe(coalesce(c.engagements, 0) * 10000, c.reach_max) AS er_reach,
+            rhe(coalesce(c.engagements, 0) * 10000, coalesce(c.impressions, 0)) AS er_impressions,
+            rhe(coalesce(c.engagements, 0) * 10000, f.followers) AS er_followers,
+            rhe(coalesce(c.clicks, 0) * 10000, coalesce(c.impressions, 0)) AS ctr,
+            rhe(coalesce(s.spend14, 0), coalesce(c.clicks, 0) * 1000000000000) AS cpc,
+            rhe(coalesce(s.spend14, 0) * 1000, coalesce(c.impressions, 0) * 1000000000000) AS cpm,
+            rhe(coalesce(s.spend14, 0), coalesce(c.conversions, 0) * 1000000000000) AS cpa,
+            rhe(coalesce(c.conversions, 0) * 10000, coalesce(c.clicks, 0)) AS cvr,
+            rhe(coalesce(v.value14, 0) * 100, coalesce(s.spend14, 0)) AS roas
+        FROM keys LEFT JOIN g_counts c ON c.camp = keys.camp AND c.k = keys.k
+        LEFT JOIN g_spend s ON s.camp = keys.camp AND s.k = keys.k
+        LEFT JOIN g_value v ON v.camp = keys.camp AND v.k = keys.k
+        LEFT JOIN g_followers f ON f.camp = keys.camp AND f.k = keys.k
+    """).fetchall()
+    names = ["spend", "er_reach", "er_impressions", "er_followers", "ctr", "cpc", "cpm", "cpa", "cvr", "roas"]
+    return {(r[0], r[1]): dict(zip(names, r[2:])) for r in rows}
+
+
+def _hundredths(value: int | None) -> str | None:
+    return None if value is None else f"{value // 100}.{value % 100:02d}"
+
+
+def _crewdeck_report(workspace: Path, by: str, since: str, until: str) -> dict[tuple[str, str], dict[str, str | None]]:
+    with Store(workspace) as store:
+        bounds = (dt.date.fromisoformat(since), dt.date.fromisoformat(until))
+        built = report.as_json(report.build(store.conn, "EUR", by=by, bounds=bounds))
+    out = {}
+    for row in built["rows"]:
+        values = {code: kpi["value"] for code, kpi in row["kpis"].items()}
+        values["spend"] = row["spend"]["amount"]
+        out[(row["campaign_id"], "" if by == "campaign" else row[by])] = values
+    return out
+
+
+@pytest.mark.parametrize("by", ["campaign", "post", "platform", "day"])
+@pytest.mark.parametrize(("since", "until"), [("1900-01-01", "9999-01-01"), ("2025-04-01", "2025-07-01"), ("2024-02-10", "2025-03-20")])
+def test_every_kpi_agrees_with_duckdb_to_the_last_digit(workspace: Path, csv_dir: Path, by: str, since: str, until: str) -> None:
+    ours = _crewdeck_report(workspace, by, since, until)
+    theirs = {
+        key: {name: _hundredths(value) for name, value in values.items()}
+        for key, values in _duckdb_report(csv_dir, by, since, until).items()
+    }
+    assert len(ours) >= {"campaign": 3, "post": 15, "platform": 9, "day": 90}[by]
+    assert ours.keys() == theirs.keys()
+    differing = [(key, ours[key], theirs[key]) for key in ours if ours[key] != theirs[key]]
+    assert differing == [], differing[:3]
+    # The data reach every case: money KPIs, rates, ratios, and zero denominators somewhere.
+    assert any(v["cpa"] is not None for v in ours.values()) and any(v["roas"] not in (None, "0.00") for v in ours.values())
+    assert any(v["er_followers"] is not None for v in ours.values())
+    assert by == "campaign" or any(v["cpc"] is None for v in ours.values())  # spend with no results: a zero denominator
+
+
+def test_the_generated_data_span_1000_days_three_currencies_and_pending_spend(data: Data) -> None:
+    assert len({r["day"] for r in data.results}) >= 1_000
+    assert {e["currency"] for e in data.entries} == {"EUR", "USD", "JPY"}
+    assert any(e["pending"] and e["id"] not in data.approved for e in data.entries) and data.approved

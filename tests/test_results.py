@@ -1,0 +1,310 @@
+"""Results: daily counts as records, `kpi add`, the KPIs and `kpi report` (issue 16)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from crewdeck.sync.state.records import result_id
+from crewdeck.sync.state.rules import Refused
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.results.keys import Key, write
+from crewdeck.tui.results.kpis import divide_rounded
+
+from .syncsupport import crewdeck, crewdeck_fails
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    path = tmp_path / "ws.db"
+    crewdeck("init", str(path), "--member", "ana", "--name", "Ana", "--tz", "UTC", "--currency", "EUR")
+    for handle, access in (("raj", "member"), ("gus", "guest")):
+        crewdeck("-w", str(path), "--as", "ana", "member", "add", handle, "--name", handle, "--tz", "UTC", "--access", access)
+    crewdeck("-w", str(path), "--as", "ana", "campaign", "add", "Launch", "--platforms", "instagram")
+    return path
+
+
+def _post(ws: Path, title: str = "Reel one", platform: str = "instagram") -> str:
+    task = crewdeck("-w", str(ws), "--as", "raj", "add", f"{title} +launch").strip()
+    crewdeck("-w", str(ws), "--as", "raj", "set", task, f"platform={platform}")
+    return task
+
+
+def _report(ws: Path, *args: str) -> dict:
+    return json.loads(crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--json", *args))
+
+
+# ---------------------------------------------------------------- records
+
+
+def test_two_replicas_writing_the_same_day_converge_field_by_field_and_the_history_names_who(ws: Path, tmp_path: Path) -> None:
+    post = _post(ws)
+    other = tmp_path / "other.db"
+    shutil.copy(ws, other)
+    with Store(ws) as a, Store(other) as b:
+        a.conn.execute("DELETE FROM meta WHERE key = 'node'")  # a copy is a new node: give it an id of its own
+        a.conn.execute("INSERT INTO meta(key, value) VALUES ('node', 'aaaa1111aaaa1111')")
+    with Store(ws) as a, Store(other) as b:
+        ids = dict(a.conn.execute("SELECT handle, id FROM member"))
+        key = Key("post", post=post)
+        write(a, ids["ana"], [(key, "2026-11-20", {"impressions": 100, "clicks": 5})], "meta.csv:2")
+        write(b, ids["raj"], [(key, "2026-11-20", {"impressions": 120})], "kpi add")
+        before_a, before_b = a.max_seq(), b.max_seq()
+        a.apply([op for _, op in b.ops_after(0, 100_000)])
+        b.apply([op for _, op in a.ops_after(0, 100_000)])
+        row = result_id("post", "2026-11-20", post=post)
+        assert a.record("result", row) == b.record("result", row)
+        record = a.record("result", row)
+        assert record is not None and record["impressions"] == 120 and record["clicks"] == 5 and record["source"] == "kpi add"
+        assert {op.member for op in a.history(row)} == {ids["ana"], ids["raj"]}
+        assert a.max_seq() > before_a and b.max_seq() > before_b
+    log = crewdeck("-w", str(ws), "log", "--json")
+    assert "result:post:" in log
+
+
+def test_kpi_add_writes_a_day_and_a_later_entry_replaces_what_it_gives(ws: Path) -> None:
+    post = _post(ws)
+    row = crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=1000", "clicks=10").strip()
+    assert row == result_id("post", "2026-11-20", post=post)
+    crewdeck("-w", str(ws), "--as", "ana", "kpi", "add", post[:8], "2026-11-20", "clicks=12", "value=30.00 EUR")
+    with Store(ws) as store:
+        record = store.record("result", row)
+    assert record is not None
+    assert (record["impressions"], record["clicks"], record["conversion_value"]) == (1000, 12, {"amount": 3000, "currency": "EUR"})
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "/Instagram", "2026-11-20", "followers=5000")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "+launch/meta", "2026-11-20", "reach=900")
+    with Store(ws) as store:
+        assert store.conn.execute("SELECT count(*) FROM result").fetchone()[0] == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (("impressions=12.5",), "is not a count"),
+        (("impressions=-3",), "is not a count"),
+        (("likes=3",), "with METRIC one of"),
+        (("followers=3",), "followers are counted per platform"),
+        (("value=12,50 EUR",), "decimal separator"),
+        (("value=1 XXX",), "unknown currency"),
+    ],
+)
+def test_kpi_add_refuses_bad_numbers_in_one_line(ws: Path, args: tuple[str, ...], problem: str) -> None:
+    post = _post(ws)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", *args)
+    assert err.startswith("crewdeck: error: ") and problem in err and err.count("\n") == 1
+    with Store(ws) as store:
+        assert store.conn.execute("SELECT count(*) FROM result").fetchone()[0] == 0
+
+
+def test_guests_add_no_results_and_a_second_currency_is_refused(ws: Path) -> None:
+    post = _post(ws)
+    err = crewdeck_fails("-w", str(ws), "--as", "gus", "kpi", "add", post[:8], "2026-11-20", "clicks=1")
+    assert "rule guest_read_only" in err
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "value=30.00 EUR")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "value=30.00 USD")
+    assert "rule one_currency" in err and "EUR" in err
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-21", "value=30.00 USD")  # another day may
+
+
+def test_a_write_of_a_key_field_that_contradicts_the_id_is_refused(ws: Path) -> None:
+    post = _post(ws)
+    with Store(ws) as store:
+        raj = store.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
+        with pytest.raises(Refused) as refused, store.write(raj) as w:
+            w.set("result", result_id("post", "2026-11-20", post=post), {"kind": "post", "post": post, "day": "2026-11-21", "clicks": 1})
+    assert refused.value.refusal.rule == "result_key"
+
+
+# ---------------------------------------------------------------- KPIs
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "places", "expected"),
+    [
+        ("1", "8", 2, "0.12"),  # 0.125: half to even
+        ("3", "8", 2, "0.38"),  # 0.375
+        ("-1", "8", 2, "-0.12"),
+        ("2", "3", 2, "0.67"),
+        ("45.00", "12", 2, "3.75"),
+        ("0.005", "1", 2, "0.00"),
+        ("0.015", "1", 2, "0.02"),
+        ("10", "0", 2, None),
+    ],
+)
+def test_one_rounding_rule_half_to_even_once(numerator: str, denominator: str, places: int, expected: str | None) -> None:
+    got = divide_rounded(Decimal(numerator), Decimal(denominator), places)
+    assert (None if got is None else str(got)) == expected
+
+
+def test_the_report_counts_spend_as_the_ledger_does_and_says_what_it_cannot_compute(ws: Path) -> None:
+    post = _post(ws)
+    w = ["-w", str(ws), "--as", "raj"]
+    crewdeck(
+        *w,
+        "kpi",
+        "add",
+        post[:8],
+        "2026-11-20",
+        "impressions=1000",
+        "reach=800",
+        "engagements=50",
+        "clicks=12",
+        "conversions=2",
+        "value=90.00 EUR",
+    )
+    crewdeck(*w, "kpi", "add", post[:8], "2026-11-21", "impressions=500", "reach=900", "engagements=30", "clicks=3")
+    crewdeck(*w, "kpi", "add", "/instagram", "2026-11-21", "followers=4000")
+    ledger = [*w, "ledger", "add", "--campaign", "launch", "--category", "ads", "--payee", "Meta"]
+    crewdeck(*ledger, "--amount", "45.00 EUR", "--date", "2026-11-20", "--task", post[:8])
+    crewdeck(*ledger, "--amount", "500.00 EUR", "--date", "2026-11-20", "--pending")  # pending: not spend
+    crewdeck(*ledger, "--amount", "10.00 USD", "--date", "2026-11-21")
+
+    rows = _report(ws)["rows"]
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["spend"] is None and row["kpis"]["cpc"] == {"value": None, "note": "rate missing"}
+    assert row["reach"] == {"value": 900, "at_least": True}
+    assert row["kpis"]["er_reach"] == {"value": "8.89", "note": "by largest daily reach"}
+    assert row["kpis"]["er_followers"]["value"] == "2.00"  # 80 / 4,000
+    assert row["kpis"]["ctr"]["value"] == "1.00"  # 15 / 1,500
+
+    crewdeck("-w", str(ws), "--as", "ana", "rate", "set", "2026-11-01", "USD/EUR", "0.9")
+    row = _report(ws)["rows"][0]
+    assert row["spend"] == {"amount": "54.00", "currency": "EUR"}  # 45 + 10 x 0.9, the pending 500 left out
+    assert row["kpis"]["cpc"]["value"] == "3.60"  # 54 / 15
+    assert row["kpis"]["cpm"]["value"] == "36.00"  # 1,000 x 54 / 1,500
+    assert row["kpis"]["cpa"]["value"] == "27.00"
+    assert row["kpis"]["roas"]["value"] == "1.67"  # 90 / 54
+    assert row["kpis"]["cvr"]["value"] == "13.33"
+
+    day = _report(ws, "--period", "2026-11-20", "--by", "post")["rows"]
+    assert [r["post"] for r in day] == [post]
+    assert day[0]["reach"] == {"value": 800, "at_least": False} and "note" not in day[0]["kpis"]["er_reach"]
+    assert day[0]["kpis"]["er_followers"] == {"value": None}  # no follower count by that day: "—"
+    text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--period", "2026-11-20")
+    assert "—" in text and "≥" not in text
+    csv_text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "day", "--csv")
+    assert csv_text.splitlines()[1].startswith("+Launch,2026-11-20,45.00,1000,800,50,12,2,")
+
+
+# ---------------------------------------------------------------- targets
+
+
+def test_targets_are_set_by_managers_and_flag_the_campaigns_that_miss_them(ws: Path) -> None:
+    post = _post(ws)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=1000", "clicks=9", "conversions=3")
+    crewdeck(
+        "-w",
+        str(ws),
+        "--as",
+        "raj",
+        "ledger",
+        "add",
+        "--campaign",
+        "launch",
+        "--category",
+        "ads",
+        "--payee",
+        "Meta",
+        "--amount",
+        "15.00 EUR",
+        "--date",
+        "2026-11-20",
+    )
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "campaign", "set", "launch", "--target", "ctr>=1.2%")
+    assert "rule managers_only" in err
+    for bad, problem in (("cpa<=4 USD", "in the report currency, EUR"), ("ctx>=1", "no KPI 'ctx'"), ("ctr=>1", "write KPI OP NUMBER")):
+        assert problem in crewdeck_fails("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", bad)
+    crewdeck(
+        "-w",
+        str(ws),
+        "--as",
+        "ana",
+        "campaign",
+        "set",
+        "launch",
+        "--target",
+        "ctr>=1.2%",
+        "--target",
+        "cpa<=4.00 EUR",
+        "--target",
+        "roas>=2",
+    )
+    row = _report(ws)["rows"][0]
+    assert row["off_target"] == [
+        {"target": "ctr>=1.2%", "value": "0.90"},
+        {"target": "cpa<=4.00", "value": "5.00"},
+        {"target": "roas>=2x", "value": "0.00"},  # no conversion value: 0.00x
+    ]
+    assert _report(ws, "--period", "2026-11-21")["rows"] == []  # nothing that day: nothing judged
+    text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report")
+    assert "ctr 0.90% vs ctr>=1.2%" in text
+    # The result CPA counts is part of the targets: clicks here.
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "result=clicks", "--target", "cpa<=2")
+    row = _report(ws)["rows"][0]
+    assert row["kpis"]["cpa"]["value"] == "1.67" and row["off_target"] == []
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "none")
+    assert _report(ws)["rows"][0]["kpis"]["cpa"]["value"] == "5.00"
+
+
+def test_a_campaign_falling_off_target_adds_a_review_task_only_when_the_workspace_wants_it(ws: Path) -> None:
+    post = _post(ws)
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "ctr>=1%")
+    add = ["-w", str(ws), "--as", "raj", "kpi", "add", post[:8]]
+    crewdeck(*add, "2026-11-20", "impressions=1000", "clicks=20")
+    crewdeck(*add, "2026-11-21", "impressions=9000", "clicks=10")  # off target, but the setting is off
+    assert "Review +launch" not in crewdeck("-w", str(ws), "tasks", "all")
+    assert "rule managers_only" in crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "review", "on")
+    crewdeck("-w", str(ws), "--as", "ana", "kpi", "review", "on")
+    crewdeck(*add, "2026-11-21", "impressions=1000")  # back on target: 30 / 2,000
+    assert "Review +launch" not in crewdeck("-w", str(ws), "tasks", "all")
+    crewdeck(*add, "2026-11-22", "impressions=9000", "clicks=1")  # falls off: 31 / 11,000
+    tasks = json.loads(crewdeck("-w", str(ws), "tasks", "all", "--json"))
+    review = [t for t in tasks if t["title"].startswith("Review +launch")]
+    assert len(review) == 1 and "ctr>=1%" in review[0]["title"]
+    with Store(ws) as store:
+        ana = store.conn.execute("SELECT id FROM member WHERE handle = 'ana'").fetchone()[0]
+        assert store.record("task", review[0]["id"])["assignee"] == ana  # type: ignore[index]  # the record exists: it was listed
+    crewdeck(*add, "2026-11-23", "impressions=9000", "clicks=1")  # still off: no second task
+    assert sum(t["title"].startswith("Review +launch") for t in json.loads(crewdeck("-w", str(ws), "tasks", "all", "--json"))) == 1
+
+
+# ---------------------------------------------------------------- the monthly sums reports read
+
+
+def test_the_monthly_sums_follow_every_write_and_a_lower_reach_is_read_again(ws: Path) -> None:
+    import random
+
+    from crewdeck.sync.state import rollup
+
+    posts = [_post(ws, f"Post {n}") for n in range(3)]
+    rng = random.Random(5)
+    with Store(ws) as store:
+        raj = store.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
+        campaign = store.conn.execute("SELECT id FROM campaign").fetchone()[0]
+        for _ in range(6):  # writes, rewrites and corrections, in batches
+            rows = []
+            for _ in range(40):
+                key = Key("post", post=rng.choice(posts)) if rng.random() < 0.7 else Key("campaign", campaign=campaign, platform="meta")
+                day = f"2026-{rng.choice(['10', '11'])}-{rng.randint(1, 28):02d}"
+                rows.append((key, day, {"impressions": rng.randint(0, 900), "reach": rng.randint(0, 500), "clicks": rng.randint(0, 9)}))
+            unique = {(k, d): v for k, d, v in rows}
+            write(store, raj, [(k, d, v) for (k, d), v in unique.items()], "test")
+        kept = store.conn.execute(
+            f"SELECT kind, post, campaign, platform, month, impressions, reach, clicks, reach_rows, rows FROM {rollup.TABLE} WHERE rows > 0 ORDER BY 1, 2, 3, 4, 5"
+        ).fetchall()
+        store.conn.execute(f"CREATE TEMP TABLE fresh AS SELECT * FROM {rollup.TABLE} WHERE 0")
+        store.conn.execute(rollup.FILL.replace(f"INSERT INTO {rollup.TABLE}", "INSERT INTO fresh"))
+        fresh = store.conn.execute(
+            "SELECT kind, post, campaign, platform, month, impressions, reach, clicks, reach_rows, rows FROM fresh ORDER BY 1, 2, 3, 4, 5"
+        ).fetchall()
+    assert kept == fresh and len(kept) >= 6
+    # One record's reach, lowered: the month's largest reach is read again from its days.
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", posts[0][:8], "2026-09-10", "reach=900", "engagements=90")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", posts[0][:8], "2026-09-10", "reach=600")
+    row = next(r for r in _report(ws, "--period", "2026-09", "--by", "post")["rows"] if r["post"] == posts[0])
+    assert row["reach"] == {"value": 600, "at_least": False} and row["kpis"]["er_reach"]["value"] == "15.00"

@@ -1,0 +1,190 @@
+"""The Results screen: its key and palette entry, the period switch, targets, live imports, snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.screens.results import ResultsScreen
+from crewdeck.tui.results.keys import Key, write
+from crewdeck.widgets.results_table import ResultsTable, sparkline
+
+from .apphelp import demo_workspace, make_app, settle, until
+from .conftest import NOW
+
+
+def _ids(path: Path) -> tuple[dict[str, str], dict[str, str], list[tuple[str, str]]]:
+    with Store(path) as store:
+        members = dict(store.conn.execute("SELECT handle, id FROM member"))
+        campaigns = dict(store.conn.execute("SELECT name, id FROM campaign"))
+        posts = store.conn.execute(
+            "SELECT id, campaign FROM task WHERE campaign IS NOT NULL AND deleted = 0 ORDER BY id LIMIT 12"
+        ).fetchall()
+    return members, campaigns, posts
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """The demo workspace with 60 days of results on some of its posts, and targets on one campaign."""
+    path = demo_workspace(tmp_path / "demo.db")
+    members, campaigns, posts = _ids(path)
+    today = NOW.date()
+    rows = []
+    for n, (post, _) in enumerate(posts):
+        for back in range(60):
+            day = (today - dt.timedelta(days=back)).isoformat()
+            impressions = 800 + 37 * ((n * 7 + back * 3) % 11)
+            rows.append(
+                (
+                    Key("post", post=post),
+                    day,
+                    {
+                        "impressions": impressions,
+                        "reach": impressions * 3 // 4,
+                        "engagements": 20 + (back % 5) * n,
+                        "clicks": 5 + (n + back) % 9,
+                        "conversions": (n + back) % 3,
+                    },
+                )
+            )
+    with Store(path) as store:
+        write(store, members["ana"], rows, "test")
+        spring = campaigns["Spring Launch"]
+        with store.write(members["ana"]) as w:
+            w.set("campaign", spring, {"kpis": {"targets": [{"kpi": "ctr", "op": ">=", "value": "5"}], "result": "conversions"}})
+    return path
+
+
+def _table(app: CrewdeckApp) -> ResultsTable:
+    return app.screen.query_one(ResultsTable)
+
+
+async def _open(pilot: Any) -> ResultsScreen:
+    await settle(pilot)
+    await pilot.press("4")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ResultsScreen)
+    return screen
+
+
+def test_sparkline_scales_to_the_largest_day() -> None:
+    assert sparkline([0, 1, 2, 4, 8]) == " ▁▂▄█"
+    assert sparkline([0, 0]) == "▁▁" and sparkline([]) == ""
+
+
+async def test_4_opens_the_results_with_a_row_per_campaign_and_escape_closes(workspace: Path) -> None:
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open(pilot)
+        assert screen.page is not None and screen.page.kind == "week" and screen.page.label == "2026-W48"
+        rows = _table(app).rows
+        assert len(rows) >= 2 and all(row.results and row.spend for row in rows)
+        spring = next(row for row in rows if row.label == "+Spring Launch")
+        assert spring.missed.endswith(" vs ctr>=5%") and len(spring.series) == 7
+        assert spring.series[:4] != (0, 0, 0, 0) and spring.series[4:] == (0, 0, 0)  # Monday to Thursday so far
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ResultsScreen)
+
+
+async def test_the_period_switches_week_month_run_and_moves(workspace: Path) -> None:
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open(pilot)
+        week = {row.key: row.results for row in _table(app).rows}
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen.page is not None and (screen.page.kind, screen.page.label) == ("month", "2026-11")
+        month = {row.key: row.results for row in _table(app).rows}
+        assert month != week and all(len(row.series) == 30 for row in _table(app).rows)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert screen.page.label == "2026-10"
+        assert any(row.change not in ("—", "±0%") for row in _table(app).rows)  # against September's last days
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert screen.page.label == "2026-09" and _table(app).rows
+        assert all(row.change == "—" for row in _table(app).rows)  # August holds no results
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen.page.kind == "run"
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen.page.kind == "week"
+
+
+async def test_enter_opens_a_campaigns_posts_best_first_then_a_posts_days_and_escape_goes_back_up(workspace: Path) -> None:
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open(pilot)
+        spring = next(i for i, row in enumerate(_table(app).rows) if row.label == "+Spring Launch")
+        await pilot.press(*["j"] * spring, "enter")
+        await settle(pilot)
+        assert screen.page is not None and screen.page.level == "posts" and screen.page.title.startswith("+spring-launch: posts")
+        posts = _table(app).rows
+        ctr = [Decimal(row.kpis[0].rstrip("%")) for row in posts if row.kpis[0] != "—"]
+        assert len(ctr) >= 2 and ctr == sorted(ctr, reverse=True)  # best first: the top and the bottom posts
+        assert _table(app).columns[0].title == "POST"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.page.level == "days" and [row.key for row in _table(app).rows] == [
+            "2026-11-23",
+            "2026-11-24",
+            "2026-11-25",
+            "2026-11-26",
+        ]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.page.level == "posts"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.page.level == "campaigns" and isinstance(app.screen, ResultsScreen)
+
+
+async def test_results_are_in_the_palette(workspace: Path) -> None:
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Results" in titles
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Results")
+        command.callback()
+        await settle(pilot)
+        assert isinstance(app.screen, ResultsScreen)
+
+
+async def test_another_members_import_shows_up_without_a_key(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(pilot)
+        members, campaigns, _ = _ids(workspace)
+        before = {row.key: row for row in _table(app).rows}
+        autumn = campaigns["Autumn Sale"] if "Autumn Sale" in campaigns else next(iter(campaigns.values()))
+        with Store(workspace) as store:  # another connection: a teammate's import
+            write(
+                store,
+                members["raj"],
+                [(Key("campaign", campaign=autumn, platform="meta"), NOW.date().isoformat(), {"impressions": 5000, "conversions": 40})],
+                "meta import",
+            )
+        old = before[autumn].results if autumn in before else "0"
+        await until(pilot, lambda: any(r.key == autumn and r.results != old for r in _table(app).rows), "the import in the Results screen")
+
+
+def test_snapshot_of_the_results_80x24(snap_compare: Any, workspace: Path) -> None:
+    assert snap_compare(make_app(workspace, watch=False), terminal_size=(80, 24), run_before=_opened)
+
+
+def test_snapshot_of_the_results_160x48(snap_compare: Any, workspace: Path) -> None:
+    assert snap_compare(make_app(workspace, watch=False), terminal_size=(160, 48), run_before=_opened)
+
+
+async def _opened(pilot: Any) -> None:
+    await _open(pilot)

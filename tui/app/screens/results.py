@@ -1,0 +1,141 @@
+"""Results: per campaign, the spend, its KPIs against its targets, and the last 30 days.
+
+Opened with ``4`` (or "Results" in the palette).  The period opens on the
+current week in the viewer's zone; ``p`` switches week, month and each
+campaign's run, ``[`` ``]`` move it.  Reads run in a worker
+(``crewdeck.tui.results.pane_data``); the table draws only the lines on
+screen.  Another member's import or spend shows up by itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+
+from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.zones import zone
+from crewdeck.tui.app.services import Services
+from crewdeck.tui.app.workers import background
+from crewdeck.tui.results import pane_data
+from crewdeck.tui.results.pane_data import KINDS, ResultsPage
+from crewdeck.widgets.key_footer import KeyFooter
+from crewdeck.widgets.pane_bar import PaneBar
+from crewdeck.widgets.results_table import ResultsTable
+
+#: What the screen shows comes from these records.
+ENTITIES = frozenset({"result", "ledger_entry", "approval", "rate", "campaign", "task", "workspace"})
+KIND_NAMES = {"week": "Week", "month": "Month", "run": "Campaign run"}
+
+
+class ResultsScreen(Screen[None]):
+    """Results per campaign.
+
+    | key | action |
+    |---|---|
+    | `enter` | on a campaign: its posts, best CTR first; on a post: its numbers by day |
+    | `p` | period: week → month → each campaign's run |
+    | `[` `]` | previous / next period |
+    | `escape` `q` | up a level, or back |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "next_kind", "Week/month/run", id="results.kind"),
+        Binding("left_square_bracket", "move_period(-1)", "Previous period", id="results.prev_period"),
+        Binding("right_square_bracket", "move_period(1)", "Next period", id="results.next_period"),
+        Binding("escape,q", "close", "Back", id="results.close"),
+    ]
+
+    DEFAULT_CSS = """
+    ResultsScreen ResultsTable { scrollbar-size-vertical: 1; }
+    """
+
+    @dataclass
+    class Loaded(Message):
+        page: ResultsPage
+        generation: int
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self.kind = KINDS[0]
+        self.day = services.now().astimezone(zone(services.viewer_tz)).date()
+        self.page: ResultsPage | None = None
+        #: What the rows are of: ``()`` the campaigns, ``(campaign,)`` its posts, ``(campaign, post)`` a post's days.
+        self.drill: tuple[str, ...] = ()
+        #: Bumped by every query; answers to older ones are dropped.
+        self.generation = 0
+
+    def compose(self) -> ComposeResult:
+        yield PaneBar(id="results-bar")
+        yield ResultsTable(id="results-table")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.query_one(ResultsTable).focus()
+        self.query_one(PaneBar).hint = "p week/month/run · [ ] period · esc back"
+        self.reload()
+
+    def reload(self) -> None:
+        self.generation += 1
+        self._load(self.kind, self.day, self.drill, self.generation)
+
+    @background(group="results", exclusive=True)
+    def _load(self, kind: str, anchor: dt.date, drill: tuple[str, ...], generation: int) -> None:
+        page = self.services.session.access.read(lambda ws: pane_data.load(ws, kind, anchor, *drill))
+        self.post_message(self.Loaded(page, generation))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        if message.generation != self.generation:
+            return
+        page = self.page = message.page
+        bar = self.query_one(PaneBar)
+        bar.title = f"Results · {KIND_NAMES[page.kind]} {page.label if page.kind != 'run' else ''}".rstrip()
+        off = sum(1 for line in page.lines if line.missed)
+        noun = {"campaigns": "campaigns", "posts": "rows", "days": "days"}[page.level]
+        bar.info = visible(f"{page.title} · {len(page.lines)} {noun}, in {page.currency}") + (f" · {off} off target" if off else "")
+        first = {"campaigns": "CAMPAIGN", "posts": "POST", "days": "DAY"}[page.level]
+        self.query_one(ResultsTable).set_rows(page.lines, first)
+
+    @on(ResultsTable.RowSelected)
+    def _selected(self, message: ResultsTable.RowSelected) -> None:
+        page = self.page
+        if page is None or page.level == "days" or (page.level == "posts" and len(message.key) != 32):
+            self.app.bell()  # a day, or a campaign's platform row: nothing finer
+            return
+        self.drill = (*self.drill, message.key)
+        self.reload()
+
+    def action_next_kind(self) -> None:
+        self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
+        self.reload()
+
+    def action_move_period(self, steps: int) -> None:
+        period = pane_data.period_of(self.kind, self.day)
+        if period is None:
+            self.app.bell()
+            return
+        moved = period.move(steps)
+        if moved.start is not None:
+            self.day = moved.start
+        self.reload()
+
+    def action_close(self) -> None:
+        if self.drill:
+            self.drill = self.drill[:-1]
+            self.reload()
+            return
+        self.dismiss(None)
+
+    def store_changed(self, ops: list[Op]) -> None:
+        """Operations were committed (another member's import, say): read again when they touch what is shown."""
+        if any(op.entity in ENTITIES for op in ops):
+            self.reload()

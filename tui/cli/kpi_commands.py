@@ -1,0 +1,149 @@
+"""What the results commands do (``cmd_kpi`` registers them and imports this only when one runs)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import sys
+
+from crewdeck.sync.state.money import format_minor
+from crewdeck.sync.state.records import WORKSPACE_ROW
+from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.zones import zone
+from crewdeck.tui.cli.common import Context, print_json, read_input, table
+from crewdeck.tui.ledger.csvfiles import Rejected
+from crewdeck.tui.ledger.period import Period
+from crewdeck.tui.results import imports, keys, report, review
+from crewdeck.tui.results.kpis import KPIS, Totals, shown
+from crewdeck.tui.time.when import DateError, parse_day, utc_iso
+from crewdeck.tui.workspace.errors import UserError
+
+
+def _today(ctx: Context) -> dt.date:
+    return ctx.now.astimezone(zone(ctx.viewer_tz)).date()
+
+
+def cmd_add(ctx: Context) -> int:
+    ws = ctx.ws
+    key = keys.parse_target(ws, ctx.args.target)
+    try:
+        day = parse_day(ctx.args.date, _today(ctx)).isoformat()
+    except DateError as exc:
+        raise UserError(str(exc)) from None
+    values = keys.parse_values(ctx.args.metrics, key, ws.base_currency)
+    before = _targets_before(ctx, [key])
+    keys.write(ws.store, ctx.me.id, [(key, day, values)], "kpi add")
+    print(key.row_id(day))
+    _review(ctx, before)
+    return 0
+
+
+def _targets_before(ctx: Context, written: list[keys.Key]) -> review.Misses | None:
+    """The touched campaigns' missed targets before a write, when the workspace wants review tasks."""
+    ws = ctx.ws
+    return review.misses(ws, review.campaigns_of(ws, written)) if review.enabled(ws) else None
+
+
+def _review(ctx: Context, before: review.Misses | None) -> None:
+    if before is None:
+        return
+    with ctx.writer() as w:
+        added = review.add_tasks(ctx.ws, w, before, _today(ctx), utc_iso(ctx.now))
+    for task_id in added:
+        print(f"note: a campaign fell off its targets: review task {task_id[:8]} added", file=sys.stderr)
+
+
+def cmd_review(ctx: Context) -> int:
+    with ctx.writer() as w:
+        w.set("workspace", WORKSPACE_ROW, {"review_off_target": ctx.args.state == "on"})
+    return 0
+
+
+def cmd_import(ctx: Context) -> int:
+    source = ctx.args.file
+    text = read_input(source)
+    ws = ctx.ws
+    try:
+        planned = imports.plan(ws, text, source, ctx.args.format, imports.parse_map(ctx.args.map or []), with_spend=ctx.args.spend)
+    except Rejected as exc:
+        for problem in exc.problems:
+            print(visible(problem), file=sys.stderr)
+        raise UserError(str(exc)) from None
+    before = _targets_before(ctx, [key for key, _, _, _ in planned.results])
+    if planned.results or planned.spend:
+        imports.write(ws.store, ctx.me.id, planned, source, ctx.args.format, utc_iso(ctx.now))
+    line = f"imported {planned.rows:,} rows: {len(planned.results):,} changed, {planned.unchanged:,} unchanged"
+    if ctx.args.spend:
+        line += f"; {len(planned.spend):,} spend entries added" + (
+            f" ({planned.spend_already:,} already in the ledger)" if planned.spend_already else ""
+        )
+    print(line)
+    _review(ctx, before)
+    return 0
+
+
+def _bounds(ctx: Context, campaign: str | None) -> tuple[dt.date, dt.date] | None:
+    text = ctx.args.period
+    if not text:
+        return None
+    if text.strip().lower() == "run":
+        if campaign is None:
+            raise UserError("--period run needs a campaign: kpi report +CAMPAIGN --period run")
+        info = ctx.ws.campaign(campaign)
+        start = dt.date.fromisoformat(info.start) if info and info.start else dt.date(1900, 1, 1)
+        end = dt.date.fromisoformat(info.end) + dt.timedelta(days=1) if info and info.end else dt.date(9999, 1, 1)
+        return start, end
+    return Period.parse(text).range
+
+
+def cmd_report(ctx: Context) -> int:
+    ws = ctx.ws
+    name = ctx.args.campaign
+    campaign = ws.campaign_by_name(name[1:] if name and name.startswith("+") else name).id if name else None
+    built = report.build(ws.conn, ws.base_currency, by=ctx.args.by, bounds=_bounds(ctx, campaign), campaign=campaign)
+    for currency, amount in sorted(built.missing.items()):
+        print(
+            f"warning: rate missing: {format_minor(amount, currency)} {currency} has no rate into {built.currency} "
+            f"on its days; add one with: crewdeck rate set DATE {currency}/{built.currency} RATE",
+            file=sys.stderr,
+        )
+    if ctx.args.json:
+        print_json(report.as_json(built))
+        return 0
+    if not built.groups:
+        print("no results or spend", file=sys.stderr)
+        return 0
+    headers, rows = _rows(built, ctx.args.csv)
+    if ctx.args.csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows([[visible(cell) for cell in row] for row in rows])
+        sys.stdout.write(buffer.getvalue())
+        return 0
+    sys.stdout.write(table(rows, headers) + "\n")
+    if any(g.totals.reach_is_bound for g in built.groups):
+        print("≥ reach: the largest daily reach (reach does not add up over days); * a rate by that reach", file=sys.stderr)
+    return 0
+
+
+def _rows(built: report.ResultsReport, plain: bool) -> tuple[list[str], list[list[str]]]:
+    by = built.by
+    headers = ["CAMPAIGN", *([by.upper()] if by != "campaign" else []), f"SPEND {built.currency}", "IMPR", "REACH", "ENG", "CLICKS", "CONV"]
+    headers += [k.code.upper() for k in KPIS] + ["OFF TARGET"]
+    rows = []
+    for g in built.groups:
+        t = g.totals
+        key = g.key[:8] if by == "post" and not g.key.startswith("/") and not plain else g.key
+        cells = [f"+{built.campaign_label(g.campaign)}", *([key or f"(no {by})"] if by != "campaign" else [])]
+
+        def count(name: str, t: Totals = t) -> str:
+            return str(t.count(name)) if plain else f"{t.count(name):,}"
+
+        cells += [report.spend_text(t, built.currency), count("impressions"), report.reach_text(t)]
+        cells += [count("engagements"), count("clicks"), count("conversions")]
+        cells += [shown(g.kpis[k.code], built.currency) for k in KPIS]
+        cells += [", ".join(f"{k.code} {shown(v, built.currency)} vs {t}" for t, v in g.missed for k in [v.kpi])]
+        rows.append(cells)
+    return headers, rows

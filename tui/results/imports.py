@@ -1,0 +1,453 @@
+"""Results from files: Meta Ads Manager and LinkedIn Campaign Manager exports, and plain CSV.
+
+All or nothing: every row is read and checked first, each bad one is
+reported as ``FILE:LINE: column: problem`` (``csvfiles.Rejected``), and only
+a file with no bad row is written, in one transaction.  Rows are matched to
+campaigns by name (or ``+slug`` or id) and to posts by id or title; a row
+that matches nothing is a bad row, never a guess.
+
+Importing the same file again changes nothing: a result is keyed by what
+it counts and its day, and only the fields whose value differs from the
+stored one are written.  ``--spend`` adds a ledger entry per row with
+spend, whose id is derived from the format, campaign, day and currency:
+imported again (or by a second member), it is the same entry.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, parse_decimal
+from crewdeck.sync.state.records import MAX_COUNT, RESULT, RESULT_COUNTS
+from crewdeck.sync.state.store import Store
+from crewdeck.sync.state.visible import visible
+from crewdeck.tui.ledger.actions import derived_id
+from crewdeck.tui.ledger.csvfiles import Rejected
+from crewdeck.tui.results.keys import Key, platform
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import Campaign, Workspace, match_campaign
+
+FORMATS = ("meta", "linkedin", "csv")
+#: What ``--map`` may name: the fields a row gives, for every format.
+MAP_FIELDS = ("date", "end", "post", "campaign", "platform", *RESULT_COUNTS, "followers", "value", "spend", "currency")
+
+#: Each format's columns per field, as the vendor's export names them (matched without regard to case).
+#: Meta: Ads Manager's "Export table data", broken down by day; amounts carry their currency in the header.
+#: LinkedIn: Campaign Manager's campaign performance export, a few lines of preamble before the header.
+COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "meta": {
+        "campaign": ("Campaign name",),
+        "date": ("Day", "Reporting starts"),
+        "end": ("Reporting ends",),
+        "reach": ("Reach",),
+        "impressions": ("Impressions",),
+        "clicks": ("Link clicks",),
+        "conversions": ("Results",),
+        "engagements": ("Post engagements", "Post engagement"),
+        "reactions": ("Post reactions",),
+        "comments": ("Post comments",),
+        "shares": ("Post shares",),
+        "saves": ("Post saves",),
+        "video_3s": ("3-second video plays",),
+        "video_complete": ("Video plays at 100%",),
+        "spend": ("Amount spent",),
+        "value": ("Purchases conversion value", "Website purchases conversion value"),
+    },
+    "linkedin": {
+        "campaign": ("Campaign Name",),
+        "date": ("Start Date (in UTC)", "Start Date"),
+        "currency": ("Currency",),
+        "spend": ("Total Spent",),
+        "impressions": ("Impressions",),
+        "reach": ("Reach",),
+        "clicks": ("Clicks",),
+        "reactions": ("Reactions",),
+        "comments": ("Comments",),
+        "shares": ("Shares",),
+        "engagements": ("Total Engagements",),
+        "conversions": ("Conversions",),
+        "value": ("Conversion Value",),
+        "video_3s": ("Video Views",),
+        "video_complete": ("Video Completions",),
+    },
+    "csv": {name: (name,) for name in MAP_FIELDS},
+}
+#: The platform a vendor's campaign rows are on.
+PLATFORM = {"meta": "meta", "linkedin": "linkedin"}
+_CURRENCY_IN_HEADER = re.compile(r"\(([A-Z]{3})\)\s*\Z")
+_US_DAY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\Z")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
+def parse_map(specs: Sequence[str]) -> dict[str, str]:
+    """``["clicks=Link Clicks (all)"]`` (or comma-joined) -> field -> column header, as ``ledger import --map``."""
+    mapping: dict[str, str] = {}
+    for spec in specs:
+        for part in spec.split(","):
+            name, eq, header = part.partition("=")
+            name = name.strip().lower()
+            if not eq or not header.strip():
+                raise UserError(f"--map {part!r}: write METRIC=COLUMN, e.g. clicks=Link Clicks")
+            if name not in MAP_FIELDS:
+                raise UserError(f"--map {part!r}: no field {name!r} (fields: {', '.join(MAP_FIELDS)})")
+            mapping[name] = header.strip()
+    return mapping
+
+
+@dataclass(frozen=True)
+class SpendRow:
+    entry_id: str
+    campaign: str
+    task: str | None
+    day: str
+    amount: int
+    currency: str
+    line: int
+
+
+@dataclass
+class Plan:
+    #: ``(key, day, changed field values, line)``: only what differs from the stored record.
+    results: list[tuple[Key, str, dict[str, Any], int]] = field(default_factory=list)
+    rows: int = 0
+    unchanged: int = 0
+    spend: list[SpendRow] = field(default_factory=list)
+    spend_already: int = 0
+
+
+def plan(ws: Workspace, text: str, source: str, fmt: str, mapping: dict[str, str], *, with_spend: bool = False) -> Plan:
+    """Read and check every row; ``Rejected`` with every bad row, or the plan of what to write."""
+    problems: list[str] = []
+    rows = list(_rows(text, source, fmt, problems))
+    if not rows and not problems:
+        raise UserError(f"{source}: no header row")
+    if problems:
+        raise Rejected(source, problems)
+    header_line, header = rows[0]
+    columns, header_currency = _columns(header, fmt, mapping, source, header_line)
+    matcher = _Matcher(ws)
+    seen: dict[tuple[str, str], int] = {}
+    wanted: list[tuple[Key, str, dict[str, Any], int]] = []
+    spend: list[SpendRow] = []
+    for line, cells in rows[1:]:
+        cell = _Cells(source, line, header, cells, columns, problems)
+        if cell.broken:
+            continue
+        read = _read_row(ws, cell, fmt, matcher, header_currency)
+        if read is None:
+            continue
+        key, day, values, spent = read
+        first = seen.setdefault((key.row_id(day), ""), line)
+        if first != line:
+            problems.append(f"{source}:{line}: {cell.name('date')}: the same {key.kind} and day as line {first}")
+            continue
+        wanted.append((key, day, values, line))
+        if with_spend and spent is not None and spent[0]:
+            camp = key.campaign or matcher.post_campaign(key.post)
+            if camp is None:
+                problems.append(f"{source}:{line}: {cell.name('spend')}: spend needs a campaign (the post has none)")
+                continue
+            entry = derived_id("kpi import spend", fmt, key.row_id(day), spent[1])
+            spend.append(SpendRow(entry, camp, key.post, day, spent[0], spent[1], line))
+    if problems:
+        raise Rejected(source, problems)
+    return _only_changes(ws, wanted, spend)
+
+
+def _rows(text: str, source: str, fmt: str, problems: list[str]) -> Iterator[tuple[int, list[str]]]:
+    """``(line, cells)`` of each non-empty row from the header on (LinkedIn's preamble skipped)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    started = fmt != "linkedin"
+    try:
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            if not started:
+                # The header is the first row naming the campaign; the lines before describe the report.
+                if not any(cell.strip().lower() == "campaign name" for cell in cells):
+                    continue
+                started = True
+            yield reader.line_num, cells
+    except csv.Error as exc:
+        problems.append(f"{source}:{reader.line_num}: {exc}")
+
+
+def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, line: int) -> tuple[dict[str, int], str | None]:
+    """Field -> column index; the currency the header names for money columns (Meta's ``Amount spent (EUR)``)."""
+    names = [cell.strip() for cell in header]
+    lowered = [_bare(name).lower() for name in names]
+    columns: dict[str, int] = {}
+    currency: str | None = None
+    for name, candidates in COLUMNS[fmt].items():
+        wanted = (mapping[name],) if name in mapping else candidates
+        for candidate in wanted:
+            bare = _bare(candidate).lower()
+            if bare in lowered:
+                columns[name] = lowered.index(bare)
+                break
+        else:
+            if name in mapping:
+                raise UserError(f"{source}:{line}: --map {name}={mapping[name]}: no such column (columns: {', '.join(names)})")
+    for name in ("spend", "value"):
+        if name in columns:
+            found = _CURRENCY_IN_HEADER.search(names[columns[name]])
+            if found:
+                currency = found[1]
+    if "date" not in columns:
+        raise UserError(f"{source}:{line}: no date column ({' or '.join(COLUMNS[fmt]['date'])}; or --map date=COLUMN)")
+    if fmt != "csv" and "campaign" not in columns:
+        raise UserError(f"{source}:{line}: no campaign column ({COLUMNS[fmt]['campaign'][0]}; or --map campaign=COLUMN)")
+    if fmt == "csv" and "post" not in columns and "campaign" not in columns and "platform" not in columns:
+        raise UserError(f"{source}:{line}: name a post, campaign or platform column (post, campaign and platform; or --map)")
+    return columns, currency
+
+
+def _bare(header: str) -> str:
+    """A header without the currency in brackets that Meta adds (``Amount spent (EUR)``)."""
+    return _CURRENCY_IN_HEADER.sub("", header).strip()
+
+
+class _Cells:
+    """One row's cells by field, collecting its problems as ``FILE:LINE: column: problem``."""
+
+    def __init__(self, source: str, line: int, header: list[str], cells: list[str], columns: dict[str, int], problems: list[str]) -> None:
+        self.source, self.line, self.header, self.cells, self.columns, self.problems = source, line, header, cells, columns, problems
+        self.broken = False
+        if len(cells) > len(header):
+            self.problem("", f"{len(cells)} cells, but the header has {len(header)} columns (a comma in a value needs quotes)")
+
+    def name(self, name: str) -> str:
+        return self.header[self.columns[name]].strip() if name in self.columns else name
+
+    def get(self, name: str) -> str:
+        index = self.columns.get(name)
+        return self.cells[index].strip() if index is not None and index < len(self.cells) else ""
+
+    def problem(self, name: str, text: str) -> None:
+        where = f"{self.name(name)}: " if name else ""
+        self.problems.append(f"{self.source}:{self.line}: {where}{text}")
+        self.broken = True
+
+
+def _day(cell: _Cells, name: str) -> str | None:
+    raw = cell.get(name)
+    try:
+        if _ISO_DAY.match(raw):
+            return dt.date.fromisoformat(raw).isoformat()
+        found = _US_DAY.match(raw)
+        if found:  # LinkedIn writes M/D/YYYY
+            return dt.date(int(found[3]), int(found[1]), int(found[2])).isoformat()
+    except ValueError:
+        pass
+    cell.problem(name, f"{visible(raw)!r} is not a date (YYYY-MM-DD{', or M/D/YYYY' if name == 'date' else ''})")
+    return None
+
+
+def _count(cell: _Cells, name: str) -> int | None:
+    raw = cell.get(name).replace(",", "") if name in cell.columns else ""
+    if raw == "":
+        return None
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_COUNT:
+        cell.problem(name, f"{visible(cell.get(name))!r} is not a count (a whole number)")
+        return None
+    return int(raw)
+
+
+def _money(cell: _Cells, name: str, currency: str | None) -> tuple[int, str] | None:
+    raw = cell.get(name)
+    if raw == "" or name not in cell.columns:
+        return None
+    if currency is None:
+        cell.problem(name, "no currency: name it in the header (Amount spent (EUR)) or in a currency column")
+        return None
+    try:
+        amount = parse_decimal(raw, check_currency(currency))
+    except MoneyError as exc:
+        cell.problem(name, str(exc))
+        return None
+    if amount < 0:
+        cell.problem(name, f"{visible(raw)!r} is negative: results and spend are counted from zero up")
+        return None
+    return amount, currency
+
+
+def _read_row(
+    ws: Workspace, cell: _Cells, fmt: str, matcher: _Matcher, header_currency: str | None
+) -> tuple[Key, str, dict[str, Any], tuple[int, str] | None] | None:
+    day = _day(cell, "date")
+    if day is not None and "end" in cell.columns and cell.get("end"):
+        end = _day(cell, "end")
+        if end is not None and end != day:
+            cell.problem("end", f"the row spans {day} to {end}: export it broken down by day (Ads Manager: Breakdown > By time > Day)")
+    key = matcher.key(cell, fmt)
+    currency = cell.get("currency").upper() or header_currency if "currency" in cell.columns else header_currency
+    values: dict[str, Any] = {}
+    for name in (*RESULT_COUNTS, "followers"):
+        if name in cell.columns:
+            count = _count(cell, name)
+            if count is not None:
+                values[name] = count
+    value = _money(cell, "value", currency)
+    if value is not None:
+        values["conversion_value"] = {"amount": value[0], "currency": value[1]}
+    spent = _money(cell, "spend", currency)
+    if key is not None and ("followers" in values) != (key.kind == "followers"):
+        cell.problem("followers", "followers are counted per platform alone (a platform column and no post or campaign)")
+    if cell.broken or day is None or key is None:
+        return None
+    # Every value was checked as it was read (a count, an amount): the writer takes them as they are.
+    return key, day, values, spent
+
+
+class _Matcher:
+    """Campaigns by name, +slug or id, posts by id or title: exactly one, or the row is bad."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.campaigns: list[Campaign] = ws.campaigns()
+        self.by_name = {c.name.strip().lower(): c for c in self.campaigns}
+        self._posts: dict[str, list[str]] | None = None
+
+    def campaign(self, cell: _Cells, name: str) -> str | None:
+        raw = cell.get(name)
+        if not raw:
+            cell.problem(name, "empty")
+            return None
+        found = self.by_name.get(raw.lower())
+        if found is not None:
+            return found.id
+        try:
+            return match_campaign(raw, self.campaigns).id
+        except UserError as exc:
+            cell.problem(name, f"no campaign named {visible(raw)!r}: {str(exc).split(' (', 1)[-1].rstrip(')') or 'add it first'}")
+            return None
+
+    def post_campaign(self, post: str | None) -> str | None:
+        row = self.ws.conn.execute("SELECT campaign FROM task WHERE id = ?", (post,)).fetchone()
+        return None if row is None else row[0]
+
+    def post(self, cell: _Cells) -> str | None:
+        raw = cell.get("post")
+        if re.fullmatch(r"[0-9a-f]{4,32}", raw.lower()):
+            try:
+                return self.ws.resolve("task", raw)
+            except UserError:
+                pass
+        if self._posts is None:
+            self._posts = {}
+            for task_id, title in self.ws.conn.execute("SELECT id, title FROM task WHERE deleted = 0"):
+                self._posts.setdefault((title or "").strip().lower(), []).append(task_id)
+        found = self._posts.get(raw.lower(), [])
+        if len(found) != 1:
+            cell.problem(
+                "post",
+                f"no post with the id or title {visible(raw)!r}"
+                if not found
+                else f"{len(found)} posts are titled {visible(raw)!r}: give the id",
+            )
+            return None
+        return found[0]
+
+    def key(self, cell: _Cells, fmt: str) -> Key | None:
+        if fmt in PLATFORM:
+            camp = self.campaign(cell, "campaign")
+            return None if camp is None else Key("campaign", campaign=camp, platform=PLATFORM[fmt])
+        if cell.get("post"):
+            post = self.post(cell)
+            return None if post is None else Key("post", post=post)
+        where = cell.get("platform")
+        try:
+            plat = platform(where) if where else None
+        except UserError as exc:
+            cell.problem("platform", str(exc))
+            return None
+        if cell.get("campaign"):
+            camp = self.campaign(cell, "campaign")
+            if plat is None:
+                cell.problem("platform", "a campaign's results need its platform")
+            return None if camp is None or plat is None else Key("campaign", campaign=camp, platform=plat)
+        if plat is None:
+            cell.problem("post", "name a post, or a campaign and a platform, or a platform alone (followers)")
+            return None
+        return Key("followers", platform=plat)
+
+
+def _only_changes(ws: Workspace, wanted: list[tuple[Key, str, dict[str, Any], int]], spend: list[SpendRow]) -> Plan:
+    """What the workspace does not hold yet: changed fields of results, new spend entries."""
+    out = Plan(rows=len(wanted))
+    ids = [key.row_id(day) for key, day, _, _ in wanted]
+    stored: dict[str, dict[str, Any]] = {}
+    names = [*RESULT_COUNTS, "followers"]
+    sql = f"SELECT r.id, {', '.join(names)}, value_amount, value_currency FROM json_each(?) j JOIN result r ON r.id = j.value"
+    for row in ws.conn.execute(sql, (json.dumps(ids),)):
+        values = dict(zip(names, row[1 : 1 + len(names)]))
+        values["conversion_value"] = None if row[-2] is None else {"amount": row[-2], "currency": row[-1]}
+        stored[row[0]] = values
+    for (key, day, values, line), row_id in zip(wanted, ids):
+        before = stored.get(row_id)
+        if before is None:
+            out.results.append((key, day, {**key.fields(day), **values}, line))
+            continue
+        changed = {name: value for name, value in values.items() if before.get(name) != value}
+        if changed:
+            out.results.append((key, day, changed, line))
+        else:
+            out.unchanged += 1
+    have = {
+        r[0]: (r[1], r[2])
+        for r in ws.conn.execute(
+            "SELECT e.id, e.amount, e.currency FROM json_each(?) j JOIN ledger_entry e ON e.id = j.value",
+            (json.dumps([s.entry_id for s in spend]),),
+        )
+    }
+    problems = []
+    for row in spend:
+        if row.entry_id not in have:
+            out.spend.append(row)
+        elif have[row.entry_id] == (row.amount, row.currency):
+            out.spend_already += 1
+        else:
+            amount, currency = have[row.entry_id]
+            problems.append(
+                f"line {row.line}: spend: the ledger holds {format_minor(amount, currency)} {currency} for this campaign and day "
+                f"(entry {row.entry_id[:8]}), not {format_minor(row.amount, row.currency)} {row.currency}: reverse that entry first"
+            )
+    if problems:
+        raise UserError(f"nothing imported: {'; '.join(problems[:10])}")
+    return out
+
+
+def write(store: Store, member: str, planned: Plan, source: str, fmt: str, now_text: str) -> None:
+    """The plan in one transaction: results (changed fields and where they came from) and spend entries."""
+    where = f"{fmt} import {source}:"
+    last = max((line for _, _, _, line in planned.results), default=0)
+    RESULT.check("source", f"{where}{last}")  # the longest source of the rows, checked once
+    with store.write(member) as w:
+        for key, day, values, line in planned.results:
+            w.set_checked("result", key.row_id(day), {**values, "source": f"{where}{line}"})
+        for row in planned.spend:
+            w.append(
+                "ledger_entry",
+                {
+                    "date": row.day,
+                    "campaign": row.campaign,
+                    "category": "ads",
+                    "payee": {"meta": "Meta", "linkedin": "LinkedIn"}.get(fmt, "ads"),
+                    "amount": row.amount,
+                    "currency": row.currency,
+                    "memo": f"{fmt} import {source}:{row.line}",
+                    "task": row.task,
+                    "entered_by": member,
+                    "entered_at": now_text,
+                },
+                row_id=row.entry_id,
+            )

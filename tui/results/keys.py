@@ -1,0 +1,118 @@
+"""What a result counts, as people name it, and how a day's numbers are written.
+
+``POST`` (a task's id or prefix), ``+campaign/platform`` (a campaign on a
+platform that reports no posts) or ``/platform`` (the workspace's
+followers there).  Results are keyed by what they count and the day
+(``records.result_id``): two members writing the same day's numbers write
+the same record, and the later write wins, field by field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from crewdeck.sync.state.money import MoneyError, parse_amount
+from crewdeck.sync.state.records import RESULT, RESULT_COUNTS, ValidationError, platform_name, result_id
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import Workspace
+
+#: Every metric ``kpi add`` takes, with the field it fills.
+METRICS: dict[str, str] = {
+    **{name: name for name in RESULT_COUNTS},
+    "followers": "followers",
+    "value": "conversion_value",
+    "conversion_value": "conversion_value",
+}
+
+
+@dataclass(frozen=True)
+class Key:
+    """What a result counts (the day apart)."""
+
+    kind: str
+    post: str | None = None
+    campaign: str | None = None
+    platform: str | None = None
+
+    def row_id(self, day: str) -> str:
+        return result_id(self.kind, day, post=self.post, campaign=self.campaign, platform=self.platform)
+
+    def fields(self, day: str) -> dict[str, Any]:
+        """The key fields a new record is created with (the rules check them against its id)."""
+        values: dict[str, Any] = {"kind": self.kind, "day": day}
+        for name in ("post", "campaign", "platform"):
+            if getattr(self, name) is not None:
+                values[name] = getattr(self, name)
+        return values
+
+
+def platform(text: str) -> str:
+    """A platform as typed (``Instagram``) as results key it (``instagram``)."""
+    try:
+        return platform_name(text.strip().lower())
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
+def parse_target(ws: Workspace, text: str) -> Key:
+    """``POST`` id or prefix, ``+campaign/platform`` or ``/platform`` (followers)."""
+    raw = text.strip()
+    if raw.startswith("/"):
+        return Key("followers", platform=platform(raw[1:]))
+    if raw.startswith("+"):
+        name, slash, where = raw[1:].rpartition("/")
+        if not slash or not name:
+            raise UserError(f"{raw!r}: name the platform, as in +{raw[1:] or 'campaign'}/instagram")
+        return Key("campaign", campaign=ws.campaign_by_name(name).id, platform=platform(where))
+    return Key("post", post=ws.resolve("task", raw))
+
+
+def parse_values(pairs: Iterable[str], key: Key, base_currency: str) -> dict[str, Any]:
+    """``impressions=1200 clicks=14 value="42.00 EUR"`` -> checked field values."""
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        name, eq, raw = pair.partition("=")
+        metric = name.strip().lower()
+        if not eq or metric not in METRICS:
+            raise UserError(f"{pair!r}: write METRIC=N, with METRIC one of {', '.join(METRICS)}")
+        field = METRICS[metric]
+        if (field == "followers") != (key.kind == "followers"):
+            raise UserError(
+                f"{metric}: followers are counted per platform (/instagram)"
+                if field == "followers"
+                else f"{metric}: /platform counts followers only"
+            )
+        values[field] = _value(field, raw.strip(), base_currency)
+    if not values:
+        raise UserError("give at least one METRIC=N")
+    return values
+
+
+def _value(field: str, raw: str, base_currency: str) -> Any:
+    if field == "conversion_value":
+        try:
+            amount, currency = parse_amount(raw, base_currency)
+        except MoneyError as exc:
+            raise UserError(f"value: {exc}") from None
+        value: Any = {"amount": amount, "currency": currency}
+    elif raw.isascii() and raw.isdigit():
+        value = int(raw)
+    else:
+        raise UserError(f"{field}: {raw!r} is not a count (a whole number, no separators)")
+    try:
+        return RESULT.check(field, value)
+    except ValidationError as exc:
+        raise UserError(f"{field}: {exc.problem}") from None
+
+
+def write(store: Store, member: str, rows: Iterable[tuple[Key, str, dict[str, Any]]], source: str) -> int:
+    """Write a day's numbers per key in one transaction; how many records were written."""
+    written = 0
+    with store.write(member) as w:
+        for key, day, values in rows:
+            w.set("result", key.row_id(day), {**key.fields(day), **values, "source": source})
+            written += 1
+    return written

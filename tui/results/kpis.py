@@ -1,0 +1,150 @@
+"""The KPIs, defined once: what each divides by what, and how it is shown.
+
+Every KPI is a quotient of sums over a group of result records (and the
+spend linked to it), computed exactly and rounded once, half to even, to
+its display precision (the README's table lists the same definitions):
+money per result to the report currency's minor unit, percentages to two
+decimals, ROAS to two decimals.  A zero (or unknown) denominator gives no
+value, shown "—", never 0 or an error.
+
+Reach does not add up: the same person is reached on several days and by
+several posts.  A group of more than one daily record shows the largest
+daily reach as a lower bound ("≥"), and rates by reach then say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from crewdeck.sync.state.money import exponent
+
+MISSING = "—"
+
+
+@dataclass(frozen=True)
+class Kpi:
+    code: str
+    label: str
+    numerator: str
+    denominator: str
+    #: What the quotient is multiplied by before rounding (100 for a percentage, 1,000 for CPM).
+    scale: int
+    #: "percent", "money" (the report currency's minor unit) or "ratio".
+    unit: str
+    #: Decimals shown (money: the currency's own).
+    places: int = 2
+
+
+#: The definitions, in the order reports show them.
+KPIS: tuple[Kpi, ...] = (
+    Kpi("er_reach", "ER by reach", "engagements", "reach", 100, "percent"),
+    Kpi("er_impressions", "ER by impressions", "engagements", "impressions", 100, "percent"),
+    Kpi("er_followers", "ER by followers", "engagements", "followers", 100, "percent"),
+    Kpi("ctr", "CTR", "clicks", "impressions", 100, "percent"),
+    Kpi("cpc", "CPC", "spend", "clicks", 1, "money"),
+    Kpi("cpm", "CPM", "spend", "impressions", 1000, "money"),
+    Kpi("cpa", "CPA", "spend", "result", 1, "money"),
+    Kpi("cvr", "conversion rate", "conversions", "clicks", 100, "percent"),
+    Kpi("roas", "ROAS", "value", "spend", 1, "ratio"),
+)
+BY_CODE = {k.code: k for k in KPIS}
+
+
+def divide_rounded(numerator: Decimal, denominator: Decimal, places: int) -> Decimal | None:
+    """``numerator / denominator`` rounded once, half to even, to ``places`` decimals; ``None`` for a zero denominator.
+
+    Exact: both sides are read as integer fractions, so no intermediate
+    result is rounded (the only rounding is the last one).
+    """
+    if denominator == 0:
+        return None
+    n_num, n_den = numerator.as_integer_ratio()
+    d_num, d_den = denominator.as_integer_ratio()
+    top = n_num * d_den * 10**places
+    bottom = n_den * d_num
+    if bottom < 0:
+        top, bottom = -top, -bottom
+    quotient, remainder = divmod(top, bottom)
+    twice = 2 * remainder
+    if twice > bottom or (twice == bottom and quotient % 2):
+        quotient += 1
+    return Decimal(quotient).scaleb(-places)
+
+
+@dataclass
+class Totals:
+    """The sums a group's KPIs are made of.  ``spend`` and ``value`` are in the report currency, exact."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    #: The largest daily reach of one record, and how many records gave a reach.
+    reach_max: int | None = None
+    reach_records: int = 0
+    followers: int | None = None
+    spend: Decimal = Decimal(0)
+    #: Spend or value left out for want of a rate: minor units per currency.
+    spend_missing: dict[str, int] = field(default_factory=dict)
+    value: Decimal = Decimal(0)
+    value_missing: dict[str, int] = field(default_factory=dict)
+
+    def count(self, name: str) -> int:
+        return self.counts.get(name, 0)
+
+    @property
+    def reach_is_bound(self) -> bool:
+        """Reach is the largest of several daily records: at least that many people."""
+        return self.reach_records > 1
+
+    def operand(self, name: str, result: str) -> Decimal | None:
+        """A numerator or denominator; ``None`` when it is unknown (a rate missing, no follower count)."""
+        if name == "spend":
+            return None if self.spend_missing else self.spend
+        if name == "value":
+            return None if self.value_missing else self.value
+        if name == "reach":
+            return None if self.reach_max is None else Decimal(self.reach_max)
+        if name == "followers":
+            return None if self.followers is None else Decimal(self.followers)
+        if name == "result":
+            return Decimal(self.count(result))
+        return Decimal(self.count(name))
+
+
+@dataclass(frozen=True)
+class Value:
+    """A KPI's value (``None``: "—") and why it may be partial."""
+
+    kpi: Kpi
+    value: Decimal | None
+    #: "rate missing" when spend or value could not be converted; "by largest daily reach" for rates by reach over several records.
+    note: str = ""
+
+
+def compute(kpi: Kpi, totals: Totals, currency: str, result: str = "conversions") -> Value:
+    """One KPI of a group, in ``currency`` for money."""
+    numerator = totals.operand(kpi.numerator, result)
+    denominator = totals.operand(kpi.denominator, result)
+    missing = (kpi.numerator in ("spend", "value") and numerator is None) or (kpi.denominator == "spend" and denominator is None)
+    note = "rate missing" if missing else ""
+    if kpi.denominator == "reach" and totals.reach_is_bound:
+        note = note or "by largest daily reach"
+    if numerator is None or denominator is None:
+        return Value(kpi, None, note)
+    places = exponent(currency) if kpi.unit == "money" else kpi.places
+    return Value(kpi, divide_rounded(numerator * kpi.scale, denominator, places), note)
+
+
+def compute_all(totals: Totals, currency: str, result: str = "conversions") -> dict[str, Value]:
+    return {kpi.code: compute(kpi, totals, currency, result) for kpi in KPIS}
+
+
+def shown(value: Value, currency: str) -> str:
+    """How a KPI reads in a table: ``1.25%``, ``0.42``, ``3.10x``, ``—``."""
+    if value.value is None:
+        return "rate missing" if value.note == "rate missing" else MISSING
+    text = f"{value.value:,}"
+    if value.kpi.unit == "percent":
+        text += "%"
+    elif value.kpi.unit == "ratio":
+        text += "x"
+    return text + ("*" if value.note == "by largest daily reach" else "")

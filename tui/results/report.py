@@ -1,0 +1,349 @@
+"""KPIs per campaign (or per post, platform or day) over a period, against the spend.
+
+Results are summed in SQL per record key (a post, or a campaign on a
+platform) before anything is joined: a million daily records become a few
+thousand sums, which Python files under their campaign (a post's campaign
+and platform are its task's) and group.  Spend comes from
+``spend.counted_spend``, conversion value is converted the same way, and
+each group's KPIs from ``kpis.compute_all``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from crewdeck.sync.state import rollup
+from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.money import EXACT, format_minor, round_minor, to_decimal
+from crewdeck.sync.state.records import RESULT_COUNTS
+from crewdeck.tui.ledger.rates import RateBook
+from crewdeck.tui.results import targets
+from crewdeck.tui.results.kpis import Totals, Value, compute_all
+from crewdeck.tui.results.spend import Spend, counted_spend
+from crewdeck.tui.results.targets import Target
+from crewdeck.tui.workspace.placeholders import text_or, unnamed_campaign
+from crewdeck.tui.workspace.workspace import campaign_slug
+
+#: The key of a group within its campaign, per grouping: SQL over the result ``r``.
+_KEY_SQL = {"campaign": "''", "post": "coalesce(r.post, '/' || r.platform)", "platform": "r.platform", "day": "r.day"}
+_SUMS = ", ".join(f"sum(r.{name})" for name in RESULT_COUNTS)
+
+
+@dataclass
+class Group:
+    campaign: str
+    #: ``''`` for a campaign's total; a post's id or ``/platform``; a platform; a day.
+    key: str
+    totals: Totals
+    kpis: dict[str, Value] = field(default_factory=dict)
+    #: The last day with results (followers are read as of it).
+    last_day: str = ""
+    platforms: set[str] = field(default_factory=set)
+    #: The campaign's targets this group's KPIs miss.
+    missed: list[tuple[Target, Value]] = field(default_factory=list)
+
+
+@dataclass
+class ResultsReport:
+    currency: str
+    by: str
+    #: ``(first day, day after)``, or ``None`` for all time.
+    bounds: tuple[dt.date, dt.date] | None
+    groups: list[Group]
+    campaign_names: dict[str, str]
+    #: Currencies with amounts no rate converts (spend or conversion value): ``currency -> minor units``.
+    missing: dict[str, int]
+    #: Each campaign's targets and the result its CPA counts.
+    goals: dict[str, tuple[list[Target], str]] = field(default_factory=dict)
+
+    def campaign_label(self, campaign_id: str) -> str:
+        return self.campaign_names.get(campaign_id, short(campaign_id))
+
+
+def build(
+    conn: sqlite3.Connection,
+    currency: str,
+    *,
+    by: str = "campaign",
+    bounds: tuple[dt.date, dt.date] | None = None,
+    campaign: str | None = None,
+    post: str | None = None,
+) -> ResultsReport:
+    """The report, each group's KPIs checked against its campaign's targets (``post``: that post's results and spend only)."""
+    rates = RateBook.load(conn, currency)
+    groups: dict[tuple[str, str], Group] = {}
+
+    def group(camp: str, key: str) -> Group:
+        found = groups.get((camp, key))
+        if found is None:
+            found = groups[(camp, key)] = Group(camp, key, Totals())
+        return found
+
+    where, params = _where(bounds, campaign, post)
+    width = len(RESULT_COUNTS)
+    for row in _result_sums(conn, by, bounds, campaign, post):
+        camp, platform, key = row[:3]
+        if camp is None:
+            continue  # a post without a campaign
+        g = group(camp, key)
+        totals = g.totals
+        for name, value in zip(RESULT_COUNTS, row[3 : 3 + width]):
+            if value is not None:
+                totals.counts[name] = totals.counts.get(name, 0) + value
+        reach_max, reach_records, last = row[3 + width :]
+        if reach_max is not None:
+            totals.reach_max = reach_max if totals.reach_max is None else max(totals.reach_max, reach_max)
+        totals.reach_records += reach_records
+        g.last_day = max(g.last_day, last)
+        if platform:
+            g.platforms.add(platform)
+    missing: dict[str, int] = {}
+    value_sql = (
+        f"SELECT {_placed('r', by)}, r.value_currency, r.day, sum(r.value_amount) FROM result r LEFT JOIN task t ON t.id = r.post "
+        f"WHERE r.kind IN ('post', 'campaign') AND r.value_amount IS NOT NULL AND {where} GROUP BY 1, 2, 3, 4, 5"
+    )
+    for row in conn.execute(value_sql, params):
+        camp, _, key = row[:3]
+        if camp is None:
+            continue
+        value_currency: str = row[3]
+        day: str = row[4]
+        amount: int = row[5]
+        totals = group(camp, key).totals
+        found = rates.in_force(value_currency, day)
+        if found is None:
+            totals.value_missing[value_currency] = totals.value_missing.get(value_currency, 0) + amount
+            missing[value_currency] = missing.get(value_currency, 0) + amount
+        else:
+            totals.value = EXACT.add(totals.value, EXACT.multiply(to_decimal(amount, value_currency), found[1]))
+    for (camp, spend_key), spent in counted_spend(conn, rates, by, bounds, campaign, post).items():
+        _add_spend(group(camp, spend_key or ""), spent, missing)
+    followers = _followers(conn, bounds)
+    campaign_names = _campaign_names(conn)
+    goals = campaign_targets(conn)
+    for g in groups.values():
+        g.totals.followers = _followers_as_of(followers, g.platforms, g.last_day)
+        wanted, result = goals.get(g.campaign, ([], "conversions"))
+        g.kpis = compute_all(g.totals, currency, result)
+        g.missed = targets.missed(wanted, g.kpis)
+    ordered = sorted(groups.values(), key=lambda g: (campaign_names.get(g.campaign, g.campaign).lower(), g.campaign, g.key))
+    return ResultsReport(currency, by, bounds, ordered, campaign_names, missing, goals)
+
+
+def _result_sums(
+    conn: sqlite3.Connection, by: str, bounds: tuple[dt.date, dt.date] | None, campaign: str | None, post: str | None
+) -> Iterator[tuple[Any, ...]]:
+    """``(campaign, platform, key, sums..., largest reach, records with a reach, last day)``, a few rows per group.
+
+    Whole months come from ``result_month`` (kept by triggers, see
+    ``rollup``), the days before the first and after the last whole month
+    from the daily records; by day, everything from the daily records.
+    """
+    if by == "day":
+        yield from _daily_sums(conn, bounds, campaign, post, by)
+        return
+    first, last = bounds if bounds is not None else (dt.date(1, 1, 1), dt.date(9999, 12, 1))
+    start = first if first.day == 1 else _next_month(first)
+    end = last.replace(day=1)
+    if start >= end:
+        yield from _daily_sums(conn, bounds, campaign, post, by)
+        return
+    if first < start:
+        yield from _daily_sums(conn, (first, start), campaign, post, by)
+    if end < last:
+        yield from _daily_sums(conn, (end, last), campaign, post, by)
+    where = ["m.rows > 0", "m.month >= :since", "m.month < :until"]
+    params = {"since": start.isoformat()[:7], "until": end.isoformat()[:7]}
+    if campaign is not None:
+        where.append("(m.campaign = :campaign OR (m.kind = 'post' AND m.post IN (SELECT id FROM task WHERE campaign = :campaign)))")
+        params["campaign"] = campaign
+    if post is not None:
+        where.append("m.post = :post")
+        params["post"] = post
+    sums = ", ".join(f"sum(m.{name})" for name in RESULT_COUNTS)
+    # The months summed and placed in SQL: a row per group, whatever the number of keys and months.
+    sql = (
+        f"SELECT {_placed('m', by)}, {sums}, max(m.reach_max), sum(m.reach_rows), max(m.last_day) "
+        f"FROM {rollup.TABLE} m LEFT JOIN task t ON t.id = m.post WHERE {' AND '.join(where)} AND m.stale = 0 GROUP BY 1, 2, 3"
+    )
+    yield from conn.execute(sql, params)
+    stale = f"SELECT m.kind, m.post, m.campaign, m.platform, m.month FROM {rollup.TABLE} m WHERE {' AND '.join(where)} AND m.stale = 1"
+    for row in conn.execute(stale, params).fetchall():
+        # A month whose largest reach and last day are read again from its days.
+        yield from _daily_sums(conn, _month(row[-1]), None, None, by, key=row[:4])
+
+
+def _placed(table: str, by: str) -> str:
+    """SQL for a result's ``campaign, platform, key`` (a post's campaign and platform are its task's, ``t``)."""
+    post, camp, plat = (f"nullif({table}.{c}, '')" for c in ("post", "campaign", "platform"))
+    is_post = f"{table}.kind = 'post'"
+    campaign = f"CASE WHEN {is_post} THEN t.campaign ELSE {camp} END"
+    platform = f"CASE WHEN {is_post} THEN lower(t.platform) ELSE {plat} END"
+    key = {
+        "campaign": "''",
+        "post": f"CASE WHEN {is_post} THEN {post} ELSE '/' || {plat} END",
+        "platform": f"coalesce({platform}, '')",
+        "day": f"{table}.day",
+    }[by]
+    return f"{campaign}, {platform}, {key}"
+
+
+def _daily_sums(
+    conn: sqlite3.Connection,
+    bounds: tuple[dt.date, dt.date] | None,
+    campaign: str | None,
+    post: str | None,
+    by: str,
+    key: tuple[Any, ...] | None = None,
+) -> Iterator[tuple[Any, ...]]:
+    where, params = _where(bounds, campaign, post)
+    if key is not None:
+        kind, key_post, key_campaign, key_platform = key
+        where += " AND r.kind = :kind AND " + (
+            "r.post = :key_post" if kind == "post" else "r.campaign = :key_campaign AND r.platform = :key_platform"
+        )
+        params.update(kind=kind, key_post=key_post or "", key_campaign=key_campaign or "", key_platform=key_platform or "")
+    sql = (
+        f"SELECT {_placed('r', by)}, {_SUMS}, max(r.reach), count(r.reach), max(r.day) "
+        f"FROM result r LEFT JOIN task t ON t.id = r.post WHERE r.kind IN ('post', 'campaign') AND {where} GROUP BY 1, 2, 3"
+    )
+    yield from conn.execute(sql, params)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _month(month: str) -> tuple[dt.date, dt.date]:
+    first = dt.date.fromisoformat(f"{month}-01")
+    return first, _next_month(first)
+
+
+def _where(bounds: tuple[dt.date, dt.date] | None, campaign: str | None, post: str | None = None) -> tuple[str, dict[str, str]]:
+    where: list[str] = ["1"]
+    params: dict[str, str] = {}
+    if bounds is not None:
+        where.append("r.day >= :since AND r.day < :until")
+        params.update(since=bounds[0].isoformat(), until=bounds[1].isoformat())
+    if campaign is not None:
+        where.append("(r.campaign = :campaign OR (r.kind = 'post' AND r.post IN (SELECT id FROM task WHERE campaign = :campaign)))")
+        params["campaign"] = campaign
+    if post is not None:
+        where.append("r.post = :post")
+        params["post"] = post
+    return " AND ".join(where), params
+
+
+def _add_spend(g: Group, spent: Spend, missing: dict[str, int]) -> None:
+    g.totals.spend = EXACT.add(g.totals.spend, spent.amount)
+    for currency, amount in spent.missing.items():
+        g.totals.spend_missing[currency] = g.totals.spend_missing.get(currency, 0) + amount
+        missing[currency] = missing.get(currency, 0) + amount
+
+
+def _followers(conn: sqlite3.Connection, bounds: tuple[dt.date, dt.date] | None) -> dict[str, tuple[list[str], list[int]]]:
+    where, params = _where(bounds, None)
+    out: dict[str, tuple[list[str], list[int]]] = defaultdict(lambda: ([], []))
+    # result_followers, a partial index of the few follower records, answers this in their order.
+    sql = f"SELECT r.platform, r.day, r.followers FROM result r WHERE r.kind = 'followers' AND r.followers IS NOT NULL AND {where} ORDER BY 1, 2"
+    for platform, day, count in conn.execute(sql, params):
+        days, counts = out[platform]
+        days.append(day)
+        counts.append(count)
+    return dict(out)
+
+
+def _followers_as_of(followers: dict[str, tuple[list[str], list[int]]], platforms: set[str], day: str) -> int | None:
+    """The followers of these platforms on the latest day up to ``day`` with a count (in the period); ``None`` without any."""
+    total: int | None = None
+    for platform in platforms:
+        days, counts = followers.get(platform, ([], []))
+        i = bisect_right(days, day)
+        if i:
+            total = (total or 0) + counts[i - 1]
+    return total
+
+
+def campaign_targets_result(built: ResultsReport, campaign: str) -> str:
+    """The count a campaign's CPA divides by (its results)."""
+    return built.goals.get(campaign, ([], "conversions"))[1]
+
+
+def has_targets(built: ResultsReport, campaign: str) -> bool:
+    return bool(built.goals.get(campaign, ([], ""))[0])
+
+
+def campaign_targets(conn: sqlite3.Connection) -> dict[str, tuple[list[Target], str]]:
+    """Every campaign's targets and the result its CPA counts."""
+    out = {}
+    for campaign_id, kpis in conn.execute("SELECT id, kpis FROM campaign WHERE kpis IS NOT NULL AND kpis <> '{}'"):
+        try:
+            out[campaign_id] = targets.of(json.loads(kpis))
+        except ValueError:
+            continue
+    return out
+
+
+def _campaign_names(conn: sqlite3.Connection) -> dict[str, str]:
+    return {r[0]: text_or(r[1], unnamed_campaign(r[0])) for r in conn.execute("SELECT id, name FROM campaign")}
+
+
+# ---------------------------------------------------------------- output
+
+
+def spend_text(totals: Totals, currency: str) -> str:
+    if totals.spend_missing:
+        return "rate missing"
+    return format_minor(round_minor(totals.spend, currency), currency, grouping=True)
+
+
+def reach_text(totals: Totals) -> str:
+    if totals.reach_max is None:
+        return "—"
+    return f"≥{totals.reach_max:,}" if totals.reach_is_bound else f"{totals.reach_max:,}"
+
+
+def as_json(report: ResultsReport) -> dict[str, Any]:
+    """Amounts and rates as decimal strings; ``null`` where a KPI has no value."""
+    rows = []
+    for g in report.groups:
+        t = g.totals
+        row: dict[str, Any] = {"campaign": campaign_slug(g.campaign, report.campaign_label(g.campaign)), "campaign_id": g.campaign}
+        if report.by != "campaign":
+            row[report.by] = g.key
+        rows.append(
+            {
+                **row,
+                "counts": {name: t.count(name) for name in RESULT_COUNTS},
+                "reach": {"value": t.reach_max, "at_least": t.reach_is_bound},
+                "followers": t.followers,
+                "spend": None if t.spend_missing else {"amount": str(_money(t.spend, report.currency)), "currency": report.currency},
+                "conversion_value": None
+                if t.value_missing
+                else {"amount": str(_money(t.value, report.currency)), "currency": report.currency},
+                "kpis": {
+                    code: {"value": None if v.value is None else str(v.value), **({"note": v.note} if v.note else {})}
+                    for code, v in g.kpis.items()
+                },
+                "off_target": [{"target": str(t), "value": str(v.value)} for t, v in g.missed],
+            }
+        )
+    return {
+        "currency": report.currency,
+        "by": report.by,
+        "period": None if report.bounds is None else {"from": report.bounds[0].isoformat(), "until": report.bounds[1].isoformat()},
+        "rows": rows,
+        "rate_missing": [{"currency": c, "amount": format_minor(a, c)} for c, a in sorted(report.missing.items())],
+    }
+
+
+def _money(value: Decimal, currency: str) -> str:
+    return format_minor(round_minor(value, currency), currency)

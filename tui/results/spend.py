@@ -1,0 +1,98 @@
+"""The money a result cost: spend as the ledger report counts it, in one call.
+
+This is the only place results reach into the ledger: entries that count
+(``filter.COUNTED``: needing no approval, or approved by someone other than
+their author; never pending ones), summed per group, currency and day, and
+converted with the rate in force on each day (``rates.RateBook``, as
+``ledger report`` converts).  Amounts with no rate in force are kept apart
+per currency, never guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from crewdeck.sync.state.money import EXACT, to_decimal
+from crewdeck.tui.ledger.filter import COUNTED
+from crewdeck.tui.ledger.rates import RateBook
+
+#: What ledger entries are grouped by, per grouping of results: SQL over ``e`` (the entry) and ``t`` (its task).
+#: Before any date and after every date, as text that sorts like ISO dates.
+_EVER, _NEVER = "", "9999-12-31"
+SPEND_KEYS = {
+    "campaign": "e.campaign, ''",
+    "post": "e.campaign, e.task",
+    "platform": "e.campaign, lower(t.platform)",
+    "day": "e.campaign, e.date",
+}
+
+
+@dataclass
+class Spend:
+    amount: Decimal = Decimal(0)
+    #: Minor units per currency with no rate in force on their day.
+    missing: dict[str, int] = field(default_factory=dict)
+
+
+def counted_spend(
+    conn: sqlite3.Connection,
+    rates: RateBook,
+    by: str,
+    bounds: tuple[dt.date, dt.date] | None,
+    campaign: str | None = None,
+    post: str | None = None,
+) -> dict[tuple[str, str | None], Spend]:
+    """Counted spend per ``(campaign, key)`` in ``rates.base`` (key: ``''``, the task, the platform or the day).
+
+    Entries that need no approval (nearly all) are summed per currency,
+    day and key in one range scan of each currency's entries (the ledger's
+    covering index by currency, approval flag and date); the few that need
+    approval are summed with their approval worked out per entry.
+    """
+    where: list[str] = []
+    params: dict[str, str] = {"since": _EVER, "until": _NEVER}
+    if bounds is not None:
+        params.update(since=bounds[0].isoformat(), until=bounds[1].isoformat())
+    if campaign is not None:
+        # The unary plus keeps the planner on the date range of the currency's entries.
+        where.append("+e.campaign = :campaign")
+        params["campaign"] = campaign
+    if post is not None:
+        where.append("e.task = :post")
+        params["post"] = post
+    join = "LEFT JOIN task t ON t.id = e.task" if by == "platform" else ""
+    extra = "".join(f" AND {w}" for w in where)
+    out: dict[tuple[str, str | None], Spend] = defaultdict(Spend)
+    currencies = [r[0] for r in conn.execute("SELECT DISTINCT currency FROM ledger_entry")]
+    plain = (
+        f"SELECT {SPEND_KEYS[by]}, e.date, sum(e.amount) FROM ledger_entry e {join} "
+        f"WHERE e.currency = :currency AND e.needs_approval = 0 AND e.date >= :since AND e.date < :until{extra} GROUP BY e.date, 1, 2"
+    )
+    pending = (
+        f"SELECT {SPEND_KEYS[by]}, e.date, sum(e.amount) FROM ledger_entry e {join} "
+        f"WHERE e.currency = :currency AND e.needs_approval = 1 AND {COUNTED} AND e.date >= :since AND e.date < :until{extra} "
+        "GROUP BY e.date, 1, 2"
+    )
+    # Whole minor units per group and rate first: one exact product per rate, not per day.
+    sums: dict[tuple[str, str | None, str, str | None], int] = defaultdict(int)
+    for currency in currencies:
+        rate_day: dict[str, str | None] = {}
+        for sql in (plain, pending):
+            for camp, key, day, amount in conn.execute(sql, {**params, "currency": currency}):
+                when = rate_day.get(day, "")
+                if when == "":
+                    found = rates.in_force(currency, day)
+                    when = rate_day[day] = None if found is None else found[0]
+                sums[(camp, key, currency, when)] += amount
+    for (camp, key, currency, when), amount in sums.items():
+        target = out[(camp, key)]
+        if when is None:
+            target.missing[currency] = target.missing.get(currency, 0) + amount
+        else:
+            rate = rates.on(currency, when)
+            target.amount = EXACT.add(target.amount, EXACT.multiply(to_decimal(amount, currency), rate))
+    return dict(out)

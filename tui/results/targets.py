@@ -1,0 +1,95 @@
+"""A campaign's targets: ``ctr>=1.2%``, ``cpa<=4.00 EUR``, ``er_reach>=3%``, and the result its CPA counts.
+
+Kept in the campaign's ``kpis`` field (managers set it) as
+``{"targets": [{"kpi": "ctr", "op": ">=", "value": "1.2"}], "result": "conversions"}``.
+A target is met or missed by the KPI as shown (rounded once, to its
+display precision); a KPI with no value ("—") neither meets nor misses it.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from crewdeck.sync.state.records import RESULT_COUNTS
+from crewdeck.tui.results.kpis import BY_CODE, Value
+from crewdeck.tui.workspace.errors import UserError
+
+OPERATORS: dict[str, Callable[[Decimal, Decimal], bool]] = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
+_TARGET = re.compile(r"\s*([a-z_]+)\s*(>=|<=|>|<)\s*([0-9]+(?:\.[0-9]+)?)\s*(%|x|[A-Za-z]{3})?\s*\Z")
+_RESULT = re.compile(r"\s*result\s*=\s*([a-z_0-9]+)\s*\Z")
+
+
+@dataclass(frozen=True)
+class Target:
+    kpi: str
+    op: str
+    value: Decimal
+
+    def __str__(self) -> str:
+        unit = BY_CODE[self.kpi].unit
+        suffix = "%" if unit == "percent" else "x" if unit == "ratio" else ""
+        return f"{self.kpi}{self.op}{self.value}{suffix}"
+
+    def met(self, value: Value) -> bool | None:
+        """Whether the shown value meets the target; ``None`` when there is no value."""
+        return None if value.value is None else OPERATORS[self.op](value.value, self.value)
+
+    def as_json(self) -> dict[str, str]:
+        return {"kpi": self.kpi, "op": self.op, "value": str(self.value)}
+
+
+def parse(texts: list[str], currency: str) -> dict[str, Any]:
+    """``--target`` texts -> the ``targets`` and ``result`` a campaign's ``kpis`` field keeps."""
+    targets: list[dict[str, str]] = []
+    result = "conversions"
+    for text in texts:
+        chosen = _RESULT.match(text)
+        if chosen:
+            result = chosen[1]
+            if result not in RESULT_COUNTS:
+                raise UserError(f"--target {text!r}: the result CPA counts is one of {', '.join(RESULT_COUNTS)}")
+            continue
+        found = _TARGET.match(text)
+        if not found:
+            raise UserError(f"--target {text!r}: write KPI OP NUMBER, like ctr>=1.2%, cpa<=4.00 {currency}, roas>=3, or result=clicks")
+        code, op, number, unit = found.groups()
+        kpi = BY_CODE.get(code)
+        if kpi is None:
+            raise UserError(f"--target {text!r}: no KPI {code!r} (KPIs: {', '.join(BY_CODE)})")
+        if kpi.unit == "money" and unit not in (None, currency, currency.lower()):
+            raise UserError(f"--target {text!r}: {code} is in the report currency, {currency}")
+        if kpi.unit == "percent" and unit not in (None, "%"):
+            raise UserError(f"--target {text!r}: {code} is a percentage, like {code}>=1.2%")
+        if kpi.unit == "ratio" and unit not in (None, "x"):
+            raise UserError(f"--target {text!r}: {code} is a ratio, like {code}>=3 or {code}>=3x")
+        try:
+            value = Decimal(number)
+        except InvalidOperation:
+            raise UserError(f"--target {text!r}: {number!r} is not a number") from None
+        targets = [t for t in targets if t["kpi"] != code]
+        targets.append({"kpi": code, "op": op, "value": str(value)})
+    return {"targets": targets, "result": result}
+
+
+def of(kpis: dict[str, Any]) -> tuple[list[Target], str]:
+    """A campaign's targets and the result its CPA counts, from its ``kpis`` field (what cannot be read is left out)."""
+    found: list[Target] = []
+    raw = kpis.get("targets") if isinstance(kpis, dict) else None
+    for item in raw if isinstance(raw, list) else []:
+        try:
+            if item["kpi"] in BY_CODE and item["op"] in OPERATORS:
+                found.append(Target(item["kpi"], item["op"], Decimal(str(item["value"]))))
+        except (KeyError, TypeError, InvalidOperation):
+            continue
+    result = kpis.get("result") if isinstance(kpis, dict) else None
+    return found, result if isinstance(result, str) and result in RESULT_COUNTS else "conversions"
+
+
+def missed(targets: list[Target], values: dict[str, Value]) -> list[tuple[Target, Value]]:
+    """The targets the values miss (not those with no value)."""
+    return [(t, values[t.kpi]) for t in targets if t.met(values[t.kpi]) is False]

@@ -1,0 +1,125 @@
+"""The Results screen's table: a row per campaign (or post, or day), with KPIs, targets and a sparkline.
+
+Fed plain rows (anything with the attributes of ``ResultRow``, values
+already text); rows that miss a target take the theme's ``$error``, rows
+that meet all of theirs ``$success`` in the targets column.  The sparkline
+is drawn as text in its cell (eighth blocks), so the table stays one
+widget drawn line by line however many campaigns there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import ClassVar, Protocol
+
+from rich.style import Style
+from rich.text import Text
+from textual.message import Message
+
+from crewdeck.widgets.line_table import Column, LineTable
+
+_BLOCKS = "▁▂▃▄▅▆▇█"
+#: The KPI columns, in the order the rows give them.
+KPI_TITLES = ("CTR", "CPC", "CPA", "ROAS", "ER REACH")
+
+
+class ResultRow(Protocol):
+    """A row the table shows, read-only: ``crewdeck.tui.results.pane_data.ResultLine`` is one (tests/test_mirrors.py)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def spend(self) -> str: ...
+    @property
+    def results(self) -> str: ...
+    @property
+    def kpis(self) -> tuple[str, ...]: ...
+    @property
+    def missed(self) -> str: ...
+    @property
+    def has_targets(self) -> bool: ...
+    @property
+    def change(self) -> str: ...
+    @property
+    def series(self) -> tuple[int, ...]: ...
+
+
+def sparkline(values: Sequence[int]) -> str:
+    """One block per value, scaled to the largest (integers only); blank for none."""
+    top = max(values, default=0)
+    if top <= 0:
+        return "▁" * len(values)
+    return "".join(_BLOCKS[min(len(_BLOCKS) - 1, value * (len(_BLOCKS) - 1) // top)] if value > 0 else " " for value in values)
+
+
+class ResultsTable(LineTable):
+    DEFAULT_CSS = """
+    ResultsTable { height: 1fr; }
+    ResultsTable > .results-table--off { color: $error; }
+    ResultsTable > .results-table--met { color: $success; }
+    ResultsTable > .results-table--spark { color: $accent; }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"results-table--off", "results-table--met", "results-table--spark"}
+    COLUMNS = (
+        Column("CAMPAIGN", 12, grow=2),
+        Column("SPEND", 10, "right", grow=1),
+        Column("RESULTS", 7, "right"),
+        Column("Δ", 6, "right", drop=2),
+        *(Column(title, 8, "right", drop=3 if title in ("ROAS", "ER REACH") else 0) for title in KPI_TITLES),
+        Column("TARGETS", 10, grow=1, drop=1),
+        Column("LAST 30 DAYS", 30, drop=4),
+    )
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.rows: list[ResultRow] = []
+
+    def set_rows(self, rows: Sequence[ResultRow], first_column: str = "CAMPAIGN") -> None:
+        """Show new rows; the cursor stays on its row if it is still there (else the first)."""
+        old = self.rows[self.cursor].key if self.rows and self.cursor < len(self.rows) else None
+        self.rows = list(rows)
+        self.columns = (replace(self.COLUMNS[0], title=first_column), *self.COLUMNS[1:])
+        self.cursor = 0
+        for i, row in enumerate(self.rows):
+            if row.key == old:
+                self.cursor = i
+                break
+        self.rows_changed()
+
+    @dataclass
+    class RowSelected(Message):
+        """``enter`` on a row: show what it is made of."""
+
+        table: ResultsTable
+        key: str
+
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def activated(self, index: int) -> None:
+        self.post_message(self.RowSelected(self, self.rows[index].key))
+
+    def row_style(self, index: int) -> Style:
+        return self.get_component_rich_style("results-table--off") if self.rows[index].missed else Style()
+
+    def row_cells(self, index: int) -> list[str | Text]:
+        row = self.rows[index]
+        if row.missed:
+            targets = Text(f"✗ {row.missed}")
+        elif row.has_targets:
+            targets = Text("✓ on target", style=self.class_style("results-table--met"))
+        else:
+            targets = Text("")
+        return [
+            row.label,
+            row.spend,
+            row.results,
+            row.change,
+            *row.kpis,
+            targets,
+            Text(sparkline(row.series), style=self.class_style("results-table--spark")),
+        ]
