@@ -213,6 +213,14 @@ def _create_refusals(db: sqlite_utils.Database) -> None:
         db.execute("INSERT INTO meta(key, value) VALUES (?, '1')", [ACCESS_PENDING])
 
 
+def _create_posts(db: sqlite_utils.Database) -> None:
+    # Posts live in the task table (their columns come from _add_missing_columns);
+    # approvals are read per post, crises are few.
+    _add_missing_columns(db)
+    db.table("post_approval").create_index(["post"], index_name="post_approval_by_post", if_not_exists=True)
+    db.execute("CREATE INDEX IF NOT EXISTS task_posts ON task(post_state) WHERE post_state IS NOT NULL")
+
+
 #: Set by migration 8 until ``Store`` has written the members' access.
 ACCESS_PENDING = "rules.access_pending"
 
@@ -226,6 +234,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("an index of publish slots (the deadline grid's days)", _publish_index),
     ("an index of the columns task filters read (counts of matching tasks)", _filter_index),
     ("refused operations, and members' access for the rules", _create_refusals),
+    ("posts: content and state on tasks, post approvals, crises", _create_posts),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
