@@ -22,7 +22,17 @@ from crewdeck.tui.workspace.errors import one_line_errors, undecodable
 
 #: Each module adds its commands with ``register(subparsers, parents)``; the
 #: app opens without importing them.
-COMMAND_MODULES = ["cmd_workspace", "cmd_tasks", "cmd_exchange", "cmd_time", "cmd_ledger", "cmd_sync", "cmd_config", "cmd_doctor"]
+COMMAND_MODULES = [
+    "cmd_workspace",
+    "cmd_tasks",
+    "cmd_exchange",
+    "cmd_time",
+    "cmd_ledger",
+    "cmd_sync",
+    "cmd_config",
+    "cmd_doctor",
+    "cmd_posts",
+]
 
 EXIT_USAGE = 2
 

@@ -84,7 +84,7 @@ def set_content(
     if copy is not None:
         over = limits.problems(post.facts.platform, copy)
         if over:
-            raise _refuse(post, "take this copy", "; ".join(over))
+            raise _refuse(post, "change the copy of", "; ".join(over))
         values["copy"] = copy
     if link is not None:
         values["link"] = link
@@ -114,6 +114,8 @@ def _content(store: Store, post_id: str) -> tuple[str, str]:
 def submit(store: Store, member: str, post_id: str, now: dt.datetime) -> PostView:
     """Start a new approval round for the content as it is now."""
     post = view(store, post_id, now)
+    if post.state == "idea":
+        raise _refuse(post, "submit", "it is an idea: write its copy first (crewdeck post copy ID TEXT)")
     if post.state not in ("draft", "changes-requested", "expired", "in-review"):
         raise _refuse(post, "submit", f"it is {label(post.state)}")
     copy, digest = _content(store, post_id)
