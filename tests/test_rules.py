@@ -380,6 +380,14 @@ CASES: list[Case] = [
         {"manager": None, "member": "managers_only", "guest": "managers_only"},
     ),
     (
+        "approve spend a crisis froze",  # the plain entries are dated after the open crisis of add_posts started
+        lambda w, t, me: w.append(
+            "approval",
+            {"entry": t.entry["raj" if _handle(t, me) != "raj" else "ana"], "approved_by": me, "approved_at": "2026-11-26T09:00:00Z"},
+        ),
+        {"manager": None, "member": "managers_only", "guest": "guest_read_only"},
+    ),
+    (
         "start a crisis",
         lambda w, t, me: w.append("crisis", _crisis(me)),
         {"manager": None, "member": "managers_only", "guest": "guest_read_only"},

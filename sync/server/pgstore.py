@@ -318,6 +318,28 @@ class PgRuleState:
         more = self._latest(member_id, ("groups", "campaigns"))
         return Reviewer(member_id, facts.access, frozenset(more.get("groups") or ()), frozenset(more.get("campaigns") or ()), facts.deleted)
 
+    def frozen(self, entry_id: str) -> bool:
+        from crewdeck.sync.state.frozen import frozen
+
+        row = self.conn.execute(
+            "SELECT value FROM crewdeck_state WHERE workspace = %s AND row_id = %s AND field = '*'", (self.workspace, entry_id)
+        ).fetchone()
+        if row is None:
+            return False
+        starts: dict[str, tuple[str, dict[str, Any]]] = {}
+        ends: dict[str, str] = {}
+        for entity, row_id, op_id, value in self.conn.execute(
+            "SELECT entity, row_id, op_id, value FROM crewdeck_op WHERE workspace = %s AND entity IN ('crisis', 'crisis_end')",
+            (self.workspace,),
+        ).fetchall():
+            record = json.loads(value)
+            if entity == "crisis":
+                if row_id not in starts or op_id < starts[row_id][0]:  # the first append wins
+                    starts[row_id] = (op_id, record)
+            elif record["crisis"] not in ends or record["ended_at"] < ends[record["crisis"]]:
+                ends[record["crisis"]] = record["ended_at"]
+        return frozen(json.loads(row[0]), [(record, ends.get(crisis_id)) for crisis_id, (_, record) in starts.items()])
+
     def record_exists(self, entity: str, row_id: str) -> bool:
         found = self.conn.execute(
             "SELECT 1 FROM crewdeck_op WHERE workspace = %s AND row_id = %s AND entity = %s LIMIT 1", (self.workspace, row_id, entity)

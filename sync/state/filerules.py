@@ -89,3 +89,17 @@ class FileRuleState:
 
     def record_exists(self, entity: str, row_id: str) -> bool:
         return self.conn.execute(f"SELECT 1 FROM [{entity}] WHERE id = ?", (row_id,)).fetchone() is not None
+
+    def frozen(self, entry_id: str) -> bool:
+        from crewdeck.sync.state.frozen import frozen
+
+        row = self.conn.execute("SELECT campaign, date, needs_approval FROM ledger_entry WHERE id = ?", (entry_id,)).fetchone()
+        if row is None:
+            return False
+        crises = [
+            ({"campaigns": json.loads(c[0] or "[]"), "platforms": json.loads(c[1] or "[]"), "started_at": c[2]}, c[3])
+            for c in self.conn.execute(
+                "SELECT c.campaigns, c.platforms, c.started_at, (SELECT min(e.ended_at) FROM crisis_end e WHERE e.crisis = c.id) FROM crisis c"
+            )
+        ]
+        return frozen({"campaign": row[0], "date": row[1], "needs_approval": bool(row[2])}, crises)

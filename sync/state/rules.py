@@ -88,7 +88,7 @@ RULES = {
     "author_field": "an author field (created_by, entered_by, approved_by) must name the operation's member",
     "own_entry_only": "a member reverses only their own ledger entries",
     "unknown_entry": "the ledger entry it names does not exist",
-    "not_pending": "the entry does not wait for approval",
+    "not_pending": "the entry does not wait for approval (nor is it frozen by a crisis)",
     "self_approval": "nobody approves their own entry",
     "unique_handle": "another member has this handle",
     "unique_unix_user": "another member is mapped to this Unix user",
@@ -176,6 +176,10 @@ class RuleState(Protocol):
 
     def record_exists(self, entity: str, row_id: str) -> bool:
         """Whether the workspace holds this record (of an append-only entity)."""
+        ...
+
+    def frozen(self, entry_id: str) -> bool:
+        """Whether a crisis freezes this ledger entry (``crewdeck.sync.state.frozen``)."""
         ...
 
 
@@ -506,8 +510,8 @@ class Judge:
             entry = self._entry(record["entry"])
             if entry is None:
                 return Refusal("unknown_entry", f"no ledger entry {record['entry'][:8]} to approve")
-            if not entry.needs_approval or entry.reverses:
-                return Refusal("not_pending", f"entry {record['entry'][:8]} does not wait for approval")
+            if entry.reverses or (not entry.needs_approval and not self.state.frozen(record["entry"])):
+                return Refusal("not_pending", f"entry {record['entry'][:8]} does not wait for approval (nor is it frozen by a crisis)")
             if entry.entered_by == author.id:
                 return Refusal("self_approval", f"{name} entered {record['entry'][:8]}: another manager must approve it")
             return None
