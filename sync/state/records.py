@@ -553,6 +553,8 @@ WORKSPACE = Entity(
         Field("name", text(200, required=True)),
         Field("base_currency", currency),
         # Shared post settings (managers change them, every member reads the same).
+        #: The workspace's zone: exports to a scheduler write times in it unless told another.
+        Field("tz", optional(zone_name)),
         Field("approval_lead_minutes", integer(0, 60 * 24 * 30), sql=("INTEGER",), default=60),
         Field("min_gap_minutes", integer(0, 60 * 24 * 30), sql=("INTEGER",), default=180),
         Field("quiet_days", integer(1, 365), sql=("INTEGER",), default=3),

@@ -300,6 +300,52 @@ def cmd_post_list(ctx: Context) -> int:
     return 0
 
 
+def cmd_post_export(ctx: Context) -> int:
+    import datetime as dt
+
+    from crewdeck.sync.state.zones import UnknownZoneError, check_zone, zone
+    from crewdeck.tui.cli.common import write_output
+    from crewdeck.tui.posts import export
+    from crewdeck.tui.time.when import localize
+
+    a = ctx.args
+    try:
+        tz = check_zone(a.zone or settings(ctx.ws.conn).zone or ctx.viewer_tz)
+    except UnknownZoneError as exc:
+        raise UserError(str(exc)) from None
+    today = ctx.now.astimezone(zone(tz)).date()
+    try:
+        first = dt.date.fromisoformat(a.start) if a.start else today
+        last = dt.date.fromisoformat(a.end) if a.end else first + dt.timedelta(days=30)
+    except ValueError as exc:
+        raise UserError(f"--from/--to: {exc} (give YYYY-MM-DD)") from None
+    if last < first:
+        raise UserError(f"--to {last} is before --from {first}")
+    start = localize(dt.datetime.combine(first, dt.time()), zone(tz))
+    end = localize(dt.datetime.combine(last + dt.timedelta(days=1), dt.time()), zone(tz))
+    platform = a.platform.lower() if a.platform else None
+    if a.format == "hootsuite":
+        result = export.hootsuite(ctx.ws.conn, ctx.now, start, end, tz, date_order=a.date_order, platform=platform)
+        order = "day/month/year" if a.date_order == "dmy" else "month/day/year"
+        how = f"times in {tz} ({order}, minutes rounded up to end in 0 or 5: pick the same zone and date order in Hootsuite)"
+    else:
+        result = export.plain_csv(ctx.ws.conn, ctx.now, start, end, tz, ctx.ws.campaign_names(), platform)
+        how = f"slots in UTC and in {tz}"
+    write_output(a.output, result.text)
+    left = ", ".join(f"{n} {why}" for why, n in sorted(result.left_out.items()))
+    print(
+        f"exported {result.written} post{'s' if result.written != 1 else ''} of {first}..{last}, {how}"
+        + (f"; left out: {left}" if left else ""),
+        file=sys.stderr,
+    )
+    if a.format == "hootsuite" and len(result.platforms) > 1:
+        print(
+            f"note: this file holds {', '.join(sorted(result.platforms))} posts; Hootsuite posts a file to the profiles picked at upload: export one --platform at a time",
+            file=sys.stderr,
+        )
+    return 0
+
+
 # ------------------------------------------------------------ crisis
 
 
@@ -421,6 +467,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("query", nargs="*", help="terms: state:in-review post:instagram needs:@me +campaign, words of the title")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_post_list)
+    p = psub.add_parser(
+        "export",
+        parents=parents,
+        help="approved posts out to a scheduler (Hootsuite's bulk CSV, or plain CSV)",
+        description="Write the approved, not yet published posts of a period for a scheduler.",
+    )
+    p.add_argument("--format", choices=("hootsuite", "csv"), required=True, help="hootsuite: its bulk-composer CSV; csv: every field")
+    p.add_argument("--from", dest="start", metavar="DATE", help="first day (default: today in the zone)")
+    p.add_argument("--to", dest="end", metavar="DATE", help="last day (default: 30 days after the first)")
+    p.add_argument("--zone", metavar="ZONE", help="write times in this zone (default: the workspace's, else yours)")
+    p.add_argument(
+        "--date-order", choices=("dmy", "mdy"), default="mdy", help="hootsuite: day/month/year or month/day/year (default: %(default)s)"
+    )
+    p.add_argument("--platform", metavar="P", help="only this platform's posts (Hootsuite takes one platform per file)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+    p.set_defaults(func=cmd_post_export)
 
     crisis = sub.add_parser(
         "crisis", parents=parents, help="start, end and show a crisis", description="Crisis mode: pause scheduled posts."

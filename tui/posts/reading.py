@@ -30,16 +30,18 @@ class PostSettings:
     #: Peak hours per platform the workspace names (the others keep the defaults of ``config.DEFAULT_PEAK_HOURS``).
     peak_hours: Mapping[str, list[str]]
     crisis_checklist: Sequence[Mapping[str, Any]]
+    #: The workspace's zone, when it has one.
+    zone: str | None = None
 
 
 def settings(conn: sqlite3.Connection) -> PostSettings:
     row = conn.execute(
-        "SELECT approval_lead_minutes, min_gap_minutes, quiet_days, publish_lead_hours, peak_hours, crisis_checklist "
+        "SELECT approval_lead_minutes, min_gap_minutes, quiet_days, publish_lead_hours, peak_hours, crisis_checklist, tz "
         "FROM workspace WHERE id = 'workspace'"
     ).fetchone()
     if row is None:
-        row = (60, 180, 3, 24, None, None)
-    lead, gap, quiet, publish_lead, peaks, checklist = row
+        row = (60, 180, 3, 24, None, None, None)
+    lead, gap, quiet, publish_lead, peaks, checklist, zone = row
     return PostSettings(
         dt.timedelta(minutes=60 if lead is None else lead),
         dt.timedelta(minutes=180 if gap is None else gap),
@@ -47,6 +49,7 @@ def settings(conn: sqlite3.Connection) -> PostSettings:
         24 if publish_lead is None else publish_lead,
         json.loads(peaks) if peaks else {},
         json.loads(checklist) if checklist else DEFAULT_CRISIS_CHECKLIST,
+        zone,
     )
 
 
