@@ -247,3 +247,23 @@ def test_x_counts_weighted_characters_and_threads_one_tag(team: Cli) -> None:
     assert team("post", "copy", post_id, "a" * 256 + " https://example.com/" + "p" * 200, as_member="raj").code == 0
     threads = _post(team, "Thread post:threads")
     assert "threads takes at most 1 hashtag; this copy has 2" in one_line_error(team("post", "copy", threads, "#a #b", as_member="raj"))
+
+
+def test_the_task_filter_knows_posts(team: Cli) -> None:
+    waiting = _post(team, "Waiting +spring-launch post:instagram publish:fri 18:00")
+    team.ok("post", "copy", waiting, "Hello", as_member="raj")
+    team.ok("post", "submit", waiting, as_member="raj")
+    thread = _post(team, "Thread idea post:x")
+    plain = team.ok("add", "Plain task").strip()
+    ids = lambda *q, who="ana": {t["id"] for t in json.loads(team.ok("tasks", *q, "--json", as_member=who))}  # noqa: E731
+    assert ids("post:any") == {waiting, thread}
+    assert ids("post:x") == {thread}
+    assert ids("state:in-review") == {waiting}
+    assert ids("-state:in-review") == {thread, plain}
+    assert ids("needs:@me", who="mia") == {waiting} == ids("needs:@mia")
+    assert ids("needs:@me", who="lee") == set()
+    assert "is not a post state" in one_line_error(team("tasks", "state:reviewed"))
+    # A published post is a done task, a pulled one a cancelled task: they leave the open list.
+    team.ok("post", "pull", thread, as_member="raj")
+    assert ids("post:any") == {waiting}
+    assert ids("all", "state:pulled") == {thread}

@@ -259,3 +259,10 @@ def needs_me(conn: sqlite3.Connection, member: str, now: dt.datetime) -> list[Po
         if may_take(post.round.steps[index], me, post.facts.campaign):
             out.append(post)
     return out
+
+
+def post_ids(conn: sqlite3.Connection, kind: str, value: str, now: dt.datetime) -> list[str]:
+    """For the filter language: the posts in state ``value`` (``kind`` "state") or waiting for member ``value`` ("needs")."""
+    if kind == "needs":
+        return [v.id for v in needs_me(conn, value, now)]
+    return [v.id for v in read_posts(conn, now) if v.state == value]
