@@ -272,12 +272,12 @@ def test_the_task_filter_knows_posts(team: Cli) -> None:
 def test_workspace_settings_are_for_managers_and_checked(team: Cli) -> None:
     assert "managers_only" in one_line_error(team("workspace", "set", "approval_lead_minutes", "90", as_member="raj"))
     team.ok("workspace", "set", "approval_lead_minutes", "2880")
-    team.ok("workspace", "set", "peak_hours.instagram", "11:00,19:00")
+    team.ok("workspace", "set", "peak_hours.instagram", "19:00,08:00")
     team.ok("workspace", "set", "tz", "Europe/Berlin")
     shown = json.loads(team.ok("workspace", "show", "--json", as_member="raj"))
     assert (
         shown["approval_lead_minutes"] == 2880
-        and shown["peak_hours"] == {"instagram": ["11:00", "19:00"]}
+        and shown["peak_hours"] == {"instagram": ["08:00", "19:00"]}
         and shown["tz"] == "Europe/Berlin"
     )
     assert "is not a whole number" in one_line_error(team("workspace", "set", "quiet_days", "soon"))
@@ -291,3 +291,6 @@ def test_workspace_settings_are_for_managers_and_checked(team: Cli) -> None:
     assert _state(team, post_id) == "expired"
     team.ok("crisis", "start", "--reason", "Outage")
     assert [t["title"] for t in json.loads(team.ok("tasks", "#crisis", "--json"))] == ["Crisis: Call the client"]
+    # A post's slot without a time takes the platform's first peak hour from the workspace's settings.
+    dated = _post(team, "Morning +spring-launch post:instagram publish:2026-12-10")
+    assert json.loads(team.ok("post", "show", dated, "--json"))["slot"] == {"utc": "2026-12-10T13:00:00Z", "tz": "America/New_York"}

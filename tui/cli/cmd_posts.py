@@ -10,7 +10,7 @@ from typing import Any
 
 from crewdeck.tui.cli.common import Context, print_json, read_input, table
 from crewdeck.tui.posts import limits, writing
-from crewdeck.tui.posts.reading import PostView, needs_me, open_crises, read_post, read_posts, settings
+from crewdeck.tui.posts.reading import PostView, needs_me, open_crises, read_post, read_posts, settings, shared_publish
 from crewdeck.tui.posts.states import STATES, label
 from crewdeck.tui.workspace.errors import UserError
 
@@ -39,7 +39,7 @@ def _slot(ctx: Context, post_id: str, words: list[str]) -> dict[str, str]:
     found = ctx.ws.campaign(campaign) if campaign else None
     audience = found.audience_tz if found and found.audience_tz else ctx.viewer_tz
     try:
-        return publish_slot(words, audience, platform, ctx.config.publish, ctx.now).value()
+        return publish_slot(words, audience, platform, shared_publish(ctx.ws.conn), ctx.now).value()
     except (DateError, ValueError) as exc:
         raise UserError(f"slot: {exc}") from None
 
@@ -52,7 +52,7 @@ def cmd_post_add(ctx: Context) -> int:
 
     draft = quickadd.parse(" ".join(ctx.args.text))
     draft.post = True
-    values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now, ctx.config.publish)
+    values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now, shared_publish(ctx.ws.conn))
     print(writing.add_post(ctx.ws.store, ctx.me.id, values))
     return 0
 

@@ -17,6 +17,7 @@ from typing import Any
 from crewdeck.sync.state.postround import CONTENT_FIELDS, Reviewer, RoundStatus, Step, Verdict, content_hash, evaluate, may_take, steps_of
 from crewdeck.sync.state.records import DEFAULT_CRISIS_CHECKLIST
 from crewdeck.tui.posts.states import Crisis, PostFacts, effective_state, holding, parse_instant
+from crewdeck.tui.workspace.config import DEFAULT_PEAK_HOURS, PublishConfig
 
 
 @dataclass(frozen=True)
@@ -266,3 +267,9 @@ def post_ids(conn: sqlite3.Connection, kind: str, value: str, now: dt.datetime) 
     if kind == "needs":
         return [v.id for v in needs_me(conn, value, now)]
     return [v.id for v in read_posts(conn, now) if v.state == value]
+
+
+def shared_publish(conn: sqlite3.Connection) -> PublishConfig:
+    """The publish settings that decide posts' slots and drafts' due dates: the workspace's, over the built-in peak hours."""
+    found = settings(conn)
+    return PublishConfig(lead_hours=found.publish_lead_hours, peak_hours={**DEFAULT_PEAK_HOURS, **found.peak_hours})
