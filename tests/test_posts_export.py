@@ -98,3 +98,21 @@ def test_the_ics_export_has_post_slots_with_their_state(team: Cli) -> None:
     launch = next(e for e in cal.walk("VEVENT") if str(e["summary"]).startswith("Publish: Launch"))
     assert launch.decoded("dtstart").isoformat() == "2026-12-04T09:02:00-05:00"
     assert json.dumps(str(launch["dtstart"].params["TZID"])) == '"America/New_York"'
+
+
+def test_the_json_export_carries_verdicts_and_crises_and_imports_back(team: Cli, tmp_path: Path) -> None:
+    from crewdeck.tui.cli.main import main
+
+    waiting = team.ok("post", "list", "state:in-review", "--json")
+    [post] = json.loads(waiting)
+    team.ok("post", "approve", post["id"], as_member="raj")
+    team.ok("crisis", "start", "--reason", "Outage", "--campaign", "autumn")
+    exported = team.ok("export")
+    doc = json.loads(exported)
+    assert [v["verdict"] for v in doc["post_approval"]] == ["approve"] and [c["reason"] for c in doc["crisis"]] == ["Outage"]
+    target = Cli(tmp_path / "copy.db")
+    assert main(["init", str(target.workspace)]) == 0
+    (tmp_path / "dump.json").write_text(exported)
+    assert "imported" in target.ok("import", str(tmp_path / "dump.json"), as_member=None)
+    assert target.ok("export") == exported
+    assert [p["state"] for p in json.loads(target.ok("post", "list", "+autumn", "--json"))] == ["paused"]
