@@ -96,10 +96,12 @@ def test_an_older_workspace_is_still_migrated_on_open(tmp_path: Path) -> None:
     path = tmp_path / "team.db"
     assert main(["init", str(path), "--member", "ana", "--name", "Ana", "--tz", "UTC"]) == 0
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("DROP TABLE result")  # as the last migration found it
-    conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION - 1}")
+    conn.execute("DROP TABLE refused_ops")  # as the migration that made it found it
+    made_it = next(i for i, (about, _) in enumerate(schema.MIGRATIONS) if about.startswith("refused operations"))
+    conn.execute(f"PRAGMA user_version = {made_it}")
     conn.close()
     with Store(path) as store:
         assert schema.user_version(store.conn) == schema.SCHEMA_VERSION
+        assert store.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'refused_ops'").fetchone()
         assert store.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'result_by_day'").fetchone()
         assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

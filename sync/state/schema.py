@@ -241,6 +241,14 @@ def _results_indexes(db: sqlite_utils.Database) -> None:
         db.execute(rollup.FILL)
 
 
+def _create_posts(db: sqlite_utils.Database) -> None:
+    # Posts live in the task table (their columns come from _add_missing_columns);
+    # approvals are read per post, crises are few.
+    _add_missing_columns(db)
+    db.table("post_approval").create_index(["post"], index_name="post_approval_by_post", if_not_exists=True)
+    db.execute("CREATE INDEX IF NOT EXISTS task_posts ON task(post_state) WHERE post_state IS NOT NULL")
+
+
 #: Set by migration 8 until ``Store`` has written the members' access.
 ACCESS_PENDING = "rules.access_pending"
 
@@ -257,6 +265,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("an index of booked meetings (their attendees' tasks)", _meeting_index),
     ("members' SSH keys and the workspace's SSH account", _ssh_columns),
     ("results: daily counts per post, campaign and platform, and followers", _results_indexes),
+    ("posts: content and state on tasks, post approvals, crises", _create_posts),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -113,9 +113,18 @@ def _member_values(a: argparse.Namespace, creating: bool) -> dict[str, Any]:
         values["days_off"] = sorted({d.strip() for d in a.days_off.split(",") if d.strip()})
     if a.access is not None:
         values["access"] = a.access
+    if a.groups is not None:
+        values["groups"] = sorted({g.strip().lower() for g in a.groups.split(",") if g.strip()})
     if creating and ("name" not in values or "tz" not in values):
         raise UserError("member add: --name and --tz are required")
     return values
+
+
+def _guest_campaigns(ctx: Context) -> dict[str, Any]:
+    """``--campaigns``: the campaigns whose posts a guest sees and approves."""
+    if ctx.args.campaigns is None:
+        return {}
+    return {"campaigns": sorted({ctx.ws.campaign_by_name(name.strip()).id for name in ctx.args.campaigns.split(",") if name.strip()})}
 
 
 def cmd_member_add(ctx: Context) -> int:
@@ -123,7 +132,7 @@ def cmd_member_add(ctx: Context) -> int:
     handle = ctx.args.handle.lstrip("@").lower()
     if any(m.handle == handle for m in ws.members()):
         raise UserError(f"member @{handle} already exists (change it with: crewdeck member set {handle} ...)")
-    values = {"handle": handle, **_member_values(ctx.args, creating=True)}
+    values = {"handle": handle, **_member_values(ctx.args, creating=True), **_guest_campaigns(ctx)}
     if ctx.args.ssh_key:
         values["ssh_keys"] = keys_after(handle, [], ctx.args.ssh_key, [])
     values.setdefault("hours", parse_hours("mon-fri 09:00-17:00"))
@@ -149,7 +158,7 @@ def _words(ctx: Context, w: Writer) -> str:
 
 def cmd_member_set(ctx: Context) -> int:
     member = ctx.ws.member_by_handle(ctx.args.handle)
-    values = _member_values(ctx.args, creating=False)
+    values = {**_member_values(ctx.args, creating=False), **_guest_campaigns(ctx)}
     if ctx.args.new_handle:
         values["handle"] = ctx.args.new_handle.lstrip("@").lower()
     if ctx.args.ssh_key or ctx.args.ssh_key_rm:
@@ -275,6 +284,10 @@ def _campaign_values(ctx: Context, creating: bool) -> dict[str, Any]:
             kept = {} if a.target == ["none"] else targets.parse(a.target, ctx.ws.base_currency)
             current = ctx.ws.campaign_by_name(a.name).kpis
             values["kpis"] = {k: v for k, v in current.items() if k not in ("targets", "result")} | kept
+        if a.approvals is not None:
+            from crewdeck.tui.posts.chains import parse_chain
+
+            values["approvals"] = parse_chain(a.approvals, lambda handle: ctx.ws.member_by_handle(handle).id)
     start, end = values.get("start"), values.get("end")
     if start and end and end < start:
         raise UserError(f"campaign: --end {end} is before --start {start}")
@@ -381,6 +394,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
             metavar="KEY",
             help='add an SSH public key, e.g. "ssh-ed25519 AAAA... ana@laptop" (repeat for several; see crewdeck ssh --help)',
         )
+        p.add_argument("--groups", metavar="GROUPS", help="comma-separated approval groups, e.g. brand,legal (managers only)")
+        p.add_argument("--campaigns", metavar="NAMES", help="a guest's campaigns, comma-separated: the posts they see and approve")
 
     p = msub.add_parser("add", parents=parents, help="add a member", description="Add a member.")
     p.add_argument("handle", help="short handle, e.g. ana")
@@ -435,6 +450,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         action="append",
         metavar="T",
         help='a KPI target, repeatable: "ctr>=1.2%%", "cpa<=4.00 EUR", "roas>=3", "result=clicks" (what CPA counts); "none" clears them',
+    )
+    p.add_argument(
+        "--approvals",
+        metavar="CHAIN",
+        help='the posts\' approval chain, 0-3 steps in order: "copy:@mia; brand:group=brand" ("none": no approval needed; managers only)',
     )
     p.set_defaults(func=cmd_campaign_set)
     p = csub.add_parser("list", parents=parents, help="list campaigns", description="List campaigns.")

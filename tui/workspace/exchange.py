@@ -23,7 +23,19 @@ from crewdeck.tui.workspace.errors import summary, undecodable
 FORMAT = "crewdeck-export"
 VERSION = 1
 #: Order of the sections in the document: what others refer to comes first.
-SECTIONS = ("workspace", "member", "campaign", "task", "budget", "rate", "ledger_entry", "approval")
+SECTIONS = (
+    "workspace",
+    "member",
+    "campaign",
+    "task",
+    "budget",
+    "rate",
+    "ledger_entry",
+    "approval",
+    "post_approval",
+    "crisis",
+    "crisis_end",
+)
 
 
 def export_state(store: Store) -> dict[str, Any]:
