@@ -669,7 +669,7 @@ def test_the_last_manager_cannot_give_up_the_role(team: Team) -> None:
     crewdeck("-w", str(team.path), "--as", "ana", "member", "set", "mia", "--access", "member")
     err = crewdeck_fails_text("-w", str(team.path), "--as", "ana", "member", "set", "ana", "--access", "member")
     assert "last manager" in err and "rule last_manager" in err
-    assert "rule last_manager" in crewdeck_fails_text("-w", str(team.path), "--as", "ana", "member", "rm", "ana")
+    assert "rule last_manager" in crewdeck_fails_text("-w", str(team.path), "--as", "ana", "member", "rm", "ana", "--unassign")
 
 
 def test_removing_a_member_revokes_their_tokens_in_the_same_transaction_and_their_next_sync_is_told(team: Team, tmp_path: Path) -> None:
