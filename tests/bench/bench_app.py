@@ -121,11 +121,19 @@ def run(bench: Bench) -> None:
         runs,
     )
     # All three panes with their content: task rows, the grid's rows (its
-    # status line counts them), a campaign's budget row and the entries' count.
+    # status line counts them), a campaign's budget row (budget, spent) and the entries' count.
     whole = _tui_bench(
         f"crewdeck ({SIZE:,} tasks), all panes",
         f"env TZ=UTC CREWDECK_CONFIG={config} {CREWDECK} --workspace {ws}",
-        ["All open", r"[0-9,]+ tasks", r"[0-9a-f]{8} \w", "palette", r"in hours \d+/\d+", r"\+[a-z-]+ .* \d+%", r"[0-9,]+ entries ·"],
+        [
+            "All open",
+            r"[0-9,]+ tasks",
+            r"[0-9a-f]{8} \w",
+            "palette",
+            r"in hours \d+/\d+",
+            r"\+[a-z-]+…? +(—|[\d,.]+) +[\d,.]+\.\d\d",
+            r"[0-9,]+ entries ·",
+        ],
         [],
         runs,
     )
