@@ -84,7 +84,6 @@ class GridPane(Pane):
         yield DeadlineGrid(id="deadline-grid")
 
     def focus_main(self) -> None:
-        self.ensure_started()
         self.grid.focus()
 
     def start(self) -> None:
@@ -151,7 +150,7 @@ class GridPane(Pane):
             if grid is None:
                 grid = query.read(self.services.session, self.services.now())
         except Exception:
-            if self.shown is None:  # the other panes need not wait for a grid that failed
+            if self.shown is None:  # the app need not wait for a grid that failed
                 self.app.call_from_thread(self.drawn)
             raise
         self.app.call_from_thread(self._show, grid, generation)

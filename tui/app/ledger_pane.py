@@ -148,7 +148,6 @@ class LedgerPane(Pane):
     # ------------------------------------------------------------ the Pane protocol
 
     def focus_main(self) -> None:
-        self.ensure_started()
         self.entries.focus()
 
     def start(self) -> None:
@@ -188,7 +187,7 @@ class LedgerPane(Pane):
             if page is None:
                 page = pane_data.read_page(services.session.access, period, text, services.now(), keep, cursor, BLOCK)
         except Exception:
-            if self.page is None:  # the other panes need not wait for a budget that failed
+            if self.page is None:  # the app need not wait for a budget that failed
                 self.app.call_from_thread(self.drawn)
             raise
         self.post_message(self.Loaded(page, generation))

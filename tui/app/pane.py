@@ -34,7 +34,7 @@ class Pane(Vertical):
         self.started = False
 
     def ensure_started(self) -> None:
-        """Start the pane, once: the app starts it, and so does a key that asks for it sooner."""
+        """Start the pane, once (the app starts every pane as the main screen mounts)."""
         if not self.started:
             self.started = True
             self.start()
