@@ -101,6 +101,10 @@ class MainScreen(Screen[None]):
     | `tab` `shift+tab` | next / previous pane |
     """
 
+    #: Where the app puts the focus anyway (``focus_pane``): Textual's default, the
+    #: first focusable widget, is the tab bar, and its focus and blur restyled it twice.
+    AUTO_FOCUS = "#task-table"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="screen.next_pane"),
         Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="screen.previous_pane"),
@@ -135,11 +139,15 @@ class MainScreen(Screen[None]):
         services = app.services
         if services.opening is None:  # launch started it before Textual; else it starts now
             services.opening = Opening(app.session, app.config.clock24, services.now(), app.size.width)
+        # Laid out as update_layout would, before the first styling: changed
+        # after it, each class restyles the screen or a pane all over again.
+        self.set_class(app.size.width < NARROW, "-single")
         yield WorkspaceHeader(id="header")
         yield _pane_tabs()
         with Container(id="panes"):
             for number, pane_type in enumerate(pane_types(), start=1):
-                yield _framed(pane_type(services), number)
+                pane = _framed(pane_type(services), number)
+                yield pane.set_class(pane.pane_name == app.active_pane, "-active")
         yield KeyFooter()
 
     def on_mount(self) -> None:
