@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from pathlib import Path
@@ -15,11 +16,14 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.grid_pane import GridPane
 from crewdeck.tui.app.ledger_pane import LedgerPane
+from crewdeck.tui.app.opening import GRID_GUTTER, LEDGER_ROWS, GridQuery, Opening, first_grid, grid_resolution, grid_width
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.app.tasks_pane import TasksPane
 from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
+from crewdeck.tui.ledger import pane_data
+from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.task_table import TaskTable
@@ -559,65 +563,123 @@ async def test_the_pane_with_the_focus_is_the_highlighted_one_however_it_got_the
         assert [name for name, pane in panes.items() if pane.has_class("-active")] == ["tasks"]
 
 
-async def test_the_other_panes_come_after_the_first_screen_or_when_asked_for(workspace: Path) -> None:
-    from crewdeck.widgets.deadline_grid import DeadlineGrid
-
-    app = make_app(workspace)
-    held = app.session.ranked._lock
-    held.acquire()  # the task list cannot load: no first screen yet
-    async with app.run_test(size=SIZE) as pilot:
-        try:
-            await pilot.pause()
-            assert not app.query(GridPane) and not app.query(LedgerPane)
-            await pilot.press("2")  # asked for before the first screen: it comes at once
-            await pilot.pause()
-            grid, ledger = app.query_one(GridPane), app.query_one(LedgerPane)
-            assert grid.started and app.focused is grid.query_one(DeadlineGrid)
-            assert not ledger.started
-        finally:
-            held.release()
-        await settle(pilot)
-        assert ledger.started and grid.shown is not None
-        assert [pane.id for pane in app.query(".pane")] == ["tasks", "grid", "ledger"]
-
-
-async def test_the_other_panes_start_once_the_first_page_of_tasks_is_drawn(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-
-    app = make_app(workspace)
-    drawn_with_tasks: list[bool] = []
-    seen_at_start: dict[str, bool] = {}
+def _record_paints(app: CrewdeckApp, monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, bool, bool]]:
+    """For every paint of the main screen: whether the task list, the grid and the budget had their content."""
+    painted: list[tuple[bool, bool, bool]] = []
     display = app._display
 
     def recording_display(screen: Any, renderable: Any) -> None:
         if renderable is not None and screen is app.main_screen:
-            drawn_with_tasks.append(app.tasks_pane.loaded_once)
+            grid, ledger = app.query_one(GridPane), app.query_one(LedgerPane)
+            painted.append((app.tasks_pane.loaded_once, grid.shown is not None, ledger.page is not None))
         display(screen, renderable)
 
-    def recording_start(pane: Pane) -> None:
-        seen_at_start[pane.pane_name] = any(drawn_with_tasks)
-
     monkeypatch.setattr(app, "_display", recording_display)
-    for pane_type in (GridPane, LedgerPane):
-        monkeypatch.setattr(pane_type, "start", recording_start)
+    return painted
+
+
+async def test_all_three_panes_are_in_the_first_paint_with_what_was_read_while_textual_started(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = Config(default_view="all")
+    session = Session.open(workspace, "ana", config)
+    # As launch does; both are ready by the first paint, as they usually are.
+    warming = session.warm_up.start("", NOW, SIZE[1])
+    opening = Opening(session, config.clock24, NOW, SIZE[0])
+    session.warm_up._page_ready.wait()
+    opening._done.wait()
+    app = CrewdeckApp(session, config, watch=False, opening=opening)
+    painted = _record_paints(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-    # Started while the first page was still to be drawn, their loading would share its paint's time.
-    assert seen_at_start == {"grid": True, "ledger": True}
+        grid, ledger = app.query_one(GridPane), app.query_one(LedgerPane)
+        assert opening.grid(opening.grid_query, wait=False) is None  # the panes took their answers
+        assert opening.page(opening.period, LEDGER_ROWS, wait=False) is None
+        # What they show is what they would have read themselves.
+        assert grid.shown == GridQuery(NOW.date(), session.me.tz, grid.resolution, config.clock24).read(session, NOW)
+        assert ledger.page == pane_data.read_page(session.access, ledger.period, "", NOW, [], 0, LEDGER_ROWS)
+        assert ledger.period == Period.containing("month", NOW.date())
+    assert painted[0] == (True, True, True)
+    warming.join()
+    session.close()
 
 
-async def test_the_other_panes_start_even_when_the_task_list_fails(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_panes_read_their_own_first_answers_when_the_opening_is_of_another_query(workspace: Path) -> None:
+    config = Config(default_view="all")
+    session = Session.open(workspace, "ana", config)
+    # Read for another day than the panes open on (as if the app started past midnight): not theirs.
+    opening = Opening(session, config.clock24, NOW + dt.timedelta(days=40), SIZE[0])
+    assert opening.grid_query.day != NOW.date() and opening.period != Period.containing("month", NOW.date())
+    app = CrewdeckApp(session, config, watch=False, opening=opening)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        grid, ledger = app.query_one(GridPane), app.query_one(LedgerPane)
+        assert grid.shown is not None and grid.shown.day == NOW.date()
+        assert ledger.page is not None and ledger.page.period == Period.containing("month", NOW.date())
+    session.close()
+
+
+@pytest.mark.parametrize("width", [80, 120, 153, 154, 160, 211])
+async def test_the_opening_reads_the_grid_at_the_resolution_the_pane_is_laid_out_for(workspace: Path, width: int) -> None:
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(width, 40)) as pilot:
+        await pilot.press("2")  # in a narrow terminal the grid is drawn once it is the pane shown
+        await settle(pilot)
+        grid = app.query_one(GridPane)
+        assert grid.content_size.width == grid_width(width)
+        assert grid.resolution == grid_resolution(grid_width(width)) == first_grid(app.session.me, NOW, True, width).resolution
+        assert grid.generation == 1  # no second build for another resolution
+
+
+def test_the_opening_knows_the_grid_gutter_and_the_entries_window() -> None:
+    from crewdeck.widgets.deadline_grid import GUTTER
+    from crewdeck.widgets.windowed_table import BLOCK
+
+    assert (GRID_GUTTER, LEDGER_ROWS) == (GUTTER, BLOCK)
+
+
+async def test_every_task_is_scored_only_once_all_three_panes_are_drawn(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app(workspace)
+    painted = _record_paints(app, monkeypatch)
+    at_scoring: list[bool] = []
+    start_scoring = app.session.warm_up.start_scoring
+
+    def recording_start_scoring() -> None:
+        at_scoring.append((True, True, True) in painted)
+        start_scoring()
+
+    monkeypatch.setattr(app.session.warm_up, "start_scoring", recording_start_scoring)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    # Sooner, scoring every task would share the GIL with the panes' first paint.
+    assert at_scoring == [True]
+
+
+@pytest.mark.parametrize("failing", ["tasks", "grid", "ledger"])
+async def test_the_app_collects_and_scores_even_when_a_pane_fails_to_load(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    import gc
     import sqlite3
 
-    app = make_app(workspace)
-
-    def broken(text: str, now: object) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(app.session.reads, "compile", broken)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        assert all(pane.started for pane in app.query(Pane))
-        assert any("disk I/O error" in str(n.message) for n in app._notifications)
+    app = make_app(workspace)
+    if failing == "tasks":
+        monkeypatch.setattr(app.session.reads, "compile", broken)
+    else:  # the opening's read and the pane's own
+        monkeypatch.setattr(GridQuery if failing == "grid" else pane_data, "read" if failing == "grid" else "read_page", broken)
+    gc.unfreeze()
+    gc.disable()  # as launch leaves it while starting
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert all(pane.started for pane in app.query(Pane))
+            assert any("disk I/O error" in str(n.message) for n in app._notifications)
+            assert gc.isenabled()  # the app went on as once all panes are drawn
+    finally:
+        gc.enable()
 
 
 async def test_the_collector_is_back_once_the_first_screen_is_up(workspace: Path) -> None:

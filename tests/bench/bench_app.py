@@ -1,19 +1,28 @@
 """The app in a real terminal at 100,000 tasks, against an empty Textual app.
 
-Goals (issue 3), measured with the peer kit's tmux harness in the same run:
-start -> first full screen <= 1.3x the empty Textual app's time; a key that
-moves the cursor or applies a filter: median <= 50 ms from key to changed
-screen; peak RSS <= 150 MB.
+Goals (issues 3 and 13), measured with the peer kit's tmux harness in the
+same run: start -> all three panes drawn with their content (task rows, the
+grid's rows, budget rows) <= 1.3x the empty Textual app's time, and so the
+first full screen too; a key that moves the cursor or applies a filter:
+median <= 50 ms from key to changed screen; peak RSS <= 150 MB.
+
+The workspace holds the kit's 100,000 tasks and its ledger (100,000 entries,
+monthly budgets, rates), so the Budget pane opens on budget rows and entries
+of the current month.
 """
 
 from __future__ import annotations
 
+import csv
 import json
+import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 from bench_cli import SIZE, populated_workspace
-from harness import CREWDECK, PEERS, WORK, Bench
+from bench_ledger import _crewdeck, _kit_rates, _set_budgets
+from harness import CREWDECK, PEERS, WORK, Bench, peers_data
 
 RESULTS = WORK / "tui.jsonl"
 
@@ -50,12 +59,37 @@ def _tui_bench(name: str, command: str, expects: list[str], steps: list[str], ru
     return out
 
 
+def with_ledger(ws: Path) -> Path:
+    """The tasks workspace with the kit's ledger added (once): its rates, monthly budgets and entries."""
+    with sqlite3.connect(ws) as conn:
+        if conn.execute("SELECT EXISTS (SELECT 1 FROM ledger_entry)").fetchone()[0]:
+            return ws
+    data = peers_data(SIZE)
+    rows_path, budget_path = data / f"ledger_{SIZE}.jsonl", data / f"budget_{SIZE}.json"
+    rates_csv = WORK / "app-rates.csv"
+    with rates_csv.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["date", "pair", "rate"])
+        writer.writerows(_kit_rates(rows_path))
+    _crewdeck(ws, "rate", "import", str(rates_csv))
+    months = sorted({json.loads(line)["date"][:7] for line in rows_path.open()})
+    _set_budgets(ws, json.loads(budget_path.read_text()), months)
+    entries_csv = WORK / "app-ledger.csv"
+    with entries_csv.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["date", "campaign", "category", "payee", "amount", "currency"])
+        for r in map(json.loads, rows_path.open()):
+            writer.writerow([r["date"], r["campaign"], r["category"], r["payee"], r["amount"], r["currency"]])
+    _crewdeck(ws, "ledger", "import", str(entries_csv))
+    return ws
+
+
 def run(bench: Bench) -> None:
     if not (PEERS / "tui_bench.py").exists():
         print(f"  (no peer kit at {PEERS}: skipped)")
         return
     runs = 3 if bench.quick else 5
-    ws = populated_workspace(SIZE)
+    ws = with_ledger(populated_workspace(SIZE))
     config = WORK / "bench-config.toml"
     config.write_text('default_view = "all"\n')
     floor = _tui_bench(
@@ -86,11 +120,20 @@ def run(bench: Bench) -> None:
         ],
         runs,
     )
-    # The Deadlines and Budget panes are drawn after the tasks: when all three have their content.
+    # All three panes with their content: task rows, the grid's rows (its
+    # status line counts them), a campaign's budget row (budget, spent) and the entries' count.
     whole = _tui_bench(
         f"crewdeck ({SIZE:,} tasks), all panes",
         f"env TZ=UTC CREWDECK_CONFIG={config} {CREWDECK} --workspace {ws}",
-        ["All open", r"[0-9,]+ tasks", r"[0-9a-f]{8} \w", "palette", r"in hours \d+/\d+", r"\d+ entries ·"],
+        [
+            "All open",
+            r"[0-9,]+ tasks",
+            r"[0-9a-f]{8} \w",
+            "palette",
+            r"in hours \d+/\d+",
+            r"\+[a-z-]+…? +(—|[\d,.]+) +[\d,.]+\.\d\d",
+            r"[0-9,]+ entries ·",
+        ],
         [],
         runs,
     )
@@ -110,14 +153,15 @@ def run(bench: Bench) -> None:
         f"{ratio:.2f}x the empty Textual app",
     )
     all_panes = next(v for k, v in whole.items() if "startup" in k)
+    ratio = all_panes["median"] / floor_start
     bench.record(
         "app",
         f"start -> all three panes drawn ({SIZE:,} tasks)",
         all_panes["median"],
         "ms",
-        "",
-        None,
-        f"{all_panes['median'] / floor_start:.2f}x the empty Textual app",
+        "<= 1.3x empty app",
+        ratio <= 1.3,
+        f"{ratio:.2f}x the empty Textual app",
     )
     for name, stats in ours.items():
         if "startup" in name:

@@ -24,15 +24,19 @@ from textual.containers import Container
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
-from textual.widget import AwaitMount, Widget
+from textual.widget import Widget
+from textual.widgets import Tab, Tabs
 
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.store import WorkspaceError
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.watcher import ChangeWatcher
 from crewdeck.tui.app.collector import IdleCollector
+from crewdeck.tui.app.grid_pane import GridPane
 from crewdeck.tui.app.key_conflicts import KeyScope, keymap_conflict
+from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.lines import markup_literal
+from crewdeck.tui.app.opening import NARROW, Opening
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.services import Services
@@ -50,24 +54,17 @@ from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
 if TYPE_CHECKING:
-    from textual.widgets import Tabs
-
     from crewdeck.sync.client.engine import SyncEngine, SyncStatus
 
-#: Below this many columns the panes become tabs.
-NARROW = 100
 #: Seconds between looks at whether input has rested long enough to collect garbage.
 COLLECT_EVERY = 0.25
-#: The panes, in the order of their numbers: name and title.  Only the tasks
-#: pane is in the first paint; the others are imported and mounted after it.
+#: The panes, in the order of their numbers: name and title.  All three are in
+#: the first paint, with their content (``crewdeck.tui.app.opening``).
 PANES: tuple[tuple[str, str], ...] = (("tasks", "Tasks"), ("grid", "Deadlines"), ("ledger", "Budget"))
 
 
 def pane_types() -> tuple[type[Pane], ...]:
     """The panes' classes, in the order of ``PANES``."""
-    from crewdeck.tui.app.grid_pane import GridPane
-    from crewdeck.tui.app.ledger_pane import LedgerPane
-
     return (TasksPane, GridPane, LedgerPane)
 
 
@@ -126,6 +123,10 @@ class MainScreen(Screen[None]):
     | `tab` `shift+tab` | next / previous pane |
     """
 
+    #: Where the app puts the focus anyway (``focus_pane``): Textual's default, the
+    #: first focusable widget, is the tab bar, and its focus and blur restyled it twice.
+    AUTO_FOCUS = "#task-table"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="screen.next_pane"),
         Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="screen.previous_pane"),
@@ -154,26 +155,22 @@ class MainScreen(Screen[None]):
     def __init__(self, crewdeck_app: CrewdeckApp) -> None:
         super().__init__()
         self.crewdeck_app = crewdeck_app
-        self._other_panes: AwaitMount | None = None
 
     def compose(self) -> ComposeResult:
+        app = self.crewdeck_app
+        services = app.services
+        if services.opening is None:  # launch started it before Textual; else it starts now
+            services.opening = Opening(app.session, app.config.clock24, services.now(), app.size.width)
+        # Laid out as update_layout would, before the first styling: changed
+        # after it, each class restyles the screen or a pane all over again.
+        self.set_class(app.size.width < NARROW, "-single")
         yield WorkspaceHeader(id="header")
-        if self.crewdeck_app.size.width < NARROW:  # else the tab bar comes with the other panes
-            yield _pane_tabs()
+        yield _pane_tabs()
         with Container(id="panes"):
-            yield _framed(TasksPane(self.crewdeck_app.services), 1)
+            for number, pane_type in enumerate(pane_types(), start=1):
+                pane = _framed(pane_type(services), number)
+                yield pane.set_class(pane.pane_name == app.active_pane, "-active")
         yield KeyFooter()
-
-    def mount_other_panes(self) -> AwaitMount:
-        """The Deadlines and Budget panes (and the tab bar), once: the first paint need not style or draw them."""
-        if self._other_panes is None:
-            panes = self.query_one("#panes")
-            if not self.query("#pane-tabs"):
-                self.mount(_pane_tabs(), before=panes)
-            services = self.crewdeck_app.services
-            others = [_framed(pane_type(services), number) for number, pane_type in enumerate(pane_types(), start=1) if number > 1]
-            self._other_panes = panes.mount_all(others)
-        return self._other_panes
 
     def on_mount(self) -> None:
         self.crewdeck_app.main_ready()
@@ -190,8 +187,6 @@ class MainScreen(Screen[None]):
 
 
 def _pane_tabs() -> Tabs:
-    from textual.widgets import Tab, Tabs  # the tab bar is rarely in the first paint
-
     return Tabs(*(Tab(f"{n} {title}", id=f"tab-{name}") for n, (name, title) in enumerate(PANES, start=1)), id="pane-tabs")
 
 
@@ -225,12 +220,20 @@ class CrewdeckApp(App[int]):
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, session: Session, config: Config, *, watch: bool = True) -> None:
+    def __init__(self, session: Session, config: Config, *, watch: bool = True, opening: Opening | None = None) -> None:
         super().__init__()
         self.session = session
         self.services = Services(
-            session, config, written=self.written, first_screen_ready=self.first_screen_ready, pane_focused=self.pane_focused
+            session,
+            config,
+            written=self.written,
+            first_screen_ready=self.first_screen_ready,
+            pane_drawn=self.pane_drawn,
+            pane_focused=self.pane_focused,
+            opening=opening,
         )
+        #: The panes whose first content is on the screen (or failed to load).
+        self._drawn: set[str] = set()
         #: Whether to watch the file for others' changes (tests that need no watcher turn it off).
         self._watch_changes = watch
         self.panes = tuple(name for name, _ in PANES)
@@ -277,29 +280,30 @@ class CrewdeckApp(App[int]):
         self.set_interval(15, self._tick_clock)
         self.set_interval(60, self._rescore)
         self._load_people()
-        # The tasks first: the other panes start once its first screen is up.
-        self.tasks_pane.ensure_started()
+        for pane in self.main_screen.query(Pane):
+            pane.ensure_started()
         self.focus_pane(self.panes[0])
         if self._watch_changes:
             self._watch()
 
     def first_screen_ready(self) -> None:
+        self.pane_drawn("tasks")
+
+    def pane_drawn(self, name: str) -> None:
+        """Once every pane has its first content on the screen: collect again, and score every task."""
+        if name in self._drawn:
+            return
+        self._drawn.add(name)
+        if self._drawn != set(self.panes):
+            return
         # Start-up's objects stay for the app's life: frozen, the collector
         # no longer walks them (a full collection took 40-80 ms, mid-key).
         gc.freeze()
         self.collector.start()
         self.set_interval(COLLECT_EVERY, self.collector.tick)
+        # Not sooner: scoring keeps a core busy for ~200 ms at 100,000 tasks,
+        # and the panes' first paint would share the GIL with it.
         self.session.warm_up.start_scoring()
-        self.call_next(self._start_other_panes)
-
-    async def _start_other_panes(self) -> None:
-        await self.main_screen.mount_other_panes()
-        # Their widgets live as long as the app too (collecting them again
-        # and again took ~7 ms, under a key).
-        gc.freeze()
-        self.update_layout()
-        for pane in self.main_screen.query(Pane):
-            pane.ensure_started()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
@@ -345,23 +349,13 @@ class CrewdeckApp(App[int]):
             return
         self.active_pane = name
         self.update_layout()
-        mounted = self.main_screen.query(f"#{name}")
-        if mounted:
-            mounted.first(Pane).focus_main()
-        else:
-            self.call_next(self._focus_once_mounted, name)
+        self.main_screen.query_one(f"#{name}", Pane).focus_main()
 
     def pane_focused(self, name: str) -> None:
         """The focus moved into pane ``name`` (by a key or a click): it is the active one."""
         if name != self.active_pane:
             self.active_pane = name
             self.update_layout()
-
-    async def _focus_once_mounted(self, name: str) -> None:
-        await self.main_screen.mount_other_panes()
-        if self.active_pane == name:
-            self.update_layout()
-            self.main_screen.query_one(f"#{name}", Pane).focus_main()
 
     def action_focus_pane(self, name: str) -> None:
         self.focus_pane(name)

@@ -20,20 +20,19 @@ from textual.binding import Binding, BindingType
 
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.zones import zone as zone_info
+from crewdeck.tui.app.opening import GridQuery, first_grid, grid_resolution
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.planner import PLANNER_BINDINGS, PlannerScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
-from crewdeck.tui.time.grid import Grid, build_grid, zone_choices
-from crewdeck.widgets.deadline_grid import GUTTER, DeadlineGrid
+from crewdeck.tui.time.grid import Grid, zone_choices
+from crewdeck.widgets.deadline_grid import DeadlineGrid
 
 #: The task fields the grid shows (a marker's row, place, colour and text); any member field counts.
 SHOWN_TASK_FIELDS = frozenset({"title", "assignee", "status", "due", "publish", "deleted"})
 #: The now line moves with the clock: the grid is built again this often (seconds).
 TICK = 60
-#: The most slices a day has (a fall-back day in half hours): the width half hours need.
-LONGEST_DAY = 50
 
 
 class GridPane(Pane):
@@ -86,13 +85,14 @@ class GridPane(Pane):
         yield DeadlineGrid(id="deadline-grid")
 
     def focus_main(self) -> None:
-        self.ensure_started()
         self.grid.focus()
 
     def start(self) -> None:
-        self.zone = self.services.viewer_tz
-        self.day = self._today = self.today()
-        # Mounted after the screen's first layout, the pane may get no resize before it starts.
+        services = self.services
+        # Started before the screen's first layout: the resolution is the one its width will give.
+        first = first_grid(services.session.me, services.now(), services.config.clock24, self.app.size.width)
+        self.zone, self.resolution = first.zone, first.resolution
+        self.day = self._today = first.day
         self._fit_resolution()
         self.reload()
         self.set_interval(TICK, self.tick)
@@ -111,7 +111,7 @@ class GridPane(Pane):
         width = self.content_size.width
         if not width:  # hidden behind another tab
             return False
-        resolution = 30 if width >= GUTTER + LONGEST_DAY else 60
+        resolution = grid_resolution(width)
         changed, self.resolution = resolution != self.resolution, resolution
         return changed
 
@@ -133,13 +133,27 @@ class GridPane(Pane):
         if self.day is None or self.zone is None:
             return
         self.generation += 1
-        self._load(self.day, self.zone, self.resolution, self.generation)
+        query = GridQuery(self.day, self.zone, self.resolution, self.services.config.clock24)
+        opening = self.services.opening
+        if self.generation == 1 and opening is not None:
+            # Read while Textual started, it is usually ready: shown now, it is in the first paint.
+            first = opening.grid(query, wait=False)
+            if first is not None:
+                self._show(first, self.generation)
+                return
+        self._load(query, self.generation)
 
     @background(exclusive=True, group="grid-load")
-    def _load(self, day: dt.date, zone: str, resolution: int, generation: int) -> None:
-        services = self.services
-        now, clock24 = services.now(), services.config.clock24
-        grid = services.session.access.read(lambda ws: build_grid(ws, day, zone, now, resolution=resolution, clock24=clock24))
+    def _load(self, query: GridQuery, generation: int) -> None:
+        try:
+            opening = self.services.opening
+            grid = opening.grid(query, wait=True) if generation == 1 and opening is not None else None
+            if grid is None:
+                grid = query.read(self.services.session, self.services.now())
+        except Exception:
+            if self.shown is None:  # the app need not wait for a grid that failed
+                self.app.call_from_thread(self.drawn)
+            raise
         self.app.call_from_thread(self._show, grid, generation)
 
     def _show(self, grid: Grid, generation: int) -> None:
@@ -148,6 +162,7 @@ class GridPane(Pane):
             return
         widget = self.grid
         if self.shown is None:  # the first grid: the cursor starts on your own row
+            self.call_after_refresh(self.drawn)
             keys = [row.key for row in grid.rows]
             me = self.services.session.me.id
             widget.cursor_row = keys.index(me) if me in keys else 0

@@ -3,7 +3,8 @@
 The workspace is opened and the member identified before Textual starts, so
 a wrong path or an unknown member is one line on stderr like any other
 command's error.  The first page of the task list, then the scores of every
-task, are worked out in a thread while Textual starts.
+task, are worked out in a thread while Textual starts, and so are the
+Deadlines and Budget panes' first answers (``crewdeck.tui.app.opening``).
 """
 
 from __future__ import annotations
@@ -98,7 +99,13 @@ def launch(ctx: Context) -> int:
     sys.setswitchinterval(0.0005)
     view = find(ctx.config.default_view, [])
     # The table is never taller than the terminal; rows past the first screen come when scrolled to.
-    session.warm_up.start(view.query if view else None, ctx.now, shutil.get_terminal_size().lines)
+    terminal = shutil.get_terminal_size()
+    session.warm_up.start(view.query if view else None, ctx.now, terminal.lines)
+    # And the Deadlines and Budget panes' first answers, in a thread of their own
+    # (imported once the warm-up is under way: it reads meanwhile).
+    from crewdeck.tui.app.opening import Opening
+
+    opening = Opening(session, ctx.config.clock24, ctx.now, terminal.columns)
     # Textual draws a change at its next frame: at 60 frames a second a key
     # waited up to 17 ms for one.  Read when Textual is imported, just below.
     os.environ.setdefault("TEXTUAL_FPS", "120")
@@ -109,7 +116,7 @@ def launch(ctx: Context) -> int:
     except UserError:
         session.close()
         raise
-    app = CrewdeckApp(session, ctx.config)
+    app = CrewdeckApp(session, ctx.config, opening=opening)
     try:
         app.run()
     finally:

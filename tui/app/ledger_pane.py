@@ -22,6 +22,7 @@ from textual.message import Message
 from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
+from crewdeck.tui.app.opening import first_period
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.entry_detail import EntryScreen
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
@@ -148,12 +149,10 @@ class LedgerPane(Pane):
     # ------------------------------------------------------------ the Pane protocol
 
     def focus_main(self) -> None:
-        self.ensure_started()
         self.entries.focus()
 
     def start(self) -> None:
-        today = pane_data.today(self.services.session.me, self.services.now())
-        self.period = Period.containing("month", today)
+        self.period = first_period(self.services.session.me, self.services.now())
         self.reload()
 
     def store_changed(self, ops: list[Op], ours: bool) -> None:
@@ -172,18 +171,37 @@ class LedgerPane(Pane):
         keep = [i for i in (self.select_next, selected.id if selected else None) if i]
         self.select_next = None
         cursor = 0 if new_query else self.entries.cursor
-        self._load(self.period, self.filter_text, keep, cursor, self.generation)
+        # The pane's first query, unfiltered with the cursor on top, was read while Textual started.
+        opening = self.services.opening if self.generation == 1 and not (self.filter_text or keep or cursor) else None
+        if opening is not None:
+            first = opening.page(self.period, BLOCK, wait=False)
+            if first is not None:  # usually ready: shown now, it is in the first paint
+                self._show(first)
+                return
+        self._load(self.period, self.filter_text, keep, cursor, self.generation, opening is not None)
 
     @background(exclusive=True, group="ledger-load")
-    def _load(self, period: Period, text: str, keep: list[str], cursor: int, generation: int) -> None:
-        page = pane_data.read_page(self.services.session.access, period, text, self.services.now(), keep, cursor, BLOCK)
+    def _load(self, period: Period, text: str, keep: list[str], cursor: int, generation: int, opening: bool) -> None:
+        services = self.services
+        try:
+            page = services.opening.page(period, BLOCK, wait=True) if opening and services.opening is not None else None
+            if page is None:
+                page = pane_data.read_page(services.session.access, period, text, services.now(), keep, cursor, BLOCK)
+        except Exception:
+            if self.page is None:  # the app need not wait for a budget that failed
+                self.app.call_from_thread(self.drawn)
+            raise
         self.post_message(self.Loaded(page, generation))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
-        if message.generation != self.generation:
-            return
-        page = self.page = message.page
+        if message.generation == self.generation:
+            self._show(message.page)
+
+    def _show(self, page: LedgerPage) -> None:
+        if self.page is None:
+            self.call_after_refresh(self.drawn)
+        self.page = page
         self.budget.set_rows(page.budget)
         table = self.entries
         table.reset(page.total, page.cursor)

@@ -2,8 +2,8 @@
 
 A pane is a container the app lays out, focuses with ``1`` ``2`` ``3`` and
 ``tab``, zooms with ``z``, and tells about every change to the workspace.
-The tasks pane starts loading with the screen; the others once its first
-page is there (or sooner, when a key asks for one).
+All three start loading with the screen, and each tells the app once its
+first content is on the screen (``drawn``).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class Pane(Vertical):
         self.started = False
 
     def ensure_started(self) -> None:
-        """Start the pane, once: the app starts it, and so does a key that asks for it sooner."""
+        """Start the pane, once (the app starts every pane as the main screen mounts)."""
         if not self.started:
             self.started = True
             self.start()
@@ -47,6 +47,10 @@ class Pane(Vertical):
 
     def start(self) -> None:
         """The session is open: load what the pane shows."""
+
+    def drawn(self) -> None:
+        """The pane's first content is on the screen (or failed to load): the app starts the rest once all are."""
+        self.services.pane_drawn(self.pane_name)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # However the focus came here (a click, say), this is the active pane now.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from crewdeck.tui.app.opening import Opening
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.time.when import current_time
@@ -25,7 +26,9 @@ class Services:
         *,
         written: Callable[[str, Written | None], None],
         first_screen_ready: Callable[[], None],
+        pane_drawn: Callable[[str], None],
         pane_focused: Callable[[str], None],
+        opening: Opening | None = None,
     ) -> None:
         self.session = session
         #: The config as last saved (a theme picked in the app is saved).
@@ -35,8 +38,12 @@ class Services:
         self.campaigns: list[Campaign] = []
         #: After one of our writes: the app says what was done and refreshes what it touched.
         self.written = written
-        #: The tasks pane's first page is on the screen: the app starts the rest.
+        #: The tasks pane's first page is on the screen (or failed to load): ``pane_drawn("tasks")``.
         self.first_screen_ready = first_screen_ready
+        #: Pane ``name`` has its first content on the screen (or failed to load it): once all have, the app starts the rest.
+        self.pane_drawn = pane_drawn
+        #: The Deadlines and Budget panes' first answers, read while Textual started (launch makes it; else the app).
+        self.opening = opening
         #: The focus moved into the pane of this name (by a key or a click): it is the active one.
         self.pane_focused = pane_focused
 

@@ -193,7 +193,7 @@ class TasksPane(Pane):
         try:
             self._query(text, cursor_key, cursor, generation, height)
         except Exception:
-            if not self.loaded_once:  # the other panes need not wait for a list that failed
+            if not self.loaded_once:  # the app need not wait for a list that failed
                 self.app.call_from_thread(self.services.first_screen_ready)
             raise
 
@@ -227,8 +227,8 @@ class TasksPane(Pane):
             self._check_first_steps()
         if not self.loaded_once:
             self.loaded_once = True
-            # The other panes load once this page is on the screen: their
-            # workers would otherwise share the GIL with its first paint.
+            # Every task is scored once the three panes are on the screen:
+            # scoring would otherwise share the GIL with their first paint.
             self.call_after_refresh(self.services.first_screen_ready)
 
     @background(exclusive=True, group="tasks-first-steps")
