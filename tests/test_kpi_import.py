@@ -86,7 +86,7 @@ def test_a_meta_export_by_day_imports_with_its_bom_quoted_commas_header_currency
     assert _state(ws) == (results, entries, ops)
     # The history says who imported what, and from where.
     log = crewdeck("-w", str(ws), "log", results[0][0])
-    assert "@raj" in log and 'source = "meta import ' in log
+    assert "@raj added the results of" in log and "(from “meta import " in log
     with Store(ws) as store:
         record = store.record("result", results[0][0])
     assert record is not None and record["source"] == f"meta import {source}:2"

@@ -23,6 +23,7 @@ from typing import Any
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.oplog import APPEND, Op
+from crewdeck.sync.state.records import result_key
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.tasks.edits import format_estimate
 from crewdeck.tui.tasks.recurrence import Rule
@@ -220,6 +221,8 @@ def describe(entity: str, row_id: str, values: dict[str, Any], created: bool, na
             return _member(row_id, values, created, names)
         if entity == "campaign":
             return _campaign(row_id, values, created, names)
+        if entity == "result":
+            return _result(row_id, values, created, names)
     except (KeyError, TypeError, ValueError, AttributeError):
         pass  # a pulled record may hold anything: said plainly below
     if entity == "workspace" and created:
@@ -364,6 +367,27 @@ def _campaign(row_id: str, values: dict[str, Any], created: bool, names: Naming)
         elif key not in _UNSAID:
             phrases.append(f"set the {key.replace('_', ' ')} of campaign {name} to {_plain(value, names)}")
     return _joined(phrases, f"changed campaign {name}")
+
+
+def _result(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> str:
+    """ "added the results of “Launch reel” on 2026-11-20: impressions 1,000, reach 800 (from meta import ads.csv:12)"."""
+    key = result_key(row_id)
+    if key is None:
+        raise ValueError(row_id)
+    if key["kind"] == "post":
+        subject = names.task(key["post"])
+    elif key["kind"] == "campaign":
+        subject = f"{names.campaign(key['campaign'])} on {key['platform']}"
+    else:
+        subject = f"followers on {key['platform']}"
+    counts = [
+        f"{name.replace('_', ' ')} {value:,}" if isinstance(value, int) else f"{name.replace('_', ' ')} {_plain(value, names)}"
+        for name, value in values.items()
+        if name not in _UNSAID and name not in key and name != "source" and value is not None
+    ]
+    source = values.get("source")
+    said = f"{'added' if created else 'updated'} the results of {subject} on {key['day']}"
+    return said + (": " + ", ".join(counts) if counts else "") + (f" (from {_plain(source, names)})" if source else "")
 
 
 def _appended(entity: str, record: Any, names: Naming) -> str:
