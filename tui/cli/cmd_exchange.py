@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from crewdeck.sync.state.records import load_json
 from crewdeck.sync.state.visible import visible
@@ -11,6 +12,10 @@ from crewdeck.tui.cli.common import Context, progress, read_input, write_output
 from crewdeck.tui.tasks import taskwarrior
 from crewdeck.tui.workspace import exchange, merging
 from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import Member
+
+#: The formats ``--map-status`` and ``--dry-run`` go with (``crewdeck.tui.tasks.imports``).
+FOREIGN = ("trello", "asana", "linear")
 
 
 def cmd_export(ctx: Context) -> int:
@@ -31,11 +36,17 @@ def cmd_export(ctx: Context) -> int:
 
 def cmd_import(ctx: Context) -> int:
     source = ctx.args.file
+    if ctx.args.map_status and ctx.args.source not in FOREIGN:
+        raise UserError(f"--map-status goes with --from {'|'.join(FOREIGN)}")
+    if ctx.args.dry_run and ctx.args.source not in FOREIGN:
+        raise UserError(f"--dry-run goes with --from {'|'.join(FOREIGN)}")
     text = read_input(source)
     ws = ctx.ws
     default_tz = _zone(ctx.args.default_tz) if ctx.args.default_tz else None
     # Into a workspace nobody is in yet, the import speaks for no one.
     me = ctx.me if ws.members() else ctx.me_or_none()
+    if ctx.args.source in FOREIGN:
+        return _import_foreign(ctx, text, me, default_tz)
     try:
         if ctx.args.source == "taskwarrior":
             try:
@@ -65,6 +76,41 @@ def cmd_import(ctx: Context) -> int:
     return 0
 
 
+def _import_foreign(ctx: Context, text: str, me: Member | None, default_tz: str | None) -> int:
+    """Trello, Asana or Linear: every bad record on its own line, then one error; or the summary."""
+    from crewdeck.tui.tasks import imports
+    from crewdeck.tui.workspace.lastimport import remember
+
+    a = ctx.args
+    try:
+        try:
+            planned = imports.plan(
+                a.source,
+                text,
+                a.file,
+                ctx.ws,
+                me,
+                map_status=a.map_status,
+                default_tz=default_tz,
+                on_progress=lambda done, total: progress(done, total, "reading"),
+            )
+        except ValueError as exc:  # a --map-status that is not SOURCE=STATUS
+            raise UserError(str(exc)) from None
+        if not a.dry_run and not planned.merge.changes_nothing:
+            merging.write_merge(
+                ctx.ws, me, planned.merge, lambda done, total: progress(done, total, "writing"), remember(ctx.ws.conn, planned.key)
+            )
+    except exchange.ImportProblems as exc:
+        if len(exc.problems) == 1:
+            raise UserError(f"nothing imported: {exc.problems[0]}") from None
+        for problem in exc.problems:
+            sys.stderr.write(visible(problem) + "\n")
+        raise UserError(f"nothing imported: {len(exc.problems):,} bad records (listed above)") from None
+    for line in planned.summary(a.dry_run):
+        print(visible(line))
+    return 0
+
+
 def _zone(name: str) -> str:
     try:
         return check_zone(name)
@@ -89,16 +135,29 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p = sub.add_parser(
         "import",
         parents=parents,
-        help="import an export or a Taskwarrior export",
-        description="Import a crewdeck export, or with --from taskwarrior the output of `task export`. All or nothing. "
+        help="import an export, a Taskwarrior export, a Trello board, an Asana or a Linear CSV",
+        description="Import a crewdeck export, or with --from taskwarrior the output of `task export`, --from trello a board's "
+        "JSON export, --from asana a project's CSV export, --from linear an issues CSV export. All or nothing. "
         "Into an empty workspace an export is restored as it was; into one that has data every import merges: "
         "members matched by handle, records by id, written as you (the source's authors kept as text), "
-        "and a second import of the same file changes nothing.",
+        "and a second import of the same file changes nothing. A newer Trello, Asana or Linear export changes only "
+        "the fields nobody changed here since the last import (a local edit wins and is listed); "
+        "cards no longer in the file are left alone and listed.",
     )
     p.add_argument("file", help="the file to import (- for standard input)")
-    p.add_argument("--from", dest="source", choices=["crewdeck", "taskwarrior"], default="crewdeck", help="the file's format")
+    p.add_argument("--from", dest="source", choices=["crewdeck", "taskwarrior", *FOREIGN], default="crewdeck", help="the file's format")
     p.add_argument("--project-prefix", default="", metavar="PREFIX", help="Taskwarrior: strip this from project names (e.g. campaign.)")
     p.add_argument(
         "--default-tz", metavar="ZONE", help="the time zone of a member the file names without one (added by a manager's import)"
+    )
+    p.add_argument(
+        "--map-status",
+        action="append",
+        default=[],
+        metavar="SOURCE=STATUS",
+        help='Trello/Asana/Linear: the status for a list, section or status of the file (repeatable), e.g. "Later=todo"',
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="Trello/Asana/Linear: print the status mapping and what would change; write nothing"
     )
     p.set_defaults(func=cmd_import)

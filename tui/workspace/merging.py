@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,7 @@ from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.records import ENTITIES, MEMBER, ValidationError, budget_id
 from crewdeck.sync.state.rules import AUTHOR_FIELDS, Judge, Refused
 from crewdeck.sync.state.store import PendingWrites
+from crewdeck.tui.workspace.errors import summary
 from crewdeck.tui.workspace.exchange import ImportProblems, Plan
 from crewdeck.tui.workspace.workspace import Member, Workspace, slug
 
@@ -110,6 +111,9 @@ class Source:
     credits: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     #: The importer's own remarks for the summary ("skipped 2 recurring templates").
     notes: list[str] = field(default_factory=list)
+    #: ``(record id, fields the file changes) -> those changed here since the last import``: they
+    #: keep their value here (a local edit wins).  ``None``: the file's values win (``lastimport.Guard``).
+    edited_here: Callable[[str, list[str]], list[str]] | None = None
 
     def where_of(self, entity: str, row_id: str) -> str:
         return self.where.get(row_id) or f"{self.name}: {entity} {row_id[:12]}"
@@ -129,6 +133,8 @@ class Merge:
     notes: list[str] = field(default_factory=list)
     #: record id -> how messages name it.
     where: dict[str, str] = field(default_factory=dict)
+    #: "where: field, field": fields changed here since the last import, kept over the file's values.
+    kept: list[str] = field(default_factory=list)
 
     @property
     def changes_nothing(self) -> bool:
@@ -152,6 +158,9 @@ class Merge:
             parts.append(f"{counted(self.removed_here, 'record')} removed here stay removed")
         if self.unassigned:
             parts.append(f"left unassigned (no such member): {', '.join(sorted(self.unassigned))}")
+        if self.kept:
+            many = "record keeps" if len(self.kept) == 1 else "records keep"
+            parts.append(f"{len(self.kept):,} {many} what was changed here since the last import: {summary(self.kept)}")
         parts.extend(self.notes)
         return "; ".join(parts)
 
@@ -183,12 +192,21 @@ def plan_merge(ws: Workspace, me: Member | None, source: Source, *, default_tz: 
     return _Merger(ws, me, source, default_tz).plan()
 
 
-def write_merge(ws: Workspace, me: Member | None, merge: Merge, on_progress: Callable[[int, int], None] | None = None) -> None:
-    """Write a merge in one transaction as ``me``; a refusal by the rules names the record and writes nothing."""
+def write_merge(
+    ws: Workspace,
+    me: Member | None,
+    merge: Merge,
+    on_progress: Callable[[int, int], None] | None = None,
+    remember: Callable[[Sequence[tuple[Any, ...]]], dict[str, str]] | None = None,
+) -> None:
+    """Write a merge in one transaction as ``me``; a refusal by the rules names the record and writes nothing.
+
+    ``remember``: local settings made from the written operations, in the same transaction (``lastimport.remember``).
+    """
     author = me.id if me else ""
     pending = _pending(merge)
     try:
-        ws.store.commit_local(author, pending, on_progress)
+        ws.store.commit_local(author, pending, on_progress, remember=remember)
     except Refused:
         raise ImportProblems([_refused_record(ws, author, merge)]) from None
 
@@ -362,6 +380,12 @@ class _Merger:
             else:
                 self.merge.unchanged += 1
             return
+        if changes and self.source.edited_here is not None:
+            edited = self.source.edited_here(row_id, list(changes))
+            if edited:
+                self.merge.kept.append(f"{where}: {', '.join(edited)}")
+                for name in edited:
+                    del changes[name]
         if changes:
             self._write(entity, row_id, changes, where)
             self.merge.updated[entity] = self.merge.updated.get(entity, 0) + 1
