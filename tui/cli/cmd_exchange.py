@@ -8,7 +8,7 @@ import sys
 from crewdeck.sync.state.records import load_json
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
-from crewdeck.tui.cli.common import Context, progress, read_input, write_output
+from crewdeck.tui.cli.common import Context, progress, read_input, stream_output, write_output
 from crewdeck.tui.tasks import taskwarrior
 from crewdeck.tui.workspace import exchange, merging
 from crewdeck.tui.workspace.errors import UserError
@@ -30,7 +30,8 @@ def cmd_export(ctx: Context) -> int:
         return 0
     if a.member:
         raise UserError("export: --member goes with --ics (the JSON export is the whole workspace)")
-    write_output(a.output, exchange.dumps(exchange.export_state(ctx.ws.store)))
+    store = ctx.ws.store
+    stream_output(a.output, lambda write: exchange.write_export(store, write))
     return 0
 
 

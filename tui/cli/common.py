@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from crewdeck.sync.state.store import Writer
 from crewdeck.sync.state.visible import json_visible, visible_cells
@@ -127,6 +127,42 @@ def write_output(path: str | None, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def stream_output(path: str | None, produce: Callable[[Callable[[str], object]], None]) -> None:
+    """What ``produce`` writes, piece by piece, to standard output or to a file replaced in one step when it is all written."""
+    if not path:
+        _buffered(sys.stdout, produce)
+        return
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise UserError(f"{path}: directory {target.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            _buffered(f, produce)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _buffered(out: TextIO, produce: Callable[[Callable[[str], object]], None]) -> None:
+    # Many small pieces, few writes.
+    pieces: list[str] = []
+    size = 0
+
+    def write(text: str) -> None:
+        nonlocal size
+        pieces.append(text)
+        size += len(text)
+        if size >= 1 << 16:
+            out.write("".join(pieces))
+            pieces.clear()
+            size = 0
+
+    produce(write)
+    out.write("".join(pieces))
 
 
 def print_json(value: Any) -> None:
