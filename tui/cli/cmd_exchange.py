@@ -8,10 +8,11 @@ import sys
 from crewdeck.sync.state.records import load_json
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
-from crewdeck.tui.cli.common import Context, progress, read_input, stream_output, write_output
+from crewdeck.tui.cli.common import Context, open_input, progress, read_input, stream_output, write_output
 from crewdeck.tui.tasks import taskwarrior
 from crewdeck.tui.workspace import exchange, merging
 from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.jsonstream import NotJson, NotUtf8
 from crewdeck.tui.workspace.workspace import Member
 
 #: The formats ``--map-status`` and ``--dry-run`` go with (``crewdeck.tui.tasks.imports``).
@@ -41,38 +42,60 @@ def cmd_import(ctx: Context) -> int:
         raise UserError(f"--map-status goes with --from {'|'.join(FOREIGN)}")
     if ctx.args.dry_run and ctx.args.source not in FOREIGN:
         raise UserError(f"--dry-run goes with --from {'|'.join(FOREIGN)}")
-    text = read_input(source)
     ws = ctx.ws
     default_tz = _zone(ctx.args.default_tz) if ctx.args.default_tz else None
     # Into a workspace nobody is in yet, the import speaks for no one.
     me = ctx.me if ws.members() else ctx.me_or_none()
+    if ctx.args.source == "taskwarrior":
+        return _import_taskwarrior(ctx, me, default_tz)
+    text = read_input(source)
     if ctx.args.source in FOREIGN:
         return _import_foreign(ctx, text, me, default_tz)
     try:
-        if ctx.args.source == "taskwarrior":
-            try:
-                records = taskwarrior.read(text)
-            except ValueError as exc:
-                raise UserError(f"{source}: not a Taskwarrior export: {exc}") from None
-            merge_from = taskwarrior.plan_import(records, ws, me, source, ctx.args.project_prefix, ctx.now)
-        else:
-            try:
-                doc = load_json(text)
-            except ValueError as exc:
-                raise UserError(f"{source}: not JSON: {exc}") from None
-            where: dict[str, str] = {}
-            plan = exchange.plan_import(doc, source, where)
-            if not merging.has_data(ws):
-                # A restore: the workspace becomes the export, authors and all.
-                exchange.write_plan(ws.store, me.id if me else "", plan, lambda done, total: progress(done, total, "writing"))
-                print(f"imported {len(plan):,} records")
-                return 0
-            merge_from = merging.export_source(plan, source, where)
+        try:
+            doc = load_json(text)
+        except ValueError as exc:
+            raise UserError(f"{source}: not JSON: {exc}") from None
+        where: dict[str, str] = {}
+        plan = exchange.plan_import(doc, source, where)
+        if not merging.has_data(ws):
+            # A restore: the workspace becomes the export, authors and all.
+            exchange.write_plan(ws.store, me.id if me else "", plan, lambda done, total: progress(done, total, "writing"))
+            print(f"imported {len(plan):,} records")
+            return 0
+        merge_from = merging.export_source(plan, source, where)
         merge = merging.plan_merge(ws, me, merge_from, default_tz=default_tz)
         if not merge.changes_nothing:
             merging.write_merge(ws, me, merge, lambda done, total: progress(done, total, "writing"))
     except exchange.ImportProblems as exc:
         raise UserError(f"nothing imported: {exc}") from None
+    print(visible(str(merge)))
+    return 0
+
+
+def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None) -> int:
+    """Read a record at a time, write a batch at a time, in one transaction."""
+    source = ctx.args.file
+    head = merging.Source(source, [], [])
+    problems: list[str] = []
+    with open_input(source) as (stream, size):
+        batches = taskwarrior.batches(taskwarrior.records(stream), ctx.ws, me, head, problems, ctx.args.project_prefix, ctx.now)
+        try:
+            merge = merging.merge_stream(
+                ctx.ws,
+                me,
+                head,
+                batches,
+                problems,
+                default_tz=default_tz,
+                on_progress=lambda _: progress(stream.tell(), size, "importing") if size else None,
+            )
+        except NotUtf8:
+            raise UserError(f"{'standard input' if source == '-' else source}: not UTF-8 text") from None
+        except NotJson as exc:
+            raise UserError(f"{source}: not a Taskwarrior export: {exc}") from None
+        except exchange.ImportProblems as exc:
+            raise UserError(f"nothing imported: {exc}") from None
     print(visible(str(merge)))
     return 0
 
