@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.tasks.foreign import StatusMap
@@ -222,3 +225,14 @@ def test_status_words_map_as_teams_write_them() -> None:
         "todo",
     ]
     assert statuses.unused() == []
+
+
+def test_a_board_and_a_csv_from_standard_input(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A board is read twice (everything but the cards, then the cards): standard input is kept to be read again."""
+    board = trello_json(trello_board(cards=3, actions=5)).encode()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(board), encoding="utf-8"))
+    assert cli.ok("import", "--from", "trello", "-").startswith("imported 8 tasks")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(linear_csv().encode()), encoding="utf-8", newline=""))
+    assert cli.ok("import", "--from", "linear", "-").startswith("imported 3 tasks")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b'{"id": "x", "cards": [\xff]}'), encoding="utf-8"))
+    assert cli("import", "--from", "trello", "-").err == "crewdeck: error: nothing imported: standard input: not UTF-8 text\n"

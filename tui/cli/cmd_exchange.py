@@ -48,9 +48,9 @@ def cmd_import(ctx: Context) -> int:
     me = ctx.me if ws.members() else ctx.me_or_none()
     if ctx.args.source == "taskwarrior":
         return _import_taskwarrior(ctx, me, default_tz)
-    text = read_input(source)
     if ctx.args.source in FOREIGN:
-        return _import_foreign(ctx, text, me, default_tz)
+        return _import_foreign(ctx, me, default_tz)
+    text = read_input(source)
     try:
         try:
             doc = load_json(text)
@@ -100,30 +100,22 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None)
     return 0
 
 
-def _import_foreign(ctx: Context, text: str, me: Member | None, default_tz: str | None) -> int:
+def _import_foreign(ctx: Context, me: Member | None, default_tz: str | None) -> int:
     """Trello, Asana or Linear: every bad record on its own line, then one error; or the summary."""
     from crewdeck.tui.tasks import imports
-    from crewdeck.tui.workspace.lastimport import remember
 
     a = ctx.args
     try:
-        try:
-            planned = imports.plan(
-                a.source,
-                text,
-                a.file,
-                ctx.ws,
-                me,
-                map_status=a.map_status,
-                default_tz=default_tz,
-                on_progress=lambda done, total: progress(done, total, "reading"),
-            )
-        except ValueError as exc:  # a --map-status that is not SOURCE=STATUS
-            raise UserError(str(exc)) from None
-        if not a.dry_run and not planned.merge.changes_nothing:
-            merging.write_merge(
-                ctx.ws, me, planned.merge, lambda done, total: progress(done, total, "writing"), remember(ctx.ws.conn, planned.key)
-            )
+        planned = imports.run(
+            a.source,
+            a.file,
+            ctx.ws,
+            me,
+            map_status=a.map_status,
+            default_tz=default_tz,
+            dry_run=a.dry_run,
+            on_progress=lambda done, total: progress(done, total, "importing"),
+        )
     except exchange.ImportProblems as exc:
         if len(exc.problems) == 1:
             raise UserError(f"nothing imported: {exc.problems[0]}") from None

@@ -13,7 +13,7 @@ Parent task (a "subtask of:" line) and the custom field Priority
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from crewdeck.tui.tasks.foreign import Item, People, day, match_person, read_csv
 
@@ -21,9 +21,11 @@ REQUIRED = ("Task ID", "Name")
 PRIORITY = {"high": "high", "medium": "med", "low": "low", "": None}
 
 
-def items(text: str, source: str, ws_people: dict[str, str], people: People, unmatched: set[str], problems: list[str]) -> Iterator[Item]:
+def items(
+    stream: Iterable[str], source: str, ws_people: dict[str, str], people: People, unmatched: set[str], problems: list[str]
+) -> Iterator[Item]:
     """Each row as an ``Item``; every bad row goes into ``problems``."""
-    for where, row in read_csv(text, source, REQUIRED):
+    for where, row in read_csv(stream, source, REQUIRED):
         task_id = row["Task ID"].strip()
         if not task_id:
             problems.append(f"{where}: Task ID: missing")

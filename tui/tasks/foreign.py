@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,9 +31,13 @@ from zoneinfo import ZoneInfo
 
 from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.tui.time.when import DEFAULT_DUE_TIME, localize, utc_iso
-from crewdeck.tui.workspace.exchange import ImportProblems, Plan, add_checked
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.exchange import ImportProblems, add_checked
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id
 from crewdeck.tui.workspace.workspace import Member, Workspace, slug
+
+#: Tasks planned and written at a time: well under ``store.BULK_ROWS`` operations.
+BATCH = 500
 
 #: The usual words for each status, as the sources write them (lower case).
 USUAL_STATUS = {
@@ -77,9 +80,9 @@ class StatusMap:
             name, eq, status = text.rpartition("=")
             status = status.strip().lower()
             if not eq or not name.strip():
-                raise ValueError(f'--map-status: {text!r} is not SOURCE=STATUS (like "Later=todo")')
+                raise UserError(f'--map-status: {text!r} is not SOURCE=STATUS (like "Later=todo")')
             if status not in TASK_STATUSES:
-                raise ValueError(f"--map-status: {status!r} is not a status ({', '.join(TASK_STATUSES)})")
+                raise UserError(f"--map-status: {status!r} is not a status ({', '.join(TASK_STATUSES)})")
             self.given[name.strip().casefold()] = status
         #: name as the file writes it -> (status, how it was decided: "given", "usual" or "guessed").
         self.used: dict[str, tuple[str, str]] = {}
@@ -147,11 +150,13 @@ class People:
 
 @dataclass
 class Built:
-    """A ``Source`` for the merge, and what the importer has to say about the file."""
+    """What ``merging.merge_stream`` takes: the file's members (``source``) and its tasks a batch at a time."""
 
     source: Source
     statuses: StatusMap
-    ids: list[str]
+    #: The tasks' ids, as the batches are read.
+    ids: set[str]
+    batches: Iterator[Source]
 
 
 _JS_DATE = re.compile(r"\w{3} (\w{3} \d{1,2} \d{4} \d{2}:\d{2}:\d{2}) GMT([+-]\d{4})")
@@ -177,10 +182,13 @@ def instant(text: str) -> str:
     return utc_iso(parsed.astimezone(dt.UTC))
 
 
-def read_csv(text: str, source: str, required: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str]]]:
-    """A CSV file's rows by header name (any column order): ``(where, row)``; ``ImportProblems`` for a missing column."""
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    header = [name.strip() for name in reader.fieldnames or []]
+def read_csv(stream: Iterable[str], source: str, required: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str]]]:
+    """A CSV file's rows by header name (any column order), as they are read: ``(where, row)``; ``ImportProblems`` for a missing column.
+
+    ``stream``: the file's lines (opened with ``newline=""``: a quoted cell may hold line breaks).
+    """
+    reader = csv.DictReader(stream)
+    header = [name.strip().lstrip("\ufeff") for name in reader.fieldnames or []]
     missing = [name for name in required if name not in header]
     if missing:
         raise ImportProblems([f"{source}: header: no column {', '.join(map(repr, missing))} (columns: {', '.join(header) or 'none'})"])
@@ -215,24 +223,46 @@ def build(
     kind: str,
     statuses: StatusMap,
     default_tz: str | None,
-    notes: list[str] | None = None,
-    problems: list[str] | None = None,
+    problems: list[str],
+    named: set[str] | None = None,
+    size: int = BATCH,
 ) -> Built:
-    """The items as tasks (``kind`` names the id space: "trello-card"); ``ImportProblems`` names every bad one.
+    """The items as tasks (``kind`` names the id space: "trello-card"), for ``merging.merge_stream``, ``size`` at a time.
 
-    ``problems``: those the reader found in the items it could not make (they are read as ``items`` is).
+    ``problems``: every bad item, the reader's and the records' own
+    checks'.  ``named``: the people keys the items name (``None``: all the
+    file names); with a zone for new members, a manager's import brings
+    everyone the file names.
     """
+    everyone = named is None or (default_tz is not None and me is not None and me.is_manager)
+    members = [
+        SourceMember(key=stable_id("person", key), handle=handle, where=f"{name}: member {handle}", name=full, tz=default_tz, defined=False)
+        for key, (handle, full) in people.known.items()
+        if everyone or (named is not None and key in named)
+    ]
+    head = Source(name, members, [])
+    built = Built(head, statuses, set(), iter(()))
+    built.batches = _batches(built, items, people, ws, me, kind, default_tz, problems, size)
+    return built
+
+
+def _batches(
+    built: Built,
+    items: Iterable[Item],
+    people: People,
+    ws: Workspace,
+    me: Member | None,
+    kind: str,
+    default_tz: str | None,
+    problems: list[str],
+    size: int,
+) -> Iterator[Source]:
     campaigns = {c.slug: c.id for c in ws.campaigns()}
     platforms = {p.casefold() for c in ws.campaigns() for p in c.platforms}
     handles = {m.handle: m for m in ws.members()}
     fallback_tz = default_tz or (me.tz if me else "UTC")
-    plan: Plan = []
-    problems = [] if problems is None else problems
     made: set[str] = set()
-    named: set[str] = set()
-    where: dict[str, str] = {}
-    credits: dict[str, tuple[str, str | None]] = {}
-    ids: list[str] = []
+    batch = Source(built.source.name, [], [])
     for item in items:
         task_id = stable_id(kind, item.source_id)
         values: dict[str, Any] = {"title": item.title.strip() or item.title}
@@ -241,14 +271,13 @@ def build(
         elif item.status_name is None:
             values["status"] = "inbox"
         else:
-            values["status"] = statuses.status(item.status_name)
+            values["status"] = built.statuses.status(item.status_name)
         if item.priority:
             values["priority"] = item.priority
         owner = handles.get(people.known[item.people[0]][0].lstrip("@").lower()) if item.people else None
         if item.people:
             # A record names a member by a record id: the source's key, made one.
             values["assignee"] = stable_id("person", item.people[0])
-            named.add(item.people[0])
         if len(item.people) > 1:
             item.notes.append("also on it: " + ", ".join(f"@{people.known[k][0]}" for k in item.people[1:]))
         if item.due:
@@ -274,28 +303,23 @@ def build(
                 values["campaign"] = campaign_id = stable_id("project", key)
                 if campaign_id not in made:
                     made.add(campaign_id)
-                    add_checked(plan, problems, "campaign", campaign_id, {"name": item.project.strip()}, f"{item.where}: project")
+                    add_checked(batch.records, problems, "campaign", campaign_id, {"name": item.project.strip()}, f"{item.where}: project")
         text = "\n".join(line for line in item.notes if line)
         if text:
             values["notes"] = text
         before = len(problems)
-        add_checked(plan, problems, "task", task_id, values, item.where)
+        add_checked(batch.records, problems, "task", task_id, values, item.where)
         if len(problems) == before:
-            where[task_id] = item.where
-            ids.append(task_id)
+            batch.where[task_id] = item.where
+            built.ids.add(task_id)
             if item.author:
-                credits[task_id] = item.author
-    if problems:
-        raise ImportProblems(problems)
-    # Everyone the cards name; with a zone for new members, a manager's import brings the whole board.
-    everyone = default_tz is not None and me is not None and me.is_manager
-    members = [
-        SourceMember(key=stable_id("person", key), handle=handle, where=f"{name}: member {handle}", name=full, tz=default_tz, defined=False)
-        for key, (handle, full) in people.known.items()
-        if everyone or key in named
-    ]
-    source = Source(name, members, plan, where=where, credits=credits, notes=list(notes or []))
-    return Built(source, statuses, ids)
+                batch.credits[task_id] = item.author
+        if len(batch.records) >= size:
+            yield batch
+            batch = Source(built.source.name, [], [])
+    # Read to the end: only now is a --map-status name the file never uses known (a typo, most likely).
+    problems.extend(f"--map-status: {built.source.name} names no status {name!r}" for name in built.statuses.unused())
+    yield batch
 
 
 def _zone_here(ws: Workspace, task_id: str) -> str | None:

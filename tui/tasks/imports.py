@@ -1,6 +1,7 @@
 """``crewdeck import --from trello|asana|linear``: a file read into a ``merging.Source``, and what the import says.
 
-The records are merged like every import (``crewdeck.tui.workspace.merging``);
+The records are merged like every import (``crewdeck.tui.workspace.merging``),
+read and written a batch at a time in one transaction (``merge_stream``);
 on top of that, a newer export of the same source changes only the fields
 nobody changed here since its last import (``lastimport``), and the tasks an
 earlier import of the source wrote that the file no longer holds are left
@@ -9,17 +10,22 @@ alone and listed.
 
 from __future__ import annotations
 
+import csv
+import shutil
+import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO, TextIO
 
 from crewdeck.sync.state.ids import short
-from crewdeck.sync.state.records import load_json
 from crewdeck.tui.tasks import asana, linear, trello
 from crewdeck.tui.tasks.foreign import Built, Item, People, StatusMap, build
 from crewdeck.tui.workspace.exchange import ImportProblems
-from crewdeck.tui.workspace.lastimport import Guard
-from crewdeck.tui.workspace.merging import Merge, plan_merge
+from crewdeck.tui.workspace.jsonstream import NotJson, NotUtf8, Readable
+from crewdeck.tui.workspace.lastimport import Guard, remember
+from crewdeck.tui.workspace.merging import Merge, merge_stream
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 FORMATS = ("trello", "asana", "linear")
@@ -51,72 +57,121 @@ class Planned:
         return lines
 
 
-def plan(
+def run(
     fmt: str,
-    text: str,
-    source: str,
+    path: str,
     ws: Workspace,
     me: Member | None,
     *,
     map_status: Iterable[str] = (),
     default_tz: str | None = None,
+    dry_run: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Planned:
-    """Read ``text`` (a ``fmt`` export) and work out what importing it as ``me`` does; ``ImportProblems`` names every bad record."""
+    """Import ``path`` (a ``fmt`` export, ``-``: standard input) as ``me``, read and written a batch at a time in one transaction.
+
+    ``ImportProblems`` names every bad record (nothing is written then);
+    ``dry_run``: everything is read and decided, nothing written.
+    """
     statuses = StatusMap(map_status)
-    people = People()
-    unmatched: set[str] = set()
-    notes: list[str] = []
     problems: list[str] = []
-    ws_people = {m.name.casefold(): m.handle for m in ws.members()}
-    ws_people.update({m.handle: m.handle for m in ws.members()})
-    items: Iterable[Item]
+    notes: list[str] = []
+    with ExitStack() as closing:
+        if fmt == "trello":
+            first, again = closing.enter_context(_twice(path))
+            try:
+                board = trello.board(first, path)
+            except NotUtf8:
+                raise ImportProblems([f"{_named(path)}: not UTF-8 text"]) from None
+            except NotJson as exc:
+                raise ImportProblems([f"{path}: not a Trello board export: {exc}"]) from None
+            key = f"trello:{board.id}"
+            items = _counted(trello.cards(again, board, path, problems), board.cards, on_progress)
+            built = build(
+                items, board.people, ws, me, name=path, kind="trello-card", statuses=statuses, default_tz=default_tz,
+                problems=problems, named=board.named,
+            )  # fmt: skip
+        else:
+            people = People()
+            unmatched: set[str] = set()
+            for m in ws.members():
+                people.add(m.handle, m.handle, m.name)
+            ws_people = {m.name.casefold(): m.handle for m in ws.members()}
+            ws_people.update({m.handle: m.handle for m in ws.members()})
+            reader = asana.items if fmt == "asana" else linear.items
+            key = fmt
+            stream = closing.enter_context(_text(path))
+            items = reader(stream, path, ws_people, people, unmatched, problems)
+            built = build(
+                items, people, ws, me, name=path, kind=f"{fmt}-{NOUN[fmt]}", statuses=statuses, default_tz=default_tz, problems=problems
+            )
+        guard = Guard(ws.conn, key)
+        built.source.edited_here = guard.edited_here
+        try:
+            merge = merge_stream(
+                ws, me, built.source, built.batches, problems, default_tz=default_tz, write=not dry_run, remember=remember(ws.conn, key)
+            )
+        except NotUtf8:
+            raise ImportProblems([f"{_named(path)}: not UTF-8 text"]) from None
+        except (NotJson, csv.Error) as exc:
+            raise ImportProblems([f"{path}: not a {fmt.title()} export: {exc}"]) from None
     if fmt == "trello":
-        doc = _json(text, source)
-        board = trello.board(doc, source)
-        key = f"trello:{board.id}"
-        items = _counted(trello.cards(doc, board, source, problems), len(doc.get("cards") or []), on_progress)
-        people = board.people
-        built = build(
-            items, people, ws, me, name=source, kind="trello-card", statuses=statuses, default_tz=default_tz, notes=notes, problems=problems
-        )
         notes.extend(board.notes())
-    else:
-        reader = asana.items if fmt == "asana" else linear.items
-        key = fmt
-        items = reader(text, source, ws_people, people, unmatched, problems)
-        built = build(
-            items,
-            people,
-            ws,
-            me,
-            name=source,
-            kind=f"{fmt}-{NOUN[fmt]}",
-            statuses=statuses,
-            default_tz=default_tz,
-            notes=notes,
-            problems=problems,
-        )
-    if unmatched:
+    elif unmatched:
         notes.append(f"left unassigned (no such member): {', '.join(sorted(unmatched))}")
-    unused = statuses.unused()
-    if unused:
-        raise ImportProblems([f"--map-status: {source} names no status {name!r}" for name in unused])
-    guard = Guard(ws.conn, key)
-    built.source.edited_here = guard.edited_here
-    built.source.notes = notes
-    merge = plan_merge(ws, me, built.source, default_tz=default_tz)
+    merge.notes.extend(notes)
     return Planned(built, merge, key, _missing(ws, guard, built.ids))
 
 
-def _json(text: str, source: str) -> dict[str, Any]:
+def _named(path: str) -> str:
+    return "standard input" if path == "-" else path
+
+
+@contextmanager
+def _twice(path: str) -> Iterator[tuple[Readable, Readable]]:
+    """The file, open twice (standard input is kept in a temporary file to be read again)."""
+    if path == "-":
+        with tempfile.TemporaryFile() as spool:
+            shutil.copyfileobj(sys.stdin.buffer, spool)
+            spool.seek(0)
+            yield spool, _FromStart(spool)
+            return
+    with _open(path, "rb") as first, _open(path, "rb") as again:
+        yield first, again
+
+
+class _FromStart:
+    """The same file read again from its start, once the first reading is done."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.started = False
+
+    def read(self, size: int = -1, /) -> bytes:
+        if not self.started:
+            self.stream.seek(0)
+            self.started = True
+        return self.stream.read(size)
+
+
+@contextmanager
+def _text(path: str) -> Iterator[TextIO]:
+    if path == "-":
+        yield sys.stdin
+        return
+    with _open(path, "r", encoding="utf-8-sig", newline="") as stream:
+        yield stream
+
+
+def _open(path: str, mode: str, **kwargs: Any) -> Any:
     try:
-        doc = load_json(text)
-    except ValueError as exc:
-        raise ImportProblems([f"{source}: not JSON: {exc}"]) from None
-    if not isinstance(doc, dict):
-        raise ImportProblems([f"{source}: not a Trello board export (not a JSON object)"])
-    return doc
+        return open(path, mode, **kwargs)
+    except FileNotFoundError:
+        raise ImportProblems([f"{path}: no such file"]) from None
+    except IsADirectoryError:
+        raise ImportProblems([f"{path}: is a directory"]) from None
+    except OSError as exc:
+        raise ImportProblems([f"{path}: {exc.strerror}"]) from None
 
 
 def _counted(items: Iterator[Item], total: int, on_progress: Callable[[int, int], None] | None) -> Iterator[Item]:
@@ -126,8 +181,8 @@ def _counted(items: Iterator[Item], total: int, on_progress: Callable[[int, int]
         yield item
 
 
-def _missing(ws: Workspace, guard: Guard, ids: list[str]) -> list[str]:
-    earlier = guard.written("task") - set(ids)
+def _missing(ws: Workspace, guard: Guard, ids: set[str]) -> list[str]:
+    earlier = guard.written("task") - ids
     if not earlier:
         return []
     found = []

@@ -14,7 +14,7 @@ spreadsheet does not read it as a formula); it is taken off again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from crewdeck.tui.tasks.foreign import Item, People, day, instant, match_person, read_csv
 
@@ -27,9 +27,11 @@ def unquoted(text: str) -> str:
     return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in "+-=@" else text
 
 
-def items(text: str, source: str, ws_people: dict[str, str], people: People, unmatched: set[str], problems: list[str]) -> Iterator[Item]:
+def items(
+    stream: Iterable[str], source: str, ws_people: dict[str, str], people: People, unmatched: set[str], problems: list[str]
+) -> Iterator[Item]:
     """Each row as an ``Item``; every bad row goes into ``problems``."""
-    for where, raw in read_csv(text, source, REQUIRED):
+    for where, raw in read_csv(stream, source, REQUIRED):
         row = {name: unquoted(value) for name, value in raw.items()}
         issue = row["ID"].strip()
         if not issue:

@@ -19,6 +19,10 @@
 The export names a member by id; a member who has left the board is
 missing from its ``members`` and is known only from the actions they
 made (as the author of a comment, for instance).
+
+The file is read twice, as it goes (``jsonstream.object_items``): first
+everything but the cards (Trello may write the lists after the cards),
+then the cards one at a time.
 """
 
 from __future__ import annotations
@@ -32,8 +36,11 @@ from typing import Any
 
 from crewdeck.tui.tasks.foreign import Item, People, instant
 from crewdeck.tui.workspace.exchange import ImportProblems
+from crewdeck.tui.workspace.jsonstream import Readable, object_items
 
 _OBJECT_ID = re.compile(r"[0-9a-f]{24}\Z")
+#: The one part of a board that is read as it goes, never whole.
+CARDS = frozenset({"cards"})
 
 
 @dataclass
@@ -50,6 +57,9 @@ class Board:
     authors: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     no_list: int = 0
     left: set[str] = field(default_factory=set)
+    #: How many cards, and the members they name (from the first reading).
+    cards: int = 0
+    named: set[str] = field(default_factory=set)
 
     def notes(self) -> list[str]:
         said = []
@@ -60,36 +70,58 @@ class Board:
         return said
 
 
-def board(doc: dict[str, Any], source: str) -> Board:
-    """Everything but the cards: lists, labels, members, checklists and the actions cards need."""
+def board(stream: Readable, source: str) -> Board:
+    """Everything but the cards (a first reading of the file): lists, labels, members, checklists, the actions cards need."""
     problems: list[str] = []
-    board_id = doc.get("id")
-    if not isinstance(board_id, str) or not isinstance(doc.get("cards"), list):
+    found = Board(name="", id="")
+    cards_seen = False
+    parts = {"lists": _list, "labels": _label, "members": _member, "checklists": _checklist_of, "actions": _action}
+    for key, value in object_items(stream, CARDS):
+        if key == "id" and isinstance(value, str):
+            found.id = value
+        elif key == "name" and isinstance(value, str):
+            found.name = value
+        elif key == "cards" and isinstance(value, Iterator):  # an array, read as it goes
+            cards_seen = True
+            for card in value:  # counted, and who they name; read again for themselves
+                found.cards += 1
+                if isinstance(card, dict) and isinstance(card.get("idMembers"), list):
+                    found.named.update(m for m in card["idMembers"] if isinstance(m, str))
+        elif key in parts:
+            for entry in _objects(value, key, source, problems):
+                parts[key](found, entry, source, problems)
+    if not found.id or not cards_seen:
         raise ImportProblems([f'{source}: not a Trello board export (no "id" and "cards")'])
-    found = Board(name=str(doc.get("name") or board_id), id=board_id)
-    for entry in _objects(doc, "lists", source, problems):
-        if isinstance(entry.get("id"), str) and isinstance(entry.get("name"), str):
-            found.lists[entry["id"]] = (entry["name"], bool(entry.get("closed")))
-        else:
-            problems.append(f"{source}: list {entry.get('id', '?')}: name: missing")
-    for entry in _objects(doc, "labels", source, problems):
-        if isinstance(entry.get("id"), str):
-            found.labels[entry["id"]] = (str(entry.get("name") or ""), str(entry.get("color") or ""))
-    for entry in _objects(doc, "members", source, problems):
-        _person(found.people, entry)
-    for entry in _objects(doc, "checklists", source, problems):
-        card = entry.get("idCard")
-        if isinstance(card, str):
-            found.checklists[card].extend(_checklist(entry))
-    for entry in _objects(doc, "actions", source, problems):
-        _action(found, entry)
     if problems:
         raise ImportProblems(problems)
+    found.name = found.name or found.id
     return found
 
 
-def _objects(doc: dict[str, Any], key: str, source: str, problems: list[str]) -> Iterator[dict[str, Any]]:
-    entries = doc.get(key) or []
+def _list(found: Board, entry: dict[str, Any], source: str, problems: list[str]) -> None:
+    if isinstance(entry.get("id"), str) and isinstance(entry.get("name"), str):
+        found.lists[entry["id"]] = (entry["name"], bool(entry.get("closed")))
+    else:
+        problems.append(f"{source}: list {entry.get('id', '?')}: name: missing")
+
+
+def _label(found: Board, entry: dict[str, Any], source: str, problems: list[str]) -> None:
+    if isinstance(entry.get("id"), str):
+        found.labels[entry["id"]] = (str(entry.get("name") or ""), str(entry.get("color") or ""))
+
+
+def _member(found: Board, entry: dict[str, Any], source: str, problems: list[str]) -> None:
+    _person(found.people, entry)
+
+
+def _checklist_of(found: Board, entry: dict[str, Any], source: str, problems: list[str]) -> None:
+    card = entry.get("idCard")
+    if isinstance(card, str):
+        found.checklists[card].extend(_checklist(entry))
+
+
+def _objects(entries: Any, key: str, source: str, problems: list[str]) -> Iterator[dict[str, Any]]:
+    entries = entries or []
     if not isinstance(entries, list):
         problems.append(f"{source}: {key}: expected a list")
         return
@@ -122,7 +154,7 @@ def _object(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _action(found: Board, entry: dict[str, Any]) -> None:
+def _action(found: Board, entry: dict[str, Any], source: str, problems: list[str]) -> None:
     kind = entry.get("type")
     if kind not in ("commentCard", "createCard"):
         return
@@ -140,9 +172,15 @@ def _action(found: Board, entry: dict[str, Any]) -> None:
         found.authors[card_id] = (author["username"], when[:10] or None)
 
 
-def cards(doc: dict[str, Any], found: Board, source: str, problems: list[str]) -> Iterator[Item]:
-    """Each card as an ``Item``; every bad card goes into ``problems``."""
-    for index, card in enumerate(doc.get("cards") or [], start=1):
+def cards(stream: Readable, found: Board, source: str, problems: list[str]) -> Iterator[Item]:
+    """Each card as an ``Item`` (a second reading of the file); every bad card goes into ``problems``."""
+    for key, value in object_items(stream, CARDS):
+        if key == "cards":
+            yield from _cards(value, found, source, problems)
+
+
+def _cards(values: Iterator[Any], found: Board, source: str, problems: list[str]) -> Iterator[Item]:
+    for index, card in enumerate(values, start=1):
         if not isinstance(card, dict):
             problems.append(f"{source}: card #{index}: not a JSON object")
             continue

@@ -102,14 +102,45 @@ class _Reader:
 def array_items(stream: Readable, chunk: int = CHUNK) -> Iterator[Any]:
     """Each value of the JSON array ``stream`` holds, as it is read; ``NotJson`` (when reached) for text that is not one."""
     reader = _Reader(stream, chunk)
+    yield from _array(reader, strict_json_decoder())
+    if reader.skip_space():
+        raise NotJson(f"extra text after the array at character {reader.offset + reader.pos:,}")
+
+
+def object_items(stream: Readable, streamed: frozenset[str] = frozenset(), chunk: int = CHUNK) -> Iterator[tuple[str, Any]]:
+    """``(key, value)`` of each member of the JSON object ``stream`` holds, as it is read.
+
+    The value of a key in ``streamed`` that is an array comes as an iterator
+    of its values instead (to be read to its end before the next member):
+    one large array of a document is never whole in memory.
+    """
+    reader = _Reader(stream, chunk)
     decoder = strict_json_decoder()
-    reader.expect("[", "'['")
-    if reader.skip_space() == "]":
+    reader.expect("{", "'{'")
+    if reader.skip_space() == "}":
         reader.pos += 1
     else:
         while True:
-            yield reader.value(decoder)
-            if reader.expect(",]", "',' or ']'") == "]":
+            if reader.skip_space() != '"':
+                reader.expect('"', "a member name")
+            key = reader.value(decoder)
+            reader.expect(":", "':'")
+            if key in streamed and reader.skip_space() == "[":
+                yield key, _array(reader, decoder)
+            else:
+                yield key, reader.value(decoder)
+            if reader.expect(",}", "',' or '}'") == "}":
                 break
     if reader.skip_space():
-        raise NotJson(f"extra text after the array at character {reader.offset + reader.pos:,}")
+        raise NotJson(f"extra text after the object at character {reader.offset + reader.pos:,}")
+
+
+def _array(reader: _Reader, decoder: json.JSONDecoder) -> Iterator[Any]:
+    reader.expect("[", "'['")
+    if reader.skip_space() == "]":
+        reader.pos += 1
+        return
+    while True:
+        yield reader.value(decoder)
+        if reader.expect(",]", "',' or ']'") == "]":
+            return
