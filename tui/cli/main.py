@@ -24,6 +24,20 @@ from crewdeck.tui.workspace.errors import one_line_errors, undecodable
 #: app opens without importing them.
 COMMAND_MODULES = ["cmd_workspace", "cmd_tasks", "cmd_exchange", "cmd_time", "cmd_ledger", "cmd_sync", "cmd_config", "cmd_doctor"]
 
+#: Which module registers each command: a command line names one, and only
+#: that module is imported to parse it (importing them all costs ~100 ms).
+#: A command missing here still works: it is parsed with every module.
+COMMAND_OF = {
+    "init": "cmd_workspace", "demo": "cmd_workspace", "member": "cmd_workspace", "campaign": "cmd_workspace",
+    "add": "cmd_tasks", "tasks": "cmd_tasks", "set": "cmd_tasks", "done": "cmd_tasks", "rm": "cmd_tasks", "log": "cmd_tasks",
+    "export": "cmd_exchange", "import": "cmd_exchange",
+    "overlap": "cmd_time", "zones": "cmd_time",
+    "ledger": "cmd_ledger", "budget": "cmd_ledger", "rate": "cmd_ledger",
+    "serve": "cmd_sync", "token": "cmd_sync", "join": "cmd_sync", "sync": "cmd_sync", "publish": "cmd_sync",
+    "config": "cmd_config",
+    "doctor": "cmd_doctor",
+}  # fmt: skip
+
 EXIT_USAGE = 2
 
 
@@ -57,7 +71,7 @@ def global_options(suppress: bool) -> argparse.ArgumentParser:
     return p
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parser = Parser(
         prog="crewdeck",
         parents=[global_options(suppress=False)],
@@ -66,9 +80,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parents = [global_options(suppress=True)]
-    for name in COMMAND_MODULES:
+    for name in modules:
         importlib.import_module(f"{__package__}.{name}").register(sub, parents)
     return parser
+
+
+def command_module(argv: Sequence[str]) -> str | None:
+    """The module of the command ``argv`` names after the global options, when ``COMMAND_OF`` knows it.
+
+    Anything this peek does not follow (``--help``, ``-wPATH``) leaves the decision to the whole parser.
+    """
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg in ("-w", "--workspace", "--as", "--config"):
+            index += 2
+        elif arg.startswith(("--workspace=", "--as=", "--config=")):
+            index += 1
+        elif arg.startswith("-"):
+            return None
+        else:
+            return COMMAND_OF.get(arg)
+    return None
 
 
 def _run_app(ctx: Context) -> int:
@@ -139,7 +172,8 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     args = app_arguments(argv)
     if args is not None:
         return args
-    parser = build_parser()
+    module = command_module(sys.argv[1:] if argv is None else argv)
+    parser = build_parser([module] if module else COMMAND_MODULES)
     args, extra = parser.parse_known_args(argv)
     # Negated filter terms (-#tag, -@ana) look like options to argparse.
     if extra:
