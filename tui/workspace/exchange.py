@@ -55,6 +55,19 @@ def write_export(store: Store, write: Callable[[str], object]) -> None:
     ``json_visible`` escapes character by character: the pieces add up to
     the whole document's text.
     """
+    conn = store.conn
+    # One read transaction: a write that lands while the export is written is in none of it, or all of it.
+    snapshot = not conn.in_transaction
+    if snapshot:
+        conn.execute("BEGIN")
+    try:
+        _write_sections(store, write)
+    finally:
+        if snapshot and conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+
+def _write_sections(store: Store, write: Callable[[str], object]) -> None:
     write(f'{{\n  "format": {_json(FORMAT, "")},\n  "version": {_json(VERSION, "")}')
     for name in SECTIONS:
         write(f",\n  {_json(name, '')}: ")
