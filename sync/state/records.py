@@ -331,6 +331,11 @@ def _finite_float(text: str) -> float:
     return number
 
 
+def strict_json_decoder() -> json.JSONDecoder:
+    """``load_json``'s rules as a decoder, for reading JSON a value at a time (``raw_decode``)."""
+    return json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)
+
+
 def load_json(text: str) -> Any:
     """Parse JSON text strictly; ``ValueError`` says what is wrong.
 

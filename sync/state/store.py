@@ -18,7 +18,7 @@ import sqlite3
 import stat
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -206,6 +206,8 @@ class Store:
         #: A manager acting as another member here (``--as`` on a shared
         #: host): each write also records who really made it.
         self.actor: str | None = None
+        #: Inside ``bulk``: local commits join its one transaction.
+        self._bulk = False
         if not readonly and self.get_meta(schema.ACCESS_PENDING):
             self._grant_access()
 
@@ -419,6 +421,31 @@ class Store:
     def _transaction(self) -> _Transaction:
         return _Transaction(self.conn, self.busy_timeout, self.opened)
 
+    @contextmanager
+    def bulk(self, cache_mb: int = 32) -> Iterator[None]:
+        """One transaction around many ``commit_local`` calls (an import written in batches): all of them, or none.
+
+        Meanwhile the record tables' lookup indexes are dropped, and built
+        again at the end (as one large commit does); the log keeps its index,
+        which each batch reads to find the records already here.  A larger
+        page cache: that index grows by every batch.
+        """
+        if self.readonly:
+            raise WorkspaceError(f"{self.path} is open read-only")
+        (before,) = self.conn.execute("PRAGMA cache_size").fetchone()
+        self.conn.execute(f"PRAGMA cache_size = {-1024 * cache_mb}")
+        try:
+            with self._transaction(), ExitStack() as rebuilt:
+                for name in ENTITIES:
+                    rebuilt.enter_context(_indexes_built_after(self.conn, name, BULK_ROWS))
+                self._bulk = True
+                try:
+                    yield
+                finally:
+                    self._bulk = False
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {int(before)}")
+
     def _load_clock(self) -> tuple[HybridClock, int]:
         last, node_seq = self.conn.execute("SELECT last, node_seq FROM clock WHERE id = 1").fetchone()
         return HybridClock(self.node, Stamp.parse(last), self.wall), int(node_seq)
@@ -434,19 +461,21 @@ class Store:
         *,
         judged: bool = True,
         forget_meta: str | None = None,
+        remember: Callable[[Sequence[tuple[Any, ...]]], dict[str, str]] | None = None,
     ) -> list[tuple[Any, ...]]:
         """Stamp and store local edits in one transaction; the stored rows in ``Op`` field order.
 
         The rules judge them first (``rules.Refused`` refuses the whole write)
         unless ``judged`` is off: for what crewdeck writes on its own behalf
         (a migration, a restore into an empty workspace).  ``forget_meta``:
-        a local setting deleted in the same transaction.
+        a local setting deleted in the same transaction.  ``remember``: local
+        settings made from the stored rows, saved in the same transaction.
         """
         if not pending.ops:
             return []
         from crewdeck.sync.state.rules import refuse_write
 
-        with self._transaction():
+        with nullcontext() if self._bulk else self._transaction():
             stored = self._stored_entities(list({row_id: None for _, row_id in pending.records()}))
             clash = row_entity_clash(pending.records(), lambda _: stored)
             if clash:
@@ -485,6 +514,9 @@ class Store:
             self._revoke_removed(proposals)
             if forget_meta:
                 self.conn.execute("DELETE FROM meta WHERE key = ?", (forget_meta,))
+            if remember:
+                for key, value in remember(rows).items():
+                    self.set_meta(key, value)
         return rows
 
     def _revoke_removed(self, ops: Iterable[tuple[str, str, str, str, str, str]]) -> None:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from crewdeck.sync.state.records import load_json
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
-from crewdeck.tui.cli.common import Context, progress, read_input, write_output
+from crewdeck.tui.cli.common import Context, open_input, progress, read_input, stream_output, write_output
 from crewdeck.tui.tasks import taskwarrior
 from crewdeck.tui.workspace import exchange, merging
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
+from crewdeck.tui.workspace.jsonstream import NotJson, NotUtf8
+from crewdeck.tui.workspace.workspace import Member
+
+#: The formats ``--map-status`` and ``--dry-run`` go with (``crewdeck.tui.tasks.imports``).
+FOREIGN = ("trello", "asana", "linear")
 
 
 def cmd_export(ctx: Context) -> int:
@@ -26,43 +32,99 @@ def cmd_export(ctx: Context) -> int:
         return 0
     if a.member:
         raise UserError("export: --member goes with --ics (the JSON export is the whole workspace)")
-    write_output(a.output, exchange.dumps(exchange.export_state(ctx.ws.store)))
+    store = ctx.ws.store
+    stream_output(a.output, lambda write: exchange.write_export(store, write))
     return 0
 
 
 def cmd_import(ctx: Context) -> int:
     source = ctx.args.file
-    text = read_input(source)
+    if ctx.args.map_status and ctx.args.source not in FOREIGN:
+        raise UserError(f"--map-status goes with --from {'|'.join(FOREIGN)}")
+    if ctx.args.dry_run and ctx.args.source not in FOREIGN:
+        raise UserError(f"--dry-run goes with --from {'|'.join(FOREIGN)}")
     ws = ctx.ws
     default_tz = _zone(ctx.args.default_tz) if ctx.args.default_tz else None
     # Into a workspace nobody is in yet, the import speaks for no one.
     me = ctx.me if ws.members() else ctx.me_or_none()
+    if ctx.args.source == "taskwarrior":
+        return _import_taskwarrior(ctx, me, default_tz)
+    if ctx.args.source in FOREIGN:
+        return _import_foreign(ctx, me, default_tz)
+    text = read_input(source)
     try:
-        if ctx.args.source == "taskwarrior":
-            try:
-                records = taskwarrior.read(text)
-            except ValueError as exc:
-                raise UserError(f"{source}: not a Taskwarrior export: {exc}") from None
-            merge_from = taskwarrior.plan_import(records, ws, me, source, ctx.args.project_prefix, ctx.now)
-        else:
-            try:
-                doc = load_json(text)
-            except ValueError as exc:
-                raise UserError(f"{source}: not JSON: {exc}") from None
-            where: dict[str, str] = {}
-            plan = exchange.plan_import(doc, source, where)
-            if not merging.has_data(ws):
-                # A restore: the workspace becomes the export, authors and all.
-                exchange.write_plan(ws.store, me.id if me else "", plan, lambda done, total: progress(done, total, "writing"))
-                print(f"imported {counted(len(plan), 'record')}")
-                return 0
-            merge_from = merging.export_source(plan, source, where)
+        try:
+            doc = load_json(text)
+        except ValueError as exc:
+            raise UserError(f"{source}: not JSON: {exc}") from None
+        where: dict[str, str] = {}
+        plan = exchange.plan_import(doc, source, where)
+        if not merging.has_data(ws):
+            # A restore: the workspace becomes the export, authors and all.
+            exchange.write_plan(ws.store, me.id if me else "", plan, lambda done, total: progress(done, total, "writing"))
+            print(f"imported {counted(len(plan), 'record')}")
+            return 0
+        merge_from = merging.export_source(plan, source, where)
         merge = merging.plan_merge(ws, me, merge_from, default_tz=default_tz)
         if not merge.changes_nothing:
             merging.write_merge(ws, me, merge, lambda done, total: progress(done, total, "writing"))
     except exchange.ImportProblems as exc:
         raise UserError(f"nothing imported: {exc}") from None
     print(visible(str(merge)))
+    return 0
+
+
+def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None) -> int:
+    """Read a record at a time, write a batch at a time, in one transaction."""
+    source = ctx.args.file
+    head = merging.Source(source, [], [])
+    problems: list[str] = []
+    with open_input(source) as (stream, size):
+        batches = taskwarrior.batches(taskwarrior.records(stream), ctx.ws, me, head, problems, ctx.args.project_prefix, ctx.now)
+        try:
+            merge = merging.merge_stream(
+                ctx.ws,
+                me,
+                head,
+                batches,
+                problems,
+                default_tz=default_tz,
+                on_progress=lambda _: progress(stream.tell(), size, "importing") if size else None,
+            )
+        except NotUtf8:
+            raise UserError(f"{'standard input' if source == '-' else source}: not UTF-8 text") from None
+        except NotJson as exc:
+            raise UserError(f"{source}: not a Taskwarrior export: {exc}") from None
+        except exchange.ImportProblems as exc:
+            raise UserError(f"nothing imported: {exc}") from None
+    print(visible(str(merge)))
+    return 0
+
+
+def _import_foreign(ctx: Context, me: Member | None, default_tz: str | None) -> int:
+    """Trello, Asana or Linear: every bad record on its own line, then one error; or the summary."""
+    from crewdeck.tui.tasks import imports
+
+    a = ctx.args
+    try:
+        planned = imports.run(
+            a.source,
+            a.file,
+            ctx.ws,
+            me,
+            map_status=a.map_status,
+            default_tz=default_tz,
+            dry_run=a.dry_run,
+            on_progress=lambda done, total: progress(done, total, "importing"),
+        )
+    except exchange.ImportProblems as exc:
+        if len(exc.problems) == 1:
+            raise UserError(f"nothing imported: {exc.problems[0]}") from None
+        for problem in exc.problems:
+            sys.stderr.write(visible(problem) + "\n")
+        raise UserError(f"nothing imported: {len(exc.problems):,} bad records (listed above)") from None
+    for line in planned.summary(a.dry_run):
+        print(visible(line))
     return 0
 
 
@@ -90,16 +152,29 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p = sub.add_parser(
         "import",
         parents=parents,
-        help="import an export or a Taskwarrior export",
-        description="Import a crewdeck export, or with --from taskwarrior the output of `task export`. All or nothing. "
+        help="import an export, a Taskwarrior export, a Trello board, an Asana or a Linear CSV",
+        description="Import a crewdeck export, or with --from taskwarrior the output of `task export`, --from trello a board's "
+        "JSON export, --from asana a project's CSV export, --from linear an issues CSV export. All or nothing. "
         "Into an empty workspace an export is restored as it was; into one that has data every import merges: "
         "members matched by handle, records by id, written as you (the source's authors kept as text), "
-        "and a second import of the same file changes nothing.",
+        "and a second import of the same file changes nothing. A newer Trello, Asana or Linear export changes only "
+        "the fields nobody changed here since the last import (a local edit wins and is listed); "
+        "cards no longer in the file are left alone and listed.",
     )
     p.add_argument("file", help="the file to import (- for standard input)")
-    p.add_argument("--from", dest="source", choices=["crewdeck", "taskwarrior"], default="crewdeck", help="the file's format")
+    p.add_argument("--from", dest="source", choices=["crewdeck", "taskwarrior", *FOREIGN], default="crewdeck", help="the file's format")
     p.add_argument("--project-prefix", default="", metavar="PREFIX", help="Taskwarrior: strip this from project names (e.g. campaign.)")
     p.add_argument(
         "--default-tz", metavar="ZONE", help="the time zone of a member the file names without one (added by a manager's import)"
+    )
+    p.add_argument(
+        "--map-status",
+        action="append",
+        default=[],
+        metavar="SOURCE=STATUS",
+        help='Trello/Asana/Linear: the status for a list, section or status of the file (repeatable), e.g. "Later=todo"',
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="Trello/Asana/Linear: print the status mapping and what would change; write nothing"
     )
     p.set_defaults(func=cmd_import)

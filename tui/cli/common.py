@@ -8,10 +8,11 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TextIO
 
 from crewdeck.sync.state.store import Writer
 from crewdeck.sync.state.visible import json_visible, visible_cells
@@ -146,8 +147,62 @@ def write_output(path: str | None, text: str) -> None:
         raise
 
 
+def stream_output(path: str | None, produce: Callable[[Callable[[str], object]], None]) -> None:
+    """What ``produce`` writes, piece by piece, to standard output or to a file replaced in one step when it is all written."""
+    if not path:
+        _buffered(sys.stdout, produce)
+        return
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise UserError(f"{path}: directory {target.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            _buffered(f, produce)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _buffered(out: TextIO, produce: Callable[[Callable[[str], object]], None]) -> None:
+    # Many small pieces, few writes.
+    pieces: list[str] = []
+    size = 0
+
+    def write(text: str) -> None:
+        nonlocal size
+        pieces.append(text)
+        size += len(text)
+        if size >= 1 << 16:
+            out.write("".join(pieces))
+            pieces.clear()
+            size = 0
+
+    produce(write)
+    out.write("".join(pieces))
+
+
 def print_json(value: Any) -> None:
     sys.stdout.write(json_visible(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False)) + "\n")
+
+
+@contextmanager
+def open_input(path: str) -> Iterator[tuple[BinaryIO, int]]:
+    """A file to read as it goes (``-``: standard input) and its size (0 when unknown), or a one-line ``UserError``."""
+    if path == "-":
+        yield sys.stdin.buffer, 0
+        return
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 - closed below, after the caller is done
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"{path}: is a directory") from None
+    except OSError as exc:
+        raise UserError(f"{path}: {exc.strerror}") from None
+    with stream:
+        yield stream, os.fstat(stream.fileno()).st_size
 
 
 def read_input(path: str) -> str:

@@ -38,8 +38,24 @@ COMMAND_MODULES = [
     "cmd_posts",
     "cmd_settings",
 ]
-#: Commands whose start counts (sshd runs ssh-session at every login): parsed with their own module only.
-QUICK_COMMANDS = {"ssh-session": "cmd_ssh"}
+
+#: Which module registers each command: a command line names one, and only
+#: that module is imported to parse it (importing them all costs ~100 ms).
+#: A command missing here still works: it is parsed with every module.
+COMMAND_OF = {
+    "init": "cmd_workspace", "demo": "cmd_workspace", "member": "cmd_workspace", "campaign": "cmd_workspace",
+    "add": "cmd_tasks", "tasks": "cmd_tasks", "set": "cmd_tasks", "done": "cmd_tasks", "rm": "cmd_tasks", "log": "cmd_tasks",
+    "export": "cmd_exchange", "import": "cmd_exchange",
+    "overlap": "cmd_time", "zones": "cmd_time",
+    "ledger": "cmd_ledger", "budget": "cmd_ledger", "rate": "cmd_ledger",
+    "serve": "cmd_sync", "token": "cmd_sync", "join": "cmd_sync", "sync": "cmd_sync", "publish": "cmd_sync",
+    "config": "cmd_config",
+    "doctor": "cmd_doctor",
+    "show": "cmd_show", "completion": "cmd_completion", "kpi": "cmd_kpi",
+    "post": "cmd_posts", "crisis": "cmd_posts", "workspace": "cmd_settings",
+    # sshd runs ssh-session at every login: its start counts.
+    "ssh": "cmd_ssh", "ssh-session": "cmd_ssh",
+}  # fmt: skip
 
 EXIT_USAGE = 2
 
@@ -106,6 +122,25 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
     for name in modules:
         importlib.import_module(f"{__package__}.{name}").register(sub, parents)
     return parser
+
+
+def command_module(argv: Sequence[str]) -> str | None:
+    """The module of the command ``argv`` names after the global options, when ``COMMAND_OF`` knows it.
+
+    Anything this peek does not follow (``--help``, ``-wPATH``) leaves the decision to the whole parser.
+    """
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg in ("-w", "--workspace", "--as", "--config"):
+            index += 2
+        elif arg.startswith(("--workspace=", "--as=", "--config=")):
+            index += 1
+        elif arg.startswith("-"):
+            return None
+        else:
+            return COMMAND_OF.get(arg)
+    return None
 
 
 def _run_app(ctx: Context) -> int:
@@ -175,8 +210,8 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     args, rest = _global_arguments(argv)
     if not rest:
         return args
-    quick = QUICK_COMMANDS.get(rest[0])
-    parser = build_parser([quick] if quick else COMMAND_MODULES)
+    module = command_module(sys.argv[1:] if argv is None else argv)
+    parser = build_parser([module] if module else COMMAND_MODULES)
     args, extra = parser.parse_known_args(argv)
     # Negated filter terms (-#tag, -@ana) look like options to argparse.
     if extra:

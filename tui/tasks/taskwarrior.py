@@ -19,7 +19,9 @@
 Recurring templates (status ``recurring``) are skipped: their instances are
 ordinary pending tasks in the export.  The tasks are merged like every
 import (``crewdeck.tui.workspace.merging``): written as the importing
-member, and a second import of the same file changes nothing.  A campaign
+member, and a second import of the same file changes nothing.  The
+file is read a record at a time and written a batch at a time in one
+transaction (``merging.merge_stream``): memory holds a batch, not the file.  A campaign
 made for a project gets an id derived from its name, so it is the same
 campaign on every import.
 """
@@ -28,19 +30,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from crewdeck.sync.state.records import load_json
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.time.when import DateError, check_iso_day
-from crewdeck.tui.workspace.exchange import ImportProblems, Plan, add_checked
+from crewdeck.tui.workspace.exchange import add_checked
+from crewdeck.tui.workspace.jsonstream import CHUNK, NotJson, NotUtf8, Readable, array_items
 from crewdeck.tui.workspace.merging import Source, stable_id
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member, Workspace, slug
 
 STATUS = {"pending": "todo", "waiting": "todo", "completed": "done", "deleted": "cancelled"}
 PRIORITY = {"H": "high", "M": "med", "L": "low"}
+#: Tasks planned and written at a time: well under ``store.BULK_ROWS`` operations.
+BATCH = 500
 _TW_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\Z")
 
 
@@ -89,62 +95,127 @@ def _text(record: dict[str, Any], name: str) -> str | None:
     return value
 
 
-def read(text: str) -> list[Any]:
-    """A JSON array (``task export``) or one JSON object per line (older versions)."""
-    stripped = text.lstrip()
-    if stripped.startswith("["):
-        data = load_json(text)
-        if not isinstance(data, list):
-            raise ValueError("expected a JSON array of tasks")
-        return data
-    return [load_json(line.rstrip(",")) for line in text.splitlines() if line.strip()]
+def records(stream: Readable) -> Iterator[Any]:
+    """The export's records one at a time, as they are read: a JSON array (``task export``) or one JSON object per line (older versions).
+
+    ``jsonstream.NotJson`` when the text is neither (raised when the reading reaches it).
+    """
+    head = stream.read(CHUNK)
+    while head.isspace():
+        more = stream.read(CHUNK)
+        if not more:
+            return
+        head = more
+    rest = _Rest(head, stream)
+    if head.lstrip()[:1] == b"[":
+        yield from array_items(rest)
+        return
+    pending = b""
+    while True:
+        more = rest.read(CHUNK)
+        pending += more
+        *lines, pending = pending.split(b"\n")
+        for line in lines:
+            yield from _line(line)
+        if not more:
+            break
+    yield from _line(pending)
 
 
-def plan_import(
-    records: list[Any],
+def _line(raw: bytes) -> Iterator[Any]:
+    try:
+        line = raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise NotUtf8("not UTF-8 text") from None
+    if line:
+        try:
+            yield load_json(line.rstrip(","))
+        except ValueError as exc:
+            raise NotJson(str(exc)) from None
+
+
+class _Rest:
+    """A binary stream whose first bytes were read already: them, then the rest."""
+
+    def __init__(self, head: bytes, stream: Readable) -> None:
+        self.head = head
+        self.stream = stream
+
+    def read(self, size: int = -1, /) -> bytes:
+        if not self.head:
+            return self.stream.read(size)
+        if size < 0:
+            out, self.head = self.head + self.stream.read(), b""
+        else:
+            out, self.head = self.head[:size], self.head[size:]
+        return out
+
+
+def batches(
+    records: Iterable[Any],
     ws: Workspace,
     me: Member | None,
-    source: str,
+    head: Source,
+    problems: list[str],
     project_prefix: str = "",
     now: dt.datetime | None = None,
-) -> Source:
-    """The export's tasks (and the campaigns their projects need) for ``merging``; ``ImportProblems`` names every bad one."""
+    size: int = BATCH,
+) -> Iterator[Source]:
+    """The export's tasks (and the campaigns their projects need) for ``merging.merge_stream``, ``size`` at a time.
+
+    Every bad record goes into ``problems``; the importer's remarks go into ``head.notes`` when the last batch is read.
+    """
     summary = Summary()
-    problems: list[str] = []
-    plan: Plan = []
-    named: dict[str, str] = {}
     members = {m.handle: m for m in ws.members()}
     campaigns = {c.slug: c.id for c in ws.campaigns()}
     default_tz = me.tz if me else "UTC"
     created_at = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    batch = Source(head.name, [], [])
     for index, record in enumerate(records, start=1):
-        where = f"{source}: task #{index}"
-        if not isinstance(record, dict):
-            problems.append(f"{where}: not a JSON object")
-            continue
-        if record.get("status") == "recurring":
-            summary.skipped_templates += 1
-            continue
-        try:
-            task_id, values, campaign = _task(record, members, campaigns, default_tz, project_prefix, summary, created_at)
-        except ValueError as exc:
-            uuid = str(record.get("uuid", "?"))[:8]
-            problems.append(f"{where} (uuid {uuid}): {exc}")
-            continue
-        before = len(problems)
-        if campaign is not None:
-            # A new campaign goes through the same checks as the tasks: a name that is empty or too long imports nothing.
-            key, name = campaign
-            campaigns[key] = stable_id("taskwarrior-project", key)
-            values["campaign"] = campaigns[key]
-            add_checked(plan, problems, "campaign", campaigns[key], {"name": name}, f"{where} (uuid {task_id[:8]}): project")
-            named[campaigns[key]] = f"{where} (uuid {task_id[:8]}): project"
-        add_checked(plan, problems, "task", task_id, values, f"{where} (uuid {task_id[:8]})")
-        if len(problems) == before:
-            named[task_id] = f"{where} (uuid {task_id[:8]})"
-    if problems:
-        raise ImportProblems(problems)
-    return Source(source, [], plan, where=named, notes=summary.notes())
+        _plan_one(record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at)
+        if len(batch.records) >= size:
+            yield batch
+            batch = Source(head.name, [], [])
+    yield batch
+    head.notes = summary.notes()
+
+
+def _plan_one(
+    record: Any,
+    index: int,
+    batch: Source,
+    problems: list[str],
+    summary: Summary,
+    members: dict[str, Member],
+    campaigns: dict[str, str],
+    default_tz: str,
+    project_prefix: str,
+    created_at: str,
+) -> None:
+    where = f"{batch.name}: task #{index}"
+    if not isinstance(record, dict):
+        problems.append(f"{where}: not a JSON object")
+        return
+    if record.get("status") == "recurring":
+        summary.skipped_templates += 1
+        return
+    try:
+        task_id, values, campaign = _task(record, members, campaigns, default_tz, project_prefix, summary, created_at)
+    except ValueError as exc:
+        uuid = str(record.get("uuid", "?"))[:8]
+        problems.append(f"{where} (uuid {uuid}): {exc}")
+        return
+    before = len(problems)
+    if campaign is not None:
+        # A new campaign goes through the same checks as the tasks: a name that is empty or too long imports nothing.
+        key, name = campaign
+        campaigns[key] = stable_id("taskwarrior-project", key)
+        values["campaign"] = campaigns[key]
+        add_checked(batch.records, problems, "campaign", campaigns[key], {"name": name}, f"{where} (uuid {task_id[:8]}): project")
+        batch.where[campaigns[key]] = f"{where} (uuid {task_id[:8]}): project"
+    add_checked(batch.records, problems, "task", task_id, values, f"{where} (uuid {task_id[:8]})")
+    if len(problems) == before:
+        batch.where[task_id] = f"{where} (uuid {task_id[:8]})"
 
 
 def _task(

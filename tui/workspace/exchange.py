@@ -58,6 +58,52 @@ def dumps(doc: dict[str, Any]) -> str:
     return json_visible(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
 
 
+def write_export(store: Store, write: Callable[[str], object]) -> None:
+    """``dumps(export_state(store))``, the same text, written a record at a time: memory stays flat however many tasks.
+
+    ``json.dumps(indent=2)`` of a value nested ``n`` levels deep is its own
+    ``dumps`` with every line after the first indented by ``2n`` more
+    spaces (a JSON string never holds a raw line break), and
+    ``json_visible`` escapes character by character: the pieces add up to
+    the whole document's text.
+    """
+    conn = store.conn
+    # One read transaction: a write that lands while the export is written is in none of it, or all of it.
+    snapshot = not conn.in_transaction
+    if snapshot:
+        conn.execute("BEGIN")
+    try:
+        _write_sections(store, write)
+    finally:
+        if snapshot and conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+
+def _write_sections(store: Store, write: Callable[[str], object]) -> None:
+    write(f'{{\n  "format": {_json(FORMAT, "")},\n  "version": {_json(VERSION, "")}')
+    for name in SECTIONS:
+        write(f",\n  {_json(name, '')}: ")
+        if name == "workspace":
+            rows = [{"id": row_id, **values} for row_id, values in store.records(name)]
+            record = rows[0] if rows else {}
+            record.pop("id", None)
+            record.pop("deleted", None)
+            write(_json(record, "  "))
+            continue
+        opened = False
+        for row_id, values in store.records(name):
+            values.pop("deleted", None)
+            write(("[\n    " if not opened else ",\n    ") + _json({"id": row_id, **values}, "    "))
+            opened = True
+        write("\n  ]" if opened else "[]")
+    write("\n}\n")
+
+
+def _json(value: Any, indent: str) -> str:
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return json_visible(text.replace("\n", "\n" + indent) if indent else text)
+
+
 @dataclass
 class ImportProblems(Exception):
     """Every bad record of an import, each as ``where: field: problem``; shown as one line."""

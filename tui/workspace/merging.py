@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,7 @@ from crewdeck.sync.state.records import ENTITIES, MEMBER, ValidationError, budge
 from crewdeck.sync.state.rules import AUTHOR_FIELDS, Judge, Refused
 from crewdeck.sync.state.store import PendingWrites
 from crewdeck.tui.workspace import words
+from crewdeck.tui.workspace.errors import summary
 from crewdeck.tui.workspace.exchange import ImportProblems, Plan
 from crewdeck.tui.workspace.workspace import Member, Workspace, slug
 
@@ -111,6 +113,9 @@ class Source:
     credits: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     #: The importer's own remarks for the summary ("skipped 2 recurring templates").
     notes: list[str] = field(default_factory=list)
+    #: ``(record id, fields the file changes) -> those changed here since the last import``: they
+    #: keep their value here (a local edit wins).  ``None``: the file's values win (``lastimport.Guard``).
+    edited_here: Callable[[str, list[str]], list[str]] | None = None
 
     def where_of(self, entity: str, row_id: str) -> str:
         return self.where.get(row_id) or f"{self.name}: {entity} {row_id[:12]}"
@@ -130,14 +135,18 @@ class Merge:
     notes: list[str] = field(default_factory=list)
     #: record id -> how messages name it.
     where: dict[str, str] = field(default_factory=dict)
+    #: "where: field, field": fields changed here since the last import, kept over the file's values.
+    kept: list[str] = field(default_factory=list)
+    #: Writes made (or planned, in a dry run) and no longer held in ``writes`` (``merge_stream``).
+    written: int = 0
 
     @property
     def changes_nothing(self) -> bool:
-        return not self.writes
+        return not self.writes and not self.written
 
     def __str__(self) -> str:
         parts = []
-        if self.writes:
+        if not self.changes_nothing:
             kinds = [*NOUNS, *(e for e in ENTITIES if e not in NOUNS)]
             made = [f"{counted(len(names), e)}{_named(e, names)}" for e in kinds if (names := self.created.get(e))]
             changed = [counted(n, e) for e in kinds if (n := self.updated.get(e))]
@@ -153,6 +162,9 @@ class Merge:
             parts.append(f"{counted(self.removed_here, 'record')} removed here stay removed")
         if self.unassigned:
             parts.append(f"left unassigned (no such member): {', '.join(sorted(self.unassigned))}")
+        if self.kept:
+            many = "record keeps" if len(self.kept) == 1 else "records keep"
+            parts.append(f"{len(self.kept):,} {many} what was changed here since the last import: {summary(self.kept)}")
         parts.extend(self.notes)
         return "; ".join(parts)
 
@@ -184,12 +196,78 @@ def plan_merge(ws: Workspace, me: Member | None, source: Source, *, default_tz: 
     return _Merger(ws, me, source, default_tz).plan()
 
 
-def write_merge(ws: Workspace, me: Member | None, merge: Merge, on_progress: Callable[[int, int], None] | None = None) -> None:
-    """Write a merge in one transaction as ``me``; a refusal by the rules names the record and writes nothing."""
+def write_merge(
+    ws: Workspace,
+    me: Member | None,
+    merge: Merge,
+    on_progress: Callable[[int, int], None] | None = None,
+    remember: Callable[[Sequence[tuple[Any, ...]]], dict[str, str]] | None = None,
+) -> None:
+    """Write a merge in one transaction as ``me``; a refusal by the rules names the record and writes nothing.
+
+    ``remember``: local settings made from the written operations, in the same transaction (``lastimport.remember``).
+    """
     author = me.id if me else ""
     pending = _pending(merge)
     try:
-        ws.store.commit_local(author, pending, on_progress)
+        ws.store.commit_local(author, pending, on_progress, remember=remember)
+    except Refused:
+        raise ImportProblems([_refused_record(ws, author, merge)]) from None
+
+
+def merge_stream(
+    ws: Workspace,
+    me: Member | None,
+    head: Source,
+    batches: Iterable[Source],
+    problems: list[str],
+    *,
+    default_tz: str | None = None,
+    write: bool = True,
+    on_progress: Callable[[int], None] | None = None,
+    remember: Callable[[Sequence[tuple[Any, ...]]], dict[str, str]] | None = None,
+) -> Merge:
+    """``plan_merge`` and ``write_merge`` a batch at a time, in one transaction: memory holds one batch, not the file.
+
+    ``head``: the members the file names (and the importer's remarks, read
+    when the batches are done); ``batches``: its records, a few thousand at a
+    time.  ``problems``: the reader's, added to as the batches are read;
+    once there is one, nothing more is written and the transaction is
+    rolled back with every problem named (``ImportProblems``).  ``write``
+    off: a dry run, nothing written.  ``on_progress(records so far)``.
+    """
+    merger = _Merger(ws, me, head, default_tz)
+    merger.problems = problems
+    merger._members()
+    stamps: list[tuple[Any, ...]] = []
+    done = 0
+    with ws.store.bulk() if write else nullcontext():
+        for batch in batches:
+            merger.records(batch)
+            done += len(batch.records)
+            if write and not problems and merger.merge.writes:
+                rows = _commit(ws, me, merger.merge)
+                # The run's first and last operations, for ``remember``.
+                stamps = [stamps[0] if stamps else rows[0], rows[-1]]
+            # Written, or never to be: the batch's writes are only counted from here on.
+            merger.merge.written += len(merger.merge.writes)
+            merger.merge.writes.clear()
+            merger.merge.where.clear()
+            if on_progress:
+                on_progress(done)
+        if problems:
+            raise ImportProblems(problems)
+        if remember and stamps:
+            for key, value in remember(stamps).items():
+                ws.store.set_meta(key, value)
+    merger.merge.notes = list(head.notes)
+    return merger.merge
+
+
+def _commit(ws: Workspace, me: Member | None, merge: Merge) -> list[tuple[Any, ...]]:
+    author = me.id if me else ""
+    try:
+        return ws.store.commit_local(author, _pending(merge))
     except Refused:
         raise ImportProblems([_refused_record(ws, author, merge)]) from None
 
@@ -242,19 +320,27 @@ class _Merger:
 
     def plan(self) -> Merge:
         self._members()
-        records = [r for r in self.source.records if r[0] != "workspace"]  # the workspace keeps its own settings
-        ids = [row_id for _, row_id, _ in records]
-        self.stored = FileRuleState(self.ws.conn).stored_rows(ids)
-        self._campaigns(records)
-        for entity, row_id, values in records:
-            where = self.source.where_of(entity, row_id)
-            try:
-                self._record(entity, row_id, values, where)
-            except ValidationError as exc:
-                self.problems.append(f"{where}: {exc.field}: {exc.problem}")
+        self.records(self.source)
         if self.problems:
             raise ImportProblems(self.problems)
         return self.merge
+
+    def records(self, batch: Source) -> None:
+        """Sort one batch's records into the merge (``batch`` names them; the members are the first source's)."""
+        records = [r for r in batch.records if r[0] != "workspace"]  # the workspace keeps its own settings
+        ids = [row_id for _, row_id, _ in records]
+        self.stored = FileRuleState(self.ws.conn).stored_rows(ids)
+        self._campaigns(records)
+        credits, self.source.credits = self.source.credits, batch.credits
+        try:
+            for entity, row_id, values in records:
+                where = batch.where_of(entity, row_id)
+                try:
+                    self._record(entity, row_id, values, where)
+                except ValidationError as exc:
+                    self.problems.append(f"{where}: {exc.field}: {exc.problem}")
+        finally:
+            self.source.credits = credits
 
     # ------------------------------------------------------------ members
 
@@ -363,6 +449,12 @@ class _Merger:
             else:
                 self.merge.unchanged += 1
             return
+        if changes and self.source.edited_here is not None:
+            edited = self.source.edited_here(row_id, list(changes))
+            if edited:
+                self.merge.kept.append(f"{where}: {', '.join(edited)}")
+                for name in edited:
+                    del changes[name]
         if changes:
             self._write(entity, row_id, changes, where)
             self.merge.updated[entity] = self.merge.updated.get(entity, 0) + 1

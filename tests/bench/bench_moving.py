@@ -1,0 +1,121 @@
+"""Moving in and staying light (issue 18): 100,000 tasks in and out, against Taskwarrior in the same run.
+
+Goals: every import and ``export`` of 100,000 tasks peaks at <= 150 MB;
+``crewdeck import --from taskwarrior`` <= 1.0x ``task import`` of the same
+file; ``crewdeck export`` <= 0.5x ``task export``; ``crewdeck tasks all``
+<= 0.3x ``task list`` (both to a pipe); a filtered ``crewdeck tasks`` <=
+0.1x Taskwarrior's same filter; a Trello board of 20,000 cards imported in
+<= 5 s.  Peers added here (the kit times only filtered lists and counts):
+``task import``, ``task export`` and ``task list``.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+from bench_cli import FILTER, SIZE, empty_team_workspace, populated_workspace, taskwarrior_export
+from harness import CREWDECK, WORK, Bench, CommandRun, median, time_command
+
+from tests.importfixtures import trello_board, trello_json
+
+CARDS = 20_000
+PEAK_MB = 150
+
+
+def _piped(argv: list[str]) -> list[str]:
+    """The command with its output to a pipe that is read and dropped (as `| less` or `| grep` would read it)."""
+    return ["sh", "-c", f"{shlex.join(argv)} | cat > /dev/null"]
+
+
+def _summary(runs: list[CommandRun]) -> tuple[float, float]:
+    return median([r.seconds for r in runs]), max(r.peak_rss_mb for r in runs)
+
+
+def _taskwarrior(export: Path) -> tuple[str, dict[str, str], Path] | None:
+    task = shutil.which("task")
+    if task is None:
+        return None
+    home = WORK / "tw_moving"
+    shutil.rmtree(home, ignore_errors=True)
+    (home / "data").mkdir(parents=True)
+    rc = home / "taskrc"
+    rc.write_text(
+        f"data.location={home / 'data'}\nconfirmation=off\nverbose=nothing\nhooks=off\ncolor=off\ndefaultwidth=160\n"
+        "uda.assignee.type=string\nuda.tz.type=string\n"
+    )
+    return task, {"TASKRC": str(rc), "TZ": "UTC"}, home
+
+
+def run(bench: Bench) -> None:
+    WORK.mkdir(parents=True, exist_ok=True)
+    runs = 1 if bench.quick else 2
+    export = taskwarrior_export(SIZE)
+    empty = WORK / "moving_empty.db"
+    empty_team_workspace(empty)
+    target = WORK / "moving_target.db"
+
+    def fresh_target() -> None:
+        for suffix in ("-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(empty, target)
+
+    cmd = [CREWDECK, "-w", str(target), "--as", "maria", "import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(export)]
+    ours_import, rss = _summary(time_command(cmd, runs=runs, warmup=0, prep=fresh_target))
+    bench.record("moving", f"import --from taskwarrior ({SIZE:,} tasks)", ours_import, "s", detail=shlex.join(cmd[1:]))
+    bench.record("moving", "import --from taskwarrior: peak RSS", rss, "MB", f"<= {PEAK_MB} MB", rss <= PEAK_MB)
+
+    ws = populated_workspace(SIZE)
+    ours_export, rss = _summary(time_command(_piped([CREWDECK, "-w", str(ws), "export"]), runs=runs))
+    bench.record("moving", f"export ({SIZE:,} tasks, to a pipe)", ours_export, "s")
+    bench.record("moving", "export: peak RSS", rss, "MB", f"<= {PEAK_MB} MB", rss <= PEAK_MB)
+    ours_all, rss_all = _summary(time_command(_piped([CREWDECK, "-w", str(ws), "tasks", "all"]), runs=runs))
+    bench.record("moving", f"tasks all ({SIZE:,} tasks, to a pipe)", ours_all, "s", detail=f"peak {rss_all:.0f} MB")
+    ours_filter, rss_filter = _summary(time_command([CREWDECK, "-w", str(ws), "tasks", *FILTER], runs=runs + 2))
+    bench.record("moving", f"tasks {' '.join(FILTER)}", ours_filter * 1000, "ms", detail=f"peak {rss_filter:.0f} MB")
+
+    board = WORK / f"trello_{CARDS}.json"
+    if not board.exists():
+        board.write_text(trello_json(trello_board(cards=CARDS, actions=1_000)), encoding="utf-8")
+    cmd = [CREWDECK, "-w", str(target), "--as", "maria", "import", "--from", "trello", str(board)]
+    trello, rss = _summary(time_command(cmd, runs=runs, warmup=0, prep=fresh_target))
+    bench.record("moving", f"import --from trello ({CARDS:,} cards)", trello, "s", "<= 5 s", trello <= 5, detail=f"peak {rss:.0f} MB")
+
+    peer = _taskwarrior(export)
+    if peer is None:
+        print("  (Taskwarrior not installed: no peer figures)")
+        return
+    task, env, home = peer
+
+    def fresh_tw() -> None:
+        shutil.rmtree(home / "data")
+        (home / "data").mkdir()
+
+    theirs, rss = _summary(time_command([task, "import", str(export)], runs=1, warmup=0, env=env, prep=fresh_tw))
+    bench.record(
+        "peer",
+        f"task import ({SIZE:,} tasks)",
+        theirs,
+        "s",
+        detail=f"peak {rss:.0f} MB; ours/theirs {ours_import / theirs:.2f} (goal <= 1.0)",
+    )
+    subprocess.run([task, "count"], env={**os.environ, **env}, stdout=subprocess.DEVNULL, check=True)  # let gc settle
+    theirs, rss = _summary(time_command(_piped([task, "export"]), runs=runs, env=env))
+    bench.record(
+        "peer", "task export (to a pipe)", theirs, "s", detail=f"peak {rss:.0f} MB; ours/theirs {ours_export / theirs:.2f} (goal <= 0.5)"
+    )
+    theirs, rss = _summary(time_command(_piped([task, "list"]), runs=runs, env=env))
+    bench.record(
+        "peer", "task list (to a pipe)", theirs, "s", detail=f"peak {rss:.0f} MB; ours/theirs {ours_all / theirs:.2f} (goal <= 0.3)"
+    )
+    theirs, rss = _summary(time_command([task, "+instagram", "due.after:today", "due.before:today+14d", "list"], runs=runs, env=env))
+    bench.record(
+        "peer",
+        "task +instagram due:[today,+14d) list",
+        theirs * 1000,
+        "ms",
+        detail=f"peak {rss:.0f} MB; ours/theirs {ours_filter / theirs:.3f} (goal <= 0.1)",
+    )

@@ -1,0 +1,191 @@
+"""Exports as Trello, Asana and Linear write them, made by the tests (with each format's quirks)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+BOARD = "5e1f0c0a1b2c3d4e5f601234"
+LISTS = {"l-todo": "To Do", "l-doing": "Doing", "l-later": "Later", "l-done": "Done"}
+MEMBERS = [
+    {"id": "m-ana", "username": "ana", "fullName": "Ana Souza"},
+    {"id": "m-raj", "username": "raj", "fullName": "Raj Mehta"},
+    {"id": "m-zoe", "username": "zoe", "fullName": "Zoë Lind"},
+]
+LABELS = [
+    {"id": "lb-urgent", "idBoard": BOARD, "name": "Urgent", "color": "red"},
+    {"id": "lb-green", "idBoard": BOARD, "name": "", "color": "green"},
+    {"id": "lb-spring", "idBoard": BOARD, "name": "Spring Launch", "color": "blue"},
+    {"id": "lb-tiktok", "idBoard": BOARD, "name": "TikTok", "color": "black"},
+]
+
+
+def card_id(n: int) -> str:
+    """A Mongo ObjectId as Trello makes them: 4 bytes of creation time first (2026-01-01 onwards)."""
+    return f"{0x69560000 + n * 60:08x}{n:016x}"
+
+
+def trello_card(n: int, **extra: Any) -> dict[str, Any]:
+    card: dict[str, Any] = {
+        "id": card_id(n),
+        "idShort": n,
+        "name": f"Card {n}",
+        "desc": "",
+        "closed": False,
+        "idList": "l-todo",
+        "idBoard": BOARD,
+        "idMembers": [],
+        "idLabels": [],
+        "labels": [],
+        "idChecklists": [],
+        "due": None,
+        "start": None,
+        "dueComplete": False,
+        "pos": 16384 * n,
+        "attachments": [],
+        "badges": {"comments": 0},
+        "shortUrl": f"https://trello.com/c/{n:08d}",
+        "dateLastActivity": "2026-02-01T10:00:00.000Z",
+    }
+    card.update(extra)
+    return card
+
+
+def comment(n: int, card: str, who: dict[str, str], text: str, date: str) -> dict[str, Any]:
+    return {
+        "id": f"a{n:023x}",
+        "idMemberCreator": who["id"],
+        "type": "commentCard",
+        "date": date,
+        "data": {"text": text, "card": {"id": card, "name": "", "idShort": 0}, "board": {"id": BOARD}},
+        "memberCreator": who,
+    }
+
+
+def trello_board(cards: int = 0, actions: int = 1_200) -> dict[str, Any]:
+    """A small board with every quirk, then ``cards`` plain cards; ``actions`` comments spread over the first cards."""
+    labels = {label["id"]: label for label in LABELS}
+    special = [
+        trello_card(
+            1,
+            name="Launch post 🚀 für Zoë",
+            desc='Line one\nLine two, "quoted"\n',
+            idList="l-doing",
+            idMembers=["m-raj", "m-ana"],
+            idLabels=["lb-urgent", "lb-green", "lb-spring", "lb-tiktok"],
+            labels=[labels["lb-urgent"], labels["lb-green"], labels["lb-spring"], labels["lb-tiktok"]],
+            due="2026-03-02T16:00:00.000Z",
+            start="2026-02-27T09:00:00.000Z",
+            attachments=[{"id": "at1", "name": "brief.pdf", "url": "https://trello.com/1/cards/x/attachments/brief.pdf"}],
+            idChecklists=["cl1"],
+        ),
+        trello_card(2, name="Archived idea", closed=True, idList="l-later"),
+        trello_card(3, name="Shipped", idList="l-done", dueComplete=True, due="2026-02-10T12:00:00.000Z"),
+        trello_card(4, name="Card with no list", idList=None),
+        trello_card(5, name="Left member's card", idMembers=["m-gone"], idList="l-later"),
+    ]
+    plain = [trello_card(10 + n, idList=list(LISTS)[n % 4]) for n in range(cards)]
+    people = [*MEMBERS, {"id": "m-gone", "username": "gone", "fullName": "Old Hand"}]
+    comments = [
+        comment(
+            n,
+            card_id(1 + n % 5),
+            people[n % 4],
+            f"comment {n}: « ça va »\nsecond line",
+            f"2026-02-{1 + n % 28:02d}T10:{n % 60:02d}:00.000Z",
+        )
+        for n in range(actions)
+    ]
+    comments.append(
+        {
+            "id": "b1",
+            "type": "createCard",
+            "date": "2026-01-05T08:00:00.000Z",
+            "data": {"card": {"id": card_id(1)}},
+            "memberCreator": MEMBERS[2],
+        }
+    )
+    comments.append(
+        {
+            "id": "b2",
+            "type": "updateCard",
+            "date": "2026-01-06T08:00:00.000Z",
+            "data": {"card": {"id": card_id(1)}},
+            "memberCreator": MEMBERS[2],
+        }
+    )
+    return {
+        "id": BOARD,
+        "name": "Content calendar",
+        "desc": "",
+        "closed": False,
+        "url": "https://trello.com/b/abcd/content-calendar",
+        # Trello writes the cards before the lists; the importer must not care.
+        "cards": [*special, *plain],
+        "actions": list(reversed(comments)),  # newest first, as Trello does
+        "labels": LABELS,
+        "lists": [{"id": k, "name": v, "closed": False, "idBoard": BOARD, "pos": i} for i, (k, v) in enumerate(LISTS.items())],
+        "members": MEMBERS,
+        "checklists": [
+            {
+                "id": "cl1",
+                "idCard": card_id(1),
+                "name": "Before it goes out",
+                "checkItems": [
+                    {"id": "i2", "name": "Legal sign-off", "state": "incomplete", "pos": 2},
+                    {"id": "i1", "name": "Alt text", "state": "complete", "pos": 1},
+                ],
+            }
+        ],
+    }
+
+
+def trello_json(board: dict[str, Any]) -> str:
+    return json.dumps(board, ensure_ascii=False, indent=1)
+
+
+ASANA_HEADER = [
+    "Task ID", "Created At", "Completed At", "Last Modified", "Name", "Section/Column", "Assignee", "Assignee Email",
+    "Start Date", "Due Date", "Tags", "Notes", "Projects", "Parent task", "Priority",
+]  # fmt: skip
+
+
+def asana_csv(rows: list[dict[str, str]], header: list[str] = ASANA_HEADER) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({name: row.get(name, "") for name in header})
+    return out.getvalue()
+
+
+ASANA_ROWS = [
+    {
+        "Task ID": "1201", "Created At": "2026-01-10", "Name": "Write the brief", "Section/Column": "Doing",
+        "Assignee": "Raj Mehta", "Assignee Email": "raj.mehta@example.com", "Due Date": "2026-03-05",
+        "Tags": "copy, Spring Launch", "Notes": "First line\nSecond, with a comma", "Projects": "Summer Drop", "Priority": "High",
+    },
+    {"Task ID": "1202", "Name": "Book the studio", "Section/Column": "Backlog", "Assignee Email": "ana@example.com", "Completed At": "2026-02-01"},
+    {"Task ID": "1203", "Name": "Ask Zoë", "Section/Column": "Waiting on client", "Assignee": "Someone Else", "Parent task": "Write the brief"},
+]  # fmt: skip
+
+LINEAR_HEADER = [
+    "ID", "Team", "Title", "Description", "Status", "Estimate", "Priority", "Project ID", "Project", "Creator", "Assignee",
+    "Labels", "Created", "Updated", "Started", "Completed", "Canceled", "Due Date",
+]  # fmt: skip
+
+LINEAR_ROWS = [
+    {
+        "ID": "MKT-1", "Team": "Marketing", "Title": "'=SUM is not a formula", "Description": "'- a list item\nmore",
+        "Status": "In Progress", "Priority": "Urgent", "Project": "Spring Launch", "Creator": "Raj Mehta", "Assignee": "ana@example.com",
+        "Labels": "Bug, TikTok, needs copy", "Created": "2026-01-15T10:22:33.000Z",
+    },
+    {"ID": "MKT-2", "Team": "Marketing", "Title": "'@raj review", "Status": "Done", "Priority": "No priority", "Completed": "2026-02-01T08:00:00.000Z", "Created": "Thu Jan 15 2026 10:22:33 GMT+0100 (Central European Standard Time)"},
+    {"ID": "MKT-3", "Team": "Marketing", "Title": "Low one", "Status": "Canceled", "Priority": "Low", "Due Date": "2026-04-01"},
+]  # fmt: skip
+
+
+def linear_csv(rows: list[dict[str, str]] = LINEAR_ROWS, header: list[str] = LINEAR_HEADER) -> str:
+    return asana_csv(rows, header)

@@ -1,0 +1,82 @@
+"""Moving over from Asana: a project's CSV export as crewdeck tasks.
+
+Columns are found by their header, in any order: Task ID (the id:
+``stable_id("asana-task", id)``), Name (title), Notes, Section/Column
+(status by its name, ``foreign.StatusMap``), Completed At (done), Due
+Date (due at 17:00 in the assignee's zone), Start Date (a "start:" line),
+Created At, Assignee and Assignee Email (matched by full name or by the
+e-mail's local part against handles; unmatched ones listed), Tags (comma
+separated), Projects (the first one is the campaign, made when missing),
+Parent task (a "subtask of:" line) and the custom field Priority
+(High / Medium / Low).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from crewdeck.tui.tasks.foreign import Item, People, day, match_person, read_csv
+
+REQUIRED = ("Task ID", "Name")
+PRIORITY = {"high": "high", "medium": "med", "low": "low", "": None}
+
+
+def items(
+    stream: Iterable[str], source: str, ws_people: dict[str, str], people: People, unmatched: set[str], problems: list[str]
+) -> Iterator[Item]:
+    """Each row as an ``Item``; every bad row goes into ``problems``."""
+    for where, row in read_csv(stream, source, REQUIRED):
+        task_id = row["Task ID"].strip()
+        if not task_id:
+            problems.append(f"{where}: Task ID: missing")
+            continue
+        where = f"{where} (task {task_id})"
+        try:
+            yield _item(row, task_id, where, ws_people, people, unmatched)
+        except ValueError as exc:
+            problems.append(f"{where}: {exc}")
+
+
+def _item(row: dict[str, str], task_id: str, where: str, ws_people: dict[str, str], people: People, unmatched: set[str]) -> Item:
+    title = row["Name"]
+    if not title.strip():
+        raise ValueError("Name: missing")
+    item = Item(source_id=task_id, where=where, title=title)
+    if row.get("Notes", "").strip():
+        item.notes.append(row["Notes"].rstrip())
+    if row.get("Parent task", "").strip():
+        item.notes.append(f"subtask of: {row['Parent task'].strip()}")
+    section = row.get("Section/Column", "").strip()
+    item.status_name = section or None
+    for column in ("Completed At", "Due Date", "Start Date", "Created At"):
+        value = row.get(column, "").strip()
+        if not value:
+            continue
+        try:
+            when = day(value)
+        except ValueError as exc:
+            raise ValueError(f"{column}: {exc}") from None
+        if column == "Completed At":
+            item.status = "done"
+        elif column == "Due Date":
+            item.due = when
+        elif column == "Start Date":
+            item.notes.append(f"start: {when}")
+        else:
+            item.created_at = f"{when}T00:00:00Z"
+    priority = row.get("Priority", "").strip().lower()
+    if priority not in PRIORITY:
+        raise ValueError(f"Priority: {row['Priority']!r} is not High, Medium or Low")
+    item.priority = PRIORITY[priority]
+    item.labels = [t.strip() for t in row.get("Tags", "").split(",") if t.strip()]
+    projects = [p.strip() for p in row.get("Projects", "").split(",") if p.strip()]
+    item.project = projects[0] if projects else None
+    name, email = row.get("Assignee", "").strip(), row.get("Assignee Email", "").strip()
+    if name or email:
+        handle = match_person(name, email, ws_people)
+        if handle is None:
+            unmatched.add(email or name)
+        else:
+            people.add(handle, handle)
+            item.people.append(handle)
+    return item

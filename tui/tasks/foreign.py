@@ -1,0 +1,335 @@
+"""What the Trello, Asana and Linear importers share: their items as crewdeck tasks, for ``merging``.
+
+Each importer reads its file into ``Item``s (one per card, task or
+issue, with the source's own words for status, labels and people) and
+``People`` (the members the file names); ``build`` maps them onto tasks:
+
+* a status by the source's name for it (a list, a section, a Linear
+  status), through ``StatusMap``: a default by the usual words ("Doing",
+  "In Progress" -> doing), overridden by ``--map-status "Later=todo"``;
+  a name it does not know becomes ``todo`` and is marked as a guess;
+* labels: one that names a campaign here sets the campaign, one that
+  names a platform of a campaign here sets the platform, every other is a
+  tag (its slug; an unnamed label is its colour, ``trello-green``);
+* people by handle (``SourceMember``, matched or added by the merge);
+* dates: an instant stays that instant; a day alone is due at 17:00 in
+  the assignee's zone (``--default-tz``, the importing member's, or UTC).
+
+Ids are ``stable_id(format, the source's id)``: the same item is the same
+task on every import.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from crewdeck.sync.state.records import TASK_STATUSES
+from crewdeck.tui.time.when import DEFAULT_DUE_TIME, localize, utc_iso
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.exchange import ImportProblems, add_checked
+from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id
+from crewdeck.tui.workspace.workspace import Member, Workspace, slug
+
+#: Tasks planned and written at a time: well under ``store.BULK_ROWS`` operations.
+BATCH = 500
+
+#: The usual words for each status, as the sources write them (lower case).
+USUAL_STATUS = {
+    "inbox": "inbox",
+    "backlog": "inbox",
+    "triage": "inbox",
+    "ideas": "inbox",
+    "icebox": "inbox",
+    "to do": "todo",
+    "todo": "todo",
+    "to-do": "todo",
+    "next": "todo",
+    "next up": "todo",
+    "planned": "todo",
+    "unstarted": "todo",
+    "doing": "doing",
+    "in progress": "doing",
+    "started": "doing",
+    "working on it": "doing",
+    "review": "review",
+    "in review": "review",
+    "needs review": "review",
+    "done": "done",
+    "complete": "done",
+    "completed": "done",
+    "shipped": "done",
+    "canceled": "cancelled",
+    "cancelled": "cancelled",
+    "duplicate": "cancelled",
+    "won't do": "cancelled",
+}
+
+
+class StatusMap:
+    """The source's status names -> crewdeck statuses: the usual words, then ``--map-status``."""
+
+    def __init__(self, overrides: Iterable[str]) -> None:
+        self.given: dict[str, str] = {}
+        for text in overrides:
+            name, eq, status = text.rpartition("=")
+            status = status.strip().lower()
+            if not eq or not name.strip():
+                raise UserError(f'--map-status: {text!r} is not SOURCE=STATUS (like "Later=todo")')
+            if status not in TASK_STATUSES:
+                raise UserError(f"--map-status: {status!r} is not a status ({', '.join(TASK_STATUSES)})")
+            self.given[name.strip().casefold()] = status
+        #: name as the file writes it -> (status, how it was decided: "given", "usual" or "guessed").
+        self.used: dict[str, tuple[str, str]] = {}
+
+    def status(self, name: str) -> str:
+        key = name.strip().casefold()
+        if key in self.given:
+            decided = (self.given[key], "given")
+        elif key in USUAL_STATUS:
+            decided = (USUAL_STATUS[key], "usual")
+        else:
+            decided = ("todo", "guessed")
+        self.used.setdefault(name, decided)
+        return decided[0]
+
+    def unused(self) -> list[str]:
+        """``--map-status`` names the file never uses (a typo, most likely)."""
+        seen = {name.strip().casefold() for name in self.used}
+        return [name for name in self.given if name not in seen]
+
+    def lines(self) -> list[str]:
+        """The mapping as ``--dry-run`` prints it."""
+        out = []
+        for name, (status, how) in self.used.items():
+            hint = {"given": " (--map-status)", "usual": "", "guessed": f' (guessed: --map-status "{name}=STATUS" to change)'}[how]
+            out.append(f"  {name} -> {status}{hint}")
+        return out
+
+
+@dataclass
+class Item:
+    """One card, task or issue as its source says it."""
+
+    source_id: str
+    #: How messages name it: "board.json: card 5f1a2b3c 'Launch post'".
+    where: str
+    title: str
+    notes: list[str] = field(default_factory=list)
+    #: The source's status name (a list, a section); ``None``: none given (inbox).
+    status_name: str | None = None
+    #: Decided by the source itself (completed, archived), before any status name.
+    status: str | None = None
+    priority: str | None = None
+    #: A UTC instant ``YYYY-MM-DDTHH:MM:SSZ`` or a day ``YYYY-MM-DD``.
+    due: str | None = None
+    created_at: str | None = None
+    labels: list[str] = field(default_factory=list)
+    #: ``People`` keys, the first is the assignee.
+    people: list[str] = field(default_factory=list)
+    #: The item's author in the source: (handle, day) for the credit line.
+    author: tuple[str, str | None] | None = None
+    #: A project: the campaign of that name (made when there is none).
+    project: str | None = None
+
+
+@dataclass
+class People:
+    """The people a file names: key -> (handle, full name)."""
+
+    known: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+
+    def add(self, key: str, handle: str, name: str | None = None) -> None:
+        self.known.setdefault(key, (handle, name))
+
+
+@dataclass
+class Built:
+    """What ``merging.merge_stream`` takes: the file's members (``source``) and its tasks a batch at a time."""
+
+    source: Source
+    statuses: StatusMap
+    #: The tasks' ids, as the batches are read.
+    ids: set[str]
+    batches: Iterator[Source]
+
+
+_JS_DATE = re.compile(r"\w{3} (\w{3} \d{1,2} \d{4} \d{2}:\d{2}:\d{2}) GMT([+-]\d{4})")
+
+
+def instant(text: str) -> str:
+    """A date and time with its offset as a UTC instant; ``ValueError`` otherwise.
+
+    ISO 8601 (``2026-03-02T17:00:00.000Z``), or JavaScript's ``Date`` text
+    (``Mon Mar 02 2026 17:00:00 GMT+0000 (Coordinated Universal Time)``).
+    """
+    raw = text.strip()
+    js = _JS_DATE.match(raw)
+    try:
+        if js:
+            parsed = dt.datetime.strptime(f"{js.group(1)} {js.group(2)}", "%b %d %Y %H:%M:%S %z")
+        else:
+            parsed = dt.datetime.fromisoformat(raw.replace("Z", "+00:00") if raw.endswith("Z") else raw)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date and time (like 2026-03-02T17:00:00Z)") from None
+    if parsed.tzinfo is None:
+        raise ValueError(f"{text!r} has no UTC offset")
+    return utc_iso(parsed.astimezone(dt.UTC))
+
+
+def read_csv(stream: Iterable[str], source: str, required: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str]]]:
+    """A CSV file's rows by header name (any column order), as they are read: ``(where, row)``; ``ImportProblems`` for a missing column.
+
+    ``stream``: the file's lines (opened with ``newline=""``: a quoted cell may hold line breaks).
+    """
+    reader = csv.DictReader(stream)
+    header = [name.strip().lstrip("\ufeff") for name in reader.fieldnames or []]
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise ImportProblems([f"{source}: header: no column {', '.join(map(repr, missing))} (columns: {', '.join(header) or 'none'})"])
+    reader.fieldnames = header
+    for row in reader:
+        yield f"{source}: row {reader.line_num}", {k: (v or "") for k, v in row.items() if isinstance(k, str)}
+
+
+def match_person(name: str, email: str, ws_people: dict[str, str]) -> str | None:
+    """The handle here of a person a file names by full name or e-mail (its local part is a handle), if any."""
+    by_email = email.partition("@")[0].strip().lower()
+    if by_email and by_email in ws_people.values():
+        return by_email
+    return ws_people.get(name.strip().casefold())
+
+
+def day(text: str) -> str:
+    """``YYYY-MM-DD``; ``ValueError`` otherwise."""
+    raw = text.strip()
+    if len(raw) != 10:
+        raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)")
+    return dt.date.fromisoformat(raw).isoformat()
+
+
+def build(
+    items: Iterable[Item],
+    people: People,
+    ws: Workspace,
+    me: Member | None,
+    *,
+    name: str,
+    kind: str,
+    statuses: StatusMap,
+    default_tz: str | None,
+    problems: list[str],
+    named: set[str] | None = None,
+    size: int = BATCH,
+) -> Built:
+    """The items as tasks (``kind`` names the id space: "trello-card"), for ``merging.merge_stream``, ``size`` at a time.
+
+    ``problems``: every bad item, the reader's and the records' own
+    checks'.  ``named``: the people keys the items name (``None``: all the
+    file names); with a zone for new members, a manager's import brings
+    everyone the file names.
+    """
+    everyone = named is None or (default_tz is not None and me is not None and me.is_manager)
+    members = [
+        SourceMember(key=stable_id("person", key), handle=handle, where=f"{name}: member {handle}", name=full, tz=default_tz, defined=False)
+        for key, (handle, full) in people.known.items()
+        if everyone or (named is not None and key in named)
+    ]
+    head = Source(name, members, [])
+    built = Built(head, statuses, set(), iter(()))
+    built.batches = _batches(built, items, people, ws, me, kind, default_tz, problems, size)
+    return built
+
+
+def _batches(
+    built: Built,
+    items: Iterable[Item],
+    people: People,
+    ws: Workspace,
+    me: Member | None,
+    kind: str,
+    default_tz: str | None,
+    problems: list[str],
+    size: int,
+) -> Iterator[Source]:
+    campaigns = {c.slug: c.id for c in ws.campaigns()}
+    platforms = {p.casefold() for c in ws.campaigns() for p in c.platforms}
+    handles = {m.handle: m for m in ws.members()}
+    fallback_tz = default_tz or (me.tz if me else "UTC")
+    made: set[str] = set()
+    batch = Source(built.source.name, [], [])
+    for item in items:
+        task_id = stable_id(kind, item.source_id)
+        values: dict[str, Any] = {"title": item.title.strip() or item.title}
+        if item.status is not None:
+            values["status"] = item.status
+        elif item.status_name is None:
+            values["status"] = "inbox"
+        else:
+            values["status"] = built.statuses.status(item.status_name)
+        if item.priority:
+            values["priority"] = item.priority
+        owner = handles.get(people.known[item.people[0]][0].lstrip("@").lower()) if item.people else None
+        if item.people:
+            # A record names a member by a record id: the source's key, made one.
+            values["assignee"] = stable_id("person", item.people[0])
+        if len(item.people) > 1:
+            item.notes.append("also on it: " + ", ".join(f"@{people.known[k][0]}" for k in item.people[1:]))
+        if item.due:
+            values["due"] = _due(item.due, owner.tz if owner else _zone_here(ws, task_id) or fallback_tz)
+        if item.created_at:
+            values["created_at"] = item.created_at
+        tags: list[str] = []
+        for label in item.labels:
+            key = slug(label)
+            if key in campaigns and "campaign" not in values:
+                values["campaign"] = campaigns[key]
+            elif label.casefold() in platforms and "platform" not in values:
+                values["platform"] = label.casefold()
+            elif key:
+                tags.append(key)
+        if tags:
+            values["tags"] = list(dict.fromkeys(tags))
+        if item.project and "campaign" not in values:
+            key = slug(item.project)
+            if key in campaigns:
+                values["campaign"] = campaigns[key]
+            elif key:
+                values["campaign"] = campaign_id = stable_id("project", key)
+                if campaign_id not in made:
+                    made.add(campaign_id)
+                    add_checked(batch.records, problems, "campaign", campaign_id, {"name": item.project.strip()}, f"{item.where}: project")
+        text = "\n".join(line for line in item.notes if line)
+        if text:
+            values["notes"] = text
+        before = len(problems)
+        add_checked(batch.records, problems, "task", task_id, values, item.where)
+        if len(problems) == before:
+            batch.where[task_id] = item.where
+            built.ids.add(task_id)
+            if item.author:
+                batch.credits[task_id] = item.author
+        if len(batch.records) >= size:
+            yield batch
+            batch = Source(built.source.name, [], [])
+    # Read to the end: only now is a --map-status name the file never uses known (a typo, most likely).
+    problems.extend(f"--map-status: {built.source.name} names no status {name!r}" for name in built.statuses.unused())
+    yield batch
+
+
+def _zone_here(ws: Workspace, task_id: str) -> str | None:
+    """The zone of the task's due date here: a task nobody holds keeps it, whoever imports the file again."""
+    row = ws.conn.execute("SELECT due_tz FROM task WHERE id = ?", (task_id,)).fetchone()
+    return None if row is None else row[0]
+
+
+def _due(text: str, tz: str) -> dict[str, str]:
+    if "T" in text:
+        return {"utc": text, "tz": tz}
+    local = dt.datetime.combine(dt.date.fromisoformat(text), DEFAULT_DUE_TIME)
+    return {"utc": utc_iso(localize(local, ZoneInfo(tz)).astimezone(dt.UTC)), "tz": tz}

@@ -1,0 +1,193 @@
+"""``crewdeck import --from trello|asana|linear``: a file read into a ``merging.Source``, and what the import says.
+
+The records are merged like every import (``crewdeck.tui.workspace.merging``),
+read and written a batch at a time in one transaction (``merge_stream``);
+on top of that, a newer export of the same source changes only the fields
+nobody changed here since its last import (``lastimport``), and the tasks an
+earlier import of the source wrote that the file no longer holds are left
+alone and listed.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, TextIO
+
+from crewdeck.sync.state.ids import short
+from crewdeck.tui.tasks import asana, linear, trello
+from crewdeck.tui.tasks.foreign import Built, Item, People, StatusMap, build
+from crewdeck.tui.workspace.exchange import ImportProblems
+from crewdeck.tui.workspace.jsonstream import NotJson, NotUtf8, Readable
+from crewdeck.tui.workspace.lastimport import Guard, remember
+from crewdeck.tui.workspace.merging import Merge, merge_stream
+from crewdeck.tui.workspace.workspace import Member, Workspace
+
+FORMATS = ("trello", "asana", "linear")
+#: What each format calls a record, for the summary.
+NOUN = {"trello": "card", "asana": "task", "linear": "issue"}
+
+
+@dataclass
+class Planned:
+    """An import worked out and not yet written."""
+
+    built: Built
+    merge: Merge
+    #: ``lastimport`` key: which earlier imports count as this source's.
+    key: str
+    #: Tasks earlier imports of the source wrote that the file no longer holds ("id title").
+    missing: list[str] = field(default_factory=list)
+
+    def summary(self, dry_run: bool) -> list[str]:
+        lines = []
+        if dry_run:
+            lines.append('statuses (--map-status "SOURCE=STATUS" to change):')
+            lines.extend(self.built.statuses.lines() or ["  (none named)"])
+        said = str(self.merge)
+        lines.append(f"dry run, nothing written: {said}" if dry_run else said)
+        if self.missing:
+            shown = ", ".join(self.missing[:10]) + (f" (and {len(self.missing) - 10:,} more)" if len(self.missing) > 10 else "")
+            lines.append(f"left alone, not in this file any more: {shown}")
+        return lines
+
+
+def run(
+    fmt: str,
+    path: str,
+    ws: Workspace,
+    me: Member | None,
+    *,
+    map_status: Iterable[str] = (),
+    default_tz: str | None = None,
+    dry_run: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Planned:
+    """Import ``path`` (a ``fmt`` export, ``-``: standard input) as ``me``, read and written a batch at a time in one transaction.
+
+    ``ImportProblems`` names every bad record (nothing is written then);
+    ``dry_run``: everything is read and decided, nothing written.
+    """
+    statuses = StatusMap(map_status)
+    problems: list[str] = []
+    notes: list[str] = []
+    with ExitStack() as closing:
+        if fmt == "trello":
+            first, again = closing.enter_context(_twice(path))
+            try:
+                board = trello.board(first, path)
+            except NotUtf8:
+                raise ImportProblems([f"{_named(path)}: not UTF-8 text"]) from None
+            except NotJson as exc:
+                raise ImportProblems([f"{path}: not a Trello board export: {exc}"]) from None
+            key = f"trello:{board.id}"
+            items = _counted(trello.cards(again, board, path, problems), board.cards, on_progress)
+            built = build(
+                items, board.people, ws, me, name=path, kind="trello-card", statuses=statuses, default_tz=default_tz,
+                problems=problems, named=board.named,
+            )  # fmt: skip
+        else:
+            people = People()
+            unmatched: set[str] = set()
+            for m in ws.members():
+                people.add(m.handle, m.handle, m.name)
+            ws_people = {m.name.casefold(): m.handle for m in ws.members()}
+            ws_people.update({m.handle: m.handle for m in ws.members()})
+            reader = asana.items if fmt == "asana" else linear.items
+            key = fmt
+            stream = closing.enter_context(_text(path))
+            items = reader(stream, path, ws_people, people, unmatched, problems)
+            built = build(
+                items, people, ws, me, name=path, kind=f"{fmt}-{NOUN[fmt]}", statuses=statuses, default_tz=default_tz, problems=problems
+            )
+        guard = Guard(ws.conn, key)
+        built.source.edited_here = guard.edited_here
+        try:
+            merge = merge_stream(
+                ws, me, built.source, built.batches, problems, default_tz=default_tz, write=not dry_run, remember=remember(ws.conn, key)
+            )
+        except NotUtf8:
+            raise ImportProblems([f"{_named(path)}: not UTF-8 text"]) from None
+        except (NotJson, csv.Error) as exc:
+            raise ImportProblems([f"{path}: not a {fmt.title()} export: {exc}"]) from None
+    if fmt == "trello":
+        notes.extend(board.notes())
+    elif unmatched:
+        notes.append(f"left unassigned (no such member): {', '.join(sorted(unmatched))}")
+    merge.notes.extend(notes)
+    return Planned(built, merge, key, _missing(ws, guard, built.ids))
+
+
+def _named(path: str) -> str:
+    return "standard input" if path == "-" else path
+
+
+@contextmanager
+def _twice(path: str) -> Iterator[tuple[Readable, Readable]]:
+    """The file, open twice (standard input is kept in a temporary file to be read again)."""
+    if path == "-":
+        with tempfile.TemporaryFile() as spool:
+            shutil.copyfileobj(sys.stdin.buffer, spool)
+            spool.seek(0)
+            yield spool, _FromStart(spool)
+            return
+    with _open(path, "rb") as first, _open(path, "rb") as again:
+        yield first, again
+
+
+class _FromStart:
+    """The same file read again from its start, once the first reading is done."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.started = False
+
+    def read(self, size: int = -1, /) -> bytes:
+        if not self.started:
+            self.stream.seek(0)
+            self.started = True
+        return self.stream.read(size)
+
+
+@contextmanager
+def _text(path: str) -> Iterator[TextIO]:
+    if path == "-":
+        yield sys.stdin
+        return
+    with _open(path, "r", encoding="utf-8-sig", newline="") as stream:
+        yield stream
+
+
+def _open(path: str, mode: str, **kwargs: Any) -> Any:
+    try:
+        return open(path, mode, **kwargs)
+    except FileNotFoundError:
+        raise ImportProblems([f"{path}: no such file"]) from None
+    except IsADirectoryError:
+        raise ImportProblems([f"{path}: is a directory"]) from None
+    except OSError as exc:
+        raise ImportProblems([f"{path}: {exc.strerror}"]) from None
+
+
+def _counted(items: Iterator[Item], total: int, on_progress: Callable[[int, int], None] | None) -> Iterator[Item]:
+    for done, item in enumerate(items, start=1):
+        if on_progress and (done % 1000 == 0 or done == total):
+            on_progress(done, total)
+        yield item
+
+
+def _missing(ws: Workspace, guard: Guard, ids: set[str]) -> list[str]:
+    earlier = guard.written("task") - ids
+    if not earlier:
+        return []
+    found = []
+    for row_id in sorted(earlier):
+        row = ws.conn.execute("SELECT title FROM task WHERE id = ? AND deleted = 0", (row_id,)).fetchone()
+        if row is not None:
+            found.append(f"{short(row_id)} {row[0]}")
+    return found

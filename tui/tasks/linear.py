@@ -1,0 +1,91 @@
+"""Moving over from Linear: an issues CSV export as crewdeck tasks.
+
+Columns by header name: ID (``ENG-12``; the id: ``stable_id("linear-issue",
+ID)``), Title, Description, Status (by its name, ``foreign.StatusMap``:
+Backlog, Todo, In Progress, In Review, Done, Canceled, Duplicate),
+Priority (No priority -> none, Urgent and High -> high, Medium -> med,
+Low -> low), Project (the campaign, made when missing), Assignee and
+Creator (matched by name or e-mail against handles), Labels (comma-space
+separated), Created, Completed, Canceled, Due Date.
+
+Linear writes a ``'`` before text that starts with ``+ - = @`` (so that a
+spreadsheet does not read it as a formula); it is taken off again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from crewdeck.tui.tasks.foreign import Item, People, day, instant, match_person, read_csv
+
+REQUIRED = ("ID", "Title")
+PRIORITY = {"no priority": "none", "": "none", "urgent": "high", "high": "high", "medium": "med", "low": "low"}
+
+
+def unquoted(text: str) -> str:
+    """Linear's cell text without the ``'`` it puts before ``+ - = @``."""
+    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in "+-=@" else text
+
+
+def items(
+    stream: Iterable[str], source: str, ws_people: dict[str, str], people: People, unmatched: set[str], problems: list[str]
+) -> Iterator[Item]:
+    """Each row as an ``Item``; every bad row goes into ``problems``."""
+    for where, raw in read_csv(stream, source, REQUIRED):
+        row = {name: unquoted(value) for name, value in raw.items()}
+        issue = row["ID"].strip()
+        if not issue:
+            problems.append(f"{where}: ID: missing")
+            continue
+        where = f"{where} ({issue})"
+        try:
+            yield _item(row, issue, where, ws_people, people, unmatched)
+        except ValueError as exc:
+            problems.append(f"{where}: {exc}")
+
+
+def _item(row: dict[str, str], issue: str, where: str, ws_people: dict[str, str], people: People, unmatched: set[str]) -> Item:
+    title = row["Title"]
+    if not title.strip():
+        raise ValueError("Title: missing")
+    item = Item(source_id=issue, where=where, title=title)
+    if row.get("Description", "").strip():
+        item.notes.append(row["Description"].rstrip())
+    item.status_name = row.get("Status", "").strip() or None
+    priority = row.get("Priority", "").strip().lower()
+    if priority not in PRIORITY:
+        raise ValueError(f"Priority: {row['Priority']!r} is not No priority, Urgent, High, Medium or Low")
+    item.priority = PRIORITY[priority]
+    for column in ("Created", "Completed", "Canceled"):
+        value = row.get(column, "").strip()
+        if not value:
+            continue
+        try:
+            when = instant(value)
+        except ValueError as exc:
+            raise ValueError(f"{column}: {exc}") from None
+        if column == "Created":
+            item.created_at = when
+        else:
+            item.status = "done" if column == "Completed" else "cancelled"
+    due = row.get("Due Date", "").strip()
+    if due:
+        try:
+            item.due = day(due)
+        except ValueError as exc:
+            raise ValueError(f"Due Date: {exc}") from None
+    item.labels = [label.strip() for label in row.get("Labels", "").split(", ") if label.strip()]
+    item.project = row.get("Project", "").strip() or None
+    assignee = row.get("Assignee", "").strip()
+    if assignee:
+        handle = match_person(assignee, assignee if "@" in assignee else "", ws_people)
+        if handle is None:
+            unmatched.add(assignee)
+        else:
+            people.add(handle, handle)
+            item.people.append(handle)
+    creator = row.get("Creator", "").strip()
+    if creator:
+        handle = match_person(creator, creator if "@" in creator else "", ws_people)
+        item.author = (handle or creator.replace(" ", "-").lower(), item.created_at[:10] if item.created_at else None)
+    return item

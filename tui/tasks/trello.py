@@ -1,0 +1,262 @@
+"""Moving over from Trello: a board's "Export as JSON" as crewdeck tasks.
+
+| Trello                         | crewdeck                                              |
+|--------------------------------|-------------------------------------------------------|
+| card id                        | id ``stable_id("trello-card", id)``: re-imports update |
+| name / desc                    | title / notes                                         |
+| list                           | status by the list's name (``foreign.StatusMap``)     |
+| a card with no list            | inbox                                                 |
+| due / dueComplete              | due (an instant, in the assignee's zone) / done       |
+| start                          | a "start:" line in the notes                          |
+| closed (archived), or its list | cancelled, with a note that it was archived           |
+| labels                         | campaign, platform or tags (an unnamed one: ``trello-COLOUR``) |
+| members                        | assignee (the first; the others in the notes), by username |
+| checklists                     | "[x] item" lines in the notes, under the list's name  |
+| commentCard actions            | notes lines: "comment by @raj on 2026-03-02: text"    |
+| createCard action              | the credit line ("imported: entered by @raj 2026-03-02") |
+| attachments                    | "attachment: name url" lines in the notes             |
+
+The export names a member by id; a member who has left the board is
+missing from its ``members`` and is known only from the actions they
+made (as the author of a comment, for instance).
+
+The file is read twice, as it goes (``jsonstream.object_items``): first
+everything but the cards (Trello may write the lists after the cards),
+then the cards one at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from crewdeck.tui.tasks.foreign import Item, People, instant
+from crewdeck.tui.workspace.exchange import ImportProblems
+from crewdeck.tui.workspace.jsonstream import Readable, object_items
+
+_OBJECT_ID = re.compile(r"[0-9a-f]{24}\Z")
+#: The one part of a board that is read as it goes, never whole.
+CARDS = frozenset({"cards"})
+
+
+@dataclass
+class Board:
+    """The parts of a board export the cards need, read before the cards."""
+
+    name: str
+    id: str
+    lists: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    labels: dict[str, tuple[str, str]] = field(default_factory=dict)
+    people: People = field(default_factory=People)
+    checklists: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    comments: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    authors: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    no_list: int = 0
+    left: set[str] = field(default_factory=set)
+    #: How many cards, and the members they name (from the first reading).
+    cards: int = 0
+    named: set[str] = field(default_factory=set)
+
+    def notes(self) -> list[str]:
+        said = []
+        if self.no_list:
+            said.append(f"{self.no_list:,} {'card' if self.no_list == 1 else 'cards'} with no list went to the inbox")
+        if self.left:
+            said.append(f"{len(self.left):,} {'member' if len(self.left) == 1 else 'members'} no longer on the board left off cards")
+        return said
+
+
+def board(stream: Readable, source: str) -> Board:
+    """Everything but the cards (a first reading of the file): lists, labels, members, checklists, the actions cards need."""
+    problems: list[str] = []
+    found = Board(name="", id="")
+    cards_seen = False
+    parts = {"lists": _list, "labels": _label, "members": _member, "checklists": _checklist_of, "actions": _action}
+    for key, value in object_items(stream, CARDS):
+        if key == "id" and isinstance(value, str):
+            found.id = value
+        elif key == "name" and isinstance(value, str):
+            found.name = value
+        elif key == "cards" and isinstance(value, Iterator):  # an array, read as it goes
+            cards_seen = True
+            for card in value:  # counted, and who they name; read again for themselves
+                found.cards += 1
+                if isinstance(card, dict) and isinstance(card.get("idMembers"), list):
+                    found.named.update(m for m in card["idMembers"] if isinstance(m, str))
+        elif key in parts:
+            for entry in _objects(value, key, source, problems):
+                parts[key](found, entry, source, problems)
+    if not found.id or not cards_seen:
+        raise ImportProblems([f'{source}: not a Trello board export (no "id" and "cards")'])
+    if problems:
+        raise ImportProblems(problems)
+    found.name = found.name or found.id
+    return found
+
+
+def _list(found: Board, entry: dict[str, Any], source: str, problems: list[str]) -> None:
+    if isinstance(entry.get("id"), str) and isinstance(entry.get("name"), str):
+        found.lists[entry["id"]] = (entry["name"], bool(entry.get("closed")))
+    else:
+        problems.append(f"{source}: list {entry.get('id', '?')}: name: missing")
+
+
+def _label(found: Board, entry: dict[str, Any], source: str, problems: list[str]) -> None:
+    if isinstance(entry.get("id"), str):
+        found.labels[entry["id"]] = (str(entry.get("name") or ""), str(entry.get("color") or ""))
+
+
+def _member(found: Board, entry: dict[str, Any], source: str, problems: list[str]) -> None:
+    _person(found.people, entry)
+
+
+def _checklist_of(found: Board, entry: dict[str, Any], source: str, problems: list[str]) -> None:
+    card = entry.get("idCard")
+    if isinstance(card, str):
+        found.checklists[card].extend(_checklist(entry))
+
+
+def _objects(entries: Any, key: str, source: str, problems: list[str]) -> Iterator[dict[str, Any]]:
+    entries = entries or []
+    if not isinstance(entries, list):
+        problems.append(f"{source}: {key}: expected a list")
+        return
+    for index, entry in enumerate(entries, start=1):
+        if isinstance(entry, dict):
+            yield entry
+        else:
+            problems.append(f"{source}: {key} #{index}: not a JSON object")
+
+
+def _person(people: People, entry: Any) -> None:
+    if isinstance(entry, dict) and isinstance(entry.get("id"), str) and isinstance(entry.get("username"), str):
+        people.add(entry["id"], entry["username"], entry.get("fullName") if isinstance(entry.get("fullName"), str) else None)
+
+
+def _checklist(entry: dict[str, Any]) -> list[str]:
+    items = [i for i in entry.get("checkItems") or [] if isinstance(i, dict) and isinstance(i.get("name"), str)]
+    items.sort(key=_position)
+    lines = [f"{entry.get('name') or 'Checklist'}:"]
+    lines.extend(f"[{'x' if i.get('state') == 'complete' else ' '}] {i['name']}" for i in items)
+    return lines
+
+
+def _position(item: dict[str, Any]) -> float:
+    pos = item.get("pos")
+    return float(pos) if isinstance(pos, int | float) else 0.0
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _action(found: Board, entry: dict[str, Any], source: str, problems: list[str]) -> None:
+    kind = entry.get("type")
+    if kind not in ("commentCard", "createCard"):
+        return
+    data = _object(entry.get("data"))
+    card = _object(data.get("card"))
+    card_id = card.get("id")
+    author = entry.get("memberCreator")
+    if not isinstance(card_id, str) or not isinstance(author, dict) or not isinstance(author.get("username"), str):
+        return
+    _person(found.people, author)
+    when = str(entry.get("date") or "")
+    if kind == "commentCard" and isinstance(data.get("text"), str):
+        found.comments[card_id].append((when, f"comment by @{author['username']}{f' on {when[:10]}' if when else ''}: {data['text']}"))
+    elif kind == "createCard":
+        found.authors[card_id] = (author["username"], when[:10] or None)
+
+
+def cards(stream: Readable, found: Board, source: str, problems: list[str]) -> Iterator[Item]:
+    """Each card as an ``Item`` (a second reading of the file); every bad card goes into ``problems``."""
+    for key, value in object_items(stream, CARDS):
+        if key == "cards":
+            yield from _cards(value, found, source, problems)
+
+
+def _cards(values: Iterator[Any], found: Board, source: str, problems: list[str]) -> Iterator[Item]:
+    for index, card in enumerate(values, start=1):
+        if not isinstance(card, dict):
+            problems.append(f"{source}: card #{index}: not a JSON object")
+            continue
+        try:
+            item = _card(card, found, source, index)
+        except ValueError as exc:
+            problems.append(str(exc))
+            continue
+        yield item
+
+
+def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
+    card_id = card.get("id")
+    if not isinstance(card_id, str) or not card_id:
+        raise ValueError(f"{source}: card #{index}: id: missing")
+    name = card.get("name")
+    title = name if isinstance(name, str) else ""
+    where = f"{source}: card {card_id}" + (f" ({title[:40]})" if title.strip() else "")
+    if not title.strip():
+        raise ValueError(f"{where}: name: missing")
+    item = Item(source_id=card_id, where=where, title=title)
+    desc = card.get("desc")
+    if isinstance(desc, str) and desc.strip():
+        item.notes.append(desc.rstrip())
+    list_id = card.get("idList")
+    in_list = found.lists.get(list_id) if isinstance(list_id, str) else None
+    if in_list is None:
+        found.no_list += 1
+    else:
+        item.status_name = in_list[0]
+    if card.get("closed"):
+        item.status = "cancelled"
+        item.notes.append("archived in Trello")
+    elif in_list is not None and in_list[1]:
+        item.status = "cancelled"
+        item.notes.append(f"its list {in_list[0]} was archived in Trello")
+    elif card.get("dueComplete") is True:
+        item.status = "done"
+    for key in ("due", "start"):
+        value = card.get(key)
+        if value is None:
+            continue
+        try:
+            moment = instant(value) if isinstance(value, str) else _bad(value)
+        except ValueError:
+            raise ValueError(f"{where}: {key}: {value!r} is not a date and time (like 2026-03-02T17:00:00.000Z)") from None
+        if key == "due":
+            item.due = moment
+        else:
+            item.notes.append(f"start: {moment[:10]}")
+    item.labels = _labels(card, found)
+    for member_id in card.get("idMembers") or []:
+        if member_id in found.people.known:
+            item.people.append(member_id)
+        elif isinstance(member_id, str):
+            found.left.add(member_id)
+    item.notes.extend(found.checklists.get(card_id, ()))
+    for attachment in card.get("attachments") or []:
+        if isinstance(attachment, dict) and isinstance(attachment.get("url"), str):
+            item.notes.append(f"attachment: {attachment.get('name') or 'link'} {attachment['url']}".replace("\n", " "))
+    item.notes.extend(text for _, text in sorted(found.comments.get(card_id, ())))
+    if _OBJECT_ID.match(card_id):  # a Mongo ObjectId: its first 4 bytes are the card's creation time
+        item.created_at = dt.datetime.fromtimestamp(int(card_id[:8], 16), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    item.author = found.authors.get(card_id)
+    return item
+
+
+def _bad(value: Any) -> str:
+    raise ValueError(repr(value))
+
+
+def _labels(card: dict[str, Any], found: Board) -> list[str]:
+    named: list[tuple[str, str]] = []
+    given = card.get("labels")
+    if isinstance(given, list) and given:
+        named = [(str(x.get("name") or ""), str(x.get("color") or "")) for x in given if isinstance(x, dict)]
+    else:
+        named = [found.labels[i] for i in card.get("idLabels") or [] if i in found.labels]
+    return [name if name.strip() else f"trello-{colour or 'label'}" for name, colour in named]
