@@ -1,0 +1,228 @@
+"""The posts in the app: the Approvals view, the crisis key, its banner and the posts it held, driven by keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.crisis import CrisisBanner, HeldPostsScreen
+from crewdeck.tui.app.screens.approvals import ApprovalsScreen
+from crewdeck.tui.app.screens.help import HelpScreen
+from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.posts import writing
+from crewdeck.tui.posts.reading import open_crises, read_post
+from crewdeck.widgets.post_table import PostTable
+
+from .apphelp import make_app, settle, until
+from .conftest import NOW
+from .postsupport import add_posts, ids, team_workspace
+
+SIZE = (160, 48)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Path:
+    """The demo team; five Spring Launch posts by raj waiting for review (copy: @mia, then brand: kemi's group)."""
+    path = tmp_path / "posts.db"
+    store = team_workspace(path, NOW)
+    add_posts(store, 5, NOW + dt.timedelta(days=2), submitted=NOW)
+    store.close()
+    return path
+
+
+def member(path: Path, handle: str) -> str:
+    with Store(path) as store:
+        return ids(store, "member", "handle")[handle]
+
+
+def state(path: Path, post_id: str) -> str:
+    with Store(path) as store:
+        view = read_post(store.conn, post_id, NOW)
+    assert view is not None
+    return view.state
+
+
+def banner(app: CrewdeckApp) -> CrisisBanner:
+    return app.main_screen.query_one(CrisisBanner)
+
+
+def banner_text(app: CrewdeckApp) -> str:
+    return str(banner(app).render()) if banner(app).display else ""
+
+
+async def test_approvals_lists_what_needs_me_first_oldest_slot_first_and_approves_with_one_key(team: Path) -> None:
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        table = screen.table
+        assert table.total == 5
+        rows = [row for _, row in table.loaded_rows()]
+        assert [row.cells[4] for row in rows] == [f"Spring post {n}" for n in range(5)]
+        assert all(row.cells[5].startswith("needs you: step 1 of 2 (copy)") for row in rows)
+        first = rows[0].id
+        await pilot.press("a")
+        await settle(pilot)
+        # Mia's step is done: the post now waits on the brand group, no longer on her.
+        assert [row.cells[4] for _, row in table.loaded_rows()][:4] == [f"Spring post {n}" for n in range(1, 5)]
+        moved = next(row for _, row in table.loaded_rows() if row.id == first)
+        assert "step 2 of 2 (brand)" in moved.cells[5] and not moved.cells[5].startswith("needs you")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ApprovalsScreen)
+    with Store(team) as store:
+        verdicts = store.conn.execute("SELECT verdict, approved_by FROM post_approval WHERE post = ?", (first,)).fetchall()
+    assert verdicts == [("approve", member(team, "mia"))]
+
+
+async def test_a_request_for_changes_takes_a_note_and_the_reviewer_sees_the_diff_since_their_last_verdict(team: Path) -> None:
+    with Store(team) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0]
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        copy = str(app.screen.query_one("#approvals-copy").render())
+        assert "you have not reviewed it before" in copy and "Post 0: spring is here #launch" in copy
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press(*"say spring", "enter")
+        await settle(pilot)
+        assert state(team, post_id) == "changes-requested"
+    # raj rewrites the copy and submits again: mia sees what changed since she asked.
+    raj = member(team, "raj")
+    with Store(team) as store:
+        writing.set_content(store, raj, post_id, NOW, copy="Post 0: spring is finally here #launch")
+        writing.submit(store, raj, post_id, NOW)
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        copy = str(app.screen.query_one("#approvals-copy").render())
+        assert "What changed since you last saw it" in copy
+        assert "- Post 0: spring is here #launch" in copy and "+ Post 0: spring is finally here #launch" in copy
+
+
+async def test_a_refused_approval_is_one_line_and_writes_nothing(team: Path) -> None:
+    app = make_app(team, "raj")  # the author: nothing needs him, and he may not approve his own post
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        table = screen.table
+        assert all(not row.cells[5].startswith("needs you") for _, row in table.loaded_rows())
+        await pilot.press("a")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("cannot approve") and "\n" not in m for m in messages), messages
+    with Store(team) as store:
+        assert store.conn.execute("SELECT count(*) FROM post_approval").fetchone()[0] == 0
+
+
+async def test_the_crisis_key_asks_the_reason_shows_the_banner_and_ending_lists_the_held_posts(team: Path) -> None:
+    ana = member(team, "ana")
+    with Store(team) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0]
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+        writing.approve(store, member(team, "kemi"), post_id, NOW)
+    assert state(team, post_id) == "approved"
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not banner(app).display
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press(*"bad press", "enter")
+        await settle(pilot)
+        assert "CRISIS: bad press — @ana, since today 10:30 CET" in banner_text(app)
+        assert "checklist 0/5" in banner_text(app)
+        assert state(team, post_id) == "paused"
+        # Again: the open crisis is offered to end; its held posts are listed, one key each.
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, HeldPostsScreen)
+        assert [row.id for _, row in app.screen.query_one("#held-table", PostTable).loaded_rows()] == [post_id]
+        await pilot.press("r")
+        await settle(pilot)
+        assert state(team, post_id) == "approved"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not banner(app).display
+    with Store(team) as store:
+        assert open_crises(store.conn) == []
+        assert store.conn.execute("SELECT started_by FROM crisis").fetchone()[0] == ana
+
+
+async def test_the_crisis_key_is_hidden_from_members_who_are_not_managers(team: Path) -> None:
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        assert not isinstance(app.screen, PromptScreen)
+        assert "Crisis" not in [c.title for c in app.get_system_commands(app.screen)]
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+    with Store(team) as store:
+        assert store.conn.execute("SELECT count(*) FROM crisis").fetchone()[0] == 0
+
+
+async def test_a_crisis_started_by_the_command_line_shows_its_banner_with_no_key_pressed(team: Path) -> None:
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not banner(app).display
+        env = {**os.environ, "CREWDECK_NOW": "2026-11-26T09:30:00Z"}
+        started = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "crewdeck.tui.cli.main",
+                "--workspace",
+                str(team),
+                "--as",
+                "ana",
+                "crisis",
+                "start",
+                "--reason",
+                "data leak",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert started.returncode == 0, started.stderr
+        await until(pilot, lambda: "CRISIS: data leak — @ana" in banner_text(app), "the crisis banner")
+        assert "since today 15:00 IST" in banner_text(app)  # raj's zone
+        ended = subprocess.run(
+            [sys.executable, "-m", "crewdeck.tui.cli.main", "--workspace", str(team), "--as", "ana", "crisis", "end"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert ended.returncode == 0, ended.stderr
+        await until(pilot, lambda: not banner(app).display, "the banner gone")
