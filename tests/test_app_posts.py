@@ -15,6 +15,7 @@ from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.crisis import CrisisBanner, HeldPostsScreen
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.help import HelpScreen
+from crewdeck.tui.app.screens.picker import PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.reading import open_crises, read_post
@@ -226,3 +227,54 @@ async def test_a_crisis_started_by_the_command_line_shows_its_banner_with_no_key
         )
         assert ended.returncode == 0, ended.stderr
         await until(pilot, lambda: not banner(app).display, "the banner gone")
+
+
+async def _cursor_on(app: CrewdeckApp, pilot: object, title: str) -> str:
+    pane = app.tasks_pane
+    pane.query_text, pane.view = title, None
+    pane.reload(keep_cursor=False)
+    await settle(pilot)  # type: ignore[arg-type]  # a Pilot
+    key = pane.table.cursor_key
+    assert key is not None
+    return key
+
+
+async def test_post_keys_in_the_task_list_s_offers_the_legal_moves_d_publishes_only_when_approved(team: Path) -> None:
+    raj = member(team, "raj")
+    with Store(team) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 1'").fetchone()[0]
+        writing.set_content(store, raj, post_id, NOW, copy="Spring, rewritten #launch")  # voids the round: a draft again
+    assert state(team, post_id) == "draft"
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert await _cursor_on(app, pilot, "Spring post 1") == post_id
+        await pilot.press("d")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert f"cannot publish {post_id[:8]}: it is draft" in messages
+        assert state(team, post_id) == "draft"
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        assert [c.value for c in app.screen.choices] == ["copy", "submit", "pull"]
+        await pilot.press("s")  # submit, picked by its key
+        await settle(pilot)
+        assert state(team, post_id) == "in-review"
+        await pilot.press("P")
+        await settle(pilot)
+        assert state(team, post_id) == "pulled"
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        other = await _cursor_on(app, pilot, "Spring post 2")
+        await pilot.press("Y")
+        await settle(pilot)
+        with Store(team) as store:
+            assert store.conn.execute("SELECT approved_by FROM post_approval WHERE post = ?", (other,)).fetchone()[0] == member(team, "mia")
+        await pilot.press("N")
+        await settle(pilot)
+        await pilot.press(*"tone down", "enter")
+        await settle(pilot)
+        # mia took the copy step already: one person, one step per round, said in one line.
+        assert any(m.startswith(f"cannot request changes on {other[:8]}") for m in [n.message for n in app._notifications])

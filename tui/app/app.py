@@ -206,7 +206,7 @@ class CrewdeckApp(App[int]):
         Binding("2", "focus_pane('grid')", "Deadlines", show=False, id="app.pane_grid"),
         Binding("3", "focus_pane('ledger')", "Budget", show=False, id="app.pane_ledger"),
         Binding("z", "zoom", "Zoom", id="app.zoom"),
-        Binding("R", "approvals", "Approvals", id="app.approvals"),
+        Binding("R", "approvals", "Approvals", show=False, id="app.approvals"),
         Binding("exclamation_mark", "crisis", "Crisis", show=False, id="app.crisis"),
         Binding("question_mark", "help", "Keys", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
