@@ -34,7 +34,7 @@ from crewdeck.tui.app.collector import IdleCollector
 from crewdeck.tui.app.crisis import HELD_BINDINGS, CrisisBanner, CrisisKey
 from crewdeck.tui.app.lines import markup_literal
 from crewdeck.tui.app.pane import Pane
-from crewdeck.tui.app.screens.approvals import APPROVALS_BINDINGS, ApprovalsScreen
+from crewdeck.tui.app.screens.approvals import APPROVALS_BINDINGS, ApprovalsScreen, open_approvals
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.tasks_pane import TasksPane
@@ -419,7 +419,7 @@ class CrewdeckApp(App[int]):
 
     def action_approvals(self) -> None:
         if not isinstance(self.screen, ApprovalsScreen):
-            self.push_screen(ApprovalsScreen(self.services))
+            open_approvals(self, self.services)
 
     def _run_in_pane(self, pane: Pane, widget: Widget, action: str) -> None:
         self.focus_pane(pane.pane_name)

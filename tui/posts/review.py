@@ -57,12 +57,13 @@ def copy_review(conn: sqlite3.Connection, post_id: str, member: str) -> CopyRevi
     return CopyReview(copy, seen, diff)
 
 
-def waiting_ids(conn: sqlite3.Connection) -> list[str]:
-    """The posts stored as in review, oldest slot first (their rounds decide whether they still are)."""
+def waiting_ids(conn: sqlite3.Connection, offset: int = 0, limit: int = -1) -> list[str]:
+    """The posts stored as in review, oldest slot first (their rounds decide whether they still are); ``limit`` of them from ``offset``."""
     return [
         row[0]
         for row in conn.execute(
-            "SELECT id FROM task WHERE post_state = 'in-review' AND deleted = 0 ORDER BY publish_utc IS NULL, publish_utc, id"
+            "SELECT id FROM task WHERE post_state = 'in-review' AND deleted = 0 ORDER BY publish_utc IS NULL, publish_utc, id LIMIT ? OFFSET ?",
+            (limit, offset),
         )
     ]
 

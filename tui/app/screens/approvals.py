@@ -14,6 +14,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
@@ -24,7 +25,7 @@ from crewdeck.tui.app.post_actions import POST_COLUMNS, handles, post_line, run_
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
-from crewdeck.tui.app.workers import background
+from crewdeck.tui.app.workers import background, in_background
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.reading import PostView, read_posts
 from crewdeck.tui.posts.review import CopyReview, copy_review, needing, waiting_ids
@@ -38,8 +39,10 @@ APPROVALS_BINDINGS: list[BindingType] = [
     Binding("c", "request_changes", "Request changes", id="approvals.request_changes"),
     Binding("escape,q", "close", "Back", id="approvals.close"),
 ]
-#: Posts read per window: the first one fills the screen.
-WINDOW = 200
+#: Posts read first: a screenful, whatever its height.
+FIRST = 64
+#: Posts read per window after the first screen is drawn.
+WINDOW = 500
 
 
 class ApprovalsScreen(Screen[None]):
@@ -74,9 +77,11 @@ class ApprovalsScreen(Screen[None]):
             self.post_id = post_id
             self.review = review
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, first: Read | None = None) -> None:
+        """``first``: the first window, read before the screen was made (``open_approvals``)."""
         super().__init__()
         self.services = services
+        self._first = first
         self.mine: list[PostView] = []
         self.others: list[PostView] = []
         self.done = False
@@ -95,7 +100,11 @@ class ApprovalsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(PaneBar).title = "Approvals"
         self.table.focus()
-        self.reload()
+        if self._first is None:
+            self.reload()
+        else:
+            self.generation = self._first.generation
+            self.on_approvals_screen_read(self._first)
 
     def reload(self) -> None:
         self.generation += 1
@@ -107,28 +116,20 @@ class ApprovalsScreen(Screen[None]):
 
     @background(exclusive=True, group="approvals-read")
     def _read(self, generation: int) -> None:
-        services = self.services
-        me = services.session.me.id
-        now = services.now()
-        ids = services.session.access.read(lambda ws: waiting_ids(ws.conn))
-        mine: list[PostView] = []
-        others: list[PostView] = []
-        for start in range(0, len(ids), WINDOW):
-            chunk = ids[start : start + WINDOW]
+        """The first window of posts; the rest are read once it is on the screen (``_read_rest``)."""
+        self.post_message(first_window(self.services, generation))
 
-            def read(ws: Workspace, chunk: list[str] = chunk) -> tuple[list[PostView], list[PostView]]:
-                posts = read_posts(ws.conn, now, chunk)
-                needs = needing(ws.conn, me, posts)
-                chosen = {p.id for p in needs}
-                return needs, [p for p in posts if p.state == "in-review" and p.id not in chosen]
+    @background(exclusive=True, group="approvals-read")
+    def _read_rest(self, generation: int, mine: list[PostView], others: list[PostView]) -> None:
+        rest = self.services.session.access.read(lambda ws: waiting_ids(ws.conn, FIRST))
+        for start in range(0, len(rest), WINDOW):
+            found_mine, found_others = self._window_of(rest[start : start + WINDOW])
+            mine = [*mine, *found_mine]
+            others = [*others, *found_others]
+        self.post_message(self.Read(mine, others, True, generation))
 
-            found_mine, found_others = services.session.access.read(read)
-            mine += found_mine
-            others += found_others
-            if start == 0:  # the first screen at once
-                self.post_message(self.Read(list(mine), list(others), start + WINDOW >= len(ids), generation))
-        if len(ids) > WINDOW or not ids:
-            self.post_message(self.Read(mine, others, True, generation))
+    def _window_of(self, ids: list[str]) -> tuple[list[PostView], list[PostView]]:
+        return window_of(self.services, ids)
 
     def on_approvals_screen_read(self, message: Read) -> None:
         if message.generation != self.generation:
@@ -147,6 +148,8 @@ class ApprovalsScreen(Screen[None]):
         self.query_one(PaneBar).info = f"{len(self.mine):,} need you · {len(self.others):,} waiting on others{counting}"
         if not rows:
             self.query_one("#approvals-copy", Static).update("Nothing waits for review.")
+        if not message.done:  # once this screen is drawn, not competing with it for the GIL
+            self.call_after_refresh(self.call_after_refresh, self._read_rest, message.generation, message.mine, message.others)
 
     @on(PostTable.WindowNeeded)
     def _window(self, message: PostTable.WindowNeeded) -> None:
@@ -218,3 +221,35 @@ class ApprovalsScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def window_of(services: Services, ids: list[str]) -> tuple[list[PostView], list[PostView]]:
+    """Of these posts: those that need me, and the others in review."""
+    me = services.session.me.id
+    now = services.now()
+
+    def read(ws: Workspace) -> tuple[list[PostView], list[PostView]]:
+        posts = read_posts(ws.conn, now, ids)
+        needs = needing(ws.conn, me, posts)
+        chosen = {p.id for p in needs}
+        return needs, [p for p in posts if p.state == "in-review" and p.id not in chosen]
+
+    return services.session.access.read(read)
+
+
+def first_window(services: Services, generation: int = 1) -> ApprovalsScreen.Read:
+    """The first screenful of the view (call from a worker)."""
+    ids = services.session.access.read(lambda ws: waiting_ids(ws.conn, 0, FIRST + 1))
+    mine, others = window_of(services, ids[:FIRST])
+    return ApprovalsScreen.Read(mine, others, len(ids) <= FIRST, generation)
+
+
+def open_approvals(node: DOMNode, services: Services) -> None:
+    """Read the first window in a worker, then show the view with it: its first paint has its rows."""
+    app = node.app
+
+    def read() -> None:
+        first = first_window(services)
+        app.call_from_thread(lambda: None if isinstance(app.screen, ApprovalsScreen) else app.push_screen(ApprovalsScreen(services, first)))
+
+    in_background(node, read, name="open_approvals", group="approvals-open", exclusive=True)
