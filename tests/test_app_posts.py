@@ -12,8 +12,10 @@ import pytest
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.calendar_panel import CalendarPanel
 from crewdeck.tui.app.crisis import CrisisBanner, HeldPostsScreen
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
+from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.app.screens.picker import PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
@@ -278,3 +280,89 @@ async def test_post_keys_in_the_task_list_s_offers_the_legal_moves_d_publishes_o
         await settle(pilot)
         # mia took the copy step already: one person, one step per round, said in one line.
         assert any(m.startswith(f"cannot request changes on {other[:8]}") for m in [n.message for n in app._notifications])
+
+
+# ------------------------------------------------------------ the content calendar
+
+
+def slot_of(path: Path, post_id: str) -> tuple[str, str]:
+    with Store(path) as store:
+        row = store.conn.execute("SELECT publish_utc, publish_tz FROM task WHERE id = ?", (post_id,)).fetchone()
+    return row[0], row[1]
+
+
+def calendar_of(app: CrewdeckApp) -> CalendarPanel:
+    return app.main_screen.query_one(CalendarPanel)
+
+
+async def test_calendar_keys_move_a_post_on_the_audiences_clock_across_a_change_of_clocks(tmp_path: Path) -> None:
+    path = tmp_path / "dst.db"
+    store = team_workspace(path, NOW)
+    # Sat 13 March 2027, 09:00 in New York (EST); the clocks go forward on Sunday the 14th.
+    (post_id,) = add_posts(store, 1, dt.datetime(2027, 3, 13, 14, 0, tzinfo=dt.UTC), state="draft")
+    store.close()
+    app = make_app(path, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        panel = calendar_of(app)
+        assert panel.laid is not None and not panel.period.month
+        await pilot.press("w", *["right_square_bracket"] * 4)  # month view, four months on: March 2027
+        await settle(pilot)
+        assert panel.laid.days[0] == dt.date(2027, 3, 1) and panel.laid.rows == ["instagram"]
+        await pilot.press(*["l"] * 12)
+        await settle(pilot)
+        status = str(app.main_screen.query_one("#calendar-status").render())
+        assert "Spring post 0 · draft · Sat 03-13 09:00 EST (America/New_York) = Sat 03-13 15:00 CET for you" in status
+        assert "off-peak for instagram: nearest peak Sat 11:00 America/New_York" in status
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        # Sunday at 09:00 in New York, now EDT: 13:00 UTC, not 14:00.
+        assert slot_of(path, post_id) == ("2027-03-14T13:00:00Z", "America/New_York")
+        assert panel.calendar.day == 13  # the cursor followed the post
+        await pilot.press("plus")
+        await settle(pilot)
+        assert slot_of(path, post_id) == ("2027-03-14T14:00:00Z", "America/New_York")
+        await pilot.press("less_than_sign", "minus")
+        await settle(pilot)
+        assert slot_of(path, post_id) == ("2027-03-13T14:00:00Z", "America/New_York")
+        # Days in the audience's zone, and back in mine.
+        await pilot.press("Z")
+        await settle(pilot)
+        assert panel.laid.zone == "America/New_York"
+        await pilot.press("Z")
+        await settle(pilot)
+        assert panel.laid.zone == "Europe/Berlin"
+        await pilot.press("g")
+        await settle(pilot)
+        assert panel.calendar.day == 13  # the next day with no post on instagram
+        await pilot.press("r")
+        await settle(pilot)
+        assert panel.laid.rows == ["Spring Launch"]
+
+
+async def test_calendar_approve_and_open_act_on_the_post_under_the_cursor(team: Path) -> None:
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        panel = calendar_of(app)
+        assert panel.laid is not None
+        # Spring post 0 is on Sat 28 Nov at 04:30 Manila (Fri 15:30 in New York): find its cell.
+        (row, day), placed = next(
+            (key, cell) for key, cell in panel.laid.cells.items() if any(p.post.facts.title == "Spring post 0" for p in cell)
+        )
+        panel.calendar.show(panel.calendar.data, row, day, 0)  # type: ignore[arg-type]  # the calendar has data
+        await settle(pilot)
+        post_id = placed[0].post.id
+        await pilot.press("a")
+        await settle(pilot)
+        with Store(team) as store:
+            assert store.conn.execute("SELECT approved_by FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == member(
+                team, "mia"
+            )
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen) and app.screen.task_id == post_id

@@ -194,6 +194,7 @@ class CrewdeckApp(App[int]):
     | `1` `2` `3` | focus the tasks, deadlines or budget pane |
     | `z` | zoom the focused pane to the whole screen, and back |
     | `R` | Approvals: the posts in review, those that need you first |
+    | `C` | the content calendar (the deadlines pane's second mode) |
     | `!` | start a crisis (managers), or end the open one |
     | `?` | every key |
     | `ctrl+p` | the command palette: every action |
@@ -207,6 +208,7 @@ class CrewdeckApp(App[int]):
         Binding("3", "focus_pane('ledger')", "Budget", show=False, id="app.pane_ledger"),
         Binding("z", "zoom", "Zoom", id="app.zoom"),
         Binding("R", "approvals", "Approvals", show=False, id="app.approvals"),
+        Binding("C", "calendar", "Content calendar", show=False, id="app.calendar"),
         Binding("exclamation_mark", "crisis", "Crisis", show=False, id="app.crisis"),
         Binding("question_mark", "help", "Keys", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -403,6 +405,7 @@ class CrewdeckApp(App[int]):
         for name, title in PANES:
             yield SystemCommand(f"Pane: {title}", f"Focus the {title.lower()} pane", lambda n=name: self.focus_pane(n))
         yield SystemCommand("Zoom", "Zoom the focused pane, or back", self.action_zoom)
+        yield SystemCommand("Content calendar", "Posts by day, a row per platform or campaign (key C)", self.action_calendar)
         yield SystemCommand("Approvals", "The posts in review, those that need you first (key R)", self.action_approvals)
         if self.session.me.is_manager:
             yield SystemCommand("Crisis", "Start a crisis, asking the reason, or end the open one (key !)", self.action_crisis)
@@ -416,6 +419,18 @@ class CrewdeckApp(App[int]):
 
     def action_crisis(self) -> None:
         CrisisKey(self, self.services).run()
+
+    def action_calendar(self) -> None:
+        self.focus_pane("grid")
+        self.call_later(self._show_calendar)
+
+    async def _show_calendar(self) -> None:
+        from crewdeck.tui.app.grid_pane import GridPane
+
+        await self.main_screen.mount_other_panes()
+        pane = self.main_screen.query_one(GridPane)
+        pane.ensure_started()
+        pane.show_calendar(True)
 
     def action_approvals(self) -> None:
         if not isinstance(self.screen, ApprovalsScreen):
