@@ -66,5 +66,5 @@ def add_posts(
                     "at": instant_text(submitted or first_slot),
                 }
             # Ids from the number: the same posts every run (snapshots show their short ids).
-            made.append(w.create("task", values, row_id=f"{0x5EED0000 + n + count * 7919:032x}"))
+            made.append(w.create("task", values, row_id=f"{(int(first_slot.timestamp()) << 24) + n:032x}"))
     return made

@@ -354,7 +354,7 @@ async def test_calendar_approve_and_open_act_on_the_post_under_the_cursor(team: 
         (row, day), placed = next(
             (key, cell) for key, cell in panel.laid.cells.items() if any(p.post.facts.title == "Spring post 0" for p in cell)
         )
-        panel.calendar.show(panel.calendar.data, row, day, 0)  # type: ignore[arg-type]  # the calendar has data
+        panel.calendar.move_to(row, day)
         await settle(pilot)
         post_id = placed[0].post.id
         await pilot.press("a")

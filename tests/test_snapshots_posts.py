@@ -42,3 +42,23 @@ def test_crisis_banner_160x48(snap_compare: Any, workspace: Path) -> None:
         writing.start_crisis(store, ids(store, "member", "handle")["ana"], NOW, "Product recall: hold everything")
 
     assert snap_compare(make_app(workspace, "raj", watch=False), terminal_size=(160, 48), run_before=settle)
+
+
+def test_content_calendar_week_160x48(snap_compare: Any, workspace: Path) -> None:
+    async def calendar(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        await pilot.press("l", "l", "l", "j")
+        await settle(pilot)
+
+    assert snap_compare(make_app(workspace, "ana", watch=False), terminal_size=(160, 48), run_before=calendar)
+
+
+def test_content_calendar_month_zoomed_160x48(snap_compare: Any, workspace: Path) -> None:
+    async def calendar(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("C", "z", "w")
+        await settle(pilot)
+
+    assert snap_compare(make_app(workspace, "ana", watch=False), terminal_size=(160, 48), run_before=calendar)

@@ -161,6 +161,13 @@ class ContentCalendar(Widget, can_focus=True):
         self.refresh()
         self._announce()
 
+    def move_to(self, row: int, day: int, index: int = 0) -> None:
+        """Put the cursor on a cell (and a post in it)."""
+        self.row, self.day, self.index = row, day, index
+        self._clamp_index()
+        self.refresh()
+        self._announce()
+
     def action_next_in_cell(self) -> None:
         if self.data is None:
             return

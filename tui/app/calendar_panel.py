@@ -107,11 +107,13 @@ class CalendarPanel(Vertical):
     """
 
     class Loaded(Message):
-        def __init__(self, period: Period, read: Read, laid: Layout, generation: int) -> None:
+        def __init__(self, period: Period, read: Read, laid: Layout, data: CalendarData, generation: int) -> None:
             super().__init__()
             self.period = period
             self.read = read
             self.laid = laid
+            #: What the widget draws, made in the worker too.
+            self.data = data
             self.generation = generation
 
     def __init__(self, services: Services, *, id: str | None = None) -> None:
@@ -155,7 +157,7 @@ class CalendarPanel(Vertical):
 
         found = self.services.session.access.read(read)
         laid = layout(found.posts, found.flags, days, period.zone, period.by_campaign, found.quiet_days, found.runs)
-        self.post_message(self.Loaded(period, found, laid, generation))
+        self.post_message(self.Loaded(period, found, laid, self._data(period, laid), generation))
 
     @background(exclusive=True, group="calendar-load")
     def _relayout(self, period: Period, found: Read, generation: int) -> None:
@@ -168,13 +170,13 @@ class CalendarPanel(Vertical):
             found.quiet_days,
             found.runs,
         )
-        self.post_message(self.Loaded(period, found, laid, generation))
+        self.post_message(self.Loaded(period, found, laid, self._data(period, laid), generation))
 
     def on_calendar_panel_loaded(self, message: Loaded) -> None:
         if message.generation != self.generation:
             return
         self.period, self.read, self.laid = message.period, message.read, message.laid
-        self.calendar.show(self._data(message.laid), *self._cursor_after(message.laid))
+        self.calendar.show(message.data, *self._cursor_after(message.laid))
 
     def _cursor_after(self, laid: Layout) -> tuple[int | None, int | None, int | None]:
         """Where the cursor goes: onto the followed post, else where it was."""
@@ -186,8 +188,7 @@ class CalendarPanel(Vertical):
                         return row, day, index
         return None, None, None
 
-    def _data(self, laid: Layout) -> CalendarData:
-        period = self.period
+    def _data(self, period: Period, laid: Layout) -> CalendarData:
         today = self.services.now().astimezone(zone_info(laid.zone)).date()
         first = laid.days[0]
         when = f"{first:%B %Y}" if period.month else f"week of {first:%a %Y-%m-%d}"
@@ -309,7 +310,7 @@ class CalendarPanel(Vertical):
         cal = self.calendar
         for day in range(cal.day + 1, len(laid.days)):
             if not laid.posts_at(cal.row, day):
-                cal.show(self._data(laid), cal.row, day, 0)
+                cal.move_to(cal.row, day)
                 return
         self.app.notify(f"no gap in {laid.rows[cal.row]} after {laid.days[cal.day]:%a %m-%d} in this period", severity="warning")
 

@@ -271,7 +271,7 @@ def _flag_quiet(
                     if row is not None:
                         for quiet_day in stretch:
                             if quiet_day in shown:
-                                out.quiet[(row, out.days.index(quiet_day))] = (
-                                    f"quiet: no {platform} post of {run.name} for {len(stretch)} days from {stretch[0]:%a %m-%d}"
-                                )
+                                key = (row, out.days.index(quiet_day))
+                                why = f"quiet: no {platform} post of {run.name} for {len(stretch)} days from {stretch[0]:%a %m-%d}"
+                                out.quiet[key] = f"{out.quiet[key]}; {why}" if key in out.quiet else why
                 stretch = []
