@@ -81,7 +81,7 @@ ZONE_MARGIN = dt.timedelta(hours=14)
 
 
 @dataclass(frozen=True)
-class Period:
+class CalendarPeriod:
     anchor: dt.date
     month: bool
     zone: str
@@ -107,7 +107,7 @@ class CalendarPanel(Vertical):
     """
 
     class Loaded(Message):
-        def __init__(self, period: Period, read: Read, laid: Layout, data: CalendarData, generation: int) -> None:
+        def __init__(self, period: CalendarPeriod, read: Read, laid: Layout, data: CalendarData, generation: int) -> None:
             super().__init__()
             self.period = period
             self.read = read
@@ -120,7 +120,7 @@ class CalendarPanel(Vertical):
         super().__init__(id=id)
         self.services = services
         today = services.now().astimezone(zone_info(services.viewer_tz)).date()
-        self.period = Period(today, False, services.viewer_tz, False)
+        self.period = CalendarPeriod(today, False, services.viewer_tz, False)
         self.read: Read | None = None
         self.laid: Layout | None = None
         self.generation = 0
@@ -137,13 +137,13 @@ class CalendarPanel(Vertical):
 
     # ------------------------------------------------------------ loading
 
-    def reload(self, period: Period | None = None) -> None:
+    def reload(self, period: CalendarPeriod | None = None) -> None:
         self.period = period or self.period
         self.generation += 1
         self._load(self.period, self.generation)
 
     @background(exclusive=True, group="calendar-load")
-    def _load(self, period: Period, generation: int) -> None:
+    def _load(self, period: CalendarPeriod, generation: int) -> None:
         now = self.services.now()
         viewer = self.services.viewer_tz
         days = period_days(period.anchor, period.month)
@@ -160,7 +160,7 @@ class CalendarPanel(Vertical):
         self.post_message(self.Loaded(period, found, laid, self._data(period, laid), generation))
 
     @background(exclusive=True, group="calendar-load")
-    def _relayout(self, period: Period, found: Read, generation: int) -> None:
+    def _relayout(self, period: CalendarPeriod, found: Read, generation: int) -> None:
         laid = layout(
             found.posts,
             found.flags,
@@ -188,7 +188,7 @@ class CalendarPanel(Vertical):
                         return row, day, index
         return None, None, None
 
-    def _data(self, period: Period, laid: Layout) -> CalendarData:
+    def _data(self, period: CalendarPeriod, laid: Layout) -> CalendarData:
         today = self.services.now().astimezone(zone_info(laid.zone)).date()
         first = laid.days[0]
         when = f"{first:%B %Y}" if period.month else f"week of {first:%a %Y-%m-%d}"
@@ -267,11 +267,11 @@ class CalendarPanel(Vertical):
                 anchor = (first + dt.timedelta(days=32)).replace(day=1) if step > 0 else (first - dt.timedelta(days=1)).replace(day=1)
             else:
                 anchor = period.anchor + dt.timedelta(days=7 * step)
-            self.reload(Period(anchor, period.month, period.zone, period.by_campaign))
+            self.reload(CalendarPeriod(anchor, period.month, period.zone, period.by_campaign))
         elif name == "period":
-            self.reload(Period(period.anchor, not period.month, period.zone, period.by_campaign))
+            self.reload(CalendarPeriod(period.anchor, not period.month, period.zone, period.by_campaign))
         elif name == "rows":
-            self.period = Period(period.anchor, period.month, period.zone, not period.by_campaign)
+            self.period = CalendarPeriod(period.anchor, period.month, period.zone, not period.by_campaign)
             if self.read is not None:
                 self.generation += 1
                 self._relayout(self.period, self.read, self.generation)
@@ -299,7 +299,7 @@ class CalendarPanel(Vertical):
                 self.app.notify("no campaign with an audience zone here", severity="warning")
                 return
             target = run.audience_tz
-        self.reload(Period(period.anchor, period.month, target, period.by_campaign))
+        self.reload(CalendarPeriod(period.anchor, period.month, target, period.by_campaign))
 
     def _next_gap(self) -> None:
         """The next day in this row with no post (a quiet stretch's first)."""
