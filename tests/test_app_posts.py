@@ -26,6 +26,7 @@ from crewdeck.widgets.post_table import PostTable
 from .apphelp import make_app, settle, until
 from .conftest import NOW
 from .postsupport import add_posts, ids, team_workspace
+from .syncsupport import Server, crewdeck, make_team, new_token
 
 SIZE = (160, 48)
 ROOT = Path(__file__).resolve().parents[1]
@@ -219,6 +220,10 @@ async def test_a_crisis_started_by_the_command_line_shows_its_banner_with_no_key
         assert started.returncode == 0, started.stderr
         await until(pilot, lambda: "CRISIS: data leak — @ana" in banner_text(app), "the crisis banner")
         assert "since today 15:00 IST" in banner_text(app)  # raj's zone
+        await pilot.press("R")  # a screen of its own shows it too
+        await settle(pilot)
+        assert isinstance(app.screen, ApprovalsScreen)
+        assert app.screen.query_one(CrisisBanner).display
         ended = subprocess.run(
             [sys.executable, "-m", "crewdeck.tui.cli.main", "--workspace", str(team), "--as", "ana", "crisis", "end"],
             cwd=ROOT,
@@ -229,6 +234,7 @@ async def test_a_crisis_started_by_the_command_line_shows_its_banner_with_no_key
         )
         assert ended.returncode == 0, ended.stderr
         await until(pilot, lambda: not banner(app).display, "the banner gone")
+        assert not app.screen.query_one(CrisisBanner).display
 
 
 async def _cursor_on(app: CrewdeckApp, pilot: object, title: str) -> str:
@@ -366,3 +372,23 @@ async def test_calendar_approve_and_open_act_on_the_post_under_the_cursor(team: 
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen) and app.screen.task_id == post_id
+
+
+async def test_a_crisis_started_on_the_server_shows_its_banner_on_a_replica_with_no_key_pressed(tmp_path: Path) -> None:
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        token = new_token("raj", "--workspace", str(team))
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", token, str(replica))
+        app = make_app(replica, "raj")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert not banner(app).display
+            # Ana, on the server's own file, starts a crisis; raj's replica pulls it.
+            crewdeck("-w", str(team), "--as", "ana", "crisis", "start", "--reason", "outage")
+            await until(pilot, lambda: "CRISIS: outage — @ana" in banner_text(app), "the crisis banner on the replica")
+            crewdeck("-w", str(team), "--as", "ana", "crisis", "end")
+            await until(pilot, lambda: not banner(app).display, "the banner gone on the replica")
+    finally:
+        server.stop()

@@ -549,8 +549,9 @@ class CrewdeckApp(App[int]):
                 pane.store_changed(ops, ours)
         if isinstance(self.screen, DetailScreen):
             self.screen.load()
-        self.main_screen.query_one(CrisisBanner).store_changed(ops)
         for screen in self.screen_stack:
+            for banner in screen.query(CrisisBanner):
+                banner.store_changed(ops)
             if isinstance(screen, ApprovalsScreen):
                 screen.store_changed(ops)
         if notice:

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from crewdeck.sync.state.oplog import Op
+from crewdeck.tui.app.crisis import CrisisBanner
 from crewdeck.tui.app.lines import Lines
 from crewdeck.tui.app.post_actions import POST_COLUMNS, handles, post_line, run_move
 from crewdeck.tui.app.screens.detail import DetailScreen
@@ -88,6 +89,7 @@ class ApprovalsScreen(Screen[None]):
         self.generation = 0
 
     def compose(self) -> ComposeResult:
+        yield CrisisBanner(self.services, id="approvals-crisis-banner")
         yield PaneBar(id="approvals-bar")
         yield PostTable(POST_COLUMNS, id="approvals-table")
         yield Static("", id="approvals-copy")
