@@ -247,3 +247,47 @@ def test_x_counts_weighted_characters_and_threads_one_tag(team: Cli) -> None:
     assert team("post", "copy", post_id, "a" * 256 + " https://example.com/" + "p" * 200, as_member="raj").code == 0
     threads = _post(team, "Thread post:threads")
     assert "threads takes at most 1 hashtag; this copy has 2" in one_line_error(team("post", "copy", threads, "#a #b", as_member="raj"))
+
+
+def test_the_task_filter_knows_posts(team: Cli) -> None:
+    waiting = _post(team, "Waiting +spring-launch post:instagram publish:fri 18:00")
+    team.ok("post", "copy", waiting, "Hello", as_member="raj")
+    team.ok("post", "submit", waiting, as_member="raj")
+    thread = _post(team, "Thread idea post:x")
+    plain = team.ok("add", "Plain task").strip()
+    ids = lambda *q, who="ana": {t["id"] for t in json.loads(team.ok("tasks", *q, "--json", as_member=who))}  # noqa: E731
+    assert ids("post:any") == {waiting, thread}
+    assert ids("post:x") == {thread}
+    assert ids("state:in-review") == {waiting}
+    assert ids("-state:in-review") == {thread, plain}
+    assert ids("needs:@me", who="mia") == {waiting} == ids("needs:@mia")
+    assert ids("needs:@me", who="lee") == set()
+    assert "is not a post state" in one_line_error(team("tasks", "state:reviewed"))
+    # A published post is a done task, a pulled one a cancelled task: they leave the open list.
+    team.ok("post", "pull", thread, as_member="raj")
+    assert ids("post:any") == {waiting}
+    assert ids("all", "state:pulled") == {thread}
+
+
+def test_workspace_settings_are_for_managers_and_checked(team: Cli) -> None:
+    assert "managers_only" in one_line_error(team("workspace", "set", "approval_lead_minutes", "90", as_member="raj"))
+    team.ok("workspace", "set", "approval_lead_minutes", "2880")
+    team.ok("workspace", "set", "peak_hours.instagram", "11:00,19:00")
+    team.ok("workspace", "set", "tz", "Europe/Berlin")
+    shown = json.loads(team.ok("workspace", "show", "--json", as_member="raj"))
+    assert (
+        shown["approval_lead_minutes"] == 2880
+        and shown["peak_hours"] == {"instagram": ["11:00", "19:00"]}
+        and shown["tz"] == "Europe/Berlin"
+    )
+    assert "is not a whole number" in one_line_error(team("workspace", "set", "quiet_days", "soon"))
+    assert "quiet_days: must be at least 1" in one_line_error(team("workspace", "set", "quiet_days", "0"))
+    assert "no workspace setting 'colour'" in one_line_error(team("workspace", "set", "colour", "blue"))
+    assert "not JSON" in one_line_error(team("workspace", "set", "crisis_checklist", "[oops"))
+    team.ok("workspace", "set", "crisis_checklist", '[{"title": "Call the client", "group": "leads", "due_minutes": 30}]')
+    # Two days' lead time: a post for tomorrow 18:00 in New York (37 hours away) reads expired now.
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Hi", as_member="raj")
+    assert _state(team, post_id) == "expired"
+    team.ok("crisis", "start", "--reason", "Outage")
+    assert [t["title"] for t in json.loads(team.ok("tasks", "#crisis", "--json"))] == ["Crisis: Call the client"]

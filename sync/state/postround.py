@@ -23,15 +23,18 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from crewdeck.sync.state.records import canonical_json
-
 #: The fields whose change voids a round.
 CONTENT_FIELDS = ("copy", "link", "media", "first_comment")
 
 
 def content_hash(copy: str, link: str, media: Sequence[str], first_comment: str) -> str:
-    """The hash an approval keeps of the content it saw."""
-    text = canonical_json({"copy": copy, "link": link, "media": list(media), "first_comment": first_comment})
+    """The hash an approval keeps of the content it saw.
+
+    The fields are joined with separators no stored text holds (the rules
+    refuse control characters other than line breaks and tabs), so two
+    different contents never join to the same text.
+    """
+    text = "\x1f".join((copy, link, "\x1e".join(media), first_comment))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -192,6 +195,8 @@ def evaluate(
     round_id = post_round["id"]
     if post_round["hash"] != current_hash:
         return RoundStatus(round_id, steps, (None,) * len(steps), voided=True, authors=author_set)
+    if not verdicts:
+        return RoundStatus(round_id, steps, (None,) * len(steps), authors=author_set)
     by_name = {step.name: step for step in steps}
     counting = sorted(
         (
@@ -213,9 +218,21 @@ def evaluate(
 def _assign(steps: Sequence[Step], approvals: Sequence[Verdict]) -> tuple[Verdict | None, ...]:
     """One approval per step, one step per person: the assignment that satisfies the most steps.
 
-    Ties go to the earliest approvals.  At most three steps and a few
-    reviewers each, so every assignment is tried.
+    Ties go to the earliest approvals.  Taking, step by step, the earliest
+    approval by someone not yet counted is that assignment whenever it
+    satisfies every step (nearly always); otherwise every assignment is
+    tried: at most three steps and a few reviewers each.
     """
+    greedy: list[Verdict | None] = []
+    people: set[str] = set()
+    for step in steps:
+        found = next((v for v in approvals if v.step == step.name and v.by not in people), None)
+        if found is None:
+            break
+        greedy.append(found)
+        people.add(found.by)
+    else:
+        return tuple(greedy)
     candidates: list[list[Verdict | None]] = []
     for step in steps:
         firsts: dict[str, Verdict] = {}

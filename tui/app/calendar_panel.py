@@ -27,7 +27,7 @@ from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.posts import writing
-from crewdeck.tui.posts.calendar import (
+from crewdeck.tui.posts.calendar_layout import (
     CampaignRun,
     Layout,
     Placed,

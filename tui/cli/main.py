@@ -32,6 +32,7 @@ COMMAND_MODULES = [
     "cmd_config",
     "cmd_doctor",
     "cmd_posts",
+    "cmd_settings",
 ]
 
 EXIT_USAGE = 2

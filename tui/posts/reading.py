@@ -131,7 +131,14 @@ def round_authors(conn: sqlite3.Connection, post_ids: Sequence[str]) -> dict[str
     return out
 
 
-_POST_COLUMNS = "id, title, post_state, campaign, platform, publish_utc, publish_tz, resumed_from, post_round, copy, link, media, first_comment, created_by"
+#: The post's columns; the round's id, hash and time read by SQLite (faster than a JSON parse per post).
+_POST_COLUMNS = (
+    "id, title, post_state, campaign, platform, publish_utc, publish_tz, resumed_from, "
+    "json_extract(post_round, '$.id'), json_extract(post_round, '$.hash'), json_extract(post_round, '$.at'), "
+    "copy, link, media, first_comment, created_by"
+)
+#: Stored states whose round decides what the post reads.
+_IN_A_ROUND = frozenset({"in-review", "scheduled"})
 
 
 def post_facts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) -> list[PostFacts]:
@@ -145,12 +152,12 @@ def post_facts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) 
     campaign_chains = chains(conn)
     people = reviewers(conn)
     all_verdicts = verdicts(conn, None if post_ids is None else [r[0] for r in rows])
-    rounds: dict[str, dict[str, Any] | None] = {r[0]: json.loads(r[8]) if r[8] else None for r in rows}
-    round_ids = {pid: found["id"] for pid, found in rounds.items() if found is not None}
+    round_ids = {r[0]: r[8] for r in rows if r[8] is not None}
     # Authors matter only where a verdict of the current round could count.
     needing = [pid for pid, found in all_verdicts.items() if pid in round_ids and any(v.round == round_ids[pid] for v in found)]
     authors = round_authors(conn, needing)
     out = []
+    no_verdicts: tuple[Verdict, ...] = ()
     for (
         post_id,
         title,
@@ -160,19 +167,27 @@ def post_facts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) 
         slot,
         slot_tz,
         resumed,
-        _round_json,
+        round_id,
+        round_hash,
+        round_at,
         copy,
         link,
         media,
         first_comment,
         created_by,
     ) in rows:
-        post_round = rounds[post_id]
+        post_round = {"id": round_id, "hash": round_hash, "at": round_at} if round_id is not None else None
+        # The content's hash only where a round can count (the others read as they are stored).
+        current = (
+            content_hash(copy or "", link or "", json.loads(media) if media and media != "[]" else (), first_comment or "")
+            if post_round is not None and stored in _IN_A_ROUND
+            else ""
+        )
         status = evaluate(
             post_round=post_round,
-            current_hash=content_hash(copy or "", link or "", json.loads(media or "[]"), first_comment or ""),
+            current_hash=current,
             chain=campaign_chains.get(campaign, ()) if campaign else (),
-            verdicts=all_verdicts.get(post_id, ()),
+            verdicts=all_verdicts.get(post_id, no_verdicts),
             authors=authors.get(post_id, ()),
             reviewers=people,
             campaign=campaign,
@@ -186,9 +201,9 @@ def post_facts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) 
                 platform,
                 parse_instant(slot) if slot else None,
                 slot_tz,
-                frozenset(json.loads(resumed or "[]")),
+                frozenset(json.loads(resumed)) if resumed and resumed != "[]" else frozenset(),
                 status,
-                post_round["at"] if post_round else None,
+                round_at,
                 created_by,
             )
         )
@@ -216,7 +231,11 @@ def read_posts(conn: sqlite3.Connection, now: dt.datetime, post_ids: Sequence[st
     """Every post (or these) with its state now, by slot then id."""
     lead = settings(conn).approval_lead
     known = crises(conn)
-    return [PostView(f, effective_state(f, known, now, lead), tuple(holding(f, known))) for f in post_facts(conn, post_ids)]
+    out = []
+    for facts in post_facts(conn, post_ids):
+        held = holding(facts, known)
+        out.append(PostView(facts, effective_state(facts, known, now, lead, held), tuple(held)))
+    return out
 
 
 def read_post(conn: sqlite3.Connection, post_id: str, now: dt.datetime) -> PostView | None:
@@ -240,3 +259,10 @@ def needs_me(conn: sqlite3.Connection, member: str, now: dt.datetime) -> list[Po
         if may_take(post.round.steps[index], me, post.facts.campaign):
             out.append(post)
     return out
+
+
+def post_ids(conn: sqlite3.Connection, kind: str, value: str, now: dt.datetime) -> list[str]:
+    """For the filter language: the posts in state ``value`` (``kind`` "state") or waiting for member ``value`` ("needs")."""
+    if kind == "needs":
+        return [v.id for v in needs_me(conn, value, now)]
+    return [v.id for v in read_posts(conn, now) if v.state == value]

@@ -21,7 +21,7 @@ crisis reaches that replica.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from crewdeck.sync.state.postround import RoundStatus
@@ -52,7 +52,7 @@ def label(state: str) -> str:
 
 def parse_instant(text: str) -> dt.datetime:
     """A stored UTC instant (``YYYY-MM-DDTHH:MM:SSZ``) as an aware datetime."""
-    return dt.datetime.fromisoformat(text[:-1]).replace(tzinfo=dt.UTC)
+    return dt.datetime.fromisoformat(text)
 
 
 def instant_text(when: dt.datetime) -> str:
@@ -116,8 +116,10 @@ def base_state(stored: str, status: RoundStatus) -> str:
     return "in-review"
 
 
-def holding(post: PostFacts, crises: Iterable[Crisis]) -> list[Crisis]:
+def holding(post: PostFacts, crises: Sequence[Crisis]) -> list[Crisis]:
     """The crises that hold this post (see the module's doc), whatever its state."""
+    if not crises:
+        return []
     approved_at_text = post.round.approved_at(post.submitted_at)
     approved_at = parse_instant(approved_at_text) if approved_at_text else None
     out = []
@@ -132,11 +134,13 @@ def holding(post: PostFacts, crises: Iterable[Crisis]) -> list[Crisis]:
     return out
 
 
-def effective_state(post: PostFacts, crises: Sequence[Crisis], now: dt.datetime, lead: dt.timedelta) -> str:
-    """The state everyone reads for this post now."""
+def effective_state(
+    post: PostFacts, crises: Sequence[Crisis], now: dt.datetime, lead: dt.timedelta, held: Sequence[Crisis] | None = None
+) -> str:
+    """The state everyone reads for this post now (``held``: ``holding(post, crises)``, when the caller has it)."""
     base = base_state(post.stored, post.round)
     if base in PUBLISHABLE:
-        if holding(post, crises):
+        if held if held is not None else holding(post, crises):
             return "missed" if post.slot is not None and post.slot <= now else "paused"
         return base
     if base in UNAPPROVED and post.slot is not None and now >= post.slot - lead:

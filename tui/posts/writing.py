@@ -217,7 +217,8 @@ def publish(store: Store, member: str, post_id: str, now: dt.datetime, url: str 
     if post.state not in ("approved", "scheduled"):
         raise _refuse(post, "publish", _not_approved(store, post))
     with store.write(member) as w:
-        w.set("task", post_id, {"post_state": "published", "published_at": instant_text(now), "live_url": url})
+        # The task is done: a post's state stands for its task's status (published is done, pulled cancelled).
+        w.set("task", post_id, {"post_state": "published", "published_at": instant_text(now), "live_url": url, "status": "done"})
     return view(store, post_id, now)
 
 
@@ -226,7 +227,7 @@ def pull(store: Store, member: str, post_id: str, now: dt.datetime) -> PostView:
     if post.state in ("published", "pulled"):
         raise _refuse(post, "pull", f"it is {post.state}")
     with store.write(member) as w:
-        w.set("task", post_id, {"post_state": "pulled"})
+        w.set("task", post_id, {"post_state": "pulled", "status": "cancelled"})
     return view(store, post_id, now)
 
 

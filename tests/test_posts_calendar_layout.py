@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from crewdeck.sync.state.store import Store
-from crewdeck.tui.posts.calendar import (
+from crewdeck.tui.posts.calendar_layout import (
     campaign_runs,
     layout,
     moved_slot,
@@ -34,11 +34,11 @@ def _laid(store: Store, anchor: dt.date, month: bool = False, zone: str = "Ameri
 
 def test_two_posts_on_one_platform_of_one_campaign_closer_than_the_minimum_gap_are_both_flagged(tmp_path: Path) -> None:
     store = team_workspace(tmp_path / "w.db", NOW)
-    # 11:00 and 12:00 in New York on Wed 2 Dec (both at the instagram peak), and 19:00 (the other peak, far enough).
-    close = add_posts(store, 2, dt.datetime(2026, 12, 2, 16, 0, tzinfo=UTC), every=dt.timedelta(hours=1), state="draft")
+    # 11:00 and 11:40 in New York on Wed 2 Dec (both in the instagram peak hour), and 19:00 (the other peak, far enough).
+    close = add_posts(store, 2, dt.datetime(2026, 12, 2, 16, 0, tzinfo=UTC), every=dt.timedelta(minutes=40), state="draft")
     far = add_posts(store, 1, dt.datetime(2026, 12, 3, 0, 0, tzinfo=UTC), state="draft")
     _, flags, _ = _laid(store, dt.date(2026, 12, 2))
-    assert flags[close[0]] == flags[close[1]] == ("gap: 2 posts on instagram of Spring Launch 1 h 00 apart (min 3 h 00)",)
+    assert flags[close[0]] == flags[close[1]] == ("gap: 2 posts on instagram of Spring Launch 40 min apart (min 3 h 00)",)
     assert far[0] not in flags
     store.close()
 
@@ -46,7 +46,7 @@ def test_two_posts_on_one_platform_of_one_campaign_closer_than_the_minimum_gap_a
 def test_a_slot_outside_the_platforms_peak_hours_is_flagged_with_the_nearest_peak(tmp_path: Path) -> None:
     store = team_workspace(tmp_path / "w.db", NOW)
     (early,) = add_posts(store, 1, dt.datetime(2026, 12, 2, 10, 0, tzinfo=UTC), state="draft")  # 05:00 New York
-    (peak,) = add_posts(store, 1, dt.datetime(2026, 12, 4, 16, 30, tzinfo=UTC), state="draft")  # 11:30, within an hour of 11:00
+    (peak,) = add_posts(store, 1, dt.datetime(2026, 12, 4, 16, 30, tzinfo=UTC), state="draft")  # 11:30, in the peak hour from 11:00
     _, flags, _ = _laid(store, dt.date(2026, 12, 2))
     assert flags[early] == ("off-peak for instagram: nearest peak Wed 11:00 America/New_York",)
     assert peak not in flags
