@@ -32,12 +32,14 @@ from crewdeck.sync.state.store import WorkspaceError
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.watcher import ChangeWatcher
 from crewdeck.tui.app.collector import IdleCollector
+from crewdeck.tui.app.crisis import HELD_BINDINGS, CrisisBanner, CrisisKey
 from crewdeck.tui.app.grid_pane import GridPane
 from crewdeck.tui.app.key_conflicts import KeyScope, keymap_conflict
 from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.lines import markup_literal
 from crewdeck.tui.app.opening import NARROW, Opening
 from crewdeck.tui.app.pane import Pane
+from crewdeck.tui.app.screens.approvals import APPROVALS_BINDINGS, ApprovalsScreen, open_approvals
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.tasks_pane import TasksPane
@@ -70,7 +72,7 @@ def pane_types() -> tuple[type[Pane], ...]:
 
 def binding_ids() -> set[str]:
     """Every binding id a config's [keymap] may name."""
-    sources: list[Iterable[BindingType]] = [CrewdeckApp.BINDINGS, MainScreen.BINDINGS]
+    sources: list[Iterable[BindingType]] = [CrewdeckApp.BINDINGS, MainScreen.BINDINGS, *(bindings for _, bindings in POST_SCREENS)]
     for pane_type in pane_types():
         sources.append(pane_type.BINDINGS)
         sources.extend(bindings for _, bindings in pane_type.HELP_EXTRA)
@@ -89,7 +91,12 @@ def key_scopes() -> list[KeyScope]:
             else:
                 pane.extend(bindings)
         panes.append(KeyScope.of(f"the {pane_type.pane_title.lower()} pane", pane))
+    screens.extend(KeyScope.of(f"the {title.lower()} screen", CrewdeckApp.BINDINGS, bindings) for title, bindings in POST_SCREENS)
     return panes + screens
+
+
+#: The posts' screens, whose keys ``?`` lists after the panes'.
+POST_SCREENS: list[tuple[str, list[BindingType]]] = [("Approvals", APPROVALS_BINDINGS), ("Posts a crisis held", HELD_BINDINGS)]
 
 
 def _described(bindings: Iterable[BindingType]) -> Iterable[Binding]:
@@ -165,6 +172,7 @@ class MainScreen(Screen[None]):
         # after it, each class restyles the screen or a pane all over again.
         self.set_class(app.size.width < NARROW, "-single")
         yield WorkspaceHeader(id="header")
+        yield CrisisBanner(self.crewdeck_app.services, id="crisis-banner")
         yield _pane_tabs()
         with Container(id="panes"):
             for number, pane_type in enumerate(pane_types(), start=1):
@@ -204,6 +212,9 @@ class CrewdeckApp(App[int]):
     | `1` `2` `3` | focus the tasks, deadlines or budget pane |
     | `4` | results: KPIs per campaign against targets and spend |
     | `z` | zoom the focused pane to the whole screen, and back |
+    | `R` | Approvals: the posts in review, those that need you first |
+    | `C` | the content calendar (the deadlines pane's second mode) |
+    | `!` | start a crisis (managers), or end the open one |
     | `?` | every key |
     | `ctrl+p` | the command palette: every action |
     | `q` | quit |
@@ -216,6 +227,9 @@ class CrewdeckApp(App[int]):
         Binding("3", "focus_pane('ledger')", "Budget", show=False, id="app.pane_ledger"),
         Binding("4", "results", "Results", show=False, id="app.results"),
         Binding("z", "zoom", "Zoom", id="app.zoom"),
+        Binding("R", "approvals", "Approvals", show=False, id="app.approvals"),
+        Binding("C", "calendar", "Content calendar", show=False, id="app.calendar"),
+        Binding("exclamation_mark", "crisis", "Crisis", show=False, id="app.crisis"),
         Binding("question_mark", "help", "Keys", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -379,6 +393,7 @@ class CrewdeckApp(App[int]):
         for pane_type in pane_types():
             sections.append((pane_type.pane_title, pane_type.BINDINGS))
             sections.extend(pane_type.HELP_EXTRA)
+        sections.extend(POST_SCREENS)
         from crewdeck.tui.app.screens.help import HelpScreen
 
         self.push_screen(HelpScreen(sections, dict(self.config.keymap)))
@@ -416,7 +431,28 @@ class CrewdeckApp(App[int]):
             yield SystemCommand(f"Pane: {title}", f"Focus the {title.lower()} pane", lambda n=name: self.focus_pane(n))
         yield SystemCommand("Results", "KPIs per campaign against targets and spend", self.action_results)
         yield SystemCommand("Zoom", "Zoom the focused pane, or back", self.action_zoom)
+        yield SystemCommand("Content calendar", "Posts by day, a row per platform or campaign (key C)", self.action_calendar)
+        yield SystemCommand("Approvals", "The posts in review, those that need you first (key R)", self.action_approvals)
+        if self.session.me.is_manager:
+            yield SystemCommand("Crisis", "Start a crisis, asking the reason, or end the open one (key !)", self.action_crisis)
         yield SystemCommand("Keys", "List every key", self.action_help)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Only a manager starts or ends a crisis: the key is hidden from the others (the rules refuse anyway).
+        if action == "crisis":
+            return self.session.me.is_manager
+        return True
+
+    def action_crisis(self) -> None:
+        CrisisKey(self, self.services).run()
+
+    def action_calendar(self) -> None:
+        self.focus_pane("grid")
+        self.main_screen.query_one(GridPane).show_calendar(True)
+
+    def action_approvals(self) -> None:
+        if not isinstance(self.screen, ApprovalsScreen):
+            open_approvals(self, self.services)
 
     def _run_in_pane(self, pane: Pane, widget: Widget, action: str) -> None:
         self.focus_pane(pane.pane_name)
@@ -531,6 +567,11 @@ class CrewdeckApp(App[int]):
                 pane.store_changed(ops, ours)
         if isinstance(self.screen, DetailScreen):
             self.screen.load()
+        for screen in self.screen_stack:
+            for banner in screen.query(CrisisBanner):
+                banner.store_changed(ops)
+            if isinstance(screen, ApprovalsScreen):
+                screen.store_changed(ops)
         if len(self.screen_stack) > 1:  # the Results screen may be open (imported only once it was)
             from crewdeck.tui.app.screens.results import ResultsScreen
 

@@ -12,8 +12,8 @@ from crewdeck.tui.cli.common import Context, open_input, progress, read_input, s
 from crewdeck.tui.tasks import taskwarrior
 from crewdeck.tui.workspace import exchange, merging
 from crewdeck.tui.workspace.errors import UserError
-from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.jsonstream import NotJson, NotUtf8
+from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member
 
 #: The formats ``--map-status`` and ``--dry-run`` go with (``crewdeck.tui.tasks.imports``).
