@@ -32,9 +32,10 @@ COMMAND_MODULES = [
     "cmd_config",
     "cmd_doctor",
     "cmd_ssh",
+    "cmd_web",
 ]
 #: Commands whose start counts (sshd runs ssh-session at every login): parsed with their own module only.
-QUICK_COMMANDS = {"ssh-session": "cmd_ssh"}
+QUICK_COMMANDS = {"ssh-session": "cmd_ssh", "web": "cmd_web"}
 
 EXIT_USAGE = 2
 
