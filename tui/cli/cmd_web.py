@@ -73,7 +73,7 @@ def _link(ctx: Context) -> int:
         lasts = signin.parse_duration(a.expires or "7d")
     except ValueError as exc:
         raise UserError(f"--expires: {exc}") from None
-    link, secret, pin = signin.create_link(ctx.ws.conn, member.id, ctx.me.id, lasts, ctx.now, a.pin)
+    link, secret, pin = signin.create_link(ctx.ws.conn, member.id, ctx.me.id, lasts, signin.wall_clock(), a.pin)
     base = (a.url or f"http://127.0.0.1:{DEFAULT_PORT}").rstrip("/")
     print(f"link {link.id} signs in @{member.handle} once, until {link.expires_at}; shown only this once:")
     print(f"{base}/link/{secret}")
@@ -86,7 +86,7 @@ def _links(ctx: Context) -> int:
     if not ctx.me.is_manager:
         raise UserError(f"only a manager lists sign-in links (@{ctx.me.handle} is a {ctx.me.access}) (rule managers_only)")
     handles = ctx.ws.handles()
-    now = signin.stamp(ctx.now)
+    now = signin.stamp(signin.wall_clock())
     rows = [
         [
             link.id,
@@ -108,7 +108,7 @@ def _unlink(ctx: Context) -> int:
         raise UserError("crewdeck web unlink needs a link's id (see: crewdeck web links)")
     if not ctx.me.is_manager:
         raise UserError(f"only a manager revokes sign-in links (@{ctx.me.handle} is a {ctx.me.access}) (rule managers_only)")
-    if not signin.revoke_link(ctx.ws.conn, a.handle, ctx.now):
+    if not signin.revoke_link(ctx.ws.conn, a.handle, signin.wall_clock()):
         raise UserError(f"no sign-in link with id {a.handle} (see: crewdeck web links)")
     print(f"revoked link {a.handle}; the browser sessions it opened end within seconds")
     return 0
@@ -119,7 +119,7 @@ def _session(ctx: Context) -> int:
 
     # Read once and dropped: nothing the app might start inherits it.
     cookie = os.environ.pop(ENV_SESSION, "")
-    session = signin.live_session(ctx.ws.conn, cookie, ctx.now) if cookie else None
+    session = signin.live_session(ctx.ws.conn, cookie, signin.wall_clock()) if cookie else None
     if session is None:
         raise UserError("crewdeck web session is started by crewdeck web for a signed-in browser, with its live session")
     if getattr(ctx.args, "as_member", None) is not None:

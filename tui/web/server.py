@@ -25,6 +25,7 @@ import datetime as dt
 import importlib.util
 import json
 import os
+import sqlite3
 import urllib.parse
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -69,10 +70,6 @@ def static_root() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "static"
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 @dataclass
 class OpenApp:
     """An app process behind an open websocket."""
@@ -92,13 +89,17 @@ class WebServer:
         *,
         attempts: Attempts | None = None,
         watch_every: float = 0.5,
-        now: Callable[[], dt.datetime] = _utcnow,
+        now: Callable[[], dt.datetime] = signin.wall_clock,
         command: Callable[[Path], list[str]] = app_command,
     ) -> None:
         self.path = workspace.absolute()
-        self._ws = Workspace.open(self.path)
-        signin.ensure_tables(self._ws.conn)
-        self.name = self._ws.conn.execute("SELECT name FROM workspace").fetchone()[0] or self.path.stem
+        ws = Workspace.open(self.path)
+        try:
+            signin.ensure_tables(ws.conn)
+            self.name = str(ws.conn.execute("SELECT name FROM workspace").fetchone()[0] or self.path.stem)
+        finally:
+            ws.close()
+        self._ws: Workspace | None = None
         self.attempts = attempts or Attempts()
         self.watch_every = watch_every
         self.now = now
@@ -122,6 +123,7 @@ class WebServer:
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        self._ws = Workspace.open(self.path)
         watch = asyncio.create_task(self._watch())
         try:
             yield
@@ -131,12 +133,19 @@ class WebServer:
                 open_app.ended.set()
             await asyncio.gather(*(o.process.stop() for o in list(self.open.values())))
             self._ws.close()
+            self._ws = None
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The workspace file's connection, while the server runs."""
+        assert self._ws is not None, "the server is not running"
+        return self._ws.conn
 
     # ------------------------------------------------------------------ sessions
 
     def _session(self, conn: HTTPConnection) -> tuple[str, signin.WebSession] | None:
         cookie = conn.cookies.get(COOKIE, "")
-        session = signin.live_session(self._ws.conn, cookie, self.now()) if cookie else None
+        session = signin.live_session(self.conn, cookie, self.now()) if cookie else None
         return None if session is None else (cookie, session)
 
     async def _watch(self) -> None:
@@ -145,7 +154,7 @@ class WebServer:
             await asyncio.sleep(self.watch_every)
             now = self.now()
             for open_app in list(self.open.values()):
-                if signin.live_session(self._ws.conn, open_app.cookie, now) is None:
+                if signin.live_session(self.conn, open_app.cookie, now) is None:
                     open_app.ended.set()
 
     def _signed_in(self, request: Request, cookie: str) -> Response:
@@ -197,7 +206,7 @@ class WebServer:
             return refused
         form = await _form(request)
         try:
-            cookie, _ = signin.sign_in_with_token(self._ws.conn, form.get("token", ""), self.now())
+            cookie, _ = signin.sign_in_with_token(self.conn, form.get("token", ""), self.now())
         except signin.SignInRefused as exc:
             return self._refused(request, 401, exc.code, str(exc), pages.sign_in_page(self.name, str(exc)))
         return self._signed_in(request, cookie)
@@ -205,7 +214,7 @@ class WebServer:
     async def sign_out(self, request: Request) -> Response:
         found = self._session(request)
         if found is not None:
-            signin.end_session(self._ws.conn, found[0], self.now())
+            signin.end_session(self.conn, found[0], self.now())
         response = RedirectResponse("/", status_code=303)
         response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https")
         return self._headers(response)
@@ -214,7 +223,7 @@ class WebServer:
         if (refused := self._too_many(request)) is not None:
             return refused
         secret = request.path_params["secret"]
-        facts = signin.link_facts(self._ws.conn, secret)
+        facts = signin.link_facts(self.conn, secret)
         if facts is None:
             return self._refused(request, 404, "unknown_link", "This sign-in link is not known here.")
         shown, needs_pin = facts
@@ -222,7 +231,7 @@ class WebServer:
             return self._headers(HTMLResponse(pages.link_page(self.name, secret, shown, needs_pin)))
         form = await _form(request)
         try:
-            cookie, _ = signin.redeem_link(self._ws.conn, secret, form.get("pin"), self.now())
+            cookie, _ = signin.redeem_link(self.conn, secret, form.get("pin"), self.now())
         except signin.SignInRefused as exc:
             status = 401 if exc.code == "wrong_pin" else 410
             return self._refused(request, status, exc.code, str(exc), pages.link_page(self.name, secret, shown, needs_pin, str(exc)))

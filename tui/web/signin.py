@@ -89,6 +89,11 @@ class WebSession:
     expires_at: str
 
 
+def wall_clock() -> dt.datetime:
+    """Now, by the system clock: links and sessions expire in real time, whatever CREWDECK_NOW pins for the rest."""
+    return dt.datetime.now(dt.UTC)
+
+
 def stamp(moment: dt.datetime) -> str:
     """UTC, to the second, as the tables store it (text that sorts as time does)."""
     return moment.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
