@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +16,7 @@ import httpx
 from playwright.sync_api import Browser, Page, WebSocket, sync_playwright
 
 from .conftest import ROOT
-from .syncsupport import PATIENCE, crewdeck, free_port, wait_until
+from .syncsupport import PATIENCE, crewdeck, free_port
 
 #: The system's Chromium: Playwright drives it; nothing is downloaded.
 CHROMIUM = "/usr/bin/chromium"
@@ -134,12 +134,23 @@ class Tab:
         """What the app drew so far, escape sequences taken out (a word stays whole within one run of a style)."""
         return _ESCAPE.sub("", b"".join(self.output).decode("utf-8", "replace"))
 
+    def wait_for(self, condition: Callable[[], bool], what: str) -> None:
+        """Poll ``condition``, letting Playwright deliver the page's events between polls (its sync API
+        delivers them only while it is called)."""
+        deadline = time.monotonic() + PATIENCE
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}")
+            self.page.wait_for_timeout(10)
+
     def wait_for_text(self, pattern: str, what: str) -> None:
-        wait_until(lambda: re.search(pattern, self.text(), re.S) is not None, what)
+        self.wait_for(lambda: re.search(pattern, self.text(), re.S) is not None, what)
 
     def closed(self) -> bool:
         return bool(self.page.evaluate("document.body.classList.contains('-closed')"))
 
     def press(self, keys: str) -> None:
+        # xterm.js reads keys from its hidden textarea.
+        self.page.focus(".xterm-helper-textarea")
         for key in keys:
             self.page.keyboard.press(key)
