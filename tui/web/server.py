@@ -182,9 +182,12 @@ class WebServer:
             response = JSONResponse({"error": code, "message": message}, status_code=status)
         return self._headers(response)
 
+    @staticmethod
+    def _address(request: Request) -> str:
+        return request.client.host if request.client else "unknown"
+
     def _too_many(self, request: Request) -> Response | None:
-        address = request.client.host if request.client else "unknown"
-        wait = self.attempts.allow(address)
+        wait = self.attempts.wait(self._address(request))
         if wait is None:
             return None
         response = self._refused(request, 429, "too_many_attempts", f"Too many sign-in attempts: try again in {int(wait) + 1} seconds.")
@@ -208,6 +211,7 @@ class WebServer:
         try:
             cookie, _ = signin.sign_in_with_token(self.conn, form.get("token", ""), self.now())
         except signin.SignInRefused as exc:
+            self.attempts.failed(self._address(request))
             return self._refused(request, 401, exc.code, str(exc), pages.sign_in_page(self.name, str(exc)))
         return self._signed_in(request, cookie)
 
@@ -225,6 +229,7 @@ class WebServer:
         secret = request.path_params["secret"]
         facts = signin.link_facts(self.conn, secret)
         if facts is None:
+            self.attempts.failed(self._address(request))
             return self._refused(request, 404, "unknown_link", "This sign-in link is not known here.")
         shown, needs_pin = facts
         if request.method == "GET":
@@ -233,6 +238,7 @@ class WebServer:
         try:
             cookie, _ = signin.redeem_link(self.conn, secret, form.get("pin"), self.now())
         except signin.SignInRefused as exc:
+            self.attempts.failed(self._address(request))
             status = 401 if exc.code == "wrong_pin" else 410
             return self._refused(request, status, exc.code, str(exc), pages.link_page(self.name, secret, shown, needs_pin, str(exc)))
         return self._signed_in(request, cookie)
