@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from crewdeck.sync.state.rules import Refused
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.web import signin
 from crewdeck.tui.web.attempts import Attempts
-from crewdeck.tui.web.server import COOKIE, ENV_SESSION, WebServer
+from crewdeck.tui.web.server import COOKIE, WebServer
 from crewdeck.tui.workspace.workspace import Workspace
 
 from .conftest import ROOT
@@ -40,7 +39,8 @@ def team(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def server(team: Path) -> Iterator[WebServer]:
-    yield WebServer(team, attempts=Attempts(limit=1000))
+    # The app processes are the browser tests' (test_web_browser.py): here no sign-in starts one.
+    yield WebServer(team, attempts=Attempts(limit=1000), ready_at_sign_in=False)
 
 
 def client(server: WebServer, base_url: str = "http://testserver") -> TestClient:
@@ -105,7 +105,7 @@ def test_a_pinned_link_needs_its_pin_and_wrong_pins_burn_it(team: Path, server: 
 
 
 def test_sign_in_attempts_are_rate_limited_per_address(team: Path) -> None:
-    server = WebServer(team, attempts=Attempts(limit=3, window=600))
+    server = WebServer(team, attempts=Attempts(limit=3, window=600), ready_at_sign_in=False)
     _, token = create_token("raj", "-w", str(team), "--as", "ana")
     with client(server) as c:
         for _ in range(3):
@@ -196,17 +196,13 @@ def test_only_managers_make_list_and_revoke_links(team: Path) -> None:
 
 def test_the_app_process_starts_only_for_a_live_session(team: Path) -> None:
     """``crewdeck web session`` is no way in: without the cookie of a live session it refuses before the app."""
-    env = {k: v for k, v in os.environ.items() if k != ENV_SESSION}
-    for cookie in (None, "forged"):
-        if cookie is not None:
-            env[ENV_SESSION] = cookie
+    for start in ("", "not json\n", '{"session": "forged", "width": 80, "height": 24}\n'):
         done = subprocess.run(
             [sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(team), "web", "session"],
-            env=env,
             cwd=ROOT,
             capture_output=True,
             text=True,
-            stdin=subprocess.DEVNULL,
+            input=start,
             timeout=60,
         )
         assert done.returncode == 2 and done.stderr.startswith("crewdeck: error: crewdeck web session is started by crewdeck web")

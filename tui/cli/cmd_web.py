@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from crewdeck.tui.cli.common import Context, number_in, table
 from crewdeck.tui.web import signin
@@ -115,21 +117,41 @@ def _unlink(ctx: Context) -> int:
 
 
 def _session(ctx: Context) -> int:
-    from crewdeck.tui.web.server import ENV_SESSION
-
-    # Read once and dropped: nothing the app might start inherits it.
-    cookie = os.environ.pop(ENV_SESSION, "")
-    session = signin.live_session(ctx.ws.conn, cookie, signin.wall_clock()) if cookie else None
-    if session is None:
-        raise UserError("crewdeck web session is started by crewdeck web for a signed-in browser, with its live session")
     if getattr(ctx.args, "as_member", None) is not None:
         raise UserError("--as is not taken by a browser session: its sign-in says who it is")
     if sys.stdin.isatty():
         raise UserError("crewdeck web session speaks to crewdeck web, not to a terminal")
-    ctx.authenticated = session.handle
-    from crewdeck.tui.app.launch import launch
+    from crewdeck.tui.app.launch import launch, preload
 
+    # Started at sign-in, before the page has loaded: the imports are done while it loads.
+    preload()
+    start = _start_line()
+    session = signin.live_session(ctx.ws.conn, start.get("session", ""), signin.wall_clock())
+    if session is None:
+        raise UserError("crewdeck web session is started by crewdeck web for a signed-in browser, with its live session")
+    os.environ["COLUMNS"], os.environ["ROWS"] = str(start["width"]), str(start["height"])
+    ctx.authenticated = session.handle
     return launch(ctx)
+
+
+def _start_line() -> dict[str, Any]:
+    """``{"session", "width", "height"}`` from the server, read a byte at a time: what follows is the web driver's."""
+    line = b""
+    while not line.endswith(b"\n") and len(line) < 4096:
+        byte = os.read(0, 1)
+        if not byte:
+            break
+        line += byte
+    try:
+        start = json.loads(line)
+    except ValueError:
+        start = None
+    if not isinstance(start, dict) or not isinstance(start.get("session"), str):
+        return {"session": ""}
+    for name in ("width", "height"):
+        value = start.get(name)
+        start[name] = value if isinstance(value, int) and 1 <= value <= 1000 else (80 if name == "width" else 24)
+    return start
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:

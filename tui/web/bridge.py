@@ -1,7 +1,9 @@
 """One app process per browser session, and the bytes between it and the browser.
 
-The process is ``crewdeck web session``, run under Textual's web driver,
-which speaks on its standard streams as textual-serve's ``AppService``
+The process is ``crewdeck web session``: it imports the app, then reads one
+line on its standard input, ``{"session": COOKIE, "width": W, "height": H}``,
+so it can be started as soon as a sign-in succeeds and be ready when the
+page's websocket comes.  Then it runs under Textual's web driver, which speaks on its standard streams as textual-serve's ``AppService``
 expects: after a line ``__GANGLION__``, packets of a type byte (``D``
 terminal output, ``M`` a JSON meta message, ``P`` a packed download
 chunk), a four-byte big-endian length and the payload; what it reads is
@@ -38,27 +40,23 @@ def app_command(workspace: Path) -> list[str]:
     return [sys.executable, "-m", "crewdeck.tui.cli.main", "--workspace", str(workspace), "web", "session"]
 
 
-def app_environment(base: Mapping[str, str], cookie_env: str, cookie: str, width: int, height: int) -> dict[str, str]:
+def app_environment(base: Mapping[str, str]) -> dict[str, str]:
     env = {k: v for k, v in base.items() if not k.startswith("CREWDECK_")}
-    env.update(
-        {
-            cookie_env: cookie,
-            "TEXTUAL_DRIVER": DRIVER,
-            "TEXTUAL_COLOR_SYSTEM": "truecolor",
-            "TERM_PROGRAM": "crewdeck-web",
-            "COLUMNS": str(width),
-            "ROWS": str(height),
-            "LINES": str(height),
-        }
-    )
+    env.update({"TEXTUAL_DRIVER": DRIVER, "TEXTUAL_COLOR_SYSTEM": "truecolor", "TERM_PROGRAM": "crewdeck-web"})
     return env
+
+
+def start_line(cookie: str, width: int, height: int) -> bytes:
+    """What the app process reads first: its session and the terminal's size."""
+    return json.dumps({"session": cookie, "width": width, "height": height}).encode("utf-8") + b"\n"
 
 
 class AppProcess:
     """A running app for one websocket: ``send_*`` towards the app, ``on_output``/``on_exit`` towards the browser."""
 
-    def __init__(self, on_output: Callable[[bytes], Awaitable[None]]) -> None:
-        self._on_output = on_output
+    def __init__(self) -> None:
+        #: Where the terminal's output goes (the websocket, once one has the process).
+        self.on_output: Callable[[bytes], Awaitable[None]] | None = None
         self._process: asyncio.subprocess.Process | None = None
         self._reader: asyncio.Task[None] | None = None
         #: Set once the process has exited and its output is read to the end.
@@ -94,8 +92,8 @@ class AppProcess:
                 kind = await stdout.readexactly(1)
                 size = int.from_bytes(await stdout.readexactly(4), "big")
                 payload = await stdout.readexactly(size)
-                if kind == b"D":
-                    await self._on_output(payload)
+                if kind == b"D" and self.on_output is not None:
+                    await self.on_output(payload)
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
         finally:
@@ -110,6 +108,10 @@ class AppProcess:
         with contextlib.suppress(ConnectionError, RuntimeError):
             process.stdin.write(data)
             await process.stdin.drain()
+
+    async def begin(self, cookie: str, width: int, height: int) -> None:
+        """Hand the process its session: it checks it, and the app starts."""
+        await self._send(start_line(cookie, width, height))
 
     async def send_keys(self, text: str) -> None:
         await self._send(packet(b"D", text.encode("utf-8")))

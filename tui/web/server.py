@@ -44,8 +44,8 @@ from crewdeck.tui.web.bridge import AppProcess, app_command, app_environment
 from crewdeck.tui.workspace.workspace import Workspace
 
 COOKIE = "crewdeck_session"
-#: How the server hands an app process its session (the process checks it is live before it starts).
-ENV_SESSION = "CREWDECK_WEB_SESSION"
+#: How long an app started at sign-in waits for its page's websocket before it is stopped.
+UNCLAIMED = 60.0
 #: The websocket's close code when a session ends while its app is open.
 CLOSE_SESSION_ENDED = 4403
 #: textual-serve's browser files that the app's page loads: served, nothing else of the package.
@@ -91,6 +91,7 @@ class WebServer:
         watch_every: float = 0.5,
         now: Callable[[], dt.datetime] = signin.wall_clock,
         command: Callable[[Path], list[str]] = app_command,
+        ready_at_sign_in: bool = True,
     ) -> None:
         self.path = workspace.absolute()
         ws = Workspace.open(self.path)
@@ -104,9 +105,12 @@ class WebServer:
         self.watch_every = watch_every
         self.now = now
         self._command = command
+        self._ready_at_sign_in = ready_at_sign_in
         self._static = static_root()
         #: Open apps by their process id.
         self.open: dict[int, OpenApp] = {}
+        #: Apps started when their session signed in, with when: its page's websocket takes one.
+        self._ready: dict[str, tuple[AppProcess, float]] = {}
         #: App processes started since the server started (the tests count them).
         self.started = 0
         self.asgi = Starlette(
@@ -131,7 +135,7 @@ class WebServer:
             watch.cancel()
             for open_app in list(self.open.values()):
                 open_app.ended.set()
-            await asyncio.gather(*(o.process.stop() for o in list(self.open.values())))
+            await asyncio.gather(*(o.process.stop() for o in list(self.open.values())), *(p.stop() for p, _ in self._ready.values()))
             self._ws.close()
             self._ws = None
 
@@ -156,8 +160,26 @@ class WebServer:
             for open_app in list(self.open.values()):
                 if signin.live_session(self.conn, open_app.cookie, now) is None:
                     open_app.ended.set()
+            clock = asyncio.get_running_loop().time()
+            for session_id, (process, started) in list(self._ready.items()):
+                if started + UNCLAIMED < clock:
+                    del self._ready[session_id]
+                    await process.stop()
 
-    def _signed_in(self, request: Request, cookie: str) -> Response:
+    async def _start_app(self) -> AppProcess:
+        process = AppProcess()
+        await process.start(self._command(self.path), app_environment(os.environ))
+        self.started += 1
+        return process
+
+    async def _ready_for(self, cookie: str) -> None:
+        """Start the app of a session that just signed in, while its page loads (it waits for the session's websocket)."""
+        session = signin.live_session(self.conn, cookie, self.now()) if self._ready_at_sign_in else None
+        if session is not None and session.id not in self._ready:
+            self._ready[session.id] = (await self._start_app(), asyncio.get_running_loop().time())
+
+    async def _signed_in(self, request: Request, cookie: str) -> Response:
+        await self._ready_for(cookie)
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(
             COOKIE,
@@ -213,7 +235,7 @@ class WebServer:
         except signin.SignInRefused as exc:
             self.attempts.failed(self._address(request))
             return self._refused(request, 401, exc.code, str(exc), pages.sign_in_page(self.name, str(exc)))
-        return self._signed_in(request, cookie)
+        return await self._signed_in(request, cookie)
 
     async def sign_out(self, request: Request) -> Response:
         found = self._session(request)
@@ -241,7 +263,7 @@ class WebServer:
             self.attempts.failed(self._address(request))
             status = 401 if exc.code == "wrong_pin" else 410
             return self._refused(request, status, exc.code, str(exc), pages.link_page(self.name, secret, shown, needs_pin, str(exc)))
-        return self._signed_in(request, cookie)
+        return await self._signed_in(request, cookie)
 
     async def static(self, request: Request) -> Response:
         name = request.path_params["file"]
@@ -263,9 +285,10 @@ class WebServer:
         await websocket.accept()
         width = _size(websocket.query_params.get("width"), 80)
         height = _size(websocket.query_params.get("height"), 24)
-        process = AppProcess(websocket.send_bytes)
-        await process.start(self._command(self.path), app_environment(os.environ, ENV_SESSION, cookie, width, height))
-        self.started += 1
+        ready = self._ready.pop(session.id, None)
+        process = ready[0] if ready is not None and not ready[0].ended.is_set() else await self._start_app()
+        process.on_output = websocket.send_bytes
+        await process.begin(cookie, width, height)
         assert process.pid is not None
         open_app = OpenApp(session.id, cookie, process)
         self.open[process.pid] = open_app
