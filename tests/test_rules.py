@@ -11,11 +11,12 @@ refuses the operation, which comes back to the replica and leaves it.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import struct
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ import pytest
 
 from crewdeck.sync.client.remote import Client, push_pending
 from crewdeck.sync.state.ids import new_id
-from crewdeck.sync.state.records import budget_id, rate_id
+from crewdeck.sync.state.records import budget_id, crisis_end_id, rate_id
 from crewdeck.sync.state.rules import RULES, TABLE, Refused
 from crewdeck.sync.state.store import Store, Writer
 
@@ -45,6 +46,11 @@ class Team:
     #: Ledger entries: each member's plain and pending one.
     entry: dict[str, str]
     pending: dict[str, str]
+    #: Posts (see ``add_posts``): name -> role's handle -> post id; each post's (round id, content hash).
+    posts: dict[str, dict[str, str]] = field(default_factory=dict)
+    rounds: dict[str, tuple[str, str]] = field(default_factory=dict)
+    crisis: str = ""
+    ended_crisis: str = ""
 
 
 def build_team(directory: Path) -> Team:
@@ -87,6 +93,78 @@ def _entry(me: str, campaign: str, **extra: Any) -> dict[str, Any]:
         "entered_at": "2026-11-20T10:00:00Z",
         **extra,
     }
+
+
+def add_posts(team: Team) -> None:
+    """Posts in review for the post cases, each role with its own (so one role's verdict never decides another's).
+
+    Chains: Launch has one step for the group "reviewers" (ana, raj and gus,
+    a guest of every campaign but "Other"); "Two steps" has two such steps; "Mia only" one step
+    naming mia; "Other" (not gus's) one step for "reviewers".
+    """
+    import datetime as dt
+
+    from crewdeck.tui.posts import writing
+
+    now = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+    ids = team.ids
+    group = [{"name": "review", "member": None, "group": "reviewers"}]
+    with Store(team.path) as store:
+        campaigns = {"launch": team.campaign}
+        with store.write(ids["ana"]) as w:
+            for name in ("Two steps", "Mia only", "Other"):
+                campaigns[name] = w.create("campaign", {"name": name})
+            w.set("campaign", team.campaign, {"approvals": group})
+            w.set("campaign", campaigns["Two steps"], {"approvals": [group[0], {"name": "final", "member": None, "group": "reviewers"}]})
+            w.set("campaign", campaigns["Mia only"], {"approvals": [{"name": "copy", "member": ids["mia"], "group": None}]})
+            w.set("campaign", campaigns["Other"], {"approvals": group})
+            for handle in ("ana", "raj", "gus"):
+                w.set("member", ids[handle], {"groups": ["reviewers"]})
+            w.set("member", ids["gus"], {"campaigns": [team.campaign, campaigns["Two steps"], campaigns["Mia only"]]})
+
+        def post(name: str, author: str, campaign: str) -> str:
+            post_id = writing.add_post(store, ids[author], {"title": name, "campaign": campaigns[campaign], "created_by": ids[author]})
+            writing.set_content(store, ids[author], post_id, now, copy=f"{name} copy")
+            view = writing.submit(store, ids[author], post_id, now)
+            assert view.round.round_id is not None
+            row = store.conn.execute("SELECT post_round FROM task WHERE id = ?", (post_id,)).fetchone()
+            team.rounds[post_id] = (view.round.round_id, json.loads(row[0])["hash"])
+            return post_id
+
+        for handle in ("ana", "raj", "gus"):
+            team.posts.setdefault("by tmp", {})[handle] = post(f"by tmp for {handle}", "tmp", "launch")
+            team.posts.setdefault("by raj", {})[handle] = post(f"by raj for {handle}", "raj", "launch")
+            team.posts.setdefault("other", {})[handle] = post(f"other for {handle}", "tmp", "Other")
+            team.posts.setdefault("two steps", {})[handle] = post(f"two for {handle}", "tmp", "Two steps")
+            team.posts.setdefault("two steps, one done", {})[handle] = done = post(f"two done for {handle}", "tmp", "Two steps")
+            writing.approve(store, ids[handle], done, now)
+        team.posts["mia only"] = dict.fromkeys(("ana", "raj", "gus"), post("mia only", "tmp", "Mia only"))
+        team.crisis = writing.start_crisis(store, ids["ana"], now, "A bad reply")
+        team.ended_crisis = writing.start_crisis(store, ids["mia"], now, "Over")
+        writing.end_crisis(store, ids["mia"], now, team.ended_crisis, "none")
+
+
+def _verdict(t: Team, me: str, post: str, step: str = "review", verdict: str = "approve", digest: str | None = None) -> dict[str, Any]:
+    post_id = t.posts[post][_handle(t, me)]
+    round_id, current = t.rounds[post_id]
+    return {
+        "post": post_id,
+        "round": round_id,
+        "step": step,
+        "hash": digest or current,
+        "verdict": verdict,
+        "note": "",
+        "approved_by": me,
+        "approved_at": "2026-11-20T09:30:00Z",
+    }
+
+
+def _crisis(me: str) -> dict[str, Any]:
+    return {"reason": "Outage", "campaigns": [], "platforms": [], "started_by": me, "started_at": "2026-11-20T10:00:00Z"}
+
+
+def _end(t: Team, me: str, crisis: str) -> dict[str, Any]:
+    return {"crisis": crisis, "resume": "none", "ended_by": me, "ended_at": "2026-11-20T11:00:00Z"}
 
 
 #: ``(name, write(writer, team, me), expected rule per role)``; ``None`` is allowed.
@@ -268,6 +346,95 @@ CASES: list[Case] = [
         lambda w, t, me: w.set("member", t.ids["tmp"], {"unix_user": "mia-unix"}),
         {"manager": "unique_unix_user", "member": "managers_only", "guest": "managers_only"},
     ),
+    # Posts: approvals nobody can skip, and crises.
+    (
+        "approve a post's step",
+        lambda w, t, me: w.append("post_approval", _verdict(t, me, "by tmp")),
+        {"manager": None, "member": None, "guest": None},
+    ),
+    (
+        "request changes on a post",
+        lambda w, t, me: w.append("post_approval", _verdict(t, me, "two steps", step="final", verdict="reject")),
+        {"manager": None, "member": None, "guest": None},
+    ),
+    (
+        "approve a post raj wrote",
+        lambda w, t, me: w.append("post_approval", _verdict(t, me, "by raj")),
+        {"manager": None, "member": "round_author", "guest": None},
+    ),
+    (
+        "approve a step that names mia",
+        lambda w, t, me: w.append("post_approval", _verdict(t, me, "mia only", step="copy")),
+        {"manager": "not_a_reviewer", "member": "not_a_reviewer", "guest": "not_a_reviewer"},
+    ),
+    (
+        "approve a post of a campaign not the guest's",
+        lambda w, t, me: w.append("post_approval", _verdict(t, me, "other")),
+        {"manager": None, "member": None, "guest": "not_a_reviewer"},
+    ),
+    (
+        "approve content that changed since",
+        lambda w, t, me: w.append("post_approval", _verdict(t, me, "by tmp", digest="0" * 64)),
+        {"manager": "stale_round", "member": "stale_round", "guest": "stale_round"},
+    ),
+    (
+        "approve the second step first",
+        lambda w, t, me: w.append("post_approval", _verdict(t, me, "two steps", step="final")),
+        {"manager": "step_order", "member": "step_order", "guest": "step_order"},
+    ),
+    (
+        "approve a second step of one round",
+        lambda w, t, me: w.append("post_approval", _verdict(t, me, "two steps, one done", step="final")),
+        {"manager": "one_step_per_round", "member": "one_step_per_round", "guest": "one_step_per_round"},
+    ),
+    (
+        "approve in someone else's name",
+        lambda w, t, me: w.append("post_approval", _verdict(t, me, "by tmp") | {"approved_by": t.ids["tmp"]}),
+        {"manager": "author_field", "member": "author_field", "guest": "author_field"},
+    ),
+    (
+        "set a campaign's approval chain",
+        lambda w, t, me: w.set("campaign", t.campaign, {"approvals": [{"name": "legal", "member": None, "group": "legal"}]}),
+        {"manager": None, "member": "managers_only", "guest": "managers_only"},
+    ),
+    (
+        "give a member approval groups",
+        lambda w, t, me: w.set("member", t.ids["tmp"], {"groups": ["legal"]}),
+        {"manager": None, "member": "managers_only", "guest": "managers_only"},
+    ),
+    (
+        "change the approval lead time",
+        lambda w, t, me: w.set("workspace", "workspace", {"approval_lead_minutes": 90}),
+        {"manager": None, "member": "managers_only", "guest": "managers_only"},
+    ),
+    (
+        "approve spend a crisis froze",  # the plain entries are dated after the open crisis of add_posts started
+        lambda w, t, me: w.append(
+            "approval",
+            {"entry": t.entry["raj" if _handle(t, me) != "raj" else "ana"], "approved_by": me, "approved_at": "2026-11-26T09:00:00Z"},
+        ),
+        {"manager": None, "member": "managers_only", "guest": "guest_read_only"},
+    ),
+    (
+        "start a crisis",
+        lambda w, t, me: w.append("crisis", _crisis(me)),
+        {"manager": None, "member": "managers_only", "guest": "guest_read_only"},
+    ),
+    (
+        "end a crisis",
+        lambda w, t, me: w.append("crisis_end", _end(t, me, t.crisis), row_id=crisis_end_id(t.crisis)),
+        {"manager": None, "member": "managers_only", "guest": "guest_read_only"},
+    ),
+    (
+        "end a crisis that ended",
+        lambda w, t, me: w.append("crisis_end", _end(t, me, t.ended_crisis), row_id=crisis_end_id(t.ended_crisis)),
+        {"manager": "crisis_ended", "member": "managers_only", "guest": "guest_read_only"},
+    ),
+    (
+        "end a crisis that never was",
+        lambda w, t, me: w.append("crisis_end", _end(t, me, "f" * 32), row_id=crisis_end_id("f" * 32)),
+        {"manager": "unknown_crisis", "member": "managers_only", "guest": "guest_read_only"},
+    ),
 ]
 
 
@@ -280,6 +447,8 @@ def team(tmp_path: Path) -> Team:
     t = build_team(tmp_path)
     with Store(t.path) as store, store.write(t.ids["ana"]) as w:  # ana is the Unix user running the tests (init maps her)
         w.set("member", t.ids["mia"], {"unix_user": "mia-unix", "ssh_keys": [MIA_KEY]})
+        w.set("member", t.ids["mia"], {"unix_user": "mia-unix"})
+    add_posts(t)
     return t
 
 
@@ -446,7 +615,7 @@ def test_the_last_manager_cannot_give_up_the_role(team: Team) -> None:
     crewdeck("-w", str(team.path), "--as", "ana", "member", "set", "mia", "--access", "member")
     err = crewdeck_fails_text("-w", str(team.path), "--as", "ana", "member", "set", "ana", "--access", "member")
     assert "last manager" in err and "rule last_manager" in err
-    assert "rule last_manager" in crewdeck_fails_text("-w", str(team.path), "--as", "ana", "member", "rm", "ana")
+    assert "rule last_manager" in crewdeck_fails_text("-w", str(team.path), "--as", "ana", "member", "rm", "ana", "--unassign")
 
 
 def test_removing_a_member_revokes_their_tokens_in_the_same_transaction_and_their_next_sync_is_told(team: Team, tmp_path: Path) -> None:

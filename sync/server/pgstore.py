@@ -25,6 +25,7 @@ import psycopg
 from crewdeck.sync.state import tokens
 from crewdeck.sync.state.clock import HybridClock, Stamp
 from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op
+from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash, steps_of, verdict_of
 from crewdeck.sync.state.push import NodeHead, PushPlan, PushRejected, RefusedOp, by_node, plan
 from crewdeck.sync.state.rules import MANAGER, MEMBER, EntryFacts, MemberFacts, judge_push, removed_members
 from crewdeck.sync.state.sshkeys import identities
@@ -77,6 +78,9 @@ SCHEMA = [
         op_id TEXT NOT NULL,
         PRIMARY KEY (workspace, row_id, field)
     )""",
+    # A post's verdicts, which the rules read when judging another one.
+    "CREATE INDEX IF NOT EXISTS crewdeck_op_post_approval ON crewdeck_op (workspace, ((value::jsonb) ->> 'post')) "
+    "WHERE entity = 'post_approval'",
     # Pushed operations the rules refused, by their node counter: a retried
     # push gets the same answer, and the node's count has no gap.
     """CREATE TABLE IF NOT EXISTS crewdeck_refused (
@@ -276,6 +280,81 @@ class PgRuleState:
             return None
         record = json.loads(row[0])
         return EntryFacts(record["entered_by"], bool(record.get("needs_approval")), record.get("reverses"))
+
+    def _latest(self, row_id: str, fields: Sequence[str]) -> dict[str, Any]:
+        """The newest value of each of these fields of a record, from the log."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT ON (field) field, value FROM crewdeck_op WHERE workspace = %s AND row_id = %s AND field = ANY(%s) "
+            "ORDER BY field, op_id DESC",
+            (self.workspace, row_id, list(fields)),
+        )
+        return {name: json.loads(value) for name, value in rows.fetchall()}
+
+    def post_review(self, post_id: str) -> PostReview | None:
+        task = self._latest(post_id, ("post_state", "campaign", "post_round", *CONTENT_FIELDS))
+        if task.get("post_state") is None:
+            return None
+        campaign = task.get("campaign")
+        chain = self._latest(campaign, ("approvals",)).get("approvals") or [] if campaign else []
+        first: dict[str, tuple[str, str]] = {}
+        for row_id, op_id, value in self.conn.execute(
+            "SELECT row_id, op_id, value FROM crewdeck_op WHERE workspace = %s AND entity = 'post_approval' "
+            "AND ((value::jsonb) ->> 'post') = %s ORDER BY op_id",
+            (self.workspace, post_id),
+        ).fetchall():
+            first.setdefault(row_id, (op_id, value))  # the first append of an id wins
+        verdicts = tuple(verdict_of(row_id, op_id, json.loads(value)) for row_id, (op_id, value) in first.items())
+        authors = self.conn.execute(
+            "SELECT DISTINCT member FROM crewdeck_op WHERE workspace = %(ws)s AND row_id = %(post)s AND field = ANY(%(fields)s) "
+            "AND op_id > coalesce((SELECT op_id FROM crewdeck_op WHERE workspace = %(ws)s AND row_id = %(post)s "
+            "AND field = 'post_round' ORDER BY op_id DESC LIMIT 1 OFFSET 1), '')",
+            {"ws": self.workspace, "post": post_id, "fields": list(CONTENT_FIELDS)},
+        ).fetchall()
+        people = {v.by: self.reviewer(v.by) for v in verdicts}
+        return PostReview(
+            campaign,
+            task.get("post_round"),
+            content_hash(task.get("copy") or "", task.get("link") or "", task.get("media") or [], task.get("first_comment") or ""),
+            steps_of(chain),
+            verdicts,
+            frozenset(row[0] for row in authors),
+            {member: found for member, found in people.items() if found is not None},
+        )
+
+    def reviewer(self, member_id: str) -> Reviewer | None:
+        facts = self.member(member_id)
+        if facts is None:
+            return None
+        more = self._latest(member_id, ("groups", "campaigns"))
+        return Reviewer(member_id, facts.access, frozenset(more.get("groups") or ()), frozenset(more.get("campaigns") or ()), facts.deleted)
+
+    def frozen(self, entry_id: str) -> bool:
+        from crewdeck.sync.state.frozen import frozen
+
+        row = self.conn.execute(
+            "SELECT value FROM crewdeck_state WHERE workspace = %s AND row_id = %s AND field = '*'", (self.workspace, entry_id)
+        ).fetchone()
+        if row is None:
+            return False
+        starts: dict[str, tuple[str, dict[str, Any]]] = {}
+        ends: dict[str, str] = {}
+        for entity, row_id, op_id, value in self.conn.execute(
+            "SELECT entity, row_id, op_id, value FROM crewdeck_op WHERE workspace = %s AND entity IN ('crisis', 'crisis_end')",
+            (self.workspace,),
+        ).fetchall():
+            record = json.loads(value)
+            if entity == "crisis":
+                if row_id not in starts or op_id < starts[row_id][0]:  # the first append wins
+                    starts[row_id] = (op_id, record)
+            elif record["crisis"] not in ends or record["ended_at"] < ends[record["crisis"]]:
+                ends[record["crisis"]] = record["ended_at"]
+        return frozen(json.loads(row[0]), [(record, ends.get(crisis_id)) for crisis_id, (_, record) in starts.items()])
+
+    def record_exists(self, entity: str, row_id: str) -> bool:
+        found = self.conn.execute(
+            "SELECT 1 FROM crewdeck_op WHERE workspace = %s AND row_id = %s AND entity = %s LIMIT 1", (self.workspace, row_id, entity)
+        )
+        return found.fetchone() is not None
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,16 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash, steps_of, verdict_of
 from crewdeck.sync.state.rules import MANAGER, EntryFacts, MemberFacts
 from crewdeck.sync.state.sshkeys import identities
+
+#: Who changed a post's content since its previous round: the log's content operations after the second newest round.
+AUTHORS_SQL = (
+    f"SELECT DISTINCT o.member FROM ops AS o WHERE o.row_id = :post AND o.field IN ({', '.join(repr(f) for f in CONTENT_FIELDS)}) "
+    "AND o.op_id > coalesce((SELECT r.op_id FROM ops AS r WHERE r.row_id = :post AND r.field = 'post_round' "
+    "ORDER BY r.op_id DESC LIMIT 1 OFFSET 1), '')"
+)
 
 
 class FileRuleState:
@@ -49,3 +57,54 @@ class FileRuleState:
     def ledger_entry(self, entry_id: str) -> EntryFacts | None:
         row = self.conn.execute("SELECT entered_by, needs_approval, reverses FROM ledger_entry WHERE id = ?", (entry_id,)).fetchone()
         return None if row is None else EntryFacts(row[0], bool(row[1]), row[2])
+
+    def post_review(self, post_id: str) -> PostReview | None:
+        row = self.conn.execute(
+            "SELECT campaign, post_round, copy, link, media, first_comment FROM task WHERE id = ? AND post_state IS NOT NULL", (post_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        campaign, round_json, copy, link, media, first_comment = row
+        chain = self.conn.execute("SELECT approvals FROM campaign WHERE id = ?", (campaign,)).fetchone() if campaign else None
+        verdicts = tuple(
+            verdict_of(r[0], r[1], json.loads(r[2]))
+            for r in self.conn.execute(
+                "SELECT a.id, a.op_id, o.value FROM post_approval AS a JOIN ops AS o ON o.row_id = a.id AND o.op_id = a.op_id WHERE a.post = ?",
+                (post_id,),
+            )
+        )
+        people = {v.by: self.reviewer(v.by) for v in verdicts}
+        return PostReview(
+            campaign,
+            json.loads(round_json) if round_json else None,
+            content_hash(copy or "", link or "", json.loads(media or "[]"), first_comment or ""),
+            steps_of(json.loads(chain[0] or "[]")) if chain else (),
+            verdicts,
+            frozenset(r[0] for r in self.conn.execute(AUTHORS_SQL, {"post": post_id})),
+            {member: found for member, found in people.items() if found is not None},
+        )
+
+    def reviewer(self, member_id: str) -> Reviewer | None:
+        row = self.conn.execute("SELECT access, groups, campaigns, deleted FROM member WHERE id = ?", (member_id,)).fetchone()
+        if row is None:
+            return None
+        return Reviewer(
+            member_id, row[0] or "member", frozenset(json.loads(row[1] or "[]")), frozenset(json.loads(row[2] or "[]")), bool(row[3])
+        )
+
+    def record_exists(self, entity: str, row_id: str) -> bool:
+        return self.conn.execute(f"SELECT 1 FROM [{entity}] WHERE id = ?", (row_id,)).fetchone() is not None
+
+    def frozen(self, entry_id: str) -> bool:
+        from crewdeck.sync.state.frozen import frozen
+
+        row = self.conn.execute("SELECT campaign, date, needs_approval FROM ledger_entry WHERE id = ?", (entry_id,)).fetchone()
+        if row is None:
+            return False
+        crises = [
+            ({"campaigns": json.loads(c[0] or "[]"), "platforms": json.loads(c[1] or "[]"), "started_at": c[2]}, c[3])
+            for c in self.conn.execute(
+                "SELECT c.campaigns, c.platforms, c.started_at, (SELECT min(e.ended_at) FROM crisis_end e WHERE e.crisis = c.id) FROM crisis c"
+            )
+        ]
+        return frozen({"campaign": row[0], "date": row[1], "needs_approval": bool(row[2])}, crises)

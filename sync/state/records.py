@@ -9,6 +9,7 @@ raises ``ValidationError`` naming the entity, the field and the reason.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import math
 import re
@@ -337,6 +338,71 @@ def load_json(text: str) -> Any:
         raise ValueError("nested too deeply") from None
 
 
+# ---------------------------------------------------------------- posts, approvals and crises
+
+#: The states a post stores; approved and changes-requested are read from
+#: the approval records, expired, paused and missed from the clock and the crises.
+POST_STORED_STATES = ("idea", "draft", "in-review", "scheduled", "published", "pulled")
+MAX_APPROVAL_STEPS = 3
+MAX_COPY = 20_000
+_CONTENT_HASH = re.compile(r"[0-9a-f]{64}\Z")
+
+
+def content_hash_text(value: Any) -> str:
+    if not isinstance(value, str) or not _CONTENT_HASH.match(value):
+        raise ValueError(f"{value!r} is not a content hash (64 hex digits)")
+    return value
+
+
+def approval_step(value: Any) -> dict[str, Any]:
+    """A step of a campaign's approval chain: ``{"name": "legal", "member": ID, "group": None}`` (one of member or group)."""
+    if not isinstance(value, dict) or set(value) != {"name", "member", "group"}:
+        raise ValueError(f"a step is {{'name': ..., 'member': ..., 'group': ...}}, got {value!r}")
+    member = optional(record_id)(value["member"])
+    group = optional(tag)(value["group"])
+    if (member is None) == (group is None):
+        raise ValueError("a step names a member or a group, not both and not neither")
+    return {"name": tag(value["name"]), "member": member, "group": group}
+
+
+def post_round(value: Any) -> dict[str, Any]:
+    """An approval round: its id, the content hash submitted and when."""
+    if not isinstance(value, dict) or set(value) != {"id", "hash", "at"}:
+        raise ValueError(f"a round is {{'id': ..., 'hash': ..., 'at': ...}}, got {value!r}")
+    return {"id": record_id(value["id"]), "hash": content_hash_text(value["hash"]), "at": utc_instant(value["at"])}
+
+
+def checklist_item(value: Any) -> dict[str, Any]:
+    """A crisis checklist item: a title, the approval group that does it, due minutes after the start."""
+    if not isinstance(value, dict) or set(value) != {"title", "group", "due_minutes"}:
+        raise ValueError(f"an item is {{'title': ..., 'group': ..., 'due_minutes': ...}}, got {value!r}")
+    return {
+        "title": text(500, required=True)(value["title"]),
+        "group": tag(value["group"]),
+        "due_minutes": integer(0, 60 * 24 * 60)(value["due_minutes"]),
+    }
+
+
+def peak_hours(value: Any) -> dict[str, list[str]]:
+    """Peak hours per platform (``{"instagram": ["11:00", "19:00"]}``); a platform not named keeps its default."""
+    if not isinstance(value, dict):
+        raise ValueError("expected a mapping of platform to times like ['09:00']")
+    for platform, times in value.items():
+        tag(platform)
+        if not isinstance(times, list) or not all(isinstance(t, str) and _HHMM.match(t) and t != "24:00" for t in times):
+            raise ValueError(f"{platform}: {times!r} is not a list of times like ['09:00', '18:00']")
+    return value
+
+
+DEFAULT_CRISIS_CHECKLIST = [
+    {"title": "Acknowledge publicly within 1 h", "group": "comms", "due_minutes": 60},
+    {"title": "Brief legal", "group": "legal", "due_minutes": 120},
+    {"title": "Pause paid ads on every platform", "group": "ads", "due_minutes": 60},
+    {"title": "Draft holding statement", "group": "comms", "due_minutes": 180},
+    {"title": "Post-mortem within 5 days", "group": "leads", "due_minutes": 5 * 24 * 60},
+]
+
+
 # ---------------------------------------------------------------- the days people use
 
 #: The days a person may give, an import may bring and a new operation may
@@ -489,6 +555,15 @@ WORKSPACE = Entity(
         Field("base_currency", currency),
         #: The Unix account sshd runs ``crewdeck ssh-session`` as (see ``tui/ssh``).
         Field("ssh_account", optional(text(64))),
+        # Shared post settings (managers change them, every member reads the same).
+        #: The workspace's zone: exports to a scheduler write times in it unless told another.
+        Field("tz", optional(zone_name)),
+        Field("approval_lead_minutes", integer(0, 60 * 24 * 30), sql=("INTEGER",), default=60),
+        Field("min_gap_minutes", integer(0, 60 * 24 * 30), sql=("INTEGER",), default=180),
+        Field("quiet_days", integer(1, 365), sql=("INTEGER",), default=3),
+        Field("publish_lead_hours", integer(0, 24 * 30), sql=("INTEGER",), default=24),
+        _json_field("peak_hours", peak_hours, {}),
+        _json_field("crisis_checklist", list_of(checklist_item, max_items=50, unique=False), DEFAULT_CRISIS_CHECKLIST),
     ),
 )
 
@@ -505,6 +580,10 @@ MEMBER = Entity(
         Field("unix_user", optional(text(64))),
         #: OpenSSH public keys (``type base64 comment``): who this member is to ``crewdeck ssh-session``.
         _json_field("ssh_keys", key_list, []),
+        #: Approval groups (posts): a chain's step may name a group instead of a member.
+        _json_field("groups", list_of(tag, max_items=50), []),
+        #: A guest's campaigns: the posts they may see and approve.
+        _json_field("campaigns", list_of(record_id, max_items=500), []),
         DELETED,
     ),
 )
@@ -520,6 +599,8 @@ CAMPAIGN = Entity(
         Field("status", one_of(CAMPAIGN_STATUSES), default="active"),
         Field("pause_reason", text(1000), default=""),
         _json_field("kpis", json_object, {}),
+        #: The approval chain of its posts: 0-3 ordered steps (see ``approval_step``).
+        _json_field("approvals", list_of(approval_step, max_items=MAX_APPROVAL_STEPS, unique=False), []),
         DELETED,
     ),
 )
@@ -547,6 +628,18 @@ TASK = Entity(
         Field("duplicate_of", optional(record_id)),
         Field("created_by", optional(record_id)),
         Field("created_at", optional(utc_instant)),
+        # A post is a task with a stored post state (None: a plain task) and content.
+        Field("post_state", optional(one_of(POST_STORED_STATES))),
+        Field("copy", text(MAX_COPY), default="", multiline=True),
+        Field("link", text(2000), default=""),
+        _json_field("media", list_of(text(2000), max_items=20), []),
+        Field("first_comment", text(MAX_COPY), default="", multiline=True),
+        #: The approval round opened by the latest submission (``post_round``).
+        _json_field("post_round", optional(post_round), None),
+        Field("live_url", text(2000), default=""),
+        Field("published_at", optional(utc_instant)),
+        #: Crises this post was explicitly resumed from (a crisis holds it until then).
+        _json_field("resumed_from", list_of(record_id, max_items=200), []),
         DELETED,
     ),
 )
@@ -627,7 +720,52 @@ RATE = Entity(
     ),
 )
 
-ENTITIES: dict[str, Entity] = {e.name: e for e in (WORKSPACE, MEMBER, CAMPAIGN, TASK, LEDGER_ENTRY, APPROVAL, ACTING, BUDGET, RATE)}
+#: A reviewer's verdict on one step of a post's approval round: append-only,
+#: with the content hash it saw, so that a later change to the content voids it.
+POST_APPROVAL = Entity(
+    "post_approval",
+    (
+        Field("post", record_id),
+        Field("round", record_id),
+        Field("step", tag),
+        Field("hash", content_hash_text),
+        Field("verdict", one_of(("approve", "reject"))),
+        Field("note", text(2000), default=""),
+        Field("approved_by", record_id),
+        Field("approved_at", utc_instant),
+    ),
+    append_only=True,
+)
+
+#: A crisis: its start, append-only.  Its scope is the campaigns and
+#: platforms named (none named: all of them).
+CRISIS = Entity(
+    "crisis",
+    (
+        Field("reason", text(1000, required=True)),
+        _json_field("campaigns", list_of(record_id, max_items=200), []),
+        _json_field("platforms", list_of(tag, max_items=30), []),
+        Field("started_by", record_id),
+        Field("started_at", utc_instant),
+    ),
+    append_only=True,
+)
+
+#: The end of a crisis; its row id is derived from the crisis's (``crisis_end_id``), so a crisis ends once.
+CRISIS_END = Entity(
+    "crisis_end",
+    (
+        Field("crisis", record_id),
+        Field("resume", one_of(("all", "none", "ask"))),
+        Field("ended_by", record_id),
+        Field("ended_at", utc_instant),
+    ),
+    append_only=True,
+)
+
+ENTITIES: dict[str, Entity] = {
+    e.name: e for e in (WORKSPACE, MEMBER, CAMPAIGN, TASK, LEDGER_ENTRY, APPROVAL, ACTING, BUDGET, RATE, POST_APPROVAL, CRISIS, CRISIS_END)
+}
 
 #: The single row of the ``workspace`` entity.
 WORKSPACE_ROW = "workspace"
@@ -640,6 +778,15 @@ def budget_id(campaign: str, category: str, period: str) -> str:
 
 def rate_id(day: str, base: str, quote: str) -> str:
     return f"rate:{day}:{base}{quote}"
+
+
+def derived_id(*parts: str) -> str:
+    """A record id derived from others (a crisis's end, its checklist tasks): two replicas derive the same one."""
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def crisis_end_id(crisis: str) -> str:
+    return derived_id("crisis_end", crisis)
 
 
 def entity(name: str) -> Entity:

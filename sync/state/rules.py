@@ -29,7 +29,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from crewdeck.sync.state.oplog import APPEND, Op, required_fields
-from crewdeck.sync.state.records import ENTITIES, FAR_DAY_JSON, FIRST_DAY, LAST_DAY, TASK, days_text_out_of_range
+from crewdeck.sync.state.postround import PostReview, Reviewer, Verdict, evaluate, may_take, verdict_of
+from crewdeck.sync.state.records import ENTITIES, FAR_DAY_JSON, FIRST_DAY, LAST_DAY, TASK, crisis_end_id, days_text_out_of_range
 from crewdeck.sync.state.sshkeys import fingerprint_of, identities
 
 MANAGER, MEMBER, GUEST = "manager", "member", "guest"
@@ -40,7 +41,15 @@ GUEST_PROFILE = ("name", "tz")
 #: Records only managers write (campaigns include their approval chain and targets).
 MANAGED = frozenset({"workspace", "campaign", "budget", "rate"})
 #: The field of each record kind that names who made it: it must be the operation's member.
-AUTHOR_FIELDS = {"task": "created_by", "ledger_entry": "entered_by", "approval": "approved_by", "acting": "actor"}
+AUTHOR_FIELDS = {
+    "task": "created_by",
+    "ledger_entry": "entered_by",
+    "approval": "approved_by",
+    "acting": "actor",
+    "post_approval": "approved_by",
+    "crisis": "started_by",
+    "crisis_end": "ended_by",
+}
 
 #: The table of DESIGN.md's "Roles and rules" that this module enforces,
 #: word for word (the README has a copy; a test compares them).
@@ -80,7 +89,7 @@ RULES = {
     "author_field": "an author field (created_by, entered_by, approved_by) must name the operation's member",
     "own_entry_only": "a member reverses only their own ledger entries",
     "unknown_entry": "the ledger entry it names does not exist",
-    "not_pending": "the entry does not wait for approval",
+    "not_pending": "the entry does not wait for approval (nor is it frozen by a crisis)",
     "self_approval": "nobody approves their own entry",
     "unique_handle": "another member has this handle",
     "unique_unix_user": "another member is mapped to this Unix user",
@@ -91,6 +100,15 @@ RULES = {
     "out_of_range": "dates run from 1900-01-01 to 9998-12-31",
     "invalid_value": "the value is not valid for the field",
     "acting_local_only": "acting as another member happens on a shared host only",
+    # Posts and crises.
+    "unknown_post": "the post it names does not exist or is not a post",
+    "stale_round": "the verdict is for a round or content the post no longer has",
+    "not_a_reviewer": "the step names neither this member nor a group they are in (a guest reviews only their campaigns' posts)",
+    "round_author": "nobody reviews a round whose content they changed",
+    "one_step_per_round": "one person approves at most one step of a round",
+    "step_order": "steps are approved in order",
+    "unknown_crisis": "the crisis it names does not exist",
+    "crisis_ended": "the crisis has ended already",
 }
 
 
@@ -155,6 +173,20 @@ class RuleState(Protocol):
 
     def ledger_entry(self, entry_id: str) -> EntryFacts | None: ...
 
+    def post_review(self, post_id: str) -> PostReview | None:
+        """What a verdict on this post is judged against (``None``: no such post)."""
+        ...
+
+    def reviewer(self, member_id: str) -> Reviewer | None: ...
+
+    def record_exists(self, entity: str, row_id: str) -> bool:
+        """Whether the workspace holds this record (of an append-only entity)."""
+        ...
+
+    def frozen(self, entry_id: str) -> bool:
+        """Whether a crisis freezes this ledger entry (``crewdeck.sync.state.frozen``)."""
+        ...
+
 
 #: An operation as the judge sees it: ``(member, kind, entity, row_id, field, value as JSON text)``.
 Proposal = tuple[str, str, str, str, str, str]
@@ -207,6 +239,9 @@ class Judge:
         self._managers: set[str] | None = None
         #: (field, value) -> member id, for handles, Unix users and SSH keys this batch gave out.
         self._claimed: dict[tuple[str, str], str] = {}
+        #: Post verdicts and crises this batch added, for the verdicts and ends after them.
+        self._verdicts: dict[str, list[Verdict]] = {}
+        self._crises: set[str] = set()
 
     # ------------------------------------------------------------ state with this batch on top
 
@@ -295,7 +330,7 @@ class Judge:
                         refusal = _days_outside(kind, entity, field, value)
                 else:
                     refusal = self._decide(op, creating)
-                    if refusal is None and entity in ("member", "ledger_entry"):
+                    if refusal is None and entity in ("member", "ledger_entry", "crisis"):
                         self._accept(op)
                         standing.clear()  # a member's access or removal may have changed
             append(refusal)
@@ -409,7 +444,7 @@ class Judge:
     def _decide_access(self, author: MemberFacts, op: Proposal, creating: Mapping[tuple[str, str], Collection[str]]) -> Refusal | None:
         member_id, kind, entity, row_id, field, value = op
         if kind == APPEND:
-            return self._decide_append(author, entity, json.loads(value))
+            return self._decide_append(author, entity, json.loads(value), row_id)
         if entity == "task":
             if author.access == GUEST:
                 return Refusal("guest_read_only", f"{_name(author, member_id)} is a guest: guests do not change tasks")
@@ -454,7 +489,7 @@ class Judge:
             return Refusal("last_manager", "the last manager cannot give up the role or be removed; make someone else a manager first")
         return None
 
-    def _decide_append(self, author: MemberFacts, entity: str, record: dict[str, Any]) -> Refusal | None:
+    def _decide_append(self, author: MemberFacts, entity: str, record: dict[str, Any], row_id: str) -> Refusal | None:
         name = _name(author, author.id)
         author_field = AUTHOR_FIELDS.get(entity)
         if author_field and record.get(author_field) != author.id:
@@ -465,8 +500,12 @@ class Judge:
             if author.access != MANAGER:
                 return Refusal("managers_only", f"only a manager may act as another member ({name} is a {author.access})")
             return None
+        if entity == "post_approval":
+            return self._decide_verdict(author, record)
         if author.access == GUEST:
             return Refusal("guest_read_only", f"{name} is a guest: guests add no {entity.replace('_', ' ')}s")
+        if entity in ("crisis", "crisis_end"):
+            return self._decide_crisis(author, entity, record, row_id)
         if entity == "ledger_entry":
             reverses = record.get("reverses")
             if reverses:
@@ -482,12 +521,63 @@ class Judge:
             entry = self._entry(record["entry"])
             if entry is None:
                 return Refusal("unknown_entry", f"no ledger entry {record['entry'][:8]} to approve")
-            if not entry.needs_approval or entry.reverses:
-                return Refusal("not_pending", f"entry {record['entry'][:8]} does not wait for approval")
+            if entry.reverses or (not entry.needs_approval and not self.state.frozen(record["entry"])):
+                return Refusal("not_pending", f"entry {record['entry'][:8]} does not wait for approval (nor is it frozen by a crisis)")
             if entry.entered_by == author.id:
                 return Refusal("self_approval", f"{name} entered {record['entry'][:8]}: another manager must approve it")
             return None
         return Refusal("invalid_value", f"{entity} records cannot be added")
+
+    def _decide_verdict(self, author: MemberFacts, record: dict[str, Any]) -> Refusal | None:
+        """An approval or a request for changes on a post's round (see ``postround``)."""
+        name = _name(author, author.id)
+        post = record["post"]
+        review = self.state.post_review(post)
+        if review is None:
+            return Refusal("unknown_post", f"no post {post[:8]} to review")
+        if review.round is None or review.round["id"] != record["round"]:
+            return Refusal("stale_round", f"post {post[:8]} is not in that round (it was submitted again, or not at all)")
+        if record["hash"] != review.hash or review.round["hash"] != review.hash:
+            return Refusal("stale_round", f"the content of post {post[:8]} changed since it was submitted: it needs a new round")
+        step = next((s for s in review.chain if s.name == record["step"]), None)
+        reviewer = self.state.reviewer(author.id)
+        if step is None or not may_take(step, reviewer, review.campaign):
+            what = f"step {record['step']!r} is not in the chain" if step is None else f"step {step.name!r} is not {name}'s to take"
+            return Refusal("not_a_reviewer", f"{what} for post {post[:8]}")
+        if author.id in review.authors:
+            return Refusal("round_author", f"{name} changed the content of post {post[:8]} in this round: another reviewer takes it")
+        verdicts = [*review.verdicts, *self._verdicts.get(post, [])]
+        status = evaluate(
+            post_round=review.round,
+            current_hash=review.hash,
+            chain=review.chain,
+            verdicts=verdicts,
+            authors=review.authors,
+            reviewers={**review.reviewers, **({author.id: reviewer} if reviewer else {})},
+            campaign=review.campaign,
+        )
+        if record["verdict"] == "approve":
+            if any(v is not None and v.by == author.id for v in status.satisfied):
+                return Refusal("one_step_per_round", f"{name} approved a step of this round of post {post[:8]} already")
+            index = status.next_step
+            if index is None or status.steps[index].name != step.name:
+                return Refusal("step_order", f"post {post[:8]}: {status.describe({})}; {step.name!r} is not the next step")
+        self._verdicts.setdefault(post, []).append(verdict_of("", "~", record))
+        return None
+
+    def _decide_crisis(self, author: MemberFacts, entity: str, record: dict[str, Any], row_id: str) -> Refusal | None:
+        name = _name(author, author.id)
+        if author.access != MANAGER:
+            return Refusal("managers_only", f"only a manager starts or ends a crisis ({name} is a {author.access})")
+        if entity == "crisis_end":
+            crisis = record["crisis"]
+            if crisis not in self._crises and not self.state.record_exists("crisis", crisis):
+                return Refusal("unknown_crisis", f"no crisis {crisis[:8]} to end")
+            if row_id != crisis_end_id(crisis):
+                return Refusal("invalid_value", f"the end of crisis {crisis[:8]} has the id the crisis's id gives it")
+            if self.state.record_exists("crisis_end", row_id):
+                return Refusal("crisis_ended", f"crisis {crisis[:8]} has ended already")
+        return None
 
     # ------------------------------------------------------------ what an accepted operation changes
 
@@ -516,6 +606,8 @@ class Judge:
             self._members[row_id] = self.state.member(row_id) or MemberFacts(row_id, None, MEMBER, None, False)
         elif kind == APPEND and entity == "ledger_entry":
             self._entries.setdefault(row_id, _entry_facts(json.loads(value)))
+        elif kind == APPEND and entity == "crisis":
+            self._crises.add(row_id)
 
 
 def _holds(member: MemberFacts, field: str, value: str) -> bool:

@@ -223,6 +223,14 @@ def _ssh_columns(db: sqlite_utils.Database) -> None:
     """``member.ssh_keys`` and ``workspace.ssh_account``: their columns come from _add_missing_columns."""
 
 
+def _create_posts(db: sqlite_utils.Database) -> None:
+    # Posts live in the task table (their columns come from _add_missing_columns);
+    # approvals are read per post, crises are few.
+    _add_missing_columns(db)
+    db.table("post_approval").create_index(["post"], index_name="post_approval_by_post", if_not_exists=True)
+    db.execute("CREATE INDEX IF NOT EXISTS task_posts ON task(post_state) WHERE post_state IS NOT NULL")
+
+
 #: Set by migration 8 until ``Store`` has written the members' access.
 ACCESS_PENDING = "rules.access_pending"
 
@@ -238,6 +246,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("refused operations, and members' access for the rules", _create_refusals),
     ("an index of booked meetings (their attendees' tasks)", _meeting_index),
     ("members' SSH keys and the workspace's SSH account", _ssh_columns),
+    ("posts: content and state on tasks, post approvals, crises", _create_posts),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -31,8 +31,10 @@ from crewdeck.sync.state.store import WorkspaceError
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.watcher import ChangeWatcher
 from crewdeck.tui.app.collector import IdleCollector
+from crewdeck.tui.app.crisis import HELD_BINDINGS, CrisisBanner, CrisisKey
 from crewdeck.tui.app.lines import markup_literal
 from crewdeck.tui.app.pane import Pane
+from crewdeck.tui.app.screens.approvals import APPROVALS_BINDINGS, ApprovalsScreen, open_approvals
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.tasks_pane import TasksPane
@@ -72,11 +74,15 @@ def pane_types() -> tuple[type[Pane], ...]:
 
 def binding_ids() -> set[str]:
     """Every binding id a config's [keymap] may name."""
-    sources: list[Iterable[BindingType]] = [CrewdeckApp.BINDINGS, MainScreen.BINDINGS]
+    sources: list[Iterable[BindingType]] = [CrewdeckApp.BINDINGS, MainScreen.BINDINGS, *(bindings for _, bindings in POST_SCREENS)]
     for pane_type in pane_types():
         sources.append(pane_type.BINDINGS)
         sources.extend(bindings for _, bindings in pane_type.HELP_EXTRA)
     return {b.id for source in sources for b in source if isinstance(b, Binding) and b.id}
+
+
+#: The posts' screens, whose keys ``?`` lists after the panes'.
+POST_SCREENS: list[tuple[str, list[BindingType]]] = [("Approvals", APPROVALS_BINDINGS), ("Posts a crisis held", HELD_BINDINGS)]
 
 
 def _described(bindings: Iterable[BindingType]) -> Iterable[Binding]:
@@ -136,6 +142,7 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader(id="header")
+        yield CrisisBanner(self.crewdeck_app.services, id="crisis-banner")
         if self.crewdeck_app.size.width < NARROW:  # else the tab bar comes with the other panes
             yield _pane_tabs()
         with Container(id="panes"):
@@ -186,6 +193,9 @@ class CrewdeckApp(App[int]):
     |---|---|
     | `1` `2` `3` | focus the tasks, deadlines or budget pane |
     | `z` | zoom the focused pane to the whole screen, and back |
+    | `R` | Approvals: the posts in review, those that need you first |
+    | `C` | the content calendar (the deadlines pane's second mode) |
+    | `!` | start a crisis (managers), or end the open one |
     | `?` | every key |
     | `ctrl+p` | the command palette: every action |
     | `q` | quit |
@@ -197,6 +207,9 @@ class CrewdeckApp(App[int]):
         Binding("2", "focus_pane('grid')", "Deadlines", show=False, id="app.pane_grid"),
         Binding("3", "focus_pane('ledger')", "Budget", show=False, id="app.pane_ledger"),
         Binding("z", "zoom", "Zoom", id="app.zoom"),
+        Binding("R", "approvals", "Approvals", show=False, id="app.approvals"),
+        Binding("C", "calendar", "Content calendar", show=False, id="app.calendar"),
+        Binding("exclamation_mark", "crisis", "Crisis", show=False, id="app.crisis"),
         Binding("question_mark", "help", "Keys", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -355,6 +368,7 @@ class CrewdeckApp(App[int]):
         for pane_type in pane_types():
             sections.append((pane_type.pane_title, pane_type.BINDINGS))
             sections.extend(pane_type.HELP_EXTRA)
+        sections.extend(POST_SCREENS)
         from crewdeck.tui.app.screens.help import HelpScreen
 
         self.push_screen(HelpScreen(sections, dict(self.config.keymap)))
@@ -391,7 +405,36 @@ class CrewdeckApp(App[int]):
         for name, title in PANES:
             yield SystemCommand(f"Pane: {title}", f"Focus the {title.lower()} pane", lambda n=name: self.focus_pane(n))
         yield SystemCommand("Zoom", "Zoom the focused pane, or back", self.action_zoom)
+        yield SystemCommand("Content calendar", "Posts by day, a row per platform or campaign (key C)", self.action_calendar)
+        yield SystemCommand("Approvals", "The posts in review, those that need you first (key R)", self.action_approvals)
+        if self.session.me.is_manager:
+            yield SystemCommand("Crisis", "Start a crisis, asking the reason, or end the open one (key !)", self.action_crisis)
         yield SystemCommand("Keys", "List every key", self.action_help)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Only a manager starts or ends a crisis: the key is hidden from the others (the rules refuse anyway).
+        if action == "crisis":
+            return self.session.me.is_manager
+        return True
+
+    def action_crisis(self) -> None:
+        CrisisKey(self, self.services).run()
+
+    def action_calendar(self) -> None:
+        self.focus_pane("grid")
+        self.call_later(self._show_calendar)
+
+    async def _show_calendar(self) -> None:
+        from crewdeck.tui.app.grid_pane import GridPane
+
+        await self.main_screen.mount_other_panes()
+        pane = self.main_screen.query_one(GridPane)
+        pane.ensure_started()
+        pane.show_calendar(True)
+
+    def action_approvals(self) -> None:
+        if not isinstance(self.screen, ApprovalsScreen):
+            open_approvals(self, self.services)
 
     def _run_in_pane(self, pane: Pane, widget: Widget, action: str) -> None:
         self.focus_pane(pane.pane_name)
@@ -506,6 +549,11 @@ class CrewdeckApp(App[int]):
                 pane.store_changed(ops, ours)
         if isinstance(self.screen, DetailScreen):
             self.screen.load()
+        for screen in self.screen_stack:
+            for banner in screen.query(CrisisBanner):
+                banner.store_changed(ops)
+            if isinstance(screen, ApprovalsScreen):
+                screen.store_changed(ops)
         if notice:
             self.notify(notice, timeout=4)
 

@@ -20,12 +20,14 @@ from textual.binding import Binding, BindingType
 
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.zones import zone as zone_info
+from crewdeck.tui.app.calendar_panel import CalendarPanel
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.planner import PLANNER_BINDINGS, PlannerScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.time.grid import Grid, build_grid, zone_choices
+from crewdeck.widgets.content_calendar import ContentCalendar
 from crewdeck.widgets.deadline_grid import GUTTER, DeadlineGrid
 
 #: The task fields the grid shows (a marker's row, place, colour and text); any member field counts.
@@ -47,19 +49,28 @@ class GridPane(Pane):
     | `t` | now (today, if another day is shown) |
     | `Z` | draw the grid in another zone: yours, a member's, a campaign audience's |
     | `o` | plan a meeting: you and the member under the cursor, the next 7 days |
+    | `c` | the content calendar instead of the grid, and back (`C` from anywhere) |
     """
 
     pane_name = "grid"
     pane_title = "Deadlines"
-    HELP_EXTRA = [("Deadline grid", DeadlineGrid.BINDINGS), ("Meeting planner", PLANNER_BINDINGS)]
+    HELP_EXTRA = [
+        ("Deadline grid", DeadlineGrid.BINDINGS),
+        ("Meeting planner", PLANNER_BINDINGS),
+        ("Content calendar", ContentCalendar.BINDINGS),
+    ]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "plan_meeting", "Plan meeting", id="grid.plan_meeting"),
+        Binding("c", "calendar", "Content calendar", show=False, id="grid.calendar"),
     ]
 
     DEFAULT_CSS = """
     GridPane { height: 1fr; }
     GridPane DeadlineGrid { height: 1fr; }
+    GridPane #calendar-panel { display: none; }
+    GridPane.-calendar #calendar-panel { display: block; }
+    GridPane.-calendar DeadlineGrid { display: none; }
     """
 
     def __init__(self, services: Services) -> None:
@@ -83,10 +94,28 @@ class GridPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield DeadlineGrid(id="deadline-grid")
+        yield CalendarPanel(self.services, id="calendar-panel")
+
+    @property
+    def calendar(self) -> CalendarPanel:
+        return self.query_one(CalendarPanel)
 
     def focus_main(self) -> None:
         self.ensure_started()
-        self.grid.focus()
+        if self.has_class("-calendar"):
+            self.calendar.calendar.focus()
+        else:
+            self.grid.focus()
+
+    def action_calendar(self) -> None:
+        self.show_calendar(not self.has_class("-calendar"))
+
+    def show_calendar(self, shown: bool) -> None:
+        """The content calendar (loaded the first time it is shown), or the grid again."""
+        self.set_class(shown, "-calendar")
+        if shown and self.calendar.read is None:
+            self.calendar.reload()
+        self.focus_main()
 
     def start(self) -> None:
         self.zone = self.services.viewer_tz
@@ -97,6 +126,8 @@ class GridPane(Pane):
         self.set_interval(TICK, self.tick)
 
     def store_changed(self, ops: list[Op], ours: bool) -> None:
+        if self.calendar.read is not None:
+            self.calendar.store_changed(ops)
         if any(op.entity == "member" or (op.entity == "task" and op.field in SHOWN_TASK_FIELDS) for op in ops):
             self.reload()
 

@@ -18,6 +18,7 @@ from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.pane import Pane
+from crewdeck.tui.app.post_keys import POST_BINDINGS
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
@@ -68,6 +69,7 @@ class TasksPane(Pane):
     | `x` `X` | mark for bulk, clear the marks |
     | `u`, `ctrl+r` or `U` | undo, redo (as new operations) |
     | `e` `y` | edit notes in `$EDITOR` (over SSH: in the app), copy as text |
+    | `S` `Y` `N` `L` `P` | a post: submit, approve, request changes, schedule, pull (`s` its next states, `d` publish) |
     """
 
     pane_name = "tasks"
@@ -83,6 +85,7 @@ class TasksPane(Pane):
         Binding("x", "mark", "Mark", id="tasks.mark"),
         Binding("X", "clear_marks", "Clear marks", show=False, id="tasks.clear_marks"),
         *TRIAGE_BINDINGS,
+        *POST_BINDINGS,
     ]
 
     DEFAULT_CSS = """
@@ -313,6 +316,9 @@ class TasksPane(Pane):
 
     def action_triage(self, key: str) -> None:
         self.triage.run(key)
+
+    def action_post(self, move: str) -> None:
+        self.triage.posts.run(move)
 
     def targets(self) -> list[str]:
         if self.marked:

@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.widget import Widget
 
 from crewdeck.sync.state.ids import short
+from crewdeck.tui.app.post_keys import PostKeys
 from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
@@ -65,6 +66,8 @@ class Triage:
         self._services = services
         self._targets = targets
         self._after_write = after_write
+        #: For a post, ``s`` and ``d`` are its moves.
+        self.posts = PostKeys(owner, services, targets)
 
     def run(self, key: str) -> None:
         """The key named ``key`` in ``TRIAGE_BINDINGS``."""
@@ -129,10 +132,13 @@ class Triage:
     # ------------------------------------------------------------ keys
 
     def cycle_status(self) -> None:
-        self._act("status", self._services.session.edits.cycle_status)
+        self.posts.either(lambda: self._act("status", self._services.session.edits.cycle_status), self.posts.status)
 
     def done(self) -> None:
-        self._act("done", lambda ids: self._services.session.edits.set_fields(ids, {"status": "done"}, "done"))
+        self.posts.either(
+            lambda: self._act("done", lambda ids: self._services.session.edits.set_fields(ids, {"status": "done"}, "done")),
+            self.posts.publish,
+        )
 
     def accept(self) -> None:
         self._act("accepted", lambda ids: self._services.session.edits.accept(ids, take=False))

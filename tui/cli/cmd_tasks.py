@@ -10,6 +10,7 @@ from crewdeck.sync.client.remote import META_PUSH_SEQ, META_REMOVED, Remote
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, limit_number, note_incomplete, print_json, table
+from crewdeck.tui.posts.reading import post_ids
 from crewdeck.tui.tasks import listing as tasklist
 from crewdeck.tui.tasks import query as query_language
 from crewdeck.tui.tasks import quickadd, recurrence
@@ -36,6 +37,7 @@ def query_context(ctx: Context) -> query_language.QueryContext:
         now=ctx.now,
         member_id=lambda handle: ctx.ws.member_in_filter(handle).id,
         campaign_id=lambda name: ctx.ws.campaign_by_name(name).id,
+        posts=lambda kind, value: post_ids(ctx.ws.conn, kind, value, ctx.now),
     )
 
 

@@ -112,9 +112,18 @@ def _member_values(a: argparse.Namespace, creating: bool) -> dict[str, Any]:
         values["days_off"] = sorted({d.strip() for d in a.days_off.split(",") if d.strip()})
     if a.access is not None:
         values["access"] = a.access
+    if a.groups is not None:
+        values["groups"] = sorted({g.strip().lower() for g in a.groups.split(",") if g.strip()})
     if creating and ("name" not in values or "tz" not in values):
         raise UserError("member add: --name and --tz are required")
     return values
+
+
+def _guest_campaigns(ctx: Context) -> dict[str, Any]:
+    """``--campaigns``: the campaigns whose posts a guest sees and approves."""
+    if ctx.args.campaigns is None:
+        return {}
+    return {"campaigns": sorted({ctx.ws.campaign_by_name(name.strip()).id for name in ctx.args.campaigns.split(",") if name.strip()})}
 
 
 def cmd_member_add(ctx: Context) -> int:
@@ -125,6 +134,7 @@ def cmd_member_add(ctx: Context) -> int:
     values = {"handle": handle, **_member_values(ctx.args, creating=True)}
     if ctx.args.ssh_key:
         values["ssh_keys"] = keys_after(handle, [], ctx.args.ssh_key, [])
+    values = {"handle": handle, **_member_values(ctx.args, creating=True), **_guest_campaigns(ctx)}
     values.setdefault("hours", parse_hours("mon-fri 09:00-17:00"))
     # The very first member adds themselves, as the workspace's manager; after that, a manager does.
     author = ctx.me if ws.members() else None
@@ -139,7 +149,7 @@ def cmd_member_add(ctx: Context) -> int:
 
 def cmd_member_set(ctx: Context) -> int:
     member = ctx.ws.member_by_handle(ctx.args.handle)
-    values = _member_values(ctx.args, creating=False)
+    values = {**_member_values(ctx.args, creating=False), **_guest_campaigns(ctx)}
     if ctx.args.new_handle:
         values["handle"] = ctx.args.new_handle.lstrip("@").lower()
     if ctx.args.ssh_key or ctx.args.ssh_key_rm:
@@ -258,6 +268,10 @@ def _campaign_values(ctx: Context, creating: bool) -> dict[str, Any]:
             values["pause_reason"] = a.reason
         if a.rename is not None:
             values["name"] = a.rename
+        if a.approvals is not None:
+            from crewdeck.tui.posts.chains import parse_chain
+
+            values["approvals"] = parse_chain(a.approvals, lambda handle: ctx.ws.member_by_handle(handle).id)
     start, end = values.get("start"), values.get("end")
     if start and end and end < start:
         raise UserError(f"campaign: --end {end} is before --start {start}")
@@ -363,6 +377,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
             metavar="KEY",
             help='add an SSH public key, e.g. "ssh-ed25519 AAAA... ana@laptop" (repeat for several; see crewdeck ssh --help)',
         )
+        p.add_argument("--groups", metavar="GROUPS", help="comma-separated approval groups, e.g. brand,legal (managers only)")
+        p.add_argument("--campaigns", metavar="NAMES", help="a guest's campaigns, comma-separated: the posts they see and approve")
 
     p = msub.add_parser("add", parents=parents, help="add a member", description="Add a member.")
     p.add_argument("handle", help="short handle, e.g. ana")
@@ -408,6 +424,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("--status", choices=CAMPAIGN_STATUSES, help="active, paused or done")
     p.add_argument("--reason", help="why it is paused")
     p.add_argument("--rename", metavar="NAME", help="a new name")
+    p.add_argument(
+        "--approvals",
+        metavar="CHAIN",
+        help='the posts\' approval chain, 0-3 steps in order: "copy:@mia; brand:group=brand" ("none": no approval needed; managers only)',
+    )
     p.set_defaults(func=cmd_campaign_set)
     p = csub.add_parser("list", parents=parents, help="list campaigns", description="List campaigns.")
     p.add_argument("--json", action="store_true", help="print JSON")

@@ -131,9 +131,14 @@ def _report_text(report: reports.Report) -> str:
                     flags.strip(),
                 ]
             )
-        blocks.append(
-            title + "\n" + table(rows, [by.upper(), "BUDGET", "SPENT", "REMAINING", "USED", "BURN/DAY", "FORECAST", "PENDING", ""])
-        )
+        block = title + "\n" + table(rows, [by.upper(), "BUDGET", "SPENT", "REMAINING", "USED", "BURN/DAY", "FORECAST", "PENDING", ""])
+        if c.total.frozen_entries:
+            n = c.total.frozen_entries
+            block += (
+                f"\nfrozen by a crisis: {_amount(c.total.frozen, base)} {base} in {n} entr{'ies' if n != 1 else 'y'}, "
+                "not in spent until a manager approves each (crewdeck ledger approve ID)"
+            )
+        blocks.append(block)
     return "\n\n".join(blocks) + "\n"
 
 

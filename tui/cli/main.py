@@ -33,6 +33,8 @@ COMMAND_MODULES = [
     "cmd_doctor",
     "cmd_ssh",
     "cmd_web",
+    "cmd_posts",
+    "cmd_settings",
 ]
 #: Commands whose start counts (sshd runs ssh-session at every login): parsed with their own module only.
 QUICK_COMMANDS = {"ssh-session": "cmd_ssh", "web": "cmd_web"}

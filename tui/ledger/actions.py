@@ -114,13 +114,19 @@ def reverse_entry(ws: Workspace, me: Member, entry_id: str, now: dt.datetime, me
         return w.append("ledger_entry", record, row_id=new_id)
 
 
+def _frozen(ws: Workspace, entry_id: str) -> bool:
+    from crewdeck.tui.posts.frozen import is_frozen
+
+    return is_frozen(ws.conn, entry_id)
+
+
 def approve_entry(ws: Workspace, me: Member, entry_id: str, now: dt.datetime) -> str:
     entry = ws.store.record("ledger_entry", entry_id)
     if entry is None:
         raise UserError(f"no ledger entry with id {short(entry_id)}")
     if entry["reverses"]:
         raise UserError(f"entry {short(entry_id)} is a reversal: it counts when {short(entry['reverses'])} is approved")
-    if not entry["needs_approval"]:
+    if not entry["needs_approval"] and not _frozen(ws, entry_id):
         raise UserError(f"entry {short(entry_id)} does not need approval: it already counts")
     if not may_approve(me):
         raise UserError(f"@{me.handle} cannot approve spend: only a manager can")

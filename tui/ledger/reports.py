@@ -66,6 +66,9 @@ class Line:
     budget: Decimal | None = None
     entries: int = 0
     pending_entries: int = 0
+    #: Spend a crisis froze (``crewdeck.tui.posts.frozen``): not in ``spent`` until a manager approves it.
+    frozen: Decimal = _ZERO
+    frozen_entries: int = 0
     #: Counted amounts in their own currencies, minor units.
     by_currency: dict[str, int] = field(default_factory=dict)
     #: Amounts with no rate in force (counted or pending), minor units per currency.
@@ -246,6 +249,7 @@ def build(
             seen[0], seen[1] = min(seen[0], first), max(seen[1], last)
             seen[2] += n
             seen[3] += amount
+    _freeze(conn, rates, by, " AND ".join(where), params, lines, totals)
     warnings, missing_budgets = _add_budgets(conn, rates, by, bounds, campaign, campaigns, lines, totals)
     report = Report(base, by, period, as_of, [], [MissingRate(c, *v) for c, v in sorted(missing.items())], warnings, missing_budgets)
     for camp, total in totals.items():
@@ -262,6 +266,40 @@ def build(
         )
     report.campaigns.sort(key=lambda c: (c.name.lower(), c.id))
     return report
+
+
+def _freeze(
+    conn: sqlite3.Connection,
+    rates: RateBook,
+    by: str,
+    where: str,
+    params: dict[str, Any],
+    lines: dict[str, dict[str, Line]],
+    totals: dict[str, Line],
+) -> None:
+    """Move the spend a crisis froze from spent to frozen (entry by entry: a crisis's days hold few)."""
+    from crewdeck.tui.posts.frozen import frozen_condition
+
+    found = frozen_condition(conn)
+    if found is None:
+        return
+    condition, frozen_params = found
+    rows = conn.execute(
+        f"SELECT e.campaign, {_KEY_SQL[by]}, e.currency, e.date, e.amount FROM ledger_entry e WHERE {where} AND {condition}",
+        {**params, **frozen_params},
+    )
+    for camp, key, currency, day, amount in rows:
+        in_force = rates.in_force(currency, day)
+        for target in (lines[camp][key], totals[camp]):
+            target.entries -= 1
+            target.frozen_entries += 1
+            target.by_currency[currency] -= amount
+            if not target.by_currency[currency]:
+                del target.by_currency[currency]
+            if in_force is not None:
+                value = at_rate(amount, currency, in_force[1])
+                target.spent = EXACT.subtract(target.spent, value)
+                target.frozen = EXACT.add(target.frozen, value)
 
 
 @dataclass(frozen=True)
@@ -425,6 +463,8 @@ def line_json(line: Line, base: str, by: str) -> dict[str, Any]:
         forecast_over_budget=line.heading_over,
         entries=line.entries,
         pending_entries=line.pending_entries,
+        frozen=money(line.frozen, base),
+        frozen_entries=line.frozen_entries,
         by_currency=[money_json(v, c) for c, v in sorted(line.by_currency.items())],
         unconverted=[money_json(v, c) for c, v in sorted(line.unconverted.items())],
         budget_unconverted=[money_json(v, c) for c, v in sorted(line.budget_unconverted.items())],

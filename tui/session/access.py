@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from crewdeck.sync.state.oplog import Op
-from crewdeck.sync.state.store import Writer
+from crewdeck.sync.state.store import Store, Writer
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 T = TypeVar("T")
@@ -54,6 +54,15 @@ class WorkspaceAccess:
         with self._lock:
             row_id = work(self._ws)
             return row_id, self._mark_ours(self._ws.store.history(row_id))
+
+    def write_store(self, work: Callable[[Store], T]) -> tuple[T, tuple[Op, ...]]:
+        """``work(store)``, which commits its own transactions (the posts' moves do): its answer
+        and the operations it stored, ours.  Nothing is written when ``work`` raises."""
+        with self._lock:
+            store = self._ws.store
+            before = store.max_seq()
+            answer = work(store)
+            return answer, self._mark_ours(op for _, op in store.own_ops_after(before))
 
     def _mark_ours(self, ops: Iterable[Op]) -> tuple[Op, ...]:
         """The one place operations become ours (call with the lock held, right after the commit)."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crewdeck.sync.state.oplog import Op
+from crewdeck.tui.posts.reading import post_ids
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.session.detail import TaskDetail, task_detail
 from crewdeck.tui.tasks import query as query_language
@@ -45,6 +46,7 @@ class Reads:
                 now=now,
                 member_id=lambda handle: ws.member_in_filter(handle).id,
                 campaign_id=lambda name: ws.campaign_by_name(name).id,
+                posts=lambda kind, value: post_ids(ws.conn, kind, value, now),
             )
             where, params = query_language.compile(parsed, ctx)
             return Filter(where, tuple(params))

@@ -10,6 +10,9 @@ Terms are ANDed; a leading ``-`` negates a term.
 | ``#instagram``            | tagged                                              |
 | ``+spring-launch``        | in that campaign (``+none``: in none)               |
 | ``platform:tiktok``       | for that platform                                   |
+| ``post:instagram``        | posts for that platform (``post:any``: every post)  |
+| ``state:in-review``       | posts in that state (as computed now)               |
+| ``needs:@me``             | posts waiting for your (or @ana's) approval         |
 | ``!high`` ``!med`` ...    | that priority                                       |
 | ``due:today`` ``due:fri`` | due on that day (in your zone)                      |
 | ``due:<fri`` ``due:>+3d`` | due on or before / on or after that day             |
@@ -27,12 +30,14 @@ Without a ``status:``/``is:`` term (or ``all``) only open tasks match.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from crewdeck.sync.state.records import OPEN_STATUSES, PRIORITIES, TASK_STATUSES
 from crewdeck.sync.state.zones import zone
+from crewdeck.tui.posts.states import STATES as POST_STATES
 from crewdeck.tui.tasks.quickadd import PRIORITY_WORDS
 from crewdeck.tui.time.when import DateError, localize, parse_day, parse_moment_text, utc_iso
 from crewdeck.tui.workspace.errors import UserError
@@ -81,6 +86,14 @@ def parse(text: str) -> Query:
             query.terms.append(Term("campaign", body[1:], negate))
         elif lower.startswith("platform:") and len(body) > 9:
             query.terms.append(Term("platform", lower[9:], negate))
+        elif lower.startswith("post:") and len(body) > 5:
+            query.terms.append(Term("post", lower[5:], negate))
+        elif lower.startswith("state:") and len(body) > 6:
+            if lower[6:] not in POST_STATES:
+                raise UserError(f"{word}: {lower[6:]!r} is not a post state ({', '.join(POST_STATES)})")
+            query.terms.append(Term("state", lower[6:], negate))
+        elif lower.startswith("needs:@") and len(body) > 7:
+            query.terms.append(Term("needs", lower[7:], negate))
         elif body.startswith("!") and len(body) > 1:
             priority = PRIORITY_WORDS.get(lower[1:], lower[1:])
             if priority not in PRIORITIES:
@@ -104,6 +117,8 @@ class QueryContext:
     now: dt.datetime
     member_id: Callable[[str], str]
     campaign_id: Callable[[str], str]
+    #: The ids of the posts in a state (``("state", "in-review")``) or waiting for a member (``("needs", member id)``).
+    posts: Callable[[str, str], list[str]] | None = None
 
 
 def like_pattern(text: str) -> str:
@@ -203,6 +218,16 @@ def _clause(term: Term, ctx: QueryContext, now: str) -> tuple[str, list[Any]]:
         return "t.platform = ?", [value]
     if kind == "priority":
         return "t.priority = ?", [value]
+    if kind == "post":
+        return ("t.post_state IS NOT NULL", []) if value == "any" else ("(t.post_state IS NOT NULL AND t.platform = ?)", [value])
+    if kind in ("state", "needs"):
+        if ctx.posts is None:
+            raise UserError(f"{kind}: posts' states are not known here")
+        if kind == "needs":
+            if value == "me" and ctx.me is None:
+                raise UserError("needs:@me: who you are is not known here (pass --as HANDLE)")
+            value = ctx.me if value == "me" and ctx.me else ctx.member_id(value)
+        return "t.id IN (SELECT value FROM json_each(?))", [json.dumps(ctx.posts(kind, value))]
     if kind == "due":
         return _due_clause(value, ctx)
     if kind == "overdue":

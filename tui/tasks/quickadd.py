@@ -19,6 +19,8 @@
   task becomes the first instance of a series, due at the next occurrence
   (a time without a zone is the creator's; without a time, the end of the
   owner's working day),
+* ``post:PLATFORM`` makes the task a post (an idea) for that platform
+  (``post:instagram``), with or without a campaign,
 * a word starting with a backslash is kept literally (``\\#1`` is "#1"),
 * everything else is the title.
 
@@ -57,6 +59,8 @@ class Draft:
     publish_words: list[str] = field(default_factory=list)
     #: The words of an ``every:`` rule.
     every_words: list[str] = field(default_factory=list)
+    #: ``post:PLATFORM``: the task is a post for this platform.
+    post: bool = False
     problems: list[str] = field(default_factory=list)
 
 
@@ -85,6 +89,10 @@ def parse(text: str) -> Draft:
                 draft.problems.append(f"{word}: priority is !high, !med or !low")
             else:
                 draft.priority = priority
+        elif word.lower().startswith("post:"):
+            draft.post = True
+            if word[5:]:
+                draft.platform = word[5:].lower()
         elif word.lower().startswith("every:"):
             rule = [word[6:]] if word[6:] else []
             while i < len(words) and is_rule_word(words[i], words[i + 1 :]):
@@ -174,8 +182,10 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, publ
     campaign = ws.campaign_by_name(draft.campaign) if draft.campaign else None
     if campaign is not None:
         values["campaign"] = campaign.id
-        if draft.platform:
-            values["platform"] = draft.platform
+    if draft.platform and (campaign is not None or draft.post):
+        values["platform"] = draft.platform
+    if draft.post:
+        values["post_state"] = "idea"
     if draft.priority:
         values["priority"] = draft.priority
     owner = assignee or creator

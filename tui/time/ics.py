@@ -5,7 +5,7 @@ zone the due was meant in (``DTSTART;TZID=Asia/Kolkata:...``) with a
 ``VTIMEZONE`` for every zone used, so calendar apps show it right in any
 zone and across DST changes.  A booked meeting lasts its minutes; a due
 date is a moment (no ``DTEND``); a publish slot is a second event in the
-audience's zone.  A meeting names who booked it (``ORGANIZER``) and every
+audience's zone (a post's with its state in the summary).  A meeting names who booked it (``ORGANIZER``) and every
 member asked (an ``ATTENDEE`` each, required or optional, with their name):
 members have no e-mail address here, so a member's address is the URN of
 their id (``urn:uuid:...``), the same in every export.  UIDs are stable (task id + kind), so importing again
@@ -48,6 +48,13 @@ def _tasks(ws: Workspace, member: Member | None) -> list[dict[str, Any]]:
     return [t for t in tasks if t["assignee"] == member.id or (t["meeting"] and member.id in _attendees(t))]
 
 
+def _post_states(ws: Workspace, now: dt.datetime) -> dict[str, str]:
+    """Each post's state now: its publish slot's event says it."""
+    from crewdeck.tui.posts.reading import read_posts
+
+    return {view.id: view.state for view in read_posts(ws.conn, now)}
+
+
 def _attendees(task: dict[str, Any]) -> list[str]:
     meeting = json.loads(task["meeting"])
     return list(meeting["required"]) + list(meeting["optional"])
@@ -88,6 +95,7 @@ def calendar(ws: Workspace, now: dt.datetime, member: Member | None = None) -> b
     cal.add("version", "2.0")
     cal.add("x-wr-calname", visible(f"{ws.name}" + (f" (@{member.handle})" if member else "")))
     days: list[dt.date] = []
+    post_states = _post_states(ws, now)
     for task in _tasks(ws, member):
         title = text_or(task["title"], untitled_task(task["id"]))
         details = []
@@ -107,7 +115,9 @@ def calendar(ws: Workspace, now: dt.datetime, member: Member | None = None) -> b
             event.add("dtstamp", now)
             event.add("dtstart", start)
             if kind == "publish":
-                event.add("summary", visible(f"Publish: {title}" + (f" ({task['platform']})" if task["platform"] else "")))
+                state = post_states.get(task["id"])
+                shown = (f" ({task['platform']})" if task["platform"] else "") + (f" [{state.replace('-', ' ')}]" if state else "")
+                event.add("summary", visible(f"Publish: {title}{shown}"))
             elif task["meeting"]:
                 event.add("summary", visible(title))
                 event.add("dtend", start + dt.timedelta(minutes=json.loads(task["meeting"])["minutes"]))

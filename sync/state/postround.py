@@ -1,0 +1,258 @@
+"""A post's approval round, worked out from the records alone.
+
+Shared by the rules (which refuse a verdict that cannot count) and by the
+readers (which decide whether a post is approved).  Nothing here reads a
+clock or writes anything: the same records give the same answer on every
+replica, whatever order they arrived in.
+
+A round starts when a post is submitted (``task.post_round``: its id, the
+content hash submitted, when).  A verdict (``post_approval``) counts for
+the round when it names the round, carries the post's current content
+hash (so a change to the content after it voids it), is by someone who
+may take its step (named by the step, or in its group; a guest only for
+their campaigns) and who changed none of the content since the previous
+round.  Each step takes the earliest counting approval by someone not
+already counted for an earlier step (one person, one step per round).
+Any counting rejection blocks the round until the author resubmits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+#: The fields whose change voids a round.
+CONTENT_FIELDS = ("copy", "link", "media", "first_comment")
+
+
+def content_hash(copy: str, link: str, media: Sequence[str], first_comment: str) -> str:
+    """The hash an approval keeps of the content it saw.
+
+    The fields are joined with separators no stored text holds (the rules
+    refuse control characters other than line breaks and tabs), so two
+    different contents never join to the same text.
+    """
+    text = "\x1f".join((copy, link, "\x1e".join(media), first_comment))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def record_hash(record: Mapping[str, Any]) -> str:
+    """``content_hash`` of a task record's values (missing fields read as their defaults)."""
+    return content_hash(record.get("copy") or "", record.get("link") or "", record.get("media") or [], record.get("first_comment") or "")
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    member: str | None
+    group: str | None
+
+
+def steps_of(chain: Sequence[Mapping[str, Any]]) -> tuple[Step, ...]:
+    return tuple(Step(s["name"], s.get("member"), s.get("group")) for s in chain)
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """What decides whether a member may take a step."""
+
+    id: str
+    access: str
+    groups: frozenset[str]
+    #: A guest's campaigns.
+    campaigns: frozenset[str]
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A ``post_approval`` record."""
+
+    id: str
+    op_id: str
+    round: str
+    step: str
+    hash: str
+    verdict: str
+    note: str
+    by: str
+    at: str
+
+
+def verdict_of(row_id: str, op_id: str, record: Mapping[str, Any]) -> Verdict:
+    return Verdict(
+        row_id,
+        op_id,
+        record["round"],
+        record["step"],
+        record["hash"],
+        record["verdict"],
+        record.get("note") or "",
+        record["approved_by"],
+        record["approved_at"],
+    )
+
+
+@dataclass(frozen=True)
+class PostReview:
+    """What the rules judge a verdict on a post against."""
+
+    campaign: str | None
+    #: ``task.post_round``: the current round, or ``None``.
+    round: Mapping[str, Any] | None
+    #: The content hash now.
+    hash: str
+    chain: tuple[Step, ...]
+    verdicts: tuple[Verdict, ...]
+    #: Who changed the content since the previous round.
+    authors: frozenset[str]
+    #: The facts of everyone with a verdict on the post.
+    reviewers: Mapping[str, Reviewer]
+
+
+def may_take(step: Step, reviewer: Reviewer | None, campaign: str | None) -> bool:
+    """Whether this member may approve or reject this step of a post of ``campaign``."""
+    if reviewer is None or reviewer.deleted:
+        return False
+    if reviewer.access == "guest" and (campaign is None or campaign not in reviewer.campaigns):
+        return False
+    return reviewer.id == step.member if step.member else step.group in reviewer.groups
+
+
+@dataclass(frozen=True)
+class RoundStatus:
+    """Where a post's current round stands."""
+
+    round_id: str | None
+    steps: tuple[Step, ...]
+    #: The approval that satisfies each step, or ``None``.
+    satisfied: tuple[Verdict | None, ...] = ()
+    #: The counting rejection that blocks the round (the newest), or ``None``.
+    rejection: Verdict | None = None
+    #: The content changed since the submission.
+    voided: bool = False
+    #: Who changed the content since the previous round: none of them reviews this one.
+    authors: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def open(self) -> bool:
+        """Submitted, not voided."""
+        return self.round_id is not None and not self.voided
+
+    @property
+    def approved(self) -> bool:
+        return self.open and self.rejection is None and all(v is not None for v in self.satisfied)
+
+    @property
+    def next_step(self) -> int | None:
+        """Index of the first step no approval satisfies yet."""
+        for index, verdict in enumerate(self.satisfied):
+            if verdict is None:
+                return index
+        return None
+
+    def approved_at(self, submitted_at: str | None) -> str | None:
+        """When the round became approved: its last approval (the submission, with no steps)."""
+        if not self.approved:
+            return None
+        times = [v.at for v in self.satisfied if v is not None]
+        return max(times) if times else submitted_at
+
+    def describe(self, handles: Mapping[str, str]) -> str:
+        """ "step 2 of 2, @legal, still open"; "approved"; "changes requested by @mia: note"."""
+        if self.round_id is None:
+            return "not submitted"
+        if self.voided:
+            return "the content changed since it was submitted: submit it again"
+        if self.rejection is not None:
+            note = f": {self.rejection.note}" if self.rejection.note else ""
+            return f"changes requested by @{handles.get(self.rejection.by, self.rejection.by[:8])}{note}"
+        index = self.next_step
+        if index is None:
+            return "approved"
+        step = self.steps[index]
+        who = f"@{handles.get(step.member, step.member[:8])}" if step.member else f"@{step.group}"
+        return f"step {index + 1} of {len(self.steps)} ({step.name}), {who}, still open"
+
+
+def evaluate(
+    *,
+    post_round: Mapping[str, Any] | None,
+    current_hash: str,
+    chain: Sequence[Step],
+    verdicts: Collection[Verdict],
+    authors: Collection[str],
+    reviewers: Mapping[str, Reviewer],
+    campaign: str | None,
+) -> RoundStatus:
+    """The round's status from its records (see the module's doc)."""
+    steps = tuple(chain)
+    author_set = frozenset(authors)
+    if post_round is None:
+        return RoundStatus(None, steps, (None,) * len(steps), authors=author_set)
+    round_id = post_round["id"]
+    if post_round["hash"] != current_hash:
+        return RoundStatus(round_id, steps, (None,) * len(steps), voided=True, authors=author_set)
+    if not verdicts:
+        return RoundStatus(round_id, steps, (None,) * len(steps), authors=author_set)
+    by_name = {step.name: step for step in steps}
+    counting = sorted(
+        (
+            v
+            for v in verdicts
+            if v.round == round_id
+            and v.hash == current_hash
+            and v.by not in author_set
+            and v.step in by_name
+            and may_take(by_name[v.step], reviewers.get(v.by), campaign)
+        ),
+        key=lambda v: v.op_id,
+    )
+    rejections = [v for v in counting if v.verdict == "reject"]
+    satisfied = _assign(steps, [v for v in counting if v.verdict == "approve"])
+    return RoundStatus(round_id, steps, satisfied, rejections[-1] if rejections else None, authors=author_set)
+
+
+def _assign(steps: Sequence[Step], approvals: Sequence[Verdict]) -> tuple[Verdict | None, ...]:
+    """One approval per step, one step per person: the assignment that satisfies the most steps.
+
+    Ties go to the earliest approvals.  Taking, step by step, the earliest
+    approval by someone not yet counted is that assignment whenever it
+    satisfies every step (nearly always); otherwise every assignment is
+    tried: at most three steps and a few reviewers each.
+    """
+    greedy: list[Verdict | None] = []
+    people: set[str] = set()
+    for step in steps:
+        found = next((v for v in approvals if v.step == step.name and v.by not in people), None)
+        if found is None:
+            break
+        greedy.append(found)
+        people.add(found.by)
+    else:
+        return tuple(greedy)
+    candidates: list[list[Verdict | None]] = []
+    for step in steps:
+        firsts: dict[str, Verdict] = {}
+        for verdict in approvals:  # oldest first
+            if verdict.step == step.name:
+                firsts.setdefault(verdict.by, verdict)
+        candidates.append([*firsts.values(), None])
+    best: tuple[Verdict | None, ...] = (None,) * len(steps)
+    best_key: tuple[int, list[str]] = (0, [])
+
+    def walk(index: int, chosen: tuple[Verdict | None, ...], people: frozenset[str]) -> None:
+        nonlocal best, best_key
+        if index == len(steps):
+            key = (-sum(v is not None for v in chosen), [v.op_id if v else "~" for v in chosen])
+            if best_key == (0, []) or key < best_key:
+                best, best_key = chosen, key
+            return
+        for candidate in candidates[index]:
+            if candidate is None or candidate.by not in people:
+                walk(index + 1, (*chosen, candidate), people | {candidate.by} if candidate else people)
+
+    walk(0, (), frozenset())
+    return best

@@ -1,0 +1,394 @@
+"""The posts in the app: the Approvals view, the crisis key, its banner and the posts it held, driven by keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.calendar_panel import CalendarPanel
+from crewdeck.tui.app.crisis import CrisisBanner, HeldPostsScreen
+from crewdeck.tui.app.screens.approvals import ApprovalsScreen
+from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.app.screens.help import HelpScreen
+from crewdeck.tui.app.screens.picker import PickerScreen
+from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.posts import writing
+from crewdeck.tui.posts.reading import open_crises, read_post
+from crewdeck.widgets.post_table import PostTable
+
+from .apphelp import make_app, settle, until
+from .conftest import NOW
+from .postsupport import add_posts, ids, team_workspace
+from .syncsupport import Server, crewdeck, make_team, new_token
+
+SIZE = (160, 48)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Path:
+    """The demo team; five Spring Launch posts by raj waiting for review (copy: @mia, then brand: kemi's group)."""
+    path = tmp_path / "posts.db"
+    store = team_workspace(path, NOW)
+    add_posts(store, 5, NOW + dt.timedelta(days=2), submitted=NOW)
+    store.close()
+    return path
+
+
+def member(path: Path, handle: str) -> str:
+    with Store(path) as store:
+        return ids(store, "member", "handle")[handle]
+
+
+def state(path: Path, post_id: str) -> str:
+    with Store(path) as store:
+        view = read_post(store.conn, post_id, NOW)
+    assert view is not None
+    return view.state
+
+
+def banner(app: CrewdeckApp) -> CrisisBanner:
+    return app.main_screen.query_one(CrisisBanner)
+
+
+def banner_text(app: CrewdeckApp) -> str:
+    return str(banner(app).render()) if banner(app).display else ""
+
+
+async def test_approvals_lists_what_needs_me_first_oldest_slot_first_and_approves_with_one_key(team: Path) -> None:
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        table = screen.table
+        assert table.total == 5
+        rows = [row for _, row in table.loaded_rows()]
+        assert [row.cells[4] for row in rows] == [f"Spring post {n}" for n in range(5)]
+        assert all(row.cells[5].startswith("needs you: step 1 of 2 (copy)") for row in rows)
+        first = rows[0].id
+        await pilot.press("a")
+        await settle(pilot)
+        # Mia's step is done: the post now waits on the brand group, no longer on her.
+        assert [row.cells[4] for _, row in table.loaded_rows()][:4] == [f"Spring post {n}" for n in range(1, 5)]
+        moved = next(row for _, row in table.loaded_rows() if row.id == first)
+        assert "step 2 of 2 (brand)" in moved.cells[5] and not moved.cells[5].startswith("needs you")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ApprovalsScreen)
+    with Store(team) as store:
+        verdicts = store.conn.execute("SELECT verdict, approved_by FROM post_approval WHERE post = ?", (first,)).fetchall()
+    assert verdicts == [("approve", member(team, "mia"))]
+
+
+async def test_a_request_for_changes_takes_a_note_and_the_reviewer_sees_the_diff_since_their_last_verdict(team: Path) -> None:
+    with Store(team) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0]
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        copy = str(app.screen.query_one("#approvals-copy").render())
+        assert "you have not reviewed it before" in copy and "Post 0: spring is here #launch" in copy
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press(*"say spring", "enter")
+        await settle(pilot)
+        assert state(team, post_id) == "changes-requested"
+    # raj rewrites the copy and submits again: mia sees what changed since she asked.
+    raj = member(team, "raj")
+    with Store(team) as store:
+        writing.set_content(store, raj, post_id, NOW, copy="Post 0: spring is finally here #launch")
+        writing.submit(store, raj, post_id, NOW)
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        copy = str(app.screen.query_one("#approvals-copy").render())
+        assert "What changed since you last saw it" in copy
+        assert "- Post 0: spring is here #launch" in copy and "+ Post 0: spring is finally here #launch" in copy
+
+
+async def test_a_refused_approval_is_one_line_and_writes_nothing(team: Path) -> None:
+    app = make_app(team, "raj")  # the author: nothing needs him, and he may not approve his own post
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        table = screen.table
+        assert all(not row.cells[5].startswith("needs you") for _, row in table.loaded_rows())
+        await pilot.press("a")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("cannot approve") and "\n" not in m for m in messages), messages
+    with Store(team) as store:
+        assert store.conn.execute("SELECT count(*) FROM post_approval").fetchone()[0] == 0
+
+
+async def test_the_crisis_key_asks_the_reason_shows_the_banner_and_ending_lists_the_held_posts(team: Path) -> None:
+    ana = member(team, "ana")
+    with Store(team) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0]
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+        writing.approve(store, member(team, "kemi"), post_id, NOW)
+    assert state(team, post_id) == "approved"
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not banner(app).display
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press(*"bad press", "enter")
+        await settle(pilot)
+        assert "CRISIS: bad press — @ana, since today 10:30 CET" in banner_text(app)
+        assert "checklist 0/5" in banner_text(app)
+        assert state(team, post_id) == "paused"
+        # Again: the open crisis is offered to end; its held posts are listed, one key each.
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, HeldPostsScreen)
+        assert [row.id for _, row in app.screen.query_one("#held-table", PostTable).loaded_rows()] == [post_id]
+        await pilot.press("r")
+        await settle(pilot)
+        assert state(team, post_id) == "approved"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not banner(app).display
+    with Store(team) as store:
+        assert open_crises(store.conn) == []
+        assert store.conn.execute("SELECT started_by FROM crisis").fetchone()[0] == ana
+
+
+async def test_the_crisis_key_is_hidden_from_members_who_are_not_managers(team: Path) -> None:
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        assert not isinstance(app.screen, PromptScreen)
+        assert "Crisis" not in [c.title for c in app.get_system_commands(app.screen)]
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+    with Store(team) as store:
+        assert store.conn.execute("SELECT count(*) FROM crisis").fetchone()[0] == 0
+
+
+async def test_a_crisis_started_by_the_command_line_shows_its_banner_with_no_key_pressed(team: Path) -> None:
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not banner(app).display
+        env = {**os.environ, "CREWDECK_NOW": "2026-11-26T09:30:00Z"}
+        started = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "crewdeck.tui.cli.main",
+                "--workspace",
+                str(team),
+                "--as",
+                "ana",
+                "crisis",
+                "start",
+                "--reason",
+                "data leak",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert started.returncode == 0, started.stderr
+        await until(pilot, lambda: "CRISIS: data leak — @ana" in banner_text(app), "the crisis banner")
+        assert "since today 15:00 IST" in banner_text(app)  # raj's zone
+        await pilot.press("R")  # a screen of its own shows it too
+        await settle(pilot)
+        assert isinstance(app.screen, ApprovalsScreen)
+        assert app.screen.query_one(CrisisBanner).display
+        ended = subprocess.run(
+            [sys.executable, "-m", "crewdeck.tui.cli.main", "--workspace", str(team), "--as", "ana", "crisis", "end"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert ended.returncode == 0, ended.stderr
+        await until(pilot, lambda: not banner(app).display, "the banner gone")
+        assert not app.screen.query_one(CrisisBanner).display
+
+
+async def _cursor_on(app: CrewdeckApp, pilot: object, title: str) -> str:
+    pane = app.tasks_pane
+    pane.query_text, pane.view = title, None
+    pane.reload(keep_cursor=False)
+    await settle(pilot)  # type: ignore[arg-type]  # a Pilot
+    key = pane.table.cursor_key
+    assert key is not None
+    return key
+
+
+async def test_post_keys_in_the_task_list_s_offers_the_legal_moves_d_publishes_only_when_approved(team: Path) -> None:
+    raj = member(team, "raj")
+    with Store(team) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 1'").fetchone()[0]
+        writing.set_content(store, raj, post_id, NOW, copy="Spring, rewritten #launch")  # voids the round: a draft again
+    assert state(team, post_id) == "draft"
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert await _cursor_on(app, pilot, "Spring post 1") == post_id
+        await pilot.press("d")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert f"cannot publish {post_id[:8]}: it is draft" in messages
+        assert state(team, post_id) == "draft"
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        assert [c.value for c in app.screen.choices] == ["copy", "submit", "pull"]
+        await pilot.press("s")  # submit, picked by its key
+        await settle(pilot)
+        assert state(team, post_id) == "in-review"
+        await pilot.press("P")
+        await settle(pilot)
+        assert state(team, post_id) == "pulled"
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        other = await _cursor_on(app, pilot, "Spring post 2")
+        await pilot.press("Y")
+        await settle(pilot)
+        with Store(team) as store:
+            assert store.conn.execute("SELECT approved_by FROM post_approval WHERE post = ?", (other,)).fetchone()[0] == member(team, "mia")
+        await pilot.press("N")
+        await settle(pilot)
+        await pilot.press(*"tone down", "enter")
+        await settle(pilot)
+        # mia took the copy step already: one person, one step per round, said in one line.
+        assert any(m.startswith(f"cannot request changes on {other[:8]}") for m in [n.message for n in app._notifications])
+
+
+# ------------------------------------------------------------ the content calendar
+
+
+def slot_of(path: Path, post_id: str) -> tuple[str, str]:
+    with Store(path) as store:
+        row = store.conn.execute("SELECT publish_utc, publish_tz FROM task WHERE id = ?", (post_id,)).fetchone()
+    return row[0], row[1]
+
+
+def calendar_of(app: CrewdeckApp) -> CalendarPanel:
+    return app.main_screen.query_one(CalendarPanel)
+
+
+async def test_calendar_keys_move_a_post_on_the_audiences_clock_across_a_change_of_clocks(tmp_path: Path) -> None:
+    path = tmp_path / "dst.db"
+    store = team_workspace(path, NOW)
+    # Sat 13 March 2027, 09:00 in New York (EST); the clocks go forward on Sunday the 14th.
+    (post_id,) = add_posts(store, 1, dt.datetime(2027, 3, 13, 14, 0, tzinfo=dt.UTC), state="draft")
+    store.close()
+    app = make_app(path, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        panel = calendar_of(app)
+        assert panel.laid is not None and not panel.period.month
+        await pilot.press("w", *["right_square_bracket"] * 4)  # month view, four months on: March 2027
+        await settle(pilot)
+        assert panel.laid.days[0] == dt.date(2027, 3, 1) and panel.laid.rows == ["instagram"]
+        await pilot.press(*["l"] * 12)
+        await settle(pilot)
+        status = str(app.main_screen.query_one("#calendar-status").render())
+        assert "Spring post 0 · draft · Sat 03-13 09:00 EST (America/New_York) = Sat 03-13 15:00 CET for you" in status
+        assert "off-peak for instagram: nearest peak Sat 11:00 America/New_York" in status
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        # Sunday at 09:00 in New York, now EDT: 13:00 UTC, not 14:00.
+        assert slot_of(path, post_id) == ("2027-03-14T13:00:00Z", "America/New_York")
+        assert panel.calendar.day == 13  # the cursor followed the post
+        await pilot.press("plus")
+        await settle(pilot)
+        assert slot_of(path, post_id) == ("2027-03-14T14:00:00Z", "America/New_York")
+        await pilot.press("less_than_sign", "minus")
+        await settle(pilot)
+        assert slot_of(path, post_id) == ("2027-03-13T14:00:00Z", "America/New_York")
+        # Days in the audience's zone, and back in mine.
+        await pilot.press("Z")
+        await settle(pilot)
+        assert panel.laid.zone == "America/New_York"
+        await pilot.press("Z")
+        await settle(pilot)
+        assert panel.laid.zone == "Europe/Berlin"
+        await pilot.press("g")
+        await settle(pilot)
+        assert panel.calendar.day == 13  # the next day with no post on instagram
+        await pilot.press("r")
+        await settle(pilot)
+        assert panel.laid.rows == ["Spring Launch"]
+
+
+async def test_calendar_approve_and_open_act_on_the_post_under_the_cursor(team: Path) -> None:
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        panel = calendar_of(app)
+        assert panel.laid is not None
+        # Spring post 0 is on Sat 28 Nov at 04:30 Manila (Fri 15:30 in New York): find its cell.
+        (row, day), placed = next(
+            (key, cell) for key, cell in panel.laid.cells.items() if any(p.post.facts.title == "Spring post 0" for p in cell)
+        )
+        panel.calendar.move_to(row, day)
+        await settle(pilot)
+        post_id = placed[0].post.id
+        await pilot.press("a")
+        await settle(pilot)
+        with Store(team) as store:
+            assert store.conn.execute("SELECT approved_by FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == member(
+                team, "mia"
+            )
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen) and app.screen.task_id == post_id
+
+
+async def test_a_crisis_started_on_the_server_shows_its_banner_on_a_replica_with_no_key_pressed(tmp_path: Path) -> None:
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        token = new_token("raj", "--workspace", str(team))
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", token, str(replica))
+        app = make_app(replica, "raj")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert not banner(app).display
+            # Ana, on the server's own file, starts a crisis; raj's replica pulls it.
+            crewdeck("-w", str(team), "--as", "ana", "crisis", "start", "--reason", "outage")
+            await until(pilot, lambda: "CRISIS: outage — @ana" in banner_text(app), "the crisis banner on the replica")
+            crewdeck("-w", str(team), "--as", "ana", "crisis", "end")
+            await until(pilot, lambda: not banner(app).display, "the banner gone on the replica")
+    finally:
+        server.stop()

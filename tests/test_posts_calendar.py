@@ -1,0 +1,89 @@
+"""The content calendar's logic: moves across DST, and each flag."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.posts.calendar import gap_flags, off_peak, quiet_flags, shift
+from crewdeck.tui.posts.reading import read_posts
+
+from .conftest import fresh_store
+
+NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+UTC = dt.UTC
+
+
+def _at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).astimezone(UTC)
+
+
+def test_a_post_keeps_its_wall_clock_time_across_dst() -> None:
+    # 09:00 in New York on Saturday 2026-03-07 (EST, UTC-5); a day on is Sunday 03-08, after the change (EDT, UTC-4).
+    saturday = _at("2026-03-07T14:00:00+00:00")
+    sunday = shift(saturday, "America/New_York", days=1)
+    assert sunday == _at("2026-03-08T13:00:00+00:00")  # still 09:00 there
+    assert shift(sunday, "America/New_York", days=-1) == saturday
+    # 01:30 plus an hour is 02:30, which does not exist that night: it moves forward to 03:30 EDT.
+    early = _at("2026-03-08T06:30:00+00:00")  # 01:30 EST
+    assert shift(early, "America/New_York", hours=1) == _at("2026-03-08T07:30:00+00:00")
+    # Half-hour zones move the same way (Adelaide leaves daylight time on 2026-04-05).
+    adelaide = _at("2026-04-04T08:30:00+10:30")
+    assert shift(adelaide, "Australia/Adelaide", days=1) == _at("2026-04-05T08:30:00+09:30")
+
+
+def test_off_peak_slots_get_the_nearest_peak_in_the_audience_zone() -> None:
+    peaks = ["11:00", "19:00"]
+    assert off_peak(_at("2026-03-02T11:30:00-05:00"), "America/New_York", peaks) is None
+    assert off_peak(_at("2026-03-02T14:00:00-05:00"), "America/New_York", peaks) == _at("2026-03-02T11:00:00-05:00")
+    assert off_peak(_at("2026-03-02T16:30:00-05:00"), "America/New_York", peaks) == _at("2026-03-02T19:00:00-05:00")
+    assert off_peak(_at("2026-03-03T00:30:00-05:00"), "America/New_York", peaks) == _at("2026-03-02T19:00:00-05:00")
+    assert off_peak(_at("2026-03-02T14:00:00-05:00"), "America/New_York", []) is None
+
+
+def _workspace(tmp_path: Path) -> tuple[Store, str]:
+    store = fresh_store(tmp_path, "cal.db")
+    me, campaign = new_id(), new_id()
+    with store.write(me, judged=False) as w:
+        w.create("member", {"handle": "ana", "name": "Ana", "tz": "UTC", "access": "manager"}, row_id=me)
+        values = {"name": "Launch", "platforms": ["instagram", "x"], "start": "2026-03-02", "end": "2026-03-10", "audience_tz": "UTC"}
+        w.create("campaign", values, row_id=campaign)
+        slots = [
+            ("instagram", "2026-03-02T09:00:00Z", "draft"),
+            ("instagram", "2026-03-02T11:00:00Z", "draft"),  # 2 h after the first: too close
+            ("instagram", "2026-03-02T15:00:00Z", "pulled"),  # pulled: counts for nothing
+            ("instagram", "2026-03-09T09:00:00Z", "draft"),  # 03-03 .. 03-08 with no instagram post: quiet
+            ("x", "2026-03-02T09:00:00Z", "draft"),
+            ("x", "2026-03-05T09:00:00Z", "draft"),
+            ("x", "2026-03-08T09:00:00Z", "draft"),
+        ]
+        for platform, slot, state in slots:
+            values = {"title": f"{platform} {slot}", "campaign": campaign, "platform": platform, "post_state": state}
+            w.create("task", {**values, "publish": {"utc": slot, "tz": "UTC"}})
+    return store, campaign
+
+
+def test_gap_and_quiet_flags(tmp_path: Path) -> None:
+    store, campaign = _workspace(tmp_path)
+    try:
+        views = read_posts(store.conn, NOW)
+        [gap] = gap_flags(views, dt.timedelta(hours=3))
+        assert (gap.first.facts.title, gap.second.facts.title, gap.gap) == (
+            "instagram 2026-03-02T09:00:00Z",
+            "instagram 2026-03-02T11:00:00Z",
+            dt.timedelta(hours=2),
+        )
+        assert gap_flags(views, dt.timedelta(hours=2)) == []
+        runs = [(campaign, ["instagram", "x"], "2026-03-02", "2026-03-10", "UTC")]
+        flags = [(f.platform, f.first.isoformat(), f.last.isoformat()) for f in quiet_flags(views, runs, 3)]
+        assert flags == [("instagram", "2026-03-03", "2026-03-08")]  # x's two-day gaps are under three days; 03-10 is one day
+        assert [(f.platform, f.first.isoformat()) for f in quiet_flags(views, runs, 2)] == [
+            ("instagram", "2026-03-03"),
+            ("x", "2026-03-03"),
+            ("x", "2026-03-06"),
+            ("x", "2026-03-09"),  # to the campaign's last day
+        ]
+    finally:
+        store.close()

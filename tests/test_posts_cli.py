@@ -1,0 +1,293 @@
+"""The post and crisis commands, each with the moves it refuses and why."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crewdeck.tui.posts.writing import checklist_task_id
+
+from .conftest import Cli
+from .test_cli import one_line_error
+
+NOW = "2026-12-03T10:00:00Z"
+
+
+@pytest.fixture
+def team(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """ana (manager), raj (writer), mia (copy step), lee (legal group); Spring Launch's chain: copy:@mia; legal:group=legal."""
+    monkeypatch.setenv("CREWDECK_NOW", NOW)
+    cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "UTC")
+    cli.ok("member", "add", "lee", "--name", "Lee", "--tz", "America/New_York", "--groups", "legal")
+    cli.ok("member", "add", "gus", "--name", "Gus", "--tz", "UTC", "--access", "guest", "--groups", "legal")
+    cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@mia; legal:group=legal")
+    return cli
+
+
+def _post(team: Cli, text: str = "Launch reel +spring-launch post:instagram publish:fri 18:00") -> str:
+    post_id = team.ok("post", "add", text, as_member="raj").strip()
+    assert len(post_id) == 32
+    return post_id
+
+
+def _state(team: Cli, post_id: str) -> str:
+    return str(json.loads(team.ok("post", "show", post_id, "--json"))["state"])
+
+
+def _approved(team: Cli) -> str:
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Big day #launch", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "approve", post_id, as_member="mia")
+    team.ok("post", "approve", post_id, as_member="lee")
+    return post_id
+
+
+def test_a_post_goes_from_idea_to_published_through_its_chain(team: Cli) -> None:
+    post_id = _post(team)
+    assert _state(team, post_id) == "idea"
+    assert team.ok("post", "copy", post_id, "Big day #launch", as_member="raj").startswith(f"{post_id[:8]} draft")
+    out = team.ok("post", "submit", post_id, as_member="raj")
+    assert out.strip() == f"{post_id[:8]} in review (step 1 of 2 (copy), @mia, still open)"
+    assert "step 2 of 2 (legal), @legal, still open" in team.ok("post", "approve", post_id, "--note", "nice", as_member="mia")
+    assert team.ok("post", "approve", post_id, as_member="lee").strip() == f"{post_id[:8]} approved"
+    assert team.ok("post", "schedule", post_id, as_member="raj").strip() == f"{post_id[:8]} scheduled"
+    assert team.ok("post", "publish", post_id, "--url", "https://instagram.com/p/1", as_member="raj").strip() == f"{post_id[:8]} published"
+    shown = json.loads(team.ok("post", "show", post_id, "--json"))
+    assert shown["live_url"] == "https://instagram.com/p/1" and shown["published_at"] == NOW
+    assert [row["what"] for row in shown["history"]] == [
+        "changed the copy",
+        "submitted",
+        "approved copy",
+        "approved legal",
+        "scheduled",
+        "published",
+    ]
+    assert shown["history"][2]["note"] == "nice" and shown["history"][2]["who"] == "@mia"
+
+
+def test_the_moves_each_state_refuses_say_why(team: Cli) -> None:
+    post_id = _post(team)
+    assert "it is an idea: write its copy first" in one_line_error(team("post", "submit", post_id, as_member="raj"))
+    assert "instagram takes at most 5 hashtags; this copy has 6" in one_line_error(
+        team("post", "copy", post_id, "#a #b #c #d #e #f", as_member="raj")
+    )
+    team.ok("post", "copy", post_id, "Hello", as_member="raj")
+    assert "it is draft" in one_line_error(team("post", "approve", post_id, as_member="mia"))
+    assert "cannot schedule" in one_line_error(team("post", "schedule", post_id, as_member="raj"))
+    team.ok("post", "submit", post_id, as_member="raj")
+    assert "it is in review already" in one_line_error(team("post", "submit", post_id, as_member="raj"))
+    assert "you changed its content in this round" in one_line_error(team("post", "approve", post_id, as_member="raj"))
+    assert "steps go in order: step 1 of 2 (copy), @mia, still open" in one_line_error(team("post", "approve", post_id, as_member="lee"))
+    assert "not approved: step 1 of 2 (copy), @mia, still open" in one_line_error(team("post", "publish", post_id, as_member="raj"))
+    team.ok("post", "approve", post_id, as_member="mia")
+    assert "one person, one step per round" in one_line_error(team("post", "approve", post_id, as_member="mia"))
+    assert "not approved: step 2 of 2 (legal), @legal, still open" in one_line_error(team("post", "schedule", post_id, as_member="raj"))
+    # gus is in the legal group but a guest, and Spring Launch is not one of his campaigns.
+    assert "not yours to review" in one_line_error(team("post", "approve", post_id, as_member="gus"))
+    assert "needs a note" in one_line_error(team("post", "reject", post_id, "--note", " ", as_member="lee"))
+    team.ok("post", "pull", post_id, as_member="raj")
+    assert "it is pulled" in one_line_error(team("post", "pull", post_id, as_member="raj"))
+    assert "it is pulled" in one_line_error(team("post", "copy", post_id, "again", as_member="raj"))
+    assert "is a task, not a post" in one_line_error(team("post", "show", team.ok("add", "Plain task").strip()))
+
+
+def test_a_guest_approves_the_posts_of_their_campaigns(team: Cli) -> None:
+    team.ok("member", "set", "gus", "--campaigns", "spring-launch")
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Hello", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "approve", post_id, as_member="mia")
+    assert team.ok("post", "approve", post_id, as_member="gus").strip() == f"{post_id[:8]} approved"
+    assert "guests do not change tasks" in one_line_error(team("post", "copy", post_id, "mine", as_member="gus"))
+
+
+def test_a_request_for_changes_blocks_until_the_author_resubmits_and_a_change_voids_the_round(team: Cli) -> None:
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "First take", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    out = team.ok("post", "reject", post_id, "--note", "shorter please", as_member="mia")
+    assert out.strip() == f"{post_id[:8]} changes requested (changes requested by @mia: shorter please)"
+    assert "it is changes requested" in one_line_error(team("post", "approve", post_id, as_member="mia"))
+    team.ok("post", "copy", post_id, "Take two", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "approve", post_id, as_member="mia")
+    # The reviewer sees what changed since the version they last saw.
+    team.ok("post", "copy", post_id, "Take three", as_member="raj")
+    shown = json.loads(team.ok("post", "show", post_id, "--json", as_member="mia"))
+    assert shown["state"] == "draft"
+    assert "-Take two" in shown["diff_since_seen"] and "+Take three" in shown["diff_since_seen"]
+    assert any(row["what"] == "changed the copy (voids the round)" for row in shown["history"])
+    assert "since the version you last saw" in team.ok("post", "show", post_id, as_member="mia")
+
+
+def test_expiry_and_slot_moves_inside_the_lead_time(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    post_id = _post(team, "Soon +spring-launch post:instagram publish:2026-12-03 05:30")  # 10:30 UTC, in New York's zone
+    team.ok("post", "copy", post_id, "Hello", as_member="raj")
+    assert _state(team, post_id) == "expired"  # 30 minutes away, lead time 60
+    assert "less than the approval lead time (1 h) away" in one_line_error(team("post", "submit", post_id, as_member="raj"))
+    assert team.ok("post", "slot", post_id, "2026-12-04", "09:00", as_member="raj").strip() == f"{post_id[:8]} draft"
+    team.ok("post", "submit", post_id, as_member="raj")
+    assert "needs an approved post" in one_line_error(team("post", "slot", post_id, "2026-12-03", "05:30", as_member="raj"))
+    team.ok("post", "approve", post_id, as_member="mia")
+    team.ok("post", "approve", post_id, as_member="lee")
+    assert team.ok("post", "slot", post_id, "2026-12-03", "05:30", as_member="raj").strip() == f"{post_id[:8]} approved"
+
+
+def test_list_filters_by_state_platform_and_who_must_approve(team: Cli) -> None:
+    waiting = _post(team, "Waiting +spring-launch post:instagram publish:fri 18:00")
+    team.ok("post", "copy", waiting, "Hello", as_member="raj")
+    team.ok("post", "submit", waiting, as_member="raj")
+    idea = _post(team, "Thread idea post:x")
+    approved = _approved(team)
+    ids = lambda *q, who="ana": [p["id"] for p in json.loads(team.ok("post", "list", *q, "--json", as_member=who))]  # noqa: E731
+    assert ids("state:in-review") == [waiting]
+    assert ids("state:idea") == [idea] == ids("post:x")
+    assert ids("state:approved") == [approved]
+    assert ids("needs:@me", who="mia") == [waiting]
+    assert ids("needs:@me", who="lee") == []
+    assert ids("needs:@mia") == [waiting]
+    assert ids("+spring-launch", "reel") == [approved]
+    assert "state:nope is not a post state" in one_line_error(team("post", "list", "state:nope"))
+    table = team.ok("post", "list", "state:in-review")
+    assert "step 1 of 2 (copy), @mia, still open" in table and "Waiting" in table
+
+
+def test_a_crisis_pauses_posts_in_its_scope_until_each_is_resumed(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    post_id = _approved(team)
+    team.ok("post", "schedule", post_id, as_member="raj")
+    other = _post(team, "Elsewhere post:linkedin publish:fri 18:00")
+    team.ok("post", "copy", other, "Hi", as_member="raj")
+    team.ok("post", "submit", other, as_member="raj")  # no campaign, no chain: approved at once
+    assert _state(team, other) == "approved"
+    assert "only a manager starts or ends a crisis" in one_line_error(team("crisis", "start", "--reason", "x", as_member="raj"))
+    result = team("crisis", "start", "--reason", "Bad reply", "--platform", "instagram")
+    assert result.code == 0 and "1 post paused, 5 checklist tasks" in result.err
+    crisis_id = result.out.strip()
+    assert _state(team, post_id) == "paused" and _state(team, other) == "approved"
+    assert "paused by a crisis (Bad reply): resume it first" in one_line_error(team("post", "publish", post_id, as_member="raj"))
+    status = json.loads(team.ok("crisis", "status", "--json"))
+    assert status == [
+        {
+            "id": crisis_id,
+            "reason": "Bad reply",
+            "started_by": "ana",
+            "started_at": NOW,
+            "campaigns": [],
+            "platforms": ["instagram"],
+            "checklist": {"done": 0, "total": 5},
+        }
+    ]
+    assert "1 paused, 0 missed" in team.ok("crisis", "status")
+    # The slot passes during the crisis: missed; ending the crisis publishes nothing and releases nothing.
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-05T12:00:00Z")
+    assert _state(team, post_id) == "missed"
+    assert "only a manager" in one_line_error(team("crisis", "end", as_member="raj"))
+    out = team.ok("crisis", "end", "--resume", "all")
+    assert "0 posts resumed" in out and "1 still held" in out and post_id[:8] in out
+    assert _state(team, post_id) == "missed"
+    assert "no crisis is open" in one_line_error(team("crisis", "end"))
+    assert "has ended already" in one_line_error(team("crisis", "end", crisis_id[:8]))
+    assert "give it a new slot" in one_line_error(team("post", "resume", post_id, as_member="raj"))
+    assert "has passed already" in one_line_error(team("post", "resume", post_id, "--slot", "2026-12-04 09:00", as_member="raj"))
+    assert team.ok("post", "resume", post_id, "--slot", "2026-12-08 09:00", as_member="raj").strip() == f"{post_id[:8]} scheduled"
+    assert "it is scheduled, not paused" in one_line_error(team("post", "resume", post_id, as_member="raj"))
+    assert team.ok("crisis", "status").strip() == "no crisis is open"
+
+
+def test_crisis_end_resume_all_releases_paused_posts_whose_slot_is_ahead(team: Cli) -> None:
+    post_id = _approved(team)
+    team.ok("crisis", "start", "--reason", "Outage", "--campaign", "spring-launch")
+    assert _state(team, post_id) == "paused"
+    out = team.ok("crisis", "end", "--resume", "all")
+    assert "1 post resumed" in out and "still held" not in out
+    assert _state(team, post_id) == "approved"
+
+
+def test_the_checklist_becomes_tasks_for_the_groups(team: Cli) -> None:
+    team.ok("member", "set", "raj", "--groups", "comms")
+    crisis_id = team.ok("crisis", "start", "--reason", "Outage").strip()
+    tasks = {t["title"]: t for t in json.loads(team.ok("tasks", "#crisis", "--json"))}
+    assert set(tasks) == {
+        "Crisis: Acknowledge publicly within 1 h",
+        "Crisis: Brief legal",
+        "Crisis: Pause paid ads on every platform",
+        "Crisis: Draft holding statement",
+        "Crisis: Post-mortem within 5 days",
+    }
+    assert tasks["Crisis: Acknowledge publicly within 1 h"]["assignee"] == "raj"  # comms
+    assert tasks["Crisis: Brief legal"]["assignee"] == "lee"  # legal (gus is a guest)
+    assert tasks["Crisis: Pause paid ads on every platform"]["assignee"] == "ana"  # nobody in ads: the manager who started it
+    # Ids derived from the crisis's: a second list for the same crisis would be the same tasks.
+    assert {t["id"] for t in tasks.values()} == {checklist_task_id(crisis_id, index) for index in range(5)}
+
+
+def test_chains_and_groups_are_for_managers_and_bad_chains_say_what_is_wrong(team: Cli) -> None:
+    assert "managers_only" in one_line_error(team("campaign", "set", "spring-launch", "--approvals", "none", as_member="raj"))
+    assert "own_profile_only" in one_line_error(team("member", "set", "raj", "--groups", "legal", as_member="raj"))
+    assert "managers_only" in one_line_error(team("member", "set", "mia", "--groups", "legal", as_member="raj"))
+    assert "at most 3 steps" in one_line_error(team("campaign", "set", "spring-launch", "--approvals", "a:@mia; b:@lee; c:@raj; d:@ana"))
+    assert "names neither a member" in one_line_error(team("campaign", "set", "spring-launch", "--approvals", "copy:mia"))
+    assert "unknown member @nobody" in one_line_error(team("campaign", "set", "spring-launch", "--approvals", "copy:@nobody"))
+    assert "named twice" in one_line_error(team("campaign", "set", "spring-launch", "--approvals", "a:@mia; a:@lee"))
+    team.ok("campaign", "set", "spring-launch", "--approvals", "none")
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Hi", as_member="raj")
+    assert team.ok("post", "submit", post_id, as_member="raj").strip() == f"{post_id[:8]} approved"
+
+
+def test_x_counts_weighted_characters_and_threads_one_tag(team: Cli) -> None:
+    post_id = _post(team, "Thread post:x")
+    assert team("post", "copy", post_id, "a" * 280, as_member="raj").code == 0
+    assert "x takes at most 280 weighted characters; this copy has 282" in one_line_error(
+        team("post", "copy", post_id, "a" * 280 + "日", as_member="raj")
+    )
+    # A URL counts 23 whatever its length.
+    assert team("post", "copy", post_id, "a" * 256 + " https://example.com/" + "p" * 200, as_member="raj").code == 0
+    threads = _post(team, "Thread post:threads")
+    assert "threads takes at most 1 hashtag; this copy has 2" in one_line_error(team("post", "copy", threads, "#a #b", as_member="raj"))
+
+
+def test_the_task_filter_knows_posts(team: Cli) -> None:
+    waiting = _post(team, "Waiting +spring-launch post:instagram publish:fri 18:00")
+    team.ok("post", "copy", waiting, "Hello", as_member="raj")
+    team.ok("post", "submit", waiting, as_member="raj")
+    thread = _post(team, "Thread idea post:x")
+    plain = team.ok("add", "Plain task").strip()
+    ids = lambda *q, who="ana": {t["id"] for t in json.loads(team.ok("tasks", *q, "--json", as_member=who))}  # noqa: E731
+    assert ids("post:any") == {waiting, thread}
+    assert ids("post:x") == {thread}
+    assert ids("state:in-review") == {waiting}
+    assert ids("-state:in-review") == {thread, plain}
+    assert ids("needs:@me", who="mia") == {waiting} == ids("needs:@mia")
+    assert ids("needs:@me", who="lee") == set()
+    assert "is not a post state" in one_line_error(team("tasks", "state:reviewed"))
+    # A published post is a done task, a pulled one a cancelled task: they leave the open list.
+    team.ok("post", "pull", thread, as_member="raj")
+    assert ids("post:any") == {waiting}
+    assert ids("all", "state:pulled") == {thread}
+
+
+def test_workspace_settings_are_for_managers_and_checked(team: Cli) -> None:
+    assert "managers_only" in one_line_error(team("workspace", "set", "approval_lead_minutes", "90", as_member="raj"))
+    team.ok("workspace", "set", "approval_lead_minutes", "2880")
+    team.ok("workspace", "set", "peak_hours.instagram", "11:00,19:00")
+    team.ok("workspace", "set", "tz", "Europe/Berlin")
+    shown = json.loads(team.ok("workspace", "show", "--json", as_member="raj"))
+    assert (
+        shown["approval_lead_minutes"] == 2880
+        and shown["peak_hours"] == {"instagram": ["11:00", "19:00"]}
+        and shown["tz"] == "Europe/Berlin"
+    )
+    assert "is not a whole number" in one_line_error(team("workspace", "set", "quiet_days", "soon"))
+    assert "quiet_days: must be at least 1" in one_line_error(team("workspace", "set", "quiet_days", "0"))
+    assert "no workspace setting 'colour'" in one_line_error(team("workspace", "set", "colour", "blue"))
+    assert "not JSON" in one_line_error(team("workspace", "set", "crisis_checklist", "[oops"))
+    team.ok("workspace", "set", "crisis_checklist", '[{"title": "Call the client", "group": "leads", "due_minutes": 30}]')
+    # Two days' lead time: a post for tomorrow 18:00 in New York (37 hours away) reads expired now.
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Hi", as_member="raj")
+    assert _state(team, post_id) == "expired"
+    team.ok("crisis", "start", "--reason", "Outage")
+    assert [t["title"] for t in json.loads(team.ok("tasks", "#crisis", "--json"))] == ["Crisis: Call the client"]

@@ -1,0 +1,55 @@
+"""Spend a crisis freezes: derived when the report is made, counted once a manager approves it."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import Cli
+from .ledger_helpers import add, eur, ledger_team, report, total
+from .test_cli import one_line_error
+
+
+@pytest.fixture
+def team(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """ana and mia are managers, raj a member; a second campaign, Autumn."""
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-20T12:00:00Z")
+    ledger_team(cli)
+    cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "UTC", "--access", "manager")
+    cli.ok("campaign", "add", "Autumn")
+    return cli
+
+
+def test_spend_in_scope_dated_during_the_crisis_is_frozen_until_a_manager_approves_it(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = add(team, "100 EUR", date="2026-11-19")
+    during = add(team, "40 EUR", date="2026-11-20", as_member="raj")  # entered before the crisis: its date decides
+    team.ok("crisis", "start", "--reason", "Bad reply", "--campaign", "spring-launch")
+    pending = add(team, "7 EUR", date="2026-11-21", extra=("--pending",))
+    team.ok("ledger", "approve", pending, as_member="mia")  # approved spend is untouched
+    doc = report(team)
+    assert total(doc)["spent"] == eur("107.00")
+    assert total(doc)["frozen"] == eur("40.00") and total(doc)["frozen_entries"] == 1
+    assert "frozen by a crisis: 40.00 EUR in 1 entry" in team.ok("ledger", "report")
+    assert "only a manager can" in one_line_error(team("ledger", "approve", during, as_member="raj"))
+    team.ok("ledger", "approve", during, as_member="mia")
+    doc = report(team)
+    assert total(doc)["spent"] == eur("147.00") and total(doc)["frozen_entries"] == 0
+    assert "does not need approval" in one_line_error(team("ledger", "approve", before, as_member="mia"))
+
+
+def test_the_crisis_scope_and_its_end_bound_what_is_frozen(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    team.ok("crisis", "start", "--reason", "Outage")  # every campaign
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-22T12:00:00Z")
+    team.ok("crisis", "end", "--resume", "none")
+    add(team, "10 EUR", date="2026-11-19")
+    add(team, "20 EUR", date="2026-11-21")
+    add(team, "30 EUR", date="2026-11-23")
+    doc = report(team)
+    assert total(doc)["spent"] == eur("40.00") and total(doc)["frozen"] == eur("20.00")
+
+
+def test_a_platform_only_crisis_freezes_no_spend(team: Cli) -> None:
+    team.ok("crisis", "start", "--reason", "Instagram outage", "--platform", "instagram")
+    entry = add(team, "10 EUR", date="2026-11-21")
+    doc = report(team)
+    assert total(doc)["spent"] == eur("10.00") and total(doc)["frozen_entries"] == 0
+    assert "does not need approval" in one_line_error(team("ledger", "approve", entry, as_member="mia"))

@@ -1,0 +1,85 @@
+"""A round's status from its records, and the copy limits, without a workspace."""
+
+from __future__ import annotations
+
+from crewdeck.sync.state.postround import Reviewer, Step, Verdict, content_hash, evaluate
+from crewdeck.tui.posts import limits
+
+ROUND = {"id": "r" * 32, "hash": content_hash("Hello", "", [], ""), "at": "2026-12-01T09:00:00Z"}
+CHAIN = (Step("copy", None, "copy"), Step("legal", None, "legal"))
+PEOPLE = {
+    "mia": Reviewer("mia", "member", frozenset({"copy", "legal"}), frozenset()),
+    "lee": Reviewer("lee", "member", frozenset({"copy"}), frozenset()),
+    "gus": Reviewer("gus", "guest", frozenset({"legal"}), frozenset({"launch"})),
+}
+
+
+def _v(op: int, by: str, step: str, verdict: str = "approve", digest: str | None = None, round_id: str | None = None) -> Verdict:
+    return Verdict(
+        f"v{op}", f"{op:04d}", round_id or ROUND["id"], step, digest or ROUND["hash"], verdict, "", by, f"2026-12-01T1{op}:00:00Z"
+    )
+
+
+def _status(
+    verdicts: list[Verdict], authors: frozenset[str] = frozenset(), campaign: str | None = "launch", current: str | None = None
+) -> object:
+    return evaluate(
+        post_round=ROUND,
+        current_hash=current or ROUND["hash"],
+        chain=CHAIN,
+        verdicts=verdicts,
+        authors=authors,
+        reviewers=PEOPLE,
+        campaign=campaign,
+    )
+
+
+def test_one_person_one_step_and_the_best_assignment() -> None:
+    # mia approved both steps (on two replicas at once), lee the copy step: lee's copy and mia's legal approve the round.
+    status = _status([_v(1, "mia", "copy"), _v(2, "mia", "legal"), _v(3, "lee", "copy")])
+    assert status.approved
+    assert [v.by for v in status.satisfied] == ["lee", "mia"]
+    # mia alone cannot take both.
+    status = _status([_v(1, "mia", "copy"), _v(2, "mia", "legal")])
+    assert not status.approved
+    assert status.describe({}) == "step 2 of 2 (legal), @legal, still open"
+
+
+def test_authors_guests_and_stale_verdicts_do_not_count() -> None:
+    assert not _status([_v(1, "lee", "copy"), _v(2, "mia", "legal")], authors=frozenset({"mia"})).approved
+    assert _status([_v(1, "lee", "copy"), _v(2, "gus", "legal")]).approved
+    assert not _status([_v(1, "lee", "copy"), _v(2, "gus", "legal")], campaign="other").approved
+    assert not _status([_v(1, "lee", "copy"), _v(2, "mia", "legal", round_id="o" * 32)]).approved
+    changed = _status([_v(1, "lee", "copy"), _v(2, "mia", "legal")], current=content_hash("Hello!", "", [], ""))
+    assert changed.voided and not changed.approved
+
+
+def test_a_rejection_blocks_and_says_who_and_why() -> None:
+    status = _status(
+        [
+            _v(1, "lee", "copy"),
+            _v(2, "mia", "legal"),
+            Verdict("v3", "0003", ROUND["id"], "legal", ROUND["hash"], "reject", "tone", "gus", "x"),
+        ]
+    )
+    assert not status.approved
+    assert status.describe({"gus": "gus"}) == "changes requested by @gus: tone"
+
+
+def test_content_hash_tells_the_fields_apart() -> None:
+    assert content_hash("a", "b", [], "") != content_hash("ab", "", [], "")
+    assert content_hash("a", "", ["x", "y"], "") != content_hash("a", "", ["x y"], "")
+    assert content_hash("a", "", [], "c") != content_hash("a", "c", [], "")
+
+
+def test_copy_is_counted_as_each_platform_counts() -> None:
+    assert limits.weighted_length("hello") == 5
+    assert limits.weighted_length("日本") == 4  # CJK weighs 2
+    assert limits.weighted_length("🎉") == 2
+    assert limits.weighted_length("see https://example.com/a/very/long/path?q=1 now") == len("see  now") + 23
+    assert limits.problems("x", "a" * 280) == []
+    assert limits.problems("linkedin", "a" * 3_000) == [] and limits.problems("linkedin", "a" * 3_001)
+    assert limits.problems("instagram", "#a #b #c #d #e") == []
+    assert limits.problems("instagram", "#a #b #c #d #e #f") == ["instagram takes at most 5 hashtags; this copy has 6"]
+    assert limits.hashtags("issue#1 is not a tag, #this is") == ["#this"]
+    assert limits.problems("myspace", "a" * 100_000) == []

@@ -1,0 +1,334 @@
+"""The content calendar, the Deadlines pane's second mode: posts by day, a row per platform or campaign.
+
+The posts of the period shown are read in a worker (only those whose slot
+falls in it), with their flags; laying them out again for other rows is
+done in a worker too, and the widget draws what it is given, line by line.
+Keys: ``[`` ``]`` period, ``w`` week/month, ``r`` rows, ``Z`` your zone or
+the audience's, ``+`` ``-`` an hour, ``>`` ``<`` a day (on the audience's
+clock), ``enter`` open, ``a`` approve, ``g`` the next gap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static
+
+from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.zones import zone as zone_info
+from crewdeck.tui.app.post_actions import run_move
+from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.app.services import Services
+from crewdeck.tui.app.workers import background
+from crewdeck.tui.posts import writing
+from crewdeck.tui.posts.calendar_layout import (
+    CampaignRun,
+    Layout,
+    Placed,
+    campaign_runs,
+    layout,
+    moved_slot,
+    period_bounds,
+    period_days,
+    period_posts,
+    post_flags,
+)
+from crewdeck.tui.posts.reading import PostView, settings
+from crewdeck.tui.posts.states import label
+from crewdeck.tui.time.when import format_local
+from crewdeck.tui.workspace.workspace import Workspace
+from crewdeck.widgets.content_calendar import CalendarData, CalendarMark, ContentCalendar
+
+#: Each state's glyph.
+GLYPHS = {
+    "idea": "·",
+    "draft": "○",
+    "in-review": "◐",
+    "changes-requested": "◑",
+    "approved": "●",
+    "scheduled": "◆",
+    "published": "✓",
+    "pulled": "×",
+    "expired": "!",
+    "paused": "‖",
+    "missed": "✗",
+}
+#: Task fields whose change moves or recolours a post on the calendar.
+CALENDAR_FIELDS = frozenset(
+    {
+        "publish",
+        "post_state",
+        "post_round",
+        "copy",
+        "link",
+        "media",
+        "first_comment",
+        "platform",
+        "campaign",
+        "deleted",
+        "title",
+        "resumed_from",
+    }
+)
+#: Hours around the period read too: a day in another zone starts up to 14 hours apart.
+ZONE_MARGIN = dt.timedelta(hours=14)
+
+
+@dataclass(frozen=True)
+class CalendarPeriod:
+    anchor: dt.date
+    month: bool
+    zone: str
+    by_campaign: bool
+
+
+@dataclass(frozen=True)
+class Read:
+    """What a period's read found: the posts, their flags, the campaigns, the quiet-days setting."""
+
+    posts: list[PostView]
+    flags: dict[str, tuple[str, ...]]
+    runs: list[CampaignRun]
+    quiet_days: int
+
+
+class CalendarPanel(Vertical):
+    """The calendar and the line about the post under its cursor."""
+
+    DEFAULT_CSS = """
+    CalendarPanel { height: 1fr; }
+    CalendarPanel #calendar-status { height: 2; padding: 0 1; color: $foreground-muted; }
+    """
+
+    class Loaded(Message):
+        def __init__(self, period: CalendarPeriod, read: Read, laid: Layout, data: CalendarData, generation: int) -> None:
+            super().__init__()
+            self.period = period
+            self.read = read
+            self.laid = laid
+            #: What the widget draws, made in the worker too.
+            self.data = data
+            self.generation = generation
+
+    def __init__(self, services: Services, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.services = services
+        today = services.now().astimezone(zone_info(services.viewer_tz)).date()
+        self.period = CalendarPeriod(today, False, services.viewer_tz, False)
+        self.read: Read | None = None
+        self.laid: Layout | None = None
+        self.generation = 0
+        #: After a move, the post the cursor follows to its new cell.
+        self._follow: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield ContentCalendar(id="content-calendar")
+        yield Static("", id="calendar-status")
+
+    @property
+    def calendar(self) -> ContentCalendar:
+        return self.query_one(ContentCalendar)
+
+    # ------------------------------------------------------------ loading
+
+    def reload(self, period: CalendarPeriod | None = None) -> None:
+        self.period = period or self.period
+        self.generation += 1
+        self._load(self.period, self.generation)
+
+    @background(exclusive=True, group="calendar-load")
+    def _load(self, period: CalendarPeriod, generation: int) -> None:
+        now = self.services.now()
+        viewer = self.services.viewer_tz
+        days = period_days(period.anchor, period.month)
+        start, end = period_bounds(days, period.zone)
+
+        def read(ws: Workspace) -> Read:
+            posts = period_posts(ws.conn, now, start - ZONE_MARGIN, end + ZONE_MARGIN)
+            post_settings = settings(ws.conn)
+            runs = campaign_runs(ws.conn)
+            return Read(posts, post_flags(posts, post_settings, runs, viewer), runs, post_settings.quiet_days)
+
+        found = self.services.session.access.read(read)
+        laid = layout(found.posts, found.flags, days, period.zone, period.by_campaign, found.quiet_days, found.runs)
+        self.post_message(self.Loaded(period, found, laid, self._data(period, laid), generation))
+
+    @background(exclusive=True, group="calendar-load")
+    def _relayout(self, period: CalendarPeriod, found: Read, generation: int) -> None:
+        laid = layout(
+            found.posts,
+            found.flags,
+            period_days(period.anchor, period.month),
+            period.zone,
+            period.by_campaign,
+            found.quiet_days,
+            found.runs,
+        )
+        self.post_message(self.Loaded(period, found, laid, self._data(period, laid), generation))
+
+    def on_calendar_panel_loaded(self, message: Loaded) -> None:
+        if message.generation != self.generation:
+            return
+        self.period, self.read, self.laid = message.period, message.read, message.laid
+        self.calendar.show(message.data, *self._cursor_after(message.laid))
+
+    def _cursor_after(self, laid: Layout) -> tuple[int | None, int | None, int | None]:
+        """Where the cursor goes: onto the followed post, else where it was."""
+        follow, self._follow = self._follow, None
+        if follow is not None:
+            for (row, day), placed in laid.cells.items():
+                for index, item in enumerate(placed):
+                    if item.post.id == follow:
+                        return row, day, index
+        return None, None, None
+
+    def _data(self, period: CalendarPeriod, laid: Layout) -> CalendarData:
+        today = self.services.now().astimezone(zone_info(laid.zone)).date()
+        first = laid.days[0]
+        when = f"{first:%B %Y}" if period.month else f"week of {first:%a %Y-%m-%d}"
+        rows = "campaigns" if period.by_campaign else "platforms"
+        count = sum(len(v) for v in laid.cells.values())
+        return CalendarData(
+            title=visible(f"Content calendar · {when} · days in {laid.zone} · rows: {rows} · {count:,} posts"),
+            days=tuple(f"{d.day}" if period.month else f"{d:%a %d}" for d in laid.days),
+            weekend=tuple(d.weekday() >= 5 for d in laid.days),
+            today=laid.days.index(today) if today in laid.days else None,
+            rows=tuple(visible(r) for r in laid.rows),
+            cells={
+                key: tuple(CalendarMark(GLYPHS[p.post.state], p.post.state, bool(p.flags)) for p in placed)
+                for key, placed in laid.cells.items()
+            },
+            quiet=frozenset(laid.quiet),
+        )
+
+    def store_changed(self, ops: list[Op]) -> None:
+        if any(
+            op.entity in ("post_approval", "crisis", "crisis_end", "campaign", "workspace")
+            or (op.entity == "task" and op.field in CALENDAR_FIELDS)
+            for op in ops
+        ):
+            self.reload()
+
+    # ------------------------------------------------------------ the cursor
+
+    def placed(self) -> Placed | None:
+        """The post under the cursor, if any."""
+        if self.laid is None:
+            return None
+        cal = self.calendar
+        cell = self.laid.posts_at(cal.row, cal.day)
+        return cell[cal.index] if cell and cal.index < len(cell) else None
+
+    @on(ContentCalendar.CursorMoved)
+    def _moved(self, message: ContentCalendar.CursorMoved) -> None:
+        self.query_one("#calendar-status", Static).update(visible(self.status(), multiline=True))
+
+    def status(self) -> str:
+        """The post under the cursor: its state, its slot's local time (the audience's and yours), its flags."""
+        laid = self.laid
+        if laid is None or not laid.rows:
+            return "no posts in this period"
+        cal = self.calendar
+        item = self.placed()
+        now = self.services.now()
+        clock24 = self.services.config.clock24
+        day = laid.days[cal.day]
+        if item is None:
+            quiet = laid.quiet.get((cal.row, cal.day))
+            return f"{laid.rows[cal.row]} · {day:%a %m-%d}: no post" + (f"\n{quiet}" if quiet else "")
+        post = item.post
+        assert post.facts.slot is not None
+        audience = post.facts.slot_tz or self.services.viewer_tz
+        there = format_local(post.facts.slot, audience, now, clock24=clock24)
+        mine = format_local(post.facts.slot, self.services.viewer_tz, now, clock24=clock24)
+        count = len(laid.posts_at(cal.row, cal.day))
+        which = f" ({cal.index + 1} of {count}, space: next)" if count > 1 else ""
+        head = f"{post.facts.title} · {label(post.state)} · {there} ({audience})" + (
+            f" = {mine} for you" if audience != self.services.viewer_tz else ""
+        )
+        return head + which + ("\n" + "; ".join(item.flags) if item.flags else "")
+
+    # ------------------------------------------------------------ keys
+
+    @on(ContentCalendar.KeyRequested)
+    def _key(self, message: ContentCalendar.KeyRequested) -> None:
+        period = self.period
+        name = message.name
+        if name in ("previous", "next"):
+            step = -1 if name == "previous" else 1
+            if period.month:
+                first = period.anchor.replace(day=1)
+                anchor = (first + dt.timedelta(days=32)).replace(day=1) if step > 0 else (first - dt.timedelta(days=1)).replace(day=1)
+            else:
+                anchor = period.anchor + dt.timedelta(days=7 * step)
+            self.reload(CalendarPeriod(anchor, period.month, period.zone, period.by_campaign))
+        elif name == "period":
+            self.reload(CalendarPeriod(period.anchor, not period.month, period.zone, period.by_campaign))
+        elif name == "rows":
+            self.period = CalendarPeriod(period.anchor, period.month, period.zone, not period.by_campaign)
+            if self.read is not None:
+                self.generation += 1
+                self._relayout(self.period, self.read, self.generation)
+        elif name == "zone":
+            self._toggle_zone()
+        elif name == "gap":
+            self._next_gap()
+        else:
+            self._post_key(name)
+
+    def _toggle_zone(self) -> None:
+        """Your zone ↔ the audience's of the campaign under the cursor (its post's, or its row's)."""
+        period = self.period
+        viewer = self.services.viewer_tz
+        target = viewer
+        if period.zone == viewer:
+            item = self.placed()
+            runs = self.read.runs if self.read else []
+            campaign = item.post.facts.campaign if item else None
+            if campaign is None and period.by_campaign and self.laid is not None and self.laid.rows:
+                row_name = self.laid.rows[self.calendar.row]
+                campaign = next((r.id for r in runs if r.name == row_name), None)
+            run = next((r for r in runs if r.id == campaign), None) or next((r for r in runs if r.audience_tz), None)
+            if run is None or not run.audience_tz:
+                self.app.notify("no campaign with an audience zone here", severity="warning")
+                return
+            target = run.audience_tz
+        self.reload(CalendarPeriod(period.anchor, period.month, target, period.by_campaign))
+
+    def _next_gap(self) -> None:
+        """The next day in this row with no post (a quiet stretch's first)."""
+        laid = self.laid
+        if laid is None or not laid.rows:
+            self.app.bell()
+            return
+        cal = self.calendar
+        for day in range(cal.day + 1, len(laid.days)):
+            if not laid.posts_at(cal.row, day):
+                cal.move_to(cal.row, day)
+                return
+        self.app.notify(f"no gap in {laid.rows[cal.row]} after {laid.days[cal.day]:%a %m-%d} in this period", severity="warning")
+
+    def _post_key(self, name: str) -> None:
+        item = self.placed()
+        if item is None:
+            self.app.bell()
+            return
+        post = item.post
+        post_id = post.id
+        if name == "open":
+            self.app.push_screen(DetailScreen(post_id, self.services))
+            return
+        if name == "approve":
+            run_move(self, self.services, f"approved {post_id[:8]}", lambda s, me, now: writing.approve(s, me, post_id, now))
+            return
+        hours, days = {"later_hour": (1, 0), "earlier_hour": (-1, 0), "later_day": (0, 1), "earlier_day": (0, -1)}[name]
+        assert post.facts.slot is not None
+        slot = moved_slot(post.facts.slot, post.facts.slot_tz or self.services.viewer_tz, hours=hours, days=days)
+        self._follow = post_id
+        run_move(self, self.services, f"moved {post_id[:8]}", lambda s, me, now: writing.move_slot(s, me, post_id, now, slot))

@@ -1,0 +1,266 @@
+"""Crisis mode in the app: the banner every member sees, the key that starts or ends one, and the posts it held.
+
+The banner reads the open crises in a worker whenever a crisis, its end or
+a task (its checklist) reaches the app through the change watcher, so it
+shows on every screen within a moment of ``crisis start`` anywhere, with
+no key pressed, and goes when the crisis ends.  Starting and ending are
+for managers (the app hides the key from others; the rules refuse anyway).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.visible import visible
+from crewdeck.tui.app.lines import plain
+from crewdeck.tui.app.post_actions import POST_COLUMNS, post_line, run_move
+from crewdeck.tui.app.screens.picker import Choice, PickerScreen
+from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.app.services import Services
+from crewdeck.tui.app.workers import background, in_background
+from crewdeck.tui.posts import writing
+from crewdeck.tui.posts.banner import OpenCrisis, open_crisis_banner
+from crewdeck.tui.posts.reading import PostView, open_crises
+from crewdeck.tui.posts.states import label
+from crewdeck.tui.session.writing import Written
+from crewdeck.tui.time.when import format_local, parse_moment_text
+from crewdeck.widgets.post_table import PostTable
+
+#: Records whose change may change the banner (the checklist's tasks among the tasks).
+BANNER_ENTITIES = frozenset({"crisis", "crisis_end", "task", "member", "campaign"})
+
+
+class CrisisBanner(Static):
+    """One line per open crisis: reason, who, since when (the viewer's time), checklist progress; hidden when none."""
+
+    DEFAULT_CSS = """
+    CrisisBanner { display: none; height: auto; background: $error; color: $text; text-style: bold; padding: 0 1; }
+    CrisisBanner.-open { display: block; }
+    """
+
+    def __init__(self, services: Services, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.services = services
+        self.crises: list[OpenCrisis] = []
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def store_changed(self, ops: list[Op]) -> None:
+        if any(op.entity in BANNER_ENTITIES for op in ops) and (self.crises or any(op.entity == "crisis" for op in ops)):
+            self.reload()
+
+    @background(exclusive=True, group="crisis-banner")
+    def reload(self) -> None:
+        found = self.services.session.access.read(lambda ws: open_crisis_banner(ws.conn))
+        self.app.call_from_thread(self.show, found)
+
+    def show(self, crises: list[OpenCrisis]) -> None:
+        self.crises = crises
+        self.set_class(bool(crises), "-open")
+        now = self.services.now()
+        lines = []
+        for crisis in crises:
+            since = format_local(crisis.started_at, self.services.viewer_tz, now, clock24=self.services.config.clock24)
+            checklist = f" · checklist {crisis.done}/{crisis.total}" if crisis.total else ""
+            lines.append(f"CRISIS: {crisis.reason} — {crisis.started_by}, since {since} · {crisis.scope}{checklist} · posts paused")
+        self.update(Content(visible("\n".join(lines), multiline=True)))
+
+
+class CrisisKey:
+    """The crisis key's work for the app: start one (asking the reason), or end an open one."""
+
+    def __init__(self, owner: DOMNode, services: Services) -> None:
+        self._owner = owner
+        self._services = services
+
+    def run(self) -> None:
+        app = self._owner.app
+
+        def look() -> None:
+            found = self._services.session.access.read(lambda ws: open_crises(ws.conn))
+            app.call_from_thread(self._choose, [c.id for c in found])
+
+        in_background(self._owner, look, name="crisis_key", group="crisis-key")
+
+    def _choose(self, open_ids: list[str]) -> None:
+        app = self._owner.app
+        if not open_ids:
+            self._ask_reason()
+            return
+        choices = [
+            Choice(f"end:{cid}", f"End crisis {cid[:8]}: list its paused and missed posts", str(n)) for n, cid in enumerate(open_ids, 1)
+        ]
+        choices.append(Choice("start", "Start another crisis", "s"))
+
+        def chosen(value: str | None) -> None:
+            if value == "start":
+                self._ask_reason()
+            elif value is not None:
+                self._end(value.removeprefix("end:"))
+
+        app.push_screen(PickerScreen("A crisis is open", choices), chosen)
+
+    def _ask_reason(self) -> None:
+        def answered(reason: str | None) -> None:
+            if reason is not None:
+                run_move(
+                    self._owner,
+                    self._services,
+                    "crisis started: every approved and scheduled post is paused",
+                    lambda store, me, now: writing.start_crisis(store, me, now, reason),
+                )
+
+        self._owner.app.push_screen(
+            PromptScreen(
+                "Start a crisis? Every approved and scheduled post pauses for everyone",
+                "the reason, shown on every screen — enter starts the crisis, escape cancels",
+            ),
+            answered,
+        )
+
+    def _end(self, crisis_id: str) -> None:
+        services = self._services
+        app = self._owner.app
+
+        def ended(store_result: object) -> None:
+            assert isinstance(store_result, writing.CrisisEnded)
+            app.push_screen(HeldPostsScreen(services, store_result.held))
+
+        def write() -> None:
+            result, ops = services.session.access.write_store(
+                lambda store: writing.end_crisis(store, services.session.me.id, services.now(), crisis_id, resume="ask")
+            )
+            app.call_from_thread(services.written, "crisis ended: nothing resumed by itself", Written("crisis end", ops))
+            app.call_from_thread(ended, result)
+
+        in_background(self._owner, write, name="end_crisis", group="write")
+
+
+HELD_BINDINGS: list[BindingType] = [
+    Binding("r", "resume", "Resume", id="held.resume"),
+    Binding("n", "reschedule", "New slot", id="held.reschedule"),
+    Binding("P", "pull", "Pull", id="held.pull"),
+    Binding("escape,q", "close", "Close", id="held.close"),
+]
+
+
+class HeldPostsScreen(ModalScreen[None]):
+    """The posts a crisis held when it ended: each to resume, give a new slot, or pull — nothing goes out by itself.
+
+    | key | action |
+    |---|---|
+    | `r` | resume (a paused post keeps its slot) |
+    | `n` | resume with a new slot (a missed post needs one) |
+    | `P` | pull it |
+    | `escape` `q` | close |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = HELD_BINDINGS
+
+    DEFAULT_CSS = """
+    HeldPostsScreen { align: center middle; }
+    HeldPostsScreen > Vertical { width: 90%; height: 80%; background: $panel; border: round $error; padding: 0 1; }
+    HeldPostsScreen .held--title { text-style: bold; }
+    """
+
+    def __init__(self, services: Services, held: list[PostView]) -> None:
+        super().__init__()
+        self.services = services
+        self.held = held
+        #: What became of each post here (its id → a word), shown in its row.
+        self.done: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self._title(), classes="held--title", id="held-title")
+            yield Label(plain("r resume · n new slot · P pull · escape close — a missed post needs a new slot"))
+            yield PostTable(POST_COLUMNS, id="held-table")
+
+    def _title(self) -> str:
+        left = len(self.held) - len(self.done)
+        return f"The crisis held {len(self.held)} posts; {left} to decide" if self.held else "The crisis held no posts"
+
+    def on_mount(self) -> None:
+        self._fill()
+        self.query_one(PostTable).focus()
+
+    def _fill(self, cursor: int = 0) -> None:
+        now = self.services.now()
+        rows = [
+            post_line(
+                p, self.services, now, self.done.get(p.id) or ("slot passed: needs a new one" if p.state == "missed" else "slot kept")
+            )
+            for p in self.held
+        ]
+        self.query_one(PostTable).reset(len(rows), cursor, (0, rows))
+        self.query_one("#held-title", Label).update(self._title())
+
+    def _current(self) -> PostView | None:
+        table = self.query_one(PostTable)
+        row = table.cursor_row
+        return next((p for p in self.held if row is not None and p.id == row.id), None)
+
+    def _did(self, post: PostView, word: str) -> None:
+        self.done[post.id] = word
+        self._fill(self.query_one(PostTable).cursor)
+
+    def action_resume(self) -> None:
+        post = self._current()
+        if post is None or post.id in self.done:
+            self.app.bell()
+            return
+        run_move(
+            self,
+            self.services,
+            f"resumed {post.id[:8]}",
+            lambda s, me, now: writing.resume(s, me, post.id, now),
+            lambda: self._did(post, "resumed"),
+        )
+
+    def action_reschedule(self) -> None:
+        post = self._current()
+        if post is None or post.id in self.done:
+            self.app.bell()
+            return
+        zone = post.facts.slot_tz or self.services.viewer_tz
+
+        def answered(text: str | None) -> None:
+            if text:
+                run_move(
+                    self,
+                    self.services,
+                    f"resumed {post.id[:8]} with a new slot",
+                    lambda s, me, now: writing.resume(s, me, post.id, now, parse_moment_text(text, zone, now).value()),
+                    lambda: self._did(post, "new slot"),
+                )
+
+        self.app.push_screen(
+            PromptScreen(f"New slot for “{post.facts.title}” — in {zone} unless you name a zone", "fri 18:00 · tomorrow 09:00 · +2d"),
+            answered,
+        )
+
+    def action_pull(self) -> None:
+        post = self._current()
+        if post is None or post.id in self.done:
+            self.app.bell()
+            return
+        run_move(
+            self,
+            self.services,
+            f"pulled {post.id[:8]}",
+            lambda s, me, now: writing.pull(s, me, post.id, now),
+            lambda: self._did(post, label("pulled")),
+        )
+
+    def action_close(self) -> None:
+        self.dismiss(None)

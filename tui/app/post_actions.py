@@ -1,0 +1,64 @@
+"""The posts' moves from the app: each runs in a worker through the session, then the app refreshes what it wrote.
+
+A refused move (``PostRefused``, a rule's ``Refused``) is shown as its one
+line, as every worker error is (``workers.report_error``); nothing is
+written then.  Rows of posts for the tables are made here too, once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from textual.dom import DOMNode
+
+from crewdeck.sync.state.store import Store
+from crewdeck.sync.state.visible import visible
+from crewdeck.tui.app.services import Services
+from crewdeck.tui.app.workers import in_background
+from crewdeck.tui.posts.reading import PostView
+from crewdeck.tui.posts.states import label
+from crewdeck.tui.session.writing import Written
+from crewdeck.tui.time.when import format_local
+from crewdeck.widgets.line_table import Column
+from crewdeck.widgets.post_table import PostLine
+
+#: A move: ``work(store, me, now)``, which writes (or refuses) and answers anything.
+Move = Callable[[Store, str, dt.datetime], object]
+
+POST_COLUMNS = (
+    Column("ID", 8, drop=4),
+    Column("SLOT (YOUR TIME)", 20),
+    Column("STATE", 12, drop=3),
+    Column("PLATFORM", 9, drop=2),
+    Column("POST", 16, grow=2),
+    Column("WHY", 16, grow=3, drop=1),
+)
+
+
+def run_move(node: DOMNode, services: Services, said: str, work: Move, then: Callable[[], None] | None = None) -> None:
+    """``work`` in a worker; once written, the app says ``said`` and refreshes, then ``then`` (on the UI thread)."""
+    app = node.app
+
+    def write() -> None:
+        _, ops = services.session.access.write_store(lambda store: work(store, services.session.me.id, services.now()))
+        app.call_from_thread(services.written, said, Written(said, ops))
+        if then is not None:
+            app.call_from_thread(then)
+
+    in_background(node, write, name="post_move", group="write")
+
+
+def post_line(post: PostView, services: Services, now: dt.datetime, why: str) -> PostLine:
+    """A post as a row of ``POST_COLUMNS``."""
+    facts = post.facts
+    slot = format_local(facts.slot, services.viewer_tz, now, clock24=services.config.clock24) if facts.slot else "no slot"
+    return PostLine(
+        post.id,
+        (post.id[:8], slot, label(post.state), facts.platform or "", visible(facts.title), visible(why)),
+        post.state,
+    )
+
+
+def handles(services: Services) -> dict[str, str]:
+    return {member.id: member.handle for member in services.members}

@@ -1,0 +1,151 @@
+"""The posts' keys on a task list or a task's detail: for a post, its state replaces the task's status.
+
+``s`` offers the moves the post's state allows (``writing.legal_moves``),
+``d`` publishes (only from approved or scheduled), and one key each
+submits, approves, requests changes, schedules and pulls.  A move the
+state or the rules refuse is shown as its one line, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+
+from crewdeck.tui.app.post_actions import run_move
+from crewdeck.tui.app.screens.picker import Choice, PickerScreen
+from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.app.services import Services
+from crewdeck.tui.app.workers import in_background
+from crewdeck.tui.posts import writing
+from crewdeck.tui.posts.reading import PostView, read_post
+from crewdeck.tui.posts.states import PUBLISHABLE, label
+from crewdeck.tui.time.when import parse_moment_text
+from crewdeck.tui.workspace.workspace import Workspace
+
+POST_BINDINGS: list[BindingType] = [
+    Binding("S", "post('submit')", "Submit post", show=False, id="post.submit"),
+    Binding("Y", "post('approve')", "Approve post", show=False, id="post.approve"),
+    Binding("N", "post('reject')", "Request changes", show=False, id="post.reject"),
+    Binding("L", "post('schedule')", "Schedule post", show=False, id="post.schedule"),
+    Binding("P", "post('pull')", "Pull post", show=False, id="post.pull"),
+]
+#: How each move reads in the ``s`` picker, and its key there.
+MOVE_CHOICES = {
+    "copy": ("write the copy", "c"),
+    "submit": ("submit for review", "s"),
+    "approve": ("approve your step", "a"),
+    "reject": ("request changes", "r"),
+    "schedule": ("schedule", "l"),
+    "publish": ("mark published", "d"),
+    "slot": ("move the slot", "m"),
+    "resume": ("resume", "u"),
+    "pull": ("pull", "p"),
+}
+
+
+class PostKeys:
+    """The post keys' work for the widget or screen that owns it (see the module)."""
+
+    def __init__(self, owner: DOMNode, services: Services, targets: Callable[[], list[str]]) -> None:
+        self._owner = owner
+        self._services = services
+        self._targets = targets
+
+    def either(self, if_task: Callable[[], None], if_post: Callable[[PostView], None]) -> None:
+        """``if_post`` with the post under the cursor when the key's target is a post, else ``if_task``."""
+        ids = self._targets()
+        if not ids:
+            if_task()
+            return
+        app = self._owner.app
+        services = self._services
+
+        def look() -> None:
+            now = services.now()
+
+            def read(ws: Workspace) -> list[PostView]:
+                return [post for i in ids if (post := read_post(ws.conn, i, now)) is not None]
+
+            posts = services.session.access.read(read)
+            if not posts:
+                app.call_from_thread(if_task)
+            elif len(ids) > 1:
+                app.call_from_thread(app.notify, "a post's keys act on one post at a time: clear the marks (X)", severity="warning")
+            else:
+                app.call_from_thread(if_post, posts[0])
+
+        in_background(self._owner, look, name="post_or_task", group="post-keys")
+
+    def run(self, move: str) -> None:
+        """The key of ``move`` on the post under the cursor."""
+        self.either(
+            lambda: self._owner.app.notify("not a post: the post keys act on posts", severity="warning"), lambda p: self.do(move, p)
+        )
+
+    def status(self, post: PostView) -> None:
+        """``s``: the moves this post's state allows."""
+        moves = writing.legal_moves(post)
+        if not moves:
+            self._owner.app.notify(f"{post.id[:8]} is {label(post.state)}: no moves left", severity="warning")
+            return
+        choices = [Choice(move, MOVE_CHOICES[move][0], MOVE_CHOICES[move][1]) for move in moves]
+
+        def chosen(move: str | None) -> None:
+            if move is not None:
+                self.do(move, post)
+
+        self._owner.app.push_screen(PickerScreen(f"“{post.facts.title}” is {label(post.state)}: next", choices), chosen)
+
+    def publish(self, post: PostView) -> None:
+        """``d`` on a post: published, only from approved or scheduled."""
+        if post.state not in PUBLISHABLE:
+            self._owner.app.notify(f"cannot publish {post.id[:8]}: it is {label(post.state)}", severity="error")
+            return
+        self.do("publish", post)
+
+    def do(self, move: str, post: PostView) -> None:
+        post_id = post.id
+        if move == "reject":
+            self._ask(
+                "Request changes — the author sees your note",
+                "what to change",
+                lambda s, me, now, text: writing.reject(s, me, post_id, now, text),
+                "requested changes on",
+            )
+        elif move == "copy":
+            self._ask(
+                "The post's copy",
+                "the text as it will go out",
+                lambda s, me, now, text: writing.set_content(s, me, post_id, now, copy=text),
+                "copy of",
+            )
+        elif move == "slot":
+            zone = post.facts.slot_tz or self._services.viewer_tz
+            self._ask(
+                f"New slot — in {zone} unless you name a zone",
+                "fri 18:00 · tomorrow 09:00 · +2d",
+                lambda s, me, now, text: writing.move_slot(s, me, post_id, now, parse_moment_text(text, zone, now).value()),
+                "moved",
+            )
+        else:
+            actions = {
+                "submit": writing.submit,
+                "approve": writing.approve,
+                "schedule": writing.schedule,
+                "publish": writing.publish,
+                "pull": writing.pull,
+                "resume": writing.resume,
+            }
+            act = actions[move]
+            run_move(self._owner, self._services, f"{move}: {post_id[:8]}", lambda s, me, now: act(s, me, post_id, now))
+
+    def _ask(self, title: str, help_text: str, then: Callable[..., object], said: str) -> None:
+        post_ids = self._targets()[:1]
+
+        def answered(text: str | None) -> None:
+            if text is not None and post_ids:
+                run_move(self._owner, self._services, f"{said} {post_ids[0][:8]}", lambda s, me, now: then(s, me, now, text))
+
+        self._owner.app.push_screen(PromptScreen(title, help_text), answered)

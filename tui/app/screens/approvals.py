@@ -1,0 +1,257 @@
+"""The Approvals view: the posts in review, those that need my approval first (oldest slot first), then the others'.
+
+One key approves the step that is mine, one requests changes with a note;
+under the list, the post under the cursor: its copy, and what changed in it
+since the version I last gave a verdict on.  The posts are read in a worker
+a window at a time (the first screen does not wait for ten thousand) and
+drawn line by line (``PostTable``).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Static
+
+from crewdeck.sync.state.oplog import Op
+from crewdeck.tui.app.crisis import CrisisBanner
+from crewdeck.tui.app.lines import Lines
+from crewdeck.tui.app.post_actions import POST_COLUMNS, handles, post_line, run_move
+from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.app.services import Services
+from crewdeck.tui.app.workers import background, in_background
+from crewdeck.tui.posts import writing
+from crewdeck.tui.posts.reading import PostView, read_posts
+from crewdeck.tui.posts.review import CopyReview, copy_review, needing, waiting_ids
+from crewdeck.tui.workspace.workspace import Workspace
+from crewdeck.widgets.key_footer import KeyFooter
+from crewdeck.widgets.pane_bar import PaneBar
+from crewdeck.widgets.post_table import PostLine, PostTable
+
+APPROVALS_BINDINGS: list[BindingType] = [
+    Binding("a", "approve", "Approve", id="approvals.approve"),
+    Binding("c", "request_changes", "Request changes", id="approvals.request_changes"),
+    Binding("escape,q", "close", "Back", id="approvals.close"),
+]
+#: Posts read first: a screenful, whatever its height.
+FIRST = 64
+#: Posts read per window after the first screen is drawn.
+WINDOW = 500
+
+
+class ApprovalsScreen(Screen[None]):
+    """Posts waiting for review.
+
+    | key | action |
+    |---|---|
+    | `a` | approve the step that is yours |
+    | `c` | request changes, with a note |
+    | `enter` | the post in full, with its history |
+    | `escape` `q` | back |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = APPROVALS_BINDINGS
+
+    DEFAULT_CSS = """
+    ApprovalsScreen PostTable { height: 1fr; }
+    ApprovalsScreen #approvals-copy { height: auto; max-height: 40%; padding: 0 1; border-top: solid $panel-lighten-2; }
+    """
+
+    class Read(Message):
+        def __init__(self, mine: list[PostView], others: list[PostView], done: bool, generation: int) -> None:
+            super().__init__()
+            self.mine = mine
+            self.others = others
+            self.done = done
+            self.generation = generation
+
+    class Reviewed(Message):
+        def __init__(self, post_id: str, review: CopyReview) -> None:
+            super().__init__()
+            self.post_id = post_id
+            self.review = review
+
+    def __init__(self, services: Services, first: Read | None = None) -> None:
+        """``first``: the first window, read before the screen was made (``open_approvals``)."""
+        super().__init__()
+        self.services = services
+        self._first = first
+        self.mine: list[PostView] = []
+        self.others: list[PostView] = []
+        self.done = False
+        self.generation = 0
+
+    def compose(self) -> ComposeResult:
+        yield CrisisBanner(self.services, id="approvals-crisis-banner")
+        yield PaneBar(id="approvals-bar")
+        yield PostTable(POST_COLUMNS, id="approvals-table")
+        yield Static("", id="approvals-copy")
+        yield KeyFooter()
+
+    @property
+    def table(self) -> PostTable:
+        return self.query_one(PostTable)
+
+    def on_mount(self) -> None:
+        self.query_one(PaneBar).title = "Approvals"
+        self.table.focus()
+        if self._first is None:
+            self.reload()
+        else:
+            self.generation = self._first.generation
+            self.on_approvals_screen_read(self._first)
+
+    def reload(self) -> None:
+        self.generation += 1
+        self._read(self.generation)
+
+    def store_changed(self, ops: list[Op]) -> None:
+        if any(op.entity in ("task", "post_approval", "campaign", "member", "crisis", "crisis_end") for op in ops):
+            self.reload()
+
+    @background(exclusive=True, group="approvals-read")
+    def _read(self, generation: int) -> None:
+        """The first window of posts; the rest are read once it is on the screen (``_read_rest``)."""
+        self.post_message(first_window(self.services, generation))
+
+    @background(exclusive=True, group="approvals-read")
+    def _read_rest(self, generation: int, mine: list[PostView], others: list[PostView]) -> None:
+        rest = self.services.session.access.read(lambda ws: waiting_ids(ws.conn, FIRST))
+        for start in range(0, len(rest), WINDOW):
+            found_mine, found_others = self._window_of(rest[start : start + WINDOW])
+            mine = [*mine, *found_mine]
+            others = [*others, *found_others]
+        self.post_message(self.Read(mine, others, True, generation))
+
+    def _window_of(self, ids: list[str]) -> tuple[list[PostView], list[PostView]]:
+        return window_of(self.services, ids)
+
+    def on_approvals_screen_read(self, message: Read) -> None:
+        if message.generation != self.generation:
+            return
+        self.mine, self.others, self.done = message.mine, message.others, message.done
+        table = self.table
+        key = table.cursor_row.id if table.cursor_row else None
+        posts = [*self.mine, *self.others]
+        cursor = next((i for i, p in enumerate(posts) if p.id == key), min(table.cursor, max(0, len(posts) - 1)))
+        now = self.services.now()
+        names = handles(self.services)
+        rows = [post_line(p, self.services, now, "needs you: " + p.round.describe(names)) for p in self.mine]
+        rows += [post_line(p, self.services, now, p.round.describe(names)) for p in self.others]
+        table.reset(len(rows), cursor, (0, rows))
+        counting = "" if self.done else " (counting…)"
+        self.query_one(PaneBar).info = f"{len(self.mine):,} need you · {len(self.others):,} waiting on others{counting}"
+        if not rows:
+            self.query_one("#approvals-copy", Static).update("Nothing waits for review.")
+        if not message.done:  # once this screen is drawn, not competing with it for the GIL
+            self.call_after_refresh(self.call_after_refresh, self._read_rest, message.generation, message.mine, message.others)
+
+    @on(PostTable.WindowNeeded)
+    def _window(self, message: PostTable.WindowNeeded) -> None:
+        # Every row was made when the list came: nothing is fetched here.
+        message.stop()
+
+    @on(PostTable.PostSelected)
+    def _selected(self, message: PostTable.PostSelected) -> None:
+        if message.post_id is not None:
+            self._review(message.post_id)
+
+    @background(exclusive=True, group="approvals-review")
+    def _review(self, post_id: str) -> None:
+        me = self.services.session.me.id
+        review = self.services.session.access.read(lambda ws: copy_review(ws.conn, post_id, me))
+        self.post_message(self.Reviewed(post_id, review))
+
+    def on_approvals_screen_reviewed(self, message: Reviewed) -> None:
+        row = self.table.cursor_row
+        if row is None or row.id != message.post_id:
+            return
+        review = message.review
+        lines = Lines()
+        if review.seen is None:
+            lines.add(("The copy (you have not reviewed it before):", "bold"))
+            lines.block(review.copy)
+        elif not review.changed:
+            lines.add(("The copy, unchanged since you last saw it:", "bold"))
+            lines.block(review.copy)
+        else:
+            lines.add(("What changed since you last saw it:", "bold"))
+            for mark, text in review.diff:
+                lines.add((f"{mark} {text}", {"+": "green", "-": "red strike"}.get(mark, "")))
+        self.query_one("#approvals-copy", Static).update(lines.content())
+
+    def _current(self) -> PostLine | None:
+        row = self.table.cursor_row
+        if row is None:
+            self.app.bell()
+        return row
+
+    def action_approve(self) -> None:
+        row = self._current()
+        if row is not None:
+            post_id = row.id
+            run_move(self, self.services, f"approved {post_id[:8]}", lambda s, me, now: writing.approve(s, me, post_id, now), self.reload)
+
+    def action_request_changes(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        post_id = row.id
+
+        def answered(note: str | None) -> None:
+            if note is not None:
+                run_move(
+                    self,
+                    self.services,
+                    f"requested changes on {post_id[:8]}",
+                    lambda s, me, now: writing.reject(s, me, post_id, now, note),
+                    self.reload,
+                )
+
+        self.app.push_screen(PromptScreen("Request changes — the author sees your note", "what to change"), answered)
+
+    @on(PostTable.PostActivated)
+    def _open(self, message: PostTable.PostActivated) -> None:
+        self.app.push_screen(DetailScreen(message.post_id, self.services))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def window_of(services: Services, ids: list[str]) -> tuple[list[PostView], list[PostView]]:
+    """Of these posts: those that need me, and the others in review."""
+    me = services.session.me.id
+    now = services.now()
+
+    def read(ws: Workspace) -> tuple[list[PostView], list[PostView]]:
+        posts = read_posts(ws.conn, now, ids)
+        needs = needing(ws.conn, me, posts)
+        chosen = {p.id for p in needs}
+        return needs, [p for p in posts if p.state == "in-review" and p.id not in chosen]
+
+    return services.session.access.read(read)
+
+
+def first_window(services: Services, generation: int = 1) -> ApprovalsScreen.Read:
+    """The first screenful of the view (call from a worker)."""
+    ids = services.session.access.read(lambda ws: waiting_ids(ws.conn, 0, FIRST + 1))
+    mine, others = window_of(services, ids[:FIRST])
+    return ApprovalsScreen.Read(mine, others, len(ids) <= FIRST, generation)
+
+
+def open_approvals(node: DOMNode, services: Services) -> None:
+    """Read the first window in a worker, then show the view with it: its first paint has its rows."""
+    app = node.app
+
+    def read() -> None:
+        first = first_window(services)
+        app.call_from_thread(lambda: None if isinstance(app.screen, ApprovalsScreen) else app.push_screen(ApprovalsScreen(services, first)))
+
+    in_background(node, read, name="open_approvals", group="approvals-open", exclusive=True)

@@ -1,0 +1,509 @@
+"""Post and crisis commands: post add/copy/submit/approve/reject/schedule/publish/pull/resume/slot/show/list/export, crisis start/end/status."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from typing import Any
+
+from crewdeck.tui.cli.common import Context, print_json, read_input, table
+from crewdeck.tui.posts import limits, writing
+from crewdeck.tui.posts.reading import PostView, needs_me, open_crises, read_post, read_posts, settings
+from crewdeck.tui.posts.states import STATES, label
+from crewdeck.tui.workspace.errors import UserError
+
+
+def _post_id(ctx: Context) -> str:
+    post_id = ctx.ws.resolve("task", ctx.args.id)
+    if ctx.ws.conn.execute("SELECT post_state FROM task WHERE id = ?", (post_id,)).fetchone()[0] is None:
+        raise UserError(f"{ctx.args.id} is a task, not a post (make posts with: crewdeck post add TEXT)")
+    return post_id
+
+
+def _said(view: PostView, ctx: Context) -> int:
+    """The post's id, its state now and where its round stands."""
+    handles = ctx.ws.handles()
+    extra = f" ({view.round.describe(handles)})" if view.state in ("in-review", "changes-requested") else ""
+    print(f"{view.id[:8]} {label(view.state)}{extra}")
+    return 0
+
+
+def _slot(ctx: Context, post_id: str, words: list[str]) -> dict[str, str]:
+    """A slot typed as in quick-add's ``publish:``, read in the audience's zone of the post's campaign."""
+    from crewdeck.tui.tasks.quickadd import publish_slot
+    from crewdeck.tui.time.when import DateError
+
+    campaign, platform = ctx.ws.conn.execute("SELECT campaign, platform FROM task WHERE id = ?", (post_id,)).fetchone()
+    found = ctx.ws.campaign(campaign) if campaign else None
+    audience = found.audience_tz if found and found.audience_tz else ctx.viewer_tz
+    try:
+        return publish_slot(words, audience, platform, ctx.config.publish, ctx.now).value()
+    except (DateError, ValueError) as exc:
+        raise UserError(f"slot: {exc}") from None
+
+
+# ------------------------------------------------------------ post
+
+
+def cmd_post_add(ctx: Context) -> int:
+    from crewdeck.tui.tasks import quickadd
+
+    draft = quickadd.parse(" ".join(ctx.args.text))
+    draft.post = True
+    values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now, ctx.config.publish)
+    print(writing.add_post(ctx.ws.store, ctx.me.id, values))
+    return 0
+
+
+def cmd_post_copy(ctx: Context) -> int:
+    post_id = _post_id(ctx)
+    a = ctx.args
+    if a.text is not None and a.file is not None:
+        raise UserError("post copy: give the copy as TEXT or --file, not both")
+    copy = read_input(a.file) if a.file is not None else a.text
+    if copy is not None and a.file is not None:
+        copy = copy.rstrip("\n")
+    view = writing.set_content(
+        ctx.ws.store, ctx.me.id, post_id, ctx.now, copy=copy, link=a.link, media=a.media, first_comment=a.first_comment
+    )
+    return _said(view, ctx)
+
+
+def cmd_post_submit(ctx: Context) -> int:
+    return _said(writing.submit(ctx.ws.store, ctx.me.id, _post_id(ctx), ctx.now), ctx)
+
+
+def cmd_post_approve(ctx: Context) -> int:
+    return _said(writing.approve(ctx.ws.store, ctx.me.id, _post_id(ctx), ctx.now, ctx.args.note or ""), ctx)
+
+
+def cmd_post_reject(ctx: Context) -> int:
+    return _said(writing.reject(ctx.ws.store, ctx.me.id, _post_id(ctx), ctx.now, ctx.args.note), ctx)
+
+
+def cmd_post_schedule(ctx: Context) -> int:
+    return _said(writing.schedule(ctx.ws.store, ctx.me.id, _post_id(ctx), ctx.now), ctx)
+
+
+def cmd_post_publish(ctx: Context) -> int:
+    return _said(writing.publish(ctx.ws.store, ctx.me.id, _post_id(ctx), ctx.now, ctx.args.url or ""), ctx)
+
+
+def cmd_post_pull(ctx: Context) -> int:
+    return _said(writing.pull(ctx.ws.store, ctx.me.id, _post_id(ctx), ctx.now), ctx)
+
+
+def cmd_post_resume(ctx: Context) -> int:
+    post_id = _post_id(ctx)
+    slot = _slot(ctx, post_id, ctx.args.slot.split()) if ctx.args.slot else None
+    return _said(writing.resume(ctx.ws.store, ctx.me.id, post_id, ctx.now, slot), ctx)
+
+
+def cmd_post_slot(ctx: Context) -> int:
+    post_id = _post_id(ctx)
+    return _said(writing.move_slot(ctx.ws.store, ctx.me.id, post_id, ctx.now, _slot(ctx, post_id, ctx.args.when)), ctx)
+
+
+def _post_json(view: PostView, ctx: Context) -> dict[str, Any]:
+    conn = ctx.ws.conn
+    row = conn.execute(
+        "SELECT copy, link, media, first_comment, live_url, published_at, publish_utc, publish_tz FROM task WHERE id = ?", (view.id,)
+    ).fetchone()
+    handles = ctx.ws.handles()
+    f = view.facts
+    return {
+        "id": view.id,
+        "title": f.title,
+        "state": view.state,
+        "stored_state": f.stored,
+        "platform": f.platform,
+        "campaign": ctx.ws.campaign_names().get(f.campaign or "") if f.campaign else None,
+        "slot": {"utc": row[6], "tz": row[7]} if row[6] else None,
+        "copy": row[0] or "",
+        "link": row[1] or "",
+        "media": json.loads(row[2] or "[]"),
+        "first_comment": row[3] or "",
+        "live_url": row[4] or "",
+        "published_at": row[5],
+        "round": view.round.describe(handles),
+        "steps": [
+            {
+                "name": step.name,
+                "who": f"@{handles.get(step.member, step.member)}" if step.member else f"group={step.group}",
+                "approved_by": f"@{handles.get(v.by, v.by)}" if v else None,
+            }
+            for step, v in zip(view.round.steps, view.round.satisfied)
+        ],
+        "held_by": [c.id for c in view.held_by],
+    }
+
+
+def _history(ctx: Context, post_id: str) -> list[list[str]]:
+    """Every submission, approval, request for changes and void, oldest first, in the viewer's zone."""
+    from crewdeck.tui.time.when import format_local, parse_utc, stamp_time
+
+    conn = ctx.ws.conn
+    handles = ctx.ws.handles()
+    tz = ctx.viewer_tz
+    events: list[tuple[str, list[str]]] = []
+    for op_id, member, field, value in conn.execute(
+        "SELECT op_id, member, field, value FROM ops WHERE row_id = ? AND field IN ('post_round', 'post_state', 'copy', 'link', 'media', "
+        "'first_comment') ORDER BY op_id",
+        (post_id,),
+    ):
+        when = format_local(stamp_time(op_id), tz, ctx.now, clock24=ctx.config.clock24)
+        who = f"@{handles.get(member, member[:8])}"
+        if field == "post_round":
+            events.append((op_id, [when, who, "submitted", json.loads(value)["hash"][:8], ""]))
+        elif field == "post_state":
+            state = json.loads(value)
+            if state not in ("idea", "draft", "in-review"):  # those are the post's creation, its copy and its submission
+                events.append((op_id, [when, who, label(state), "", ""]))
+        else:
+            events.append((op_id, [when, who, f"changed the {field.replace('_', ' ')}", "", ""]))
+    for op_id, by, at, verdict, step, digest, note in conn.execute(
+        "SELECT op_id, approved_by, approved_at, verdict, step, hash, note FROM post_approval WHERE post = ? ORDER BY op_id", (post_id,)
+    ):
+        when = format_local(parse_utc(at), tz, ctx.now, clock24=ctx.config.clock24)
+        what = f"approved {step}" if verdict == "approve" else f"requested changes ({step})"
+        events.append((op_id, [when, f"@{handles.get(by, by[:8])}", what, digest[:8], note or ""]))
+    events.sort(key=lambda e: e[0])
+    # A content change after a verdict of the same round voids it: say so where it happened.
+    out: list[list[str]] = []
+    approved_since_round = False
+    for _op_id, row in events:
+        if row[2] == "submitted":
+            approved_since_round = False
+        elif row[2].startswith(("approved", "requested")):
+            approved_since_round = True
+        elif row[2].startswith("changed") and approved_since_round:
+            row = [*row[:2], row[2] + " (voids the round)", *row[3:]]
+            approved_since_round = False
+        out.append(row)
+    return out
+
+
+def _diff_since_seen(ctx: Context, post_id: str, member: str) -> list[str]:
+    """The copy's diff since the version this member last gave a verdict on (nothing if none, or no change)."""
+    conn = ctx.ws.conn
+    seen = conn.execute(
+        "SELECT op_id FROM post_approval WHERE post = ? AND approved_by = ? ORDER BY op_id DESC LIMIT 1", (post_id, member)
+    ).fetchone()
+    if seen is None:
+        return []
+    before = conn.execute(
+        "SELECT value FROM ops WHERE row_id = ? AND field = 'copy' AND op_id < ? ORDER BY op_id DESC LIMIT 1", (post_id, seen[0])
+    ).fetchone()
+    old = json.loads(before[0]) if before else ""
+    new = conn.execute("SELECT copy FROM task WHERE id = ?", (post_id,)).fetchone()[0] or ""
+    if old == new:
+        return []
+    return list(difflib.unified_diff(old.splitlines(), new.splitlines(), "the copy you last saw", "the copy now", lineterm=""))
+
+
+def cmd_post_show(ctx: Context) -> int:
+    from crewdeck.tui.time.when import format_local
+
+    post_id = _post_id(ctx)
+    view = read_post(ctx.ws.conn, post_id, ctx.now)
+    assert view is not None
+    data = _post_json(view, ctx)
+    me = ctx.me_or_none()
+    diff = _diff_since_seen(ctx, post_id, me.id) if me else []
+    if ctx.args.json:
+        data["history"] = [dict(zip(("when", "who", "what", "version", "note"), row)) for row in _history(ctx, post_id)]
+        data["diff_since_seen"] = diff
+        print_json(data)
+        return 0
+    f = view.facts
+    lines = [f"{post_id[:8]}  {f.title}", f"state:     {label(view.state)}"]
+    if view.state in ("in-review", "changes-requested", "draft") and view.round.round_id:
+        lines.append(f"round:     {view.round.describe(ctx.ws.handles())}")
+    for crisis in view.held_by:
+        lines.append(f"crisis:    {crisis.reason} ({crisis.id[:8]}{', open' if crisis.open else ', ended'})")
+    lines.append(f"platform:  {f.platform or '-'}" + (f"   campaign: +{data['campaign']}" if data["campaign"] else ""))
+    if f.slot is not None:
+        slot = format_local(f.slot, ctx.viewer_tz, ctx.now, clock24=ctx.config.clock24)
+        audience = format_local(f.slot, f.slot_tz, ctx.now, clock24=ctx.config.clock24) if f.slot_tz and f.slot_tz != ctx.viewer_tz else ""
+        lines.append(f"slot:      {slot}" + (f" ({audience} for the audience)" if audience else ""))
+    limit = limits.LIMITS.get(f.platform or "")
+    used = limits.length(f.platform, data["copy"])
+    lines.append(f"copy:      {used:,}" + (f" of {limit.chars:,}" if limit else "") + " characters")
+    lines.extend(f"  {line}" for line in data["copy"].splitlines() or [""])
+    for name in ("link", "first_comment", "live_url"):
+        if data[name]:
+            lines.append(f"{name.replace('_', ' ')}: {data[name]}")
+    if data["media"]:
+        lines.append(f"media:     {', '.join(data['media'])}")
+    print("\n".join(lines))
+    history = _history(ctx, post_id)
+    if history:
+        print(f"\nhistory ({ctx.viewer_tz}):")
+        print(table(history, ["WHEN", "WHO", "WHAT", "VERSION", "NOTE"]))
+    if diff:
+        print("\nsince the version you last saw:")
+        print("\n".join(diff))
+    return 0
+
+
+#: ``post list`` terms: ``state:``, ``post:`` (platform), ``needs:@handle``, ``+campaign``; other words match the title.
+def _matches(ctx: Context, query: list[str]) -> list[PostView]:
+    views = read_posts(ctx.ws.conn, ctx.now)
+    words: list[str] = []
+    for term in " ".join(query).split():
+        key, sep, value = term.partition(":")
+        lowered = value.lower()
+        if sep and key.lower() == "state":
+            if lowered not in STATES:
+                raise UserError(f"state:{value} is not a post state ({', '.join(STATES)})")
+            views = [v for v in views if v.state == lowered]
+        elif sep and key.lower() in ("post", "platform"):
+            views = [v for v in views if v.facts.platform == lowered]
+        elif sep and key.lower() == "needs":
+            who = ctx.me if lowered in ("@me", "me") else ctx.ws.member_by_handle(lowered)
+            mine = {v.id for v in needs_me(ctx.ws.conn, who.id, ctx.now)}
+            views = [v for v in views if v.id in mine]
+        elif term.startswith("+") and len(term) > 1:
+            campaign = ctx.ws.campaign_by_name(term[1:]).id
+            views = [v for v in views if v.facts.campaign == campaign]
+        else:
+            words.append(term.lower())
+    return [v for v in views if all(w in v.facts.title.lower() for w in words)]
+
+
+def cmd_post_list(ctx: Context) -> int:
+    from crewdeck.tui.time.when import format_local
+
+    views = _matches(ctx, ctx.args.query)
+    if ctx.args.json:
+        print_json([_post_json(v, ctx) for v in views])
+        return 0
+    if not views:
+        print("no posts match", file=sys.stderr)
+        return 0
+    names = ctx.ws.campaign_names()
+    handles = ctx.ws.handles()
+    rows = [
+        [
+            v.id[:8],
+            label(v.state),
+            format_local(v.facts.slot, ctx.viewer_tz, ctx.now, clock24=ctx.config.clock24) if v.facts.slot else "",
+            (f"+{names.get(v.facts.campaign, '?')}" if v.facts.campaign else "") + (f"/{v.facts.platform}" if v.facts.platform else ""),
+            v.facts.title,
+            v.round.describe(handles) if v.state == "in-review" else "",
+        ]
+        for v in views
+    ]
+    sys.stdout.write(table(rows, ["ID", "STATE", f"SLOT ({ctx.viewer_tz})", "CAMPAIGN", "TITLE", "ROUND"]) + "\n")
+    return 0
+
+
+def cmd_post_export(ctx: Context) -> int:
+    import datetime as dt
+
+    from crewdeck.sync.state.zones import UnknownZoneError, check_zone, zone
+    from crewdeck.tui.cli.common import write_output
+    from crewdeck.tui.posts import export
+    from crewdeck.tui.time.when import localize
+
+    a = ctx.args
+    try:
+        tz = check_zone(a.zone or settings(ctx.ws.conn).zone or ctx.viewer_tz)
+    except UnknownZoneError as exc:
+        raise UserError(str(exc)) from None
+    today = ctx.now.astimezone(zone(tz)).date()
+    try:
+        first = dt.date.fromisoformat(a.start) if a.start else today
+        last = dt.date.fromisoformat(a.end) if a.end else first + dt.timedelta(days=30)
+    except ValueError as exc:
+        raise UserError(f"--from/--to: {exc} (give YYYY-MM-DD)") from None
+    if last < first:
+        raise UserError(f"--to {last} is before --from {first}")
+    start = localize(dt.datetime.combine(first, dt.time()), zone(tz))
+    end = localize(dt.datetime.combine(last + dt.timedelta(days=1), dt.time()), zone(tz))
+    platform = a.platform.lower() if a.platform else None
+    if a.format == "hootsuite":
+        result = export.hootsuite(ctx.ws.conn, ctx.now, start, end, tz, date_order=a.date_order, platform=platform)
+        order = "day/month/year" if a.date_order == "dmy" else "month/day/year"
+        how = f"times in {tz} ({order}, minutes rounded up to end in 0 or 5: pick the same zone and date order in Hootsuite)"
+    else:
+        result = export.plain_csv(ctx.ws.conn, ctx.now, start, end, tz, ctx.ws.campaign_names(), platform)
+        how = f"slots in UTC and in {tz}"
+    write_output(a.output, result.text)
+    left = ", ".join(f"{n} {why}" for why, n in sorted(result.left_out.items()))
+    print(
+        f"exported {result.written} post{'s' if result.written != 1 else ''} of {first}..{last}, {how}"
+        + (f"; left out: {left}" if left else ""),
+        file=sys.stderr,
+    )
+    if a.format == "hootsuite" and len(result.platforms) > 1:
+        print(
+            f"note: this file holds {', '.join(sorted(result.platforms))} posts; Hootsuite posts a file to the profiles picked at upload: export one --platform at a time",
+            file=sys.stderr,
+        )
+    return 0
+
+
+# ------------------------------------------------------------ crisis
+
+
+def cmd_crisis_start(ctx: Context) -> int:
+    a = ctx.args
+    campaigns = [ctx.ws.campaign_by_name(name).id for name in a.campaign or []]
+    platforms = [p.strip().lower() for p in a.platform or [] if p.strip()]
+    crisis_id = writing.start_crisis(ctx.ws.store, ctx.me.id, ctx.now, a.reason, campaigns, platforms)
+    held = [v for v in read_posts(ctx.ws.conn, ctx.now) if any(c.id == crisis_id for c in v.held_by) and v.state in ("paused", "missed")]
+    print(crisis_id)
+    items = len(settings(ctx.ws.conn).crisis_checklist)
+    print(
+        f"crisis started: {len(held):,} post{'s' if len(held) != 1 else ''} paused, {items} checklist task{'s' if items != 1 else ''}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_crisis_end(ctx: Context) -> int:
+    ended = writing.end_crisis(ctx.ws.store, ctx.me.id, ctx.now, ctx.args.id, ctx.args.resume)
+    print(
+        f"crisis {ended.crisis.id[:8]} ended ({ended.crisis.reason}); {len(ended.resumed):,} post{'s' if len(ended.resumed) != 1 else ''} resumed"
+    )
+    if ended.held:
+        print(f"{len(ended.held):,} still held: resume (crewdeck post resume ID), give a new slot (--slot WHEN) or pull each:")
+        rows = [[v.id[:8], label(v.state), v.facts.title] for v in ended.held]
+        print(table(rows, ["ID", "STATE", "TITLE"]))
+    return 0
+
+
+def _checklist_progress(ctx: Context, crisis_id: str) -> tuple[int, int]:
+    count = len(settings(ctx.ws.conn).crisis_checklist)
+    ids = [writing.checklist_task_id(crisis_id, i) for i in range(count)]
+    rows = ctx.ws.conn.execute(
+        "SELECT status FROM task WHERE id IN (SELECT value FROM json_each(?)) AND deleted = 0", (json.dumps(ids),)
+    ).fetchall()
+    return sum(1 for r in rows if r[0] in ("done", "cancelled")), len(rows)
+
+
+def cmd_crisis_status(ctx: Context) -> int:
+    from crewdeck.tui.time.when import format_local
+
+    current = open_crises(ctx.ws.conn)
+    if ctx.args.json:
+        print_json(
+            [
+                {
+                    "id": c.id,
+                    "reason": c.reason,
+                    "started_by": ctx.ws.handles().get(c.started_by),
+                    "started_at": c.started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "campaigns": sorted(ctx.ws.campaign_names().get(i, i) for i in c.campaigns),
+                    "platforms": sorted(c.platforms),
+                    "checklist": dict(zip(("done", "total"), _checklist_progress(ctx, c.id))),
+                }
+                for c in current
+            ]
+        )
+        return 0
+    if not current:
+        print("no crisis is open")
+        return 0
+    handles = ctx.ws.handles()
+    names = ctx.ws.campaign_names()
+    views = read_posts(ctx.ws.conn, ctx.now)
+    for c in current:
+        since = format_local(c.started_at, ctx.viewer_tz, ctx.now, clock24=ctx.config.clock24)
+        scope = ", ".join([*(f"+{names.get(i, i[:8])}" for i in sorted(c.campaigns)), *sorted(c.platforms)]) or "everything"
+        done, total = _checklist_progress(ctx, c.id)
+        held = [v for v in views if any(h.id == c.id for h in v.held_by)]
+        paused = sum(1 for v in held if v.state == "paused")
+        missed = sum(1 for v in held if v.state == "missed")
+        print(f"CRISIS {c.id[:8]}: {c.reason}")
+        print(f"  started by @{handles.get(c.started_by, c.started_by[:8])} {since}; scope: {scope}")
+        print(f"  checklist {done}/{total} done; {paused:,} paused, {missed:,} missed")
+    return 0
+
+
+# ------------------------------------------------------------ registration
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:
+    post = sub.add_parser(
+        "post", parents=parents, help="posts: copy, approvals, schedule, publish", description="Posts: the content pipeline."
+    )
+    psub = post.add_subparsers(dest="post_command", metavar="COMMAND", required=True)
+
+    def one(name: str, helptext: str, func: Any) -> argparse.ArgumentParser:
+        p = psub.add_parser(name, parents=parents, help=helptext, description=helptext[0].upper() + helptext[1:] + ".")
+        p.add_argument("id", help="the post's id or a unique prefix")
+        p.set_defaults(func=func)
+        return p
+
+    p = psub.add_parser("add", parents=parents, help="add a post (quick-add syntax)", description="Add a post: an idea until it has copy.")
+    p.add_argument("text", nargs="+", help='e.g. "Launch reel +launch post:instagram publish:fri 18:00 @mia"')
+    p.set_defaults(func=cmd_post_add)
+    p = one("copy", "set a post's copy, link, media or first comment", cmd_post_copy)
+    p.add_argument("text", nargs="?", help="the copy")
+    p.add_argument("--file", metavar="F", help="read the copy from a file (- for standard input)")
+    p.add_argument("--link", help="the link")
+    p.add_argument("--media", nargs="*", metavar="REF", help="media references: paths or URLs (nothing is uploaded)")
+    p.add_argument("--first-comment", metavar="TEXT", help="the first comment")
+    one("submit", "submit a post for approval (starts a round)", cmd_post_submit)
+    p = one("approve", "approve the next step of a post's round", cmd_post_approve)
+    p.add_argument("--note", help="a note for the author")
+    p = one("reject", "request changes on a post, with a note", cmd_post_reject)
+    p.add_argument("--note", required=True, help="what to change")
+    one("schedule", "mark an approved post as scheduled", cmd_post_schedule)
+    p = one("publish", "mark an approved or scheduled post as published", cmd_post_publish)
+    p.add_argument("--url", metavar="U", help="the live URL")
+    one("pull", "pull a post (it will not go out)", cmd_post_pull)
+    p = one("resume", "resume a post a crisis holds", cmd_post_resume)
+    p.add_argument("--slot", metavar="WHEN", help="a new slot (a missed post needs one), e.g. 'fri 18:00'")
+    p = one("slot", "move a post's publish slot (in its audience's zone)", cmd_post_slot)
+    p.add_argument("when", nargs="+", help="e.g. fri 18:00 (the campaign's audience zone unless a zone is given)")
+    p = one("show", "show a post: state, round, copy, history, diff since you last saw it", cmd_post_show)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = psub.add_parser("list", parents=parents, help="list posts with their state", description="List posts with their state now.")
+    p.add_argument("query", nargs="*", help="terms: state:in-review post:instagram needs:@me +campaign, words of the title")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_post_list)
+    p = psub.add_parser(
+        "export",
+        parents=parents,
+        help="approved posts out to a scheduler (Hootsuite's bulk CSV, or plain CSV)",
+        description="Write the approved, not yet published posts of a period for a scheduler.",
+    )
+    p.add_argument("--format", choices=("hootsuite", "csv"), required=True, help="hootsuite: its bulk-composer CSV; csv: every field")
+    p.add_argument("--from", dest="start", metavar="DATE", help="first day (default: today in the zone)")
+    p.add_argument("--to", dest="end", metavar="DATE", help="last day (default: 30 days after the first)")
+    p.add_argument("--zone", metavar="ZONE", help="write times in this zone (default: the workspace's, else yours)")
+    p.add_argument(
+        "--date-order", choices=("dmy", "mdy"), default="mdy", help="hootsuite: day/month/year or month/day/year (default: %(default)s)"
+    )
+    p.add_argument("--platform", metavar="P", help="only this platform's posts (Hootsuite takes one platform per file)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+    p.set_defaults(func=cmd_post_export)
+
+    crisis = sub.add_parser(
+        "crisis", parents=parents, help="start, end and show a crisis", description="Crisis mode: pause scheduled posts."
+    )
+    csub = crisis.add_subparsers(dest="crisis_command", metavar="COMMAND", required=True)
+    p = csub.add_parser("start", parents=parents, help="start a crisis (managers)", description="Start a crisis: posts in its scope pause.")
+    p.add_argument("--reason", required=True, help="why (everyone sees it)")
+    p.add_argument("--campaign", action="append", metavar="C", help="only this campaign (repeatable; default: all)")
+    p.add_argument("--platform", action="append", metavar="P", help="only this platform (repeatable; default: all)")
+    p.set_defaults(func=cmd_crisis_start)
+    p = csub.add_parser(
+        "end", parents=parents, help="end a crisis (managers)", description="End a crisis; paused posts stay paused unless resumed."
+    )
+    p.add_argument("id", nargs="?", help="the crisis (default: the only open one)")
+    p.add_argument(
+        "--resume",
+        choices=("all", "none", "ask"),
+        default="ask",
+        help="all: resume paused posts whose slot is ahead; none/ask: resume none and list them (default: %(default)s)",
+    )
+    p.set_defaults(func=cmd_crisis_end)
+    p = csub.add_parser("status", parents=parents, help="show open crises", description="Show open crises, their scope and checklist.")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_crisis_status)

@@ -1,0 +1,108 @@
+"""Workspace settings: ``crewdeck workspace show`` and ``crewdeck workspace set KEY VALUE`` (managers only, by the rules).
+
+What decides shared state lives in the workspace, synced, the same for
+every member (DESIGN.md, "Configuration"): the approval lead time, the
+minimum gap between posts, the quiet days, the publish lead and peak
+hours, the zone exports use and the crisis checklist.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from typing import Any
+
+from crewdeck.sync.state.records import WORKSPACE, WORKSPACE_ROW, ValidationError
+from crewdeck.tui.cli.common import Context, print_json
+from crewdeck.tui.workspace.errors import UserError
+
+
+def _whole(text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise UserError(f"{text!r} is not a whole number") from None
+
+
+def _times(text: str) -> list[str]:
+    return sorted(t.strip() for t in text.split(",") if t.strip())
+
+
+def _checklist(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise UserError(
+            f'crisis_checklist: not JSON ({exc}); e.g. \'[{{"title": "Brief legal", "group": "legal", "due_minutes": 120}}]\''
+        ) from None
+
+
+#: Each key: how its text is read, and what it is.
+KEYS: dict[str, tuple[Callable[[str], Any], str]] = {
+    "name": (str, "the workspace's name"),
+    "approval_lead_minutes": (_whole, "how long before its slot a post must be approved (minutes; default 60)"),
+    "min_gap_minutes": (_whole, "the least time between two posts on one platform of one campaign (minutes; default 180)"),
+    "quiet_days": (_whole, "days with no post on a platform of a running campaign before the calendar flags it (default 3)"),
+    "publish_lead_hours": (_whole, "how long before its slot a post's draft is due (hours; default 24)"),
+    "tz": (str, "the workspace's zone: exports to a scheduler write times in it (IANA name)"),
+    "crisis_checklist": (_checklist, "the tasks a crisis starts: JSON, a list of {title, group, due_minutes}"),
+}
+
+
+def cmd_workspace_show(ctx: Context) -> int:
+    record = ctx.ws.store.record("workspace", WORKSPACE_ROW) or {}
+    shown = {name: record.get(name, WORKSPACE.by_name[name].default) for name in (*KEYS, "peak_hours")}
+    if ctx.args.json:
+        print_json(shown)
+        return 0
+    for name, value in shown.items():
+        print(f"{name} = {json.dumps(value, ensure_ascii=False)}")
+    return 0
+
+
+def cmd_workspace_set(ctx: Context) -> int:
+    key, text = ctx.args.key, ctx.args.value
+    if key.startswith("peak_hours."):
+        platform = key.split(".", 1)[1].lower()
+        record = ctx.ws.store.record("workspace", WORKSPACE_ROW) or {}
+        peaks = dict(record.get("peak_hours") or {})
+        if text.strip().lower() == "default":
+            peaks.pop(platform, None)
+        else:
+            peaks[platform] = _times(text)
+        field, value = "peak_hours", peaks
+    elif key in KEYS:
+        field, value = key, KEYS[key][0](text)
+    else:
+        raise UserError(f"no workspace setting {key!r} (settings: {', '.join(KEYS)}, peak_hours.PLATFORM)")
+    try:
+        checked = WORKSPACE.check(field, value)
+    except ValidationError as exc:
+        raise UserError(f"{key}: {exc.problem}") from None
+    with ctx.writer() as w:
+        w.set("workspace", WORKSPACE_ROW, {field: checked})
+    return 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:
+    workspace = sub.add_parser(
+        "workspace",
+        parents=parents,
+        help="the workspace's shared settings",
+        description="The workspace's shared settings (managers change them).",
+    )
+    wsub = workspace.add_subparsers(dest="workspace_command", metavar="COMMAND", required=True)
+    p = wsub.add_parser("show", parents=parents, help="show the workspace's settings", description="Show the workspace's shared settings.")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_workspace_show)
+    keys = "; ".join(f"{name}: {about}" for name, (_, about) in KEYS.items())
+    p = wsub.add_parser(
+        "set",
+        parents=parents,
+        help="change a workspace setting (managers)",
+        description=f"Change a shared setting. {keys}; peak_hours.PLATFORM: times like 09:00,18:00 (default: the built-in list).",
+    )
+    p.add_argument("key", help="the setting, e.g. approval_lead_minutes or peak_hours.instagram")
+    p.add_argument("value", help="its new value")
+    p.set_defaults(func=cmd_workspace_set)

@@ -1,0 +1,137 @@
+"""The content calendar's logic without a UI: moving a slot in its audience's zone, and the calendar's flags.
+
+* ``shift``: a slot moved by hours or days on the audience's wall clock, so a
+  post at 09:00 in New York stays at 09:00 across a DST change (a time in
+  a gap moves forward, an ambiguous one takes the first occurrence).
+* ``gap_flags``: two posts on one platform of one campaign closer than the
+  workspace's minimum gap.
+* ``quiet_flags``: a platform of a campaign with no post for the
+  workspace's quiet days or more during the campaign's run.
+* ``off_peak``: a slot outside its platform's peak hours (each peak time
+  starts an hour), with the nearest peak time suggested, in the audience's zone.
+
+Pulled posts count for none of the flags.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from crewdeck.sync.state.zones import zone
+from crewdeck.tui.posts.reading import PostView
+from crewdeck.tui.time.when import localize
+
+#: How long a peak time lasts.
+PEAK_LENGTH = dt.timedelta(hours=1)
+
+
+def shift(slot: dt.datetime, tz: str, *, hours: int = 0, days: int = 0) -> dt.datetime:
+    """``slot`` moved on the wall clock of ``tz`` (the result in UTC)."""
+    where = zone(tz)
+    local = slot.astimezone(where).replace(tzinfo=None)
+    return localize(local + dt.timedelta(days=days, hours=hours), where).astimezone(dt.UTC)
+
+
+def _live(views: Iterable[PostView]) -> list[PostView]:
+    return [v for v in views if v.state != "pulled" and v.facts.slot is not None]
+
+
+@dataclass(frozen=True)
+class GapFlag:
+    first: PostView
+    second: PostView
+    gap: dt.timedelta
+
+
+def gap_flags(views: Iterable[PostView], min_gap: dt.timedelta) -> list[GapFlag]:
+    """Each pair of consecutive posts on one platform of one campaign closer than ``min_gap``."""
+    groups: dict[tuple[str | None, str | None], list[PostView]] = defaultdict(list)
+    for v in _live(views):
+        groups[(v.facts.campaign, v.facts.platform)].append(v)
+    out = []
+    for posts in groups.values():
+        posts.sort(key=lambda v: (v.facts.slot, v.id))
+        for first, second in pairwise(posts):
+            assert first.facts.slot is not None and second.facts.slot is not None
+            gap = second.facts.slot - first.facts.slot
+            if gap < min_gap:
+                out.append(GapFlag(first, second, gap))
+    return out
+
+
+@dataclass(frozen=True)
+class QuietFlag:
+    campaign: str
+    platform: str
+    #: The first and last day (in the audience's zone) of the stretch with no post.
+    first: dt.date
+    last: dt.date
+
+
+def quiet_flags(
+    views: Iterable[PostView],
+    campaigns: Iterable[tuple[str, Sequence[str], str | None, str | None, str]],
+    quiet_days: int,
+    *,
+    until: dt.date | None = None,
+) -> list[QuietFlag]:
+    """Stretches of ``quiet_days`` or more with no post on a campaign's platform during its run.
+
+    ``campaigns``: ``(id, platforms, start, end, audience zone)``; a campaign
+    with no start and end has no run to check.  ``until``: the last day to
+    look at (default: the campaign's end).
+    """
+    days: dict[tuple[str, str], set[dt.date]] = defaultdict(set)
+    zones = {c[0]: c[4] for c in campaigns}
+    for v in _live(views):
+        if v.facts.campaign in zones and v.facts.platform:
+            assert v.facts.slot is not None
+            days[(v.facts.campaign, v.facts.platform)].add(v.facts.slot.astimezone(zone(zones[v.facts.campaign])).date())
+    out = []
+    for campaign, platforms, start, end, _tz in campaigns:
+        if not start or not end:
+            continue
+        first_day, last_day = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+        if until is not None:
+            last_day = min(last_day, until)
+        for platform in platforms:
+            posted = days[(campaign, platform)]
+            run_start = None
+            day = first_day
+            while day <= last_day + dt.timedelta(days=1):
+                quiet = day <= last_day and day not in posted
+                if quiet and run_start is None:
+                    run_start = day
+                elif not quiet and run_start is not None:
+                    if (day - run_start).days >= quiet_days:
+                        out.append(QuietFlag(campaign, platform, run_start, day - dt.timedelta(days=1)))
+                    run_start = None
+                day += dt.timedelta(days=1)
+    return out
+
+
+def off_peak(slot: dt.datetime, tz: str, peaks: Sequence[str]) -> dt.datetime | None:
+    """The nearest peak time's start when ``slot`` is outside every peak hour of the day in ``tz`` (``None``: it is on peak)."""
+    if not peaks:
+        return None
+    where = zone(tz)
+    local_day = slot.astimezone(where).date()
+    starts = [
+        localize(dt.datetime.combine(day, dt.time.fromisoformat(peak)), where)
+        for day in (local_day - dt.timedelta(days=1), local_day, local_day + dt.timedelta(days=1))
+        for peak in peaks
+    ]
+    if any(start <= slot < start + PEAK_LENGTH for start in starts):
+        return None
+    return min(starts, key=lambda start: (abs(start - slot), start)).astimezone(dt.UTC)
+
+
+def peak_hours_for(platform: str | None, workspace: Mapping[str, list[str]], defaults: Mapping[str, list[str]]) -> list[str]:
+    """A platform's peak times: the workspace's setting, else the built-in list."""
+    if not platform:
+        return []
+    return list(workspace.get(platform, defaults.get(platform, [])))

@@ -1,0 +1,51 @@
+"""Spend a crisis freezes, derived when a report is made.
+
+Spend in a crisis's campaigns (all of them when it names none) dated from
+the day it started (UTC) to the day it ended (or on, while it is open)
+counts as frozen, not spent, until a manager other than the person who
+entered it approves it (an ``approval`` record, as for pending spend).
+Spend already approved and budgets are untouched, and a crisis that names
+platforms only freezes no spend.  Derived from the records every time, so
+an entry made offline before the crisis reached its replica is frozen too.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from crewdeck.tui.ledger.filter import APPROVED_IDS
+from crewdeck.tui.posts.reading import crises
+
+
+def frozen_condition(conn: sqlite3.Connection) -> tuple[str, dict[str, Any]] | None:
+    """SQL over ``ledger_entry e`` true for a frozen entry, with its named parameters (``None``: no crisis freezes spend)."""
+    parts: list[str] = []
+    params: dict[str, Any] = {}
+    for index, crisis in enumerate(crises(conn)):
+        if crisis.platforms:
+            continue
+        condition = [f"e.date >= :frozen_from_{index}"]
+        params[f"frozen_from_{index}"] = crisis.started_at.date().isoformat()
+        if crisis.ended_at is not None:
+            condition.append(f"e.date <= :frozen_until_{index}")
+            params[f"frozen_until_{index}"] = crisis.ended_at.date().isoformat()
+        if crisis.campaigns:
+            names = [f":frozen_campaign_{index}_{n}" for n in range(len(crisis.campaigns))]
+            condition.append(f"e.campaign IN ({', '.join(names)})")
+            params.update({name[1:]: campaign for name, campaign in zip(names, sorted(crisis.campaigns))})
+        parts.append(f"({' AND '.join(condition)})")
+    if not parts:
+        return None
+    return f"(e.needs_approval = 0 AND coalesce(e.reverses, e.id) NOT IN ({APPROVED_IDS}) AND ({' OR '.join(parts)}))", params
+
+
+def is_frozen(conn: sqlite3.Connection, entry_id: str) -> bool:
+    found = frozen_condition(conn)
+    if found is None:
+        return False
+    condition, params = found
+    return (
+        conn.execute(f"SELECT 1 FROM ledger_entry e WHERE e.id = :entry AND {condition}", {**params, "entry": entry_id}).fetchone()
+        is not None
+    )

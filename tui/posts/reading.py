@@ -1,0 +1,268 @@
+"""Posts read from a workspace file (or a replica) with plain ``sqlite3``: facts, states, crises, settings.
+
+These are the read functions the CLI and the app call; each takes the
+store's connection and, where a state depends on it, the time now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from crewdeck.sync.state.postround import CONTENT_FIELDS, Reviewer, RoundStatus, Step, Verdict, content_hash, evaluate, may_take, steps_of
+from crewdeck.sync.state.records import DEFAULT_CRISIS_CHECKLIST
+from crewdeck.tui.posts.states import Crisis, PostFacts, effective_state, holding, parse_instant
+
+
+@dataclass(frozen=True)
+class PostSettings:
+    """The workspace's shared post settings (managers change them; ``crewdeck workspace set``)."""
+
+    approval_lead: dt.timedelta
+    min_gap: dt.timedelta
+    quiet_days: int
+    publish_lead_hours: int
+    #: Peak hours per platform the workspace names (the others keep the defaults of ``config.DEFAULT_PEAK_HOURS``).
+    peak_hours: Mapping[str, list[str]]
+    crisis_checklist: Sequence[Mapping[str, Any]]
+    #: The workspace's zone, when it has one.
+    zone: str | None = None
+
+
+def settings(conn: sqlite3.Connection) -> PostSettings:
+    row = conn.execute(
+        "SELECT approval_lead_minutes, min_gap_minutes, quiet_days, publish_lead_hours, peak_hours, crisis_checklist, tz "
+        "FROM workspace WHERE id = 'workspace'"
+    ).fetchone()
+    if row is None:
+        row = (60, 180, 3, 24, None, None, None)
+    lead, gap, quiet, publish_lead, peaks, checklist, zone = row
+    return PostSettings(
+        dt.timedelta(minutes=60 if lead is None else lead),
+        dt.timedelta(minutes=180 if gap is None else gap),
+        3 if quiet is None else quiet,
+        24 if publish_lead is None else publish_lead,
+        json.loads(peaks) if peaks else {},
+        json.loads(checklist) if checklist else DEFAULT_CRISIS_CHECKLIST,
+        zone,
+    )
+
+
+def crises(conn: sqlite3.Connection) -> list[Crisis]:
+    """Every crisis, oldest first, with its end when it has one."""
+    ends = {
+        row[0]: row[1:]
+        for row in conn.execute("SELECT crisis, ended_by, ended_at, resume FROM crisis_end ORDER BY op_id DESC")  # the first end wins
+    }
+    out = []
+    for crisis_id, reason, campaigns, platforms, by, at in conn.execute(
+        "SELECT id, reason, campaigns, platforms, started_by, started_at FROM crisis ORDER BY started_at, id"
+    ):
+        end = ends.get(crisis_id)
+        out.append(
+            Crisis(
+                crisis_id,
+                reason,
+                frozenset(json.loads(campaigns or "[]")),
+                frozenset(json.loads(platforms or "[]")),
+                by,
+                parse_instant(at),
+                end[0] if end else None,
+                parse_instant(end[1]) if end else None,
+                end[2] if end else None,
+            )
+        )
+    return out
+
+
+def open_crises(conn: sqlite3.Connection) -> list[Crisis]:
+    return [c for c in crises(conn) if c.open]
+
+
+def reviewers(conn: sqlite3.Connection) -> dict[str, Reviewer]:
+    return {
+        row[0]: Reviewer(
+            row[0], row[1] or "member", frozenset(json.loads(row[2] or "[]")), frozenset(json.loads(row[3] or "[]")), bool(row[4])
+        )
+        for row in conn.execute("SELECT id, access, groups, campaigns, deleted FROM member")
+    }
+
+
+def chains(conn: sqlite3.Connection) -> dict[str, tuple[Step, ...]]:
+    """Each campaign's approval chain."""
+    return {row[0]: steps_of(json.loads(row[1] or "[]")) for row in conn.execute("SELECT id, approvals FROM campaign")}
+
+
+def verdicts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) -> dict[str, list[Verdict]]:
+    sql = "SELECT id, op_id, post, round, step, hash, verdict, note, approved_by, approved_at FROM post_approval"
+    rows = (
+        conn.execute(sql + " WHERE post IN (SELECT value FROM json_each(?))", (json.dumps(list(post_ids)),))
+        if post_ids is not None
+        else conn.execute(sql)
+    )
+    out: dict[str, list[Verdict]] = defaultdict(list)
+    for row_id, op_id, post, round_id, step, digest, verdict, note, by, at in rows:
+        out[post].append(Verdict(row_id, op_id, round_id, step, digest, verdict, note or "", by, at))
+    return out
+
+
+def round_authors(conn: sqlite3.Connection, post_ids: Sequence[str]) -> dict[str, set[str]]:
+    """Who changed each post's content since its previous round (every change, for a post never submitted twice).
+
+    Read from the log, so an edit overwritten by a later one still makes its
+    member an author, and every replica with the same operations agrees.
+    """
+    if not post_ids:
+        return {}
+    fields = ", ".join(f"'{name}'" for name in CONTENT_FIELDS)
+    out: dict[str, set[str]] = defaultdict(set)
+    for post, member in conn.execute(
+        f"SELECT j.value, o.member FROM json_each(?) AS j JOIN ops AS o ON o.row_id = j.value AND o.field IN ({fields}) "
+        "WHERE o.op_id > coalesce((SELECT r.op_id FROM ops AS r WHERE r.row_id = j.value AND r.field = 'post_round' "
+        "ORDER BY r.op_id DESC LIMIT 1 OFFSET 1), '')",
+        (json.dumps(list(post_ids)),),
+    ):
+        out[post].add(member)
+    return out
+
+
+#: The post's columns; the round's id, hash and time read by SQLite (faster than a JSON parse per post).
+_POST_COLUMNS = (
+    "id, title, post_state, campaign, platform, publish_utc, publish_tz, resumed_from, "
+    "json_extract(post_round, '$.id'), json_extract(post_round, '$.hash'), json_extract(post_round, '$.at'), "
+    "copy, link, media, first_comment, created_by"
+)
+#: Stored states whose round decides what the post reads.
+_IN_A_ROUND = frozenset({"in-review", "scheduled"})
+
+
+def post_facts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) -> list[PostFacts]:
+    """The facts of every post (or of these), by slot then id."""
+    where = "post_state IS NOT NULL AND deleted = 0"
+    params: tuple[Any, ...] = ()
+    if post_ids is not None:
+        where += " AND id IN (SELECT value FROM json_each(?))"
+        params = (json.dumps(list(post_ids)),)
+    rows = conn.execute(f"SELECT {_POST_COLUMNS} FROM task WHERE {where} ORDER BY publish_utc IS NULL, publish_utc, id", params).fetchall()
+    campaign_chains = chains(conn)
+    people = reviewers(conn)
+    all_verdicts = verdicts(conn, None if post_ids is None else [r[0] for r in rows])
+    round_ids = {r[0]: r[8] for r in rows if r[8] is not None}
+    # Authors matter only where a verdict of the current round could count.
+    needing = [pid for pid, found in all_verdicts.items() if pid in round_ids and any(v.round == round_ids[pid] for v in found)]
+    authors = round_authors(conn, needing)
+    out = []
+    no_verdicts: tuple[Verdict, ...] = ()
+    for (
+        post_id,
+        title,
+        stored,
+        campaign,
+        platform,
+        slot,
+        slot_tz,
+        resumed,
+        round_id,
+        round_hash,
+        round_at,
+        copy,
+        link,
+        media,
+        first_comment,
+        created_by,
+    ) in rows:
+        post_round = {"id": round_id, "hash": round_hash, "at": round_at} if round_id is not None else None
+        # The content's hash only where a round can count (the others read as they are stored).
+        current = (
+            content_hash(copy or "", link or "", json.loads(media) if media and media != "[]" else (), first_comment or "")
+            if post_round is not None and stored in _IN_A_ROUND
+            else ""
+        )
+        status = evaluate(
+            post_round=post_round,
+            current_hash=current,
+            chain=campaign_chains.get(campaign, ()) if campaign else (),
+            verdicts=all_verdicts.get(post_id, no_verdicts),
+            authors=authors.get(post_id, ()),
+            reviewers=people,
+            campaign=campaign,
+        )
+        out.append(
+            PostFacts(
+                post_id,
+                title or "",
+                stored,
+                campaign,
+                platform,
+                parse_instant(slot) if slot else None,
+                slot_tz,
+                frozenset(json.loads(resumed)) if resumed and resumed != "[]" else frozenset(),
+                status,
+                round_at,
+                created_by,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class PostView:
+    """A post as read now: its facts, its state and the crises holding it."""
+
+    facts: PostFacts
+    state: str
+    held_by: tuple[Crisis, ...]
+
+    @property
+    def id(self) -> str:
+        return self.facts.id
+
+    @property
+    def round(self) -> RoundStatus:
+        return self.facts.round
+
+
+def read_posts(conn: sqlite3.Connection, now: dt.datetime, post_ids: Sequence[str] | None = None) -> list[PostView]:
+    """Every post (or these) with its state now, by slot then id."""
+    lead = settings(conn).approval_lead
+    known = crises(conn)
+    out = []
+    for facts in post_facts(conn, post_ids):
+        held = holding(facts, known)
+        out.append(PostView(facts, effective_state(facts, known, now, lead, held), tuple(held)))
+    return out
+
+
+def read_post(conn: sqlite3.Connection, post_id: str, now: dt.datetime) -> PostView | None:
+    found = read_posts(conn, now, [post_id])
+    return found[0] if found else None
+
+
+def needs_me(conn: sqlite3.Connection, member: str, now: dt.datetime) -> list[PostView]:
+    """Posts in review whose next open step this member may take (and whose content they did not change), oldest slot first."""
+    people = reviewers(conn)
+    me = people.get(member)
+    waiting = [v for v in read_posts(conn, now) if v.state == "in-review"]
+    authors = round_authors(conn, [v.id for v in waiting])
+    out = []
+    for post in waiting:
+        index = post.round.next_step
+        if index is None or member in authors.get(post.id, ()):
+            continue
+        if any(v is not None and v.by == member for v in post.round.satisfied):
+            continue
+        if may_take(post.round.steps[index], me, post.facts.campaign):
+            out.append(post)
+    return out
+
+
+def post_ids(conn: sqlite3.Connection, kind: str, value: str, now: dt.datetime) -> list[str]:
+    """For the filter language: the posts in state ``value`` (``kind`` "state") or waiting for member ``value`` ("needs")."""
+    if kind == "needs":
+        return [v.id for v in needs_me(conn, value, now)]
+    return [v.id for v in read_posts(conn, now) if v.state == value]

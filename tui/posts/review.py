@@ -1,0 +1,89 @@
+"""What a reviewer sees of a post: its copy, and how it changed since the version they last saw.
+
+The version a reviewer last saw is the content their latest verdict on the
+post (an approval or a request for changes) was given on: the copy as of
+that verdict's operation, read from the log, so every replica agrees.  A
+reviewer who never gave one sees the copy whole.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from crewdeck.sync.state.postround import may_take
+from crewdeck.tui.posts.reading import PostView, reviewers, round_authors
+
+
+@dataclass(frozen=True)
+class CopyReview:
+    """The copy now and, when the reviewer saw an earlier version, the lines changed since."""
+
+    copy: str
+    #: The copy the reviewer last gave a verdict on (``None``: never).
+    seen: str | None
+    #: ``(mark, line)``: ``"+"`` added, ``"-"`` removed, ``" "`` the same; empty when nothing was seen before.
+    diff: tuple[tuple[str, str], ...]
+
+    @property
+    def changed(self) -> bool:
+        return self.seen is not None and self.seen != self.copy
+
+
+def _copy_before(conn: sqlite3.Connection, post_id: str, op_id: str) -> str:
+    row = conn.execute(
+        "SELECT value FROM ops WHERE row_id = ? AND field = 'copy' AND op_id < ? ORDER BY op_id DESC LIMIT 1", (post_id, op_id)
+    ).fetchone()
+    if row is None:
+        return ""
+    value = json.loads(row[0])
+    return value if isinstance(value, str) else ""
+
+
+def copy_review(conn: sqlite3.Connection, post_id: str, member: str) -> CopyReview:
+    """The copy of ``post_id`` as ``member`` reviews it now (see the module)."""
+    row = conn.execute("SELECT copy FROM task WHERE id = ?", (post_id,)).fetchone()
+    copy = (row[0] if row else None) or ""
+    last = conn.execute(
+        "SELECT op_id FROM post_approval WHERE post = ? AND approved_by = ? ORDER BY op_id DESC LIMIT 1", (post_id, member)
+    ).fetchone()
+    if last is None:
+        return CopyReview(copy, None, ())
+    seen = _copy_before(conn, post_id, last[0])
+    diff = tuple((line[0], line[2:]) for line in difflib.ndiff(seen.splitlines(), copy.splitlines()) if line[0] in "+- ")
+    return CopyReview(copy, seen, diff)
+
+
+def waiting_ids(conn: sqlite3.Connection, offset: int = 0, limit: int = -1) -> list[str]:
+    """The posts stored as in review, oldest slot first (their rounds decide whether they still are); ``limit`` of them from ``offset``."""
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT id FROM task WHERE post_state = 'in-review' AND deleted = 0 ORDER BY publish_utc IS NULL, publish_utc, id LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+    ]
+
+
+def needing(conn: sqlite3.Connection, member: str, posts: Sequence[PostView]) -> list[PostView]:
+    """Of these posts, those in review whose next open step ``member`` may take (and whose content they did not change).
+
+    ``reading.needs_me`` over a part of the posts: the Approvals view reads
+    them a window at a time, so its first screen does not wait for them all.
+    """
+    me = reviewers(conn).get(member)
+    waiting = [post for post in posts if post.state == "in-review"]
+    authors = round_authors(conn, [post.id for post in waiting])
+    out = []
+    for post in waiting:
+        index = post.round.next_step
+        if index is None or member in authors.get(post.id, ()):
+            continue
+        if any(v is not None and v.by == member for v in post.round.satisfied):
+            continue
+        if may_take(post.round.steps[index], me, post.facts.campaign):
+            out.append(post)
+    return out

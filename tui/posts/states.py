@@ -1,0 +1,148 @@
+"""A post's state as everyone reads it: the stored state, its round, the clock and the crises.
+
+Computed when read, never written by a clock or by ``crisis start``, so
+every replica that holds the same records reads the same state, and a
+post approved offline during a crisis reads ``paused`` as soon as the
+crisis reaches that replica.
+
+* ``approved`` and ``changes-requested`` come from the approval records of
+  the current round (``crewdeck.sync.state.postround``); a content change
+  after the submission voids the round and the post reads ``draft``.
+* ``expired``: not approved a lead time (a workspace setting) before its slot.
+* ``paused``: approved or scheduled, inside the scope of a crisis that
+  holds it; ``missed``: held, and its slot has passed.  A crisis holds a
+  post in its scope whose slot (if any) is not before the crisis's start,
+  while the crisis is open, and after it ends if the post was approved
+  before the end, until the post is explicitly resumed from it
+  (``task.resumed_from``).  Ending a crisis therefore never releases a post
+  by itself: only a resume (one post, or ``crisis end --resume all``) does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from crewdeck.sync.state.postround import RoundStatus
+
+STATES = (
+    "idea",
+    "draft",
+    "in-review",
+    "changes-requested",
+    "approved",
+    "scheduled",
+    "published",
+    "pulled",
+    "expired",
+    "paused",
+    "missed",
+)
+#: States in which a post may go out (exported, marked published).
+PUBLISHABLE = ("approved", "scheduled")
+#: States whose post still needs its round approved.
+UNAPPROVED = ("idea", "draft", "in-review", "changes-requested")
+
+
+def label(state: str) -> str:
+    """How a state reads in a sentence: "in review"."""
+    return state.replace("-", " ")
+
+
+def parse_instant(text: str) -> dt.datetime:
+    """A stored UTC instant (``YYYY-MM-DDTHH:MM:SSZ``) as an aware datetime."""
+    return dt.datetime.fromisoformat(text)
+
+
+def instant_text(when: dt.datetime) -> str:
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Crisis:
+    id: str
+    reason: str
+    campaigns: frozenset[str]
+    platforms: frozenset[str]
+    started_by: str
+    started_at: dt.datetime
+    ended_by: str | None = None
+    ended_at: dt.datetime | None = None
+    resume: str | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.ended_at is None
+
+    def covers(self, campaign: str | None, platform: str | None) -> bool:
+        """Whether a post of this campaign and platform is in the crisis's scope."""
+        if self.campaigns and campaign not in self.campaigns:
+            return False
+        return not self.platforms or platform in self.platforms
+
+    def freezes_spend(self, campaign: str | None) -> bool:
+        """Spend of this campaign dated during the crisis counts as frozen (a platform-only crisis freezes none)."""
+        return not self.platforms and (not self.campaigns or campaign in self.campaigns)
+
+
+@dataclass(frozen=True)
+class PostFacts:
+    """What the state of one post is computed from."""
+
+    id: str
+    title: str
+    stored: str
+    campaign: str | None
+    platform: str | None
+    slot: dt.datetime | None
+    slot_tz: str | None
+    resumed_from: frozenset[str]
+    round: RoundStatus
+    submitted_at: str | None
+    created_by: str | None
+
+
+def base_state(stored: str, status: RoundStatus) -> str:
+    """The state before the clock and the crises: stored, or read from the round."""
+    if stored in ("idea", "draft", "published", "pulled"):
+        return stored
+    if not status.open:
+        return "draft"  # submitted content changed since (or a state set with no round): it needs a new round
+    if status.rejection is not None:
+        return "changes-requested"
+    if status.approved:
+        return "scheduled" if stored == "scheduled" else "approved"
+    return "in-review"
+
+
+def holding(post: PostFacts, crises: Sequence[Crisis]) -> list[Crisis]:
+    """The crises that hold this post (see the module's doc), whatever its state."""
+    if not crises:
+        return []
+    approved_at_text = post.round.approved_at(post.submitted_at)
+    approved_at = parse_instant(approved_at_text) if approved_at_text else None
+    out = []
+    for crisis in crises:
+        if crisis.id in post.resumed_from or not crisis.covers(post.campaign, post.platform):
+            continue
+        if post.slot is not None and post.slot < crisis.started_at:
+            continue
+        if crisis.ended_at is not None and (approved_at is None or approved_at > crisis.ended_at):
+            continue
+        out.append(crisis)
+    return out
+
+
+def effective_state(
+    post: PostFacts, crises: Sequence[Crisis], now: dt.datetime, lead: dt.timedelta, held: Sequence[Crisis] | None = None
+) -> str:
+    """The state everyone reads for this post now (``held``: ``holding(post, crises)``, when the caller has it)."""
+    base = base_state(post.stored, post.round)
+    if base in PUBLISHABLE:
+        if held if held is not None else holding(post, crises):
+            return "missed" if post.slot is not None and post.slot <= now else "paused"
+        return base
+    if base in UNAPPROVED and post.slot is not None and now >= post.slot - lead:
+        return "expired"
+    return base

@@ -1,0 +1,416 @@
+"""The moves of a post and of a crisis: each checks the move against the state read now, then writes.
+
+These are the write functions the CLI and the app call.  Each takes the
+store, the acting member's id and the time now, refuses an illegal move
+with ``PostRefused`` (a ``UserError``: one line saying why, nothing
+written) and writes the move as one batch through the store, whose rules
+(``crewdeck.sync.state.rules``) judge who may make it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.postround import content_hash, may_take
+from crewdeck.sync.state.records import crisis_end_id, derived_id
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.posts import limits
+from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, round_authors, settings
+from crewdeck.tui.posts.states import Crisis, instant_text, label
+from crewdeck.tui.workspace.errors import UserError
+
+
+class PostRefused(UserError):
+    """A move the post's state does not allow, and why."""
+
+
+def _handles(store: Store) -> dict[str, str]:
+    return {row[0]: row[1] for row in store.conn.execute("SELECT id, handle FROM member WHERE handle IS NOT NULL")}
+
+
+def view(store: Store, post_id: str, now: dt.datetime) -> PostView:
+    found = read_post(store.conn, post_id, now)
+    if found is None:
+        raise UserError(f"{post_id[:8]} is not a post (a task becomes one with: crewdeck post add, or a post_state)")
+    return found
+
+
+def _refuse(post: PostView, what: str, why: str) -> PostRefused:
+    return PostRefused(f"cannot {what} {post.id[:8]}: {why}")
+
+
+def _not_approved(store: Store, post: PostView) -> str:
+    if post.state in ("paused", "missed"):
+        return f"{post.state} by a crisis ({', '.join(c.reason for c in post.held_by)}): resume it first"
+    if post.state == "in-review":
+        return f"not approved: {post.round.describe(_handles(store))}"
+    return f"it is {label(post.state)}" + (f" ({post.round.describe(_handles(store))})" if post.state == "changes-requested" else "")
+
+
+# ------------------------------------------------------------ content
+
+
+def add_post(store: Store, member: str, values: dict[str, Any]) -> str:
+    """A new post from a task's fields (``quickadd.resolve``): an idea, or a draft when it has copy."""
+    fields = {**values, "post_state": "draft" if values.get("copy") else "idea"}
+    with store.write(member) as w:
+        return w.create("task", fields)
+
+
+def set_content(
+    store: Store,
+    member: str,
+    post_id: str,
+    now: dt.datetime,
+    *,
+    copy: str | None = None,
+    link: str | None = None,
+    media: Sequence[str] | None = None,
+    first_comment: str | None = None,
+) -> PostView:
+    """Change a post's copy, link, media or first comment; an idea with copy becomes a draft.
+
+    A change after the submission voids the round (the post reads draft until it is submitted again).
+    """
+    post = view(store, post_id, now)
+    if post.state in ("published", "pulled"):
+        raise _refuse(post, "change", f"it is {post.state}")
+    values: dict[str, Any] = {}
+    if copy is not None:
+        over = limits.problems(post.facts.platform, copy)
+        if over:
+            raise _refuse(post, "change the copy of", "; ".join(over))
+        values["copy"] = copy
+    if link is not None:
+        values["link"] = link
+    if media is not None:
+        values["media"] = list(media)
+    if first_comment is not None:
+        values["first_comment"] = first_comment
+    if not values:
+        raise UserError("give the copy, a link, media or a first comment")
+    if post.facts.stored == "idea" and copy:
+        values["post_state"] = "draft"
+    with store.write(member) as w:
+        w.set("task", post_id, values)
+    return view(store, post_id, now)
+
+
+def _content(store: Store, post_id: str) -> tuple[str, str]:
+    copy, link, media, first_comment = store.conn.execute(
+        "SELECT copy, link, media, first_comment FROM task WHERE id = ?", (post_id,)
+    ).fetchone()
+    return copy or "", content_hash(copy or "", link or "", json.loads(media or "[]"), first_comment or "")
+
+
+# ------------------------------------------------------------ the round
+
+
+def submit(store: Store, member: str, post_id: str, now: dt.datetime) -> PostView:
+    """Start a new approval round for the content as it is now."""
+    post = view(store, post_id, now)
+    if post.state == "idea":
+        raise _refuse(post, "submit", "it is an idea: write its copy first (crewdeck post copy ID TEXT)")
+    if post.state not in ("draft", "changes-requested", "expired", "in-review"):
+        raise _refuse(post, "submit", f"it is {label(post.state)}")
+    copy, digest = _content(store, post_id)
+    if not copy.strip():
+        raise _refuse(post, "submit", "it has no copy yet (crewdeck post copy ID TEXT)")
+    over = limits.problems(post.facts.platform, copy)
+    if over:
+        raise _refuse(post, "submit", "; ".join(over))
+    lead = settings(store.conn).approval_lead
+    slot = post.facts.slot
+    if slot is not None and now >= slot - lead:
+        raise _refuse(post, "submit", f"its slot is less than the approval lead time ({_minutes(lead)}) away: give it a new slot first")
+    if post.state == "in-review" and post.round.open:
+        raise _refuse(post, "submit", f"it is in review already ({post.round.describe(_handles(store))})")
+    with store.write(member) as w:
+        w.set("task", post_id, {"post_state": "in-review", "post_round": {"id": new_id(), "hash": digest, "at": instant_text(now)}})
+    return view(store, post_id, now)
+
+
+def _minutes(delta: dt.timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60} h" if minutes % 60 == 0 and minutes >= 60 else f"{minutes} min"
+
+
+def _verdict(store: Store, member: str, post_id: str, now: dt.datetime, verdict: str, note: str) -> PostView:
+    post = view(store, post_id, now)
+    doing = "approve" if verdict == "approve" else "request changes on"
+    if post.state != "in-review":
+        raise _refuse(
+            post, doing, f"it is {label(post.state)}" + ("" if post.round.open or post.state != "draft" else " (submit it first)")
+        )
+    status = post.round
+    people = reviewers(store.conn)
+    me = people.get(member)
+    if member in round_authors(store.conn, [post_id]).get(post_id, set()):
+        raise _refuse(post, doing, "you changed its content in this round: another reviewer takes it")
+    counted = {v.by for v in status.satisfied if v is not None}
+    if member in counted:
+        raise _refuse(post, doing, "you approved a step of this round already (one person, one step per round)")
+    handles = _handles(store)
+    open_steps = [index for index, v in enumerate(status.satisfied) if v is None]
+    mine = [index for index in open_steps if may_take(status.steps[index], me, post.facts.campaign)]
+    if not mine:
+        raise _refuse(post, doing, f"not yours to review: {status.describe(handles)}")
+    step = open_steps[0]
+    if verdict == "approve" and mine[0] != step:
+        raise _refuse(post, doing, f"steps go in order: {status.describe(handles)}")
+    _copy, digest = _content(store, post_id)
+    assert status.round_id is not None
+    with store.write(member) as w:
+        w.append(
+            "post_approval",
+            {
+                "post": post_id,
+                "round": status.round_id,
+                "step": status.steps[mine[0]].name,
+                "hash": digest,
+                "verdict": verdict,
+                "note": note,
+                "approved_by": member,
+                "approved_at": instant_text(now),
+            },
+        )
+    return view(store, post_id, now)
+
+
+def approve(store: Store, member: str, post_id: str, now: dt.datetime, note: str = "") -> PostView:
+    """Approve the next open step of the post's round (the member must be named by it or in its group)."""
+    return _verdict(store, member, post_id, now, "approve", note)
+
+
+def reject(store: Store, member: str, post_id: str, now: dt.datetime, note: str) -> PostView:
+    """Request changes, with a note: the round is blocked until the author submits again."""
+    if not note.strip():
+        raise UserError("a request for changes needs a note saying what to change")
+    return _verdict(store, member, post_id, now, "reject", note)
+
+
+# ------------------------------------------------------------ going out
+
+
+def schedule(store: Store, member: str, post_id: str, now: dt.datetime) -> PostView:
+    """An approved post with a slot ahead is put in the scheduler."""
+    post = view(store, post_id, now)
+    if post.state != "approved":
+        raise _refuse(post, "schedule", _not_approved(store, post))
+    if post.facts.slot is None:
+        raise _refuse(post, "schedule", "it has no publish slot")
+    if post.facts.slot <= now:
+        raise _refuse(post, "schedule", "its slot has passed: give it a new one")
+    with store.write(member) as w:
+        w.set("task", post_id, {"post_state": "scheduled"})
+    return view(store, post_id, now)
+
+
+def publish(store: Store, member: str, post_id: str, now: dt.datetime, url: str = "") -> PostView:
+    """Mark an approved or scheduled post as published (crewdeck posts nothing itself)."""
+    post = view(store, post_id, now)
+    if post.state not in ("approved", "scheduled"):
+        raise _refuse(post, "publish", _not_approved(store, post))
+    with store.write(member) as w:
+        # The task is done: a post's state stands for its task's status (published is done, pulled cancelled).
+        w.set("task", post_id, {"post_state": "published", "published_at": instant_text(now), "live_url": url, "status": "done"})
+    return view(store, post_id, now)
+
+
+def pull(store: Store, member: str, post_id: str, now: dt.datetime) -> PostView:
+    post = view(store, post_id, now)
+    if post.state in ("published", "pulled"):
+        raise _refuse(post, "pull", f"it is {post.state}")
+    with store.write(member) as w:
+        w.set("task", post_id, {"post_state": "pulled", "status": "cancelled"})
+    return view(store, post_id, now)
+
+
+def move_slot(store: Store, member: str, post_id: str, now: dt.datetime, slot: dict[str, str]) -> PostView:
+    """A new publish slot (approvals stay: the content is the same); inside the lead time only for an approved post."""
+    post = view(store, post_id, now)
+    if post.state in ("published", "pulled"):
+        raise _refuse(post, "move", f"it is {post.state}")
+    lead = settings(store.conn).approval_lead
+    new_slot = dt.datetime.fromisoformat(slot["utc"][:-1]).replace(tzinfo=dt.UTC)
+    if now >= new_slot - lead and post.state not in ("approved", "scheduled"):
+        raise _refuse(
+            post,
+            "move",
+            f"a slot less than the approval lead time ({_minutes(lead)}) away needs an approved post; it is {label(post.state)}",
+        )
+    with store.write(member) as w:
+        w.set("task", post_id, {"publish": slot})
+    return view(store, post_id, now)
+
+
+def resume(store: Store, member: str, post_id: str, now: dt.datetime, slot: dict[str, str] | None = None) -> PostView:
+    """Release a paused or missed post from the crises holding it; a missed one needs a new slot ahead."""
+    post = view(store, post_id, now)
+    if post.state not in ("paused", "missed"):
+        raise _refuse(post, "resume", f"it is {label(post.state)}, not paused")
+    values: dict[str, Any] = {"resumed_from": sorted({*_resumed(store, post_id), *(c.id for c in post.held_by)})}
+    if slot is not None:
+        new_slot = dt.datetime.fromisoformat(slot["utc"][:-1]).replace(tzinfo=dt.UTC)
+        if new_slot <= now:
+            raise _refuse(post, "resume", "the new slot has passed already")
+        values["publish"] = slot
+    elif post.state == "missed":
+        raise _refuse(post, "resume", "its slot passed during the crisis: give it a new slot (--slot WHEN)")
+    with store.write(member) as w:
+        w.set("task", post_id, values)
+    return view(store, post_id, now)
+
+
+def _resumed(store: Store, post_id: str) -> list[str]:
+    row = store.conn.execute("SELECT resumed_from FROM task WHERE id = ?", (post_id,)).fetchone()
+    return list(json.loads(row[0] or "[]")) if row else []
+
+
+# ------------------------------------------------------------ crises
+
+
+def checklist_task_id(crisis_id: str, index: int) -> str:
+    """Checklist tasks' ids come from the crisis's: two replicas never make two lists."""
+    return derived_id("crisis-checklist", crisis_id, str(index))
+
+
+def start_crisis(
+    store: Store, member: str, now: dt.datetime, reason: str, campaigns: Iterable[str] = (), platforms: Iterable[str] = ()
+) -> str:
+    """Start a crisis (managers only, by the rules) and its checklist's tasks; the crisis's id.
+
+    Nothing is written to the posts: they read ``paused`` because the crisis exists.
+    """
+    if not reason.strip():
+        raise UserError("a crisis needs a reason")
+    crisis_id = new_id()
+    started = instant_text(now)
+    items = settings(store.conn).crisis_checklist
+    with store.write(member) as w:
+        w.append(
+            "crisis",
+            {
+                "reason": reason,
+                "campaigns": sorted(set(campaigns)),
+                "platforms": sorted(set(platforms)),
+                "started_by": member,
+                "started_at": started,
+            },
+            row_id=crisis_id,
+        )
+        for index, item in enumerate(items):
+            assignee, tz = _checklist_assignee(store, item["group"], member)
+            due = now + dt.timedelta(minutes=int(item["due_minutes"]))
+            w.create(
+                "task",
+                {
+                    "title": f"Crisis: {item['title']}",
+                    "status": "todo",
+                    "priority": "high",
+                    "assignee": assignee,
+                    "due": {"utc": instant_text(due), "tz": tz},
+                    "tags": ["crisis"],
+                    "notes": f"Crisis {crisis_id[:8]}: {reason}",
+                    "created_by": member,
+                    "created_at": started,
+                },
+                row_id=checklist_task_id(crisis_id, index),
+            )
+    return crisis_id
+
+
+def _checklist_assignee(store: Store, group: str, starter: str) -> tuple[str, str]:
+    """The member of the group with the fewest open tasks (ties: the handle first), else the starter; and their zone."""
+    rows = store.conn.execute(
+        "SELECT m.id, m.tz, (SELECT count(*) FROM task t WHERE t.assignee = m.id AND t.deleted = 0 "
+        "AND t.status IN ('inbox', 'todo', 'doing', 'review')) AS open_tasks "
+        "FROM member m, json_each(m.groups) g WHERE m.deleted = 0 AND m.access != 'guest' AND g.value = ? ORDER BY open_tasks, m.handle LIMIT 1",
+        (group,),
+    ).fetchone()
+    if rows is not None:
+        return rows[0], rows[1] or "UTC"
+    tz = store.conn.execute("SELECT tz FROM member WHERE id = ?", (starter,)).fetchone()
+    return starter, (tz[0] if tz and tz[0] else "UTC")
+
+
+@dataclass(frozen=True)
+class CrisisEnded:
+    crisis: Crisis
+    #: Posts resumed now (``--resume all``).
+    resumed: list[PostView]
+    #: Posts the crisis still holds: paused ones to resume, missed ones to give a new slot, or to pull.
+    held: list[PostView]
+
+
+def end_crisis(store: Store, member: str, now: dt.datetime, crisis_id: str | None = None, resume: str = "ask") -> CrisisEnded:
+    """End a crisis (the only open one when no id is given); ``resume``: all, none or ask.
+
+    ``all`` resumes the paused posts whose slot is still ahead; a missed
+    post always needs a new slot.  ``none`` and ``ask`` resume nothing
+    (``ask``: the caller lists the held posts for a decision, one by one).
+    """
+    crisis = _open_crisis(store, crisis_id)
+    held_before = [p for p in read_posts(store.conn, now) if any(c.id == crisis.id for c in p.held_by) and p.state in ("paused", "missed")]
+    resumed = [p for p in held_before if resume == "all" and p.state == "paused"]
+    with store.write(member) as w:
+        w.append(
+            "crisis_end",
+            {"crisis": crisis.id, "resume": resume, "ended_by": member, "ended_at": instant_text(now)},
+            row_id=crisis_end_id(crisis.id),
+        )
+        for post in resumed:
+            w.set("task", post.id, {"resumed_from": sorted({*_resumed(store, post.id), *(c.id for c in post.held_by)})})
+    ids = [p.id for p in held_before]
+    after = {p.id: p for p in read_posts(store.conn, now, ids)} if ids else {}
+    ended = next(c for c in _all_crises(store) if c.id == crisis.id)
+    return CrisisEnded(
+        ended, [after[p.id] for p in resumed if p.id in after], [p for p in after.values() if p.state in ("paused", "missed")]
+    )
+
+
+def _all_crises(store: Store) -> list[Crisis]:
+    return crises(store.conn)
+
+
+def _open_crisis(store: Store, crisis_id: str | None) -> Crisis:
+    current = open_crises(store.conn)
+    if crisis_id is None:
+        if not current:
+            raise UserError("no crisis is open")
+        if len(current) > 1:
+            raise UserError(f"{len(current)} crises are open: name one ({', '.join(c.id[:8] for c in current)})")
+        return current[0]
+    matches = [c for c in _all_crises(store) if c.id.startswith(crisis_id.lower())]
+    if not matches:
+        raise UserError(f"no crisis {crisis_id}")
+    if len(matches) > 1:
+        raise UserError(f"{crisis_id} names {len(matches)} crises: give more of the id")
+    if not matches[0].open:
+        raise UserError(f"crisis {matches[0].id[:8]} has ended already")
+    return matches[0]
+
+
+#: The moves each state allows (``s`` in the app offers these; the functions above check them again).
+MOVES = {
+    "idea": ("copy", "pull"),
+    "draft": ("copy", "submit", "pull"),
+    "changes-requested": ("copy", "submit", "pull"),
+    "expired": ("slot", "submit", "pull"),
+    "in-review": ("approve", "reject", "copy", "pull"),
+    "approved": ("schedule", "publish", "slot", "pull"),
+    "scheduled": ("publish", "slot", "pull"),
+    "paused": ("resume", "slot", "pull"),
+    "missed": ("resume", "pull"),
+    "published": (),
+    "pulled": (),
+}
+
+
+def legal_moves(post: PostView) -> tuple[str, ...]:
+    return MOVES[post.state]

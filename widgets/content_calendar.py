@@ -1,0 +1,245 @@
+"""The content calendar: a row per platform (or campaign), days across, each post a glyph coloured by its state.
+
+Drawn line by line (``render_line``): a title, the days, then one line per
+row.  What it shows is a ``CalendarData`` its owner builds; the cursor is a
+cell and a post in it (``space`` steps through a cell's posts).  The other
+keys are the owner's: each posts ``KeyRequested`` with its name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+
+#: States with a colour of their own.
+CALENDAR_STATES = (
+    "idea",
+    "draft",
+    "in-review",
+    "changes-requested",
+    "approved",
+    "scheduled",
+    "published",
+    "pulled",
+    "expired",
+    "paused",
+    "missed",
+)
+#: Lines above the rows: the title and the days.
+HEADER = 2
+
+
+@dataclass(frozen=True)
+class CalendarMark:
+    glyph: str
+    state: str
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class CalendarData:
+    title: str
+    days: tuple[str, ...]
+    #: Weekend days (drawn muted) and today's index, if shown.
+    weekend: tuple[bool, ...]
+    today: int | None
+    rows: tuple[str, ...]
+    cells: Mapping[tuple[int, int], tuple[CalendarMark, ...]] = field(default_factory=dict)
+    quiet: frozenset[tuple[int, int]] = frozenset()
+
+
+class ContentCalendar(Widget, can_focus=True):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left,h", "move(0, -1)", "Day before", show=False, id="calendar.left"),
+        Binding("right,l", "move(0, 1)", "Day after", show=False, id="calendar.right"),
+        Binding("up,k", "move(-1, 0)", "Row up", show=False, id="calendar.up"),
+        Binding("down,j", "move(1, 0)", "Row down", show=False, id="calendar.down"),
+        Binding("space", "next_in_cell", "Next post in the day", show=False, id="calendar.next_in_cell"),
+        Binding("left_square_bracket", "request('previous')", "Previous period", show=False, id="calendar.previous"),
+        Binding("right_square_bracket", "request('next')", "Next period", show=False, id="calendar.next"),
+        Binding("w", "request('period')", "Week/month", id="calendar.period"),
+        Binding("r", "request('rows')", "Rows: platform/campaign", id="calendar.rows"),
+        Binding("Z", "request('zone')", "Zone: yours/audience", id="calendar.zone"),
+        Binding("plus", "request('later_hour')", "+1 hour", id="calendar.later_hour"),
+        Binding("minus", "request('earlier_hour')", "-1 hour", id="calendar.earlier_hour"),
+        Binding("greater_than_sign", "request('later_day')", "+1 day", id="calendar.later_day"),
+        Binding("less_than_sign", "request('earlier_day')", "-1 day", id="calendar.earlier_day"),
+        Binding("enter", "request('open')", "Open", id="calendar.open"),
+        Binding("a", "request('approve')", "Approve", id="calendar.approve"),
+        Binding("g", "request('gap')", "Next gap", id="calendar.gap"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "calendar--title",
+        "calendar--day",
+        "calendar--weekend",
+        "calendar--today",
+        "calendar--row",
+        "calendar--quiet",
+        "calendar--flag",
+        "calendar--cursor",
+        *(f"calendar--{state}" for state in CALENDAR_STATES),
+    }
+
+    DEFAULT_CSS = """
+    ContentCalendar { height: 1fr; background: $surface; }
+    ContentCalendar > .calendar--title { text-style: bold; color: $accent; }
+    ContentCalendar > .calendar--day { color: $foreground-muted; text-style: bold; }
+    ContentCalendar > .calendar--weekend { color: $foreground-muted; }
+    ContentCalendar > .calendar--today { color: $accent; text-style: bold underline; }
+    ContentCalendar > .calendar--row { color: $foreground; text-style: bold; }
+    ContentCalendar > .calendar--quiet { background: $error 20%; }
+    ContentCalendar > .calendar--flag { text-style: bold underline; }
+    ContentCalendar > .calendar--cursor { background: $block-cursor-blurred-background; }
+    ContentCalendar:focus > .calendar--cursor { background: $block-cursor-background; }
+    ContentCalendar > .calendar--idea { color: $foreground-muted; }
+    ContentCalendar > .calendar--draft { color: $foreground; }
+    ContentCalendar > .calendar--in-review { color: $warning; }
+    ContentCalendar > .calendar--changes-requested { color: $error; }
+    ContentCalendar > .calendar--approved { color: $success; }
+    ContentCalendar > .calendar--scheduled { color: $accent; }
+    ContentCalendar > .calendar--published { color: $foreground-muted; }
+    ContentCalendar > .calendar--pulled { color: $foreground-muted; }
+    ContentCalendar > .calendar--expired { color: $error; }
+    ContentCalendar > .calendar--paused { color: $warning; text-style: bold; }
+    ContentCalendar > .calendar--missed { color: $error; text-style: bold; }
+    """
+
+    @dataclass
+    class CursorMoved(Message):
+        calendar: ContentCalendar
+        row: int
+        day: int
+        index: int
+
+    @dataclass
+    class KeyRequested(Message):
+        calendar: ContentCalendar
+        name: str
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.data: CalendarData | None = None
+        self.row = 0
+        self.day = 0
+        #: Which post of the cell (by slot).
+        self.index = 0
+        #: The styles of one paint.
+        self._styles: dict[str, Style] = {}
+
+    def show(self, data: CalendarData, row: int | None = None, day: int | None = None, index: int | None = None) -> None:
+        """New data; the cursor where asked, else where it was (kept in range)."""
+        self.data = data
+        self.row = max(0, min(self.row if row is None else row, len(data.rows) - 1))
+        self.day = max(0, min(self.day if day is None else day, len(data.days) - 1))
+        self.index = self.index if index is None else index
+        self._clamp_index()
+        self.refresh()
+        self._announce()
+
+    def _clamp_index(self) -> None:
+        count = len(self.data.cells.get((self.row, self.day), ())) if self.data else 0
+        self.index = max(0, min(self.index, count - 1))
+
+    def _announce(self) -> None:
+        self.post_message(self.CursorMoved(self, self.row, self.day, self.index))
+
+    def action_move(self, rows: int, days: int) -> None:
+        if self.data is None or not self.data.rows:
+            return
+        self.row = max(0, min(self.row + rows, len(self.data.rows) - 1))
+        self.day = max(0, min(self.day + days, len(self.data.days) - 1))
+        self.index = 0
+        self.refresh()
+        self._announce()
+
+    def move_to(self, row: int, day: int, index: int = 0) -> None:
+        """Put the cursor on a cell (and a post in it)."""
+        self.row, self.day, self.index = row, day, index
+        self._clamp_index()
+        self.refresh()
+        self._announce()
+
+    def action_next_in_cell(self) -> None:
+        if self.data is None:
+            return
+        count = len(self.data.cells.get((self.row, self.day), ()))
+        self.index = (self.index + 1) % count if count else 0
+        self.refresh()
+        self._announce()
+
+    def action_request(self, name: str) -> None:
+        self.post_message(self.KeyRequested(self, name))
+
+    # ------------------------------------------------------------ drawing
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(f"calendar--{name}", partial=True)
+        return style
+
+    def _widths(self, data: CalendarData) -> tuple[int, int]:
+        label = min(16, max([len(r) for r in data.rows] + [8]) + 1)
+        return label, max(3, (self.size.width - label) // max(1, len(data.days)))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        data = self.data
+        if y == 0:
+            self._styles = {}  # a new paint: the theme may have changed
+        if data is None:
+            return Strip.blank(width, base)
+        label, cell = self._widths(data)
+        if y == 0:
+            strip = Strip([Segment(f" {data.title}", base + self._style("title"))])
+        elif y == 1:
+            segments = [Segment(" " * label, base)]
+            for n, day in enumerate(data.days):
+                name = "today" if n == data.today else "weekend" if data.weekend[n] else "day"
+                segments.append(Segment(day[: cell - 1].ljust(cell), base + self._style(name)))
+            strip = Strip(segments)
+        else:
+            row = y - HEADER
+            if row >= len(data.rows):
+                return Strip.blank(width, base)
+            strip = Strip(self._row(data, row, label, cell, base))
+        return strip.crop_extend(0, width, base)
+
+    def _row(self, data: CalendarData, row: int, label: int, cell: int, base: Style) -> list[Segment]:
+        segments = [Segment(data.rows[row][: label - 1].ljust(label), base + self._style("row"))]
+        for day in range(len(data.days)):
+            marks = data.cells.get((row, day), ())
+            style = base + self._style("quiet") if (row, day) in data.quiet else base
+            cursor_here = row == self.row and day == self.day
+            if cursor_here:
+                style += self._style("cursor")
+            room = cell - 1
+            shown = marks if len(marks) <= room else marks[: max(0, room - 2)]
+            used = 0
+            for n, mark in enumerate(shown):
+                mark_style = style + self._style(mark.state)
+                if mark.flagged:
+                    mark_style += self._style("flag")
+                if cursor_here and n == self.index:
+                    mark_style += Style(reverse=True)
+                segments.append(Segment(mark.glyph, mark_style))
+                used += 1
+            if len(shown) < len(marks):
+                more = f"+{len(marks) - len(shown)}"[: room - used]
+                segments.append(Segment(more, style))
+                used += len(more)
+            if not marks and (row, day) in data.quiet:
+                segments.append(Segment("·", style))
+                used += 1
+            segments.append(Segment(" " * (cell - used), style if cursor_here else base))
+        return segments
