@@ -19,15 +19,20 @@ from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from crewdeck.sync.state.rules import Refused
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.pane import Pane
+from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.web import signin
 from crewdeck.tui.web.attempts import Attempts
 from crewdeck.tui.web.server import COOKIE, WebServer
+from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.workspace import Workspace
 
+from .apphelp import settle
 from .conftest import ROOT
 from .syncsupport import create_token, crewdeck, crewdeck_fails
-from .websupport import make_guest_team, make_link
+from .websupport import make_guest_team, make_link, make_posts_team
 
 JSON = {"accept": "application/json"}
 
@@ -236,3 +241,25 @@ def test_a_guest_signed_in_through_the_browser_cannot_write_a_ledger_entry_throu
     finally:
         guest.close()
     assert _ops(team) == before
+
+
+async def test_a_guest_sees_the_approvals_of_their_campaigns_and_nothing_else(tmp_path: Path) -> None:
+    """The app a guest's session runs: the Approvals view alone, their campaigns' posts only; no key,
+    palette or command reaches the panes (tasks, deadlines, ledger), and leaving the view quits."""
+    team = make_posts_team(tmp_path)
+    session = Session.open(team, "acme", authenticated=True)
+    app = CrewdeckApp(session, Config(), watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ApprovalsScreen)
+        titles = [row.cells[4] for _, row in app.screen.table.loaded_rows()]
+        assert titles == ["Spring post 0", "Spring post 1", "Spring post 2"]
+        for key in ("1", "2", "3", "C", "R", "z", "exclamation_mark", "ctrl+p", "question_mark"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, ApprovalsScreen) and len(app.screen_stack) == 1, key
+        assert not app.query(Pane) and not app.screen.query(Pane)
+        await pilot.press("q")
+        await settle(pilot)
+    assert app.return_code == 0
+    session.close()

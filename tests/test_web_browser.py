@@ -15,8 +15,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser
 
+from crewdeck.sync.state.store import Store
+
 from .syncsupport import create_token, crewdeck, wait_until
-from .websupport import Tab, WebProcess, chromium, make_guest_team, make_link
+from .websupport import Tab, WebProcess, chromium, make_guest_team, make_link, make_posts_team
 
 
 @pytest.fixture
@@ -130,3 +132,33 @@ def test_an_expiring_link_ends_its_session_when_it_expires(team: Path, web: WebP
     tab.wait_for_text(r"@gus", "the app as @gus")
     wait_until(tab.closed, "the session ended when its link expired")
     wait_until(lambda: web.apps == [], "its app ended")
+
+
+def test_a_guest_signs_in_with_a_link_sees_the_approvals_view_and_approves_a_post_with_the_keyboard(
+    tmp_path: Path, browser: Browser
+) -> None:
+    team = make_posts_team(tmp_path)
+    web = WebProcess(team).start()
+    try:
+        _, url, pin = make_link(team, "acme", "--pin", url=web.url)
+        tab = _open(browser)
+        _sign_in_with_link(tab, url, pin)
+        tab.wait_for_text(r"Approvals", "the Approvals view")
+        tab.wait_for_text(r"Spring post 2", "the guest's campaign's posts")
+        tab.page.screenshot(path=str(tmp_path / "guest-approvals.png"))
+        seen = tab.text()
+        assert "Elsewhere post" not in seen and "CATEGORY" not in seen and "Deadlines" not in seen
+        tab.press("a")
+        tab.wait_for(lambda: _verdicts(team) != [], "the approval in the store")
+        assert _verdicts(team) == [("approve", "Spring post 0", "acme")]
+        assert all(urlsplit(u).hostname == "127.0.0.1" or u.startswith("data:") for u in tab.requests), tab.requests
+    finally:
+        assert "Traceback" not in web.stop()
+
+
+def _verdicts(team: Path) -> list[tuple[str, str, str]]:
+    with Store(team) as store:
+        rows = store.conn.execute(
+            "SELECT a.verdict, t.title, m.handle FROM post_approval a JOIN task t ON t.id = a.post JOIN member m ON m.id = a.approved_by"
+        ).fetchall()
+    return [(str(v), str(t), str(h)) for v, t, h in rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
@@ -154,3 +155,41 @@ class Tab:
         self.page.focus(".xterm-helper-textarea")
         for key in keys:
             self.page.keyboard.press(key)
+
+
+def make_posts_team(directory: Path) -> Path:
+    """The demo team (ana manages) with @acme, a guest given Spring Launch, whose chain is one step, @acme's;
+    three Spring Launch posts wait for review ("Spring post 0".."2"), and one post of another campaign ("Elsewhere post")."""
+    from crewdeck.sync.state.postround import content_hash
+    from crewdeck.tui.posts.states import instant_text
+
+    from .postsupport import add_posts, ids, team_workspace
+
+    path = directory / "posts.db"
+    # The app in the browser runs on the wall clock (CREWDECK_NOW is not passed on): the slots are days ahead of it.
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    store = team_workspace(path, now)
+    add_posts(store, 3, now + dt.timedelta(days=3), submitted=now)
+    members, campaigns = ids(store, "member", "handle"), ids(store, "campaign", "name")
+    other = next(name for name in campaigns if name != "Spring Launch")
+    with store.write(members["raj"]) as w:
+        w.create(
+            "task",
+            {
+                "title": "Elsewhere post",
+                "status": "todo",
+                "campaign": campaigns[other],
+                "platform": "instagram",
+                "publish": {"utc": instant_text(now + dt.timedelta(days=3)), "tz": "UTC"},
+                "post_state": "in-review",
+                "copy": "Not for acme",
+                "created_by": members["raj"],
+                "post_round": {"id": "e" * 32, "hash": content_hash("Not for acme", "", [], ""), "at": instant_text(now)},
+            },
+        )
+    store.close()
+    w_ana = ("-w", str(path), "--as", "ana")
+    crewdeck(*w_ana, "member", "add", "acme", "--name", "Acme Client", "--tz", "UTC", "--access", "guest", "--campaigns", "Spring Launch")
+    crewdeck(*w_ana, "campaign", "set", "Spring Launch", "--approvals", "client:@acme")
+    crewdeck(*w_ana, "campaign", "set", other, "--approvals", "client:@acme")
+    return path
