@@ -158,7 +158,11 @@ class WebServer:
             await asyncio.sleep(self.watch_every)
             now = self.now()
             for open_app in list(self.open.values()):
-                if signin.live_session(self.conn, open_app.cookie, now) is None:
+                try:
+                    live = signin.live_session(self.conn, open_app.cookie, now) is not None
+                except sqlite3.OperationalError:
+                    continue  # the file busy past the timeout: asked again at the next round
+                if not live:
                     open_app.ended.set()
             clock = asyncio.get_running_loop().time()
             for session_id, (process, started) in list(self._ready.items()):
