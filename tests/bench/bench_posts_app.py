@@ -1,4 +1,4 @@
-"""The posts in the app: the Approvals view opening on 10,000 posts waiting, and the crisis banner on another member's screen.
+"""The posts in the app (`run.py posts_app`): the Approvals view opening on 10,000 posts waiting, and the crisis banner on another member's screen.
 
 * Approvals: ``R`` pressed → the first screen of rows drawn (what needs me
   first), on a workspace of 10,000 posts in review, in a headless app at
@@ -29,6 +29,21 @@ from tests.postsupport import add_posts, ids, team_workspace
 
 NOW = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
 POSTS = 10_000
+#: Seconds a wait may take before the benchmark gives up (something is broken, not slow).
+GIVE_UP = 60
+
+
+class Deadline:
+    """A wait that raises instead of hanging when what it waits for never comes."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.until = time.monotonic() + GIVE_UP
+
+    def __bool__(self) -> bool:
+        if time.monotonic() > self.until:
+            raise RuntimeError(f"never saw {self.what}")
+        return True
 
 
 def waiting_workspace() -> Path:
@@ -70,15 +85,15 @@ def bench_approvals_open(bench: Bench, path: Path) -> None:
                 drawn.clear()
                 t0 = time.perf_counter()
                 await pilot.press("R")
-                while not drawn:
+                while Deadline("the rows drawn") and not drawn:
                     await pilot.pause(0)
                 times.append(drawn[0] - t0)
                 screen = app.screen
                 assert isinstance(screen, ApprovalsScreen)
-                while not screen.done:
+                while Deadline("every post read") and not screen.done:
                     await pilot.pause(0.01)
                 await pilot.press("escape")
-                while isinstance(app.screen, ApprovalsScreen):
+                while Deadline("the view closed") and isinstance(app.screen, ApprovalsScreen):
                     await pilot.pause(0)
         app.session.close()
 
@@ -106,11 +121,11 @@ def bench_banner(bench: Bench, path: Path) -> None:
             for n in range(runs):
                 writing.start_crisis(other, ana, NOW, f"drill {n}")
                 t0 = time.perf_counter()
-                while not banner.display:
+                while Deadline("the banner") and not banner.display:
                     await pilot.pause(0.001)
                 times.append(time.perf_counter() - t0)
                 writing.end_crisis(other, ana, NOW, resume="none")
-                while banner.display:
+                while Deadline("the banner gone") and banner.display:
                     await pilot.pause(0.001)
         other.close()
         app.session.close()
@@ -163,10 +178,10 @@ def bench_calendar(bench: Bench, path: Path) -> None:
         async with app.run_test(size=(160, 48)) as pilot:
             await pilot.press("C", "z")
             panel = app.main_screen.query_one(CalendarPanel)
-            while panel.laid is None:
+            while Deadline("the calendar") and panel.laid is None:
                 await pilot.pause(0.01)
             await pilot.press("w", "right_square_bracket")  # the month view of December
-            while panel.laid is None or len(panel.laid.days) != 31 or panel.laid.days[0] != dt.date(2026, 12, 1):
+            while Deadline("December") and (panel.laid is None or len(panel.laid.days) != 31 or panel.laid.days[0] != dt.date(2026, 12, 1)):
                 await pilot.pause(0.01)
             posts = sum(len(cell) for cell in panel.laid.cells.values())
             if posts != POSTS:
@@ -178,7 +193,7 @@ def bench_calendar(bench: Bench, path: Path) -> None:
                 drawn.clear()
                 t0 = time.perf_counter()
                 await pilot.press(key)
-                while (calendar.row, calendar.day) == before or not drawn:
+                while Deadline("the cursor moved") and ((calendar.row, calendar.day) == before or not drawn):
                     await pilot.pause(0)
                 cursor_times.append(drawn[-1] - t0)
             for _ in range(4 if bench.quick else 10):
@@ -186,7 +201,7 @@ def bench_calendar(bench: Bench, path: Path) -> None:
                 drawn.clear()
                 t0 = time.perf_counter()
                 await pilot.press("r")
-                while panel.laid is laid or not drawn:
+                while Deadline("the rows laid out again") and (panel.laid is laid or not drawn):
                     await pilot.pause(0)
                 rows_times.append(drawn[-1] - t0)
         app.session.close()

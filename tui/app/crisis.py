@@ -47,13 +47,18 @@ class CrisisBanner(Static):
     CrisisBanner.-open { display: block; }
     """
 
-    def __init__(self, services: Services, *, id: str | None = None) -> None:
+    def __init__(self, services: Services, *, known: list[OpenCrisis] | None = None, id: str | None = None) -> None:
+        """``known``: the open crises as another banner shows them (nothing is read then)."""
         super().__init__("", id=id)
         self.services = services
         self.crises: list[OpenCrisis] = []
+        self._known = known
 
     def on_mount(self) -> None:
-        self.reload()
+        if self._known is None:
+            self.reload()
+        else:
+            self.show(self._known)
 
     def store_changed(self, ops: list[Op]) -> None:
         if any(op.entity in BANNER_ENTITIES for op in ops) and (self.crises or any(op.entity == "crisis" for op in ops)):

@@ -30,6 +30,7 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background, in_background
 from crewdeck.tui.posts import writing
+from crewdeck.tui.posts.banner import OpenCrisis
 from crewdeck.tui.posts.reading import PostView, read_posts
 from crewdeck.tui.posts.review import CopyReview, copy_review, needing, waiting_ids
 from crewdeck.tui.workspace.workspace import Workspace
@@ -80,18 +81,19 @@ class ApprovalsScreen(Screen[None]):
             self.post_id = post_id
             self.review = review
 
-    def __init__(self, services: Services, first: Read | None = None) -> None:
-        """``first``: the first window, read before the screen was made (``open_approvals``)."""
+    def __init__(self, services: Services, first: Read | None = None, crises: list[OpenCrisis] | None = None) -> None:
+        """``first``: the first window, read before the screen was made (``open_approvals``); ``crises``: the banner's."""
         super().__init__()
         self.services = services
         self._first = first
+        self._crises = crises
         self.mine: list[PostView] = []
         self.others: list[PostView] = []
         self.done = False
         self.generation = 0
 
     def compose(self) -> ComposeResult:
-        yield CrisisBanner(self.services, id="approvals-crisis-banner")
+        yield CrisisBanner(self.services, known=self._crises, id="approvals-crisis-banner")
         yield PaneBar(id="approvals-bar")
         yield PostTable(POST_COLUMNS, id="approvals-table")
         yield Static("", id="approvals-copy")
@@ -271,6 +273,11 @@ def open_approvals(node: DOMNode, services: Services) -> None:
 
     def read() -> None:
         first = first_window(services)
-        app.call_from_thread(lambda: None if isinstance(app.screen, ApprovalsScreen) else app.push_screen(ApprovalsScreen(services, first)))
+        app.call_from_thread(show, first)
+
+    def show(first: ApprovalsScreen.Read) -> None:
+        if not isinstance(app.screen, ApprovalsScreen):
+            banners = app.query(CrisisBanner)
+            app.push_screen(ApprovalsScreen(services, first, banners.first().crises if banners else None))
 
     in_background(node, read, name="open_approvals", group="approvals-open", exclusive=True)
