@@ -266,7 +266,7 @@ def test_a_second_member_claiming_a_registered_key_is_refused(host: Host) -> Non
     assert "rule unique_ssh_key" in err
     assert "zoe" not in crewdeck(*w, "member", "list")
     # Once raj is removed, his key is free for someone else.
-    crewdeck(*w, "member", "rm", "raj")
+    crewdeck(*w, "member", "rm", "raj", "--unassign")
     crewdeck(*w, "member", "set", "mia", "--ssh-key", same)
 
 

@@ -110,7 +110,7 @@ def test_a_revoked_token_or_link_ends_open_sessions(team: Path, web: WebProcess,
     link_id, url, _ = make_link(team, "gus", url=web.url)
     by_link = _open(browser)
     _sign_in_with_link(by_link, url)
-    by_link.wait_for_text(r"@gus", "the app as @gus")
+    by_link.wait_for_text(r"Approvals", "the guest's app (the Approvals view) as @gus")
     wait_until(lambda: len(web.apps) == 2, "two apps")
 
     crewdeck("token", "revoke", token_id, "-w", str(team), "--as", "ana")
@@ -129,7 +129,7 @@ def test_an_expiring_link_ends_its_session_when_it_expires(team: Path, web: WebP
     _, url, _ = make_link(team, "gus", "--expires", "8s", url=web.url)
     tab = _open(browser)
     _sign_in_with_link(tab, url)
-    tab.wait_for_text(r"@gus", "the app as @gus")
+    tab.wait_for_text(r"Approvals", "the guest's app (the Approvals view) as @gus")
     wait_until(tab.closed, "the session ended when its link expired")
     wait_until(lambda: web.apps == [], "its app ended")
 

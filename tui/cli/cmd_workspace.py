@@ -131,10 +131,9 @@ def cmd_member_add(ctx: Context) -> int:
     handle = ctx.args.handle.lstrip("@").lower()
     if any(m.handle == handle for m in ws.members()):
         raise UserError(f"member @{handle} already exists (change it with: crewdeck member set {handle} ...)")
-    values = {"handle": handle, **_member_values(ctx.args, creating=True)}
+    values = {"handle": handle, **_member_values(ctx.args, creating=True), **_guest_campaigns(ctx)}
     if ctx.args.ssh_key:
         values["ssh_keys"] = keys_after(handle, [], ctx.args.ssh_key, [])
-    values = {"handle": handle, **_member_values(ctx.args, creating=True), **_guest_campaigns(ctx)}
     values.setdefault("hours", parse_hours("mon-fri 09:00-17:00"))
     # The very first member adds themselves, as the workspace's manager; after that, a manager does.
     author = ctx.me if ws.members() else None
