@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
@@ -204,6 +204,10 @@ def _framed(pane: Pane, number: int) -> Pane:
     return pane
 
 
+#: The app's own actions a guest has: quitting (the Approvals view's keys are the view's).
+GUEST_ACTIONS = frozenset({"quit"})
+
+
 class CrewdeckApp(App[int]):
     """crewdeck.
 
@@ -275,7 +279,15 @@ class CrewdeckApp(App[int]):
     def tasks_pane(self) -> TasksPane:
         return self.main_screen.query_one(TasksPane)
 
-    def get_default_screen(self) -> MainScreen:
+    @property
+    def guest(self) -> bool:
+        """A guest (a client approver) sees the Approvals view of their campaigns' posts and nothing else."""
+        return self.session.me.access == "guest"
+
+    def get_default_screen(self) -> Screen[Any]:
+        if self.guest:
+            # No panes are made, so nothing reads the tasks, the grid or the ledger for them.
+            return ApprovalsScreen(self.services)
         self.main_screen = MainScreen(self)
         return self.main_screen
 
@@ -438,6 +450,9 @@ class CrewdeckApp(App[int]):
         yield SystemCommand("Keys", "List every key", self.action_help)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.guest:
+            # No key, palette or command leads a guest away from their Approvals view.
+            return action in GUEST_ACTIONS
         # Only a manager starts or ends a crisis: the key is hidden from the others (the rules refuse anyway).
         if action == "crisis":
             return self.session.me.is_manager

@@ -76,6 +76,11 @@ def _local_zone() -> str:
     return "UTC"
 
 
+def preload() -> None:
+    """Import the app's modules now (``crewdeck web session`` does, before it knows whose app it is)."""
+    from crewdeck.tui.app import app  # noqa: F401
+
+
 def launch(ctx: Context) -> int:
     path = ctx.workspace_path(required=False)
     if path is None:

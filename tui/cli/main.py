@@ -37,6 +37,7 @@ COMMAND_MODULES = [
     "cmd_completion",
     "cmd_posts",
     "cmd_settings",
+    "cmd_web",
 ]
 
 #: Which module registers each command: a command line names one, and only
@@ -55,6 +56,7 @@ COMMAND_OF = {
     "post": "cmd_posts", "crisis": "cmd_posts", "workspace": "cmd_settings",
     # sshd runs ssh-session at every login: its start counts.
     "ssh": "cmd_ssh", "ssh-session": "cmd_ssh",
+    "web": "cmd_web",
 }  # fmt: skip
 
 EXIT_USAGE = 2

@@ -9,6 +9,8 @@ drawn line by line (``PostTable``).
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from typing import ClassVar
 
 from textual import on
@@ -224,7 +226,11 @@ class ApprovalsScreen(Screen[None]):
         self.app.push_screen(DetailScreen(message.post_id, self.services))
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        # A guest's app is this view alone: closing it is leaving.
+        if self.services.session.me.access == "guest":
+            self.app.exit()
+        else:
+            self.dismiss(None)
 
 
 def window_of(services: Services, ids: list[str]) -> tuple[list[PostView], list[PostView]]:
@@ -234,11 +240,24 @@ def window_of(services: Services, ids: list[str]) -> tuple[list[PostView], list[
 
     def read(ws: Workspace) -> tuple[list[PostView], list[PostView]]:
         posts = read_posts(ws.conn, now, ids)
+        if services.session.me.access == "guest":
+            theirs = guest_campaigns(ws.conn, me)
+            posts = [p for p in posts if p.facts.campaign in theirs]
         needs = needing(ws.conn, me, posts)
         chosen = {p.id for p in needs}
         return needs, [p for p in posts if p.state == "in-review" and p.id not in chosen]
 
     return services.session.access.read(read)
+
+
+def guest_campaigns(conn: sqlite3.Connection, member: str) -> frozenset[str]:
+    """The campaigns a guest is given (``member set H --campaigns``): the only posts they see."""
+    row = conn.execute("SELECT campaigns FROM member WHERE id = ?", (member,)).fetchone()
+    try:
+        campaigns = json.loads(row[0]) if row and row[0] else []
+    except ValueError:
+        campaigns = []
+    return frozenset(c for c in campaigns if isinstance(c, str)) if isinstance(campaigns, list) else frozenset()
 
 
 def first_window(services: Services, generation: int = 1) -> ApprovalsScreen.Read:

@@ -1,0 +1,265 @@
+"""crewdeck web's sign-in and gates: links, PINs, tokens, rate limits, cookies, the websocket, and the rules behind them.
+
+The server is the real Starlette application (``WebServer.asgi``) on a
+real workspace file, called through Starlette's test client; the browser
+runs are in test_web_browser.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+
+from crewdeck.sync.state.rules import Refused
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.pane import Pane
+from crewdeck.tui.app.screens.approvals import ApprovalsScreen
+from crewdeck.tui.session.session import Session
+from crewdeck.tui.web import signin
+from crewdeck.tui.web.attempts import Attempts
+from crewdeck.tui.web.server import COOKIE, WebServer
+from crewdeck.tui.workspace.config import Config
+from crewdeck.tui.workspace.workspace import Workspace
+
+from .apphelp import settle
+from .conftest import ROOT
+from .syncsupport import create_token, crewdeck, crewdeck_fails
+from .websupport import make_guest_team, make_link, make_posts_team
+
+JSON = {"accept": "application/json"}
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Path:
+    return make_guest_team(tmp_path)
+
+
+@pytest.fixture
+def server(team: Path) -> Iterator[WebServer]:
+    # The app processes are the browser tests' (test_web_browser.py): here no sign-in starts one.
+    yield WebServer(team, attempts=Attempts(limit=1000), ready_at_sign_in=False)
+
+
+def client(server: WebServer, base_url: str = "http://testserver") -> TestClient:
+    return TestClient(server.asgi, base_url=base_url, follow_redirects=False)
+
+
+def _secret(url: str) -> str:
+    return url.rsplit("/", 1)[1]
+
+
+def _ops(path: Path) -> int:
+    ws = Workspace.open(path)
+    try:
+        return ws.store.max_seq()
+    finally:
+        ws.close()
+
+
+def test_a_link_signs_in_once_and_a_second_use_is_refused(team: Path, server: WebServer) -> None:
+    _, url, pin = make_link(team, "gus")
+    assert pin is None
+    with client(server) as c:
+        shown = c.get(f"/link/{_secret(url)}")
+        assert shown.status_code == 200 and "@gus" in shown.text
+        used = c.post(f"/link/{_secret(url)}", headers=JSON)
+        assert used.status_code == 303 and used.headers["location"] == "/"
+        assert "crewdeck · " in c.get("/").text and 'id="terminal"' in c.get("/").text
+    with client(server) as other:
+        again = other.post(f"/link/{_secret(url)}", headers=JSON)
+        assert again.status_code == 410 and again.json()["error"] == "link_used"
+        assert COOKIE not in again.cookies
+        assert 'id="terminal"' not in other.get("/").text
+
+
+def test_an_expired_link_is_refused(team: Path, server: WebServer) -> None:
+    ws = Workspace.open(team)
+    gus, ana = ws.member_by_handle("gus").id, ws.member_by_handle("ana").id
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
+    _, secret, _ = signin.create_link(ws.conn, gus, ana, dt.timedelta(days=1), long_ago, pin=False)
+    ws.close()
+    with client(server) as c:
+        refused = c.post(f"/link/{secret}", headers=JSON)
+    assert refused.status_code == 410 and refused.json()["error"] == "link_expired"
+
+
+def test_a_pinned_link_needs_its_pin_and_wrong_pins_burn_it(team: Path, server: WebServer) -> None:
+    _, url, pin = make_link(team, "gus", "--pin")
+    assert pin is not None and len(pin) == 6 and pin.isdigit()
+    wrong = f"{(int(pin) + 1) % 10**6:06d}"
+    with client(server) as c:
+        assert "PIN" in c.get(f"/link/{_secret(url)}").text
+        refused = c.post(f"/link/{_secret(url)}", data={"pin": wrong}, headers=JSON)
+        assert refused.status_code == 401 and refused.json()["error"] == "wrong_pin"
+        assert c.post(f"/link/{_secret(url)}", headers=JSON).json()["error"] == "wrong_pin"
+        assert c.post(f"/link/{_secret(url)}", data={"pin": pin}, headers=JSON).status_code == 303
+    _, burned, burned_pin = make_link(team, "gus", "--pin")
+    with client(server) as c:
+        for _ in range(signin.PIN_TRIES):
+            assert c.post(f"/link/{_secret(burned)}", data={"pin": wrong if wrong != burned_pin else pin}, headers=JSON).status_code == 401
+        last = c.post(f"/link/{_secret(burned)}", data={"pin": burned_pin}, headers=JSON)
+    assert last.status_code == 410 and last.json()["error"] == "link_burned"
+
+
+def test_sign_in_attempts_are_rate_limited_per_address(team: Path) -> None:
+    server = WebServer(team, attempts=Attempts(limit=3, window=600), ready_at_sign_in=False)
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    with client(server) as c:
+        for _ in range(3):
+            assert c.post("/signin", data={"token": "crewdeck_" + "x" * 43}, headers=JSON).status_code == 401
+        limited = c.post("/signin", data={"token": token}, headers=JSON)
+        assert limited.status_code == 429 and limited.json()["error"] == "too_many_attempts"
+        assert int(limited.headers["retry-after"]) > 0
+        assert c.get("/link/cdl_guess", headers=JSON).status_code == 429
+        assert COOKIE not in c.cookies
+
+
+def test_cookies_are_httponly_samesite_strict_and_secure_over_tls(team: Path, server: WebServer) -> None:
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    with client(server) as c:
+        plain = c.post("/signin", data={"token": token}, headers=JSON).headers["set-cookie"].lower()
+    with client(server, "https://testserver") as c:
+        tls = c.post("/signin", data={"token": token}, headers=JSON).headers["set-cookie"].lower()
+        assert c.get("/").text.count("wss://testserver/ws") == 1
+    for header in (plain, tls):
+        assert header.startswith(f"{COOKIE}=") and "httponly" in header and "samesite=strict" in header and "path=/" in header
+    assert "secure" not in plain and "; secure" in tls
+
+
+def test_nothing_of_the_app_is_reachable_without_a_session(team: Path, server: WebServer) -> None:
+    with client(server) as c:
+        page = c.get("/")
+        assert page.status_code == 200 and 'action="/signin"' in page.text and "textual.js" not in page.text
+        for path in ("/static/js/textual.js", "/static/css/xterm.css", "/static/fonts/RobotoMono-VariableFont_wght.ttf", "/download/x"):
+            assert c.get(path, headers=JSON).status_code == 404, path
+        c.cookies.set(COOKIE, "forged")
+        assert c.get("/static/js/textual.js", headers=JSON).status_code == 404
+        assert 'action="/signin"' in c.get("/").text
+    assert server.started == 0
+
+
+def test_the_websocket_refuses_a_missing_or_forged_session_and_starts_no_app(team: Path, server: WebServer) -> None:
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    with client(server) as c:
+        with pytest.raises(WebSocketDisconnect), c.websocket_connect("/ws"):
+            pass
+        c.cookies.set(COOKIE, "a" * 43)
+        with pytest.raises(WebSocketDisconnect), c.websocket_connect("/ws"):
+            pass
+        # A live cookie from a page of another site (a cross-site websocket) is refused too.
+        c.cookies.clear()
+        assert c.post("/signin", data={"token": token}, headers=JSON).status_code == 303
+        with pytest.raises(WebSocketDisconnect), c.websocket_connect("/ws", headers={"origin": "http://evil.example"}):
+            pass
+        # Signed out, the same cookie opens nothing.
+        cookie = c.cookies[COOKIE]
+        c.post("/signout")
+        c.cookies.set(COOKIE, cookie)
+        with pytest.raises(WebSocketDisconnect), c.websocket_connect("/ws"):
+            pass
+    assert server.started == 0
+
+
+def test_a_revoked_token_or_removed_member_is_no_session(team: Path, server: WebServer) -> None:
+    token_id, token = create_token("raj", "-w", str(team), "--as", "ana")
+    with client(server) as c:
+        c.post("/signin", data={"token": token}, headers=JSON)
+        assert 'id="terminal"' in c.get("/").text
+        crewdeck("token", "revoke", token_id, "-w", str(team), "--as", "ana")
+        assert 'action="/signin"' in c.get("/").text
+    _, url, _ = make_link(team, "raj")
+    with client(server) as c:
+        c.post(f"/link/{_secret(url)}")
+        assert 'id="terminal"' in c.get("/").text
+        crewdeck("-w", str(team), "--as", "ana", "member", "rm", "raj")
+        assert 'action="/signin"' in c.get("/").text
+
+
+def test_only_managers_make_list_and_revoke_links(team: Path) -> None:
+    w = ("-w", str(team))
+    for handle in ("raj", "gus"):
+        assert "(rule managers_only)" in crewdeck_fails(*w, "--as", handle, "web", "link", "@gus")
+        assert "(rule managers_only)" in crewdeck_fails(*w, "--as", handle, "web", "links")
+    link_id, _, _ = make_link(team, "gus", "--expires", "12h")
+    assert "(rule managers_only)" in crewdeck_fails(*w, "--as", "raj", "web", "unlink", link_id)
+    listing = crewdeck(*w, "--as", "ana", "web", "links")
+    assert link_id in listing and "@gus" in listing and "open" in listing
+    assert "not a duration" in crewdeck_fails(*w, "--as", "ana", "web", "link", "@gus", "--expires", "soon")
+    assert "at most 90 days" in crewdeck_fails(*w, "--as", "ana", "web", "link", "@gus", "--expires", "91d")
+    assert "--pin is not an option" in crewdeck_fails(*w, "--as", "ana", "web", "links", "--pin")
+    crewdeck(*w, "--as", "ana", "web", "unlink", link_id)
+    assert "expired" in crewdeck(*w, "--as", "ana", "web", "links")
+
+
+def test_the_app_process_starts_only_for_a_live_session(team: Path) -> None:
+    """``crewdeck web session`` is no way in: without the cookie of a live session it refuses before the app."""
+    for start in ("", "not json\n", '{"session": "forged", "width": 80, "height": 24}\n'):
+        done = subprocess.run(
+            [sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(team), "web", "session"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            input=start,
+            timeout=60,
+        )
+        assert done.returncode == 2 and done.stderr.startswith("crewdeck: error: crewdeck web session is started by crewdeck web")
+        assert "__GANGLION__" not in done.stdout
+
+
+def test_a_guest_signed_in_through_the_browser_cannot_write_a_ledger_entry_through_any_call(team: Path, server: WebServer) -> None:
+    """Every route, every method, with a ledger entry as body: nothing is written; and the app a guest's
+    session runs (authenticated as the guest) is refused by the rules when it writes one."""
+    _, url, _ = make_link(team, "gus")
+    before = _ops(team)
+    entry = {"date": "2026-11-26", "campaign": "c" * 32, "category": "ads", "payee": "Meta", "amount": 1000, "currency": "EUR"}
+    with client(server) as c:
+        assert c.post(f"/link/{_secret(url)}").status_code == 303
+        session = signin.live_session(server.conn, c.cookies[COOKIE], dt.datetime.now(dt.UTC))
+        assert session is not None and session.handle == "gus"
+        paths = ["/", "/signin", "/signout", f"/link/{_secret(url)}", "/static/js/textual.js", "/ws", "/v1/push", "/api/ledger", "/ledger"]
+        for path in paths:
+            for method in ("POST", "PUT", "PATCH", "DELETE"):
+                response = c.request(method, path, content=json.dumps(entry), headers={**JSON, "content-type": "application/json"})
+                assert response.status_code in (303, 401, 404, 405, 410), (method, path, response.status_code)
+    assert _ops(team) == before
+    guest = Session.open(team, "gus", authenticated=True)
+    try:
+        assert guest.me.access == "guest"
+        with pytest.raises(Refused) as refused:
+            guest.access.write(
+                lambda ws, w: w.append("ledger_entry", {**entry, "entered_by": guest.me.id, "entered_at": "2026-11-26T09:30:00Z"})
+            )
+        assert refused.value.refusal.rule == "guest_read_only"
+    finally:
+        guest.close()
+    assert _ops(team) == before
+
+
+async def test_a_guest_sees_the_approvals_of_their_campaigns_and_nothing_else(tmp_path: Path) -> None:
+    """The app a guest's session runs: the Approvals view alone, their campaigns' posts only; no key,
+    palette or command reaches the panes (tasks, deadlines, ledger), and leaving the view quits."""
+    team = make_posts_team(tmp_path)
+    session = Session.open(team, "acme", authenticated=True)
+    app = CrewdeckApp(session, Config(), watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ApprovalsScreen)
+        titles = [row.cells[4] for _, row in app.screen.table.loaded_rows()]
+        assert titles == ["Spring post 0", "Spring post 1", "Spring post 2"]
+        for key in ("1", "2", "3", "C", "R", "z", "exclamation_mark", "ctrl+p", "question_mark"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, ApprovalsScreen) and len(app.screen_stack) == 1, key
+        assert not app.query(Pane) and not app.screen.query(Pane)
+        await pilot.press("q")
+        await settle(pilot)
+    assert app.return_code == 0
+    session.close()

@@ -1,0 +1,164 @@
+"""crewdeck web in a real browser: headless Chromium (Debian's package) driven by Playwright.
+
+``crewdeck web`` runs as a process of its own on 127.0.0.1; every app it
+starts is a child process of it, found in /proc.  The signed-in app's
+screenshot is saved in the test's tmp dir (``signed-in-app.png``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser
+
+from crewdeck.sync.state.store import Store
+
+from .syncsupport import create_token, crewdeck, wait_until
+from .websupport import Tab, WebProcess, chromium, make_guest_team, make_link, make_posts_team
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Path:
+    return make_guest_team(tmp_path)
+
+
+@pytest.fixture
+def web(team: Path) -> Iterator[WebProcess]:
+    process = WebProcess(team).start()
+    try:
+        yield process
+    finally:
+        assert "Traceback" not in process.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched
+
+
+def _open(browser: Browser) -> Tab:
+    return Tab(browser.new_context(viewport={"width": 1280, "height": 800}).new_page())
+
+
+def _sign_in_with_link(tab: Tab, url: str, pin: str | None = None) -> None:
+    tab.page.goto(url)
+    if pin is not None:
+        tab.page.fill("#pin", pin)
+    tab.page.click("#use-link")
+    tab.page.wait_for_selector("#terminal")
+
+
+def _tasks(team: Path) -> list[str]:
+    return [t["title"] for t in json.loads(crewdeck("-w", str(team), "--as", "ana", "tasks", "all", "--json"))]
+
+
+def test_sign_in_with_a_link_see_the_app_press_keys_and_find_the_result_in_the_store(
+    team: Path, web: WebProcess, browser: Browser, tmp_path: Path
+) -> None:
+    _, url, pin = make_link(team, "raj", "--pin", url=web.url)
+    tab = _open(browser)
+    _sign_in_with_link(tab, url, pin)
+    tab.wait_for_text(r"@raj.*Tasks.*Deadlines", "the app's first screen, as @raj")
+    assert len(web.apps) == 1
+    tab.page.screenshot(path=str(tmp_path / "signed-in-app.png"))
+    assert (tmp_path / "signed-in-app.png").stat().st_size > 10_000
+    tab.press("a")
+    tab.wait_for_text(r"Add a task|quick-add|Quick", "the quick-add prompt")
+    tab.page.keyboard.type("Brief from the browser")
+    tab.page.keyboard.press("Enter")
+    tab.wait_for(lambda: "Brief from the browser" in _tasks(team), "the task in the store")
+    log = crewdeck("-w", str(team), "log")
+    assert "@raj" in log and "Brief from the browser" in log
+    # Nothing was asked of anyone but this machine: the font and the terminal come from crewdeck web.
+    assert tab.requests and all(urlsplit(u).hostname == "127.0.0.1" or u.startswith("data:") for u in tab.requests), tab.requests
+    assert any(u.endswith(".ttf") for u in tab.requests)
+    # Closing the tab ends its app.
+    tab.page.close()
+    wait_until(lambda: web.apps == [], "the app of the closed tab ended")
+
+
+def test_an_unauthenticated_load_gets_the_sign_in_page_and_starts_no_app(web: WebProcess, browser: Browser) -> None:
+    tab = _open(browser)
+    tab.page.goto(web.url + "/")
+    assert tab.page.is_visible("form[action='/signin']") and not tab.page.is_visible("#terminal")
+    # The websocket itself, opened by hand without a session (and with a forged one), is refused.
+    for cookie in (None, "forged"):
+        if cookie:
+            tab.page.context.add_cookies([{"name": "crewdeck_session", "value": cookie, "url": web.url}])
+        opened = tab.page.evaluate(
+            """url => new Promise(done => { const s = new WebSocket(url);
+                 s.onopen = () => done(true); s.onerror = () => done(false); })""",
+            web.url.replace("http", "ws") + "/ws",
+        )
+        assert opened is False
+    assert web.apps == []
+
+
+def test_a_revoked_token_or_link_ends_open_sessions(team: Path, web: WebProcess, browser: Browser) -> None:
+    token_id, token = create_token("raj", "-w", str(team), "--as", "ana")
+    by_token = _open(browser)
+    by_token.page.goto(web.url + "/")
+    by_token.page.fill("#token", token)
+    by_token.page.click("button[type=submit]")
+    by_token.page.wait_for_selector("#terminal")
+    by_token.wait_for_text(r"@raj", "the app as @raj")
+    link_id, url, _ = make_link(team, "gus", url=web.url)
+    by_link = _open(browser)
+    _sign_in_with_link(by_link, url)
+    by_link.wait_for_text(r"Approvals", "the guest's app (the Approvals view) as @gus")
+    wait_until(lambda: len(web.apps) == 2, "two apps")
+
+    crewdeck("token", "revoke", token_id, "-w", str(team), "--as", "ana")
+    wait_until(by_token.closed, "the revoked token's session ended in the browser")
+    wait_until(lambda: len(web.apps) == 1, "its app ended")
+    assert not by_link.closed()
+
+    crewdeck("-w", str(team), "--as", "ana", "web", "unlink", link_id)
+    wait_until(by_link.closed, "the revoked link's session ended in the browser")
+    wait_until(lambda: web.apps == [], "its app ended")
+    by_link.page.goto(web.url + "/")
+    assert by_link.page.is_visible("form[action='/signin']")
+
+
+def test_an_expiring_link_ends_its_session_when_it_expires(team: Path, web: WebProcess, browser: Browser) -> None:
+    _, url, _ = make_link(team, "gus", "--expires", "8s", url=web.url)
+    tab = _open(browser)
+    _sign_in_with_link(tab, url)
+    tab.wait_for_text(r"Approvals", "the guest's app (the Approvals view) as @gus")
+    wait_until(tab.closed, "the session ended when its link expired")
+    wait_until(lambda: web.apps == [], "its app ended")
+
+
+def test_a_guest_signs_in_with_a_link_sees_the_approvals_view_and_approves_a_post_with_the_keyboard(
+    tmp_path: Path, browser: Browser
+) -> None:
+    team = make_posts_team(tmp_path)
+    web = WebProcess(team).start()
+    try:
+        _, url, pin = make_link(team, "acme", "--pin", url=web.url)
+        tab = _open(browser)
+        _sign_in_with_link(tab, url, pin)
+        tab.wait_for_text(r"Approvals", "the Approvals view")
+        tab.wait_for_text(r"Spring post 2", "the guest's campaign's posts")
+        tab.page.screenshot(path=str(tmp_path / "guest-approvals.png"))
+        seen = tab.text()
+        assert "Elsewhere post" not in seen and "CATEGORY" not in seen and "Deadlines" not in seen
+        tab.press("a")
+        tab.wait_for(lambda: _verdicts(team) != [], "the approval in the store")
+        assert _verdicts(team) == [("approve", "Spring post 0", "acme")]
+        assert all(urlsplit(u).hostname == "127.0.0.1" or u.startswith("data:") for u in tab.requests), tab.requests
+    finally:
+        assert "Traceback" not in web.stop()
+
+
+def _verdicts(team: Path) -> list[tuple[str, str, str]]:
+    with Store(team) as store:
+        rows = store.conn.execute(
+            "SELECT a.verdict, t.title, m.handle FROM post_approval a JOIN task t ON t.id = a.post JOIN member m ON m.id = a.approved_by"
+        ).fetchall()
+    return [(str(v), str(t), str(h)) for v, t, h in rows]

@@ -1,0 +1,178 @@
+"""``crewdeck web``: serve the app to browsers; one-time sign-in links; the app of one browser session."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from crewdeck.tui.cli.common import Context, number_in, table
+from crewdeck.tui.web import signin
+from crewdeck.tui.workspace.errors import UserError
+
+#: Words that name what ``crewdeck web`` does instead of a file to serve.
+ACTIONS = ("link", "links", "unlink", "session")
+DEFAULT_PORT = 8471
+_SERVE_ONLY = (("host", "--host"), ("port", "--port"), ("tls_cert", "--tls-cert"), ("tls_key", "--tls-key"))
+_LINK_ONLY = (("expires", "--expires"), ("pin", "--pin"), ("url", "--url"))
+
+
+def cmd_web(ctx: Context) -> int:
+    a = ctx.args
+    action = a.target if a.target in ACTIONS else "serve"
+    for dest, option in (*_SERVE_ONLY, *_LINK_ONLY):
+        if getattr(a, dest) not in (None, False) and not _takes(action, dest):
+            raise UserError(f"{option} is not an option of crewdeck web {a.target if action != 'serve' else 'FILE'}")
+    if action != "link" and a.handle is not None and action != "unlink":
+        raise UserError(f"crewdeck web {a.target if action != 'serve' else 'FILE'} takes no {a.handle!r}")
+    return {"serve": _serve, "link": _link, "links": _links, "unlink": _unlink, "session": _session}[action](ctx)
+
+
+def _takes(action: str, dest: str) -> bool:
+    if action == "serve":
+        return any(dest == d for d, _ in _SERVE_ONLY)
+    return action == "link" and any(dest == d for d, _ in _LINK_ONLY)
+
+
+def _serve(ctx: Context) -> int:
+    a = ctx.args
+    path = Path(a.target).expanduser()
+    if not path.is_file():
+        raise UserError(f"{path}: no such workspace file (create one with: crewdeck init {path})")
+    if (a.tls_cert is None) != (a.tls_key is None):
+        raise UserError("--tls-cert and --tls-key go together")
+    import uvicorn
+
+    from crewdeck.tui.web.server import WebServer
+
+    server = WebServer(path)
+    scheme = "https" if a.tls_cert else "http"
+    host = a.host or "127.0.0.1"
+    port = a.port or DEFAULT_PORT
+    print(f"crewdeck web: {path} on {scheme}://{host}:{port}/ (links: crewdeck web link @H --url {scheme}://{host}:{port})", flush=True)
+    uvicorn.run(
+        server.asgi,
+        host=host,
+        port=port,
+        log_level="warning",
+        ssl_certfile=a.tls_cert,
+        ssl_keyfile=a.tls_key,
+    )
+    return 0
+
+
+def _link(ctx: Context) -> int:
+    a = ctx.args
+    if a.handle is None:
+        raise UserError("crewdeck web link needs the member: crewdeck web link @H --expires 7d")
+    if not ctx.me.is_manager:
+        raise UserError(f"only a manager makes sign-in links (@{ctx.me.handle} is a {ctx.me.access}) (rule managers_only)")
+    member = ctx.ws.member_by_handle(a.handle)
+    try:
+        lasts = signin.parse_duration(a.expires or "7d")
+    except ValueError as exc:
+        raise UserError(f"--expires: {exc}") from None
+    link, secret, pin = signin.create_link(ctx.ws.conn, member.id, ctx.me.id, lasts, signin.wall_clock(), a.pin)
+    base = (a.url or f"http://127.0.0.1:{DEFAULT_PORT}").rstrip("/")
+    print(f"link {link.id} signs in @{member.handle} once, until {link.expires_at}; shown only this once:")
+    print(f"{base}/link/{secret}")
+    if pin is not None:
+        print(f"PIN (send it another way): {pin}")
+    return 0
+
+
+def _links(ctx: Context) -> int:
+    if not ctx.me.is_manager:
+        raise UserError(f"only a manager lists sign-in links (@{ctx.me.handle} is a {ctx.me.access}) (rule managers_only)")
+    handles = ctx.ws.handles()
+    now = signin.stamp(signin.wall_clock())
+    rows = [
+        [
+            link.id,
+            f"@{handles.get(link.member, link.member[:8])}",
+            f"@{handles.get(link.created_by, link.created_by[:8])}",
+            link.expires_at,
+            "pin" if link.has_pin else "",
+            f"used {link.used_at}" if link.used_at else ("expired" if link.expires_at <= now else "open"),
+        ]
+        for link in signin.links(ctx.ws.conn)
+    ]
+    print(table(rows, ["ID", "MEMBER", "BY", "EXPIRES", "PIN", "STATUS"]))
+    return 0
+
+
+def _unlink(ctx: Context) -> int:
+    a = ctx.args
+    if a.handle is None:
+        raise UserError("crewdeck web unlink needs a link's id (see: crewdeck web links)")
+    if not ctx.me.is_manager:
+        raise UserError(f"only a manager revokes sign-in links (@{ctx.me.handle} is a {ctx.me.access}) (rule managers_only)")
+    if not signin.revoke_link(ctx.ws.conn, a.handle, signin.wall_clock()):
+        raise UserError(f"no sign-in link with id {a.handle} (see: crewdeck web links)")
+    print(f"revoked link {a.handle}; the browser sessions it opened end within seconds")
+    return 0
+
+
+def _session(ctx: Context) -> int:
+    if getattr(ctx.args, "as_member", None) is not None:
+        raise UserError("--as is not taken by a browser session: its sign-in says who it is")
+    if sys.stdin.isatty():
+        raise UserError("crewdeck web session speaks to crewdeck web, not to a terminal")
+    from crewdeck.tui.app.launch import launch, preload
+
+    # Started at sign-in, before the page has loaded: the imports are done while it loads.
+    preload()
+    start = _start_line()
+    session = signin.live_session(ctx.ws.conn, start.get("session", ""), signin.wall_clock())
+    if session is None:
+        raise UserError("crewdeck web session is started by crewdeck web for a signed-in browser, with its live session")
+    os.environ["COLUMNS"], os.environ["ROWS"] = str(start["width"]), str(start["height"])
+    ctx.authenticated = session.handle
+    return launch(ctx)
+
+
+def _start_line() -> dict[str, Any]:
+    """``{"session", "width", "height"}`` from the server, read a byte at a time: what follows is the web driver's."""
+    line = b""
+    while not line.endswith(b"\n") and len(line) < 4096:
+        byte = os.read(0, 1)
+        if not byte:
+            break
+        line += byte
+    try:
+        start = json.loads(line)
+    except ValueError:
+        start = None
+    if not isinstance(start, dict) or not isinstance(start.get("session"), str):
+        return {"session": ""}
+    for name in ("width", "height"):
+        value = start.get(name)
+        start[name] = value if isinstance(value, int) and 1 <= value <= 1000 else (80 if name == "width" else 24)
+    return start
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "web",
+        parents=parents,
+        help="the app in a browser, behind crewdeck's sign-in",
+        description="crewdeck web FILE serves the app to browsers (each signed-in browser gets its own app acting as its member). "
+        "crewdeck web link @H [--expires 7d] [--pin] prints a one-time sign-in link (managers only); "
+        "crewdeck web links lists them; crewdeck web unlink ID revokes one and ends its sessions; "
+        "crewdeck web session is the app of one browser session (started by crewdeck web).",
+    )
+    p.add_argument("target", metavar="FILE|link|links|unlink|session", help="the workspace file to serve, or what to do")
+    p.add_argument("handle", nargs="?", metavar="@H|ID", help="link: the member the link signs in; unlink: the link's id")
+    p.add_argument("--host", default=None, help="serve: the address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=number_in(1, 65535), default=None, help=f"serve: the port (default {DEFAULT_PORT})")
+    p.add_argument("--tls-cert", metavar="PEM", help="serve: a certificate, to serve over TLS (cookies are then Secure)")
+    p.add_argument("--tls-key", metavar="PEM", help="serve: the certificate's private key")
+    p.add_argument("--expires", metavar="DURATION", help="link: how long the link may be used (7d, 12h, 30m; default 7d, at most 90d)")
+    p.add_argument("--pin", action="store_true", default=False, help="link: also ask for a six-digit PIN, printed once")
+    p.add_argument(
+        "--url", metavar="URL", help=f"link: the address browsers reach crewdeck web at (default http://127.0.0.1:{DEFAULT_PORT})"
+    )
+    p.set_defaults(func=cmd_web)

@@ -1,0 +1,133 @@
+"""One app process per browser session, and the bytes between it and the browser.
+
+The process is ``crewdeck web session``: it imports the app, then reads one
+line on its standard input, ``{"session": COOKIE, "width": W, "height": H}``,
+so it can be started as soon as a sign-in succeeds and be ready when the
+page's websocket comes.  Then it runs under Textual's web driver, which speaks on its standard streams as textual-serve's ``AppService``
+expects: after a line ``__GANGLION__``, packets of a type byte (``D``
+terminal output, ``M`` a JSON meta message, ``P`` a packed download
+chunk), a four-byte big-endian length and the payload; what it reads is
+packets of the same framing (``D`` keys as the terminal would send them,
+``M`` resize, focus, blur, quit).  Downloads (``deliver_file``) are not
+offered: the app never delivers a file, and a route that serves files to
+a browser is one more thing to gate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+
+#: What the app writes first, before any packet.
+PRELUDE = b"__GANGLION__\n"
+#: How long a quit may take before the process is killed.
+QUIT_GRACE = 5.0
+#: Environment of the app process: Textual's web driver, the terminal's size, colours.
+DRIVER = "textual.drivers.web_driver:WebDriver"
+
+
+def packet(kind: bytes, payload: bytes) -> bytes:
+    return kind + len(payload).to_bytes(4, "big") + payload
+
+
+def app_command(workspace: Path) -> list[str]:
+    """The command line of one browser session's app (this Python, this crewdeck)."""
+    return [sys.executable, "-m", "crewdeck.tui.cli.main", "--workspace", str(workspace), "web", "session"]
+
+
+def app_environment(base: Mapping[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in base.items() if not k.startswith("CREWDECK_")}
+    env.update({"TEXTUAL_DRIVER": DRIVER, "TEXTUAL_COLOR_SYSTEM": "truecolor", "TERM_PROGRAM": "crewdeck-web"})
+    return env
+
+
+def start_line(cookie: str, width: int, height: int) -> bytes:
+    """What the app process reads first: its session and the terminal's size."""
+    return json.dumps({"session": cookie, "width": width, "height": height}).encode("utf-8") + b"\n"
+
+
+class AppProcess:
+    """A running app for one websocket: ``send_*`` towards the app, ``on_output``/``on_exit`` towards the browser."""
+
+    def __init__(self) -> None:
+        #: Where the terminal's output goes (the websocket, once one has the process).
+        self.on_output: Callable[[bytes], Awaitable[None]] | None = None
+        self._process: asyncio.subprocess.Process | None = None
+        self._reader: asyncio.Task[None] | None = None
+        #: Set once the process has exited and its output is read to the end.
+        self.ended = asyncio.Event()
+        self.stderr = b""
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    async def start(self, command: list[str], env: dict[str, str]) -> None:
+        self._process = await asyncio.create_subprocess_exec(
+            *command,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=env,
+            # Its own process group: a signal to the server's group (ctrl+c) is not one to every app.
+            start_new_session=True,
+        )
+        self._reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        process = self._process
+        assert process is not None and process.stdout is not None and process.stderr is not None
+        stderr = asyncio.create_task(process.stderr.read())
+        stdout = process.stdout
+        try:
+            # The app prints nothing else before the prelude, unless it failed to start.
+            while (line := await stdout.readline()) and line != PRELUDE:
+                pass
+            while True:
+                kind = await stdout.readexactly(1)
+                size = int.from_bytes(await stdout.readexactly(4), "big")
+                payload = await stdout.readexactly(size)
+                if kind == b"D" and self.on_output is not None:
+                    await self.on_output(payload)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            self.stderr = await stderr
+            await process.wait()
+            self.ended.set()
+
+    async def _send(self, data: bytes) -> None:
+        process = self._process
+        if process is None or process.stdin is None or process.returncode is not None:
+            return
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            process.stdin.write(data)
+            await process.stdin.drain()
+
+    async def begin(self, cookie: str, width: int, height: int) -> None:
+        """Hand the process its session: it checks it, and the app starts."""
+        await self._send(start_line(cookie, width, height))
+
+    async def send_keys(self, text: str) -> None:
+        await self._send(packet(b"D", text.encode("utf-8")))
+
+    async def send_meta(self, meta: Mapping[str, object]) -> None:
+        await self._send(packet(b"M", json.dumps(meta).encode("utf-8")))
+
+    async def stop(self) -> None:
+        """Ask the app to quit, and kill it if it has not within ``QUIT_GRACE``."""
+        process = self._process
+        if process is None:
+            return
+        await self.send_meta({"type": "quit"})
+        try:
+            await asyncio.wait_for(self.ended.wait(), QUIT_GRACE)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, 9)
+            await self.ended.wait()

@@ -1,0 +1,90 @@
+"""The HTML crewdeck web serves: the sign-in page, a link's page and the app's page.
+
+Nothing on them comes from outside the machine: the app's page loads
+textual.js, xterm's stylesheet and the Roboto Mono font from this server
+(``/static``, for a signed-in browser only), and the sign-in pages use
+the browser's own monospace font.  Every value put into a page is escaped.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+_STYLE = """
+body { background: #0c181f; color: #e6e6e6; font-family: monospace; margin: 0; }
+main { max-width: 32rem; margin: 12vh auto; padding: 2rem; background: #12232d; }
+h1 { font-size: 1.3rem; margin-top: 0; }
+label, input, button { display: block; width: 100%; box-sizing: border-box; font: inherit; }
+input { margin: .4rem 0 1rem; padding: .5rem; background: #0c181f; color: inherit; border: 1px solid #5e7a8a; }
+button { padding: .6rem; background: #5e0ba7; color: #fff; border: none; cursor: pointer; }
+.error { color: #ff9a9a; }
+"""
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">'
+        f"<title>{escape(title)}</title><style>{_STYLE}</style></head>"
+        f"<body><main>{body}</main></body></html>\n"
+    )
+
+
+def _error(message: str | None) -> str:
+    return f'<p class="error" id="error">{escape(message)}</p>' if message else ""
+
+
+def sign_in_page(workspace: str, message: str | None = None) -> str:
+    return _page(
+        f"Sign in · {workspace}",
+        f"<h1>crewdeck · {escape(workspace)}</h1>{_error(message)}"
+        '<form method="post" action="/signin">'
+        '<label for="token">Your token (crewdeck token create)</label>'
+        '<input id="token" name="token" type="password" autocomplete="off" autofocus>'
+        '<button type="submit">Sign in</button></form>'
+        "<p>Or open the sign-in link a manager gave you.</p>",
+    )
+
+
+def link_page(workspace: str, secret: str, handle: str, needs_pin: bool, message: str | None = None) -> str:
+    # Opening the link only shows this page: the link is used by the button, so a
+    # chat app that fetches a link to preview it does not use it up.
+    pin = (
+        '<label for="pin">PIN (given with the link)</label><input id="pin" name="pin" inputmode="numeric" autocomplete="off" autofocus>'
+        if needs_pin
+        else ""
+    )
+    return _page(
+        f"Sign in · {workspace}",
+        f"<h1>crewdeck · {escape(workspace)}</h1>{_error(message)}"
+        f'<form method="post" action="/link/{escape(secret)}">'
+        f"<p>This link signs you in once as @{escape(handle)}.</p>{pin}"
+        '<button type="submit" id="use-link">Sign in</button></form>',
+    )
+
+
+def message_page(workspace: str, message: str) -> str:
+    return _page(f"crewdeck · {workspace}", f'<h1>crewdeck · {escape(workspace)}</h1>{_error(message)}<p><a href="/">Sign in</a></p>')
+
+
+def app_page(workspace: str, handle: str, websocket_url: str, font_size: int = 16) -> str:
+    """The terminal: textual.js opens ``websocket_url`` and draws the app it carries."""
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<title>crewdeck · {escape(workspace)} · @{escape(handle)}</title>
+<link rel="stylesheet" href="/static/css/xterm.css">
+<style>
+@font-face {{ font-family: "Roboto Mono"; src: url("/static/fonts/RobotoMono-VariableFont_wght.ttf") format("truetype"); font-weight: 100 700; }}
+@font-face {{ font-family: "Roboto Mono"; font-style: italic; src: url("/static/fonts/RobotoMono-Italic-VariableFont_wght.ttf") format("truetype"); font-weight: 100 700; }}
+html, body {{ margin: 0; height: 100%; background: #0c181f; }}
+.textual-terminal {{ width: 100vw; height: 100vh; }}
+.closed {{ display: none; position: absolute; inset: 0; align-items: center; justify-content: center; color: #e6e6e6;
+  font-family: "Roboto Mono", monospace; background: #0c181f; z-index: 10; }}
+body.-closed .closed {{ display: flex; }}
+.closed a {{ color: #ac5af4; margin-left: 1em; }}
+</style>
+<script src="/static/js/textual.js"></script>
+</head><body>
+<div class="closed" id="closed">Session ended.<a href="/">Open again</a></div>
+<div id="terminal" class="textual-terminal" data-session-websocket-url="{escape(websocket_url)}" data-font-size="{font_size}"></div>
+</body></html>
+"""

@@ -1,0 +1,355 @@
+"""``crewdeck web``: the app in a browser, behind crewdeck's own sign-in.
+
+A Starlette application (the sync server's framework, run by uvicorn the
+same way) with these routes and nothing else:
+
+- ``GET /``: the app's page for a live session, else the sign-in page;
+- ``POST /signin``: a member's token opens a session;
+- ``GET /link/{secret}`` shows a one-time link's page; ``POST`` uses it;
+- ``POST /signout`` ends the session;
+- ``GET /static/{file}``: textual.js, xterm's stylesheet, the font: for a live session only;
+- ``/ws``: the websocket of one app process, for a live session only.
+
+The session is a cookie (HttpOnly, SameSite=Strict, Secure over TLS)
+whose hash names a ``web_session`` row; every request checks it is live.
+While a websocket is open its app runs as the session's member; a watch
+ends it when the session stops being live (token revoked, link expired or
+revoked, member removed, signed out), and the app ends with its tab.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import importlib.util
+import json
+import os
+import sqlite3
+import urllib.parse
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from crewdeck.tui.web import pages, signin
+from crewdeck.tui.web.attempts import Attempts
+from crewdeck.tui.web.bridge import AppProcess, app_command, app_environment
+from crewdeck.tui.workspace.workspace import Workspace
+
+COOKIE = "crewdeck_session"
+#: How long an app started at sign-in waits for its page's websocket before it is stopped.
+UNCLAIMED = 60.0
+#: The websocket's close code when a session ends while its app is open.
+CLOSE_SESSION_ENDED = 4403
+#: textual-serve's browser files that the app's page loads: served, nothing else of the package.
+STATIC_FILES = frozenset(
+    {"js/textual.js", "css/xterm.css", "fonts/RobotoMono-VariableFont_wght.ttf", "fonts/RobotoMono-Italic-VariableFont_wght.ttf"}
+)
+_SECURITY_HEADERS = {
+    # Every page may load from this server only: no font, script or socket from anywhere else.
+    "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+def static_root() -> Path:
+    """textual-serve's folder of browser files (found without importing it: it would import aiohttp)."""
+    spec = importlib.util.find_spec("textual_serve")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("textual-serve is not installed: reinstall crewdeck")
+    return Path(next(iter(spec.submodule_search_locations))) / "static"
+
+
+@dataclass
+class OpenApp:
+    """An app process behind an open websocket."""
+
+    session_id: str
+    cookie: str
+    process: AppProcess
+    ended: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class WebServer:
+    """The web application of one workspace file: ``asgi`` is what uvicorn serves."""
+
+    def __init__(
+        self,
+        workspace: Path,
+        *,
+        attempts: Attempts | None = None,
+        watch_every: float = 0.5,
+        now: Callable[[], dt.datetime] = signin.wall_clock,
+        command: Callable[[Path], list[str]] = app_command,
+        ready_at_sign_in: bool = True,
+    ) -> None:
+        self.path = workspace.absolute()
+        ws = Workspace.open(self.path)
+        try:
+            signin.ensure_tables(ws.conn)
+            self.name = str(ws.conn.execute("SELECT name FROM workspace").fetchone()[0] or self.path.stem)
+        finally:
+            ws.close()
+        self._ws: Workspace | None = None
+        self.attempts = attempts or Attempts()
+        self.watch_every = watch_every
+        self.now = now
+        self._command = command
+        self._ready_at_sign_in = ready_at_sign_in
+        self._static = static_root()
+        #: Open apps by their process id.
+        self.open: dict[int, OpenApp] = {}
+        #: Apps started when their session signed in, with when: its page's websocket takes one.
+        self._ready: dict[str, tuple[AppProcess, float]] = {}
+        #: App processes started since the server started (the tests count them).
+        self.started = 0
+        self.asgi = Starlette(
+            routes=[
+                Route("/", self.index, methods=["GET"]),
+                Route("/signin", self.sign_in, methods=["POST"]),
+                Route("/signout", self.sign_out, methods=["POST"]),
+                Route("/link/{secret}", self.link, methods=["GET", "POST"]),
+                Route("/static/{file:path}", self.static, methods=["GET"]),
+                WebSocketRoute("/ws", self.websocket),
+            ],
+            lifespan=self._lifespan,
+        )
+
+    @contextlib.asynccontextmanager
+    async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        self._ws = Workspace.open(self.path)
+        watch = asyncio.create_task(self._watch())
+        try:
+            yield
+        finally:
+            watch.cancel()
+            for open_app in list(self.open.values()):
+                open_app.ended.set()
+            await asyncio.gather(*(o.process.stop() for o in list(self.open.values())), *(p.stop() for p, _ in self._ready.values()))
+            self._ws.close()
+            self._ws = None
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The workspace file's connection, while the server runs."""
+        assert self._ws is not None, "the server is not running"
+        return self._ws.conn
+
+    # ------------------------------------------------------------------ sessions
+
+    def _session(self, conn: HTTPConnection) -> tuple[str, signin.WebSession] | None:
+        cookie = conn.cookies.get(COOKIE, "")
+        session = signin.live_session(self.conn, cookie, self.now()) if cookie else None
+        return None if session is None else (cookie, session)
+
+    async def _watch(self) -> None:
+        """End every open app whose session is no longer live."""
+        while True:
+            await asyncio.sleep(self.watch_every)
+            now = self.now()
+            for open_app in list(self.open.values()):
+                try:
+                    live = signin.live_session(self.conn, open_app.cookie, now) is not None
+                except sqlite3.OperationalError:
+                    continue  # the file busy past the timeout: asked again at the next round
+                if not live:
+                    open_app.ended.set()
+            clock = asyncio.get_running_loop().time()
+            for session_id, (process, started) in list(self._ready.items()):
+                if started + UNCLAIMED < clock:
+                    del self._ready[session_id]
+                    await process.stop()
+
+    async def _start_app(self) -> AppProcess:
+        process = AppProcess()
+        await process.start(self._command(self.path), app_environment(os.environ))
+        self.started += 1
+        return process
+
+    async def _ready_for(self, cookie: str) -> None:
+        """Start the app of a session that just signed in, while its page loads (it waits for the session's websocket)."""
+        session = signin.live_session(self.conn, cookie, self.now()) if self._ready_at_sign_in else None
+        if session is not None and session.id not in self._ready:
+            self._ready[session.id] = (await self._start_app(), asyncio.get_running_loop().time())
+
+    async def _signed_in(self, request: Request, cookie: str) -> Response:
+        await self._ready_for(cookie)
+        response = RedirectResponse("/", status_code=303)
+        response.set_cookie(
+            COOKIE,
+            cookie,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            path="/",
+        )
+        return self._headers(response)
+
+    @staticmethod
+    def _headers(response: Response) -> Response:
+        response.headers.update(_SECURITY_HEADERS)
+        return response
+
+    def _refused(self, request: Request, status: int, code: str, message: str, page: str | None = None) -> Response:
+        """A 4xx: the page again with the message for a browser, JSON for anything else."""
+        if "text/html" in request.headers.get("accept", ""):
+            response: Response = HTMLResponse(page or pages.message_page(self.name, message), status_code=status)
+        else:
+            response = JSONResponse({"error": code, "message": message}, status_code=status)
+        return self._headers(response)
+
+    @staticmethod
+    def _address(request: Request) -> str:
+        return request.client.host if request.client else "unknown"
+
+    def _too_many(self, request: Request) -> Response | None:
+        wait = self.attempts.wait(self._address(request))
+        if wait is None:
+            return None
+        response = self._refused(request, 429, "too_many_attempts", f"Too many sign-in attempts: try again in {int(wait) + 1} seconds.")
+        response.headers["Retry-After"] = str(int(wait) + 1)
+        return response
+
+    # ------------------------------------------------------------------ routes
+
+    async def index(self, request: Request) -> Response:
+        found = self._session(request)
+        if found is None:
+            return self._headers(HTMLResponse(pages.sign_in_page(self.name)))
+        scheme = "wss" if request.url.scheme == "https" else "ws"
+        websocket_url = f"{scheme}://{request.url.netloc}/ws"
+        return self._headers(HTMLResponse(pages.app_page(self.name, found[1].handle, websocket_url)))
+
+    async def sign_in(self, request: Request) -> Response:
+        if (refused := self._too_many(request)) is not None:
+            return refused
+        form = await _form(request)
+        try:
+            cookie, _ = signin.sign_in_with_token(self.conn, form.get("token", ""), self.now())
+        except signin.SignInRefused as exc:
+            self.attempts.failed(self._address(request))
+            return self._refused(request, 401, exc.code, str(exc), pages.sign_in_page(self.name, str(exc)))
+        return await self._signed_in(request, cookie)
+
+    async def sign_out(self, request: Request) -> Response:
+        found = self._session(request)
+        if found is not None:
+            signin.end_session(self.conn, found[0], self.now())
+        response = RedirectResponse("/", status_code=303)
+        response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https")
+        return self._headers(response)
+
+    async def link(self, request: Request) -> Response:
+        if (refused := self._too_many(request)) is not None:
+            return refused
+        secret = request.path_params["secret"]
+        facts = signin.link_facts(self.conn, secret)
+        if facts is None:
+            self.attempts.failed(self._address(request))
+            return self._refused(request, 404, "unknown_link", "This sign-in link is not known here.")
+        shown, needs_pin = facts
+        if request.method == "GET":
+            return self._headers(HTMLResponse(pages.link_page(self.name, secret, shown, needs_pin)))
+        form = await _form(request)
+        try:
+            cookie, _ = signin.redeem_link(self.conn, secret, form.get("pin"), self.now())
+        except signin.SignInRefused as exc:
+            self.attempts.failed(self._address(request))
+            status = 401 if exc.code == "wrong_pin" else 410
+            return self._refused(request, status, exc.code, str(exc), pages.link_page(self.name, secret, shown, needs_pin, str(exc)))
+        return await self._signed_in(request, cookie)
+
+    async def static(self, request: Request) -> Response:
+        name = request.path_params["file"]
+        if self._session(request) is None or name not in STATIC_FILES:
+            return self._refused(request, 404, "not_found", "Not found.")
+        response = FileResponse(self._static / name)
+        response.headers.update(_SECURITY_HEADERS)
+        response.headers["Cache-Control"] = "private, max-age=3600"
+        return response
+
+    async def websocket(self, websocket: WebSocket) -> None:
+        found = self._session(websocket)
+        origin = websocket.headers.get("origin")
+        if found is None or (origin is not None and origin.split("://", 1)[-1] != websocket.headers.get("host")):
+            # Closed before it is accepted: the handshake gets 403, and no app starts.
+            await websocket.close(code=1008)
+            return
+        cookie, session = found
+        await websocket.accept()
+        width = _size(websocket.query_params.get("width"), 80)
+        height = _size(websocket.query_params.get("height"), 24)
+        ready = self._ready.pop(session.id, None)
+        process = ready[0] if ready is not None and not ready[0].ended.is_set() else await self._start_app()
+        process.on_output = websocket.send_bytes
+        await process.begin(cookie, width, height)
+        assert process.pid is not None
+        open_app = OpenApp(session.id, cookie, process)
+        self.open[process.pid] = open_app
+        relay = asyncio.create_task(self._relay(websocket, process))
+        ended = asyncio.create_task(open_app.ended.wait())
+        exited = asyncio.create_task(process.ended.wait())
+        try:
+            await asyncio.wait({relay, ended, exited}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (relay, ended, exited):
+                task.cancel()
+            await process.stop()
+            del self.open[process.pid]
+            with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+                await websocket.close(code=CLOSE_SESSION_ENDED if open_app.ended.is_set() else 1000)
+
+    @staticmethod
+    async def _relay(websocket: WebSocket, process: AppProcess) -> None:
+        """What the browser sends, to the app, until the tab closes."""
+        with contextlib.suppress(WebSocketDisconnect):
+            while True:
+                text = await websocket.receive_text()
+                try:
+                    envelope: Any = json.loads(text)
+                except ValueError:
+                    continue
+                if not isinstance(envelope, list) or not envelope:
+                    continue
+                kind = envelope[0]
+                data = envelope[1] if len(envelope) > 1 else None
+                if kind == "stdin" and isinstance(data, str):
+                    await process.send_keys(data)
+                elif kind == "resize" and isinstance(data, dict):
+                    await process.send_meta(
+                        {"type": "resize", "width": _size(data.get("width"), 80), "height": _size(data.get("height"), 24)}
+                    )
+                elif kind == "ping":
+                    await websocket.send_text(json.dumps(["pong", data]))
+                elif kind in ("blur", "focus"):
+                    await process.send_meta({"type": kind})
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """A sign-in form's fields (urlencoded, as a browser posts it); a body past 4 KiB holds none."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > 4096:
+            return {}
+    fields = urllib.parse.parse_qs(body.decode("utf-8", "replace"), max_num_fields=8)
+    return {name: values[0] for name, values in fields.items()}
+
+
+def _size(value: object, default: int) -> int:
+    """A terminal dimension from the browser: a whole number from 1 to 1000."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        return default
+    return number if 1 <= number <= 1000 else default

@@ -1,0 +1,255 @@
+"""Who may open the app in a browser: one-time sign-in links, and the sessions a sign-in opens.
+
+Both live in local, never replicated tables of the workspace file, next to
+``sync_token`` (made here the first time they are needed, so a file that
+never served a browser has none).  Only hashes are stored: a link's secret
+and a session's cookie are 256 random bits, shown once.  A link's PIN is
+hashed with its link's secret, so the stored hash cannot be tried offline
+without the secret; five wrong PINs burn the link.
+
+A session is live while it is not ended, not past its end (a link's
+session ends when the link expires), its member is still in the workspace,
+and the token it was signed in with is not revoked: ``live_session`` is the
+one check, made by the server on every request and again and again for
+every open app, and by the app process itself before it starts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+import sqlite3
+from dataclasses import dataclass
+
+from crewdeck.sync.state import tokens
+
+#: Wrong PINs a link takes before it is burned.
+PIN_TRIES = 5
+#: How long a session signed in with a member's token lasts (a link's lasts until the link expires).
+TOKEN_SESSION = dt.timedelta(hours=12)
+#: The longest a link may stay redeemable.
+LONGEST_LINK = dt.timedelta(days=90)
+LINK_PREFIX = "cdl_"
+
+_TABLES = (
+    """CREATE TABLE IF NOT EXISTS web_link (
+        id TEXT PRIMARY KEY,
+        hash TEXT NOT NULL UNIQUE,
+        member TEXT NOT NULL,
+        pin_hash TEXT,
+        pin_failures INTEGER NOT NULL DEFAULT 0,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at TEXT
+    )""",
+    """CREATE TABLE IF NOT EXISTS web_session (
+        id TEXT PRIMARY KEY,
+        hash TEXT NOT NULL UNIQUE,
+        member TEXT NOT NULL,
+        token TEXT,
+        link TEXT,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        ended_at TEXT
+    )""",
+)
+
+_DURATION = re.compile(r"\s*(\d{1,6})\s*([smhd])\s*\Z")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+class SignInRefused(Exception):
+    """A sign-in that does not open a session; ``code`` says why (for the page and the tests)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Link:
+    id: str
+    member: str
+    has_pin: bool
+    created_by: str
+    created_at: str
+    expires_at: str
+    used_at: str | None
+
+
+@dataclass(frozen=True)
+class WebSession:
+    id: str
+    member: str
+    handle: str
+    expires_at: str
+
+
+def wall_clock() -> dt.datetime:
+    """Now, by the system clock: links and sessions expire in real time, whatever CREWDECK_NOW pins for the rest."""
+    return dt.datetime.now(dt.UTC)
+
+
+def stamp(moment: dt.datetime) -> str:
+    """UTC, to the second, as the tables store it (text that sorts as time does)."""
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """``7d``, ``12h``, ``30m``, ``90s``: how long a link lasts; ``ValueError`` with a sentence otherwise."""
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a duration: give a number and s, m, h or d (7d, 12h, 30m)")
+    length = dt.timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    if length <= dt.timedelta(0):
+        raise ValueError("a link must last a moment at least")
+    if length > LONGEST_LINK:
+        raise ValueError(f"a link lasts at most {LONGEST_LINK.days} days")
+    return length
+
+
+def ensure_tables(conn: sqlite3.Connection) -> None:
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'web_session'").fetchone():
+        return
+    with conn:
+        for statement in _TABLES:
+            conn.execute(statement)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _pin_digest(secret: str, pin: str) -> str:
+    return _digest(f"{secret}\x00{pin.strip()}")
+
+
+def create_link(
+    conn: sqlite3.Connection, member: str, created_by: str, lasts: dt.timedelta, now: dt.datetime, pin: bool
+) -> tuple[Link, str, str | None]:
+    """A new link for ``member``: the link, its secret (shown once) and its PIN when asked for."""
+    ensure_tables(conn)
+    secret = LINK_PREFIX + secrets.token_urlsafe(32)
+    pin_text = f"{secrets.randbelow(10**6):06d}" if pin else None
+    link = Link(secrets.token_hex(6), member, pin, created_by, stamp(now), stamp(now + lasts), None)
+    with conn:
+        conn.execute(
+            "INSERT INTO web_link(id, hash, member, pin_hash, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                link.id,
+                _digest(secret),
+                member,
+                _pin_digest(secret, pin_text) if pin_text else None,
+                created_by,
+                link.created_at,
+                link.expires_at,
+            ),
+        )
+    return link, secret, pin_text
+
+
+def links(conn: sqlite3.Connection) -> list[Link]:
+    ensure_tables(conn)
+    rows = conn.execute(
+        "SELECT id, member, pin_hash IS NOT NULL, created_by, created_at, expires_at, used_at FROM web_link ORDER BY created_at, id"
+    )
+    return [Link(r[0], r[1], bool(r[2]), r[3], r[4], r[5], r[6]) for r in rows]
+
+
+def revoke_link(conn: sqlite3.Connection, link_id: str, now: dt.datetime) -> bool:
+    """Make a link unusable and end the sessions it opened; ``False`` when no such link."""
+    ensure_tables(conn)
+    with conn:
+        found = conn.execute("UPDATE web_link SET expires_at = MIN(expires_at, ?) WHERE id = ?", (stamp(now), link_id)).rowcount
+        conn.execute("UPDATE web_session SET ended_at = ? WHERE link = ? AND ended_at IS NULL", (stamp(now), link_id))
+    return found == 1
+
+
+def link_facts(conn: sqlite3.Connection, secret: str) -> tuple[str, bool] | None:
+    """The handle the link with this secret signs in as and whether it asks for a PIN; ``None`` when there is no such link."""
+    ensure_tables(conn)
+    row = conn.execute(
+        "SELECT m.handle, l.pin_hash IS NOT NULL FROM web_link l LEFT JOIN member m ON m.id = l.member WHERE l.hash = ?", (_digest(secret),)
+    ).fetchone()
+    return None if row is None else (str(row[0] or "?"), bool(row[1]))
+
+
+def redeem_link(conn: sqlite3.Connection, secret: str, pin: str | None, now: dt.datetime) -> tuple[str, str]:
+    """Use a link once: a new session's ``(cookie secret, member id)``; else ``SignInRefused``."""
+    ensure_tables(conn)
+    when = stamp(now)
+    with conn:
+        row = conn.execute(
+            "SELECT id, member, pin_hash, pin_failures, expires_at, used_at FROM web_link WHERE hash = ?", (_digest(secret),)
+        ).fetchone()
+        if row is None:
+            raise SignInRefused("unknown_link", "This sign-in link is not known here.")
+        link_id, member, pin_hash, failures, expires_at, used_at = row
+        if used_at is not None:
+            raise SignInRefused("link_used", "This sign-in link was used already: each link signs in once. Ask for a new one.")
+        if expires_at <= when:
+            raise SignInRefused("link_expired", "This sign-in link has expired. Ask for a new one.")
+        if failures >= PIN_TRIES:
+            raise SignInRefused("link_burned", "Too many wrong PINs: this link no longer works. Ask for a new one.")
+        if pin_hash is not None and not hmac.compare_digest(pin_hash, _pin_digest(secret, pin or "")):
+            conn.execute("UPDATE web_link SET pin_failures = pin_failures + 1 WHERE id = ?", (link_id,))
+            raise SignInRefused("wrong_pin", "That PIN is not this link's.")
+        if _member_handle(conn, member) is None:
+            raise SignInRefused("no_member", "The member this link was made for is no longer in the workspace.")
+        # One statement decides who used it, whichever of two browsers comes first.
+        if conn.execute("UPDATE web_link SET used_at = ? WHERE id = ? AND used_at IS NULL", (when, link_id)).rowcount != 1:
+            raise SignInRefused("link_used", "This sign-in link was used already: each link signs in once. Ask for a new one.")
+        cookie = _open_session(conn, member, None, link_id, now, expires_at)
+    return cookie, member
+
+
+def sign_in_with_token(conn: sqlite3.Connection, token: str, now: dt.datetime) -> tuple[str, str]:
+    """A member's token (``crewdeck token create``): a new session's ``(cookie secret, member id)``."""
+    ensure_tables(conn)
+    info = tokens.lookup(conn, token.strip(), "") if tokens.looks_like_token(token.strip()) else None
+    if info is None or _member_handle(conn, info.member) is None:
+        raise SignInRefused("bad_token", "That token does not sign anyone in here.")
+    with conn:
+        cookie = _open_session(conn, info.member, info.id, None, now, stamp(now + TOKEN_SESSION))
+    return cookie, info.member
+
+
+def _open_session(
+    conn: sqlite3.Connection, member: str, token_id: str | None, link_id: str | None, now: dt.datetime, expires_at: str
+) -> str:
+    cookie = secrets.token_urlsafe(32)
+    conn.execute(
+        "INSERT INTO web_session(id, hash, member, token, link, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (secrets.token_hex(8), _digest(cookie), member, token_id, link_id, stamp(now), expires_at),
+    )
+    return cookie
+
+
+def _member_handle(conn: sqlite3.Connection, member: str) -> str | None:
+    row = conn.execute("SELECT handle FROM member WHERE id = ? AND deleted = 0", (member,)).fetchone()
+    return str(row[0]) if row and row[0] else None
+
+
+def live_session(conn: sqlite3.Connection, cookie: str, now: dt.datetime) -> WebSession | None:
+    """The session this cookie opened, while it is live; else ``None``."""
+    if not cookie or len(cookie) > 100:
+        return None
+    ensure_tables(conn)
+    row = conn.execute(
+        """SELECT s.id, s.member, s.expires_at, m.handle FROM web_session s
+           JOIN member m ON m.id = s.member AND m.deleted = 0
+           LEFT JOIN sync_token t ON t.id = s.token
+           WHERE s.hash = ? AND s.ended_at IS NULL AND s.expires_at > ? AND (s.token IS NULL OR t.revoked_at IS NULL)""",
+        (_digest(cookie), stamp(now)),
+    ).fetchone()
+    return None if row is None else WebSession(row[0], row[1], row[3], row[2])
+
+
+def end_session(conn: sqlite3.Connection, cookie: str, now: dt.datetime) -> None:
+    ensure_tables(conn)
+    with conn:
+        conn.execute("UPDATE web_session SET ended_at = ? WHERE hash = ? AND ended_at IS NULL", (stamp(now), _digest(cookie)))
