@@ -39,6 +39,7 @@ ALLOWED_COMMANDS = frozenset(
         "post",
         "crisis",
         "workspace",
+        "kpi",
         "done",
         "rm",
         "log",
