@@ -246,10 +246,18 @@ def read_post(conn: sqlite3.Connection, post_id: str, now: dt.datetime) -> PostV
 
 def needs_me(conn: sqlite3.Connection, member: str, now: dt.datetime) -> list[PostView]:
     """Posts in review whose next open step this member may take (and whose content they did not change), oldest slot first."""
-    people = reviewers(conn)
-    me = people.get(member)
-    waiting = [v for v in read_posts(conn, now) if v.state == "in-review"]
-    authors = round_authors(conn, [v.id for v in waiting])
+    return needing(conn, member, read_posts(conn, now))
+
+
+def needing(conn: sqlite3.Connection, member: str, posts: Sequence[PostView]) -> list[PostView]:
+    """Of these posts, those in review whose next open step ``member`` may take (and whose content they did not change).
+
+    ``needs_me`` over a part of the posts: the Approvals view reads them a
+    window at a time, so its first screen does not wait for them all.
+    """
+    me = reviewers(conn).get(member)
+    waiting = [post for post in posts if post.state == "in-review"]
+    authors = round_authors(conn, [post.id for post in waiting])
     out = []
     for post in waiting:
         index = post.round.next_step

@@ -11,11 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import sqlite3
-from collections.abc import Sequence
 from dataclasses import dataclass
-
-from crewdeck.sync.state.postround import may_take
-from crewdeck.tui.posts.reading import PostView, reviewers, round_authors
 
 
 @dataclass(frozen=True)
@@ -66,24 +62,3 @@ def waiting_ids(conn: sqlite3.Connection, offset: int = 0, limit: int = -1) -> l
             (limit, offset),
         )
     ]
-
-
-def needing(conn: sqlite3.Connection, member: str, posts: Sequence[PostView]) -> list[PostView]:
-    """Of these posts, those in review whose next open step ``member`` may take (and whose content they did not change).
-
-    ``reading.needs_me`` over a part of the posts: the Approvals view reads
-    them a window at a time, so its first screen does not wait for them all.
-    """
-    me = reviewers(conn).get(member)
-    waiting = [post for post in posts if post.state == "in-review"]
-    authors = round_authors(conn, [post.id for post in waiting])
-    out = []
-    for post in waiting:
-        index = post.round.next_step
-        if index is None or member in authors.get(post.id, ()):
-            continue
-        if any(v is not None and v.by == member for v in post.round.satisfied):
-            continue
-        if may_take(post.round.steps[index], me, post.facts.campaign):
-            out.append(post)
-    return out
