@@ -121,7 +121,8 @@ def run(bench: Bench) -> None:
         runs,
     )
     # All three panes with their content: task rows, the grid's rows (its
-    # status line counts them), a campaign's budget row (budget, spent) and the entries' count.
+    # status line counts them), a campaign's budget row (its budget, or "no rate" when the rate of its
+    # period's first day is missing; its spend) and the entries' count.
     whole = _tui_bench(
         f"crewdeck ({SIZE:,} tasks), all panes",
         f"env TZ=UTC CREWDECK_CONFIG={config} {CREWDECK} --workspace {ws}",
@@ -131,7 +132,7 @@ def run(bench: Bench) -> None:
             r"[0-9a-f]{8} \w",
             "palette",
             r"in hours \d+/\d+",
-            r"\+[a-z-]+…? +(—|[\d,.]+) +[\d,.]+\.\d\d",
+            r"\+[a-z-]+…? +(—|no rate|[\d,.]+) +[\d,.]+\.\d\d",
             r"[0-9,]+ entries ·",
         ],
         [],
