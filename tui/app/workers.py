@@ -18,6 +18,7 @@ from crewdeck.tui.workspace.errors import one_line_errors
 
 Node = TypeVar("Node", bound=DOMNode)
 P = ParamSpec("P")
+V = TypeVar("V")
 
 
 def report_error(app: App[object], error: Exception) -> None:
@@ -32,6 +33,22 @@ def report_error(app: App[object], error: Exception) -> None:
 def refusal(error: Exception) -> str | None:
     """The one line that says why input was refused (bad input, a rule, the workspace); ``None`` for a bug."""
     return str(error) if isinstance(error, (ValueError, *one_line_errors())) else None
+
+
+def submit_or_refuse(
+    app: App[object], submit: Callable[[V], object], value: V, refused: Callable[[str], None], done: Callable[[V], object]
+) -> None:
+    """A dialog's answer, in its worker: ``submit(value)``, then ``done(value)``; a refusal goes to ``refused``
+    with its reason (the dialog stays open with the text to fix), and a bug is reported as any worker's error is."""
+    try:
+        submit(value)
+    except Exception as exc:
+        why = refusal(exc)
+        app.call_from_thread(refused, why or "it could not be done (the notice says why); try again")
+        if why is None:
+            raise
+        return
+    app.call_from_thread(done, value)
 
 
 def in_background(node: DOMNode, job: Callable[[], object], *, name: str, group: str = "default", exclusive: bool = False) -> None:

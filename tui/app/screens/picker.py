@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.prompt import Submit
-from crewdeck.tui.app.workers import background, refusal
+from crewdeck.tui.app.workers import background, submit_or_refuse
 
 
 @dataclass(frozen=True)
@@ -136,15 +136,7 @@ class PickerScreen(ModalScreen[str | None]):
     @background(group="picker-submit")
     def _submit(self, value: str) -> None:
         assert self.submit is not None
-        try:
-            self.submit(value)
-        except Exception as exc:
-            why = refusal(exc)
-            self.app.call_from_thread(self._refused, why or "it could not be done (the notice says why); try again")
-            if why is None:
-                raise  # a bug: reported as any worker's error is
-            return
-        self.app.call_from_thread(self.dismiss, value)
+        submit_or_refuse(self.app, self.submit, value, self._refused, self.dismiss)
 
     def _refused(self, why: str) -> None:
         self.submitting = False

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from crewdeck.tui.app.lines import plain
-from crewdeck.tui.app.workers import background, refusal
+from crewdeck.tui.app.workers import background, submit_or_refuse
 from crewdeck.tui.workspace.errors import UserError
 
 #: Turns the text typed so far into a preview line (runs in a worker thread).
@@ -119,15 +119,7 @@ class PromptScreen(ModalScreen[str | None]):
     @background(group="prompt-submit")
     def _submit(self, text: str) -> None:
         assert self.submit is not None
-        try:
-            self.submit(text)
-        except Exception as exc:
-            why = refusal(exc)
-            self.app.call_from_thread(self._refused, why or "it could not be done (the notice says why); try again")
-            if why is None:
-                raise  # a bug: reported as any worker's error is
-            return
-        self.app.call_from_thread(self.dismiss, text)
+        submit_or_refuse(self.app, self.submit, text, self._refused, self.dismiss)
 
     def _refused(self, why: str) -> None:
         """The answer was refused: the text stays, with the reason under it, to fix and send again."""

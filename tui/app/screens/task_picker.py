@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.prompt import Submit
-from crewdeck.tui.app.workers import background, refusal
+from crewdeck.tui.app.workers import background, refusal, submit_or_refuse
 from crewdeck.tui.session.task_search import Matches, TaskMatch
 
 #: How many matches a search shows.
@@ -171,15 +171,7 @@ class TaskPickerScreen(ModalScreen[str | None]):
 
     @background(group="task-picker-submit")
     def _submit(self, task_id: str) -> None:
-        try:
-            self.submit(task_id)
-        except Exception as exc:
-            why = refusal(exc)
-            self.app.call_from_thread(self._refused, why or "it could not be done (the notice says why); try again")
-            if why is None:
-                raise  # a bug: reported as any worker's error is
-            return
-        self.app.call_from_thread(self.dismiss, task_id)
+        submit_or_refuse(self.app, self.submit, task_id, self._refused, self.dismiss)
 
     def _refused(self, why: str) -> None:
         self.submitting = False
