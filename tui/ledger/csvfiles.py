@@ -81,18 +81,23 @@ class Rejected(UserError):
 # ---------------------------------------------------------------- reading
 
 
-def parse_map(specs: Sequence[str]) -> dict[str, str]:
-    """``["date=Booking date", "amount=Betrag"]`` (or comma-joined) -> field -> column header."""
+def parse_map(
+    specs: Sequence[str], fields: Sequence[str] = ENTRY_COLUMNS, *, name: str = "FIELD", example: str = "amount=Betrag"
+) -> dict[str, str]:
+    """``["date=Booking date", "amount=Betrag"]`` (or comma-joined) -> field -> column header.
+
+    ``fields``: the names a spec may map (``kpi import --map`` passes its metrics, called ``name`` in the errors).
+    """
     mapping: dict[str, str] = {}
     for spec in specs:
         for part in spec.split(","):
-            name, eq, header = part.partition("=")
-            name = name.strip().lower()
+            field, eq, header = part.partition("=")
+            field = field.strip().lower()
             if not eq or not header.strip():
-                raise UserError(f"--map {part!r}: write FIELD=COLUMN, e.g. amount=Betrag")
-            if name not in ENTRY_COLUMNS:
-                raise UserError(f"--map {part!r}: no field {name!r} (fields: {', '.join(ENTRY_COLUMNS)})")
-            mapping[name] = header.strip()
+                raise UserError(f"--map {part!r}: write {name}=COLUMN, e.g. {example}")
+            if field not in fields:
+                raise UserError(f"--map {part!r}: no field {field!r} (fields: {', '.join(fields)})")
+            mapping[field] = header.strip()
     return mapping
 
 

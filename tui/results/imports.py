@@ -28,6 +28,7 @@ from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, 
 from crewdeck.sync.state.records import MAX_COUNT, RESULT, RESULT_COUNTS
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import visible
+from crewdeck.tui.ledger import csvfiles
 from crewdeck.tui.ledger.actions import derived_id
 from crewdeck.tui.ledger.csvfiles import Rejected
 from crewdeck.tui.results.keys import Key, platform
@@ -87,18 +88,8 @@ _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 def parse_map(specs: Sequence[str]) -> dict[str, str]:
-    """``["clicks=Link Clicks (all)"]`` (or comma-joined) -> field -> column header, as ``ledger import --map``."""
-    mapping: dict[str, str] = {}
-    for spec in specs:
-        for part in spec.split(","):
-            name, eq, header = part.partition("=")
-            name = name.strip().lower()
-            if not eq or not header.strip():
-                raise UserError(f"--map {part!r}: write METRIC=COLUMN, e.g. clicks=Link Clicks")
-            if name not in MAP_FIELDS:
-                raise UserError(f"--map {part!r}: no field {name!r} (fields: {', '.join(MAP_FIELDS)})")
-            mapping[name] = header.strip()
-    return mapping
+    """``["clicks=Link Clicks (all)"]`` (or comma-joined) -> metric -> column header, as ``ledger import --map``."""
+    return csvfiles.parse_map(specs, MAP_FIELDS, name="METRIC", example="clicks=Link Clicks")
 
 
 @dataclass(frozen=True)
