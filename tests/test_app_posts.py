@@ -22,9 +22,10 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.reading import open_crises, read_post
 from crewdeck.widgets.post_table import PostTable
+from crewdeck.widgets.workspace_header import WorkspaceHeader
 
 from .apphelp import make_app, settle, until
-from .conftest import NOW
+from .conftest import NOW, Cli
 from .postsupport import add_posts, ids, team_workspace
 from .syncsupport import Server, crewdeck, make_team, new_token
 
@@ -392,3 +393,28 @@ async def test_a_crisis_started_on_the_server_shows_its_banner_on_a_replica_with
             await until(pilot, lambda: not banner(app).display, "the banner gone on the replica")
     finally:
         server.stop()
+
+
+async def _expiry_notices(path: Path, handle: str) -> list[str]:
+    """What the app told ``handle`` about expired posts, once it started (the header's name is set where the telling starts)."""
+    app = make_app(path, handle)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: bool(app.query_one(WorkspaceHeader).who), "the app started")
+        await settle(pilot)
+        return [n.message for n in app._notifications if "expired" in n.message]
+
+
+async def test_an_expired_post_is_told_once_in_the_app_to_its_author_and_to_a_manager_not_to_others(tmp_path: Path) -> None:
+    path = tmp_path / "posts.db"
+    store = team_workspace(path, NOW)
+    (post_id,) = add_posts(store, 1, NOW + dt.timedelta(minutes=30), submitted=NOW - dt.timedelta(hours=1))  # by raj
+    store.close()
+    assert state(path, post_id) == "expired"
+    told = await _expiry_notices(path, "raj")
+    assert len(told) == 1 and told[0].startswith(f'post {post_id[:8]} "Spring post 0" expired: not approved 1 h before its slot')
+    assert await _expiry_notices(path, "raj") == []  # a restart does not tell it again
+    assert await _expiry_notices(path, "mia") == []  # a reviewer who did not write it
+    assert len(await _expiry_notices(path, "ana")) == 1  # ana manages
+    # Told in the app: the command line does not tell it again.
+    listed = Cli(path)("post", "list")
+    assert post_id[:8] in listed.out and "expired:" not in listed.err

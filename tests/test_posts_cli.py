@@ -294,3 +294,48 @@ def test_workspace_settings_are_for_managers_and_checked(team: Cli) -> None:
     # A post's slot without a time takes the platform's first peak hour from the workspace's settings.
     dated = _post(team, "Morning +spring-launch post:instagram publish:2026-12-10")
     assert json.loads(team.ok("post", "show", dated, "--json"))["slot"] == {"utc": "2026-12-10T13:00:00Z", "tz": "America/New_York"}
+
+
+def _expired_note(result_err: str) -> bool:
+    return "expired: not approved 1 h before its slot" in result_err
+
+
+def test_an_expired_post_is_told_once_to_its_authors_and_the_managers_and_to_nobody_else(
+    team: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    post_id = _post(team, "Soon +spring-launch post:instagram publish:2026-12-03 05:30")  # 10:30 UTC: inside the lead time
+    team.ok("post", "copy", post_id, "Hello", as_member="raj")
+    listed = team("post", "list", as_member="raj")
+    assert listed.code == 0 and f'note: post {post_id[:8]} "Soon" expired: not approved 1 h before its slot' in listed.err
+    # Told once: not by the next listing, nor by another command, nor by a new process on the file.
+    assert not _expired_note(team("post", "list", as_member="raj").err)
+    assert not _expired_note(team("tasks", as_member="raj").err)
+    assert not _expired_note(team("log", as_member="raj").err)
+    # mia did not write it and does not manage: never told.
+    assert not _expired_note(team("post", "list", as_member="mia").err)
+    assert not _expired_note(team("tasks", as_member="mia").err)
+    # A script's --json tells nobody (and so does not count as told).
+    assert not _expired_note(team("tasks", "--json").err)
+    # ana manages: told once, by whichever command she runs first.
+    assert _expired_note(team("tasks").err)
+    assert not _expired_note(team("post", "list").err)
+    # A new slot that expires in its turn is told again (to the author, once).
+    team.ok("post", "slot", post_id, "2026-12-04", "09:00", as_member="raj")
+    assert not _expired_note(team("post", "list", as_member="raj").err)
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-04T13:30:00Z")  # 08:30 in New York: half an hour before the new slot
+    assert _expired_note(team("log", as_member="raj").err)
+    assert not _expired_note(team("log", as_member="raj").err)
+
+
+def test_every_author_of_the_round_is_told_and_the_maker_when_nobody_wrote_content(team: Cli) -> None:
+    written = _post(team, "Shared +spring-launch post:instagram publish:2026-12-03 05:30")
+    team.ok("post", "copy", written, "First words", as_member="raj")
+    team.ok("post", "copy", written, "Mia's words", as_member="mia")
+    idea = team.ok("post", "add", "Idea +spring-launch post:instagram publish:2026-12-03 05:45", as_member="lee").strip()
+    mia = team("post", "list", as_member="mia").err
+    assert _expired_note(mia) and idea[:8] not in mia
+    raj = team("post", "list", as_member="raj").err
+    assert _expired_note(raj) and idea[:8] not in raj
+    lee = team("post", "list", as_member="lee").err
+    assert f'post {idea[:8]} "Idea" expired' in lee and written[:8] not in lee
+    assert f"2 posts expired (not approved 1 h before their slots): {written[:8]}" in team("post", "list").err

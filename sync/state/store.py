@@ -401,6 +401,11 @@ class Store:
             (key, value),
         )
 
+    def update_meta(self, key: str, change: Callable[[str | None], str]) -> None:
+        """A local setting read and replaced in one transaction: two processes on the file never both change the same value."""
+        with self._transaction():
+            self.set_meta(key, change(self.get_meta(key)))
+
     def set_metas(self, values: dict[str, str]) -> None:
         """Several local settings in one transaction: all of them are saved, or none."""
         with self._transaction():

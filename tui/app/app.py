@@ -9,6 +9,7 @@ app as ``Services`` when they are made.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import gc
 import threading
@@ -305,6 +306,7 @@ class CrewdeckApp(App[int]):
         self._tick_clock()
         self.set_interval(15, self._tick_clock)
         self.set_interval(60, self._rescore)
+        self._tell_expired()
         self._load_people()
         for pane in self.main_screen.query(Pane):
             pane.ensure_started()
@@ -605,6 +607,17 @@ class CrewdeckApp(App[int]):
         self.call_from_thread(self.tasks_pane.reload)
         if made is not None:
             self.call_from_thread(self._after_change, list(made.ops), True, None)
+        self._say_expired(now)
+
+    @background(group="expired")
+    def _tell_expired(self) -> None:
+        self._say_expired(self.services.now())
+
+    def _say_expired(self, now: dt.datetime) -> None:
+        """In a worker: posts that expired, told once to their round's authors and the managers (here or by a command, whichever is first)."""
+        line = self.session.notices.expired(now)
+        if line is not None:
+            self.call_from_thread(self.notify, line, title="a post expired", severity="warning", timeout=20)
 
     def _theme_changed(self, theme: Theme) -> None:
         if theme.name != self.config.theme:

@@ -8,7 +8,7 @@ import json
 import sys
 from typing import Any
 
-from crewdeck.tui.cli.common import Context, print_json, read_input, table
+from crewdeck.tui.cli.common import Context, note_expired, print_json, read_input, table
 from crewdeck.tui.posts import limits, writing
 from crewdeck.tui.posts.reading import PostView, needs_me, open_crises, read_post, read_posts, settings, shared_publish
 from crewdeck.tui.posts.states import STATES, label
@@ -282,6 +282,7 @@ def cmd_post_list(ctx: Context) -> int:
         return 0
     if not views:
         print("no posts match", file=sys.stderr)
+        note_expired(ctx)
         return 0
     names = ctx.ws.campaign_names()
     handles = ctx.ws.handles()
@@ -297,6 +298,7 @@ def cmd_post_list(ctx: Context) -> int:
         for v in views
     ]
     sys.stdout.write(table(rows, ["ID", "STATE", f"SLOT ({ctx.viewer_tz})", "CAMPAIGN", "TITLE", "ROUND"]) + "\n")
+    note_expired(ctx)
     return 0
 
 

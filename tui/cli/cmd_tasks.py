@@ -12,7 +12,7 @@ from typing import Any
 from crewdeck.sync.client.remote import META_PUSH_SEQ, META_REMOVED, Remote
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.cli.common import Context, limit_number, note_incomplete, print_json, quiet_option, table
+from crewdeck.tui.cli.common import Context, limit_number, note_expired, note_incomplete, print_json, quiet_option, table
 from crewdeck.tui.posts.reading import post_ids
 from crewdeck.tui.tasks import listing as tasklist
 from crewdeck.tui.tasks import query as query_language
@@ -76,6 +76,7 @@ def cmd_tasks(ctx: Context) -> int:
     ]
     if not out:
         print("no tasks match", file=sys.stderr)
+        note_expired(ctx)
         return 0
     sys.stdout.write(table(out, ["ID", "STATUS", "PRI", "WHO", f"DUE ({qctx.tz})", "CAMPAIGN", "TITLE"]) + "\n")
     untitled = ctx.ws.conn.execute(
@@ -83,6 +84,7 @@ def cmd_tasks(ctx: Context) -> int:
         (json.dumps([r.id for r in rows]),),
     ).fetchone()[0]
     note_incomplete(untitled, "task")
+    note_expired(ctx)
     return 0
 
 
@@ -227,6 +229,7 @@ def cmd_log(ctx: Context) -> int:
         unsent = any(op.op_id in waiting for op in change.ops)
         lines.append(f"{when}  {change.sentence}{unsent_mark if unsent else ''}")
     print("\n".join(lines) if lines else "no activity yet")
+    note_expired(ctx)
     return 0
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from crewdeck.sync.state.store import Writer
-from crewdeck.sync.state.visible import json_visible, visible_cells
+from crewdeck.sync.state.visible import json_visible, visible, visible_cells
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import config as config_module
 from crewdeck.tui.workspace.config import Config, load
@@ -248,6 +248,25 @@ def note_incomplete(count: int, noun: str) -> None:
     if count:
         are = f"{count:,} {noun}{' is' if count == 1 else 's are'}"
         print(f"note: {are} incomplete or invalid, shown with placeholders; crewdeck doctor lists and repairs them", file=sys.stderr)
+
+
+def note_expired(ctx: Context) -> None:
+    """Tell the member, once, of posts that expired (their round's authors and the managers; ``crewdeck.tui.posts.expiry``).
+
+    On stderr, as a note after what the command listed; said by the commands a
+    person reads (not with ``--json``: a script reads that, and nobody would be told).
+    """
+    # Here, not at the top: every command imports this module, and few of them tell.
+    from crewdeck.tui.posts import expiry
+    from crewdeck.tui.posts.reading import settings
+
+    me = ctx.me_or_none()
+    if me is None:
+        return
+    untold = expiry.take_untold(ctx.ws.store, me.id, ctx.now)
+    if untold:
+        line = expiry.sentence(untold, settings(ctx.ws.conn).approval_lead, me.tz, ctx.now, ctx.config.clock24)
+        print(visible(f"note: {line}"), file=sys.stderr)
 
 
 def progress(done: int, total: int, label: str) -> None:

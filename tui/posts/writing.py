@@ -127,7 +127,7 @@ def submit(store: Store, member: str, post_id: str, now: dt.datetime) -> PostVie
     lead = settings(store.conn).approval_lead
     slot = post.facts.slot
     if slot is not None and now >= slot - lead:
-        raise _refuse(post, "submit", f"its slot is less than the approval lead time ({_minutes(lead)}) away: give it a new slot first")
+        raise _refuse(post, "submit", f"its slot is less than the approval lead time ({lead_text(lead)}) away: give it a new slot first")
     if post.state == "in-review" and post.round.open:
         raise _refuse(post, "submit", f"it is in review already ({post.round.describe(_handles(store))})")
     with store.write(member) as w:
@@ -135,7 +135,8 @@ def submit(store: Store, member: str, post_id: str, now: dt.datetime) -> PostVie
     return view(store, post_id, now)
 
 
-def _minutes(delta: dt.timedelta) -> str:
+def lead_text(delta: dt.timedelta) -> str:
+    """A lead time as the refusals and notices say it: "1 h", "90 min"."""
     minutes = int(delta.total_seconds() // 60)
     return f"{minutes // 60} h" if minutes % 60 == 0 and minutes >= 60 else f"{minutes} min"
 
@@ -242,7 +243,7 @@ def move_slot(store: Store, member: str, post_id: str, now: dt.datetime, slot: d
         raise _refuse(
             post,
             "move",
-            f"a slot less than the approval lead time ({_minutes(lead)}) away needs an approved post; it is {label(post.state)}",
+            f"a slot less than the approval lead time ({lead_text(lead)}) away needs an approved post; it is {label(post.state)}",
         )
     with store.write(member) as w:
         w.set("task", post_id, {"publish": slot})

@@ -1,10 +1,12 @@
-"""The one line the app shows when another member changed something: who, and what, in the words of the activity log."""
+"""The lines the app shows unasked: another member's change (who, and what, in the words of the activity log), and a post that expired."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from crewdeck.sync.state.oplog import Op
+from crewdeck.tui.posts import expiry
+from crewdeck.tui.posts.reading import settings
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import describe
@@ -28,6 +30,16 @@ class ChangeNotices:
             return None
         at = now or current_time()
         return self._access.read(lambda ws: _described(ws, theirs, describe.Naming.of(ws, self._access.me.tz, at, self._clock24)))
+
+    def expired(self, now: dt.datetime) -> str | None:
+        """One line about posts that expired and this member was not told of yet (remembered as told); ``None`` for none."""
+
+        def untold(ws: Workspace) -> str | None:
+            me = self._access.me
+            told = expiry.take_untold(ws.store, me.id, now)
+            return expiry.sentence(told, settings(ws.conn).approval_lead, me.tz, now, self._clock24) if told else None
+
+        return self._access.read(untold)
 
 
 def _described(ws: Workspace, theirs: list[Op], names: describe.Naming) -> str:
