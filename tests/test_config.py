@@ -37,10 +37,6 @@ member = "ana"
 triage.done = "o"     # like vim
 "tasks.quick_add" = "n"
 # app.zoom = "f"
-
-# Launch week
-[publish]
-lead_hours = 48  # two days
 """
 
 
@@ -71,7 +67,7 @@ def test_the_example_is_written_from_the_schema() -> None:
 def test_the_example_says_every_default() -> None:
     example = tomllib.loads(EXAMPLE.read_text())
     assert parse(example, EXAMPLE) == Config(path=EXAMPLE)
-    assert set(example) == {"theme", "default_view", "time_format", "keymap", "publish"}  # the rest have no default
+    assert set(example) == {"theme", "default_view", "time_format", "keymap"}  # the rest have no default
     assert "# workspace = " in EXAMPLE.read_text() and "# member = " in EXAMPLE.read_text()
 
 
@@ -84,7 +80,7 @@ def test_the_examples_of_keymap_name_real_bindings() -> None:
 
 
 def test_known_keys_come_from_the_schema(cli: Cli) -> None:
-    keys = ["workspace", "member", "theme", "default_view", "time_format", "keymap.ID", "publish.lead_hours", "publish.peak_hours.PLATFORM"]
+    keys = ["workspace", "member", "theme", "default_view", "time_format", "keymap.ID"]
     assert known_keys() == keys
     assert all(key in " ".join(cli.ok("config", "set", "--help").split()) for key in keys)
 
@@ -107,15 +103,9 @@ def test_the_env_and_the_flag_name_the_file(tmp_path: Path, monkeypatch: pytest.
         ("theme = 3\n", "theme: expected a string, got 3"),
         ('default_view = "someday"\n', "default_view: 'someday' is not a view"),
         ('[keymap]\n"triage.done" = ""\n', "keymap.triage.done: no key given"),
-        ("[publish]\nlead_hours = -1\n", "publish.lead_hours: expected a whole number of hours"),
-        ('[publish.peak_hours]\ninstagram = ["25:00"]\n', "publish.peak_hours.instagram"),
         ("theme = \n", "not valid TOML"),
         ("keymap = 3\n", "keymap: expected a table, got 3"),
         ("[keymap]\napp.zoom = 1\n", "keymap.app.zoom: expected a string, got 1"),
-        ("[publish]\nlead_hour = 3\n", "publish.lead_hour: not a setting (did you mean lead_hours?)"),
-        ("[publish]\nlead_hours = true\n", "publish.lead_hours: expected a whole number of hours (0-720), got True"),
-        ('[publish.peak_hours]\nx = "09:00"\n', 'publish.peak_hours.x: expected a list like ["09:00", "18:00"], got \'09:00\''),
-        ("[[publish]]\n", "publish: expected a table, got [{}]"),
     ],
 )
 def test_a_bad_file_is_one_line_with_the_file_and_the_key(tmp_path: Path, text: str, message: str) -> None:
@@ -154,8 +144,8 @@ def test_config_commands(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     assert cli.ok("--config", str(path), "config", "path").strip() == str(path)
     cli.ok("--config", str(path), "config", "set", "keymap.triage.done", "o")
-    cli.ok("--config", str(path), "config", "set", "publish.lead_hours", "12")
-    assert load(str(path)).keymap == {"triage.done": "o"} and load(str(path)).publish.lead_hours == 12
+    cli.ok("--config", str(path), "config", "set", "time_format", "12h")
+    assert load(str(path)).keymap == {"triage.done": "o"} and load(str(path)).time_format == "12h"
     result = cli("--config", str(path), "config", "set", "theme", "neon")
     assert result.code == 2 and "not a theme" in result.err
     assert '"theme": "textual-dark"' in cli.ok("--config", str(path), "config", "show")
@@ -209,7 +199,7 @@ def test_the_app_refuses_a_config_whose_keymap_makes_a_key_unreachable(cli: Cli,
         ("theme", "nord", 'theme = "dracula"   # was nord', 'theme = "nord"   # was nord'),
         ("keymap.triage.done", "w", 'triage.done = "o"     # like vim', 'triage.done = "w"     # like vim'),
         ("keymap.tasks.quick_add", "a,n", '"tasks.quick_add" = "n"', '"tasks.quick_add" = "a,n"'),
-        ("publish.lead_hours", "12", "lead_hours = 48  # two days", "lead_hours = 12  # two days"),
+        ("member", "raj", 'member = "ana"', 'member = "raj"'),
     ],
 )
 def test_config_set_changes_one_line_of_a_commented_file(tmp_path: Path, key: str, value: str, line: str, changed: str) -> None:
@@ -224,7 +214,6 @@ def test_config_set_changes_one_line_of_a_commented_file(tmp_path: Path, key: st
     [
         ("time_format", "12h", 'member = "ana"\n', 'time_format = "12h"\n'),
         ("keymap.app.zoom", "f", '"tasks.quick_add" = "n"\n', 'app.zoom = "f"\n'),
-        ("publish.peak_hours.linkedin", '["10:30"]', "lead_hours = 48  # two days\n", 'peak_hours.linkedin = ["10:30"]\n'),
     ],
 )
 def test_config_set_adds_a_key_below_the_last_of_its_table(tmp_path: Path, key: str, value: str, after: str, added: str) -> None:
@@ -257,8 +246,8 @@ def test_a_change_keeps_the_file_behind_a_link_its_mode_and_its_line_ends(tmp_pa
 
 def test_updated_says_what_the_file_would_hold_and_writes_nothing(tmp_path: Path) -> None:
     path = write(tmp_path / "config.toml", COMMENTED)
-    config = updated(load(str(path)), {"keymap.app.zoom": "f", "publish.lead_hours": 6})
-    assert config.keymap == {"triage.done": "o", "tasks.quick_add": "n", "app.zoom": "f"} and config.publish.lead_hours == 6
+    config = updated(load(str(path)), {"keymap.app.zoom": "f", "time_format": "12h"})
+    assert config.keymap == {"triage.done": "o", "tasks.quick_add": "n", "app.zoom": "f"} and config.time_format == "12h"
     assert path.read_text() == COMMENTED
 
 
@@ -301,3 +290,24 @@ def test_a_first_run_gets_a_local_workspace_of_its_own(tmp_path: Path, monkeypat
         members = [v for _, v in store.records("member")]
     assert len(members) == 1 and members[0]["tz"] == "Asia/Kathmandu" and members[0]["unix_user"]
     assert members[0]["hours"]["mon"] == [["09:00", "17:00"]]
+
+
+#: A config from before the publish settings were the workspace's.
+WITH_PUBLISH = '# Launch week\n[publish]\nlead_hours = 48  # two days\n[publish.peak_hours]\nlinkedin = ["late"]\n'
+
+
+def test_a_publish_table_is_not_read_and_says_where_its_settings_went(cli: Cli, tmp_path: Path) -> None:
+    path = write(tmp_path / "config.toml", 'theme = "nord"\n\n' + WITH_PUBLISH)
+    loaded = load(str(path))  # a value the old table would have refused is not even read
+    assert loaded.moved == ("publish",) and loaded.theme == "nord"
+    result = cli("--config", str(path), "tasks")
+    assert result.code == 0 and result.err.count("note: ") == 1
+    assert f"note: {path}: [publish] is not read any more" in result.err and "crewdeck workspace set" in result.err
+    assert "note: " not in cli("--config", str(write(tmp_path / "plain.toml", 'theme = "nord"\n')), "tasks").err
+    # A change to another key keeps the table as it is; a publish key is refused, naming where it went.
+    cli.ok("--config", str(path), "config", "set", "time_format", "12h")
+    assert path.read_text() == 'theme = "nord"\ntime_format = "12h"\n\n' + WITH_PUBLISH
+    refused = cli("--config", str(path), "config", "set", "publish.lead_hours", "12")
+    assert refused.code == 2 and refused.err.count("\n") == 1
+    assert "publish.lead_hours is not a personal setting any more" in refused.err and "crewdeck workspace set" in refused.err
+    assert path.read_text() == 'theme = "nord"\ntime_format = "12h"\n\n' + WITH_PUBLISH

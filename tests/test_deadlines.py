@@ -12,8 +12,7 @@ from crewdeck.tui.tasks.deadlines import draft_due, due_in_context, due_outside_
 from crewdeck.tui.tasks.quickadd import parse_due
 from crewdeck.tui.time.hours import parse_hours
 from crewdeck.tui.time.when import DateError
-from crewdeck.tui.workspace.config import DEFAULT_PEAK_HOURS, load
-from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.config import DEFAULT_PEAK_HOURS
 from crewdeck.tui.workspace.workspace import Member
 
 from .conftest import NOW, Cli
@@ -121,20 +120,25 @@ def test_quick_add_publish_slot_in_the_audience_zone(cli: Cli) -> None:
     assert "publish: 'someday' is not a date" in one_line_error(cli("add", "Post publish:someday"))
 
 
-def test_publish_config_overrides_the_defaults(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_workspaces_publish_settings_decide_every_members_quick_add(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ana's personal config still has the old table: it decides nothing (and says so), so raj and she add alike.
     config = tmp_path / "c.toml"
-    config.write_text('[publish]\nlead_hours = 48\n[publish.peak_hours]\nLinkedIn = ["10:30"]\n')
+    config.write_text('[publish]\nlead_hours = 2\n[publish.peak_hours]\nlinkedin = ["06:00"]\n')
     monkeypatch.setenv("CREWDECK_CONFIG", str(config))
-    loaded = load()
-    assert loaded.publish.peak_hours["linkedin"] == ["10:30"] and loaded.publish.peak_hours["tiktok"] == DEFAULT_PEAK_HOURS["tiktok"]
-    cli.ok("add", "Post @raj +spring-launch/linkedin publish:wed")
-    task = json.loads(cli.ok("tasks", "--json"))[0]
-    assert task["publish"]["utc"] == "2026-12-02T15:30:00Z"  # 10:30 EST
-    # 48 h before is Monday 21:00 IST, after Raj's day: Monday 18:30 IST.
-    assert task["due"] == {"utc": "2026-11-30T13:00:00Z", "tz": "Asia/Kolkata"}
-    config.write_text('[publish.peak_hours]\nlinkedin = ["late"]\n')
-    with pytest.raises(UserError, match=r"publish\.peak_hours\.linkedin"):
-        load()
+    cli.ok("workspace", "set", "publish_lead_hours", "48")
+    cli.ok("workspace", "set", "peak_hours.linkedin", "10:30")
+    added = cli("add", "Post @raj +spring-launch/linkedin publish:wed")
+    assert added.code == 0 and "[publish] is not read any more" in added.err
+    cli.ok("add", "Other @raj +spring-launch/linkedin publish:wed", as_member="raj")
+    tasks = {t["title"]: t for t in json.loads(cli.ok("tasks", "--json"))}
+    for title in ("Post", "Other"):
+        assert tasks[title]["publish"]["utc"] == "2026-12-02T15:30:00Z"  # 10:30 EST
+        # 48 h before is Monday 21:00 IST, after Raj's day: Monday 18:30 IST.
+        assert tasks[title]["due"] == {"utc": "2026-11-30T13:00:00Z", "tz": "Asia/Kolkata"}
+    # A platform the workspace does not name keeps its default.
+    cli.ok("add", "Clip @raj +spring-launch/tiktok publish:wed")
+    clip = next(t for t in json.loads(cli.ok("tasks", "--json")) if t["title"] == "Clip")
+    assert clip["publish"]["utc"] == f"2026-12-02T{int(DEFAULT_PEAK_HOURS['tiktok'][0][:2]) + 5:02d}:00:00Z"
 
 
 def test_the_command_line_takes_the_dates_people_type(cli: Cli) -> None:

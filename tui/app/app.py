@@ -49,7 +49,7 @@ from crewdeck.tui.session.session import Session
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.views import views
 from crewdeck.tui.time.when import format_local
-from crewdeck.tui.workspace.config import Config, ConfigError
+from crewdeck.tui.workspace.config import Config, ConfigError, moved_notes
 from crewdeck.tui.workspace.config import save as save_config
 from crewdeck.tui.workspace.syncstate import SHARED_FILE, header_state
 from crewdeck.tui.workspace.workspace import Campaign, Member
@@ -307,6 +307,8 @@ class CrewdeckApp(App[int]):
         self.set_interval(15, self._tick_clock)
         self.set_interval(60, self._rescore)
         self._tell_expired()
+        for line in moved_notes(self.config):  # said on stderr too, which the app's screen hides
+            self.notify(line, title="config", severity="warning", timeout=20)
         self._load_people()
         for pane in self.main_screen.query(Pane):
             pane.ensure_started()

@@ -7,7 +7,8 @@ import tomllib
 from typing import Any
 
 from crewdeck.tui.cli.common import Context, print_json
-from crewdeck.tui.workspace.config import as_data, config_path, known_keys, load, read_toml, save, updated
+from crewdeck.tui.workspace.config import MOVED, as_data, config_path, known_keys, load, read_toml, save, updated
+from crewdeck.tui.workspace.errors import UserError
 
 
 def cmd_config_path(ctx: Context) -> int:
@@ -33,6 +34,10 @@ def _value(text: str) -> Any:
 
 def cmd_config_set(ctx: Context) -> int:
     key = ctx.args.key
+    if key.partition(".")[0] in MOVED:
+        raise UserError(
+            f"{key} is not a personal setting any more: the publish lead and peak hours are the workspace's (crewdeck workspace set; managers)"
+        )
     value = _value(ctx.args.value)
     config = load(getattr(ctx.args, "config", None), missing_ok=True)
     if key == "theme" or key.startswith("keymap."):

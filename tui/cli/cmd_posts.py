@@ -52,7 +52,7 @@ def cmd_post_add(ctx: Context) -> int:
 
     draft = quickadd.parse(" ".join(ctx.args.text))
     draft.post = True
-    values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now, shared_publish(ctx.ws.conn))
+    values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now)
     print(writing.add_post(ctx.ws.store, ctx.me.id, values))
     return 0
 

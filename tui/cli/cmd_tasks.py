@@ -26,7 +26,7 @@ from crewdeck.tui.workspace.words import counted
 
 def cmd_add(ctx: Context) -> int:
     draft = quickadd.parse(" ".join(ctx.args.text))
-    values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now, ctx.config.publish)
+    values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now)
     with ctx.writer() as w:
         task_id = w.create("task", values, row_id=recurrence.id_for(values))
     print(task_id)

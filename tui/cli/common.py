@@ -74,7 +74,10 @@ class Context:
 
     @cached_property
     def config(self) -> Config:
-        return load(getattr(self.args, "config", None))
+        config = load(getattr(self.args, "config", None))
+        for line in config_module.moved_notes(config):
+            print(visible(f"note: {line}"), file=sys.stderr)
+        return config
 
     @cached_property
     def now(self) -> dt.datetime:

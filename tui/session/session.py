@@ -28,13 +28,13 @@ from crewdeck.tui.session.ranked import RankedList
 from crewdeck.tui.session.reading import Reads
 from crewdeck.tui.session.warm_up import WarmUp
 from crewdeck.tui.session.writing import Edits
-from crewdeck.tui.workspace.config import Config, PublishConfig
+from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 
 class Session:
-    def __init__(self, path: Path, me: Member, ws: Workspace, publish: PublishConfig | None = None, clock24: bool = True) -> None:
+    def __init__(self, path: Path, me: Member, ws: Workspace, clock24: bool = True) -> None:
         self.path = path
         self.me = me
         #: A replica of a sync server (else a shared or local file).
@@ -46,7 +46,7 @@ class Session:
         self.access = WorkspaceAccess(ws, me)
         self.ranked = RankedList(path)
         self.reads = Reads(self.access)
-        self.edits = Edits(self.access, publish, clock24)
+        self.edits = Edits(self.access, clock24)
         self.warm_up = WarmUp(self.reads, self.ranked)
         self.notices = ChangeNotices(self.access, clock24)
         #: An SSH session (``crewdeck ssh-session``): nothing in the app may start another program ($EDITOR).
@@ -61,7 +61,7 @@ class Session:
         except UserError:
             ws.close()
             raise
-        return cls(path, me, ws, config.publish, config.clock24)
+        return cls(path, me, ws, config.clock24)
 
     def close(self) -> None:
         self.warm_up.close()

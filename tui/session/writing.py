@@ -23,7 +23,6 @@ from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.tasks import quickadd, recurrence
 from crewdeck.tui.tasks.edits import apply_assignments, task_values
 from crewdeck.tui.time.when import current_time
-from crewdeck.tui.workspace.config import PublishConfig
 from crewdeck.tui.workspace.describe import Naming, action_words, first_ops
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
@@ -61,9 +60,8 @@ class History:
 class Edits:
     """The writes of tasks by one member, and their undo and redo."""
 
-    def __init__(self, access: WorkspaceAccess, publish: PublishConfig | None = None, clock24: bool = True) -> None:
+    def __init__(self, access: WorkspaceAccess, clock24: bool = True) -> None:
         self._access = access
-        self._publish = publish or PublishConfig()
         self._clock24 = clock24
         self._history = History()
         # Held across a write and its place in the history: an undo waits for the write before it.
@@ -102,7 +100,7 @@ class Edits:
     def quick_add(self, text: str, now: dt.datetime) -> Written:
         """The same task ``crewdeck add TEXT`` makes (a recurring one gets its series' id)."""
         draft = quickadd.parse(text)
-        values = self._access.read(lambda ws: quickadd.resolve(draft, ws, self._access.me, now, self._publish))
+        values = self._access.read(lambda ws: quickadd.resolve(draft, ws, self._access.me, now))
         return self._write(f"add {values['title']!r}", [(recurrence.id_for(values) or new_id(), values)], new=True)
 
     def catch_up(self, now: dt.datetime) -> Written | None:
@@ -124,7 +122,7 @@ class Edits:
         """What quick-add would create, or the problem, for the live preview."""
         draft = quickadd.parse(text)
         try:
-            values = self._access.read(lambda ws: quickadd.resolve(draft, ws, self._access.me, now, self._publish))
+            values = self._access.read(lambda ws: quickadd.resolve(draft, ws, self._access.me, now))
         except UserError as exc:
             return {"problem": str(exc), "draft": draft}
         return {"values": values, "draft": draft}

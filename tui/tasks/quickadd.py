@@ -36,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from crewdeck.sync.state.zones import zone
+from crewdeck.tui.posts.reading import shared_publish
 from crewdeck.tui.tasks.deadlines import draft_due, end_of_day
 from crewdeck.tui.tasks.recurrence import first_instance, is_rule_word, parse_rule
 from crewdeck.tui.time.roster import day_end
@@ -188,7 +189,7 @@ def publish_slot(words: list[str], audience_tz: str, platform: str | None, publi
 PUBLISH_DEFAULT_TIME = dt.time(9, 0)
 
 
-def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, publish: PublishConfig | None = None) -> dict[str, Any]:
+def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime) -> dict[str, Any]:
     """The task's fields, or ``UserError`` naming the first thing that is wrong."""
     if draft.problems:
         raise UserError(draft.problems[0])
@@ -217,7 +218,7 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, publ
         except (DateError, ValueError) as exc:
             raise UserError(f"due: {exc}") from None
     if draft.publish_words:
-        config = publish or PublishConfig()
+        config = shared_publish(ws.conn)  # the workspace's: every member's quick-add gives the same slot and due date
         audience = campaign.audience_tz if campaign and campaign.audience_tz else creator.tz
         try:
             slot = publish_slot(draft.publish_words, audience, draft.platform, config, now)

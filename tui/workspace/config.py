@@ -3,8 +3,8 @@
 TOML in the platform's config directory (``~/.config/crewdeck/config.toml``
 on Linux), or the file named by ``--config`` / ``CREWDECK_CONFIG``.
 
-What it may say is one schema, the dataclasses ``Config`` and
-``PublishConfig``: each field with ``about(...)`` in its metadata is a key,
+What it may say is one schema, the dataclass ``Config``: each field with
+``about(...)`` in its metadata is a key,
 with its type (the annotation), its default and its documentation.  Reading a file,
 ``known_keys()``, the errors and ``config.example.toml`` (written by
 ``config_example.py``) all come from those fields.  A bad file is refused
@@ -23,7 +23,7 @@ import tempfile
 import tomllib
 import types
 from collections.abc import Callable, Iterator
-from dataclasses import Field, dataclass, field, fields, is_dataclass
+from dataclasses import Field, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
@@ -89,13 +89,10 @@ def about(
 
 
 TIME_FORMATS = ("24h", "12h")
-MAX_LEAD_HOURS = 24 * 30
-_LEAD_HOURS = f"a whole number of hours (0-{MAX_LEAD_HOURS})"
-_PEAK_HOURS = 'a list like ["09:00", "18:00"]'
 
 #: When each platform's audience is most active, in the audience's zone: the
 #: common findings of the scheduling tools' yearly studies, rounded.  The
-#: config's ``[publish.peak_hours]`` replaces a platform's list.
+#: workspace's ``peak_hours.PLATFORM`` replaces a platform's list.
 DEFAULT_PEAK_HOURS: dict[str, list[str]] = {
     "instagram": ["11:00", "19:00"],
     "facebook": ["09:00", "13:00"],
@@ -125,45 +122,28 @@ def _some_key(keys: str) -> str | None:
     return None if keys.strip() else "no key given"
 
 
-def _hours_ahead(hours: int) -> str | None:
-    return None if 0 <= hours <= MAX_LEAD_HOURS else f"expected {_LEAD_HOURS}, got {hours!r}"
-
-
-def _times_of_day(hours: list[str]) -> str | None:
-    return None if all(_is_hhmm(h) for h in hours) else f"expected {_PEAK_HOURS}, got {hours!r}"
-
-
-def _is_hhmm(text: str) -> bool:
-    hh, sep, mm = text.partition(":")
-    return bool(sep) and hh.isdigit() and mm.isdigit() and len(mm) == 2 and int(hh) < 24 and int(mm) < 60
-
-
-def _over_the_defaults(peaks: dict[str, list[str]]) -> dict[str, list[str]]:
-    return {**DEFAULT_PEAK_HOURS, **{platform.lower(): sorted(hours) for platform, hours in peaks.items()}}
-
-
 @dataclass(frozen=True)
 class PublishConfig:
-    lead_hours: int = field(
-        default=24,
-        metadata=about(
-            "How many hours before a publish slot the draft is due (0-720).  A task with a publish slot and no due date "
-            "is due this long before the slot, moved back to the end of the writer's working day when that falls outside it.",
-            expect=_LEAD_HOURS,
-            check=_hours_ahead,
-        ),
-    )
-    peak_hours: dict[str, list[str]] = field(
-        default_factory=lambda: dict(DEFAULT_PEAK_HOURS),
-        metadata=about(
-            "Peak hours per platform, as HH:MM in the campaign's audience zone; `publish:tue` without a time takes the "
-            "platform's first.  A platform named here replaces its default; the defaults are:",
-            expect=_PEAK_HOURS,
-            check=_times_of_day,
-            read=_over_the_defaults,
-            entry_name="PLATFORM",
-        ),
-    )
+    """The publish settings that decide shared due dates: the workspace's (``crewdeck.tui.posts.reading.shared_publish``).
+
+    Not keys of the personal config any more: every member's quick-add must
+    give a draft the same due date (see ``MOVED``).
+    """
+
+    #: How many hours before a publish slot the draft is due.
+    lead_hours: int = 24
+    #: Peak hours per platform, HH:MM in the audience's zone; ``publish:tue`` without a time takes the platform's first.
+    peak_hours: dict[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_PEAK_HOURS))
+
+
+#: Tables the personal config held once and reads no more, and what says so: their settings are the workspace's now.
+MOVED = {
+    "publish": (
+        "[publish] is not read any more: the publish lead and peak hours are workspace settings, the same for every member "
+        "(crewdeck workspace show; a manager changes them with crewdeck workspace set publish_lead_hours N or peak_hours.PLATFORM); "
+        "delete the table to drop this note"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -216,10 +196,8 @@ class Config:
             entry_name="ID",
         ),
     )
-    publish: PublishConfig = field(
-        default_factory=PublishConfig,
-        metadata=about("Publish slots: the audience's peak hours per platform and how long before a slot the draft is due."),
-    )
+    #: Tables of ``MOVED`` the file still has (not keys: they are read for the note only).
+    moved: tuple[str, ...] = ()
 
     @property
     def clock24(self) -> bool:
@@ -227,7 +205,7 @@ class Config:
 
 
 def settings(schema: type[Any]) -> Iterator[tuple[Field[Any], Setting, Any]]:
-    """The keys of a table of the schema (``Config``, ``PublishConfig``): field, setting and type, in order."""
+    """The keys of a table of the schema (``Config``, or a dataclass table of it): field, setting and type, in order."""
     hints = _HINTS.get(schema) or _HINTS.setdefault(schema, get_type_hints(schema))
     for f in fields(schema):
         if _SETTING in f.metadata:
@@ -239,7 +217,7 @@ _HINTS: dict[type[Any], dict[str, Any]] = {}
 
 
 def known_keys(schema: type[Any] = Config, prefix: str = "") -> list[str]:
-    """Every key a config file may set, dotted, in the order of the schema: ``publish.lead_hours``, ``keymap.ID``."""
+    """Every key a config file may set, dotted, in the order of the schema: ``theme``, ``keymap.ID``."""
     keys: list[str] = []
     for f, spec, kind in settings(schema):
         if is_table(kind):
@@ -255,7 +233,7 @@ def as_data(table: Any) -> dict[str, Any]:
 
 
 def is_table(kind: Any) -> bool:
-    """A table of the schema's own (``publish``), as against a table of entries (``keymap``)."""
+    """A table of the schema's own (a dataclass), as against a table of entries (``keymap``)."""
     return isinstance(kind, type) and is_dataclass(kind)
 
 
@@ -274,8 +252,15 @@ class ConfigError(UserError):
 
 
 def parse(data: dict[str, Any], path: Path) -> Config:
-    """The config a file's TOML holds; ``ConfigError`` at its first wrong key."""
-    return _read_table(Config, data, path, "")
+    """The config a file's TOML holds; ``ConfigError`` at its first wrong key.  A table of ``MOVED`` is left unread, and named."""
+    moved = tuple(key for key in data if key in MOVED)
+    config = _read_table(Config, {key: value for key, value in data.items() if key not in MOVED}, path, "")
+    return replace(config, moved=moved) if moved else config
+
+
+def moved_notes(config: Config) -> list[str]:
+    """One line for each table the file still has that is read no more, naming the file."""
+    return [f"{config.path}: {MOVED[key]}" for key in config.moved]
 
 
 def _read_table(schema: type[T], data: dict[str, Any], path: Path, prefix: str) -> T:
