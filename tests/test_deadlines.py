@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from crewdeck.tui.session.session import Session
 from crewdeck.tui.tasks.deadlines import draft_due, due_in_context, due_outside_hours, end_of_day
 from crewdeck.tui.tasks.quickadd import parse_due
 from crewdeck.tui.time.hours import parse_hours
@@ -135,6 +136,14 @@ def test_the_workspaces_publish_settings_decide_every_members_quick_add(cli: Cli
         assert tasks[title]["publish"]["utc"] == "2026-12-02T15:30:00Z"  # 10:30 EST
         # 48 h before is Monday 21:00 IST, after Raj's day: Monday 18:30 IST.
         assert tasks[title]["due"] == {"utc": "2026-11-30T13:00:00Z", "tz": "Asia/Kolkata"}
+    # The app's quick-add (the session's) reads the same settings.
+    session = Session.open(cli.workspace, "raj")
+    try:
+        made = session.edits.quick_add("In app @raj +spring-launch/linkedin publish:wed", NOW).ops[0].row_id
+    finally:
+        session.close()
+    in_app = next(t for t in json.loads(cli.ok("tasks", "--json")) if t["title"] == "In app")
+    assert in_app["id"] == made and in_app["publish"] == tasks["Post"]["publish"] and in_app["due"] == tasks["Post"]["due"]
     # A platform the workspace does not name keeps its default.
     cli.ok("add", "Clip @raj +spring-launch/tiktok publish:wed")
     clip = next(t for t in json.loads(cli.ok("tasks", "--json")) if t["title"] == "Clip")
