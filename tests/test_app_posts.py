@@ -21,6 +21,7 @@ from crewdeck.tui.app.screens.picker import PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.reading import open_crises, read_post
+from crewdeck.tui.tasks.rows import CELLS
 from crewdeck.widgets.post_table import PostTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
@@ -248,6 +249,12 @@ async def _cursor_on(app: CrewdeckApp, pilot: object, title: str) -> str:
     return key
 
 
+def _status_cell(app: CrewdeckApp) -> str:
+    row = app.tasks_pane.table.cursor_row
+    assert row is not None
+    return str(row.cells[CELLS.index("status")])
+
+
 async def test_post_keys_in_the_task_list_s_offers_the_legal_moves_d_publishes_only_when_approved(team: Path) -> None:
     raj = member(team, "raj")
     with Store(team) as store:
@@ -258,6 +265,7 @@ async def test_post_keys_in_the_task_list_s_offers_the_legal_moves_d_publishes_o
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert await _cursor_on(app, pilot, "Spring post 1") == post_id
+        assert _status_cell(app) == "draft"  # the post's state, not its task status
         await pilot.press("d")
         await settle(pilot)
         messages = [n.message for n in app._notifications]
@@ -269,7 +277,7 @@ async def test_post_keys_in_the_task_list_s_offers_the_legal_moves_d_publishes_o
         assert [c.value for c in app.screen.choices] == ["copy", "submit", "pull"]
         await pilot.press("s")  # submit, picked by its key
         await settle(pilot)
-        assert state(team, post_id) == "in-review"
+        assert state(team, post_id) == "in-review" and _status_cell(app) == "in review"
         await pilot.press("P")
         await settle(pilot)
         assert state(team, post_id) == "pulled"

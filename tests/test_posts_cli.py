@@ -339,3 +339,25 @@ def test_every_author_of_the_round_is_told_and_the_maker_when_nobody_wrote_conte
     lee = team("post", "list", as_member="lee").err
     assert f'post {idea[:8]} "Idea" expired' in lee and written[:8] not in lee
     assert f"2 posts expired (not approved 1 h before their slots): {written[:8]}" in team("post", "list").err
+
+
+def _status_column(team: Cli, title: str, as_member: str = "ana") -> str:
+    """The STATUS cell of ``crewdeck tasks`` for the task titled ``title``."""
+    lines = team.ok("tasks", "--sort", "title", as_member=as_member).splitlines()
+    start = lines[0].index("STATUS")
+    end = lines[0].index("PRI")
+    (row,) = [line for line in lines[1:] if line.endswith(f"  {title}")]
+    return row[start:end].strip()
+
+
+def test_the_task_list_shows_a_posts_state_in_its_status_column(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    team.ok("add", "Brief the agency")
+    _approved(team)
+    _post(team, "Soon +spring-launch post:instagram publish:2026-12-03 05:30")
+    assert _status_column(team, "Brief the agency") == "inbox"  # a task that is no post keeps its status
+    assert _status_column(team, "Launch reel") == "approved"
+    assert _status_column(team, "Soon") == "expired"  # computed when read, as post list has it
+    team.ok("crisis", "start", "--reason", "Outage")
+    assert _status_column(team, "Launch reel") == "paused"
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-05T12:00:00Z")  # past its slot, still held
+    assert _status_column(team, "Launch reel") == "missed"

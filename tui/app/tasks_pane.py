@@ -262,7 +262,8 @@ class TasksPane(Pane):
 
     @background(group="tasks-window")
     def _load_window(self, f: Filter, offset: int, limit: int, generation: int) -> None:
-        rows = self.services.session.ranked.window(f, offset, limit)
+        session = self.services.session
+        rows = session.reads.with_post_states(session.ranked.window(f, offset, limit), self.services.now())
         self.post_message(self.WindowLoaded(offset, rows, generation))
 
     def on_tasks_pane_window_loaded(self, message: WindowLoaded) -> None:

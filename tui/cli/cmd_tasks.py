@@ -13,7 +13,7 @@ from crewdeck.sync.client.remote import META_PUSH_SEQ, META_REMOVED, Remote
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, limit_number, note_expired, note_incomplete, print_json, quiet_option, table
-from crewdeck.tui.posts.reading import post_ids
+from crewdeck.tui.posts.reading import post_ids, states_of
 from crewdeck.tui.tasks import listing as tasklist
 from crewdeck.tui.tasks import query as query_language
 from crewdeck.tui.tasks import quickadd, recurrence
@@ -55,6 +55,7 @@ def cmd_tasks(ctx: Context) -> int:
             recurrence.catch_up(ctx.ws, w, ctx.now)
     where, params = query_language.compile(parsed, qctx)
     rows = tasklist.fetch(ctx.ws.conn, where, params, ctx.now, order=ctx.args.sort, limit=ctx.args.limit)
+    rows = tasklist.with_post_states(rows, states_of(ctx.ws.conn, [r.id for r in rows], ctx.now))
     handles = ctx.ws.handles()
     campaigns = ctx.ws.campaign_names()
     if ctx.args.json:
@@ -65,7 +66,7 @@ def cmd_tasks(ctx: Context) -> int:
     out = [
         [
             r.short_id,
-            r.status,
+            r.shown_status,
             r.priority if r.priority != "none" else "",
             f"@{handles[r.assignee]}" if r.assignee in handles else "",
             tasklist.due_text(r, qctx.tz, ctx.now, clock24),

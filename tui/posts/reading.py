@@ -239,6 +239,17 @@ def read_posts(conn: sqlite3.Connection, now: dt.datetime, post_ids: Sequence[st
     return out
 
 
+def states_of(conn: sqlite3.Connection, task_ids: Sequence[str], now: dt.datetime) -> dict[str, str]:
+    """The state each post among these tasks reads now (a task that is not a post is left out), for task lists."""
+    found = [
+        row[0]
+        for row in conn.execute(
+            "SELECT id FROM task WHERE id IN (SELECT value FROM json_each(?)) AND post_state IS NOT NULL", (json.dumps(list(task_ids)),)
+        )
+    ]
+    return {view.id: view.state for view in read_posts(conn, now, found)} if found else {}
+
+
 def read_post(conn: sqlite3.Connection, post_id: str, now: dt.datetime) -> PostView | None:
     found = read_posts(conn, now, [post_id])
     return found[0] if found else None

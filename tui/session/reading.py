@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from crewdeck.sync.state.oplog import Op
-from crewdeck.tui.posts.reading import post_ids
+from crewdeck.tui.posts.reading import post_ids, states_of
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.session.detail import TaskDetail, task_detail
 from crewdeck.tui.tasks import query as query_language
 from crewdeck.tui.tasks.index import Filter
+from crewdeck.tui.tasks.listing import TaskRow, with_post_states
 from crewdeck.tui.workspace.workspace import Campaign, Member, Workspace
 
 
@@ -52,6 +53,10 @@ class Reads:
             return Filter(where, tuple(params))
 
         return self._access.read(compiled)
+
+    def with_post_states(self, rows: list[TaskRow], now: dt.datetime) -> list[TaskRow]:
+        """The rows, each post's with the state it reads now (the STATUS column shows it)."""
+        return with_post_states(rows, self._access.read(lambda ws: states_of(ws.conn, [row.id for row in rows], now)))
 
     def names(self) -> TaskRowNames:
         return self._access.read(lambda ws: TaskRowNames(ws.handles(), ws.campaign_names(), {m.id: m for m in ws.members()}))

@@ -40,5 +40,5 @@ def read_task_page(session: Session, text: str, now: dt.datetime, cursor_key: st
     target = position if position is not None else min(cursor, max(0, count - 1))
     page = max(height, MIN_PAGE)
     offset = max(0, target - page // 2)
-    rows = ranked.window(f, offset, page * 2, count)
+    rows = session.reads.with_post_states(ranked.window(f, offset, page * 2, count), now)
     return TaskListPage(f, count, offset, rows, target, session.reads.names())

@@ -63,6 +63,7 @@ class WarmUp:
                 if prepared is not None:
                     query, f, names = prepared
                     count, first = self._ranked.first_page(f, now, rows)
+                    first = self._reads.with_post_states(first, now)
                     self._page = FirstPage(query, f, count, first, names)
             except sqlite3.Error:  # as above: the pane's own load reports it
                 self._page = None

@@ -10,11 +10,12 @@ import datetime as dt
 import json
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.schema import TASK_FILTER_COLUMNS
+from crewdeck.tui.posts.states import label
 from crewdeck.tui.tasks import urgency
 from crewdeck.tui.time.when import format_local, parse_utc, relative
 from crewdeck.tui.workspace.placeholders import untitled_task
@@ -51,6 +52,8 @@ class TaskRow:
     updated_op: str | None
     snoozed_until: str | None
     score: float
+    #: A post's state as read now (``with_post_states``); ``None`` for a task that is not a post, or not read yet.
+    post_state: str | None = None
 
     @property
     def short_id(self) -> str:
@@ -59,6 +62,16 @@ class TaskRow:
     @property
     def due(self) -> dt.datetime | None:
         return parse_utc(self.due_utc) if self.due_utc else None
+
+    @property
+    def shown_status(self) -> str:
+        """What the STATUS column says: a post's state (in words) in place of its task status."""
+        return label(self.post_state) if self.post_state else self.status
+
+
+def with_post_states(rows: list[TaskRow], states: dict[str, str]) -> list[TaskRow]:
+    """The rows, each post's with its state (``crewdeck.tui.posts.reading.states_of``)."""
+    return [replace(row, post_state=states[row.id]) if row.id in states else row for row in rows] if states else rows
 
 
 def row_from_sql(r: tuple[Any, ...]) -> TaskRow:

@@ -36,7 +36,7 @@ def row_text(
     if row.due_utc:
         due = parse_utc(row.due_utc)
         due_text = f"{format_local(due, viewer_tz, now, clock24=clock24)} · {relative(due, now)}"
-        open_ = row.status in OPEN_STATUSES
+        open_ = _open(row)
         if open_ and due < now:
             due_hint = "danger"
         elif open_ and due - now < dt.timedelta(hours=24):
@@ -44,7 +44,7 @@ def row_text(
     campaign = campaigns.get(row.campaign, "") if row.campaign else ""
     if row.platform:
         campaign = f"{campaign}/{row.platform}" if campaign else row.platform
-    status_hint = "accent" if row.status in ("doing", "review") else ""
+    status_hint = _status_hint(row)
     # Text people typed is shown, never sent to the terminal (crewdeck.sync.state.visible).
     cells = visible_cells(
         (
@@ -52,12 +52,27 @@ def row_text(
             row.short_id,
             row.title,
             f"@{handles[row.assignee]}" if row.assignee in handles else "",
-            row.status,
+            row.shown_status,
             PRIORITY_MARK.get(row.priority, ""),
             campaign,
             due_text,
         )
     )
     hints = ("warning" if off_hours else "", "", "", "", status_hint, "danger" if row.priority == "high" else "", "", due_hint)
-    tone = "" if row.status in OPEN_STATUSES else "muted"
+    tone = "" if _open(row) else "muted"
     return RowText(tuple(cells), hints, tone)
+
+
+#: A post's states that need someone, and those whose post is done with.
+_POST_HINTS = {"in-review": "accent", "changes-requested": "accent", "paused": "warning", "expired": "danger", "missed": "danger"}
+_POST_CLOSED = frozenset({"published", "pulled"})
+
+
+def _open(row: TaskRow) -> bool:
+    return row.post_state not in _POST_CLOSED if row.post_state else row.status in OPEN_STATUSES
+
+
+def _status_hint(row: TaskRow) -> str:
+    if row.post_state:
+        return _POST_HINTS.get(row.post_state, "")
+    return "accent" if row.status in ("doing", "review") else ""
