@@ -18,6 +18,14 @@ replica:
   again only after an explicit act on that post (a resume, a new slot, a
   change of state, content or round) reached the replica: never because a
   crisis ended, time passed or another post changed.
+* ending a crisis with no resume writes nothing on any post, and ending it
+  with ``--resume all`` resumes no post that read missed.
+
+The manager's crisis moves (start, end with or without resume) are drawn
+as steps of their own besides every member's moves, and whole review
+rounds often, so that crises start and end around approved posts in most
+examples: a reading of states that lets the end of a crisis release a post
+fails the property itself (tried by breaking ``states.holding``'s rule).
 
 At the end, after everyone pushed and pulled everything, every replica
 holds the server's state and reads every post in the same state.
@@ -55,11 +63,19 @@ ACTS = ("copy", "submit", "approve", "reject", "schedule", "publish", "pull", "r
 #: Weighted towards the moves that get a post approved, so that rounds close and crises catch approved posts.
 _WEIGHTED = ("submit",) * 4 + ("approve",) * 10 + ("schedule", "resume", "resume") + ("crisis", "end_all", "end_none") * 3 + ACTS
 _ACT = st.tuples(st.sampled_from(("act", "online")), st.integers(0, 2), st.sampled_from(_WEIGHTED), st.integers(0, 2))
+#: The manager's crisis moves, on her replica (offline or online): a crisis must start and end often, around approved posts,
+#: for a wrong reading of what ending one releases to show (it is drawn among every other move as well).
+_CRISIS = st.tuples(
+    st.just("manager"), st.sampled_from(("act", "online")), st.sampled_from(("crisis", "end_all", "end_none")), st.integers(0, 2)
+)
 step = st.one_of(
     _ACT,
     _ACT,
     _ACT,
     _ACT,
+    _CRISIS,
+    _CRISIS,
+    st.tuples(st.just("review"), st.integers(0, 2), st.integers(0, 2)),
     st.tuples(st.just("push"), st.integers(0, 2)),
     st.tuples(st.just("pull"), st.integers(0, 2), st.integers(1, 40)),
     st.tuples(st.just("sync"), st.just(0)),
@@ -125,6 +141,8 @@ class Team:
 
     def act(self, i: int, act: str, n: int) -> None:
         store, me, post, now = self.replicas[i], self.ids[ROLES[i]], POSTS[n], self.now
+        before = store.max_seq()
+        missed = {v.id for v in read_posts(store.conn, now) if v.state == "missed"} if act == "end_all" else set()
         try:
             if act == "copy":
                 writing.set_content(store, me, post, now, copy=f"copy {n} by {ROLES[i]} at {now:%d %H}")
@@ -150,7 +168,12 @@ class Team:
                 current = open_crises(store.conn)
                 writing.end_crisis(store, me, now, current[n % len(current)].id if current else None, "all" if act == "end_all" else "none")
         except (UserError, Refused):
-            pass  # an illegal move, refused with its reason: nothing was written
+            return  # an illegal move, refused with its reason: nothing was written
+        if act == "end_none":  # ending a crisis with no resume touches no post
+            assert not [op for _, op in store.own_ops_after(before, 10**9) if op.entity == "task"]
+        if act == "end_all":  # resume all resumes no missed post: a missed post needs a new slot
+            after = {v.id: v.state for v in read_posts(store.conn, now)}
+            assert all(after[post] == "missed" for post in missed), after
 
     def close(self) -> None:
         for store in (self.server, *self.replicas):
@@ -215,6 +238,8 @@ def test_posts_converge_and_nobody_skips_an_approval_or_a_crisis(tmp_path_factor
                 team.act(s[1], s[2], s[3])
             elif s[0] == "online":
                 team.online(s[1], s[2], s[3])
+            elif s[0] == "manager":
+                (team.online if s[1] == "online" else team.act)(0, s[2], s[3])
             elif s[0] == "push":
                 team.push(s[1])
             elif s[0] == "pull":
