@@ -21,7 +21,9 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
+from itertools import chain, islice
 from typing import Any
 
 from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, parse_decimal
@@ -152,45 +154,68 @@ def run(
         raise UserError(f"{source}: no header row")
     header_line, header = first
     columns, header_currency = _columns(header, fmt, mapping, source, header_line)
-    matcher = _Matcher(ws)
-    seen: dict[str, int] = {}
     out = Imported()
     clashes: list[str] = []
-    wanted: list[Wanted] = []
-    spend: list[SpendRow] = []
-    with ws.store.bulk():
-        for line, cells in rows:
-            cell = _Cells(source, line, header, cells, columns, problems)
-            if cell.broken:
-                continue
-            read = _read_row(ws, cell, fmt, matcher, header_currency)
-            if read is None:
-                continue
-            key, day, values, spent = read
-            row_id = key.row_id(day)
-            first_line = seen.setdefault(row_id, line)
-            if first_line != line:
-                problems.append(f"{source}:{line}: {cell.name('date')}: the same {key.kind} and day as line {first_line}")
-                continue
-            out.rows += 1
-            wanted.append((key, day, values, line))
-            if with_spend and spent is not None and spent[0]:
-                camp = key.campaign or matcher.post_campaign(key.post)
-                if camp is None:
-                    problems.append(f"{source}:{line}: {cell.name('spend')}: spend needs a campaign (the post has none)")
-                    continue
-                entry = derived_id("kpi import spend", fmt, row_id, spent[1])
-                spend.append(SpendRow(entry, camp, key.post, day, spent[0], spent[1], line))
-            if len(wanted) >= size:
-                _batch(ws, member, wanted, spend, out, problems, clashes, source, fmt, now_text, before_write)
-                wanted, spend = [], []
-        _batch(ws, member, wanted, spend, out, problems, clashes, source, fmt, now_text, before_write)
+    batches = _batches(ws, rows, source, fmt, header, columns, header_currency, with_spend, size, out, problems)
+    head = [next(batches)]
+    head.extend(islice(batches, 1))
+    # A file of one batch is one plain write; a longer one is written in one transaction around all its batches
+    # (``Store.bulk`` builds the lookup indexes again at its end: worth it for a large file, not for a day's rows).
+    with ws.store.bulk() if len(head) > 1 else nullcontext():
+        for wanted, spend in chain(head, batches):
+            _batch(ws, member, wanted, spend, out, problems, clashes, source, fmt, now_text, before_write)
         # Raised inside the transaction: whatever the batches wrote is rolled back.
         if problems:
             raise Rejected(source, problems)
         if clashes:
             raise UserError(f"nothing imported: {'; '.join(clashes[:10])}")
     return out
+
+
+def _batches(
+    ws: Workspace,
+    rows: Iterator[tuple[int, list[str]]],
+    source: str,
+    fmt: str,
+    header: list[str],
+    columns: dict[str, int],
+    header_currency: str | None,
+    with_spend: bool,
+    size: int,
+    out: Imported,
+    problems: list[str],
+) -> Iterator[tuple[list[Wanted], list[SpendRow]]]:
+    """The rows checked, ``size`` at a time (the last batch may be short or empty); a bad row goes to ``problems``."""
+    matcher = _Matcher(ws)
+    seen: dict[str, int] = {}
+    wanted: list[Wanted] = []
+    spend: list[SpendRow] = []
+    for line, cells in rows:
+        cell = _Cells(source, line, header, cells, columns, problems)
+        if cell.broken:
+            continue
+        read = _read_row(ws, cell, fmt, matcher, header_currency)
+        if read is None:
+            continue
+        key, day, values, spent = read
+        row_id = key.row_id(day)
+        first_line = seen.setdefault(row_id, line)
+        if first_line != line:
+            problems.append(f"{source}:{line}: {cell.name('date')}: the same {key.kind} and day as line {first_line}")
+            continue
+        out.rows += 1
+        wanted.append((key, day, values, line))
+        if with_spend and spent is not None and spent[0]:
+            camp = key.campaign or matcher.post_campaign(key.post)
+            if camp is None:
+                problems.append(f"{source}:{line}: {cell.name('spend')}: spend needs a campaign (the post has none)")
+                continue
+            entry = derived_id("kpi import spend", fmt, row_id, spent[1])
+            spend.append(SpendRow(entry, camp, key.post, day, spent[0], spent[1], line))
+        if len(wanted) >= size:
+            yield wanted, spend
+            wanted, spend = [], []
+    yield wanted, spend
 
 
 def _batch(
