@@ -134,3 +134,58 @@ def test_doctor_appears_in_the_help_and_listings_point_at_it(cli: Cli) -> None:
     cli.ok("doctor", "--repair")
     assert cli("campaign", "list").err == ""
     assert json.loads(cli.ok("campaign", "list", "--json"))[0]["name"].startswith("(unnamed campaign ")
+
+
+def test_doctor_checks_results_by_their_key_and_what_they_count(cli: Cli) -> None:
+    _, spring = _ids(cli)
+    post = cli.ok("add", "Reel one +spring-launch").strip()
+    cli.ok("kpi", "add", post[:8], "2026-11-20", "impressions=500", "clicks=7")  # a sound result: nothing to say
+    cli.ok("kpi", "add", "+spring-launch/instagram", "2026-11-20", "impressions=900")
+    assert cli("doctor").code == 0
+    forger = Forger(cli.workspace)
+    nobody, gone = new_id(), new_id()
+    bare = f"result:post:{post}:2026-11-21"
+    forger.set("result", bare, {"impressions": 40})  # its creation never arrived whole
+    moved = f"result:campaign:{spring}:instagram:2026-11-22"
+    forger.set("result", moved, {"kind": "campaign", "campaign": spring, "platform": "tiktok", "day": "2026-11-23", "clicks": 3})
+    followers = "result:followers:instagram:2026-11-20"
+    forger.set("result", followers, {"kind": "followers", "platform": "instagram", "day": "2026-11-20", "followers": 10, "clicks": 2})
+    orphan = f"result:post:{nobody}:2026-11-20"
+    forger.set("result", orphan, {"kind": "post", "post": nobody, "day": "2026-11-20", "impressions": 1})
+    lost = f"result:campaign:{gone}:meta:2026-11-20"
+    forger.set("result", lost, {"kind": "campaign", "campaign": gone, "platform": "meta", "day": "2026-11-20", "impressions": 1})
+
+    listed = cli("doctor")
+    assert listed.code == 1
+    rows = [tuple(line.split(None, 3)[:3]) for line in listed.out.splitlines()[1:]]
+    shown = {row_id: row_id.replace(post, post[:8]).replace(spring, spring[:8]) for row_id in (bare, moved)}
+    shown[orphan], shown[lost] = orphan.replace(nobody, nobody[:8]), lost.replace(gone, gone[:8])
+    assert sorted(rows) == sorted(
+        [
+            ("result", shown[bare], "kind"),
+            ("result", shown[bare], "post"),
+            ("result", shown[bare], "day"),
+            ("result", shown[moved], "platform"),
+            ("result", shown[moved], "day"),
+            ("result", followers, "clicks"),
+            ("result", shown[orphan], "post"),
+            ("result", shown[lost], "campaign"),
+        ]
+    )
+    assert "'tiktok' is not what the id names" in listed.out and 'repair: "instagram"' in listed.out
+    assert "a followers result holds followers only" in listed.out
+    assert f"no post {nobody[:8]} here" in listed.out and f"no campaign {gone[:8]} here" in listed.out
+    assert listed.err == "8 problems in 5 records; crewdeck doctor --repair fixes 5\n"
+
+    repaired = cli("doctor", "--repair")
+    assert repaired.out.startswith("repaired 5 fields of 2 records\n")
+    with Store(cli.workspace) as store:
+        assert {k: store.record("result", bare)[k] for k in ("kind", "post", "day", "impressions")} == {  # type: ignore[index]
+            "kind": "post",
+            "post": post,
+            "day": "2026-11-21",
+            "impressions": 40,
+        }
+        assert (store.record("result", moved)["platform"], store.record("result", moved)["day"]) == ("instagram", "2026-11-22")  # type: ignore[index]
+        assert store.record("result", followers)["clicks"] == 2  # type: ignore[index]  # never deleted: listed with what to do
+    assert sorted(line.split()[1] for line in repaired.out.splitlines()[2:]) == sorted([followers, shown[orphan], shown[lost]])

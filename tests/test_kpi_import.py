@@ -173,3 +173,90 @@ def test_two_replicas_importing_the_same_file_converge(ws: Path, tmp_path: Path)
         assert len(states[0][0]) == 3 and len(states[0][1]) == 2  # one result per day and one spend entry per row
     finally:
         assert server.stop() == ""
+
+
+def _meta_days(days: int, clicks: int = 12) -> str:
+    """A Meta export of ``days`` days of Autumn's results, the amount in the header's currency."""
+    rows = [f"Autumn,2026-10-{day:02d},2026-10-{day:02d},2026-10-{day:02d},80,1000,{clicks},1,x,5.00" for day in range(1, days + 1)]
+    return (
+        "Campaign name,Day,Reporting starts,Reporting ends,Reach,Impressions,Link clicks,Results,Result indicator,Amount spent (EUR)\n"
+        + ("\n".join(rows) + "\n")
+    )
+
+
+def test_a_file_is_written_a_batch_at_a_time_and_a_bad_row_in_a_late_batch_rolls_back_the_early_ones(ws: Path, tmp_path: Path) -> None:
+    from crewdeck.tui.ledger.csvfiles import Rejected
+    from crewdeck.tui.results import imports
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    before = _state(ws)
+    good = _meta_days(9)
+    bad = good + "Autumn,2026-10-32,2026-10-32,2026-10-32,80,1000,12,1,x,5.00\n"
+    workspace = Workspace.open(ws)
+    try:
+        raj = workspace.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
+        batches: list[int] = []
+
+        def run(text: str) -> imports.Imported:
+            lines = iter(text.splitlines(keepends=True))
+            return imports.run(
+                workspace,
+                raj,
+                lines,
+                "m.csv",
+                "meta",
+                {},
+                "2026-11-22T09:00:00Z",
+                with_spend=True,
+                size=2,
+                before_write=lambda keys: batches.append(len(keys)),
+            )
+
+        with pytest.raises(Rejected) as refused:
+            run(bad)
+        assert refused.value.problems == ["m.csv:11: Day: '2026-10-32' is not a date (YYYY-MM-DD, or M/D/YYYY)"]
+        assert batches == [2, 2, 2, 2]  # four full batches written, the last one held back by its bad row, all rolled back
+        assert _state(ws) == before
+        batches.clear()
+        done = run(good)
+        assert (done.rows, done.changed, done.unchanged, done.spend_added) == (9, 9, 0, 9)
+        assert batches == [2, 2, 2, 2, 1]
+        again = run(good)
+        assert (again.rows, again.changed, again.unchanged, again.spend_added, again.spend_already) == (9, 0, 9, 0, 9)
+    finally:
+        workspace.close()
+    results, entries, _ = _state(ws)
+    assert len(results) == 9 and len(entries) == 9
+
+
+def test_spend_the_ledger_holds_otherwise_names_its_line_and_imports_nothing(ws: Path, tmp_path: Path) -> None:
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "a.csv", _meta_days(3)), "--format", "meta", "--spend")
+    before = _state(ws)
+    changed = _meta_days(3).replace("2026-10-03,80,1000,12,1,x,5.00", "2026-10-03,80,1000,20,1,x,6.00")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "c.csv", changed), "--format", "meta", "--spend")
+    assert err.startswith("crewdeck: error: nothing imported: line 4: spend: the ledger holds 5.00 EUR for this campaign and day (entry ")
+    assert err.endswith("not 6.00 EUR: reverse that entry first\n")
+    assert _state(ws) == before
+
+
+def test_a_file_that_is_not_utf8_is_one_line_and_imports_nothing(ws: Path, tmp_path: Path) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(_meta_days(3).replace("Autumn", "Autümn").encode("latin-1"))
+    before = _state(ws)
+    assert (
+        crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", str(path), "--format", "meta")
+        == f"crewdeck: error: {path}: not UTF-8 text\n"
+    )
+    assert _state(ws) == before
+
+
+def test_an_import_that_takes_a_campaign_off_target_adds_the_review_task(ws: Path, tmp_path: Path) -> None:
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "autumn", "--target", "ctr>=1%")
+    crewdeck("-w", str(ws), "--as", "ana", "kpi", "review", "on")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "a.csv", _meta_days(2)), "--format", "meta")
+    assert "Review +autumn" not in crewdeck("-w", str(ws), "tasks", "all")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "b.csv", _meta_days(9, clicks=0)), "--format", "meta")
+    tasks = json.loads(crewdeck("-w", str(ws), "tasks", "all", "--json"))
+    assert [t["title"] for t in tasks if t["title"].startswith("Review +autumn")] == [
+        next(t["title"] for t in tasks if t["title"].startswith("Review +autumn"))
+    ]

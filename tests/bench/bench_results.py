@@ -168,6 +168,7 @@ def _meta_export(rows: int) -> Path:
     path = WORK / "results" / f"meta_{rows}.csv"
     if path.exists():
         return path
+    path.parent.mkdir(parents=True, exist_ok=True)
     rng = random.Random(7)
     with path.open("w", newline="", encoding="utf-8") as f:
         f.write("\ufeff")
@@ -242,6 +243,24 @@ def _period_switch(workspace: Path) -> list[float]:
 
 
 def run(bench: Bench) -> None:
+    # The import first: a child's peak RSS, as wait4 reports it, starts at its parent's size when it was
+    # spawned, and this process grows by hundreds of megabytes below (the data made, the screen's reads).
+    source = _meta_export(IMPORT_ROWS)
+    imports = []
+    for _ in range(1 if bench.quick else 2):
+        target = _import_workspace()
+        imports.extend(
+            time_command(
+                [CREWDECK, "--workspace", str(target), "--as", "ana", "kpi", "import", str(source), "--format", "meta", "--spend"],
+                runs=1,
+                warmup=0,
+            )
+        )
+    seconds = median([r.seconds for r in imports])
+    peak = max(r.peak_rss_mb for r in imports)
+    bench.record("results", f"crewdeck kpi import --format meta --spend ({IMPORT_ROWS:,} rows)", seconds, "s", "<= 5 s", seconds <= 5)
+    bench.record("results", "crewdeck kpi import: peak RSS", peak, "MB", "<= 150 MB", peak <= 150)
+
     workspace, csvs = _report_workspace()
     runs = 3 if bench.quick else 5
     report = time_command([CREWDECK, "--workspace", str(workspace), "--as", "ana", "kpi", "report", "--json"], runs=runs)
@@ -264,19 +283,3 @@ def run(bench: Bench) -> None:
     bench.record("results", "crewdeck kpi report --by post --period (a month)", median([r.seconds for r in by_day]) * 1000, "ms")
     switch = _period_switch(workspace)
     bench.record("results", "Results screen: period switch (read, median)", median(switch) * 1000, "ms", "<= 50 ms", median(switch) <= 0.05)
-
-    source = _meta_export(IMPORT_ROWS)
-    imports = []
-    for _ in range(1 if bench.quick else 2):
-        target = _import_workspace()
-        imports.extend(
-            time_command(
-                [CREWDECK, "--workspace", str(target), "--as", "ana", "kpi", "import", str(source), "--format", "meta", "--spend"],
-                runs=1,
-                warmup=0,
-            )
-        )
-    seconds = median([r.seconds for r in imports])
-    peak = max(r.peak_rss_mb for r in imports)
-    bench.record("results", f"crewdeck kpi import --format meta --spend ({IMPORT_ROWS:,} rows)", seconds, "s", "<= 5 s", seconds <= 5)
-    bench.record("results", "crewdeck kpi import: peak RSS", peak, "MB", "<= 150 MB", peak <= 150)

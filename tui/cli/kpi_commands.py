@@ -6,12 +6,14 @@ import csv
 import datetime as dt
 import io
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.records import WORKSPACE_ROW
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone
-from crewdeck.tui.cli.common import Context, print_json, read_input, table
+from crewdeck.tui.cli.common import Context, open_input, print_json, table
 from crewdeck.tui.ledger.csvfiles import Rejected
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.results import imports, keys, report, review
@@ -62,25 +64,53 @@ def cmd_review(ctx: Context) -> int:
 
 def cmd_import(ctx: Context) -> int:
     source = ctx.args.file
-    text = read_input(source)
     ws = ctx.ws
+    mapping = imports.parse_map(ctx.args.map or [])
+    # The touched campaigns' missed targets, each taken before the first batch that writes its results.
+    before: review.Misses | None = {} if review.enabled(ws) else None
+
+    def before_write(written: list[keys.Key]) -> None:
+        if before is not None:
+            before.update(review.misses(ws, review.campaigns_of(ws, written) - before.keys()))
+
     try:
-        planned = imports.plan(ws, text, source, ctx.args.format, imports.parse_map(ctx.args.map or []), with_spend=ctx.args.spend)
+        with _lines(source) as lines:
+            done = imports.run(
+                ws,
+                ctx.me.id,
+                lines,
+                source,
+                ctx.args.format,
+                mapping,
+                utc_iso(ctx.now),
+                with_spend=ctx.args.spend,
+                before_write=before_write,
+            )
     except Rejected as exc:
         for problem in exc.problems:
             print(visible(problem), file=sys.stderr)
         raise UserError(str(exc)) from None
-    before = _targets_before(ctx, [key for key, _, _, _ in planned.results])
-    if planned.results or planned.spend:
-        imports.write(ws.store, ctx.me.id, planned, source, ctx.args.format, utc_iso(ctx.now))
-    line = f"imported {planned.rows:,} rows: {len(planned.results):,} changed, {planned.unchanged:,} unchanged"
+    line = f"imported {done.rows:,} rows: {done.changed:,} changed, {done.unchanged:,} unchanged"
     if ctx.args.spend:
-        line += f"; {len(planned.spend):,} spend entries added" + (
-            f" ({planned.spend_already:,} already in the ledger)" if planned.spend_already else ""
+        line += f"; {done.spend_added:,} spend entries added" + (
+            f" ({done.spend_already:,} already in the ledger)" if done.spend_already else ""
         )
     print(line)
     _review(ctx, before)
     return 0
+
+
+@contextmanager
+def _lines(source: str) -> Iterator[Iterator[str]]:
+    """The file's lines as they are read (``-``: standard input); text that is not UTF-8 is a one-line error."""
+    with open_input(source) as (stream, _):
+        text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+        try:
+            yield iter(text)
+        except UnicodeDecodeError:
+            raise UserError(f"{'standard input' if source == '-' else source}: not UTF-8 text") from None
+        finally:
+            text.detach()
 
 
 def _bounds(ctx: Context, campaign: str | None) -> tuple[dt.date, dt.date] | None:

@@ -1,8 +1,9 @@
 """Results from files: Meta Ads Manager and LinkedIn Campaign Manager exports, and plain CSV.
 
-All or nothing: every row is read and checked first, each bad one is
-reported as ``FILE:LINE: column: problem`` (``csvfiles.Rejected``), and only
-a file with no bad row is written, in one transaction.  Rows are matched to
+All or nothing: the file is read a row at a time and written a batch at a
+time inside one transaction (``Store.bulk``); every bad row is reported as
+``FILE:LINE: column: problem`` (``csvfiles.Rejected``), and a file with one
+is rolled back whole.  Memory holds a batch, not the file.  Rows are matched to
 campaigns by name (or ``+slug`` or id) and to posts by id or title; a row
 that matches nothing is a bad row, never a guess.
 
@@ -17,11 +18,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass
+from itertools import chain, islice
 from typing import Any
 
 from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, parse_decimal
@@ -92,6 +94,11 @@ def parse_map(specs: Sequence[str]) -> dict[str, str]:
     return csvfiles.parse_map(specs, MAP_FIELDS, name="METRIC", example="clicks=Link Clicks")
 
 
+#: Rows read before a batch is written: its operations (at most ~20 a row) stay under the store's
+#: ``BULK_ROWS``, so the log keeps its index between batches instead of building it again each time.
+BATCH = 400
+
+
 @dataclass(frozen=True)
 class SpendRow:
     entry_id: str
@@ -104,30 +111,86 @@ class SpendRow:
 
 
 @dataclass
-class Plan:
-    #: ``(key, day, changed field values, line)``: only what differs from the stored record.
-    results: list[tuple[Key, str, dict[str, Any], int]] = field(default_factory=list)
+class Imported:
+    """What an import read and wrote."""
+
     rows: int = 0
+    changed: int = 0
     unchanged: int = 0
-    spend: list[SpendRow] = field(default_factory=list)
+    spend_added: int = 0
     spend_already: int = 0
 
 
-def plan(ws: Workspace, text: str, source: str, fmt: str, mapping: dict[str, str], *, with_spend: bool = False) -> Plan:
-    """Read and check every row; ``Rejected`` with every bad row, or the plan of what to write."""
+#: ``(key, day, values, line)`` of one row read.
+Wanted = tuple[Key, str, dict[str, Any], int]
+
+
+def run(
+    ws: Workspace,
+    member: str,
+    lines: Iterable[str],
+    source: str,
+    fmt: str,
+    mapping: dict[str, str],
+    now_text: str,
+    *,
+    with_spend: bool = False,
+    before_write: Callable[[list[Key]], None] | None = None,
+    size: int = BATCH,
+) -> Imported:
+    """Read the file's ``lines`` (opened with ``newline=""``) a row at a time and write them ``size`` rows at a time, in one transaction.
+
+    Every row is checked; once one is bad nothing more is written, the rest
+    is still read, and ``Rejected`` names every bad row (the transaction is
+    rolled back: nothing is imported).  ``before_write(keys)``: called
+    before each batch is written, with the keys it writes.
+    """
     problems: list[str] = []
-    rows = list(_rows(text, source, fmt, problems))
-    if not rows and not problems:
+    rows = _rows(lines, source, fmt, problems)
+    first = next(rows, None)
+    if first is None:
+        if problems:
+            raise Rejected(source, problems)
         raise UserError(f"{source}: no header row")
-    if problems:
-        raise Rejected(source, problems)
-    header_line, header = rows[0]
+    header_line, header = first
     columns, header_currency = _columns(header, fmt, mapping, source, header_line)
+    out = Imported()
+    clashes: list[str] = []
+    batches = _batches(ws, rows, source, fmt, header, columns, header_currency, with_spend, size, out, problems)
+    head = [next(batches)]
+    head.extend(islice(batches, 1))
+    # A file of one batch is one plain write; a longer one is written in one transaction around all its batches
+    # (``Store.bulk`` builds the lookup indexes again at its end: worth it for a large file, not for a day's rows).
+    with ws.store.bulk() if len(head) > 1 else nullcontext():
+        for wanted, spend in chain(head, batches):
+            _batch(ws, member, wanted, spend, out, problems, clashes, source, fmt, now_text, before_write)
+        # Raised inside the transaction: whatever the batches wrote is rolled back.
+        if problems:
+            raise Rejected(source, problems)
+        if clashes:
+            raise UserError(f"nothing imported: {'; '.join(clashes[:10])}")
+    return out
+
+
+def _batches(
+    ws: Workspace,
+    rows: Iterator[tuple[int, list[str]]],
+    source: str,
+    fmt: str,
+    header: list[str],
+    columns: dict[str, int],
+    header_currency: str | None,
+    with_spend: bool,
+    size: int,
+    out: Imported,
+    problems: list[str],
+) -> Iterator[tuple[list[Wanted], list[SpendRow]]]:
+    """The rows checked, ``size`` at a time (the last batch may be short or empty); a bad row goes to ``problems``."""
     matcher = _Matcher(ws)
-    seen: dict[tuple[str, str], int] = {}
-    wanted: list[tuple[Key, str, dict[str, Any], int]] = []
+    seen: dict[str, int] = {}
+    wanted: list[Wanted] = []
     spend: list[SpendRow] = []
-    for line, cells in rows[1:]:
+    for line, cells in rows:
         cell = _Cells(source, line, header, cells, columns, problems)
         if cell.broken:
             continue
@@ -135,28 +198,53 @@ def plan(ws: Workspace, text: str, source: str, fmt: str, mapping: dict[str, str
         if read is None:
             continue
         key, day, values, spent = read
-        first = seen.setdefault((key.row_id(day), ""), line)
-        if first != line:
-            problems.append(f"{source}:{line}: {cell.name('date')}: the same {key.kind} and day as line {first}")
+        row_id = key.row_id(day)
+        first_line = seen.setdefault(row_id, line)
+        if first_line != line:
+            problems.append(f"{source}:{line}: {cell.name('date')}: the same {key.kind} and day as line {first_line}")
             continue
+        out.rows += 1
         wanted.append((key, day, values, line))
         if with_spend and spent is not None and spent[0]:
             camp = key.campaign or matcher.post_campaign(key.post)
             if camp is None:
                 problems.append(f"{source}:{line}: {cell.name('spend')}: spend needs a campaign (the post has none)")
                 continue
-            entry = derived_id("kpi import spend", fmt, key.row_id(day), spent[1])
+            entry = derived_id("kpi import spend", fmt, row_id, spent[1])
             spend.append(SpendRow(entry, camp, key.post, day, spent[0], spent[1], line))
+        if len(wanted) >= size:
+            yield wanted, spend
+            wanted, spend = [], []
+    yield wanted, spend
+
+
+def _batch(
+    ws: Workspace,
+    member: str,
+    wanted: list[Wanted],
+    spend: list[SpendRow],
+    out: Imported,
+    problems: list[str],
+    clashes: list[str],
+    source: str,
+    fmt: str,
+    now_text: str,
+    before_write: Callable[[list[Key]], None] | None,
+) -> None:
+    """Write what a batch changes, unless a row so far was bad (then the import writes nothing)."""
     if problems:
-        raise Rejected(source, problems)
-    return _only_changes(ws, wanted, spend)
+        return
+    results, new_spend = _only_changes(ws, wanted, spend, out, clashes)
+    if clashes or not (results or new_spend):
+        return
+    if before_write:
+        before_write([key for key, _, _, _ in results])
+    _write(ws.store, member, results, new_spend, source, fmt, now_text)
 
 
-def _rows(text: str, source: str, fmt: str, problems: list[str]) -> Iterator[tuple[int, list[str]]]:
+def _rows(lines: Iterable[str], source: str, fmt: str, problems: list[str]) -> Iterator[tuple[int, list[str]]]:
     """``(line, cells)`` of each non-empty row from the header on (LinkedIn's preamble skipped)."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(_without_bom(lines), strict=True)
     started = fmt != "linkedin"
     try:
         for cells in reader:
@@ -170,6 +258,15 @@ def _rows(text: str, source: str, fmt: str, problems: list[str]) -> Iterator[tup
             yield reader.line_num, cells
     except csv.Error as exc:
         problems.append(f"{source}:{reader.line_num}: {exc}")
+
+
+def _without_bom(lines: Iterable[str]) -> Iterator[str]:
+    it = iter(lines)
+    head = next(it, None)
+    if head is None:
+        return
+    yield head.removeprefix("\ufeff")
+    yield from it
 
 
 def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, line: int) -> tuple[dict[str, int], str | None]:
@@ -372,9 +469,10 @@ class _Matcher:
         return Key("followers", platform=plat)
 
 
-def _only_changes(ws: Workspace, wanted: list[tuple[Key, str, dict[str, Any], int]], spend: list[SpendRow]) -> Plan:
-    """What the workspace does not hold yet: changed fields of results, new spend entries."""
-    out = Plan(rows=len(wanted))
+def _only_changes(
+    ws: Workspace, wanted: list[Wanted], spend: list[SpendRow], out: Imported, clashes: list[str]
+) -> tuple[list[Wanted], list[SpendRow]]:
+    """What the workspace does not hold yet: changed fields of results, new spend entries (counted in ``out``)."""
     ids = [key.row_id(day) for key, day, _, _ in wanted]
     stored: dict[str, dict[str, Any]] = {}
     names = [*RESULT_COUNTS, "followers"]
@@ -383,16 +481,18 @@ def _only_changes(ws: Workspace, wanted: list[tuple[Key, str, dict[str, Any], in
         values = dict(zip(names, row[1 : 1 + len(names)]))
         values["conversion_value"] = None if row[-2] is None else {"amount": row[-2], "currency": row[-1]}
         stored[row[0]] = values
+    results: list[Wanted] = []
     for (key, day, values, line), row_id in zip(wanted, ids):
         before = stored.get(row_id)
         if before is None:
-            out.results.append((key, day, {**key.fields(day), **values}, line))
+            results.append((key, day, {**key.fields(day), **values}, line))
             continue
         changed = {name: value for name, value in values.items() if before.get(name) != value}
         if changed:
-            out.results.append((key, day, changed, line))
+            results.append((key, day, changed, line))
         else:
             out.unchanged += 1
+    out.changed += len(results)
     have = {
         r[0]: (r[1], r[2])
         for r in ws.conn.execute(
@@ -400,45 +500,46 @@ def _only_changes(ws: Workspace, wanted: list[tuple[Key, str, dict[str, Any], in
             (json.dumps([s.entry_id for s in spend]),),
         )
     }
-    problems = []
+    new_spend = []
     for row in spend:
         if row.entry_id not in have:
-            out.spend.append(row)
+            new_spend.append(row)
         elif have[row.entry_id] == (row.amount, row.currency):
             out.spend_already += 1
         else:
             amount, currency = have[row.entry_id]
-            problems.append(
+            clashes.append(
                 f"line {row.line}: spend: the ledger holds {format_minor(amount, currency)} {currency} for this campaign and day "
                 f"(entry {row.entry_id[:8]}), not {format_minor(row.amount, row.currency)} {row.currency}: reverse that entry first"
             )
-    if problems:
-        raise UserError(f"nothing imported: {'; '.join(problems[:10])}")
-    return out
+    out.spend_added += len(new_spend)
+    return results, new_spend
 
 
-def write(store: Store, member: str, planned: Plan, source: str, fmt: str, now_text: str) -> None:
-    """The plan in one transaction: results (changed fields and where they came from) and spend entries."""
+def _write(store: Store, member: str, results: list[Wanted], spend: list[SpendRow], source: str, fmt: str, now_text: str) -> None:
+    """One batch: results (changed fields and where they came from) and spend entries, in the import's transaction."""
     where = f"{fmt} import {source}:"
-    last = max((line for _, _, _, line in planned.results), default=0)
+    last = max((line for _, _, _, line in results), default=0)
     RESULT.check("source", f"{where}{last}")  # the longest source of the rows, checked once
-    with store.write(member) as w:
-        for key, day, values, line in planned.results:
-            w.set_checked("result", key.row_id(day), {**values, "source": f"{where}{line}"})
-        for row in planned.spend:
-            w.append(
-                "ledger_entry",
-                {
-                    "date": row.day,
-                    "campaign": row.campaign,
-                    "category": "ads",
-                    "payee": {"meta": "Meta", "linkedin": "LinkedIn"}.get(fmt, "ads"),
-                    "amount": row.amount,
-                    "currency": row.currency,
-                    "memo": f"{fmt} import {source}:{row.line}",
-                    "task": row.task,
-                    "entered_by": member,
-                    "entered_at": now_text,
-                },
-                row_id=row.entry_id,
-            )
+    # A writer per batch: a writer keeps what it committed, which for the whole file would be every operation.
+    w = store.write(member)
+    for key, day, values, line in results:
+        w.set_checked("result", key.row_id(day), {**values, "source": f"{where}{line}"})
+    for row in spend:
+        w.append(
+            "ledger_entry",
+            {
+                "date": row.day,
+                "campaign": row.campaign,
+                "category": "ads",
+                "payee": {"meta": "Meta", "linkedin": "LinkedIn"}.get(fmt, "ads"),
+                "amount": row.amount,
+                "currency": row.currency,
+                "memo": f"{fmt} import {source}:{row.line}",
+                "task": row.task,
+                "entered_by": member,
+                "entered_at": now_text,
+            },
+            row_id=row.entry_id,
+        )
+    w.commit()

@@ -24,7 +24,7 @@ from typing import Any
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.oplog import required_fields
-from crewdeck.sync.state.records import ENTITIES, Entity, ValidationError
+from crewdeck.sync.state.records import ENTITIES, RESULT, RESULT_COUNTS, Entity, ValidationError, result_key
 from crewdeck.sync.state.store import Writer
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.workspace.placeholders import (
@@ -38,7 +38,9 @@ from crewdeck.tui.workspace.workspace import DEFAULT_BASE_CURRENCY, Workspace
 
 _RECORD_ID = re.compile(r"[0-9a-f]{32}")
 #: The entities the doctor looks at, in the order it lists them.
-ENTITY_ORDER = ("workspace", "member", "campaign", "task", "budget", "rate", "ledger_entry", "approval")
+ENTITY_ORDER = ("workspace", "member", "campaign", "task", "budget", "rate", "ledger_entry", "approval", "result")
+#: What to do about a result the doctor cannot repair: its numbers are re-entered under the right key.
+_RESULT_ADVICE = "the id says what a result counts: add the day's numbers again (crewdeck kpi add or kpi import)"
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,52 @@ def scan(ws: Workspace, entities: Iterable[str] = ENTITY_ORDER) -> list[Problem]
         required = set(required_fields(name))
         for row_id, values in ws.store.records(name):
             found.extend(_record_problems(ws, spec, required, row_id, values))
+            if name == "result":
+                found.extend(_result_problems(row_id, values, required))
+        if name == "result":
+            found.extend(_unknown_targets(ws))
     return found
+
+
+def _result_problems(row_id: str, values: dict[str, Any], required: set[str]) -> Iterator[Problem]:
+    """A result whose fields say another key than its id (the id wins: it is what replicas converge on), or counts of another kind."""
+    key = result_key(row_id)
+    if key is None:
+        yield Problem("result", row_id, "id", "not a result id (result:post|campaign|followers:...:DAY)", advice=_RESULT_ADVICE)
+        return
+    for name, expected in key.items():
+        value = values[name]
+        if value == expected or (value is None and name in required):  # a missing required field is listed already
+            continue
+        what = "missing" if value is None else f"{visible(str(value))!r} is not what the id names"
+        if expected is not None and _passes(RESULT, name, expected):
+            yield Problem("result", row_id, name, what, expected)
+        else:
+            yield Problem("result", row_id, name, what, advice=_RESULT_ADVICE)
+    followers = key["kind"] == "followers"
+    for name in (*RESULT_COUNTS, "followers", "conversion_value"):
+        if values[name] is not None and (name == "followers") != followers:
+            holds = "followers only" if followers else "a post's or campaign's counts, not followers"
+            yield Problem("result", row_id, name, f"a {key['kind']} result holds {holds}", advice=_RESULT_ADVICE)
+
+
+def _unknown_targets(ws: Workspace) -> Iterator[Problem]:
+    """Results of a post or campaign this workspace has never heard of (not arrived yet, or a wrong id)."""
+    for row_id, post in ws.conn.execute(
+        "SELECT r.id, r.post FROM result r WHERE r.post IS NOT NULL AND NOT EXISTS (SELECT 1 FROM task t WHERE t.id = r.post) ORDER BY r.id"
+    ):
+        yield Problem("result", row_id, "post", f"no post {short(post)} here", advice="sync, or add the numbers again under the right post")
+    for row_id, campaign in ws.conn.execute(
+        "SELECT r.id, r.campaign FROM result r WHERE r.campaign IS NOT NULL "
+        "AND NOT EXISTS (SELECT 1 FROM campaign c WHERE c.id = r.campaign) ORDER BY r.id"
+    ):
+        yield Problem(
+            "result",
+            row_id,
+            "campaign",
+            f"no campaign {short(campaign)} here",
+            advice="sync, or add the numbers again under the right campaign",
+        )
 
 
 def _record_problems(ws: Workspace, spec: Entity, required: set[str], row_id: str, values: dict[str, Any]) -> Iterator[Problem]:
@@ -148,9 +195,9 @@ def _placeholder(ws: Workspace, entity: str, row_id: str, field: str) -> Any:
     maker = makers.get((entity, field))
     if maker is not None:
         return maker()
-    # Budgets and rates are keyed by what they are: the id says the rest.
-    if entity in ("budget", "rate"):
-        value = _from_key(entity, row_id).get(field)
+    # Budgets, rates and results are keyed by what they are: the id says the rest.
+    if entity in ("budget", "rate", "result"):
+        value = (result_key(row_id) or {}).get(field) if entity == "result" else _from_key(entity, row_id).get(field)
         if value is not None and _passes(ENTITIES[entity], field, value):
             return value
     return None

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crewdeck.sync.state.oplog import OpError, check_row_id, required_fields
-from crewdeck.sync.state.records import ENTITIES, WORKSPACE_ROW, ValidationError, day_out_of_range
+from crewdeck.sync.state.records import ENTITIES, WORKSPACE_ROW, ValidationError, day_out_of_range, result_key
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import json_visible
 from crewdeck.tui.time.when import out_of_range
@@ -35,6 +35,7 @@ SECTIONS = (
     "post_approval",
     "crisis",
     "crisis_end",
+    "result",
 )
 
 
@@ -177,6 +178,8 @@ def add_checked(plan: Plan, problems: list[str], name: str, row_id: Any, values:
             outside = day_out_of_range(checked[field_name])
             if outside is not None:
                 raise ValidationError(name, field_name, str(out_of_range(outside[:10])))
+        if name == "result":
+            _check_result_key(row_id, checked)
     except ValidationError as exc:
         problems.append(f"{where}: {exc.field}: {exc.problem}")
         return
@@ -184,6 +187,16 @@ def add_checked(plan: Plan, problems: list[str], name: str, row_id: Any, values:
         # Fields at their default are left unset: the record reads the same.
         checked = {k: v for k, v in checked.items() if v is not None and v != spec.by_name[k].default}
     plan.append((name, row_id, checked))
+
+
+def _check_result_key(row_id: str, values: dict[str, Any]) -> None:
+    """A result's id says what it counts (``result:post:<task>:<day>``): its key fields must say the same (a restore is not judged)."""
+    key = result_key(row_id)
+    if key is None:
+        raise ValidationError("result", "id", f"{row_id!r} is not a result id (result:post|campaign|followers:...:DAY)")
+    for name, value in key.items():
+        if values.get(name) != value:
+            raise ValidationError("result", name, f"{values.get(name)!r} is not what the id names ({value!r})")
 
 
 def _valid_unicode(value: Any) -> bool:

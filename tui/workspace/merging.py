@@ -31,7 +31,7 @@ from typing import Any
 
 from crewdeck.sync.state.filerules import FileRuleState
 from crewdeck.sync.state.ids import short
-from crewdeck.sync.state.records import ENTITIES, MEMBER, ValidationError, budget_id
+from crewdeck.sync.state.records import ENTITIES, MEMBER, ValidationError, budget_id, result_id
 from crewdeck.sync.state.rules import AUTHOR_FIELDS, Judge, Refused
 from crewdeck.sync.state.store import PendingWrites
 from crewdeck.tui.workspace import words
@@ -51,6 +51,7 @@ REFERENCES = {
     ("task", "campaign"): "campaign",
     ("ledger_entry", "campaign"): "campaign",
     ("budget", "campaign"): "campaign",
+    ("result", "campaign"): "campaign",
 }
 #: The same, per entity: (field, entity named).
 _REFERENCES_OF = {owner: [(f, target) for (o, f), target in REFERENCES.items() if o == owner] for owner, _ in REFERENCES}
@@ -411,6 +412,10 @@ class _Merger:
         mapped = self._references(entity, values)
         if entity == "budget" and {"campaign", "category", "period"} <= mapped.keys():
             row_id = budget_id(mapped["campaign"], mapped["category"], mapped["period"])
+        if entity == "result" and {"kind", "day"} <= mapped.keys():
+            # Keyed by what it counts: a campaign matched by name here is in its id too.
+            key = {name: mapped.get(name) for name in ("post", "campaign", "platform")}
+            row_id = result_id(mapped["kind"], mapped["day"], **key)
         self.merge.where[row_id] = where
         held = self.stored.get(row_id)
         if held is None and row_id != source_id:
