@@ -133,8 +133,9 @@ def test_a_linkedin_export_with_its_preamble_and_us_dates(ws: Path, tmp_path: Pa
     report = json.loads(crewdeck("-w", str(ws), "kpi", "report", "+autumn", "--by", "platform", "--json"))
     row = next(r for r in report["rows"] if r["platform"] == "linkedin")
     assert row["counts"]["engagements"] == 75 and row["counts"]["clicks"] == 44 and row["reach"] == {"value": 3100, "at_least": True}
-    spend = next(r for r in report["rows"] if r["platform"] == "")["spend"]
-    assert spend == {"amount": "31.95", "currency": "EUR"}  # (25.50 + 10.00) USD x 0.9
+    # The spend the export brings (payee LinkedIn) counts on linkedin, next to its results.
+    assert row["spend"] == {"amount": "31.95", "currency": "EUR"}  # (25.50 + 10.00) USD x 0.9
+    assert [r["platform"] for r in report["rows"]] == ["linkedin"]
 
 
 def test_a_plain_csv_maps_its_columns_and_matches_posts_by_title(ws: Path, tmp_path: Path) -> None:

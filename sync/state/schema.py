@@ -26,7 +26,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from crewdeck.sync.state import rollup
+from crewdeck.sync.state import rollup, rollup_days
 from crewdeck.sync.state.records import APPROVAL, ENTITIES, Entity
 
 if TYPE_CHECKING:
@@ -249,6 +249,16 @@ def _create_posts(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS task_posts ON task(post_state) WHERE post_state IS NOT NULL")
 
 
+def _result_days(db: sqlite_utils.Database) -> None:
+    # The Results screen's periods read results per campaign, platform and
+    # day (``rollup_days``), not a record per post and day.
+    fresh = not db[rollup_days.TABLE].exists()
+    for statement in rollup_days.STATEMENTS:
+        db.execute(statement)
+    if fresh:
+        db.execute(rollup_days.FILL)
+
+
 #: Set by migration 8 until ``Store`` has written the members' access.
 ACCESS_PENDING = "rules.access_pending"
 
@@ -266,6 +276,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("members' SSH keys and the workspace's SSH account", _ssh_columns),
     ("results: daily counts per post, campaign and platform, and followers", _results_indexes),
     ("posts: content and state on tasks, post approvals, crises", _create_posts),
+    ("results summed per campaign, platform and day (the Results screen's periods)", _result_days),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

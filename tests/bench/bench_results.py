@@ -223,23 +223,100 @@ def _import_workspace() -> Path:
     return path
 
 
-def _period_switch(workspace: Path) -> list[float]:
-    """Seconds per switch of the Results screen's period (week -> month -> run and back), the pane's own worker read."""
+def _period_switch(workspace: Path, kinds: tuple[str, ...] = ("week", "month"), runs: int = 12) -> list[float]:
+    """Seconds per read of the Results screen's period (week -> month and back), the pane's own worker read."""
     from crewdeck.tui.results import pane_data
     from crewdeck.tui.workspace.workspace import Workspace
 
     ws = Workspace.open(workspace, readonly=True)
     anchor = FIRST + dt.timedelta(days=DAYS - 10)
-    kinds = ["week", "month"]
     times = []
     try:
-        for i in range(12):
+        for i in range(runs):
             t0 = time.perf_counter()
-            pane_data.load(ws, kinds[i % 2], anchor)
+            pane_data.load(ws, kinds[i % len(kinds)], anchor)
             times.append(time.perf_counter() - t0)
     finally:
         ws.close()
     return times
+
+
+#: Seconds a wait in the app may take before the benchmark gives up (something is broken, not slow).
+GIVE_UP = 60
+
+
+def _screen_switches(workspace: Path, quick: bool, *, run: bool = True) -> tuple[list[float], float]:
+    """Key pressed -> the Results screen's table drawn with the new period's figures, in a headless app at 160x48.
+
+    ``[`` (the period before) in weeks, ``p`` to months, ``[`` in months:
+    every period read for the first time.  Then ``p`` to the campaigns'
+    runs (all time, here), timed on its own (with ``run``).  The figure ends when the
+    table's last line is drawn with the rows of the new page.
+    """
+    import asyncio
+
+    from crewdeck.tui.app.app import CrewdeckApp
+    from crewdeck.tui.app.screens.results import ResultsScreen
+    from crewdeck.tui.session.session import Session
+    from crewdeck.tui.workspace.config import Config
+    from crewdeck.widgets.results_table import ResultsTable
+
+    drawn: list[tuple[float, object]] = []
+    render_line = ResultsTable.render_line
+
+    def timed_render_line(table: ResultsTable, y: int) -> object:
+        strip = render_line(table, y)
+        if y == table.size.height - 1:
+            drawn.append((time.perf_counter(), table.rows))
+        return strip
+
+    ResultsTable.render_line = timed_render_line  # type: ignore[method-assign,assignment]  # timed where the compositor calls it
+    times: list[float] = []
+    run_time = 0.0
+    moves = 3 if quick else 6
+
+    async def drive() -> None:
+        nonlocal run_time
+        app = CrewdeckApp(Session.open(workspace, "ana", None), Config(), watch=False)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.press("4")
+            until = time.monotonic() + GIVE_UP
+            while not isinstance(app.screen, ResultsScreen) or app.screen.page is None:
+                assert time.monotonic() < until, "the Results screen never opened"
+                await pilot.pause(0.01)
+            screen = app.screen
+            opened = screen.page
+            screen.day = FIRST + dt.timedelta(days=DAYS - 10)
+            screen.reload()
+
+            async def timed(key: str) -> float:
+                before = screen.page
+                await pilot.pause(0.05)
+                drawn.clear()
+                t0 = time.perf_counter()
+                await pilot.press(key)
+                until = time.monotonic() + GIVE_UP
+                while True:
+                    page = screen.page
+                    if page is not before and page is not None and any(rows == list(page.lines) for _, rows in drawn):
+                        return next(t for t, rows in drawn if rows == list(page.lines)) - t0
+                    assert time.monotonic() < until, f"{key} never redrew the screen"
+                    await pilot.pause(0.001)  # idle between looks, as the app is while its worker reads
+
+            until = time.monotonic() + GIVE_UP
+            while screen.page is opened:
+                assert time.monotonic() < until, "the anchored week never loaded"
+                await pilot.pause(0.01)
+            for key in ["left_square_bracket"] * moves + ["p"] + ["left_square_bracket"] * moves:
+                times.append(await timed(key))
+            run_time = await timed("p") if run else 0.0
+        app.session.close()
+
+    try:
+        asyncio.run(drive())
+    finally:
+        ResultsTable.render_line = render_line  # type: ignore[method-assign]  # as it was
+    return times, run_time
 
 
 def run(bench: Bench) -> None:
@@ -283,3 +360,10 @@ def run(bench: Bench) -> None:
     bench.record("results", "crewdeck kpi report --by post --period (a month)", median([r.seconds for r in by_day]) * 1000, "ms")
     switch = _period_switch(workspace)
     bench.record("results", "Results screen: period switch (read, median)", median(switch) * 1000, "ms", "<= 50 ms", median(switch) <= 0.05)
+    run_read = median(_period_switch(workspace, ("run",), 3))
+    bench.record("results", "Results screen: each campaign's run, all time (read, median)", run_read * 1000, "ms")
+    shown, run_shown = _screen_switches(workspace, bench.quick)
+    ms = median(shown) * 1000
+    bench.record("results", "Results screen: key -> new period drawn (week/month, median)", ms, "ms", "<= 50 ms", ms <= 50)
+    bench.record("results", "Results screen: p -> each campaign's run drawn", run_shown * 1000, "ms")
+

@@ -6,9 +6,12 @@ the list are the best and worst); ``enter`` on a post, its numbers by day.
 Each row has the spend and KPIs over the period (a week, a month, or the
 campaign's own run), its campaign's targets met or missed, the change in
 results against the period before, and its results per day over the last
-30 days of the period (the sparkline).  Everything comes from
-``report.build`` over the period's days only (the ``result_by_day``
-index), so switching the period reads what that period holds.
+30 days of the period (the sparkline).  The campaigns' rows come from
+``report.build`` over the period, which reads the campaign-days of
+``result_day`` (a few rows per campaign and day, whatever the number of
+posts), and from one read of the counts per campaign and day over the
+period before and the sparklines' days: switching the period reads what
+that period holds, in a few hundred rows.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger.period import Period
@@ -73,7 +77,7 @@ def load(ws: Workspace, kind: str, anchor: dt.date, campaign: str | None = None,
     label = "each campaign's run" if period is None else period.label
     if campaign is None:
         if period is None:
-            lines = [line for c in ws.campaigns() for line in _campaign_lines(ws, currency, _run(ws, c.id), None, c.id)]
+            lines = _run_lines(ws, currency)
         else:
             bounds, previous = _bounds(period)
             lines = _campaign_lines(ws, currency, bounds, previous, None)
@@ -109,25 +113,53 @@ def _run(ws: Workspace, campaign_id: str) -> Bounds:
     return start, end
 
 
-def _campaign_lines(ws: Workspace, currency: str, bounds: Bounds, previous: Bounds | None, campaign: str | None) -> list[ResultLine]:
-    now = report.build(ws.conn, currency, bounds=bounds, campaign=campaign)
-    before = report.build(ws.conn, currency, bounds=previous, campaign=campaign) if previous else None
-    earlier = {g.campaign: g for g in before.groups} if before else {}
-    spark = _spark_bounds(now, bounds)
-    daily = report.build(ws.conn, currency, by="day", bounds=spark, campaign=campaign)
-    series: dict[str, dict[str, int]] = {}
-    for g in daily.groups:
-        series.setdefault(g.campaign, {})[g.key] = g.totals.count(report.campaign_targets_result(daily, g.campaign))
-    return [
-        _line(now, g, f"+{now.campaign_label(g.campaign)}", earlier.get(g.campaign), series.get(g.campaign, {}), spark) for g in now.groups
+def _run_lines(ws: Workspace, currency: str) -> list[ResultLine]:
+    """Each campaign over its own run: the campaigns with the same run (those with no dates, say) are read together."""
+    order = {c.id: i for i, c in enumerate(ws.campaigns())}
+    runs: dict[Bounds, list[str]] = {}
+    for campaign_id in order:
+        runs.setdefault(_run(ws, campaign_id), []).append(campaign_id)
+    lines = [
+        line
+        for bounds, ids in runs.items()
+        for line in _campaign_lines(ws, currency, bounds, None, ids[0] if len(ids) == 1 else None, frozenset(ids))
     ]
+    return sorted(lines, key=lambda line: order[line.key])
+
+
+def _campaign_lines(
+    ws: Workspace, currency: str, bounds: Bounds, previous: Bounds | None, campaign: str | None, only: frozenset[str] | None = None
+) -> list[ResultLine]:
+    """The campaigns' rows (``only``: of these): KPIs over the period; the period before and the sparklines need counts only."""
+    now = report.build(ws.conn, currency, bounds=bounds, campaign=campaign)
+    groups = [g for g in now.groups if only is None or g.campaign in only]
+    sparks = {g.campaign: _spark_bounds(bounds, g.last_day) for g in groups}
+    # One read of the counts per campaign and day over every sparkline and the period before.
+    spans = [sparks[g.campaign] for g in groups if g.last_day or bounds[1] < _NEVER] + ([previous] if previous else [])
+    results = sorted({report.campaign_targets_result(now, g.campaign) for g in groups})
+    daily = report.counts_by_day(ws.conn, (min(s[0] for s in spans), max(s[1] for s in spans)), results, campaign) if spans else {}
+    before_days = (previous[0].isoformat(), previous[1].isoformat()) if previous else ("", "")
+    lines = []
+    for g in groups:
+        column = results.index(report.campaign_targets_result(now, g.campaign))
+        spark = sparks[g.campaign]
+        spark_days = (spark[0].isoformat(), spark[1].isoformat())
+        series: dict[str, int] = {}
+        before: list[int] = []
+        for day, counts in daily.get(g.campaign, {}).items():
+            if spark_days[0] <= day < spark_days[1]:
+                series[day] = counts[column]
+            if before_days[0] <= day < before_days[1]:
+                before.append(counts[column])
+        lines.append(_line(now, g, f"+{now.campaign_label(g.campaign)}", sum(before) if before else None, series, spark))
+    return lines
 
 
 def _post_lines(ws: Workspace, currency: str, bounds: Bounds, previous: Bounds | None, campaign: str, slug: str) -> list[ResultLine]:
     now = report.build(ws.conn, currency, by="post", bounds=bounds, campaign=campaign)
     before = report.build(ws.conn, currency, by="post", bounds=previous, campaign=campaign) if previous else None
     earlier = {g.key: g for g in before.groups} if before else {}
-    spark = _spark_bounds(now, bounds)
+    spark = _spark_bounds(bounds, max((g.last_day for g in now.groups), default=""))
     result = report.campaign_targets_result(now, campaign)
     series: dict[str, dict[str, int]] = {}
     # The result column is one of the result counts (targets.of checks it): safe in the SQL text.
@@ -141,27 +173,25 @@ def _post_lines(ws: Workspace, currency: str, bounds: Bounds, previous: Bounds |
     lines = []
     for g in now.groups:
         label = titles.get(g.key) or (f"+{slug}{g.key}" if g.key.startswith("/") else "(no post)" if not g.key else g.key[:8])
-        lines.append(_line(now, g, label, earlier.get(g.key), series.get(g.key, {}), spark))
+        lines.append(_line(now, g, label, _count(earlier.get(g.key), result), series.get(g.key, {}), spark))
     ctr = {g.key: g.kpis["ctr"].value for g in now.groups}
     lines.sort(key=lambda line: (ctr[line.key] is None, -(ctr[line.key] or 0), line.label.lower()))
     return lines
 
 
-def _spark_bounds(built: report.ResultsReport, bounds: Bounds) -> Bounds:
-    """The last ``SPARK_DAYS`` days of the period (of a run: up to its last day with results)."""
+def _spark_bounds(bounds: Bounds, last_day: str) -> Bounds:
+    """The last ``SPARK_DAYS`` days of the period (of a run: up to ``last_day``, its last day with results)."""
     end = bounds[1]
     if end >= _NEVER:
-        last = max((g.last_day for g in built.groups if g.last_day), default="")
-        end = dt.date.fromisoformat(last) + dt.timedelta(days=1) if last else bounds[0] + dt.timedelta(days=1)
+        end = dt.date.fromisoformat(last_day) + dt.timedelta(days=1) if last_day else bounds[0] + dt.timedelta(days=1)
     return max(bounds[0], end - dt.timedelta(days=SPARK_DAYS)), end
 
 
-def _line(
-    built: report.ResultsReport, g: report.Group, label: str, before: report.Group | None, daily: dict[str, int], spark: Bounds
-) -> ResultLine:
+def _line(built: report.ResultsReport, g: report.Group, label: str, before: int | None, daily: dict[str, int], spark: Bounds) -> ResultLine:
+    """``before``: the results of the period before (``None``: none recorded)."""
     result = report.campaign_targets_result(built, g.campaign)
     count = g.totals.count(result)
-    days = [(spark[0] + dt.timedelta(days=i)).isoformat() for i in range((spark[1] - spark[0]).days)] if daily else []
+    days = _days(spark) if daily else ()
     return ResultLine(
         key=g.campaign if built.by == "campaign" else g.key,
         label=visible(label),  # a name or title someone typed: shown, never sent to the terminal
@@ -170,9 +200,18 @@ def _line(
         kpis=tuple(shown(g.kpis[code], built.currency) for code in SHOWN),
         missed=", ".join(f"{shown(v, built.currency)} vs {t}" for t, v in g.missed),
         has_targets=report.has_targets(built, g.campaign),
-        change=_change(count, before.totals.count(result) if before else None),
+        change=_change(count, before),
         series=tuple(daily.get(day, 0) for day in days),
     )
+
+
+@lru_cache(maxsize=8)
+def _days(bounds: Bounds) -> tuple[str, ...]:
+    return tuple((bounds[0] + dt.timedelta(days=i)).isoformat() for i in range((bounds[1] - bounds[0]).days))
+
+
+def _count(group: report.Group | None, result: str) -> int | None:
+    return None if group is None else group.totals.count(result)
 
 
 def _change(now: int, before: int | None) -> str:

@@ -15,12 +15,12 @@ import json
 import sqlite3
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from crewdeck.sync.state import rollup
+from crewdeck.sync.state import rollup, rollup_days
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import EXACT, format_minor, round_minor, to_decimal
 from crewdeck.sync.state.records import RESULT_COUNTS
@@ -143,10 +143,15 @@ def _result_sums(
 ) -> Iterator[tuple[Any, ...]]:
     """``(campaign, platform, key, sums..., largest reach, records with a reach, last day)``, a few rows per group.
 
-    Whole months come from ``result_month`` (kept by triggers, see
-    ``rollup``), the days before the first and after the last whole month
-    from the daily records; by day, everything from the daily records.
+    Per campaign, platform or day, from ``result_day`` (kept by triggers,
+    see ``rollup_days``); per post, whole months come from
+    ``result_month`` (``rollup``), the days before the first and after the
+    last whole month from the daily records; for one post, from its daily
+    records.
     """
+    if post is None and by != "post":
+        yield from _campaign_day_sums(conn, by, bounds, campaign)
+        return
     if by == "day":
         yield from _daily_sums(conn, bounds, campaign, post, by)
         return
@@ -179,6 +184,53 @@ def _result_sums(
     for row in conn.execute(stale, params).fetchall():
         # A month whose largest reach and last day are read again from its days.
         yield from _daily_sums(conn, _month(row[-1]), None, None, by, key=row[:4])
+
+
+def _campaign_day_sums(
+    conn: sqlite3.Connection, by: str, bounds: tuple[dt.date, dt.date] | None, campaign: str | None
+) -> Iterator[tuple[Any, ...]]:
+    """The period's campaign-days summed and placed in SQL: a row per group, however many posts and days."""
+    where = ["d.rows > 0"]
+    params: dict[str, str] = {}
+    if bounds is not None:
+        where.append("d.day >= :since AND d.day < :until")
+        params.update(since=bounds[0].isoformat(), until=bounds[1].isoformat())
+    if campaign is not None:
+        where.append("d.campaign = :campaign")
+        params["campaign"] = campaign
+    key = {"campaign": "''", "platform": "d.platform", "day": "d.day"}[by]
+    sums = ", ".join(f"sum(d.{name})" for name in RESULT_COUNTS)
+    sql = (
+        f"SELECT d.campaign, nullif(d.platform, ''), {key}, {sums}, max(d.reach_max), sum(d.reach_rows), max(d.day) "
+        f"FROM {rollup_days.TABLE} d WHERE {' AND '.join(where)} AND d.stale = 0 GROUP BY 1, 2, 3"
+    )
+    yield from conn.execute(sql, params)
+    stale = f"SELECT d.day, d.campaign, d.platform FROM {rollup_days.TABLE} d WHERE {' AND '.join(where)} AND d.stale = 1"
+    for day, camp, platform in conn.execute(stale, params).fetchall():
+        # A campaign-day whose largest reach is read again from its records.
+        first = dt.date.fromisoformat(day)
+        for row in _daily_sums(conn, (first, first + dt.timedelta(days=1)), camp, None, by):
+            if row[0] == camp and (row[1] or "") == platform:
+                yield row
+
+
+def counts_by_day(
+    conn: sqlite3.Connection, bounds: tuple[dt.date, dt.date], names: Sequence[str], campaign: str | None = None
+) -> dict[str, dict[str, tuple[int, ...]]]:
+    """Every campaign's ``names`` counts per day over ``bounds`` (``campaign``: that one's), from ``result_day``.
+
+    Counts only: a stale row's largest reach is not read again here, its
+    counts are exact.
+    """
+    # The names are result counts (checked here): safe in the SQL text.
+    sums = ", ".join(f"sum(d.{RESULT_COUNTS[RESULT_COUNTS.index(name)]})" for name in names) or "0"
+    where = "d.rows > 0 AND d.day >= :since AND d.day < :until" + (" AND d.campaign = :campaign" if campaign is not None else "")
+    sql = f"SELECT d.campaign, d.day, {sums} FROM {rollup_days.TABLE} d WHERE {where} GROUP BY 1, 2"
+    out: dict[str, dict[str, tuple[int, ...]]] = defaultdict(dict)
+    params = {"since": bounds[0].isoformat(), "until": bounds[1].isoformat(), "campaign": campaign or ""}
+    for row in conn.execute(sql, params):
+        out[row[0]][row[1]] = row[2:]
+    return dict(out)
 
 
 def _placed(table: str, by: str) -> str:
@@ -252,8 +304,9 @@ def _add_spend(g: Group, spent: Spend, missing: dict[str, int]) -> None:
 def _followers(conn: sqlite3.Connection, bounds: tuple[dt.date, dt.date] | None) -> dict[str, tuple[list[str], list[int]]]:
     where, params = _where(bounds, None)
     out: dict[str, tuple[list[str], list[int]]] = defaultdict(lambda: ([], []))
-    # result_followers, a partial index of the few follower records, answers this in their order.
-    sql = f"SELECT r.platform, r.day, r.followers FROM result r WHERE r.kind = 'followers' AND r.followers IS NOT NULL AND {where} ORDER BY 1, 2"
+    # result_followers, a partial index of the few follower records, answers this in their order (named: with
+    # no follower records it has no statistics, and the planner would read every record of the period by day).
+    sql = f"SELECT r.platform, r.day, r.followers FROM result r INDEXED BY result_followers WHERE r.kind = 'followers' AND r.followers IS NOT NULL AND {where} ORDER BY 1, 2"
     for platform, day, count in conn.execute(sql, params):
         days, counts = out[platform]
         days.append(day)

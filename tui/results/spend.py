@@ -6,27 +6,40 @@ their author; never pending ones), summed per group, currency and day, and
 converted with the rate in force on each day (``rates.RateBook``, as
 ``ledger report`` converts).  Amounts with no rate in force are kept apart
 per currency, never guessed.
+
+Per platform, an entry linked to a post counts on the post's platform.  An
+entry linked to the campaign alone counts on the platform its payee names
+(what an ad export's spend is paid to: ``kpi import --spend`` writes payee
+Meta or LinkedIn), when that is one of the campaign's platforms (its
+``platforms``, or a platform its results are on), compared as platforms
+are keyed, case aside.  Any other campaign entry (a photographer, a print
+run) counts on no platform: the campaign's row with none.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from crewdeck.sync.state import rollup_days
 from crewdeck.sync.state.money import EXACT, to_decimal
 from crewdeck.tui.ledger.filter import COUNTED
 from crewdeck.tui.ledger.rates import RateBook
 
-#: What ledger entries are grouped by, per grouping of results: SQL over ``e`` (the entry) and ``t`` (its task).
 #: Before any date and after every date, as text that sorts like ISO dates.
 _EVER, _NEVER = "", "9999-12-31"
+#: Marks a payee where a platform goes (platform names start with a letter or digit).
+_PAYEE = "@"
+#: What ledger entries are grouped by, per grouping of results: SQL over ``e`` (the entry) and ``t`` (its task).
 SPEND_KEYS = {
     "campaign": "e.campaign, ''",
     "post": "e.campaign, e.task",
-    "platform": "e.campaign, lower(t.platform)",
+    # A campaign's own entries carry their payee, marked, until ``_payee_platforms`` places them.
+    "platform": f"e.campaign, CASE WHEN e.task IS NULL THEN '{_PAYEE}' || lower(trim(e.payee)) ELSE lower(t.platform) END",
     "day": "e.campaign, e.date",
 }
 
@@ -88,6 +101,8 @@ def counted_spend(
                     found = rates.in_force(currency, day)
                     when = rate_day[day] = None if found is None else found[0]
                 sums[(camp, key, currency, when)] += amount
+    if by == "platform":
+        sums = _payee_platforms(conn, sums, campaign)
     for (camp, key, currency, when), amount in sums.items():
         target = out[(camp, key)]
         if when is None:
@@ -96,3 +111,25 @@ def counted_spend(
             rate = rates.on(currency, when)
             target.amount = EXACT.add(target.amount, EXACT.multiply(to_decimal(amount, currency), rate))
     return dict(out)
+
+
+def _payee_platforms(
+    conn: sqlite3.Connection, sums: dict[tuple[str, str | None, str, str | None], int], campaign: str | None
+) -> dict[tuple[str, str | None, str, str | None], int]:
+    """The sums with each campaign entry's payee turned into the campaign's platform it names, or no platform."""
+    if not any(key and key.startswith(_PAYEE) for _, key, _, _ in sums):
+        return sums
+    only = " WHERE id = :campaign" if campaign is not None else ""
+    platforms: dict[str, set[str]] = defaultdict(set)
+    for camp, listed in conn.execute(f"SELECT id, platforms FROM campaign{only}", {"campaign": campaign}):
+        platforms[camp].update(str(p).lower() for p in json.loads(listed or "[]"))
+    only = " AND campaign = :campaign" if campaign is not None else ""
+    on_results = f"SELECT DISTINCT campaign, platform FROM {rollup_days.TABLE} WHERE platform <> '' AND rows > 0{only}"
+    for camp, platform in conn.execute(on_results, {"campaign": campaign}):
+        platforms[camp].add(platform)
+    placed: dict[tuple[str, str | None, str, str | None], int] = defaultdict(int)
+    for (camp, key, currency, when), amount in sums.items():
+        if key and key.startswith(_PAYEE):
+            key = key[len(_PAYEE) :] if key[len(_PAYEE) :] in platforms.get(camp, ()) else None
+        placed[(camp, key, currency, when)] += amount
+    return placed

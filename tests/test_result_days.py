@@ -1,0 +1,128 @@
+"""Results summed per campaign, platform and day (``rollup_days``): kept right through every change, read like the records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+from crewdeck.sync.state import rollup_days
+from crewdeck.sync.state.records import RESULT_COUNTS
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.results import pane_data, report
+from crewdeck.tui.results.keys import Key, write
+from crewdeck.tui.workspace.workspace import Workspace
+
+from .syncsupport import crewdeck
+from .test_results import _post, _report, ws  # noqa: F401 (ws: the fixture)
+
+_ROW = f"day, campaign, platform, {', '.join(RESULT_COUNTS)}, reach_rows, rows"
+
+
+def _kept_and_fresh(store: Store) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """The rows the triggers kept and the rows summed again from the records (counts, records with a reach, records)."""
+    kept = store.conn.execute(f"SELECT {_ROW} FROM {rollup_days.TABLE} WHERE rows > 0 ORDER BY 1, 2, 3").fetchall()
+    store.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS fresh AS SELECT * FROM {rollup_days.TABLE} WHERE 0")
+    store.conn.execute("DELETE FROM fresh")
+    store.conn.execute(rollup_days.FILL.replace(f"INSERT INTO {rollup_days.TABLE}", "INSERT INTO fresh"))
+    fresh = store.conn.execute(f"SELECT {_ROW} FROM fresh ORDER BY 1, 2, 3").fetchall()
+    return kept, fresh
+
+
+def _random_results(store: Store, who: str, posts: list[str], campaign: str, seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(4):  # writes, rewrites and corrections, in batches
+        rows = []
+        for _ in range(40):
+            key = Key("post", post=rng.choice(posts)) if rng.random() < 0.7 else Key("campaign", campaign=campaign, platform="meta")
+            day = f"2026-{rng.choice(['10', '11'])}-{rng.randint(1, 28):02d}"
+            rows.append((key, day, {"impressions": rng.randint(0, 900), "reach": rng.randint(0, 500), "clicks": rng.randint(0, 9)}))
+        unique = {(k, d): v for k, d, v in rows}
+        write(store, who, [(k, d, v) for (k, d), v in unique.items()], "test")
+
+
+def test_the_campaign_days_follow_results_and_posts_moving_between_campaigns_and_platforms(ws: Path) -> None:  # noqa: F811
+    posts = [_post(ws, f"Post {n}", platform) for n, platform in enumerate(("instagram", "Instagram", "tiktok"))]
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "add", "Winter", "--platforms", "tiktok")
+    with Store(ws) as store:
+        raj = store.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
+        launch = store.conn.execute("SELECT id FROM campaign WHERE name = 'Launch'").fetchone()[0]
+        _random_results(store, raj, posts, launch, 16)
+        kept, fresh = _kept_and_fresh(store)
+        assert kept == fresh and len(kept) >= 20
+        # Posts on "instagram" and "Instagram" count on one platform, as the report places them.
+        assert {row[2] for row in kept} == {"instagram", "tiktok", "meta"}
+    # A post moves to another campaign, another to another platform: their days move with them.
+    crewdeck("-w", str(ws), "--as", "raj", "set", posts[0], "campaign=winter")
+    crewdeck("-w", str(ws), "--as", "raj", "set", posts[1], "platform=linkedin")
+    with Store(ws) as store:
+        kept, fresh = _kept_and_fresh(store)
+        assert kept == fresh
+        winter = store.conn.execute("SELECT id FROM campaign WHERE name = 'Winter'").fetchone()[0]
+        assert any(row[1] == winter and row[2] == "instagram" for row in kept)
+        assert any(row[2] == "linkedin" for row in kept)
+        # A post's results that arrive before its task (a pull may bring them so) count once the task does.
+        late = "f" * 32
+        store.conn.execute(
+            "INSERT INTO result (id, kind, post, day, impressions, reach, source) VALUES (?, 'post', ?, '2026-11-03', 70, 40, 'test')",
+            (f"result:post:{late}:2026-11-03", late),
+        )
+        assert _kept_and_fresh(store)[0] == kept
+        with store.write(raj) as w:
+            w.create("task", {"title": "Late post", "campaign": winter, "platform": "TikTok", "created_by": raj}, row_id=late)
+        kept, fresh = _kept_and_fresh(store)
+        assert kept == fresh
+        assert (
+            store.conn.execute(
+                f"SELECT impressions FROM {rollup_days.TABLE} WHERE day = '2026-11-03' AND campaign = ? AND platform = 'tiktok'", (winter,)
+            ).fetchone()[0]
+            >= 70
+        )
+        # Removed records and tasks (rebuilding from the log removes rows) take their counts away.
+        store.conn.execute("DELETE FROM result WHERE id LIKE 'result:campaign:%' AND day < '2026-10-15'")
+        store.conn.execute("DELETE FROM task WHERE id = ?", (posts[2],))
+        kept, fresh = _kept_and_fresh(store)
+        assert kept == fresh
+
+
+def test_reports_read_from_the_campaign_days_say_what_the_records_say(ws: Path) -> None:  # noqa: F811
+    posts = [_post(ws, f"Post {n}", platform) for n, platform in enumerate(("instagram", "tiktok", "tiktok"))]
+    with Store(ws) as store:
+        raj = store.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
+        launch = store.conn.execute("SELECT id FROM campaign WHERE name = 'Launch'").fetchone()[0]
+        _random_results(store, raj, posts, launch, 7)
+    periods = [None, (dt.date(2026, 10, 6), dt.date(2026, 10, 13)), (dt.date(2026, 11, 1), dt.date(2026, 12, 1))]
+    ws_ = Workspace.open(ws)
+    try:
+        conn = ws_.conn
+
+        def everything() -> list[object]:
+            return [
+                report.as_json(report.build(conn, "EUR", by=by, bounds=bounds, campaign=campaign))
+                for by in ("campaign", "platform", "day")
+                for bounds in periods
+                for campaign in (None, launch)
+            ]
+
+        def page() -> list[object]:
+            return [pane_data.load(ws_, kind, dt.date(2026, 11, 11)) for kind in pane_data.KINDS]
+
+        from_days, page_from_days = everything(), page()
+        # Every row marked stale: each campaign-day read again from its records.
+        conn.execute(f"UPDATE {rollup_days.TABLE} SET stale = 1")
+        assert everything() == from_days
+        assert page() == page_from_days
+        assert sum(len(r["rows"]) for r in from_days) > 30  # type: ignore[index]  # as_json's dicts
+    finally:
+        ws_.close()
+
+
+def test_a_lower_reach_is_read_again_from_the_records(ws: Path) -> None:  # noqa: F811
+    first, second = _post(ws, "Reel one"), _post(ws, "Reel two")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", first[:8], "2026-09-10", "reach=900", "engagements=90")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", second[:8], "2026-09-10", "reach=700", "engagements=10")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", first[:8], "2026-09-10", "reach=600")
+    with Store(ws) as store:
+        assert store.conn.execute(f"SELECT stale, reach_max FROM {rollup_days.TABLE}").fetchall() == [(1, 900)]
+    row = _report(ws, "--period", "2026-09-10")["rows"][0]
+    assert row["reach"] == {"value": 700, "at_least": True} and row["counts"]["engagements"] == 100

@@ -1,0 +1,51 @@
+"""Spend per platform: a post's entries on its platform, a campaign's own entries on the platform their payee names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .syncsupport import crewdeck
+from .test_results import _post, _report, ws  # noqa: F401 (ws: the fixture)
+
+
+def _by_platform(ws: Path, period: str) -> dict[str, dict]:  # noqa: F811
+    return {row["platform"]: row for row in _report(ws, "--by", "platform", "--period", period)["rows"]}
+
+
+def test_campaign_spend_counts_on_the_platform_its_payee_names_when_the_campaign_is_on_it(ws: Path) -> None:  # noqa: F811
+    post = _post(ws)  # on instagram, the campaign's listed platform
+    w = ["-w", str(ws), "--as", "raj"]
+    crewdeck(*w, "kpi", "add", post[:8], "2026-11-20", "impressions=1000", "clicks=10")
+    crewdeck(*w, "kpi", "add", "+launch/meta", "2026-11-20", "impressions=4000", "clicks=40")
+    ledger = [*w, "ledger", "add", "--campaign", "launch", "--category", "ads", "--date", "2026-11-20"]
+    crewdeck(*ledger, "--payee", "Meta", "--amount", "45.00 EUR", "--task", post[:8])  # a post's: its platform, whoever is paid
+    crewdeck(*ledger, "--payee", "Meta", "--amount", "30.00 EUR")  # meta: a platform the campaign's results are on
+    crewdeck(*ledger, "--payee", "Instagram", "--amount", "20.00 EUR")  # the campaign's listed platform, case aside
+    crewdeck(*ledger, "--payee", "Photo studio", "--amount", "15.00 EUR")  # no platform
+    crewdeck(*ledger, "--payee", "TikTok", "--amount", "12.00 EUR")  # a platform, but not one of this campaign's
+
+    rows = _by_platform(ws, "2026-11-20")
+    assert set(rows) == {"instagram", "meta", ""}
+    assert rows["instagram"]["spend"] == {"amount": "65.00", "currency": "EUR"}
+    assert rows["instagram"]["kpis"]["cpc"]["value"] == "6.50"  # 65 / 10
+    assert rows["meta"]["spend"] == {"amount": "30.00", "currency": "EUR"}
+    assert rows["meta"]["kpis"]["cpc"]["value"] == "0.75"  # 30 / 40
+    assert rows[""]["spend"] == {"amount": "27.00", "currency": "EUR"}
+    # The campaign's total is every entry, whatever platform each went to.
+    assert _report(ws, "--period", "2026-11-20")["rows"][0]["spend"] == {"amount": "122.00", "currency": "EUR"}
+
+
+def test_the_spend_an_ad_export_brings_counts_on_the_platform_of_its_results(ws: Path, tmp_path: Path) -> None:  # noqa: F811
+    # Columns as Meta Ads Manager documents its export broken down by day (the file itself cannot be downloaded here).
+    export = tmp_path / "ads.csv"
+    export.write_text(
+        "Campaign name,Day,Reporting starts,Reporting ends,Reach,Impressions,Link clicks,Results,Amount spent (EUR)\n"
+        "Launch,2026-11-22,2026-11-22,2026-11-22,900,2500,50,4,62.50\n",
+        encoding="utf-8",
+    )
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", str(export), "--format", "meta", "--spend")
+    rows = _by_platform(ws, "2026-11-22")
+    assert set(rows) == {"meta"}
+    assert rows["meta"]["spend"] == {"amount": "62.50", "currency": "EUR"}
+    assert rows["meta"]["kpis"]["cpc"]["value"] == "1.25"  # 62.50 / 50
+    assert rows["meta"]["kpis"]["cpa"]["value"] == "15.62"  # 15.625, half to even
