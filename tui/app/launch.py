@@ -76,8 +76,13 @@ def _local_zone() -> str:
 
 
 def preload() -> None:
-    """Import the app's modules now (``crewdeck web session`` does, before it knows whose app it is)."""
+    """Import the app's modules now (``crewdeck web session`` does, before it knows whose app it is).
+
+    With them the Approvals view, a guest's first screen, which a terminal's
+    app imports only when opened.
+    """
     from crewdeck.tui.app import app  # noqa: F401
+    from crewdeck.tui.app.screens import approvals  # noqa: F401
 
 
 def launch(ctx: Context) -> int:
