@@ -13,7 +13,8 @@ import pytest
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.calendar_panel import CalendarPanel
-from crewdeck.tui.app.crisis import CrisisBanner, HeldPostsScreen
+from crewdeck.tui.app.crisis import HeldPostsScreen
+from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.help import HelpScreen

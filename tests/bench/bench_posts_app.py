@@ -107,7 +107,7 @@ def bench_approvals_open(bench: Bench, path: Path) -> None:
 
 def bench_banner(bench: Bench, path: Path) -> None:
     from crewdeck.tui.app.app import CrewdeckApp
-    from crewdeck.tui.app.crisis import CrisisBanner
+    from crewdeck.tui.app.crisis_banner import CrisisBanner
 
     runs = 3 if bench.quick else 10
     times: list[float] = []

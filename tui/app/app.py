@@ -26,22 +26,17 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
 from textual.widget import Widget
-from textual.widgets import Tab, Tabs
 
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.store import WorkspaceError
 from crewdeck.sync.state.visible import visible
-from crewdeck.sync.state.watcher import ChangeWatcher
 from crewdeck.tui.app.collector import IdleCollector
-from crewdeck.tui.app.crisis import HELD_BINDINGS, CrisisBanner, CrisisKey
+from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.grid_pane import GridPane
-from crewdeck.tui.app.key_conflicts import KeyScope, keymap_conflict
 from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.lines import markup_literal
 from crewdeck.tui.app.opening import NARROW, Opening
 from crewdeck.tui.app.pane import Pane
-from crewdeck.tui.app.screens.approvals import APPROVALS_BINDINGS, ApprovalsScreen, open_approvals
-from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.tasks_pane import TasksPane
 from crewdeck.tui.app.workers import background
@@ -57,7 +52,10 @@ from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
 if TYPE_CHECKING:
+    from textual.widgets import Tabs
+
     from crewdeck.sync.client.engine import SyncEngine, SyncStatus
+    from crewdeck.tui.app.key_conflicts import KeyScope
 
 #: Seconds between looks at whether input has rested long enough to collect garbage.
 COLLECT_EVERY = 0.25
@@ -73,31 +71,37 @@ def pane_types() -> tuple[type[Pane], ...]:
 
 def binding_ids() -> set[str]:
     """Every binding id a config's [keymap] may name."""
-    sources: list[Iterable[BindingType]] = [CrewdeckApp.BINDINGS, MainScreen.BINDINGS, *(bindings for _, bindings in POST_SCREENS)]
+    sources: list[Iterable[BindingType]] = [CrewdeckApp.BINDINGS, MainScreen.BINDINGS, *(bindings for _, bindings in post_screens())]
     for pane_type in pane_types():
         sources.append(pane_type.BINDINGS)
-        sources.extend(bindings for _, bindings in pane_type.HELP_EXTRA)
+        sources.extend(bindings for _, bindings in pane_type.help_extra())
     return {b.id for source in sources for b in source if isinstance(b, Binding) and b.id}
 
 
 def key_scopes() -> list[KeyScope]:
     """Where keys work together: each pane (with the app's keys and its widgets'), each screen a pane opens (with the app's)."""
+    from crewdeck.tui.app.key_conflicts import KeyScope
+
     app_wide = [*CrewdeckApp.BINDINGS, *MainScreen.BINDINGS]
     panes, screens = [], []
     for pane_type in pane_types():
         pane: list[BindingType] = [*app_wide, *pane_type.BINDINGS]
-        for title, bindings in pane_type.HELP_EXTRA:
+        for title, bindings in pane_type.help_extra():
             if title in pane_type.SCREEN_SECTIONS:
                 screens.append(KeyScope.of(f"the {title.lower()} screen", CrewdeckApp.BINDINGS, bindings))
             else:
                 pane.extend(bindings)
         panes.append(KeyScope.of(f"the {pane_type.pane_title.lower()} pane", pane))
-    screens.extend(KeyScope.of(f"the {title.lower()} screen", CrewdeckApp.BINDINGS, bindings) for title, bindings in POST_SCREENS)
+    screens.extend(KeyScope.of(f"the {title.lower()} screen", CrewdeckApp.BINDINGS, bindings) for title, bindings in post_screens())
     return panes + screens
 
 
-#: The posts' screens, whose keys ``?`` lists after the panes'.
-POST_SCREENS: list[tuple[str, list[BindingType]]] = [("Approvals", APPROVALS_BINDINGS), ("Posts a crisis held", HELD_BINDINGS)]
+def post_screens() -> list[tuple[str, list[BindingType]]]:
+    """The posts' screens and their keys, which ``?`` lists after the panes' (imported when asked: not for the first paint)."""
+    from crewdeck.tui.app.crisis import HELD_BINDINGS
+    from crewdeck.tui.app.screens.approvals import APPROVALS_BINDINGS
+
+    return [("Approvals", APPROVALS_BINDINGS), ("Posts a crisis held", HELD_BINDINGS)]
 
 
 def _described(bindings: Iterable[BindingType]) -> Iterable[Binding]:
@@ -116,6 +120,8 @@ def check_config(config: Config) -> None:
             hint = f" (did you mean {close[0]}?)" if close else " (the app's ? screen lists every id)"
             raise ConfigError(where, f"keymap.{action}", f"no key binding has this id{hint}")
     if config.keymap:
+        from crewdeck.tui.app.key_conflicts import keymap_conflict
+
         app_wide = frozenset(b.id for b in [*CrewdeckApp.BINDINGS, *MainScreen.BINDINGS] if isinstance(b, Binding) and b.id)
         conflict = keymap_conflict(config.keymap, key_scopes(), app_wide)
         if conflict is not None:
@@ -174,7 +180,8 @@ class MainScreen(Screen[None]):
         self.set_class(app.size.width < NARROW, "-single")
         yield WorkspaceHeader(id="header")
         yield CrisisBanner(self.crewdeck_app.services, id="crisis-banner")
-        yield _pane_tabs()
+        if self.has_class("-single"):
+            yield _pane_tabs(app.active_pane)
         with Container(id="panes"):
             for number, pane_type in enumerate(pane_types(), start=1):
                 pane = _framed(pane_type(services), number)
@@ -191,12 +198,17 @@ class MainScreen(Screen[None]):
         self.crewdeck_app.update_layout()
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
-        if event.tab.id:
+        # The bar made with the active pane's tab active says so as it mounts: nothing to do.
+        if event.tab.id and event.tab.id != f"tab-{self.crewdeck_app.active_pane}":
             self.crewdeck_app.focus_pane(event.tab.id.removeprefix("tab-"))
 
 
-def _pane_tabs() -> Tabs:
-    return Tabs(*(Tab(f"{n} {title}", id=f"tab-{name}") for n, (name, title) in enumerate(PANES, start=1)), id="pane-tabs")
+def _pane_tabs(active: str) -> Tabs:
+    """The tab bar of a narrow terminal or a zoomed pane: made when first shown, not for the first paint of a wide one."""
+    from textual.widgets import Tab, Tabs
+
+    tabs = (Tab(f"{n} {title}", id=f"tab-{name}") for n, (name, title) in enumerate(PANES, start=1))
+    return Tabs(*tabs, active=f"tab-{active}", id="pane-tabs")
 
 
 def _framed(pane: Pane, number: int) -> Pane:
@@ -287,6 +299,8 @@ class CrewdeckApp(App[int]):
 
     def get_default_screen(self) -> Screen[Any]:
         if self.guest:
+            from crewdeck.tui.app.screens.approvals import ApprovalsScreen
+
             # No panes are made, so nothing reads the tasks, the grid or the ledger for them.
             return ApprovalsScreen(self.services)
         self.main_screen = MainScreen(self)
@@ -368,7 +382,10 @@ class CrewdeckApp(App[int]):
         screen.set_class(single, "-single")
         for pane in screen.query(".pane"):
             pane.set_class(pane.id == self.active_pane, "-active")
-        for widget in screen.query("#pane-tabs"):
+        bar = list(screen.query("#pane-tabs"))
+        if single and not bar:
+            screen.mount(_pane_tabs(self.active_pane), before="#panes")
+        for widget in bar:
             tabs = cast("Tabs", widget)
             if tabs.active != f"tab-{self.active_pane}":
                 tabs.active = f"tab-{self.active_pane}"
@@ -408,8 +425,8 @@ class CrewdeckApp(App[int]):
         sections: list[tuple[str, Iterable[BindingType]]] = [("Everywhere", self.BINDINGS), ("Panes", MainScreen.BINDINGS)]
         for pane_type in pane_types():
             sections.append((pane_type.pane_title, pane_type.BINDINGS))
-            sections.extend(pane_type.HELP_EXTRA)
-        sections.extend(POST_SCREENS)
+            sections.extend(pane_type.help_extra())
+        sections.extend(post_screens())
         from crewdeck.tui.app.screens.help import HelpScreen
 
         self.push_screen(HelpScreen(sections, dict(self.config.keymap)))
@@ -463,6 +480,8 @@ class CrewdeckApp(App[int]):
         return True
 
     def action_crisis(self) -> None:
+        from crewdeck.tui.app.crisis import CrisisKey
+
         CrisisKey(self, self.services).run()
 
     def action_calendar(self) -> None:
@@ -470,6 +489,8 @@ class CrewdeckApp(App[int]):
         self.main_screen.query_one(GridPane).show_calendar(True)
 
     def action_approvals(self) -> None:
+        from crewdeck.tui.app.screens.approvals import ApprovalsScreen, open_approvals
+
         if not isinstance(self.screen, ApprovalsScreen):
             open_approvals(self, self.services)
 
@@ -537,6 +558,8 @@ class CrewdeckApp(App[int]):
     def _watch(self) -> None:
         # From the seq the session opened at: commits made while the app was
         # starting (a first pull, another member) are reported too.
+        from crewdeck.sync.state.watcher import ChangeWatcher
+
         opened = self.session.opened
         try:
             watcher = ChangeWatcher(self.session.path, after_seq=self.session.opened_at_seq, opened=opened)
@@ -584,18 +607,20 @@ class CrewdeckApp(App[int]):
         for pane in self.main_screen.query(Pane):
             if pane.started:
                 pane.store_changed(ops, ours)
-        if isinstance(self.screen, DetailScreen):
-            self.screen.load()
         for screen in self.screen_stack:
             for banner in screen.query(CrisisBanner):
                 banner.store_changed(ops)
-            if isinstance(screen, ApprovalsScreen):
-                screen.store_changed(ops)
-        if len(self.screen_stack) > 1:  # the Results screen may be open (imported only once it was)
+        # The screens below are imported when first opened (not for the first
+        # paint): with only the main screen up, none of them is open.
+        if len(self.screen_stack) > 1 or self.guest:
+            from crewdeck.tui.app.screens.approvals import ApprovalsScreen
+            from crewdeck.tui.app.screens.detail import DetailScreen
             from crewdeck.tui.app.screens.results import ResultsScreen
 
+            if isinstance(self.screen, DetailScreen):
+                self.screen.load()
             for screen in self.screen_stack:
-                if isinstance(screen, ResultsScreen):
+                if isinstance(screen, (ApprovalsScreen, ResultsScreen)):
                     screen.store_changed(ops)
         if notice:
             self.notify(notice, timeout=4)

@@ -1,10 +1,7 @@
-"""Crisis mode in the app: the banner every member sees, the key that starts or ends one, and the posts it held.
+"""Crisis mode in the app: the key that starts or ends one, and the posts it held.
 
-The banner reads the open crises in a worker whenever a crisis, its end or
-a task (its checklist) reaches the app through the change watcher, so it
-shows on every screen within a moment of ``crisis start`` anywhere, with
-no key pressed, and goes when the crisis ends.  Starting and ending are
-for managers (the app hides the key from others; the rules refuse anyway).
+The banner every member sees is ``crisis_banner.py``.  Starting and ending
+are for managers (the app hides the key from others; the rules refuse anyway).
 """
 
 from __future__ import annotations
@@ -14,71 +11,22 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from textual.widgets import Label
 
-from crewdeck.sync.state.oplog import Op
-from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.post_actions import POST_COLUMNS, post_line, run_move
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
-from crewdeck.tui.app.workers import background, in_background
+from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.posts import writing
-from crewdeck.tui.posts.banner import OpenCrisis, open_crisis_banner
 from crewdeck.tui.posts.reading import PostView, open_crises
 from crewdeck.tui.posts.states import label
 from crewdeck.tui.session.writing import Written
-from crewdeck.tui.time.when import format_local, parse_moment_text
+from crewdeck.tui.time.when import parse_moment_text
 from crewdeck.widgets.post_table import PostTable
-
-#: Records whose change may change the banner (the checklist's tasks among the tasks).
-BANNER_ENTITIES = frozenset({"crisis", "crisis_end", "task", "member", "campaign"})
-
-
-class CrisisBanner(Static):
-    """One line per open crisis: reason, who, since when (the viewer's time), checklist progress; hidden when none."""
-
-    DEFAULT_CSS = """
-    CrisisBanner { display: none; height: auto; background: $error; color: $text; text-style: bold; padding: 0 1; }
-    CrisisBanner.-open { display: block; }
-    """
-
-    def __init__(self, services: Services, *, known: list[OpenCrisis] | None = None, id: str | None = None) -> None:
-        """``known``: the open crises as another banner shows them (nothing is read then)."""
-        super().__init__("", id=id)
-        self.services = services
-        self.crises: list[OpenCrisis] = []
-        self._known = known
-
-    def on_mount(self) -> None:
-        if self._known is None:
-            self.reload()
-        else:
-            self.show(self._known)
-
-    def store_changed(self, ops: list[Op]) -> None:
-        if any(op.entity in BANNER_ENTITIES for op in ops) and (self.crises or any(op.entity == "crisis" for op in ops)):
-            self.reload()
-
-    @background(exclusive=True, group="crisis-banner")
-    def reload(self) -> None:
-        found = self.services.session.access.read(lambda ws: open_crisis_banner(ws.conn))
-        self.app.call_from_thread(self.show, found)
-
-    def show(self, crises: list[OpenCrisis]) -> None:
-        self.crises = crises
-        self.set_class(bool(crises), "-open")
-        now = self.services.now()
-        lines = []
-        for crisis in crises:
-            since = format_local(crisis.started_at, self.services.viewer_tz, now, clock24=self.services.config.clock24)
-            checklist = f" · checklist {crisis.done}/{crisis.total}" if crisis.total else ""
-            lines.append(f"CRISIS: {crisis.reason} — {crisis.started_by}, since {since} · {crisis.scope}{checklist} · posts paused")
-        self.update(Content(visible("\n".join(lines), multiline=True)))
 
 
 class CrisisKey:

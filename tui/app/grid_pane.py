@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,16 +20,15 @@ from textual.binding import Binding, BindingType
 
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.zones import zone as zone_info
-from crewdeck.tui.app.calendar_panel import CalendarPanel
 from crewdeck.tui.app.opening import GridQuery, first_grid, grid_resolution
 from crewdeck.tui.app.pane import Pane
-from crewdeck.tui.app.screens.picker import Choice, PickerScreen
-from crewdeck.tui.app.screens.planner import PLANNER_BINDINGS, PlannerScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.time.grid import Grid, zone_choices
-from crewdeck.widgets.content_calendar import ContentCalendar
 from crewdeck.widgets.deadline_grid import DeadlineGrid
+
+if TYPE_CHECKING:
+    from crewdeck.tui.app.calendar_panel import CalendarPanel
 
 #: The task fields the grid shows (a marker's row, place, colour and text); any member field counts.
 SHOWN_TASK_FIELDS = frozenset({"title", "assignee", "status", "due", "publish", "deleted"})
@@ -53,11 +52,18 @@ class GridPane(Pane):
 
     pane_name = "grid"
     pane_title = "Deadlines"
-    HELP_EXTRA = [
-        ("Deadline grid", DeadlineGrid.BINDINGS),
-        ("Meeting planner", PLANNER_BINDINGS),
-        ("Content calendar", ContentCalendar.BINDINGS),
-    ]
+
+    @classmethod
+    def help_extra(cls) -> list[tuple[str, list[BindingType]]]:
+        from crewdeck.tui.app.screens.planner import PLANNER_BINDINGS
+        from crewdeck.widgets.content_calendar import ContentCalendar
+
+        return [
+            ("Deadline grid", DeadlineGrid.BINDINGS),
+            ("Meeting planner", PLANNER_BINDINGS),
+            ("Content calendar", ContentCalendar.BINDINGS),
+        ]
+
     SCREEN_SECTIONS = frozenset({"Meeting planner"})
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -87,6 +93,8 @@ class GridPane(Pane):
         self._keep_instant: dt.datetime | None = None
         #: Minutes per column: 30, or 60 where half hours do not fit.
         self.resolution = 30
+        #: The content calendar, made the first time it is shown: not in the app's first paint.
+        self._calendar: CalendarPanel | None = None
 
     @property
     def grid(self) -> DeadlineGrid:
@@ -94,16 +102,11 @@ class GridPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield DeadlineGrid(id="deadline-grid")
-        yield CalendarPanel(self.services, id="calendar-panel")
-
-    @property
-    def calendar(self) -> CalendarPanel:
-        return self.query_one(CalendarPanel)
 
     def focus_main(self) -> None:
         self.ensure_started()
-        if self.has_class("-calendar"):
-            self.calendar.calendar.focus()
+        if self.has_class("-calendar") and self._calendar is not None:
+            self._calendar.calendar.focus()
         else:
             self.grid.focus()
 
@@ -111,10 +114,22 @@ class GridPane(Pane):
         self.show_calendar(not self.has_class("-calendar"))
 
     def show_calendar(self, shown: bool) -> None:
-        """The content calendar (loaded the first time it is shown), or the grid again."""
+        """The content calendar (made and loaded the first time it is shown), or the grid again."""
         self.set_class(shown, "-calendar")
-        if shown and self.calendar.read is None:
-            self.calendar.reload()
+        if shown and self._calendar is None:
+            self.call_later(self._make_calendar)
+            return
+        self.focus_main()
+
+    async def _make_calendar(self) -> None:
+        """The calendar's panel, mounted after the grid the first time it is shown: not in the app's first paint."""
+        from crewdeck.tui.app.calendar_panel import CalendarPanel
+
+        if self._calendar is not None:  # asked for twice before the first was made
+            return
+        panel = self._calendar = CalendarPanel(self.services, id="calendar-panel")
+        await self.mount(panel)
+        panel.reload()
         self.focus_main()
 
     def start(self) -> None:
@@ -128,8 +143,8 @@ class GridPane(Pane):
         self.set_interval(TICK, self.tick)
 
     def store_changed(self, ops: list[Op], ours: bool) -> None:
-        if self.calendar.read is not None:
-            self.calendar.store_changed(ops)
+        if self._calendar is not None and self._calendar.read is not None:
+            self._calendar.store_changed(ops)
         if any(op.entity == "member" or (op.entity == "task" and op.field in SHOWN_TASK_FIELDS) for op in ops):
             self.reload()
 
@@ -221,6 +236,8 @@ class GridPane(Pane):
 
     @on(DeadlineGrid.ZonePickRequested)
     def _pick_zone(self, message: DeadlineGrid.ZonePickRequested) -> None:
+        from crewdeck.tui.app.screens.picker import Choice
+
         services = self.services
         zones = zone_choices(
             services.session.me, services.members, services.campaigns, services.now(), current=message.zone, clock24=services.config.clock24
@@ -231,6 +248,8 @@ class GridPane(Pane):
             Choice(z.tz, f"{z.tz:<{width}}  {z.local:<{local_width}}  {z.who}", str(n) if n < 10 else "")
             for n, z in enumerate(zones, start=1)
         ]
+        from crewdeck.tui.app.screens.picker import PickerScreen
+
         self.app.push_screen(PickerScreen("Draw the grid in (their time now)", choices, message.zone), self._zone_picked)
 
     def _zone_picked(self, tz: str | None) -> None:
@@ -264,4 +283,6 @@ class GridPane(Pane):
         selected = self.grid.selected_row_key
         if selected and selected not in required:
             required.append(selected)
+        from crewdeck.tui.app.screens.planner import PlannerScreen
+
         self.app.push_screen(PlannerScreen(services, members, required, self.zone, max(self.day, self.today())))

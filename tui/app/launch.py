@@ -9,15 +9,14 @@ Deadlines and Budget panes' first answers (``crewdeck.tui.app.opening``).
 
 from __future__ import annotations
 
-import gc
 import getpass
 import os
 import shutil
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crewdeck.sync.state.store import Store, WorkspaceError
+from crewdeck.tui.app import start_settings
 from crewdeck.tui.cli.common import ENV_MEMBER
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.tasks.views import find
@@ -77,8 +76,13 @@ def _local_zone() -> str:
 
 
 def preload() -> None:
-    """Import the app's modules now (``crewdeck web session`` does, before it knows whose app it is)."""
+    """Import the app's modules now (``crewdeck web session`` does, before it knows whose app it is).
+
+    With them the Approvals view, a guest's first screen, which a terminal's
+    app imports only when opened.
+    """
     from crewdeck.tui.app import app  # noqa: F401
+    from crewdeck.tui.app.screens import approvals  # noqa: F401
 
 
 def launch(ctx: Context) -> int:
@@ -92,16 +96,9 @@ def launch(ctx: Context) -> int:
             except (WorkspaceError, OSError) as exc:
                 raise UserError(f"cannot create a local workspace at {path}: {exc}") from None
     handle = ctx.authenticated or getattr(ctx.args, "as_member", None) or os.environ.get(ENV_MEMBER)
-    # What starting allocates lives as long as the app: collecting it now
-    # would only cost time (the app freezes it and collects again once its
-    # first screen is up).
-    gc.disable()
+    start_settings.apply()
     session = Session.open(path, handle, ctx.config, authenticated=ctx.authenticated is not None)
     session.restricted = ctx.authenticated is not None
-    # While a thread waits for SQLite to hand it the next row, the UI thread
-    # keeps the GIL for up to the switch interval: 5 ms a row by default,
-    # which turns a 1 ms window of 100 rows into 100 ms while Textual works.
-    sys.setswitchinterval(0.0005)
     view = find(ctx.config.default_view, [])
     # The table is never taller than the terminal; rows past the first screen come when scrolled to.
     terminal = shutil.get_terminal_size()
@@ -111,9 +108,6 @@ def launch(ctx: Context) -> int:
     from crewdeck.tui.app.opening import Opening
 
     opening = Opening(session, ctx.config.clock24, ctx.now, terminal.columns)
-    # Textual draws a change at its next frame: at 60 frames a second a key
-    # waited up to 17 ms for one.  Read when Textual is imported, just below.
-    os.environ.setdefault("TEXTUAL_FPS", "120")
     from crewdeck.tui.app.app import CrewdeckApp, check_config
 
     try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -24,15 +24,12 @@ from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.opening import first_period
 from crewdeck.tui.app.pane import Pane
-from crewdeck.tui.app.screens.entry_detail import EntryScreen
-from crewdeck.tui.app.screens.entry_form import EntryFormScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.ledger import pane_data
 from crewdeck.tui.ledger.actions import may_approve, reversal_note
 from crewdeck.tui.ledger.entries import EntryRow
-from crewdeck.tui.ledger.form import FormContext
 from crewdeck.tui.ledger.pane_data import LedgerPage
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.ledger.view import FilterMatches
@@ -43,6 +40,9 @@ from crewdeck.widgets.filter_box import FilterBox
 from crewdeck.widgets.line_table import LineTable
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.windowed_table import BLOCK
+
+if TYPE_CHECKING:
+    from crewdeck.tui.ledger.form import FormContext
 
 PERIOD_NAMES = {"day": "Day", "week": "Week", "month": "Month", "quarter": "Quarter", "year": "Year"}
 
@@ -68,11 +68,18 @@ class LedgerPane(Pane):
 
     pane_name = "ledger"
     pane_title = "Budget"
-    HELP_EXTRA = [
-        ("Budget and entries tables", LineTable.BINDINGS),
-        ("Ledger entry", EntryScreen.BINDINGS),
-        ("New ledger entry", EntryFormScreen.BINDINGS),
-    ]
+
+    @classmethod
+    def help_extra(cls) -> list[tuple[str, list[BindingType]]]:
+        from crewdeck.tui.app.screens.entry_detail import EntryScreen
+        from crewdeck.tui.app.screens.entry_form import EntryFormScreen
+
+        return [
+            ("Budget and entries tables", LineTable.BINDINGS),
+            ("Ledger entry", EntryScreen.BINDINGS),
+            ("New ledger entry", EntryFormScreen.BINDINGS),
+        ]
+
     SCREEN_SECTIONS = frozenset({"Ledger entry", "New ledger entry"})
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -159,8 +166,11 @@ class LedgerPane(Pane):
         if not any(op.entity in pane_data.ENTITIES for op in ops):
             return
         self.reload()
-        if isinstance(self.app.screen, EntryScreen):
-            self.app.screen.load()
+        if len(self.app.screen_stack) > 1:  # an entry's screen may be open (imported when first opened)
+            from crewdeck.tui.app.screens.entry_detail import EntryScreen
+
+            if isinstance(self.app.screen, EntryScreen):
+                self.app.screen.load()
 
     # ------------------------------------------------------------ loading
 
@@ -247,6 +257,8 @@ class LedgerPane(Pane):
 
     @on(EntriesTable.EntryActivated)
     def _entry_activated(self, message: EntriesTable.EntryActivated) -> None:
+        from crewdeck.tui.app.screens.entry_detail import EntryScreen
+
         self.app.push_screen(EntryScreen(message.entry_id, self.services))
 
     @on(BudgetTable.RowSelected)
@@ -333,6 +345,8 @@ class LedgerPane(Pane):
         return True
 
     def action_new_entry(self) -> None:
+        from crewdeck.tui.app.screens.entry_form import EntryFormScreen
+
         initial: dict[str, str] = {}
         if self.budget.has_focus and self.budget.rows:
             line = self.budget.rows[self.budget.cursor]

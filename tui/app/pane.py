@@ -25,10 +25,17 @@ class Pane(Vertical):
     pane_name: ClassVar[str]
     #: The border title and the tab label, after the pane's number.
     pane_title: ClassVar[str]
-    #: Other widgets whose keys ``?`` lists with this pane's: (section, bindings).
-    HELP_EXTRA: ClassVar[list[tuple[str, list[BindingType]]]] = []
-    #: The sections of ``HELP_EXTRA`` that are screens of their own (the pane's keys do not work there).
+    #: The sections of ``help_extra`` that are screens of their own (the pane's keys do not work there).
     SCREEN_SECTIONS: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def help_extra(cls) -> list[tuple[str, list[BindingType]]]:
+        """Other widgets and screens whose keys ``?`` lists with this pane's: (section, bindings).
+
+        A method, not a list: the screens a pane opens are imported when first
+        opened (or listed), not for the app's first paint.
+        """
+        return []
 
     def __init__(self, services: Services) -> None:
         super().__init__(id=self.pane_name)

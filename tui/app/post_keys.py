@@ -13,12 +13,10 @@ from collections.abc import Callable
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
-from crewdeck.tui.app.post_actions import run_move
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
-from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.reading import PostView, read_post
 from crewdeck.tui.posts.states import PUBLISHABLE, label
 from crewdeck.tui.time.when import parse_moment_text
@@ -86,6 +84,8 @@ class PostKeys:
 
     def status(self, post: PostView) -> None:
         """``s``: the moves this post's state allows."""
+        from crewdeck.tui.posts import writing
+
         moves = writing.legal_moves(post)
         if not moves:
             self._owner.app.notify(f"{post.id[:8]} is {label(post.state)}: no moves left", severity="warning")
@@ -106,6 +106,10 @@ class PostKeys:
         self.do("publish", post)
 
     def do(self, move: str, post: PostView) -> None:
+        # The posts' writes: imported when a post key is first used, not for the app's first paint.
+        from crewdeck.tui.app.post_actions import run_move
+        from crewdeck.tui.posts import writing
+
         post_id = post.id
         if move == "reject":
             self._ask(
@@ -145,6 +149,8 @@ class PostKeys:
         post_ids = self._targets()[:1]
 
         def answered(text: str | None) -> None:
+            from crewdeck.tui.app.post_actions import run_move
+
             if text is not None and post_ids:
                 run_move(self._owner, self._services, f"{said} {post_ids[0][:8]}", lambda s, me, now: then(s, me, now, text))
 

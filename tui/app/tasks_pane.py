@@ -21,7 +21,6 @@ from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.post_keys import POST_BINDINGS
-from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.help import shown_key
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
@@ -78,8 +77,14 @@ class TasksPane(Pane):
 
     pane_name = "tasks"
     pane_title = "Tasks"
-    HELP_EXTRA = [("Task list", TaskTable.BINDINGS), ("Task detail", DetailScreen.BINDINGS)]
+
     SCREEN_SECTIONS = frozenset({"Task detail"})
+
+    @classmethod
+    def help_extra(cls) -> list[tuple[str, list[BindingType]]]:
+        from crewdeck.tui.app.screens.detail import DetailScreen
+
+        return [("Task list", TaskTable.BINDINGS), ("Task detail", DetailScreen.BINDINGS)]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="tasks.filter"),
@@ -432,4 +437,6 @@ class TasksPane(Pane):
 
     @on(TaskTable.Opened)
     def _open(self, message: TaskTable.Opened) -> None:
+        from crewdeck.tui.app.screens.detail import DetailScreen
+
         self.app.push_screen(DetailScreen(message.key, self.services))

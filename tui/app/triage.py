@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import SuspendNotSupported
 from textual.binding import Binding
@@ -22,10 +22,8 @@ from textual.widget import Widget
 
 from crewdeck.sync.state.ids import short
 from crewdeck.tui.app.post_keys import PostKeys
-from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen, Submit
-from crewdeck.tui.app.screens.task_picker import WINDOW, TaskPickerScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.session.task_search import Matches, search_tasks
@@ -33,6 +31,10 @@ from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.view import task_as_text
 from crewdeck.tui.time.roster import member_label
 from crewdeck.tui.time.when import format_local, parse_utc
+
+if TYPE_CHECKING:
+    # The screens of rarer keys are imported when first opened, not for the app's first paint.
+    from crewdeck.tui.app.screens.task_picker import TaskPickerScreen
 
 TRIAGE_BINDINGS = [
     Binding("s", "triage('cycle_status')", "Status", id="triage.cycle_status"),
@@ -201,6 +203,8 @@ class Triage:
         )
 
     def duplicate(self) -> None:
+        from crewdeck.tui.app.screens.task_picker import WINDOW, TaskPickerScreen
+
         services = self._services
         exclude = frozenset(self._targets())
 
@@ -254,6 +258,8 @@ class Triage:
             def edited_in_app(text: str | None) -> None:
                 if text is not None and text != notes:
                     self.run_write("notes", [task_id], lambda ids: self._services.session.edits.set_fields(ids, {"notes": text}, "notes"))
+
+            from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
 
             app.push_screen(NotesEditorScreen(f"Notes of {short(task_id)}", notes), edited_in_app)
             return

@@ -11,20 +11,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.ledger import actions, entries
 from crewdeck.tui.ledger.entries import EntryDetail, EntryRow
-from crewdeck.tui.ledger.form import FormContext, parse_entry
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.ledger.view import BudgetLine, FilterMatches, budget_lines, entries_where, preview_filter
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
+
+if TYPE_CHECKING:
+    # Imported when the new-entry form is first opened: not at start-up, when the opening reads a page.
+    from crewdeck.tui.ledger.form import FormContext
 
 #: The records whose changes the ledger pane shows.
 ENTITIES = frozenset({"ledger_entry", "approval", "budget", "rate", "campaign", "member", "workspace"})
@@ -102,6 +105,8 @@ def shown(row: EntryRow) -> EntryRow:
 
 
 def form_context(access: WorkspaceAccess, now: dt.datetime) -> FormContext:
+    from crewdeck.tui.ledger.form import FormContext
+
     return access.read(lambda ws: FormContext.load(ws, today(access.me, now)))
 
 
@@ -116,6 +121,8 @@ def add(access: WorkspaceAccess, values: Mapping[str, str], needs_approval: bool
     """Save the new-entry form (``FormProblems`` names every bad field)."""
 
     def write(ws: Workspace) -> str:
+        from crewdeck.tui.ledger.form import parse_entry
+
         draft = parse_entry(values, ctx, needs_approval=needs_approval, resolve_task=lambda prefix: ws.resolve("task", prefix))
         return actions.add_entry(ws, access.me, draft, now)
 

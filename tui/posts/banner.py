@@ -8,7 +8,6 @@ import sqlite3
 from dataclasses import dataclass
 
 from crewdeck.tui.posts.reading import open_crises
-from crewdeck.tui.posts.writing import checklist_task_id
 
 #: The most items a crisis checklist may have (``records.checklist_item``'s list limit).
 CHECKLIST_MAX = 50
@@ -30,8 +29,14 @@ class OpenCrisis:
 
 def open_crisis_banner(conn: sqlite3.Connection) -> list[OpenCrisis]:
     """Every open crisis, oldest first, as the banner shows it."""
+    crises = open_crises(conn)
+    if not crises:
+        return []
+    # The writes' module, for the checklist's ids: not imported for a banner with nothing to show (the app's start-up).
+    from crewdeck.tui.posts.writing import checklist_task_id
+
     out = []
-    for crisis in open_crises(conn):
+    for crisis in crises:
         handle = conn.execute("SELECT handle FROM member WHERE id = ?", (crisis.started_by,)).fetchone()
         ids = [checklist_task_id(crisis.id, index) for index in range(CHECKLIST_MAX)]
         statuses = [

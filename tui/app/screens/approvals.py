@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from crewdeck.sync.state.oplog import Op
-from crewdeck.tui.app.crisis import CrisisBanner
+from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.lines import Lines
 from crewdeck.tui.app.post_actions import POST_COLUMNS, handles, post_line, run_move
 from crewdeck.tui.app.screens.detail import DetailScreen
