@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 import subprocess
 import sys
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from crewdeck.sync.state.records import ENTITIES
 from crewdeck.sync.state.store import Store
+from crewdeck.sync.state.store import _decode as Store_decode
 from crewdeck.tui.cli.main import main
+from crewdeck.tui.workspace import exchange
 from crewdeck.tui.workspace.exchange import dumps, export_state
 from crewdeck.tui.workspace.jsonstream import NotJson, NotUtf8, array_items
 
@@ -38,6 +43,45 @@ def test_the_streamed_export_is_byte_identical_to_the_whole_document(cli: Cli, t
     target = tmp_path / "out.json"
     cli.ok("export", "-o", str(target))
     assert target.read_bytes() == whole.encode("utf-8")
+
+
+#: Text a terminal would act on, and text JSON escapes, as a value stored before such text was refused could hold it.
+ODD = 'DEL\x7f C1\x9b bidi\u202e sep\u2028 ctl\x01\x1b tab\t "q" \\ 🚀 ü %s {0}'
+
+
+def test_the_streamed_export_spells_odd_stored_values_as_the_whole_document_does(cli: Cli) -> None:
+    cli.ok("add", "First")
+    cli.ok("add", "Second due:2026-12-04 17:00 #copy")
+    cli.ok("ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "120.50 EUR", "--payee", "Meta")
+    conn = sqlite3.connect(cli.workspace)
+    with conn:
+        first, last = conn.execute("SELECT min(id), max(id) FROM task").fetchone()
+        nested = json.dumps(["a", {"b": [1, 2.5, None, True, ODD], "c": {}}, []])
+        conn.execute(
+            "UPDATE task SET title = ?, notes = ?, estimate = 2.5, tags = ?, recurrence = 'null', due_utc = '2026-01-01T00:00:00Z',"
+            " due_tz = NULL WHERE id = ?",
+            (ODD, ODD + "\nline", nested, first),
+        )
+        conn.execute("UPDATE task SET due_utc = '', assignee = 7 WHERE id = ?", (last,))
+        conn.execute("UPDATE ledger_entry SET needs_approval = 1, payee = ?", (ODD,))
+    conn.close()
+    with Store(cli.workspace) as store:
+        whole = dumps(export_state(store))
+    assert cli.ok("export") == whole
+    assert all(s in whole for s in ("\\u007f", "\\u009b", "\\u202e", "\\u0001", '"needs_approval": true', '"estimate": 2.5', '"tz": null'))
+
+
+@pytest.mark.parametrize("name", sorted(ENTITIES))
+def test_a_stored_row_is_spelled_as_its_decoded_record(name: str) -> None:
+    """Every entity and kind of field, sections to come too: the text of rows made of odd column values."""
+    spec = ENTITIES[name]
+    scalars: list[Any] = [ODD, None, "", 0, -3, 2.5, "2026-01-01T00:00:00Z", "Europe/Berlin", 1]
+    texts: list[Any] = [None, json.dumps(["x", {"y": [1, None, ODD], "z": {}}]), "null", "[]", "{}", '"s"', "3"]
+    kinds = [texts if f.kind == "json" else scalars for f in spec.fields for _ in f.columns]
+    rows = [(f"id{n}", *(values[(n + i) % len(values)] for i, values in enumerate(kinds))) for n in range(3 * len(scalars))]
+    decodable = [(row, Store_decode(spec, row[1:])) for row in rows]
+    records = [exchange._json({"id": row[0], **{k: v for k, v in d.items() if k != "deleted"}}, "    ") for row, d in decodable]
+    assert exchange.json_visible(exchange._records_text(spec)([row for row, _ in decodable])) == ",\n    ".join(records)
 
 
 @pytest.mark.parametrize("chunk", [1, 2, 3, 7, 64, 1 << 16])

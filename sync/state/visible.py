@@ -85,6 +85,7 @@ def json_visible(text: str) -> str:
     The value it reads back as is the same: only its spelling changes, and
     such characters can only be inside JSON strings.
     """
-    if _JSON_RAW.search(text) is None:
+    # ASCII text can hold only DEL of them: two scans at memory speed decide the common case.
+    if (text.isascii() and "\x7f" not in text) or _JSON_RAW.search(text) is None:
         return text
     return _JSON_RAW.sub(_json_escape, text)
