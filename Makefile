@@ -9,7 +9,9 @@ DEPS := $(VENV)/.deps-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 # maps crewdeck.sync, .tui and .widgets onto the three folders, which the type
 # checker can follow (the default editable install hides the mapping behind an
 # import hook).  A new module needs a new link: install again when the list
-# of source files changes.
+# of source files changes.  pip compiles what it installs, but not the links
+# of an editable install: compiled here, or every process started with
+# PYTHONDONTWRITEBYTECODE set compiles every module it imports, every time.
 SOURCES := $(shell find sync tui widgets \( -name '*.py' -o -name '*.tcss' -o -name py.typed \) | LC_ALL=C sort | cksum | cut -d' ' -f1)
 INSTALLED := $(VENV)/.installed-$(SOURCES)
 DEMO := var/demo.db
@@ -29,6 +31,7 @@ $(INSTALLED): $(DEPS)
 	rm -f $(VENV)/.installed-*
 	rm -rf build/__editable__*
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-build-isolation --no-deps -e . --config-settings editable_mode=strict
+	$(BIN)/python -m compileall -q build
 	touch $@
 
 run: $(INSTALLED)
