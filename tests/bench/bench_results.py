@@ -366,4 +366,3 @@ def run(bench: Bench) -> None:
     ms = median(shown) * 1000
     bench.record("results", "Results screen: key -> new period drawn (week/month, median)", ms, "ms", "<= 50 ms", ms <= 50)
     bench.record("results", "Results screen: p -> each campaign's run drawn", run_shown * 1000, "ms")
-
