@@ -57,6 +57,8 @@ class Op(NamedTuple):
 
 #: The columns of an operation in every store, in ``Op`` field order.
 OP_COLUMNS = ", ".join(Op._fields)
+#: Every operation's fields: an object from elsewhere must have them all.
+_FIELDS = frozenset(Op._fields)
 
 
 #: Canonical JSON: the same value is the same text on every replica.
@@ -154,8 +156,8 @@ def _envelope(data: Any) -> Op:
     """The operation with its stamp, node, counter and member checked, and no value yet."""
     if not isinstance(data, dict):
         raise OpError("an operation must be a JSON object")
-    missing = set(Op._fields) - set(data)
-    if missing:
+    if not data.keys() >= _FIELDS:
+        missing = _FIELDS - data.keys()
         raise OpError(f"operation is missing {', '.join(sorted(missing))}")
     op_id, node, node_seq = data["op_id"], data["node"], data["node_seq"]
     if not isinstance(op_id, str):

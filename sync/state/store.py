@@ -850,7 +850,10 @@ class Store:
             self.conn.executemany(
                 f"INSERT OR IGNORE {_INTO_OPS_AT}", [(first_seq + i, *batch[op_id]) for i, op_id in enumerate(sorted(batch))]
             )
-        fresh = [Op(*r) for r in self.conn.execute(f"SELECT {OP_COLUMNS} FROM ops WHERE seq > ? ORDER BY seq", (before,))]
+        # Only which records the new operations touch: their values are read
+        # again per record when it is rebuilt (a pulled batch of 100,000 need
+        # not become 100,000 ``Op``s here).
+        fresh = self.conn.execute("SELECT entity, row_id FROM ops WHERE seq > ? ORDER BY seq", (before,)).fetchall()
         if not fresh:
             return change
         clock, node_seq = self._load_clock()
@@ -859,14 +862,18 @@ class Store:
         self._rematerialize_rows(fresh, change)
         change.ops = len(fresh)
         if "member" in change.rows:
-            self._revoke_removed((op.member, op.kind, op.entity, op.row_id, op.field, op.value) for op in fresh if op.entity == "member")
+            self._revoke_removed(
+                self.conn.execute(
+                    "SELECT member, kind, entity, row_id, field, value FROM ops WHERE seq > ? AND entity = 'member' ORDER BY seq", (before,)
+                ).fetchall()
+            )
         return change
 
-    def _rematerialize_rows(self, ops: Iterable[Op], change: Change) -> None:
-        """Rebuild the touched rows from the log: the result cannot depend on arrival order."""
+    def _rematerialize_rows(self, touched_rows: Iterable[tuple[str, str]], change: Change) -> None:
+        """Rebuild the touched rows (``(entity, row id)`` pairs) from the log: the result cannot depend on arrival order."""
         touched: dict[str, set[str]] = defaultdict(set)
-        for op in ops:
-            touched[op.entity].add(op.row_id)
+        for entity, row_id in touched_rows:
+            touched[entity].add(row_id)
         for entity_name, row_ids in touched.items():
             spec = ENTITIES[entity_name]
             for row_id in row_ids:
