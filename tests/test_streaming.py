@@ -20,6 +20,8 @@ from .conftest import Cli
 
 #: The address space the 100,000-task import and export may map (see the test).
 MEMORY_MB = 400
+#: The address space ``tasks all`` over those 100,000 tasks may map.
+TASKS_ALL_MB = 200
 
 
 def test_the_streamed_export_is_byte_identical_to_the_whole_document(cli: Cli, tmp_path: Path) -> None:
@@ -121,3 +123,9 @@ def test_a_large_import_and_export_stay_within_a_memory_limit(tmp_path: Path) ->
     with Store(workspace) as store:
         assert target.read_text(encoding="utf-8") == dumps(export_state(store))
     assert len(json.loads(target.read_text(encoding="utf-8"))["task"]) == size
+    # Listing every task streams its rows too (`tasks all`), under a lower cap than the import's: the old code,
+    # which held every row and the whole table's text, needs ~300 MB of address space here.
+    listed = _limited(TASKS_ALL_MB, "-w", str(workspace), "tasks", "all")
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert len(lines) == size + 1 and lines[0].startswith("ID        STATUS  PRI   WHO  DUE (Europe/Berlin)")
