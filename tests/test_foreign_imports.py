@@ -73,8 +73,11 @@ def test_a_trello_board_becomes_tasks_with_every_quirk(cli: Cli, tmp_path: Path)
     assert launch["platform"] == "tiktok"  # a label naming a platform of a campaign here
     assert launch["campaign"] == json.loads(cli.ok("export"))["campaign"][0]["id"]  # a label naming a campaign
     assert launch["created_at"] == "2026-01-01T05:03:56Z"  # from the card id's timestamp
+    # A label naming a platform makes the card a post: its list (Doing) a draft, its description the copy, its due the slot.
+    assert launch["post_state"] == "draft" and launch["copy"] == 'Line one\nLine two, "quoted"'
+    assert launch["publish"] == launch["due"]
     notes = launch["notes"]
-    assert notes.startswith('Line one\nLine two, "quoted"\nstart: 2026-02-27\nBefore it goes out:\n[x] Alt text\n[ ] Legal sign-off\n')
+    assert notes.startswith("start: 2026-02-27\nBefore it goes out:\n[x] Alt text\n[ ] Legal sign-off\n")
     assert "attachment: brief.pdf https://trello.com/1/cards/x/attachments/brief.pdf" in notes
     assert "comment by @gone on 2026-02-28: comment 55: « ça va »\nsecond line" in notes
     assert notes.count("comment by @") == 240  # every 5th of the 1,200 comments
@@ -236,3 +239,114 @@ def test_a_board_and_a_csv_from_standard_input(cli: Cli, monkeypatch: pytest.Mon
     assert cli.ok("import", "--from", "linear", "-").startswith("imported 3 tasks")
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b'{"id": "x", "cards": [\xff]}'), encoding="utf-8"))
     assert cli("import", "--from", "trello", "-").err == "crewdeck: error: nothing imported: standard input: not UTF-8 text\n"
+
+
+POST_LISTS = {
+    "l-ideas": "Ideas",
+    "l-draft": "Draft",
+    "l-review": "In review",
+    "l-approved": "Approved",
+    "l-scheduled": "Scheduled",
+    "l-published": "Published",
+    "l-someday": "Someday",
+}
+
+
+def _post_board() -> dict[str, Any]:
+    """A content calendar: a card per list, each labelled TikTok (a platform here) and Spring Launch; one plain card."""
+    board = trello_board(cards=0, actions=0)
+    board["lists"] += [{"id": k, "name": v, "closed": False} for k, v in POST_LISTS.items()]
+    tiktok = {"id": "lb-tiktok", "name": "TikTok", "color": "black"}
+    spring = {"id": "lb-spring", "name": "Spring Launch", "color": "blue"}
+    board["cards"] = [
+        trello_card(
+            20 + n,
+            name=f"Post in {name}",
+            desc=f"Copy for {name} #launch",
+            idList=list_id,
+            labels=[tiktok, spring],
+            due="2027-01-15T16:00:00.000Z",
+        )
+        for n, (list_id, name) in enumerate(POST_LISTS.items())
+    ]
+    board["cards"].append(trello_card(40, name="Approved, no copy", idList="l-approved", labels=[tiktok, spring]))
+    board["cards"].append(trello_card(41, name="Archived post", idList="l-draft", closed=True, labels=[tiktok]))
+    board["cards"].append(trello_card(42, name="Plain card in Approved", idList="l-approved"))
+    return board
+
+
+def test_cards_labelled_with_a_platform_are_posts_and_an_import_approves_none(cli: Cli, tmp_path: Path) -> None:
+    """Lists map to post states; approved and scheduled cards are submitted here (in review), never approved by the import."""
+    cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "UTC")
+    cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@mia")
+    path = write(tmp_path, "calendar.json", trello_json(_post_board()))
+
+    dry = cli.ok("import", "--from", "trello", str(path), "--dry-run")
+    assert "statuses (--map-status" in dry and "  Approved -> todo (guessed" in dry  # the plain card's status
+    assert 'post states of the cards labelled with a platform (--map-status "SOURCE=STATE" to change):' in dry
+    assert "  Ideas -> idea\n" in dry and "  Draft -> draft\n" in dry
+    assert "  In review -> in-review: submitted here: in review until its chain approves it\n" in dry
+    assert "  Approved -> approved: submitted here: in review until its chain approves it (an import approves nothing)" in dry
+    assert "  Scheduled -> scheduled: submitted here" in dry and "(an import approves and schedules nothing)" in dry
+    assert "  Published -> published: published before crewdeck (recorded, never approved here)" in dry
+    assert '  Someday -> draft (guessed: --map-status "Someday=STATE" to change)' in dry
+    assert "Someday -> todo" not in dry  # no plain card sits in Someday
+
+    cli.ok("import", "--from", "trello", str(path))
+    found = tasks(cli)
+    states = {name: (found[f"Post in {name}"]["post_state"], found[f"Post in {name}"]["status"]) for name in POST_LISTS.values()}
+    assert states == {
+        "Ideas": ("idea", "inbox"),
+        "Draft": ("draft", "doing"),
+        "In review": ("in-review", "review"),
+        "Approved": ("in-review", "review"),
+        "Scheduled": ("in-review", "review"),
+        "Published": ("published", "done"),
+        "Someday": ("draft", "doing"),
+    }
+    approved = found["Post in Approved"]
+    assert approved["copy"] == "Copy for Approved #launch" and approved["publish"]["utc"] == "2027-01-15T16:00:00Z"
+    assert approved["notes"].startswith(
+        "approved in Trello (list Approved): submitted here, in review until its approval chain approves it"
+    )
+    assert found["Post in Published"]["published_at"] == "2027-01-15T16:00:00Z"
+    assert found["Approved, no copy"]["post_state"] == "draft"
+    assert found["Approved, no copy"]["notes"].startswith("approved in Trello (list Approved): a draft here (it has no copy to submit)")
+    # Its campaign has no chain: a submission alone would approve it, so it stays a draft.
+    assert found["Archived post"]["post_state"] == "pulled" and found["Archived post"]["status"] == "cancelled"
+    assert found["Plain card in Approved"]["post_state"] is None and found["Plain card in Approved"]["status"] == "todo"
+    assert not json.loads(cli.ok("export")).get("post_approval")  # the import approved nothing
+
+    # Here they read in review, step 1 (copy) open for @mia; the importing member changed the content, so another reviews it.
+    post_id = approved["id"]
+    shown = json.loads(cli.ok("post", "show", post_id, "--json"))
+    assert shown["state"] == "in-review"
+    assert "you changed its content in this round" in cli("post", "approve", post_id).err
+    assert cli.ok("post", "approve", post_id, as_member="mia").strip() == f"{post_id[:8]} approved"
+
+    # The same file again changes nothing: the round is the one opened here, and the approval stands.
+    count = op_count(cli.workspace)
+    assert cli.ok("import", "--from", "trello", str(path)).startswith("nothing new")
+    assert op_count(cli.workspace) == count
+    assert json.loads(cli.ok("post", "show", post_id, "--json"))["state"] == "approved"
+
+
+def test_map_status_gives_a_list_a_post_state_and_a_campaign_without_a_chain_keeps_drafts(cli: Cli, tmp_path: Path) -> None:
+    path = write(tmp_path, "calendar.json", trello_json(_post_board()))
+    out = cli.ok(
+        "import", "--from", "trello", str(path), "--map-status", "Someday=approved", "--map-status", "Approved=review", "--dry-run"
+    )
+    assert "  Someday -> approved (--map-status): submitted here" in out
+    assert "  Approved -> review (--map-status)" in out  # a status: the plain card in Approved
+    bad = cli("import", "--from", "trello", str(path), "--map-status", "Someday=live")
+    assert bad.code == 2 and "is not a status (inbox, todo, doing, review, done, cancelled) or a post state (idea, draft" in bad.err
+    bad = cli("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv(ASANA_ROWS))), "--map-status", "Doing=approved")
+    assert bad.code == 2 and "or a post state" not in bad.err  # only Trello's cards are posts
+
+    cli.ok("import", "--from", "trello", str(path), "--map-status", "Someday=approved")
+    found = tasks(cli)
+    # Spring Launch has no approval chain here: a submission alone would approve, so submitted states stay drafts.
+    someday = found["Post in Someday"]
+    assert someday["post_state"] == "draft" and someday["post_round"] is None
+    assert someday["notes"].startswith("approved in Trello (list Someday): a draft here (its campaign has no approval chain")
+    assert {found[f"Post in {n}"]["post_state"] for n in ("In review", "Approved", "Scheduled")} == {"draft"}

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,8 @@ from .conftest import Cli
 
 #: The address space the 100,000-task import and export may map (see the test).
 MEMORY_MB = 400
+#: The address space ``tasks all`` over those 100,000 tasks may map.
+TASKS_ALL_MB = 200
 
 
 def test_the_streamed_export_is_byte_identical_to_the_whole_document(cli: Cli, tmp_path: Path) -> None:
@@ -118,6 +121,7 @@ import resource, sys
 limit = int(sys.argv[1]) * 1024 * 1024
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 from crewdeck.tui.cli.main import main
+from crewdeck.tui.workspace import exchange
 sys.exit(main(sys.argv[2:]))
 """
 
@@ -165,3 +169,91 @@ def test_a_large_import_and_export_stay_within_a_memory_limit(tmp_path: Path) ->
     with Store(workspace) as store:
         assert target.read_text(encoding="utf-8") == dumps(export_state(store))
     assert len(json.loads(target.read_text(encoding="utf-8"))["task"]) == size
+    # Listing every task streams its rows too (`tasks all`), under a lower cap than the import's: the old code,
+    # which held every row and the whole table's text, needs ~300 MB of address space here.
+    listed = _limited(TASKS_ALL_MB, "-w", str(workspace), "tasks", "all")
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert len(lines) == size + 1 and lines[0].startswith("ID        STATUS  PRI   WHO  DUE (Europe/Berlin)")
+
+
+#: The address space a restore of 100,000 tasks may map (the whole-document code needs ~1 GB of memory there).
+RESTORE_MB = 250
+
+
+def _export_text(size: int, task: Callable[[int], dict[str, Any]]) -> Iterator[str]:
+    """A crewdeck export (the sections in their order), a piece at a time: one member, one campaign, ``size`` tasks."""
+    yield '{"format": "crewdeck-export", "version": 1, "workspace": {}, "member": ['
+    yield json.dumps({"id": "a" * 32, "handle": "ana", "name": "Ana", "tz": "Europe/Berlin", "access": "manager"})
+    yield '], "campaign": [' + json.dumps({"id": "c" * 32, "name": "Spring Launch"}) + '], "task": ['
+    for n in range(size):
+        yield ("," if n else "") + json.dumps(task(n), ensure_ascii=False)
+    yield "]}"
+
+
+def _task(n: int) -> dict[str, Any]:
+    return {
+        "id": f"{n + 1:032x}",
+        "title": f"Task {n} — draft the carousel 🚀",
+        "status": ("todo", "done", "doing")[n % 3],
+        "assignee": "a" * 32,
+        "campaign": "c" * 32,
+        "tags": ["instagram", f"t{n % 11}"],
+        "notes": f"note {n}",
+        "due": {"utc": f"2026-12-{1 + n % 28:02d}T16:00:00Z", "tz": "Europe/Berlin"},
+        "created_by": "a" * 32,
+    }
+
+
+def test_a_large_restore_stays_within_a_memory_limit(tmp_path: Path) -> None:
+    """A crewdeck export of 100,000 tasks restored into an empty workspace, read and written as it goes, under a cap."""
+    size = 100_000
+    export = tmp_path / "export.json"
+    with export.open("w", encoding="utf-8") as out:
+        out.writelines(_export_text(size, _task))
+    workspace = tmp_path / "restored.db"
+    assert main(["init", str(workspace)]) == 0
+    done = _limited(RESTORE_MB, "-w", str(workspace), "import", str(export))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"imported {size + 3:,} records\n"  # the workspace's settings, a member, a campaign, the tasks
+    with Store(workspace) as store:
+        assert store.conn.execute("SELECT count(*) FROM task WHERE deleted = 0").fetchone()[0] == size
+        last = store.record("task", f"{size:032x}")
+        assert last is not None and last["title"] == f"Task {size - 1} — draft the carousel 🚀" and last["created_by"] == "a" * 32
+
+
+def test_a_restore_in_batches_writes_nothing_when_a_late_record_is_bad(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """All or nothing across batches: the batches before the bad record are rolled back; every problem is named."""
+    monkeypatch.setattr(exchange, "RESTORE_BATCH", 2)
+    target = Cli(tmp_path / "empty.db")
+    assert main(["init", str(target.workspace)]) == 0
+    with Store(target.workspace) as store:
+        before = store.op_count()
+
+    def bad_late(n: int) -> dict[str, Any]:
+        return {**_task(n), "status": "someday"} if n == 6 else _task(n)
+
+    path = tmp_path / "bad.json"
+    path.write_text("".join(_export_text(8, bad_late)), encoding="utf-8")
+    result = target("import", str(path), as_member=None)
+    assert result.code == 2 and "nothing imported" in result.err and "task #7 (id 000000000000): status" in result.err
+    with Store(target.workspace) as store:
+        assert store.op_count() == before
+
+    # Its "format" last, an unknown section: read to the end, the same words as the whole document's reading.
+    doc = json.loads("".join(_export_text(3, _task)))
+    moved = {**{k: v for k, v in doc.items() if k not in ("format", "version")}, "extra": [], "format": doc["format"], "version": 2}
+    path.write_text(json.dumps(moved), encoding="utf-8")
+    assert "export version 2, this crewdeck reads 1" in target("import", str(path), as_member=None).err
+    moved["version"] = 1
+    path.write_text(json.dumps(moved), encoding="utf-8")
+    assert "unknown sections extra" in target("import", str(path), as_member=None).err
+    del moved["extra"]
+    path.write_text(json.dumps(moved), encoding="utf-8")
+    assert target.ok("import", str(path), as_member=None) == "imported 6 records\n"
+    assert [t["title"] for t in json.loads(target.ok("export"))["task"]] == [f"Task {n} — draft the carousel 🚀" for n in range(3)]
+    other = Cli(tmp_path / "other.db")
+    assert main(["init", str(other.workspace)]) == 0
+    path.write_text("[1, 2]", encoding="utf-8")
+    said = other("import", str(path), as_member=None).err
+    assert said == f"crewdeck: error: {path}: not a crewdeck export: expected '{{' at character 0, found '['\n"

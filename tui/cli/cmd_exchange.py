@@ -51,6 +51,8 @@ def cmd_import(ctx: Context) -> int:
         return _import_taskwarrior(ctx, me, default_tz)
     if ctx.args.source in FOREIGN:
         return _import_foreign(ctx, me, default_tz)
+    if not merging.has_data(ws):
+        return _restore(ctx, me)
     text = read_input(source)
     try:
         try:
@@ -59,11 +61,6 @@ def cmd_import(ctx: Context) -> int:
             raise UserError(f"{source}: not JSON: {exc}") from None
         where: dict[str, str] = {}
         plan = exchange.plan_import(doc, source, where)
-        if not merging.has_data(ws):
-            # A restore: the workspace becomes the export, authors and all.
-            exchange.write_plan(ws.store, me.id if me else "", plan, lambda done, total: progress(done, total, "writing"))
-            print(f"imported {counted(len(plan), 'record')}")
-            return 0
         merge_from = merging.export_source(plan, source, where)
         merge = merging.plan_merge(ws, me, merge_from, default_tz=default_tz)
         if not merge.changes_nothing:
@@ -71,6 +68,24 @@ def cmd_import(ctx: Context) -> int:
     except exchange.ImportProblems as exc:
         raise UserError(f"nothing imported: {exc}") from None
     print(visible(str(merge)))
+    return 0
+
+
+def _restore(ctx: Context, me: Member | None) -> int:
+    """A restore into a workspace with no data: it becomes the export, authors and all, read and written as the file is read."""
+    source = ctx.args.file
+    with open_input(source) as (stream, size):
+        try:
+            planned = exchange.restore(
+                ctx.ws.store, me.id if me else "", stream, source, lambda: progress(stream.tell(), size, "importing") if size else None
+            )
+        except NotUtf8:
+            raise UserError(f"{'standard input' if source == '-' else source}: not UTF-8 text") from None
+        except NotJson as exc:
+            raise UserError(f"{source}: not a crewdeck export: {exc}") from None
+        except exchange.ImportProblems as exc:
+            raise UserError(f"nothing imported: {exc}") from None
+    print(f"imported {counted(planned, 'record')}")
     return 0
 
 

@@ -12,12 +12,13 @@ from typing import Any
 from crewdeck.sync.client.remote import META_PUSH_SEQ, META_REMOVED, Remote
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.cli.common import Context, limit_number, note_expired, note_incomplete, print_json, quiet_option, table
+from crewdeck.tui.cli.common import Context, limit_number, note_expired, note_incomplete, print_json, quiet_option
 from crewdeck.tui.posts.reading import post_ids, states_of
 from crewdeck.tui.tasks import listing as tasklist
 from crewdeck.tui.tasks import query as query_language
 from crewdeck.tui.tasks import quickadd, recurrence
 from crewdeck.tui.tasks.edits import apply_assignments
+from crewdeck.tui.tasks.printed import task_lines
 from crewdeck.tui.time.when import format_local, stamp_time
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.errors import UserError
@@ -54,37 +55,28 @@ def cmd_tasks(ctx: Context) -> int:
         with ctx.ws.store.write(me.id) as w:
             recurrence.catch_up(ctx.ws, w, ctx.now)
     where, params = query_language.compile(parsed, qctx)
-    rows = tasklist.fetch(ctx.ws.conn, where, params, ctx.now, order=ctx.args.sort, limit=ctx.args.limit)
-    rows = tasklist.with_post_states(rows, states_of(ctx.ws.conn, [r.id for r in rows], ctx.now))
     handles = ctx.ws.handles()
     campaigns = ctx.ws.campaign_names()
     if ctx.args.json:
+        rows = tasklist.fetch(ctx.ws.conn, where, params, ctx.now, order=ctx.args.sort, limit=ctx.args.limit)
         more = _more_fields(ctx, [r.id for r in rows])
         print_json([{**tasklist.as_json(r, handles, campaigns), **more[r.id]} for r in rows])
         return 0
-    clock24 = ctx.config.clock24
-    out = [
-        [
-            r.short_id,
-            r.shown_status,
-            r.priority if r.priority != "none" else "",
-            f"@{handles[r.assignee]}" if r.assignee in handles else "",
-            tasklist.due_text(r, qctx.tz, ctx.now, clock24),
-            (f"+{campaigns.get(r.campaign, '?')}" if r.campaign else "") + (f"/{r.platform}" if r.platform else ""),
-            r.title,
-        ]
-        for r in rows
-    ]
-    if not out:
+    listed = task_lines(
+        ctx.ws.conn, where, params, ctx.now, tz=qctx.tz, clock24=ctx.config.clock24, handles=handles, campaigns=campaigns,
+        order=ctx.args.sort, limit=ctx.args.limit,
+        post_states=states_of(ctx.ws.conn, tasklist.posts_listed(ctx.ws.conn, where, params, ctx.now, order=ctx.args.sort, limit=ctx.args.limit), ctx.now),
+    )  # fmt: skip
+    if listed is None:
         print("no tasks match", file=sys.stderr)
         note_expired(ctx)
         return 0
-    sys.stdout.write(table(out, ["ID", "STATUS", "PRI", "WHO", f"DUE ({qctx.tz})", "CAMPAIGN", "TITLE"]) + "\n")
-    untitled = ctx.ws.conn.execute(
-        "SELECT count(*) FROM task WHERE id IN (SELECT value FROM json_each(?)) AND (title IS NULL OR trim(title) = '')",
-        (json.dumps([r.id for r in rows]),),
-    ).fetchone()[0]
-    note_incomplete(untitled, "task")
+    # Written as the rows are read, a window of lines at a time: a long list is never held whole.
+    write = sys.stdout.write
+    write(listed.header + "\n")
+    while window := list(itertools.islice(listed.lines, tasklist.WINDOW)):
+        write("\n".join(window) + "\n")
+    note_incomplete(listed.untitled[0], "task")
     note_expired(ctx)
     return 0
 

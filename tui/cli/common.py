@@ -8,7 +8,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -239,11 +239,13 @@ def table(rows: list[list[str]], headers: list[str]) -> str:
     rows = [visible_cells(row) for row in rows]
     headers = visible_cells(headers)
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
-    lines = []
-    for row in [headers, *rows]:
-        cells = [cell.ljust(widths[i]) if i < len(row) - 1 else cell for i, cell in enumerate(row)]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
+    return "\n".join(table_line(row, widths) for row in [headers, *rows])
+
+
+def table_line(cells: Sequence[str], widths: Sequence[int]) -> str:
+    """One line of ``table``: its cells (``visible`` already), each but the last padded to its column's width."""
+    last = len(cells) - 1
+    return "  ".join(cell.ljust(widths[i]) if i < last else cell for i, cell in enumerate(cells)).rstrip()
 
 
 def note_incomplete(count: int, noun: str) -> None:

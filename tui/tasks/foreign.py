@@ -29,8 +29,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from crewdeck.sync.state.postround import Step
 from crewdeck.sync.state.records import TASK_STATUSES
-from crewdeck.tui.time.when import DEFAULT_DUE_TIME, localize, utc_iso
+from crewdeck.tui.posts.reading import chains
+from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
+from crewdeck.tui.time.when import DEFAULT_DUE_TIME, current_time, localize, utc_iso
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.exchange import ImportProblems, add_checked
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id
@@ -72,43 +75,71 @@ USUAL_STATUS = {
 
 
 class StatusMap:
-    """The source's status names -> crewdeck statuses: the usual words, then ``--map-status``."""
+    """The source's status names -> crewdeck statuses (and post states): the usual words, then ``--map-status``.
 
-    def __init__(self, overrides: Iterable[str]) -> None:
+    ``posts``: the source has cards that are posts (Trello), so a name may
+    map to a post state too (``foreign_posts.POST_STATES``); a value that is
+    a status applies to the other cards, one that is a post state to posts.
+    """
+
+    def __init__(self, overrides: Iterable[str], *, posts: bool = False) -> None:
         self.given: dict[str, str] = {}
+        self.given_posts: dict[str, str] = {}
         for text in overrides:
             name, eq, status = text.rpartition("=")
             status = status.strip().lower()
             if not eq or not name.strip():
                 raise UserError(f'--map-status: {text!r} is not SOURCE=STATUS (like "Later=todo")')
-            if status not in TASK_STATUSES:
-                raise UserError(f"--map-status: {status!r} is not a status ({', '.join(TASK_STATUSES)})")
-            self.given[name.strip().casefold()] = status
+            if status in TASK_STATUSES:
+                self.given[name.strip().casefold()] = status
+            elif posts and status in POST_STATES:
+                self.given_posts[name.strip().casefold()] = status
+            else:
+                states = f" or a post state ({', '.join(POST_STATES)})" if posts else ""
+                raise UserError(f"--map-status: {status!r} is not a status ({', '.join(TASK_STATUSES)}){states}")
         #: name as the file writes it -> (status, how it was decided: "given", "usual" or "guessed").
         self.used: dict[str, tuple[str, str]] = {}
+        #: The same for the cards that are posts: name -> (post state, how).
+        self.used_posts: dict[str, tuple[str, str]] = {}
 
     def status(self, name: str) -> str:
+        return self._decide(name, self.given, USUAL_STATUS, "todo", self.used)
+
+    def post_state(self, name: str) -> str:
+        """The post state a list names, for a card that is a post (an unknown name: a draft, marked as a guess)."""
+        return self._decide(name, self.given_posts, USUAL_POST_STATE, "draft", self.used_posts)
+
+    @staticmethod
+    def _decide(name: str, given: dict[str, str], usual: dict[str, str], guess: str, used: dict[str, tuple[str, str]]) -> str:
         key = name.strip().casefold()
-        if key in self.given:
-            decided = (self.given[key], "given")
-        elif key in USUAL_STATUS:
-            decided = (USUAL_STATUS[key], "usual")
+        if key in given:
+            decided = (given[key], "given")
+        elif key in usual:
+            decided = (usual[key], "usual")
         else:
-            decided = ("todo", "guessed")
-        self.used.setdefault(name, decided)
+            decided = (guess, "guessed")
+        used.setdefault(name, decided)
         return decided[0]
 
     def unused(self) -> list[str]:
         """``--map-status`` names the file never uses (a typo, most likely)."""
-        seen = {name.strip().casefold() for name in self.used}
-        return [name for name in self.given if name not in seen]
+        seen = {name.strip().casefold() for name in [*self.used, *self.used_posts]}
+        return [name for name in dict.fromkeys([*self.given, *self.given_posts]) if name not in seen]
 
     def lines(self) -> list[str]:
         """The mapping as ``--dry-run`` prints it."""
+        return self._lines(self.used, "STATUS", {})
+
+    def post_lines(self) -> list[str]:
+        """The posts' mapping as ``--dry-run`` prints it, with what an import makes of a state it may not give."""
+        return self._lines(self.used_posts, "STATE", BECOMES)
+
+    @staticmethod
+    def _lines(used: dict[str, tuple[str, str]], word: str, becomes: dict[str, str]) -> list[str]:
         out = []
-        for name, (status, how) in self.used.items():
-            hint = {"given": " (--map-status)", "usual": "", "guessed": f' (guessed: --map-status "{name}=STATUS" to change)'}[how]
-            out.append(f"  {name} -> {status}{hint}")
+        for name, (status, how) in used.items():
+            hint = {"given": " (--map-status)", "usual": "", "guessed": f' (guessed: --map-status "{name}={word}" to change)'}[how]
+            out.append(f"  {name} -> {status}{hint}" + (f": {becomes[status]}" if status in becomes else ""))
         return out
 
 
@@ -120,6 +151,8 @@ class Item:
     #: How messages name it: "board.json: card 5f1a2b3c 'Launch post'".
     where: str
     title: str
+    #: The description: the notes' first lines, or the copy of a post.
+    body: str = ""
     notes: list[str] = field(default_factory=list)
     #: The source's status name (a list, a section); ``None``: none given (inbox).
     status_name: str | None = None
@@ -136,6 +169,8 @@ class Item:
     author: tuple[str, str | None] | None = None
     #: A project: the campaign of that name (made when there is none).
     project: str | None = None
+    #: A label naming a platform makes it a post (``foreign_posts``), not only a task on that platform.
+    may_post: bool = False
 
 
 @dataclass
@@ -261,17 +296,14 @@ def _batches(
     platforms = {p.casefold() for c in ws.campaigns() for p in c.platforms}
     handles = {m.handle: m for m in ws.members()}
     fallback_tz = default_tz or (me.tz if me else "UTC")
+    campaign_chains = chains(ws.conn)
+    now = utc_iso(current_time())
     made: set[str] = set()
     batch = Source(built.source.name, [], [])
     for item in items:
         task_id = stable_id(kind, item.source_id)
-        values: dict[str, Any] = {"title": item.title.strip() or item.title}
-        if item.status is not None:
-            values["status"] = item.status
-        elif item.status_name is None:
-            values["status"] = "inbox"
-        else:
-            values["status"] = built.statuses.status(item.status_name)
+        # The status's place in the record; decided once the labels say whether it is a post.
+        values: dict[str, Any] = {"title": item.title.strip() or item.title, "status": item.status or "inbox"}
         if item.priority:
             values["priority"] = item.priority
         owner = handles.get(people.known[item.people[0]][0].lstrip("@").lower()) if item.people else None
@@ -304,6 +336,13 @@ def _batches(
                 if campaign_id not in made:
                     made.add(campaign_id)
                     add_checked(batch.records, problems, "campaign", campaign_id, {"name": item.project.strip()}, f"{item.where}: project")
+        if item.may_post and "platform" in values:
+            values.update(_post(item, task_id, values, built.statuses, ws, campaign_chains.get(values.get("campaign") or "", ()), now))
+        else:
+            if item.status is None and item.status_name is not None:
+                values["status"] = built.statuses.status(item.status_name)
+            if item.body:
+                item.notes.insert(0, item.body)
         text = "\n".join(line for line in item.notes if line)
         if text:
             values["notes"] = text
@@ -320,6 +359,24 @@ def _batches(
     # Read to the end: only now is a --map-status name the file never uses known (a typo, most likely).
     problems.extend(f"--map-status: {built.source.name} names no status {name!r}" for name in built.statuses.unused())
     yield batch
+
+
+def _post(
+    item: Item, task_id: str, values: dict[str, Any], statuses: StatusMap, ws: Workspace, chain: tuple[Step, ...], now: str
+) -> dict[str, Any]:
+    """A card that is a post: its state by its list (archived: pulled; no list: an idea), its copy, its slot (see ``foreign_posts``)."""
+    if item.status == "cancelled":
+        state = "pulled"
+    elif item.status_name is None:
+        state = "idea"
+    else:
+        state = statuses.post_state(item.status_name)
+    row = ws.conn.execute("SELECT post_round FROM task WHERE id = ?", (task_id,)).fetchone()
+    card = PostCard(task_id, state, item.status_name, item.body, values["platform"], values.get("due"), chain, row and row[0], now)
+    post, note = post_values(card)
+    if note:
+        item.notes.insert(0, note)
+    return post
 
 
 def _zone_here(ws: Workspace, task_id: str) -> str | None:

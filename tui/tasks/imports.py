@@ -49,6 +49,9 @@ class Planned:
         if dry_run:
             lines.append('statuses (--map-status "SOURCE=STATUS" to change):')
             lines.extend(self.built.statuses.lines() or ["  (none named)"])
+            if self.built.statuses.used_posts:
+                lines.append('post states of the cards labelled with a platform (--map-status "SOURCE=STATE" to change):')
+                lines.extend(self.built.statuses.post_lines())
         said = str(self.merge)
         lines.append(f"dry run, nothing written: {said}" if dry_run else said)
         if self.missing:
@@ -73,7 +76,7 @@ def run(
     ``ImportProblems`` names every bad record (nothing is written then);
     ``dry_run``: everything is read and decided, nothing written.
     """
-    statuses = StatusMap(map_status)
+    statuses = StatusMap(map_status, posts=fmt == "trello")
     problems: list[str] = []
     notes: list[str] = []
     with ExitStack() as closing:

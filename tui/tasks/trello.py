@@ -5,6 +5,7 @@
 | card id                        | id ``stable_id("trello-card", id)``: re-imports update |
 | name / desc                    | title / notes                                         |
 | list                           | status by the list's name (``foreign.StatusMap``)     |
+| a card labelled with a platform | a post: its list a post state, desc its copy, due its slot (``foreign_posts``) |
 | a card with no list            | inbox                                                 |
 | due / dueComplete              | due (an instant, in the assignee's zone) / done       |
 | start                          | a "start:" line in the notes                          |
@@ -201,10 +202,10 @@ def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
     where = f"{source}: card {card_id}" + (f" ({title[:40]})" if title.strip() else "")
     if not title.strip():
         raise ValueError(f"{where}: name: missing")
-    item = Item(source_id=card_id, where=where, title=title)
+    item = Item(source_id=card_id, where=where, title=title, may_post=True)
     desc = card.get("desc")
     if isinstance(desc, str) and desc.strip():
-        item.notes.append(desc.rstrip())
+        item.body = desc.rstrip()
     list_id = card.get("idList")
     in_list = found.lists.get(list_id) if isinstance(list_id, str) else None
     if in_list is None:

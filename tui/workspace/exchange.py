@@ -3,26 +3,29 @@
 ``export_state`` writes every live record of every entity, records sorted by
 id and fields in their schema order, so two converged replicas export
 byte-identical text.  ``import_state`` checks the whole document first and
-writes it in one transaction: a bad record imports nothing.
+writes it in one transaction: a bad record imports nothing.  ``restore``
+does both a record at a time for a workspace with no data yet, reading
+the file as it goes.
 """
 
 from __future__ import annotations
 
 import json
 from _json import make_encoder
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from json.encoder import JSONEncoder, encode_basestring
 from operator import itemgetter
 from typing import Any
 
-from crewdeck.sync.state.oplog import OpError, check_row_id, required_fields
+from crewdeck.sync.state.oplog import APPEND, RECORD, Op, OpError, check_row_id, check_value, required_fields
 from crewdeck.sync.state.records import ENTITIES, WORKSPACE_ROW, Entity, ValidationError, day_out_of_range, result_key
-from crewdeck.sync.state.store import Store
+from crewdeck.sync.state.store import PendingWrites, Store
 from crewdeck.sync.state.visible import json_visible
 from crewdeck.tui.time.when import out_of_range
 from crewdeck.tui.workspace.errors import summary, undecodable
+from crewdeck.tui.workspace.jsonstream import Readable, object_items
 
 FORMAT = "crewdeck-export"
 VERSION = 1
@@ -328,11 +331,92 @@ def _valid_unicode(value: Any) -> bool:
     return True
 
 
-def write_plan(store: Store, member: str, plan: Plan, on_progress: Callable[[int, int], None] | None = None) -> int:
-    with store.write(member, on_progress) as w:
-        for name, row_id, values in plan:
-            if ENTITIES[name].append_only:
-                w.append(name, values, row_id=row_id)
-            elif values:
-                w.set_checked(name, row_id, values)
-    return len(plan)
+#: Records restored at a time: well under ``store.BULK_ROWS`` operations.
+RESTORE_BATCH = 1_000
+
+
+def restore(store: Store, member: str, stream: Readable, source: str, on_progress: Callable[[], None] | None = None) -> int:
+    """``plan_import`` of a document written into a workspace with no data yet, read and written a batch at a time; the records planned.
+
+    The same checks, messages and records as the whole document's code,
+    in one transaction (``Store.bulk``): a bad record, or a document that
+    is not an export, writes nothing (``ImportProblems``, every problem
+    named).  Unjudged, as one write into a workspace nobody is in yet is:
+    the first batch's members must not make the rules judge the rest.
+    ``NotJson``/``NotUtf8`` (``jsonstream``) for text that is not JSON.
+    """
+    head: dict[str, Any] = {}
+    problems: list[str] = []
+    unknown: list[str] = []
+    batch: Plan = []
+    planned = 0
+
+    def flush() -> None:
+        nonlocal planned
+        pending = _pending(batch, member, problems)
+        if not problems:
+            store.commit_local(member, pending, judged=False)
+        planned += len(batch)
+        batch.clear()
+        if on_progress:
+            on_progress()
+
+    with store.bulk():
+        workspace_seen = False
+        for key, value in object_items(stream, frozenset(SECTIONS[1:])):
+            if key in ("format", "version"):
+                head[key] = value
+            elif key == "workspace":
+                workspace_seen = True
+                _plan_workspace(batch, problems, value or {}, source)
+            elif key not in SECTIONS:
+                unknown.append(key)
+            elif not isinstance(value, Iterator):
+                problems.append(f"{source}: {key} must be a list")
+            else:
+                for index, record in enumerate(value, start=1):
+                    _plan_record(batch, problems, key, record, f"{source}: {key} #{index}")
+                    if len(batch) >= RESTORE_BATCH:
+                        flush()
+        if not workspace_seen:
+            _plan_workspace(batch, problems, {}, source)
+        flush()
+        if head.get("format") != FORMAT:
+            raise ImportProblems([f'{source}: not a crewdeck export (no "format": "{FORMAT}")'])
+        if head.get("version") != VERSION:
+            raise ImportProblems([f"{source}: export version {head.get('version')!r}, this crewdeck reads {VERSION}"])
+        if unknown:
+            problems.insert(0, f"{source}: unknown sections {', '.join(sorted(set(unknown)))}")
+        if problems:
+            raise ImportProblems(problems)
+    return planned
+
+
+def _plan_workspace(plan: Plan, problems: list[str], workspace: Any, source: str) -> None:
+    if not isinstance(workspace, dict):
+        problems.append(f"{source}: workspace must be an object")
+    else:
+        add_checked(plan, problems, "workspace", WORKSPACE_ROW, workspace, f"{source}: workspace")
+
+
+def _plan_record(plan: Plan, problems: list[str], name: str, record: Any, where: str) -> None:
+    """One record of a section, checked as ``plan_import`` checks it."""
+    if not isinstance(record, dict) or "id" not in record:
+        problems.append(f"{where}: a record must be an object with an id")
+        return
+    values = {k: v for k, v in record.items() if k != "id"}
+    add_checked(plan, problems, name, record["id"], values, f"{where} (id {str(record['id'])[:12]})")
+
+
+def _pending(plan: Plan, member: str, problems: list[str]) -> PendingWrites:
+    """The writes of ``plan`` (a record with no value but its defaults is planned, not written)."""
+    pending = PendingWrites()
+    for name, row_id, values in plan:
+        if ENTITIES[name].append_only:
+            try:  # as ``Writer.append`` completes an appended record
+                pending.append(name, row_id, check_value(Op("", "", 0, member, APPEND, name, row_id, RECORD, ""), values))
+            except OpError as exc:
+                problems.append(f"{name} {row_id[:12]}: {str(exc).split(': ', 1)[-1]}")
+        elif values:
+            pending.set(name, row_id, values)
+    return pending

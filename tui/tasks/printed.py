@@ -1,0 +1,125 @@
+"""``crewdeck tasks`` as printed: plain columns, read from the store as they are written out.
+
+The columns are as wide as their widest cell over every row listed, as
+``common.table`` makes them; the widths come from a first, narrow reading
+(the distinct statuses, priorities, people, campaigns and due dates of the
+rows, ``listing.distinct``), so the rows themselves are never held: they
+are formatted and written a window at a time (``listing.stream``).  The
+title is the last column and is never padded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from crewdeck.sync.state.ids import SHORT_LEN
+from crewdeck.sync.state.visible import visible
+from crewdeck.tui.posts.states import label
+from crewdeck.tui.tasks import listing
+from crewdeck.tui.workspace.placeholders import untitled_task
+
+#: Due dates' words kept for the rows to come (a list has a few distinct due times, or each its own: bounded either way).
+DUE_CACHE = 20_000
+_SHOWN = ("t.id", "t.title", "t.status", "t.priority", "t.assignee", "t.campaign", "t.platform", "t.due_utc")
+
+
+@dataclass
+class Printed:
+    """A task list's header and lines (read as they are iterated); ``untitled`` counts the placeholder titles shown."""
+
+    header: str
+    lines: Iterator[str]
+    untitled: list[int] = field(default_factory=lambda: [0])
+
+
+def task_lines(
+    conn: sqlite3.Connection,
+    where: str,
+    params: list[Any],
+    now: dt.datetime,
+    *,
+    tz: str,
+    clock24: bool,
+    handles: dict[str, str],
+    campaigns: dict[str, str],
+    order: str = "urgency",
+    limit: int = -1,
+    post_states: dict[str, str] | None = None,
+) -> Printed | None:
+    """The list of the tasks matching ``where``, or ``None`` when none does.
+
+    ``post_states`` holds the state each listed post reads now
+    (``crewdeck.tui.posts.reading.states_of``): a post's STATUS is its state.
+    """
+
+    def who(member: str | None) -> str:
+        return visible(f"@{handles[member]}") if member in handles else ""
+
+    def place(campaign: str | None, platform: str | None) -> str:
+        return visible((f"+{campaigns.get(campaign, '?')}" if campaign else "") + (f"/{platform}" if platform else ""))
+
+    def due(due_utc: str | None) -> str:
+        text = dues.get(due_utc)
+        if text is None:
+            if len(dues) >= DUE_CACHE:
+                dues.clear()
+            text = dues[due_utc] = visible(listing.due_words(due_utc, tz, now, clock24))
+        return text
+
+    headers = [visible(h) for h in ("ID", "STATUS", "PRI", "WHO", f"DUE ({tz})", "CAMPAIGN", "TITLE")]
+    widths = [len(h) for h in headers]
+    dues: dict[str | None, str] = {}
+    found = False
+    widths[0] = max(widths[0], SHORT_LEN)  # every task id is longer (32 hex digits: the log's own check)
+    keys = "t.status, t.priority, t.assignee, t.campaign, t.platform"
+    for status, priority, assignee, campaign, platform in listing.distinct(conn, where, params, now, keys, order=order, limit=limit):
+        found = True
+        cells = ("", visible(status), visible(priority if priority != "none" else ""), who(assignee), "", place(campaign, platform))
+        widths[:6] = [max(w, len(c)) for w, c in zip(widths[:6], cells)]
+    if not found:
+        return None
+    states = post_states or {}
+    for state in set(states.values()):
+        widths[1] = max(widths[1], len(visible(label(state))))
+    for (due_utc,) in listing.distinct(conn, where, params, now, "t.due_utc", order=order, limit=limit):
+        widths[4] = max(widths[4], len(due(due_utc)))
+
+    def padded(make: Callable[..., str], width: int) -> Callable[..., str]:
+        """``make``'s cell padded to its column, kept for the values that recur (statuses, people, campaigns)."""
+        cache: dict[tuple[Any, ...], str] = {}
+
+        def cell(*key: Any) -> str:
+            text = cache.get(key)
+            if text is None:
+                text = cache[key] = make(*key).ljust(width)
+            return text
+
+        return cell
+
+    status_cell = padded(lambda s: visible(s), widths[1])
+    state_cell = padded(lambda s: visible(label(s)), widths[1])
+    priority_cell = padded(lambda p: visible(p if p != "none" else ""), widths[2])
+    who_cell = padded(who, widths[3])
+    place_cell = padded(place, widths[5])
+    printed = Printed("  ".join(h.ljust(w) for h, w in zip(headers[:-1], widths)) + "  " + headers[-1], iter(()))
+
+    def lines() -> Iterator[str]:
+        id_width, due_width = widths[0], widths[4]
+        for task_id, title, status, priority, assignee, campaign, platform, due_utc, _score in listing.stream(
+            conn, where, params, now, _SHOWN, order=order, limit=limit
+        ):
+            if title.__class__ is not str or not title.strip():
+                printed.untitled[0] += 1
+                title = untitled_task(task_id)
+            yield (
+                f"{visible(task_id[:SHORT_LEN]).ljust(id_width)}  "
+                f"{state_cell(states[task_id]) if task_id in states else status_cell(status)}  {priority_cell(priority)}  "
+                f"{who_cell(assignee)}  {due(due_utc).ljust(due_width)}  {place_cell(campaign, platform)}  {visible(title)}"
+            ).rstrip()
+
+    printed.lines = lines()
+    return printed
