@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -103,19 +104,47 @@ class CommandRun:
     output: str
 
 
+#: Starts the measured command from a small process and reports its wall time, peak RSS and exit
+#: code through a pipe.  Linux counts a process's peak RSS from the memory of the process it was forked from
+#: until it execs: measured straight from the benchmark (hundreds of MB once it has made its data),
+#: every command would seem to peak at least that high.
+_LAUNCHER = """
+import os, sys, time
+t0 = time.perf_counter()
+report = int(sys.argv[1])
+pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - t0
+os.write(report, f"{seconds} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}".encode())
+"""
+
+
 def run_command(argv: Sequence[str], env: dict[str, str] | None = None, timeout: float = 600) -> CommandRun:
-    """Wall time (monotonic) and peak RSS (wait4's ru_maxrss) of one process."""
+    """Wall time (monotonic) and peak RSS (wait4's ru_maxrss) of one process, started from a small launcher."""
+    environ = {**os.environ, **(env or {})}
+    program = argv[0] if os.sep in argv[0] else shutil.which(argv[0], path=environ.get("PATH"))
+    if program is None:
+        raise FileNotFoundError(f"{argv[0]}: not found on PATH")
+    read, write = os.pipe()
     with tempfile.TemporaryFile() as out:
-        t0 = time.perf_counter()
         proc = subprocess.Popen(
-            list(argv), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})}
+            [sys.executable, "-I", "-S", "-c", _LAUNCHER, str(write), program, *argv[1:]],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=environ,
+            pass_fds=(write,),
         )
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        os.close(write)
+        proc.wait(timeout)
+        report = os.read(read, 200).decode().split()
+        os.close(read)
         out.seek(0)
         text = out.read(200_000).decode("utf-8", "replace")
-    return CommandRun(seconds, usage.ru_maxrss / 1024, proc.returncode, text)
+    if len(report) != 3:
+        return CommandRun(0.0, 0.0, proc.returncode or 1, text)
+    seconds, maxrss, code = float(report[0]), int(report[1]), int(report[2])
+    return CommandRun(seconds, maxrss / 1024, code, text)
 
 
 def time_command(
