@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 
 from crewdeck.sync.state.records import ENTITIES
+from crewdeck.sync.state.schema import columns
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.store import _decode as Store_decode
 from crewdeck.tui.cli.main import main
-from crewdeck.tui.workspace import exchange
+from crewdeck.tui.workspace import exchange, exportrows
 from crewdeck.tui.workspace.exchange import dumps, export_state
 from crewdeck.tui.workspace.jsonstream import NotJson, NotUtf8, array_items
 
@@ -87,6 +88,72 @@ def test_a_stored_row_is_spelled_as_its_decoded_record(name: str) -> None:
     assert exchange.json_visible(exchange._records_text(spec)([row for row, _ in decodable])) == ",\n    ".join(records)
 
 
+#: JSON texts a JSON column may hold: what SQLite spells as it reads them (flat lists of plain strings) and what it leaves to Python.
+STORED_JSON: list[Any] = [
+    None,
+    "[]",
+    "{}",
+    "null",
+    '["podcast"]',
+    '["a","b c","ça","",""]',
+    '["a\\"b","c"]',
+    '["a","b",["c"]]',
+    '["a",1,"b"]',
+    '["x]","[y"]',
+    '["a", "b"]',
+    json.dumps(["x", {"y": [1, None, ODD], "z": {}}]),
+    '"s"',
+    "3",
+]
+
+
+def test_every_stored_value_reads_from_sqlite_as_the_whole_document_spells_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows of every entity written straight into a real workspace file, odd values and all, batches of 5 rows.
+
+    What SQLite spells (text, NULL, integers, flat lists) and what it leaves
+    to Python (a real, in a batch of its own kinds) must read as the
+    records the whole-document code decodes.
+    """
+    monkeypatch.setattr(exportrows, "BATCH", 5)
+    workspace = tmp_path / "odd.db"
+    assert main(["init", str(workspace), "--member", "ana", "--name", "Ana", "--tz", "Europe/Berlin"]) == 0
+    scalars: list[Any] = [ODD, None, "", 0, -3, "2026-01-01T00:00:00Z", "Europe/Berlin", 1, '{"real":0}', 'a,"",b', "🚀 ü"]
+    conn = sqlite3.connect(workspace)
+    with conn:
+        for name, spec in ENTITIES.items():
+            if name == "workspace":
+                continue
+            names = [column for column, _ in columns(spec)]
+            required = {column for column, sql in columns(spec) if "NOT NULL" in sql}
+            conn.execute(f"DELETE FROM [{name}]")
+            for n in range(4 * len(STORED_JSON)):
+                values = {}
+                for i, f in enumerate(spec.fields):
+                    for column in f.columns:
+                        pool = STORED_JSON if f.kind == "json" else scalars
+                        values[column] = pool[(n + i) % len(pool)]
+                values.update((column, 0) for column in required if values[column] is None)
+                if "deleted" in values:
+                    values["deleted"] = int(n % 9 == 4)
+                # One batch (rows 10-14) holds a real, which only Python spells as Python does.
+                if n == 12:
+                    for f in spec.fields:
+                        if f.kind in ("plain", "money") and f.sql[0].startswith("INTEGER"):
+                            values[f.columns[0]] = 0.30000000000000004
+                placeholders = ", ".join("?" * (len(names) + 1))
+                conn.execute(
+                    f"INSERT INTO [{name}] (id, {', '.join(f'[{c}]' for c in names)}) VALUES ({placeholders})",
+                    (f"{name}{n:03d}", *(values[c] for c in names)),
+                )
+    conn.close()
+    with Store(workspace) as store:
+        whole = dumps(export_state(store))
+        streamed = io.StringIO()
+        exchange.write_export(store, streamed.write)
+    assert streamed.getvalue() == whole
+    assert "0.30000000000000004" in whole and '"a\\"b"' in whole and '"x]",' in whole
+
+
 @pytest.mark.parametrize("chunk", [1, 2, 3, 7, 64, 1 << 16])
 def test_an_array_read_a_value_at_a_time_is_what_the_whole_document_gives(chunk: int) -> None:
     values = [{"a": 1, "b": [1.5, -2e3, None, True]}, "ü€🚀 \\u escapes", 12345678901234567890, [], {}, "lone \udcff", 0.1]
@@ -121,7 +188,7 @@ import resource, sys
 limit = int(sys.argv[1]) * 1024 * 1024
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 from crewdeck.tui.cli.main import main
-from crewdeck.tui.workspace import exchange
+from crewdeck.tui.workspace import exchange, exportrows
 sys.exit(main(sys.argv[2:]))
 """
 

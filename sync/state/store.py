@@ -387,15 +387,6 @@ class Store:
         for row in self.conn.execute(_records_sql(spec, include_deleted)):
             yield row[0], _decode(spec, row[1:])
 
-    def record_rows(self, entity_name: str) -> Iterator[tuple[Any, ...]]:
-        """What ``records`` reads, undecoded: the id, then the entity's columns (``schema.columns``), by id.
-
-        For reading a whole large table: its rows are read in storage order and
-        sorted apart (SQLite spills the sort to disk past ``cache_size``), about
-        twice as fast as fetching each row through the id index in turn.
-        """
-        yield from self.conn.execute(_records_sql(ENTITIES[entity_name], False, " NOT INDEXED"))
-
     def get_meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
@@ -983,10 +974,10 @@ def _write_error(path: Path, exc: sqlite3.Error) -> WorkspaceError | None:
     return None
 
 
-def _records_sql(spec: Entity, include_deleted: bool, hint: str = "") -> str:
+def _records_sql(spec: Entity, include_deleted: bool) -> str:
     cols = _column_names(spec)
     where = "" if include_deleted or "deleted" not in spec.by_name else "WHERE deleted = 0"
-    return f"SELECT id, {', '.join(f'[{c}]' for c in cols)} FROM [{spec.name}]{hint} {where} ORDER BY id"
+    return f"SELECT id, {', '.join(f'[{c}]' for c in cols)} FROM [{spec.name}] {where} ORDER BY id"
 
 
 def _decode(spec: Entity, row: Sequence[Any]) -> dict[str, Any]:

@@ -14,16 +14,17 @@ import json
 from _json import make_encoder
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from json.encoder import JSONEncoder, encode_basestring
 from operator import itemgetter
 from typing import Any
 
 from crewdeck.sync.state.oplog import APPEND, RECORD, Op, OpError, check_row_id, check_value, required_fields
 from crewdeck.sync.state.records import ENTITIES, WORKSPACE_ROW, Entity, ValidationError, day_out_of_range, result_key
+from crewdeck.sync.state.schema import columns
 from crewdeck.sync.state.store import PendingWrites, Store
 from crewdeck.sync.state.visible import json_visible
 from crewdeck.tui.time.when import out_of_range
+from crewdeck.tui.workspace import exportrows
 from crewdeck.tui.workspace.errors import summary, undecodable
 from crewdeck.tui.workspace.jsonstream import Readable, object_items
 
@@ -79,7 +80,7 @@ def write_export(store: Store, write: Callable[[str], object]) -> None:
     # One read transaction: a write that lands while the export is written is in none of it, or all of it.
     snapshot = not conn.in_transaction
     # Each table is read once, in order: a small page cache costs nothing, and bounds
-    # the memory the sort of ``record_rows`` takes before it spills to disk.
+    # the memory the sort of ``exportrows.batches`` takes before it spills to disk.
     (cache,) = conn.execute("PRAGMA cache_size").fetchone()
     conn.execute(f"PRAGMA cache_size = {-1024 * _CACHE_MB}")
     if snapshot:
@@ -103,11 +104,16 @@ def _write_sections(store: Store, write: Callable[[str], object]) -> None:
             record.pop("deleted", None)
             write(_json(record, "  "))
             continue
-        text_of = _records_text(ENTITIES[name])
-        stored = store.record_rows(name)
+        spec = ENTITIES[name]
+        text_of = _records_text(spec)
+        spelled = _records_spelling(spec)
         opened = False
-        while batch := list(islice(stored, _BATCH)):
-            write(("[\n    " if not opened else ",\n    ") + json_visible(text_of(batch)))
+        for batch in exportrows.batches(store.conn, spec):
+            if batch.texts is None:
+                text = text_of(exportrows.python_rows(store.conn, spec, batch.first, batch.last))
+            else:
+                text = spelled(batch.texts, batch.rows)
+            write(("[\n    " if not opened else ",\n    ") + json_visible(text))
             opened = True
         write("\n  ]" if opened else "[]")
     write("\n}\n")
@@ -124,8 +130,6 @@ def _json(value: Any, indent: str) -> str:
 
 #: The page cache while exporting, in MB.
 _CACHE_MB = 8
-#: Records spelled, made visible and written together.
-_BATCH = 256
 #: The indent of a record's fields (records are items of a section's list).
 _FIELD_INDENT = "      "
 #: Distinct texts of JSON fields remembered (tags, empty lists): most records repeat a few.
@@ -140,43 +144,54 @@ _SEPARATOR = "\0"
 _ARRAYS = make_encoder(None, JSONEncoder().default, encode_basestring, None, ": ", _SEPARATOR, False, False, True)
 
 RecordsText = Callable[[list[tuple[Any, ...]]], str]
+#: A batch's records from the JSON texts of their columns (``exportrows.slot_columns``), row after row, and how many rows.
+RecordsSpelling = Callable[[list[str], int], str]
 
 
 def _records_text(spec: Entity) -> RecordsText:
-    """How stored rows of ``spec`` (``Store.record_rows``) read as export records, parted by ``,\n    ``.
+    """How stored rows of ``spec`` (the id, then every column) read as export records, parted by ``,\n    ``.
 
-    The columns' texts come as one flat list, a slot per field of each
-    record in turn (then a hidden slot per second column of an instant
-    or a money field); the slots of fields other than plain text are
-    rewritten a column at a time; a ``%`` template with a slot per field
-    puts them together.
+    The C encoder spells the columns of ``exportrows.slot_columns`` of every
+    row as one flat list of texts; ``_records_spelling`` does the rest.
+    """
+    stored = ["id", *(name for name, _ in columns(spec))]
+    pick = itemgetter(*(stored.index(name) for name in exportrows.slot_columns(spec)))
+    spelled = _records_spelling(spec)
+
+    def text_of(rows: list[tuple[Any, ...]]) -> str:
+        arrays = "".join(_ARRAYS(list(map(pick, rows)), 0))
+        return spelled(arrays[2:-2].replace(f"]{_SEPARATOR}[", _SEPARATOR).split(_SEPARATOR), len(rows))
+
+    return text_of
+
+
+def _records_spelling(spec: Entity) -> RecordsSpelling:
+    """How the JSON texts of a batch's columns read as export records, parted by ``,\n    ``.
+
+    A slot per field of each record in turn (then a hidden slot per second
+    column of an instant or a money field); the slots of fields other than
+    plain text are rewritten a column at a time; a ``%`` template with a
+    slot per field puts them together.
     """
     keys = ['"id"']
-    picked = [0]
-    hidden: list[int] = []
+    seconds = 0
     known: list[tuple[int, dict[str, str], Callable[[str], str]]] = []
     pairs: list[tuple[int, int, Callable[[str, str], str]]] = []
-    column = 1
     for f in spec.fields:
         if f.name != "deleted":
             slot = len(keys)
             keys.append(_json(f.name, ""))
-            picked.append(column)
             if f.kind in ("json", "bool"):
                 known.append((slot, {}, _json_text if f.kind == "json" else _bool_text))
             elif f.kind in _OBJECT_KEYS:
-                pairs.append((slot, len(hidden), _pair_text(f.kind)))
-                hidden.append(column + 1)
-        column += len(f.columns)
-    width = len(keys) + len(hidden)
+                pairs.append((slot, seconds, _pair_text(f.kind)))
+                seconds += 1
+    width = len(keys) + seconds
     pairs = [(slot, len(keys) + extra, text) for slot, extra, text in pairs]
-    pick = itemgetter(*picked, *hidden)
     record = "{\n" + ",\n".join(f"{_FIELD_INDENT}{key.replace('%', '%%')}: %s" for key in keys) + f"\n{_FIELD_INDENT[:-2]}}}"
     templates: dict[int, str] = {}
 
-    def text_of(rows: list[tuple[Any, ...]]) -> str:
-        arrays = "".join(_ARRAYS(list(map(pick, rows)), 0))
-        flat = arrays[2:-2].replace(f"]{_SEPARATOR}[", _SEPARATOR).split(_SEPARATOR)
+    def spelled(flat: list[str], rows: int) -> str:
         for slot, texts, spell in known:
             column = flat[slot::width]
             missing = set(column).difference(texts)
@@ -189,12 +204,12 @@ def _records_text(spec: Entity) -> RecordsText:
             flat[slot::width] = map(pair, flat[slot::width], flat[second::width])
         for extra in reversed(range(len(keys), width)):
             del flat[extra :: extra + 1]
-        template = templates.get(len(rows))
+        template = templates.get(rows)
         if template is None:
-            template = templates[len(rows)] = ",\n    ".join([record] * len(rows))
+            template = templates[rows] = ",\n    ".join([record] * rows)
         return template % tuple(flat)
 
-    return text_of
+    return spelled
 
 
 def _json_text(scalar: str) -> str:
