@@ -113,7 +113,8 @@ def _write_sections(store: Store, write: Callable[[str], object]) -> None:
                 text = text_of(exportrows.python_rows(store.conn, spec, batch.first, batch.last))
             else:
                 text = spelled(batch.texts, batch.rows)
-            write(("[\n    " if not opened else ",\n    ") + json_visible(text))
+            write("[\n    " if not opened else ",\n    ")
+            write(json_visible(text))
             opened = True
         write("\n  ]" if opened else "[]")
     write("\n}\n")
@@ -170,8 +171,8 @@ def _records_spelling(spec: Entity) -> RecordsSpelling:
 
     A slot per field of each record in turn (then a hidden slot per second
     column of an instant or a money field); the slots of fields other than
-    plain text are rewritten a column at a time; a ``%`` template with a
-    slot per field puts them together.
+    plain text are rewritten a column at a time; the keys are put between
+    them.
     """
     keys = ['"id"']
     seconds = 0
@@ -188,8 +189,12 @@ def _records_spelling(spec: Entity) -> RecordsSpelling:
                 seconds += 1
     width = len(keys) + seconds
     pairs = [(slot, len(keys) + extra, text) for slot, extra, text in pairs]
-    record = "{\n" + ",\n".join(f"{_FIELD_INDENT}{key.replace('%', '%%')}: %s" for key in keys) + f"\n{_FIELD_INDENT[:-2]}}}"
-    templates: dict[int, str] = {}
+    # A batch's text is a list of the texts between values, with a place for each value after each: joined,
+    # once the values are in, it costs a third of what a ``%`` template of the batch costs.
+    firsts = [f"{{\n{_FIELD_INDENT}{keys[0]}: ", f"\n{_FIELD_INDENT[:-2]}}},\n    {{\n{_FIELD_INDENT}{keys[0]}: "]
+    rest = [piece for key in keys[1:] for piece in (f",\n{_FIELD_INDENT}{key}: ", "")]
+    ends = [f"\n{_FIELD_INDENT[:-2]}}}"]
+    layouts: dict[int, list[str]] = {}
 
     def spelled(flat: list[str], rows: int) -> str:
         for slot, texts, spell in known:
@@ -204,10 +209,12 @@ def _records_spelling(spec: Entity) -> RecordsSpelling:
             flat[slot::width] = map(pair, flat[slot::width], flat[second::width])
         for extra in reversed(range(len(keys), width)):
             del flat[extra :: extra + 1]
-        template = templates.get(rows)
-        if template is None:
-            template = templates[rows] = ",\n    ".join([record] * rows)
-        return template % tuple(flat)
+        layout = layouts.get(rows)
+        if layout is None:
+            layout = layouts[rows] = [piece for row in range(rows) for piece in (firsts[row > 0], "", *rest)] + ends
+        pieces = layout.copy()
+        pieces[1::2] = flat
+        return "".join(pieces)
 
     return spelled
 

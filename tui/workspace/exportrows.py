@@ -56,7 +56,8 @@ def _query(conn: sqlite3.Connection, spec: Entity) -> str:
     ]
     live = "WHERE deleted = 0" if "deleted" in spec.by_name else ""
     parted = ", '', ".join(items)
-    return f"SELECT json_array({parted}) FROM [{spec.name}] NOT INDEXED {live} ORDER BY id"
+    # Without the array's brackets: the first item (the id) opens with no "[", and no item closes with "]".
+    return f"SELECT rtrim(ltrim(json_array({parted}), '['), ']') FROM [{spec.name}] NOT INDEXED {live} ORDER BY id"
 
 
 @dataclass(frozen=True)
@@ -79,12 +80,9 @@ def batches(conn: sqlite3.Connection, spec: Entity) -> Iterator[Batch]:
     while rows := cursor.fetchmany(BATCH):
         data = _PART.join(map(_ROW, rows))
         if _REAL in data:
-            first, last = rows[0][0], rows[-1][0]
-            yield Batch(len(rows), None, _first_item(first, 1)[0], _first_item(last, 1)[0])
-            continue
-        # Each row's text is a JSON array: "[" and "]" part from the next row's, and open and close the batch.
-        texts = data[1:-1].replace("]" + _PART + "[", _PART).split(_PART)
-        yield Batch(len(rows), texts, "", "")
+            yield Batch(len(rows), None, _first_item(rows[0][0])[0], _first_item(rows[-1][0])[0])
+        else:
+            yield Batch(len(rows), data.split(_PART), "", "")
 
 
 def python_rows(conn: sqlite3.Connection, spec: Entity, first: str, last: str) -> list[tuple[object, ...]]:
