@@ -9,8 +9,7 @@ from crewdeck.sync.state.records import load_json
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.cli.common import Context, open_input, progress, read_input, stream_output, write_output
-from crewdeck.tui.tasks import taskwarrior
-from crewdeck.tui.workspace import exchange, merging
+from crewdeck.tui.workspace import exchange
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.jsonstream import NotJson, NotUtf8
 from crewdeck.tui.workspace.words import counted
@@ -38,6 +37,9 @@ def cmd_export(ctx: Context) -> int:
 
 
 def cmd_import(ctx: Context) -> int:
+    # Imported here: ``export`` of a large workspace is often timed, and starts without the import's modules.
+    from crewdeck.tui.workspace import merging
+
     source = ctx.args.file
     if ctx.args.map_status and ctx.args.source not in FOREIGN:
         raise UserError(f"--map-status goes with --from {'|'.join(FOREIGN)}")
@@ -91,6 +93,9 @@ def _restore(ctx: Context, me: Member | None) -> int:
 
 def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None) -> int:
     """Read a record at a time, write a batch at a time, in one transaction."""
+    from crewdeck.tui.tasks import taskwarrior
+    from crewdeck.tui.workspace import merging
+
     source = ctx.args.file
     head = merging.Source(source, [], [])
     problems: list[str] = []
