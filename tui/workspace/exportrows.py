@@ -28,7 +28,7 @@ from crewdeck.sync.state.records import Entity
 from crewdeck.sync.state.schema import columns
 
 #: Rows read and spelled together.
-BATCH = 2048
+BATCH = 1024
 #: Between two items of a row's JSON text, and between two rows of a batch.
 _PART = ',"",'
 #: What a real number is written as.
