@@ -504,7 +504,12 @@ class Store:
             if judged:
                 from crewdeck.sync.state.filerules import FileRuleState
 
-                refuse_write(proposals, FileRuleState(self.conn, stored), {key: fields for key, (fields, _) in pending.rows.items()})
+                refuse_write(
+                    proposals,
+                    FileRuleState(self.conn, stored),
+                    {key: fields for key, (fields, _) in pending.rows.items()},
+                    {pending.ops[position][4]: record for position, record in zip(pending.appends, pending.appended)},
+                )
             node = self.node
             rows = [(stamp, node, seq, *proposal) for seq, stamp, proposal in zip(count(node_seq + 1), stamps, proposals)]
             step = _PROGRESS_STEP if on_progress else len(rows)
@@ -608,22 +613,23 @@ class Store:
                 params.append((row_id, *full, rows[last][0], rows[last][3]))
             with _indexes_built_after(self.conn, spec.name, len(params)):
                 self.conn.executemany(_upsert_sql(spec, field_names), params)
-        appends: dict[str, list[Op]] = defaultdict(list)
-        for position in pending.appends:
-            appends[rows[position][5]].append(Op(*rows[position]))
-        for entity_name, entity_ops in appends.items():
-            self._insert_appends(ENTITIES[entity_name], entity_ops)
+        appends: dict[str, list[tuple[str, dict[str, Any], str]]] = defaultdict(list)
+        for position, record in zip(pending.appends, pending.appended):
+            row = rows[position]
+            appends[row[5]].append((row[6], record, row[0]))
+        for entity_name, records in appends.items():
+            self._insert_appends(ENTITIES[entity_name], records)
 
-    def _insert_appends(self, spec: Entity, ops: Iterable[Op]) -> None:
+    def _insert_appends(self, spec: Entity, records: Iterable[tuple[str, dict[str, Any], str]]) -> None:
+        """Appended records as rows: ``(row id, record, op_id)`` each."""
         cols = _column_names(spec)
         placeholders = ", ".join("?" * (len(cols) + 2))
         params = []
-        for op in ops:
-            record = json.loads(op.value)
+        for row_id, record, op_id in records:
             values: list[Any] = []
             for f in spec.fields:
                 values.extend(f.to_columns(record.get(f.name, f.default)))
-            params.append((op.row_id, *values, op.op_id))
+            params.append((row_id, *values, op_id))
         # The earliest append of an id wins, whatever order they arrive in.
         self.conn.executemany(
             f"INSERT INTO [{spec.name}] ([id], {', '.join(f'[{c}]' for c in cols)}, [op_id]) VALUES ({placeholders}) "
@@ -887,10 +893,11 @@ class Store:
     # refuse an id of another entity, but a log stored before they did may
     # hold one, and it must neither break nor leak into the other record.
 
-    def _first_appends(self, spec: Entity, row_ids: Iterable[str]) -> Iterator[Op]:
-        query = f"SELECT {OP_COLUMNS} FROM ops WHERE row_id = ? AND field = ? AND entity = ? ORDER BY op_id LIMIT 1"
+    def _first_appends(self, spec: Entity, row_ids: Iterable[str]) -> Iterator[tuple[str, dict[str, Any], str]]:
+        query = "SELECT value, op_id FROM ops WHERE row_id = ? AND field = ? AND entity = ? ORDER BY op_id LIMIT 1"
         for row_id in row_ids:
-            yield Op(*self.conn.execute(query, (row_id, RECORD, spec.name)).fetchone())
+            value, op_id = self.conn.execute(query, (row_id, RECORD, spec.name)).fetchone()
+            yield row_id, json.loads(value), op_id
 
     def _rebuild(self, spec: Entity, row_ids: Iterable[str]) -> None:
         defaults = schema.default_row(spec)
@@ -1063,6 +1070,8 @@ class PendingWrites:
         self.rows: dict[tuple[str, str], tuple[dict[str, Any], int]] = {}
         #: indexes of ``append`` operations
         self.appends: list[int] = []
+        #: the records they append, in the same order
+        self.appended: list[dict[str, Any]] = []
 
     def set(self, entity_name: str, row_id: str, values: dict[str, Any]) -> None:
         key = (entity_name, row_id)
@@ -1075,6 +1084,7 @@ class PendingWrites:
 
     def append(self, entity_name: str, row_id: str, record: dict[str, Any]) -> None:
         self.appends.append(len(self.ops))
+        self.appended.append(record)
         self.ops.append((APPEND, entity_name, row_id, RECORD, dump_value(record)))
 
     def records(self) -> Iterator[tuple[str, str]]:
