@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from crewdeck.sync.state import schema
+from crewdeck.sync.state import rollup_days, schema
 from crewdeck.sync.state.clock import MAX_DRIFT_MS, HybridClock, Stamp, format_duration, wall_ms
 from crewdeck.sync.state.ids import new_id, new_node_id
 from crewdeck.sync.state.oplog import (
@@ -1026,7 +1026,8 @@ def _indexes_built_after(conn: sqlite3.Connection, table: str, rows: int, unique
     """Around a write of ``rows`` rows into ``table``, inside its transaction: at
     ``BULK_ROWS`` or more, the table's indexes are dropped and built again
     after it (a rollback brings them back as they were).  Unique indexes stay
-    unless ``unique_too``: an upsert needs them to find the row it updates."""
+    unless ``unique_too``: an upsert needs them to find the row it updates; and
+    those a trigger reads stay (``rollup_days.TRIGGER_INDEXES``)."""
     if rows < BULK_ROWS:
         yield
         return
@@ -1035,7 +1036,7 @@ def _indexes_built_after(conn: sqlite3.Connection, table: str, rows: int, unique
         for name, sql in conn.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,)
         )
-        if unique_too or not sql.lstrip().upper().startswith("CREATE UNIQUE")
+        if (unique_too or not sql.lstrip().upper().startswith("CREATE UNIQUE")) and name not in rollup_days.TRIGGER_INDEXES
     ]
     for name, _ in lookups:
         conn.execute(f'DROP INDEX "{name}"')
