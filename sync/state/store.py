@@ -515,7 +515,10 @@ class Store:
             step = _PROGRESS_STEP if on_progress else len(rows)
             # Fresh operations of our own: none can clash, and the log's
             # unique index checks that again when it is built after them.
-            with _indexes_built_after(self.conn, "ops", len(rows), unique_too=True):
+            # Not inside ``bulk``: there the log keeps its index, which the
+            # next batch reads (and building it again per batch is the whole log each time).
+            rebuilt = nullcontext() if self._bulk else _indexes_built_after(self.conn, "ops", len(rows), unique_too=True)
+            with rebuilt:
                 first_seq = self._seq_floor()
                 for start in range(0, len(rows), step):
                     chunk = rows[start : start + step]
