@@ -140,6 +140,25 @@ def test_the_batches_of_a_store_bulk_keep_the_logs_index(store: Store, monkeypat
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+def test_a_store_bulk_that_writes_nothing_builds_no_index_again(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A second import of a file writes nothing: its indexes come back with the rollback, not rebuilt from every row.
+    monkeypatch.setattr(store_module, "BULK_ROWS", 3)
+    with store.write(ANA) as w:
+        w.create("task", {"title": "here already"})
+    before = indexes(store)
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    with store.bulk():
+        assert store.conn.execute("SELECT count(*) FROM task").fetchone()[0] == 1
+    store.conn.set_trace_callback(None)
+    assert 'DROP INDEX "task_filter"' in statements and "ROLLBACK" in statements
+    assert not [s for s in statements if s.startswith("CREATE")]
+    assert indexes(store) == before
+    with store.bulk(), store.write(ANA) as w:  # one that writes commits as before
+        w.create("task", {"title": "new"})
+    assert indexes(store) == before and store.conn.execute("SELECT count(*) FROM task").fetchone()[0] == 2
+
+
 def test_the_clock_is_saved_with_the_operations_it_stamped(store: Store) -> None:
     with store.write(ANA) as w:
         w.create("task", {"title": "a", "notes": "b"})

@@ -381,6 +381,15 @@ class Store:
         row = self.conn.execute(f"SELECT {', '.join(f'[{c}]' for c in cols)} FROM [{spec.name}] WHERE id = ?", (row_id,)).fetchone()
         return None if row is None else _decode(spec, row)
 
+    def records_of(self, entity_name: str, row_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """``record`` of each of these ids that was written, in one query (an import's batch)."""
+        spec = ENTITIES[entity_name]
+        cols = ", ".join(f"r.[{c}]" for c in _column_names(spec))
+        rows = self.conn.execute(
+            f"SELECT r.id, {cols} FROM json_each(?) AS j JOIN [{spec.name}] AS r ON r.id = j.value", (json.dumps(list(row_ids)),)
+        )
+        return {row[0]: _decode(spec, row[1:]) for row in rows}
+
     def records(self, entity_name: str, *, include_deleted: bool = False) -> Iterator[tuple[str, dict[str, Any]]]:
         """``(id, field values)`` of every record of an entity, by id."""
         spec = ENTITIES[entity_name]
@@ -446,14 +455,20 @@ class Store:
         (before,) = self.conn.execute("PRAGMA cache_size").fetchone()
         self.conn.execute(f"PRAGMA cache_size = {-1024 * cache_mb}")
         try:
-            with self._transaction(), ExitStack() as rebuilt:
+            with self._transaction() as transaction, ExitStack() as rebuilt:
                 for name in ENTITIES:
                     rebuilt.enter_context(_indexes_built_after(self.conn, name, BULK_ROWS))
+                changes = self.conn.total_changes
                 self._bulk = True
                 try:
                     yield
                 finally:
                     self._bulk = False
+                if self.conn.total_changes == changes:
+                    # Not a row written (a second import of a file): the rollback brings the
+                    # indexes back as they were, where building them again reads every row.
+                    rebuilt.pop_all()  # their rebuilds, never run
+                    transaction.abandon()
         finally:
             self.conn.execute(f"PRAGMA cache_size = {int(before)}")
 
@@ -933,8 +948,13 @@ class _Transaction:
         self.conn = conn
         self.busy_timeout = busy_timeout
         self.opened = opened
+        self._abandoned = False
 
-    def __enter__(self) -> None:
+    def abandon(self) -> None:
+        """End in a rollback rather than a commit: nothing written needs keeping."""
+        self._abandoned = True
+
+    def __enter__(self) -> _Transaction:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -942,9 +962,10 @@ class _Transaction:
                 f"the workspace stayed locked by another writer for {self.busy_timeout:g} s ({exc}); try again"
             ) from None
         self._refuse_a_moved_file()
+        return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if exc_type is None:
+        if exc_type is None and not self._abandoned:
             self._refuse_a_moved_file()
             try:
                 self.conn.execute("COMMIT")
