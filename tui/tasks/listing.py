@@ -129,16 +129,21 @@ def stream(
     order: str = "urgency",
     limit: int = -1,
     window: int = WINDOW,
+    rowids: Sequence[int] | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """``columns`` (of ``task AS t``) and the score of the rows ``fetch`` reads, in its order, ``window`` rows at a time.
 
     Only the columns asked for go through SQLite's sorter: sorting every
     column of ``fetch`` (tags, authors, stamps) makes it several times
-    slower at 100,000 tasks.
+    slower at 100,000 tasks.  ``rowids``: the matching rows, found already
+    (``few_matching``): fetched by rowid, not looked for again.
     """
+    if rowids is not None:
+        source, where, params = "task t", f"t.rowid IN (SELECT value FROM json_each(?)) AND ({where})", [json.dumps(rowids), *params]
+    else:
+        source = _rows_source(where)
     cursor = conn.execute(
-        f"SELECT {', '.join(columns)}, {urgency.sql(now, 't')} AS score FROM {_rows_source(where)} WHERE {where} "
-        f"ORDER BY {SORTS[order]} LIMIT ?",
+        f"SELECT {', '.join(columns)}, {urgency.sql(now, 't')} AS score FROM {source} WHERE {where} ORDER BY {SORTS[order]} LIMIT ?",
         [*params, limit],
     )
     while chunk := cursor.fetchmany(window):
@@ -172,6 +177,29 @@ def _rows_source(where: str) -> str:
     """
     narrowing = set(_FILTER_COLUMN.findall(where)) - _SEEKABLE_OR_ALWAYS
     return _source(where) if narrowing else "task t"
+
+
+#: At most this many matching tasks are read ahead, in one pass, for a list's column widths (``few_matching``).
+FEW = 5_000
+#: What ``few_matching`` reads of each task besides its rowid: the columns whose widths a printed list measures.
+MEASURED = "t.status, t.priority, t.assignee, t.campaign, t.platform, t.due_utc"
+
+
+def few_matching(conn: sqlite3.Connection, where: str, params: list[Any], *, limit: int) -> list[tuple[Any, ...]] | None:
+    """The matching tasks' rowids and ``MEASURED`` columns, read from the filter index in one pass, when they are at most ``FEW``; else ``None``.
+
+    A short list is measured from these rows and its rows fetched by rowid
+    (``stream``'s ``rowids``): one pass over the filter index where the
+    distinct values (``distinct``) and the rows each took their own.  A
+    longer list, or one with a ``limit`` (its widths are those of the rows
+    shown), is measured in SQLite: never more than ``FEW`` rows are held.
+    """
+    if limit >= 0 or _source(where, MEASURED) == "task t":
+        return None
+    cursor = conn.execute(f"SELECT t.rowid, {MEASURED} FROM task t INDEXED BY task_filter WHERE {where}", params)
+    rows = cursor.fetchmany(FEW + 1)
+    cursor.close()
+    return rows if len(rows) <= FEW else None
 
 
 def distinct(conn: sqlite3.Connection, where: str, params: list[Any], now: dt.datetime, columns: str, *, order: str, limit: int) -> Any:
