@@ -112,7 +112,7 @@ NOT_FOR_A_LISTING = (
 )
 
 #: What a plain ``crewdeck tasks`` (no posts, no series behind, no config file) leaves unimported as well: the
-#: modules that edit tasks, describe changes, read posts' rounds and tell of expired posts, and those of the
+#: modules that edit tasks, describe changes, read posts' rounds, tell of expired posts or sync, and those of the
 #: standard library only hashing, month names, suggestions and a config file need.  Each costs a list
 #: a millisecond or a few of start-up.
 NOT_FOR_A_PLAIN_LIST = (
@@ -123,6 +123,7 @@ NOT_FOR_A_PLAIN_LIST = (
     "crewdeck.tui.posts.reading",
     "crewdeck.tui.posts.expiry",
     "crewdeck.sync.state.postround",
+    "crewdeck.sync.client.remote",
     "hashlib",
     "calendar",
     "difflib",

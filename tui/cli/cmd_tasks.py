@@ -196,7 +196,8 @@ def _record_id(ctx: Context, text: str) -> str:
 
 
 def cmd_log(ctx: Context) -> int:
-    from crewdeck.sync.client.remote import META_PUSH_SEQ, META_REMOVED, Remote
+    from crewdeck.sync.client.metakeys import META_PUSH_SEQ, META_REMOVED
+    from crewdeck.sync.client.remote import Remote
     from crewdeck.sync.state.oplog import Op
     from crewdeck.tui.workspace import describe
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crewdeck.sync.client.remote import META_MEMBER
+from crewdeck.sync.client.metakeys import META_MEMBER
 from crewdeck.sync.state.ids import MIN_PREFIX, short
 from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, MEMBER, OPEN_STATUSES, WORKSPACE_ROW, Entity, ValidationError
 from crewdeck.sync.state.store import Store, WorkspaceError
