@@ -9,7 +9,6 @@ raises ``ValidationError`` naming the entity, the field and the reason.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import math
 import re
@@ -890,6 +889,8 @@ def result_key(row_id: str) -> dict[str, Any] | None:
 
 def derived_id(*parts: str) -> str:
     """A record id derived from others (a crisis's end, its checklist tasks): two replicas derive the same one."""
+    import hashlib  # here: OpenSSL's import costs every command ~2 ms, and few derive ids
+
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
