@@ -111,6 +111,25 @@ NOT_FOR_A_LISTING = (
     "icalendar",
 )
 
+#: What a plain ``crewdeck tasks`` (no posts, no series behind, no config file) leaves unimported as well: the
+#: modules that edit tasks, describe changes, read posts' rounds, tell of expired posts or sync, and those of the
+#: standard library only hashing, month names, suggestions and a config file need.  Each costs a list
+#: a millisecond or a few of start-up.
+NOT_FOR_A_PLAIN_LIST = (
+    "crewdeck.tui.tasks.quickadd",
+    "crewdeck.tui.tasks.recurrence",
+    "crewdeck.tui.tasks.edits",
+    "crewdeck.tui.workspace.describe",
+    "crewdeck.tui.posts.reading",
+    "crewdeck.tui.posts.expiry",
+    "crewdeck.sync.state.postround",
+    "crewdeck.sync.client.remote",
+    "hashlib",
+    "calendar",
+    "difflib",
+    "tomllib",
+)
+
 
 def _quiet_env(tmp_path: Path) -> dict[str, str]:
     """The suite's clock, an empty config of the test's own, and no frame rate set from outside."""
@@ -158,6 +177,38 @@ def test_crewdeck_tasks_imports_neither_textual_nor_the_server(cli: Cli, tmp_pat
     imported = set(json.loads(report.read_text()))
     assert {"crewdeck.tui.cli.cmd_tasks", "crewdeck.tui.tasks.query", "sqlite3"} <= imported  # it ran the command
     unwanted = sorted(m for m in imported if any(m == name or m.startswith(name + ".") for name in NOT_FOR_A_LISTING))
+    assert unwanted == []
+
+
+def test_a_plain_task_list_imports_only_what_listing_needs(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("add", "Draft reel @raj #instagram due:fri")
+    report = tmp_path / "modules.json"
+    # No config file at all (tomllib is then not needed): HOME is the test's own.
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    env.pop("CREWDECK_CONFIG", None)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            MODULES_AT_EXIT,
+            str(report),
+            str(BIN / "crewdeck"),
+            "-w",
+            str(cli.workspace),
+            "--as",
+            "ana",
+            "tasks",
+            "#instagram",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0 and "Draft reel" in done.stdout, done.stderr
+    imported = set(json.loads(report.read_text()))
+    assert {"crewdeck.tui.cli.cmd_tasks", "crewdeck.tui.tasks.printed", "crewdeck.tui.tasks.behind"} <= imported  # it listed
+    unwanted = sorted(m for m in imported if any(m == name or m.startswith(name + ".") for name in NOT_FOR_A_PLAIN_LIST))
     assert unwanted == []
 
 

@@ -122,6 +122,43 @@ def test_a_bulk_write_that_fails_leaves_the_indexes_and_the_rows_as_they_were(st
     assert store.conn.execute("SELECT count(*) FROM ops").fetchone()[0] == 0
 
 
+def test_the_batches_of_a_store_bulk_keep_the_logs_index(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each batch reads it to find the records already here; dropping it for a large batch meant
+    # building it again from the whole log, every batch (30 batches of 11,000 operations: 9.1 s -> 3.6 s).
+    monkeypatch.setattr(store_module, "BULK_ROWS", 3)
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    with store.bulk():
+        for batch in range(3):
+            with store.write(ANA) as w:
+                for i in range(5):
+                    w.create("task", {"title": f"Post {batch}.{i}", "notes": "five fields", "tags": ["x"]})
+    store.conn.set_trace_callback(None)
+    assert not [s for s in statements if "ops_by_field" in s]
+    assert 'DROP INDEX "task_filter"' in statements  # the record tables' lookups still go, once
+    assert store.conn.execute("SELECT count(*) FROM task").fetchone()[0] == 15
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_store_bulk_that_writes_nothing_builds_no_index_again(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A second import of a file writes nothing: its indexes come back with the rollback, not rebuilt from every row.
+    monkeypatch.setattr(store_module, "BULK_ROWS", 3)
+    with store.write(ANA) as w:
+        w.create("task", {"title": "here already"})
+    before = indexes(store)
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    with store.bulk():
+        assert store.conn.execute("SELECT count(*) FROM task").fetchone()[0] == 1
+    store.conn.set_trace_callback(None)
+    assert 'DROP INDEX "task_filter"' in statements and "ROLLBACK" in statements
+    assert not [s for s in statements if s.startswith("CREATE")]
+    assert indexes(store) == before
+    with store.bulk(), store.write(ANA) as w:  # one that writes commits as before
+        w.create("task", {"title": "new"})
+    assert indexes(store) == before and store.conn.execute("SELECT count(*) FROM task").fetchone()[0] == 2
+
+
 def test_the_clock_is_saved_with_the_operations_it_stamped(store: Store) -> None:
     with store.write(ANA) as w:
         w.create("task", {"title": "a", "notes": "b"})

@@ -13,7 +13,8 @@ import httpx
 import pytest
 
 from crewdeck.sync.client.engine import Backoff, SyncEngine, SyncStatus
-from crewdeck.sync.client.remote import META_PUSH_SEQ, Client, Remote, SyncError, unsent
+from crewdeck.sync.client.metakeys import META_PUSH_SEQ
+from crewdeck.sync.client.remote import Client, Remote, SyncError, unsent
 from crewdeck.sync.server.app import KEEPALIVE
 from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.ids import new_id

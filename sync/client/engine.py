@@ -30,9 +30,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from crewdeck.sync.client.metakeys import META_LAST_SYNC, META_PULL_SEQ
 from crewdeck.sync.client.remote import (
-    META_LAST_SYNC,
-    META_PULL_SEQ,
     REMOVED,
     Client,
     ClockOff,

@@ -24,6 +24,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crewdeck.sync.client.metakeys import (
+    META_LAST_SYNC,
+    META_MEMBER,
+    META_PULL_SEQ,
+    META_PUSH_SEQ,
+    META_REMOVED,
+    META_TOKEN,
+    META_URL,
+    META_WORKSPACE,
+)
 from crewdeck.sync.state.oplog import Op, OpError, from_wire
 from crewdeck.sync.state.push import RefusedOp
 from crewdeck.sync.state.store import Progress, Store
@@ -33,15 +43,6 @@ if TYPE_CHECKING:
 
     import httpx
 
-META_URL = "remote.url"
-META_WORKSPACE = "remote.workspace"
-META_TOKEN = "remote.token"
-META_MEMBER = "remote.member"
-META_PUSH_SEQ = "sync.push_seq"
-META_PULL_SEQ = "sync.pull_seq"
-META_LAST_SYNC = "sync.last"
-#: Set when the server said this replica's member was removed: its unsent operations will never be sent.
-META_REMOVED = "sync.removed"
 #: The error code of a removed member's requests.
 REMOVED = "member_removed"
 

@@ -18,7 +18,6 @@ Any counting rejection blocks the round until the author resubmits.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +34,8 @@ def content_hash(copy: str, link: str, media: Sequence[str], first_comment: str)
     different contents never join to the same text.
     """
     text = "\x1f".join((copy, link, "\x1e".join(media), first_comment))
+    import hashlib  # as in ``records.derived_id``
+
     return hashlib.sha256(text.encode()).hexdigest()
 
 

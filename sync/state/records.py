@@ -9,7 +9,6 @@ raises ``ValidationError`` naming the entity, the field and the reason.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import math
 import re
@@ -506,9 +505,18 @@ class Field:
         return values[0]
 
 
-#: JSON with sorted keys and no spaces: one value, one text, on every replica
-#: (never ``NaN`` or ``Infinity``: the checks refuse them, and this would raise).
-canonical_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, sort_keys=True, allow_nan=False).encode
+_canonical = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, sort_keys=True, allow_nan=False).encode
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys and no spaces: one value, one text, on every replica
+    (never ``NaN`` or ``Infinity``: the checks refuse them, and this would raise).
+
+    Text is spelled by the encoder's own function for it, without the two
+    Python calls on the way there: an import spells a million values, most
+    of them text.
+    """
+    return json.encoder.encode_basestring(value) if type(value) is str else _canonical(value)
 
 
 @dataclass(frozen=True)
@@ -881,6 +889,8 @@ def result_key(row_id: str) -> dict[str, Any] | None:
 
 def derived_id(*parts: str) -> str:
     """A record id derived from others (a crisis's end, its checklist tasks): two replicas derive the same one."""
+    import hashlib  # here: OpenSSL's import costs every command ~2 ms, and few derive ids
+
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 

@@ -74,6 +74,11 @@ def _subtract_record(prefix: str, stale: str) -> str:
     )
 
 
+#: Indexes these triggers read: a big write keeps them (``store._indexes_built_after``), or every
+#: task it writes with a campaign would read the whole results table.
+TRIGGER_INDEXES = frozenset({"result_by_post"})
+
+
 def _post_days(task: str) -> str:
     """A post's records summed per day: the rows a task's arrival, move or removal adds or takes away."""
     sums = ", ".join(f"coalesce(sum(r.{n}), 0) AS d_{n}" for n in _COUNTS)

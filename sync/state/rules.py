@@ -247,7 +247,8 @@ class Judge:
     may it record a manager acting as another member.
     """
 
-    def __init__(self, state: RuleState, *, local: bool) -> None:
+    def __init__(self, state: RuleState, *, local: bool, appended: Mapping[str, Any] | None = None) -> None:
+        """``appended``: records the caller has decoded already, by their JSON text (a local write's own)."""
         self.state = state
         self.local = local
         self._members: dict[str, MemberFacts | None] = {}
@@ -257,6 +258,10 @@ class Judge:
         self._claimed: dict[tuple[str, str], str] = {}
         #: What each result id names (a batch sets several fields of each).
         self._result_keys: dict[str, dict[str, Any]] = {}
+        #: Result ids whose creation this batch was found complete (checked once per record, not per field).
+        self._complete_results: set[str] = set()
+        #: An appended record's JSON text -> the record: several rules read each one.
+        self._appended: dict[str, Any] = dict(appended) if appended else {}
         #: Post verdicts and crises this batch added, for the verdicts and ends after them.
         self._verdicts: dict[str, list[Verdict]] = {}
         self._crises: set[str] = set()
@@ -267,6 +272,13 @@ class Judge:
         if member_id not in self._members:
             self._members[member_id] = self.state.member(member_id)
         return self._members[member_id]
+
+    def _record(self, value: str) -> Any:
+        """An appended record, decoded once however many rules read it."""
+        record = self._appended.get(value)
+        if record is None:
+            record = self._appended[value] = json.loads(value)
+        return record
 
     def _entry(self, entry_id: str) -> EntryFacts | None:
         if entry_id not in self._entries:
@@ -321,7 +333,7 @@ class Judge:
         stored = self.state.stored_rows(list(added)) if added else {}
         for row_id, index in added.items():
             if row_id not in stored:  # a stored entry stays what it is: the first append wins
-                self._entries[row_id] = _entry_facts(json.loads(ops[index][5]))
+                self._entries[row_id] = _entry_facts(self._record(ops[index][5]))
         verdicts: list[Refusal | None] = []
         append = verdicts.append
         standing: dict[str, Refusal | None] = {}
@@ -350,11 +362,12 @@ class Judge:
                     refusal = self._decide(op, creating)
                     if refusal is None and entity in ("member", "ledger_entry", "crisis"):
                         self._accept(op)
-                        standing.clear()  # a member's access or removal may have changed
+                        if entity == "member":
+                            standing.clear()  # a member's access or removal may have changed
             append(refusal)
         for index, op in enumerate(ops):
             if verdicts[index] is None and op[1] == APPEND and op[2] in ("ledger_entry", "approval"):
-                record = json.loads(op[5])
+                record = self._record(op[5])
                 named = record.get("reverses") if op[2] == "ledger_entry" else record.get("entry")
                 if named in added and verdicts[added[named]] is not None:
                     verdicts[index] = Refusal("unknown_entry", f"the entry it names, {named[:8]}, is refused in the same batch")
@@ -462,7 +475,7 @@ class Judge:
     def _decide_access(self, author: MemberFacts, op: Proposal, creating: Mapping[tuple[str, str], Collection[str]]) -> Refusal | None:
         member_id, kind, entity, row_id, field, value = op
         if kind == APPEND:
-            return self._decide_append(author, entity, json.loads(value), row_id)
+            return self._decide_append(author, entity, self._record(value), row_id)
         if entity == "task":
             if author.access == GUEST:
                 return Refusal("guest_read_only", f"{_name(author, member_id)} is a guest: guests do not change tasks")
@@ -529,10 +542,11 @@ class Judge:
             what = "followers only" if counts_followers else "a post's or campaign's counts, not followers"
             return Refusal("result_key", f"result.{field}: a {key['kind']} result holds {what}")
         given = creating.get(("result", row_id))
-        if given is not None:
+        if given is not None and row_id not in self._complete_results:
             missing = [name for name in key if key[name] is not None and name not in given]
             if missing:
                 return Refusal("incomplete_record", f"result {row_id} is created without {', '.join(missing)}")
+            self._complete_results.add(row_id)
         if field == "conversion_value" and value_json != "null":
             value = json.loads(value_json)
             stored = self.state.result_currency(row_id)
@@ -658,7 +672,8 @@ class Judge:
         elif entity == "member" and row_id not in self._members:
             self._members[row_id] = self.state.member(row_id) or MemberFacts(row_id, None, MEMBER, None, False)
         elif kind == APPEND and entity == "ledger_entry":
-            self._entries.setdefault(row_id, _entry_facts(json.loads(value)))
+            if row_id not in self._entries:
+                self._entries[row_id] = _entry_facts(self._record(value))
         elif kind == APPEND and entity == "crisis":
             self._crises.add(row_id)
 
@@ -709,12 +724,18 @@ def proposal(op: Op) -> Proposal:
     return (op.member, op.kind, op.entity, op.row_id, op.field, op.value)
 
 
-def refuse_write(ops: Sequence[Proposal], state: RuleState, rows: Mapping[tuple[str, str], Collection[str]] | None = None) -> None:
+def refuse_write(
+    ops: Sequence[Proposal],
+    state: RuleState,
+    rows: Mapping[tuple[str, str], Collection[str]] | None = None,
+    appended: Mapping[str, Any] | None = None,
+) -> None:
     """Judge a local write; ``Refused`` (the first refusal) when any operation is refused.
 
-    ``rows``: the fields the write sets on each record (saves a pass over a big import).
+    ``rows``: the fields the write sets on each record, ``appended``: the records it appends, by
+    their JSON text (both save work over a big import).
     """
-    for verdict in Judge(state, local=True).judge(ops, rows=rows):
+    for verdict in Judge(state, local=True, appended=appended).judge(ops, rows=rows):
         if verdict is not None:
             raise Refused(verdict)
 

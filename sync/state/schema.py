@@ -259,6 +259,13 @@ def _result_days(db: sqlite_utils.Database) -> None:
         db.execute(rollup_days.FILL)
 
 
+def _waiting_index(db: sqlite_utils.Database) -> None:
+    # The urgency's "blocking" term asks which open tasks wait for others:
+    # read from the few tasks that wait for any, not from every task's row
+    # (a whole-table read on every task list, filtered or not).
+    db.execute("CREATE INDEX IF NOT EXISTS task_waiting ON task(deleted, status, depends_on) WHERE depends_on != '[]'")
+
+
 #: Set by migration 8 until ``Store`` has written the members' access.
 ACCESS_PENDING = "rules.access_pending"
 
@@ -277,6 +284,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("results: daily counts per post, campaign and platform, and followers", _results_indexes),
     ("posts: content and state on tasks, post approvals, crises", _create_posts),
     ("results summed per campaign, platform and day (the Results screen's periods)", _result_days),
+    ("an index of the tasks that wait for others (the urgency's blocking term)", _waiting_index),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

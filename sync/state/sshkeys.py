@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import re
 import struct
 from dataclasses import dataclass
@@ -64,6 +63,8 @@ class PublicKey:
 
 
 def fingerprint_of(blob_base64: str) -> str:
+    import hashlib  # as in ``records.derived_id``: only a key's fingerprint needs it
+
     digest = hashlib.sha256(base64.b64decode(blob_base64)).digest()
     return "SHA256:" + base64.b64encode(digest).decode().rstrip("=")
 

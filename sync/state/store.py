@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from crewdeck.sync.state import schema
+from crewdeck.sync.state import rollup_days, schema
 from crewdeck.sync.state.clock import MAX_DRIFT_MS, HybridClock, Stamp, format_duration, wall_ms
 from crewdeck.sync.state.ids import new_id, new_node_id
 from crewdeck.sync.state.oplog import (
@@ -381,6 +381,15 @@ class Store:
         row = self.conn.execute(f"SELECT {', '.join(f'[{c}]' for c in cols)} FROM [{spec.name}] WHERE id = ?", (row_id,)).fetchone()
         return None if row is None else _decode(spec, row)
 
+    def records_of(self, entity_name: str, row_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """``record`` of each of these ids that was written, in one query (an import's batch)."""
+        spec = ENTITIES[entity_name]
+        cols = ", ".join(f"r.[{c}]" for c in _column_names(spec))
+        rows = self.conn.execute(
+            f"SELECT r.id, {cols} FROM json_each(?) AS j JOIN [{spec.name}] AS r ON r.id = j.value", (json.dumps(list(row_ids)),)
+        )
+        return {row[0]: _decode(spec, row[1:]) for row in rows}
+
     def records(self, entity_name: str, *, include_deleted: bool = False) -> Iterator[tuple[str, dict[str, Any]]]:
         """``(id, field values)`` of every record of an entity, by id."""
         spec = ENTITIES[entity_name]
@@ -437,14 +446,20 @@ class Store:
         (before,) = self.conn.execute("PRAGMA cache_size").fetchone()
         self.conn.execute(f"PRAGMA cache_size = {-1024 * cache_mb}")
         try:
-            with self._transaction(), ExitStack() as rebuilt:
+            with self._transaction() as transaction, ExitStack() as rebuilt:
                 for name in ENTITIES:
                     rebuilt.enter_context(_indexes_built_after(self.conn, name, BULK_ROWS))
+                changes = self.conn.total_changes
                 self._bulk = True
                 try:
                     yield
                 finally:
                     self._bulk = False
+                if self.conn.total_changes == changes:
+                    # Not a row written (a second import of a file): the rollback brings the
+                    # indexes back as they were, where building them again reads every row.
+                    rebuilt.pop_all()  # their rebuilds, never run
+                    transaction.abandon()
         finally:
             self.conn.execute(f"PRAGMA cache_size = {int(before)}")
 
@@ -495,13 +510,21 @@ class Store:
             if judged:
                 from crewdeck.sync.state.filerules import FileRuleState
 
-                refuse_write(proposals, FileRuleState(self.conn, stored), {key: fields for key, (fields, _) in pending.rows.items()})
+                refuse_write(
+                    proposals,
+                    FileRuleState(self.conn, stored),
+                    {key: fields for key, (fields, _) in pending.rows.items()},
+                    {pending.ops[position][4]: record for position, record in zip(pending.appends, pending.appended)},
+                )
             node = self.node
             rows = [(stamp, node, seq, *proposal) for seq, stamp, proposal in zip(count(node_seq + 1), stamps, proposals)]
             step = _PROGRESS_STEP if on_progress else len(rows)
             # Fresh operations of our own: none can clash, and the log's
             # unique index checks that again when it is built after them.
-            with _indexes_built_after(self.conn, "ops", len(rows), unique_too=True):
+            # Not inside ``bulk``: there the log keeps its index, which the
+            # next batch reads (and building it again per batch is the whole log each time).
+            rebuilt = nullcontext() if self._bulk else _indexes_built_after(self.conn, "ops", len(rows), unique_too=True)
+            with rebuilt:
                 first_seq = self._seq_floor()
                 for start in range(0, len(rows), step):
                     chunk = rows[start : start + step]
@@ -599,22 +622,23 @@ class Store:
                 params.append((row_id, *full, rows[last][0], rows[last][3]))
             with _indexes_built_after(self.conn, spec.name, len(params)):
                 self.conn.executemany(_upsert_sql(spec, field_names), params)
-        appends: dict[str, list[Op]] = defaultdict(list)
-        for position in pending.appends:
-            appends[rows[position][5]].append(Op(*rows[position]))
-        for entity_name, entity_ops in appends.items():
-            self._insert_appends(ENTITIES[entity_name], entity_ops)
+        appends: dict[str, list[tuple[str, dict[str, Any], str]]] = defaultdict(list)
+        for position, record in zip(pending.appends, pending.appended):
+            row = rows[position]
+            appends[row[5]].append((row[6], record, row[0]))
+        for entity_name, records in appends.items():
+            self._insert_appends(ENTITIES[entity_name], records)
 
-    def _insert_appends(self, spec: Entity, ops: Iterable[Op]) -> None:
+    def _insert_appends(self, spec: Entity, records: Iterable[tuple[str, dict[str, Any], str]]) -> None:
+        """Appended records as rows: ``(row id, record, op_id)`` each."""
         cols = _column_names(spec)
         placeholders = ", ".join("?" * (len(cols) + 2))
         params = []
-        for op in ops:
-            record = json.loads(op.value)
+        for row_id, record, op_id in records:
             values: list[Any] = []
             for f in spec.fields:
                 values.extend(f.to_columns(record.get(f.name, f.default)))
-            params.append((op.row_id, *values, op.op_id))
+            params.append((row_id, *values, op_id))
         # The earliest append of an id wins, whatever order they arrive in.
         self.conn.executemany(
             f"INSERT INTO [{spec.name}] ([id], {', '.join(f'[{c}]' for c in cols)}, [op_id]) VALUES ({placeholders}) "
@@ -878,10 +902,11 @@ class Store:
     # refuse an id of another entity, but a log stored before they did may
     # hold one, and it must neither break nor leak into the other record.
 
-    def _first_appends(self, spec: Entity, row_ids: Iterable[str]) -> Iterator[Op]:
-        query = f"SELECT {OP_COLUMNS} FROM ops WHERE row_id = ? AND field = ? AND entity = ? ORDER BY op_id LIMIT 1"
+    def _first_appends(self, spec: Entity, row_ids: Iterable[str]) -> Iterator[tuple[str, dict[str, Any], str]]:
+        query = "SELECT value, op_id FROM ops WHERE row_id = ? AND field = ? AND entity = ? ORDER BY op_id LIMIT 1"
         for row_id in row_ids:
-            yield Op(*self.conn.execute(query, (row_id, RECORD, spec.name)).fetchone())
+            value, op_id = self.conn.execute(query, (row_id, RECORD, spec.name)).fetchone()
+            yield row_id, json.loads(value), op_id
 
     def _rebuild(self, spec: Entity, row_ids: Iterable[str]) -> None:
         defaults = schema.default_row(spec)
@@ -914,8 +939,13 @@ class _Transaction:
         self.conn = conn
         self.busy_timeout = busy_timeout
         self.opened = opened
+        self._abandoned = False
 
-    def __enter__(self) -> None:
+    def abandon(self) -> None:
+        """End in a rollback rather than a commit: nothing written needs keeping."""
+        self._abandoned = True
+
+    def __enter__(self) -> _Transaction:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -923,9 +953,10 @@ class _Transaction:
                 f"the workspace stayed locked by another writer for {self.busy_timeout:g} s ({exc}); try again"
             ) from None
         self._refuse_a_moved_file()
+        return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if exc_type is None:
+        if exc_type is None and not self._abandoned:
             self._refuse_a_moved_file()
             try:
                 self.conn.execute("COMMIT")
@@ -1010,7 +1041,8 @@ def _indexes_built_after(conn: sqlite3.Connection, table: str, rows: int, unique
     """Around a write of ``rows`` rows into ``table``, inside its transaction: at
     ``BULK_ROWS`` or more, the table's indexes are dropped and built again
     after it (a rollback brings them back as they were).  Unique indexes stay
-    unless ``unique_too``: an upsert needs them to find the row it updates."""
+    unless ``unique_too``: an upsert needs them to find the row it updates; and
+    those a trigger reads stay (``rollup_days.TRIGGER_INDEXES``)."""
     if rows < BULK_ROWS:
         yield
         return
@@ -1019,7 +1051,7 @@ def _indexes_built_after(conn: sqlite3.Connection, table: str, rows: int, unique
         for name, sql in conn.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,)
         )
-        if unique_too or not sql.lstrip().upper().startswith("CREATE UNIQUE")
+        if (unique_too or not sql.lstrip().upper().startswith("CREATE UNIQUE")) and name not in rollup_days.TRIGGER_INDEXES
     ]
     for name, _ in lookups:
         conn.execute(f'DROP INDEX "{name}"')
@@ -1054,6 +1086,8 @@ class PendingWrites:
         self.rows: dict[tuple[str, str], tuple[dict[str, Any], int]] = {}
         #: indexes of ``append`` operations
         self.appends: list[int] = []
+        #: the records they append, in the same order
+        self.appended: list[dict[str, Any]] = []
 
     def set(self, entity_name: str, row_id: str, values: dict[str, Any]) -> None:
         key = (entity_name, row_id)
@@ -1066,6 +1100,7 @@ class PendingWrites:
 
     def append(self, entity_name: str, row_id: str, record: dict[str, Any]) -> None:
         self.appends.append(len(self.ops))
+        self.appended.append(record)
         self.ops.append((APPEND, entity_name, row_id, RECORD, dump_value(record)))
 
     def records(self) -> Iterator[tuple[str, str]]:

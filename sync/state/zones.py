@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -58,6 +57,8 @@ def suggest_zones(name: str, limit: int = 3) -> list[str]:
     lowered = {z.lower(): z for z in zones}
     if folded in lowered:
         return [lowered[folded]]
+    import difflib  # only to suggest a zone for a name that is none: every command checks zones, few suggest
+
     return [lowered[m] for m in difflib.get_close_matches(folded, list(lowered), n=limit, cutoff=0.6)]
 
 

@@ -1,4 +1,9 @@
-"""Task commands: add, tasks, set, done, rm, log."""
+"""Task commands: add, tasks, set, done, rm, log.
+
+A filtered list is the command run most, and its time is mostly Python
+starting: the modules that edit tasks, describe changes or read posts are
+imported by the commands (or the rare lists) that use them, not here.
+"""
 
 from __future__ import annotations
 
@@ -7,31 +12,47 @@ import itertools
 import json
 import sys
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from crewdeck.sync.client.remote import META_PUSH_SEQ, META_REMOVED, Remote
-from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, limit_number, note_expired, note_incomplete, print_json, quiet_option
-from crewdeck.tui.posts.reading import post_ids, states_of
 from crewdeck.tui.tasks import listing as tasklist
 from crewdeck.tui.tasks import query as query_language
-from crewdeck.tui.tasks import quickadd, recurrence
-from crewdeck.tui.tasks.edits import apply_assignments
+from crewdeck.tui.tasks.behind import needs_catch_up
 from crewdeck.tui.tasks.printed import task_lines
 from crewdeck.tui.time.when import format_local, stamp_time
-from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 
+if TYPE_CHECKING:
+    from crewdeck.sync.state.oplog import Op
+    from crewdeck.tui.workspace import describe
+
 
 def cmd_add(ctx: Context) -> int:
+    from crewdeck.tui.tasks import quickadd, recurrence
+
     draft = quickadd.parse(" ".join(ctx.args.text))
     values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now)
     with ctx.writer() as w:
         task_id = w.create("task", values, row_id=recurrence.id_for(values))
     print(task_id)
     return 0
+
+
+def _post_ids(ctx: Context, kind: str, value: str) -> list[str]:
+    from crewdeck.tui.posts.reading import post_ids
+
+    return post_ids(ctx.ws.conn, kind, value, ctx.now)
+
+
+def _post_states(ctx: Context, task_ids: list[str]) -> dict[str, str]:
+    """The state each listed post reads now; the posts' modules are imported only for a list that has posts."""
+    if not task_ids:
+        return {}
+    from crewdeck.tui.posts.reading import states_of
+
+    return states_of(ctx.ws.conn, task_ids, ctx.now)
 
 
 def query_context(ctx: Context) -> query_language.QueryContext:
@@ -42,7 +63,7 @@ def query_context(ctx: Context) -> query_language.QueryContext:
         now=ctx.now,
         member_id=lambda handle: ctx.ws.member_in_filter(handle).id,
         campaign_id=lambda name: ctx.ws.campaign_by_name(name).id,
-        posts=lambda kind, value: post_ids(ctx.ws.conn, kind, value, ctx.now),
+        posts=lambda kind, value: _post_ids(ctx, kind, value),
     )
 
 
@@ -51,7 +72,9 @@ def cmd_tasks(ctx: Context) -> int:
     qctx = query_context(ctx)
     me = ctx.me_or_none()
     # Recurring tasks whose time passed get their next instance before listing.
-    if me is not None and recurrence.needs_catch_up(ctx.ws, ctx.now):
+    if me is not None and needs_catch_up(ctx.ws, ctx.now):
+        from crewdeck.tui.tasks import recurrence
+
         with ctx.ws.store.write(me.id) as w:
             recurrence.catch_up(ctx.ws, w, ctx.now)
     where, params = query_language.compile(parsed, qctx)
@@ -65,7 +88,7 @@ def cmd_tasks(ctx: Context) -> int:
     listed = task_lines(
         ctx.ws.conn, where, params, ctx.now, tz=qctx.tz, clock24=ctx.config.clock24, handles=handles, campaigns=campaigns,
         order=ctx.args.sort, limit=ctx.args.limit,
-        post_states=states_of(ctx.ws.conn, tasklist.posts_listed(ctx.ws.conn, where, params, ctx.now, order=ctx.args.sort, limit=ctx.args.limit), ctx.now),
+        post_states=_post_states(ctx, tasklist.posts_listed(ctx.ws.conn, where, params, ctx.now, order=ctx.args.sort, limit=ctx.args.limit)),
     )  # fmt: skip
     if listed is None:
         print("no tasks match", file=sys.stderr)
@@ -83,6 +106,8 @@ def cmd_tasks(ctx: Context) -> int:
 
 def _more_fields(ctx: Context, task_ids: list[str]) -> dict[str, dict[str, object]]:
     """What ``tasks --json`` adds to a row beyond the list's columns: notes, estimate (minutes), repeat rule."""
+    from crewdeck.tui.tasks import recurrence
+
     more: dict[str, dict[str, object]] = {}
     rows = ctx.ws.conn.execute(
         "SELECT id, notes, estimate, json_extract(recurrence, '$.rule') FROM task WHERE id IN (SELECT value FROM json_each(?))",
@@ -98,6 +123,8 @@ def _more_fields(ctx: Context, task_ids: list[str]) -> dict[str, dict[str, objec
 
 
 def _names(ctx: Context) -> describe.Naming:
+    from crewdeck.tui.workspace import describe
+
     return describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
 
 
@@ -109,6 +136,9 @@ def _said(ctx: Context, lines: list[str], ids: list[str]) -> None:
 
 
 def cmd_set(ctx: Context) -> int:
+    from crewdeck.tui.tasks.edits import apply_assignments
+    from crewdeck.tui.workspace import describe
+
     task_id = ctx.ws.resolve("task", ctx.args.id)
     if not ctx.args.assignments:
         raise UserError("set: give at least one FIELD=VALUE")
@@ -120,6 +150,8 @@ def cmd_set(ctx: Context) -> int:
 
 
 def cmd_done(ctx: Context) -> int:
+    from crewdeck.tui.tasks import recurrence
+
     task_ids = list(dict.fromkeys(ctx.ws.resolve("task", i) for i in ctx.args.ids))
     names = _names(ctx)
     # Done already: said, and not written again.
@@ -164,6 +196,11 @@ def _record_id(ctx: Context, text: str) -> str:
 
 
 def cmd_log(ctx: Context) -> int:
+    from crewdeck.sync.client.metakeys import META_PUSH_SEQ, META_REMOVED
+    from crewdeck.sync.client.remote import Remote
+    from crewdeck.sync.state.oplog import Op
+    from crewdeck.tui.workspace import describe
+
     ws = ctx.ws
     params: list[object] = []
     where = "WHERE entity != 'acting'"

@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
@@ -140,6 +139,8 @@ def write_output(path: str | None, text: str) -> None:
     target = Path(path)
     if not target.parent.is_dir():
         raise UserError(f"{path}: directory {target.parent} does not exist")
+    import tempfile  # here: only a command writing a file needs it, and its import costs a listing ~3 ms
+
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -158,6 +159,8 @@ def stream_output(path: str | None, produce: Callable[[Callable[[str], object]],
     target = Path(path)
     if not target.parent.is_dir():
         raise UserError(f"{path}: directory {target.parent} does not exist")
+    import tempfile  # here: only a command writing a file needs it, and its import costs a listing ~3 ms
+
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -261,13 +264,17 @@ def note_expired(ctx: Context) -> None:
     On stderr, as a note after what the command listed; said by the commands a
     person reads (not with ``--json``: a script reads that, and nobody would be told).
     """
-    # Here, not at the top: every command imports this module, and few of them tell.
-    from crewdeck.tui.posts import expiry
-    from crewdeck.tui.posts.reading import settings
-
     me = ctx.me_or_none()
     if me is None:
         return
+    # Only when a post could have expired: every command imports this module, and few of them tell.
+    from crewdeck.tui.posts.expiring import any_candidate
+
+    if not any_candidate(ctx.ws.conn, ctx.now):
+        return
+    from crewdeck.tui.posts import expiry
+    from crewdeck.tui.posts.reading import settings
+
     untold = expiry.take_untold(ctx.ws.store, me.id, ctx.now)
     if untold:
         line = expiry.sentence(untold, settings(ctx.ws.conn).approval_lead, me.tz, ctx.now, ctx.config.clock24)

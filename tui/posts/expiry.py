@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.posts.expiring import candidates
 from crewdeck.tui.posts.reading import read_posts, round_authors, settings
 from crewdeck.tui.posts.states import instant_text
 from crewdeck.tui.posts.writing import lead_text
@@ -50,19 +51,11 @@ class Expired:
 
 def expired_posts(conn: sqlite3.Connection, now: dt.datetime) -> list[Expired]:
     """Every post expired now, with whom it is told to (by slot)."""
-    lead = settings(conn).approval_lead
     # Only posts whose slot is within the lead time can read expired: the others are not read at all.
-    candidates = [
-        row[0]
-        for row in conn.execute(
-            "SELECT id FROM task WHERE post_state IS NOT NULL AND post_state NOT IN ('published', 'pulled') AND deleted = 0 "
-            "AND publish_utc IS NOT NULL AND publish_utc <= ?",
-            (instant_text(now + lead),),
-        )
-    ]
-    if not candidates:
+    near = candidates(conn, now, settings(conn).approval_lead)
+    if not near:
         return []
-    views = [v for v in read_posts(conn, now, candidates) if v.state == "expired" and v.facts.slot is not None]
+    views = [v for v in read_posts(conn, now, near) if v.state == "expired" and v.facts.slot is not None]
     if not views:
         return []
     authors = round_authors(conn, [v.id for v in views])

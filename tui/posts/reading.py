@@ -16,6 +16,7 @@ from typing import Any
 
 from crewdeck.sync.state.postround import CONTENT_FIELDS, Reviewer, RoundStatus, Step, Verdict, content_hash, evaluate, may_take, steps_of
 from crewdeck.sync.state.records import DEFAULT_CRISIS_CHECKLIST
+from crewdeck.tui.posts.expiring import approval_lead
 from crewdeck.tui.posts.states import Crisis, PostFacts, effective_state, holding, parse_instant
 from crewdeck.tui.workspace.config import DEFAULT_PEAK_HOURS, PublishConfig
 
@@ -41,10 +42,10 @@ def settings(conn: sqlite3.Connection) -> PostSettings:
         "FROM workspace WHERE id = 'workspace'"
     ).fetchone()
     if row is None:
-        row = (60, 180, 3, 24, None, None, None)
+        row = (None, 180, 3, 24, None, None, None)
     lead, gap, quiet, publish_lead, peaks, checklist, zone = row
     return PostSettings(
-        dt.timedelta(minutes=60 if lead is None else lead),
+        approval_lead(lead),
         dt.timedelta(minutes=180 if gap is None else gap),
         3 if quiet is None else quiet,
         24 if publish_lead is None else publish_lead,

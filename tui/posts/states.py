@@ -23,8 +23,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from crewdeck.sync.state.postround import RoundStatus
+if TYPE_CHECKING:
+    # Only named in annotations: a task list reads states' names without the rounds' rules.
+    from crewdeck.sync.state.postround import RoundStatus
 
 STATES = (
     "idea",

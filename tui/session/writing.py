@@ -21,6 +21,7 @@ from crewdeck.sync.state.records import ENTITIES
 from crewdeck.sync.state.store import Store, Writer
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.tasks import quickadd, recurrence
+from crewdeck.tui.tasks.behind import needs_catch_up
 from crewdeck.tui.tasks.edits import apply_assignments, task_values
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace.describe import Naming, action_words, first_ops
@@ -110,7 +111,7 @@ class Edits:
         """
 
         def write(ws: Workspace, writer: Writer) -> bool:
-            if not recurrence.needs_catch_up(ws, now):
+            if not needs_catch_up(ws, now):
                 return False
             recurrence.catch_up(ws, writer, now)
             return True

@@ -14,7 +14,8 @@ from crewdeck.sync.state.records import PRIORITIES, TASK_STATUSES
 from crewdeck.sync.state.store import Writer
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.tasks import recurrence
-from crewdeck.tui.tasks.quickadd import PRIORITY_WORDS, PUBLISH_DEFAULT_TIME, parse_due
+from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
+from crewdeck.tui.tasks.quickadd import PUBLISH_DEFAULT_TIME, parse_due
 from crewdeck.tui.time.when import DateError, parse_moment_text, utc_iso
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace

@@ -129,28 +129,84 @@ def stream(
     order: str = "urgency",
     limit: int = -1,
     window: int = WINDOW,
+    rowids: Sequence[int] | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """``columns`` (of ``task AS t``) and the score of the rows ``fetch`` reads, in its order, ``window`` rows at a time.
 
     Only the columns asked for go through SQLite's sorter: sorting every
     column of ``fetch`` (tags, authors, stamps) makes it several times
-    slower at 100,000 tasks.
+    slower at 100,000 tasks.  ``rowids``: the matching rows, found already
+    (``few_matching``): fetched by rowid, not looked for again.
     """
+    if rowids is not None:
+        source, where, params = "task t", f"t.rowid IN (SELECT value FROM json_each(?)) AND ({where})", [json.dumps(rowids), *params]
+    else:
+        source = _rows_source(where)
     cursor = conn.execute(
-        f"SELECT {', '.join(columns)}, {urgency.sql(now, 't')} AS score FROM task t WHERE {where} ORDER BY {SORTS[order]} LIMIT ?",
+        f"SELECT {', '.join(columns)}, {urgency.sql(now, 't')} AS score FROM {source} WHERE {where} ORDER BY {SORTS[order]} LIMIT ?",
         [*params, limit],
     )
     while chunk := cursor.fetchmany(window):
         yield from chunk
 
 
+def _source(where: str, columns: str = "") -> str:
+    """``task t``, read through the narrow filter index when it holds every column ``where`` (and ``columns``) reads.
+
+    Told nothing about how the values spread, the planner would rather seek a
+    range of due dates and fetch each row in it, most of them only to drop
+    them, than read the narrow index whole and fetch only the rows that match.
+    """
+    covered = set(_FILTER_COLUMN.findall(f"{where} {columns}")) <= set(TASK_FILTER_COLUMNS)
+    return "task t INDEXED BY task_filter" if covered else "task t"
+
+
+#: What every list's filter reads (not deleted, the statuses listed, not snoozed) and the due range the due index seeks.
+_SEEKABLE_OR_ALWAYS = frozenset({"deleted", "status", "snoozed_until", "due_utc"})
+
+
+def _rows_source(where: str) -> str:
+    """Where ``stream`` reads its rows from: the filter index when the filter narrows by what no index seeks.
+
+    A tag, a person, a priority or a campaign is only checked in a row: by a
+    seek on the due index, every row in the due range is fetched and most
+    are dropped (~15,000 fetched for ~1,500 listed in a 2-week range of
+    100,000 tasks).  Read through the filter index, only the matching rows
+    are fetched.  A filter by due dates alone (or none) keeps the planner's
+    own choice: there every row in the range is listed anyway.
+    """
+    narrowing = set(_FILTER_COLUMN.findall(where)) - _SEEKABLE_OR_ALWAYS
+    return _source(where) if narrowing else "task t"
+
+
+#: At most this many matching tasks are read ahead, in one pass, for a list's column widths (``few_matching``).
+FEW = 5_000
+#: What ``few_matching`` reads of each task besides its rowid: the columns whose widths a printed list measures.
+MEASURED = "t.status, t.priority, t.assignee, t.campaign, t.platform, t.due_utc"
+
+
+def few_matching(conn: sqlite3.Connection, where: str, params: list[Any], *, limit: int) -> list[tuple[Any, ...]] | None:
+    """The matching tasks' rowids and ``MEASURED`` columns, read from the filter index in one pass, when they are at most ``FEW``; else ``None``.
+
+    A short list is measured from these rows and its rows fetched by rowid
+    (``stream``'s ``rowids``): one pass over the filter index where the
+    distinct values (``distinct``) and the rows each took their own.  A
+    longer list, or one with a ``limit`` (its widths are those of the rows
+    shown), is measured in SQLite: never more than ``FEW`` rows are held.
+    """
+    if limit >= 0 or _source(where, MEASURED) == "task t":
+        return None
+    cursor = conn.execute(f"SELECT t.rowid, {MEASURED} FROM task t INDEXED BY task_filter WHERE {where}", params)
+    rows = cursor.fetchmany(FEW + 1)
+    cursor.close()
+    return rows if len(rows) <= FEW else None
+
+
 def distinct(conn: sqlite3.Connection, where: str, params: list[Any], now: dt.datetime, columns: str, *, order: str, limit: int) -> Any:
     """The distinct values of ``columns`` over the rows ``stream`` reads (a cursor): what a listing's column widths need."""
     if limit < 0:
         # From the narrow filter index alone when it holds every column read.
-        covered = set(_FILTER_COLUMN.findall(f"{where} {columns}")) <= set(TASK_FILTER_COLUMNS)
-        source = "task t INDEXED BY task_filter" if covered else "task t"
-        return conn.execute(f"SELECT DISTINCT {columns} FROM {source} WHERE {where}", params)
+        return conn.execute(f"SELECT DISTINCT {columns} FROM {_source(where, columns)} WHERE {where}", params)
     keys = f"SELECT r FROM ({_keys_sql(where, now, order)})"
     return conn.execute(f"SELECT DISTINCT {columns} FROM task t WHERE t.rowid IN ({keys})", [*params, limit])
 
@@ -168,11 +224,7 @@ def posts_listed(conn: sqlite3.Connection, where: str, params: list[Any], now: d
 
 def count_sql(where: str) -> str:
     """The count of the tasks matching ``where``: from the filter index when it has every column ``where`` reads."""
-    # Told nothing about how the values spread, the planner would rather seek
-    # a range of due dates and fetch each row than read the narrow index whole.
-    covered = set(_FILTER_COLUMN.findall(where)) <= set(TASK_FILTER_COLUMNS)
-    source = "task t INDEXED BY task_filter" if covered else "task t"
-    return f"SELECT count(*) FROM {source} WHERE {where}"
+    return f"SELECT count(*) FROM {_source(where)} WHERE {where}"
 
 
 def count(conn: sqlite3.Connection, where: str, params: list[Any]) -> int:

@@ -4,15 +4,18 @@ The columns are as wide as their widest cell over every row listed, as
 ``common.table`` makes them; the widths come from a first, narrow reading
 (the distinct statuses, priorities, people, campaigns and due dates of the
 rows, ``listing.distinct``), so the rows themselves are never held: they
-are formatted and written a window at a time (``listing.stream``).  The
-title is the last column and is never padded.
+are formatted and written a window at a time (``listing.stream``).  A
+short list (at most ``listing.FEW`` tasks, found through the filter index)
+is measured from its narrow rows read once (``listing.few_matching``), and
+its rows are then fetched by rowid: one pass over the index, not three.
+The title is the last column and is never padded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,8 +78,15 @@ def task_lines(
     dues: dict[str | None, str] = {}
     found = False
     widths[0] = max(widths[0], SHORT_LEN)  # every task id is longer (32 hex digits: the log's own check)
+    # A short list's rows are found once, and measured here; a long one is measured in SQLite.
+    few = listing.few_matching(conn, where, params, limit=limit)
     keys = "t.status, t.priority, t.assignee, t.campaign, t.platform"
-    for status, priority, assignee, campaign, platform in listing.distinct(conn, where, params, now, keys, order=order, limit=limit):
+    kinds: Iterable[tuple[Any, ...]] = (
+        dict.fromkeys(row[1:6] for row in few)
+        if few is not None
+        else listing.distinct(conn, where, params, now, keys, order=order, limit=limit)
+    )
+    for status, priority, assignee, campaign, platform in kinds:
         found = True
         cells = ("", visible(status), visible(priority if priority != "none" else ""), who(assignee), "", place(campaign, platform))
         widths[:6] = [max(w, len(c)) for w, c in zip(widths[:6], cells)]
@@ -85,7 +95,12 @@ def task_lines(
     states = post_states or {}
     for state in set(states.values()):
         widths[1] = max(widths[1], len(visible(label(state))))
-    for (due_utc,) in listing.distinct(conn, where, params, now, "t.due_utc", order=order, limit=limit):
+    due_times: Iterable[Any] = (
+        dict.fromkeys(row[6] for row in few)
+        if few is not None
+        else (due_utc for (due_utc,) in listing.distinct(conn, where, params, now, "t.due_utc", order=order, limit=limit))
+    )
+    for due_utc in due_times:
         widths[4] = max(widths[4], len(due(due_utc)))
 
     def padded(make: Callable[..., str], width: int) -> Callable[..., str]:
@@ -105,12 +120,13 @@ def task_lines(
     priority_cell = padded(lambda p: visible(p if p != "none" else ""), widths[2])
     who_cell = padded(who, widths[3])
     place_cell = padded(place, widths[5])
+    rowids = [row[0] for row in few] if few is not None else None
     printed = Printed("  ".join(h.ljust(w) for h, w in zip(headers[:-1], widths)) + "  " + headers[-1], iter(()))
 
     def lines() -> Iterator[str]:
         id_width, due_width = widths[0], widths[4]
         for task_id, title, status, priority, assignee, campaign, platform, due_utc, _score in listing.stream(
-            conn, where, params, now, _SHOWN, order=order, limit=limit
+            conn, where, params, now, _SHOWN, order=order, limit=limit, rowids=rowids
         ):
             if title.__class__ is not str or not title.strip():
                 printed.untitled[0] += 1

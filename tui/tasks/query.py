@@ -38,7 +38,7 @@ from typing import Any
 from crewdeck.sync.state.records import OPEN_STATUSES, PRIORITIES, TASK_STATUSES
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.states import STATES as POST_STATES
-from crewdeck.tui.tasks.quickadd import PRIORITY_WORDS
+from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
 from crewdeck.tui.time.when import DateError, localize, parse_day, parse_moment_text, utc_iso
 from crewdeck.tui.workspace.errors import UserError
 

@@ -38,6 +38,7 @@ from typing import Any
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.reading import shared_publish
 from crewdeck.tui.tasks.deadlines import draft_due, end_of_day
+from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
 from crewdeck.tui.tasks.recurrence import first_instance, is_rule_word, parse_rule
 from crewdeck.tui.time.roster import day_end
 from crewdeck.tui.time.when import (
@@ -55,8 +56,6 @@ from crewdeck.tui.time.when import (
 from crewdeck.tui.workspace.config import PublishConfig
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
-
-PRIORITY_WORDS = {"high": "high", "h": "high", "med": "med", "medium": "med", "m": "med", "low": "low", "l": "low"}
 
 
 @dataclass

@@ -39,6 +39,7 @@ from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.records import OPEN_STATUSES, TEMPLATE_FIELDS, WEEKDAYS
 from crewdeck.sync.state.store import Writer
 from crewdeck.sync.state.zones import zone
+from crewdeck.tui.tasks.behind import BEHIND
 from crewdeck.tui.tasks.deadlines import end_of_day
 from crewdeck.tui.time.roster import day_exists
 from crewdeck.tui.time.when import (
@@ -376,27 +377,10 @@ def _latest_on(ws: Workspace, series: str) -> str:
     return str(row[0])
 
 
-#: The latest instance of each live series, when it is closed, deleted or past its time.
-_BEHIND = f"""
-SELECT t.id FROM task t
-WHERE t.series IS NOT NULL
-  AND json_extract(t.recurrence, '$.rule') IS NOT NULL
-  AND json_extract(t.recurrence, '$.on') =
-      (SELECT max(json_extract(r.recurrence, '$.on')) FROM task r WHERE r.series = t.series)
-  AND (t.deleted = 1 OR t.status NOT IN ({", ".join(f"'{s}'" for s in OPEN_STATUSES)}) OR t.due_utc <= ?)
-ORDER BY t.id
-"""
-
-
-def needs_catch_up(ws: Workspace, now: dt.datetime) -> bool:
-    """A cheap check before ``catch_up`` (indexed by series): does any series need its next instance?"""
-    return ws.conn.execute(_BEHIND + " LIMIT 1", (utc_iso(now),)).fetchone() is not None
-
-
 def catch_up(ws: Workspace, w: Writer, now: dt.datetime) -> list[str]:
     """Give each live series whose latest instance is closed, deleted or past its time its next instance."""
     made = []
-    for (task_id,) in ws.conn.execute(_BEHIND, (utc_iso(now),)).fetchall():
+    for (task_id,) in ws.conn.execute(BEHIND, (utc_iso(now),)).fetchall():
         latest = ws.task(task_id)
         created = _create_next(ws, w, latest, dt.date.fromisoformat(latest["recurrence"]["on"]), now)
         if created:

@@ -9,7 +9,6 @@ the first occurrence.  Offsets come from ``zoneinfo`` only.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import os
 import re
@@ -31,9 +30,13 @@ _WEEKDAY_ALIASES = {
     "thurs": 3,
 }
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+#: Written out, not ``calendar.month_name`` (English only in the C locale, and its import costs every command ~2 ms).
+_FULL_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
 _MONTHS = {
     **{name: i for i, name in enumerate(_MONTH_NAMES, start=1)},
-    **{calendar.month_name[i].lower(): i for i in range(1, 13)},
+    **{name: i for i, name in enumerate(_FULL_MONTH_NAMES, start=1)},
     "sept": 9,
 }
 _DAY_OF_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\Z")
@@ -216,7 +219,8 @@ def _day(text: str, today: dt.date, works: WorkingDays) -> dt.date:
         monday = today - dt.timedelta(days=today.weekday())
         return _last_working([monday + dt.timedelta(days=n) for n in range(7)], works)
     if word == "eom":
-        last = calendar.monthrange(today.year, today.month)[1]
+        # The day before the next month's first (December's is the 31st: no next month past 9999).
+        last = 31 if today.month == 12 else (today.replace(month=today.month + 1, day=1) - dt.timedelta(days=1)).day
         return _last_working([today.replace(day=n) for n in range(1, last + 1)], works)
     month_day = _month_day(word)
     if month_day is not None:

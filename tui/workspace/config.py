@@ -17,10 +17,7 @@ stay as they were.
 
 from __future__ import annotations
 
-import difflib
 import os
-import tempfile
-import tomllib
 import types
 from collections.abc import Callable, Iterator
 from dataclasses import Field, dataclass, field, fields, is_dataclass, replace
@@ -269,6 +266,8 @@ def _read_table(schema: type[T], data: dict[str, Any], path: Path, prefix: str) 
     for key, value in data.items():
         where = prefix + key
         if key not in keys:
+            import difflib  # only for the hint of a mistyped key
+
             close = difflib.get_close_matches(key, list(keys), n=1)
             hint = f" (did you mean {close[0]}?)" if close else f" (known: {', '.join(keys)})"
             raise ConfigError(path, where, f"not a setting{hint}")
@@ -351,6 +350,8 @@ def _flatten(table: dict[str, Any]) -> dict[str, Any]:
 
 def read_toml(text: str) -> dict[str, Any]:
     """``tomllib.loads``, with what it cannot read refused as the ``TOMLDecodeError`` it is."""
+    import tomllib  # here, as in ``load``: most commands run with no config file to read
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError:
@@ -381,6 +382,8 @@ def load(explicit: str | None = None, *, missing_ok: bool = False) -> Config:
         return Config(path=path)
     except OSError as exc:
         raise UserError(f"{path}: cannot read the config: {exc.strerror}") from None
+    import tomllib
+
     try:
         data = read_toml(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -409,6 +412,8 @@ def save(config: Config, updates: dict[str, Any]) -> Path:
 
 def _edit(config: Config, updates: dict[str, Any]) -> tuple[str, Config]:
     # Imported here: tomlkit takes longer to import than the rest of a read-only command.
+    import tomllib
+
     from crewdeck.tui.workspace.toml_edit import EditRefused, edited
 
     path = config.path or default_config_path()
@@ -432,6 +437,8 @@ def _write_whole(path: Path, text: str) -> None:
     target = path.resolve() if path.is_symlink() else path
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # here: only writing the config needs it
+
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise UserError(f"{path}: cannot write the config: {exc.strerror}") from None

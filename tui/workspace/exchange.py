@@ -309,6 +309,8 @@ def add_checked(plan: Plan, problems: list[str], name: str, row_id: Any, values:
             if missing:
                 raise ValidationError(name, missing[0], "is required")
         for field_name, value in checked.items():
+            if type(value) is str and value.isascii():  # most values: nothing to look into
+                continue
             if not _valid_unicode(value):
                 raise ValidationError(name, field_name, "holds text that is not valid Unicode (a lone surrogate)")
         for field_name in spec.day_fields & checked.keys():

@@ -331,6 +331,14 @@ class _Merger:
         records = [r for r in batch.records if r[0] != "workspace"]  # the workspace keeps its own settings
         ids = [row_id for _, row_id, _ in records]
         self.stored = FileRuleState(self.ws.conn).stored_rows(ids)
+        held: dict[str, list[str]] = {}
+        for entity, row_id, _ in records:
+            if self.stored.get(row_id) == entity:
+                held.setdefault(entity, []).append(row_id)
+        #: The records here that the batch names, read at once (a second import reads every one).
+        self.current = {
+            row_id: record for entity, row_ids in held.items() for row_id, record in self.ws.store.records_of(entity, row_ids).items()
+        }
         self._campaigns(records)
         credits, self.source.credits = self.source.credits, batch.credits
         try:
@@ -427,7 +435,7 @@ class _Merger:
         if held is None:
             self._create(entity, row_id, mapped, where, author_field)
             return
-        current = self.ws.store.record(entity, row_id)
+        current = self.current.get(row_id) if row_id in self.current else self.ws.store.record(entity, row_id)
         if current is None:  # in the log under this entity, so in its table too; read as new all the same
             self._create(entity, row_id, mapped, where, author_field)
             return

@@ -7,7 +7,6 @@ Reads use plain ``sqlite3`` on the store's connection; writes go through
 
 from __future__ import annotations
 
-import difflib
 import getpass
 import json
 import re
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crewdeck.sync.client.remote import META_MEMBER
+from crewdeck.sync.client.metakeys import META_MEMBER
 from crewdeck.sync.state.ids import MIN_PREFIX, short
 from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, MEMBER, OPEN_STATUSES, WORKSPACE_ROW, Entity, ValidationError
 from crewdeck.sync.state.store import Store, WorkspaceError
@@ -85,6 +84,8 @@ def match_campaign(name: str, campaigns: list[Campaign]) -> Campaign:
     prefixed = [c for c in campaigns if c.id.startswith(name.lower())] if len(name) >= MIN_PREFIX else []
     if len(prefixed) == 1:
         return prefixed[0]
+    import difflib  # only for the hint, as below
+
     close = difflib.get_close_matches(wanted, [c.slug for c in campaigns], n=3)
     hint = (
         f" (did you mean {', '.join('+' + c for c in close)}?)"
@@ -190,6 +191,8 @@ class Workspace:
         if row:
             return _member(row)
         handles = [m.handle for m in self.members()]
+        import difflib  # only for the hint: a listing that names nobody unknown never needs it
+
         close = difflib.get_close_matches(wanted, handles, n=3)
         hint = (
             f" (did you mean {', '.join('@' + h for h in close)}?)"

@@ -1,0 +1,17 @@
+"""What a replica keeps in its file's ``meta`` table (local, never replicated): its remote and its sync cursors.
+
+Apart from ``remote`` (the HTTP client and the sync round) so that opening
+a workspace, which asks whether it is a replica's, imports no sync code.
+"""
+
+from __future__ import annotations
+
+META_URL = "remote.url"
+META_WORKSPACE = "remote.workspace"
+META_TOKEN = "remote.token"
+META_MEMBER = "remote.member"
+META_PUSH_SEQ = "sync.push_seq"
+META_PULL_SEQ = "sync.pull_seq"
+META_LAST_SYNC = "sync.last"
+#: Set when the server said this replica's member was removed: its unsent operations will never be sent.
+META_REMOVED = "sync.removed"
