@@ -154,6 +154,7 @@ def write_output(path: str | None, text: str) -> None:
 def stream_output(path: str | None, produce: Callable[[Callable[[str], object]], None]) -> None:
     """What ``produce`` writes, piece by piece, to standard output or to a file replaced in one step when it is all written."""
     if not path:
+        _widen_pipe(sys.stdout)
         _buffered(sys.stdout, produce)
         return
     target = Path(path)
@@ -169,6 +170,30 @@ def stream_output(path: str | None, produce: Callable[[Callable[[str], object]],
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+#: The buffer asked of a pipe written to (Linux's most for anyone, unless raised: /proc/sys/fs/pipe-max-size).
+PIPE_BYTES = 1 << 20
+
+
+def _widen_pipe(out: TextIO) -> None:
+    """A pipe's buffer at its most: a long output crosses it in fewer turns of writer and reader.
+
+    With Linux's 64 KiB, a 144 MB export to ``| cat`` took ~10% longer.
+    Anything else (a terminal, a file, a captured stream, another
+    system) is left as it is.
+    """
+    import fcntl  # here: only a streamed output needs it
+
+    getpipe, setpipe = getattr(fcntl, "F_GETPIPE_SZ", None), getattr(fcntl, "F_SETPIPE_SZ", None)
+    if getpipe is None or setpipe is None:
+        return
+    try:
+        fd = out.fileno()
+        if fcntl.fcntl(fd, getpipe) < PIPE_BYTES:
+            fcntl.fcntl(fd, setpipe, PIPE_BYTES)
+    except (OSError, ValueError):  # not a pipe, a size over the limit, no descriptor (io.UnsupportedOperation is one)
+        pass
 
 
 def _buffered(out: TextIO, produce: Callable[[Callable[[str], object]], None]) -> None:
