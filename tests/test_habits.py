@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import sysconfig
+from collections.abc import Iterable
 from pathlib import Path
 
 from crewdeck.tui.app import start_settings
@@ -152,40 +153,8 @@ runpy.run_path(sys.argv[0], run_name="__main__")
 """
 
 
-def test_crewdeck_tasks_imports_neither_textual_nor_the_server(cli: Cli, tmp_path: Path) -> None:
-    cli.ok("add", "Draft reel @raj due:fri")
-    report = tmp_path / "modules.json"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            MODULES_AT_EXIT,
-            str(report),
-            str(BIN / "crewdeck"),
-            "--workspace",
-            str(cli.workspace),
-            "--as",
-            "ana",
-            "tasks",
-        ],
-        capture_output=True,
-        text=True,
-        env=_quiet_env(tmp_path),
-        timeout=120,
-    )
-    assert done.returncode == 0 and "Draft reel" in done.stdout, done.stderr
-    imported = set(json.loads(report.read_text()))
-    assert {"crewdeck.tui.cli.cmd_tasks", "crewdeck.tui.tasks.query", "sqlite3"} <= imported  # it ran the command
-    unwanted = sorted(m for m in imported if any(m == name or m.startswith(name + ".") for name in NOT_FOR_A_LISTING))
-    assert unwanted == []
-
-
-def test_a_plain_task_list_imports_only_what_listing_needs(cli: Cli, tmp_path: Path) -> None:
-    cli.ok("add", "Draft reel @raj #instagram due:fri")
-    report = tmp_path / "modules.json"
-    # No config file at all (tomllib is then not needed): HOME is the test's own.
-    env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    env.pop("CREWDECK_CONFIG", None)
+def _listed_modules(cli: Cli, report: Path, env: dict[str, str], *args: str) -> set[str]:
+    """The modules ``crewdeck tasks ARGS`` had imported when it ended (it must have listed the task added)."""
     done = subprocess.run(
         [
             sys.executable,
@@ -198,7 +167,7 @@ def test_a_plain_task_list_imports_only_what_listing_needs(cli: Cli, tmp_path: P
             "--as",
             "ana",
             "tasks",
-            "#instagram",
+            *args,
         ],
         capture_output=True,
         text=True,
@@ -206,10 +175,29 @@ def test_a_plain_task_list_imports_only_what_listing_needs(cli: Cli, tmp_path: P
         timeout=120,
     )
     assert done.returncode == 0 and "Draft reel" in done.stdout, done.stderr
-    imported = set(json.loads(report.read_text()))
+    return set(json.loads(report.read_text()))
+
+
+def _under(imported: set[str], packages: Iterable[str]) -> list[str]:
+    names = tuple(packages)
+    return sorted(m for m in imported if any(m == name or m.startswith(name + ".") for name in names))
+
+
+def test_crewdeck_tasks_imports_neither_textual_nor_the_server(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("add", "Draft reel @raj due:fri")
+    imported = _listed_modules(cli, tmp_path / "modules.json", _quiet_env(tmp_path))
+    assert {"crewdeck.tui.cli.cmd_tasks", "crewdeck.tui.tasks.query", "sqlite3"} <= imported  # it ran the command
+    assert _under(imported, NOT_FOR_A_LISTING) == []
+
+
+def test_a_plain_task_list_imports_only_what_listing_needs(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("add", "Draft reel @raj #instagram due:fri")
+    # No config file at all (tomllib is then not needed): HOME is the test's own.
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    env.pop("CREWDECK_CONFIG", None)
+    imported = _listed_modules(cli, tmp_path / "modules.json", env, "#instagram")
     assert {"crewdeck.tui.cli.cmd_tasks", "crewdeck.tui.tasks.printed", "crewdeck.tui.tasks.behind"} <= imported  # it listed
-    unwanted = sorted(m for m in imported if any(m == name or m.startswith(name + ".") for name in NOT_FOR_A_PLAIN_LIST))
-    assert unwanted == []
+    assert _under(imported, NOT_FOR_A_PLAIN_LIST) == []
 
 
 #: Opens the app (argv after ``-c``) and, the moment Textual is first imported,
