@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from crewdeck.sync.state.records import load_json
 from crewdeck.sync.state.visible import visible
@@ -76,19 +78,25 @@ def cmd_import(ctx: Context) -> int:
 def _restore(ctx: Context, me: Member | None) -> int:
     """A restore into a workspace with no data: it becomes the export, authors and all, read and written as the file is read."""
     source = ctx.args.file
-    with open_input(source) as (stream, size):
-        try:
-            planned = exchange.restore(
-                ctx.ws.store, me.id if me else "", stream, source, lambda: progress(stream.tell(), size, "importing") if size else None
-            )
-        except NotUtf8:
-            raise UserError(f"{'standard input' if source == '-' else source}: not UTF-8 text") from None
-        except NotJson as exc:
-            raise UserError(f"{source}: not a crewdeck export: {exc}") from None
-        except exchange.ImportProblems as exc:
-            raise UserError(f"nothing imported: {exc}") from None
+    with open_input(source) as (stream, size), _streamed_import(source, "a crewdeck export"):
+        planned = exchange.restore(
+            ctx.ws.store, me.id if me else "", stream, source, lambda: progress(stream.tell(), size, "importing") if size else None
+        )
     print(f"imported {counted(planned, 'record')}")
     return 0
+
+
+@contextmanager
+def _streamed_import(source: str, expected: str) -> Iterator[None]:
+    """A file read as it is written in: what goes wrong on the way, in one line (nothing was written)."""
+    try:
+        yield
+    except NotUtf8:
+        raise UserError(f"{'standard input' if source == '-' else source}: not UTF-8 text") from None
+    except NotJson as exc:
+        raise UserError(f"{source}: not {expected}: {exc}") from None
+    except exchange.ImportProblems as exc:
+        raise UserError(f"nothing imported: {exc}") from None
 
 
 def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None) -> int:
@@ -101,7 +109,7 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None)
     problems: list[str] = []
     with open_input(source) as (stream, size):
         batches = taskwarrior.batches(taskwarrior.records(stream), ctx.ws, me, head, problems, ctx.args.project_prefix, ctx.now)
-        try:
+        with _streamed_import(source, "a Taskwarrior export"):
             merge = merging.merge_stream(
                 ctx.ws,
                 me,
@@ -111,12 +119,6 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None)
                 default_tz=default_tz,
                 on_progress=lambda _: progress(stream.tell(), size, "importing") if size else None,
             )
-        except NotUtf8:
-            raise UserError(f"{'standard input' if source == '-' else source}: not UTF-8 text") from None
-        except NotJson as exc:
-            raise UserError(f"{source}: not a Taskwarrior export: {exc}") from None
-        except exchange.ImportProblems as exc:
-            raise UserError(f"nothing imported: {exc}") from None
     print(visible(str(merge)))
     return 0
 
