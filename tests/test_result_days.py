@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import random
 from pathlib import Path
 
 from crewdeck.sync.state import rollup_days
 from crewdeck.sync.state.records import RESULT_COUNTS
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.results import pane_data, report
-from crewdeck.tui.results.keys import Key, write
 from crewdeck.tui.workspace.workspace import Workspace
 
 from .syncsupport import crewdeck
-from .test_results import _post, _report, ws  # noqa: F401 (ws: the fixture)
+from .test_results import _post, _report, random_results, ws  # noqa: F401 (ws: the fixture)
 
 _ROW = f"day, campaign, platform, {', '.join(RESULT_COUNTS)}, reach_rows, rows"
 
@@ -29,25 +27,13 @@ def _kept_and_fresh(store: Store) -> tuple[list[tuple[object, ...]], list[tuple[
     return kept, fresh
 
 
-def _random_results(store: Store, who: str, posts: list[str], campaign: str, seed: int) -> None:
-    rng = random.Random(seed)
-    for _ in range(4):  # writes, rewrites and corrections, in batches
-        rows = []
-        for _ in range(40):
-            key = Key("post", post=rng.choice(posts)) if rng.random() < 0.7 else Key("campaign", campaign=campaign, platform="meta")
-            day = f"2026-{rng.choice(['10', '11'])}-{rng.randint(1, 28):02d}"
-            rows.append((key, day, {"impressions": rng.randint(0, 900), "reach": rng.randint(0, 500), "clicks": rng.randint(0, 9)}))
-        unique = {(k, d): v for k, d, v in rows}
-        write(store, who, [(k, d, v) for (k, d), v in unique.items()], "test")
-
-
 def test_the_campaign_days_follow_results_and_posts_moving_between_campaigns_and_platforms(ws: Path) -> None:  # noqa: F811
     posts = [_post(ws, f"Post {n}", platform) for n, platform in enumerate(("instagram", "Instagram", "tiktok"))]
     crewdeck("-w", str(ws), "--as", "ana", "campaign", "add", "Winter", "--platforms", "tiktok")
     with Store(ws) as store:
         raj = store.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
         launch = store.conn.execute("SELECT id FROM campaign WHERE name = 'Launch'").fetchone()[0]
-        _random_results(store, raj, posts, launch, 16)
+        random_results(store, raj, posts, launch, seed=16, batches=4)
         kept, fresh = _kept_and_fresh(store)
         assert kept == fresh and len(kept) >= 20
         # Posts on "instagram" and "Instagram" count on one platform, as the report places them.
@@ -90,7 +76,7 @@ def test_reports_read_from_the_campaign_days_say_what_the_records_say(ws: Path) 
     with Store(ws) as store:
         raj = store.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
         launch = store.conn.execute("SELECT id FROM campaign WHERE name = 'Launch'").fetchone()[0]
-        _random_results(store, raj, posts, launch, 7)
+        random_results(store, raj, posts, launch, seed=7, batches=4)
     periods = [None, (dt.date(2026, 10, 6), dt.date(2026, 10, 13)), (dt.date(2026, 11, 1), dt.date(2026, 12, 1))]
     ws_ = Workspace.open(ws)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -276,24 +277,27 @@ def test_a_campaign_falling_off_target_adds_a_review_task_only_when_the_workspac
 # ---------------------------------------------------------------- the monthly sums reports read
 
 
-def test_the_monthly_sums_follow_every_write_and_a_lower_reach_is_read_again(ws: Path) -> None:
-    import random
+def random_results(store: Store, who: str, posts: list[str], campaign: str, seed: int, batches: int) -> None:
+    """Writes, rewrites and corrections of results, in batches: most for the posts, some for the campaign on Meta."""
+    rng = random.Random(seed)
+    for _ in range(batches):
+        rows = []
+        for _ in range(40):
+            key = Key("post", post=rng.choice(posts)) if rng.random() < 0.7 else Key("campaign", campaign=campaign, platform="meta")
+            day = f"2026-{rng.choice(['10', '11'])}-{rng.randint(1, 28):02d}"
+            rows.append((key, day, {"impressions": rng.randint(0, 900), "reach": rng.randint(0, 500), "clicks": rng.randint(0, 9)}))
+        unique = {(k, d): v for k, d, v in rows}
+        write(store, who, [(k, d, v) for (k, d), v in unique.items()], "test")
 
+
+def test_the_monthly_sums_follow_every_write_and_a_lower_reach_is_read_again(ws: Path) -> None:
     from crewdeck.sync.state import rollup
 
     posts = [_post(ws, f"Post {n}") for n in range(3)]
-    rng = random.Random(5)
     with Store(ws) as store:
         raj = store.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
         campaign = store.conn.execute("SELECT id FROM campaign").fetchone()[0]
-        for _ in range(6):  # writes, rewrites and corrections, in batches
-            rows = []
-            for _ in range(40):
-                key = Key("post", post=rng.choice(posts)) if rng.random() < 0.7 else Key("campaign", campaign=campaign, platform="meta")
-                day = f"2026-{rng.choice(['10', '11'])}-{rng.randint(1, 28):02d}"
-                rows.append((key, day, {"impressions": rng.randint(0, 900), "reach": rng.randint(0, 500), "clicks": rng.randint(0, 9)}))
-            unique = {(k, d): v for k, d, v in rows}
-            write(store, raj, [(k, d, v) for (k, d), v in unique.items()], "test")
+        random_results(store, raj, posts, campaign, seed=5, batches=6)
         kept = store.conn.execute(
             f"SELECT kind, post, campaign, platform, month, impressions, reach, clicks, reach_rows, rows FROM {rollup.TABLE} WHERE rows > 0 ORDER BY 1, 2, 3, 4, 5"
         ).fetchall()
