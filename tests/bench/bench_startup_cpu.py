@@ -15,10 +15,10 @@ recorded too).
 from __future__ import annotations
 
 import json
+import shlex
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from bench_app import with_ledger
@@ -31,13 +31,14 @@ TMUX = ["tmux", "-L", "crewdeck-startup-cpu", "-f", "/dev/null"]
 
 
 def _run_in_tmux(command: str) -> None:
-    subprocess.run([*TMUX, "new-session", "-d", "-s", "run", "-x", "160", "-y", "50", command], check=True)
-    deadline = time.monotonic() + 300
-    while subprocess.run([*TMUX, "has-session", "-t", "run"], capture_output=True).returncode == 0:
-        if time.monotonic() > deadline:
-            subprocess.run([*TMUX, "kill-session", "-t", "run"], capture_output=True)
-            raise RuntimeError(f"not painted within 300 s: {command}")
-        time.sleep(0.05)
+    # The session signals a channel when the command ends; tmux keeps the signal for a wait that starts later.
+    signalled = f"{command}; {shlex.join([*TMUX, 'wait-for', '-S', 'painted'])}"
+    subprocess.run([*TMUX, "new-session", "-d", "-s", "run", "-x", "160", "-y", "50", signalled], check=True)
+    try:
+        subprocess.run([*TMUX, "wait-for", "painted"], check=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        subprocess.run([*TMUX, "kill-session", "-t", "run"], capture_output=True)
+        raise RuntimeError(f"not painted within 300 s: {command}") from None
 
 
 def run(bench: Bench) -> None:
