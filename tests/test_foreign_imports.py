@@ -128,6 +128,40 @@ def test_a_newer_export_changes_only_untouched_fields_and_a_local_edit_wins(cli:
     assert op_count(cli.workspace) == count
 
 
+def test_a_large_newer_export_asks_whether_a_record_was_edited_here_with_the_logs_index(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A large import drops the log's index until its end; a later batch that updates a record first
+    # reads that record's operations (was it edited here?), a scan of the whole log without the index.
+    from crewdeck.sync.state import store as store_module
+    from crewdeck.tui.workspace.lastimport import Guard
+
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "old.json", trello_json(trello_board(cards=0, actions=0)))))
+    cli.ok("set", stable_id("trello-card", card_id(3))[:8], "title=Shipped (renamed here)")
+    newer = trello_board(cards=600, actions=0)
+    newer["cards"].reverse()  # the cards here already come last, after a batch of new ones was written
+    for card in newer["cards"]:
+        card["desc"] = "newer notes"
+    monkeypatch.setattr(store_module, "BULK_ROWS", 100)
+    indexed: list[bool] = []
+    edited_here = Guard.edited_here
+
+    def watched(guard: Guard, row_id: str, fields: list[str]) -> list[str]:
+        plan = guard.conn.execute("EXPLAIN QUERY PLAN SELECT field FROM ops WHERE row_id = ?", (row_id,)).fetchall()
+        indexed.append("ops_by_field" in str(plan))
+        return edited_here(guard, row_id, fields)
+
+    monkeypatch.setattr(Guard, "edited_here", watched)
+    out = cli.ok("import", "--from", "trello", str(write(tmp_path, "new.json", trello_json(newer))))
+    assert indexed and all(indexed)
+    assert "(Shipped): title" in out
+    found = tasks(cli)
+    assert found["Shipped (renamed here)"]["notes"] == "newer notes" and len(found) == 605
+    with sqlite3.connect(cli.workspace) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'ops_by_field'").fetchone()[0] == 1
+
+
 def test_map_status_decides_lists_and_names_a_list_the_file_lacks(cli: Cli, tmp_path: Path) -> None:
     board = write(tmp_path, "board.json", trello_json(trello_board(cards=4, actions=0)))
     bad = cli("import", "--from", "trello", str(board), "--map-status", "Someday=todo")

@@ -7,6 +7,7 @@ import sqlite3
 
 from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash, steps_of, verdict_of
 from crewdeck.sync.state.rules import MANAGER, EntryFacts, MemberFacts
+from crewdeck.sync.state.schema import stored_entities
 from crewdeck.sync.state.sshkeys import identities
 
 #: Who changed a post's content since its previous round: the log's content operations after the second newest round.
@@ -48,11 +49,7 @@ class FileRuleState:
     def stored_rows(self, row_ids: list[str]) -> dict[str, str]:
         if self._stored is not None:
             return {row_id: self._stored[row_id] for row_id in row_ids if row_id in self._stored}
-        rows = self.conn.execute(
-            "SELECT j.value, (SELECT entity FROM ops WHERE row_id = j.value LIMIT 1) FROM json_each(?) AS j",
-            (json.dumps(row_ids),),
-        )
-        return {row_id: entity for row_id, entity in rows if entity is not None}
+        return stored_entities(self.conn, row_ids)
 
     def ledger_entry(self, entry_id: str) -> EntryFacts | None:
         row = self.conn.execute("SELECT entered_by, needs_approval, reverses FROM ledger_entry WHERE id = ?", (entry_id,)).fetchone()

@@ -208,6 +208,12 @@ class Store:
         self.actor: str | None = None
         #: Inside ``bulk``: local commits join its one transaction.
         self._bulk = False
+        #: Inside ``bulk``: the log's indexes, dropped until its end (``None``: in place).
+        self._log_dropped: list[tuple[str, str]] | None = None
+        #: Inside ``bulk``: something read the log by record, so its index stays.
+        self._log_wanted = False
+        #: Inside ``bulk``: the log's size when it began, and the operations written since.
+        self._bulk_log = (0, 0)
         if not readonly and self.get_meta(schema.ACCESS_PENDING):
             self._grant_access()
 
@@ -437,9 +443,10 @@ class Store:
         """One transaction around many ``commit_local`` calls (an import written in batches): all of them, or none.
 
         Meanwhile the record tables' lookup indexes are dropped, and built
-        again at the end (as one large commit does); the log keeps its index,
-        which each batch reads to find the records already here.  A larger
-        page cache: that index grows by every batch.
+        again at the end (as one large commit does).  So is the log's, from
+        its first large batch on, until something asks to read the log by
+        record (``need_log_index``): which records are here already is
+        answered by the record tables meanwhile (``stored_entities``).
         """
         if self.readonly:
             raise WorkspaceError(f"{self.path} is open read-only")
@@ -451,10 +458,14 @@ class Store:
                     rebuilt.enter_context(_indexes_built_after(self.conn, name, BULK_ROWS))
                 changes = self.conn.total_changes
                 self._bulk = True
+                self._bulk_log = (self.max_seq(), 0)
                 try:
                     yield
+                    self.need_log_index()
                 finally:
                     self._bulk = False
+                    self._log_dropped = None
+                    self._log_wanted = False
                 if self.conn.total_changes == changes:
                     # Not a row written (a second import of a file): the rollback brings the
                     # indexes back as they were, where building them again reads every row.
@@ -462,6 +473,31 @@ class Store:
                     transaction.abandon()
         finally:
             self.conn.execute(f"PRAGMA cache_size = {int(before)}")
+
+    def need_log_index(self) -> None:
+        """The log's index back in place for the rest of a ``bulk`` (a lookup of a record's operations needs it)."""
+        self._log_wanted = True
+        if self._log_dropped is not None:
+            for _, sql in self._log_dropped:
+                self.conn.execute(sql)
+            self._log_dropped = None
+
+    def _drop_log_index(self, rows: int) -> None:
+        """Inside ``bulk``: once it has written as many operations as the log held (and ``BULK_ROWS``), the
+        log's indexes go until its end: building them once from sorted keys costs less than keeping them up
+        to date entry by entry, unless the log was much larger than what is added to it."""
+        before, written = self._bulk_log
+        self._bulk_log = (before, written + rows)
+        if self._log_dropped is not None or self._log_wanted or written + rows < max(BULK_ROWS, before):
+            return
+        self._log_dropped = [
+            (name, sql)
+            for name, sql in self.conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ops' AND sql IS NOT NULL"
+            )
+        ]
+        for name, _ in self._log_dropped:
+            self.conn.execute(f'DROP INDEX "{name}"')
 
     def _load_clock(self) -> tuple[HybridClock, int]:
         last, node_seq = self.conn.execute("SELECT last, node_seq FROM clock WHERE id = 1").fetchone()
@@ -493,7 +529,7 @@ class Store:
         from crewdeck.sync.state.rules import refuse_write
 
         with nullcontext() if self._bulk else self._transaction():
-            stored = self._stored_entities(list({row_id: None for _, row_id in pending.records()}))
+            stored = self.stored_entities(list({row_id: None for _, row_id in pending.records()}))
             clash = row_entity_clash(pending.records(), lambda _: stored)
             if clash:
                 raise ValidationError(clash.entity, "id", str(clash))
@@ -520,9 +556,10 @@ class Store:
             rows = [(stamp, node, seq, *proposal) for seq, stamp, proposal in zip(count(node_seq + 1), stamps, proposals)]
             step = _PROGRESS_STEP if on_progress else len(rows)
             # Fresh operations of our own: none can clash, and the log's
-            # unique index checks that again when it is built after them.
-            # Not inside ``bulk``: there the log keeps its index, which the
-            # next batch reads (and building it again per batch is the whole log each time).
+            # unique index checks that again when it is built after them
+            # (inside ``bulk``, once at its end rather than once per batch).
+            if self._bulk:
+                self._drop_log_index(len(rows))
             rebuilt = nullcontext() if self._bulk else _indexes_built_after(self.conn, "ops", len(rows), unique_too=True)
             with rebuilt:
                 first_seq = self._seq_floor()
@@ -693,7 +730,7 @@ class Store:
                     row = (found[1], found[0]) if found[0] is not None else None
                 if row is not None:
                     heads[node] = NodeHead(row[0], int(row[1]))
-            result = plan(groups, member, heads, self._stored_ids, self._stored_entities)
+            result = plan(groups, member, heads, self._stored_ids, self.stored_entities)
             earlier = self._refused_before(groups, heads)
             result.judge(judge_push(result.fresh, FileRuleState(self.conn), invalid or {}))
             self._apply_locked({op.op_id: op for op in result.fresh})
@@ -839,13 +876,13 @@ class Store:
                 found.add(op.op_id)
         return found
 
-    def _stored_entities(self, row_ids: list[str]) -> dict[str, str]:
-        """The entity of each of these row ids that the log holds (one index probe each)."""
-        rows = self.conn.execute(
-            "SELECT j.value, (SELECT entity FROM ops WHERE row_id = j.value LIMIT 1) FROM json_each(?) AS j",
-            (json.dumps(row_ids),),
-        )
-        return {row_id: entity for row_id, entity in rows if entity is not None}
+    def stored_entities(self, row_ids: list[str]) -> dict[str, str]:
+        """The entity of each of these row ids that this file holds.
+
+        Read from the record tables (``schema.stored_entities``), not the
+        log, whose index may be gone for a ``bulk`` meanwhile.
+        """
+        return schema.stored_entities(self.conn, row_ids)
 
     def _check_clock(self, batch: dict[str, Op]) -> None:
         if batch:

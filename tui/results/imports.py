@@ -94,8 +94,7 @@ def parse_map(specs: Sequence[str]) -> dict[str, str]:
     return csvfiles.parse_map(specs, MAP_FIELDS, name="METRIC", example="clicks=Link Clicks")
 
 
-#: Rows read before a batch is written: its operations (at most ~20 a row) stay under the store's
-#: ``BULK_ROWS``, so the log keeps its index between batches instead of building it again each time.
+#: Rows read before a batch is written (memory holds one batch: at most ~20 operations a row).
 BATCH = 400
 
 

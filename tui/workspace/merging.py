@@ -287,7 +287,10 @@ def _refused_record(ws: Workspace, author: str, merge: Merge) -> str:
     """The first record the rules refuse, named, with their reason (the write was rolled back)."""
     pending = _pending(merge)
     proposals = [(author, *op) for op in pending.ops]
-    verdicts = Judge(FileRuleState(ws.conn), local=True).judge(proposals, rows={key: fields for key, (fields, _) in pending.rows.items()})
+    stored = ws.store.stored_entities(list({row_id: None for _, row_id in pending.records()}))
+    verdicts = Judge(FileRuleState(ws.conn, stored), local=True).judge(
+        proposals, rows={key: fields for key, (fields, _) in pending.rows.items()}
+    )
     for proposal, verdict in zip(proposals, verdicts):
         if verdict is not None:
             return f"{merge.where.get(proposal[3], proposal[2] + ' ' + proposal[3][:12])}: {verdict}"
@@ -330,7 +333,7 @@ class _Merger:
         """Sort one batch's records into the merge (``batch`` names them; the members are the first source's)."""
         records = [r for r in batch.records if r[0] != "workspace"]  # the workspace keeps its own settings
         ids = [row_id for _, row_id, _ in records]
-        self.stored = FileRuleState(self.ws.conn).stored_rows(ids)
+        self.stored = self.ws.store.stored_entities(ids)
         held: dict[str, list[str]] = {}
         for entity, row_id, _ in records:
             if self.stored.get(row_id) == entity:
@@ -427,7 +430,7 @@ class _Merger:
         self.merge.where[row_id] = where
         held = self.stored.get(row_id)
         if held is None and row_id != source_id:
-            held = FileRuleState(self.ws.conn).stored_rows([row_id]).get(row_id)
+            held = self.ws.store.stored_entities([row_id]).get(row_id)
         if held is not None and held != entity:
             self.problems.append(f"{where}: its id {short(row_id)} is a {held} here, not a {entity}")
             return
@@ -463,6 +466,7 @@ class _Merger:
                 self.merge.unchanged += 1
             return
         if changes and self.source.edited_here is not None:
+            self.ws.store.need_log_index()  # it reads the record's operations
             edited = self.source.edited_here(row_id, list(changes))
             if edited:
                 self.merge.kept.append(f"{where}: {', '.join(edited)}")
