@@ -433,6 +433,9 @@ _DAY_SAMPLES: tuple[tuple[Any, Any], ...] = (
 
 def day_out_of_range(value: Any) -> str | None:
     """The first date or instant in ``value`` (a checked field value) outside ``FIRST_DAY`` .. ``LAST_DAY``."""
+    if type(value) is str:  # most day fields: a date or an instant
+        found = _DAY_TEXT.match(value)
+        return value if found and not FIRST_DAY.year <= int(found[1]) <= LAST_DAY.year else None
     stack = [value]
     while stack:
         item = stack.pop()

@@ -48,6 +48,7 @@ PRIORITY = {"H": "high", "M": "med", "L": "low"}
 #: Tasks planned and written at a time: well under ``store.BULK_ROWS`` operations.
 BATCH = 500
 _TW_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\Z")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}")
 
 
 @dataclass
@@ -233,9 +234,7 @@ def _task(
     field); the values then go through the records' own checks.
     """
     uuid = record.get("uuid")
-    if not isinstance(uuid, str) or not re.fullmatch(
-        r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}", uuid
-    ):
+    if not isinstance(uuid, str) or not _UUID.fullmatch(uuid):
         raise ValueError(f"uuid: {_shown(uuid)} is not a UUID")
     task_id = uuid.replace("-", "").lower()
     title = _text(record, "description")

@@ -66,8 +66,11 @@ class Campaign:
         return campaign_slug(self.id, self.name)
 
 
+_NOT_IN_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return _NOT_IN_SLUG.sub("-", name.lower()).strip("-")
 
 
 def campaign_slug(campaign_id: str, name: object) -> str:
