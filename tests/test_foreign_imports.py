@@ -152,7 +152,16 @@ def test_a_large_newer_export_asks_whether_a_record_was_edited_here_with_the_log
         return edited_here(guard, row_id, fields)
 
     monkeypatch.setattr(Guard, "edited_here", watched)
+    rebuilt: list[bool] = []
+    need_log_index = store_module.Store.need_log_index
+
+    def asked(store: store_module.Store) -> None:
+        rebuilt.append(store._log_dropped is not None)
+        need_log_index(store)
+
+    monkeypatch.setattr(store_module.Store, "need_log_index", asked)
     out = cli.ok("import", "--from", "trello", str(write(tmp_path, "new.json", trello_json(newer))))
+    assert rebuilt[0]  # the first batch of new cards dropped it; the first record here brought it back
     assert indexed and all(indexed)
     assert "(Shipped): title" in out
     found = tasks(cli)

@@ -475,7 +475,13 @@ class Store:
             self.conn.execute(f"PRAGMA cache_size = {int(before)}")
 
     def need_log_index(self) -> None:
-        """The log's index back in place for the rest of a ``bulk`` (a lookup of a record's operations needs it)."""
+        """The log's index back in place for the rest of a ``bulk`` (a lookup of a record's operations needs it).
+
+        Whatever reads the log by record inside a bulk calls this first
+        (without the index, each such read is a scan of the whole log).
+        """
+        if not self._bulk:
+            return
         self._log_wanted = True
         if self._log_dropped is not None:
             for _, sql in self._log_dropped:
@@ -490,14 +496,12 @@ class Store:
         self._bulk_log = (before, written + rows)
         if self._log_dropped is not None or self._log_wanted or written + rows < max(BULK_ROWS, before):
             return
-        self._log_dropped = [
-            (name, sql)
-            for name, sql in self.conn.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ops' AND sql IS NOT NULL"
-            )
-        ]
-        for name, _ in self._log_dropped:
+        dropped = self.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ops' AND sql IS NOT NULL"
+        ).fetchall()
+        for name, _ in dropped:
             self.conn.execute(f'DROP INDEX "{name}"')
+        self._log_dropped = dropped
 
     def _load_clock(self) -> tuple[HybridClock, int]:
         last, node_seq = self.conn.execute("SELECT last, node_seq FROM clock WHERE id = 1").fetchone()
@@ -1127,6 +1131,8 @@ class PendingWrites:
         self.appended: list[dict[str, Any]] = []
 
     def set(self, entity_name: str, row_id: str, values: dict[str, Any]) -> None:
+        if not values:  # no operation: no row either (a record is in its table only when the log holds it)
+            return
         key = (entity_name, row_id)
         fields = self.rows[key][0] if key in self.rows else {}
         ops = self.ops
