@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -225,6 +227,40 @@ def test_demo_is_a_realistic_workspace(tmp_path: Path) -> None:
 def test_an_unwritable_output_path_is_one_line(cli: Cli, tmp_path: Path) -> None:
     err = one_line_error(cli("export", "-o", str(tmp_path / "no" / "such" / "dir" / "out.json")))
     assert "does not exist" in err and "out.json" in err
+
+
+def test_output_into_a_named_pipe_is_written_into_it_not_over_it(cli: Cli, tmp_path: Path) -> None:
+    # As the shell's ">" would: moving a finished file over it replaced the pipe (and, as root, /dev/null itself).
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # open: the export's open for writing does not wait
+    try:
+        cli.ok("export", "-o", str(fifo))
+        assert stat.S_ISFIFO(fifo.stat().st_mode)
+        text = b""
+        while chunk := os.read(reader, 1 << 16):
+            text += chunk
+    finally:
+        os.close(reader)
+    assert json.loads(text)["format"] == "crewdeck-export"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".pipe.")]  # no file left beside it
+
+
+def test_output_over_a_file_keeps_its_permissions_and_the_link_that_names_it(cli: Cli, tmp_path: Path) -> None:
+    kept = tmp_path / "kept.json"
+    kept.write_text("old")
+    kept.chmod(0o640)
+    link = tmp_path / "latest.json"
+    link.symlink_to(kept)
+    cli.ok("export", "-o", str(link))
+    assert link.is_symlink() and json.loads(kept.read_text())["format"] == "crewdeck-export"
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640
+    new = tmp_path / "new.json"
+    cli.ok("export", "-o", str(new))
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~mask
+    assert "is a directory" in one_line_error(cli("export", "-o", str(tmp_path)))
 
 
 def test_a_first_run_handle_is_always_valid() -> None:

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -136,19 +137,7 @@ def write_output(path: str | None, text: str) -> None:
     if not path:
         sys.stdout.write(text)
         return
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise UserError(f"{path}: directory {target.parent} does not exist")
-    import tempfile  # here: only a command writing a file needs it, and its import costs a listing ~3 ms
-
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _write_file(path, lambda f: f.write(text))
 
 
 def stream_output(path: str | None, produce: Callable[[Callable[[str], object]], None]) -> None:
@@ -157,19 +146,46 @@ def stream_output(path: str | None, produce: Callable[[Callable[[str], object]],
         _widen_pipe(sys.stdout)
         _buffered(sys.stdout, produce)
         return
+    _write_file(path, lambda f: _buffered(f, produce))
+
+
+def _write_file(path: str, write: Callable[[TextIO], object]) -> None:
+    """``write`` into the file at ``path`` as the shell's ``>`` would, but never leaving it half-written.
+
+    A regular file (or one a symbolic link names) is written beside itself
+    and moved over it in one step, keeping its permissions (a new one gets
+    the umask's).  Anything else that is there already, ``/dev/null``,
+    ``/dev/stdout``, a named pipe, is written into as it is: moving a file
+    over a device would replace the device.
+    """
     target = Path(path)
+    if target.is_dir():
+        raise UserError(f"{path}: is a directory")
+    if target.exists() and not target.is_file():
+        with open(target, "w", encoding="utf-8") as f:
+            write(f)
+        return
+    target = target.resolve() if target.is_symlink() else target
     if not target.parent.is_dir():
         raise UserError(f"{path}: directory {target.parent} does not exist")
     import tempfile  # here: only a command writing a file needs it, and its import costs a listing ~3 ms
 
+    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            _buffered(f, produce)
+            write(f)
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # read by setting it: there is no other way
+    os.umask(mask)
+    return mask
 
 
 #: The buffer asked of a pipe written to (Linux's most for anyone, unless raised: /proc/sys/fs/pipe-max-size).
