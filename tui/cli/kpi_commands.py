@@ -166,12 +166,12 @@ def _rows(built: report.ResultsReport, plain: bool) -> tuple[list[str], list[lis
     for g in built.groups:
         t = g.totals
         key = g.key[:8] if by == "post" and not g.key.startswith("/") and not plain else g.key
-        cells = [f"+{built.campaign_label(g.campaign)}", *([key or f"(no {by})"] if by != "campaign" else [])]
+        cells = [f"+{built.campaign_slug(g.campaign)}", *([key or f"(no {by})"] if by != "campaign" else [])]
 
         def count(name: str, t: Totals = t) -> str:
             return str(t.count(name)) if plain else f"{t.count(name):,}"
 
-        cells += [report.spend_text(t, built.currency), count("impressions"), report.reach_text(t)]
+        cells += [report.spend_text(t, built.currency), count("impressions"), report.reach_text(t, plain)]
         cells += [count("engagements"), count("clicks"), count("conversions")]
         cells += [shown(g.kpis[k.code], built.currency) for k in KPIS]
         cells += [", ".join(f"{k.code} {shown(v, built.currency)} vs {t}" for t, v in g.missed for k in [v.kpi])]
