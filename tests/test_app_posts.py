@@ -427,3 +427,21 @@ async def test_an_expired_post_is_told_once_in_the_app_to_its_author_and_to_a_ma
     # Told in the app: the command line does not tell it again.
     listed = Cli(path)("post", "list")
     assert post_id[:8] in listed.out and "expired:" not in listed.err
+
+
+async def test_a_posts_detail_says_its_state_as_read_and_shows_its_copy(team: Path) -> None:
+    # From Approvals, enter opens "the post in full": it read "status todo" and showed no copy.
+    app = make_app(team, "mia")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+        await until(pilot, lambda: "Spring post" in str(screen.query_one("#detail-body").render()), "the detail")
+        lines = [line.strip() for line in str(screen.query_one("#detail-body").render()).splitlines()]
+        assert "state  in review (step 1 of 2 (copy), @mia, still open)" in lines
+        assert not any(line.startswith("status ") for line in lines)
+        assert lines[lines.index("Copy") + 1] == "Post 0: spring is here #launch"
