@@ -286,7 +286,8 @@ def test_a_campaign_falling_off_target_adds_a_review_task_only_when_the_workspac
     crewdeck(*add, "2026-11-21", "impressions=9000", "clicks=10")  # off target, but the setting is off
     assert "Review +launch" not in crewdeck("-w", str(ws), "tasks", "all")
     assert "rule managers_only" in crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "review", "on")
-    crewdeck("-w", str(ws), "--as", "ana", "kpi", "review", "on")
+    said = crewdeck("-w", str(ws), "--as", "ana", "kpi", "review", "on")
+    assert said.strip() == "review tasks for campaigns that fall off a target: on"  # not silent: the setting is shown nowhere else
     crewdeck(*add, "2026-11-21", "impressions=1000")  # back on target: 30 / 2,000
     assert "Review +launch" not in crewdeck("-w", str(ws), "tasks", "all")
     crewdeck(*add, "2026-11-22", "impressions=9000", "clicks=1")  # falls off: 31 / 11,000

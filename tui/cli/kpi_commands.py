@@ -59,6 +59,7 @@ def _review(ctx: Context, before: review.Misses | None) -> None:
 def cmd_review(ctx: Context) -> int:
     with ctx.writer() as w:
         w.set("workspace", WORKSPACE_ROW, {"review_off_target": ctx.args.state == "on"})
+    print(f"review tasks for campaigns that fall off a target: {ctx.args.state}")
     return 0
 
 
