@@ -270,6 +270,7 @@ def test_targets_are_set_by_managers_and_flag_the_campaigns_that_miss_them(ws: P
     assert _report(ws, "--period", "2026-11-21")["rows"] == []  # nothing that day: nothing judged
     text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report")
     assert "ctr 0.90% vs ctr>=1.2%" in text
+    assert "cpa 5.00 vs cpa<=4.00 EUR" in text  # in the currency the target was given in, as the table's SPEND EUR
     # The result CPA counts is part of the targets: clicks here.
     crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "result=clicks", "--target", "cpa<=2")
     row = _report(ws)["rows"][0]

@@ -171,6 +171,22 @@ async def test_a_campaigns_results_per_platform_are_told_apart_in_its_posts_at_8
         assert max(len(label) for label in labels) <= table.widths(table.size.width)[0]
 
 
+async def test_the_target_a_campaign_misses_is_read_whole_at_160x48(workspace: Path) -> None:
+    # "✗ 18.06 vs cpa<=4…" while the campaign's name had 40 cells to spare.
+    members, campaigns, _ = _ids(workspace)
+    with Store(workspace) as store, store.write(members["ana"]) as w:
+        goals = [{"kpi": "cpa", "op": "<=", "value": "4.00"}]
+        w.set("campaign", campaigns["Spring Launch"], {"kpis": {"targets": goals, "result": "conversions"}})
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(pilot)
+        table = _table(app)
+        spring = next(row for row in table.rows if row.label == "+spring-launch")
+        assert spring.missed.endswith(" vs cpa<=4.00 EUR")
+        targets = [c.title for c in table.columns].index("TARGETS")
+        assert len(f"✗ {spring.missed}") <= table.widths(table.size.width)[targets]
+
+
 async def test_results_are_in_the_palette(workspace: Path) -> None:
     app = make_app(workspace, watch=False)
     async with app.run_test(size=(160, 48)) as pilot:

@@ -175,6 +175,6 @@ def _rows(built: report.ResultsReport, plain: bool) -> tuple[list[str], list[lis
         cells += [report.spend_text(t, built.currency), count("impressions"), report.reach_text(t, plain)]
         cells += [count("engagements"), count("clicks"), count("conversions")]
         cells += [shown(g.kpis[k.code], built.currency) for k in KPIS]
-        cells += [", ".join(f"{k.code} {shown(v, built.currency)} vs {t}" for t, v in g.missed for k in [v.kpi])]
+        cells += [", ".join(f"{k.code} {shown(v, built.currency)} vs {t.text(built.currency)}" for t, v in g.missed for k in [v.kpi])]
         rows.append(cells)
     return headers, rows

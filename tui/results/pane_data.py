@@ -199,7 +199,7 @@ def _line(built: report.ResultsReport, g: report.Group, label: str, before: int 
         spend=report.spend_text(g.totals, built.currency),
         results=f"{count:,}",
         kpis=tuple(shown(g.kpis[code], built.currency) for code in SHOWN),
-        missed=", ".join(f"{shown(v, built.currency)} vs {t}" for t, v in g.missed),
+        missed=", ".join(f"{shown(v, built.currency)} vs {t.text(built.currency)}" for t, v in g.missed),
         has_targets=report.has_targets(built, g.campaign),
         change=_change(count, before),
         series=tuple(daily.get(day, 0) for day in days),
