@@ -187,6 +187,27 @@ async def test_the_target_a_campaign_misses_is_read_whole_at_160x48(workspace: P
         assert len(f"✗ {spring.missed}") <= table.widths(table.size.width)[targets]
 
 
+async def test_a_spend_with_no_rate_says_so_in_cells_it_fits_at_80x24(workspace: Path) -> None:
+    # "rate missing" read "rate mi…" in every KPI column (8 cells) and "rate missi…" under SPEND.
+    members, campaigns, _ = _ids(workspace)
+    with Store(workspace) as store, store.write(members["ana"]) as w:
+        entry = {"date": NOW.date().isoformat(), "campaign": campaigns["Spring Launch"], "category": "ads", "payee": "Meta"}
+        w.append(
+            "ledger_entry",
+            {**entry, "amount": 30000, "currency": "XAF", "entered_by": members["ana"], "entered_at": "2026-11-26T10:00:00Z"},
+        )
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot)
+        table = _table(app)
+        spring = next(row for row in table.rows if row.label == "+spring-launch")
+        widths = table.widths(table.size.width)
+        titles = [c.title for c in table.columns]
+        assert spring.spend == "no rate" and len(spring.spend) <= widths[titles.index("SPEND")]
+        cpc = spring.kpis[1]
+        assert cpc == "no rate" and len(cpc) <= widths[titles.index("CPC")]
+
+
 async def test_results_are_in_the_palette(workspace: Path) -> None:
     app = make_app(workspace, watch=False)
     async with app.run_test(size=(160, 48)) as pilot:

@@ -196,14 +196,19 @@ def _line(built: report.ResultsReport, g: report.Group, label: str, before: int 
     return ResultLine(
         key=g.campaign if built.by == "campaign" else g.key,
         label=visible(label),  # a name or title someone typed: shown, never sent to the terminal
-        spend=report.spend_text(g.totals, built.currency),
+        spend=_fitted(report.spend_text(g.totals, built.currency)),
         results=f"{count:,}",
-        kpis=tuple(shown(g.kpis[code], built.currency) for code in SHOWN),
+        kpis=tuple(_fitted(shown(g.kpis[code], built.currency)) for code in SHOWN),
         missed=", ".join(f"{shown(v, built.currency)} vs {t.text(built.currency)}" for t, v in g.missed),
         has_targets=report.has_targets(built, g.campaign),
         change=_change(count, before),
         series=tuple(daily.get(day, 0) for day in days),
     )
+
+
+def _fitted(text: str) -> str:
+    """ "rate missing" as the table's 8-cell columns can show it whole."""
+    return "no rate" if text == "rate missing" else text
 
 
 @lru_cache(maxsize=8)
