@@ -182,6 +182,9 @@ def test_the_report_counts_spend_as_the_ledger_does_and_says_what_it_cannot_comp
     assert row["kpis"]["roas"]["value"] == "1.67"  # 90 / 54
     assert row["kpis"]["cvr"]["value"] == "13.33"
 
+    # The period's first and last days, as ledger report --json gives them (not the day after, read as a second day).
+    assert _report(ws, "--period", "2026-11-20")["period"] == {"start": "2026-11-20", "end": "2026-11-20"}
+    assert _report(ws, "--period", "2026-11")["period"] == {"start": "2026-11-01", "end": "2026-11-30"}
     day = _report(ws, "--period", "2026-11-20", "--by", "post")["rows"]
     assert [r["post"] for r in day] == [post]
     assert day[0]["reach"] == {"value": 800, "at_least": False} and "note" not in day[0]["kpis"]["er_reach"]

@@ -398,10 +398,19 @@ def as_json(report: ResultsReport) -> dict[str, Any]:
     return {
         "currency": report.currency,
         "by": report.by,
-        "period": None if report.bounds is None else {"from": report.bounds[0].isoformat(), "until": report.bounds[1].isoformat()},
+        "period": _period_json(report.bounds),
         "rows": rows,
         "rate_missing": [{"currency": c, "amount": format_minor(a, c)} for c, a in sorted(report.missing.items())],
     }
+
+
+def _period_json(bounds: tuple[dt.date, dt.date] | None) -> dict[str, str | None] | None:
+    """The first and last days, as ``ledger report --json`` gives a period (``null``: a run open at that end)."""
+    if bounds is None:
+        return None
+    first, after = bounds
+    last = after - dt.timedelta(days=1)
+    return {"start": first.isoformat() if first.year > 1900 else None, "end": last.isoformat() if last.year < 9998 else None}
 
 
 def _money(value: Decimal, currency: str) -> str:
