@@ -427,3 +427,37 @@ async def test_an_expired_post_is_told_once_in_the_app_to_its_author_and_to_a_ma
     # Told in the app: the command line does not tell it again.
     listed = Cli(path)("post", "list")
     assert post_id[:8] in listed.out and "expired:" not in listed.err
+
+
+async def test_a_posts_detail_says_its_state_as_read_and_shows_its_copy(team: Path) -> None:
+    # From Approvals, enter opens "the post in full": it read "status todo" and showed no copy.
+    app = make_app(team, "mia")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+        await until(pilot, lambda: "Spring post" in str(screen.query_one("#detail-body").render()), "the detail")
+        lines = [line.strip() for line in str(screen.query_one("#detail-body").render()).splitlines()]
+        assert "state  in review (step 1 of 2 (copy), @mia, still open)" in lines
+        assert not any(line.startswith("status ") for line in lines)
+        assert lines[lines.index("Copy") + 1] == "Post 0: spring is here #launch"
+
+
+async def test_the_crisis_dialog_wraps_its_question_at_80x24_rather_than_cut_it(team: Path) -> None:
+    # "... Every approved and scheduled post pauses f" was all an 80-column terminal showed of it.
+    app = make_app(team, "ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+        for selector in (".prompt--title", ".prompt--help"):
+            label = screen.query_one(selector)
+            assert label.parent is not None
+            assert label.outer_size.width <= label.parent.content_size.width, selector
+            assert label.size.height >= 2, selector  # the whole sentence, on two lines

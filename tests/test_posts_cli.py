@@ -361,3 +361,23 @@ def test_the_task_list_shows_a_posts_state_in_its_status_column(team: Cli, monke
     assert _status_column(team, "Launch reel") == "paused"
     monkeypatch.setenv("CREWDECK_NOW", "2026-12-05T12:00:00Z")  # past its slot, still held
     assert _status_column(team, "Launch reel") == "missed"
+
+
+def test_post_slot_takes_the_when_quoted_as_one_argument_as_its_help_shows(team: Cli) -> None:
+    # `post slot ID "fri 18:00"` (one argument, as --help and `post resume --slot` write it) is the same as unquoted words.
+    post_id = _post(team)
+    assert team.ok("post", "slot", post_id, "2026-12-10 09:00", as_member="raj").strip() == f"{post_id[:8]} idea"
+    assert json.loads(team.ok("post", "show", post_id, "--json"))["slot"] == {"utc": "2026-12-10T14:00:00Z", "tz": "America/New_York"}
+    team.ok("post", "slot", post_id, "fri 18:00", as_member="raj")
+    assert json.loads(team.ok("post", "show", post_id, "--json"))["slot"]["utc"] == "2026-12-04T23:00:00Z"
+
+
+def test_post_show_names_the_zone_a_slot_was_set_in_when_it_is_not_the_audiences(team: Cli) -> None:
+    # The campaign's audience is in New York; a slot typed in Paris is Paris time, not the audience's.
+    post_id = _post(team)
+    team.ok("post", "slot", post_id, "2026-12-10", "09:00", "Europe/Paris", as_member="raj")
+    (slot,) = [line for line in team.ok("post", "show", post_id).splitlines() if line.startswith("slot:")]
+    assert slot == "slot:      Thu 12-10 09:00 CET (Thu 12-10 03:00 EST for the audience; set in Europe/Paris)"
+    team.ok("post", "slot", post_id, "2026-12-10", "09:00", as_member="raj")
+    (slot,) = [line for line in team.ok("post", "show", post_id).splitlines() if line.startswith("slot:")]
+    assert slot == "slot:      Thu 12-10 15:00 CET (Thu 12-10 09:00 EST for the audience)"

@@ -182,6 +182,9 @@ def test_the_report_counts_spend_as_the_ledger_does_and_says_what_it_cannot_comp
     assert row["kpis"]["roas"]["value"] == "1.67"  # 90 / 54
     assert row["kpis"]["cvr"]["value"] == "13.33"
 
+    # The period's first and last days, as ledger report --json gives them (not the day after, read as a second day).
+    assert _report(ws, "--period", "2026-11-20")["period"] == {"start": "2026-11-20", "end": "2026-11-20"}
+    assert _report(ws, "--period", "2026-11")["period"] == {"start": "2026-11-01", "end": "2026-11-30"}
     day = _report(ws, "--period", "2026-11-20", "--by", "post")["rows"]
     assert [r["post"] for r in day] == [post]
     assert day[0]["reach"] == {"value": 800, "at_least": False} and "note" not in day[0]["kpis"]["er_reach"]
@@ -189,7 +192,33 @@ def test_the_report_counts_spend_as_the_ledger_does_and_says_what_it_cannot_comp
     text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--period", "2026-11-20")
     assert "—" in text and "≥" not in text
     csv_text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "day", "--csv")
-    assert csv_text.splitlines()[1].startswith("+Launch,2026-11-20,45.00,1000,800,50,12,2,")
+    assert csv_text.splitlines()[1].startswith("+launch,2026-11-20,45.00,1000,800,50,12,2,")
+
+
+def test_the_report_names_a_campaign_by_its_slug_and_its_csv_writes_counts_without_separators(ws: Path) -> None:
+    # "+Summer Sale" is neither the name nor the +slug people type; the report says +summer-sale, as campaign list does.
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "add", "Summer Sale", "--platforms", "instagram")
+    task = crewdeck("-w", str(ws), "--as", "raj", "add", "Sale reel +summer-sale").strip()
+    crewdeck("-w", str(ws), "--as", "raj", "set", task, "platform=instagram")
+    for day, reach in (("2026-11-20", "1200"), ("2026-11-21", "1500")):
+        crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", task[:8], day, "impressions=2000", f"reach={reach}", "clicks=10")
+    text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "+summer-sale")
+    assert text.splitlines()[1].startswith("+summer-sale ")
+    csv_line = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "+summer-sale", "--csv").splitlines()[1]
+    assert csv_line.startswith("+summer-sale,0.00,4000,≥1500,0,20,0,")  # no "≥1,500" in a CSV's counts
+
+
+def test_kpi_add_and_import_refuse_a_task_that_is_no_post_of_a_campaign(ws: Path, tmp_path: Path) -> None:
+    # A task with no campaign would keep numbers that no report, pane or target ever counts.
+    task = crewdeck("-w", str(ws), "--as", "raj", "add", "Book the studio").strip()
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "add", task[:8], "2026-11-20", "clicks=3")
+    assert err.count("\n") == 1 and f"{task[:8]} is not a post of a campaign" in err
+    source = tmp_path / "k.csv"
+    source.write_text("date,post,clicks\n2026-11-20,Book the studio,3\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", str(source), "--format", "csv")
+    assert f"{source}:2: post: " in err and "is not a post" in err
+    with Store(ws) as store:
+        assert store.conn.execute("SELECT count(*) FROM result").fetchone()[0] == 0
 
 
 # ---------------------------------------------------------------- targets
@@ -244,6 +273,7 @@ def test_targets_are_set_by_managers_and_flag_the_campaigns_that_miss_them(ws: P
     assert _report(ws, "--period", "2026-11-21")["rows"] == []  # nothing that day: nothing judged
     text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report")
     assert "ctr 0.90% vs ctr>=1.2%" in text
+    assert "cpa 5.00 vs cpa<=4.00 EUR" in text  # in the currency the target was given in, as the table's SPEND EUR
     # The result CPA counts is part of the targets: clicks here.
     crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "result=clicks", "--target", "cpa<=2")
     row = _report(ws)["rows"][0]
@@ -260,7 +290,8 @@ def test_a_campaign_falling_off_target_adds_a_review_task_only_when_the_workspac
     crewdeck(*add, "2026-11-21", "impressions=9000", "clicks=10")  # off target, but the setting is off
     assert "Review +launch" not in crewdeck("-w", str(ws), "tasks", "all")
     assert "rule managers_only" in crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "review", "on")
-    crewdeck("-w", str(ws), "--as", "ana", "kpi", "review", "on")
+    said = crewdeck("-w", str(ws), "--as", "ana", "kpi", "review", "on")
+    assert said.strip() == "review tasks for campaigns that fall off a target: on"  # not silent: the setting is shown nowhere else
     crewdeck(*add, "2026-11-21", "impressions=1000")  # back on target: 30 / 2,000
     assert "Review +launch" not in crewdeck("-w", str(ws), "tasks", "all")
     crewdeck(*add, "2026-11-22", "impressions=9000", "clicks=1")  # falls off: 31 / 11,000

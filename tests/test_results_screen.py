@@ -86,7 +86,7 @@ async def test_4_opens_the_results_with_a_row_per_campaign_and_escape_closes(wor
         assert screen.page is not None and screen.page.kind == "week" and screen.page.label == "2026-W48"
         rows = _table(app).rows
         assert len(rows) >= 2 and all(row.results and row.spend for row in rows)
-        spring = next(row for row in rows if row.label == "+Spring Launch")
+        spring = next(row for row in rows if row.label == "+spring-launch")
         assert spring.missed.endswith(" vs ctr>=5%") and len(spring.series) == 7
         assert spring.series[:4] != (0, 0, 0, 0) and spring.series[4:] == (0, 0, 0)  # Monday to Thursday so far
         await pilot.press("escape")
@@ -124,7 +124,7 @@ async def test_enter_opens_a_campaigns_posts_best_first_then_a_posts_days_and_es
     app = make_app(workspace, watch=False)
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await _open(pilot)
-        spring = next(i for i, row in enumerate(_table(app).rows) if row.label == "+Spring Launch")
+        spring = next(i for i, row in enumerate(_table(app).rows) if row.label == "+spring-launch")
         await pilot.press(*["j"] * spring, "enter")
         await settle(pilot)
         assert screen.page is not None and screen.page.level == "posts" and screen.page.title.startswith("+spring-launch: posts")
@@ -146,6 +146,66 @@ async def test_enter_opens_a_campaigns_posts_best_first_then_a_posts_days_and_es
         await pilot.press("escape")
         await settle(pilot)
         assert screen.page.level == "campaigns" and isinstance(app.screen, ResultsScreen)
+
+
+async def test_a_campaigns_results_per_platform_are_told_apart_in_its_posts_at_80x24(workspace: Path) -> None:
+    # "+spring-launch/linkedin" and "+spring-launch/tiktok" both read "+spring-launc…" in an 80-column table.
+    members, campaigns, _ = _ids(workspace)
+    with Store(workspace) as store:
+        day = NOW.date().isoformat()
+        rows = [
+            (Key("campaign", campaign=campaigns["Spring Launch"], platform=p), day, {"impressions": 900, "clicks": 9})
+            for p in ("linkedin", "tiktok")
+        ]
+        write(store, members["ana"], rows, "test")
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        spring = next(i for i, row in enumerate(_table(app).rows) if row.label == "+spring-launch")
+        await pilot.press(*["j"] * spring, "enter")
+        await settle(pilot)
+        assert screen.page is not None and screen.page.level == "posts"
+        table = _table(app)
+        labels = [row.label for row in table.rows if row.key.startswith("/")]
+        assert sorted(labels) == ["/linkedin", "/tiktok"]  # the title names the campaign already
+        assert max(len(label) for label in labels) <= table.widths(table.size.width)[0]
+
+
+async def test_the_target_a_campaign_misses_is_read_whole_at_160x48(workspace: Path) -> None:
+    # "✗ 18.06 vs cpa<=4…" while the campaign's name had 40 cells to spare.
+    members, campaigns, _ = _ids(workspace)
+    with Store(workspace) as store, store.write(members["ana"]) as w:
+        goals = [{"kpi": "cpa", "op": "<=", "value": "4.00"}]
+        w.set("campaign", campaigns["Spring Launch"], {"kpis": {"targets": goals, "result": "conversions"}})
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(pilot)
+        table = _table(app)
+        spring = next(row for row in table.rows if row.label == "+spring-launch")
+        assert spring.missed.endswith(" vs cpa<=4.00 EUR")
+        targets = [c.title for c in table.columns].index("TARGETS")
+        assert len(f"✗ {spring.missed}") <= table.widths(table.size.width)[targets]
+
+
+async def test_a_spend_with_no_rate_says_so_in_cells_it_fits_at_80x24(workspace: Path) -> None:
+    # "rate missing" read "rate mi…" in every KPI column (8 cells) and "rate missi…" under SPEND.
+    members, campaigns, _ = _ids(workspace)
+    with Store(workspace) as store, store.write(members["ana"]) as w:
+        entry = {"date": NOW.date().isoformat(), "campaign": campaigns["Spring Launch"], "category": "ads", "payee": "Meta"}
+        w.append(
+            "ledger_entry",
+            {**entry, "amount": 30000, "currency": "XAF", "entered_by": members["ana"], "entered_at": "2026-11-26T10:00:00Z"},
+        )
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot)
+        table = _table(app)
+        spring = next(row for row in table.rows if row.label == "+spring-launch")
+        widths = table.widths(table.size.width)
+        titles = [c.title for c in table.columns]
+        assert spring.spend == "no rate" and len(spring.spend) <= widths[titles.index("SPEND")]
+        cpc = spring.kpis[1]
+        assert cpc == "no rate" and len(cpc) <= widths[titles.index("CPC")]
 
 
 async def test_results_are_in_the_palette(workspace: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import difflib
 import json
 import sys
@@ -103,7 +104,27 @@ def cmd_post_resume(ctx: Context) -> int:
 
 def cmd_post_slot(ctx: Context) -> int:
     post_id = _post_id(ctx)
-    return _said(writing.move_slot(ctx.ws.store, ctx.me.id, post_id, ctx.now, _slot(ctx, post_id, ctx.args.when)), ctx)
+    # "fri 18:00" given as one argument reads as the two words it holds.
+    words = " ".join(ctx.args.when).split()
+    return _said(writing.move_slot(ctx.ws.store, ctx.me.id, post_id, ctx.now, _slot(ctx, post_id, words)), ctx)
+
+
+def _slot_text(ctx: Context, slot: dt.datetime, slot_tz: str | None, campaign: str | None) -> str:
+    """The slot in your time, the audience's, and the zone it was set in when that is neither."""
+    from crewdeck.tui.time.when import format_local
+
+    found = ctx.ws.campaign(campaign) if campaign else None
+    audience_tz = found.audience_tz if found and found.audience_tz else None
+    extra = []
+    if audience_tz and audience_tz != ctx.viewer_tz:
+        extra.append(f"{format_local(slot, audience_tz, ctx.now, clock24=ctx.config.clock24)} for the audience")
+    if slot_tz and slot_tz not in (ctx.viewer_tz, audience_tz):
+        # A slot typed with a zone of its own keeps that zone's clock (moves keep its wall time).
+        extra.append(
+            f"set in {slot_tz}" if audience_tz else f"{format_local(slot, slot_tz, ctx.now, clock24=ctx.config.clock24)} where it was set"
+        )
+    shown = format_local(slot, ctx.viewer_tz, ctx.now, clock24=ctx.config.clock24)
+    return shown + (f" ({'; '.join(extra)})" if extra else "")
 
 
 def _post_json(view: PostView, ctx: Context) -> dict[str, Any]:
@@ -204,8 +225,6 @@ def _diff_since_seen(ctx: Context, post_id: str, member: str) -> list[str]:
 
 
 def cmd_post_show(ctx: Context) -> int:
-    from crewdeck.tui.time.when import format_local
-
     post_id = _post_id(ctx)
     view = read_post(ctx.ws.conn, post_id, ctx.now)
     assert view is not None
@@ -225,9 +244,7 @@ def cmd_post_show(ctx: Context) -> int:
         lines.append(f"crisis:    {crisis.reason} ({crisis.id[:8]}{', open' if crisis.open else ', ended'})")
     lines.append(f"platform:  {f.platform or '-'}" + (f"   campaign: +{data['campaign']}" if data["campaign"] else ""))
     if f.slot is not None:
-        slot = format_local(f.slot, ctx.viewer_tz, ctx.now, clock24=ctx.config.clock24)
-        audience = format_local(f.slot, f.slot_tz, ctx.now, clock24=ctx.config.clock24) if f.slot_tz and f.slot_tz != ctx.viewer_tz else ""
-        lines.append(f"slot:      {slot}" + (f" ({audience} for the audience)" if audience else ""))
+        lines.append(f"slot:      {_slot_text(ctx, f.slot, f.slot_tz, f.campaign)}")
     limit = limits.LIMITS.get(f.platform or "")
     used = limits.length(f.platform, data["copy"])
     lines.append(f"copy:      {used:,}" + (f" of {limit.chars:,}" if limit else "") + " characters")

@@ -59,6 +59,7 @@ def _review(ctx: Context, before: review.Misses | None) -> None:
 def cmd_review(ctx: Context) -> int:
     with ctx.writer() as w:
         w.set("workspace", WORKSPACE_ROW, {"review_off_target": ctx.args.state == "on"})
+    print(f"review tasks for campaigns that fall off a target: {ctx.args.state}")
     return 0
 
 
@@ -166,14 +167,14 @@ def _rows(built: report.ResultsReport, plain: bool) -> tuple[list[str], list[lis
     for g in built.groups:
         t = g.totals
         key = g.key[:8] if by == "post" and not g.key.startswith("/") and not plain else g.key
-        cells = [f"+{built.campaign_label(g.campaign)}", *([key or f"(no {by})"] if by != "campaign" else [])]
+        cells = [f"+{built.campaign_slug(g.campaign)}", *([key or f"(no {by})"] if by != "campaign" else [])]
 
         def count(name: str, t: Totals = t) -> str:
             return str(t.count(name)) if plain else f"{t.count(name):,}"
 
-        cells += [report.spend_text(t, built.currency), count("impressions"), report.reach_text(t)]
+        cells += [report.spend_text(t, built.currency), count("impressions"), report.reach_text(t, plain)]
         cells += [count("engagements"), count("clicks"), count("conversions")]
         cells += [shown(g.kpis[k.code], built.currency) for k in KPIS]
-        cells += [", ".join(f"{k.code} {shown(v, built.currency)} vs {t}" for t, v in g.missed for k in [v.kpi])]
+        cells += [", ".join(f"{k.code} {shown(v, built.currency)} vs {t.text(built.currency)}" for t, v in g.missed for k in [v.kpi])]
         rows.append(cells)
     return headers, rows

@@ -33,7 +33,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger import csvfiles
 from crewdeck.tui.ledger.actions import derived_id
 from crewdeck.tui.ledger.csvfiles import Rejected
-from crewdeck.tui.results.keys import Key, platform
+from crewdeck.tui.results.keys import Key, not_a_post, platform
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Campaign, Workspace, match_campaign
 
@@ -403,6 +403,8 @@ class _Matcher:
         self.campaigns: list[Campaign] = ws.campaigns()
         self.by_name = {c.name.strip().lower(): c for c in self.campaigns}
         self._posts: dict[str, list[str]] | None = None
+        #: Per task named: why it is no post (``""``: it is one), read once however many rows name it.
+        self._not_posts: dict[str, str] = {}
 
     def campaign(self, cell: _Cells, name: str) -> str | None:
         raw = cell.get(name)
@@ -426,7 +428,7 @@ class _Matcher:
         raw = cell.get("post")
         if re.fullmatch(r"[0-9a-f]{4,32}", raw.lower()):
             try:
-                return self.ws.resolve("task", raw)
+                return self._a_post(cell, self.ws.resolve("task", raw))
             except UserError:
                 pass
         if self._posts is None:
@@ -442,7 +444,16 @@ class _Matcher:
                 else f"{len(found)} posts are titled {visible(raw)!r}: give the id",
             )
             return None
-        return found[0]
+        return self._a_post(cell, found[0])
+
+    def _a_post(self, cell: _Cells, task_id: str) -> str | None:
+        problem = self._not_posts.get(task_id)
+        if problem is None:
+            problem = self._not_posts[task_id] = not_a_post(self.ws, task_id)
+        if problem:
+            cell.problem("post", problem)
+            return None
+        return task_id
 
     def key(self, cell: _Cells, fmt: str) -> Key | None:
         if fmt in PLATFORM:

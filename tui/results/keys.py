@@ -67,7 +67,19 @@ def parse_target(ws: Workspace, text: str) -> Key:
         if not slash or not name:
             raise UserError(f"{raw!r}: name the platform, as in +{raw[1:] or 'campaign'}/instagram")
         return Key("campaign", campaign=ws.campaign_by_name(name).id, platform=platform(where))
-    return Key("post", post=ws.resolve("task", raw))
+    post = ws.resolve("task", raw)
+    problem = not_a_post(ws, post)
+    if problem:
+        raise UserError(problem)
+    return Key("post", post=post)
+
+
+def not_a_post(ws: Workspace, task_id: str) -> str:
+    """Why a task takes no results (a report counts a post's results in its campaign), or ``""``."""
+    row = ws.conn.execute("SELECT campaign FROM task WHERE id = ?", (task_id,)).fetchone()
+    if row is not None and row[0]:
+        return ""
+    return f"{task_id[:8]} is not a post of a campaign: no report would count its results (crewdeck set {task_id[:8]} campaign=+CAMPAIGN)"
 
 
 def parse_values(pairs: Iterable[str], key: Key, base_currency: str) -> dict[str, Any]:

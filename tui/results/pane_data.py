@@ -92,7 +92,7 @@ def load(ws: Workspace, kind: str, anchor: dt.date, campaign: str | None = None,
             currency,
             "posts",
             f"+{slug}: posts, best CTR first",
-            tuple(_post_lines(ws, currency, bounds, previous, campaign, slug)),
+            tuple(_post_lines(ws, currency, bounds, previous, campaign)),
         )
     title = ws.conn.execute("SELECT title FROM task WHERE id = ?", (post,)).fetchone()
     days = report.build(ws.conn, currency, by="day", bounds=bounds, campaign=campaign, post=post)
@@ -151,11 +151,11 @@ def _campaign_lines(
                 series[day] = counts[column]
             if before_days[0] <= day < before_days[1]:
                 before.append(counts[column])
-        lines.append(_line(now, g, f"+{now.campaign_label(g.campaign)}", sum(before) if before else None, series, spark))
+        lines.append(_line(now, g, f"+{now.campaign_slug(g.campaign)}", sum(before) if before else None, series, spark))
     return lines
 
 
-def _post_lines(ws: Workspace, currency: str, bounds: Bounds, previous: Bounds | None, campaign: str, slug: str) -> list[ResultLine]:
+def _post_lines(ws: Workspace, currency: str, bounds: Bounds, previous: Bounds | None, campaign: str) -> list[ResultLine]:
     now = report.build(ws.conn, currency, by="post", bounds=bounds, campaign=campaign)
     before = report.build(ws.conn, currency, by="post", bounds=previous, campaign=campaign) if previous else None
     earlier = {g.key: g for g in before.groups} if before else {}
@@ -172,7 +172,8 @@ def _post_lines(ws: Workspace, currency: str, bounds: Bounds, previous: Bounds |
     titles = dict(ws.conn.execute("SELECT id, title FROM task WHERE campaign = ?", (campaign,)).fetchall())
     lines = []
     for g in now.groups:
-        label = titles.get(g.key) or (f"+{slug}{g.key}" if g.key.startswith("/") else "(no post)" if not g.key else g.key[:8])
+        # A campaign's own results on a platform: "/linkedin" (the title names the campaign; its slug would leave no room).
+        label = titles.get(g.key) or (g.key if g.key.startswith("/") else "(no post)" if not g.key else g.key[:8])
         lines.append(_line(now, g, label, _count(earlier.get(g.key), result), series.get(g.key, {}), spark))
     ctr = {g.key: g.kpis["ctr"].value for g in now.groups}
     lines.sort(key=lambda line: (ctr[line.key] is None, -(ctr[line.key] or 0), line.label.lower()))
@@ -195,14 +196,19 @@ def _line(built: report.ResultsReport, g: report.Group, label: str, before: int 
     return ResultLine(
         key=g.campaign if built.by == "campaign" else g.key,
         label=visible(label),  # a name or title someone typed: shown, never sent to the terminal
-        spend=report.spend_text(g.totals, built.currency),
+        spend=_fitted(report.spend_text(g.totals, built.currency)),
         results=f"{count:,}",
-        kpis=tuple(shown(g.kpis[code], built.currency) for code in SHOWN),
-        missed=", ".join(f"{shown(v, built.currency)} vs {t}" for t, v in g.missed),
+        kpis=tuple(_fitted(shown(g.kpis[code], built.currency)) for code in SHOWN),
+        missed=", ".join(f"{shown(v, built.currency)} vs {t.text(built.currency)}" for t, v in g.missed),
         has_targets=report.has_targets(built, g.campaign),
         change=_change(count, before),
         series=tuple(daily.get(day, 0) for day in days),
     )
+
+
+def _fitted(text: str) -> str:
+    """ "rate missing" as the table's 8-cell columns can show it whole."""
+    return "no rate" if text == "rate missing" else text
 
 
 @lru_cache(maxsize=8)

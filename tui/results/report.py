@@ -67,6 +67,10 @@ class ResultsReport:
     def campaign_label(self, campaign_id: str) -> str:
         return self.campaign_names.get(campaign_id, short(campaign_id))
 
+    def campaign_slug(self, campaign_id: str) -> str:
+        """How ``+campaign`` names it (``spring-launch``), as ``campaign list`` and the task list show it."""
+        return campaign_slug(campaign_id, self.campaign_label(campaign_id))
+
 
 def build(
     conn: sqlite3.Connection,
@@ -358,10 +362,12 @@ def spend_text(totals: Totals, currency: str) -> str:
     return format_minor(round_minor(totals.spend, currency), currency, grouping=True)
 
 
-def reach_text(totals: Totals) -> str:
+def reach_text(totals: Totals, plain: bool = False) -> str:
+    """``≥9,000`` (``plain``: ``≥9000``, as a CSV writes its counts)."""
     if totals.reach_max is None:
         return "—"
-    return f"≥{totals.reach_max:,}" if totals.reach_is_bound else f"{totals.reach_max:,}"
+    number = str(totals.reach_max) if plain else f"{totals.reach_max:,}"
+    return f"≥{number}" if totals.reach_is_bound else number
 
 
 def as_json(report: ResultsReport) -> dict[str, Any]:
@@ -369,7 +375,7 @@ def as_json(report: ResultsReport) -> dict[str, Any]:
     rows = []
     for g in report.groups:
         t = g.totals
-        row: dict[str, Any] = {"campaign": campaign_slug(g.campaign, report.campaign_label(g.campaign)), "campaign_id": g.campaign}
+        row: dict[str, Any] = {"campaign": report.campaign_slug(g.campaign), "campaign_id": g.campaign}
         if report.by != "campaign":
             row[report.by] = g.key
         rows.append(
@@ -392,10 +398,19 @@ def as_json(report: ResultsReport) -> dict[str, Any]:
     return {
         "currency": report.currency,
         "by": report.by,
-        "period": None if report.bounds is None else {"from": report.bounds[0].isoformat(), "until": report.bounds[1].isoformat()},
+        "period": _period_json(report.bounds),
         "rows": rows,
         "rate_missing": [{"currency": c, "amount": format_minor(a, c)} for c, a in sorted(report.missing.items())],
     }
+
+
+def _period_json(bounds: tuple[dt.date, dt.date] | None) -> dict[str, str | None] | None:
+    """The first and last days, as ``ledger report --json`` gives a period (``null``: a run open at that end)."""
+    if bounds is None:
+        return None
+    first, after = bounds
+    last = after - dt.timedelta(days=1)
+    return {"start": first.isoformat() if first.year > 1900 else None, "end": last.isoformat() if last.year < 9998 else None}
 
 
 def _money(value: Decimal, currency: str) -> str:

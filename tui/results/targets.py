@@ -35,6 +35,10 @@ class Target:
         suffix = "%" if unit == "percent" else "x" if unit == "ratio" else ""
         return f"{self.kpi}{self.op}{self.value}{suffix}"
 
+    def text(self, currency: str) -> str:
+        """As a person types it: ``cpa<=4.00 EUR`` (a money target is in the report's currency)."""
+        return f"{self} {currency}" if BY_CODE[self.kpi].unit == "money" else str(self)
+
     def met(self, value: Value) -> bool | None:
         """Whether the shown value meets the target; ``None`` when there is no value."""
         return None if value.value is None else OPERATORS[self.op](value.value, self.value)

@@ -29,6 +29,8 @@ class TaskDetail:
     history: list[ToldChange]
     depends_on: list[tuple[str, str, str]]
     blocking: list[tuple[str, str, str]]
+    #: A post's state as read now, with its round ("in review (step 1 of 2 (copy), @mia, still open)"); ``None``: no post.
+    post_state: str | None = None
 
 
 def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", clock24: bool = True) -> TaskDetail:
@@ -65,6 +67,7 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
         blocked=any(status in OPEN_STATUSES for _, _, status in depends),
     )
     return TaskDetail(
+        post_state=_post_state(ws, task_id, now, handles) if record["post_state"] else None,
         id=task_id,
         title=text_or(record["title"], untitled_task(task_id)),
         record=record,
@@ -77,3 +80,15 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
         depends_on=depends,
         blocking=blocking,
     )
+
+
+def _post_state(ws: Workspace, post_id: str, now: dt.datetime, handles: dict[str, str]) -> str | None:
+    """What ``crewdeck post show`` says of the post's state (a task's status means nothing for a post)."""
+    from crewdeck.tui.posts.reading import read_post
+    from crewdeck.tui.posts.states import label
+
+    view = read_post(ws.conn, post_id, now)
+    if view is None:
+        return None
+    in_round = view.state in ("in-review", "changes-requested")
+    return label(view.state) + (f" ({view.round.describe(handles)})" if in_round else "")

@@ -18,7 +18,10 @@ def detail_fields(d: TaskDetail, tz: str, now: dt.datetime, clock24: bool) -> li
     """The detail's fields that have a value, named: ``("assignee", "@raj (Raj Mehta, Asia/Kolkata)")``."""
     r = d.record
     fields = [
-        ("status", r["status"] + (f" — declined: {r['decline_reason']}" if r["decline_reason"] else "")),
+        # A post's state as read stands in for its task status, as in the task list's STATUS column.
+        ("state", d.post_state)
+        if d.post_state
+        else ("status", r["status"] + (f" — declined: {r['decline_reason']}" if r["decline_reason"] else "")),
         ("assignee", f"@{d.assignee.handle} ({d.assignee.name}, {d.assignee.tz})" if d.assignee else "nobody"),
         ("priority", r["priority"]),
         ("campaign", (d.campaign or "") + (f" / {r['platform']}" if r["platform"] else "")),

@@ -134,6 +134,10 @@ class DetailScreen(Screen[None]):
         doc.add().add((f"Urgency {score(d.urgency):.1f}", "bold"))
         for term in d.urgency:
             doc.add(f"  {term.points:+5.1f}  {term.name:<10} {term.why}")
+        if d.post_state is not None:
+            doc.add().add(("Copy", "bold")).block(r["copy"] or "(none yet)")
+            if r["link"]:
+                doc.add(("  link ", "dim"), r["link"])
         if r["notes"]:
             doc.add().add(("Notes", "bold")).block(r["notes"])
         doc.add().add(("History", "bold"), " ", (f"(times in {tz})", "dim"))

@@ -46,8 +46,9 @@ class PromptScreen(ModalScreen[str | None]):
         background: $panel;
         border: round $accent;
     }
-    PromptScreen .prompt--title { text-style: bold; }
-    PromptScreen .prompt--help { color: $foreground-muted; }
+    /* A question longer than the dialog wraps (a Label is as wide as its text, and was cut at 80 columns). */
+    PromptScreen .prompt--title { text-style: bold; width: 100%; }
+    PromptScreen .prompt--help { color: $foreground-muted; width: 100%; }
     PromptScreen .prompt--preview { color: $foreground-muted; height: auto; margin-top: 1; }
     PromptScreen .prompt--preview.-problem { color: $error; }
     PromptScreen .prompt--refused { color: $error; height: auto; display: none; }
