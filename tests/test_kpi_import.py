@@ -261,3 +261,52 @@ def test_an_import_that_takes_a_campaign_off_target_adds_the_review_task(ws: Pat
     assert [t["title"] for t in tasks if t["title"].startswith("Review +autumn")] == [
         next(t["title"] for t in tasks if t["title"].startswith("Review +autumn"))
     ]
+
+
+def test_a_second_currency_for_a_key_and_day_here_names_its_line_and_imports_nothing(ws: Path, tmp_path: Path) -> None:
+    """The rules refuse it at write time; the import names the row and its column, as for every bad row."""
+    header = "campaign,platform,date,clicks,value,currency\n"
+    crewdeck(
+        "-w",
+        str(ws),
+        "--as",
+        "raj",
+        "kpi",
+        "import",
+        _file(tmp_path, "a.csv", header + "Autumn,meta,2026-11-20,3,5.00,EUR\n"),
+        "--format",
+        "csv",
+    )
+    before = _state(ws)
+    source = _file(tmp_path, "b.csv", header + "Autumn,meta,2026-11-19,1,1.00,USD\nAutumn,meta,2026-11-20,4,5.00,USD\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
+    lines = err.splitlines()
+    assert (
+        lines[0] == f"{source}:3: value: this campaign's conversion value for 2026-11-20 is in EUR here: a second currency (USD) is refused"
+    )
+    assert lines[1].startswith(f"crewdeck: error: nothing imported: 1 bad row in {source}: line 3: value: ")
+    assert _state(ws) == before
+
+
+def test_bad_rows_are_counted_as_rows_not_as_problems_and_one_row_is_one_row(ws: Path, tmp_path: Path) -> None:
+    header = "campaign,platform,date,clicks,reach\n"
+    source = _file(tmp_path, "bad.csv", header + "Autumn,meta,2026-02-30,-1,NaN\n")
+    lines = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv").splitlines()
+    assert lines[:3] == [
+        f"{source}:2: date: '2026-02-30' is not a date (YYYY-MM-DD, or M/D/YYYY)",
+        f"{source}:2: reach: 'NaN' is not a count (a whole number)",
+        f"{source}:2: clicks: '-1' is not a count (a whole number)",
+    ]
+    assert lines[3].startswith(f"crewdeck: error: nothing imported: 1 bad row in {source}: line 2: date: ")
+    out = crewdeck(
+        "-w",
+        str(ws),
+        "--as",
+        "raj",
+        "kpi",
+        "import",
+        _file(tmp_path, "good.csv", header + "Autumn,meta,2026-11-20,1,2\n"),
+        "--format",
+        "csv",
+    )
+    assert out.strip() == "imported 1 row: 1 changed, 0 unchanged"

@@ -155,6 +155,7 @@ def run(
     columns, header_currency = _columns(header, fmt, mapping, source, header_line)
     out = Imported()
     clashes: list[str] = []
+    value_column = header[columns["value"]].strip() if "value" in columns else "value"
     batches = _batches(ws, rows, source, fmt, header, columns, header_currency, with_spend, size, out, problems)
     head = [next(batches)]
     head.extend(islice(batches, 1))
@@ -162,7 +163,7 @@ def run(
     # (``Store.bulk`` builds the lookup indexes again at its end: worth it for a large file, not for a day's rows).
     with ws.store.bulk() if len(head) > 1 else nullcontext():
         for wanted, spend in chain(head, batches):
-            _batch(ws, member, wanted, spend, out, problems, clashes, source, fmt, now_text, before_write)
+            _batch(ws, member, wanted, spend, out, problems, clashes, source, fmt, now_text, before_write, value_column)
         # Raised inside the transaction: whatever the batches wrote is rolled back.
         if problems:
             raise Rejected(source, problems)
@@ -229,12 +230,13 @@ def _batch(
     fmt: str,
     now_text: str,
     before_write: Callable[[list[Key]], None] | None,
+    value_column: str,
 ) -> None:
     """Write what a batch changes, unless a row so far was bad (then the import writes nothing)."""
     if problems:
         return
-    results, new_spend = _only_changes(ws, wanted, spend, out, clashes)
-    if clashes or not (results or new_spend):
+    results, new_spend = _only_changes(ws, wanted, spend, out, clashes, problems, source, value_column)
+    if problems or clashes or not (results or new_spend):
         return
     if before_write:
         before_write([key for key, _, _, _ in results])
@@ -469,9 +471,19 @@ class _Matcher:
 
 
 def _only_changes(
-    ws: Workspace, wanted: list[Wanted], spend: list[SpendRow], out: Imported, clashes: list[str]
+    ws: Workspace,
+    wanted: list[Wanted],
+    spend: list[SpendRow],
+    out: Imported,
+    clashes: list[str],
+    problems: list[str],
+    source: str,
+    value_column: str,
 ) -> tuple[list[Wanted], list[SpendRow]]:
-    """What the workspace does not hold yet: changed fields of results, new spend entries (counted in ``out``)."""
+    """What the workspace does not hold yet: changed fields of results, new spend entries (counted in ``out``).
+
+    A conversion value in another currency than the one held for its key and day goes to ``problems`` (the rules refuse it).
+    """
     ids = [key.row_id(day) for key, day, _, _ in wanted]
     stored: dict[str, dict[str, Any]] = {}
     names = [*RESULT_COUNTS, "followers"]
@@ -487,6 +499,13 @@ def _only_changes(
             results.append((key, day, {**key.fields(day), **values}, line))
             continue
         changed = {name: value for name, value in values.items() if before.get(name) != value}
+        held, given = before["conversion_value"], changed.get("conversion_value")
+        if held is not None and given is not None and held["currency"] != given["currency"]:
+            problems.append(
+                f"{source}:{line}: {value_column}: this {key.kind}'s conversion value for {day} is in {held['currency']} here: "
+                f"a second currency ({given['currency']}) is refused"
+            )
+            continue
         if changed:
             results.append((key, day, changed, line))
         else:
