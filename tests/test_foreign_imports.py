@@ -520,3 +520,12 @@ def test_a_csv_row_with_more_cells_than_its_header_or_an_open_quote_is_named(cli
     assert quote.err == f"crewdeck: error: nothing imported: {tmp_path / 'l.csv'}: row 2: not valid CSV: unexpected end of data\n"
     huge = cli("import", "--from", "asana", str(write(tmp_path, "h.csv", header + "7," + "x" * 200_000 + ",n\n")))
     assert huge.code == 2 and huge.err.startswith(f"crewdeck: error: nothing imported: {tmp_path / 'h.csv'}: row 2: not valid CSV: ")
+
+
+def test_an_asana_day_that_is_no_day_quotes_the_cell(cli: Cli, tmp_path: Path) -> None:
+    rows = [{"Task ID": "1", "Name": "a", "Due Date": "2026-02-30"}, {"Task ID": "2", "Name": "b", "Created At": "0000-01-01"}]
+    path = write(tmp_path, "a.csv", asana_csv(rows))
+    assert cli("import", "--from", "asana", str(path)).err.splitlines()[:2] == [
+        f"{path}: row 2 (task 1): Due Date: '2026-02-30' is not a date (YYYY-MM-DD)",
+        f"{path}: row 3 (task 2): Created At: '0000-01-01' is not a date (YYYY-MM-DD)",
+    ]

@@ -263,9 +263,13 @@ def match_person(name: str, email: str, ws_people: dict[str, str]) -> str | None
 def day(text: str) -> str:
     """``YYYY-MM-DD``; ``ValueError`` otherwise."""
     raw = text.strip()
-    if len(raw) != 10:
+    try:
+        parsed = dt.date.fromisoformat(raw) if len(raw) == 10 else None
+    except ValueError:  # 2026-02-30, 0000-01-01
+        parsed = None
+    if parsed is None:
         raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)")
-    return dt.date.fromisoformat(raw).isoformat()
+    return parsed.isoformat()
 
 
 def build(
