@@ -529,3 +529,15 @@ def test_an_asana_day_that_is_no_day_quotes_the_cell(cli: Cli, tmp_path: Path) -
         f"{path}: row 2 (task 1): Due Date: '2026-02-30' is not a date (YYYY-MM-DD)",
         f"{path}: row 3 (task 2): Created At: '0000-01-01' is not a date (YYYY-MM-DD)",
     ]
+
+
+def test_windows_line_breaks_in_a_description_are_line_breaks(cli: Cli, tmp_path: Path) -> None:
+    """A description written on Windows (or a CSV cell saved by a spreadsheet) breaks its lines with CR LF: not a control character."""
+    board = trello_board(cards=0, actions=0)
+    board["cards"] = [trello_card(1, name="Card", desc="one\r\ntwo\rthree")]
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))))
+    assert tasks(cli)["Card"]["notes"].startswith("one\ntwo\nthree")
+    rows = [{"Task ID": "1", "Name": "Row", "Notes": "first\r\nsecond"}]
+    cli.ok("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv(rows))))
+    assert tasks(cli)["Row"]["notes"] == "first\nsecond"
+    assert cli.ok("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv(rows)))).startswith("nothing new")

@@ -326,6 +326,9 @@ def _batches(
     batch = Source(built.source.name, [], [])
     for item in items:
         task_id = stable_id(kind, item.source_id)
+        # A description written on Windows breaks its lines with CR LF: a line break here, not a control character.
+        item.body = _line_breaks(item.body)
+        item.notes = [_line_breaks(line) for line in item.notes]
         # The status's place in the record; decided once the labels say whether it is a post.
         values: dict[str, Any] = {"title": item.title.strip() or item.title, "status": item.status or "inbox"}
         if item.priority:
@@ -401,6 +404,14 @@ def _post(
     if note:
         item.notes.insert(0, note)
     return post
+
+
+_CR = re.compile("\r\n?")
+
+
+def _line_breaks(text: str) -> str:
+    """``text`` with its CR LF and CR line breaks as LF."""
+    return _CR.sub("\n", text) if "\r" in text else text
 
 
 def _zone_here(ws: Workspace, task_id: str) -> str | None:
