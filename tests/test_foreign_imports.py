@@ -435,11 +435,17 @@ def test_trello_fields_of_the_wrong_type_are_named_never_a_traceback(cli: Cli, t
 
 
 def test_a_trello_checklist_of_the_wrong_shape_is_named(cli: Cli, tmp_path: Path) -> None:
-    board = trello_board(cards=1, actions=0)
-    board["checklists"] = [{"id": "ch-1", "idCard": card_id(1), "name": "Before", "checkItems": 5}]
+    board = trello_board(cards=0, actions=0)
+    board["cards"] = [trello_card(100)]
+    board["checklists"] = [{"id": "ch-1", "idCard": card_id(100), "name": "Before", "checkItems": 5}]
     path = write(tmp_path, "board.json", trello_json(board))
     result = cli("import", "--from", "trello", str(path))
     assert result.err == f"crewdeck: error: nothing imported: {path}: checklist ch-1: checkItems: expected a list, got 5\n"
+    # Positions are only compared: one larger than any float still sorts, last.
+    items = [{"name": "Last", "pos": 10**400}, {"name": "First", "pos": 1.5}, {"name": "Second", "pos": 2}]
+    board["checklists"] = [{"id": "ch-1", "idCard": card_id(100), "name": "Before", "checkItems": items}]
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))))
+    assert tasks(cli)["Card 100"]["notes"].startswith("Before:\n[ ] First\n[ ] Second\n[ ] Last")
 
 
 @pytest.mark.parametrize("fmt", ["trello", "asana", "linear"])

@@ -149,9 +149,10 @@ def _checklist(entry: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _position(item: dict[str, Any]) -> float:
+def _position(item: dict[str, Any]) -> int | float:
+    # Compared as they are: an int larger than any float sorts without being made one.
     pos = item.get("pos")
-    return float(pos) if isinstance(pos, int | float) else 0.0
+    return pos if isinstance(pos, int | float) else 0
 
 
 def _object(value: Any) -> dict[str, Any]:
