@@ -547,3 +547,10 @@ def test_windows_line_breaks_in_a_description_are_line_breaks(cli: Cli, tmp_path
     cli.ok("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv(rows))))
     assert tasks(cli)["Row"]["notes"] == "first\nsecond"
     assert cli.ok("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv(rows)))).startswith("nothing new")
+
+
+def test_two_csv_columns_with_one_name_import_nothing(cli: Cli, tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", "Task ID,Name,Notes,Name\n7,One,n,Two\n")
+    assert cli("import", "--from", "asana", str(path)).err == (
+        f"crewdeck: error: nothing imported: {path}: header: columns 2 and 4 are both named 'Name': rename one\n"
+    )

@@ -310,3 +310,11 @@ def test_bad_rows_are_counted_as_rows_not_as_problems_and_one_row_is_one_row(ws:
         "csv",
     )
     assert out.strip() == "imported 1 row: 1 changed, 0 unchanged"
+
+
+def test_two_columns_with_the_name_a_field_is_read_from_import_nothing(ws: Path, tmp_path: Path) -> None:
+    """Which of the two would be a guess."""
+    source = _file(tmp_path, "twice.csv", "campaign,platform,date,Clicks,clicks\nAutumn,meta,2026-11-20,3,4\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
+    assert err == f"crewdeck: error: {source}:1: clicks: columns 4 and 5 are both named so: rename one\n"
+    assert _state(ws)[0] == []

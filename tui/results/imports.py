@@ -282,6 +282,9 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
             bare = _bare(candidate).lower()
             if bare in lowered:
                 columns[name] = lowered.index(bare)
+                if lowered.count(bare) > 1:  # which of the two a row means would be a guess
+                    later = lowered.index(bare, columns[name] + 1)
+                    raise UserError(f"{source}:{line}: {name}: columns {columns[name] + 1} and {later + 1} are both named so: rename one")
                 break
         else:
             if name in mapping:

@@ -238,6 +238,10 @@ def read_csv(stream: Iterable[str], source: str, required: tuple[str, ...], prob
         missing = [name for name in required if name not in header]
         if missing:
             raise ImportProblems([f"{source}: header: no column {', '.join(map(repr, missing))} (columns: {', '.join(header) or 'none'})"])
+        for index, name in enumerate(header):
+            if name and name in header[:index]:  # which of the two a row means would be a guess
+                first = header.index(name) + 1
+                raise ImportProblems([f"{source}: header: columns {first} and {index + 1} are both named {name!r}: rename one"])
         reader.fieldnames = header
         start = reader.line_num + 1
         for row in reader:
