@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -136,19 +137,8 @@ def write_output(path: str | None, text: str) -> None:
     if not path:
         sys.stdout.write(text)
         return
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise UserError(f"{path}: directory {target.parent} does not exist")
-    import tempfile  # here: only a command writing a file needs it, and its import costs a listing ~3 ms
-
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with _output_file(path) as f:
+        f.write(text)
 
 
 def stream_output(path: str | None, produce: Callable[[Callable[[str], object]], None]) -> None:
@@ -157,7 +147,29 @@ def stream_output(path: str | None, produce: Callable[[Callable[[str], object]],
         _widen_pipe(sys.stdout)
         _buffered(sys.stdout, produce)
         return
+    with _output_file(path) as f:
+        _buffered(f, produce)
+
+
+@contextmanager
+def _output_file(path: str) -> Iterator[TextIO]:
+    """A file written whole and then put in place in one step (never half-written).
+
+    A path that is there and is no regular file (a FIFO, a device such as
+    /dev/stdout, a symbolic link) is written into as it is: replacing it
+    would lose what is written (and, as root, the device).
+    """
     target = Path(path)
+    if target.is_dir():
+        raise UserError(f"{path}: is a directory")
+    try:
+        kind = os.lstat(target).st_mode
+    except FileNotFoundError:
+        kind = stat.S_IFREG
+    if not stat.S_ISREG(kind):
+        with open(target, "w", encoding="utf-8") as f:
+            yield f
+        return
     if not target.parent.is_dir():
         raise UserError(f"{path}: directory {target.parent} does not exist")
     import tempfile  # here: only a command writing a file needs it, and its import costs a listing ~3 ms
@@ -165,7 +177,7 @@ def stream_output(path: str | None, produce: Callable[[Callable[[str], object]],
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            _buffered(f, produce)
+            yield f
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
