@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sqlite3
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -554,3 +556,16 @@ def test_two_csv_columns_with_one_name_import_nothing(cli: Cli, tmp_path: Path) 
     assert cli("import", "--from", "asana", str(path)).err == (
         f"crewdeck: error: nothing imported: {path}: header: columns 2 and 4 are both named 'Name': rename one\n"
     )
+
+
+def test_a_board_from_a_named_pipe_is_read_twice_like_standard_input(cli: Cli, tmp_path: Path) -> None:
+    """``<(unzip -p export.zip board.json)`` or a FIFO can be read once: it is kept to be read again, as standard input is."""
+    board = write(tmp_path, "board.json", trello_json(trello_board(cards=3, actions=5)))
+    fifo = tmp_path / "board.fifo"
+    os.mkfifo(fifo)
+    writer = subprocess.Popen(["sh", "-c", 'cat "$1" > "$2"', "sh", str(board), str(fifo)])
+    try:
+        out = cli.ok("import", "--from", "trello", str(fifo))
+    finally:
+        writer.wait(timeout=120)
+    assert out.startswith("imported 8 tasks")

@@ -132,15 +132,18 @@ def _named(path: str) -> str:
 
 @contextmanager
 def _twice(path: str) -> Iterator[tuple[Readable, Readable]]:
-    """The file, open twice (standard input is kept in a temporary file to be read again)."""
-    if path == "-":
-        with tempfile.TemporaryFile() as spool:
-            shutil.copyfileobj(sys.stdin.buffer, spool)
+    """The file, to be read and then read again from its start.
+
+    What can be read only once (standard input, a pipe such as ``<(unzip -p ...)``) is kept in a temporary file.
+    """
+    with ExitStack() as closing:
+        stream = sys.stdin.buffer if path == "-" else closing.enter_context(_open(path, "rb"))
+        if path == "-" or not stream.seekable():
+            spool = closing.enter_context(tempfile.TemporaryFile())
+            shutil.copyfileobj(stream, spool)
             spool.seek(0)
-            yield spool, _FromStart(spool)
-            return
-    with _open(path, "rb") as first, _open(path, "rb") as again:
-        yield first, again
+            stream = spool
+        yield stream, _FromStart(stream)
 
 
 class _FromStart:
