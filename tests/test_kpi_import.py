@@ -318,3 +318,19 @@ def test_two_columns_with_the_name_a_field_is_read_from_import_nothing(ws: Path,
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
     assert err == f"crewdeck: error: {source}:1: clicks: columns 4 and 5 are both named so: rename one\n"
     assert _state(ws)[0] == []
+
+
+def test_a_file_named_with_a_control_character_or_a_long_path_imports_and_is_named_safely(ws: Path, tmp_path: Path) -> None:
+    """The file's name goes into each result's source and each spend entry's memo: as text the rules take, whatever the name."""
+    evil = _file(tmp_path, "evil\x1b[2J.csv", _meta_days(1))
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", evil, "--format", "meta", "--spend")
+    deep = tmp_path / ("d" * 200) / ("d" * 200)
+    deep.mkdir(parents=True)
+    long = _file(deep, "f" * 200 + ".csv", _meta_days(2))
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", long, "--format", "meta", "--spend")
+    with Store(ws) as store:
+        sources = [row[0] for row in store.conn.execute("SELECT source FROM result ORDER BY day")]
+        memos = sorted(row[0] for row in store.conn.execute("SELECT memo FROM ledger_entry"))
+    assert sources[0] == f"meta import {tmp_path}/evil^[[2J.csv:{sources[0].rsplit(':', 1)[1]}"
+    assert sources[1].startswith("meta import …") and sources[1].endswith("f" * 200 + ".csv:" + sources[1].rsplit(":", 1)[1])
+    assert len(sources[1]) <= 500 and all("\x1b" not in text for text in [*sources, *memos])

@@ -537,9 +537,19 @@ def _only_changes(
     return results, new_spend
 
 
+#: The most of a file's name a result's source keeps (the field holds 500 characters, with the format and the line).
+RECORDED_NAME = 400
+
+
+def _recorded(source: str) -> str:
+    """The file as a record names it: control characters spelled out (the rules refuse them), a long path cut at its start."""
+    named = visible(source)
+    return named if len(named) <= RECORDED_NAME else "…" + named[-(RECORDED_NAME - 1) :]
+
+
 def _write(store: Store, member: str, results: list[Wanted], spend: list[SpendRow], source: str, fmt: str, now_text: str) -> None:
     """One batch: results (changed fields and where they came from) and spend entries, in the import's transaction."""
-    where = f"{fmt} import {source}:"
+    where = f"{fmt} import {_recorded(source)}:"
     last = max((line for _, _, _, line in results), default=0)
     RESULT.check("source", f"{where}{last}")  # the longest source of the rows, checked once
     # A writer per batch: a writer keeps what it committed, which for the whole file would be every operation.
@@ -556,7 +566,7 @@ def _write(store: Store, member: str, results: list[Wanted], spend: list[SpendRo
                 "payee": {"meta": "Meta", "linkedin": "LinkedIn"}.get(fmt, "ads"),
                 "amount": row.amount,
                 "currency": row.currency,
-                "memo": f"{fmt} import {source}:{row.line}",
+                "memo": f"{where}{row.line}",
                 "task": row.task,
                 "entered_by": member,
                 "entered_at": now_text,
