@@ -437,3 +437,52 @@ def test_a_foreign_import_succeeds_or_names_every_bad_record_and_its_dry_run_say
             assert reader_code == 0, f"after importing, `crewdeck {' '.join(reader)}` failed: {reader_err}"
 
     run()
+
+
+COUNT_CELLS = st.sampled_from(["0", "12", "1,200", ""]) | st.integers(0, 10**6).map(str)
+KPI_CELLS = {
+    "csv": {
+        "date": st.sampled_from(["2026-11-20", "11/21/2026", "1900-01-01"]),
+        "campaign": st.sampled_from(["Spring Launch", "+spring-launch", ""]),
+        "platform": st.sampled_from(["instagram", "meta", ""]),
+        "post": st.just(""),
+        "impressions": COUNT_CELLS,
+        "reach": COUNT_CELLS,
+        "clicks": COUNT_CELLS,
+        "followers": COUNT_CELLS,
+        "value": st.sampled_from(["12.50", "0", ""]),
+        "spend": st.sampled_from(["3.10", ""]),
+        "currency": st.sampled_from(["EUR", "USD", "JPY", ""]),
+    },
+    "meta": {
+        "Campaign name": st.sampled_from(["Spring Launch", "spring launch"]),
+        "Reporting starts": st.sampled_from(["2026-11-20", "2026-11-21"]),
+        "Reporting ends": st.sampled_from(["2026-11-20", "2026-11-21", ""]),
+        "Reach": COUNT_CELLS,
+        "Impressions": COUNT_CELLS,
+        "Link clicks": COUNT_CELLS,
+        "Results": COUNT_CELLS,
+        "Amount spent (EUR)": st.sampled_from(["45.10", "0.00", ""]),
+    },
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(KPI_CELLS))
+def test_a_kpi_import_succeeds_or_names_every_bad_row_and_changes_nothing(example: Example, fmt: str) -> None:
+    required = {"csv": ["date"], "meta": ["Campaign name", "Reporting starts"]}[fmt]
+    argv = ["-w", "team.db", "--as", "ana", "kpi", "import", "--format", fmt, "--spend", "in.csv"]
+
+    @SETTINGS
+    @given(text=csv_files(KPI_CELLS[fmt], required))
+    def run(text: str) -> None:
+        results = example.session([*STATE, argv, *STATE, ["-w", "team.db", "--as", "ana", "kpi", "report"]], files={"in.csv": text})
+        (_, export_before, _), (_, log_before, _), (code, _, err), (_, export_after, _), (_, log_after, _), report = results
+        assert "Traceback" not in err
+        assert code in (0, 2), (code, err)
+        if code == 2:
+            *listed, last = err.splitlines()
+            assert last.startswith("crewdeck: error: ") and all(line.startswith("in.csv:") for line in listed), err
+            assert (export_after, log_after) == (export_before, log_before), f"a failed import changed the workspace: {err}"
+        assert report[0] == 0, report[2]
+
+    run()

@@ -16,6 +16,8 @@ M/D/YYYY), as LinkedIn's reporting fields are listed by its integrators.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -334,3 +336,16 @@ def test_a_file_named_with_a_control_character_or_a_long_path_imports_and_is_nam
     assert sources[0] == f"meta import {tmp_path}/evil^[[2J.csv:{sources[0].rsplit(':', 1)[1]}"
     assert sources[1].startswith("meta import …") and sources[1].endswith("f" * 200 + ".csv:" + sources[1].rsplit(":", 1)[1])
     assert len(sources[1]) <= 500 and all("\x1b" not in text for text in [*sources, *memos])
+
+
+def test_a_header_below_the_first_line_with_a_missing_column_is_one_line_in_a_real_process(ws: Path, tmp_path: Path) -> None:
+    """LinkedIn's preamble (or a blank first line): the reader was left mid-file, and closing it later printed a traceback."""
+    program = "import sys; from crewdeck.tui.cli.main import main; sys.exit(main(sys.argv[1:]))"
+    source = _file(tmp_path, "li.csv", LINKEDIN)
+    argv = ["-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin", "--map", "clicks=Klicks"]
+    run = subprocess.run([sys.executable, "-c", program, *argv], capture_output=True, text=True, timeout=120)
+    assert (run.returncode, run.stderr.count("\n")) == (2, 1), run.stderr
+    assert run.stderr.startswith(f"crewdeck: error: {source}:6: --map clicks=Klicks: no such column (columns: Start Date (in UTC), ")
+    blank = _file(tmp_path, "blank.csv", "\ncampaign,platform,clicks\nAutumn,meta,3\n")
+    run = subprocess.run([sys.executable, "-c", program, *argv[:6], blank, "--format", "csv"], capture_output=True, text=True, timeout=120)
+    assert (run.returncode, run.stderr) == (2, f"crewdeck: error: {blank}:2: no date column (date; or --map date=COLUMN)\n")

@@ -267,7 +267,9 @@ def _without_bom(lines: Iterable[str]) -> Iterator[str]:
     if head is None:
         return
     yield head.removeprefix("\ufeff")
-    yield from it
+    # Not ``yield from``: closing this generator (an import that stops early) would close the file, which its opener owns.
+    for line in it:  # noqa: UP028 - see above
+        yield line
 
 
 def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, line: int) -> tuple[dict[str, int], str | None]:
