@@ -16,9 +16,11 @@ seeds (the suite's run is derandomized and small).
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -468,8 +470,13 @@ KPI_CELLS = {
 
 
 @pytest.mark.parametrize("fmt", sorted(KPI_CELLS))
-def test_a_kpi_import_succeeds_or_names_every_bad_row_and_changes_nothing(example: Example, fmt: str) -> None:
+def test_a_kpi_import_succeeds_or_names_every_bad_row_and_changes_nothing(
+    example: Example, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     required = {"csv": ["date"], "meta": ["Campaign name", "Reporting starts"]}[fmt]
+    # What a real process would print after the error ("Exception ignored in: ..."): a file closed twice, say.
+    ignored: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: ignored.append(repr(unraisable.exc_value)))
     argv = ["-w", "team.db", "--as", "ana", "kpi", "import", "--format", fmt, "--spend", "in.csv"]
 
     @SETTINGS
@@ -484,5 +491,7 @@ def test_a_kpi_import_succeeds_or_names_every_bad_row_and_changes_nothing(exampl
             assert last.startswith("crewdeck: error: ") and all(line.startswith("in.csv:") for line in listed), err
             assert (export_after, log_after) == (export_before, log_before), f"a failed import changed the workspace: {err}"
         assert report[0] == 0, report[2]
+        gc.collect()
+        assert ignored == [], f"after the import: Exception ignored: {ignored}"
 
     run()
