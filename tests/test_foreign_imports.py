@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sqlite3
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -393,3 +395,177 @@ def test_map_status_gives_a_list_a_post_state_and_a_campaign_without_a_chain_kee
     assert someday["post_state"] == "draft" and someday["post_round"] is None
     assert someday["notes"].startswith("approved in Trello (list Someday): a draft here (its campaign has no approval chain")
     assert {found[f"Post in {n}"]["post_state"] for n in ("In review", "Approved", "Scheduled")} == {"draft"}
+
+
+# ---------------------------------------------------------------- hostile files (exploratory testing, wave 3)
+
+
+def test_trello_fields_of_the_wrong_type_are_named_never_a_traceback(cli: Cli, tmp_path: Path) -> None:
+    board = trello_board(cards=0, actions=0)
+    board["cards"] = [
+        trello_card(1, idLabels=5),
+        trello_card(2, idLabels=[["lb-urgent"]]),
+        trello_card(3, idMembers=[{"id": "m-raj"}]),
+        trello_card(4, idMembers="m-raj"),
+        trello_card(5, attachments=5),
+        trello_card(6, closed="false"),
+        trello_card(7, desc=["copy"]),
+        trello_card(8, due="0001-01-01T00:00:00+05:00"),
+        trello_card(9, due="9999-12-31T23:00:00-05:00"),
+        trello_card(10, labels="Urgent"),
+    ]
+    path = write(tmp_path, "board.json", trello_json(board))
+    before = op_count(cli.workspace)
+    for dry_run in ([], ["--dry-run"]):
+        result = cli("import", "--from", "trello", str(path), *dry_run)
+        assert result.code == 2 and "Traceback" not in result.err
+        lines = result.err.splitlines()
+        assert lines[:-1] == [
+            f"{path}: card {card_id(1)} (Card 1): idLabels: expected a list of ids, got 5",
+            f"{path}: card {card_id(2)} (Card 2): idLabels: expected a list of ids, got [['lb-urgent']]",
+            f"{path}: card {card_id(3)} (Card 3): idMembers: expected a list of ids, got [{{'id': 'm-raj'}}]",
+            f"{path}: card {card_id(4)} (Card 4): idMembers: expected a list of ids, got 'm-raj'",
+            f"{path}: card {card_id(5)} (Card 5): attachments: expected a list, got 5",
+            f"{path}: card {card_id(6)} (Card 6): closed: expected true or false, got 'false'",
+            f"{path}: card {card_id(7)} (Card 7): desc: expected text, got ['copy']",
+            f"{path}: card {card_id(8)} (Card 8): due: 0001-01-01 is out of range: dates run from 1900-01-01 to 9998-12-31",
+            f"{path}: card {card_id(9)} (Card 9): due: 9999-12-31 is out of range: dates run from 1900-01-01 to 9998-12-31",
+            f"{path}: card {card_id(10)} (Card 10): labels: expected a list, got 'Urgent'",
+        ]
+        assert lines[-1] == "crewdeck: error: nothing imported: 10 bad records (listed above)"
+    assert op_count(cli.workspace) == before
+
+
+def test_a_trello_checklist_of_the_wrong_shape_is_named(cli: Cli, tmp_path: Path) -> None:
+    board = trello_board(cards=0, actions=0)
+    board["cards"] = [trello_card(100)]
+    board["checklists"] = [{"id": "ch-1", "idCard": card_id(100), "name": "Before", "checkItems": 5}]
+    path = write(tmp_path, "board.json", trello_json(board))
+    result = cli("import", "--from", "trello", str(path))
+    assert result.err == f"crewdeck: error: nothing imported: {path}: checklist ch-1: checkItems: expected a list, got 5\n"
+    # Positions are only compared: one larger than any float still sorts, last.
+    items = [{"name": "Last", "pos": 10**400}, {"name": "First", "pos": 1.5}, {"name": "Second", "pos": 2}]
+    board["checklists"] = [{"id": "ch-1", "idCard": card_id(100), "name": "Before", "checkItems": items}]
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))))
+    assert tasks(cli)["Card 100"]["notes"].startswith("Before:\n[ ] First\n[ ] Second\n[ ] Last")
+
+
+@pytest.mark.parametrize("fmt", ["trello", "asana", "linear"])
+def test_a_record_twice_in_one_file_is_named_and_a_second_import_changes_nothing(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """Two records with one id would be one task whose fields flip from import to import: the file is refused."""
+    if fmt == "trello":
+        board = trello_board(cards=0, actions=0)
+        board["cards"] = [trello_card(1, name="One"), trello_card(1, name="Two")]
+        path = write(tmp_path, "board.json", trello_json(board))
+        where = f"{path}: card {card_id(1)} (Two)"
+    elif fmt == "asana":
+        path = write(tmp_path, "a.csv", asana_csv([{"Task ID": "7", "Name": "One"}, {"Task ID": "7", "Name": "Two"}]))
+        where = f"{path}: row 3 (task 7)"
+    else:
+        path = write(tmp_path, "l.csv", linear_csv([{"ID": "MKT-7", "Title": "One"}, {"ID": "MKT-7", "Title": "Two"}]))
+        where = f"{path}: row 3 (MKT-7)"
+    before = op_count(cli.workspace)
+    for dry_run in (["--dry-run"], []):
+        result = cli("import", "--from", fmt, str(path), *dry_run)
+        assert result.err == f"crewdeck: error: nothing imported: {where}: id: in the file more than once\n"
+    assert op_count(cli.workspace) == before
+
+
+@pytest.mark.parametrize("fmt", ["trello", "asana", "linear"])
+def test_control_characters_are_named_by_a_dry_run_and_every_record_is_listed(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """The rules refuse control characters; a dry run says so too, for every record, as the import would."""
+    if fmt == "trello":
+        board = trello_board(cards=0, actions=0)
+        board["cards"] = [trello_card(1, name="Evil \x1b[2J"), trello_card(2, desc="bell \x07")]
+        path = write(tmp_path, "board.json", trello_json(board))
+        wheres = [f"{path}: card {card_id(1)} (Evil ^[[2J): title", f"{path}: card {card_id(2)} (Card 2): notes"]
+    elif fmt == "asana":
+        path = write(
+            tmp_path, "a.csv", asana_csv([{"Task ID": "7", "Name": "Evil \x1b[2J"}, {"Task ID": "8", "Name": "ok", "Notes": "bell \x07"}])
+        )
+        wheres = [f"{path}: row 2 (task 7): title", f"{path}: row 3 (task 8): notes"]
+    else:
+        path = write(
+            tmp_path,
+            "l.csv",
+            linear_csv([{"ID": "M-7", "Title": "Evil \x1b[2J"}, {"ID": "M-8", "Title": "ok", "Description": "bell \x07"}]),
+        )
+        wheres = [f"{path}: row 2 (M-7): title", f"{path}: row 3 (M-8): notes"]
+    before = op_count(cli.workspace)
+    for dry_run in (["--dry-run"], []):
+        result = cli("import", "--from", fmt, str(path), *dry_run)
+        assert result.err.splitlines() == [
+            f"{wheres[0]}: text may not hold control characters (U+001B)",
+            f"{wheres[1]}: text may not hold control characters (U+0007)",
+            "crewdeck: error: nothing imported: 2 bad records (listed above)",
+        ]
+        assert "\x1b" not in result.err and "\x07" not in result.err
+    assert op_count(cli.workspace) == before
+
+
+@pytest.mark.parametrize("fmt", ["asana", "linear"])
+def test_a_csv_that_is_not_utf8_is_one_line_from_a_file_or_standard_input(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    text = asana_csv([{"Task ID": "7", "Name": "Café"}]) if fmt == "asana" else linear_csv([{"ID": "M-7", "Title": "Café"}])
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(text.encode("latin-1"))
+    before = op_count(cli.workspace)
+    assert cli("import", "--from", fmt, str(path)).err == f"crewdeck: error: nothing imported: {path}: not UTF-8 text\n"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode("latin-1")), encoding="utf-8", errors="surrogateescape"))
+    assert cli("import", "--from", fmt, "-").err == "crewdeck: error: nothing imported: standard input: not UTF-8 text\n"
+    assert op_count(cli.workspace) == before
+
+
+def test_a_csv_row_with_more_cells_than_its_header_or_an_open_quote_is_named(cli: Cli, tmp_path: Path) -> None:
+    header = "Task ID,Name,Notes\n"
+    extra = cli("import", "--from", "asana", str(write(tmp_path, "a.csv", header + "7,One,n\n8,Two, with a comma,n\n")))
+    assert extra.err == (
+        f"crewdeck: error: nothing imported: {tmp_path / 'a.csv'}: row 3: 4 cells, but the header has 3 columns "
+        "(a comma in a value needs quotes)\n"
+    )
+    quote = cli("import", "--from", "linear", str(write(tmp_path, "l.csv", 'ID,Title\nM-1,"Open quote\nM-2,Two\n')))
+    assert quote.err == f"crewdeck: error: nothing imported: {tmp_path / 'l.csv'}: row 2: not valid CSV: unexpected end of data\n"
+    huge = cli("import", "--from", "asana", str(write(tmp_path, "h.csv", header + "7," + "x" * 200_000 + ",n\n")))
+    assert huge.code == 2 and huge.err.startswith(f"crewdeck: error: nothing imported: {tmp_path / 'h.csv'}: row 2: not valid CSV: ")
+
+
+def test_an_asana_day_that_is_no_day_quotes_the_cell(cli: Cli, tmp_path: Path) -> None:
+    rows = [{"Task ID": "1", "Name": "a", "Due Date": "2026-02-30"}, {"Task ID": "2", "Name": "b", "Created At": "0000-01-01"}]
+    path = write(tmp_path, "a.csv", asana_csv(rows))
+    assert cli("import", "--from", "asana", str(path)).err.splitlines()[:2] == [
+        f"{path}: row 2 (task 1): Due Date: '2026-02-30' is not a date (YYYY-MM-DD)",
+        f"{path}: row 3 (task 2): Created At: '0000-01-01' is not a date (YYYY-MM-DD)",
+    ]
+
+
+def test_windows_line_breaks_in_a_description_are_line_breaks(cli: Cli, tmp_path: Path) -> None:
+    """A description written on Windows (or a CSV cell saved by a spreadsheet) breaks its lines with CR LF: not a control character."""
+    board = trello_board(cards=0, actions=0)
+    board["cards"] = [trello_card(1, name="Card", desc="one\r\ntwo\rthree")]
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))))
+    assert tasks(cli)["Card"]["notes"].startswith("one\ntwo\nthree")
+    rows = [{"Task ID": "1", "Name": "Row", "Notes": "first\r\nsecond"}]
+    cli.ok("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv(rows))))
+    assert tasks(cli)["Row"]["notes"] == "first\nsecond"
+    assert cli.ok("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv(rows)))).startswith("nothing new")
+
+
+def test_two_csv_columns_with_one_name_import_nothing(cli: Cli, tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", "Task ID,Name,Notes,Name\n7,One,n,Two\n")
+    assert cli("import", "--from", "asana", str(path)).err == (
+        f"crewdeck: error: nothing imported: {path}: header: columns 2 and 4 are both named 'Name': rename one\n"
+    )
+
+
+def test_a_board_from_a_named_pipe_is_read_twice_like_standard_input(cli: Cli, tmp_path: Path) -> None:
+    """``<(unzip -p export.zip board.json)`` or a FIFO can be read once: it is kept to be read again, as standard input is."""
+    board = write(tmp_path, "board.json", trello_json(trello_board(cards=3, actions=5)))
+    fifo = tmp_path / "board.fifo"
+    os.mkfifo(fifo)
+    writer = subprocess.Popen(["sh", "-c", 'cat "$1" > "$2"', "sh", str(board), str(fifo)])
+    try:
+        out = cli.ok("import", "--from", "trello", str(fifo))
+    finally:
+        writer.wait(timeout=120)
+    assert out.startswith("imported 8 tasks")

@@ -1,7 +1,9 @@
 """Every importer, random and adversarial records: success, or one line and the workspace exactly as it was.
 
 The four importers (a crewdeck export, a Taskwarrior export, ledger
-entries as CSV, rates as CSV) each get files built by hypothesis from
+entries as CSV, rates as CSV), and the Trello, Asana and Linear ones
+(whose every bad record is a line of its own, and whose ``--dry-run``
+must say what the import does), each get files built by hypothesis from
 records that are nearly right: real field names, values of the wrong
 type, empty, huge, at the calendar's ends, with control characters or
 lone surrogates.  After an import that fails, the export and the
@@ -14,9 +16,11 @@ seeds (the suite's run is derandomized and small).
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -311,5 +315,183 @@ def test_an_import_succeeds_or_is_one_line_and_changes_nothing(template: Templat
     @given(text=files(template))
     def run(text: str) -> None:
         check_all_or_nothing(example, argv, name, text)
+
+    run()
+
+
+HOSTILE_INSTANTS = st.sampled_from(["0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00", "2026-02-30T00:00:00Z", "next week", ""])
+#: Per field of a Trello card: a value Trello writes, and the hostile ones.
+TRELLO_FIELDS: dict[str, tuple[st.SearchStrategy[Any], st.SearchStrategy[Any]]] = {
+    "name": (WORDS, TEXT | JSON),
+    "desc": (WORDS | st.just("one\r\ntwo"), TEXT | JSON),
+    "idList": (st.sampled_from(["l-todo", "l-doing", "l-gone"]), JSON),
+    "closed": (st.booleans(), JSON),
+    "dueComplete": (st.booleans(), JSON),
+    "due": (st.sampled_from(["2026-03-02T16:00:00.000Z", "Mon Mar 02 2026 17:00:00 GMT+0100"]) | st.none(), HOSTILE_INSTANTS | JSON),
+    "start": (st.sampled_from(["2026-02-27T09:00:00.000Z"]) | st.none(), HOSTILE_INSTANTS | JSON),
+    "idMembers": (st.lists(st.sampled_from(["m-raj", "m-zoe", "m-left"]), max_size=2), JSON),
+    "idLabels": (st.lists(st.sampled_from(["lb-urgent", "lb-instagram", "lb-spring", "lb-none"]), max_size=3), JSON),
+    "labels": (st.just([]), JSON),
+    "attachments": (st.just([{"name": "brief.pdf", "url": "https://example.com/brief.pdf"}]), JSON),
+}
+TRELLO_PARTS: dict[str, Any] = {
+    "lists": [{"id": "l-todo", "name": "To Do"}, {"id": "l-doing", "name": "Scheduled"}],
+    "labels": [
+        {"id": "lb-urgent", "name": "Urgent", "color": "red"},
+        {"id": "lb-instagram", "name": "Instagram", "color": "pink"},
+        {"id": "lb-spring", "name": "Spring Launch", "color": "green"},
+        {"id": "lb-none", "name": "", "color": "green"},
+    ],
+    "members": [{"id": "m-raj", "username": "raj", "fullName": "Raj"}, {"id": "m-zoe", "username": "zoe", "fullName": "Zoë"}],
+    "checklists": [{"id": "ch-1", "idCard": "5e1f0c0a1b2c3d4e5f600001", "name": "Before", "checkItems": [{"name": "Alt text", "pos": 1}]}],
+    "actions": [
+        {
+            "type": "commentCard",
+            "date": "2026-03-01T10:00:00.000Z",
+            "data": {"text": "Looks good", "card": {"id": "5e1f0c0a1b2c3d4e5f600001"}},
+            "memberCreator": {"id": "m-gone", "username": "gone"},
+        }
+    ],
+}
+
+
+@st.composite
+def trello_files(draw: st.DrawFn) -> str:
+    """A board's export; one card in three has a field made hostile, one board in five a part of it."""
+    cards = []
+    for _ in range(draw(st.integers(0, 4))):
+        card = {"id": draw(st.sampled_from(["5e1f0c0a1b2c3d4e5f600001", "5e1f0c0a1b2c3d4e5f600002"]) | HEX), "name": draw(WORDS)}
+        for name in draw(st.lists(st.sampled_from(sorted(TRELLO_FIELDS)), unique=True, max_size=5)):
+            card[name] = draw(TRELLO_FIELDS[name][0])
+        fault = draw(st.integers(0, 8))
+        if fault == 0:
+            cards.append(draw(JSON))
+            continue
+        if fault <= 2:
+            name = draw(st.sampled_from(sorted(TRELLO_FIELDS)))
+            card[name] = draw(TRELLO_FIELDS[name][1])
+        cards.append(card)
+    board: dict[str, Any] = {"id": "5e1f0c0a1b2c3d4e5f601234", "name": "Calendar", **json.loads(json.dumps(TRELLO_PARTS)), "cards": cards}
+    if draw(st.integers(0, 4)) == 0:
+        board[draw(st.sampled_from(["id", "name", *sorted(TRELLO_PARTS)]))] = draw(JSON)
+    return json.dumps(board)
+
+
+ASANA_CELLS = {
+    "Task ID": st.sampled_from(["1201", "1202"]) | st.integers(1, 10**6).map(str),
+    "Name": WORDS,
+    "Section/Column": st.sampled_from(["To do", "Doing", "Waiting on client", ""]),
+    "Completed At": st.sampled_from(["2026-02-01", ""]),
+    "Due Date": st.sampled_from(["2026-03-05", "1900-01-01", ""]),
+    "Created At": st.sampled_from(["2026-01-10", ""]),
+    "Assignee": st.sampled_from(["Raj", "Someone Else", ""]),
+    "Assignee Email": st.sampled_from(["raj@example.com", "x@example.com", ""]),
+    "Tags": st.sampled_from(["copy, Spring Launch", "instagram", ""]),
+    "Notes": WORDS | st.sampled_from(["first\nsecond", ""]),
+    "Projects": st.sampled_from(["Spring Launch", "Summer Drop", ""]),
+    "Priority": st.sampled_from(["High", "Medium", "Low", ""]),
+}
+LINEAR_CELLS = {
+    "ID": st.sampled_from(["MKT-1", "MKT-2"]) | st.integers(3, 999).map(lambda n: f"MKT-{n}"),
+    "Title": WORDS | st.sampled_from(["'=SUM(A1)", "'@raj review"]),
+    "Description": WORDS | st.just(""),
+    "Status": st.sampled_from(["Backlog", "In Progress", "Done", "Canceled", "Triage"]),
+    "Priority": st.sampled_from(["No priority", "Urgent", "High", "Medium", "Low"]),
+    "Project": st.sampled_from(["Spring Launch", "Summer Drop", ""]),
+    "Assignee": st.sampled_from(["raj", "Someone", ""]),
+    "Creator": st.sampled_from(["Raj", "Someone Else", ""]),
+    "Labels": st.sampled_from(["Bug, Instagram", "needs copy", ""]),
+    "Created": st.sampled_from(["2026-01-15T10:22:33.000Z", "Thu Jan 15 2026 10:22:33 GMT+0100 (CET)", ""]),
+    "Completed": st.sampled_from(["2026-02-01T08:00:00.000Z", ""]),
+    "Due Date": st.sampled_from(["2026-04-01", ""]),
+}
+
+#: format -> (the file's name, its files).
+FOREIGN_IMPORTERS: dict[str, tuple[str, Callable[[], st.SearchStrategy[str]]]] = {
+    "trello": ("in.json", trello_files),
+    "asana": ("in.csv", lambda: csv_files(ASANA_CELLS, ["Task ID", "Name"])),
+    "linear": ("in.csv", lambda: csv_files(LINEAR_CELLS, ["ID", "Title"])),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(FOREIGN_IMPORTERS))
+def test_a_foreign_import_succeeds_or_names_every_bad_record_and_its_dry_run_says_so(example: Example, fmt: str) -> None:
+    name, files = FOREIGN_IMPORTERS[fmt]
+    argv = ["-w", "team.db", "--as", "ana", "import", "--from", fmt, name]
+
+    @SETTINGS
+    @given(text=files())
+    def run(text: str) -> None:
+        commands = [*STATE, [*argv, "--dry-run"], *STATE, argv, *STATE, *(["-w", "team.db", "--as", "ana", *r] for r in READERS)]
+        results = example.session(commands, files={name: text})
+        (_, export_before, _), (_, log_before, _), (dry_code, _, dry_err), (_, export_dry, _), (_, log_dry, _) = results[:5]
+        (code, _, err), (_, export_after, _), (_, log_after, _) = results[5:8]
+        assert "Traceback" not in dry_err + err
+        assert (export_dry, log_dry) == (export_before, log_before), "a dry run wrote"
+        assert (dry_code, dry_err) == (code, err), "the dry run did not say what the import does"
+        assert code in (0, 2), (code, err)
+        if code == 2:
+            *listed, last = err.splitlines()
+            assert last.startswith("crewdeck: error: nothing imported: "), err
+            assert all(line.startswith(f"{name}: ") for line in listed), err
+            assert (export_after, log_after) == (export_before, log_before), f"a failed import changed the workspace: {err}"
+        for reader, (reader_code, _, reader_err) in zip(READERS, results[8:]):
+            assert reader_code == 0, f"after importing, `crewdeck {' '.join(reader)}` failed: {reader_err}"
+
+    run()
+
+
+COUNT_CELLS = st.sampled_from(["0", "12", "1,200", ""]) | st.integers(0, 10**6).map(str)
+KPI_CELLS = {
+    "csv": {
+        "date": st.sampled_from(["2026-11-20", "11/21/2026", "1900-01-01"]),
+        "campaign": st.sampled_from(["Spring Launch", "+spring-launch", ""]),
+        "platform": st.sampled_from(["instagram", "meta", ""]),
+        "post": st.just(""),
+        "impressions": COUNT_CELLS,
+        "reach": COUNT_CELLS,
+        "clicks": COUNT_CELLS,
+        "followers": COUNT_CELLS,
+        "value": st.sampled_from(["12.50", "0", ""]),
+        "spend": st.sampled_from(["3.10", ""]),
+        "currency": st.sampled_from(["EUR", "USD", "JPY", ""]),
+    },
+    "meta": {
+        "Campaign name": st.sampled_from(["Spring Launch", "spring launch"]),
+        "Reporting starts": st.sampled_from(["2026-11-20", "2026-11-21"]),
+        "Reporting ends": st.sampled_from(["2026-11-20", "2026-11-21", ""]),
+        "Reach": COUNT_CELLS,
+        "Impressions": COUNT_CELLS,
+        "Link clicks": COUNT_CELLS,
+        "Results": COUNT_CELLS,
+        "Amount spent (EUR)": st.sampled_from(["45.10", "0.00", ""]),
+    },
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(KPI_CELLS))
+def test_a_kpi_import_succeeds_or_names_every_bad_row_and_changes_nothing(
+    example: Example, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    required = {"csv": ["date"], "meta": ["Campaign name", "Reporting starts"]}[fmt]
+    # What a real process would print after the error ("Exception ignored in: ..."): a file closed twice, say.
+    ignored: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: ignored.append(repr(unraisable.exc_value)))
+    argv = ["-w", "team.db", "--as", "ana", "kpi", "import", "--format", fmt, "--spend", "in.csv"]
+
+    @SETTINGS
+    @given(text=csv_files(KPI_CELLS[fmt], required))
+    def run(text: str) -> None:
+        results = example.session([*STATE, argv, *STATE, ["-w", "team.db", "--as", "ana", "kpi", "report"]], files={"in.csv": text})
+        (_, export_before, _), (_, log_before, _), (code, _, err), (_, export_after, _), (_, log_after, _), report = results
+        assert "Traceback" not in err
+        assert code in (0, 2), (code, err)
+        if code == 2:
+            *listed, last = err.splitlines()
+            assert last.startswith("crewdeck: error: ") and all(line.startswith("in.csv:") for line in listed), err
+            assert (export_after, log_after) == (export_before, log_before), f"a failed import changed the workspace: {err}"
+        assert report[0] == 0, report[2]
+        gc.collect()
+        assert ignored == [], f"after the import: Exception ignored: {ignored}"
 
     run()

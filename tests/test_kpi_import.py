@@ -16,6 +16,8 @@ M/D/YYYY), as LinkedIn's reporting fields are listed by its integrators.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -261,3 +263,89 @@ def test_an_import_that_takes_a_campaign_off_target_adds_the_review_task(ws: Pat
     assert [t["title"] for t in tasks if t["title"].startswith("Review +autumn")] == [
         next(t["title"] for t in tasks if t["title"].startswith("Review +autumn"))
     ]
+
+
+def test_a_second_currency_for_a_key_and_day_here_names_its_line_and_imports_nothing(ws: Path, tmp_path: Path) -> None:
+    """The rules refuse it at write time; the import names the row and its column, as for every bad row."""
+    header = "campaign,platform,date,clicks,value,currency\n"
+    crewdeck(
+        "-w",
+        str(ws),
+        "--as",
+        "raj",
+        "kpi",
+        "import",
+        _file(tmp_path, "a.csv", header + "Autumn,meta,2026-11-20,3,5.00,EUR\n"),
+        "--format",
+        "csv",
+    )
+    before = _state(ws)
+    source = _file(tmp_path, "b.csv", header + "Autumn,meta,2026-11-19,1,1.00,USD\nAutumn,meta,2026-11-20,4,5.00,USD\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
+    lines = err.splitlines()
+    assert (
+        lines[0] == f"{source}:3: value: this campaign's conversion value for 2026-11-20 is in EUR here: a second currency (USD) is refused"
+    )
+    assert lines[1].startswith(f"crewdeck: error: nothing imported: 1 bad row in {source}: line 3: value: ")
+    assert _state(ws) == before
+
+
+def test_bad_rows_are_counted_as_rows_not_as_problems_and_one_row_is_one_row(ws: Path, tmp_path: Path) -> None:
+    header = "campaign,platform,date,clicks,reach\n"
+    source = _file(tmp_path, "bad.csv", header + "Autumn,meta,2026-02-30,-1,NaN\n")
+    lines = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv").splitlines()
+    assert lines[:3] == [
+        f"{source}:2: date: '2026-02-30' is not a date (YYYY-MM-DD, or M/D/YYYY)",
+        f"{source}:2: reach: 'NaN' is not a count (a whole number)",
+        f"{source}:2: clicks: '-1' is not a count (a whole number)",
+    ]
+    assert lines[3].startswith(f"crewdeck: error: nothing imported: 1 bad row in {source}: line 2: date: ")
+    out = crewdeck(
+        "-w",
+        str(ws),
+        "--as",
+        "raj",
+        "kpi",
+        "import",
+        _file(tmp_path, "good.csv", header + "Autumn,meta,2026-11-20,1,2\n"),
+        "--format",
+        "csv",
+    )
+    assert out.strip() == "imported 1 row: 1 changed, 0 unchanged"
+
+
+def test_two_columns_with_the_name_a_field_is_read_from_import_nothing(ws: Path, tmp_path: Path) -> None:
+    """Which of the two would be a guess."""
+    source = _file(tmp_path, "twice.csv", "campaign,platform,date,Clicks,clicks\nAutumn,meta,2026-11-20,3,4\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
+    assert err == f"crewdeck: error: {source}:1: clicks: columns 4 and 5 are both named so: rename one\n"
+    assert _state(ws)[0] == []
+
+
+def test_a_file_named_with_a_control_character_or_a_long_path_imports_and_is_named_safely(ws: Path, tmp_path: Path) -> None:
+    """The file's name goes into each result's source and each spend entry's memo: as text the rules take, whatever the name."""
+    evil = _file(tmp_path, "evil\x1b[2J.csv", _meta_days(1))
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", evil, "--format", "meta", "--spend")
+    deep = tmp_path / ("d" * 200) / ("d" * 200)
+    deep.mkdir(parents=True)
+    long = _file(deep, "f" * 200 + ".csv", _meta_days(2))
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", long, "--format", "meta", "--spend")
+    with Store(ws) as store:
+        sources = [row[0] for row in store.conn.execute("SELECT source FROM result ORDER BY day")]
+        memos = sorted(row[0] for row in store.conn.execute("SELECT memo FROM ledger_entry"))
+    assert sources[0] == f"meta import {tmp_path}/evil^[[2J.csv:{sources[0].rsplit(':', 1)[1]}"
+    assert sources[1].startswith("meta import …") and sources[1].endswith("f" * 200 + ".csv:" + sources[1].rsplit(":", 1)[1])
+    assert len(sources[1]) <= 500 and all("\x1b" not in text for text in [*sources, *memos])
+
+
+def test_a_header_below_the_first_line_with_a_missing_column_is_one_line_in_a_real_process(ws: Path, tmp_path: Path) -> None:
+    """LinkedIn's preamble (or a blank first line): the reader was left mid-file, and closing it later printed a traceback."""
+    program = "import sys; from crewdeck.tui.cli.main import main; sys.exit(main(sys.argv[1:]))"
+    source = _file(tmp_path, "li.csv", LINKEDIN)
+    argv = ["-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin", "--map", "clicks=Klicks"]
+    run = subprocess.run([sys.executable, "-c", program, *argv], capture_output=True, text=True, timeout=120)
+    assert (run.returncode, run.stderr.count("\n")) == (2, 1), run.stderr
+    assert run.stderr.startswith(f"crewdeck: error: {source}:6: --map clicks=Klicks: no such column (columns: Start Date (in UTC), ")
+    blank = _file(tmp_path, "blank.csv", "\ncampaign,platform,clicks\nAutumn,meta,3\n")
+    run = subprocess.run([sys.executable, "-c", program, *argv[:6], blank, "--format", "csv"], capture_output=True, text=True, timeout=120)
+    assert (run.returncode, run.stderr) == (2, f"crewdeck: error: {blank}:2: no date column (date; or --map date=COLUMN)\n")

@@ -235,6 +235,24 @@ def test_a_bad_taskwarrior_record_is_one_line_naming_record_and_field(
     assert cli.ok("export") == before
 
 
+def test_a_taskwarrior_task_twice_in_one_file_imports_nothing_and_every_control_character_is_named(cli: Cli, tmp_path: Path) -> None:
+    """One uuid twice would be one task whose fields flip from import to import; the rules' refusals are named record by record."""
+    twice = [{"uuid": UUID.format(1), "description": "One"}, {"uuid": UUID.format(1), "description": "Two"}]
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps(twice))
+    before = cli.ok("export")
+    err = one_line_error(cli("import", "--from", "taskwarrior", str(path)))
+    assert err == f"crewdeck: error: nothing imported: {path}: task #2 (uuid 11111111): id: in the file more than once\n"
+    evil = [{"uuid": UUID.format(n), "description": f"Evil {n} \x1b[2J"} for n in (1, 2)]
+    path.write_text(json.dumps(evil))
+    err = one_line_error(cli("import", "--from", "taskwarrior", str(path)))
+    assert err == (
+        f"crewdeck: error: nothing imported: {path}: task #1 (uuid 11111111): title: text may not hold control characters (U+001B); "
+        f"{path}: task #2 (uuid 11111111): title: text may not hold control characters (U+001B)\n"
+    )
+    assert cli.ok("export") == before
+
+
 def test_a_crewdeck_export_with_a_member_zone_that_is_not_text_imports_nothing(cli: Cli, tmp_path: Path) -> None:
     doc = json.loads(cli.ok("export"))
     doc["member"][0]["tz"] = ["UTC"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import fcntl
 import io
 import json
+import os
 import sqlite3
+import stat
 import subprocess
 import sys
 import uuid
@@ -101,6 +103,24 @@ def test_an_export_to_a_pipe_asks_for_a_wide_pipe(cli: Cli) -> None:
         assert export.wait(timeout=120) == 0
         assert fcntl.fcntl(export.stdout.fileno(), fcntl.F_GETPIPE_SZ) == PIPE_BYTES
     assert json.loads(text)["task"][0]["title"] == "Draft the carousel"
+
+
+def test_an_export_into_a_fifo_is_written_into_it_and_a_directory_is_named(cli: Cli, tmp_path: Path) -> None:
+    """``-o`` naming a pipe or a device (a FIFO, /dev/stdout) writes into it: replacing it with a file lost the output (and, as root, /dev/full)."""
+    cli.ok("add", "Draft the carousel")
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    try:
+        assert cli("export", "-o", str(fifo)).code == 0
+        assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+        text, _ = reader.communicate(timeout=120)
+    finally:
+        reader.kill()
+    assert json.loads(text)["task"][0]["title"] == "Draft the carousel"
+    assert cli("export", "-o", str(tmp_path)).err == f"crewdeck: error: {tmp_path}: is a directory\n"
+    assert cli("export", "--ics", "-o", str(tmp_path)).err == f"crewdeck: error: {tmp_path}: is a directory\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 #: JSON texts a JSON column may hold: what SQLite spells as it reads them (flat lists of plain strings) and what it leaves to Python.

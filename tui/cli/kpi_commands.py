@@ -91,7 +91,7 @@ def cmd_import(ctx: Context) -> int:
         for problem in exc.problems:
             print(visible(problem), file=sys.stderr)
         raise UserError(str(exc)) from None
-    line = f"imported {done.rows:,} rows: {done.changed:,} changed, {done.unchanged:,} unchanged"
+    line = f"imported {done.rows:,} {'row' if done.rows == 1 else 'rows'}: {done.changed:,} changed, {done.unchanged:,} unchanged"
     if ctx.args.spend:
         line += f"; {done.spend_added:,} spend entries added" + (
             f" ({done.spend_already:,} already in the ledger)" if done.spend_already else ""

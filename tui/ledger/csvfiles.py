@@ -72,9 +72,10 @@ class Rejected(UserError):
     problems: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        rows = len(self.problems)
         prefix = f"{self.source}:"
         lines = [f"line {p[len(prefix) :]}" if p.startswith(prefix) else p for p in self.problems]
+        # A row may have several problems: the rows are the lines named.
+        rows = len({line.split(":", 1)[0] for line in lines})
         return f"nothing imported: {rows} bad row{'s' if rows != 1 else ''} in {self.source}: {summary(lines)}"
 
 

@@ -155,6 +155,7 @@ def run(
     columns, header_currency = _columns(header, fmt, mapping, source, header_line)
     out = Imported()
     clashes: list[str] = []
+    value_column = header[columns["value"]].strip() if "value" in columns else "value"
     batches = _batches(ws, rows, source, fmt, header, columns, header_currency, with_spend, size, out, problems)
     head = [next(batches)]
     head.extend(islice(batches, 1))
@@ -162,7 +163,7 @@ def run(
     # (``Store.bulk`` builds the lookup indexes again at its end: worth it for a large file, not for a day's rows).
     with ws.store.bulk() if len(head) > 1 else nullcontext():
         for wanted, spend in chain(head, batches):
-            _batch(ws, member, wanted, spend, out, problems, clashes, source, fmt, now_text, before_write)
+            _batch(ws, member, wanted, spend, out, problems, clashes, source, fmt, now_text, before_write, value_column)
         # Raised inside the transaction: whatever the batches wrote is rolled back.
         if problems:
             raise Rejected(source, problems)
@@ -229,12 +230,13 @@ def _batch(
     fmt: str,
     now_text: str,
     before_write: Callable[[list[Key]], None] | None,
+    value_column: str,
 ) -> None:
     """Write what a batch changes, unless a row so far was bad (then the import writes nothing)."""
     if problems:
         return
-    results, new_spend = _only_changes(ws, wanted, spend, out, clashes)
-    if clashes or not (results or new_spend):
+    results, new_spend = _only_changes(ws, wanted, spend, out, clashes, problems, source, value_column)
+    if problems or clashes or not (results or new_spend):
         return
     if before_write:
         before_write([key for key, _, _, _ in results])
@@ -265,7 +267,9 @@ def _without_bom(lines: Iterable[str]) -> Iterator[str]:
     if head is None:
         return
     yield head.removeprefix("\ufeff")
-    yield from it
+    # Not ``yield from``: closing this generator (an import that stops early) would close the file, which its opener owns.
+    for line in it:  # noqa: UP028 - see above
+        yield line
 
 
 def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, line: int) -> tuple[dict[str, int], str | None]:
@@ -280,6 +284,9 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
             bare = _bare(candidate).lower()
             if bare in lowered:
                 columns[name] = lowered.index(bare)
+                if lowered.count(bare) > 1:  # which of the two a row means would be a guess
+                    later = lowered.index(bare, columns[name] + 1)
+                    raise UserError(f"{source}:{line}: {name}: columns {columns[name] + 1} and {later + 1} are both named so: rename one")
                 break
         else:
             if name in mapping:
@@ -480,9 +487,19 @@ class _Matcher:
 
 
 def _only_changes(
-    ws: Workspace, wanted: list[Wanted], spend: list[SpendRow], out: Imported, clashes: list[str]
+    ws: Workspace,
+    wanted: list[Wanted],
+    spend: list[SpendRow],
+    out: Imported,
+    clashes: list[str],
+    problems: list[str],
+    source: str,
+    value_column: str,
 ) -> tuple[list[Wanted], list[SpendRow]]:
-    """What the workspace does not hold yet: changed fields of results, new spend entries (counted in ``out``)."""
+    """What the workspace does not hold yet: changed fields of results, new spend entries (counted in ``out``).
+
+    A conversion value in another currency than the one held for its key and day goes to ``problems`` (the rules refuse it).
+    """
     ids = [key.row_id(day) for key, day, _, _ in wanted]
     stored: dict[str, dict[str, Any]] = {}
     names = [*RESULT_COUNTS, "followers"]
@@ -498,6 +515,13 @@ def _only_changes(
             results.append((key, day, {**key.fields(day), **values}, line))
             continue
         changed = {name: value for name, value in values.items() if before.get(name) != value}
+        held, given = before["conversion_value"], changed.get("conversion_value")
+        if held is not None and given is not None and held["currency"] != given["currency"]:
+            problems.append(
+                f"{source}:{line}: {value_column}: this {key.kind}'s conversion value for {day} is in {held['currency']} here: "
+                f"a second currency ({given['currency']}) is refused"
+            )
+            continue
         if changed:
             results.append((key, day, changed, line))
         else:
@@ -526,9 +550,19 @@ def _only_changes(
     return results, new_spend
 
 
+#: The most of a file's name a result's source keeps (the field holds 500 characters, with the format and the line).
+RECORDED_NAME = 400
+
+
+def _recorded(source: str) -> str:
+    """The file as a record names it: control characters spelled out (the rules refuse them), a long path cut at its start."""
+    named = visible(source)
+    return named if len(named) <= RECORDED_NAME else "…" + named[-(RECORDED_NAME - 1) :]
+
+
 def _write(store: Store, member: str, results: list[Wanted], spend: list[SpendRow], source: str, fmt: str, now_text: str) -> None:
     """One batch: results (changed fields and where they came from) and spend entries, in the import's transaction."""
-    where = f"{fmt} import {source}:"
+    where = f"{fmt} import {_recorded(source)}:"
     last = max((line for _, _, _, line in results), default=0)
     RESULT.check("source", f"{where}{last}")  # the longest source of the rows, checked once
     # A writer per batch: a writer keeps what it committed, which for the whole file would be every operation.
@@ -545,7 +579,7 @@ def _write(store: Store, member: str, results: list[Wanted], spend: list[SpendRo
                 "payee": {"meta": "Meta", "linkedin": "LinkedIn"}.get(fmt, "ads"),
                 "amount": row.amount,
                 "currency": row.currency,
-                "memo": f"{fmt} import {source}:{row.line}",
+                "memo": f"{where}{row.line}",
                 "task": row.task,
                 "entered_by": member,
                 "entered_at": now_text,

@@ -25,7 +25,7 @@ def items(
     stream: Iterable[str], source: str, ws_people: dict[str, str], people: People, unmatched: set[str], problems: list[str]
 ) -> Iterator[Item]:
     """Each row as an ``Item``; every bad row goes into ``problems``."""
-    for where, row in read_csv(stream, source, REQUIRED):
+    for where, row in read_csv(stream, source, REQUIRED, problems):
         task_id = row["Task ID"].strip()
         if not task_id:
             problems.append(f"{where}: Task ID: missing")

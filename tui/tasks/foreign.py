@@ -33,7 +33,7 @@ from crewdeck.sync.state.postround import Step
 from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.tui.posts.reading import chains
 from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
-from crewdeck.tui.time.when import DEFAULT_DUE_TIME, current_time, localize, utc_iso
+from crewdeck.tui.time.when import DEFAULT_DUE_TIME, current_time, localize, out_of_range, utc_iso
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.exchange import ImportProblems, add_checked
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id
@@ -194,6 +194,10 @@ class Built:
     batches: Iterator[Source]
 
 
+class OutOfRange(ValueError):
+    """A date and time that is one, outside the days crewdeck holds (``instant``)."""
+
+
 _JS_DATE = re.compile(r"\w{3} (\w{3} \d{1,2} \d{4} \d{2}:\d{2}:\d{2}) GMT([+-]\d{4})")
 
 
@@ -214,22 +218,42 @@ def instant(text: str) -> str:
         raise ValueError(f"{text!r} is not a date and time (like 2026-03-02T17:00:00Z)") from None
     if parsed.tzinfo is None:
         raise ValueError(f"{text!r} has no UTC offset")
-    return utc_iso(parsed.astimezone(dt.UTC))
+    try:
+        return utc_iso(parsed.astimezone(dt.UTC))
+    except OverflowError:  # an offset that moves 0001-01-01 or 9999-12-31 off the calendar
+        raise OutOfRange(str(out_of_range(parsed.date().isoformat()))) from None
 
 
-def read_csv(stream: Iterable[str], source: str, required: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str]]]:
+def read_csv(stream: Iterable[str], source: str, required: tuple[str, ...], problems: list[str]) -> Iterator[tuple[str, dict[str, str]]]:
     """A CSV file's rows by header name (any column order), as they are read: ``(where, row)``; ``ImportProblems`` for a missing column.
 
     ``stream``: the file's lines (opened with ``newline=""``: a quoted cell may hold line breaks).
+    A row with more cells than the header goes into ``problems``; text that
+    is not CSV (a quote left open) is ``ImportProblems`` naming its row.
     """
-    reader = csv.DictReader(stream)
-    header = [name.strip().lstrip("\ufeff") for name in reader.fieldnames or []]
-    missing = [name for name in required if name not in header]
-    if missing:
-        raise ImportProblems([f"{source}: header: no column {', '.join(map(repr, missing))} (columns: {', '.join(header) or 'none'})"])
-    reader.fieldnames = header
-    for row in reader:
-        yield f"{source}: row {reader.line_num}", {k: (v or "") for k, v in row.items() if isinstance(k, str)}
+    reader = csv.DictReader(stream, strict=True)
+    start = 1  # the line the row being read starts on
+    try:
+        header = [name.strip().lstrip("\ufeff") for name in reader.fieldnames or []]
+        missing = [name for name in required if name not in header]
+        if missing:
+            raise ImportProblems([f"{source}: header: no column {', '.join(map(repr, missing))} (columns: {', '.join(header) or 'none'})"])
+        for index, name in enumerate(header):
+            if name and name in header[:index]:  # which of the two a row means would be a guess
+                first = header.index(name) + 1
+                raise ImportProblems([f"{source}: header: columns {first} and {index + 1} are both named {name!r}: rename one"])
+        reader.fieldnames = header
+        start = reader.line_num + 1
+        for row in reader:
+            where, start = f"{source}: row {reader.line_num}", reader.line_num + 1
+            extra = row.get(None)  # DictReader keeps the cells past the header under None
+            if extra:
+                cells = len(header) + len(extra)
+                problems.append(f"{where}: {cells} cells, but the header has {len(header)} columns (a comma in a value needs quotes)")
+                continue
+            yield where, {k: (v or "") for k, v in row.items() if isinstance(k, str)}
+    except csv.Error as exc:
+        raise ImportProblems([f"{source}: row {start}: not valid CSV: {exc}"]) from None
 
 
 def match_person(name: str, email: str, ws_people: dict[str, str]) -> str | None:
@@ -243,9 +267,13 @@ def match_person(name: str, email: str, ws_people: dict[str, str]) -> str | None
 def day(text: str) -> str:
     """``YYYY-MM-DD``; ``ValueError`` otherwise."""
     raw = text.strip()
-    if len(raw) != 10:
+    try:
+        parsed = dt.date.fromisoformat(raw) if len(raw) == 10 else None
+    except ValueError:  # 2026-02-30, 0000-01-01
+        parsed = None
+    if parsed is None:
         raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)")
-    return dt.date.fromisoformat(raw).isoformat()
+    return parsed.isoformat()
 
 
 def build(
@@ -302,6 +330,9 @@ def _batches(
     batch = Source(built.source.name, [], [])
     for item in items:
         task_id = stable_id(kind, item.source_id)
+        # A description written on Windows breaks its lines with CR LF: a line break here, not a control character.
+        item.body = _line_breaks(item.body)
+        item.notes = [_line_breaks(line) for line in item.notes]
         # The status's place in the record; decided once the labels say whether it is a post.
         values: dict[str, Any] = {"title": item.title.strip() or item.title, "status": item.status or "inbox"}
         if item.priority:
@@ -377,6 +408,14 @@ def _post(
     if note:
         item.notes.insert(0, note)
     return post
+
+
+_CR = re.compile("\r\n?")
+
+
+def _line_breaks(text: str) -> str:
+    """``text`` with its CR LF and CR line breaks as LF."""
+    return _CR.sub("\n", text) if "\r" in text else text
 
 
 def _zone_here(ws: Workspace, task_id: str) -> str | None:

@@ -10,7 +10,7 @@ alone and listed.
 
 from __future__ import annotations
 
-import csv
+import io
 import shutil
 import sys
 import tempfile
@@ -114,10 +114,10 @@ def run(
             merge = merge_stream(
                 ws, me, built.source, built.batches, problems, default_tz=default_tz, write=not dry_run, remember=remember(ws.conn, key)
             )
-        except NotUtf8:
+        except (NotUtf8, UnicodeDecodeError):
             raise ImportProblems([f"{_named(path)}: not UTF-8 text"]) from None
-        except (NotJson, csv.Error) as exc:
-            raise ImportProblems([f"{path}: not a {fmt.title()} export: {exc}"]) from None
+        except NotJson as exc:
+            raise ImportProblems([f"{path}: not a Trello board export: {exc}"]) from None
     if fmt == "trello":
         notes.extend(board.notes())
     elif unmatched:
@@ -132,15 +132,18 @@ def _named(path: str) -> str:
 
 @contextmanager
 def _twice(path: str) -> Iterator[tuple[Readable, Readable]]:
-    """The file, open twice (standard input is kept in a temporary file to be read again)."""
-    if path == "-":
-        with tempfile.TemporaryFile() as spool:
-            shutil.copyfileobj(sys.stdin.buffer, spool)
+    """The file, to be read and then read again from its start.
+
+    What can be read only once (standard input, a pipe such as ``<(unzip -p ...)``) is kept in a temporary file.
+    """
+    with ExitStack() as closing:
+        stream = sys.stdin.buffer if path == "-" else closing.enter_context(_open(path, "rb"))
+        if path == "-" or not stream.seekable():
+            spool = closing.enter_context(tempfile.TemporaryFile())
+            shutil.copyfileobj(stream, spool)
             spool.seek(0)
-            yield spool, _FromStart(spool)
-            return
-    with _open(path, "rb") as first, _open(path, "rb") as again:
-        yield first, again
+            stream = spool
+        yield stream, _FromStart(stream)
 
 
 class _FromStart:
@@ -160,7 +163,12 @@ class _FromStart:
 @contextmanager
 def _text(path: str) -> Iterator[TextIO]:
     if path == "-":
-        yield sys.stdin
+        # Read as the file would be: UTF-8 or nothing (the terminal's own decoding may let bytes through as surrogates).
+        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+        try:
+            yield stream
+        finally:
+            stream.detach()
         return
     with _open(path, "r", encoding="utf-8-sig", newline="") as stream:
         yield stream

@@ -31,7 +31,7 @@ def items(
     stream: Iterable[str], source: str, ws_people: dict[str, str], people: People, unmatched: set[str], problems: list[str]
 ) -> Iterator[Item]:
     """Each row as an ``Item``; every bad row goes into ``problems``."""
-    for where, raw in read_csv(stream, source, REQUIRED):
+    for where, raw in read_csv(stream, source, REQUIRED, problems):
         row = {name: unquoted(value) for name, value in raw.items()}
         issue = row["ID"].strip()
         if not issue:

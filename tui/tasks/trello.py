@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from crewdeck.tui.tasks.foreign import Item, People, instant
+from crewdeck.tui.tasks.foreign import Item, OutOfRange, People, instant
 from crewdeck.tui.workspace.exchange import ImportProblems
 from crewdeck.tui.workspace.jsonstream import Readable, object_items
 
@@ -117,7 +117,10 @@ def _member(found: Board, entry: dict[str, Any], source: str, problems: list[str
 
 def _checklist_of(found: Board, entry: dict[str, Any], source: str, problems: list[str]) -> None:
     card = entry.get("idCard")
-    if isinstance(card, str):
+    items = entry.get("checkItems")
+    if items is not None and not isinstance(items, list):
+        problems.append(f"{source}: checklist {entry.get('id', '?')}: checkItems: expected a list, got {_shown(items)}")
+    elif isinstance(card, str):
         found.checklists[card].extend(_checklist(entry))
 
 
@@ -146,9 +149,10 @@ def _checklist(entry: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _position(item: dict[str, Any]) -> float:
+def _position(item: dict[str, Any]) -> int | float:
+    # Compared as they are: an int larger than any float sorts without being made one.
     pos = item.get("pos")
-    return float(pos) if isinstance(pos, int | float) else 0.0
+    return pos if isinstance(pos, int | float) else 0
 
 
 def _object(value: Any) -> dict[str, Any]:
@@ -203,22 +207,22 @@ def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
     if not title.strip():
         raise ValueError(f"{where}: name: missing")
     item = Item(source_id=card_id, where=where, title=title, may_post=True)
-    desc = card.get("desc")
-    if isinstance(desc, str) and desc.strip():
+    desc = _typed(card, "desc", str, "text", where)
+    if desc and desc.strip():
         item.body = desc.rstrip()
-    list_id = card.get("idList")
-    in_list = found.lists.get(list_id) if isinstance(list_id, str) else None
+    list_id = _typed(card, "idList", str, "a list id", where)
+    in_list = found.lists.get(list_id) if list_id is not None else None
     if in_list is None:
         found.no_list += 1
     else:
         item.status_name = in_list[0]
-    if card.get("closed"):
+    if _typed(card, "closed", bool, "true or false", where):
         item.status = "cancelled"
         item.notes.append("archived in Trello")
     elif in_list is not None and in_list[1]:
         item.status = "cancelled"
         item.notes.append(f"its list {in_list[0]} was archived in Trello")
-    elif card.get("dueComplete") is True:
+    elif _typed(card, "dueComplete", bool, "true or false", where):
         item.status = "done"
     for key in ("due", "start"):
         value = card.get(key)
@@ -226,20 +230,22 @@ def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
             continue
         try:
             moment = instant(value) if isinstance(value, str) else _bad(value)
+        except OutOfRange as exc:
+            raise ValueError(f"{where}: {key}: {exc}") from None
         except ValueError:
             raise ValueError(f"{where}: {key}: {value!r} is not a date and time (like 2026-03-02T17:00:00.000Z)") from None
         if key == "due":
             item.due = moment
         else:
             item.notes.append(f"start: {moment[:10]}")
-    item.labels = _labels(card, found)
-    for member_id in card.get("idMembers") or []:
+    item.labels = _labels(card, found, where)
+    for member_id in _ids(card, "idMembers", where):
         if member_id in found.people.known:
             item.people.append(member_id)
-        elif isinstance(member_id, str):
+        else:
             found.left.add(member_id)
     item.notes.extend(found.checklists.get(card_id, ()))
-    for attachment in card.get("attachments") or []:
+    for attachment in _typed(card, "attachments", list, "a list", where) or []:
         if isinstance(attachment, dict) and isinstance(attachment.get("url"), str):
             item.notes.append(f"attachment: {attachment.get('name') or 'link'} {attachment['url']}".replace("\n", " "))
     item.notes.extend(text for _, text in sorted(found.comments.get(card_id, ())))
@@ -253,11 +259,35 @@ def _bad(value: Any) -> str:
     raise ValueError(repr(value))
 
 
-def _labels(card: dict[str, Any], found: Board) -> list[str]:
+def _shown(value: Any) -> str:
+    """A value of the wrong type as a message quotes it: its JSON-ish text, cut short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _typed(card: dict[str, Any], key: str, kind: type, what: str, where: str) -> Any:
+    """``card[key]`` when it is a ``kind`` (or missing: ``None``); ``ValueError`` naming the field otherwise."""
+    value = card.get(key)
+    if value is None or isinstance(value, kind):
+        return value
+    raise ValueError(f"{where}: {key}: expected {what}, got {_shown(value)}")
+
+
+def _ids(card: dict[str, Any], key: str, where: str) -> list[str]:
+    value = card.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{where}: {key}: expected a list of ids, got {_shown(value)}")
+    return value
+
+
+def _labels(card: dict[str, Any], found: Board, where: str) -> list[str]:
     named: list[tuple[str, str]] = []
-    given = card.get("labels")
-    if isinstance(given, list) and given:
+    given = _typed(card, "labels", list, "a list", where)
+    ids = _ids(card, "idLabels", where)
+    if given:
         named = [(str(x.get("name") or ""), str(x.get("color") or "")) for x in given if isinstance(x, dict)]
     else:
-        named = [found.labels[i] for i in card.get("idLabels") or [] if i in found.labels]
+        named = [found.labels[i] for i in ids if i in found.labels]
     return [name if name.strip() else f"trello-{colour or 'label'}" for name, colour in named]

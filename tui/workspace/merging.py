@@ -31,8 +31,8 @@ from typing import Any
 
 from crewdeck.sync.state.filerules import FileRuleState
 from crewdeck.sync.state.ids import short
-from crewdeck.sync.state.records import ENTITIES, MEMBER, ValidationError, budget_id, result_id
-from crewdeck.sync.state.rules import AUTHOR_FIELDS, Judge, Refused
+from crewdeck.sync.state.records import ENTITIES, MEMBER, ValidationError, budget_id, canonical_json, result_id
+from crewdeck.sync.state.rules import AUTHOR_FIELDS, Judge, Refused, control_character
 from crewdeck.sync.state.store import PendingWrites
 from crewdeck.tui.workspace import words
 from crewdeck.tui.workspace.errors import summary
@@ -321,6 +321,8 @@ class _Merger:
         self.handles: dict[str, str] = {}
         self.live_members = {row[0] for row in ws.conn.execute("SELECT id FROM member WHERE deleted = 0")}
         self.handles_here = ws.handles()
+        #: ``(entity, id)`` of every record the file has given so far: a second one would flip the record from import to import.
+        self.seen: set[tuple[str, str]] = set()
 
     def plan(self) -> Merge:
         self._members()
@@ -347,6 +349,10 @@ class _Merger:
         try:
             for entity, row_id, values in records:
                 where = batch.where_of(entity, row_id)
+                if (entity, row_id) in self.seen:
+                    self.problems.append(f"{where}: id: in the file more than once")
+                    continue
+                self.seen.add((entity, row_id))
                 try:
                     self._record(entity, row_id, values, where)
                 except ValidationError as exc:
@@ -569,6 +575,15 @@ class _Merger:
         return None
 
     def _write(self, entity: str, row_id: str, values: dict[str, Any], where: str) -> None:
+        # The rules refuse control characters when the merge is written; found here, a dry run names
+        # them too, and every record that holds one is named, not only the first the rules meet.
+        for name, value in values.items():
+            if _printable(value):  # nearly every value: nothing to look into
+                continue
+            control = control_character(entity, name, canonical_json(value))
+            if control is not None:
+                self.problems.append(f"{where}: {name}: text may not hold control characters ({control})")
+                return
         self.merge.writes.append((entity, row_id, values))
         self.merge.where[row_id] = where
 
@@ -588,6 +603,23 @@ def export_source(plan: Plan, source: str, where: dict[str, str]) -> Source:
         if name == "member"
     ]
     return Source(source, members, [r for r in plan if r[0] != "member"], where=where)
+
+
+def _printable(value: Any) -> bool:
+    """Every text in ``value`` is printable (``str.isprintable``: no control character, no line break)."""
+    stack = [value]
+    while stack:  # without recursion: values nest
+        item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            if not item.isprintable():
+                return False
+        elif kind is dict:
+            stack.extend(item)
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+    return True
 
 
 def _hex(text: str) -> bool:
