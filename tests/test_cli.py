@@ -7,6 +7,7 @@ import os
 import stat
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -261,6 +262,22 @@ def test_output_over_a_file_keeps_its_permissions_and_the_link_that_names_it(cli
     os.umask(mask)
     assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~mask
     assert "is a directory" in one_line_error(cli("export", "-o", str(tmp_path)))
+
+
+def test_a_failed_write_names_the_file_and_leaves_nothing_beside_it(tmp_path: Path) -> None:
+    import errno
+
+    from crewdeck.tui.cli.common import stream_output
+
+    def full(write: Callable[[str], object]) -> None:
+        write("{")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    target = tmp_path / "out.json"
+    with pytest.raises(OSError) as failed:
+        stream_output(str(target), full)
+    assert failed.value.filename == str(target) and failed.value.strerror == "No space left on device"
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_first_run_handle_is_always_valid() -> None:

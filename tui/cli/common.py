@@ -162,7 +162,7 @@ def _write_file(path: str, write: Callable[[TextIO], object]) -> None:
     if target.is_dir():
         raise UserError(f"{path}: is a directory")
     if target.exists() and not target.is_file():
-        with open(target, "w", encoding="utf-8") as f:
+        with _naming(path), open(target, "w", encoding="utf-8") as f:
             write(f)
         return
     target = target.resolve() if target.is_symlink() else target
@@ -173,12 +173,23 @@ def _write_file(path: str, write: Callable[[TextIO], object]) -> None:
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+        with _naming(path), os.fdopen(fd, "w", encoding="utf-8") as f:
             write(f)
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def _naming(path: str) -> Iterator[None]:
+    """An error while writing names the path it was written to (a full disk says only "No space left on device")."""
+    try:
+        yield
+    except OSError as exc:
+        if not exc.filename:
+            exc.filename = path
         raise
 
 
