@@ -63,6 +63,11 @@ def _file(tmp_path: Path, name: str, text: str) -> str:
     return str(path)
 
 
+def _csv_import(ws: Path, source: str) -> str:
+    """What raj's ``kpi import SOURCE --format csv`` prints (it must succeed)."""
+    return crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
+
+
 def _state(ws: Path) -> tuple[list[tuple], list[tuple], int]:
     with Store(ws) as store:
         results = store.conn.execute(
@@ -268,17 +273,7 @@ def test_an_import_that_takes_a_campaign_off_target_adds_the_review_task(ws: Pat
 def test_a_second_currency_for_a_key_and_day_here_names_its_line_and_imports_nothing(ws: Path, tmp_path: Path) -> None:
     """The rules refuse it at write time; the import names the row and its column, as for every bad row."""
     header = "campaign,platform,date,clicks,value,currency\n"
-    crewdeck(
-        "-w",
-        str(ws),
-        "--as",
-        "raj",
-        "kpi",
-        "import",
-        _file(tmp_path, "a.csv", header + "Autumn,meta,2026-11-20,3,5.00,EUR\n"),
-        "--format",
-        "csv",
-    )
+    _csv_import(ws, _file(tmp_path, "a.csv", header + "Autumn,meta,2026-11-20,3,5.00,EUR\n"))
     before = _state(ws)
     source = _file(tmp_path, "b.csv", header + "Autumn,meta,2026-11-19,1,1.00,USD\nAutumn,meta,2026-11-20,4,5.00,USD\n")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
@@ -300,17 +295,7 @@ def test_bad_rows_are_counted_as_rows_not_as_problems_and_one_row_is_one_row(ws:
         f"{source}:2: clicks: '-1' is not a count (a whole number)",
     ]
     assert lines[3].startswith(f"crewdeck: error: nothing imported: 1 bad row in {source}: line 2: date: ")
-    out = crewdeck(
-        "-w",
-        str(ws),
-        "--as",
-        "raj",
-        "kpi",
-        "import",
-        _file(tmp_path, "good.csv", header + "Autumn,meta,2026-11-20,1,2\n"),
-        "--format",
-        "csv",
-    )
+    out = _csv_import(ws, _file(tmp_path, "good.csv", header + "Autumn,meta,2026-11-20,1,2\n"))
     assert out.strip() == "imported 1 row: 1 changed, 0 unchanged"
 
 

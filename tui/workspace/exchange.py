@@ -311,7 +311,7 @@ def add_checked(plan: Plan, problems: list[str], name: str, row_id: Any, values:
         for field_name, value in checked.items():
             if type(value) is str and value.isascii():  # most values: nothing to look into
                 continue
-            if not _valid_unicode(value):
+            if not every_text(value, _encodable):
                 raise ValidationError(name, field_name, "holds text that is not valid Unicode (a lone surrogate)")
         for field_name in spec.day_fields & checked.keys():
             outside = day_out_of_range(checked[field_name])
@@ -338,14 +338,16 @@ def _check_result_key(row_id: str, values: dict[str, Any]) -> None:
             raise ValidationError("result", name, f"{values.get(name)!r} is not what the id names ({value!r})")
 
 
-def _valid_unicode(value: Any) -> bool:
-    """No string in ``value`` holds a lone surrogate (JSON's ``"\\udcff"``): it could not be stored as UTF-8."""
+def every_text(value: Any, test: Callable[[str], bool]) -> bool:
+    """Every string in ``value`` (a field's value: text, or lists and objects of them) passes ``test``."""
+    if type(value) is str:  # most values: nothing to walk
+        return test(value)
     stack = [value]
     while stack:  # without recursion: JSON nests deeper than Python's stack
         item = stack.pop()
         kind = type(item)
         if kind is str:
-            if not item.isascii() and undecodable(item):
+            if not test(item):
                 return False
         elif kind is dict:
             stack.extend(item)
@@ -353,6 +355,11 @@ def _valid_unicode(value: Any) -> bool:
         elif kind is list:
             stack.extend(item)
     return True
+
+
+def _encodable(text: str) -> bool:
+    """Not a lone surrogate (JSON's ``"\\udcff"``) in it: it can be stored as UTF-8."""
+    return text.isascii() or not undecodable(text)
 
 
 #: Records restored at a time: well under ``store.BULK_ROWS`` operations.

@@ -36,7 +36,7 @@ from crewdeck.sync.state.rules import AUTHOR_FIELDS, Judge, Refused, control_cha
 from crewdeck.sync.state.store import PendingWrites
 from crewdeck.tui.workspace import words
 from crewdeck.tui.workspace.errors import summary
-from crewdeck.tui.workspace.exchange import ImportProblems, Plan
+from crewdeck.tui.workspace.exchange import ImportProblems, Plan, every_text
 from crewdeck.tui.workspace.workspace import Member, Workspace, slug
 
 #: How the text that credits a record's source author begins.
@@ -579,7 +579,7 @@ class _Merger:
         # The rules refuse control characters when the merge is written; found here, a dry run names
         # them too, and every record that holds one is named, not only the first the rules meet.
         for name, value in values.items():
-            if _printable(value):  # nearly every value: nothing to look into
+            if every_text(value, str.isprintable):  # nearly every value: nothing to look into
                 continue
             control = control_character(entity, name, canonical_json(value))
             if control is not None:
@@ -604,25 +604,6 @@ def export_source(plan: Plan, source: str, where: dict[str, str]) -> Source:
         if name == "member"
     ]
     return Source(source, members, [r for r in plan if r[0] != "member"], where=where)
-
-
-def _printable(value: Any) -> bool:
-    """Every text in ``value`` is printable (``str.isprintable``: no control character, no line break)."""
-    if type(value) is str:  # most values: no list to walk
-        return value.isprintable()
-    stack = [value]
-    while stack:  # without recursion: values nest
-        item = stack.pop()
-        kind = type(item)
-        if kind is str:
-            if not item.isprintable():
-                return False
-        elif kind is dict:
-            stack.extend(item)
-            stack.extend(item.values())
-        elif kind is list:
-            stack.extend(item)
-    return True
 
 
 #: Above a hex id's 128 bits, which entity it is a record of.
