@@ -34,6 +34,14 @@ def cmd_add(ctx: Context) -> int:
     except DateError as exc:
         raise UserError(str(exc)) from None
     values = keys.parse_values(ctx.args.metrics, key, ws.base_currency)
+    given = values.get("conversion_value")
+    held = ws.conn.execute("SELECT value_currency FROM result WHERE id = ?", (key.row_id(day),)).fetchone()
+    if given is not None and held is not None and held[0] is not None and held[0] != given["currency"]:
+        # The rules refuse it too (one_currency), in words about the record's id.
+        raise UserError(
+            f"{visible(ctx.args.target)} {day}: value: this {key.kind}'s conversion value for {day} is in {held[0]} here: "
+            f"a second currency ({given['currency']}) is refused"
+        )
     before = _targets_before(ctx, [key])
     keys.write(ws.store, ctx.me.id, [(key, day, values)], "kpi add")
     print(key.row_id(day))
