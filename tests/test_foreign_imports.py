@@ -284,6 +284,9 @@ def test_a_board_and_a_csv_from_standard_input(cli: Cli, monkeypatch: pytest.Mon
     assert cli.ok("import", "--from", "linear", "-").startswith("imported 3 tasks")
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b'{"id": "x", "cards": [\xff]}'), encoding="utf-8"))
     assert cli("import", "--from", "trello", "-").err == "crewdeck: error: nothing imported: standard input: not UTF-8 text\n"
+    bad = linear_csv([{"ID": "MKT-7", "Title": ""}]).encode()  # a bad record is named in standard input, not in "-"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(bad), encoding="utf-8", newline=""))
+    assert cli("import", "--from", "linear", "-").err.startswith("crewdeck: error: nothing imported: standard input: row 2 (MKT-7): ")
 
 
 POST_LISTS = {

@@ -77,21 +77,22 @@ def run(
     ``dry_run``: everything is read and decided, nothing written.
     """
     statuses = StatusMap(map_status, posts=fmt == "trello")
+    name = _named(path)  # what problems and the import's notes call the file
     problems: list[str] = []
     notes: list[str] = []
     with ExitStack() as closing:
         if fmt == "trello":
             first, again = closing.enter_context(_twice(path))
             try:
-                board = trello.board(first, path)
+                board = trello.board(first, name)
             except NotUtf8:
-                raise ImportProblems([f"{_named(path)}: not UTF-8 text"]) from None
+                raise ImportProblems([f"{name}: not UTF-8 text"]) from None
             except NotJson as exc:
-                raise ImportProblems([f"{path}: not a Trello board export: {exc}"]) from None
+                raise ImportProblems([f"{name}: not a Trello board export: {exc}"]) from None
             key = f"trello:{board.id}"
-            items = _counted(trello.cards(again, board, path, problems), board.cards, on_progress)
+            items = _counted(trello.cards(again, board, name, problems), board.cards, on_progress)
             built = build(
-                items, board.people, ws, me, name=path, kind="trello-card", statuses=statuses, default_tz=default_tz,
+                items, board.people, ws, me, name=name, kind="trello-card", statuses=statuses, default_tz=default_tz,
                 problems=problems, named=board.named,
             )  # fmt: skip
         else:
@@ -104,9 +105,9 @@ def run(
             reader = asana.items if fmt == "asana" else linear.items
             key = fmt
             stream = closing.enter_context(_text(path))
-            items = reader(stream, path, ws_people, people, unmatched, problems)
+            items = reader(stream, name, ws_people, people, unmatched, problems)
             built = build(
-                items, people, ws, me, name=path, kind=f"{fmt}-{NOUN[fmt]}", statuses=statuses, default_tz=default_tz, problems=problems
+                items, people, ws, me, name=name, kind=f"{fmt}-{NOUN[fmt]}", statuses=statuses, default_tz=default_tz, problems=problems
             )
         guard = Guard(ws.conn, key)
         built.source.edited_here = guard.edited_here
@@ -115,9 +116,9 @@ def run(
                 ws, me, built.source, built.batches, problems, default_tz=default_tz, write=not dry_run, remember=remember(ws.conn, key)
             )
         except (NotUtf8, UnicodeDecodeError):
-            raise ImportProblems([f"{_named(path)}: not UTF-8 text"]) from None
+            raise ImportProblems([f"{name}: not UTF-8 text"]) from None
         except NotJson as exc:
-            raise ImportProblems([f"{path}: not a Trello board export: {exc}"]) from None
+            raise ImportProblems([f"{name}: not a Trello board export: {exc}"]) from None
     if fmt == "trello":
         notes.extend(board.notes())
     elif unmatched:
