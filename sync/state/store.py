@@ -443,10 +443,12 @@ class Store:
         """One transaction around many ``commit_local`` calls (an import written in batches): all of them, or none.
 
         Meanwhile the record tables' lookup indexes are dropped, and built
-        again at the end (as one large commit does).  So is the log's, from
-        its first large batch on, until something asks to read the log by
-        record (``need_log_index``): which records are here already is
-        answered by the record tables meanwhile (``stored_entities``).
+        again at the end (as one large commit does).  So is the log's, once
+        the bulk has written as many operations as the log held (see
+        ``_drop_log_index``), unless something asks to read the log by record
+        (``need_log_index``); which records are here already is answered by
+        the record tables meanwhile (``stored_entities``).  A larger page
+        cache: the indexes kept grow by every batch.
         """
         if self.readonly:
             raise WorkspaceError(f"{self.path} is open read-only")
