@@ -74,6 +74,15 @@ async def _open(pilot: Any) -> ResultsScreen:
     return screen
 
 
+async def _open_spring_posts(pilot: Any) -> ResultsScreen:
+    """The Results screen, at +spring-launch's posts (enter on its row)."""
+    screen = await _open(pilot)
+    spring = next(i for i, row in enumerate(_table(pilot.app).rows) if row.label == "+spring-launch")
+    await pilot.press(*["j"] * spring, "enter")
+    await settle(pilot)
+    return screen
+
+
 def test_sparkline_scales_to_the_largest_day() -> None:
     assert sparkline([0, 1, 2, 4, 8]) == " ▁▂▄█"
     assert sparkline([0, 0]) == "▁▁" and sparkline([]) == ""
@@ -123,10 +132,7 @@ async def test_the_period_switches_week_month_run_and_moves(workspace: Path) -> 
 async def test_enter_opens_a_campaigns_posts_best_first_then_a_posts_days_and_escape_goes_back_up(workspace: Path) -> None:
     app = make_app(workspace, watch=False)
     async with app.run_test(size=(160, 48)) as pilot:
-        screen = await _open(pilot)
-        spring = next(i for i, row in enumerate(_table(app).rows) if row.label == "+spring-launch")
-        await pilot.press(*["j"] * spring, "enter")
-        await settle(pilot)
+        screen = await _open_spring_posts(pilot)
         assert screen.page is not None and screen.page.level == "posts" and screen.page.title.startswith("+spring-launch: posts")
         posts = _table(app).rows
         ctr = [Decimal(row.kpis[0].rstrip("%")) for row in posts if row.kpis[0] != "—"]
@@ -160,10 +166,7 @@ async def test_a_campaigns_results_per_platform_are_told_apart_in_its_posts_at_8
         write(store, members["ana"], rows, "test")
     app = make_app(workspace, watch=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open(pilot)
-        spring = next(i for i, row in enumerate(_table(app).rows) if row.label == "+spring-launch")
-        await pilot.press(*["j"] * spring, "enter")
-        await settle(pilot)
+        screen = await _open_spring_posts(pilot)
         assert screen.page is not None and screen.page.level == "posts"
         table = _table(app)
         labels = [row.label for row in table.rows if row.key.startswith("/")]
