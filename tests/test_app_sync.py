@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pytest import MonkeyPatch
 
-from crewdeck.sync.client.engine import SyncEngine
+from crewdeck.sync.client.engine import Backoff, SyncEngine
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.widgets.workspace_header import WorkspaceHeader
@@ -58,6 +58,37 @@ async def test_a_shared_file_says_so(tmp_path: Path) -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         assert (header(app).sync_state, header(app).sync_text) == ("live", "live · shared file")
+        # Nothing to sync: neither the key nor the palette offers it.
+        assert app.check_action("sync_now", ()) is False
+        assert "Sync now" not in [c.title for c in app.get_system_commands(app.screen)]
+
+
+async def test_f5_syncs_now_instead_of_waiting_out_the_backoff(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    # Every wait offline an hour long: only the key brings the next round within the test.
+    monkeypatch.setattr(Backoff, "delay", lambda self, failures, rng: 3600.0)
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "ana.db"
+        crewdeck("join", server.url, "--token", new_token("ana", "--workspace", str(team)), str(replica))
+        app = make_app(replica, "ana")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: header(app).sync_state == "live", "the live state")
+            assert "Sync now" in [c.title for c in app.get_system_commands(app.screen)]
+            server.kill()
+            await pilot.press("a")
+            await pilot.press(*"Back online soon", "enter")
+            await until(
+                pilot, lambda: header(app).sync_state == "offline" and "unsent" in header(app).sync_text, "the new task unsent, offline"
+            )
+            server.start()
+            await pilot.press("f5")
+            await until(pilot, lambda: header(app).sync_state == "live" and "unsent" not in header(app).sync_text, "live at once")
+        with Store(team) as store:
+            assert any(v["title"] == "Back online soon" for _, v in store.records("task"))
+    finally:
+        server.stop()
 
 
 async def test_an_operation_the_server_refuses_leaves_the_screen_and_its_author_is_told(tmp_path: Path) -> None:

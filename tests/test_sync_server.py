@@ -597,3 +597,25 @@ def test_a_long_first_sync_reports_progress_then_live(served: tuple[Path, Server
     assert any(s.state == "live" and s.pulled == head for s in statuses)
     assert replica.max_seq() == head
     replica.close()
+
+
+def test_kick_ends_an_offline_backoff_at_once(tmp_path: Path) -> None:
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    ana = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
+    server.kill()
+    task = crewdeck("-w", str(ana), "add", "Made while the server was away").strip()
+    # An hour's backoff: only the kick can bring the next round within the test.
+    engine = SyncEngine(ana, backoff=Backoff(3600.0, 3600.0), poll_interval=3600.0)
+    engine.start()
+    shared = Store(team)
+    try:
+        wait_until(lambda: engine.status is not None and engine.status.state == "offline", "offline, backing off")
+        server.start()
+        engine.kick()
+        wait_until(lambda: engine.status is not None and engine.status.state == "live", "live after the kick")
+        assert shared.record("task", task) is not None
+    finally:
+        engine.stop()
+        shared.close()
+        server.stop()

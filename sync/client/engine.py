@@ -7,12 +7,13 @@ Plain threads, no UI: the app runs ``SyncEngine.run()`` in a worker thread
 2. wait for a reason to go again: a "changed" poke from the server's event
    stream (read by a second thread), a new local operation in the replica
    (whichever process made it: the process's one watcher of the file,
-   ``filewatch``, says when anything was committed), ``kick()``, or the poll
-   interval when the event stream is down;
+   ``filewatch``, says when anything was committed), or the poll interval
+   when the event stream is down;
 3. when the server cannot be reached, wait with exponential backoff and
    jitter, so a team coming back online does not arrive all at once; when
    a round fails any other way (a refusal, or something no rule expected),
    report ``error`` with what went wrong and retry ten times slower.
+   ``kick()`` (the member asks to sync now) ends any of these waits.
 
 ``on_status`` is called from the engine's threads, only when the status
 changed; a Textual app forwards it with ``call_from_thread``.
@@ -150,7 +151,7 @@ class SyncEngine:
             self._thread.join(timeout)
 
     def kick(self) -> None:
-        """Sync now (a local edit was made, or the member asked)."""
+        """Sync now: the member asked (the network is back, say), so whatever wait the loop is in ends, a backoff's too."""
         self._kicked.set()
         self._wake.set()
 
@@ -249,7 +250,7 @@ class SyncEngine:
             return self._status.unsent if self._status else 0
 
     def _pause(self, seconds: float, store: Store, made: int, until_change: bool = False) -> None:
-        """Sleep up to ``seconds``; wake early on stop or a poke, and on ``kick()`` or a new local operation when ``until_change``.
+        """Sleep up to ``seconds``; wake early on stop, a poke or ``kick()``, and on a new local operation when ``until_change``.
 
         ``made``: this node's operation count when the last round began.  A
         commit that did not add to it (the round's own pull, another
@@ -261,13 +262,10 @@ class SyncEngine:
             if remaining <= 0 or not self._wake.wait(remaining):
                 return
             self._wake.clear()
-            if self._remote_wake.is_set() or self._stop.is_set():
+            if self._remote_wake.is_set() or self._kicked.is_set() or self._stop.is_set():
                 self._remote_wake.clear()
-                return
-            if self._kicked.is_set():
                 self._kicked.clear()
-                if until_change:
-                    return
+                return
             if not self._committed.is_set():
                 continue
             self._committed.clear()

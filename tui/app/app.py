@@ -218,7 +218,7 @@ def _framed(pane: Pane, number: int) -> Pane:
 
 
 #: The app's own actions a guest has: quitting (the Approvals view's keys are the view's).
-GUEST_ACTIONS = frozenset({"quit"})
+GUEST_ACTIONS = frozenset({"quit", "sync_now"})
 
 
 class CrewdeckApp(App[int]):
@@ -232,6 +232,7 @@ class CrewdeckApp(App[int]):
     | `R` | Approvals: the posts in review, those that need you first |
     | `C` | the content calendar (the deadlines pane's second mode) |
     | `!` | start a crisis (managers), or end the open one |
+    | `f5` | sync now (a replica of a sync server): no waiting out a backoff |
     | `?` | every key |
     | `ctrl+p` | the command palette: every action |
     | `q` | quit |
@@ -247,6 +248,7 @@ class CrewdeckApp(App[int]):
         Binding("R", "approvals", "Approvals", show=False, id="app.approvals"),
         Binding("C", "calendar", "Content calendar", show=False, id="app.calendar"),
         Binding("exclamation_mark", "crisis", "Crisis", show=False, id="app.crisis"),
+        Binding("f5", "sync_now", "Sync now", show=False, id="app.sync_now"),
         Binding("question_mark", "help", "Keys", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -468,6 +470,8 @@ class CrewdeckApp(App[int]):
         yield SystemCommand("Approvals", "The posts in review, those that need you first (key R)", self.action_approvals)
         if self.session.me.is_manager:
             yield SystemCommand("Crisis", "Start a crisis, asking the reason, or end the open one (key !)", self.action_crisis)
+        if self._sync_engine is not None:
+            yield SystemCommand("Sync now", "Push and pull at once, without waiting out a backoff (key f5)", self.action_sync_now)
         yield SystemCommand("Keys", "List every key", self.action_help)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -477,7 +481,14 @@ class CrewdeckApp(App[int]):
         # Only a manager starts or ends a crisis: the key is hidden from the others (the rules refuse anyway).
         if action == "crisis":
             return self.session.me.is_manager
+        if action == "sync_now":
+            return self._sync_engine is not None  # a shared file has nothing to sync
         return True
+
+    def action_sync_now(self) -> None:
+        if self._sync_engine is not None:
+            self._sync_engine.kick()
+            self.notify("Syncing now", timeout=2)
 
     def action_crisis(self) -> None:
         from crewdeck.tui.app.crisis import CrisisKey
