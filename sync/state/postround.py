@@ -39,11 +39,6 @@ def content_hash(copy: str, link: str, media: Sequence[str], first_comment: str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def record_hash(record: Mapping[str, Any]) -> str:
-    """``content_hash`` of a task record's values (missing fields read as their defaults)."""
-    return content_hash(record.get("copy") or "", record.get("link") or "", record.get("media") or [], record.get("first_comment") or "")
-
-
 @dataclass(frozen=True)
 class Step:
     name: str

@@ -323,10 +323,6 @@ class Store:
 
     # ------------------------------------------------------------ reading
 
-    def data_version(self) -> int:
-        """Changes whenever another connection commits to the file."""
-        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
-
     def max_seq(self) -> int:
         return max_seq(self.conn)
 

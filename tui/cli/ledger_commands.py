@@ -156,12 +156,6 @@ def cmd_export(ctx: Context) -> int:
     return 0
 
 
-def _rejected(exc: csvfiles.Rejected) -> UserError:
-    for problem in exc.problems:
-        print(visible(problem), file=sys.stderr)
-    return UserError(str(exc))
-
-
 def cmd_import(ctx: Context) -> int:
     source = ctx.args.file
     text = read_input(source)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from crewdeck.sync.state.records import MAX_APPROVAL_STEPS, tag
@@ -39,10 +39,3 @@ def parse_chain(text: str, member_id: Callable[[str], str]) -> list[dict[str, An
     if len(steps) > MAX_APPROVAL_STEPS:
         raise UserError(f"approvals: at most {MAX_APPROVAL_STEPS} steps, got {len(steps)}")
     return steps
-
-
-def chain_text(steps: Sequence[Mapping[str, Any]], handles: Mapping[str, str]) -> str:
-    """The chain written back the way ``parse_chain`` reads it."""
-    return "; ".join(
-        f"{s['name']}:@{handles.get(s['member'], s['member'][:8])}" if s.get("member") else f"{s['name']}:group={s['group']}" for s in steps
-    )

@@ -68,11 +68,6 @@ def expired_posts(conn: sqlite3.Connection, now: dt.datetime) -> list[Expired]:
     return out
 
 
-def told_before(conn: sqlite3.Connection, member: str) -> set[str]:
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (PREFIX + member,)).fetchone()
-    return set(json.loads(row[0])) if row else set()
-
-
 def take_untold(store: Store, member: str, now: dt.datetime) -> list[Expired]:
     """The expiries ``member`` is to be told of and was not yet, remembered as told (an empty list on a read-only file)."""
     if store.readonly:

@@ -84,10 +84,6 @@ class Crisis:
             return False
         return not self.platforms or platform in self.platforms
 
-    def freezes_spend(self, campaign: str | None) -> bool:
-        """Spend of this campaign dated during the crisis counts as frozen (a platform-only crisis freezes none)."""
-        return not self.platforms and (not self.campaigns or campaign in self.campaigns)
-
 
 @dataclass(frozen=True)
 class PostFacts:
