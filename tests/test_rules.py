@@ -27,7 +27,8 @@ from crewdeck.sync.client.remote import Client, push_pending
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.records import ENTITIES, budget_id, crisis_end_id, rate_id, result_id
 from crewdeck.sync.state.rules import RULES, TABLE, Refused
-from crewdeck.sync.state.store import Store, Writer
+from crewdeck.sync.state.store import Store
+from crewdeck.sync.state.writes import Writer
 
 from .conftest import ROOT
 from .syncsupport import Postgres, Server, crewdeck, new_token

@@ -12,8 +12,9 @@ from crewdeck.sync.state.ids import new_id, short
 from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN_STATUSES, WORKSPACE_ROW
 from crewdeck.sync.state.sharedfile import directory_problem, setgid_problem
 from crewdeck.sync.state.sshkeys import PublicKey
-from crewdeck.sync.state.store import Store, Writer
+from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.writes import Writer
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.cli.common import Context, note_incomplete, number_in, print_json, quiet_option, table
 from crewdeck.tui.ssh.keys import all_keys, keys_after, member_keys

@@ -14,8 +14,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from crewdeck.sync.state.store import Writer
 from crewdeck.sync.state.visible import json_visible, visible, visible_cells
+from crewdeck.sync.state.writes import Writer
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import config as config_module
 from crewdeck.tui.workspace.config import Config, load

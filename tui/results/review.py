@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from crewdeck.sync.state.store import Writer
+from crewdeck.sync.state.writes import Writer
 from crewdeck.tui.ledger.actions import derived_id
 from crewdeck.tui.results import report
 from crewdeck.tui.results.keys import Key

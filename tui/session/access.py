@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from crewdeck.sync.state.oplog import Op
-from crewdeck.sync.state.store import Store, Writer
+from crewdeck.sync.state.store import Store
+from crewdeck.sync.state.writes import Writer
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 T = TypeVar("T")

@@ -18,7 +18,8 @@ from typing import Any
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.oplog import Op, required_fields
 from crewdeck.sync.state.records import ENTITIES
-from crewdeck.sync.state.store import Store, Writer
+from crewdeck.sync.state.store import Store
+from crewdeck.sync.state.writes import Writer
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.tasks import quickadd, recurrence
 from crewdeck.tui.tasks.behind import needs_catch_up

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from crewdeck.sync.state.records import PRIORITIES, TASK_STATUSES
-from crewdeck.sync.state.store import Writer
+from crewdeck.sync.state.writes import Writer
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.tasks import recurrence
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS

@@ -37,7 +37,7 @@ from typing import Any
 
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.records import OPEN_STATUSES, TEMPLATE_FIELDS, WEEKDAYS
-from crewdeck.sync.state.store import Writer
+from crewdeck.sync.state.writes import Writer
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.tasks.behind import BEHIND
 from crewdeck.tui.tasks.deadlines import end_of_day

@@ -25,8 +25,8 @@ from typing import Any
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.oplog import required_fields
 from crewdeck.sync.state.records import ENTITIES, RESULT, RESULT_COUNTS, Entity, ValidationError, result_key
-from crewdeck.sync.state.store import Writer
 from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.writes import Writer
 from crewdeck.tui.workspace.placeholders import (
     PLACEHOLDER_TZ,
     member_handle,

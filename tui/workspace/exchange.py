@@ -21,8 +21,9 @@ from typing import Any
 from crewdeck.sync.state.oplog import APPEND, RECORD, Op, OpError, check_row_id, check_value, required_fields
 from crewdeck.sync.state.records import ENTITIES, WORKSPACE_ROW, Entity, ValidationError, day_out_of_range, result_key
 from crewdeck.sync.state.schema import columns
-from crewdeck.sync.state.store import PendingWrites, Store
+from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import json_visible
+from crewdeck.sync.state.writes import PendingWrites
 from crewdeck.tui.time.when import out_of_range
 from crewdeck.tui.workspace import exportrows
 from crewdeck.tui.workspace.errors import summary, undecodable

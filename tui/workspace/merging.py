@@ -33,7 +33,7 @@ from crewdeck.sync.state.filerules import FileRuleState
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.records import ENTITIES, MEMBER, ValidationError, budget_id, canonical_json, result_id
 from crewdeck.sync.state.rules import AUTHOR_FIELDS, Judge, Refused, control_character
-from crewdeck.sync.state.store import PendingWrites
+from crewdeck.sync.state.writes import PendingWrites
 from crewdeck.tui.workspace import words
 from crewdeck.tui.workspace.errors import summary
 from crewdeck.tui.workspace.exchange import ImportProblems, Plan, every_text
