@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.tasks import listing as tasklist
 from crewdeck.tui.tasks import urgency
+from crewdeck.tui.time.when import parse_utc, relative
 from crewdeck.tui.workspace.demo import build_demo
 
 from .conftest import NOW
@@ -53,3 +55,33 @@ def test_the_list_is_sorted_by_it(demo: Store) -> None:
 def test_closed_tasks_score_nothing(demo: Store) -> None:
     rows = tasklist.fetch(demo.conn, "t.status IN ('done', 'cancelled')", [], NOW, limit=-1)
     assert rows and {r.score for r in rows} == {0.0}
+
+
+def test_the_explanation_says_how_far_off_in_the_words_of_the_list() -> None:
+    now = NOW
+    terms = urgency.explain(
+        now=now,
+        due_utc="2027-03-28T01:30:00Z",
+        priority="none",
+        publish_utc=(now - dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        status="todo",
+        created_at=(now - dt.timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        blocking=False,
+        blocked=False,
+    )
+    reasons = {t.name: t.why for t in terms}
+    assert reasons["due"] == f"due {relative(parse_utc('2027-03-28T01:30:00Z'), now)}" and reasons["due"].endswith("mo")
+    assert reasons["publishing"] == "publish slot 3h late"
+    assert reasons["age"] == "created today"
+    overdue = urgency.explain(
+        now=now,
+        due_utc=(now - dt.timedelta(days=3, hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        priority="none",
+        publish_utc=None,
+        status="todo",
+        created_at=(now - dt.timedelta(days=10)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        blocking=False,
+        blocked=False,
+    )
+    reasons = {t.name: t.why for t in overdue}
+    assert (reasons["due"], reasons["age"]) == ("due 3d late", "created 10 d ago")

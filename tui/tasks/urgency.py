@@ -24,7 +24,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from crewdeck.sync.state.records import OPEN_STATUSES
-from crewdeck.tui.time.when import parse_utc
+from crewdeck.tui.time.when import parse_utc, relative
 
 PRIORITY_POINTS = {"high": 6.0, "med": 3.5, "low": 1.5, "none": 0.0}
 #: (hours ahead at most, points) for a due date in the future, nearest first.
@@ -120,16 +120,19 @@ def explain(
         return [UrgencyTerm("closed", 0.0, f"{status}: a closed task has no urgency")]
     terms: list[UrgencyTerm] = []
     if due_utc:
-        hours = (parse_utc(due_utc) - now).total_seconds() / 3600
+        due = parse_utc(due_utc)
+        hours = (due - now).total_seconds() / 3600
+        # "due in 3mo", "due 2d late": the words the task list uses, not 2,740 hours.
         if hours < 0:
             days = min(OVERDUE_DAYS_CAP, int(-hours // 24))
-            terms.append(UrgencyTerm("due", OVERDUE_POINTS + OVERDUE_PER_DAY * days, f"overdue by {-hours:.0f} h"))
+            terms.append(UrgencyTerm("due", OVERDUE_POINTS + OVERDUE_PER_DAY * days, f"due {relative(due, now)}"))
         else:
-            terms.append(UrgencyTerm("due", _step(hours, DUE_STEPS), f"due in {hours:.0f} h"))
+            terms.append(UrgencyTerm("due", _step(hours, DUE_STEPS), f"due {relative(due, now)}"))
     terms.append(UrgencyTerm("priority", PRIORITY_POINTS.get(priority, 0.0), f"priority {priority}"))
     if publish_utc:
-        hours = (parse_utc(publish_utc) - now).total_seconds() / 3600
-        terms.append(UrgencyTerm("publishing", _step(hours, PUBLISH_STEPS) if hours >= 0 else 0.0, f"publish slot in {hours:.0f} h"))
+        slot = parse_utc(publish_utc)
+        hours = (slot - now).total_seconds() / 3600
+        terms.append(UrgencyTerm("publishing", _step(hours, PUBLISH_STEPS) if hours >= 0 else 0.0, f"publish slot {relative(slot, now)}"))
     if blocking:
         terms.append(UrgencyTerm("blocking", BLOCKING_POINTS, "an open task waits for this one"))
     if blocked:
@@ -139,7 +142,8 @@ def explain(
     if created_at:
         age_days = (now - parse_utc(created_at)).total_seconds() / 86400
         weeks = max(0, int(age_days // 7))
-        terms.append(UrgencyTerm("age", min(AGE_CAP, AGE_PER_WEEK * weeks), f"created {age_days:.0f} d ago"))
+        created = "created today" if age_days < 1 else f"created {int(age_days)} d ago"
+        terms.append(UrgencyTerm("age", min(AGE_CAP, AGE_PER_WEEK * weeks), created))
     return terms
 
 
