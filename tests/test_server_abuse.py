@@ -366,3 +366,48 @@ def test_the_health_endpoint_of_a_database_server_says_nothing_about_its_workspa
         assert set(body) == {"ok", "server_ms", "server_time"}
     finally:
         assert server.stop() == ""
+
+
+# ---------------------------------------------------------------- one stamp, two operations
+
+
+def _pushed_twice_under_one_stamp(server: Server, token: str, tmp_path: Path) -> None:
+    """A batch whose second operation carries the first one's op_id is refused whole: nothing of it is stored.
+
+    Every replica keys what it applies by op_id: had both been stored, one
+    would be kept here and the other there, or (on a served file) the
+    creation judged as a whole would be stored half.
+    """
+    replica = tmp_path / "ana.db"
+    crewdeck("join", server.url, "--token", token, str(replica))
+    task = crewdeck("-w", str(replica), "add", "Two fields, one stamp").strip()
+    auth = {"Authorization": f"Bearer {token}"}
+    before = httpx.get(f"{server.url}/v1/me", headers=auth).json()["head"]
+    with Store(replica) as store:
+        wire = [op.to_wire() for _, op in store.own_ops_after(0) if op.row_id == task]
+    assert len(wire) >= 2
+    forged = [wire[0], dict(wire[1], op_id=wire[0]["op_id"])]
+    answer = httpx.post(f"{server.url}/v1/w/team/push", json={"ops": forged}, headers=auth)
+    assert (answer.status_code, answer.json()["error"], answer.json()["index"]) == (422, "duplicate_op", 1)
+    assert wire[0]["op_id"] in answer.json()["message"]
+    assert httpx.get(f"{server.url}/v1/me", headers=auth).json()["head"] == before
+    # The replica's own push of the same operations, each under its own stamp, goes through.
+    assert crewdeck("-w", str(replica), "sync").startswith(f"pushed {len(wire)}, ")
+
+
+def test_a_batch_with_two_operations_under_one_stamp_is_refused_on_a_file(team: Path, tmp_path: Path) -> None:
+    token = new_token("ana", "--workspace", str(team))
+    server = Server([str(team)]).start()
+    try:
+        _pushed_twice_under_one_stamp(server, token, tmp_path)
+    finally:
+        assert server.stop() == ""
+
+
+def test_a_batch_with_two_operations_under_one_stamp_is_refused_in_postgres(published: tuple[str, Path], tmp_path: Path) -> None:
+    url, _team = published
+    server = Server(["--database", url]).start()
+    try:
+        _pushed_twice_under_one_stamp(server, create_token("ana", "--database", url, "--name", "team")[1], tmp_path)
+    finally:
+        assert server.stop() == ""

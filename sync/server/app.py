@@ -63,6 +63,7 @@ PUSH_STATUS = {
     "gap": 409,
     "node_conflict": 409,
     "batch_not_contiguous": 422,
+    "duplicate_op": 422,
     "row_entity": 422,
     "wrong_member": 403,
     "wrong_node": 403,

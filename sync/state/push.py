@@ -101,9 +101,18 @@ class PushPlan:
 
 
 def by_node(ops: Iterable[Op], member: str, server_node: str | None = None) -> dict[str, list[Op]]:
-    """Each node's operations in counter order; refuse other members' and broken runs."""
+    """Each node's operations in counter order; refuse other members', broken runs and a stamp given twice."""
     groups: dict[str, list[Op]] = {}
+    # Every store and replica keys what it applies by op_id: two operations under one stamp would be one here, the other there.
+    stamps: set[str] = set()
     for index, op in enumerate(ops):
+        if op.op_id in stamps:
+            raise PushRejected(
+                "duplicate_op",
+                f"operation {index} carries the stamp {op.op_id} of an earlier operation in this batch; each operation has a stamp of its own",
+                index=index,
+            )
+        stamps.add(op.op_id)
         if op.member != member:
             raise PushRejected(
                 "wrong_member",
