@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import selectors
 import socket
 import threading
@@ -178,6 +179,24 @@ def test_over_the_connection_cap_the_longest_waiting_goes_first_and_busy_connect
         for s in streams:
             s.close()
         assert server.stop() == ""
+
+
+def test_a_request_that_is_not_http_is_answered_400_in_json(team: Path) -> None:
+    server = Server([str(team)]).start()
+    try:
+        for request in (b"GARBAGE\r\n\r\n", b"POST /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: +5\r\n\r\naaaaa"):
+            [s] = half_sent(server, 1, request)
+            answer = wait_closed([s])[s]
+            head, _, body = answer.partition(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 400 ") and b"content-type: application/json" in head.lower(), answer
+            assert json.loads(body) == {
+                "error": "bad_request",
+                "message": "the request is not valid HTTP/1.1: see its request line and headers",
+            }
+        assert httpx.get(server.url + "/v1/health").status_code == 200
+    finally:
+        err = server.stop()
+    assert "Traceback" not in err
 
 
 def test_serve_refuses_a_connection_cap_it_cannot_hold(team: Path) -> None:

@@ -15,7 +15,8 @@ makes a subclass of uvicorn's h11 protocol that
   the cap closes the one that has waited longest for a request head (an
   attacker's half-sent requests and idle keep-alives go first, a request in
   progress never); when every connection is busy with a request (long
-  polls, event streams), the newcomer is answered 503 with ``Retry-After``.
+  polls, event streams), the newcomer is answered 503 with ``Retry-After``;
+* answers a request h11 cannot parse with a 400 in JSON, like every other error.
 
 ``connection_cap`` picks a cap below the process's limit of open files,
 with room for the store's files and for connections accepted in a burst.
@@ -181,6 +182,19 @@ class GuardedH11Protocol(H11Protocol):
                 self.transport.write(_timeout_response(self.header_timeout))
         elif state is h11.IDLE and self.conn.trailing_data[0]:
             self.transport.write(_timeout_response(self.header_timeout))
+        self.transport.close()
+
+    # ------------------------------------------------------------ not HTTP
+
+    def send_400_response(self, msg: str) -> None:
+        """What h11 cannot parse is answered as every other error is: a JSON body (uvicorn's is plain text)."""
+        body = json.dumps(
+            {"error": "bad_request", "message": "the request is not valid HTTP/1.1: see its request line and headers"}
+        ).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
+        self.transport.write(self.conn.send(h11.Response(status_code=400, headers=headers, reason=b"Bad Request")) or b"")
+        self.transport.write(self.conn.send(h11.Data(data=body)) or b"")
+        self.transport.write(self.conn.send(h11.EndOfMessage()) or b"")
         self.transport.close()
 
     # ------------------------------------------------------------ over the cap
