@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -123,6 +124,7 @@ class WebServer:
                 WebSocketRoute("/ws", self.websocket),
             ],
             lifespan=self._lifespan,
+            exception_handlers={HTTPException: self._http_error},
         )
 
     @contextlib.asynccontextmanager
@@ -207,6 +209,18 @@ class WebServer:
         else:
             response = JSONResponse({"error": code, "message": message}, status_code=status)
         return self._headers(response)
+
+    async def _http_error(self, request: Request, exc: Exception) -> Response:
+        """No such route, or not with this method: refused like every other request (Starlette's answer is plain text)."""
+        assert isinstance(exc, HTTPException)
+        if exc.status_code == 405:
+            response = self._refused(request, 405, "method_not_allowed", f"{request.method} is not allowed on {request.url.path}.")
+        elif exc.status_code == 404:
+            response = self._refused(request, 404, "not_found", "Not found.")
+        else:
+            response = self._refused(request, exc.status_code, "http_error", str(exc.detail))
+        response.headers.update(exc.headers or {})  # Allow, on a 405
+        return response
 
     @staticmethod
     def _address(request: Request) -> str:
@@ -336,13 +350,16 @@ class WebServer:
 
 
 async def _form(request: Request) -> dict[str, str]:
-    """A sign-in form's fields (urlencoded, as a browser posts it); a body past 4 KiB holds none."""
+    """A sign-in form's fields (urlencoded, as a browser posts it); a body past 4 KiB or 8 fields holds none."""
     body = b""
     async for chunk in request.stream():
         body += chunk
         if len(body) > 4096:
             return {}
-    fields = urllib.parse.parse_qs(body.decode("utf-8", "replace"), max_num_fields=8)
+    try:
+        fields = urllib.parse.parse_qs(body.decode("utf-8", "replace"), max_num_fields=8)
+    except ValueError:  # more fields than any sign-in form has
+        return {}
     return {name: values[0] for name, values in fields.items()}
 
 
