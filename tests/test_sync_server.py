@@ -14,7 +14,7 @@ import pytest
 
 from crewdeck.sync.client.engine import Backoff, SyncEngine, SyncStatus
 from crewdeck.sync.client.metakeys import META_PUSH_SEQ
-from crewdeck.sync.client.remote import Client, Remote, SyncError, unsent
+from crewdeck.sync.client.remote import Client, Remote, SyncError, push_pending, unsent
 from crewdeck.sync.server.app import KEEPALIVE
 from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.ids import new_id
@@ -597,3 +597,51 @@ def test_a_long_first_sync_reports_progress_then_live(served: tuple[Path, Server
     assert any(s.state == "live" and s.pulled == head for s in statuses)
     assert replica.max_seq() == head
     replica.close()
+
+
+class PushAnswers(httpx.BaseTransport):
+    """Between client and server: the server acts on each push, and the client hears ``answer`` instead of its reply."""
+
+    def __init__(self, answer: bytes) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.answer = answer
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if not request.url.path.endswith("/push"):
+            return response
+        response.read()
+        response.close()
+        return httpx.Response(200, content=self.answer, headers={"Content-Type": "application/json"})
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"{}",
+        b'{"acked": [], "stored": 1}',
+        b'{"acked": {"NODE": null}, "stored": 1}',
+        b'{"acked": {"NODE": 4}, "stored": "x"}',
+        b'{"acked": {"NODE": 2}, "stored": 2, "refused": 1}',
+    ],
+)
+def test_a_push_answer_that_is_not_the_apis_is_a_sync_error_and_the_cursor_stays(
+    served: tuple[Path, Server], tmp_path: Path, answer: bytes
+) -> None:
+    team, server = served
+    token = new_token("ana", "--workspace", str(team))
+    store, ops = _ops(join(server, token, tmp_path / "ana.db"), 2)
+    transport = PushAnswers(answer.replace(b"NODE", store.node.encode()))
+    client = Client(server.url, token, "team", transport=transport)
+    try:
+        with pytest.raises(SyncError) as refused:
+            push_pending(store, client)
+    finally:
+        client.close()
+        transport.close()
+    assert refused.value.code == "bad_answer" and "the server sent a malformed answer" in str(refused.value)
+    assert store.get_meta(META_PUSH_SEQ) is None and unsent(store) == len(ops)  # nothing taken as acknowledged
+    store.close()

@@ -22,7 +22,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from crewdeck.sync.client.metakeys import (
     META_LAST_SYNC,
@@ -295,19 +295,34 @@ def push_pending(store: Store, client: Client, batch: int = PUSH_BATCH) -> tuple
             cursor = 0 if expected <= 1 else (store.own_seq(expected - 1) or 0)
             store.set_meta(META_PUSH_SEQ, str(cursor))
             continue
-        acked = int(answer["acked"].get(store.node, 0))
+        acked, stored_now, refusals = _push_answer(answer, store.node)
         done = [seq for seq, op in pending if op.node_seq <= acked]
         if not done:
             raise SyncError(
                 f"the server acknowledged operation #{acked}, before this batch; it is not the server this replica joined", "bad_ack"
             )
         cursor = done[-1]
-        try:
-            refusals = [RefusedOp.from_wire(item) for item in answer.get("refused", [])]
-        except ValueError as exc:
-            raise SyncError(f"the server sent a malformed answer: {exc}", "bad_answer") from None
         refused += store.drop_refused(refusals, meta={META_PUSH_SEQ: str(cursor)})
-        stored += int(answer["stored"])
+        stored += stored_now
+
+
+def _push_answer(answer: dict[str, Any], node: str) -> tuple[int, int, list[RefusedOp]]:
+    """``(this node's acknowledged counter, operations stored, refusals)`` of a push's answer; ``SyncError`` when it is not the API's."""
+
+    def whole(value: object) -> TypeGuard[int]:
+        return isinstance(value, int) and not isinstance(value, bool)
+
+    acked, stored = answer.get("acked"), answer.get("stored")
+    if not isinstance(acked, dict) or not all(whole(v) for v in acked.values()) or not whole(stored):
+        raise SyncError("the server sent a malformed answer: a push's answer gives stored and acked as numbers", "bad_answer")
+    items = answer.get("refused", [])
+    try:
+        if not isinstance(items, list):
+            raise ValueError("refused must be a list")
+        refusals = [RefusedOp.from_wire(item) for item in items]
+    except ValueError as exc:
+        raise SyncError(f"the server sent a malformed answer: {exc}", "bad_answer") from None
+    return int(acked.get(node, 0)), stored, refusals
 
 
 #: A batch may run this far past ``PUSH_BATCH`` to carry a record's last fields.
