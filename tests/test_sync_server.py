@@ -15,6 +15,7 @@ import pytest
 from crewdeck.sync.client.engine import Backoff, SyncEngine, SyncStatus
 from crewdeck.sync.client.metakeys import META_PUSH_SEQ
 from crewdeck.sync.client.remote import Client, Remote, SyncError, push_pending, unsent
+from crewdeck.sync.client.remote import join as remote_join
 from crewdeck.sync.server.app import KEEPALIVE
 from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.ids import new_id
@@ -600,15 +601,16 @@ def test_a_long_first_sync_reports_progress_then_live(served: tuple[Path, Server
 
 
 class PushAnswers(httpx.BaseTransport):
-    """Between client and server: the server acts on each push, and the client hears ``answer`` instead of its reply."""
+    """Between client and server: the server acts on each request to ``path``, and the client hears ``answer`` instead of its reply."""
 
-    def __init__(self, answer: bytes) -> None:
+    def __init__(self, answer: bytes, path: str = "/push") -> None:
         self.inner = httpx.HTTPTransport()
         self.answer = answer
+        self.path = path
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         response = self.inner.handle_request(request)
-        if not request.url.path.endswith("/push"):
+        if not request.url.path.endswith(self.path):
             return response
         response.read()
         response.close()
@@ -645,3 +647,23 @@ def test_a_push_answer_that_is_not_the_apis_is_a_sync_error_and_the_cursor_stays
     assert refused.value.code == "bad_answer" and "the server sent a malformed answer" in str(refused.value)
     assert store.get_meta(META_PUSH_SEQ) is None and unsent(store) == len(ops)  # nothing taken as acknowledged
     store.close()
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [b"{}", b'{"workspace": "team"}', b'{"workspace": ["team"], "member": "MEMBER"}', b'{"workspace": "../team", "member": "MEMBER"}'],
+)
+def test_joining_a_server_whose_me_is_not_the_apis_is_refused_in_words_and_makes_no_replica(
+    served: tuple[Path, Server], tmp_path: Path, answer: bytes
+) -> None:
+    team, server = served
+    token = new_token("ana", "--workspace", str(team))
+    member = httpx.get(f"{server.url}/v1/me", headers={"Authorization": f"Bearer {token}"}).json()["member"]
+    transport = PushAnswers(answer.replace(b"MEMBER", member.encode()), "/v1/me")
+    try:
+        with pytest.raises(SyncError) as refused:
+            remote_join(str(tmp_path / "ana.db"), server.url, token, transport=transport)
+    finally:
+        transport.close()
+    assert refused.value.code == "bad_answer" and "the server sent a malformed answer to /v1/me" in str(refused.value)
+    assert not (tmp_path / "ana.db").exists()

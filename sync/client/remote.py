@@ -19,6 +19,7 @@ import datetime as dt
 import itertools
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,8 @@ REPLICA_MODE = 0o600
 #: A pulled page: ``(operations with their seq, head, next cursor, more, this node's refused operations)``.
 Page = tuple[list[tuple[int, Op]], int, int, bool, list[RefusedOp]]
 
+#: A member's id, as ``/v1/me`` names it.
+_MEMBER_ID = re.compile(r"[0-9a-f]{32}\Z")
 #: Operations per push request (the server takes up to 5,000).
 PUSH_BATCH = 2_000
 #: Operations per pull page.
@@ -425,14 +428,24 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
     return RoundResult(pushed, pulled, head, refused)
 
 
+def _identity(me: dict[str, Any]) -> tuple[str, str]:
+    """``(workspace, member)`` from ``/v1/me``: the workspace goes into every later URL, so it must be a workspace's name."""
+    from crewdeck.sync.server.backend import WORKSPACE_NAME
+
+    workspace, member = me.get("workspace"), me.get("member")
+    if not (isinstance(workspace, str) and WORKSPACE_NAME.match(workspace) and isinstance(member, str) and _MEMBER_ID.match(member)):
+        raise SyncError("the server sent a malformed answer to /v1/me: it names no workspace and member", "bad_answer")
+    return workspace, member
+
+
 def join(
     path: str, url: str, token: str, transport: httpx.BaseTransport | None = None, on_progress: Progress | None = None
 ) -> tuple[Store, Remote, RoundResult]:
     """Create a replica at ``path`` for the token's workspace and sync it once."""
     client = Client(url, token, transport=transport)
     try:
-        me = client.me()
-        remote = Remote(client.url, str(me["workspace"]), token, str(me["member"]))
+        workspace, member = _identity(client.me())
+        remote = Remote(client.url, workspace, token, member)
         store = Store.create(path)
         try:
             keep_private(store.path)  # before the token is written into it
