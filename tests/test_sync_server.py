@@ -242,6 +242,37 @@ def test_revocation_takes_effect_on_the_next_request_and_on_open_streams(served:
     assert "the token is unknown or has been revoked" in err
 
 
+@pytest.mark.parametrize("change", [("set", "raj", "--access", "guest"), ("rm", "raj")])
+def test_an_open_stream_ends_when_its_member_is_made_a_guest_or_removed(
+    served: tuple[Path, Server], tmp_path: Path, change: tuple[str, ...]
+) -> None:
+    team, server = served
+    token = new_token("raj", "--workspace", str(team))
+    join(server, token, tmp_path / "raj.db")
+    client = Client(server.url, token, "team")
+    heads: list[int] = []
+    ended: list[SyncError] = []
+
+    def read() -> None:
+        try:
+            heads.extend(client.events())
+        except SyncError as exc:
+            ended.append(exc)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        wait_until(lambda: heads == [_head(server, new_token("ana", "--workspace", str(team)))], "the stream's first poke")
+        crewdeck("-w", str(team), "--as", "ana", "member", *change)
+        crewdeck("-w", str(team), "--as", "ana", "add", "Not for a guest's replica")
+        wait_until(lambda: bool(ended), "the open stream to end")
+    finally:
+        client.close()
+    assert len(heads) == 1  # no poke after the change
+    answer = httpx.get(f"{server.url}/v1/w/team/ops", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code in (401, 403)
+
+
 def test_push_is_idempotent_refuses_gaps_and_bad_input_with_4xx(served: tuple[Path, Server], tmp_path: Path) -> None:
     team, server = served
     token = new_token("ana", "--workspace", str(team))

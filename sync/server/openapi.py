@@ -238,8 +238,9 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                     "parameters": [workspace],
                     "responses": {
                         "200": {
-                            "description": 'event: changed, data: {"head": N}; within a second of the token\'s revocation, '
-                            "event: revoked and the end of the stream",
+                            "description": 'event: changed, data: {"head": N}; within a second of the token\'s revocation '
+                            "(at its next change when the member is removed or made a guest), event: revoked, "
+                            'data: {"error": code, "message": text}, and the end of the stream',
                             "content": {"text/event-stream": {"schema": {"type": "string"}}},
                         },
                         **auth,
