@@ -25,11 +25,12 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main
 
 from .syncsupport import PATIENCE, Postgres, Server, create_token, crewdeck, free_port, make_team, new_token, wait_until
+from .websupport import WebProcess
 
 HALF_SENT = b"GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
 
 
-def half_sent(server: Server, count: int, head: bytes = HALF_SENT) -> list[socket.socket]:
+def half_sent(server: Server | WebProcess, count: int, head: bytes = HALF_SENT) -> list[socket.socket]:
     """``count`` connections that each send part of a request head, and then nothing.
 
     They connect all at once (non-blocking): connections beyond the
@@ -119,6 +120,19 @@ def test_half_sent_requests_are_closed_and_never_lock_others_out(team: Path) -> 
         assert set(wait_closed(idle).values()) == {b""}
     finally:
         assert server.stop() == ""  # no EMFILE, nothing logged
+
+
+def test_half_sent_requests_never_lock_browsers_out_of_crewdeck_web(team: Path) -> None:
+    # The same siege against the browsers' server: it answers a sign-in page meanwhile, and closes the slow ones.
+    web = WebProcess(team, open_files=512).start()
+    try:
+        slow = half_sent(web, 600, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        answer = httpx.get(web.url + "/", timeout=PATIENCE)
+        assert answer.status_code == 200 and 'action="/signin"' in answer.text
+        assert closed_by_server(slow)
+    finally:
+        err = web.stop()
+    assert "Traceback" not in err and "Too many open files" not in err
 
 
 def test_a_body_that_stalls_is_cut_off_and_a_complete_request_on_the_same_server_goes_through(team: Path) -> None:
