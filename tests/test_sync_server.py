@@ -581,6 +581,10 @@ def test_a_push_while_another_process_holds_the_write_lock_gets_a_503_to_retry(t
             holder.close()
         assert (busy.status_code, busy.json()["error"], busy.headers["retry-after"]) == (503, "unavailable", "1")
         assert "locked by another writer for 0.2 s" in busy.json()["message"]
+        # The API's document says so, for every route that reads or writes the store.
+        paths = httpx.get(f"{server.url}/openapi.json").json()["paths"]
+        for path, method in (("/v1/me", "get"), ("/v1/w/{workspace}/push", "post"), ("/v1/w/{workspace}/ops", "get")):
+            assert "Retry-After" in paths[path][method]["responses"]["503"]["description"], path
         done = httpx.post(push, json={"ops": [op.to_wire() for op in ops]}, headers=auth)
         assert (done.status_code, done.json()["stored"]) == (200, 2)  # the retry goes through
         store.close()
