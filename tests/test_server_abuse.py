@@ -444,3 +444,24 @@ def test_a_batch_with_two_operations_under_one_stamp_is_refused_in_postgres(publ
         _pushed_twice_under_one_stamp(server, create_token("ana", "--database", url, "--name", "team")[1], tmp_path)
     finally:
         assert server.stop() == ""
+
+
+@pytest.mark.parametrize(("path", "body"), [("/signin", b"token=crewdeck_" + b"x" * 43), ("/link/cdl_guess", b"pin=123456")])
+def test_sign_in_attempts_sent_side_by_side_are_limited_as_one_after_another(team: Path, path: str, body: bytes) -> None:
+    # Twenty wrong guesses, every request under way before any body is complete: the limit (10 a minute) still holds.
+    web = WebProcess(team).start()
+    try:
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n"
+            f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        ).encode()
+        waiting = half_sent(web, 20, head + body[:5])
+        assert httpx.get(web.url + "/").status_code == 200  # the server has taken every request in by now
+        for s in waiting:
+            s.setblocking(True)
+            s.sendall(body[5:])
+        statuses = sorted(int(answer.split(b" ", 2)[1]) for answer in wait_closed(waiting).values())
+    finally:
+        err = web.stop()
+    assert statuses == [401 if path == "/signin" else 404] * 10 + [429] * 10
+    assert "Traceback" not in err

@@ -245,9 +245,11 @@ class WebServer:
         return self._headers(HTMLResponse(pages.app_page(self.name, found[1].handle, websocket_url)))
 
     async def sign_in(self, request: Request) -> Response:
+        form = await _form(request)
+        # The form is in before the limit is checked: from the check to the count of a failure nothing
+        # waits, so requests sent side by side are limited as if they came one after another.
         if (refused := self._too_many(request)) is not None:
             return refused
-        form = await _form(request)
         try:
             cookie, _ = signin.sign_in_with_token(self.conn, form.get("token", ""), self.now())
         except signin.SignInRefused as exc:
@@ -264,7 +266,8 @@ class WebServer:
         return self._headers(response)
 
     async def link(self, request: Request) -> Response:
-        if (refused := self._too_many(request)) is not None:
+        form = await _form(request) if request.method == "POST" else {}
+        if (refused := self._too_many(request)) is not None:  # as in sign_in: nothing waits from here to the count
             return refused
         secret = request.path_params["secret"]
         facts = signin.link_facts(self.conn, secret)
@@ -274,7 +277,6 @@ class WebServer:
         shown, needs_pin = facts
         if request.method == "GET":
             return self._headers(HTMLResponse(pages.link_page(self.name, secret, shown, needs_pin)))
-        form = await _form(request)
         try:
             cookie, _ = signin.redeem_link(self.conn, secret, form.get("pin"), self.now())
         except signin.SignInRefused as exc:
