@@ -21,6 +21,7 @@ import pytest
 
 from crewdeck.sync.client.remote import Client, SyncError, push_pending
 from crewdeck.sync.server.app import MAX_WAIT
+from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main
 
@@ -465,3 +466,74 @@ def test_sign_in_attempts_sent_side_by_side_are_limited_as_one_after_another(tea
         err = web.stop()
     assert statuses == [401 if path == "/signin" else 404] * 10 + [429] * 10
     assert "Traceback" not in err
+
+
+# ---------------------------------------------------------------- a stamp used again in a later push
+
+
+def _stamp_used_again(server: Server, token: str, tmp_path: Path) -> list[str]:
+    """Ana's replica pushes a task; then, under its next counters, an operation carrying that task's title stamp.
+
+    On the same field of the same task it is refused (422 duplicate_op);
+    on another task it is stored, and a replica that joins afterwards holds
+    both operations, as the server does (it used to keep one of the two).
+    Returns the titles of the fresh replica's tasks.
+    """
+    replica = tmp_path / "ana.db"
+    crewdeck("join", server.url, "--token", token, str(replica))
+    first = crewdeck("-w", str(replica), "add", "One").strip()
+    crewdeck("-w", str(replica), "sync")
+    with Store(replica) as store:
+        mine = [op.to_wire() for _, op in store.own_ops_after(0)]
+    title = next(w for w in mine if w["row_id"] == first and w["field"] == "title")
+    last = mine[-1]
+    auth = {"Authorization": f"Bearer {token}"}
+    push = f"{server.url}/v1/w/team/push"
+    before = httpx.get(f"{server.url}/v1/me", headers=auth).json()["head"]
+
+    same = dict(title, node_seq=last["node_seq"] + 1, value="Forged")
+    answer = httpx.post(push, json={"ops": [same]}, headers=auth)
+    assert (answer.status_code, answer.json()["error"]) == (422, "duplicate_op")
+    assert title["op_id"] in answer.json()["message"]
+    assert httpx.get(f"{server.url}/v1/me", headers=auth).json()["head"] == before
+
+    other = "f" * 32
+    stamp = Stamp.parse(last["op_id"])
+    again = [
+        dict(title, node_seq=last["node_seq"] + 1, row_id=other, value="Two"),
+        dict(
+            title,
+            node_seq=last["node_seq"] + 2,
+            row_id=other,
+            field="status",
+            value="todo",
+            op_id=str(Stamp(stamp.ms, stamp.counter + 1, stamp.node)),
+        ),
+    ]
+    answer = httpx.post(push, json={"ops": again}, headers=auth)
+    assert (answer.status_code, answer.json()["stored"]) == (200, 2), answer.text
+    fresh = tmp_path / "fresh.db"
+    crewdeck("join", server.url, "--token", token, str(fresh))
+    return sorted(t["title"] for t in json.loads(crewdeck("-w", str(fresh), "tasks", "all", "--json")))
+
+
+def test_a_stamp_used_again_is_refused_on_its_field_and_kept_twice_elsewhere_on_a_file(team: Path, tmp_path: Path) -> None:
+    token = new_token("ana", "--workspace", str(team))
+    server = Server([str(team)]).start()
+    try:
+        assert _stamp_used_again(server, token, tmp_path) == ["One", "Two"]
+    finally:
+        assert server.stop() == ""
+    # The fresh replica holds what the served file holds.
+    assert crewdeck("-w", str(tmp_path / "fresh.db"), "export", "--json") == crewdeck("-w", str(team), "export", "--json")
+
+
+def test_a_stamp_used_again_is_refused_on_its_field_and_kept_twice_elsewhere_in_postgres(
+    published: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, _team = published
+    server = Server(["--database", url]).start()
+    try:
+        assert _stamp_used_again(server, create_token("ana", "--database", url, "--name", "team")[1], tmp_path) == ["One", "Two"]
+    finally:
+        assert server.stop() == ""

@@ -141,13 +141,18 @@ def plan(
     heads: dict[str, NodeHead],
     already_stored: Callable[[Sequence[Op]], set[str]],
     stored_entities: Callable[[list[str]], dict[str, str]],
+    stamps_stored: Callable[[Sequence[Op]], set[str]],
 ) -> PushPlan:
     """Split a batch into retries and new operations, or refuse it.
 
     ``heads`` holds the stored counter of each node known so far;
     ``already_stored`` returns which of the given operations' ``op_id`` the
     store holds; ``stored_entities`` the entity of each given row id the
-    store holds (a new operation may not name a record of another entity).
+    store holds (a new operation may not name a record of another entity);
+    ``stamps_stored`` which of the given new operations' ``op_id`` the store
+    holds on the same row and field (an operation is that triple: the same
+    again under a new counter would be two operations where every replica
+    keeps one).
     """
     result = PushPlan()
     for node, node_ops in groups.items():
@@ -176,6 +181,15 @@ def plan(
             )
         result.fresh.extend(new)
         result.heads[node] = NodeHead(member, new[-1].node_seq if new else head.node_seq)
+    reused = stamps_stored(result.fresh) if result.fresh else set()
+    if reused:
+        op = next(op for op in result.fresh if op.op_id in reused)
+        raise PushRejected(
+            "duplicate_op",
+            f"node {op.node}: operation #{op.node_seq} carries the stamp {op.op_id} of an operation already stored on "
+            f"{op.row_id} {op.field}; each operation has a stamp of its own",
+            node=op.node,
+        )
     clash = row_entity_clash(((op.entity, op.row_id) for op in result.fresh), stored_entities)
     if clash:
         raise PushRejected("row_entity", f"{clash}: a record's id never changes entity", row_id=clash.row_id)
