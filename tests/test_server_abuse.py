@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import selectors
 import socket
 import threading
@@ -20,15 +21,17 @@ import pytest
 
 from crewdeck.sync.client.remote import Client, SyncError, push_pending
 from crewdeck.sync.server.app import MAX_WAIT
+from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main
 
 from .syncsupport import PATIENCE, Postgres, Server, create_token, crewdeck, free_port, make_team, new_token, wait_until
+from .websupport import WebProcess
 
 HALF_SENT = b"GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
 
 
-def half_sent(server: Server, count: int, head: bytes = HALF_SENT) -> list[socket.socket]:
+def half_sent(server: Server | WebProcess, count: int, head: bytes = HALF_SENT) -> list[socket.socket]:
     """``count`` connections that each send part of a request head, and then nothing.
 
     They connect all at once (non-blocking): connections beyond the
@@ -120,6 +123,19 @@ def test_half_sent_requests_are_closed_and_never_lock_others_out(team: Path) -> 
         assert server.stop() == ""  # no EMFILE, nothing logged
 
 
+def test_half_sent_requests_never_lock_browsers_out_of_crewdeck_web(team: Path) -> None:
+    # The same siege against the browsers' server: it answers a sign-in page meanwhile, and closes the slow ones.
+    web = WebProcess(team, open_files=512).start()
+    try:
+        slow = half_sent(web, 600, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        answer = httpx.get(web.url + "/", timeout=PATIENCE)
+        assert answer.status_code == 200 and 'action="/signin"' in answer.text
+        assert closed_by_server(slow)
+    finally:
+        err = web.stop()
+    assert "Traceback" not in err and "Too many open files" not in err
+
+
 def test_a_body_that_stalls_is_cut_off_and_a_complete_request_on_the_same_server_goes_through(team: Path) -> None:
     server = Server([str(team), "--header-timeout", "1"]).start()
     token = new_token("ana", "--workspace", str(team))
@@ -178,6 +194,24 @@ def test_over_the_connection_cap_the_longest_waiting_goes_first_and_busy_connect
         for s in streams:
             s.close()
         assert server.stop() == ""
+
+
+def test_a_request_that_is_not_http_is_answered_400_in_json(team: Path) -> None:
+    server = Server([str(team)]).start()
+    try:
+        for request in (b"GARBAGE\r\n\r\n", b"POST /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: +5\r\n\r\naaaaa"):
+            [s] = half_sent(server, 1, request)
+            answer = wait_closed([s])[s]
+            head, _, body = answer.partition(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 400 ") and b"content-type: application/json" in head.lower(), answer
+            assert json.loads(body) == {
+                "error": "bad_request",
+                "message": "the request is not valid HTTP/1.1: see its request line and headers",
+            }
+        assert httpx.get(server.url + "/v1/health").status_code == 200
+    finally:
+        err = server.stop()
+    assert "Traceback" not in err
 
 
 def test_serve_refuses_a_connection_cap_it_cannot_hold(team: Path) -> None:
@@ -364,5 +398,142 @@ def test_the_health_endpoint_of_a_database_server_says_nothing_about_its_workspa
     try:
         body = httpx.get(server.url + "/v1/health").json()
         assert set(body) == {"ok", "server_ms", "server_time"}
+    finally:
+        assert server.stop() == ""
+
+
+# ---------------------------------------------------------------- one stamp, two operations
+
+
+def _pushed_twice_under_one_stamp(server: Server, token: str, tmp_path: Path) -> None:
+    """A batch whose second operation carries the first one's op_id is refused whole: nothing of it is stored.
+
+    Every replica keys what it applies by op_id: had both been stored, one
+    would be kept here and the other there, or (on a served file) the
+    creation judged as a whole would be stored half.
+    """
+    replica = tmp_path / "ana.db"
+    crewdeck("join", server.url, "--token", token, str(replica))
+    task = crewdeck("-w", str(replica), "add", "Two fields, one stamp").strip()
+    auth = {"Authorization": f"Bearer {token}"}
+    before = httpx.get(f"{server.url}/v1/me", headers=auth).json()["head"]
+    with Store(replica) as store:
+        wire = [op.to_wire() for _, op in store.own_ops_after(0) if op.row_id == task]
+    assert len(wire) >= 2
+    forged = [wire[0], dict(wire[1], op_id=wire[0]["op_id"])]
+    answer = httpx.post(f"{server.url}/v1/w/team/push", json={"ops": forged}, headers=auth)
+    assert (answer.status_code, answer.json()["error"], answer.json()["index"]) == (422, "duplicate_op", 1)
+    assert wire[0]["op_id"] in answer.json()["message"]
+    assert httpx.get(f"{server.url}/v1/me", headers=auth).json()["head"] == before
+    # The replica's own push of the same operations, each under its own stamp, goes through.
+    assert crewdeck("-w", str(replica), "sync").startswith(f"pushed {len(wire)}, ")
+
+
+def test_a_batch_with_two_operations_under_one_stamp_is_refused_on_a_file(team: Path, tmp_path: Path) -> None:
+    token = new_token("ana", "--workspace", str(team))
+    server = Server([str(team)]).start()
+    try:
+        _pushed_twice_under_one_stamp(server, token, tmp_path)
+    finally:
+        assert server.stop() == ""
+
+
+def test_a_batch_with_two_operations_under_one_stamp_is_refused_in_postgres(published: tuple[str, Path], tmp_path: Path) -> None:
+    url, _team = published
+    server = Server(["--database", url]).start()
+    try:
+        _pushed_twice_under_one_stamp(server, create_token("ana", "--database", url, "--name", "team")[1], tmp_path)
+    finally:
+        assert server.stop() == ""
+
+
+@pytest.mark.parametrize(("path", "body"), [("/signin", b"token=crewdeck_" + b"x" * 43), ("/link/cdl_guess", b"pin=123456")])
+def test_sign_in_attempts_sent_side_by_side_are_limited_as_one_after_another(team: Path, path: str, body: bytes) -> None:
+    # Twenty wrong guesses, every request under way before any body is complete: the limit (10 a minute) still holds.
+    web = WebProcess(team).start()
+    try:
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n"
+            f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        ).encode()
+        waiting = half_sent(web, 20, head + body[:5])
+        assert httpx.get(web.url + "/").status_code == 200  # the server has taken every request in by now
+        for s in waiting:
+            s.setblocking(True)
+            s.sendall(body[5:])
+        statuses = sorted(int(answer.split(b" ", 2)[1]) for answer in wait_closed(waiting).values())
+    finally:
+        err = web.stop()
+    assert statuses == [401 if path == "/signin" else 404] * 10 + [429] * 10
+    assert "Traceback" not in err
+
+
+# ---------------------------------------------------------------- a stamp used again in a later push
+
+
+def _stamp_used_again(server: Server, token: str, tmp_path: Path) -> list[str]:
+    """Ana's replica pushes a task; then, under its next counters, an operation carrying that task's title stamp.
+
+    On the same field of the same task it is refused (422 duplicate_op);
+    on another task it is stored, and a replica that joins afterwards holds
+    both operations, as the server does (it used to keep one of the two).
+    Returns the titles of the fresh replica's tasks.
+    """
+    replica = tmp_path / "ana.db"
+    crewdeck("join", server.url, "--token", token, str(replica))
+    first = crewdeck("-w", str(replica), "add", "One").strip()
+    crewdeck("-w", str(replica), "sync")
+    with Store(replica) as store:
+        mine = [op.to_wire() for _, op in store.own_ops_after(0)]
+    title = next(w for w in mine if w["row_id"] == first and w["field"] == "title")
+    last = mine[-1]
+    auth = {"Authorization": f"Bearer {token}"}
+    push = f"{server.url}/v1/w/team/push"
+    before = httpx.get(f"{server.url}/v1/me", headers=auth).json()["head"]
+
+    same = dict(title, node_seq=last["node_seq"] + 1, value="Forged")
+    answer = httpx.post(push, json={"ops": [same]}, headers=auth)
+    assert (answer.status_code, answer.json()["error"]) == (422, "duplicate_op")
+    assert title["op_id"] in answer.json()["message"]
+    assert httpx.get(f"{server.url}/v1/me", headers=auth).json()["head"] == before
+
+    other = "f" * 32
+    stamp = Stamp.parse(last["op_id"])
+    again = [
+        dict(title, node_seq=last["node_seq"] + 1, row_id=other, value="Two"),
+        dict(
+            title,
+            node_seq=last["node_seq"] + 2,
+            row_id=other,
+            field="status",
+            value="todo",
+            op_id=str(Stamp(stamp.ms, stamp.counter + 1, stamp.node)),
+        ),
+    ]
+    answer = httpx.post(push, json={"ops": again}, headers=auth)
+    assert (answer.status_code, answer.json()["stored"]) == (200, 2), answer.text
+    fresh = tmp_path / "fresh.db"
+    crewdeck("join", server.url, "--token", token, str(fresh))
+    return sorted(t["title"] for t in json.loads(crewdeck("-w", str(fresh), "tasks", "all", "--json")))
+
+
+def test_a_stamp_used_again_is_refused_on_its_field_and_kept_twice_elsewhere_on_a_file(team: Path, tmp_path: Path) -> None:
+    token = new_token("ana", "--workspace", str(team))
+    server = Server([str(team)]).start()
+    try:
+        assert _stamp_used_again(server, token, tmp_path) == ["One", "Two"]
+    finally:
+        assert server.stop() == ""
+    # The fresh replica holds what the served file holds.
+    assert crewdeck("-w", str(tmp_path / "fresh.db"), "export", "--json") == crewdeck("-w", str(team), "export", "--json")
+
+
+def test_a_stamp_used_again_is_refused_on_its_field_and_kept_twice_elsewhere_in_postgres(
+    published: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, _team = published
+    server = Server(["--database", url]).start()
+    try:
+        assert _stamp_used_again(server, create_token("ana", "--database", url, "--name", "team")[1], tmp_path) == ["One", "Two"]
     finally:
         assert server.stop() == ""

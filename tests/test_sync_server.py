@@ -14,7 +14,8 @@ import pytest
 
 from crewdeck.sync.client.engine import Backoff, SyncEngine, SyncStatus
 from crewdeck.sync.client.metakeys import META_PUSH_SEQ
-from crewdeck.sync.client.remote import Client, Remote, SyncError, unsent
+from crewdeck.sync.client.remote import Client, Remote, SyncError, push_pending, unsent
+from crewdeck.sync.client.remote import join as remote_join
 from crewdeck.sync.server.app import KEEPALIVE
 from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.ids import new_id
@@ -239,6 +240,37 @@ def test_revocation_takes_effect_on_the_next_request_and_on_open_streams(served:
     assert ended[0].code == "invalid_token" and "revoked" in str(ended[0])
     err = crewdeck_fails("-w", str(tmp_path / "ana.db"), "sync")
     assert "the token is unknown or has been revoked" in err
+
+
+@pytest.mark.parametrize("change", [("set", "raj", "--access", "guest"), ("rm", "raj")])
+def test_an_open_stream_ends_when_its_member_is_made_a_guest_or_removed(
+    served: tuple[Path, Server], tmp_path: Path, change: tuple[str, ...]
+) -> None:
+    team, server = served
+    token = new_token("raj", "--workspace", str(team))
+    join(server, token, tmp_path / "raj.db")
+    client = Client(server.url, token, "team")
+    heads: list[int] = []
+    ended: list[SyncError] = []
+
+    def read() -> None:
+        try:
+            heads.extend(client.events())
+        except SyncError as exc:
+            ended.append(exc)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        wait_until(lambda: heads == [_head(server, new_token("ana", "--workspace", str(team)))], "the stream's first poke")
+        crewdeck("-w", str(team), "--as", "ana", "member", *change)
+        crewdeck("-w", str(team), "--as", "ana", "add", "Not for a guest's replica")
+        wait_until(lambda: bool(ended), "the open stream to end")
+    finally:
+        client.close()
+    assert len(heads) == 1  # no poke after the change
+    answer = httpx.get(f"{server.url}/v1/w/team/ops", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code in (401, 403)
 
 
 def test_push_is_idempotent_refuses_gaps_and_bad_input_with_4xx(served: tuple[Path, Server], tmp_path: Path) -> None:
@@ -549,6 +581,10 @@ def test_a_push_while_another_process_holds_the_write_lock_gets_a_503_to_retry(t
             holder.close()
         assert (busy.status_code, busy.json()["error"], busy.headers["retry-after"]) == (503, "unavailable", "1")
         assert "locked by another writer for 0.2 s" in busy.json()["message"]
+        # The API's document says so, for every route that reads or writes the store.
+        paths = httpx.get(f"{server.url}/openapi.json").json()["paths"]
+        for path, method in (("/v1/me", "get"), ("/v1/w/{workspace}/push", "post"), ("/v1/w/{workspace}/ops", "get")):
+            assert "Retry-After" in paths[path][method]["responses"]["503"]["description"], path
         done = httpx.post(push, json={"ops": [op.to_wire() for op in ops]}, headers=auth)
         assert (done.status_code, done.json()["stored"]) == (200, 2)  # the retry goes through
         store.close()
@@ -619,3 +655,72 @@ def test_kick_ends_an_offline_backoff_at_once(tmp_path: Path) -> None:
         engine.stop()
         shared.close()
         server.stop()
+
+
+class PushAnswers(httpx.BaseTransport):
+    """Between client and server: the server acts on each request to ``path``, and the client hears ``answer`` instead of its reply."""
+
+    def __init__(self, answer: bytes, path: str = "/push") -> None:
+        self.inner = httpx.HTTPTransport()
+        self.answer = answer
+        self.path = path
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if not request.url.path.endswith(self.path):
+            return response
+        response.read()
+        response.close()
+        return httpx.Response(200, content=self.answer, headers={"Content-Type": "application/json"})
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"{}",
+        b'{"acked": [], "stored": 1}',
+        b'{"acked": {"NODE": null}, "stored": 1}',
+        b'{"acked": {"NODE": 4}, "stored": "x"}',
+        b'{"acked": {"NODE": 2}, "stored": 2, "refused": 1}',
+    ],
+)
+def test_a_push_answer_that_is_not_the_apis_is_a_sync_error_and_the_cursor_stays(
+    served: tuple[Path, Server], tmp_path: Path, answer: bytes
+) -> None:
+    team, server = served
+    token = new_token("ana", "--workspace", str(team))
+    store, ops = _ops(join(server, token, tmp_path / "ana.db"), 2)
+    transport = PushAnswers(answer.replace(b"NODE", store.node.encode()))
+    client = Client(server.url, token, "team", transport=transport)
+    try:
+        with pytest.raises(SyncError) as refused:
+            push_pending(store, client)
+    finally:
+        client.close()
+        transport.close()
+    assert refused.value.code == "bad_answer" and "the server sent a malformed answer" in str(refused.value)
+    assert store.get_meta(META_PUSH_SEQ) is None and unsent(store) == len(ops)  # nothing taken as acknowledged
+    store.close()
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [b"{}", b'{"workspace": "team"}', b'{"workspace": ["team"], "member": "MEMBER"}', b'{"workspace": "../team", "member": "MEMBER"}'],
+)
+def test_joining_a_server_whose_me_is_not_the_apis_is_refused_in_words_and_makes_no_replica(
+    served: tuple[Path, Server], tmp_path: Path, answer: bytes
+) -> None:
+    team, server = served
+    token = new_token("ana", "--workspace", str(team))
+    member = httpx.get(f"{server.url}/v1/me", headers={"Authorization": f"Bearer {token}"}).json()["member"]
+    transport = PushAnswers(answer.replace(b"MEMBER", member.encode()), "/v1/me")
+    try:
+        with pytest.raises(SyncError) as refused:
+            remote_join(str(tmp_path / "ana.db"), server.url, token, transport=transport)
+    finally:
+        transport.close()
+    assert refused.value.code == "bad_answer" and "the server sent a malformed answer to /v1/me" in str(refused.value)
+    assert not (tmp_path / "ana.db").exists()

@@ -263,3 +263,19 @@ async def test_a_guest_sees_the_approvals_of_their_campaigns_and_nothing_else(tm
         await settle(pilot)
     assert app.return_code == 0
     session.close()
+
+
+def test_a_malformed_sign_in_or_an_unknown_route_is_a_4xx_in_json(team: Path, server: WebServer) -> None:
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    with client(server) as c:
+        crowded = "&".join(f"field{i}=x" for i in range(20)) + f"&token={token}"
+        answer = c.post("/signin", content=crowded, headers={**JSON, "content-type": "application/x-www-form-urlencoded"})
+        assert (answer.status_code, answer.json()["error"]) == (401, "bad_token")
+        assert COOKIE not in c.cookies
+        for method, path, status, code in (("GET", "/nothing", 404, "not_found"), ("PUT", "/signin", 405, "method_not_allowed")):
+            answer = c.request(method, path, headers=JSON)
+            assert (answer.status_code, answer.json()["error"]) == (status, code), path
+            assert answer.json()["message"] and answer.headers["x-content-type-options"] == "nosniff"
+        assert c.put("/signin", headers=JSON).headers["allow"] == "POST"
+        page = c.get("/nothing", headers={"accept": "text/html"})
+        assert page.status_code == 404 and "<html" in page.text.lower()

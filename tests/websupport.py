@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -62,6 +63,10 @@ class WebProcess:
     path: Path
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
+    #: Options after ``--port N``.
+    options: tuple[str, ...] = ()
+    #: The process's limit of open files (soft and hard), when lowered.
+    open_files: int | None = None
 
     @property
     def url(self) -> str:
@@ -69,12 +74,19 @@ class WebProcess:
 
     def start(self) -> WebProcess:
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        limit = self.open_files
+
+        def lower_limit() -> None:
+            if limit is not None:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "crewdeck.tui.cli.main", "web", str(self.path), "--port", str(self.port)],
+            [sys.executable, "-m", "crewdeck.tui.cli.main", "web", str(self.path), "--port", str(self.port), *self.options],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            preexec_fn=lower_limit,
         )
         deadline = time.monotonic() + PATIENCE
         while True:

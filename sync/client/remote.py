@@ -19,10 +19,11 @@ import datetime as dt
 import itertools
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from crewdeck.sync.client.metakeys import (
     META_LAST_SYNC,
@@ -51,6 +52,8 @@ REPLICA_MODE = 0o600
 #: A pulled page: ``(operations with their seq, head, next cursor, more, this node's refused operations)``.
 Page = tuple[list[tuple[int, Op]], int, int, bool, list[RefusedOp]]
 
+#: A member's id, as ``/v1/me`` names it.
+_MEMBER_ID = re.compile(r"[0-9a-f]{32}\Z")
 #: Operations per push request (the server takes up to 5,000).
 PUSH_BATCH = 2_000
 #: Operations per pull page.
@@ -295,19 +298,34 @@ def push_pending(store: Store, client: Client, batch: int = PUSH_BATCH) -> tuple
             cursor = 0 if expected <= 1 else (store.own_seq(expected - 1) or 0)
             store.set_meta(META_PUSH_SEQ, str(cursor))
             continue
-        acked = int(answer["acked"].get(store.node, 0))
+        acked, stored_now, refusals = _push_answer(answer, store.node)
         done = [seq for seq, op in pending if op.node_seq <= acked]
         if not done:
             raise SyncError(
                 f"the server acknowledged operation #{acked}, before this batch; it is not the server this replica joined", "bad_ack"
             )
         cursor = done[-1]
-        try:
-            refusals = [RefusedOp.from_wire(item) for item in answer.get("refused", [])]
-        except ValueError as exc:
-            raise SyncError(f"the server sent a malformed answer: {exc}", "bad_answer") from None
         refused += store.drop_refused(refusals, meta={META_PUSH_SEQ: str(cursor)})
-        stored += int(answer["stored"])
+        stored += stored_now
+
+
+def _push_answer(answer: dict[str, Any], node: str) -> tuple[int, int, list[RefusedOp]]:
+    """``(this node's acknowledged counter, operations stored, refusals)`` of a push's answer; ``SyncError`` when it is not the API's."""
+
+    def whole(value: object) -> TypeGuard[int]:
+        return isinstance(value, int) and not isinstance(value, bool)
+
+    acked, stored = answer.get("acked"), answer.get("stored")
+    if not isinstance(acked, dict) or not all(whole(v) for v in acked.values()) or not whole(stored):
+        raise SyncError("the server sent a malformed answer: a push's answer gives stored and acked as numbers", "bad_answer")
+    items = answer.get("refused", [])
+    try:
+        if not isinstance(items, list):
+            raise ValueError("refused must be a list")
+        refusals = [RefusedOp.from_wire(item) for item in items]
+    except ValueError as exc:
+        raise SyncError(f"the server sent a malformed answer: {exc}", "bad_answer") from None
+    return int(acked.get(node, 0)), stored, refusals
 
 
 #: A batch may run this far past ``PUSH_BATCH`` to carry a record's last fields.
@@ -410,14 +428,24 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
     return RoundResult(pushed, pulled, head, refused)
 
 
+def _identity(me: dict[str, Any]) -> tuple[str, str]:
+    """``(workspace, member)`` from ``/v1/me``: the workspace goes into every later URL, so it must be a workspace's name."""
+    from crewdeck.sync.server.backend import WORKSPACE_NAME
+
+    workspace, member = me.get("workspace"), me.get("member")
+    if not (isinstance(workspace, str) and WORKSPACE_NAME.match(workspace) and isinstance(member, str) and _MEMBER_ID.match(member)):
+        raise SyncError("the server sent a malformed answer to /v1/me: it names no workspace and member", "bad_answer")
+    return workspace, member
+
+
 def join(
     path: str, url: str, token: str, transport: httpx.BaseTransport | None = None, on_progress: Progress | None = None
 ) -> tuple[Store, Remote, RoundResult]:
     """Create a replica at ``path`` for the token's workspace and sync it once."""
     client = Client(url, token, transport=transport)
     try:
-        me = client.me()
-        remote = Remote(client.url, str(me["workspace"]), token, str(me["member"]))
+        workspace, member = _identity(client.me())
+        remote = Remote(client.url, workspace, token, member)
         store = Store.create(path)
         try:
             keep_private(store.path)  # before the token is written into it

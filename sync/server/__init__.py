@@ -5,10 +5,15 @@ from __future__ import annotations
 import os
 import re
 import socket
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from crewdeck.sync.server.backend import WORKSPACE_NAME, Backend
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
 
 #: Seconds a request's head may take to arrive (``guard`` has the rest).
 HEADER_TIMEOUT = 10.0
@@ -50,13 +55,48 @@ def run(
     defaults to what the process's limit of open files allows (a cap it
     cannot hold is a ``guard.LimitError``).
     """
+    from crewdeck.sync.server.app import create_app
+
+    serve_guarded(
+        create_app(backend),
+        host,
+        port,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
+        log_level=log_level,
+        header_timeout=header_timeout,
+        max_connections=max_connections,
+        # Event streams never end by themselves: do not wait long for them,
+        # and end them now (uvicorn waits for open responses before it shuts the app down).
+        graceful_seconds=2,
+        on_exit=backend.wakeups.close,
+    )
+
+
+def serve_guarded(
+    app: Starlette,
+    host: str,
+    port: int,
+    *,
+    ssl_certfile: str | None = None,
+    ssl_keyfile: str | None = None,
+    log_level: str = "warning",
+    header_timeout: float = HEADER_TIMEOUT,
+    max_connections: int | None = None,
+    graceful_seconds: int | None = None,
+    on_exit: Callable[[], None] | None = None,
+) -> None:
+    """Serve an ASGI app under uvicorn behind ``guard`` (the sync server's, and ``crewdeck web``'s), until interrupted.
+
+    ``on_exit`` runs as the shutdown begins; ``graceful_seconds`` bounds the
+    wait for open responses then (``None``: uvicorn's, as long as they take).
+    """
     import uvicorn
 
-    from crewdeck.sync.server.app import create_app
     from crewdeck.sync.server.guard import ACCEPT_BATCH, connection_cap, guarded_protocol
 
     config = uvicorn.Config(
-        create_app(backend),
+        app,
         host=host,
         port=port,
         log_level=log_level,
@@ -65,8 +105,7 @@ def run(
         # asyncio accepts up to ``backlog`` sockets at each wake-up: a small
         # batch (the listen queue itself is made long once listening).
         backlog=ACCEPT_BATCH,
-        # Event streams never end by themselves: do not wait long for them.
-        timeout_graceful_shutdown=2,
+        timeout_graceful_shutdown=graceful_seconds,
         ssl_certfile=ssl_certfile,
         ssl_keyfile=ssl_keyfile,
     )
@@ -80,12 +119,11 @@ def run(
                         same.listen(LISTEN_QUEUE)
 
         def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-            # End the event streams now: uvicorn waits for open responses
-            # before it shuts the app down.
-            backend.wakeups.close()
+            if on_exit is not None:
+                on_exit()
             super().handle_exit(sig, frame)
 
     Server(config).run()
 
 
-__all__ = ["WORKSPACE_NAME", "file_backend", "postgres_backend", "run", "workspace_name"]
+__all__ = ["WORKSPACE_NAME", "file_backend", "postgres_backend", "run", "serve_guarded", "workspace_name"]

@@ -63,6 +63,7 @@ PUSH_STATUS = {
     "gap": 409,
     "node_conflict": 409,
     "batch_not_contiguous": 422,
+    "duplicate_op": 422,
     "row_entity": 422,
     "wrong_member": 403,
     "wrong_node": 403,
@@ -276,13 +277,17 @@ def create_app(backend: Backend) -> Starlette:
                     sent = loop.time()
                 woke = await backend.wakeups.wait(workspace, last, TOKEN_RECHECK, or_touched=True)
                 # A revoked token's open stream ends within TOKEN_RECHECK, whether or not anything changes;
-                # sooner when the revocation is a commit the backend sees (a file's).
+                # sooner when the revocation is a commit the backend sees (a file's).  New operations may
+                # have removed the member or made them a guest: then the whole check a request gets.
                 try:
-                    live = await backend.authenticate(token)
+                    if woke:
+                        await authorize(request, workspace)
+                    elif await backend.authenticate(token) is None:
+                        raise ApiError(401, "invalid_token", "the token is unknown or has been revoked")
                 except BackendError:
                     return  # the store is away: the client reconnects and hears a 503
-                if live is None:
-                    yield 'event: revoked\ndata: {"error":"invalid_token"}\n\n'
+                except ApiError as exc:
+                    yield f"event: revoked\ndata: {json.dumps({'error': exc.code, 'message': exc.message})}\n\n"
                     return
                 if not woke and loop.time() - sent >= KEEPALIVE:
                     yield ": keep-alive\n\n"

@@ -15,7 +15,9 @@ makes a subclass of uvicorn's h11 protocol that
   the cap closes the one that has waited longest for a request head (an
   attacker's half-sent requests and idle keep-alives go first, a request in
   progress never); when every connection is busy with a request (long
-  polls, event streams), the newcomer is answered 503 with ``Retry-After``.
+  polls, event streams), the newcomer is answered 503 with ``Retry-After``;
+* answers a request h11 cannot parse with a 400 in JSON, like every other error;
+* leaves a connection upgraded to a websocket (``crewdeck web``) to the websocket.
 
 ``connection_cap`` picks a cap below the process's limit of open files,
 with room for the store's files and for connections accepted in a burst.
@@ -96,6 +98,8 @@ class GuardedH11Protocol(H11Protocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._deadline: asyncio.TimerHandle | None = None
+        #: Handed over to a websocket: no deadline of this protocol's applies any more.
+        self._upgraded = False
 
     # uvicorn's H11Protocol narrows asyncio's BaseTransport to a Transport, and so must its subclass.
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -120,6 +124,13 @@ class GuardedH11Protocol(H11Protocol):
         super().data_received(data)
         self._follow()
 
+    def handle_websocket_upgrade(self, event: h11.Request) -> None:
+        # The connection is a websocket's from here (``crewdeck web``'s app): it lives as long as its tab.
+        self._upgraded = True
+        self._disarm()
+        self.waiting.pop(self, None)
+        super().handle_websocket_upgrade(event)
+
     def on_response_complete(self) -> None:
         super().on_response_complete()
         if self.conn.their_state is h11.IDLE:
@@ -130,7 +141,7 @@ class GuardedH11Protocol(H11Protocol):
     # ------------------------------------------------------------ deadlines
 
     def _await_request(self) -> None:
-        if self.transport.is_closing():
+        if self._upgraded or self.transport.is_closing():
             return
         self.waiting[self] = None
         self.waiting.move_to_end(self)
@@ -138,7 +149,7 @@ class GuardedH11Protocol(H11Protocol):
 
     def _follow(self) -> None:
         """After bytes arrive: keep the deadline while the head is incomplete, restart it while the body comes, drop it once all is in."""
-        if self.transport.is_closing():
+        if self._upgraded or self.transport.is_closing():
             return
         state = self.conn.their_state
         if state is h11.IDLE:
@@ -181,6 +192,19 @@ class GuardedH11Protocol(H11Protocol):
                 self.transport.write(_timeout_response(self.header_timeout))
         elif state is h11.IDLE and self.conn.trailing_data[0]:
             self.transport.write(_timeout_response(self.header_timeout))
+        self.transport.close()
+
+    # ------------------------------------------------------------ not HTTP
+
+    def send_400_response(self, msg: str) -> None:
+        """What h11 cannot parse is answered as every other error is: a JSON body (uvicorn's is plain text)."""
+        body = json.dumps(
+            {"error": "bad_request", "message": "the request is not valid HTTP/1.1: see its request line and headers"}
+        ).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
+        self.transport.write(self.conn.send(h11.Response(status_code=400, headers=headers, reason=b"Bad Request")) or b"")
+        self.transport.write(self.conn.send(h11.Data(data=body)) or b"")
+        self.transport.write(self.conn.send(h11.EndOfMessage()) or b"")
         self.transport.close()
 
     # ------------------------------------------------------------ over the cap

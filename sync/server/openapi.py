@@ -37,7 +37,11 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
     workspace = {"name": "workspace", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$"}}
     auth = {
         "401": _error("no token, a malformed Authorization header, or an unknown or revoked token"),
-        "403": _error("the token belongs to another workspace, or the operations to another member"),
+        "403": _error(
+            "the token belongs to another workspace, its member was removed or is a guest, or the operations are another member's"
+        ),
+        # Whoever sent it: the store is away or busy, and the same request goes through later.
+        "503": _error("the store is unavailable or busy (a workspace file locked by another writer): retry after Retry-After seconds"),
     }
     time_props = {"server_ms": {"type": "integer"}, "server_time": {"type": "string", "format": "date-time"}}
     return {
@@ -165,14 +169,15 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                                 }
                             },
                         },
-                        "400": _error("not JSON"),
+                        "400": _error("not JSON, or the connection closed before the body arrived"),
                         **auth,
                         "404": _error("no such workspace"),
                         "409": _error("a gap (expected names the next node_seq) or a node whose history differs"),
                         "413": _error(f"body over {max_body:,} bytes or more than {max_batch:,} operations"),
                         "422": _error(
-                            "a malformed operation (index names it), a clock too far ahead (server_ms), or an operation "
-                            "naming a record's id under another entity (row_id names it)"
+                            'a body that is not {"ops": [...]}, a malformed operation or one carrying an earlier one\'s stamp (index names it), '
+                            "a clock too far ahead "
+                            "(server_ms), or an operation naming a record's id under another entity (row_id names it)"
                         ),
                     },
                 }
@@ -238,8 +243,9 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                     "parameters": [workspace],
                     "responses": {
                         "200": {
-                            "description": 'event: changed, data: {"head": N}; within a second of the token\'s revocation, '
-                            "event: revoked and the end of the stream",
+                            "description": 'event: changed, data: {"head": N}; within a second of the token\'s revocation '
+                            "(at its next change when the member is removed or made a guest), event: revoked, "
+                            'data: {"error": code, "message": text}, and the end of the stream',
                             "content": {"text/event-stream": {"schema": {"type": "string"}}},
                         },
                         **auth,

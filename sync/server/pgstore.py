@@ -484,6 +484,7 @@ class PgStore:
                 heads,
                 lambda seen: {op.op_id for op in seen if stored.get((op.node, op.node_seq)) == op.op_id},
                 lambda row_ids: self._stored_entities(workspace, row_ids),
+                lambda fresh: self._stamps_stored(workspace, fresh),
             )
             if result.fresh:
                 by_id = {op.op_id: op for op in result.fresh}
@@ -530,6 +531,15 @@ class PgStore:
             "SELECT workspace, member FROM crewdeck_token WHERE hash = %s AND revoked_at IS NOT NULL", (tokens.hash_token(token),)
         ).fetchone()
         return None if row is None else (str(row[0]), str(row[1]))
+
+    def _stamps_stored(self, workspace: str, ops: Sequence[Op]) -> set[str]:
+        """Which of these operations' stamps the log holds on the same row and field (by the row index)."""
+        rows = self.conn.execute(
+            "SELECT row_id, field, op_id FROM crewdeck_op WHERE workspace = %s AND row_id = ANY(%s) AND op_id = ANY(%s)",
+            (workspace, list({op.row_id for op in ops}), list({op.op_id for op in ops})),
+        )
+        found = set(rows.fetchall())
+        return {op.op_id for op in ops if (op.row_id, op.field, op.op_id) in found}
 
     def _stored_entities(self, workspace: str, row_ids: list[str]) -> dict[str, str]:
         rows = self.conn.execute(

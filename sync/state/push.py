@@ -101,9 +101,18 @@ class PushPlan:
 
 
 def by_node(ops: Iterable[Op], member: str, server_node: str | None = None) -> dict[str, list[Op]]:
-    """Each node's operations in counter order; refuse other members' and broken runs."""
+    """Each node's operations in counter order; refuse other members', broken runs and a stamp given twice."""
     groups: dict[str, list[Op]] = {}
+    # Every store and replica keys what it applies by op_id: two operations under one stamp would be one here, the other there.
+    stamps: set[str] = set()
     for index, op in enumerate(ops):
+        if op.op_id in stamps:
+            raise PushRejected(
+                "duplicate_op",
+                f"operation {index} carries the stamp {op.op_id} of an earlier operation in this batch; each operation has a stamp of its own",
+                index=index,
+            )
+        stamps.add(op.op_id)
         if op.member != member:
             raise PushRejected(
                 "wrong_member",
@@ -132,13 +141,18 @@ def plan(
     heads: dict[str, NodeHead],
     already_stored: Callable[[Sequence[Op]], set[str]],
     stored_entities: Callable[[list[str]], dict[str, str]],
+    stamps_stored: Callable[[Sequence[Op]], set[str]],
 ) -> PushPlan:
     """Split a batch into retries and new operations, or refuse it.
 
     ``heads`` holds the stored counter of each node known so far;
     ``already_stored`` returns which of the given operations' ``op_id`` the
     store holds; ``stored_entities`` the entity of each given row id the
-    store holds (a new operation may not name a record of another entity).
+    store holds (a new operation may not name a record of another entity);
+    ``stamps_stored`` which of the given new operations' ``op_id`` the store
+    holds on the same row and field (an operation is that triple: the same
+    again under a new counter would be two operations where every replica
+    keeps one).
     """
     result = PushPlan()
     for node, node_ops in groups.items():
@@ -167,6 +181,15 @@ def plan(
             )
         result.fresh.extend(new)
         result.heads[node] = NodeHead(member, new[-1].node_seq if new else head.node_seq)
+    reused = stamps_stored(result.fresh) if result.fresh else set()
+    if reused:
+        op = next(op for op in result.fresh if op.op_id in reused)
+        raise PushRejected(
+            "duplicate_op",
+            f"node {op.node}: operation #{op.node_seq} carries the stamp {op.op_id} of an operation already stored on "
+            f"{op.row_id} {op.field}; each operation has a stamp of its own",
+            node=op.node,
+        )
     clash = row_entity_clash(((op.entity, op.row_id) for op in result.fresh), stored_entities)
     if clash:
         raise PushRejected("row_entity", f"{clash}: a record's id never changes entity", row_id=clash.row_id)

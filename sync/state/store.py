@@ -48,6 +48,19 @@ Progress = Callable[[int, int], None]
 _INTO_OPS = f"INTO ops({OP_COLUMNS}) VALUES ({', '.join('?' * len(Op._fields))})"
 #: The same, with ``seq`` given (after refused operations left the top of the log).
 _INTO_OPS_AT = f"INTO ops(seq, {OP_COLUMNS}) VALUES ({', '.join('?' * (len(Op._fields) + 1))})"
+#: What identifies an operation, as the log's unique index has it: ``(op_id, row_id, field)``.
+OpKey = tuple[str, str, str]
+
+
+def _by_identity(ops: Iterable[Op]) -> dict[OpKey, Op]:
+    """Operations by what identifies them (duplicates are one), in a key that sorts by stamp.
+
+    Not by stamp alone: a log that holds one stamp on two fields (a
+    replica that used its stamp again) is copied whole.
+    """
+    return {(op.op_id, op.row_id, op.field): op for op in ops}
+
+
 #: The highest ``seq`` ever stored, kept while it is above the log's own highest.
 META_SEQ_FLOOR = "ops.seq_floor"
 #: A write of at least this many rows into one table builds the table's
@@ -684,7 +697,7 @@ class Store:
         (``ClockSkewError``) before anything is written.  ``meta`` keys (such
         as a pull cursor) are saved in the same transaction.
         """
-        batch = {op.op_id: op for op in ops}
+        batch = _by_identity(ops)
         if not batch and not meta:
             return Change()
         self._check_clock(batch)
@@ -710,7 +723,7 @@ class Store:
         from crewdeck.sync.state.rules import judge_push
 
         groups = by_node(ops, member, server_node=self.node)
-        self._check_clock({op.op_id: op for op in ops})
+        self._check_clock(_by_identity(ops))
         with self._transaction():
             heads = {}
             for node in groups:
@@ -722,10 +735,10 @@ class Store:
                     row = (found[1], found[0]) if found[0] is not None else None
                 if row is not None:
                     heads[node] = NodeHead(row[0], int(row[1]))
-            result = plan(groups, member, heads, self._stored_ids, self.stored_entities)
+            result = plan(groups, member, heads, self._stored_ids, self.stored_entities, self._stamps_stored)
             earlier = self._refused_before(groups, heads)
             result.judge(judge_push(result.fresh, FileRuleState(self.conn), invalid or {}))
-            self._apply_locked({op.op_id: op for op in result.fresh})
+            self._apply_locked(_by_identity(result.fresh))
             self._keep_refused(ops, result.refused)
             result.refused = earlier + result.refused
             self.conn.executemany(
@@ -868,6 +881,16 @@ class Store:
                 found.add(op.op_id)
         return found
 
+    def _stamps_stored(self, ops: Sequence[Op]) -> set[str]:
+        """Which of these new operations' stamps the log holds on the same row and field (by its unique index)."""
+        return {
+            op.op_id
+            for op in ops
+            if self.conn.execute(
+                "SELECT 1 FROM ops WHERE row_id = ? AND field = ? AND op_id = ?", (op.row_id, op.field, op.op_id)
+            ).fetchone()
+        }
+
     def stored_entities(self, row_ids: list[str]) -> dict[str, str]:
         """The entity of each of these row ids that this file holds.
 
@@ -876,11 +899,11 @@ class Store:
         """
         return schema.stored_entities(self.conn, row_ids)
 
-    def _check_clock(self, batch: dict[str, Op]) -> None:
+    def _check_clock(self, batch: dict[OpKey, Op]) -> None:
         if batch:
-            HybridClock(self.node, wall=self.wall).check(Stamp.parse(max(batch)))
+            HybridClock(self.node, wall=self.wall).check(Stamp.parse(max(batch)[0]))
 
-    def _apply_locked(self, batch: dict[str, Op]) -> Change:
+    def _apply_locked(self, batch: dict[OpKey, Op]) -> Change:
         """Insert and materialize, inside the caller's transaction."""
         change = Change()
         if not batch:
@@ -889,11 +912,9 @@ class Store:
         first_seq = self._seq_floor()
         # The unique (row_id, field, op_id) index drops what is already here.
         if first_seq is None:
-            self.conn.executemany(f"INSERT OR IGNORE {_INTO_OPS}", [batch[op_id] for op_id in sorted(batch)])
+            self.conn.executemany(f"INSERT OR IGNORE {_INTO_OPS}", [batch[key] for key in sorted(batch)])
         else:
-            self.conn.executemany(
-                f"INSERT OR IGNORE {_INTO_OPS_AT}", [(first_seq + i, *batch[op_id]) for i, op_id in enumerate(sorted(batch))]
-            )
+            self.conn.executemany(f"INSERT OR IGNORE {_INTO_OPS_AT}", [(first_seq + i, *batch[key]) for i, key in enumerate(sorted(batch))])
         # Only which records the new operations touch: their values are read
         # again per record when it is rebuilt (a pulled batch of 100,000 need
         # not become 100,000 ``Op``s here).
@@ -901,7 +922,7 @@ class Store:
         if not fresh:
             return change
         clock, node_seq = self._load_clock()
-        clock.observe(Stamp.parse(max(batch)))
+        clock.observe(Stamp.parse(max(batch)[0]))
         self._save_clock(clock, node_seq)
         self._rematerialize_rows(fresh, change)
         change.ops = len(fresh)

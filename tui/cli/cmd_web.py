@@ -44,23 +44,21 @@ def _serve(ctx: Context) -> int:
         raise UserError(f"{path}: no such workspace file (create one with: crewdeck init {path})")
     if (a.tls_cert is None) != (a.tls_key is None):
         raise UserError("--tls-cert and --tls-key go together")
-    import uvicorn
-
+    from crewdeck.sync.server import serve_guarded
+    from crewdeck.sync.server.guard import LimitError, connection_cap
     from crewdeck.tui.web.server import WebServer
 
+    try:
+        max_connections = connection_cap()
+    except LimitError as exc:
+        raise UserError(f"web: {exc}") from None
     server = WebServer(path)
     scheme = "https" if a.tls_cert else "http"
     host = a.host or "127.0.0.1"
     port = a.port or DEFAULT_PORT
     print(f"crewdeck web: {path} on {scheme}://{host}:{port}/ (links: crewdeck web link @H --url {scheme}://{host}:{port})", flush=True)
-    uvicorn.run(
-        server.asgi,
-        host=host,
-        port=port,
-        log_level="warning",
-        ssl_certfile=a.tls_cert,
-        ssl_keyfile=a.tls_key,
-    )
+    # Behind the sync server's guard: a request's head must arrive in time, and half-sent ones cannot use up the open files.
+    serve_guarded(server.asgi, host, port, ssl_certfile=a.tls_cert, ssl_keyfile=a.tls_key, max_connections=max_connections)
     return 0
 
 

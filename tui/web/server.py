@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -123,6 +124,7 @@ class WebServer:
                 WebSocketRoute("/ws", self.websocket),
             ],
             lifespan=self._lifespan,
+            exception_handlers={HTTPException: self._http_error},
         )
 
     @contextlib.asynccontextmanager
@@ -208,6 +210,18 @@ class WebServer:
             response = JSONResponse({"error": code, "message": message}, status_code=status)
         return self._headers(response)
 
+    async def _http_error(self, request: Request, exc: Exception) -> Response:
+        """No such route, or not with this method: refused like every other request (Starlette's answer is plain text)."""
+        assert isinstance(exc, HTTPException)
+        if exc.status_code == 405:
+            response = self._refused(request, 405, "method_not_allowed", f"{request.method} is not allowed on {request.url.path}.")
+        elif exc.status_code == 404:
+            response = self._refused(request, 404, "not_found", "Not found.")
+        else:
+            response = self._refused(request, exc.status_code, "http_error", str(exc.detail))
+        response.headers.update(exc.headers or {})  # Allow, on a 405
+        return response
+
     @staticmethod
     def _address(request: Request) -> str:
         return request.client.host if request.client else "unknown"
@@ -231,9 +245,11 @@ class WebServer:
         return self._headers(HTMLResponse(pages.app_page(self.name, found[1].handle, websocket_url)))
 
     async def sign_in(self, request: Request) -> Response:
+        form = await _form(request)
+        # The form is in before the limit is checked: from the check to the count of a failure nothing
+        # waits, so requests sent side by side are limited as if they came one after another.
         if (refused := self._too_many(request)) is not None:
             return refused
-        form = await _form(request)
         try:
             cookie, _ = signin.sign_in_with_token(self.conn, form.get("token", ""), self.now())
         except signin.SignInRefused as exc:
@@ -250,7 +266,8 @@ class WebServer:
         return self._headers(response)
 
     async def link(self, request: Request) -> Response:
-        if (refused := self._too_many(request)) is not None:
+        form = await _form(request) if request.method == "POST" else {}
+        if (refused := self._too_many(request)) is not None:  # as in sign_in: nothing waits from here to the count
             return refused
         secret = request.path_params["secret"]
         facts = signin.link_facts(self.conn, secret)
@@ -260,7 +277,6 @@ class WebServer:
         shown, needs_pin = facts
         if request.method == "GET":
             return self._headers(HTMLResponse(pages.link_page(self.name, secret, shown, needs_pin)))
-        form = await _form(request)
         try:
             cookie, _ = signin.redeem_link(self.conn, secret, form.get("pin"), self.now())
         except signin.SignInRefused as exc:
@@ -336,13 +352,16 @@ class WebServer:
 
 
 async def _form(request: Request) -> dict[str, str]:
-    """A sign-in form's fields (urlencoded, as a browser posts it); a body past 4 KiB holds none."""
+    """A sign-in form's fields (urlencoded, as a browser posts it); a body past 4 KiB or 8 fields holds none."""
     body = b""
     async for chunk in request.stream():
         body += chunk
         if len(body) > 4096:
             return {}
-    fields = urllib.parse.parse_qs(body.decode("utf-8", "replace"), max_num_fields=8)
+    try:
+        fields = urllib.parse.parse_qs(body.decode("utf-8", "replace"), max_num_fields=8)
+    except ValueError:  # more fields than any sign-in form has
+        return {}
     return {name: values[0] for name, values in fields.items()}
 
 
