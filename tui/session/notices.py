@@ -43,9 +43,23 @@ class ChangeNotices:
 
 
 def _described(ws: Workspace, theirs: list[Op], names: describe.Naming) -> str:
-    rows = {(op.entity, op.row_id) for op in theirs}
+    # An ``acting`` record says who wrote the others as their member (a manager's ``--as``): it is not a change of its own.
+    acting = [describe.stored_value(op.value) for op in theirs if op.entity == "acting"]
+    changed = [op for op in theirs if op.entity != "acting"] or theirs
+
+    def actor(op: Op) -> str | None:
+        for record in acting:
+            if (
+                isinstance(record, dict)
+                and record.get("member") == op.member
+                and str(record.get("first_op")) <= op.op_id <= str(record.get("last_op"))
+            ):
+                return names.member(record.get("actor")).removeprefix("@")
+        return None
+
+    rows = {(op.entity, op.row_id) for op in changed}
     if len(rows) > 1:
-        who = ", ".join(sorted({names.member(op.member) for op in theirs}))
+        who = ", ".join(sorted({f"@{actor(op)} as {names.member(op.member)}" if actor(op) else names.member(op.member) for op in changed}))
         return f"{who} changed {len(rows)} records"
-    said = describe.changes(theirs, names, describe.first_ops(ws.conn, [theirs[0].row_id]))
+    said = describe.changes(changed, names, describe.first_ops(ws.conn, [changed[0].row_id]), actor)
     return "; ".join(change.sentence for change in said)
