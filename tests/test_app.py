@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.binding import Binding
 
 from crewdeck.sync.state.clock import wall_ms
 from crewdeck.sync.state.ids import new_id
@@ -19,13 +20,14 @@ from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.opening import GRID_GUTTER, LEDGER_ROWS, GridQuery, Opening, first_grid, grid_resolution, grid_width
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.detail import DetailScreen
-from crewdeck.tui.app.screens.help import HelpScreen
+from crewdeck.tui.app.screens.help import HelpScreen, binding_rows
 from crewdeck.tui.app.tasks_pane import TasksPane
 from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
 from crewdeck.tui.ledger import pane_data
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.workspace.config import Config
+from crewdeck.widgets.content_calendar import ContentCalendar
 from crewdeck.widgets.task_table import TaskTable
 
 from .apphelp import demo_workspace, make_app, settle, until
@@ -492,6 +494,22 @@ async def test_help_lists_every_key_with_its_id(workspace: Path) -> None:
         for binding_id in ("triage.cycle_status", "tasks.quick_add", "table.cursor_down", "app.zoom", "detail.set_field"):
             assert binding_id in text
         assert "o                  Done" in text  # the keymap is shown, not the default
+
+
+async def test_help_shows_each_key_as_the_character_it_types(workspace: Path) -> None:
+    # The crisis key read "exclamation_mark", the calendar's "plus", "minus", "less_than_sign".
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("Static").render())
+        assert "!                  Crisis" in text and "exclamation_mark" not in text
+        assert "/                  Filter" in text and "slash" not in text
+    shown = {description: keys for keys, description, _ in binding_rows(ContentCalendar.BINDINGS, {})}
+    assert (shown["+1 hour"], shown["-1 hour"], shown["+1 day"], shown["-1 day"]) == ("+", "-", ">", "<")
+    assert [keys for keys, _, _ in binding_rows([Binding("space,shift+tab,ctrl+r", "x")], {})] == ["space, shift+tab, ctrl+r"]
 
 
 async def test_keys_are_rebound_from_the_config(workspace: Path) -> None:

@@ -8,26 +8,25 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.keys import key_to_character
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-#: Key names shown as the character they type.
-SYMBOLS = {
-    "left_square_bracket": "[",
-    "right_square_bracket": "]",
-    "left_curly_bracket": "{",
-    "right_curly_bracket": "}",
-    "question_mark": "?",
-    "slash": "/",
-    "colon": ":",
-}
+#: Key names Textual gives no character for that are shown as one.
+_SIGNS = {"plus": "+", "minus": "-", "slash": "/"}
 
 
 def shown_key(key: str) -> str:
-    """``question_mark`` as ``?``: a key name shown as the character it types."""
-    for name, symbol in SYMBOLS.items():
-        key = key.replace(name, symbol)
-    return key
+    """``question_mark`` as ``?``, ``ctrl+left_square_bracket`` as ``ctrl+[``: a key name shown as the character it types."""
+    return "+".join(_typed(part) for part in key.split("+"))
+
+
+def _typed(name: str) -> str:
+    # Letters, digits and keys that type white space or nothing keep their names ("space", "tab", "enter").
+    character = _SIGNS.get(name) or key_to_character(name) if len(name) > 1 else None
+    if character and character.isprintable() and not character.isspace() and not character.isalnum():
+        return character
+    return name
 
 
 def _literal(text: str) -> str:
