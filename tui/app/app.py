@@ -120,8 +120,12 @@ def check_config(config: Config) -> None:
             hint = f" (did you mean {close[0]}?)" if close else " (the app's ? screen lists every id)"
             raise ConfigError(where, f"keymap.{action}", f"no key binding has this id{hint}")
     if config.keymap:
-        from crewdeck.tui.app.key_conflicts import keymap_conflict
+        from crewdeck.tui.app.key_conflicts import keymap_conflict, not_a_key
 
+        for action, keys in config.keymap.items():
+            refused = not_a_key(keys)
+            if refused is not None:
+                raise ConfigError(where, f"keymap.{action}", refused)
         app_wide = frozenset(b.id for b in [*CrewdeckApp.BINDINGS, *MainScreen.BINDINGS] if isinstance(b, Binding) and b.id)
         conflict = keymap_conflict(config.keymap, key_scopes(), app_wide)
         if conflict is not None:
