@@ -302,3 +302,28 @@ def test_snapshot_of_the_grid_focused_and_zoomed_160x48(snap_compare: Any, works
         await settle(pilot)
 
     assert snap_compare(make_app(workspace, watch=False), terminal_size=SIZE, run_before=zoomed)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_the_detail_line_shows_the_deadline_under_the_cursor_at_any_width(workspace: Path, size: tuple[int, int]) -> None:
+    # The marker's words came after the list of members out of hours: past the pane's edge at 80 columns, and at
+    # 160 where the pane is 70 wide; and the title's cursor time was cut mid-word ("cursor Thu 12-03 2").
+    app = make_app(workspace)
+    async with app.run_test(size=size) as pilot:
+        await open_grid(pilot)
+        widget = grid(app)
+        data = widget.data
+        assert data is not None
+        row, marker = next((i, m) for i, r in enumerate(data.rows) for m in r.markers if m.kind == "due")
+        widget.cursor_row, widget.cursor_column = row, marker.column
+        widget.refresh()
+        await settle(pilot)
+        shown = lines(app)
+        width = widget.size.width
+        assert all(len(line.rstrip()) <= width for line in shown)
+        detail = shown[-1].rstrip()
+        assert marker.text[:24] in detail, (detail, marker.text)
+        assert detail.startswith(f" {data.columns[marker.column].title}  ·  in hours ")
+        title = shown[0].rstrip()
+        cursor_part = f"  ·  cursor {data.columns[marker.column].title}"
+        assert title.endswith(cursor_part) or "cursor" not in title, title
