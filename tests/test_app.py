@@ -29,6 +29,7 @@ from crewdeck.tui.session.session import Session
 from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.content_calendar import ContentCalendar
 from crewdeck.widgets.task_table import TaskTable
+from crewdeck.widgets.workspace_header import WorkspaceHeader
 
 from .apphelp import demo_workspace, make_app, settle, until
 from .conftest import NOW
@@ -85,6 +86,30 @@ async def test_starts_on_the_inbox_with_who_and_where(workspace: Path) -> None:
         header = app.query_one("WorkspaceHeader")
         assert header.workspace == "Northwind Social" and header.who == "@ana (Europe/Berlin)"  # type: ignore[attr-defined]
         assert header.clock == "10:30 CET"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", ["Northwind Social", "Northwind Social Media — EMEA, APAC and the Americas, Q1 2027 launch team"])
+async def test_the_header_keeps_the_sync_state_whole_at_80_columns(tmp_path: Path, name: str) -> None:
+    # At 80 columns the header read "● live ·": the sync state, last on the line, was cut (a replica's
+    # "offline · 3 unsent" lost its count); a long workspace name pushed the clock off too.
+    path = demo_workspace(tmp_path / "demo.db")
+    with Store(path) as store:
+        ana = next(r for r, v in store.records("member") if v["handle"] == "ana")
+        with store.write(ana) as w:
+            w.set("workspace", "workspace", {"name": name})
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        header = app.query_one(WorkspaceHeader)
+        line = "".join(segment.text for segment in header.render_line(0)).rstrip()
+        assert line.endswith("● live · shared file") and "10:30 CET" in line and "@ana" in line, line
+        # The app's name goes first, then the end of the workspace's.
+        assert line.strip().startswith("Northwind Social") and "crewdeck" not in line, line
+        assert ("…   @ana" in line) == (name != "Northwind Social"), line
+        await pilot.resize_terminal(160, 48)
+        await settle(pilot)
+        line = "".join(segment.text for segment in header.render_line(0)).strip()
+        assert line == f"crewdeck · {name}   @ana (Europe/Berlin) · 10:30 CET   ● live · shared file", line
 
 
 async def test_the_first_screen_is_the_page_found_while_textual_started(workspace: Path) -> None:
