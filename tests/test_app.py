@@ -112,6 +112,21 @@ async def test_the_header_keeps_the_sync_state_whole_at_80_columns(tmp_path: Pat
         assert line == f"crewdeck · {name}   @ana (Europe/Berlin) · 10:30 CET   ● live · shared file", line
 
 
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_the_due_column_says_how_late_in_a_zone_whose_abbreviation_is_shared(workspace: Path, size: tuple[int, int]) -> None:
+    # For @raj (IST, which Dublin and Jerusalem use too) every due read "Thu 11-26 09:30 IST Kolkata ·…": the city
+    # pushed "17h late" out of the column. The column's title says whose time it is.
+    app = make_app(workspace, "raj")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        table = app.tasks_pane.table
+        shown = ["".join(segment.text for segment in table.render_line(y)).rstrip() for y in range(1, table.size.height)]
+        dues = [line for line in shown if " IST" in line]
+        assert dues, shown
+        assert all(line.endswith((" late", "now")) or " · in " in line for line in dues), dues
+        assert "DUE (YOUR TIME)" in "".join(segment.text for segment in table.render_line(0))
+
+
 async def test_the_first_screen_is_the_page_found_while_textual_started(workspace: Path) -> None:
     config = Config(default_view="all")
     session = Session.open(workspace, "ana", config)
