@@ -270,6 +270,10 @@ def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> 
     if fields.get("decline_reason") and fields.get("status") == "cancelled":
         phrases.append(f"declined {{it}}: {quoted(str(fields.pop('decline_reason')))}")
         fields.pop("status")
+    if fields.get("post_state") == "in-review" and fields.get("post_round"):
+        phrases.append("submitted {it} for approval")
+        fields.pop("post_state")
+        fields.pop("post_round")
     if fields.get("duplicate_of") and fields.get("status") == "cancelled":
         phrases.append(f"marked {{it}} a duplicate of {names.task(str(fields.pop('duplicate_of')))}")
         fields.pop("status")
@@ -319,7 +323,27 @@ def _task_field(name: str, value: Any, names: Naming) -> str:
         return "restored {it}"
     if name == "meeting":
         return "changed the attendees of {it}"
+    if name == "post_state":
+        return _POST_STATES.get(str(value), f"set {{it}} to {str(value).replace('-', ' ')}") if value else "made {it} a plain task"
+    if name == "post_round":
+        return "started an approval round of {it}" if value else "ended the approval round of {it}"
+    if name in _POST_TEXTS:
+        said = name.replace("_", " ")
+        return f"set the {said} of {{it}} to {_plain(value, names)}" if value else f"removed the {said} of {{it}}"
     return f"set {name} of {{it}} to {_plain(value, names)}"
+
+
+#: A post's stored state, as what the write did to it.
+_POST_STATES = {
+    "idea": "made {it} an idea",
+    "draft": "made {it} a draft",
+    "in-review": "put {it} in review",
+    "scheduled": "scheduled {it}",
+    "published": "marked {it} published",
+    "pulled": "pulled {it}",
+}
+#: A post's own texts, said by name ("the first comment").
+_POST_TEXTS = {"copy", "link", "media", "first_comment"}
 
 
 def _member(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> str:
@@ -364,9 +388,17 @@ def _campaign(row_id: str, values: dict[str, Any], created: bool, names: Naming)
             continue
         elif key == "name":
             phrases.append(f"renamed the campaign to {value}")
+        elif key == "approvals":
+            phrases.append(f"set the approval chain of campaign {name} to {_chain(value, names)}")
         elif key not in _UNSAID:
             phrases.append(f"set the {key.replace('_', ' ')} of campaign {name} to {_plain(value, names)}")
     return _joined(phrases, f"changed campaign {name}")
+
+
+def _chain(steps: list[dict[str, Any]], names: Naming) -> str:
+    """ "copy:@raj; brand:group=brand", as ``campaign set --approvals`` takes it; "none" for no steps."""
+    said = [f"{step['name']}:" + (f"group={step['group']}" if step.get("group") else names.member(step["member"])) for step in steps]
+    return "; ".join(said) or "none"
 
 
 def _result(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> str:
@@ -395,6 +427,18 @@ def _appended(entity: str, record: Any, names: Naming) -> str:
         return f"added {entry_words(record)}"
     if entity == "approval":
         return "approved a pending ledger entry"
+    if entity == "post_approval":
+        step = f"{names.task(record['post'])} ({record['step']})"
+        if record["verdict"] == "approve":
+            return f"approved {step}"
+        return f"requested changes on {step}" + (f": {quoted(record['note'])}" if record.get("note") else "")
+    if entity == "crisis":
+        scope = [names.campaign(c) for c in record.get("campaigns") or []] + list(record.get("platforms") or [])
+        return f"started a crisis: {quoted(record['reason'])}" + (f" ({', '.join(scope)})" if scope else "")
+    if entity == "crisis_end":
+        return {"all": "ended the crisis and resumed its posts", "none": "ended the crisis (no post resumed)"}.get(
+            record["resume"], "ended the crisis"
+        )
     return f"added {entity}"
 
 
