@@ -105,3 +105,16 @@ def test_a_posts_way_through_approval_and_a_crisis_read_as_sentences(cli: Cli) -
         "@ana added “Launch reel” due today 17:00 CET",
     ], log
     assert log[11] == "@ana set the approval chain of campaign Spring Launch to copy:@raj; brand:group=brand", log
+
+
+def test_a_guests_campaigns_and_a_campaigns_targets_read_as_typed(cli: Cli) -> None:
+    # They read "set the campaigns of @gus to 7870373cf22292bd63a93bd1f54cc49d" and
+    # "set the kpis of campaign Spring Launch to “{"result": "conversions", "targets": [{"kpi": "ctr", "op": …”".
+    cli.ok("member", "add", "gus", "--name", "Gus", "--tz", "UTC", "--access", "guest")
+    cli.ok("member", "set", "gus", "--campaigns", "spring-launch")
+    cli.ok("campaign", "set", "spring-launch", "--target", "ctr>=1.2%", "--target", "cpa<=4.00 EUR", "--target", "result=clicks")
+    log = [line.split("  ", 1)[1] for line in cli.ok("log", "--limit", "2").splitlines()]
+    assert log == [
+        "@ana set the targets of campaign Spring Launch to ctr>=1.2%, cpa<=4.00 EUR (CPA counts clicks)",
+        "@ana set the campaigns of @gus to Spring Launch",
+    ], log

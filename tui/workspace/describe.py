@@ -25,6 +25,7 @@ from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.oplog import APPEND, Op
 from crewdeck.sync.state.records import result_key
 from crewdeck.sync.state.visible import visible
+from crewdeck.tui.results import targets
 from crewdeck.tui.tasks.edits import format_estimate
 from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.time.when import format_local, parse_utc, stamp_time
@@ -48,6 +49,8 @@ class Naming:
     tz: str
     now: dt.datetime
     clock24: bool = True
+    #: The workspace's base currency: a campaign's money targets are in it.
+    currency: str = ""
 
     @classmethod
     def of(cls, ws: Workspace, tz: str, now: dt.datetime, clock24: bool = True) -> Naming:
@@ -58,7 +61,7 @@ class Naming:
             row = conn.execute("SELECT title FROM task WHERE id = ?", (task_id,)).fetchone()
             return row[0] if row and isinstance(row[0], str) and row[0].strip() else None
 
-        return cls(ws.handles(), campaigns, title, tz, now, clock24)
+        return cls(ws.handles(), campaigns, title, tz, now, clock24, ws.base_currency)
 
     def member(self, member_id: Any) -> str:
         if not isinstance(member_id, str) or not member_id:
@@ -362,6 +365,8 @@ def _member(row_id: str, values: dict[str, Any], created: bool, names: Naming) -
             phrases.append(f"brought {who} back")
         elif name == "tz":
             phrases.append(f"moved {who} to {value}")
+        elif name == "campaigns":
+            phrases.append(f"set the campaigns of {who} to {', '.join(names.campaign(c) for c in value) or 'none'}")
         elif name not in _UNSAID:
             phrases.append(f"set the {name.replace('_', ' ')} of {who} to {_plain(value, names)}")
     return _joined(phrases, f"changed {who}")
@@ -388,6 +393,10 @@ def _campaign(row_id: str, values: dict[str, Any], created: bool, names: Naming)
             continue
         elif key == "name":
             phrases.append(f"renamed the campaign to {value}")
+        elif key == "kpis":
+            found, counted = targets.of(value)
+            said = ", ".join(t.text(names.currency) for t in found) or "none"
+            phrases.append(f"set the targets of campaign {name} to {said} (CPA counts {counted})")
         elif key == "approvals":
             phrases.append(f"set the approval chain of campaign {name} to {_chain(value, names)}")
         elif key not in _UNSAID:
