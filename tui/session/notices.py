@@ -44,18 +44,11 @@ class ChangeNotices:
 
 def _described(ws: Workspace, theirs: list[Op], names: describe.Naming) -> str:
     # An ``acting`` record says who wrote the others as their member (a manager's ``--as``): it is not a change of its own.
-    acting = [describe.stored_value(op.value) for op in theirs if op.entity == "acting"]
     changed = [op for op in theirs if op.entity != "acting"] or theirs
+    actor_of = describe.actors(ws.conn, names.handles)
 
     def actor(op: Op) -> str | None:
-        for record in acting:
-            if (
-                isinstance(record, dict)
-                and record.get("member") == op.member
-                and str(record.get("first_op")) <= op.op_id <= str(record.get("last_op"))
-            ):
-                return names.member(record.get("actor")).removeprefix("@")
-        return None
+        return actor_of(op.member, op.op_id)
 
     rows = {(op.entity, op.row_id) for op in changed}
     if len(rows) > 1:
