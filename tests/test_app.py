@@ -552,6 +552,19 @@ async def test_help_shows_each_key_as_the_character_it_types(workspace: Path) ->
     assert [keys for keys, _, _ in binding_rows([Binding("space,shift+tab,ctrl+r", "x")], {})] == ["space, shift+tab, ctrl+r"]
 
 
+async def test_the_palette_names_each_key_as_the_keymap_has_it(workspace: Path) -> None:
+    # It said "key d (triage.done)" after done was rebound to o, "key left_square_bracket" for [, and "(key !)" for a rebound crisis key.
+    config = Config(keymap={"triage.done": "o", "app.crisis": "ctrl+k", "app.approvals": "W"})
+    app = make_app(workspace, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        helps = {str(c.title): str(c.help) for c in app.get_system_commands(app.screen)}
+        assert helps["Tasks: Done"] == "key o (triage.done)"
+        assert helps["Tasks: Prev view"] == "key [ (tasks.prev_view)"
+        assert helps["Crisis"].endswith("(key ctrl+k)") and helps["Approvals"].endswith("(key W)")
+        assert helps["Content calendar"].endswith("(key C)")
+
+
 async def test_keys_are_rebound_from_the_config(workspace: Path) -> None:
     app = make_app(workspace, config=Config(keymap={"triage.done": "o"}))
     async with app.run_test(size=SIZE) as pilot:

@@ -34,16 +34,15 @@ def _literal(text: str) -> str:
     return text.replace("[", "\\[")
 
 
+def shown_keys(binding: Binding, keymap: dict[str, str]) -> str:
+    """A binding's keys as the keymap has them, each as the character it types: ``[``, ``ctrl+r, U``."""
+    keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+    return ", ".join(shown_key(k) for k in keys.split(","))
+
+
 def binding_rows(bindings: Iterable[BindingType], keymap: dict[str, str]) -> list[tuple[str, str, str]]:
     """``(keys, description, id)`` of each binding, with the keymap applied."""
-    rows = []
-    for binding in bindings:
-        if not isinstance(binding, Binding):
-            continue
-        keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
-        shown = ", ".join(shown_key(k) for k in keys.split(","))
-        rows.append((shown, binding.description, binding.id or ""))
-    return rows
+    return [(shown_keys(b, keymap), b.description, b.id or "") for b in bindings if isinstance(b, Binding)]
 
 
 class HelpScreen(ModalScreen[None]):
