@@ -368,7 +368,7 @@ class DeadlineGrid(ScrollView, can_focus=True):
         column = data.columns[self.cursor_column] if data.columns else None
         extra = f"  ·  cursor {column.title}" if column else ""
         # The detail line starts with the cursor's time too: a narrow pane leaves it out here rather than cut it ("cursor Thu 12-03 2").
-        if cell_len(f" {data.title}{extra}") > self.size.width:
+        if cell_len(f" {data.title}{extra}") > self.scrollable_content_region.width:
             extra = ""
         return Strip([Segment(f" {data.title}{extra}", self._style("title"))])
 
@@ -446,15 +446,17 @@ class DeadlineGrid(ScrollView, can_focus=True):
             last.append(f"clocks change {data.columns[col].transition}")
         if data.rows:
             row = data.rows[self.cursor_row]
-            here = [m.text for m in row.markers if m.column == col]
+            # h and l move by an hour: what is due in the cursor's hour, or one at half past would never be read.
+            here = [m.text for m in row.markers if col <= m.column < col + data.cells_per_hour]
             if here:
                 last.append(here[0])
         # What is due under the cursor comes last and matters most: a narrow pane names fewer members out of hours, then none.
+        width = self.scrollable_content_region.width  # not under the scroll bar
         for count in range(min(6, len(outside)), -1, -1):
             out = [f"out: {' '.join(outside[:count])}{' …' if len(outside) > count else ''}"] if count else []
             text = "  ·  ".join([*first, *out, *last])
-            if cell_len(text) <= self.size.width:
+            if cell_len(text) <= width:
                 break
         else:
-            text = set_cell_size(text, max(0, self.size.width - 1)) + "…"
+            text = set_cell_size(text, max(0, width - 1)) + "…"
         return Strip([Segment(text, self._style("detail"))])
