@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.binding import Binding
 
 from crewdeck.sync.state.clock import wall_ms
 from crewdeck.sync.state.ids import new_id
@@ -19,14 +20,16 @@ from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.opening import GRID_GUTTER, LEDGER_ROWS, GridQuery, Opening, first_grid, grid_resolution, grid_width
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.detail import DetailScreen
-from crewdeck.tui.app.screens.help import HelpScreen
+from crewdeck.tui.app.screens.help import HelpScreen, binding_rows
 from crewdeck.tui.app.tasks_pane import TasksPane
 from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
 from crewdeck.tui.ledger import pane_data
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.workspace.config import Config
+from crewdeck.widgets.content_calendar import ContentCalendar
 from crewdeck.widgets.task_table import TaskTable
+from crewdeck.widgets.workspace_header import WorkspaceHeader
 
 from .apphelp import demo_workspace, make_app, settle, until
 from .conftest import NOW
@@ -83,6 +86,45 @@ async def test_starts_on_the_inbox_with_who_and_where(workspace: Path) -> None:
         header = app.query_one("WorkspaceHeader")
         assert header.workspace == "Northwind Social" and header.who == "@ana (Europe/Berlin)"  # type: ignore[attr-defined]
         assert header.clock == "10:30 CET"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", ["Northwind Social", "Northwind Social Media — EMEA, APAC and the Americas, Q1 2027 launch team"])
+async def test_the_header_keeps_the_sync_state_whole_at_80_columns(tmp_path: Path, name: str) -> None:
+    # At 80 columns the header read "● live ·": the sync state, last on the line, was cut (a replica's
+    # "offline · 3 unsent" lost its count); a long workspace name pushed the clock off too.
+    path = demo_workspace(tmp_path / "demo.db")
+    with Store(path) as store:
+        ana = next(r for r, v in store.records("member") if v["handle"] == "ana")
+        with store.write(ana) as w:
+            w.set("workspace", "workspace", {"name": name})
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        header = app.query_one(WorkspaceHeader)
+        line = "".join(segment.text for segment in header.render_line(0)).rstrip()
+        assert line.endswith("● live · shared file") and "10:30 CET" in line and "@ana" in line, line
+        # The app's name goes first, then the end of the workspace's.
+        assert line.strip().startswith("Northwind Social") and "crewdeck" not in line, line
+        assert ("…   @ana" in line) == (name != "Northwind Social"), line
+        await pilot.resize_terminal(160, 48)
+        await settle(pilot)
+        line = "".join(segment.text for segment in header.render_line(0)).strip()
+        assert line == f"crewdeck · {name}   @ana (Europe/Berlin) · 10:30 CET   ● live · shared file", line
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_the_due_column_says_how_late_in_a_zone_whose_abbreviation_is_shared(workspace: Path, size: tuple[int, int]) -> None:
+    # For @raj (IST, which Dublin and Jerusalem use too) every due read "Thu 11-26 09:30 IST Kolkata ·…": the city
+    # pushed "17h late" out of the column. The column's title says whose time it is.
+    app = make_app(workspace, "raj")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        table = app.tasks_pane.table
+        shown = ["".join(segment.text for segment in table.render_line(y)).rstrip() for y in range(1, table.size.height)]
+        dues = [line for line in shown if " IST" in line]
+        assert dues, shown
+        assert all(line.endswith((" late", "now")) or " · in " in line for line in dues), dues
+        assert "DUE (YOUR TIME)" in "".join(segment.text for segment in table.render_line(0))
 
 
 async def test_the_first_screen_is_the_page_found_while_textual_started(workspace: Path) -> None:
@@ -492,6 +534,35 @@ async def test_help_lists_every_key_with_its_id(workspace: Path) -> None:
         for binding_id in ("triage.cycle_status", "tasks.quick_add", "table.cursor_down", "app.zoom", "detail.set_field"):
             assert binding_id in text
         assert "o                  Done" in text  # the keymap is shown, not the default
+
+
+async def test_help_shows_each_key_as_the_character_it_types(workspace: Path) -> None:
+    # The crisis key read "exclamation_mark", the calendar's "plus", "minus", "less_than_sign".
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("Static").render())
+        assert "!                  Crisis" in text and "exclamation_mark" not in text
+        assert "/                  Filter" in text and "slash" not in text
+    shown = {description: keys for keys, description, _ in binding_rows(ContentCalendar.BINDINGS, {})}
+    assert (shown["+1 hour"], shown["-1 hour"], shown["+1 day"], shown["-1 day"]) == ("+", "-", ">", "<")
+    assert [keys for keys, _, _ in binding_rows([Binding("space,shift+tab,ctrl+r", "x")], {})] == ["space, shift+tab, ctrl+r"]
+
+
+async def test_the_palette_names_each_key_as_the_keymap_has_it(workspace: Path) -> None:
+    # It said "key d (triage.done)" after done was rebound to o, "key left_square_bracket" for [, and "(key !)" for a rebound crisis key.
+    config = Config(keymap={"triage.done": "o", "app.crisis": "ctrl+k", "app.approvals": "W"})
+    app = make_app(workspace, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        helps = {str(c.title): str(c.help) for c in app.get_system_commands(app.screen)}
+        assert helps["Tasks: Done"] == "key o (triage.done)"
+        assert helps["Tasks: Prev view"] == "key [ (tasks.prev_view)"
+        assert helps["Crisis"].endswith("(key ctrl+k)") and helps["Approvals"].endswith("(key W)")
+        assert helps["Content calendar"].endswith("(key C)")
 
 
 async def test_keys_are_rebound_from_the_config(workspace: Path) -> None:

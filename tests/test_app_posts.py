@@ -461,3 +461,19 @@ async def test_the_crisis_dialog_wraps_its_question_at_80x24_rather_than_cut_it(
             assert label.parent is not None
             assert label.outer_size.width <= label.parent.content_size.width, selector
             assert label.size.height >= 2, selector  # the whole sentence, on two lines
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_the_calendars_title_gives_up_whole_parts_never_whose_days(team: Path, size: tuple[int, int]) -> None:
+    # It was cut mid-word: "… · days in Europe/Berlin · rows: platf" at 80 columns; the count of posts never showed.
+    app = make_app(team, "ana")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        calendar = calendar_of(app).calendar
+        assert calendar.data is not None
+        parts = calendar.data.title.split(" · ")
+        title = "".join(segment.text for segment in calendar.render_line(0)).strip()
+        assert title in [" · ".join(parts[:n]) for n in range(3, len(parts) + 1)], (title, parts)
+        assert "days in Europe/Berlin" in title

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 
 from textual.widgets import Static
@@ -108,3 +109,36 @@ async def test_a_filter_that_matches_nothing_is_not_a_first_start(tmp_path: Path
         await pilot.press("slash", *"nothing-matches-this", "enter")
         await settle(pilot)
         assert app.tasks_pane.count == 0 and not app.tasks_pane.query_one("#tasks-first-steps", Static).display
+
+
+async def test_a_manager_acting_as_a_member_is_one_change_in_the_notice(tmp_path: Path) -> None:
+    # ana, mapped to this Unix user, adds a task as raj from the command line: the log says
+    # "@ana as @raj added …"; the open app said "@ana, @raj changed 2 records" (the acting record counted).
+    path = team(tmp_path)
+    assert main(["-w", str(path), "--as", "ana", "member", "set", "ana", "--unix-user", getpass.getuser()]) == 0
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert main(["-w", str(path), "--as", "raj", "add", "Caption for raj"]) == 0
+        await until(pilot, lambda: any("@raj" in str(n.message) for n in app._notifications), "the notice")
+        messages = [str(n.message) for n in app._notifications]
+        assert "@ana as @raj added “Caption for raj”" in messages, messages
+
+
+async def test_the_detail_screen_says_who_acted_as_the_member(tmp_path: Path) -> None:
+    # The log said "@ana as @raj moved …"; the detail screen's history said "@raj moved …".
+    path = team(tmp_path)
+    assert main(["-w", str(path), "--as", "ana", "member", "set", "ana", "--unix-user", getpass.getuser()]) == 0
+    changed_by_raj(path)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"all", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        body = str(app.screen.query_one("#detail-body").render())
+        assert "@ana added “Draft reel”" in body
+        assert "@ana as @raj assigned “Draft reel” to @ana" in body, body
+        assert "@ana as @raj moved “Draft reel” to tmrw 17:00 CET" in body

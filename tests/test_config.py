@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from crewdeck.tui.app.app import check_config
+from crewdeck.tui.app.app import check_config, key_scopes
+from crewdeck.tui.app.key_conflicts import not_a_key
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.workspace.config import Config, ConfigError, known_keys, load, parse, save, updated
 from crewdeck.tui.workspace.config_example import example_text
@@ -184,6 +185,50 @@ def test_a_key_free_where_the_binding_works_is_taken(cli: Cli, tmp_path: Path) -
     assert load(str(path)).keymap == {"ledger.new": "x", "triage.cycle_status": "d", "triage.done": "s", "detail.close": "escape,q"}
     # A file that swaps them at once is as good.
     check_config(load(str(write(tmp_path / "swap.toml", '[keymap]\ntriage.done = "s"\ntriage.cycle_status = "d"\n'))))
+
+
+@pytest.mark.parametrize(
+    ("value", "refusal"),
+    [
+        ("o o", "'o o' is not a key"),
+        ("\x1b[31m", "'\\x1b[31m' is not a key"),
+        ("ctrl+", "'ctrl+' is not a key"),
+        ("Enter", "'Enter' is not a key"),
+        ("F5", "'F5' is not a key"),
+        ("ctlr+o", "'ctlr+o' is not a key"),
+        (",", "an empty key between commas (a comma is 'comma')"),
+        ("o,,p", "an empty key between commas (a comma is 'comma')"),
+    ],
+)
+def test_config_set_refuses_what_no_keyboard_can_press(cli: Cli, tmp_path: Path, value: str, refusal: str) -> None:
+    # Each was written, and the action then had no key at all: the footer dropped it, the help listed the text.
+    path = write(tmp_path / "c.toml", COMMENTED)
+    result = cli("--config", str(path), "config", "set", "keymap.triage.done", value)
+    assert result.code == 2 and f"keymap.triage.done: {refusal}" in result.err and result.err.count("\n") == 1
+    assert "\x1b" not in result.err
+    assert path.read_text() == COMMENTED  # nothing written
+
+
+@pytest.mark.parametrize(
+    "value", ["o", "O", "ctrl+o", "f5", "insert", "space", "comma", "number_sign", "#", "plus", "+", "ctrl+shift+up", "o,space", "é"]
+)
+def test_config_set_takes_every_key_textual_names(cli: Cli, tmp_path: Path, value: str) -> None:
+    path = tmp_path / "c.toml"
+    cli.ok("--config", str(path), "config", "set", "keymap.triage.done", value)
+    assert load(str(path)).keymap == {"triage.done": value}
+
+
+def test_every_default_key_of_the_app_is_a_key() -> None:
+    # A keymap may write out a binding's default ("escape,q"): the check must take each of them.
+    bindings = [b for scope in key_scopes() for b in scope.bindings]
+    assert len(bindings) > 100 and [(b.id, b.key) for b in bindings if not_a_key(b.key)] == []
+
+
+def test_the_app_refuses_a_config_with_a_key_no_keyboard_can_press(cli: Cli, tmp_path: Path) -> None:
+    path = write(tmp_path / "k.toml", '[keymap]\ntriage.done = "ctrl o"\n')
+    result = cli("--config", str(path))
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert "keymap.triage.done: 'ctrl o' is not a key" in result.err
 
 
 def test_the_app_refuses_a_config_whose_keymap_makes_a_key_unreachable(cli: Cli, tmp_path: Path) -> None:

@@ -72,3 +72,49 @@ def test_undo_says_which_task_it_restored(cli: Cli) -> None:
     redone = session.edits.redo()
     assert redone is not None and redone.written.label == "redid: snoozed “Draft reel” until tmrw 09:00 CET"
     session.close()
+
+
+def test_a_posts_way_through_approval_and_a_crisis_read_as_sentences(cli: Cli) -> None:
+    # The log, a task's history and the app's notices said "set post_round of “Launch reel” to “{"at": ...",
+    # "added post_approval", "set the approvals of campaign Spring Launch to “{"group": null, "member": "ea68…".
+    cli.ok("member", "add", "mia", "--name", "Mia Santos", "--tz", "Asia/Manila", "--groups", "brand")
+    cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@raj; brand:group=brand")
+    post = cli.ok("post", "add", "Launch reel +spring-launch post:instagram publish:fri 18:00").split()[-1]
+    cli.ok("post", "copy", post, "Big launch")
+    cli.ok("post", "submit", post)
+    cli.ok("post", "reject", post, "--note", "too loud", as_member="raj")
+    cli.ok("post", "copy", post, "Big launch, quieter", "--first-comment", "link in bio")
+    cli.ok("post", "submit", post)
+    cli.ok("post", "approve", post, as_member="raj")
+    cli.ok("post", "approve", post, as_member="mia")
+    cli.ok("post", "schedule", post)
+    cli.ok("crisis", "start", "--reason", "outage at the client", "--campaign", "spring-launch")
+    cli.ok("crisis", "end", "--resume", "none")
+    log = [line.split("  ", 1)[1] for line in cli.ok("log", "--limit", "30").splitlines() if "Crisis:" not in line]
+    assert log[:11] == [
+        "@ana ended the crisis (no post resumed)",
+        "@ana started a crisis: “outage at the client” (Spring Launch)",
+        "@ana scheduled “Launch reel”",
+        "@ana as @mia approved “Launch reel” (brand)",
+        "@ana as @raj approved “Launch reel” (copy)",
+        "@ana submitted “Launch reel” for approval",
+        "@ana set the copy of “Launch reel” to “Big launch, quieter”, set the first comment of it to “link in bio”",
+        "@ana as @raj requested changes on “Launch reel” (copy): “too loud”",
+        "@ana submitted “Launch reel” for approval",
+        "@ana set the copy of “Launch reel” to “Big launch”, made it a draft",
+        "@ana added “Launch reel” due today 17:00 CET",
+    ], log
+    assert log[11] == "@ana set the approval chain of campaign Spring Launch to copy:@raj; brand:group=brand", log
+
+
+def test_a_guests_campaigns_and_a_campaigns_targets_read_as_typed(cli: Cli) -> None:
+    # They read "set the campaigns of @gus to 7870373cf22292bd63a93bd1f54cc49d" and
+    # "set the kpis of campaign Spring Launch to “{"result": "conversions", "targets": [{"kpi": "ctr", "op": …”".
+    cli.ok("member", "add", "gus", "--name", "Gus", "--tz", "UTC", "--access", "guest")
+    cli.ok("member", "set", "gus", "--campaigns", "spring-launch")
+    cli.ok("campaign", "set", "spring-launch", "--target", "ctr>=1.2%", "--target", "cpa<=4.00 EUR", "--target", "result=clicks")
+    log = [line.split("  ", 1)[1] for line in cli.ok("log", "--limit", "2").splitlines()]
+    assert log == [
+        "@ana set the targets of campaign Spring Launch to ctr>=1.2%, cpa<=4.00 EUR (CPA counts clicks)",
+        "@ana set the campaigns of @gus to Spring Launch",
+    ], log

@@ -233,7 +233,9 @@ async def test_the_app_shows_every_field_and_sends_nothing_raw(cli: Cli) -> None
     app = make_app(cli.workspace, "raj")  # the inbox holds raj's tasks
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await settle(pilot)
-        assert_screen_safe(app, "the task list and the header", f"crewdeck · {PREFIX}", PREFIX)
+        assert_screen_safe(app, "the task list and the header", PREFIX)
+        # The header gives a name too long for the line its first cells, in place of the app's name.
+        assert screen_lines(app)[0].lstrip().startswith(PREFIX), screen_lines(app)[0]
         # Another member's change: the notice quotes the title.
         Forger(cli.workspace, member=hostile.evil).set("task", hostile.task, {"priority": "high"})
         await until(pilot, lambda: any(PREFIX in str(n.message) for n in app._notifications), "the notice")

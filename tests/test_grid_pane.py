@@ -302,3 +302,44 @@ def test_snapshot_of_the_grid_focused_and_zoomed_160x48(snap_compare: Any, works
         await settle(pilot)
 
     assert snap_compare(make_app(workspace, watch=False), terminal_size=SIZE, run_before=zoomed)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48), (80, 18)])
+async def test_the_detail_line_shows_the_deadline_under_the_cursor_at_any_width(workspace: Path, size: tuple[int, int]) -> None:
+    # The marker's words came after the list of members out of hours: past the pane's edge at 80 columns, and at
+    # 160 where the pane is 70 wide; and the title's cursor time was cut mid-word ("cursor Thu 12-03 2").
+    app = make_app(workspace)
+    async with app.run_test(size=size) as pilot:
+        await open_grid(pilot)
+        widget = grid(app)
+        data = widget.data
+        assert data is not None
+        row, marker = next((i, m) for i, r in enumerate(data.rows) for m in r.markers if m.kind == "due")
+        widget.cursor_row, widget.cursor_column = row, marker.column
+        widget.refresh()
+        await settle(pilot)
+        shown = lines(app)
+        # At 80x18 the members scroll: the scroll bar takes the last two cells, over the end of the line.
+        width = widget.scrollable_content_region.width
+        assert all(len(line.rstrip()) <= width for line in shown)
+        detail = shown[-1].rstrip()
+        assert marker.text[:24] in detail, (detail, marker.text)
+        assert detail.startswith(f" {data.columns[marker.column].title}  ·  in hours ")
+        title = shown[0].rstrip()
+        cursor_part = f"  ·  cursor {data.columns[marker.column].title}"
+        assert title.endswith(cursor_part) or "cursor" not in title, title
+
+
+async def test_the_detail_line_names_a_deadline_in_the_cursors_hour(workspace: Path) -> None:
+    # h and l move by an hour: from a whole hour the cursor never stood on a deadline at half past, and its words never showed.
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_grid(pilot)
+        widget = grid(app)
+        data = widget.data
+        assert data is not None and data.cells_per_hour == 2
+        row, marker = next((i, m) for i, r in enumerate(data.rows) for m in r.markers if m.column % 2 == 1)
+        widget.cursor_row, widget.cursor_column = row, marker.column - 1
+        widget.refresh()
+        await settle(pilot)
+        assert marker.text[:24] in lines(app)[-1], (lines(app)[-1], marker.text)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import json
 import time
 from collections.abc import Callable
+from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 
@@ -445,3 +448,53 @@ async def test_the_app_offers_the_panes_actions_as_commands(workspace: Path) -> 
         app.call_later(commands["Budget: Narrower period"].callback)  # as the palette runs a command
         await settle(pilot)
         assert ledger.period == Period.parse("2026-W48")
+
+
+async def test_spend_a_crisis_froze_is_named_in_the_bar(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A crisis took today's spend of its campaigns out of SPENT (as the report does) and the pane never said why.
+    from crewdeck.tui.cli.main import main
+
+    from .apphelp import until
+
+    monkeypatch.setenv("CREWDECK_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    base = ["-w", str(workspace), "--as", "ana"]
+    for amount in ("40 EUR", "2 EUR"):
+        assert (
+            main([*base, "ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee", "Canva", "--amount", amount])
+            == 0
+        )
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        ledger = await open_ledger(pilot)
+        bar = ledger.query_one(PaneBar)
+        assert "frozen" not in bar.info
+        assert main([*base, "crisis", "start", "--reason", "Outage", "--campaign", "spring-launch"]) == 0
+        await until(pilot, lambda: "frozen" in bar.info, "the frozen spend in the bar")
+        out = io.StringIO()
+        with redirect_stdout(out):
+            assert main([*base, "ledger", "report", "--json"]) == 0
+        frozen = sum(c["total"]["frozen_entries"] for c in json.loads(out.getvalue())["campaigns"])
+        assert frozen >= 2 and f"{frozen} entries frozen by a crisis" in bar.info, bar.info  # as the report counts them
+
+
+async def test_the_bar_gives_up_whole_parts_in_a_narrow_pane(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # At 100 columns the budget pane is 44 wide: its bar read "Month 2026-12  19 entries · EUR · 6", the 6 of "6 entries frozen by a crisis".
+    from crewdeck.tui.cli.main import main
+
+    from .apphelp import until
+
+    monkeypatch.setenv("CREWDECK_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    base = ["-w", str(workspace), "--as", "ana"]
+    assert (
+        main([*base, "ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee", "Canva", "--amount", "4 EUR"]) == 0
+    )
+    assert main([*base, "crisis", "start", "--reason", "Outage", "--campaign", "spring-launch"]) == 0
+    app = make_app(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        ledger = pane(app)
+        bar = ledger.query_one(PaneBar)
+        await until(pilot, lambda: "frozen by a crisis" in bar.info, "the frozen spend in the bar")
+        shown = "".join(segment.text for segment in bar.render_line(0)).strip()
+        title, _, info = shown.partition("  ")
+        assert title == bar.title and info, shown
+        assert info.split(" · ") == bar.info.split(" · ")[: len(info.split(" · "))], (shown, bar.info)

@@ -13,6 +13,7 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.screens.results import ResultsScreen
 from crewdeck.tui.results.keys import Key, write
+from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.results_table import ResultsTable, sparkline
 
 from .apphelp import demo_workspace, make_app, settle, until
@@ -251,3 +252,18 @@ def test_snapshot_of_the_results_160x48(snap_compare: Any, workspace: Path) -> N
 
 async def _opened(pilot: Any) -> None:
     await _open(pilot)
+
+
+async def test_one_row_is_one_row(tmp_path: Path) -> None:
+    # A campaign with spend and no results yet: its posts page said "· 1 rows, in EUR".
+    app = make_app(demo_workspace(tmp_path / "demo.db"), watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.page is not None and screen.page.level == "posts" and len(screen.page.lines) == 1
+        info = screen.query_one(PaneBar).info
+        assert " · 1 row, in EUR" in info and "rows" not in info, info
+        await pilot.press("escape")
+        await settle(pilot)
+        assert " · 3 campaigns, in EUR" in screen.query_one(PaneBar).info

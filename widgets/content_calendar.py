@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
@@ -201,7 +202,7 @@ class ContentCalendar(Widget, can_focus=True):
             return Strip.blank(width, base)
         label, cell = self._widths(data)
         if y == 0:
-            strip = Strip([Segment(f" {data.title}", base + self._style("title"))])
+            strip = Strip([Segment(f" {_fitted(data.title, width - 1)}", base + self._style("title"))])
         elif y == 1:
             segments = [Segment(" " * label, base)]
             for n, day in enumerate(data.days):
@@ -243,3 +244,12 @@ class ContentCalendar(Widget, can_focus=True):
                 used += 1
             segments.append(Segment(" " * (cell - used), style if cursor_here else base))
         return segments
+
+
+def _fitted(title: str, width: int) -> str:
+    """``title``'s " · " parts that fit ``width`` whole, from the first: the last say least; the first, cut with "…" if it alone does not fit."""
+    parts = title.split(" · ")
+    while len(parts) > 1 and cell_len(" · ".join(parts)) > width:
+        parts.pop()
+    shown = " · ".join(parts)
+    return shown if cell_len(shown) <= width else set_cell_size(shown, max(0, width - 1)) + "…"

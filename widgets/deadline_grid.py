@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
@@ -366,6 +367,9 @@ class DeadlineGrid(ScrollView, can_focus=True):
     def _title(self, data: GridDataLike) -> Strip:
         column = data.columns[self.cursor_column] if data.columns else None
         extra = f"  ·  cursor {column.title}" if column else ""
+        # The detail line starts with the cursor's time too: a narrow pane leaves it out here rather than cut it ("cursor Thu 12-03 2").
+        if cell_len(f" {data.title}{extra}") > self.scrollable_content_region.width:
+            extra = ""
         return Strip([Segment(f" {data.title}{extra}", self._style("title"))])
 
     def _ruler(self, data: GridDataLike) -> Strip:
@@ -436,15 +440,23 @@ class DeadlineGrid(ScrollView, can_focus=True):
             return Strip([Segment(" no columns", self._style("detail"))])
         inside = [r for r in data.rows if col < len(r.cells) and r.cells[col] in _STATUS]
         outside = [r.label for r in data.rows if r not in inside]
-        parts = [f" {data.columns[col].title}", f"in hours {len(inside)}/{len(data.rows)}"]
-        if outside:
-            shown = " ".join(outside[:6]) + (" …" if len(outside) > 6 else "")
-            parts.append(f"out: {shown}")
+        first = [f" {data.columns[col].title}", f"in hours {len(inside)}/{len(data.rows)}"]
+        last: list[str] = []
         if data.columns[col].transition:
-            parts.append(f"clocks change {data.columns[col].transition}")
+            last.append(f"clocks change {data.columns[col].transition}")
         if data.rows:
             row = data.rows[self.cursor_row]
-            here = [m.text for m in row.markers if m.column == col]
+            # h and l move by an hour: what is due in the cursor's hour, or one at half past would never be read.
+            here = [m.text for m in row.markers if col <= m.column < col + data.cells_per_hour]
             if here:
-                parts.append(here[0])
-        return Strip([Segment("  ·  ".join(parts), self._style("detail"))])
+                last.append(here[0])
+        # What is due under the cursor comes last and matters most: a narrow pane names fewer members out of hours, then none.
+        width = self.scrollable_content_region.width  # not under the scroll bar
+        for count in range(min(6, len(outside)), -1, -1):
+            out = [f"out: {' '.join(outside[:count])}{' …' if len(outside) > count else ''}"] if count else []
+            text = "  ·  ".join([*first, *out, *last])
+            if cell_len(text) <= width:
+                break
+        else:
+            text = set_cell_size(text, max(0, width - 1)) + "…"
+        return Strip([Segment(text, self._style("detail"))])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -32,10 +33,18 @@ class PaneBar(Widget):
         text.append(self.title, self.get_component_rich_style("pane-bar--title"))
         if self.info:
             text.append("  ")
-            text.append(self.info, self.get_component_rich_style("pane-bar--info"))
+            text.append(_whole_parts(self.info, self.content_size.width - text.cell_len), self.get_component_rich_style("pane-bar--info"))
         if self.hint:
             room = self.size.width - text.cell_len - len(self.hint)
             if room > 1:
                 text.append(" " * room)
                 text.append(self.hint, self.get_component_rich_style("pane-bar--hint"))
         return text
+
+
+def _whole_parts(info: str, width: int) -> str:
+    """``info``'s " · " parts that fit ``width`` whole, from the first: a narrow pane loses the last, never half of one ("· 6")."""
+    parts = info.split(" · ")
+    while len(parts) > 1 and cell_len(" · ".join(parts)) > width:
+        parts.pop()
+    return " · ".join(parts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -57,9 +58,18 @@ class WorkspaceHeader(Widget):
         if self.problem:
             text.append(f"⚠ {self.problem}", self.get_component_rich_style("workspace-header--problem"))
             return text
-        text.append("crewdeck", self.get_component_rich_style("workspace-header--title"))
-        if self.workspace:
-            text.append(f" · {self.workspace}")
+        # Who, the clock and the sync state say what is happening now: a narrow line gives up the app's name, then the workspace's end.
+        rest = cell_len(f"   {self.who}") + (cell_len(f" · {self.clock}") if self.clock else 0)
+        rest += cell_len(f"   ● {self.sync_text}") if self.sync_text else 0
+        room = self.content_size.width - rest
+        name = self.workspace
+        if cell_len(f"crewdeck · {name}" if name else "crewdeck") <= room or not name:
+            text.append("crewdeck", self.get_component_rich_style("workspace-header--title"))
+            if name:
+                text.append(f" · {name}")
+        else:
+            shown = name if cell_len(name) <= room else set_cell_size(name, max(1, room) - 1) + "…"
+            text.append(shown, self.get_component_rich_style("workspace-header--title"))
         text.append("   ")
         text.append(self.who, self.get_component_rich_style("workspace-header--who"))
         if self.clock:

@@ -37,6 +37,7 @@ from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.lines import markup_literal
 from crewdeck.tui.app.opening import NARROW, Opening
 from crewdeck.tui.app.pane import Pane
+from crewdeck.tui.app.screens.help import shown_keys
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.tasks_pane import TasksPane
 from crewdeck.tui.app.workers import background
@@ -120,8 +121,12 @@ def check_config(config: Config) -> None:
             hint = f" (did you mean {close[0]}?)" if close else " (the app's ? screen lists every id)"
             raise ConfigError(where, f"keymap.{action}", f"no key binding has this id{hint}")
     if config.keymap:
-        from crewdeck.tui.app.key_conflicts import keymap_conflict
+        from crewdeck.tui.app.key_conflicts import keymap_conflict, not_a_key
 
+        for action, keys in config.keymap.items():
+            refused = not_a_key(keys)
+            if refused is not None:
+                raise ConfigError(where, f"keymap.{action}", refused)
         app_wide = frozenset(b.id for b in [*CrewdeckApp.BINDINGS, *MainScreen.BINDINGS] if isinstance(b, Binding) and b.id)
         conflict = keymap_conflict(config.keymap, key_scopes(), app_wide)
         if conflict is not None:
@@ -454,24 +459,35 @@ class CrewdeckApp(App[int]):
                         seen.add(binding.id or binding.action)
                         yield SystemCommand(
                             f"{pane.pane_title}: {binding.description}",
-                            f"key {binding.key} ({binding.id})",
+                            f"key {shown_keys(binding, self.config.keymap)} ({binding.id})",
                             lambda b=binding, p=pane, w=widget: self._run_in_pane(p, w, b.action),
                         )
         else:
             for binding in _described(type(screen).BINDINGS):
                 yield SystemCommand(
-                    binding.description, f"key {binding.key} ({binding.id})", lambda b=binding: self.call_later(screen.run_action, b.action)
+                    binding.description,
+                    f"key {shown_keys(binding, self.config.keymap)} ({binding.id})",
+                    lambda b=binding: self.call_later(screen.run_action, b.action),
                 )
         for name, title in PANES:
             yield SystemCommand(f"Pane: {title}", f"Focus the {title.lower()} pane", lambda n=name: self.focus_pane(n))
         yield SystemCommand("Results", "KPIs per campaign against targets and spend", self.action_results)
         yield SystemCommand("Zoom", "Zoom the focused pane, or back", self.action_zoom)
-        yield SystemCommand("Content calendar", "Posts by day, a row per platform or campaign (key C)", self.action_calendar)
-        yield SystemCommand("Approvals", "The posts in review, those that need you first (key R)", self.action_approvals)
+        keys = {b.id: shown_keys(b, self.config.keymap) for b in self.BINDINGS if isinstance(b, Binding) and b.id}
+        yield SystemCommand(
+            "Content calendar", f"Posts by day, a row per platform or campaign (key {keys['app.calendar']})", self.action_calendar
+        )
+        yield SystemCommand(
+            "Approvals", f"The posts in review, those that need you first (key {keys['app.approvals']})", self.action_approvals
+        )
         if self.session.me.is_manager:
-            yield SystemCommand("Crisis", "Start a crisis, asking the reason, or end the open one (key !)", self.action_crisis)
+            yield SystemCommand(
+                "Crisis", f"Start a crisis, asking the reason, or end the open one (key {keys['app.crisis']})", self.action_crisis
+            )
         if self._sync_engine is not None:
-            yield SystemCommand("Sync now", "Push and pull at once, without waiting out a backoff (key f5)", self.action_sync_now)
+            yield SystemCommand(
+                "Sync now", f"Push and pull at once, without waiting out a backoff (key {keys['app.sync_now']})", self.action_sync_now
+            )
         yield SystemCommand("Keys", "List every key", self.action_help)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

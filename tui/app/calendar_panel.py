@@ -42,6 +42,7 @@ from crewdeck.tui.posts.calendar_layout import (
 from crewdeck.tui.posts.reading import PostView, settings
 from crewdeck.tui.posts.states import label
 from crewdeck.tui.time.when import format_local
+from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.content_calendar import CalendarData, CalendarMark, ContentCalendar
 
@@ -195,7 +196,8 @@ class CalendarPanel(Vertical):
         rows = "campaigns" if period.by_campaign else "platforms"
         count = sum(len(v) for v in laid.cells.values())
         return CalendarData(
-            title=visible(f"Content calendar · {when} · days in {laid.zone} · rows: {rows} · {count:,} posts"),
+            # Parts in the order a narrow pane keeps them (whose days before how many posts before what the rows are).
+            title=visible(f"Content calendar · {when} · days in {laid.zone} · {counted(count, 'post')} · rows: {rows}"),
             days=tuple(f"{d.day}" if period.month else f"{d:%a %d}" for d in laid.days),
             weekend=tuple(d.weekday() >= 5 for d in laid.days),
             today=laid.days.index(today) if today in laid.days else None,

@@ -13,8 +13,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from textual._keyboard_protocol import FUNCTIONAL_KEYS  # the names of the keys a kitty-protocol terminal sends
 from textual.binding import Binding, BindingType
-from textual.keys import _character_to_key  # Textual's own spelling of a one-character key, as its keymap uses
+from textual.keys import Keys, _character_to_key, key_to_character  # Textual's own spelling of a one-character key, as its keymap uses
+
+#: What Textual writes before a key's name when a modifier is held ("ctrl+shift+up").
+_MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+#: Names of keys Textual's drivers send: those that type no character, and the ASCII signs' ("comma", "plus").
+_NAMED = frozenset(
+    {key.value for key in Keys if "+" not in key.value and not key.value.startswith("<")}
+    | set(FUNCTIONAL_KEYS.values())
+    | {_character_to_key(chr(code)) for code in range(0x21, 0x7F)}
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,31 @@ def _spelled(keys: str) -> list[tuple[str, str]]:
     """``(as written, as Textual matches it)`` of each key in ``keys``."""
     written = [key.strip() for key in keys.split(",")]
     return [(key, _character_to_key(key) if len(key) == 1 else key) for key in written if key]
+
+
+def not_a_key(keys: str) -> str | None:
+    """Why a keymap value holds something no key press matches ("'o o' is not a key ..."); ``None`` if every key is one.
+
+    Textual matches a key press by name only: a key it never names ("Enter", "ctrl o", "," alone) leaves the action without a key.
+    """
+    for written in keys.split(","):
+        key = written.strip()
+        if not key:
+            return "an empty key between commas (a comma is 'comma')"
+        if not _named(key):
+            return f"{key!r} is not a key: name keys as Textual does (o, O, ctrl+o, f5, enter, space, comma), several separated by commas"
+    return None
+
+
+def _named(key: str) -> bool:
+    if len(key) == 1:
+        return key.isprintable() and not key.isspace()
+    *modifiers, name = key.split("+")
+    if not all(modifier in _MODIFIERS for modifier in modifiers):
+        return False
+    if len(name) == 1:
+        return name.isprintable() and not name.isspace()
+    return name in _NAMED or key_to_character(name) is not None
 
 
 def keymap_conflict(keymap: Mapping[str, str], scopes: Iterable[KeyScope], app_wide: frozenset[str]) -> tuple[str, str] | None:

@@ -34,6 +34,7 @@ from crewdeck.tui.ledger.pane_data import LedgerPage
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.ledger.view import FilterMatches
 from crewdeck.tui.session.writing import Written
+from crewdeck.tui.workspace.words import counted
 from crewdeck.widgets.budget_table import BudgetTable
 from crewdeck.widgets.entries_table import EntriesTable
 from crewdeck.widgets.filter_box import FilterBox
@@ -235,6 +236,10 @@ class LedgerPane(Pane):
             parts.append(visible(f"/ {page.text}"))
         if not all(line.complete for line in page.budget):
             parts.append("* rates missing")
+        frozen = sum(line.frozen_entries for line in page.budget if line.is_total)
+        if frozen:
+            # Out of SPENT, as in `ledger report`: said, or a crisis would make spend vanish unexplained.
+            parts.append(f"{counted(frozen, 'entry')} frozen by a crisis")
         bar.info = " · ".join(parts)
 
     @on(EntriesTable.WindowNeeded)

@@ -207,14 +207,7 @@ def cmd_log(ctx: Context) -> int:
     if ctx.args.id:
         where, params = "WHERE row_id = ? AND entity != 'acting'", [_record_id(ctx, ctx.args.id)]
     handles = ws.handles()
-    acting = ws.conn.execute("SELECT actor, member, first_op, last_op FROM acting").fetchall()
-
-    def actor_of(member: str, op_id: str) -> str | None:
-        for actor, as_member, first, last in acting:
-            if as_member == member and first <= op_id <= last:
-                handle: str = handles.get(actor, actor[:8])
-                return handle
-        return None
+    actor_of = describe.actors(ws.conn, handles)
 
     # A replica's own work not yet accepted by its server; never, once the server removed its member.
     remote = Remote.of(ws.store)

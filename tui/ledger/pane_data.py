@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     # Imported when the new-entry form is first opened: not at start-up, when the opening reads a page.
     from crewdeck.tui.ledger.form import FormContext
 
-#: The records whose changes the ledger pane shows.
-ENTITIES = frozenset({"ledger_entry", "approval", "budget", "rate", "campaign", "member", "workspace"})
+#: The records whose changes the ledger pane shows (a crisis freezes spend: ``crewdeck.tui.posts.frozen``).
+ENTITIES = frozenset({"ledger_entry", "approval", "budget", "rate", "campaign", "member", "workspace", "crisis", "crisis_end"})
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,8 @@ class BudgetLine:
     heading_over: bool
     #: ``False`` when some entries had no rate and are missing from ``spent``.
     complete: bool
+    #: Entries a crisis froze: out of ``spent`` until a manager approves each.
+    frozen_entries: int = 0
 
     @property
     def is_total(self) -> bool:
@@ -83,6 +85,7 @@ def _line(campaign_id: str, campaign: str, line: Line, base: str) -> BudgetLine:
         over=line.over,
         heading_over=line.heading_over,
         complete=line.complete,
+        frozen_entries=line.frozen_entries,
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.tui.tasks import urgency
-from crewdeck.tui.workspace.describe import Naming, ToldChange, changes, first_ops
+from crewdeck.tui.workspace.describe import Naming, ToldChange, actors, changes, first_ops
 from crewdeck.tui.workspace.placeholders import text_or, untitled_task
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -55,7 +55,8 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
     ]
     depends = [(d, *titles.get(d, ("(removed)", ""))) for d in record["depends_on"]]
     ops = ws.store.history(task_id)
-    history = changes(ops, Naming.of(ws, tz, now, clock24), first_ops(ws.conn, [task_id]))
+    actor_of = actors(ws.conn, handles)
+    history = changes(ops, Naming.of(ws, tz, now, clock24), first_ops(ws.conn, [task_id]), lambda op: actor_of(op.member, op.op_id))
     terms = urgency.explain(
         now=now,
         due_utc=record["due"]["utc"] if record["due"] else None,

@@ -35,7 +35,8 @@ def row_text(
     due_text, due_hint = "", ""
     if row.due_utc:
         due = parse_utc(row.due_utc)
-        due_text = f"{format_local(due, viewer_tz, now, clock24=clock24)} · {relative(due, now)}"
+        # The column's title says whose time it is: a city after a shared abbreviation would push out how late.
+        due_text = f"{format_local(due, viewer_tz, now, clock24=clock24, city=False)} · {relative(due, now)}"
         open_ = _open(row)
         if open_ and due < now:
             due_hint = "danger"

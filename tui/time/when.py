@@ -385,8 +385,11 @@ def clock_text(local: dt.datetime, clock24: bool = True) -> str:
     return local.strftime("%H:%M") if clock24 else local.strftime("%I:%M%p").lstrip("0").lower()
 
 
-def format_local(instant: dt.datetime, tz_name: str, now: dt.datetime, *, clock24: bool = True) -> str:
-    """``Fri 12-04 17:00 CET``: the day, the time and whose time it is."""
+def format_local(instant: dt.datetime, tz_name: str, now: dt.datetime, *, clock24: bool = True, city: bool = True) -> str:
+    """``Fri 12-04 17:00 CET``: the day, the time and whose time it is.
+
+    ``city`` off: ``IST`` rather than ``IST Kolkata``, where a title says whose time it is already ("DUE (YOUR TIME)").
+    """
     local = in_zone(instant, tz_name)
     today = now.astimezone(zone(tz_name)).date()
     clock = clock_text(local, clock24)
@@ -399,7 +402,7 @@ def format_local(instant: dt.datetime, tz_name: str, now: dt.datetime, *, clock2
         label = local.strftime("%a %m-%d")
     else:
         label = local.strftime("%Y-%m-%d")
-    return f"{label} {clock} {zone_label(instant, tz_name)}"
+    return f"{label} {clock} {zone_label(instant, tz_name) if city else zone_abbrev(instant, tz_name)}"
 
 
 def relative(instant: dt.datetime, now: dt.datetime) -> str:

@@ -25,6 +25,7 @@ from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.oplog import APPEND, Op
 from crewdeck.sync.state.records import result_key
 from crewdeck.sync.state.visible import visible
+from crewdeck.tui.results import targets
 from crewdeck.tui.tasks.edits import format_estimate
 from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.time.when import format_local, parse_utc, stamp_time
@@ -48,6 +49,8 @@ class Naming:
     tz: str
     now: dt.datetime
     clock24: bool = True
+    #: The workspace's base currency: a campaign's money targets are in it.
+    currency: str = ""
 
     @classmethod
     def of(cls, ws: Workspace, tz: str, now: dt.datetime, clock24: bool = True) -> Naming:
@@ -58,7 +61,7 @@ class Naming:
             row = conn.execute("SELECT title FROM task WHERE id = ?", (task_id,)).fetchone()
             return row[0] if row and isinstance(row[0], str) and row[0].strip() else None
 
-        return cls(ws.handles(), campaigns, title, tz, now, clock24)
+        return cls(ws.handles(), campaigns, title, tz, now, clock24, ws.base_currency)
 
     def member(self, member_id: Any) -> str:
         if not isinstance(member_id, str) or not member_id:
@@ -111,6 +114,20 @@ def first_ops(conn: sqlite3.Connection, row_ids: Iterable[str]) -> set[str]:
         return set()
     rows = conn.execute("SELECT min(op_id) FROM ops WHERE row_id IN (SELECT value FROM json_each(?)) GROUP BY row_id", (json.dumps(ids),))
     return {row[0] for row in rows}
+
+
+def actors(conn: sqlite3.Connection, handles: dict[str, str]) -> Callable[[str, str], str | None]:
+    """Who acted as the member of the operation ``(member, op_id)``, by handle (a manager's ``--as``, kept in ``acting`` records), or ``None``."""
+    acting = conn.execute("SELECT actor, member, first_op, last_op FROM acting").fetchall()
+
+    def actor_of(member: str, op_id: str) -> str | None:
+        for actor, as_member, first, last in acting:
+            if as_member == member and first <= op_id <= last:
+                handle: str = handles.get(actor, actor[:8])
+                return handle
+        return None
+
+    return actor_of
 
 
 def grouped(ops: Iterable[Op]) -> Iterator[list[Op]]:
@@ -270,6 +287,10 @@ def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> 
     if fields.get("decline_reason") and fields.get("status") == "cancelled":
         phrases.append(f"declined {{it}}: {quoted(str(fields.pop('decline_reason')))}")
         fields.pop("status")
+    if fields.get("post_state") == "in-review" and fields.get("post_round"):
+        phrases.append("submitted {it} for approval")
+        fields.pop("post_state")
+        fields.pop("post_round")
     if fields.get("duplicate_of") and fields.get("status") == "cancelled":
         phrases.append(f"marked {{it}} a duplicate of {names.task(str(fields.pop('duplicate_of')))}")
         fields.pop("status")
@@ -319,7 +340,27 @@ def _task_field(name: str, value: Any, names: Naming) -> str:
         return "restored {it}"
     if name == "meeting":
         return "changed the attendees of {it}"
+    if name == "post_state":
+        return _POST_STATES.get(str(value), f"set {{it}} to {str(value).replace('-', ' ')}") if value else "made {it} a plain task"
+    if name == "post_round":
+        return "started an approval round of {it}" if value else "ended the approval round of {it}"
+    if name in _POST_TEXTS:
+        said = name.replace("_", " ")
+        return f"set the {said} of {{it}} to {_plain(value, names)}" if value else f"removed the {said} of {{it}}"
     return f"set {name} of {{it}} to {_plain(value, names)}"
+
+
+#: A post's stored state, as what the write did to it.
+_POST_STATES = {
+    "idea": "made {it} an idea",
+    "draft": "made {it} a draft",
+    "in-review": "put {it} in review",
+    "scheduled": "scheduled {it}",
+    "published": "marked {it} published",
+    "pulled": "pulled {it}",
+}
+#: A post's own texts, said by name ("the first comment").
+_POST_TEXTS = {"copy", "link", "media", "first_comment"}
 
 
 def _member(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> str:
@@ -338,6 +379,8 @@ def _member(row_id: str, values: dict[str, Any], created: bool, names: Naming) -
             phrases.append(f"brought {who} back")
         elif name == "tz":
             phrases.append(f"moved {who} to {value}")
+        elif name == "campaigns":
+            phrases.append(f"set the campaigns of {who} to {', '.join(names.campaign(c) for c in value) or 'none'}")
         elif name not in _UNSAID:
             phrases.append(f"set the {name.replace('_', ' ')} of {who} to {_plain(value, names)}")
     return _joined(phrases, f"changed {who}")
@@ -364,9 +407,21 @@ def _campaign(row_id: str, values: dict[str, Any], created: bool, names: Naming)
             continue
         elif key == "name":
             phrases.append(f"renamed the campaign to {value}")
+        elif key == "kpis":
+            found, counted = targets.of(value)
+            said = ", ".join(t.text(names.currency) for t in found) or "none"
+            phrases.append(f"set the targets of campaign {name} to {said} (CPA counts {counted})")
+        elif key == "approvals":
+            phrases.append(f"set the approval chain of campaign {name} to {_chain(value, names)}")
         elif key not in _UNSAID:
             phrases.append(f"set the {key.replace('_', ' ')} of campaign {name} to {_plain(value, names)}")
     return _joined(phrases, f"changed campaign {name}")
+
+
+def _chain(steps: list[dict[str, Any]], names: Naming) -> str:
+    """ "copy:@raj; brand:group=brand", as ``campaign set --approvals`` takes it; "none" for no steps."""
+    said = [f"{step['name']}:" + (f"group={step['group']}" if step.get("group") else names.member(step["member"])) for step in steps]
+    return "; ".join(said) or "none"
 
 
 def _result(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> str:
@@ -395,6 +450,18 @@ def _appended(entity: str, record: Any, names: Naming) -> str:
         return f"added {entry_words(record)}"
     if entity == "approval":
         return "approved a pending ledger entry"
+    if entity == "post_approval":
+        step = f"{names.task(record['post'])} ({record['step']})"
+        if record["verdict"] == "approve":
+            return f"approved {step}"
+        return f"requested changes on {step}" + (f": {quoted(record['note'])}" if record.get("note") else "")
+    if entity == "crisis":
+        scope = [names.campaign(c) for c in record.get("campaigns") or []] + list(record.get("platforms") or [])
+        return f"started a crisis: {quoted(record['reason'])}" + (f" ({', '.join(scope)})" if scope else "")
+    if entity == "crisis_end":
+        return {"all": "ended the crisis and resumed its posts", "none": "ended the crisis (no post resumed)"}.get(
+            record["resume"], "ended the crisis"
+        )
     return f"added {entity}"
 
 

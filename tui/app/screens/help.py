@@ -8,26 +8,25 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.keys import key_to_character
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-#: Key names shown as the character they type.
-SYMBOLS = {
-    "left_square_bracket": "[",
-    "right_square_bracket": "]",
-    "left_curly_bracket": "{",
-    "right_curly_bracket": "}",
-    "question_mark": "?",
-    "slash": "/",
-    "colon": ":",
-}
+#: Key names Textual gives no character for that are shown as one.
+_SIGNS = {"plus": "+", "minus": "-", "slash": "/"}
 
 
 def shown_key(key: str) -> str:
-    """``question_mark`` as ``?``: a key name shown as the character it types."""
-    for name, symbol in SYMBOLS.items():
-        key = key.replace(name, symbol)
-    return key
+    """``question_mark`` as ``?``, ``ctrl+left_square_bracket`` as ``ctrl+[``: a key name shown as the character it types."""
+    return "+".join(_typed(part) for part in key.split("+"))
+
+
+def _typed(name: str) -> str:
+    # Letters, digits and keys that type white space or nothing keep their names ("space", "tab", "enter").
+    character = _SIGNS.get(name) or key_to_character(name) if len(name) > 1 else None
+    if character and character.isprintable() and not character.isspace() and not character.isalnum():
+        return character
+    return name
 
 
 def _literal(text: str) -> str:
@@ -35,16 +34,15 @@ def _literal(text: str) -> str:
     return text.replace("[", "\\[")
 
 
+def shown_keys(binding: Binding, keymap: dict[str, str]) -> str:
+    """A binding's keys as the keymap has them, each as the character it types: ``[``, ``ctrl+r, U``."""
+    keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+    return ", ".join(shown_key(k) for k in keys.split(","))
+
+
 def binding_rows(bindings: Iterable[BindingType], keymap: dict[str, str]) -> list[tuple[str, str, str]]:
     """``(keys, description, id)`` of each binding, with the keymap applied."""
-    rows = []
-    for binding in bindings:
-        if not isinstance(binding, Binding):
-            continue
-        keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
-        shown = ", ".join(shown_key(k) for k in keys.split(","))
-        rows.append((shown, binding.description, binding.id or ""))
-    return rows
+    return [(shown_keys(b, keymap), b.description, b.id or "") for b in bindings if isinstance(b, Binding)]
 
 
 class HelpScreen(ModalScreen[None]):

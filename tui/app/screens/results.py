@@ -26,6 +26,7 @@ from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.results import pane_data
 from crewdeck.tui.results.pane_data import KINDS, ResultsPage
+from crewdeck.tui.workspace.words import counted
 from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.results_table import ResultsTable
@@ -100,8 +101,8 @@ class ResultsScreen(Screen[None]):
         bar = self.query_one(PaneBar)
         bar.title = f"Results · {KIND_NAMES[page.kind]} {page.label if page.kind != 'run' else ''}".rstrip()
         off = sum(1 for line in page.lines if line.missed)
-        noun = {"campaigns": "campaigns", "posts": "rows", "days": "days"}[page.level]
-        bar.info = visible(f"{page.title} · {len(page.lines)} {noun}, in {page.currency}") + (f" · {off} off target" if off else "")
+        noun = {"campaigns": "campaign", "posts": "row", "days": "day"}[page.level]
+        bar.info = visible(f"{page.title} · {counted(len(page.lines), noun)}, in {page.currency}") + (f" · {off} off target" if off else "")
         first = {"campaigns": "CAMPAIGN", "posts": "POST", "days": "DAY"}[page.level]
         self.query_one(ResultsTable).set_rows(page.lines, first)
 
