@@ -223,7 +223,22 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+def _open_closed_streams() -> None:
+    """A standard stream closed by the caller (``>&-``, ``<&-``) is ``None`` in Python: read it as ``/dev/null``.
+
+    Output nobody reads is dropped, as when the reader of a pipe went away;
+    input that is closed reads as empty; an error still exits with status 2.
+    """
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - the process's own, for its whole life
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - as above
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - as above
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _open_closed_streams()
     problem = unusable_argument(sys.argv[1:] if argv is None else argv)
     if problem:
         return error(problem)

@@ -1,0 +1,42 @@
+"""The command line used carelessly: closed streams, acting as someone, huge searches, odd text in settings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import NOW_TEXT, ROOT, Cli
+from .test_cli import one_line_error
+
+
+def closed_stream_run(tmp_path: Path, fd: int, *args: str) -> subprocess.CompletedProcess[str]:
+    """``crewdeck ARGS`` in a process of its own whose descriptor ``fd`` is closed (``>&-``, ``<&-``)."""
+    config = tmp_path / "config.toml"
+    config.touch()
+    env = {**os.environ, "CREWDECK_CONFIG": str(config), "CREWDECK_NOW": NOW_TEXT}
+    script = f"import os, sys\nos.close({fd})\nsys.{('stdin', 'stdout', 'stderr')[fd]} = None\nfrom crewdeck.tui.cli.main import main\nsys.exit(main(sys.argv[1:]))"
+    return subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+
+
+def test_a_closed_standard_output_reads_as_one_nobody_reads(cli: Cli, tmp_path: Path) -> None:
+    # As when the reader of a pipe went away (`crewdeck tasks | head -1`): not an error, and no traceback.
+    cli.ok("add", "Brief legal")
+    for args in (["tasks", "all"], ["export"], ["add", "Draft reel"]):
+        result = closed_stream_run(tmp_path, 1, "-w", str(cli.workspace), "--as", "ana", *args)
+        assert (result.returncode, result.stderr) == (0, ""), args
+    assert "Draft reel" in cli.ok("tasks", "all")
+
+
+def test_a_closed_standard_input_reads_as_an_empty_one(cli: Cli, tmp_path: Path) -> None:
+    result = closed_stream_run(tmp_path, 0, "-w", str(cli.workspace), "--as", "ana", "ledger", "import", "-")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("crewdeck: error: -: the file is empty") and result.stderr.count("\n") == 1
+    listed = closed_stream_run(tmp_path, 0, "-w", str(cli.workspace), "--as", "ana", "member", "list")
+    assert listed.returncode == 0 and "@raj" in listed.stdout
+
+
+def test_a_closed_standard_error_keeps_the_exit_status_of_an_error(cli: Cli, tmp_path: Path) -> None:
+    result = closed_stream_run(tmp_path, 2, "-w", str(cli.workspace), "--as", "ana", "add", "Draft @nobody")
+    assert (result.returncode, result.stdout) == (2, "")
