@@ -40,3 +40,10 @@ def test_a_closed_standard_input_reads_as_an_empty_one(cli: Cli, tmp_path: Path)
 def test_a_closed_standard_error_keeps_the_exit_status_of_an_error(cli: Cli, tmp_path: Path) -> None:
     result = closed_stream_run(tmp_path, 2, "-w", str(cli.workspace), "--as", "ana", "add", "Draft @nobody")
     assert (result.returncode, result.stdout) == (2, "")
+
+
+def test_acting_as_another_member_says_what_changed_and_nothing_more(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft reel").strip()
+    # ana's Unix user is mapped to her; --as raj is "@ana as @raj": the record of that is no change of its own.
+    assert cli.ok("set", task_id, "priority=low", as_member="raj") == "Modified 1 task: set “Draft reel” to low priority\n"
+    assert cli.ok("member", "set", "raj", "--name", "Raj M", as_member="raj") == "Modified @raj: set the name of @raj to “Raj M”\n"

@@ -174,7 +174,8 @@ def stored_value(text: str) -> Any:
 def action_words(ops: Iterable[Op], names: Naming, created: set[str]) -> str:
     """What one action did, without its subject: "snoozed “Draft reel” until tmrw 09:00 CET",
     or for several records the first and how many more ("marked “A” done, and 2 more")."""
-    said = changes(ops, names, created)
+    # The record of a manager acting as another member (``--as``) is who made the change, not a change.
+    said = changes((op for op in ops if op.entity != "acting"), names, created)
     if not said:
         return "nothing"
     rows = {(c.entity, c.row_id) for c in said}
