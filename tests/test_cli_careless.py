@@ -47,3 +47,10 @@ def test_acting_as_another_member_says_what_changed_and_nothing_more(cli: Cli) -
     # ana's Unix user is mapped to her; --as raj is "@ana as @raj": the record of that is no change of its own.
     assert cli.ok("set", task_id, "priority=low", as_member="raj") == "Modified 1 task: set “Draft reel” to low priority\n"
     assert cli.ok("member", "set", "raj", "--name", "Raj M", as_member="raj") == "Modified @raj: set the name of @raj to “Raj M”\n"
+
+
+def test_a_guest_is_refused_in_plain_words(cli: Cli) -> None:
+    cli.ok("member", "add", "cleo", "--name", "Cleo", "--tz", "America/New_York", "--access", "guest")
+    spend = ["ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "5 EUR", "--payee", "Meta"]
+    assert "guests add no ledger entries (rule guest_read_only)" in one_line_error(cli(*spend, as_member="cleo"))
+    assert "guests start no crises (rule guest_read_only)" in one_line_error(cli("crisis", "start", "--reason", "leak", as_member="cleo"))
