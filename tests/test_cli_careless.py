@@ -54,3 +54,12 @@ def test_a_guest_is_refused_in_plain_words(cli: Cli) -> None:
     spend = ["ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "5 EUR", "--payee", "Meta"]
     assert "guests add no ledger entries (rule guest_read_only)" in one_line_error(cli(*spend, as_member="cleo"))
     assert "guests start no crises (rule guest_read_only)" in one_line_error(cli("crisis", "start", "--reason", "leak", as_member="cleo"))
+
+
+def test_an_unknown_argument_of_a_command_points_at_that_commands_help(cli: Cli) -> None:
+    err = one_line_error(
+        cli("ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "5 EUR", "--payee", "M", "-q")
+    )
+    assert err == "crewdeck: error: unrecognized arguments: -q (see: crewdeck ledger add --help)\n"
+    assert one_line_error(cli("crisis", "start", "spring-launch", "--reason", "x")).endswith("(see: crewdeck crisis start --help)\n")
+    assert one_line_error(cli("--bogus")).endswith("(see: crewdeck --help)\n")

@@ -123,7 +123,17 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
     parents = [global_options(suppress=True)]
     for name in modules:
         importlib.import_module(f"{__package__}.{name}").register(sub, parents)
+    _name_commands(parser)
     return parser
+
+
+def _name_commands(parser: argparse.ArgumentParser) -> None:
+    """Each command's parser leaves its name (``crewdeck ledger add``) in the arguments, for errors found after parsing."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                command.set_defaults(command_prog=command.prog)
+                _name_commands(command)
 
 
 def command_module(argv: Sequence[str]) -> str | None:
@@ -218,7 +228,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     # Negated filter terms (-#tag, -@ana) look like options to argparse.
     if extra:
         if not hasattr(args, "query") or any(not e.startswith("-") or e.startswith("--") for e in extra):
-            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+            Parser(prog=getattr(args, "command_prog", parser.prog)).error(f"unrecognized arguments: {' '.join(extra)}")
         args.query = [*args.query, *extra]
     return args
 
