@@ -63,3 +63,18 @@ def test_an_unknown_argument_of_a_command_points_at_that_commands_help(cli: Cli)
     assert err == "crewdeck: error: unrecognized arguments: -q (see: crewdeck ledger add --help)\n"
     assert one_line_error(cli("crisis", "start", "spring-launch", "--reason", "x")).endswith("(see: crewdeck crisis start --help)\n")
     assert one_line_error(cli("--bogus")).endswith("(see: crewdeck --help)\n")
+
+
+def test_a_search_text_too_long_for_sqlite_is_refused_as_such_not_blamed_on_the_workspace(cli: Cli) -> None:
+    cli.ok("ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "5 EUR", "--payee", "Meta")
+    cli.ok("add", "Brief legal")
+    huge = "x" * 60_000
+    for args in (["tasks", huge], ["tasks", "all", f"-{huge}"], ["ledger", "list", huge], ["ledger", "list", f"payee:{huge}"]):
+        err = one_line_error(cli(*args))
+        assert "cannot be used" not in err and "LIKE" not in err
+        assert (
+            err
+            == "crewdeck: error: a search text of 60,000 characters is longer than SQLite can search for (at most 49,998 bytes of UTF-8)\n"
+        )
+    # The longest that can be searched for still is.
+    assert cli("tasks", "x" * 49_998).err == "no tasks match\n"
