@@ -78,3 +78,14 @@ def test_a_search_text_too_long_for_sqlite_is_refused_as_such_not_blamed_on_the_
         )
     # The longest that can be searched for still is.
     assert cli("tasks", "x" * 49_998).err == "no tasks match\n"
+
+
+def test_workspace_show_spells_out_bidirectional_overrides_in_its_settings(cli: Cli) -> None:
+    cli.ok("workspace", "set", "name", "Team \u202egnp.exe")
+    cli.ok("workspace", "set", "crisis_checklist", '[{"title": "Call \u2066legal\u2069", "group": "legal", "due_minutes": 60}]')
+    shown = cli.ok("workspace", "show")
+    assert 'name = "Team <U+202E>gnp.exe"' in shown
+    assert '"title": "Call <U+2066>legal<U+2069>"' in shown
+    assert not any(c in shown for c in "\u202e\u2066\u2069")
+    # JSON keeps the value exact, as \\u escapes.
+    assert '"name": "Team \\u202egnp.exe"' in cli.ok("workspace", "show", "--json")

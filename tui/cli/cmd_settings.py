@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from crewdeck.sync.state.records import WORKSPACE, WORKSPACE_ROW, ValidationError
+from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, print_json
 from crewdeck.tui.workspace.errors import UserError
 
@@ -57,7 +58,7 @@ def cmd_workspace_show(ctx: Context) -> int:
         print_json(shown)
         return 0
     for name, value in shown.items():
-        print(f"{name} = {json.dumps(value, ensure_ascii=False)}")
+        print(visible(f"{name} = {json.dumps(value, ensure_ascii=False)}"))
     return 0
 
 
