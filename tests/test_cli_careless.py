@@ -89,3 +89,14 @@ def test_workspace_show_spells_out_bidirectional_overrides_in_its_settings(cli: 
     assert not any(c in shown for c in "\u202e\u2066\u2069")
     # JSON keeps the value exact, as \\u escapes.
     assert '"name": "Team \\u202egnp.exe"' in cli.ok("workspace", "show", "--json")
+
+
+def test_member_set_says_campaigns_by_name_and_a_new_handle_after_the_old_one(cli: Cli) -> None:
+    cli.ok("member", "add", "cleo", "--name", "Cleo", "--tz", "America/New_York", "--access", "guest")
+    said = cli.ok("member", "set", "cleo", "--campaigns", "spring-launch")
+    assert said == "Modified @cleo: set the campaigns of @cleo to Spring Launch\n"
+    assert (
+        cli.ok("member", "set", "cleo", "--hours", "mon-fri 08:00-12:00")
+        == "Modified @cleo: set the hours of @cleo to mon-fri 08:00-12:00\n"
+    )
+    assert cli.ok("member", "set", "cleo", "--handle", "cleo.b") == "Modified @cleo: renamed @cleo to @cleo.b\n"

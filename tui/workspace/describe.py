@@ -27,6 +27,7 @@ from crewdeck.sync.state.records import result_key
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.tasks.edits import format_estimate
 from crewdeck.tui.tasks.recurrence import Rule
+from crewdeck.tui.time.hours import format_hours
 from crewdeck.tui.time.when import format_local, parse_utc, stamp_time
 from crewdeck.tui.workspace.placeholders import member_handle
 from crewdeck.tui.workspace.workspace import Workspace
@@ -339,6 +340,10 @@ def _member(row_id: str, values: dict[str, Any], created: bool, names: Naming) -
             phrases.append(f"brought {who} back")
         elif name == "tz":
             phrases.append(f"moved {who} to {value}")
+        elif name == "campaigns" and isinstance(value, list):
+            phrases.append(f"set the campaigns of {who} to {', '.join(names.campaign(c) for c in value) or 'nothing'}")
+        elif name == "hours" and isinstance(value, dict):
+            phrases.append(f"set the hours of {who} to {format_hours(value) or 'nothing'}")
         elif name not in _UNSAID:
             phrases.append(f"set the {name.replace('_', ' ')} of {who} to {_plain(value, names)}")
     return _joined(phrases, f"changed {who}")
