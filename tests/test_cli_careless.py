@@ -100,3 +100,30 @@ def test_member_set_says_campaigns_by_name_and_a_new_handle_after_the_old_one(cl
         == "Modified @cleo: set the hours of @cleo to mon-fri 08:00-12:00\n"
     )
     assert cli.ok("member", "set", "cleo", "--handle", "cleo.b") == "Modified @cleo: renamed @cleo to @cleo.b\n"
+
+
+def test_post_show_spells_out_bidirectional_overrides_in_the_post(cli: Cli) -> None:
+    post_id = cli.ok("post", "add", "Launch \u2066reel\u2069 +spring-launch/instagram publish:2026-12-20 10:00").strip()
+    cli.ok(
+        "post",
+        "copy",
+        post_id,
+        "Big news\n\u202egnp.exe",
+        "--link",
+        "https://example.com/\u202ex",
+        "--first-comment",
+        "see \u2067bio\u2069",
+    )
+    shown = cli.ok("post", "show", post_id)
+    assert not any(c in shown for c in "\u202e\u2066\u2067\u2069"), shown
+    assert f"{post_id[:8]}  Launch <U+2066>reel<U+2069>" in shown
+    assert "  Big news\n  <U+202E>gnp.exe\n" in shown
+    assert "link: https://example.com/<U+202E>x" in shown and "first comment: see <U+2067>bio<U+2069>" in shown
+
+
+def test_crisis_status_and_end_spell_out_bidirectional_overrides_in_the_reason(cli: Cli) -> None:
+    crisis_id = cli.ok("crisis", "start", "--reason", "leak \u202eeht").strip()
+    status = cli.ok("crisis", "status")
+    assert f"CRISIS {crisis_id[:8]}: leak <U+202E>eht" in status and "\u202e" not in status
+    ended = cli.ok("crisis", "end", crisis_id)
+    assert "(leak <U+202E>eht)" in ended and "\u202e" not in ended
