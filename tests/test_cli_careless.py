@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -127,3 +128,12 @@ def test_crisis_status_and_end_spell_out_bidirectional_overrides_in_the_reason(c
     assert f"CRISIS {crisis_id[:8]}: leak <U+202E>eht" in status and "\u202e" not in status
     ended = cli.ok("crisis", "end", crisis_id)
     assert "(leak <U+202E>eht)" in ended and "\u202e" not in ended
+
+
+def test_overlap_offers_no_slot_past_the_last_day_a_date_may_hold(cli: Cli) -> None:
+    slots = json.loads(cli.ok("overlap", "ana", "raj", "--from", "9998-12-30", "--json"))
+    assert slots and all(s["end"] <= "9999-01-01T00:00:00Z" for s in slots), [s["start"] for s in slots]
+    assert "Wed 12-30 to Thu 12-31" in cli.ok("overlap", "ana", "raj", "--from", "9998-12-30")
+    # So every slot offered can be booked, the last one too.
+    last = len(json.loads(cli.ok("overlap", "ana", "raj", "--from", "9998-12-31", "--json")))
+    assert cli.ok("overlap", "ana", "raj", "--from", "9998-12-31", "--book", "Year-end sync", "--pick", str(last)).startswith("booked ")
