@@ -137,3 +137,17 @@ def test_overlap_offers_no_slot_past_the_last_day_a_date_may_hold(cli: Cli) -> N
     # So every slot offered can be booked, the last one too.
     last = len(json.loads(cli.ok("overlap", "ana", "raj", "--from", "9998-12-31", "--json")))
     assert cli.ok("overlap", "ana", "raj", "--from", "9998-12-31", "--book", "Year-end sync", "--pick", str(last)).startswith("booked ")
+
+
+def op_count(cli: Cli) -> int:
+    return len(json.loads(cli.ok("log", "--json")))
+
+
+def test_a_deleted_task_is_not_changed_unseen(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft reel").strip()
+    assert cli.ok("rm", task_id[:8]) == "Deleted 1 task: “Draft reel”\n"
+    before = op_count(cli)
+    assert cli.ok("rm", task_id[:8]) == "“Draft reel” is already deleted: nothing written\n"
+    for args in (["done", task_id[:8]], ["set", task_id[:8], "title=Final reel"]):
+        assert f"task {task_id[:8]} “Draft reel” was deleted" in one_line_error(cli(*args))
+    assert op_count(cli) == before
