@@ -151,3 +151,17 @@ def test_a_deleted_task_is_not_changed_unseen(cli: Cli) -> None:
     for args in (["done", task_id[:8]], ["set", task_id[:8], "title=Final reel"]):
         assert f"task {task_id[:8]} “Draft reel” was deleted" in one_line_error(cli(*args))
     assert op_count(cli) == before
+
+
+def test_a_task_cannot_wait_for_or_duplicate_itself(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft reel").strip()
+    other = cli.ok("add", "Brief").strip()
+    before = op_count(cli)
+    assert "depends_on: “Draft reel” cannot wait for itself" in one_line_error(
+        cli("set", task_id[:8], f"depends_on={other[:8]},{task_id[:8]}")
+    )
+    assert "depends_on: “Draft reel” cannot wait for itself" in one_line_error(cli("set", task_id[:8], f"depends_on+={task_id[:8]}"))
+    assert "duplicate_of: “Draft reel” cannot be a duplicate of itself" in one_line_error(
+        cli("set", task_id[:8], f"duplicate_of={task_id[:8]}")
+    )
+    assert op_count(cli) == before

@@ -152,6 +152,11 @@ def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member,
             if name in ("due", "publish") and not context:
                 context = _time_context(ws, task, values, me)
             values[name] = field_value(ws, name, text, me, now, **context)
+    itself = f"“{task['title'] or task_id[:8]}”"
+    if task_id in (values.get("depends_on") or []):
+        raise UserError(f"depends_on: {itself} cannot wait for itself")
+    if values.get("duplicate_of") == task_id:
+        raise UserError(f"duplicate_of: {itself} cannot be a duplicate of itself")
     return values
 
 
