@@ -165,3 +165,23 @@ def test_a_task_cannot_wait_for_or_duplicate_itself(cli: Cli) -> None:
         cli("set", task_id[:8], f"duplicate_of={task_id[:8]}")
     )
     assert op_count(cli) == before
+
+
+def test_init_refuses_control_characters_as_every_later_write_does(tmp_path: Path) -> None:
+    c = Cli(tmp_path / "x.db")
+    first = ["--member", "ana", "--name", "Ana", "--tz", "UTC"]
+    cases = [
+        ([str(tmp_path / "x.db"), "--title", "Team\x1b[2J", *first], "init: --title: text may not hold control characters (U+001B)"),
+        (
+            [str(tmp_path / "x.db"), "--member", "ana", "--name", "Ana\x07", "--tz", "UTC"],
+            "init: --name: text may not hold control characters (U+0007)",
+        ),
+        (
+            [str(tmp_path / "team\x1b.db"), *first],
+            "init: the workspace's name 'team^[' (the file's name) may not hold control characters (U+001B): give --title",
+        ),
+    ]
+    for args, message in cases:
+        assert one_line_error(c("init", *args, as_member=None)) == f"crewdeck: error: {message}\n"
+    assert not list(tmp_path.glob("*.db*"))
+    assert c("init", str(tmp_path / "team\x1b.db"), "--title", "Team", *first, as_member=None).code == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
+import json
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ def cmd_init(ctx: Context) -> int:
         raise UserError("init: --member, --name and --tz go together (the first member of the workspace)")
     tz = _zone(a.tz) if a.tz else None
     hours = parse_hours(a.hours)
+    _printable_at_init(a.title or path.stem, "--title" if a.title else None, a.name)
     # Refused before the file exists: once another member has opened it, it
     # would be too late (their -wal and -shm lock the others out).
     shared_badly = setgid_problem(path)
@@ -69,6 +71,22 @@ def cmd_init(ctx: Context) -> int:
     if problem:
         print(f"note: to share this file with other members, {problem}")
     return 0
+
+
+def _printable_at_init(title: str, title_flag: str | None, name: str | None) -> None:
+    """The rules refuse control characters in every write but a workspace's first (nobody is a member
+    yet to judge it): ``init`` refuses them itself, as any later write would."""
+    from crewdeck.sync.state.rules import control_character
+
+    for field, flag, value in (("name", title_flag, title), ("name", "--name", name)):
+        control = control_character("workspace" if flag != "--name" else "member", field, json.dumps(value or ""))
+        if control is None:
+            continue
+        if flag is None:
+            raise UserError(
+                f"init: the workspace's name '{value}' (the file's name) may not hold control characters ({control}): give --title"
+            )
+        raise UserError(f"init: {flag}: text may not hold control characters ({control})")
 
 
 def _os_user() -> str | None:
