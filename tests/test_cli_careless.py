@@ -185,3 +185,13 @@ def test_init_refuses_control_characters_as_every_later_write_does(tmp_path: Pat
         assert one_line_error(c("init", *args, as_member=None)) == f"crewdeck: error: {message}\n"
     assert not list(tmp_path.glob("*.db*"))
     assert c("init", str(tmp_path / "team\x1b.db"), "--title", "Team", *first, as_member=None).code == 0
+
+
+def test_paths_typed_with_control_characters_are_echoed_visible(tmp_path: Path) -> None:
+    odd = tmp_path / "odd\x1b[2Jdir"
+    odd.mkdir()
+    c = Cli(odd / "team.db")
+    made = c("init", str(odd / "team.db"), "--member", "ana", "--name", "Ana", "--tz", "UTC", as_member=None)
+    assert made.code == 0 and "\x1b" not in made.out and "odd^[[2Jdir" in made.out
+    said = c("--config", str(odd / "config.toml"), "config", "set", "theme", "nord", as_member=None)
+    assert said.code == 0 and said.out == f"{tmp_path}/odd^[[2Jdir/config.toml: theme = 'nord'\n"

@@ -174,7 +174,7 @@ def cmd_token_create(ctx: Context) -> int:
             raise UserError(f"@{handle} is a guest: a guest's token holds no replica (guests use crewdeck in the browser)")
         token_id, token = tokens.create(ws.store.conn, member.id, a.label)
         where = f"workspace {ws.store.path}"
-    print(f"token {token_id} for @{handle} in {where}")
+    print(visible(f"token {token_id} for @{handle} in {where}"))
     print("shown only this once; give it to the member for: crewdeck join URL --token TOKEN FILE")
     print(token)
     return 0
@@ -300,7 +300,7 @@ def cmd_publish(ctx: Context) -> int:
         live = sum(1 for t in tokens.listing(source.conn, name) if not t.revoked_at)
     finally:
         source.close()
-    print(f"published {path} as workspace {name}: {counted(count, 'operation')}, {counted(live, 'live token')}")
+    print(visible(f"published {path} as workspace {name}: {counted(count, 'operation')}, {counted(live, 'live token')}"))
     print("serve it with: crewdeck serve --database URL; members keep their tokens and replicas")
     return 0
 

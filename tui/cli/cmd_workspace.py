@@ -66,10 +66,10 @@ def cmd_init(ctx: Context) -> int:
                 {"handle": a.member.lower(), "name": a.name, "tz": tz, "hours": hours, "unix_user": _os_user(), "access": "manager"},
                 row_id=member_id,
             )
-    print(f"created workspace {path}")
+    print(visible(f"created workspace {path}"))
     problem = directory_problem(path)
     if problem:
-        print(f"note: to share this file with other members, {problem}")
+        print(visible(f"note: to share this file with other members, {problem}"))
     return 0
 
 
@@ -108,7 +108,7 @@ def cmd_demo(ctx: Context) -> int:
     path = Path(ctx.args.path).expanduser()
     with Store.fresh(path) as store:
         summary = build_demo(store, now=ctx.now, tasks=ctx.args.tasks, seed=ctx.args.seed, unix_user=_os_user())
-    print(f"created demo workspace {path}: {summary}")
+    print(visible(f"created demo workspace {path}: {summary}"))
     return 0
 
 
