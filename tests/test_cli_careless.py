@@ -195,3 +195,14 @@ def test_paths_typed_with_control_characters_are_echoed_visible(tmp_path: Path) 
     assert made.code == 0 and "\x1b" not in made.out and "odd^[[2Jdir" in made.out
     said = c("--config", str(odd / "config.toml"), "config", "set", "theme", "nord", as_member=None)
     assert said.code == 0 and said.out == f"{tmp_path}/odd^[[2Jdir/config.toml: theme = 'nord'\n"
+
+
+def test_a_rename_says_the_name_it_replaced_in_what_set_says_and_in_the_history(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft reel").strip()
+    assert cli.ok("set", task_id[:8], "title=Final reel") == "Modified 1 task: renamed “Draft reel” to “Final reel”\n"
+    cli.ok("set", task_id[:8], "title=Final reel v2")
+    history = cli.ok("log", task_id[:8])
+    assert "renamed “Draft reel” to “Final reel”" in history and "renamed “Final reel” to “Final reel v2”" in history
+    assert "renamed “Final reel v2” to “Final reel v2”" not in cli.ok("show", task_id[:8])
+    cli.ok("member", "set", "raj", "--handle", "rajm")
+    assert "renamed @raj to @rajm" in cli.ok("log")

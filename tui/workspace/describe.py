@@ -49,6 +49,8 @@ class Naming:
     tz: str
     now: dt.datetime
     clock24: bool = True
+    #: A field's stored value before an operation (``row_id, field, op_id``), ``None`` when it had none: what a rename renamed.
+    earlier: Callable[[str, str, str], Any] | None = None
 
     @classmethod
     def of(cls, ws: Workspace, tz: str, now: dt.datetime, clock24: bool = True) -> Naming:
@@ -59,7 +61,13 @@ class Naming:
             row = conn.execute("SELECT title FROM task WHERE id = ?", (task_id,)).fetchone()
             return row[0] if row and isinstance(row[0], str) and row[0].strip() else None
 
-        return cls(ws.handles(), campaigns, title, tz, now, clock24)
+        def earlier(row_id: str, field: str, op_id: str) -> Any:
+            row = conn.execute(
+                "SELECT value FROM ops WHERE row_id = ? AND field = ? AND op_id < ? ORDER BY op_id DESC LIMIT 1", (row_id, field, op_id)
+            ).fetchone()
+            return stored_value(row[0]) if row else None
+
+        return cls(ws.handles(), campaigns, title, tz, now, clock24, earlier)
 
     def member(self, member_id: Any) -> str:
         if not isinstance(member_id, str) or not member_id:
@@ -144,7 +152,7 @@ def changes(ops: Iterable[Op], names: Naming, created: set[str], actors: Callabl
         for op in ordered:
             values[op.field] = stored_value(op.value)
         made = any(op.op_id in created for op in ordered)
-        what = describe(first.entity, first.row_id, values, made, names, kind=first.kind)
+        what = describe(first.entity, first.row_id, values, made, names, kind=first.kind, since=first.op_id)
         actor = actors(first) if actors else None
         who = names.member(first.member)
         subject = f"@{actor} as {who}" if actor else who
@@ -212,15 +220,20 @@ def op_words(op: Op, names: Naming, title: Any = None) -> str:
 # ------------------------------------------------------------------ sentences
 
 
-def describe(entity: str, row_id: str, values: dict[str, Any], created: bool, names: Naming, *, kind: str = "set") -> str:
-    """What a write did to a record, without its subject: "moved “Draft reel” to Fri 11-27 17:00 CET"."""
+def describe(
+    entity: str, row_id: str, values: dict[str, Any], created: bool, names: Naming, *, kind: str = "set", since: str | None = None
+) -> str:
+    """What a write did to a record, without its subject: "moved “Draft reel” to Fri 11-27 17:00 CET".
+
+    ``since``: the write's first operation, when known: a rename then says the name it replaced.
+    """
     try:
         if kind == APPEND:
             return _appended(entity, values.get("*"), names)
         if entity == "task":
-            return _task(row_id, values, created, names)
+            return _task(row_id, values, created, names, _before(names, row_id, "title", since))
         if entity == "member":
-            return _member(row_id, values, created, names)
+            return _member(row_id, values, created, names, _before(names, row_id, "handle", since))
         if entity == "campaign":
             return _campaign(row_id, values, created, names)
         if entity == "result":
@@ -237,6 +250,14 @@ def describe(entity: str, row_id: str, values: dict[str, Any], created: bool, na
     return _joined(
         [f"set {name} of {label} to {_plain(value, names)}" for name, value in values.items() if name not in _UNSAID], "changed " + label
     )
+
+
+def _before(names: Naming, row_id: str, field: str, since: str | None) -> str | None:
+    """The text ``field`` held before the write starting at ``since``, if it held one."""
+    if since is None or names.earlier is None:
+        return None
+    value = names.earlier(row_id, field, since)
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def _joined(phrases: list[str], fallback: str) -> str:
@@ -256,7 +277,7 @@ def _plain(value: Any, names: Naming) -> str:
     return quoted(text) if len(text) > QUOTE or " " in text else text
 
 
-def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> str:
+def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming, old_title: str | None = None) -> str:
     name = names.task(row_id, values.get("title"))
     if values.get("deleted") is True:
         return f"deleted {name}"
@@ -276,7 +297,9 @@ def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> 
         phrases.append(f"marked {{it}} a duplicate of {names.task(str(fields.pop('duplicate_of')))}")
         fields.pop("status")
     for name_, value in fields.items():
-        if name_ not in _UNSAID:
+        if name_ == "title" and old_title and value:
+            phrases.append(f"renamed {quoted(old_title)} to {quoted(str(value))}")
+        elif name_ not in _UNSAID:
             phrases.append(_task_field(name_, value, names))
     if not phrases:
         return f"changed {name}"
@@ -324,7 +347,7 @@ def _task_field(name: str, value: Any, names: Naming) -> str:
     return f"set {name} of {{it}} to {_plain(value, names)}"
 
 
-def _member(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> str:
+def _member(row_id: str, values: dict[str, Any], created: bool, names: Naming, old_handle: str | None = None) -> str:
     handle = values.get("handle") if created else None
     who = f"@{handle}" if isinstance(handle, str) and handle else names.member(row_id)
     if values.get("deleted") is True:
@@ -335,7 +358,7 @@ def _member(row_id: str, values: dict[str, Any], created: bool, names: Naming) -
     phrases = []
     for name, value in values.items():
         if name == "handle":
-            phrases.append(f"renamed {who} to @{value}")
+            phrases.append(f"renamed {'@' + old_handle if old_handle else who} to @{value}")
         elif name == "deleted":
             phrases.append(f"brought {who} back")
         elif name == "tz":
