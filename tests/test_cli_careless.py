@@ -206,3 +206,18 @@ def test_a_rename_says_the_name_it_replaced_in_what_set_says_and_in_the_history(
     assert "renamed “Final reel v2” to “Final reel v2”" not in cli.ok("show", task_id[:8])
     cli.ok("member", "set", "raj", "--handle", "rajm")
     assert "renamed @raj to @rajm" in cli.ok("log")
+
+
+def test_campaign_set_keeps_the_run_in_order(cli: Cli) -> None:
+    cli.ok("campaign", "set", "spring-launch", "--start", "2026-03-01", "--end", "2026-06-30")
+    before = op_count(cli)
+    assert one_line_error(cli("campaign", "set", "spring-launch", "--start", "2026-07-01")) == (
+        "crewdeck: error: campaign set: --start 2026-07-01 is after the campaign's end, 2026-06-30 (give --end too)\n"
+    )
+    assert one_line_error(cli("campaign", "set", "spring-launch", "--end", "2026-02-01")) == (
+        "crewdeck: error: campaign set: --end 2026-02-01 is before the campaign's start, 2026-03-01 (give --start too)\n"
+    )
+    assert op_count(cli) == before
+    assert "2026-07-01..2026-08-31" in cli.ok("campaign", "set", "spring-launch", "--start", "2026-07-01", "--end", "2026-08-31") + cli.ok(
+        "campaign", "list"
+    )

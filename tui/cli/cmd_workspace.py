@@ -338,6 +338,12 @@ def cmd_campaign_set(ctx: Context) -> int:
         values["pause_reason"] = ""
     if not values:
         raise UserError("campaign set: nothing to change")
+    start, end = values.get("start", campaign.start), values.get("end", campaign.end)
+    if start and end and end < start:
+        # Both given are checked with the values; one given is checked against what the campaign holds.
+        if "start" in values:
+            raise UserError(f"campaign set: --start {start} is after the campaign's end, {end} (give --end too)")
+        raise UserError(f"campaign set: --end {end} is before the campaign's start, {start} (give --start too)")
     with ctx.writer() as w:
         w.set("campaign", campaign.id, values)
     _said(ctx, f"Modified campaign {campaign.name}: {_words(ctx, w)}", campaign.id)
