@@ -221,3 +221,16 @@ def test_campaign_set_keeps_the_run_in_order(cli: Cli) -> None:
     assert "2026-07-01..2026-08-31" in cli.ok("campaign", "set", "spring-launch", "--start", "2026-07-01", "--end", "2026-08-31") + cli.ok(
         "campaign", "list"
     )
+
+
+def test_campaign_set_says_targets_and_approvals_as_they_are_typed(cli: Cli) -> None:
+    said = cli.ok("campaign", "set", "spring-launch", "--target", "ctr>=1.2%", "--target", "roas>=3", "--target", "result=clicks")
+    assert (
+        said
+        == "Modified campaign Spring Launch: set the KPI targets of campaign Spring Launch to ctr>=1.2%, roas>=3x (CPA counts clicks)\n"
+    )
+    said = cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@raj; brand:group=brand")
+    assert said == "Modified campaign Spring Launch: set the approval chain of campaign Spring Launch to copy:@raj; brand:group=brand\n"
+    assert cli.ok("campaign", "set", "spring-launch", "--approvals", "none").endswith(
+        "set the approval chain of campaign Spring Launch to none\n"
+    )

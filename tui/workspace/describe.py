@@ -25,6 +25,8 @@ from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.oplog import APPEND, Op
 from crewdeck.sync.state.records import result_key
 from crewdeck.sync.state.visible import visible
+from crewdeck.tui.posts.chains import chain_text
+from crewdeck.tui.results import targets
 from crewdeck.tui.tasks.edits import format_estimate
 from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.time.hours import format_hours
@@ -393,9 +395,19 @@ def _campaign(row_id: str, values: dict[str, Any], created: bool, names: Naming)
             continue
         elif key == "name":
             phrases.append(f"renamed the campaign to {value}")
+        elif key == "kpis" and isinstance(value, dict):
+            phrases.append(f"set the KPI targets of campaign {name} to {_targets_text(value)}")
+        elif key == "approvals" and isinstance(value, list):
+            phrases.append(f"set the approval chain of campaign {name} to {chain_text(value, names.handles) or 'none'}")
         elif key not in _UNSAID:
             phrases.append(f"set the {key.replace('_', ' ')} of campaign {name} to {_plain(value, names)}")
     return _joined(phrases, f"changed campaign {name}")
+
+
+def _targets_text(kpis: dict[str, Any]) -> str:
+    """A campaign's ``kpis`` as ``--target`` takes them: "ctr>=1.2%, roas>=3x (CPA counts clicks)"."""
+    found, result = targets.of(kpis)
+    return (", ".join(str(t) for t in found) or "none") + (f" (CPA counts {result})" if result != "conversions" else "")
 
 
 def _result(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> str:
