@@ -234,3 +234,11 @@ def test_campaign_set_says_targets_and_approvals_as_they_are_typed(cli: Cli) -> 
     assert cli.ok("campaign", "set", "spring-launch", "--approvals", "none").endswith(
         "set the approval chain of campaign Spring Launch to none\n"
     )
+
+
+def test_a_missing_rate_warning_agrees_with_its_count(cli: Cli) -> None:
+    cli.ok("ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "15000 JPY", "--payee", "Tokyo Ads")
+    warning = cli("ledger", "report").err
+    assert "1 entry (2026-11-26..2026-11-26) is not in the totals" in warning, warning
+    cli.ok("ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "500 JPY", "--payee", "Tokyo Ads")
+    assert "2 entries (2026-11-26..2026-11-26) are not in the totals" in cli("ledger", "report").err
