@@ -242,3 +242,13 @@ def test_a_missing_rate_warning_agrees_with_its_count(cli: Cli) -> None:
     assert "1 entry (2026-11-26..2026-11-26) is not in the totals" in warning, warning
     cli.ok("ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "500 JPY", "--payee", "Tokyo Ads")
     assert "2 entries (2026-11-26..2026-11-26) are not in the totals" in cli("ledger", "report").err
+
+
+def test_adding_or_removing_no_tag_is_refused_not_written(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft reel #instagram").strip()
+    before = op_count(cli)
+    for assignment in ("tags+=", "tags-= ", "tags+=#", "depends_on+=,"):
+        field, _, _ = assignment.partition("=")
+        assert f"{field}=: give what to {'add' if '+' in field else 'remove'}" in one_line_error(cli("set", task_id[:8], assignment))
+    assert op_count(cli) == before
+    assert cli.ok("set", task_id[:8], "tags=") == "Modified 1 task: removed the tags of “Draft reel”\n"

@@ -147,6 +147,8 @@ def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member,
             if current is None:
                 current = ws.task_list_field(task_id, name)
             change = field_value(ws, name, text, me, now)
+            if not change:
+                raise UserError(f"{name}{op}: give what to {'add' if op == '+=' else 'remove'} (to clear them: {name}=)")
             values[name] = [*current, *(x for x in change if x not in current)] if op == "+=" else [x for x in current if x not in change]
         else:
             if name in ("due", "publish") and not context:
