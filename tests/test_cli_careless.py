@@ -252,3 +252,10 @@ def test_adding_or_removing_no_tag_is_refused_not_written(cli: Cli) -> None:
         assert f"{field}=: give what to {'add' if '+' in field else 'remove'}" in one_line_error(cli("set", task_id[:8], assignment))
     assert op_count(cli) == before
     assert cli.ok("set", task_id[:8], "tags=") == "Modified 1 task: removed the tags of “Draft reel”\n"
+
+
+def test_log_limit_zero_says_how_to_list_everything_truly(cli: Cli) -> None:
+    err = one_line_error(cli("log", "--limit", "0"))
+    assert "leave --limit out" not in err  # that lists the last 50
+    assert "0 lists nothing: give 1 or more (a number larger than any count lists everything)" in err
+    assert "(or leave --limit out for everything)" in one_line_error(cli("tasks", "--limit", "0"))

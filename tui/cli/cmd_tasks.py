@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.cli.common import Context, limit_number, note_expired, note_incomplete, print_json, quiet_option
+from crewdeck.tui.cli.common import Context, limit_number, limit_number_of_some, note_expired, note_incomplete, print_json, quiet_option
 from crewdeck.tui.tasks import listing as tasklist
 from crewdeck.tui.tasks import query as query_language
 from crewdeck.tui.tasks.behind import needs_catch_up
@@ -378,5 +378,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p = sub.add_parser("log", parents=parents, help="show the activity log", description="Who changed what, when (newest first).")
     p.add_argument("id", nargs="?", help="only this record's history")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--limit", type=limit_number, default=50, help="at most this many entries (default: %(default)s)")
+    p.add_argument("--limit", type=limit_number_of_some, default=50, help="at most this many entries (default: %(default)s)")
     p.set_defaults(func=cmd_log)

@@ -40,9 +40,18 @@ def _whole_number(text: str) -> int:
 
 def limit_number(text: str) -> int:
     """``--limit N``: 1 or more; a number larger than any count lists everything."""
+    return _limit(text, "or leave --limit out for everything")
+
+
+def limit_number_of_some(text: str) -> int:
+    """``limit_number`` for a list that shows some by default (``log``: the last 50)."""
+    return _limit(text, "a number larger than any count lists everything")
+
+
+def _limit(text: str, everything: str) -> int:
     value = _whole_number(text)
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} lists nothing: give 1 or more (or leave --limit out for everything)")
+        raise argparse.ArgumentTypeError(f"{value} lists nothing: give 1 or more ({everything})")
     return min(value, MAX_LIMIT)
 
 
