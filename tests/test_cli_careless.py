@@ -259,3 +259,17 @@ def test_log_limit_zero_says_how_to_list_everything_truly(cli: Cli) -> None:
     assert "leave --limit out" not in err  # that lists the last 50
     assert "0 lists nothing: give 1 or more (a number larger than any count lists everything)" in err
     assert "(or leave --limit out for everything)" in one_line_error(cli("tasks", "--limit", "0"))
+
+
+def test_ledger_control_characters_are_named_by_field_and_line(cli: Cli, tmp_path: Path) -> None:
+    add = ["ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "5 EUR"]
+    assert one_line_error(cli(*add, "--payee", "Meta\x1b[2J")) == "crewdeck: error: payee: text may not hold control characters (U+001B)\n"
+    csv_file = tmp_path / "spend.csv"
+    csv_file.write_text(
+        "date,campaign,category,payee,amount,memo\n2026-11-20,spring-launch,ads,Meta,5.00,ok\n2026-11-20,spring-launch,ads,Meta,6.00,bell\x07\n"
+    )
+    err = one_line_error(cli("ledger", "import", str(csv_file)))
+    assert (
+        err == f"crewdeck: error: nothing imported: 1 bad row in {csv_file}: line 3: memo: text may not hold control characters (U+0007)\n"
+    )
+    assert cli("ledger", "list").err == "no entries match\n"
