@@ -273,3 +273,12 @@ def test_ledger_control_characters_are_named_by_field_and_line(cli: Cli, tmp_pat
         err == f"crewdeck: error: nothing imported: 1 bad row in {csv_file}: line 3: memo: text may not hold control characters (U+0007)\n"
     )
     assert cli("ledger", "list").err == "no entries match\n"
+
+
+def test_the_system_databases_leap_second_and_posix_copies_are_not_zones(cli: Cli) -> None:
+    # Only in the system's zone files (not in tzdata, so unknown on another host), and
+    # read wrongly: right/Europe/Berlin puts a December noon UTC at 14:00 +02:00.
+    for name in ("right/Europe/Berlin", "right/UTC", "posix/Europe/Berlin"):
+        err = one_line_error(cli("member", "add", "zed", "--name", "Zed", "--tz", name))
+        assert f"unknown time zone '{name}'" in err
+    assert "@zed" not in cli.ok("member", "list")
