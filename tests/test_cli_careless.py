@@ -282,3 +282,25 @@ def test_the_system_databases_leap_second_and_posix_copies_are_not_zones(cli: Cl
         err = one_line_error(cli("member", "add", "zed", "--name", "Zed", "--tz", name))
         assert f"unknown time zone '{name}'" in err
     assert "@zed" not in cli.ok("member", "list")
+
+
+def test_a_tls_certificate_that_cannot_be_used_is_named_before_anything_is_served(cli: Cli, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.pem"
+    bad.write_text("not a certificate\n")
+    missing = tmp_path / "missing.pem"
+    ws = str(cli.workspace)
+    runs = [
+        (
+            ["serve", ws, "--port", "1", "--ssl-certfile", str(missing), "--ssl-keyfile", str(bad)],
+            f"--ssl-certfile {missing}: no such file",
+        ),
+        (
+            ["serve", ws, "--port", "1", "--ssl-certfile", str(bad), "--ssl-keyfile", str(bad)],
+            f"--ssl-certfile {bad} and --ssl-keyfile {bad} are not",
+        ),
+        (["web", ws, "--port", "1", "--tls-cert", str(bad), "--tls-key", str(missing)], f"--tls-key {missing}: no such file"),
+        (["web", ws, "--port", "1", "--tls-cert", str(bad), "--tls-key", str(bad)], f"--tls-cert {bad} and --tls-key {bad} are not"),
+    ]
+    for args, message in runs:
+        result = cli(*args)
+        assert message in one_line_error(result) and result.out == "", args

@@ -20,7 +20,7 @@ from crewdeck.sync.loopback import is_loopback
 from crewdeck.sync.state import tokens
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.cli.common import Context, number_in, progress, table
+from crewdeck.tui.cli.common import Context, check_tls, number_in, progress, table
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
@@ -86,6 +86,7 @@ def cmd_serve(ctx: Context) -> int:
     header_timeout = HEADER_TIMEOUT if a.header_timeout is None else a.header_timeout
     if (a.ssl_certfile and not a.ssl_keyfile) or (a.ssl_keyfile and not a.ssl_certfile):
         raise UserError("serve: --ssl-certfile and --ssl-keyfile go together")
+    check_tls(a.ssl_certfile, a.ssl_keyfile, ("--ssl-certfile", "--ssl-keyfile"))
     if a.database and a.path:
         raise UserError("serve: give a workspace file or --database, not both")
     if not 0 < header_timeout <= 3600:
