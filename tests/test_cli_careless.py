@@ -304,3 +304,10 @@ def test_a_tls_certificate_that_cannot_be_used_is_named_before_anything_is_serve
     for args, message in runs:
         result = cli(*args)
         assert message in one_line_error(result) and result.out == "", args
+
+
+def test_the_app_without_a_terminal_is_refused_not_drawn_into_a_file(cli: Cli) -> None:
+    # Standard output here is a buffer, as `crewdeck > out.txt` makes it a file: the app would draw escape codes into it and wait.
+    result = cli()
+    assert one_line_error(result).startswith("crewdeck: error: the app needs a terminal")
+    assert result.out == ""
