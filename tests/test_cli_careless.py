@@ -311,3 +311,10 @@ def test_the_app_without_a_terminal_is_refused_not_drawn_into_a_file(cli: Cli) -
     result = cli()
     assert one_line_error(result).startswith("crewdeck: error: the app needs a terminal")
     assert result.out == ""
+
+
+def test_post_commands_on_a_deleted_post_say_so(cli: Cli) -> None:
+    post_id = cli.ok("post", "add", "Launch reel +spring-launch/instagram publish:2026-12-20 10:00").strip()
+    cli.ok("rm", post_id[:8])
+    for args in (["post", "show", post_id[:8]], ["post", "submit", post_id[:8]], ["post", "copy", post_id[:8], "Big news"]):
+        assert f"post {post_id[:8]} “Launch reel” was deleted" in one_line_error(cli(*args)), args

@@ -19,8 +19,11 @@ from crewdeck.tui.workspace.errors import UserError
 
 def _post_id(ctx: Context) -> str:
     post_id = ctx.ws.resolve("task", ctx.args.id)
-    if ctx.ws.conn.execute("SELECT post_state FROM task WHERE id = ?", (post_id,)).fetchone()[0] is None:
+    state, deleted, title = ctx.ws.conn.execute("SELECT post_state, deleted, title FROM task WHERE id = ?", (post_id,)).fetchone()
+    if state is None:
         raise UserError(f"{ctx.args.id} is a task, not a post (make posts with: crewdeck post add TEXT)")
+    if deleted:
+        raise UserError(f"post {post_id[:8]} “{title or post_id[:8]}” was deleted (crewdeck log {post_id[:8]} says when and by whom)")
     return post_id
 
 
