@@ -318,3 +318,14 @@ def test_post_commands_on_a_deleted_post_say_so(cli: Cli) -> None:
     cli.ok("rm", post_id[:8])
     for args in (["post", "show", post_id[:8]], ["post", "submit", post_id[:8]], ["post", "copy", post_id[:8], "Big news"]):
         assert f"post {post_id[:8]} “Launch reel” was deleted" in one_line_error(cli(*args)), args
+
+
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB9ZsmCpGqsH6jcsV4tJpC4Xd1Mu1nVkSgx4cYN1h0mo"
+
+
+def test_authorized_keys_lines_spell_out_a_bidirectional_override_in_a_keys_comment(cli: Cli) -> None:
+    cli.ok("member", "set", "raj", "--ssh-key", f"{KEY} raj@\u202epotpal")
+    cli.ok("ssh", "account", "team")
+    for args in (["ssh", "authorized-keys"], ["ssh", "keys-command", "team"]):
+        lines = cli.ok(*args)
+        assert lines.endswith(f"{KEY} raj@<U+202E>potpal\n") and "\u202e" not in lines, args
