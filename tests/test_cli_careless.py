@@ -329,3 +329,14 @@ def test_authorized_keys_lines_spell_out_a_bidirectional_override_in_a_keys_comm
     for args in (["ssh", "authorized-keys"], ["ssh", "keys-command", "team"]):
         lines = cli.ok(*args)
         assert lines.endswith(f"{KEY} raj@<U+202E>potpal\n") and "\u202e" not in lines, args
+
+
+def test_the_first_member_of_an_empty_workspace_is_checked_for_control_characters_too(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    c = Cli(path)
+    assert c("init", str(path), as_member=None).code == 0
+    for option in ("--name", "--role"):
+        values = {"--name": "Zed", "--role": "lead", option: "Z\x1b[2J"}
+        err = one_line_error(c("member", "add", "zed", "--tz", "UTC", *(x for kv in values.items() for x in kv), as_member=None))
+        assert err == f"crewdeck: error: {option}: text may not hold control characters (U+001B)\n"
+    assert "@zed" not in c.ok("member", "list", as_member=None)

@@ -73,13 +73,20 @@ def cmd_init(ctx: Context) -> int:
     return 0
 
 
-def _printable_at_init(title: str, title_flag: str | None, name: str | None) -> None:
-    """The rules refuse control characters in every write but a workspace's first (nobody is a member
-    yet to judge it): ``init`` refuses them itself, as any later write would."""
+def _control(entity: str, field: str, value: object) -> str | None:
+    """The first control character the rules would refuse in this value (``U+001B``), or ``None``.
+
+    The rules refuse them in every write but a workspace's first ones, which nobody is a member
+    yet to judge (``init``, the first ``member add``): those commands check here, as any later write would be.
+    """
     from crewdeck.sync.state.rules import control_character
 
-    for field, flag, value in (("name", title_flag, title), ("name", "--name", name)):
-        control = control_character("workspace" if flag != "--name" else "member", field, json.dumps(value or ""))
+    return control_character(entity, field, json.dumps(value))
+
+
+def _printable_at_init(title: str, title_flag: str | None, name: str | None) -> None:
+    for entity, flag, value in (("workspace", title_flag, title), ("member", "--name", name)):
+        control = _control(entity, "name", value or "")
         if control is None:
             continue
         if flag is None:
@@ -135,6 +142,10 @@ def _member_values(a: argparse.Namespace, creating: bool) -> dict[str, Any]:
         values["groups"] = sorted({g.strip().lower() for g in a.groups.split(",") if g.strip()})
     if creating and ("name" not in values or "tz" not in values):
         raise UserError("member add: --name and --tz are required")
+    for field, flag in (("name", "--name"), ("role", "--role"), ("unix_user", "--unix-user")):
+        control = _control("member", field, values[field]) if values.get(field) else None
+        if control:
+            raise UserError(f"{flag}: text may not hold control characters ({control})")
     return values
 
 
