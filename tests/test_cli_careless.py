@@ -339,4 +339,6 @@ def test_the_first_member_of_an_empty_workspace_is_checked_for_control_character
         values = {"--name": "Zed", "--role": "lead", option: "Z\x1b[2J"}
         err = one_line_error(c("member", "add", "zed", "--tz", "UTC", *(x for kv in values.items() for x in kv), as_member=None))
         assert err == f"crewdeck: error: {option}: text may not hold control characters (U+001B)\n"
+    days = one_line_error(c("member", "add", "zed", "--name", "Zed", "--tz", "UTC", "--days-off", "2026-12-24,9999-01-01", as_member=None))
+    assert days == "crewdeck: error: --days-off: 9999-01-01 is out of range: dates run from 1900-01-01 to 9998-12-31\n"
     assert "@zed" not in c.ok("member", "list", as_member=None)

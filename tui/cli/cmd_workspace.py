@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from crewdeck.sync.state.ids import new_id, short
-from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN_STATUSES, WORKSPACE_ROW
+from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN_STATUSES, FIRST_DAY, LAST_DAY, WORKSPACE_ROW, day_out_of_range
 from crewdeck.sync.state.sharedfile import directory_problem, setgid_problem
 from crewdeck.sync.state.sshkeys import PublicKey
 from crewdeck.sync.state.store import Store, Writer
@@ -146,6 +146,9 @@ def _member_values(a: argparse.Namespace, creating: bool) -> dict[str, Any]:
         control = _control("member", field, values[field]) if values.get(field) else None
         if control:
             raise UserError(f"{flag}: text may not hold control characters ({control})")
+    outside = day_out_of_range(values.get("days_off"))
+    if outside:
+        raise UserError(f"--days-off: {outside} is out of range: dates run from {FIRST_DAY} to {LAST_DAY}")
     return values
 
 
