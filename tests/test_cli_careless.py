@@ -342,3 +342,8 @@ def test_the_first_member_of_an_empty_workspace_is_checked_for_control_character
     days = one_line_error(c("member", "add", "zed", "--name", "Zed", "--tz", "UTC", "--days-off", "2026-12-24,9999-01-01", as_member=None))
     assert days == "crewdeck: error: --days-off: 9999-01-01 is out of range: dates run from 1900-01-01 to 9998-12-31\n"
     assert "@zed" not in c.ok("member", "list", as_member=None)
+
+
+def test_ssh_account_is_a_printable_name(cli: Cli) -> None:
+    assert one_line_error(cli("ssh", "account", "te\u202eam")) == "crewdeck: error: 'te\\u202eam' is not a Unix account name\n"
+    assert cli.ok("ssh", "account") == "(none: set it with crewdeck ssh account USER)\n"

@@ -44,7 +44,7 @@ def cmd_ssh_account(ctx: Context) -> int:
         print(account if account else "(none: set it with crewdeck ssh account USER)")
         return 0
     user = ctx.args.user.strip()
-    if not user or any(ch.isspace() or ch in ":/" for ch in user):
+    if not user or not user.isprintable() or any(ch.isspace() or ch in ":/" for ch in user):
         raise UserError(f"{ctx.args.user!r} is not a Unix account name")
     with ctx.writer() as w:
         w.set("workspace", WORKSPACE_ROW, {ACCOUNT_SETTING: user})
