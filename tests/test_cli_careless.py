@@ -347,3 +347,12 @@ def test_the_first_member_of_an_empty_workspace_is_checked_for_control_character
 def test_ssh_account_is_a_printable_name(cli: Cli) -> None:
     assert one_line_error(cli("ssh", "account", "te\u202eam")) == "crewdeck: error: 'te\\u202eam' is not a Unix account name\n"
     assert cli.ok("ssh", "account") == "(none: set it with crewdeck ssh account USER)\n"
+
+
+def test_a_budget_month_outside_the_calendar_is_refused_and_reports_keep_working(cli: Cli) -> None:
+    for month in ("0000-01", "1899-12", "9999-01"):
+        err = one_line_error(cli("budget", "set", "spring-launch", "ads", "5", "--month", month))
+        assert f"'{month}' is not a budget period (run, or a month YYYY-MM from 1900-01 to 9998-12)" in err
+    cli.ok("budget", "set", "spring-launch", "ads", "5", "--month", "9998-12")
+    for args in (["ledger", "report"], ["ledger", "report", "--json"], ["ledger", "export", "--format", "hledger"]):
+        assert cli(*args).code == 0, args
