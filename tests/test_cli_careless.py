@@ -356,3 +356,7 @@ def test_a_budget_month_outside_the_calendar_is_refused_and_reports_keep_working
     cli.ok("budget", "set", "spring-launch", "ads", "5", "--month", "9998-12")
     for args in (["ledger", "report"], ["ledger", "report", "--json"], ["ledger", "export", "--format", "hledger"]):
         assert cli(*args).code == 0, args
+
+
+def test_workspace_set_names_the_setting_a_bad_number_was_for(cli: Cli) -> None:
+    assert one_line_error(cli("workspace", "set", "quiet_days", "1e3")) == "crewdeck: error: quiet_days: '1e3' is not a whole number\n"

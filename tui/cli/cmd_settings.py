@@ -74,7 +74,11 @@ def cmd_workspace_set(ctx: Context) -> int:
             peaks[platform] = _times(text)
         field, value = "peak_hours", peaks
     elif key in KEYS:
-        field, value = key, KEYS[key][0](text)
+        try:
+            field, value = key, KEYS[key][0](text)
+        except UserError as exc:
+            # The crisis checklist's message names it already.
+            raise UserError(str(exc) if str(exc).startswith(f"{key}:") else f"{key}: {exc}") from None
     else:
         raise UserError(f"no workspace setting {key!r} (settings: {', '.join(KEYS)}, peak_hours.PLATFORM)")
     try:
