@@ -360,3 +360,13 @@ def test_a_budget_month_outside_the_calendar_is_refused_and_reports_keep_working
 
 def test_workspace_set_names_the_setting_a_bad_number_was_for(cli: Cli) -> None:
     assert one_line_error(cli("workspace", "set", "quiet_days", "1e3")) == "crewdeck: error: quiet_days: '1e3' is not a whole number\n"
+
+
+def test_campaign_set_rename_cannot_take_another_campaigns_slug(cli: Cli) -> None:
+    cli.ok("campaign", "add", "Winter Sale")
+    before = op_count(cli)
+    err = one_line_error(cli("campaign", "set", "spring-launch", "--rename", "WINTER sale"))
+    assert err == "crewdeck: error: campaign set: campaign +winter-sale already exists (pick another name)\n"
+    assert op_count(cli) == before
+    # Its own slug is no clash: a new spelling of the same name.
+    assert cli.ok("campaign", "set", "spring-launch", "--rename", "SPRING Launch").startswith("Modified campaign")

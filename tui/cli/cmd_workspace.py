@@ -352,6 +352,9 @@ def cmd_campaign_set(ctx: Context) -> int:
         values["pause_reason"] = ""
     if not values:
         raise UserError("campaign set: nothing to change")
+    renamed = slug(values["name"]) if isinstance(values.get("name"), str) else None
+    if renamed and any(c.slug == renamed and c.id != campaign.id for c in ctx.ws.campaigns()):
+        raise UserError(f"campaign set: campaign +{renamed} already exists (pick another name)")
     start, end = values.get("start", campaign.start), values.get("end", campaign.end)
     if start and end and end < start:
         # Both given are checked with the values; one given is checked against what the campaign holds.
