@@ -18,7 +18,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import ENV_MEMBER, ENV_WORKSPACE, Context
 from crewdeck.tui.time.when import ENV_NOW
 from crewdeck.tui.workspace.config import ENV_CONFIG
-from crewdeck.tui.workspace.errors import UserError, one_line_errors, undecodable
+from crewdeck.tui.workspace.errors import one_line_errors, undecodable
 
 #: Each module adds its commands with ``register(subparsers, parents)``; the
 #: app opens without importing them.
@@ -156,15 +156,9 @@ def command_module(argv: Sequence[str]) -> str | None:
 
 
 def _run_app(ctx: Context) -> int:
-    # `crewdeck > out.txt`, `crewdeck < /dev/null`: the app would draw escape codes into a file and wait for keys forever.
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UserError(
-            "the app needs a terminal, and standard input or output is not one "
-            "(for a listing: crewdeck tasks; every command: crewdeck --help)"
-        )
     from crewdeck.tui.app.launch import launch
 
-    return launch(ctx)
+    return launch(ctx, on=(sys.stdin, sys.stdout))
 
 
 def error(message: str) -> int:
