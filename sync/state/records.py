@@ -198,8 +198,9 @@ def category(value: Any) -> str:
 
 
 def budget_period(value: Any) -> str:
-    if not isinstance(value, str) or (value != "run" and not _MONTH.match(value)):
-        raise ValueError(f"{value!r} is not a budget period (run, or a month YYYY-MM)")
+    # A month's year in the calendar's (FIRST_DAY .. LAST_DAY): year 0 or 9999-12 has no bounds a report can compute.
+    if not isinstance(value, str) or (value != "run" and not (_MONTH.match(value) and 1900 <= int(value[:4]) <= 9998)):
+        raise ValueError(f"{value!r} is not a budget period (run, or a month YYYY-MM from 1900-01 to 9998-12)")
     return value
 
 

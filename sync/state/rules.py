@@ -124,6 +124,15 @@ RULES = {
 }
 
 
+#: What a guest may not append, in words ("guests add no ledger entries"); other records: "add no results".
+_GUEST_REFUSED = {
+    "ledger_entry": "add no ledger entries",
+    "approval": "approve no spend",
+    "crisis": "start no crises",
+    "crisis_end": "end no crises",
+}
+
+
 @dataclass(frozen=True)
 class Refusal:
     rule: str
@@ -570,7 +579,7 @@ class Judge:
         if entity == "post_approval":
             return self._decide_verdict(author, record)
         if author.access == GUEST:
-            return Refusal("guest_read_only", f"{name} is a guest: guests add no {entity.replace('_', ' ')}s")
+            return Refusal("guest_read_only", f"{name} is a guest: guests {_GUEST_REFUSED.get(entity, f'add no {entity}s')}")
         if entity in ("crisis", "crisis_end"):
             return self._decide_crisis(author, entity, record, row_id)
         if entity == "ledger_entry":

@@ -41,6 +41,9 @@ class UnknownZoneError(ValueError):
 
 # Files in the zone database that are not zones a person means.
 _NOT_ZONES = frozenset({"localtime", "posixrules", "Factory", "leapseconds", "tzdata.zi"})
+#: Copies of the zones some systems' zone files carry, tzdata does not: unknown on another host, and
+#: the leap-second ``right/`` ones are misread (right/Europe/Berlin: noon UTC in December at 14:00 +02:00).
+_NOT_ZONE_FOLDERS = ("right/", "posix/")
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +93,7 @@ def _current_zones() -> list[str]:
 @lru_cache(maxsize=1024)
 def zone(name: str) -> ZoneInfo:
     """The ``ZoneInfo`` for an IANA name; ``UnknownZoneError`` otherwise."""
-    if not name or len(name) > MAX_ZONE_NAME or name in _NOT_ZONES or name.startswith(("/", ".")) or ".." in name:
+    if not name or len(name) > MAX_ZONE_NAME or name in _NOT_ZONES or name.startswith(("/", ".", *_NOT_ZONE_FOLDERS)) or ".." in name:
         raise UnknownZoneError(name)
     try:
         return ZoneInfo(name)

@@ -13,7 +13,7 @@ import getpass
 import os
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.tui.app import start_settings
@@ -85,7 +85,8 @@ def preload() -> None:
     from crewdeck.tui.app.screens import approvals  # noqa: F401
 
 
-def launch(ctx: Context) -> int:
+def launch(ctx: Context, *, on: tuple[TextIO, TextIO] | None = None) -> int:
+    """The app, as ``ctx`` says; ``on``: the input and output that must be a terminal (the command line's own)."""
     path = ctx.workspace_path(required=False)
     if path is None:
         # The local workspace the command line then uses too (Context.workspace_path).
@@ -115,6 +116,12 @@ def launch(ctx: Context) -> int:
     except UserError:
         session.close()
         raise
+    if on is not None and not all(stream.isatty() for stream in on):
+        # `crewdeck > out.txt`, `crewdeck < /dev/null`: the app would draw its escape codes into the file and wait for keys.
+        session.close()
+        raise UserError(
+            "the app needs a terminal, and standard input or output is not one (for a listing: crewdeck tasks; every command: crewdeck --help)"
+        )
     app = CrewdeckApp(session, ctx.config, opening=opening)
     try:
         app.run()

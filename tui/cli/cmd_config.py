@@ -6,6 +6,7 @@ import argparse
 import tomllib
 from typing import Any
 
+from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, print_json
 from crewdeck.tui.workspace.config import MOVED, as_data, config_path, known_keys, load, read_toml, save, updated
 from crewdeck.tui.workspace.errors import UserError
@@ -46,7 +47,7 @@ def cmd_config_set(ctx: Context) -> int:
 
         check_config(updated(config, {key: value}))
     path = save(config, {key: value})
-    print(f"{path}: {key} = {value!r}")
+    print(visible(f"{path}: {key} = {value!r}"))
     return 0
 
 

@@ -9,6 +9,7 @@ import json
 import sys
 from typing import Any
 
+from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, note_expired, print_json, read_input, table
 from crewdeck.tui.posts import limits, writing
 from crewdeck.tui.posts.reading import PostView, needs_me, open_crises, read_post, read_posts, settings, shared_publish
@@ -18,8 +19,11 @@ from crewdeck.tui.workspace.errors import UserError
 
 def _post_id(ctx: Context) -> str:
     post_id = ctx.ws.resolve("task", ctx.args.id)
-    if ctx.ws.conn.execute("SELECT post_state FROM task WHERE id = ?", (post_id,)).fetchone()[0] is None:
+    state, deleted, title = ctx.ws.conn.execute("SELECT post_state, deleted, title FROM task WHERE id = ?", (post_id,)).fetchone()
+    if state is None:
         raise UserError(f"{ctx.args.id} is a task, not a post (make posts with: crewdeck post add TEXT)")
+    if deleted:
+        raise UserError(f"post {post_id[:8]} “{title or post_id[:8]}” was deleted (crewdeck log {post_id[:8]} says when and by whom)")
     return post_id
 
 
@@ -254,14 +258,15 @@ def cmd_post_show(ctx: Context) -> int:
             lines.append(f"{name.replace('_', ' ')}: {data[name]}")
     if data["media"]:
         lines.append(f"media:     {', '.join(data['media'])}")
-    print("\n".join(lines))
+    # The post's text is someone else's: shown, never sent to the terminal as it is.
+    print(visible("\n".join(lines), multiline=True))
     history = _history(ctx, post_id)
     if history:
         print(f"\nhistory ({ctx.viewer_tz}):")
         print(table(history, ["WHEN", "WHO", "WHAT", "VERSION", "NOTE"]))
     if diff:
         print("\nsince the version you last saw:")
-        print("\n".join(diff))
+        print(visible("\n".join(diff), multiline=True))
     return 0
 
 
@@ -386,7 +391,9 @@ def cmd_crisis_start(ctx: Context) -> int:
 def cmd_crisis_end(ctx: Context) -> int:
     ended = writing.end_crisis(ctx.ws.store, ctx.me.id, ctx.now, ctx.args.id, ctx.args.resume)
     print(
-        f"crisis {ended.crisis.id[:8]} ended ({ended.crisis.reason}); {len(ended.resumed):,} post{'s' if len(ended.resumed) != 1 else ''} resumed"
+        visible(
+            f"crisis {ended.crisis.id[:8]} ended ({ended.crisis.reason}); {len(ended.resumed):,} post{'s' if len(ended.resumed) != 1 else ''} resumed"
+        )
     )
     if ended.held:
         print(f"{len(ended.held):,} still held: resume (crewdeck post resume ID), give a new slot (--slot WHEN) or pull each:")
@@ -437,8 +444,8 @@ def cmd_crisis_status(ctx: Context) -> int:
         held = [v for v in views if any(h.id == c.id for h in v.held_by)]
         paused = sum(1 for v in held if v.state == "paused")
         missed = sum(1 for v in held if v.state == "missed")
-        print(f"CRISIS {c.id[:8]}: {c.reason}")
-        print(f"  started by @{handles.get(c.started_by, c.started_by[:8])} {since}; scope: {scope}")
+        print(visible(f"CRISIS {c.id[:8]}: {c.reason}"))
+        print(visible(f"  started by @{handles.get(c.started_by, c.started_by[:8])} {since}; scope: {scope}"))
         print(f"  checklist {done}/{total} done; {paused:,} paused, {missed:,} missed")
     return 0
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from crewdeck.sync.state.records import WORKSPACE, WORKSPACE_ROW, ValidationError
+from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, print_json
 from crewdeck.tui.workspace.errors import UserError
 
@@ -57,7 +58,7 @@ def cmd_workspace_show(ctx: Context) -> int:
         print_json(shown)
         return 0
     for name, value in shown.items():
-        print(f"{name} = {json.dumps(value, ensure_ascii=False)}")
+        print(visible(f"{name} = {json.dumps(value, ensure_ascii=False)}"))
     return 0
 
 
@@ -73,7 +74,11 @@ def cmd_workspace_set(ctx: Context) -> int:
             peaks[platform] = _times(text)
         field, value = "peak_hours", peaks
     elif key in KEYS:
-        field, value = key, KEYS[key][0](text)
+        try:
+            field, value = key, KEYS[key][0](text)
+        except UserError as exc:
+            # The crisis checklist's message names it already.
+            raise UserError(str(exc) if str(exc).startswith(f"{key}:") else f"{key}: {exc}") from None
     else:
         raise UserError(f"no workspace setting {key!r} (settings: {', '.join(KEYS)}, peak_hours.PLATFORM)")
     try:

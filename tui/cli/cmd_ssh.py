@@ -9,6 +9,7 @@ from pathlib import Path
 
 from crewdeck.sync.state.records import WORKSPACE_ROW
 from crewdeck.sync.state.sshkeys import is_fingerprint
+from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context
 from crewdeck.tui.ssh import authorized
 from crewdeck.tui.ssh.keys import MemberKey, all_keys
@@ -43,7 +44,7 @@ def cmd_ssh_account(ctx: Context) -> int:
         print(account if account else "(none: set it with crewdeck ssh account USER)")
         return 0
     user = ctx.args.user.strip()
-    if not user or any(ch.isspace() or ch in ":/" for ch in user):
+    if not user or not user.isprintable() or any(ch.isspace() or ch in ":/" for ch in user):
         raise UserError(f"{ctx.args.user!r} is not a Unix account name")
     with ctx.writer() as w:
         w.set("workspace", WORKSPACE_ROW, {ACCOUNT_SETTING: user})
@@ -75,7 +76,9 @@ def cmd_ssh_install(ctx: Context) -> int:
     if not path.parent.is_dir():
         raise UserError(f"{path}: directory {path.parent} does not exist")
     kept, ours = authorized.install(path, _workspace(ctx), _lines(ctx, all_keys(ctx.ws.conn)))
-    print(f"wrote {path}: {ours} key line{'s' if ours != 1 else ''} of crewdeck's, {kept} other line{'s' if kept != 1 else ''} kept")
+    print(
+        visible(f"wrote {path}: {ours} key line{'s' if ours != 1 else ''} of crewdeck's, {kept} other line{'s' if kept != 1 else ''} kept")
+    )
     return 0
 
 

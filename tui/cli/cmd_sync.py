@@ -20,7 +20,7 @@ from crewdeck.sync.loopback import is_loopback
 from crewdeck.sync.state import tokens
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.cli.common import Context, number_in, progress, table
+from crewdeck.tui.cli.common import Context, check_tls, number_in, progress, table
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
@@ -86,6 +86,7 @@ def cmd_serve(ctx: Context) -> int:
     header_timeout = HEADER_TIMEOUT if a.header_timeout is None else a.header_timeout
     if (a.ssl_certfile and not a.ssl_keyfile) or (a.ssl_keyfile and not a.ssl_certfile):
         raise UserError("serve: --ssl-certfile and --ssl-keyfile go together")
+    check_tls(a.ssl_certfile, a.ssl_keyfile, ("--ssl-certfile", "--ssl-keyfile"))
     if a.database and a.path:
         raise UserError("serve: give a workspace file or --database, not both")
     if not 0 < header_timeout <= 3600:
@@ -174,7 +175,7 @@ def cmd_token_create(ctx: Context) -> int:
             raise UserError(f"@{handle} is a guest: a guest's token holds no replica (guests use crewdeck in the browser)")
         token_id, token = tokens.create(ws.store.conn, member.id, a.label)
         where = f"workspace {ws.store.path}"
-    print(f"token {token_id} for @{handle} in {where}")
+    print(visible(f"token {token_id} for @{handle} in {where}"))
     print("shown only this once; give it to the member for: crewdeck join URL --token TOKEN FILE")
     print(token)
     return 0
@@ -300,7 +301,7 @@ def cmd_publish(ctx: Context) -> int:
         live = sum(1 for t in tokens.listing(source.conn, name) if not t.revoked_at)
     finally:
         source.close()
-    print(f"published {path} as workspace {name}: {counted(count, 'operation')}, {counted(live, 'live token')}")
+    print(visible(f"published {path} as workspace {name}: {counted(count, 'operation')}, {counted(live, 'live token')}"))
     print("serve it with: crewdeck serve --database URL; members keep their tokens and replicas")
     return 0
 

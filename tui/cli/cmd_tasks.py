@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.cli.common import Context, limit_number, note_expired, note_incomplete, print_json, quiet_option
+from crewdeck.tui.cli.common import Context, limit_number, limit_number_of_some, note_expired, note_incomplete, print_json, quiet_option
 from crewdeck.tui.tasks import listing as tasklist
 from crewdeck.tui.tasks import query as query_language
 from crewdeck.tui.tasks.behind import needs_catch_up
@@ -135,11 +135,19 @@ def _said(ctx: Context, lines: list[str], ids: list[str]) -> None:
         print("\n".join(shown))
 
 
+def _live_task(ctx: Context, text: str) -> str:
+    """The id of the task ``text`` names; a deleted one is refused by name: it is listed nowhere, and a change to it would go unseen."""
+    task_id = ctx.ws.resolve("task", text)
+    if ctx.ws.task(task_id)["deleted"]:
+        raise UserError(f"task {task_id[:8]} {_names(ctx).task(task_id)} was deleted (crewdeck log {task_id[:8]} says when and by whom)")
+    return task_id
+
+
 def cmd_set(ctx: Context) -> int:
     from crewdeck.tui.tasks.edits import apply_assignments
     from crewdeck.tui.workspace import describe
 
-    task_id = ctx.ws.resolve("task", ctx.args.id)
+    task_id = _live_task(ctx, ctx.args.id)
     if not ctx.args.assignments:
         raise UserError("set: give at least one FIELD=VALUE")
     with ctx.writer() as w:
@@ -152,7 +160,7 @@ def cmd_set(ctx: Context) -> int:
 def cmd_done(ctx: Context) -> int:
     from crewdeck.tui.tasks import recurrence
 
-    task_ids = list(dict.fromkeys(ctx.ws.resolve("task", i) for i in ctx.args.ids))
+    task_ids = list(dict.fromkeys(_live_task(ctx, i) for i in ctx.args.ids))
     names = _names(ctx)
     # Done already: said, and not written again.
     already = [i for i in task_ids if ctx.ws.task(i)["status"] == "done"]
@@ -175,11 +183,18 @@ def cmd_done(ctx: Context) -> int:
 def cmd_rm(ctx: Context) -> int:
     task_ids = list(dict.fromkeys(ctx.ws.resolve("task", i) for i in ctx.args.ids))
     names = _names(ctx)
-    titles = [names.task(i) for i in task_ids]
-    with ctx.writer() as w:
-        for task_id in task_ids:
-            w.delete("task", task_id)
-    _said(ctx, [f"Deleted {counted(len(task_ids), 'task')}: {', '.join(titles)}"], task_ids)
+    # Deleted already: said, and not written again.
+    already = [i for i in task_ids if ctx.ws.task(i)["deleted"]]
+    deleting = [i for i in task_ids if i not in already]
+    titles = [names.task(i) for i in deleting]
+    if deleting:
+        with ctx.writer() as w:
+            for task_id in deleting:
+                w.delete("task", task_id)
+    lines = [f"{names.task(i)} is already deleted: nothing written" for i in already]
+    if deleting:
+        lines.append(f"Deleted {counted(len(deleting), 'task')}: {', '.join(titles)}")
+    _said(ctx, lines, deleting)
     return 0
 
 
@@ -356,5 +371,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p = sub.add_parser("log", parents=parents, help="show the activity log", description="Who changed what, when (newest first).")
     p.add_argument("id", nargs="?", help="only this record's history")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--limit", type=limit_number, default=50, help="at most this many entries (default: %(default)s)")
+    p.add_argument("--limit", type=limit_number_of_some, default=50, help="at most this many entries (default: %(default)s)")
     p.set_defaults(func=cmd_log)

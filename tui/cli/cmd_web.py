@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from crewdeck.tui.cli.common import Context, number_in, table
+from crewdeck.tui.cli.common import Context, check_tls, number_in, table
 from crewdeck.tui.web import signin
 from crewdeck.tui.workspace.errors import UserError
 
@@ -44,6 +44,7 @@ def _serve(ctx: Context) -> int:
         raise UserError(f"{path}: no such workspace file (create one with: crewdeck init {path})")
     if (a.tls_cert is None) != (a.tls_key is None):
         raise UserError("--tls-cert and --tls-key go together")
+    check_tls(a.tls_cert, a.tls_key, ("--tls-cert", "--tls-key"))
     from crewdeck.sync.server import serve_guarded
     from crewdeck.sync.server.guard import LimitError, connection_cap
     from crewdeck.tui.web.server import WebServer

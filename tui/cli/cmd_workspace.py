@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
+import json
 from pathlib import Path
 from typing import Any
 
 from crewdeck.sync.state.ids import new_id, short
-from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN_STATUSES, WORKSPACE_ROW
+from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN_STATUSES, FIRST_DAY, LAST_DAY, WORKSPACE_ROW, day_out_of_range
 from crewdeck.sync.state.sharedfile import directory_problem, setgid_problem
 from crewdeck.sync.state.sshkeys import PublicKey
 from crewdeck.sync.state.store import Store
@@ -50,6 +51,7 @@ def cmd_init(ctx: Context) -> int:
         raise UserError("init: --member, --name and --tz go together (the first member of the workspace)")
     tz = _zone(a.tz) if a.tz else None
     hours = parse_hours(a.hours)
+    _printable_at_init(a.title or path.stem, "--title" if a.title else None, a.name)
     # Refused before the file exists: once another member has opened it, it
     # would be too late (their -wal and -shm lock the others out).
     shared_badly = setgid_problem(path)
@@ -65,11 +67,34 @@ def cmd_init(ctx: Context) -> int:
                 {"handle": a.member.lower(), "name": a.name, "tz": tz, "hours": hours, "unix_user": _os_user(), "access": "manager"},
                 row_id=member_id,
             )
-    print(f"created workspace {path}")
+    print(visible(f"created workspace {path}"))
     problem = directory_problem(path)
     if problem:
-        print(f"note: to share this file with other members, {problem}")
+        print(visible(f"note: to share this file with other members, {problem}"))
     return 0
+
+
+def _control(entity: str, field: str, value: object) -> str | None:
+    """The first control character the rules would refuse in this value (``U+001B``), or ``None``.
+
+    The rules refuse them in every write but a workspace's first ones, which nobody is a member
+    yet to judge (``init``, the first ``member add``): those commands check here, as any later write would be.
+    """
+    from crewdeck.sync.state.rules import control_character
+
+    return control_character(entity, field, json.dumps(value))
+
+
+def _printable_at_init(title: str, title_flag: str | None, name: str | None) -> None:
+    for entity, flag, value in (("workspace", title_flag, title), ("member", "--name", name)):
+        control = _control(entity, "name", value or "")
+        if control is None:
+            continue
+        if flag is None:
+            raise UserError(
+                f"init: the workspace's name '{value}' (the file's name) may not hold control characters ({control}): give --title"
+            )
+        raise UserError(f"init: {flag}: text may not hold control characters ({control})")
 
 
 def _os_user() -> str | None:
@@ -91,7 +116,7 @@ def cmd_demo(ctx: Context) -> int:
     path = Path(ctx.args.path).expanduser()
     with Store.fresh(path) as store:
         summary = build_demo(store, now=ctx.now, tasks=ctx.args.tasks, seed=ctx.args.seed, unix_user=_os_user())
-    print(f"created demo workspace {path}: {summary}")
+    print(visible(f"created demo workspace {path}: {summary}"))
     return 0
 
 
@@ -118,6 +143,13 @@ def _member_values(a: argparse.Namespace, creating: bool) -> dict[str, Any]:
         values["groups"] = sorted({g.strip().lower() for g in a.groups.split(",") if g.strip()})
     if creating and ("name" not in values or "tz" not in values):
         raise UserError("member add: --name and --tz are required")
+    for field, flag in (("name", "--name"), ("role", "--role"), ("unix_user", "--unix-user")):
+        control = _control("member", field, values[field]) if values.get(field) else None
+        if control:
+            raise UserError(f"{flag}: text may not hold control characters ({control})")
+    outside = day_out_of_range(values.get("days_off"))
+    if outside:
+        raise UserError(f"--days-off: {outside} is out of range: dates run from {FIRST_DAY} to {LAST_DAY}")
     return values
 
 
@@ -153,8 +185,12 @@ def _said(ctx: Context, line: str, row_id: str) -> None:
     print(row_id if ctx.args.quiet else visible(line))
 
 
+def _naming(ctx: Context) -> describe.Naming:
+    return describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
+
+
 def _words(ctx: Context, w: Writer) -> str:
-    return describe.action_words(w.ops, describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24), set())
+    return describe.action_words(w.ops, _naming(ctx), set())
 
 
 def cmd_member_set(ctx: Context) -> int:
@@ -169,9 +205,11 @@ def cmd_member_set(ctx: Context) -> int:
         raise UserError(
             "member set: nothing to change (give --name, --tz, --hours, --role, --access, --unix-user, --days-off, --ssh-key or --ssh-key-rm)"
         )
+    # Named before the write: a new handle is said after the one it replaces.
+    names = _naming(ctx)
     with ctx.writer() as w:
         w.set("member", member.id, values)
-    _said(ctx, f"Modified @{member.handle}: {_words(ctx, w)}", member.id)
+    _said(ctx, f"Modified @{member.handle}: {describe.action_words(w.ops, names, set())}", member.id)
     return 0
 
 
@@ -315,6 +353,15 @@ def cmd_campaign_set(ctx: Context) -> int:
         values["pause_reason"] = ""
     if not values:
         raise UserError("campaign set: nothing to change")
+    renamed = slug(values["name"]) if isinstance(values.get("name"), str) else None
+    if renamed and any(c.slug == renamed and c.id != campaign.id for c in ctx.ws.campaigns()):
+        raise UserError(f"campaign set: campaign +{renamed} already exists (pick another name)")
+    start, end = values.get("start", campaign.start), values.get("end", campaign.end)
+    if start and end and end < start:
+        # Both given are checked with the values; one given is checked against what the campaign holds.
+        if "start" in values:
+            raise UserError(f"campaign set: --start {start} is after the campaign's end, {end} (give --end too)")
+        raise UserError(f"campaign set: --end {end} is before the campaign's start, {start} (give --start too)")
     with ctx.writer() as w:
         w.set("campaign", campaign.id, values)
     _said(ctx, f"Modified campaign {campaign.name}: {_words(ctx, w)}", campaign.id)

@@ -40,9 +40,18 @@ def _whole_number(text: str) -> int:
 
 def limit_number(text: str) -> int:
     """``--limit N``: 1 or more; a number larger than any count lists everything."""
+    return _limit(text, "or leave --limit out for everything")
+
+
+def limit_number_of_some(text: str) -> int:
+    """``limit_number`` for a list that shows some by default (``log``: the last 50)."""
+    return _limit(text, "a number larger than any count lists everything")
+
+
+def _limit(text: str, everything: str) -> int:
     value = _whole_number(text)
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} lists nothing: give 1 or more (or leave --limit out for everything)")
+        raise argparse.ArgumentTypeError(f"{value} lists nothing: give 1 or more ({everything})")
     return min(value, MAX_LIMIT)
 
 
@@ -130,6 +139,35 @@ class Context:
     def close(self) -> None:
         if self._ws is not None:
             self._ws.close()
+
+
+class _EncryptedKey(Exception):
+    """The key asks for a passphrase: the server asks for it when it starts, as ever."""
+
+
+def check_tls(cert: str | None, key: str | None, flags: tuple[str, str]) -> None:
+    """A certificate and key TLS can load, or a one-line ``UserError`` naming them: said before a server says it serves."""
+    if cert is None or key is None:
+        return
+    import ssl
+
+    for flag, path in zip(flags, (cert, key)):
+        if not Path(path).expanduser().is_file():
+            raise UserError(f"{flag} {path}: no such file")
+
+    def passphrase() -> str:
+        raise _EncryptedKey
+
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(Path(cert).expanduser(), Path(key).expanduser(), passphrase)
+    except _EncryptedKey:
+        return
+    except ssl.SSLError as exc:
+        raise UserError(
+            f"{flags[0]} {cert} and {flags[1]} {key} are not a PEM certificate and its private key ({exc.reason or exc})"
+        ) from None
+    except OSError as exc:
+        raise UserError(f"{flags[0]} {cert}, {flags[1]} {key}: {exc.strerror or exc}") from None
 
 
 def write_output(path: str | None, text: str) -> None:

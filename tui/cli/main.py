@@ -123,7 +123,17 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
     parents = [global_options(suppress=True)]
     for name in modules:
         importlib.import_module(f"{__package__}.{name}").register(sub, parents)
+    _name_commands(parser)
     return parser
+
+
+def _name_commands(parser: argparse.ArgumentParser) -> None:
+    """Each command's parser leaves its name (``crewdeck ledger add``) in the arguments, for errors found after parsing."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                command.set_defaults(command_prog=command.prog)
+                _name_commands(command)
 
 
 def command_module(argv: Sequence[str]) -> str | None:
@@ -148,7 +158,7 @@ def command_module(argv: Sequence[str]) -> str | None:
 def _run_app(ctx: Context) -> int:
     from crewdeck.tui.app.launch import launch
 
-    return launch(ctx)
+    return launch(ctx, on=(sys.stdin, sys.stdout))
 
 
 def error(message: str) -> int:
@@ -218,12 +228,27 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     # Negated filter terms (-#tag, -@ana) look like options to argparse.
     if extra:
         if not hasattr(args, "query") or any(not e.startswith("-") or e.startswith("--") for e in extra):
-            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+            Parser(prog=getattr(args, "command_prog", parser.prog)).error(f"unrecognized arguments: {' '.join(extra)}")
         args.query = [*args.query, *extra]
     return args
 
 
+def _open_closed_streams() -> None:
+    """A standard stream closed by the caller (``>&-``, ``<&-``) is ``None`` in Python: read it as ``/dev/null``.
+
+    Output nobody reads is dropped, as when the reader of a pipe went away;
+    input that is closed reads as empty; an error still exits with status 2.
+    """
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - the process's own, for its whole life
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - as above
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - as above
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _open_closed_streams()
     problem = unusable_argument(sys.argv[1:] if argv is None else argv)
     if problem:
         return error(problem)

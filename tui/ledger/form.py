@@ -10,6 +10,7 @@ the form accept and refuse exactly the same things.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from crewdeck.sync.state.ids import MIN_PREFIX
 from crewdeck.sync.state.money import MoneyError, parse_amount
 from crewdeck.sync.state.records import category as check_category
+from crewdeck.sync.state.rules import control_character
 from crewdeck.tui.ledger.actions import EntryDraft
 from crewdeck.tui.time.when import DateError, parse_day
 from crewdeck.tui.workspace.errors import UserError
@@ -68,6 +70,11 @@ def _check(name: str, text: str, ctx: FormContext) -> tuple[object, str | None]:
         return (ctx.today.isoformat() if name == "date" else "" if name == "memo" else None), None
     if "\n" in raw or "\r" in raw:
         return None, "one line only"
+    if name in ("payee", "memo"):
+        # The rules refuse it at the write, where the field (and an import's line) is no longer known.
+        control = control_character("ledger_entry", name, json.dumps(raw))
+        if control:
+            return None, f"text may not hold control characters ({control})"
     try:
         if name == "date":
             return parse_day(raw, ctx.today).isoformat(), None

@@ -518,7 +518,7 @@ def as_json(report: Report) -> dict[str, Any]:
 def missing_text(m: MissingRate, base: str) -> str:
     return (
         f"no {m.currency}/{base} rate on or before {m.first}: {words.counted(m.entries, 'entry')}"
-        f" ({m.first}..{m.last}) are not in the totals; add one with: crewdeck rate set {m.first} {m.currency}/{base} RATE"
+        f" ({m.first}..{m.last}) {'is' if m.entries == 1 else 'are'} not in the totals; add one with: crewdeck rate set {m.first} {m.currency}/{base} RATE"
     )
 
 

@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ssh.keys import MemberKey
 
 #: The subcommand every line crewdeck writes runs: how ``install`` tells its own lines from others.
@@ -46,7 +47,9 @@ def forced_command(program: str, workspace: Path, member: MemberKey) -> str:
 
 def line_for(program: str, workspace: Path, member: MemberKey) -> str:
     command = forced_command(program, workspace, member).replace("\\", "\\\\").replace('"', '\\"')
-    return f'restrict,pty,command="{command}" {member.key.text}'
+    key = member.key
+    # The comment is free text someone typed, and the lines are printed: shown, never sent (sshd reads no further than the key).
+    return f'restrict,pty,command="{command}" {key.identity} {visible(key.comment)}'.rstrip()
 
 
 def lines_for(program: str, workspace: Path, keys: Iterable[MemberKey]) -> list[str]:

@@ -147,11 +147,18 @@ def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member,
             if current is None:
                 current = ws.task_list_field(task_id, name)
             change = field_value(ws, name, text, me, now)
+            if not change:
+                raise UserError(f"{name}{op}: give what to {'add' if op == '+=' else 'remove'} (to clear them: {name}=)")
             values[name] = [*current, *(x for x in change if x not in current)] if op == "+=" else [x for x in current if x not in change]
         else:
             if name in ("due", "publish") and not context:
                 context = _time_context(ws, task, values, me)
             values[name] = field_value(ws, name, text, me, now, **context)
+    itself = f"“{task['title'] or task_id[:8]}”"
+    if task_id in (values.get("depends_on") or []):
+        raise UserError(f"depends_on: {itself} cannot wait for itself")
+    if values.get("duplicate_of") == task_id:
+        raise UserError(f"duplicate_of: {itself} cannot be a duplicate of itself")
     return values
 
 

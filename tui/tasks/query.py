@@ -121,9 +121,19 @@ class QueryContext:
     posts: Callable[[str, str], list[str]] | None = None
 
 
+#: The longest LIKE pattern SQLite runs, in bytes (its SQLITE_MAX_LIKE_PATTERN_LENGTH); a longer one fails the query.
+LIKE_PATTERN_BYTES = 50_000
+
+
 def like_pattern(text: str) -> str:
     """A LIKE pattern matching ``text`` anywhere, its ``%`` and ``_`` literal (with ``ESCAPE '\\'``)."""
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    if len(pattern.encode("utf-8", "surrogatepass")) > LIKE_PATTERN_BYTES:
+        raise UserError(
+            f"a search text of {len(text):,} characters is longer than SQLite can search for "
+            f"(at most {LIKE_PATTERN_BYTES - 2:,} bytes of UTF-8)"
+        )
+    return pattern
 
 
 def _day_bounds(text: str, ctx: QueryContext) -> tuple[str, str]:

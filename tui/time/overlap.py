@@ -39,6 +39,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from crewdeck.sync.state.records import LAST_DAY
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.tasks.edits import parse_estimate
 from crewdeck.tui.time.roster import spans_between, wall_instant
@@ -319,6 +320,10 @@ def meeting_values(slot: Slot, title: str, tz: str, creator: Member, now: dt.dat
     }
 
 
+#: The first instant past the last day a date may hold (``LAST_DAY``), in UTC.
+_CALENDAR_END = dt.datetime.combine(LAST_DAY + dt.timedelta(days=1), dt.time(), dt.UTC)
+
+
 def day_range(first: dt.date, days: int, tz: str) -> tuple[dt.datetime, dt.datetime]:
     """Local midnight of ``first`` to local midnight ``days`` later, in ``tz``, as UTC instants."""
     return wall_instant(first, 0, tz), wall_instant(first + dt.timedelta(days=days), 0, tz)
@@ -370,12 +375,15 @@ def read_search(
         day = parse_day(first, today) if first.strip() else today
     except DateError as exc:
         raise UserError(f"{flag}from: {exc}") from None
-    return Search(required, optional, minutes, day, days, tz)
+    # The days searched end with the calendar's (a meeting past it could not be booked).
+    return Search(required, optional, minutes, day, min(days, (LAST_DAY - day).days + 1), tz)
 
 
 def search(ws: Workspace, question: Search, now: dt.datetime, *, limit: int = 10) -> list[Slot]:
     """The best slots for ``question`` from ``now`` on, around and fair by the workspace's booked meetings."""
     start, end = day_range(question.first, question.days, question.tz)
+    # A meeting is due on its UTC date, which the rules keep within the calendar too.
+    end = min(end, _CALENDAR_END)
     burden = meeting_burden(ws, question.required + question.optional, max(start, now))
     busy = booked(ws, question.required + question.optional, start, end)
     return plan(

@@ -28,6 +28,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.results import targets
 from crewdeck.tui.tasks.edits import format_estimate
 from crewdeck.tui.tasks.recurrence import Rule
+from crewdeck.tui.time.hours import format_hours
 from crewdeck.tui.time.when import format_local, parse_utc, stamp_time
 from crewdeck.tui.workspace.placeholders import member_handle
 from crewdeck.tui.workspace.workspace import Workspace
@@ -51,6 +52,8 @@ class Naming:
     clock24: bool = True
     #: The workspace's base currency: a campaign's money targets are in it.
     currency: str = ""
+    #: A field's stored value before an operation (``row_id, field, op_id``), ``None`` when it had none: what a rename renamed.
+    earlier: Callable[[str, str, str], Any] | None = None
 
     @classmethod
     def of(cls, ws: Workspace, tz: str, now: dt.datetime, clock24: bool = True) -> Naming:
@@ -61,7 +64,13 @@ class Naming:
             row = conn.execute("SELECT title FROM task WHERE id = ?", (task_id,)).fetchone()
             return row[0] if row and isinstance(row[0], str) and row[0].strip() else None
 
-        return cls(ws.handles(), campaigns, title, tz, now, clock24, ws.base_currency)
+        def earlier(row_id: str, field: str, op_id: str) -> Any:
+            row = conn.execute(
+                "SELECT value FROM ops WHERE row_id = ? AND field = ? AND op_id < ? ORDER BY op_id DESC LIMIT 1", (row_id, field, op_id)
+            ).fetchone()
+            return stored_value(row[0]) if row else None
+
+        return cls(ws.handles(), campaigns, title, tz, now, clock24, ws.base_currency, earlier)
 
     def member(self, member_id: Any) -> str:
         if not isinstance(member_id, str) or not member_id:
@@ -160,7 +169,7 @@ def changes(ops: Iterable[Op], names: Naming, created: set[str], actors: Callabl
         for op in ordered:
             values[op.field] = stored_value(op.value)
         made = any(op.op_id in created for op in ordered)
-        what = describe(first.entity, first.row_id, values, made, names, kind=first.kind)
+        what = describe(first.entity, first.row_id, values, made, names, kind=first.kind, since=first.op_id)
         actor = actors(first) if actors else None
         who = names.member(first.member)
         subject = f"@{actor} as {who}" if actor else who
@@ -191,7 +200,8 @@ def stored_value(text: str) -> Any:
 def action_words(ops: Iterable[Op], names: Naming, created: set[str]) -> str:
     """What one action did, without its subject: "snoozed “Draft reel” until tmrw 09:00 CET",
     or for several records the first and how many more ("marked “A” done, and 2 more")."""
-    said = changes(ops, names, created)
+    # The record of a manager acting as another member (``--as``) is who made the change, not a change.
+    said = changes((op for op in ops if op.entity != "acting"), names, created)
     if not said:
         return "nothing"
     rows = {(c.entity, c.row_id) for c in said}
@@ -227,15 +237,20 @@ def op_words(op: Op, names: Naming, title: Any = None) -> str:
 # ------------------------------------------------------------------ sentences
 
 
-def describe(entity: str, row_id: str, values: dict[str, Any], created: bool, names: Naming, *, kind: str = "set") -> str:
-    """What a write did to a record, without its subject: "moved “Draft reel” to Fri 11-27 17:00 CET"."""
+def describe(
+    entity: str, row_id: str, values: dict[str, Any], created: bool, names: Naming, *, kind: str = "set", since: str | None = None
+) -> str:
+    """What a write did to a record, without its subject: "moved “Draft reel” to Fri 11-27 17:00 CET".
+
+    ``since``: the write's first operation, when known: a rename then says the name it replaced.
+    """
     try:
         if kind == APPEND:
             return _appended(entity, values.get("*"), names)
         if entity == "task":
-            return _task(row_id, values, created, names)
+            return _task(row_id, values, created, names, _before(names, row_id, "title", since))
         if entity == "member":
-            return _member(row_id, values, created, names)
+            return _member(row_id, values, created, names, _before(names, row_id, "handle", since))
         if entity == "campaign":
             return _campaign(row_id, values, created, names)
         if entity == "result":
@@ -252,6 +267,14 @@ def describe(entity: str, row_id: str, values: dict[str, Any], created: bool, na
     return _joined(
         [f"set {name} of {label} to {_plain(value, names)}" for name, value in values.items() if name not in _UNSAID], "changed " + label
     )
+
+
+def _before(names: Naming, row_id: str, field: str, since: str | None) -> str | None:
+    """The text ``field`` held before the write starting at ``since``, if it held one."""
+    if since is None or names.earlier is None:
+        return None
+    value = names.earlier(row_id, field, since)
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def _joined(phrases: list[str], fallback: str) -> str:
@@ -271,7 +294,7 @@ def _plain(value: Any, names: Naming) -> str:
     return quoted(text) if len(text) > QUOTE or " " in text else text
 
 
-def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> str:
+def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming, old_title: str | None = None) -> str:
     name = names.task(row_id, values.get("title"))
     if values.get("deleted") is True:
         return f"deleted {name}"
@@ -295,7 +318,9 @@ def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> 
         phrases.append(f"marked {{it}} a duplicate of {names.task(str(fields.pop('duplicate_of')))}")
         fields.pop("status")
     for name_, value in fields.items():
-        if name_ not in _UNSAID:
+        if name_ == "title" and old_title and value:
+            phrases.append(f"renamed {quoted(old_title)} to {quoted(str(value))}")
+        elif name_ not in _UNSAID:
             phrases.append(_task_field(name_, value, names))
     if not phrases:
         return f"changed {name}"
@@ -363,7 +388,7 @@ _POST_STATES = {
 _POST_TEXTS = {"copy", "link", "media", "first_comment"}
 
 
-def _member(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> str:
+def _member(row_id: str, values: dict[str, Any], created: bool, names: Naming, old_handle: str | None = None) -> str:
     handle = values.get("handle") if created else None
     who = f"@{handle}" if isinstance(handle, str) and handle else names.member(row_id)
     if values.get("deleted") is True:
@@ -374,13 +399,15 @@ def _member(row_id: str, values: dict[str, Any], created: bool, names: Naming) -
     phrases = []
     for name, value in values.items():
         if name == "handle":
-            phrases.append(f"renamed {who} to @{value}")
+            phrases.append(f"renamed {'@' + old_handle if old_handle else who} to @{value}")
         elif name == "deleted":
             phrases.append(f"brought {who} back")
         elif name == "tz":
             phrases.append(f"moved {who} to {value}")
-        elif name == "campaigns":
-            phrases.append(f"set the campaigns of {who} to {', '.join(names.campaign(c) for c in value) or 'none'}")
+        elif name == "campaigns" and isinstance(value, list):
+            phrases.append(f"set the campaigns of {who} to {', '.join(names.campaign(c) for c in value) or 'nothing'}")
+        elif name == "hours" and isinstance(value, dict):
+            phrases.append(f"set the hours of {who} to {format_hours(value) or 'nothing'}")
         elif name not in _UNSAID:
             phrases.append(f"set the {name.replace('_', ' ')} of {who} to {_plain(value, names)}")
     return _joined(phrases, f"changed {who}")
@@ -407,11 +434,11 @@ def _campaign(row_id: str, values: dict[str, Any], created: bool, names: Naming)
             continue
         elif key == "name":
             phrases.append(f"renamed the campaign to {value}")
-        elif key == "kpis":
+        elif key == "kpis" and isinstance(value, dict):
             found, counted = targets.of(value)
             said = ", ".join(t.text(names.currency) for t in found) or "none"
             phrases.append(f"set the targets of campaign {name} to {said} (CPA counts {counted})")
-        elif key == "approvals":
+        elif key == "approvals" and isinstance(value, list):
             phrases.append(f"set the approval chain of campaign {name} to {_chain(value, names)}")
         elif key not in _UNSAID:
             phrases.append(f"set the {key.replace('_', ' ')} of campaign {name} to {_plain(value, names)}")

@@ -1,0 +1,369 @@
+"""The command line used carelessly: closed streams, acting as someone, huge searches, odd text in settings."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import NOW_TEXT, ROOT, Cli
+from .test_cli import one_line_error
+
+
+def closed_stream_run(tmp_path: Path, fd: int, *args: str) -> subprocess.CompletedProcess[str]:
+    """``crewdeck ARGS`` in a process of its own whose descriptor ``fd`` is closed (``>&-``, ``<&-``)."""
+    config = tmp_path / "config.toml"
+    config.touch()
+    env = {**os.environ, "CREWDECK_CONFIG": str(config), "CREWDECK_NOW": NOW_TEXT}
+    script = f"import os, sys\nos.close({fd})\nsys.{('stdin', 'stdout', 'stderr')[fd]} = None\nfrom crewdeck.tui.cli.main import main\nsys.exit(main(sys.argv[1:]))"
+    return subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+
+
+def test_a_closed_standard_output_reads_as_one_nobody_reads(cli: Cli, tmp_path: Path) -> None:
+    # As when the reader of a pipe went away (`crewdeck tasks | head -1`): not an error, and no traceback.
+    cli.ok("add", "Brief legal")
+    for args in (["tasks", "all"], ["export"], ["add", "Draft reel"]):
+        result = closed_stream_run(tmp_path, 1, "-w", str(cli.workspace), "--as", "ana", *args)
+        assert (result.returncode, result.stderr) == (0, ""), args
+    assert "Draft reel" in cli.ok("tasks", "all")
+
+
+def test_a_closed_standard_input_reads_as_an_empty_one(cli: Cli, tmp_path: Path) -> None:
+    result = closed_stream_run(tmp_path, 0, "-w", str(cli.workspace), "--as", "ana", "ledger", "import", "-")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("crewdeck: error: -: the file is empty") and result.stderr.count("\n") == 1
+    listed = closed_stream_run(tmp_path, 0, "-w", str(cli.workspace), "--as", "ana", "member", "list")
+    assert listed.returncode == 0 and "@raj" in listed.stdout
+
+
+def test_a_closed_standard_error_keeps_the_exit_status_of_an_error(cli: Cli, tmp_path: Path) -> None:
+    result = closed_stream_run(tmp_path, 2, "-w", str(cli.workspace), "--as", "ana", "add", "Draft @nobody")
+    assert (result.returncode, result.stdout) == (2, "")
+
+
+def test_acting_as_another_member_says_what_changed_and_nothing_more(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft reel").strip()
+    # ana's Unix user is mapped to her; --as raj is "@ana as @raj": the record of that is no change of its own.
+    assert cli.ok("set", task_id, "priority=low", as_member="raj") == "Modified 1 task: set “Draft reel” to low priority\n"
+    assert cli.ok("member", "set", "raj", "--name", "Raj M", as_member="raj") == "Modified @raj: set the name of @raj to “Raj M”\n"
+
+
+def test_a_guest_is_refused_in_plain_words(cli: Cli) -> None:
+    cli.ok("member", "add", "cleo", "--name", "Cleo", "--tz", "America/New_York", "--access", "guest")
+    spend = ["ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "5 EUR", "--payee", "Meta"]
+    assert "guests add no ledger entries (rule guest_read_only)" in one_line_error(cli(*spend, as_member="cleo"))
+    assert "guests start no crises (rule guest_read_only)" in one_line_error(cli("crisis", "start", "--reason", "leak", as_member="cleo"))
+
+
+def test_an_unknown_argument_of_a_command_points_at_that_commands_help(cli: Cli) -> None:
+    err = one_line_error(
+        cli("ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "5 EUR", "--payee", "M", "-q")
+    )
+    assert err == "crewdeck: error: unrecognized arguments: -q (see: crewdeck ledger add --help)\n"
+    assert one_line_error(cli("crisis", "start", "spring-launch", "--reason", "x")).endswith("(see: crewdeck crisis start --help)\n")
+    assert one_line_error(cli("--bogus")).endswith("(see: crewdeck --help)\n")
+
+
+def test_a_search_text_too_long_for_sqlite_is_refused_as_such_not_blamed_on_the_workspace(cli: Cli) -> None:
+    cli.ok("ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "5 EUR", "--payee", "Meta")
+    cli.ok("add", "Brief legal")
+    huge = "x" * 60_000
+    for args in (["tasks", huge], ["tasks", "all", f"-{huge}"], ["ledger", "list", huge], ["ledger", "list", f"payee:{huge}"]):
+        err = one_line_error(cli(*args))
+        assert "cannot be used" not in err and "LIKE" not in err
+        assert (
+            err
+            == "crewdeck: error: a search text of 60,000 characters is longer than SQLite can search for (at most 49,998 bytes of UTF-8)\n"
+        )
+    # The longest that can be searched for still is.
+    assert cli("tasks", "x" * 49_998).err == "no tasks match\n"
+
+
+def test_workspace_show_spells_out_bidirectional_overrides_in_its_settings(cli: Cli) -> None:
+    cli.ok("workspace", "set", "name", "Team \u202egnp.exe")
+    cli.ok("workspace", "set", "crisis_checklist", '[{"title": "Call \u2066legal\u2069", "group": "legal", "due_minutes": 60}]')
+    shown = cli.ok("workspace", "show")
+    assert 'name = "Team <U+202E>gnp.exe"' in shown
+    assert '"title": "Call <U+2066>legal<U+2069>"' in shown
+    assert not any(c in shown for c in "\u202e\u2066\u2069")
+    # JSON keeps the value exact, as \\u escapes.
+    assert '"name": "Team \\u202egnp.exe"' in cli.ok("workspace", "show", "--json")
+
+
+def test_member_set_says_campaigns_by_name_and_a_new_handle_after_the_old_one(cli: Cli) -> None:
+    cli.ok("member", "add", "cleo", "--name", "Cleo", "--tz", "America/New_York", "--access", "guest")
+    said = cli.ok("member", "set", "cleo", "--campaigns", "spring-launch")
+    assert said == "Modified @cleo: set the campaigns of @cleo to Spring Launch\n"
+    assert (
+        cli.ok("member", "set", "cleo", "--hours", "mon-fri 08:00-12:00")
+        == "Modified @cleo: set the hours of @cleo to mon-fri 08:00-12:00\n"
+    )
+    assert cli.ok("member", "set", "cleo", "--handle", "cleo.b") == "Modified @cleo: renamed @cleo to @cleo.b\n"
+
+
+def test_post_show_spells_out_bidirectional_overrides_in_the_post(cli: Cli) -> None:
+    post_id = cli.ok("post", "add", "Launch \u2066reel\u2069 +spring-launch/instagram publish:2026-12-20 10:00").strip()
+    cli.ok(
+        "post",
+        "copy",
+        post_id,
+        "Big news\n\u202egnp.exe",
+        "--link",
+        "https://example.com/\u202ex",
+        "--first-comment",
+        "see \u2067bio\u2069",
+    )
+    shown = cli.ok("post", "show", post_id)
+    assert not any(c in shown for c in "\u202e\u2066\u2067\u2069"), shown
+    assert f"{post_id[:8]}  Launch <U+2066>reel<U+2069>" in shown
+    assert "  Big news\n  <U+202E>gnp.exe\n" in shown
+    assert "link: https://example.com/<U+202E>x" in shown and "first comment: see <U+2067>bio<U+2069>" in shown
+
+
+def test_crisis_status_and_end_spell_out_bidirectional_overrides_in_the_reason(cli: Cli) -> None:
+    crisis_id = cli.ok("crisis", "start", "--reason", "leak \u202eeht").strip()
+    status = cli.ok("crisis", "status")
+    assert f"CRISIS {crisis_id[:8]}: leak <U+202E>eht" in status and "\u202e" not in status
+    ended = cli.ok("crisis", "end", crisis_id)
+    assert "(leak <U+202E>eht)" in ended and "\u202e" not in ended
+
+
+def test_overlap_offers_no_slot_past_the_last_day_a_date_may_hold(cli: Cli) -> None:
+    slots = json.loads(cli.ok("overlap", "ana", "raj", "--from", "9998-12-30", "--json"))
+    assert slots and all(s["end"] <= "9999-01-01T00:00:00Z" for s in slots), [s["start"] for s in slots]
+    assert "Wed 12-30 to Thu 12-31" in cli.ok("overlap", "ana", "raj", "--from", "9998-12-30")
+    # So every slot offered can be booked, the last one too.
+    last = len(json.loads(cli.ok("overlap", "ana", "raj", "--from", "9998-12-31", "--json")))
+    assert cli.ok("overlap", "ana", "raj", "--from", "9998-12-31", "--book", "Year-end sync", "--pick", str(last)).startswith("booked ")
+
+
+def op_count(cli: Cli) -> int:
+    return len(json.loads(cli.ok("log", "--json")))
+
+
+def test_a_deleted_task_is_not_changed_unseen(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft reel").strip()
+    assert cli.ok("rm", task_id[:8]) == "Deleted 1 task: “Draft reel”\n"
+    before = op_count(cli)
+    assert cli.ok("rm", task_id[:8]) == "“Draft reel” is already deleted: nothing written\n"
+    for args in (["done", task_id[:8]], ["set", task_id[:8], "title=Final reel"]):
+        assert f"task {task_id[:8]} “Draft reel” was deleted" in one_line_error(cli(*args))
+    assert op_count(cli) == before
+
+
+def test_a_task_cannot_wait_for_or_duplicate_itself(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft reel").strip()
+    other = cli.ok("add", "Brief").strip()
+    before = op_count(cli)
+    assert "depends_on: “Draft reel” cannot wait for itself" in one_line_error(
+        cli("set", task_id[:8], f"depends_on={other[:8]},{task_id[:8]}")
+    )
+    assert "depends_on: “Draft reel” cannot wait for itself" in one_line_error(cli("set", task_id[:8], f"depends_on+={task_id[:8]}"))
+    assert "duplicate_of: “Draft reel” cannot be a duplicate of itself" in one_line_error(
+        cli("set", task_id[:8], f"duplicate_of={task_id[:8]}")
+    )
+    assert op_count(cli) == before
+
+
+def test_init_refuses_control_characters_as_every_later_write_does(tmp_path: Path) -> None:
+    c = Cli(tmp_path / "x.db")
+    first = ["--member", "ana", "--name", "Ana", "--tz", "UTC"]
+    cases = [
+        ([str(tmp_path / "x.db"), "--title", "Team\x1b[2J", *first], "init: --title: text may not hold control characters (U+001B)"),
+        (
+            [str(tmp_path / "x.db"), "--member", "ana", "--name", "Ana\x07", "--tz", "UTC"],
+            "init: --name: text may not hold control characters (U+0007)",
+        ),
+        (
+            [str(tmp_path / "team\x1b.db"), *first],
+            "init: the workspace's name 'team^[' (the file's name) may not hold control characters (U+001B): give --title",
+        ),
+    ]
+    for args, message in cases:
+        assert one_line_error(c("init", *args, as_member=None)) == f"crewdeck: error: {message}\n"
+    assert not list(tmp_path.glob("*.db*"))
+    assert c("init", str(tmp_path / "team\x1b.db"), "--title", "Team", *first, as_member=None).code == 0
+
+
+def test_paths_typed_with_control_characters_are_echoed_visible(tmp_path: Path) -> None:
+    odd = tmp_path / "odd\x1b[2Jdir"
+    odd.mkdir()
+    c = Cli(odd / "team.db")
+    made = c("init", str(odd / "team.db"), "--member", "ana", "--name", "Ana", "--tz", "UTC", as_member=None)
+    assert made.code == 0 and "\x1b" not in made.out and "odd^[[2Jdir" in made.out
+    said = c("--config", str(odd / "config.toml"), "config", "set", "theme", "nord", as_member=None)
+    assert said.code == 0 and said.out == f"{tmp_path}/odd^[[2Jdir/config.toml: theme = 'nord'\n"
+
+
+def test_a_rename_says_the_name_it_replaced_in_what_set_says_and_in_the_history(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft reel").strip()
+    assert cli.ok("set", task_id[:8], "title=Final reel") == "Modified 1 task: renamed “Draft reel” to “Final reel”\n"
+    cli.ok("set", task_id[:8], "title=Final reel v2")
+    history = cli.ok("log", task_id[:8])
+    assert "renamed “Draft reel” to “Final reel”" in history and "renamed “Final reel” to “Final reel v2”" in history
+    assert "renamed “Final reel v2” to “Final reel v2”" not in cli.ok("show", task_id[:8])
+    cli.ok("member", "set", "raj", "--handle", "rajm")
+    assert "renamed @raj to @rajm" in cli.ok("log")
+
+
+def test_campaign_set_keeps_the_run_in_order(cli: Cli) -> None:
+    cli.ok("campaign", "set", "spring-launch", "--start", "2026-03-01", "--end", "2026-06-30")
+    before = op_count(cli)
+    assert one_line_error(cli("campaign", "set", "spring-launch", "--start", "2026-07-01")) == (
+        "crewdeck: error: campaign set: --start 2026-07-01 is after the campaign's end, 2026-06-30 (give --end too)\n"
+    )
+    assert one_line_error(cli("campaign", "set", "spring-launch", "--end", "2026-02-01")) == (
+        "crewdeck: error: campaign set: --end 2026-02-01 is before the campaign's start, 2026-03-01 (give --start too)\n"
+    )
+    assert op_count(cli) == before
+    assert "2026-07-01..2026-08-31" in cli.ok("campaign", "set", "spring-launch", "--start", "2026-07-01", "--end", "2026-08-31") + cli.ok(
+        "campaign", "list"
+    )
+
+
+def test_campaign_set_says_targets_and_approvals_as_they_are_typed(cli: Cli) -> None:
+    said = cli.ok("campaign", "set", "spring-launch", "--target", "ctr>=1.2%", "--target", "roas>=3", "--target", "result=clicks")
+    assert said == "Modified campaign Spring Launch: set the targets of campaign Spring Launch to ctr>=1.2%, roas>=3x (CPA counts clicks)\n"
+    said = cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@raj; brand:group=brand")
+    assert said == "Modified campaign Spring Launch: set the approval chain of campaign Spring Launch to copy:@raj; brand:group=brand\n"
+    assert cli.ok("campaign", "set", "spring-launch", "--approvals", "none").endswith(
+        "set the approval chain of campaign Spring Launch to none\n"
+    )
+
+
+def test_a_missing_rate_warning_agrees_with_its_count(cli: Cli) -> None:
+    cli.ok("ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "15000 JPY", "--payee", "Tokyo Ads")
+    warning = cli("ledger", "report").err
+    assert "1 entry (2026-11-26..2026-11-26) is not in the totals" in warning, warning
+    cli.ok("ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "500 JPY", "--payee", "Tokyo Ads")
+    assert "2 entries (2026-11-26..2026-11-26) are not in the totals" in cli("ledger", "report").err
+
+
+def test_adding_or_removing_no_tag_is_refused_not_written(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft reel #instagram").strip()
+    before = op_count(cli)
+    for assignment in ("tags+=", "tags-= ", "tags+=#", "depends_on+=,"):
+        field, _, _ = assignment.partition("=")
+        assert f"{field}=: give what to {'add' if '+' in field else 'remove'}" in one_line_error(cli("set", task_id[:8], assignment))
+    assert op_count(cli) == before
+    assert cli.ok("set", task_id[:8], "tags=") == "Modified 1 task: removed the tags of “Draft reel”\n"
+
+
+def test_log_limit_zero_says_how_to_list_everything_truly(cli: Cli) -> None:
+    err = one_line_error(cli("log", "--limit", "0"))
+    assert "leave --limit out" not in err  # that lists the last 50
+    assert "0 lists nothing: give 1 or more (a number larger than any count lists everything)" in err
+    assert "(or leave --limit out for everything)" in one_line_error(cli("tasks", "--limit", "0"))
+
+
+def test_ledger_control_characters_are_named_by_field_and_line(cli: Cli, tmp_path: Path) -> None:
+    add = ["ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "5 EUR"]
+    assert one_line_error(cli(*add, "--payee", "Meta\x1b[2J")) == "crewdeck: error: payee: text may not hold control characters (U+001B)\n"
+    csv_file = tmp_path / "spend.csv"
+    csv_file.write_text(
+        "date,campaign,category,payee,amount,memo\n2026-11-20,spring-launch,ads,Meta,5.00,ok\n2026-11-20,spring-launch,ads,Meta,6.00,bell\x07\n"
+    )
+    err = one_line_error(cli("ledger", "import", str(csv_file)))
+    assert (
+        err == f"crewdeck: error: nothing imported: 1 bad row in {csv_file}: line 3: memo: text may not hold control characters (U+0007)\n"
+    )
+    assert cli("ledger", "list").err == "no entries match\n"
+
+
+def test_the_system_databases_leap_second_and_posix_copies_are_not_zones(cli: Cli) -> None:
+    # Only in the system's zone files (not in tzdata, so unknown on another host), and
+    # read wrongly: right/Europe/Berlin puts a December noon UTC at 14:00 +02:00.
+    for name in ("right/Europe/Berlin", "right/UTC", "posix/Europe/Berlin"):
+        err = one_line_error(cli("member", "add", "zed", "--name", "Zed", "--tz", name))
+        assert f"unknown time zone '{name}'" in err
+    assert "@zed" not in cli.ok("member", "list")
+
+
+def test_a_tls_certificate_that_cannot_be_used_is_named_before_anything_is_served(cli: Cli, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.pem"
+    bad.write_text("not a certificate\n")
+    missing = tmp_path / "missing.pem"
+    ws = str(cli.workspace)
+    runs = [
+        (
+            ["serve", ws, "--port", "1", "--ssl-certfile", str(missing), "--ssl-keyfile", str(bad)],
+            f"--ssl-certfile {missing}: no such file",
+        ),
+        (
+            ["serve", ws, "--port", "1", "--ssl-certfile", str(bad), "--ssl-keyfile", str(bad)],
+            f"--ssl-certfile {bad} and --ssl-keyfile {bad} are not",
+        ),
+        (["web", ws, "--port", "1", "--tls-cert", str(bad), "--tls-key", str(missing)], f"--tls-key {missing}: no such file"),
+        (["web", ws, "--port", "1", "--tls-cert", str(bad), "--tls-key", str(bad)], f"--tls-cert {bad} and --tls-key {bad} are not"),
+    ]
+    for args, message in runs:
+        result = cli(*args)
+        assert message in one_line_error(result) and result.out == "", args
+
+
+def test_the_app_without_a_terminal_is_refused_not_drawn_into_a_file(cli: Cli) -> None:
+    # Standard output here is a buffer, as `crewdeck > out.txt` makes it a file: the app would draw escape codes into it and wait.
+    result = cli()
+    assert one_line_error(result).startswith("crewdeck: error: the app needs a terminal")
+    assert result.out == ""
+
+
+def test_post_commands_on_a_deleted_post_say_so(cli: Cli) -> None:
+    post_id = cli.ok("post", "add", "Launch reel +spring-launch/instagram publish:2026-12-20 10:00").strip()
+    cli.ok("rm", post_id[:8])
+    for args in (["post", "show", post_id[:8]], ["post", "submit", post_id[:8]], ["post", "copy", post_id[:8], "Big news"]):
+        assert f"post {post_id[:8]} “Launch reel” was deleted" in one_line_error(cli(*args)), args
+
+
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB9ZsmCpGqsH6jcsV4tJpC4Xd1Mu1nVkSgx4cYN1h0mo"
+
+
+def test_authorized_keys_lines_spell_out_a_bidirectional_override_in_a_keys_comment(cli: Cli) -> None:
+    cli.ok("member", "set", "raj", "--ssh-key", f"{KEY} raj@\u202epotpal")
+    cli.ok("ssh", "account", "team")
+    for args in (["ssh", "authorized-keys"], ["ssh", "keys-command", "team"]):
+        lines = cli.ok(*args)
+        assert lines.endswith(f"{KEY} raj@<U+202E>potpal\n") and "\u202e" not in lines, args
+
+
+def test_the_first_member_of_an_empty_workspace_is_checked_for_control_characters_too(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    c = Cli(path)
+    assert c("init", str(path), as_member=None).code == 0
+    for option in ("--name", "--role"):
+        values = {"--name": "Zed", "--role": "lead", option: "Z\x1b[2J"}
+        err = one_line_error(c("member", "add", "zed", "--tz", "UTC", *(x for kv in values.items() for x in kv), as_member=None))
+        assert err == f"crewdeck: error: {option}: text may not hold control characters (U+001B)\n"
+    days = one_line_error(c("member", "add", "zed", "--name", "Zed", "--tz", "UTC", "--days-off", "2026-12-24,9999-01-01", as_member=None))
+    assert days == "crewdeck: error: --days-off: 9999-01-01 is out of range: dates run from 1900-01-01 to 9998-12-31\n"
+    assert "@zed" not in c.ok("member", "list", as_member=None)
+
+
+def test_ssh_account_is_a_printable_name(cli: Cli) -> None:
+    assert one_line_error(cli("ssh", "account", "te\u202eam")) == "crewdeck: error: 'te\\u202eam' is not a Unix account name\n"
+    assert cli.ok("ssh", "account") == "(none: set it with crewdeck ssh account USER)\n"
+
+
+def test_a_budget_month_outside_the_calendar_is_refused_and_reports_keep_working(cli: Cli) -> None:
+    for month in ("0000-01", "1899-12", "9999-01"):
+        err = one_line_error(cli("budget", "set", "spring-launch", "ads", "5", "--month", month))
+        assert f"'{month}' is not a budget period (run, or a month YYYY-MM from 1900-01 to 9998-12)" in err
+    cli.ok("budget", "set", "spring-launch", "ads", "5", "--month", "9998-12")
+    for args in (["ledger", "report"], ["ledger", "report", "--json"], ["ledger", "export", "--format", "hledger"]):
+        assert cli(*args).code == 0, args
+
+
+def test_workspace_set_names_the_setting_a_bad_number_was_for(cli: Cli) -> None:
+    assert one_line_error(cli("workspace", "set", "quiet_days", "1e3")) == "crewdeck: error: quiet_days: '1e3' is not a whole number\n"
+
+
+def test_campaign_set_rename_cannot_take_another_campaigns_slug(cli: Cli) -> None:
+    cli.ok("campaign", "add", "Winter Sale")
+    before = op_count(cli)
+    err = one_line_error(cli("campaign", "set", "spring-launch", "--rename", "WINTER sale"))
+    assert err == "crewdeck: error: campaign set: campaign +winter-sale already exists (pick another name)\n"
+    assert op_count(cli) == before
+    # Its own slug is no clash: a new spelling of the same name.
+    assert cli.ok("campaign", "set", "spring-launch", "--rename", "SPRING Launch").startswith("Modified campaign")
