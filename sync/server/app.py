@@ -225,6 +225,10 @@ def create_app(backend: Backend) -> Starlette:
             backend.wakeups.changed(workspace, page.head)
             if await long_poll(request, workspace, after, wait):
                 page = await backend.pull(workspace, after, limit, PAGE_BYTES)
+        if page.ops:
+            # Checked again once read: a revocation is for good, so a token that holds now held
+            # while the page was read, and one revoked meanwhile gets none of it.
+            await authorize(request, workspace)
         # A node's refused operations go back to it with its pulls too (its push's answer may have been lost).
         refused = await backend.refusals_after(workspace, info.member, node, refused_after) if node else []
         # Values are stored as canonical JSON text: splice them in unparsed.
