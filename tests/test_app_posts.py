@@ -477,3 +477,21 @@ async def test_the_calendars_title_gives_up_whole_parts_never_whose_days(team: P
         title = "".join(segment.text for segment in calendar.render_line(0)).strip()
         assert title in [" · ".join(parts[:n]) for n in range(3, len(parts) + 1)], (title, parts)
         assert "days in Europe/Berlin" in title
+
+
+async def test_z_off_a_post_takes_the_audience_the_posts_in_view_are_slotted_for(tmp_path: Path) -> None:
+    path = tmp_path / "zones.db"
+    store = team_workspace(path, NOW)
+    # Spring Launch's posts, for New York; App Install Push (for Kolkata) has none this week.
+    add_posts(store, 3, NOW + dt.timedelta(days=1), every=dt.timedelta(days=1))
+    store.close()
+    app = make_app(path, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        panel = calendar_of(app)
+        assert panel.laid is not None and panel.placed() is None  # the cursor is on a day with no post
+        await pilot.press("Z")
+        await settle(pilot)
+        assert panel.laid.zone == "America/New_York"

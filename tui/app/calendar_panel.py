@@ -11,6 +11,7 @@ clock), ``enter`` open, ``a`` approve, ``g`` the next gap.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 from textual import on
@@ -285,7 +286,7 @@ class CalendarPanel(Vertical):
             self._post_key(name)
 
     def _toggle_zone(self) -> None:
-        """Your zone ↔ the audience's of the campaign under the cursor (its post's, or its row's)."""
+        """Your zone ↔ the audience's of the campaign under the cursor (its post's, or its row's; on neither, the posts' in view)."""
         period = self.period
         viewer = self.services.viewer_tz
         target = viewer
@@ -296,11 +297,17 @@ class CalendarPanel(Vertical):
             if campaign is None and period.by_campaign and self.laid is not None and self.laid.rows:
                 row_name = self.laid.rows[self.calendar.row]
                 campaign = next((r.id for r in runs if r.name == row_name), None)
-            run = next((r for r in runs if r.id == campaign), None) or next((r for r in runs if r.audience_tz), None)
-            if run is None or not run.audience_tz:
+            if campaign is not None:
+                run = next((r for r in runs if r.id == campaign), None)
+                found = run.audience_tz if run else None
+            else:
+                # On no post and no campaign's row: the audience most of the posts in view are slotted for.
+                slotted = Counter(p.facts.slot_tz for p in (self.read.posts if self.read else []) if p.facts.slot_tz)
+                found = slotted.most_common(1)[0][0] if slotted else next((r.audience_tz for r in runs if r.audience_tz), None)
+            if not found:
                 self.app.notify("no campaign with an audience zone here", severity="warning")
                 return
-            target = run.audience_tz
+            target = found
         self.reload(CalendarPeriod(period.anchor, period.month, target, period.by_campaign))
 
     def _next_gap(self) -> None:
