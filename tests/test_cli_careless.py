@@ -367,3 +367,14 @@ def test_campaign_set_rename_cannot_take_another_campaigns_slug(cli: Cli) -> Non
     assert op_count(cli) == before
     # Its own slug is no clash: a new spelling of the same name.
     assert cli.ok("campaign", "set", "spring-launch", "--rename", "SPRING Launch").startswith("Modified campaign")
+
+
+def test_spend_and_results_are_not_tied_to_a_deleted_task(cli: Cli) -> None:
+    task_id = cli.ok("add", "Launch reel +spring-launch/instagram").strip()
+    cli.ok("rm", task_id[:8])
+    before = op_count(cli)
+    refusal = f"task {task_id[:8]} “Launch reel” was deleted"
+    assert refusal in one_line_error(cli("kpi", "add", task_id[:8], "2026-11-20", "reach=10"))
+    spend = ["--campaign", "spring-launch", "--category", "ads", "--amount", "10.00 EUR", "--payee", "Meta", "--task", task_id[:8]]
+    assert refusal in one_line_error(cli("ledger", "add", *spend))
+    assert op_count(cli) == before

@@ -135,19 +135,11 @@ def _said(ctx: Context, lines: list[str], ids: list[str]) -> None:
         print("\n".join(shown))
 
 
-def _live_task(ctx: Context, text: str) -> str:
-    """The id of the task ``text`` names; a deleted one is refused by name: it is listed nowhere, and a change to it would go unseen."""
-    task_id = ctx.ws.resolve("task", text)
-    if ctx.ws.task(task_id)["deleted"]:
-        raise UserError(f"task {task_id[:8]} {_names(ctx).task(task_id)} was deleted (crewdeck log {task_id[:8]} says when and by whom)")
-    return task_id
-
-
 def cmd_set(ctx: Context) -> int:
     from crewdeck.tui.tasks.edits import apply_assignments
     from crewdeck.tui.workspace import describe
 
-    task_id = _live_task(ctx, ctx.args.id)
+    task_id = ctx.ws.resolve("task", ctx.args.id, live=True)
     if not ctx.args.assignments:
         raise UserError("set: give at least one FIELD=VALUE")
     with ctx.writer() as w:
@@ -160,7 +152,7 @@ def cmd_set(ctx: Context) -> int:
 def cmd_done(ctx: Context) -> int:
     from crewdeck.tui.tasks import recurrence
 
-    task_ids = list(dict.fromkeys(_live_task(ctx, i) for i in ctx.args.ids))
+    task_ids = list(dict.fromkeys(ctx.ws.resolve("task", i, live=True) for i in ctx.args.ids))
     names = _names(ctx)
     # Done already: said, and not written again.
     already = [i for i in task_ids if ctx.ws.task(i)["status"] == "done"]

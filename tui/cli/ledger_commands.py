@@ -45,7 +45,10 @@ def cmd_add(ctx: Context) -> int:
         "task": a.task or "",
     }
     draft = parse_entry(
-        fields, FormContext.load(ws, _today(ctx)), needs_approval=a.pending, resolve_task=lambda prefix: ws.resolve("task", prefix)
+        fields,
+        FormContext.load(ws, _today(ctx)),
+        needs_approval=a.pending,
+        resolve_task=lambda prefix: ws.resolve("task", prefix, live=True),
     )
     print(actions.add_entry(ws, ctx.me, draft, ctx.now))
     return 0

@@ -166,7 +166,7 @@ def plan_entries(text: str, source: str, ws: Workspace, today: dt.date, mapping:
 
     def resolve_task(prefix: str) -> str:
         if prefix not in tasks:
-            tasks[prefix] = ws.resolve("task", prefix)
+            tasks[prefix] = ws.resolve("task", prefix, live=True)
         return tasks[prefix]
 
     problems: list[str] = []

@@ -123,7 +123,7 @@ def add(access: WorkspaceAccess, values: Mapping[str, str], needs_approval: bool
     def write(ws: Workspace) -> str:
         from crewdeck.tui.ledger.form import parse_entry
 
-        draft = parse_entry(values, ctx, needs_approval=needs_approval, resolve_task=lambda prefix: ws.resolve("task", prefix))
+        draft = parse_entry(values, ctx, needs_approval=needs_approval, resolve_task=lambda prefix: ws.resolve("task", prefix, live=True))
         return actions.add_entry(ws, access.me, draft, now)
 
     entry_id, ops = access.write_record(write)

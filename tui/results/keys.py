@@ -67,7 +67,7 @@ def parse_target(ws: Workspace, text: str) -> Key:
         if not slash or not name:
             raise UserError(f"{raw!r}: name the platform, as in +{raw[1:] or 'campaign'}/instagram")
         return Key("campaign", campaign=ws.campaign_by_name(name).id, platform=platform(where))
-    post = ws.resolve("task", raw)
+    post = ws.resolve("task", raw, live=True)
     problem = not_a_post(ws, post)
     if problem:
         raise UserError(problem)

@@ -16,8 +16,9 @@ from typing import Any
 
 from crewdeck.sync.client.metakeys import META_MEMBER
 from crewdeck.sync.state.ids import MIN_PREFIX, short
-from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, MEMBER, OPEN_STATUSES, WORKSPACE_ROW, Entity, ValidationError
+from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, ENTITIES, MEMBER, OPEN_STATUSES, WORKSPACE_ROW, Entity, ValidationError
 from crewdeck.sync.state.store import Store, WorkspaceError
+from crewdeck.sync.state.visible import visible
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.placeholders import (
     PLACEHOLDER_TZ,
@@ -315,8 +316,8 @@ class Workspace:
 
     # ------------------------------------------------------------ ids
 
-    def resolve(self, entity: str, prefix: str) -> str:
-        """A full id from the short prefix a person typed."""
+    def resolve(self, entity: str, prefix: str, *, live: bool = False) -> str:
+        """A full id from the short prefix a person typed; ``live``: one that was deleted is refused (a new link to it would point nowhere)."""
         text = prefix.strip().lower()
         if len(text) < MIN_PREFIX or not re.fullmatch(r"[0-9a-f]+", text):
             raise UserError(f"{prefix!r} is not an id: give at least {MIN_PREFIX} hex digits of a {entity} id")
@@ -327,4 +328,10 @@ class Workspace:
         if len(rows) > 1:
             shown = ", ".join(short(r[0]) for r in rows[:5])
             raise UserError(f"id {text} is ambiguous: {shown}{' …' if len(rows) > 5 else ''}; type more of it")
-        return str(rows[0][0])
+        found = str(rows[0][0])
+        deletable = "deleted" in ENTITIES[entity].by_name
+        if live and deletable and self.conn.execute(f"SELECT 1 FROM [{entity}] WHERE id = ? AND deleted = 1", (found,)).fetchone():
+            title = self.conn.execute("SELECT title FROM task WHERE id = ?", (found,)).fetchone() if entity == "task" else None
+            named = f" “{visible(title[0])}”" if title and title[0] else ""
+            raise UserError(f"{entity} {short(found)}{named} was deleted (crewdeck log {short(found)} says when and by whom)")
+        return found
