@@ -378,3 +378,10 @@ def test_spend_and_results_are_not_tied_to_a_deleted_task(cli: Cli) -> None:
     spend = ["--campaign", "spring-launch", "--category", "ads", "--amount", "10.00 EUR", "--payee", "Meta", "--task", task_id[:8]]
     assert refusal in one_line_error(cli("ledger", "add", *spend))
     assert op_count(cli) == before
+
+
+def test_show_of_a_deleted_task_says_it_was_deleted(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft reel").strip()
+    assert "deleted" not in cli.ok("show", task_id[:8]).splitlines()[0]
+    cli.ok("rm", task_id[:8])
+    assert cli.ok("show", task_id[:8]).splitlines()[0].endswith("(deleted: listed nowhere; the history below says when)")
