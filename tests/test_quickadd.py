@@ -74,6 +74,18 @@ def test_resolve_looks_names_up(cli: Cli) -> None:
     ws.close()
 
 
+def test_a_zone_written_in_small_letters_is_refused_with_its_name_not_read_into_the_title(cli: Cli) -> None:
+    d = quickadd.parse("Call the studio and/or the agency due:fri 17:00 europe/berlin")
+    assert d.title == "Call the studio and/or the agency"  # "and/or" is no zone's name
+    assert d.due_words == ["fri", "17:00", "europe/berlin"]
+    ws = Workspace.open(cli.workspace)
+    try:
+        with pytest.raises(UserError, match=r"due: unknown time zone 'europe/berlin' \(did you mean Europe/Berlin\?\)"):
+            quickadd.resolve(d, ws, ws.member_by_handle("ana"), NOW)
+    finally:
+        ws.close()
+
+
 def test_filter_terms_parse() -> None:
     q = query.parse("status:todo,doing @ana -#legal +launch !high due:<fri overdue carousel")
     kinds = [(t.kind, t.value, t.negate) for t in q.terms]

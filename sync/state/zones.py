@@ -51,13 +51,23 @@ def _all_zones() -> frozenset[str]:
     return frozenset(available_timezones()) - _NOT_ZONES
 
 
+@lru_cache(maxsize=1)
+def _zones_by_lower_case() -> dict[str, str]:
+    return {z.lower(): z for z in _all_zones()}
+
+
+def is_zone_in_other_case(name: str) -> bool:
+    """``europe/berlin``: a zone's name, in letters of another case (zone names are case-sensitive)."""
+    return name.lower() in _zones_by_lower_case() and name not in _all_zones()
+
+
 def suggest_zones(name: str, limit: int = 3) -> list[str]:
     zones = _all_zones()
     folded = name.strip().lower().replace(" ", "_")
     by_city = sorted(z for z in zones if z.lower().rsplit("/", 1)[-1] == folded.rsplit("/", 1)[-1])
     if by_city:
         return by_city[:limit]
-    lowered = {z.lower(): z for z in zones}
+    lowered = _zones_by_lower_case()
     if folded in lowered:
         return [lowered[folded]]
     import difflib  # only to suggest a zone for a name that is none: every command checks zones, few suggest

@@ -39,7 +39,10 @@ def cmd_show(ctx: Context) -> int:
 def task_lines(ctx: Context, d: TaskDetail, tz: str) -> list[str]:
     """The task's fields, due date and publish slot in everyone's zone, dependencies and urgency (the notes and history follow)."""
     clock24 = ctx.config.clock24
-    lines = [f"{d.title}  [{short(d.id)}]" + ("  (deleted: listed nowhere; the history below says when)" if d.record["deleted"] else ""), ""]
+    lines = [
+        f"{d.title}  [{short(d.id)}]" + ("  (deleted: listed nowhere; the history below says when)" if d.record["deleted"] else ""),
+        "",
+    ]
     lines += [f"{name:>13}  {value}" for name, value in detail_fields(d, tz, ctx.now, clock24)]
     viewer = ctx.me_or_none()
     for name, heading in (("due", "Due"), ("publish", "Publish slot")):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from crewdeck.sync.state.records import FIRST_DAY, LAST_DAY
-from crewdeck.sync.state.zones import looks_like_offset, zone
+from crewdeck.sync.state.zones import is_zone_in_other_case, looks_like_offset, zone
 
 UTC = dt.UTC
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -148,8 +148,9 @@ def names_a_zone(word: str) -> bool:
 
 def could_be_zone(word: str) -> bool:
     """In free text (a title), only a capitalised word with a slash may be a zone (``Europe/Berlin``, not ``and/or``),
-    or an offset such as ``UTC+5`` (taken so that it is refused with the zones to use instead)."""
-    return word == "UTC" or looks_like_offset(word) or ("/" in word and word[0].isupper())
+    or one that is a zone's name in other letters (``europe/berlin``), or an offset such as ``UTC+5``: the last two are
+    taken so that they are refused with the zone to use instead, not read into the title."""
+    return word == "UTC" or looks_like_offset(word) or ("/" in word and (word[0].isupper() or is_zone_in_other_case(word)))
 
 
 def time_shaped(word: str) -> bool:
