@@ -196,6 +196,7 @@ def test_a_key_free_where_the_binding_works_is_taken(cli: Cli, tmp_path: Path) -
         ("Enter", "'Enter' is not a key"),
         ("F5", "'F5' is not a key"),
         ("ctlr+o", "'ctlr+o' is not a key"),
+        ("ctrl+P", "'ctrl+P' is not a key: with a modifier, write the letter small (ctrl+p; add shift+ for the capital)"),
         (",", "an empty key between commas (a comma is 'comma')"),
         ("o,,p", "an empty key between commas (a comma is 'comma')"),
     ],

@@ -59,6 +59,11 @@ def not_a_key(keys: str) -> str | None:
         key = written.strip()
         if not key:
             return "an empty key between commas (a comma is 'comma')"
+        *modifiers, name = key.split("+")
+        if modifiers and len(name) == 1 and name.isupper():
+            # With a modifier a letter is named small (ctrl+shift+p for the capital): ctrl+P would never match.
+            small = "+".join([*modifiers, name.lower()])
+            return f"{key!r} is not a key: with a modifier, write the letter small ({small}; add shift+ for the capital)"
         if not _named(key):
             return f"{key!r} is not a key: name keys as Textual does (o, O, ctrl+o, f5, enter, space, comma), several separated by commas"
     return None
