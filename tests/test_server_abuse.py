@@ -6,6 +6,7 @@ PostgreSQL), and raw sockets where a misbehaving client is the point.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import json
@@ -20,7 +21,8 @@ import psycopg
 import pytest
 
 from crewdeck.sync.client.remote import Client, SyncError, push_pending
-from crewdeck.sync.server.app import MAX_WAIT
+from crewdeck.sync.server.app import MAX_WAIT, create_app
+from crewdeck.sync.server.filestore import FileBackend
 from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main
@@ -537,3 +539,40 @@ def test_a_stamp_used_again_is_refused_on_its_field_and_kept_twice_elsewhere_in_
         assert _stamp_used_again(server, create_token("ana", "--database", url, "--name", "team")[1], tmp_path) == ["One", "Two"]
     finally:
         assert server.stop() == ""
+
+
+async def test_a_long_poll_whose_client_has_gone_ends_instead_of_checking_its_token_for_a_minute(team: Path) -> None:
+    token = new_token("ana", "--workspace", str(team))
+    with Store(team) as store:
+        head = store.max_seq()
+    backend = FileBackend(team, "team")
+    app = create_app(backend)
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/v1/w/team/ops",
+        "raw_path": b"/v1/w/team/ops",
+        "root_path": "",
+        "query_string": f"after={head}&wait={MAX_WAIT:g}".encode(),
+        "headers": [(b"host", b"127.0.0.1"), (b"authorization", f"Bearer {token}".encode())],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8470),
+    }
+    sent: list[dict[str, object]] = []
+
+    async def gone() -> dict[str, object]:
+        return {"type": "http.disconnect"}  # the client closed the connection as soon as it asked
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    await backend.start()
+    try:
+        # Nothing arrives: without a look at the connection, the handler waits out the whole minute.
+        await asyncio.wait_for(app(scope, gone, send), timeout=MAX_WAIT / 2)
+    finally:
+        await backend.stop()
+    assert sent and sent[0].get("status") == 200

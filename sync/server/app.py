@@ -250,11 +250,14 @@ def create_app(backend: Backend) -> Starlette:
 
         The token is checked again every ``TOKEN_RECHECK`` seconds and when
         the wait ends: a poll whose token is revoked meanwhile ends with the
-        401 (``authorize`` raises it), never with the data.
+        401 (``authorize`` raises it), never with the data.  A poll whose
+        client has gone ends at its next check.
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait
         while not backend.wakeups.closing:
+            if await request.is_disconnected():
+                return False  # nobody to answer: no more checks of the token, for up to a minute
             woke = await backend.wakeups.wait(workspace, after, min(TOKEN_RECHECK, max(0.0, deadline - loop.time())))
             if not woke and loop.time() >= deadline:
                 return False
