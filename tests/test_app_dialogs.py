@@ -215,3 +215,25 @@ async def test_duplicate_of_offers_a_search_over_a_window_of_the_store(workspace
         assert not isinstance(app.screen, TaskPickerScreen)
         marked = record(workspace, duplicate)
         assert (marked["status"], marked["duplicate_of"]) == ("cancelled", original_id)
+
+
+async def test_quick_add_says_when_a_time_typed_is_one_the_clocks_skip(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.press(*"Spring post due:2027-03-28 02:30")  # Berlin's clocks go from 02:00 to 03:00 that night
+        await settle(pilot)
+        preview = str(app.screen.query_one("#prompt-preview").render())
+        assert "due: 02:30 does not exist in Europe/Berlin on Sun 2027-03-28 (the clocks go forward): 03:30 CEST instead" in preview
+        await pilot.press("ctrl+u")
+        await pilot.press(*"Spring post due:2027-03-28 03:30")
+        await settle(pilot)
+        assert "does not exist" not in str(app.screen.query_one("#prompt-preview").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("D")  # the due date of the task under the cursor
+        await pilot.press(*"2027-03-28 02:30")
+        await settle(pilot)
+        preview = str(app.screen.query_one("#prompt-preview").render())
+        assert "02:30 does not exist in Europe/Berlin on Sun 2027-03-28 (the clocks go forward): 03:30 CEST instead" in preview

@@ -385,3 +385,13 @@ def test_show_of_a_deleted_task_says_it_was_deleted(cli: Cli) -> None:
     assert "deleted" not in cli.ok("show", task_id[:8]).splitlines()[0]
     cli.ok("rm", task_id[:8])
     assert cli.ok("show", task_id[:8]).splitlines()[0].endswith("(deleted: listed nowhere; the history below says when)")
+
+
+def test_a_time_the_clocks_skip_is_said_where_it_is_typed(cli: Cli) -> None:
+    said = cli("add", "Spring post due:2027-03-28 02:30 Europe/Berlin")
+    assert said.code == 0
+    assert said.err == "note: due: 02:30 does not exist in Europe/Berlin on Sun 2027-03-28 (the clocks go forward): 03:30 CEST instead\n"
+    task_id = said.out.strip()
+    moved = cli("set", task_id[:8], "due=2027-03-28 02:15 Europe/Berlin")
+    assert moved.code == 0 and "02:15 does not exist in Europe/Berlin" in moved.err and "03:15 CEST instead" in moved.err
+    assert cli("set", task_id[:8], "due=2027-03-28 04:00 Europe/Berlin").err == ""

@@ -33,6 +33,7 @@ from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.deadlines import due_outside_hours
 from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.tasks.listing import TaskRow
+from crewdeck.tui.tasks.quickadd import skipped_times
 from crewdeck.tui.tasks.rows import CELLS, row_text
 from crewdeck.tui.tasks.views import VIEWS, View, find, views
 from crewdeck.tui.time.when import format_local, parse_utc, relative
@@ -426,6 +427,7 @@ class TasksPane(Pane):
             if due <= now:  # a date that has passed (today 08:00 at noon, eow on a Saturday)
                 late = relative(due, now)
                 parts.append("already overdue" + (f" by {late.removesuffix(' late')}" if late.endswith(" late") else ""))
+        parts += skipped_times(draft, values)
         return "→ " + " · ".join(parts)
 
     def _add(self, text: str) -> None:

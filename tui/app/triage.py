@@ -30,7 +30,7 @@ from crewdeck.tui.session.task_search import Matches, search_tasks
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.view import task_as_text
 from crewdeck.tui.time.roster import member_label
-from crewdeck.tui.time.when import format_local, parse_utc
+from crewdeck.tui.time.when import format_local, parse_utc, skipped_time
 
 if TYPE_CHECKING:
     # The screens of rarer keys are imported when first opened, not for the app's first paint.
@@ -124,9 +124,11 @@ class Triage:
             instant = parse_utc(utc)
             clock24 = services.config.clock24
             mine = format_local(instant, services.viewer_tz, now, clock24=clock24)
+            skipped = skipped_time(text.split(), value) if isinstance(value, dict) else None
+            said = f" · {skipped}" if skipped else ""
             if meant_tz == services.viewer_tz:
-                return f"→ {mine}"
-            return f"→ {format_local(instant, meant_tz, now, clock24=clock24)} ({meant_tz}) = {mine} for you"
+                return f"→ {mine}{said}"
+            return f"→ {format_local(instant, meant_tz, now, clock24=clock24)} ({meant_tz}) = {mine} for you{said}"
 
         return preview
 

@@ -20,7 +20,7 @@ from crewdeck.tui.tasks import listing as tasklist
 from crewdeck.tui.tasks import query as query_language
 from crewdeck.tui.tasks.behind import needs_catch_up
 from crewdeck.tui.tasks.printed import task_lines
-from crewdeck.tui.time.when import format_local, stamp_time
+from crewdeck.tui.time.when import format_local, skipped_time, stamp_time
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 
@@ -37,6 +37,8 @@ def cmd_add(ctx: Context) -> int:
     with ctx.writer() as w:
         task_id = w.create("task", values, row_id=recurrence.id_for(values))
     print(task_id)
+    for note in quickadd.skipped_times(draft, values):
+        print(visible(f"note: {note}"), file=sys.stderr)
     return 0
 
 
@@ -146,6 +148,13 @@ def cmd_set(ctx: Context) -> int:
         apply_assignments(ctx.ws, w, task_id, ctx.args.assignments, ctx.me, ctx.now, future=ctx.args.future)
     touched = sorted({op.row_id for op in w.ops if op.entity == "task"})
     _said(ctx, [f"Modified {counted(len(touched), 'task')}: {describe.action_words(w.ops, _names(ctx), set())}"], [task_id])
+    stored = ctx.ws.task(task_id)
+    for assignment in ctx.args.assignments:
+        name, _, text = assignment.partition("=")
+        if name.strip() in ("due", "publish"):
+            note = skipped_time(text.split(), stored[name.strip()])
+            if note:
+                print(visible(f"note: {name.strip()}: {note}"), file=sys.stderr)
     return 0
 
 

@@ -50,6 +50,7 @@ from crewdeck.tui.time.when import (
     day_words,
     parse_moment,
     parse_time,
+    skipped_time,
     time_shaped,
     utc_iso,
 )
@@ -237,3 +238,9 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime) -> d
             rule = replace(rule, tz=owner.tz)  # the end of the owner's day, in the owner's calendar
         values = first_instance(values, rule, owner, now)
     return values
+
+
+def skipped_times(draft: Draft, values: dict[str, Any]) -> list[str]:
+    """What to tell of a due date or publish slot typed at a time the zone skipped (it moved forward by the gap)."""
+    said = (skipped_time(draft.due_words, values.get("due")), skipped_time(draft.publish_words, values.get("publish")))
+    return [f"{name}: {note}" for name, note in zip(("due", "publish"), said) if note]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -424,3 +424,23 @@ def relative(instant: dt.datetime, now: dt.datetime) -> str:
     else:
         amount = f"{int(span // (86400 * 30))}mo"
     return f"{amount} late" if late else f"in {amount}"
+
+
+def skipped_time(words: Sequence[str], value: Mapping[str, str] | None) -> str | None:
+    """What to tell when the time typed in ``words`` is one the zone skipped, so ``value`` (a stored
+    instant and its zone) holds the time the gap moved it to; ``None`` when the time stands as typed."""
+    typed = [word for word in words if time_shaped(word)]
+    if not typed or not value:
+        return None
+    try:
+        asked = parse_time(typed[0])
+    except DateError:
+        return None
+    instant = parse_utc(value["utc"])
+    local = in_zone(instant, value["tz"])
+    if (local.hour, local.minute) == (asked.hour, asked.minute):
+        return None
+    return (
+        f"{asked:%H:%M} does not exist in {value['tz']} on {local:%a %Y-%m-%d} (the clocks go forward): "
+        f"{local:%H:%M} {zone_abbrev(instant, value['tz'])} instead"
+    )
