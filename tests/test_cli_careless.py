@@ -395,3 +395,12 @@ def test_a_time_the_clocks_skip_is_said_where_it_is_typed(cli: Cli) -> None:
     moved = cli("set", task_id[:8], "due=2027-03-28 02:15 Europe/Berlin")
     assert moved.code == 0 and "02:15 does not exist in Europe/Berlin" in moved.err and "03:15 CEST instead" in moved.err
     assert cli("set", task_id[:8], "due=2027-03-28 04:00 Europe/Berlin").err == ""
+
+
+def test_a_publish_slot_the_clocks_skip_is_said_too(cli: Cli) -> None:
+    said = cli("post", "add", "Spring reel +spring-launch/instagram publish:2027-03-28 02:30 Europe/Berlin")
+    assert said.code == 0 and said.err == (
+        "note: publish: 02:30 does not exist in Europe/Berlin on Sun 2027-03-28 (the clocks go forward): 03:30 CEST instead\n"
+    )
+    moved = cli("post", "slot", said.out.strip()[:8], "2027-03-28 02:45 Europe/Berlin")
+    assert moved.code == 0 and "note: slot: 02:45 does not exist in Europe/Berlin" in moved.err

@@ -38,15 +38,19 @@ def _said(view: PostView, ctx: Context) -> int:
 def _slot(ctx: Context, post_id: str, words: list[str]) -> dict[str, str]:
     """A slot typed as in quick-add's ``publish:``, read in the audience's zone of the post's campaign."""
     from crewdeck.tui.tasks.quickadd import publish_slot
-    from crewdeck.tui.time.when import DateError
+    from crewdeck.tui.time.when import DateError, skipped_time
 
     campaign, platform = ctx.ws.conn.execute("SELECT campaign, platform FROM task WHERE id = ?", (post_id,)).fetchone()
     found = ctx.ws.campaign(campaign) if campaign else None
     audience = found.audience_tz if found and found.audience_tz else ctx.viewer_tz
     try:
-        return publish_slot(words, audience, platform, shared_publish(ctx.ws.conn), ctx.now).value()
+        slot = publish_slot(words, audience, platform, shared_publish(ctx.ws.conn), ctx.now).value()
     except (DateError, ValueError) as exc:
         raise UserError(f"slot: {exc}") from None
+    note = skipped_time(words, slot)
+    if note:
+        print(visible(f"note: slot: {note}"), file=sys.stderr)
+    return slot
 
 
 # ------------------------------------------------------------ post
@@ -59,6 +63,8 @@ def cmd_post_add(ctx: Context) -> int:
     draft.post = True
     values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now)
     print(writing.add_post(ctx.ws.store, ctx.me.id, values))
+    for note in quickadd.skipped_times(draft, values):
+        print(visible(f"note: {note}"), file=sys.stderr)
     return 0
 
 
