@@ -81,12 +81,15 @@ def test_a_search_text_too_long_for_sqlite_is_refused_as_such_not_blamed_on_the_
     for args in (["tasks", huge], ["tasks", "all", f"-{huge}"], ["ledger", "list", huge], ["ledger", "list", f"payee:{huge}"]):
         err = one_line_error(cli(*args))
         assert "cannot be used" not in err and "LIKE" not in err
-        assert (
-            err
-            == "crewdeck: error: a search text of 60,000 characters is longer than SQLite can search for (at most 49,998 bytes of UTF-8)\n"
+        assert err == (
+            "crewdeck: error: a search text of 60,000 characters is longer than SQLite can search for: "
+            "60,000 bytes of UTF-8 (%, _ and \\ count twice), at most 49,998\n"
         )
     # The longest that can be searched for still is.
     assert cli("tasks", "x" * 49_998).err == "no tasks match\n"
+    # An underscore is searched for escaped, as two bytes: the message said "at most 49,998 bytes" of 30,000.
+    err = one_line_error(cli("tasks", "_" * 30_000))
+    assert "30,000 characters" in err and "60,000 bytes of UTF-8 (%, _ and \\ count twice), at most 49,998" in err
 
 
 def test_workspace_show_spells_out_bidirectional_overrides_in_its_settings(cli: Cli) -> None:
