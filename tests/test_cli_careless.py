@@ -114,6 +114,15 @@ def test_member_set_says_campaigns_by_name_and_a_new_handle_after_the_old_one(cl
     assert cli.ok("member", "set", "cleo", "--handle", "cleo.b") == "Modified @cleo: renamed @cleo to @cleo.b\n"
 
 
+def test_member_set_says_what_it_did_as_the_log_says_it(cli: Cli) -> None:
+    # A member's other changes in a write that renames them named the old handle ("moved @cleo to …"), the log the new one.
+    cli.ok("member", "add", "cleo", "--name", "Cleo", "--tz", "America/New_York")
+    said = cli.ok("member", "set", "cleo", "--tz", "Europe/Paris", "--handle", "cleo.b")
+    logged = cli.ok("log", "--limit", "1").split("  ", 1)[1]
+    assert said == "Modified @cleo: " + logged.removeprefix("@ana ")
+    assert said == "Modified @cleo: moved @cleo.b to Europe/Paris; renamed @cleo to @cleo.b\n"
+
+
 def test_post_show_spells_out_bidirectional_overrides_in_the_post(cli: Cli) -> None:
     post_id = cli.ok("post", "add", "Launch \u2066reel\u2069 +spring-launch/instagram publish:2026-12-20 10:00").strip()
     cli.ok(
