@@ -550,6 +550,9 @@ async def test_help_shows_each_key_as_the_character_it_types(workspace: Path) ->
     shown = {description: keys for keys, description, _ in binding_rows(ContentCalendar.BINDINGS, {})}
     assert (shown["+1 hour"], shown["-1 hour"], shown["+1 day"], shown["-1 day"]) == ("+", "-", ">", "<")
     assert [keys for keys, _, _ in binding_rows([Binding("space,shift+tab,ctrl+r", "x")], {})] == ["space, shift+tab, ctrl+r"]
+    # A keymap's list spaced as Textual takes it: "o,  [" had two spaces.
+    spaced = binding_rows([Binding("d", "done", id="triage.done")], {"triage.done": "o, left_square_bracket"})
+    assert [keys for keys, _, _ in spaced] == ["o, ["]
 
 
 async def test_the_palette_names_each_key_as_the_keymap_has_it(workspace: Path) -> None:

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import ssl
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
+import pytest
+
 from .conftest import NOW_TEXT, ROOT, Cli
+from .syncsupport import free_port, wait_until
 from .test_cli import one_line_error
+
+OPENSSL = shutil.which("openssl")
 
 
 def closed_stream_run(tmp_path: Path, fd: int, *args: str) -> subprocess.CompletedProcess[str]:
@@ -73,12 +81,15 @@ def test_a_search_text_too_long_for_sqlite_is_refused_as_such_not_blamed_on_the_
     for args in (["tasks", huge], ["tasks", "all", f"-{huge}"], ["ledger", "list", huge], ["ledger", "list", f"payee:{huge}"]):
         err = one_line_error(cli(*args))
         assert "cannot be used" not in err and "LIKE" not in err
-        assert (
-            err
-            == "crewdeck: error: a search text of 60,000 characters is longer than SQLite can search for (at most 49,998 bytes of UTF-8)\n"
+        assert err == (
+            "crewdeck: error: a search text of 60,000 characters is longer than SQLite can search for: "
+            "60,000 bytes of UTF-8 (%, _ and \\ count twice), at most 49,998\n"
         )
     # The longest that can be searched for still is.
     assert cli("tasks", "x" * 49_998).err == "no tasks match\n"
+    # An underscore is searched for escaped, as two bytes: the message said "at most 49,998 bytes" of 30,000.
+    err = one_line_error(cli("tasks", "_" * 30_000))
+    assert "30,000 characters" in err and "60,000 bytes of UTF-8 (%, _ and \\ count twice), at most 49,998" in err
 
 
 def test_workspace_show_spells_out_bidirectional_overrides_in_its_settings(cli: Cli) -> None:
@@ -101,6 +112,15 @@ def test_member_set_says_campaigns_by_name_and_a_new_handle_after_the_old_one(cl
         == "Modified @cleo: set the hours of @cleo to mon-fri 08:00-12:00\n"
     )
     assert cli.ok("member", "set", "cleo", "--handle", "cleo.b") == "Modified @cleo: renamed @cleo to @cleo.b\n"
+
+
+def test_member_set_says_what_it_did_as_the_log_says_it(cli: Cli) -> None:
+    # A member's other changes in a write that renames them named the old handle ("moved @cleo to …"), the log the new one.
+    cli.ok("member", "add", "cleo", "--name", "Cleo", "--tz", "America/New_York")
+    said = cli.ok("member", "set", "cleo", "--tz", "Europe/Paris", "--handle", "cleo.b")
+    logged = cli.ok("log", "--limit", "1").split("  ", 1)[1]
+    assert said == "Modified @cleo: " + logged.removeprefix("@ana ")
+    assert said == "Modified @cleo: moved @cleo.b to Europe/Paris; renamed @cleo to @cleo.b\n"
 
 
 def test_post_show_spells_out_bidirectional_overrides_in_the_post(cli: Cli) -> None:
@@ -301,6 +321,44 @@ def test_a_tls_certificate_that_cannot_be_used_is_named_before_anything_is_serve
     for args, message in runs:
         result = cli(*args)
         assert message in one_line_error(result) and result.out == "", args
+
+
+@pytest.mark.skipif(OPENSSL is None, reason="LOUD SKIP: openssl is not installed (apt-get install openssl; .ci/run installs it)")
+def test_tls_files_named_from_home_are_the_files_served(cli: Cli, tmp_path: Path) -> None:
+    # No shell expands a ~ after "=": `--ssl-certfile=~/tls/cert.pem` reaches crewdeck with it. The check read
+    # $HOME/tls/cert.pem and passed; the server then opened "~/tls/cert.pem" as typed and failed, after saying it served.
+    home = tmp_path / "home"
+    (home / "tls").mkdir(parents=True)
+    cert, key = home / "tls" / "cert.pem", home / "tls" / "key.pem"
+    assert OPENSSL is not None
+    made = ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)]
+    subprocess.run([OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", *made], check=True, capture_output=True)
+    config = tmp_path / "config.toml"
+    config.touch()
+    env = {**os.environ, "HOME": str(home), "CREWDECK_CONFIG": str(config)}
+    trusted = ssl.create_default_context(cafile=str(cert))
+    ws = str(cli.workspace)
+    for args, path in (
+        (["serve", ws, "--ssl-certfile=~/tls/cert.pem", "--ssl-keyfile=~/tls/key.pem"], "/v1/health"),
+        (["web", ws, "--tls-cert=~/tls/cert.pem", "--tls-key=~/tls/key.pem"], "/"),
+    ):
+        port = free_port()
+        argv = [sys.executable, "-m", "crewdeck.tui.cli.main", *args, "--port", str(port)]
+        server = subprocess.Popen(argv, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+        def answers(server: subprocess.Popen[bytes] = server, url: str = f"https://127.0.0.1:{port}{path}", command: str = args[0]) -> bool:
+            if server.poll() is not None:
+                raise AssertionError(f"crewdeck {command} exited: {server.stderr.read().decode() if server.stderr else ''}")
+            try:
+                return httpx.get(url, verify=trusted, timeout=2).status_code == 200
+            except httpx.TransportError:
+                return False
+
+        try:
+            wait_until(answers, f"crewdeck {args[0]} over TLS")
+        finally:
+            server.terminate()
+            server.communicate(timeout=20)
 
 
 def test_the_app_without_a_terminal_is_refused_not_drawn_into_a_file(cli: Cli) -> None:

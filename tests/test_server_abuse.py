@@ -294,6 +294,28 @@ def test_data_arriving_as_a_token_is_revoked_reaches_only_live_tokens(team: Path
         assert server.stop() == ""
 
 
+def test_a_page_read_as_its_token_is_revoked_is_not_sent(team: Path) -> None:
+    # A pull checks the token, then reads the page: a revocation between the two got the page (the race the test above
+    # caught once). Here the revocation lands as the read begins, every time.
+    from starlette.testclient import TestClient
+
+    from crewdeck.sync.server.app import create_app
+    from crewdeck.sync.server.backend import Pulled
+    from crewdeck.sync.server.filestore import FileBackend
+
+    token_id, token = create_token("ana", "--workspace", str(team))
+
+    class RevokedAsThePageIsRead(FileBackend):
+        async def pull(self, workspace: str, after: int, limit: int, max_bytes: int) -> Pulled:
+            crewdeck("token", "revoke", token_id, "--workspace", str(team))
+            return await super().pull(workspace, after, limit, max_bytes)
+
+    with TestClient(create_app(RevokedAsThePageIsRead(team, "team"))) as client:
+        answer = client.get("/v1/w/team/ops?after=0", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 401, answer.text[:200]  # it was a 200 with the page
+    assert answer.json()["error"] == "invalid_token"
+
+
 # ---------------------------------------------------------------- what the server reveals, and warnings
 
 

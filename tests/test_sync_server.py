@@ -269,6 +269,8 @@ def test_an_open_stream_ends_when_its_member_is_made_a_guest_or_removed(
     finally:
         client.close()
     assert len(heads) == 1  # no poke after the change
+    # The reason the server gives, not "the server revoked this token" whatever it said.
+    assert ended[0].code == {"set": "guest_no_replica", "rm": "member_removed"}[change[0]], ended[0]
     answer = httpx.get(f"{server.url}/v1/w/team/ops", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code in (401, 403)
 

@@ -20,6 +20,8 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from crewdeck.widgets.pane_bar import whole_parts
+
 #: States with a colour of their own.
 CALENDAR_STATES = (
     "idea",
@@ -248,8 +250,5 @@ class ContentCalendar(Widget, can_focus=True):
 
 def _fitted(title: str, width: int) -> str:
     """``title``'s " · " parts that fit ``width`` whole, from the first: the last say least; the first, cut with "…" if it alone does not fit."""
-    parts = title.split(" · ")
-    while len(parts) > 1 and cell_len(" · ".join(parts)) > width:
-        parts.pop()
-    shown = " · ".join(parts)
+    shown = whole_parts(title, width)
     return shown if cell_len(shown) <= width else set_cell_size(shown, max(0, width - 1)) + "…"

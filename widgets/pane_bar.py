@@ -33,7 +33,7 @@ class PaneBar(Widget):
         text.append(self.title, self.get_component_rich_style("pane-bar--title"))
         if self.info:
             text.append("  ")
-            text.append(_whole_parts(self.info, self.content_size.width - text.cell_len), self.get_component_rich_style("pane-bar--info"))
+            text.append(whole_parts(self.info, self.content_size.width - text.cell_len), self.get_component_rich_style("pane-bar--info"))
         if self.hint:
             room = self.size.width - text.cell_len - len(self.hint)
             if room > 1:
@@ -42,8 +42,9 @@ class PaneBar(Widget):
         return text
 
 
-def _whole_parts(info: str, width: int) -> str:
-    """``info``'s " · " parts that fit ``width`` whole, from the first: a narrow pane loses the last, never half of one ("· 6")."""
+def whole_parts(info: str, width: int) -> str:
+    """``info``'s " · " parts that fit ``width`` whole, from the first (the first alone if none fits): a narrow pane loses
+    the last, never half of one ("· 6"). The content calendar's title is cut the same way."""
     parts = info.split(" · ")
     while len(parts) > 1 and cell_len(" · ".join(parts)) > width:
         parts.pop()

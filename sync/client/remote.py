@@ -124,6 +124,15 @@ def _message(status: int, content: bytes) -> tuple[str, dict[str, Any]]:
     return f"the server answered {status}", {}
 
 
+def _stream_ended(data: str) -> SyncError:
+    """Why the server ended an event stream (``{"error", "message"}``): a revoked token, a member removed or made a guest."""
+    message, body = _message(200, data.encode())
+    code = body.get("error")
+    if isinstance(code, str) and code:
+        return SyncError(message, code)
+    return SyncError("the server revoked this token", "invalid_token")  # a server that gives no reason
+
+
 def _read_capped(response: httpx.Response, url: str, max_bytes: int) -> bytes:
     """The body, or ``PageTooLarge`` as soon as it passes ``max_bytes`` (the rest is never read)."""
     declared = response.headers.get("content-length", "")
@@ -244,7 +253,7 @@ class Client:
                         except (ValueError, KeyError, TypeError):
                             continue
                     elif line.startswith("data:") and event == "revoked":
-                        raise SyncError("the server revoked this token", "invalid_token")
+                        raise _stream_ended(line[5:])
                     elif not line:
                         event = ""
         except httpx.HTTPError as exc:

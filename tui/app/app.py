@@ -222,7 +222,7 @@ def _framed(pane: Pane, number: int) -> Pane:
     return pane
 
 
-#: The app's own actions a guest has: quitting (the Approvals view's keys are the view's).
+#: The app's own actions a guest has: quitting, and f5 on a replica (the Approvals view's keys are the view's).
 GUEST_ACTIONS = frozenset({"quit", "sync_now"})
 
 

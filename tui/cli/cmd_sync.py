@@ -86,7 +86,7 @@ def cmd_serve(ctx: Context) -> int:
     header_timeout = HEADER_TIMEOUT if a.header_timeout is None else a.header_timeout
     if (a.ssl_certfile and not a.ssl_keyfile) or (a.ssl_keyfile and not a.ssl_certfile):
         raise UserError("serve: --ssl-certfile and --ssl-keyfile go together")
-    check_tls(a.ssl_certfile, a.ssl_keyfile, ("--ssl-certfile", "--ssl-keyfile"))
+    certfile, keyfile = check_tls(a.ssl_certfile, a.ssl_keyfile, ("--ssl-certfile", "--ssl-keyfile"))
     if a.database and a.path:
         raise UserError("serve: give a workspace file or --database, not both")
     if not 0 < header_timeout <= 3600:
@@ -125,8 +125,8 @@ def cmd_serve(ctx: Context) -> int:
         backend,
         a.host,
         a.port,
-        ssl_certfile=a.ssl_certfile,
-        ssl_keyfile=a.ssl_keyfile,
+        ssl_certfile=certfile,
+        ssl_keyfile=keyfile,
         log_level=a.log_level,
         header_timeout=header_timeout,
         max_connections=max_connections,

@@ -44,7 +44,7 @@ def _serve(ctx: Context) -> int:
         raise UserError(f"{path}: no such workspace file (create one with: crewdeck init {path})")
     if (a.tls_cert is None) != (a.tls_key is None):
         raise UserError("--tls-cert and --tls-key go together")
-    check_tls(a.tls_cert, a.tls_key, ("--tls-cert", "--tls-key"))
+    cert, key = check_tls(a.tls_cert, a.tls_key, ("--tls-cert", "--tls-key"))
     from crewdeck.sync.server import serve_guarded
     from crewdeck.sync.server.guard import LimitError, connection_cap
     from crewdeck.tui.web.server import WebServer
@@ -59,7 +59,7 @@ def _serve(ctx: Context) -> int:
     port = a.port or DEFAULT_PORT
     print(f"crewdeck web: {path} on {scheme}://{host}:{port}/ (links: crewdeck web link @H --url {scheme}://{host}:{port})", flush=True)
     # Behind the sync server's guard: a request's head must arrive in time, and half-sent ones cannot use up the open files.
-    serve_guarded(server.asgi, host, port, ssl_certfile=a.tls_cert, ssl_keyfile=a.tls_key, max_connections=max_connections)
+    serve_guarded(server.asgi, host, port, ssl_certfile=cert, ssl_keyfile=key, max_connections=max_connections)
     return 0
 
 

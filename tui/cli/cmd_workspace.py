@@ -185,12 +185,8 @@ def _said(ctx: Context, line: str, row_id: str) -> None:
     print(row_id if ctx.args.quiet else visible(line))
 
 
-def _naming(ctx: Context) -> describe.Naming:
-    return describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
-
-
 def _words(ctx: Context, w: Writer) -> str:
-    return describe.action_words(w.ops, _naming(ctx), set())
+    return describe.action_words(w.ops, describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24), set())
 
 
 def cmd_member_set(ctx: Context) -> int:
@@ -205,11 +201,10 @@ def cmd_member_set(ctx: Context) -> int:
         raise UserError(
             "member set: nothing to change (give --name, --tz, --hours, --role, --access, --unix-user, --days-off, --ssh-key or --ssh-key-rm)"
         )
-    # Named before the write: a new handle is said after the one it replaces.
-    names = _naming(ctx)
     with ctx.writer() as w:
         w.set("member", member.id, values)
-    _said(ctx, f"Modified @{member.handle}: {describe.action_words(w.ops, names, set())}", member.id)
+    # A new handle is said after the one it replaced as the log says it (``Naming.earlier``): "renamed @cleo to @cleo.b".
+    _said(ctx, f"Modified @{member.handle}: {_words(ctx, w)}", member.id)
     return 0
 
 

@@ -145,29 +145,35 @@ class _EncryptedKey(Exception):
     """The key asks for a passphrase: the server asks for it when it starts, as ever."""
 
 
-def check_tls(cert: str | None, key: str | None, flags: tuple[str, str]) -> None:
-    """A certificate and key TLS can load, or a one-line ``UserError`` naming them: said before a server says it serves."""
+def check_tls(cert: str | None, key: str | None, flags: tuple[str, str]) -> tuple[str | None, str | None]:
+    """A certificate and key TLS can load, or a one-line ``UserError`` naming them: said before a server says it serves.
+
+    Returns them as the server is to open them, ``~`` expanded as in every path crewdeck takes: the
+    server opens what was checked (``--ssl-certfile=~/cert.pem`` reaches crewdeck with its ``~``).
+    """
     if cert is None or key is None:
-        return
+        return cert, key
     import ssl
 
-    for flag, path in zip(flags, (cert, key)):
-        if not Path(path).expanduser().is_file():
-            raise UserError(f"{flag} {path}: no such file")
+    paths = (str(Path(cert).expanduser()), str(Path(key).expanduser()))
+    for flag, typed, path in zip(flags, (cert, key), paths):
+        if not Path(path).is_file():
+            raise UserError(f"{flag} {typed}: no such file")
 
     def passphrase() -> str:
         raise _EncryptedKey
 
     try:
-        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(Path(cert).expanduser(), Path(key).expanduser(), passphrase)
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(*paths, passphrase)
     except _EncryptedKey:
-        return
+        return paths
     except ssl.SSLError as exc:
         raise UserError(
             f"{flags[0]} {cert} and {flags[1]} {key} are not a PEM certificate and its private key ({exc.reason or exc})"
         ) from None
     except OSError as exc:
         raise UserError(f"{flags[0]} {cert}, {flags[1]} {key}: {exc.strerror or exc}") from None
+    return paths
 
 
 def write_output(path: str | None, text: str) -> None:

@@ -128,10 +128,12 @@ LIKE_PATTERN_BYTES = 50_000
 def like_pattern(text: str) -> str:
     """A LIKE pattern matching ``text`` anywhere, its ``%`` and ``_`` literal (with ``ESCAPE '\\'``)."""
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    if len(pattern.encode("utf-8", "surrogatepass")) > LIKE_PATTERN_BYTES:
+    size = len(pattern.encode("utf-8", "surrogatepass"))
+    if size > LIKE_PATTERN_BYTES:
+        # Its size as SQLite counts it: 30,000 underscores are 60,000 bytes once escaped, and "at most 49,998" alone would not say why.
         raise UserError(
-            f"a search text of {len(text):,} characters is longer than SQLite can search for "
-            f"(at most {LIKE_PATTERN_BYTES - 2:,} bytes of UTF-8)"
+            f"a search text of {len(text):,} characters is longer than SQLite can search for: "
+            f"{size - 2:,} bytes of UTF-8 (%, _ and \\ count twice), at most {LIKE_PATTERN_BYTES - 2:,}"
         )
     return pattern
 

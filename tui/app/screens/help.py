@@ -37,7 +37,8 @@ def _literal(text: str) -> str:
 def shown_keys(binding: Binding, keymap: dict[str, str]) -> str:
     """A binding's keys as the keymap has them, each as the character it types: ``[``, ``ctrl+r, U``."""
     keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
-    return ", ".join(shown_key(k) for k in keys.split(","))
+    # A keymap may space its list ("o, p"), as Textual reads it.
+    return ", ".join(shown_key(k.strip()) for k in keys.split(","))
 
 
 def binding_rows(bindings: Iterable[BindingType], keymap: dict[str, str]) -> list[tuple[str, str, str]]:
