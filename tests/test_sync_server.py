@@ -213,11 +213,8 @@ def test_every_refusal_of_auth_writes_nothing(served: tuple[Path, Server], tmp_p
     store.close()
 
 
-def test_revocation_takes_effect_on_the_next_request_and_on_open_streams(served: tuple[Path, Server], tmp_path: Path) -> None:
-    team, server = served
-    token_id, token = create_token("ana", "--workspace", str(team))
-    join(server, token, tmp_path / "ana.db")
-    client = Client(server.url, token, "team")
+def _read_events(client: Client) -> tuple[list[int], list[SyncError]]:
+    """The client's event stream read in a thread: the heads it is poked with, and the error that ends it."""
     heads: list[int] = []
     ended: list[SyncError] = []
 
@@ -227,8 +224,16 @@ def test_revocation_takes_effect_on_the_next_request_and_on_open_streams(served:
         except SyncError as exc:
             ended.append(exc)
 
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
+    threading.Thread(target=read, daemon=True).start()
+    return heads, ended
+
+
+def test_revocation_takes_effect_on_the_next_request_and_on_open_streams(served: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = served
+    token_id, token = create_token("ana", "--workspace", str(team))
+    join(server, token, tmp_path / "ana.db")
+    client = Client(server.url, token, "team")
+    heads, ended = _read_events(client)
     try:
         wait_until(lambda: heads == [_head(server, token)], "the stream's first poke")
         crewdeck("token", "revoke", token_id, "--workspace", str(team))
@@ -250,17 +255,7 @@ def test_an_open_stream_ends_when_its_member_is_made_a_guest_or_removed(
     token = new_token("raj", "--workspace", str(team))
     join(server, token, tmp_path / "raj.db")
     client = Client(server.url, token, "team")
-    heads: list[int] = []
-    ended: list[SyncError] = []
-
-    def read() -> None:
-        try:
-            heads.extend(client.events())
-        except SyncError as exc:
-            ended.append(exc)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
+    heads, ended = _read_events(client)
     try:
         wait_until(lambda: heads == [_head(server, new_token("ana", "--workspace", str(team)))], "the stream's first poke")
         crewdeck("-w", str(team), "--as", "ana", "member", *change)
