@@ -96,3 +96,33 @@ def test_moves_keep_the_wall_clock_of_the_audience_across_both_changes_of_clocks
     assert period_days(dt.date(2026, 11, 26), month=False)[0] == dt.date(2026, 11, 23)
     start, end = period_bounds([dt.date(2026, 11, 1)], ny)
     assert end - start == dt.timedelta(hours=25)
+
+
+async def test_a_quiet_day_is_not_drawn_as_an_idea() -> None:
+    """Without colour, a quiet day's mark and an idea's glyph were the same dot."""
+    from textual.app import App, ComposeResult
+
+    from crewdeck.tui.app.calendar_panel import GLYPHS
+    from crewdeck.widgets.content_calendar import QUIET_MARK, CalendarData, CalendarMark, ContentCalendar
+
+    class OneCalendar(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ContentCalendar(id="calendar")
+
+    data = CalendarData(
+        title="Week",
+        days=("Mon", "Tue"),
+        weekend=(False, False),
+        today=None,
+        rows=("instagram",),
+        cells={(0, 0): (CalendarMark(GLYPHS["idea"], "idea", False),)},
+        quiet=frozenset({(0, 1)}),
+    )
+    app = OneCalendar()
+    async with app.run_test(size=(60, 6)) as pilot:
+        calendar = app.query_one(ContentCalendar)
+        calendar.show(data)
+        await pilot.pause()
+        row = calendar.render_line(2).text
+    assert QUIET_MARK not in GLYPHS.values()
+    assert row.count(GLYPHS["idea"]) == 1 and row.count(QUIET_MARK) == 1

@@ -38,6 +38,8 @@ CALENDAR_STATES = (
 )
 #: Lines above the rows: the title and the days.
 HEADER = 2
+#: A quiet day with no post: shaded, and not a dot, which is an idea's glyph (the two differed only by colour).
+QUIET_MARK = "░"
 
 
 @dataclass(frozen=True)
@@ -242,7 +244,7 @@ class ContentCalendar(Widget, can_focus=True):
                 segments.append(Segment(more, style))
                 used += len(more)
             if not marks and (row, day) in data.quiet:
-                segments.append(Segment("·", style))
+                segments.append(Segment(QUIET_MARK, style))
                 used += 1
             segments.append(Segment(" " * (cell - used), style if cursor_here else base))
         return segments
