@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
@@ -498,3 +499,27 @@ async def test_the_bar_gives_up_whole_parts_in_a_narrow_pane(workspace: Path, mo
         title, _, info = shown.partition("  ")
         assert title == bar.title and info, shown
         assert info.split(" · ") == bar.info.split(" · ")[: len(info.split(" · "))], (shown, bar.info)
+
+
+async def test_keys_that_arrive_together_fill_the_fields_their_tabs_lead_to(workspace: Path) -> None:
+    """A paste, or keys typed over a slow SSH link, reach the app at once: the keys after a tab went into the field it left."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, EntryFormScreen)
+        names = {"-": "minus", ".": "full_stop", " ": "space", "\t": "tab"}
+        for char in "spring-launch\tcontent-tools\tCanva\t12.50 EUR":
+            app.post_message(events.Key(names.get(char, char), char))
+        await settle(pilot)
+        assert form.values() == {
+            "date": "",
+            "campaign": "spring-launch",
+            "category": "content-tools",
+            "payee": "Canva",
+            "amount": "12.50 EUR",
+            "memo": "",
+            "task": "",
+        }

@@ -21,6 +21,7 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from crewdeck.sync.state.money import format_minor
 from crewdeck.tui.app.lines import plain
+from crewdeck.tui.app.screens.fields import field_bindings
 from crewdeck.tui.app.workers import background, refusal
 from crewdeck.tui.ledger.form import FIELDS, REQUIRED, FormContext, FormProblems, check_form, parse_entry
 from crewdeck.tui.session.writing import Written
@@ -53,7 +54,7 @@ class EntryFormScreen(ModalScreen[Written | None]):
     | `escape` | cancel |
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="entry_form.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="entry_form.cancel"), *field_bindings("entry_form")]
 
     DEFAULT_CSS = """
     EntryFormScreen { align: center middle; }

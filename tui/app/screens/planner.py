@@ -25,6 +25,7 @@ from textual.widgets import DataTable, Input, Label, OptionList, Static
 from crewdeck.sync.state.ids import new_id, short
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
+from crewdeck.tui.app.screens.fields import field_bindings
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
@@ -85,6 +86,7 @@ class PlannerScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Back", id="planner.close"),
+        *field_bindings("planner"),
     ]
 
     DEFAULT_CSS = """
