@@ -122,6 +122,24 @@ def test_a_request_for_changes_blocks_until_the_author_resubmits_and_a_change_vo
     assert "since the version you last saw" in team.ok("post", "show", post_id, as_member="mia")
 
 
+def test_a_post_moved_to_another_campaign_after_submission_needs_a_new_round(team: Cli) -> None:
+    """Taking an in-review post out of its campaign, or into one with no chain, read approved: nobody had approved it."""
+    team.ok("campaign", "add", "quiet")  # no approval chain
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Hello", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    for campaign in ("quiet", ""):
+        team.ok("set", post_id, f"campaign={campaign}", as_member="raj")
+        assert _state(team, post_id) == "draft", campaign
+        assert "it is draft" in one_line_error(team("post", "schedule", post_id, as_member="raj"))
+        assert "moved to another campaign since it was submitted: submit it again" in team.ok("post", "show", post_id)
+    # Back in the campaign it was submitted in, the round counts again; a submission elsewhere takes that campaign's chain.
+    team.ok("set", post_id, "campaign=spring-launch", as_member="raj")
+    assert _state(team, post_id) == "in-review"
+    team.ok("set", post_id, "campaign=quiet", as_member="raj")
+    assert team.ok("post", "submit", post_id, as_member="raj").strip() == f"{post_id[:8]} approved"
+
+
 def test_expiry_and_slot_moves_inside_the_lead_time(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     post_id = _post(team, "Soon +spring-launch post:instagram publish:2026-12-03 05:30")  # 10:30 UTC, in New York's zone
     team.ok("post", "copy", post_id, "Hello", as_member="raj")

@@ -127,8 +127,10 @@ class RoundStatus:
     satisfied: tuple[Verdict | None, ...] = ()
     #: The counting rejection that blocks the round (the newest), or ``None``.
     rejection: Verdict | None = None
-    #: The content changed since the submission.
+    #: The content changed since the submission, or the post moved to another campaign.
     voided: bool = False
+    #: Voided because the post moved to another campaign than the one it was submitted in.
+    moved: bool = False
     #: Who changed the content since the previous round: none of them reviews this one.
     authors: frozenset[str] = field(default_factory=frozenset)
 
@@ -160,6 +162,8 @@ class RoundStatus:
         """ "step 2 of 2, @legal, still open"; "approved"; "changes requested by @mia: note"."""
         if self.round_id is None:
             return "not submitted"
+        if self.moved:
+            return "it moved to another campaign since it was submitted: submit it again"
         if self.voided:
             return "the content changed since it was submitted: submit it again"
         if self.rejection is not None:
@@ -171,6 +175,11 @@ class RoundStatus:
         step = self.steps[index]
         who = f"@{handles.get(step.member, step.member[:8])}" if step.member else f"@{step.group}"
         return f"step {index + 1} of {len(self.steps)} ({step.name}), {who}, still open"
+
+
+def moved(post_round: Mapping[str, Any], campaign: str | None) -> bool:
+    """Whether the post is in another campaign than the round was submitted in (its chain, and who may approve, differ)."""
+    return "campaign" in post_round and post_round["campaign"] != campaign
 
 
 def evaluate(
@@ -191,6 +200,8 @@ def evaluate(
     round_id = post_round["id"]
     if post_round["hash"] != current_hash:
         return RoundStatus(round_id, steps, (None,) * len(steps), voided=True, authors=author_set)
+    if moved(post_round, campaign):
+        return RoundStatus(round_id, steps, (None,) * len(steps), voided=True, moved=True, authors=author_set)
     if not verdicts:
         return RoundStatus(round_id, steps, (None,) * len(steps), authors=author_set)
     by_name = {step.name: step for step in steps}

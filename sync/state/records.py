@@ -377,10 +377,17 @@ def approval_step(value: Any) -> dict[str, Any]:
 
 
 def post_round(value: Any) -> dict[str, Any]:
-    """An approval round: its id, the content hash submitted and when."""
-    if not isinstance(value, dict) or set(value) != {"id", "hash", "at"}:
-        raise ValueError(f"a round is {{'id': ..., 'hash': ..., 'at': ...}}, got {value!r}")
-    return {"id": record_id(value["id"]), "hash": content_hash_text(value["hash"]), "at": utc_instant(value["at"])}
+    """An approval round: its id, the content hash submitted, when, and the campaign it was submitted in.
+
+    The campaign decides the chain, so a post moved to another campaign needs a
+    new round (``postround.evaluate``); rounds stored before it was kept have none.
+    """
+    if not isinstance(value, dict) or set(value) - {"campaign"} != {"id", "hash", "at"}:
+        raise ValueError(f"a round is {{'id': ..., 'hash': ..., 'at': ..., 'campaign': ...}}, got {value!r}")
+    checked = {"id": record_id(value["id"]), "hash": content_hash_text(value["hash"]), "at": utc_instant(value["at"])}
+    if "campaign" in value:
+        checked["campaign"] = optional(record_id)(value["campaign"])
+    return checked
 
 
 def checklist_item(value: Any) -> dict[str, Any]:

@@ -137,6 +137,7 @@ def round_authors(conn: sqlite3.Connection, post_ids: Sequence[str]) -> dict[str
 _POST_COLUMNS = (
     "id, title, post_state, campaign, platform, publish_utc, publish_tz, resumed_from, "
     "json_extract(post_round, '$.id'), json_extract(post_round, '$.hash'), json_extract(post_round, '$.at'), "
+    "json_type(post_round, '$.campaign'), json_extract(post_round, '$.campaign'), "
     "copy, link, media, first_comment, created_by"
 )
 #: Stored states whose round decides what the post reads.
@@ -172,13 +173,19 @@ def post_facts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) 
         round_id,
         round_hash,
         round_at,
+        round_campaign_type,
+        round_campaign,
         copy,
         link,
         media,
         first_comment,
         created_by,
     ) in rows:
-        post_round = {"id": round_id, "hash": round_hash, "at": round_at} if round_id is not None else None
+        post_round: dict[str, Any] | None = None
+        if round_id is not None:
+            post_round = {"id": round_id, "hash": round_hash, "at": round_at}
+            if round_campaign_type is not None:  # rounds stored before the campaign was kept have none
+                post_round["campaign"] = round_campaign
         # The content's hash only where a round can count (the others read as they are stored).
         current = (
             content_hash(copy or "", link or "", json.loads(media) if media and media != "[]" else (), first_comment or "")
