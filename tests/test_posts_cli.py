@@ -214,6 +214,17 @@ def test_a_crisis_pauses_posts_in_its_scope_until_each_is_resumed(team: Cli, mon
     assert team.ok("crisis", "status").strip() == "no crisis is open"
 
 
+def test_a_crisis_on_a_platform_nothing_uses_is_refused_instead_of_pausing_nothing(team: Cli) -> None:
+    """`--platform instgram` started a crisis that paused nothing, told only by "0 posts paused"."""
+    post_id = _approved(team)
+    error = one_line_error(team("crisis", "start", "--reason", "Bad reply", "--platform", "instgram"))
+    assert "no campaign or post here uses platform 'instgram'" in error and "instagram" in error.split("instgram", 1)[1]
+    assert team.ok("crisis", "status").strip() == "no crisis is open" and _state(team, post_id) == "approved"
+    # Platforms of the copy limits' table are known even where nothing uses them yet (a crisis may come first).
+    result = team("crisis", "start", "--reason", "Bad reply", "--platform", "Instagram", "--platform", "bluesky")
+    assert result.code == 0 and "1 post paused" in result.err
+
+
 def test_crisis_end_resume_all_releases_paused_posts_whose_slot_is_ahead(team: Cli) -> None:
     post_id = _approved(team)
     team.ok("crisis", "start", "--reason", "Outage", "--campaign", "spring-launch")

@@ -283,6 +283,15 @@ def checklist_task_id(crisis_id: str, index: int) -> str:
     return derived_id("crisis-checklist", crisis_id, str(index))
 
 
+def known_platforms(store: Store) -> set[str]:
+    """The platforms a crisis may name: the copy limits' table's, and those of the campaigns and posts here."""
+    known = set(limits.LIMITS)
+    for (listed,) in store.conn.execute("SELECT platforms FROM campaign WHERE deleted = 0 AND platforms IS NOT NULL"):
+        known.update(json.loads(listed))
+    known.update(row[0] for row in store.conn.execute("SELECT DISTINCT platform FROM task WHERE platform IS NOT NULL AND deleted = 0"))
+    return known
+
+
 def start_crisis(
     store: Store, member: str, now: dt.datetime, reason: str, campaigns: Iterable[str] = (), platforms: Iterable[str] = ()
 ) -> str:
@@ -292,6 +301,12 @@ def start_crisis(
     """
     if not reason.strip():
         raise UserError("a crisis needs a reason")
+    platforms = list(platforms)
+    known = known_platforms(store)
+    for platform in platforms:
+        if platform not in known:
+            # A typo would start a crisis that holds nothing back.
+            raise UserError(f"no campaign or post here uses platform {platform!r} (platforms: {', '.join(sorted(known))})")
     crisis_id = new_id()
     started = instant_text(now)
     items = settings(store.conn).crisis_checklist
