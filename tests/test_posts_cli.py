@@ -132,12 +132,28 @@ def test_a_post_moved_to_another_campaign_after_submission_needs_a_new_round(tea
         team.ok("set", post_id, f"campaign={campaign}", as_member="raj")
         assert _state(team, post_id) == "draft", campaign
         assert "it is draft" in one_line_error(team("post", "schedule", post_id, as_member="raj"))
-        assert "moved to another campaign since it was submitted: submit it again" in team.ok("post", "show", post_id)
+        assert "moved to another campaign or platform since it was submitted: submit it again" in team.ok("post", "show", post_id)
     # Back in the campaign it was submitted in, the round counts again; a submission elsewhere takes that campaign's chain.
     team.ok("set", post_id, "campaign=spring-launch", as_member="raj")
     assert _state(team, post_id) == "in-review"
     team.ok("set", post_id, "campaign=quiet", as_member="raj")
     assert team.ok("post", "submit", post_id, as_member="raj").strip() == f"{post_id[:8]} approved"
+
+
+def test_an_approved_post_moved_to_another_platform_needs_a_new_round(team: Cli) -> None:
+    """Approved for Instagram and moved to X, 400 characters of copy read approved and went to X's export."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "word " * 80, as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "approve", post_id, as_member="mia")
+    team.ok("post", "approve", post_id, as_member="lee")
+    team.ok("set", post_id, "platform=x", as_member="raj")
+    assert _state(team, post_id) == "draft"
+    result = team("post", "export", "--format", "csv", "--from", "2026-12-01", "--to", "2026-12-31")
+    assert result.code == 0 and post_id not in result.out
+    assert "x takes at most 280 weighted characters" in one_line_error(team("post", "submit", post_id, as_member="raj"))
+    team.ok("set", post_id, "platform=instagram", as_member="raj")  # back where it was approved
+    assert _state(team, post_id) == "approved"
 
 
 def test_expiry_and_slot_moves_inside_the_lead_time(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -51,14 +51,15 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
     assert server.stop() == ""  # no request failed on the server's side
 
 
-def test_a_verdict_on_a_round_whose_post_moved_campaign_is_refused_and_the_replicas_agree(served: Served) -> None:
-    """mia approves, on a replica that has not heard of it, a post raj has moved to another campaign: its round is over."""
+@pytest.mark.parametrize("move", ["campaign=autumn", "platform=linkedin"])
+def test_a_verdict_on_a_round_whose_post_moved_is_refused_and_the_replicas_agree(served: Served, move: str) -> None:
+    """mia approves, on a replica that has not heard of it, a post raj has moved to another campaign or platform: its round is over."""
     post_id = served.run("raj", "post", "add", "Launch reel +launch post:instagram publish:2030-01-10 18:00").strip()
     served.run("raj", "post", "copy", post_id, "Big day")
     served.run("raj", "post", "submit", post_id)
     served.run("raj", "sync")
     served.run("mia", "sync")
-    served.run("raj", "set", post_id, "campaign=autumn")
+    served.run("raj", "set", post_id, move)
     assert served.state("raj", post_id) == "draft"
     served.run("raj", "sync")
     assert served.run("mia", "post", "approve", post_id).strip() == f"{post_id[:8]} approved"  # her replica: still +launch

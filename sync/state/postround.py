@@ -106,6 +106,7 @@ class PostReview:
     authors: frozenset[str]
     #: The facts of everyone with a verdict on the post.
     reviewers: Mapping[str, Reviewer]
+    platform: str | None = None
 
 
 def may_take(step: Step, reviewer: Reviewer | None, campaign: str | None) -> bool:
@@ -129,7 +130,7 @@ class RoundStatus:
     rejection: Verdict | None = None
     #: The content changed since the submission, or the post moved to another campaign.
     voided: bool = False
-    #: Voided because the post moved to another campaign than the one it was submitted in.
+    #: Voided because the post moved to another campaign or platform than the one it was submitted for.
     moved: bool = False
     #: Who changed the content since the previous round: none of them reviews this one.
     authors: frozenset[str] = field(default_factory=frozenset)
@@ -163,7 +164,7 @@ class RoundStatus:
         if self.round_id is None:
             return "not submitted"
         if self.moved:
-            return "it moved to another campaign since it was submitted: submit it again"
+            return "it moved to another campaign or platform since it was submitted: submit it again"
         if self.voided:
             return "the content changed since it was submitted: submit it again"
         if self.rejection is not None:
@@ -177,9 +178,12 @@ class RoundStatus:
         return f"step {index + 1} of {len(self.steps)} ({step.name}), {who}, still open"
 
 
-def moved(post_round: Mapping[str, Any], campaign: str | None) -> bool:
-    """Whether the post is in another campaign than the round was submitted in (its chain, and who may approve, differ)."""
-    return "campaign" in post_round and post_round["campaign"] != campaign
+def moved(post_round: Mapping[str, Any], campaign: str | None, platform: str | None) -> bool:
+    """Whether the post is in another campaign (its chain: who approves) or on another platform (its limits, its
+    audience) than the round was submitted for; rounds stored before these were kept have neither."""
+    return ("campaign" in post_round and post_round["campaign"] != campaign) or (
+        "platform" in post_round and post_round["platform"] != platform
+    )
 
 
 def evaluate(
@@ -191,6 +195,7 @@ def evaluate(
     authors: Collection[str],
     reviewers: Mapping[str, Reviewer],
     campaign: str | None,
+    platform: str | None = None,
 ) -> RoundStatus:
     """The round's status from its records (see the module's doc)."""
     steps = tuple(chain)
@@ -200,7 +205,7 @@ def evaluate(
     round_id = post_round["id"]
     if post_round["hash"] != current_hash:
         return RoundStatus(round_id, steps, (None,) * len(steps), voided=True, authors=author_set)
-    if moved(post_round, campaign):
+    if moved(post_round, campaign, platform):
         return RoundStatus(round_id, steps, (None,) * len(steps), voided=True, moved=True, authors=author_set)
     if not verdicts:
         return RoundStatus(round_id, steps, (None,) * len(steps), authors=author_set)

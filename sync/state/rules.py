@@ -615,8 +615,10 @@ class Judge:
             return Refusal("stale_round", f"post {post[:8]} is not in that round (it was submitted again, or not at all)")
         if record["hash"] != review.hash or review.round["hash"] != review.hash:
             return Refusal("stale_round", f"the content of post {post[:8]} changed since it was submitted: it needs a new round")
-        if moved(review.round, review.campaign):
-            return Refusal("stale_round", f"post {post[:8]} moved to another campaign since it was submitted: it needs a new round")
+        if moved(review.round, review.campaign, review.platform):
+            return Refusal(
+                "stale_round", f"post {post[:8]} moved to another campaign or platform since it was submitted: it needs a new round"
+            )
         step = next((s for s in review.chain if s.name == record["step"]), None)
         reviewer = self.state.reviewer(author.id)
         if step is None or not may_take(step, reviewer, review.campaign):
@@ -633,6 +635,7 @@ class Judge:
             authors=review.authors,
             reviewers={**review.reviewers, **({author.id: reviewer} if reviewer else {})},
             campaign=review.campaign,
+            platform=review.platform,
         )
         if record["verdict"] == "approve":
             if any(v is not None and v.by == author.id for v in status.satisfied):

@@ -138,6 +138,7 @@ _POST_COLUMNS = (
     "id, title, post_state, campaign, platform, publish_utc, publish_tz, resumed_from, "
     "json_extract(post_round, '$.id'), json_extract(post_round, '$.hash'), json_extract(post_round, '$.at'), "
     "json_type(post_round, '$.campaign'), json_extract(post_round, '$.campaign'), "
+    "json_type(post_round, '$.platform'), json_extract(post_round, '$.platform'), "
     "copy, link, media, first_comment, created_by"
 )
 #: Stored states whose round decides what the post reads.
@@ -175,6 +176,8 @@ def post_facts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) 
         round_at,
         round_campaign_type,
         round_campaign,
+        round_platform_type,
+        round_platform,
         copy,
         link,
         media,
@@ -186,6 +189,8 @@ def post_facts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) 
             post_round = {"id": round_id, "hash": round_hash, "at": round_at}
             if round_campaign_type is not None:  # rounds stored before the campaign was kept have none
                 post_round["campaign"] = round_campaign
+            if round_platform_type is not None:
+                post_round["platform"] = round_platform
         # The content's hash only where a round can count (the others read as they are stored).
         current = (
             content_hash(copy or "", link or "", json.loads(media) if media and media != "[]" else (), first_comment or "")
@@ -200,6 +205,7 @@ def post_facts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) 
             authors=authors.get(post_id, ()),
             reviewers=people,
             campaign=campaign,
+            platform=platform,
         )
         out.append(
             PostFacts(

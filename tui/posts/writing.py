@@ -131,8 +131,14 @@ def submit(store: Store, member: str, post_id: str, now: dt.datetime) -> PostVie
     if post.state == "in-review" and post.round.open:
         raise _refuse(post, "submit", f"it is in review already ({post.round.describe(_handles(store))})")
     with store.write(member) as w:
-        # The round keeps its campaign: moved to another one, the post needs a new round (``postround.moved``).
-        submitted = {"id": new_id(), "hash": digest, "at": instant_text(now), "campaign": post.facts.campaign}
+        # The round keeps its campaign and platform: moved to another, the post needs a new round (``postround.moved``).
+        submitted = {
+            "id": new_id(),
+            "hash": digest,
+            "at": instant_text(now),
+            "campaign": post.facts.campaign,
+            "platform": post.facts.platform,
+        }
         w.set("task", post_id, {"post_state": "in-review", "post_round": submitted})
     return view(store, post_id, now)
 
