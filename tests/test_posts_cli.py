@@ -156,6 +156,19 @@ def test_an_approved_post_moved_to_another_platform_needs_a_new_round(team: Cli)
     assert _state(team, post_id) == "approved"
 
 
+def test_a_date_alone_takes_the_first_peak_hour_still_ahead(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 17:44 in New York, `publish:today` on Instagram (peaks 11:00 and 19:00) took 11:00, gone already: expired at once."""
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-03T22:44:00Z")  # Thu 17:44 in New York, the audience's zone
+    post_id = _post(team, "Tonight +spring-launch post:instagram publish:today")
+    shown = json.loads(team.ok("post", "show", post_id, "--json"))
+    assert shown["slot"]["utc"] == "2026-12-04T00:00:00Z" and shown["state"] == "idea"  # 19:00 EST
+    post_id = _post(team, "Tomorrow +spring-launch post:instagram publish:tmrw")
+    assert json.loads(team.ok("post", "show", post_id, "--json"))["slot"]["utc"] == "2026-12-04T16:00:00Z"  # Fri 11:00 EST, the first
+    # Every peak of the day gone: the first, said at once rather than found expired later.
+    result = team("post", "add", "Late +spring-launch post:linkedin publish:today", as_member="raj")
+    assert result.code == 0 and "note: the slot today 08:00 EST has passed: give the post a new one" in result.err, result.err
+
+
 def test_expiry_and_slot_moves_inside_the_lead_time(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     post_id = _post(team, "Soon +spring-launch post:instagram publish:2026-12-03 05:30")  # 10:30 UTC, in New York's zone
     team.ok("post", "copy", post_id, "Hello", as_member="raj")
