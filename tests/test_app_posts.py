@@ -9,6 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from textual.containers import Vertical
+from textual.geometry import Region
+from textual.widgets import Static
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
@@ -177,6 +180,29 @@ async def test_the_crisis_key_asks_the_reason_shows_the_banner_and_ending_lists_
     with Store(team) as store:
         assert open_crises(store.conn) == []
         assert store.conn.execute("SELECT started_by FROM crisis").fetchone()[0] == ana
+
+
+async def test_the_held_posts_of_an_ended_crisis_are_counted_in_words_and_their_keys_fit_80_columns(team: Path) -> None:
+    """ "The crisis held 1 posts", and at 80×24 the line of keys lost its end ("a missed post needs")."""
+    with Store(team) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0]
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+        writing.approve(store, member(team, "kemi"), post_id, NOW)
+        writing.start_crisis(store, member(team, "ana"), NOW, "bad press")
+    app = make_app(team, "ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, HeldPostsScreen)
+        texts = app.screen.query_one(Vertical).query(Static)
+        shown = "\n".join(line.text for w in texts for line in w.render_lines(Region(0, 0, w.size.width, w.size.height)))
+        assert "The crisis held 1 post; 1 to decide" in shown, shown
+        assert "needs a new slot" in " ".join(shown.split()), shown
+        room = app.screen.query_one(Vertical).content_region.width
+        assert all(w.size.width <= room for w in texts), [(w.size.width, room) for w in texts]  # nothing cut at the dialog's edge
 
 
 async def test_the_crisis_key_is_hidden_from_members_who_are_not_managers(team: Path) -> None:
