@@ -281,6 +281,22 @@ def test_the_checklist_becomes_tasks_for_the_groups(team: Cli) -> None:
     assert {t["id"] for t in tasks.values()} == {checklist_task_id(crisis_id, index) for index in range(5)}
 
 
+def test_removing_a_member_a_chain_waits_on_says_which_steps_nobody_can_take_now(team: Cli) -> None:
+    """`member rm mia` said nothing of Spring Launch's copy step: its posts waited on @mia for ever."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Hello", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    result = team("member", "rm", "mia")
+    assert result.code == 0 and result.out.startswith("removed @mia")
+    assert "note: nobody can take step copy of +spring-launch's approval chain now (it names @mia)" in result.err, result.err
+    assert "crewdeck campaign set spring-launch --approvals" in result.err
+    # A group with someone left in it is not said; the last of a group is.
+    result = team("member", "rm", "gus")
+    assert result.code == 0 and "legal" not in result.err, result.err
+    result = team("member", "rm", "lee", "--unassign")
+    assert "note: nobody can take step legal of +spring-launch's approval chain now (nobody is left in group legal)" in result.err
+
+
 def test_chains_and_groups_are_for_managers_and_bad_chains_say_what_is_wrong(team: Cli) -> None:
     assert "managers_only" in one_line_error(team("campaign", "set", "spring-launch", "--approvals", "none", as_member="raj"))
     assert "own_profile_only" in one_line_error(team("member", "set", "raj", "--groups", "legal", as_member="raj"))

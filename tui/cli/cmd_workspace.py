@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import getpass
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from crewdeck.tui.time.hours import format_hours, parse_hours
 from crewdeck.tui.time.when import DateError, format_local, parse_day
 from crewdeck.tui.workspace import describe, doctor
 from crewdeck.tui.workspace.errors import UserError
-from crewdeck.tui.workspace.workspace import slug
+from crewdeck.tui.workspace.workspace import Member, Workspace, slug
 
 
 def _zone(name: str) -> str:
@@ -234,7 +235,36 @@ def cmd_member_rm(ctx: Context) -> int:
     if open_tasks:
         tasks = f"; {held} reassigned to @{heir.handle}" if heir else f"; {held} unassigned"
     print(f"removed @{member.handle} (their history stays){tasks}{revoked}")
+    for note in _stranded_steps(ws, member):
+        print(visible(f"note: {note}"), file=sys.stderr)
     return 0
+
+
+def _stranded_steps(ws: Workspace, member: Member) -> list[str]:
+    """The approval steps only the removed member could take: their campaigns' posts would wait on them for ever."""
+    from crewdeck.sync.state.postround import may_take
+    from crewdeck.tui.posts.reading import chains, reviewers
+
+    people = reviewers(ws.conn)
+    gone = people.get(member.id)
+    groups = gone.groups if gone else frozenset()
+    names = ws.campaign_names()
+    live = {row[0] for row in ws.conn.execute("SELECT id FROM campaign WHERE deleted = 0")}
+    notes = []
+    for campaign, steps in chains(ws.conn).items():
+        if campaign not in live:
+            continue
+        for step in steps:
+            if step.member != member.id and step.group not in groups:
+                continue
+            if any(may_take(step, someone, campaign) for someone in people.values()):
+                continue
+            why = f"it names @{member.handle}" if step.member else f"nobody is left in group {step.group}"
+            notes.append(
+                f"nobody can take step {step.name} of +{names[campaign]}'s approval chain now ({why}): "
+                f"change it with crewdeck campaign set {names[campaign]} --approvals ..."
+            )
+    return notes
 
 
 def _handed_over(task: dict[str, Any], member_id: str, heir_id: str | None) -> dict[str, Any]:
