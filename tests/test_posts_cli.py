@@ -93,6 +93,24 @@ def test_the_moves_each_state_refuses_say_why(team: Cli) -> None:
     assert "is a task, not a post" in one_line_error(team("post", "show", team.ok("add", "Plain task").strip()))
 
 
+def test_a_link_or_live_url_that_is_no_web_address_and_an_empty_media_reference_are_refused(team: Cli) -> None:
+    """`--link notaurl`, `--link "javascript:alert(1)"`, `--media ""` and `publish --url notaurl` were stored as given."""
+    post_id = _post(team)
+    for link in ("notaurl", "javascript:alert(1)", "https://"):
+        error = one_line_error(team("post", "copy", post_id, "Hi", "--link", link, as_member="raj"))
+        assert f"link: {link!r} is not a web address (https://...)" in error, error
+    assert "media: an empty reference" in one_line_error(team("post", "copy", post_id, "Hi", "--media", "a.png", "", as_member="raj"))
+    shown = json.loads(team.ok("post", "show", post_id, "--json"))
+    assert shown["state"] == "idea" and not shown["link"] and not shown["media"]  # nothing written
+    team.ok("post", "copy", post_id, "Hi", "--link", "https://example.com/launch?utm=1", "--media", "reel.mp4", as_member="raj")
+    team.ok("post", "copy", post_id, "Hi", "--link", "", as_member="raj")  # an empty link removes it
+    approved = _approved(team)
+    assert "live URL: 'notaurl' is not a web address" in one_line_error(
+        team("post", "publish", approved, "--url", "notaurl", as_member="raj")
+    )
+    assert team.ok("post", "publish", approved, "--url", "http://instagram.com/p/1", as_member="raj").strip().endswith("published")
+
+
 def test_a_guest_approves_the_posts_of_their_campaigns(team: Cli) -> None:
     team.ok("member", "set", "gus", "--campaigns", "spring-launch")
     post_id = _post(team)

@@ -87,8 +87,10 @@ def set_content(
             raise _refuse(post, "change the copy of", "; ".join(over))
         values["copy"] = copy
     if link is not None:
-        values["link"] = link
+        values["link"] = web_address("link", link)
     if media is not None:
+        if any(not ref.strip() for ref in media):
+            raise UserError("media: an empty reference (give a path or a URL for each)")
         values["media"] = list(media)
     if first_comment is not None:
         values["first_comment"] = first_comment
@@ -99,6 +101,17 @@ def set_content(
     with store.write(member) as w:
         w.set("task", post_id, values)
     return view(store, post_id, now)
+
+
+def web_address(what: str, text: str) -> str:
+    """``text`` if it is empty or an http(s) address with a host: a scheduler takes nothing else."""
+    if text:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(text)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            raise UserError(f"{what}: {text!r} is not a web address (https://...)")
+    return text
 
 
 def _content(store: Store, post_id: str) -> tuple[str, str]:
@@ -225,6 +238,7 @@ def publish(store: Store, member: str, post_id: str, now: dt.datetime, url: str 
     post = view(store, post_id, now)
     if post.state not in ("approved", "scheduled"):
         raise _refuse(post, "publish", _not_approved(store, post))
+    web_address("live URL", url)
     with store.write(member) as w:
         # The task is done: a post's state stands for its task's status (published is done, pulled cancelled).
         w.set("task", post_id, {"post_state": "published", "published_at": instant_text(now), "live_url": url, "status": "done"})
