@@ -306,13 +306,26 @@ def test_removing_a_member_a_chain_waits_on_says_which_steps_nobody_can_take_now
     team.ok("post", "submit", post_id, as_member="raj")
     result = team("member", "rm", "mia")
     assert result.code == 0 and result.out.startswith("removed @mia")
-    assert "note: nobody can take step copy of +spring-launch's approval chain now (it names @mia)" in result.err, result.err
+    assert "note: nobody can take step copy of +spring-launch's approval chain now (@mia was removed)" in result.err, result.err
     assert "crewdeck campaign set spring-launch --approvals" in result.err
     # A group with someone left in it is not said; the last of a group is.
     result = team("member", "rm", "gus")
     assert result.code == 0 and "legal" not in result.err, result.err
     result = team("member", "rm", "lee", "--unassign")
-    assert "note: nobody can take step legal of +spring-launch's approval chain now (nobody is left in group legal)" in result.err
+    assert "note: nobody can take step legal of +spring-launch's approval chain now (nobody is in group legal)" in result.err
+    assert "or crewdeck member set HANDLE --groups legal" in result.err
+
+
+def test_a_chain_with_a_step_nobody_can_take_says_so_when_it_is_set(team: Cli) -> None:
+    """A step naming a guest not given the campaign, or a group nobody is in, was set without a word: posts waited for ever."""
+    result = team("campaign", "set", "spring-launch", "--approvals", "copy:@mia; client:@gus; legal:group=lawyers")
+    assert result.code == 0
+    notes = [line for line in result.err.splitlines() if line.startswith("note: ")]
+    assert len(notes) == 2, result.err
+    assert "step client of +spring-launch's approval chain now (@gus is a guest not given this campaign)" in notes[0]
+    assert "step legal of +spring-launch's approval chain now (nobody is in group lawyers)" in notes[1]
+    team.ok("member", "set", "gus", "--campaigns", "spring-launch")
+    assert "note:" not in team("campaign", "set", "spring-launch", "--approvals", "copy:@mia; client:@gus").err
 
 
 def test_chains_and_groups_are_for_managers_and_bad_chains_say_what_is_wrong(team: Cli) -> None:

@@ -7,8 +7,9 @@ import datetime as dt
 import getpass
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.state.ids import new_id, short
 from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN_STATUSES, FIRST_DAY, LAST_DAY, WORKSPACE_ROW, day_out_of_range
@@ -25,6 +26,9 @@ from crewdeck.tui.time.when import DateError, format_local, parse_day
 from crewdeck.tui.workspace import describe, doctor
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace, slug
+
+if TYPE_CHECKING:
+    from crewdeck.sync.state.postround import Step
 
 
 def _zone(name: str) -> str:
@@ -242,29 +246,26 @@ def cmd_member_rm(ctx: Context) -> int:
 
 def _stranded_steps(ws: Workspace, member: Member) -> list[str]:
     """The approval steps only the removed member could take: their campaigns' posts would wait on them for ever."""
-    from crewdeck.sync.state.postround import may_take
-    from crewdeck.tui.posts.reading import chains, reviewers
+    from crewdeck.tui.posts.reading import reviewers
 
-    people = reviewers(ws.conn)
-    gone = people.get(member.id)
+    gone = reviewers(ws.conn).get(member.id)
     groups = gone.groups if gone else frozenset()
-    names = ws.campaign_names()
-    live = {row[0] for row in ws.conn.execute("SELECT id FROM campaign WHERE deleted = 0")}
-    notes = []
-    for campaign, steps in chains(ws.conn).items():
-        if campaign not in live:
-            continue
-        for step in steps:
-            if step.member != member.id and step.group not in groups:
-                continue
-            if any(may_take(step, someone, campaign) for someone in people.values()):
-                continue
-            why = f"it names @{member.handle}" if step.member else f"nobody is left in group {step.group}"
-            notes.append(
-                f"nobody can take step {step.name} of +{names[campaign]}'s approval chain now ({why}): "
-                f"change it with crewdeck campaign set {names[campaign]} --approvals ..."
-            )
-    return notes
+    live = [row[0] for row in ws.conn.execute("SELECT id FROM campaign WHERE deleted = 0")]
+    return [note for campaign in live for note in _chain_notes(ws, campaign, lambda s: s.member == member.id or s.group in groups)]
+
+
+def _chain_notes(ws: Workspace, campaign: str, which: Callable[[Step], bool] = lambda step: True) -> list[str]:
+    """A note for each step of the campaign's chain that nobody may take (of those ``which`` picks), with the fix."""
+    from crewdeck.tui.posts.reading import steps_nobody_takes
+
+    name = ws.campaign_names()[campaign]
+    return [
+        f"nobody can take step {step.name} of +{name}'s approval chain now ({why}): "
+        f"change it with crewdeck campaign set {name} --approvals ..."
+        + (f", or crewdeck member set HANDLE --groups {step.group}" if step.group else "")
+        for step, why in steps_nobody_takes(ws.conn, campaign, ws.handles())
+        if which(step)
+    ]
 
 
 def _handed_over(task: dict[str, Any], member_id: str, heir_id: str | None) -> dict[str, Any]:
@@ -390,6 +391,9 @@ def cmd_campaign_set(ctx: Context) -> int:
     with ctx.writer() as w:
         w.set("campaign", campaign.id, values)
     _said(ctx, f"Modified campaign {campaign.name}: {_words(ctx, w)}", campaign.id)
+    if "approvals" in values:
+        for note in _chain_notes(ctx.ws, campaign.id):
+            print(visible(f"note: {note}"), file=sys.stderr)
     return 0
 
 

@@ -100,6 +100,23 @@ def chains(conn: sqlite3.Connection) -> dict[str, tuple[Step, ...]]:
     return {row[0]: steps_of(json.loads(row[1] or "[]")) for row in conn.execute("SELECT id, approvals FROM campaign")}
 
 
+def steps_nobody_takes(conn: sqlite3.Connection, campaign: str, handles: Mapping[str, str]) -> list[tuple[Step, str]]:
+    """The steps of a campaign's chain no member may take, each with why: its posts would wait on them for ever."""
+    people = reviewers(conn)
+    out = []
+    for step in chains(conn).get(campaign, ()):
+        if any(may_take(step, someone, campaign) for someone in people.values()):
+            continue
+        if step.member is None:
+            why = f"nobody is in group {step.group}"
+        else:
+            named = people.get(step.member)
+            handle = f"@{handles.get(step.member, step.member[:8])}"
+            why = f"{handle} was removed" if named is None or named.deleted else f"{handle} is a guest not given this campaign"
+        out.append((step, why))
+    return out
+
+
 def verdicts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) -> dict[str, list[Verdict]]:
     sql = "SELECT id, op_id, post, round, step, hash, verdict, note, approved_by, approved_at FROM post_approval"
     rows = (
