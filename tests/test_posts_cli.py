@@ -325,7 +325,13 @@ def test_a_chain_with_a_step_nobody_can_take_says_so_when_it_is_set(team: Cli) -
     assert "step client of +spring-launch's approval chain now (@gus is a guest not given this campaign)" in notes[0]
     assert "step legal of +spring-launch's approval chain now (nobody is in group lawyers)" in notes[1]
     team.ok("member", "set", "gus", "--campaigns", "spring-launch")
-    assert "note:" not in team("campaign", "set", "spring-launch", "--approvals", "copy:@mia; client:@gus").err
+    assert "note:" not in team("campaign", "set", "spring-launch", "--approvals", "copy:@mia; client:@gus; legal:group=legal").err
+    # Taking the guest's campaign away, or the last member out of a group, strands the step too.
+    result = team("member", "set", "gus", "--campaigns", "")
+    assert "(@gus is a guest not given this campaign)" in result.err and "group legal" not in result.err, result.err
+    result = team("member", "set", "lee", "--groups", "")
+    assert "step legal of +spring-launch's approval chain now (nobody is in group legal)" in result.err, result.err
+    assert "@gus" not in result.err  # said already, by the change that made it so
 
 
 def test_chains_and_groups_are_for_managers_and_bad_chains_say_what_is_wrong(team: Cli) -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 import getpass
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -206,10 +206,14 @@ def cmd_member_set(ctx: Context) -> int:
         raise UserError(
             "member set: nothing to change (give --name, --tz, --hours, --role, --access, --unix-user, --days-off, --ssh-key or --ssh-key-rm)"
         )
+    before = _stranded_steps(ctx.ws, member) if {"groups", "campaigns", "access"} & values.keys() else []
     with ctx.writer() as w:
         w.set("member", member.id, values)
     # A new handle is said after the one it replaced as the log says it (``Naming.earlier``): "renamed @cleo to @cleo.b".
     _said(ctx, f"Modified @{member.handle}: {_words(ctx, w)}", member.id)
+    if {"groups", "campaigns", "access"} & values.keys():
+        for note in _stranded_steps(ctx.ws, member, before):
+            print(visible(f"note: {note}"), file=sys.stderr)
     return 0
 
 
@@ -244,14 +248,25 @@ def cmd_member_rm(ctx: Context) -> int:
     return 0
 
 
-def _stranded_steps(ws: Workspace, member: Member) -> list[str]:
-    """The approval steps only the removed member could take: their campaigns' posts would wait on them for ever."""
+def _stranded_steps(ws: Workspace, member: Member, known: Sequence[str] = ()) -> list[str]:
+    """The approval steps of the member (named, or of a group they were in) that nobody may take now (removed,
+    out of a group, a guest losing a campaign): their campaigns' posts would wait on them for ever.  ``known``: notes
+    that held already before the change (not said again)."""
     from crewdeck.tui.posts.reading import reviewers
 
-    gone = reviewers(ws.conn).get(member.id)
-    groups = gone.groups if gone else frozenset()
+    facts = reviewers(ws.conn).get(member.id)
+    groups = _earlier_groups(ws, member.id) | (facts.groups if facts else frozenset())
     live = [row[0] for row in ws.conn.execute("SELECT id FROM campaign WHERE deleted = 0")]
-    return [note for campaign in live for note in _chain_notes(ws, campaign, lambda s: s.member == member.id or s.group in groups)]
+    notes = [note for campaign in live for note in _chain_notes(ws, campaign, lambda s: s.member == member.id or s.group in groups)]
+    return [note for note in notes if note not in known]
+
+
+def _earlier_groups(ws: Workspace, member_id: str) -> set[str]:
+    """Every approval group the member has been in (the log keeps them): a step of a group they just left counts."""
+    found: set[str] = set()
+    for (value,) in ws.conn.execute("SELECT value FROM ops WHERE row_id = ? AND field = 'groups'", (member_id,)):
+        found.update(json.loads(value) or [])
+    return found
 
 
 def _chain_notes(ws: Workspace, campaign: str, which: Callable[[Step], bool] = lambda step: True) -> list[str]:
