@@ -111,6 +111,22 @@ def test_a_link_or_live_url_that_is_no_web_address_and_an_empty_media_reference_
     assert team.ok("post", "publish", approved, "--url", "http://instagram.com/p/1", as_member="raj").strip().endswith("published")
 
 
+def test_done_on_a_post_publishes_it_as_the_apps_d_does_and_refuses_one_not_approved(team: Cli) -> None:
+    """`crewdeck done` on a post in review completed its task: gone from the task list, still in review, never published."""
+    waiting = _post(team)
+    team.ok("post", "copy", waiting, "Hello", as_member="raj")
+    team.ok("post", "submit", waiting, as_member="raj")
+    plain = team.ok("add", "Plain task", as_member="raj").strip()
+    error = one_line_error(team("done", plain, waiting, as_member="raj"))
+    assert f"cannot publish {waiting[:8]}: not approved: step 1 of 2 (copy), @mia, still open" in error, error
+    assert json.loads(team.ok("show", plain, "--json"))["status"] != "done"  # nothing written
+    approved = _approved(team)
+    out = team.ok("done", plain, approved, as_member="raj")
+    assert "Completed 1 task: “Plain task”" in out and "Published 1 post: “Launch reel”" in out, out
+    assert _state(team, approved) == "published"
+    assert "is already done: nothing written" in team.ok("done", approved, as_member="raj")
+
+
 def test_a_guest_approves_the_posts_of_their_campaigns(team: Cli) -> None:
     team.ok("member", "set", "gus", "--campaigns", "spring-launch")
     post_id = _post(team)

@@ -233,11 +233,17 @@ def schedule(store: Store, member: str, post_id: str, now: dt.datetime) -> PostV
     return view(store, post_id, now)
 
 
-def publish(store: Store, member: str, post_id: str, now: dt.datetime, url: str = "") -> PostView:
-    """Mark an approved or scheduled post as published (crewdeck posts nothing itself)."""
+def publishable(store: Store, post_id: str, now: dt.datetime) -> PostView:
+    """The post, if it may be published now (approved or scheduled); else why not (``PostRefused``)."""
     post = view(store, post_id, now)
     if post.state not in ("approved", "scheduled"):
         raise _refuse(post, "publish", _not_approved(store, post))
+    return post
+
+
+def publish(store: Store, member: str, post_id: str, now: dt.datetime, url: str = "") -> PostView:
+    """Mark an approved or scheduled post as published (crewdeck posts nothing itself)."""
+    publishable(store, post_id, now)
     web_address("live URL", url)
     with store.write(member) as w:
         # The task is done: a post's state stands for its task's status (published is done, pulled cancelled).
