@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -94,6 +95,33 @@ async def test_approvals_lists_what_needs_me_first_oldest_slot_first_and_approve
     with Store(team) as store:
         verdicts = store.conn.execute("SELECT verdict, approved_by FROM post_approval WHERE post = ?", (first,)).fetchall()
     assert verdicts == [("approve", member(team, "mia"))]
+
+
+async def test_a_scheduled_post_a_new_step_puts_back_in_review_is_in_the_approvals_view(team: Path) -> None:
+    """A step added to the chain puts scheduled posts back in review: `post list needs:@me` had them, Approvals did not."""
+    with Store(team) as store:
+        people = ids(store, "member", "handle")
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 4'").fetchone()[0]
+        writing.approve(store, people["mia"], post_id, NOW)
+        writing.approve(store, people["kemi"], post_id, NOW)
+        writing.schedule(store, people["raj"], post_id, NOW)
+        campaign = store.conn.execute("SELECT campaign FROM task WHERE id = ?", (post_id,)).fetchone()[0]
+        chain = json.loads(store.conn.execute("SELECT approvals FROM campaign WHERE id = ?", (campaign,)).fetchone()[0])
+        with store.write(people["ana"]) as w:
+            w.set("campaign", campaign, {"approvals": [*chain, {"name": "final", "member": people["ana"], "group": None}]})
+    assert state(team, post_id) == "in-review"
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        await until(pilot, lambda: screen.done, "the whole list read")
+        rows = [row for _, row in screen.table.loaded_rows()]
+        assert rows[0].id == post_id and rows[0].cells[5].startswith("needs you: step 3 of 3 (final)"), rows[0].cells
+        # The others wait on @mia, oldest slot first, after what needs ana.
+        assert [row.cells[4] for row in rows[1:]] == [f"Spring post {n}" for n in range(4)]
 
 
 async def test_a_request_for_changes_takes_a_note_and_the_reviewer_sees_the_diff_since_their_last_verdict(team: Path) -> None:
