@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from textual.containers import Vertical
+from textual.geometry import Region
+from textual.widgets import Static
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
@@ -91,6 +95,33 @@ async def test_approvals_lists_what_needs_me_first_oldest_slot_first_and_approve
     with Store(team) as store:
         verdicts = store.conn.execute("SELECT verdict, approved_by FROM post_approval WHERE post = ?", (first,)).fetchall()
     assert verdicts == [("approve", member(team, "mia"))]
+
+
+async def test_a_scheduled_post_a_new_step_puts_back_in_review_is_in_the_approvals_view(team: Path) -> None:
+    """A step added to the chain puts scheduled posts back in review: `post list needs:@me` had them, Approvals did not."""
+    with Store(team) as store:
+        people = ids(store, "member", "handle")
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 4'").fetchone()[0]
+        writing.approve(store, people["mia"], post_id, NOW)
+        writing.approve(store, people["kemi"], post_id, NOW)
+        writing.schedule(store, people["raj"], post_id, NOW)
+        campaign = store.conn.execute("SELECT campaign FROM task WHERE id = ?", (post_id,)).fetchone()[0]
+        chain = json.loads(store.conn.execute("SELECT approvals FROM campaign WHERE id = ?", (campaign,)).fetchone()[0])
+        with store.write(people["ana"]) as w:
+            w.set("campaign", campaign, {"approvals": [*chain, {"name": "final", "member": people["ana"], "group": None}]})
+    assert state(team, post_id) == "in-review"
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        await until(pilot, lambda: screen.done, "the whole list read")
+        rows = [row for _, row in screen.table.loaded_rows()]
+        assert rows[0].id == post_id and rows[0].cells[5].startswith("needs you: step 3 of 3 (final)"), rows[0].cells
+        # The others wait on @mia, oldest slot first, after what needs ana.
+        assert [row.cells[4] for row in rows[1:]] == [f"Spring post {n}" for n in range(4)]
 
 
 async def test_a_request_for_changes_takes_a_note_and_the_reviewer_sees_the_diff_since_their_last_verdict(team: Path) -> None:
@@ -177,6 +208,29 @@ async def test_the_crisis_key_asks_the_reason_shows_the_banner_and_ending_lists_
     with Store(team) as store:
         assert open_crises(store.conn) == []
         assert store.conn.execute("SELECT started_by FROM crisis").fetchone()[0] == ana
+
+
+async def test_the_held_posts_of_an_ended_crisis_are_counted_in_words_and_their_keys_fit_80_columns(team: Path) -> None:
+    """ "The crisis held 1 posts", and at 80×24 the line of keys lost its end ("a missed post needs")."""
+    with Store(team) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0]
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+        writing.approve(store, member(team, "kemi"), post_id, NOW)
+        writing.start_crisis(store, member(team, "ana"), NOW, "bad press")
+    app = make_app(team, "ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, HeldPostsScreen)
+        texts = app.screen.query_one(Vertical).query(Static)
+        shown = "\n".join(line.text for w in texts for line in w.render_lines(Region(0, 0, w.size.width, w.size.height)))
+        assert "The crisis held 1 post; 1 to decide" in shown, shown
+        assert "needs a new slot" in " ".join(shown.split()), shown
+        room = app.screen.query_one(Vertical).content_region.width
+        assert all(w.size.width <= room for w in texts), [(w.size.width, room) for w in texts]  # nothing cut at the dialog's edge
 
 
 async def test_the_crisis_key_is_hidden_from_members_who_are_not_managers(team: Path) -> None:

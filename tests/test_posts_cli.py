@@ -93,6 +93,40 @@ def test_the_moves_each_state_refuses_say_why(team: Cli) -> None:
     assert "is a task, not a post" in one_line_error(team("post", "show", team.ok("add", "Plain task").strip()))
 
 
+def test_a_link_or_live_url_that_is_no_web_address_and_an_empty_media_reference_are_refused(team: Cli) -> None:
+    """`--link notaurl`, `--link "javascript:alert(1)"`, `--media ""` and `publish --url notaurl` were stored as given."""
+    post_id = _post(team)
+    for link in ("notaurl", "javascript:alert(1)", "https://"):
+        error = one_line_error(team("post", "copy", post_id, "Hi", "--link", link, as_member="raj"))
+        assert f"link: {link!r} is not a web address (https://...)" in error, error
+    assert "media: an empty reference" in one_line_error(team("post", "copy", post_id, "Hi", "--media", "a.png", "", as_member="raj"))
+    shown = json.loads(team.ok("post", "show", post_id, "--json"))
+    assert shown["state"] == "idea" and not shown["link"] and not shown["media"]  # nothing written
+    team.ok("post", "copy", post_id, "Hi", "--link", "https://example.com/launch?utm=1", "--media", "reel.mp4", as_member="raj")
+    team.ok("post", "copy", post_id, "Hi", "--link", "", as_member="raj")  # an empty link removes it
+    approved = _approved(team)
+    assert "live URL: 'notaurl' is not a web address" in one_line_error(
+        team("post", "publish", approved, "--url", "notaurl", as_member="raj")
+    )
+    assert team.ok("post", "publish", approved, "--url", "http://instagram.com/p/1", as_member="raj").strip().endswith("published")
+
+
+def test_done_on_a_post_publishes_it_as_the_apps_d_does_and_refuses_one_not_approved(team: Cli) -> None:
+    """`crewdeck done` on a post in review completed its task: gone from the task list, still in review, never published."""
+    waiting = _post(team)
+    team.ok("post", "copy", waiting, "Hello", as_member="raj")
+    team.ok("post", "submit", waiting, as_member="raj")
+    plain = team.ok("add", "Plain task", as_member="raj").strip()
+    error = one_line_error(team("done", plain, waiting, as_member="raj"))
+    assert f"cannot publish {waiting[:8]}: not approved: step 1 of 2 (copy), @mia, still open" in error, error
+    assert json.loads(team.ok("show", plain, "--json"))["status"] != "done"  # nothing written
+    approved = _approved(team)
+    out = team.ok("done", plain, approved, as_member="raj")
+    assert "Completed 1 task: “Plain task”" in out and "Published 1 post: “Launch reel”" in out, out
+    assert _state(team, approved) == "published"
+    assert "is already done: nothing written" in team.ok("done", approved, as_member="raj")
+
+
 def test_a_guest_approves_the_posts_of_their_campaigns(team: Cli) -> None:
     team.ok("member", "set", "gus", "--campaigns", "spring-launch")
     post_id = _post(team)
@@ -120,6 +154,53 @@ def test_a_request_for_changes_blocks_until_the_author_resubmits_and_a_change_vo
     assert "-Take two" in shown["diff_since_seen"] and "+Take three" in shown["diff_since_seen"]
     assert any(row["what"] == "changed the copy (voids the round)" for row in shown["history"])
     assert "since the version you last saw" in team.ok("post", "show", post_id, as_member="mia")
+
+
+def test_a_post_moved_to_another_campaign_after_submission_needs_a_new_round(team: Cli) -> None:
+    """Taking an in-review post out of its campaign, or into one with no chain, read approved: nobody had approved it."""
+    team.ok("campaign", "add", "quiet")  # no approval chain
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Hello", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    for campaign in ("quiet", ""):
+        team.ok("set", post_id, f"campaign={campaign}", as_member="raj")
+        assert _state(team, post_id) == "draft", campaign
+        assert "it is draft" in one_line_error(team("post", "schedule", post_id, as_member="raj"))
+        assert "moved to another campaign or platform since it was submitted: submit it again" in team.ok("post", "show", post_id)
+    # Back in the campaign it was submitted in, the round counts again; a submission elsewhere takes that campaign's chain.
+    team.ok("set", post_id, "campaign=spring-launch", as_member="raj")
+    assert _state(team, post_id) == "in-review"
+    team.ok("set", post_id, "campaign=quiet", as_member="raj")
+    assert team.ok("post", "submit", post_id, as_member="raj").strip() == f"{post_id[:8]} approved"
+
+
+def test_an_approved_post_moved_to_another_platform_needs_a_new_round(team: Cli) -> None:
+    """Approved for Instagram and moved to X, 400 characters of copy read approved and went to X's export."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "word " * 80, as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "approve", post_id, as_member="mia")
+    team.ok("post", "approve", post_id, as_member="lee")
+    team.ok("set", post_id, "platform=x", as_member="raj")
+    assert _state(team, post_id) == "draft"
+    result = team("post", "export", "--format", "csv", "--from", "2026-12-01", "--to", "2026-12-31")
+    assert result.code == 0 and post_id not in result.out
+    assert "x takes at most 280 weighted characters" in one_line_error(team("post", "submit", post_id, as_member="raj"))
+    team.ok("set", post_id, "platform=instagram", as_member="raj")  # back where it was approved
+    assert _state(team, post_id) == "approved"
+
+
+def test_a_date_alone_takes_the_first_peak_hour_still_ahead(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 17:44 in New York, `publish:today` on Instagram (peaks 11:00 and 19:00) took 11:00, gone already: expired at once."""
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-03T22:44:00Z")  # Thu 17:44 in New York, the audience's zone
+    post_id = _post(team, "Tonight +spring-launch post:instagram publish:today")
+    shown = json.loads(team.ok("post", "show", post_id, "--json"))
+    assert shown["slot"]["utc"] == "2026-12-04T00:00:00Z" and shown["state"] == "idea"  # 19:00 EST
+    post_id = _post(team, "Tomorrow +spring-launch post:instagram publish:tmrw")
+    assert json.loads(team.ok("post", "show", post_id, "--json"))["slot"]["utc"] == "2026-12-04T16:00:00Z"  # Fri 11:00 EST, the first
+    # Every peak of the day gone: the first, said at once rather than found expired later.
+    result = team("post", "add", "Late +spring-launch post:linkedin publish:today", as_member="raj")
+    assert result.code == 0 and "note: the slot today 08:00 EST has passed: give the post a new one" in result.err, result.err
 
 
 def test_expiry_and_slot_moves_inside_the_lead_time(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -196,6 +277,17 @@ def test_a_crisis_pauses_posts_in_its_scope_until_each_is_resumed(team: Cli, mon
     assert team.ok("crisis", "status").strip() == "no crisis is open"
 
 
+def test_a_crisis_on_a_platform_nothing_uses_is_refused_instead_of_pausing_nothing(team: Cli) -> None:
+    """`--platform instgram` started a crisis that paused nothing, told only by "0 posts paused"."""
+    post_id = _approved(team)
+    error = one_line_error(team("crisis", "start", "--reason", "Bad reply", "--platform", "instgram"))
+    assert "no campaign or post here uses platform 'instgram'" in error and "instagram" in error.split("instgram", 1)[1]
+    assert team.ok("crisis", "status").strip() == "no crisis is open" and _state(team, post_id) == "approved"
+    # Platforms of the copy limits' table are known even where nothing uses them yet (a crisis may come first).
+    result = team("crisis", "start", "--reason", "Bad reply", "--platform", "Instagram", "--platform", "bluesky")
+    assert result.code == 0 and "1 post paused" in result.err
+
+
 def test_crisis_end_resume_all_releases_paused_posts_whose_slot_is_ahead(team: Cli) -> None:
     post_id = _approved(team)
     team.ok("crisis", "start", "--reason", "Outage", "--campaign", "spring-launch")
@@ -221,6 +313,41 @@ def test_the_checklist_becomes_tasks_for_the_groups(team: Cli) -> None:
     assert tasks["Crisis: Pause paid ads on every platform"]["assignee"] == "ana"  # nobody in ads: the manager who started it
     # Ids derived from the crisis's: a second list for the same crisis would be the same tasks.
     assert {t["id"] for t in tasks.values()} == {checklist_task_id(crisis_id, index) for index in range(5)}
+
+
+def test_removing_a_member_a_chain_waits_on_says_which_steps_nobody_can_take_now(team: Cli) -> None:
+    """`member rm mia` said nothing of Spring Launch's copy step: its posts waited on @mia for ever."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Hello", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    result = team("member", "rm", "mia")
+    assert result.code == 0 and result.out.startswith("removed @mia")
+    assert "note: nobody can take step copy of +spring-launch's approval chain now (@mia was removed)" in result.err, result.err
+    assert "crewdeck campaign set spring-launch --approvals" in result.err
+    # A group with someone left in it is not said; the last of a group is.
+    result = team("member", "rm", "gus")
+    assert result.code == 0 and "legal" not in result.err, result.err
+    result = team("member", "rm", "lee", "--unassign")
+    assert "note: nobody can take step legal of +spring-launch's approval chain now (nobody is in group legal)" in result.err
+    assert "or crewdeck member set HANDLE --groups legal" in result.err
+
+
+def test_a_chain_with_a_step_nobody_can_take_says_so_when_it_is_set(team: Cli) -> None:
+    """A step naming a guest not given the campaign, or a group nobody is in, was set without a word: posts waited for ever."""
+    result = team("campaign", "set", "spring-launch", "--approvals", "copy:@mia; client:@gus; legal:group=lawyers")
+    assert result.code == 0
+    notes = [line for line in result.err.splitlines() if line.startswith("note: ")]
+    assert len(notes) == 2, result.err
+    assert "step client of +spring-launch's approval chain now (@gus is a guest not given this campaign)" in notes[0]
+    assert "step legal of +spring-launch's approval chain now (nobody is in group lawyers)" in notes[1]
+    team.ok("member", "set", "gus", "--campaigns", "spring-launch")
+    assert "note:" not in team("campaign", "set", "spring-launch", "--approvals", "copy:@mia; client:@gus; legal:group=legal").err
+    # Taking the guest's campaign away, or the last member out of a group, strands the step too.
+    result = team("member", "set", "gus", "--campaigns", "")
+    assert "(@gus is a guest not given this campaign)" in result.err and "group legal" not in result.err, result.err
+    result = team("member", "set", "lee", "--groups", "")
+    assert "step legal of +spring-launch's approval chain now (nobody is in group legal)" in result.err, result.err
+    assert "@gus" not in result.err  # said already, by the change that made it so
 
 
 def test_chains_and_groups_are_for_managers_and_bad_chains_say_what_is_wrong(team: Cli) -> None:

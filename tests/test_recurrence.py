@@ -203,6 +203,17 @@ def test_done_makes_the_next_instance_once(cli: Cli) -> None:
     assert len(_tasks(cli)) == 1 and len(_tasks(cli, "all")) == 2
 
 
+def test_a_member_closes_a_colleagues_recurring_task_and_makes_the_next_instance(cli: Cli) -> None:
+    """raj's `done` on ana's daily task was refused (author_field): the next instance named ana as its maker."""
+    first = cli.ok("add", "Daily check every:day 09:00").strip()  # ana's, in her zone (Berlin)
+    cli.ok("done", first[:8], as_member="raj")
+    [nxt] = _tasks(cli)
+    assert nxt["id"] == recurrence.instance_id(_series(cli, first), dt.date(2026, 11, 28))
+    assert nxt["due"] == {"utc": "2026-11-28T08:00:00Z", "tz": "Europe/Berlin"}  # the series' maker's clock, not raj's
+    shown = json.loads(cli.ok("show", str(nxt["id"]), "--json"))
+    assert shown["created_by"] == "raj"  # whoever wrote the instance made it: the rules hold author fields to that
+
+
 def _series(cli: Cli, task_id: str) -> str:
     ws = Workspace.open(cli.workspace)
     try:

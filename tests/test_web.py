@@ -17,17 +17,20 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
+from textual.geometry import Region
 
 from crewdeck.sync.state.rules import Refused
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
+from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.web import signin
 from crewdeck.tui.web.attempts import Attempts
 from crewdeck.tui.web.server import COOKIE, WebServer
 from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.workspace import Workspace
+from crewdeck.widgets.key_footer import KeyFooter
 
 from .apphelp import settle
 from .conftest import ROOT
@@ -262,6 +265,30 @@ async def test_a_guest_sees_the_approvals_of_their_campaigns_and_nothing_else(tm
         await pilot.press("q")
         await settle(pilot)
     assert app.return_code == 0
+    session.close()
+
+
+async def test_a_guests_view_of_a_post_in_full_offers_no_key_that_edits(tmp_path: Path) -> None:
+    """`enter` on a post showed a guest the task keys (set a field, done, assign, due...): each a dialog, then a refusal."""
+    team = make_posts_team(tmp_path)
+    session = Session.open(team, "acme", authenticated=True)
+    app = CrewdeckApp(session, Config(), watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        footer = "".join(line.text for line in detail.query_one(KeyFooter).render_lines(Region(0, 0, 80, 1)))
+        assert "Back" in footer and "Set field" not in footer and "Done" not in footer, footer
+        for key in ("colon", "d", "s", "A", "D", "e"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.screen is detail, key
+        assert not app._notifications, [n.message for n in app._notifications]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ApprovalsScreen)
     session.close()
 
 

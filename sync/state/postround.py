@@ -106,6 +106,7 @@ class PostReview:
     authors: frozenset[str]
     #: The facts of everyone with a verdict on the post.
     reviewers: Mapping[str, Reviewer]
+    platform: str | None = None
 
 
 def may_take(step: Step, reviewer: Reviewer | None, campaign: str | None) -> bool:
@@ -127,8 +128,10 @@ class RoundStatus:
     satisfied: tuple[Verdict | None, ...] = ()
     #: The counting rejection that blocks the round (the newest), or ``None``.
     rejection: Verdict | None = None
-    #: The content changed since the submission.
+    #: The content changed since the submission, or the post moved to another campaign.
     voided: bool = False
+    #: Voided because the post moved to another campaign or platform than the one it was submitted for.
+    moved: bool = False
     #: Who changed the content since the previous round: none of them reviews this one.
     authors: frozenset[str] = field(default_factory=frozenset)
 
@@ -160,6 +163,8 @@ class RoundStatus:
         """ "step 2 of 2, @legal, still open"; "approved"; "changes requested by @mia: note"."""
         if self.round_id is None:
             return "not submitted"
+        if self.moved:
+            return "it moved to another campaign or platform since it was submitted: submit it again"
         if self.voided:
             return "the content changed since it was submitted: submit it again"
         if self.rejection is not None:
@@ -173,6 +178,14 @@ class RoundStatus:
         return f"step {index + 1} of {len(self.steps)} ({step.name}), {who}, still open"
 
 
+def moved(post_round: Mapping[str, Any], campaign: str | None, platform: str | None) -> bool:
+    """Whether the post is in another campaign (its chain: who approves) or on another platform (its limits, its
+    audience) than the round was submitted for; rounds stored before these were kept have neither."""
+    return ("campaign" in post_round and post_round["campaign"] != campaign) or (
+        "platform" in post_round and post_round["platform"] != platform
+    )
+
+
 def evaluate(
     *,
     post_round: Mapping[str, Any] | None,
@@ -182,6 +195,7 @@ def evaluate(
     authors: Collection[str],
     reviewers: Mapping[str, Reviewer],
     campaign: str | None,
+    platform: str | None = None,
 ) -> RoundStatus:
     """The round's status from its records (see the module's doc)."""
     steps = tuple(chain)
@@ -191,6 +205,8 @@ def evaluate(
     round_id = post_round["id"]
     if post_round["hash"] != current_hash:
         return RoundStatus(round_id, steps, (None,) * len(steps), voided=True, authors=author_set)
+    if moved(post_round, campaign, platform):
+        return RoundStatus(round_id, steps, (None,) * len(steps), voided=True, moved=True, authors=author_set)
     if not verdicts:
         return RoundStatus(round_id, steps, (None,) * len(steps), authors=author_set)
     by_name = {step.name: step for step in steps}

@@ -377,10 +377,20 @@ def approval_step(value: Any) -> dict[str, Any]:
 
 
 def post_round(value: Any) -> dict[str, Any]:
-    """An approval round: its id, the content hash submitted and when."""
-    if not isinstance(value, dict) or set(value) != {"id", "hash", "at"}:
-        raise ValueError(f"a round is {{'id': ..., 'hash': ..., 'at': ...}}, got {value!r}")
-    return {"id": record_id(value["id"]), "hash": content_hash_text(value["hash"]), "at": utc_instant(value["at"])}
+    """An approval round: its id, the content hash submitted, when, and the campaign and platform it was submitted for.
+
+    The campaign decides the chain and the platform the copy's limits, so a post
+    moved to another needs a new round (``postround.moved``); rounds stored before
+    they were kept have neither.
+    """
+    if not isinstance(value, dict) or set(value) - {"campaign", "platform"} != {"id", "hash", "at"}:
+        raise ValueError(f"a round is {{'id': ..., 'hash': ..., 'at': ..., 'campaign': ..., 'platform': ...}}, got {value!r}")
+    checked = {"id": record_id(value["id"]), "hash": content_hash_text(value["hash"]), "at": utc_instant(value["at"])}
+    if "campaign" in value:
+        checked["campaign"] = optional(record_id)(value["campaign"])
+    if "platform" in value:
+        checked["platform"] = optional(tag)(value["platform"])
+    return checked
 
 
 def checklist_item(value: Any) -> dict[str, Any]:

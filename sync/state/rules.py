@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from crewdeck.sync.state.oplog import APPEND, Op, required_fields
-from crewdeck.sync.state.postround import PostReview, Reviewer, Verdict, evaluate, may_take, verdict_of
+from crewdeck.sync.state.postround import PostReview, Reviewer, Verdict, evaluate, may_take, moved, verdict_of
 from crewdeck.sync.state.records import (
     ENTITIES,
     FAR_DAY_JSON,
@@ -615,6 +615,10 @@ class Judge:
             return Refusal("stale_round", f"post {post[:8]} is not in that round (it was submitted again, or not at all)")
         if record["hash"] != review.hash or review.round["hash"] != review.hash:
             return Refusal("stale_round", f"the content of post {post[:8]} changed since it was submitted: it needs a new round")
+        if moved(review.round, review.campaign, review.platform):
+            return Refusal(
+                "stale_round", f"post {post[:8]} moved to another campaign or platform since it was submitted: it needs a new round"
+            )
         step = next((s for s in review.chain if s.name == record["step"]), None)
         reviewer = self.state.reviewer(author.id)
         if step is None or not may_take(step, reviewer, review.campaign):
@@ -631,6 +635,7 @@ class Judge:
             authors=review.authors,
             reviewers={**review.reviewers, **({author.id: reviewer} if reviewer else {})},
             campaign=review.campaign,
+            platform=review.platform,
         )
         if record["verdict"] == "approve":
             if any(v is not None and v.by == author.id for v in status.satisfied):

@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
-from textual.widgets import Label
+from textual.widgets import Label, Static
 
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.post_actions import POST_COLUMNS, post_line, run_move
@@ -26,6 +26,7 @@ from crewdeck.tui.posts.reading import PostView, open_crises
 from crewdeck.tui.posts.states import label
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.time.when import parse_moment_text
+from crewdeck.tui.workspace.words import counted
 from crewdeck.widgets.post_table import PostTable
 
 
@@ -136,12 +137,13 @@ class HeldPostsScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self._title(), classes="held--title", id="held-title")
-            yield Label(plain("r resume · n new slot · P pull · escape close — a missed post needs a new slot"))
+            # Static, not Label: it wraps at 80 columns instead of losing its end.
+            yield Static(plain("r resume · n new slot · P pull · escape close — a missed post needs a new slot"))
             yield PostTable(POST_COLUMNS, id="held-table")
 
     def _title(self) -> str:
         left = len(self.held) - len(self.done)
-        return f"The crisis held {len(self.held)} posts; {left} to decide" if self.held else "The crisis held no posts"
+        return f"The crisis held {counted(len(self.held), 'post')}; {left} to decide" if self.held else "The crisis held no posts"
 
     def on_mount(self) -> None:
         self._fill()

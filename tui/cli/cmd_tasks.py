@@ -165,7 +165,14 @@ def cmd_done(ctx: Context) -> int:
     names = _names(ctx)
     # Done already: said, and not written again.
     already = [i for i in task_ids if ctx.ws.task(i)["status"] == "done"]
-    closing = [i for i in task_ids if i not in already]
+    # A post is done by being published, as `d` does in the app: only an approved or scheduled one, checked before anything is written.
+    posts = [i for i in task_ids if i not in already and ctx.ws.task(i)["post_state"] is not None]
+    if posts:
+        from crewdeck.tui.posts import writing
+
+        for post_id in posts:
+            writing.publishable(ctx.ws.store, post_id, ctx.now)
+    closing = [i for i in task_ids if i not in already and i not in posts]
     nexts = []
     if closing:
         with ctx.writer() as w:
@@ -173,11 +180,15 @@ def cmd_done(ctx: Context) -> int:
                 next_id = recurrence.mark_done(ctx.ws, w, task_id, ctx.now)
                 if next_id:
                     nexts.append(next_id)
+    for post_id in posts:
+        writing.publish(ctx.ws.store, ctx.me.id, post_id, ctx.now)
     lines = [f"{names.task(i)} is already done: nothing written" for i in already]
     if closing:
         then = "".join(f"; next: {names.task(n)} due {names.time(ctx.ws.task(n)['due'])}" for n in nexts if ctx.ws.task(n)["due"])
         lines.append(f"Completed {counted(len(closing), 'task')}: {', '.join(names.task(i) for i in closing)}{then}")
-    _said(ctx, lines, closing)
+    if posts:
+        lines.append(f"Published {counted(len(posts), 'post')}: {', '.join(names.task(i) for i in posts)}")
+    _said(ctx, lines, [*closing, *posts])
     return 0
 
 

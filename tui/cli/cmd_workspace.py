@@ -6,8 +6,10 @@ import argparse
 import datetime as dt
 import getpass
 import json
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.state.ids import new_id, short
 from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN_STATUSES, FIRST_DAY, LAST_DAY, WORKSPACE_ROW, day_out_of_range
@@ -23,7 +25,10 @@ from crewdeck.tui.time.hours import format_hours, parse_hours
 from crewdeck.tui.time.when import DateError, format_local, parse_day
 from crewdeck.tui.workspace import describe, doctor
 from crewdeck.tui.workspace.errors import UserError
-from crewdeck.tui.workspace.workspace import slug
+from crewdeck.tui.workspace.workspace import Member, Workspace, slug
+
+if TYPE_CHECKING:
+    from crewdeck.sync.state.postround import Step
 
 
 def _zone(name: str) -> str:
@@ -201,10 +206,14 @@ def cmd_member_set(ctx: Context) -> int:
         raise UserError(
             "member set: nothing to change (give --name, --tz, --hours, --role, --access, --unix-user, --days-off, --ssh-key or --ssh-key-rm)"
         )
+    before = _stranded_steps(ctx.ws, member) if {"groups", "campaigns", "access"} & values.keys() else []
     with ctx.writer() as w:
         w.set("member", member.id, values)
     # A new handle is said after the one it replaced as the log says it (``Naming.earlier``): "renamed @cleo to @cleo.b".
     _said(ctx, f"Modified @{member.handle}: {_words(ctx, w)}", member.id)
+    if {"groups", "campaigns", "access"} & values.keys():
+        for note in _stranded_steps(ctx.ws, member, before):
+            print(visible(f"note: {note}"), file=sys.stderr)
     return 0
 
 
@@ -234,7 +243,44 @@ def cmd_member_rm(ctx: Context) -> int:
     if open_tasks:
         tasks = f"; {held} reassigned to @{heir.handle}" if heir else f"; {held} unassigned"
     print(f"removed @{member.handle} (their history stays){tasks}{revoked}")
+    for note in _stranded_steps(ws, member):
+        print(visible(f"note: {note}"), file=sys.stderr)
     return 0
+
+
+def _stranded_steps(ws: Workspace, member: Member, known: Sequence[str] = ()) -> list[str]:
+    """The approval steps of the member (named, or of a group they were in) that nobody may take now (removed,
+    out of a group, a guest losing a campaign): their campaigns' posts would wait on them for ever.  ``known``: notes
+    that held already before the change (not said again)."""
+    from crewdeck.tui.posts.reading import reviewers
+
+    facts = reviewers(ws.conn).get(member.id)
+    groups = _earlier_groups(ws, member.id) | (facts.groups if facts else frozenset())
+    live = [row[0] for row in ws.conn.execute("SELECT id FROM campaign WHERE deleted = 0")]
+    notes = [note for campaign in live for note in _chain_notes(ws, campaign, lambda s: s.member == member.id or s.group in groups)]
+    return [note for note in notes if note not in known]
+
+
+def _earlier_groups(ws: Workspace, member_id: str) -> set[str]:
+    """Every approval group the member has been in (the log keeps them): a step of a group they just left counts."""
+    found: set[str] = set()
+    for (value,) in ws.conn.execute("SELECT value FROM ops WHERE row_id = ? AND field = 'groups'", (member_id,)):
+        found.update(json.loads(value) or [])
+    return found
+
+
+def _chain_notes(ws: Workspace, campaign: str, which: Callable[[Step], bool] = lambda step: True) -> list[str]:
+    """A note for each step of the campaign's chain that nobody may take (of those ``which`` picks), with the fix."""
+    from crewdeck.tui.posts.reading import steps_nobody_takes
+
+    name = ws.campaign_names()[campaign]
+    return [
+        f"nobody can take step {step.name} of +{name}'s approval chain now ({why}): "
+        f"change it with crewdeck campaign set {name} --approvals ..."
+        + (f", or crewdeck member set HANDLE --groups {step.group}" if step.group else "")
+        for step, why in steps_nobody_takes(ws.conn, campaign, ws.handles())
+        if which(step)
+    ]
 
 
 def _handed_over(task: dict[str, Any], member_id: str, heir_id: str | None) -> dict[str, Any]:
@@ -360,6 +406,9 @@ def cmd_campaign_set(ctx: Context) -> int:
     with ctx.writer() as w:
         w.set("campaign", campaign.id, values)
     _said(ctx, f"Modified campaign {campaign.name}: {_words(ctx, w)}", campaign.id)
+    if "approvals" in values:
+        for note in _chain_notes(ctx.ws, campaign.id):
+            print(visible(f"note: {note}"), file=sys.stderr)
     return 0
 
 

@@ -100,6 +100,23 @@ def chains(conn: sqlite3.Connection) -> dict[str, tuple[Step, ...]]:
     return {row[0]: steps_of(json.loads(row[1] or "[]")) for row in conn.execute("SELECT id, approvals FROM campaign")}
 
 
+def steps_nobody_takes(conn: sqlite3.Connection, campaign: str, handles: Mapping[str, str]) -> list[tuple[Step, str]]:
+    """The steps of a campaign's chain no member may take, each with why: its posts would wait on them for ever."""
+    people = reviewers(conn)
+    out = []
+    for step in chains(conn).get(campaign, ()):
+        if any(may_take(step, someone, campaign) for someone in people.values()):
+            continue
+        if step.member is None:
+            why = f"nobody is in group {step.group}"
+        else:
+            named = people.get(step.member)
+            handle = f"@{handles.get(step.member, step.member[:8])}"
+            why = f"{handle} was removed" if named is None or named.deleted else f"{handle} is a guest not given this campaign"
+        out.append((step, why))
+    return out
+
+
 def verdicts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) -> dict[str, list[Verdict]]:
     sql = "SELECT id, op_id, post, round, step, hash, verdict, note, approved_by, approved_at FROM post_approval"
     rows = (
@@ -137,6 +154,8 @@ def round_authors(conn: sqlite3.Connection, post_ids: Sequence[str]) -> dict[str
 _POST_COLUMNS = (
     "id, title, post_state, campaign, platform, publish_utc, publish_tz, resumed_from, "
     "json_extract(post_round, '$.id'), json_extract(post_round, '$.hash'), json_extract(post_round, '$.at'), "
+    "json_type(post_round, '$.campaign'), json_extract(post_round, '$.campaign'), "
+    "json_type(post_round, '$.platform'), json_extract(post_round, '$.platform'), "
     "copy, link, media, first_comment, created_by"
 )
 #: Stored states whose round decides what the post reads.
@@ -172,13 +191,23 @@ def post_facts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) 
         round_id,
         round_hash,
         round_at,
+        round_campaign_type,
+        round_campaign,
+        round_platform_type,
+        round_platform,
         copy,
         link,
         media,
         first_comment,
         created_by,
     ) in rows:
-        post_round = {"id": round_id, "hash": round_hash, "at": round_at} if round_id is not None else None
+        post_round: dict[str, Any] | None = None
+        if round_id is not None:
+            post_round = {"id": round_id, "hash": round_hash, "at": round_at}
+            if round_campaign_type is not None:  # rounds stored before the campaign was kept have none
+                post_round["campaign"] = round_campaign
+            if round_platform_type is not None:
+                post_round["platform"] = round_platform
         # The content's hash only where a round can count (the others read as they are stored).
         current = (
             content_hash(copy or "", link or "", json.loads(media) if media and media != "[]" else (), first_comment or "")
@@ -193,6 +222,7 @@ def post_facts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) 
             authors=authors.get(post_id, ()),
             reviewers=people,
             campaign=campaign,
+            platform=platform,
         )
         out.append(
             PostFacts(

@@ -54,11 +54,14 @@ def copy_review(conn: sqlite3.Connection, post_id: str, member: str) -> CopyRevi
 
 
 def waiting_ids(conn: sqlite3.Connection, offset: int = 0, limit: int = -1) -> list[str]:
-    """The posts stored as in review, oldest slot first (their rounds decide whether they still are); ``limit`` of them from ``offset``."""
+    """The posts that may read in review (their rounds decide whether they do): those stored as in review, oldest
+    slot first, then those stored as scheduled (a step added to the chain, or a reviewer removed, puts one back in
+    review); ``limit`` of them from ``offset``."""
     return [
         row[0]
         for row in conn.execute(
-            "SELECT id FROM task WHERE post_state = 'in-review' AND deleted = 0 ORDER BY publish_utc IS NULL, publish_utc, id LIMIT ? OFFSET ?",
+            "SELECT id FROM task WHERE post_state IN ('in-review', 'scheduled') AND deleted = 0 "
+            "ORDER BY post_state != 'in-review', publish_utc IS NULL, publish_utc, id LIMIT ? OFFSET ?",
             (limit, offset),
         )
     ]

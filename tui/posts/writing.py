@@ -87,8 +87,10 @@ def set_content(
             raise _refuse(post, "change the copy of", "; ".join(over))
         values["copy"] = copy
     if link is not None:
-        values["link"] = link
+        values["link"] = web_address("link", link)
     if media is not None:
+        if any(not ref.strip() for ref in media):
+            raise UserError("media: an empty reference (give a path or a URL for each)")
         values["media"] = list(media)
     if first_comment is not None:
         values["first_comment"] = first_comment
@@ -99,6 +101,17 @@ def set_content(
     with store.write(member) as w:
         w.set("task", post_id, values)
     return view(store, post_id, now)
+
+
+def web_address(what: str, text: str) -> str:
+    """``text`` if it is empty or an http(s) address with a host: a scheduler takes nothing else."""
+    if text:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(text)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            raise UserError(f"{what}: {text!r} is not a web address (https://...)")
+    return text
 
 
 def _content(store: Store, post_id: str) -> tuple[str, str]:
@@ -131,7 +144,15 @@ def submit(store: Store, member: str, post_id: str, now: dt.datetime) -> PostVie
     if post.state == "in-review" and post.round.open:
         raise _refuse(post, "submit", f"it is in review already ({post.round.describe(_handles(store))})")
     with store.write(member) as w:
-        w.set("task", post_id, {"post_state": "in-review", "post_round": {"id": new_id(), "hash": digest, "at": instant_text(now)}})
+        # The round keeps its campaign and platform: moved to another, the post needs a new round (``postround.moved``).
+        submitted = {
+            "id": new_id(),
+            "hash": digest,
+            "at": instant_text(now),
+            "campaign": post.facts.campaign,
+            "platform": post.facts.platform,
+        }
+        w.set("task", post_id, {"post_state": "in-review", "post_round": submitted})
     return view(store, post_id, now)
 
 
@@ -212,11 +233,18 @@ def schedule(store: Store, member: str, post_id: str, now: dt.datetime) -> PostV
     return view(store, post_id, now)
 
 
-def publish(store: Store, member: str, post_id: str, now: dt.datetime, url: str = "") -> PostView:
-    """Mark an approved or scheduled post as published (crewdeck posts nothing itself)."""
+def publishable(store: Store, post_id: str, now: dt.datetime) -> PostView:
+    """The post, if it may be published now (approved or scheduled); else why not (``PostRefused``)."""
     post = view(store, post_id, now)
     if post.state not in ("approved", "scheduled"):
         raise _refuse(post, "publish", _not_approved(store, post))
+    return post
+
+
+def publish(store: Store, member: str, post_id: str, now: dt.datetime, url: str = "") -> PostView:
+    """Mark an approved or scheduled post as published (crewdeck posts nothing itself)."""
+    publishable(store, post_id, now)
+    web_address("live URL", url)
     with store.write(member) as w:
         # The task is done: a post's state stands for its task's status (published is done, pulled cancelled).
         w.set("task", post_id, {"post_state": "published", "published_at": instant_text(now), "live_url": url, "status": "done"})
@@ -281,6 +309,15 @@ def checklist_task_id(crisis_id: str, index: int) -> str:
     return derived_id("crisis-checklist", crisis_id, str(index))
 
 
+def known_platforms(store: Store) -> set[str]:
+    """The platforms a crisis may name: the copy limits' table's, and those of the campaigns and posts here."""
+    known = set(limits.LIMITS)
+    for (listed,) in store.conn.execute("SELECT platforms FROM campaign WHERE deleted = 0 AND platforms IS NOT NULL"):
+        known.update(json.loads(listed))
+    known.update(row[0] for row in store.conn.execute("SELECT DISTINCT platform FROM task WHERE platform IS NOT NULL AND deleted = 0"))
+    return known
+
+
 def start_crisis(
     store: Store, member: str, now: dt.datetime, reason: str, campaigns: Iterable[str] = (), platforms: Iterable[str] = ()
 ) -> str:
@@ -290,6 +327,12 @@ def start_crisis(
     """
     if not reason.strip():
         raise UserError("a crisis needs a reason")
+    platforms = list(platforms)
+    known = known_platforms(store)
+    for platform in platforms:
+        if platform not in known:
+            # A typo would start a crisis that holds nothing back.
+            raise UserError(f"no campaign or post here uses platform {platform!r} (platforms: {', '.join(sorted(known))})")
     crisis_id = new_id()
     started = instant_text(now)
     items = settings(store.conn).crisis_checklist

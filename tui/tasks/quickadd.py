@@ -13,7 +13,7 @@
   is the assignee, else the creator; 17:00 on a day they do not work),
 * ``publish:`` a publish slot, read in the audience zone of the task's
   campaign (``publish:tue 09:00``); a date alone takes the platform's first
-  peak hour; without ``due:`` the draft is then due ``lead_hours`` before
+  peak hour still ahead; without ``due:`` the draft is then due ``lead_hours`` before
   the slot, in the writer's zone, moved back into their working day,
 * ``every:`` a repeat rule (``every:weekday 09:00``, ``every:tue and thu 17:00
   America/New_York``, ``every:month on the 1st``, see ``recurrence``): the
@@ -176,12 +176,20 @@ def _works(member: Member) -> WorkingDays:
 
 
 def publish_slot(words: list[str], audience_tz: str, platform: str | None, publish: PublishConfig, now: dt.datetime) -> Moment:
-    """A publish slot read in the audience's zone; a date alone takes the platform's first peak hour."""
+    """A publish slot read in the audience's zone; a date alone takes the platform's first peak hour still
+    ahead (``publish:today`` in the evening: tonight's peak, not the morning's), or its first when none is."""
     peaks = publish.peak_hours.get(platform or "", [])
     default = parse_time(peaks[0]) if peaks else PUBLISH_DEFAULT_TIME
     moment, used = parse_moment(words, audience_tz, now, default)
     if used != len(words):
         raise DateError(f"{' '.join(words[used:])!r} after the date is not a time or a zone")
+    if not moment.has_time:
+        for later in peaks[1:]:
+            if moment.instant > now:
+                break
+            moment = parse_moment(words, audience_tz, now, parse_time(later))[0]
+        if moment.instant <= now:
+            moment = parse_moment(words, audience_tz, now, default)[0]
     return moment
 
 

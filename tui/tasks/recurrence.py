@@ -324,11 +324,24 @@ def _owner(ws: Workspace, template: dict[str, Any], created_by: str | None) -> M
     return ws.member(member_id) if member_id else None
 
 
+def _maker(ws: Workspace, task: dict[str, Any]) -> str | None:
+    """Who made the series (its first instance's maker): the owner of its clock when nobody is assigned.
+
+    Later instances are made by whoever closed the one before (the rules hold
+    ``created_by`` to the writing member), so their own makers vary.
+    """
+    row = ws.conn.execute(
+        "SELECT created_by FROM task WHERE series = ? ORDER BY json_extract(recurrence, '$.on'), created_at LIMIT 1", (task["series"],)
+    ).fetchone()
+    maker: str | None = row[0] if row and row[0] else task["created_by"]
+    return maker
+
+
 def _create_next(ws: Workspace, w: Writer, task: dict[str, Any], after: dt.date, now: dt.datetime) -> str | None:
     recurrence = task["recurrence"]
     rule = Rule.from_json(recurrence["rule"])
     template = recurrence["template"]
-    day, instant = next_ahead(rule, after, _owner(ws, template, task["created_by"]), now)
+    day, instant = next_ahead(rule, after, _owner(ws, template, _maker(ws, task)), now)
     task_id = instance_id(task["series"], day)
     if ws.store.record("task", task_id) is not None:
         return None  # made already, here or by another replica: never twice
@@ -338,7 +351,7 @@ def _create_next(ws: Workspace, w: Writer, task: dict[str, Any], after: dt.date,
         "due": {"utc": utc_iso(instant), "tz": rule.tz},
         "series": task["series"],
         "recurrence": {"rule": recurrence["rule"], "on": day.isoformat(), "template": template},
-        "created_by": task["created_by"],
+        "created_by": w.member,
         "created_at": utc_iso(now),
     }
     w.create("task", values, row_id=task_id)
@@ -446,7 +459,7 @@ def set_rule(ws: Workspace, w: Writer, task_id: str, rule: Rule | None, now: dt.
                 updates["deleted"] = True  # the series ends here: later instances go
             w.set("task", target_id, updates)
         return [t for t, _ in targets]
-    owner = _owner(ws, task["recurrence"]["template"], task["created_by"])
+    owner = _owner(ws, task["recurrence"]["template"], _maker(ws, task))
     earliest: dt.date | None = None
     for target_id, target in targets if future else targets[:1]:
         recurrence = {**target["recurrence"], "rule": rule.to_json()}
@@ -467,7 +480,7 @@ def set_rule(ws: Workspace, w: Writer, task_id: str, rule: Rule | None, now: dt.
 def _retime(ws: Workspace, w: Writer, task_id: str, rule: Rule) -> list[str]:
     """A new time of day for the rule from this instance on: open instances keep their dates."""
     task = ws.task(task_id)
-    owner = _owner(ws, task["recurrence"]["template"], task["created_by"])
+    owner = _owner(ws, task["recurrence"]["template"], _maker(ws, task))
     changed = []
     for target_id, target in [(task_id, task), *_later(ws, task)]:
         updates: dict[str, Any] = {"recurrence": {**target["recurrence"], "rule": rule.to_json()}}

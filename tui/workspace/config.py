@@ -129,7 +129,7 @@ class PublishConfig:
 
     #: How many hours before a publish slot the draft is due.
     lead_hours: int = 24
-    #: Peak hours per platform, HH:MM in the audience's zone; ``publish:tue`` without a time takes the platform's first.
+    #: Peak hours per platform, HH:MM in the audience's zone; ``publish:tue`` without a time takes the platform's first still ahead.
     peak_hours: dict[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_PEAK_HOURS))
 
 

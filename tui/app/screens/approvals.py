@@ -140,7 +140,8 @@ class ApprovalsScreen(Screen[None]):
     def on_approvals_screen_read(self, message: Read) -> None:
         if message.generation != self.generation:
             return
-        self.mine, self.others, self.done = message.mine, message.others, message.done
+        # Oldest slot first: scheduled posts back in review are read after the others (``waiting_ids``).
+        self.mine, self.others, self.done = by_slot(message.mine), by_slot(message.others), message.done
         table = self.table
         key = table.cursor_row.id if table.cursor_row else None
         posts = [*self.mine, *self.others]
@@ -248,6 +249,11 @@ def window_of(services: Services, ids: list[str]) -> tuple[list[PostView], list[
         return needs, [p for p in posts if p.state == "in-review" and p.id not in chosen]
 
     return services.session.access.read(read)
+
+
+def by_slot(posts: list[PostView]) -> list[PostView]:
+    """Oldest slot first, posts with no slot last (as ``waiting_ids`` orders each kind)."""
+    return sorted(posts, key=lambda p: (p.facts.slot is None, p.facts.slot.timestamp() if p.facts.slot else 0.0, p.id))
 
 
 def guest_campaigns(conn: sqlite3.Connection, member: str) -> frozenset[str]:

@@ -67,6 +67,12 @@ class DetailScreen(Screen[None]):
     def on_mount(self) -> None:
         self.load()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A guest reads the post in full and changes nothing (the rules refuse it): no key offers to.
+        if self.services.session.me.access == "guest":
+            return action == "close"
+        return True
+
     def action_triage(self, key: str) -> None:
         self.triage.run(key)
 

@@ -1,0 +1,71 @@
+"""Posts between members' replicas of a sync server (a served file, and PostgreSQL): what the server refuses, what converges."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from .syncsupport import Postgres, Server, crewdeck, make_team, new_token
+
+
+@dataclass
+class Served:
+    server: Server
+    #: Each member's replica, by handle.
+    replicas: dict[str, Path]
+
+    def run(self, handle: str, *args: str) -> str:
+        return crewdeck("-w", str(self.replicas[handle]), *args)
+
+    def state(self, handle: str, post_id: str) -> str:
+        return str(json.loads(self.run(handle, "post", "show", post_id, "--json"))["state"])
+
+
+@pytest.fixture(params=["file", "postgres"])
+def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
+    """ana (manager), raj (writer) and mia (the copy step of +launch's and +autumn's chains) on replicas."""
+    path = make_team(tmp_path)
+    crewdeck("-w", str(path), "--as", "ana", "member", "add", "mia", "--name", "Mia", "--tz", "UTC")
+    crewdeck("-w", str(path), "--as", "ana", "campaign", "add", "launch", "--platforms", "instagram", "--audience-tz", "America/New_York")
+    crewdeck("-w", str(path), "--as", "ana", "campaign", "add", "autumn")
+    for campaign in ("launch", "autumn"):
+        crewdeck("-w", str(path), "--as", "ana", "campaign", "set", campaign, "--approvals", "copy:@mia")
+    if request.param == "file":
+        server = Server([str(path)]).start()
+        where = ["--workspace", str(path), "--as", "ana"]
+    else:
+        postgres: Postgres = request.getfixturevalue("postgres")
+        url = postgres.database()
+        crewdeck("publish", str(path), "--database", url)
+        server = Server(["--database", url]).start()
+        where = ["--database", url, "--name", "team"]
+    replicas = {}
+    for handle in ("raj", "mia"):
+        replicas[handle] = tmp_path / f"{handle}.db"
+        crewdeck("join", server.url, "--token", new_token(handle, *where), str(replicas[handle]))
+    yield Served(server, replicas)
+    assert server.stop() == ""  # no request failed on the server's side
+
+
+@pytest.mark.parametrize("move", ["campaign=autumn", "platform=linkedin"])
+def test_a_verdict_on_a_round_whose_post_moved_is_refused_and_the_replicas_agree(served: Served, move: str) -> None:
+    """mia approves, on a replica that has not heard of it, a post raj has moved to another campaign or platform: its round is over."""
+    post_id = served.run("raj", "post", "add", "Launch reel +launch post:instagram publish:2030-01-10 18:00").strip()
+    served.run("raj", "post", "copy", post_id, "Big day")
+    served.run("raj", "post", "submit", post_id)
+    served.run("raj", "sync")
+    served.run("mia", "sync")
+    served.run("raj", "set", post_id, move)
+    assert served.state("raj", post_id) == "draft"
+    served.run("raj", "sync")
+    assert served.run("mia", "post", "approve", post_id).strip() == f"{post_id[:8]} approved"  # her replica: still +launch
+    out = served.run("mia", "sync")
+    assert "the server refused 1 of them" in out and "(rule stale_round)" in out, out
+    assert served.state("mia", post_id) == served.state("raj", post_id) == "draft"
+    served.run("raj", "sync")
+    shown = json.loads(served.run("raj", "post", "show", post_id, "--json"))
+    assert not [row for row in shown["history"] if row["what"].startswith("approved")]
