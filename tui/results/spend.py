@@ -2,7 +2,8 @@
 
 This is the only place results reach into the ledger: entries that count
 (``filter.COUNTED``: needing no approval, or approved by someone other than
-their author; never pending ones), summed per group, currency and day, and
+their author; never pending ones, nor those a crisis froze and no manager
+approved yet: ``crewdeck.tui.posts.frozen``), summed per group, currency and day, and
 converted with the rate in force on each day (``rates.RateBook``, as
 ``ledger report`` converts).  Amounts with no rate in force are kept apart
 per currency, never guessed.
@@ -29,6 +30,7 @@ from crewdeck.sync.state import rollup_days
 from crewdeck.sync.state.money import EXACT, to_decimal
 from crewdeck.tui.ledger.filter import COUNTED
 from crewdeck.tui.ledger.rates import RateBook
+from crewdeck.tui.posts.frozen import frozen_condition
 
 #: Before any date and after every date, as text that sorts like ISO dates.
 _EVER, _NEVER = "", "9999-12-31"
@@ -90,17 +92,27 @@ def counted_spend(
         f"WHERE e.currency = :currency AND e.needs_approval = 1 AND {COUNTED} AND e.date >= :since AND e.date < :until{extra} "
         "GROUP BY e.date, 1, 2"
     )
+    queries = [(plain, params, 1), (pending, params, 1)]
+    freezing = frozen_condition(conn)
+    if freezing is not None:
+        # Spend a crisis froze counts only once approved, as in ``ledger report``: taken back out (a crisis's days hold few entries).
+        condition, frozen_params = freezing
+        frozen = (
+            f"SELECT {SPEND_KEYS[by]}, e.date, sum(e.amount) FROM ledger_entry e {join} "
+            f"WHERE e.currency = :currency AND {condition} AND e.date >= :since AND e.date < :until{extra} GROUP BY e.date, 1, 2"
+        )
+        queries.append((frozen, {**params, **frozen_params}, -1))
     # Whole minor units per group and rate first: one exact product per rate, not per day.
     sums: dict[tuple[str, str | None, str, str | None], int] = defaultdict(int)
     for currency in currencies:
         rate_day: dict[str, str | None] = {}
-        for sql in (plain, pending):
-            for camp, key, day, amount in conn.execute(sql, {**params, "currency": currency}):
+        for sql, values, sign in queries:
+            for camp, key, day, amount in conn.execute(sql, {**values, "currency": currency}):
                 when = rate_day.get(day, "")
                 if when == "":
                     found = rates.in_force(currency, day)
                     when = rate_day[day] = None if found is None else found[0]
-                sums[(camp, key, currency, when)] += amount
+                sums[(camp, key, currency, when)] += sign * amount
     if by == "platform":
         sums = _payee_platforms(conn, sums, campaign)
     for (camp, key, currency, when), amount in sums.items():

@@ -1,0 +1,50 @@
+"""Results and money found by hand (wave 7): what `kpi report` counts as spend, what imports accept."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from .syncsupport import crewdeck
+
+
+@pytest.fixture
+def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-20T12:00:00Z")
+    path = tmp_path / "ws.db"
+    crewdeck("init", str(path), "--member", "ana", "--name", "Ana", "--tz", "UTC", "--currency", "EUR")
+    for handle, access in (("raj", "member"), ("mia", "manager"), ("gus", "guest")):
+        crewdeck("-w", str(path), "--as", "ana", "member", "add", handle, "--name", handle, "--tz", "UTC", "--access", access)
+    crewdeck("-w", str(path), "--as", "ana", "campaign", "add", "Launch", "--platforms", "meta")
+    return path
+
+
+def _report(ws: Path, *args: str) -> dict:
+    return json.loads(crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--json", *args))
+
+
+def test_spend_a_crisis_froze_is_no_spend_of_the_kpis_until_a_manager_approves_it(ws: Path) -> None:
+    w = ["-w", str(ws), "--as", "raj"]
+    crewdeck(*w, "kpi", "add", "+launch/meta", "2026-11-19", "impressions=1000", "clicks=10", "conversions=2")
+    crewdeck(*w, "kpi", "add", "+launch/meta", "2026-11-20", "impressions=1000", "clicks=10", "conversions=2")
+    ledger = [*w, "ledger", "add", "--campaign", "launch", "--category", "ads", "--payee", "Meta"]
+    crewdeck(*ledger, "--amount", "20.00 EUR", "--date", "2026-11-19")
+    frozen = crewdeck(*ledger, "--amount", "50.00 EUR", "--date", "2026-11-20").strip()
+    crewdeck("-w", str(ws), "--as", "ana", "crisis", "start", "--reason", "Bad reply", "--campaign", "launch")
+    ledger_total = json.loads(crewdeck("-w", str(ws), "--as", "ana", "ledger", "report", "--json"))
+    assert "20.00" in json.dumps(ledger_total) and "frozen" in json.dumps(ledger_total)
+
+    for by in ("campaign", "platform", "day"):
+        rows = _report(ws, "--period", "2026-11", "--by", by)["rows"]
+        spent = sum(Decimal(r["spend"]["amount"]) for r in rows if r["spend"])
+        assert spent == Decimal("20.00"), (by, rows)  # the 50.00 frozen by the crisis is not spend yet, as in ledger report
+    row = _report(ws, "--period", "2026-11")["rows"][0]
+    assert row["kpis"]["cpa"]["value"] == "5.00"  # 20.00 / 4
+
+    crewdeck("-w", str(ws), "--as", "mia", "ledger", "approve", frozen)
+    row = _report(ws, "--period", "2026-11")["rows"][0]
+    assert row["spend"] == {"amount": "70.00", "currency": "EUR"}
+    assert row["kpis"]["cpa"]["value"] == "17.50"
