@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .syncsupport import crewdeck
+from .syncsupport import crewdeck, crewdeck_fails
 
 
 @pytest.fixture
@@ -48,3 +48,28 @@ def test_spend_a_crisis_froze_is_no_spend_of_the_kpis_until_a_manager_approves_i
     row = _report(ws, "--period", "2026-11")["rows"][0]
     assert row["spend"] == {"amount": "70.00", "currency": "EUR"}
     assert row["kpis"]["cpa"]["value"] == "17.50"
+
+
+def test_a_plain_csv_gives_the_conversion_value_as_the_readme_writes_it_amount_and_currency(ws: Path, tmp_path: Path) -> None:
+    source = tmp_path / "results.csv"
+    source.write_text(
+        "date,campaign,platform,clicks,value\n"
+        '2026-11-19,Launch,meta,10,"42.00 EUR"\n'
+        "2026-11-20,Launch,meta,5,USD 7.50\n"
+        "2026-11-21,Launch,meta,5,\n",
+        encoding="utf-8",
+    )
+    out = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", str(source), "--format", "csv")
+    assert out.startswith("imported 3 rows: 3 changed")
+    crewdeck("-w", str(ws), "--as", "ana", "rate", "set", "2026-11-01", "USD/EUR", "0.9")
+    row = _report(ws, "--period", "2026-11")["rows"][0]
+    assert row["conversion_value"] == {"amount": "48.75", "currency": "EUR"}  # 42.00 + 7.50 x 0.9
+    again = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", str(source), "--format", "csv")
+    assert again.startswith("imported 3 rows: 0 changed, 3 unchanged")
+
+
+def test_a_value_whose_currency_contradicts_its_currency_column_is_a_bad_row(ws: Path, tmp_path: Path) -> None:
+    source = tmp_path / "results.csv"
+    source.write_text('date,campaign,platform,value,currency\n2026-11-19,Launch,meta,"42.00 USD",EUR\n', encoding="utf-8")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", str(source), "--format", "csv")
+    assert err.splitlines()[0] == f"{source}:2: value: '42.00 USD' is in USD, but the row's currency is EUR"

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from typing import Any
 
-from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, parse_decimal
+from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, parse_amount, parse_decimal
 from crewdeck.sync.state.records import MAX_COUNT, RESULT, RESULT_COUNTS
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import visible
@@ -360,11 +360,18 @@ def _money(cell: _Cells, name: str, currency: str | None) -> tuple[int, str] | N
     raw = cell.get(name)
     if raw == "" or name not in cell.columns:
         return None
-    if currency is None:
-        cell.problem(name, "no currency: name it in the header (Amount spent (EUR)) or in a currency column")
-        return None
     try:
-        amount = parse_decimal(raw, check_currency(currency))
+        if len(raw.split()) == 2:  # the amount with its currency, as kpi add takes it: 42.00 EUR
+            amount, given = parse_amount(raw)
+            if currency is not None and given != currency:
+                cell.problem(name, f"{visible(raw)!r} is in {given}, but the row's currency is {currency}")
+                return None
+            currency = given
+        elif currency is None:
+            cell.problem(name, "no currency: name it in the header (Amount spent (EUR)), in a currency column or in the cell (42.00 EUR)")
+            return None
+        else:
+            amount = parse_decimal(raw, check_currency(currency))
     except MoneyError as exc:
         cell.problem(name, str(exc))
         return None
