@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -267,3 +268,36 @@ async def test_one_row_is_one_row(tmp_path: Path) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert " · 3 campaigns, in EUR" in screen.query_one(PaneBar).info
+
+
+async def test_a_crisis_started_elsewhere_takes_the_spend_it_freezes_out_of_the_screen_without_a_key(workspace: Path) -> None:
+    from .syncsupport import crewdeck
+
+    w = ["-w", str(workspace), "--as", "ana"]
+    crewdeck(*w, "workspace", "set", "crisis_checklist", "[]")  # a crisis that writes nothing but itself
+    app = make_app(workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(pilot)
+        spring = lambda: next(r for r in _table(app).rows if r.label == "+spring-launch").spend  # noqa: E731
+        before = spring()
+        today = NOW.date().isoformat()
+        crewdeck(
+            *w,
+            "ledger",
+            "add",
+            "--campaign",
+            "spring-launch",
+            "--category",
+            "ads",
+            "--amount",
+            "900.00 EUR",
+            "--payee",
+            "X",
+            "--date",
+            today,
+        )
+        await until(pilot, lambda: spring() != before, "the new spend in the Results screen")
+        crewdeck(*w, "crisis", "start", "--reason", "Bad reply", "--campaign", "spring-launch")
+        frozen_out = f"{Decimal(json.loads(crewdeck(*w, 'kpi', 'report', '+spring-launch', '--period', '2026-W48', '--json'))['rows'][0]['spend']['amount']):,}"
+        assert frozen_out != spring()
+        await until(pilot, lambda: spring() == frozen_out, "the spend the crisis froze taken out")

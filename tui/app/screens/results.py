@@ -31,8 +31,8 @@ from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.results_table import ResultsTable
 
-#: What the screen shows comes from these records.
-ENTITIES = frozenset({"result", "ledger_entry", "approval", "rate", "campaign", "task", "workspace"})
+#: What the screen shows comes from these records (a crisis freezes spend: ``crewdeck.tui.posts.frozen``).
+ENTITIES = frozenset({"result", "ledger_entry", "approval", "rate", "campaign", "task", "workspace", "crisis", "crisis_end"})
 KIND_NAMES = {"week": "Week", "month": "Month", "run": "Campaign run"}
 
 
