@@ -73,3 +73,17 @@ def test_a_value_whose_currency_contradicts_its_currency_column_is_a_bad_row(ws:
     source.write_text('date,campaign,platform,value,currency\n2026-11-19,Launch,meta,"42.00 USD",EUR\n', encoding="utf-8")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", str(source), "--format", "csv")
     assert err.splitlines()[0] == f"{source}:2: value: '42.00 USD' is in USD, but the row's currency is EUR"
+
+
+def test_ledger_list_names_the_entries_a_crisis_froze(ws: Path) -> None:
+    w = ["-w", str(ws), "--as", "raj"]
+    ledger = [*w, "ledger", "add", "--campaign", "launch", "--category", "ads", "--payee", "Meta"]
+    crewdeck(*ledger, "--amount", "20.00 EUR", "--date", "2026-11-19")
+    frozen = crewdeck(*ledger, "--amount", "50.00 EUR", "--date", "2026-11-20").strip()
+    crewdeck("-w", str(ws), "--as", "ana", "crisis", "start", "--reason", "Bad reply", "--campaign", "launch")
+    listed = {e["id"]: e for e in json.loads(crewdeck(*w, "ledger", "list", "--json"))}
+    assert listed[frozen]["frozen"] is True and [e["frozen"] for e in listed.values()].count(True) == 1
+    text = crewdeck(*w, "ledger", "list")
+    assert [line.split()[-2:] for line in text.splitlines() if line.startswith(frozen[:8])] == [["frozen", "@raj"]]
+    crewdeck("-w", str(ws), "--as", "mia", "ledger", "approve", frozen)
+    assert json.loads(crewdeck(*w, "ledger", "list", "--json"))[0]["frozen"] is False
