@@ -87,3 +87,29 @@ def test_ledger_list_names_the_entries_a_crisis_froze(ws: Path) -> None:
     assert [line.split()[-2:] for line in text.splitlines() if line.startswith(frozen[:8])] == [["frozen", "@raj"]]
     crewdeck("-w", str(ws), "--as", "mia", "ledger", "approve", frozen)
     assert json.loads(crewdeck(*w, "ledger", "list", "--json"))[0]["frozen"] is False
+
+
+META_DAY = "Campaign name,Day,Reach,Impressions,Link clicks,Results,Amount spent (EUR)\nLaunch,2026-11-19,1000,4000,40,4,{spend}\n"
+
+
+def test_spend_meta_revised_imports_once_its_first_entry_is_reversed_as_the_refusal_says(ws: Path, tmp_path: Path) -> None:
+    # Ads Manager revises a day's spend; --spend refused it "reverse that entry first", and after the reversal refused it again.
+    first, revised = tmp_path / "first.csv", tmp_path / "revised.csv"
+    first.write_text(META_DAY.format(spend="20.00"), encoding="utf-8")
+    revised.write_text(META_DAY.format(spend="22.50"), encoding="utf-8")
+    w = ["-w", str(ws), "--as", "raj"]
+    crewdeck(*w, "kpi", "import", str(first), "--format", "meta", "--spend")
+    err = crewdeck_fails(*w, "kpi", "import", str(revised), "--format", "meta", "--spend")
+    [entry] = json.loads(crewdeck(*w, "ledger", "list", "--json"))
+    assert f"{revised}:2: Amount spent (EUR): the ledger holds 20.00 EUR" in err and f"(entry {entry['short_id']})" in err
+    assert "reverse that entry first" in err
+    crewdeck(*w, "ledger", "reverse", entry["id"])
+
+    out = crewdeck(*w, "kpi", "import", str(revised), "--format", "meta", "--spend")
+    assert out.endswith("1 spend entries added\n")
+    assert _report(ws, "--period", "2026-11")["rows"][0]["spend"] == {"amount": "22.50", "currency": "EUR"}
+    again = crewdeck("-w", str(ws), "--as", "ana", "kpi", "import", str(revised), "--format", "meta", "--spend")
+    assert again.endswith("0 spend entries added (1 already in the ledger)\n")  # whoever imports it again
+    err = crewdeck_fails(*w, "kpi", "import", str(first), "--format", "meta", "--spend")
+    assert "the ledger holds 22.50 EUR" in err  # the entry in force now, not the reversed one
+    assert len(json.loads(crewdeck(*w, "ledger", "list", "--json"))) == 3

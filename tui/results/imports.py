@@ -22,7 +22,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain, islice
 from typing import Any
 
@@ -107,6 +107,8 @@ class SpendRow:
     amount: int
     currency: str
     line: int
+    #: The spend column's header, as the file names it.
+    column: str = "spend"
 
 
 @dataclass
@@ -211,7 +213,7 @@ def _batches(
                 problems.append(f"{source}:{line}: {cell.name('spend')}: spend needs a campaign (the post has none)")
                 continue
             entry = derived_id("kpi import spend", fmt, row_id, spent[1])
-            spend.append(SpendRow(entry, camp, key.post, day, spent[0], spent[1], line))
+            spend.append(SpendRow(entry, camp, key.post, day, spent[0], spent[1], line, cell.name("spend")))
         if len(wanted) >= size:
             yield wanted, spend
             wanted, spend = [], []
@@ -534,27 +536,36 @@ def _only_changes(
         else:
             out.unchanged += 1
     out.changed += len(results)
-    have = {
-        r[0]: (r[1], r[2])
-        for r in ws.conn.execute(
-            "SELECT e.id, e.amount, e.currency FROM json_each(?) j JOIN ledger_entry e ON e.id = j.value",
-            (json.dumps([s.entry_id for s in spend]),),
-        )
-    }
+    have = _spend_entries(ws, [s.entry_id for s in spend])
     new_spend = []
     for row in spend:
+        while row.entry_id in have and have[row.entry_id][2]:
+            # Reversed (the platform revised the day's spend): the row's entry is the next one, derived from it.
+            row = replace(row, entry_id=derived_id("kpi import spend after", row.entry_id))
+            if row.entry_id not in have:
+                have.update(_spend_entries(ws, [row.entry_id]))
         if row.entry_id not in have:
             new_spend.append(row)
-        elif have[row.entry_id] == (row.amount, row.currency):
+        elif have[row.entry_id][:2] == (row.amount, row.currency):
             out.spend_already += 1
         else:
-            amount, currency = have[row.entry_id]
+            amount, currency, _ = have[row.entry_id]
             clashes.append(
-                f"line {row.line}: spend: the ledger holds {format_minor(amount, currency)} {currency} for this campaign and day "
-                f"(entry {row.entry_id[:8]}), not {format_minor(row.amount, row.currency)} {row.currency}: reverse that entry first"
+                f"{source}:{row.line}: {row.column}: the ledger holds {format_minor(amount, currency)} {currency} for this campaign "
+                f"and day (entry {row.entry_id[:8]}), not {format_minor(row.amount, row.currency)} {row.currency}: "
+                "reverse that entry first"
             )
     out.spend_added += len(new_spend)
     return results, new_spend
+
+
+def _spend_entries(ws: Workspace, ids: list[str]) -> dict[str, tuple[int, str, bool]]:
+    """``id -> (amount, currency, reversed)`` of the entries held among ``ids``."""
+    sql = (
+        "SELECT e.id, e.amount, e.currency, EXISTS (SELECT 1 FROM ledger_entry r WHERE r.reverses = e.id) "
+        "FROM json_each(?) j JOIN ledger_entry e ON e.id = j.value"
+    )
+    return {r[0]: (r[1], r[2], bool(r[3])) for r in ws.conn.execute(sql, (json.dumps(ids),))}
 
 
 #: The most of a file's name a result's source keeps (the field holds 500 characters, with the format and the line).
