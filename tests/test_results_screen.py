@@ -301,3 +301,20 @@ async def test_a_crisis_started_elsewhere_takes_the_spend_it_freezes_out_of_the_
         frozen_out = f"{Decimal(json.loads(crewdeck(*w, 'kpi', 'report', '+spring-launch', '--period', '2026-W48', '--json'))['rows'][0]['spend']['amount']):,}"
         assert frozen_out != spring()
         await until(pilot, lambda: spring() == frozen_out, "the spend the crisis froze taken out")
+
+
+async def test_the_crisis_banner_shows_on_the_results_screen_too(workspace: Path) -> None:
+    # README: "While a crisis is open, a red banner on every member's screen says why"; the Results screen covered it.
+    from crewdeck.tui.app.crisis_banner import CrisisBanner
+
+    from .syncsupport import crewdeck
+
+    w = ["-w", str(workspace), "--as", "ana"]
+    crewdeck(*w, "crisis", "start", "--reason", "Bad reply", "--campaign", "spring-launch")
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot)
+        banner = app.screen.query_one(CrisisBanner)
+        await until(pilot, lambda: banner.has_class("-open") and "Bad reply" in str(banner.render()), "the banner over the results")
+        crewdeck(*w, "crisis", "end", "--resume", "none")
+        await until(pilot, lambda: not banner.has_class("-open"), "the banner gone when the crisis ends")
