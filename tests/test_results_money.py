@@ -113,3 +113,13 @@ def test_spend_meta_revised_imports_once_its_first_entry_is_reversed_as_the_refu
     err = crewdeck_fails(*w, "kpi", "import", str(first), "--format", "meta", "--spend")
     assert "the ledger holds 22.50 EUR" in err  # the entry in force now, not the reversed one
     assert len(json.loads(crewdeck(*w, "ledger", "list", "--json"))) == 3
+
+
+def test_the_reports_json_gives_no_sum_of_daily_reach_as_a_count(ws: Path) -> None:
+    # counts.reach was 2,500 (1,000 + 1,500): a reach of people nobody reached, next to "reach": {"value": 1500, "at_least": true}.
+    w = ["-w", str(ws), "--as", "raj"]
+    crewdeck(*w, "kpi", "add", "+launch/meta", "2026-11-19", "impressions=4000", "reach=1000")
+    crewdeck(*w, "kpi", "add", "+launch/meta", "2026-11-20", "impressions=5000", "reach=1500")
+    row = _report(ws, "--period", "2026-11")["rows"][0]
+    assert row["reach"] == {"value": 1500, "at_least": True}
+    assert row["counts"]["impressions"] == 9000 and "reach" not in row["counts"]

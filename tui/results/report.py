@@ -381,7 +381,8 @@ def as_json(report: ResultsReport) -> dict[str, Any]:
         rows.append(
             {
                 **row,
-                "counts": {name: t.count(name) for name in RESULT_COUNTS},
+                # Reach does not add up over days or rows: it is "reach" below (the largest daily reach), never a sum.
+                "counts": {name: t.count(name) for name in RESULT_COUNTS if name != "reach"},
                 "reach": {"value": t.reach_max, "at_least": t.reach_is_bound},
                 "followers": t.followers,
                 "spend": None if t.spend_missing else {"amount": str(_money(t.spend, report.currency)), "currency": report.currency},
