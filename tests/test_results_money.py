@@ -123,3 +123,14 @@ def test_the_reports_json_gives_no_sum_of_daily_reach_as_a_count(ws: Path) -> No
     row = _report(ws, "--period", "2026-11")["rows"][0]
     assert row["reach"] == {"value": 1500, "at_least": True}
     assert row["counts"]["impressions"] == 9000 and "reach" not in row["counts"]
+
+
+def test_a_guest_importing_a_file_already_imported_is_refused_not_told_it_imported(ws: Path, tmp_path: Path) -> None:
+    source = tmp_path / "day.csv"
+    source.write_text(META_DAY.format(spend="20.00"), encoding="utf-8")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", str(source), "--format", "meta", "--spend")
+    for args in ((), ("--spend",)):
+        err = crewdeck_fails("-w", str(ws), "--as", "gus", "kpi", "import", str(source), "--format", "meta", *args)
+        assert err == "crewdeck: error: @gus is a guest: guests add no results (rule guest_read_only)\n"
+    again = crewdeck("-w", str(ws), "--as", "mia", "kpi", "import", str(source), "--format", "meta", "--spend")
+    assert again.startswith("imported 1 row: 0 changed, 1 unchanged")

@@ -238,7 +238,11 @@ def _batch(
     if problems:
         return
     results, new_spend = _only_changes(ws, wanted, spend, out, clashes, problems, source, value_column)
-    if problems or clashes or not (results or new_spend):
+    if problems or clashes:
+        return
+    if not (results or new_spend):
+        if wanted and out.rows == len(wanted):  # nothing to write in the file's first batch: still, may this member import?
+            _may_write(ws, member, wanted[0])
         return
     if before_write:
         before_write([key for key, _, _, _ in results])
@@ -493,6 +497,15 @@ class _Matcher:
             cell.problem("post", "name a post, or a campaign and a platform, or a platform alone (followers)")
             return None
         return Key("followers", platform=plat)
+
+
+def _may_write(ws: Workspace, member: str, row: Wanted) -> None:
+    """``Refused`` when the rules would refuse this member writing the row (a guest), though it changes nothing."""
+    from crewdeck.sync.state.filerules import FileRuleState
+    from crewdeck.sync.state.rules import refuse_write
+
+    key, day, _, line = row
+    refuse_write([(member, "set", "result", key.row_id(day), "source", json.dumps(f"import:{line}"))], FileRuleState(ws.conn))
 
 
 def _only_changes(
