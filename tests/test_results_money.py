@@ -134,3 +134,17 @@ def test_a_guest_importing_a_file_already_imported_is_refused_not_told_it_import
         assert err == "crewdeck: error: @gus is a guest: guests add no results (rule guest_read_only)\n"
     again = crewdeck("-w", str(ws), "--as", "mia", "kpi", "import", str(source), "--format", "meta", "--spend")
     assert again.startswith("imported 1 row: 0 changed, 1 unchanged")
+
+
+def test_a_row_cut_short_is_a_bad_row_not_a_day_with_fewer_numbers(ws: Path, tmp_path: Path) -> None:
+    # A file cut off in the middle of its last line (an interrupted download) imported that day's first cells alone.
+    source = tmp_path / "cut.csv"
+    source.write_text(
+        "Campaign name,Day,Reach,Impressions,Link clicks,Results,Amount spent (EUR)\n"
+        "Launch,2026-11-19,1000,4000,40,4,20.00\n"
+        "Launch,2026-11-20,1500,50\n",
+        encoding="utf-8",
+    )
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", str(source), "--format", "meta", "--spend")
+    assert err.splitlines()[0] == f"{source}:3: 4 cells, but the header has 7 columns"
+    assert _report(ws)["rows"] == []

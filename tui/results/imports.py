@@ -324,6 +324,8 @@ class _Cells:
         self.broken = False
         if len(cells) > len(header):
             self.problem("", f"{len(cells)} cells, but the header has {len(header)} columns (a comma in a value needs quotes)")
+        elif len(cells) < len(header):  # a line cut short (a file cut off): never a day with fewer numbers
+            self.problem("", f"{len(cells)} cells, but the header has {len(header)} columns")
 
     def name(self, name: str) -> str:
         return self.header[self.columns[name]].strip() if name in self.columns else name
