@@ -14,7 +14,9 @@ entry linked to the campaign alone counts on the platform its payee names
 Meta or LinkedIn), when that is one of the campaign's platforms (its
 ``platforms``, or a platform its results are on), compared as platforms
 are keyed, case aside.  Any other campaign entry (a photographer, a print
-run) counts on no platform: the campaign's row with none.
+run) counts on no platform: the campaign's row with none.  Per post, such
+an entry counts on the campaign's row for that platform (``/meta``, where
+the export's results are), any other on the campaign's row with no post.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ _PAYEE = "@"
 #: What ledger entries are grouped by, per grouping of results: SQL over ``e`` (the entry) and ``t`` (its task).
 SPEND_KEYS = {
     "campaign": "e.campaign, ''",
-    "post": "e.campaign, e.task",
+    # A campaign's own entries per post: on the campaign's row for the platform their payee names (``/meta``), placed as per platform.
+    "post": f"e.campaign, CASE WHEN e.task IS NULL THEN '{_PAYEE}' || lower(trim(e.payee)) ELSE e.task END",
     # A campaign's own entries carry their payee, marked, until ``_payee_platforms`` places them.
     "platform": f"e.campaign, CASE WHEN e.task IS NULL THEN '{_PAYEE}' || lower(trim(e.payee)) ELSE lower(t.platform) END",
     "day": "e.campaign, e.date",
@@ -113,8 +116,8 @@ def counted_spend(
                     found = rates.in_force(currency, day)
                     when = rate_day[day] = None if found is None else found[0]
                 sums[(camp, key, currency, when)] += sign * amount
-    if by == "platform":
-        sums = _payee_platforms(conn, sums, campaign)
+    if by in ("platform", "post"):
+        sums = _payee_platforms(conn, sums, campaign, "/" if by == "post" else "")
     for (camp, key, currency, when), amount in sums.items():
         target = out[(camp, key)]
         if when is None:
@@ -126,9 +129,9 @@ def counted_spend(
 
 
 def _payee_platforms(
-    conn: sqlite3.Connection, sums: dict[tuple[str, str | None, str, str | None], int], campaign: str | None
+    conn: sqlite3.Connection, sums: dict[tuple[str, str | None, str, str | None], int], campaign: str | None, mark: str
 ) -> dict[tuple[str, str | None, str, str | None], int]:
-    """The sums with each campaign entry's payee turned into the campaign's platform it names, or no platform."""
+    """The sums with each campaign entry's payee turned into the campaign's platform it names (after ``mark``), or none."""
     if not any(key and key.startswith(_PAYEE) for _, key, _, _ in sums):
         return sums
     only = " WHERE id = :campaign" if campaign is not None else ""
@@ -142,6 +145,6 @@ def _payee_platforms(
     placed: dict[tuple[str, str | None, str, str | None], int] = defaultdict(int)
     for (camp, key, currency, when), amount in sums.items():
         if key and key.startswith(_PAYEE):
-            key = key[len(_PAYEE) :] if key[len(_PAYEE) :] in platforms.get(camp, ()) else None
+            key = mark + key[len(_PAYEE) :] if key[len(_PAYEE) :] in platforms.get(camp, ()) else None
         placed[(camp, key, currency, when)] += amount
     return placed
