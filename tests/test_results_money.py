@@ -148,3 +148,16 @@ def test_a_row_cut_short_is_a_bad_row_not_a_day_with_fewer_numbers(ws: Path, tmp
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", str(source), "--format", "meta", "--spend")
     assert err.splitlines()[0] == f"{source}:3: 4 cells, but the header has 7 columns"
     assert _report(ws)["rows"] == []
+
+
+def test_an_import_names_a_deleted_post_as_kpi_add_does_and_writes_nothing(ws: Path, tmp_path: Path) -> None:
+    # kpi add refused a deleted post; kpi import matched it by id and wrote its results.
+    post = crewdeck("-w", str(ws), "--as", "raj", "add", "Reel one +launch").strip()
+    crewdeck("-w", str(ws), "--as", "raj", "rm", post[:8])
+    source = tmp_path / "posts.csv"
+    source.write_text(f"date,post,impressions\n2026-11-19,{post[:8]},500\n", encoding="utf-8")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", str(source), "--format", "csv")
+    assert (
+        err.splitlines()[0] == f"{source}:2: post: task {post[:8]} “Reel one” was deleted (crewdeck log {post[:8]} says when and by whom)"
+    )
+    assert _report(ws)["rows"] == []
