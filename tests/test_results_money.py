@@ -161,3 +161,19 @@ def test_an_import_names_a_deleted_post_as_kpi_add_does_and_writes_nothing(ws: P
         err.splitlines()[0] == f"{source}:2: post: task {post[:8]} “Reel one” was deleted (crewdeck log {post[:8]} says when and by whom)"
     )
     assert _report(ws)["rows"] == []
+
+
+def test_a_map_that_reads_one_column_as_two_metrics_is_refused(ws: Path, tmp_path: Path) -> None:
+    # --map clicks=impressions read the impressions column as the clicks too (CTR 100%); --map given twice kept the last.
+    source = tmp_path / "r.csv"
+    source.write_text("date,campaign,platform,impressions,Klicks\n2026-11-19,Launch,meta,1000,20\n", encoding="utf-8")
+    w = ["-w", str(ws), "--as", "raj", "kpi", "import", str(source), "--format", "csv"]
+    err = crewdeck_fails(*w, "--map", "clicks=impressions")
+    assert (
+        err
+        == f"crewdeck: error: {source}:1: --map clicks=impressions: that column is read as impressions too: map one of them to another column\n"
+    )
+    err = crewdeck_fails(*w, "--map", "clicks=Klicks", "--map", "clicks=impressions")
+    assert err == "crewdeck: error: --map 'clicks=impressions': clicks is mapped twice (clicks=Klicks)\n"
+    crewdeck(*w, "--map", "clicks=Klicks")
+    assert _report(ws)["rows"][0]["kpis"]["ctr"]["value"] == "2.00"

@@ -297,6 +297,14 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
         else:
             if name in mapping:
                 raise UserError(f"{source}:{line}: --map {name}={mapping[name]}: no such column (columns: {', '.join(names)})")
+    by_column: dict[int, str] = {}
+    for name, index in columns.items():
+        other = by_column.setdefault(index, name)
+        if other != name:  # only --map can do this: no two fields of a format share a column name
+            mapped, also = (name, other) if name in mapping else (other, name)
+            raise UserError(
+                f"{source}:{line}: --map {mapped}={mapping[mapped]}: that column is read as {also} too: map one of them to another column"
+            )
     for name in ("spend", "value"):
         if name in columns:
             found = _CURRENCY_IN_HEADER.search(names[columns[name]])
