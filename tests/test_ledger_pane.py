@@ -520,6 +520,12 @@ async def test_a_frozen_entry_says_so_and_a_manager_approves_it_with_a(workspace
         await select(pilot, entry)
         ledger = pane(app)
         assert ledger.selected is not None and ledger.selected.status == "frozen"
+        await pilot.press("enter")  # its detail says why it does not count yet
+        await settle(pilot)
+        assert isinstance(app.screen, EntryScreen)
+        assert "frozen by a crisis: counts once a manager other than @raj approves it" in str(app.screen.query_one("#entry-body").render())
+        await pilot.press("escape")
+        await settle(pilot)
         assert approve_shown(app)
         await pilot.press("a")
         await settle(pilot)
