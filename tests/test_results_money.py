@@ -85,8 +85,11 @@ def test_ledger_list_names_the_entries_a_crisis_froze(ws: Path) -> None:
     assert listed[frozen]["frozen"] is True and [e["frozen"] for e in listed.values()].count(True) == 1
     text = crewdeck(*w, "ledger", "list")
     assert [line.split()[-2:] for line in text.splitlines() if line.startswith(frozen[:8])] == [["frozen", "@raj"]]
+    assert [e["id"] for e in json.loads(crewdeck(*w, "ledger", "list", "is:approved", "--json"))] == []
     crewdeck("-w", str(ws), "--as", "mia", "ledger", "approve", frozen)
     assert json.loads(crewdeck(*w, "ledger", "list", "--json"))[0]["frozen"] is False
+    # Approved, it reads "approved" and is:approved finds it, as a pending entry approved.
+    assert [(e["id"], e["approved"]) for e in json.loads(crewdeck(*w, "ledger", "list", "is:approved", "--json"))] == [(frozen, True)]
 
 
 META_DAY = "Campaign name,Day,Reach,Impressions,Link clicks,Results,Amount spent (EUR)\nLaunch,2026-11-19,1000,4000,40,4,{spend}\n"
