@@ -180,3 +180,25 @@ def test_a_map_that_reads_one_column_as_two_metrics_is_refused(ws: Path, tmp_pat
     assert err == "crewdeck: error: --map 'clicks=impressions': clicks is mapped twice (clicks=Klicks)\n"
     crewdeck(*w, "--map", "clicks=Klicks")
     assert _report(ws)["rows"][0]["kpis"]["ctr"]["value"] == "2.00"
+
+
+def test_a_row_whose_campaign_or_platform_contradicts_its_post_is_a_bad_row(ws: Path, tmp_path: Path) -> None:
+    # The post's campaign won silently: Autumn's numbers went to a Launch post, never said.
+    post = crewdeck("-w", str(ws), "--as", "raj", "add", "Reel one +launch").strip()
+    crewdeck("-w", str(ws), "--as", "raj", "set", post[:8], "platform=instagram")
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "add", "Autumn", "--platforms", "meta")
+    source = tmp_path / "posts.csv"
+    source.write_text(
+        "date,post,campaign,platform,impressions\n"
+        f"2026-11-19,{post[:8]},Launch,Instagram,100\n"  # as the post is: fine
+        f"2026-11-20,{post[:8]},Autumn,instagram,100\n"
+        f"2026-11-21,{post[:8]},Launch,meta,100\n",
+        encoding="utf-8",
+    )
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", str(source), "--format", "csv")
+    assert err.splitlines()[:2] == [
+        f"{source}:3: campaign: post {post[:8]} is in +launch, not +autumn",
+        f"{source}:4: platform: post {post[:8]} is on instagram, not meta",
+    ]
+    source.write_text(f"date,post,campaign,platform,impressions\n2026-11-19,{post[:8]},Launch,Instagram,100\n", encoding="utf-8")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", str(source), "--format", "csv")

@@ -35,7 +35,7 @@ from crewdeck.tui.ledger.actions import derived_id
 from crewdeck.tui.ledger.csvfiles import Rejected
 from crewdeck.tui.results.keys import Key, not_a_post, platform
 from crewdeck.tui.workspace.errors import UserError
-from crewdeck.tui.workspace.workspace import Campaign, Workspace, match_campaign
+from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slug, match_campaign
 
 FORMATS = ("meta", "linkedin", "csv")
 #: What ``--map`` may name: the fields a row gives, for every format.
@@ -435,6 +435,8 @@ class _Matcher:
         self._posts: dict[str, list[str]] | None = None
         #: Per task named: why it is no post (``""``: it is one), read once however many rows name it.
         self._not_posts: dict[str, str] = {}
+        #: Per post named: its campaign and platform (as results key platforms), read once.
+        self._post_places: dict[str, tuple[str, str]] = {}
 
     def campaign(self, cell: _Cells, name: str) -> str | None:
         raw = cell.get(name)
@@ -476,6 +478,31 @@ class _Matcher:
             return None
         return self._a_post(cell, found[0])
 
+    def _as_post(self, cell: _Cells, post: str) -> bool:
+        """Whether the row's campaign and platform, when it gives them, are the post's (never one guessed over the other)."""
+        found = self._post_places.get(post)
+        if found is None:
+            row = self.ws.conn.execute("SELECT campaign, lower(platform) FROM task WHERE id = ?", (post,)).fetchone()
+            found = self._post_places[post] = (row[0] or "", row[1] or "") if row else ("", "")
+        ok = True
+        if cell.get("campaign"):
+            camp = self.campaign(cell, "campaign")
+            if camp is not None and camp != found[0]:
+                slugs = {c.id: campaign_slug(c.id, c.name) for c in self.campaigns}
+                cell.problem("campaign", f"post {post[:8]} is in +{slugs.get(found[0], found[0][:8])}, not +{slugs[camp]}")
+            ok = ok and camp == found[0]
+        where = cell.get("platform")
+        if where:
+            try:
+                plat = platform(where)
+            except UserError as exc:
+                cell.problem("platform", str(exc))
+                return False
+            if plat != found[1]:
+                cell.problem("platform", f"post {post[:8]} is on {visible(found[1]) or 'no platform'}, not {plat}")
+                return False
+        return ok
+
     def _a_post(self, cell: _Cells, task_id: str) -> str | None:
         problem = self._not_posts.get(task_id)
         if problem is None:
@@ -491,7 +518,7 @@ class _Matcher:
             return None if camp is None else Key("campaign", campaign=camp, platform=PLATFORM[fmt])
         if cell.get("post"):
             post = self.post(cell)
-            return None if post is None else Key("post", post=post)
+            return None if post is None or not self._as_post(cell, post) else Key("post", post=post)
         where = cell.get("platform")
         try:
             plat = platform(where) if where else None
