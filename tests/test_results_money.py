@@ -202,3 +202,12 @@ def test_a_row_whose_campaign_or_platform_contradicts_its_post_is_a_bad_row(ws: 
     ]
     source.write_text(f"date,post,campaign,platform,impressions\n2026-11-19,{post[:8]},Launch,Instagram,100\n", encoding="utf-8")
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", str(source), "--format", "csv")
+
+
+def test_a_platform_row_without_followers_says_what_it_lacks(ws: Path, tmp_path: Path) -> None:
+    source = tmp_path / "f.csv"
+    source.write_text("date,campaign,platform,impressions,followers\n2026-11-19,,instagram,5,\n", encoding="utf-8")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", str(source), "--format", "csv")
+    assert err.splitlines()[0] == (
+        f"{source}:2: platform: a platform alone counts its followers only: give them, or name a post or a campaign for these numbers"
+    )

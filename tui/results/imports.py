@@ -417,7 +417,9 @@ def _read_row(
     if value is not None:
         values["conversion_value"] = {"amount": value[0], "currency": value[1]}
     spent = _money(cell, "spend", currency)
-    if key is not None and ("followers" in values) != (key.kind == "followers"):
+    if key is not None and key.kind == "followers" and set(values) != {"followers"}:
+        cell.problem("platform", "a platform alone counts its followers only: give them, or name a post or a campaign for these numbers")
+    elif key is not None and key.kind != "followers" and "followers" in values:
         cell.problem("followers", "followers are counted per platform alone (a platform column and no post or campaign)")
     if cell.broken or day is None or key is None:
         return None
