@@ -318,3 +318,22 @@ async def test_the_crisis_banner_shows_on_the_results_screen_too(workspace: Path
         await until(pilot, lambda: banner.has_class("-open") and "Bad reply" in str(banner.render()), "the banner over the results")
         crewdeck(*w, "crisis", "end", "--resume", "none")
         await until(pilot, lambda: not banner.has_class("-open"), "the banner gone when the crisis ends")
+
+
+async def test_on_target_is_said_only_when_every_target_has_a_value_that_meets_it(workspace: Path) -> None:
+    # A target with no value ("—": no follower count here) neither meets nor misses; the row read "✓ on target" all the same.
+    from .syncsupport import crewdeck
+
+    w = ["-w", str(workspace), "--as", "ana", "campaign", "set", "spring-launch"]
+    crewdeck(*w, "--target", "ctr>=0.1%", "--target", "er_followers>=1%")
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(pilot)
+        spring = next(r for r in _table(app).rows if r.label == "+spring-launch")
+        assert not spring.missed and not spring.on_target  # nothing missed, not all met: no "✓ on target"
+    crewdeck(*w, "--target", "ctr>=0.1%")
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(pilot)
+        spring = next(r for r in _table(app).rows if r.label == "+spring-launch")
+        assert not spring.missed and spring.on_target

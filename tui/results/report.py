@@ -334,8 +334,10 @@ def campaign_targets_result(built: ResultsReport, campaign: str) -> str:
     return built.goals.get(campaign, ([], "conversions"))[1]
 
 
-def has_targets(built: ResultsReport, campaign: str) -> bool:
-    return bool(built.goals.get(campaign, ([], ""))[0])
+def meets_all(built: ResultsReport, g: Group) -> bool:
+    """The group's campaign has targets and its KPIs meet every one (a KPI with no value meets none)."""
+    wanted = built.goals.get(g.campaign, ([], ""))[0]
+    return bool(wanted) and all(t.met(g.kpis[t.kpi]) is True for t in wanted)
 
 
 def campaign_targets(conn: sqlite3.Connection) -> dict[str, tuple[list[Target], str]]:
