@@ -303,7 +303,8 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
         if other != name:  # only --map can do this: no two fields of a format share a column name
             mapped, also = (name, other) if name in mapping else (other, name)
             raise UserError(
-                f"{source}:{line}: --map {mapped}={mapping[mapped]}: that column is read as {also} too: map one of them to another column"
+                f"{source}:{line}: --map {mapped}={mapping.get(mapped, names[index])}: that column is read as {also} too: "
+                "map one of them to another column"
             )
     for name in ("spend", "value"):
         if name in columns:
