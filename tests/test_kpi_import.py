@@ -242,7 +242,10 @@ def test_spend_the_ledger_holds_otherwise_names_its_line_and_imports_nothing(ws:
     before = _state(ws)
     changed = _meta_days(3).replace("2026-10-03,80,1000,12,1,x,5.00", "2026-10-03,80,1000,20,1,x,6.00")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "c.csv", changed), "--format", "meta", "--spend")
-    assert err.startswith("crewdeck: error: nothing imported: line 4: spend: the ledger holds 5.00 EUR for this campaign and day (entry ")
+    source = str(tmp_path / "c.csv")
+    assert err.startswith(
+        f"crewdeck: error: nothing imported: {source}:4: Amount spent (EUR): the ledger holds 5.00 EUR for this campaign and day (entry "
+    )
     assert err.endswith("not 6.00 EUR: reverse that entry first\n")
     assert _state(ws) == before
 

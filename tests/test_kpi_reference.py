@@ -199,10 +199,12 @@ CREATE MACRO rhe(n, d) AS CASE WHEN d IS NULL OR d = 0 OR n IS NULL THEN NULL
 
 #: The key of a group within its campaign, per grouping, over results (r, with its post's platform as pl) and entries (e, t).
 _RESULT_KEY = {"campaign": "''", "post": "coalesce(r.post, '/' || r.platform)", "platform": "pl", "day": "r.day"}
-#: Per platform, a campaign's own entry counts on the platform its payee names when the campaign is on it (cplat), else on none.
+#: Per platform, a campaign's own entry counts on the platform its payee names when the campaign is on it (cplat), else on none;
 _SPEND_KEY = {
     "campaign": "''",
-    "post": "coalesce(e.task, '')",
+    # Per post, that platform's campaign row (/meta).
+    "post": "CASE WHEN e.task IS NULL THEN coalesce('/' || (SELECT cp.platform FROM cplat cp "
+    "WHERE cp.campaign = e.campaign AND cp.platform = lower(trim(e.payee))), '') ELSE e.task END",
     "platform": "CASE WHEN e.task IS NULL THEN coalesce((SELECT cp.platform FROM cplat cp "
     "WHERE cp.campaign = e.campaign AND cp.platform = lower(trim(e.payee))), '') ELSE coalesce(lower(t.platform), '') END",
     "day": "e.date",

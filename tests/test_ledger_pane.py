@@ -523,3 +523,38 @@ async def test_keys_that_arrive_together_fill_the_fields_their_tabs_lead_to(work
             "memo": "",
             "task": "",
         }
+
+
+async def test_a_frozen_entry_says_so_and_a_manager_approves_it_with_a(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The bar said "1 entry frozen by a crisis", but no row said which, and `a` (as `ledger approve` does) did nothing on it.
+    from crewdeck.tui.cli.main import main
+
+    monkeypatch.setenv("CREWDECK_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    raj = ["-w", str(workspace), "--as", "raj"]
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert (
+            main([*raj, "ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee", "Canva", "--amount", "40 EUR"])
+            == 0
+        )
+        assert main(["-w", str(workspace), "--as", "ana", "crisis", "start", "--reason", "Outage", "--campaign", "spring-launch"]) == 0
+    entry = out.getvalue().split()[0]
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await select(pilot, entry)
+        ledger = pane(app)
+        assert ledger.selected is not None and ledger.selected.status == "frozen"
+        await pilot.press("enter")  # its detail says why it does not count yet
+        await settle(pilot)
+        assert isinstance(app.screen, EntryScreen)
+        assert "frozen by a crisis: counts once a manager other than @raj approves it" in str(app.screen.query_one("#entry-body").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert approve_shown(app)
+        await pilot.press("a")
+        await settle(pilot)
+        [(who,)] = sql(workspace, "SELECT approved_by FROM approval WHERE entry = ?", entry)
+        assert who == member_id(workspace, "ana")
+        assert ledger.selected is not None and ledger.selected.status == "approved"
+        assert not approve_shown(app)

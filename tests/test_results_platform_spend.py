@@ -49,3 +49,26 @@ def test_the_spend_an_ad_export_brings_counts_on_the_platform_of_its_results(ws:
     assert rows["meta"]["spend"] == {"amount": "62.50", "currency": "EUR"}
     assert rows["meta"]["kpis"]["cpc"]["value"] == "1.25"  # 62.50 / 50
     assert rows["meta"]["kpis"]["cpa"]["value"] == "15.62"  # 15.625, half to even
+
+
+def test_per_post_the_spend_an_ad_export_brings_sits_on_its_platforms_row(ws: Path, tmp_path: Path) -> None:  # noqa: F811
+    # --by post (and the Results screen's posts) showed /meta with 0.00 spend and CPC 0.00, the import's 62.50 on "(no post)".
+    post = _post(ws)
+    export = tmp_path / "ads.csv"
+    export.write_text(
+        "Campaign name,Day,Reporting starts,Reporting ends,Reach,Impressions,Link clicks,Results,Amount spent (EUR)\n"
+        "Launch,2026-11-22,2026-11-22,2026-11-22,900,2500,50,4,62.50\n",
+        encoding="utf-8",
+    )
+    w = ["-w", str(ws), "--as", "raj"]
+    crewdeck(*w, "kpi", "import", str(export), "--format", "meta", "--spend")
+    crewdeck(*w, "kpi", "add", post[:8], "2026-11-22", "impressions=1000", "clicks=10")
+    ledger = [*w, "ledger", "add", "--campaign", "launch", "--category", "ads", "--date", "2026-11-22"]
+    crewdeck(*ledger, "--payee", "Photo studio", "--amount", "15.00 EUR")  # no platform: the campaign's row with no post
+    crewdeck(*ledger, "--payee", "Studio", "--amount", "5.00 EUR", "--task", post[:8])
+    rows = {row["post"]: row for row in _report(ws, "--by", "post", "--period", "2026-11-22")["rows"]}
+    assert set(rows) == {"/meta", post, ""}
+    assert rows["/meta"]["spend"] == {"amount": "62.50", "currency": "EUR"}
+    assert rows["/meta"]["kpis"]["cpc"]["value"] == "1.25"  # 62.50 / 50
+    assert rows[post]["spend"] == {"amount": "5.00", "currency": "EUR"}
+    assert rows[""]["spend"] == {"amount": "15.00", "currency": "EUR"}

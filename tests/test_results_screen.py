@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -267,3 +268,72 @@ async def test_one_row_is_one_row(tmp_path: Path) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert " · 3 campaigns, in EUR" in screen.query_one(PaneBar).info
+
+
+async def test_a_crisis_started_elsewhere_takes_the_spend_it_freezes_out_of_the_screen_without_a_key(workspace: Path) -> None:
+    from .syncsupport import crewdeck
+
+    w = ["-w", str(workspace), "--as", "ana"]
+    crewdeck(*w, "workspace", "set", "crisis_checklist", "[]")  # a crisis that writes nothing but itself
+    app = make_app(workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(pilot)
+        spring = lambda: next(r for r in _table(app).rows if r.label == "+spring-launch").spend  # noqa: E731
+        before = spring()
+        today = NOW.date().isoformat()
+        crewdeck(
+            *w,
+            "ledger",
+            "add",
+            "--campaign",
+            "spring-launch",
+            "--category",
+            "ads",
+            "--amount",
+            "900.00 EUR",
+            "--payee",
+            "X",
+            "--date",
+            today,
+        )
+        await until(pilot, lambda: spring() != before, "the new spend in the Results screen")
+        crewdeck(*w, "crisis", "start", "--reason", "Bad reply", "--campaign", "spring-launch")
+        frozen_out = f"{Decimal(json.loads(crewdeck(*w, 'kpi', 'report', '+spring-launch', '--period', '2026-W48', '--json'))['rows'][0]['spend']['amount']):,}"
+        assert frozen_out != spring()
+        await until(pilot, lambda: spring() == frozen_out, "the spend the crisis froze taken out")
+
+
+async def test_the_crisis_banner_shows_on_the_results_screen_too(workspace: Path) -> None:
+    # README: "While a crisis is open, a red banner on every member's screen says why"; the Results screen covered it.
+    from crewdeck.tui.app.crisis_banner import CrisisBanner
+
+    from .syncsupport import crewdeck
+
+    w = ["-w", str(workspace), "--as", "ana"]
+    crewdeck(*w, "crisis", "start", "--reason", "Bad reply", "--campaign", "spring-launch")
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot)
+        banner = app.screen.query_one(CrisisBanner)
+        await until(pilot, lambda: banner.has_class("-open") and "Bad reply" in str(banner.render()), "the banner over the results")
+        crewdeck(*w, "crisis", "end", "--resume", "none")
+        await until(pilot, lambda: not banner.has_class("-open"), "the banner gone when the crisis ends")
+
+
+async def test_on_target_is_said_only_when_every_target_has_a_value_that_meets_it(workspace: Path) -> None:
+    # A target with no value ("—": no follower count here) neither meets nor misses; the row read "✓ on target" all the same.
+    from .syncsupport import crewdeck
+
+    w = ["-w", str(workspace), "--as", "ana", "campaign", "set", "spring-launch"]
+    crewdeck(*w, "--target", "ctr>=0.1%", "--target", "er_followers>=1%")
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(pilot)
+        spring = next(r for r in _table(app).rows if r.label == "+spring-launch")
+        assert not spring.missed and not spring.on_target  # nothing missed, not all met: no "✓ on target"
+    crewdeck(*w, "--target", "ctr>=0.1%")
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(pilot)
+        spring = next(r for r in _table(app).rows if r.label == "+spring-launch")
+        assert not spring.missed and spring.on_target

@@ -40,7 +40,7 @@ class ResultRow(Protocol):
     @property
     def missed(self) -> str: ...
     @property
-    def has_targets(self) -> bool: ...
+    def on_target(self) -> bool: ...
     @property
     def change(self) -> str: ...
     @property
@@ -111,7 +111,7 @@ class ResultsTable(LineTable):
         row = self.rows[index]
         if row.missed:
             targets = Text(f"✗ {row.missed}")
-        elif row.has_targets:
+        elif row.on_target:
             targets = Text("✓ on target", style=self.class_style("results-table--met"))
         else:
             targets = Text("")

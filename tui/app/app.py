@@ -422,7 +422,8 @@ class CrewdeckApp(App[int]):
         from crewdeck.tui.app.screens.results import ResultsScreen
 
         if not isinstance(self.screen, ResultsScreen):
-            self.push_screen(ResultsScreen(self.services))
+            banners = self.query(CrisisBanner)
+            self.push_screen(ResultsScreen(self.services, banners.first().crises if banners else None))
 
     def action_zoom(self) -> None:
         self.zoomed = not self.zoomed

@@ -346,7 +346,13 @@ class LedgerPane(Pane):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "approve":
             entry, me = self.selected, self.services.session.me
-            return entry is not None and entry.pending and not entry.is_reversal and may_approve(me) and entry.entered_by != me.handle
+            return (
+                entry is not None
+                and (entry.pending or entry.frozen)
+                and not entry.is_reversal
+                and may_approve(me)
+                and entry.entered_by != me.handle
+            )
         return True
 
     def action_new_entry(self) -> None:

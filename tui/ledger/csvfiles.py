@@ -98,6 +98,8 @@ def parse_map(
                 raise UserError(f"--map {part!r}: write {name}=COLUMN, e.g. {example}")
             if field not in fields:
                 raise UserError(f"--map {part!r}: no field {field!r} (fields: {', '.join(fields)})")
+            if field in mapping:
+                raise UserError(f"--map {part!r}: {field} is mapped twice ({field}={mapping[field]})")
             mapping[field] = header.strip()
     return mapping
 

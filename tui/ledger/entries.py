@@ -8,9 +8,10 @@ and page in SQLite, newest first, so no list ever holds more than a window.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from crewdeck.sync.state.ids import short
@@ -25,7 +26,8 @@ ORDER = "e.date DESC, e.entered_at DESC, e.id DESC"
 _COLUMNS = (
     "e.id, e.date, e.campaign, e.category, e.payee, e.amount, e.currency, e.memo, e.reverses, e.task, "
     "e.entered_by, e.entered_at, e.needs_approval, "
-    f"e.needs_approval = 1 AND coalesce(e.reverses, e.id) IN ({APPROVED_IDS}) AS approved, "
+    # Pending spend approved, or spend a crisis froze and a manager approved (``crewdeck.tui.posts.frozen``).
+    f"coalesce(e.reverses, e.id) IN ({APPROVED_IDS}) AS approved, "
     "(SELECT r.id FROM ledger_entry r WHERE r.reverses = e.id ORDER BY r.op_id LIMIT 1) AS reversed_by"
 )
 
@@ -49,6 +51,8 @@ class EntryRow:
     needs_approval: bool
     approved: bool
     reversed_by: str | None
+    #: Spend a crisis froze (``crewdeck.tui.posts.frozen``): it counts once a manager approves it.
+    frozen: bool = False
 
     @property
     def short_id(self) -> str:
@@ -72,14 +76,16 @@ class EntryRow:
 
     @property
     def status(self) -> str:
-        """``pending``, ``approved``, ``reversal``, ``reversed`` or ``""``: what the list shows."""
+        """``pending``, ``approved``, ``reversal``, ``reversed``, ``frozen`` or ``""``: what the list shows."""
         if self.pending:
             return "pending"
         if self.is_reversal:
             return "reversal"
         if self.reversed:
             return "reversed"
-        return "approved" if self.needs_approval else ""
+        if self.frozen:
+            return "frozen"
+        return "approved" if self.approved else ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -97,6 +103,7 @@ class EntryRow:
             "needs_approval": self.needs_approval,
             "approved": self.approved,
             "pending": self.pending,
+            "frozen": self.frozen,
             "entered_by": self.entered_by,
             "entered_at": self.entered_at,
         }
@@ -156,7 +163,32 @@ def window(
     """Rows ``offset .. offset + limit`` of the entries matching ``where``, newest first."""
     names = names or Names.load(conn)
     sql = f"SELECT {_COLUMNS} FROM ledger_entry e WHERE {where} ORDER BY {ORDER} LIMIT ? OFFSET ?"
-    return [_row(r, names) for r in conn.execute(sql, [*params, limit, offset])]
+    rows = [_row(r, names) for r in conn.execute(sql, [*params, limit, offset])]
+    frozen = _frozen_ids(conn, [row.id for row in rows])
+    return [replace(row, frozen=True) if row.id in frozen else row for row in rows] if frozen else rows
+
+
+def all_frozen(conn: sqlite3.Connection) -> set[str]:
+    """Every entry a crisis froze (a crisis's days hold few; none without a crisis)."""
+    from crewdeck.tui.posts.frozen import frozen_condition
+
+    found = frozen_condition(conn)
+    if found is None:
+        return set()
+    condition, params = found
+    return {r[0] for r in conn.execute(f"SELECT e.id FROM ledger_entry e WHERE {condition}", params)}
+
+
+def _frozen_ids(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
+    """Which of these entries a crisis froze (a window's few: one query, none without a crisis)."""
+    from crewdeck.tui.posts.frozen import frozen_condition
+
+    found = frozen_condition(conn) if ids else None
+    if found is None:
+        return set()
+    condition, params = found
+    sql = f"SELECT e.id FROM json_each(:ids) j JOIN ledger_entry e ON e.id = j.value WHERE {condition}"
+    return {r[0] for r in conn.execute(sql, {**params, "ids": json.dumps(ids)})}
 
 
 def stream(conn: sqlite3.Connection, where: str, params: list[Any], *, oldest_first: bool = False) -> Iterator[EntryRow]:

@@ -116,7 +116,8 @@ def _term_sql(term: Term, lookups: Lookups) -> tuple[str, list[Any]]:
     if kind == "state":
         return {
             "pending": (PENDING, []),
-            "approved": (f"e.needs_approval = 1 AND {COUNTED}", []),
+            # Pending spend approved, or spend a crisis froze and a manager approved; and their reversals.
+            "approved": (f"coalesce(e.reverses, e.id) IN ({APPROVED_IDS})", []),
             "reversal": ("e.reverses IS NOT NULL", []),
             "reversed": ("EXISTS (SELECT 1 FROM ledger_entry r WHERE r.reverses = e.id)", []),
         }[value]

@@ -28,7 +28,7 @@ from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import exponent, format_minor
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger import budgets as budget_lib
-from crewdeck.tui.ledger.entries import EntryRow, Names, stream
+from crewdeck.tui.ledger.entries import EntryRow, Names, all_frozen, stream
 from crewdeck.tui.ledger.rates import COMPLETE
 from crewdeck.tui.workspace.workspace import Workspace
 
@@ -66,7 +66,7 @@ def _entry(row: EntryRow) -> list[str]:
 
 
 def write(ws: Workspace, out: TextIO, now: dt.datetime) -> int:
-    """Write the journal; return how many entries it holds (pending ones included, as comments)."""
+    """Write the journal; return how many entries it holds (pending and frozen ones included, as comments)."""
     conn = ws.conn
     base = ws.base_currency
     names = Names.load(conn)
@@ -76,7 +76,7 @@ def write(ws: Workspace, out: TextIO, now: dt.datetime) -> int:
     budgets = budget_lib.load(conn)
     currencies.update(b.currency for b in budgets)
     out.write(f"; crewdeck ledger of {_clean(ws.name)}, exported {now:%Y-%m-%d %H:%M} UTC; base currency {base}\n")
-    out.write("; entries waiting for a manager's approval are commented out: they do not count yet\n\n")
+    out.write("; entries waiting for a manager's approval, and spend a crisis froze, are commented out: they do not count yet\n\n")
     for currency in sorted(currencies):
         out.write(commodity(currency) + "\n")
     out.write("\n")
@@ -87,10 +87,13 @@ def write(ws: Workspace, out: TextIO, now: dt.datetime) -> int:
     out.write("\n")
     _budgets(ws, out, budgets, names)
     n = 0
+    frozen = all_frozen(conn)
     for row in stream(conn, "1", [], oldest_first=True):
         lines = _entry(row)
         if row.pending:
             out.write("; pending approval:\n" + "".join(f"; {line}\n" for line in lines) + "\n")
+        elif row.id in frozen:
+            out.write("; frozen by a crisis until a manager approves it:\n" + "".join(f"; {line}\n" for line in lines) + "\n")
         else:
             out.write("\n".join(lines) + "\n\n")
         n += 1

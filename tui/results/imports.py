@@ -22,11 +22,11 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain, islice
 from typing import Any
 
-from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, parse_decimal
+from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, parse_amount, parse_decimal
 from crewdeck.sync.state.records import MAX_COUNT, RESULT, RESULT_COUNTS
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import visible
@@ -35,7 +35,7 @@ from crewdeck.tui.ledger.actions import derived_id
 from crewdeck.tui.ledger.csvfiles import Rejected
 from crewdeck.tui.results.keys import Key, not_a_post, platform
 from crewdeck.tui.workspace.errors import UserError
-from crewdeck.tui.workspace.workspace import Campaign, Workspace, match_campaign
+from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slug, match_campaign
 
 FORMATS = ("meta", "linkedin", "csv")
 #: What ``--map`` may name: the fields a row gives, for every format.
@@ -107,6 +107,8 @@ class SpendRow:
     amount: int
     currency: str
     line: int
+    #: The spend column's header, as the file names it.
+    column: str = "spend"
 
 
 @dataclass
@@ -211,7 +213,7 @@ def _batches(
                 problems.append(f"{source}:{line}: {cell.name('spend')}: spend needs a campaign (the post has none)")
                 continue
             entry = derived_id("kpi import spend", fmt, row_id, spent[1])
-            spend.append(SpendRow(entry, camp, key.post, day, spent[0], spent[1], line))
+            spend.append(SpendRow(entry, camp, key.post, day, spent[0], spent[1], line, cell.name("spend")))
         if len(wanted) >= size:
             yield wanted, spend
             wanted, spend = [], []
@@ -236,7 +238,11 @@ def _batch(
     if problems:
         return
     results, new_spend = _only_changes(ws, wanted, spend, out, clashes, problems, source, value_column)
-    if problems or clashes or not (results or new_spend):
+    if problems or clashes:
+        return
+    if not (results or new_spend):
+        if wanted and out.rows == len(wanted):  # nothing to write in the file's first batch: still, may this member import?
+            _may_write(ws, member, wanted[0])
         return
     if before_write:
         before_write([key for key, _, _, _ in results])
@@ -291,6 +297,15 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
         else:
             if name in mapping:
                 raise UserError(f"{source}:{line}: --map {name}={mapping[name]}: no such column (columns: {', '.join(names)})")
+    by_column: dict[int, str] = {}
+    for name, index in columns.items():
+        other = by_column.setdefault(index, name)
+        if other != name:  # only --map can do this: no two fields of a format share a column name
+            mapped, also = (name, other) if name in mapping else (other, name)
+            raise UserError(
+                f"{source}:{line}: --map {mapped}={mapping.get(mapped, names[index])}: that column is read as {also} too: "
+                "map one of them to another column"
+            )
     for name in ("spend", "value"):
         if name in columns:
             found = _CURRENCY_IN_HEADER.search(names[columns[name]])
@@ -318,6 +333,8 @@ class _Cells:
         self.broken = False
         if len(cells) > len(header):
             self.problem("", f"{len(cells)} cells, but the header has {len(header)} columns (a comma in a value needs quotes)")
+        elif len(cells) < len(header):  # a line cut short (a file cut off): never a day with fewer numbers
+            self.problem("", f"{len(cells)} cells, but the header has {len(header)} columns")
 
     def name(self, name: str) -> str:
         return self.header[self.columns[name]].strip() if name in self.columns else name
@@ -360,11 +377,18 @@ def _money(cell: _Cells, name: str, currency: str | None) -> tuple[int, str] | N
     raw = cell.get(name)
     if raw == "" or name not in cell.columns:
         return None
-    if currency is None:
-        cell.problem(name, "no currency: name it in the header (Amount spent (EUR)) or in a currency column")
-        return None
     try:
-        amount = parse_decimal(raw, check_currency(currency))
+        if len(raw.split()) == 2:  # the amount with its currency, as kpi add takes it: 42.00 EUR
+            amount, given = parse_amount(raw)
+            if currency is not None and given != currency:
+                cell.problem(name, f"{visible(raw)!r} is in {given}, but the row's currency is {currency}")
+                return None
+            currency = given
+        elif currency is None:
+            cell.problem(name, "no currency: name it in the header (Amount spent (EUR)), in a currency column or in the cell (42.00 EUR)")
+            return None
+        else:
+            amount = parse_decimal(raw, check_currency(currency))
     except MoneyError as exc:
         cell.problem(name, str(exc))
         return None
@@ -394,7 +418,9 @@ def _read_row(
     if value is not None:
         values["conversion_value"] = {"amount": value[0], "currency": value[1]}
     spent = _money(cell, "spend", currency)
-    if key is not None and ("followers" in values) != (key.kind == "followers"):
+    if key is not None and key.kind == "followers" and set(values) != {"followers"}:
+        cell.problem("platform", "a platform alone counts its followers only: give them, or name a post or a campaign for these numbers")
+    elif key is not None and key.kind != "followers" and "followers" in values:
         cell.problem("followers", "followers are counted per platform alone (a platform column and no post or campaign)")
     if cell.broken or day is None or key is None:
         return None
@@ -412,6 +438,8 @@ class _Matcher:
         self._posts: dict[str, list[str]] | None = None
         #: Per task named: why it is no post (``""``: it is one), read once however many rows name it.
         self._not_posts: dict[str, str] = {}
+        #: Per post named: its campaign and platform (as results key platforms), read once.
+        self._post_places: dict[str, tuple[str, str]] = {}
 
     def campaign(self, cell: _Cells, name: str) -> str | None:
         raw = cell.get(name)
@@ -453,6 +481,31 @@ class _Matcher:
             return None
         return self._a_post(cell, found[0])
 
+    def _as_post(self, cell: _Cells, post: str) -> bool:
+        """Whether the row's campaign and platform, when it gives them, are the post's (never one guessed over the other)."""
+        found = self._post_places.get(post)
+        if found is None:
+            row = self.ws.conn.execute("SELECT campaign, lower(platform) FROM task WHERE id = ?", (post,)).fetchone()
+            found = self._post_places[post] = (row[0] or "", row[1] or "") if row else ("", "")
+        ok = True
+        if cell.get("campaign"):
+            camp = self.campaign(cell, "campaign")
+            if camp is not None and camp != found[0]:
+                slugs = {c.id: campaign_slug(c.id, c.name) for c in self.campaigns}
+                cell.problem("campaign", f"post {post[:8]} is in +{slugs.get(found[0], found[0][:8])}, not +{slugs[camp]}")
+            ok = ok and camp == found[0]
+        where = cell.get("platform")
+        if where:
+            try:
+                plat = platform(where)
+            except UserError as exc:
+                cell.problem("platform", str(exc))
+                return False
+            if plat != found[1]:
+                cell.problem("platform", f"post {post[:8]} is on {visible(found[1]) or 'no platform'}, not {plat}")
+                return False
+        return ok
+
     def _a_post(self, cell: _Cells, task_id: str) -> str | None:
         problem = self._not_posts.get(task_id)
         if problem is None:
@@ -468,7 +521,7 @@ class _Matcher:
             return None if camp is None else Key("campaign", campaign=camp, platform=PLATFORM[fmt])
         if cell.get("post"):
             post = self.post(cell)
-            return None if post is None else Key("post", post=post)
+            return None if post is None or not self._as_post(cell, post) else Key("post", post=post)
         where = cell.get("platform")
         try:
             plat = platform(where) if where else None
@@ -484,6 +537,15 @@ class _Matcher:
             cell.problem("post", "name a post, or a campaign and a platform, or a platform alone (followers)")
             return None
         return Key("followers", platform=plat)
+
+
+def _may_write(ws: Workspace, member: str, row: Wanted) -> None:
+    """``Refused`` when the rules would refuse this member writing the row (a guest), though it changes nothing."""
+    from crewdeck.sync.state.filerules import FileRuleState
+    from crewdeck.sync.state.rules import refuse_write
+
+    key, day, _, line = row
+    refuse_write([(member, "set", "result", key.row_id(day), "source", json.dumps(f"import:{line}"))], FileRuleState(ws.conn))
 
 
 def _only_changes(
@@ -527,27 +589,36 @@ def _only_changes(
         else:
             out.unchanged += 1
     out.changed += len(results)
-    have = {
-        r[0]: (r[1], r[2])
-        for r in ws.conn.execute(
-            "SELECT e.id, e.amount, e.currency FROM json_each(?) j JOIN ledger_entry e ON e.id = j.value",
-            (json.dumps([s.entry_id for s in spend]),),
-        )
-    }
+    have = _spend_entries(ws, [s.entry_id for s in spend])
     new_spend = []
     for row in spend:
+        while row.entry_id in have and have[row.entry_id][2]:
+            # Reversed (the platform revised the day's spend): the row's entry is the next one, derived from it.
+            row = replace(row, entry_id=derived_id("kpi import spend after", row.entry_id))
+            if row.entry_id not in have:
+                have.update(_spend_entries(ws, [row.entry_id]))
         if row.entry_id not in have:
             new_spend.append(row)
-        elif have[row.entry_id] == (row.amount, row.currency):
+        elif have[row.entry_id][:2] == (row.amount, row.currency):
             out.spend_already += 1
         else:
-            amount, currency = have[row.entry_id]
+            amount, currency, _ = have[row.entry_id]
             clashes.append(
-                f"line {row.line}: spend: the ledger holds {format_minor(amount, currency)} {currency} for this campaign and day "
-                f"(entry {row.entry_id[:8]}), not {format_minor(row.amount, row.currency)} {row.currency}: reverse that entry first"
+                f"{source}:{row.line}: {row.column}: the ledger holds {format_minor(amount, currency)} {currency} for this campaign "
+                f"and day (entry {row.entry_id[:8]}), not {format_minor(row.amount, row.currency)} {row.currency}: "
+                "reverse that entry first"
             )
     out.spend_added += len(new_spend)
     return results, new_spend
+
+
+def _spend_entries(ws: Workspace, ids: list[str]) -> dict[str, tuple[int, str, bool]]:
+    """``id -> (amount, currency, reversed)`` of the entries held among ``ids``."""
+    sql = (
+        "SELECT e.id, e.amount, e.currency, EXISTS (SELECT 1 FROM ledger_entry r WHERE r.reverses = e.id) "
+        "FROM json_each(?) j JOIN ledger_entry e ON e.id = j.value"
+    )
+    return {r[0]: (r[1], r[2], bool(r[3])) for r in ws.conn.execute(sql, (json.dumps(ids),))}
 
 
 #: The most of a file's name a result's source keeps (the field holds 500 characters, with the format and the line).

@@ -16,6 +16,7 @@ from typing import Any
 from crewdeck.sync.state.money import MoneyError, parse_amount
 from crewdeck.sync.state.records import RESULT, RESULT_COUNTS, ValidationError, platform_name, result_id
 from crewdeck.sync.state.store import Store
+from crewdeck.sync.state.visible import visible
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
 
@@ -75,8 +76,11 @@ def parse_target(ws: Workspace, text: str) -> Key:
 
 
 def not_a_post(ws: Workspace, task_id: str) -> str:
-    """Why a task takes no results (a report counts a post's results in its campaign), or ``""``."""
-    row = ws.conn.execute("SELECT campaign FROM task WHERE id = ?", (task_id,)).fetchone()
+    """Why a task takes no results (a report counts a post's results in its campaign; a deleted one takes no more), or ``""``."""
+    row = ws.conn.execute("SELECT campaign, deleted, title FROM task WHERE id = ?", (task_id,)).fetchone()
+    if row is not None and row[1]:
+        named = f" “{visible(row[2])}”" if row[2] else ""
+        return f"task {task_id[:8]}{named} was deleted (crewdeck log {task_id[:8]} says when and by whom)"
     if row is not None and row[0]:
         return ""
     return f"{task_id[:8]} is not a post of a campaign: no report would count its results (crewdeck set {task_id[:8]} campaign=+CAMPAIGN)"

@@ -48,7 +48,8 @@ class ResultLine:
     kpis: tuple[str, ...]
     #: The targets missed, as ``0.94% vs ctr>=1.2%``; empty when all are met (or there are none).
     missed: str
-    has_targets: bool
+    #: It has targets and meets every one (a KPI with no value, "—", meets none: then it is neither on nor off target).
+    on_target: bool
     #: The change in results against the previous period: ``+12%``, ``−5%``, ``—``.
     change: str
     #: Results per day over the last ``SPARK_DAYS`` days of the period, oldest first.
@@ -200,7 +201,7 @@ def _line(built: report.ResultsReport, g: report.Group, label: str, before: int 
         results=f"{count:,}",
         kpis=tuple(_fitted(shown(g.kpis[code], built.currency)) for code in SHOWN),
         missed=", ".join(f"{shown(v, built.currency)} vs {t.text(built.currency)}" for t, v in g.missed),
-        has_targets=report.has_targets(built, g.campaign),
+        on_target=report.meets_all(built, g),
         change=_change(count, before),
         series=tuple(daily.get(day, 0) for day in days),
     )

@@ -334,8 +334,10 @@ def campaign_targets_result(built: ResultsReport, campaign: str) -> str:
     return built.goals.get(campaign, ([], "conversions"))[1]
 
 
-def has_targets(built: ResultsReport, campaign: str) -> bool:
-    return bool(built.goals.get(campaign, ([], ""))[0])
+def meets_all(built: ResultsReport, g: Group) -> bool:
+    """The group's campaign has targets and its KPIs meet every one (a KPI with no value meets none)."""
+    wanted = built.goals.get(g.campaign, ([], ""))[0]
+    return bool(wanted) and all(t.met(g.kpis[t.kpi]) is True for t in wanted)
 
 
 def campaign_targets(conn: sqlite3.Connection) -> dict[str, tuple[list[Target], str]]:
@@ -381,7 +383,8 @@ def as_json(report: ResultsReport) -> dict[str, Any]:
         rows.append(
             {
                 **row,
-                "counts": {name: t.count(name) for name in RESULT_COUNTS},
+                # Reach does not add up over days or rows: it is "reach" below (the largest daily reach), never a sum.
+                "counts": {name: t.count(name) for name in RESULT_COUNTS if name != "reach"},
                 "reach": {"value": t.reach_max, "at_least": t.reach_is_bound},
                 "followers": t.followers,
                 "spend": None if t.spend_missing else {"amount": str(_money(t.spend, report.currency)), "currency": report.currency},

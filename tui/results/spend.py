@@ -2,7 +2,8 @@
 
 This is the only place results reach into the ledger: entries that count
 (``filter.COUNTED``: needing no approval, or approved by someone other than
-their author; never pending ones), summed per group, currency and day, and
+their author; never pending ones, nor those a crisis froze and no manager
+approved yet: ``crewdeck.tui.posts.frozen``), summed per group, currency and day, and
 converted with the rate in force on each day (``rates.RateBook``, as
 ``ledger report`` converts).  Amounts with no rate in force are kept apart
 per currency, never guessed.
@@ -13,7 +14,9 @@ entry linked to the campaign alone counts on the platform its payee names
 Meta or LinkedIn), when that is one of the campaign's platforms (its
 ``platforms``, or a platform its results are on), compared as platforms
 are keyed, case aside.  Any other campaign entry (a photographer, a print
-run) counts on no platform: the campaign's row with none.
+run) counts on no platform: the campaign's row with none.  Per post, such
+an entry counts on the campaign's row for that platform (``/meta``, where
+the export's results are), any other on the campaign's row with no post.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from crewdeck.sync.state import rollup_days
 from crewdeck.sync.state.money import EXACT, to_decimal
 from crewdeck.tui.ledger.filter import COUNTED
 from crewdeck.tui.ledger.rates import RateBook
+from crewdeck.tui.posts.frozen import frozen_condition
 
 #: Before any date and after every date, as text that sorts like ISO dates.
 _EVER, _NEVER = "", "9999-12-31"
@@ -37,7 +41,8 @@ _PAYEE = "@"
 #: What ledger entries are grouped by, per grouping of results: SQL over ``e`` (the entry) and ``t`` (its task).
 SPEND_KEYS = {
     "campaign": "e.campaign, ''",
-    "post": "e.campaign, e.task",
+    # A campaign's own entries per post: on the campaign's row for the platform their payee names (``/meta``), placed as per platform.
+    "post": f"e.campaign, CASE WHEN e.task IS NULL THEN '{_PAYEE}' || lower(trim(e.payee)) ELSE e.task END",
     # A campaign's own entries carry their payee, marked, until ``_payee_platforms`` places them.
     "platform": f"e.campaign, CASE WHEN e.task IS NULL THEN '{_PAYEE}' || lower(trim(e.payee)) ELSE lower(t.platform) END",
     "day": "e.campaign, e.date",
@@ -90,19 +95,29 @@ def counted_spend(
         f"WHERE e.currency = :currency AND e.needs_approval = 1 AND {COUNTED} AND e.date >= :since AND e.date < :until{extra} "
         "GROUP BY e.date, 1, 2"
     )
+    queries = [(plain, params, 1), (pending, params, 1)]
+    freezing = frozen_condition(conn)
+    if freezing is not None:
+        # Spend a crisis froze counts only once approved, as in ``ledger report``: taken back out (a crisis's days hold few entries).
+        condition, frozen_params = freezing
+        frozen = (
+            f"SELECT {SPEND_KEYS[by]}, e.date, sum(e.amount) FROM ledger_entry e {join} "
+            f"WHERE e.currency = :currency AND {condition} AND e.date >= :since AND e.date < :until{extra} GROUP BY e.date, 1, 2"
+        )
+        queries.append((frozen, {**params, **frozen_params}, -1))
     # Whole minor units per group and rate first: one exact product per rate, not per day.
     sums: dict[tuple[str, str | None, str, str | None], int] = defaultdict(int)
     for currency in currencies:
         rate_day: dict[str, str | None] = {}
-        for sql in (plain, pending):
-            for camp, key, day, amount in conn.execute(sql, {**params, "currency": currency}):
+        for sql, values, sign in queries:
+            for camp, key, day, amount in conn.execute(sql, {**values, "currency": currency}):
                 when = rate_day.get(day, "")
                 if when == "":
                     found = rates.in_force(currency, day)
                     when = rate_day[day] = None if found is None else found[0]
-                sums[(camp, key, currency, when)] += amount
-    if by == "platform":
-        sums = _payee_platforms(conn, sums, campaign)
+                sums[(camp, key, currency, when)] += sign * amount
+    if by in ("platform", "post"):
+        sums = _payee_platforms(conn, sums, campaign, "/" if by == "post" else "")
     for (camp, key, currency, when), amount in sums.items():
         target = out[(camp, key)]
         if when is None:
@@ -114,9 +129,9 @@ def counted_spend(
 
 
 def _payee_platforms(
-    conn: sqlite3.Connection, sums: dict[tuple[str, str | None, str, str | None], int], campaign: str | None
+    conn: sqlite3.Connection, sums: dict[tuple[str, str | None, str, str | None], int], campaign: str | None, mark: str
 ) -> dict[tuple[str, str | None, str, str | None], int]:
-    """The sums with each campaign entry's payee turned into the campaign's platform it names, or no platform."""
+    """The sums with each campaign entry's payee turned into the campaign's platform it names (after ``mark``), or none."""
     if not any(key and key.startswith(_PAYEE) for _, key, _, _ in sums):
         return sums
     only = " WHERE id = :campaign" if campaign is not None else ""
@@ -130,6 +145,6 @@ def _payee_platforms(
     placed: dict[tuple[str, str | None, str, str | None], int] = defaultdict(int)
     for (camp, key, currency, when), amount in sums.items():
         if key and key.startswith(_PAYEE):
-            key = key[len(_PAYEE) :] if key[len(_PAYEE) :] in platforms.get(camp, ()) else None
+            key = mark + key[len(_PAYEE) :] if key[len(_PAYEE) :] in platforms.get(camp, ()) else None
         placed[(camp, key, currency, when)] += amount
     return placed

@@ -27,6 +27,7 @@ STATUS_TEXT = {
     "approved": "approved",
     "reversal": "a reversal: nets its original to zero",
     "reversed": "reversed: it and its reversal net to zero",
+    "frozen": "frozen by a crisis: counts once a manager other than @{who} approves it",
     "": "counts",
 }
 

@@ -22,8 +22,10 @@ from textual.screen import Screen
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone
+from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
+from crewdeck.tui.posts.banner import OpenCrisis
 from crewdeck.tui.results import pane_data
 from crewdeck.tui.results.pane_data import KINDS, ResultsPage
 from crewdeck.tui.workspace.words import counted
@@ -31,8 +33,8 @@ from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.results_table import ResultsTable
 
-#: What the screen shows comes from these records.
-ENTITIES = frozenset({"result", "ledger_entry", "approval", "rate", "campaign", "task", "workspace"})
+#: What the screen shows comes from these records (a crisis freezes spend: ``crewdeck.tui.posts.frozen``).
+ENTITIES = frozenset({"result", "ledger_entry", "approval", "rate", "campaign", "task", "workspace", "crisis", "crisis_end"})
 KIND_NAMES = {"week": "Week", "month": "Month", "run": "Campaign run"}
 
 
@@ -63,9 +65,11 @@ class ResultsScreen(Screen[None]):
         page: ResultsPage
         generation: int
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, crises: list[OpenCrisis] | None = None) -> None:
+        """``crises``: the open crises as the main screen's banner shows them (the banner reads them itself without)."""
         super().__init__()
         self.services = services
+        self._crises = crises
         self.kind = KINDS[0]
         self.day = services.now().astimezone(zone(services.viewer_tz)).date()
         self.page: ResultsPage | None = None
@@ -75,6 +79,7 @@ class ResultsScreen(Screen[None]):
         self.generation = 0
 
     def compose(self) -> ComposeResult:
+        yield CrisisBanner(self.services, known=self._crises, id="results-crisis-banner")
         yield PaneBar(id="results-bar")
         yield ResultsTable(id="results-table")
         yield KeyFooter()
