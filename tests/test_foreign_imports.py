@@ -572,3 +572,21 @@ def test_a_board_from_a_named_pipe_is_read_twice_like_standard_input(cli: Cli, t
     finally:
         writer.wait(timeout=120)
     assert out.startswith("imported 8 tasks")
+
+
+@pytest.mark.parametrize("fmt", ["trello", "asana"])
+def test_a_dry_run_says_what_the_rules_would_refuse_as_the_import_does(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """A guest's dry run (and a member's that would make a campaign) said "imported 8 tasks"; the import then refused."""
+    cli.ok("member", "add", "gus", "--name", "Gus", "--tz", "UTC", "--access", "guest")
+    board = trello_json(trello_board(cards=2, actions=5))
+    rows = [{**ASANA_ROWS[0], "Tags": "copy"}]  # its project, Summer Drop, is no campaign here: a member may not make one
+    path = write(tmp_path, "in.json" if fmt == "trello" else "in.csv", board if fmt == "trello" else asana_csv(rows))
+    before = op_count(cli.workspace)
+    who = "gus" if fmt == "trello" else "raj"
+    real = cli("import", "--from", fmt, str(path), as_member=who)
+    dry = cli("import", "--from", fmt, str(path), "--dry-run", as_member=who)
+    assert (real.code, dry.code) == (2, 2), (real, dry)
+    assert dry.err == real.err
+    assert ("guests do not change tasks" if fmt == "trello" else "only a manager may change campaign records") in dry.err
+    assert op_count(cli.workspace) == before
+    assert "nothing written" not in dry.out

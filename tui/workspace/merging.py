@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -235,18 +234,19 @@ def merge_stream(
     time.  ``problems``: the reader's, added to as the batches are read;
     once there is one, nothing more is written and the transaction is
     rolled back with every problem named (``ImportProblems``).  ``write``
-    off: a dry run, nothing written.  ``on_progress(records so far)``.
+    off: a dry run, written and rolled back.  ``on_progress(records so far)``.
     """
     merger = _Merger(ws, me, head, default_tz)
     merger.problems = problems
     merger._members()
     stamps: list[tuple[Any, ...]] = []
     done = 0
-    with ws.store.bulk() if write else nullcontext():
+    # A dry run writes too, and rolls back: the rules judge it as they judge the import.
+    with ws.store.bulk(rehearse=not write):
         for batch in batches:
             merger.records(batch)
             done += len(batch.records)
-            if write and not problems and merger.merge.writes:
+            if not problems and merger.merge.writes:
                 rows = _commit(ws, me, merger.merge)
                 # The run's first and last operations, for ``remember``.
                 stamps = [stamps[0] if stamps else rows[0], rows[-1]]
