@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -174,3 +175,15 @@ def test_rates_import_all_or_nothing_and_once(team: Cli, tmp_path: Path) -> None
     assert [int(part.split(":")[0]) for part in problems] == [3, 4, 5, 6]
     assert "already has rate 1.15 on line 2" in problems[3]
     assert team.ok("export") == before
+
+
+def test_a_csv_saved_with_a_byte_order_mark_imports_like_one_without(team: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Excel's "CSV UTF-8" starts with a BOM: "no column for date (the header is: \\ufeffdate, ...)" it said."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    assert team.ok("ledger", "import", str(path)).strip() == "imported 4 entries"
+    rates = tmp_path / "rates.csv"
+    rates.write_bytes(b"\xef\xbb\xbfdate,base,quote,rate\n2026-11-02,USD,EUR,0.93\n")
+    assert "imported 1 rate" in team.ok("rate", "import", str(rates))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(path.read_bytes()), encoding="utf-8"))
+    assert team.ok("ledger", "import", "-").strip() == "imported 0 entries (4 already in the ledger)"
