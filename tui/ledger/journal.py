@@ -10,7 +10,8 @@
   has no start date);
 * one transaction per counted entry, on ``expenses:campaign:<slug>:<category>``
   against ``assets:campaign-funds``, tagged with its id (and the entry it
-  reverses); entries waiting for approval are written as comments, so plain
+  reverses); entries waiting for approval, and spend a crisis froze
+  (``crewdeck.tui.posts.frozen``), are written as comments, so plain
   ``hledger balance`` matches ``crewdeck ledger report``.
 
 A payee's or memo's ``|`` and ``;`` become ``/`` and ``,``: in a journal they
@@ -21,6 +22,7 @@ characters are shown as ``crewdeck.sync.state.visible`` shows them.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections import defaultdict
 from typing import TextIO
 
@@ -76,7 +78,7 @@ def write(ws: Workspace, out: TextIO, now: dt.datetime) -> int:
     budgets = budget_lib.load(conn)
     currencies.update(b.currency for b in budgets)
     out.write(f"; crewdeck ledger of {_clean(ws.name)}, exported {now:%Y-%m-%d %H:%M} UTC; base currency {base}\n")
-    out.write("; entries waiting for a manager's approval are commented out: they do not count yet\n\n")
+    out.write("; entries waiting for a manager's approval, or frozen by a crisis, are commented out: they do not count yet\n\n")
     for currency in sorted(currencies):
         out.write(commodity(currency) + "\n")
     out.write("\n")
@@ -86,15 +88,29 @@ def write(ws: Workspace, out: TextIO, now: dt.datetime) -> int:
         out.write(f"P {day} {rate_base} {rate} {quote}\n")
     out.write("\n")
     _budgets(ws, out, budgets, names)
+    frozen = _frozen(conn)
     n = 0
     for row in stream(conn, "1", [], oldest_first=True):
         lines = _entry(row)
         if row.pending:
             out.write("; pending approval:\n" + "".join(f"; {line}\n" for line in lines) + "\n")
+        elif row.id in frozen:
+            out.write("; frozen by a crisis until a manager approves it:\n" + "".join(f"; {line}\n" for line in lines) + "\n")
         else:
             out.write("\n".join(lines) + "\n\n")
         n += 1
     return n
+
+
+def _frozen(conn: sqlite3.Connection) -> set[str]:
+    """The entries a crisis froze, as reports find them (a crisis's days hold few)."""
+    from crewdeck.tui.posts.frozen import frozen_condition
+
+    found = frozen_condition(conn)
+    if found is None:
+        return set()
+    condition, params = found
+    return {row[0] for row in conn.execute(f"SELECT e.id FROM ledger_entry e WHERE {condition}", params)}
 
 
 def _budgets(ws: Workspace, out: TextIO, budgets: list[budget_lib.Budget], names: Names) -> None:
