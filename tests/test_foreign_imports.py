@@ -590,3 +590,23 @@ def test_a_dry_run_says_what_the_rules_would_refuse_as_the_import_does(cli: Cli,
     assert ("guests do not change tasks" if fmt == "trello" else "only a manager may change campaign records") in dry.err
     assert op_count(cli.workspace) == before
     assert "nothing written" not in dry.out
+
+
+def test_a_json_file_saved_with_a_byte_order_mark_imports_like_one_without(cli: Cli, tmp_path: Path) -> None:
+    """Saved by an editor that writes a BOM, every JSON import said "expected '{' at character 0, found '\\ufeff'"."""
+    bom = b"\xef\xbb\xbf"
+    export = tmp_path / "team.json"
+    export.write_bytes(bom + cli.ok("export").encode())
+    assert cli.ok("import", str(export)).startswith("nothing new")  # a merge into this workspace
+    board = tmp_path / "board.json"
+    board.write_bytes(bom + trello_json(trello_board(cards=2, actions=5)).encode())
+    assert cli.ok("import", "--from", "trello", str(board)).startswith("imported 7 tasks")
+    tw = tmp_path / "task.json"
+    record = {"uuid": "3f1c8a52-54aa-4b9e-9d5e-2b0f3d0a8c11", "description": "From Taskwarrior", "status": "pending"}
+    tw.write_bytes(bom + json.dumps([{**record, "entry": "20260101T000000Z"}]).encode())
+    assert cli.ok("import", "--from", "taskwarrior", str(tw)).startswith("imported 1 task")
+    export.write_bytes(bom + cli.ok("export").encode())
+    empty = Cli(tmp_path / "restored.db")
+    assert main(["init", str(empty.workspace)]) == 0
+    assert empty.ok("import", str(export), as_member=None).startswith("imported ")  # a restore
+    assert empty.ok("export", as_member=None) == cli.ok("export")

@@ -38,7 +38,8 @@ class _Reader:
     def __init__(self, stream: Readable, chunk: int) -> None:
         self.stream = stream
         self.chunk = chunk
-        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        # "utf-8-sig": a byte order mark opening the file marks the encoding, and is not read as text.
+        self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
         self.text = ""
         self.pos = 0
         self.eof = False
