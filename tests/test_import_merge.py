@@ -209,3 +209,40 @@ def test_a_member_removed_here_is_not_brought_back_by_an_import(export: Path, tm
     err = one_line_error(target("import", str(export)))
     assert "@tunde: was removed from this workspace" in err
     assert ops(target.workspace) == before
+
+
+def test_an_export_carrying_credits_imported_again_keeps_one_credit(cli: Cli, export: Path, tmp_path: Path) -> None:
+    """Its own export imported back said "updated 1 task" and wrote the credit line a second time; a ledger
+    entry's credited memo was "already here with another memo" and nothing was imported."""
+    cli.ok(
+        "ledger",
+        "add",
+        "--campaign",
+        "spring-launch",
+        "--category",
+        "ads",
+        "--amount",
+        "5 EUR",
+        "--payee",
+        "X",
+        "--memo",
+        "boost",
+        as_member="raj",
+    )
+    export.write_text(cli.ok("export"))
+    target = new_workspace(tmp_path, "a.db")
+    target.ok("import", str(export))
+    own = tmp_path / "own.json"
+    own.write_text(target.ok("export"))
+    assert json.loads(own.read_text())["ledger_entry"][0]["memo"].startswith("boost · imported: entered by @raj")
+    assert target.ok("import", str(own)).startswith("nothing new")
+    doc = json.loads(own.read_text())
+    carousel = next(t for t in doc["task"] if t["title"] == "Draft carousel")
+    credit = carousel["notes"]
+    assert credit.startswith("imported: entered by @raj")
+    carousel["notes"] = "Three slides\n" + credit  # edited where the file came from, the credit kept
+    own.write_text(json.dumps(doc))
+    assert target.ok("import", str(own)).startswith("updated 1 task")
+    notes = next(t for t in json.loads(target.ok("export"))["task"] if t["title"] == "Draft carousel")["notes"]
+    assert notes == "Three slides\n" + credit
+    assert target.ok("import", str(own)).startswith("nothing new")

@@ -307,6 +307,14 @@ def _strip_credit(text: str, joiner: str) -> tuple[str, str]:
     return text, ""
 
 
+def _credited(text: str, credit: str, joiner: str) -> str:
+    """``text`` with a credit (as ``_strip_credit`` finds one) at its end, one joiner between."""
+    credit = credit.removeprefix(joiner)
+    if not credit:
+        return text
+    return f"{text}{joiner}{credit}" if text else credit
+
+
 class _Merger:
     def __init__(self, ws: Workspace, me: Member | None, source: Source, default_tz: str | None) -> None:
         self.ws = ws
@@ -460,9 +468,11 @@ class _Merger:
                 continue
             now = current.get(name)
             if name == credit_field and isinstance(now, str) and isinstance(value, str):
+                # Compared without the credits: a file exported from here (or from another import) carries one too.
                 text, credit = _strip_credit(now, joiner)
-                if text != value:
-                    changes[name] = spec.check(name, value + credit)
+                given, given_credit = _strip_credit(value, joiner)
+                if text != given:
+                    changes[name] = spec.check(name, _credited(given, credit or given_credit, joiner))
             elif now != value:
                 changes[name] = value
         if spec.append_only:
