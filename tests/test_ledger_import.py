@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from pathlib import Path
@@ -187,3 +188,17 @@ def test_a_csv_saved_with_a_byte_order_mark_imports_like_one_without(team: Cli, 
     assert "imported 1 rate" in team.ok("rate", "import", str(rates))
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(path.read_bytes()), encoding="utf-8"))
     assert team.ok("ledger", "import", "-").strip() == "imported 0 entries (4 already in the ledger)"
+
+
+def test_the_csv_export_says_which_spend_a_crisis_froze(team: Cli, tmp_path: Path) -> None:
+    """Its status column said "counted" for spend the report leaves out as frozen."""
+    before = add(team, "10 EUR", date="2026-11-20")
+    team.ok("crisis", "start", "--reason", "a post went wrong", "--campaign", "spring-launch")
+    frozen = add(team, "77 EUR", date="2026-11-26", as_member="raj")
+    out = tmp_path / "spend.csv"
+    team.ok("ledger", "export", "--format", "csv", "-o", str(out))
+    status = {row["id"]: row["status"] for row in csv.DictReader(out.open(encoding="utf-8"))}
+    assert status == {before: "counted", frozen: "frozen"}
+    team.ok("ledger", "approve", frozen)
+    team.ok("ledger", "export", "--format", "csv", "-o", str(out))
+    assert {row["status"] for row in csv.DictReader(out.open(encoding="utf-8"))} == {"counted"}

@@ -362,8 +362,11 @@ def write_rates(ws: Workspace, me: Member, rates: Iterable[Rate]) -> None:
 
 def export_entries(ws: Workspace, out: TextIO) -> int:
     """Every entry, oldest first, as CSV that ``ledger import`` reads back."""
+    from crewdeck.tui.posts.frozen import frozen_ids
+
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
+    frozen = frozen_ids(ws.conn)
     n = 0
     for row in entry_lib.stream(ws.conn, "1", [], oldest_first=True):
         # Text is shown as crewdeck.sync.state.visible shows it: the file is often read on a terminal.
@@ -380,7 +383,7 @@ def export_entries(ws: Workspace, out: TextIO) -> int:
                 row.task or "",
                 row.reverses or "",
                 "yes" if row.needs_approval else "no",
-                "pending" if row.pending else "counted",
+                "pending" if row.pending else "frozen" if row.id in frozen else "counted",
                 visible(row.entered_by),
                 row.entered_at,
             ]

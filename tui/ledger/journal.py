@@ -22,7 +22,6 @@ characters are shown as ``crewdeck.sync.state.visible`` shows them.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections import defaultdict
 from typing import TextIO
 
@@ -88,7 +87,9 @@ def write(ws: Workspace, out: TextIO, now: dt.datetime) -> int:
         out.write(f"P {day} {rate_base} {rate} {quote}\n")
     out.write("\n")
     _budgets(ws, out, budgets, names)
-    frozen = _frozen(conn)
+    from crewdeck.tui.posts.frozen import frozen_ids
+
+    frozen = frozen_ids(conn)
     n = 0
     for row in stream(conn, "1", [], oldest_first=True):
         lines = _entry(row)
@@ -100,17 +101,6 @@ def write(ws: Workspace, out: TextIO, now: dt.datetime) -> int:
             out.write("\n".join(lines) + "\n\n")
         n += 1
     return n
-
-
-def _frozen(conn: sqlite3.Connection) -> set[str]:
-    """The entries a crisis froze, as reports find them (a crisis's days hold few)."""
-    from crewdeck.tui.posts.frozen import frozen_condition
-
-    found = frozen_condition(conn)
-    if found is None:
-        return set()
-    condition, params = found
-    return {row[0] for row in conn.execute(f"SELECT e.id FROM ledger_entry e WHERE {condition}", params)}
 
 
 def _budgets(ws: Workspace, out: TextIO, budgets: list[budget_lib.Budget], names: Names) -> None:
