@@ -21,6 +21,7 @@ from .conftest import Cli
 from .importfixtures import (
     ASANA_HEADER,
     ASANA_ROWS,
+    LINEAR_HEADER,
     LINEAR_ROWS,
     asana_csv,
     card_id,
@@ -610,3 +611,17 @@ def test_a_json_file_saved_with_a_byte_order_mark_imports_like_one_without(cli: 
     assert main(["init", str(empty.workspace)]) == 0
     assert empty.ok("import", str(export), as_member=None).startswith("imported ")  # a restore
     assert empty.ok("export", as_member=None) == cli.ok("export")
+
+
+@pytest.mark.parametrize("fmt", ["asana", "linear"])
+def test_a_csv_cut_short_in_its_last_row_imports_nothing(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """A download cut off mid-row imported the row's first cells as a task ("Waiting on cli" a status)."""
+    text = asana_csv(ASANA_ROWS) if fmt == "asana" else linear_csv()
+    path = write(tmp_path, f"{fmt}.csv", text[: text.rindex(",", 0, len(text) - 3) - 2])
+    before = op_count(cli.workspace)
+    result = cli("import", "--from", fmt, str(path))
+    assert result.code == 2 and result.err.startswith(f"crewdeck: error: nothing imported: {path}: row 5: ")  # its last line
+    assert result.err.endswith(
+        f"but the header has {len(ASANA_HEADER if fmt == 'asana' else LINEAR_HEADER)} columns (is the file cut short?)\n"
+    )
+    assert op_count(cli.workspace) == before

@@ -228,7 +228,7 @@ def read_csv(stream: Iterable[str], source: str, required: tuple[str, ...], prob
     """A CSV file's rows by header name (any column order), as they are read: ``(where, row)``; ``ImportProblems`` for a missing column.
 
     ``stream``: the file's lines (opened with ``newline=""``: a quoted cell may hold line breaks).
-    A row with more cells than the header goes into ``problems``; text that
+    A row with more cells than the header, or fewer (a file cut short), goes into ``problems``; text that
     is not CSV (a quote left open) is ``ImportProblems`` naming its row.
     """
     reader = csv.DictReader(stream, strict=True)
@@ -250,6 +250,10 @@ def read_csv(stream: Iterable[str], source: str, required: tuple[str, ...], prob
             if extra:
                 cells = len(header) + len(extra)
                 problems.append(f"{where}: {cells} cells, but the header has {len(header)} columns (a comma in a value needs quotes)")
+                continue
+            if None in row.values():  # DictReader's filling for the cells a row lacks: the file was cut off, or a row was
+                cells = sum(v is not None for v in row.values())
+                problems.append(f"{where}: {cells} cells, but the header has {len(header)} columns (is the file cut short?)")
                 continue
             yield where, {k: (v or "") for k, v in row.items() if isinstance(k, str)}
     except csv.Error as exc:
