@@ -625,3 +625,14 @@ def test_a_csv_cut_short_in_its_last_row_imports_nothing(cli: Cli, tmp_path: Pat
         f"but the header has {len(ASANA_HEADER if fmt == 'asana' else LINEAR_HEADER)} columns (is the file cut short?)\n"
     )
     assert op_count(cli.workspace) == before
+
+
+def test_a_members_import_that_would_make_a_campaign_names_the_row_and_its_project(cli: Cli, tmp_path: Path) -> None:
+    """The refusal named "campaign 15f76d047a3d", an id made up from the project, and the row a quoted line break ended on."""
+    rows = [{**ASANA_ROWS[0], "Tags": "copy"}, ASANA_ROWS[1]]  # the first's notes run over two lines
+    path = write(tmp_path, "a.csv", asana_csv(rows))
+    result = cli("import", "--from", "asana", str(path), as_member="raj")
+    assert result.err == (
+        f"crewdeck: error: nothing imported: {path}: row 2 (task 1201): project 'Summer Drop': "
+        "only a manager may change campaign records (@raj is a member) (rule managers_only)\n"
+    )

@@ -245,7 +245,8 @@ def read_csv(stream: Iterable[str], source: str, required: tuple[str, ...], prob
         reader.fieldnames = header
         start = reader.line_num + 1
         for row in reader:
-            where, start = f"{source}: row {reader.line_num}", reader.line_num + 1
+            # Named by the line it starts on, as a broken row is: a quoted line break ends it further down.
+            where, start = f"{source}: row {start}", reader.line_num + 1
             extra = row.get(None)  # DictReader keeps the cells past the header under None
             if extra:
                 cells = len(header) + len(extra)
@@ -370,7 +371,9 @@ def _batches(
                 values["campaign"] = campaign_id = stable_id("project", key)
                 if campaign_id not in made:
                     made.add(campaign_id)
-                    add_checked(batch.records, problems, "campaign", campaign_id, {"name": item.project.strip()}, f"{item.where}: project")
+                    where = f"{item.where}: project {item.project.strip()!r}"
+                    add_checked(batch.records, problems, "campaign", campaign_id, {"name": item.project.strip()}, where)
+                    batch.where[campaign_id] = where  # a refusal names the row, not the campaign's made-up id
         if item.may_post and "platform" in values:
             values.update(_post(item, task_id, values, built.statuses, ws, campaign_chains.get(values.get("campaign") or "", ()), now))
         else:
