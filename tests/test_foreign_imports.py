@@ -636,3 +636,14 @@ def test_a_members_import_that_would_make_a_campaign_names_the_row_and_its_proje
         f"crewdeck: error: nothing imported: {path}: row 2 (task 1201): project 'Summer Drop': "
         "only a manager may change campaign records (@raj is a member) (rule managers_only)\n"
     )
+
+
+def test_a_board_cut_short_in_a_string_says_where_in_plain_words(cli: Cli, tmp_path: Path) -> None:
+    """It said "Unterminated string starting at at character 6,867"."""
+    text = trello_json(trello_board(cards=2, actions=5))
+    cut = text.index('"Card 10"') + 4
+    path = write(tmp_path, "board.json", text[:cut])
+    result = cli("import", "--from", "trello", str(path))
+    assert result.err == (
+        f"crewdeck: error: nothing imported: {path}: not a Trello board export: Unterminated string starting at character {cut - 4:,}\n"
+    )
