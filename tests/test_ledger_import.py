@@ -202,3 +202,10 @@ def test_the_csv_export_says_which_spend_a_crisis_froze(team: Cli, tmp_path: Pat
     team.ok("ledger", "approve", frozen)
     team.ok("ledger", "export", "--format", "csv", "-o", str(out))
     assert {row["status"] for row in csv.DictReader(out.open(encoding="utf-8"))} == {"counted"}
+
+
+def test_a_cell_longer_than_the_csv_reader_takes_is_said_so_not_invalid_csv(team: Cli, tmp_path: Path) -> None:
+    """It said "not valid CSV: field larger than field limit (131072)" of a valid file with a long memo."""
+    path = _write(tmp_path, GOOD + "2026-11-06,spring-launch,tools,Canva,1,EUR," + "m" * 140_000 + "\n")
+    result = team("ledger", "import", path)
+    assert result.err == f"crewdeck: error: nothing imported: 1 bad row in {path}: line 6: a cell longer than 131,072 characters\n"

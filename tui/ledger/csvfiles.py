@@ -33,7 +33,7 @@ from crewdeck.tui.ledger.actions import EntryDraft, derived_id, reversal_id
 from crewdeck.tui.ledger.form import FormContext, parse_entry
 from crewdeck.tui.ledger.rates import Rate, make_rate
 from crewdeck.tui.time.when import DateError, check_day
-from crewdeck.tui.workspace.errors import UserError, summary
+from crewdeck.tui.workspace.errors import UserError, csv_problem, summary
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 ENTRY_COLUMNS = ("date", "campaign", "category", "payee", "amount", "currency", "memo", "task", "id", "reverses", "needs_approval")
@@ -112,7 +112,7 @@ def _rows(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
                 yield line, cells
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise Rejected(source, [f"{source}:{reader.line_num}: not valid CSV: {exc}"]) from None
+        raise Rejected(source, [f"{source}:{reader.line_num}: {csv_problem(exc)}"]) from None
 
 
 def _records(

@@ -34,7 +34,7 @@ from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.tui.posts.reading import chains
 from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
 from crewdeck.tui.time.when import DEFAULT_DUE_TIME, current_time, localize, out_of_range, utc_iso
-from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.errors import UserError, csv_problem
 from crewdeck.tui.workspace.exchange import ImportProblems, add_checked
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id
 from crewdeck.tui.workspace.workspace import Member, Workspace, slug
@@ -258,7 +258,7 @@ def read_csv(stream: Iterable[str], source: str, required: tuple[str, ...], prob
                 continue
             yield where, {k: (v or "") for k, v in row.items() if isinstance(k, str)}
     except csv.Error as exc:
-        raise ImportProblems([f"{source}: row {start}: not valid CSV: {exc}"]) from None
+        raise ImportProblems([f"{source}: row {start}: {csv_problem(exc)}"]) from None
 
 
 def match_person(name: str, email: str, ws_people: dict[str, str]) -> str | None:
