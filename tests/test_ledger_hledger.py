@@ -175,3 +175,13 @@ def test_spend_a_crisis_froze_is_left_out_of_the_journal_as_of_the_report(cli: C
     assert theirs == {k: v for k, v in by_account(doc, "spent").items() if v}
     assert theirs["expenses:campaign:spring-launch:influencers"] == {"EUR": 10_500}
     assert "; frozen by a crisis" in journal.read_text()
+
+
+def test_the_journal_passes_hledgers_strict_checks(ledger: tuple[Cli, Path]) -> None:
+    """``hledger check -s`` said: undeclared account "expenses:campaign:...": the journal declared only its commodities."""
+    _, journal = ledger
+    assert HLEDGER is not None
+    done = subprocess.run([HLEDGER, "-f", str(journal), "check", "-s"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    declared = [line.split()[1] for line in journal.read_text().splitlines() if line.startswith("account ")]
+    assert "assets:campaign-funds" in declared and len(declared) >= 12

@@ -1,7 +1,8 @@
 """The ledger as an hledger journal that gives the same totals.
 
 * ``commodity`` directives with each currency's minor unit (``1000.00 EUR``,
-  ``1000. JPY``, ``1000.000 KWD``), no thousands separators;
+  ``1000. JPY``, ``1000.000 KWD``), no thousands separators, and ``account``
+  directives for every account used (``hledger check -s`` passes);
 * ``P`` market prices from the rates, so ``hledger bal --value=then,EUR``
   converts each posting with the rate of its date, as crewdeck does;
 * budgets as periodic transactions for ``hledger bal --budget``: a monthly
@@ -80,6 +81,13 @@ def write(ws: Workspace, out: TextIO, now: dt.datetime) -> int:
     out.write("; entries waiting for a manager's approval, or frozen by a crisis, are commented out: they do not count yet\n\n")
     for currency in sorted(currencies):
         out.write(commodity(currency) + "\n")
+    out.write("\n")
+    # Declared, so that hledger's strict checks (``hledger check -s``) pass too.
+    pairs = conn.execute("SELECT DISTINCT campaign, category FROM ledger_entry WHERE campaign IS NOT NULL AND category IS NOT NULL")
+    accounts = {account(names.campaigns.get(c, short(c)), category) for c, category in pairs}
+    accounts.update(account(names.campaigns.get(b.campaign, short(b.campaign)), b.category) for b in budgets)
+    for name in [FUNDS, *sorted(accounts)]:
+        out.write(f"account {name}\n")
     out.write("\n")
     for day, rate_base, quote, rate in conn.execute(
         f"SELECT date, base, quote, rate FROM rate WHERE {COMPLETE} ORDER BY date, base, quote"
