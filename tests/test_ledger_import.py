@@ -209,3 +209,13 @@ def test_a_cell_longer_than_the_csv_reader_takes_is_said_so_not_invalid_csv(team
     path = _write(tmp_path, GOOD + "2026-11-06,spring-launch,tools,Canva,1,EUR," + "m" * 140_000 + "\n")
     result = team("ledger", "import", path)
     assert result.err == f"crewdeck: error: nothing imported: 1 bad row in {path}: line 6: a cell longer than 131,072 characters\n"
+
+
+def test_a_rate_under_a_millionth_is_kept_as_typed(team: Cli, tmp_path: Path) -> None:
+    """0.0000004 (12 decimals are allowed) was refused as "'4E-7' is not a plain decimal number": Decimal's own spelling."""
+    assert team.ok("rate", "set", "2026-11-01", "VND/EUR", "0.0000004").strip() == "2026-11-01: 1 VND = 0.0000004 EUR"
+    path = _write(tmp_path, "date,pair,rate\n2026-11-02,VND/EUR,0.000000350000\n", "rates.csv")
+    assert team.ok("rate", "import", path).strip() == "imported 1 rate"
+    assert team.ok("rate", "import", path).strip() == "imported 0 rates (1 already as given)"
+    rates = {r["date"]: r["rate"] for r in json.loads(team.ok("export"))["rate"] if r["base"] == "VND"}
+    assert rates == {"2026-11-01": "0.0000004", "2026-11-02": "0.000000350000"}

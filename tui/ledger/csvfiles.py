@@ -340,14 +340,14 @@ def plan_rates(text: str, source: str, ws: Workspace) -> tuple[list[Rate], int]:
             continue
         if rate.id in rates and rates[rate.id][1].rate != rate.rate:
             problems.append(
-                f"{where}: {rate.base}/{rate.quote} on {rate.day} already has rate {rates[rate.id][1].rate} on line {rates[rate.id][0]}"
+                f"{where}: {rate.base}/{rate.quote} on {rate.day} already has rate {rates[rate.id][1].text} on line {rates[rate.id][0]}"
             )
             continue
         rates[rate.id] = (line, rate)
     if problems:
         raise Rejected(source, problems)
     stored = dict(ws.conn.execute("SELECT id, rate FROM rate WHERE deleted = 0"))
-    new = [rate for _, rate in rates.values() if stored.get(rate.id) != str(rate.rate)]
+    new = [rate for _, rate in rates.values() if stored.get(rate.id) != rate.text]
     return new, len(rates) - len(new)
 
 
