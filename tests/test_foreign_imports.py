@@ -7,11 +7,13 @@ import json
 import os
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.tasks.foreign import StatusMap
 from crewdeck.tui.tasks.linear import unquoted
@@ -648,3 +650,27 @@ def test_a_board_cut_short_in_a_string_says_where_in_plain_words(cli: Cli, tmp_p
     assert result.err == (
         f"crewdeck: error: nothing imported: {path}: not a Trello board export: Unterminated string starting at character {cut - 4:,}\n"
     )
+
+
+def test_an_import_that_finishes_while_another_waits_is_seen_by_the_other(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second of two imports at once read the members and the source's past imports before it waited for the
+    lock: it said "imported 3 members" again and wrote over the first's memory, so the next newer export's changes
+    were all kept out as "changed here since the last import"."""
+    board = trello_board(cards=3, actions=5)
+    path = write(tmp_path, "board.json", trello_json(board))
+    argv = [sys.executable, "-m", "crewdeck.tui.cli.main", "--workspace", str(cli.workspace), "--as", "ana"]
+    first = [*argv, "import", "--from", "trello", str(path), "--default-tz", "UTC"]
+    bulk = Store.bulk
+
+    def first_import_finishes_meanwhile(store: Store, *args: Any, **kwargs: Any) -> Any:
+        monkeypatch.setattr(Store, "bulk", bulk)
+        assert subprocess.run(first, capture_output=True, text=True, check=True).stdout.startswith("imported 8 tasks, 2 members")
+        return bulk(store, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "bulk", first_import_finishes_meanwhile)
+    assert cli.ok("import", "--from", "trello", str(path), "--default-tz", "UTC").startswith("nothing new: ")
+    board["cards"][0]["name"] = "Renamed in Trello"
+    newer = cli.ok("import", "--from", "trello", str(write(tmp_path, "newer.json", trello_json(board))))
+    assert newer.startswith("updated 1 task;") and "changed here" not in newer

@@ -236,13 +236,14 @@ def merge_stream(
     rolled back with every problem named (``ImportProblems``).  ``write``
     off: a dry run, written and rolled back.  ``on_progress(records so far)``.
     """
-    merger = _Merger(ws, me, head, default_tz)
-    merger.problems = problems
-    merger._members()
     stamps: list[tuple[Any, ...]] = []
     done = 0
     # A dry run writes too, and rolls back: the rules judge it as they judge the import.
     with ws.store.bulk(rehearse=not write):
+        # What is here is read once the write lock is held: an import that finished meanwhile is here.
+        merger = _Merger(ws, me, head, default_tz)
+        merger.problems = problems
+        merger._members()
         for batch in batches:
             merger.records(batch)
             done += len(batch.records)
