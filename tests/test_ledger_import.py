@@ -219,3 +219,13 @@ def test_a_rate_under_a_millionth_is_kept_as_typed(team: Cli, tmp_path: Path) ->
     assert team.ok("rate", "import", path).strip() == "imported 0 rates (1 already as given)"
     rates = {r["date"]: r["rate"] for r in json.loads(team.ok("export"))["rate"] if r["base"] == "VND"}
     assert rates == {"2026-11-01": "0.0000004", "2026-11-02": "0.000000350000"}
+
+
+def test_an_amount_that_names_its_currency_beside_a_currency_column(team: Cli, tmp_path: Path) -> None:
+    """It said "amount '120.50 USD EUR': write it as a number and a currency": the two cells run together."""
+    text = "date,campaign,category,payee,amount,currency\n2026-11-03,spring-launch,tools,Canva,120.50 USD,EUR\n"
+    result = team("ledger", "import", _write(tmp_path, text))
+    assert result.err.endswith("line 2: amount '120.50 USD' is in USD, but its currency column says 'EUR'\n")
+    same = _write(tmp_path, text.replace(",EUR\n", ",usd\n"), "same.csv")
+    assert team.ok("ledger", "import", same).strip() == "imported 1 entry"
+    assert [(e["amount"], e["currency"]) for e in json.loads(team.ok("ledger", "list", "--json"))] == [("120.50", "USD")]

@@ -236,8 +236,13 @@ def _entry_row(cell: dict[str, str], ctx: FormContext, resolve_task: Any) -> tup
     if flag not in _YES | _NO:
         raise UserError(f"needs_approval: {cell['needs_approval']!r} is not yes or no")
     amount = cell["amount"]
-    if cell.get("currency"):
-        amount = f"{amount} {cell['currency']}"
+    currency = cell.get("currency", "")
+    number, _, named = amount.rpartition(" ")
+    if currency and number and named.isascii() and named.isalpha():  # the amount names its currency as well
+        if named.upper() != currency.upper():
+            raise UserError(f"amount {amount!r} is in {named.upper()}, but its currency column says {currency!r}")
+    elif currency:
+        amount = f"{amount} {currency}"
     values = {name: cell.get(name, "") for name in ("date", "campaign", "category", "payee", "memo", "task")}
     draft = parse_entry({**values, "amount": amount}, ctx, needs_approval=flag in _YES, resolve_task=resolve_task)
     _check_record("ledger_entry", {name: getattr(draft, name) for name in _DRAFT_FIELDS})
