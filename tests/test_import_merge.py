@@ -246,3 +246,30 @@ def test_an_export_carrying_credits_imported_again_keeps_one_credit(cli: Cli, ex
     notes = next(t for t in json.loads(target.ok("export"))["task"] if t["title"] == "Draft carousel")["notes"]
     assert notes == "Three slides\n" + credit
     assert target.ok("import", str(own)).startswith("nothing new")
+
+
+def test_a_restore_refuses_control_characters_and_a_record_given_twice(cli: Cli, export: Path, tmp_path: Path) -> None:
+    """A restore is not judged by the rules, so a title holding ESC and BEL came in (a later merge of the
+    workspace's export was then refused); a task given twice said "imported 8 records" and kept the last."""
+    doc = json.loads(export.read_text())
+    doc["task"][0]["title"] = "Draft \x1b]52;c;QUFB\x07 carousel"
+    doc["task"][1]["notes"] = "line one\nline two"  # a line break is text in notes
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc))
+    target = Cli(tmp_path / "empty.db")
+    assert main(["init", str(target.workspace)]) == 0
+    before = target.ok("export", as_member=None)
+    refused = target("import", str(bad), as_member=None)
+    task_id = doc["task"][0]["id"]
+    assert refused.err == (
+        f"crewdeck: error: nothing imported: {bad}: task #1 (id {task_id[:12]}): title: text may not hold control characters (U+001B)\n"
+    )
+    doc["task"][0]["title"] = "Draft carousel"
+    doc["task"].append({**doc["task"][0], "title": "Another title"})
+    bad.write_text(json.dumps(doc))
+    twice = target("import", str(bad), as_member=None)
+    assert twice.err == f"crewdeck: error: nothing imported: {bad}: task #4 (id {task_id[:12]}): id: in the file more than once\n"
+    assert target.ok("export", as_member=None) == before
+    doc["task"].pop()
+    bad.write_text(json.dumps(doc))
+    assert target.ok("import", str(bad), as_member=None).startswith("imported ")
