@@ -273,3 +273,25 @@ def test_a_restore_refuses_control_characters_and_a_record_given_twice(cli: Cli,
     doc["task"].pop()
     bad.write_text(json.dumps(doc))
     assert target.ok("import", str(bad), as_member=None).startswith("imported ")
+
+
+def test_a_restore_refuses_two_live_members_with_one_handle_or_unix_user(export: Path, tmp_path: Path) -> None:
+    """Two @raj came in, both mapped to one Unix user: who that user is on a shared host was a guess."""
+    doc = json.loads(export.read_text())
+    raj = next(m for m in doc["member"] if m["handle"] == "raj")
+    raj["unix_user"] = "raj"
+    gone = {**raj, "id": "e" * 32, "deleted": True}  # a removed member's handle may come back
+    doc["member"] += [gone, {**raj, "id": "f" * 32, "handle": "raj2"}]
+    path = tmp_path / "twice.json"
+    path.write_text(json.dumps(doc))
+    target = Cli(tmp_path / "empty.db")
+    assert main(["init", str(target.workspace)]) == 0
+    result = target("import", str(path), as_member=None)
+    first = doc["member"].index(raj) + 1
+    assert result.err == (
+        f"crewdeck: error: nothing imported: {path}: member #{len(doc['member'])} (id ffffffffffff): unix_user: "
+        f"Unix user 'raj' already belongs to member #{first} (id {raj['id'][:12]}) (rule unique_unix_user)\n"
+    )
+    doc["member"][-1]["unix_user"] = "raj2"
+    path.write_text(json.dumps(doc))
+    assert target.ok("import", str(path), as_member=None).startswith("imported ")

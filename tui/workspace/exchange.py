@@ -451,6 +451,8 @@ def _plan_record(plan: Plan, problems: list[str], name: str, record: Any, where:
     add_checked(plan, problems, name, record["id"], values, where)
     if len(plan) > before:
         _printable(plan, problems, where)
+    if name == "member" and len(plan) > before:
+        seen.claim(plan, problems, where)
 
 
 class _Seen:
@@ -461,6 +463,24 @@ class _Seen:
 
     def __init__(self) -> None:
         self.ids: dict[str, set[int | str]] = {}
+        #: ``(field, value)`` -> the live member (where in the file) who has it: handles and Unix users are unique.
+        self.claimed: dict[tuple[str, str], str] = {}
+
+    def claim(self, plan: Plan, problems: list[str], where: str) -> None:
+        """The member just planned, unplanned with its problem if a live member before it has its handle or Unix user."""
+        values = plan[-1][2]
+        if values.get("deleted"):
+            return
+        for field_name in ("handle", "unix_user"):
+            value = values.get(field_name)
+            if not isinstance(value, str):
+                continue
+            holder = self.claimed.setdefault((field_name, value), where)
+            if holder != where:
+                plan.pop()
+                what = f"@{value}" if field_name == "handle" else f"Unix user {value!r}"
+                problems.append(f"{where}: {field_name}: {what} already belongs to {holder.rpartition(': ')[2]} (rule unique_{field_name})")
+                return
 
     def again(self, entity: str, row_id: Any) -> bool:
         if not isinstance(row_id, str):
