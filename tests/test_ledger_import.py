@@ -229,3 +229,12 @@ def test_an_amount_that_names_its_currency_beside_a_currency_column(team: Cli, t
     same = _write(tmp_path, text.replace(",EUR\n", ",usd\n"), "same.csv")
     assert team.ok("ledger", "import", same).strip() == "imported 1 entry"
     assert [(e["amount"], e["currency"]) for e in json.loads(team.ok("ledger", "list", "--json"))] == [("120.50", "USD")]
+
+
+def test_an_id_that_is_another_kind_of_record_here_is_named_by_line(team: Cli, tmp_path: Path) -> None:
+    """It said "ledger_entry.id: 3166... is a task record, not a ledger_entry": no file, no line."""
+    task = team.ok("add", "Brief the designer").strip()
+    text = f"id,date,campaign,category,payee,amount,currency\n{task},2026-11-03,spring-launch,tools,Canva,12.99,USD\n"
+    path = _write(tmp_path, text)
+    result = team("ledger", "import", path)
+    assert result.err == f"crewdeck: error: nothing imported: 1 bad row in {path}: line 2: id {task} is a task here, not a ledger entry\n"

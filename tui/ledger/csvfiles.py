@@ -203,6 +203,8 @@ def plan_entries(text: str, source: str, ws: Workspace, today: dt.date, mapping:
     plan = EntryPlan()
     in_file = {entry_id: draft for _, entry_id, draft, _ in planned}
     existing = _existing(ws, [entry_id for _, entry_id, _, _ in planned] + [r for *_, r in planned if r])
+    # An id the file gives may be another kind of record's here (the write would refuse it, naming no line).
+    others = ws.store.stored_entities([entry_id for _, entry_id, _, _ in planned if entry_id not in existing])
     ids: set[str] = set()
     for line, entry_id, draft, reverses in planned:
         where = f"{source}:{line}"
@@ -210,6 +212,9 @@ def plan_entries(text: str, source: str, ws: Workspace, today: dt.date, mapping:
             problems.append(f"{where}: id {entry_id} appears twice in the file")
             continue
         ids.add(entry_id)
+        if entry_id in others:
+            problems.append(f"{where}: id {entry_id} is a {others[entry_id].replace('_', ' ')} here, not a ledger entry")
+            continue
         if reverses:
             original = existing.get(reverses) or in_file.get(reverses)
             problem = _reversal_problem(draft, original, reverses)
