@@ -7,11 +7,13 @@ import json
 import os
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.tasks.foreign import StatusMap
 from crewdeck.tui.tasks.linear import unquoted
@@ -21,6 +23,7 @@ from .conftest import Cli
 from .importfixtures import (
     ASANA_HEADER,
     ASANA_ROWS,
+    LINEAR_HEADER,
     LINEAR_ROWS,
     asana_csv,
     card_id,
@@ -530,7 +533,8 @@ def test_a_csv_row_with_more_cells_than_its_header_or_an_open_quote_is_named(cli
     quote = cli("import", "--from", "linear", str(write(tmp_path, "l.csv", 'ID,Title\nM-1,"Open quote\nM-2,Two\n')))
     assert quote.err == f"crewdeck: error: nothing imported: {tmp_path / 'l.csv'}: row 2: not valid CSV: unexpected end of data\n"
     huge = cli("import", "--from", "asana", str(write(tmp_path, "h.csv", header + "7," + "x" * 200_000 + ",n\n")))
-    assert huge.code == 2 and huge.err.startswith(f"crewdeck: error: nothing imported: {tmp_path / 'h.csv'}: row 2: not valid CSV: ")
+    # Valid CSV, only a cell longer than the csv module reads: it said "not valid CSV: field larger than field limit".
+    assert huge.err == f"crewdeck: error: nothing imported: {tmp_path / 'h.csv'}: row 2: a cell longer than 131,072 characters\n"
 
 
 def test_an_asana_day_that_is_no_day_quotes_the_cell(cli: Cli, tmp_path: Path) -> None:
@@ -572,3 +576,101 @@ def test_a_board_from_a_named_pipe_is_read_twice_like_standard_input(cli: Cli, t
     finally:
         writer.wait(timeout=120)
     assert out.startswith("imported 8 tasks")
+
+
+@pytest.mark.parametrize("fmt", ["trello", "asana"])
+def test_a_dry_run_says_what_the_rules_would_refuse_as_the_import_does(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """A guest's dry run (and a member's that would make a campaign) said "imported 8 tasks"; the import then refused."""
+    cli.ok("member", "add", "gus", "--name", "Gus", "--tz", "UTC", "--access", "guest")
+    board = trello_json(trello_board(cards=2, actions=5))
+    rows = [{**ASANA_ROWS[0], "Tags": "copy"}]  # its project, Summer Drop, is no campaign here: a member may not make one
+    path = write(tmp_path, "in.json" if fmt == "trello" else "in.csv", board if fmt == "trello" else asana_csv(rows))
+    before = op_count(cli.workspace)
+    who = "gus" if fmt == "trello" else "raj"
+    real = cli("import", "--from", fmt, str(path), as_member=who)
+    dry = cli("import", "--from", fmt, str(path), "--dry-run", as_member=who)
+    assert (real.code, dry.code) == (2, 2), (real, dry)
+    assert dry.err == real.err
+    assert ("guests do not change tasks" if fmt == "trello" else "only a manager may change campaign records") in dry.err
+    assert op_count(cli.workspace) == before
+    assert "nothing written" not in dry.out
+
+
+def test_a_json_file_saved_with_a_byte_order_mark_imports_like_one_without(cli: Cli, tmp_path: Path) -> None:
+    """Saved by an editor that writes a BOM, every JSON import said "expected '{' at character 0, found '\\ufeff'"."""
+    bom = b"\xef\xbb\xbf"
+    export = tmp_path / "team.json"
+    export.write_bytes(bom + cli.ok("export").encode())
+    assert cli.ok("import", str(export)).startswith("nothing new")  # a merge into this workspace
+    board = tmp_path / "board.json"
+    board.write_bytes(bom + trello_json(trello_board(cards=2, actions=5)).encode())
+    assert cli.ok("import", "--from", "trello", str(board)).startswith("imported 7 tasks")
+    tw = tmp_path / "task.json"
+    record = {"uuid": "3f1c8a52-54aa-4b9e-9d5e-2b0f3d0a8c11", "description": "From Taskwarrior", "status": "pending"}
+    tw.write_bytes(bom + json.dumps([{**record, "entry": "20260101T000000Z"}]).encode())
+    assert cli.ok("import", "--from", "taskwarrior", str(tw)).startswith("imported 1 task")
+    export.write_bytes(bom + cli.ok("export").encode())
+    empty = Cli(tmp_path / "restored.db")
+    assert main(["init", str(empty.workspace)]) == 0
+    assert empty.ok("import", str(export), as_member=None).startswith("imported ")  # a restore
+    assert empty.ok("export", as_member=None) == cli.ok("export")
+
+
+@pytest.mark.parametrize("fmt", ["asana", "linear"])
+def test_a_csv_cut_short_in_its_last_row_imports_nothing(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """A download cut off mid-row imported the row's first cells as a task ("Waiting on cli" a status)."""
+    text = asana_csv(ASANA_ROWS) if fmt == "asana" else linear_csv()
+    path = write(tmp_path, f"{fmt}.csv", text[: text.rindex(",", 0, len(text) - 3) - 2])
+    before = op_count(cli.workspace)
+    result = cli("import", "--from", fmt, str(path))
+    assert result.code == 2 and result.err.startswith(f"crewdeck: error: nothing imported: {path}: row 5: ")  # its last line
+    assert result.err.endswith(
+        f"but the header has {len(ASANA_HEADER if fmt == 'asana' else LINEAR_HEADER)} columns (is the file cut short?)\n"
+    )
+    assert op_count(cli.workspace) == before
+
+
+def test_a_members_import_that_would_make_a_campaign_names_the_row_and_its_project(cli: Cli, tmp_path: Path) -> None:
+    """The refusal named "campaign 15f76d047a3d", an id made up from the project, and the row a quoted line break ended on."""
+    rows = [{**ASANA_ROWS[0], "Tags": "copy"}, ASANA_ROWS[1]]  # the first's notes run over two lines
+    path = write(tmp_path, "a.csv", asana_csv(rows))
+    result = cli("import", "--from", "asana", str(path), as_member="raj")
+    assert result.err == (
+        f"crewdeck: error: nothing imported: {path}: row 2 (task 1201): project 'Summer Drop': "
+        "only a manager may change campaign records (@raj is a member) (rule managers_only)\n"
+    )
+
+
+def test_a_board_cut_short_in_a_string_says_where_in_plain_words(cli: Cli, tmp_path: Path) -> None:
+    """It said "Unterminated string starting at at character 6,867"."""
+    text = trello_json(trello_board(cards=2, actions=5))
+    cut = text.index('"Card 10"') + 4
+    path = write(tmp_path, "board.json", text[:cut])
+    result = cli("import", "--from", "trello", str(path))
+    assert result.err == (
+        f"crewdeck: error: nothing imported: {path}: not a Trello board export: Unterminated string starting at character {cut - 4:,}\n"
+    )
+
+
+def test_an_import_that_finishes_while_another_waits_is_seen_by_the_other(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second of two imports at once read the members and the source's past imports before it waited for the
+    lock: it said "imported 3 members" again and wrote over the first's memory, so the next newer export's changes
+    were all kept out as "changed here since the last import"."""
+    board = trello_board(cards=3, actions=5)
+    path = write(tmp_path, "board.json", trello_json(board))
+    argv = [sys.executable, "-m", "crewdeck.tui.cli.main", "--workspace", str(cli.workspace), "--as", "ana"]
+    first = [*argv, "import", "--from", "trello", str(path), "--default-tz", "UTC"]
+    bulk = Store.bulk
+
+    def first_import_finishes_meanwhile(store: Store, *args: Any, **kwargs: Any) -> Any:
+        monkeypatch.setattr(Store, "bulk", bulk)
+        assert subprocess.run(first, capture_output=True, text=True, check=True).stdout.startswith("imported 8 tasks, 2 members")
+        return bulk(store, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "bulk", first_import_finishes_meanwhile)
+    assert cli.ok("import", "--from", "trello", str(path), "--default-tz", "UTC").startswith("nothing new: ")
+    board["cards"][0]["name"] = "Renamed in Trello"
+    newer = cli.ok("import", "--from", "trello", str(write(tmp_path, "newer.json", trello_json(board))))
+    assert newer.startswith("updated 1 task;") and "changed here" not in newer

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from icalendar import Calendar
@@ -62,3 +65,18 @@ def test_ics_bad_inputs(cli: Cli) -> None:
     assert "pick one" in one_line_error(cli("export", "--ics", "--json"))
     assert "--member goes with --ics" in one_line_error(cli("export", "--member", "raj"))
     assert "unknown member @zed" in one_line_error(cli("export", "--ics", "--member", "zed"))
+
+
+def test_the_same_workspace_exports_the_same_calendar_from_any_process(cli: Cli) -> None:
+    """The zones' VTIMEZONEs came in a set's order, so each run (its hash seed) wrote another file."""
+    for n, zone in enumerate(["Asia/Manila", "Asia/Kathmandu", "Africa/Lagos", "Pacific/Auckland", "America/Chicago"]):
+        cli.ok("add", f"Task {n} due:2026-12-0{n + 1} 10:00 {zone}")
+    runs = set()
+    for seed in ("1", "2", "3", "4"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        argv = [sys.executable, "-m", "crewdeck.tui.cli.main", "--workspace", str(cli.workspace), "export", "--ics"]
+        done = subprocess.run(argv, env=env, capture_output=True, check=True)
+        runs.add(done.stdout)
+    assert len(runs) == 1
+    zones = [str(tz["tzid"]) for tz in Calendar.from_ical(runs.pop()).walk("VTIMEZONE")]
+    assert zones == sorted(zones) and "Asia/Kathmandu" in zones

@@ -209,3 +209,89 @@ def test_a_member_removed_here_is_not_brought_back_by_an_import(export: Path, tm
     err = one_line_error(target("import", str(export)))
     assert "@tunde: was removed from this workspace" in err
     assert ops(target.workspace) == before
+
+
+def test_an_export_carrying_credits_imported_again_keeps_one_credit(cli: Cli, export: Path, tmp_path: Path) -> None:
+    """Its own export imported back said "updated 1 task" and wrote the credit line a second time; a ledger
+    entry's credited memo was "already here with another memo" and nothing was imported."""
+    cli.ok(
+        "ledger",
+        "add",
+        "--campaign",
+        "spring-launch",
+        "--category",
+        "ads",
+        "--amount",
+        "5 EUR",
+        "--payee",
+        "X",
+        "--memo",
+        "boost",
+        as_member="raj",
+    )
+    export.write_text(cli.ok("export"))
+    target = new_workspace(tmp_path, "a.db")
+    target.ok("import", str(export))
+    own = tmp_path / "own.json"
+    own.write_text(target.ok("export"))
+    assert json.loads(own.read_text())["ledger_entry"][0]["memo"].startswith("boost · imported: entered by @raj")
+    assert target.ok("import", str(own)).startswith("nothing new")
+    doc = json.loads(own.read_text())
+    carousel = next(t for t in doc["task"] if t["title"] == "Draft carousel")
+    credit = carousel["notes"]
+    assert credit.startswith("imported: entered by @raj")
+    carousel["notes"] = "Three slides\n" + credit  # edited where the file came from, the credit kept
+    own.write_text(json.dumps(doc))
+    assert target.ok("import", str(own)).startswith("updated 1 task")
+    notes = next(t for t in json.loads(target.ok("export"))["task"] if t["title"] == "Draft carousel")["notes"]
+    assert notes == "Three slides\n" + credit
+    assert target.ok("import", str(own)).startswith("nothing new")
+
+
+def test_a_restore_refuses_control_characters_and_a_record_given_twice(cli: Cli, export: Path, tmp_path: Path) -> None:
+    """A restore is not judged by the rules, so a title holding ESC and BEL came in (a later merge of the
+    workspace's export was then refused); a task given twice said "imported 8 records" and kept the last."""
+    doc = json.loads(export.read_text())
+    doc["task"][0]["title"] = "Draft \x1b]52;c;QUFB\x07 carousel"
+    doc["task"][1]["notes"] = "line one\nline two"  # a line break is text in notes
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc))
+    target = Cli(tmp_path / "empty.db")
+    assert main(["init", str(target.workspace)]) == 0
+    before = target.ok("export", as_member=None)
+    refused = target("import", str(bad), as_member=None)
+    task_id = doc["task"][0]["id"]
+    assert refused.err == (
+        f"crewdeck: error: nothing imported: {bad}: task #1 (id {task_id[:12]}): title: text may not hold control characters (U+001B)\n"
+    )
+    doc["task"][0]["title"] = "Draft carousel"
+    doc["task"].append({**doc["task"][0], "title": "Another title"})
+    bad.write_text(json.dumps(doc))
+    twice = target("import", str(bad), as_member=None)
+    assert twice.err == f"crewdeck: error: nothing imported: {bad}: task #4 (id {task_id[:12]}): id: in the file more than once\n"
+    assert target.ok("export", as_member=None) == before
+    doc["task"].pop()
+    bad.write_text(json.dumps(doc))
+    assert target.ok("import", str(bad), as_member=None).startswith("imported ")
+
+
+def test_a_restore_refuses_two_live_members_with_one_handle_or_unix_user(export: Path, tmp_path: Path) -> None:
+    """Two @raj came in, both mapped to one Unix user: who that user is on a shared host was a guess."""
+    doc = json.loads(export.read_text())
+    raj = next(m for m in doc["member"] if m["handle"] == "raj")
+    raj["unix_user"] = "raj"
+    gone = {**raj, "id": "e" * 32, "deleted": True}  # a removed member's handle may come back
+    doc["member"] += [gone, {**raj, "id": "f" * 32, "handle": "raj2"}]
+    path = tmp_path / "twice.json"
+    path.write_text(json.dumps(doc))
+    target = Cli(tmp_path / "empty.db")
+    assert main(["init", str(target.workspace)]) == 0
+    result = target("import", str(path), as_member=None)
+    first = doc["member"].index(raj) + 1
+    assert result.err == (
+        f"crewdeck: error: nothing imported: {path}: member #{len(doc['member'])} (id ffffffffffff): unix_user: "
+        f"Unix user 'raj' already belongs to member #{first} (id {raj['id'][:12]}) (rule unique_unix_user)\n"
+    )
+    doc["member"][-1]["unix_user"] = "raj2"
+    path.write_text(json.dumps(doc))
+    assert target.ok("import", str(path), as_member=None).startswith("imported ")

@@ -26,6 +26,7 @@ from crewdeck.sync.state.money import decimal_to_minor
 
 from .conftest import Cli
 from .ledger_gen import build
+from .ledger_helpers import add, ledger_team
 
 HLEDGER = shutil.which("hledger")
 pytestmark = pytest.mark.skipif(
@@ -154,3 +155,33 @@ def test_per_payee(ledger: tuple[Cli, Path]) -> None:
         theirs = {r[0]: amounts(r[1]) for r in rows[1:] if r[0] != "total"}
         assert len(theirs) >= 6
         assert theirs == {row["payee"]: ours(row["spent"]) for row in campaign["rows"] if ours(row["spent"])}
+
+
+def test_spend_a_crisis_froze_is_left_out_of_the_journal_as_of_the_report(cli: Cli, tmp_path: Path) -> None:
+    """The journal counted frozen spend as spent: hledger's balance was the report's plus the frozen 77 EUR."""
+    team = ledger_team(cli)
+    add(team, "100 EUR", date="2026-11-20")
+    before = add(team, "40 EUR", date="2026-11-21", category="tools")
+    team.ok("crisis", "start", "--reason", "a post went wrong", "--campaign", "spring-launch")
+    add(team, "77 EUR", date="2026-11-26", as_member="raj")  # frozen
+    approved = add(team, "5 EUR", date="2026-11-26", as_member="raj")
+    team.ok("ledger", "approve", approved)  # a manager's approval unfreezes it
+    team.ok("ledger", "reverse", before, as_member="ana")  # dated as its entry: before the crisis, not frozen
+    doc = report(team)
+    assert doc["campaigns"][0]["total"]["frozen"] == {"amount": "77.00", "currency": "EUR"}
+    journal = tmp_path / "crisis.journal"
+    team.ok("ledger", "export", "--format", "hledger", "-o", str(journal))
+    theirs = {r[0]: amounts(r[1]) for r in hledger(journal, "balance", "expenses", "--value=then,EUR")[1:] if r[0] != "total"}
+    assert theirs == {k: v for k, v in by_account(doc, "spent").items() if v}
+    assert theirs["expenses:campaign:spring-launch:influencers"] == {"EUR": 10_500}
+    assert "; frozen by a crisis" in journal.read_text()
+
+
+def test_the_journal_passes_hledgers_strict_checks(ledger: tuple[Cli, Path]) -> None:
+    """``hledger check -s`` said: undeclared account "expenses:campaign:...": the journal declared only its commodities."""
+    _, journal = ledger
+    assert HLEDGER is not None
+    done = subprocess.run([HLEDGER, "-f", str(journal), "check", "-s"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    declared = [line.split()[1] for line in journal.read_text().splitlines() if line.startswith("account ")]
+    assert "assets:campaign-funds" in declared and len(declared) >= 12

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -174,3 +176,65 @@ def test_rates_import_all_or_nothing_and_once(team: Cli, tmp_path: Path) -> None
     assert [int(part.split(":")[0]) for part in problems] == [3, 4, 5, 6]
     assert "already has rate 1.15 on line 2" in problems[3]
     assert team.ok("export") == before
+
+
+def test_a_csv_saved_with_a_byte_order_mark_imports_like_one_without(team: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Excel's "CSV UTF-8" starts with a BOM: "no column for date (the header is: \\ufeffdate, ...)" it said."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    assert team.ok("ledger", "import", str(path)).strip() == "imported 4 entries"
+    rates = tmp_path / "rates.csv"
+    rates.write_bytes(b"\xef\xbb\xbfdate,base,quote,rate\n2026-11-02,USD,EUR,0.93\n")
+    assert "imported 1 rate" in team.ok("rate", "import", str(rates))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(path.read_bytes()), encoding="utf-8"))
+    assert team.ok("ledger", "import", "-").strip() == "imported 0 entries (4 already in the ledger)"
+
+
+def test_the_csv_export_says_which_spend_a_crisis_froze(team: Cli, tmp_path: Path) -> None:
+    """Its status column said "counted" for spend the report leaves out as frozen."""
+    before = add(team, "10 EUR", date="2026-11-20")
+    team.ok("crisis", "start", "--reason", "a post went wrong", "--campaign", "spring-launch")
+    frozen = add(team, "77 EUR", date="2026-11-26", as_member="raj")
+    out = tmp_path / "spend.csv"
+    team.ok("ledger", "export", "--format", "csv", "-o", str(out))
+    status = {row["id"]: row["status"] for row in csv.DictReader(out.open(encoding="utf-8"))}
+    assert status == {before: "counted", frozen: "frozen"}
+    team.ok("ledger", "approve", frozen)
+    team.ok("ledger", "export", "--format", "csv", "-o", str(out))
+    assert {row["status"] for row in csv.DictReader(out.open(encoding="utf-8"))} == {"counted"}
+
+
+def test_a_cell_longer_than_the_csv_reader_takes_is_said_so_not_invalid_csv(team: Cli, tmp_path: Path) -> None:
+    """It said "not valid CSV: field larger than field limit (131072)" of a valid file with a long memo."""
+    path = _write(tmp_path, GOOD + "2026-11-06,spring-launch,tools,Canva,1,EUR," + "m" * 140_000 + "\n")
+    result = team("ledger", "import", path)
+    assert result.err == f"crewdeck: error: nothing imported: 1 bad row in {path}: line 6: a cell longer than 131,072 characters\n"
+
+
+def test_a_rate_under_a_millionth_is_kept_as_typed(team: Cli, tmp_path: Path) -> None:
+    """0.0000004 (12 decimals are allowed) was refused as "'4E-7' is not a plain decimal number": Decimal's own spelling."""
+    assert team.ok("rate", "set", "2026-11-01", "VND/EUR", "0.0000004").strip() == "2026-11-01: 1 VND = 0.0000004 EUR"
+    path = _write(tmp_path, "date,pair,rate\n2026-11-02,VND/EUR,0.000000350000\n", "rates.csv")
+    assert team.ok("rate", "import", path).strip() == "imported 1 rate"
+    assert team.ok("rate", "import", path).strip() == "imported 0 rates (1 already as given)"
+    rates = {r["date"]: r["rate"] for r in json.loads(team.ok("export"))["rate"] if r["base"] == "VND"}
+    assert rates == {"2026-11-01": "0.0000004", "2026-11-02": "0.000000350000"}
+
+
+def test_an_amount_that_names_its_currency_beside_a_currency_column(team: Cli, tmp_path: Path) -> None:
+    """It said "amount '120.50 USD EUR': write it as a number and a currency": the two cells run together."""
+    text = "date,campaign,category,payee,amount,currency\n2026-11-03,spring-launch,tools,Canva,120.50 USD,EUR\n"
+    result = team("ledger", "import", _write(tmp_path, text))
+    assert result.err.endswith("line 2: amount '120.50 USD' is in USD, but its currency column says 'EUR'\n")
+    same = _write(tmp_path, text.replace(",EUR\n", ",usd\n"), "same.csv")
+    assert team.ok("ledger", "import", same).strip() == "imported 1 entry"
+    assert [(e["amount"], e["currency"]) for e in json.loads(team.ok("ledger", "list", "--json"))] == [("120.50", "USD")]
+
+
+def test_an_id_that_is_another_kind_of_record_here_is_named_by_line(team: Cli, tmp_path: Path) -> None:
+    """It said "ledger_entry.id: 3166... is a task record, not a ledger_entry": no file, no line."""
+    task = team.ok("add", "Brief the designer").strip()
+    text = f"id,date,campaign,category,payee,amount,currency\n{task},2026-11-03,spring-launch,tools,Canva,12.99,USD\n"
+    path = _write(tmp_path, text)
+    result = team("ledger", "import", path)
+    assert result.err == f"crewdeck: error: nothing imported: 1 bad row in {path}: line 2: id {task} is a task here, not a ledger entry\n"

@@ -438,8 +438,11 @@ class Store:
         return _Transaction(self.conn, self.busy_timeout, self.opened)
 
     @contextmanager
-    def bulk(self, cache_mb: int = 32) -> Iterator[None]:
+    def bulk(self, cache_mb: int = 32, *, rehearse: bool = False) -> Iterator[None]:
         """One transaction around many ``commit_local`` calls (an import written in batches): all of them, or none.
+
+        ``rehearse``: every write is made and judged by the rules, then rolled
+        back (a dry run that refuses what the real one would).
 
         Meanwhile the record tables' lookup indexes are dropped, and built
         again at the end (as one large commit does).  So is the log's, once
@@ -467,7 +470,7 @@ class Store:
                     self._bulk = False
                     self._log_dropped = None
                     self._log_wanted = False
-                if self.conn.total_changes == changes:
+                if rehearse or self.conn.total_changes == changes:
                     # Not a row written (a second import of a file): the rollback brings the
                     # indexes back as they were, where building them again reads every row.
                     rebuilt.pop_all()  # their rebuilds, never run

@@ -308,7 +308,10 @@ def open_input(path: str) -> Iterator[tuple[BinaryIO, int]]:
 
 
 def read_input(path: str) -> str:
-    """A UTF-8 text file (``-``: standard input), or a one-line ``UserError``."""
+    """A UTF-8 text file (``-``: standard input), or a one-line ``UserError``.
+
+    A byte order mark opening the text (Excel's "CSV UTF-8" writes one) marks the encoding and is not part of the text.
+    """
     if path == "-":
         try:
             text = sys.stdin.read()
@@ -316,9 +319,9 @@ def read_input(path: str) -> str:
             raise UserError("standard input: not UTF-8 text") from None
         if undecodable(text):  # the bytes that were not UTF-8, as surrogateescape keeps them
             raise UserError("standard input: not UTF-8 text")
-        return text
+        return text.removeprefix("\ufeff")
     try:
-        return Path(path).read_text("utf-8")
+        return Path(path).read_text("utf-8-sig")
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
     except UnicodeDecodeError:

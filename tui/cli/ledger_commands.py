@@ -209,7 +209,7 @@ def cmd_rate_set(ctx: Context) -> int:
             w.set("rate", rate.id, {**rate.values, "deleted": False})
     except ValidationError as exc:
         raise UserError(f"rate: {exc.problem}") from None
-    print(f"{rate.day}: 1 {rate.base} = {rate.rate} {rate.quote}")
+    print(f"{rate.day}: 1 {rate.base} = {rate.text} {rate.quote}")
     return 0
 
 

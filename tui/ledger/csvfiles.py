@@ -33,7 +33,7 @@ from crewdeck.tui.ledger.actions import EntryDraft, derived_id, reversal_id
 from crewdeck.tui.ledger.form import FormContext, parse_entry
 from crewdeck.tui.ledger.rates import Rate, make_rate
 from crewdeck.tui.time.when import DateError, check_day
-from crewdeck.tui.workspace.errors import UserError, summary
+from crewdeck.tui.workspace.errors import UserError, csv_problem, summary
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 ENTRY_COLUMNS = ("date", "campaign", "category", "payee", "amount", "currency", "memo", "task", "id", "reverses", "needs_approval")
@@ -114,7 +114,7 @@ def _rows(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
                 yield line, cells
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise Rejected(source, [f"{source}:{reader.line_num}: not valid CSV: {exc}"]) from None
+        raise Rejected(source, [f"{source}:{reader.line_num}: {csv_problem(exc)}"]) from None
 
 
 def _records(
@@ -205,6 +205,8 @@ def plan_entries(text: str, source: str, ws: Workspace, today: dt.date, mapping:
     plan = EntryPlan()
     in_file = {entry_id: draft for _, entry_id, draft, _ in planned}
     existing = _existing(ws, [entry_id for _, entry_id, _, _ in planned] + [r for *_, r in planned if r])
+    # An id the file gives may be another kind of record's here (the write would refuse it, naming no line).
+    others = ws.store.stored_entities([entry_id for _, entry_id, _, _ in planned if entry_id not in existing])
     ids: set[str] = set()
     for line, entry_id, draft, reverses in planned:
         where = f"{source}:{line}"
@@ -212,6 +214,9 @@ def plan_entries(text: str, source: str, ws: Workspace, today: dt.date, mapping:
             problems.append(f"{where}: id {entry_id} appears twice in the file")
             continue
         ids.add(entry_id)
+        if entry_id in others:
+            problems.append(f"{where}: id {entry_id} is a {others[entry_id].replace('_', ' ')} here, not a ledger entry")
+            continue
         if reverses:
             original = existing.get(reverses) or in_file.get(reverses)
             problem = _reversal_problem(draft, original, reverses)
@@ -238,8 +243,13 @@ def _entry_row(cell: dict[str, str], ctx: FormContext, resolve_task: Any) -> tup
     if flag not in _YES | _NO:
         raise UserError(f"needs_approval: {cell['needs_approval']!r} is not yes or no")
     amount = cell["amount"]
-    if cell.get("currency"):
-        amount = f"{amount} {cell['currency']}"
+    currency = cell.get("currency", "")
+    number, _, named = amount.rpartition(" ")
+    if currency and number and named.isascii() and named.isalpha():  # the amount names its currency as well
+        if named.upper() != currency.upper():
+            raise UserError(f"amount {amount!r} is in {named.upper()}, but its currency column says {currency!r}")
+    elif currency:
+        amount = f"{amount} {currency}"
     values = {name: cell.get(name, "") for name in ("date", "campaign", "category", "payee", "memo", "task")}
     draft = parse_entry({**values, "amount": amount}, ctx, needs_approval=flag in _YES, resolve_task=resolve_task)
     _check_record("ledger_entry", {name: getattr(draft, name) for name in _DRAFT_FIELDS})
@@ -342,14 +352,14 @@ def plan_rates(text: str, source: str, ws: Workspace) -> tuple[list[Rate], int]:
             continue
         if rate.id in rates and rates[rate.id][1].rate != rate.rate:
             problems.append(
-                f"{where}: {rate.base}/{rate.quote} on {rate.day} already has rate {rates[rate.id][1].rate} on line {rates[rate.id][0]}"
+                f"{where}: {rate.base}/{rate.quote} on {rate.day} already has rate {rates[rate.id][1].text} on line {rates[rate.id][0]}"
             )
             continue
         rates[rate.id] = (line, rate)
     if problems:
         raise Rejected(source, problems)
     stored = dict(ws.conn.execute("SELECT id, rate FROM rate WHERE deleted = 0"))
-    new = [rate for _, rate in rates.values() if stored.get(rate.id) != str(rate.rate)]
+    new = [rate for _, rate in rates.values() if stored.get(rate.id) != rate.text]
     return new, len(rates) - len(new)
 
 
@@ -364,8 +374,11 @@ def write_rates(ws: Workspace, me: Member, rates: Iterable[Rate]) -> None:
 
 def export_entries(ws: Workspace, out: TextIO) -> int:
     """Every entry, oldest first, as CSV that ``ledger import`` reads back."""
+    from crewdeck.tui.posts.frozen import frozen_ids
+
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
+    frozen = frozen_ids(ws.conn)
     n = 0
     for row in entry_lib.stream(ws.conn, "1", [], oldest_first=True):
         # Text is shown as crewdeck.sync.state.visible shows it: the file is often read on a terminal.
@@ -382,7 +395,7 @@ def export_entries(ws: Workspace, out: TextIO) -> int:
                 row.task or "",
                 row.reverses or "",
                 "yes" if row.needs_approval else "no",
-                "pending" if row.pending else "counted",
+                "pending" if row.pending else "frozen" if row.id in frozen else "counted",
                 visible(row.entered_by),
                 row.entered_at,
             ]

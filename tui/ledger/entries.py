@@ -168,17 +168,6 @@ def window(
     return [replace(row, frozen=True) if row.id in frozen else row for row in rows] if frozen else rows
 
 
-def all_frozen(conn: sqlite3.Connection) -> set[str]:
-    """Every entry a crisis froze (a crisis's days hold few; none without a crisis)."""
-    from crewdeck.tui.posts.frozen import frozen_condition
-
-    found = frozen_condition(conn)
-    if found is None:
-        return set()
-    condition, params = found
-    return {r[0] for r in conn.execute(f"SELECT e.id FROM ledger_entry e WHERE {condition}", params)}
-
-
 def _frozen_ids(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
     """Which of these entries a crisis froze (a window's few: one query, none without a crisis)."""
     from crewdeck.tui.posts.frozen import frozen_condition

@@ -1,7 +1,8 @@
 """The ledger as an hledger journal that gives the same totals.
 
 * ``commodity`` directives with each currency's minor unit (``1000.00 EUR``,
-  ``1000. JPY``, ``1000.000 KWD``), no thousands separators;
+  ``1000. JPY``, ``1000.000 KWD``), no thousands separators, and ``account``
+  directives for every account used (``hledger check -s`` passes);
 * ``P`` market prices from the rates, so ``hledger bal --value=then,EUR``
   converts each posting with the rate of its date, as crewdeck does;
 * budgets as periodic transactions for ``hledger bal --budget``: a monthly
@@ -10,7 +11,8 @@
   has no start date);
 * one transaction per counted entry, on ``expenses:campaign:<slug>:<category>``
   against ``assets:campaign-funds``, tagged with its id (and the entry it
-  reverses); entries waiting for approval are written as comments, so plain
+  reverses); entries waiting for approval, and spend a crisis froze
+  (``crewdeck.tui.posts.frozen``), are written as comments, so plain
   ``hledger balance`` matches ``crewdeck ledger report``.
 
 A payee's or memo's ``|`` and ``;`` become ``/`` and ``,``: in a journal they
@@ -28,7 +30,7 @@ from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import exponent, format_minor
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger import budgets as budget_lib
-from crewdeck.tui.ledger.entries import EntryRow, Names, all_frozen, stream
+from crewdeck.tui.ledger.entries import EntryRow, Names, stream
 from crewdeck.tui.ledger.rates import COMPLETE
 from crewdeck.tui.workspace.workspace import Workspace
 
@@ -80,14 +82,23 @@ def write(ws: Workspace, out: TextIO, now: dt.datetime) -> int:
     for currency in sorted(currencies):
         out.write(commodity(currency) + "\n")
     out.write("\n")
+    # Declared, so that hledger's strict checks (``hledger check -s``) pass too.
+    pairs = conn.execute("SELECT DISTINCT campaign, category FROM ledger_entry WHERE campaign IS NOT NULL AND category IS NOT NULL")
+    accounts = {account(names.campaigns.get(c, short(c)), category) for c, category in pairs}
+    accounts.update(account(names.campaigns.get(b.campaign, short(b.campaign)), b.category) for b in budgets)
+    for name in [FUNDS, *sorted(accounts)]:
+        out.write(f"account {name}\n")
+    out.write("\n")
     for day, rate_base, quote, rate in conn.execute(
         f"SELECT date, base, quote, rate FROM rate WHERE {COMPLETE} ORDER BY date, base, quote"
     ):
         out.write(f"P {day} {rate_base} {rate} {quote}\n")
     out.write("\n")
     _budgets(ws, out, budgets, names)
+    from crewdeck.tui.posts.frozen import frozen_ids
+
+    frozen = frozen_ids(conn)
     n = 0
-    frozen = all_frozen(conn)
     for row in stream(conn, "1", [], oldest_first=True):
         lines = _entry(row)
         if row.pending:

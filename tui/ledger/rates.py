@@ -43,8 +43,13 @@ class Rate:
         return rate_id(self.day, self.base, self.quote)
 
     @property
+    def text(self) -> str:
+        """The rate as typed: ``0.0000004``, never ``str(Decimal)``'s ``4E-7`` (which no check takes)."""
+        return format(self.rate, "f")
+
+    @property
     def values(self) -> dict[str, str]:
-        return {"date": self.day, "base": self.base, "quote": self.quote, "rate": str(self.rate)}
+        return {"date": self.day, "base": self.base, "quote": self.quote, "rate": self.text}
 
 
 def parse_pair(text: str) -> tuple[str, str]:

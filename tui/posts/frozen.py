@@ -49,3 +49,12 @@ def is_frozen(conn: sqlite3.Connection, entry_id: str) -> bool:
         conn.execute(f"SELECT 1 FROM ledger_entry e WHERE e.id = :entry AND {condition}", {**params, "entry": entry_id}).fetchone()
         is not None
     )
+
+
+def frozen_ids(conn: sqlite3.Connection) -> set[str]:
+    """The ids of the entries a crisis froze (exports mark them; a crisis's days hold few)."""
+    found = frozen_condition(conn)
+    if found is None:
+        return set()
+    condition, params = found
+    return {row[0] for row in conn.execute(f"SELECT e.id FROM ledger_entry e WHERE {condition}", params)}

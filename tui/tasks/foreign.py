@@ -34,7 +34,7 @@ from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.tui.posts.reading import chains
 from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
 from crewdeck.tui.time.when import DEFAULT_DUE_TIME, current_time, localize, out_of_range, utc_iso
-from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.errors import UserError, csv_problem
 from crewdeck.tui.workspace.exchange import ImportProblems, add_checked
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id
 from crewdeck.tui.workspace.workspace import Member, Workspace, slug
@@ -228,7 +228,7 @@ def read_csv(stream: Iterable[str], source: str, required: tuple[str, ...], prob
     """A CSV file's rows by header name (any column order), as they are read: ``(where, row)``; ``ImportProblems`` for a missing column.
 
     ``stream``: the file's lines (opened with ``newline=""``: a quoted cell may hold line breaks).
-    A row with more cells than the header goes into ``problems``; text that
+    A row with more cells than the header, or fewer (a file cut short), goes into ``problems``; text that
     is not CSV (a quote left open) is ``ImportProblems`` naming its row.
     """
     reader = csv.DictReader(stream, strict=True)
@@ -245,15 +245,20 @@ def read_csv(stream: Iterable[str], source: str, required: tuple[str, ...], prob
         reader.fieldnames = header
         start = reader.line_num + 1
         for row in reader:
-            where, start = f"{source}: row {reader.line_num}", reader.line_num + 1
+            # Named by the line it starts on, as a broken row is: a quoted line break ends it further down.
+            where, start = f"{source}: row {start}", reader.line_num + 1
             extra = row.get(None)  # DictReader keeps the cells past the header under None
             if extra:
                 cells = len(header) + len(extra)
                 problems.append(f"{where}: {cells} cells, but the header has {len(header)} columns (a comma in a value needs quotes)")
                 continue
+            if None in row.values():  # DictReader's filling for the cells a row lacks: the file was cut off, or a row was
+                cells = sum(v is not None for v in row.values())
+                problems.append(f"{where}: {cells} cells, but the header has {len(header)} columns (is the file cut short?)")
+                continue
             yield where, {k: (v or "") for k, v in row.items() if isinstance(k, str)}
     except csv.Error as exc:
-        raise ImportProblems([f"{source}: row {start}: not valid CSV: {exc}"]) from None
+        raise ImportProblems([f"{source}: row {start}: {csv_problem(exc)}"]) from None
 
 
 def match_person(name: str, email: str, ws_people: dict[str, str]) -> str | None:
@@ -366,7 +371,9 @@ def _batches(
                 values["campaign"] = campaign_id = stable_id("project", key)
                 if campaign_id not in made:
                     made.add(campaign_id)
-                    add_checked(batch.records, problems, "campaign", campaign_id, {"name": item.project.strip()}, f"{item.where}: project")
+                    where = f"{item.where}: project {item.project.strip()!r}"
+                    add_checked(batch.records, problems, "campaign", campaign_id, {"name": item.project.strip()}, where)
+                    batch.where[campaign_id] = where  # a refusal names the row, not the campaign's made-up id
         if item.may_post and "platform" in values:
             values.update(_post(item, task_id, values, built.statuses, ws, campaign_chains.get(values.get("campaign") or "", ()), now))
         else:

@@ -74,7 +74,7 @@ def run(
     """Import ``path`` (a ``fmt`` export, ``-``: standard input) as ``me``, read and written a batch at a time in one transaction.
 
     ``ImportProblems`` names every bad record (nothing is written then);
-    ``dry_run``: everything is read and decided, nothing written.
+    ``dry_run``: everything is read, decided and judged by the rules, nothing kept.
     """
     statuses = StatusMap(map_status, posts=fmt == "trello")
     name = _named(path)  # what problems and the import's notes call the file

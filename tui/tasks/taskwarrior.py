@@ -28,6 +28,7 @@ campaign on every import.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
@@ -101,7 +102,7 @@ def records(stream: Readable) -> Iterator[Any]:
 
     ``jsonstream.NotJson`` when the text is neither (raised when the reading reaches it).
     """
-    head = stream.read(CHUNK)
+    head = stream.read(CHUNK).removeprefix(codecs.BOM_UTF8)  # an editor's byte order mark is not text
     while head.isspace():
         more = stream.read(CHUNK)
         if not more:

@@ -86,7 +86,7 @@ def _add_people(event: Event, ws: Workspace, task: dict[str, Any], handles: dict
 
 def calendar(ws: Workspace, now: dt.datetime, member: Member | None = None) -> bytes:
     """The calendar of the workspace's (or one member's) deadlines, slots and meetings."""
-    from icalendar import Calendar, Event
+    from icalendar import Calendar, Event, Timezone
 
     handles = ws.handles()
     campaigns = ws.campaign_names()
@@ -138,5 +138,8 @@ def calendar(ws: Workspace, now: dt.datetime, member: Member | None = None) -> b
         def inside(day: dt.date) -> dt.date:
             return min(max(day, dt.date.min + margin), dt.date.max - margin)
 
-        cal.add_missing_timezones(inside(min(days)) - dt.timedelta(days=1), inside(max(days)) + dt.timedelta(days=366))
+        first, last = inside(min(days)) - dt.timedelta(days=1), inside(max(days)) + dt.timedelta(days=366)
+        # By name, not as ``add_missing_timezones`` iterates a set: the same workspace, the same file, from any process.
+        zones = [Timezone.from_tzid(tzid, first_date=first, last_date=last) for tzid in sorted(cal.get_missing_tzids())]
+        cal.subcomponents[:0] = zones
     return bytes(cal.to_ical())

@@ -41,3 +41,12 @@ def summary(problems: list[str], shown: int = 10) -> str:
     """The first ``shown`` problems on one line, and how many more there are."""
     more = f" (and {len(problems) - shown:,} more)" if len(problems) > shown else ""
     return "; ".join(problems[:shown]) + more
+
+
+def csv_problem(exc: Exception) -> str:
+    """What a ``csv.Error`` means, said plainly: a cell over the csv module's size limit is valid CSV, only too long."""
+    import csv  # here: importing this module stays free
+
+    if "field larger than field limit" in str(exc):
+        return f"a cell longer than {csv.field_size_limit():,} characters"
+    return f"not valid CSV: {exc}"

@@ -38,7 +38,8 @@ class _Reader:
     def __init__(self, stream: Readable, chunk: int) -> None:
         self.stream = stream
         self.chunk = chunk
-        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        # "utf-8-sig": a byte order mark opening the file marks the encoding, and is not read as text.
+        self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
         self.text = ""
         self.pos = 0
         self.eof = False
@@ -78,7 +79,8 @@ class _Reader:
             except json.JSONDecodeError as exc:
                 if self.more():
                     continue
-                raise NotJson(f"{exc.msg} at character {self.offset + exc.pos:,}") from None
+                # Some of json's messages end in "at" already ("Unterminated string starting at").
+                raise NotJson(f"{exc.msg.removesuffix(' at')} at character {self.offset + exc.pos:,}") from None
             except RecursionError:
                 raise NotJson("nested too deeply") from None
             except ValueError as exc:  # NaN, 1e999: load_json's own refusals

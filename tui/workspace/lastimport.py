@@ -43,12 +43,12 @@ def runs(conn: sqlite3.Connection, source_key: str) -> list[Run]:
 
 def remember(conn: sqlite3.Connection, source_key: str) -> Callable[[Sequence[tuple[Any, ...]]], dict[str, str]]:
     """For ``Store.commit_local(remember=...)``: the meta setting that adds the committed run to the source's runs."""
-    before = runs(conn, source_key)
 
     def setting(rows: Sequence[tuple[Any, ...]]) -> dict[str, str]:
-        # Store rows start (stamp, node, node seq, ...), in stamp order.
+        # Store rows start (stamp, node, node seq, ...), in stamp order.  The runs before are read
+        # now, inside the write: another import of the source may have finished since the call.
         run = (str(rows[0][1]), str(rows[0][0]), str(rows[-1][0]))
-        return {PREFIX + source_key: json.dumps([*before, run])}
+        return {PREFIX + source_key: json.dumps([*runs(conn, source_key), run])}
 
     return setting
 
@@ -58,7 +58,15 @@ class Guard:
 
     def __init__(self, conn: sqlite3.Connection, source_key: str) -> None:
         self.conn = conn
-        self.runs = runs(conn, source_key)
+        self.source_key = source_key
+        self._runs: list[Run] | None = None
+
+    @property
+    def runs(self) -> list[Run]:
+        # Read when first asked, inside the import's write: not when the import started, before another finished.
+        if self._runs is None:
+            self._runs = runs(self.conn, self.source_key)
+        return self._runs
 
     def _ours(self, node: str, stamp: str) -> bool:
         return any(node == run_node and first <= stamp <= last for run_node, first, last in self.runs)

@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -235,18 +234,20 @@ def merge_stream(
     time.  ``problems``: the reader's, added to as the batches are read;
     once there is one, nothing more is written and the transaction is
     rolled back with every problem named (``ImportProblems``).  ``write``
-    off: a dry run, nothing written.  ``on_progress(records so far)``.
+    off: a dry run, written and rolled back.  ``on_progress(records so far)``.
     """
-    merger = _Merger(ws, me, head, default_tz)
-    merger.problems = problems
-    merger._members()
     stamps: list[tuple[Any, ...]] = []
     done = 0
-    with ws.store.bulk() if write else nullcontext():
+    # A dry run writes too, and rolls back: the rules judge it as they judge the import.
+    with ws.store.bulk(rehearse=not write):
+        # What is here is read once the write lock is held: an import that finished meanwhile is here.
+        merger = _Merger(ws, me, head, default_tz)
+        merger.problems = problems
+        merger._members()
         for batch in batches:
             merger.records(batch)
             done += len(batch.records)
-            if write and not problems and merger.merge.writes:
+            if not problems and merger.merge.writes:
                 rows = _commit(ws, me, merger.merge)
                 # The run's first and last operations, for ``remember``.
                 stamps = [stamps[0] if stamps else rows[0], rows[-1]]
@@ -305,6 +306,14 @@ def _strip_credit(text: str, joiner: str) -> tuple[str, str]:
     if text.startswith(CREDIT):
         return "", text
     return text, ""
+
+
+def _credited(text: str, credit: str, joiner: str) -> str:
+    """``text`` with a credit (as ``_strip_credit`` finds one) at its end, one joiner between."""
+    credit = credit.removeprefix(joiner)
+    if not credit:
+        return text
+    return f"{text}{joiner}{credit}" if text else credit
 
 
 class _Merger:
@@ -460,9 +469,11 @@ class _Merger:
                 continue
             now = current.get(name)
             if name == credit_field and isinstance(now, str) and isinstance(value, str):
+                # Compared without the credits: a file exported from here (or from another import) carries one too.
                 text, credit = _strip_credit(now, joiner)
-                if text != value:
-                    changes[name] = spec.check(name, value + credit)
+                given, given_credit = _strip_credit(value, joiner)
+                if text != given:
+                    changes[name] = spec.check(name, _credited(given, credit or given_credit, joiner))
             elif now != value:
                 changes[name] = value
         if spec.append_only:
