@@ -59,11 +59,21 @@ def _tui_bench(name: str, command: str, expects: list[str], steps: list[str], ru
     return out
 
 
-def with_ledger(ws: Path) -> Path:
-    """The tasks workspace with the kit's ledger added (once): its rates, monthly budgets and entries."""
-    with sqlite3.connect(ws) as conn:
-        if conn.execute("SELECT EXISTS (SELECT 1 FROM ledger_entry)").fetchone()[0]:
-            return ws
+def with_ledger(tasks: Path) -> Path:
+    """A copy of the tasks workspace with the kit's ledger added (once): its rates, monthly budgets and entries.
+
+    A copy: ``bench_moving`` exports the tasks workspace against ``task export`` of the same tasks, and
+    read 100,000 ledger entries more in it whenever this bench had run first.
+    """
+    ws = tasks.with_name(f"{tasks.stem}_ledger.db")
+    if ws.exists() and ws.stat().st_mtime >= tasks.stat().st_mtime:
+        with sqlite3.connect(ws) as conn:
+            if conn.execute("SELECT EXISTS (SELECT 1 FROM ledger_entry)").fetchone()[0]:
+                return ws
+    for suffix in ("-wal", "-shm"):
+        Path(f"{ws}{suffix}").unlink(missing_ok=True)
+    with sqlite3.connect(tasks) as source, sqlite3.connect(ws) as copy:
+        source.backup(copy)
     data = peers_data(SIZE)
     rows_path, budget_path = data / f"ledger_{SIZE}.jsonl", data / f"budget_{SIZE}.json"
     rates_csv = WORK / "app-rates.csv"
