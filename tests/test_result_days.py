@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from crewdeck.sync.state import rollup_days
+import pytest
+
+from crewdeck.sync.state import rollup, rollup_days
+from crewdeck.sync.state import store as store_module
+from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.records import RESULT_COUNTS
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.results import pane_data, report
@@ -127,3 +131,68 @@ def test_a_bulk_write_keeps_the_index_the_task_triggers_read(ws: Path) -> None: 
         # The other lookup indexes are still dropped for the write and built again after it.
         assert "result_by_day" not in indexes
         assert "result_by_day" in {name for (name,) in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+
+
+def _rollup_rows(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    return {
+        table: store.conn.execute(f"SELECT * FROM {table} WHERE rows > 0 ORDER BY 1, 2, 3, 4").fetchall()
+        for table in (rollup.TABLE, rollup_days.TABLE)
+    }
+
+
+def _triggers(store: Store) -> list[tuple[str, str]]:
+    return store.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall()
+
+
+def test_a_big_write_suspends_the_roll_ups_triggers_and_fills_them_again_from_the_records(
+    ws: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An import of 100,000 tasks or result rows ran the triggers' queries for every row: more than writing
+    # the rows.  A write that big (here: made small) takes the triggers away and sums the records once at its end.
+    monkeypatch.setattr(store_module, "BULK_ROWS", 20)
+    posts = [_post(ws, f"Post {n}", platform) for n, platform in enumerate(("instagram", "tiktok"))]
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "add", "Winter", "--platforms", "tiktok")
+    with Store(ws) as store:
+        raj = store.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
+        launch, winter = (
+            store.conn.execute("SELECT id FROM campaign WHERE name = ?", (name,)).fetchone()[0] for name in ("Launch", "Winter")
+        )
+        random_results(store, raj, posts, launch, seed=3, batches=3)
+        held = store.conn.execute("SELECT count(*) FROM result").fetchone()[0]
+        assert 60 <= held <= 120
+        triggers = _triggers(store)
+        assert len(triggers) == 9
+        with store.bulk():
+            # A few rows: the triggers keep the sums.
+            random_results(store, raj, posts, launch, seed=4, batches=1)
+            assert _triggers(store) == triggers
+            # As many rows as the results table holds: suspended, while more posts, results and a move come in.
+            more = [new_id() for _ in range(held)]
+            with store.write(raj) as w:
+                for n, task in enumerate(more):
+                    w.create("task", {"title": f"Imported {n}", "campaign": winter, "platform": "TikTok", "created_by": raj}, row_id=task)
+                w.set("task", posts[0], {"campaign": winter})
+            assert _triggers(store) == []
+            random_results(store, raj, [*posts, *more], winter, seed=5, batches=3)
+        assert _triggers(store) == triggers
+        # Every row as a fill from the records makes it, exact largest reaches and none stale.
+        filled = _rollup_rows(store)
+        store.conn.execute("SAVEPOINT fresh")
+        for module in (rollup, rollup_days):
+            store.conn.execute(f"DELETE FROM {module.TABLE}")
+            store.conn.execute(module.FILL)
+        assert _rollup_rows(store) == filled and all(len(rows) > 20 for rows in filled.values())
+        store.conn.execute("ROLLBACK TO fresh")
+        store.conn.execute("RELEASE fresh")
+        assert any(row[1] == winter and row[2] == "tiktok" for row in _rollup_rows(store)[rollup_days.TABLE])
+        # The triggers that came back keep the sums again, and a dry run's suspension is rolled back with it.
+        random_results(store, raj, posts, launch, seed=6, batches=1)
+        assert _kept_and_fresh(store)[0] == _kept_and_fresh(store)[1]
+        before = _rollup_rows(store)
+        held = store.conn.execute("SELECT count(*) FROM result").fetchone()[0]
+        with store.bulk(rehearse=True), store.write(raj) as w:
+            for n in range(held):
+                w.create("task", {"title": f"Rehearsed {n}", "campaign": winter, "platform": "TikTok", "created_by": raj})
+        assert store.conn.execute("SELECT count(*) FROM task WHERE title LIKE 'Rehearsed %'").fetchone()[0] == 0
+        assert _triggers(store) == triggers and _rollup_rows(store) == before
