@@ -288,6 +288,21 @@ def test_a_crisis_on_a_platform_nothing_uses_is_refused_instead_of_pausing_nothi
     assert result.code == 0 and "1 post paused" in result.err
 
 
+def test_only_a_manager_releases_a_post_from_a_crisis_still_open(team: Cli) -> None:
+    # Releasing one post ends the crisis for it: a member could publish in the middle of a crisis a manager started.
+    post_id = _approved(team)
+    held = _approved(team)
+    team.ok("crisis", "start", "--reason", "Outage", "--campaign", "spring-launch")
+    error = one_line_error(team("post", "resume", post_id, as_member="raj"))
+    assert "only a manager releases a post from a crisis that is still open (@raj is a member" in error
+    assert _state(team, post_id) == "paused"
+    assert team.ok("post", "resume", post_id).strip() == f"{post_id[:8]} approved"
+    # Once the crisis has ended, whoever triages resumes what it still holds.
+    team.ok("crisis", "end", "--resume", "none")
+    assert _state(team, held) == "paused"
+    assert team.ok("post", "resume", held, as_member="raj").strip() == f"{held[:8]} approved"
+
+
 def test_crisis_end_resume_all_releases_paused_posts_whose_slot_is_ahead(team: Cli) -> None:
     post_id = _approved(team)
     team.ok("crisis", "start", "--reason", "Outage", "--campaign", "spring-launch")

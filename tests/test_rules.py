@@ -465,6 +465,17 @@ CASES: list[Case] = [
         {"manager": None, "member": "managers_only", "guest": "guest_read_only"},
     ),
     (
+        # Ending a crisis for one post: a manager's, as the end is (each role releases its own post).
+        "release a post from an open crisis",
+        lambda w, t, me: w.set("task", t.posts["by tmp"][_handle(t, me)], {"resumed_from": [t.crisis]}),
+        {"manager": None, "member": "managers_only", "guest": "guest_read_only"},
+    ),
+    (
+        "release a post from a crisis that ended",
+        lambda w, t, me: w.set("task", t.posts["other"][_handle(t, me)], {"resumed_from": [t.ended_crisis]}),
+        {"manager": None, "member": None, "guest": "guest_read_only"},
+    ),
+    (
         "end a crisis",
         lambda w, t, me: w.append("crisis_end", _end(t, me, t.crisis), row_id=crisis_end_id(t.crisis)),
         {"manager": None, "member": "managers_only", "guest": "guest_read_only"},

@@ -303,7 +303,7 @@ class PgRuleState:
         return {name: json.loads(value) for name, value in rows.fetchall()}
 
     def post_review(self, post_id: str) -> PostReview | None:
-        task = self._latest(post_id, ("post_state", "campaign", "platform", "post_round", *CONTENT_FIELDS))
+        task = self._latest(post_id, ("post_state", "campaign", "platform", "post_round", "resumed_from", *CONTENT_FIELDS))
         if task.get("post_state") is None:
             return None
         campaign = task.get("campaign")
@@ -332,6 +332,7 @@ class PgRuleState:
             frozenset(row[0] for row in authors),
             {member: found for member, found in people.items() if found is not None},
             task.get("platform"),
+            frozenset(task.get("resumed_from") or ()),
         )
 
     def reviewer(self, member_id: str) -> Reviewer | None:

@@ -61,12 +61,13 @@ class FileRuleState:
 
     def post_review(self, post_id: str) -> PostReview | None:
         row = self.conn.execute(
-            "SELECT campaign, post_round, copy, link, media, first_comment, platform FROM task WHERE id = ? AND post_state IS NOT NULL",
+            "SELECT campaign, post_round, copy, link, media, first_comment, platform, resumed_from FROM task "
+            "WHERE id = ? AND post_state IS NOT NULL",
             (post_id,),
         ).fetchone()
         if row is None:
             return None
-        campaign, round_json, copy, link, media, first_comment, platform = row
+        campaign, round_json, copy, link, media, first_comment, platform, resumed = row
         chain = self.conn.execute("SELECT approvals FROM campaign WHERE id = ?", (campaign,)).fetchone() if campaign else None
         verdicts = tuple(
             verdict_of(r[0], r[1], json.loads(r[2]))
@@ -85,6 +86,7 @@ class FileRuleState:
             frozenset(r[0] for r in self.conn.execute(AUTHORS_SQL, {"post": post_id})),
             {member: found for member, found in people.items() if found is not None},
             platform,
+            frozenset(json.loads(resumed or "[]")),
         )
 
     def reviewer(self, member_id: str) -> Reviewer | None:

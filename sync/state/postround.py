@@ -107,6 +107,8 @@ class PostReview:
     #: The facts of everyone with a verdict on the post.
     reviewers: Mapping[str, Reviewer]
     platform: str | None = None
+    #: ``task.resumed_from``: the crises the post was released from.
+    resumed_from: frozenset[str] = frozenset()
 
 
 def may_take(step: Step, reviewer: Reviewer | None, campaign: str | None) -> bool:

@@ -274,6 +274,8 @@ class Judge:
         #: Post verdicts and crises this batch added, for the verdicts and ends after them.
         self._verdicts: dict[str, list[Verdict]] = {}
         self._crises: set[str] = set()
+        #: Crises this batch ended.
+        self._ended: set[str] = set()
 
     # ------------------------------------------------------------ state with this batch on top
 
@@ -365,11 +367,13 @@ class Judge:
                         refusal = Refusal("guest_read_only", f"{_name(author, member_id)} is a guest: guests do not change tasks")
                     elif field == "created_by" and json.loads(value) != member_id:
                         refusal = Refusal("author_field", "task.created_by must be the member who creates the task")
+                    elif field == "resumed_from" and author is not None:
+                        refusal = self._decide_resume(author, row_id, value)
                     else:
                         refusal = _days_outside(kind, entity, field, value)
                 else:
                     refusal = self._decide(op, creating)
-                    if refusal is None and entity in ("member", "ledger_entry", "crisis"):
+                    if refusal is None and entity in ("member", "ledger_entry", "crisis", "crisis_end"):
                         self._accept(op)
                         if entity == "member":
                             standing.clear()  # a member's access or removal may have changed
@@ -429,7 +433,8 @@ class Judge:
         for member_id in {op[0] for op in ops}:
             authors[member_id] = self._standing(member_id)
         creators = [index for index, op in enumerate(ops) if op[4] == "created_by" and op[5] != f'"{op[0]}"']
-        if any(authors.values()) or suspects or incomplete or creators or far:
+        resumes = any(op[4] == "resumed_from" for op in ops)
+        if any(authors.values()) or suspects or incomplete or creators or far or resumes:
             for index in range(len(ops)):
                 member_id, kind, entity, row_id, field, value = ops[index]
                 refusal = authors[member_id]
@@ -445,6 +450,10 @@ class Judge:
                     refusal = Refusal("author_field", "task.created_by must be the member who creates the task")
                 if refusal is None and field in days:
                     refusal = _days_outside(kind, entity, field, value)
+                if refusal is None and field == "resumed_from":
+                    resumer = self._members[member_id]
+                    assert resumer is not None  # known: _standing refused an unknown author
+                    refusal = self._decide_resume(resumer, row_id, value)
                 verdicts[index] = refusal
         elif any(author is not None and author.access == GUEST for author in (self._members[m] for m in authors)):
             for index, op in enumerate(ops):
@@ -660,6 +669,29 @@ class Judge:
                 return Refusal("crisis_ended", f"crisis {crisis[:8]} has ended already")
         return None
 
+    def _decide_resume(self, author: MemberFacts, post_id: str, value: str) -> Refusal | None:
+        """Releasing a post from a crisis still open ends the crisis for that post: a manager's, as the end is.
+        Members resume posts once the crisis has ended (``task.resumed_from`` lists the crises released from)."""
+        if author.access == MANAGER:
+            return None
+        released = json.loads(value)
+        if not isinstance(released, list):
+            return None  # the value's own check refuses it
+        review = self.state.post_review(post_id)
+        before = review.resumed_from if review is not None else frozenset()
+        for crisis in released:
+            if isinstance(crisis, str) and crisis not in before and self._crisis_open(crisis):
+                return Refusal(
+                    "managers_only",
+                    f"only a manager releases a post from a crisis that is still open ({_name(author, author.id)} is a "
+                    f"{author.access}; crisis {crisis[:8]}): resume it once the crisis has ended",
+                )
+        return None
+
+    def _crisis_open(self, crisis: str) -> bool:
+        started = crisis in self._crises or self.state.record_exists("crisis", crisis)
+        return started and crisis not in self._ended and not self.state.record_exists("crisis_end", crisis_end_id(crisis))
+
     # ------------------------------------------------------------ what an accepted operation changes
 
     def _accept(self, op: Proposal) -> None:
@@ -690,6 +722,8 @@ class Judge:
                 self._entries[row_id] = _entry_facts(self._record(value))
         elif kind == APPEND and entity == "crisis":
             self._crises.add(row_id)
+        elif kind == APPEND and entity == "crisis_end":
+            self._ended.add(self._record(value)["crisis"])
 
 
 def _holds(member: MemberFacts, field: str, value: str) -> bool:
