@@ -8,18 +8,25 @@ behind one address is not.
 from __future__ import annotations
 
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
+
+#: Addresses remembered at most: a scan from many cannot grow the table for ever.
+CAPACITY = 10_000
 
 
 class Attempts:
     """At most ``limit`` failed attempts per ``window`` seconds from one address."""
 
-    def __init__(self, limit: int = 10, window: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, limit: int = 10, window: float = 60.0, clock: Callable[[], float] = time.monotonic, capacity: int = CAPACITY
+    ) -> None:
         self.limit = limit
         self.window = window
+        self.capacity = capacity
         self._clock = clock
-        self._seen: dict[str, deque[float]] = {}
+        # The address whose last failure is oldest first: forgetting starts there, one address at a time.
+        self._seen: OrderedDict[str, deque[float]] = OrderedDict()
 
     def wait(self, address: str) -> float | None:
         """``None`` when ``address`` may try now, else the seconds until it may."""
@@ -34,7 +41,22 @@ class Attempts:
     def failed(self, address: str) -> None:
         """Count a failed attempt from ``address``."""
         now = self._clock()
-        self._seen.setdefault(address, deque()).append(now)
-        # Forget quiet addresses, so a scan from many cannot grow the table for ever.
-        if len(self._seen) > 10_000:
-            self._seen = {a: s for a, s in self._seen.items() if s and s[-1] > now - self.window}
+        seen = self._seen.get(address)
+        if seen is None:
+            # Only the last ``limit`` failures decide whether the next must wait.
+            seen = self._seen[address] = deque(maxlen=self.limit)
+        else:
+            self._seen.move_to_end(address)
+        seen.append(now)
+        # Each failure forgets what has gone quiet (and, past the capacity, the least recent address),
+        # so that it costs the same with ten thousand addresses as with ten.
+        while self._seen:
+            oldest, times = next(iter(self._seen.items()))
+            if len(self._seen) <= self.capacity and times[-1] > now - self.window:
+                break
+            del self._seen[oldest]
+
+    @property
+    def remembered(self) -> int:
+        """How many addresses are remembered."""
+        return len(self._seen)
