@@ -21,9 +21,10 @@ an Asana project, a Linear team's project.  Tasks an earlier run wrote that
 a file no longer holds are "missing" (listed, never deleted) only when that
 run's scope lies within the file's: the file is a newer export of what that
 run imported, so what it lacks is gone from the source.  Another project's
-file then lists none of the first project's tasks.  A run remembered before
-scopes were (three elements) covers an unknown scope: it never lists a task
-as missing (a listing is only a notice; a wrong one would be worse).
+file then lists none of the first project's tasks.  A CSV run remembered
+before scopes were (three elements) covers an unknown scope: it never lists
+a task as missing (a listing is only a notice; a wrong one would be worse).
+A source without scopes (a Trello board: its key names it) counts every run.
 
 Nothing here is copied into the records themselves, so an export of the
 workspace is the same with or without imports.  The memory is local to
