@@ -674,3 +674,43 @@ def test_an_import_that_finishes_while_another_waits_is_seen_by_the_other(
     board["cards"][0]["name"] = "Renamed in Trello"
     newer = cli.ok("import", "--from", "trello", str(write(tmp_path, "newer.json", trello_json(board))))
     assert newer.startswith("updated 1 task;") and "changed here" not in newer
+
+
+def _project_rows(fmt: str, project: str, numbers: range) -> list[dict[str, str]]:
+    """A project's tasks as its CSV export holds them (Linear: both projects in the team MKT)."""
+    if fmt == "asana":
+        return [{"Task ID": f"{n}", "Name": f"{project} task {n}", "Projects": project} for n in numbers]
+    return [{"ID": f"MKT-{n}", "Team": "Marketing", "Title": f"{project} task {n}", "Project": project} for n in numbers]
+
+
+@pytest.mark.parametrize("fmt", ["asana", "linear"])
+def test_another_projects_file_lists_none_of_the_first_projects_tasks_as_missing(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    csv_of = asana_csv if fmt == "asana" else linear_csv
+    summer = write(tmp_path, "summer.csv", csv_of(_project_rows(fmt, "Summer Drop", range(1, 4))))
+    cli.ok("import", "--from", fmt, str(summer))
+    winter = write(tmp_path, "winter.csv", csv_of(_project_rows(fmt, "Winter Sale", range(10, 12))))
+    out = cli.ok("import", "--from", fmt, str(winter))
+    assert out.startswith("imported 2 tasks") and "not in this file any more" not in out
+
+    # A newer export of the first project without its task 2: that one is listed, nothing of the other project.
+    newer = write(tmp_path, "summer-newer.csv", csv_of(_project_rows(fmt, "Summer Drop", range(1, 4, 2))))
+    out = cli.ok("import", "--from", fmt, str(newer))
+    gone = stable_id(f"{fmt}-{'task' if fmt == 'asana' else 'issue'}", "2" if fmt == "asana" else "MKT-2")
+    assert out.splitlines()[-1] == f"left alone, not in this file any more: {gone[:8]} Summer Drop task 2"
+    assert "Summer Drop task 2" in tasks(cli) and len(tasks(cli)) == 5  # left alone
+
+    # A file holding both projects covers what each earlier import brought: what it lacks of either is listed.
+    both = _project_rows(fmt, "Summer Drop", range(1, 4, 2)) + _project_rows(fmt, "Winter Sale", range(10, 11))
+    out = cli.ok("import", "--from", fmt, str(write(tmp_path, "both.csv", csv_of(both))))
+    assert out.splitlines()[-1].startswith("left alone, not in this file any more: ")
+    assert "Summer Drop task 2" in out and "Winter Sale task 11" in out and "task 1," not in out
+
+
+def test_an_import_remembered_without_its_scope_lists_no_task_as_missing(cli: Cli, tmp_path: Path) -> None:
+    """Runs remembered before scopes were cover an unknown part of the source: a wrong "missing" notice would be worse than none."""
+    cli.ok("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv(_project_rows("asana", "Summer Drop", range(1, 3))))))
+    with sqlite3.connect(cli.workspace) as conn:
+        (runs,) = conn.execute("SELECT value FROM meta WHERE key = 'import.runs.asana'").fetchone()
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'import.runs.asana'", (json.dumps([run[:3] for run in json.loads(runs)]),))
+    out = cli.ok("import", "--from", "asana", str(write(tmp_path, "b.csv", asana_csv(_project_rows("asana", "Summer Drop", range(1, 2))))))
+    assert "not in this file any more" not in out

@@ -15,14 +15,17 @@ M/D/YYYY), as LinkedIn's reporting fields are listed by its integrators.
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.cli.main import main
 
 from .syncsupport import Server, crewdeck, crewdeck_fails, new_token
 
@@ -337,3 +340,32 @@ def test_a_header_below_the_first_line_with_a_missing_column_is_one_line_in_a_re
     blank = _file(tmp_path, "blank.csv", "\ncampaign,platform,clicks\nAutumn,meta,3\n")
     run = subprocess.run([sys.executable, "-c", program, *argv[:6], blank, "--format", "csv"], capture_output=True, text=True, timeout=120)
     assert (run.returncode, run.stderr) == (2, f"crewdeck: error: {blank}:2: no date column (date; or --map date=COLUMN)\n")
+
+
+def test_a_metric_the_export_never_gives_reads_not_reported_and_a_zero_still_counts(ws: Path, tmp_path: Path) -> None:
+    """Meta's export has no engagements column and this one no conversion value: ER and ROAS are "—", not 0.00% and 0.00x."""
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "meta.csv", META), "--format", "meta", "--spend")
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch-eu", "--target", "roas>=2", "--target", "ctr>=5%")
+    # Per campaign and per day (the campaign-day sums), per post over a whole month (the monthly sums), over days (the records).
+    for args in ((), ("--by", "day"), ("--by", "post", "--period", "2026-11"), ("--by", "post", "--period", "2026-W47")):
+        row = json.loads(crewdeck("-w", str(ws), "kpi", "report", "+launch-eu", "--json", *args))["rows"][0]
+        assert row["kpis"]["er_impressions"] == {"value": None, "note": "not reported"}, args
+        assert row["kpis"]["roas"] == {"value": None, "note": "not reported"}, args
+        assert row["kpis"]["ctr"]["value"] in ("1.07", "1.20"), args  # clicks and impressions given: computed (both days, the first)
+        assert row["counts"]["engagements"] is None and row["counts"]["clicks"] in (32, 12), args
+        # A KPI not reported neither meets nor misses its target: only the CTR is off target.
+        assert [t["target"] for t in row["off_target"]] == ["ctr>=5%"], args
+    out = io.StringIO()
+    err = io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        assert main(["-w", str(ws), "kpi", "report", "+launch-eu"]) == 0
+    assert "0.00x" not in out.getvalue() and "0.00%" not in out.getvalue()
+    assert "—: not reported (engagements, followers, conversion value), or nothing to divide by" in err.getvalue()
+
+    # Reported as 0: the KPIs are 0, as given.
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "+launch-eu/meta", "2026-11-20", "engagements=0", "value=0.00 EUR")
+    for args in ((), ("--by", "post", "--period", "2026-11")):
+        row = json.loads(crewdeck("-w", str(ws), "kpi", "report", "+launch-eu", "--json", *args))["rows"][0]
+        assert row["kpis"]["er_impressions"] == {"value": "0.00"} and row["kpis"]["roas"] == {"value": "0.00"}, args
+        assert row["counts"]["engagements"] == 0
+        assert [t["target"] for t in row["off_target"]] == ["roas>=2x", "ctr>=5%"], args  # a ROAS of 0.00x given is judged

@@ -271,19 +271,20 @@ def _duckdb_report(csv_dir: Path, by: str, since: str, until: str) -> dict[tuple
         ASOF JOIN f ON f.platform = p.pl AND g.last_day >= f.day
         GROUP BY 1, 2
     """)
+    # A count no record of the group gave (NULL) or no conversion value makes its KPIs NULL: not reported, not 0.
     rows = con.execute("""
         WITH keys AS (SELECT camp, k FROM g_counts UNION SELECT camp, k FROM g_spend WHERE camp IS NOT NULL)
         SELECT keys.camp, keys.k,
             rhe(coalesce(s.spend14, 0), 1000000000000) AS spend,
-            rhe(coalesce(c.engagements, 0) * 10000, c.reach_max) AS er_reach,
-            rhe(coalesce(c.engagements, 0) * 10000, coalesce(c.impressions, 0)) AS er_impressions,
-            rhe(coalesce(c.engagements, 0) * 10000, f.followers) AS er_followers,
-            rhe(coalesce(c.clicks, 0) * 10000, coalesce(c.impressions, 0)) AS ctr,
-            rhe(coalesce(s.spend14, 0), coalesce(c.clicks, 0) * 1000000000000) AS cpc,
-            rhe(coalesce(s.spend14, 0) * 1000, coalesce(c.impressions, 0) * 1000000000000) AS cpm,
-            rhe(coalesce(s.spend14, 0), coalesce(c.conversions, 0) * 1000000000000) AS cpa,
-            rhe(coalesce(c.conversions, 0) * 10000, coalesce(c.clicks, 0)) AS cvr,
-            rhe(coalesce(v.value14, 0) * 100, coalesce(s.spend14, 0)) AS roas
+            rhe(c.engagements * 10000, c.reach_max) AS er_reach,
+            rhe(c.engagements * 10000, c.impressions) AS er_impressions,
+            rhe(c.engagements * 10000, f.followers) AS er_followers,
+            rhe(c.clicks * 10000, c.impressions) AS ctr,
+            rhe(coalesce(s.spend14, 0), c.clicks * 1000000000000) AS cpc,
+            rhe(coalesce(s.spend14, 0) * 1000, c.impressions * 1000000000000) AS cpm,
+            rhe(coalesce(s.spend14, 0), c.conversions * 1000000000000) AS cpa,
+            rhe(c.conversions * 10000, c.clicks) AS cvr,
+            rhe(v.value14 * 100, coalesce(s.spend14, 0)) AS roas
         FROM keys LEFT JOIN g_counts c ON c.camp = keys.camp AND c.k = keys.k
         LEFT JOIN g_spend s ON s.camp = keys.camp AND s.k = keys.k
         LEFT JOIN g_value v ON v.camp = keys.camp AND v.k = keys.k

@@ -18,11 +18,11 @@ from crewdeck.tui.workspace.workspace import Workspace
 from .syncsupport import crewdeck
 from .test_results import _post, _report, random_results, ws  # noqa: F401 (ws: the fixture)
 
-_ROW = f"day, campaign, platform, {', '.join(RESULT_COUNTS)}, reach_rows, rows"
+_ROW = f"day, campaign, platform, {', '.join(RESULT_COUNTS)}, {', '.join(rollup.GIVEN.values())}, rows"
 
 
 def _kept_and_fresh(store: Store) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    """The rows the triggers kept and the rows summed again from the records (counts, records with a reach, records)."""
+    """The rows the triggers kept and the rows summed again from the records (counts, records giving each, records)."""
     kept = store.conn.execute(f"SELECT {_ROW} FROM {rollup_days.TABLE} WHERE rows > 0 ORDER BY 1, 2, 3").fetchall()
     store.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS fresh AS SELECT * FROM {rollup_days.TABLE} WHERE 0")
     store.conn.execute("DELETE FROM fresh")

@@ -191,7 +191,7 @@ def test_the_report_counts_spend_as_the_ledger_does_and_says_what_it_cannot_comp
     day = _report(ws, "--period", "2026-11-20", "--by", "post")["rows"]
     assert [r["post"] for r in day] == [post]
     assert day[0]["reach"] == {"value": 800, "at_least": False} and "note" not in day[0]["kpis"]["er_reach"]
-    assert day[0]["kpis"]["er_followers"] == {"value": None}  # no follower count by that day: "—"
+    assert day[0]["kpis"]["er_followers"] == {"value": None, "note": "not reported"}  # no follower count by that day: "—"
     text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--period", "2026-11-20")
     assert "—" in text and "≥" not in text
     csv_text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "day", "--csv")
@@ -208,7 +208,8 @@ def test_the_report_names_a_campaign_by_its_slug_and_its_csv_writes_counts_witho
     text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "+summer-sale")
     assert text.splitlines()[1].startswith("+summer-sale ")
     csv_line = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "+summer-sale", "--csv").splitlines()[1]
-    assert csv_line.startswith("+summer-sale,0.00,4000,≥1500,0,20,0,")  # no "≥1,500" in a CSV's counts
+    # No "≥1,500" in a CSV's counts; engagements and conversions never given: "—", not 0.
+    assert csv_line.startswith("+summer-sale,0.00,4000,≥1500,—,20,—,")
 
 
 def test_kpi_add_and_import_refuse_a_task_that_is_no_post_of_a_campaign(ws: Path, tmp_path: Path) -> None:
@@ -271,8 +272,7 @@ def test_targets_are_set_by_managers_and_flag_the_campaigns_that_miss_them(ws: P
     assert row["off_target"] == [
         {"target": "ctr>=1.2%", "value": "0.90"},
         {"target": "cpa<=4.00", "value": "5.00"},
-        {"target": "roas>=2x", "value": "0.00"},  # no conversion value: 0.00x
-    ]
+    ]  # no conversion value given: ROAS is "—" (not reported), which neither meets nor misses roas>=2
     assert _report(ws, "--period", "2026-11-21")["rows"] == []  # nothing that day: nothing judged
     text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report")
     assert "ctr 0.90% vs ctr>=1.2%" in text
@@ -319,7 +319,10 @@ def random_results(store: Store, who: str, posts: list[str], campaign: str, seed
         for _ in range(40):
             key = Key("post", post=rng.choice(posts)) if rng.random() < 0.7 else Key("campaign", campaign=campaign, platform="meta")
             day = f"2026-{rng.choice(['10', '11'])}-{rng.randint(1, 28):02d}"
-            rows.append((key, day, {"impressions": rng.randint(0, 900), "reach": rng.randint(0, 500), "clicks": rng.randint(0, 9)}))
+            counts = {"impressions": rng.randint(0, 900), "reach": rng.randint(0, 500), "clicks": rng.randint(0, 9)}
+            if rng.random() < 0.3:
+                del counts["clicks"]  # not reported that day (a later write of the day may give it)
+            rows.append((key, day, counts))
         unique = {(k, d): v for k, d, v in rows}
         write(store, who, [(k, d, v) for (k, d), v in unique.items()], "test")
 
@@ -328,17 +331,18 @@ def test_the_monthly_sums_follow_every_write_and_a_lower_reach_is_read_again(ws:
     from crewdeck.sync.state import rollup
 
     posts = [_post(ws, f"Post {n}") for n in range(3)]
+    given = ", ".join(rollup.GIVEN.values())
     with Store(ws) as store:
         raj = store.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
         campaign = store.conn.execute("SELECT id FROM campaign").fetchone()[0]
         random_results(store, raj, posts, campaign, seed=5, batches=6)
         kept = store.conn.execute(
-            f"SELECT kind, post, campaign, platform, month, impressions, reach, clicks, reach_rows, rows FROM {rollup.TABLE} WHERE rows > 0 ORDER BY 1, 2, 3, 4, 5"
+            f"SELECT kind, post, campaign, platform, month, impressions, reach, clicks, {given}, rows FROM {rollup.TABLE} WHERE rows > 0 ORDER BY 1, 2, 3, 4, 5"
         ).fetchall()
         store.conn.execute(f"CREATE TEMP TABLE fresh AS SELECT * FROM {rollup.TABLE} WHERE 0")
         store.conn.execute(rollup.FILL.replace(f"INSERT INTO {rollup.TABLE}", "INSERT INTO fresh"))
         fresh = store.conn.execute(
-            "SELECT kind, post, campaign, platform, month, impressions, reach, clicks, reach_rows, rows FROM fresh ORDER BY 1, 2, 3, 4, 5"
+            f"SELECT kind, post, campaign, platform, month, impressions, reach, clicks, {given}, rows FROM fresh ORDER BY 1, 2, 3, 4, 5"
         ).fetchall()
     assert kept == fresh and len(kept) >= 6
     # One record's reach, lowered: the month's largest reach is read again from its days.

@@ -498,10 +498,11 @@ def test_sign_in_attempts_sent_side_by_side_are_limited_as_one_after_another(tea
 def _stamp_used_again(server: Server, token: str, tmp_path: Path) -> list[str]:
     """Ana's replica pushes a task; then, under its next counters, an operation carrying that task's title stamp.
 
-    On the same field of the same task it is refused (422 duplicate_op);
-    on another task it is stored, and a replica that joins afterwards holds
-    both operations, as the server does (it used to keep one of the two).
-    Returns the titles of the fresh replica's tasks.
+    A stamp names one operation: on the same field of the same task, and on
+    another task or field alike, the push is refused whole (422
+    duplicate_op, naming the stamp) and nothing of it is stored; the same
+    operations under stamps of their own go through.  Returns the titles of
+    the tasks of a replica that joins afterwards.
     """
     replica = tmp_path / "ana.db"
     crewdeck("join", server.url, "--token", token, str(replica))
@@ -516,32 +517,30 @@ def _stamp_used_again(server: Server, token: str, tmp_path: Path) -> list[str]:
     before = httpx.get(f"{server.url}/v1/me", headers=auth).json()["head"]
 
     same = dict(title, node_seq=last["node_seq"] + 1, value="Forged")
-    answer = httpx.post(push, json={"ops": [same]}, headers=auth)
-    assert (answer.status_code, answer.json()["error"]) == (422, "duplicate_op")
-    assert title["op_id"] in answer.json()["message"]
-    assert httpx.get(f"{server.url}/v1/me", headers=auth).json()["head"] == before
-
     other = "f" * 32
     stamp = Stamp.parse(last["op_id"])
-    again = [
-        dict(title, node_seq=last["node_seq"] + 1, row_id=other, value="Two"),
-        dict(
-            title,
-            node_seq=last["node_seq"] + 2,
-            row_id=other,
-            field="status",
-            value="todo",
-            op_id=str(Stamp(stamp.ms, stamp.counter + 1, stamp.node)),
-        ),
+    fresh_stamp = str(Stamp(stamp.ms, stamp.counter + 1, stamp.node))
+    elsewhere = [
+        dict(title, node_seq=last["node_seq"] + 1, row_id=other, value="Two"),  # the title's stamp, on another task
+        dict(title, node_seq=last["node_seq"] + 2, row_id=other, field="status", value="todo", op_id=fresh_stamp),
     ]
-    answer = httpx.post(push, json={"ops": again}, headers=auth)
+    other_field = [dict(title, node_seq=last["node_seq"] + 1, field="notes", value="Forged")]  # on another field of the task
+    for forged in ([same], elsewhere, other_field):
+        answer = httpx.post(push, json={"ops": forged}, headers=auth)
+        assert (answer.status_code, answer.json()["error"]) == (422, "duplicate_op"), answer.text
+        assert title["op_id"] in answer.json()["message"] and answer.json()["op_id"] == title["op_id"]
+        assert httpx.get(f"{server.url}/v1/me", headers=auth).json()["head"] == before  # nothing of it stored
+
+    # The same operations, each under a stamp of its own, go through.
+    own = [dict(elsewhere[0], op_id=fresh_stamp), dict(elsewhere[1], op_id=str(Stamp(stamp.ms, stamp.counter + 2, stamp.node)))]
+    answer = httpx.post(push, json={"ops": own}, headers=auth)
     assert (answer.status_code, answer.json()["stored"]) == (200, 2), answer.text
     fresh = tmp_path / "fresh.db"
     crewdeck("join", server.url, "--token", token, str(fresh))
     return sorted(t["title"] for t in json.loads(crewdeck("-w", str(fresh), "tasks", "all", "--json")))
 
 
-def test_a_stamp_used_again_is_refused_on_its_field_and_kept_twice_elsewhere_on_a_file(team: Path, tmp_path: Path) -> None:
+def test_a_stamp_used_again_on_any_record_or_field_is_refused_on_a_file(team: Path, tmp_path: Path) -> None:
     token = new_token("ana", "--workspace", str(team))
     server = Server([str(team)]).start()
     try:
@@ -552,9 +551,7 @@ def test_a_stamp_used_again_is_refused_on_its_field_and_kept_twice_elsewhere_on_
     assert crewdeck("-w", str(tmp_path / "fresh.db"), "export", "--json") == crewdeck("-w", str(team), "export", "--json")
 
 
-def test_a_stamp_used_again_is_refused_on_its_field_and_kept_twice_elsewhere_in_postgres(
-    published: tuple[str, Path], tmp_path: Path
-) -> None:
+def test_a_stamp_used_again_on_any_record_or_field_is_refused_in_postgres(published: tuple[str, Path], tmp_path: Path) -> None:
     url, _team = published
     server = Server(["--database", url]).start()
     try:

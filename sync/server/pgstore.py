@@ -64,6 +64,8 @@ SCHEMA = [
     )""",
     # Push idempotency and each node's head: (workspace, node, node_seq).
     "CREATE UNIQUE INDEX IF NOT EXISTS crewdeck_op_node ON crewdeck_op (workspace, node, node_seq)",
+    # Stamps already stored: a pushed operation may not carry one (a stamp names one operation).
+    "CREATE INDEX IF NOT EXISTS crewdeck_op_stamp ON crewdeck_op (workspace, op_id)",
     # The entity a row id belongs to: a push may not name it as another's.
     "CREATE INDEX IF NOT EXISTS crewdeck_op_row ON crewdeck_op (workspace, row_id, entity)",
     # What the rules read, kept up to date in every push transaction:
@@ -534,14 +536,13 @@ class PgStore:
         ).fetchone()
         return None if row is None else (str(row[0]), str(row[1]))
 
-    def _stamps_stored(self, workspace: str, ops: Sequence[Op]) -> set[str]:
-        """Which of these operations' stamps the log holds on the same row and field (by the row index)."""
+    def _stamps_stored(self, workspace: str, ops: Sequence[Op]) -> dict[str, tuple[str, str]]:
+        """Which of these operations' stamps the log holds, on any row and field: ``op_id -> (row_id, field)`` (by ``crewdeck_op_stamp``)."""
         rows = self.conn.execute(
-            "SELECT row_id, field, op_id FROM crewdeck_op WHERE workspace = %s AND row_id = ANY(%s) AND op_id = ANY(%s)",
-            (workspace, list({op.row_id for op in ops}), list({op.op_id for op in ops})),
+            "SELECT op_id, row_id, field FROM crewdeck_op WHERE workspace = %s AND op_id = ANY(%s)",
+            (workspace, list({op.op_id for op in ops})),
         )
-        found = set(rows.fetchall())
-        return {op.op_id for op in ops if (op.row_id, op.field, op.op_id) in found}
+        return {op_id: (row_id, field_name) for op_id, row_id, field_name in rows.fetchall()}
 
     def _stored_entities(self, workspace: str, row_ids: list[str]) -> dict[str, str]:
         rows = self.conn.execute(

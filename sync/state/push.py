@@ -111,6 +111,7 @@ def by_node(ops: Iterable[Op], member: str, server_node: str | None = None) -> d
                 "duplicate_op",
                 f"operation {index} carries the stamp {op.op_id} of an earlier operation in this batch; each operation has a stamp of its own",
                 index=index,
+                op_id=op.op_id,
             )
         stamps.add(op.op_id)
         if op.member != member:
@@ -141,7 +142,7 @@ def plan(
     heads: dict[str, NodeHead],
     already_stored: Callable[[Sequence[Op]], set[str]],
     stored_entities: Callable[[list[str]], dict[str, str]],
-    stamps_stored: Callable[[Sequence[Op]], set[str]],
+    stamps_stored: Callable[[Sequence[Op]], dict[str, tuple[str, str]]],
 ) -> PushPlan:
     """Split a batch into retries and new operations, or refuse it.
 
@@ -150,9 +151,12 @@ def plan(
     store holds; ``stored_entities`` the entity of each given row id the
     store holds (a new operation may not name a record of another entity);
     ``stamps_stored`` which of the given new operations' ``op_id`` the store
-    holds on the same row and field (an operation is that triple: the same
-    again under a new counter would be two operations where every replica
-    keeps one).
+    holds, on whatever row and field: ``op_id -> (row_id, field)`` of the
+    stored one.  A stamp names one operation (a replica stamps each of its
+    own, ``HybridClock.stamps``): one used again, on the same field or on
+    another record, would be a second operation under its name, which
+    refusals, undo and the change log (all by stamp) would take for the
+    first.
     """
     result = PushPlan()
     for node, node_ops in groups.items():
@@ -181,14 +185,16 @@ def plan(
             )
         result.fresh.extend(new)
         result.heads[node] = NodeHead(member, new[-1].node_seq if new else head.node_seq)
-    reused = stamps_stored(result.fresh) if result.fresh else set()
+    reused = stamps_stored(result.fresh) if result.fresh else {}
     if reused:
         op = next(op for op in result.fresh if op.op_id in reused)
+        row_id, field_name = reused[op.op_id]
         raise PushRejected(
             "duplicate_op",
             f"node {op.node}: operation #{op.node_seq} carries the stamp {op.op_id} of an operation already stored on "
-            f"{op.row_id} {op.field}; each operation has a stamp of its own",
+            f"{row_id} {field_name}; each operation has a stamp of its own",
             node=op.node,
+            op_id=op.op_id,
         )
     clash = row_entity_clash(((op.entity, op.row_id) for op in result.fresh), stored_entities)
     if clash:

@@ -9,6 +9,10 @@ result, however the change came (a local write, a pull, a rebuild).  It is
 local, derived state, never replicated, and the same on every replica
 that holds the same results.
 
+Beside each count's sum, ``COUNT_rows`` holds how many records gave that
+count (``reach_rows``: a reach): a sum of 0 from no record that gave it is
+"not reported", not 0 (``reported_sums``).
+
 Counts are kept exactly by adding and subtracting.  The largest reach and
 the last day cannot be subtracted: a change that lowers a record's reach,
 or a record's removal, marks its month ``stale``, and a reader takes
@@ -22,6 +26,28 @@ from crewdeck.sync.state.records import RESULT_COUNTS
 TABLE = "result_month"
 KEY = ("kind", "post", "campaign", "platform", "month")
 _COUNTS = RESULT_COUNTS
+#: Per count, the column of how many records gave it (``reach_rows``: how many gave a reach).
+GIVEN = {name: f"{name}_rows" for name in RESULT_COUNTS}
+
+
+def given_values(prefix: str) -> str:
+    """SQL: for each count, whether the record ``prefix`` gives it (1 or 0), in ``GIVEN``'s order."""
+    return ", ".join(f"{prefix}.{name} IS NOT NULL" for name in GIVEN)
+
+
+def given_added() -> str:
+    """SQL for an upsert's SET: each count's records that gave it, plus the new record's."""
+    return ", ".join(f"{column} = {column} + excluded.{column}" for column in GIVEN.values())
+
+
+def given_columns() -> str:
+    """SQL for a CREATE TABLE: the ``GIVEN`` columns."""
+    return ", ".join(f"{column} INTEGER NOT NULL DEFAULT 0" for column in GIVEN.values())
+
+
+def reported_sums(alias: str) -> str:
+    """SQL: each count summed over a roll-up's rows, ``NULL`` where no record gave it (as ``sum`` over the records reads)."""
+    return ", ".join(f"CASE WHEN sum({alias}.{GIVEN[name]}) > 0 THEN sum({alias}.{name}) END" for name in RESULT_COUNTS)
 
 
 def _key(prefix: str) -> tuple[str, ...]:
@@ -38,31 +64,28 @@ def _key(prefix: str) -> tuple[str, ...]:
 def _row(prefix: str) -> str:
     """The values a record adds to its month."""
     counts = ", ".join(f"coalesce({prefix}.{n}, 0)" for n in _COUNTS)
-    return f"{', '.join(_key(prefix))}, {counts}, {prefix}.reach, {prefix}.reach IS NOT NULL, {prefix}.day, 1"
+    return f"{', '.join(_key(prefix))}, {counts}, {prefix}.reach, {given_values(prefix)}, {prefix}.day, 1"
 
 
 def _counted(prefix: str) -> str:
     return f"{prefix}.kind IN ('post', 'campaign') AND {prefix}.day IS NOT NULL"
 
 
-_COLUMNS = f"{', '.join(KEY)}, {', '.join(_COUNTS)}, reach_max, reach_rows, last_day, rows"
+_COLUMNS = f"{', '.join(KEY)}, {', '.join(_COUNTS)}, reach_max, {', '.join(GIVEN.values())}, last_day, rows"
 #: ``{values}`` and ``{when}``: a SELECT with a WHERE, so that SQLite reads the ON CONFLICT as the upsert's.
 _ADD = (
     f"INSERT INTO {TABLE} ({_COLUMNS}) SELECT {{values}} WHERE {{when}} ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET "
     + ", ".join(f"{n} = {n} + excluded.{n}" for n in _COUNTS)
     + ", reach_max = CASE WHEN excluded.reach_max IS NULL THEN reach_max WHEN reach_max IS NULL THEN excluded.reach_max "
     "ELSE max(reach_max, excluded.reach_max) END, "
-    "reach_rows = reach_rows + excluded.reach_rows, last_day = max(last_day, excluded.last_day), rows = rows + 1"
+    f"{given_added()}, last_day = max(last_day, excluded.last_day), rows = rows + 1"
 )
 
 
 def _subtract(prefix: str, stale: str) -> str:
     where = " AND ".join(f"{k} = {v}" for k, v in zip(KEY, _key(prefix)))
-    sets = ", ".join(f"{n} = {n} - coalesce({prefix}.{n}, 0)" for n in _COUNTS)
-    return (
-        f"UPDATE {TABLE} SET {sets}, reach_rows = reach_rows - ({prefix}.reach IS NOT NULL), rows = rows - 1, "
-        f"stale = stale OR ({stale}) WHERE {where}"
-    )
+    sets = ", ".join(f"{n} = {n} - coalesce({prefix}.{n}, 0), {GIVEN[n]} = {GIVEN[n]} - ({prefix}.{n} IS NOT NULL)" for n in _COUNTS)
+    return f"UPDATE {TABLE} SET {sets}, rows = rows - 1, stale = stale OR ({stale}) WHERE {where}"
 
 
 #: When an update leaves the month's largest reach or last day unknown: a lower reach, or a record that moved.
@@ -74,7 +97,7 @@ STATEMENTS = (
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
         kind TEXT NOT NULL, post TEXT NOT NULL, campaign TEXT NOT NULL, platform TEXT NOT NULL, month TEXT NOT NULL,
         {", ".join(f"{n} INTEGER NOT NULL DEFAULT 0" for n in _COUNTS)},
-        reach_max INTEGER, reach_rows INTEGER NOT NULL DEFAULT 0, last_day TEXT NOT NULL DEFAULT '',
+        reach_max INTEGER, {given_columns()}, last_day TEXT NOT NULL DEFAULT '',
         rows INTEGER NOT NULL DEFAULT 0, stale INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY ({", ".join(KEY)})
     ) WITHOUT ROWID""",
@@ -96,6 +119,7 @@ STATEMENTS = (
 #: Fills the table from the daily records a workspace already holds.
 FILL = (
     f"INSERT INTO {TABLE} ({_COLUMNS}) SELECT kind, coalesce(post, ''), coalesce(campaign, ''), coalesce(platform, ''), "
-    f"substr(day, 1, 7), {', '.join(f'coalesce(sum({n}), 0)' for n in _COUNTS)}, max(reach), count(reach), max(day), count(*) "
+    f"substr(day, 1, 7), {', '.join(f'coalesce(sum({n}), 0)' for n in _COUNTS)}, max(reach), "
+    f"{', '.join(f'count({n})' for n in _COUNTS)}, max(day), count(*) "
     f"FROM result WHERE kind IN ('post', 'campaign') AND day IS NOT NULL GROUP BY 1, 2, 3, 4, 5"
 )

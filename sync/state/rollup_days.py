@@ -5,7 +5,8 @@ day); the screen shows them per campaign, for the period, the period
 before and the last 30 days.  ``result_day`` holds, per campaign, platform
 and day, the sums of every count, the number of records with a reach and
 the largest daily reach: a campaign-day is a few rows however many posts
-it has.  A post's record counts where its task is (the task's campaign and
+it has.  As in ``rollup``, ``COUNT_rows`` counts the records that gave each
+count (a sum of 0 from none is "not reported").  A post's record counts where its task is (the task's campaign and
 lowercased platform, as ``report`` places it); a campaign record where it
 says.  Records of posts with no campaign (or no task yet) count nowhere.
 
@@ -24,16 +25,17 @@ records again (``report`` does).
 from __future__ import annotations
 
 from crewdeck.sync.state.records import RESULT_COUNTS
+from crewdeck.sync.state.rollup import GIVEN, given_added, given_columns, given_values
 
 TABLE = "result_day"
 KEY = ("day", "campaign", "platform")
 _COUNTS = RESULT_COUNTS
-_COLUMNS = f"{', '.join(KEY)}, {', '.join(_COUNTS)}, reach_max, reach_rows, rows"
+_COLUMNS = f"{', '.join(KEY)}, {', '.join(_COUNTS)}, reach_max, {', '.join(GIVEN.values())}, rows"
 _ADDED = (
     f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET "
     + ", ".join(f"{n} = {n} + excluded.{n}" for n in _COUNTS)
     + ", reach_max = CASE WHEN excluded.reach_max IS NULL THEN reach_max WHEN reach_max IS NULL THEN excluded.reach_max "
-    "ELSE max(reach_max, excluded.reach_max) END, reach_rows = reach_rows + excluded.reach_rows, rows = rows + excluded.rows"
+    f"ELSE max(reach_max, excluded.reach_max) END, {given_added()}, rows = rows + excluded.rows"
 )
 
 
@@ -59,16 +61,16 @@ def _add_record(prefix: str) -> str:
     counts = ", ".join(f"coalesce({prefix}.{n}, 0)" for n in _COUNTS)
     return (
         f"INSERT INTO {TABLE} ({_COLUMNS}) SELECT {prefix}.day, placed.campaign, placed.platform, {counts}, "
-        f"{prefix}.reach, {prefix}.reach IS NOT NULL, 1 "
+        f"{prefix}.reach, {given_values(prefix)}, 1 "
         f"FROM (SELECT {_campaign(prefix)} AS campaign, {_platform(prefix)} AS platform) AS placed "
         f"WHERE placed.campaign IS NOT NULL AND {_counted(prefix)} {_ADDED}"
     )
 
 
 def _subtract_record(prefix: str, stale: str) -> str:
-    sets = ", ".join(f"{n} = {n} - coalesce({prefix}.{n}, 0)" for n in _COUNTS)
+    sets = ", ".join(f"{n} = {n} - coalesce({prefix}.{n}, 0), {GIVEN[n]} = {GIVEN[n]} - ({prefix}.{n} IS NOT NULL)" for n in _COUNTS)
     return (
-        f"UPDATE {TABLE} SET {sets}, reach_rows = reach_rows - ({prefix}.reach IS NOT NULL), rows = rows - 1, "
+        f"UPDATE {TABLE} SET {sets}, rows = rows - 1, "
         f"stale = stale OR ({prefix}.reach IS NOT NULL AND {prefix}.reach >= reach_max AND ({stale})) "
         f"WHERE day = {prefix}.day AND campaign = {_campaign(prefix)} AND platform = {_platform(prefix)} AND {_counted(prefix)}"
     )
@@ -82,24 +84,26 @@ TRIGGER_INDEXES = frozenset({"result_by_post"})
 def _post_days(task: str) -> str:
     """A post's records summed per day: the rows a task's arrival, move or removal adds or takes away."""
     sums = ", ".join(f"coalesce(sum(r.{n}), 0) AS d_{n}" for n in _COUNTS)
+    given = ", ".join(f"count(r.{n}) AS d_{GIVEN[n]}" for n in _COUNTS)
     return (
-        f"SELECT r.day AS d_day, {sums}, max(r.reach) AS d_reach_max, count(r.reach) AS d_reach_rows, count(*) AS d_rows "
+        f"SELECT r.day AS d_day, {sums}, max(r.reach) AS d_reach_max, {given}, count(*) AS d_rows "
         f"FROM result r WHERE r.post = {task}.id AND r.kind = 'post' AND r.day IS NOT NULL GROUP BY r.day"
     )
 
 
 def _add_post(task: str) -> str:
     values = ", ".join(f"d_{n}" for n in _COUNTS)
+    given = ", ".join(f"d_{column}" for column in GIVEN.values())
     return (
         f"INSERT INTO {TABLE} ({_COLUMNS}) SELECT d_day, {task}.campaign, coalesce(lower({task}.platform), ''), {values}, "
-        f"d_reach_max, d_reach_rows, d_rows FROM ({_post_days(task)}) WHERE {task}.campaign IS NOT NULL {_ADDED}"
+        f"d_reach_max, {given}, d_rows FROM ({_post_days(task)}) WHERE {task}.campaign IS NOT NULL {_ADDED}"
     )
 
 
 def _subtract_post(task: str) -> str:
-    sets = ", ".join(f"{n} = {n} - d_{n}" for n in _COUNTS)
+    sets = ", ".join(f"{n} = {n} - d_{n}, {GIVEN[n]} = {GIVEN[n]} - d_{GIVEN[n]}" for n in _COUNTS)
     return (
-        f"UPDATE {TABLE} SET {sets}, reach_rows = reach_rows - d_reach_rows, rows = rows - d_rows, "
+        f"UPDATE {TABLE} SET {sets}, rows = rows - d_rows, "
         f"stale = stale OR (d_reach_max IS NOT NULL AND d_reach_max >= reach_max) FROM ({_post_days(task)}) "
         f"WHERE day = d_day AND campaign = {task}.campaign AND platform = coalesce(lower({task}.platform), '')"
     )
@@ -115,7 +119,7 @@ STATEMENTS = (
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
         day TEXT NOT NULL, campaign TEXT NOT NULL, platform TEXT NOT NULL,
         {", ".join(f"{n} INTEGER NOT NULL DEFAULT 0" for n in _COUNTS)},
-        reach_max INTEGER, reach_rows INTEGER NOT NULL DEFAULT 0,
+        reach_max INTEGER, {given_columns()},
         rows INTEGER NOT NULL DEFAULT 0, stale INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY ({", ".join(KEY)})
     ) WITHOUT ROWID""",
@@ -148,7 +152,7 @@ FILL = (
     f"INSERT INTO {TABLE} ({_COLUMNS}) SELECT r.day, "
     "CASE WHEN r.kind = 'post' THEN t.campaign ELSE nullif(r.campaign, '') END AS placed, "
     "coalesce(CASE WHEN r.kind = 'post' THEN lower(t.platform) ELSE nullif(r.platform, '') END, ''), "
-    f"{', '.join(f'coalesce(sum(r.{n}), 0)' for n in _COUNTS)}, max(r.reach), count(r.reach), count(*) "
+    f"{', '.join(f'coalesce(sum(r.{n}), 0)' for n in _COUNTS)}, max(r.reach), {', '.join(f'count(r.{n})' for n in _COUNTS)}, count(*) "
     "FROM result r LEFT JOIN task t ON r.kind = 'post' AND t.id = r.post "
     "WHERE r.kind IN ('post', 'campaign') AND r.day IS NOT NULL AND placed IS NOT NULL GROUP BY 1, 2, 3"
 )

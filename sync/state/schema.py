@@ -284,6 +284,20 @@ def _waiting_index(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS task_waiting ON task(deleted, status, depends_on) WHERE depends_on != '[]'")
 
 
+def _reported_counts(db: sqlite_utils.Database) -> None:
+    # The roll-ups count, per count, the records that gave it (``rollup.GIVEN``): a metric a platform
+    # never reports reads "not reported", not 0.  Both are derived state: made again from the records.
+    for trigger in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('result', 'task')").fetchall():
+        if trigger[0].startswith((rollup.TABLE, rollup_days.TABLE)):
+            db.execute(f'DROP TRIGGER "{trigger[0]}"')
+    for table in (rollup.TABLE, rollup_days.TABLE):
+        db.execute(f"DROP TABLE IF EXISTS {table}")
+    for statement in (*rollup.STATEMENTS, *rollup_days.STATEMENTS):
+        db.execute(statement)
+    db.execute(rollup.FILL)
+    db.execute(rollup_days.FILL)
+
+
 #: Set by migration 8 until ``Store`` has written the members' access.
 ACCESS_PENDING = "rules.access_pending"
 
@@ -303,6 +317,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("posts: content and state on tasks, post approvals, crises", _create_posts),
     ("results summed per campaign, platform and day (the Results screen's periods)", _result_days),
     ("an index of the tasks that wait for others (the urgency's blocking term)", _waiting_index),
+    ("results' roll-ups count the records that gave each count (a metric never reported is not 0)", _reported_counts),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

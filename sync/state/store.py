@@ -48,6 +48,10 @@ Progress = Callable[[int, int], None]
 _INTO_OPS = f"INTO ops({OP_COLUMNS}) VALUES ({', '.join('?' * len(Op._fields))})"
 #: The same, with ``seq`` given (after refused operations left the top of the log).
 _INTO_OPS_AT = f"INTO ops(seq, {OP_COLUMNS}) VALUES ({', '.join('?' * (len(Op._fields) + 1))})"
+#: A served file's index of the log by stamp: a pushed operation may not carry a stamp already stored (``push.plan``).
+STAMP_INDEX = "CREATE INDEX IF NOT EXISTS ops_by_stamp ON ops(op_id)"
+#: Stamps looked up in one query (under SQLite's limit of bound values).
+_STAMPS_PER_QUERY = 500
 #: What identifies an operation, as the log's unique index has it: ``(op_id, row_id, field)``.
 OpKey = tuple[str, str, str]
 
@@ -756,6 +760,8 @@ class Store:
         groups = by_node(ops, member, server_node=self.node)
         self._check_clock(_by_identity(ops))
         with self._transaction():
+            # Only a served file looks operations up by stamp: its first push after an upgrade builds the index.
+            self.conn.execute(STAMP_INDEX)
             heads = {}
             for node in groups:
                 row = self.conn.execute("SELECT member, node_seq FROM sync_node WHERE node = ?", (node,)).fetchone()
@@ -912,15 +918,16 @@ class Store:
                 found.add(op.op_id)
         return found
 
-    def _stamps_stored(self, ops: Sequence[Op]) -> set[str]:
-        """Which of these new operations' stamps the log holds on the same row and field (by its unique index)."""
-        return {
-            op.op_id
-            for op in ops
-            if self.conn.execute(
-                "SELECT 1 FROM ops WHERE row_id = ? AND field = ? AND op_id = ?", (op.row_id, op.field, op.op_id)
-            ).fetchone()
-        }
+    def _stamps_stored(self, ops: Sequence[Op]) -> dict[str, tuple[str, str]]:
+        """Which of these new operations' stamps the log holds, on any row and field: ``op_id -> (row_id, field)`` (by ``STAMP_INDEX``)."""
+        stamps = sorted({op.op_id for op in ops})
+        found: dict[str, tuple[str, str]] = {}
+        for start in range(0, len(stamps), _STAMPS_PER_QUERY):
+            chunk = stamps[start : start + _STAMPS_PER_QUERY]
+            query = f"SELECT op_id, row_id, field FROM ops WHERE op_id IN ({', '.join('?' * len(chunk))})"
+            for op_id, row_id, field_name in self.conn.execute(query, chunk):
+                found[op_id] = (row_id, field_name)
+        return found
 
     def stored_entities(self, row_ids: list[str]) -> dict[str, str]:
         """The entity of each of these row ids that this file holds.

@@ -17,7 +17,7 @@ from crewdeck.tui.cli.common import Context, open_input, print_json, table
 from crewdeck.tui.ledger.csvfiles import Rejected
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.results import imports, keys, report, review
-from crewdeck.tui.results.kpis import KPIS, Totals, shown
+from crewdeck.tui.results.kpis import KPIS, MISSING, NOT_REPORTED, Totals, shown
 from crewdeck.tui.time.when import DateError, parse_day, utc_iso
 from crewdeck.tui.workspace.errors import UserError
 
@@ -164,7 +164,24 @@ def cmd_report(ctx: Context) -> int:
     sys.stdout.write(table(rows, headers) + "\n")
     if any(g.totals.reach_is_bound for g in built.groups):
         print("≥ reach: the largest daily reach (reach does not add up over days); * a rate by that reach", file=sys.stderr)
+    unreported = _unreported(built)
+    if unreported:
+        print(f"—: not reported ({', '.join(unreported)}), or nothing to divide by", file=sys.stderr)
     return 0
+
+
+def _unreported(built: report.ResultsReport) -> list[str]:
+    """What the "—" KPIs divide that no record gave (in the order the KPIs name them), for the footnote."""
+    found: dict[str, None] = {}
+    for g in built.groups:
+        result = report.campaign_targets_result(built, g.campaign)
+        for value in g.kpis.values():
+            if value.note == NOT_REPORTED:
+                for name in (value.kpi.numerator, value.kpi.denominator):
+                    words = g.totals.unreported(name, result)
+                    if words:
+                        found[words] = None
+    return list(found)
 
 
 def _rows(built: report.ResultsReport, plain: bool) -> tuple[list[str], list[list[str]]]:
@@ -178,6 +195,8 @@ def _rows(built: report.ResultsReport, plain: bool) -> tuple[list[str], list[lis
         cells = [f"+{built.campaign_slug(g.campaign)}", *([key or f"(no {by})"] if by != "campaign" else [])]
 
         def count(name: str, t: Totals = t) -> str:
+            if name not in t.counts:
+                return MISSING  # no record gave it: not reported, not 0
             return str(t.count(name)) if plain else f"{t.count(name):,}"
 
         cells += [report.spend_text(t, built.currency), count("impressions"), report.reach_text(t, plain)]

@@ -5,7 +5,9 @@ spend linked to it), computed exactly and rounded once, half to even, to
 its display precision (the README's table lists the same definitions):
 money per result to the report currency's minor unit, percentages to two
 decimals, ROAS to two decimals.  A zero (or unknown) denominator gives no
-value, shown "—", never 0 or an error.
+value, shown "—", never 0 or an error.  So does a count no record of the
+group gave (a Meta export has no engagements column) and a conversion
+value never given: "not reported", unlike a count given as 0, which counts.
 
 Reach does not add up: the same person is reached on several days and by
 several posts.  A group of more than one daily record shows the largest
@@ -20,6 +22,8 @@ from decimal import Decimal
 from crewdeck.sync.state.money import exponent
 
 MISSING = "—"
+#: A ``Value``'s note when a count (or the conversion value) it divides was never given for the group.
+NOT_REPORTED = "not reported"
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ def divide_rounded(numerator: Decimal, denominator: Decimal, places: int) -> Dec
 class Totals:
     """The sums a group's KPIs are made of.  ``spend`` and ``value`` are in the report currency, exact."""
 
+    #: The counts some record of the group gave (a count no record gave is absent: not reported).
     counts: dict[str, int] = field(default_factory=dict)
     #: The largest daily reach of one record, and how many records gave a reach.
     reach_max: int | None = None
@@ -86,6 +91,8 @@ class Totals:
     spend_missing: dict[str, int] = field(default_factory=dict)
     value: Decimal = Decimal(0)
     value_missing: dict[str, int] = field(default_factory=dict)
+    #: Some record of the group gave a conversion value.
+    value_given: bool = False
 
     def count(self, name: str) -> int:
         return self.counts.get(name, 0)
@@ -96,18 +103,28 @@ class Totals:
         return self.reach_records > 1
 
     def operand(self, name: str, result: str) -> Decimal | None:
-        """A numerator or denominator; ``None`` when it is unknown (a rate missing, no follower count)."""
+        """A numerator or denominator; ``None`` when it is unknown (a rate missing, not reported)."""
         if name == "spend":
             return None if self.spend_missing else self.spend
         if name == "value":
-            return None if self.value_missing else self.value
+            return None if self.value_missing or not self.value_given else self.value
         if name == "reach":
             return None if self.reach_max is None else Decimal(self.reach_max)
         if name == "followers":
             return None if self.followers is None else Decimal(self.followers)
-        if name == "result":
-            return Decimal(self.count(result))
-        return Decimal(self.count(name))
+        counted = result if name == "result" else name
+        return Decimal(self.counts[counted]) if counted in self.counts else None
+
+    def unreported(self, name: str, result: str) -> str | None:
+        """What the operand ``name`` is, in words, when no record of the group gave it; ``None`` when given (spend: the ledger's, always)."""
+        if name == "value":
+            return None if self.value_given else "conversion value"
+        if name == "reach":
+            return None if self.reach_max is not None else "reach"
+        if name == "followers":
+            return None if self.followers is not None else "followers"
+        counted = result if name == "result" else name
+        return None if name == "spend" or counted in self.counts else counted.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -116,7 +133,8 @@ class Value:
 
     kpi: Kpi
     value: Decimal | None
-    #: "rate missing" when spend or value could not be converted; "by largest daily reach" for rates by reach over several records.
+    #: "rate missing" when spend or value could not be converted; "not reported" when a count (or the value) it divides
+    #: was never given; "by largest daily reach" for rates by reach over several records.
     note: str = ""
 
 
@@ -124,8 +142,10 @@ def compute(kpi: Kpi, totals: Totals, currency: str, result: str = "conversions"
     """One KPI of a group, in ``currency`` for money."""
     numerator = totals.operand(kpi.numerator, result)
     denominator = totals.operand(kpi.denominator, result)
-    missing = (kpi.numerator in ("spend", "value") and numerator is None) or (kpi.denominator == "spend" and denominator is None)
-    note = "rate missing" if missing else ""
+    missing = (kpi.numerator == "spend" and numerator is None) or (kpi.denominator == "spend" and denominator is None)
+    missing = missing or (kpi.numerator == "value" and bool(totals.value_missing))
+    unreported = totals.unreported(kpi.numerator, result) or totals.unreported(kpi.denominator, result)
+    note = "rate missing" if missing else NOT_REPORTED if unreported else ""
     if kpi.denominator == "reach" and totals.reach_is_bound:
         note = note or "by largest daily reach"
     if numerator is None or denominator is None:

@@ -122,6 +122,7 @@ def build(
         day: str = row[4]
         amount: int = row[5]
         totals = group(camp, key).totals
+        totals.value_given = True
         found = rates.in_force(value_currency, day)
         if found is None:
             totals.value_missing[value_currency] = totals.value_missing.get(value_currency, 0) + amount
@@ -146,6 +147,8 @@ def _result_sums(
     conn: sqlite3.Connection, by: str, bounds: tuple[dt.date, dt.date] | None, campaign: str | None, post: str | None
 ) -> Iterator[tuple[Any, ...]]:
     """``(campaign, platform, key, sums..., largest reach, records with a reach, last day)``, a few rows per group.
+
+    A sum is ``NULL`` where no record gave that count (not reported), as ``sum`` over the records reads.
 
     Per campaign, platform or day, from ``result_day`` (kept by triggers,
     see ``rollup_days``); per post, whole months come from
@@ -177,7 +180,7 @@ def _result_sums(
     if post is not None:
         where.append("m.post = :post")
         params["post"] = post
-    sums = ", ".join(f"sum(m.{name})" for name in RESULT_COUNTS)
+    sums = rollup.reported_sums("m")
     # The months summed and placed in SQL: a row per group, whatever the number of keys and months.
     sql = (
         f"SELECT {_placed('m', by)}, {sums}, max(m.reach_max), sum(m.reach_rows), max(m.last_day) "
@@ -203,7 +206,7 @@ def _campaign_day_sums(
         where.append("d.campaign = :campaign")
         params["campaign"] = campaign
     key = {"campaign": "''", "platform": "d.platform", "day": "d.day"}[by]
-    sums = ", ".join(f"sum(d.{name})" for name in RESULT_COUNTS)
+    sums = rollup.reported_sums("d")
     sql = (
         f"SELECT d.campaign, nullif(d.platform, ''), {key}, {sums}, max(d.reach_max), sum(d.reach_rows), max(d.day) "
         f"FROM {rollup_days.TABLE} d WHERE {' AND '.join(where)} AND d.stale = 0 GROUP BY 1, 2, 3"
@@ -384,7 +387,8 @@ def as_json(report: ResultsReport) -> dict[str, Any]:
             {
                 **row,
                 # Reach does not add up over days or rows: it is "reach" below (the largest daily reach), never a sum.
-                "counts": {name: t.count(name) for name in RESULT_COUNTS if name != "reach"},
+                # null: no record gave it (not reported), unlike 0.
+                "counts": {name: t.counts.get(name) for name in RESULT_COUNTS if name != "reach"},
                 "reach": {"value": t.reach_max, "at_least": t.reach_is_bound},
                 "followers": t.followers,
                 "spend": None if t.spend_missing else {"amount": str(_money(t.spend, report.currency)), "currency": report.currency},

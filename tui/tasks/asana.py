@@ -9,6 +9,9 @@ e-mail's local part against handles; unmatched ones listed), Tags (comma
 separated), Projects (the first one is the campaign, made when missing),
 Parent task (a "subtask of:" line) and the custom field Priority
 (High / Medium / Low).
+
+A task's ``home`` is its project: a file's homes are what it is an export
+of (``lastimport``: which earlier imports' tasks it may list as gone).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from crewdeck.tui.tasks.foreign import Item, People, day, match_person, read_csv
+from crewdeck.tui.workspace.workspace import slug
 
 REQUIRED = ("Task ID", "Name")
 PRIORITY = {"high": "high", "medium": "med", "low": "low", "": None}
@@ -35,6 +39,11 @@ def items(
             yield _item(row, task_id, where, ws_people, people, unmatched)
         except ValueError as exc:
             problems.append(f"{where}: {exc}")
+
+
+def home(item: Item) -> str:
+    """Where in Asana the task lives: its (first) project's slug, ``""`` for none."""
+    return slug(item.project or "")
 
 
 def _item(row: dict[str, str], task_id: str, where: str, ws_people: dict[str, str], people: People, unmatched: set[str]) -> Item:

@@ -4,8 +4,9 @@ The records are merged like every import (``crewdeck.tui.workspace.merging``),
 read and written a batch at a time in one transaction (``merge_stream``);
 on top of that, a newer export of the same source changes only the fields
 nobody changed here since its last import (``lastimport``), and the tasks an
-earlier import of the source wrote that the file no longer holds are left
-alone and listed.
+earlier import of what the file is a newer export of (the same board; for a
+CSV, an import whose projects the file holds too) wrote that the file no
+longer holds are left alone and listed.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class Planned:
     merge: Merge
     #: ``lastimport`` key: which earlier imports count as this source's.
     key: str
-    #: Tasks earlier imports of the source wrote that the file no longer holds ("id title").
+    #: Tasks earlier imports of what the file is a newer export of wrote that it no longer holds ("id title").
     missing: list[str] = field(default_factory=list)
 
     def summary(self, dry_run: bool) -> list[str]:
@@ -80,6 +81,8 @@ def run(
     name = _named(path)  # what problems and the import's notes call the file
     problems: list[str] = []
     notes: list[str] = []
+    #: Where in the source the file's records live (``None``: a Trello board, named by the key).
+    homes: set[str] | None = None
     with ExitStack() as closing:
         if fmt == "trello":
             first, again = closing.enter_context(_twice(path))
@@ -102,10 +105,11 @@ def run(
                 people.add(m.handle, m.handle, m.name)
             ws_people = {m.name.casefold(): m.handle for m in ws.members()}
             ws_people.update({m.handle: m.handle for m in ws.members()})
-            reader = asana.items if fmt == "asana" else linear.items
+            module = asana if fmt == "asana" else linear
             key = fmt
             stream = closing.enter_context(_text(path))
-            items = reader(stream, name, ws_people, people, unmatched, problems)
+            homes = set()
+            items = _homed(module.items(stream, name, ws_people, people, unmatched, problems), module.home, homes)
             built = build(
                 items, people, ws, me, name=name, kind=f"{fmt}-{NOUN[fmt]}", statuses=statuses, default_tz=default_tz, problems=problems
             )
@@ -113,7 +117,14 @@ def run(
         built.source.edited_here = guard.edited_here
         try:
             merge = merge_stream(
-                ws, me, built.source, built.batches, problems, default_tz=default_tz, write=not dry_run, remember=remember(ws.conn, key)
+                ws,
+                me,
+                built.source,
+                built.batches,
+                problems,
+                default_tz=default_tz,
+                write=not dry_run,
+                remember=remember(ws.conn, key, homes),
             )
         except (NotUtf8, UnicodeDecodeError):
             raise ImportProblems([f"{name}: not UTF-8 text"]) from None
@@ -124,7 +135,7 @@ def run(
     elif unmatched:
         notes.append(f"left unassigned (no such member): {', '.join(sorted(unmatched))}")
     merge.notes.extend(notes)
-    return Planned(built, merge, key, _missing(ws, guard, built.ids))
+    return Planned(built, merge, key, _missing(ws, guard, built.ids, homes))
 
 
 def _named(path: str) -> str:
@@ -193,8 +204,15 @@ def _counted(items: Iterator[Item], total: int, on_progress: Callable[[int, int]
         yield item
 
 
-def _missing(ws: Workspace, guard: Guard, ids: set[str]) -> list[str]:
-    earlier = guard.written("task") - ids
+def _homed(items: Iterator[Item], home: Callable[[Item], str], homes: set[str]) -> Iterator[Item]:
+    """The items, each one's home added to ``homes`` as it is read."""
+    for item in items:
+        homes.add(home(item))
+        yield item
+
+
+def _missing(ws: Workspace, guard: Guard, ids: set[str], homes: set[str] | None) -> list[str]:
+    earlier = guard.written("task", homes) - ids
     if not earlier:
         return []
     found = []

@@ -10,6 +10,10 @@ separated), Created, Completed, Canceled, Due Date.
 
 Linear writes a ``'`` before text that starts with ``+ - = @`` (so that a
 spreadsheet does not read it as a formula); it is taken off again.
+
+An issue's ``home`` is its team (the ID's prefix, ``ENG`` of ``ENG-12``)
+and project: a file's homes are what it is an export of (``lastimport``:
+which earlier imports' issues it may list as gone).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from crewdeck.tui.tasks.foreign import Item, People, day, instant, match_person, read_csv
+from crewdeck.tui.workspace.workspace import slug
 
 REQUIRED = ("ID", "Title")
 PRIORITY = {"no priority": "none", "": "none", "urgent": "high", "high": "high", "medium": "med", "low": "low"}
@@ -42,6 +47,11 @@ def items(
             yield _item(row, issue, where, ws_people, people, unmatched)
         except ValueError as exc:
             problems.append(f"{where}: {exc}")
+
+
+def home(item: Item) -> str:
+    """Where in Linear the issue lives: ``TEAM/project-slug`` (``TEAM/`` for none)."""
+    return f"{item.source_id.rpartition('-')[0]}/{slug(item.project or '')}"
 
 
 def _item(row: dict[str, str], issue: str, where: str, ws_people: dict[str, str], people: People, unmatched: set[str]) -> Item:

@@ -15,6 +15,17 @@ changed it here since, and a newer export may change it.  Otherwise a
 member changed it after (or without) an import, and the local edit wins:
 the field is kept and listed.  A field never set takes the export's value.
 
+A run also remembers the file's scope when the source has one
+(``remember(..., scope=...)``): the places in the source its records live,
+an Asana project, a Linear team's project.  Tasks an earlier run wrote that
+a file no longer holds are "missing" (listed, never deleted) only when that
+run's scope lies within the file's: the file is a newer export of what that
+run imported, so what it lacks is gone from the source.  Another project's
+file then lists none of the first project's tasks.  A CSV run remembered
+before scopes were (three elements) covers an unknown scope: it never lists
+a task as missing (a listing is only a notice; a wrong one would be worse).
+A source without scopes (a Trello board: its key names it) counts every run.
+
 Nothing here is copied into the records themselves, so an export of the
 workspace is the same with or without imports.  The memory is local to
 the file: a replica that did not run the import has no run of that source,
@@ -26,29 +37,50 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Collection, Sequence
+from typing import Any, NamedTuple
 
 PREFIX = "import.runs."
 
-Run = tuple[str, str, str]
+
+class Run(NamedTuple):
+    """One import's write: its node's stamps from ``first`` to ``last``; ``scope``: where in the source its records live."""
+
+    node: str
+    first: str
+    last: str
+    #: ``None``: the whole source (a Trello board's key names it), or a run remembered before scopes were.
+    scope: frozenset[str] | None = None
 
 
 def runs(conn: sqlite3.Connection, source_key: str) -> list[Run]:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (PREFIX + source_key,)).fetchone()
     if row is None:
         return []
-    return [(str(node), str(first), str(last)) for node, first, last in json.loads(row[0])]
+    return [_run(*stored) for stored in json.loads(row[0])]
 
 
-def remember(conn: sqlite3.Connection, source_key: str) -> Callable[[Sequence[tuple[Any, ...]]], dict[str, str]]:
-    """For ``Store.commit_local(remember=...)``: the meta setting that adds the committed run to the source's runs."""
+def _run(node: str, first: str, last: str, scope: list[str] | None = None) -> Run:
+    return Run(str(node), str(first), str(last), None if scope is None else frozenset(scope))
+
+
+def _stored(run: Run) -> list[Any]:
+    return [run.node, run.first, run.last] if run.scope is None else [run.node, run.first, run.last, sorted(run.scope)]
+
+
+def remember(
+    conn: sqlite3.Connection, source_key: str, scope: Collection[str] | None = None
+) -> Callable[[Sequence[tuple[Any, ...]]], dict[str, str]]:
+    """For ``Store.commit_local(remember=...)``: the meta setting that adds the committed run to the source's runs.
+
+    ``scope``: the file's places in the source, read when the run is remembered (a set filled as the file is read).
+    """
 
     def setting(rows: Sequence[tuple[Any, ...]]) -> dict[str, str]:
         # Store rows start (stamp, node, node seq, ...), in stamp order.  The runs before are read
         # now, inside the write: another import of the source may have finished since the call.
-        run = (str(rows[0][1]), str(rows[0][0]), str(rows[-1][0]))
-        return {PREFIX + source_key: json.dumps([*runs(conn, source_key), run])}
+        run = Run(str(rows[0][1]), str(rows[0][0]), str(rows[-1][0]), None if scope is None else frozenset(scope))
+        return {PREFIX + source_key: json.dumps([*map(_stored, runs(conn, source_key)), _stored(run)])}
 
     return setting
 
@@ -69,7 +101,7 @@ class Guard:
         return self._runs
 
     def _ours(self, node: str, stamp: str) -> bool:
-        return any(node == run_node and first <= stamp <= last for run_node, first, last in self.runs)
+        return any(node == run.node and run.first <= stamp <= run.last for run in self.runs)
 
     def edited_here(self, row_id: str, fields: Sequence[str]) -> list[str]:
         """Of ``fields``, those whose value was last written by someone other than an import of the source."""
@@ -82,12 +114,18 @@ class Guard:
                 latest[name] = (node, stamp)
         return [name for name in fields if name in latest and not self._ours(*latest[name])]
 
-    def written(self, entity: str) -> set[str]:
-        """Ids of the ``entity`` records the source's imports wrote (a scan of the log: once per import)."""
+    def written(self, entity: str, within: Collection[str] | None = None) -> set[str]:
+        """Ids of the ``entity`` records the source's imports wrote (a scan of the log: once per import).
+
+        ``within``: a file's scope; only the runs whose scope lies within it count (what the file is a newer export of).
+        """
         found: set[str] = set()
-        for node, first, last in self.runs:
+        for run in self.runs:
+            if within is not None and (run.scope is None or not run.scope <= set(within)):
+                continue
             rows = self.conn.execute(
-                "SELECT DISTINCT row_id FROM ops WHERE node = ? AND op_id BETWEEN ? AND ? AND entity = ?", (node, first, last, entity)
+                "SELECT DISTINCT row_id FROM ops WHERE node = ? AND op_id BETWEEN ? AND ? AND entity = ?",
+                (run.node, run.first, run.last, entity),
             )
             found.update(row[0] for row in rows)
         return found
