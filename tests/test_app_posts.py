@@ -100,6 +100,26 @@ async def test_approvals_lists_what_needs_me_first_oldest_slot_first_and_approve
     assert verdicts == [("approve", member(team, "mia"))]
 
 
+async def test_the_approvals_view_at_80x24_gives_why_the_room_left_and_says_it_whole_under_the_list(team: Path) -> None:
+    """At 80 columns WHY was 18 cells ("needs you: step 1…") and its end was nowhere on the screen."""
+    app = make_app(team, "mia")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        table = screen.table
+        widths = table.widths(table.scrollable_content_region.width)
+        titles = [column.title for column in table.columns]
+        shown = {title: width for title, width in zip(titles, widths) if width}
+        assert max(shown, key=lambda title: shown[title]) == "WHY" and shown["WHY"] >= 28, shown
+        first = table.render_line(1).text
+        assert first.startswith("Sat 11-28 17:30 PST ") and "Spring post 0" in first, first  # the slot whole: the title says whose time
+        copy = str(screen.query_one("#approvals-copy", Static).render())
+        assert copy.splitlines()[0] == "needs you: step 1 of 2 (copy), @mia, still open", copy
+
+
 async def test_a_scheduled_post_a_new_step_puts_back_in_review_is_in_the_approvals_view(team: Path) -> None:
     """A step added to the chain puts scheduled posts back in review: `post list needs:@me` had them, Approvals did not."""
     with Store(team) as store:
