@@ -10,10 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from textual.containers import Vertical
 from textual.geometry import Region
 from textual.widgets import Static
 
+from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.calendar_panel import CalendarPanel
@@ -26,7 +28,8 @@ from crewdeck.tui.app.screens.picker import PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.reading import open_crises, read_post
-from crewdeck.tui.tasks.rows import CELLS
+from crewdeck.tui.posts.states import STATES
+from crewdeck.tui.tasks.rows import CELLS, status_cell
 from crewdeck.widgets.post_table import PostTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
@@ -95,6 +98,26 @@ async def test_approvals_lists_what_needs_me_first_oldest_slot_first_and_approve
     with Store(team) as store:
         verdicts = store.conn.execute("SELECT verdict, approved_by FROM post_approval WHERE post = ?", (first,)).fetchall()
     assert verdicts == [("approve", member(team, "mia"))]
+
+
+async def test_the_approvals_view_at_80x24_gives_why_the_room_left_and_says_it_whole_under_the_list(team: Path) -> None:
+    """At 80 columns WHY was 18 cells ("needs you: step 1…") and its end was nowhere on the screen."""
+    app = make_app(team, "mia")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        table = screen.table
+        widths = table.widths(table.scrollable_content_region.width)
+        titles = [column.title for column in table.columns]
+        shown = {title: width for title, width in zip(titles, widths) if width}
+        assert max(shown, key=lambda title: shown[title]) == "WHY" and shown["WHY"] >= 28, shown
+        first = table.render_line(1).text
+        assert first.startswith("Sat 11-28 17:30 PST ") and "Spring post 0" in first, first  # the slot whole: the title says whose time
+        copy = str(screen.query_one("#approvals-copy", Static).render())
+        assert copy.splitlines()[0] == "needs you: step 1 of 2 (copy), @mia, still open", copy
 
 
 async def test_a_scheduled_post_a_new_step_puts_back_in_review_is_in_the_approvals_view(team: Path) -> None:
@@ -308,6 +331,21 @@ def _status_cell(app: CrewdeckApp) -> str:
     row = app.tasks_pane.table.cursor_row
     assert row is not None
     return str(row.cells[CELLS.index("status")])
+
+
+async def test_every_status_reads_whole_in_the_task_list_at_80_columns(team: Path) -> None:
+    """The STATUS column was 6 cells: a post in review read "in re…", a cancelled task "cance…"."""
+    app = make_app(team, "raj")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _cursor_on(app, pilot, "Spring post 1")
+        table = app.tasks_pane.table
+        line = table.render_line(1).text  # the one row the filter leaves
+        assert " in review " in line and "…" not in line.split("Spring post 1")[1], line
+        width = table.widths(table.scrollable_content_region.width)[CELLS.index("status")]
+        shown = [status_cell(status, None) for status in TASK_STATUSES] + [status_cell("todo", state) for state in STATES]
+        assert [text for text in shown if cell_len(text) > width] == []
+        assert status_cell("todo", "changes-requested") == "changes"  # the one short form (README, "States")
 
 
 async def test_post_keys_in_the_task_list_s_offers_the_legal_moves_d_publishes_only_when_approved(team: Path) -> None:

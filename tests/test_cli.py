@@ -54,6 +54,18 @@ def test_init_and_its_bad_inputs(tmp_path: Path) -> None:
     assert "does not exist" in one_line_error(c("init", str(tmp_path / "nope" / "x.db"), as_member=None))
 
 
+def test_as_a_handle_no_member_has_is_refused_by_name_for_reads_writes_and_the_app(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--as @zed` with no member @zed listed the tasks as nobody (the time zone UTC) instead of saying so."""
+    task = cli.ok("add", "Draft reel").strip()
+    refused = f"--as @zed: no member with that handle in {cli.workspace}"
+    for args in (("tasks",), ("show", task), ("post", "list"), ("ledger", "list"), ("add", "Another"), ()):  # () opens the app
+        assert refused in one_line_error(cli(*args, as_member="zed")), args
+    monkeypatch.setenv("CREWDECK_MEMBER", "@zed")
+    assert f"CREWDECK_MEMBER @zed: no member with that handle in {cli.workspace}" in one_line_error(cli("tasks", as_member=None))
+    monkeypatch.delenv("CREWDECK_MEMBER")
+    assert "Draft reel" in cli.ok("tasks", as_member="raj")
+
+
 def test_add_prints_the_id_and_tasks_lists_it(cli: Cli) -> None:
     task_id = cli.ok("add", "Draft carousel @raj #instagram +spring-launch/instagram !high due:fri 17:00").strip()
     assert len(task_id) == 32
@@ -101,7 +113,7 @@ def test_an_unknown_actor_is_told_how_to_fix_it(cli: Cli) -> None:
     result = cli("add", "Draft", as_member=None)
     # The suite runs as an OS user that ana is mapped to; a stranger is not.
     assert result.code == 0
-    assert "unknown member @zed" in one_line_error(cli("add", "Draft", as_member="zed"))
+    assert "--as @zed: no member with that handle" in one_line_error(cli("add", "Draft", as_member="zed"))
 
 
 def test_set_done_rm(cli: Cli) -> None:

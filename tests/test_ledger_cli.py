@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from crewdeck.sync.state.rules import Refused
 from crewdeck.tui.cli.main import main
+from crewdeck.tui.ledger import pane_data
+from crewdeck.tui.session.session import Session
 
 from .conftest import Cli
 from .ledger_helpers import add, eur, ledger_team, report, row, total
 from .test_cli import one_line_error
+
+NOW = dt.datetime(2026, 11, 26, 10, tzinfo=dt.UTC)
+#: A spend's fields besides its campaign and task.
+SPEND = ("--category", "tools", "--payee", "Canva", "--amount", "12.50", "--date", "2026-11-20")
 
 
 @pytest.fixture
@@ -223,6 +232,41 @@ def test_bad_inputs_are_one_clear_line(team: Cli, args: list[str], message: str)
     before = team.ok("export")
     assert message in one_line_error(team(*args))
     assert team.ok("export") == before
+
+
+def test_spend_for_a_task_of_another_campaign_is_refused_on_every_way_in(team: Cli, tmp_path: Path) -> None:
+    """`ledger add --task` took a task of another campaign than the entry's: its spend counted for the wrong campaign."""
+    team.ok("campaign", "add", "Holiday Gifting")
+    theirs = team.ok("add", "Gift guide +holiday-gifting").strip()
+    ours = team.ok("add", "Launch reel +spring-launch").strip()
+    loose = team.ok("add", "Stock photos").strip()
+    before = team.ok("export")
+    refused = f"ledger_entry.task: task {theirs[:8]} is in campaign “Holiday Gifting”, not in the entry's campaign “Spring Launch”"
+    assert refused in one_line_error(team("ledger", "add", *SPEND, "--campaign", "spring-launch", "--task", theirs[:8]))
+    # The app's new-entry form saves through the same write.
+    session = Session.open(team.workspace, "ana")
+    try:
+        ctx = pane_data.form_context(session.access, NOW)
+        form = {"campaign": "spring-launch", "category": "tools", "payee": "Canva", "amount": "12.50", "task": theirs[:8]}
+        with pytest.raises(Refused, match=re.escape(refused)):
+            pane_data.add(session.access, form, False, ctx, NOW)
+    finally:
+        session.close()
+    csv = tmp_path / "spend.csv"
+    csv.write_text(f"date,campaign,category,payee,amount,task\n2026-11-20,spring-launch,tools,Canva,12.50,{theirs}\n")
+    assert refused in one_line_error(team("ledger", "import", str(csv)))
+    assert team.ok("export") == before  # nothing written
+    for task in (ours, loose):  # a task of the entry's campaign, or of none
+        entry = team.ok("ledger", "add", *SPEND, "--campaign", "spring-launch", "--task", task).strip()
+        assert json.loads(team.ok("ledger", "list", "--json"))[0]["id"] == entry
+    # With --task and no --campaign, the entry is the task's campaign's.
+    entry = team.ok("ledger", "add", *SPEND, "--task", theirs).strip()
+    [shown] = [e for e in json.loads(team.ok("ledger", "list", "--json")) if e["id"] == entry]
+    assert shown["campaign"] == "holiday-gifting"
+    assert f"--campaign: task {loose[:8]} “Stock photos” is in no campaign: name the entry's campaign" in one_line_error(
+        team("ledger", "add", *SPEND, "--task", loose)
+    )
+    assert "--campaign: name the entry's campaign (or a --task of a campaign)" in one_line_error(team("ledger", "add", *SPEND))
 
 
 def test_budget_set_replaces_and_adds_up(team: Cli) -> None:

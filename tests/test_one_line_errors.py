@@ -153,7 +153,7 @@ def test_standard_input_that_is_not_utf8_is_refused_in_a_real_process(cli: Cli, 
 
 def test_control_characters_in_an_error_stay_on_one_line(cli: Cli) -> None:
     err = one_line_error(cli("add", "Draft", as_member="zed\n\x1b]52;c;cHduZWQ=\x07"))
-    assert err == "crewdeck: error: unknown member @zed^J^[]52;c;chduzwq=^G (members: @ana, @raj)\n"
+    assert err == f"crewdeck: error: --as @zed^J^[]52;c;chduzwq=^G: no member with that handle in {cli.workspace} (members: @ana, @raj)\n"
     err = one_line_error(cli("tasks", "--sort", "a\nb\x9b\u202e"))
     assert "'a\\nb\\x9b\\u202e'" in err and "\n" not in err[:-1]  # argparse quotes it with repr: nothing raw
 

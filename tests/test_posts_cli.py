@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 
 import pytest
 
-from crewdeck.tui.posts.writing import checklist_task_id
+from crewdeck.tui.posts.writing import PostRefused, checklist_task_id
+from crewdeck.tui.session.session import Session
 
 from .conftest import Cli
 from .test_cli import one_line_error
@@ -125,6 +128,31 @@ def test_done_on_a_post_publishes_it_as_the_apps_d_does_and_refuses_one_not_appr
     assert "Completed 1 task: “Plain task”" in out and "Published 1 post: “Launch reel”" in out, out
     assert _state(team, approved) == "published"
     assert "is already done: nothing written" in team.ok("done", approved, as_member="raj")
+
+
+def test_set_status_done_on_a_post_publishes_it_as_done_does_in_the_cli_and_the_app(team: Cli) -> None:
+    """`crewdeck set ID status=done` (and the app's `:` and `s`) closed a post in review: done's rule was bypassed."""
+    waiting = _post(team)
+    team.ok("post", "copy", waiting, "Hello", as_member="raj")
+    team.ok("post", "submit", waiting, as_member="raj")
+    refused = f"cannot publish {waiting[:8]}: not approved: step 1 of 2 (copy), @mia, still open"
+    assert refused in one_line_error(team("done", waiting, as_member="raj"))
+    assert refused in one_line_error(team("set", waiting, "status=done", "title=Renamed", as_member="raj"))
+    shown = json.loads(team.ok("show", waiting, "--json"))
+    assert shown["status"] != "done" and shown["title"] == "Launch reel" and _state(team, waiting) == "in-review"
+    session = Session.open(team.workspace, "raj")
+    try:
+        with pytest.raises(PostRefused, match=re.escape(refused)):
+            session.edits.set_assignments(waiting, ["status=done"], now=dt.datetime(2026, 12, 3, 10, tzinfo=dt.UTC))
+        with pytest.raises(PostRefused, match=re.escape(refused)):
+            session.edits.set_fields([waiting], {"status": "done"}, "done")
+    finally:
+        session.close()
+    assert json.loads(team.ok("show", waiting, "--json"))["status"] != "done"
+    approved = _approved(team)
+    assert "marked “Launch reel” done" in team.ok("set", approved, "status=done", as_member="raj")
+    shown = json.loads(team.ok("post", "show", approved, "--json"))
+    assert (shown["state"], shown["published_at"]) == ("published", NOW)
 
 
 def test_a_guest_approves_the_posts_of_their_campaigns(team: Cli) -> None:

@@ -44,6 +44,8 @@ class Team:
     ids: dict[str, str]
     campaign: str
     task: str
+    #: A task of another campaign ("Other"): no spend of Launch is for it.
+    other_task: str
     #: Ledger entries: each member's plain and pending one.
     entry: dict[str, str]
     pending: dict[str, str]
@@ -60,7 +62,9 @@ def build_team(directory: Path) -> Team:
     for handle, access in (("mia", "manager"), ("raj", "member"), ("gus", "guest"), ("tmp", "member")):
         crewdeck("-w", str(path), "--as", "ana", "member", "add", handle, "--name", handle.title(), "--tz", "UTC", "--access", access)
     crewdeck("-w", str(path), "--as", "ana", "campaign", "add", "Launch")
+    crewdeck("-w", str(path), "--as", "ana", "campaign", "add", "Other")
     task = crewdeck("-w", str(path), "--as", "raj", "add", "Draft reel").strip()
+    other_task = crewdeck("-w", str(path), "--as", "raj", "add", "Other reel +other").strip()
     entry, pending = {}, {}
     for handle in ("ana", "raj"):
         base = ["-w", str(path), "--as", handle, "ledger", "add", "--campaign", "launch", "--category", "ads", "--payee", "Meta"]
@@ -68,8 +72,8 @@ def build_team(directory: Path) -> Team:
         pending[handle] = crewdeck(*base, "--amount", "20 EUR", "--pending").strip()
     with Store(path) as store:
         ids = dict(store.conn.execute("SELECT handle, id FROM member"))
-        campaign = store.conn.execute("SELECT id FROM campaign").fetchone()[0]
-    return Team(path, ids, campaign, task, entry, pending)
+        campaign = store.conn.execute("SELECT id FROM campaign WHERE name = 'Launch'").fetchone()[0]
+    return Team(path, ids, campaign, task, other_task, entry, pending)
 
 
 def ssh_key(comment: str = "laptop") -> str:
@@ -211,6 +215,16 @@ CASES: list[Case] = [
         "add spend",
         lambda w, t, me: w.append("ledger_entry", _entry(me, t.campaign)),
         {"manager": None, "member": None, "guest": "guest_read_only"},
+    ),
+    (
+        "add spend for a task of no campaign",
+        lambda w, t, me: w.append("ledger_entry", _entry(me, t.campaign, task=t.task)),
+        {"manager": None, "member": None, "guest": "guest_read_only"},
+    ),
+    (
+        "add spend for a task of another campaign",
+        lambda w, t, me: w.append("ledger_entry", _entry(me, t.campaign, task=t.other_task)),
+        {"manager": "task_campaign", "member": "task_campaign", "guest": "guest_read_only"},
     ),
     (
         "add spend entered by someone else",
@@ -679,6 +693,19 @@ def test_plain_commands_on_a_members_replica_cannot_make_them_a_manager(team: Te
         assert '"access": "member"' in members.split('"handle": "raj"')[1].split("}")[0]
     finally:
         assert server.stop() == ""
+
+
+def test_spend_for_a_task_is_judged_against_the_campaign_the_same_batch_moves_it_to(team: Team) -> None:
+    other = team.other_task
+    with Store(team.path) as store:
+        (campaign,) = store.conn.execute("SELECT campaign FROM task WHERE id = ?", (other,)).fetchone()
+        with pytest.raises(Refused, match="rule task_campaign"), store.write(team.ids["raj"]) as w:
+            w.set("task", team.task, {"campaign": campaign})
+            w.append("ledger_entry", _entry(team.ids["raj"], team.campaign, task=team.task))
+        with store.write(team.ids["raj"]) as w:  # moved into the entry's campaign: its spend is
+            w.set("task", other, {"campaign": team.campaign})
+            w.append("ledger_entry", _entry(team.ids["raj"], team.campaign, task=other))
+        assert store.conn.execute("SELECT count(*) FROM ledger_entry WHERE task = ?", (other,)).fetchone() == (1,)
 
 
 def test_handles_and_unix_users_stay_unique_and_a_member_cannot_take_anothers_unix_user(team: Team) -> None:

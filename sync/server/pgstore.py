@@ -372,6 +372,14 @@ class PgRuleState:
         )
         return found.fetchone() is not None
 
+    def task_campaign(self, task_id: str) -> str | None:
+        campaign = self._latest(task_id, ("campaign",)).get("campaign")
+        return str(campaign) if campaign else None
+
+    def campaign_name(self, campaign_id: str) -> str | None:
+        name = self._latest(campaign_id, ("name",)).get("name")
+        return str(name) if name else None
+
 
 @dataclass(frozen=True)
 class MemberRef:

@@ -113,3 +113,11 @@ class FileRuleState:
             )
         ]
         return frozen({"campaign": row[0], "date": row[1], "needs_approval": bool(row[2])}, crises)
+
+    def task_campaign(self, task_id: str) -> str | None:
+        row = self.conn.execute("SELECT campaign FROM task WHERE id = ?", (task_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def campaign_name(self, campaign_id: str) -> str | None:
+        row = self.conn.execute("SELECT name FROM campaign WHERE id = ?", (campaign_id,)).fetchone()
+        return None if row is None else row[0]

@@ -99,6 +99,7 @@ RULES = {
     "author_field": "an author field (created_by, entered_by, approved_by) must name the operation's member",
     "own_entry_only": "a member reverses only their own ledger entries",
     "unknown_entry": "the ledger entry it names does not exist",
+    "task_campaign": "a ledger entry's task is in the entry's campaign (or in none)",
     "not_pending": "the entry does not wait for approval (nor is it frozen by a crisis)",
     "self_approval": "nobody approves their own entry",
     "unique_handle": "another member has this handle",
@@ -212,6 +213,12 @@ class RuleState(Protocol):
         """Whether a crisis freezes this ledger entry (``crewdeck.sync.state.frozen``)."""
         ...
 
+    def task_campaign(self, task_id: str) -> str | None:
+        """The campaign of this task (``None``: it has none, or the workspace holds no such task)."""
+        ...
+
+    def campaign_name(self, campaign_id: str) -> str | None: ...
+
 
 #: An operation as the judge sees it: ``(member, kind, entity, row_id, field, value as JSON text)``.
 Proposal = tuple[str, str, str, str, str, str]
@@ -276,6 +283,8 @@ class Judge:
         self._crises: set[str] = set()
         #: Crises this batch ended.
         self._ended: set[str] = set()
+        #: Task id -> its campaign, as stored or as this batch moved it (for the ledger entries after).
+        self._task_campaigns: dict[str, str | None] = {}
 
     # ------------------------------------------------------------ state with this batch on top
 
@@ -371,6 +380,8 @@ class Judge:
                         refusal = self._decide_resume(author, row_id, value)
                     else:
                         refusal = _days_outside(kind, entity, field, value)
+                    if refusal is None and field == "campaign":
+                        self._task_campaigns[row_id] = json.loads(value)
                 else:
                     refusal = self._decide(op, creating)
                     if refusal is None and entity in ("member", "ledger_entry", "crisis", "crisis_end"):
@@ -599,7 +610,8 @@ class Judge:
                     return Refusal("unknown_entry", f"the entry it reverses, {reverses[:8]}, does not exist")
                 if author.access != MANAGER and original.entered_by != author.id:
                     return Refusal("own_entry_only", f"{name} may reverse only their own entries ({reverses[:8]} is someone else's)")
-            return None
+                return None  # a reversal mirrors its entry, whose task may have moved since
+            return self._decide_entry_task(record)
         if entity == "approval":
             if author.access != MANAGER:
                 return Refusal("managers_only", f"only a manager approves spend ({name} is a {author.access})")
@@ -654,6 +666,26 @@ class Judge:
                 return Refusal("step_order", f"post {post[:8]}: {status.describe({})}; {step.name!r} is not the next step")
         self._verdicts.setdefault(post, []).append(verdict_of("", "~", record))
         return None
+
+    def _decide_entry_task(self, record: dict[str, Any]) -> Refusal | None:
+        """Spend for a task counts for the task's campaign: an entry for another campaign's task is refused."""
+        task = record.get("task")
+        if not task:
+            return None
+        if task not in self._task_campaigns:
+            self._task_campaigns[task] = self.state.task_campaign(task)
+        theirs = self._task_campaigns[task]
+        if theirs is None or theirs == record["campaign"]:
+            return None
+        return Refusal(
+            "task_campaign",
+            f"ledger_entry.task: task {task[:8]} is in campaign {self._campaign_named(theirs)}, "
+            f"not in the entry's campaign {self._campaign_named(record['campaign'])}",
+        )
+
+    def _campaign_named(self, campaign_id: str) -> str:
+        name = self.state.campaign_name(campaign_id)
+        return f"“{name}”" if name else campaign_id[:8]
 
     def _decide_crisis(self, author: MemberFacts, entity: str, record: dict[str, Any], row_id: str) -> Refusal | None:
         name = _name(author, author.id)

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, TextIO
 
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.tui.app import start_settings
-from crewdeck.tui.cli.common import ENV_MEMBER
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.tasks.views import find
 from crewdeck.tui.workspace import config as config_module
@@ -96,9 +95,9 @@ def launch(ctx: Context, *, on: tuple[TextIO, TextIO] | None = None) -> int:
                 _first_run_workspace(path)
             except (WorkspaceError, OSError) as exc:
                 raise UserError(f"cannot create a local workspace at {path}: {exc}") from None
-    handle = ctx.authenticated or getattr(ctx.args, "as_member", None) or os.environ.get(ENV_MEMBER)
+    handle, named_by = (ctx.authenticated, "--as") if ctx.authenticated else ctx.named_member
     start_settings.apply()
-    session = Session.open(path, handle, ctx.config, authenticated=ctx.authenticated is not None)
+    session = Session.open(path, handle, ctx.config, authenticated=ctx.authenticated is not None, named_by=named_by)
     session.restricted = ctx.authenticated is not None
     view = find(ctx.config.default_view, [])
     # The table is never taller than the terminal; rows past the first screen come when scrolled to.

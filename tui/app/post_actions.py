@@ -26,13 +26,15 @@ from crewdeck.widgets.post_table import PostLine
 #: A move: ``work(store, me, now)``, which writes (or refuses) and answers anything.
 Move = Callable[[Store, str, dt.datetime], object]
 
+#: WHY says what each post waits for: at 80 columns it keeps the room the ID and the state
+#: (which WHY explains) give up, and the view under the list says it whole.
 POST_COLUMNS = (
     Column("ID", 8, drop=4),
     Column("SLOT (YOUR TIME)", 20),
     Column("STATE", 12, drop=3),
     Column("PLATFORM", 9, drop=2),
-    Column("POST", 16, grow=2),
-    Column("WHY", 16, grow=3, drop=1),
+    Column("POST", 16, grow=1),
+    Column("WHY", 24, grow=3, drop=1),
 )
 
 
@@ -52,7 +54,8 @@ def run_move(node: DOMNode, services: Services, said: str, work: Move, then: Cal
 def post_line(post: PostView, services: Services, now: dt.datetime, why: str) -> PostLine:
     """A post as a row of ``POST_COLUMNS``."""
     facts = post.facts
-    slot = format_local(facts.slot, services.viewer_tz, now, clock24=services.config.clock24) if facts.slot else "no slot"
+    # The column's title says whose time it is: a city after a shared abbreviation would be cut.
+    slot = format_local(facts.slot, services.viewer_tz, now, clock24=services.config.clock24, city=False) if facts.slot else "no slot"
     return PostLine(
         post.id,
         (post.id[:8], slot, label(post.state), facts.platform or "", visible(facts.title), visible(why)),

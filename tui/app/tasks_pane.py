@@ -34,7 +34,7 @@ from crewdeck.tui.tasks.deadlines import due_outside_hours
 from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.tasks.listing import TaskRow
 from crewdeck.tui.tasks.quickadd import skipped_times
-from crewdeck.tui.tasks.rows import CELLS, row_text
+from crewdeck.tui.tasks.rows import CELLS, STATUS_WIDTH, row_text
 from crewdeck.tui.tasks.views import VIEWS, View, find, views
 from crewdeck.tui.time.when import format_local, parse_utc, relative
 from crewdeck.tui.workspace.errors import UserError
@@ -50,7 +50,7 @@ COLUMNS = {
     "id": Column("ID", 8, drop=5),
     "title": Column("TASK", 18, grow=1),
     "who": Column("WHO", 8, drop=3),
-    "status": Column("STATUS", 6, drop=2),
+    "status": Column("STATUS", STATUS_WIDTH, drop=2),
     "pri": Column("PRI", 3, drop=6),
     "campaign": Column("CAMPAIGN", 18, drop=7),
     "due": Column("DUE (YOUR TIME)", 30, drop=1),

@@ -41,13 +41,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         help="record a spend (prints its id)",
         description="Record a spend. Amounts are exact: 120.50 EUR, 15000 JPY, 1.250 KWD (a dot, no thousands separators).",
     )
-    p.add_argument("--campaign", required=True, metavar="C", help="the campaign (name, +slug or id prefix)")
+    p.add_argument("--campaign", metavar="C", help="the campaign (name, +slug or id prefix; default: the --task's)")
     p.add_argument("--category", required=True, metavar="K", help="the category, e.g. influencers, sponsored-posts")
     p.add_argument("--amount", required=True, metavar="AMOUNT", help='"120.50 EUR"; without a currency, the base currency')
     p.add_argument("--payee", required=True, metavar="P", help="who was paid")
     p.add_argument("--date", metavar="D", help="the day of the spend (default: today; 2026-11-20, yesterday, ...)")
     p.add_argument("--memo", metavar="M", help="a note, e.g. the invoice number")
-    p.add_argument("--task", metavar="ID", help="the task this spend is for (id or prefix)")
+    p.add_argument("--task", metavar="ID", help="the task this spend is for (id or prefix), of the entry's campaign or of none")
     p.add_argument("--pending", action="store_true", help="the spend counts only once a manager other than you approves it")
     p.set_defaults(func=_command("cmd_add"))
 

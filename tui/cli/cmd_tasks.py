@@ -165,23 +165,16 @@ def cmd_done(ctx: Context) -> int:
     names = _names(ctx)
     # Done already: said, and not written again.
     already = [i for i in task_ids if ctx.ws.task(i)["status"] == "done"]
-    # A post is done by being published, as `d` does in the app: only an approved or scheduled one, checked before anything is written.
+    # A post is done by being published, as `d` does in the app (``recurrence.done_fields``): one refused writes nothing.
     posts = [i for i in task_ids if i not in already and ctx.ws.task(i)["post_state"] is not None]
-    if posts:
-        from crewdeck.tui.posts import writing
-
-        for post_id in posts:
-            writing.publishable(ctx.ws.store, post_id, ctx.now)
     closing = [i for i in task_ids if i not in already and i not in posts]
     nexts = []
-    if closing:
+    if closing or posts:
         with ctx.writer() as w:
-            for task_id in closing:
+            for task_id in [*posts, *closing]:
                 next_id = recurrence.mark_done(ctx.ws, w, task_id, ctx.now)
                 if next_id:
                     nexts.append(next_id)
-    for post_id in posts:
-        writing.publish(ctx.ws.store, ctx.me.id, post_id, ctx.now)
     lines = [f"{names.task(i)} is already done: nothing written" for i in already]
     if closing:
         then = "".join(f"; next: {names.task(n)} due {names.time(ctx.ws.task(n)['due'])}" for n in nexts if ctx.ws.task(n)["due"])

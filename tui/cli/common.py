@@ -19,7 +19,7 @@ from crewdeck.sync.state.writes import Writer
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import config as config_module
 from crewdeck.tui.workspace.config import Config, load
-from crewdeck.tui.workspace.errors import UserError, undecodable
+from crewdeck.tui.workspace.errors import Unidentified, UserError, undecodable
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 ENV_WORKSPACE = "CREWDECK_WORKSPACE"
@@ -113,19 +113,29 @@ class Context:
             path = self.workspace_path()
             assert path is not None
             self._ws = Workspace.open(path)
+            if self.authenticated is not None or self.named_member[0]:
+                # A handle no member has is said before the command says anything (it never reads as nobody).
+                self.me_or_none()
         return self._ws
+
+    @property
+    def named_member(self) -> tuple[str | None, str]:
+        """The handle the person names themselves by (``--as``, else ``CREWDECK_MEMBER``), and which of the two named it."""
+        handle = getattr(self.args, "as_member", None)
+        return (handle, "--as") if handle else (os.environ.get(ENV_MEMBER) or None, ENV_MEMBER)
 
     @cached_property
     def me(self) -> Member:
         if self.authenticated is not None:
             return self.ws.identify(self.authenticated, authenticated=True)
-        handle = getattr(self.args, "as_member", None) or os.environ.get(ENV_MEMBER)
-        return self.ws.identify(handle, self.config.member)
+        handle, named_by = self.named_member
+        return self.ws.identify(handle, self.config.member, named_by=named_by)
 
     def me_or_none(self) -> Member | None:
+        """Who is acting, or ``None`` when nobody is named nor mapped (a read goes on); a handle named and not found is refused."""
         try:
             return self.me
-        except UserError:
+        except Unidentified:
             return None
 
     @property

@@ -37,7 +37,7 @@ def cmd_add(ctx: Context) -> int:
     ws = ctx.ws
     fields = {
         "date": a.date or "",
-        "campaign": a.campaign,
+        "campaign": a.campaign or _campaign_of_task(ctx),
         "category": a.category,
         "payee": a.payee,
         "amount": a.amount,
@@ -52,6 +52,17 @@ def cmd_add(ctx: Context) -> int:
     )
     print(actions.add_entry(ws, ctx.me, draft, ctx.now))
     return 0
+
+
+def _campaign_of_task(ctx: Context) -> str:
+    """With ``--task`` and no ``--campaign``, the spend is the task's campaign's (the rules refuse any other)."""
+    if not ctx.args.task:
+        raise UserError("--campaign: name the entry's campaign (or a --task of a campaign)")
+    task_id = ctx.ws.resolve("task", ctx.args.task, live=True)
+    task = ctx.ws.task(task_id)
+    if task["campaign"] is None:
+        raise UserError(f"--campaign: task {task_id[:8]} “{task['title']}” is in no campaign: name the entry's campaign")
+    return str(task["campaign"])
 
 
 def cmd_reverse(ctx: Context) -> int:

@@ -241,13 +241,23 @@ def publishable(store: Store, post_id: str, now: dt.datetime) -> PostView:
     return post
 
 
-def publish(store: Store, member: str, post_id: str, now: dt.datetime, url: str = "") -> PostView:
-    """Mark an approved or scheduled post as published (crewdeck posts nothing itself)."""
+def published_fields(store: Store, post_id: str, now: dt.datetime, url: str = "") -> dict[str, Any]:
+    """What publishing writes on the post, if it may be published now (else ``PostRefused``, and nothing is written).
+
+    Every way a post's task becomes done comes here (``publish``, and
+    ``recurrence.done_fields`` for ``done``, ``set status=done`` and the app).
+    """
     publishable(store, post_id, now)
     web_address("live URL", url)
+    # The task is done: a post's state stands for its task's status (published is done, pulled cancelled).
+    return {"post_state": "published", "published_at": instant_text(now), "live_url": url, "status": "done"}
+
+
+def publish(store: Store, member: str, post_id: str, now: dt.datetime, url: str = "") -> PostView:
+    """Mark an approved or scheduled post as published (crewdeck posts nothing itself)."""
+    fields = published_fields(store, post_id, now, url)
     with store.write(member) as w:
-        # The task is done: a post's state stands for its task's status (published is done, pulled cancelled).
-        w.set("task", post_id, {"post_state": "published", "published_at": instant_text(now), "live_url": url, "status": "done"})
+        w.set("task", post_id, fields)
     return view(store, post_id, now)
 
 

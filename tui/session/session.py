@@ -53,11 +53,14 @@ class Session:
         self.restricted = False
 
     @classmethod
-    def open(cls, path: Path, handle: str | None, config: Config | None = None, *, authenticated: bool = False) -> Session:
+    def open(
+        cls, path: Path, handle: str | None, config: Config | None = None, *, authenticated: bool = False, named_by: str = "--as"
+    ) -> Session:
+        """``named_by``: where ``handle`` was named, said if no member has it (``Workspace.identify``)."""
         config = config or Config()
         ws = Workspace.open(path)
         try:
-            me = ws.identify(handle, config.member, authenticated=authenticated)
+            me = ws.identify(handle, config.member, authenticated=authenticated, named_by=named_by)
         except UserError:
             ws.close()
             raise

@@ -75,7 +75,8 @@ class Edits:
         """Write ``(task id, values)`` pairs in one transaction and remember it for undo.
 
         Closing a recurring task brings its series' next instance, in the
-        same transaction (``recurrence.after_done``), as ``crewdeck done`` does.
+        same transaction (``recurrence.after_done``), and a post is done by
+        being published (``recurrence.done_fields``), as ``crewdeck done`` does.
         """
         now = current_time()
 
@@ -83,6 +84,8 @@ class Edits:
             for task_id, values in changes:
                 if not values:
                     continue
+                if not new and values.get("status") == "done":
+                    values = {**recurrence.done_fields(ws, task_id, now), **values}
                 writer.set("task", task_id, values)
                 if not new and values.get("status") in CLOSED_STATUSES:
                     recurrence.after_done(ws, writer, task_id, now)

@@ -191,8 +191,13 @@ def apply_assignments(
     to start, change or end (``every=none``) a series, and the completion hook."""
     rules = [a for a in assignments if a.strip().startswith("every=")]
     values = task_values(ws, task_id, [a for a in assignments if a not in rules], me, now)
+    # status=done closes as `crewdeck done` does: a post is published (only an approved or scheduled one), this post alone.
+    published: dict[str, Any] = {}
+    if values.get("status") == "done":
+        published = {name: value for name, value in recurrence.done_fields(ws, task_id, now).items() if name not in values}
     if values:
         recurrence.edit(ws, w, task_id, values, future=future)
+    w.set("task", task_id, published)
     if rules:
         rule = parse_rule_text(rules[-1].split("=", 1)[1], me, now)
         if rule is not None and not ws.task(task_id)["series"]:

@@ -18,7 +18,6 @@ from typing import Any
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.schema import TASK_FILTER_COLUMNS
-from crewdeck.tui.posts.states import label
 from crewdeck.tui.tasks import urgency
 from crewdeck.tui.time.when import format_local, parse_utc, relative
 from crewdeck.tui.workspace.placeholders import untitled_task
@@ -65,11 +64,6 @@ class TaskRow:
     @property
     def due(self) -> dt.datetime | None:
         return parse_utc(self.due_utc) if self.due_utc else None
-
-    @property
-    def shown_status(self) -> str:
-        """What the STATUS column says: a post's state (in words) in place of its task status."""
-        return label(self.post_state) if self.post_state else self.status
 
 
 def with_post_states(rows: list[TaskRow], states: dict[str, str]) -> list[TaskRow]:

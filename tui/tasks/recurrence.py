@@ -373,9 +373,26 @@ def after_done(ws: Workspace, w: Writer, task_id: str, now: dt.datetime) -> str 
     return _create_next(ws, w, task, dt.date.fromisoformat(recurrence["on"]), now)
 
 
+def done_fields(ws: Workspace, task_id: str, now: dt.datetime) -> dict[str, Any]:
+    """What closing ``task_id`` as done writes: its status; a post's publication.
+
+    A post is done by being published, as ``d`` does in the app: only an
+    approved or scheduled one (``PostRefused`` otherwise, before anything is
+    written); a post done already stays as it is.  ``crewdeck done``, ``crewdeck set status=done`` and every
+    edit of the app close a task through here.
+    """
+    task = ws.task(task_id)
+    if task["post_state"] is None or task["status"] == "done":
+        return {"status": "done"}
+    # The posts' rules: imported when a post is closed, not by every command that closes tasks.
+    from crewdeck.tui.posts.writing import published_fields
+
+    return published_fields(ws.store, task_id, now)
+
+
 def mark_done(ws: Workspace, w: Writer, task_id: str, now: dt.datetime) -> str | None:
-    """Set ``task_id`` done and run the completion hook."""
-    w.set("task", task_id, {"status": "done"})
+    """Set ``task_id`` done (a post: published) and run the completion hook."""
+    w.set("task", task_id, done_fields(ws, task_id, now))
     return after_done(ws, w, task_id, now)
 
 

@@ -5,14 +5,29 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from crewdeck.sync.state.records import OPEN_STATUSES
+from crewdeck.sync.state.records import OPEN_STATUSES, TASK_STATUSES
 from crewdeck.sync.state.visible import visible_cells
+from crewdeck.tui.posts.states import STATES, label
 from crewdeck.tui.tasks.listing import TaskRow
 from crewdeck.tui.time.when import format_local, parse_utc, relative
 
 PRIORITY_MARK = {"high": "!!!", "med": "!!", "low": "!", "none": ""}
 #: The keys of the cells, in order (the app's columns use the same keys).
 CELLS = ("mark", "id", "title", "who", "status", "pri", "campaign", "due")
+
+#: The app's STATUS column reads a post's state in words; the one too long for it is cut to its first word (README, "States").
+SHORT_STATES = {"changes-requested": "changes"}
+
+
+def status_cell(status: str, post_state: str | None) -> str:
+    """What the STATUS column says: a post's state (in words, short if it has a short form) in place of its task status."""
+    if post_state is None:
+        return status
+    return SHORT_STATES.get(post_state, label(post_state))
+
+
+#: Cells of the STATUS column: its widest text (plain ASCII words, a cell a letter), so that every status reads whole.
+STATUS_WIDTH = max(len(text) for text in (*TASK_STATUSES, *(status_cell("todo", state) for state in STATES)))
 
 
 @dataclass(frozen=True)
@@ -53,7 +68,7 @@ def row_text(
             row.short_id,
             row.title,
             f"@{handles[row.assignee]}" if row.assignee in handles else "",
-            row.shown_status,
+            status_cell(row.status, row.post_state),
             PRIORITY_MARK.get(row.priority, ""),
             campaign,
             due_text,

@@ -11,6 +11,11 @@ class UserError(Exception):
     """
 
 
+class Unidentified(UserError):
+    """Nobody is named (no ``--as``, no ``CREWDECK_MEMBER``, no config member) and nobody is mapped:
+    a command that only reads goes on as nobody; one that writes says this."""
+
+
 def one_line_errors() -> tuple[type[Exception], ...]:
     """The errors whose message says all a person needs: bad input, a workspace that refuses.
 

@@ -19,7 +19,7 @@ from crewdeck.sync.state.ids import MIN_PREFIX, short
 from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, ENTITIES, MEMBER, OPEN_STATUSES, WORKSPACE_ROW, Entity, ValidationError
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.errors import Unidentified, UserError
 from crewdeck.tui.workspace.placeholders import (
     PLACEHOLDER_TZ,
     known_zone,
@@ -189,21 +189,28 @@ class Workspace:
 
     def member_by_handle(self, handle: str) -> Member:
         wanted = handle.lstrip("@").lower()
+        found = self._member_with_handle(wanted)
+        if found is None:
+            raise UserError(f"unknown member @{wanted}{self._handle_hint(wanted)}")
+        return found
+
+    def _member_with_handle(self, wanted: str) -> Member | None:
         row = self.conn.execute(
             f"SELECT {_MEMBER_COLS} FROM member WHERE deleted = 0 AND handle = ? ORDER BY id LIMIT 1", (wanted,)
         ).fetchone()
-        if row:
-            return _member(row)
+        return _member(row) if row else None
+
+    def _handle_hint(self, wanted: str) -> str:
+        """Which handles were meant, for a message about one no member has."""
         handles = [m.handle for m in self.members()]
         import difflib  # only for the hint: a listing that names nobody unknown never needs it
 
         close = difflib.get_close_matches(wanted, handles, n=3)
-        hint = (
+        return (
             f" (did you mean {', '.join('@' + h for h in close)}?)"
             if close
             else (f" (members: {', '.join('@' + h for h in handles)})" if handles else " (the workspace has no members yet)")
         )
-        raise UserError(f"unknown member @{wanted}{hint}")
 
     def member_in_filter(self, handle: str) -> Member:
         """The member a filter's ``@handle`` names: a live one, else one removed (their tasks and entries stay theirs)."""
@@ -232,8 +239,15 @@ class Workspace:
             for member_id, handle in self.conn.execute("SELECT id, handle FROM member")
         }
 
-    def identify(self, handle: str | None, config_member: str | None = None, *, authenticated: bool = False) -> Member:
+    def identify(
+        self, handle: str | None, config_member: str | None = None, *, authenticated: bool = False, named_by: str = "--as"
+    ) -> Member:
         """Who is acting: the member mapped to the OS user, else ``--as``, else the config's member.
+
+        The one place a handle the person names is looked up (the commands and
+        the app): one no member has is refused, saying where it was named
+        (``named_by``: ``--as`` or ``CREWDECK_MEMBER``), never taken for nobody.
+        Nobody named and nobody mapped is ``Unidentified``.
 
         On a shared host a member is the one mapped to their OS user: ``--as``
         someone else is refused unless that member is a manager, and then
@@ -253,15 +267,26 @@ class Workspace:
             user = ""
         mapped = self.member_for_unix_user(user) if user else None
         if handle:
-            return self._acting_as(self.member_by_handle(handle), mapped, user)
+            return self._acting_as(self._named(handle, named_by), mapped, user)
         if mapped:
             return mapped
         if config_member:
-            return self._acting_as(self.member_by_handle(config_member), None, user)
-        raise UserError(
+            return self._acting_as(self._named(config_member, "the config's member"), None, user)
+        raise Unidentified(
             f"who are you? no member of this workspace is mapped to the user {user!r}: pass --as HANDLE, "
             "set CREWDECK_MEMBER, or map yourself with: crewdeck member set HANDLE --unix-user " + (user or "NAME")
         )
+
+    def _named(self, handle: str, named_by: str) -> Member:
+        wanted = handle.strip().lstrip("@").lower()
+        if not wanted:
+            raise UserError(f"{named_by}: {handle!r} is no member's handle (write one, e.g. --as @ana)")
+        found = self._member_with_handle(wanted)
+        if found is None:
+            said = f"{named_by} @{wanted}: no member with that handle in {self.store.path}{self._handle_hint(wanted)}"
+            # Into a workspace nobody is in yet (a restore), a name names nobody: the import speaks for no one.
+            raise UserError(said) if self.members() else Unidentified(said)
+        return found
 
     def _acting_as(self, wanted: Member, mapped: Member | None, user: str) -> Member:
         """``wanted``, named by ``--as`` or the config, if the person at this Unix account may act as them."""
@@ -282,7 +307,7 @@ class Workspace:
     def _replica_member(self, member_id: str, handle: str | None) -> Member:
         member = self.member(member_id)
         if member is None:
-            raise UserError("this replica acts as its token's member, who is not in it yet: run crewdeck sync first")
+            raise Unidentified("this replica acts as its token's member, who is not in it yet: run crewdeck sync first")
         if handle and handle.lstrip("@").lower() != member.handle:
             raise UserError(f"this replica acts as @{member.handle}, the member its sync token belongs to, not @{handle.lstrip('@')}")
         return member

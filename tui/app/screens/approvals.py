@@ -180,6 +180,7 @@ class ApprovalsScreen(Screen[None]):
             return
         review = message.review
         lines = Lines()
+        lines.add((row.cells[-1], "italic"))  # WHY, whole: its column is cut on a narrow screen
         if review.seen is None:
             lines.add(("The copy (you have not reviewed it before):", "bold"))
             lines.block(review.copy)
