@@ -140,6 +140,19 @@ def _rollup_rows(store: Store) -> dict[str, list[tuple[object, ...]]]:
     }
 
 
+def _filled(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    """Both roll-ups as filling them from the records makes them (in a savepoint, rolled back)."""
+    store.conn.execute("SAVEPOINT fresh")
+    try:
+        for module in (rollup, rollup_days):
+            store.conn.execute(f"DELETE FROM {module.TABLE}")
+            store.conn.execute(module.FILL)
+        return _rollup_rows(store)
+    finally:
+        store.conn.execute("ROLLBACK TO fresh")
+        store.conn.execute("RELEASE fresh")
+
+
 def _triggers(store: Store) -> list[tuple[str, str]]:
     return store.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall()
 
@@ -178,13 +191,7 @@ def test_a_big_write_suspends_the_roll_ups_triggers_and_fills_them_again_from_th
         assert _triggers(store) == triggers
         # Every row as a fill from the records makes it, exact largest reaches and none stale.
         filled = _rollup_rows(store)
-        store.conn.execute("SAVEPOINT fresh")
-        for module in (rollup, rollup_days):
-            store.conn.execute(f"DELETE FROM {module.TABLE}")
-            store.conn.execute(module.FILL)
-        assert _rollup_rows(store) == filled and all(len(rows) > 20 for rows in filled.values())
-        store.conn.execute("ROLLBACK TO fresh")
-        store.conn.execute("RELEASE fresh")
+        assert filled == _filled(store) and all(len(rows) > 20 for rows in filled.values())
         assert any(row[1] == winter and row[2] == "tiktok" for row in _rollup_rows(store)[rollup_days.TABLE])
         # The triggers that came back keep the sums again, and a dry run's suspension is rolled back with it.
         random_results(store, raj, posts, launch, seed=6, batches=1)
@@ -196,3 +203,24 @@ def test_a_big_write_suspends_the_roll_ups_triggers_and_fills_them_again_from_th
                 w.create("task", {"title": f"Rehearsed {n}", "campaign": winter, "platform": "TikTok", "created_by": raj})
         assert store.conn.execute("SELECT count(*) FROM task WHERE title LIKE 'Rehearsed %'").fetchone()[0] == 0
         assert _triggers(store) == triggers and _rollup_rows(store) == before
+
+
+def test_the_migration_to_counts_per_metric_makes_both_roll_ups_again_from_the_records(ws: Path) -> None:  # noqa: F811
+    posts = [_post(ws, f"Post {n}", platform) for n, platform in enumerate(("instagram", "tiktok"))]
+    with Store(ws) as store:
+        raj = store.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
+        launch = store.conn.execute("SELECT id FROM campaign WHERE name = 'Launch'").fetchone()[0]
+        random_results(store, raj, posts, launch, seed=9, batches=2)
+        made = _filled(store)
+        triggers = _triggers(store)
+        # The file as schema 14 left it: roll-ups without the counts per metric (and sums gone astray).
+        for name, _ in triggers:
+            store.conn.execute(f'DROP TRIGGER "{name}"')
+        for table in (rollup.TABLE, rollup_days.TABLE):
+            store.conn.execute(f"DROP TABLE {table}")
+            store.conn.execute(f"CREATE TABLE {table} (day TEXT, campaign TEXT, platform TEXT, reach_rows INTEGER, rows INTEGER)")
+            store.conn.execute(f"INSERT INTO {table} VALUES ('2026-10-01', 'x', 'y', 1, 1)")
+        store.conn.execute("PRAGMA user_version = 14")
+    with Store(ws) as store:
+        assert _rollup_rows(store) == made and len(made[rollup_days.TABLE]) > 10
+        assert _triggers(store) == triggers

@@ -48,3 +48,13 @@ def refill(conn: sqlite3.Connection, triggers: list[str]) -> None:
         conn.execute(module.FILL)
     for sql in triggers:
         conn.execute(sql)
+
+
+def rebuild(conn: sqlite3.Connection) -> None:
+    """The roll-ups made anew in the shape this code gives them, from the records (a migration that changes it)."""
+    suspend(conn)
+    for module in _ROLLUPS:
+        conn.execute(f"DROP TABLE IF EXISTS {module.TABLE}")
+        for statement in module.STATEMENTS:
+            conn.execute(statement)
+        conn.execute(module.FILL)

@@ -27,7 +27,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from crewdeck.sync.state import rollup, rollup_days
+from crewdeck.sync.state import rollup, rollup_days, rollups
 from crewdeck.sync.state.records import APPROVAL, ENTITIES, Entity
 
 if TYPE_CHECKING:
@@ -287,15 +287,7 @@ def _waiting_index(db: sqlite_utils.Database) -> None:
 def _reported_counts(db: sqlite_utils.Database) -> None:
     # The roll-ups count, per count, the records that gave it (``rollup.GIVEN``): a metric a platform
     # never reports reads "not reported", not 0.  Both are derived state: made again from the records.
-    for trigger in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('result', 'task')").fetchall():
-        if trigger[0].startswith((rollup.TABLE, rollup_days.TABLE)):
-            db.execute(f'DROP TRIGGER "{trigger[0]}"')
-    for table in (rollup.TABLE, rollup_days.TABLE):
-        db.execute(f"DROP TABLE IF EXISTS {table}")
-    for statement in (*rollup.STATEMENTS, *rollup_days.STATEMENTS):
-        db.execute(statement)
-    db.execute(rollup.FILL)
-    db.execute(rollup_days.FILL)
+    rollups.rebuild(db.conn)
 
 
 #: Set by migration 8 until ``Store`` has written the members' access.
