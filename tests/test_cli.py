@@ -159,6 +159,27 @@ def test_filters(cli: Cli) -> None:
     assert ids("status:done") == {c}
 
 
+def test_a_due_filter_takes_the_words_of_its_date_time_and_zone(cli: Cli) -> None:
+    # Thursday 2026-11-26 10:30 in Berlin: the filter reads a date as quick-add does.
+    early = cli.ok("add", "Shoot due:fri 16:00").strip()
+    late = cli.ok("add", "Edit due:fri 19:00").strip()
+    later = cli.ok("add", "Recap due:dec 9").strip()
+
+    def ids(*terms: str) -> set[str]:
+        return {r["id"] for r in json.loads(cli.ok("tasks", *terms, "--json"))}
+
+    assert ids("due:<fri 18:00") == {early} and ids("due:>fri 18:00") == {late, later}
+    assert ids("due:<fri 6pm") == {early}
+    assert ids("due:dec 9") == {later} and ids("due:<9 dec") == {early, late, later}
+    assert ids("due:<next week") == {early, late} and ids("-due:next week") == {early, late, later}
+    # 18:00 in Kolkata is 13:30 in Berlin; Friday in Tokyo ends at 16:00 in Berlin.
+    assert ids("due:>fri 18:00 Asia/Kolkata") == {early, late, later}
+    assert ids("due:fri Asia/Tokyo") == set() and ids("due:fri Europe/Berlin") == {early, late}
+    assert ids("due:<2026-11-27T17:00") == {early}
+    assert ids("due:<fri 18:00", "Shoot") == {early}
+    assert "'25:00' is not a time of day" in one_line_error(cli("tasks", "due:<fri 25:00"))
+
+
 def test_members_and_campaigns(cli: Cli) -> None:
     listing = cli.ok("member", "list")
     assert "@raj" in listing and "Asia/Kolkata" in listing and "today 15:00 IST" in listing

@@ -193,6 +193,31 @@ def day_words(words: list[str]) -> int:
     return 2 if len(words) >= 2 and continues_day(words[0], words[1]) else 1
 
 
+#: "End of day": the end of the owner's working day (a due date's time).
+EOD = "eod"
+
+
+def moment_words(taken: list[str], following: Sequence[str]) -> list[str]:
+    """The words of one moment as people type it: ``taken`` (its first words, maybe none) and those of
+    ``following`` that go on with it: a day's second word (``dec 9``), then a time (or eod), then a zone."""
+    taken = list(taken)
+    for word in following:
+        if len(taken) >= 2 + day_words(taken) or not _continues_moment(word, taken):
+            break
+        taken.append(word)
+    return taken
+
+
+def _continues_moment(word: str, taken: list[str]) -> bool:
+    if not taken:
+        return True
+    if len(taken) == 1 and continues_day(taken[0], word):
+        return True
+    if len(taken) == day_words(taken) and (word.lower() == EOD or time_shaped(word)):
+        return True
+    return could_be_zone(word)
+
+
 def parse_day(text: str, today: dt.date, works: WorkingDays | None = None) -> dt.date:
     """``today``, ``tomorrow`` (``tmrw``), ``fri``, ``next fri``, ``next week`` (its Monday), ``+3d``, ``+2w``,
     ``dec 9``, ``9 dec``, ``2026-12-01``, ``12-01``, ``eow`` and ``eom`` (the last working day of this week or
