@@ -121,6 +121,16 @@ def test_set_done_rm(cli: Cli) -> None:
     assert json.loads(cli.ok("tasks", "all", "--json")) == []
 
 
+@pytest.mark.parametrize("order", [1, -1])
+def test_a_date_set_with_an_assignee_and_a_campaign_is_read_as_theirs_in_any_order(cli: Cli, order: int) -> None:
+    task_id = cli.ok("add", "Draft carousel").strip()
+    cli.ok("set", task_id, *["due=fri", "publish=sat 10:00", "assignee=@raj", "campaign=spring-launch"][::order])
+    row = json.loads(cli.ok("tasks", "--json"))[0]
+    # The end of raj's Friday (18:30 in Kolkata), and 10:00 for the campaign's audience in New York.
+    assert row["due"] == {"utc": "2026-11-27T13:00:00Z", "tz": "Asia/Kolkata"}
+    assert row["publish"] == {"utc": "2026-11-28T15:00:00Z", "tz": "America/New_York"}
+
+
 def test_an_ambiguous_prefix_lists_the_candidates(cli: Cli) -> None:
     ws = Workspace.open(cli.workspace)
     me = ws.member_by_handle("ana")

@@ -131,15 +131,9 @@ def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member,
     values: dict[str, Any] = {}
     task = ws.task(task_id)
     context: dict[str, Any] = {}
-    for assignment in assignments:
-        m = re.match(r"\s*([a-z_]+)\s*(\+=|-=|=)(.*)\Z", assignment, re.DOTALL)
-        if not m:
-            raise UserError(f"{assignment!r}: write FIELD=VALUE (or tags+=x, tags-=x)")
-        name, op, text = m.group(1), m.group(2), m.group(3)
-        if name == "due_date":
-            name = "due"
-        if name not in EDITABLE:
-            raise UserError(f"{name!r} is not a task field you can set ({', '.join(EDITABLE)})")
+    parsed = [_assignment(a) for a in assignments]
+    # Dates last: "due=fri assignee=@raj" is the end of raj's Friday, as "assignee=@raj due=fri" is.
+    for name, op, text in sorted(parsed, key=lambda p: p[0] in ("due", "publish")):
         if op != "=":
             if name not in ("tags", "depends_on"):
                 raise UserError(f"{name}{op}: only tags and depends_on take += and -=")
@@ -154,12 +148,26 @@ def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member,
             if name in ("due", "publish") and not context:
                 context = _time_context(ws, task, values, me)
             values[name] = field_value(ws, name, text, me, now, **context)
+    values = {name: values[name] for name in dict.fromkeys(p[0] for p in parsed)}  # in the order typed, as the log tells it
     itself = f"“{task['title'] or task_id[:8]}”"
     if task_id in (values.get("depends_on") or []):
         raise UserError(f"depends_on: {itself} cannot wait for itself")
     if values.get("duplicate_of") == task_id:
         raise UserError(f"duplicate_of: {itself} cannot be a duplicate of itself")
     return values
+
+
+def _assignment(assignment: str) -> tuple[str, str, str]:
+    """``tags+=urgent`` -> ``("tags", "+=", "urgent")``, the field checked."""
+    m = re.match(r"\s*([a-z_]+)\s*(\+=|-=|=)(.*)\Z", assignment, re.DOTALL)
+    if not m:
+        raise UserError(f"{assignment!r}: write FIELD=VALUE (or tags+=x, tags-=x)")
+    name, op, text = m.group(1), m.group(2), m.group(3)
+    if name == "due_date":
+        name = "due"
+    if name not in EDITABLE:
+        raise UserError(f"{name!r} is not a task field you can set ({', '.join(EDITABLE)})")
+    return name, op, text
 
 
 def _time_context(ws: Workspace, task: dict[str, Any], values: dict[str, Any], me: Member) -> dict[str, Any]:
