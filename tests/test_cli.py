@@ -131,6 +131,15 @@ def test_a_date_set_with_an_assignee_and_a_campaign_is_read_as_theirs_in_any_ord
     assert row["publish"] == {"utc": "2026-11-28T15:00:00Z", "tz": "America/New_York"}
 
 
+def test_a_publish_day_set_alone_takes_the_platforms_peak_hour_as_quick_add_does(cli: Cli) -> None:
+    added = cli.ok("add", "Reel +spring-launch/instagram publish:sat").strip()
+    changed = cli.ok("add", "Story +spring-launch/instagram publish:fri 09:00").strip()
+    cli.ok("set", changed, "publish=sat")
+    slots = {r["id"]: r["publish"] for r in json.loads(cli.ok("tasks", "--json"))}
+    # Instagram's first peak hour, 11:00 for the audience in New York.
+    assert slots[added] == slots[changed] == {"utc": "2026-11-28T16:00:00Z", "tz": "America/New_York"}
+
+
 def test_an_ambiguous_prefix_lists_the_candidates(cli: Cli) -> None:
     ws = Workspace.open(cli.workspace)
     me = ws.member_by_handle("ana")

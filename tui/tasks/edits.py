@@ -13,9 +13,10 @@ from typing import Any
 from crewdeck.sync.state.records import PRIORITIES, TASK_STATUSES
 from crewdeck.sync.state.writes import Writer
 from crewdeck.sync.state.zones import zone
+from crewdeck.tui.posts.reading import shared_publish
 from crewdeck.tui.tasks import recurrence
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
-from crewdeck.tui.tasks.quickadd import PUBLISH_DEFAULT_TIME, parse_due
+from crewdeck.tui.tasks.quickadd import parse_due, publish_slot
 from crewdeck.tui.time.when import DateError, parse_moment_text, utc_iso
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
@@ -73,12 +74,14 @@ def field_value(
     *,
     owner: Member | None = None,
     audience_tz: str | None = None,
+    platform: str | None = None,
 ) -> Any:
     """The stored value for ``name`` from ``text`` (``current`` for ``+=``/``-=`` lists).
 
     ``owner`` (the task's assignee) decides what a due date alone means (the
     end of their working day); ``audience_tz`` is the zone a publish slot is
-    read in (the campaign's audience).
+    read in (the campaign's audience), and ``platform``'s first peak hour
+    still ahead the time of a slot given as a day alone, as in quick-add.
     """
     raw = text.strip()
     lowered = raw.lower()
@@ -104,7 +107,7 @@ def field_value(
             return None
         try:
             if name == "publish":
-                return parse_moment_text(raw, audience_tz or me.tz, now, PUBLISH_DEFAULT_TIME).value()
+                return publish_slot(raw.split(), audience_tz or me.tz, platform, shared_publish(ws.conn), now).value()
             return parse_due(raw.split(), owner or me, me.tz, now).value()
         except (DateError, ValueError) as exc:
             raise UserError(f"{name}: {exc}") from None
@@ -178,6 +181,7 @@ def _time_context(ws: Workspace, task: dict[str, Any], values: dict[str, Any], m
     return {
         "owner": (ws.member(assignee_id) if assignee_id else None) or me,
         "audience_tz": campaign.audience_tz if campaign else None,
+        "platform": values.get("platform", task["platform"]),
     }
 
 
