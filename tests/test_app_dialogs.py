@@ -237,3 +237,19 @@ async def test_quick_add_says_when_a_time_typed_is_one_the_clocks_skip(workspace
         await settle(pilot)
         preview = str(app.screen.query_one("#prompt-preview").render())
         assert "02:30 does not exist in Europe/Berlin on Sun 2027-03-28 (the clocks go forward): 03:30 CEST instead" in preview
+
+
+async def test_quick_add_previews_the_publish_slot_and_the_repeat_rule_it_understood(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.press(*"Teaser +spring-launch/instagram publish:sat 10:00")
+        await settle(pilot)
+        preview = str(app.screen.query_one("#prompt-preview").render())
+        assert "publish Sat 11-28 10:00 EST" in preview  # in the campaign's audience zone, New York
+        await pilot.press("ctrl+u")
+        await pilot.press(*"Standup every:weekday 09:00")
+        await settle(pilot)
+        preview = str(app.screen.query_one("#prompt-preview").render())
+        assert "every weekday 09:00 Europe/Berlin" in preview and "due tmrw 09:00 CET" in preview

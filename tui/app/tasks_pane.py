@@ -34,6 +34,7 @@ from crewdeck.tui.tasks.deadlines import due_outside_hours
 from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.tasks.listing import TaskRow
 from crewdeck.tui.tasks.quickadd import skipped_times
+from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.tasks.rows import CELLS, row_text
 from crewdeck.tui.tasks.views import VIEWS, View, find, views
 from crewdeck.tui.time.when import format_local, parse_utc, relative
@@ -427,6 +428,11 @@ class TasksPane(Pane):
             if due <= now:  # a date that has passed (today 08:00 at noon, eow on a Saturday)
                 late = relative(due, now)
                 parts.append("already overdue" + (f" by {late.removesuffix(' late')}" if late.endswith(" late") else ""))
+        if "publish" in values:
+            slot = values["publish"]
+            parts.append(f"publish {format_local(parse_utc(slot['utc']), slot['tz'], now, clock24=services.config.clock24)}")
+        if values.get("recurrence"):
+            parts.append(Rule.from_json(values["recurrence"]["rule"]).text())
         parts += skipped_times(draft, values)
         return "→ " + " · ".join(parts)
 
