@@ -343,3 +343,17 @@ async def test_the_detail_line_names_a_deadline_in_the_cursors_hour(workspace: P
         widget.refresh()
         await settle(pilot)
         assert marker.text[:24] in lines(app)[-1], (lines(app)[-1], marker.text)
+
+
+async def test_the_planners_members_line_up_whatever_their_zone_is_called(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_grid(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        members = app.screen.query_one(InviteList)
+        prompts = [str(members.get_option_at_index(i).prompt) for i in range(members.option_count)]
+        # "today 01:30 PST Los Angeles" and "today 17:30 PST Manila" are longer than "today 10:30 CET".
+        assert any("PST Los Angeles" in p for p in prompts) and any("PST Manila" in p for p in prompts)
+        statuses = {p.index(next(word for word in ("no working", "working", "off") if word in p)) for p in prompts}
+        assert len(statuses) == 1, prompts
