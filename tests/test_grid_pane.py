@@ -357,3 +357,22 @@ async def test_the_planners_members_line_up_whatever_their_zone_is_called(worksp
         assert any("PST Los Angeles" in p for p in prompts) and any("PST Manila" in p for p in prompts)
         statuses = {p.index(next(word for word in ("no working", "working", "off") if word in p)) for p in prompts}
         assert len(statuses) == 1, prompts
+
+
+async def test_the_next_day_keeps_the_cursors_time_of_day_across_a_change_of_clocks(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CREWDECK_NOW", "2027-03-27T09:30:00Z")  # Saturday 10:30 in Berlin; its clocks go forward that night
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        assert lines(app)[-1].startswith(" Sat 03-27 10:30 CET")
+        await pilot.press("]")
+        await settle(pilot)
+        assert lines(app)[-1].startswith(" Sun 03-28 10:30 CEST")  # a 23-hour day: the same column is 11:30
+        await pilot.press("]")
+        await settle(pilot)
+        assert lines(app)[-1].startswith(" Mon 03-29 10:30 CEST")
+        await pilot.press("[", "[")
+        await settle(pilot)
+        assert lines(app)[-1].startswith(" Sat 03-27 10:30 CET")
