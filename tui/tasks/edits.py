@@ -17,7 +17,7 @@ from crewdeck.tui.posts.reading import shared_publish
 from crewdeck.tui.tasks import recurrence
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
 from crewdeck.tui.tasks.quickadd import parse_due, publish_slot
-from crewdeck.tui.time.when import DateError, parse_moment_text, utc_iso
+from crewdeck.tui.time.when import DateError, parse_moment_text, typed_clock, utc_iso
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -202,9 +202,11 @@ def apply_assignments(
     (or, with ``future``, on it and the later instances of its series), ``every=RULE``
     to start, change or end (``every=none``) a series, and the completion hook."""
     rules = [a for a in assignments if a.strip().startswith("every=")]
-    values = task_values(ws, task_id, [a for a in assignments if a not in rules], me, now)
+    fields = [a for a in assignments if a not in rules]
+    values = task_values(ws, task_id, fields, me, now)
     if values:
-        recurrence.edit(ws, w, task_id, values, future=future)
+        typed = [typed_clock(text.split()) for name, _, text in map(_assignment, fields) if name == "due"]
+        recurrence.edit(ws, w, task_id, values, future=future, typed=typed[-1] if typed else None)
     if rules:
         rule = parse_rule_text(rules[-1].split("=", 1)[1], me, now)
         if rule is not None and not ws.task(task_id)["series"]:

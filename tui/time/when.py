@@ -451,15 +451,20 @@ def relative(instant: dt.datetime, now: dt.datetime) -> str:
     return f"{amount} late" if late else f"in {amount}"
 
 
+def typed_clock(words: Sequence[str]) -> dt.time | None:
+    """The time of day typed in ``words`` (``fri 02:30``), as typed: the stored instant may hold a later one (a gap)."""
+    typed = [word for word in words if time_shaped(word)]
+    try:
+        return parse_time(typed[0]) if typed else None
+    except DateError:
+        return None
+
+
 def skipped_time(words: Sequence[str], value: Mapping[str, str] | None) -> str | None:
     """What to tell when the time typed in ``words`` is one the zone skipped, so ``value`` (a stored
     instant and its zone) holds the time the gap moved it to; ``None`` when the time stands as typed."""
-    typed = [word for word in words if time_shaped(word)]
-    if not typed or not value:
-        return None
-    try:
-        asked = parse_time(typed[0])
-    except DateError:
+    asked = typed_clock(words)
+    if asked is None or not value:
         return None
     instant = parse_utc(value["utc"])
     local = in_zone(instant, value["tz"])
