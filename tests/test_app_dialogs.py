@@ -253,3 +253,25 @@ async def test_quick_add_previews_the_publish_slot_and_the_repeat_rule_it_unders
         await settle(pilot)
         preview = str(app.screen.query_one("#prompt-preview").render())
         assert "every weekday 09:00 Europe/Berlin" in preview and "due tmrw 09:00 CET" in preview
+
+
+@pytest.mark.parametrize(("size", "named"), [((80, 24), False), ((160, 48), True)])
+async def test_the_assign_picker_lines_members_up_and_fits_the_screen(workspace: Path, size: tuple[int, int], named: bool) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        options = picker.query_one(OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(1, options.option_count)]  # after "nobody"
+        leo = next(p for p in prompts if "@leo" in p)
+        assert "01:30 PST Los Angeles" in leo and "today" not in leo  # their time now: always their today
+        # The states start in one column; at 80 columns the names would wrap the rows, and are left out.
+        assert len({p.index(next(w for w in ("working", "off, back") if w in p)) for p in prompts}) == 1, prompts
+        assert ("(Leo Park)" in leo) is named
+        assert all(
+            options.get_option_at_index(i).prompt.cell_length <= options.scrollable_content_region.width
+            for i in range(options.option_count)
+        )
