@@ -267,7 +267,7 @@ async def test_the_assign_picker_lines_members_up_and_fits_the_screen(workspace:
         options = picker.query_one(OptionList)
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(1, options.option_count)]  # after "nobody"
         leo = next(p for p in prompts if "@leo" in p)
-        assert "01:30 PST Los Angeles" in leo and "today" not in leo  # their time now: always their today
+        assert "Thu 01:30 PST Los Angeles" in leo and "today" not in leo  # their day, not a "today" read as yours
         # The states start in one column; at 80 columns the names would wrap the rows, and are left out.
         assert len({p.index(next(w for w in ("working", "off, back") if w in p)) for p in prompts}) == 1, prompts
         assert ("(Leo Park)" in leo) is named

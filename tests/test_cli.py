@@ -199,9 +199,17 @@ def test_a_due_filter_takes_the_words_of_its_date_time_and_zone(cli: Cli) -> Non
     assert "'25:00' is not a time of day" in one_line_error(cli("tasks", "due:<fri 25:00"))
 
 
+def test_member_list_says_each_members_day_where_it_is_not_the_viewers(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli.ok("member", "add", "tane", "--name", "Tane Walker", "--tz", "Pacific/Auckland")
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-26T12:30:00Z")  # Thursday 13:30 in Berlin, Friday 01:30 in Auckland
+    listed = {line.split()[0]: line for line in cli.ok("member", "list").splitlines()[1:]}
+    assert "Fri 01:30 NZDT" in listed["@tane"] and "Thu 13:30 CET" in listed["@ana"]
+    assert "today" not in listed["@tane"]
+
+
 def test_members_and_campaigns(cli: Cli) -> None:
     listing = cli.ok("member", "list")
-    assert "@raj" in listing and "Asia/Kolkata" in listing and "today 15:00 IST" in listing
+    assert "@raj" in listing and "Asia/Kolkata" in listing and "Thu 15:00 IST" in listing
     members = json.loads(cli.ok("member", "list", "--json"))
     assert {m["handle"]: m["hours"].get("mon") for m in members} == {"ana": [["09:00", "17:00"]], "raj": [["10:00", "18:30"]]}
     cli.ok("member", "set", "raj", "--hours", "mon-thu 10:00-18:30; fri 10:00-14:00", "--role", "analyst")

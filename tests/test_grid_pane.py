@@ -355,6 +355,7 @@ async def test_the_planners_members_line_up_whatever_their_zone_is_called(worksp
         prompts = [str(members.get_option_at_index(i).prompt) for i in range(members.option_count)]
         # "today 01:30 PST Los Angeles" and "today 17:30 PST Manila" are longer than "today 10:30 CET".
         assert any("PST Los Angeles" in p for p in prompts) and any("PST Manila" in p for p in prompts)
+        assert any("Thu 22:30 NZDT" in p for p in prompts) and not any("today" in p for p in prompts)  # their day, not "today"
         statuses = {p.index(next(word for word in ("no working", "working", "off") if word in p)) for p in prompts}
         assert len(statuses) == 1, prompts
 

@@ -325,8 +325,8 @@ def test_is_working_and_for_how_long() -> None:
     assert status_text(raj, friday_night) == "off, back in 2d8h"
     assert status_text(member("UTC", ""), now) == "no working hours"
     assert member_labels([raj, member("UTC", "mon-fri 09:00-17:00")], now) == [
-        "@m  15:00 IST Kolkata  working, 3h30m left",
-        "@m  09:30 UTC          working, 7h30m left",
+        "@m  Thu 15:00 IST Kolkata  working, 3h30m left",
+        "@m  Thu 09:30 UTC          working, 7h30m left",
     ]
     assert spans_between(raj, now, now + H) == [Span(utc(2026, 11, 26, 4, 30), utc(2026, 11, 26, 13, 0))]
 

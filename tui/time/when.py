@@ -411,6 +411,12 @@ def clock_text(local: dt.datetime, clock24: bool = True) -> str:
     return local.strftime("%H:%M") if clock24 else local.strftime("%I:%M%p").lstrip("0").lower()
 
 
+def clock_now(now: dt.datetime, tz_name: str, clock24: bool = True) -> str:
+    """``Sat 01:30 NZDT``: a member's clock now, with its weekday (their "today" need not be the reader's)."""
+    local = in_zone(now, tz_name)
+    return f"{local:%a} {clock_text(local, clock24)} {zone_label(now, tz_name)}"
+
+
 def format_local(instant: dt.datetime, tz_name: str, now: dt.datetime, *, clock24: bool = True, city: bool = True) -> str:
     """``Fri 12-04 17:00 CET``: the day, the time and whose time it is.
 
