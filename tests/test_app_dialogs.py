@@ -275,3 +275,17 @@ async def test_the_assign_picker_lines_members_up_and_fits_the_screen(workspace:
             options.get_option_at_index(i).prompt.cell_length <= options.scrollable_content_region.width
             for i in range(options.option_count)
         )
+
+
+async def test_quick_add_previews_a_date_in_another_zone_in_yours_too(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"Draft brief @raj due:fri")
+        await settle(pilot)
+        preview = str(app.screen.query_one("#prompt-preview").render())
+        # The end of raj's Friday, 18:30 in Kolkata, is 14:00 in ana's Berlin.
+        assert "due tmrw 18:30 IST Kolkata = tmrw 14:00 CET for you" in preview
+        await pilot.press("ctrl+u", *"Teaser +spring-launch/instagram publish:sat 10:00")
+        await settle(pilot)
+        assert "publish Sat 11-28 10:00 EST = Sat 11-28 16:00 CET for you" in str(app.screen.query_one("#prompt-preview").render())
