@@ -237,3 +237,55 @@ async def test_quick_add_says_when_a_time_typed_is_one_the_clocks_skip(workspace
         await settle(pilot)
         preview = str(app.screen.query_one("#prompt-preview").render())
         assert "02:30 does not exist in Europe/Berlin on Sun 2027-03-28 (the clocks go forward): 03:30 CEST instead" in preview
+
+
+async def test_quick_add_previews_the_publish_slot_and_the_repeat_rule_it_understood(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.press(*"Teaser +spring-launch/instagram publish:sat 10:00")
+        await settle(pilot)
+        preview = str(app.screen.query_one("#prompt-preview").render())
+        assert "publish Sat 11-28 10:00 EST" in preview  # in the campaign's audience zone, New York
+        await pilot.press("ctrl+u")
+        await pilot.press(*"Standup every:weekday 09:00")
+        await settle(pilot)
+        preview = str(app.screen.query_one("#prompt-preview").render())
+        assert "every weekday 09:00 Europe/Berlin" in preview and "due tmrw 09:00 CET" in preview
+
+
+@pytest.mark.parametrize(("size", "named"), [((80, 24), False), ((160, 48), True)])
+async def test_the_assign_picker_lines_members_up_and_fits_the_screen(workspace: Path, size: tuple[int, int], named: bool) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        options = picker.query_one(OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(1, options.option_count)]  # after "nobody"
+        leo = next(p for p in prompts if "@leo" in p)
+        assert "Thu 01:30 PST Los Angeles" in leo and "today" not in leo  # their day, not a "today" read as yours
+        # The states start in one column; at 80 columns the names would wrap the rows, and are left out.
+        assert len({p.index(next(w for w in ("working", "off, back") if w in p)) for p in prompts}) == 1, prompts
+        assert ("(Leo Park)" in leo) is named
+        assert all(
+            options.get_option_at_index(i).prompt.cell_length <= options.scrollable_content_region.width
+            for i in range(options.option_count)
+        )
+
+
+async def test_quick_add_previews_a_date_in_another_zone_in_yours_too(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"Draft brief @raj due:fri")
+        await settle(pilot)
+        preview = str(app.screen.query_one("#prompt-preview").render())
+        # The end of raj's Friday, 18:30 in Kolkata, is 14:00 in ana's Berlin.
+        assert "due tmrw 18:30 IST Kolkata = tmrw 14:00 CET for you" in preview
+        await pilot.press("ctrl+u", *"Teaser +spring-launch/instagram publish:sat 10:00")
+        await settle(pilot)
+        assert "publish Sat 11-28 10:00 EST = Sat 11-28 16:00 CET for you" in str(app.screen.query_one("#prompt-preview").render())

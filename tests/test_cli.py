@@ -133,6 +133,25 @@ def test_set_done_rm(cli: Cli) -> None:
     assert json.loads(cli.ok("tasks", "all", "--json")) == []
 
 
+@pytest.mark.parametrize("order", [1, -1])
+def test_a_date_set_with_an_assignee_and_a_campaign_is_read_as_theirs_in_any_order(cli: Cli, order: int) -> None:
+    task_id = cli.ok("add", "Draft carousel").strip()
+    cli.ok("set", task_id, *["due=fri", "publish=sat 10:00", "assignee=@raj", "campaign=spring-launch"][::order])
+    row = json.loads(cli.ok("tasks", "--json"))[0]
+    # The end of raj's Friday (18:30 in Kolkata), and 10:00 for the campaign's audience in New York.
+    assert row["due"] == {"utc": "2026-11-27T13:00:00Z", "tz": "Asia/Kolkata"}
+    assert row["publish"] == {"utc": "2026-11-28T15:00:00Z", "tz": "America/New_York"}
+
+
+def test_a_publish_day_set_alone_takes_the_platforms_peak_hour_as_quick_add_does(cli: Cli) -> None:
+    added = cli.ok("add", "Reel +spring-launch/instagram publish:sat").strip()
+    changed = cli.ok("add", "Story +spring-launch/instagram publish:fri 09:00").strip()
+    cli.ok("set", changed, "publish=sat")
+    slots = {r["id"]: r["publish"] for r in json.loads(cli.ok("tasks", "--json"))}
+    # Instagram's first peak hour, 11:00 for the audience in New York.
+    assert slots[added] == slots[changed] == {"utc": "2026-11-28T16:00:00Z", "tz": "America/New_York"}
+
+
 def test_an_ambiguous_prefix_lists_the_candidates(cli: Cli) -> None:
     ws = Workspace.open(cli.workspace)
     me = ws.member_by_handle("ana")
@@ -171,9 +190,38 @@ def test_filters(cli: Cli) -> None:
     assert ids("status:done") == {c}
 
 
+def test_a_due_filter_takes_the_words_of_its_date_time_and_zone(cli: Cli) -> None:
+    # Thursday 2026-11-26 10:30 in Berlin: the filter reads a date as quick-add does.
+    early = cli.ok("add", "Shoot due:fri 16:00").strip()
+    late = cli.ok("add", "Edit due:fri 19:00").strip()
+    later = cli.ok("add", "Recap due:dec 9").strip()
+
+    def ids(*terms: str) -> set[str]:
+        return {r["id"] for r in json.loads(cli.ok("tasks", *terms, "--json"))}
+
+    assert ids("due:<fri 18:00") == {early} and ids("due:>fri 18:00") == {late, later}
+    assert ids("due:<fri 6pm") == {early}
+    assert ids("due:dec 9") == {later} and ids("due:<9 dec") == {early, late, later}
+    assert ids("due:<next week") == {early, late} and ids("-due:next week") == {early, late, later}
+    # 18:00 in Kolkata is 13:30 in Berlin; Friday in Tokyo ends at 16:00 in Berlin.
+    assert ids("due:>fri 18:00 Asia/Kolkata") == {early, late, later}
+    assert ids("due:fri Asia/Tokyo") == set() and ids("due:fri Europe/Berlin") == {early, late}
+    assert ids("due:<2026-11-27T17:00") == {early}
+    assert ids("due:<fri 18:00", "Shoot") == {early}
+    assert "'25:00' is not a time of day" in one_line_error(cli("tasks", "due:<fri 25:00"))
+
+
+def test_member_list_says_each_members_day_where_it_is_not_the_viewers(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli.ok("member", "add", "tane", "--name", "Tane Walker", "--tz", "Pacific/Auckland")
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-26T12:30:00Z")  # Thursday 13:30 in Berlin, Friday 01:30 in Auckland
+    listed = {line.split()[0]: line for line in cli.ok("member", "list").splitlines()[1:]}
+    assert "Fri 01:30 NZDT" in listed["@tane"] and "Thu 13:30 CET" in listed["@ana"]
+    assert "today" not in listed["@tane"]
+
+
 def test_members_and_campaigns(cli: Cli) -> None:
     listing = cli.ok("member", "list")
-    assert "@raj" in listing and "Asia/Kolkata" in listing and "today 15:00 IST" in listing
+    assert "@raj" in listing and "Asia/Kolkata" in listing and "Thu 15:00 IST" in listing
     members = json.loads(cli.ok("member", "list", "--json"))
     assert {m["handle"]: m["hours"].get("mon") for m in members} == {"ana": [["09:00", "17:00"]], "raj": [["10:00", "18:30"]]}
     cli.ok("member", "set", "raj", "--hours", "mon-thu 10:00-18:30; fri 10:00-14:00", "--role", "analyst")

@@ -343,3 +343,37 @@ async def test_the_detail_line_names_a_deadline_in_the_cursors_hour(workspace: P
         widget.refresh()
         await settle(pilot)
         assert marker.text[:24] in lines(app)[-1], (lines(app)[-1], marker.text)
+
+
+async def test_the_planners_members_line_up_whatever_their_zone_is_called(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_grid(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        members = app.screen.query_one(InviteList)
+        prompts = [str(members.get_option_at_index(i).prompt) for i in range(members.option_count)]
+        # "today 01:30 PST Los Angeles" and "today 17:30 PST Manila" are longer than "today 10:30 CET".
+        assert any("PST Los Angeles" in p for p in prompts) and any("PST Manila" in p for p in prompts)
+        assert any("Thu 22:30 NZDT" in p for p in prompts) and not any("today" in p for p in prompts)  # their day, not "today"
+        statuses = {p.index(next(word for word in ("no working", "working", "off") if word in p)) for p in prompts}
+        assert len(statuses) == 1, prompts
+
+
+async def test_the_next_day_keeps_the_cursors_time_of_day_across_a_change_of_clocks(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CREWDECK_NOW", "2027-03-27T09:30:00Z")  # Saturday 10:30 in Berlin; its clocks go forward that night
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        assert lines(app)[-1].startswith(" Sat 03-27 10:30 CET")
+        await pilot.press("]")
+        await settle(pilot)
+        assert lines(app)[-1].startswith(" Sun 03-28 10:30 CEST")  # a 23-hour day: the same column is 11:30
+        await pilot.press("]")
+        await settle(pilot)
+        assert lines(app)[-1].startswith(" Mon 03-29 10:30 CEST")
+        await pilot.press("[", "[")
+        await settle(pilot)
+        assert lines(app)[-1].startswith(" Sat 03-27 10:30 CET")

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
@@ -80,3 +81,28 @@ def test_the_same_workspace_exports_the_same_calendar_from_any_process(cli: Cli)
     assert len(runs) == 1
     zones = [str(tz["tzid"]) for tz in Calendar.from_ical(runs.pop()).walk("VTIMEZONE")]
     assert zones == sorted(zones) and "Asia/Kathmandu" in zones
+
+
+def test_each_change_of_clocks_starts_at_its_local_time_before_the_change(cli: Cli) -> None:
+    """RFC 5545 3.6.5: an observance's DTSTART is the wall time of its onset in TZOFFSETFROM (02:00 for New
+    York's spring forward, not 03:00), so an app that reads the VTIMEZONE changes clocks at the right instant."""
+    for zone_name in ("America/New_York", "Europe/London", "Australia/Sydney", "Australia/Lord_Howe", "Pacific/Chatham"):
+        cli.ok("add", f"Due in {zone_name} due:2027-01-15 12:00 {zone_name}")
+    cli.ok("add", "Due later due:2029-06-01 12:00 America/New_York")  # three years of changes: RDATEs too
+    changes = 0
+    for timezone in Calendar.from_ical(cli.ok("export", "--ics")).walk("VTIMEZONE"):
+        tz = ZoneInfo(str(timezone["tzid"]))
+        for observance in timezone.subcomponents:
+            before, after = observance.decoded("tzoffsetfrom"), observance.decoded("tzoffsetto")
+            if before == after:
+                continue
+            rdates = observance.get("rdate", [])
+            onsets = [observance.decoded("dtstart")] + [
+                d.dt for rdate in (rdates if isinstance(rdates, list) else [rdates]) for d in rdate.dts
+            ]
+            for onset in onsets:
+                instant = (onset - before).replace(tzinfo=UTC)
+                assert instant.astimezone(tz).utcoffset() == after, (timezone["tzid"], onset)
+                assert (instant - dt.timedelta(seconds=1)).astimezone(tz).utcoffset() == before, (timezone["tzid"], onset)
+                changes += 1
+    assert changes >= 14  # two a year in each of the five zones, three years of New York's

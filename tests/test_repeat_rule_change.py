@@ -121,3 +121,14 @@ async def test_the_app_asks_this_one_or_all_future_ones_for_a_new_rule(cli: Cli)
         assert _local(row) == dt.datetime(2026, 12, 1, 10, 0, tzinfo=zone("Europe/Berlin"))
         assert row["recurrence"]["rule"]["days"] == ["tue"]
         assert "2026-12-01" in str(app.screen.query_one("#detail-body").render())
+
+
+def test_all_future_ones_keep_the_time_typed_where_the_day_typed_skips_it(cli: Cli) -> None:
+    # Berlin's clocks skip 02:30 on 2027-03-28: that day it is 03:30, but the rule is 02:30, and the open
+    # instance (tomorrow, whose 02:30 exists) keeps its date at 02:30, with no note of a skipped time.
+    task = cli.ok("add", "Backup every:day 01:00").strip()
+    result = cli("set", task, "due=2027-03-28 02:30", "--future")
+    assert result.code == 0 and "does not exist" not in result.err, result.err
+    row = _task(cli, task)
+    assert row["recurrence"]["rule"]["time"] == "02:30"
+    assert _local(row) == dt.datetime(2026, 11, 27, 2, 30, tzinfo=zone("Europe/Berlin"))

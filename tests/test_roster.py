@@ -21,7 +21,7 @@ from crewdeck.tui.time.roster import (
     day_spans,
     format_span,
     is_working,
-    member_label,
+    member_labels,
     spans_between,
     status_text,
     week_of,
@@ -324,7 +324,10 @@ def test_is_working_and_for_how_long() -> None:
     friday_night = utc(2026, 11, 27, 20, 0)  # Sat 01:30 IST: back Mon 10:00 IST, 2d8h30m later
     assert status_text(raj, friday_night) == "off, back in 2d8h"
     assert status_text(member("UTC", ""), now) == "no working hours"
-    assert member_label(raj, now) == "@m  today 15:00 IST Kolkata  working, 3h30m left"
+    assert member_labels([raj, member("UTC", "mon-fri 09:00-17:00")], now) == [
+        "@m  Thu 15:00 IST Kolkata  working, 3h30m left",
+        "@m  Thu 09:30 UTC          working, 7h30m left",
+    ]
     assert spans_between(raj, now, now + H) == [Span(utc(2026, 11, 26, 4, 30), utc(2026, 11, 26, 13, 0))]
 
 

@@ -57,3 +57,15 @@ def test_tasks_json_has_notes_rule_and_estimate(cli: Cli) -> None:
 def test_show_of_no_such_task_is_one_line(cli: Cli) -> None:
     result = cli("show", "abcd1234")
     assert result.code == 2 and result.err.startswith("crewdeck: error: ") and result.err.count("\n") == 1
+
+
+def test_show_of_a_booked_meeting_says_who_attends_and_when_it_is_for_each(cli: Cli) -> None:
+    cli.ok("member", "add", "sofia", "--name", "Sofia Russo", "--tz", "America/New_York")
+    booked = cli.ok("overlap", "ana", "raj", "--optional", "sofia", "--from", "mon", "--days", "1", "--book", "Weekly sync")
+    text = cli.ok("show", booked.split()[1])
+    assert "meeting  30m with @ana @raj, optional @sofia" in text
+    due = text.split("\nDue\n")[1].split("\n\n")[0].splitlines()
+    assert len(due) == 3, due
+    assert due[0].startswith("  you: Mon 11-30 ") and due[0].endswith(" CET")
+    assert due[1].startswith("  @raj: Mon 11-30 ") and due[1].endswith(" IST Kolkata")
+    assert due[2].startswith("  @sofia: Mon 11-30 ") and due[2].endswith(" EST (outside their hours)")

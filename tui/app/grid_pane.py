@@ -25,6 +25,7 @@ from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.time.grid import Grid, zone_choices
+from crewdeck.tui.time.when import localize
 from crewdeck.widgets.deadline_grid import DeadlineGrid
 
 if TYPE_CHECKING:
@@ -224,8 +225,13 @@ class GridPane(Pane):
 
     @on(DeadlineGrid.DayRequested)
     def _day(self, message: DeadlineGrid.DayRequested) -> None:
-        if self.day is not None:
+        if self.day is not None and self.zone is not None:
             self.day += dt.timedelta(days=message.offset)
+            if self.shown is not None and self.shown.columns:
+                # The cursor keeps its time of day, not its column: on a 23- or 25-hour day they differ.
+                cursor = self.shown.columns[min(self.grid.cursor_column, len(self.shown.columns) - 1)].start
+                tz = zone_info(self.zone)
+                self._keep_instant = localize(dt.datetime.combine(self.day, cursor.astimezone(tz).time()), tz)
             self.reload()
 
     @on(DeadlineGrid.NowRequested)

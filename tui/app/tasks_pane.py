@@ -7,6 +7,7 @@ pane only ever holds the rows on screen.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from textual import events, on
@@ -34,6 +35,7 @@ from crewdeck.tui.tasks.deadlines import due_outside_hours
 from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.tasks.listing import TaskRow
 from crewdeck.tui.tasks.quickadd import skipped_times
+from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.tasks.rows import CELLS, STATUS_WIDTH, row_text
 from crewdeck.tui.tasks.views import VIEWS, View, find, views
 from crewdeck.tui.time.when import format_local, parse_utc, relative
@@ -423,12 +425,22 @@ class TasksPane(Pane):
         parts += [f"#{t}" for t in draft.tags]
         if "due" in values:
             due = parse_utc(values["due"]["utc"])
-            parts.append(f"due {format_local(due, values['due']['tz'], now, clock24=services.config.clock24)}")
+            parts.append(f"due {self._read_by_you(values['due'], now)}")
             if due <= now:  # a date that has passed (today 08:00 at noon, eow on a Saturday)
                 late = relative(due, now)
                 parts.append("already overdue" + (f" by {late.removesuffix(' late')}" if late.endswith(" late") else ""))
+        if "publish" in values:
+            parts.append(f"publish {self._read_by_you(values['publish'], now)}")
+        if values.get("recurrence"):
+            parts.append(Rule.from_json(values["recurrence"]["rule"]).text())
         parts += skipped_times(draft, values)
         return "→ " + " · ".join(parts)
+
+    def _read_by_you(self, value: dict[str, str], now: dt.datetime) -> str:
+        """A stored date where it was meant (``tmrw 18:30 IST Kolkata``), and on your clock when that is another."""
+        instant, clock24, mine = parse_utc(value["utc"]), self.services.config.clock24, self.services.viewer_tz
+        meant = format_local(instant, value["tz"], now, clock24=clock24)
+        return meant if value["tz"] == mine else f"{meant} = {format_local(instant, mine, now, clock24=clock24)} for you"
 
     def _add(self, text: str) -> None:
         """Quick-add's answer, in the prompt's worker: a refusal keeps the prompt open, saying why."""

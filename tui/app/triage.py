@@ -29,7 +29,7 @@ from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.session.task_search import Matches, search_tasks
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.view import task_as_text
-from crewdeck.tui.time.roster import member_label
+from crewdeck.tui.time.roster import member_labels
 from crewdeck.tui.time.when import format_local, parse_utc, skipped_time
 
 if TYPE_CHECKING:
@@ -153,9 +153,13 @@ class Triage:
         services = self._services
         now = services.now()
         clock24 = services.config.clock24
+        labels = member_labels(services.members, now, clock24=clock24)
+        named = [f"{label}  ({member.name})" for label, member in zip(labels, services.members)]
+        # Names too where they fit: at 80 columns they would wrap the rows.
+        if max(map(len, named), default=0) <= PickerScreen.label_room(self._owner.app.size.width):
+            labels = named
         choices = [Choice("none", "nobody", "0")]
-        for n, member in enumerate(services.members, start=1):
-            choices.append(Choice(member.id, f"{member_label(member, now, clock24=clock24)}  ({member.name})", str(n) if n < 10 else ""))
+        choices += [Choice(m.id, label, str(n) if n < 10 else "") for n, (m, label) in enumerate(zip(services.members, labels), start=1)]
         self._ask(
             lambda submit: PickerScreen("Assign to (their local time now)", choices, submit=submit),
             lambda ids, value: services.session.edits.set_fields(ids, {"assignee": None if value == "none" else value}, "assign"),

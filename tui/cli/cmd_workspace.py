@@ -22,7 +22,7 @@ from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.cli.common import Context, note_incomplete, number_in, print_json, quiet_option, table
 from crewdeck.tui.ssh.keys import all_keys, keys_after, member_keys
 from crewdeck.tui.time.hours import format_hours, parse_hours
-from crewdeck.tui.time.when import DateError, format_local, parse_day
+from crewdeck.tui.time.when import DateError, clock_now, parse_day
 from crewdeck.tui.workspace import describe, doctor
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace, slug
@@ -324,7 +324,7 @@ def cmd_member_list(ctx: Context) -> int:
             f"@{m.handle}",
             m.name,
             m.tz,
-            format_local(ctx.now, m.tz, ctx.now, clock24=ctx.config.clock24),
+            clock_now(ctx.now, m.tz, ctx.config.clock24),
             format_hours(m.hours),
             m.access,
             m.role,

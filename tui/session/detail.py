@@ -31,6 +31,8 @@ class TaskDetail:
     blocking: list[tuple[str, str, str]]
     #: A post's state as read now, with its round ("in review (step 1 of 2 (copy), @mia, still open)"); ``None``: no post.
     post_state: str | None = None
+    #: A booked meeting's members, the required first: ``(member, required)``.
+    attendees: tuple[tuple[Member, bool], ...] = ()
 
 
 def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", clock24: bool = True) -> TaskDetail:
@@ -67,8 +69,16 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
         blocking=any(status in OPEN_STATUSES for _, _, status in blocking),
         blocked=any(status in OPEN_STATUSES for _, _, status in depends),
     )
+    meeting = record["meeting"] or {}
+    attendees = tuple(
+        (member, required)
+        for key, required in (("required", True), ("optional", False))
+        for member in map(ws.member, meeting.get(key) or [])
+        if member is not None
+    )
     return TaskDetail(
         post_state=_post_state(ws, task_id, now, handles) if record["post_state"] else None,
+        attendees=attendees,
         id=task_id,
         title=text_or(record["title"], untitled_task(task_id)),
         record=record,

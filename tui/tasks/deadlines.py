@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from crewdeck.sync.state.zones import zone
@@ -45,13 +46,15 @@ def due_in_context(
     viewer: Member | None = None,
     audience_tz: str | None = None,
     clock24: bool = True,
+    attendees: Sequence[Member] = (),
 ) -> list[ZonedTime]:
-    """The instant in the viewer's, the assignee's, the audience's and the original zone, without repeats."""
+    """The instant in the viewer's, the assignee's, a meeting's ``attendees``', the audience's and the original zone,
+    without repeats (each other attendee is read on their own clock, for their own hours, whatever their zone)."""
     readings: list[ZonedTime] = []
     seen: set[str] = set()
 
-    def add(whose: str, tz: str, member: Member | None) -> None:
-        if tz in seen:
+    def add(whose: str, tz: str, member: Member | None, *, again: bool = False) -> None:
+        if tz in seen and not again:
             return
         seen.add(tz)
         outside = None if member is None else not within_hours(member, instant)
@@ -60,6 +63,10 @@ def due_in_context(
     add("you", viewer_tz, viewer)
     if assignee is not None:
         add(f"@{assignee.handle}", assignee.tz, assignee)
+    told = {m.id for m in (viewer, assignee) if m is not None}
+    for attendee in attendees:
+        if attendee.id not in told:
+            add(f"@{attendee.handle}", attendee.tz, attendee, again=True)
     if audience_tz:
         add("audience", audience_tz, None)
     add("set in", meant_tz, None)

@@ -13,10 +13,11 @@ from typing import Any
 from crewdeck.sync.state.records import PRIORITIES, TASK_STATUSES
 from crewdeck.sync.state.writes import Writer
 from crewdeck.sync.state.zones import zone
+from crewdeck.tui.posts.reading import shared_publish
 from crewdeck.tui.tasks import recurrence
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
-from crewdeck.tui.tasks.quickadd import PUBLISH_DEFAULT_TIME, parse_due
-from crewdeck.tui.time.when import DateError, parse_moment_text, utc_iso
+from crewdeck.tui.tasks.quickadd import parse_due, publish_slot
+from crewdeck.tui.time.when import DateError, parse_moment_text, typed_clock, utc_iso
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -73,12 +74,14 @@ def field_value(
     *,
     owner: Member | None = None,
     audience_tz: str | None = None,
+    platform: str | None = None,
 ) -> Any:
     """The stored value for ``name`` from ``text`` (``current`` for ``+=``/``-=`` lists).
 
     ``owner`` (the task's assignee) decides what a due date alone means (the
     end of their working day); ``audience_tz`` is the zone a publish slot is
-    read in (the campaign's audience).
+    read in (the campaign's audience), and ``platform``'s first peak hour
+    still ahead the time of a slot given as a day alone, as in quick-add.
     """
     raw = text.strip()
     lowered = raw.lower()
@@ -104,7 +107,7 @@ def field_value(
             return None
         try:
             if name == "publish":
-                return parse_moment_text(raw, audience_tz or me.tz, now, PUBLISH_DEFAULT_TIME).value()
+                return publish_slot(raw.split(), audience_tz or me.tz, platform, shared_publish(ws.conn), now).value()
             return parse_due(raw.split(), owner or me, me.tz, now).value()
         except (DateError, ValueError) as exc:
             raise UserError(f"{name}: {exc}") from None
@@ -131,15 +134,9 @@ def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member,
     values: dict[str, Any] = {}
     task = ws.task(task_id)
     context: dict[str, Any] = {}
-    for assignment in assignments:
-        m = re.match(r"\s*([a-z_]+)\s*(\+=|-=|=)(.*)\Z", assignment, re.DOTALL)
-        if not m:
-            raise UserError(f"{assignment!r}: write FIELD=VALUE (or tags+=x, tags-=x)")
-        name, op, text = m.group(1), m.group(2), m.group(3)
-        if name == "due_date":
-            name = "due"
-        if name not in EDITABLE:
-            raise UserError(f"{name!r} is not a task field you can set ({', '.join(EDITABLE)})")
+    parsed = [_assignment(a) for a in assignments]
+    # Dates last: "due=fri assignee=@raj" is the end of raj's Friday, as "assignee=@raj due=fri" is.
+    for name, op, text in sorted(parsed, key=lambda p: p[0] in ("due", "publish")):
         if op != "=":
             if name not in ("tags", "depends_on"):
                 raise UserError(f"{name}{op}: only tags and depends_on take += and -=")
@@ -154,12 +151,26 @@ def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member,
             if name in ("due", "publish") and not context:
                 context = _time_context(ws, task, values, me)
             values[name] = field_value(ws, name, text, me, now, **context)
+    values = {name: values[name] for name in dict.fromkeys(p[0] for p in parsed)}  # in the order typed, as the log tells it
     itself = f"“{task['title'] or task_id[:8]}”"
     if task_id in (values.get("depends_on") or []):
         raise UserError(f"depends_on: {itself} cannot wait for itself")
     if values.get("duplicate_of") == task_id:
         raise UserError(f"duplicate_of: {itself} cannot be a duplicate of itself")
     return values
+
+
+def _assignment(assignment: str) -> tuple[str, str, str]:
+    """``tags+=urgent`` -> ``("tags", "+=", "urgent")``, the field checked."""
+    m = re.match(r"\s*([a-z_]+)\s*(\+=|-=|=)(.*)\Z", assignment, re.DOTALL)
+    if not m:
+        raise UserError(f"{assignment!r}: write FIELD=VALUE (or tags+=x, tags-=x)")
+    name, op, text = m.group(1), m.group(2), m.group(3)
+    if name == "due_date":
+        name = "due"
+    if name not in EDITABLE:
+        raise UserError(f"{name!r} is not a task field you can set ({', '.join(EDITABLE)})")
+    return name, op, text
 
 
 def _time_context(ws: Workspace, task: dict[str, Any], values: dict[str, Any], me: Member) -> dict[str, Any]:
@@ -170,6 +181,7 @@ def _time_context(ws: Workspace, task: dict[str, Any], values: dict[str, Any], m
     return {
         "owner": (ws.member(assignee_id) if assignee_id else None) or me,
         "audience_tz": campaign.audience_tz if campaign else None,
+        "platform": values.get("platform", task["platform"]),
     }
 
 
@@ -190,13 +202,15 @@ def apply_assignments(
     (or, with ``future``, on it and the later instances of its series), ``every=RULE``
     to start, change or end (``every=none``) a series, and the completion hook."""
     rules = [a for a in assignments if a.strip().startswith("every=")]
-    values = task_values(ws, task_id, [a for a in assignments if a not in rules], me, now)
+    fields = [a for a in assignments if a not in rules]
+    values = task_values(ws, task_id, fields, me, now)
     # status=done closes as `crewdeck done` does: a post is published (only an approved or scheduled one), this post alone.
     published: dict[str, Any] = {}
     if values.get("status") == "done":
         published = {name: value for name, value in recurrence.done_fields(ws, task_id, now).items() if name not in values}
     if values:
-        recurrence.edit(ws, w, task_id, values, future=future)
+        typed = [typed_clock(text.split()) for name, _, text in map(_assignment, fields) if name == "due"]
+        recurrence.edit(ws, w, task_id, values, future=future, typed=typed[-1] if typed else None)
     w.set("task", task_id, published)
     if rules:
         rule = parse_rule_text(rules[-1].split("=", 1)[1], me, now)

@@ -16,6 +16,10 @@ Terms are ANDed; a leading ``-`` negates a term.
 | ``!high`` ``!med`` ...    | that priority                                       |
 | ``due:today`` ``due:fri`` | due on that day (in your zone)                      |
 | ``due:<fri`` ``due:>+3d`` | due on or before / on or after that day             |
+| ``due:<fri 18:00``        | due before / after (``>``) / at that time; a date   |
+|                           | goes on as in quick-add: ``due:dec 9``,             |
+|                           | ``due:>mon 09:00 Asia/Tokyo``; a day in a zone:     |
+|                           | ``due:fri Asia/Tokyo``                              |
 | ``due:none`` ``due:any``  | without / with a due date                           |
 | ``overdue``               | open and past due                                   |
 | ``inbox``                 | new, for you or for nobody (the triage inbox)       |
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,7 +44,16 @@ from crewdeck.sync.state.records import OPEN_STATUSES, PRIORITIES, TASK_STATUSES
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.states import STATES as POST_STATES
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
-from crewdeck.tui.time.when import DateError, localize, parse_day, parse_moment_text, utc_iso
+from crewdeck.tui.time.when import (
+    DateError,
+    could_be_zone,
+    localize,
+    moment_words,
+    parse_day,
+    parse_moment_text,
+    time_shaped,
+    utc_iso,
+)
 from crewdeck.tui.workspace.errors import UserError
 
 CLOSED_STATUSES = tuple(s for s in TASK_STATUSES if s not in OPEN_STATUSES)
@@ -67,7 +81,11 @@ class Query:
 
 def parse(text: str) -> Query:
     query = Query()
-    for word in text.split():
+    words = text.split()
+    i = 0
+    while i < len(words):
+        word = words[i]
+        i += 1
         negate = word.startswith("-") and len(word) > 1 and not word[1].isdigit()
         body = word[1:] if negate else word
         lower = body.lower()
@@ -100,7 +118,12 @@ def parse(text: str) -> Query:
                 raise UserError(f"{word}: priority is !high, !med, !low or !none")
             query.terms.append(Term("priority", priority, negate))
         elif lower.startswith("due:") and len(body) > 4:
-            query.terms.append(Term("due", body[4:], negate))
+            # The date goes on as in quick-add: "due:<dec 9", "due:fri 18:00 Europe/London".
+            op = body[4] if body[4] in "<>" else ""
+            first = [body[4 + len(op) :]] if body[4 + len(op) :] else []
+            taken = moment_words(first, words[i:])
+            i += len(taken) - len(first)
+            query.terms.append(Term("due", op + " ".join(taken), negate))
         elif lower in ("overdue", "snoozed", "all", "inbox"):
             query.terms.append(Term(lower, "", negate))
         else:
@@ -138,9 +161,17 @@ def like_pattern(text: str) -> str:
     return pattern
 
 
-def _day_bounds(text: str, ctx: QueryContext) -> tuple[str, str]:
-    tz = zone(ctx.tz)
-    day = parse_day(text, ctx.now.astimezone(tz).date())
+#: ``2026-12-01T09:30``: its date and its time.
+_ISO_INSTANT = re.compile(r"\A(\d{4}-\d{2}-\d{2})[Tt](\S)")
+#: ``+3h``: an instant, hours from now.
+_HOURS_AHEAD = re.compile(r"\+\d+h\Z", re.IGNORECASE)
+
+
+def _day_bounds(words: list[str], ctx: QueryContext) -> tuple[str, str]:
+    """The start and end of the day ``words`` name, in the zone they end with or the viewer's."""
+    named = could_be_zone(words[-1]) and len(words) > 1
+    tz = zone(words[-1] if named else ctx.tz)
+    day = parse_day(" ".join(words[:-1] if named else words), ctx.now.astimezone(tz).date())
     start = localize(dt.datetime.combine(day, dt.time()), tz)
     end = localize(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()), tz)
     return utc_iso(start), utc_iso(end)
@@ -153,16 +184,19 @@ def _due_clause(value: str, ctx: QueryContext) -> tuple[str, list[Any]]:
     if lowered == "any":
         return "t.due_utc IS NOT NULL", []
     op = value[0] if value[0] in "<>" else ""
-    rest = value[1:] if op else value
+    # An ISO instant (2026-12-01T09:30) is a day and a time.
+    words = _ISO_INSTANT.sub(r"\1 \2", value[1:] if op else value).split()
+    if not words:
+        raise UserError(f"due:{value}: a date is missing (try due:<fri, due:today, due:<fri 18:00)")
     try:
-        if ":" in rest or rest.lower().endswith("h"):
-            instant = utc_iso(parse_moment_text(rest.replace("T", " ", 1) if "T" in rest else rest, ctx.tz, ctx.now).instant)
+        if _HOURS_AHEAD.match(words[0]) or any(time_shaped(word) for word in words):
+            instant = utc_iso(parse_moment_text(" ".join(words), ctx.tz, ctx.now).instant)
             if op == "<":
                 return "t.due_utc < ?", [instant]
             if op == ">":
                 return "t.due_utc > ?", [instant]
             return "t.due_utc = ?", [instant]
-        start, end = _day_bounds(rest, ctx)
+        start, end = _day_bounds(words, ctx)
     except (DateError, ValueError) as exc:
         raise UserError(f"due:{value}: {exc}") from None
     if op == "<":

@@ -42,12 +42,12 @@ from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
 from crewdeck.tui.tasks.recurrence import first_instance, is_rule_word, parse_rule
 from crewdeck.tui.time.roster import day_end
 from crewdeck.tui.time.when import (
+    EOD,
     DateError,
     Moment,
     WorkingDays,
-    continues_day,
     could_be_zone,
-    day_words,
+    moment_words,
     parse_moment,
     parse_time,
     skipped_time,
@@ -118,10 +118,9 @@ def parse(text: str) -> Draft:
         elif word.lower().startswith(("due:", "publish:")):
             key, _, rest = word.partition(":")
             # The date may be followed by a time (or eod) and a zone: take them along.
-            taken = [rest] if rest else []
-            while i < len(words) and len(taken) < 2 + day_words(taken) and _continues_moment(words[i], taken):
-                taken.append(words[i])
-                i += 1
+            first = [rest] if rest else []
+            taken = moment_words(first, words[i:])
+            i += len(taken) - len(first)
             if not taken:
                 draft.problems.append(f"{key.lower()}: needs a date (fri, tomorrow, +3d, 2026-12-01)")
             if key.lower() == "due":
@@ -134,21 +133,6 @@ def parse(text: str) -> Draft:
     if not draft.title:
         draft.problems.append("the task needs a title")
     return draft
-
-
-def _continues_moment(word: str, taken: list[str]) -> bool:
-    """Whether ``word`` goes on with the moment in ``taken``: a day's second word, then a time (or eod), then a zone."""
-    if not taken:
-        return True
-    if len(taken) == 1 and continues_day(taken[0], word):
-        return True
-    if len(taken) == day_words(taken) and (word.lower() == EOD or time_shaped(word)):
-        return True
-    return could_be_zone(word)
-
-
-#: "End of day": the end of the owner's working day.
-EOD = "eod"
 
 
 def parse_due(words: list[str], owner: Member | None, default_tz: str, now: dt.datetime) -> Moment:

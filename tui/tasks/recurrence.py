@@ -423,11 +423,13 @@ def _later(ws: Workspace, task: dict[str, Any]) -> list[tuple[str, dict[str, Any
     return [(i, t) for i, t in _instances(ws, task["series"]) if t["recurrence"]["on"] > on and not t["deleted"]]
 
 
-def edit(ws: Workspace, w: Writer, task_id: str, values: dict[str, Any], *, future: bool) -> list[str]:
+def edit(ws: Workspace, w: Writer, task_id: str, values: dict[str, Any], *, future: bool, typed: dt.time | None = None) -> list[str]:
     """Set ``values`` on this instance, or ("all future ones") on it, the later ones and the template.
 
     A new due for all future ones moves the rule's time of day to the due's
-    wall-clock time in its zone.  Returns the ids changed.
+    wall-clock time in its zone: ``typed``, the time as typed, where given
+    (02:30 typed for a night that skips it is stored as 03:30, and the rule
+    is still 02:30).  Returns the ids changed.
     """
     task = ws.task(task_id)
     if not future or not task["series"] or not task["recurrence"]:
@@ -437,7 +439,7 @@ def edit(ws: Workspace, w: Writer, task_id: str, values: dict[str, Any], *, futu
         due = values["due"]
         rule = Rule.from_json(task["recurrence"]["rule"])
         local = parse_utc(due["utc"]).astimezone(zone(due["tz"]))
-        new_rule = replace(rule, time=local.time().replace(second=0), tz=due["tz"])
+        new_rule = replace(rule, time=typed or local.time().replace(second=0), tz=due["tz"])
         changed = _retime(ws, w, task_id, new_rule)
         values = {k: v for k, v in values.items() if k != "due"}
         if not values:

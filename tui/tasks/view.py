@@ -33,6 +33,8 @@ def detail_fields(d: TaskDetail, tz: str, now: dt.datetime, clock24: bool) -> li
             + (format_local(parse_utc(r["created_at"]), tz, now, clock24=clock24) if r["created_at"] else ""),
         ),
     ]
+    if r["meeting"]:
+        fields.append(("meeting", meeting_text(r["meeting"].get("minutes"), d.attendees)))
     if r["snoozed_until"]:
         fields.append(("snoozed until", format_local(parse_utc(r["snoozed_until"]), tz, now, clock24=clock24)))
     if r["duplicate_of"]:
@@ -41,6 +43,17 @@ def detail_fields(d: TaskDetail, tz: str, now: dt.datetime, clock24: bool) -> li
         rule = Rule.from_json(r["recurrence"]["rule"])
         fields.append(("repeats", f"{rule.text()} (this one: {r['recurrence']['on']})"))
     return [(name, value) for name, value in fields if value]
+
+
+def meeting_text(minutes: int | None, attendees: tuple[tuple[Member, bool], ...]) -> str:
+    """``30m with @ana @raj, optional @sofia``."""
+    required = " ".join(f"@{m.handle}" for m, needed in attendees if needed)
+    optional = " ".join(f"@{m.handle}" for m, needed in attendees if not needed)
+    return (
+        (f"{minutes}m" if minutes else "a meeting")
+        + (f" with {required}" if required else "")
+        + (f", optional {optional}" if optional else "")
+    )
 
 
 def due_lines(detail: TaskDetail, viewer: Member, now: dt.datetime, clock24: bool, name: str = "due") -> list[str]:
@@ -60,6 +73,7 @@ def due_lines(detail: TaskDetail, viewer: Member, now: dt.datetime, clock24: boo
         viewer=viewer,
         audience_tz=detail.campaign_tz,
         clock24=clock24,
+        attendees=[member for member, _ in detail.attendees] if name == "due" else [],
     )
     return [f"{r.whose}: {r.text}" + (" (outside their hours)" if r.outside_hours and r.whose != "you" else "") for r in readings]
 

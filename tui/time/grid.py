@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone as zone_info
 from crewdeck.tui.time.roster import Timeline, wall_instant
-from crewdeck.tui.time.when import clock_text, format_local, parse_utc, zone_abbrev, zone_label
+from crewdeck.tui.time.when import clock_now, clock_text, format_local, parse_utc, zone_abbrev, zone_label
 from crewdeck.tui.workspace.placeholders import text_or, untitled_task
 from crewdeck.tui.workspace.workspace import Campaign, Member, Workspace
 
@@ -219,6 +219,5 @@ def zone_choices(
 
     out = []
     for tz in sorted(who, key=lambda tz: (tz != viewer.tz, offset(tz), tz)):
-        local = now.astimezone(zone_info(tz))
-        out.append(ZoneChoice(tz, f"{local:%a} {clock_text(local, clock24)} {zone_label(now, tz)}", visible(" · ".join(who[tz]))))
+        out.append(ZoneChoice(tz, clock_now(now, tz, clock24), visible(" · ".join(who[tz]))))
     return out

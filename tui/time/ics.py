@@ -29,7 +29,7 @@ from crewdeck.tui.workspace.placeholders import text_or, untitled_task
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 if TYPE_CHECKING:
-    from icalendar import Event
+    from icalendar import Event, Timezone
 
 PRODID = "-//crewdeck//crewdeck//EN"
 
@@ -140,6 +140,25 @@ def calendar(ws: Workspace, now: dt.datetime, member: Member | None = None) -> b
 
         first, last = inside(min(days)) - dt.timedelta(days=1), inside(max(days)) + dt.timedelta(days=366)
         # By name, not as ``add_missing_timezones`` iterates a set: the same workspace, the same file, from any process.
-        zones = [Timezone.from_tzid(tzid, first_date=first, last_date=last) for tzid in sorted(cal.get_missing_tzids())]
+        zones = [
+            _onsets_before_the_change(Timezone.from_tzid(tzid, first_date=first, last_date=last))
+            for tzid in sorted(cal.get_missing_tzids())
+        ]
         cal.subcomponents[:0] = zones
     return bytes(cal.to_ical())
+
+
+def _onsets_before_the_change(timezone: Timezone) -> Timezone:
+    """RFC 5545 dates a change of clocks by its wall time before the change (TZOFFSETFROM): 02:00 for New
+    York's spring forward.  icalendar dates a change forward by the first wall time after it (03:00), which
+    an app that reads the VTIMEZONE takes for an hour later; a change back it dates right."""
+    for observance in timezone.subcomponents:
+        forward = observance.decoded("tzoffsetto") - observance.decoded("tzoffsetfrom")
+        if forward <= dt.timedelta(0):
+            continue
+        observance.DTSTART = observance.decoded("dtstart") - forward
+        found = observance.pop("RDATE", [])  # one property holding the dates, or several
+        rdates = [d.dt - forward for rdate in (found if isinstance(found, list) else [found]) for d in rdate.dts]
+        if rdates:
+            observance.add("RDATE", rdates)
+    return timezone

@@ -32,7 +32,7 @@ from typing import NamedTuple
 
 from crewdeck.sync.state.records import WEEKDAYS
 from crewdeck.sync.state.zones import zone
-from crewdeck.tui.time.when import UTC, format_local, localize
+from crewdeck.tui.time.when import UTC, clock_now, localize
 from crewdeck.tui.workspace.workspace import Member
 
 _DAY = dt.timedelta(days=1)
@@ -251,6 +251,11 @@ def status_text(member: Member | Week, now: dt.datetime) -> str:
     return availability(member, now).text(now)
 
 
-def member_label(member: Member, now: dt.datetime, *, clock24: bool = True) -> str:
-    """``@raj  today 15:00 IST  working, 3h30m left``: how a member is shown where one is picked."""
-    return f"@{member.handle}  {format_local(now, member.tz, now, clock24=clock24)}  {status_text(member, now)}"
+def member_labels(members: list[Member], now: dt.datetime, *, clock24: bool = True) -> list[str]:
+    """``@raj  Thu 15:00 IST Kolkata  working, 3h30m left``: how members are shown where one is picked, in columns
+    as wide as the widest."""
+    handles = [f"@{m.handle}" for m in members]
+    clocks = [clock_now(now, m.tz, clock24) for m in members]
+    states = [status_text(m, now) for m in members]
+    widths = [max(map(len, column), default=0) for column in (handles, clocks, states)]
+    return [f"{handle:<{widths[0]}}  {clock:<{widths[1]}}  {state:<{widths[2]}}" for handle, clock, state in zip(handles, clocks, states)]

@@ -193,6 +193,31 @@ def day_words(words: list[str]) -> int:
     return 2 if len(words) >= 2 and continues_day(words[0], words[1]) else 1
 
 
+#: "End of day": the end of the owner's working day (a due date's time).
+EOD = "eod"
+
+
+def moment_words(taken: list[str], following: Sequence[str]) -> list[str]:
+    """The words of one moment as people type it: ``taken`` (its first words, maybe none) and those of
+    ``following`` that go on with it: a day's second word (``dec 9``), then a time (or eod), then a zone."""
+    taken = list(taken)
+    for word in following:
+        if len(taken) >= 2 + day_words(taken) or not _continues_moment(word, taken):
+            break
+        taken.append(word)
+    return taken
+
+
+def _continues_moment(word: str, taken: list[str]) -> bool:
+    if not taken:
+        return True
+    if len(taken) == 1 and continues_day(taken[0], word):
+        return True
+    if len(taken) == day_words(taken) and (word.lower() == EOD or time_shaped(word)):
+        return True
+    return could_be_zone(word)
+
+
 def parse_day(text: str, today: dt.date, works: WorkingDays | None = None) -> dt.date:
     """``today``, ``tomorrow`` (``tmrw``), ``fri``, ``next fri``, ``next week`` (its Monday), ``+3d``, ``+2w``,
     ``dec 9``, ``9 dec``, ``2026-12-01``, ``12-01``, ``eow`` and ``eom`` (the last working day of this week or
@@ -386,6 +411,12 @@ def clock_text(local: dt.datetime, clock24: bool = True) -> str:
     return local.strftime("%H:%M") if clock24 else local.strftime("%I:%M%p").lstrip("0").lower()
 
 
+def clock_now(now: dt.datetime, tz_name: str, clock24: bool = True) -> str:
+    """``Sat 01:30 NZDT``: a member's clock now, with its weekday (their "today" need not be the reader's)."""
+    local = in_zone(now, tz_name)
+    return f"{local:%a} {clock_text(local, clock24)} {zone_label(now, tz_name)}"
+
+
 def format_local(instant: dt.datetime, tz_name: str, now: dt.datetime, *, clock24: bool = True, city: bool = True) -> str:
     """``Fri 12-04 17:00 CET``: the day, the time and whose time it is.
 
@@ -426,15 +457,20 @@ def relative(instant: dt.datetime, now: dt.datetime) -> str:
     return f"{amount} late" if late else f"in {amount}"
 
 
+def typed_clock(words: Sequence[str]) -> dt.time | None:
+    """The time of day typed in ``words`` (``fri 02:30``), as typed: the stored instant may hold a later one (a gap)."""
+    typed = [word for word in words if time_shaped(word)]
+    try:
+        return parse_time(typed[0]) if typed else None
+    except DateError:
+        return None
+
+
 def skipped_time(words: Sequence[str], value: Mapping[str, str] | None) -> str | None:
     """What to tell when the time typed in ``words`` is one the zone skipped, so ``value`` (a stored
     instant and its zone) holds the time the gap moved it to; ``None`` when the time stands as typed."""
-    typed = [word for word in words if time_shaped(word)]
-    if not typed or not value:
-        return None
-    try:
-        asked = parse_time(typed[0])
-    except DateError:
+    asked = typed_clock(words)
+    if asked is None or not value:
         return None
     instant = parse_utc(value["utc"])
     local = in_zone(instant, value["tz"])

@@ -87,6 +87,12 @@ class PickerScreen(ModalScreen[str | None]):
         # (These keys are the choices' own, shown beside each; they are not
         # actions a keymap could rename, so they carry no binding id.)
 
+    @staticmethod
+    def label_room(screen_width: int) -> int:
+        """The cells a label has before it wraps, on a screen ``screen_width`` wide: the box takes at most
+        90% of it (``max-width``), less its border (2) and padding (4), and a choice's key before the label (3)."""
+        return screen_width * 9 // 10 - 9
+
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(plain(self.title_text), classes="picker--title")

@@ -33,7 +33,7 @@ from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.edits import format_estimate
 from crewdeck.tui.time import overlap
 from crewdeck.tui.time.roster import status_text
-from crewdeck.tui.time.when import format_local
+from crewdeck.tui.time.when import clock_now
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member
 from crewdeck.widgets.key_footer import KeyFooter
@@ -141,10 +141,13 @@ class PlannerScreen(Screen[None]):
     def _member_prompt(self, member: Member) -> Content:
         now = self.services.now()
         state = self.invited[member.id]
-        local = format_local(now, member.tz, now, clock24=self.services.config.clock24)
         mark = (f"{state:<9}", "bold") if state == "required" else f"{state or '·':<9}"
-        handle = visible(f"@{member.handle}")
-        return Content.assemble(mark, f" {handle:<10} {local:<18} ", (status_text(member, now), "dim"))
+        # As wide as the widest of every member's: "Thu 01:30 PST Los Angeles" is longer than "Thu 10:30 CET".
+        handles = {m.id: visible(f"@{m.handle}") for m in self.members}
+        clocks = {m.id: clock_now(now, m.tz, self.services.config.clock24) for m in self.members}
+        handle = f"{handles[member.id]:<{max(10, *map(len, handles.values()))}}"
+        local = f"{clocks[member.id]:<{max(18, *map(len, clocks.values()))}}"
+        return Content.assemble(mark, f" {handle} {local} ", (status_text(member, now), "dim"))
 
     @on(InviteList.Invited)
     def _invited(self, message: InviteList.Invited) -> None:
