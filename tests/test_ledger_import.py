@@ -150,6 +150,17 @@ def test_a_forged_reversal_is_refused(team: Cli, tmp_path: Path) -> None:
     assert result.code == 2 and "the opposite amount" in result.err
 
 
+def test_a_reversal_of_a_reversal_is_refused_by_line_as_ledger_reverse_refuses_it(team: Cli, tmp_path: Path) -> None:
+    entry = add(team, "100 EUR")
+    reversal = team.ok("ledger", "reverse", entry).strip()
+    text = f"date,campaign,category,payee,amount,reverses\n2026-11-20,spring-launch,influencers,@cafe_mila,100,{reversal}\n"
+    ops = _ops(team)
+    err = one_line_error(team("ledger", "import", _write(tmp_path, text)))
+    assert f"line 2: reverses: {reversal} is itself a reversal (of {entry[:8]}); to count that spend again, add it anew" in err
+    assert _ops(team) == ops
+    assert row(report(team), "influencers")["spent"] == eur("0.00")
+
+
 def test_rates_import_all_or_nothing_and_once(team: Cli, tmp_path: Path) -> None:
     good = _write(tmp_path, "date,pair,rate\n2026-11-10,GBP/EUR,1.1532\n2026-11-17,GBP/EUR,1.1498\n2026-11-10,USD/EUR,0.9301\n")
     assert team.ok("rate", "import", good).strip() == "imported 3 rates"
