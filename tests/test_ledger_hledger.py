@@ -185,3 +185,20 @@ def test_the_journal_passes_hledgers_strict_checks(ledger: tuple[Cli, Path]) -> 
     assert done.returncode == 0, done.stderr
     declared = [line.split()[1] for line in journal.read_text().splitlines() if line.startswith("account ")]
     assert "assets:campaign-funds" in declared and len(declared) >= 12
+
+
+def test_a_payee_that_starts_like_a_status_or_a_code_stays_the_payee_in_hledger(cli: Cli, tmp_path: Path) -> None:
+    """hledger read "(PO 17) Acme" as code "PO 17" and payee "Acme", and "* Star" as a cleared "Star": per payee, totals disagreed."""
+    team = ledger_team(cli)
+    payees = ["(PO 17) Acme", "* Star", "!Bang", "Plain"]
+    for n, payee in enumerate(payees, start=1):
+        add(team, f"{n}0 EUR", payee=payee, extra=("--memo", "invoice") if n == 3 else ())
+    doc = report(team, "--by", "payee")
+    journal = tmp_path / "payees.journal"
+    team.ok("ledger", "export", "--format", "hledger", "-o", str(journal))
+    rows = hledger(journal, "balance", "expenses", "--pivot", "payee")
+    theirs = {r[0]: amounts(r[1]) for r in rows[1:] if r[0] != "total"}
+    assert theirs == {row["payee"]: ours(row["spent"]) for row in doc["campaigns"][0]["rows"]}
+    assert set(theirs) == set(payees)
+    cleared = hledger(journal, "register", "--cleared")
+    assert len(cleared) == 1  # the header only: no entry became a cleared one

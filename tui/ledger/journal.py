@@ -16,7 +16,8 @@
   ``hledger balance`` matches ``crewdeck ledger report``.
 
 A payee's or memo's ``|`` and ``;`` become ``/`` and ``,``: in a journal they
-would start a note or a comment; its line breaks become spaces, and control
+would start a note or a comment; a payee starting with ``*``, ``!`` or ``(``
+follows an empty code ``()``, so hledger reads no status or code in it; its line breaks become spaces, and control
 characters are shown as ``crewdeck.sync.state.visible`` shows them.
 """
 
@@ -57,8 +58,18 @@ def amount(minor: int, currency: str) -> str:
     return f"{format_minor(minor, currency)} {currency}"
 
 
+def _description(payee: str) -> str:
+    """The payee as hledger's description: one starting with ``*``, ``!`` or ``(`` follows an empty code ``()``.
+
+    Else hledger reads that start as the transaction's status (``* Star``: a
+    cleared "Star") or its code (``(PO 17) Acme``: payee "Acme").
+    """
+    text = _clean(payee)
+    return f"() {text}" if text.startswith(("*", "!", "(")) else text
+
+
 def _entry(row: EntryRow) -> list[str]:
-    head = f"{row.date} {_clean(row.payee)}" + (f" | {_clean(row.memo)}" if row.memo else "")
+    head = f"{row.date} {_description(row.payee)}" + (f" | {_clean(row.memo)}" if row.memo else "")
     tags = [f"id:{row.id}"] + ([f"reverses:{row.reverses}"] if row.reverses else []) + ([f"task:{row.task}"] if row.task else [])
     return [
         f"{head}  ; {', '.join(tags)}",
