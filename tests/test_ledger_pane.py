@@ -558,3 +558,20 @@ async def test_a_frozen_entry_says_so_and_a_manager_approves_it_with_a(workspace
         assert who == member_id(workspace, "ana")
         assert ledger.selected is not None and ledger.selected.status == "approved"
         assert not approve_shown(app)
+
+
+async def test_the_bar_says_which_campaigns_are_over_budget_at_80x24(workspace: Path) -> None:
+    """At 80x24 the budget table shows eight lines: an over-budget line below them showed nowhere until scrolled to."""
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        ledger = await open_ledger(pilot)
+        rows = ledger.budget.rows
+        over = {row.campaign_id for row in rows if row.over}
+        assert over and len(rows) > ledger.budget.size.height - 1  # some line is off the table's screen
+        info = ledger.query_one(PaneBar).info
+        expected = f"{len(over)} campaign{'s' if len(over) != 1 else ''} over budget"
+        assert expected in info.split(" · ")[:3], info  # among the parts an 80-column bar keeps
+        await pilot.press(*"]" * 7)  # June 2027: past every campaign's run
+        await settle(pilot)
+        assert ledger.query_one(PaneBar).title == "Month 2027-06"
+        assert not any(row.over for row in ledger.budget.rows) and "over budget" not in ledger.query_one(PaneBar).info
