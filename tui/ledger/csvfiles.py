@@ -208,13 +208,15 @@ def plan_entries(text: str, source: str, ws: Workspace, today: dt.date, mapping:
     existing = _existing(ws, [entry_id for _, entry_id, _, _ in planned] + [r for *_, r in planned if r])
     # An id the file gives may be another kind of record's here (the write would refuse it, naming no line).
     others = ws.store.stored_entities([entry_id for _, entry_id, _, _ in planned if entry_id not in existing])
-    ids: set[str] = set()
+    # A reversal's id is derived from the entry it reverses: the same id twice is that entry reversed twice.
+    first_line: dict[str, int] = {}
     for line, entry_id, draft, reverses in planned:
         where = f"{source}:{line}"
-        if entry_id in ids:
-            problems.append(f"{where}: id {entry_id} appears twice in the file")
+        if entry_id in first_line:
+            twice = f"reverses: {short(reverses)} is reversed on line {first_line[entry_id]} already" if reverses else None
+            problems.append(f"{where}: " + (twice or f"id {entry_id} appears twice in the file"))
             continue
-        ids.add(entry_id)
+        first_line[entry_id] = line
         if entry_id in others:
             problems.append(f"{where}: id {entry_id} is a {others[entry_id].replace('_', ' ')} here, not a ledger entry")
             continue
@@ -226,7 +228,8 @@ def plan_entries(text: str, source: str, ws: Workspace, today: dt.date, mapping:
                 continue
         if entry_id in existing:
             if existing[entry_id][0] != draft:
-                problems.append(f"{where}: id {entry_id} already holds a different entry")
+                again = f"reverses: {short(reverses)} is already reversed by {short(entry_id)}" if reverses else None
+                problems.append(f"{where}: " + (again or f"id {entry_id} already holds a different entry"))
             else:
                 plan.already += 1
             continue
