@@ -118,3 +118,16 @@ def test_a_guests_campaigns_and_a_campaigns_targets_read_as_typed(cli: Cli) -> N
         "@ana set the targets of campaign Spring Launch to ctr>=1.2%, cpa<=4.00 EUR (CPA counts clicks)",
         "@ana set the campaigns of @gus to Spring Launch",
     ], log
+
+
+def test_budgets_and_rates_read_as_money_not_as_stored_fields(cli: Cli) -> None:
+    cli.ok("budget", "set", "spring-launch", "ads", "5000 USD")
+    cli.ok("budget", "set", "spring-launch", "ads", "2500.50 USD")
+    cli.ok("budget", "set", "spring-launch", "tools", "150000", "--month", "2026-12")
+    cli.ok("rate", "set", "2026-11-01", "JPY/EUR", "0.0061")
+    log = cli.ok("log", "--limit", "4").splitlines()
+    assert log[0].endswith("@ana set rate 2026-11-01: 1 JPY = 0.0061 EUR")
+    assert log[1].endswith("@ana set the tools budget of Spring Launch for 2026-12 to 150,000.00 EUR")
+    # The amount in its currency's units, never the stored minor units (250050).
+    assert log[2].endswith("@ana set the ads budget of Spring Launch for the run to 2,500.50 USD")
+    assert log[3].endswith("@ana set the ads budget of Spring Launch for the run to 5,000.00 USD")

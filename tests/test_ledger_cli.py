@@ -191,6 +191,11 @@ def test_list_filters(team: Cli) -> None:
         (["--amount", "12.505 EUR"], "EUR has 2 decimal places, not 3"),
         (["--amount", "12.5 JPY"], "JPY has no minor unit"),
         (["--amount", "12.50 EUX"], "unknown currency 'EUX'"),
+        # A word where the number goes is a bad number, not a currency: it said "unknown currency 'NAN'".
+        (["--amount", "NaN EUR"], "amount 'NaN' is not a plain decimal number"),
+        (["--amount", "Infinity USD"], "amount 'Infinity' is not a plain decimal number"),
+        (["--amount", "EUR NaN"], "amount 'NaN' is not a plain decimal number"),
+        (["--amount", "EUX 12.50"], "unknown currency 'EUX'"),
         (["--amount", "12.50 EUR", "--campaign", "winter-sale"], "unknown campaign +winter-sale"),
         (["--amount", "12.50", "--category", "Sponsored Posts"], "is not a category"),
         (["--amount", "12.50", "--date", "someday"], "'someday' is not a date"),

@@ -185,3 +185,39 @@ def test_the_journal_passes_hledgers_strict_checks(ledger: tuple[Cli, Path]) -> 
     assert done.returncode == 0, done.stderr
     declared = [line.split()[1] for line in journal.read_text().splitlines() if line.startswith("account ")]
     assert "assets:campaign-funds" in declared and len(declared) >= 12
+
+
+def test_a_payee_that_starts_like_a_status_or_a_code_stays_the_payee_in_hledger(cli: Cli, tmp_path: Path) -> None:
+    """hledger read "(PO 17) Acme" as code "PO 17" and payee "Acme", and "* Star" as a cleared "Star": per payee, totals disagreed."""
+    team = ledger_team(cli)
+    payees = ["(PO 17) Acme", "* Star", "!Bang", "Plain"]
+    for n, payee in enumerate(payees, start=1):
+        add(team, f"{n}0 EUR", payee=payee, extra=("--memo", "invoice") if n == 3 else ())
+    doc = report(team, "--by", "payee")
+    journal = tmp_path / "payees.journal"
+    team.ok("ledger", "export", "--format", "hledger", "-o", str(journal))
+    rows = hledger(journal, "balance", "expenses", "--pivot", "payee")
+    theirs = {r[0]: amounts(r[1]) for r in rows[1:] if r[0] != "total"}
+    assert theirs == {row["payee"]: ours(row["spent"]) for row in doc["campaigns"][0]["rows"]}
+    assert set(theirs) == set(payees)
+    cleared = hledger(journal, "register", "--cleared")
+    assert len(cleared) == 1  # the header only: no entry became a cleared one
+
+
+def test_hledger_neither_inverts_nor_chains_a_rate_the_report_does_not_use(cli: Cli, tmp_path: Path) -> None:
+    """With EUR/CHF and GBP/USD, USD/EUR, hledger valued 100 CHF and 100 GBP (217.76 EUR) that the report leaves out for want of a rate."""
+    team = ledger_team(cli)
+    team.ok("rate", "set", "2026-11-01", "EUR/CHF", "0.95")
+    team.ok("rate", "set", "2026-11-01", "GBP/USD", "1.25")
+    add(team, "100 CHF", payee="Swiss")
+    add(team, "100 GBP", payee="British")
+    add(team, "10 USD", payee="American")
+    doc = report(team)
+    assert {m["currency"] for m in doc["missing_rates"]} == {"CHF", "GBP"}
+    journal = tmp_path / "rates.journal"
+    team.ok("ledger", "export", "--format", "hledger", "-o", str(journal))
+    theirs = {r[0]: amounts(r[1]) for r in hledger(journal, "balance", "expenses", "--value=then,EUR")[1:] if r[0] != "total"}
+    # What hledger cannot value stays in its own currency; what it values is the report's spent.
+    assert theirs == {"expenses:campaign:spring-launch:influencers": {"EUR": 925, "CHF": 10_000, "GBP": 10_000}}
+    assert doc["campaigns"][0]["total"]["spent"] == {"amount": "9.25", "currency": "EUR"}
+    assert "; P 2026-11-01 EUR 0.95 CHF" in journal.read_text()

@@ -150,6 +150,36 @@ def test_a_forged_reversal_is_refused(team: Cli, tmp_path: Path) -> None:
     assert result.code == 2 and "the opposite amount" in result.err
 
 
+def test_a_reversal_of_a_reversal_is_refused_by_line_as_ledger_reverse_refuses_it(team: Cli, tmp_path: Path) -> None:
+    entry = add(team, "100 EUR")
+    reversal = team.ok("ledger", "reverse", entry).strip()
+    text = f"date,campaign,category,payee,amount,reverses\n2026-11-20,spring-launch,influencers,@cafe_mila,100,{reversal}\n"
+    ops = _ops(team)
+    err = one_line_error(team("ledger", "import", _write(tmp_path, text)))
+    assert f"line 2: reverses: {reversal} is itself a reversal (of {entry[:8]}); to count that spend again, add it anew" in err
+    assert _ops(team) == ops
+    assert row(report(team), "influencers")["spent"] == eur("0.00")
+
+
+def test_a_second_reversal_of_an_entry_says_it_is_reversed_already(team: Cli, tmp_path: Path) -> None:
+    """It said "id 5c1e…(32 digits) already holds a different entry", or "appears twice in the file": ids the file never gave."""
+    entry = add(team, "100 EUR")
+    reversal = team.ok("ledger", "reverse", entry, "--memo", "booked twice").strip()
+    row = f"2026-11-20,spring-launch,influencers,@cafe_mila,-100,{entry},wrong invoice\n"
+    header = "date,campaign,category,payee,amount,reverses,memo\n"
+    err = one_line_error(team("ledger", "import", _write(tmp_path, header + row)))
+    assert f"line 2: reverses: {entry[:8]} is already reversed by {reversal[:8]}" in err
+    other = add(team, "50 EUR", payee="Canva")
+    twice = f"2026-11-20,spring-launch,influencers,Canva,-50,{other},a\n2026-11-20,spring-launch,influencers,Canva,-50,{other},b\n"
+    err = one_line_error(team("ledger", "import", _write(tmp_path, header + twice, "twice.csv")))
+    assert f"line 3: reverses: {other[:8]} is reversed on line 2 already" in err and "line 2:" not in err
+    # The same reversal again is no news: an export imported again adds nothing.
+    same = f"2026-11-20,spring-launch,influencers,@cafe_mila,-100,{entry},reverses {entry[:8]} (100.00 EUR): booked twice\n"
+    assert (
+        team.ok("ledger", "import", _write(tmp_path, header + same, "same.csv")).strip() == "imported 0 entries (1 already in the ledger)"
+    )
+
+
 def test_rates_import_all_or_nothing_and_once(team: Cli, tmp_path: Path) -> None:
     good = _write(tmp_path, "date,pair,rate\n2026-11-10,GBP/EUR,1.1532\n2026-11-17,GBP/EUR,1.1498\n2026-11-10,USD/EUR,0.9301\n")
     assert team.ok("rate", "import", good).strip() == "imported 3 rates"

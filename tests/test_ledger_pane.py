@@ -558,3 +558,44 @@ async def test_a_frozen_entry_says_so_and_a_manager_approves_it_with_a(workspace
         assert who == member_id(workspace, "ana")
         assert ledger.selected is not None and ledger.selected.status == "approved"
         assert not approve_shown(app)
+
+
+async def test_the_bar_says_which_campaigns_are_over_budget_at_80x24(workspace: Path) -> None:
+    """At 80x24 the budget table shows eight lines: an over-budget line below them showed nowhere until scrolled to."""
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        ledger = await open_ledger(pilot)
+        rows = ledger.budget.rows
+        over = {row.campaign_id for row in rows if row.over}
+        assert over and len(rows) > ledger.budget.size.height - 1  # some line is off the table's screen
+        bar = ledger.query_one(PaneBar)
+        expected = f"{len(over)} campaign{'s' if len(over) != 1 else ''} over budget"
+        assert expected in "".join(segment.text for segment in bar.render_line(0)), bar.info  # on screen at 80 columns
+        await pilot.press(*"]" * 7)  # June 2027: past every campaign's run
+        await settle(pilot)
+        assert ledger.query_one(PaneBar).title == "Month 2027-06"
+        assert not any(row.over for row in ledger.budget.rows) and "over budget" not in ledger.query_one(PaneBar).info
+
+
+async def test_a_pending_reversal_says_whose_approval_it_waits_for(workspace: Path) -> None:
+    """A reversal of pending spend said "counts once a manager other than @ana approves it" (ana reversed it):
+    it counts when its original is approved, by a manager other than the original's author, ana included."""
+    ws = Workspace.open(workspace)
+    try:
+        draft = EntryDraft(
+            "2026-11-26", ws.campaign_by_name("spring-launch").id, "freelancers", "Studio Nord", 45_000, "EUR", needs_approval=True
+        )
+        entry = actions.add_entry(ws, ws.member_by_handle("raj"), draft, NOW)
+        reversal = actions.reverse_entry(ws, ws.member_by_handle("ana"), entry, NOW, "booked twice")
+    finally:
+        ws.close()
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await select(pilot, reversal)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryScreen)
+        body = str(app.screen.query_one("#entry-body").render())
+        assert f"pending: counts once a manager other than @raj approves {entry[:8]}, the entry it reverses" in body
+        assert "other than @ana" not in body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -200,3 +201,36 @@ def test_snapshot_of_the_budget_table_focused_at_120x30(snap_compare: Any) -> No
         await pilot.pause()
 
     assert snap_compare(LedgerWidgets(total=5), terminal_size=(120, 30), run_before=prepare)
+
+
+class BigAmounts(App[None]):
+    """A workspace in rupiah: an ordinary budget has ten digits, an ordinary spend nine."""
+
+    BUDGETS = [
+        budget("c1", "jakarta-launch", "", ("1,500,000,000.00", "1,234,567,890.12", "265,432,109.88", "", "2,000,000,000.00"), 823, 82),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield BudgetTable(self.BUDGETS)
+        yield EntriesTable()
+
+    def on_mount(self) -> None:
+        self.query_one(EntriesTable).reset(1)
+
+    def on_windowed_table_window_needed(self, message: EntriesTable.WindowNeeded) -> None:
+        row = replace(entry(0), amount=15_000_000_000, currency="IDR")
+        message.table.set_window(message.offset, [row], message.generation)
+
+
+@pytest.mark.anyio
+async def test_an_amount_is_never_cut_at_80_columns() -> None:
+    """Amounts were cut to their columns' width: "1,500,000…" for a budget, "150,000,000.00 I…" for a spend."""
+    app = BigAmounts()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        budget_line = app.query_one(BudgetTable).render_line(1).text
+        for amount in ("1,500,000,000.00", "1,234,567,890.12", "265,432,109.88", " 82%"):
+            assert amount in budget_line
+        # FORECAST and PENDING make room, as they do on a narrow screen.
+        assert "FORECAST" not in app.query_one(BudgetTable).render_line(0).text
+        assert "150,000,000.00 IDR" in app.query_one(EntriesTable).render_line(1).text

@@ -90,12 +90,12 @@ class BudgetTable(LineTable):
     }
     COLUMNS = (
         Column("CAMPAIGN", 11, grow=1),
-        Column("BUDGET", 10, "right", grow=1),
-        Column("SPENT", 10, "right", grow=1),
-        Column("LEFT", 10, "right", grow=1),
-        Column("USED", BAR_WIDTH + 5),
-        Column("FORECAST", 10, "right", grow=1, drop=1),
-        Column("PENDING", 9, "right", grow=1, drop=2),
+        Column("BUDGET", 10, "right", grow=1, whole=True),
+        Column("SPENT", 10, "right", grow=1, whole=True),
+        Column("LEFT", 10, "right", grow=1, whole=True),
+        Column("USED", BAR_WIDTH + 5, whole=True),
+        Column("FORECAST", 10, "right", grow=1, drop=1, whole=True),
+        Column("PENDING", 9, "right", grow=1, drop=2, whole=True),
     )
 
     @dataclass

@@ -67,7 +67,7 @@ class EntriesTable(WindowedTable[EntryLine]):
         Column("CAMPAIGN", 9, grow=2, drop=1),
         Column("CATEGORY", 8, grow=2),
         Column("PAYEE", 9, grow=3),
-        Column("AMOUNT", 17, "right"),
+        Column("AMOUNT", 17, "right", whole=True),
         Column("STATUS", 8),
         Column("MEMO", 0, grow=4),
     )

@@ -40,6 +40,8 @@ class Column:
     grow: int = 0
     #: When the columns do not fit, those with the highest ``drop`` go first (0: never).
     drop: int = 0
+    #: Never cut (an amount: a cut one reads as another number): at least as wide as its widest cell on screen.
+    whole: bool = False
 
 
 class LineTable(ScrollView, can_focus=True):
@@ -186,19 +188,30 @@ class LineTable(ScrollView, can_focus=True):
         """
         return self.class_style("line-table--cursor")
 
-    def widths(self, total: int) -> list[int]:
-        """Each column's width at ``total`` cells, one space between columns."""
+    def widths(self, total: int, widest: Sequence[int] = ()) -> list[int]:
+        """Each column's width at ``total`` cells, one space between columns.
+
+        ``widest``: each column's widest cell (``widest_on_screen``); a
+        ``whole`` column takes that width, and when the columns then do not
+        fit, the rightmost ``whole`` ones go after the ``drop`` ones, rather
+        than be cut.
+        """
         columns = self.columns
+        least = [max(c.width, widest[i]) if c.whole and i < len(widest) else c.width for i, c in enumerate(columns)]
         shown = [True] * len(columns)
 
         def needed() -> int:
-            return sum(c.width for c, on in zip(columns, shown) if on) + sum(shown) - 1
+            return sum(w for w, on in zip(least, shown) if on) + sum(shown) - 1
 
         for i in sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: -columns[i].drop):
             if needed() <= total:
                 break
             shown[i] = False
-        widths = [c.width if on else 0 for c, on in zip(columns, shown)]
+        for i in reversed([i for i, c in enumerate(columns) if c.whole and shown[i]]):
+            if needed() <= total:
+                break
+            shown[i] = False
+        widths = [w if on else 0 for w, on in zip(least, shown)]
         spare = total - needed()
         grow = sum(c.grow for c, on in zip(columns, shown) if on)
         if spare > 0 and grow:
@@ -208,9 +221,21 @@ class LineTable(ScrollView, can_focus=True):
         # A column that may vanish (no minimum width) does, rather than show a sliver.
         return [0 if c.width == 0 and w < 4 else w for c, w in zip(columns, widths)]
 
+    def widest_on_screen(self) -> list[int]:
+        """Each ``whole`` column's widest cell among the rows on screen (empty when no column is ``whole``)."""
+        if not any(c.whole for c in self.columns):
+            return []
+        widest = [0] * len(self.columns)
+        top = round(self.scroll_y)
+        for index in range(top, min(top + self.page, self.row_count())):
+            for i, (cell, column) in enumerate(zip(self.row_cells(index) or (), self.columns)):
+                if column.whole:
+                    widest[i] = max(widest[i], cell_len(cell.plain if isinstance(cell, Text) else cell))
+        return widest
+
     def render_lines(self, crop: Region) -> list[Strip]:
         width = self.scrollable_content_region.width
-        self._paint = (self.rich_style, width, self.widths(width))
+        self._paint = (self.rich_style, width, self.widths(width, self.widest_on_screen()))
         self._paint_styles = {}
         try:
             return super().render_lines(crop)
@@ -219,7 +244,7 @@ class LineTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         base, width, widths = self._paint or (self.rich_style, self.scrollable_content_region.width, [])
-        widths = widths or self.widths(width)
+        widths = widths or self.widths(width, self.widest_on_screen())
         cells: Sequence[Cell]
         over: Style | None = None
         if y == 0:

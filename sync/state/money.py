@@ -104,7 +104,7 @@ def parse_amount(text: str, default_currency: str | None = None) -> tuple[int, s
         raise MoneyError(f"amount {text!r}: no spaces or thousands separators in a number; write it like '1000.00 EUR'")
     if len(parts) == 2:
         first, second = parts
-        number, currency = (second, first) if first.isalpha() else (first, second)
+        number, currency = (second, first) if _currency_first(first, second) else (first, second)
     elif len(parts) == 1 and default_currency:
         number, currency = parts[0], default_currency
     else:
@@ -112,6 +112,19 @@ def parse_amount(text: str, default_currency: str | None = None) -> tuple[int, s
     currency = currency.upper() if currency.isalpha() and len(currency) == 3 else currency
     check_currency(currency)
     return parse_decimal(number, currency), currency
+
+
+def _currency_first(first: str, second: str) -> bool:
+    """Whether ``first second`` is written currency first (``EUR 120.50``).
+
+    A word before a currency code is a mistyped number (``NaN EUR``), to be
+    refused as one, not taken for an unknown currency.
+    """
+
+    def code(word: str) -> bool:
+        return word.isalpha() and word.upper() in MINOR_UNITS
+
+    return (code(first) and not code(second)) or (first.isalpha() and not second.isalpha())
 
 
 def to_decimal(minor: int, currency: str) -> Decimal:

@@ -240,6 +240,10 @@ class LedgerPane(Pane):
         if frozen:
             # Out of SPENT, as in `ledger report`: said, or a crisis would make spend vanish unexplained.
             parts.append(f"{counted(frozen, 'entry')} frozen by a crisis")
+        over = {line.campaign_id for line in page.budget if line.over}
+        if over:
+            # The table shows half the pane: a line over budget below its fold would show nowhere.
+            parts.append(f"{counted(len(over), 'campaign')} over budget")
         bar.info = " · ".join(parts)
 
     @on(EntriesTable.WindowNeeded)

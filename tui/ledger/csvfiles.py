@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.records import ENTITIES, ValidationError
 from crewdeck.sync.state.visible import visible
@@ -203,17 +204,19 @@ def plan_entries(text: str, source: str, ws: Workspace, today: dt.date, mapping:
             entry_id = derived_id("import", *map(str, content), str(seen[content]))
         planned.append((line, entry_id, draft, reverses))
     plan = EntryPlan()
-    in_file = {entry_id: draft for _, entry_id, draft, _ in planned}
+    in_file = {entry_id: (draft, reverses) for _, entry_id, draft, reverses in planned}
     existing = _existing(ws, [entry_id for _, entry_id, _, _ in planned] + [r for *_, r in planned if r])
     # An id the file gives may be another kind of record's here (the write would refuse it, naming no line).
     others = ws.store.stored_entities([entry_id for _, entry_id, _, _ in planned if entry_id not in existing])
-    ids: set[str] = set()
+    # A reversal's id is derived from the entry it reverses: the same id twice is that entry reversed twice.
+    first_line: dict[str, int] = {}
     for line, entry_id, draft, reverses in planned:
         where = f"{source}:{line}"
-        if entry_id in ids:
-            problems.append(f"{where}: id {entry_id} appears twice in the file")
+        if entry_id in first_line:
+            twice = f"reverses: {short(reverses)} is reversed on line {first_line[entry_id]} already" if reverses else None
+            problems.append(f"{where}: " + (twice or f"id {entry_id} appears twice in the file"))
             continue
-        ids.add(entry_id)
+        first_line[entry_id] = line
         if entry_id in others:
             problems.append(f"{where}: id {entry_id} is a {others[entry_id].replace('_', ' ')} here, not a ledger entry")
             continue
@@ -224,8 +227,9 @@ def plan_entries(text: str, source: str, ws: Workspace, today: dt.date, mapping:
                 problems.append(f"{where}: {problem}")
                 continue
         if entry_id in existing:
-            if existing[entry_id] != draft:
-                problems.append(f"{where}: id {entry_id} already holds a different entry")
+            if existing[entry_id][0] != draft:
+                again = f"reverses: {short(reverses)} is already reversed by {short(entry_id)}" if reverses else None
+                problems.append(f"{where}: " + (again or f"id {entry_id} already holds a different entry"))
             else:
                 plan.already += 1
             continue
@@ -274,9 +278,13 @@ def _check_record(entity: str, values: Mapping[str, object]) -> None:
         raise UserError(f"{exc.field}: {exc.problem}") from None
 
 
-def _reversal_problem(draft: EntryDraft, original: EntryDraft | None, reverses: str) -> str | None:
-    if original is None:
+def _reversal_problem(draft: EntryDraft, found: tuple[EntryDraft, str | None] | None, reverses: str) -> str | None:
+    if found is None:
         return f"reverses: no entry {reverses} in the workspace or earlier in the file"
+    original, its_original = found
+    if its_original:
+        # As ``ledger reverse`` says: a reversal is never reversed (its own reversal would count the spend again).
+        return f"reverses: {reverses} is itself a reversal (of {short(its_original)}); to count that spend again, add it anew"
     mirrored = EntryDraft(
         original.date,
         original.campaign,
@@ -293,18 +301,19 @@ def _reversal_problem(draft: EntryDraft, original: EntryDraft | None, reverses: 
     return None
 
 
-def _existing(ws: Workspace, ids: list[str]) -> dict[str, EntryDraft]:
-    found: dict[str, EntryDraft] = {}
+def _existing(ws: Workspace, ids: list[str]) -> dict[str, tuple[EntryDraft, str | None]]:
+    """The entries stored under these ids, each with the id of the entry it reverses."""
+    found: dict[str, tuple[EntryDraft, str | None]] = {}
     unique = sorted(set(ids))
     for start in range(0, len(unique), 500):
         chunk = unique[start : start + 500]
         rows = ws.conn.execute(
-            "SELECT id, date, campaign, category, payee, amount, currency, memo, task, needs_approval "
+            "SELECT id, date, campaign, category, payee, amount, currency, memo, task, needs_approval, reverses "
             f"FROM ledger_entry WHERE id IN ({', '.join('?' * len(chunk))})",
             chunk,
         )
         for r in rows:
-            found[r[0]] = EntryDraft(r[1], r[2], r[3], r[4], r[5], r[6], r[7] or "", r[8], bool(r[9]))
+            found[r[0]] = (EntryDraft(r[1], r[2], r[3], r[4], r[5], r[6], r[7] or "", r[8], bool(r[9])), r[10])
     return found
 
 

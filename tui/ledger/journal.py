@@ -3,8 +3,10 @@
 * ``commodity`` directives with each currency's minor unit (``1000.00 EUR``,
   ``1000. JPY``, ``1000.000 KWD``), no thousands separators, and ``account``
   directives for every account used (``hledger check -s`` passes);
-* ``P`` market prices from the rates, so ``hledger bal --value=then,EUR``
-  converts each posting with the rate of its date, as crewdeck does;
+* ``P`` market prices from the rates into the base currency, so ``hledger
+  bal --value=then,EUR`` converts each posting with the rate of its date, as
+  crewdeck does (the other rates are comments: hledger would invert or
+  chain them, crewdeck does neither);
 * budgets as periodic transactions for ``hledger bal --budget``: a monthly
   budget is ``~ monthly from`` its month ``to`` the next; a run budget is
   one goal on the campaign's first day (or its first entry's day, if it
@@ -16,13 +18,15 @@
   ``hledger balance`` matches ``crewdeck ledger report``.
 
 A payee's or memo's ``|`` and ``;`` become ``/`` and ``,``: in a journal they
-would start a note or a comment; its line breaks become spaces, and control
+would start a note or a comment; a payee starting with ``*``, ``!`` or ``(``
+follows an empty code ``()``, so hledger reads no status or code in it; its line breaks become spaces, and control
 characters are shown as ``crewdeck.sync.state.visible`` shows them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections import defaultdict
 from typing import TextIO
 
@@ -57,8 +61,18 @@ def amount(minor: int, currency: str) -> str:
     return f"{format_minor(minor, currency)} {currency}"
 
 
+def _description(payee: str) -> str:
+    """The payee as hledger's description: one starting with ``*``, ``!`` or ``(`` follows an empty code ``()``.
+
+    Else hledger reads that start as the transaction's status (``* Star``: a
+    cleared "Star") or its code (``(PO 17) Acme``: payee "Acme").
+    """
+    text = _clean(payee)
+    return f"() {text}" if text.startswith(("*", "!", "(")) else text
+
+
 def _entry(row: EntryRow) -> list[str]:
-    head = f"{row.date} {_clean(row.payee)}" + (f" | {_clean(row.memo)}" if row.memo else "")
+    head = f"{row.date} {_description(row.payee)}" + (f" | {_clean(row.memo)}" if row.memo else "")
     tags = [f"id:{row.id}"] + ([f"reverses:{row.reverses}"] if row.reverses else []) + ([f"task:{row.task}"] if row.task else [])
     return [
         f"{head}  ; {', '.join(tags)}",
@@ -89,10 +103,7 @@ def write(ws: Workspace, out: TextIO, now: dt.datetime) -> int:
     for name in [FUNDS, *sorted(accounts)]:
         out.write(f"account {name}\n")
     out.write("\n")
-    for day, rate_base, quote, rate in conn.execute(
-        f"SELECT date, base, quote, rate FROM rate WHERE {COMPLETE} ORDER BY date, base, quote"
-    ):
-        out.write(f"P {day} {rate_base} {rate} {quote}\n")
+    _prices(conn, base, out)
     out.write("\n")
     _budgets(ws, out, budgets, names)
     from crewdeck.tui.posts.frozen import frozen_ids
@@ -109,6 +120,22 @@ def write(ws: Workspace, out: TextIO, now: dt.datetime) -> int:
             out.write("\n".join(lines) + "\n\n")
         n += 1
     return n
+
+
+def _prices(conn: sqlite3.Connection, base: str, out: TextIO) -> None:
+    """``P`` directives of the rates into the base currency; the others as comments.
+
+    crewdeck converts with direct rates only; given a price into another
+    currency, hledger would invert or chain it and value spend the report
+    leaves out for want of a rate.
+    """
+    rows = conn.execute(f"SELECT date, base, quote, rate FROM rate WHERE {COMPLETE} ORDER BY quote <> ?, date, base, quote", (base,))
+    noted = False
+    for day, rate_base, quote, rate in rows:
+        if quote != base and not noted:
+            out.write(f"; rates not into {base}: reports use none of them, so neither does hledger\n")
+            noted = True
+        out.write(f"{'; ' if quote != base else ''}P {day} {rate_base} {rate} {quote}\n")
 
 
 def _budgets(ws: Workspace, out: TextIO, budgets: list[budget_lib.Budget], names: Names) -> None:

@@ -255,6 +255,10 @@ def describe(
             return _campaign(row_id, values, created, names)
         if entity == "result":
             return _result(row_id, values, created, names)
+        if entity == "budget":
+            return _budget(row_id, values, names)
+        if entity == "rate":
+            return f"set rate {values['date']}: 1 {values['base']} = {values['rate']} {values['quote']}"
     except (KeyError, TypeError, ValueError, AttributeError):
         pass  # a pulled record may hold anything: said plainly below
     if entity == "workspace" and created:
@@ -470,6 +474,15 @@ def _result(row_id: str, values: dict[str, Any], created: bool, names: Naming) -
     source = values.get("source")
     said = f"{'added' if created else 'updated'} the results of {subject} on {key['day']}"
     return said + (": " + ", ".join(counts) if counts else "") + (f" (from {_plain(source, names)})" if source else "")
+
+
+def _budget(row_id: str, values: dict[str, Any], names: Naming) -> str:
+    """ "set the ads budget of Spring Launch for the run to 5,000.00 USD": the amount in its currency, never in minor units."""
+    # The id names what the budget is for (``crewdeck.sync.state.records.budget_id``).
+    _, campaign, category, period = row_id.split(":")
+    span = "the run" if period == "run" else period
+    amount = f"{format_minor(values['amount'], values['currency'], grouping=True)} {values['currency']}"
+    return f"set the {category} budget of {names.campaign(campaign)} for {span} to {amount}"
 
 
 def _appended(entity: str, record: Any, names: Naming) -> str:

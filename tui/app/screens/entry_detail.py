@@ -96,6 +96,14 @@ class EntryScreen(Screen[None]):
     def _line(self, row: EntryRow) -> str:
         return f"{row.short_id}  {row.date}  {row.amount_text}  {row.payee}  {row.memo}  (@{row.entered_by}, {self._when(row.entered_at)})"
 
+    @staticmethod
+    def _status(shown: EntryDetail) -> str:
+        e, original = shown.entry, shown.reverses
+        if e.pending and original is not None:
+            # A reversal counts when the entry it reverses is approved (``ledger approve`` refuses the reversal itself).
+            return f"pending: counts once a manager other than @{original.entered_by} approves {original.short_id}, the entry it reverses"
+        return STATUS_TEXT[e.status].format(who=e.entered_by)
+
     def render_entry(self, shown: EntryDetail) -> Content:
         e = shown.entry
         fields = [
@@ -106,7 +114,7 @@ class EntryScreen(Screen[None]):
             ("amount", e.amount_text),
             ("memo", e.memo),
             ("entered", f"by @{e.entered_by}, {self._when(e.entered_at)}"),
-            ("status", STATUS_TEXT[e.status].format(who=e.entered_by)),
+            ("status", self._status(shown)),
         ]
         doc = (
             Lines()
