@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 
@@ -15,6 +17,7 @@ from crewdeck.tui.app.screens.picker import PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.screens.task_picker import WINDOW, TaskPickerScreen
 from crewdeck.tui.cli.main import main
+from crewdeck.tui.session.task_search import Matches, TaskMatch
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.task_table import MARK
 
@@ -289,3 +292,76 @@ async def test_quick_add_previews_a_date_in_another_zone_in_yours_too(workspace:
         await pilot.press("ctrl+u", *"Teaser +spring-launch/instagram publish:sat 10:00")
         await settle(pilot)
         assert "publish Sat 11-28 10:00 EST = Sat 11-28 16:00 CET for you" in str(app.screen.query_one("#prompt-preview").render())
+
+
+async def test_keys_typed_in_one_burst_with_the_key_that_opens_a_dialog_go_into_it(workspace: Path) -> None:
+    """A terminal delivers `a` and the title typed fast after it in one read: the title was lost, the dialog's field
+    getting focus only after the keys had reached the dialog."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # Posted at once, as the driver posts the keys of one read: no pause for the dialog to open between them.
+        for key, character in [("a", "a"), *((("space" if c == " " else c), c) for c in "Buy milk"), ("enter", "\r")]:
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert titled(workspace, "Buy milk"), "the title typed ahead went into the dialog and enter added the task"
+        assert not isinstance(app.screen, PromptScreen)
+
+
+async def test_keys_typed_in_one_burst_with_the_filter_key_go_into_the_filter_not_to_the_task_under_the_cursor(workspace: Path) -> None:
+    """`/` and `done` typed fast: the keys after `/` had gone to the task list before the filter box had focus,
+    and came back to match the list's bindings: `d` marked the task under the cursor done, three times."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with Store(workspace) as store:
+            before = store.max_seq()
+        for key, character in [("slash", "/"), ("d", "d"), ("o", "o"), ("n", "n"), ("e", "e")]:
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert app.tasks_pane.filter_box.text == "done"
+        with Store(workspace) as store:
+            assert store.max_seq() == before, "nothing was written"
+
+
+async def test_words_typed_in_one_burst_with_m_search_for_the_original_and_enter_picks_from_their_matches(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("v", "a")
+        await settle(pilot)
+        duplicate = app.tasks_pane.table.cursor_key
+        for key, character in [("m", "m"), ("r", "r"), ("e", "e"), ("e", "e"), ("l", "l"), ("enter", "\r")]:
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        # Enter, typed before the search for "reel" was made, picked its first match rather than the first task listed.
+        assert not isinstance(app.screen, TaskPickerScreen)
+        marked = record(workspace, duplicate)
+        assert marked["status"] == "cancelled"
+        assert "reel" in str(record(workspace, str(marked["duplicate_of"]))["title"]).lower()
+
+
+async def test_enter_in_the_task_picker_picks_from_the_matches_of_the_text_typed_not_of_less(workspace: Path) -> None:
+    """Enter picked the highlighted match of the search before the last key (typed fast, its own search not back
+    yet): the first task of all, for "reel" typed and entered in one go."""
+    reel_searched = threading.Event()
+    tasks = {"": TaskMatch("a" * 32, "aaaaaaaa", "Plan the quarter", ""), "reel": TaskMatch("b" * 32, "bbbbbbbb", "Film the reel", "")}
+
+    def search(text: str) -> Matches:
+        if text == "reel":
+            reel_searched.wait(timeout=30)
+        return Matches(1, [tasks[text]]) if text in tasks else Matches(0, [])
+
+    picked: list[str] = []
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(TaskPickerScreen("Which task?", search, picked.append))
+        await settle(pilot)
+        picker = app.screen
+        picker.query_one(Input).value = "reel"
+        await pilot.press("enter")
+        assert picked == [] and app.screen is picker  # waits for the matches of "reel"
+        reel_searched.set()
+        await until(pilot, lambda: bool(picked), "the pick")
+        assert picked == ["b" * 32]

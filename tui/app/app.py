@@ -13,15 +13,17 @@ import datetime as dt
 import difflib
 import gc
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import events
+from textual.actions import ActionParseResult
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container
+from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
@@ -33,6 +35,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.collector import IdleCollector
 from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.grid_pane import GridPane
+from crewdeck.tui.app.keys_ahead import KeysAhead
 from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.lines import markup_literal
 from crewdeck.tui.app.opening import NARROW, Opening
@@ -281,6 +284,7 @@ class CrewdeckApp(App[int]):
         self._sync_engine: SyncEngine | None = None
         self.sync_status: SyncStatus | None = None
         self.collector = IdleCollector()
+        self.keys_ahead = KeysAhead()
         self.theme = config.theme
         if config.keymap:
             self.set_keymap(config.keymap)
@@ -359,7 +363,20 @@ class CrewdeckApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self.collector.input_seen()
+            if isinstance(event, events.Key) and not event.is_forwarded:
+                self.keys_ahead.sent(event)
         await super().on_event(event)
+
+    async def on_key(self, event: events.Key) -> None:
+        if self.keys_ahead.typed_ahead(event):
+            event.prevent_default()  # not the bindings of where the focus is now: sent there, as typed now
+            self.post_message(events.Key(event.key, event.character))
+
+    async def run_action(
+        self, action: str | ActionParseResult, default_namespace: DOMNode | None = None, namespaces: Mapping[str, DOMNode] | None = None
+    ) -> bool:
+        self.keys_ahead.actions += 1
+        return await super().run_action(action, default_namespace, namespaces)
 
     def _tick_clock(self) -> None:
         now = self.services.now()

@@ -8,10 +8,10 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from crewdeck.tui.app.lines import plain
+from crewdeck.tui.app.screens.typed_ahead import TypedAheadScreen
 from crewdeck.tui.app.workers import background, submit_or_refuse
 from crewdeck.tui.workspace.errors import UserError
 
@@ -21,7 +21,7 @@ Preview = Callable[[str], str]
 Submit = Callable[[str], object]
 
 
-class PromptScreen(ModalScreen[str | None]):
+class PromptScreen(TypedAheadScreen[str | None]):
     """One input; ``enter`` answers, ``escape`` cancels.
 
     With ``submit``, ``enter`` acts on the answer first: the dialog closes
@@ -32,9 +32,12 @@ class PromptScreen(ModalScreen[str | None]):
     |---|---|
     | `enter` | accept |
     | `escape` | cancel |
+
+    What is typed in one burst with the key that opens it goes into it.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+    FIELD = "#prompt-input"
 
     DEFAULT_CSS = """
     PromptScreen { align: center middle; }

@@ -17,13 +17,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.prompt import Submit
+from crewdeck.tui.app.screens.typed_ahead import TypedAheadScreen
 from crewdeck.tui.app.workers import background, refusal, submit_or_refuse
 from crewdeck.tui.session.task_search import Matches, TaskMatch
 
@@ -35,7 +35,7 @@ WINDOW = 10
 Search = Callable[[str], Matches]
 
 
-class TaskPickerScreen(ModalScreen[str | None]):
+class TaskPickerScreen(TypedAheadScreen[str | None]):
     """Type to search; ``enter`` picks the highlighted task.
 
     | key | action |
@@ -51,6 +51,7 @@ class TaskPickerScreen(ModalScreen[str | None]):
         Binding("down", "move(1)", "Next match", show=False, id="task_picker.next"),
         Binding("up", "move(-1)", "Previous match", show=False, id="task_picker.previous"),
     ]
+    FIELD = "#task-picker-input"
 
     DEFAULT_CSS = """
     TaskPickerScreen { align: center middle; }
@@ -87,6 +88,9 @@ class TaskPickerScreen(ModalScreen[str | None]):
         self.search = search
         self.submit = submit
         self.submitting = False
+        #: The text whose matches are listed (None: none yet), and whether enter waits for those of the text typed.
+        self._listed_for: str | None = None
+        self._pick_when_found = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -125,8 +129,10 @@ class TaskPickerScreen(ModalScreen[str | None]):
         count = self.query_one("#task-picker-count", Static)
         count.set_class(message.matches is None, "-problem")
         options.clear_options()
+        self._listed_for = message.text
         if message.matches is None:
             count.update(plain(message.problem))
+            self._pick_when_found = False
             return
         matches = message.matches
         options.add_options([Option(self._prompt(task), id=task.id) for task in matches.tasks])
@@ -139,6 +145,9 @@ class TaskPickerScreen(ModalScreen[str | None]):
             count.update(f"{shown} of {matches.count:,} tasks: type to narrow")
         else:
             count.update(f"{matches.count:,} task{'s' if matches.count != 1 else ''}")
+        if self._pick_when_found:
+            self._pick_when_found = False
+            self.on_input_submitted()
 
     @staticmethod
     def _prompt(task: TaskMatch) -> Content:
@@ -152,6 +161,10 @@ class TaskPickerScreen(ModalScreen[str | None]):
             options.highlighted = max(0, min(options.option_count - 1, current + step))
 
     def on_input_submitted(self) -> None:
+        if self._listed_for != self.query_one(Input).value:
+            # The matches listed are those of less text than typed (enter typed fast after it): its own are picked from.
+            self._pick_when_found = True
+            return
         options = self.query_one(OptionList)
         if options.highlighted is None or not options.option_count:
             self.app.bell()  # nothing to pick yet
