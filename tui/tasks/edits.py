@@ -223,14 +223,15 @@ def apply_assignments(
     rules = [a for a in assignments if a.strip().startswith("every=")]
     fields = [a for a in assignments if a not in rules]
     values = task_values(ws, task_id, fields, me, now)
-    # status=done closes as `crewdeck done` does: a post is published (only an approved or scheduled one), this post alone.
-    published: dict[str, Any] = {}
-    if values.get("status") == "done":
-        published = {name: value for name, value in recurrence.done_fields(ws, task_id, now).items() if name not in values}
+    # status=done closes as `crewdeck done` does: a post is published (only an approved or scheduled one), this post alone;
+    # status=cancelled as `post pull` does: a post is pulled from its slot.
+    closed: dict[str, Any] = {}
+    if values.get("status") in recurrence.CLOSING:
+        closed = {name: value for name, value in recurrence.CLOSING[values["status"]](ws, task_id, now).items() if name not in values}
     if values:
         typed = [typed_clock(text.split()) for name, _, text in map(_assignment, fields) if name == "due"]
         recurrence.edit(ws, w, task_id, values, future=future, typed=typed[-1] if typed else None)
-    w.set("task", task_id, published)
+    w.set("task", task_id, closed)
     if rules:
         rule = parse_rule_text(rules[-1].split("=", 1)[1], me, now)
         if rule is not None and not ws.task(task_id)["series"]:
