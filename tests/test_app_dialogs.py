@@ -242,6 +242,26 @@ async def test_quick_add_says_when_a_time_typed_is_one_the_clocks_skip(workspace
         assert "02:30 does not exist in Europe/Berlin on Sun 2027-03-28 (the clocks go forward): 03:30 CEST instead" in preview
 
 
+async def test_the_snooze_prompt_says_when_a_time_typed_is_one_the_clocks_skip_or_repeat(workspace: Path) -> None:
+    """The due prompt said so; the snooze prompt, reading the same kind of time, said nothing."""
+    app = make_app(workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")  # snooze the task under the cursor
+        await pilot.press("ctrl+u", *"2027-03-28 02:30")  # Berlin's clocks go from 02:00 to 03:00 that night
+        await settle(pilot)
+        preview = str(app.screen.query_one("#prompt-preview").render())
+        assert "02:30 does not exist in Europe/Berlin on Sun 2027-03-28 (the clocks go forward): 03:30 CEST instead" in preview
+        await pilot.press("ctrl+u", *"2027-10-31 02:30")  # and from 03:00 back to 02:00
+        await settle(pilot)
+        preview = str(app.screen.query_one("#prompt-preview").render())
+        assert "02:30 happens twice in Europe/Berlin on Sun 2027-10-31 (the clocks go back): the first, 02:30 CEST" in preview
+        await pilot.press("ctrl+u", *"2027-10-31 03:30")
+        await settle(pilot)
+        preview = str(app.screen.query_one("#prompt-preview").render())
+        assert "twice" not in preview and "does not exist" not in preview and "03:30" in preview
+
+
 async def test_quick_add_previews_the_publish_slot_and_the_repeat_rule_it_understood(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:

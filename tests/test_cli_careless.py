@@ -455,6 +455,27 @@ def test_a_time_the_clocks_skip_is_said_where_it_is_typed(cli: Cli) -> None:
     assert cli("set", task_id[:8], "due=2027-03-28 04:00 Europe/Berlin").err == ""
 
 
+def test_a_snooze_at_a_time_the_clocks_skip_or_repeat_is_said_as_a_due_date_is(cli: Cli) -> None:
+    """A snooze typed at 02:30 on a night the clocks change was stored (moved forward, or the first 02:30) with not a word."""
+    task_id = cli.ok("add", "Spring post").strip()
+    skipped = cli("set", task_id[:8], "snoozed_until=2027-03-28 02:30")  # ana is in Berlin: 02:00 becomes 03:00
+    assert skipped.code == 0
+    assert (
+        skipped.err == "note: snooze: 02:30 does not exist in Europe/Berlin on Sun 2027-03-28 (the clocks go forward): 03:30 CEST instead\n"
+    )
+    assert json.loads(cli.ok("show", task_id[:8], "--json"))["snoozed_until"] == "2027-03-28T01:30:00Z"
+    repeated = cli("set", task_id[:8], "snoozed_until=2027-10-31 02:30")  # 03:00 becomes 02:00 again
+    assert repeated.code == 0
+    assert repeated.err == (
+        "note: snooze: 02:30 happens twice in Europe/Berlin on Sun 2027-10-31 (the clocks go back): the first, 02:30 CEST\n"
+    )
+    assert json.loads(cli.ok("show", task_id[:8], "--json"))["snoozed_until"] == "2027-10-31T00:30:00Z"
+    assert cli("set", task_id[:8], "snoozed_until=2027-10-31 03:30").err == ""
+    assert cli("set", task_id[:8], "snoozed_until=2027-10-30 02:30 America/New_York").err == ""
+    due = cli("set", task_id[:8], "due=2027-10-31 02:30")  # a due date says the same
+    assert due.err == "note: due: 02:30 happens twice in Europe/Berlin on Sun 2027-10-31 (the clocks go back): the first, 02:30 CEST\n"
+
+
 def test_a_publish_slot_the_clocks_skip_is_said_too(cli: Cli) -> None:
     said = cli("post", "add", "Spring reel +spring-launch/instagram publish:2027-03-28 02:30 Europe/Berlin")
     assert said.code == 0 and said.err == (

@@ -714,3 +714,28 @@ def test_an_import_remembered_without_its_scope_lists_no_task_as_missing(cli: Cl
         conn.execute("UPDATE meta SET value = ? WHERE key = 'import.runs.asana'", (json.dumps([run[:3] for run in json.loads(runs)]),))
     out = cli.ok("import", "--from", "asana", str(write(tmp_path, "b.csv", asana_csv(_project_rows("asana", "Summer Drop", range(1, 2))))))
     assert "not in this file any more" not in out
+
+
+def _file_bytes(workspace: Path) -> dict[str, bytes]:
+    """The workspace file and its write-ahead log, as they are on disk."""
+    return {p.name: p.read_bytes() for p in sorted(workspace.parent.glob(workspace.name + "*"))}
+
+
+@pytest.mark.parametrize("fmt", ["trello", "asana", "linear"])
+def test_a_dry_run_only_reads_while_a_teammate_holds_the_write_lock(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """A dry run took the workspace's write lock: it waited for a teammate's write (and held theirs up), then gave up."""
+    text = {"trello": trello_json(trello_board(cards=3, actions=5)), "asana": asana_csv(ASANA_ROWS), "linear": linear_csv()}[fmt]
+    path = write(tmp_path, "in.json" if fmt == "trello" else "in.csv", text)
+    teammate = sqlite3.connect(cli.workspace, isolation_level=None, timeout=0)
+    try:
+        teammate.execute("BEGIN IMMEDIATE")  # a teammate's write, under way
+        before = _file_bytes(cli.workspace)
+        dry = cli("import", "--from", fmt, str(path), "--dry-run", as_member="ana")
+        assert dry.code == 0, dry.err
+        assert "dry run, nothing written: imported " in dry.out
+        assert _file_bytes(cli.workspace) == before
+        assert teammate.in_transaction  # still theirs: the dry run never asked for it
+    finally:
+        teammate.execute("ROLLBACK")
+        teammate.close()
+    assert cli.ok("import", "--from", fmt, str(path)).startswith("imported ")  # what the dry run read is importable

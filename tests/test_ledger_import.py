@@ -143,6 +143,34 @@ def test_an_export_imports_into_another_workspace_with_its_reversals(team: Cli, 
     assert report(other)["campaigns"][0]["total"]["spent"] == report(team)["campaigns"][0]["total"]["spent"]
 
 
+def test_an_export_says_who_approved_and_the_import_says_per_row_that_an_approval_does_not_come_with_it(team: Cli, tmp_path: Path) -> None:
+    """An approved entry came back pending from an export and import with not a word: who approved it was lost unsaid.
+
+    An approval is a manager's own act (rule ``author_field``), so no import can write one in another's name
+    (the JSON merge refuses it): the export names it, and the import says so on the entry's line.
+    """
+    approved = add(team, "99 EUR", as_member="raj", extra=("--pending",))
+    team.ok("ledger", "approve", approved)
+    pending = add(team, "12 EUR", as_member="raj", extra=("--pending",))
+    out = tmp_path / "ledger.csv"
+    team.ok("ledger", "export", "--format", "csv", "-o", str(out))
+    rows = {r["id"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert rows[approved]["approved_by"] == "ana" and rows[approved]["approved_at"].endswith("Z")
+    assert (rows[pending]["approved_by"], rows[pending]["approved_at"]) == ("", "")
+    other = Cli(tmp_path / "other.db")
+    assert main(["init", str(other.workspace), "--member", "ana", "--name", "Ana", "--tz", "Europe/Berlin"]) == 0
+    other.ok("campaign", "add", "Spring Launch")
+    said = other.ok("ledger", "import", str(out)).splitlines()
+    line = 1 + list(rows).index(approved) + 1
+    assert said == [
+        "imported 2 entries",
+        f"note: {out}:{line}: approved by @ana {rows[approved]['approved_at']} in the file; an approval is a manager's own act "
+        "and is not imported: the entry is pending here until a manager approves it",
+    ]
+    assert {r["id"]: r["pending"] for r in json.loads(other.ok("ledger", "list", "--json"))} == {approved: True, pending: True}
+    assert other.ok("ledger", "import", str(out)).splitlines() == ["imported 0 entries (2 already in the ledger)"]
+
+
 def test_a_forged_reversal_is_refused(team: Cli, tmp_path: Path) -> None:
     entry = add(team, "100 EUR")
     text = f"date,campaign,category,payee,amount,reverses\n2026-11-20,spring-launch,influencers,@cafe_mila,-90,{entry}\n"

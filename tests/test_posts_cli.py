@@ -155,6 +155,35 @@ def test_set_status_done_on_a_post_publishes_it_as_done_does_in_the_cli_and_the_
     assert (shown["state"], shown["published_at"]) == ("published", NOW)
 
 
+def test_set_status_cancelled_on_a_post_pulls_it_as_post_pull_does_in_the_cli_and_the_app(team: Cli) -> None:
+    """`crewdeck set ID status=cancelled` left a scheduled post scheduled: its slot stayed booked in the content calendar."""
+    scheduled = _approved(team)
+    team.ok("post", "schedule", scheduled, as_member="raj")
+    assert [p["id"] for p in json.loads(team.ok("post", "list", "state:scheduled", "--json"))] == [scheduled]
+    team.ok("set", scheduled[:8], "status=cancelled", as_member="raj")
+    shown = json.loads(team.ok("post", "show", scheduled, "--json"))
+    assert (shown["state"], shown["history"][-1]["what"]) == ("pulled", "pulled")
+    assert json.loads(team.ok("post", "list", "state:scheduled", "--json")) == []
+    assert json.loads(team.ok("show", scheduled, "--json"))["status"] == "cancelled"
+    assert team.ok("set", scheduled[:8], "status=cancelled", as_member="raj")  # cancelled again: nothing to refuse
+    in_review = _post(team)
+    team.ok("post", "copy", in_review, "Hello", as_member="raj")
+    team.ok("post", "submit", in_review, as_member="raj")
+    idea = _post(team)
+    session = Session.open(team.workspace, "raj")
+    try:
+        session.edits.set_assignments(in_review, ["status=cancelled"], now=dt.datetime(2026, 12, 3, 10, tzinfo=dt.UTC))
+        session.edits.set_fields([idea], {"status": "cancelled"}, "cancel")  # the app's status keys
+    finally:
+        session.close()
+    assert (_state(team, in_review), _state(team, idea)) == ("pulled", "pulled")
+    published = _approved(team)
+    team.ok("post", "publish", published, as_member="raj")
+    refused = f"cannot pull {published[:8]}: it is published"
+    assert refused in one_line_error(team("set", published[:8], "status=cancelled", as_member="raj"))
+    assert json.loads(team.ok("show", published, "--json"))["status"] == "done"
+
+
 def test_a_guest_approves_the_posts_of_their_campaigns(team: Cli) -> None:
     team.ok("member", "set", "gus", "--campaigns", "spring-launch")
     post_id = _post(team)

@@ -16,6 +16,7 @@ import json
 import os
 import sqlite3
 import stat
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, nullcontext
@@ -323,6 +324,31 @@ class Store:
             _remove_workspace_files(store.path)
             raise
         store.close()
+
+    @contextmanager
+    def rehearsal(self) -> Iterator[Store]:
+        """A private copy of the file as it is now, open for the block to write to, then thrown away (a dry run).
+
+        Making it only reads this file, in one read transaction: a dry run
+        neither waits for another process's write lock on a shared file nor
+        holds up theirs, and whatever it writes never reaches the file.
+        """
+        with tempfile.TemporaryDirectory(prefix="crewdeck-rehearsal-") as directory:
+            target = Path(directory) / self.path.name
+            copy = sqlite3.connect(target)
+            try:
+                self.conn.backup(copy)
+            except sqlite3.Error as exc:
+                raise _write_error(target, exc) or WorkspaceError(f"cannot copy {self.path} for a dry run: {exc}") from None
+            finally:
+                copy.close()
+            rehearsed = Store(target, check_disk=False, busy_timeout=self.busy_timeout)
+            rehearsed.wall = self.wall
+            rehearsed.actor = self.actor
+            try:
+                yield rehearsed
+            finally:
+                rehearsed.close()
 
     def close(self) -> None:
         self.conn.close()

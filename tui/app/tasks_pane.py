@@ -34,7 +34,7 @@ from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.deadlines import due_outside_hours
 from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.tasks.listing import TaskRow
-from crewdeck.tui.tasks.quickadd import skipped_times
+from crewdeck.tui.tasks.quickadd import clock_change_notes
 from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.tasks.rows import CELLS, STATUS_WIDTH, row_text
 from crewdeck.tui.tasks.views import VIEWS, View, find, views
@@ -433,7 +433,7 @@ class TasksPane(Pane):
             parts.append(f"publish {self._read_by_you(values['publish'], now)}")
         if values.get("recurrence"):
             parts.append(Rule.from_json(values["recurrence"]["rule"]).text())
-        parts += skipped_times(draft, values)
+        parts += clock_change_notes(draft, values)
         return "→ " + " · ".join(parts)
 
     def _read_by_you(self, value: dict[str, str], now: dt.datetime) -> str:

@@ -28,9 +28,10 @@ from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.session.task_search import Matches, search_tasks
 from crewdeck.tui.session.writing import Written
+from crewdeck.tui.tasks.edits import snooze_note
 from crewdeck.tui.tasks.view import task_as_text
 from crewdeck.tui.time.roster import member_labels
-from crewdeck.tui.time.when import format_local, parse_utc, skipped_time
+from crewdeck.tui.time.when import clock_change_note, format_local, parse_utc
 
 if TYPE_CHECKING:
     # The screens of rarer keys are imported when first opened, not for the app's first paint.
@@ -124,8 +125,9 @@ class Triage:
             instant = parse_utc(utc)
             clock24 = services.config.clock24
             mine = format_local(instant, services.viewer_tz, now, clock24=clock24)
-            skipped = skipped_time(text.split(), value) if isinstance(value, dict) else None
-            said = f" · {skipped}" if skipped else ""
+            # A snooze is stored as an instant alone: its note reads the zone meant from the text again.
+            note = clock_change_note(text.split(), value) if isinstance(value, dict) else snooze_note(text, services.session.me, now)
+            said = f" · {note}" if note else ""
             if meant_tz == services.viewer_tz:
                 return f"→ {mine}{said}"
             return f"→ {format_local(instant, meant_tz, now, clock24=clock24)} ({meant_tz}) = {mine} for you{said}"

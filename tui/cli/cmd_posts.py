@@ -38,7 +38,7 @@ def _said(view: PostView, ctx: Context) -> int:
 def _slot(ctx: Context, post_id: str, words: list[str]) -> dict[str, str]:
     """A slot typed as in quick-add's ``publish:``, read in the audience's zone of the post's campaign."""
     from crewdeck.tui.tasks.quickadd import publish_slot
-    from crewdeck.tui.time.when import DateError, skipped_time
+    from crewdeck.tui.time.when import DateError, clock_change_note
 
     campaign, platform = ctx.ws.conn.execute("SELECT campaign, platform FROM task WHERE id = ?", (post_id,)).fetchone()
     found = ctx.ws.campaign(campaign) if campaign else None
@@ -47,7 +47,7 @@ def _slot(ctx: Context, post_id: str, words: list[str]) -> dict[str, str]:
         slot = publish_slot(words, audience, platform, shared_publish(ctx.ws.conn), ctx.now).value()
     except (DateError, ValueError) as exc:
         raise UserError(f"slot: {exc}") from None
-    note = skipped_time(words, slot)
+    note = clock_change_note(words, slot)
     if note:
         print(visible(f"note: slot: {note}"), file=sys.stderr)
     return slot
@@ -63,7 +63,7 @@ def cmd_post_add(ctx: Context) -> int:
     draft.post = True
     values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now)
     print(writing.add_post(ctx.ws.store, ctx.me.id, values))
-    for note in quickadd.skipped_times(draft, values):
+    for note in quickadd.clock_change_notes(draft, values):
         print(visible(f"note: {note}"), file=sys.stderr)
     slot = values.get("publish")
     from crewdeck.tui.time.when import format_local, parse_utc

@@ -20,7 +20,7 @@ from crewdeck.tui.tasks import listing as tasklist
 from crewdeck.tui.tasks import query as query_language
 from crewdeck.tui.tasks.behind import needs_catch_up
 from crewdeck.tui.tasks.printed import task_lines
-from crewdeck.tui.time.when import format_local, skipped_time, stamp_time
+from crewdeck.tui.time.when import clock_change_note, format_local, stamp_time
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 
@@ -37,7 +37,7 @@ def cmd_add(ctx: Context) -> int:
     with ctx.writer() as w:
         task_id = w.create("task", values, row_id=recurrence.id_for(values))
     print(task_id)
-    for note in quickadd.skipped_times(draft, values):
+    for note in quickadd.clock_change_notes(draft, values):
         print(visible(f"note: {note}"), file=sys.stderr)
     return 0
 
@@ -138,7 +138,7 @@ def _said(ctx: Context, lines: list[str], ids: list[str]) -> None:
 
 
 def cmd_set(ctx: Context) -> int:
-    from crewdeck.tui.tasks.edits import apply_assignments
+    from crewdeck.tui.tasks.edits import apply_assignments, snooze_note
     from crewdeck.tui.workspace import describe
 
     task_id = ctx.ws.resolve("task", ctx.args.id, live=True)
@@ -151,10 +151,13 @@ def cmd_set(ctx: Context) -> int:
     stored = ctx.ws.task(task_id)
     for assignment in ctx.args.assignments:
         name, _, text = assignment.partition("=")
-        if name.strip() in ("due", "publish"):
-            note = skipped_time(text.split(), stored[name.strip()])
-            if note:
-                print(visible(f"note: {name.strip()}: {note}"), file=sys.stderr)
+        name = name.strip()
+        if name in ("due", "publish"):
+            note = clock_change_note(text.split(), stored[name])
+        else:
+            note = snooze_note(text, ctx.me, ctx.now) if name == "snoozed_until" else None
+        if note:
+            print(visible(f"note: {'snooze' if name == 'snoozed_until' else name}: {note}"), file=sys.stderr)
     return 0
 
 

@@ -178,6 +178,8 @@ def cmd_import(ctx: Context) -> int:
     if plan.new:
         csvfiles.write_entries(ws, ctx.me, plan, ctx.now)
     print(f"imported {counted(len(plan.new), 'entry')}" + (f" ({plan.already:,} already in the ledger)" if plan.already else ""))
+    for note in plan.notes:
+        print(visible(f"note: {note}"))
     return 0
 
 

@@ -37,7 +37,21 @@ from crewdeck.tui.time.when import DateError, check_day
 from crewdeck.tui.workspace.errors import UserError, csv_problem, summary
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
-ENTRY_COLUMNS = ("date", "campaign", "category", "payee", "amount", "currency", "memo", "task", "id", "reverses", "needs_approval")
+ENTRY_COLUMNS = (
+    "date",
+    "campaign",
+    "category",
+    "payee",
+    "amount",
+    "currency",
+    "memo",
+    "task",
+    "id",
+    "reverses",
+    "needs_approval",
+    "approved_by",
+    "approved_at",
+)
 ENTRY_REQUIRED = ("date", "campaign", "category", "payee", "amount")
 EXPORT_COLUMNS = (
     "id",
@@ -54,6 +68,8 @@ EXPORT_COLUMNS = (
     "status",
     "entered_by",
     "entered_at",
+    "approved_by",
+    "approved_at",
 )
 _ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d\Z")
 _ID = re.compile(r"[0-9a-f]{32}\Z")
@@ -156,6 +172,8 @@ class EntryPlan:
 
     new: list[tuple[str, EntryDraft, str | None]] = field(default_factory=list)
     already: int = 0
+    #: One line per new entry the file says was approved: its approval is not imported.
+    notes: list[str] = field(default_factory=list)
 
 
 def plan_entries(text: str, source: str, ws: Workspace, today: dt.date, mapping: dict[str, str] | None = None) -> EntryPlan:
@@ -174,6 +192,8 @@ def plan_entries(text: str, source: str, ws: Workspace, today: dt.date, mapping:
 
     problems: list[str] = []
     planned: list[tuple[int, str, EntryDraft, str | None]] = []
+    #: Line -> who approved the row's entry and when, as the file says.
+    approved: dict[int, str] = {}
     seen: Counter[tuple[Any, ...]] = Counter()
     for where, line, cell in _records(rows, first[1], columns, source, problems):
         try:
@@ -203,6 +223,8 @@ def plan_entries(text: str, source: str, ws: Workspace, today: dt.date, mapping:
             seen[content] += 1
             entry_id = derived_id("import", *map(str, content), str(seen[content]))
         planned.append((line, entry_id, draft, reverses))
+        if cell.get("approved_by"):
+            approved[line] = f"@{cell['approved_by'].lstrip('@')} {cell.get('approved_at', '')}".rstrip()
     plan = EntryPlan()
     in_file = {entry_id: (draft, reverses) for _, entry_id, draft, reverses in planned}
     existing = _existing(ws, [entry_id for _, entry_id, _, _ in planned] + [r for *_, r in planned if r])
@@ -234,6 +256,12 @@ def plan_entries(text: str, source: str, ws: Workspace, today: dt.date, mapping:
                 plan.already += 1
             continue
         plan.new.append((entry_id, draft, reverses))
+        if line in approved:
+            # A manager's own act (rule ``author_field``): no import writes one in another's name.
+            plan.notes.append(
+                f"{where}: approved by {approved[line]} in the file; an approval is a manager's own act and is not imported: "
+                "the entry is pending here until a manager approves it"
+            )
     if problems:
         raise Rejected(source, problems)
     return plan
@@ -388,6 +416,7 @@ def export_entries(ws: Workspace, out: TextIO) -> int:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     frozen = frozen_ids(ws.conn)
+    approvals = entry_lib.first_approvals(ws.conn, entry_lib.Names.load(ws.conn))
     n = 0
     for row in entry_lib.stream(ws.conn, "1", [], oldest_first=True):
         # Text is shown as crewdeck.sync.state.visible shows it: the file is often read on a terminal.
@@ -407,6 +436,7 @@ def export_entries(ws: Workspace, out: TextIO) -> int:
                 "pending" if row.pending else "frozen" if row.id in frozen else "counted",
                 visible(row.entered_by),
                 row.entered_at,
+                *(visible(part) for part in approvals.get(row.id, ("", ""))),
             ]
         )
         n += 1

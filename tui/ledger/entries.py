@@ -237,10 +237,21 @@ def detail(conn: sqlite3.Connection, entry_id: str) -> EntryDetail | None:
     approved_entry = entry.reverses or entry.id
     approvals = [
         (names.handles.get(who, short(who)), when)
-        for who, when in conn.execute(
-            "SELECT a.approved_by, a.approved_at FROM approval a JOIN ledger_entry o ON o.id = a.entry "
-            "WHERE a.entry = ? AND a.approved_by <> o.entered_by ORDER BY a.approved_at, a.id",
-            (approved_entry,),
-        )
+        for _, who, when in conn.execute(f"{_APPROVALS} AND a.entry = ? {_APPROVALS_ORDER}", (approved_entry,))
     ]
     return EntryDetail(entry, task_title, original, reversal, approvals)
+
+
+#: ``(entry, approved_by, approved_at)`` of the valid approvals (by someone other than who entered the entry).
+_APPROVALS = (
+    "SELECT a.entry, a.approved_by, a.approved_at FROM approval a JOIN ledger_entry o ON o.id = a.entry WHERE a.approved_by <> o.entered_by"
+)
+_APPROVALS_ORDER = "ORDER BY a.approved_at, a.id"
+
+
+def first_approvals(conn: sqlite3.Connection, names: Names) -> dict[str, tuple[str, str]]:
+    """Entry id -> ``(handle, when)`` of its first valid approval, for every approved entry."""
+    first: dict[str, tuple[str, str]] = {}
+    for entry, who, when in conn.execute(f"{_APPROVALS} {_APPROVALS_ORDER}"):
+        first.setdefault(entry, (names.handles.get(who, short(who)), when))
+    return first

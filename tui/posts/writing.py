@@ -261,12 +261,23 @@ def publish(store: Store, member: str, post_id: str, now: dt.datetime, url: str 
     return view(store, post_id, now)
 
 
-def pull(store: Store, member: str, post_id: str, now: dt.datetime) -> PostView:
+def pulled_fields(store: Store, post_id: str, now: dt.datetime) -> dict[str, Any]:
+    """What pulling writes on the post, if it may be pulled (not published or pulled already; else ``PostRefused``).
+
+    Every way a post's task becomes cancelled comes here (``pull``, and
+    ``recurrence.cancelled_fields`` for ``set status=cancelled`` and the app's ``:``):
+    a post's state stands for its task's status, and a pulled post holds no slot.
+    """
     post = view(store, post_id, now)
     if post.state in ("published", "pulled"):
         raise _refuse(post, "pull", f"it is {post.state}")
+    return {"post_state": "pulled", "status": "cancelled"}
+
+
+def pull(store: Store, member: str, post_id: str, now: dt.datetime) -> PostView:
+    fields = pulled_fields(store, post_id, now)
     with store.write(member) as w:
-        w.set("task", post_id, {"post_state": "pulled", "status": "cancelled"})
+        w.set("task", post_id, fields)
     return view(store, post_id, now)
 
 

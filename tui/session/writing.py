@@ -76,7 +76,8 @@ class Edits:
 
         Closing a recurring task brings its series' next instance, in the
         same transaction (``recurrence.after_done``), and a post is done by
-        being published (``recurrence.done_fields``), as ``crewdeck done`` does.
+        being published (``recurrence.done_fields``), as ``crewdeck done`` does,
+        and cancelled by being pulled (``recurrence.cancelled_fields``), as ``post pull`` does.
         """
         now = current_time()
 
@@ -84,8 +85,8 @@ class Edits:
             for task_id, values in changes:
                 if not values:
                     continue
-                if not new and values.get("status") == "done":
-                    values = {**recurrence.done_fields(ws, task_id, now), **values}
+                if not new and values.get("status") in recurrence.CLOSING:
+                    values = {**recurrence.CLOSING[values["status"]](ws, task_id, now), **values}
                 writer.set("task", task_id, values)
                 if not new and values.get("status") in CLOSED_STATUSES:
                     recurrence.after_done(ws, writer, task_id, now)

@@ -17,7 +17,7 @@ from crewdeck.tui.posts.reading import shared_publish
 from crewdeck.tui.tasks import recurrence
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
 from crewdeck.tui.tasks.quickadd import parse_due, publish_slot
-from crewdeck.tui.time.when import DateError, parse_moment_text, typed_clock, utc_iso
+from crewdeck.tui.time.when import DateError, Moment, clock_change_note, parse_moment_text, typed_clock, utc_iso
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -115,7 +115,7 @@ def field_value(
         if lowered in _NONE:
             return None
         try:
-            return utc_iso(parse_moment_text(raw, me.tz, now, dt.time(8, 0)).instant)
+            return utc_iso(_snooze_moment(raw, me, now).instant)
         except (DateError, ValueError) as exc:
             raise UserError(f"snooze: {exc}") from None
     if name == "tags":
@@ -127,6 +127,25 @@ def field_value(
     if name == "estimate":
         return None if lowered in _NONE else parse_estimate(raw)
     raise UserError(f"{name!r} is not a task field you can set ({', '.join(EDITABLE)})")
+
+
+def _snooze_moment(text: str, me: Member, now: dt.datetime) -> Moment:
+    """A snooze as typed: in ``me``'s zone unless it names one; a day alone wakes at 08:00."""
+    return parse_moment_text(text, me.tz, now, dt.time(8, 0))
+
+
+def snooze_note(text: str, me: Member, now: dt.datetime) -> str | None:
+    """What to tell of a snooze typed at a time the clocks skip or repeat that day, as a due date's note tells it.
+
+    The stored snooze is an instant alone: the note reads the zone it was meant in from the text again.
+    """
+    if text.strip().lower() in _NONE:
+        return None
+    try:
+        moment = _snooze_moment(text, me, now)
+    except (DateError, ValueError):
+        return None  # refused where it is stored, saying why
+    return clock_change_note(text.split(), moment.value())
 
 
 def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member, now: dt.datetime) -> dict[str, Any]:
@@ -204,14 +223,15 @@ def apply_assignments(
     rules = [a for a in assignments if a.strip().startswith("every=")]
     fields = [a for a in assignments if a not in rules]
     values = task_values(ws, task_id, fields, me, now)
-    # status=done closes as `crewdeck done` does: a post is published (only an approved or scheduled one), this post alone.
-    published: dict[str, Any] = {}
-    if values.get("status") == "done":
-        published = {name: value for name, value in recurrence.done_fields(ws, task_id, now).items() if name not in values}
+    # status=done closes as `crewdeck done` does: a post is published (only an approved or scheduled one), this post alone;
+    # status=cancelled as `post pull` does: a post is pulled from its slot.
+    closed: dict[str, Any] = {}
+    if values.get("status") in recurrence.CLOSING:
+        closed = {name: value for name, value in recurrence.CLOSING[values["status"]](ws, task_id, now).items() if name not in values}
     if values:
         typed = [typed_clock(text.split()) for name, _, text in map(_assignment, fields) if name == "due"]
         recurrence.edit(ws, w, task_id, values, future=future, typed=typed[-1] if typed else None)
-    w.set("task", task_id, published)
+    w.set("task", task_id, closed)
     if rules:
         rule = parse_rule_text(rules[-1].split("=", 1)[1], me, now)
         if rule is not None and not ws.task(task_id)["series"]:

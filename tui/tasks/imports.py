@@ -75,7 +75,8 @@ def run(
     """Import ``path`` (a ``fmt`` export, ``-``: standard input) as ``me``, read and written a batch at a time in one transaction.
 
     ``ImportProblems`` names every bad record (nothing is written then);
-    ``dry_run``: everything is read, decided and judged by the rules, nothing kept.
+    ``dry_run``: everything is read, decided and judged by the rules, nothing kept: it is all written
+    to a private copy of the workspace (``Store.rehearsal``), so the workspace itself is only read.
     """
     statuses = StatusMap(map_status, posts=fmt == "trello")
     name = _named(path)  # what problems and the import's notes call the file
@@ -84,6 +85,8 @@ def run(
     #: Where in the source the file's records live (``None``: a Trello board, named by the key).
     homes: set[str] | None = None
     with ExitStack() as closing:
+        if dry_run:
+            ws = Workspace(closing.enter_context(ws.store.rehearsal()))
         if fmt == "trello":
             first, again = closing.enter_context(_twice(path))
             try:
@@ -130,12 +133,12 @@ def run(
             raise ImportProblems([f"{name}: not UTF-8 text"]) from None
         except NotJson as exc:
             raise ImportProblems([f"{name}: not a Trello board export: {exc}"]) from None
-    if fmt == "trello":
-        notes.extend(board.notes())
-    elif unmatched:
-        notes.append(f"left unassigned (no such member): {', '.join(sorted(unmatched))}")
-    merge.notes.extend(notes)
-    return Planned(built, merge, key, _missing(ws, guard, built.ids, homes))
+        if fmt == "trello":
+            notes.extend(board.notes())
+        elif unmatched:
+            notes.append(f"left unassigned (no such member): {', '.join(sorted(unmatched))}")
+        merge.notes.extend(notes)
+        return Planned(built, merge, key, _missing(ws, guard, built.ids, homes))
 
 
 def _named(path: str) -> str:

@@ -46,11 +46,11 @@ from crewdeck.tui.time.when import (
     DateError,
     Moment,
     WorkingDays,
+    clock_change_note,
     could_be_zone,
     moment_words,
     parse_moment,
     parse_time,
-    skipped_time,
     time_shaped,
     utc_iso,
 )
@@ -232,7 +232,7 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime) -> d
     return values
 
 
-def skipped_times(draft: Draft, values: dict[str, Any]) -> list[str]:
-    """What to tell of a due date or publish slot typed at a time the zone skipped (it moved forward by the gap)."""
-    said = (skipped_time(draft.due_words, values.get("due")), skipped_time(draft.publish_words, values.get("publish")))
+def clock_change_notes(draft: Draft, values: dict[str, Any]) -> list[str]:
+    """What to tell of a due date or publish slot typed at a time the zone skips (it moved forward by the gap) or repeats."""
+    said = (clock_change_note(draft.due_words, values.get("due")), clock_change_note(draft.publish_words, values.get("publish")))
     return [f"{name}: {note}" for name, note in zip(("due", "publish"), said) if note]

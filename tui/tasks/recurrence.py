@@ -390,6 +390,25 @@ def done_fields(ws: Workspace, task_id: str, now: dt.datetime) -> dict[str, Any]
     return published_fields(ws.store, task_id, now)
 
 
+def cancelled_fields(ws: Workspace, task_id: str, now: dt.datetime) -> dict[str, Any]:
+    """What cancelling ``task_id`` writes: its status; a post is pulled from its slot, as ``post pull`` does.
+
+    A published post is not cancelled (``PostRefused``, before anything is
+    written); a post pulled already stays as it is.
+    """
+    task = ws.task(task_id)
+    if task["post_state"] in (None, "pulled"):
+        return {"status": "cancelled"}
+    # The posts' rules: imported when a post is cancelled, not by every command that closes tasks.
+    from crewdeck.tui.posts.writing import pulled_fields
+
+    return pulled_fields(ws.store, task_id, now)
+
+
+#: What closing a task with each closed status writes (a post's state stands for its task's status).
+CLOSING = {"done": done_fields, "cancelled": cancelled_fields}
+
+
 def mark_done(ws: Workspace, w: Writer, task_id: str, now: dt.datetime) -> str | None:
     """Set ``task_id`` done (a post: published) and run the completion hook."""
     w.set("task", task_id, done_fields(ws, task_id, now))

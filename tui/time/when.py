@@ -466,17 +466,24 @@ def typed_clock(words: Sequence[str]) -> dt.time | None:
         return None
 
 
-def skipped_time(words: Sequence[str], value: Mapping[str, str] | None) -> str | None:
-    """What to tell when the time typed in ``words`` is one the zone skipped, so ``value`` (a stored
-    instant and its zone) holds the time the gap moved it to; ``None`` when the time stands as typed."""
+def clock_change_note(words: Sequence[str], value: Mapping[str, str] | None) -> str | None:
+    """What to tell when the time typed in ``words`` is one the zone skips or repeats that day, ``value``
+    (a stored instant and its zone) holding the time the gap moved it to, or the first of the two (see
+    ``localize``); ``None`` when the time stands as typed, once."""
     asked = typed_clock(words)
     if asked is None or not value:
         return None
     instant = parse_utc(value["utc"])
     local = in_zone(instant, value["tz"])
-    if (local.hour, local.minute) == (asked.hour, asked.minute):
+    if (local.hour, local.minute) != (asked.hour, asked.minute):
+        return (
+            f"{asked:%H:%M} does not exist in {value['tz']} on {local:%a %Y-%m-%d} (the clocks go forward): "
+            f"{local:%H:%M} {zone_abbrev(instant, value['tz'])} instead"
+        )
+    if local.replace(fold=1 - local.fold).utcoffset() == local.utcoffset():
         return None
+    which = "the second" if local.fold else "the first"
     return (
-        f"{asked:%H:%M} does not exist in {value['tz']} on {local:%a %Y-%m-%d} (the clocks go forward): "
-        f"{local:%H:%M} {zone_abbrev(instant, value['tz'])} instead"
+        f"{asked:%H:%M} happens twice in {value['tz']} on {local:%a %Y-%m-%d} (the clocks go back): "
+        f"{which}, {local:%H:%M} {zone_abbrev(instant, value['tz'])}"
     )
