@@ -368,9 +368,10 @@ class CrewdeckApp(App[int]):
         await super().on_event(event)
 
     async def on_key(self, event: events.Key) -> None:
-        if self.keys_ahead.typed_ahead(event):
+        again = self.keys_ahead.typed_ahead(event)
+        if again is not None:
             event.prevent_default()  # not the bindings of where the focus is now: sent there, as typed now
-            self.post_message(events.Key(event.key, event.character))
+            self.post_message(again)
 
     async def run_action(
         self, action: str | ActionParseResult, default_namespace: DOMNode | None = None, namespaces: Mapping[str, DOMNode] | None = None

@@ -24,15 +24,27 @@ class KeysAhead:
 
     def __init__(self) -> None:
         self.actions = 0
-        self._sent: dict[int, tuple[events.Key, int]] = {}
+        #: Each key sent on: the key, the actions run by then, and whether it is a key sent again.
+        self._sent: dict[int, tuple[events.Key, int, bool]] = {}
+        self._again: dict[int, events.Key] = {}
 
     def sent(self, key: events.Key) -> None:
         """``key`` is being sent on to the focused widget."""
-        self._sent[id(key)] = (key, self.actions)
+        again = self._again.pop(id(key), None) is key
+        self._sent[id(key)] = (key, self.actions, again)
         if len(self._sent) > REMEMBERED:
             del self._sent[next(iter(self._sent))]
 
-    def typed_ahead(self, key: events.Key) -> bool:
-        """Whether ``key``, back unhandled, was sent on before an action that has run since."""
+    def typed_ahead(self, key: events.Key) -> events.Key | None:
+        """The key to send again for ``key``, back unhandled, when it was sent on before an action that has run since.
+
+        A key is sent again once at most: where it goes then, it is handled
+        (a burst of ``j`` sends each again once, not again after each other's
+        action).
+        """
         sent = self._sent.pop(id(key), None)
-        return sent is not None and sent[0] is key and sent[1] != self.actions
+        if sent is None or sent[0] is not key or sent[2] or sent[1] == self.actions:
+            return None
+        again = events.Key(key.key, key.character)
+        self._again[id(again)] = again
+        return again
