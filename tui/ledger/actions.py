@@ -94,13 +94,7 @@ def reverse_entry(ws: Workspace, me: Member, entry_id: str, now: dt.datetime, me
     original = ws.store.record("ledger_entry", entry_id)
     if original is None:
         raise UserError(f"no ledger entry with id {short(entry_id)}")
-    if original["reverses"]:
-        raise UserError(
-            f"entry {short(entry_id)} is itself a reversal (of {short(original['reverses'])}); to count that spend again, add it anew"
-        )
-    new_id = reversal_id(entry_id)
-    if ws.store.record("ledger_entry", new_id) is not None:
-        raise UserError(f"entry {short(entry_id)} is already reversed by {short(new_id)}")
+    # Whether it may be reversed (by me, and at all: once, and never a reversal) is the rules' to say as the write is judged.
     note = reversal_note(entry_id, original["amount"], original["currency"], memo)
     record = {
         **{k: original[k] for k in ("date", "campaign", "category", "payee", "currency", "task", "needs_approval")},
@@ -111,7 +105,7 @@ def reverse_entry(ws: Workspace, me: Member, entry_id: str, now: dt.datetime, me
         "entered_at": utc_iso(now),
     }
     with ws.store.write(me.id) as w:
-        return w.append("ledger_entry", record, row_id=new_id)
+        return w.append("ledger_entry", record, row_id=reversal_id(entry_id))
 
 
 def _frozen(ws: Workspace, entry_id: str) -> bool:
