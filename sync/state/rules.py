@@ -675,7 +675,7 @@ class Judge:
         original = self._entry(reverses)
         if original is None:
             return Refusal("unknown_entry", f"the entry it reverses, {reverses[:8]}, does not exist")
-        refusal = reversal_refused(author, original, reverses)
+        refusal = reversal_refused(author, original.entered_by, reverses)
         if refusal is not None:
             return refusal
         if original.reverses:
@@ -782,12 +782,13 @@ class Judge:
             self._ended.add(self._record(value)["crisis"])
 
 
-def reversal_refused(author: MemberFacts, original: EntryFacts, entry_id: str) -> Refusal | None:
-    """Why ``author`` may not reverse the entry ``entry_id`` (guests reverse nothing, members only their own entries), or ``None``."""
+def reversal_refused(author: MemberFacts, entered_by: str, entry_id: str) -> Refusal | None:
+    """Why ``author`` may not reverse the entry ``entry_id`` that ``entered_by`` entered (guests reverse
+    nothing, members only their own entries), or ``None``: the app asks it before it offers to reverse."""
     name = _name(author, author.id)
     if author.access == GUEST:
         return Refusal("guest_read_only", f"{name} is a guest: guests {_GUEST_REFUSED['ledger_entry']}")
-    if author.access != MANAGER and original.entered_by != author.id:
+    if author.access != MANAGER and entered_by != author.id:
         return Refusal("own_entry_only", f"{name} may reverse only their own entries ({entry_id[:8]} is someone else's)")
     return None
 

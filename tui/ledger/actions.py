@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor
+from crewdeck.sync.state.rules import MemberFacts, reversal_refused
 from crewdeck.tui.ledger.filter import APPROVED_IDS
 from crewdeck.tui.time.when import utc_iso
 from crewdeck.tui.workspace.errors import UserError
@@ -76,6 +77,12 @@ def resolve_entry(ws: Workspace, prefix: str) -> str:
 
 def may_approve(member: Member) -> bool:
     return member.is_manager
+
+
+def may_reverse(member: Member, entered_by: str, entry_id: str) -> bool:
+    """Whether the rules let ``member`` reverse the entry ``entry_id`` that ``entered_by`` (a member id) entered."""
+    facts = MemberFacts(member.id, member.handle, member.access, member.unix_user, False)
+    return reversal_refused(facts, entered_by, entry_id) is None
 
 
 def add_entry(ws: Workspace, me: Member, draft: EntryDraft, now: dt.datetime, entry_id: str | None = None) -> str:
