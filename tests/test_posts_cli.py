@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts.writing import PostRefused, checklist_task_id
 from crewdeck.tui.session.session import Session
 
@@ -437,6 +438,24 @@ def test_the_task_filter_knows_posts(team: Cli) -> None:
     team.ok("post", "pull", thread, as_member="raj")
     assert ids("post:any") == {waiting}
     assert ids("all", "state:pulled") == {thread}
+
+
+def test_workspace_set_says_what_it_changed_or_that_nothing_changed(team: Cli) -> None:
+    # It printed nothing: not what it changed, nor that the value was that already (and wrote it again).
+    def ops() -> int:
+        with Store(team.workspace) as store:
+            return int(store.conn.execute("SELECT count(*) FROM ops").fetchone()[0])
+
+    assert team.ok("workspace", "set", "approval_lead_minutes", "90") == "approval_lead_minutes: 60 → 90\n"
+    assert team.ok("workspace", "set", "tz", "Europe/Berlin") == 'tz: null → "Europe/Berlin"\n'
+    assert team.ok("workspace", "set", "peak_hours.instagram", "19:00,08:00") == 'peak_hours.instagram: default → ["08:00", "19:00"]\n'
+    assert team.ok("workspace", "set", "peak_hours.instagram", "default") == 'peak_hours.instagram: ["08:00", "19:00"] → default\n'
+    before = ops()
+    assert team.ok("workspace", "set", "approval_lead_minutes", "90") == "approval_lead_minutes is 90 already: nothing written\n"
+    assert team.ok("workspace", "set", "peak_hours.tiktok", "default") == "peak_hours.tiktok is default already: nothing written\n"
+    assert ops() == before
+    # Nothing to write is still only a manager's to say.
+    assert "managers_only" in one_line_error(team("workspace", "set", "approval_lead_minutes", "90", as_member="raj"))
 
 
 def test_workspace_settings_are_for_managers_and_checked(team: Cli) -> None:
