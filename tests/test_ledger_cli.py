@@ -263,9 +263,9 @@ def test_spend_for_a_task_of_another_campaign_is_refused_on_every_way_in(team: C
     assert team.ok("export") == before  # nothing written
     for task in (ours, loose):  # a task of the entry's campaign, or of none
         entry = team.ok("ledger", "add", *SPEND, "--campaign", "spring-launch", "--task", task).strip()
-        # Entries of one date list in the order of their ids: found by its id, not by its place.
+        # Found by id: entries of one date and entry time are in the order of their random ids.
         [shown] = [e for e in json.loads(team.ok("ledger", "list", "--json")) if e["id"] == entry]
-        assert shown["task"] == task
+        assert shown["task"] == task and shown["campaign"] == "spring-launch"
     # With --task and no --campaign, the entry is the task's campaign's.
     entry = team.ok("ledger", "add", *SPEND, "--task", theirs).strip()
     [shown] = [e for e in json.loads(team.ok("ledger", "list", "--json")) if e["id"] == entry]

@@ -184,6 +184,43 @@ async def test_reverse_the_selected_entry(workspace: Path) -> None:
         assert sql(workspace, "SELECT count(*) FROM ledger_entry WHERE reverses = ?", plain)[0][0] == 1
 
 
+def reverse_offered(app: CrewdeckApp) -> tuple[bool, bool]:
+    """Whether the footer shows `r` and whether the command palette offers it."""
+    footer = "ledger.reverse" in {active.binding.id for active in app.screen.active_bindings.values()}
+    palette = any("(ledger.reverse)" in str(command.help) for command in app.get_system_commands(app.screen))
+    return footer, palette
+
+
+async def test_reverse_is_offered_to_a_member_only_on_their_own_entries_and_to_a_manager_on_any(workspace: Path) -> None:
+    # `r` was in the footer and the palette on anyone's entry, though the rules refuse a member's
+    # reversal of another's entry (own_entry_only): the pane asks the rules now.
+    raj, mia = member_id(workspace, "raj"), member_id(workspace, "mia")
+    november = "date >= '2026-11-01' AND reverses IS NULL AND id NOT IN (SELECT reverses FROM ledger_entry WHERE reverses IS NOT NULL)"
+    [(own,)] = sql(workspace, f"SELECT id FROM ledger_entry WHERE entered_by = ? AND {november} ORDER BY date DESC LIMIT 1", raj)
+    [(theirs,)] = sql(workspace, f"SELECT id FROM ledger_entry WHERE entered_by = ? AND {november} ORDER BY date DESC LIMIT 1", mia)
+    app = make_app(workspace, handle="raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await select(pilot, theirs)
+        assert reverse_offered(app) == (False, False)
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen is app.main_screen  # no prompt: the key does nothing
+        await select(pilot, own)
+        assert reverse_offered(app) == (True, True)
+    assert sql(workspace, "SELECT count(*) FROM ledger_entry WHERE reverses = ?", theirs)[0][0] == 0
+    app = make_app(workspace)  # ana, a manager
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await select(pilot, theirs)
+        assert reverse_offered(app) == (True, True)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    assert sql(workspace, "SELECT entered_by FROM ledger_entry WHERE reverses = ?", theirs) == [(member_id(workspace, "ana"),)]
+
+
 async def test_the_project_manager_approves_anothers_entry(workspace: Path) -> None:
     app = make_app(workspace)
     pending = sql(
@@ -444,8 +481,9 @@ async def test_the_app_offers_the_panes_actions_as_commands(workspace: Path) -> 
     async with app.run_test(size=SIZE) as pilot:
         ledger = await open_ledger(pilot)
         commands = {command.title: command for command in app.get_system_commands(app.screen)}
-        for title in ("New entry", "Reverse", "Approve", "Filter", "Previous period", "Next period", "Narrower period", "Wider period"):
+        for title in ("New entry", "Reverse", "Filter", "Previous period", "Next period", "Narrower period", "Wider period"):
             assert f"Budget: {title}" in commands
+        assert ("Budget: Approve" in commands) == approve_shown(app)  # as the footer: only on an entry to approve
         app.call_later(commands["Budget: Narrower period"].callback)  # as the palette runs a command
         await settle(pilot)
         assert ledger.period == Period.parse("2026-W48")

@@ -65,6 +65,7 @@ def entry(i: int) -> EntryRow:
         reverses="f" * 32 if kind == 5 else None,
         task=None,
         entered_by="ana",
+        entered_by_id="a" * 32,
         entered_at="2026-11-20T10:00:00Z",
         needs_approval=kind in (3, 4),
         approved=kind == 4,

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts.writing import PostRefused, checklist_task_id
 from crewdeck.tui.session.session import Session
 
@@ -265,12 +266,12 @@ def test_expiry_and_slot_moves_inside_the_lead_time(team: Cli, monkeypatch: pyte
     team.ok("post", "copy", post_id, "Hello", as_member="raj")
     assert _state(team, post_id) == "expired"  # 30 minutes away, lead time 60
     assert "less than the approval lead time (1 h) away" in one_line_error(team("post", "submit", post_id, as_member="raj"))
-    assert team.ok("post", "slot", post_id, "2026-12-04", "09:00", as_member="raj").strip() == f"{post_id[:8]} draft"
+    assert team.ok("post", "slot", post_id, "2026-12-04", "09:00", as_member="raj").split(", slot ")[0] == f"{post_id[:8]} draft"
     team.ok("post", "submit", post_id, as_member="raj")
     assert "needs an approved post" in one_line_error(team("post", "slot", post_id, "2026-12-03", "05:30", as_member="raj"))
     team.ok("post", "approve", post_id, as_member="mia")
     team.ok("post", "approve", post_id, as_member="lee")
-    assert team.ok("post", "slot", post_id, "2026-12-03", "05:30", as_member="raj").strip() == f"{post_id[:8]} approved"
+    assert team.ok("post", "slot", post_id, "2026-12-03", "05:30", as_member="raj").split(", slot ")[0] == f"{post_id[:8]} approved"
 
 
 def test_list_filters_by_state_platform_and_who_must_approve(team: Cli) -> None:
@@ -468,6 +469,24 @@ def test_the_task_filter_knows_posts(team: Cli) -> None:
     assert ids("all", "state:pulled") == {thread}
 
 
+def test_workspace_set_says_what_it_changed_or_that_nothing_changed(team: Cli) -> None:
+    # It printed nothing: not what it changed, nor that the value was that already (and wrote it again).
+    def ops() -> int:
+        with Store(team.workspace) as store:
+            return int(store.conn.execute("SELECT count(*) FROM ops").fetchone()[0])
+
+    assert team.ok("workspace", "set", "approval_lead_minutes", "90") == "approval_lead_minutes: 60 → 90\n"
+    assert team.ok("workspace", "set", "tz", "Europe/Berlin") == 'tz: null → "Europe/Berlin"\n'
+    assert team.ok("workspace", "set", "peak_hours.instagram", "19:00,08:00") == 'peak_hours.instagram: default → ["08:00", "19:00"]\n'
+    assert team.ok("workspace", "set", "peak_hours.instagram", "default") == 'peak_hours.instagram: ["08:00", "19:00"] → default\n'
+    before = ops()
+    assert team.ok("workspace", "set", "approval_lead_minutes", "90") == "approval_lead_minutes is 90 already: nothing written\n"
+    assert team.ok("workspace", "set", "peak_hours.tiktok", "default") == "peak_hours.tiktok is default already: nothing written\n"
+    assert ops() == before
+    # Nothing to write is still only a manager's to say.
+    assert "managers_only" in one_line_error(team("workspace", "set", "approval_lead_minutes", "90", as_member="raj"))
+
+
 def test_workspace_settings_are_for_managers_and_checked(team: Cli) -> None:
     assert "managers_only" in one_line_error(team("workspace", "set", "approval_lead_minutes", "90", as_member="raj"))
     team.ok("workspace", "set", "approval_lead_minutes", "2880")
@@ -565,10 +584,19 @@ def test_the_task_list_shows_a_posts_state_in_its_status_column(team: Cli, monke
 def test_post_slot_takes_the_when_quoted_as_one_argument_as_its_help_shows(team: Cli) -> None:
     # `post slot ID "fri 18:00"` (one argument, as --help and `post resume --slot` write it) is the same as unquoted words.
     post_id = _post(team)
-    assert team.ok("post", "slot", post_id, "2026-12-10 09:00", as_member="raj").strip() == f"{post_id[:8]} idea"
+    assert team.ok("post", "slot", post_id, "2026-12-10 09:00", as_member="raj").split(", slot ")[0] == f"{post_id[:8]} idea"
     assert json.loads(team.ok("post", "show", post_id, "--json"))["slot"] == {"utc": "2026-12-10T14:00:00Z", "tz": "America/New_York"}
     team.ok("post", "slot", post_id, "fri 18:00", as_member="raj")
     assert json.loads(team.ok("post", "show", post_id, "--json"))["slot"]["utc"] == "2026-12-04T23:00:00Z"
+
+
+def test_post_slot_says_the_slot_it_set_on_your_clock_and_the_audiences(team: Cli) -> None:
+    # It said only "ID idea": not when the post now goes out, which moves from clock to clock.
+    post_id = _post(team)  # Spring Launch's audience is in New York; ana's clock is Berlin's
+    said = team.ok("post", "slot", post_id, "2026-12-10 09:00")
+    assert said == f"{post_id[:8]} idea, slot Thu 12-10 15:00 CET (Thu 12-10 09:00 EST for the audience)\n"
+    said = team.ok("post", "slot", post_id, "2026-12-10", "09:00", "Europe/Paris")
+    assert said == f"{post_id[:8]} idea, slot Thu 12-10 09:00 CET (Thu 12-10 03:00 EST for the audience; set in Europe/Paris)\n"
 
 
 def test_post_show_names_the_zone_a_slot_was_set_in_when_it_is_not_the_audiences(team: Cli) -> None:

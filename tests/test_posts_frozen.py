@@ -53,3 +53,14 @@ def test_a_platform_only_crisis_freezes_no_spend(team: Cli) -> None:
     doc = report(team)
     assert total(doc)["spent"] == eur("10.00") and total(doc)["frozen_entries"] == 0
     assert "does not need approval" in one_line_error(team("ledger", "approve", entry, as_member="mia"))
+
+
+def test_a_frozen_entry_and_its_reversal_leave_the_rest_frozen(team: Cli) -> None:
+    # Freezing took each entry's amount off its currency and dropped the currency once it came to
+    # zero: after the 10 EUR, the 40 EUR and its reversal found no EUR left (a traceback).
+    team.ok("crisis", "start", "--reason", "Outage")
+    add(team, "10 EUR", date="2026-11-20")
+    team.ok("ledger", "reverse", add(team, "40 EUR", date="2026-11-21"))
+    doc = report(team)
+    assert total(doc)["spent"] == eur("0.00") and total(doc)["frozen"] == eur("10.00")
+    assert total(doc)["by_currency"] == []

@@ -46,9 +46,13 @@ class Team:
     task: str
     #: A task of another campaign ("Other"): no spend of Launch is for it.
     other_task: str
-    #: Ledger entries: each member's plain and pending one.
+    #: Ledger entries: each member's plain and pending one, a spare one for others to reverse,
+    #: and one reversed (``ledger reverse``) with its reversal.
     entry: dict[str, str]
     pending: dict[str, str]
+    spare: dict[str, str]
+    reversed: dict[str, str]
+    reversal: dict[str, str]
     #: Posts (see ``add_posts``): name -> role's handle -> post id; each post's (round id, content hash).
     posts: dict[str, dict[str, str]] = field(default_factory=dict)
     rounds: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -65,15 +69,18 @@ def build_team(directory: Path) -> Team:
     crewdeck("-w", str(path), "--as", "ana", "campaign", "add", "Other")
     task = crewdeck("-w", str(path), "--as", "raj", "add", "Draft reel").strip()
     other_task = crewdeck("-w", str(path), "--as", "raj", "add", "Other reel +other").strip()
-    entry, pending = {}, {}
+    entry, pending, spare, reversed_, reversal = {}, {}, {}, {}, {}
     for handle in ("ana", "raj"):
         base = ["-w", str(path), "--as", handle, "ledger", "add", "--campaign", "launch", "--category", "ads", "--payee", "Meta"]
         entry[handle] = crewdeck(*base, "--amount", "10 EUR").strip()
         pending[handle] = crewdeck(*base, "--amount", "20 EUR", "--pending").strip()
+        spare[handle] = crewdeck(*base, "--amount", "30 EUR").strip()
+        reversed_[handle] = crewdeck(*base, "--amount", "40 EUR").strip()
+        reversal[handle] = crewdeck("-w", str(path), "--as", handle, "ledger", "reverse", reversed_[handle]).strip()
     with Store(path) as store:
         ids = dict(store.conn.execute("SELECT handle, id FROM member"))
         campaign = store.conn.execute("SELECT id FROM campaign WHERE name = 'Launch'").fetchone()[0]
-    return Team(path, ids, campaign, task, other_task, entry, pending)
+    return Team(path, ids, campaign, task, other_task, entry, pending, spare, reversed_, reversal)
 
 
 def ssh_key(comment: str = "laptop") -> str:
@@ -239,9 +246,23 @@ CASES: list[Case] = [
     (
         "reverse another's entry",
         lambda w, t, me: w.append(
-            "ledger_entry", _entry(me, t.campaign, amount=-10, reverses=t.entry["ana" if _handle(t, me) != "ana" else "raj"])
+            "ledger_entry", _entry(me, t.campaign, amount=-10, reverses=t.spare["ana" if _handle(t, me) != "ana" else "raj"])
         ),
         {"manager": None, "member": "own_entry_only", "guest": "guest_read_only"},
+    ),
+    (
+        "reverse one's own reversal",
+        lambda w, t, me: w.append(
+            "ledger_entry", _entry(me, t.campaign, amount=4000, reverses=t.reversal.get(_handle(t, me), t.reversal["raj"]))
+        ),
+        {"manager": "reverses_reversal", "member": "reverses_reversal", "guest": "guest_read_only"},
+    ),
+    (
+        "reverse one's own entry a second time",
+        lambda w, t, me: w.append(
+            "ledger_entry", _entry(me, t.campaign, amount=-4000, reverses=t.reversed.get(_handle(t, me), t.reversed["raj"]))
+        ),
+        {"manager": "reversed_once", "member": "reversed_once", "guest": "guest_read_only"},
     ),
     (
         "approve another's pending spend",
@@ -706,6 +727,48 @@ def test_spend_for_a_task_is_judged_against_the_campaign_the_same_batch_moves_it
             w.set("task", other, {"campaign": team.campaign})
             w.append("ledger_entry", _entry(team.ids["raj"], team.campaign, task=other))
         assert store.conn.execute("SELECT count(*) FROM ledger_entry WHERE task = ?", (other,)).fetchone() == (1,)
+
+
+def test_an_entry_is_reversed_once_and_a_reversal_never_even_within_one_batch(team: Team) -> None:
+    raj = team.ids["raj"]
+    with Store(team.path) as store:
+        with pytest.raises(Refused) as refused, store.write(raj) as w:
+            w.append("ledger_entry", _entry(raj, team.campaign, amount=-3000, reverses=team.spare["raj"]))
+            w.append("ledger_entry", _entry(raj, team.campaign, amount=-3000, reverses=team.spare["raj"]))
+        assert refused.value.refusal.rule == "reversed_once"
+        assert str(refused.value).startswith(f"entry {team.spare['raj'][:8]} is already reversed by ")
+        with pytest.raises(Refused) as refused, store.write(raj) as w:
+            entry = w.append("ledger_entry", _entry(raj, team.campaign))
+            reversal = w.append("ledger_entry", _entry(raj, team.campaign, amount=-500, reverses=entry))
+            w.append("ledger_entry", _entry(raj, team.campaign, amount=500, reverses=reversal))
+        assert str(refused.value) == (
+            f"entry {reversal[:8]} is itself a reversal (of {entry[:8]}); to count that spend again, add it anew (rule reverses_reversal)"
+        )
+        assert store.conn.execute("SELECT count(*) FROM ledger_entry WHERE reverses = ?", (team.spare["raj"],)).fetchone() == (0,)
+
+
+def test_two_replicas_reversing_one_entry_make_one_reversal_and_the_second_is_told(team: Team, tmp_path: Path) -> None:
+    server = Server([str(team.path)]).start()
+    try:
+        replicas = {}
+        for handle in ("ana", "mia"):
+            token = new_token(handle, "--workspace", str(team.path), "--as", "ana")
+            replicas[handle] = str(tmp_path / f"{handle}.db")
+            crewdeck("join", server.url, "--token", token, replicas[handle])
+        entry = team.spare["raj"]
+        reversal = crewdeck("-w", replicas["ana"], "ledger", "reverse", entry, "--memo", "booked twice").strip()
+        assert crewdeck("-w", replicas["mia"], "ledger", "reverse", entry, "--memo", "wrong campaign").strip() == reversal
+        assert crewdeck("-w", replicas["ana"], "sync").startswith("pushed 1,")
+        out = crewdeck("-w", replicas["mia"], "sync")
+        assert (
+            "the server refused 1 of them" in out and f"entry {entry[:8]} is already reversed by {reversal[:8]} (rule reversed_once)" in out
+        )
+        listed = json.loads(crewdeck("-w", replicas["mia"], "ledger", "list", "is:reversal", "--json"))
+        assert [(r["id"], r["memo"]) for r in listed if r["reverses"] == entry] == [
+            (reversal, f"reverses {entry[:8]} (30.00 EUR): booked twice")
+        ]
+    finally:
+        assert server.stop() == ""
 
 
 def test_handles_and_unix_users_stay_unique_and_a_member_cannot_take_anothers_unix_user(team: Team) -> None:

@@ -80,6 +80,9 @@ SCHEMA = [
         op_id TEXT NOT NULL,
         PRIMARY KEY (workspace, row_id, field)
     )""",
+    # The entry that reverses a ledger entry, which the rules read when judging another reversal of it.
+    "CREATE INDEX IF NOT EXISTS crewdeck_state_reverses ON crewdeck_state (workspace, ((value::jsonb) ->> 'reverses')) "
+    "WHERE entity = 'ledger_entry'",
     # A post's verdicts, which the rules read when judging another one.
     "CREATE INDEX IF NOT EXISTS crewdeck_op_post_approval ON crewdeck_op (workspace, ((value::jsonb) ->> 'post')) "
     "WHERE entity = 'post_approval'",
@@ -282,6 +285,14 @@ class PgRuleState:
             return None
         record = json.loads(row[0])
         return EntryFacts(record["entered_by"], bool(record.get("needs_approval")), record.get("reverses"))
+
+    def reversed_by(self, entry_id: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT row_id FROM crewdeck_state WHERE workspace = %s AND entity = 'ledger_entry' AND ((value::jsonb) ->> 'reverses') = %s "
+            "ORDER BY op_id LIMIT 1",
+            (self.workspace, entry_id),
+        ).fetchone()
+        return None if row is None else str(row[0])
 
     def result_currency(self, row_id: str) -> str | None:
         # Read from the log (one row's few operations, by the crewdeck_op_row index): results keep no rule state.

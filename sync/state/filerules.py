@@ -55,6 +55,10 @@ class FileRuleState:
         row = self.conn.execute("SELECT entered_by, needs_approval, reverses FROM ledger_entry WHERE id = ?", (entry_id,)).fetchone()
         return None if row is None else EntryFacts(row[0], bool(row[1]), row[2])
 
+    def reversed_by(self, entry_id: str) -> str | None:
+        row = self.conn.execute("SELECT id FROM ledger_entry WHERE reverses = ? ORDER BY op_id LIMIT 1", (entry_id,)).fetchone()
+        return None if row is None else row[0]
+
     def result_currency(self, row_id: str) -> str | None:
         row = self.conn.execute("SELECT value_currency FROM result WHERE id = ?", (row_id,)).fetchone()
         return None if row is None else row[0]

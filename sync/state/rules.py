@@ -99,6 +99,8 @@ RULES = {
     "author_field": "an author field (created_by, entered_by, approved_by) must name the operation's member",
     "own_entry_only": "a member reverses only their own ledger entries",
     "unknown_entry": "the ledger entry it names does not exist",
+    "reverses_reversal": "a reversal is never reversed: to count that spend again, add it anew",
+    "reversed_once": "an entry is reversed once: another entry reverses it already",
     "task_campaign": "a ledger entry's task is in the entry's campaign (or in none)",
     "not_pending": "the entry does not wait for approval (nor is it frozen by a crisis)",
     "self_approval": "nobody approves their own entry",
@@ -195,6 +197,10 @@ class RuleState(Protocol):
 
     def ledger_entry(self, entry_id: str) -> EntryFacts | None: ...
 
+    def reversed_by(self, entry_id: str) -> str | None:
+        """The id of the entry that reverses this one (the first, where operations from before this rule reverse it twice), or ``None``."""
+        ...
+
     def result_currency(self, row_id: str) -> str | None:
         """The currency of a stored result's conversion value, if it has one."""
         ...
@@ -285,6 +291,8 @@ class Judge:
         self._ended: set[str] = set()
         #: Task id -> its campaign, as stored or as this batch moved it (for the ledger entries after).
         self._task_campaigns: dict[str, str | None] = {}
+        #: Entry id -> the entry this batch reversed it by.
+        self._reversals: dict[str, str] = {}
 
     # ------------------------------------------------------------ state with this batch on top
 
@@ -605,12 +613,7 @@ class Judge:
         if entity == "ledger_entry":
             reverses = record.get("reverses")
             if reverses:
-                original = self._entry(reverses)
-                if original is None:
-                    return Refusal("unknown_entry", f"the entry it reverses, {reverses[:8]}, does not exist")
-                if author.access != MANAGER and original.entered_by != author.id:
-                    return Refusal("own_entry_only", f"{name} may reverse only their own entries ({reverses[:8]} is someone else's)")
-                return None  # a reversal mirrors its entry, whose task may have moved since
+                return self._decide_reversal(author, reverses)  # a reversal mirrors its entry, whose task may have moved since
             return self._decide_entry_task(record)
         if entity == "approval":
             if author.access != MANAGER:
@@ -665,6 +668,24 @@ class Judge:
             if index is None or status.steps[index].name != step.name:
                 return Refusal("step_order", f"post {post[:8]}: {status.describe({})}; {step.name!r} is not the next step")
         self._verdicts.setdefault(post, []).append(verdict_of("", "~", record))
+        return None
+
+    def _decide_reversal(self, author: MemberFacts, reverses: str) -> Refusal | None:
+        """An entry is reversed once, by its author or a manager; a reversal never (its reversal would count the spend again)."""
+        original = self._entry(reverses)
+        if original is None:
+            return Refusal("unknown_entry", f"the entry it reverses, {reverses[:8]}, does not exist")
+        refusal = reversal_refused(author, original.entered_by, reverses)
+        if refusal is not None:
+            return refusal
+        if original.reverses:
+            return Refusal(
+                "reverses_reversal",
+                f"entry {reverses[:8]} is itself a reversal (of {original.reverses[:8]}); to count that spend again, add it anew",
+            )
+        reversal = self._reversals.get(reverses) or self.state.reversed_by(reverses)
+        if reversal is not None:
+            return Refusal("reversed_once", f"entry {reverses[:8]} is already reversed by {reversal[:8]}")
         return None
 
     def _decide_entry_task(self, record: dict[str, Any]) -> Refusal | None:
@@ -752,10 +773,24 @@ class Judge:
         elif kind == APPEND and entity == "ledger_entry":
             if row_id not in self._entries:
                 self._entries[row_id] = _entry_facts(self._record(value))
+            reverses = self._record(value).get("reverses")
+            if reverses:
+                self._reversals.setdefault(reverses, row_id)
         elif kind == APPEND and entity == "crisis":
             self._crises.add(row_id)
         elif kind == APPEND and entity == "crisis_end":
             self._ended.add(self._record(value)["crisis"])
+
+
+def reversal_refused(author: MemberFacts, entered_by: str, entry_id: str) -> Refusal | None:
+    """Why ``author`` may not reverse the entry ``entry_id`` that ``entered_by`` entered (guests reverse
+    nothing, members only their own entries), or ``None``: the app asks it before it offers to reverse."""
+    name = _name(author, author.id)
+    if author.access == GUEST:
+        return Refusal("guest_read_only", f"{name} is a guest: guests {_GUEST_REFUSED['ledger_entry']}")
+    if author.access != MANAGER and entered_by != author.id:
+        return Refusal("own_entry_only", f"{name} may reverse only their own entries ({entry_id[:8]} is someone else's)")
+    return None
 
 
 def _holds(member: MemberFacts, field: str, value: str) -> bool:

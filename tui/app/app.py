@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import events
 from textual.actions import ActionParseResult
+from textual.actions import parse as parse_action
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container
@@ -110,6 +111,12 @@ def post_screens() -> list[tuple[str, list[BindingType]]]:
 
 def _described(bindings: Iterable[BindingType]) -> Iterable[Binding]:
     return (b for b in bindings if isinstance(b, Binding) and b.description)
+
+
+def _offered(widget: Widget, binding: Binding) -> bool:
+    """Whether the palette offers a key's action: not when its widget hides the key from the footer (``check_action``)."""
+    _, name, parameters = parse_action(binding.action)
+    return widget.check_action(name, parameters) is not False
 
 
 def check_config(config: Config) -> None:
@@ -473,7 +480,7 @@ class CrewdeckApp(App[int]):
                 # The pane's keys and those of the widgets in it (the grid's day keys, say).
                 for widget in [pane, *pane.query("*")]:
                     for binding in _described(type(widget).BINDINGS):
-                        if binding.id in seen:
+                        if binding.id in seen or not _offered(widget, binding):
                             continue
                         seen.add(binding.id or binding.action)
                         yield SystemCommand(
@@ -483,6 +490,8 @@ class CrewdeckApp(App[int]):
                         )
         else:
             for binding in _described(type(screen).BINDINGS):
+                if not _offered(screen, binding):
+                    continue
                 yield SystemCommand(
                     binding.description,
                     f"key {shown_keys(binding, self.config.keymap)} ({binding.id})",

@@ -28,7 +28,7 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.ledger import pane_data
-from crewdeck.tui.ledger.actions import may_approve, reversal_note
+from crewdeck.tui.ledger.actions import may_approve, may_reverse, reversal_note
 from crewdeck.tui.ledger.entries import EntryRow
 from crewdeck.tui.ledger.pane_data import LedgerPage
 from crewdeck.tui.ledger.period import Period
@@ -357,6 +357,9 @@ class LedgerPane(Pane):
                 and may_approve(me)
                 and entry.entered_by != me.handle
             )
+        if action == "reverse":
+            entry = self.selected
+            return entry is None or may_reverse(self.services.session.me, entry.entered_by_id, entry.id)
         return True
 
     def action_new_entry(self) -> None:

@@ -27,11 +27,11 @@ def _post_id(ctx: Context) -> str:
     return post_id
 
 
-def _said(view: PostView, ctx: Context) -> int:
-    """The post's id, its state now and where its round stands."""
+def _said(view: PostView, ctx: Context, more: str = "") -> int:
+    """The post's id, its state now and where its round stands; ``more``: what else the command set."""
     handles = ctx.ws.handles()
     extra = f" ({view.round.describe(handles)})" if view.state in ("in-review", "changes-requested") else ""
-    print(f"{view.id[:8]} {label(view.state)}{extra}")
+    print(visible(f"{view.id[:8]} {label(view.state)}{extra}" + (f", {more}" if more else "")))
     return 0
 
 
@@ -122,7 +122,10 @@ def cmd_post_slot(ctx: Context) -> int:
     post_id = _post_id(ctx)
     # "fri 18:00" given as one argument reads as the two words it holds.
     words = " ".join(ctx.args.when).split()
-    return _said(writing.move_slot(ctx.ws.store, ctx.me.id, post_id, ctx.now, _slot(ctx, post_id, words)), ctx)
+    view = writing.move_slot(ctx.ws.store, ctx.me.id, post_id, ctx.now, _slot(ctx, post_id, words))
+    f = view.facts
+    # When it now goes out, on your clock and the audience's: as `post show` says it.
+    return _said(view, ctx, f"slot {_slot_text(ctx, f.slot, f.slot_tz, f.campaign)}" if f.slot is not None else "")
 
 
 def _slot_text(ctx: Context, slot: dt.datetime, slot_tz: str | None, campaign: str | None) -> str:

@@ -13,7 +13,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from crewdeck.sync.state.filerules import FileRuleState
+from crewdeck.sync.state.oplog import SET, dump_value
 from crewdeck.sync.state.records import WORKSPACE, WORKSPACE_ROW, ValidationError
+from crewdeck.sync.state.rules import refuse_write
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, print_json
 from crewdeck.tui.workspace.errors import UserError
@@ -64,10 +67,12 @@ def cmd_workspace_show(ctx: Context) -> int:
 
 def cmd_workspace_set(ctx: Context) -> int:
     key, text = ctx.args.key, ctx.args.value
+    record = ctx.ws.store.record("workspace", WORKSPACE_ROW) or {}
+    platform = None  # a platform's peak hours are one key of the field peak_hours
     if key.startswith("peak_hours."):
         platform = key.split(".", 1)[1].lower()
-        record = ctx.ws.store.record("workspace", WORKSPACE_ROW) or {}
         peaks = dict(record.get("peak_hours") or {})
+        old = peaks.get(platform)
         if text.strip().lower() == "default":
             peaks.pop(platform, None)
         else:
@@ -79,15 +84,34 @@ def cmd_workspace_set(ctx: Context) -> int:
         except UserError as exc:
             # The crisis checklist's message names it already.
             raise UserError(str(exc) if str(exc).startswith(f"{key}:") else f"{key}: {exc}") from None
+        old = record.get(field, WORKSPACE.by_name[field].default)
     else:
         raise UserError(f"no workspace setting {key!r} (settings: {', '.join(KEYS)}, peak_hours.PLATFORM)")
     try:
         checked = WORKSPACE.check(field, value)
     except ValidationError as exc:
         raise UserError(f"{key}: {exc.problem}") from None
+    new = checked if platform is None else checked.get(platform)
+    shown = _peak_hours if platform is not None else _setting
+    if new == old:
+        # Nothing to write, but whether this member may set it is still the rules' to say.
+        refuse_write([(ctx.me.id, SET, "workspace", WORKSPACE_ROW, field, dump_value(checked))], FileRuleState(ctx.ws.conn))
+        print(visible(f"{key} is {shown(old)} already: nothing written"))
+        return 0
     with ctx.writer() as w:
         w.set("workspace", WORKSPACE_ROW, {field: checked})
+    print(visible(f"{key}: {shown(old)} → {shown(new)}"))
     return 0
+
+
+def _setting(value: Any) -> str:
+    """A setting's value as ``workspace show`` prints it."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _peak_hours(hours: list[str] | None) -> str:
+    """A platform's peak hours; ``default``: the workspace names none for it (the built-in ones hold)."""
+    return "default" if hours is None else _setting(hours)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:

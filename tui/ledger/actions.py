@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor
+from crewdeck.sync.state.rules import MemberFacts, reversal_refused
 from crewdeck.tui.ledger.filter import APPROVED_IDS
 from crewdeck.tui.time.when import utc_iso
 from crewdeck.tui.workspace.errors import UserError
@@ -78,6 +79,12 @@ def may_approve(member: Member) -> bool:
     return member.is_manager
 
 
+def may_reverse(member: Member, entered_by: str, entry_id: str) -> bool:
+    """Whether the rules let ``member`` reverse the entry ``entry_id`` that ``entered_by`` (a member id) entered."""
+    facts = MemberFacts(member.id, member.handle, member.access, member.unix_user, False)
+    return reversal_refused(facts, entered_by, entry_id) is None
+
+
 def add_entry(ws: Workspace, me: Member, draft: EntryDraft, now: dt.datetime, entry_id: str | None = None) -> str:
     if draft.task is not None and ws.store.record("task", draft.task) is None:
         raise UserError(f"no task with id {short(draft.task)}")
@@ -94,13 +101,7 @@ def reverse_entry(ws: Workspace, me: Member, entry_id: str, now: dt.datetime, me
     original = ws.store.record("ledger_entry", entry_id)
     if original is None:
         raise UserError(f"no ledger entry with id {short(entry_id)}")
-    if original["reverses"]:
-        raise UserError(
-            f"entry {short(entry_id)} is itself a reversal (of {short(original['reverses'])}); to count that spend again, add it anew"
-        )
-    new_id = reversal_id(entry_id)
-    if ws.store.record("ledger_entry", new_id) is not None:
-        raise UserError(f"entry {short(entry_id)} is already reversed by {short(new_id)}")
+    # Whether it may be reversed (by me, and at all: once, and never a reversal) is the rules' to say as the write is judged.
     note = reversal_note(entry_id, original["amount"], original["currency"], memo)
     record = {
         **{k: original[k] for k in ("date", "campaign", "category", "payee", "currency", "task", "needs_approval")},
@@ -111,7 +112,7 @@ def reverse_entry(ws: Workspace, me: Member, entry_id: str, now: dt.datetime, me
         "entered_at": utc_iso(now),
     }
     with ws.store.write(me.id) as w:
-        return w.append("ledger_entry", record, row_id=new_id)
+        return w.append("ledger_entry", record, row_id=reversal_id(entry_id))
 
 
 def _frozen(ws: Workspace, entry_id: str) -> bool:

@@ -51,6 +51,8 @@ class EntryRow:
     needs_approval: bool
     approved: bool
     reversed_by: str | None
+    #: The member id of who entered it (``entered_by`` is their handle): what the rules read.
+    entered_by_id: str
     #: Spend a crisis froze (``crewdeck.tui.posts.frozen``): it counts once a manager approves it.
     frozen: bool = False
 
@@ -143,6 +145,7 @@ def _row(r: tuple[Any, ...], names: Names) -> EntryRow:
         bool(r[12]),
         bool(r[13]),
         r[14],
+        r[10],
     )
 
 

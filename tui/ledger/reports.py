@@ -294,9 +294,12 @@ def _freeze(
         for target in (lines[camp][key], totals[camp]):
             target.entries -= 1
             target.frozen_entries += 1
-            target.by_currency[currency] -= amount
-            if not target.by_currency[currency]:
-                del target.by_currency[currency]
+            # Entries add up in any order: a currency may come to zero before the last of them (an entry and its reversal).
+            left = target.by_currency.get(currency, 0) - amount
+            if left:
+                target.by_currency[currency] = left
+            else:
+                target.by_currency.pop(currency, None)
             if in_force is not None:
                 value = at_rate(amount, currency, in_force[1])
                 target.spent = EXACT.subtract(target.spent, value)
