@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from .conftest import Cli
@@ -64,3 +66,21 @@ def test_a_frozen_entry_and_its_reversal_leave_the_rest_frozen(team: Cli) -> Non
     doc = report(team)
     assert total(doc)["spent"] == eur("0.00") and total(doc)["frozen"] == eur("10.00")
     assert total(doc)["by_currency"] == []
+
+
+def test_is_frozen_lists_the_spend_a_crisis_froze_until_a_manager_approves_it(team: Cli) -> None:
+    """`is:frozen` was refused ("not a state"): a manager had no way to list what waits for their approval after a crisis."""
+
+    def listed(query: str) -> set[str]:
+        return {e["id"] for e in json.loads(team.ok("ledger", "list", query, "--json"))}
+
+    assert listed("is:frozen") == set()  # no crisis: nothing frozen
+    other = add(team, "5 EUR", date="2026-11-21", extra=("--campaign", "autumn"))  # the last --campaign counts
+    team.ok("crisis", "start", "--reason", "Bad reply", "--campaign", "spring-launch")
+    frozen = add(team, "40 EUR", date="2026-11-21", as_member="raj")
+    before = add(team, "10 EUR", date="2026-11-19")
+    assert listed("is:frozen") == {frozen}
+    assert listed("-is:frozen") >= {other, before} and frozen not in listed("-is:frozen")
+    assert listed("is:frozen @raj +spring-launch") == {frozen}
+    team.ok("ledger", "approve", frozen, as_member="mia")
+    assert listed("is:frozen") == set()

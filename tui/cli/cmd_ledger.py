@@ -75,7 +75,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         parents=parents,
         help="list entries matching a filter",
         description="List entries, newest first. QUERY: +campaign #category payee:TEXT cur:USD date:2026-11 "
-        "@handle @me is:pending|approved|reversal|reversed, free text; -TERM negates.",
+        "@handle @me is:pending|approved|reversal|reversed|frozen, free text; -TERM negates.",
     )
     p.add_argument("query", nargs="*", help="filter terms (default: every entry)")
     p.add_argument("--period", metavar="P", help="only this period: 2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026")

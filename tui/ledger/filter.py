@@ -12,6 +12,7 @@ Terms are ANDed; a leading ``-`` negates a term.
 | ``@raj``  ``@me``             | entered by that member                           |
 | ``is:pending`` ``is:approved``| waiting for / given approval                     |
 | ``is:reversal`` ``is:reversed``| a reversing entry / an entry that was reversed  |
+| ``is:frozen``                 | spend a crisis froze, not yet approved           |
 | any other word                | in the payee or the memo                         |
 
 ``parse`` reads the syntax; ``compile`` turns it into SQL over
@@ -28,7 +29,7 @@ from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.tasks.query import Term, like_pattern
 from crewdeck.tui.workspace.errors import UserError
 
-STATES = ("pending", "approved", "reversal", "reversed")
+STATES = ("pending", "approved", "reversal", "reversed", "frozen")
 
 #: Entries whose approval counts: by someone other than their author.
 APPROVED_IDS = "SELECT a.entry FROM approval a JOIN ledger_entry o ON o.id = a.entry WHERE a.approved_by <> o.entered_by"
@@ -79,6 +80,8 @@ class Lookups:
     campaign_id: Callable[[str], str]
     member_id: Callable[[str], str]
     me: str | None = None
+    #: The SQL true for spend a crisis froze, with its parameters (``crewdeck.tui.posts.frozen``, read from the crises).
+    frozen: Callable[[], tuple[str, list[Any]]] = lambda: ("0", [])
 
 
 def compile(query: LedgerQuery, lookups: Lookups) -> tuple[str, list[Any]]:
@@ -114,6 +117,8 @@ def _term_sql(term: Term, lookups: Lookups) -> tuple[str, list[Any]]:
             return "1", []
         return "e.date >= ? AND e.date < ?", [bounds[0].isoformat(), bounds[1].isoformat()]
     if kind == "state":
+        if value == "frozen":
+            return lookups.frozen()
         return {
             "pending": (PENDING, []),
             # Pending spend approved, or spend a crisis froze and a manager approved; and their reversals.

@@ -30,6 +30,7 @@ from crewdeck.tui.ledger import filter as ledger_filter
 from crewdeck.tui.ledger.entries import period_clause
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.ledger.reports import Line, build
+from crewdeck.tui.posts.frozen import frozen_where
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
 
@@ -104,6 +105,7 @@ def entries_where(ws: Workspace, text: str, period: Period, me: str | None = Non
         campaign_id=lambda name: _campaign_id(ws, name),
         member_id=lambda handle: ws.member_in_filter(handle).id,
         me=me,
+        frozen=lambda: frozen_where(ws.conn),
     )
     where, params = ledger_filter.compile(ledger_filter.parse(text), lookups)
     when, more = period_clause(period.range)

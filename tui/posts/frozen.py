@@ -11,11 +11,15 @@ an entry made offline before the crisis reached its replica is frozen too.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from typing import Any
 
 from crewdeck.tui.ledger.filter import APPROVED_IDS
 from crewdeck.tui.posts.reading import crises
+
+#: A named parameter of ``frozen_condition``'s SQL (its only colons).
+_NAMED = re.compile(r":(\w+)")
 
 
 def frozen_condition(conn: sqlite3.Connection) -> tuple[str, dict[str, Any]] | None:
@@ -38,6 +42,15 @@ def frozen_condition(conn: sqlite3.Connection) -> tuple[str, dict[str, Any]] | N
     if not parts:
         return None
     return f"(e.needs_approval = 0 AND coalesce(e.reverses, e.id) NOT IN ({APPROVED_IDS}) AND ({' OR '.join(parts)}))", params
+
+
+def frozen_where(conn: sqlite3.Connection) -> tuple[str, list[Any]]:
+    """``frozen_condition`` with ``?`` parameters, as a filter's other terms have (false when no crisis freezes spend)."""
+    found = frozen_condition(conn)
+    if found is None:
+        return "0", []
+    condition, params = found
+    return _NAMED.sub("?", condition), [params[name] for name in _NAMED.findall(condition)]
 
 
 def is_frozen(conn: sqlite3.Connection, entry_id: str) -> bool:
