@@ -201,7 +201,7 @@ def test_a_filter_being_typed_is_previewed_as_a_count_or_the_reason_it_is_refuse
         assert preview_filter(ws, "is:pending @raj", november).count == 1
         assert preview_filter(ws, "#nothing-here", november) == FilterMatches("#nothing-here", count=0)
         refused = preview_filter(ws, "is:lost", november)
-        assert refused.count is None and refused.refused == "is:lost: 'lost' is not a state (pending, approved, reversal, reversed)"
+        assert refused.count is None and refused.refused == "is:lost: 'lost' is not a state (pending, approved, reversal, reversed, frozen)"
         assert preview_filter(ws, "@me", november).refused == "@me: who are you? pass --as HANDLE"
         assert preview_filter(ws, "date:2026-13", november).refused is not None
         typed = preview_filter(ws, "+\x1b]0;owned\x07launch", november)  # what a paste may carry
