@@ -701,9 +701,9 @@ class Judge:
         return f"“{name}”" if name else campaign_id[:8]
 
     def _decide_crisis(self, author: MemberFacts, entity: str, record: dict[str, Any], row_id: str) -> Refusal | None:
-        name = _name(author, author.id)
-        if author.access != MANAGER:
-            return Refusal("managers_only", f"only a manager starts or ends a crisis ({name} is a {author.access})")
+        refusal = crisis_refused(author)
+        if refusal is not None:
+            return refusal
         if entity == "crisis_end":
             crisis = record["crisis"]
             if crisis not in self._crises and not self.state.record_exists("crisis", crisis):
@@ -782,6 +782,13 @@ def reversal_refused(author: MemberFacts, entered_by: str, entry_id: str) -> Ref
         return Refusal("guest_read_only", f"{name} is a guest: guests {_GUEST_REFUSED['ledger_entry']}")
     if author.access != MANAGER and entered_by != author.id:
         return Refusal("own_entry_only", f"{name} may reverse only their own entries ({entry_id[:8]} is someone else's)")
+    return None
+
+
+def crisis_refused(author: MemberFacts) -> Refusal | None:
+    """Why ``author`` may not start or end a crisis (only managers do), or ``None``: the app asks it before it offers the crisis key."""
+    if author.access != MANAGER:
+        return Refusal("managers_only", f"only a manager starts or ends a crisis ({_name(author, author.id)} is a {author.access})")
     return None
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor
-from crewdeck.sync.state.rules import EntryFacts, MemberFacts, approval_refused, reversal_refused
+from crewdeck.sync.state.rules import EntryFacts, approval_refused, reversal_refused
 from crewdeck.tui.ledger.entries import EntryRow
 from crewdeck.tui.ledger.filter import APPROVED_IDS
 from crewdeck.tui.time.when import utc_iso
@@ -76,21 +76,16 @@ def resolve_entry(ws: Workspace, prefix: str) -> str:
         raise UserError(str(exc).replace("ledger_entry", "ledger entry")) from None
 
 
-def _facts(member: Member) -> MemberFacts:
-    """What the rules read of ``member``."""
-    return MemberFacts(member.id, member.handle, member.access, member.unix_user, False)
-
-
 def may_approve(member: Member, entry: EntryRow) -> bool:
     """Whether the app offers ``member`` to approve ``entry``: the rules let them (``approval_refused``), and no approval counts
     for it yet (``approve_entry`` refuses a second one)."""
     facts = EntryFacts(entry.entered_by_id, entry.needs_approval, entry.reverses)
-    return not entry.approved and approval_refused(_facts(member), entry.id, facts, lambda: entry.frozen) is None
+    return not entry.approved and approval_refused(member.facts(), entry.id, facts, lambda: entry.frozen) is None
 
 
 def may_reverse(member: Member, entered_by: str, entry_id: str) -> bool:
     """Whether the rules let ``member`` reverse the entry ``entry_id`` that ``entered_by`` (a member id) entered."""
-    return reversal_refused(_facts(member), entered_by, entry_id) is None
+    return reversal_refused(member.facts(), entered_by, entry_id) is None
 
 
 def add_entry(ws: Workspace, me: Member, draft: EntryDraft, now: dt.datetime, entry_id: str | None = None) -> str:
