@@ -271,6 +271,24 @@ async def test_the_crisis_key_is_hidden_from_members_who_are_not_managers(team: 
         assert store.conn.execute("SELECT count(*) FROM crisis").fetchone()[0] == 0
 
 
+async def test_the_crisis_key_and_command_are_offered_where_the_command_line_may_start_a_crisis(team: Path) -> None:
+    # The app asks the rules' crisis_refused, as the judge does for `crewdeck crisis start`: raj (a member)
+    # has neither the key nor the command and is refused, ana (a manager) has both and starts one; a guest
+    # (the Approvals view alone) has neither.
+    cli = Cli(team)
+    cli.ok("member", "add", "gus", "--name", "Gus Client", "--tz", "UTC", "--access", "guest")
+    offered: dict[str, tuple[bool, bool]] = {}
+    for handle in ("gus", "raj", "ana"):
+        app = make_app(team, handle)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            palette = "Crisis" in [c.title for c in app.get_system_commands(app.screen)]
+            offered[handle] = (app.check_action("crisis", ()) is True, palette)
+    assert offered == {"gus": (False, False), "raj": (False, False), "ana": (True, True)}
+    for handle, (key, _) in offered.items():
+        assert (cli("crisis", "start", "--reason", "Outage", as_member=handle).code == 0) == key, handle
+
+
 async def test_a_crisis_started_by_the_command_line_shows_its_banner_with_no_key_pressed(team: Path) -> None:
     app = make_app(team, "raj")
     async with app.run_test(size=SIZE) as pilot:

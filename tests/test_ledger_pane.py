@@ -28,7 +28,7 @@ from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.pane_bar import PaneBar
 
 from .apphelp import demo_workspace, make_app, settle
-from .conftest import NOW
+from .conftest import NOW, Cli
 
 SIZE = (160, 48)
 
@@ -271,6 +271,89 @@ async def test_approve_is_refused_to_others_and_for_ones_own_entry(workspace: Pa
         await pilot.press("a")
         await settle(pilot)
     assert sql(workspace, "SELECT count(*) FROM approval WHERE entry = ?", own)[0][0] == 0
+
+
+def approve_offered(app: CrewdeckApp) -> tuple[bool, bool]:
+    """Whether the footer shows `a` and whether the command palette offers it."""
+    palette = any("(ledger.approve)" in str(command.help) for command in app.get_system_commands(app.screen))
+    return approve_shown(app), palette
+
+
+def spend(cli: Cli, who: str, date: str, *extra: str) -> str:
+    """A new ledger entry of ``who``'s on Spring Launch, by the CLI: its id."""
+    return cli.ok(
+        "ledger", "add", "--campaign", "spring-launch", "--category", "influencers", "--amount", "50 EUR", "--payee", "Lens",
+        "--date", date, *extra, as_member=who,
+    ).strip()  # fmt: skip
+
+
+async def test_approve_is_offered_to_a_manager_on_the_entry_of_a_removed_member_of_the_same_handle(workspace: Path) -> None:
+    # The pane compared handles to hide `a` on one's own entry; the rules compare member ids. A manager
+    # given the handle of a removed member saw no `a` on that member's pending entry, which the rules let
+    # them approve: the pane asks the rules now.
+    cli = Cli(workspace)
+    theirs = spend(cli, "leo", "2026-11-20", "--pending")
+    cli.ok("member", "rm", "leo", "--unassign")
+    cli.ok("member", "add", "leo", "--name", "Leo Two", "--tz", "UTC", "--access", "manager")
+    app = make_app(workspace, handle="leo")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await select(pilot, theirs)
+        assert approve_offered(app) == (True, True)
+        await pilot.press("a")
+        await settle(pilot)
+    assert sql(workspace, "SELECT approved_by FROM approval WHERE entry = ?", theirs) == sql(
+        workspace, "SELECT id FROM member WHERE handle = 'leo' AND deleted = 0"
+    )
+
+
+async def test_approve_is_offered_to_a_member_and_a_manager_where_the_cli_approves(workspace: Path) -> None:
+    # For each kind of entry, crisis-frozen spend included, the footer and the palette offer `a` exactly
+    # where `crewdeck ledger approve` accepts it, for raj (a member) and ana (a manager); a guest never.
+    cli = Cli(workspace)
+    cli.ok("member", "add", "gus", "--name", "Gus Client", "--tz", "UTC", "--access", "guest")
+    cli.ok("crisis", "start", "--reason", "Outage")  # from today, the 26th: later spend in every campaign is frozen
+    approved = spend(cli, "raj", "2026-11-20", "--pending")
+    cli.ok("ledger", "approve", approved)
+    reversed_pending = spend(cli, "raj", "2026-11-20", "--pending")
+    cases = {
+        "pending, raj's": spend(cli, "raj", "2026-11-20", "--pending"),
+        "pending, ana's": spend(cli, "ana", "2026-11-20", "--pending"),
+        "needs no approval": spend(cli, "raj", "2026-11-20"),
+        "already approved": approved,
+        "a reversal of pending spend": cli.ok("ledger", "reverse", reversed_pending, as_member="raj").strip(),
+        "frozen, raj's": spend(cli, "raj", "2026-11-27"),
+        "frozen, ana's": spend(cli, "ana", "2026-11-27"),
+    }
+    offered: dict[str, dict[str, tuple[bool, bool]]] = {"raj": {}, "ana": {}, "gus": {}}
+    for handle in ("raj", "ana"):
+        app = make_app(workspace, handle=handle)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_ledger(pilot)
+            for case, entry in cases.items():
+                await select(pilot, entry)
+                offered[handle][case] = approve_offered(app)
+                row = pane(app).selected
+                assert row is not None
+                if case.startswith("frozen"):
+                    assert row.status == "frozen"
+                if handle == "ana":  # a guest has no Budget pane: the pane's question, asked for them
+                    guest = app.services.session.access.read(lambda ws: ws.member_by_handle("gus"))
+                    offered["gus"][case] = (actions.may_approve(guest, row),) * 2
+            if handle == "raj":
+                await pilot.press("a")  # on the last one: the key does nothing where it is not offered
+                await settle(pilot)
+                assert sql(workspace, "SELECT count(*) FROM approval WHERE entry = ?", cases["frozen, ana's"])[0][0] == 0
+    assert {handle: [case for case, shown in by_case.items() if shown == (True, True)] for handle, by_case in offered.items()} == {
+        "raj": [],
+        "ana": ["pending, raj's", "frozen, raj's"],
+        "gus": [],
+    }
+    for handle, by_case in offered.items():
+        for case, shown in by_case.items():
+            assert shown[0] == shown[1], (handle, case)  # the footer and the palette agree
+            approved_by_cli = cli("ledger", "approve", cases[case], as_member=handle).code == 0
+            assert approved_by_cli == shown[0], (handle, case)
 
 
 async def test_filter(workspace: Path) -> None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -616,16 +616,8 @@ class Judge:
                 return self._decide_reversal(author, reverses)  # a reversal mirrors its entry, whose task may have moved since
             return self._decide_entry_task(record)
         if entity == "approval":
-            if author.access != MANAGER:
-                return Refusal("managers_only", f"only a manager approves spend ({name} is a {author.access})")
-            entry = self._entry(record["entry"])
-            if entry is None:
-                return Refusal("unknown_entry", f"no ledger entry {record['entry'][:8]} to approve")
-            if entry.reverses or (not entry.needs_approval and not self.state.frozen(record["entry"])):
-                return Refusal("not_pending", f"entry {record['entry'][:8]} does not wait for approval (nor is it frozen by a crisis)")
-            if entry.entered_by == author.id:
-                return Refusal("self_approval", f"{name} entered {record['entry'][:8]}: another manager must approve it")
-            return None
+            entry_id = record["entry"]
+            return approval_refused(author, entry_id, self._entry(entry_id), lambda: self.state.frozen(entry_id))
         return Refusal("invalid_value", f"{entity} records cannot be added")
 
     def _decide_verdict(self, author: MemberFacts, record: dict[str, Any]) -> Refusal | None:
@@ -709,9 +701,9 @@ class Judge:
         return f"“{name}”" if name else campaign_id[:8]
 
     def _decide_crisis(self, author: MemberFacts, entity: str, record: dict[str, Any], row_id: str) -> Refusal | None:
-        name = _name(author, author.id)
-        if author.access != MANAGER:
-            return Refusal("managers_only", f"only a manager starts or ends a crisis ({name} is a {author.access})")
+        refusal = crisis_refused(author)
+        if refusal is not None:
+            return refusal
         if entity == "crisis_end":
             crisis = record["crisis"]
             if crisis not in self._crises and not self.state.record_exists("crisis", crisis):
@@ -790,6 +782,32 @@ def reversal_refused(author: MemberFacts, entered_by: str, entry_id: str) -> Ref
         return Refusal("guest_read_only", f"{name} is a guest: guests {_GUEST_REFUSED['ledger_entry']}")
     if author.access != MANAGER and entered_by != author.id:
         return Refusal("own_entry_only", f"{name} may reverse only their own entries ({entry_id[:8]} is someone else's)")
+    return None
+
+
+def crisis_refused(author: MemberFacts) -> Refusal | None:
+    """Why ``author`` may not start or end a crisis (only managers do), or ``None``: the app asks it before it offers the crisis key."""
+    if author.access != MANAGER:
+        return Refusal("managers_only", f"only a manager starts or ends a crisis ({_name(author, author.id)} is a {author.access})")
+    return None
+
+
+def approval_refused(author: MemberFacts, entry_id: str, entry: EntryFacts | None, frozen: Callable[[], bool]) -> Refusal | None:
+    """Why ``author`` may not approve the ledger entry ``entry_id`` (``entry``: its facts, ``None`` when there is no such
+    entry; ``frozen``: whether a crisis freezes it, asked only of spend that needs no approval), or ``None``: only a
+    manager approves, spend that waits for approval or that a crisis froze, never their own entry.  The app asks it
+    before it offers to approve."""
+    name = _name(author, author.id)
+    if author.access == GUEST:
+        return Refusal("guest_read_only", f"{name} is a guest: guests {_GUEST_REFUSED['approval']}")
+    if author.access != MANAGER:
+        return Refusal("managers_only", f"only a manager approves spend ({name} is a {author.access})")
+    if entry is None:
+        return Refusal("unknown_entry", f"no ledger entry {entry_id[:8]} to approve")
+    if entry.reverses or (not entry.needs_approval and not frozen()):
+        return Refusal("not_pending", f"entry {entry_id[:8]} does not wait for approval (nor is it frozen by a crisis)")
+    if entry.entered_by == author.id:
+        return Refusal("self_approval", f"{name} entered {entry_id[:8]}: another manager must approve it")
     return None
 
 

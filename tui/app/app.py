@@ -31,6 +31,7 @@ from textual.theme import BUILTIN_THEMES, Theme
 from textual.widget import Widget
 
 from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.rules import crisis_refused
 from crewdeck.sync.state.store import WorkspaceError
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.collector import IdleCollector
@@ -315,6 +316,11 @@ class CrewdeckApp(App[int]):
         """A guest (a client approver) sees the Approvals view of their campaigns' posts and nothing else."""
         return self.session.me.access == "guest"
 
+    @property
+    def may_handle_crisis(self) -> bool:
+        """Whether the rules let me start or end a crisis (only managers do): the crisis key and command are hidden from the others."""
+        return crisis_refused(self.session.me.facts()) is None
+
     def get_default_screen(self) -> Screen[Any]:
         if self.guest:
             from crewdeck.tui.app.screens.approvals import ApprovalsScreen
@@ -508,7 +514,7 @@ class CrewdeckApp(App[int]):
         yield SystemCommand(
             "Approvals", f"The posts in review, those that need you first (key {keys['app.approvals']})", self.action_approvals
         )
-        if self.session.me.is_manager:
+        if self.may_handle_crisis:
             yield SystemCommand(
                 "Crisis", f"Start a crisis, asking the reason, or end the open one (key {keys['app.crisis']})", self.action_crisis
             )
@@ -522,9 +528,8 @@ class CrewdeckApp(App[int]):
         if self.guest:
             # No key, palette or command leads a guest away from their Approvals view.
             return action in GUEST_ACTIONS
-        # Only a manager starts or ends a crisis: the key is hidden from the others (the rules refuse anyway).
         if action == "crisis":
-            return self.session.me.is_manager
+            return self.may_handle_crisis
         if action == "sync_now":
             return self._sync_engine is not None  # a shared file has nothing to sync
         return True

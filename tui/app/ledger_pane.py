@@ -61,7 +61,7 @@ class LedgerPane(Pane):
     | `enter` | on an entry: it in full, with its task and its reversal; on a budget line: its entries |
     | `n` | new entry (checked as you type; from a budget line, for its campaign and category) |
     | `r` | reverse the selected entry |
-    | `a` | approve the selected entry (a manager, never for their own entry) |
+    | `a` | approve the selected entry (offered where the rules let you: a manager, never on their own entry) |
     | `/` | filter (the language of `crewdeck ledger list`) |
     | `[` `]` | previous / next period |
     | `{` `}` | narrower / wider period: day, week, month, quarter, year, all |
@@ -349,14 +349,8 @@ class LedgerPane(Pane):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "approve":
-            entry, me = self.selected, self.services.session.me
-            return (
-                entry is not None
-                and (entry.pending or entry.frozen)
-                and not entry.is_reversal
-                and may_approve(me)
-                and entry.entered_by != me.handle
-            )
+            entry = self.selected
+            return entry is not None and may_approve(self.services.session.me, entry)
         if action == "reverse":
             entry = self.selected
             return entry is None or may_reverse(self.services.session.me, entry.entered_by_id, entry.id)

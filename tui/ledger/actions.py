@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor
-from crewdeck.sync.state.rules import MemberFacts, reversal_refused
+from crewdeck.sync.state.rules import EntryFacts, approval_refused, reversal_refused
+from crewdeck.tui.ledger.entries import EntryRow
 from crewdeck.tui.ledger.filter import APPROVED_IDS
 from crewdeck.tui.time.when import utc_iso
 from crewdeck.tui.workspace.errors import UserError
@@ -75,14 +76,16 @@ def resolve_entry(ws: Workspace, prefix: str) -> str:
         raise UserError(str(exc).replace("ledger_entry", "ledger entry")) from None
 
 
-def may_approve(member: Member) -> bool:
-    return member.is_manager
+def may_approve(member: Member, entry: EntryRow) -> bool:
+    """Whether the app offers ``member`` to approve ``entry``: the rules let them (``approval_refused``), and no approval counts
+    for it yet (``approve_entry`` refuses a second one)."""
+    facts = EntryFacts(entry.entered_by_id, entry.needs_approval, entry.reverses)
+    return not entry.approved and approval_refused(member.facts(), entry.id, facts, lambda: entry.frozen) is None
 
 
 def may_reverse(member: Member, entered_by: str, entry_id: str) -> bool:
     """Whether the rules let ``member`` reverse the entry ``entry_id`` that ``entered_by`` (a member id) entered."""
-    facts = MemberFacts(member.id, member.handle, member.access, member.unix_user, False)
-    return reversal_refused(facts, entered_by, entry_id) is None
+    return reversal_refused(member.facts(), entered_by, entry_id) is None
 
 
 def add_entry(ws: Workspace, me: Member, draft: EntryDraft, now: dt.datetime, entry_id: str | None = None) -> str:
@@ -129,10 +132,7 @@ def approve_entry(ws: Workspace, me: Member, entry_id: str, now: dt.datetime) ->
         raise UserError(f"entry {short(entry_id)} is a reversal: it counts when {short(entry['reverses'])} is approved")
     if not entry["needs_approval"] and not _frozen(ws, entry_id):
         raise UserError(f"entry {short(entry_id)} does not need approval: it already counts")
-    if not may_approve(me):
-        raise UserError(f"@{me.handle} cannot approve spend: only a manager can")
-    if entry["entered_by"] == me.id:
-        raise UserError(f"@{me.handle} entered {short(entry_id)}: another manager must approve it")
+    # Who may approve it (a manager, never its author) is the rules' to say as the write is judged.
     done = ws.conn.execute(f"SELECT 1 WHERE ? IN ({APPROVED_IDS})", (entry_id,)).fetchone()
     if done:
         raise UserError(f"entry {short(entry_id)} is already approved")

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.client.metakeys import META_MEMBER
 from crewdeck.sync.state.ids import MIN_PREFIX, short
@@ -28,6 +28,9 @@ from crewdeck.tui.workspace.placeholders import (
     unnamed_campaign,
     unnamed_member,
 )
+
+if TYPE_CHECKING:
+    from crewdeck.sync.state.rules import MemberFacts
 
 DEFAULT_BASE_CURRENCY = "EUR"
 
@@ -48,6 +51,12 @@ class Member:
     @property
     def is_manager(self) -> bool:
         return self.access == "manager"
+
+    def facts(self) -> MemberFacts:
+        """What the rules (``crewdeck.sync.state.rules``) read of this member: the app asks them before it offers a key."""
+        from crewdeck.sync.state.rules import MemberFacts  # the rules load when first asked, as the store loads them
+
+        return MemberFacts(self.id, self.handle, self.access, self.unix_user, False)
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,8 @@ class DetailScreen(Screen[None]):
         self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # A guest reads the post in full and changes nothing (the rules refuse it): no key offers to.
+        # A guest reads the post in full and changes nothing here (the rules refuse a guest's task and post edits; their
+        # verdicts on a post are the Approvals view's keys): no key offers to.
         if self.services.session.me.access == "guest":
             return action == "close"
         return True
