@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import events
 
+from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.keys_ahead import REMEMBERED, KeysAhead
+from crewdeck.tui.session.session import Session
+from crewdeck.tui.workspace.config import Config
+
+from .apphelp import demo_workspace
 
 
 def key(name: str) -> events.Key:
@@ -38,3 +45,14 @@ def test_only_the_last_keys_sent_are_remembered() -> None:
     keys.actions += 1
     assert keys.typed_ahead(burst[0]) is None
     assert keys.typed_ahead(burst[-1]) is not None
+
+
+async def test_a_key_that_arrives_once_no_screen_is_left_is_dropped(tmp_path: Path) -> None:
+    """A key sent again just as the app closed reached Textual with no screen to take it: ScreenStackError."""
+    session = Session.open(demo_workspace(tmp_path / "demo.db"), "ana")
+    try:
+        app = CrewdeckApp(session, Config(), watch=False)
+        assert not app.screen_stack
+        await app.on_event(events.Key("q", "q"))
+    finally:
+        session.close()

@@ -377,6 +377,8 @@ class CrewdeckApp(App[int]):
         if isinstance(event, events.InputEvent):
             self.collector.input_seen()
             if isinstance(event, events.Key) and not event.is_forwarded:
+                if not self.screen_stack:
+                    return  # a key sent again as the app closed: no screen is left to take it (Textual raised)
                 self.keys_ahead.sent(event)
         await super().on_event(event)
 
