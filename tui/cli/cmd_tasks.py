@@ -37,7 +37,7 @@ def cmd_add(ctx: Context) -> int:
     with ctx.writer() as w:
         task_id = w.create("task", values, row_id=recurrence.id_for(values))
     print(task_id)
-    for note in quickadd.clock_change_notes(draft, values):
+    for note in quickadd.clock_change_notes(draft, values, ctx.now):
         print(visible(f"note: {note}"), file=sys.stderr)
     return 0
 
@@ -153,7 +153,7 @@ def cmd_set(ctx: Context) -> int:
         name, _, text = assignment.partition("=")
         name = name.strip()
         if name in ("due", "publish"):
-            note = clock_change_note(text.split(), stored[name])
+            note = clock_change_note(text.split(), stored[name], ctx.now)
         else:
             note = snooze_note(text, ctx.me, ctx.now) if name == "snoozed_until" else None
         if note:

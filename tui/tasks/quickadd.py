@@ -232,7 +232,11 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime) -> d
     return values
 
 
-def clock_change_notes(draft: Draft, values: dict[str, Any]) -> list[str]:
-    """What to tell of a due date or publish slot typed at a time the zone skips (it moved forward by the gap) or repeats."""
-    said = (clock_change_note(draft.due_words, values.get("due")), clock_change_note(draft.publish_words, values.get("publish")))
+def clock_change_notes(draft: Draft, values: dict[str, Any], now: dt.datetime) -> list[str]:
+    """What to tell of a due date or publish slot typed (at ``now``) on a day or at a time the zone skips
+    (it moved forward by the gap) or at a time it repeats."""
+    said = (
+        clock_change_note(draft.due_words, values.get("due"), now),
+        clock_change_note(draft.publish_words, values.get("publish"), now),
+    )
     return [f"{name}: {note}" for name, note in zip(("due", "publish"), said) if note]
