@@ -266,6 +266,24 @@ async def test_the_due_prompt_and_quick_add_say_when_a_day_typed_is_one_the_cloc
         assert f"due: {skipped}" in str(app.screen.query_one("#prompt-preview").render())
 
 
+async def test_the_due_prompt_and_quick_add_refuse_eod_with_a_time_as_the_cli_does(workspace: Path) -> None:
+    """'17:00 eod' previewed (and stored) 17:00 today, eod unsaid."""
+    both = "eod is a time of its own: give eod or a time, not both"
+    app = make_app(workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("D")  # the due date of the task under the cursor
+        await pilot.press(*"17:00 eod")
+        await settle(pilot)
+        assert both in str(app.screen.query_one("#prompt-preview").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.press(*"Standup due:fri 17:00 eod")
+        await settle(pilot)
+        assert both in str(app.screen.query_one("#prompt-preview").render())
+
+
 async def test_the_snooze_prompt_says_when_a_time_typed_is_one_the_clocks_skip_or_repeat(workspace: Path) -> None:
     """The due prompt said so; the snooze prompt, reading the same kind of time, said nothing."""
     app = make_app(workspace)

@@ -211,6 +211,29 @@ def test_a_due_filter_takes_the_words_of_its_date_time_and_zone(cli: Cli) -> Non
     assert "'25:00' is not a time of day" in one_line_error(cli("tasks", "due:<fri 25:00"))
 
 
+def test_eod_with_a_time_is_refused_alike_by_the_filter_quick_add_and_set(cli: Cli) -> None:
+    """eod is a time of its own (the end of the day): 'due:17:00 eod' was 17:00 in quick-add and set, eod unsaid;
+    'fri 17:00 eod' put eod in the title, or in the filter searched titles for it; the filter refused 'due:fri eod'."""
+    friday = cli.ok("add", "Wrap up due:fri eod").strip()
+    today = cli.ok("add", "Report due:eod").strip()
+    both = "eod is a time of its own: give eod or a time, not both"
+    before = cli.ok("log", "--json")
+    for words in ("17:00 eod", "eod 17:00", "fri 17:00 eod", "fri eod 5pm"):
+        assert one_line_error(cli("add", f"Standup due:{words}")) == f"crewdeck: error: due: {both}\n"
+        assert one_line_error(cli("set", friday[:8], f"due={words}")) == f"crewdeck: error: due: {both}\n"
+        assert one_line_error(cli("tasks", f"due:{words}")) == f"crewdeck: error: due:{words}: {both}\n"
+    assert cli.ok("log", "--json") == before
+    assert sorted(t["title"] for t in json.loads(cli.ok("tasks", "--json"))) == ["Report", "Wrap up"]
+
+    def ids(*terms: str) -> set[str]:
+        return {r["id"] for r in json.loads(cli.ok("tasks", *terms, "--json"))}
+
+    # In the filter, as in quick-add, a day with eod is the day alone: the whole of it.
+    assert ids("due:fri eod") == ids("due:fri") == {friday}
+    assert ids("due:eod") == ids("due:today eod") == {today}
+    assert ids("due:<fri eod") == {today, friday}
+
+
 def test_member_list_says_each_members_day_where_it_is_not_the_viewers(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     cli.ok("member", "add", "tane", "--name", "Tane Walker", "--tz", "Pacific/Auckland")
     monkeypatch.setenv("CREWDECK_NOW", "2026-11-26T12:30:00Z")  # Thursday 13:30 in Berlin, Friday 01:30 in Auckland

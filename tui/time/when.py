@@ -213,9 +213,26 @@ def _continues_moment(word: str, taken: list[str]) -> bool:
         return True
     if len(taken) == 1 and continues_day(taken[0], word):
         return True
-    if len(taken) == day_words(taken) and (word.lower() == EOD or time_shaped(word)):
+    if len(taken) == day_words(taken) and _is_clock(word):
         return True
+    # eod with a time (fri 17:00 eod): both taken, for the reader to refuse (without_eod), not one read into a title.
+    if len(taken) == day_words(taken) + 1 and _is_clock(taken[-1]) and _is_clock(word):
+        return (word.lower() == EOD) != (taken[-1].lower() == EOD)
     return could_be_zone(word)
+
+
+def _is_clock(word: str) -> bool:
+    """A time of day or ``eod``: what may follow a day."""
+    return word.lower() == EOD or time_shaped(word)
+
+
+def without_eod(words: Sequence[str]) -> list[str]:
+    """``words`` without ``eod``, which is the date alone (the end of its day): ``today`` for ``eod`` (or
+    ``eod Asia/Tokyo``) alone.  ``eod`` is a time of its own: with a time (``17:00 eod``) it is refused."""
+    kept = [word for word in words if word.lower() != EOD]
+    if len(kept) < len(words) and any(time_shaped(word) for word in kept):
+        raise DateError("eod is a time of its own: give eod or a time, not both")
+    return kept if kept and not names_a_zone(kept[0]) else ["today", *kept]
 
 
 def parse_day(text: str, today: dt.date, works: WorkingDays | None = None) -> dt.date:
@@ -470,11 +487,11 @@ def typed_clock(words: Sequence[str]) -> dt.time | None:
 def typed_day(words: Sequence[str], tz_name: str, now: dt.datetime) -> dt.date | None:
     """The day typed in ``words`` (``fri 02:30``, ``eod``), as ``parse_moment`` reads it in ``tz_name``
     at ``now`` (``eow`` and ``eom``: of Monday to Friday); ``None`` for an instant (``+3h``) or no day."""
-    days = [word for word in words if word.lower() != EOD] or ["today"]
-    offset = _OFFSET.match(days[0].lower())
-    if offset and offset.group(2) == "h":
-        return None
     try:
+        days = without_eod(words)
+        offset = _OFFSET.match(days[0].lower())
+        if offset and offset.group(2) == "h":
+            return None
         return parse_day(day_and_time(days)[0], now.astimezone(zone(tz_name)).date())
     except (DateError, ValueError):
         return None
