@@ -15,7 +15,7 @@ import pytest
 from crewdeck.tui.cli.main import main, parse
 from crewdeck.tui.workspace.workspace import Workspace
 
-from .conftest import ROOT, Cli
+from .conftest import ROOT, Cli, on_a_terminal
 
 
 def test_importing_the_cli_does_not_import_textual() -> None:
@@ -209,6 +209,16 @@ def test_a_due_filter_takes_the_words_of_its_date_time_and_zone(cli: Cli) -> Non
     assert ids("due:<2026-11-27T17:00") == {early}
     assert ids("due:<fri 18:00", "Shoot") == {early}
     assert "'25:00' is not a time of day" in one_line_error(cli("tasks", "due:<fri 25:00"))
+
+
+def test_the_task_table_fits_the_terminal_cutting_titles_and_prints_whole_lines_to_a_pipe(cli: Cli, tmp_path: Path) -> None:
+    """The task list printed its titles whole on a 100-column terminal (a line of 180); it fits now, as ledger list does."""
+    title = "Shoot the behind-the-scenes reel for the spring launch with the whole studio crew and the client"
+    cli.ok("add", f"{title} @raj +spring-launch/instagram !high due:fri 17:00")
+    lines = on_a_terminal(cli, tmp_path, 100, "tasks")
+    assert len(lines) == 2 and max(len(line) for line in lines) == 100, lines
+    assert lines[1].endswith("…") and "+spring-launch/instagram" in lines[1] and "@raj" in lines[1]  # only the title is cut
+    assert title in cli.ok("tasks").splitlines()[1]  # through a pipe (here, captured): whole
 
 
 def test_eod_with_a_time_is_refused_alike_by_the_filter_quick_add_and_set(cli: Cli) -> None:

@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
-import os
-import pty
 import re
-import struct
-import subprocess
-import sys
-import termios
 from pathlib import Path
 
 import pytest
@@ -21,7 +14,7 @@ from crewdeck.tui.cli.main import main
 from crewdeck.tui.ledger import pane_data
 from crewdeck.tui.session.session import Session
 
-from .conftest import NOW_TEXT, ROOT, Cli
+from .conftest import Cli, on_a_terminal
 from .ledger_helpers import add, eur, ledger_team, report, row, total
 from .test_cli import one_line_error
 
@@ -314,32 +307,6 @@ def test_the_demo_ledger_survives_a_whole_workspace_export_and_import(tmp_path: 
     assert copy.ok("ledger", "report", "--json") == demo.ok("ledger", "report", "--json")
     pending = json.loads(demo.ok("ledger", "list", "is:pending", "--json"))
     assert len(pending) == 2 and json.loads(copy.ok("ledger", "list", "is:pending", "--json")) == pending
-
-
-def on_a_terminal(cli: Cli, tmp_path: Path, columns: int, *args: str, env: dict[str, str] | None = None) -> list[str]:
-    """The lines ``crewdeck ARGS`` prints in a process of its own whose standard output is a terminal (a pty)
-    ``columns`` wide."""
-    reader, terminal = pty.openpty()
-    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
-    config = tmp_path / "config.toml"
-    config.touch()
-    base = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    argv = [sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(cli.workspace), "--as", "ana", *args]
-    environment = {**base, "CREWDECK_CONFIG": str(config), "CREWDECK_NOW": NOW_TEXT, **(env or {})}
-    with subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=terminal, stderr=subprocess.DEVNULL, cwd=ROOT, env=environment) as proc:
-        os.close(terminal)
-        read = b""
-        while True:
-            try:
-                chunk = os.read(reader, 65536)
-            except OSError:  # EIO: the process closed the terminal
-                break
-            if not chunk:
-                break
-            read += chunk
-        assert proc.wait(timeout=120) == 0
-    os.close(reader)
-    return read.decode().replace("\r\n", "\n").splitlines()
 
 
 def test_ledger_tables_fit_the_terminal_and_print_whole_lines_to_a_pipe(team: Cli, tmp_path: Path) -> None:
