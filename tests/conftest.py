@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import io
 import os
+import pty
 import shutil
+import struct
+import subprocess
 import sys
+import termios
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -85,6 +90,32 @@ def cli(tmp_path: Path) -> Cli:
     c.ok("member", "add", "raj", "--name", "Raj Mehta", "--tz", "Asia/Kolkata", "--hours", "mon-fri 10:00-18:30")
     c.ok("campaign", "add", "Spring Launch", "--platforms", "instagram,tiktok", "--audience-tz", "America/New_York")
     return c
+
+
+def on_a_terminal(cli: Cli, tmp_path: Path, columns: int, *args: str, env: dict[str, str] | None = None) -> list[str]:
+    """The lines ``crewdeck ARGS`` prints in a process of its own whose standard output is a terminal (a pty)
+    ``columns`` wide."""
+    reader, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    config = tmp_path / "config.toml"
+    config.touch()
+    base = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    argv = [sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(cli.workspace), "--as", "ana", *args]
+    environment = {**base, "CREWDECK_CONFIG": str(config), "CREWDECK_NOW": NOW_TEXT, **(env or {})}
+    with subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=terminal, stderr=subprocess.DEVNULL, cwd=ROOT, env=environment) as proc:
+        os.close(terminal)
+        read = b""
+        while True:
+            try:
+                chunk = os.read(reader, 65536)
+            except OSError:  # EIO: the process closed the terminal
+                break
+            if not chunk:
+                break
+            read += chunk
+        assert proc.wait(timeout=120) == 0
+    os.close(reader)
+    return read.decode().replace("\r\n", "\n").splitlines()
 
 
 _TEMPLATE: dict[str, Path] = {}

@@ -242,6 +242,48 @@ async def test_quick_add_says_when_a_time_typed_is_one_the_clocks_skip(workspace
         assert "02:30 does not exist in Europe/Berlin on Sun 2027-03-28 (the clocks go forward): 03:30 CEST instead" in preview
 
 
+async def test_the_due_prompt_and_quick_add_say_when_a_day_typed_is_one_the_clocks_skip_whole(workspace: Path) -> None:
+    """Samoa went from Thu 2011-12-29 to Sat 2011-12-31: the preview showed the 31st, 10:00, and said nothing of the 30th typed."""
+    skipped = (
+        "Fri 2011-12-30 10:00 does not exist in Pacific/Apia (the clocks skip that whole day, "
+        "from Thu 2011-12-29 to Sat 2011-12-31): Sat 2011-12-31 10:00 +14 instead"
+    )
+    app = make_app(workspace)
+    async with app.run_test(size=(220, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("D")  # the due date of the task under the cursor
+        await pilot.press(*"2011-12-30 10:00 Pacific/Apia")
+        await settle(pilot)
+        assert skipped in str(app.screen.query_one("#prompt-preview").render())
+        await pilot.press("ctrl+u", *"2011-12-31 10:00 Pacific/Apia")
+        await settle(pilot)
+        assert "does not exist" not in str(app.screen.query_one("#prompt-preview").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.press(*"Samoa post due:2011-12-30 10:00 Pacific/Apia")
+        await settle(pilot)
+        assert f"due: {skipped}" in str(app.screen.query_one("#prompt-preview").render())
+
+
+async def test_the_due_prompt_and_quick_add_refuse_eod_with_a_time_as_the_cli_does(workspace: Path) -> None:
+    """'17:00 eod' previewed (and stored) 17:00 today, eod unsaid."""
+    both = "eod is a time of its own: give eod or a time, not both"
+    app = make_app(workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("D")  # the due date of the task under the cursor
+        await pilot.press(*"17:00 eod")
+        await settle(pilot)
+        assert both in str(app.screen.query_one("#prompt-preview").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.press(*"Standup due:fri 17:00 eod")
+        await settle(pilot)
+        assert both in str(app.screen.query_one("#prompt-preview").render())
+
+
 async def test_the_snooze_prompt_says_when_a_time_typed_is_one_the_clocks_skip_or_repeat(workspace: Path) -> None:
     """The due prompt said so; the snooze prompt, reading the same kind of time, said nothing."""
     app = make_app(workspace)

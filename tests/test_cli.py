@@ -15,7 +15,7 @@ import pytest
 from crewdeck.tui.cli.main import main, parse
 from crewdeck.tui.workspace.workspace import Workspace
 
-from .conftest import ROOT, Cli
+from .conftest import ROOT, Cli, on_a_terminal
 
 
 def test_importing_the_cli_does_not_import_textual() -> None:
@@ -209,6 +209,39 @@ def test_a_due_filter_takes_the_words_of_its_date_time_and_zone(cli: Cli) -> Non
     assert ids("due:<2026-11-27T17:00") == {early}
     assert ids("due:<fri 18:00", "Shoot") == {early}
     assert "'25:00' is not a time of day" in one_line_error(cli("tasks", "due:<fri 25:00"))
+
+
+def test_the_task_table_fits_the_terminal_cutting_titles_and_prints_whole_lines_to_a_pipe(cli: Cli, tmp_path: Path) -> None:
+    """The task list printed its titles whole on a 100-column terminal (a line of 180); it fits now, as ledger list does."""
+    title = "Shoot the behind-the-scenes reel for the spring launch with the whole studio crew and the client"
+    cli.ok("add", f"{title} @raj +spring-launch/instagram !high due:fri 17:00")
+    lines = on_a_terminal(cli, tmp_path, 100, "tasks")
+    assert len(lines) == 2 and max(len(line) for line in lines) == 100, lines
+    assert lines[1].endswith("…") and "+spring-launch/instagram" in lines[1] and "@raj" in lines[1]  # only the title is cut
+    assert title in cli.ok("tasks").splitlines()[1]  # through a pipe (here, captured): whole
+
+
+def test_eod_with_a_time_is_refused_alike_by_the_filter_quick_add_and_set(cli: Cli) -> None:
+    """eod is a time of its own (the end of the day): 'due:17:00 eod' was 17:00 in quick-add and set, eod unsaid;
+    'fri 17:00 eod' put eod in the title, or in the filter searched titles for it; the filter refused 'due:fri eod'."""
+    friday = cli.ok("add", "Wrap up due:fri eod").strip()
+    today = cli.ok("add", "Report due:eod").strip()
+    both = "eod is a time of its own: give eod or a time, not both"
+    before = cli.ok("log", "--json")
+    for words in ("17:00 eod", "eod 17:00", "fri 17:00 eod", "fri eod 5pm"):
+        assert one_line_error(cli("add", f"Standup due:{words}")) == f"crewdeck: error: due: {both}\n"
+        assert one_line_error(cli("set", friday[:8], f"due={words}")) == f"crewdeck: error: due: {both}\n"
+        assert one_line_error(cli("tasks", f"due:{words}")) == f"crewdeck: error: due:{words}: {both}\n"
+    assert cli.ok("log", "--json") == before
+    assert sorted(t["title"] for t in json.loads(cli.ok("tasks", "--json"))) == ["Report", "Wrap up"]
+
+    def ids(*terms: str) -> set[str]:
+        return {r["id"] for r in json.loads(cli.ok("tasks", *terms, "--json"))}
+
+    # In the filter, as in quick-add, a day with eod is the day alone: the whole of it.
+    assert ids("due:fri eod") == ids("due:fri") == {friday}
+    assert ids("due:eod") == ids("due:today eod") == {today}
+    assert ids("due:<fri eod") == {today, friday}
 
 
 def test_member_list_says_each_members_day_where_it_is_not_the_viewers(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -455,6 +455,32 @@ def test_a_time_the_clocks_skip_is_said_where_it_is_typed(cli: Cli) -> None:
     assert cli("set", task_id[:8], "due=2027-03-28 04:00 Europe/Berlin").err == ""
 
 
+def test_a_day_the_clocks_skip_whole_is_said_where_it_is_typed(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Samoa went from Thu 2011-12-29 to Sat 2011-12-31: a time on the 30th was stored a day later with not a word
+    (its clock read as typed, so the note about a skipped hour never fired)."""
+    apia = "does not exist in Pacific/Apia (the clocks skip that whole day, from Thu 2011-12-29 to Sat 2011-12-31)"
+    said = cli("add", "Samoa post due:2011-12-30 10:00 Pacific/Apia")
+    assert said.code == 0
+    assert said.err == f"note: due: Fri 2011-12-30 10:00 {apia}: Sat 2011-12-31 10:00 +14 instead\n"
+    task_id = said.out.strip()[:8]
+    assert json.loads(cli.ok("show", task_id, "--json"))["due"]["utc"] == "2011-12-30T20:00:00Z"
+    alone = cli("set", task_id, "due=2011-12-30 Pacific/Apia")  # a day alone: the time is the end of the day
+    assert alone.err == f"note: due: Fri 2011-12-30 {apia}: Sat 2011-12-31 17:00 +14 instead\n"
+    kiritimati = cli("set", task_id, "due=1994-12-31 09:00 Pacific/Kiritimati")
+    assert kiritimati.err == (
+        "note: due: Sat 1994-12-31 09:00 does not exist in Pacific/Kiritimati (the clocks skip that whole day, "
+        "from Fri 1994-12-30 to Sun 1995-01-01): Sun 1995-01-01 09:00 +14 instead\n"
+    )
+    snoozed = cli("set", task_id, "snoozed_until=1993-08-21 09:00 Pacific/Kwajalein")
+    assert snoozed.err.startswith("note: snooze: Sat 1993-08-21 09:00 does not exist in Pacific/Kwajalein")
+    # The day after, typed: the same instant as the 30th's, and as typed.
+    assert cli("set", task_id, "due=2011-12-31 10:00 Pacific/Apia").err == ""
+    # A day word read where it was typed: on Thursday the 29th in Apia, tmrw is the 30th, sat the 31st.
+    monkeypatch.setenv("CREWDECK_NOW", "2011-12-29T12:00:00Z")
+    assert f"Fri 2011-12-30 10:00 {apia}" in cli("set", task_id, "due=tmrw 10:00 Pacific/Apia").err
+    assert cli("set", task_id, "due=sat 10:00 Pacific/Apia").err == ""
+
+
 def test_a_snooze_at_a_time_the_clocks_skip_or_repeat_is_said_as_a_due_date_is(cli: Cli) -> None:
     """A snooze typed at 02:30 on a night the clocks change was stored (moved forward, or the first 02:30) with not a word."""
     task_id = cli.ok("add", "Spring post").strip()

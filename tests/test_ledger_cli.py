@@ -14,7 +14,7 @@ from crewdeck.tui.cli.main import main
 from crewdeck.tui.ledger import pane_data
 from crewdeck.tui.session.session import Session
 
-from .conftest import Cli
+from .conftest import Cli, on_a_terminal
 from .ledger_helpers import add, eur, ledger_team, report, row, total
 from .test_cli import one_line_error
 
@@ -309,3 +309,31 @@ def test_the_demo_ledger_survives_a_whole_workspace_export_and_import(tmp_path: 
     assert copy.ok("ledger", "report", "--json") == demo.ok("ledger", "report", "--json")
     pending = json.loads(demo.ok("ledger", "list", "is:pending", "--json"))
     assert len(pending) == 2 and json.loads(copy.ok("ledger", "list", "is:pending", "--json")) == pending
+
+
+def test_ledger_tables_fit_the_terminal_and_print_whole_lines_to_a_pipe(team: Cli, tmp_path: Path) -> None:
+    """ledger list and report printed lines of 150 to 220 columns on an 80-column terminal (long payees,
+    campaign names and memos, amounts in IDR); they fit it now, cutting the names and memos, never an amount."""
+    team.ok("campaign", "add", "Jakarta Ramadan Awareness Push 2026", "--start", "2026-11-01", "--end", "2026-12-31")
+    campaign = "jakarta-ramadan-awareness-push-2026"
+    payee = "PT Kreatif Digital Nusantara Sejahtera Abadi"
+    memo = "Three reels and two stories, tier-1 creators, usage rights 12 months"
+    spend = ["ledger", "add", "--campaign", campaign, "--date", "2026-11-20"]
+    team.ok(*spend, "--category", "influencers", "--amount", "125000000 IDR", "--payee", payee, "--memo", memo)
+    team.ok(*spend, "--category", "ads", "--amount", "2500000 JPY", "--payee", "Dentsu Digital Inc.")
+    team.ok("budget", "set", campaign, "ads", "90000")
+    for args in (["ledger", "list"], ["ledger", "report"], ["ledger", "report", "--by", "payee"]):
+        lines = on_a_terminal(team, tmp_path, 80, *args)
+        assert lines and max(len(line) for line in lines) <= 80, (args, lines)
+        assert any("…" in line for line in lines), (args, lines)
+        # Through a pipe (here, captured): whole lines, wider than the terminal.
+        assert max(len(line) for line in team.ok(*args).splitlines()) > 80, args
+    [rupiah] = [line for line in on_a_terminal(team, tmp_path, 80, "ledger", "list") if "IDR" in line]
+    assert "125,000,000.00 IDR" in rupiah and "  PT …  " in rupiah and rupiah.endswith("  Thr…")  # the amount whole
+    [piped] = [line for line in team.ok("ledger", "list").splitlines() if "IDR" in line]
+    assert f"+{campaign}" in piped and payee in piped and piped.endswith(memo)
+    by_payee = on_a_terminal(team, tmp_path, 80, "ledger", "report", "--by", "payee")
+    assert any(line.startswith("Den…") and "15,250.00" in line for line in by_payee), by_payee  # 2,500,000 JPY at 0.0061, whole
+    # COLUMNS, when set, is the width, as for every program that reads it.
+    wide = on_a_terminal(team, tmp_path, 80, "ledger", "list", env={"COLUMNS": "200"})
+    assert max(len(line) for line in wide) <= 200 and any(payee in line for line in wide)

@@ -433,7 +433,7 @@ class TasksPane(Pane):
             parts.append(f"publish {self._read_by_you(values['publish'], now)}")
         if values.get("recurrence"):
             parts.append(Rule.from_json(values["recurrence"]["rule"]).text())
-        parts += clock_change_notes(draft, values)
+        parts += clock_change_notes(draft, values, now)
         return "→ " + " · ".join(parts)
 
     def _read_by_you(self, value: dict[str, str], now: dt.datetime) -> str:

@@ -126,7 +126,7 @@ class Triage:
             clock24 = services.config.clock24
             mine = format_local(instant, services.viewer_tz, now, clock24=clock24)
             # A snooze is stored as an instant alone: its note reads the zone meant from the text again.
-            note = clock_change_note(text.split(), value) if isinstance(value, dict) else snooze_note(text, services.session.me, now)
+            note = clock_change_note(text.split(), value, now) if isinstance(value, dict) else snooze_note(text, services.session.me, now)
             said = f" · {note}" if note else ""
             if meant_tz == services.viewer_tz:
                 return f"→ {mine}{said}"

@@ -47,7 +47,7 @@ def _slot(ctx: Context, post_id: str, words: list[str]) -> dict[str, str]:
         slot = publish_slot(words, audience, platform, shared_publish(ctx.ws.conn), ctx.now).value()
     except (DateError, ValueError) as exc:
         raise UserError(f"slot: {exc}") from None
-    note = clock_change_note(words, slot)
+    note = clock_change_note(words, slot, ctx.now)
     if note:
         print(visible(f"note: slot: {note}"), file=sys.stderr)
     return slot
@@ -63,7 +63,7 @@ def cmd_post_add(ctx: Context) -> int:
     draft.post = True
     values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now)
     print(writing.add_post(ctx.ws.store, ctx.me.id, values))
-    for note in quickadd.clock_change_notes(draft, values):
+    for note in quickadd.clock_change_notes(draft, values, ctx.now):
         print(visible(f"note: {note}"), file=sys.stderr)
     slot = values.get("publish")
     from crewdeck.tui.time.when import format_local, parse_utc

@@ -21,6 +21,7 @@ from crewdeck.tui.tasks import query as query_language
 from crewdeck.tui.tasks.behind import needs_catch_up
 from crewdeck.tui.tasks.printed import task_lines
 from crewdeck.tui.time.when import clock_change_note, format_local, stamp_time
+from crewdeck.tui.workspace.columns import terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 
@@ -37,7 +38,7 @@ def cmd_add(ctx: Context) -> int:
     with ctx.writer() as w:
         task_id = w.create("task", values, row_id=recurrence.id_for(values))
     print(task_id)
-    for note in quickadd.clock_change_notes(draft, values):
+    for note in quickadd.clock_change_notes(draft, values, ctx.now):
         print(visible(f"note: {note}"), file=sys.stderr)
     return 0
 
@@ -91,6 +92,7 @@ def cmd_tasks(ctx: Context) -> int:
         ctx.ws.conn, where, params, ctx.now, tz=qctx.tz, clock24=ctx.config.clock24, handles=handles, campaigns=campaigns,
         order=ctx.args.sort, limit=ctx.args.limit,
         post_states=_post_states(ctx, tasklist.posts_listed(ctx.ws.conn, where, params, ctx.now, order=ctx.args.sort, limit=ctx.args.limit)),
+        width=terminal_width(sys.stdout),
     )  # fmt: skip
     if listed is None:
         print("no tasks match", file=sys.stderr)
@@ -153,7 +155,7 @@ def cmd_set(ctx: Context) -> int:
         name, _, text = assignment.partition("=")
         name = name.strip()
         if name in ("due", "publish"):
-            note = clock_change_note(text.split(), stored[name])
+            note = clock_change_note(text.split(), stored[name], ctx.now)
         else:
             note = snooze_note(text, ctx.me, ctx.now) if name == "snoozed_until" else None
         if note:

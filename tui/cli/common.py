@@ -8,7 +8,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +18,7 @@ from crewdeck.sync.state.visible import json_visible, visible, visible_cells
 from crewdeck.sync.state.writes import Writer
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import config as config_module
+from crewdeck.tui.workspace.columns import cut, fitted
 from crewdeck.tui.workspace.config import Config, load
 from crewdeck.tui.workspace.errors import Unidentified, UserError, undecodable
 from crewdeck.tui.workspace.workspace import Member, Workspace
@@ -342,16 +343,20 @@ def read_input(path: str) -> str:
         raise UserError(f"{path}: {exc.strerror}") from None
 
 
-def table(rows: list[list[str]], headers: list[str]) -> str:
+def table(rows: list[list[str]], headers: list[str], *, free: Collection[str] = (), width: int | None = None) -> str:
     """Plain columns, left-aligned, the last one unpadded.
 
     Every cell is shown ``visible``: a control character in a record cannot
-    act on the terminal, and a newline cannot make a row of its own.
+    act on the terminal, and a newline cannot make a row of its own.  The
+    ``free`` columns (free text, named by their headers) are cut with an
+    ellipsis where a line would be wider than ``width`` (``columns.terminal_width``:
+    a terminal's; ``None``, whole lines, to a pipe).
     """
     rows = [visible_cells(row) for row in rows]
     headers = visible_cells(headers)
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
-    return "\n".join(table_line(row, widths) for row in [headers, *rows])
+    widths = fitted(widths, {i for i, h in enumerate(headers) if h in free}, width)
+    return "\n".join(table_line([cut(cell, w) for cell, w in zip(row, widths)], widths) for row in [headers, *rows])
 
 
 def table_line(cells: Sequence[str], widths: Sequence[int]) -> str:

@@ -20,6 +20,7 @@ from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.ledger.rates import make_rate
 from crewdeck.tui.ledger.view import entries_where
 from crewdeck.tui.time.when import DateError, parse_day
+from crewdeck.tui.workspace.columns import GAP, cut, fitted, terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 
@@ -91,7 +92,9 @@ def cmd_list(ctx: Context) -> int:
         print("no entries match", file=sys.stderr)
         return 0
     out = [[r.short_id, r.date, f"+{r.campaign}", r.category, r.payee, r.amount_text, r.status, f"@{r.entered_by}", r.memo] for r in rows]
-    sys.stdout.write(table(out, ["ID", "DATE", "CAMPAIGN", "CATEGORY", "PAYEE", "AMOUNT", "STATUS", "BY", "MEMO"]) + "\n")
+    headers = ["ID", "DATE", "CAMPAIGN", "CATEGORY", "PAYEE", "AMOUNT", "STATUS", "BY", "MEMO"]
+    free = ("CAMPAIGN", "CATEGORY", "PAYEE", "MEMO")  # never an amount, a date or an id
+    sys.stdout.write(table(out, headers, free=free, width=terminal_width(sys.stdout)) + "\n")
     return 0
 
 
@@ -113,7 +116,7 @@ def cmd_report(ctx: Context) -> int:
     if not report.campaigns:
         print("no entries or budgets", file=sys.stderr)
         return 0
-    sys.stdout.write(_report_text(report))
+    sys.stdout.write(_report_text(report, terminal_width(sys.stdout)))
     return 0
 
 
@@ -121,13 +124,16 @@ def _amount(value: Decimal | None, base: str) -> str:
     return "" if value is None else format_minor(round_minor(value, base), base, grouping=True)
 
 
-def _report_text(report: reports.Report) -> str:
+def _report_text(report: reports.Report, width: int | None) -> str:
+    """The report's blocks, a campaign each; the names (the lines' keys, the campaign's) and the flags cut to ``width``."""
     base = report.base
     by = report.by
     blocks = []
     for c in report.campaigns:
-        run = f"  {c.start or '?'}..{c.end or '?'}" if c.start or c.end else ""
-        title = visible(f"+{c.slug}  {c.name}{run}  ({base}, {report.period.label}, as of {report.as_of})")
+        run = [f"{c.start or '?'}..{c.end or '?'}"] if c.start or c.end else []
+        parts = [visible(part) for part in (f"+{c.slug}", c.name, *run, f"({base}, {report.period.label}, as of {report.as_of})")]
+        widths = fitted([len(part) for part in parts], {0, 1}, width)  # the slug and the name are cut, as a table's names
+        title = (" " * GAP).join(cut(part, w) for part, w in zip(parts, widths))
         rows = []
         for line in [*c.lines, c.total]:
             used = line.used_percent()
@@ -146,7 +152,8 @@ def _report_text(report: reports.Report) -> str:
                     flags.strip(),
                 ]
             )
-        block = title + "\n" + table(rows, [by.upper(), "BUDGET", "SPENT", "REMAINING", "USED", "BURN/DAY", "FORECAST", "PENDING", ""])
+        headers = [by.upper(), "BUDGET", "SPENT", "REMAINING", "USED", "BURN/DAY", "FORECAST", "PENDING", ""]
+        block = title + "\n" + table(rows, headers, free=(by.upper(), ""), width=width)
         if c.total.frozen_entries:
             n = c.total.frozen_entries
             block += (

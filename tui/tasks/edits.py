@@ -145,7 +145,7 @@ def snooze_note(text: str, me: Member, now: dt.datetime) -> str | None:
         moment = _snooze_moment(text, me, now)
     except (DateError, ValueError):
         return None  # refused where it is stored, saying why
-    return clock_change_note(text.split(), moment.value())
+    return clock_change_note(text.split(), moment.value(), now)
 
 
 def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member, now: dt.datetime) -> dict[str, Any]:

@@ -8,7 +8,8 @@ are formatted and written a window at a time (``listing.stream``).  A
 short list (at most ``listing.FEW`` tasks, found through the filter index)
 is measured from its narrow rows read once (``listing.few_matching``), and
 its rows are then fetched by rowid: one pass over the index, not three.
-The title is the last column and is never padded.
+The title is the last column and is never padded; printed to a terminal
+(``width``), it is cut to the room the other columns leave (``columns``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from crewdeck.sync.state.ids import SHORT_LEN
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts.states import label
 from crewdeck.tui.tasks import listing
+from crewdeck.tui.workspace.columns import cut, fitted
 from crewdeck.tui.workspace.placeholders import untitled_task
 
 #: Due dates' words kept for the rows to come (a list has a few distinct due times, or each its own: bounded either way).
@@ -52,11 +54,13 @@ def task_lines(
     order: str = "urgency",
     limit: int = -1,
     post_states: dict[str, str] | None = None,
+    width: int | None = None,
 ) -> Printed | None:
     """The list of the tasks matching ``where``, or ``None`` when none does.
 
     ``post_states`` holds the state each listed post reads now
     (``crewdeck.tui.posts.reading.states_of``): a post's STATUS is its state.
+    ``width``: a terminal's (``columns.terminal_width``), which the titles are cut to; ``None``: whole lines.
     """
 
     def who(member: str | None) -> str:
@@ -121,7 +125,10 @@ def task_lines(
     who_cell = padded(who, widths[3])
     place_cell = padded(place, widths[5])
     rowids = [row[0] for row in few] if few is not None else None
-    printed = Printed("  ".join(h.ljust(w) for h, w in zip(headers[:-1], widths)) + "  " + headers[-1], iter(()))
+    # The titles are not measured (they are streamed): a title may take all the room the other columns leave.
+    title_width = fitted([*widths[:-1], width or 0], {len(widths) - 1}, width)[-1]
+    shown: Callable[[str], str] = (lambda text: text) if width is None else (lambda text: cut(text, title_width))
+    printed = Printed("  ".join(h.ljust(w) for h, w in zip(headers[:-1], widths)) + "  " + shown(headers[-1]), iter(()))
 
     def lines() -> Iterator[str]:
         id_width, due_width = widths[0], widths[4]
@@ -134,7 +141,7 @@ def task_lines(
             yield (
                 f"{visible(task_id[:SHORT_LEN]).ljust(id_width)}  "
                 f"{state_cell(states[task_id]) if task_id in states else status_cell(status)}  {priority_cell(priority)}  "
-                f"{who_cell(assignee)}  {due(due_utc).ljust(due_width)}  {place_cell(campaign, platform)}  {visible(title)}"
+                f"{who_cell(assignee)}  {due(due_utc).ljust(due_width)}  {place_cell(campaign, platform)}  {shown(visible(title))}"
             ).rstrip()
 
     printed.lines = lines()

@@ -19,7 +19,8 @@ Terms are ANDed; a leading ``-`` negates a term.
 | ``due:<fri 18:00``        | due before / after (``>``) / at that time; a date   |
 |                           | goes on as in quick-add: ``due:dec 9``,             |
 |                           | ``due:>mon 09:00 Asia/Tokyo``; a day in a zone:     |
-|                           | ``due:fri Asia/Tokyo``                              |
+|                           | ``due:fri Asia/Tokyo``; ``due:fri eod`` is the day  |
+|                           | (eod with a time is refused, as in quick-add)       |
 | ``due:none`` ``due:any``  | without / with a due date                           |
 | ``overdue``               | open and past due                                   |
 | ``inbox``                 | new, for you or for nobody (the triage inbox)       |
@@ -53,6 +54,7 @@ from crewdeck.tui.time.when import (
     parse_moment_text,
     time_shaped,
     utc_iso,
+    without_eod,
 )
 from crewdeck.tui.workspace.errors import UserError
 
@@ -189,6 +191,7 @@ def _due_clause(value: str, ctx: QueryContext) -> tuple[str, list[Any]]:
     if not words:
         raise UserError(f"due:{value}: a date is missing (try due:<fri, due:today, due:<fri 18:00)")
     try:
+        words = without_eod(words)  # eod is the date alone, as in quick-add: the whole day here
         if _HOURS_AHEAD.match(words[0]) or any(time_shaped(word) for word in words):
             instant = utc_iso(parse_moment_text(" ".join(words), ctx.tz, ctx.now).instant)
             if op == "<":

@@ -42,7 +42,6 @@ from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
 from crewdeck.tui.tasks.recurrence import first_instance, is_rule_word, parse_rule
 from crewdeck.tui.time.roster import day_end
 from crewdeck.tui.time.when import (
-    EOD,
     DateError,
     Moment,
     WorkingDays,
@@ -51,8 +50,8 @@ from crewdeck.tui.time.when import (
     moment_words,
     parse_moment,
     parse_time,
-    time_shaped,
     utc_iso,
+    without_eod,
 )
 from crewdeck.tui.workspace.config import PublishConfig
 from crewdeck.tui.workspace.errors import UserError
@@ -137,10 +136,7 @@ def parse(text: str) -> Draft:
 
 def parse_due(words: list[str], owner: Member | None, default_tz: str, now: dt.datetime) -> Moment:
     """The due moment; a date alone (or ``eod``) is the end of the owner's working day in their calendar."""
-    eod = [w for w in words if w.lower() == EOD]
-    words = [w for w in words if w.lower() != EOD] or ["today"]
-    if eod and any(time_shaped(w) for w in words[1:]):
-        raise DateError("eod is a time of its own: give eod or a time, not both")
+    words = without_eod(words)
     explicit_zone = any(could_be_zone(w) for w in words)
     # eow and eom: the owner's last working day of the week or month.
     works = None if owner is None else _works(owner)
@@ -232,7 +228,11 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime) -> d
     return values
 
 
-def clock_change_notes(draft: Draft, values: dict[str, Any]) -> list[str]:
-    """What to tell of a due date or publish slot typed at a time the zone skips (it moved forward by the gap) or repeats."""
-    said = (clock_change_note(draft.due_words, values.get("due")), clock_change_note(draft.publish_words, values.get("publish")))
+def clock_change_notes(draft: Draft, values: dict[str, Any], now: dt.datetime) -> list[str]:
+    """What to tell of a due date or publish slot typed (at ``now``) on a day or at a time the zone skips
+    (it moved forward by the gap) or at a time it repeats."""
+    said = (
+        clock_change_note(draft.due_words, values.get("due"), now),
+        clock_change_note(draft.publish_words, values.get("publish"), now),
+    )
     return [f"{name}: {note}" for name, note in zip(("due", "publish"), said) if note]

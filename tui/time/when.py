@@ -213,9 +213,26 @@ def _continues_moment(word: str, taken: list[str]) -> bool:
         return True
     if len(taken) == 1 and continues_day(taken[0], word):
         return True
-    if len(taken) == day_words(taken) and (word.lower() == EOD or time_shaped(word)):
+    if len(taken) == day_words(taken) and _is_clock(word):
         return True
+    # eod with a time (fri 17:00 eod): both taken, for the reader to refuse (without_eod), not one read into a title.
+    if len(taken) == day_words(taken) + 1 and _is_clock(taken[-1]) and _is_clock(word):
+        return (word.lower() == EOD) != (taken[-1].lower() == EOD)
     return could_be_zone(word)
+
+
+def _is_clock(word: str) -> bool:
+    """A time of day or ``eod``: what may follow a day."""
+    return word.lower() == EOD or time_shaped(word)
+
+
+def without_eod(words: Sequence[str]) -> list[str]:
+    """``words`` without ``eod``, which is the date alone (the end of its day): ``today`` for ``eod`` (or
+    ``eod Asia/Tokyo``) alone.  ``eod`` is a time of its own: with a time (``17:00 eod``) it is refused."""
+    kept = [word for word in words if word.lower() != EOD]
+    if len(kept) < len(words) and any(time_shaped(word) for word in kept):
+        raise DateError("eod is a time of its own: give eod or a time, not both")
+    return kept if kept and not names_a_zone(kept[0]) else ["today", *kept]
 
 
 def parse_day(text: str, today: dt.date, works: WorkingDays | None = None) -> dt.date:
@@ -302,6 +319,16 @@ def _month_day(word: str) -> tuple[int, int] | None:
     return _MONTHS[month_word], int(m.group(1))
 
 
+def day_and_time(words: Sequence[str]) -> tuple[str, str | None, int]:
+    """The day's text, the time's (``None``: not given) and how many words they are, from the front of ``words``:
+    ``dec 9 17:00`` is ``("dec 9", "17:00", 3)``; a time alone (``17:00``) means today at that time."""
+    if time_shaped(words[0]):
+        return "today", words[0], 1
+    used = day_words(list(words))
+    time_text = words[used] if len(words) > used and time_shaped(words[used]) else None
+    return " ".join(words[:used]), time_text, used + (time_text is not None)
+
+
 def parse_moment(
     words: list[str],
     default_tz: str,
@@ -326,16 +353,7 @@ def parse_moment(
             zone(named)
             used = 2
         return Moment((now + dt.timedelta(hours=int(m.group(1)))).astimezone(UTC), named, True), used
-    # A time alone ("17:00") means today at that time.
-    time_text: str | None
-    if time_shaped(first):
-        day_text, time_text = "today", first
-    else:
-        used = day_words(words)
-        day_text = " ".join(words[:used])
-        time_text = words[used] if len(words) > used and time_shaped(words[used]) else None
-        if time_text is not None:
-            used += 1
+    day_text, time_text, used = day_and_time(words)
     tz_name = default_tz
     if len(words) > used and names_a_zone(words[used]):
         tz_name = words[used]
@@ -466,15 +484,46 @@ def typed_clock(words: Sequence[str]) -> dt.time | None:
         return None
 
 
-def clock_change_note(words: Sequence[str], value: Mapping[str, str] | None) -> str | None:
-    """What to tell when the time typed in ``words`` is one the zone skips or repeats that day, ``value``
-    (a stored instant and its zone) holding the time the gap moved it to, or the first of the two (see
-    ``localize``); ``None`` when the time stands as typed, once."""
-    asked = typed_clock(words)
-    if asked is None or not value:
+def typed_day(words: Sequence[str], tz_name: str, now: dt.datetime) -> dt.date | None:
+    """The day typed in ``words`` (``fri 02:30``, ``eod``), as ``parse_moment`` reads it in ``tz_name``
+    at ``now`` (``eow`` and ``eom``: of Monday to Friday); ``None`` for an instant (``+3h``) or no day."""
+    try:
+        days = without_eod(words)
+        offset = _OFFSET.match(days[0].lower())
+        if offset and offset.group(2) == "h":
+            return None
+        return parse_day(day_and_time(days)[0], now.astimezone(zone(tz_name)).date())
+    except (DateError, ValueError):
         return None
+
+
+def whole_day_skipped(day: dt.date, tz: ZoneInfo) -> bool:
+    """Whether no wall time of ``day`` exists in ``tz``: its first and last minute are both in the gap
+    (Pacific/Apia went from Thu 2011-12-29 to Sat 2011-12-31)."""
+    first, last = dt.datetime.combine(day, dt.time()), dt.datetime.combine(day, dt.time(23, 59))
+    return all(localize(wall, tz).replace(tzinfo=None) != wall for wall in (first, last))
+
+
+def clock_change_note(words: Sequence[str], value: Mapping[str, str] | None, now: dt.datetime) -> str | None:
+    """What to tell when the day or time typed in ``words`` (read at ``now``) is one the zone skips, or a
+    time it repeats that day, ``value`` (a stored instant and its zone) holding the time the gap moved it
+    to, or the first of the two (see ``localize``); ``None`` when the date stands as typed, once."""
+    if not value:
+        return None
+    asked = typed_clock(words)
     instant = parse_utc(value["utc"])
     local = in_zone(instant, value["tz"])
+    day = typed_day(words, value["tz"], now)
+    if day is not None and day != local.date() and whole_day_skipped(day, zone(value["tz"])):
+        # The clock reads as typed, on a later day: the time alone would tell nothing.
+        typed = f"{day:%a %Y-%m-%d}" + (f" {asked:%H:%M}" if asked is not None else "")
+        return (
+            f"{typed} does not exist in {value['tz']} (the clocks skip that whole day, from "
+            f"{day - dt.timedelta(days=1):%a %Y-%m-%d} to {day + dt.timedelta(days=1):%a %Y-%m-%d}): "
+            f"{local:%a %Y-%m-%d %H:%M} {zone_abbrev(instant, value['tz'])} instead"
+        )
+    if asked is None:
+        return None
     if (local.hour, local.minute) != (asked.hour, asked.minute):
         return (
             f"{asked:%H:%M} does not exist in {value['tz']} on {local:%a %Y-%m-%d} (the clocks go forward): "

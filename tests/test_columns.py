@@ -1,0 +1,30 @@
+"""Tables fitted to a terminal: the free-text columns are cut, the widest first; the others never."""
+
+from __future__ import annotations
+
+import io
+
+from crewdeck.tui.workspace.columns import NARROWEST, cut, fitted, line_width, terminal_width
+
+
+def test_a_table_that_fits_or_goes_to_a_pipe_is_left_whole() -> None:
+    assert fitted([8, 40, 12], {1}, None) == [8, 40, 12]
+    assert fitted([8, 40, 12], {1}, 64) == [8, 40, 12]
+    assert terminal_width(io.StringIO()) is None  # not a terminal: whole lines
+
+
+def test_the_widest_free_column_is_cut_first_and_the_others_never() -> None:
+    widths = fitted([8, 44, 18, 10, 69], {1, 4}, 80)
+    assert widths[0] == 8 and widths[2] == 18 and widths[3] == 10  # an id, an amount, a date: whole
+    assert line_width(widths) <= 80 and widths[1] == widths[4]  # both cut to one level
+    assert fitted([8, 12, 18, 10, 69], {1, 4}, 80) == [8, 12, 18, 10, 24]  # a free column narrower than the level stays whole
+
+
+def test_a_cut_column_keeps_a_few_characters_though_the_line_stays_wide() -> None:
+    widths = fitted([30, 44, 30], {1}, 40)
+    assert widths == [30, NARROWEST, 30] and line_width(widths) > 40
+    assert fitted([30, 2, 30], {1}, 40) == [30, 2, 30]  # narrower than NARROWEST already: as it is
+
+
+def test_a_cut_cell_ends_with_an_ellipsis_within_its_width() -> None:
+    assert cut("PT Kreatif Digital", 6) == "PT Kr…" and cut("Canva", 6) == "Canva" and cut("Canva!", 6) == "Canva!"

@@ -1,0 +1,60 @@
+"""Plain columns fitted to the terminal they are printed on: the command line's tables.
+
+Printed to a terminal, a table is no wider than the terminal: its free-text
+columns (a title, a payee, a memo, a campaign) are cut with an ellipsis, the
+widest first, and the others (ids, dates, amounts, statuses) never are, so a
+line of those alone stays as wide as they need.  To a pipe or a file the
+lines are whole: a script or ``grep`` reads every character.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Collection, Sequence
+from typing import TextIO
+
+ELLIPSIS = "…"
+#: Between two columns.
+GAP = 2
+#: The narrowest a cut column gets: three characters and the ellipsis (its header is cut as its cells are).
+NARROWEST = 4
+
+
+def terminal_width(stream: TextIO) -> int | None:
+    """The width a table printed to ``stream`` fits: the terminal's (``COLUMNS`` when set) when ``stream`` is
+    one; ``None`` (whole lines) to a pipe or a file."""
+    try:
+        if not stream.isatty():
+            return None
+    except ValueError:  # a closed stream: nothing is read from its width
+        return None
+    return shutil.get_terminal_size().columns
+
+
+def line_width(widths: Sequence[int]) -> int:
+    return sum(widths) + GAP * (len(widths) - 1)
+
+
+def fitted(widths: Sequence[int], cuttable: Collection[int], width: int | None) -> list[int]:
+    """``widths`` with the ``cuttable`` columns narrowed (the widest first, to ``NARROWEST`` at the least)
+    until a line is at most ``width`` wide; as they are for ``width`` ``None``."""
+    if width is None or line_width(widths) <= width:
+        return list(widths)
+
+    def at(level: int) -> list[int]:
+        return [max(min(NARROWEST, w), min(w, level)) if i in cuttable else w for i, w in enumerate(widths)]
+
+    # The highest level the cut columns may reach: a line grows with it, so halving finds it.
+    low, high = 0, max(widths)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if line_width(at(middle)) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return at(low)
+
+
+def cut(text: str, width: int) -> str:
+    """``text``, or its first ``width - 1`` characters and an ellipsis when it is longer than ``width``."""
+    return text if len(text) <= width else text[: width - 1] + ELLIPSIS
