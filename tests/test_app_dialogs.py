@@ -12,6 +12,7 @@ from textual.widgets import Input, OptionList, Static
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
 from crewdeck.tui.app.screens.picker import PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
@@ -385,3 +386,41 @@ async def test_enter_in_the_task_picker_picks_from_the_matches_of_the_text_typed
         reel_searched.set()
         await until(pilot, lambda: bool(picked), "the pick")
         assert picked == ["b" * 32]
+
+
+def burst(app: CrewdeckApp, *keys: str) -> None:
+    """Post ``keys`` at once, as the driver posts the keys of one read from a fast typist's terminal."""
+    names = {" ": "space", "/": "slash", ":": "colon", "=": "equals_sign", ".": "full_stop", "-": "minus", "\t": "tab", "\r": "enter"}
+    for key in keys:
+        app.post_message(events.Key(names.get(key, key), None if key == "\t" else key))
+
+
+async def test_words_typed_in_one_burst_after_two_keys_that_move_the_focus_go_where_the_last_put_it(workspace: Path) -> None:
+    """`3`, `/` and `canva` typed fast: the keys after `/` had been sent on once already (after `3`), and came
+    back to the Budget pane's bindings before the filter box had focus: `a` approved the entry under the
+    cursor and `n` opened a new entry."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with Store(workspace) as store:
+            before = store.max_seq()
+        burst(app, "3", "/", *"canva")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        assert app.query_one(LedgerPane).filter_box.text == "canva"
+        with Store(workspace) as store:
+            assert store.max_seq() == before, "nothing was written"
+
+
+async def test_a_field_set_in_one_burst_with_the_keys_that_open_the_task_and_its_prompt_is_set(workspace: Path) -> None:
+    """`enter`, `:` and `estimate=3h` typed fast: the text after `:` was lost, sent to the task list a second
+    time before the detail screen was up, and dropped when it came back."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task = app.tasks_pane.table.cursor_key
+        assert task is not None
+        burst(app, "\r", ":", *"estimate=3h", "\r")
+        await settle(pilot)
+        assert record(workspace, task)["estimate"] == 180
+        assert not isinstance(app.screen, PromptScreen)

@@ -371,14 +371,23 @@ class CrewdeckApp(App[int]):
         if isinstance(event, events.InputEvent):
             self.collector.input_seen()
             if isinstance(event, events.Key) and not event.is_forwarded:
-                self.keys_ahead.sent(event)
+                self.keys_ahead.sent(event, self.focused or self.screen)
         await super().on_event(event)
 
     async def on_key(self, event: events.Key) -> None:
-        again = self.keys_ahead.typed_ahead(event)
-        if again is not None:
-            event.prevent_default()  # not the bindings of where the focus is now: sent there, as typed now
-            self.post_message(again)
+        again = self.keys_ahead.typed_ahead(event, self.focused or self.screen)
+        if again is None:
+            return
+        event.prevent_default()  # not the bindings of where the focus is now
+        if again is event:
+            self.call_next(self._look_again, event)
+        else:
+            self.post_message(again)  # sent to where the focus is, as typed now
+
+    def _look_again(self, key: events.Key) -> None:
+        """Post ``key`` back to the app, behind what is queued (a focus to move), to be handled there once it is."""
+        key.prevent_default(False)
+        self.post_message(key)
 
     async def run_action(
         self, action: str | ActionParseResult, default_namespace: DOMNode | None = None, namespaces: Mapping[str, DOMNode] | None = None

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import events
+from textual.dom import DOMNode
 
 #: Keys remembered as sent on at most: those in flight are a burst's few (a key a widget takes is never seen again).
 REMEMBERED = 64
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A key as the app sent it on: to what, how many actions had run by then, and whether it was a key sent again."""
+
+    key: events.Key
+    to: DOMNode
+    actions: int
+    again: bool
 
 
 class KeysAhead:
@@ -20,31 +33,47 @@ class KeysAhead:
     marked the task under the cursor done, ``a`` and a title lost the title.
     A key that comes back after an action has run is sent again, as if typed
     then: the focus the action gave (a dialog's field) takes it.
+
+    A burst may move the focus more than once (``3``, ``/`` and ``canva``;
+    ``enter``, ``:`` and a field): a key sent again comes back after another
+    action, and goes on to where the focus is then if that is elsewhere.  If
+    it is where the key was sent, the focus may yet move (a widget's
+    ``focus()`` takes effect when the app's queue reaches it): the key is
+    looked at again behind what is queued, and handled there only if the
+    focus has stayed (a burst of ``j``: each is sent again once, not again
+    after each other's action).
     """
 
     def __init__(self) -> None:
         self.actions = 0
-        #: Each key sent on: the key, the actions run by then, and whether it is a key sent again.
-        self._sent: dict[int, tuple[events.Key, int, bool]] = {}
+        self._sent: dict[int, Sent] = {}
+        #: The keys sent again, not yet sent on.
         self._again: dict[int, events.Key] = {}
+        #: The keys back from where the focus still is after an action, to look at again behind what is queued.
+        self._later: dict[int, Sent] = {}
 
-    def sent(self, key: events.Key) -> None:
-        """``key`` is being sent on to the focused widget."""
+    def sent(self, key: events.Key, to: DOMNode) -> None:
+        """``key`` is being sent on to ``to``, the focused widget (or the screen)."""
         again = self._again.pop(id(key), None) is key
-        self._sent[id(key)] = (key, self.actions, again)
+        self._sent[id(key)] = Sent(key, to, self.actions, again)
         if len(self._sent) > REMEMBERED:
             del self._sent[next(iter(self._sent))]
 
-    def typed_ahead(self, key: events.Key) -> events.Key | None:
-        """The key to send again for ``key``, back unhandled, when it was sent on before an action that has run since.
-
-        A key is sent again once at most: where it goes then, it is handled
-        (a burst of ``j`` sends each again once, not again after each other's
-        action).
-        """
+    def typed_ahead(self, key: events.Key, focus: DOMNode) -> events.Key | None:
+        """What to post to the app for ``key``, back unhandled with the focus on ``focus``: a key to send on
+        again, or ``key`` itself to look at again later; None when it is handled here, as usual."""
+        later = self._later.pop(id(key), None)
+        if later is not None and later.key is key:
+            return None if focus is later.to else self._send_again(key)
         sent = self._sent.pop(id(key), None)
-        if sent is None or sent[0] is not key or sent[2] or sent[1] == self.actions:
+        if sent is None or sent.key is not key or sent.actions == self.actions:
             return None
+        if sent.again and focus is sent.to:
+            self._later[id(key)] = sent
+            return key
+        return self._send_again(key)
+
+    def _send_again(self, key: events.Key) -> events.Key:
         again = events.Key(key.key, key.character)
         self._again[id(again)] = again
         return again
