@@ -424,3 +424,17 @@ async def test_a_field_set_in_one_burst_with_the_keys_that_open_the_task_and_its
         await settle(pilot)
         assert record(workspace, task)["estimate"] == 180
         assert not isinstance(app.screen, PromptScreen)
+
+
+async def test_a_ledger_entry_typed_in_one_burst_from_the_task_list_is_added(workspace: Path) -> None:
+    """`3`, `n` and the form's fields typed fast: the fields were sent on once (after `3`), came back after `n`
+    opened the form, and were dropped: enter found the form empty."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "3", "n", *"spring-launch", "\t", *"content-tools", "\t", *"Canva", "\t", *"12.50 EUR", "\r")
+        await settle(pilot)
+        assert not isinstance(app.screen, EntryFormScreen)
+        with Store(workspace) as store:
+            added = [v for _, v in store.records("ledger_entry") if v["payee"] == "Canva" and v["amount"] == 1250]
+        assert [(v["category"], v["currency"]) for v in added] == [("content-tools", "EUR")]
