@@ -12,6 +12,7 @@ from textual.widgets import Input, OptionList, Static
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.grid_pane import GridPane
 from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
 from crewdeck.tui.app.screens.picker import PickerScreen
@@ -438,3 +439,18 @@ async def test_a_ledger_entry_typed_in_one_burst_from_the_task_list_is_added(wor
         with Store(workspace) as store:
             added = [v for _, v in store.records("ledger_entry") if v["payee"] == "Canva" and v["amount"] == 1250]
         assert [(v["category"], v["currency"]) for v in added] == [("content-tools", "EUR")]
+
+
+async def test_a_zone_picked_in_one_burst_with_the_keys_that_open_the_grid_and_its_picker_is_picked(workspace: Path) -> None:
+    """`2`, `Z` and `3` typed fast: the `3` came back to the grid before its pane had opened the picker (a message
+    away) and went to the Budget pane, the picker opening behind it."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        grid = app.query_one(GridPane)
+        before = grid.zone
+        burst(app, "2", "Z", "3")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        assert grid.zone != before, "the third zone offered was picked"
+        assert app.focused is grid.grid

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from textual import events
 from textual.dom import DOMNode
@@ -11,14 +12,18 @@ from textual.dom import DOMNode
 REMEMBERED = 64
 
 
+#: How a key was sent on: as typed, sent again, or sent again a last time while the focus stays where it is.
+Round = Literal["typed", "again", "last"]
+
+
 @dataclass(frozen=True)
 class Sent:
-    """A key as the app sent it on: to what, how many actions had run by then, and whether it was a key sent again."""
+    """A key as the app sent it on: to what, how many actions had run by then, and in which round."""
 
     key: events.Key
     to: DOMNode
     actions: int
-    again: bool
+    round: Round
 
 
 class KeysAhead:
@@ -35,27 +40,29 @@ class KeysAhead:
     then: the focus the action gave (a dialog's field) takes it.
 
     A burst may move the focus more than once (``3``, ``/`` and ``canva``;
-    ``enter``, ``:`` and a field): a key sent again comes back after another
-    action, and goes on to where the focus is then if that is elsewhere.  If
-    it is where the key was sent, the focus may yet move (a widget's
-    ``focus()`` takes effect when the app's queue reaches it): the key is
-    looked at again behind what is queued, and handled there only if the
-    focus has stayed (a burst of ``j``: each is sent again once, not again
-    after each other's action).
+    ``enter``, ``:`` and a field; ``2``, ``Z`` and a zone's number): a key
+    sent again comes back after another action, and goes on to where the
+    focus is then if that is elsewhere.  If it is where the key was sent,
+    the focus may yet move: a widget's ``focus()`` takes effect when the
+    app's queue reaches it, and a dialog opened by a message to the pane a
+    little later still.  The key is looked at again behind what is queued,
+    then sent again a last time, and handled where it comes back only if
+    the focus has stayed (a burst of ``j``: each goes round a few times at
+    most, not again after each other's action).
     """
 
     def __init__(self) -> None:
         self.actions = 0
         self._sent: dict[int, Sent] = {}
-        #: The keys sent again, not yet sent on.
-        self._again: dict[int, events.Key] = {}
+        #: The keys sent again, not yet sent on, and in which round.
+        self._again: dict[int, tuple[events.Key, Round]] = {}
         #: The keys back from where the focus still is after an action, to look at again behind what is queued.
         self._later: dict[int, Sent] = {}
 
     def sent(self, key: events.Key, to: DOMNode) -> None:
         """``key`` is being sent on to ``to``, the focused widget (or the screen)."""
-        again = self._again.pop(id(key), None) is key
-        self._sent[id(key)] = Sent(key, to, self.actions, again)
+        again = self._again.pop(id(key), None)
+        self._sent[id(key)] = Sent(key, to, self.actions, again[1] if again is not None and again[0] is key else "typed")
         if len(self._sent) > REMEMBERED:
             del self._sent[next(iter(self._sent))]
 
@@ -64,16 +71,18 @@ class KeysAhead:
         again, or ``key`` itself to look at again later; None when it is handled here, as usual."""
         later = self._later.pop(id(key), None)
         if later is not None and later.key is key:
-            return None if focus is later.to else self._send_again(key)
+            return self._send_again(key, "last" if focus is later.to else "again")
         sent = self._sent.pop(id(key), None)
         if sent is None or sent.key is not key or sent.actions == self.actions:
             return None
-        if sent.again and focus is sent.to:
+        if sent.round == "typed" or focus is not sent.to:
+            return self._send_again(key, "again")
+        if sent.round == "again":
             self._later[id(key)] = sent
             return key
-        return self._send_again(key)
+        return None
 
-    def _send_again(self, key: events.Key) -> events.Key:
+    def _send_again(self, key: events.Key, round: Round) -> events.Key:
         again = events.Key(key.key, key.character)
-        self._again[id(again)] = again
+        self._again[id(again)] = (again, round)
         return again
