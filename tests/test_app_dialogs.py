@@ -454,3 +454,28 @@ async def test_a_zone_picked_in_one_burst_with_the_keys_that_open_the_grid_and_i
         assert app.screen is app.main_screen
         assert grid.zone != before, "the third zone offered was picked"
         assert app.focused is grid.grid
+
+
+async def test_keys_typed_in_one_burst_after_enter_in_a_field_are_not_typed_into_what_enter_answers(workspace: Path) -> None:
+    """`a`, a title, `enter` and `jj` typed fast added the task "Buy milkjj": the field took the keys after
+    `enter` before the app had run what `enter` is bound to (submit), which read the field then."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "a", *"Buy milk", "\r", "j", "j")
+        await settle(pilot)
+        assert not isinstance(app.screen, PromptScreen)
+        assert titled(workspace, "Buy milk") and not titled(workspace, "Buy milkjj")
+
+
+async def test_keys_typed_in_one_burst_after_enter_in_the_filter_box_go_to_the_list_it_filtered(workspace: Path) -> None:
+    """`/`, `reel`, `enter` and `j` typed fast filtered by "reelj": the box took the `j` before its `enter`
+    applied the filter."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "/", *"reel", "\r", "j")
+        await settle(pilot)
+        pane = app.tasks_pane
+        assert pane.list_title == "/ reel" and not pane.filtering
+        assert app.focused is pane.table and pane.table.cursor == 1

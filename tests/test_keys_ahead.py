@@ -69,3 +69,34 @@ def test_only_the_last_keys_sent_are_remembered() -> None:
     keys.actions += 1
     assert keys.typed_ahead(burst[0], table) is None
     assert keys.typed_ahead(burst[-1], table) is not None
+
+
+def test_keys_after_a_fields_enter_wait_until_it_is_back_and_the_focus_has_left_the_field() -> None:
+    keys = KeysAhead()
+    field, table = DOMNode(), DOMNode()
+    enter, j, d = key("enter"), key("j"), key("d")
+    keys.sent(enter, field)
+    keys.enter_in_field(enter, field)
+    assert keys.hold(j) and keys.hold(d)
+    assert keys.release(enter, table) == []  # not back yet: its binding (submit) has not run
+    assert keys.came_back(enter)
+    assert keys.release(enter, field) == []  # back, and the focus has not left the field yet
+    assert keys.release(enter, table) == [j, d]
+    assert keys.enter is None and not keys.hold(key("k"))
+
+
+def test_keys_after_a_refused_enter_go_on_with_the_next_typed_or_once_they_have_waited() -> None:
+    keys = KeysAhead()
+    field = DOMNode()
+    enter, j, fix = key("enter"), key("j"), key("x")
+    keys.enter_in_field(enter, field)
+    assert keys.hold(j)
+    assert keys.came_back(enter)
+    assert keys.release(enter, field) == []
+    assert keys.hold(fix)  # typed once the field had refused the text: all go on, in order
+    assert keys.release(enter, field) == [j, fix]
+    other = key("enter")
+    keys.enter_in_field(other, field)
+    assert keys.hold(j)
+    assert keys.release(enter, field, waited=True) == []  # the wait of an enter before: not this one's
+    assert keys.release(other, field, waited=True) == [j]

@@ -58,6 +58,56 @@ class KeysAhead:
         self._again: dict[int, tuple[events.Key, Round]] = {}
         #: The keys back from where the focus still is after an action, to look at again behind what is queued.
         self._later: dict[int, Sent] = {}
+        #: An ``enter`` sent on to a text field, the field, whether it is back (its binding run), the keys after it,
+        #: and whether one of them came after it was back.
+        self._enter: events.Key | None = None
+        self._field: DOMNode | None = None
+        self._enter_back = False
+        self._held: list[events.Key] = []
+        self._typed_since_back = False
+
+    def hold(self, key: events.Key) -> bool:
+        """Whether ``key``, typed after an ``enter`` sent on to a text field, waits for what that ``enter`` does.
+
+        A text field takes the keys queued behind ``enter`` before the app
+        has run ``enter``'s binding: ``Buy milk``, ``enter`` and ``jj`` typed
+        fast added "Buy milkjj", and ``reel``, ``enter`` and ``jd`` in the
+        filter box filtered by "reeljd".  The keys of its burst wait until
+        the binding has run and the focus has left the field (the dialog
+        closed, the list filtered), to go where it went; all go on as soon
+        as one is typed after the binding has run (the field kept the focus:
+        its text refused, the person fixes it).
+        """
+        if self._enter is None:
+            return False
+        self._held.append(key)
+        self._typed_since_back = self._enter_back
+        return True
+
+    def enter_in_field(self, key: events.Key, field: DOMNode) -> None:
+        """``key``, an ``enter``, is being sent on to the text field ``field``: the keys after it wait for it."""
+        self._enter, self._field, self._enter_back, self._typed_since_back = key, field, False, False
+
+    @property
+    def enter(self) -> events.Key | None:
+        """The ``enter`` sent on to a text field that keys wait for (None: none waits)."""
+        return self._enter
+
+    def came_back(self, key: events.Key) -> bool:
+        """Whether ``key`` is the ``enter`` the held keys wait for, back for its binding."""
+        if key is not self._enter:
+            return False
+        self._enter_back = True
+        return True
+
+    def release(self, enter: events.Key, focus: DOMNode, *, waited: bool = False) -> list[events.Key]:
+        """The keys held for ``enter`` (none if they wait for another) once they may go on (``hold``), or once they
+        have ``waited`` as long as they may."""
+        done = self._enter_back and (focus is not self._field or self._typed_since_back)
+        if enter is not self._enter or not (waited or done):
+            return []
+        held, self._held, self._enter, self._field = self._held, [], None, None
+        return held
 
     def sent(self, key: events.Key, to: DOMNode) -> None:
         """``key`` is being sent on to ``to``, the focused widget (or the screen)."""
