@@ -12,6 +12,8 @@ from textual.widgets import Input, OptionList, Static
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.grid_pane import GridPane
+from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
 from crewdeck.tui.app.screens.picker import PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
@@ -427,3 +429,95 @@ async def test_enter_in_the_task_picker_picks_from_the_matches_of_the_text_typed
         reel_searched.set()
         await until(pilot, lambda: bool(picked), "the pick")
         assert picked == ["b" * 32]
+
+
+def burst(app: CrewdeckApp, *keys: str) -> None:
+    """Post ``keys`` at once, as the driver posts the keys of one read from a fast typist's terminal."""
+    names = {" ": "space", "/": "slash", ":": "colon", "=": "equals_sign", ".": "full_stop", "-": "minus", "\t": "tab", "\r": "enter"}
+    for key in keys:
+        app.post_message(events.Key(names.get(key, key), None if key == "\t" else key))
+
+
+async def test_words_typed_in_one_burst_after_two_keys_that_move_the_focus_go_where_the_last_put_it(workspace: Path) -> None:
+    """`3`, `/` and `canva` typed fast: the keys after `/` had been sent on once already (after `3`), and came
+    back to the Budget pane's bindings before the filter box had focus: `a` approved the entry under the
+    cursor and `n` opened a new entry."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with Store(workspace) as store:
+            before = store.max_seq()
+        burst(app, "3", "/", *"canva")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        assert app.query_one(LedgerPane).filter_box.text == "canva"
+        with Store(workspace) as store:
+            assert store.max_seq() == before, "nothing was written"
+
+
+async def test_a_field_set_in_one_burst_with_the_keys_that_open_the_task_and_its_prompt_is_set(workspace: Path) -> None:
+    """`enter`, `:` and `estimate=3h` typed fast: the text after `:` was lost, sent to the task list a second
+    time before the detail screen was up, and dropped when it came back."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task = app.tasks_pane.table.cursor_key
+        assert task is not None
+        burst(app, "\r", ":", *"estimate=3h", "\r")
+        await settle(pilot)
+        assert record(workspace, task)["estimate"] == 180
+        assert not isinstance(app.screen, PromptScreen)
+
+
+async def test_a_ledger_entry_typed_in_one_burst_from_the_task_list_is_added(workspace: Path) -> None:
+    """`3`, `n` and the form's fields typed fast: the fields were sent on once (after `3`), came back after `n`
+    opened the form, and were dropped: enter found the form empty."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "3", "n", *"spring-launch", "\t", *"content-tools", "\t", *"Canva", "\t", *"12.50 EUR", "\r")
+        await settle(pilot)
+        assert not isinstance(app.screen, EntryFormScreen)
+        with Store(workspace) as store:
+            added = [v for _, v in store.records("ledger_entry") if v["payee"] == "Canva" and v["amount"] == 1250]
+        assert [(v["category"], v["currency"]) for v in added] == [("content-tools", "EUR")]
+
+
+async def test_a_zone_picked_in_one_burst_with_the_keys_that_open_the_grid_and_its_picker_is_picked(workspace: Path) -> None:
+    """`2`, `Z` and `3` typed fast: the `3` came back to the grid before its pane had opened the picker (a message
+    away) and went to the Budget pane, the picker opening behind it."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        grid = app.query_one(GridPane)
+        before = grid.zone
+        burst(app, "2", "Z", "3")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        assert grid.zone != before, "the third zone offered was picked"
+        assert app.focused is grid.grid
+
+
+async def test_keys_typed_in_one_burst_after_enter_in_a_field_are_not_typed_into_what_enter_answers(workspace: Path) -> None:
+    """`a`, a title, `enter` and `jj` typed fast added the task "Buy milkjj": the field took the keys after
+    `enter` before the app had run what `enter` is bound to (submit), which read the field then."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "a", *"Buy milk", "\r", "j", "j")
+        await settle(pilot)
+        assert not isinstance(app.screen, PromptScreen)
+        assert titled(workspace, "Buy milk") and not titled(workspace, "Buy milkjj")
+
+
+async def test_keys_typed_in_one_burst_after_enter_in_the_filter_box_go_to_the_list_it_filtered(workspace: Path) -> None:
+    """`/`, `reel`, `enter` and `j` typed fast filtered by "reelj": the box took the `j` before its `enter`
+    applied the filter."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "/", *"reel", "\r", "j")
+        await settle(pilot)
+        pane = app.tasks_pane
+        assert pane.list_title == "/ reel" and not pane.filtering
+        assert app.focused is pane.table and pane.table.cursor == 1

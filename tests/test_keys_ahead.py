@@ -1,10 +1,11 @@
-"""Which keys the app sends again: those typed ahead of an action that has run since, once each."""
+"""Which keys the app sends again: those typed ahead of an action that has run since, to where the focus went."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from textual import events
+from textual.dom import DOMNode
 
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.keys_ahead import REMEMBERED, KeysAhead
@@ -18,33 +19,94 @@ def key(name: str) -> events.Key:
     return events.Key(name, name)
 
 
-def test_keys_sent_before_an_action_are_sent_again_once_each() -> None:
+def test_keys_sent_before_an_action_go_round_a_few_times_at_most_while_the_focus_stays() -> None:
     keys = KeysAhead()
+    table = DOMNode()
     burst = [key("j") for _ in range(5)]
     for k in burst:
-        keys.sent(k)
+        keys.sent(k, table)
     # The first comes back before its own action runs: handled where it is, and its action runs.
-    assert keys.typed_ahead(burst[0]) is None
+    assert keys.typed_ahead(burst[0], table) is None
     keys.actions += 1
-    again = [keys.typed_ahead(k) for k in burst[1:]]
-    assert all(a is not None and (a.key, a.character) == ("j", "j") for a in again)
+    again = [keys.typed_ahead(k, table) for k in burst[1:]]
+    assert all(a is not None and a not in burst and (a.key, a.character) == ("j", "j") for a in again)
     for a in again:
         assert a is not None
-        keys.sent(a)
-    for a in again:
+        keys.sent(a, table)
+    assert again[0] is not None and keys.typed_ahead(again[0], table) is None  # back before any other action
+    keys.actions += 1
+    for a in again[1:]:
         assert a is not None
-        assert keys.typed_ahead(a) is None  # never a second time, whatever actions the others ran
+        # Whatever actions the others ran: looked at once more, sent a last time, and handled where it is.
+        assert keys.typed_ahead(a, table) is a
+        last = keys.typed_ahead(a, table)
+        assert last is not None and last is not a
+        keys.sent(last, table)
         keys.actions += 1
+        assert keys.typed_ahead(last, table) is None
+        keys.actions += 1
+
+
+def test_a_key_sent_again_goes_on_to_where_the_focus_moved_to_after_another_action() -> None:
+    """`3`, `/` and `canva`: the `c` sent again after `3` comes back from the Budget pane after `/`."""
+    keys = KeysAhead()
+    tasks, ledger, filter_box = DOMNode(), DOMNode(), DOMNode()
+    c = key("c")
+    keys.sent(c, tasks)
+    keys.actions += 1  # 3: the focus goes to the ledger
+    again = keys.typed_ahead(c, ledger)
+    assert again is not None
+    keys.sent(again, ledger)
+    keys.actions += 1  # /: the focus is to go to the filter box, once the app's queue reaches it
+    assert keys.typed_ahead(again, ledger) is again  # looked at again behind that
+    then = keys.typed_ahead(again, filter_box)
+    assert then is not None and then is not again and (then.key, then.character) == ("c", "c")
+    keys.sent(then, filter_box)
+    keys.actions += 1
+    moved = keys.typed_ahead(then, tasks)  # it comes back, and the focus has moved on since: sent on again
+    assert moved is not None and moved is not then
 
 
 def test_only_the_last_keys_sent_are_remembered() -> None:
     keys = KeysAhead()
+    table = DOMNode()
     burst = [key("x") for _ in range(REMEMBERED + 10)]  # most typed into a field: a widget took them
     for k in burst:
-        keys.sent(k)
+        keys.sent(k, table)
     keys.actions += 1
-    assert keys.typed_ahead(burst[0]) is None
-    assert keys.typed_ahead(burst[-1]) is not None
+    assert keys.typed_ahead(burst[0], table) is None
+    assert keys.typed_ahead(burst[-1], table) is not None
+
+
+def test_keys_after_a_fields_enter_wait_until_it_is_back_and_the_focus_has_left_the_field() -> None:
+    keys = KeysAhead()
+    field, table = DOMNode(), DOMNode()
+    enter, j, d = key("enter"), key("j"), key("d")
+    keys.sent(enter, field)
+    keys.enter_in_field(enter, field)
+    assert keys.hold(j) and keys.hold(d)
+    assert keys.release(enter, table) == []  # not back yet: its binding (submit) has not run
+    assert keys.came_back(enter)
+    assert keys.release(enter, field) == []  # back, and the focus has not left the field yet
+    assert keys.release(enter, table) == [j, d]
+    assert keys.enter is None and not keys.hold(key("k"))
+
+
+def test_keys_after_a_refused_enter_go_on_with_the_next_typed_or_once_they_have_waited() -> None:
+    keys = KeysAhead()
+    field = DOMNode()
+    enter, j, fix = key("enter"), key("j"), key("x")
+    keys.enter_in_field(enter, field)
+    assert keys.hold(j)
+    assert keys.came_back(enter)
+    assert keys.release(enter, field) == []
+    assert keys.hold(fix)  # typed once the field had refused the text: all go on, in order
+    assert keys.release(enter, field) == [j, fix]
+    other = key("enter")
+    keys.enter_in_field(other, field)
+    assert keys.hold(j)
+    assert keys.release(enter, field, waited=True) == []  # the wait of an enter before: not this one's
+    assert keys.release(other, field, waited=True) == [j]
 
 
 async def test_a_key_that_arrives_once_no_screen_is_left_is_dropped(tmp_path: Path) -> None:

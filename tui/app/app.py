@@ -15,6 +15,7 @@ import gc
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -22,6 +23,7 @@ from textual import events
 from textual.actions import ActionParseResult
 from textual.actions import parse as parse_action
 from textual.app import App, ComposeResult, SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.dom import DOMNode
@@ -29,6 +31,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
 from textual.widget import Widget
+from textual.widgets import Input
 
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.rules import crisis_refused
@@ -65,6 +68,8 @@ if TYPE_CHECKING:
 
 #: Seconds between looks at whether input has rested long enough to collect garbage.
 COLLECT_EVERY = 0.25
+#: Seconds the keys typed after a text field's ``enter`` wait for it at most (it is back within milliseconds).
+HOLD_AT_MOST = 0.5
 #: The panes, in the order of their numbers: name and title.  All three are in
 #: the first paint, with their content (``crewdeck.tui.app.opening``).
 PANES: tuple[tuple[str, str], ...] = (("tasks", "Tasks"), ("grid", "Deadlines"), ("ledger", "Budget"))
@@ -379,14 +384,56 @@ class CrewdeckApp(App[int]):
             if isinstance(event, events.Key) and not event.is_forwarded:
                 if not self.screen_stack:
                     return  # a key sent again as the app closed: no screen is left to take it (Textual raised)
-                self.keys_ahead.sent(event)
+                if self.keys_ahead.hold(event):
+                    self._release_if_done()
+                    return
+                self._send_on(event)
         await super().on_event(event)
 
+    def _send_on(self, key: events.Key) -> None:
+        """Note ``key`` as sent on to the focus (a text field's ``enter``: the keys after it wait for it)."""
+        focus = self.focused or self.screen
+        self.keys_ahead.sent(key, focus)
+        if key.key == "enter" and isinstance(focus, Input):
+            self.keys_ahead.enter_in_field(key, focus)
+            # A field that keeps the focus (its text refused), or an enter that never comes back (a priority
+            # binding took it, the field went): the keys wait no longer than this, then go where the focus is.
+            self.set_timer(HOLD_AT_MOST, partial(self._release_held, key, waited=True))
+
+    def _release_held(self, enter: events.Key, *, waited: bool = False) -> None:
+        """Send on the keys typed after ``enter`` (a text field's) if it is done with: see ``KeysAhead.hold``."""
+        for key in self.keys_ahead.release(enter, self.focused or self.screen, waited=waited):
+            self.post_message(key)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._release_if_done()
+
+    def pop_screen(self) -> AwaitComplete:
+        popped = super().pop_screen()
+        self._release_if_done()  # the focus is back on what had it under the dialog, with no focus event
+        return popped
+
+    def _release_if_done(self) -> None:
+        enter = self.keys_ahead.enter
+        if enter is not None:
+            self._release_held(enter)
+
     async def on_key(self, event: events.Key) -> None:
-        again = self.keys_ahead.typed_ahead(event)
-        if again is not None:
-            event.prevent_default()  # not the bindings of where the focus is now: sent there, as typed now
-            self.post_message(again)
+        if self.keys_ahead.came_back(event):
+            self.call_next(self._release_held, event)  # once its binding (submit) has run
+        again = self.keys_ahead.typed_ahead(event, self.focused or self.screen)
+        if again is None:
+            return
+        event.prevent_default()  # not the bindings of where the focus is now
+        if again is event:
+            self.call_next(self._look_again, event)
+        else:
+            self.post_message(again)  # sent to where the focus is, as typed now
+
+    def _look_again(self, key: events.Key) -> None:
+        """Post ``key`` back to the app, behind what is queued (a focus to move), to be handled there once it is."""
+        key.prevent_default(False)
+        self.post_message(key)
 
     async def run_action(
         self, action: str | ActionParseResult, default_namespace: DOMNode | None = None, namespaces: Mapping[str, DOMNode] | None = None

@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 from textual import events
+from textual.dom import DOMNode
 
 #: Keys remembered as sent on at most: those in flight are a burst's few (a key a widget takes is never seen again).
 REMEMBERED = 64
+
+
+#: How a key was sent on: as typed, sent again, or sent again a last time while the focus stays where it is.
+Round = Literal["typed", "again", "last"]
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A key as the app sent it on: to what, how many actions had run by then, and in which round."""
+
+    key: events.Key
+    to: DOMNode
+    actions: int
+    round: Round
 
 
 class KeysAhead:
@@ -20,31 +38,101 @@ class KeysAhead:
     marked the task under the cursor done, ``a`` and a title lost the title.
     A key that comes back after an action has run is sent again, as if typed
     then: the focus the action gave (a dialog's field) takes it.
+
+    A burst may move the focus more than once (``3``, ``/`` and ``canva``;
+    ``enter``, ``:`` and a field; ``2``, ``Z`` and a zone's number): a key
+    sent again comes back after another action, and goes on to where the
+    focus is then if that is elsewhere.  If it is where the key was sent,
+    the focus may yet move: a widget's ``focus()`` takes effect when the
+    app's queue reaches it, and a dialog opened by a message to the pane a
+    little later still.  The key is looked at again behind what is queued,
+    then sent again a last time, and handled where it comes back only if
+    the focus has stayed (a burst of ``j``: each goes round a few times at
+    most, not again after each other's action).
     """
 
     def __init__(self) -> None:
         self.actions = 0
-        #: Each key sent on: the key, the actions run by then, and whether it is a key sent again.
-        self._sent: dict[int, tuple[events.Key, int, bool]] = {}
-        self._again: dict[int, events.Key] = {}
+        self._sent: dict[int, Sent] = {}
+        #: The keys sent again, not yet sent on, and in which round.
+        self._again: dict[int, tuple[events.Key, Round]] = {}
+        #: The keys back from where the focus still is after an action, to look at again behind what is queued.
+        self._later: dict[int, Sent] = {}
+        #: An ``enter`` sent on to a text field, the field, whether it is back (its binding run), the keys after it,
+        #: and whether one of them came after it was back.
+        self._enter: events.Key | None = None
+        self._field: DOMNode | None = None
+        self._enter_back = False
+        self._held: list[events.Key] = []
+        self._typed_since_back = False
 
-    def sent(self, key: events.Key) -> None:
-        """``key`` is being sent on to the focused widget."""
-        again = self._again.pop(id(key), None) is key
-        self._sent[id(key)] = (key, self.actions, again)
+    def hold(self, key: events.Key) -> bool:
+        """Whether ``key``, typed after an ``enter`` sent on to a text field, waits for what that ``enter`` does.
+
+        A text field takes the keys queued behind ``enter`` before the app
+        has run ``enter``'s binding: ``Buy milk``, ``enter`` and ``jj`` typed
+        fast added "Buy milkjj", and ``reel``, ``enter`` and ``jd`` in the
+        filter box filtered by "reeljd".  The keys of its burst wait until
+        the binding has run and the focus has left the field (the dialog
+        closed, the list filtered), to go where it went; all go on as soon
+        as one is typed after the binding has run (the field kept the focus:
+        its text refused, the person fixes it).
+        """
+        if self._enter is None:
+            return False
+        self._held.append(key)
+        self._typed_since_back = self._enter_back
+        return True
+
+    def enter_in_field(self, key: events.Key, field: DOMNode) -> None:
+        """``key``, an ``enter``, is being sent on to the text field ``field``: the keys after it wait for it."""
+        self._enter, self._field, self._enter_back, self._typed_since_back = key, field, False, False
+
+    @property
+    def enter(self) -> events.Key | None:
+        """The ``enter`` sent on to a text field that keys wait for (None: none waits)."""
+        return self._enter
+
+    def came_back(self, key: events.Key) -> bool:
+        """Whether ``key`` is the ``enter`` the held keys wait for, back for its binding."""
+        if key is not self._enter:
+            return False
+        self._enter_back = True
+        return True
+
+    def release(self, enter: events.Key, focus: DOMNode, *, waited: bool = False) -> list[events.Key]:
+        """The keys held for ``enter`` (none if they wait for another) once they may go on (``hold``), or once they
+        have ``waited`` as long as they may."""
+        done = self._enter_back and (focus is not self._field or self._typed_since_back)
+        if enter is not self._enter or not (waited or done):
+            return []
+        held, self._held, self._enter, self._field = self._held, [], None, None
+        return held
+
+    def sent(self, key: events.Key, to: DOMNode) -> None:
+        """``key`` is being sent on to ``to``, the focused widget (or the screen)."""
+        again = self._again.pop(id(key), None)
+        self._sent[id(key)] = Sent(key, to, self.actions, again[1] if again is not None and again[0] is key else "typed")
         if len(self._sent) > REMEMBERED:
             del self._sent[next(iter(self._sent))]
 
-    def typed_ahead(self, key: events.Key) -> events.Key | None:
-        """The key to send again for ``key``, back unhandled, when it was sent on before an action that has run since.
-
-        A key is sent again once at most: where it goes then, it is handled
-        (a burst of ``j`` sends each again once, not again after each other's
-        action).
-        """
+    def typed_ahead(self, key: events.Key, focus: DOMNode) -> events.Key | None:
+        """What to post to the app for ``key``, back unhandled with the focus on ``focus``: a key to send on
+        again, or ``key`` itself to look at again later; None when it is handled here, as usual."""
+        later = self._later.pop(id(key), None)
+        if later is not None and later.key is key:
+            return self._send_again(key, "last" if focus is later.to else "again")
         sent = self._sent.pop(id(key), None)
-        if sent is None or sent[0] is not key or sent[2] or sent[1] == self.actions:
+        if sent is None or sent.key is not key or sent.actions == self.actions:
             return None
+        if sent.round == "typed" or focus is not sent.to:
+            return self._send_again(key, "again")
+        if sent.round == "again":
+            self._later[id(key)] = sent
+            return key
+        return None
+
+    def _send_again(self, key: events.Key, round: Round) -> events.Key:
         again = events.Key(key.key, key.character)
-        self._again[id(again)] = again
+        self._again[id(again)] = (again, round)
         return again
