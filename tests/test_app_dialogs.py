@@ -521,3 +521,29 @@ async def test_keys_typed_in_one_burst_after_enter_in_the_filter_box_go_to_the_l
         pane = app.tasks_pane
         assert pane.list_title == "/ reel" and not pane.filtering
         assert app.focused is pane.table and pane.table.cursor == 1
+
+
+async def test_a_key_typed_while_a_dialog_writes_its_answer_goes_where_the_focus_goes_once_it_closes(workspace: Path) -> None:
+    """`j` typed after quick-add's enter, while the task was being written, went into the dialog's field
+    (it still had the focus) and was lost with it as it closed."""
+    written = threading.Event()
+    answers: list[str] = []
+
+    def submit(text: str) -> None:
+        written.wait(timeout=30)
+        answers.append(text)
+
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.tasks_pane.table
+        start = table.cursor
+        app.push_screen(PromptScreen("Quick add", submit=submit))
+        await settle(pilot)
+        await pilot.press(*"Buy milk", "enter")  # the write waits: the dialog stays, its field focused
+        await pilot.press("j")
+        assert isinstance(app.screen, PromptScreen) and app.screen.query_one(Input).value == "Buy milk"
+        written.set()
+        await until(pilot, lambda: not isinstance(app.screen, PromptScreen), "the dialog closed")
+        await until(pilot, lambda: table.cursor == start + 1, "the j moved the cursor")
+        assert answers == ["Buy milk"]

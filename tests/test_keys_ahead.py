@@ -118,3 +118,15 @@ async def test_a_key_that_arrives_once_no_screen_is_left_is_dropped(tmp_path: Pa
         await app.on_event(events.Key("q", "q"))
     finally:
         session.close()
+
+
+def test_keys_after_enter_wait_while_the_dialog_acts_on_its_answer_however_long() -> None:
+    keys = KeysAhead()
+    field, table = DOMNode(), DOMNode()
+    enter, j = key("enter"), key("j")
+    keys.enter_in_field(enter, field)
+    assert keys.came_back(enter)
+    assert keys.hold(j)  # typed after the binding ran: the write is under way, the field still focused
+    assert keys.release(enter, field, answering=True) == []
+    assert keys.release(enter, field, answering=True, waited=True) == []
+    assert keys.release(enter, table) == [j]  # the dialog closed: on to the list

@@ -46,6 +46,7 @@ from crewdeck.tui.app.lines import markup_literal
 from crewdeck.tui.app.opening import NARROW, Opening
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.help import shown_keys
+from crewdeck.tui.app.screens.typed_ahead import TypedAheadScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.tasks_pane import TasksPane
 from crewdeck.tui.app.workers import background
@@ -402,7 +403,8 @@ class CrewdeckApp(App[int]):
 
     def _release_held(self, enter: events.Key, *, waited: bool = False) -> None:
         """Send on the keys typed after ``enter`` (a text field's) if it is done with: see ``KeysAhead.hold``."""
-        for key in self.keys_ahead.release(enter, self.focused or self.screen, waited=waited):
+        answering = isinstance(self.screen, TypedAheadScreen) and self.screen.answering
+        for key in self.keys_ahead.release(enter, self.focused or self.screen, answering=answering, waited=waited):
             self.post_message(key)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:

@@ -100,11 +100,13 @@ class KeysAhead:
         self._enter_back = True
         return True
 
-    def release(self, enter: events.Key, focus: DOMNode, *, waited: bool = False) -> list[events.Key]:
+    def release(self, enter: events.Key, focus: DOMNode, *, answering: bool = False, waited: bool = False) -> list[events.Key]:
         """The keys held for ``enter`` (none if they wait for another) once they may go on (``hold``), or once they
-        have ``waited`` as long as they may."""
+        have ``waited`` as long as they may.  ``answering``: the field's dialog is acting on its answer (a write),
+        and closes or says why not when done: the keys wait for that however long it takes (typed into the
+        field meanwhile, they went with it)."""
         done = self._enter_back and (focus is not self._field or self._typed_since_back)
-        if enter is not self._enter or not (waited or done):
+        if enter is not self._enter or answering or not (waited or done):
             return []
         held, self._held, self._enter, self._field = self._held, [], None, None
         return held

@@ -113,6 +113,10 @@ class PromptScreen(TypedAheadScreen[str | None]):
         preview.update(plain(line))  # what was typed, shown as typed
         preview.set_class(problem, "-problem")
 
+    @property
+    def answering(self) -> bool:
+        return self.submitting is not None
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if self.submit is None:
             self.dismiss(event.value)

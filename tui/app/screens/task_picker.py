@@ -160,6 +160,10 @@ class TaskPickerScreen(TypedAheadScreen[str | None]):
             current = options.highlighted if options.highlighted is not None else -step
             options.highlighted = max(0, min(options.option_count - 1, current + step))
 
+    @property
+    def answering(self) -> bool:
+        return self.submitting or self._pick_when_found
+
     def on_input_submitted(self) -> None:
         if self._listed_for != self.query_one(Input).value:
             # The matches listed are those of less text than typed (enter typed fast after it): its own are picked from.

@@ -29,6 +29,11 @@ class TypedAheadScreen(ModalScreen[ResultType]):
         self._typed_ahead: list[events.Key] = []
         self._field_ready = False
 
+    @property
+    def answering(self) -> bool:
+        """Whether the dialog is acting on its answer (it closes, or says why not, when done)."""
+        return False
+
     def on_key(self, event: events.Key) -> None:
         if not self._field_ready and (event.is_printable or event.key == "enter"):
             event.stop()
