@@ -116,6 +116,10 @@ async def test_a_key_that_arrives_once_no_screen_is_left_is_dropped(tmp_path: Pa
         app = CrewdeckApp(session, Config(), watch=False)
         assert not app.screen_stack
         await app.on_event(events.Key("q", "q"))
+        # Nor does a field's enter back with its held keys, once the last screen has gone (the app closing).
+        enter = events.Key("enter", "\r")
+        app.keys_ahead.enter_in_field(enter, DOMNode())
+        await app.on_key(enter)
     finally:
         session.close()
 

@@ -403,6 +403,8 @@ class CrewdeckApp(App[int]):
 
     def _release_held(self, enter: events.Key, *, waited: bool = False) -> None:
         """Send on the keys typed after ``enter`` (a text field's) if it is done with: see ``KeysAhead.hold``."""
+        if not self.screen_stack:
+            return  # the app has closed (its last screen popped): nowhere for them to go
         answering = isinstance(self.screen, TypedAheadScreen) and self.screen.answering
         for key in self.keys_ahead.release(enter, self.focused or self.screen, answering=answering, waited=waited):
             self.post_message(key)
@@ -421,6 +423,8 @@ class CrewdeckApp(App[int]):
             self._release_held(enter)
 
     async def on_key(self, event: events.Key) -> None:
+        if not self.screen_stack:
+            return
         if self.keys_ahead.came_back(event):
             self.call_next(self._release_held, event)  # once its binding (submit) has run
         again = self.keys_ahead.typed_ahead(event, self.focused or self.screen)
