@@ -66,3 +66,8 @@ async def until(pilot: Pilot[object], condition: Callable[[], bool], what: str, 
         if time.monotonic() > deadline:
             raise AssertionError(f"never saw {what}")
         await pilot.pause(0.02)
+
+
+def prompt_preview(app: CrewdeckApp) -> str:
+    """What the open prompt's live preview says."""
+    return str(app.screen.query_one("#prompt-preview").render())

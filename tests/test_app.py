@@ -31,7 +31,7 @@ from crewdeck.widgets.content_calendar import ContentCalendar
 from crewdeck.widgets.task_table import TaskTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
-from .apphelp import demo_workspace, make_app, settle, until
+from .apphelp import demo_workspace, make_app, prompt_preview, settle, until
 from .conftest import NOW
 
 SIZE = (160, 48)
@@ -254,7 +254,7 @@ async def test_assign_priority_due_snooze(workspace: Path) -> None:
         await pilot.press("D")
         await pilot.press(*"fri 17:00")
         await settle(pilot)
-        preview = str(app.screen.query_one("#prompt-preview").render())
+        preview = prompt_preview(app)
         assert "tmrw 17:00 CET" in preview
         await pilot.press("enter")
         await settle(pilot)
@@ -319,7 +319,7 @@ async def test_quick_add_previews_and_creates(workspace: Path) -> None:
         await pilot.press("a")
         await pilot.press(*"Film teaser @raj #tiktok +spring-launch/tiktok !high due:mon 10:00")
         await settle(pilot)
-        preview = str(app.screen.query_one("#prompt-preview").render())
+        preview = prompt_preview(app)
         assert "“Film teaser”" in preview and "@raj" in preview and "!high" in preview and "Mon 11-30 10:00 CET" in preview
         await pilot.press("enter")
         await settle(pilot)
@@ -854,7 +854,7 @@ async def test_a_due_date_alone_is_the_end_of_the_assignees_day(workspace: Path)
         assert task is not None
         await pilot.press("D", *"fri")
         await settle(pilot)
-        preview = str(app.screen.query_one("#prompt-preview").render())
+        preview = prompt_preview(app)
         assert "18:30 IST" in preview and "for you" in preview  # raj's end of day, also in ana's time
         await pilot.press("enter")
         await settle(pilot)

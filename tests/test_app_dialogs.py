@@ -23,7 +23,7 @@ from crewdeck.tui.session.task_search import Matches, TaskMatch
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.task_table import MARK
 
-from .apphelp import demo_workspace, make_app, settle, until
+from .apphelp import demo_workspace, make_app, prompt_preview, settle, until
 
 SIZE = (160, 48)
 
@@ -46,12 +46,12 @@ async def test_quick_add_says_when_what_it_creates_is_already_overdue(workspace:
         # 09:30 UTC is 10:30 in ana's Berlin: 08:00 today has passed.
         await pilot.press(*"Post recap due:today 08:00")
         await settle(pilot)
-        preview = str(app.screen.query_one("#prompt-preview").render())
+        preview = prompt_preview(app)
         assert "today 08:00 CET" in preview and "already overdue by 2h" in preview
         await pilot.press("ctrl+u")
         await pilot.press(*"Post recap due:tmrw")
         await settle(pilot)
-        preview = str(app.screen.query_one("#prompt-preview").render())
+        preview = prompt_preview(app)
         assert "tmrw 17:30 CET" in preview and "overdue" not in preview  # the end of ana's working day
         await pilot.press("enter")
         await settle(pilot)
@@ -229,18 +229,18 @@ async def test_quick_add_says_when_a_time_typed_is_one_the_clocks_skip(workspace
         await pilot.press("a")
         await pilot.press(*"Spring post due:2027-03-28 02:30")  # Berlin's clocks go from 02:00 to 03:00 that night
         await settle(pilot)
-        preview = str(app.screen.query_one("#prompt-preview").render())
+        preview = prompt_preview(app)
         assert "due: 02:30 does not exist in Europe/Berlin on Sun 2027-03-28 (the clocks go forward): 03:30 CEST instead" in preview
         await pilot.press("ctrl+u")
         await pilot.press(*"Spring post due:2027-03-28 03:30")
         await settle(pilot)
-        assert "does not exist" not in str(app.screen.query_one("#prompt-preview").render())
+        assert "does not exist" not in prompt_preview(app)
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("D")  # the due date of the task under the cursor
         await pilot.press(*"2027-03-28 02:30")
         await settle(pilot)
-        preview = str(app.screen.query_one("#prompt-preview").render())
+        preview = prompt_preview(app)
         assert "02:30 does not exist in Europe/Berlin on Sun 2027-03-28 (the clocks go forward): 03:30 CEST instead" in preview
 
 
@@ -256,16 +256,16 @@ async def test_the_due_prompt_and_quick_add_say_when_a_day_typed_is_one_the_cloc
         await pilot.press("D")  # the due date of the task under the cursor
         await pilot.press(*"2011-12-30 10:00 Pacific/Apia")
         await settle(pilot)
-        assert skipped in str(app.screen.query_one("#prompt-preview").render())
+        assert skipped in prompt_preview(app)
         await pilot.press("ctrl+u", *"2011-12-31 10:00 Pacific/Apia")
         await settle(pilot)
-        assert "does not exist" not in str(app.screen.query_one("#prompt-preview").render())
+        assert "does not exist" not in prompt_preview(app)
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("a")
         await pilot.press(*"Samoa post due:2011-12-30 10:00 Pacific/Apia")
         await settle(pilot)
-        assert f"due: {skipped}" in str(app.screen.query_one("#prompt-preview").render())
+        assert f"due: {skipped}" in prompt_preview(app)
 
 
 async def test_the_due_prompt_and_quick_add_refuse_eod_with_a_time_as_the_cli_does(workspace: Path) -> None:
@@ -277,13 +277,13 @@ async def test_the_due_prompt_and_quick_add_refuse_eod_with_a_time_as_the_cli_do
         await pilot.press("D")  # the due date of the task under the cursor
         await pilot.press(*"17:00 eod")
         await settle(pilot)
-        assert both in str(app.screen.query_one("#prompt-preview").render())
+        assert both in prompt_preview(app)
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("a")
         await pilot.press(*"Standup due:fri 17:00 eod")
         await settle(pilot)
-        assert both in str(app.screen.query_one("#prompt-preview").render())
+        assert both in prompt_preview(app)
 
 
 async def test_the_snooze_prompt_says_when_a_time_typed_is_one_the_clocks_skip_or_repeat(workspace: Path) -> None:
@@ -294,15 +294,15 @@ async def test_the_snooze_prompt_says_when_a_time_typed_is_one_the_clocks_skip_o
         await pilot.press("h")  # snooze the task under the cursor
         await pilot.press("ctrl+u", *"2027-03-28 02:30")  # Berlin's clocks go from 02:00 to 03:00 that night
         await settle(pilot)
-        preview = str(app.screen.query_one("#prompt-preview").render())
+        preview = prompt_preview(app)
         assert "02:30 does not exist in Europe/Berlin on Sun 2027-03-28 (the clocks go forward): 03:30 CEST instead" in preview
         await pilot.press("ctrl+u", *"2027-10-31 02:30")  # and from 03:00 back to 02:00
         await settle(pilot)
-        preview = str(app.screen.query_one("#prompt-preview").render())
+        preview = prompt_preview(app)
         assert "02:30 happens twice in Europe/Berlin on Sun 2027-10-31 (the clocks go back): the first, 02:30 CEST" in preview
         await pilot.press("ctrl+u", *"2027-10-31 03:30")
         await settle(pilot)
-        preview = str(app.screen.query_one("#prompt-preview").render())
+        preview = prompt_preview(app)
         assert "twice" not in preview and "does not exist" not in preview and "03:30" in preview
 
 
@@ -313,12 +313,12 @@ async def test_quick_add_previews_the_publish_slot_and_the_repeat_rule_it_unders
         await pilot.press("a")
         await pilot.press(*"Teaser +spring-launch/instagram publish:sat 10:00")
         await settle(pilot)
-        preview = str(app.screen.query_one("#prompt-preview").render())
+        preview = prompt_preview(app)
         assert "publish Sat 11-28 10:00 EST" in preview  # in the campaign's audience zone, New York
         await pilot.press("ctrl+u")
         await pilot.press(*"Standup every:weekday 09:00")
         await settle(pilot)
-        preview = str(app.screen.query_one("#prompt-preview").render())
+        preview = prompt_preview(app)
         assert "every weekday 09:00 Europe/Berlin" in preview and "due tmrw 09:00 CET" in preview
 
 
@@ -350,12 +350,12 @@ async def test_quick_add_previews_a_date_in_another_zone_in_yours_too(workspace:
         await settle(pilot)
         await pilot.press("a", *"Draft brief @raj due:fri")
         await settle(pilot)
-        preview = str(app.screen.query_one("#prompt-preview").render())
+        preview = prompt_preview(app)
         # The end of raj's Friday, 18:30 in Kolkata, is 14:00 in ana's Berlin.
         assert "due tmrw 18:30 IST Kolkata = tmrw 14:00 CET for you" in preview
         await pilot.press("ctrl+u", *"Teaser +spring-launch/instagram publish:sat 10:00")
         await settle(pilot)
-        assert "publish Sat 11-28 10:00 EST = Sat 11-28 16:00 CET for you" in str(app.screen.query_one("#prompt-preview").render())
+        assert "publish Sat 11-28 10:00 EST = Sat 11-28 16:00 CET for you" in prompt_preview(app)
 
 
 async def test_keys_typed_in_one_burst_with_the_key_that_opens_a_dialog_go_into_it(workspace: Path) -> None:

@@ -27,7 +27,7 @@ from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.pane_bar import PaneBar
 
-from .apphelp import demo_workspace, make_app, settle
+from .apphelp import demo_workspace, make_app, prompt_preview, settle
 from .conftest import NOW, Cli
 
 SIZE = (160, 48)
@@ -162,7 +162,7 @@ async def test_reverse_the_selected_entry(workspace: Path) -> None:
         await settle(pilot)
         await pilot.press(*"wrong campaign")
         await settle(pilot)
-        assert "reverses" in str(app.screen.query_one("#prompt-preview").render())
+        assert "reverses" in prompt_preview(app)
         await pilot.press("enter")
         await settle(pilot)
         with Store(workspace) as store:
