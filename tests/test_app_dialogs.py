@@ -20,6 +20,7 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.screens.task_picker import WINDOW, TaskPickerScreen
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.session.task_search import Matches, TaskMatch
+from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.task_table import MARK
 
@@ -504,10 +505,13 @@ async def test_keys_typed_in_one_burst_after_enter_in_a_field_are_not_typed_into
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        table = app.tasks_pane.table
+        start = table.cursor
         burst(app, "a", *"Buy milk", "\r", "j", "j")
         await settle(pilot)
         assert not isinstance(app.screen, PromptScreen)
         assert titled(workspace, "Buy milk") and not titled(workspace, "Buy milkjj")
+        assert app.focused is table and table.cursor == start + 2, "the jj went to the list"
 
 
 async def test_keys_typed_in_one_burst_after_enter_in_the_filter_box_go_to_the_list_it_filtered(workspace: Path) -> None:
@@ -521,6 +525,34 @@ async def test_keys_typed_in_one_burst_after_enter_in_the_filter_box_go_to_the_l
         pane = app.tasks_pane
         assert pane.list_title == "/ reel" and not pane.filtering
         assert app.focused is pane.table and pane.table.cursor == 1
+
+
+async def test_escape_and_a_key_typed_fast_close_the_filter_box_and_the_key_goes_to_the_list(workspace: Path) -> None:
+    """A terminal sends `escape` and a key typed right after it as one `alt+` key: `/`, `reel`, `escape` and
+    `jj` typed fast left the box open with "reeljj" in it and the list filtered by that, nothing in the list."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        title, start = pane.list_title, pane.table.cursor
+        burst(app, "/", *"reel")
+        app.post_message(events.Key("alt+j", "j"))
+        burst(app, "j")
+        await settle(pilot)
+        assert not pane.filtering and pane.list_title == title
+        assert app.focused is pane.table and pane.table.cursor == start + 2
+
+
+async def test_an_alt_key_bound_in_the_keymap_stays_that_key(workspace: Path) -> None:
+    """Only an `alt+` key nothing is bound to is read as `escape` and the key: one the keymap binds runs its action."""
+    app = make_app(workspace, config=Config(keymap={"table.cursor_down": "alt+j"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.tasks_pane.table
+        start = table.cursor
+        app.post_message(events.Key("alt+j", "j"))
+        await settle(pilot)
+        assert table.cursor == start + 1 and app.focused is table
 
 
 async def test_a_key_typed_while_a_dialog_writes_its_answer_goes_where_the_focus_goes_once_it_closes(workspace: Path) -> None:

@@ -40,7 +40,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.collector import IdleCollector
 from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.grid_pane import GridPane
-from crewdeck.tui.app.keys_ahead import KeysAhead
+from crewdeck.tui.app.keys_ahead import KeysAhead, escape_and_key
 from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.lines import markup_literal
 from crewdeck.tui.app.opening import NARROW, Opening
@@ -385,6 +385,11 @@ class CrewdeckApp(App[int]):
             if isinstance(event, events.Key) and not event.is_forwarded:
                 if not self.screen_stack:
                     return  # a key sent again as the app closed: no screen is left to take it (Textual raised)
+                split = None if event.key in self.active_bindings else escape_and_key(event)
+                if split is not None:
+                    for key in split:
+                        await self.on_event(key)
+                    return
                 if self.keys_ahead.hold(event):
                     self._release_if_done()
                     return
@@ -392,11 +397,14 @@ class CrewdeckApp(App[int]):
         await super().on_event(event)
 
     def _send_on(self, key: events.Key) -> None:
-        """Note ``key`` as sent on to the focus (a text field's ``enter``: the keys after it wait for it)."""
+        """Note ``key`` as sent on to the focus (a text field's ``enter`` or ``escape``: the keys after it wait for it)."""
         focus = self.focused or self.screen
         self.keys_ahead.sent(key, focus)
-        if key.key == "enter" and isinstance(focus, Input):
-            self.keys_ahead.enter_in_field(key, focus)
+        if key.key in ("enter", "escape") and isinstance(focus, Input):
+            if key.key == "enter":
+                self.keys_ahead.enter_in_field(key, focus)
+            else:
+                self.keys_ahead.escape_in_field(key, focus)
             # A field that keeps the focus (its text refused), or an enter that never comes back (a priority
             # binding took it, the field went): the keys wait no longer than this, then go where the focus is.
             self.set_timer(HOLD_AT_MOST, partial(self._release_held, key, waited=True))

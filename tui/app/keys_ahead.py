@@ -26,6 +26,21 @@ class Sent:
     round: Round
 
 
+def escape_and_key(key: events.Key) -> tuple[events.Key, events.Key] | None:
+    """The ``escape`` and the key that ``key``, an ``alt+`` key, stands for; None for any other key.
+
+    A terminal sends ``escape`` and a key typed right after it in one read,
+    which reads as the ``alt+`` key (``escape``, ``j`` is ``alt+j``).  No
+    one types those here: ``escape`` then ``j`` typed fast closed nothing
+    and typed ``j`` into the field ``escape`` meant to close.
+    """
+    character = key.character
+    if not key.key.startswith("alt+") or character is None or len(character) != 1:
+        return None
+    name = key.key.removeprefix("alt+")
+    return events.Key("escape", "\x1b"), events.Key(character if name.startswith("shift+") else name, character)
+
+
 class KeysAhead:
     """The keys the app has sent on to a widget, and how many actions had run when it did.
 
@@ -65,6 +80,8 @@ class KeysAhead:
         self._enter_back = False
         self._held: list[events.Key] = []
         self._typed_since_back = False
+        #: The keys wait for the focus to leave the field, whatever is typed meanwhile (an ``escape``'s).
+        self._until_focus_leaves = False
 
     def hold(self, key: events.Key) -> bool:
         """Whether ``key``, typed after an ``enter`` sent on to a text field, waits for what that ``enter`` does.
@@ -76,17 +93,26 @@ class KeysAhead:
         the binding has run and the focus has left the field (the dialog
         closed, the list filtered), to go where it went; all go on as soon
         as one is typed after the binding has run (the field kept the focus:
-        its text refused, the person fixes it).
+        its text refused, the person fixes it).  The keys after an
+        ``escape`` in a field wait the same way (``escape_in_field``).
         """
         if self._enter is None:
             return False
         self._held.append(key)
-        self._typed_since_back = self._enter_back
+        self._typed_since_back = self._enter_back and not self._until_focus_leaves
         return True
 
     def enter_in_field(self, key: events.Key, field: DOMNode) -> None:
         """``key``, an ``enter``, is being sent on to the text field ``field``: the keys after it wait for it."""
         self._enter, self._field, self._enter_back, self._typed_since_back = key, field, False, False
+        self._until_focus_leaves = False
+
+    def escape_in_field(self, key: events.Key, field: DOMNode) -> None:
+        """``key``, an ``escape``, is being sent on to the text field ``field``: the keys after it wait for the
+        focus to leave it (what has the field, a dialog or the filter box, closes), the field taking them
+        otherwise.  No binding of the field's is waited for: what ``escape`` does, its owner does."""
+        self.enter_in_field(key, field)
+        self._enter_back = self._until_focus_leaves = True
 
     @property
     def enter(self) -> events.Key | None:
