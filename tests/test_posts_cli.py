@@ -60,6 +60,8 @@ def test_a_post_goes_from_idea_to_published_through_its_chain(team: Cli) -> None
     assert team.ok("post", "publish", post_id, "--url", "https://instagram.com/p/1", as_member="raj").strip() == f"{post_id[:8]} published"
     shown = json.loads(team.ok("post", "show", post_id, "--json"))
     assert shown["live_url"] == "https://instagram.com/p/1" and shown["published_at"] == NOW
+    # Its round is over: it had said "the content changed since it was submitted", every step untaken.
+    assert shown["round"] is None and shown["steps"] == []
     assert [row["what"] for row in shown["history"]] == [
         "changed the copy",
         "submitted",

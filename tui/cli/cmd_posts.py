@@ -13,7 +13,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, note_expired, print_json, read_input, table
 from crewdeck.tui.posts import limits, writing
 from crewdeck.tui.posts.reading import PostView, needs_me, open_crises, read_post, read_posts, settings, shared_publish
-from crewdeck.tui.posts.states import STATES, label
+from crewdeck.tui.posts.states import AS_STORED, STATES, label
 from crewdeck.tui.workspace.errors import UserError
 
 
@@ -167,8 +167,12 @@ def _post_json(view: PostView, ctx: Context) -> dict[str, Any]:
         "first_comment": row[3] or "",
         "live_url": row[4] or "",
         "published_at": row[5],
-        "round": view.round.describe(handles),
-        "steps": [
+        # A published or pulled post's round is over (its verdicts are in the history): evaluated against
+        # nothing, it read "the content changed since it was submitted", its steps as never taken.
+        "round": None if f.stored in AS_STORED else view.round.describe(handles),
+        "steps": []
+        if f.stored in AS_STORED
+        else [
             {
                 "name": step.name,
                 "who": f"@{handles.get(step.member, step.member)}" if step.member else f"group={step.group}",

@@ -102,9 +102,13 @@ class PostFacts:
     created_by: str | None
 
 
+#: Stored states that the round does not decide: a post in one reads as stored, whatever its last round says.
+AS_STORED = frozenset({"idea", "draft", "published", "pulled"})
+
+
 def base_state(stored: str, status: RoundStatus) -> str:
     """The state before the clock and the crises: stored, or read from the round."""
-    if stored in ("idea", "draft", "published", "pulled"):
+    if stored in AS_STORED:
         return stored
     if not status.open:
         return "draft"  # submitted content changed since (or a state set with no round): it needs a new round
