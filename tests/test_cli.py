@@ -318,6 +318,30 @@ def test_demo_is_a_realistic_workspace(tmp_path: Path) -> None:
     assert doc["budget"] and doc["ledger_entry"] and doc["rate"]
 
 
+def test_the_demo_takes_posts_through_every_state_and_has_their_results_and_targets(tmp_path: Path) -> None:
+    """`make run` opened a demo with no posts and no results: the Approvals view, the calendar and the Results
+    screen were empty, and the campaigns' `kpis` held nothing the targets read."""
+    c = Cli(tmp_path / "demo.db")
+    assert c("demo", str(c.workspace), as_member=None).code == 0
+    posts = json.loads(c.ok("post", "list", "--json"))
+    assert {p["state"] for p in posts} == {"idea", "draft", "in-review", "changes-requested", "approved", "scheduled", "published"}
+    published = [p for p in posts if p["state"] == "published"]
+    assert published and all(p["live_url"] for p in published)
+    # Each step written when it happened: the verdicts answer the round submitted before them, in order.
+    shown = json.loads(c.ok("post", "show", published[0]["id"], "--json"))
+    assert [h["what"] for h in shown["history"]] == ["changed the copy", "submitted", "approved copy", "approved brand", "published"]
+    scheduled = json.loads(c.ok("post", "show", next(p["id"] for p in posts if p["state"] == "scheduled"), "--json"))
+    assert scheduled["round"] == "approved" and all(step["approved_by"] for step in scheduled["steps"])
+    assert json.loads(c.ok("post", "list", "needs:@mia", "--json")), "a post waits for the copywriter's review"
+    report = json.loads(c.ok("kpi", "report", "--json"))
+    rows = {r["campaign"]: r for r in report["rows"]}
+    assert all(r["counts"]["impressions"] and r["spend"]["amount"] != "0.00" for r in rows.values())
+    assert [t["target"] for t in rows["holiday-gifting"]["off_target"]] == ["roas>=4x"]
+    assert not rows["spring-launch"]["off_target"] and not rows["app-install-push"]["off_target"]
+    by_post = json.loads(c.ok("kpi", "report", "--by", "post", "--json"))
+    assert {p["id"] for p in published} <= {r["post"] for r in by_post["rows"]}
+
+
 def test_an_unwritable_output_path_is_one_line(cli: Cli, tmp_path: Path) -> None:
     err = one_line_error(cli("export", "-o", str(tmp_path / "no" / "such" / "dir" / "out.json")))
     assert "does not exist" in err and "out.json" in err

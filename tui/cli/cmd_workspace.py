@@ -120,7 +120,7 @@ def cmd_demo(ctx: Context) -> int:
 
     path = Path(ctx.args.path).expanduser()
     with Store.fresh(path) as store:
-        summary = build_demo(store, now=ctx.now, tasks=ctx.args.tasks, seed=ctx.args.seed, unix_user=_os_user())
+        summary = build_demo(store, now=ctx.now, tasks=ctx.args.tasks, seed=ctx.args.seed, unix_user=_os_user(), posts=True)
     print(visible(f"created demo workspace {path}: {summary}"))
     return 0
 

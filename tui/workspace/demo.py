@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 from crewdeck.sync.state.records import WORKSPACE_ROW, budget_id, rate_id
@@ -19,6 +20,7 @@ from crewdeck.sync.state.zones import zone
 from crewdeck.tui.ledger.actions import reversal_id
 from crewdeck.tui.time.hours import parse_hours
 from crewdeck.tui.time.when import localize, utc_iso
+from crewdeck.tui.workspace.demo_posts import STORY, add_posts_and_results, written_at
 
 MEMBERS = [
     # handle, name, role, zone, hours
@@ -51,7 +53,11 @@ CATEGORIES = {
 STATUS_WEIGHTS = {"inbox": 12, "todo": 30, "doing": 15, "review": 10, "done": 28, "cancelled": 5}
 
 
-def build_demo(store: Store, *, now: dt.datetime, tasks: int = 180, seed: int = 7, unix_user: str | None = None) -> str:
+def build_demo(
+    store: Store, *, now: dt.datetime, tasks: int = 180, seed: int = 7, unix_user: str | None = None, posts: bool = False
+) -> str:
+    """Build the demo into ``store``; what it holds, in words.  ``posts``: with posts in every state, their
+    results and the campaigns' targets (``demo_posts``; the tests of other panes leave them out)."""
     rng = random.Random(seed)
     # Ids from the seed too: the same demo is the same workspace, down to
     # the short ids on screen (the snapshot tests rely on it).
@@ -65,7 +71,8 @@ def build_demo(store: Store, *, now: dt.datetime, tasks: int = 180, seed: int = 
     pm = member_ids["ana"]
     zones = {handle: tz for handle, _, _, tz, _ in MEMBERS}
     counts: dict[str, int] = {}
-    with store.write(pm) as w:
+    # With the posts, stamped before their story (their steps are stamped when they happen, after this).
+    with written_at(store, now - STORY) if posts else nullcontext(), store.write(pm) as w:
         w.set("workspace", WORKSPACE_ROW, {"name": "Northwind Social", "base_currency": "EUR"})
         for handle, name, role, tz, hours in MEMBERS:
             values: dict[str, Any] = {"handle": handle, "name": name, "role": role, "tz": tz, "hours": parse_hours(hours)}
@@ -134,7 +141,10 @@ def build_demo(store: Store, *, now: dt.datetime, tasks: int = 180, seed: int = 
             task_ids.append(w.create("task", values, row_id=new_id()))
             counts[status] = counts.get(status, 0) + 1
         _money(w, rng, today, campaign_ids, member_ids, now, new_id)
-    return f"{len(MEMBERS)} members, {len(CAMPAIGNS)} campaigns, {tasks} tasks ({', '.join(f'{v} {k}' for k, v in counts.items())})"
+    summary = f"{len(MEMBERS)} members, {len(CAMPAIGNS)} campaigns, {tasks} tasks ({', '.join(f'{v} {k}' for k, v in counts.items())})"
+    if posts:
+        summary += f", {add_posts_and_results(store, now, new_id)}"
+    return summary
 
 
 def _money(

@@ -1,0 +1,263 @@
+"""The demo's posts, from idea to published, and what they and the campaigns brought in.
+
+Posts are taken through their states by the same functions the commands
+use (``post submit``, ``approve``, ``reject``, ``schedule``, ``publish``),
+each at the time it happened, so the rounds, verdicts and history read as a
+real week would.  The published posts and the campaigns' paid platforms
+have a month of daily results, the platforms their followers, and each
+campaign targets to be measured against (one falls short).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from typing import Any
+
+from crewdeck.sync.state.records import result_id
+from crewdeck.sync.state.store import Store
+from crewdeck.sync.state.zones import zone
+from crewdeck.tui.posts import writing
+from crewdeck.tui.posts.calendar import peak_hours_for
+from crewdeck.tui.results import targets
+from crewdeck.tui.time.when import localize, utc_iso
+from crewdeck.tui.workspace.config import DEFAULT_PEAK_HOURS
+
+#: Who reviews each campaign's posts, in order (kemi is the brand group).
+CHAINS = {
+    "Spring Launch": [{"name": "copy", "member": "mia", "group": None}, {"name": "brand", "member": None, "group": "brand"}],
+    "Holiday Gifting": [{"name": "copy", "member": "mia", "group": None}],
+    "App Install Push": [{"name": "brand", "member": None, "group": "brand"}],
+}
+
+#: What each campaign is measured against: Holiday Gifting's sales fall short.
+TARGETS = {
+    "Spring Launch": ["ctr>=1.2%", "cpa<=12.00 EUR", "er_impressions>=2.5%"],
+    "Holiday Gifting": ["roas>=4", "ctr>=1%"],
+    "App Install Push": ["cpa<=10.00 EUR", "ctr>=1.2%", "result=conversions"],
+}
+
+#: How many days of results, up to yesterday.
+RESULT_DAYS = 30
+
+#: Where each campaign's ads ran: results per campaign and platform, not per post.
+PAID = {"Spring Launch": "instagram", "Holiday Gifting": "facebook", "App Install Push": "tiktok"}
+
+# title, campaign, platform, author, days from today (its slot), how far it got, copy
+POSTS = [
+    ("Teaser: spring drop countdown", "Spring Launch", "instagram", "sofia", -12, "published", "Three days. One drop. #springlaunch"),
+    (
+        "Gift guide for remote teams",
+        "Holiday Gifting",
+        "newsletter",
+        "tane",
+        -9,
+        "published",
+        "Our gift guide for teams across time zones.",
+    ),
+    ("Install in 30 seconds", "App Install Push", "tiktok", "leo", -6, "published", "From zero to planned in 30 seconds."),
+    ("Behind the scenes reel", "Spring Launch", "tiktok", "sofia", -3, "published", "How the spring shoot came together."),
+    ("Launch day carousel", "Spring Launch", "instagram", "sofia", 1, "scheduled", "It's here: the spring collection, slide by slide."),
+    (
+        "Last shipping day reminder",
+        "Holiday Gifting",
+        "facebook",
+        "tane",
+        2,
+        "approved",
+        "Order by Friday for delivery before the holidays.",
+    ),
+    (
+        "Customer story: Studio Nord",
+        "Spring Launch",
+        "linkedin",
+        "leo",
+        3,
+        "half-approved",
+        "How Studio Nord plans a campaign across four zones.",
+    ),
+    ("Gift wrapping hacks", "Holiday Gifting", "instagram", "tane", 4, "in-review", "Five wrapping hacks for last-minute gifts."),
+    ("Feature tour: the deadline grid", "App Install Push", "youtube", "leo", 5, "in-review", "Every deadline, in everyone's time zone."),
+    ("Spring palette poll", "Spring Launch", "instagram", "sofia", 6, "changes-requested", "Which colour wins spring? Vote now!"),
+    ("Holiday hours post", "Holiday Gifting", "facebook", "tane", 8, "draft", "Our holiday opening hours, all in one place."),
+    ("Creator collab ideas", "App Install Push", "x", "leo", 10, "idea", ""),
+]
+
+
+def add_posts_and_results(store: Store, now: dt.datetime, new_id: Callable[[], str]) -> str:
+    """Add the demo's posts, results and targets to a workspace with its members and campaigns; what was added.
+
+    Each step is written at the time it happened (the store's wall clock
+    set to it, in order), so the history and the rounds read as they would
+    have: a verdict stamped before the submission it answers would read as
+    a round the content had since left.
+    """
+    rng = random.Random(len(POSTS))
+    members = {handle: row_id for row_id, handle in store.conn.execute("SELECT id, handle FROM member")}
+    campaigns = {name: (row_id, audience) for row_id, name, audience in store.conn.execute("SELECT id, name, audience_tz FROM campaign")}
+    steps: list[tuple[dt.datetime, Callable[[dt.datetime], object]]] = []
+    published: list[tuple[str, dt.date]] = []
+    for title, campaign, platform, author, days, state, copy in POSTS:
+        campaign_id, audience = campaigns[campaign]
+        slot = _peak_slot(now, days, platform, audience)
+        post_id = new_id()
+        created = min(now, slot) - dt.timedelta(days=4)
+        values: dict[str, Any] = {
+            "title": title,
+            "status": "todo",
+            "campaign": campaign_id,
+            "platform": platform,
+            "tags": [platform],
+            "publish": {"utc": utc_iso(slot), "tz": audience},
+            "copy": copy,
+            "post_state": "draft" if copy else "idea",
+            "created_by": members[author],
+            "created_at": utc_iso(created),
+        }
+        steps.append((created, partial(_create, store, members[author], post_id, values)))
+        chain = [members[step["member"] or "kemi"] for step in CHAINS[campaign]]
+        steps += _review_steps(store, members[author], chain, post_id, state, slot, now)
+        if state == "published":
+            published.append((post_id, slot.astimezone(zone(audience)).date()))
+    first = min(when for when, _ in steps) - dt.timedelta(hours=1)
+    steps.append((first, partial(_chains_and_targets, store, members, campaigns)))
+    steps.append(
+        (now, partial(_results, store, members["raj"], rng, published, {campaigns[name][0]: platform for name, platform in PAID.items()}))
+    )
+    for when, step in sorted(steps, key=lambda pair: pair[0]):
+        with written_at(store, when):
+            step(when)
+    return f"{len(POSTS)} posts, {RESULT_DAYS} days of results"
+
+
+#: How long before ``now`` the demo's story starts: before the first post's first step.
+STORY = dt.timedelta(days=20)
+
+
+@contextmanager
+def written_at(store: Store, when: dt.datetime) -> Iterator[None]:
+    """The store's writes in the block are stamped at ``when`` (later than any stamp before, as the clock wants)."""
+    wall = store.wall
+    store.wall = partial(int, when.timestamp() * 1000)
+    try:
+        yield
+    finally:
+        store.wall = wall
+
+
+def _create(store: Store, author: str, post_id: str, values: dict[str, Any], _when: dt.datetime) -> None:
+    with store.write(author) as w:
+        w.create("task", values, row_id=post_id)
+
+
+def _chains_and_targets(store: Store, members: dict[str, str], campaigns: dict[str, tuple[str, str]], _when: dt.datetime) -> None:
+    with store.write(members["ana"]) as w:
+        w.set("member", members["kemi"], {"groups": ["brand"]})
+        for name, (campaign_id, _) in campaigns.items():
+            chain = [{**step, "member": members[step["member"]] if step["member"] else None} for step in CHAINS[name]]
+            w.set("campaign", campaign_id, {"approvals": chain, "kpis": targets.parse(TARGETS[name], "EUR")})
+
+
+def _peak_slot(now: dt.datetime, days: int, platform: str, audience: str) -> dt.datetime:
+    """The platform's first peak hour, ``days`` from today in the audience's zone."""
+    day = now.astimezone(zone(audience)).date() + dt.timedelta(days=days)
+    first = peak_hours_for(platform, {}, DEFAULT_PEAK_HOURS)[0]
+    return localize(dt.datetime.combine(day, dt.time.fromisoformat(first)), zone(audience))
+
+
+def _review_steps(
+    store: Store, author: str, chain: list[str], post_id: str, state: str, slot: dt.datetime, now: dt.datetime
+) -> list[tuple[dt.datetime, Callable[[dt.datetime], object]]]:
+    """Submitting, reviewing and publishing the post as far as ``state``, each when it happens."""
+    if state in ("idea", "draft"):
+        return []
+    # Reviewed over the days before the slot (before now for the posts still ahead).
+    submitted = min(slot, now) - dt.timedelta(days=2)
+    steps: list[tuple[dt.datetime, Callable[[dt.datetime], object]]] = [(submitted, partial(writing.submit, store, author, post_id))]
+    later = [submitted + dt.timedelta(hours=3 * n) for n in range(1, len(chain) + 1)]
+    if state == "changes-requested":
+        note = "Make the poll question shorter: two options, not four."
+        return [*steps, (later[0], lambda when: writing.reject(store, chain[0], post_id, when, note))]
+    if state == "in-review":
+        return steps
+    reviewers = chain[:1] if state == "half-approved" else chain
+    steps += [(when, partial(writing.approve, store, reviewer, post_id)) for when, reviewer in zip(later, reviewers)]
+    if state == "scheduled":
+        steps.append((now, partial(writing.schedule, store, author, post_id)))
+    elif state == "published":
+        steps.append((slot, lambda when: writing.publish(store, author, post_id, when, f"https://social.example/northwind/{post_id[:8]}")))
+    return steps
+
+
+def _results(
+    store: Store,
+    analyst: str,
+    rng: random.Random,
+    published: list[tuple[str, dt.date]],
+    paid: dict[str, str],
+    now: dt.datetime,
+) -> None:
+    """Daily numbers up to yesterday: each published post's since it went out, each campaign's ads and the followers."""
+    yesterday = now.astimezone(dt.UTC).date() - dt.timedelta(days=1)
+    month = [yesterday - dt.timedelta(days=back) for back in range(RESULT_DAYS - 1, -1, -1)]
+    with store.write(analyst) as w:
+        for post_id, went_out in published:
+            for age, day in enumerate(d for d in month if d >= went_out):
+                reach = int(rng.randint(3_000, 9_000) / (1 + age))
+                w.set(
+                    "result",
+                    result_id("post", day.isoformat(), post=post_id),
+                    {"kind": "post", "post": post_id, "day": day.isoformat(), **_counts(rng, reach), "source": "demo"},
+                )
+        for campaign_id, platform in paid.items():
+            for day in month:
+                counts = _counts(rng, rng.randint(40_000, 100_000))
+                value = counts["conversions"] * rng.randint(200, 500)
+                w.set(
+                    "result",
+                    result_id("campaign", day.isoformat(), campaign=campaign_id, platform=platform),
+                    {
+                        "kind": "campaign",
+                        "campaign": campaign_id,
+                        "platform": platform,
+                        "day": day.isoformat(),
+                        **counts,
+                        "conversion_value": {"amount": value, "currency": "EUR"},
+                        "source": "demo",
+                    },
+                )
+        for platform, base in (("instagram", 41_200), ("facebook", 18_900), ("tiktok", 12_400), ("linkedin", 6_300)):
+            for n, day in enumerate(month):
+                w.set(
+                    "result",
+                    result_id("followers", day.isoformat(), platform=platform),
+                    {
+                        "kind": "followers",
+                        "platform": platform,
+                        "day": day.isoformat(),
+                        "followers": base + n * rng.randint(5, 40),
+                        "source": "demo",
+                    },
+                )
+
+
+def _counts(rng: random.Random, reach: int) -> dict[str, int]:
+    """A day's counts for ``reach`` people, in the proportions social posts see."""
+    impressions = reach * rng.randint(130, 210) // 100
+    # Per 1,000 people reached: 20-50 reactions, 2-8 comments, 1-6 shares, 1-4 saves.
+    reactions, comments, shares, saves = (reach * rng.randint(low, high) // 1_000 for low, high in ((20, 50), (2, 8), (1, 6), (1, 4)))
+    clicks = impressions * rng.randint(8, 20) // 1_000
+    return {
+        "impressions": impressions,
+        "reach": reach,
+        "engagements": reactions + comments + shares + saves,
+        "reactions": reactions,
+        "comments": comments,
+        "shares": shares,
+        "saves": saves,
+        "clicks": clicks,
+        "conversions": clicks * rng.randint(3, 9) // 100,
+    }
