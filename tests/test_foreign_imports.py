@@ -739,3 +739,26 @@ def test_a_dry_run_only_reads_while_a_teammate_holds_the_write_lock(cli: Cli, tm
         teammate.execute("ROLLBACK")
         teammate.close()
     assert cli.ok("import", "--from", fmt, str(path)).startswith("imported ")  # what the dry run read is importable
+
+
+# ---------------------------------------------------------------- a team moving in (exploratory testing, wave 4)
+
+
+@pytest.mark.parametrize("fmt", ["asana", "linear"])
+def test_a_due_day_at_the_calendars_ends_is_out_of_range_never_a_traceback(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """A day is due at 17:00 where the assignee is: 9999-12-31 west of UTC is a day past the calendar (it raised OverflowError)."""
+    days = ["9999-12-31", "0001-01-01", "1899-12-31"]
+    if fmt == "asana":
+        path = write(tmp_path, "a.csv", asana_csv([{"Task ID": str(n), "Name": f"Task {n}", "Due Date": d} for n, d in enumerate(days)]))
+        wheres = [f"{path}: row {n + 2} (task {n}): Due Date" for n in range(len(days))]
+    else:
+        path = write(tmp_path, "l.csv", linear_csv([{"ID": f"M-{n}", "Title": f"Issue {n}", "Due Date": d} for n, d in enumerate(days)]))
+        wheres = [f"{path}: row {n + 2} (M-{n}): Due Date" for n in range(len(days))]
+    before = op_count(cli.workspace)
+    for zone in ("America/Los_Angeles", "Pacific/Auckland"):
+        result = cli("import", "--from", fmt, str(path), "--default-tz", zone)
+        assert result.err.splitlines() == [
+            *(f"{where}: {day} is out of range: dates run from 1900-01-01 to 9998-12-31" for where, day in zip(wheres, days, strict=True)),
+            "crewdeck: error: nothing imported: 3 bad records (listed above)",
+        ]
+    assert op_count(cli.workspace) == before

@@ -33,7 +33,7 @@ from crewdeck.sync.state.postround import Step
 from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.tui.posts.reading import chains
 from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
-from crewdeck.tui.time.when import DEFAULT_DUE_TIME, current_time, localize, out_of_range, utc_iso
+from crewdeck.tui.time.when import DEFAULT_DUE_TIME, check_day, current_time, localize, out_of_range, utc_iso
 from crewdeck.tui.workspace.errors import UserError, csv_problem
 from crewdeck.tui.workspace.exchange import ImportProblems, add_checked
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id
@@ -270,7 +270,7 @@ def match_person(name: str, email: str, ws_people: dict[str, str]) -> str | None
 
 
 def day(text: str) -> str:
-    """``YYYY-MM-DD``; ``ValueError`` otherwise."""
+    """``YYYY-MM-DD`` within the days crewdeck holds; ``ValueError`` otherwise."""
     raw = text.strip()
     try:
         parsed = dt.date.fromisoformat(raw) if len(raw) == 10 else None
@@ -278,7 +278,8 @@ def day(text: str) -> str:
         parsed = None
     if parsed is None:
         raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)")
-    return parsed.isoformat()
+    # Checked here, not only by the records: 17:00 on 9999-12-31 west of UTC is past the calendar's end.
+    return check_day(parsed).isoformat()
 
 
 def build(
