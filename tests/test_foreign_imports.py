@@ -762,3 +762,19 @@ def test_a_due_day_at_the_calendars_ends_is_out_of_range_never_a_traceback(cli: 
             "crewdeck: error: nothing imported: 3 bad records (listed above)",
         ]
     assert op_count(cli.workspace) == before
+
+
+def test_an_instant_before_the_year_1000_is_named_out_of_range_as_the_file_writes_it(cli: Cli, tmp_path: Path) -> None:
+    """It was quoted as crewdeck wrote it back, without its leading zero: "'500-01-01T00:00:00Z' is not a UTC instant"."""
+    board = trello_board(cards=0, actions=0)
+    board["cards"] = [trello_card(1, due="0500-01-01T00:00:00.000Z")]
+    path = write(tmp_path, "board.json", trello_json(board))
+    out_of_range = "0500-01-01 is out of range: dates run from 1900-01-01 to 9998-12-31"
+    assert (
+        cli("import", "--from", "trello", str(path)).err
+        == f"crewdeck: error: nothing imported: {path}: card {card_id(1)} (Card 1): due: {out_of_range}\n"
+    )
+    path = write(tmp_path, "l.csv", linear_csv([{"ID": "M-1", "Title": "Old", "Created": "0999-12-31T23:00:00.000Z"}]))
+    assert cli("import", "--from", "linear", str(path)).err == (
+        f"crewdeck: error: nothing imported: {path}: row 2 (M-1): Created: 0999-12-31 is out of range: dates run from 1900-01-01 to 9998-12-31\n"
+    )

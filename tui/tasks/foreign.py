@@ -33,7 +33,7 @@ from crewdeck.sync.state.postround import Step
 from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.tui.posts.reading import chains
 from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
-from crewdeck.tui.time.when import DEFAULT_DUE_TIME, check_day, current_time, localize, out_of_range, utc_iso
+from crewdeck.tui.time.when import DEFAULT_DUE_TIME, DateError, check_day, current_time, localize, out_of_range, utc_iso
 from crewdeck.tui.workspace.errors import UserError, csv_problem
 from crewdeck.tui.workspace.exchange import ImportProblems, add_checked
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id
@@ -219,9 +219,15 @@ def instant(text: str) -> str:
     if parsed.tzinfo is None:
         raise ValueError(f"{text!r} has no UTC offset")
     try:
-        return utc_iso(parsed.astimezone(dt.UTC))
+        utc = parsed.astimezone(dt.UTC)
     except OverflowError:  # an offset that moves 0001-01-01 or 9999-12-31 off the calendar
         raise OutOfRange(str(out_of_range(parsed.date().isoformat()))) from None
+    try:
+        # Checked here, not only by the records: they would quote the instant as written back, year 500 as "500-01-01".
+        check_day(utc.date())
+    except DateError as exc:
+        raise OutOfRange(str(exc)) from None
+    return utc_iso(utc)
 
 
 def read_csv(stream: Iterable[str], source: str, required: tuple[str, ...], problems: list[str]) -> Iterator[tuple[str, dict[str, str]]]:
