@@ -778,3 +778,18 @@ def test_an_instant_before_the_year_1000_is_named_out_of_range_as_the_file_write
     assert cli("import", "--from", "linear", str(path)).err == (
         f"crewdeck: error: nothing imported: {path}: row 2 (M-1): Created: 0999-12-31 is out of range: dates run from 1900-01-01 to 9998-12-31\n"
     )
+
+
+def test_csv_columns_are_found_whatever_their_case(cli: Cli, tmp_path: Path) -> None:
+    """Asana writes "Parent Task" (the subtask line was silently dropped: only "Parent task" was read), a spreadsheet "due date"."""
+    header = ["Task ID", "Name", "Parent Task", "due date", "Section/column"]
+    rows = [
+        {"Task ID": "1", "Name": "Parent", "due date": "2026-03-05", "Section/column": "Doing"},
+        {"Task ID": "2", "Name": "Child", "Parent Task": "Parent"},
+    ]
+    cli.ok("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv(rows, header))))
+    found = tasks(cli)
+    assert found["Child"]["notes"] == "subtask of: Parent"
+    assert found["Parent"]["status"] == "doing" and found["Parent"]["due"]["utc"] == "2026-03-05T16:00:00Z"
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "l.csv", linear_csv([{"id": "M-1", "title": "Lower"}], ["id", "title"]))))
+    assert tasks(cli)["Lower"]["id"] == stable_id("linear-issue", "M-1")

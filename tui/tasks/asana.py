@@ -1,6 +1,6 @@
 """Moving over from Asana: a project's CSV export as crewdeck tasks.
 
-Columns are found by their header, in any order: Task ID (the id:
+Columns are found by their header, in any order and case: Task ID (the id:
 ``stable_id("asana-task", id)``), Name (title), Notes, Section/Column
 (status by its name, ``foreign.StatusMap``), Completed At (done), Due
 Date (due at 17:00 in the assignee's zone), Start Date (a "start:" line),
@@ -22,6 +22,11 @@ from crewdeck.tui.tasks.foreign import Item, People, day, match_person, read_csv
 from crewdeck.tui.workspace.workspace import slug
 
 REQUIRED = ("Task ID", "Name")
+#: The other columns read, by these names in any case.
+COLUMNS = (
+    "Notes", "Parent task", "Section/Column", "Completed At", "Due Date", "Start Date", "Created At", "Priority", "Tags", "Projects",
+    "Assignee", "Assignee Email",
+)  # fmt: skip
 PRIORITY = {"high": "high", "medium": "med", "low": "low", "": None}
 
 
@@ -29,7 +34,7 @@ def items(
     stream: Iterable[str], source: str, ws_people: dict[str, str], people: People, unmatched: set[str], problems: list[str]
 ) -> Iterator[Item]:
     """Each row as an ``Item``; every bad row goes into ``problems``."""
-    for where, row in read_csv(stream, source, REQUIRED, problems):
+    for where, row in read_csv(stream, source, REQUIRED, COLUMNS, problems):
         task_id = row["Task ID"].strip()
         if not task_id:
             problems.append(f"{where}: Task ID: missing")

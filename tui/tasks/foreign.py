@@ -230,17 +230,23 @@ def instant(text: str) -> str:
     return utc_iso(utc)
 
 
-def read_csv(stream: Iterable[str], source: str, required: tuple[str, ...], problems: list[str]) -> Iterator[tuple[str, dict[str, str]]]:
+def read_csv(
+    stream: Iterable[str], source: str, required: tuple[str, ...], known: tuple[str, ...], problems: list[str]
+) -> Iterator[tuple[str, dict[str, str]]]:
     """A CSV file's rows by header name (any column order), as they are read: ``(where, row)``; ``ImportProblems`` for a missing column.
 
     ``stream``: the file's lines (opened with ``newline=""``: a quoted cell may hold line breaks).
+    ``known``: the other columns the importer reads; these and ``required`` are found whatever their
+    case ("Parent Task" is "Parent task"), and the rows name them as they are spelled here.
     A row with more cells than the header, or fewer (a file cut short), goes into ``problems``; text that
     is not CSV (a quote left open) is ``ImportProblems`` naming its row.
     """
     reader = csv.DictReader(stream, strict=True)
     start = 1  # the line the row being read starts on
     try:
+        spelled = {name.casefold(): name for name in (*required, *known)}
         header = [name.strip().lstrip("\ufeff") for name in reader.fieldnames or []]
+        header = [spelled.get(name.casefold(), name) for name in header]
         missing = [name for name in required if name not in header]
         if missing:
             raise ImportProblems([f"{source}: header: no column {', '.join(map(repr, missing))} (columns: {', '.join(header) or 'none'})"])

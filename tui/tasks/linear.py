@@ -1,6 +1,6 @@
 """Moving over from Linear: an issues CSV export as crewdeck tasks.
 
-Columns by header name: ID (``ENG-12``; the id: ``stable_id("linear-issue",
+Columns by header name, in any case: ID (``ENG-12``; the id: ``stable_id("linear-issue",
 ID)``), Title, Description, Status (by its name, ``foreign.StatusMap``:
 Backlog, Todo, In Progress, In Review, Done, Canceled, Duplicate),
 Priority (No priority -> none, Urgent and High -> high, Medium -> med,
@@ -24,6 +24,8 @@ from crewdeck.tui.tasks.foreign import Item, People, day, instant, match_person,
 from crewdeck.tui.workspace.workspace import slug
 
 REQUIRED = ("ID", "Title")
+#: The other columns read, by these names in any case.
+COLUMNS = ("Description", "Status", "Priority", "Project", "Assignee", "Creator", "Labels", "Created", "Completed", "Canceled", "Due Date")
 PRIORITY = {"no priority": "none", "": "none", "urgent": "high", "high": "high", "medium": "med", "low": "low"}
 
 
@@ -36,7 +38,7 @@ def items(
     stream: Iterable[str], source: str, ws_people: dict[str, str], people: People, unmatched: set[str], problems: list[str]
 ) -> Iterator[Item]:
     """Each row as an ``Item``; every bad row goes into ``problems``."""
-    for where, raw in read_csv(stream, source, REQUIRED, problems):
+    for where, raw in read_csv(stream, source, REQUIRED, COLUMNS, problems):
         row = {name: unquoted(value) for name, value in raw.items()}
         issue = row["ID"].strip()
         if not issue:
