@@ -85,11 +85,14 @@ class StatusMap:
     def __init__(self, overrides: Iterable[str], *, posts: bool = False) -> None:
         self.given: dict[str, str] = {}
         self.given_posts: dict[str, str] = {}
+        #: A name as it is compared -> as ``--map-status`` spelled it (for the message naming one the file never uses).
+        self.spelled: dict[str, str] = {}
         for text in overrides:
             name, eq, status = text.rpartition("=")
             status = status.strip().lower()
             if not eq or not name.strip():
                 raise UserError(f'--map-status: {text!r} is not SOURCE=STATUS (like "Later=todo")')
+            self.spelled.setdefault(name.strip().casefold(), name.strip())
             if status in TASK_STATUSES:
                 self.given[name.strip().casefold()] = status
             elif posts and status in POST_STATES:
@@ -124,7 +127,7 @@ class StatusMap:
     def unused(self) -> list[str]:
         """``--map-status`` names the file never uses (a typo, most likely)."""
         seen = {name.strip().casefold() for name in [*self.used, *self.used_posts]}
-        return [name for name in dict.fromkeys([*self.given, *self.given_posts]) if name not in seen]
+        return [spelled for key, spelled in self.spelled.items() if key not in seen]
 
     def lines(self) -> list[str]:
         """The mapping as ``--dry-run`` prints it."""
