@@ -795,3 +795,17 @@ def test_csv_columns_are_found_whatever_their_case(cli: Cli, tmp_path: Path) -> 
     assert found["Parent"]["status"] == "doing" and found["Parent"]["due"]["utc"] == "2026-03-05T16:00:00Z"
     cli.ok("import", "--from", "linear", str(write(tmp_path, "l.csv", linear_csv([{"id": "M-1", "title": "Lower"}], ["id", "title"]))))
     assert tasks(cli)["Lower"]["id"] == stable_id("linear-issue", "M-1")
+
+
+def test_status_names_decorated_with_emoji_or_punctuation_map_by_their_words(cli: Cli, tmp_path: Path) -> None:
+    """Teams write "✅ Done" and "🚧 In-Progress": every one was a guessed todo (a Trello card in "✅ Done" came in as todo)."""
+    statuses = StatusMap([], posts=True)
+    names = ["🚧 In Progress", "✅ Done", "Done ✅", "To-Do:", "In-Progress", "Won’t do", "Backlog 🗂️", "To Do (this week)"]
+    assert [statuses.status(n) for n in names] == ["doing", "done", "done", "todo", "doing", "cancelled", "inbox", "todo"]
+    assert [how for _, how in statuses.used.values()] == [*["usual"] * 7, "guessed"]
+    assert [statuses.post_state(n) for n in ("📅 Scheduled", "👀 Needs review", "🚀 Published!")] == ["scheduled", "in-review", "published"]
+    board = trello_board(cards=0, actions=0)
+    board["lists"] = [{"id": "l-done", "name": "✅ Done", "closed": False}]
+    board["cards"] = [trello_card(1, name="Shipped", idList="l-done")]
+    out = cli.ok("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))), "--dry-run")
+    assert "  ✅ Done -> done\n" in out

@@ -6,7 +6,8 @@ issue, with the source's own words for status, labels and people) and
 
 * a status by the source's name for it (a list, a section, a Linear
   status), through ``StatusMap``: a default by the usual words ("Doing",
-  "In Progress" -> doing), overridden by ``--map-status "Later=todo"``;
+  "In Progress" -> doing; decorations aside: "🚧 In-Progress" too),
+  overridden by ``--map-status "Later=todo"``;
   a name it does not know becomes ``todo`` and is marked as a guess;
 * labels: one that names a campaign here sets the campaign, one that
   names a platform of a campaign here sets the platform, every other is a
@@ -100,25 +101,27 @@ class StatusMap:
             else:
                 states = f" or a post state ({', '.join(POST_STATES)})" if posts else ""
                 raise UserError(f"--map-status: {status!r} is not a status ({', '.join(TASK_STATUSES)}){states}")
+        self.usual = _by_words(USUAL_STATUS)
+        self.usual_posts = _by_words(USUAL_POST_STATE)
         #: name as the file writes it -> (status, how it was decided: "given", "usual" or "guessed").
         self.used: dict[str, tuple[str, str]] = {}
         #: The same for the cards that are posts: name -> (post state, how).
         self.used_posts: dict[str, tuple[str, str]] = {}
 
     def status(self, name: str) -> str:
-        return self._decide(name, self.given, USUAL_STATUS, "todo", self.used)
+        return self._decide(name, self.given, self.usual, "todo", self.used)
 
     def post_state(self, name: str) -> str:
         """The post state a list names, for a card that is a post (an unknown name: a draft, marked as a guess)."""
-        return self._decide(name, self.given_posts, USUAL_POST_STATE, "draft", self.used_posts)
+        return self._decide(name, self.given_posts, self.usual_posts, "draft", self.used_posts)
 
     @staticmethod
     def _decide(name: str, given: dict[str, str], usual: dict[str, str], guess: str, used: dict[str, tuple[str, str]]) -> str:
         key = name.strip().casefold()
         if key in given:
             decided = (given[key], "given")
-        elif key in usual:
-            decided = (usual[key], "usual")
+        elif _words(name) in usual:
+            decided = (usual[_words(name)], "usual")
         else:
             decided = (guess, "guessed")
         used.setdefault(name, decided)
@@ -144,6 +147,19 @@ class StatusMap:
             hint = {"given": " (--map-status)", "usual": "", "guessed": f' (guessed: --map-status "{name}={word}" to change)'}[how]
             out.append(f"  {name} -> {status}{hint}" + (f": {becomes[status]}" if status in becomes else ""))
         return out
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _words(name: str) -> str:
+    """A status name's words, lower case: how teams decorate one ("✅ Done", "🚧 In-Progress", "To do:") aside."""
+    return " ".join(_WORD.findall(name.casefold()))
+
+
+def _by_words(usual: dict[str, str]) -> dict[str, str]:
+    """The usual words by ``_words`` ("won't do" as "won t do", "to-do" as "to do")."""
+    return {_words(name): value for name, value in usual.items()}
 
 
 @dataclass
