@@ -809,3 +809,28 @@ def test_status_names_decorated_with_emoji_or_punctuation_map_by_their_words(cli
     board["cards"] = [trello_card(1, name="Shipped", idList="l-done")]
     out = cli.ok("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))), "--dry-run")
     assert "  ✅ Done -> done\n" in out
+
+
+def test_an_unchanged_export_changes_nothing_after_its_assignee_moved_zones(cli: Cli, tmp_path: Path) -> None:
+    """A day is due at 17:00 where the assignee is: once @raj moved to Tokyo, the same file again moved the deadline
+    from 17:00 in Kolkata to 17:00 in Tokyo ("updated 1 task"), and a card's due kept its instant but changed its zone."""
+    csv_path = write(tmp_path, "a.csv", asana_csv([{"Task ID": "1", "Name": "Brief", "Assignee": "Raj Mehta", "Due Date": "2026-03-05"}]))
+    board = trello_board(cards=0, actions=0)
+    board["cards"] = [trello_card(1, name="Card", idMembers=["m-raj"], due="2026-03-02T16:00:00.000Z")]
+    board_path = write(tmp_path, "board.json", trello_json(board))
+    cli.ok("import", "--from", "asana", str(csv_path))
+    cli.ok("import", "--from", "trello", str(board_path))
+    before = {title: task["due"] for title, task in tasks(cli).items()}
+    assert before == {
+        "Brief": {"utc": "2026-03-05T11:30:00Z", "tz": "Asia/Kolkata"},
+        "Card": {"utc": "2026-03-02T16:00:00Z", "tz": "Asia/Kolkata"},
+    }
+    cli.ok("member", "set", "raj", "--tz", "Asia/Tokyo")
+    count = op_count(cli.workspace)
+    assert cli.ok("import", "--from", "asana", str(csv_path)).startswith("nothing new")
+    assert cli.ok("import", "--from", "trello", str(board_path)).startswith("nothing new")
+    assert op_count(cli.workspace) == count
+    # A newer export that moves the day: 17:00 where the assignee is now.
+    path = write(tmp_path, "b.csv", asana_csv([{"Task ID": "1", "Name": "Brief", "Assignee": "Raj Mehta", "Due Date": "2026-03-06"}]))
+    assert cli.ok("import", "--from", "asana", str(path)).startswith("updated 1 task")
+    assert tasks(cli)["Brief"]["due"] == {"utc": "2026-03-06T08:00:00Z", "tz": "Asia/Tokyo"}

@@ -14,7 +14,8 @@ issue, with the source's own words for status, labels and people) and
   tag (its slug; an unnamed label is its colour, ``trello-green``);
 * people by handle (``SourceMember``, matched or added by the merge);
 * dates: an instant stays that instant; a day alone is due at 17:00 in
-  the assignee's zone (``--default-tz``, the importing member's, or UTC).
+  the assignee's zone (``--default-tz``, the importing member's, or UTC);
+  a date a newer export gives unchanged keeps the zone it was given here.
 
 Ids are ``stable_id(format, the source's id)``: the same item is the same
 task on every import.
@@ -381,7 +382,8 @@ def _batches(
         if len(item.people) > 1:
             item.notes.append("also on it: " + ", ".join(f"@{people.known[k][0]}" for k in item.people[1:]))
         if item.due:
-            values["due"] = _due(item.due, owner.tz if owner else _zone_here(ws, task_id) or fallback_tz)
+            here = _due_here(ws, task_id)
+            values["due"] = _due(item.due, owner.tz if owner else here["tz"] if here else fallback_tz, here)
         if item.created_at:
             values["created_at"] = item.created_at
         tags: list[str] = []
@@ -457,14 +459,26 @@ def _line_breaks(text: str) -> str:
     return _CR.sub("\n", text) if "\r" in text else text
 
 
-def _zone_here(ws: Workspace, task_id: str) -> str | None:
-    """The zone of the task's due date here: a task nobody holds keeps it, whoever imports the file again."""
-    row = ws.conn.execute("SELECT due_tz FROM task WHERE id = ?", (task_id,)).fetchone()
-    return None if row is None else row[0]
+def _due_here(ws: Workspace, task_id: str) -> dict[str, str] | None:
+    """The task's due date here, if it has one."""
+    row = ws.conn.execute("SELECT due_utc, due_tz FROM task WHERE id = ? AND due_utc IS NOT NULL", (task_id,)).fetchone()
+    return None if row is None else {"utc": row[0], "tz": row[1]}
 
 
-def _due(text: str, tz: str) -> dict[str, str]:
+def _due(text: str, tz: str, here: dict[str, str] | None) -> dict[str, str]:
+    """The due date the file gives (an instant, or a day due at 17:00), in ``tz``.
+
+    The one ``here`` when the file gives the same: an earlier import's, kept whatever zone its
+    assignee has moved to since (the same file again changes nothing), and kept by a task nobody
+    holds, whoever imports the file again.
+    """
+    if here is not None and _due_in(text, here["tz"]) == here["utc"]:
+        return here
+    return {"utc": _due_in(text, tz), "tz": tz}
+
+
+def _due_in(text: str, tz: str) -> str:
     if "T" in text:
-        return {"utc": text, "tz": tz}
+        return text
     local = dt.datetime.combine(dt.date.fromisoformat(text), DEFAULT_DUE_TIME)
-    return {"utc": utc_iso(localize(local, ZoneInfo(tz)).astimezone(dt.UTC)), "tz": tz}
+    return utc_iso(localize(local, ZoneInfo(tz)).astimezone(dt.UTC))
