@@ -834,3 +834,31 @@ def test_an_unchanged_export_changes_nothing_after_its_assignee_moved_zones(cli:
     path = write(tmp_path, "b.csv", asana_csv([{"Task ID": "1", "Name": "Brief", "Assignee": "Raj Mehta", "Due Date": "2026-03-06"}]))
     assert cli.ok("import", "--from", "asana", str(path)).startswith("updated 1 task")
     assert tasks(cli)["Brief"]["due"] == {"utc": "2026-03-06T08:00:00Z", "tz": "Asia/Tokyo"}
+
+
+def test_a_card_archived_when_it_was_done_or_published_is_done_not_cancelled(cli: Cli, tmp_path: Path) -> None:
+    """Teams archive what is finished ("Archive all cards in this list" on Done): every archived card was cancelled, a
+    published post pulled, as if it had never gone out."""
+    board = _post_board()
+    board["lists"].append({"id": "l-old-done", "name": "Done ✅", "closed": True})
+    tiktok = {"id": "lb-tiktok", "name": "TikTok", "color": "black"}
+    board["cards"] = [
+        trello_card(1, name="Finished", idList="l-done", closed=True),
+        trello_card(2, name="Ticked off", idList="l-later", closed=True, dueComplete=True),
+        trello_card(3, name="Given up", idList="l-later", closed=True),
+        trello_card(4, name="In an archived Done list", idList="l-old-done"),
+        trello_card(5, name="Went out", idList="l-published", closed=True, labels=[tiktok], desc="Copy", due="2026-01-15T16:00:00.000Z"),
+        trello_card(6, name="Never went out", idList="l-draft", closed=True, labels=[tiktok], desc="Copy"),
+    ]
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))))
+    found = tasks(cli)
+    assert {title: (task["status"], task["post_state"]) for title, task in found.items()} == {
+        "Finished": ("done", None),
+        "Ticked off": ("done", None),
+        "Given up": ("cancelled", None),
+        "In an archived Done list": ("done", None),
+        "Went out": ("done", "published"),
+        "Never went out": ("cancelled", "pulled"),
+    }
+    assert found["Finished"]["notes"].startswith("archived in Trello\n")
+    assert found["In an archived Done list"]["notes"] == "its list Done ✅ was archived in Trello"

@@ -176,8 +176,10 @@ class Item:
     notes: list[str] = field(default_factory=list)
     #: The source's status name (a list, a section); ``None``: none given (inbox).
     status_name: str | None = None
-    #: Decided by the source itself (completed, archived), before any status name.
+    #: Decided by the source itself (completed, cancelled), before any status name.
     status: str | None = None
+    #: Put away in the source (Trello's archive): cancelled, unless it was done (a post: pulled, unless published).
+    archived: bool = False
     priority: str | None = None
     #: A UTC instant ``YYYY-MM-DDTHH:MM:SSZ`` or a day ``YYYY-MM-DD``.
     due: str | None = None
@@ -413,6 +415,8 @@ def _batches(
         else:
             if item.status is None and item.status_name is not None:
                 values["status"] = built.statuses.status(item.status_name)
+            if item.archived and values["status"] != "done":  # teams archive what is finished, too
+                values["status"] = "cancelled"
             if item.body:
                 item.notes.insert(0, item.body)
         text = "\n".join(line for line in item.notes if line)
@@ -436,13 +440,11 @@ def _batches(
 def _post(
     item: Item, task_id: str, values: dict[str, Any], statuses: StatusMap, ws: Workspace, chain: tuple[Step, ...], now: str
 ) -> dict[str, Any]:
-    """A card that is a post: its state by its list (archived: pulled; no list: an idea), its copy, its slot (see ``foreign_posts``)."""
-    if item.status == "cancelled":
+    """A card that is a post: its state by its list (no list: an idea; archived: pulled, unless published), its copy, its slot
+    (see ``foreign_posts``)."""
+    state = "idea" if item.status_name is None else statuses.post_state(item.status_name)
+    if item.archived and state != "published":
         state = "pulled"
-    elif item.status_name is None:
-        state = "idea"
-    else:
-        state = statuses.post_state(item.status_name)
     row = ws.conn.execute("SELECT post_round FROM task WHERE id = ?", (task_id,)).fetchone()
     card = PostCard(task_id, state, item.status_name, item.body, values["platform"], values.get("due"), chain, row and row[0], now)
     post, note = post_values(card)
