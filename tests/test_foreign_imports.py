@@ -862,3 +862,10 @@ def test_a_card_archived_when_it_was_done_or_published_is_done_not_cancelled(cli
     }
     assert found["Finished"]["notes"].startswith("archived in Trello\n")
     assert found["In an archived Done list"]["notes"] == "its list Done ✅ was archived in Trello"
+
+
+def test_a_linear_sub_issue_names_its_parent_as_an_asana_subtask_does(cli: Cli, tmp_path: Path) -> None:
+    """Linear's export has a "Parent issue" column (MKT-1): it was dropped without a word."""
+    rows = [{"ID": "MKT-1", "Title": "Launch"}, {"ID": "MKT-2", "Title": "Launch copy", "Description": "Short", "Parent issue": "MKT-1"}]
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "l.csv", linear_csv(rows, [*LINEAR_HEADER, "Parent issue"]))))
+    assert tasks(cli)["Launch copy"]["notes"] == "Short\nsubtask of: MKT-1"
