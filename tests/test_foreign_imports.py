@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shlex
 import sqlite3
 import subprocess
 import sys
@@ -869,3 +870,23 @@ def test_a_linear_sub_issue_names_its_parent_as_an_asana_subtask_does(cli: Cli, 
     rows = [{"ID": "MKT-1", "Title": "Launch"}, {"ID": "MKT-2", "Title": "Launch copy", "Description": "Short", "Parent issue": "MKT-1"}]
     cli.ok("import", "--from", "linear", str(write(tmp_path, "l.csv", linear_csv(rows, [*LINEAR_HEADER, "Parent issue"]))))
     assert tasks(cli)["Launch copy"]["notes"] == "Short\nsubtask of: MKT-1"
+
+
+def test_a_dry_runs_hint_for_a_guessed_name_can_be_pasted_into_a_shell(cli: Cli, tmp_path: Path) -> None:
+    """It put the name in double quotes whatever it held: "Waiting on "client"=STATUS" split, "$HOME stuff=STATUS" expanded."""
+    rows = [
+        {"Task ID": "1", "Name": "a", "Section/Column": 'Waiting on "client"'},
+        {"Task ID": "2", "Name": "b", "Section/Column": "$HOME stuff"},
+    ]
+    path = write(tmp_path, "a.csv", asana_csv(rows))
+    out = cli.ok("import", "--from", "asana", str(path), "--dry-run")
+    assert """  Waiting on "client" -> todo (guessed: --map-status 'Waiting on "client"=STATUS' to change)""" in out
+    assert "  $HOME stuff -> todo (guessed: --map-status '$HOME stuff=STATUS' to change)" in out
+    # What the hint says, with a status for STATUS, is taken as it is printed (shlex: as a shell splits it).
+    given = [
+        shlex.split(line.split("(guessed: ")[1].removesuffix(" to change)").replace("STATUS", "review"))[1]
+        for line in out.splitlines()
+        if "guessed" in line
+    ]
+    cli.ok("import", "--from", "asana", str(path), *(f"--map-status={text}" for text in given))
+    assert {task["status"] for task in tasks(cli).values()} == {"review"}

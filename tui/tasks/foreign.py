@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import shlex
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -145,9 +146,22 @@ class StatusMap:
     def _lines(used: dict[str, tuple[str, str]], word: str, becomes: dict[str, str]) -> list[str]:
         out = []
         for name, (status, how) in used.items():
-            hint = {"given": " (--map-status)", "usual": "", "guessed": f' (guessed: --map-status "{name}={word}" to change)'}[how]
+            hint = {
+                "given": " (--map-status)",
+                "usual": "",
+                "guessed": f" (guessed: --map-status {_shell_word(f'{name}={word}')} to change)",
+            }[how]
             out.append(f"  {name} -> {status}{hint}" + (f": {becomes[status]}" if status in becomes else ""))
         return out
+
+
+#: What a shell acts on inside double quotes.
+_DOUBLE_QUOTED = re.compile(r'["$`\\!]')
+
+
+def _shell_word(text: str) -> str:
+    """``text`` as one shell word a hint can show: in double quotes, or single ones when it holds what a shell acts on in those."""
+    return shlex.quote(text) if _DOUBLE_QUOTED.search(text) else f'"{text}"'
 
 
 _WORD = re.compile(r"[^\W_]+")
