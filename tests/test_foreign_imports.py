@@ -890,3 +890,23 @@ def test_a_dry_runs_hint_for_a_guessed_name_can_be_pasted_into_a_shell(cli: Cli,
     ]
     cli.ok("import", "--from", "asana", str(path), *(f"--map-status={text}" for text in given))
     assert {task["status"] for task in tasks(cli).values()} == {"review"}
+
+
+def test_an_asana_task_id_a_spreadsheet_rounded_is_named(cli: Cli, tmp_path: Path) -> None:
+    """A CSV saved by a spreadsheet writes a 16-digit Task ID as 1.20123E+15: two rows were "in the file more than once",
+    one alone came in under an id a clean export never gives again (a second task on the next import)."""
+    rows = [
+        {"Task ID": "1.20123E+15", "Name": "a"},
+        {"Task ID": "1,20123456789012E+15", "Name": "b"},
+        {"Task ID": "1201234567890123", "Name": "c"},
+    ]
+    path = write(tmp_path, "a.csv", asana_csv(rows))
+    before = op_count(cli.workspace)
+    result = cli("import", "--from", "asana", str(path))
+    hint = "a spreadsheet rounded it: export the project from Asana again (or keep the column as text)"
+    assert result.err.splitlines() == [
+        f"{path}: row 2 (task 1.20123E+15): Task ID: {hint}",
+        f"{path}: row 3 (task 1,20123456789012E+15): Task ID: {hint}",
+        "crewdeck: error: nothing imported: 2 bad records (listed above)",
+    ]
+    assert op_count(cli.workspace) == before

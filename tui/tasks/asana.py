@@ -10,12 +10,16 @@ separated), Projects (the first one is the campaign, made when missing),
 Parent task (a "subtask of:" line) and the custom field Priority
 (High / Medium / Low).
 
+A Task ID a spreadsheet rounded (``1.20123E+15``) is refused: it names no
+task, and would be a second one when a clean export comes in.
+
 A task's ``home`` is its project: a file's homes are what it is an export
 of (``lastimport``: which earlier imports' tasks it may list as gone).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from crewdeck.tui.tasks.foreign import Item, People, day, match_person, read_csv
@@ -28,6 +32,8 @@ COLUMNS = (
     "Assignee", "Assignee Email",
 )  # fmt: skip
 PRIORITY = {"high": "high", "medium": "med", "low": "low", "": None}
+#: A Task ID (16 digits) as a spreadsheet writes a number that long: 1.20123E+15 (a decimal comma in some locales).
+_ROUNDED = re.compile(r"\d[.,]\d*E\+\d+\Z", re.IGNORECASE)
 
 
 def items(
@@ -40,6 +46,9 @@ def items(
             problems.append(f"{where}: Task ID: missing")
             continue
         where = f"{where} (task {task_id})"
+        if _ROUNDED.match(task_id):
+            problems.append(f"{where}: Task ID: a spreadsheet rounded it: export the project from Asana again (or keep the column as text)")
+            continue
         try:
             yield _item(row, task_id, where, ws_people, people, unmatched)
         except ValueError as exc:
