@@ -910,3 +910,14 @@ def test_an_asana_task_id_a_spreadsheet_rounded_is_named(cli: Cli, tmp_path: Pat
         "crewdeck: error: nothing imported: 2 bad records (listed above)",
     ]
     assert op_count(cli.workspace) == before
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_a_csv_a_spreadsheet_saved_with_semicolons_or_tabs_says_so(cli: Cli, tmp_path: Path, separator: str) -> None:
+    """A spreadsheet in a locale with a decimal comma saves "CSV" with semicolons: the header read as one column, named whole."""
+    path = write(tmp_path, "a.csv", f"Task ID{separator}Name{separator}Notes\n1{separator}a{separator}n\n")
+    shown = {";": "';'", "\t": "tabs"}[separator]
+    assert cli("import", "--from", "asana", str(path)).err == (
+        f"crewdeck: error: nothing imported: {path}: header: its columns are separated by {shown}, not commas: "
+        "save it as CSV with commas (or export it again)\n"
+    )

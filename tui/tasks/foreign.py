@@ -284,6 +284,8 @@ def read_csv(
         header = [name.strip().lstrip("\ufeff") for name in reader.fieldnames or []]
         header = [spelled.get(name.casefold(), name) for name in header]
         missing = [name for name in required if name not in header]
+        if missing and len(header) == 1:
+            _separated_otherwise(header[0], source)
         if missing:
             raise ImportProblems([f"{source}: header: no column {', '.join(map(repr, missing))} (columns: {', '.join(header) or 'none'})"])
         for index, name in enumerate(header):
@@ -307,6 +309,15 @@ def read_csv(
             yield where, {k: (v or "") for k, v in row.items() if isinstance(k, str)}
     except csv.Error as exc:
         raise ImportProblems([f"{source}: row {start}: {csv_problem(exc)}"]) from None
+
+
+def _separated_otherwise(cell: str, source: str) -> None:
+    """``ImportProblems`` when a header read as one column is a header whose columns are separated by ``;`` or tabs."""
+    for separator, shown in ((";", "';'"), ("\t", "tabs")):
+        if separator in cell:
+            raise ImportProblems(
+                [f"{source}: header: its columns are separated by {shown}, not commas: save it as CSV with commas (or export it again)"]
+            )
 
 
 def match_person(name: str, email: str, ws_people: dict[str, str]) -> str | None:
