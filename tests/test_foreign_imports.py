@@ -921,3 +921,12 @@ def test_a_csv_a_spreadsheet_saved_with_semicolons_or_tabs_says_so(cli: Cli, tmp
         f"crewdeck: error: nothing imported: {path}: header: its columns are separated by {shown}, not commas: "
         "save it as CSV with commas (or export it again)\n"
     )
+
+
+def test_one_task_removed_here_is_said_in_the_singular(cli: Cli, tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", asana_csv(ASANA_ROWS))
+    cli.ok("import", "--from", "asana", str(path))
+    cli.ok("rm", stable_id("asana-task", "1201")[:8])
+    out = cli.ok("import", "--from", "asana", str(path))
+    assert out.startswith("nothing new: 2 records already here; 1 record removed here stays removed;")  # it said "stay removed"
+    assert "Write the brief" not in tasks(cli)
