@@ -930,3 +930,36 @@ def test_one_task_removed_here_is_said_in_the_singular(cli: Cli, tmp_path: Path)
     out = cli.ok("import", "--from", "asana", str(path))
     assert out.startswith("nothing new: 2 records already here; 1 record removed here stays removed;")  # it said "stay removed"
     assert "Write the brief" not in tasks(cli)
+
+
+#: Linear's 30-column export, as it writes it (the last column, Roadmaps, empty).
+LINEAR_30 = (
+    "ID,Team,Title,Description,Status,Estimate,Priority,Project ID,Project,Creator,Assignee,Labels,Cycle Number,Cycle Name,"
+    "Cycle Start,Cycle End,Created,Updated,Started,Triaged,Completed,Canceled,Archived,Due Date,Parent issue,Initiatives,"
+    "Project Milestone ID,Project Milestone,SLA Status,Roadmaps"
+)
+
+
+def test_linear_rows_that_leave_off_an_empty_last_column_nobody_reads_import(cli: Cli, tmp_path: Path) -> None:
+    """Linear writes some exports' rows without their last, empty field (Roadmaps): 29 cells for 30 columns, every row;
+    each was refused as "is the file cut short?" and the file imported nothing."""
+    rows = [
+        "MKT-10,Marketing,License,Add the licence,Done,,High,,,ana@example.com,ana@example.com,Bug,,,,,"
+        "2026-01-14T08:53:33Z,2026-01-23T16:06:19Z,,,2026-01-23T16:06:19Z,,,,,,,,",
+        "MKT-11,Marketing,Design tokens,Body two,Todo,,Medium,,,ana@example.com,ana@example.com,,,,,,"
+        "2026-01-14T09:01:00Z,2026-01-23T16:10:00Z,,,,,,2026-03-02,MKT-10,,,,",
+    ]
+    assert all(row.count(",") + 1 == 29 for row in rows) and LINEAR_30.count(",") + 1 == 30
+    path = write(tmp_path, "l.csv", "\n".join([LINEAR_30, *rows]) + "\n")
+    assert cli.ok("import", "--from", "linear", str(path)).startswith("imported 2 tasks")
+    found = tasks(cli)
+    assert found["License"]["status"] == "done" and found["Design tokens"]["notes"].startswith("Body two\nsubtask of: MKT-10\n")
+    # A row cut off in a column that is read is a file cut short, as is a row short of a column that is read.
+    cut = write(tmp_path, "cut.csv", "\n".join([LINEAR_30, rows[0], rows[1][: rows[1].index("tokens")]]))
+    assert cli("import", "--from", "linear", str(cut)).err == (
+        f"crewdeck: error: nothing imported: {cut}: row 3: 3 cells, but the header has 30 columns (is the file cut short?)\n"
+    )
+    short = write(tmp_path, "short.csv", "ID,Title,Due Date\nM-1,One\n")
+    assert cli("import", "--from", "linear", str(short)).err.endswith(
+        "row 2: 2 cells, but the header has 3 columns (is the file cut short?)\n"
+    )

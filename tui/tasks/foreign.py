@@ -274,7 +274,8 @@ def read_csv(
     ``stream``: the file's lines (opened with ``newline=""``: a quoted cell may hold line breaks).
     ``known``: the other columns the importer reads; these and ``required`` are found whatever their
     case ("Parent Task" is "Parent task"), and the rows name them as they are spelled here.
-    A row with more cells than the header, or fewer (a file cut short), goes into ``problems``; text that
+    A row with more cells than the header, or fewer (a file cut short; not when only columns nobody reads
+    are left off, ``_left_off_unread``), goes into ``problems``; text that
     is not CSV (a quote left open) is ``ImportProblems`` naming its row.
     """
     reader = csv.DictReader(stream, strict=True)
@@ -304,11 +305,21 @@ def read_csv(
                 continue
             if None in row.values():  # DictReader's filling for the cells a row lacks: the file was cut off, or a row was
                 cells = sum(v is not None for v in row.values())
-                problems.append(f"{where}: {cells} cells, but the header has {len(header)} columns (is the file cut short?)")
-                continue
+                if not _left_off_unread(header, cells, spelled):
+                    problems.append(f"{where}: {cells} cells, but the header has {len(header)} columns (is the file cut short?)")
+                    continue
             yield where, {k: (v or "") for k, v in row.items() if isinstance(k, str)}
     except csv.Error as exc:
         raise ImportProblems([f"{source}: row {start}: {csv_problem(exc)}"]) from None
+
+
+def _left_off_unread(header: list[str], cells: int, read: dict[str, str]) -> bool:
+    """Whether a row of ``cells`` cells lacks only columns nobody reads, after a last cell nobody reads either.
+
+    Linear leaves its last, empty column (Roadmaps) off every row of some exports.  A row cut off
+    where it is read is still refused: its last cell may be cut too.
+    """
+    return cells > 0 and all(name.casefold() not in read for name in header[cells - 1 :])
 
 
 def _separated_otherwise(cell: str, source: str) -> None:
