@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shlex
 import sqlite3
 import subprocess
 import sys
@@ -179,7 +180,9 @@ def test_a_large_newer_export_asks_whether_a_record_was_edited_here_with_the_log
 def test_map_status_decides_lists_and_names_a_list_the_file_lacks(cli: Cli, tmp_path: Path) -> None:
     board = write(tmp_path, "board.json", trello_json(trello_board(cards=4, actions=0)))
     bad = cli("import", "--from", "trello", str(board), "--map-status", "Someday=todo")
-    assert bad.code == 2 and "--map-status: " in bad.err and "names no status 'someday'" in bad.err
+    assert (
+        bad.code == 2 and "--map-status: " in bad.err and bad.err.endswith(f"--map-status: {board} names no status 'Someday'\n")
+    )  # as it was given
     bad = cli("import", "--from", "trello", str(board), "--map-status", "Later=soon")
     assert bad.code == 2 and "'soon' is not a status" in bad.err
     assert "Later" not in cli.ok("tasks", "all")
@@ -739,3 +742,224 @@ def test_a_dry_run_only_reads_while_a_teammate_holds_the_write_lock(cli: Cli, tm
         teammate.execute("ROLLBACK")
         teammate.close()
     assert cli.ok("import", "--from", fmt, str(path)).startswith("imported ")  # what the dry run read is importable
+
+
+# ---------------------------------------------------------------- a team moving in (exploratory testing, wave 4)
+
+
+@pytest.mark.parametrize("fmt", ["asana", "linear"])
+def test_a_due_day_at_the_calendars_ends_is_out_of_range_never_a_traceback(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """A day is due at 17:00 where the assignee is: 9999-12-31 west of UTC is a day past the calendar (it raised OverflowError)."""
+    days = ["9999-12-31", "0001-01-01", "1899-12-31"]
+    if fmt == "asana":
+        path = write(tmp_path, "a.csv", asana_csv([{"Task ID": str(n), "Name": f"Task {n}", "Due Date": d} for n, d in enumerate(days)]))
+        wheres = [f"{path}: row {n + 2} (task {n}): Due Date" for n in range(len(days))]
+    else:
+        path = write(tmp_path, "l.csv", linear_csv([{"ID": f"M-{n}", "Title": f"Issue {n}", "Due Date": d} for n, d in enumerate(days)]))
+        wheres = [f"{path}: row {n + 2} (M-{n}): Due Date" for n in range(len(days))]
+    before = op_count(cli.workspace)
+    for zone in ("America/Los_Angeles", "Pacific/Auckland"):
+        result = cli("import", "--from", fmt, str(path), "--default-tz", zone)
+        assert result.err.splitlines() == [
+            *(f"{where}: {day} is out of range: dates run from 1900-01-01 to 9998-12-31" for where, day in zip(wheres, days, strict=True)),
+            "crewdeck: error: nothing imported: 3 bad records (listed above)",
+        ]
+    assert op_count(cli.workspace) == before
+
+
+def test_an_instant_before_the_year_1000_is_named_out_of_range_as_the_file_writes_it(cli: Cli, tmp_path: Path) -> None:
+    """It was quoted as crewdeck wrote it back, without its leading zero: "'500-01-01T00:00:00Z' is not a UTC instant"."""
+    board = trello_board(cards=0, actions=0)
+    board["cards"] = [trello_card(1, due="0500-01-01T00:00:00.000Z")]
+    path = write(tmp_path, "board.json", trello_json(board))
+    out_of_range = "0500-01-01 is out of range: dates run from 1900-01-01 to 9998-12-31"
+    assert (
+        cli("import", "--from", "trello", str(path)).err
+        == f"crewdeck: error: nothing imported: {path}: card {card_id(1)} (Card 1): due: {out_of_range}\n"
+    )
+    path = write(tmp_path, "l.csv", linear_csv([{"ID": "M-1", "Title": "Old", "Created": "0999-12-31T23:00:00.000Z"}]))
+    assert cli("import", "--from", "linear", str(path)).err == (
+        f"crewdeck: error: nothing imported: {path}: row 2 (M-1): Created: 0999-12-31 is out of range: dates run from 1900-01-01 to 9998-12-31\n"
+    )
+
+
+def test_csv_columns_are_found_whatever_their_case(cli: Cli, tmp_path: Path) -> None:
+    """Asana writes "Parent Task" (the subtask line was silently dropped: only "Parent task" was read), a spreadsheet "due date"."""
+    header = ["Task ID", "Name", "Parent Task", "due date", "Section/column"]
+    rows = [
+        {"Task ID": "1", "Name": "Parent", "due date": "2026-03-05", "Section/column": "Doing"},
+        {"Task ID": "2", "Name": "Child", "Parent Task": "Parent"},
+    ]
+    cli.ok("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv(rows, header))))
+    found = tasks(cli)
+    assert found["Child"]["notes"] == "subtask of: Parent"
+    assert found["Parent"]["status"] == "doing" and found["Parent"]["due"]["utc"] == "2026-03-05T16:00:00Z"
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "l.csv", linear_csv([{"id": "M-1", "title": "Lower"}], ["id", "title"]))))
+    assert tasks(cli)["Lower"]["id"] == stable_id("linear-issue", "M-1")
+
+
+def test_status_names_decorated_with_emoji_or_punctuation_map_by_their_words(cli: Cli, tmp_path: Path) -> None:
+    """Teams write "✅ Done" and "🚧 In-Progress": every one was a guessed todo (a Trello card in "✅ Done" came in as todo)."""
+    statuses = StatusMap([], posts=True)
+    names = ["🚧 In Progress", "✅ Done", "Done ✅", "To-Do:", "In-Progress", "Won’t do", "Backlog 🗂️", "To Do (this week)"]
+    assert [statuses.status(n) for n in names] == ["doing", "done", "done", "todo", "doing", "cancelled", "inbox", "todo"]
+    assert [how for _, how in statuses.used.values()] == [*["usual"] * 7, "guessed"]
+    assert [statuses.post_state(n) for n in ("📅 Scheduled", "👀 Needs review", "🚀 Published!")] == ["scheduled", "in-review", "published"]
+    board = trello_board(cards=0, actions=0)
+    board["lists"] = [{"id": "l-done", "name": "✅ Done", "closed": False}]
+    board["cards"] = [trello_card(1, name="Shipped", idList="l-done")]
+    out = cli.ok("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))), "--dry-run")
+    assert "  ✅ Done -> done\n" in out
+
+
+def test_an_unchanged_export_changes_nothing_after_its_assignee_moved_zones(cli: Cli, tmp_path: Path) -> None:
+    """A day is due at 17:00 where the assignee is: once @raj moved to Tokyo, the same file again moved the deadline
+    from 17:00 in Kolkata to 17:00 in Tokyo ("updated 1 task"), and a card's due kept its instant but changed its zone."""
+    csv_path = write(tmp_path, "a.csv", asana_csv([{"Task ID": "1", "Name": "Brief", "Assignee": "Raj Mehta", "Due Date": "2026-03-05"}]))
+    board = trello_board(cards=0, actions=0)
+    board["cards"] = [trello_card(1, name="Card", idMembers=["m-raj"], due="2026-03-02T16:00:00.000Z")]
+    board_path = write(tmp_path, "board.json", trello_json(board))
+    cli.ok("import", "--from", "asana", str(csv_path))
+    cli.ok("import", "--from", "trello", str(board_path))
+    before = {title: task["due"] for title, task in tasks(cli).items()}
+    assert before == {
+        "Brief": {"utc": "2026-03-05T11:30:00Z", "tz": "Asia/Kolkata"},
+        "Card": {"utc": "2026-03-02T16:00:00Z", "tz": "Asia/Kolkata"},
+    }
+    cli.ok("member", "set", "raj", "--tz", "Asia/Tokyo")
+    count = op_count(cli.workspace)
+    assert cli.ok("import", "--from", "asana", str(csv_path)).startswith("nothing new")
+    assert cli.ok("import", "--from", "trello", str(board_path)).startswith("nothing new")
+    assert op_count(cli.workspace) == count
+    # A newer export that moves the day: 17:00 where the assignee is now.
+    path = write(tmp_path, "b.csv", asana_csv([{"Task ID": "1", "Name": "Brief", "Assignee": "Raj Mehta", "Due Date": "2026-03-06"}]))
+    assert cli.ok("import", "--from", "asana", str(path)).startswith("updated 1 task")
+    assert tasks(cli)["Brief"]["due"] == {"utc": "2026-03-06T08:00:00Z", "tz": "Asia/Tokyo"}
+
+
+def test_a_card_archived_when_it_was_done_or_published_is_done_not_cancelled(cli: Cli, tmp_path: Path) -> None:
+    """Teams archive what is finished ("Archive all cards in this list" on Done): every archived card was cancelled, a
+    published post pulled, as if it had never gone out."""
+    board = _post_board()
+    board["lists"].append({"id": "l-old-done", "name": "Done ✅", "closed": True})
+    tiktok = {"id": "lb-tiktok", "name": "TikTok", "color": "black"}
+    board["cards"] = [
+        trello_card(1, name="Finished", idList="l-done", closed=True),
+        trello_card(2, name="Ticked off", idList="l-later", closed=True, dueComplete=True),
+        trello_card(3, name="Given up", idList="l-later", closed=True),
+        trello_card(4, name="In an archived Done list", idList="l-old-done"),
+        trello_card(5, name="Went out", idList="l-published", closed=True, labels=[tiktok], desc="Copy", due="2026-01-15T16:00:00.000Z"),
+        trello_card(6, name="Never went out", idList="l-draft", closed=True, labels=[tiktok], desc="Copy"),
+    ]
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))))
+    found = tasks(cli)
+    assert {title: (task["status"], task["post_state"]) for title, task in found.items()} == {
+        "Finished": ("done", None),
+        "Ticked off": ("done", None),
+        "Given up": ("cancelled", None),
+        "In an archived Done list": ("done", None),
+        "Went out": ("done", "published"),
+        "Never went out": ("cancelled", "pulled"),
+    }
+    assert found["Finished"]["notes"].startswith("archived in Trello\n")
+    assert found["In an archived Done list"]["notes"] == "its list Done ✅ was archived in Trello"
+
+
+def test_a_linear_sub_issue_names_its_parent_as_an_asana_subtask_does(cli: Cli, tmp_path: Path) -> None:
+    """Linear's export has a "Parent issue" column (MKT-1): it was dropped without a word."""
+    rows = [{"ID": "MKT-1", "Title": "Launch"}, {"ID": "MKT-2", "Title": "Launch copy", "Description": "Short", "Parent issue": "MKT-1"}]
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "l.csv", linear_csv(rows, [*LINEAR_HEADER, "Parent issue"]))))
+    assert tasks(cli)["Launch copy"]["notes"] == "Short\nsubtask of: MKT-1"
+
+
+def test_a_dry_runs_hint_for_a_guessed_name_can_be_pasted_into_a_shell(cli: Cli, tmp_path: Path) -> None:
+    """It put the name in double quotes whatever it held: "Waiting on "client"=STATUS" split, "$HOME stuff=STATUS" expanded."""
+    rows = [
+        {"Task ID": "1", "Name": "a", "Section/Column": 'Waiting on "client"'},
+        {"Task ID": "2", "Name": "b", "Section/Column": "$HOME stuff"},
+    ]
+    path = write(tmp_path, "a.csv", asana_csv(rows))
+    out = cli.ok("import", "--from", "asana", str(path), "--dry-run")
+    assert """  Waiting on "client" -> todo (guessed: --map-status 'Waiting on "client"=STATUS' to change)""" in out
+    assert "  $HOME stuff -> todo (guessed: --map-status '$HOME stuff=STATUS' to change)" in out
+    # What the hint says, with a status for STATUS, is taken as it is printed (shlex: as a shell splits it).
+    given = [
+        shlex.split(line.split("(guessed: ")[1].removesuffix(" to change)").replace("STATUS", "review"))[1]
+        for line in out.splitlines()
+        if "guessed" in line
+    ]
+    cli.ok("import", "--from", "asana", str(path), *(f"--map-status={text}" for text in given))
+    assert {task["status"] for task in tasks(cli).values()} == {"review"}
+
+
+def test_an_asana_task_id_a_spreadsheet_rounded_is_named(cli: Cli, tmp_path: Path) -> None:
+    """A CSV saved by a spreadsheet writes a 16-digit Task ID as 1.20123E+15: two rows were "in the file more than once",
+    one alone came in under an id a clean export never gives again (a second task on the next import)."""
+    rows = [
+        {"Task ID": "1.20123E+15", "Name": "a"},
+        {"Task ID": "1,20123456789012E+15", "Name": "b"},
+        {"Task ID": "1201234567890123", "Name": "c"},
+    ]
+    path = write(tmp_path, "a.csv", asana_csv(rows))
+    before = op_count(cli.workspace)
+    result = cli("import", "--from", "asana", str(path))
+    hint = "a spreadsheet rounded it: export the project from Asana again (or keep the column as text)"
+    assert result.err.splitlines() == [
+        f"{path}: row 2 (task 1.20123E+15): Task ID: {hint}",
+        f"{path}: row 3 (task 1,20123456789012E+15): Task ID: {hint}",
+        "crewdeck: error: nothing imported: 2 bad records (listed above)",
+    ]
+    assert op_count(cli.workspace) == before
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_a_csv_a_spreadsheet_saved_with_semicolons_or_tabs_says_so(cli: Cli, tmp_path: Path, separator: str) -> None:
+    """A spreadsheet in a locale with a decimal comma saves "CSV" with semicolons: the header read as one column, named whole."""
+    path = write(tmp_path, "a.csv", f"Task ID{separator}Name{separator}Notes\n1{separator}a{separator}n\n")
+    shown = {";": "';'", "\t": "tabs"}[separator]
+    assert cli("import", "--from", "asana", str(path)).err == (
+        f"crewdeck: error: nothing imported: {path}: header: its columns are separated by {shown}, not commas: "
+        "save it as CSV with commas (or export it again)\n"
+    )
+
+
+def test_one_task_removed_here_is_said_in_the_singular(cli: Cli, tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", asana_csv(ASANA_ROWS))
+    cli.ok("import", "--from", "asana", str(path))
+    cli.ok("rm", stable_id("asana-task", "1201")[:8])
+    out = cli.ok("import", "--from", "asana", str(path))
+    assert out.startswith("nothing new: 2 records already here; 1 record removed here stays removed;")  # it said "stay removed"
+    assert "Write the brief" not in tasks(cli)
+
+
+#: Linear's 30-column export, as it writes it (the last column, Roadmaps, empty).
+LINEAR_30 = (
+    "ID,Team,Title,Description,Status,Estimate,Priority,Project ID,Project,Creator,Assignee,Labels,Cycle Number,Cycle Name,"
+    "Cycle Start,Cycle End,Created,Updated,Started,Triaged,Completed,Canceled,Archived,Due Date,Parent issue,Initiatives,"
+    "Project Milestone ID,Project Milestone,SLA Status,Roadmaps"
+)
+
+
+def test_linear_rows_that_leave_off_an_empty_last_column_nobody_reads_import(cli: Cli, tmp_path: Path) -> None:
+    """Linear writes some exports' rows without their last, empty field (Roadmaps): 29 cells for 30 columns, every row;
+    each was refused as "is the file cut short?" and the file imported nothing."""
+    rows = [
+        "MKT-10,Marketing,License,Add the licence,Done,,High,,,ana@example.com,ana@example.com,Bug,,,,,"
+        "2026-01-14T08:53:33Z,2026-01-23T16:06:19Z,,,2026-01-23T16:06:19Z,,,,,,,,",
+        "MKT-11,Marketing,Design tokens,Body two,Todo,,Medium,,,ana@example.com,ana@example.com,,,,,,"
+        "2026-01-14T09:01:00Z,2026-01-23T16:10:00Z,,,,,,2026-03-02,MKT-10,,,,",
+    ]
+    assert all(row.count(",") + 1 == 29 for row in rows) and LINEAR_30.count(",") + 1 == 30
+    path = write(tmp_path, "l.csv", "\n".join([LINEAR_30, *rows]) + "\n")
+    assert cli.ok("import", "--from", "linear", str(path)).startswith("imported 2 tasks")
+    found = tasks(cli)
+    assert found["License"]["status"] == "done" and found["Design tokens"]["notes"].startswith("Body two\nsubtask of: MKT-10\n")
+    # A row cut off in a column that is read is a file cut short, as is a row short of a column that is read.
+    cut = write(tmp_path, "cut.csv", "\n".join([LINEAR_30, rows[0], rows[1][: rows[1].index("tokens")]]))
+    assert cli("import", "--from", "linear", str(cut)).err == (
+        f"crewdeck: error: nothing imported: {cut}: row 3: 3 cells, but the header has 30 columns (is the file cut short?)\n"
+    )
+    short = write(tmp_path, "short.csv", "ID,Title,Due Date\nM-1,One\n")
+    assert cli("import", "--from", "linear", str(short)).err.endswith(
+        "row 2: 2 cells, but the header has 3 columns (is the file cut short?)\n"
+    )

@@ -1,6 +1,6 @@
 """Moving over from Asana: a project's CSV export as crewdeck tasks.
 
-Columns are found by their header, in any order: Task ID (the id:
+Columns are found by their header, in any order and case: Task ID (the id:
 ``stable_id("asana-task", id)``), Name (title), Notes, Section/Column
 (status by its name, ``foreign.StatusMap``), Completed At (done), Due
 Date (due at 17:00 in the assignee's zone), Start Date (a "start:" line),
@@ -10,31 +10,45 @@ separated), Projects (the first one is the campaign, made when missing),
 Parent task (a "subtask of:" line) and the custom field Priority
 (High / Medium / Low).
 
+A Task ID a spreadsheet rounded (``1.20123E+15``) is refused: it names no
+task, and would be a second one when a clean export comes in.
+
 A task's ``home`` is its project: a file's homes are what it is an export
 of (``lastimport``: which earlier imports' tasks it may list as gone).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from crewdeck.tui.tasks.foreign import Item, People, day, match_person, read_csv
 from crewdeck.tui.workspace.workspace import slug
 
 REQUIRED = ("Task ID", "Name")
+#: The other columns read, by these names in any case.
+COLUMNS = (
+    "Notes", "Parent task", "Section/Column", "Completed At", "Due Date", "Start Date", "Created At", "Priority", "Tags", "Projects",
+    "Assignee", "Assignee Email",
+)  # fmt: skip
 PRIORITY = {"high": "high", "medium": "med", "low": "low", "": None}
+#: A Task ID (16 digits) as a spreadsheet writes a number that long: 1.20123E+15 (a decimal comma in some locales).
+_ROUNDED = re.compile(r"\d[.,]\d*E\+\d+\Z", re.IGNORECASE)
 
 
 def items(
     stream: Iterable[str], source: str, ws_people: dict[str, str], people: People, unmatched: set[str], problems: list[str]
 ) -> Iterator[Item]:
     """Each row as an ``Item``; every bad row goes into ``problems``."""
-    for where, row in read_csv(stream, source, REQUIRED, problems):
+    for where, row in read_csv(stream, source, REQUIRED, COLUMNS, problems):
         task_id = row["Task ID"].strip()
         if not task_id:
             problems.append(f"{where}: Task ID: missing")
             continue
         where = f"{where} (task {task_id})"
+        if _ROUNDED.match(task_id):
+            problems.append(f"{where}: Task ID: a spreadsheet rounded it: export the project from Asana again (or keep the column as text)")
+            continue
         try:
             yield _item(row, task_id, where, ws_people, people, unmatched)
         except ValueError as exc:

@@ -6,14 +6,16 @@ issue, with the source's own words for status, labels and people) and
 
 * a status by the source's name for it (a list, a section, a Linear
   status), through ``StatusMap``: a default by the usual words ("Doing",
-  "In Progress" -> doing), overridden by ``--map-status "Later=todo"``;
+  "In Progress" -> doing; decorations aside: "🚧 In-Progress" too),
+  overridden by ``--map-status "Later=todo"``;
   a name it does not know becomes ``todo`` and is marked as a guess;
 * labels: one that names a campaign here sets the campaign, one that
   names a platform of a campaign here sets the platform, every other is a
   tag (its slug; an unnamed label is its colour, ``trello-green``);
 * people by handle (``SourceMember``, matched or added by the merge);
 * dates: an instant stays that instant; a day alone is due at 17:00 in
-  the assignee's zone (``--default-tz``, the importing member's, or UTC).
+  the assignee's zone (``--default-tz``, the importing member's, or UTC);
+  a date a newer export gives unchanged keeps the zone it was given here.
 
 Ids are ``stable_id(format, the source's id)``: the same item is the same
 task on every import.
@@ -24,6 +26,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import shlex
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,7 +36,7 @@ from crewdeck.sync.state.postround import Step
 from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.tui.posts.reading import chains
 from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
-from crewdeck.tui.time.when import DEFAULT_DUE_TIME, current_time, localize, out_of_range, utc_iso
+from crewdeck.tui.time.when import DEFAULT_DUE_TIME, DateError, check_day, current_time, localize, out_of_range, utc_iso
 from crewdeck.tui.workspace.errors import UserError, csv_problem
 from crewdeck.tui.workspace.exchange import ImportProblems, add_checked
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id
@@ -85,11 +88,14 @@ class StatusMap:
     def __init__(self, overrides: Iterable[str], *, posts: bool = False) -> None:
         self.given: dict[str, str] = {}
         self.given_posts: dict[str, str] = {}
+        #: A name as it is compared -> as ``--map-status`` spelled it (for the message naming one the file never uses).
+        self.spelled: dict[str, str] = {}
         for text in overrides:
             name, eq, status = text.rpartition("=")
             status = status.strip().lower()
             if not eq or not name.strip():
                 raise UserError(f'--map-status: {text!r} is not SOURCE=STATUS (like "Later=todo")')
+            self.spelled.setdefault(name.strip().casefold(), name.strip())
             if status in TASK_STATUSES:
                 self.given[name.strip().casefold()] = status
             elif posts and status in POST_STATES:
@@ -97,25 +103,27 @@ class StatusMap:
             else:
                 states = f" or a post state ({', '.join(POST_STATES)})" if posts else ""
                 raise UserError(f"--map-status: {status!r} is not a status ({', '.join(TASK_STATUSES)}){states}")
+        self.usual = _by_words(USUAL_STATUS)
+        self.usual_posts = _by_words(USUAL_POST_STATE)
         #: name as the file writes it -> (status, how it was decided: "given", "usual" or "guessed").
         self.used: dict[str, tuple[str, str]] = {}
         #: The same for the cards that are posts: name -> (post state, how).
         self.used_posts: dict[str, tuple[str, str]] = {}
 
     def status(self, name: str) -> str:
-        return self._decide(name, self.given, USUAL_STATUS, "todo", self.used)
+        return self._decide(name, self.given, self.usual, "todo", self.used)
 
     def post_state(self, name: str) -> str:
         """The post state a list names, for a card that is a post (an unknown name: a draft, marked as a guess)."""
-        return self._decide(name, self.given_posts, USUAL_POST_STATE, "draft", self.used_posts)
+        return self._decide(name, self.given_posts, self.usual_posts, "draft", self.used_posts)
 
     @staticmethod
     def _decide(name: str, given: dict[str, str], usual: dict[str, str], guess: str, used: dict[str, tuple[str, str]]) -> str:
         key = name.strip().casefold()
         if key in given:
             decided = (given[key], "given")
-        elif key in usual:
-            decided = (usual[key], "usual")
+        elif _words(name) in usual:
+            decided = (usual[_words(name)], "usual")
         else:
             decided = (guess, "guessed")
         used.setdefault(name, decided)
@@ -124,7 +132,7 @@ class StatusMap:
     def unused(self) -> list[str]:
         """``--map-status`` names the file never uses (a typo, most likely)."""
         seen = {name.strip().casefold() for name in [*self.used, *self.used_posts]}
-        return [name for name in dict.fromkeys([*self.given, *self.given_posts]) if name not in seen]
+        return [spelled for key, spelled in self.spelled.items() if key not in seen]
 
     def lines(self) -> list[str]:
         """The mapping as ``--dry-run`` prints it."""
@@ -138,9 +146,35 @@ class StatusMap:
     def _lines(used: dict[str, tuple[str, str]], word: str, becomes: dict[str, str]) -> list[str]:
         out = []
         for name, (status, how) in used.items():
-            hint = {"given": " (--map-status)", "usual": "", "guessed": f' (guessed: --map-status "{name}={word}" to change)'}[how]
+            hint = {
+                "given": " (--map-status)",
+                "usual": "",
+                "guessed": f" (guessed: --map-status {_shell_word(f'{name}={word}')} to change)",
+            }[how]
             out.append(f"  {name} -> {status}{hint}" + (f": {becomes[status]}" if status in becomes else ""))
         return out
+
+
+#: What a shell acts on inside double quotes.
+_DOUBLE_QUOTED = re.compile(r'["$`\\!]')
+
+
+def _shell_word(text: str) -> str:
+    """``text`` as one shell word a hint can show: in double quotes, or single ones when it holds what a shell acts on in those."""
+    return shlex.quote(text) if _DOUBLE_QUOTED.search(text) else f'"{text}"'
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _words(name: str) -> str:
+    """A status name's words, lower case: how teams decorate one ("✅ Done", "🚧 In-Progress", "To do:") aside."""
+    return " ".join(_WORD.findall(name.casefold()))
+
+
+def _by_words(usual: dict[str, str]) -> dict[str, str]:
+    """The usual words by ``_words`` ("won't do" as "won t do", "to-do" as "to do")."""
+    return {_words(name): value for name, value in usual.items()}
 
 
 @dataclass
@@ -156,8 +190,10 @@ class Item:
     notes: list[str] = field(default_factory=list)
     #: The source's status name (a list, a section); ``None``: none given (inbox).
     status_name: str | None = None
-    #: Decided by the source itself (completed, archived), before any status name.
+    #: Decided by the source itself (completed, cancelled), before any status name.
     status: str | None = None
+    #: Put away in the source (Trello's archive): cancelled, unless it was done (a post: pulled, unless published).
+    archived: bool = False
     priority: str | None = None
     #: A UTC instant ``YYYY-MM-DDTHH:MM:SSZ`` or a day ``YYYY-MM-DD``.
     due: str | None = None
@@ -219,23 +255,38 @@ def instant(text: str) -> str:
     if parsed.tzinfo is None:
         raise ValueError(f"{text!r} has no UTC offset")
     try:
-        return utc_iso(parsed.astimezone(dt.UTC))
+        utc = parsed.astimezone(dt.UTC)
     except OverflowError:  # an offset that moves 0001-01-01 or 9999-12-31 off the calendar
         raise OutOfRange(str(out_of_range(parsed.date().isoformat()))) from None
+    try:
+        # Checked here, not only by the records: they would quote the instant as written back, year 500 as "500-01-01".
+        check_day(utc.date())
+    except DateError as exc:
+        raise OutOfRange(str(exc)) from None
+    return utc_iso(utc)
 
 
-def read_csv(stream: Iterable[str], source: str, required: tuple[str, ...], problems: list[str]) -> Iterator[tuple[str, dict[str, str]]]:
+def read_csv(
+    stream: Iterable[str], source: str, required: tuple[str, ...], known: tuple[str, ...], problems: list[str]
+) -> Iterator[tuple[str, dict[str, str]]]:
     """A CSV file's rows by header name (any column order), as they are read: ``(where, row)``; ``ImportProblems`` for a missing column.
 
     ``stream``: the file's lines (opened with ``newline=""``: a quoted cell may hold line breaks).
-    A row with more cells than the header, or fewer (a file cut short), goes into ``problems``; text that
+    ``known``: the other columns the importer reads; these and ``required`` are found whatever their
+    case ("Parent Task" is "Parent task"), and the rows name them as they are spelled here.
+    A row with more cells than the header, or fewer (a file cut short; not when only columns nobody reads
+    are left off, ``_left_off_unread``), goes into ``problems``; text that
     is not CSV (a quote left open) is ``ImportProblems`` naming its row.
     """
     reader = csv.DictReader(stream, strict=True)
     start = 1  # the line the row being read starts on
     try:
+        spelled = {name.casefold(): name for name in (*required, *known)}
         header = [name.strip().lstrip("\ufeff") for name in reader.fieldnames or []]
+        header = [spelled.get(name.casefold(), name) for name in header]
         missing = [name for name in required if name not in header]
+        if missing and len(header) == 1:
+            _separated_otherwise(header[0], source)
         if missing:
             raise ImportProblems([f"{source}: header: no column {', '.join(map(repr, missing))} (columns: {', '.join(header) or 'none'})"])
         for index, name in enumerate(header):
@@ -254,11 +305,30 @@ def read_csv(stream: Iterable[str], source: str, required: tuple[str, ...], prob
                 continue
             if None in row.values():  # DictReader's filling for the cells a row lacks: the file was cut off, or a row was
                 cells = sum(v is not None for v in row.values())
-                problems.append(f"{where}: {cells} cells, but the header has {len(header)} columns (is the file cut short?)")
-                continue
+                if not _left_off_unread(header, cells, spelled):
+                    problems.append(f"{where}: {cells} cells, but the header has {len(header)} columns (is the file cut short?)")
+                    continue
             yield where, {k: (v or "") for k, v in row.items() if isinstance(k, str)}
     except csv.Error as exc:
         raise ImportProblems([f"{source}: row {start}: {csv_problem(exc)}"]) from None
+
+
+def _left_off_unread(header: list[str], cells: int, read: dict[str, str]) -> bool:
+    """Whether a row of ``cells`` cells lacks only columns nobody reads, after a last cell nobody reads either.
+
+    Linear leaves its last, empty column (Roadmaps) off every row of some exports.  A row cut off
+    where it is read is still refused: its last cell may be cut too.
+    """
+    return cells > 0 and all(name.casefold() not in read for name in header[cells - 1 :])
+
+
+def _separated_otherwise(cell: str, source: str) -> None:
+    """``ImportProblems`` when a header read as one column is a header whose columns are separated by ``;`` or tabs."""
+    for separator, shown in ((";", "';'"), ("\t", "tabs")):
+        if separator in cell:
+            raise ImportProblems(
+                [f"{source}: header: its columns are separated by {shown}, not commas: save it as CSV with commas (or export it again)"]
+            )
 
 
 def match_person(name: str, email: str, ws_people: dict[str, str]) -> str | None:
@@ -270,7 +340,7 @@ def match_person(name: str, email: str, ws_people: dict[str, str]) -> str | None
 
 
 def day(text: str) -> str:
-    """``YYYY-MM-DD``; ``ValueError`` otherwise."""
+    """``YYYY-MM-DD`` within the days crewdeck holds; ``ValueError`` otherwise."""
     raw = text.strip()
     try:
         parsed = dt.date.fromisoformat(raw) if len(raw) == 10 else None
@@ -278,7 +348,8 @@ def day(text: str) -> str:
         parsed = None
     if parsed is None:
         raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)")
-    return parsed.isoformat()
+    # Checked here, not only by the records: 17:00 on 9999-12-31 west of UTC is past the calendar's end.
+    return check_day(parsed).isoformat()
 
 
 def build(
@@ -349,7 +420,8 @@ def _batches(
         if len(item.people) > 1:
             item.notes.append("also on it: " + ", ".join(f"@{people.known[k][0]}" for k in item.people[1:]))
         if item.due:
-            values["due"] = _due(item.due, owner.tz if owner else _zone_here(ws, task_id) or fallback_tz)
+            here = _due_here(ws, task_id)
+            values["due"] = _due(item.due, owner.tz if owner else here["tz"] if here else fallback_tz, here)
         if item.created_at:
             values["created_at"] = item.created_at
         tags: list[str] = []
@@ -379,6 +451,8 @@ def _batches(
         else:
             if item.status is None and item.status_name is not None:
                 values["status"] = built.statuses.status(item.status_name)
+            if item.archived and values["status"] != "done":  # teams archive what is finished, too
+                values["status"] = "cancelled"
             if item.body:
                 item.notes.insert(0, item.body)
         text = "\n".join(line for line in item.notes if line)
@@ -402,13 +476,11 @@ def _batches(
 def _post(
     item: Item, task_id: str, values: dict[str, Any], statuses: StatusMap, ws: Workspace, chain: tuple[Step, ...], now: str
 ) -> dict[str, Any]:
-    """A card that is a post: its state by its list (archived: pulled; no list: an idea), its copy, its slot (see ``foreign_posts``)."""
-    if item.status == "cancelled":
+    """A card that is a post: its state by its list (no list: an idea; archived: pulled, unless published), its copy, its slot
+    (see ``foreign_posts``)."""
+    state = "idea" if item.status_name is None else statuses.post_state(item.status_name)
+    if item.archived and state != "published":
         state = "pulled"
-    elif item.status_name is None:
-        state = "idea"
-    else:
-        state = statuses.post_state(item.status_name)
     row = ws.conn.execute("SELECT post_round FROM task WHERE id = ?", (task_id,)).fetchone()
     card = PostCard(task_id, state, item.status_name, item.body, values["platform"], values.get("due"), chain, row and row[0], now)
     post, note = post_values(card)
@@ -425,14 +497,26 @@ def _line_breaks(text: str) -> str:
     return _CR.sub("\n", text) if "\r" in text else text
 
 
-def _zone_here(ws: Workspace, task_id: str) -> str | None:
-    """The zone of the task's due date here: a task nobody holds keeps it, whoever imports the file again."""
-    row = ws.conn.execute("SELECT due_tz FROM task WHERE id = ?", (task_id,)).fetchone()
-    return None if row is None else row[0]
+def _due_here(ws: Workspace, task_id: str) -> dict[str, str] | None:
+    """The task's due date here, if it has one."""
+    row = ws.conn.execute("SELECT due_utc, due_tz FROM task WHERE id = ? AND due_utc IS NOT NULL", (task_id,)).fetchone()
+    return None if row is None else {"utc": row[0], "tz": row[1]}
 
 
-def _due(text: str, tz: str) -> dict[str, str]:
+def _due(text: str, tz: str, here: dict[str, str] | None) -> dict[str, str]:
+    """The due date the file gives (an instant, or a day due at 17:00), in ``tz``.
+
+    The one ``here`` when the file gives the same: an earlier import's, kept whatever zone its
+    assignee has moved to since (the same file again changes nothing), and kept by a task nobody
+    holds, whoever imports the file again.
+    """
+    if here is not None and _due_in(text, here["tz"]) == here["utc"]:
+        return here
+    return {"utc": _due_in(text, tz), "tz": tz}
+
+
+def _due_in(text: str, tz: str) -> str:
     if "T" in text:
-        return {"utc": text, "tz": tz}
+        return text
     local = dt.datetime.combine(dt.date.fromisoformat(text), DEFAULT_DUE_TIME)
-    return {"utc": utc_iso(localize(local, ZoneInfo(tz)).astimezone(dt.UTC)), "tz": tz}
+    return utc_iso(localize(local, ZoneInfo(tz)).astimezone(dt.UTC))

@@ -1,12 +1,13 @@
 """Moving over from Linear: an issues CSV export as crewdeck tasks.
 
-Columns by header name: ID (``ENG-12``; the id: ``stable_id("linear-issue",
-ID)``), Title, Description, Status (by its name, ``foreign.StatusMap``:
-Backlog, Todo, In Progress, In Review, Done, Canceled, Duplicate),
-Priority (No priority -> none, Urgent and High -> high, Medium -> med,
-Low -> low), Project (the campaign, made when missing), Assignee and
-Creator (matched by name or e-mail against handles), Labels (comma-space
-separated), Created, Completed, Canceled, Due Date.
+Columns by header name, in any case: ID (``ENG-12``; the id:
+``stable_id("linear-issue", ID)``), Title, Description, Parent issue (a
+"subtask of:" line), Status (by its name, ``foreign.StatusMap``: Backlog,
+Todo, In Progress, In Review, Done, Canceled, Duplicate), Priority (No
+priority -> none, Urgent and High -> high, Medium -> med, Low -> low),
+Project (the campaign, made when missing), Assignee and Creator (matched
+by name or e-mail against handles), Labels (comma-space separated),
+Created, Completed, Canceled, Due Date.
 
 Linear writes a ``'`` before text that starts with ``+ - = @`` (so that a
 spreadsheet does not read it as a formula); it is taken off again.
@@ -24,6 +25,11 @@ from crewdeck.tui.tasks.foreign import Item, People, day, instant, match_person,
 from crewdeck.tui.workspace.workspace import slug
 
 REQUIRED = ("ID", "Title")
+#: The other columns read, by these names in any case.
+COLUMNS = (
+    "Description", "Parent issue", "Status", "Priority", "Project", "Assignee", "Creator", "Labels", "Created", "Completed", "Canceled",
+    "Due Date",
+)  # fmt: skip
 PRIORITY = {"no priority": "none", "": "none", "urgent": "high", "high": "high", "medium": "med", "low": "low"}
 
 
@@ -36,7 +42,7 @@ def items(
     stream: Iterable[str], source: str, ws_people: dict[str, str], people: People, unmatched: set[str], problems: list[str]
 ) -> Iterator[Item]:
     """Each row as an ``Item``; every bad row goes into ``problems``."""
-    for where, raw in read_csv(stream, source, REQUIRED, problems):
+    for where, raw in read_csv(stream, source, REQUIRED, COLUMNS, problems):
         row = {name: unquoted(value) for name, value in raw.items()}
         issue = row["ID"].strip()
         if not issue:
@@ -61,6 +67,8 @@ def _item(row: dict[str, str], issue: str, where: str, ws_people: dict[str, str]
     item = Item(source_id=issue, where=where, title=title)
     if row.get("Description", "").strip():
         item.notes.append(row["Description"].rstrip())
+    if row.get("Parent issue", "").strip():
+        item.notes.append(f"subtask of: {row['Parent issue'].strip()}")
     item.status_name = row.get("Status", "").strip() or None
     priority = row.get("Priority", "").strip().lower()
     if priority not in PRIORITY:

@@ -9,7 +9,7 @@
 | a card with no list            | inbox                                                 |
 | due / dueComplete              | due (an instant, in the assignee's zone) / done       |
 | start                          | a "start:" line in the notes                          |
-| closed (archived), or its list | cancelled, with a note that it was archived           |
+| closed (archived), or its list | cancelled (done: when its list or dueComplete says so; a post: pulled, unless published), with a note that it was archived |
 | labels                         | campaign, platform or tags (an unnamed one: ``trello-COLOUR``) |
 | members                        | assignee (the first; the others in the notes), by username |
 | checklists                     | "[x] item" lines in the notes, under the list's name  |
@@ -217,12 +217,12 @@ def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
     else:
         item.status_name = in_list[0]
     if _typed(card, "closed", bool, "true or false", where):
-        item.status = "cancelled"
+        item.archived = True
         item.notes.append("archived in Trello")
     elif in_list is not None and in_list[1]:
-        item.status = "cancelled"
+        item.archived = True
         item.notes.append(f"its list {in_list[0]} was archived in Trello")
-    elif _typed(card, "dueComplete", bool, "true or false", where):
+    if _typed(card, "dueComplete", bool, "true or false", where):
         item.status = "done"
     for key in ("due", "start"):
         value = card.get(key)

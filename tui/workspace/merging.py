@@ -159,7 +159,7 @@ class Merge:
         else:
             parts.append(f"nothing new: {self.unchanged:,} {'record' if self.unchanged == 1 else 'records'} already here")
         if self.removed_here:
-            parts.append(f"{counted(self.removed_here, 'record')} removed here stay removed")
+            parts.append(f"{counted(self.removed_here, 'record')} removed here {'stays' if self.removed_here == 1 else 'stay'} removed")
         if self.unassigned:
             parts.append(f"left unassigned (no such member): {', '.join(sorted(self.unassigned))}")
         if self.kept:
