@@ -156,6 +156,26 @@ async def test_enter_opens_a_campaigns_posts_best_first_then_a_posts_days_and_es
         assert screen.page.level == "campaigns" and isinstance(app.screen, ResultsScreen)
 
 
+async def test_escape_puts_the_cursor_back_on_the_campaign_and_the_post_it_left(workspace: Path) -> None:
+    # Back up from +spring-launch's posts, the cursor stood on the first campaign, not on the one just looked into.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        assert screen.page is not None and screen.page.level == "posts" and len(_table(app).rows) >= 3
+        await pilot.press("j", "j", "enter")
+        await settle(pilot)
+        assert screen.page.level == "days"
+        post = screen.drill[-1]
+        await pilot.press("escape")
+        await settle(pilot)
+        table = _table(app)
+        assert screen.page.level == "posts" and table.rows[table.cursor].key == post
+        await pilot.press("escape")
+        await settle(pilot)
+        table = _table(app)
+        assert screen.page.level == "campaigns" and table.cursor > 0 and table.rows[table.cursor].label == "+spring-launch"
+
+
 async def test_a_campaigns_results_per_platform_are_told_apart_in_its_posts_at_80x24(workspace: Path) -> None:
     # "+spring-launch/linkedin" and "+spring-launch/tiktok" both read "+spring-launc…" in an 80-column table.
     members, campaigns, _ = _ids(workspace)
