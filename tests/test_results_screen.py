@@ -290,6 +290,33 @@ async def test_one_row_is_one_row(tmp_path: Path) -> None:
         assert " · 3 campaigns, in EUR" in screen.query_one(PaneBar).info
 
 
+def _page(path: Path, *drill: str) -> Any:
+    """The Results screen's rows over each campaign's run, as its worker reads them."""
+    from crewdeck.tui.results import pane_data
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    ws = Workspace.open(path)
+    try:
+        return pane_data.load(ws, "run", NOW.date(), *drill)
+    finally:
+        ws.close()
+
+
+def test_results_never_reported_read_a_dash_not_zero_and_a_zero_reads_zero(tmp_path: Path) -> None:
+    # The demo's campaigns have spend and no results: RESULTS read "0", where kpi report reads "—" (not reported).
+    path = demo_workspace(tmp_path / "demo.db")
+    members, campaigns, _ = _ids(path)
+    spring = campaigns["Spring Launch"]
+    page = _page(path)
+    assert page.lines and all(line.results == "—" and line.change == "—" for line in page.lines)
+    with Store(path) as store:
+        write(
+            store, members["ana"], [(Key("campaign", campaign=spring, platform="meta"), NOW.date().isoformat(), {"conversions": 0})], "test"
+        )
+    assert {line.key: line.results for line in _page(path).lines}[spring] == "0"
+    assert {line.key: line.results for line in _page(path, spring).lines} == {"/meta": "0", "": "—"}  # its spend on no platform
+
+
 async def test_a_crisis_started_elsewhere_takes_the_spend_it_freezes_out_of_the_screen_without_a_key(workspace: Path) -> None:
     from .syncsupport import crewdeck
 

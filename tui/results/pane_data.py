@@ -24,7 +24,7 @@ from functools import lru_cache
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.results import report
-from crewdeck.tui.results.kpis import divide_rounded, shown
+from crewdeck.tui.results.kpis import MISSING, divide_rounded, shown
 from crewdeck.tui.workspace.workspace import Workspace, campaign_slug
 
 #: The period kinds the screen switches between, in the order ``p`` cycles them.
@@ -192,17 +192,18 @@ def _spark_bounds(bounds: Bounds, last_day: str) -> Bounds:
 def _line(built: report.ResultsReport, g: report.Group, label: str, before: int | None, daily: dict[str, int], spark: Bounds) -> ResultLine:
     """``before``: the results of the period before (``None``: none recorded)."""
     result = report.campaign_targets_result(built, g.campaign)
-    count = g.totals.count(result)
+    # No record gave the result (spend alone, say): not reported, "—" as in kpi report, never 0.
+    count = g.totals.counts.get(result)
     days = _days(spark) if daily else ()
     return ResultLine(
         key=g.campaign if built.by == "campaign" else g.key,
         label=visible(label),  # a name or title someone typed: shown, never sent to the terminal
         spend=_fitted(report.spend_text(g.totals, built.currency)),
-        results=f"{count:,}",
+        results=MISSING if count is None else f"{count:,}",
         kpis=tuple(_fitted(shown(g.kpis[code], built.currency)) for code in SHOWN),
         missed=", ".join(f"{shown(v, built.currency)} vs {t.text(built.currency)}" for t, v in g.missed),
         on_target=report.meets_all(built, g),
-        change=_change(count, before),
+        change=MISSING if count is None else _change(count, before),
         series=tuple(daily.get(day, 0) for day in days),
     )
 
@@ -223,7 +224,7 @@ def _count(group: report.Group | None, result: str) -> int | None:
 
 def _change(now: int, before: int | None) -> str:
     if before is None or before == 0:
-        return "—"
+        return MISSING
     percent = divide_rounded(Decimal(now - before) * 100, Decimal(before), 0)
     assert percent is not None
     return f"+{percent}%" if percent > 0 else f"−{-percent}%" if percent < 0 else "±0%"
