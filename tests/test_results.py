@@ -144,6 +144,24 @@ def test_one_rounding_rule_half_to_even_once(numerator: str, denominator: str, p
     assert (None if got is None else str(got)) == expected
 
 
+def test_rate_missing_is_said_only_where_a_rate_would_give_the_kpi_a_value(ws: Path) -> None:
+    # Spend with no rate on a day with no clicks reported and no conversions: CPC and CPA read "rate missing", yet a
+    # rate would leave them "—" (nothing reported, nothing to divide by): the person adds a rate and still has none.
+    post = _post(ws)
+    w = ["-w", str(ws), "--as", "raj"]
+    crewdeck(*w, "kpi", "add", post[:8], "2026-11-20", "impressions=1000", "conversions=0")
+    ledger = [*w, "ledger", "add", "--campaign", "launch", "--category", "ads", "--payee", "Meta", "--task", post[:8]]
+    crewdeck(*ledger, "--amount", "10.00 USD", "--date", "2026-11-20")
+    kpis = _report(ws)["rows"][0]["kpis"]
+    assert kpis["cpc"] == {"value": None, "note": "not reported"}  # no clicks given
+    assert kpis["cpa"] == {"value": None}  # 0 conversions: nothing to divide by
+    assert kpis["roas"] == {"value": None, "note": "not reported"}  # no conversion value given
+    assert kpis["cpm"] == {"value": None, "note": "rate missing"}  # the one a rate would give
+    crewdeck("-w", str(ws), "--as", "ana", "rate", "set", "2026-11-01", "USD/EUR", "0.9")
+    kpis = _report(ws)["rows"][0]["kpis"]
+    assert (kpis["cpc"]["value"], kpis["cpa"]["value"], kpis["roas"]["value"], kpis["cpm"]["value"]) == (None, None, None, "9.00")
+
+
 def test_the_report_counts_spend_as_the_ledger_does_and_says_what_it_cannot_compute(ws: Path) -> None:
     post = _post(ws)
     w = ["-w", str(ws), "--as", "raj"]

@@ -139,19 +139,22 @@ class Value:
 
 
 def compute(kpi: Kpi, totals: Totals, currency: str, result: str = "conversions") -> Value:
-    """One KPI of a group, in ``currency`` for money."""
+    """One KPI of a group, in ``currency`` for money.
+
+    "rate missing" only where a rate would give a value: a count never
+    reported, or nothing to divide by, leaves the KPI "—" whatever the rate.
+    """
+    if totals.unreported(kpi.numerator, result) or totals.unreported(kpi.denominator, result):
+        return Value(kpi, None, NOT_REPORTED)
+    bound = "by largest daily reach" if kpi.denominator == "reach" and totals.reach_is_bound else ""
     numerator = totals.operand(kpi.numerator, result)
     denominator = totals.operand(kpi.denominator, result)
-    missing = (kpi.numerator == "spend" and numerator is None) or (kpi.denominator == "spend" and denominator is None)
-    missing = missing or (kpi.numerator == "value" and bool(totals.value_missing))
-    unreported = totals.unreported(kpi.numerator, result) or totals.unreported(kpi.denominator, result)
-    note = "rate missing" if missing else NOT_REPORTED if unreported else ""
-    if kpi.denominator == "reach" and totals.reach_is_bound:
-        note = note or "by largest daily reach"
+    if denominator == 0:
+        return Value(kpi, None, bound)
     if numerator is None or denominator is None:
-        return Value(kpi, None, note)
+        return Value(kpi, None, "rate missing")  # spend or conversion value in a currency with no rate on its day
     places = exponent(currency) if kpi.unit == "money" else kpi.places
-    return Value(kpi, divide_rounded(numerator * kpi.scale, denominator, places), note)
+    return Value(kpi, divide_rounded(numerator * kpi.scale, denominator, places), bound)
 
 
 def compute_all(totals: Totals, currency: str, result: str = "conversions") -> dict[str, Value]:
