@@ -162,6 +162,18 @@ def test_rate_missing_is_said_only_where_a_rate_would_give_the_kpi_a_value(ws: P
     assert (kpis["cpc"]["value"], kpis["cpa"]["value"], kpis["roas"]["value"], kpis["cpm"]["value"]) == (None, None, None, "9.00")
 
 
+def test_json_gives_a_conversion_value_never_reported_as_null_not_zero(ws: Path) -> None:
+    # A day with no conversion value given read "conversion_value": {"amount": "0.00"}: a script summing it read a value of 0.
+    post = _post(ws)
+    w = ["-w", str(ws), "--as", "raj", "kpi", "add", post[:8]]
+    crewdeck(*w, "2026-11-20", "clicks=3", "value=0.00 EUR")
+    crewdeck(*w, "2026-11-21", "clicks=4")
+    rows = {r["day"]: r for r in _report(ws, "--by", "day")["rows"]}
+    assert rows["2026-11-20"]["conversion_value"] == {"amount": "0.00", "currency": "EUR"}  # reported as 0
+    assert rows["2026-11-21"]["conversion_value"] is None and rows["2026-11-21"]["counts"]["conversions"] is None
+    assert _report(ws)["rows"][0]["conversion_value"] == {"amount": "0.00", "currency": "EUR"}
+
+
 def test_the_report_counts_spend_as_the_ledger_does_and_says_what_it_cannot_compute(ws: Path) -> None:
     post = _post(ws)
     w = ["-w", str(ws), "--as", "raj"]

@@ -392,8 +392,9 @@ def as_json(report: ResultsReport) -> dict[str, Any]:
                 "reach": {"value": t.reach_max, "at_least": t.reach_is_bound},
                 "followers": t.followers,
                 "spend": None if t.spend_missing else {"amount": str(_money(t.spend, report.currency)), "currency": report.currency},
+                # null: a rate missing, or no record gave a value (not reported, unlike a value of 0).
                 "conversion_value": None
-                if t.value_missing
+                if t.value_missing or not t.value_given
                 else {"amount": str(_money(t.value, report.currency)), "currency": report.currency},
                 "kpis": {
                     code: {"value": None if v.value is None else str(v.value), **({"note": v.note} if v.note else {})}
