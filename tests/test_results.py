@@ -174,6 +174,28 @@ def test_json_gives_a_conversion_value_never_reported_as_null_not_zero(ws: Path)
     assert _report(ws)["rows"][0]["conversion_value"] == {"amount": "0.00", "currency": "EUR"}
 
 
+def test_reach_over_several_days_is_a_lower_bound_even_when_one_day_gave_it(ws: Path) -> None:
+    # Two days, a reach on the first only: "reach": 800, "at_least": false, as if 800 people were all the two days reached.
+    post = _post(ws)
+    w = ["-w", str(ws), "--as", "raj", "kpi", "add", post[:8]]
+    crewdeck(*w, "2026-11-20", "reach=800", "engagements=40", "clicks=3")
+    crewdeck(*w, "2026-11-21", "engagements=40", "clicks=4")
+    bound = {"value": 800, "at_least": True}
+    for args in (
+        (),
+        ("--by", "post"),
+        ("--by", "platform"),
+        ("--period", "2026-11"),
+        ("--by", "post", "--period", "2026-W47"),
+        ("--by", "post", "--period", "2026-11"),
+    ):
+        row = _report(ws, *args)["rows"][0]
+        assert row["reach"] == bound and row["kpis"]["er_reach"] == {"value": "10.00", "note": "by largest daily reach"}, args
+    days = {r["day"]: r for r in _report(ws, "--by", "day")["rows"]}
+    assert days["2026-11-20"]["reach"] == {"value": 800, "at_least": False} and days["2026-11-21"]["reach"]["value"] is None
+    assert "≥800" in crewdeck("-w", str(ws), "--as", "ana", "kpi", "report")
+
+
 def test_the_report_counts_spend_as_the_ledger_does_and_says_what_it_cannot_compute(ws: Path) -> None:
     post = _post(ws)
     w = ["-w", str(ws), "--as", "raj"]

@@ -82,9 +82,10 @@ class Totals:
 
     #: The counts some record of the group gave (a count no record gave is absent: not reported).
     counts: dict[str, int] = field(default_factory=dict)
-    #: The largest daily reach of one record, and how many records gave a reach.
+    #: The largest daily reach of one record, how many records gave a reach, and how many records the group sums.
     reach_max: int | None = None
     reach_records: int = 0
+    records: int = 0
     followers: int | None = None
     spend: Decimal = Decimal(0)
     #: Spend or value left out for want of a rate: minor units per currency.
@@ -99,8 +100,8 @@ class Totals:
 
     @property
     def reach_is_bound(self) -> bool:
-        """Reach is the largest of several daily records: at least that many people."""
-        return self.reach_records > 1
+        """Reach is one daily record's of several: at least that many people (the other days, given a reach or not, reached more)."""
+        return self.reach_records > 1 or (self.reach_records == 1 and self.records > 1)
 
     def operand(self, name: str, result: str) -> Decimal | None:
         """A numerator or denominator; ``None`` when it is unknown (a rate missing, not reported)."""
