@@ -84,6 +84,8 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 #: The platform a vendor's campaign rows are on.
 PLATFORM = {"meta": "meta", "linkedin": "linkedin"}
+#: Whom a vendor's spend is paid to (a plain CSV's row: its platform, as results key it).
+PAYEE = {"meta": "Meta", "linkedin": "LinkedIn"}
 _CURRENCY_IN_HEADER = re.compile(r"\(([A-Z]{3})\)\s*\Z")
 _US_DAY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\Z")
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
@@ -109,6 +111,8 @@ class SpendRow:
     line: int
     #: The spend column's header, as the file names it.
     column: str = "spend"
+    #: Whom the spend was paid to: the platform the row's results are on, so per platform they sit together.
+    payee: str = "ads"
 
 
 @dataclass
@@ -208,12 +212,13 @@ def _batches(
         out.rows += 1
         wanted.append((key, day, values, line))
         if with_spend and spent is not None and spent[0]:
-            camp = key.campaign or matcher.post_campaign(key.post)
-            if camp is None:
+            camp, plat = (key.campaign, key.platform) if key.post is None else matcher.post_place(key.post)
+            if not camp:
                 problems.append(f"{source}:{line}: {cell.name('spend')}: spend needs a campaign (the post has none)")
                 continue
             entry = derived_id("kpi import spend", fmt, row_id, spent[1])
-            spend.append(SpendRow(entry, camp, key.post, day, spent[0], spent[1], line, cell.name("spend")))
+            payee = PAYEE.get(fmt) or plat or "ads"
+            spend.append(SpendRow(entry, camp, key.post, day, spent[0], spent[1], line, cell.name("spend"), payee))
         if len(wanted) >= size:
             yield wanted, spend
             wanted, spend = [], []
@@ -455,9 +460,13 @@ class _Matcher:
             cell.problem(name, f"no campaign named {visible(raw)!r}: {str(exc).split(' (', 1)[-1].rstrip(')') or 'add it first'}")
             return None
 
-    def post_campaign(self, post: str | None) -> str | None:
-        row = self.ws.conn.execute("SELECT campaign FROM task WHERE id = ?", (post,)).fetchone()
-        return None if row is None else row[0]
+    def post_place(self, post: str) -> tuple[str, str]:
+        """The post's campaign and platform, as results key platforms (``""`` for none), read once."""
+        found = self._post_places.get(post)
+        if found is None:
+            row = self.ws.conn.execute("SELECT campaign, lower(platform) FROM task WHERE id = ?", (post,)).fetchone()
+            found = self._post_places[post] = (row[0] or "", row[1] or "") if row else ("", "")
+        return found
 
     def post(self, cell: _Cells) -> str | None:
         raw = cell.get("post")
@@ -483,10 +492,7 @@ class _Matcher:
 
     def _as_post(self, cell: _Cells, post: str) -> bool:
         """Whether the row's campaign and platform, when it gives them, are the post's (never one guessed over the other)."""
-        found = self._post_places.get(post)
-        if found is None:
-            row = self.ws.conn.execute("SELECT campaign, lower(platform) FROM task WHERE id = ?", (post,)).fetchone()
-            found = self._post_places[post] = (row[0] or "", row[1] or "") if row else ("", "")
+        found = self.post_place(post)
         ok = True
         if cell.get("campaign"):
             camp = self.campaign(cell, "campaign")
@@ -647,7 +653,7 @@ def _write(store: Store, member: str, results: list[Wanted], spend: list[SpendRo
                 "date": row.day,
                 "campaign": row.campaign,
                 "category": "ads",
-                "payee": {"meta": "Meta", "linkedin": "LinkedIn"}.get(fmt, "ads"),
+                "payee": row.payee,
                 "amount": row.amount,
                 "currency": row.currency,
                 "memo": f"{where}{row.line}",
