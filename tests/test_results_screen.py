@@ -302,6 +302,16 @@ def _page(path: Path, *drill: str) -> Any:
         ws.close()
 
 
+def test_over_a_run_still_going_the_sparkline_ends_on_the_last_day_with_results(workspace: Path) -> None:
+    # Spring Launch runs to 2027-01-13: its sparkline drew the run's last 30 days, all ahead, an empty line.
+    with Store(workspace) as store:
+        start, end = store.conn.execute("SELECT start, end FROM campaign WHERE name = 'Spring Launch'").fetchone()
+    assert end > NOW.date().isoformat()
+    days = (NOW.date() - max(dt.date.fromisoformat(start), NOW.date() - dt.timedelta(days=29))).days + 1
+    spring = next(line for line in _page(workspace).lines if line.label == "+spring-launch")
+    assert len(spring.series) == days and all(spring.series)  # from its start (at most 30 days back) to today, each with results
+
+
 def test_results_never_reported_read_a_dash_not_zero_and_a_zero_reads_zero(tmp_path: Path) -> None:
     # The demo's campaigns have spend and no results: RESULTS read "0", where kpi report reads "—" (not reported).
     path = demo_workspace(tmp_path / "demo.db")

@@ -134,7 +134,7 @@ def _campaign_lines(
     """The campaigns' rows (``only``: of these): KPIs over the period; the period before and the sparklines need counts only."""
     now = report.build(ws.conn, currency, bounds=bounds, campaign=campaign)
     groups = [g for g in now.groups if only is None or g.campaign in only]
-    sparks = {g.campaign: _spark_bounds(bounds, g.last_day) for g in groups}
+    sparks = {g.campaign: _spark_bounds(bounds, g.last_day, run=previous is None) for g in groups}
     # One read of the counts per campaign and day over every sparkline and the period before.
     spans = [sparks[g.campaign] for g in groups if g.last_day or bounds[1] < _NEVER] + ([previous] if previous else [])
     results = sorted({report.campaign_targets_result(now, g.campaign) for g in groups})
@@ -160,7 +160,7 @@ def _post_lines(ws: Workspace, currency: str, bounds: Bounds, previous: Bounds |
     now = report.build(ws.conn, currency, by="post", bounds=bounds, campaign=campaign)
     before = report.build(ws.conn, currency, by="post", bounds=previous, campaign=campaign) if previous else None
     earlier = {g.key: g for g in before.groups} if before else {}
-    spark = _spark_bounds(bounds, max((g.last_day for g in now.groups), default=""))
+    spark = _spark_bounds(bounds, max((g.last_day for g in now.groups), default=""), run=previous is None)
     result = report.campaign_targets_result(now, campaign)
     series: dict[str, dict[str, int]] = {}
     # The result column is one of the result counts (targets.of checks it): safe in the SQL text.
@@ -181,11 +181,14 @@ def _post_lines(ws: Workspace, currency: str, bounds: Bounds, previous: Bounds |
     return lines
 
 
-def _spark_bounds(bounds: Bounds, last_day: str) -> Bounds:
-    """The last ``SPARK_DAYS`` days of the period (of a run: up to ``last_day``, its last day with results)."""
+def _spark_bounds(bounds: Bounds, last_day: str, *, run: bool = False) -> Bounds:
+    """The last ``SPARK_DAYS`` days of the period (of a run: up to ``last_day``, its last day with results).
+
+    A run still going ends ahead: its own last 30 days would all be to come.
+    """
     end = bounds[1]
-    if end >= _NEVER:
-        end = dt.date.fromisoformat(last_day) + dt.timedelta(days=1) if last_day else bounds[0] + dt.timedelta(days=1)
+    if run or end >= _NEVER:
+        end = min(end, dt.date.fromisoformat(last_day) + dt.timedelta(days=1) if last_day else bounds[0] + dt.timedelta(days=1))
     return max(bounds[0], end - dt.timedelta(days=SPARK_DAYS)), end
 
 
