@@ -89,6 +89,8 @@ PAYEE = {"meta": "Meta", "linkedin": "LinkedIn"}
 _CURRENCY_IN_HEADER = re.compile(r"\(([A-Z]{3})\)\s*\Z")
 _US_DAY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\Z")
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+#: An amount grouped in thousands, as an ad platform's export writes it (and its counts): ``1,234.50``.
+_GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\Z")
 
 
 def parse_map(specs: Sequence[str]) -> dict[str, str]:
@@ -378,8 +380,10 @@ def _count(cell: _Cells, name: str) -> int | None:
     return int(raw)
 
 
-def _money(cell: _Cells, name: str, currency: str | None) -> tuple[int, str] | None:
+def _money(cell: _Cells, name: str, currency: str | None, fmt: str) -> tuple[int, str] | None:
     raw = cell.get(name)
+    if fmt in PLATFORM and _GROUPED.match(raw):  # the vendor's own style, a dot for decimals: never a decimal comma
+        raw = raw.replace(",", "")
     if raw == "" or name not in cell.columns:
         return None
     try:
@@ -419,10 +423,10 @@ def _read_row(
             count = _count(cell, name)
             if count is not None:
                 values[name] = count
-    value = _money(cell, "value", currency)
+    value = _money(cell, "value", currency, fmt)
     if value is not None:
         values["conversion_value"] = {"amount": value[0], "currency": value[1]}
-    spent = _money(cell, "spend", currency)
+    spent = _money(cell, "spend", currency, fmt)
     if key is not None and key.kind == "followers" and set(values) != {"followers"}:
         cell.problem("platform", "a platform alone counts its followers only: give them, or name a post or a campaign for these numbers")
     elif key is not None and key.kind != "followers" and "followers" in values:
