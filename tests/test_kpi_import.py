@@ -369,3 +369,19 @@ def test_a_metric_the_export_never_gives_reads_not_reported_and_a_zero_still_cou
         assert row["kpis"]["er_impressions"] == {"value": "0.00"} and row["kpis"]["roas"] == {"value": "0.00"}, args
         assert row["counts"]["engagements"] == 0
         assert [t["target"] for t in row["off_target"]] == ["roas>=2x", "ctr>=5%"], args  # a ROAS of 0.00x given is judged
+
+
+def test_an_ad_exports_amounts_with_thousands_separators_import_as_its_counts_do(ws: Path, tmp_path: Path) -> None:
+    # Meta writes "1,000" impressions (read) and "1,234.50" spent in the same style: the row was refused
+    # "use a dot as the decimal separator, without thousands separators".
+    meta = META.replace(",45.10\n", ',"1,234.50"\n')
+    linkedin = LINKEDIN.replace(",25.50,", ',"2,025.50",')
+    w = ["-w", str(ws), "--as", "raj", "kpi", "import"]
+    crewdeck(*w, _file(tmp_path, "meta.csv", meta), "--format", "meta", "--spend")
+    crewdeck(*w, _file(tmp_path, "li.csv", linkedin), "--format", "linkedin", "--spend")
+    _, entries, _ = _state(ws)
+    assert sorted(e[2] for e in entries) == [1000, 3000, 123450, 202550]
+    # Grouped as thousands are, or refused: "1,23.50" is no amount.
+    source = _file(tmp_path, "bad.csv", META.replace(",45.10\n", ',"1,23.50"\n'))
+    err = crewdeck_fails(*w, source, "--format", "meta", "--spend")
+    assert f"{source}:2: Amount spent (EUR): amount '1,23.50'" in err

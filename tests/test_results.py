@@ -144,6 +144,58 @@ def test_one_rounding_rule_half_to_even_once(numerator: str, denominator: str, p
     assert (None if got is None else str(got)) == expected
 
 
+def test_rate_missing_is_said_only_where_a_rate_would_give_the_kpi_a_value(ws: Path) -> None:
+    # Spend with no rate on a day with no clicks reported and no conversions: CPC and CPA read "rate missing", yet a
+    # rate would leave them "—" (nothing reported, nothing to divide by): the person adds a rate and still has none.
+    post = _post(ws)
+    w = ["-w", str(ws), "--as", "raj"]
+    crewdeck(*w, "kpi", "add", post[:8], "2026-11-20", "impressions=1000", "conversions=0")
+    ledger = [*w, "ledger", "add", "--campaign", "launch", "--category", "ads", "--payee", "Meta", "--task", post[:8]]
+    crewdeck(*ledger, "--amount", "10.00 USD", "--date", "2026-11-20")
+    kpis = _report(ws)["rows"][0]["kpis"]
+    assert kpis["cpc"] == {"value": None, "note": "not reported"}  # no clicks given
+    assert kpis["cpa"] == {"value": None}  # 0 conversions: nothing to divide by
+    assert kpis["roas"] == {"value": None, "note": "not reported"}  # no conversion value given
+    assert kpis["cpm"] == {"value": None, "note": "rate missing"}  # the one a rate would give
+    crewdeck("-w", str(ws), "--as", "ana", "rate", "set", "2026-11-01", "USD/EUR", "0.9")
+    kpis = _report(ws)["rows"][0]["kpis"]
+    assert (kpis["cpc"]["value"], kpis["cpa"]["value"], kpis["roas"]["value"], kpis["cpm"]["value"]) == (None, None, None, "9.00")
+
+
+def test_json_gives_a_conversion_value_never_reported_as_null_not_zero(ws: Path) -> None:
+    # A day with no conversion value given read "conversion_value": {"amount": "0.00"}: a script summing it read a value of 0.
+    post = _post(ws)
+    w = ["-w", str(ws), "--as", "raj", "kpi", "add", post[:8]]
+    crewdeck(*w, "2026-11-20", "clicks=3", "value=0.00 EUR")
+    crewdeck(*w, "2026-11-21", "clicks=4")
+    rows = {r["day"]: r for r in _report(ws, "--by", "day")["rows"]}
+    assert rows["2026-11-20"]["conversion_value"] == {"amount": "0.00", "currency": "EUR"}  # reported as 0
+    assert rows["2026-11-21"]["conversion_value"] is None and rows["2026-11-21"]["counts"]["conversions"] is None
+    assert _report(ws)["rows"][0]["conversion_value"] == {"amount": "0.00", "currency": "EUR"}
+
+
+def test_reach_over_several_days_is_a_lower_bound_even_when_one_day_gave_it(ws: Path) -> None:
+    # Two days, a reach on the first only: "reach": 800, "at_least": false, as if 800 people were all the two days reached.
+    post = _post(ws)
+    w = ["-w", str(ws), "--as", "raj", "kpi", "add", post[:8]]
+    crewdeck(*w, "2026-11-20", "reach=800", "engagements=40", "clicks=3")
+    crewdeck(*w, "2026-11-21", "engagements=40", "clicks=4")
+    bound = {"value": 800, "at_least": True}
+    for args in (
+        (),
+        ("--by", "post"),
+        ("--by", "platform"),
+        ("--period", "2026-11"),
+        ("--by", "post", "--period", "2026-W47"),
+        ("--by", "post", "--period", "2026-11"),
+    ):
+        row = _report(ws, *args)["rows"][0]
+        assert row["reach"] == bound and row["kpis"]["er_reach"] == {"value": "10.00", "note": "by largest daily reach"}, args
+    days = {r["day"]: r for r in _report(ws, "--by", "day")["rows"]}
+    assert days["2026-11-20"]["reach"] == {"value": 800, "at_least": False} and days["2026-11-21"]["reach"]["value"] is None
+    assert "≥800" in crewdeck("-w", str(ws), "--as", "ana", "kpi", "report")
+
+
 def test_the_report_counts_spend_as_the_ledger_does_and_says_what_it_cannot_compute(ws: Path) -> None:
     post = _post(ws)
     w = ["-w", str(ws), "--as", "raj"]

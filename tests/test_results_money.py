@@ -109,7 +109,7 @@ def test_spend_meta_revised_imports_once_its_first_entry_is_reversed_as_the_refu
     crewdeck(*w, "ledger", "reverse", entry["id"])
 
     out = crewdeck(*w, "kpi", "import", str(revised), "--format", "meta", "--spend")
-    assert out.endswith("1 spend entries added\n")
+    assert out.endswith("1 spend entry added\n")  # one entry, in the singular (it read "1 spend entries added")
     assert _report(ws, "--period", "2026-11")["rows"][0]["spend"] == {"amount": "22.50", "currency": "EUR"}
     again = crewdeck("-w", str(ws), "--as", "ana", "kpi", "import", str(revised), "--format", "meta", "--spend")
     assert again.endswith("0 spend entries added (1 already in the ledger)\n")  # whoever imports it again

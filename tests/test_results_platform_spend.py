@@ -72,3 +72,23 @@ def test_per_post_the_spend_an_ad_export_brings_sits_on_its_platforms_row(ws: Pa
     assert rows["/meta"]["kpis"]["cpc"]["value"] == "1.25"  # 62.50 / 50
     assert rows[post]["spend"] == {"amount": "5.00", "currency": "EUR"}
     assert rows[""]["spend"] == {"amount": "15.00", "currency": "EUR"}
+
+
+def test_the_spend_a_plain_csv_brings_counts_on_the_platform_of_its_rows(ws: Path, tmp_path: Path) -> None:  # noqa: F811
+    # A CSV row "Launch,tiktok,...,20.00 EUR" imported with --spend: its entry was paid to "ads", so per platform the
+    # 20.00 sat on "(no platform)" and tiktok read spend 0.00, CPC 0.00 beside its 10 clicks.
+    post = _post(ws)  # on instagram
+    export = tmp_path / "results.csv"
+    export.write_text(
+        "date,post,campaign,platform,clicks,impressions,spend\n"
+        "2026-11-24,,Launch,tiktok,10,1000,20.00 EUR\n"
+        f"2026-11-24,{post},,,4,400,6.00 EUR\n",
+        encoding="utf-8",
+    )
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", str(export), "--format", "csv", "--spend")
+    rows = _by_platform(ws, "2026-11-24")
+    assert set(rows) == {"tiktok", "instagram"}
+    assert rows["tiktok"]["spend"] == {"amount": "20.00", "currency": "EUR"} and rows["tiktok"]["kpis"]["cpc"]["value"] == "2.00"
+    assert rows["instagram"]["spend"] == {"amount": "6.00", "currency": "EUR"} and rows["instagram"]["kpis"]["cpc"]["value"] == "1.50"
+    posts = {row["post"]: row for row in _report(ws, "--by", "post", "--period", "2026-11-24")["rows"]}
+    assert set(posts) == {"/tiktok", post} and posts["/tiktok"]["spend"] == {"amount": "20.00", "currency": "EUR"}

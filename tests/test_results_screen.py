@@ -156,6 +156,26 @@ async def test_enter_opens_a_campaigns_posts_best_first_then_a_posts_days_and_es
         assert screen.page.level == "campaigns" and isinstance(app.screen, ResultsScreen)
 
 
+async def test_escape_puts_the_cursor_back_on_the_campaign_and_the_post_it_left(workspace: Path) -> None:
+    # Back up from +spring-launch's posts, the cursor stood on the first campaign, not on the one just looked into.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        assert screen.page is not None and screen.page.level == "posts" and len(_table(app).rows) >= 3
+        await pilot.press("j", "j", "enter")
+        await settle(pilot)
+        assert screen.page.level == "days"
+        post = screen.drill[-1]
+        await pilot.press("escape")
+        await settle(pilot)
+        table = _table(app)
+        assert screen.page.level == "posts" and table.rows[table.cursor].key == post
+        await pilot.press("escape")
+        await settle(pilot)
+        table = _table(app)
+        assert screen.page.level == "campaigns" and table.cursor > 0 and table.rows[table.cursor].label == "+spring-launch"
+
+
 async def test_a_campaigns_results_per_platform_are_told_apart_in_its_posts_at_80x24(workspace: Path) -> None:
     # "+spring-launch/linkedin" and "+spring-launch/tiktok" both read "+spring-launc…" in an 80-column table.
     members, campaigns, _ = _ids(workspace)
@@ -268,6 +288,43 @@ async def test_one_row_is_one_row(tmp_path: Path) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert " · 3 campaigns, in EUR" in screen.query_one(PaneBar).info
+
+
+def _page(path: Path, *drill: str) -> Any:
+    """The Results screen's rows over each campaign's run, as its worker reads them."""
+    from crewdeck.tui.results import pane_data
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    ws = Workspace.open(path)
+    try:
+        return pane_data.load(ws, "run", NOW.date(), *drill)
+    finally:
+        ws.close()
+
+
+def test_over_a_run_still_going_the_sparkline_ends_on_the_last_day_with_results(workspace: Path) -> None:
+    # Spring Launch runs to 2027-01-13: its sparkline drew the run's last 30 days, all ahead, an empty line.
+    with Store(workspace) as store:
+        start, end = store.conn.execute("SELECT start, end FROM campaign WHERE name = 'Spring Launch'").fetchone()
+    assert end > NOW.date().isoformat()
+    days = (NOW.date() - max(dt.date.fromisoformat(start), NOW.date() - dt.timedelta(days=29))).days + 1
+    spring = next(line for line in _page(workspace).lines if line.label == "+spring-launch")
+    assert len(spring.series) == days and all(spring.series)  # from its start (at most 30 days back) to today, each with results
+
+
+def test_results_never_reported_read_a_dash_not_zero_and_a_zero_reads_zero(tmp_path: Path) -> None:
+    # The demo's campaigns have spend and no results: RESULTS read "0", where kpi report reads "—" (not reported).
+    path = demo_workspace(tmp_path / "demo.db")
+    members, campaigns, _ = _ids(path)
+    spring = campaigns["Spring Launch"]
+    page = _page(path)
+    assert page.lines and all(line.results == "—" and line.change == "—" for line in page.lines)
+    with Store(path) as store:
+        write(
+            store, members["ana"], [(Key("campaign", campaign=spring, platform="meta"), NOW.date().isoformat(), {"conversions": 0})], "test"
+        )
+    assert {line.key: line.results for line in _page(path).lines}[spring] == "0"
+    assert {line.key: line.results for line in _page(path, spring).lines} == {"/meta": "0", "": "—"}  # its spend on no platform
 
 
 async def test_a_crisis_started_elsewhere_takes_the_spend_it_freezes_out_of_the_screen_without_a_key(workspace: Path) -> None:

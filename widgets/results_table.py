@@ -79,9 +79,9 @@ class ResultsTable(LineTable):
         super().__init__(name=name, id=id, classes=classes)
         self.rows: list[ResultRow] = []
 
-    def set_rows(self, rows: Sequence[ResultRow], first_column: str = "CAMPAIGN") -> None:
-        """Show new rows; the cursor stays on its row if it is still there (else the first)."""
-        old = self.rows[self.cursor].key if self.rows and self.cursor < len(self.rows) else None
+    def set_rows(self, rows: Sequence[ResultRow], first_column: str = "CAMPAIGN", *, on: str | None = None) -> None:
+        """Show new rows; the cursor goes to the row keyed ``on``, else stays on its row if it is still there, else the first."""
+        old = on if on is not None else self.rows[self.cursor].key if self.rows and self.cursor < len(self.rows) else None
         self.rows = list(rows)
         self.columns = (replace(self.COLUMNS[0], title=first_column), *self.COLUMNS[1:])
         self.cursor = 0

@@ -20,6 +20,7 @@ from crewdeck.tui.results import imports, keys, report, review
 from crewdeck.tui.results.kpis import KPIS, MISSING, NOT_REPORTED, Totals, shown
 from crewdeck.tui.time.when import DateError, parse_day, utc_iso
 from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.words import counted
 
 
 def _today(ctx: Context) -> dt.date:
@@ -99,9 +100,9 @@ def cmd_import(ctx: Context) -> int:
         for problem in exc.problems:
             print(visible(problem), file=sys.stderr)
         raise UserError(str(exc)) from None
-    line = f"imported {done.rows:,} {'row' if done.rows == 1 else 'rows'}: {done.changed:,} changed, {done.unchanged:,} unchanged"
+    line = f"imported {counted(done.rows, 'row')}: {done.changed:,} changed, {done.unchanged:,} unchanged"
     if ctx.args.spend:
-        line += f"; {done.spend_added:,} spend entries added" + (
+        line += f"; {counted(done.spend_added, 'spend entry')} added" + (
             f" ({done.spend_already:,} already in the ledger)" if done.spend_already else ""
         )
     print(line)

@@ -84,9 +84,13 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 #: The platform a vendor's campaign rows are on.
 PLATFORM = {"meta": "meta", "linkedin": "linkedin"}
+#: Whom a vendor's spend is paid to (a plain CSV's row: its platform, as results key it).
+PAYEE = {"meta": "Meta", "linkedin": "LinkedIn"}
 _CURRENCY_IN_HEADER = re.compile(r"\(([A-Z]{3})\)\s*\Z")
 _US_DAY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\Z")
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+#: An amount grouped in thousands, as an ad platform's export writes it (and its counts): ``1,234.50``.
+_GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\Z")
 
 
 def parse_map(specs: Sequence[str]) -> dict[str, str]:
@@ -109,6 +113,8 @@ class SpendRow:
     line: int
     #: The spend column's header, as the file names it.
     column: str = "spend"
+    #: Whom the spend was paid to: the platform the row's results are on, so per platform they sit together.
+    payee: str = "ads"
 
 
 @dataclass
@@ -208,12 +214,13 @@ def _batches(
         out.rows += 1
         wanted.append((key, day, values, line))
         if with_spend and spent is not None and spent[0]:
-            camp = key.campaign or matcher.post_campaign(key.post)
-            if camp is None:
+            camp, plat = (key.campaign, key.platform) if key.post is None else matcher.post_place(key.post)
+            if not camp:
                 problems.append(f"{source}:{line}: {cell.name('spend')}: spend needs a campaign (the post has none)")
                 continue
             entry = derived_id("kpi import spend", fmt, row_id, spent[1])
-            spend.append(SpendRow(entry, camp, key.post, day, spent[0], spent[1], line, cell.name("spend")))
+            payee = PAYEE.get(fmt) or plat or "ads"
+            spend.append(SpendRow(entry, camp, key.post, day, spent[0], spent[1], line, cell.name("spend"), payee))
         if len(wanted) >= size:
             yield wanted, spend
             wanted, spend = [], []
@@ -373,8 +380,10 @@ def _count(cell: _Cells, name: str) -> int | None:
     return int(raw)
 
 
-def _money(cell: _Cells, name: str, currency: str | None) -> tuple[int, str] | None:
+def _money(cell: _Cells, name: str, currency: str | None, fmt: str) -> tuple[int, str] | None:
     raw = cell.get(name)
+    if fmt in PLATFORM and _GROUPED.match(raw):  # the vendor's own style, a dot for decimals: never a decimal comma
+        raw = raw.replace(",", "")
     if raw == "" or name not in cell.columns:
         return None
     try:
@@ -414,10 +423,10 @@ def _read_row(
             count = _count(cell, name)
             if count is not None:
                 values[name] = count
-    value = _money(cell, "value", currency)
+    value = _money(cell, "value", currency, fmt)
     if value is not None:
         values["conversion_value"] = {"amount": value[0], "currency": value[1]}
-    spent = _money(cell, "spend", currency)
+    spent = _money(cell, "spend", currency, fmt)
     if key is not None and key.kind == "followers" and set(values) != {"followers"}:
         cell.problem("platform", "a platform alone counts its followers only: give them, or name a post or a campaign for these numbers")
     elif key is not None and key.kind != "followers" and "followers" in values:
@@ -455,9 +464,13 @@ class _Matcher:
             cell.problem(name, f"no campaign named {visible(raw)!r}: {str(exc).split(' (', 1)[-1].rstrip(')') or 'add it first'}")
             return None
 
-    def post_campaign(self, post: str | None) -> str | None:
-        row = self.ws.conn.execute("SELECT campaign FROM task WHERE id = ?", (post,)).fetchone()
-        return None if row is None else row[0]
+    def post_place(self, post: str) -> tuple[str, str]:
+        """The post's campaign and platform, as results key platforms (``""`` for none), read once."""
+        found = self._post_places.get(post)
+        if found is None:
+            row = self.ws.conn.execute("SELECT campaign, lower(platform) FROM task WHERE id = ?", (post,)).fetchone()
+            found = self._post_places[post] = (row[0] or "", row[1] or "") if row else ("", "")
+        return found
 
     def post(self, cell: _Cells) -> str | None:
         raw = cell.get("post")
@@ -483,10 +496,7 @@ class _Matcher:
 
     def _as_post(self, cell: _Cells, post: str) -> bool:
         """Whether the row's campaign and platform, when it gives them, are the post's (never one guessed over the other)."""
-        found = self._post_places.get(post)
-        if found is None:
-            row = self.ws.conn.execute("SELECT campaign, lower(platform) FROM task WHERE id = ?", (post,)).fetchone()
-            found = self._post_places[post] = (row[0] or "", row[1] or "") if row else ("", "")
+        found = self.post_place(post)
         ok = True
         if cell.get("campaign"):
             camp = self.campaign(cell, "campaign")
@@ -647,7 +657,7 @@ def _write(store: Store, member: str, results: list[Wanted], spend: list[SpendRo
                 "date": row.day,
                 "campaign": row.campaign,
                 "category": "ads",
-                "payee": {"meta": "Meta", "linkedin": "LinkedIn"}.get(fmt, "ads"),
+                "payee": row.payee,
                 "amount": row.amount,
                 "currency": row.currency,
                 "memo": f"{where}{row.line}",

@@ -82,9 +82,10 @@ class Totals:
 
     #: The counts some record of the group gave (a count no record gave is absent: not reported).
     counts: dict[str, int] = field(default_factory=dict)
-    #: The largest daily reach of one record, and how many records gave a reach.
+    #: The largest daily reach of one record, how many records gave a reach, and how many records the group sums.
     reach_max: int | None = None
     reach_records: int = 0
+    records: int = 0
     followers: int | None = None
     spend: Decimal = Decimal(0)
     #: Spend or value left out for want of a rate: minor units per currency.
@@ -99,8 +100,8 @@ class Totals:
 
     @property
     def reach_is_bound(self) -> bool:
-        """Reach is the largest of several daily records: at least that many people."""
-        return self.reach_records > 1
+        """Reach is one daily record's of several: at least that many people (the other days, given a reach or not, reached more)."""
+        return self.reach_records > 1 or (self.reach_records == 1 and self.records > 1)
 
     def operand(self, name: str, result: str) -> Decimal | None:
         """A numerator or denominator; ``None`` when it is unknown (a rate missing, not reported)."""
@@ -139,19 +140,22 @@ class Value:
 
 
 def compute(kpi: Kpi, totals: Totals, currency: str, result: str = "conversions") -> Value:
-    """One KPI of a group, in ``currency`` for money."""
+    """One KPI of a group, in ``currency`` for money.
+
+    "rate missing" only where a rate would give a value: a count never
+    reported, or nothing to divide by, leaves the KPI "—" whatever the rate.
+    """
+    if totals.unreported(kpi.numerator, result) or totals.unreported(kpi.denominator, result):
+        return Value(kpi, None, NOT_REPORTED)
+    bound = "by largest daily reach" if kpi.denominator == "reach" and totals.reach_is_bound else ""
     numerator = totals.operand(kpi.numerator, result)
     denominator = totals.operand(kpi.denominator, result)
-    missing = (kpi.numerator == "spend" and numerator is None) or (kpi.denominator == "spend" and denominator is None)
-    missing = missing or (kpi.numerator == "value" and bool(totals.value_missing))
-    unreported = totals.unreported(kpi.numerator, result) or totals.unreported(kpi.denominator, result)
-    note = "rate missing" if missing else NOT_REPORTED if unreported else ""
-    if kpi.denominator == "reach" and totals.reach_is_bound:
-        note = note or "by largest daily reach"
+    if denominator == 0:
+        return Value(kpi, None, bound)
     if numerator is None or denominator is None:
-        return Value(kpi, None, note)
+        return Value(kpi, None, "rate missing")  # spend or conversion value in a currency with no rate on its day
     places = exponent(currency) if kpi.unit == "money" else kpi.places
-    return Value(kpi, divide_rounded(numerator * kpi.scale, denominator, places), note)
+    return Value(kpi, divide_rounded(numerator * kpi.scale, denominator, places), bound)
 
 
 def compute_all(totals: Totals, currency: str, result: str = "conversions") -> dict[str, Value]:

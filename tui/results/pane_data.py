@@ -24,7 +24,7 @@ from functools import lru_cache
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.results import report
-from crewdeck.tui.results.kpis import divide_rounded, shown
+from crewdeck.tui.results.kpis import MISSING, divide_rounded, shown
 from crewdeck.tui.workspace.workspace import Workspace, campaign_slug
 
 #: The period kinds the screen switches between, in the order ``p`` cycles them.
@@ -134,7 +134,7 @@ def _campaign_lines(
     """The campaigns' rows (``only``: of these): KPIs over the period; the period before and the sparklines need counts only."""
     now = report.build(ws.conn, currency, bounds=bounds, campaign=campaign)
     groups = [g for g in now.groups if only is None or g.campaign in only]
-    sparks = {g.campaign: _spark_bounds(bounds, g.last_day) for g in groups}
+    sparks = {g.campaign: _spark_bounds(bounds, g.last_day, run=previous is None) for g in groups}
     # One read of the counts per campaign and day over every sparkline and the period before.
     spans = [sparks[g.campaign] for g in groups if g.last_day or bounds[1] < _NEVER] + ([previous] if previous else [])
     results = sorted({report.campaign_targets_result(now, g.campaign) for g in groups})
@@ -160,7 +160,7 @@ def _post_lines(ws: Workspace, currency: str, bounds: Bounds, previous: Bounds |
     now = report.build(ws.conn, currency, by="post", bounds=bounds, campaign=campaign)
     before = report.build(ws.conn, currency, by="post", bounds=previous, campaign=campaign) if previous else None
     earlier = {g.key: g for g in before.groups} if before else {}
-    spark = _spark_bounds(bounds, max((g.last_day for g in now.groups), default=""))
+    spark = _spark_bounds(bounds, max((g.last_day for g in now.groups), default=""), run=previous is None)
     result = report.campaign_targets_result(now, campaign)
     series: dict[str, dict[str, int]] = {}
     # The result column is one of the result counts (targets.of checks it): safe in the SQL text.
@@ -181,28 +181,32 @@ def _post_lines(ws: Workspace, currency: str, bounds: Bounds, previous: Bounds |
     return lines
 
 
-def _spark_bounds(bounds: Bounds, last_day: str) -> Bounds:
-    """The last ``SPARK_DAYS`` days of the period (of a run: up to ``last_day``, its last day with results)."""
+def _spark_bounds(bounds: Bounds, last_day: str, *, run: bool = False) -> Bounds:
+    """The last ``SPARK_DAYS`` days of the period (of a run: up to ``last_day``, its last day with results).
+
+    A run still going ends ahead: its own last 30 days would all be to come.
+    """
     end = bounds[1]
-    if end >= _NEVER:
-        end = dt.date.fromisoformat(last_day) + dt.timedelta(days=1) if last_day else bounds[0] + dt.timedelta(days=1)
+    if run or end >= _NEVER:
+        end = min(end, dt.date.fromisoformat(last_day) + dt.timedelta(days=1) if last_day else bounds[0] + dt.timedelta(days=1))
     return max(bounds[0], end - dt.timedelta(days=SPARK_DAYS)), end
 
 
 def _line(built: report.ResultsReport, g: report.Group, label: str, before: int | None, daily: dict[str, int], spark: Bounds) -> ResultLine:
     """``before``: the results of the period before (``None``: none recorded)."""
     result = report.campaign_targets_result(built, g.campaign)
-    count = g.totals.count(result)
+    # No record gave the result (spend alone, say): not reported, "—" as in kpi report, never 0.
+    count = g.totals.counts.get(result)
     days = _days(spark) if daily else ()
     return ResultLine(
         key=g.campaign if built.by == "campaign" else g.key,
         label=visible(label),  # a name or title someone typed: shown, never sent to the terminal
         spend=_fitted(report.spend_text(g.totals, built.currency)),
-        results=f"{count:,}",
+        results=MISSING if count is None else f"{count:,}",
         kpis=tuple(_fitted(shown(g.kpis[code], built.currency)) for code in SHOWN),
         missed=", ".join(f"{shown(v, built.currency)} vs {t.text(built.currency)}" for t, v in g.missed),
         on_target=report.meets_all(built, g),
-        change=_change(count, before),
+        change=MISSING if count is None else _change(count, before),
         series=tuple(daily.get(day, 0) for day in days),
     )
 
@@ -223,7 +227,7 @@ def _count(group: report.Group | None, result: str) -> int | None:
 
 def _change(now: int, before: int | None) -> str:
     if before is None or before == 0:
-        return "—"
+        return MISSING
     percent = divide_rounded(Decimal(now - before) * 100, Decimal(before), 0)
     assert percent is not None
     return f"+{percent}%" if percent > 0 else f"−{-percent}%" if percent < 0 else "±0%"

@@ -102,10 +102,11 @@ def build(
         for name, value in zip(RESULT_COUNTS, row[3 : 3 + width]):
             if value is not None:
                 totals.counts[name] = totals.counts.get(name, 0) + value
-        reach_max, reach_records, last = row[3 + width :]
+        reach_max, reach_records, records, last = row[3 + width :]
         if reach_max is not None:
             totals.reach_max = reach_max if totals.reach_max is None else max(totals.reach_max, reach_max)
         totals.reach_records += reach_records
+        totals.records += records
         g.last_day = max(g.last_day, last)
         if platform:
             g.platforms.add(platform)
@@ -146,7 +147,7 @@ def build(
 def _result_sums(
     conn: sqlite3.Connection, by: str, bounds: tuple[dt.date, dt.date] | None, campaign: str | None, post: str | None
 ) -> Iterator[tuple[Any, ...]]:
-    """``(campaign, platform, key, sums..., largest reach, records with a reach, last day)``, a few rows per group.
+    """``(campaign, platform, key, sums..., largest reach, records with a reach, records, last day)``, a few rows per group.
 
     A sum is ``NULL`` where no record gave that count (not reported), as ``sum`` over the records reads.
 
@@ -183,7 +184,7 @@ def _result_sums(
     sums = rollup.reported_sums("m")
     # The months summed and placed in SQL: a row per group, whatever the number of keys and months.
     sql = (
-        f"SELECT {_placed('m', by)}, {sums}, max(m.reach_max), sum(m.reach_rows), max(m.last_day) "
+        f"SELECT {_placed('m', by)}, {sums}, max(m.reach_max), sum(m.reach_rows), sum(m.rows), max(m.last_day) "
         f"FROM {rollup.TABLE} m LEFT JOIN task t ON t.id = m.post WHERE {' AND '.join(where)} AND m.stale = 0 GROUP BY 1, 2, 3"
     )
     yield from conn.execute(sql, params)
@@ -208,7 +209,7 @@ def _campaign_day_sums(
     key = {"campaign": "''", "platform": "d.platform", "day": "d.day"}[by]
     sums = rollup.reported_sums("d")
     sql = (
-        f"SELECT d.campaign, nullif(d.platform, ''), {key}, {sums}, max(d.reach_max), sum(d.reach_rows), max(d.day) "
+        f"SELECT d.campaign, nullif(d.platform, ''), {key}, {sums}, max(d.reach_max), sum(d.reach_rows), sum(d.rows), max(d.day) "
         f"FROM {rollup_days.TABLE} d WHERE {' AND '.join(where)} AND d.stale = 0 GROUP BY 1, 2, 3"
     )
     yield from conn.execute(sql, params)
@@ -271,7 +272,7 @@ def _daily_sums(
         )
         params.update(kind=kind, key_post=key_post or "", key_campaign=key_campaign or "", key_platform=key_platform or "")
     sql = (
-        f"SELECT {_placed('r', by)}, {_SUMS}, max(r.reach), count(r.reach), max(r.day) "
+        f"SELECT {_placed('r', by)}, {_SUMS}, max(r.reach), count(r.reach), count(*), max(r.day) "
         f"FROM result r LEFT JOIN task t ON t.id = r.post WHERE r.kind IN ('post', 'campaign') AND {where} GROUP BY 1, 2, 3"
     )
     yield from conn.execute(sql, params)
@@ -392,8 +393,9 @@ def as_json(report: ResultsReport) -> dict[str, Any]:
                 "reach": {"value": t.reach_max, "at_least": t.reach_is_bound},
                 "followers": t.followers,
                 "spend": None if t.spend_missing else {"amount": str(_money(t.spend, report.currency)), "currency": report.currency},
+                # null: a rate missing, or no record gave a value (not reported, unlike a value of 0).
                 "conversion_value": None
-                if t.value_missing
+                if t.value_missing or not t.value_given
                 else {"amount": str(_money(t.value, report.currency)), "currency": report.currency},
                 "kpis": {
                     code: {"value": None if v.value is None else str(v.value), **({"note": v.note} if v.note else {})}

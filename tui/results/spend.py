@@ -11,7 +11,7 @@ per currency, never guessed.
 Per platform, an entry linked to a post counts on the post's platform.  An
 entry linked to the campaign alone counts on the platform its payee names
 (what an ad export's spend is paid to: ``kpi import --spend`` writes payee
-Meta or LinkedIn), when that is one of the campaign's platforms (its
+Meta, LinkedIn or a plain CSV row's platform), when that is one of the campaign's platforms (its
 ``platforms``, or a platform its results are on), compared as platforms
 are keyed, case aside.  Any other campaign entry (a photographer, a print
 run) counts on no platform: the campaign's row with none.  Per post, such

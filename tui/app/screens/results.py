@@ -77,6 +77,8 @@ class ResultsScreen(Screen[None]):
         self.drill: tuple[str, ...] = ()
         #: Bumped by every query; answers to older ones are dropped.
         self.generation = 0
+        #: The row ``escape`` left (a campaign, a post): the cursor goes back to it when the level above is shown.
+        self.left: str | None = None
 
     def compose(self) -> ComposeResult:
         yield CrisisBanner(self.services, known=self._crises, id="results-crisis-banner")
@@ -109,7 +111,8 @@ class ResultsScreen(Screen[None]):
         noun = {"campaigns": "campaign", "posts": "row", "days": "day"}[page.level]
         bar.info = visible(f"{page.title} · {counted(len(page.lines), noun)}, in {page.currency}") + (f" · {off} off target" if off else "")
         first = {"campaigns": "CAMPAIGN", "posts": "POST", "days": "DAY"}[page.level]
-        self.query_one(ResultsTable).set_rows(page.lines, first)
+        self.query_one(ResultsTable).set_rows(page.lines, first, on=self.left)
+        self.left = None
 
     @on(ResultsTable.RowSelected)
     def _selected(self, message: ResultsTable.RowSelected) -> None:
@@ -118,6 +121,7 @@ class ResultsScreen(Screen[None]):
             self.app.bell()  # a day, or a campaign's platform row: nothing finer
             return
         self.drill = (*self.drill, message.key)
+        self.left = None
         self.reload()
 
     def action_next_kind(self) -> None:
@@ -136,6 +140,7 @@ class ResultsScreen(Screen[None]):
 
     def action_close(self) -> None:
         if self.drill:
+            self.left = self.drill[-1]
             self.drill = self.drill[:-1]
             self.reload()
             return
