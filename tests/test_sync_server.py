@@ -336,6 +336,37 @@ def test_push_is_idempotent_refuses_gaps_and_bad_input_with_4xx(served: tuple[Pa
     store.close()
 
 
+def test_operations_the_server_cannot_read_are_refused_one_by_one_not_a_500(served: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = served
+    token = new_token("raj", "--workspace", str(team))
+    store, ops = _ops(join(server, token, tmp_path / "raj.db"), 1)
+    auth = {"Authorization": f"Bearer {token}"}
+    assert httpx.post(f"{server.url}/v1/w/team/push", json={"ops": [op.to_wire() for op in ops]}, headers=auth).json()["refused"] == []
+    task = ops[-1].to_wire()
+    stamp = Stamp.parse(task["op_id"])
+
+    def forged(seq: int, **fields: object) -> dict[str, object]:
+        return dict(task, op_id=str(Stamp(stamp.ms, stamp.counter + seq, store.node)), node_seq=task["node_seq"] + seq, **fields)
+
+    batches = {
+        # A record of no known entity, on its own and beside a good operation.
+        "unknown entity": [forged(1, entity="sync_token", row_id="t1", field="member", value="x")],
+        "unknown entity and a task": [
+            forged(2, entity="bogus", row_id="b1", field="x", value=1),
+            forged(3, field="title", value="renamed"),
+        ],
+    }
+    head = _head(server, token)
+    for name, batch in batches.items():
+        answer = httpx.post(f"{server.url}/v1/w/team/push", json={"ops": batch}, headers=auth)
+        assert answer.status_code == 200, (name, answer.text)
+        refused = answer.json()["refused"]
+        assert [(r["node_seq"], r["rule"]) for r in refused] == [(batch[0]["node_seq"], "invalid_value")], name
+        assert answer.json()["stored"] == len(batch) - 1, name
+    assert _head(server, token) == head + 1  # the good task only
+    store.close()
+
+
 def test_non_finite_numbers_are_refused_so_exports_stay_json(served: tuple[Path, Server], tmp_path: Path) -> None:
     team, server = served
     token = new_token("ana", "--workspace", str(team))

@@ -835,6 +835,8 @@ def _only_task_sets(ops: Sequence[Proposal]) -> bool:
 
 def _incomplete(key: tuple[str, str], given: Collection[str]) -> Refusal | None:
     entity, row_id = key
+    if entity not in ENTITIES:
+        return None  # no such record: a pushed operation on it is refused as unreadable (``oplog.from_wire_pushed``)
     missing = [name for name in required_fields(entity) if name not in given]
     return Refusal("incomplete_record", f"{entity} {row_id[:8]} is created without {', '.join(missing)}") if missing else None
 
