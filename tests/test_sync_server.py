@@ -355,6 +355,10 @@ def test_operations_the_server_cannot_read_are_refused_one_by_one_not_a_500(serv
             forged(2, entity="bogus", row_id="b1", field="x", value=1),
             forged(3, field="title", value="renamed"),
         ],
+        # A ledger entry without the fields every entry has (who entered it, the amount...), or not a record at all.
+        "incomplete ledger entry": [forged(4, kind="append", entity="ledger_entry", row_id=new_id(), field="*", value={})],
+        "ledger entry not an object": [forged(5, kind="append", entity="ledger_entry", row_id=new_id(), field="*", value=[1])],
+        "ledger entry field by field": [forged(6, kind="append", entity="ledger_entry", row_id=new_id(), field="amount", value={})],
     }
     head = _head(server, token)
     for name, batch in batches.items():
@@ -363,7 +367,7 @@ def test_operations_the_server_cannot_read_are_refused_one_by_one_not_a_500(serv
         refused = answer.json()["refused"]
         assert [(r["node_seq"], r["rule"]) for r in refused] == [(batch[0]["node_seq"], "invalid_value")], name
         assert answer.json()["stored"] == len(batch) - 1, name
-    assert _head(server, token) == head + 1  # the good task only
+    assert _head(server, token) == head + 1  # the renamed task only
     store.close()
 
 
