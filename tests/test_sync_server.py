@@ -642,6 +642,25 @@ def test_join_and_sync_explain_what_is_wrong(served: tuple[Path, Server], tmp_pa
     assert "@ana" in listing and token not in listing
 
 
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("http://[::1", "not a URL"),
+        ("http://localhost:99999", "not a URL"),
+        ("localhost:8470", "http:// or https://"),
+        ("ftp://localhost", "http:// or https://"),
+        ("http://", "names no host"),
+        ("http://ana:secret@localhost", "no user name or password"),
+        ("http://localhost/?workspace=team", "no ?query or #fragment"),
+        ("http://localhost/#team", "no ?query or #fragment"),
+    ],
+)
+def test_join_says_in_one_line_what_is_wrong_with_a_url(url: str, said: str, tmp_path: Path) -> None:
+    err = crewdeck_fails("join", url, "--token", "crewdeck_" + "a" * 43, str(tmp_path / "x.db"))
+    assert err.startswith(f"crewdeck: error: cannot join {url}: ") and said in err and err.count("\n") == 1, err
+    assert not (tmp_path / "x.db").exists()
+
+
 def test_a_long_first_sync_reports_progress_then_live(served: tuple[Path, Server], tmp_path: Path) -> None:
     team, server = served
     with Store(team) as shared:

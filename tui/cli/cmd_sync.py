@@ -218,17 +218,15 @@ def cmd_token_revoke(ctx: Context) -> int:
 
 
 def _plain_http_off_loopback(url: str) -> bool:
+    """Whether a server URL (``server_url``'s) is plain HTTP to another machine."""
     from urllib.parse import urlsplit
 
-    try:
-        parts = urlsplit(url.strip())
-        return parts.scheme.lower() == "http" and not is_loopback(parts.hostname or "")
-    except ValueError:
-        return False  # not a URL: joining it fails with its own message
+    parts = urlsplit(url)
+    return parts.scheme.lower() == "http" and not is_loopback(parts.hostname or "")
 
 
 def cmd_join(ctx: Context) -> int:
-    from crewdeck.sync.client.remote import join
+    from crewdeck.sync.client.remote import join, server_url
 
     a = ctx.args
     path = Path(a.path).expanduser()
@@ -236,10 +234,14 @@ def cmd_join(ctx: Context) -> int:
         raise UserError(f"{path} already exists; join into a new file")
     if not tokens.looks_like_token(a.token):
         raise UserError("--token: not a crewdeck token (crewdeck_ and 43 characters, from: crewdeck token create)")
-    if _plain_http_off_loopback(a.url):
+    try:
+        url = server_url(a.url)
+    except SyncError as exc:
+        raise UserError(f"cannot join {a.url}: {exc}") from None
+    if _plain_http_off_loopback(url):
         _warn("joining over plain HTTP off this machine: your token crosses the network readable; use https://")
     try:
-        store, remote, result = join(str(path), a.url, a.token, on_progress=lambda d, t: progress(d, t, "first sync"))
+        store, remote, result = join(str(path), url, a.token, on_progress=lambda d, t: progress(d, t, "first sync"))
     except SyncError as exc:
         if path.exists():
             raise UserError(f"{exc}; the replica {path} is created, finish its first sync with: crewdeck --workspace {path} sync") from None
