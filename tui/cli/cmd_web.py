@@ -70,6 +70,9 @@ def _link(ctx: Context) -> int:
     if not ctx.me.is_manager:
         raise UserError(f"only a manager makes sign-in links (@{ctx.me.handle} is a {ctx.me.access}) (rule managers_only)")
     member = ctx.ws.member_by_handle(a.handle)
+    replica_member = signin.replica_member_other_than(ctx.ws.conn, member.id)
+    if replica_member is not None:
+        raise UserError(f"this is @{replica_member}'s replica of a served workspace: only @{replica_member} signs in to crewdeck web here")
     try:
         lasts = signin.parse_duration(a.expires or "7d")
     except ValueError as exc:
