@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,13 +24,16 @@ from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.records import load_json
 from crewdeck.sync.state.store import Store
 
+from .conftest import ROOT
 from .syncsupport import (
+    PATIENCE,
     SHORT_BUSY_SERVER,
     FaultyTransport,
     Server,
     create_token,
     crewdeck,
     crewdeck_fails,
+    free_port,
     make_team,
     new_token,
     wait_until,
@@ -640,6 +645,21 @@ def test_join_and_sync_explain_what_is_wrong(served: tuple[Path, Server], tmp_pa
     replica.close()
     listing = crewdeck("token", "list", "--workspace", str(team))
     assert "@ana" in listing and token not in listing
+
+
+def test_serving_a_replica_is_refused_so_no_edit_stops_short_of_its_server(served: tuple[Path, Server], tmp_path: Path) -> None:
+    """A replica pushes its own node's operations only: what others pushed into it, served, would never reach its server."""
+    team, server = served
+    replica = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
+    said = (
+        f"crewdeck: error: {replica} is a replica of {server.url}: what others pushed to it would never reach that server; "
+        f"serve the server's own workspace, and members join {server.url}\n"
+    )
+    for args in ([str(replica)], ["-w", str(replica)]):
+        # A process of its own, as serving never returns: refused, it ends at once.
+        serve = [sys.executable, "-m", "crewdeck.tui.cli.main", "serve", *args, "--port", str(free_port())]
+        done = subprocess.run(serve, cwd=ROOT, capture_output=True, text=True, timeout=PATIENCE)
+        assert (done.returncode, done.stderr) == (2, said)
 
 
 @pytest.mark.parametrize(

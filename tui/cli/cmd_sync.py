@@ -117,7 +117,14 @@ def cmd_serve(ctx: Context) -> int:
         path = Path(a.path).expanduser() if a.path else ctx.workspace_path()
         assert path is not None
         name = workspace_name(a.name or path.stem)
-        Store(path).close()  # a clear error now rather than from the first request
+        with Store(path) as store:  # a clear error now rather than from the first request
+            remote = Remote.of(store)
+        if remote is not None:
+            # A replica pushes its own node's operations only: others pushed into it would stay in it.
+            raise UserError(
+                f"{path} is a replica of {remote.url}: what others pushed to it would never reach that server; "
+                f"serve the server's own workspace, and members join {remote.url}"
+            )
         backend = file_backend(path, name)
         what = f"workspace {name} ({path})"
     print(f"serving {what} on {scheme}://{a.host}:{a.port} (Ctrl-C stops)", flush=True)
