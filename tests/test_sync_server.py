@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from crewdeck.sync.client.engine import Backoff, SyncEngine, SyncStatus
-from crewdeck.sync.client.metakeys import META_PUSH_SEQ
+from crewdeck.sync.client.metakeys import META_PULL_SEQ, META_PUSH_SEQ
 from crewdeck.sync.client.remote import Client, Remote, SyncError, push_pending, unsent
 from crewdeck.sync.client.remote import join as remote_join
 from crewdeck.sync.server.app import KEEPALIVE
@@ -645,6 +645,27 @@ def test_join_and_sync_explain_what_is_wrong(served: tuple[Path, Server], tmp_pa
     replica.close()
     listing = crewdeck("token", "list", "--workspace", str(team))
     assert "@ana" in listing and token not in listing
+
+
+def test_a_cursor_past_the_servers_last_operation_is_a_409_not_a_silent_empty_page(served: tuple[Path, Server], tmp_path: Path) -> None:
+    """A server restored from an older backup lacks operations its replicas pulled: the seqs it gives new ones
+    would fall below their cursors and never be pulled, unless the cursor is refused."""
+    team, server = served
+    token = new_token("ana", "--workspace", str(team))
+    replica = join(server, token, tmp_path / "ana.db")
+    head = _head(server, token)
+    auth = {"Authorization": f"Bearer {token}"}
+    assert httpx.get(f"{server.url}/v1/w/team/ops?after={head}", headers=auth).json()["ops"] == []
+    for query in (f"after={head + 1}", f"after={head + 1}&wait=30", "after=999999999999999999"):
+        answer = httpx.get(f"{server.url}/v1/w/team/ops?{query}", headers=auth)
+        assert (answer.status_code, answer.json()["error"], answer.json()["head"]) == (409, "cursor_ahead", head), query
+    with Store(replica) as store:
+        store.set_meta(META_PULL_SEQ, str(head + 5))
+    err = crewdeck_fails("-w", str(replica), "sync")
+    assert err == (
+        f"crewdeck: error: sync with {server.url}: this replica has pulled up to #{head + 5:,}, past the server's last operation "
+        f"#{head:,}: the server lacks operations it had (restored from an older backup?); make a new replica with crewdeck join\n"
+    )
 
 
 def test_serving_a_replica_is_refused_so_no_edit_stops_short_of_its_server(served: tuple[Path, Server], tmp_path: Path) -> None:

@@ -234,6 +234,7 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                             },
                         },
                         "400": _error("a bad parameter"),
+                        "409": _error("after is past the head (named in the body): the server lacks operations this replica pulled"),
                         **auth,
                     },
                 }
