@@ -376,6 +376,26 @@ def test_operations_the_server_cannot_read_are_refused_one_by_one_not_a_500(serv
     store.close()
 
 
+def test_a_push_that_does_not_say_it_is_json_is_a_415(served: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = served
+    token = new_token("ana", "--workspace", str(team))
+    store, ops = _ops(join(server, token, tmp_path / "ana.db"), 1)
+    body = json.dumps({"ops": [op.to_wire() for op in ops]}).encode()
+    push = f"{server.url}/v1/w/team/push"
+    head = _head(server, token)
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonl", None):
+        headers = {"Authorization": f"Bearer {token}", **({"Content-Type": content_type} if content_type else {})}
+        answer = httpx.post(push, content=body, headers=headers)
+        assert (answer.status_code, answer.json()["error"]) == (415, "unsupported_media_type"), content_type
+        assert "Content-Type: application/json" in answer.json()["message"]
+    assert _head(server, token) == head
+    for content_type in ("application/json; charset=utf-8", "Application/JSON"):
+        answer = httpx.post(push, content=body, headers={"Authorization": f"Bearer {token}", "Content-Type": content_type})
+        assert answer.status_code == 200, content_type
+    assert _head(server, token) == head + len(ops)
+    store.close()
+
+
 def test_non_finite_numbers_are_refused_so_exports_stay_json(served: tuple[Path, Server], tmp_path: Path) -> None:
     team, server = served
     token = new_token("ana", "--workspace", str(team))

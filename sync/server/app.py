@@ -96,6 +96,13 @@ def server_time() -> dict[str, Any]:
 
 
 async def read_json(request: Request) -> Any:
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type != "application/json":
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"the body must be JSON, sent with Content-Type: application/json (got {media_type or 'no Content-Type'})",
+        )
     declared = request.headers.get("content-length")
     if declared is not None and (not _INT.match(declared) or int(declared) > MAX_BODY):
         raise ApiError(413, "body_too_large", f"the request body is larger than {MAX_BODY:,} bytes")
