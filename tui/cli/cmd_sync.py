@@ -7,8 +7,6 @@ The server (Starlette, uvicorn), the HTTP client (httpx) and PostgreSQL
 from __future__ import annotations
 
 import argparse
-import errno
-import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +18,7 @@ from crewdeck.sync.loopback import is_loopback
 from crewdeck.sync.state import tokens
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.cli.common import Context, check_tls, number_in, progress, table
+from crewdeck.tui.cli.common import Context, check_port_free, check_tls, number_in, progress, table
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
@@ -64,16 +62,6 @@ def _warn(message: str) -> None:
     sys.stderr.flush()
 
 
-def _check_port_free(host: str, port: int) -> None:
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            why = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc.strerror})"
-            raise UserError(f"port {port} on {host} {why}; pick another with --port") from None
-
-
 # ---------------------------------------------------------------- serve
 
 
@@ -99,7 +87,7 @@ def cmd_serve(ctx: Context) -> int:
         max_connections = connection_cap(a.max_connections)
     except LimitError as exc:
         raise UserError(f"serve: {exc}") from None
-    _check_port_free(a.host, a.port)
+    check_port_free(a.host, a.port)
     scheme = "https" if a.ssl_certfile else "http"
     if scheme == "http" and not is_loopback(a.host):
         _warn(
