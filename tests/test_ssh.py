@@ -333,6 +333,22 @@ def test_what_a_member_does_over_ssh_goes_through_the_rules(host: Host, installe
     assert len(raj["ssh_keys"]) == 2
 
 
+def test_a_guest_runs_no_command_over_ssh_so_reads_nothing_beyond_the_approvals_view(host: Host, installed: Sshd, tmp_path: Path) -> None:
+    """A guest reads their campaigns' posts in the app only (DESIGN.md "Roles and rules"): a command would show them everything."""
+    w = ["-w", str(host.workspace)]
+    private, public = keypair(tmp_path, "gus")
+    crewdeck(*w, "member", "add", "gus", "--name", "Gus", "--tz", "UTC", "--access", "guest", "--ssh-key", public)
+    crewdeck(*w, "ssh", "install", "--file", str(installed.authorized_keys), "--program", host.account.program)
+    for command in (("export",), ("tasks", "all"), ("log",), ("ledger", "list"), ("member", "list")):
+        refused = installed.run(private, *command)
+        assert refused.returncode == 2 and refused.stdout == "", (command, refused.stdout)
+        assert refused.stderr.strip().splitlines() == [
+            "crewdeck: error: @gus is a guest: over SSH a guest has the app only (ssh -t), with the Approvals view of their campaigns' posts "
+            "(rule guest_read_only)"
+        ], command
+    assert installed.run(host.keys["raj"], "tasks", "all").stdout.count("Storyboard the reel") == 1
+
+
 def test_keys_command_answers_for_the_team_account_only_and_by_fingerprint(host: Host) -> None:
     w = ["-w", str(host.workspace)]
     every = crewdeck(*w, "ssh", "keys-command", host.account.name).splitlines()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +15,7 @@ import httpx
 import pytest
 
 from crewdeck.sync.client.engine import Backoff, SyncEngine, SyncStatus
-from crewdeck.sync.client.metakeys import META_PUSH_SEQ
+from crewdeck.sync.client.metakeys import META_PULL_SEQ, META_PUSH_SEQ
 from crewdeck.sync.client.remote import Client, Remote, SyncError, push_pending, unsent
 from crewdeck.sync.client.remote import join as remote_join
 from crewdeck.sync.server.app import KEEPALIVE
@@ -22,13 +24,16 @@ from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.records import load_json
 from crewdeck.sync.state.store import Store
 
+from .conftest import ROOT
 from .syncsupport import (
+    PATIENCE,
     SHORT_BUSY_SERVER,
     FaultyTransport,
     Server,
     create_token,
     crewdeck,
     crewdeck_fails,
+    free_port,
     make_team,
     new_token,
     wait_until,
@@ -336,6 +341,61 @@ def test_push_is_idempotent_refuses_gaps_and_bad_input_with_4xx(served: tuple[Pa
     store.close()
 
 
+def test_operations_the_server_cannot_read_are_refused_one_by_one_not_a_500(served: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = served
+    token = new_token("raj", "--workspace", str(team))
+    store, ops = _ops(join(server, token, tmp_path / "raj.db"), 1)
+    auth = {"Authorization": f"Bearer {token}"}
+    assert httpx.post(f"{server.url}/v1/w/team/push", json={"ops": [op.to_wire() for op in ops]}, headers=auth).json()["refused"] == []
+    task = ops[-1].to_wire()
+    stamp = Stamp.parse(task["op_id"])
+
+    def forged(seq: int, **fields: object) -> dict[str, object]:
+        return dict(task, op_id=str(Stamp(stamp.ms, stamp.counter + seq, store.node)), node_seq=task["node_seq"] + seq, **fields)
+
+    batches = {
+        # A record of no known entity, on its own and beside a good operation.
+        "unknown entity": [forged(1, entity="sync_token", row_id="t1", field="member", value="x")],
+        "unknown entity and a task": [
+            forged(2, entity="bogus", row_id="b1", field="x", value=1),
+            forged(3, field="title", value="renamed"),
+        ],
+        # A ledger entry without the fields every entry has (who entered it, the amount...), or not a record at all.
+        "incomplete ledger entry": [forged(4, kind="append", entity="ledger_entry", row_id=new_id(), field="*", value={})],
+        "ledger entry not an object": [forged(5, kind="append", entity="ledger_entry", row_id=new_id(), field="*", value=[1])],
+        "ledger entry field by field": [forged(6, kind="append", entity="ledger_entry", row_id=new_id(), field="amount", value={})],
+    }
+    head = _head(server, token)
+    for name, batch in batches.items():
+        answer = httpx.post(f"{server.url}/v1/w/team/push", json={"ops": batch}, headers=auth)
+        assert answer.status_code == 200, (name, answer.text)
+        refused = answer.json()["refused"]
+        assert [(r["node_seq"], r["rule"]) for r in refused] == [(batch[0]["node_seq"], "invalid_value")], name
+        assert answer.json()["stored"] == len(batch) - 1, name
+    assert _head(server, token) == head + 1  # the renamed task only
+    store.close()
+
+
+def test_a_push_that_does_not_say_it_is_json_is_a_415(served: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = served
+    token = new_token("ana", "--workspace", str(team))
+    store, ops = _ops(join(server, token, tmp_path / "ana.db"), 1)
+    body = json.dumps({"ops": [op.to_wire() for op in ops]}).encode()
+    push = f"{server.url}/v1/w/team/push"
+    head = _head(server, token)
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonl", None):
+        headers = {"Authorization": f"Bearer {token}", **({"Content-Type": content_type} if content_type else {})}
+        answer = httpx.post(push, content=body, headers=headers)
+        assert (answer.status_code, answer.json()["error"]) == (415, "unsupported_media_type"), content_type
+        assert "Content-Type: application/json" in answer.json()["message"]
+    assert _head(server, token) == head
+    for content_type in ("application/json; charset=utf-8", "Application/JSON"):
+        answer = httpx.post(push, content=body, headers={"Authorization": f"Bearer {token}", "Content-Type": content_type})
+        assert answer.status_code == 200, content_type
+    assert _head(server, token) == head + len(ops)
+    store.close()
+
+
 def test_non_finite_numbers_are_refused_so_exports_stay_json(served: tuple[Path, Server], tmp_path: Path) -> None:
     team, server = served
     token = new_token("ana", "--workspace", str(team))
@@ -605,6 +665,61 @@ def test_join_and_sync_explain_what_is_wrong(served: tuple[Path, Server], tmp_pa
     replica.close()
     listing = crewdeck("token", "list", "--workspace", str(team))
     assert "@ana" in listing and token not in listing
+
+
+def test_a_cursor_past_the_servers_last_operation_is_a_409_not_a_silent_empty_page(served: tuple[Path, Server], tmp_path: Path) -> None:
+    """A server restored from an older backup lacks operations its replicas pulled: the seqs it gives new ones
+    would fall below their cursors and never be pulled, unless the cursor is refused."""
+    team, server = served
+    token = new_token("ana", "--workspace", str(team))
+    replica = join(server, token, tmp_path / "ana.db")
+    head = _head(server, token)
+    auth = {"Authorization": f"Bearer {token}"}
+    assert httpx.get(f"{server.url}/v1/w/team/ops?after={head}", headers=auth).json()["ops"] == []
+    for query in (f"after={head + 1}", f"after={head + 1}&wait=30", "after=999999999999999999"):
+        answer = httpx.get(f"{server.url}/v1/w/team/ops?{query}", headers=auth)
+        assert (answer.status_code, answer.json()["error"], answer.json()["head"]) == (409, "cursor_ahead", head), query
+    with Store(replica) as store:
+        store.set_meta(META_PULL_SEQ, str(head + 5))
+    err = crewdeck_fails("-w", str(replica), "sync")
+    assert err == (
+        f"crewdeck: error: sync with {server.url}: this replica has pulled up to #{head + 5:,}, past the server's last operation "
+        f"#{head:,}: the server lacks operations it had (restored from an older backup?); make a new replica with crewdeck join\n"
+    )
+
+
+def test_serving_a_replica_is_refused_so_no_edit_stops_short_of_its_server(served: tuple[Path, Server], tmp_path: Path) -> None:
+    """A replica pushes its own node's operations only: what others pushed into it, served, would never reach its server."""
+    team, server = served
+    replica = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
+    said = (
+        f"crewdeck: error: {replica} is a replica of {server.url}: what others pushed to it would never reach that server; "
+        f"serve the server's own workspace, and members join {server.url}\n"
+    )
+    for args in ([str(replica)], ["-w", str(replica)]):
+        # A process of its own, as serving never returns: refused, it ends at once.
+        serve = [sys.executable, "-m", "crewdeck.tui.cli.main", "serve", *args, "--port", str(free_port())]
+        done = subprocess.run(serve, cwd=ROOT, capture_output=True, text=True, timeout=PATIENCE)
+        assert (done.returncode, done.stderr) == (2, said)
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("http://[::1", "not a URL"),
+        ("http://localhost:99999", "not a URL"),
+        ("localhost:8470", "http:// or https://"),
+        ("ftp://localhost", "http:// or https://"),
+        ("http://", "names no host"),
+        ("http://ana:secret@localhost", "no user name or password"),
+        ("http://localhost/?workspace=team", "no ?query or #fragment"),
+        ("http://localhost/#team", "no ?query or #fragment"),
+    ],
+)
+def test_join_says_in_one_line_what_is_wrong_with_a_url(url: str, said: str, tmp_path: Path) -> None:
+    err = crewdeck_fails("join", url, "--token", "crewdeck_" + "a" * 43, str(tmp_path / "x.db"))
+    assert err.startswith(f"crewdeck: error: cannot join {url}: ") and said in err and err.count("\n") == 1, err
+    assert not (tmp_path / "x.db").exists()
 
 
 def test_a_long_first_sync_reports_progress_then_live(served: tuple[Path, Server], tmp_path: Path) -> None:

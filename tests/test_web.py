@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -34,7 +35,7 @@ from crewdeck.widgets.key_footer import KeyFooter
 
 from .apphelp import settle
 from .conftest import ROOT
-from .syncsupport import create_token, crewdeck, crewdeck_fails
+from .syncsupport import PATIENCE, Server, create_token, crewdeck, crewdeck_fails, new_token
 from .websupport import make_guest_team, make_link, make_posts_team
 
 JSON = {"accept": "application/json"}
@@ -200,6 +201,41 @@ def test_only_managers_make_list_and_revoke_links(team: Path) -> None:
     assert "--pin is not an option" in crewdeck_fails(*w, "--as", "ana", "web", "links", "--pin")
     crewdeck(*w, "--as", "ana", "web", "unlink", link_id)
     assert "expired" in crewdeck(*w, "--as", "ana", "web", "links")
+
+
+def test_serving_on_a_port_in_use_is_one_line_before_anything_is_said(team: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        web = [sys.executable, "-m", "crewdeck.tui.cli.main", "web", str(team), "--port", str(port)]
+        done = subprocess.run(web, cwd=ROOT, capture_output=True, text=True, timeout=PATIENCE)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2,
+        "",
+        f"crewdeck: error: port {port} on 127.0.0.1 is in use; pick another with --port\n",
+    )
+
+
+def test_on_a_replica_only_its_member_is_signed_in(team: Path, tmp_path: Path) -> None:
+    """A replica's app acts as its token's member only (the server takes no one else's operations):
+    a browser signed in as anyone else would get an app that refuses to start."""
+    served = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "ana.db"
+        crewdeck("join", served.url, "--token", new_token("ana", "--workspace", str(team)), str(replica))
+    finally:
+        assert served.stop() == ""
+    said = "this is @ana's replica of a served workspace: only @ana signs in to crewdeck web here"
+    assert said in crewdeck_fails("-w", str(replica), "web", "link", "@gus")
+    _, raj_token = create_token("raj", "--workspace", str(replica))  # a token in the replica's file, as on any file
+    _, ana_link, _ = make_link(replica, "ana")
+    with client(WebServer(replica, attempts=Attempts(limit=1000), ready_at_sign_in=False)) as c:
+        refused = c.post("/signin", data={"token": raj_token}, headers=JSON)
+        assert (refused.status_code, refused.json()) == (403, {"error": "not_replica_member", "message": said[0].upper() + said[1:] + "."})
+        assert 'action="/signin"' in c.get("/").text
+        assert c.post(f"/link/{_secret(ana_link)}").status_code == 303
+        assert 'id="terminal"' in c.get("/").text
 
 
 def test_the_app_process_starts_only_for_a_live_session(team: Path) -> None:

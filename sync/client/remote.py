@@ -447,10 +447,36 @@ def _identity(me: dict[str, Any]) -> tuple[str, str]:
     return workspace, member
 
 
+def server_url(text: str) -> str:
+    """``text`` as a sync server's URL, or a ``SyncError`` saying what is wrong with it.
+
+    A server's URL is where its API lives and nothing more: the token is
+    the only credential (a user name in the URL would replace it with Basic
+    auth), and every request adds its own path and query.
+    """
+    from urllib.parse import urlsplit
+
+    text = text.strip()
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - read for its check: a port that is not a number from 0 to 65535 is a ValueError
+    except ValueError as exc:
+        raise SyncError(f"not a URL ({exc})", "bad_url") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise SyncError("a server's URL starts with http:// or https://, e.g. https://crewdeck.example.com", "bad_url")
+    if not parts.hostname:
+        raise SyncError("the URL names no host, e.g. https://crewdeck.example.com", "bad_url")
+    if parts.username is not None or parts.password is not None:
+        raise SyncError("a server's URL holds no user name or password: the token is what signs in", "bad_url")
+    if parts.query or parts.fragment or text.endswith(("?", "#")):
+        raise SyncError("a server's URL has no ?query or #fragment", "bad_url")
+    return text
+
+
 def join(
     path: str, url: str, token: str, transport: httpx.BaseTransport | None = None, on_progress: Progress | None = None
 ) -> tuple[Store, Remote, RoundResult]:
-    """Create a replica at ``path`` for the token's workspace and sync it once."""
+    """Create a replica at ``path`` for the token's workspace (``url``: checked by ``server_url``) and sync it once."""
     client = Client(url, token, transport=transport)
     try:
         workspace, member = _identity(client.me())

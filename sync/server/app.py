@@ -96,6 +96,13 @@ def server_time() -> dict[str, Any]:
 
 
 async def read_json(request: Request) -> Any:
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type != "application/json":
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"the body must be JSON, sent with Content-Type: application/json (got {media_type or 'no Content-Type'})",
+        )
     declared = request.headers.get("content-length")
     if declared is not None and (not _INT.match(declared) or int(declared) > MAX_BODY):
         raise ApiError(413, "body_too_large", f"the request body is larger than {MAX_BODY:,} bytes")
@@ -221,6 +228,16 @@ def create_app(backend: Backend) -> Starlette:
             raise ApiError(400, "bad_parameter", f"node must be a replica's node id, got {node!r}", parameter="node")
         refused_after = int(query_number(request, "refused_after", 0, 0, 10**18))
         page = await backend.pull(workspace, after, limit, PAGE_BYTES)
+        if after > page.head:
+            # A cursor comes from this server's pages, so it never passes the head unless operations were lost
+            # here: the seqs new ones get would fall at or below it and never be pulled by that replica.
+            raise ApiError(
+                409,
+                "cursor_ahead",
+                f"this replica has pulled up to #{after:,}, past the server's last operation #{page.head:,}: the server lacks "
+                "operations it had (restored from an older backup?); make a new replica with crewdeck join",
+                head=page.head,
+            )
         if not page.ops and wait > 0:
             backend.wakeups.changed(workspace, page.head)
             if await long_poll(request, workspace, after, wait):

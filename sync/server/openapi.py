@@ -174,6 +174,7 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                         "404": _error("no such workspace"),
                         "409": _error("a gap (expected names the next node_seq) or a node whose history differs"),
                         "413": _error(f"body over {max_body:,} bytes or more than {max_batch:,} operations"),
+                        "415": _error("a body not sent with Content-Type: application/json"),
                         "422": _error(
                             'a body that is not {"ops": [...]}, a malformed operation, one carrying the stamp of an earlier one in the batch '
                             "or of one already stored on any record (duplicate_op: op_id names the stamp, index its place in the batch), "
@@ -234,6 +235,7 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                             },
                         },
                         "400": _error("a bad parameter"),
+                        "409": _error("after is past the head (named in the body): the server lacks operations this replica pulled"),
                         **auth,
                     },
                 }

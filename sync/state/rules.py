@@ -357,7 +357,10 @@ class Judge:
         # Ledger entries this batch adds count wherever they stand in it (an
         # import lists a reversal before its entry); an approval or reversal
         # of one the batch itself refuses is refused after.
-        added = {op[3]: index for index, op in enumerate(ops) if op[1] == APPEND and op[2] == "ledger_entry"}
+        # An entry refused unread (``preset``) is no entry: its record may lack any field.
+        added = {
+            op[3]: index for index, op in enumerate(ops) if op[1] == APPEND and op[2] == "ledger_entry" and not (preset and preset[index])
+        }
         stored = self.state.stored_rows(list(added)) if added else {}
         for row_id, index in added.items():
             if row_id not in stored:  # a stored entry stays what it is: the first append wins
@@ -835,6 +838,8 @@ def _only_task_sets(ops: Sequence[Proposal]) -> bool:
 
 def _incomplete(key: tuple[str, str], given: Collection[str]) -> Refusal | None:
     entity, row_id = key
+    if entity not in ENTITIES:
+        return None  # no such record: a pushed operation on it is refused as unreadable (``oplog.from_wire_pushed``)
     missing = [name for name in required_fields(entity) if name not in given]
     return Refusal("incomplete_record", f"{entity} {row_id[:8]} is created without {', '.join(missing)}") if missing else None
 

@@ -18,6 +18,7 @@ from crewdeck.tui.ssh.session import (
     SessionRefused,
     check_account,
     check_command,
+    check_runs_commands,
     colour_system,
     command_words,
     configured_account,
@@ -89,6 +90,7 @@ def cmd_ssh_session(ctx: Context) -> int:
     original = os.environ.get("SSH_ORIGINAL_COMMAND", "")
     words = command_words(original) if original.strip() else []
     if words:
+        check_runs_commands(member)
         from crewdeck.tui.cli.main import parse, unusable_argument
 
         problem = unusable_argument(words)

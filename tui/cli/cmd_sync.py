@@ -7,8 +7,6 @@ The server (Starlette, uvicorn), the HTTP client (httpx) and PostgreSQL
 from __future__ import annotations
 
 import argparse
-import errno
-import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +18,7 @@ from crewdeck.sync.loopback import is_loopback
 from crewdeck.sync.state import tokens
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.cli.common import Context, check_tls, number_in, progress, table
+from crewdeck.tui.cli.common import Context, check_port_free, check_tls, number_in, progress, table
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
@@ -64,16 +62,6 @@ def _warn(message: str) -> None:
     sys.stderr.flush()
 
 
-def _check_port_free(host: str, port: int) -> None:
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            why = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc.strerror})"
-            raise UserError(f"port {port} on {host} {why}; pick another with --port") from None
-
-
 # ---------------------------------------------------------------- serve
 
 
@@ -99,7 +87,7 @@ def cmd_serve(ctx: Context) -> int:
         max_connections = connection_cap(a.max_connections)
     except LimitError as exc:
         raise UserError(f"serve: {exc}") from None
-    _check_port_free(a.host, a.port)
+    check_port_free(a.host, a.port)
     scheme = "https" if a.ssl_certfile else "http"
     if scheme == "http" and not is_loopback(a.host):
         _warn(
@@ -117,7 +105,14 @@ def cmd_serve(ctx: Context) -> int:
         path = Path(a.path).expanduser() if a.path else ctx.workspace_path()
         assert path is not None
         name = workspace_name(a.name or path.stem)
-        Store(path).close()  # a clear error now rather than from the first request
+        with Store(path) as store:  # a clear error now rather than from the first request
+            remote = Remote.of(store)
+        if remote is not None:
+            # A replica pushes its own node's operations only: others pushed into it would stay in it.
+            raise UserError(
+                f"{path} is a replica of {remote.url}: what others pushed to it would never reach that server; "
+                f"serve the server's own workspace, and members join {remote.url}"
+            )
         backend = file_backend(path, name)
         what = f"workspace {name} ({path})"
     print(f"serving {what} on {scheme}://{a.host}:{a.port} (Ctrl-C stops)", flush=True)
@@ -218,17 +213,15 @@ def cmd_token_revoke(ctx: Context) -> int:
 
 
 def _plain_http_off_loopback(url: str) -> bool:
+    """Whether a server URL (``server_url``'s) is plain HTTP to another machine."""
     from urllib.parse import urlsplit
 
-    try:
-        parts = urlsplit(url.strip())
-        return parts.scheme.lower() == "http" and not is_loopback(parts.hostname or "")
-    except ValueError:
-        return False  # not a URL: joining it fails with its own message
+    parts = urlsplit(url)
+    return parts.scheme.lower() == "http" and not is_loopback(parts.hostname or "")
 
 
 def cmd_join(ctx: Context) -> int:
-    from crewdeck.sync.client.remote import join
+    from crewdeck.sync.client.remote import join, server_url
 
     a = ctx.args
     path = Path(a.path).expanduser()
@@ -236,10 +229,14 @@ def cmd_join(ctx: Context) -> int:
         raise UserError(f"{path} already exists; join into a new file")
     if not tokens.looks_like_token(a.token):
         raise UserError("--token: not a crewdeck token (crewdeck_ and 43 characters, from: crewdeck token create)")
-    if _plain_http_off_loopback(a.url):
+    try:
+        url = server_url(a.url)
+    except SyncError as exc:
+        raise UserError(f"cannot join {a.url}: {exc}") from None
+    if _plain_http_off_loopback(url):
         _warn("joining over plain HTTP off this machine: your token crosses the network readable; use https://")
     try:
-        store, remote, result = join(str(path), a.url, a.token, on_progress=lambda d, t: progress(d, t, "first sync"))
+        store, remote, result = join(str(path), url, a.token, on_progress=lambda d, t: progress(d, t, "first sync"))
     except SyncError as exc:
         if path.exists():
             raise UserError(f"{exc}; the replica {path} is created, finish its first sync with: crewdeck --workspace {path} sync") from None

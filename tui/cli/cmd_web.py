@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from crewdeck.tui.cli.common import Context, check_tls, number_in, table
+from crewdeck.tui.cli.common import Context, check_port_free, check_tls, number_in, table
 from crewdeck.tui.web import signin
 from crewdeck.tui.workspace.errors import UserError
 
@@ -53,10 +53,11 @@ def _serve(ctx: Context) -> int:
         max_connections = connection_cap()
     except LimitError as exc:
         raise UserError(f"web: {exc}") from None
-    server = WebServer(path)
     scheme = "https" if a.tls_cert else "http"
     host = a.host or "127.0.0.1"
     port = a.port or DEFAULT_PORT
+    check_port_free(host, port)
+    server = WebServer(path)
     print(f"crewdeck web: {path} on {scheme}://{host}:{port}/ (links: crewdeck web link @H --url {scheme}://{host}:{port})", flush=True)
     # Behind the sync server's guard: a request's head must arrive in time, and half-sent ones cannot use up the open files.
     serve_guarded(server.asgi, host, port, ssl_certfile=cert, ssl_keyfile=key, max_connections=max_connections)
@@ -70,6 +71,9 @@ def _link(ctx: Context) -> int:
     if not ctx.me.is_manager:
         raise UserError(f"only a manager makes sign-in links (@{ctx.me.handle} is a {ctx.me.access}) (rule managers_only)")
     member = ctx.ws.member_by_handle(a.handle)
+    replica_member = signin.replica_member_other_than(ctx.ws.conn, member.id)
+    if replica_member is not None:
+        raise UserError(f"this is @{replica_member}'s replica of a served workspace: only @{replica_member} signs in to crewdeck web here")
     try:
         lasts = signin.parse_duration(a.expires or "7d")
     except ValueError as exc:

@@ -187,6 +187,20 @@ def check_tls(cert: str | None, key: str | None, flags: tuple[str, str]) -> tupl
     return paths
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Refuse a port a server could not listen on, in one line, before it says it serves (``serve``, ``web``)."""
+    import errno
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            why = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc.strerror})"
+            raise UserError(f"port {port} on {host} {why}; pick another with --port") from None
+
+
 def write_output(path: str | None, text: str) -> None:
     """Standard output, or a file replaced in one step (never half-written)."""
     if not path:

@@ -254,7 +254,8 @@ class WebServer:
             cookie, _ = signin.sign_in_with_token(self.conn, form.get("token", ""), self.now())
         except signin.SignInRefused as exc:
             self.attempts.failed(self._address(request))
-            return self._refused(request, 401, exc.code, str(exc), pages.sign_in_page(self.name, str(exc)))
+            status = 403 if exc.code == "not_replica_member" else 401
+            return self._refused(request, status, exc.code, str(exc), pages.sign_in_page(self.name, str(exc)))
         return await self._signed_in(request, cookie)
 
     async def sign_out(self, request: Request) -> Response:
@@ -281,7 +282,7 @@ class WebServer:
             cookie, _ = signin.redeem_link(self.conn, secret, form.get("pin"), self.now())
         except signin.SignInRefused as exc:
             self.attempts.failed(self._address(request))
-            status = 401 if exc.code == "wrong_pin" else 410
+            status = {"wrong_pin": 401, "not_replica_member": 403}.get(exc.code, 410)
             return self._refused(request, status, exc.code, str(exc), pages.link_page(self.name, secret, shown, needs_pin, str(exc)))
         return await self._signed_in(request, cookie)
 

@@ -24,6 +24,7 @@ import secrets
 import sqlite3
 from dataclasses import dataclass
 
+from crewdeck.sync.client.metakeys import META_MEMBER
 from crewdeck.sync.state import tokens
 
 #: Wrong PINs a link takes before it is burned.
@@ -200,6 +201,7 @@ def redeem_link(conn: sqlite3.Connection, secret: str, pin: str | None, now: dt.
             raise SignInRefused("wrong_pin", "That PIN is not this link's.")
         if _member_handle(conn, member) is None:
             raise SignInRefused("no_member", "The member this link was made for is no longer in the workspace.")
+        _refuse_on_another_replica(conn, member)
         # One statement decides who used it, whichever of two browsers comes first.
         if conn.execute("UPDATE web_link SET used_at = ? WHERE id = ? AND used_at IS NULL", (when, link_id)).rowcount != 1:
             raise SignInRefused("link_used", "This sign-in link was used already: each link signs in once. Ask for a new one.")
@@ -213,9 +215,31 @@ def sign_in_with_token(conn: sqlite3.Connection, token: str, now: dt.datetime) -
     info = tokens.lookup(conn, token.strip(), "") if tokens.looks_like_token(token.strip()) else None
     if info is None or _member_handle(conn, info.member) is None:
         raise SignInRefused("bad_token", "That token does not sign anyone in here.")
+    _refuse_on_another_replica(conn, info.member)
     with conn:
         cookie = _open_session(conn, info.member, info.id, None, now, stamp(now + TOKEN_SESSION))
     return cookie, info.member
+
+
+def replica_member_other_than(conn: sqlite3.Connection, member: str) -> str | None:
+    """The handle of this file's replica member when the file is a replica and ``member`` is someone else; else ``None``.
+
+    A replica's app acts as its token's member only (the server takes no one
+    else's operations): a session of anyone else's would open an app that
+    refuses to start.
+    """
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (META_MEMBER,)).fetchone()
+    if row is None or not row[0] or row[0] == member:
+        return None
+    return _member_handle(conn, row[0]) or str(row[0])[:8]
+
+
+def _refuse_on_another_replica(conn: sqlite3.Connection, member: str) -> None:
+    handle = replica_member_other_than(conn, member)
+    if handle is not None:
+        raise SignInRefused(
+            "not_replica_member", f"This is @{handle}'s replica of a served workspace: only @{handle} signs in to crewdeck web here."
+        )
 
 
 def _open_session(
