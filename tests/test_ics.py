@@ -125,3 +125,18 @@ def test_a_due_at_the_second_of_two_equal_wall_times_is_written_as_that_instant(
     assert _instant(events[f"{first}-due@crewdeck"], "dtstart") == dt.datetime(2027, 10, 31, 0, 30, tzinfo=UTC)
     # The first of the two keeps its zone's wall time, as every other time does.
     assert b"DTSTART;TZID=Europe/Berlin:20271031T023000" in cli.ok("export", "--ics").encode()
+
+
+def test_a_meeting_across_a_change_of_clocks_ends_its_length_after_it_starts(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A meeting's end was its start plus its minutes on the wall clock: two hours from 02:00 CEST on the night
+    Berlin's clocks go back ended at 04:00 CET, a three-hour meeting in every calendar app."""
+    monkeypatch.setenv("CREWDECK_NOW", "2027-10-30T12:00:00Z")
+    for handle in ("nyx", "vox"):
+        cli.ok("member", "add", handle, "--name", handle.title(), "--tz", "Europe/Berlin", "--hours", "sun 02:00-03:00")
+    booked = json.loads(
+        cli.ok("overlap", "nyx", "vox", "--duration", "2h", "--from", "2027-10-31", "--days", "1", "--book", "Night sync", "--json")
+    )
+    assert (booked["start"], booked["end"]) == ("2027-10-31T00:00:00Z", "2027-10-31T02:00:00Z")
+    meeting = _events(cli.ok("export", "--ics"))[f"{booked['id']}-due@crewdeck"]
+    assert _instant(meeting, "dtstart") == dt.datetime(2027, 10, 31, 0, 0, tzinfo=UTC)
+    assert _instant(meeting, "dtend") == dt.datetime(2027, 10, 31, 2, 0, tzinfo=UTC)

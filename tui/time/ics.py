@@ -117,7 +117,8 @@ def calendar(ws: Workspace, now: dt.datetime, member: Member | None = None) -> b
         for kind, utc_text, tz_name in (("due", task["due_utc"], task["due_tz"]), ("publish", task["publish_utc"], task["publish_tz"])):
             if not utc_text:
                 continue
-            start = _calendar_time(parse_utc(utc_text), tz_name)
+            instant = parse_utc(utc_text)
+            start = _calendar_time(instant, tz_name)
             event = Event()
             event.add("uid", f"{task['id']}-{kind}@crewdeck")
             event.add("dtstamp", now)
@@ -128,7 +129,8 @@ def calendar(ws: Workspace, now: dt.datetime, member: Member | None = None) -> b
                 event.add("summary", visible(f"Publish: {title}{shown}"))
             elif task["meeting"]:
                 event.add("summary", visible(title))
-                event.add("dtend", start + dt.timedelta(minutes=json.loads(task["meeting"])["minutes"]))
+                # Its minutes after the instant it starts: added to a wall time, they cross a change of clocks wrong.
+                event.add("dtend", _calendar_time(instant + dt.timedelta(minutes=json.loads(task["meeting"])["minutes"]), tz_name))
                 attendees = ", ".join(f"@{handles.get(i, '?')}" for i in _attendees(task))
                 details.insert(0, f"attendees: {attendees}")
                 _add_people(event, ws, task, handles)
