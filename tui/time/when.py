@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from crewdeck.sync.state.records import FIRST_DAY, LAST_DAY
-from crewdeck.sync.state.zones import is_zone_in_other_case, looks_like_offset, zone
+from crewdeck.sync.state.zones import UnknownZoneError, is_zone_in_other_case, looks_like_offset, zone
 
 UTC = dt.UTC
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -379,16 +379,18 @@ def parse_moment_text(
 
 
 def in_zone(instant: dt.datetime, tz_name: str) -> dt.datetime:
-    """``instant`` on the wall clock of ``tz_name``; in UTC where that clock would run off the calendar.
+    """``instant`` on the wall clock of ``tz_name``; in UTC where that clock would run off the calendar, or
+    where this host's zone database has no ``tz_name``.
 
     The command line and the importers take days from 1900 to 9998, and
     the rules refuse new operations outside them, but a store may hold an
     instant at the calendar's very end (9999-12-31, pushed before those
-    rules): a reader shows it in UTC rather than fail.
+    rules), or one meant in a zone only a newer database has: a reader
+    shows it in UTC rather than fail (``crewdeck doctor`` names the zone).
     """
     try:
         return instant.astimezone(zone(tz_name))
-    except OverflowError:
+    except (OverflowError, UnknownZoneError):
         return instant.astimezone(UTC)
 
 
@@ -441,7 +443,7 @@ def format_local(instant: dt.datetime, tz_name: str, now: dt.datetime, *, clock2
     ``city`` off: ``IST`` rather than ``IST Kolkata``, where a title says whose time it is already ("DUE (YOUR TIME)").
     """
     local = in_zone(instant, tz_name)
-    today = now.astimezone(zone(tz_name)).date()
+    today = in_zone(now, tz_name).date()
     clock = clock_text(local, clock24)
     day = local.date()
     if day == today:
