@@ -89,6 +89,20 @@ def test_week_and_month_ends_are_the_owners_last_working_day() -> None:
     assert parse_due(["9", "dec", "12:00"], RAJ, "Europe/Berlin", NOW).value()["utc"] == "2026-12-09T11:00:00Z"
 
 
+def test_the_week_of_someone_who_works_sunday_to_thursday_starts_on_sunday() -> None:
+    """eow read the week as Monday to Sunday for everyone: for Bina, who works Sunday to Thursday in Kathmandu,
+    it was Sunday, the first day of her next week (on the Sunday itself, that very morning's evening)."""
+    bina = member("bina", "Asia/Kathmandu", "sun-thu 10:00-17:00")
+    # Thursday: her week ends today at 17:00 +0545.
+    assert parse_due(["eow"], bina, "Europe/Berlin", NOW).value() == {"utc": "2026-11-26T11:15:00Z", "tz": "Asia/Kathmandu"}
+    # Sunday: her week has just begun; it ends on Thursday.
+    sunday = dt.datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
+    assert parse_due(["eow"], bina, "Europe/Berlin", sunday).value()["utc"] == "2026-12-03T11:15:00Z"
+    # Someone who works every day, and someone who never does, keep Monday to Sunday.
+    always = member("al", "UTC", "mon-sun 09:00-17:00")
+    assert parse_due(["eow"], always, "UTC", NOW).value()["utc"] == "2026-11-29T17:00:00Z"
+
+
 def test_the_draft_is_due_at_the_end_of_the_writers_day_before_the_slot() -> None:
     # LinkedIn, Tuesday 09:00 in New York = 22:00 Tuesday in Manila; 24 h before is
     # Monday 22:00 in Manila, after Mia's day: the draft is due Monday 18:00 Manila.
