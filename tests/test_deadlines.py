@@ -47,6 +47,19 @@ def test_a_due_in_every_zone_that_matters() -> None:
     assert [(r.whose, r.tz) for r in tokyo] == [("you", "Asia/Kolkata"), ("set in", "Asia/Tokyo")]
 
 
+def test_another_members_today_is_said_by_its_date_where_it_is_not_yours() -> None:
+    """At 14:00 on Friday in Berlin it is 03:00 on Saturday in Auckland: a due on Saturday 10:00 CET read
+    "you: tmrw 10:00 CET" and "@tane: today 22:00 NZDT", one instant on two days to the reader.  Where the
+    member's today is not the reader's, their reading gives its date, as their clock now gives its weekday."""
+    tane = member("tane", "Pacific/Auckland", "mon-fri 08:30-17:00")
+    now = dt.datetime(2026, 11, 27, 13, 0, tzinfo=UTC)
+    due = dt.datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+    readings = due_in_context(due, "Europe/Berlin", viewer_tz="Europe/Berlin", viewer=ANA, assignee=tane, now=now)
+    assert [(r.whose, r.text) for r in readings] == [("you", "tmrw 10:00 CET"), ("@tane", "Sat 11-28 22:00 NZDT")]
+    # On the same day as yours, a member's today is yours.
+    assert due_in_context(due, "Europe/Berlin", viewer_tz="Europe/Berlin", assignee=RAJ, now=now)[1].text == "tmrw 14:30 IST Kolkata"
+
+
 def test_the_outside_hours_marker() -> None:
     assert not due_outside_hours(RAJ, "2026-11-27T13:00:00Z")  # 18:30 IST: the end of the day is in
     assert due_outside_hours(RAJ, "2026-11-27T13:01:00Z")

@@ -455,18 +455,23 @@ def clock_now(now: dt.datetime, tz_name: str, clock24: bool = True) -> str:
     return f"{local:%a} {clock_text(local, clock24)} {zone_label(now, tz_name)}"
 
 
-def format_local(instant: dt.datetime, tz_name: str, now: dt.datetime, *, clock24: bool = True, city: bool = True) -> str:
+def format_local(
+    instant: dt.datetime, tz_name: str, now: dt.datetime, *, clock24: bool = True, city: bool = True, reader_tz: str | None = None
+) -> str:
     """``Fri 12-04 17:00 CET``: the day, the time and whose time it is.
 
     ``city`` off: ``IST`` rather than ``IST Kolkata``, where a title says whose time it is already ("DUE (YOUR TIME)").
+    ``reader_tz``: the zone of whoever reads another's clock; where that clock's today is not the reader's, the day
+    is its date, never ``today`` or ``tmrw`` (Saturday in Auckland is "today" to no one in Berlin on Friday).
     """
     local = in_zone(instant, tz_name)
     today = in_zone(now, tz_name).date()
     clock = clock_text(local, clock24)
     day = local.date()
-    if day == today:
+    relative_days = reader_tz is None or in_zone(now, reader_tz).date() == today
+    if day == today and relative_days:
         label = "today"
-    elif day == today + dt.timedelta(days=1):
+    elif day == today + dt.timedelta(days=1) and relative_days:
         label = "tmrw"
     elif abs((day - today).days) < 180:
         label = local.strftime("%a %m-%d")
