@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -251,7 +251,7 @@ def _last_working(days: list[dt.date], works: WorkingDays) -> dt.date:
     return next((d for d in reversed(days) if works(d)), None) or next(d for d in reversed(days) if _monday_to_friday(d))
 
 
-def week_start(working_weekdays: Collection[int]) -> int:
+def week_start(working_weekdays: Iterable[int]) -> int:
     """The weekday (Monday 0) a working week starts on: the day after the longest run of weekdays not worked
     (Monday for Monday to Friday, Sunday for Sunday to Thursday, Tuesday for Tuesday to Saturday); of runs
     as long, the one before Monday, else Sunday, else Saturday...; Monday when every day or none is worked."""
