@@ -47,6 +47,19 @@ def test_a_due_in_every_zone_that_matters() -> None:
     assert [(r.whose, r.tz) for r in tokyo] == [("you", "Asia/Kolkata"), ("set in", "Asia/Tokyo")]
 
 
+def test_another_members_today_is_said_by_its_date_where_it_is_not_yours() -> None:
+    """At 14:00 on Friday in Berlin it is 03:00 on Saturday in Auckland: a due on Saturday 10:00 CET read
+    "you: tmrw 10:00 CET" and "@tane: today 22:00 NZDT", one instant on two days to the reader.  Where the
+    member's today is not the reader's, their reading gives its date, as their clock now gives its weekday."""
+    tane = member("tane", "Pacific/Auckland", "mon-fri 08:30-17:00")
+    now = dt.datetime(2026, 11, 27, 13, 0, tzinfo=UTC)
+    due = dt.datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+    readings = due_in_context(due, "Europe/Berlin", viewer_tz="Europe/Berlin", viewer=ANA, assignee=tane, now=now)
+    assert [(r.whose, r.text) for r in readings] == [("you", "tmrw 10:00 CET"), ("@tane", "Sat 11-28 22:00 NZDT")]
+    # On the same day as yours, a member's today is yours.
+    assert due_in_context(due, "Europe/Berlin", viewer_tz="Europe/Berlin", assignee=RAJ, now=now)[1].text == "tmrw 14:30 IST Kolkata"
+
+
 def test_the_outside_hours_marker() -> None:
     assert not due_outside_hours(RAJ, "2026-11-27T13:00:00Z")  # 18:30 IST: the end of the day is in
     assert due_outside_hours(RAJ, "2026-11-27T13:01:00Z")
@@ -87,6 +100,20 @@ def test_week_and_month_ends_are_the_owners_last_working_day() -> None:
     assert parse_due(["tmrw"], RAJ, "Europe/Berlin", NOW).value()["utc"] == "2026-11-27T13:00:00Z"
     assert parse_due(["dec", "9"], RAJ, "Europe/Berlin", NOW).value()["utc"] == "2026-12-09T13:00:00Z"
     assert parse_due(["9", "dec", "12:00"], RAJ, "Europe/Berlin", NOW).value()["utc"] == "2026-12-09T11:00:00Z"
+
+
+def test_the_week_of_someone_who_works_sunday_to_thursday_starts_on_sunday() -> None:
+    """eow read the week as Monday to Sunday for everyone: for Bina, who works Sunday to Thursday in Kathmandu,
+    it was Sunday, the first day of her next week (on the Sunday itself, that very morning's evening)."""
+    bina = member("bina", "Asia/Kathmandu", "sun-thu 10:00-17:00")
+    # Thursday: her week ends today at 17:00 +0545.
+    assert parse_due(["eow"], bina, "Europe/Berlin", NOW).value() == {"utc": "2026-11-26T11:15:00Z", "tz": "Asia/Kathmandu"}
+    # Sunday: her week has just begun; it ends on Thursday.
+    sunday = dt.datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
+    assert parse_due(["eow"], bina, "Europe/Berlin", sunday).value()["utc"] == "2026-12-03T11:15:00Z"
+    # Someone who works every day, and someone who never does, keep Monday to Sunday.
+    always = member("al", "UTC", "mon-sun 09:00-17:00")
+    assert parse_due(["eow"], always, "UTC", NOW).value()["utc"] == "2026-11-29T17:00:00Z"
 
 
 def test_the_draft_is_due_at_the_end_of_the_writers_day_before_the_slot() -> None:

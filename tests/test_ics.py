@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from icalendar import Calendar
 
 from .conftest import Cli
@@ -106,3 +107,36 @@ def test_each_change_of_clocks_starts_at_its_local_time_before_the_change(cli: C
                 assert (instant - dt.timedelta(seconds=1)).astimezone(tz).utcoffset() == before, (timezone["tzid"], onset)
                 changes += 1
     assert changes >= 14  # two a year in each of the five zones, three years of New York's
+
+
+def _instant(event: object, name: str) -> dt.datetime:
+    return event.decoded(name).astimezone(UTC)  # type: ignore[attr-defined,no-any-return]
+
+
+def test_a_due_at_the_second_of_two_equal_wall_times_is_written_as_that_instant(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """RFC 5545 3.3.5 reads a TZID time the clocks repeat as the first of the two: 02:30 in Berlin on 2027-10-31
+    is 00:30Z.  A due three hours after 22:30Z is the second 02:30 (01:30Z), which was written as that 02:30 too:
+    an hour early in every calendar app."""
+    monkeypatch.setenv("CREWDECK_NOW", "2027-10-30T22:30:00Z")
+    second = cli.ok("add", "Wrap up due:+3h").strip()
+    first = cli.ok("add", "Check in due:2027-10-31 02:30").strip()
+    events = _events(cli.ok("export", "--ics"))
+    assert _instant(events[f"{second}-due@crewdeck"], "dtstart") == dt.datetime(2027, 10, 31, 1, 30, tzinfo=UTC)
+    assert _instant(events[f"{first}-due@crewdeck"], "dtstart") == dt.datetime(2027, 10, 31, 0, 30, tzinfo=UTC)
+    # The first of the two keeps its zone's wall time, as every other time does.
+    assert b"DTSTART;TZID=Europe/Berlin:20271031T023000" in cli.ok("export", "--ics").encode()
+
+
+def test_a_meeting_across_a_change_of_clocks_ends_its_length_after_it_starts(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A meeting's end was its start plus its minutes on the wall clock: two hours from 02:00 CEST on the night
+    Berlin's clocks go back ended at 04:00 CET, a three-hour meeting in every calendar app."""
+    monkeypatch.setenv("CREWDECK_NOW", "2027-10-30T12:00:00Z")
+    for handle in ("nyx", "vox"):
+        cli.ok("member", "add", handle, "--name", handle.title(), "--tz", "Europe/Berlin", "--hours", "sun 02:00-03:00")
+    booked = json.loads(
+        cli.ok("overlap", "nyx", "vox", "--duration", "2h", "--from", "2027-10-31", "--days", "1", "--book", "Night sync", "--json")
+    )
+    assert (booked["start"], booked["end"]) == ("2027-10-31T00:00:00Z", "2027-10-31T02:00:00Z")
+    meeting = _events(cli.ok("export", "--ics"))[f"{booked['id']}-due@crewdeck"]
+    assert _instant(meeting, "dtstart") == dt.datetime(2027, 10, 31, 0, 0, tzinfo=UTC)
+    assert _instant(meeting, "dtend") == dt.datetime(2027, 10, 31, 2, 0, tzinfo=UTC)

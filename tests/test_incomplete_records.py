@@ -47,6 +47,22 @@ def test_the_issues_records_no_longer_break_any_reader(cli: Cli) -> None:
         cli.ok(*args)
 
 
+def test_a_due_date_in_a_zone_this_host_does_not_know_is_shown_in_utc(cli: Cli) -> None:
+    """A due date and a publish slot meant in a zone this host's zone database lacks (a newer one's, or a forged
+    push) failed `show` and the whole of `export --ics` with "unknown time zone" (naming neither task nor field);
+    they are read on the UTC clock, as a member's unknown zone is, and doctor names them."""
+    task = new_id()
+    forger = Forger(cli.workspace)
+    forger.set("task", task, {"title": "Moon shot", "status": "todo", "priority": "none", "deleted": False})
+    forger.set("task", task, {"due": {"utc": "2026-11-27T16:00:00Z", "tz": "Mars/Olympus"}})
+    forger.set("task", task, {"publish": {"utc": "2026-11-28T09:30:00Z", "tz": "Mars/Olympus"}})
+    shown = cli.ok("show", task[:8])
+    assert "set in: tmrw 16:00 UTC" in shown and "set in: Sat 11-28 09:30 UTC" in shown, shown
+    calendar = cli.ok("export", "--ics")
+    assert "DTSTART:20261127T160000Z" in calendar and "DTSTART:20261128T093000Z" in calendar
+    assert "unknown time zone 'Mars/Olympus'" in cli("doctor").out
+
+
 def test_spend_on_a_campaign_that_never_arrived_is_reported_and_found_by_its_short_id(cli: Cli) -> None:
     missing, entry = new_id(), new_id()
     Forger(cli.workspace).append(

@@ -122,7 +122,18 @@ def test_slots_read_in_the_planners_zone_and_each_members() -> None:
     assert overlap.when_text(slot, "Europe/Berlin") == "Mon 11-30 16:15-17:15"
     assert overlap.when_text(slot, "Europe/Berlin", clock24=False) == "Mon 11-30 4:15pm-5:15pm"
     assert overlap.seat_headers(slot) == ["@a", "@b"]
-    assert overlap.seat_texts(slot) == ["16:15 CET ✓", "10:15 EST ✓"]
+    assert overlap.seat_texts(slot, "Europe/Berlin") == ["16:15 CET ✓", "10:15 EST ✓"]
+
+
+def test_a_members_start_on_another_day_than_the_slots_says_its_day() -> None:
+    """Across the date line the planner put Saturday 08:00 in Kiritimati beside '07:00 SST' for a member in
+    Pago Pago, whose 07:00 is Friday's: a member's start on another date than the slot's (in the planner's
+    zone) gives its weekday."""
+    pago = member("p", "Pacific/Pago_Pago", "fri 07:00-07:30")
+    slot = run([pago], dt.date(2026, 12, 4), 1, 30, limit=1)[0]
+    assert slot.start.astimezone(dt.UTC).date() == dt.date(2026, 12, 4)
+    assert overlap.seat_texts(slot, "Pacific/Pago_Pago") == ["07:00 SST ✓"]
+    assert overlap.seat_texts(slot, "Pacific/Kiritimati") == ["Fri 07:00 SST ✓"]
 
 
 # ------------------------------------------------------------ the command line

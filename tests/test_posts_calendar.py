@@ -34,6 +34,21 @@ def test_a_post_keeps_its_wall_clock_time_across_dst() -> None:
     assert shift(adelaide, "Australia/Adelaide", days=1) == _at("2026-04-05T08:30:00+09:30")
 
 
+def test_an_hour_earlier_or_later_is_an_hour_on_a_night_the_clocks_change() -> None:
+    """`-` on 03:30 EDT the night New York springs forward read the clock an hour back (02:30, which does not
+    exist), moved that forward again and left the post where it was; on the night it falls back, `+` from the
+    first 01:30 skipped the second and `-` from the second skipped the first (two hours each)."""
+    spring = _at("2027-03-14T07:30:00+00:00")  # 03:30 EDT
+    assert shift(spring, "America/New_York", hours=-1) == _at("2027-03-14T06:30:00+00:00")  # 01:30 EST
+    assert shift(shift(spring, "America/New_York", hours=-1), "America/New_York", hours=1) == spring
+    first, second = _at("2027-11-07T05:30:00+00:00"), _at("2027-11-07T06:30:00+00:00")  # 01:30 EDT, 01:30 EST
+    assert shift(first, "America/New_York", hours=1) == second
+    assert shift(second, "America/New_York", hours=-1) == first
+    # A day and an hour together: the day on the wall clock, then the hour.
+    saturday = _at("2027-03-13T07:30:00+00:00")  # 02:30 EST, the day before
+    assert shift(saturday, "America/New_York", days=1, hours=1) == _at("2027-03-14T08:30:00+00:00")  # 04:30 EDT
+
+
 def test_off_peak_slots_get_the_nearest_peak_in_the_audience_zone() -> None:
     peaks = ["11:00", "19:00"]
     assert off_peak(_at("2026-03-02T11:30:00-05:00"), "America/New_York", peaks) is None

@@ -17,6 +17,7 @@ from crewdeck.tui.time.when import (
     parse_utc,
     relative,
     utc_iso,
+    week_start,
 )
 
 from .conftest import NOW
@@ -180,3 +181,12 @@ def test_stored_instants_read_back_in_their_one_form_only() -> None:
 )
 def test_relative_time(delta: dt.timedelta, text: str) -> None:
     assert relative(NOW + delta, NOW) == text
+
+
+def test_a_working_week_starts_after_its_longest_run_of_days_off() -> None:
+    assert week_start([0, 1, 2, 3, 4]) == 0  # Monday to Friday
+    assert week_start([6, 0, 1, 2, 3]) == 6  # Sunday to Thursday
+    assert week_start([6, 0, 1, 2, 3, 4]) == 6  # Sunday to Friday
+    assert week_start([1, 2, 3, 4, 5]) == 1  # Tuesday to Saturday
+    assert week_start([0, 1, 2, 4, 5]) == 0  # Thursday and Sunday off, one day each: Monday first
+    assert week_start([]) == week_start(range(7)) == 0

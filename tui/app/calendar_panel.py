@@ -248,7 +248,7 @@ class CalendarPanel(Vertical):
         post = item.post
         assert post.facts.slot is not None
         audience = post.facts.slot_tz or self.services.viewer_tz
-        there = format_local(post.facts.slot, audience, now, clock24=clock24)
+        there = format_local(post.facts.slot, audience, now, clock24=clock24, reader_tz=self.services.viewer_tz)
         mine = format_local(post.facts.slot, self.services.viewer_tz, now, clock24=clock24)
         count = len(laid.posts_at(cal.row, cal.day))
         which = f" ({cal.index + 1} of {count}, space: next)" if count > 1 else ""

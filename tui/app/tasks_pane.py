@@ -439,7 +439,7 @@ class TasksPane(Pane):
     def _read_by_you(self, value: dict[str, str], now: dt.datetime) -> str:
         """A stored date where it was meant (``tmrw 18:30 IST Kolkata``), and on your clock when that is another."""
         instant, clock24, mine = parse_utc(value["utc"]), self.services.config.clock24, self.services.viewer_tz
-        meant = format_local(instant, value["tz"], now, clock24=clock24)
+        meant = format_local(instant, value["tz"], now, clock24=clock24, reader_tz=mine)
         return meant if value["tz"] == mine else f"{meant} = {format_local(instant, mine, now, clock24=clock24)} for you"
 
     def _add(self, text: str) -> None:

@@ -130,7 +130,8 @@ class Triage:
             said = f" · {note}" if note else ""
             if meant_tz == services.viewer_tz:
                 return f"→ {mine}{said}"
-            return f"→ {format_local(instant, meant_tz, now, clock24=clock24)} ({meant_tz}) = {mine} for you{said}"
+            meant = format_local(instant, meant_tz, now, clock24=clock24, reader_tz=services.viewer_tz)
+            return f"→ {meant} ({meant_tz}) = {mine} for you{said}"
 
         return preview
 

@@ -136,11 +136,13 @@ def _slot_text(ctx: Context, slot: dt.datetime, slot_tz: str | None, campaign: s
     audience_tz = found.audience_tz if found and found.audience_tz else None
     extra = []
     if audience_tz and audience_tz != ctx.viewer_tz:
-        extra.append(f"{format_local(slot, audience_tz, ctx.now, clock24=ctx.config.clock24)} for the audience")
+        extra.append(f"{format_local(slot, audience_tz, ctx.now, clock24=ctx.config.clock24, reader_tz=ctx.viewer_tz)} for the audience")
     if slot_tz and slot_tz not in (ctx.viewer_tz, audience_tz):
         # A slot typed with a zone of its own keeps that zone's clock (moves keep its wall time).
         extra.append(
-            f"set in {slot_tz}" if audience_tz else f"{format_local(slot, slot_tz, ctx.now, clock24=ctx.config.clock24)} where it was set"
+            f"set in {slot_tz}"
+            if audience_tz
+            else f"{format_local(slot, slot_tz, ctx.now, clock24=ctx.config.clock24, reader_tz=ctx.viewer_tz)} where it was set"
         )
     shown = format_local(slot, ctx.viewer_tz, ctx.now, clock24=ctx.config.clock24)
     return shown + (f" ({'; '.join(extra)})" if extra else "")

@@ -56,7 +56,7 @@ def _print_slots(ctx: Context, slots: list[overlap.Slot], tz: str, question: ove
     clock24 = ctx.config.clock24
     headers = ["#", f"WHEN ({tz})", "SCORE", *overlap.seat_headers(slots[0])]
     rows = [
-        [str(rank), overlap.when_text(slot, tz, clock24), f"{slot.score:.1f}", *overlap.seat_texts(slot, clock24)]
+        [str(rank), overlap.when_text(slot, tz, clock24), f"{slot.score:.1f}", *overlap.seat_texts(slot, tz, clock24)]
         for rank, slot in enumerate(slots, start=1)
     ]
     last = question.first + dt.timedelta(days=question.days - 1)

@@ -30,10 +30,16 @@ PEAK_LENGTH = dt.timedelta(hours=1)
 
 
 def shift(slot: dt.datetime, tz: str, *, hours: int = 0, days: int = 0) -> dt.datetime:
-    """``slot`` moved on the wall clock of ``tz`` (the result in UTC)."""
+    """``slot`` moved ``days`` on the wall clock of ``tz`` (09:00 stays 09:00 across a change of clocks), then
+    ``hours`` of elapsed time (the result in UTC).
+
+    Hours on the wall clock would stick or skip on the night the clocks change: an hour back from 03:30 on a
+    spring-forward night is 02:30, which the gap moves forward to 03:30 again.
+    """
     where = zone(tz)
     local = slot.astimezone(where).replace(tzinfo=None)
-    return localize(local + dt.timedelta(days=days, hours=hours), where).astimezone(dt.UTC)
+    moved = localize(local + dt.timedelta(days=days), where) if days else slot
+    return moved.astimezone(dt.UTC) + dt.timedelta(hours=hours)
 
 
 def _live(views: Iterable[PostView]) -> list[PostView]:

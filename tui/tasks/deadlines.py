@@ -58,7 +58,7 @@ def due_in_context(
             return
         seen.add(tz)
         outside = None if member is None else not within_hours(member, instant)
-        readings.append(ZonedTime(whose, tz, format_local(instant, tz, now, clock24=clock24), outside))
+        readings.append(ZonedTime(whose, tz, format_local(instant, tz, now, clock24=clock24, reader_tz=viewer_tz), outside))
 
     add("you", viewer_tz, viewer)
     if assignee is not None:

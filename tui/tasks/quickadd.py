@@ -35,6 +35,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from crewdeck.sync.state.records import WEEKDAYS
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.reading import shared_publish
 from crewdeck.tui.tasks.deadlines import draft_due, end_of_day
@@ -51,6 +52,7 @@ from crewdeck.tui.time.when import (
     parse_moment,
     parse_time,
     utc_iso,
+    week_start,
     without_eod,
 )
 from crewdeck.tui.workspace.config import PublishConfig
@@ -140,13 +142,14 @@ def parse_due(words: list[str], owner: Member | None, default_tz: str, now: dt.d
     explicit_zone = any(could_be_zone(w) for w in words)
     # eow and eom: the owner's last working day of the week or month.
     works = None if owner is None else _works(owner)
-    moment, used = parse_moment(words, default_tz, now, works=works)
+    starts = 0 if owner is None else week_start(WEEKDAYS.index(day) for day, spans in owner.hours.items() if spans)
+    moment, used = parse_moment(words, default_tz, now, works=works, week_starts=starts)
     if used != len(words):
         raise DateError(f"{' '.join(words[used:])!r} after the date is not a time or a zone")
     if moment.has_time or owner is None or (explicit_zone and moment.tz != owner.tz):
         return moment
     # The date in the owner's own calendar, at the end of their working day.
-    in_owner_zone, _ = parse_moment(words, owner.tz, now, works=works)
+    in_owner_zone, _ = parse_moment(words, owner.tz, now, works=works, week_starts=starts)
     day = in_owner_zone.instant.astimezone(zone(owner.tz)).date()
     return Moment(end_of_day(owner, day), owner.tz, False)
 

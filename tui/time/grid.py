@@ -125,7 +125,13 @@ def _cells(member: Member, columns: tuple[GridColumn, ...], step: dt.timedelta) 
 
 
 def _markers(
-    ws: Workspace, columns: tuple[GridColumn, ...], step: dt.timedelta, now: dt.datetime, members: dict[str, Member], clock24: bool
+    ws: Workspace,
+    columns: tuple[GridColumn, ...],
+    step: dt.timedelta,
+    now: dt.datetime,
+    members: dict[str, Member],
+    clock24: bool,
+    zone: str,
 ) -> dict[str, list[GridMarker]]:
     start, end = columns[0].start, columns[-1].start + step
     bounds = (start.strftime("%Y-%m-%dT%H:%M:%SZ"), end.strftime("%Y-%m-%dT%H:%M:%SZ"))
@@ -151,7 +157,7 @@ def _markers(
                 urgency = "soon"
             else:
                 urgency = "later"
-            when = format_local(instant, member.tz, now, clock24=clock24)
+            when = format_local(instant, member.tz, now, clock24=clock24, reader_tz=zone)
             title = text_or(title, untitled_task(task_id))
             text = visible(f"{'▲ publish' if kind == 'publish' else '◆ due'} {title} (@{member.handle}, {when}; set in {tz_name})")
             found.setdefault(assignee, []).append(GridMarker(index, kind, urgency, text, task_id))
@@ -170,7 +176,7 @@ def build_grid(ws: Workspace, day: dt.date, zone: str, now: dt.datetime, *, reso
     noon = wall_instant(day, 12 * 60, zone)
     members = sorted(ws.members(), key=lambda m: (noon.astimezone(zone_info(m.tz)).utcoffset(), m.tz, m.handle))
     by_id = {m.id: m for m in members}
-    markers = _markers(ws, columns, step, now, by_id, clock24)
+    markers = _markers(ws, columns, step, now, by_id, clock24, zone)
     rows = []
     for member in members:
         cells, local, transitions = _cells(member, columns, step)

@@ -3,7 +3,8 @@
 Each open task with a due date is an event at that instant, written in the
 zone the due was meant in (``DTSTART;TZID=Asia/Kolkata:...``) with a
 ``VTIMEZONE`` for every zone used, so calendar apps show it right in any
-zone and across DST changes.  A booked meeting lasts its minutes; a due
+zone and across DST changes (an instant at the second of two equal wall times, on a night the clocks go
+back, is written in UTC: a ``TZID`` time means the first).  A booked meeting lasts its minutes; a due
 date is a moment (no ``DTEND``); a publish slot is a second event in the
 audience's zone (a post's with its state in the summary).  A meeting names who booked it (``ORGANIZER``) and every
 member asked (an ``ATTENDEE`` each, required or optional, with their name):
@@ -84,6 +85,13 @@ def _add_people(event: Event, ws: Workspace, task: dict[str, Any], handles: dict
         event.add(name.lower(), address)
 
 
+def _calendar_time(instant: dt.datetime, tz_name: str) -> dt.datetime:
+    """``instant`` on the wall clock of ``tz_name``, or in UTC where that wall time happens twice and the instant
+    is the second: RFC 5545 (3.3.5) reads a ``TZID`` time the clocks repeat as the first of the two."""
+    local = in_zone(instant, tz_name)
+    return local.astimezone(dt.UTC) if local.fold else local
+
+
 def calendar(ws: Workspace, now: dt.datetime, member: Member | None = None) -> bytes:
     """The calendar of the workspace's (or one member's) deadlines, slots and meetings."""
     from icalendar import Calendar, Event, Timezone
@@ -109,7 +117,8 @@ def calendar(ws: Workspace, now: dt.datetime, member: Member | None = None) -> b
         for kind, utc_text, tz_name in (("due", task["due_utc"], task["due_tz"]), ("publish", task["publish_utc"], task["publish_tz"])):
             if not utc_text:
                 continue
-            start = in_zone(parse_utc(utc_text), tz_name)
+            instant = parse_utc(utc_text)
+            start = _calendar_time(instant, tz_name)
             event = Event()
             event.add("uid", f"{task['id']}-{kind}@crewdeck")
             event.add("dtstamp", now)
@@ -120,7 +129,8 @@ def calendar(ws: Workspace, now: dt.datetime, member: Member | None = None) -> b
                 event.add("summary", visible(f"Publish: {title}{shown}"))
             elif task["meeting"]:
                 event.add("summary", visible(title))
-                event.add("dtend", start + dt.timedelta(minutes=json.loads(task["meeting"])["minutes"]))
+                # Its minutes after the instant it starts: added to a wall time, they cross a change of clocks wrong.
+                event.add("dtend", _calendar_time(instant + dt.timedelta(minutes=json.loads(task["meeting"])["minutes"]), tz_name))
                 attendees = ", ".join(f"@{handles.get(i, '?')}" for i in _attendees(task))
                 details.insert(0, f"attendees: {attendees}")
                 _add_people(event, ws, task, handles)

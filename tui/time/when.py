@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from crewdeck.sync.state.records import FIRST_DAY, LAST_DAY
-from crewdeck.sync.state.zones import is_zone_in_other_case, looks_like_offset, zone
+from crewdeck.sync.state.zones import UnknownZoneError, is_zone_in_other_case, looks_like_offset, zone
 
 UTC = dt.UTC
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -235,12 +235,13 @@ def without_eod(words: Sequence[str]) -> list[str]:
     return kept if kept and not names_a_zone(kept[0]) else ["today", *kept]
 
 
-def parse_day(text: str, today: dt.date, works: WorkingDays | None = None) -> dt.date:
+def parse_day(text: str, today: dt.date, works: WorkingDays | None = None, week_starts: int = 0) -> dt.date:
     """``today``, ``tomorrow`` (``tmrw``), ``fri``, ``next fri``, ``next week`` (its Monday), ``+3d``, ``+2w``,
     ``dec 9``, ``9 dec``, ``2026-12-01``, ``12-01``, ``eow`` and ``eom`` (the last working day of this week or
-    month: by ``works``, else Monday to Friday); within ``FIRST_DAY`` .. ``LAST_DAY``."""
+    month: by ``works``, else Monday to Friday; the week from weekday ``week_starts``, Monday 0, see
+    ``week_start``); within ``FIRST_DAY`` .. ``LAST_DAY``."""
     try:
-        return check_day(_day(text, today, works or _monday_to_friday), text.strip())
+        return check_day(_day(text, today, works or _monday_to_friday, week_starts), text.strip())
     except OverflowError:  # an offset that runs off the calendar
         raise DateError(f"{text.strip()!r} is out of range: dates run from {FIRST_DAY} to {LAST_DAY}") from None
 
@@ -250,7 +251,22 @@ def _last_working(days: list[dt.date], works: WorkingDays) -> dt.date:
     return next((d for d in reversed(days) if works(d)), None) or next(d for d in reversed(days) if _monday_to_friday(d))
 
 
-def _day(text: str, today: dt.date, works: WorkingDays) -> dt.date:
+def week_start(working_weekdays: Iterable[int]) -> int:
+    """The weekday (Monday 0) a working week starts on: the day after the longest run of weekdays not worked
+    (Monday for Monday to Friday, Sunday for Sunday to Thursday, Tuesday for Tuesday to Saturday); of runs
+    as long, the one before Monday, else Sunday, else Saturday...; Monday when every day or none is worked."""
+    worked = set(working_weekdays)
+    if not worked or len(worked) == 7:
+        return 0
+
+    def off_before(day: int) -> int:
+        return next(n for n in range(7) if (day - n - 1) % 7 in worked)
+
+    starts = [day for day in worked if (day - 1) % 7 not in worked]
+    return max(starts, key=lambda day: (off_before(day), -(-day % 7)))
+
+
+def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0) -> dt.date:
     word = " ".join(text.lower().split())
     if word in ("today", "tod", "now"):
         return today
@@ -259,8 +275,8 @@ def _day(text: str, today: dt.date, works: WorkingDays) -> dt.date:
     if word == "next week":
         return today + dt.timedelta(days=7 - today.weekday())
     if word == "eow":
-        monday = today - dt.timedelta(days=today.weekday())
-        return _last_working([monday + dt.timedelta(days=n) for n in range(7)], works)
+        first = today - dt.timedelta(days=(today.weekday() - week_starts) % 7)
+        return _last_working([first + dt.timedelta(days=n) for n in range(7)], works)
     if word == "eom":
         # The day before the next month's first (December's is the 31st: no next month past 9999).
         last = 31 if today.month == 12 else (today.replace(month=today.month + 1, day=1) - dt.timedelta(days=1)).day
@@ -335,11 +351,13 @@ def parse_moment(
     now: dt.datetime,
     default_time: dt.time = DEFAULT_DUE_TIME,
     works: WorkingDays | None = None,
+    week_starts: int = 0,
 ) -> tuple[Moment, int]:
     """Parse a date (one word or two: ``dec 9``), an optional time and an optional zone from the front of ``words``.
 
     Returns the moment and how many words it used.  ``+3h`` is an instant
-    (three hours from now).  ``works``: whose working days ``eow`` and ``eom`` mean.
+    (three hours from now).  ``works``: whose working days ``eow`` and ``eom`` mean; ``week_starts``: the
+    weekday their week starts on (see ``week_start``).
     """
     if not words:
         raise DateError("a date is missing (try fri 17:00, tomorrow, +3d, 2026-12-01)")
@@ -361,7 +379,7 @@ def parse_moment(
         used += 1
     tz = zone(tz_name)
     today = now.astimezone(tz).date()
-    day = parse_day(day_text, today, works)
+    day = parse_day(day_text, today, works, week_starts)
     clock = parse_time(time_text) if time_text else default_time
     local = localize(dt.datetime.combine(day, clock), tz)
     return Moment(local.astimezone(UTC), tz_name, time_text is not None), used
@@ -379,16 +397,18 @@ def parse_moment_text(
 
 
 def in_zone(instant: dt.datetime, tz_name: str) -> dt.datetime:
-    """``instant`` on the wall clock of ``tz_name``; in UTC where that clock would run off the calendar.
+    """``instant`` on the wall clock of ``tz_name``; in UTC where that clock would run off the calendar, or
+    where this host's zone database has no ``tz_name``.
 
     The command line and the importers take days from 1900 to 9998, and
     the rules refuse new operations outside them, but a store may hold an
     instant at the calendar's very end (9999-12-31, pushed before those
-    rules): a reader shows it in UTC rather than fail.
+    rules), or one meant in a zone only a newer database has: a reader
+    shows it in UTC rather than fail (``crewdeck doctor`` names the zone).
     """
     try:
         return instant.astimezone(zone(tz_name))
-    except OverflowError:
+    except (OverflowError, UnknownZoneError):
         return instant.astimezone(UTC)
 
 
@@ -435,18 +455,23 @@ def clock_now(now: dt.datetime, tz_name: str, clock24: bool = True) -> str:
     return f"{local:%a} {clock_text(local, clock24)} {zone_label(now, tz_name)}"
 
 
-def format_local(instant: dt.datetime, tz_name: str, now: dt.datetime, *, clock24: bool = True, city: bool = True) -> str:
+def format_local(
+    instant: dt.datetime, tz_name: str, now: dt.datetime, *, clock24: bool = True, city: bool = True, reader_tz: str | None = None
+) -> str:
     """``Fri 12-04 17:00 CET``: the day, the time and whose time it is.
 
     ``city`` off: ``IST`` rather than ``IST Kolkata``, where a title says whose time it is already ("DUE (YOUR TIME)").
+    ``reader_tz``: the zone of whoever reads another's clock; where that clock's today is not the reader's, the day
+    is its date, never ``today`` or ``tmrw`` (Saturday in Auckland is "today" to no one in Berlin on Friday).
     """
     local = in_zone(instant, tz_name)
-    today = now.astimezone(zone(tz_name)).date()
+    today = in_zone(now, tz_name).date()
     clock = clock_text(local, clock24)
     day = local.date()
-    if day == today:
+    relative_days = reader_tz is None or in_zone(now, reader_tz).date() == today
+    if day == today and relative_days:
         label = "today"
-    elif day == today + dt.timedelta(days=1):
+    elif day == today + dt.timedelta(days=1) and relative_days:
         label = "tmrw"
     elif abs((day - today).days) < 180:
         label = local.strftime("%a %m-%d")

@@ -221,7 +221,9 @@ class PlannerScreen(Screen[None]):
         status.update(plain(f"{len(slots)} slots for {who}, {question.first:%a %m-%d} to {last:%a %m-%d}, best first"))
         table.add_columns("#", f"WHEN ({self.tz})", "SCORE", *(Text(visible(header)) for header in overlap.seat_headers(slots[0])))
         for rank, slot in enumerate(slots, start=1):
-            table.add_row(str(rank), overlap.when_text(slot, self.tz, clock24), f"{slot.score:.1f}", *overlap.seat_texts(slot, clock24))
+            table.add_row(
+                str(rank), overlap.when_text(slot, self.tz, clock24), f"{slot.score:.1f}", *overlap.seat_texts(slot, self.tz, clock24)
+            )
 
     # ------------------------------------------------------------ booking
 
