@@ -380,8 +380,8 @@ class Judge:
                 # Tasks are most of every batch: decided here, they change nothing the rules read.
                 if entity == "task" and kind != APPEND:
                     author = self._members[member_id]  # known: _standing refused an unknown author
-                    if author is not None and author.access == GUEST:
-                        refusal = Refusal("guest_read_only", f"{_name(author, member_id)} is a guest: guests do not change tasks")
+                    if author is not None and (guest := task_change_refused(author)):
+                        refusal = guest
                     elif field == "created_by" and json.loads(value) != member_id:
                         refusal = Refusal("author_field", "task.created_by must be the member who creates the task")
                     elif field == "resumed_from" and author is not None:
@@ -463,8 +463,8 @@ class Judge:
                     refusal = incomplete.get((entity, row_id))
                 if refusal is None:
                     author = self._members[member_id]
-                    if author is not None and author.access == GUEST:
-                        refusal = Refusal("guest_read_only", f"{_name(author, member_id)} is a guest: guests do not change tasks")
+                    if author is not None:
+                        refusal = task_change_refused(author)
                 if refusal is None and field == "created_by" and json.loads(value) != member_id:
                     refusal = Refusal("author_field", "task.created_by must be the member who creates the task")
                 if refusal is None and field in days:
@@ -474,9 +474,11 @@ class Judge:
                     assert resumer is not None  # known: _standing refused an unknown author
                     refusal = self._decide_resume(resumer, row_id, value)
                 verdicts[index] = refusal
-        elif any(author is not None and author.access == GUEST for author in (self._members[m] for m in authors)):
+        elif any(author is not None and task_change_refused(author) for author in (self._members[m] for m in authors)):
             for index, op in enumerate(ops):
-                verdicts[index] = Refusal("guest_read_only", f"{_name(self._members[op[0]], op[0])} is a guest: guests do not change tasks")
+                author = self._members[op[0]]
+                assert author is not None  # known: _standing refused an unknown author
+                verdicts[index] = task_change_refused(author)
         failed: dict[str, Refusal] = {}
         for op, verdict in zip(ops, verdicts):
             if verdict is not None and ("task", op[3]) in creating:
@@ -514,8 +516,9 @@ class Judge:
         if kind == APPEND:
             return self._decide_append(author, entity, self._record(value), row_id)
         if entity == "task":
-            if author.access == GUEST:
-                return Refusal("guest_read_only", f"{_name(author, member_id)} is a guest: guests do not change tasks")
+            guest = task_change_refused(author)
+            if guest is not None:
+                return guest
             if field == "created_by" and json.loads(value) != member_id:
                 return Refusal("author_field", "task.created_by must be the member who creates the task")
             return None
@@ -622,45 +625,13 @@ class Judge:
 
     def _decide_verdict(self, author: MemberFacts, record: dict[str, Any]) -> Refusal | None:
         """An approval or a request for changes on a post's round (see ``postround``)."""
-        name = _name(author, author.id)
         post = record["post"]
-        review = self.state.post_review(post)
-        if review is None:
-            return Refusal("unknown_post", f"no post {post[:8]} to review")
-        if review.round is None or review.round["id"] != record["round"]:
-            return Refusal("stale_round", f"post {post[:8]} is not in that round (it was submitted again, or not at all)")
-        if record["hash"] != review.hash or review.round["hash"] != review.hash:
-            return Refusal("stale_round", f"the content of post {post[:8]} changed since it was submitted: it needs a new round")
-        if moved(review.round, review.campaign, review.platform):
-            return Refusal(
-                "stale_round", f"post {post[:8]} moved to another campaign or platform since it was submitted: it needs a new round"
-            )
-        step = next((s for s in review.chain if s.name == record["step"]), None)
-        reviewer = self.state.reviewer(author.id)
-        if step is None or not may_take(step, reviewer, review.campaign):
-            what = f"step {record['step']!r} is not in the chain" if step is None else f"step {step.name!r} is not {name}'s to take"
-            return Refusal("not_a_reviewer", f"{what} for post {post[:8]}")
-        if author.id in review.authors:
-            return Refusal("round_author", f"{name} changed the content of post {post[:8]} in this round: another reviewer takes it")
-        verdicts = [*review.verdicts, *self._verdicts.get(post, [])]
-        status = evaluate(
-            post_round=review.round,
-            current_hash=review.hash,
-            chain=review.chain,
-            verdicts=verdicts,
-            authors=review.authors,
-            reviewers={**review.reviewers, **({author.id: reviewer} if reviewer else {})},
-            campaign=review.campaign,
-            platform=review.platform,
+        refusal = verdict_refused(
+            author, record, self.state.post_review(post), self.state.reviewer(author.id), self._verdicts.get(post, ())
         )
-        if record["verdict"] == "approve":
-            if any(v is not None and v.by == author.id for v in status.satisfied):
-                return Refusal("one_step_per_round", f"{name} approved a step of this round of post {post[:8]} already")
-            index = status.next_step
-            if index is None or status.steps[index].name != step.name:
-                return Refusal("step_order", f"post {post[:8]}: {status.describe({})}; {step.name!r} is not the next step")
-        self._verdicts.setdefault(post, []).append(verdict_of("", "~", record))
-        return None
+        if refusal is None:
+            self._verdicts.setdefault(post, []).append(verdict_of("", "~", record))
+        return refusal
 
     def _decide_reversal(self, author: MemberFacts, reverses: str) -> Refusal | None:
         """An entry is reversed once, by its author or a manager; a reversal never (its reversal would count the spend again)."""
@@ -715,23 +686,11 @@ class Judge:
         return None
 
     def _decide_resume(self, author: MemberFacts, post_id: str, value: str) -> Refusal | None:
-        """Releasing a post from a crisis still open ends the crisis for that post: a manager's, as the end is.
-        Members resume posts once the crisis has ended (``task.resumed_from`` lists the crises released from)."""
-        if author.access == MANAGER:
-            return None
         released = json.loads(value)
         if not isinstance(released, list):
             return None  # the value's own check refuses it
         review = self.state.post_review(post_id)
-        before = review.resumed_from if review is not None else frozenset()
-        for crisis in released:
-            if isinstance(crisis, str) and crisis not in before and self._crisis_open(crisis):
-                return Refusal(
-                    "managers_only",
-                    f"only a manager releases a post from a crisis that is still open ({_name(author, author.id)} is a "
-                    f"{author.access}; crisis {crisis[:8]}): resume it once the crisis has ended",
-                )
-        return None
+        return resume_refused(author, released, review.resumed_from if review is not None else frozenset(), self._crisis_open)
 
     def _crisis_open(self, crisis: str) -> bool:
         started = crisis in self._crises or self.state.record_exists("crisis", crisis)
@@ -774,6 +733,49 @@ class Judge:
             self._ended.add(self._record(value)["crisis"])
 
 
+def verdict_refused(
+    author: MemberFacts, record: Mapping[str, Any], review: PostReview | None, reviewer: Reviewer | None, pending: Sequence[Verdict] = ()
+) -> Refusal | None:
+    """Why ``author`` may not give the verdict ``record`` (a ``post_approval``: an approval or a request for changes on a
+    post's round, see ``postround``) on the post ``review`` describes (``None``: no such post), ``reviewer`` being what
+    decides which steps are theirs and ``pending`` the verdicts on it accepted before in the same batch; or ``None``.
+    The app asks it before it offers a post's approve and request-changes keys."""
+    name = _name(author, author.id)
+    post = record["post"]
+    if review is None:
+        return Refusal("unknown_post", f"no post {post[:8]} to review")
+    if review.round is None or review.round["id"] != record["round"]:
+        return Refusal("stale_round", f"post {post[:8]} is not in that round (it was submitted again, or not at all)")
+    if record["hash"] != review.hash or review.round["hash"] != review.hash:
+        return Refusal("stale_round", f"the content of post {post[:8]} changed since it was submitted: it needs a new round")
+    if moved(review.round, review.campaign, review.platform):
+        return Refusal("stale_round", f"post {post[:8]} moved to another campaign or platform since it was submitted: it needs a new round")
+    step = next((s for s in review.chain if s.name == record["step"]), None)
+    if step is None or not may_take(step, reviewer, review.campaign):
+        what = f"step {record['step']!r} is not in the chain" if step is None else f"step {step.name!r} is not {name}'s to take"
+        return Refusal("not_a_reviewer", f"{what} for post {post[:8]}")
+    if author.id in review.authors:
+        return Refusal("round_author", f"{name} changed the content of post {post[:8]} in this round: another reviewer takes it")
+    verdicts = [*review.verdicts, *pending]
+    status = evaluate(
+        post_round=review.round,
+        current_hash=review.hash,
+        chain=review.chain,
+        verdicts=verdicts,
+        authors=review.authors,
+        reviewers={**review.reviewers, **({author.id: reviewer} if reviewer else {})},
+        campaign=review.campaign,
+        platform=review.platform,
+    )
+    if record["verdict"] == "approve":
+        if any(v is not None and v.by == author.id for v in status.satisfied):
+            return Refusal("one_step_per_round", f"{name} approved a step of this round of post {post[:8]} already")
+        index = status.next_step
+        if index is None or status.steps[index].name != step.name:
+            return Refusal("step_order", f"post {post[:8]}: {status.describe({})}; {step.name!r} is not the next step")
+    return None
+
+
 def reversal_refused(author: MemberFacts, entered_by: str, entry_id: str) -> Refusal | None:
     """Why ``author`` may not reverse the entry ``entry_id`` that ``entered_by`` entered (guests reverse
     nothing, members only their own entries), or ``None``: the app asks it before it offers to reverse."""
@@ -782,6 +784,33 @@ def reversal_refused(author: MemberFacts, entered_by: str, entry_id: str) -> Ref
         return Refusal("guest_read_only", f"{name} is a guest: guests {_GUEST_REFUSED['ledger_entry']}")
     if author.access != MANAGER and entered_by != author.id:
         return Refusal("own_entry_only", f"{name} may reverse only their own entries ({entry_id[:8]} is someone else's)")
+    return None
+
+
+def task_change_refused(author: MemberFacts) -> Refusal | None:
+    """Why ``author`` may not create, edit or triage tasks and posts (guests do not; their verdicts on a post are
+    ``verdict_refused``'s), or ``None``: the app asks it before it offers a task's or a post's keys."""
+    if author.access == GUEST:
+        return Refusal("guest_read_only", f"{_name(author, author.id)} is a guest: guests do not change tasks")
+    return None
+
+
+def resume_refused(
+    author: MemberFacts, released: Iterable[object], before: Collection[str], crisis_open: Callable[[str], bool]
+) -> Refusal | None:
+    """Why ``author`` may not release a post from the crises ``released`` (``task.resumed_from``, which held ``before``), or ``None``.
+
+    Releasing a post from a crisis still open ends the crisis for that post: a manager's, as the end is.  Members
+    resume posts once the crisis has ended.  The app asks it before it offers to resume a post."""
+    if author.access == MANAGER:
+        return None
+    for crisis in released:
+        if isinstance(crisis, str) and crisis not in before and crisis_open(crisis):
+            return Refusal(
+                "managers_only",
+                f"only a manager releases a post from a crisis that is still open ({_name(author, author.id)} is a "
+                f"{author.access}; crisis {crisis[:8]}): resume it once the crisis has ended",
+            )
     return None
 
 

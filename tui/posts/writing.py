@@ -162,7 +162,9 @@ def lead_text(delta: dt.timedelta) -> str:
     return f"{minutes // 60} h" if minutes % 60 == 0 and minutes >= 60 else f"{minutes} min"
 
 
-def _verdict(store: Store, member: str, post_id: str, now: dt.datetime, verdict: str, note: str) -> PostView:
+def verdict_record(store: Store, member: str, post_id: str, now: dt.datetime, verdict: str, note: str) -> dict[str, Any]:
+    """The ``post_approval`` record of ``member``'s verdict on the post's round now, for the step it takes;
+    ``PostRefused`` when the round takes none from them (the rules judge the record as it is written)."""
     post = view(store, post_id, now)
     doing = "approve" if verdict == "approve" else "request changes on"
     if post.state != "in-review":
@@ -187,20 +189,22 @@ def _verdict(store: Store, member: str, post_id: str, now: dt.datetime, verdict:
         raise _refuse(post, doing, f"steps go in order: {status.describe(handles)}")
     _copy, digest = _content(store, post_id)
     assert status.round_id is not None
+    return {
+        "post": post_id,
+        "round": status.round_id,
+        "step": status.steps[mine[0]].name,
+        "hash": digest,
+        "verdict": verdict,
+        "note": note,
+        "approved_by": member,
+        "approved_at": instant_text(now),
+    }
+
+
+def _verdict(store: Store, member: str, post_id: str, now: dt.datetime, verdict: str, note: str) -> PostView:
+    record = verdict_record(store, member, post_id, now, verdict, note)
     with store.write(member) as w:
-        w.append(
-            "post_approval",
-            {
-                "post": post_id,
-                "round": status.round_id,
-                "step": status.steps[mine[0]].name,
-                "hash": digest,
-                "verdict": verdict,
-                "note": note,
-                "approved_by": member,
-                "approved_at": instant_text(now),
-            },
-        )
+        w.append("post_approval", record)
     return view(store, post_id, now)
 
 

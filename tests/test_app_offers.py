@@ -1,0 +1,122 @@
+"""The app offers each person what the rules let them do: no key the judge refuses, none hidden that it accepts.
+
+Spring Launch's chain here is copy:@mia, then client:@gus (a guest of that
+campaign); three posts by raj wait for review, the first with mia's step done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.screens.approvals import ApprovalsScreen
+from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.posts import writing
+from crewdeck.widgets.key_footer import footer_keys
+
+from .apphelp import make_app, settle
+from .conftest import NOW, Cli
+from .postsupport import add_posts, ids, team_workspace
+
+SIZE = (160, 48)
+
+
+@pytest.fixture
+def chain(tmp_path: Path) -> tuple[Path, list[str]]:
+    path = tmp_path / "offers.db"
+    store = team_workspace(path, NOW)
+    posts = add_posts(store, 3, NOW + dt.timedelta(days=2), submitted=NOW)
+    store.close()
+    cli = Cli(path)
+    cli.ok("member", "add", "gus", "--name", "Gus Client", "--tz", "UTC", "--access", "guest", "--campaigns", "spring-launch")
+    cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@mia; client:@gus")
+    with Store(path) as store:
+        writing.approve(store, ids(store, "member", "handle")["mia"], posts[0], NOW)
+    return path, posts
+
+
+def verdicts(path: Path, post_id: str) -> list[tuple[str, str]]:
+    with Store(path) as store:
+        handles = {v: k for k, v in ids(store, "member", "handle").items()}
+        rows = store.conn.execute("SELECT verdict, approved_by FROM post_approval WHERE post = ? ORDER BY approved_at", (post_id,))
+        return [(verdict, handles[by]) for verdict, by in rows]
+
+
+def footer(app: CrewdeckApp) -> list[str]:
+    shown, _ = footer_keys(app.screen)
+    return [key.description for key in shown if key.enabled]
+
+
+async def open_detail(app: CrewdeckApp, pilot: object, post_id: str) -> DetailScreen:
+    screen = DetailScreen(post_id, app.services)
+    await app.push_screen(screen)
+    await settle(pilot)  # type: ignore[arg-type]
+    return screen
+
+
+def offered(screen: DetailScreen) -> dict[str, bool]:
+    """Which of the detail's keys are offered: the post moves, a task edit, copying, setting a field."""
+    moves = {move: screen.check_action("post", (move,)) is True for move in ("submit", "approve", "reject", "schedule", "pull")}
+    return {
+        **moves,
+        "done": screen.check_action("triage", ("done",)) is True,
+        "priority": screen.check_action("triage", ("priority",)) is True,
+        "copy": screen.check_action("triage", ("copy",)) is True,
+        "set_field": screen.check_action("set_field", ()) is True,
+    }
+
+
+async def test_a_guest_approves_from_a_posts_detail_when_the_step_is_theirs_and_changes_nothing_else(chain: tuple[Path, list[str]]) -> None:
+    # The detail offered a guest "close" alone, though the rules let a client approve their campaigns' posts.
+    path, posts = chain
+    app = make_app(path, "gus")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ApprovalsScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DetailScreen) and screen.task_id == posts[0]
+        assert offered(screen) == {
+            "submit": False,
+            "approve": True,
+            "reject": True,
+            "schedule": False,
+            "pull": False,
+            "done": False,
+            "priority": False,
+            "copy": True,
+            "set_field": False,
+        }
+        assert footer(app) == ["Back", "Approve post", "Request changes", "Status"]
+        await pilot.press("Y")
+        await settle(pilot)
+        assert verdicts(path, posts[0]) == [("approve", "mia"), ("approve", "gus")]
+
+
+async def test_a_posts_detail_offers_each_verdict_only_where_the_judge_takes_it(chain: tuple[Path, list[str]]) -> None:
+    path, posts = chain
+    seen: dict[str, dict[str, bool]] = {}
+    for handle in ("gus", "mia", "raj", "ana"):
+        app = make_app(path, handle)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = await open_detail(app, pilot, posts[1])  # step 1 (copy, @mia) open
+            seen[handle] = {k: v for k, v in offered(screen).items() if k in ("approve", "reject", "priority")}
+    assert seen == {
+        # Steps go in order, but a reviewer may ask for changes at any open step of theirs.
+        "gus": {"approve": False, "reject": True, "priority": False},
+        "mia": {"approve": True, "reject": True, "priority": True},
+        # raj wrote it; ana is in no step.
+        "raj": {"approve": False, "reject": False, "priority": True},
+        "ana": {"approve": False, "reject": False, "priority": True},
+    }
+    for handle, offers in seen.items():
+        code = Cli(path)("post", "approve", posts[1], as_member=handle).code
+        assert (code == 0) == offers["approve"], handle
+        if code == 0:
+            break
