@@ -120,3 +120,25 @@ async def test_a_posts_detail_offers_each_verdict_only_where_the_judge_takes_it(
         assert (code == 0) == offers["approve"], handle
         if code == 0:
             break
+
+
+async def test_a_guests_verdict_refreshes_what_they_see_with_no_error(chain: tuple[Path, list[str]]) -> None:
+    # A guest's app has no panes: refreshing after their verdict asked for the panes' screen and failed
+    # ("AttributeError: ... 'main_screen'"), so the detail kept offering the step they had just taken.
+    path, posts = chain
+    app = make_app(path, "gus")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("Y")
+        await settle(pilot)
+        assert verdicts(path, posts[0]) == [("approve", "mia"), ("approve", "gus")]
+        assert footer(app) == ["Back"]
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        assert [row.id for _, row in screen.table.loaded_rows()] == [posts[1], posts[2]]
+        assert not [n.message for n in app._notifications if n.severity == "error"]
