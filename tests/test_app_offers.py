@@ -142,3 +142,31 @@ async def test_a_guests_verdict_refreshes_what_they_see_with_no_error(chain: tup
         assert isinstance(screen, ApprovalsScreen)
         assert [row.id for _, row in screen.table.loaded_rows()] == [posts[1], posts[2]]
         assert not [n.message for n in app._notifications if n.severity == "error"]
+
+
+async def test_the_approvals_view_offers_approve_and_request_changes_only_on_the_posts_the_judge_takes_them_for(
+    chain: tuple[Path, list[str]],
+) -> None:
+    # `a` was offered on every row and refused after the key ("steps go in order"), `c` after its dialog.
+    path, posts = chain
+    seen: dict[str, list[tuple[bool, bool]]] = {}
+    for handle in ("gus", "raj"):
+        app = make_app(path, handle)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            if not isinstance(app.screen, ApprovalsScreen):
+                await pilot.press("R")
+                await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, ApprovalsScreen)
+            rows = []
+            for _ in range(len(posts)):
+                rows.append((screen.check_action("approve", ()) is True, screen.check_action("request_changes", ()) is True))
+                await pilot.press("down")
+                await settle(pilot)
+            seen[handle] = rows
+            await pilot.press("up", "a")
+            await settle(pilot)
+    # gus: post 0 waits on his step; 1 and 2 on mia's first, yet he may ask for changes at his step. raj wrote them all.
+    assert seen == {"gus": [(True, True), (False, True), (False, True)], "raj": [(False, False)] * 3}
+    assert verdicts(path, posts[2]) == []

@@ -31,6 +31,7 @@ from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background, in_background
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.banner import OpenCrisis
+from crewdeck.tui.posts.offers import VERDICTS, verdict_refusal
 from crewdeck.tui.posts.reading import PostView, needing, read_posts
 from crewdeck.tui.posts.review import CopyReview, copy_review, waiting_ids
 from crewdeck.tui.workspace.workspace import Workspace
@@ -76,10 +77,12 @@ class ApprovalsScreen(Screen[None]):
             self.generation = generation
 
     class Reviewed(Message):
-        def __init__(self, post_id: str, review: CopyReview) -> None:
+        def __init__(self, post_id: str, review: CopyReview, verdicts: frozenset[str]) -> None:
             super().__init__()
             self.post_id = post_id
             self.review = review
+            #: The verdicts ("approve", "reject") the rules let me give on the post now.
+            self.verdicts = verdicts
 
     def __init__(self, services: Services, first: Read | None = None, crises: list[OpenCrisis] | None = None) -> None:
         """``first``: the first window, read before the screen was made (``open_approvals``); ``crises``: the banner's."""
@@ -91,6 +94,8 @@ class ApprovalsScreen(Screen[None]):
         self.others: list[PostView] = []
         self.done = False
         self.generation = 0
+        #: The post under the cursor, once read, and the verdicts I may give on it: the keys offered.
+        self.offered: tuple[str, frozenset[str]] | None = None
 
     def compose(self) -> ComposeResult:
         yield CrisisBanner(self.services, known=self._crises, id="approvals-crisis-banner")
@@ -170,14 +175,22 @@ class ApprovalsScreen(Screen[None]):
 
     @background(exclusive=True, group="approvals-review")
     def _review(self, post_id: str) -> None:
-        me = self.services.session.me.id
-        review = self.services.session.access.read(lambda ws: copy_review(ws.conn, post_id, me))
-        self.post_message(self.Reviewed(post_id, review))
+        me = self.services.session.me
+        now = self.services.now()
+
+        def read(ws: Workspace) -> tuple[CopyReview, frozenset[str]]:
+            offered = frozenset(v for v in VERDICTS if verdict_refusal(ws.store, me.facts(), post_id, now, v) is None)
+            return copy_review(ws.conn, post_id, me.id), offered
+
+        review, offered = self.services.session.access.read(read)
+        self.post_message(self.Reviewed(post_id, review, offered))
 
     def on_approvals_screen_reviewed(self, message: Reviewed) -> None:
         row = self.table.cursor_row
         if row is None or row.id != message.post_id:
             return
+        self.offered = (message.post_id, message.verdicts)
+        self.refresh_bindings()
         review = message.review
         lines = Lines()
         lines.add((row.cells[-1], "italic"))  # WHY, whole: its column is cut on a narrow screen
@@ -192,6 +205,14 @@ class ApprovalsScreen(Screen[None]):
             for mark, text in review.diff:
                 lines.add((f"{mark} {text}", {"+": "green", "-": "red strike"}.get(mark, "")))
         self.query_one("#approvals-copy", Static).update(lines.content())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A verdict's key is offered on the post under the cursor when the rules take it from me (``offers``).
+        verdict = {"approve": "approve", "request_changes": "reject"}.get(action)
+        if verdict is None:
+            return True
+        row = self.table.cursor_row
+        return row is not None and self.offered is not None and self.offered[0] == row.id and verdict in self.offered[1]
 
     def _current(self) -> PostLine | None:
         row = self.table.cursor_row
