@@ -634,22 +634,11 @@ class Judge:
         return refusal
 
     def _decide_reversal(self, author: MemberFacts, reverses: str) -> Refusal | None:
-        """An entry is reversed once, by its author or a manager; a reversal never (its reversal would count the spend again)."""
+        """A reversal of the entry ``reverses``: ``reversal_refused``, against the state with this batch on top."""
         original = self._entry(reverses)
         if original is None:
             return Refusal("unknown_entry", f"the entry it reverses, {reverses[:8]}, does not exist")
-        refusal = reversal_refused(author, original.entered_by, reverses)
-        if refusal is not None:
-            return refusal
-        if original.reverses:
-            return Refusal(
-                "reverses_reversal",
-                f"entry {reverses[:8]} is itself a reversal (of {original.reverses[:8]}); to count that spend again, add it anew",
-            )
-        reversal = self._reversals.get(reverses) or self.state.reversed_by(reverses)
-        if reversal is not None:
-            return Refusal("reversed_once", f"entry {reverses[:8]} is already reversed by {reversal[:8]}")
-        return None
+        return reversal_refused(author, reverses, original, lambda: self._reversals.get(reverses) or self.state.reversed_by(reverses))
 
     def _decide_entry_task(self, record: dict[str, Any]) -> Refusal | None:
         """Spend for a task counts for the task's campaign: an entry for another campaign's task is refused."""
@@ -776,14 +765,24 @@ def verdict_refused(
     return None
 
 
-def reversal_refused(author: MemberFacts, entered_by: str, entry_id: str) -> Refusal | None:
-    """Why ``author`` may not reverse the entry ``entry_id`` that ``entered_by`` entered (guests reverse
-    nothing, members only their own entries), or ``None``: the app asks it before it offers to reverse."""
+def reversal_refused(author: MemberFacts, entry_id: str, entry: EntryFacts, reversed_by: Callable[[], str | None]) -> Refusal | None:
+    """Why ``author`` may not reverse the ledger entry ``entry_id`` (``entry``: its facts; ``reversed_by``: the entry that
+    reverses it already, if any, asked last), or ``None``.  Guests reverse nothing, members only their own entries; an
+    entry is reversed once, a reversal never (its reversal would count the spend again).  The app asks it before it
+    offers to reverse."""
     name = _name(author, author.id)
     if author.access == GUEST:
         return Refusal("guest_read_only", f"{name} is a guest: guests {_GUEST_REFUSED['ledger_entry']}")
-    if author.access != MANAGER and entered_by != author.id:
+    if author.access != MANAGER and entry.entered_by != author.id:
         return Refusal("own_entry_only", f"{name} may reverse only their own entries ({entry_id[:8]} is someone else's)")
+    if entry.reverses:
+        return Refusal(
+            "reverses_reversal",
+            f"entry {entry_id[:8]} is itself a reversal (of {entry.reverses[:8]}); to count that spend again, add it anew",
+        )
+    reversal = reversed_by()
+    if reversal is not None:
+        return Refusal("reversed_once", f"entry {entry_id[:8]} is already reversed by {reversal[:8]}")
     return None
 
 

@@ -83,9 +83,10 @@ def may_approve(member: Member, entry: EntryRow) -> bool:
     return not entry.approved and approval_refused(member.facts(), entry.id, facts, lambda: entry.frozen) is None
 
 
-def may_reverse(member: Member, entered_by: str, entry_id: str) -> bool:
-    """Whether the rules let ``member`` reverse the entry ``entry_id`` that ``entered_by`` (a member id) entered."""
-    return reversal_refused(member.facts(), entered_by, entry_id) is None
+def may_reverse(member: Member, entry: EntryRow) -> bool:
+    """Whether the rules let ``member`` reverse ``entry`` (``reversal_refused``): theirs (a manager: anyone's), not a reversal, not reversed."""
+    facts = EntryFacts(entry.entered_by_id, entry.needs_approval, entry.reverses)
+    return reversal_refused(member.facts(), entry.id, facts, lambda: entry.reversed_by) is None
 
 
 def add_entry(ws: Workspace, me: Member, draft: EntryDraft, now: dt.datetime, entry_id: str | None = None) -> str:
