@@ -761,7 +761,13 @@ def verdict_refused(
             return Refusal("one_step_per_round", f"{name} approved a step of this round of post {post[:8]} already")
         index = status.next_step
         if index is None or status.steps[index].name != step.name:
-            return Refusal("step_order", f"post {post[:8]}: {status.describe({})}; {step.name!r} is not the next step")
+            # Named by the step, not by whom it waits for: the rules know members by id only.
+            waiting = (
+                "every step is approved"
+                if index is None
+                else f"step {index + 1} of {len(status.steps)} ({status.steps[index].name}) is still open"
+            )
+            return Refusal("step_order", f"post {post[:8]}: steps go in order: {waiting}; {step.name!r} is not the next step")
     return None
 
 
