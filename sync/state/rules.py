@@ -537,14 +537,9 @@ class Judge:
     def _decide_member(
         self, author: MemberFacts, row_id: str, field: str, value: Any, creating: Mapping[tuple[str, str], Collection[str]]
     ) -> Refusal | None:
-        name = _name(author, author.id)
-        own = row_id == author.id and ("member", row_id) not in creating
-        if author.access != MANAGER:
-            allowed = GUEST_PROFILE if author.access == GUEST else OWN_PROFILE
-            if not own:
-                return Refusal("managers_only", f"only a manager may add or change other members ({name} is a {author.access})")
-            if field not in allowed:
-                return Refusal("own_profile_only", f"{name} may change only their own {', '.join(allowed)}; {field} is for a manager")
+        refusal = member_change_refused(author, row_id, field, new=("member", row_id) in creating)
+        if refusal is not None:
+            return refusal
         if field in ("handle", "unix_user") and value is not None:
             holder = self._holder(field, value, row_id)
             if holder is not None:
@@ -789,6 +784,21 @@ def reversal_refused(author: MemberFacts, entry_id: str, entry: EntryFacts, reve
     reversal = reversed_by()
     if reversal is not None:
         return Refusal("reversed_once", f"entry {entry_id[:8]} is already reversed by {reversal[:8]}")
+    return None
+
+
+def member_change_refused(author: MemberFacts, member_id: str, field: str, *, new: bool = False) -> Refusal | None:
+    """Why ``author`` may not set ``field`` of the member ``member_id`` (``new``: one the write adds; ``deleted``: removing
+    them), or ``None``: only a manager adds, removes or changes other members; a member changes their own name, zone,
+    hours, days off and SSH keys, a guest their name and zone.  Commands ask it before they ask anything more."""
+    if author.access == MANAGER:
+        return None
+    name = _name(author, author.id)
+    if member_id != author.id or new:
+        return Refusal("managers_only", f"only a manager may add or change other members ({name} is a {author.access})")
+    allowed = GUEST_PROFILE if author.access == GUEST else OWN_PROFILE
+    if field not in allowed:
+        return Refusal("own_profile_only", f"{name} may change only their own {', '.join(allowed)}; {field} is for a manager")
     return None
 
 
