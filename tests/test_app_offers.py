@@ -13,6 +13,7 @@ import pytest
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.calendar_panel import CalendarPanel
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.posts import writing
@@ -170,3 +171,34 @@ async def test_the_approvals_view_offers_approve_and_request_changes_only_on_the
     # gus: post 0 waits on his step; 1 and 2 on mia's first, yet he may ask for changes at his step. raj wrote them all.
     assert seen == {"gus": [(True, True), (False, True), (False, True)], "raj": [(False, False)] * 3}
     assert verdicts(path, posts[2]) == []
+
+
+async def test_the_calendar_offers_approve_only_on_a_post_the_judge_takes_it_for_and_its_post_keys_only_on_a_post(
+    chain: tuple[Path, list[str]],
+) -> None:
+    # `a` was offered on any post and on an empty cell, and refused once pressed.
+    path, posts = chain
+    seen: dict[str, dict[str, bool]] = {}
+    for handle in ("mia", "ana"):
+        app = make_app(path, handle)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("C")
+            await settle(pilot)
+            panel = app.main_screen.query_one(CalendarPanel)
+            assert panel.laid is not None
+            calendar = panel.calendar
+            (row, day), placed = next((key, cell) for key, cell in panel.laid.cells.items() if any(p.post.id == posts[1] for p in cell))
+            calendar.move_to(row, day, [p.post.id for p in placed].index(posts[1]))
+            await settle(pilot)
+            offers = {name: calendar.check_action("request", (name,)) is not False for name in ("approve", "open", "later_hour")}
+            calendar.move_to(row, next(d for d in range(len(panel.laid.days)) if not panel.laid.posts_at(row, d)))
+            await settle(pilot)
+            empty = {f"empty {name}": calendar.check_action("request", (name,)) is not False for name in ("approve", "open", "later_hour")}
+            seen[handle] = {**offers, **empty}
+    # mia takes the copy step of post 1; ana (a manager) is in no step, but moves its slot as any member may.
+    no_post = {"empty approve": False, "empty open": False, "empty later_hour": False}
+    assert seen == {
+        "mia": {"approve": True, "open": True, "later_hour": True, **no_post},
+        "ana": {"approve": False, "open": True, "later_hour": True, **no_post},
+    }
