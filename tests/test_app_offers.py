@@ -10,10 +10,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from textual.binding import Binding
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.calendar_panel import CalendarPanel
+from crewdeck.tui.app.post_keys import POST_BINDINGS
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.posts import writing
@@ -202,3 +204,41 @@ async def test_the_calendar_offers_approve_only_on_a_post_the_judge_takes_it_for
         "mia": {"approve": True, "open": True, "later_hour": True, **no_post},
         "ana": {"approve": False, "open": True, "later_hour": True, **no_post},
     }
+
+
+async def test_the_task_lists_post_keys_are_offered_on_a_post_whose_state_and_rules_allow_them(chain: tuple[Path, list[str]]) -> None:
+    # S Y N L P were in the palette on every row, a plain task's included ("not a post" once pressed),
+    # and Y and N on posts the rules refuse the verdict for.
+    path, posts = chain
+    with Store(path) as store:
+        members = ids(store, "member", "handle")
+        with store.write(members["raj"]) as w:
+            w.create("task", {"title": "Plain chore", "status": "todo", "created_by": members["raj"], "created_at": "2026-11-26T09:00:00Z"})
+    moves = ("submit", "approve", "reject", "schedule", "pull")
+    seen: dict[str, dict[str, list[str]]] = {}
+    for handle in ("mia", "raj"):
+        app = make_app(path, handle)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            pane = app.tasks_pane
+            seen[handle] = {}
+            for title in ("Plain chore", "Spring post 1"):
+                pane.query_text, pane.view = title, None
+                pane.reload(keep_cursor=False)
+                await settle(pilot)
+                palette = [c.title for c in app.get_system_commands(app.screen)]
+                offered = [move for move in moves if pane.check_action("post", (move,)) is True]
+                assert [f"Tasks: {b.description}" in palette for b in POST_BINDINGS if isinstance(b, Binding)] == [
+                    move in offered for move in moves
+                ]
+                seen[handle][title] = offered
+            if handle == "raj":
+                await pilot.press("Y")  # not offered: nothing is asked nor said
+                await settle(pilot)
+                assert not app._notifications
+    # In review, a post's moves are the verdicts, its copy and pulling it: mia takes its copy step, raj wrote it.
+    assert seen == {
+        "mia": {"Plain chore": [], "Spring post 1": ["approve", "reject", "pull"]},
+        "raj": {"Plain chore": [], "Spring post 1": ["pull"]},
+    }
+    assert verdicts(path, posts[1]) == []

@@ -1,4 +1,4 @@
-"""The moves of a post the app offers a member: those its state allows (``writing.MOVES``) that would be written.
+"""The moves of a post the app offers a member: those its state allows (``states.MOVES``) that would be written.
 
 Whether the rules accept a move is asked of the rules' own functions
 (``task_change_refused``, ``resume_refused``, ``verdict_refused``: the ones the
@@ -18,12 +18,10 @@ from crewdeck.sync.state.rules import MemberFacts, Refusal, resume_refused, task
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.reading import PostView
-from crewdeck.tui.posts.states import label
+from crewdeck.tui.posts.states import VERDICTS, label
 
 #: Every move of a post.
-MOVES = ("copy", "submit", "approve", "reject", "schedule", "publish", "slot", "resume", "pull")
-#: The moves that are a verdict on the post's round; every other move changes the post's task.
-VERDICTS = ("approve", "reject")
+ALL_MOVES = ("copy", "submit", "approve", "reject", "schedule", "publish", "slot", "resume", "pull")
 
 
 @dataclass(frozen=True)
@@ -35,13 +33,13 @@ class PostMoves:
 
     @property
     def offered(self) -> tuple[str, ...]:
-        """The moves offered, in the order of the post's state (``writing.MOVES``)."""
+        """The moves offered, in the order of the post's state (``states.MOVES``)."""
         return tuple(move for move in writing.legal_moves(self.post) if self.refusals[move] is None)
 
 
 def post_moves(store: Store, me: MemberFacts, post: PostView, now: dt.datetime) -> PostMoves:
     """``post`` with the moves ``me`` may make now."""
-    return PostMoves(post, {move: move_refusal(store, me, post, now, move) for move in MOVES})
+    return PostMoves(post, {move: move_refusal(store, me, post, now, move) for move in ALL_MOVES})
 
 
 def move_refusal(store: Store, me: MemberFacts, post: PostView, now: dt.datetime, move: str) -> str | None:

@@ -21,7 +21,7 @@ from crewdeck.sync.state.records import crisis_end_id, derived_id
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts import limits
 from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings
-from crewdeck.tui.posts.states import Crisis, instant_text, label
+from crewdeck.tui.posts.states import MOVES, Crisis, instant_text, label
 from crewdeck.tui.workspace.errors import UserError
 
 
@@ -457,22 +457,6 @@ def _open_crisis(store: Store, crisis_id: str | None) -> Crisis:
     if not matches[0].open:
         raise UserError(f"crisis {matches[0].id[:8]} has ended already")
     return matches[0]
-
-
-#: The moves each state allows (``s`` in the app offers these; the functions above check them again).
-MOVES = {
-    "idea": ("copy", "pull"),
-    "draft": ("copy", "submit", "pull"),
-    "changes-requested": ("copy", "submit", "pull"),
-    "expired": ("slot", "submit", "pull"),
-    "in-review": ("approve", "reject", "copy", "pull"),
-    "approved": ("schedule", "publish", "slot", "pull"),
-    "scheduled": ("publish", "slot", "pull"),
-    "paused": ("resume", "slot", "pull"),
-    "missed": ("resume", "pull"),
-    "published": (),
-    "pulled": (),
-}
 
 
 def legal_moves(post: PostView) -> tuple[str, ...]:
