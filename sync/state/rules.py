@@ -848,8 +848,10 @@ def approval_refused(author: MemberFacts, entry_id: str, entry: EntryFacts | Non
         return Refusal("managers_only", f"only a manager approves spend ({name} is a {author.access})")
     if entry is None:
         return Refusal("unknown_entry", f"no ledger entry {entry_id[:8]} to approve")
-    if entry.reverses or (not entry.needs_approval and not frozen()):
-        return Refusal("not_pending", f"entry {entry_id[:8]} does not wait for approval (nor is it frozen by a crisis)")
+    if entry.reverses:
+        return Refusal("not_pending", f"entry {entry_id[:8]} is a reversal: it counts when {entry.reverses[:8]} is approved")
+    if not entry.needs_approval and not frozen():
+        return Refusal("not_pending", f"entry {entry_id[:8]} does not wait for approval (nor is it frozen by a crisis): it already counts")
     if entry.entered_by == author.id:
         return Refusal("self_approval", f"{name} entered {entry_id[:8]}: another manager must approve it")
     return None
