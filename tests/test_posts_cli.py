@@ -623,3 +623,12 @@ def test_post_show_names_the_zone_a_slot_was_set_in_when_it_is_not_the_audiences
     team.ok("post", "slot", post_id, "2026-12-10", "09:00", as_member="raj")
     (slot,) = [line for line in team.ok("post", "show", post_id).splitlines() if line.startswith("slot:")]
     assert slot == "slot:      Thu 12-10 15:00 CET (Thu 12-10 09:00 EST for the audience)"
+
+
+def test_a_member_starting_or_ending_a_crisis_hears_the_rule_first(team: Cli) -> None:
+    # With none open, raj heard "no crisis is open", and with no reason "a crisis needs a reason", as if a
+    # manager's command were his to run.
+    assert one_line_error(team("crisis", "start", "--reason", " ", as_member="raj")).endswith("(rule managers_only)\n")
+    for _ in range(2):
+        assert one_line_error(team("crisis", "end", as_member="raj")).endswith("(rule managers_only)\n")
+        team.ok("crisis", "start", "--reason", "Outage")
