@@ -242,3 +242,19 @@ async def test_the_task_lists_post_keys_are_offered_on_a_post_whose_state_and_ru
         "raj": {"Plain chore": [], "Spring post 1": ["pull"]},
     }
     assert verdicts(path, posts[1]) == []
+
+
+async def test_a_guests_approvals_name_whom_each_post_waits_for_by_handle(chain: tuple[Path, list[str]]) -> None:
+    # A guest's app has no panes, and the members they name were never read: WHY said "@635ea3b7", not "@gus".
+    path, _ = chain
+    app = make_app(path, "gus")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        why = [row.cells[-1] for _, row in screen.table.loaded_rows()]
+        assert why == [
+            "needs you: step 2 of 2 (client), @gus, still open",
+            "step 1 of 2 (copy), @mia, still open",
+            "step 1 of 2 (copy), @mia, still open",
+        ]

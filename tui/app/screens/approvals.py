@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
 from typing import ClassVar
 
 from textual import on
@@ -24,7 +25,7 @@ from textual.widgets import Static
 from crewdeck.sync.state.oplog import Op
 from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.lines import Lines
-from crewdeck.tui.app.post_actions import POST_COLUMNS, handles, post_line, run_move
+from crewdeck.tui.app.post_actions import POST_COLUMNS, post_line, run_move
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
@@ -70,12 +71,14 @@ class ApprovalsScreen(Screen[None]):
     """
 
     class Read(Message):
-        def __init__(self, mine: list[PostView], others: list[PostView], done: bool, generation: int) -> None:
+        def __init__(self, mine: list[PostView], others: list[PostView], done: bool, generation: int, names: Mapping[str, str]) -> None:
             super().__init__()
             self.mine = mine
             self.others = others
             self.done = done
             self.generation = generation
+            #: Member id -> handle, for whom each post waits (read with the posts: a guest's app reads no members else).
+            self.names = names
 
     class Reviewed(Message):
         def __init__(self, post_id: str, review: CopyReview, verdicts: frozenset[str]) -> None:
@@ -132,13 +135,13 @@ class ApprovalsScreen(Screen[None]):
         self.post_message(first_window(self.services, generation))
 
     @background(exclusive=True, group="approvals-read")
-    def _read_rest(self, generation: int, mine: list[PostView], others: list[PostView]) -> None:
+    def _read_rest(self, generation: int, mine: list[PostView], others: list[PostView], names: Mapping[str, str]) -> None:
         rest = self.services.session.access.read(lambda ws: waiting_ids(ws.conn, FIRST))
         for start in range(0, len(rest), WINDOW):
             found_mine, found_others = self._window_of(rest[start : start + WINDOW])
             mine = [*mine, *found_mine]
             others = [*others, *found_others]
-        self.post_message(self.Read(mine, others, True, generation))
+        self.post_message(self.Read(mine, others, True, generation, names))
 
     def _window_of(self, ids: list[str]) -> tuple[list[PostView], list[PostView]]:
         return window_of(self.services, ids)
@@ -153,7 +156,7 @@ class ApprovalsScreen(Screen[None]):
         posts = [*self.mine, *self.others]
         cursor = next((i for i, p in enumerate(posts) if p.id == key), min(table.cursor, max(0, len(posts) - 1)))
         now = self.services.now()
-        names = handles(self.services)
+        names = message.names
         rows = [post_line(p, self.services, now, "needs you: " + p.round.describe(names)) for p in self.mine]
         rows += [post_line(p, self.services, now, p.round.describe(names)) for p in self.others]
         table.reset(len(rows), cursor, (0, rows))
@@ -162,7 +165,7 @@ class ApprovalsScreen(Screen[None]):
         if not rows:
             self.query_one("#approvals-copy", Static).update("Nothing waits for review.")
         if not message.done:  # once this screen is drawn, not competing with it for the GIL
-            self.call_after_refresh(self.call_after_refresh, self._read_rest, message.generation, message.mine, message.others)
+            self.call_after_refresh(self.call_after_refresh, self._read_rest, message.generation, message.mine, message.others, names)
 
     @on(PostTable.WindowNeeded)
     def _window(self, message: PostTable.WindowNeeded) -> None:
@@ -291,9 +294,9 @@ def guest_campaigns(conn: sqlite3.Connection, member: str) -> frozenset[str]:
 
 def first_window(services: Services, generation: int = 1) -> ApprovalsScreen.Read:
     """The first screenful of the view (call from a worker)."""
-    ids = services.session.access.read(lambda ws: waiting_ids(ws.conn, 0, FIRST + 1))
+    ids, names = services.session.access.read(lambda ws: (waiting_ids(ws.conn, 0, FIRST + 1), ws.handles()))
     mine, others = window_of(services, ids[:FIRST])
-    return ApprovalsScreen.Read(mine, others, len(ids) <= FIRST, generation)
+    return ApprovalsScreen.Read(mine, others, len(ids) <= FIRST, generation, names)
 
 
 def open_approvals(node: DOMNode, services: Services) -> None:
