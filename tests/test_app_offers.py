@@ -258,3 +258,23 @@ async def test_a_guests_approvals_name_whom_each_post_waits_for_by_handle(chain:
             "step 1 of 2 (copy), @mia, still open",
             "step 1 of 2 (copy), @mia, still open",
         ]
+
+
+async def test_resume_is_offered_to_a_member_only_once_the_crisis_holding_the_post_has_ended(chain: tuple[Path, list[str]]) -> None:
+    # `s` on a post a crisis paused listed "resume" to members, refused once picked while the crisis was open
+    # (only a manager releases a post from an open crisis).
+    path, posts = chain
+    with Store(path) as store:
+        members = ids(store, "member", "handle")
+        writing.approve(store, members["gus"], posts[0], NOW)
+        writing.start_crisis(store, members["ana"], NOW, "bad press")
+    seen: dict[str, bool] = {}
+    for handle in ("raj", "ana"):
+        app = make_app(path, handle)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = await open_detail(app, pilot, posts[0])
+            assert screen.moves is not None and screen.moves.post.state == "paused"
+            seen[handle] = "resume" in screen.moves.offered
+    assert seen == {"raj": False, "ana": True}
+    assert Cli(path)("post", "resume", posts[0], as_member="raj").code == 2
