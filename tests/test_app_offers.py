@@ -95,7 +95,7 @@ async def test_a_guest_approves_from_a_posts_detail_when_the_step_is_theirs_and_
             "copy": True,
             "set_field": False,
         }
-        assert footer(app) == ["Back", "Approve post", "Request changes", "Status"]
+        assert footer(app) == ["Back", "Approve post", "Request changes"]
         await pilot.press("Y")
         await settle(pilot)
         assert verdicts(path, posts[0]) == [("approve", "mia"), ("approve", "gus")]

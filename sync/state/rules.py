@@ -656,7 +656,7 @@ class Judge:
         return f"“{name}”" if name else campaign_id[:8]
 
     def _decide_crisis(self, author: MemberFacts, entity: str, record: dict[str, Any], row_id: str) -> Refusal | None:
-        refusal = crisis_refused(author)
+        refusal = crisis_refused(author, ending=entity == "crisis_end")
         if refusal is not None:
             return refusal
         if entity == "crisis_end":
@@ -829,8 +829,13 @@ def resume_refused(
     return None
 
 
-def crisis_refused(author: MemberFacts) -> Refusal | None:
-    """Why ``author`` may not start or end a crisis (only managers do), or ``None``: the app asks it before it offers the crisis key."""
+def crisis_refused(author: MemberFacts, *, ending: bool = False) -> Refusal | None:
+    """Why ``author`` may not start (``ending``: end) a crisis (only managers do), or ``None``: the app asks it before
+    it offers the crisis key, the commands before anything else."""
+    if author.access == GUEST:
+        return Refusal(
+            "guest_read_only", f"{_name(author, author.id)} is a guest: guests {_GUEST_REFUSED['crisis_end' if ending else 'crisis']}"
+        )
     if author.access != MANAGER:
         return Refusal("managers_only", f"only a manager starts or ends a crisis ({_name(author, author.id)} is a {author.access})")
     return None

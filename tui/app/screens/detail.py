@@ -97,9 +97,12 @@ class DetailScreen(Screen[None]):
         return True
 
     def _may_triage(self, key: str) -> bool:
-        """A triage key is a task edit the rules refuse guests; copying reads; on a post, ``s`` and ``d`` are its moves."""
+        """A triage key is a task edit the rules refuse guests (their verdicts are the post keys); copying reads;
+        on a post, ``s`` and ``d`` are its moves."""
         if key == "copy":
             return True
+        if not self.may_edit:
+            return False
         if self.moves is not None and key == "cycle_status":
             return bool(self.moves.offered)
         if self.moves is not None and key == "done":
