@@ -371,11 +371,11 @@ def test_cards_labelled_with_a_platform_are_posts_and_an_import_approves_none(cl
     assert found["Plain card in Approved"]["post_state"] is None and found["Plain card in Approved"]["status"] == "todo"
     assert not json.loads(cli.ok("export")).get("post_approval")  # the import approved nothing
 
-    # Here they read in review, step 1 (copy) open for @mia; the importing member changed the content, so another reviews it.
+    # Here they read in review, step 1 (copy) open for @mia: the importing member (in no step) approves nothing.
     post_id = approved["id"]
     shown = json.loads(cli.ok("post", "show", post_id, "--json"))
     assert shown["state"] == "in-review"
-    assert "you changed its content in this round" in cli("post", "approve", post_id).err
+    assert "step 'copy' is not @ana's to take" in cli("post", "approve", post_id).err
     assert cli.ok("post", "approve", post_id, as_member="mia").strip() == f"{post_id[:8]} approved"
 
     # The same file again changes nothing: the round is the one opened here, and the approval stands.

@@ -155,7 +155,7 @@ def test_pending_spend_counts_once_another_manager_approves(team: Cli) -> None:
     team.ok("ledger", "approve", own, as_member="mia")
     assert row(report(team), "influencers")["spent"] == eur("570.00")
     plain = add(team, "1 EUR")
-    assert "does not need approval" in one_line_error(team("ledger", "approve", plain))
+    assert "does not wait for approval" in one_line_error(team("ledger", "approve", plain))
 
 
 def test_a_reversal_of_pending_spend_counts_when_it_does(team: Cli) -> None:
@@ -337,3 +337,17 @@ def test_ledger_tables_fit_the_terminal_and_print_whole_lines_to_a_pipe(team: Cl
     # COLUMNS, when set, is the width, as for every program that reads it.
     wide = on_a_terminal(team, tmp_path, 80, "ledger", "list", env={"COLUMNS": "200"})
     assert max(len(line) for line in wide) <= 200 and any(payee in line for line in wide)
+
+
+def test_a_refused_approval_names_its_rule_and_a_member_hears_the_rule_that_stops_them(team: Cli) -> None:
+    # raj (a member) was told "does not need approval: it already counts" about spend nobody approves, not that
+    # only managers approve; and the refusals of spend that waits for nothing named no rule.
+    plain = add(team, "1 EUR")
+    entry = add(team, "500 EUR", as_member="raj", extra=("--pending",))
+    reversal = team.ok("ledger", "reverse", entry).strip()
+    for target in (plain, reversal):
+        assert "only a manager approves spend (@raj is a member) (rule managers_only)" in one_line_error(
+            team("ledger", "approve", target, as_member="raj")
+        )
+    assert one_line_error(team("ledger", "approve", plain)).endswith("it already counts (rule not_pending)\n")
+    assert one_line_error(team("ledger", "approve", reversal)).endswith(f"counts when {entry[:8]} is approved (rule not_pending)\n")

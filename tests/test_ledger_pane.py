@@ -176,12 +176,15 @@ async def test_reverse_the_selected_entry(workspace: Path) -> None:
         )
         assert reversal["memo"].endswith(": wrong campaign")
         assert ledger.selected is not None and ledger.selected.id == plain and ledger.selected.status == "reversed"
-        # A reversal is not reversed again, nor is a reversed entry.
-        await pilot.press("r")
-        await settle(pilot)
-        assert not isinstance(app.screen, EntryFormScreen) and app.screen is app.main_screen
-        assert any("already reversed" in str(n.message) for n in app._notifications)
-        assert sql(workspace, "SELECT count(*) FROM ledger_entry WHERE reverses = ?", plain)[0][0] == 1
+        # A reversed entry is not reversed again (rule reversed_once), nor is a reversal (reverses_reversal):
+        # `r` was offered on both and said so only once pressed; now neither the footer nor the palette offers it.
+        for entry in (plain, reversal_id(plain)):
+            await select(pilot, entry)
+            assert reverse_offered(app) == (False, False), entry
+            await pilot.press("r")
+            await settle(pilot)
+            assert not isinstance(app.screen, EntryFormScreen) and app.screen is app.main_screen
+        assert sql(workspace, "SELECT count(*) FROM ledger_entry WHERE reverses IN (?, ?)", plain, reversal_id(plain))[0][0] == 1
 
 
 def reverse_offered(app: CrewdeckApp) -> tuple[bool, bool]:

@@ -94,3 +94,15 @@ def test_filters_still_name_a_removed_member(cli: Cli) -> None:
     assert json.loads(cli.ok("tasks", "@raj", "--json")) == []
     # A handle nobody ever had is still an error.
     assert "unknown member @nobody" in one_line_error(cli("tasks", "@nobody"))
+
+
+def test_removing_a_member_is_refused_to_others_by_its_rule_before_asking_where_their_tasks_go(team: Cli) -> None:
+    # raj (a member) and gus (a guest) were asked where tunde's tasks go, and refused only once they said;
+    # gus's --unassign was then refused as a task edit ("guests do not change tasks").
+    team.ok("member", "add", "gus", "--name", "Gus", "--tz", "UTC", "--access", "guest")
+    before = op_count(team)
+    for handle in ("raj", "gus"):
+        for answer in ((), ("--unassign",)):
+            err = one_line_error(team("member", "rm", "tunde", *answer, as_member=handle))
+            assert "only a manager may add or change other members" in err and err.endswith("(rule managers_only)\n"), err
+    assert op_count(team) == before

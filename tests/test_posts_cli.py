@@ -84,14 +84,18 @@ def test_the_moves_each_state_refuses_say_why(team: Cli) -> None:
     assert "cannot schedule" in one_line_error(team("post", "schedule", post_id, as_member="raj"))
     team.ok("post", "submit", post_id, as_member="raj")
     assert "it is in review already" in one_line_error(team("post", "submit", post_id, as_member="raj"))
-    assert "you changed its content in this round" in one_line_error(team("post", "approve", post_id, as_member="raj"))
-    assert "steps go in order: step 1 of 2 (copy), @mia, still open" in one_line_error(team("post", "approve", post_id, as_member="lee"))
+    # A verdict the rules refuse is the judge's one line, with its rule: the command keeps no copy of the rules.
+    assert "step 'copy' is not @raj's to take" in one_line_error(team("post", "approve", post_id, as_member="raj"))
+    assert "steps go in order: step 1 of 2 (copy) is still open; 'legal' is not the next step (rule step_order)" in one_line_error(
+        team("post", "approve", post_id, as_member="lee")
+    )
     assert "not approved: step 1 of 2 (copy), @mia, still open" in one_line_error(team("post", "publish", post_id, as_member="raj"))
     team.ok("post", "approve", post_id, as_member="mia")
-    assert "one person, one step per round" in one_line_error(team("post", "approve", post_id, as_member="mia"))
+    assert "@mia approved a step of this round" in one_line_error(team("post", "approve", post_id, as_member="mia"))
+    assert "(rule one_step_per_round)" in one_line_error(team("post", "approve", post_id, as_member="mia"))
     assert "not approved: step 2 of 2 (legal), @legal, still open" in one_line_error(team("post", "schedule", post_id, as_member="raj"))
     # gus is in the legal group but a guest, and Spring Launch is not one of his campaigns.
-    assert "not yours to review" in one_line_error(team("post", "approve", post_id, as_member="gus"))
+    assert "step 'legal' is not @gus's to take" in one_line_error(team("post", "approve", post_id, as_member="gus"))
     assert "needs a note" in one_line_error(team("post", "reject", post_id, "--note", " ", as_member="lee"))
     team.ok("post", "pull", post_id, as_member="raj")
     assert "it is pulled" in one_line_error(team("post", "pull", post_id, as_member="raj"))
@@ -195,6 +199,17 @@ def test_a_guest_approves_the_posts_of_their_campaigns(team: Cli) -> None:
     team.ok("post", "approve", post_id, as_member="mia")
     assert team.ok("post", "approve", post_id, as_member="gus").strip() == f"{post_id[:8]} approved"
     assert "guests do not change tasks" in one_line_error(team("post", "copy", post_id, "mine", as_member="gus"))
+
+
+def test_a_reviewer_who_approved_their_step_may_still_request_changes_as_the_rules_allow(team: Cli) -> None:
+    # "one person approves at most one step of a round" (one_step_per_round) limits approvals only: the judge takes
+    # mia's request for changes at her step, but the command refused it ("you approved a step of this round already").
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "First take", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "approve", post_id, as_member="mia")
+    out = team.ok("post", "reject", post_id, "--note", "on second thought, shorter", as_member="mia")
+    assert out.strip() == f"{post_id[:8]} changes requested (changes requested by @mia: on second thought, shorter)"
 
 
 def test_a_request_for_changes_blocks_until_the_author_resubmits_and_a_change_voids_the_round(team: Cli) -> None:
@@ -610,3 +625,12 @@ def test_post_show_names_the_zone_a_slot_was_set_in_when_it_is_not_the_audiences
     team.ok("post", "slot", post_id, "2026-12-10", "09:00", as_member="raj")
     (slot,) = [line for line in team.ok("post", "show", post_id).splitlines() if line.startswith("slot:")]
     assert slot == "slot:      Thu 12-10 15:00 CET (Thu 12-10 09:00 EST for the audience)"
+
+
+def test_a_member_starting_or_ending_a_crisis_hears_the_rule_first(team: Cli) -> None:
+    # With none open, raj heard "no crisis is open", and with no reason "a crisis needs a reason", as if a
+    # manager's command were his to run.
+    assert one_line_error(team("crisis", "start", "--reason", " ", as_member="raj")).endswith("(rule managers_only)\n")
+    for _ in range(2):
+        assert one_line_error(team("crisis", "end", as_member="raj")).endswith("(rule managers_only)\n")
+        team.ok("crisis", "start", "--reason", "Outage")

@@ -35,7 +35,7 @@ def test_spend_in_scope_dated_during_the_crisis_is_frozen_until_a_manager_approv
     team.ok("ledger", "approve", during, as_member="mia")
     doc = report(team)
     assert total(doc)["spent"] == eur("147.00") and total(doc)["frozen_entries"] == 0
-    assert "does not need approval" in one_line_error(team("ledger", "approve", before, as_member="mia"))
+    assert "does not wait for approval" in one_line_error(team("ledger", "approve", before, as_member="mia"))
 
 
 def test_the_crisis_scope_and_its_end_bound_what_is_frozen(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -54,7 +54,7 @@ def test_a_platform_only_crisis_freezes_no_spend(team: Cli) -> None:
     entry = add(team, "10 EUR", date="2026-11-21")
     doc = report(team)
     assert total(doc)["spent"] == eur("10.00") and total(doc)["frozen_entries"] == 0
-    assert "does not need approval" in one_line_error(team("ledger", "approve", entry, as_member="mia"))
+    assert "does not wait for approval" in one_line_error(team("ledger", "approve", entry, as_member="mia"))
 
 
 def test_a_frozen_entry_and_its_reversal_leave_the_rest_frozen(team: Cli) -> None:

@@ -3,7 +3,9 @@
 Drawn line by line (``render_line``): a title, the days, then one line per
 row.  What it shows is a ``CalendarData`` its owner builds; the cursor is a
 cell and a post in it (``space`` steps through a cell's posts).  The other
-keys are the owner's: each posts ``KeyRequested`` with its name.
+keys are the owner's: each posts ``KeyRequested`` with its name, and the
+owner says which it does not offer now (``withhold``: hidden from the footer
+and the palette, and doing nothing).
 """
 
 from __future__ import annotations
@@ -137,6 +139,8 @@ class ContentCalendar(Widget, can_focus=True):
         self.day = 0
         #: Which post of the cell (by slot).
         self.index = 0
+        #: The owner's keys it does not offer now (their names).
+        self.withheld: frozenset[str] = frozenset()
         #: The styles of one paint.
         self._styles: dict[str, Style] = {}
 
@@ -180,6 +184,15 @@ class ContentCalendar(Widget, can_focus=True):
         self.index = (self.index + 1) % count if count else 0
         self.refresh()
         self._announce()
+
+    def withhold(self, names: frozenset[str]) -> None:
+        """Offer all the owner's keys but these."""
+        if names != self.withheld:
+            self.withheld = names
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "request" and parameters and parameters[0] in self.withheld)
 
     def action_request(self, name: str) -> None:
         self.post_message(self.KeyRequested(self, name))

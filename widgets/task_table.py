@@ -114,6 +114,11 @@ class TaskTable(WindowedTable[Any]):
         self.refresh()
 
     @property
+    def cursor_record(self) -> Any:
+        """The record the row under the cursor was made of (``None``: no row, or not fetched yet)."""
+        return super().row_at(self.cursor)
+
+    @property
     def cursor_key(self) -> str | None:
         row = self.cursor_row
         return row.key if row else None

@@ -383,8 +383,8 @@ class Judge:
                 # Tasks are most of every batch: decided here, they change nothing the rules read.
                 if entity == "task" and kind != APPEND:
                     author = self._members[member_id]  # known: _standing refused an unknown author
-                    if author is not None and author.access == GUEST:
-                        refusal = Refusal("guest_read_only", f"{_name(author, member_id)} is a guest: guests do not change tasks")
+                    if author is not None and (guest := task_change_refused(author)):
+                        refusal = guest
                     elif field == "created_by" and json.loads(value) != member_id:
                         refusal = Refusal("author_field", "task.created_by must be the member who creates the task")
                     elif field == "resumed_from" and author is not None:
@@ -466,8 +466,8 @@ class Judge:
                     refusal = incomplete.get((entity, row_id))
                 if refusal is None:
                     author = self._members[member_id]
-                    if author is not None and author.access == GUEST:
-                        refusal = Refusal("guest_read_only", f"{_name(author, member_id)} is a guest: guests do not change tasks")
+                    if author is not None:
+                        refusal = task_change_refused(author)
                 if refusal is None and field == "created_by" and json.loads(value) != member_id:
                     refusal = Refusal("author_field", "task.created_by must be the member who creates the task")
                 if refusal is None and field in days:
@@ -477,9 +477,11 @@ class Judge:
                     assert resumer is not None  # known: _standing refused an unknown author
                     refusal = self._decide_resume(resumer, row_id, value)
                 verdicts[index] = refusal
-        elif any(author is not None and author.access == GUEST for author in (self._members[m] for m in authors)):
+        elif any(author is not None and task_change_refused(author) for author in (self._members[m] for m in authors)):
             for index, op in enumerate(ops):
-                verdicts[index] = Refusal("guest_read_only", f"{_name(self._members[op[0]], op[0])} is a guest: guests do not change tasks")
+                author = self._members[op[0]]
+                assert author is not None  # known: _standing refused an unknown author
+                verdicts[index] = task_change_refused(author)
         failed: dict[str, Refusal] = {}
         for op, verdict in zip(ops, verdicts):
             if verdict is not None and ("task", op[3]) in creating:
@@ -517,8 +519,9 @@ class Judge:
         if kind == APPEND:
             return self._decide_append(author, entity, self._record(value), row_id)
         if entity == "task":
-            if author.access == GUEST:
-                return Refusal("guest_read_only", f"{_name(author, member_id)} is a guest: guests do not change tasks")
+            guest = task_change_refused(author)
+            if guest is not None:
+                return guest
             if field == "created_by" and json.loads(value) != member_id:
                 return Refusal("author_field", "task.created_by must be the member who creates the task")
             return None
@@ -537,14 +540,9 @@ class Judge:
     def _decide_member(
         self, author: MemberFacts, row_id: str, field: str, value: Any, creating: Mapping[tuple[str, str], Collection[str]]
     ) -> Refusal | None:
-        name = _name(author, author.id)
-        own = row_id == author.id and ("member", row_id) not in creating
-        if author.access != MANAGER:
-            allowed = GUEST_PROFILE if author.access == GUEST else OWN_PROFILE
-            if not own:
-                return Refusal("managers_only", f"only a manager may add or change other members ({name} is a {author.access})")
-            if field not in allowed:
-                return Refusal("own_profile_only", f"{name} may change only their own {', '.join(allowed)}; {field} is for a manager")
+        refusal = member_change_refused(author, row_id, field, new=("member", row_id) in creating)
+        if refusal is not None:
+            return refusal
         if field in ("handle", "unix_user") and value is not None:
             holder = self._holder(field, value, row_id)
             if holder is not None:
@@ -625,63 +623,20 @@ class Judge:
 
     def _decide_verdict(self, author: MemberFacts, record: dict[str, Any]) -> Refusal | None:
         """An approval or a request for changes on a post's round (see ``postround``)."""
-        name = _name(author, author.id)
         post = record["post"]
-        review = self.state.post_review(post)
-        if review is None:
-            return Refusal("unknown_post", f"no post {post[:8]} to review")
-        if review.round is None or review.round["id"] != record["round"]:
-            return Refusal("stale_round", f"post {post[:8]} is not in that round (it was submitted again, or not at all)")
-        if record["hash"] != review.hash or review.round["hash"] != review.hash:
-            return Refusal("stale_round", f"the content of post {post[:8]} changed since it was submitted: it needs a new round")
-        if moved(review.round, review.campaign, review.platform):
-            return Refusal(
-                "stale_round", f"post {post[:8]} moved to another campaign or platform since it was submitted: it needs a new round"
-            )
-        step = next((s for s in review.chain if s.name == record["step"]), None)
-        reviewer = self.state.reviewer(author.id)
-        if step is None or not may_take(step, reviewer, review.campaign):
-            what = f"step {record['step']!r} is not in the chain" if step is None else f"step {step.name!r} is not {name}'s to take"
-            return Refusal("not_a_reviewer", f"{what} for post {post[:8]}")
-        if author.id in review.authors:
-            return Refusal("round_author", f"{name} changed the content of post {post[:8]} in this round: another reviewer takes it")
-        verdicts = [*review.verdicts, *self._verdicts.get(post, [])]
-        status = evaluate(
-            post_round=review.round,
-            current_hash=review.hash,
-            chain=review.chain,
-            verdicts=verdicts,
-            authors=review.authors,
-            reviewers={**review.reviewers, **({author.id: reviewer} if reviewer else {})},
-            campaign=review.campaign,
-            platform=review.platform,
+        refusal = verdict_refused(
+            author, record, self.state.post_review(post), self.state.reviewer(author.id), self._verdicts.get(post, ())
         )
-        if record["verdict"] == "approve":
-            if any(v is not None and v.by == author.id for v in status.satisfied):
-                return Refusal("one_step_per_round", f"{name} approved a step of this round of post {post[:8]} already")
-            index = status.next_step
-            if index is None or status.steps[index].name != step.name:
-                return Refusal("step_order", f"post {post[:8]}: {status.describe({})}; {step.name!r} is not the next step")
-        self._verdicts.setdefault(post, []).append(verdict_of("", "~", record))
-        return None
+        if refusal is None:
+            self._verdicts.setdefault(post, []).append(verdict_of("", "~", record))
+        return refusal
 
     def _decide_reversal(self, author: MemberFacts, reverses: str) -> Refusal | None:
-        """An entry is reversed once, by its author or a manager; a reversal never (its reversal would count the spend again)."""
+        """A reversal of the entry ``reverses``: ``reversal_refused``, against the state with this batch on top."""
         original = self._entry(reverses)
         if original is None:
             return Refusal("unknown_entry", f"the entry it reverses, {reverses[:8]}, does not exist")
-        refusal = reversal_refused(author, original.entered_by, reverses)
-        if refusal is not None:
-            return refusal
-        if original.reverses:
-            return Refusal(
-                "reverses_reversal",
-                f"entry {reverses[:8]} is itself a reversal (of {original.reverses[:8]}); to count that spend again, add it anew",
-            )
-        reversal = self._reversals.get(reverses) or self.state.reversed_by(reverses)
-        if reversal is not None:
-            return Refusal("reversed_once", f"entry {reverses[:8]} is already reversed by {reversal[:8]}")
-        return None
+        return reversal_refused(author, reverses, original, lambda: self._reversals.get(reverses) or self.state.reversed_by(reverses))
 
     def _decide_entry_task(self, record: dict[str, Any]) -> Refusal | None:
         """Spend for a task counts for the task's campaign: an entry for another campaign's task is refused."""
@@ -704,7 +659,7 @@ class Judge:
         return f"“{name}”" if name else campaign_id[:8]
 
     def _decide_crisis(self, author: MemberFacts, entity: str, record: dict[str, Any], row_id: str) -> Refusal | None:
-        refusal = crisis_refused(author)
+        refusal = crisis_refused(author, ending=entity == "crisis_end")
         if refusal is not None:
             return refusal
         if entity == "crisis_end":
@@ -718,23 +673,11 @@ class Judge:
         return None
 
     def _decide_resume(self, author: MemberFacts, post_id: str, value: str) -> Refusal | None:
-        """Releasing a post from a crisis still open ends the crisis for that post: a manager's, as the end is.
-        Members resume posts once the crisis has ended (``task.resumed_from`` lists the crises released from)."""
-        if author.access == MANAGER:
-            return None
         released = json.loads(value)
         if not isinstance(released, list):
             return None  # the value's own check refuses it
         review = self.state.post_review(post_id)
-        before = review.resumed_from if review is not None else frozenset()
-        for crisis in released:
-            if isinstance(crisis, str) and crisis not in before and self._crisis_open(crisis):
-                return Refusal(
-                    "managers_only",
-                    f"only a manager releases a post from a crisis that is still open ({_name(author, author.id)} is a "
-                    f"{author.access}; crisis {crisis[:8]}): resume it once the crisis has ended",
-                )
-        return None
+        return resume_refused(author, released, review.resumed_from if review is not None else frozenset(), self._crisis_open)
 
     def _crisis_open(self, crisis: str) -> bool:
         started = crisis in self._crises or self.state.record_exists("crisis", crisis)
@@ -777,19 +720,125 @@ class Judge:
             self._ended.add(self._record(value)["crisis"])
 
 
-def reversal_refused(author: MemberFacts, entered_by: str, entry_id: str) -> Refusal | None:
-    """Why ``author`` may not reverse the entry ``entry_id`` that ``entered_by`` entered (guests reverse
-    nothing, members only their own entries), or ``None``: the app asks it before it offers to reverse."""
+def verdict_refused(
+    author: MemberFacts, record: Mapping[str, Any], review: PostReview | None, reviewer: Reviewer | None, pending: Sequence[Verdict] = ()
+) -> Refusal | None:
+    """Why ``author`` may not give the verdict ``record`` (a ``post_approval``: an approval or a request for changes on a
+    post's round, see ``postround``) on the post ``review`` describes (``None``: no such post), ``reviewer`` being what
+    decides which steps are theirs and ``pending`` the verdicts on it accepted before in the same batch; or ``None``.
+    The app asks it before it offers a post's approve and request-changes keys."""
     name = _name(author, author.id)
-    if author.access == GUEST:
-        return Refusal("guest_read_only", f"{name} is a guest: guests {_GUEST_REFUSED['ledger_entry']}")
-    if author.access != MANAGER and entered_by != author.id:
-        return Refusal("own_entry_only", f"{name} may reverse only their own entries ({entry_id[:8]} is someone else's)")
+    post = record["post"]
+    if review is None:
+        return Refusal("unknown_post", f"no post {post[:8]} to review")
+    if review.round is None or review.round["id"] != record["round"]:
+        return Refusal("stale_round", f"post {post[:8]} is not in that round (it was submitted again, or not at all)")
+    if record["hash"] != review.hash or review.round["hash"] != review.hash:
+        return Refusal("stale_round", f"the content of post {post[:8]} changed since it was submitted: it needs a new round")
+    if moved(review.round, review.campaign, review.platform):
+        return Refusal("stale_round", f"post {post[:8]} moved to another campaign or platform since it was submitted: it needs a new round")
+    step = next((s for s in review.chain if s.name == record["step"]), None)
+    if step is None or not may_take(step, reviewer, review.campaign):
+        what = f"step {record['step']!r} is not in the chain" if step is None else f"step {step.name!r} is not {name}'s to take"
+        return Refusal("not_a_reviewer", f"{what} for post {post[:8]}")
+    if author.id in review.authors:
+        return Refusal("round_author", f"{name} changed the content of post {post[:8]} in this round: another reviewer takes it")
+    verdicts = [*review.verdicts, *pending]
+    status = evaluate(
+        post_round=review.round,
+        current_hash=review.hash,
+        chain=review.chain,
+        verdicts=verdicts,
+        authors=review.authors,
+        reviewers={**review.reviewers, **({author.id: reviewer} if reviewer else {})},
+        campaign=review.campaign,
+        platform=review.platform,
+    )
+    if record["verdict"] == "approve":
+        if any(v is not None and v.by == author.id for v in status.satisfied):
+            return Refusal("one_step_per_round", f"{name} approved a step of this round of post {post[:8]} already")
+        index = status.next_step
+        if index is None or status.steps[index].name != step.name:
+            # Named by the step, not by whom it waits for: the rules know members by id only.
+            waiting = (
+                "every step is approved"
+                if index is None
+                else f"step {index + 1} of {len(status.steps)} ({status.steps[index].name}) is still open"
+            )
+            return Refusal("step_order", f"post {post[:8]}: steps go in order: {waiting}; {step.name!r} is not the next step")
     return None
 
 
-def crisis_refused(author: MemberFacts) -> Refusal | None:
-    """Why ``author`` may not start or end a crisis (only managers do), or ``None``: the app asks it before it offers the crisis key."""
+def reversal_refused(author: MemberFacts, entry_id: str, entry: EntryFacts, reversed_by: Callable[[], str | None]) -> Refusal | None:
+    """Why ``author`` may not reverse the ledger entry ``entry_id`` (``entry``: its facts; ``reversed_by``: the entry that
+    reverses it already, if any, asked last), or ``None``.  Guests reverse nothing, members only their own entries; an
+    entry is reversed once, a reversal never (its reversal would count the spend again).  The app asks it before it
+    offers to reverse."""
+    name = _name(author, author.id)
+    if author.access == GUEST:
+        return Refusal("guest_read_only", f"{name} is a guest: guests {_GUEST_REFUSED['ledger_entry']}")
+    if author.access != MANAGER and entry.entered_by != author.id:
+        return Refusal("own_entry_only", f"{name} may reverse only their own entries ({entry_id[:8]} is someone else's)")
+    if entry.reverses:
+        return Refusal(
+            "reverses_reversal",
+            f"entry {entry_id[:8]} is itself a reversal (of {entry.reverses[:8]}); to count that spend again, add it anew",
+        )
+    reversal = reversed_by()
+    if reversal is not None:
+        return Refusal("reversed_once", f"entry {entry_id[:8]} is already reversed by {reversal[:8]}")
+    return None
+
+
+def member_change_refused(author: MemberFacts, member_id: str, field: str, *, new: bool = False) -> Refusal | None:
+    """Why ``author`` may not set ``field`` of the member ``member_id`` (``new``: one the write adds; ``deleted``: removing
+    them), or ``None``: only a manager adds, removes or changes other members; a member changes their own name, zone,
+    hours, days off and SSH keys, a guest their name and zone.  Commands ask it before they ask anything more."""
+    if author.access == MANAGER:
+        return None
+    name = _name(author, author.id)
+    if member_id != author.id or new:
+        return Refusal("managers_only", f"only a manager may add or change other members ({name} is a {author.access})")
+    allowed = GUEST_PROFILE if author.access == GUEST else OWN_PROFILE
+    if field not in allowed:
+        return Refusal("own_profile_only", f"{name} may change only their own {', '.join(allowed)}; {field} is for a manager")
+    return None
+
+
+def task_change_refused(author: MemberFacts) -> Refusal | None:
+    """Why ``author`` may not create, edit or triage tasks and posts (guests do not; their verdicts on a post are
+    ``verdict_refused``'s), or ``None``: the app asks it before it offers a task's or a post's keys."""
+    if author.access == GUEST:
+        return Refusal("guest_read_only", f"{_name(author, author.id)} is a guest: guests do not change tasks")
+    return None
+
+
+def resume_refused(
+    author: MemberFacts, released: Iterable[object], before: Collection[str], crisis_open: Callable[[str], bool]
+) -> Refusal | None:
+    """Why ``author`` may not release a post from the crises ``released`` (``task.resumed_from``, which held ``before``), or ``None``.
+
+    Releasing a post from a crisis still open ends the crisis for that post: a manager's, as the end is.  Members
+    resume posts once the crisis has ended.  The app asks it before it offers to resume a post."""
+    if author.access == MANAGER:
+        return None
+    for crisis in released:
+        if isinstance(crisis, str) and crisis not in before and crisis_open(crisis):
+            return Refusal(
+                "managers_only",
+                f"only a manager releases a post from a crisis that is still open ({_name(author, author.id)} is a "
+                f"{author.access}; crisis {crisis[:8]}): resume it once the crisis has ended",
+            )
+    return None
+
+
+def crisis_refused(author: MemberFacts, *, ending: bool = False) -> Refusal | None:
+    """Why ``author`` may not start (``ending``: end) a crisis (only managers do), or ``None``: the app asks it before
+    it offers the crisis key, the commands before anything else."""
+    if author.access == GUEST:
+        return Refusal(
+            "guest_read_only", f"{_name(author, author.id)} is a guest: guests {_GUEST_REFUSED['crisis_end' if ending else 'crisis']}"
+        )
     if author.access != MANAGER:
         return Refusal("managers_only", f"only a manager starts or ends a crisis ({_name(author, author.id)} is a {author.access})")
     return None
@@ -807,8 +856,10 @@ def approval_refused(author: MemberFacts, entry_id: str, entry: EntryFacts | Non
         return Refusal("managers_only", f"only a manager approves spend ({name} is a {author.access})")
     if entry is None:
         return Refusal("unknown_entry", f"no ledger entry {entry_id[:8]} to approve")
-    if entry.reverses or (not entry.needs_approval and not frozen()):
-        return Refusal("not_pending", f"entry {entry_id[:8]} does not wait for approval (nor is it frozen by a crisis)")
+    if entry.reverses:
+        return Refusal("not_pending", f"entry {entry_id[:8]} is a reversal: it counts when {entry.reverses[:8]} is approved")
+    if not entry.needs_approval and not frozen():
+        return Refusal("not_pending", f"entry {entry_id[:8]} does not wait for approval (nor is it frozen by a crisis): it already counts")
     if entry.entered_by == author.id:
         return Refusal("self_approval", f"{name} entered {entry_id[:8]}: another manager must approve it")
     return None

@@ -725,11 +725,12 @@ class CrewdeckApp(App[int]):
         self.call_from_thread(self._after_change, ops, ours, notice)
 
     def _after_change(self, ops: list[Op], ours: bool, notice: str | None) -> None:
-        if any(op.entity in ("member", "campaign") for op in ops):
-            self._load_people()
-        for pane in self.main_screen.query(Pane):
-            if pane.started:
-                pane.store_changed(ops, ours)
+        if not self.guest:  # a guest's app has no panes, nor the header the people go to
+            if any(op.entity in ("member", "campaign") for op in ops):
+                self._load_people()
+            for pane in self.main_screen.query(Pane):
+                if pane.started:
+                    pane.store_changed(ops, ours)
         for screen in self.screen_stack:
             for banner in screen.query(CrisisBanner):
                 banner.store_changed(ops)

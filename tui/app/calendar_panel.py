@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.rules import task_change_refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone as zone_info
 from crewdeck.tui.app.post_actions import run_move
@@ -40,6 +41,7 @@ from crewdeck.tui.posts.calendar_layout import (
     period_posts,
     post_flags,
 )
+from crewdeck.tui.posts.offers import verdict_refusal
 from crewdeck.tui.posts.reading import PostView, settings
 from crewdeck.tui.posts.states import label
 from crewdeck.tui.time.when import format_local
@@ -80,6 +82,8 @@ CALENDAR_FIELDS = frozenset(
 )
 #: Hours around the period read too: a day in another zone starts up to 14 hours apart.
 ZONE_MARGIN = dt.timedelta(hours=14)
+#: The calendar's keys that act on the post under the cursor: withheld on a cell with none.
+POST_KEYS = frozenset({"open", "approve", "later_hour", "earlier_hour", "later_day", "earlier_day"})
 
 
 @dataclass(frozen=True)
@@ -231,6 +235,26 @@ class CalendarPanel(Vertical):
     @on(ContentCalendar.CursorMoved)
     def _moved(self, message: ContentCalendar.CursorMoved) -> None:
         self.query_one("#calendar-status", Static).update(visible(self.status(), multiline=True))
+        item = self.placed()
+        if item is None:
+            self.calendar.withhold(POST_KEYS)
+            return
+        # Approving waits for the rules' answer on this post (``_ask_approve``); moving the slot is a task edit.
+        edits = task_change_refused(self.services.session.me.facts()) is None
+        self.calendar.withhold(frozenset({"approve"} if edits else POST_KEYS - {"open"}))
+        self._ask_approve(item.post.id)
+
+    @background(exclusive=True, group="calendar-offer")
+    def _ask_approve(self, post_id: str) -> None:
+        me, now = self.services.session.me.facts(), self.services.now()
+        refusal = self.services.session.access.read(lambda ws: verdict_refusal(ws.store, me, post_id, now, "approve"))
+        if refusal is None:
+            self.app.call_from_thread(self._approve_offered, post_id)
+
+    def _approve_offered(self, post_id: str) -> None:
+        item = self.placed()
+        if item is not None and item.post.id == post_id:
+            self.calendar.withhold(self.calendar.withheld - {"approve"})
 
     def status(self) -> str:
         """The post under the cursor: its state, its slot's local time (the audience's and yours), its flags."""

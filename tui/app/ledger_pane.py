@@ -60,7 +60,7 @@ class LedgerPane(Pane):
     | `e` `b` | move to the entries / the budget table |
     | `enter` | on an entry: it in full, with its task and its reversal; on a budget line: its entries |
     | `n` | new entry (checked as you type; from a budget line, for its campaign and category) |
-    | `r` | reverse the selected entry |
+    | `r` | reverse the selected entry (offered where the rules let you: your own (a manager: any), not a reversal, not reversed) |
     | `a` | approve the selected entry (offered where the rules let you: a manager, never on their own entry) |
     | `/` | filter (the language of `crewdeck ledger list`) |
     | `[` `]` | previous / next period |
@@ -353,7 +353,7 @@ class LedgerPane(Pane):
             return entry is not None and may_approve(self.services.session.me, entry)
         if action == "reverse":
             entry = self.selected
-            return entry is None or may_reverse(self.services.session.me, entry.entered_by_id, entry.id)
+            return entry is not None and may_reverse(self.services.session.me, entry)
         return True
 
     def action_new_entry(self) -> None:
@@ -384,14 +384,8 @@ class LedgerPane(Pane):
 
     def action_reverse(self) -> None:
         entry = self.selected
-        if entry is None:
+        if entry is None or not may_reverse(self.services.session.me, entry):  # the key is not offered then (``check_action``)
             self.app.bell()
-            return
-        if entry.is_reversal:
-            self.app.notify(f"{entry.short_id} is itself a reversal; to count that spend again, add it anew", severity="warning")
-            return
-        if entry.reversed:
-            self.app.notify(f"{entry.short_id} is already reversed", severity="warning")
             return
         opposite = f"{format_minor(-entry.amount, entry.currency, grouping=True)} {entry.currency}"
 

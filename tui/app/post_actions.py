@@ -61,7 +61,3 @@ def post_line(post: PostView, services: Services, now: dt.datetime, why: str) ->
         (post.id[:8], slot, label(post.state), facts.platform or "", visible(facts.title), visible(why)),
         post.state,
     )
-
-
-def handles(services: Services) -> dict[str, str]:
-    return {member.id: member.handle for member in services.members}

@@ -1,6 +1,7 @@
 """The posts' keys on a task list or a task's detail: for a post, its state replaces the task's status.
 
-``s`` offers the moves the post's state allows (``writing.legal_moves``),
+``s`` offers the moves the post's state allows that the rules let me make
+(``crewdeck.tui.posts.offers``),
 ``d`` publishes (only from approved or scheduled), and one key each
 submits, approves, requests changes, schedules and pulls.  A move the
 state or the rules refuse is shown as its one line, and nothing is written.
@@ -9,6 +10,7 @@ state or the rules refuse is shown as its one line, and nothing is written.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
@@ -18,9 +20,12 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.posts.reading import PostView, read_post
-from crewdeck.tui.posts.states import PUBLISHABLE, label
+from crewdeck.tui.posts.states import label
 from crewdeck.tui.time.when import parse_moment_text
 from crewdeck.tui.workspace.workspace import Workspace
+
+if TYPE_CHECKING:
+    from crewdeck.tui.posts.offers import PostMoves
 
 POST_BINDINGS: list[BindingType] = [
     Binding("S", "post('submit')", "Submit post", show=False, id="post.submit"),
@@ -51,8 +56,8 @@ class PostKeys:
         self._services = services
         self._targets = targets
 
-    def either(self, if_task: Callable[[], None], if_post: Callable[[PostView], None]) -> None:
-        """``if_post`` with the post under the cursor when the key's target is a post, else ``if_task``."""
+    def either(self, if_task: Callable[[], None], if_post: Callable[[PostMoves], None]) -> None:
+        """``if_post`` with the post under the cursor and the moves offered on it when the key's target is a post, else ``if_task``."""
         ids = self._targets()
         if not ids:
             if_task()
@@ -61,10 +66,14 @@ class PostKeys:
         services = self._services
 
         def look() -> None:
-            now = services.now()
+            # The posts' rules and writes: imported when a post key is first used, not for the app's first paint.
+            from crewdeck.tui.posts.offers import post_moves
 
-            def read(ws: Workspace) -> list[PostView]:
-                return [post for i in ids if (post := read_post(ws.conn, i, now)) is not None]
+            now = services.now()
+            me = services.session.me.facts()
+
+            def read(ws: Workspace) -> list[PostMoves]:
+                return [post_moves(ws.store, me, post, now) for i in ids if (post := read_post(ws.conn, i, now)) is not None]
 
             posts = services.session.access.read(read)
             if not posts:
@@ -77,20 +86,26 @@ class PostKeys:
         in_background(self._owner, look, name="post_or_task", group="post-keys")
 
     def run(self, move: str) -> None:
-        """The key of ``move`` on the post under the cursor."""
+        """The key of ``move`` on the post under the cursor: a move the post's state or the rules refuse says why, and asks nothing."""
         self.either(
-            lambda: self._owner.app.notify("not a post: the post keys act on posts", severity="warning"), lambda p: self.do(move, p)
+            lambda: self._owner.app.notify("not a post: the post keys act on posts", severity="warning"), lambda m: self._move(move, m)
         )
 
-    def status(self, post: PostView) -> None:
-        """``s``: the moves this post's state allows."""
-        from crewdeck.tui.posts import writing
-
-        moves = writing.legal_moves(post)
-        if not moves:
-            self._owner.app.notify(f"{post.id[:8]} is {label(post.state)}: no moves left", severity="warning")
+    def _move(self, move: str, moves: PostMoves) -> None:
+        refusal = moves.refusals[move]
+        if refusal is not None:
+            self._owner.app.notify(refusal, severity="error")
             return
-        choices = [Choice(move, MOVE_CHOICES[move][0], MOVE_CHOICES[move][1]) for move in moves]
+        self.do(move, moves.post)
+
+    def status(self, moves: PostMoves) -> None:
+        """``s``: the moves this post's state allows that the rules let me make."""
+        post = moves.post
+        if not moves.offered:
+            left = "no moves left" if post.state in ("published", "pulled") else "none of its moves is yours to make"
+            self._owner.app.notify(f"{post.id[:8]} is {label(post.state)}: {left}", severity="warning")
+            return
+        choices = [Choice(move, MOVE_CHOICES[move][0], MOVE_CHOICES[move][1]) for move in moves.offered]
 
         def chosen(move: str | None) -> None:
             if move is not None:
@@ -98,12 +113,9 @@ class PostKeys:
 
         self._owner.app.push_screen(PickerScreen(f"“{post.facts.title}” is {label(post.state)}: next", choices), chosen)
 
-    def publish(self, post: PostView) -> None:
+    def publish(self, moves: PostMoves) -> None:
         """``d`` on a post: published, only from approved or scheduled."""
-        if post.state not in PUBLISHABLE:
-            self._owner.app.notify(f"cannot publish {post.id[:8]}: it is {label(post.state)}", severity="error")
-            return
-        self.do("publish", post)
+        self._move("publish", moves)
 
     def do(self, move: str, post: PostView) -> None:
         # The posts' writes: imported when a post key is first used, not for the app's first paint.

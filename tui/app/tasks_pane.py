@@ -28,6 +28,7 @@ from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.task_previews import FilterPreviewed, TaskPreviews, ViewPreviewed
 from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
 from crewdeck.tui.app.workers import background
+from crewdeck.tui.posts.states import MOVES, VERDICTS
 from crewdeck.tui.session.reading import TaskRowNames
 from crewdeck.tui.session.task_page import TaskListPage, read_task_page
 from crewdeck.tui.session.writing import Written
@@ -138,6 +139,8 @@ class TasksPane(Pane):
         self.loaded_once = False
         #: Names as of the last query (set on the UI thread, from its answer).
         self.names = TaskRowNames({}, {}, {})
+        #: A post in review under the cursor and the verdicts the rules take from me on it, once asked (``_ask_verdicts``).
+        self.verdicts: tuple[str, frozenset[str]] | None = None
 
     def compose(self) -> ComposeResult:
         yield PaneBar(id="tasks-bar")
@@ -169,6 +172,7 @@ class TasksPane(Pane):
         self.app.call_from_thread(self.show_view, view or VIEWS[0])
 
     def store_changed(self, ops: list[Op], ours: bool) -> None:
+        self.verdicts = None  # asked again of the post under the cursor once the rows are back
         self.reload()
 
     # ------------------------------------------------------------ loading
@@ -368,6 +372,40 @@ class TasksPane(Pane):
 
     def action_post(self, move: str) -> None:
         self.triage.posts.run(move)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "post":
+            return self._offers_move(str(parameters[0]))
+        return True
+
+    def _offers_move(self, move: str) -> bool:
+        """A post key acts on the one post under the cursor (nothing marked) whose state allows the move; a verdict,
+        once the rules take it from me (``offers.verdict_refusal``)."""
+        row: TaskRow | None = None if self.marked else self.table.cursor_record
+        if row is None or row.post_state is None or move not in MOVES[row.post_state]:
+            return False
+        if move in VERDICTS:
+            return self.verdicts is not None and self.verdicts[0] == row.id and move in self.verdicts[1]
+        return True
+
+    @on(TaskTable.CursorMoved)
+    def _cursor_moved(self, message: TaskTable.CursorMoved) -> None:
+        row: TaskRow | None = self.table.cursor_record
+        if row is not None and row.post_state == "in-review" and (self.verdicts is None or self.verdicts[0] != row.id):
+            self._ask_verdicts(row.id)
+
+    @background(exclusive=True, group="post-verdicts")
+    def _ask_verdicts(self, post_id: str) -> None:
+        from crewdeck.tui.posts.offers import verdict_refusal  # the posts' rules: asked on a post, not for the first paint
+
+        me, now = self.services.session.me.facts(), self.services.now()
+        offered = self.services.session.access.read(
+            lambda ws: frozenset(v for v in VERDICTS if verdict_refusal(ws.store, me, post_id, now, v) is None)
+        )
+        self.app.call_from_thread(self._verdicts_read, post_id, offered)
+
+    def _verdicts_read(self, post_id: str, offered: frozenset[str]) -> None:
+        self.verdicts = (post_id, offered)
 
     def targets(self) -> list[str]:
         if self.marked:

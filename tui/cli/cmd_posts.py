@@ -9,6 +9,7 @@ import json
 import sys
 from typing import Any
 
+from crewdeck.sync.state.rules import Refused, crisis_refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, note_expired, print_json, read_input, table
 from crewdeck.tui.posts import limits, writing
@@ -394,7 +395,15 @@ def cmd_post_export(ctx: Context) -> int:
 # ------------------------------------------------------------ crisis
 
 
+def _managers_crisis(ctx: Context, *, ending: bool) -> None:
+    """Only a manager starts or ends a crisis (``crisis_refused``): said first, before anything about the crises or the input."""
+    refusal = crisis_refused(ctx.me.facts(), ending=ending)
+    if refusal is not None:
+        raise Refused(refusal)
+
+
 def cmd_crisis_start(ctx: Context) -> int:
+    _managers_crisis(ctx, ending=False)
     a = ctx.args
     campaigns = [ctx.ws.campaign_by_name(name).id for name in a.campaign or []]
     platforms = [p.strip().lower() for p in a.platform or [] if p.strip()]
@@ -410,6 +419,7 @@ def cmd_crisis_start(ctx: Context) -> int:
 
 
 def cmd_crisis_end(ctx: Context) -> int:
+    _managers_crisis(ctx, ending=True)
     ended = writing.end_crisis(ctx.ws.store, ctx.me.id, ctx.now, ctx.args.id, ctx.args.resume)
     print(
         visible(

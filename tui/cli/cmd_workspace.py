@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.state.ids import new_id, short
 from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN_STATUSES, FIRST_DAY, LAST_DAY, WORKSPACE_ROW, day_out_of_range
+from crewdeck.sync.state.rules import Refused, member_change_refused
 from crewdeck.sync.state.sharedfile import directory_problem, setgid_problem
 from crewdeck.sync.state.sshkeys import PublicKey
 from crewdeck.sync.state.store import Store
@@ -221,6 +222,9 @@ def cmd_member_rm(ctx: Context) -> int:
     a = ctx.args
     ws = ctx.ws
     member = ws.member_by_handle(a.handle)
+    refusal = member_change_refused(ctx.me.facts(), member.id, "deleted")
+    if refusal is not None:
+        raise Refused(refusal)  # before asking where their tasks go: no answer changes it
     if a.reassign and a.unassign:
         raise UserError("member rm: --reassign and --unassign are two answers; give one")
     heir = ws.member_by_handle(a.reassign) if a.reassign else None

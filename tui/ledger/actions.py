@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor
-from crewdeck.sync.state.rules import EntryFacts, approval_refused, reversal_refused
+from crewdeck.sync.state.rules import EntryFacts, Refused, approval_refused, reversal_refused
 from crewdeck.tui.ledger.entries import EntryRow
 from crewdeck.tui.ledger.filter import APPROVED_IDS
 from crewdeck.tui.time.when import utc_iso
@@ -83,9 +83,10 @@ def may_approve(member: Member, entry: EntryRow) -> bool:
     return not entry.approved and approval_refused(member.facts(), entry.id, facts, lambda: entry.frozen) is None
 
 
-def may_reverse(member: Member, entered_by: str, entry_id: str) -> bool:
-    """Whether the rules let ``member`` reverse the entry ``entry_id`` that ``entered_by`` (a member id) entered."""
-    return reversal_refused(member.facts(), entered_by, entry_id) is None
+def may_reverse(member: Member, entry: EntryRow) -> bool:
+    """Whether the rules let ``member`` reverse ``entry`` (``reversal_refused``): theirs (a manager: anyone's), not a reversal, not reversed."""
+    facts = EntryFacts(entry.entered_by_id, entry.needs_approval, entry.reverses)
+    return reversal_refused(member.facts(), entry.id, facts, lambda: entry.reversed_by) is None
 
 
 def add_entry(ws: Workspace, me: Member, draft: EntryDraft, now: dt.datetime, entry_id: str | None = None) -> str:
@@ -128,11 +129,12 @@ def approve_entry(ws: Workspace, me: Member, entry_id: str, now: dt.datetime) ->
     entry = ws.store.record("ledger_entry", entry_id)
     if entry is None:
         raise UserError(f"no ledger entry with id {short(entry_id)}")
-    if entry["reverses"]:
-        raise UserError(f"entry {short(entry_id)} is a reversal: it counts when {short(entry['reverses'])} is approved")
-    if not entry["needs_approval"] and not _frozen(ws, entry_id):
-        raise UserError(f"entry {short(entry_id)} does not need approval: it already counts")
-    # Who may approve it (a manager, never its author) is the rules' to say as the write is judged.
+    # Who may approve it, and what (a manager; spend that waits for approval or a crisis froze; never their own) is the
+    # rules' to say, with their rule, before the state below: a member hears that only managers approve.
+    facts = EntryFacts(entry["entered_by"], bool(entry["needs_approval"]), entry["reverses"])
+    refusal = approval_refused(me.facts(), entry_id, facts, lambda: _frozen(ws, entry_id))
+    if refusal is not None:
+        raise Refused(refusal)
     done = ws.conn.execute(f"SELECT 1 WHERE ? IN ({APPROVED_IDS})", (entry_id,)).fetchone()
     if done:
         raise UserError(f"entry {short(entry_id)} is already approved")

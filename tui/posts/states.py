@@ -44,6 +44,23 @@ STATES = (
 )
 #: States in which a post may go out (exported, marked published).
 PUBLISHABLE = ("approved", "scheduled")
+#: The moves each state allows (``s`` in the app offers these; ``writing``'s moves check them again).
+MOVES = {
+    "idea": ("copy", "pull"),
+    "draft": ("copy", "submit", "pull"),
+    "changes-requested": ("copy", "submit", "pull"),
+    "expired": ("slot", "submit", "pull"),
+    "in-review": ("approve", "reject", "copy", "pull"),
+    "approved": ("schedule", "publish", "slot", "pull"),
+    "scheduled": ("publish", "slot", "pull"),
+    "paused": ("resume", "slot", "pull"),
+    "missed": ("resume", "pull"),
+    "published": (),
+    "pulled": (),
+}
+#: The moves that are a verdict on the post's round; every other move changes the post's task.
+VERDICTS = ("approve", "reject")
+
 #: States whose post still needs its round approved.
 UNAPPROVED = ("idea", "draft", "in-review", "changes-requested")
 

@@ -20,8 +20,8 @@ from crewdeck.sync.state.postround import content_hash, may_take
 from crewdeck.sync.state.records import crisis_end_id, derived_id
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts import limits
-from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, round_authors, settings
-from crewdeck.tui.posts.states import Crisis, instant_text, label
+from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings
+from crewdeck.tui.posts.states import MOVES, Crisis, instant_text, label
 from crewdeck.tui.workspace.errors import UserError
 
 
@@ -162,7 +162,13 @@ def lead_text(delta: dt.timedelta) -> str:
     return f"{minutes // 60} h" if minutes % 60 == 0 and minutes >= 60 else f"{minutes} min"
 
 
-def _verdict(store: Store, member: str, post_id: str, now: dt.datetime, verdict: str, note: str) -> PostView:
+def verdict_record(store: Store, member: str, post_id: str, now: dt.datetime, verdict: str, note: str) -> dict[str, Any]:
+    """The ``post_approval`` record of ``member``'s verdict on the post's round now (``PostRefused``: it is not in review).
+
+    Whether they may give it is the rules' to say as it is written (``rules.verdict_refused``: who takes
+    which step, in which order, once), with their rule: no copy of them here.  The step named is the first
+    open one that is theirs, else one of theirs taken already, else the next open one (not theirs).
+    """
     post = view(store, post_id, now)
     doing = "approve" if verdict == "approve" else "request changes on"
     if post.state != "in-review":
@@ -170,37 +176,29 @@ def _verdict(store: Store, member: str, post_id: str, now: dt.datetime, verdict:
             post, doing, f"it is {label(post.state)}" + ("" if post.round.open or post.state != "draft" else " (submit it first)")
         )
     status = post.round
-    people = reviewers(store.conn)
-    me = people.get(member)
-    if member in round_authors(store.conn, [post_id]).get(post_id, set()):
-        raise _refuse(post, doing, "you changed its content in this round: another reviewer takes it")
-    counted = {v.by for v in status.satisfied if v is not None}
-    if member in counted:
-        raise _refuse(post, doing, "you approved a step of this round already (one person, one step per round)")
-    handles = _handles(store)
-    open_steps = [index for index, v in enumerate(status.satisfied) if v is None]
-    mine = [index for index in open_steps if may_take(status.steps[index], me, post.facts.campaign)]
-    if not mine:
-        raise _refuse(post, doing, f"not yours to review: {status.describe(handles)}")
-    step = open_steps[0]
-    if verdict == "approve" and mine[0] != step:
-        raise _refuse(post, doing, f"steps go in order: {status.describe(handles)}")
+    me = reviewers(store.conn).get(member)
+    theirs = [index for index, step in enumerate(status.steps) if may_take(step, me, post.facts.campaign)]
+    step = next((index for index in theirs if status.satisfied[index] is None), theirs[0] if theirs else status.next_step)
+    if step is None:
+        raise _refuse(post, doing, status.describe(_handles(store)))
     _copy, digest = _content(store, post_id)
     assert status.round_id is not None
+    return {
+        "post": post_id,
+        "round": status.round_id,
+        "step": status.steps[step].name,
+        "hash": digest,
+        "verdict": verdict,
+        "note": note,
+        "approved_by": member,
+        "approved_at": instant_text(now),
+    }
+
+
+def _verdict(store: Store, member: str, post_id: str, now: dt.datetime, verdict: str, note: str) -> PostView:
+    record = verdict_record(store, member, post_id, now, verdict, note)
     with store.write(member) as w:
-        w.append(
-            "post_approval",
-            {
-                "post": post_id,
-                "round": status.round_id,
-                "step": status.steps[mine[0]].name,
-                "hash": digest,
-                "verdict": verdict,
-                "note": note,
-                "approved_by": member,
-                "approved_at": instant_text(now),
-            },
-        )
+        w.append("post_approval", record)
     return view(store, post_id, now)
 
 
@@ -459,22 +457,6 @@ def _open_crisis(store: Store, crisis_id: str | None) -> Crisis:
     if not matches[0].open:
         raise UserError(f"crisis {matches[0].id[:8]} has ended already")
     return matches[0]
-
-
-#: The moves each state allows (``s`` in the app offers these; the functions above check them again).
-MOVES = {
-    "idea": ("copy", "pull"),
-    "draft": ("copy", "submit", "pull"),
-    "changes-requested": ("copy", "submit", "pull"),
-    "expired": ("slot", "submit", "pull"),
-    "in-review": ("approve", "reject", "copy", "pull"),
-    "approved": ("schedule", "publish", "slot", "pull"),
-    "scheduled": ("publish", "slot", "pull"),
-    "paused": ("resume", "slot", "pull"),
-    "missed": ("resume", "pull"),
-    "published": (),
-    "pulled": (),
-}
 
 
 def legal_moves(post: PostView) -> tuple[str, ...]:

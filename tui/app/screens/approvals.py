@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
 from typing import ClassVar
 
 from textual import on
@@ -24,15 +25,17 @@ from textual.widgets import Static
 from crewdeck.sync.state.oplog import Op
 from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.lines import Lines
-from crewdeck.tui.app.post_actions import POST_COLUMNS, handles, post_line, run_move
+from crewdeck.tui.app.post_actions import POST_COLUMNS, post_line, run_move
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background, in_background
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.banner import OpenCrisis
+from crewdeck.tui.posts.offers import verdict_refusal
 from crewdeck.tui.posts.reading import PostView, needing, read_posts
 from crewdeck.tui.posts.review import CopyReview, copy_review, waiting_ids
+from crewdeck.tui.posts.states import VERDICTS
 from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.pane_bar import PaneBar
@@ -68,18 +71,22 @@ class ApprovalsScreen(Screen[None]):
     """
 
     class Read(Message):
-        def __init__(self, mine: list[PostView], others: list[PostView], done: bool, generation: int) -> None:
+        def __init__(self, mine: list[PostView], others: list[PostView], done: bool, generation: int, names: Mapping[str, str]) -> None:
             super().__init__()
             self.mine = mine
             self.others = others
             self.done = done
             self.generation = generation
+            #: Member id -> handle, for whom each post waits (read with the posts: a guest's app reads no members else).
+            self.names = names
 
     class Reviewed(Message):
-        def __init__(self, post_id: str, review: CopyReview) -> None:
+        def __init__(self, post_id: str, review: CopyReview, verdicts: frozenset[str]) -> None:
             super().__init__()
             self.post_id = post_id
             self.review = review
+            #: The verdicts ("approve", "reject") the rules let me give on the post now.
+            self.verdicts = verdicts
 
     def __init__(self, services: Services, first: Read | None = None, crises: list[OpenCrisis] | None = None) -> None:
         """``first``: the first window, read before the screen was made (``open_approvals``); ``crises``: the banner's."""
@@ -91,6 +98,8 @@ class ApprovalsScreen(Screen[None]):
         self.others: list[PostView] = []
         self.done = False
         self.generation = 0
+        #: The post under the cursor, once read, and the verdicts I may give on it: the keys offered.
+        self.offered: tuple[str, frozenset[str]] | None = None
 
     def compose(self) -> ComposeResult:
         yield CrisisBanner(self.services, known=self._crises, id="approvals-crisis-banner")
@@ -126,13 +135,13 @@ class ApprovalsScreen(Screen[None]):
         self.post_message(first_window(self.services, generation))
 
     @background(exclusive=True, group="approvals-read")
-    def _read_rest(self, generation: int, mine: list[PostView], others: list[PostView]) -> None:
+    def _read_rest(self, generation: int, mine: list[PostView], others: list[PostView], names: Mapping[str, str]) -> None:
         rest = self.services.session.access.read(lambda ws: waiting_ids(ws.conn, FIRST))
         for start in range(0, len(rest), WINDOW):
             found_mine, found_others = self._window_of(rest[start : start + WINDOW])
             mine = [*mine, *found_mine]
             others = [*others, *found_others]
-        self.post_message(self.Read(mine, others, True, generation))
+        self.post_message(self.Read(mine, others, True, generation, names))
 
     def _window_of(self, ids: list[str]) -> tuple[list[PostView], list[PostView]]:
         return window_of(self.services, ids)
@@ -147,7 +156,7 @@ class ApprovalsScreen(Screen[None]):
         posts = [*self.mine, *self.others]
         cursor = next((i for i, p in enumerate(posts) if p.id == key), min(table.cursor, max(0, len(posts) - 1)))
         now = self.services.now()
-        names = handles(self.services)
+        names = message.names
         rows = [post_line(p, self.services, now, "needs you: " + p.round.describe(names)) for p in self.mine]
         rows += [post_line(p, self.services, now, p.round.describe(names)) for p in self.others]
         table.reset(len(rows), cursor, (0, rows))
@@ -156,7 +165,7 @@ class ApprovalsScreen(Screen[None]):
         if not rows:
             self.query_one("#approvals-copy", Static).update("Nothing waits for review.")
         if not message.done:  # once this screen is drawn, not competing with it for the GIL
-            self.call_after_refresh(self.call_after_refresh, self._read_rest, message.generation, message.mine, message.others)
+            self.call_after_refresh(self.call_after_refresh, self._read_rest, message.generation, message.mine, message.others, names)
 
     @on(PostTable.WindowNeeded)
     def _window(self, message: PostTable.WindowNeeded) -> None:
@@ -170,14 +179,22 @@ class ApprovalsScreen(Screen[None]):
 
     @background(exclusive=True, group="approvals-review")
     def _review(self, post_id: str) -> None:
-        me = self.services.session.me.id
-        review = self.services.session.access.read(lambda ws: copy_review(ws.conn, post_id, me))
-        self.post_message(self.Reviewed(post_id, review))
+        me = self.services.session.me
+        now = self.services.now()
+
+        def read(ws: Workspace) -> tuple[CopyReview, frozenset[str]]:
+            offered = frozenset(v for v in VERDICTS if verdict_refusal(ws.store, me.facts(), post_id, now, v) is None)
+            return copy_review(ws.conn, post_id, me.id), offered
+
+        review, offered = self.services.session.access.read(read)
+        self.post_message(self.Reviewed(post_id, review, offered))
 
     def on_approvals_screen_reviewed(self, message: Reviewed) -> None:
         row = self.table.cursor_row
         if row is None or row.id != message.post_id:
             return
+        self.offered = (message.post_id, message.verdicts)
+        self.refresh_bindings()
         review = message.review
         lines = Lines()
         lines.add((row.cells[-1], "italic"))  # WHY, whole: its column is cut on a narrow screen
@@ -192,6 +209,14 @@ class ApprovalsScreen(Screen[None]):
             for mark, text in review.diff:
                 lines.add((f"{mark} {text}", {"+": "green", "-": "red strike"}.get(mark, "")))
         self.query_one("#approvals-copy", Static).update(lines.content())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A verdict's key is offered on the post under the cursor when the rules take it from me (``offers``).
+        verdict = {"approve": "approve", "request_changes": "reject"}.get(action)
+        if verdict is None:
+            return True
+        row = self.table.cursor_row
+        return row is not None and self.offered is not None and self.offered[0] == row.id and verdict in self.offered[1]
 
     def _current(self) -> PostLine | None:
         row = self.table.cursor_row
@@ -269,9 +294,9 @@ def guest_campaigns(conn: sqlite3.Connection, member: str) -> frozenset[str]:
 
 def first_window(services: Services, generation: int = 1) -> ApprovalsScreen.Read:
     """The first screenful of the view (call from a worker)."""
-    ids = services.session.access.read(lambda ws: waiting_ids(ws.conn, 0, FIRST + 1))
+    ids, names = services.session.access.read(lambda ws: (waiting_ids(ws.conn, 0, FIRST + 1), ws.handles()))
     mine, others = window_of(services, ids[:FIRST])
-    return ApprovalsScreen.Read(mine, others, len(ids) <= FIRST, generation)
+    return ApprovalsScreen.Read(mine, others, len(ids) <= FIRST, generation, names)
 
 
 def open_approvals(node: DOMNode, services: Services) -> None:

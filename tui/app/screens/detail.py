@@ -3,7 +3,8 @@ where it does, what it waits for, and its history."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from dataclasses import replace
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,18 +14,25 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.rules import task_change_refused
 from crewdeck.tui.app.lines import Lines
+from crewdeck.tui.app.post_keys import POST_BINDINGS
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
 from crewdeck.tui.app.workers import background
+from crewdeck.tui.posts.reading import read_post
 from crewdeck.tui.session.detail import TaskDetail
 from crewdeck.tui.tasks.edits import EDITABLE
 from crewdeck.tui.tasks.urgency import score
 from crewdeck.tui.tasks.view import detail_fields, due_lines
 from crewdeck.tui.time.when import format_local
+from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:
+    from crewdeck.tui.posts.offers import PostMoves
 
 
 class DetailScreen(Screen[None]):
@@ -35,10 +43,16 @@ class DetailScreen(Screen[None]):
     | `escape` `q` | back to the list |
     | `:` | set any field (`title=...`, `tags+=x`, `estimate=2h`) |
     | triage keys | as in the list: `s d A p D h c t r m u e y` |
+    | `S` `Y` `N` `L` `P` | a post: submit, approve, request changes, schedule, pull |
+
+    Each key is offered where the rules let me use it (``may``): a guest
+    (a client approver) has the verdicts their steps take, and copying.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Back", id="detail.close"),
+        # Shown: on a post they are what its reviewers came for (a guest's only keys).
+        *(replace(binding, show=True) for binding in POST_BINDINGS if isinstance(binding, Binding)),
         Binding("colon", "set_field", "Set field", id="detail.set_field"),
         *TRIAGE_BINDINGS,
     ]
@@ -58,6 +72,10 @@ class DetailScreen(Screen[None]):
         self.triage = Triage(self, services, lambda: [self.task_id], services.written)
         #: Set once loaded: a ``:`` change then asks "this one, or all future ones?".
         self.recurring = False
+        #: Set once loaded, for a post: its moves and why each is refused to me.
+        self.moves: PostMoves | None = None
+        #: Whether the rules let me change tasks and posts (guests do not).
+        self.may_edit = task_change_refused(services.session.me.facts()) is None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -68,14 +86,34 @@ class DetailScreen(Screen[None]):
         self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # A guest reads the post in full and changes nothing here (the rules refuse a guest's task and post edits; their
-        # verdicts on a post are the Approvals view's keys): no key offers to.
-        if self.services.session.me.access == "guest":
-            return action == "close"
+        if action == "close":
+            return True
+        if action == "post":
+            return self.moves is not None and self.moves.refusals[str(parameters[0])] is None
+        if action == "triage":
+            return self._may_triage(str(parameters[0]))
+        if action == "set_field":
+            return self.may_edit
         return True
+
+    def _may_triage(self, key: str) -> bool:
+        """A triage key is a task edit the rules refuse guests (their verdicts are the post keys); copying reads;
+        on a post, ``s`` and ``d`` are its moves."""
+        if key == "copy":
+            return True
+        if not self.may_edit:
+            return False
+        if self.moves is not None and key == "cycle_status":
+            return bool(self.moves.offered)
+        if self.moves is not None and key == "done":
+            return self.moves.refusals["publish"] is None
+        return self.may_edit
 
     def action_triage(self, key: str) -> None:
         self.triage.run(key)
+
+    def action_post(self, move: str) -> None:
+        self.triage.posts.run(move)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -108,12 +146,27 @@ class DetailScreen(Screen[None]):
 
     @background(exclusive=True, group="detail")
     def load(self) -> None:
-        detail = self.services.session.reads.detail(self.task_id, self.services.now(), self.services.config.clock24)
-        self.app.call_from_thread(self._show, detail)
+        services = self.services
+        now = services.now()
+        detail = services.session.reads.detail(self.task_id, now, services.config.clock24)
+        moves = None
+        if detail.post_state is not None:
+            from crewdeck.tui.posts.offers import post_moves  # the posts' rules: read for a post, not for the app's first paint
 
-    def _show(self, detail: TaskDetail) -> None:
+            me = services.session.me.facts()
+
+            def read(ws: Workspace) -> PostMoves | None:
+                post = read_post(ws.conn, self.task_id, now)
+                return None if post is None else post_moves(ws.store, me, post, now)
+
+            moves = services.session.access.read(read)
+        self.app.call_from_thread(self._show, detail, moves)
+
+    def _show(self, detail: TaskDetail, moves: PostMoves | None) -> None:
         self.recurring = bool(detail.record["series"] and detail.record["recurrence"])
+        self.moves = moves
         self.query_one("#detail-body", Static).update(self.render_detail(detail))
+        self.refresh_bindings()
 
     def render_detail(self, d: TaskDetail) -> Content:
         services = self.services

@@ -1,0 +1,280 @@
+"""The app offers each person what the rules let them do: no key the judge refuses, none hidden that it accepts.
+
+Spring Launch's chain here is copy:@mia, then client:@gus (a guest of that
+campaign); three posts by raj wait for review, the first with mia's step done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from textual.binding import Binding
+
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.calendar_panel import CalendarPanel
+from crewdeck.tui.app.post_keys import POST_BINDINGS
+from crewdeck.tui.app.screens.approvals import ApprovalsScreen
+from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.posts import writing
+from crewdeck.widgets.key_footer import footer_keys
+
+from .apphelp import make_app, settle
+from .conftest import NOW, Cli
+from .postsupport import add_posts, ids, team_workspace
+
+SIZE = (160, 48)
+
+
+@pytest.fixture
+def chain(tmp_path: Path) -> tuple[Path, list[str]]:
+    path = tmp_path / "offers.db"
+    store = team_workspace(path, NOW)
+    posts = add_posts(store, 3, NOW + dt.timedelta(days=2), submitted=NOW)
+    store.close()
+    cli = Cli(path)
+    cli.ok("member", "add", "gus", "--name", "Gus Client", "--tz", "UTC", "--access", "guest", "--campaigns", "spring-launch")
+    cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@mia; client:@gus")
+    with Store(path) as store:
+        writing.approve(store, ids(store, "member", "handle")["mia"], posts[0], NOW)
+    return path, posts
+
+
+def verdicts(path: Path, post_id: str) -> list[tuple[str, str]]:
+    with Store(path) as store:
+        handles = {v: k for k, v in ids(store, "member", "handle").items()}
+        rows = store.conn.execute("SELECT verdict, approved_by FROM post_approval WHERE post = ? ORDER BY approved_at", (post_id,))
+        return [(verdict, handles[by]) for verdict, by in rows]
+
+
+def footer(app: CrewdeckApp) -> list[str]:
+    shown, _ = footer_keys(app.screen)
+    return [key.description for key in shown if key.enabled]
+
+
+async def open_detail(app: CrewdeckApp, pilot: object, post_id: str) -> DetailScreen:
+    screen = DetailScreen(post_id, app.services)
+    await app.push_screen(screen)
+    await settle(pilot)  # type: ignore[arg-type]
+    return screen
+
+
+def offered(screen: DetailScreen) -> dict[str, bool]:
+    """Which of the detail's keys are offered: the post moves, a task edit, copying, setting a field."""
+    moves = {move: screen.check_action("post", (move,)) is True for move in ("submit", "approve", "reject", "schedule", "pull")}
+    return {
+        **moves,
+        "done": screen.check_action("triage", ("done",)) is True,
+        "priority": screen.check_action("triage", ("priority",)) is True,
+        "copy": screen.check_action("triage", ("copy",)) is True,
+        "set_field": screen.check_action("set_field", ()) is True,
+    }
+
+
+async def test_a_guest_approves_from_a_posts_detail_when_the_step_is_theirs_and_changes_nothing_else(chain: tuple[Path, list[str]]) -> None:
+    # The detail offered a guest "close" alone, though the rules let a client approve their campaigns' posts.
+    path, posts = chain
+    app = make_app(path, "gus")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ApprovalsScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DetailScreen) and screen.task_id == posts[0]
+        assert offered(screen) == {
+            "submit": False,
+            "approve": True,
+            "reject": True,
+            "schedule": False,
+            "pull": False,
+            "done": False,
+            "priority": False,
+            "copy": True,
+            "set_field": False,
+        }
+        assert footer(app) == ["Back", "Approve post", "Request changes"]
+        await pilot.press("Y")
+        await settle(pilot)
+        assert verdicts(path, posts[0]) == [("approve", "mia"), ("approve", "gus")]
+
+
+async def test_a_posts_detail_offers_each_verdict_only_where_the_judge_takes_it(chain: tuple[Path, list[str]]) -> None:
+    path, posts = chain
+    seen: dict[str, dict[str, bool]] = {}
+    for handle in ("gus", "mia", "raj", "ana"):
+        app = make_app(path, handle)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = await open_detail(app, pilot, posts[1])  # step 1 (copy, @mia) open
+            seen[handle] = {k: v for k, v in offered(screen).items() if k in ("approve", "reject", "priority")}
+    assert seen == {
+        # Steps go in order, but a reviewer may ask for changes at any open step of theirs.
+        "gus": {"approve": False, "reject": True, "priority": False},
+        "mia": {"approve": True, "reject": True, "priority": True},
+        # raj wrote it; ana is in no step.
+        "raj": {"approve": False, "reject": False, "priority": True},
+        "ana": {"approve": False, "reject": False, "priority": True},
+    }
+    for handle, offers in seen.items():
+        code = Cli(path)("post", "approve", posts[1], as_member=handle).code
+        assert (code == 0) == offers["approve"], handle
+        if code == 0:
+            break
+
+
+async def test_a_guests_verdict_refreshes_what_they_see_with_no_error(chain: tuple[Path, list[str]]) -> None:
+    # A guest's app has no panes: refreshing after their verdict asked for the panes' screen and failed
+    # ("AttributeError: ... 'main_screen'"), so the detail kept offering the step they had just taken.
+    path, posts = chain
+    app = make_app(path, "gus")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("Y")
+        await settle(pilot)
+        assert verdicts(path, posts[0]) == [("approve", "mia"), ("approve", "gus")]
+        assert footer(app) == ["Back"]
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        assert [row.id for _, row in screen.table.loaded_rows()] == [posts[1], posts[2]]
+        assert not [n.message for n in app._notifications if n.severity == "error"]
+
+
+async def test_the_approvals_view_offers_approve_and_request_changes_only_on_the_posts_the_judge_takes_them_for(
+    chain: tuple[Path, list[str]],
+) -> None:
+    # `a` was offered on every row and refused after the key ("steps go in order"), `c` after its dialog.
+    path, posts = chain
+    seen: dict[str, list[tuple[bool, bool]]] = {}
+    for handle in ("gus", "raj"):
+        app = make_app(path, handle)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            if not isinstance(app.screen, ApprovalsScreen):
+                await pilot.press("R")
+                await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, ApprovalsScreen)
+            rows = []
+            for _ in range(len(posts)):
+                rows.append((screen.check_action("approve", ()) is True, screen.check_action("request_changes", ()) is True))
+                await pilot.press("down")
+                await settle(pilot)
+            seen[handle] = rows
+            await pilot.press("up", "a")
+            await settle(pilot)
+    # gus: post 0 waits on his step; 1 and 2 on mia's first, yet he may ask for changes at his step. raj wrote them all.
+    assert seen == {"gus": [(True, True), (False, True), (False, True)], "raj": [(False, False)] * 3}
+    assert verdicts(path, posts[2]) == []
+
+
+async def test_the_calendar_offers_approve_only_on_a_post_the_judge_takes_it_for_and_its_post_keys_only_on_a_post(
+    chain: tuple[Path, list[str]],
+) -> None:
+    # `a` was offered on any post and on an empty cell, and refused once pressed.
+    path, posts = chain
+    seen: dict[str, dict[str, bool]] = {}
+    for handle in ("mia", "ana"):
+        app = make_app(path, handle)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("C")
+            await settle(pilot)
+            panel = app.main_screen.query_one(CalendarPanel)
+            assert panel.laid is not None
+            calendar = panel.calendar
+            (row, day), placed = next((key, cell) for key, cell in panel.laid.cells.items() if any(p.post.id == posts[1] for p in cell))
+            calendar.move_to(row, day, [p.post.id for p in placed].index(posts[1]))
+            await settle(pilot)
+            offers = {name: calendar.check_action("request", (name,)) is not False for name in ("approve", "open", "later_hour")}
+            calendar.move_to(row, next(d for d in range(len(panel.laid.days)) if not panel.laid.posts_at(row, d)))
+            await settle(pilot)
+            empty = {f"empty {name}": calendar.check_action("request", (name,)) is not False for name in ("approve", "open", "later_hour")}
+            seen[handle] = {**offers, **empty}
+    # mia takes the copy step of post 1; ana (a manager) is in no step, but moves its slot as any member may.
+    no_post = {"empty approve": False, "empty open": False, "empty later_hour": False}
+    assert seen == {
+        "mia": {"approve": True, "open": True, "later_hour": True, **no_post},
+        "ana": {"approve": False, "open": True, "later_hour": True, **no_post},
+    }
+
+
+async def test_the_task_lists_post_keys_are_offered_on_a_post_whose_state_and_rules_allow_them(chain: tuple[Path, list[str]]) -> None:
+    # S Y N L P were in the palette on every row, a plain task's included ("not a post" once pressed),
+    # and Y and N on posts the rules refuse the verdict for.
+    path, posts = chain
+    with Store(path) as store:
+        members = ids(store, "member", "handle")
+        with store.write(members["raj"]) as w:
+            w.create("task", {"title": "Plain chore", "status": "todo", "created_by": members["raj"], "created_at": "2026-11-26T09:00:00Z"})
+    moves = ("submit", "approve", "reject", "schedule", "pull")
+    seen: dict[str, dict[str, list[str]]] = {}
+    for handle in ("mia", "raj"):
+        app = make_app(path, handle)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            pane = app.tasks_pane
+            seen[handle] = {}
+            for title in ("Plain chore", "Spring post 1"):
+                pane.query_text, pane.view = title, None
+                pane.reload(keep_cursor=False)
+                await settle(pilot)
+                palette = [c.title for c in app.get_system_commands(app.screen)]
+                offered = [move for move in moves if pane.check_action("post", (move,)) is True]
+                assert [f"Tasks: {b.description}" in palette for b in POST_BINDINGS if isinstance(b, Binding)] == [
+                    move in offered for move in moves
+                ]
+                seen[handle][title] = offered
+            if handle == "raj":
+                await pilot.press("Y")  # not offered: nothing is asked nor said
+                await settle(pilot)
+                assert not app._notifications
+    # In review, a post's moves are the verdicts, its copy and pulling it: mia takes its copy step, raj wrote it.
+    assert seen == {
+        "mia": {"Plain chore": [], "Spring post 1": ["approve", "reject", "pull"]},
+        "raj": {"Plain chore": [], "Spring post 1": ["pull"]},
+    }
+    assert verdicts(path, posts[1]) == []
+
+
+async def test_a_guests_approvals_name_whom_each_post_waits_for_by_handle(chain: tuple[Path, list[str]]) -> None:
+    # A guest's app has no panes, and the members they name were never read: WHY said "@635ea3b7", not "@gus".
+    path, _ = chain
+    app = make_app(path, "gus")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        why = [row.cells[-1] for _, row in screen.table.loaded_rows()]
+        assert why == [
+            "needs you: step 2 of 2 (client), @gus, still open",
+            "step 1 of 2 (copy), @mia, still open",
+            "step 1 of 2 (copy), @mia, still open",
+        ]
+
+
+async def test_resume_is_offered_to_a_member_only_once_the_crisis_holding_the_post_has_ended(chain: tuple[Path, list[str]]) -> None:
+    # `s` on a post a crisis paused listed "resume" to members, refused once picked while the crisis was open
+    # (only a manager releases a post from an open crisis).
+    path, posts = chain
+    with Store(path) as store:
+        members = ids(store, "member", "handle")
+        writing.approve(store, members["gus"], posts[0], NOW)
+        writing.start_crisis(store, members["ana"], NOW, "bad press")
+    seen: dict[str, bool] = {}
+    for handle in ("raj", "ana"):
+        app = make_app(path, handle)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = await open_detail(app, pilot, posts[0])
+            assert screen.moves is not None and screen.moves.post.state == "paused"
+            seen[handle] = "resume" in screen.moves.offered
+    assert seen == {"raj": False, "ana": True}
+    assert Cli(path)("post", "resume", posts[0], as_member="raj").code == 2

@@ -1,0 +1,70 @@
+"""The moves of a post the app offers a member: those its state allows (``states.MOVES``) that would be written.
+
+Whether the rules accept a move is asked of the rules' own functions
+(``task_change_refused``, ``resume_refused``, ``verdict_refused``: the ones the
+judge decides with), never of a copy of a rule, so that no key is offered
+only to be refused, after its dialog or not, and none is hidden that the
+judge would accept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from crewdeck.sync.state.filerules import FileRuleState
+from crewdeck.sync.state.rules import MemberFacts, Refusal, resume_refused, task_change_refused, verdict_refused
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.posts import writing
+from crewdeck.tui.posts.reading import PostView
+from crewdeck.tui.posts.states import VERDICTS, label
+
+#: Every move of a post.
+ALL_MOVES = ("copy", "submit", "approve", "reject", "schedule", "publish", "slot", "resume", "pull")
+
+
+@dataclass(frozen=True)
+class PostMoves:
+    """A post as read now, and why each of its moves would be refused to the member asking (``None``: it is offered)."""
+
+    post: PostView
+    refusals: Mapping[str, str | None]
+
+    @property
+    def offered(self) -> tuple[str, ...]:
+        """The moves offered, in the order of the post's state (``states.MOVES``)."""
+        return tuple(move for move in writing.legal_moves(self.post) if self.refusals[move] is None)
+
+
+def post_moves(store: Store, me: MemberFacts, post: PostView, now: dt.datetime) -> PostMoves:
+    """``post`` with the moves ``me`` may make now."""
+    return PostMoves(post, {move: move_refusal(store, me, post, now, move) for move in ALL_MOVES})
+
+
+def move_refusal(store: Store, me: MemberFacts, post: PostView, now: dt.datetime, move: str) -> str | None:
+    """Why ``me`` may not make ``move`` on ``post`` now, in one line, or ``None``."""
+    if move not in writing.legal_moves(post):
+        return f"cannot {move} {post.id[:8]}: it is {label(post.state)}"
+    if move in VERDICTS:
+        return verdict_refusal(store, me, post.id, now, move)
+    refusal = task_change_refused(me) or (resume_refusal(me, post) if move == "resume" else None)
+    return None if refusal is None else f"cannot {move} {post.id[:8]}: {refusal}"
+
+
+def verdict_refusal(store: Store, me: MemberFacts, post_id: str, now: dt.datetime, verdict: str) -> str | None:
+    """Why ``me`` may not approve (``verdict`` "approve") or request changes on ("reject") the post's round now: the
+    round takes no step from them, or the rules refuse the record the move would write; ``None`` when they may."""
+    try:
+        record = writing.verdict_record(store, me.id, post_id, now, verdict, "")
+    except writing.PostRefused as refused:
+        return str(refused)
+    state = FileRuleState(store.conn)
+    refusal = verdict_refused(me, record, state.post_review(post_id), state.reviewer(me.id))
+    return None if refusal is None else str(refusal)
+
+
+def resume_refusal(me: MemberFacts, post: PostView) -> Refusal | None:
+    """Why the rules refuse ``me`` to release ``post`` from the crises holding it (from an open one: only a manager may)."""
+    held = {crisis.id: crisis.open for crisis in post.held_by}
+    return resume_refused(me, list(held), post.facts.resumed_from, lambda crisis: held.get(crisis, False))
