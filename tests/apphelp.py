@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.worker import WorkerState
+from textual.worker import WorkerCancelled, WorkerState
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
@@ -51,7 +52,12 @@ async def settle(pilot: Pilot[object]) -> None:
             if not [w for w in app.workers if w.group not in LONG_RUNNING and w.state in (WorkerState.PENDING, WorkerState.RUNNING)]:
                 return
             continue
-        await app.workers.wait_for_complete(busy)
+        for worker in busy:
+            if worker.state is not WorkerState.RUNNING:
+                continue  # pending: started by the next pause (waiting on it now raises WorkerError)
+            # Cancelled: an exclusive worker replaced by a newer one, which is among the busy ones next time round.
+            with contextlib.suppress(WorkerCancelled):
+                await worker.wait()
     raise AssertionError("the app never settled")
 
 
