@@ -894,3 +894,20 @@ async def test_recurrence_from_the_detail_screen(workspace: Path) -> None:
         await pilot.press("colon", *"every=none", "enter")
         await settle(pilot)
         assert record(workspace, task)["recurrence"]["rule"] is None
+
+
+async def test_the_cursor_moved_while_the_list_is_read_again_stays_where_it_was_moved(workspace: Path) -> None:
+    """`j` pressed while the list was being read again (after an add, or someone else's change): the read's
+    answer put the cursor back on the task it had been on when the read was asked for."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.tasks_pane.table
+        start = table.cursor
+        app.tasks_pane.reload()
+        # Moved before the read's answer can be handled: that needs the event loop, not yet given back.
+        table.action_cursor_down()
+        table.action_cursor_down()
+        moved_to = table.cursor_key
+        await settle(pilot)
+        assert (table.cursor, table.cursor_key) == (start + 2, moved_to)

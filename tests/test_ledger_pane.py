@@ -723,3 +723,21 @@ async def test_a_pending_reversal_says_whose_approval_it_waits_for(workspace: Pa
         body = str(app.screen.query_one("#entry-body").render())
         assert f"pending: counts once a manager other than @raj approves {entry[:8]}, the entry it reverses" in body
         assert "other than @ana" not in body
+
+
+async def test_the_cursor_moved_while_the_entries_are_read_again_stays_where_it_was_moved(workspace: Path) -> None:
+    """`j` pressed while the entries were being read again (someone else's change): the read's answer put the
+    cursor back on the entry it had been on when the read was asked for."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        table = ledger.entries
+        start = table.cursor
+        ledger.reload()
+        # Moved before the read's answer can be handled: that needs the event loop, not yet given back.
+        table.action_cursor_down()
+        table.action_cursor_down()
+        moved_to = ledger.selected
+        await settle(pilot)
+        assert moved_to is not None and table.cursor == start + 2
+        assert ledger.selected is not None and ledger.selected.id == moved_to.id

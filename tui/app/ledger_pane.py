@@ -11,7 +11,7 @@ holds the rows on screen.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
@@ -111,6 +111,8 @@ class LedgerPane(Pane):
 
         page: LedgerPage
         generation: int
+        #: The cursor (its entry, its row) when the read was asked for to keep it (``None``: a new query).
+        asked_at: tuple[str | None, int] | None = None
 
     @dataclass
     class FilterPreviewed(Message):
@@ -189,10 +191,20 @@ class LedgerPane(Pane):
             if first is not None:  # usually ready: shown now, it is in the first paint
                 self._show(first)
                 return
-        self._load(self.period, self.filter_text, keep, cursor, self.generation, opening is not None)
+        asked_at = None if new_query else (selected.id if selected else None, cursor)
+        self._load(self.period, self.filter_text, keep, cursor, self.generation, opening is not None, asked_at)
 
     @background(exclusive=True, group="ledger-load")
-    def _load(self, period: Period, text: str, keep: list[str], cursor: int, generation: int, opening: bool) -> None:
+    def _load(
+        self,
+        period: Period,
+        text: str,
+        keep: list[str],
+        cursor: int,
+        generation: int,
+        opening: bool,
+        asked_at: tuple[str | None, int] | None,
+    ) -> None:
         services = self.services
         try:
             page = services.opening.page(period, BLOCK, wait=True) if opening and services.opening is not None else None
@@ -202,12 +214,22 @@ class LedgerPane(Pane):
             if self.page is None:  # the app need not wait for a budget that failed
                 self.app.call_from_thread(self.drawn)
             raise
-        self.post_message(self.Loaded(page, generation))
+        self.post_message(self.Loaded(page, generation, asked_at))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
-        if message.generation == self.generation:
-            self._show(message.page)
+        if message.generation != self.generation:
+            return
+        page, selected = message.page, self.selected
+        here = (selected.id if selected else None, self.entries.cursor)
+        if message.asked_at is not None and here != message.asked_at:
+            # Moved while the entries were read: the cursor stays where it was moved, not where the read found it.
+            at = next((page.offset + i for i, row in enumerate(page.rows) if row.id == here[0]), None)
+            if at is None:
+                self.reload()  # its entry is outside the rows read: read around it
+                return
+            page = replace(page, cursor=at)
+        self._show(page)
 
     def _show(self, page: LedgerPage) -> None:
         if self.page is None:

@@ -8,6 +8,7 @@ pane only ever holds the rows on screen.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import events, on
@@ -110,10 +111,12 @@ class TasksPane(Pane):
     """
 
     class Loaded(Message):
-        def __init__(self, page: TaskListPage, generation: int) -> None:
+        def __init__(self, page: TaskListPage, generation: int, asked_at: tuple[str | None, int] | None = None) -> None:
             super().__init__()
             self.page = page
             self.generation = generation
+            #: The cursor (its task, its row) when the read was asked for to keep it (``None``: a new list).
+            self.asked_at = asked_at
 
     class WindowLoaded(Message):
         def __init__(self, offset: int, rows: list[TaskRow], generation: int) -> None:
@@ -201,18 +204,19 @@ class TasksPane(Pane):
             table.cursor if keep_cursor else 0,
             self.generation,
             table.size.height,
+            keep_cursor,
         )
 
     @background(exclusive=True, group="tasks-load")
-    def _load(self, text: str, cursor_key: str | None, cursor: int, generation: int, height: int) -> None:
+    def _load(self, text: str, cursor_key: str | None, cursor: int, generation: int, height: int, keep_cursor: bool) -> None:
         try:
-            self._query(text, cursor_key, cursor, generation, height)
+            self._query(text, cursor_key, cursor, generation, height, keep_cursor)
         except Exception:
             if not self.loaded_once:  # the app need not wait for a list that failed
                 self.app.call_from_thread(self.services.first_screen_ready)
             raise
 
-    def _query(self, text: str, cursor_key: str | None, cursor: int, generation: int, height: int) -> None:
+    def _query(self, text: str, cursor_key: str | None, cursor: int, generation: int, height: int, keep_cursor: bool) -> None:
         # Only the pane's first list may be the start-up page: a later one
         # (a reload after a change, say) must see what changed.
         session = self.services.session
@@ -221,11 +225,20 @@ class TasksPane(Pane):
             self.post_message(self.Loaded(TaskListPage.of_first_page(first), generation))
             return
         page = read_task_page(session, text, self.services.now(), cursor_key, cursor, height)
-        self.post_message(self.Loaded(page, generation))
+        self.post_message(self.Loaded(page, generation, (cursor_key, cursor) if keep_cursor else None))
 
     def on_tasks_pane_loaded(self, message: Loaded) -> None:
-        if message.generation == self.generation:
-            self._show(message.page)
+        if message.generation != self.generation:
+            return
+        page, table = message.page, self.table
+        if message.asked_at is not None and (table.cursor_key, table.cursor) != message.asked_at:
+            # Moved while the list was read: the cursor stays where it was moved, not where the read found it.
+            at = next((page.offset + i for i, row in enumerate(page.rows) if row.id == table.cursor_key), None)
+            if at is None:
+                self.reload()  # its task is outside the rows read: read around it
+                return
+            page = replace(page, cursor=at)
+        self._show(page)
 
     def _show(self, page: TaskListPage) -> None:
         self.names = page.names
