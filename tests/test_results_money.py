@@ -139,6 +139,21 @@ def test_a_guest_importing_a_file_already_imported_is_refused_not_told_it_import
     assert again.startswith("imported 1 row: 0 changed, 1 unchanged")
 
 
+def test_a_guest_importing_any_file_is_refused_by_the_rule_whatever_it_holds(ws: Path, tmp_path: Path) -> None:
+    # A header-only file (and a file of bad rows) exited 0, or listed the rows: the import never asked whether a guest may import.
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("date,campaign,platform,clicks\n", encoding="utf-8")
+    bad_rows = tmp_path / "bad.csv"
+    bad_rows.write_text("date,campaign,platform,clicks\nnot a day,Nowhere,meta,many\n", encoding="utf-8")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    refused = "crewdeck: error: @gus is a guest: guests add no results (rule guest_read_only)\n"
+    for source in (header_only, bad_rows, empty):
+        assert crewdeck_fails("-w", str(ws), "--as", "gus", "kpi", "import", str(source), "--format", "csv") == refused, source
+    assert crewdeck_fails("-w", str(ws), "--as", "gus", "kpi", "add", "+nowhere/meta", "2026-11-19", "clicks=1") == refused
+    assert crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", str(header_only), "--format", "csv").startswith("imported 0 rows")
+
+
 def test_a_row_cut_short_is_a_bad_row_not_a_day_with_fewer_numbers(ws: Path, tmp_path: Path) -> None:
     # A file cut off in the middle of its last line (an interrupted download) imported that day's first cells alone.
     source = tmp_path / "cut.csv"
