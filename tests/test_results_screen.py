@@ -98,8 +98,8 @@ async def test_4_opens_the_results_with_a_row_per_campaign_and_escape_closes(wor
         rows = _table(app).rows
         assert len(rows) >= 2 and all(row.results and row.spend for row in rows)
         spring = next(row for row in rows if row.label == "+spring-launch")
-        assert spring.missed.endswith(" vs ctr>=5%") and len(spring.series) == 7
-        assert spring.series[:4] != (0, 0, 0, 0) and spring.series[4:] == (0, 0, 0)  # Monday to Thursday so far
+        assert spring.missed.endswith(" vs ctr>=5%") and len(spring.series) == 30
+        assert spring.series[-3:] == (0, 0, 0)  # the 30 days to the week's end: Friday to Sunday are still to come
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, ResultsScreen)
@@ -304,12 +304,49 @@ def _page(path: Path, *drill: str) -> Any:
 
 def test_over_a_run_still_going_the_sparkline_ends_on_the_last_day_with_results(workspace: Path) -> None:
     # Spring Launch runs to 2027-01-13: its sparkline drew the run's last 30 days, all ahead, an empty line.
+    _, campaigns, _ = _ids(workspace)
     with Store(workspace) as store:
-        start, end = store.conn.execute("SELECT start, end FROM campaign WHERE name = 'Spring Launch'").fetchone()
+        end = store.conn.execute("SELECT end FROM campaign WHERE name = 'Spring Launch'").fetchone()[0]
     assert end > NOW.date().isoformat()
-    days = (NOW.date() - max(dt.date.fromisoformat(start), NOW.date() - dt.timedelta(days=29))).days + 1
+    after = NOW.date() + dt.timedelta(days=1)
     spring = next(line for line in _page(workspace).lines if line.label == "+spring-launch")
-    assert len(spring.series) == days and all(spring.series)  # from its start (at most 30 days back) to today, each with results
+    # The 30 days to today, its last day with results (the days before its start too: the column says the last 30 days).
+    assert spring.series == _conversions_by_day(workspace, campaigns["Spring Launch"], after - dt.timedelta(days=30), after)
+
+
+def _conversions_by_day(path: Path, campaign: str, first: dt.date, after: dt.date) -> tuple[int, ...]:
+    """The campaign's conversions on each day from ``first`` to before ``after``, summed from its posts' records."""
+    with Store(path) as store:
+        counted = dict(
+            store.conn.execute(
+                "SELECT r.day, sum(r.conversions) FROM result r JOIN task t ON t.id = r.post WHERE t.campaign = ? GROUP BY 1", (campaign,)
+            )
+        )
+    days = ((first + dt.timedelta(days=i)).isoformat() for i in range((after - first).days))
+    return tuple(counted.get(day, 0) for day in days)
+
+
+def test_the_sparkline_is_the_30_days_to_the_end_of_the_period_whatever_its_kind(workspace: Path) -> None:
+    # The column says LAST 30 DAYS; in the week view the sparkline drew the week's 7 days, as if the days before did not count.
+    from crewdeck.tui.results import pane_data
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    _, campaigns, _ = _ids(workspace)
+    spring = campaigns["Spring Launch"]
+    ws = Workspace.open(workspace)
+    try:
+        for kind, anchor, after in (
+            ("week", NOW.date(), dt.date(2026, 11, 30)),
+            ("week", dt.date(2026, 11, 4), dt.date(2026, 11, 9)),
+            ("month", dt.date(2026, 10, 15), dt.date(2026, 11, 1)),
+        ):
+            expected = _conversions_by_day(workspace, spring, after - dt.timedelta(days=30), after)
+            line = next(line for line in pane_data.load(ws, kind, anchor).lines if line.key == spring)
+            assert line.series == expected, (kind, anchor)
+            posts = pane_data.load(ws, kind, anchor, spring).lines
+            assert posts and all(len(post.series) == 30 for post in posts if post.series), (kind, anchor)
+    finally:
+        ws.close()
 
 
 def test_results_never_reported_read_a_dash_not_zero_and_a_zero_reads_zero(tmp_path: Path) -> None:

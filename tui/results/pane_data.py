@@ -5,8 +5,8 @@ Three levels, each a list of rows with the same columns: the campaigns;
 the list are the best and worst); ``enter`` on a post, its numbers by day.
 Each row has the spend and KPIs over the period (a week, a month, or the
 campaign's own run), its campaign's targets met or missed, the change in
-results against the period before, and its results per day over the last
-30 days of the period (the sparkline).  The campaigns' rows come from
+results against the period before, and its results per day over the 30
+days up to the period's end, however long the period is (the sparkline).  The campaigns' rows come from
 ``report.build`` over the period, which reads the campaign-days of
 ``result_day`` (a few rows per campaign and day, whatever the number of
 posts), and from one read of the counts per campaign and day over the
@@ -52,7 +52,7 @@ class ResultLine:
     on_target: bool
     #: The change in results against the previous period: ``+12%``, ``−5%``, ``—``.
     change: str
-    #: Results per day over the last ``SPARK_DAYS`` days of the period, oldest first.
+    #: Results per day over the ``SPARK_DAYS`` days up to the period's end, oldest first.
     series: tuple[int, ...] = field(default=())
 
 
@@ -182,14 +182,16 @@ def _post_lines(ws: Workspace, currency: str, bounds: Bounds, previous: Bounds |
 
 
 def _spark_bounds(bounds: Bounds, last_day: str, *, run: bool = False) -> Bounds:
-    """The last ``SPARK_DAYS`` days of the period (of a run: up to ``last_day``, its last day with results).
+    """The ``SPARK_DAYS`` days up to the end of the period (of a run: up to ``last_day``, its last day with results).
 
-    A run still going ends ahead: its own last 30 days would all be to come.
+    Whatever the period's length, as the column's title says: a week's
+    sparkline shows the three weeks before it too.  A run still going ends
+    ahead: its own last 30 days would all be to come.
     """
     end = bounds[1]
     if run or end >= _NEVER:
         end = min(end, dt.date.fromisoformat(last_day) + dt.timedelta(days=1) if last_day else bounds[0] + dt.timedelta(days=1))
-    return max(bounds[0], end - dt.timedelta(days=SPARK_DAYS)), end
+    return end - dt.timedelta(days=SPARK_DAYS), end
 
 
 def _line(built: report.ResultsReport, g: report.Group, label: str, before: int | None, daily: dict[str, int], spark: Bounds) -> ResultLine:
