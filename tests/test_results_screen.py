@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Static
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
@@ -100,6 +102,8 @@ async def test_4_opens_the_results_with_a_row_per_campaign_and_escape_closes(wor
         spring = next(row for row in rows if row.label == "+spring-launch")
         assert spring.missed.endswith(" vs ctr>=5%") and len(spring.series) == 30
         assert spring.series[-3:] == (0, 0, 0)  # the 30 days to the week's end: Friday to Sunday are still to come
+        legend = str(screen.query_one("#results-legend", Static).render())
+        assert "Δ: results against 2026-W47's first 4 days, as many as 2026-W48 has had" in legend
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, ResultsScreen)
@@ -297,7 +301,7 @@ def _page(path: Path, *drill: str) -> Any:
 
     ws = Workspace.open(path)
     try:
-        return pane_data.load(ws, "run", NOW.date(), *drill)
+        return pane_data.load(ws, "run", NOW.date(), *drill, today=NOW.date())
     finally:
         ws.close()
 
@@ -341,10 +345,52 @@ def test_the_sparkline_is_the_30_days_to_the_end_of_the_period_whatever_its_kind
             ("month", dt.date(2026, 10, 15), dt.date(2026, 11, 1)),
         ):
             expected = _conversions_by_day(workspace, spring, after - dt.timedelta(days=30), after)
-            line = next(line for line in pane_data.load(ws, kind, anchor).lines if line.key == spring)
+            line = next(line for line in pane_data.load(ws, kind, anchor, today=NOW.date()).lines if line.key == spring)
             assert line.series == expected, (kind, anchor)
-            posts = pane_data.load(ws, kind, anchor, spring).lines
+            posts = pane_data.load(ws, kind, anchor, spring, today=NOW.date()).lines
             assert posts and all(len(post.series) == 30 for post in posts if post.series), (kind, anchor)
+    finally:
+        ws.close()
+
+
+def _change(now: int, before: int) -> str:
+    percent = round(Fraction(now - before, before) * 100)  # half to even, as the screen rounds
+    return f"+{percent}%" if percent > 0 else f"−{-percent}%" if percent < 0 else "±0%"
+
+
+def test_the_change_compares_as_many_days_of_the_period_before_as_the_period_still_going_has_had(workspace: Path) -> None:
+    # On a Thursday, W48's 4 days were compared with W47's 7: −40% for a week going as well as the one before.
+    from crewdeck.tui.results import pane_data
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    _, campaigns, _ = _ids(workspace)
+    spring = campaigns["Spring Launch"]
+    today = NOW.date()
+    assert today == dt.date(2026, 11, 26)  # a Thursday: W48 has had 4 days
+    ws = Workspace.open(workspace)
+    try:
+        going = pane_data.load(ws, "week", today, today=today)
+        assert going.before == "2026-W47's first 4 days, as many as 2026-W48 has had"
+        now = sum(_conversions_by_day(workspace, spring, dt.date(2026, 11, 23), dt.date(2026, 11, 27)))
+        before = sum(_conversions_by_day(workspace, spring, dt.date(2026, 11, 16), dt.date(2026, 11, 20)))
+        assert next(line for line in going.lines if line.key == spring).change == _change(now, before)
+        posts = pane_data.load(ws, "week", today, spring, today=today).lines
+        sql = "SELECT sum(conversions) FROM result WHERE post = ? AND day >= ? AND day < ?"
+        compared = 0
+        for post in posts:
+            now, before = (ws.conn.execute(sql, (post.key, *days)).fetchone()[0] for days in (("2026-11-23", "2026-11-27"), ("2026-11-16", "2026-11-20")))
+            if now is None or not before:
+                assert post.change == "—", post.label  # spend alone, or nothing to compare with
+                continue
+            assert post.change == _change(now, before), post.label  # each post's 4 days against its own first 4 of W47
+            compared += 1
+        assert compared >= 2
+        ended = pane_data.load(ws, "week", dt.date(2026, 11, 18), today=today)
+        assert ended.before == "2026-W46"  # a week that has ended: against the whole week before
+        now = sum(_conversions_by_day(workspace, spring, dt.date(2026, 11, 16), dt.date(2026, 11, 23)))
+        before = sum(_conversions_by_day(workspace, spring, dt.date(2026, 11, 9), dt.date(2026, 11, 16)))
+        assert next(line for line in ended.lines if line.key == spring).change == _change(now, before)
+        assert pane_data.load(ws, "run", today, today=today).before == ""
     finally:
         ws.close()
 

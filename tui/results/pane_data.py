@@ -25,6 +25,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.results import report
 from crewdeck.tui.results.kpis import MISSING, divide_rounded, shown
+from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace, campaign_slug
 
 #: The period kinds the screen switches between, in the order ``p`` cycles them.
@@ -65,6 +66,18 @@ class ResultsPage:
     level: str
     title: str
     lines: tuple[ResultLine, ...]
+    #: What Δ compares with: the period before (``2026-W47``), or its first days as many as a period still going has
+    #: had (``2026-W47's first 4 days, as many as 2026-W48 has had``); ``""`` over each campaign's run, which has none.
+    before: str = ""
+
+
+def legend(page: ResultsPage) -> str:
+    """What the page's columns compare, in a line under the table."""
+    if page.level == "days":
+        return "Δ: — by day (a day has no period before to compare with)"
+    if not page.before:
+        return "Δ: — over a campaign's run (a run has no period before to compare with)"
+    return f"Δ: results against {page.before}"
 
 
 def period_of(kind: str, anchor: dt.date) -> Period | None:
@@ -72,18 +85,22 @@ def period_of(kind: str, anchor: dt.date) -> Period | None:
     return None if kind == "run" else Period.containing(kind, anchor)
 
 
-def load(ws: Workspace, kind: str, anchor: dt.date, campaign: str | None = None, post: str | None = None) -> ResultsPage:
+def load(
+    ws: Workspace, kind: str, anchor: dt.date, campaign: str | None = None, post: str | None = None, *, today: dt.date
+) -> ResultsPage:
+    """The page of ``kind`` holding ``anchor``; ``today`` (the viewer's) says how far a period still going has come."""
     currency = ws.base_currency
     period = period_of(kind, anchor)
     label = "each campaign's run" if period is None else period.label
+    before = "" if period is None else _before_label(period, today)
     if campaign is None:
         if period is None:
             lines = _run_lines(ws, currency)
         else:
-            bounds, previous = _bounds(period)
+            bounds, previous = _bounds(period, today)
             lines = _campaign_lines(ws, currency, bounds, previous, None)
-        return ResultsPage(kind, label, currency, "campaigns", "Campaigns", tuple(lines))
-    bounds, previous = (_run(ws, campaign), None) if period is None else _bounds(period)
+        return ResultsPage(kind, label, currency, "campaigns", "Campaigns", tuple(lines), before)
+    bounds, previous = (_run(ws, campaign), None) if period is None else _bounds(period, today)
     info = ws.campaign(campaign)
     slug = campaign_slug(campaign, info.name if info else campaign)
     if post is None:
@@ -94,6 +111,7 @@ def load(ws: Workspace, kind: str, anchor: dt.date, campaign: str | None = None,
             "posts",
             f"+{slug}: posts, best CTR first",
             tuple(_post_lines(ws, currency, bounds, previous, campaign)),
+            before,
         )
     title = ws.conn.execute("SELECT title FROM task WHERE id = ?", (post,)).fetchone()
     days = report.build(ws.conn, currency, by="day", bounds=bounds, campaign=campaign, post=post)
@@ -101,10 +119,31 @@ def load(ws: Workspace, kind: str, anchor: dt.date, campaign: str | None = None,
     return ResultsPage(kind, label, currency, "days", f"+{slug}: {title[0] if title else post[:8]}, by day", tuple(lines))
 
 
-def _bounds(period: Period) -> tuple[Bounds, Bounds | None]:
+def _days_had(period: Period, today: dt.date) -> int | None:
+    """The days a period still going has had, today included; ``None`` for one that has ended or not begun."""
     bounds = period.range
     assert bounds is not None
-    return bounds, period.move(-1).range
+    return (today - bounds[0]).days + 1 if bounds[0] <= today < bounds[1] else None
+
+
+def _bounds(period: Period, today: dt.date) -> tuple[Bounds, Bounds | None]:
+    """The period and the one before, cut to as many days as the period has had when it is still going (like with like)."""
+    bounds, previous = period.range, period.move(-1).range
+    assert bounds is not None and previous is not None
+    had = _days_had(period, today)
+    if had is not None:
+        previous = previous[0], min(previous[1], previous[0] + dt.timedelta(days=had))
+    return bounds, previous
+
+
+def _before_label(period: Period, today: dt.date) -> str:
+    had = _days_had(period, today)
+    before = period.move(-1)
+    previous = before.range
+    assert previous is not None
+    if had is None or had >= (previous[1] - previous[0]).days:
+        return before.label
+    return f"{before.label}'s first {counted(had, 'day')}, as many as {period.label} has had"
 
 
 def _run(ws: Workspace, campaign_id: str) -> Bounds:
