@@ -103,7 +103,11 @@ async def test_4_opens_the_results_with_a_row_per_campaign_and_escape_closes(wor
         assert spring.missed.endswith(" vs ctr>=5%") and len(spring.series) == 30
         assert spring.series[-3:] == (0, 0, 0)  # the 30 days to the week's end: Friday to Sunday are still to come
         legend = str(screen.query_one("#results-legend", Static).render())
-        assert "Δ: results against 2026-W47's first 4 days, as many as 2026-W48 has had" in legend
+        assert "Δ: results vs 2026-W47's first 4 days (as many as 2026-W48 has had)" in legend
+        # The marks the rows show, each said once under the table: "64.08%*", "—", "✗ 0.82% vs ctr>=5%".
+        assert any(k.endswith("*") for row in rows for k in row.kpis)
+        assert "* by the largest daily reach" in legend and "— no value" in legend and "✗ target missed" in legend
+        assert "no rate" not in legend and "✓" not in legend  # marks no row shows are not explained
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, ResultsScreen)
@@ -235,6 +239,9 @@ async def test_a_spend_with_no_rate_says_so_in_cells_it_fits_at_80x24(workspace:
         assert spring.spend == "no rate" and len(spring.spend) <= widths[titles.index("SPEND")]
         cpc = spring.kpis[1]
         assert cpc == "no rate" and len(cpc) <= widths[titles.index("CPC")]
+        legend = str(app.screen.query_one("#results-legend", Static).render())
+        assert "no rate: a currency with no rate" in legend
+        assert app.screen.query_one("#results-legend").region.height >= 2  # wrapped at 80 columns, never cut
 
 
 async def test_results_are_in_the_palette(workspace: Path) -> None:
@@ -370,7 +377,7 @@ def test_the_change_compares_as_many_days_of_the_period_before_as_the_period_sti
     ws = Workspace.open(workspace)
     try:
         going = pane_data.load(ws, "week", today, today=today)
-        assert going.before == "2026-W47's first 4 days, as many as 2026-W48 has had"
+        assert going.before == "2026-W47's first 4 days (as many as 2026-W48 has had)"
         now = sum(_conversions_by_day(workspace, spring, dt.date(2026, 11, 23), dt.date(2026, 11, 27)))
         before = sum(_conversions_by_day(workspace, spring, dt.date(2026, 11, 16), dt.date(2026, 11, 20)))
         assert next(line for line in going.lines if line.key == spring).change == _change(now, before)
@@ -477,3 +484,4 @@ async def test_on_target_is_said_only_when_every_target_has_a_value_that_meets_i
         await _open(pilot)
         spring = next(r for r in _table(app).rows if r.label == "+spring-launch")
         assert not spring.missed and spring.on_target
+        assert "✓ every target met" in str(app.screen.query_one("#results-legend", Static).render())

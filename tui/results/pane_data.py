@@ -33,6 +33,8 @@ KINDS = ("week", "month", "run")
 #: The KPIs the screen shows, in order.
 SHOWN = ("ctr", "cpc", "cpa", "roas", "er_reach")
 SPARK_DAYS = 30
+#: "rate missing" (``kpi report``'s words) in the table's 8-cell columns.
+NO_RATE = "no rate"
 _EVER, _NEVER = dt.date(1900, 1, 1), dt.date(9999, 1, 1)
 Bounds = tuple[dt.date, dt.date]
 
@@ -67,17 +69,42 @@ class ResultsPage:
     title: str
     lines: tuple[ResultLine, ...]
     #: What Δ compares with: the period before (``2026-W47``), or its first days as many as a period still going has
-    #: had (``2026-W47's first 4 days, as many as 2026-W48 has had``); ``""`` over each campaign's run, which has none.
+    #: had (``2026-W47's first 4 days (as many as 2026-W48 has had)``); ``""`` over each campaign's run, which has none.
     before: str = ""
 
 
+#: Each mark a row may show and what it means, in the order the legend says them.
+MARKS = (
+    ("*", "* by the largest daily reach"),
+    (MISSING, "— no value"),
+    (NO_RATE, f"{NO_RATE}: a currency with no rate"),
+    ("✗", "✗ target missed (value vs target)"),
+    ("✓", "✓ every target met"),
+)
+
+
 def legend(page: ResultsPage) -> str:
-    """What the page's columns compare, in a line under the table."""
+    """What Δ compares and what the marks the rows show mean, in a line under the table (marks no row shows are left out)."""
     if page.level == "days":
-        return "Δ: — by day (a day has no period before to compare with)"
-    if not page.before:
-        return "Δ: — over a campaign's run (a run has no period before to compare with)"
-    return f"Δ: results against {page.before}"
+        compared = "Δ: — by day (no period before)"
+    elif not page.before:
+        compared = "Δ: — over a run (no period before)"
+    else:
+        compared = f"Δ: results vs {page.before}"
+    shown = _marks_shown(page.lines)
+    return " · ".join([compared, *(words for mark, words in MARKS if mark in shown)])
+
+
+def _marks_shown(lines: tuple[ResultLine, ...]) -> set[str]:
+    cells = {cell for line in lines for cell in (line.spend, line.results, line.change, *line.kpis)}
+    marks = {mark for mark in (MISSING, NO_RATE) if mark in cells}
+    if any(cell.endswith("*") for cell in cells):
+        marks.add("*")
+    if any(line.missed for line in lines):
+        marks.add("✗")
+    if any(line.on_target for line in lines):
+        marks.add("✓")
+    return marks
 
 
 def period_of(kind: str, anchor: dt.date) -> Period | None:
@@ -143,7 +170,7 @@ def _before_label(period: Period, today: dt.date) -> str:
     assert previous is not None
     if had is None or had >= (previous[1] - previous[0]).days:
         return before.label
-    return f"{before.label}'s first {counted(had, 'day')}, as many as {period.label} has had"
+    return f"{before.label}'s first {counted(had, 'day')} (as many as {period.label} has had)"
 
 
 def _run(ws: Workspace, campaign_id: str) -> Bounds:
@@ -254,7 +281,7 @@ def _line(built: report.ResultsReport, g: report.Group, label: str, before: int 
 
 def _fitted(text: str) -> str:
     """ "rate missing" as the table's 8-cell columns can show it whole."""
-    return "no rate" if text == "rate missing" else text
+    return NO_RATE if text == "rate missing" else text
 
 
 @lru_cache(maxsize=8)
