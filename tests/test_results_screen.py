@@ -100,8 +100,7 @@ async def test_4_opens_the_results_with_a_row_per_campaign_and_escape_closes(wor
         rows = _table(app).rows
         assert len(rows) >= 2 and all(row.results and row.spend for row in rows)
         spring = next(row for row in rows if row.label == "+spring-launch")
-        assert spring.missed.endswith(" vs ctr>=5%") and len(spring.series) == 30
-        assert spring.series[-3:] == (0, 0, 0)  # the 30 days to the week's end: Friday to Sunday are still to come
+        assert spring.missed.endswith(" vs ctr>=5%") and len(spring.series) == 30  # the 30 days to today, not the week's 4
         legend = str(screen.query_one("#results-legend", Static).render())
         assert "Δ: results vs 2026-W47's first 4 days (as many as 2026-W48 has had)" in legend
         # The marks the rows show, each said once under the table: "64.08%*", "—", "✗ 0.82% vs ctr>=5%".
@@ -339,6 +338,7 @@ def _conversions_by_day(path: Path, campaign: str, first: dt.date, after: dt.dat
 
 def test_the_sparkline_is_the_30_days_to_the_end_of_the_period_whatever_its_kind(workspace: Path) -> None:
     # The column says LAST 30 DAYS; in the week view the sparkline drew the week's 7 days, as if the days before did not count.
+    # A period still going ends today: the days to come would be blank (most of a month's, early in it).
     from crewdeck.tui.results import pane_data
     from crewdeck.tui.workspace.workspace import Workspace
 
@@ -347,7 +347,8 @@ def test_the_sparkline_is_the_30_days_to_the_end_of_the_period_whatever_its_kind
     ws = Workspace.open(workspace)
     try:
         for kind, anchor, after in (
-            ("week", NOW.date(), dt.date(2026, 11, 30)),
+            ("week", NOW.date(), dt.date(2026, 11, 27)),  # still going: up to today
+            ("month", NOW.date(), dt.date(2026, 11, 27)),
             ("week", dt.date(2026, 11, 4), dt.date(2026, 11, 9)),
             ("month", dt.date(2026, 10, 15), dt.date(2026, 11, 1)),
         ):

@@ -6,7 +6,8 @@ the list are the best and worst); ``enter`` on a post, its numbers by day.
 Each row has the spend and KPIs over the period (a week, a month, or the
 campaign's own run), its campaign's targets met or missed, the change in
 results against the period before, and its results per day over the 30
-days up to the period's end, however long the period is (the sparkline).  The campaigns' rows come from
+days up to the period's end (or today, while it is still going), however
+long the period is (the sparkline).  The campaigns' rows come from
 ``report.build`` over the period, which reads the campaign-days of
 ``result_day`` (a few rows per campaign and day, whatever the number of
 posts), and from one read of the counts per campaign and day over the
@@ -55,7 +56,7 @@ class ResultLine:
     on_target: bool
     #: The change in results against the previous period: ``+12%``, ``−5%``, ``—``.
     change: str
-    #: Results per day over the ``SPARK_DAYS`` days up to the period's end, oldest first.
+    #: Results per day over the ``SPARK_DAYS`` days up to the period's end (or today while it is going), oldest first.
     series: tuple[int, ...] = field(default=())
 
 
@@ -122,10 +123,10 @@ def load(
     before = "" if period is None else _before_label(period, today)
     if campaign is None:
         if period is None:
-            lines = _run_lines(ws, currency)
+            lines = _run_lines(ws, currency, today)
         else:
             bounds, previous = _bounds(period, today)
-            lines = _campaign_lines(ws, currency, bounds, previous, None)
+            lines = _campaign_lines(ws, currency, bounds, previous, None, today=today)
         return ResultsPage(kind, label, currency, "campaigns", "Campaigns", tuple(lines), before)
     bounds, previous = (_run(ws, campaign), None) if period is None else _bounds(period, today)
     info = ws.campaign(campaign)
@@ -137,7 +138,7 @@ def load(
             currency,
             "posts",
             f"+{slug}: posts, best CTR first",
-            tuple(_post_lines(ws, currency, bounds, previous, campaign)),
+            tuple(_post_lines(ws, currency, bounds, previous, campaign, today)),
             before,
         )
     title = ws.conn.execute("SELECT title FROM task WHERE id = ?", (post,)).fetchone()
@@ -180,7 +181,7 @@ def _run(ws: Workspace, campaign_id: str) -> Bounds:
     return start, end
 
 
-def _run_lines(ws: Workspace, currency: str) -> list[ResultLine]:
+def _run_lines(ws: Workspace, currency: str, today: dt.date) -> list[ResultLine]:
     """Each campaign over its own run: the campaigns with the same run (those with no dates, say) are read together."""
     order = {c.id: i for i, c in enumerate(ws.campaigns())}
     runs: dict[Bounds, list[str]] = {}
@@ -189,18 +190,25 @@ def _run_lines(ws: Workspace, currency: str) -> list[ResultLine]:
     lines = [
         line
         for bounds, ids in runs.items()
-        for line in _campaign_lines(ws, currency, bounds, None, ids[0] if len(ids) == 1 else None, frozenset(ids))
+        for line in _campaign_lines(ws, currency, bounds, None, ids[0] if len(ids) == 1 else None, frozenset(ids), today=today)
     ]
     return sorted(lines, key=lambda line: order[line.key])
 
 
 def _campaign_lines(
-    ws: Workspace, currency: str, bounds: Bounds, previous: Bounds | None, campaign: str | None, only: frozenset[str] | None = None
+    ws: Workspace,
+    currency: str,
+    bounds: Bounds,
+    previous: Bounds | None,
+    campaign: str | None,
+    only: frozenset[str] | None = None,
+    *,
+    today: dt.date,
 ) -> list[ResultLine]:
     """The campaigns' rows (``only``: of these): KPIs over the period; the period before and the sparklines need counts only."""
     now = report.build(ws.conn, currency, bounds=bounds, campaign=campaign)
     groups = [g for g in now.groups if only is None or g.campaign in only]
-    sparks = {g.campaign: _spark_bounds(bounds, g.last_day, run=previous is None) for g in groups}
+    sparks = {g.campaign: _spark_bounds(bounds, g.last_day, today, run=previous is None) for g in groups}
     # One read of the counts per campaign and day over every sparkline and the period before.
     spans = [sparks[g.campaign] for g in groups if g.last_day or bounds[1] < _NEVER] + ([previous] if previous else [])
     results = sorted({report.campaign_targets_result(now, g.campaign) for g in groups})
@@ -222,11 +230,13 @@ def _campaign_lines(
     return lines
 
 
-def _post_lines(ws: Workspace, currency: str, bounds: Bounds, previous: Bounds | None, campaign: str) -> list[ResultLine]:
+def _post_lines(
+    ws: Workspace, currency: str, bounds: Bounds, previous: Bounds | None, campaign: str, today: dt.date
+) -> list[ResultLine]:
     now = report.build(ws.conn, currency, by="post", bounds=bounds, campaign=campaign)
     before = report.build(ws.conn, currency, by="post", bounds=previous, campaign=campaign) if previous else None
     earlier = {g.key: g for g in before.groups} if before else {}
-    spark = _spark_bounds(bounds, max((g.last_day for g in now.groups), default=""), run=previous is None)
+    spark = _spark_bounds(bounds, max((g.last_day for g in now.groups), default=""), today, run=previous is None)
     result = report.campaign_targets_result(now, campaign)
     series: dict[str, dict[str, int]] = {}
     # The result column is one of the result counts (targets.of checks it): safe in the SQL text.
@@ -247,16 +257,19 @@ def _post_lines(ws: Workspace, currency: str, bounds: Bounds, previous: Bounds |
     return lines
 
 
-def _spark_bounds(bounds: Bounds, last_day: str, *, run: bool = False) -> Bounds:
-    """The ``SPARK_DAYS`` days up to the end of the period (of a run: up to ``last_day``, its last day with results).
+def _spark_bounds(bounds: Bounds, last_day: str, today: dt.date, *, run: bool = False) -> Bounds:
+    """The ``SPARK_DAYS`` days up to the end of the period, or up to ``today`` while it is still going (of a run: up to
+    ``last_day``, its last day with results).
 
     Whatever the period's length, as the column's title says: a week's
-    sparkline shows the three weeks before it too.  A run still going ends
-    ahead: its own last 30 days would all be to come.
+    sparkline shows the three weeks before it too.  A period still going
+    ends ahead: its days to come would be blank, most of a month's.
     """
     end = bounds[1]
     if run or end >= _NEVER:
         end = min(end, dt.date.fromisoformat(last_day) + dt.timedelta(days=1) if last_day else bounds[0] + dt.timedelta(days=1))
+    elif bounds[0] <= today < end:
+        end = today + dt.timedelta(days=1)
     return end - dt.timedelta(days=SPARK_DAYS), end
 
 
