@@ -29,7 +29,9 @@ def _report(ws: Path, *args: str) -> dict:
 def _nothing_written(ws: Path) -> bool:
     """Launch, running (it has no dates), reads a row with no counts and no spend: nothing was imported."""
     rows = _report(ws)["rows"]
-    return [(r["campaign"], set(r["counts"].values()), r["spend"]) for r in rows] == [("launch", {None}, {"amount": "0.00", "currency": "EUR"})]
+    return [(r["campaign"], set(r["counts"].values()), r["spend"]) for r in rows] == [
+        ("launch", {None}, {"amount": "0.00", "currency": "EUR"})
+    ]
 
 
 def test_spend_a_crisis_froze_is_no_spend_of_the_kpis_until_a_manager_approves_it(ws: Path) -> None:

@@ -386,7 +386,10 @@ def test_the_change_compares_as_many_days_of_the_period_before_as_the_period_sti
         sql = "SELECT sum(conversions) FROM result WHERE post = ? AND day >= ? AND day < ?"
         compared = 0
         for post in posts:
-            now, before = (ws.conn.execute(sql, (post.key, *days)).fetchone()[0] for days in (("2026-11-23", "2026-11-27"), ("2026-11-16", "2026-11-20")))
+            now, before = (
+                ws.conn.execute(sql, (post.key, *days)).fetchone()[0]
+                for days in (("2026-11-23", "2026-11-27"), ("2026-11-16", "2026-11-20"))
+            )
             if now is None or not before:
                 assert post.change == "—", post.label  # spend alone, or nothing to compare with
                 continue

@@ -113,9 +113,7 @@ def period_of(kind: str, anchor: dt.date) -> Period | None:
     return None if kind == "run" else Period.containing(kind, anchor)
 
 
-def load(
-    ws: Workspace, kind: str, anchor: dt.date, campaign: str | None = None, post: str | None = None, *, today: dt.date
-) -> ResultsPage:
+def load(ws: Workspace, kind: str, anchor: dt.date, campaign: str | None = None, post: str | None = None, *, today: dt.date) -> ResultsPage:
     """The page of ``kind`` holding ``anchor``; ``today`` (the viewer's) says how far a period still going has come."""
     currency = ws.base_currency
     period = period_of(kind, anchor)
@@ -230,9 +228,7 @@ def _campaign_lines(
     return lines
 
 
-def _post_lines(
-    ws: Workspace, currency: str, bounds: Bounds, previous: Bounds | None, campaign: str, today: dt.date
-) -> list[ResultLine]:
+def _post_lines(ws: Workspace, currency: str, bounds: Bounds, previous: Bounds | None, campaign: str, today: dt.date) -> list[ResultLine]:
     now = report.build(ws.conn, currency, by="post", bounds=bounds, campaign=campaign)
     before = report.build(ws.conn, currency, by="post", bounds=previous, campaign=campaign) if previous else None
     earlier = {g.key: g for g in before.groups} if before else {}
