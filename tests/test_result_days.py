@@ -95,7 +95,7 @@ def test_reports_read_from_the_campaign_days_say_what_the_records_say(ws: Path) 
             ]
 
         def page() -> list[object]:
-            return [pane_data.load(ws_, kind, dt.date(2026, 11, 11)) for kind in pane_data.KINDS]
+            return [pane_data.load(ws_, kind, dt.date(2026, 11, 11), today=dt.date(2026, 11, 11)) for kind in pane_data.KINDS]
 
         from_days, page_from_days = everything(), page()
         # Every row marked stale: each campaign-day read again from its records.

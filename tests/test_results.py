@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 import shutil
@@ -325,7 +326,8 @@ def test_targets_are_set_by_managers_and_flag_the_campaigns_that_miss_them(ws: P
         {"target": "ctr>=1.2%", "value": "0.90"},
         {"target": "cpa<=4.00", "value": "5.00"},
     ]  # no conversion value given: ROAS is "—" (not reported), which neither meets nor misses roas>=2
-    assert _report(ws, "--period", "2026-11-21")["rows"] == []  # nothing that day: nothing judged
+    (quiet,) = _report(ws, "--period", "2026-11-21")["rows"]  # Launch runs (no dates): its row, nothing reported
+    assert quiet["counts"]["clicks"] is None and quiet["off_target"] == []  # nothing that day: nothing judged
     text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report")
     assert "ctr 0.90% vs ctr>=1.2%" in text
     assert "cpa 5.00 vs cpa<=4.00 EUR" in text  # in the currency the target was given in, as the table's SPEND EUR
@@ -402,3 +404,36 @@ def test_the_monthly_sums_follow_every_write_and_a_lower_reach_is_read_again(ws:
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", posts[0][:8], "2026-09-10", "reach=600")
     row = next(r for r in _report(ws, "--period", "2026-09", "--by", "post")["rows"] if r["post"] == posts[0])
     assert row["reach"] == {"value": 600, "at_least": False} and row["kpis"]["er_reach"]["value"] == "15.00"
+
+
+def test_a_campaign_running_in_the_period_with_nothing_reported_has_a_row_of_dashes_in_the_report_and_the_screen(ws: Path) -> None:
+    # A campaign with no results and no spend in the period had no row at all: a team could not see it was not reporting.
+    from crewdeck.tui.results import pane_data
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    w = ["-w", str(ws), "--as", "ana", "campaign", "add"]
+    crewdeck(*w, "Quiet", "--platforms", "meta", "--start", "2026-11-01", "--end", "2026-11-29")
+    crewdeck(*w, "Over", "--platforms", "meta", "--start", "2026-10-01", "--end", "2026-10-31")
+    crewdeck(*w, "Later", "--platforms", "meta", "--start", "2026-12-01")
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "quiet", "--target", "ctr>=1%")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "+over/meta", "2026-11-19", "impressions=100")  # after its run: reported
+    rows = {r["campaign"]: r for r in _report(ws, "--period", "2026-W47")["rows"]}
+    # Launch has no dates: its run is open at both ends, as --period run and the screen's run read it.
+    assert sorted(rows) == ["launch", "over", "quiet"]
+    quiet = rows["quiet"]
+    assert quiet["counts"]["impressions"] is None and quiet["reach"]["value"] is None
+    assert all(k["value"] is None for k in quiet["kpis"].values()) and quiet["off_target"] == []
+    text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--period", "2026-W47")
+    assert [line.split()[0] for line in text.splitlines()[1:]] == ["+launch", "+over", "+quiet"]
+    workspace = Workspace.open(ws)
+    try:
+        page = pane_data.load(workspace, "week", dt.date(2026, 11, 18), today=dt.date(2026, 11, 26))
+        lines = {line.label: line for line in page.lines}
+        assert sorted(lines) == ["+launch", "+over", "+quiet"]
+        line = lines["+quiet"]
+        assert (line.results, line.change, line.missed, line.on_target) == ("—", "—", "", False)
+        assert set(line.kpis) == {"—"}
+        later = pane_data.load(workspace, "week", dt.date(2026, 12, 2), today=dt.date(2026, 11, 26))
+        assert sorted(line.label for line in later.lines) == ["+later", "+launch"]  # Quiet's run has ended
+    finally:
+        workspace.close()

@@ -26,6 +26,14 @@ def _report(ws: Path, *args: str) -> dict:
     return json.loads(crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--json", *args))
 
 
+def _nothing_written(ws: Path) -> bool:
+    """Launch, running (it has no dates), reads a row with no counts and no spend: nothing was imported."""
+    rows = _report(ws)["rows"]
+    return [(r["campaign"], set(r["counts"].values()), r["spend"]) for r in rows] == [
+        ("launch", {None}, {"amount": "0.00", "currency": "EUR"})
+    ]
+
+
 def test_spend_a_crisis_froze_is_no_spend_of_the_kpis_until_a_manager_approves_it(ws: Path) -> None:
     w = ["-w", str(ws), "--as", "raj"]
     crewdeck(*w, "kpi", "add", "+launch/meta", "2026-11-19", "impressions=1000", "clicks=10", "conversions=2")
@@ -139,6 +147,21 @@ def test_a_guest_importing_a_file_already_imported_is_refused_not_told_it_import
     assert again.startswith("imported 1 row: 0 changed, 1 unchanged")
 
 
+def test_a_guest_importing_any_file_is_refused_by_the_rule_whatever_it_holds(ws: Path, tmp_path: Path) -> None:
+    # A header-only file (and a file of bad rows) exited 0, or listed the rows: the import never asked whether a guest may import.
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("date,campaign,platform,clicks\n", encoding="utf-8")
+    bad_rows = tmp_path / "bad.csv"
+    bad_rows.write_text("date,campaign,platform,clicks\nnot a day,Nowhere,meta,many\n", encoding="utf-8")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    refused = "crewdeck: error: @gus is a guest: guests add no results (rule guest_read_only)\n"
+    for source in (header_only, bad_rows, empty):
+        assert crewdeck_fails("-w", str(ws), "--as", "gus", "kpi", "import", str(source), "--format", "csv") == refused, source
+    assert crewdeck_fails("-w", str(ws), "--as", "gus", "kpi", "add", "+nowhere/meta", "2026-11-19", "clicks=1") == refused
+    assert crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", str(header_only), "--format", "csv").startswith("imported 0 rows")
+
+
 def test_a_row_cut_short_is_a_bad_row_not_a_day_with_fewer_numbers(ws: Path, tmp_path: Path) -> None:
     # A file cut off in the middle of its last line (an interrupted download) imported that day's first cells alone.
     source = tmp_path / "cut.csv"
@@ -150,7 +173,7 @@ def test_a_row_cut_short_is_a_bad_row_not_a_day_with_fewer_numbers(ws: Path, tmp
     )
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", str(source), "--format", "meta", "--spend")
     assert err.splitlines()[0] == f"{source}:3: 4 cells, but the header has 7 columns"
-    assert _report(ws)["rows"] == []
+    assert _nothing_written(ws)
 
 
 def test_an_import_names_a_deleted_post_as_kpi_add_does_and_writes_nothing(ws: Path, tmp_path: Path) -> None:
@@ -163,7 +186,7 @@ def test_an_import_names_a_deleted_post_as_kpi_add_does_and_writes_nothing(ws: P
     assert (
         err.splitlines()[0] == f"{source}:2: post: task {post[:8]} “Reel one” was deleted (crewdeck log {post[:8]} says when and by whom)"
     )
-    assert _report(ws)["rows"] == []
+    assert _nothing_written(ws)
 
 
 def test_a_map_that_reads_one_column_as_two_metrics_is_refused(ws: Path, tmp_path: Path) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Static
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
@@ -98,8 +100,13 @@ async def test_4_opens_the_results_with_a_row_per_campaign_and_escape_closes(wor
         rows = _table(app).rows
         assert len(rows) >= 2 and all(row.results and row.spend for row in rows)
         spring = next(row for row in rows if row.label == "+spring-launch")
-        assert spring.missed.endswith(" vs ctr>=5%") and len(spring.series) == 7
-        assert spring.series[:4] != (0, 0, 0, 0) and spring.series[4:] == (0, 0, 0)  # Monday to Thursday so far
+        assert spring.missed.endswith(" vs ctr>=5%") and len(spring.series) == 30  # the 30 days to today, not the week's 4
+        legend = str(screen.query_one("#results-legend", Static).render())
+        assert "Δ: results vs 2026-W47's first 4 days (as many as 2026-W48 has had)" in legend
+        # The marks the rows show, each said once under the table: "64.08%*", "—", "✗ 0.82% vs ctr>=5%".
+        assert any(k.endswith("*") for row in rows for k in row.kpis)
+        assert "* by the largest daily reach" in legend and "— no value" in legend and "✗ target missed" in legend
+        assert "no rate" not in legend and "✓" not in legend  # marks no row shows are not explained
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, ResultsScreen)
@@ -231,6 +238,9 @@ async def test_a_spend_with_no_rate_says_so_in_cells_it_fits_at_80x24(workspace:
         assert spring.spend == "no rate" and len(spring.spend) <= widths[titles.index("SPEND")]
         cpc = spring.kpis[1]
         assert cpc == "no rate" and len(cpc) <= widths[titles.index("CPC")]
+        legend = str(app.screen.query_one("#results-legend", Static).render())
+        assert "no rate: a currency with no rate" in legend
+        assert app.screen.query_one("#results-legend").region.height >= 2  # wrapped at 80 columns, never cut
 
 
 async def test_results_are_in_the_palette(workspace: Path) -> None:
@@ -297,19 +307,103 @@ def _page(path: Path, *drill: str) -> Any:
 
     ws = Workspace.open(path)
     try:
-        return pane_data.load(ws, "run", NOW.date(), *drill)
+        return pane_data.load(ws, "run", NOW.date(), *drill, today=NOW.date())
     finally:
         ws.close()
 
 
 def test_over_a_run_still_going_the_sparkline_ends_on_the_last_day_with_results(workspace: Path) -> None:
     # Spring Launch runs to 2027-01-13: its sparkline drew the run's last 30 days, all ahead, an empty line.
+    _, campaigns, _ = _ids(workspace)
     with Store(workspace) as store:
-        start, end = store.conn.execute("SELECT start, end FROM campaign WHERE name = 'Spring Launch'").fetchone()
+        end = store.conn.execute("SELECT end FROM campaign WHERE name = 'Spring Launch'").fetchone()[0]
     assert end > NOW.date().isoformat()
-    days = (NOW.date() - max(dt.date.fromisoformat(start), NOW.date() - dt.timedelta(days=29))).days + 1
+    after = NOW.date() + dt.timedelta(days=1)
     spring = next(line for line in _page(workspace).lines if line.label == "+spring-launch")
-    assert len(spring.series) == days and all(spring.series)  # from its start (at most 30 days back) to today, each with results
+    # The 30 days to today, its last day with results (the days before its start too: the column says the last 30 days).
+    assert spring.series == _conversions_by_day(workspace, campaigns["Spring Launch"], after - dt.timedelta(days=30), after)
+
+
+def _conversions_by_day(path: Path, campaign: str, first: dt.date, after: dt.date) -> tuple[int, ...]:
+    """The campaign's conversions on each day from ``first`` to before ``after``, summed from its posts' records."""
+    with Store(path) as store:
+        counted = dict(
+            store.conn.execute(
+                "SELECT r.day, sum(r.conversions) FROM result r JOIN task t ON t.id = r.post WHERE t.campaign = ? GROUP BY 1", (campaign,)
+            )
+        )
+    days = ((first + dt.timedelta(days=i)).isoformat() for i in range((after - first).days))
+    return tuple(counted.get(day, 0) for day in days)
+
+
+def test_the_sparkline_is_the_30_days_to_the_end_of_the_period_whatever_its_kind(workspace: Path) -> None:
+    # The column says LAST 30 DAYS; in the week view the sparkline drew the week's 7 days, as if the days before did not count.
+    # A period still going ends today: the days to come would be blank (most of a month's, early in it).
+    from crewdeck.tui.results import pane_data
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    _, campaigns, _ = _ids(workspace)
+    spring = campaigns["Spring Launch"]
+    ws = Workspace.open(workspace)
+    try:
+        for kind, anchor, after in (
+            ("week", NOW.date(), dt.date(2026, 11, 27)),  # still going: up to today
+            ("month", NOW.date(), dt.date(2026, 11, 27)),
+            ("week", dt.date(2026, 11, 4), dt.date(2026, 11, 9)),
+            ("month", dt.date(2026, 10, 15), dt.date(2026, 11, 1)),
+        ):
+            expected = _conversions_by_day(workspace, spring, after - dt.timedelta(days=30), after)
+            line = next(line for line in pane_data.load(ws, kind, anchor, today=NOW.date()).lines if line.key == spring)
+            assert line.series == expected, (kind, anchor)
+            posts = pane_data.load(ws, kind, anchor, spring, today=NOW.date()).lines
+            assert posts and all(len(post.series) == 30 for post in posts if post.series), (kind, anchor)
+    finally:
+        ws.close()
+
+
+def _change(now: int, before: int) -> str:
+    percent = round(Fraction(now - before, before) * 100)  # half to even, as the screen rounds
+    return f"+{percent}%" if percent > 0 else f"−{-percent}%" if percent < 0 else "±0%"
+
+
+def test_the_change_compares_as_many_days_of_the_period_before_as_the_period_still_going_has_had(workspace: Path) -> None:
+    # On a Thursday, W48's 4 days were compared with W47's 7: −40% for a week going as well as the one before.
+    from crewdeck.tui.results import pane_data
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    _, campaigns, _ = _ids(workspace)
+    spring = campaigns["Spring Launch"]
+    today = NOW.date()
+    assert today == dt.date(2026, 11, 26)  # a Thursday: W48 has had 4 days
+    ws = Workspace.open(workspace)
+    try:
+        going = pane_data.load(ws, "week", today, today=today)
+        assert going.before == "2026-W47's first 4 days (as many as 2026-W48 has had)"
+        now = sum(_conversions_by_day(workspace, spring, dt.date(2026, 11, 23), dt.date(2026, 11, 27)))
+        before = sum(_conversions_by_day(workspace, spring, dt.date(2026, 11, 16), dt.date(2026, 11, 20)))
+        assert next(line for line in going.lines if line.key == spring).change == _change(now, before)
+        posts = pane_data.load(ws, "week", today, spring, today=today).lines
+        sql = "SELECT sum(conversions) FROM result WHERE post = ? AND day >= ? AND day < ?"
+        compared = 0
+        for post in posts:
+            now, before = (
+                ws.conn.execute(sql, (post.key, *days)).fetchone()[0]
+                for days in (("2026-11-23", "2026-11-27"), ("2026-11-16", "2026-11-20"))
+            )
+            if now is None or not before:
+                assert post.change == "—", post.label  # spend alone, or nothing to compare with
+                continue
+            assert post.change == _change(now, before), post.label  # each post's 4 days against its own first 4 of W47
+            compared += 1
+        assert compared >= 2
+        ended = pane_data.load(ws, "week", dt.date(2026, 11, 18), today=today)
+        assert ended.before == "2026-W46"  # a week that has ended: against the whole week before
+        now = sum(_conversions_by_day(workspace, spring, dt.date(2026, 11, 16), dt.date(2026, 11, 23)))
+        before = sum(_conversions_by_day(workspace, spring, dt.date(2026, 11, 9), dt.date(2026, 11, 16)))
+        assert next(line for line in ended.lines if line.key == spring).change == _change(now, before)
+        assert pane_data.load(ws, "run", today, today=today).before == ""
+    finally:
+        ws.close()
 
 
 def test_results_never_reported_read_a_dash_not_zero_and_a_zero_reads_zero(tmp_path: Path) -> None:
@@ -394,3 +488,4 @@ async def test_on_target_is_said_only_when_every_target_has_a_value_that_meets_i
         await _open(pilot)
         spring = next(r for r in _table(app).rows if r.label == "+spring-launch")
         assert not spring.missed and spring.on_target
+        assert "✓ every target met" in str(app.screen.query_one("#results-legend", Static).render())

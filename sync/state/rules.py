@@ -563,9 +563,10 @@ class Judge:
     def _decide_result(
         self, author: MemberFacts, row_id: str, field: str, value_json: str, creating: Mapping[tuple[str, str], Collection[str]]
     ) -> Refusal | None:
-        """Results (daily metrics): members and managers add and import them; the id says what they count."""
-        if author.access == GUEST:
-            return Refusal("guest_read_only", f"{_name(author, author.id)} is a guest: guests add no results")
+        """Results (daily metrics): members and managers add and import them (``results_refused``); the id says what they count."""
+        guest = results_refused(author)
+        if guest is not None:
+            return guest
         key = self._result_keys.get(row_id)
         if key is None:
             key = self._result_keys[row_id] = result_key(row_id) or {}
@@ -810,6 +811,14 @@ def task_change_refused(author: MemberFacts) -> Refusal | None:
     ``verdict_refused``'s), or ``None``: the app asks it before it offers a task's or a post's keys."""
     if author.access == GUEST:
         return Refusal("guest_read_only", f"{_name(author, author.id)} is a guest: guests do not change tasks")
+    return None
+
+
+def results_refused(author: MemberFacts) -> Refusal | None:
+    """Why ``author`` may not add or import results (guests do not), or ``None``: ``kpi add`` and ``kpi import`` ask it
+    before they read what they are given, so a guest hears the rule whatever the file holds (even nothing to write)."""
+    if author.access == GUEST:
+        return Refusal("guest_read_only", f"{_name(author, author.id)} is a guest: guests add no results")
     return None
 
 

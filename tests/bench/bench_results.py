@@ -234,7 +234,7 @@ def _period_switch(workspace: Path, kinds: tuple[str, ...] = ("week", "month"), 
     try:
         for i in range(runs):
             t0 = time.perf_counter()
-            pane_data.load(ws, kinds[i % len(kinds)], anchor)
+            pane_data.load(ws, kinds[i % len(kinds)], anchor, today=anchor)
             times.append(time.perf_counter() - t0)
     finally:
         ws.close()

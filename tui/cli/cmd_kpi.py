@@ -75,7 +75,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "report",
         parents=parents,
         help="KPIs per campaign, post, platform or day against the spend",
-        description="Counts, spend (as ledger report counts it, in the base currency) and every KPI, per campaign or finer.",
+        description="Counts, spend (as ledger report counts it, in the base currency) and every KPI, per campaign or finer. "
+        "Per campaign, every campaign running in the period has a row, of '—' where nothing is reported.",
     )
     p.add_argument("campaign", nargs="?", metavar="+CAMPAIGN", help="only this campaign")
     p.add_argument(

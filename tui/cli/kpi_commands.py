@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.records import WORKSPACE_ROW
+from crewdeck.sync.state.rules import Refused, results_refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, open_input, print_json, table
@@ -27,7 +28,15 @@ def _today(ctx: Context) -> dt.date:
     return ctx.now.astimezone(zone(ctx.viewer_tz)).date()
 
 
+def _may_add_results(ctx: Context) -> None:
+    """Guests add no results (``results_refused``): said first, before anything about the target, the file or its rows."""
+    refusal = results_refused(ctx.me.facts())
+    if refusal is not None:
+        raise Refused(refusal)
+
+
 def cmd_add(ctx: Context) -> int:
+    _may_add_results(ctx)
     ws = ctx.ws
     key = keys.parse_target(ws, ctx.args.target)
     try:
@@ -73,6 +82,7 @@ def cmd_review(ctx: Context) -> int:
 
 
 def cmd_import(ctx: Context) -> int:
+    _may_add_results(ctx)
     source = ctx.args.file
     ws = ctx.ws
     mapping = imports.parse_map(ctx.args.map or [])

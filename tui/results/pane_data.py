@@ -5,8 +5,9 @@ Three levels, each a list of rows with the same columns: the campaigns;
 the list are the best and worst); ``enter`` on a post, its numbers by day.
 Each row has the spend and KPIs over the period (a week, a month, or the
 campaign's own run), its campaign's targets met or missed, the change in
-results against the period before, and its results per day over the last
-30 days of the period (the sparkline).  The campaigns' rows come from
+results against the period before, and its results per day over the 30
+days up to the period's end (or today, while it is still going), however
+long the period is (the sparkline).  The campaigns' rows come from
 ``report.build`` over the period, which reads the campaign-days of
 ``result_day`` (a few rows per campaign and day, whatever the number of
 posts), and from one read of the counts per campaign and day over the
@@ -25,6 +26,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.results import report
 from crewdeck.tui.results.kpis import MISSING, divide_rounded, shown
+from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace, campaign_slug
 
 #: The period kinds the screen switches between, in the order ``p`` cycles them.
@@ -32,6 +34,8 @@ KINDS = ("week", "month", "run")
 #: The KPIs the screen shows, in order.
 SHOWN = ("ctr", "cpc", "cpa", "roas", "er_reach")
 SPARK_DAYS = 30
+#: "rate missing" (``kpi report``'s words) in the table's 8-cell columns.
+NO_RATE = "no rate"
 _EVER, _NEVER = dt.date(1900, 1, 1), dt.date(9999, 1, 1)
 Bounds = tuple[dt.date, dt.date]
 
@@ -52,7 +56,7 @@ class ResultLine:
     on_target: bool
     #: The change in results against the previous period: ``+12%``, ``−5%``, ``—``.
     change: str
-    #: Results per day over the last ``SPARK_DAYS`` days of the period, oldest first.
+    #: Results per day over the ``SPARK_DAYS`` days up to the period's end (or today while it is going), oldest first.
     series: tuple[int, ...] = field(default=())
 
 
@@ -65,6 +69,43 @@ class ResultsPage:
     level: str
     title: str
     lines: tuple[ResultLine, ...]
+    #: What Δ compares with: the period before (``2026-W47``), or its first days as many as a period still going has
+    #: had (``2026-W47's first 4 days (as many as 2026-W48 has had)``); ``""`` over each campaign's run, which has none.
+    before: str = ""
+
+
+#: Each mark a row may show and what it means, in the order the legend says them.
+MARKS = (
+    ("*", "* by the largest daily reach"),
+    (MISSING, "— no value"),
+    (NO_RATE, f"{NO_RATE}: a currency with no rate"),
+    ("✗", "✗ target missed (value vs target)"),
+    ("✓", "✓ every target met"),
+)
+
+
+def legend(page: ResultsPage) -> str:
+    """What Δ compares and what the marks the rows show mean, in a line under the table (marks no row shows are left out)."""
+    if page.level == "days":
+        compared = "Δ: — by day (no period before)"
+    elif not page.before:
+        compared = "Δ: — over a run (no period before)"
+    else:
+        compared = f"Δ: results vs {page.before}"
+    shown = _marks_shown(page.lines)
+    return " · ".join([compared, *(words for mark, words in MARKS if mark in shown)])
+
+
+def _marks_shown(lines: tuple[ResultLine, ...]) -> set[str]:
+    cells = {cell for line in lines for cell in (line.spend, line.results, line.change, *line.kpis)}
+    marks = {mark for mark in (MISSING, NO_RATE) if mark in cells}
+    if any(cell.endswith("*") for cell in cells):
+        marks.add("*")
+    if any(line.missed for line in lines):
+        marks.add("✗")
+    if any(line.on_target for line in lines):
+        marks.add("✓")
+    return marks
 
 
 def period_of(kind: str, anchor: dt.date) -> Period | None:
@@ -72,18 +113,20 @@ def period_of(kind: str, anchor: dt.date) -> Period | None:
     return None if kind == "run" else Period.containing(kind, anchor)
 
 
-def load(ws: Workspace, kind: str, anchor: dt.date, campaign: str | None = None, post: str | None = None) -> ResultsPage:
+def load(ws: Workspace, kind: str, anchor: dt.date, campaign: str | None = None, post: str | None = None, *, today: dt.date) -> ResultsPage:
+    """The page of ``kind`` holding ``anchor``; ``today`` (the viewer's) says how far a period still going has come."""
     currency = ws.base_currency
     period = period_of(kind, anchor)
     label = "each campaign's run" if period is None else period.label
+    before = "" if period is None else _before_label(period, today)
     if campaign is None:
         if period is None:
-            lines = _run_lines(ws, currency)
+            lines = _run_lines(ws, currency, today)
         else:
-            bounds, previous = _bounds(period)
-            lines = _campaign_lines(ws, currency, bounds, previous, None)
-        return ResultsPage(kind, label, currency, "campaigns", "Campaigns", tuple(lines))
-    bounds, previous = (_run(ws, campaign), None) if period is None else _bounds(period)
+            bounds, previous = _bounds(period, today)
+            lines = _campaign_lines(ws, currency, bounds, previous, None, today=today)
+        return ResultsPage(kind, label, currency, "campaigns", "Campaigns", tuple(lines), before)
+    bounds, previous = (_run(ws, campaign), None) if period is None else _bounds(period, today)
     info = ws.campaign(campaign)
     slug = campaign_slug(campaign, info.name if info else campaign)
     if post is None:
@@ -93,7 +136,8 @@ def load(ws: Workspace, kind: str, anchor: dt.date, campaign: str | None = None,
             currency,
             "posts",
             f"+{slug}: posts, best CTR first",
-            tuple(_post_lines(ws, currency, bounds, previous, campaign)),
+            tuple(_post_lines(ws, currency, bounds, previous, campaign, today)),
+            before,
         )
     title = ws.conn.execute("SELECT title FROM task WHERE id = ?", (post,)).fetchone()
     days = report.build(ws.conn, currency, by="day", bounds=bounds, campaign=campaign, post=post)
@@ -101,10 +145,31 @@ def load(ws: Workspace, kind: str, anchor: dt.date, campaign: str | None = None,
     return ResultsPage(kind, label, currency, "days", f"+{slug}: {title[0] if title else post[:8]}, by day", tuple(lines))
 
 
-def _bounds(period: Period) -> tuple[Bounds, Bounds | None]:
+def _days_had(period: Period, today: dt.date) -> int | None:
+    """The days a period still going has had, today included; ``None`` for one that has ended or not begun."""
     bounds = period.range
     assert bounds is not None
-    return bounds, period.move(-1).range
+    return (today - bounds[0]).days + 1 if bounds[0] <= today < bounds[1] else None
+
+
+def _bounds(period: Period, today: dt.date) -> tuple[Bounds, Bounds | None]:
+    """The period and the one before, cut to as many days as the period has had when it is still going (like with like)."""
+    bounds, previous = period.range, period.move(-1).range
+    assert bounds is not None and previous is not None
+    had = _days_had(period, today)
+    if had is not None:
+        previous = previous[0], min(previous[1], previous[0] + dt.timedelta(days=had))
+    return bounds, previous
+
+
+def _before_label(period: Period, today: dt.date) -> str:
+    had = _days_had(period, today)
+    before = period.move(-1)
+    previous = before.range
+    assert previous is not None
+    if had is None or had >= (previous[1] - previous[0]).days:
+        return before.label
+    return f"{before.label}'s first {counted(had, 'day')} (as many as {period.label} has had)"
 
 
 def _run(ws: Workspace, campaign_id: str) -> Bounds:
@@ -114,7 +179,7 @@ def _run(ws: Workspace, campaign_id: str) -> Bounds:
     return start, end
 
 
-def _run_lines(ws: Workspace, currency: str) -> list[ResultLine]:
+def _run_lines(ws: Workspace, currency: str, today: dt.date) -> list[ResultLine]:
     """Each campaign over its own run: the campaigns with the same run (those with no dates, say) are read together."""
     order = {c.id: i for i, c in enumerate(ws.campaigns())}
     runs: dict[Bounds, list[str]] = {}
@@ -123,18 +188,25 @@ def _run_lines(ws: Workspace, currency: str) -> list[ResultLine]:
     lines = [
         line
         for bounds, ids in runs.items()
-        for line in _campaign_lines(ws, currency, bounds, None, ids[0] if len(ids) == 1 else None, frozenset(ids))
+        for line in _campaign_lines(ws, currency, bounds, None, ids[0] if len(ids) == 1 else None, frozenset(ids), today=today)
     ]
     return sorted(lines, key=lambda line: order[line.key])
 
 
 def _campaign_lines(
-    ws: Workspace, currency: str, bounds: Bounds, previous: Bounds | None, campaign: str | None, only: frozenset[str] | None = None
+    ws: Workspace,
+    currency: str,
+    bounds: Bounds,
+    previous: Bounds | None,
+    campaign: str | None,
+    only: frozenset[str] | None = None,
+    *,
+    today: dt.date,
 ) -> list[ResultLine]:
     """The campaigns' rows (``only``: of these): KPIs over the period; the period before and the sparklines need counts only."""
     now = report.build(ws.conn, currency, bounds=bounds, campaign=campaign)
     groups = [g for g in now.groups if only is None or g.campaign in only]
-    sparks = {g.campaign: _spark_bounds(bounds, g.last_day, run=previous is None) for g in groups}
+    sparks = {g.campaign: _spark_bounds(bounds, g.last_day, today, run=previous is None) for g in groups}
     # One read of the counts per campaign and day over every sparkline and the period before.
     spans = [sparks[g.campaign] for g in groups if g.last_day or bounds[1] < _NEVER] + ([previous] if previous else [])
     results = sorted({report.campaign_targets_result(now, g.campaign) for g in groups})
@@ -156,11 +228,11 @@ def _campaign_lines(
     return lines
 
 
-def _post_lines(ws: Workspace, currency: str, bounds: Bounds, previous: Bounds | None, campaign: str) -> list[ResultLine]:
+def _post_lines(ws: Workspace, currency: str, bounds: Bounds, previous: Bounds | None, campaign: str, today: dt.date) -> list[ResultLine]:
     now = report.build(ws.conn, currency, by="post", bounds=bounds, campaign=campaign)
     before = report.build(ws.conn, currency, by="post", bounds=previous, campaign=campaign) if previous else None
     earlier = {g.key: g for g in before.groups} if before else {}
-    spark = _spark_bounds(bounds, max((g.last_day for g in now.groups), default=""), run=previous is None)
+    spark = _spark_bounds(bounds, max((g.last_day for g in now.groups), default=""), today, run=previous is None)
     result = report.campaign_targets_result(now, campaign)
     series: dict[str, dict[str, int]] = {}
     # The result column is one of the result counts (targets.of checks it): safe in the SQL text.
@@ -181,15 +253,20 @@ def _post_lines(ws: Workspace, currency: str, bounds: Bounds, previous: Bounds |
     return lines
 
 
-def _spark_bounds(bounds: Bounds, last_day: str, *, run: bool = False) -> Bounds:
-    """The last ``SPARK_DAYS`` days of the period (of a run: up to ``last_day``, its last day with results).
+def _spark_bounds(bounds: Bounds, last_day: str, today: dt.date, *, run: bool = False) -> Bounds:
+    """The ``SPARK_DAYS`` days up to the end of the period, or up to ``today`` while it is still going (of a run: up to
+    ``last_day``, its last day with results).
 
-    A run still going ends ahead: its own last 30 days would all be to come.
+    Whatever the period's length, as the column's title says: a week's
+    sparkline shows the three weeks before it too.  A period still going
+    ends ahead: its days to come would be blank, most of a month's.
     """
     end = bounds[1]
     if run or end >= _NEVER:
         end = min(end, dt.date.fromisoformat(last_day) + dt.timedelta(days=1) if last_day else bounds[0] + dt.timedelta(days=1))
-    return max(bounds[0], end - dt.timedelta(days=SPARK_DAYS)), end
+    elif bounds[0] <= today < end:
+        end = today + dt.timedelta(days=1)
+    return end - dt.timedelta(days=SPARK_DAYS), end
 
 
 def _line(built: report.ResultsReport, g: report.Group, label: str, before: int | None, daily: dict[str, int], spark: Bounds) -> ResultLine:
@@ -213,7 +290,7 @@ def _line(built: report.ResultsReport, g: report.Group, label: str, before: int 
 
 def _fitted(text: str) -> str:
     """ "rate missing" as the table's 8-cell columns can show it whole."""
-    return "no rate" if text == "rate missing" else text
+    return NO_RATE if text == "rate missing" else text
 
 
 @lru_cache(maxsize=8)

@@ -5,7 +5,9 @@ platform) before anything is joined: a million daily records become a few
 thousand sums, which Python files under their campaign (a post's campaign
 and platform are its task's) and group.  Spend comes from
 ``spend.counted_spend``, conversion value is converted the same way, and
-each group's KPIs from ``kpis.compute_all``.
+each group's KPIs from ``kpis.compute_all``.  Per campaign, a campaign
+running in the period with nothing recorded there has a group too, of
+nothing reported ("—"), so the report and the Results screen show it.
 """
 
 from __future__ import annotations
@@ -132,6 +134,9 @@ def build(
             totals.value = EXACT.add(totals.value, EXACT.multiply(to_decimal(amount, value_currency), found[1]))
     for (camp, spend_key), spent in counted_spend(conn, rates, by, bounds, campaign, post).items():
         _add_spend(group(camp, spend_key or ""), spent, missing)
+    if by == "campaign" and post is None:
+        for camp in _running(conn, bounds, campaign):
+            group(camp, "")  # nothing reported yet: a row of "—" says so, where no row said nothing
     followers = _followers(conn, bounds)
     campaign_names = _campaign_names(conn)
     goals = campaign_targets(conn)
@@ -142,6 +147,19 @@ def build(
         g.missed = targets.missed(wanted, g.kpis)
     ordered = sorted(groups.values(), key=lambda g: (campaign_names.get(g.campaign, g.campaign).lower(), g.campaign, g.key))
     return ResultsReport(currency, by, bounds, ordered, campaign_names, missing, goals)
+
+
+def _running(conn: sqlite3.Connection, bounds: tuple[dt.date, dt.date] | None, campaign: str | None) -> list[str]:
+    """The campaigns whose run overlaps the period (a run with no start or end is open at that end, as ``--period run`` reads it)."""
+    where = ["deleted = 0"]
+    params: dict[str, str] = {}
+    if bounds is not None:
+        where.append("(coalesce(start, '') = '' OR start < :until) AND (coalesce([end], '') = '' OR [end] >= :since)")
+        params.update(since=bounds[0].isoformat(), until=bounds[1].isoformat())
+    if campaign is not None:
+        where.append("id = :campaign")
+        params["campaign"] = campaign
+    return [row[0] for row in conn.execute(f"SELECT id FROM campaign WHERE {' AND '.join(where)}", params)]
 
 
 def _result_sums(

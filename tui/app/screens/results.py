@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
+from textual.widgets import Static
 
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
@@ -58,6 +59,7 @@ class ResultsScreen(Screen[None]):
 
     DEFAULT_CSS = """
     ResultsScreen ResultsTable { scrollbar-size-vertical: 1; }
+    ResultsScreen #results-legend { height: auto; padding: 0 1; color: $foreground-muted; }
     """
 
     @dataclass
@@ -71,7 +73,7 @@ class ResultsScreen(Screen[None]):
         self.services = services
         self._crises = crises
         self.kind = KINDS[0]
-        self.day = services.now().astimezone(zone(services.viewer_tz)).date()
+        self.day = self._today()
         self.page: ResultsPage | None = None
         #: What the rows are of: ``()`` the campaigns, ``(campaign,)`` its posts, ``(campaign, post)`` a post's days.
         self.drill: tuple[str, ...] = ()
@@ -84,6 +86,7 @@ class ResultsScreen(Screen[None]):
         yield CrisisBanner(self.services, known=self._crises, id="results-crisis-banner")
         yield PaneBar(id="results-bar")
         yield ResultsTable(id="results-table")
+        yield Static("", id="results-legend", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -93,11 +96,14 @@ class ResultsScreen(Screen[None]):
 
     def reload(self) -> None:
         self.generation += 1
-        self._load(self.kind, self.day, self.drill, self.generation)
+        self._load(self.kind, self.day, self.drill, self.generation, self._today())
+
+    def _today(self) -> dt.date:
+        return self.services.now().astimezone(zone(self.services.viewer_tz)).date()
 
     @background(group="results", exclusive=True)
-    def _load(self, kind: str, anchor: dt.date, drill: tuple[str, ...], generation: int) -> None:
-        page = self.services.session.access.read(lambda ws: pane_data.load(ws, kind, anchor, *drill))
+    def _load(self, kind: str, anchor: dt.date, drill: tuple[str, ...], generation: int, today: dt.date) -> None:
+        page = self.services.session.access.read(lambda ws: pane_data.load(ws, kind, anchor, *drill, today=today))
         self.post_message(self.Loaded(page, generation))
 
     @on(Loaded)
@@ -110,6 +116,7 @@ class ResultsScreen(Screen[None]):
         off = sum(1 for line in page.lines if line.missed)
         noun = {"campaigns": "campaign", "posts": "row", "days": "day"}[page.level]
         bar.info = visible(f"{page.title} · {counted(len(page.lines), noun)}, in {page.currency}") + (f" · {off} off target" if off else "")
+        self.query_one("#results-legend", Static).update(pane_data.legend(page))
         first = {"campaigns": "CAMPAIGN", "posts": "POST", "days": "DAY"}[page.level]
         self.query_one(ResultsTable).set_rows(page.lines, first, on=self.left)
         self.left = None
