@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 
 from crewdeck.sync.state.postround import Step
 from crewdeck.sync.state.records import TASK_STATUSES
+from crewdeck.sync.state.rules import member_add_refused
 from crewdeck.tui.posts.reading import chains
 from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
 from crewdeck.tui.time.when import DEFAULT_DUE_TIME, DateError, check_day, current_time, localize, out_of_range, utc_iso
@@ -373,7 +374,7 @@ def build(
     file names); with a zone for new members, a manager's import brings
     everyone the file names.
     """
-    everyone = named is None or (default_tz is not None and me is not None and me.is_manager)
+    everyone = named is None or (default_tz is not None and me is not None and member_add_refused(me.facts()) is None)
     members = [
         SourceMember(key=stable_id("person", key), handle=handle, where=f"{name}: member {handle}", name=full, tz=default_tz, defined=False)
         for key, (handle, full) in people.known.items()
