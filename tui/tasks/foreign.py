@@ -29,6 +29,7 @@ import re
 import shlex
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,7 +41,7 @@ from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_ST
 from crewdeck.tui.time.when import DEFAULT_DUE_TIME, DateError, check_day, current_time, localize, out_of_range, utc_iso
 from crewdeck.tui.workspace.errors import UserError, csv_problem
 from crewdeck.tui.workspace.exchange import ImportProblems, add_checked
-from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id
+from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
 from crewdeck.tui.workspace.workspace import Member, Workspace, slug
 
 #: Tasks planned and written at a time: well under ``store.BULK_ROWS`` operations.
@@ -208,6 +209,8 @@ class Item:
     project: str | None = None
     #: A label naming a platform makes it a post (``foreign_posts``), not only a task on that platform.
     may_post: bool = False
+    #: Its comments (``comment_line``), oldest first, after everything else in the notes; ``None``: the source has none.
+    comments: list[str] | None = None
 
 
 @dataclass
@@ -405,7 +408,7 @@ def _batches(
     now = utc_iso(current_time())
     made: set[str] = set()
     batch = Source(built.source.name, [], [])
-    for item in items:
+    for item, notes_here in _with_notes_here(items, ws, kind, size):
         task_id = stable_id(kind, item.source_id)
         # A description written on Windows breaks its lines with CR LF: a line break here, not a control character.
         item.body = _line_breaks(item.body)
@@ -457,6 +460,8 @@ def _batches(
             if item.body:
                 item.notes.insert(0, item.body)
         text = "\n".join(line for line in item.notes if line)
+        if item.comments is not None:
+            text = with_comments(text, [_line_breaks(c) for c in item.comments], notes_here)
         if text:
             values["notes"] = text
         before = len(problems)
@@ -496,6 +501,70 @@ _CR = re.compile("\r\n?")
 def _line_breaks(text: str) -> str:
     """``text`` with its CR LF and CR line breaks as LF."""
     return _CR.sub("\n", text) if "\r" in text else text
+
+
+#: Where a comment begins in a task's notes (``comment_line``).
+_COMMENT_START = re.compile(r"^comment by @\S+(?: on \d{4}-\d{2}-\d{2})?: ", re.MULTILINE)
+#: The line naming a card's other people: before its comments (it followed them in imports before they were kept).
+_ALSO_ON_IT = "also on it: "
+
+
+def comment_line(handle: str, day: str, text: str) -> str:
+    """A source's comment as a task's notes hold it: "comment by @raj on 2026-03-02: text"."""
+    return f"comment by @{handle}{f' on {day}' if day else ''}: {text}"
+
+
+def with_comments(notes: str, comments: list[str], here: str) -> str:
+    """``notes`` and then the comments: those an earlier import wrote into the task's notes (``here``) that the file no
+    longer holds, then the file's.
+
+    A Trello export holds only the board's latest actions: a comment that fell out of that window is still here, and
+    stays (what anyone typed is never lost).  ``here`` holds the comments after ``notes`` as the file gives them now
+    (the notes before them may have changed since: then they start at the first line that begins a comment).  What is
+    left of them once the file's own are taken out is kept, as it is, before the file's: the same file again gives the
+    same notes.
+    """
+    earlier = here[len(notes) + 1 :] if notes and here.startswith(notes + "\n") else here
+    start = _COMMENT_START.search(earlier)
+    earlier = earlier[start.start() :] if start else ""
+    for comment in comments:
+        earlier = _taken_out(earlier, comment)
+    also = notes.rpartition("\n")[2]
+    if also.startswith(_ALSO_ON_IT):  # an import's notes from before comments were kept named the people after them
+        earlier = _taken_out(earlier, also, last=True)
+    return "\n".join(part for part in (notes, earlier, *comments) if part)
+
+
+def _taken_out(text: str, part: str, *, last: bool = False) -> str:
+    """``text`` (parts joined by line breaks) without one whole ``part`` (``last``: only when it ends ``text``)."""
+    if text == part:
+        return ""
+    if last:
+        return text[: -len(part) - 1] if text.endswith("\n" + part) else text
+    if text.startswith(part + "\n"):
+        return text[len(part) + 1 :]
+    at = text.find("\n" + part + "\n")
+    if at < 0:
+        return text[: -len(part) - 1] if text.endswith("\n" + part) else text
+    return text[:at] + text[at + len(part) + 1 :]
+
+
+def _with_notes_here(items: Iterable[Item], ws: Workspace, kind: str, size: int) -> Iterator[tuple[Item, str]]:
+    """Each item with its task's notes here (without the credit the merge added; ``""``: none) when it brings comments.
+
+    Read ``size`` items at a time, their tasks' notes in one query, not one a card.
+    """
+    reading = iter(items)
+    while chunk := list(islice(reading, size)):
+        ids = [stable_id(kind, i.source_id) for i in chunk]
+        asked = [task_id for task_id, i in zip(ids, chunk) if i.comments is not None]
+        here: dict[str, str] = {}
+        if asked:
+            marks = ", ".join("?" * len(asked))
+            rows = ws.conn.execute(f"SELECT id, notes FROM task WHERE id IN ({marks})", asked)
+            here = {row_id: strip_credit(notes or "", "\n")[0] for row_id, notes in rows}
+        for task_id, item in zip(ids, chunk):
+            yield item, here.get(task_id, "")
 
 
 def _due_here(ws: Workspace, task_id: str) -> dict[str, str] | None:

@@ -298,7 +298,7 @@ def _refused_record(ws: Workspace, author: str, merge: Merge) -> str:
     return "the rules refused the import"
 
 
-def _strip_credit(text: str, joiner: str) -> tuple[str, str]:
+def strip_credit(text: str, joiner: str) -> tuple[str, str]:
     """A text and the credit at its end (``""`` when it has none)."""
     before, found, credit = text.rpartition(joiner + CREDIT)
     if found:
@@ -470,8 +470,8 @@ class _Merger:
             now = current.get(name)
             if name == credit_field and isinstance(now, str) and isinstance(value, str):
                 # Compared without the credits: a file exported from here (or from another import) carries one too.
-                text, credit = _strip_credit(now, joiner)
-                given, given_credit = _strip_credit(value, joiner)
+                text, credit = strip_credit(now, joiner)
+                given, given_credit = strip_credit(value, joiner)
                 if text != given:
                     changes[name] = spec.check(name, _credited(given, credit or given_credit, joiner))
             elif now != value:
