@@ -28,6 +28,7 @@ from .importfixtures import (
     LINEAR_ROWS,
     asana_csv,
     card_id,
+    comment,
     linear_csv,
     trello_board,
     trello_card,
@@ -207,6 +208,52 @@ def test_comments_an_earlier_import_wrote_stay_once_and_the_same_file_again_give
     merged = with_comments(notes, comments, here)
     assert merged == "\n".join(part for part in (notes, kept, *comments) if part)
     assert with_comments(notes, comments, merged) == merged
+
+
+def test_notes_longer_than_a_task_holds_go_on_in_more_tasks_and_nothing_is_cut(cli: Cli, tmp_path: Path) -> None:
+    # Trello holds 16,384 characters a comment: a dozen long ones are more than a task's notes hold, 13 are three parts.
+    board = trello_board(cards=0, actions=0)
+    ana = board["members"][0]
+    long = [comment(n, card_id(1), ana, f"long {n} " + "x" * 16_000, f"2026-02-{1 + n:02d}T10:00:00.000Z") for n in range(13)]
+    others = board["actions"]
+    board["actions"] = [*reversed(long), *others]
+    out = cli.ok("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))))
+    title = "Launch post 🚀 für Zoë"
+    assert f"notes longer than a task holds (100,000 characters) go on in more tasks, titled (notes 2/N), nothing cut: {title}" in out
+
+    def whole() -> str:
+        found = tasks(cli)
+        first = found[title]["notes"]
+        assert first.endswith(f"\n(the notes go on in 2 more tasks: “{title} (notes 2/3)” and after)\nimported: entered by @zoe 2026-01-05")
+        parts = [found[f"{title} (notes {n}/3)"] for n in (2, 3)]
+        assert all(p["status"] == found[title]["status"] for p in parts)
+        assert max(len(first), *(len(p["notes"]) for p in parts)) <= 100_000
+        return first.partition("\n(the notes go on in")[0] + "".join(p["notes"] for p in parts)
+
+    text = whole()
+    assert [text.count(f"long {n} " + "x" * 16_000) for n in range(13)] == [1] * 13
+    assert text.startswith("start: 2026-02-27\nBefore it goes out:") and text.index("long 0 ") < text.index("long 12 ")
+    count = op_count(cli.workspace)
+    assert cli.ok("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board)))).startswith("nothing new")
+    assert op_count(cli.workspace) == count
+
+    # A newer export whose window lost the six oldest: they stay, wherever they were kept.
+    board["actions"] = [*reversed(long[6:]), *others]
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "newer.json", trello_json(board))))
+    assert whole() == text
+
+
+def test_a_linear_description_longer_than_a_task_holds_goes_on_in_another_task(cli: Cli, tmp_path: Path) -> None:
+    description = "\n".join(f"line {n}: " + "y" * 990 for n in range(120))  # 120,000 characters and more
+    rows = [{**LINEAR_ROWS[2], "Description": description}]
+    out = cli.ok("import", "--from", "linear", str(write(tmp_path, "linear.csv", linear_csv(rows))))
+    assert out.startswith("imported 2 tasks") and "nothing cut: Low one" in out
+    found = tasks(cli)
+    first, rest = found["Low one"], found["Low one (notes 2/2)"]
+    assert first["notes"].endswith("\n(the notes go on in 1 more task: “Low one (notes 2/2)”)")
+    assert first["notes"].partition("\n(the notes go on in")[0] + rest["notes"] == description
+    assert rest["status"] == first["status"] == "cancelled"
+    assert cli.ok("import", "--from", "linear", str(write(tmp_path, "linear.csv", linear_csv(rows)))).startswith("nothing new")
 
 
 def test_a_large_newer_export_asks_whether_a_record_was_edited_here_with_the_logs_index(
