@@ -16,7 +16,7 @@ import pytest
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main
-from crewdeck.tui.tasks.foreign import StatusMap
+from crewdeck.tui.tasks.foreign import StatusMap, with_comments
 from crewdeck.tui.tasks.linear import unquoted
 from crewdeck.tui.workspace.merging import stable_id
 
@@ -28,6 +28,7 @@ from .importfixtures import (
     LINEAR_ROWS,
     asana_csv,
     card_id,
+    comment,
     linear_csv,
     trello_board,
     trello_card,
@@ -132,6 +133,127 @@ def test_a_newer_export_changes_only_untouched_fields_and_a_local_edit_wins(cli:
     assert again.startswith("nothing new")
     assert "(Shipped v2): title" in again
     assert op_count(cli.workspace) == count
+
+
+def test_comments_that_fell_out_of_a_newer_exports_window_stay_and_a_second_import_changes_nothing(cli: Cli, tmp_path: Path) -> None:
+    # Trello exports only the latest actions: a newer export of the board lacks the oldest comments.
+    first = trello_board(cards=0, actions=40)
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "old.json", trello_json(first))))
+    launch_id = stable_id("trello-card", card_id(1))
+    before = next(t for t in json.loads(cli.ok("export"))["task"] if t["id"] == launch_id)["notes"]
+    assert before.count("comment by @") == 8
+
+    newer = trello_board(cards=0, actions=40)
+    comments = [a for a in newer["actions"] if a["type"] == "commentCard"]
+    window = sorted(comments, key=lambda a: str(a["date"]), reverse=True)[:20]  # the 20 oldest fell out
+    gone = {a["data"]["text"].partition(":")[0] for a in comments} - {a["data"]["text"].partition(":")[0] for a in window}
+    assert len(gone) == 20 and "comment 0" in gone and "comment 20" not in gone
+    newest = dict(
+        window[0],
+        id="c" + "0" * 23,
+        date="2026-03-01T09:00:00.000Z",
+        data={**window[0]["data"], "text": "newest", "card": {"id": card_id(1)}},
+    )
+    newer["actions"] = [newest, *window, *(a for a in newer["actions"] if a["type"] != "commentCard")]
+    cards = {c["id"]: c for c in newer["cards"]}
+    cards[card_id(2)]["desc"] = "a description now"  # the notes before the comments change too
+    path = write(tmp_path, "new.json", trello_json(newer))
+    out = cli.ok("import", "--from", "trello", str(path))
+    assert "updated 2 tasks" in out
+
+    found = {t["id"]: t["notes"] for t in json.loads(cli.ok("export"))["task"]}
+    for n in range(40):  # every comment an import brought in is still here, once
+        card = stable_id("trello-card", card_id(1 + n % 5))
+        assert found[card].count(f"comment {n}: « ça va »\nsecond line") == 1, (n, found[card])
+    assert found[launch_id].count("comment by @") == 9 and found[launch_id].endswith("newest\nimported: entered by @zoe 2026-01-05")
+    assert found[launch_id].index("comment 0:") < found[launch_id].index("comment 20:") < found[launch_id].index("newest")
+    archived = found[stable_id("trello-card", card_id(2))]
+    assert archived.startswith("a description now\narchived in Trello\ncomment by @raj on 2026-02-02: comment 1:")
+
+    count = op_count(cli.workspace)
+    again = cli.ok("import", "--from", "trello", str(path))
+    assert again.startswith("nothing new"), again
+    assert op_count(cli.workspace) == count
+    # The first export again (the newest comment missing from it) loses nothing either.
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "old.json", trello_json(first))))
+    notes = next(t for t in json.loads(cli.ok("export"))["task"] if t["id"] == launch_id)["notes"]
+    assert notes.count("newest") == 1 and notes.count("comment by @") == 9
+
+
+@pytest.mark.parametrize(
+    ("notes", "comments", "here", "kept"),
+    [
+        # Before comments were kept, the people followed them: named once, before them.
+        ("desc\nalso on it: @b", ["comment by @a on 2026-01-02: x"], "desc\ncomment by @a on 2026-01-02: x\nalso on it: @b", ""),
+        # A comment quoting another is taken out whole; the one that fell out stays.
+        (
+            "desc",
+            ["comment by @a on 2026-01-02: quoting\ncomment by @b on 2026-01-01: hi"],
+            "desc\ncomment by @c on 2025-12-01: old\n\nwith a blank line\ncomment by @a on 2026-01-02: quoting\ncomment by @b on 2026-01-01: hi",
+            "comment by @c on 2025-12-01: old\n\nwith a blank line",
+        ),
+        # The description changed: the comments start at the first line that begins one (a pasted one too: kept, not lost).
+        (
+            "new desc",
+            ["comment by @a on 2026-01-02: x"],
+            "old\ncomment by @z: pasted\ncomment by @a on 2026-01-02: x",
+            "comment by @z: pasted",
+        ),
+        ("", [], "", ""),
+    ],
+)
+def test_comments_an_earlier_import_wrote_stay_once_and_the_same_file_again_gives_the_same_notes(
+    notes: str, comments: list[str], here: str, kept: str
+) -> None:
+    merged = with_comments(notes, comments, here)
+    assert merged == "\n".join(part for part in (notes, kept, *comments) if part)
+    assert with_comments(notes, comments, merged) == merged
+
+
+def test_notes_longer_than_a_task_holds_go_on_in_more_tasks_and_nothing_is_cut(cli: Cli, tmp_path: Path) -> None:
+    # Trello holds 16,384 characters a comment: a dozen long ones are more than a task's notes hold, 13 are three parts.
+    board = trello_board(cards=0, actions=0)
+    ana = board["members"][0]
+    long = [comment(n, card_id(1), ana, f"long {n} " + "x" * 16_000, f"2026-02-{1 + n:02d}T10:00:00.000Z") for n in range(13)]
+    others = board["actions"]
+    board["actions"] = [*reversed(long), *others]
+    out = cli.ok("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))))
+    title = "Launch post 🚀 für Zoë"
+    assert f"notes longer than a task holds (100,000 characters) go on in more tasks, titled (notes 2/N), nothing cut: {title}" in out
+
+    def whole() -> str:
+        found = tasks(cli)
+        first = found[title]["notes"]
+        assert first.endswith(f"\n(the notes go on in 2 more tasks: “{title} (notes 2/3)” and after)\nimported: entered by @zoe 2026-01-05")
+        parts = [found[f"{title} (notes {n}/3)"] for n in (2, 3)]
+        assert all(p["status"] == found[title]["status"] for p in parts)
+        assert max(len(first), *(len(p["notes"]) for p in parts)) <= 100_000
+        return first.partition("\n(the notes go on in")[0] + "".join(p["notes"] for p in parts)
+
+    text = whole()
+    assert [text.count(f"long {n} " + "x" * 16_000) for n in range(13)] == [1] * 13
+    assert text.startswith("start: 2026-02-27\nBefore it goes out:") and text.index("long 0 ") < text.index("long 12 ")
+    count = op_count(cli.workspace)
+    assert cli.ok("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board)))).startswith("nothing new")
+    assert op_count(cli.workspace) == count
+
+    # A newer export whose window lost the six oldest: they stay, wherever they were kept.
+    board["actions"] = [*reversed(long[6:]), *others]
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "newer.json", trello_json(board))))
+    assert whole() == text
+
+
+def test_a_linear_description_longer_than_a_task_holds_goes_on_in_another_task(cli: Cli, tmp_path: Path) -> None:
+    description = "\n".join(f"line {n}: " + "y" * 990 for n in range(120))  # 120,000 characters and more
+    rows = [{**LINEAR_ROWS[2], "Description": description}]
+    out = cli.ok("import", "--from", "linear", str(write(tmp_path, "linear.csv", linear_csv(rows))))
+    assert out.startswith("imported 2 tasks") and "nothing cut: Low one" in out
+    found = tasks(cli)
+    first, rest = found["Low one"], found["Low one (notes 2/2)"]
+    assert first["notes"].endswith("\n(the notes go on in 1 more task: “Low one (notes 2/2)”)")
+    assert first["notes"].partition("\n(the notes go on in")[0] + rest["notes"] == description
+    assert rest["status"] == first["status"] == "cancelled"
+    assert cli.ok("import", "--from", "linear", str(write(tmp_path, "linear.csv", linear_csv(rows)))).startswith("nothing new")
 
 
 def test_a_large_newer_export_asks_whether_a_record_was_edited_here_with_the_logs_index(

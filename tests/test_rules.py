@@ -26,7 +26,7 @@ import pytest
 from crewdeck.sync.client.remote import Client, push_pending
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.records import ENTITIES, budget_id, crisis_end_id, rate_id, result_id
-from crewdeck.sync.state.rules import RULES, TABLE, Refused
+from crewdeck.sync.state.rules import RULES, TABLE, MemberFacts, Refused, member_add_refused
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.writes import Writer
 
@@ -869,3 +869,15 @@ def test_the_readme_has_the_roles_table_the_rules_enforce() -> None:
         assert table(design.read_text()) == [list(row) for row in TABLE]
     for rule, _meaning in RULES.items():
         assert f"`{rule}`" in readme, rule
+
+
+def test_only_a_manager_adds_a_member_and_the_rules_say_so_for_every_way_in() -> None:
+    # Imports bring the members a file names: they ask this, not a member's access of their own.
+    def facts(access: str) -> MemberFacts:
+        return MemberFacts("a" * 32, "bo", access, None, False)
+
+    assert member_add_refused(facts("manager")) is None
+    for access in ("member", "guest"):
+        refusal = member_add_refused(facts(access))
+        assert refusal is not None and refusal.rule == "managers_only"
+        assert refusal.message == f"only a manager may add members (@bo is a {access})"

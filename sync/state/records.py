@@ -356,6 +356,9 @@ def load_json(text: str) -> Any:
 POST_STORED_STATES = ("idea", "draft", "in-review", "scheduled", "published", "pulled")
 MAX_APPROVAL_STEPS = 3
 MAX_COPY = 20_000
+#: The longest title and notes a task holds.
+MAX_TITLE = 500
+MAX_NOTES = 100_000
 _CONTENT_HASH = re.compile(r"[0-9a-f]{64}\Z")
 
 
@@ -647,8 +650,8 @@ CAMPAIGN = Entity(
 TASK = Entity(
     "task",
     (
-        Field("title", text(500, required=True)),
-        Field("notes", text(100_000), default="", multiline=True),
+        Field("title", text(MAX_TITLE, required=True)),
+        Field("notes", text(MAX_NOTES), default="", multiline=True),
         Field("status", one_of(TASK_STATUSES), default="inbox"),
         Field("assignee", optional(record_id)),
         Field("priority", one_of(PRIORITIES), default="none"),

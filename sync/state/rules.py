@@ -791,6 +791,14 @@ def reversal_refused(author: MemberFacts, entry_id: str, entry: EntryFacts, reve
     return None
 
 
+def member_add_refused(author: MemberFacts) -> Refusal | None:
+    """Why ``author`` may not add a member (only a manager does), or ``None``: an import asks it before it brings the
+    members a file names, and before it adds one."""
+    if author.access == MANAGER:
+        return None
+    return Refusal("managers_only", f"only a manager may add members ({_name(author, author.id)} is a {author.access})")
+
+
 def member_change_refused(author: MemberFacts, member_id: str, field: str, *, new: bool = False) -> Refusal | None:
     """Why ``author`` may not set ``field`` of the member ``member_id`` (``new``: one the write adds; ``deleted``: removing
     them), or ``None``: only a manager adds, removes or changes other members; a member changes their own name, zone,

@@ -19,6 +19,11 @@ issue, with the source's own words for status, labels and people) and
 
 Ids are ``stable_id(format, the source's id)``: the same item is the same
 task on every import.
+
+Notes longer than a task holds are never cut, and never refuse the
+import: the task holds what fits and says where they go on; the rest
+goes on in tasks of its status titled "TITLE (notes 2/N)"
+(``_notes_parts``), and the summary names the items.
 """
 
 from __future__ import annotations
@@ -29,17 +34,19 @@ import re
 import shlex
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from crewdeck.sync.state.postround import Step
-from crewdeck.sync.state.records import TASK_STATUSES
+from crewdeck.sync.state.records import MAX_NOTES, MAX_TITLE, TASK_STATUSES
+from crewdeck.sync.state.rules import member_add_refused
 from crewdeck.tui.posts.reading import chains
 from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
 from crewdeck.tui.time.when import DEFAULT_DUE_TIME, DateError, check_day, current_time, localize, out_of_range, utc_iso
-from crewdeck.tui.workspace.errors import UserError, csv_problem
+from crewdeck.tui.workspace.errors import UserError, csv_problem, summary
 from crewdeck.tui.workspace.exchange import ImportProblems, add_checked
-from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id
+from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
 from crewdeck.tui.workspace.workspace import Member, Workspace, slug
 
 #: Tasks planned and written at a time: well under ``store.BULK_ROWS`` operations.
@@ -207,6 +214,8 @@ class Item:
     project: str | None = None
     #: A label naming a platform makes it a post (``foreign_posts``), not only a task on that platform.
     may_post: bool = False
+    #: Its comments (``comment_line``), oldest first, after everything else in the notes; ``None``: the source has none.
+    comments: list[str] | None = None
 
 
 @dataclass
@@ -373,7 +382,7 @@ def build(
     file names); with a zone for new members, a manager's import brings
     everyone the file names.
     """
-    everyone = named is None or (default_tz is not None and me is not None and me.is_manager)
+    everyone = named is None or (default_tz is not None and me is not None and member_add_refused(me.facts()) is None)
     members = [
         SourceMember(key=stable_id("person", key), handle=handle, where=f"{name}: member {handle}", name=full, tz=default_tz, defined=False)
         for key, (handle, full) in people.known.items()
@@ -403,8 +412,10 @@ def _batches(
     campaign_chains = chains(ws.conn)
     now = utc_iso(current_time())
     made: set[str] = set()
+    #: Titles of the items whose notes go on in more tasks.
+    went_on: list[str] = []
     batch = Source(built.source.name, [], [])
-    for item in items:
+    for item, notes_here in _with_notes_here(items, ws, kind, size):
         task_id = stable_id(kind, item.source_id)
         # A description written on Windows breaks its lines with CR LF: a line break here, not a control character.
         item.body = _line_breaks(item.body)
@@ -456,6 +467,11 @@ def _batches(
             if item.body:
                 item.notes.insert(0, item.body)
         text = "\n".join(line for line in item.notes if line)
+        if item.comments is not None:
+            text = with_comments(text, [_line_breaks(c) for c in item.comments], notes_here)
+        parts = _notes_parts(text)
+        if len(parts) > 1:
+            text = f"{parts[0]}\n{_going_on(values['title'], len(parts))}"
         if text:
             values["notes"] = text
         before = len(problems)
@@ -465,9 +481,23 @@ def _batches(
             built.ids.add(task_id)
             if item.author:
                 batch.credits[task_id] = item.author
+            for number, part in enumerate(parts[1:], start=2):
+                part_id = stable_id(kind, item.source_id, "notes", str(number))
+                where = f"{item.where}: notes, part {number} of {len(parts)}"
+                part_values = {"title": _part_title(values["title"], number, len(parts)), "status": values["status"], "notes": part}
+                add_checked(batch.records, problems, "task", part_id, part_values, where)
+                batch.where[part_id] = where
+                built.ids.add(part_id)
+            if len(parts) > 1:
+                went_on.append(values["title"])
         if len(batch.records) >= size:
             yield batch
             batch = Source(built.source.name, [], [])
+    if went_on:
+        built.source.notes.append(
+            f"notes longer than a task holds ({MAX_NOTES:,} characters) go on in more tasks, titled (notes 2/N), nothing cut: "
+            + summary(went_on)
+        )
     # Read to the end: only now is a --map-status name the file never uses known (a typo, most likely).
     problems.extend(f"--map-status: {built.source.name} names no status {name!r}" for name in built.statuses.unused())
     yield batch
@@ -495,6 +525,114 @@ _CR = re.compile("\r\n?")
 def _line_breaks(text: str) -> str:
     """``text`` with its CR LF and CR line breaks as LF."""
     return _CR.sub("\n", text) if "\r" in text else text
+
+
+#: Where a comment begins in a task's notes (``comment_line``).
+_COMMENT_START = re.compile(r"^comment by @\S+(?: on \d{4}-\d{2}-\d{2})?: ", re.MULTILINE)
+#: The line naming a card's other people: before its comments (it followed them in imports before they were kept).
+_ALSO_ON_IT = "also on it: "
+
+
+def comment_line(handle: str, day: str, text: str) -> str:
+    """A source's comment as a task's notes hold it: "comment by @raj on 2026-03-02: text"."""
+    return f"comment by @{handle}{f' on {day}' if day else ''}: {text}"
+
+
+def with_comments(notes: str, comments: list[str], here: str) -> str:
+    """``notes`` and then the comments: those an earlier import wrote into the task's notes (``here``) that the file no
+    longer holds, then the file's.
+
+    A Trello export holds only the board's latest actions: a comment that fell out of that window is still here, and
+    stays (what anyone typed is never lost).  ``here`` holds the comments after ``notes`` as the file gives them now
+    (the notes before them may have changed since: then they start at the first line that begins a comment).  What is
+    left of them once the file's own are taken out is kept, as it is, before the file's: the same file again gives the
+    same notes.
+    """
+    earlier = here[len(notes) + 1 :] if notes and here.startswith(notes + "\n") else here
+    start = _COMMENT_START.search(earlier)
+    earlier = earlier[start.start() :] if start else ""
+    for comment in comments:
+        earlier = _taken_out(earlier, comment)
+    also = notes.rpartition("\n")[2]
+    if also.startswith(_ALSO_ON_IT):  # an import's notes from before comments were kept named the people after them
+        earlier = _taken_out(earlier, also, last=True)
+    return "\n".join(part for part in (notes, earlier, *comments) if part)
+
+
+def _taken_out(text: str, part: str, *, last: bool = False) -> str:
+    """``text`` (parts joined by line breaks) without one whole ``part`` (``last``: only when it ends ``text``)."""
+    if text == part:
+        return ""
+    if last:
+        return text[: -len(part) - 1] if text.endswith("\n" + part) else text
+    if text.startswith(part + "\n"):
+        return text[len(part) + 1 :]
+    at = text.find("\n" + part + "\n")
+    if at < 0:
+        return text[: -len(part) - 1] if text.endswith("\n" + part) else text
+    return text[:at] + text[at + len(part) + 1 :]
+
+
+#: What the first of an item's tasks holds of notes longer than a task holds: room is left for the line saying where
+#: they go on, and for the credit the merge adds.
+NOTES_ROOM = MAX_NOTES - 1_000
+#: That line, at the end of the first task's notes (``_going_on``).
+#: Up to 999 more tasks (99 million characters): a larger number is not one an import wrote, and asks no query of that size.
+_GOING_ON = re.compile(r"\n\(the notes go on in ([1-9]\d{0,2}) more tasks?: [^\n]*\)\Z")
+
+
+def _notes_parts(text: str) -> list[str]:
+    """``text`` in parts a task's notes hold, each cut after a line break where it has one: joined, they are ``text``."""
+    parts = []
+    while len(text) > NOTES_ROOM:
+        cut = text.rfind("\n", 0, NOTES_ROOM) + 1 or NOTES_ROOM
+        parts.append(text[:cut])
+        text = text[cut:]
+    return [*parts, text]
+
+
+def _part_title(title: str, number: int, total: int) -> str:
+    """The title of the task holding part ``number`` of an item's notes: "Launch post (notes 2/3)"."""
+    said = f" (notes {number}/{total})"
+    return title[: MAX_TITLE - len(said)] + said
+
+
+def _going_on(title: str, total: int) -> str:
+    """The line that ends the first task's notes when they go on in ``total - 1`` more tasks."""
+    more = f"{total - 1} more {'task' if total == 2 else 'tasks'}"
+    return f"(the notes go on in {more}: “{_part_title(title, 2, total)}”{' and after' if total > 2 else ''})"
+
+
+def _with_notes_here(items: Iterable[Item], ws: Workspace, kind: str, size: int) -> Iterator[tuple[Item, str]]:
+    """Each item with its task's notes here (without the credit the merge added; ``""``: none) when it brings comments.
+
+    Read ``size`` items at a time, their tasks' notes in one query, not one a card.
+    """
+    reading = iter(items)
+    while chunk := list(islice(reading, size)):
+        ids = [stable_id(kind, i.source_id) for i in chunk]
+        asked = {task_id: i.source_id for task_id, i in zip(ids, chunk) if i.comments is not None}
+        here = {task_id: strip_credit(notes or "", "\n")[0] for task_id, notes in _notes_of(ws, asked).items()}
+        # Notes that go on in more tasks are read whole: the comments an earlier import kept may be in any part.
+        going_on = {task_id: (m.start(), int(m.group(1))) for task_id, notes in here.items() if (m := _GOING_ON.search(notes))}
+        parts = {
+            task_id: [stable_id(kind, asked[task_id], "notes", str(n)) for n in range(2, more + 2)]
+            for task_id, (_, more) in going_on.items()
+        }
+        for task_id, (end, _) in going_on.items():
+            held = _notes_of(ws, parts[task_id])
+            here[task_id] = here[task_id][:end] + "".join(held.get(part, "") for part in parts[task_id])
+        for task_id, item in zip(ids, chunk):
+            yield item, here.get(task_id, "")
+
+
+def _notes_of(ws: Workspace, task_ids: Iterable[str]) -> dict[str, str]:
+    """The notes of the tasks here among ``task_ids``, in one query."""
+    wanted = list(task_ids)
+    if not wanted:
+        return {}
+    marks = ", ".join("?" * len(wanted))
+    return {row_id: notes or "" for row_id, notes in ws.conn.execute(f"SELECT id, notes FROM task WHERE id IN ({marks})", wanted)}
 
 
 def _due_here(ws: Workspace, task_id: str) -> dict[str, str] | None:

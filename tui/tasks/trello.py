@@ -13,13 +13,17 @@
 | labels                         | campaign, platform or tags (an unnamed one: ``trello-COLOUR``) |
 | members                        | assignee (the first; the others in the notes), by username |
 | checklists                     | "[x] item" lines in the notes, under the list's name  |
-| commentCard actions            | notes lines: "comment by @raj on 2026-03-02: text"    |
+| commentCard actions            | notes lines: "comment by @raj on 2026-03-02: text", last; kept when a newer export no longer holds them |
 | createCard action              | the credit line ("imported: entered by @raj 2026-03-02") |
 | attachments                    | "attachment: name url" lines in the notes             |
 
 The export names a member by id; a member who has left the board is
 missing from its ``members`` and is known only from the actions they
 made (as the author of a comment, for instance).
+
+An export holds only the board's latest actions (its comments among
+them): a newer export of the board lacks the oldest comments, and a
+re-import keeps those an earlier import brought (``foreign.with_comments``).
 
 The file is read twice, as it goes (``jsonstream.object_items``): first
 everything but the cards (Trello may write the lists after the cards),
@@ -35,7 +39,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from crewdeck.tui.tasks.foreign import Item, OutOfRange, People, instant
+from crewdeck.tui.tasks.foreign import Item, OutOfRange, People, comment_line, instant
 from crewdeck.tui.workspace.exchange import ImportProblems
 from crewdeck.tui.workspace.jsonstream import Readable, object_items
 
@@ -172,7 +176,7 @@ def _action(found: Board, entry: dict[str, Any], source: str, problems: list[str
     _person(found.people, author)
     when = str(entry.get("date") or "")
     if kind == "commentCard" and isinstance(data.get("text"), str):
-        found.comments[card_id].append((when, f"comment by @{author['username']}{f' on {when[:10]}' if when else ''}: {data['text']}"))
+        found.comments[card_id].append((when, comment_line(author["username"], when[:10], data["text"])))
     elif kind == "createCard":
         found.authors[card_id] = (author["username"], when[:10] or None)
 
@@ -248,7 +252,7 @@ def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
     for attachment in _typed(card, "attachments", list, "a list", where) or []:
         if isinstance(attachment, dict) and isinstance(attachment.get("url"), str):
             item.notes.append(f"attachment: {attachment.get('name') or 'link'} {attachment['url']}".replace("\n", " "))
-    item.notes.extend(text for _, text in sorted(found.comments.get(card_id, ())))
+    item.comments = [text for _, text in sorted(found.comments.get(card_id, ()))]
     if _OBJECT_ID.match(card_id):  # a Mongo ObjectId: its first 4 bytes are the card's creation time
         item.created_at = dt.datetime.fromtimestamp(int(card_id[:8], 16), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     item.author = found.authors.get(card_id)

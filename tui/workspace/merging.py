@@ -31,7 +31,7 @@ from typing import Any
 from crewdeck.sync.state.filerules import FileRuleState
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.records import ENTITIES, MEMBER, ValidationError, budget_id, canonical_json, result_id
-from crewdeck.sync.state.rules import AUTHOR_FIELDS, Judge, Refused, control_character
+from crewdeck.sync.state.rules import AUTHOR_FIELDS, Judge, Refused, control_character, member_add_refused
 from crewdeck.sync.state.writes import PendingWrites
 from crewdeck.tui.workspace import words
 from crewdeck.tui.workspace.errors import summary
@@ -298,7 +298,7 @@ def _refused_record(ws: Workspace, author: str, merge: Merge) -> str:
     return "the rules refused the import"
 
 
-def _strip_credit(text: str, joiner: str) -> tuple[str, str]:
+def strip_credit(text: str, joiner: str) -> tuple[str, str]:
     """A text and the credit at its end (``""`` when it has none)."""
     before, found, credit = text.rpartition(joiner + CREDIT)
     if found:
@@ -410,9 +410,9 @@ class _Merger:
         """Why the member the file names cannot be added here, or ``None``."""
         if handle in removed:
             return "was removed from this workspace; add them back first (crewdeck member add), or take them out of the file"
-        me = self.me
-        if me is not None and not me.is_manager:
-            return f"not a member here, and only a manager may add members (@{me.handle} is a {me.access})"
+        refused = member_add_refused(self.me.facts()) if self.me is not None else None
+        if refused is not None:
+            return f"not a member here, and {refused.message}"
         if not sm.name:
             return "not a member here, and the file gives no name to add them with"
         if not (sm.tz or self.default_tz):
@@ -470,8 +470,8 @@ class _Merger:
             now = current.get(name)
             if name == credit_field and isinstance(now, str) and isinstance(value, str):
                 # Compared without the credits: a file exported from here (or from another import) carries one too.
-                text, credit = _strip_credit(now, joiner)
-                given, given_credit = _strip_credit(value, joiner)
+                text, credit = strip_credit(now, joiner)
+                given, given_credit = strip_credit(value, joiner)
                 if text != given:
                     changes[name] = spec.check(name, _credited(given, credit or given_credit, joiner))
             elif now != value:
