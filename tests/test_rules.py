@@ -26,7 +26,7 @@ import pytest
 from crewdeck.sync.client.remote import Client, push_pending
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.records import ENTITIES, budget_id, crisis_end_id, rate_id, result_id
-from crewdeck.sync.state.rules import RULES, TABLE, MemberFacts, Refused, member_add_refused
+from crewdeck.sync.state.rules import RULES, TABLE, MemberFacts, Refused, acting_as_refused, member_add_refused, ways_in_refused
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.writes import Writer
 
@@ -825,7 +825,8 @@ def test_acting_as_another_member_needs_a_manager_and_the_log_says_who(team: Tea
     assert "@ana as @raj added “Made by ana for raj”" in crewdeck("-w", str(team.path), "log", task[:8])
     crewdeck("-w", str(team.path), "--as", "ana", "member", "set", "raj", "--unix-user", "raj-unix")
     monkeypatch.setattr(getpass, "getuser", lambda: "raj-unix")
-    assert "you are @raj on this host" in crewdeck_fails_text("-w", str(team.path), "--as", "ana", "add", "x")
+    refused = crewdeck_fails_text("-w", str(team.path), "--as", "ana", "add", "x")
+    assert "you are @raj on this host" in refused and refused.rstrip().endswith("(rule managers_only)"), refused
 
 
 def test_a_file_from_before_the_rules_gives_its_creator_and_project_managers_manager_access(tmp_path: Path) -> None:
@@ -881,3 +882,31 @@ def test_only_a_manager_adds_a_member_and_the_rules_say_so_for_every_way_in() ->
         refusal = member_add_refused(facts(access))
         assert refusal is not None and refusal.rule == "managers_only"
         assert refusal.message == f"only a manager may add members (@bo is a {access})"
+
+
+def test_only_a_manager_handles_members_ways_in_and_acts_as_another_and_the_rules_say_so() -> None:
+    def facts(access: str) -> MemberFacts:
+        return MemberFacts("a" * 32, "bo", access, None, False)
+
+    assert ways_in_refused(facts("manager"), "makes sign-in links") is None and acting_as_refused(facts("manager")) is None
+    for access in ("member", "guest"):
+        ways_in = ways_in_refused(facts(access), "makes sign-in links")
+        acting = acting_as_refused(facts(access))
+        assert ways_in is not None and acting is not None and {ways_in.rule, acting.rule} == {"managers_only"}
+        assert ways_in.message == f"only a manager makes sign-in links (@bo is a {access})"
+        assert acting.message == f"only a manager may act as another member (@bo is a {access})"
+
+
+@pytest.mark.parametrize("handle", ["raj", "gus"])
+def test_tokens_and_sign_in_links_are_refused_to_a_member_and_a_guest_by_the_rules(team: Team, handle: str) -> None:
+    me = ["-w", str(team.path), "--as", handle]
+    for args, doing in (
+        (["token", "create", "mia"], "creates and revokes tokens"),
+        (["token", "revoke", "0123abcd"], "creates and revokes tokens"),
+        (["web", "link", "@mia", "--expires", "7d"], "makes sign-in links"),
+        (["web", "links"], "lists sign-in links"),
+        (["web", "unlink", "0123abcd"], "revokes sign-in links"),
+    ):
+        access = "guest" if handle == "gus" else "member"
+        refused = crewdeck_fails_text(*me, *args)
+        assert f"only a manager {doing} (@{handle} is a {access}) (rule managers_only)" in refused, (args, refused)

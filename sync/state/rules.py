@@ -603,9 +603,7 @@ class Judge:
         if entity == "acting":
             if not self.local:
                 return Refusal("acting_local_only", "acting as another member happens on a shared host only")
-            if author.access != MANAGER:
-                return Refusal("managers_only", f"only a manager may act as another member ({name} is a {author.access})")
-            return None
+            return acting_as_refused(author)
         if entity == "post_approval":
             return self._decide_verdict(author, record)
         if author.access == GUEST:
@@ -797,6 +795,21 @@ def member_add_refused(author: MemberFacts) -> Refusal | None:
     if author.access == MANAGER:
         return None
     return Refusal("managers_only", f"only a manager may add members ({_name(author, author.id)} is a {author.access})")
+
+
+def ways_in_refused(author: MemberFacts, doing: str) -> Refusal | None:
+    """Why ``author`` may not make, list or revoke members' ways in (sync tokens, browser sign-in links), or ``None``:
+    only a manager does.  ``doing`` says what was asked, as "makes sign-in links"."""
+    if author.access == MANAGER:
+        return None
+    return Refusal("managers_only", f"only a manager {doing} ({_name(author, author.id)} is a {author.access})")
+
+
+def acting_as_refused(author: MemberFacts) -> Refusal | None:
+    """Why ``author`` may not act as another member (``--as`` on a shared host), or ``None``: only a manager may."""
+    if author.access == MANAGER:
+        return None
+    return Refusal("managers_only", f"only a manager may act as another member ({_name(author, author.id)} is a {author.access})")
 
 
 def member_change_refused(author: MemberFacts, member_id: str, field: str, *, new: bool = False) -> Refusal | None:

@@ -135,8 +135,8 @@ def cmd_serve(ctx: Context) -> int:
 def _file_workspace(ctx: Context, changing: bool = False) -> Workspace:
     if ctx.args.name:
         raise UserError("--name picks a workspace in a database; a workspace file is its own workspace (drop --name or add --database)")
-    if changing and not ctx.me.is_manager:
-        raise UserError(f"only a manager creates and revokes tokens (@{ctx.me.handle} is a {ctx.me.access}) (rule managers_only)")
+    if changing:
+        ctx.may_manage_ways_in("creates and revokes tokens")
     return ctx.ws
 
 

@@ -68,8 +68,7 @@ def _link(ctx: Context) -> int:
     a = ctx.args
     if a.handle is None:
         raise UserError("crewdeck web link needs the member: crewdeck web link @H --expires 7d")
-    if not ctx.me.is_manager:
-        raise UserError(f"only a manager makes sign-in links (@{ctx.me.handle} is a {ctx.me.access}) (rule managers_only)")
+    ctx.may_manage_ways_in("makes sign-in links")
     member = ctx.ws.member_by_handle(a.handle)
     replica_member = signin.replica_member_other_than(ctx.ws.conn, member.id)
     if replica_member is not None:
@@ -88,8 +87,7 @@ def _link(ctx: Context) -> int:
 
 
 def _links(ctx: Context) -> int:
-    if not ctx.me.is_manager:
-        raise UserError(f"only a manager lists sign-in links (@{ctx.me.handle} is a {ctx.me.access}) (rule managers_only)")
+    ctx.may_manage_ways_in("lists sign-in links")
     handles = ctx.ws.handles()
     now = signin.stamp(signin.wall_clock())
     rows = [
@@ -111,8 +109,7 @@ def _unlink(ctx: Context) -> int:
     a = ctx.args
     if a.handle is None:
         raise UserError("crewdeck web unlink needs a link's id (see: crewdeck web links)")
-    if not ctx.me.is_manager:
-        raise UserError(f"only a manager revokes sign-in links (@{ctx.me.handle} is a {ctx.me.access}) (rule managers_only)")
+    ctx.may_manage_ways_in("revokes sign-in links")
     if not signin.revoke_link(ctx.ws.conn, a.handle, signin.wall_clock()):
         raise UserError(f"no sign-in link with id {a.handle} (see: crewdeck web links)")
     print(f"revoked link {a.handle}; the browser sessions it opened end within seconds")

@@ -132,6 +132,14 @@ class Context:
         handle, named_by = self.named_member
         return self.ws.identify(handle, self.config.member, named_by=named_by)
 
+    def may_manage_ways_in(self, doing: str) -> None:
+        """``Refused`` unless the rules let me make, list or revoke members' ways in (``ways_in_refused``): tokens, sign-in links."""
+        from crewdeck.sync.state.rules import Refused, ways_in_refused
+
+        refusal = ways_in_refused(self.me.facts(), doing)
+        if refusal is not None:
+            raise Refused(refusal)
+
     def me_or_none(self) -> Member | None:
         """Who is acting, or ``None`` when nobody is named nor mapped (a read goes on); a handle named and not found is refused."""
         try:

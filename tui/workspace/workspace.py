@@ -308,8 +308,11 @@ class Workspace:
             return wanted
         if mapped.id == wanted.id:
             return wanted
-        if not mapped.is_manager:
-            raise UserError(f"you are @{mapped.handle} on this host (Unix user {user!r}); only a manager may act as another member")
+        from crewdeck.sync.state.rules import acting_as_refused  # the rules load when first asked
+
+        refusal = acting_as_refused(mapped.facts())
+        if refusal is not None:
+            raise UserError(f"you are @{mapped.handle} on this host (Unix user {user!r}): {refusal}")
         self.store.actor = mapped.id
         return wanted
 
