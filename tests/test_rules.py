@@ -26,7 +26,17 @@ import pytest
 from crewdeck.sync.client.remote import Client, push_pending
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.records import ENTITIES, budget_id, crisis_end_id, rate_id, result_id
-from crewdeck.sync.state.rules import RULES, TABLE, MemberFacts, Refused, acting_as_refused, member_add_refused, ways_in_refused
+from crewdeck.sync.state.rules import (
+    RULES,
+    TABLE,
+    MemberFacts,
+    Refused,
+    acting_as_refused,
+    commands_refused,
+    member_add_refused,
+    replica_refused,
+    ways_in_refused,
+)
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.writes import Writer
 
@@ -910,3 +920,16 @@ def test_tokens_and_sign_in_links_are_refused_to_a_member_and_a_guest_by_the_rul
         access = "guest" if handle == "gus" else "member"
         refused = crewdeck_fails_text(*me, *args)
         assert f"only a manager {doing} (@{handle} is a {access}) (rule managers_only)" in refused, (args, refused)
+
+
+def test_a_guest_alone_holds_no_replica_and_runs_no_commands_over_ssh_and_the_rules_say_so() -> None:
+    # The server (a guest's token on the replication endpoints), token create and the SSH session ask these.
+    def facts(access: str) -> MemberFacts:
+        return MemberFacts("a" * 32, "bo", access, None, False)
+
+    for access in ("manager", "member"):
+        assert replica_refused(facts(access)) is None and commands_refused(facts(access)) is None
+    replica, commands = replica_refused(facts("guest")), commands_refused(facts("guest"))
+    assert replica is not None and commands is not None and {replica.rule, commands.rule} == {"guest_read_only"}
+    assert str(replica) == "a guest's token holds no replica: guests use crewdeck in the browser (rule guest_read_only)"
+    assert commands.message.startswith("@bo is a guest: over SSH a guest has the app only (ssh -t)")

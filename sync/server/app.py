@@ -32,7 +32,7 @@ from crewdeck.sync.state.clock import ClockSkewError, wall_ms
 from crewdeck.sync.state.oplog import OpError, from_wire_pushed
 from crewdeck.sync.state.push import PushRejected
 from crewdeck.sync.state.records import load_json
-from crewdeck.sync.state.rules import GUEST
+from crewdeck.sync.state.rules import replica_refused
 from crewdeck.sync.state.tokens import TokenInfo
 
 log = logging.getLogger("crewdeck.server")
@@ -162,10 +162,9 @@ def create_app(backend: Backend) -> Starlette:
         member = await backend.member(info.workspace, info.member)
         if member is None or member.deleted:
             raise ApiError(403, "member_removed", "you were removed from this workspace", rule="member_removed")
-        if member.access == GUEST:
-            raise ApiError(
-                403, "guest_no_replica", "a guest's token holds no replica: guests use crewdeck in the browser", rule="guest_read_only"
-            )
+        refusal = replica_refused(member)
+        if refusal is not None:
+            raise ApiError(403, "guest_no_replica", refusal.message, rule=refusal.rule)
         return info, token
 
     async def health(request: Request) -> Response:

@@ -805,6 +805,26 @@ def ways_in_refused(author: MemberFacts, doing: str) -> Refusal | None:
     return Refusal("managers_only", f"only a manager {doing} ({_name(author, author.id)} is a {author.access})")
 
 
+def replica_refused(holder: MemberFacts) -> Refusal | None:
+    """Why ``holder`` may hold no replica (a token for one, a sync with one), or ``None``: a guest reads their
+    campaigns' posts through the app's server-side sessions only, never a copy of the whole workspace."""
+    if holder.access == GUEST:
+        return Refusal("guest_read_only", "a guest's token holds no replica: guests use crewdeck in the browser")
+    return None
+
+
+def commands_refused(author: MemberFacts) -> Refusal | None:
+    """Why ``author`` may run no commands over SSH, or ``None``: a guest's session is the app alone, with the
+    Approvals view of their campaigns' posts; any command (tasks, export, log) would read the whole workspace."""
+    if author.access == GUEST:
+        return Refusal(
+            "guest_read_only",
+            f"{_name(author, author.id)} is a guest: over SSH a guest has the app only (ssh -t), "
+            "with the Approvals view of their campaigns' posts",
+        )
+    return None
+
+
 def acting_as_refused(author: MemberFacts) -> Refusal | None:
     """Why ``author`` may not act as another member (``--as`` on a shared host), or ``None``: only a manager may."""
     if author.access == MANAGER:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from crewdeck.sync.client.remote import REMOVED, Remote, SyncError, mark_removed, sync_round, unsent
 from crewdeck.sync.loopback import is_loopback
 from crewdeck.sync.state import tokens
+from crewdeck.sync.state.rules import MemberFacts, replica_refused
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, check_port_free, check_tls, number_in, progress, table
@@ -140,6 +141,13 @@ def _file_workspace(ctx: Context, changing: bool = False) -> Workspace:
     return ctx.ws
 
 
+def _may_hold_a_replica(handle: str, facts: MemberFacts | None) -> None:
+    """A token is a replica's: refused for whom the rules give none (``replica_refused``: a guest)."""
+    refusal = replica_refused(facts) if facts is not None else None
+    if refusal is not None:
+        raise UserError(f"@{handle}: {refusal}")
+
+
 def _database_workspace(a: argparse.Namespace, command: str) -> str:
     if not a.name:
         raise UserError(f"token {command}: --database needs --name WORKSPACE")
@@ -159,15 +167,13 @@ def cmd_token_create(ctx: Context) -> int:
                     f"unknown member @{handle} in workspace {name} (members: {', '.join('@' + h for h in sorted(members)) or 'none'})"
                 )
             facts = pg.member_facts(name, members[handle])
-            if facts is not None and facts.access == "guest":
-                raise UserError(f"@{handle} is a guest: a guest's token holds no replica (guests use crewdeck in the browser)")
+            _may_hold_a_replica(handle, facts)
             token_id, token = pg.create_token(name, members[handle], a.label)
         where = f"workspace {name} (PostgreSQL)"
     else:
         ws = _file_workspace(ctx, changing=True)
         member = ws.member_by_handle(handle)
-        if member.access == "guest":
-            raise UserError(f"@{handle} is a guest: a guest's token holds no replica (guests use crewdeck in the browser)")
+        _may_hold_a_replica(handle, member.facts())
         token_id, token = tokens.create(ws.store.conn, member.id, a.label)
         where = f"workspace {ws.store.path}"
     print(visible(f"token {token_id} for @{handle} in {where}"))

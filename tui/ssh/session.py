@@ -18,7 +18,7 @@ import pwd
 import shlex
 from collections.abc import Mapping
 
-from crewdeck.sync.state.rules import GUEST
+from crewdeck.sync.state.rules import commands_refused
 from crewdeck.tui.ssh.keys import member_keys
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
@@ -97,11 +97,9 @@ def session_member(ws: Workspace, handle: str, fingerprint: str | None) -> Membe
 def check_runs_commands(member: Member) -> None:
     """A guest's session is the app alone, which shows them their campaigns' posts and nothing else:
     any command (tasks, export, log) would read the whole workspace."""
-    if member.access == GUEST:
-        raise SessionRefused(
-            f"@{member.handle} is a guest: over SSH a guest has the app only (ssh -t), with the Approvals view of their campaigns' posts "
-            "(rule guest_read_only)"
-        )
+    refusal = commands_refused(member.facts())
+    if refusal is not None:
+        raise SessionRefused(str(refusal))
 
 
 def command_words(original: str) -> list[str]:
