@@ -18,6 +18,7 @@ from crewdeck.tui.app.calendar_panel import CalendarPanel
 from crewdeck.tui.app.post_keys import POST_BINDINGS
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.posts import writing
 from crewdeck.widgets.key_footer import footer_keys
 
@@ -278,3 +279,22 @@ async def test_resume_is_offered_to_a_member_only_once_the_crisis_holding_the_po
             seen[handle] = "resume" in screen.moves.offered
     assert seen == {"raj": False, "ana": True}
     assert Cli(path)("post", "resume", posts[0], as_member="raj").code == 2
+
+
+async def test_the_keys_help_leaves_out_the_keys_the_rules_refuse_to_the_members_role(chain: tuple[Path, list[str]]) -> None:
+    # `?` listed the crisis key and the ledger's approve to a member, whom the rules refuse both (managers_only),
+    # while the footer and the palette hid them.
+    path, _ = chain
+    keys = ("app.crisis", "ledger.approve", "ledger.new", "ledger.reverse", "post.approve", "held.resume")
+    seen: dict[str, dict[str, bool]] = {}
+    for handle in ("raj", "ana"):
+        app = make_app(path, handle)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("question_mark")
+            await settle(pilot)
+            assert isinstance(app.screen, HelpScreen)
+            text = str(app.screen.query_one("Static").render())
+            seen[handle] = {key: key in text for key in keys}
+    member = dict.fromkeys(keys, True) | {"app.crisis": False, "ledger.approve": False}
+    assert seen == {"raj": member, "ana": dict.fromkeys(keys, True)}

@@ -524,14 +524,18 @@ class CrewdeckApp(App[int]):
         self.update_layout()
 
     def action_help(self) -> None:
+        from crewdeck.tui.app.role_keys import refused_for_role
+        from crewdeck.tui.app.screens.help import HelpScreen
+
         sections: list[tuple[str, Iterable[BindingType]]] = [("Everywhere", self.BINDINGS), ("Panes", MainScreen.BINDINGS)]
         for pane_type in pane_types():
             sections.append((pane_type.pane_title, pane_type.BINDINGS))
             sections.extend(pane_type.help_extra())
         sections.extend(post_screens())
-        from crewdeck.tui.app.screens.help import HelpScreen
-
-        self.push_screen(HelpScreen(sections, dict(self.config.keymap)))
+        # The keys my role never gets are left out, as the footer and the palette leave them out.
+        never = refused_for_role(self.session.me.facts())
+        mine = [(title, [b for b in bindings if not (isinstance(b, Binding) and b.id in never)]) for title, bindings in sections]
+        self.push_screen(HelpScreen(mine, dict(self.config.keymap)))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every action: the app's, each pane's (focusing the pane first), the open screen's."""
