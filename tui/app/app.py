@@ -117,7 +117,9 @@ def post_screens() -> list[tuple[str, list[BindingType]]]:
 
 
 def _described(bindings: Iterable[BindingType]) -> Iterable[Binding]:
-    return (b for b in bindings if isinstance(b, Binding) and b.description)
+    """The app's own keys that say what they do: each has an id (for the keymap), unlike the keys Textual's widgets
+    bring (a filter box's cursor moves and deletions, which edit the text and are no command)."""
+    return (b for b in bindings if isinstance(b, Binding) and b.id and b.description)
 
 
 def _offered(widget: Widget, binding: Binding) -> bool:
