@@ -298,3 +298,75 @@ async def test_the_keys_help_leaves_out_the_keys_the_rules_refuse_to_the_members
             seen[handle] = {key: key in text for key in keys}
     member = dict.fromkeys(keys, True) | {"app.crisis": False, "ledger.approve": False}
     assert seen == {"raj": member, "ana": dict.fromkeys(keys, True)}
+
+
+@pytest.fixture
+def published(chain: tuple[Path, list[str]]) -> tuple[Path, list[str]]:
+    """The chain, with its first post approved by gus and published by raj."""
+    path, posts = chain
+    with Store(path) as store:
+        members = ids(store, "member", "handle")
+        writing.approve(store, members["gus"], posts[0], NOW)
+        writing.publish(store, members["raj"], posts[0], NOW)
+    return path, posts
+
+
+def post_state(path: Path, post_id: str) -> str:
+    with Store(path) as store:
+        return str(store.conn.execute("SELECT post_state FROM task WHERE id = ?", (post_id,)).fetchone()[0])
+
+
+async def test_the_task_list_offers_no_status_key_on_a_published_post_and_says_one_line_if_one_comes(
+    published: tuple[Path, list[str]],
+) -> None:
+    # `s` and `d` were offered on a published post; `s` then said it had no moves left, `d` "cannot publish ...: it is published".
+    path, posts = published
+    app = make_app(path, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        seen: dict[str, dict[str, bool]] = {}
+        for title in ("Spring post 0", "Spring post 1"):
+            pane.query_text, pane.view = f"{title} all", None
+            pane.reload(keep_cursor=False)
+            await settle(pilot)
+            assert pane.table.cursor_record is not None and pane.table.cursor_record.title == title
+            shown = footer(app)
+            seen[title] = {
+                key: pane.check_action("triage", (key,)) is True and name in shown
+                for key, name in (("cycle_status", "Status"), ("done", "Done"))
+            }
+        assert seen == {"Spring post 0": {"cycle_status": False, "done": False}, "Spring post 1": {"cycle_status": True, "done": False}}
+        pane.query_text, pane.view = "Spring post 0 all", None
+        pane.reload(keep_cursor=False)
+        await settle(pilot)
+        await pilot.press("d", "s")  # not offered: nothing is asked nor said
+        await settle(pilot)
+        assert not app._notifications
+        pane.action_triage("done")  # as a key taken just before the post was published
+        await settle(pilot)
+        assert [n.message for n in app._notifications] == [f"{posts[0][:8]} is published: no moves left"]
+    assert post_state(path, posts[0]) == "published"
+
+
+async def test_the_calendar_offers_no_slot_move_on_a_published_post(published: tuple[Path, list[str]]) -> None:
+    # `+ - > <` were offered on a published post and refused once pressed ("cannot move ...: it is published").
+    path, posts = published
+    app = make_app(path, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        panel = app.main_screen.query_one(CalendarPanel)
+        assert panel.laid is not None
+        seen: dict[str, dict[str, bool]] = {}
+        for post_id in posts[:2]:
+            (row, day), placed = next((key, cell) for key, cell in panel.laid.cells.items() if any(p.post.id == post_id for p in cell))
+            panel.calendar.move_to(row, day, [p.post.id for p in placed].index(post_id))
+            await settle(pilot)
+            moves = ("open", "later_hour", "earlier_hour", "later_day", "earlier_day")
+            seen[post_id] = {name: panel.calendar.check_action("request", (name,)) is not False for name in moves}
+    assert seen == {
+        posts[0]: {"open": True, "later_hour": False, "earlier_hour": False, "later_day": False, "earlier_day": False},
+        posts[1]: dict.fromkeys(("open", "later_hour", "earlier_hour", "later_day", "earlier_day"), True),
+    }
