@@ -96,7 +96,7 @@ async def test_a_guest_approves_from_a_posts_detail_when_the_step_is_theirs_and_
             "copy": True,
             "set_field": False,
         }
-        assert footer(app) == ["Back", "Approve post", "Request changes"]
+        assert footer(app) == ["Back", "Approve post", "Request changes", "Keys"]
         await pilot.press("Y")
         await settle(pilot)
         assert verdicts(path, posts[0]) == [("approve", "mia"), ("approve", "gus")]
@@ -139,7 +139,7 @@ async def test_a_guests_verdict_refreshes_what_they_see_with_no_error(chain: tup
         await pilot.press("Y")
         await settle(pilot)
         assert verdicts(path, posts[0]) == [("approve", "mia"), ("approve", "gus")]
-        assert footer(app) == ["Back"]
+        assert footer(app) == ["Back", "Keys"]
         await pilot.press("escape")
         await settle(pilot)
         screen = app.screen
@@ -370,3 +370,31 @@ async def test_the_calendar_offers_no_slot_move_on_a_published_post(published: t
         posts[0]: {"open": True, "later_hour": False, "earlier_hour": False, "later_day": False, "earlier_day": False},
         posts[1]: dict.fromkeys(("open", "later_hour", "earlier_hour", "later_day", "earlier_day"), True),
     }
+
+
+async def test_a_guests_keys_help_lists_the_keys_of_their_approvals_and_posts_only(chain: tuple[Path, list[str]]) -> None:
+    # `?` did nothing for a guest (the app refused them the help), and the palette's "Keys" is not theirs either.
+    path, _ = chain
+    app = make_app(path, "gus")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("Static").render())
+        assert "ctrl+p" not in text  # a guest has no palette
+        theirs = ("app.help", "app.quit", "approvals.approve", "approvals.request_changes", "post.approve", "post.reject", "triage.copy")
+        not_theirs = (
+            "app.pane_tasks",
+            "app.crisis",
+            "app.sync_now",
+            "tasks.quick_add",
+            "ledger.new",
+            "post.submit",
+            "triage.done",
+            "detail.set_field",
+        )
+        assert {key: key in text for key in (*theirs, *not_theirs)} == {**dict.fromkeys(theirs, True), **dict.fromkeys(not_theirs, False)}
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ApprovalsScreen)
