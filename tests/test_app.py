@@ -568,6 +568,23 @@ async def test_the_palette_names_each_key_as_the_keymap_has_it(workspace: Path) 
         assert helps["Content calendar"].endswith("(key C)")
 
 
+async def test_the_palette_lists_the_apps_commands_not_the_filter_boxs_text_editing(workspace: Path) -> None:
+    # The filter boxes' cursor moves and deletions were commands ("Tasks: Move cursor left a word", "Budget: Delete
+    # all to the left", "key left (None)"), with or without a box open: every binding of every widget in a pane was listed.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for opened in (False, True):
+            if opened:
+                await pilot.press("slash")
+                await settle(pilot)
+            helps = {str(c.title): str(c.help) for c in app.get_system_commands(app.screen)}
+            from_keys = {title: text for title, text in helps.items() if text.startswith("key ")}
+            assert [title for title, text in from_keys.items() if text.endswith("(None)")] == []
+            assert not [title for title in helps if "cursor" in title or "Delete" in title or "Paste" in title]
+            assert helps["Tasks: Filter"] == "key / (tasks.filter)" and helps["Budget: Filter"] == "key / (ledger.filter)"
+
+
 async def test_keys_are_rebound_from_the_config(workspace: Path) -> None:
     app = make_app(workspace, config=Config(keymap={"triage.done": "o"}))
     async with app.run_test(size=SIZE) as pilot:

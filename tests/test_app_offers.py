@@ -18,6 +18,7 @@ from crewdeck.tui.app.calendar_panel import CalendarPanel
 from crewdeck.tui.app.post_keys import POST_BINDINGS
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.posts import writing
 from crewdeck.widgets.key_footer import footer_keys
 
@@ -95,7 +96,7 @@ async def test_a_guest_approves_from_a_posts_detail_when_the_step_is_theirs_and_
             "copy": True,
             "set_field": False,
         }
-        assert footer(app) == ["Back", "Approve post", "Request changes"]
+        assert footer(app) == ["Back", "Approve post", "Request changes", "Keys"]
         await pilot.press("Y")
         await settle(pilot)
         assert verdicts(path, posts[0]) == [("approve", "mia"), ("approve", "gus")]
@@ -138,7 +139,7 @@ async def test_a_guests_verdict_refreshes_what_they_see_with_no_error(chain: tup
         await pilot.press("Y")
         await settle(pilot)
         assert verdicts(path, posts[0]) == [("approve", "mia"), ("approve", "gus")]
-        assert footer(app) == ["Back"]
+        assert footer(app) == ["Back", "Keys"]
         await pilot.press("escape")
         await settle(pilot)
         screen = app.screen
@@ -278,3 +279,122 @@ async def test_resume_is_offered_to_a_member_only_once_the_crisis_holding_the_po
             seen[handle] = "resume" in screen.moves.offered
     assert seen == {"raj": False, "ana": True}
     assert Cli(path)("post", "resume", posts[0], as_member="raj").code == 2
+
+
+async def test_the_keys_help_leaves_out_the_keys_the_rules_refuse_to_the_members_role(chain: tuple[Path, list[str]]) -> None:
+    # `?` listed the crisis key and the ledger's approve to a member, whom the rules refuse both (managers_only),
+    # while the footer and the palette hid them.
+    path, _ = chain
+    keys = ("app.crisis", "ledger.approve", "ledger.new", "ledger.reverse", "post.approve", "held.resume")
+    seen: dict[str, dict[str, bool]] = {}
+    for handle in ("raj", "ana"):
+        app = make_app(path, handle)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("question_mark")
+            await settle(pilot)
+            assert isinstance(app.screen, HelpScreen)
+            text = str(app.screen.query_one("Static").render())
+            seen[handle] = {key: key in text for key in keys}
+    member = dict.fromkeys(keys, True) | {"app.crisis": False, "ledger.approve": False}
+    assert seen == {"raj": member, "ana": dict.fromkeys(keys, True)}
+
+
+@pytest.fixture
+def published(chain: tuple[Path, list[str]]) -> tuple[Path, list[str]]:
+    """The chain, with its first post approved by gus and published by raj."""
+    path, posts = chain
+    with Store(path) as store:
+        members = ids(store, "member", "handle")
+        writing.approve(store, members["gus"], posts[0], NOW)
+        writing.publish(store, members["raj"], posts[0], NOW)
+    return path, posts
+
+
+def post_state(path: Path, post_id: str) -> str:
+    with Store(path) as store:
+        return str(store.conn.execute("SELECT post_state FROM task WHERE id = ?", (post_id,)).fetchone()[0])
+
+
+async def test_the_task_list_offers_no_status_key_on_a_published_post_and_says_one_line_if_one_comes(
+    published: tuple[Path, list[str]],
+) -> None:
+    # `s` and `d` were offered on a published post; `s` then said it had no moves left, `d` "cannot publish ...: it is published".
+    path, posts = published
+    app = make_app(path, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        seen: dict[str, dict[str, bool]] = {}
+        for title in ("Spring post 0", "Spring post 1"):
+            pane.query_text, pane.view = f"{title} all", None
+            pane.reload(keep_cursor=False)
+            await settle(pilot)
+            assert pane.table.cursor_record is not None and pane.table.cursor_record.title == title
+            shown = footer(app)
+            seen[title] = {
+                key: pane.check_action("triage", (key,)) is True and name in shown
+                for key, name in (("cycle_status", "Status"), ("done", "Done"))
+            }
+        assert seen == {"Spring post 0": {"cycle_status": False, "done": False}, "Spring post 1": {"cycle_status": True, "done": False}}
+        pane.query_text, pane.view = "Spring post 0 all", None
+        pane.reload(keep_cursor=False)
+        await settle(pilot)
+        await pilot.press("d", "s")  # not offered: nothing is asked nor said
+        await settle(pilot)
+        assert not app._notifications
+        pane.action_triage("done")  # as a key taken just before the post was published
+        await settle(pilot)
+        assert [n.message for n in app._notifications] == [f"{posts[0][:8]} is published: no moves left"]
+    assert post_state(path, posts[0]) == "published"
+
+
+async def test_the_calendar_offers_no_slot_move_on_a_published_post(published: tuple[Path, list[str]]) -> None:
+    # `+ - > <` were offered on a published post and refused once pressed ("cannot move ...: it is published").
+    path, posts = published
+    app = make_app(path, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        panel = app.main_screen.query_one(CalendarPanel)
+        assert panel.laid is not None
+        seen: dict[str, dict[str, bool]] = {}
+        for post_id in posts[:2]:
+            (row, day), placed = next((key, cell) for key, cell in panel.laid.cells.items() if any(p.post.id == post_id for p in cell))
+            panel.calendar.move_to(row, day, [p.post.id for p in placed].index(post_id))
+            await settle(pilot)
+            moves = ("open", "later_hour", "earlier_hour", "later_day", "earlier_day")
+            seen[post_id] = {name: panel.calendar.check_action("request", (name,)) is not False for name in moves}
+    assert seen == {
+        posts[0]: {"open": True, "later_hour": False, "earlier_hour": False, "later_day": False, "earlier_day": False},
+        posts[1]: dict.fromkeys(("open", "later_hour", "earlier_hour", "later_day", "earlier_day"), True),
+    }
+
+
+async def test_a_guests_keys_help_lists_the_keys_of_their_approvals_and_posts_only(chain: tuple[Path, list[str]]) -> None:
+    # `?` did nothing for a guest (the app refused them the help), and the palette's "Keys" is not theirs either.
+    path, _ = chain
+    app = make_app(path, "gus")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("Static").render())
+        assert "ctrl+p" not in text  # a guest has no palette
+        theirs = ("app.help", "app.quit", "approvals.approve", "approvals.request_changes", "post.approve", "post.reject", "triage.copy")
+        not_theirs = (
+            "app.pane_tasks",
+            "app.crisis",
+            "app.sync_now",
+            "tasks.quick_add",
+            "ledger.new",
+            "post.submit",
+            "triage.done",
+            "detail.set_field",
+        )
+        assert {key: key in text for key in (*theirs, *not_theirs)} == {**dict.fromkeys(theirs, True), **dict.fromkeys(not_theirs, False)}
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ApprovalsScreen)

@@ -25,6 +25,7 @@ from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.web import signin
 from crewdeck.tui.web.attempts import Attempts
@@ -293,10 +294,17 @@ async def test_a_guest_sees_the_approvals_of_their_campaigns_and_nothing_else(tm
         assert isinstance(app.screen, ApprovalsScreen)
         titles = [row.cells[4] for _, row in app.screen.table.loaded_rows()]
         assert titles == ["Spring post 0", "Spring post 1", "Spring post 2"]
-        for key in ("1", "2", "3", "C", "R", "z", "exclamation_mark", "ctrl+p", "question_mark"):
+        for key in ("1", "2", "3", "C", "R", "z", "exclamation_mark", "ctrl+p"):
             await pilot.press(key)
             await settle(pilot)
             assert isinstance(app.screen, ApprovalsScreen) and len(app.screen_stack) == 1, key
+        # `?` lists their keys over the view, and closes back to it.
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, ApprovalsScreen) and len(app.screen_stack) == 1
         assert not app.query(Pane) and not app.screen.query(Pane)
         await pilot.press("q")
         await settle(pilot)

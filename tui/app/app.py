@@ -117,10 +117,12 @@ def post_screens() -> list[tuple[str, list[BindingType]]]:
 
 
 def _described(bindings: Iterable[BindingType]) -> Iterable[Binding]:
-    return (b for b in bindings if isinstance(b, Binding) and b.description)
+    """The app's own keys that say what they do: each has an id (for the keymap), unlike the keys Textual's widgets
+    bring (a filter box's cursor moves and deletions, which edit the text and are no command)."""
+    return (b for b in bindings if isinstance(b, Binding) and b.id and b.description)
 
 
-def _offered(widget: Widget, binding: Binding) -> bool:
+def _offered(widget: DOMNode, binding: Binding) -> bool:
     """Whether the palette offers a key's action: not when its widget hides the key from the footer (``check_action``)."""
     _, name, parameters = parse_action(binding.action)
     return widget.check_action(name, parameters) is not False
@@ -239,8 +241,8 @@ def _framed(pane: Pane, number: int) -> Pane:
     return pane
 
 
-#: The app's own actions a guest has: quitting, and f5 on a replica (the Approvals view's keys are the view's).
-GUEST_ACTIONS = frozenset({"quit", "sync_now"})
+#: The app's own actions a guest has: the keys, quitting, and f5 on a replica (the Approvals view's keys are the view's).
+GUEST_ACTIONS = frozenset({"help", "quit", "sync_now"})
 
 
 class CrewdeckApp(App[int]):
@@ -524,14 +526,32 @@ class CrewdeckApp(App[int]):
         self.update_layout()
 
     def action_help(self) -> None:
+        from crewdeck.tui.app.role_keys import refused_for_role
+        from crewdeck.tui.app.screens.help import HelpScreen
+
+        sections = self._guest_help() if self.guest else self._help()
+        # The keys my role never gets are left out, as the footer and the palette leave them out.
+        never = refused_for_role(self.session.me.facts(), [b.id for _, bindings in sections for b in _described(bindings) if b.id])
+        mine: list[tuple[str, Iterable[BindingType]]] = [
+            (title, [b for b in bindings if not (isinstance(b, Binding) and b.id in never)]) for title, bindings in sections
+        ]
+        self.push_screen(HelpScreen(mine, dict(self.config.keymap), palette=not self.guest))
+
+    def _help(self) -> list[tuple[str, Iterable[BindingType]]]:
         sections: list[tuple[str, Iterable[BindingType]]] = [("Everywhere", self.BINDINGS), ("Panes", MainScreen.BINDINGS)]
         for pane_type in pane_types():
             sections.append((pane_type.pane_title, pane_type.BINDINGS))
             sections.extend(pane_type.help_extra())
         sections.extend(post_screens())
-        from crewdeck.tui.app.screens.help import HelpScreen
+        return sections
 
-        self.push_screen(HelpScreen(sections, dict(self.config.keymap)))
+    def _guest_help(self) -> list[tuple[str, Iterable[BindingType]]]:
+        """A guest's app: their Approvals view and the posts it opens (``check_action``)."""
+        from crewdeck.tui.app.screens.approvals import APPROVALS_BINDINGS
+        from crewdeck.tui.app.screens.detail import DetailScreen
+
+        everywhere = [b for b in _described(self.BINDINGS) if _offered(self, b)]
+        return [("Everywhere", everywhere), ("Approvals", APPROVALS_BINDINGS), ("Post", DetailScreen.BINDINGS)]
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every action: the app's, each pane's (focusing the pane first), the open screen's."""
@@ -588,9 +608,9 @@ class CrewdeckApp(App[int]):
         yield SystemCommand("Keys", "List every key", self.action_help)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.guest:
+        if self.guest and action not in GUEST_ACTIONS:
             # No key, palette or command leads a guest away from their Approvals view.
-            return action in GUEST_ACTIONS
+            return False
         if action == "crisis":
             return self.may_handle_crisis
         if action == "sync_now":

@@ -43,7 +43,7 @@ from crewdeck.tui.posts.calendar_layout import (
 )
 from crewdeck.tui.posts.offers import verdict_refusal
 from crewdeck.tui.posts.reading import PostView, settings
-from crewdeck.tui.posts.states import label
+from crewdeck.tui.posts.states import CLOSED, label
 from crewdeck.tui.time.when import format_local
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace
@@ -239,8 +239,9 @@ class CalendarPanel(Vertical):
         if item is None:
             self.calendar.withhold(POST_KEYS)
             return
-        # Approving waits for the rules' answer on this post (``_ask_approve``); moving the slot is a task edit.
-        edits = task_change_refused(self.services.session.me.facts()) is None
+        # Approving waits for the rules' answer on this post (``_ask_approve``); moving the slot is a task edit, and
+        # the slot of a post that went out (or never will) stays.
+        edits = task_change_refused(self.services.session.me.facts()) is None and item.post.state not in CLOSED
         self.calendar.withhold(frozenset({"approve"} if edits else POST_KEYS - {"open"}))
         self._ask_approve(item.post.id)
 

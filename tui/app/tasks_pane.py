@@ -48,6 +48,8 @@ from crewdeck.widgets.line_table import Column
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.task_table import Row, TaskTable
 
+#: The triage keys that on a post are its moves (``PostKeys``): ``s`` its moves, ``d`` publish.
+POST_STATUS_KEYS = frozenset({"cycle_status", "done"})
 #: Per cell of ``taskrows.CELLS``; when space is short the highest ``drop`` goes first.
 COLUMNS = {
     "mark": Column("", 1, drop=4),
@@ -389,7 +391,17 @@ class TasksPane(Pane):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "post":
             return self._offers_move(str(parameters[0]))
+        if action == "triage" and parameters[0] in POST_STATUS_KEYS:
+            return self._offers_status_key(str(parameters[0]))
         return True
+
+    def _offers_status_key(self, key: str) -> bool:
+        """On the one post under the cursor, ``s`` offers its moves and ``d`` publishes: not offered on a post whose state
+        has no moves (published, pulled), nor ``d`` where it may not be published; on tasks, always."""
+        row: TaskRow | None = None if self.marked else self.table.cursor_record
+        if row is None or row.post_state is None:
+            return True
+        return "publish" in MOVES[row.post_state] if key == "done" else bool(MOVES[row.post_state])
 
     def _offers_move(self, move: str) -> bool:
         """A post key acts on the one post under the cursor (nothing marked) whose state allows the move; a verdict,
@@ -403,6 +415,7 @@ class TasksPane(Pane):
 
     @on(TaskTable.CursorMoved)
     def _cursor_moved(self, message: TaskTable.CursorMoved) -> None:
+        self.refresh_bindings()  # s and d depend on the row: a task's, or a post's in its state
         row: TaskRow | None = self.table.cursor_record
         if row is not None and row.post_state == "in-review" and (self.verdicts is None or self.verdicts[0] != row.id):
             self._ask_verdicts(row.id)
@@ -440,11 +453,13 @@ class TasksPane(Pane):
         self.table.set_marked(frozenset(self.marked))
         self.table.action_cursor_down()
         self._update_info()
+        self.refresh_bindings()  # marked tasks take s and d as tasks
 
     def action_clear_marks(self) -> None:
         self.marked.clear()
         self.table.set_marked(frozenset())
         self._update_info()
+        self.refresh_bindings()
 
     def action_quick_add(self) -> None:
         self.app.push_screen(

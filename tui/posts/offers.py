@@ -44,6 +44,8 @@ def post_moves(store: Store, me: MemberFacts, post: PostView, now: dt.datetime) 
 
 def move_refusal(store: Store, me: MemberFacts, post: PostView, now: dt.datetime, move: str) -> str | None:
     """Why ``me`` may not make ``move`` on ``post`` now, in one line, or ``None``."""
+    if not writing.legal_moves(post):
+        return f"{post.id[:8]} is {label(post.state)}: no moves left"
     if move not in writing.legal_moves(post):
         return f"cannot {move} {post.id[:8]}: it is {label(post.state)}"
     if move in VERDICTS:

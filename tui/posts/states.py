@@ -44,6 +44,8 @@ STATES = (
 )
 #: States in which a post may go out (exported, marked published).
 PUBLISHABLE = ("approved", "scheduled")
+#: States of a post that went out or never will: it has no moves, and its slot stays where it was.
+CLOSED = ("published", "pulled")
 #: The moves each state allows (``s`` in the app offers these; ``writing``'s moves check them again).
 MOVES = {
     "idea": ("copy", "pull"),

@@ -21,7 +21,7 @@ from crewdeck.sync.state.records import crisis_end_id, derived_id
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts import limits
 from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings
-from crewdeck.tui.posts.states import MOVES, Crisis, instant_text, label
+from crewdeck.tui.posts.states import CLOSED, MOVES, Crisis, instant_text, label
 from crewdeck.tui.workspace.errors import UserError
 
 
@@ -282,7 +282,7 @@ def pull(store: Store, member: str, post_id: str, now: dt.datetime) -> PostView:
 def move_slot(store: Store, member: str, post_id: str, now: dt.datetime, slot: dict[str, str]) -> PostView:
     """A new publish slot (approvals stay: the content is the same); inside the lead time only for an approved post."""
     post = view(store, post_id, now)
-    if post.state in ("published", "pulled"):
+    if post.state in CLOSED:
         raise _refuse(post, "move", f"it is {post.state}")
     lead = settings(store.conn).approval_lead
     new_slot = dt.datetime.fromisoformat(slot["utc"][:-1]).replace(tzinfo=dt.UTC)

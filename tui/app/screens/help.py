@@ -69,13 +69,16 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen Static { height: auto; }
     """
 
-    def __init__(self, sections: list[tuple[str, Iterable[BindingType]]], keymap: dict[str, str]) -> None:
+    def __init__(self, sections: list[tuple[str, Iterable[BindingType]]], keymap: dict[str, str], *, palette: bool = True) -> None:
         super().__init__()
         self.sections = sections
         self.keymap = keymap
+        #: Whether the reader has the command palette (a guest has not).
+        self.palette = palette
 
     def compose(self) -> ComposeResult:
-        lines = ["[b]Keys[/b]  [dim](rebind any of them in the config's \\[keymap] by its id; ctrl+p lists every command)[/dim]"]
+        palette = "; ctrl+p lists every command" if self.palette else ""
+        lines = [f"[b]Keys[/b]  [dim](rebind any of them in the config's \\[keymap] by its id{palette})[/dim]"]
         for title, bindings in self.sections:
             lines += ["", f"[b]{_literal(title)}[/b]"]
             for keys, description, binding_id in binding_rows(bindings, self.keymap):
