@@ -489,13 +489,13 @@ def test_a_snooze_at_a_time_the_clocks_skip_or_repeat_is_said_as_a_due_date_is(c
     assert (
         skipped.err == "note: snooze: 02:30 does not exist in Europe/Berlin on Sun 2027-03-28 (the clocks go forward): 03:30 CEST instead\n"
     )
-    assert json.loads(cli.ok("show", task_id[:8], "--json"))["snoozed_until"] == "2027-03-28T01:30:00Z"
+    assert json.loads(cli.ok("show", task_id[:8], "--json"))["snoozed_until"] == {"utc": "2027-03-28T01:30:00Z", "tz": "Europe/Berlin"}
     repeated = cli("set", task_id[:8], "snoozed_until=2027-10-31 02:30")  # 03:00 becomes 02:00 again
     assert repeated.code == 0
     assert repeated.err == (
         "note: snooze: 02:30 happens twice in Europe/Berlin on Sun 2027-10-31 (the clocks go back): the first, 02:30 CEST\n"
     )
-    assert json.loads(cli.ok("show", task_id[:8], "--json"))["snoozed_until"] == "2027-10-31T00:30:00Z"
+    assert json.loads(cli.ok("show", task_id[:8], "--json"))["snoozed_until"] == {"utc": "2027-10-31T00:30:00Z", "tz": "Europe/Berlin"}
     assert cli("set", task_id[:8], "snoozed_until=2027-10-31 03:30").err == ""
     assert cli("set", task_id[:8], "snoozed_until=2027-10-30 02:30 America/New_York").err == ""
     due = cli("set", task_id[:8], "due=2027-10-31 02:30")  # a due date says the same

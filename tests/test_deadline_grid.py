@@ -151,3 +151,33 @@ async def _detail_line(app: GridApp) -> None:
 
 def test_grid_snapshot(snap_compare: Any, demo: Workspace) -> None:
     assert snap_compare(GridApp(demo, THU, "Europe/Berlin"), terminal_size=(80, 24), press=["j", "j", "l"])
+
+
+def test_a_scrolled_grid_keeps_saying_whose_time_each_gutter_reads(demo: Workspace) -> None:
+    asyncio.run(_scrolled(GridApp(demo, THU, "Europe/Berlin")))
+
+
+async def _scrolled(app: GridApp) -> None:
+    """Scrolled down to the last member, the first rows in view had lost their zone's header above them:
+    "@kemi 11:30~" read an hour with nothing on screen saying whose (Lagos) it was."""
+    async with app.run_test(size=(80, 12)) as pilot:
+        grid = app.query_one(DeadlineGrid)
+        grid.focus()
+        await pilot.press(*["j"] * (len(grid.data.rows) - 1))
+        assert grid.scroll_offset.y > 0
+
+        def line(y: int) -> str:
+            return "".join(s.text for s in grid.render_line(y))
+
+        body = [line(y).rstrip() for y in range(2, grid.size.height - 1)]
+        groups = {f" {row.group}" for row in grid.data.rows}
+        # Every member's row in view is under its own zone's header, the cursor's among them.
+        assert body[0] in groups, body
+        under = ""
+        for text in body:
+            if text in groups:
+                under = text
+            else:
+                label = text.split()[0]
+                assert any(row.label == label and f" {row.group}" == under for row in grid.data.rows), (text, under)
+        assert any(text.startswith(f" {grid.data.rows[-1].label}") for text in body)

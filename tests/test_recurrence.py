@@ -316,3 +316,16 @@ def test_two_replicas_completing_one_instance_make_one_next(tmp_path: Path) -> N
     assert exchange.dumps(exchange.export_state(a)) == exchange.dumps(exchange.export_state(b))
     a.close()
     b.close()
+
+
+def test_an_end_of_day_series_stays_in_the_zone_it_was_set_in_when_its_owner_moves(cli: Cli) -> None:
+    """raj's "every weekday eod", set in Kolkata (18:30 IST), became 17:00 IST once he moved to Berlin:
+    the end of day of a zone he no longer was in fell back to the default time, an hour and a half early."""
+    first = cli.ok("add", "Day report @raj every:weekday eod").strip()
+    [task] = _tasks(cli)
+    assert task["id"] == first and task["due"] == {"utc": "2026-11-26T13:00:00Z", "tz": "Asia/Kolkata"}  # Thu 18:30 IST
+    cli.ok("member", "set", "raj", "--tz", "Europe/Berlin")
+    cli.ok("done", first[:8])
+    [nxt] = _tasks(cli)
+    # Friday, the end of raj's working day (10:00-18:30) on the clock it was meant on.
+    assert nxt["due"] == {"utc": "2026-11-27T13:00:00Z", "tz": "Asia/Kolkata"}

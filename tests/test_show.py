@@ -69,3 +69,18 @@ def test_show_of_a_booked_meeting_says_who_attends_and_when_it_is_for_each(cli: 
     assert due[0].startswith("  you: Mon 11-30 ") and due[0].endswith(" CET")
     assert due[1].startswith("  @raj: Mon 11-30 ") and due[1].endswith(" IST Kolkata")
     assert due[2].startswith("  @sofia: Mon 11-30 ") and due[2].endswith(" EST (outside their hours)")
+
+
+def test_a_snooze_keeps_the_zone_it_was_meant_in_after_its_member_moves(cli: Cli) -> None:
+    """A snooze was stored as an instant alone: once ana moved to New York, "tmrw 09:00" (Berlin) read
+    "tmrw 03:00 EST" with nothing saying it had been meant as 09:00 in Berlin."""
+    task = cli.ok("add", "Draft reel").strip()
+    cli.ok("set", task[:8], "snoozed_until=tmrw 09:00")
+    shown = json.loads(cli.ok("show", task[:8], "--json"))
+    assert shown["snoozed_until"] == {"utc": "2026-11-27T08:00:00Z", "tz": "Europe/Berlin"}
+    cli.ok("member", "set", "ana", "--tz", "America/New_York")
+    assert "snoozed until  tmrw 03:00 EST (set in: tmrw 09:00 CET)" in cli.ok("show", task[:8])
+    # A reader elsewhere reads it on their clock, with whose time it was meant in.
+    assert "snoozed until  tmrw 13:30 IST Kolkata (set in: tmrw 09:00 CET)" in cli.ok("show", task[:8], as_member="raj")
+    cli.ok("set", task[:8], "snoozed_until=tmrw 09:00")  # now in New York: meant where it is read
+    assert "snoozed until  tmrw 09:00 EST\n" in cli.ok("show", task[:8])

@@ -836,3 +836,29 @@ def test_joining_a_server_whose_me_is_not_the_apis_is_refused_in_words_and_makes
         transport.close()
     assert refused.value.code == "bad_answer" and "the server sent a malformed answer to /v1/me" in str(refused.value)
     assert not (tmp_path / "ana.db").exists()
+
+
+def test_a_snooze_and_its_zone_travel_together_through_the_file_and_over_http(served: tuple[Path, Server], tmp_path: Path) -> None:
+    """The zone a snooze was meant in reaches both kinds of replica; a snooze an older crewdeck wrote (an instant alone) still syncs."""
+    team, server = served
+    ana = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
+    by_file = crewdeck("-w", str(team), "--as", "raj", "add", "Cut the teaser").strip()
+    crewdeck("-w", str(team), "--as", "raj", "set", by_file, "snoozed_until=2026-12-20 09:00")
+    by_http = crewdeck("-w", str(ana), "add", "Approve the teaser").strip()
+    crewdeck("-w", str(ana), "set", by_http, "snoozed_until=2026-12-20 09:00")
+    older = crewdeck("-w", str(ana), "add", "Older snooze").strip()
+    replica = Store(ana)
+    try:
+        with replica.write(replica.get_meta("remote.member") or "") as w:
+            w.set("task", older, {"snoozed_until": "2026-12-21T08:00:00Z"})
+    finally:
+        replica.close()
+    crewdeck("-w", str(ana), "sync")
+    for path in (team, ana):
+        snoozes = {t: json.loads(crewdeck("-w", str(path), "show", t, "--json"))["snoozed_until"] for t in (by_file, by_http, older)}
+        assert snoozes == {
+            by_file: {"utc": "2026-12-20T03:30:00Z", "tz": "Asia/Kolkata"},
+            by_http: {"utc": "2026-12-20T08:00:00Z", "tz": "Europe/Berlin"},
+            older: "2026-12-21T08:00:00Z",
+        }, path
+    assert export(team) == export(ana)

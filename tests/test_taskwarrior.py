@@ -77,7 +77,7 @@ def test_a_real_taskwarrior_export_imports(cli: Cli, tw_export: Path) -> None:
     by_title = {t["title"]: t for t in detail["task"]}
     assert "Brief is in the drive" in by_title["Draft carousel"]["notes"]
     assert by_title["Write newsletter"]["depends_on"] == [carousel["id"]]
-    assert by_title["Later"]["snoozed_until"] == "2026-12-20T08:00:00Z"
+    assert by_title["Later"]["snoozed_until"] == {"utc": "2026-12-20T08:00:00Z", "tz": "Europe/Berlin"}  # the zone its due would be in
     # Importing the same export again updates, it does not duplicate.
     cli.ok("import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(tw_export))
     assert len(json.loads(cli.ok("export"))["task"]) == 5

@@ -1,7 +1,7 @@
 """The deadline grid: who works when, across zones, on one day.
 
 Rows are members grouped by zone (a header line per group says the zone
-and its offset); columns are the slices (half hours or hours) of one day
+and its offset, and stays at the top while its members scroll past); columns are the slices (half hours or hours) of one day
 in the zone the grid is drawn in: 46 or 50 of them on a DST day, because a
 day is as long as it really is.  Working hours are shaded, the "now"
 column is tinted, deadlines (◆) and publish slots (▲) are coloured by
@@ -334,8 +334,9 @@ class DeadlineGrid(ScrollView, can_focus=True):
             return
         body_height = max(1, self.size.height - HEADER_LINES - FOOTER_LINES)
         line = self._row_line[self.cursor_row]
-        # Keep the group header above the first member in view too.
-        top = line - 1 if line and self._lines[line - 1][0] == "group" else line
+        # The line above the cursor's stays in view: its group's header, or a member of its group,
+        # whose place the header takes at the top (see ``render_line``).
+        top = max(0, line - 1)
         y = self.scroll_offset.y
         if top < y:
             self.scroll_to(y=top, animate=False)
@@ -361,7 +362,13 @@ class DeadlineGrid(ScrollView, can_focus=True):
             if index >= len(self._lines):
                 return Strip.blank(width, self.rich_style)
             kind, row_index = self._lines[index]
-            strip = self._group(data, row_index) if kind == "group" else self._row(data, row_index)
+            # Scrolled past a group's header, the first line names that group in its place:
+            # every member's local time in view sits under the zone it is in (the cursor's row
+            # stays itself in a grid one line high).
+            if kind == "group" or (y == HEADER_LINES and index > 0 and index != self._row_line[self.cursor_row]):
+                strip = self._group(data, row_index)
+            else:
+                strip = self._row(data, row_index)
         return strip.crop_extend(0, width, self.rich_style)
 
     def _title(self, data: GridDataLike) -> Strip:

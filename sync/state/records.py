@@ -171,6 +171,11 @@ def zoned_instant(value: Any) -> dict[str, str]:
     return {"utc": utc_instant(value["utc"]), "tz": zone_name(value["tz"])}
 
 
+def snooze(value: Any) -> str | dict[str, str]:
+    """A snooze: the UTC instant and the zone it was meant in, or (as older crewdecks wrote it) the instant alone."""
+    return utc_instant(value) if isinstance(value, str) else zoned_instant(value)
+
+
 def decimal_text(value: Any) -> str:
     """A positive exact decimal kept as text, such as an exchange rate.
 
@@ -499,6 +504,8 @@ class Field:
         """The value as the column values the UI reads."""
         kind = self.kind
         if kind == "instant":
+            if isinstance(value, str):
+                return (value, None)  # an instant alone (a snooze an older crewdeck wrote)
             return (value["utc"], value["tz"]) if value else (None, None)
         if kind == "money":
             return (value["amount"], value["currency"]) if value else (None, None)
@@ -512,6 +519,8 @@ class Field:
         """The inverse of ``to_columns``."""
         kind = self.kind
         if kind == "instant":
+            if values[0] and values[1] is None:
+                return values[0]
             return {"utc": values[0], "tz": values[1]} if values[0] else None
         if kind == "money":
             return None if values[0] is None else {"amount": values[0], "currency": values[1]}
@@ -662,7 +671,8 @@ TASK = Entity(
         _json_field("tags", list_of(tag), []),
         _json_field("depends_on", list_of(record_id), []),
         Field("estimate", optional(integer(minimum=0)), sql=("INTEGER",)),
-        Field("snoozed_until", optional(utc_instant)),
+        # The instant keeps its column (the task filters read it); the zone is beside it, NULL for an instant alone.
+        Field("snoozed_until", optional(snooze), ("snoozed_until", "snoozed_tz"), ("TEXT", "TEXT"), kind="instant"),
         _json_field("recurrence", optional(recurrence_info), None),
         _json_field("meeting", optional(meeting_info), None),
         Field("series", optional(record_id)),

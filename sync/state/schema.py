@@ -290,6 +290,13 @@ def _reported_counts(db: sqlite_utils.Database) -> None:
     rollups.rebuild(db.conn)
 
 
+def _snooze_zones(db: sqlite_utils.Database) -> None:
+    """``task.snoozed_tz``, the zone a snooze was meant in: its column comes from _add_missing_columns.
+
+    A snooze stored before has no zone (it was an instant alone) and keeps none.
+    """
+
+
 #: Set by migration 8 until ``Store`` has written the members' access.
 ACCESS_PENDING = "rules.access_pending"
 
@@ -310,6 +317,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("results summed per campaign, platform and day (the Results screen's periods)", _result_days),
     ("an index of the tasks that wait for others (the urgency's blocking term)", _waiting_index),
     ("results' roll-ups count the records that gave each count (a metric never reported is not 0)", _reported_counts),
+    ("task.snoozed_tz: the zone a snooze was meant in", _snooze_zones),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -28,7 +28,6 @@ from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.session.task_search import Matches, search_tasks
 from crewdeck.tui.session.writing import Written
-from crewdeck.tui.tasks.edits import snooze_note
 from crewdeck.tui.tasks.view import task_as_text
 from crewdeck.tui.time.roster import member_labels
 from crewdeck.tui.time.when import clock_change_note, format_local, parse_utc
@@ -121,12 +120,11 @@ class Triage:
             value = services.session.edits.field_preview(ids[0], name, text, now)
             if value is None:
                 return "→ no date"
-            utc, meant_tz = (value["utc"], value["tz"]) if isinstance(value, dict) else (value, services.viewer_tz)
-            instant = parse_utc(utc)
+            meant_tz = value["tz"]
+            instant = parse_utc(value["utc"])
             clock24 = services.config.clock24
             mine = format_local(instant, services.viewer_tz, now, clock24=clock24)
-            # A snooze is stored as an instant alone: its note reads the zone meant from the text again.
-            note = clock_change_note(text.split(), value, now) if isinstance(value, dict) else snooze_note(text, services.session.me, now)
+            note = clock_change_note(text.split(), value, now)
             said = f" · {note}" if note else ""
             if meant_tz == services.viewer_tz:
                 return f"→ {mine}{said}"

@@ -140,7 +140,7 @@ def _said(ctx: Context, lines: list[str], ids: list[str]) -> None:
 
 
 def cmd_set(ctx: Context) -> int:
-    from crewdeck.tui.tasks.edits import apply_assignments, snooze_note
+    from crewdeck.tui.tasks.edits import apply_assignments
     from crewdeck.tui.workspace import describe
 
     task_id = ctx.ws.resolve("task", ctx.args.id, live=True)
@@ -154,10 +154,7 @@ def cmd_set(ctx: Context) -> int:
     for assignment in ctx.args.assignments:
         name, _, text = assignment.partition("=")
         name = name.strip()
-        if name in ("due", "publish"):
-            note = clock_change_note(text.split(), stored[name], ctx.now)
-        else:
-            note = snooze_note(text, ctx.me, ctx.now) if name == "snoozed_until" else None
+        note = clock_change_note(text.split(), stored[name], ctx.now) if name in ("due", "publish", "snoozed_until") else None
         if note:
             print(visible(f"note: {'snooze' if name == 'snoozed_until' else name}: {note}"), file=sys.stderr)
     return 0

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from crewdeck.sync.state.zones import zone
-from crewdeck.tui.time.roster import day_end, spans_between, within_hours
+from crewdeck.tui.time.roster import day_end, spans_between, week_of, within_hours
 from crewdeck.tui.time.when import DEFAULT_DUE_TIME, format_local, localize, parse_utc
 from crewdeck.tui.workspace.workspace import Member
 
@@ -80,12 +80,17 @@ def due_outside_hours(assignee: Member | None, due_utc: str | None) -> bool:
     return not within_hours(assignee, parse_utc(due_utc))
 
 
-def end_of_day(owner: Member, day: dt.date) -> dt.datetime:
-    """The end of ``owner``'s working day ``day`` (their calendar); 17:00 local on a day they do not work."""
-    end = day_end(owner, day)
+def end_of_day(owner: Member, day: dt.date, tz: str | None = None) -> dt.datetime:
+    """The end of ``owner``'s working day ``day``; 17:00 local on a day they do not work.
+
+    Read on the clock of ``tz`` where given (the zone a repeating deadline was
+    set in: its end of day stays there when its owner moves), else on theirs.
+    """
+    week = week_of(owner) if tz is None else replace(week_of(owner), tz=tz)
+    end = day_end(week, day)
     if end is not None:
         return end
-    return localize(dt.datetime.combine(day, DEFAULT_DUE_TIME), zone(owner.tz)).astimezone(dt.UTC)
+    return localize(dt.datetime.combine(day, DEFAULT_DUE_TIME), zone(week.tz)).astimezone(dt.UTC)
 
 
 def draft_due(slot: dt.datetime, writer: Member | None, lead_hours: int) -> dt.datetime:

@@ -17,7 +17,7 @@ from crewdeck.tui.posts.reading import shared_publish
 from crewdeck.tui.tasks import recurrence
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
 from crewdeck.tui.tasks.quickadd import parse_due, publish_slot
-from crewdeck.tui.time.when import DateError, Moment, clock_change_note, parse_moment_text, typed_clock, utc_iso
+from crewdeck.tui.time.when import DateError, Moment, parse_moment_text, typed_clock
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -115,7 +115,7 @@ def field_value(
         if lowered in _NONE:
             return None
         try:
-            return utc_iso(_snooze_moment(raw, me, now).instant)
+            return _snooze_moment(raw, me, now).value()
         except (DateError, ValueError) as exc:
             raise UserError(f"snooze: {exc}") from None
     if name == "tags":
@@ -132,20 +132,6 @@ def field_value(
 def _snooze_moment(text: str, me: Member, now: dt.datetime) -> Moment:
     """A snooze as typed: in ``me``'s zone unless it names one; a day alone wakes at 08:00."""
     return parse_moment_text(text, me.tz, now, dt.time(8, 0))
-
-
-def snooze_note(text: str, me: Member, now: dt.datetime) -> str | None:
-    """What to tell of a snooze typed at a time the clocks skip or repeat that day, as a due date's note tells it.
-
-    The stored snooze is an instant alone: the note reads the zone it was meant in from the text again.
-    """
-    if text.strip().lower() in _NONE:
-        return None
-    try:
-        moment = _snooze_moment(text, me, now)
-    except (DateError, ValueError):
-        return None  # refused where it is stored, saying why
-    return clock_change_note(text.split(), moment.value(), now)
 
 
 def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member, now: dt.datetime) -> dict[str, Any]:

@@ -5,8 +5,9 @@
 screen.  The rule is kept in the zone it was meant in, so the 09:00
 stand-up stays at 09:00 local whatever UTC does; a time in a DST gap moves
 forward, one in a fold is the first; a date the zone skipped has no
-instance; a rule without a time is due at the end of the owner's working
-day; "on the 31st" is the last day of shorter months.
+instance; a rule without a time (``eod``) is due at the end of the owner's
+working day on the clock of the rule's zone, so it stays there when the
+owner moves to another zone; "on the 31st" is the last day of shorter months.
 
 Every instance is an ordinary task carrying ``series`` (the series id) and
 ``recurrence`` (the rule, the instance's date and the *template*: the
@@ -274,8 +275,9 @@ def occurrence(rule: Rule, day: dt.date, owner: Member | None) -> dt.datetime:
     """The instant of the rule's occurrence on local ``day`` (UTC)."""
     if rule.time is not None:
         return localize(dt.datetime.combine(day, rule.time), zone(rule.tz)).astimezone(dt.UTC)
-    if owner is not None and owner.tz == rule.tz:
-        return end_of_day(owner, day)
+    if owner is not None:
+        # The owner's working day on the clock the rule was set on: it stays there when they move.
+        return end_of_day(owner, day, rule.tz)
     return localize(dt.datetime.combine(day, DEFAULT_DUE_TIME), zone(rule.tz)).astimezone(dt.UTC)
 
 

@@ -261,7 +261,7 @@ def _task(
     if "due" in record:
         values["due"] = {"utc": _utc(record["due"], "due"), "tz": tz}
     if "wait" in record and status in ("pending", "waiting"):  # 2.6 keeps waiting tasks pending
-        values["snoozed_until"] = _utc(record["wait"], "wait")
+        values["snoozed_until"] = {"utc": _utc(record["wait"], "wait"), "tz": tz}
     values["created_at"] = _utc(record["entry"], "entry") if "entry" in record else created_at
     priority = record.get("priority")
     if priority:

@@ -36,13 +36,24 @@ def detail_fields(d: TaskDetail, tz: str, now: dt.datetime, clock24: bool) -> li
     if r["meeting"]:
         fields.append(("meeting", meeting_text(r["meeting"].get("minutes"), d.attendees)))
     if r["snoozed_until"]:
-        fields.append(("snoozed until", format_local(parse_utc(r["snoozed_until"]), tz, now, clock24=clock24)))
+        fields.append(("snoozed until", snooze_text(r["snoozed_until"], tz, now, clock24)))
     if r["duplicate_of"]:
         fields.append(("duplicate of", short(r["duplicate_of"])))
     if r["recurrence"] and r["recurrence"].get("rule"):
         rule = Rule.from_json(r["recurrence"]["rule"])
         fields.append(("repeats", f"{rule.text()} (this one: {r['recurrence']['on']})"))
     return [(name, value) for name, value in fields if value]
+
+
+def snooze_text(value: str | dict[str, str], tz: str, now: dt.datetime, clock24: bool) -> str:
+    """On the reader's clock, and on the clock it was meant on where that is another:
+    ``tmrw 03:00 EST (set in: tmrw 09:00 CET)``.  A snooze an older crewdeck stored is an instant alone."""
+    utc, meant_tz = (value["utc"], value["tz"]) if isinstance(value, dict) else (value, tz)
+    instant = parse_utc(utc)
+    read = format_local(instant, tz, now, clock24=clock24)
+    if meant_tz == tz:
+        return read
+    return f"{read} (set in: {format_local(instant, meant_tz, now, clock24=clock24, reader_tz=tz)})"
 
 
 def meeting_text(minutes: int | None, attendees: tuple[tuple[Member, bool], ...]) -> str:

@@ -239,7 +239,9 @@ def _pair_text(kind: str) -> Callable[[str, str], str]:
     first, second = (f"\n{_FIELD_INDENT}  {_json(key, '')}: " for key in _OBJECT_KEYS[kind])
     tail = f"\n{_FIELD_INDENT}}}"
     unset = _FALSE_SCALARS if kind == "instant" else frozenset({"null"})
-    return lambda one, two: "null" if one in unset else f"{{{first}{one},{second}{two}{tail}"
+    # An instant without its zone is one an older crewdeck stored alone (a snooze): spelled alone, as it was set.
+    alone = kind == "instant"
+    return lambda one, two: "null" if one in unset else one if alone and two == "null" else f"{{{first}{one},{second}{two}{tail}"
 
 
 _OBJECT_KEYS = {"instant": ("utc", "tz"), "money": ("amount", "currency")}
