@@ -79,6 +79,23 @@ def test_publish_serve_join_and_tokens_through_postgres(published: tuple[str, Pa
         assert server.stop() == ""
 
 
+def test_publishing_a_replica_is_refused_in_one_line_and_the_database_gets_nothing(postgres: Postgres, tmp_path: Path) -> None:
+    """A replica is a copy of its server's workspace: published, it would part from that server, holding none of its tokens."""
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "ana.db"
+        crewdeck("join", server.url, "--token", create_token("ana", "--workspace", str(team))[1], str(replica))
+        url = postgres.database()
+        assert crewdeck_fails("publish", str(replica), "--database", url) == (
+            f"crewdeck: error: publish: {replica} is a replica of {server.url}, not a workspace of its own: published, it would "
+            f"part from that server for good and hold none of its tokens; publish the file that server serves instead\n"
+        )
+        assert "no workspace named 'ana'" in crewdeck_fails("token", "list", "--database", url, "--name", "ana")
+    finally:
+        assert server.stop() == ""
+
+
 def test_a_push_to_one_process_wakes_a_long_poll_on_another(published: tuple[str, Path], tmp_path: Path) -> None:
     url, _team = published
     servers = [Server(["--database", url]).start() for _ in range(2)]

@@ -293,6 +293,13 @@ def cmd_publish(ctx: Context) -> int:
     except WorkspaceError as exc:
         raise UserError(str(exc)) from None
     try:
+        remote = Remote.of(source)
+        if remote is not None:
+            # Its seq numbers are this replica's, and the server's tokens never reach a replica.
+            raise UserError(
+                f"publish: {path} is a replica of {remote.url}, not a workspace of its own: published, it would part from "
+                "that server for good and hold none of its tokens; publish the file that server serves instead"
+            )
         with _postgres(a.database) as pg:
             count = pg.publish(source, name, lambda d, t: progress(d, t, "publishing"))
         live = sum(1 for t in tokens.listing(source.conn, name) if not t.revoked_at)
