@@ -39,6 +39,9 @@ def published(postgres: Postgres, tmp_path: Path) -> tuple[str, Path]:
 def test_publish_serve_join_and_tokens_through_postgres(published: tuple[str, Path], tmp_path: Path) -> None:
     url, team = published
     assert "already has a workspace named 'team'" in crewdeck_fails("publish", str(team), "--database", url)
+    for name in ("My Team", ""):
+        said = crewdeck_fails("publish", str(team), "--database", url, "--name", name)
+        assert said.startswith(f"crewdeck: error: --name {name!r}: a workspace's name in URLs is lowercase letters"), said
     token_id, token = create_token("ana", "--database", url, "--name", "team")
     assert "unknown member @zoe" in crewdeck_fails("token", "create", "zoe", "--database", url, "--name", "team")
     assert "no workspace named 'nope'" in crewdeck_fails("token", "create", "ana", "--database", url, "--name", "nope")
