@@ -8,18 +8,24 @@ real HTTP server standing in for what sits at a wrong URL.
 from __future__ import annotations
 
 import http.server
+import shutil
 import socket
+import ssl
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from crewdeck.sync.client.metakeys import META_URL
 from crewdeck.sync.client.remote import Client, Offline
 from crewdeck.sync.state.store import Store
 
-from .syncsupport import Server, create_token, crewdeck, crewdeck_fails, free_port, make_team
+from .conftest import ROOT
+from .syncsupport import Server, create_token, crewdeck, crewdeck_fails, free_port, make_team, wait_until
 
 TOKEN = "crewdeck_" + "a" * 43
 
@@ -129,3 +135,56 @@ def test_a_server_that_never_answers_is_a_timeout_saying_how_long_was_waited() -
         finally:
             client.close()
     assert str(raised.value) == "the server did not answer within 0.2 s; try again later, and check that it is running"
+
+
+OPENSSL = shutil.which("openssl")
+
+
+@pytest.fixture
+def tls_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """``(its https URL, its self-signed certificate)``: a server over TLS on 127.0.0.1."""
+    assert OPENSSL is not None
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    made = ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)]
+    subprocess.run([OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", *made], check=True, capture_output=True)
+    team = make_team(tmp_path)
+    port = free_port()
+    argv = [sys.executable, "-m", "crewdeck.tui.cli.main", "serve", str(team), "--ssl-certfile", str(cert), "--ssl-keyfile", str(key)]
+    server = subprocess.Popen([*argv, "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    trusted = ssl.create_default_context(cafile=str(cert))
+
+    def answers() -> bool:
+        assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+        try:
+            return httpx.get(f"https://127.0.0.1:{port}/v1/health", verify=trusted, timeout=2).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    try:
+        wait_until(answers, "the server over TLS")
+        yield f"https://127.0.0.1:{port}", cert
+    finally:
+        server.terminate()
+        server.communicate(timeout=20)
+
+
+@pytest.mark.skipif(OPENSSL is None, reason="LOUD SKIP: openssl is not installed (apt-get install openssl; .ci/run installs it)")
+def test_a_certificate_not_trusted_here_and_the_wrong_scheme_say_what_to_do(
+    tls_server: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, cert = tls_server
+    err = crewdeck_fails("join", url, "--token", TOKEN, str(tmp_path / "new.db"))
+    assert err == (
+        f"crewdeck: error: cannot join {url}: the server's TLS certificate is not trusted here (self-signed certificate); "
+        "if it is the right server, point SSL_CERT_FILE at its certificate or at the CA that signed it\n"
+    )
+    plain = url.replace("https://", "http://")
+    err = crewdeck_fails("join", plain, "--token", TOKEN, str(tmp_path / "new.db"))
+    assert err == (
+        f"crewdeck: error: cannot join {plain}: the server closed the connection without an answer; "
+        "if it serves HTTPS, its URL starts with https://\n"
+    )
+    # What the first said to do is enough: the certificate trusted, the server is reached (and refuses the made-up token).
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    err = crewdeck_fails("join", url, "--token", TOKEN, str(tmp_path / "new.db"))
+    assert err.startswith(f"crewdeck: error: cannot join {url}: the token is unknown or has been revoked")

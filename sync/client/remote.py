@@ -164,10 +164,35 @@ def _refusal(status: int, phrase: str, content: bytes) -> SyncError:
     return cls(f"{message}; {advice}" if advice else message, code, body)
 
 
-def _reason(exc: Exception) -> str:
+def _reason(exc: BaseException) -> str:
     """A transport error's text without the errno and the C source line: ``connection refused``."""
-    text = re.sub(r"\[Errno -?\d+\] |\s*\(_ssl\.c:\d+\)", "", str(exc)).strip()
+    text = re.sub(r"\[Errno -?\d+\] |\s*\(_ssl\.c:\d+\)", "", str(exc)).strip().rstrip(".")
     return text[:1].lower() + text[1:] if text else type(exc).__name__
+
+
+def _unreachable(exc: httpx.HTTPError, url: str) -> Offline:
+    """What a request that got no answer says to do: about the certificate, the scheme, or the server and the URL."""
+    import ssl
+
+    import httpx
+
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, ssl.SSLError):
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        return Offline(
+            f"the server's TLS certificate is not trusted here ({cause.verify_message}); "
+            "if it is the right server, point SSL_CERT_FILE at its certificate or at the CA that signed it",
+            "untrusted_certificate",
+        )
+    if cause is not None:
+        return Offline(f"the TLS handshake failed ({_reason(cause)}); if the server serves plain HTTP, its URL starts with http://", "tls")
+    if isinstance(exc, httpx.ConnectError):
+        return Offline(f"cannot reach the server ({_reason(exc)}); check that it is running and that the URL is right", "unreachable")
+    if isinstance(exc, httpx.RemoteProtocolError) and url.lower().startswith("http://") and "without sending a response" in str(exc):
+        # What a server on TLS does with a request in plain HTTP.
+        return Offline("the server closed the connection without an answer; if it serves HTTPS, its URL starts with https://", "broken")
+    return Offline(f"the connection to the server broke ({_reason(exc)}); try again", "broken")
 
 
 def _stream_ended(data: str) -> SyncError:
@@ -230,12 +255,8 @@ class Client:
             raise Offline(
                 f"the server did not answer within {waited:g} s; try again later, and check that it is running", "timeout"
             ) from None
-        except httpx.ConnectError as exc:
-            raise Offline(
-                f"cannot reach the server ({_reason(exc)}); check that it is running and that the URL is right", "unreachable"
-            ) from None
         except httpx.HTTPError as exc:
-            raise Offline(f"the connection to the server broke ({_reason(exc)}); try again", "broken") from None
+            raise _unreachable(exc, self.url) from None
         if not 200 <= response.status_code < 300:
             raise _refusal(response.status_code, response.reason_phrase, content)
         try:
