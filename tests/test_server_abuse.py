@@ -595,3 +595,55 @@ async def test_a_long_poll_whose_client_has_gone_ends_instead_of_checking_its_to
     finally:
         await backend.stop()
     assert sent and sent[0].get("status") == 200
+
+
+#: Names a replica never sends, in the texts an operation names its record and field by: each a 422, never a 500.
+UNWRITABLE = ["\ud800", "a\x00b", "due\x1b[31m"]
+
+
+def _pushed_with_names_no_store_can_hold(server: Server, token: str, tmp_path: Path) -> None:
+    replica = tmp_path / "ana.db"
+    crewdeck("join", server.url, "--token", token, str(replica))
+    task = crewdeck("-w", str(replica), "add", "Named oddly").strip()
+    crewdeck("-w", str(replica), "sync")
+    crewdeck("-w", str(replica), "set", task, "title=Again")
+    with Store(replica) as store:
+        last = store.own_ops_after(0)[-1][1].to_wire()
+    auth = {"Authorization": f"Bearer {token}"}
+    before = httpx.get(f"{server.url}/v1/me", headers=auth).json()["head"]
+    stamp = Stamp.parse(last["op_id"])
+    odd = [
+        *({"field": name} for name in UNWRITABLE),
+        *({"entity": name, "row_id": "0" * 32} for name in UNWRITABLE),
+        *({"entity": "gadget", "row_id": name} for name in UNWRITABLE),
+    ]
+    for counter, change in enumerate(odd, start=1):
+        op = dict(last, op_id=str(Stamp(stamp.ms, stamp.counter + counter, stamp.node)), **change)
+        answer = httpx.post(
+            f"{server.url}/v1/w/team/push", content=json.dumps({"ops": [op]}), headers={**auth, "Content-Type": "application/json"}
+        )
+        assert (answer.status_code, answer.json()["error"]) == (422, "bad_op"), (change, answer.text)
+        assert "without control characters" in answer.json()["message"], answer.text
+    assert httpx.get(f"{server.url}/v1/me", headers=auth).json()["head"] == before
+    # The replica's own operation goes through after them.
+    assert crewdeck("-w", str(replica), "sync").startswith("pushed 1, ")
+
+
+def test_a_record_or_field_named_with_a_control_character_or_a_lone_surrogate_is_a_422_on_a_file(team: Path, tmp_path: Path) -> None:
+    token = new_token("ana", "--workspace", str(team))
+    server = Server([str(team)]).start()
+    try:
+        _pushed_with_names_no_store_can_hold(server, token, tmp_path)
+    finally:
+        assert server.stop() == ""
+
+
+def test_a_record_or_field_named_with_a_control_character_or_a_lone_surrogate_is_a_422_in_postgres(
+    published: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, _team = published
+    server = Server(["--database", url]).start()
+    try:
+        _pushed_with_names_no_store_can_hold(server, create_token("ana", "--database", url, "--name", "team")[1], tmp_path)
+    finally:
+        assert server.stop() == ""

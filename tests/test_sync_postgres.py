@@ -39,6 +39,9 @@ def published(postgres: Postgres, tmp_path: Path) -> tuple[str, Path]:
 def test_publish_serve_join_and_tokens_through_postgres(published: tuple[str, Path], tmp_path: Path) -> None:
     url, team = published
     assert "already has a workspace named 'team'" in crewdeck_fails("publish", str(team), "--database", url)
+    for name in ("My Team", ""):
+        said = crewdeck_fails("publish", str(team), "--database", url, "--name", name)
+        assert said.startswith(f"crewdeck: error: --name {name!r}: a workspace's name in URLs is lowercase letters"), said
     token_id, token = create_token("ana", "--database", url, "--name", "team")
     assert "unknown member @zoe" in crewdeck_fails("token", "create", "zoe", "--database", url, "--name", "team")
     assert "no workspace named 'nope'" in crewdeck_fails("token", "create", "ana", "--database", url, "--name", "nope")
@@ -75,6 +78,23 @@ def test_publish_serve_join_and_tokens_through_postgres(published: tuple[str, Pa
         assert token_id in listing and "@ana" in listing and token not in listing
         crewdeck("token", "revoke", token_id, "--database", url, "--name", "team")
         assert "revoked" in crewdeck_fails("-w", str(ana), "sync")
+    finally:
+        assert server.stop() == ""
+
+
+def test_publishing_a_replica_is_refused_in_one_line_and_the_database_gets_nothing(postgres: Postgres, tmp_path: Path) -> None:
+    """A replica is a copy of its server's workspace: published, it would part from that server, holding none of its tokens."""
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "ana.db"
+        crewdeck("join", server.url, "--token", create_token("ana", "--workspace", str(team))[1], str(replica))
+        url = postgres.database()
+        assert crewdeck_fails("publish", str(replica), "--database", url) == (
+            f"crewdeck: error: publish: {replica} is a replica of {server.url}, not a workspace of its own: published, it would "
+            f"part from that server for good and hold none of its tokens; publish the file that server serves instead\n"
+        )
+        assert "no workspace named 'ana'" in crewdeck_fails("token", "list", "--database", url, "--name", "ana")
     finally:
         assert server.stop() == ""
 

@@ -704,6 +704,42 @@ def test_serving_a_replica_is_refused_so_no_edit_stops_short_of_its_server(serve
 
 
 @pytest.mark.parametrize(
+    ("name", "shown", "suggested"),
+    [
+        ("My Team", "'My Team'", "my-team"),
+        ("TEAM", "'TEAM'", "team"),
+        ("tëam", "'tëam'", "t-am"),
+        ("te\x1bam", "'te\\x1bam'", "te-am"),
+        ("", "''", "workspace"),
+        ("a/b", "'a/b'", "a-b"),
+        ("_team", "'_team'", "team"),
+        ("a" * 64, f"'{'a' * 64}'", "a" * 63),
+    ],
+)
+def test_serve_refuses_a_name_it_would_have_to_change_in_one_line(name: str, shown: str, suggested: str, tmp_path: Path) -> None:
+    """--name is the workspace's name in URLs, given as typed or refused: it was slugged without a word ('My Team' served as my-team)."""
+    team = make_team(tmp_path)
+    serve = [sys.executable, "-m", "crewdeck.tui.cli.main", "serve", str(team), "--name", name, "--port", str(free_port())]
+    done = subprocess.run(serve, cwd=ROOT, capture_output=True, text=True, timeout=PATIENCE)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2,
+        "",
+        f"crewdeck: error: --name {shown}: a workspace's name in URLs is lowercase letters, digits, - and _, "
+        f"starting with a letter or digit, at most 63 (e.g. --name {suggested})\n",
+    )
+
+
+def test_serve_refuses_a_name_with_database_which_would_ignore_it(tmp_path: Path) -> None:
+    serve = [sys.executable, "-m", "crewdeck.tui.cli.main", "serve", "--database", "postgresql://127.0.0.1:1/crewdeck", "--name", "team"]
+    done = subprocess.run([*serve, "--port", str(free_port())], cwd=ROOT, capture_output=True, text=True, timeout=PATIENCE)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2,
+        "",
+        "crewdeck: error: serve: --name names a served file's workspace; --database serves each of its workspaces under its own name\n",
+    )
+
+
+@pytest.mark.parametrize(
     ("url", "said"),
     [
         ("http://[::1", "not a URL"),

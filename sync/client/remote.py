@@ -114,22 +114,93 @@ class Remote:
         store.set_metas({META_URL: self.url, META_WORKSPACE: self.workspace, META_TOKEN: self.token, META_MEMBER: self.member})
 
 
-def _message(status: int, content: bytes) -> tuple[str, dict[str, Any]]:
+#: What to do when the URL leads to no sync server, or not to its API.
+CHECK_URL = "check the URL (crewdeck serve prints the one to use)"
+#: What to do about a refusal, by its error code (the server's message says what is wrong).
+_ADVICE = {
+    "invalid_token": "ask a manager for a new token (crewdeck token create) and join with it",
+    "not_found": CHECK_URL,
+}
+#: The most of a server's message shown: it is the server's text, and the line is ours.
+_MESSAGE_CHARS = 300
+
+
+def _error_body(content: bytes) -> dict[str, Any] | None:
+    """An error answer's JSON object, or ``None`` when the body is none (a proxy's page, a web site)."""
     try:
         body = json.loads(content)
     except (ValueError, RecursionError):
-        return f"the server answered {status} without a JSON body", {}
-    if isinstance(body, dict) and isinstance(body.get("message"), str):
-        return body["message"], body
-    return f"the server answered {status}", {}
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _said(body: dict[str, Any]) -> str | None:
+    """The server's ``message`` on one line of bounded length, if it gave one."""
+    message = body.get("message")
+    if not isinstance(message, str) or not message.strip():
+        return None
+    line = " ".join(message.split())
+    return line if len(line) <= _MESSAGE_CHARS else line[: _MESSAGE_CHARS - 1] + "…"
+
+
+def _refusal(status: int, phrase: str, content: bytes) -> SyncError:
+    """What an answer that is not a success stands for: ``Offline`` (tried again later) when the server failed or is busy."""
+    body = _error_body(content)
+    message = _said(body) if body is not None else None
+    if status == 500:
+        return Offline(
+            "the server failed on this request (500); try again, and if it fails again ask whoever runs it to read its log", "server_failed"
+        )
+    if status >= 500 or status == 429:
+        detail = f"{status}: {message}" if message else f"{status} {phrase}".rstrip()
+        return Offline(f"the server is unavailable for now ({detail}); try again in a moment", "unavailable")
+    if body is None:
+        return SyncError(f"the answer ({status} {phrase}) is not a crewdeck sync server's; {CHECK_URL}", "not_a_server")
+    code = str(body.get("error") or status)
+    if message is None:
+        return SyncError(f"the server refused the request ({status} {code})", code, body)
+    advice = _ADVICE.get(code)
+    cls = ClockOff if code == "clock_skew" else SyncError
+    return cls(f"{message}; {advice}" if advice else message, code, body)
+
+
+def _reason(exc: BaseException) -> str:
+    """A transport error's text without the errno and the C source line: ``connection refused``."""
+    text = re.sub(r"\[Errno -?\d+\] |\s*\(_ssl\.c:\d+\)", "", str(exc)).strip().rstrip(".")
+    return text[:1].lower() + text[1:] if text else type(exc).__name__
+
+
+def _unreachable(exc: httpx.HTTPError, url: str) -> Offline:
+    """What a request that got no answer says to do: about the certificate, the scheme, or the server and the URL."""
+    import ssl
+
+    import httpx
+
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, ssl.SSLError):
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        return Offline(
+            f"the server's TLS certificate is not trusted here ({cause.verify_message}); "
+            "if it is the right server, point SSL_CERT_FILE at its certificate or at the CA that signed it",
+            "untrusted_certificate",
+        )
+    if cause is not None:
+        return Offline(f"the TLS handshake failed ({_reason(cause)}); if the server serves plain HTTP, its URL starts with http://", "tls")
+    if isinstance(exc, httpx.ConnectError):
+        return Offline(f"cannot reach the server ({_reason(exc)}); check that it is running and that the URL is right", "unreachable")
+    if isinstance(exc, httpx.RemoteProtocolError) and url.lower().startswith("http://") and "without sending a response" in str(exc):
+        # What a server on TLS does with a request in plain HTTP.
+        return Offline("the server closed the connection without an answer; if it serves HTTPS, its URL starts with https://", "broken")
+    return Offline(f"the connection to the server broke ({_reason(exc)}); try again", "broken")
 
 
 def _stream_ended(data: str) -> SyncError:
     """Why the server ended an event stream (``{"error", "message"}``): a revoked token, a member removed or made a guest."""
-    message, body = _message(200, data.encode())
-    code = body.get("error")
+    body = _error_body(data.encode()) or {}
+    code, message = body.get("error"), _said(body)
     if isinstance(code, str) and code:
-        return SyncError(message, code)
+        return SyncError(message or f"the server ended the event stream ({code})", code)
     return SyncError("the server revoked this token", "invalid_token")  # a server that gives no reason
 
 
@@ -158,6 +229,7 @@ class Client:
         self._httpx = httpx
         self.url = url.rstrip("/")
         self.workspace = workspace
+        self.timeout = timeout
         self.http = httpx.Client(
             base_url=self.url,
             headers={"Authorization": f"Bearer {token}", "User-Agent": "crewdeck-sync"},
@@ -174,28 +246,30 @@ class Client:
 
     def _call(self, method: str, path: str, max_bytes: int = MAX_PAGE_BYTES, **kwargs: Any) -> Any:
         """The JSON answer, read up to ``max_bytes`` (past it, ``PageTooLarge``, and the connection is dropped)."""
+        httpx = self._httpx
         try:
             with self.http.stream(method, path, **kwargs) as response:
                 content = _read_capped(response, self.url, max_bytes)
-        except self._httpx.HTTPError as exc:
-            raise Offline(f"cannot reach {self.url}: {exc or type(exc).__name__}") from None
-        status = response.status_code
-        if status >= 500 or status == 429:
-            raise Offline(f"the server at {self.url} failed ({status}); retrying")
-        if status >= 400:
-            message, body = _message(status, content)
-            if body.get("error") == "clock_skew":
-                raise ClockOff(message, "clock_skew", body)
-            raise SyncError(message, str(body.get("error", status)), body)
+        except httpx.TimeoutException:
+            waited = kwargs.get("timeout", self.timeout)
+            raise Offline(
+                f"the server did not answer within {waited:g} s; try again later, and check that it is running", "timeout"
+            ) from None
+        except httpx.HTTPError as exc:
+            raise _unreachable(exc, self.url) from None
+        if not 200 <= response.status_code < 300:
+            raise _refusal(response.status_code, response.reason_phrase, content)
         try:
             return json.loads(content)
         except (ValueError, RecursionError):
-            raise Offline(f"the server at {self.url} answered {status} without a JSON body") from None
+            raise Offline(
+                f"the answer ({response.status_code} {response.reason_phrase}) is not a crewdeck sync server's; {CHECK_URL}"
+            ) from None
 
     def _call_for_object(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         body = self._call(method, path, **kwargs)
         if not isinstance(body, dict):
-            raise SyncError(f"the server at {self.url} answered {path} with JSON that is not an object", "bad_answer")
+            raise SyncError(f"the server answered {path} with JSON that is not an object; {CHECK_URL}", "bad_answer")
         return body
 
     def me(self) -> dict[str, Any]:
@@ -240,9 +314,7 @@ class Client:
         try:
             with self.http.stream("GET", f"/v1/w/{self.workspace}/events", timeout=timeout) as response:
                 if response.status_code != 200:
-                    message, body = _message(response.status_code, _read_capped(response, self.url, MAX_PAGE_BYTES))
-                    cls = Offline if response.status_code >= 500 else SyncError
-                    raise cls(message, str(body.get("error", response.status_code)), body)
+                    raise _refusal(response.status_code, response.reason_phrase, _read_capped(response, self.url, MAX_PAGE_BYTES))
                 event = ""
                 for line in response.iter_lines():
                     if line.startswith("event:"):

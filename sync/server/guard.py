@@ -211,7 +211,7 @@ class GuardedH11Protocol(H11Protocol):
 
     async def _busy(self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
         body = json.dumps(
-            {"error": "too_many_connections", "message": f"the server holds its most connections ({self.max_connections}); retry shortly"}
+            {"error": "too_many_connections", "message": f"the server holds its most connections ({self.max_connections}), all busy"}
         ).encode()
         headers = [
             (b"content-type", b"application/json"),

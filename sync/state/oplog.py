@@ -26,6 +26,8 @@ _KEYED_ROW = re.compile(r"(budget|rate|result):[A-Za-z0-9:_.\-]{1,200}\Z")
 #: Entities whose ids are derived from what they key (see ``records.budget_id``).
 _KEYED = ("budget", "rate", "result")
 _NODE = re.compile(r"[0-9a-f]{4,32}\Z")
+#: What no name of a record or field holds, and no store can take as it is (SQLite no lone surrogate, PostgreSQL no NUL).
+_UNNAMEABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 #: Counters fit a signed 64-bit column in every store.
 MAX_NODE_SEQ = 2**63
 
@@ -135,12 +137,11 @@ def from_wire_pushed(data: Any) -> tuple[Op, str | None]:
     if op.kind not in (SET, APPEND):
         raise OpError(f"operation {op.op_id}: unknown kind {op.kind!r} (set or append)")
     for name in ("entity", "field"):
-        if not isinstance(data[name], str) or len(data[name]) > 200:
-            raise OpError(f"operation {op.op_id}: {name} must be text")
+        _check_name(op.op_id, name, data[name])
     if isinstance(op.entity, str) and op.entity in ENTITIES:
         check_row_id(op.entity, op.row_id)
-    elif not isinstance(op.row_id, str) or len(op.row_id) > 200:
-        raise OpError(f"operation {op.op_id}: row_id must be text")
+    else:
+        _check_name(op.op_id, "row_id", op.row_id)
     try:
         return op._replace(value=_checked_value(op, data["value"])), None
     except (ValueError, TypeError, RecursionError) as exc:
@@ -150,6 +151,12 @@ def from_wire_pushed(data: Any) -> tuple[Op, str | None]:
         except (TypeError, ValueError):
             raw = "null"
         return op._replace(value=raw), str(exc).split(": ", 1)[-1]
+
+
+def _check_name(op_id: str, name: str, value: object) -> None:
+    """``OpError`` unless ``value`` is text a store can hold as it is, as the names of records and fields are."""
+    if not isinstance(value, str) or len(value) > 200 or _UNNAMEABLE.search(value):
+        raise OpError(f"operation {op_id}: {name} must be text of at most 200 characters, without control characters")
 
 
 def _envelope(data: Any) -> Op:

@@ -58,6 +58,20 @@ def _postgres(url: str) -> Iterator[PgStore]:
         store.close()
 
 
+def _url_name(given: str | None, path: Path) -> str:
+    """The workspace's name in URLs: ``--name`` exactly as typed, or refused in one line; without it, the file's name made one."""
+    from crewdeck.sync.server import WORKSPACE_NAME, workspace_name
+
+    if given is None:
+        return workspace_name(path.stem)
+    if not WORKSPACE_NAME.match(given):
+        raise UserError(
+            f"--name {given!r}: a workspace's name in URLs is lowercase letters, digits, - and _, "
+            f"starting with a letter or digit, at most 63 (e.g. --name {workspace_name(given)})"
+        )
+    return given
+
+
 def _warn(message: str) -> None:
     sys.stderr.write(f"crewdeck: warning: {message}\n")
     sys.stderr.flush()
@@ -67,7 +81,7 @@ def _warn(message: str) -> None:
 
 
 def cmd_serve(ctx: Context) -> int:
-    from crewdeck.sync.server import HEADER_TIMEOUT, file_backend, postgres_backend, run, workspace_name
+    from crewdeck.sync.server import HEADER_TIMEOUT, file_backend, postgres_backend, run
 
     a = ctx.args
     if a.database:
@@ -78,6 +92,8 @@ def cmd_serve(ctx: Context) -> int:
     certfile, keyfile = check_tls(a.ssl_certfile, a.ssl_keyfile, ("--ssl-certfile", "--ssl-keyfile"))
     if a.database and a.path:
         raise UserError("serve: give a workspace file or --database, not both")
+    if a.database and a.name is not None:
+        raise UserError("serve: --name names a served file's workspace; --database serves each of its workspaces under its own name")
     if not 0 < header_timeout <= 3600:
         raise UserError(f"serve: --header-timeout must be more than 0 and at most 3600 seconds, got {header_timeout:g}")
     if a.max_connections is not None and a.max_connections < 1:
@@ -105,7 +121,7 @@ def cmd_serve(ctx: Context) -> int:
     else:
         path = Path(a.path).expanduser() if a.path else ctx.workspace_path()
         assert path is not None
-        name = workspace_name(a.name or path.stem)
+        name = _url_name(a.name, path)
         with Store(path) as store:  # a clear error now rather than from the first request
             remote = Remote.of(store)
         if remote is not None:
@@ -286,19 +302,22 @@ def cmd_sync(ctx: Context) -> int:
 
 
 def cmd_publish(ctx: Context) -> int:
-    from crewdeck.sync.server import WORKSPACE_NAME, workspace_name
-
     a = ctx.args
     _require_postgres_driver()
     path = Path(a.path).expanduser()
-    name = a.name or workspace_name(path.stem)
-    if not WORKSPACE_NAME.match(name):
-        raise UserError(f"--name {name!r}: a workspace name is lowercase letters, digits, - and _ (at most 63)")
+    name = _url_name(a.name, path)
     try:
         source = Store(path)
     except WorkspaceError as exc:
         raise UserError(str(exc)) from None
     try:
+        remote = Remote.of(source)
+        if remote is not None:
+            # Its seq numbers are this replica's, and the server's tokens never reach a replica.
+            raise UserError(
+                f"publish: {path} is a replica of {remote.url}, not a workspace of its own: published, it would part from "
+                "that server for good and hold none of its tokens; publish the file that server serves instead"
+            )
         with _postgres(a.database) as pg:
             count = pg.publish(source, name, lambda d, t: progress(d, t, "publishing"))
         live = sum(1 for t in tokens.listing(source.conn, name) if not t.revoked_at)
@@ -322,7 +341,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     )
     p.add_argument("path", nargs="?", help="the workspace file to serve (default: --workspace)")
     p.add_argument("--database", metavar="URL", help="serve the workspaces in this PostgreSQL database (postgresql://...)")
-    p.add_argument("--name", help="the workspace's name in URLs (default: the file name)")
+    p.add_argument("--name", help="the workspace's name in URLs: lowercase letters, digits, - and _ (default: the file's name made one)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     p.add_argument("--port", type=number_in(1, 65535), default=DEFAULT_PORT, help="port to listen on (default: %(default)s)")
     p.add_argument("--ssl-certfile", metavar="FILE", help="serve HTTPS with this certificate (PEM)")
@@ -401,5 +420,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     )
     p.add_argument("path", help="the workspace file")
     p.add_argument("--database", metavar="URL", required=True, help="the PostgreSQL database (postgresql://...)")
-    p.add_argument("--name", help="the workspace's name there (default: the file name)")
+    p.add_argument("--name", help="the workspace's name there: lowercase letters, digits, - and _ (default: the file's name made one)")
     p.set_defaults(func=cmd_publish)

@@ -1,0 +1,190 @@
+"""What `crewdeck join` and `crewdeck sync` say when the server refuses, fails, is not there or is not a sync server.
+
+Each is one line naming the server and what to do, from a real crewdeck server
+or, for what a crewdeck server never answers (a proxy's 502, a web page), a
+real HTTP server standing in for what sits at a wrong URL.
+"""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from crewdeck.sync.client.metakeys import META_URL
+from crewdeck.sync.client.remote import Client, Offline
+from crewdeck.sync.state.store import Store
+
+from .conftest import ROOT
+from .syncsupport import Server, create_token, crewdeck, crewdeck_fails, free_port, make_team, wait_until
+
+TOKEN = "crewdeck_" + "a" * 43
+
+
+@pytest.fixture
+def replica(tmp_path: Path) -> Iterator[tuple[Path, Path, str, Server]]:
+    """``(team, ana's replica, the token's id, server)``."""
+    team = make_team(tmp_path)
+    token_id, token = create_token("ana", "--workspace", str(team))
+    server = Server([str(team)]).start()
+    path = tmp_path / "ana.db"
+    crewdeck("join", server.url, "--token", token, str(path))
+    yield team, path, token_id, server
+    assert server.stop() == ""
+
+
+def test_a_server_that_is_not_running_is_named_with_what_to_check(replica: tuple[Path, Path, str, Server], tmp_path: Path) -> None:
+    _, path, _, server = replica
+    server.stop()
+    advice = "cannot reach the server (connection refused); check that it is running and that the URL is right\n"
+    assert crewdeck_fails("-w", str(path), "sync") == f"crewdeck: error: sync with {server.url}: {advice}"
+    err = crewdeck_fails("join", server.url, "--token", TOKEN, str(tmp_path / "new.db"))
+    assert err == f"crewdeck: error: cannot join {server.url}: {advice}"
+
+
+def test_a_revoked_token_says_to_ask_for_a_new_one(replica: tuple[Path, Path, str, Server]) -> None:
+    team, path, token_id, server = replica
+    crewdeck("token", "revoke", token_id, "--workspace", str(team))
+    assert crewdeck_fails("-w", str(path), "sync") == (
+        f"crewdeck: error: sync with {server.url}: the token is unknown or has been revoked; "
+        "ask a manager for a new token (crewdeck token create) and join with it\n"
+    )
+
+
+def test_a_url_with_a_path_the_server_does_not_have_says_to_check_it(replica: tuple[Path, Path, str, Server], tmp_path: Path) -> None:
+    _, _, _, server = replica
+    err = crewdeck_fails("join", f"{server.url}/crewdeck", "--token", TOKEN, str(tmp_path / "new.db"))
+    assert err == (
+        f"crewdeck: error: cannot join {server.url}/crewdeck: no such endpoint: /crewdeck/v1/me (see /openapi.json); "
+        "check the URL (crewdeck serve prints the one to use)\n"
+    )
+
+
+class Stand(http.server.BaseHTTPRequestHandler):
+    """Answers every request with the server's ``answer``: ``(status, content type, body)``."""
+
+    def do_GET(self) -> None:
+        status, content_type, body = self.server.answer  # type: ignore[attr-defined]
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_POST = do_GET
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+NOT_A_SYNC_SERVER = "check the URL (crewdeck serve prints the one to use)"
+
+
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [
+        ((404, "text/html", b"<h1>Not Found</h1>"), f"the answer (404 Not Found) is not a crewdeck sync server's; {NOT_A_SYNC_SERVER}"),
+        ((200, "text/html", b"<h1>Welcome</h1>"), f"the answer (200 OK) is not a crewdeck sync server's; {NOT_A_SYNC_SERVER}"),
+        ((400, "application/json", b'{"error":"odd"}'), "the server refused the request (400 odd)"),
+        (
+            (500, "text/plain", b"Internal Server Error"),
+            "the server failed on this request (500); try again, and if it fails again ask whoever runs it to read its log",
+        ),
+        ((502, "text/html", b"<h1>Bad Gateway</h1>"), "the server is unavailable for now (502 Bad Gateway); try again in a moment"),
+        (
+            (503, "application/json", b'{"error":"unavailable","message":"the database is unavailable: it is restarting"}'),
+            "the server is unavailable for now (503: the database is unavailable: it is restarting); try again in a moment",
+        ),
+    ],
+)
+def test_what_is_not_a_sync_servers_answer_is_one_line_with_what_to_do(
+    replica: tuple[Path, Path, str, Server], tmp_path: Path, answer: tuple[int, str, bytes], said: str
+) -> None:
+    _, path, _, _ = replica
+    stand = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Stand)
+    stand.answer = answer  # type: ignore[attr-defined]
+    threading.Thread(target=stand.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{stand.server_address[1]}"
+    try:
+        assert crewdeck_fails("join", url, "--token", TOKEN, str(tmp_path / "new.db")) == f"crewdeck: error: cannot join {url}: {said}\n"
+        with Store(path) as store:
+            store.set_meta(META_URL, url)
+        assert crewdeck_fails("-w", str(path), "sync") == f"crewdeck: error: sync with {url}: {said}\n"
+    finally:
+        stand.shutdown()
+        stand.server_close()
+
+
+def test_a_server_that_never_answers_is_a_timeout_saying_how_long_was_waited() -> None:
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # connections wait in the queue, never answered
+        client = Client(f"http://127.0.0.1:{silent.getsockname()[1]}", TOKEN, timeout=0.2)
+        try:
+            with pytest.raises(Offline) as raised:
+                client.me()
+        finally:
+            client.close()
+    assert str(raised.value) == "the server did not answer within 0.2 s; try again later, and check that it is running"
+
+
+OPENSSL = shutil.which("openssl")
+
+
+@pytest.fixture
+def tls_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """``(its https URL, its self-signed certificate)``: a server over TLS on 127.0.0.1."""
+    assert OPENSSL is not None
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    made = ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)]
+    subprocess.run([OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", *made], check=True, capture_output=True)
+    team = make_team(tmp_path)
+    port = free_port()
+    argv = [sys.executable, "-m", "crewdeck.tui.cli.main", "serve", str(team), "--ssl-certfile", str(cert), "--ssl-keyfile", str(key)]
+    server = subprocess.Popen([*argv, "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    trusted = ssl.create_default_context(cafile=str(cert))
+
+    def answers() -> bool:
+        assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+        try:
+            return httpx.get(f"https://127.0.0.1:{port}/v1/health", verify=trusted, timeout=2).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    try:
+        wait_until(answers, "the server over TLS")
+        yield f"https://127.0.0.1:{port}", cert
+    finally:
+        server.terminate()
+        server.communicate(timeout=20)
+
+
+@pytest.mark.skipif(OPENSSL is None, reason="LOUD SKIP: openssl is not installed (apt-get install openssl; .ci/run installs it)")
+def test_a_certificate_not_trusted_here_and_the_wrong_scheme_say_what_to_do(
+    tls_server: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, cert = tls_server
+    err = crewdeck_fails("join", url, "--token", TOKEN, str(tmp_path / "new.db"))
+    assert err == (
+        f"crewdeck: error: cannot join {url}: the server's TLS certificate is not trusted here (self-signed certificate); "
+        "if it is the right server, point SSL_CERT_FILE at its certificate or at the CA that signed it\n"
+    )
+    plain = url.replace("https://", "http://")
+    err = crewdeck_fails("join", plain, "--token", TOKEN, str(tmp_path / "new.db"))
+    assert err == (
+        f"crewdeck: error: cannot join {plain}: the server closed the connection without an answer; "
+        "if it serves HTTPS, its URL starts with https://\n"
+    )
+    # What the first said to do is enough: the certificate trusted, the server is reached (and refuses the made-up token).
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    err = crewdeck_fails("join", url, "--token", TOKEN, str(tmp_path / "new.db"))
+    assert err.startswith(f"crewdeck: error: cannot join {url}: the token is unknown or has been revoked")
