@@ -12,6 +12,7 @@ from textual.worker import WorkerCancelled, WorkerState
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.demo import build_demo
@@ -72,6 +73,15 @@ async def until(pilot: Pilot[object], condition: Callable[[], bool], what: str, 
         if time.monotonic() > deadline:
             raise AssertionError(f"never saw {what}")
         await pilot.pause(0.02)
+
+
+async def help_text(pilot: Pilot[object]) -> str:
+    """What `?` lists, pressed on the screen shown now (its help screen left open)."""
+    await pilot.press("question_mark")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, HelpScreen)
+    return str(screen.query_one("Static").render())
 
 
 def prompt_preview(app: CrewdeckApp) -> str:

@@ -18,11 +18,10 @@ from crewdeck.tui.app.calendar_panel import CalendarPanel
 from crewdeck.tui.app.post_keys import POST_BINDINGS
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.detail import DetailScreen
-from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.posts import writing
 from crewdeck.widgets.key_footer import footer_keys
 
-from .apphelp import make_app, settle
+from .apphelp import help_text, make_app, settle
 from .conftest import NOW, Cli
 from .postsupport import add_posts, ids, team_workspace
 
@@ -291,10 +290,7 @@ async def test_the_keys_help_leaves_out_the_keys_the_rules_refuse_to_the_members
         app = make_app(path, handle)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await pilot.press("question_mark")
-            await settle(pilot)
-            assert isinstance(app.screen, HelpScreen)
-            text = str(app.screen.query_one("Static").render())
+            text = await help_text(pilot)
             seen[handle] = {key: key in text for key in keys}
     member = dict.fromkeys(keys, True) | {"app.crisis": False, "ledger.approve": False}
     assert seen == {"raj": member, "ana": dict.fromkeys(keys, True)}
@@ -378,10 +374,7 @@ async def test_a_guests_keys_help_lists_the_keys_of_their_approvals_and_posts_on
     app = make_app(path, "gus")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("question_mark")
-        await settle(pilot)
-        assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("Static").render())
+        text = await help_text(pilot)
         assert "ctrl+p" not in text  # a guest has no palette
         theirs = ("app.help", "app.quit", "approvals.approve", "approvals.request_changes", "post.approve", "post.reject", "triage.copy")
         not_theirs = (

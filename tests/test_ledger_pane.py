@@ -19,7 +19,6 @@ from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.entry_detail import EntryScreen
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
-from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.ledger import actions
 from crewdeck.tui.ledger.actions import EntryDraft, reversal_id
 from crewdeck.tui.ledger.period import Period
@@ -27,7 +26,7 @@ from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.pane_bar import PaneBar
 
-from .apphelp import demo_workspace, make_app, prompt_preview, settle
+from .apphelp import demo_workspace, help_text, make_app, prompt_preview, settle
 from .conftest import NOW, Cli
 
 SIZE = (160, 48)
@@ -537,10 +536,7 @@ async def test_keys_are_listed_and_rebound(workspace: Path) -> None:
     app = make_app(workspace, config=Config(keymap={"ledger.new": "N"}))
     async with app.run_test(size=SIZE) as pilot:
         await open_ledger(pilot)
-        await pilot.press("question_mark")
-        await settle(pilot)
-        assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("Static").render())
+        text = await help_text(pilot)
         for binding_id in (
             "ledger.new",
             "ledger.reverse",
