@@ -124,6 +124,11 @@ def test_set_done_rm(cli: Cli) -> None:
     cli.ok("set", task_id[:6], "tags-=instagram", "due=2026-12-01 09:00 Asia/Tokyo")
     row = json.loads(cli.ok("tasks", "--json"))[0]
     assert row["tags"] == ["urgent"] and row["due"] == {"utc": "2026-12-01T00:00:00Z", "tz": "Asia/Tokyo"}
+    cli.ok("set", task_id[:6], "snoozed_until=tmrw 09:00")  # in ana's Berlin
+    row = json.loads(cli.ok("tasks", "all", "--json"))[0]
+    assert row["snoozed_until"] == {"utc": "2026-11-27T08:00:00Z", "tz": "Europe/Berlin"}
+    cli.ok("set", task_id[:6], "snoozed_until=")
+    assert json.loads(cli.ok("tasks", "--json"))[0]["snoozed_until"] is None
     assert "only tags and depends_on" in one_line_error(cli("set", task_id, "title+=x"))
     assert "not a task field" in one_line_error(cli("set", task_id, "colour=red"))
     cli.ok("done", task_id[:8])

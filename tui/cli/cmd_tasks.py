@@ -109,19 +109,24 @@ def cmd_tasks(ctx: Context) -> int:
 
 
 def _more_fields(ctx: Context, task_ids: list[str]) -> dict[str, dict[str, object]]:
-    """What ``tasks --json`` adds to a row beyond the list's columns: notes, estimate (minutes), repeat rule."""
+    """What ``tasks --json`` adds to a row beyond the list's columns: notes, estimate (minutes), repeat rule, snooze."""
+    from crewdeck.sync.state.records import TASK
     from crewdeck.tui.tasks import recurrence
 
+    snooze = TASK.by_name["snoozed_until"]
     more: dict[str, dict[str, object]] = {}
     rows = ctx.ws.conn.execute(
-        "SELECT id, notes, estimate, json_extract(recurrence, '$.rule') FROM task WHERE id IN (SELECT value FROM json_each(?))",
+        "SELECT id, notes, estimate, json_extract(recurrence, '$.rule'), snoozed_until, snoozed_tz FROM task "
+        "WHERE id IN (SELECT value FROM json_each(?))",
         (json.dumps(task_ids),),
     )
-    for task_id, notes, estimate, rule in rows:
+    for task_id, notes, estimate, rule, snoozed_until, snoozed_tz in rows:
         more[task_id] = {
             "notes": notes or "",
             "estimate": estimate,
             "repeat": recurrence.Rule.from_json(json.loads(rule)).text() if rule else None,
+            # As `show --json` gives it: the instant and the zone it was meant in (an older crewdeck's: the instant alone).
+            "snoozed_until": snooze.from_columns((snoozed_until, snoozed_tz)),
         }
     return more
 
