@@ -376,7 +376,17 @@ async def test_a_guests_keys_help_lists_the_keys_of_their_approvals_and_posts_on
         await settle(pilot)
         text = await help_text(pilot)
         assert "ctrl+p" not in text  # a guest has no palette
-        theirs = ("app.help", "app.quit", "approvals.approve", "approvals.request_changes", "post.approve", "post.reject", "triage.copy")
+        theirs = (
+            "app.help",
+            "app.quit",
+            "approvals.approve",
+            "approvals.request_changes",
+            "table.activate",  # enter opens the post under the cursor
+            "table.cursor_down",
+            "post.approve",
+            "post.reject",
+            "triage.copy",
+        )
         not_theirs = (
             "app.pane_tasks",
             "app.crisis",

@@ -549,9 +549,16 @@ class CrewdeckApp(App[int]):
         """A guest's app: their Approvals view and the posts it opens (``check_action``)."""
         from crewdeck.tui.app.screens.approvals import APPROVALS_BINDINGS
         from crewdeck.tui.app.screens.detail import DetailScreen
+        from crewdeck.widgets.line_table import LineTable
 
         everywhere = [b for b in _described(self.BINDINGS) if _offered(self, b)]
-        return [("Everywhere", everywhere), ("Approvals", APPROVALS_BINDINGS), ("Post", DetailScreen.BINDINGS)]
+        # The view is a list: its moves and `enter` (open the post) are keys a guest uses too.
+        return [
+            ("Everywhere", everywhere),
+            ("Approvals", APPROVALS_BINDINGS),
+            ("List", LineTable.BINDINGS),
+            ("Post", DetailScreen.BINDINGS),
+        ]
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every action: the app's, each pane's (focusing the pane first), the open screen's."""
