@@ -128,7 +128,10 @@ def test_a_teammates_cli_change_appears_and_the_cursor_stays(terminal: tuple[Ter
     detail = term.wait_for(lambda s: "Urgency" in s, "the detail screen")
     cursor_task = next(i for i in open_ids if i[:8] in detail)
     term.keys("Escape")
-    listed = _ids_on_screen(term.wait_for(lambda s: "All open" in s and "DUE" in s, "the list again"), open_ids)
+    # Waited for whole: a capture can catch a frame half drawn (its first rows only).
+    listed = _ids_on_screen(
+        term.wait_for(lambda s: "All open" in s and "DUE" in s and len(_ids_on_screen(s, open_ids)) > 10, "the list again"), open_ids
+    )
     assert listed.index(cursor_task) == 2
     # Raj moves a task from below ours to the top: rows shift under the cursor.
     below = listed[8]
