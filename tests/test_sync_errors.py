@@ -56,8 +56,25 @@ def test_a_revoked_token_says_to_ask_for_a_new_one(replica: tuple[Path, Path, st
     crewdeck("token", "revoke", token_id, "--workspace", str(team))
     assert crewdeck_fails("-w", str(path), "sync") == (
         f"crewdeck: error: sync with {server.url}: the token is unknown or has been revoked; "
-        "ask a manager for a new token (crewdeck token create) and join with it\n"
+        f"ask a manager for a new token (crewdeck token create), and give it to this replica: crewdeck --workspace {path} sync --token TOKEN\n"
     )
+
+
+def test_a_replica_given_a_new_token_pushes_what_was_made_while_its_old_one_was_revoked(replica: tuple[Path, Path, str, Server]) -> None:
+    team, path, token_id, _ = replica
+    crewdeck("token", "revoke", token_id, "--workspace", str(team))
+    made = crewdeck("-w", str(path), "add", "Made while the token was revoked").strip()
+    crewdeck_fails("-w", str(path), "sync")
+    # Another member's token is refused: the replica's edits are ana's; it keeps its token.
+    _, rajs = create_token("raj", "--workspace", str(team))
+    assert "the token acts as another member than this replica's" in crewdeck_fails("-w", str(path), "sync", "--token", rajs)
+    assert "the token is unknown or has been revoked" in crewdeck_fails("-w", str(path), "sync")
+    _, new = create_token("ana", "--workspace", str(team))
+    said = crewdeck("-w", str(path), "sync", "--token", new)
+    # The task's four fields, made while the old token was revoked, go with the new one.
+    assert said.startswith("this replica syncs with the new token from now on (4 unsent operations to push)\npushed 4,"), said
+    assert "Made while the token was revoked" in crewdeck("-w", str(team), "show", made[:8])
+    crewdeck("-w", str(path), "sync")  # the new token is kept
 
 
 def test_a_url_with_a_path_the_server_does_not_have_says_to_check_it(replica: tuple[Path, Path, str, Server], tmp_path: Path) -> None:

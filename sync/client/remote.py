@@ -21,7 +21,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
@@ -118,7 +118,7 @@ class Remote:
 CHECK_URL = "check the URL (crewdeck serve prints the one to use)"
 #: What to do about a refusal, by its error code (the server's message says what is wrong).
 _ADVICE = {
-    "invalid_token": "ask a manager for a new token (crewdeck token create) and join with it",
+    "invalid_token": "ask a manager for a new token (crewdeck token create)",
     "not_found": CHECK_URL,
 }
 #: The most of a server's message shown: it is the server's text, and the line is ours.
@@ -507,6 +507,32 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
     if pushed or pulled or not saved or now - dt.datetime.fromisoformat(saved) > dt.timedelta(minutes=1):
         store.set_meta(META_LAST_SYNC, now.isoformat(timespec="seconds"))
     return RoundResult(pushed, pulled, head, refused)
+
+
+def retoken(store: Store, token: str, transport: httpx.BaseTransport | None = None) -> Remote:
+    """Give a replica a new token (its own revoked, say), kept only if the server says it is for the replica's
+    workspace and member: its unsent edits are its member's, and they are pushed with it."""
+    remote = Remote.of(store)
+    if remote is None:
+        raise SyncError(f"{store.path} is no replica: it has no server to give a token for", "no_remote")
+    client = Client(remote.url, token, transport=transport)
+    try:
+        workspace, member = _identity(client.me())
+    finally:
+        client.close()
+    if workspace != remote.workspace:
+        raise SyncError(
+            f"the token is for workspace {workspace}, and this replica is of {remote.workspace}; it keeps its token", "wrong_workspace"
+        )
+    if member != remote.member:
+        raise SyncError(
+            "the token acts as another member than this replica's, whose edits it holds; ask for a token of your own (it keeps its token)",
+            "wrong_member",
+        )
+    renewed = replace(remote, token=token)
+    keep_private(store.path)  # before the token is written into it
+    renewed.save(store)
+    return renewed
 
 
 def _identity(me: dict[str, Any]) -> tuple[str, str]:

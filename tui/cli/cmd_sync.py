@@ -278,8 +278,16 @@ def cmd_sync(ctx: Context) -> int:
     remote = Remote.of(store)
     if remote is None:
         raise UserError(f"{store.path} has no remote; make a replica with: crewdeck join URL --token TOKEN FILE")
-    from crewdeck.sync.client.remote import Client
+    from crewdeck.sync.client.remote import Client, retoken
 
+    if ctx.args.token is not None:
+        if not tokens.looks_like_token(ctx.args.token):
+            raise UserError("--token: not a crewdeck token (crewdeck_ and 43 characters, from: crewdeck token create)")
+        try:
+            remote = retoken(store, ctx.args.token)
+        except SyncError as exc:
+            raise UserError(f"sync with {remote.url}: {exc}") from None
+        print(f"this replica syncs with the new token from now on ({counted(unsent(store), 'unsent operation')} to push)")
     client = Client.for_remote(remote)
     try:
         result = sync_round(store, client, lambda d, t: progress(d, t, "pulling"))
@@ -289,7 +297,11 @@ def cmd_sync(ctx: Context) -> int:
             left = unsent(store)
             kept = f"; {left:,} operation{'s' if left != 1 else ''} made here were never sent and stay in {store.path}" if left else ""
             raise UserError(f"sync with {remote.url}: {exc}{kept}") from None
-        raise UserError(f"sync with {remote.url}: {exc}") from None
+        # A new token is given to this replica, which keeps its unsent edits (joining again would leave them here).
+        given = (
+            f", and give it to this replica: crewdeck --workspace {store.path} sync --token TOKEN" if exc.code == "invalid_token" else ""
+        )
+        raise UserError(f"sync with {remote.url}: {exc}{given}") from None
     finally:
         client.close()
     print(f"pushed {result.pushed:,}, pulled {counted(result.pulled, 'operation')}; server at #{result.head:,}, {unsent(store):,} unsent")
@@ -410,6 +422,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p = sub.add_parser(
         "sync", parents=parents, help="push and pull once", description="One sync round: push unsent edits, pull until caught up."
     )
+    p.add_argument("--token", help="a new token for this replica (its own revoked): kept when the server says it is the replica's member's")
     p.set_defaults(func=cmd_sync)
 
     p = sub.add_parser(
