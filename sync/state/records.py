@@ -223,12 +223,15 @@ def list_of(inner: Check, max_items: int = 200, unique: bool = True) -> Check:
     return check
 
 
-_TAG = re.compile(r"\S{1,64}\Z")
+#: The longest tag, and the most a task holds.
+MAX_TAG = 64
+MAX_TAGS = 200
+_TAG = re.compile(rf"\S{{1,{MAX_TAG}}}\Z")
 
 
 def tag(value: Any) -> str:
     if not isinstance(value, str) or not _TAG.match(value):
-        raise ValueError(f"{value!r} is not a tag (one word, up to 64 characters)")
+        raise ValueError(f"{value!r} is not a tag (one word, up to {MAX_TAG} characters)")
     return value
 
 
@@ -364,6 +367,8 @@ MAX_COPY = 20_000
 #: The longest title and notes a task holds.
 MAX_TITLE = 500
 MAX_NOTES = 100_000
+#: The longest name a member or a campaign has.
+MAX_NAME = 200
 _CONTENT_HASH = re.compile(r"[0-9a-f]{64}\Z")
 
 
@@ -622,7 +627,7 @@ MEMBER = Entity(
     "member",
     (
         Field("handle", handle),
-        Field("name", text(200, required=True)),
+        Field("name", text(MAX_NAME, required=True)),
         Field("role", text(100), default=""),
         Field("access", one_of(ACCESS_LEVELS), default="member"),
         Field("tz", zone_name),
@@ -642,7 +647,7 @@ MEMBER = Entity(
 CAMPAIGN = Entity(
     "campaign",
     (
-        Field("name", text(200, required=True)),
+        Field("name", text(MAX_NAME, required=True)),
         _json_field("platforms", list_of(tag, max_items=30), []),
         Field("audience_tz", optional(zone_name)),
         Field("start", optional(date)),
@@ -668,7 +673,7 @@ TASK = Entity(
         Field("platform", optional(tag)),
         _instant_field("due"),
         _instant_field("publish"),
-        _json_field("tags", list_of(tag), []),
+        _json_field("tags", list_of(tag, max_items=MAX_TAGS), []),
         _json_field("depends_on", list_of(record_id), []),
         Field("estimate", optional(integer(minimum=0)), sql=("INTEGER",)),
         # The instant keeps its column (the task filters read it); the zone is beside it, NULL for an instant alone.

@@ -24,6 +24,17 @@ Notes longer than a task holds are never cut, and never refuse the
 import: the task holds what fits and says where they go on; the rest
 goes on in tasks of its status titled "TITLE (notes 2/N)"
 (``_notes_parts``), and the summary names the items.
+
+Other text longer than its field holds never refuses the import either
+(the sources allow more: a Trello card's name may be pasted text): a
+title is cut (``cut``: at a word near the limit, ending in "…") and kept
+whole as the notes' first line, "full title: ..."; a label too long for a
+tag is cut to one and kept whole on a "label: ..." line, and the labels
+past the most a task holds on a "more labels: ..." line; a project's name
+is cut to a campaign's and a member's full name to a member's.  The cut is
+the same on every import, so the same file again compares equal; the
+summary says what was cut (``Cuts``).  The records' own checks still judge
+every text (a control character is refused wherever it is kept).
 """
 
 from __future__ import annotations
@@ -32,14 +43,16 @@ import csv
 import datetime as dt
 import re
 import shlex
+import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from crewdeck.sync.state.postround import Step
-from crewdeck.sync.state.records import MAX_NOTES, MAX_TITLE, TASK_STATUSES
+from crewdeck.sync.state.records import MAX_NAME, MAX_NOTES, MAX_TAG, MAX_TAGS, MAX_TITLE, TASK_STATUSES
 from crewdeck.sync.state.rules import member_add_refused
 from crewdeck.tui.posts.reading import chains
 from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
@@ -285,13 +298,15 @@ def read_csv(
     case ("Parent Task" is "Parent task"), and the rows name them as they are spelled here.
     A row with more cells than the header, or fewer (a file cut short; not when only columns nobody reads
     are left off, ``_left_off_unread``), goes into ``problems``; text that
-    is not CSV (a quote left open) is ``ImportProblems`` naming its row.
+    is not CSV (a quote left open) or a cell longer than ``MAX_CELL`` is ``ImportProblems`` naming its row.
     """
     reader = csv.DictReader(stream, strict=True)
     start = 1  # the line the row being read starts on
     try:
         spelled = {name.casefold(): name for name in (*required, *known)}
-        header = [name.strip().lstrip("\ufeff") for name in reader.fieldnames or []]
+        with _long_cells():
+            fieldnames = reader.fieldnames
+        header = [name.strip().lstrip("\ufeff") for name in fieldnames or []]
         header = [spelled.get(name.casefold(), name) for name in header]
         missing = [name for name in required if name not in header]
         if missing and len(header) == 1:
@@ -304,7 +319,7 @@ def read_csv(
                 raise ImportProblems([f"{source}: header: columns {first} and {index + 1} are both named {name!r}: rename one"])
         reader.fieldnames = header
         start = reader.line_num + 1
-        for row in reader:
+        for row in _rows(reader):
             # Named by the line it starts on, as a broken row is: a quoted line break ends it further down.
             where, start = f"{source}: row {start}", reader.line_num + 1
             extra = row.get(None)  # DictReader keeps the cells past the header under None
@@ -319,7 +334,35 @@ def read_csv(
                     continue
             yield where, {k: (v or "") for k, v in row.items() if isinstance(k, str)}
     except csv.Error as exc:
-        raise ImportProblems([f"{source}: row {start}: {csv_problem(exc)}"]) from None
+        raise ImportProblems([f"{source}: row {start}: {csv_problem(exc, MAX_CELL)}"]) from None
+
+
+#: The longest cell a CSV import reads (the csv module reads 131,072 characters: an Asana or Linear description
+#: may be longer).  A row is held whole while it is read: this bounds what one takes (a hundred tasks' notes).
+MAX_CELL = 10_000_000
+#: The csv module's limit is the process's: it is raised only while a row is read, one reader at a time.
+_CELL_LIMIT = threading.Lock()
+
+
+@contextmanager
+def _long_cells() -> Iterator[None]:
+    """Cells up to ``MAX_CELL`` characters read meanwhile; the csv module's own limit again after (other CSV imports keep theirs)."""
+    with _CELL_LIMIT:
+        before = csv.field_size_limit(MAX_CELL)
+        try:
+            yield
+        finally:
+            csv.field_size_limit(before)
+
+
+def _rows(reader: csv.DictReader[str]) -> Iterator[dict[str | Any, str | Any]]:
+    """The reader's rows, each read with cells up to ``MAX_CELL`` characters."""
+    while True:
+        with _long_cells():
+            row = next(reader, None)
+        if row is None:
+            return
+        yield row
 
 
 def _left_off_unread(header: list[str], cells: int, read: dict[str, str]) -> bool:
@@ -384,7 +427,14 @@ def build(
     """
     everyone = named is None or (default_tz is not None and me is not None and member_add_refused(me.facts()) is None)
     members = [
-        SourceMember(key=stable_id("person", key), handle=handle, where=f"{name}: member {handle}", name=full, tz=default_tz, defined=False)
+        SourceMember(
+            key=stable_id("person", key),
+            handle=handle,
+            where=f"{name}: member {handle}",
+            name=None if full is None else cut(full, MAX_NAME),
+            tz=default_tz,
+            defined=False,
+        )
         for key, (handle, full) in people.known.items()
         if everyone or (named is not None and key in named)
     ]
@@ -414,14 +464,20 @@ def _batches(
     made: set[str] = set()
     #: Titles of the items whose notes go on in more tasks.
     went_on: list[str] = []
+    cuts = Cuts()
     batch = Source(built.source.name, [], [])
     for item, notes_here in _with_notes_here(items, ws, kind, size):
         task_id = stable_id(kind, item.source_id)
         # A description written on Windows breaks its lines with CR LF: a line break here, not a control character.
         item.body = _line_breaks(item.body)
         item.notes = [_line_breaks(line) for line in item.notes]
+        title = item.title.strip() or item.title
         # The status's place in the record; decided once the labels say whether it is a post.
-        values: dict[str, Any] = {"title": item.title.strip() or item.title, "status": item.status or "inbox"}
+        values: dict[str, Any] = {"title": cut(title, MAX_TITLE), "status": item.status or "inbox"}
+        # What a field could not hold, kept whole: the notes' first lines.
+        kept = [f"full title: {title}"] if values["title"] != title else []
+        if kept:
+            cuts.titles.append(values["title"])
         if item.priority:
             values["priority"] = item.priority
         owner = handles.get(people.known[item.people[0]][0].lstrip("@").lower()) if item.people else None
@@ -435,17 +491,7 @@ def _batches(
             values["due"] = _due(item.due, owner.tz if owner else here["tz"] if here else fallback_tz, here)
         if item.created_at:
             values["created_at"] = item.created_at
-        tags: list[str] = []
-        for label in item.labels:
-            key = slug(label)
-            if key in campaigns and "campaign" not in values:
-                values["campaign"] = campaigns[key]
-            elif label.casefold() in platforms and "platform" not in values:
-                values["platform"] = label.casefold()
-            elif key:
-                tags.append(key)
-        if tags:
-            values["tags"] = list(dict.fromkeys(tags))
+        kept.extend(_labels(item.labels, values, campaigns, platforms, cuts))
         if item.project and "campaign" not in values:
             key = slug(item.project)
             if key in campaigns:
@@ -455,7 +501,10 @@ def _batches(
                 if campaign_id not in made:
                     made.add(campaign_id)
                     where = f"{item.where}: project {item.project.strip()!r}"
-                    add_checked(batch.records, problems, "campaign", campaign_id, {"name": item.project.strip()}, where)
+                    campaign_name = cut(item.project.strip(), MAX_NAME)
+                    if campaign_name != item.project.strip():
+                        cuts.projects.append(campaign_name)
+                    add_checked(batch.records, problems, "campaign", campaign_id, {"name": campaign_name}, where)
                     batch.where[campaign_id] = where  # a refusal names the row, not the campaign's made-up id
         if item.may_post and "platform" in values:
             values.update(_post(item, task_id, values, built.statuses, ws, campaign_chains.get(values.get("campaign") or "", ()), now))
@@ -466,7 +515,7 @@ def _batches(
                 values["status"] = "cancelled"
             if item.body:
                 item.notes.insert(0, item.body)
-        text = "\n".join(line for line in item.notes if line)
+        text = "\n".join(line for line in [*kept, *item.notes] if line)
         if item.comments is not None:
             text = with_comments(text, [_line_breaks(c) for c in item.comments], notes_here)
         parts = _notes_parts(text)
@@ -493,6 +542,7 @@ def _batches(
         if len(batch.records) >= size:
             yield batch
             batch = Source(built.source.name, [], [])
+    built.source.notes.extend(cuts.notes())
     if went_on:
         built.source.notes.append(
             f"notes longer than a task holds ({MAX_NOTES:,} characters) go on in more tasks, titled (notes 2/N), nothing cut: "
@@ -517,6 +567,104 @@ def _post(
     if note:
         item.notes.insert(0, note)
     return post
+
+
+@dataclass
+class Cuts:
+    """What an import cut to fit its fields (each kept whole in its task's notes), for the summary."""
+
+    #: The titles as cut.
+    titles: list[str] = field(default_factory=list)
+    #: The labels cut to a tag, by name (each once).
+    labels: dict[str, None] = field(default_factory=dict)
+    #: The titles of the items with more labels than a task holds tags.
+    crowded: list[str] = field(default_factory=list)
+    #: The projects' names as cut to a campaign's.
+    projects: list[str] = field(default_factory=list)
+
+    def notes(self) -> list[str]:
+        said = []
+        if self.titles:
+            said.append(
+                f"{_counted(len(self.titles), 'title')} longer than a task holds ({MAX_TITLE} characters) cut, "
+                f"each whole at the start of its notes: {_briefly(self.titles)}"
+            )
+        if self.labels:
+            said.append(
+                f"{_counted(len(self.labels), 'label')} longer than a tag holds ({MAX_TAG} characters) cut to one, "
+                f"whole in its task's notes: {_briefly(list(self.labels))}"
+            )
+        if self.crowded:
+            said.append(
+                f"{_counted(len(self.crowded), 'task')} with more labels than a task holds tags ({MAX_TAGS}) "
+                f"{'keeps' if len(self.crowded) == 1 else 'keep'} the others in the notes: {_briefly(self.crowded)}"
+            )
+        if self.projects:
+            said.append(
+                f"{_counted(len(self.projects), 'project name')} longer than a campaign's name holds ({MAX_NAME} characters) cut: "
+                f"{_briefly(self.projects)}"
+            )
+        return said
+
+
+def _counted(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _briefly(texts: list[str]) -> str:
+    """The first few of ``texts``, each cut short, on one line."""
+    return summary([cut(t, 40) for t in texts])
+
+
+def _labels(labels: list[str], values: dict[str, Any], campaigns: dict[str, str], platforms: set[str], cuts: Cuts) -> list[str]:
+    """Sets the campaign, platform and tags the labels name; the lines for the notes that keep what a tag could not hold.
+
+    A label too long for a tag is cut to one (at a word where one is near) and kept whole; the labels past the most
+    tags a task holds are kept, on one line.
+    """
+    tags: dict[str, None] = {}
+    kept: list[str] = []
+    past: list[str] = []
+    for label in labels:
+        key = slug(label)
+        if key in campaigns and "campaign" not in values:
+            values["campaign"] = campaigns[key]
+        elif label.casefold() in platforms and "platform" not in values:
+            values["platform"] = label.casefold()
+        elif key:
+            tag = _cut_word(key, MAX_TAG)
+            if tag != key:
+                kept.append(f"label: {label.strip()}")
+                cuts.labels.setdefault(label.strip())
+            if tag in tags or len(tags) < MAX_TAGS:
+                tags.setdefault(tag)
+            else:
+                past.append(label.strip())
+    if tags:
+        values["tags"] = list(tags)
+    if past:
+        cuts.crowded.append(values["title"])
+        kept.append(f"more labels: {', '.join(past)}")
+    return kept
+
+
+#: How far back from a limit a cut looks for the end of a word (a quarter of a short limit at most).
+_NEAR = 40
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` when it fits in ``limit`` characters; else cut to fit, ending in "…": after a word where one ends near the limit."""
+    if len(text) <= limit:
+        return text
+    return _cut_word(text, limit - 1, " ") + "…"
+
+
+def _cut_word(text: str, limit: int, between: str = "-") -> str:
+    """``text`` up to ``limit`` characters: where a word ends (before ``between``) near the limit, else at it."""
+    if len(text) <= limit:
+        return text
+    at = text.rfind(between, max(limit - min(_NEAR, limit // 4), 1), limit + 1)
+    return (text[:at] if at > 0 else text[:limit]).rstrip(between)
 
 
 _CR = re.compile("\r\n?")
@@ -594,7 +742,7 @@ def _notes_parts(text: str) -> list[str]:
 def _part_title(title: str, number: int, total: int) -> str:
     """The title of the task holding part ``number`` of an item's notes: "Launch post (notes 2/3)"."""
     said = f" (notes {number}/{total})"
-    return title[: MAX_TITLE - len(said)] + said
+    return cut(title, MAX_TITLE - len(said)) + said
 
 
 def _going_on(title: str, total: int) -> str:

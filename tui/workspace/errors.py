@@ -48,10 +48,10 @@ def summary(problems: list[str], shown: int = 10) -> str:
     return "; ".join(problems[:shown]) + more
 
 
-def csv_problem(exc: Exception) -> str:
-    """What a ``csv.Error`` means, said plainly: a cell over the csv module's size limit is valid CSV, only too long."""
+def csv_problem(exc: Exception, limit: int | None = None) -> str:
+    """What a ``csv.Error`` means, said plainly: a cell over the size limit (``limit``, or the csv module's) is valid CSV, only too long."""
     import csv  # here: importing this module stays free
 
     if "field larger than field limit" in str(exc):
-        return f"a cell longer than {csv.field_size_limit():,} characters"
+        return f"a cell longer than {limit or csv.field_size_limit():,} characters"
     return f"not valid CSV: {exc}"

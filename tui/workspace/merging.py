@@ -396,7 +396,10 @@ class _Merger:
             try:
                 checked = MEMBER.check_record(values)
             except ValidationError as exc:
-                self.problems.append(f"{sm.where}: {exc.field}: {exc.problem}")
+                if sm.defined or exc.field != "handle":
+                    self.problems.append(f"{sm.where}: {exc.field}: {exc.problem}")
+                else:  # only named, by a name no handle here can be (a username longer than a handle): as one that cannot be added
+                    self.merge.unassigned.add(handle)
                 continue
             taken = self.ws.conn.execute("SELECT 1 FROM ops WHERE row_id = ? LIMIT 1", (sm.key,)).fetchone()
             member_id = sm.key if _hex(sm.key) and not taken else stable_id("member", handle)
