@@ -546,7 +546,7 @@ def _batches(
     if went_on:
         built.source.notes.append(
             f"notes longer than a task holds ({MAX_NOTES:,} characters) go on in more tasks, titled (notes 2/N), nothing cut: "
-            + summary(went_on)
+            + _briefly(went_on)
         )
     # Read to the end: only now is a --map-status name the file never uses known (a typo, most likely).
     problems.extend(f"--map-status: {built.source.name} names no status {name!r}" for name in built.statuses.unused())
