@@ -489,3 +489,31 @@ async def test_on_target_is_said_only_when_every_target_has_a_value_that_meets_i
         spring = next(r for r in _table(app).rows if r.label == "+spring-launch")
         assert not spring.missed and spring.on_target
         assert "✓ every target met" in str(app.screen.query_one("#results-legend", Static).render())
+
+
+def test_a_posts_days_each_compare_with_the_day_before(workspace: Path) -> None:
+    # Δ read "—" on every day: a day has no period before, and the column said nothing while taking room.
+    from crewdeck.tui.results import pane_data
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    _, campaigns, _ = _ids(workspace)
+    spring = campaigns["Spring Launch"]
+    today = NOW.date()
+    ws = Workspace.open(workspace)
+    try:
+        post = next(line.key for line in pane_data.load(ws, "week", today, spring, today=today).lines if len(line.key) == 32)
+        page = pane_data.load(ws, "week", today, spring, post, today=today)
+        counted = dict(ws.conn.execute("SELECT day, conversions FROM result WHERE post = ?", (post,)))
+    finally:
+        ws.close()
+    assert [line.key for line in page.lines] == ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26"]
+    compared = 0
+    for line in page.lines:
+        before = counted.get((dt.date.fromisoformat(line.key) - dt.timedelta(days=1)).isoformat())
+        if not before:
+            assert line.change == "—", line.key  # nothing to compare with
+            continue
+        assert line.change == _change(counted[line.key], before), line.key  # the week's Monday against the Sunday before it too
+        compared += 1
+    assert compared >= 2
+    assert pane_data.legend(page).startswith("Δ: results vs the day before")
