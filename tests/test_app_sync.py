@@ -12,7 +12,7 @@ from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
 from .apphelp import make_app, settle, until
-from .syncsupport import Server, create_token, crewdeck, make_team, new_token
+from .syncsupport import Server, create_token, crewdeck, crewdeck_fails, make_team, new_token
 
 
 def header(app: CrewdeckApp) -> WorkspaceHeader:
@@ -144,5 +144,12 @@ async def test_a_revoked_token_shows_in_the_header_as_soon_as_the_servers_event_
             await until(pilot, lambda: header(app).sync_state == "offline", "the header's refusal")
             assert "revoked" in header(app).sync_text
             assert header(app).sync_text.startswith("sync refused:")
+            # What to do, as crewdeck sync says it: the replica takes a new token and keeps its unsent edits.
+            advice = f"and give it to this replica: crewdeck --workspace {replica} sync --token TOKEN"
+            assert app.sync_status is not None and app.sync_status.message.endswith(advice)
+            await until(
+                pilot, lambda: any(advice in str(n.message) for n in app._notifications), "the advice in a notice (the header cuts it)"
+            )
+        assert crewdeck_fails("-w", str(replica), "sync").endswith(f"{advice}\n")
     finally:
         server.stop()

@@ -40,6 +40,7 @@ from crewdeck.sync.client.remote import (
     Remote,
     SyncError,
     mark_removed,
+    replica_refusal,
     sync_round,
     unsent,
 )
@@ -228,7 +229,7 @@ class SyncEngine:
                     if isinstance(exc, SyncError) and exc.code == REMOVED:
                         mark_removed(store)
                     failures += 1
-                    self._emit(SyncStatus("error", self._unsent(store), last_sync, None, _failure_message(exc)))
+                    self._emit(SyncStatus("error", self._unsent(store), last_sync, None, _failure_message(exc, self.path)))
                     self._pause(10 * self.backoff.delay(failures, self._rng), store, made)
                     continue
                 failures = 0
@@ -322,10 +323,12 @@ class SyncEngine:
         self._wake.set()
 
 
-def _failure_message(exc: Exception) -> str:
-    """The one line an ``error`` status shows for a failed round."""
+def _failure_message(exc: Exception, path: Path) -> str:
+    """The one line an ``error`` status shows for a failed round of the replica at ``path``."""
     if isinstance(exc, (ClockOff, ClockSkewError)):
         return f"this machine's clock is off: {exc}"
-    if isinstance(exc, (SyncError, WorkspaceError, sqlite3.DatabaseError)):
+    if isinstance(exc, SyncError):
+        return replica_refusal(exc, path)
+    if isinstance(exc, (WorkspaceError, sqlite3.DatabaseError)):
         return str(exc)
     return f"sync failed unexpectedly ({type(exc).__name__}: {exc}); retrying"
