@@ -69,12 +69,15 @@ class ResultsPage:
     currency: str
     #: "campaigns", "posts" (of ``campaign``) or "days" (of ``post``).
     level: str
+    #: What the rows are of: "Campaigns", a campaign (``+spring-launch``), a post's title.
     title: str
     lines: tuple[ResultLine, ...]
     #: What Δ compares with: the period before (``2026-W47``), or its first days as many as a period still going has
     #: had (``2026-W47's first 4 days (as many as 2026-W48 has had)``); a post's days, the day before (``DAY_BEFORE``);
     #: ``""`` over each campaign's run, which has none.
     before: str = ""
+    #: The campaign of the posts or of the post's days, as ``+campaign`` names it (``+spring-launch``); ``""`` for the campaigns.
+    campaign: str = ""
 
 
 #: Each mark a row may show and what it means, in the order the legend says them.
@@ -89,10 +92,7 @@ MARKS = (
 
 def legend(page: ResultsPage) -> str:
     """What Δ compares and what the marks the rows show mean, in a line under the table (marks no row shows are left out)."""
-    if not page.before:
-        compared = "Δ: — over a run (no period before)"
-    else:
-        compared = f"Δ: results vs {page.before}"
+    compared = f"Δ: results vs {page.before}" if page.before else "Δ: — over a run (no period before)"
     shown = _marks_shown(page.lines)
     return " · ".join([compared, *(words for mark, words in MARKS if mark in shown)])
 
@@ -131,18 +131,11 @@ def load(ws: Workspace, kind: str, anchor: dt.date, campaign: str | None = None,
     info = ws.campaign(campaign)
     slug = campaign_slug(campaign, info.name if info else campaign)
     if post is None:
-        return ResultsPage(
-            kind,
-            label,
-            currency,
-            "posts",
-            f"+{slug}: posts, best CTR first",
-            tuple(_post_lines(ws, currency, bounds, previous, campaign, today)),
-            before,
-        )
+        lines = _post_lines(ws, currency, bounds, previous, campaign, today)
+        return ResultsPage(kind, label, currency, "posts", f"+{slug}", tuple(lines), before, f"+{slug}")
     title = ws.conn.execute("SELECT title FROM task WHERE id = ?", (post,)).fetchone()
     lines = _day_lines(ws, currency, bounds, campaign, post)
-    return ResultsPage(kind, label, currency, "days", f"+{slug}: {title[0] if title else post[:8]}, by day", tuple(lines), DAY_BEFORE)
+    return ResultsPage(kind, label, currency, "days", title[0] if title else post[:8], tuple(lines), DAY_BEFORE, f"+{slug}")
 
 
 def _day_lines(ws: Workspace, currency: str, bounds: Bounds, campaign: str, post: str) -> list[ResultLine]:
