@@ -153,3 +153,30 @@ async def test_a_revoked_token_shows_in_the_header_as_soon_as_the_servers_event_
         assert crewdeck_fails("-w", str(replica), "sync").endswith(f"{advice}\n")
     finally:
         server.stop()
+
+
+async def test_an_app_running_on_a_replica_syncs_with_the_token_sync_token_gives_it(tmp_path: Path) -> None:
+    # The advice the app gives, followed in a shell while it runs: it went on with the revoked token until restarted.
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        token_id, token = create_token("ana", "--workspace", str(team))
+        replica = tmp_path / "ana.db"
+        crewdeck("join", server.url, "--token", token, str(replica))
+        app = make_app(replica, "ana")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            engine = app._sync_engine
+            assert engine is not None
+            await until(pilot, lambda: engine.listening, "the event stream open")
+            crewdeck("token", "revoke", token_id, "--workspace", str(team))
+            await until(pilot, lambda: header(app).sync_text.startswith("sync refused:"), "the refusal")
+            crewdeck("-w", str(replica), "sync", "--token", new_token("ana", "--workspace", str(team)))
+            crewdeck("-w", str(team), "--as", "raj", "add", "Cut the teaser @ana")
+            await until(pilot, lambda: header(app).sync_text.startswith("live · synced"), "the app live again with the new token")
+            await until(
+                pilot, lambda: any("Cut the teaser" in row.cells for _, row in app.tasks_pane.table.loaded_rows()), "raj's task pulled"
+            )
+            await until(pilot, lambda: engine.listening, "the event stream open again, with the new token")
+    finally:
+        server.stop()
