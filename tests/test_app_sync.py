@@ -12,7 +12,7 @@ from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
 from .apphelp import make_app, settle, until
-from .syncsupport import Server, create_token, crewdeck, make_team, new_token
+from .syncsupport import Server, create_token, crewdeck, crewdeck_fails, make_team, new_token
 
 
 def header(app: CrewdeckApp) -> WorkspaceHeader:
@@ -144,5 +144,39 @@ async def test_a_revoked_token_shows_in_the_header_as_soon_as_the_servers_event_
             await until(pilot, lambda: header(app).sync_state == "offline", "the header's refusal")
             assert "revoked" in header(app).sync_text
             assert header(app).sync_text.startswith("sync refused:")
+            # What to do, as crewdeck sync says it: the replica takes a new token and keeps its unsent edits.
+            advice = f"and give it to this replica: crewdeck --workspace {replica} sync --token TOKEN"
+            assert app.sync_status is not None and app.sync_status.message.endswith(advice)
+            await until(
+                pilot, lambda: any(advice in str(n.message) for n in app._notifications), "the advice in a notice (the header cuts it)"
+            )
+        assert crewdeck_fails("-w", str(replica), "sync").endswith(f"{advice}\n")
+    finally:
+        server.stop()
+
+
+async def test_an_app_running_on_a_replica_syncs_with_the_token_sync_token_gives_it(tmp_path: Path) -> None:
+    # The advice the app gives, followed in a shell while it runs: it went on with the revoked token until restarted.
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        token_id, token = create_token("ana", "--workspace", str(team))
+        replica = tmp_path / "ana.db"
+        crewdeck("join", server.url, "--token", token, str(replica))
+        app = make_app(replica, "ana")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            engine = app._sync_engine
+            assert engine is not None
+            await until(pilot, lambda: engine.listening, "the event stream open")
+            crewdeck("token", "revoke", token_id, "--workspace", str(team))
+            await until(pilot, lambda: header(app).sync_text.startswith("sync refused:"), "the refusal")
+            crewdeck("-w", str(replica), "sync", "--token", new_token("ana", "--workspace", str(team)))
+            crewdeck("-w", str(team), "--as", "raj", "add", "Cut the teaser @ana")
+            await until(pilot, lambda: header(app).sync_text.startswith("live · synced"), "the app live again with the new token")
+            await until(
+                pilot, lambda: any("Cut the teaser" in row.cells for _, row in app.tasks_pane.table.loaded_rows()), "raj's task pulled"
+            )
+            await until(pilot, lambda: engine.listening, "the event stream open again, with the new token")
     finally:
         server.stop()

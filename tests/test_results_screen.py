@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 from textual.widgets import Static
 
 from crewdeck.sync.state.store import Store
@@ -142,7 +143,7 @@ async def test_enter_opens_a_campaigns_posts_best_first_then_a_posts_days_and_es
     app = make_app(workspace, watch=False)
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await _open_spring_posts(pilot)
-        assert screen.page is not None and screen.page.level == "posts" and screen.page.title.startswith("+spring-launch: posts")
+        assert screen.page is not None and screen.page.level == "posts" and screen.page.title == "+spring-launch"
         posts = _table(app).rows
         ctr = [Decimal(row.kpis[0].rstrip("%")) for row in posts if row.kpis[0] != "—"]
         assert len(ctr) >= 2 and ctr == sorted(ctr, reverse=True)  # best first: the top and the bottom posts
@@ -281,8 +282,19 @@ def test_snapshot_of_the_results_160x48(snap_compare: Any, workspace: Path) -> N
     assert snap_compare(make_app(workspace, watch=False), terminal_size=(160, 48), run_before=_opened)
 
 
+def test_snapshot_of_a_posts_days_80x24(snap_compare: Any, workspace: Path) -> None:
+    # Where the bar is longest: a post's title, its days, the currency and the targets missed.
+    assert snap_compare(make_app(workspace, watch=False), terminal_size=(80, 24), run_before=_a_posts_days)
+
+
 async def _opened(pilot: Any) -> None:
     await _open(pilot)
+
+
+async def _a_posts_days(pilot: Any) -> None:
+    await _open_spring_posts(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
 
 
 async def test_one_row_is_one_row(tmp_path: Path) -> None:
@@ -297,7 +309,7 @@ async def test_one_row_is_one_row(tmp_path: Path) -> None:
         assert " · 1 row, in EUR" in info and "rows" not in info, info
         await pilot.press("escape")
         await settle(pilot)
-        assert " · 3 campaigns, in EUR" in screen.query_one(PaneBar).info
+        assert screen.query_one(PaneBar).info.startswith("3 campaigns, in EUR")
 
 
 def _page(path: Path, *drill: str) -> Any:
@@ -489,3 +501,57 @@ async def test_on_target_is_said_only_when_every_target_has_a_value_that_meets_i
         spring = next(r for r in _table(app).rows if r.label == "+spring-launch")
         assert not spring.missed and spring.on_target
         assert "✓ every target met" in str(app.screen.query_one("#results-legend", Static).render())
+
+
+def test_a_posts_days_each_compare_with_the_day_before(workspace: Path) -> None:
+    # Δ read "—" on every day: a day has no period before, and the column said nothing while taking room.
+    from crewdeck.tui.results import pane_data
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    _, campaigns, _ = _ids(workspace)
+    spring = campaigns["Spring Launch"]
+    today = NOW.date()
+    ws = Workspace.open(workspace)
+    try:
+        post = next(line.key for line in pane_data.load(ws, "week", today, spring, today=today).lines if len(line.key) == 32)
+        page = pane_data.load(ws, "week", today, spring, post, today=today)
+        counted = dict(ws.conn.execute("SELECT day, conversions FROM result WHERE post = ?", (post,)))
+    finally:
+        ws.close()
+    assert [line.key for line in page.lines] == ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26"]
+    compared = 0
+    for line in page.lines:
+        before = counted.get((dt.date.fromisoformat(line.key) - dt.timedelta(days=1)).isoformat())
+        if not before:
+            assert line.change == "—", line.key  # nothing to compare with
+            continue
+        assert line.change == _change(counted[line.key], before), line.key  # the week's Monday against the Sunday before it too
+        compared += 1
+    assert compared >= 2
+    assert pane_data.legend(page).startswith("Δ: results vs the day before")
+
+
+async def test_the_bar_keeps_the_period_the_currency_and_the_targets_missed_at_80x24(workspace: Path) -> None:
+    # At 80 columns a post's bar read "Results · Week 2026-W48  +spring-launch: posts, best CTR first": the rows,
+    # the currency and the targets missed gave way to the wording before them.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        bar = screen.query_one(PaneBar)
+
+        def shown() -> str:
+            return str(bar.render())
+
+        assert shown().startswith("Results · 2026-W48  ") and "campaigns, in EUR · 1 off target" in shown()
+        await _open_spring_posts(pilot)
+        assert screen.page is not None and screen.page.level == "posts"
+        assert "+spring-launch · " in shown() and ", in EUR · " in shown() and "off target" in shown(), shown()
+        assert _table(app).columns[[c.title.split()[0] for c in _table(app).columns].index("CTR")].title == "CTR ↓"  # best first
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.page.level == "days"
+        assert "4 days, in EUR" in shown() and "off target" in shown(), shown()
+        with Store(workspace) as store:
+            title = store.conn.execute("SELECT title FROM task WHERE id = ?", (screen.drill[-1],)).fetchone()[0]
+        assert shown().split("  ", 1)[1].startswith(title[:12]), shown()  # the post's title first, cut if it must be
+        assert cell_len(shown()) <= bar.content_size.width

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -27,13 +27,18 @@ class PaneBar(Widget):
     title: reactive[str] = reactive("")
     info: reactive[str] = reactive("")
     hint: reactive[str] = reactive("")
+    #: The fewest cells ``info``'s first part may be cut to (with "…") to keep the parts after it; 0: never cut, the last parts go.
+    shrink_first = 0
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(self.title, self.get_component_rich_style("pane-bar--title"))
         if self.info:
             text.append("  ")
-            text.append(whole_parts(self.info, self.content_size.width - text.cell_len), self.get_component_rich_style("pane-bar--info"))
+            text.append(
+                whole_parts(self.info, self.content_size.width - text.cell_len, self.shrink_first),
+                self.get_component_rich_style("pane-bar--info"),
+            )
         if self.hint:
             room = self.size.width - text.cell_len - len(self.hint)
             if room > 1:
@@ -42,10 +47,17 @@ class PaneBar(Widget):
         return text
 
 
-def whole_parts(info: str, width: int) -> str:
+def whole_parts(info: str, width: int, shrink_first: int = 0) -> str:
     """``info``'s " · " parts that fit ``width`` whole, from the first (the first alone if none fits): a narrow pane loses
-    the last, never half of one ("· 6"). The content calendar's title is cut the same way."""
+    the last, never half of one ("· 6"). The content calendar's title is cut the same way.
+
+    ``shrink_first``: the first part (a name, a title) may be cut to as few as that many cells, with "…", before a
+    part after it is given up: the parts are then in the order they matter, the name's end mattering least.
+    """
     parts = info.split(" · ")
     while len(parts) > 1 and cell_len(" · ".join(parts)) > width:
+        room = width - cell_len(" · ".join(["", *parts[1:]]))
+        if shrink_first and room >= shrink_first:
+            return " · ".join([set_cell_size(parts[0], room - 1) + "…", *parts[1:]])
         parts.pop()
     return " · ".join(parts)

@@ -79,11 +79,15 @@ class ResultsTable(LineTable):
         super().__init__(name=name, id=id, classes=classes)
         self.rows: list[ResultRow] = []
 
-    def set_rows(self, rows: Sequence[ResultRow], first_column: str = "CAMPAIGN", *, on: str | None = None) -> None:
-        """Show new rows; the cursor goes to the row keyed ``on``, else stays on its row if it is still there, else the first."""
+    def set_rows(self, rows: Sequence[ResultRow], first_column: str = "CAMPAIGN", *, on: str | None = None, best_first: str = "") -> None:
+        """Show new rows; the cursor goes to the row keyed ``on``, else stays on its row if it is still there, else the first.
+
+        ``best_first``: the title of the column the rows are sorted by, best first; its title says so with "↓".
+        """
         old = on if on is not None else self.rows[self.cursor].key if self.rows and self.cursor < len(self.rows) else None
         self.rows = list(rows)
-        self.columns = (replace(self.COLUMNS[0], title=first_column), *self.COLUMNS[1:])
+        rest = (replace(c, title=f"{c.title} ↓") if c.title == best_first else c for c in self.COLUMNS[1:])
+        self.columns = (replace(self.COLUMNS[0], title=first_column), *rest)
         self.cursor = 0
         for i, row in enumerate(self.rows):
             if row.key == old:

@@ -40,6 +40,7 @@ from crewdeck.sync.client.remote import (
     Remote,
     SyncError,
     mark_removed,
+    replica_refusal,
     sync_round,
     unsent,
 )
@@ -96,6 +97,8 @@ class SyncEngine:
     stream, and the pace while it is down); ``backoff`` paces
     retries while offline (and, ten times slower, after a refusal).
     ``transport`` swaps httpx's transport (tests inject faults with it).
+    A new token given to the replica meanwhile (``crewdeck sync --token``)
+    is used from the next round on, which it starts at once.
     """
 
     #: How soon the engine hears of a local commit, at most, in seconds.
@@ -129,6 +132,10 @@ class SyncEngine:
         self._status: SyncStatus | None = None
         self._events_live = False
         self._events_client: Client | None = None
+        #: The replica's server and token, read again before each round: ``crewdeck sync --token`` may give it a new token.
+        self._remote: Remote | None = None
+        #: Ends the event stream's wait to reconnect: the engine stops, or the replica has a new token.
+        self._relisten = threading.Event()
         #: The newest head announced by the server, and the cursor we pulled to.
         self._announced = 0
         self._pulled = 0
@@ -144,6 +151,7 @@ class SyncEngine:
         """Ask the loop to finish its current request and return; wait for it if ``start()`` ran it."""
         self._stop.set()
         self._wake.set()
+        self._relisten.set()
         events = self._events_client
         if events is not None:
             events.close()  # ends a read blocked on the event stream
@@ -191,6 +199,7 @@ class SyncEngine:
         except BaseException:
             store.close()
             raise
+        self._remote = remote
         client = Client.for_remote(remote, self.transport)
         events = threading.Thread(target=self._listen, args=(remote,), name=f"sync events {self.path.name}", daemon=True)
         events.start()
@@ -202,6 +211,13 @@ class SyncEngine:
         try:
             while not self._stop.is_set():
                 try:
+                    renewed = self._renewed(store)
+                    if renewed is not None:
+                        # A new token given to the replica while the engine runs (the advice a refused token gives).
+                        remote = self._remote = renewed
+                        client.close()
+                        client = Client.for_remote(remote, self.transport)
+                        self._relisten.set()
                     # Taken before the round reads anything: an operation
                     # made during the round still wakes the next one.
                     made = store.node_seq()
@@ -228,7 +244,7 @@ class SyncEngine:
                     if isinstance(exc, SyncError) and exc.code == REMOVED:
                         mark_removed(store)
                     failures += 1
-                    self._emit(SyncStatus("error", self._unsent(store), last_sync, None, _failure_message(exc)))
+                    self._emit(SyncStatus("error", self._unsent(store), last_sync, None, _failure_message(exc, self.path)))
                     self._pause(10 * self.backoff.delay(failures, self._rng), store, made)
                     continue
                 failures = 0
@@ -241,6 +257,11 @@ class SyncEngine:
             commits.close()
             client.close()
             store.close()
+
+    def _renewed(self, store: Store) -> Remote | None:
+        """The replica's server and token when they are no longer the ones in use (``crewdeck sync --token``), else ``None``."""
+        found = Remote.of(store)
+        return found if found is not None and found != self._remote else None
 
     def _unsent(self, store: Store) -> int:
         """Operations not pushed yet; the last count shown when the replica cannot be read either."""
@@ -271,6 +292,8 @@ class SyncEngine:
             self._committed.clear()
             try:
                 now = store.node_seq()
+                if self._renewed(store) is not None:
+                    return  # a new token, after a refusal say: tried at once, not after the backoff
             except sqlite3.Error:
                 continue  # the next round says what is wrong with the replica
             if now != made:
@@ -288,6 +311,12 @@ class SyncEngine:
         failures = 0
         try:
             while not self._stop.is_set():
+                if self._remote is not None and self._remote != remote:
+                    # The replica's new token: the stream is asked for with it, at once.
+                    remote = self._remote
+                    client.close()
+                    client = self._events_client = Client.for_remote(remote, self.transport)
+                    failures = 0
                 try:
                     for head in client.events():
                         failures = 0
@@ -313,7 +342,8 @@ class SyncEngine:
                     pass  # a broken stream, whatever broke it: reconnect after a pause
                 self._events_live = False
                 failures += 1
-                self._stop.wait(self.backoff.delay(failures, self._rng))
+                self._relisten.wait(self.backoff.delay(failures, self._rng))
+                self._relisten.clear()
         finally:
             client.close()
 
@@ -322,10 +352,12 @@ class SyncEngine:
         self._wake.set()
 
 
-def _failure_message(exc: Exception) -> str:
-    """The one line an ``error`` status shows for a failed round."""
+def _failure_message(exc: Exception, path: Path) -> str:
+    """The one line an ``error`` status shows for a failed round of the replica at ``path``."""
     if isinstance(exc, (ClockOff, ClockSkewError)):
         return f"this machine's clock is off: {exc}"
-    if isinstance(exc, (SyncError, WorkspaceError, sqlite3.DatabaseError)):
+    if isinstance(exc, SyncError):
+        return replica_refusal(exc, path)
+    if isinstance(exc, (WorkspaceError, sqlite3.DatabaseError)):
         return str(exc)
     return f"sync failed unexpectedly ({type(exc).__name__}: {exc}); retrying"

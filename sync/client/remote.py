@@ -20,6 +20,7 @@ import itertools
 import json
 import os
 import re
+import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -116,13 +117,27 @@ class Remote:
 
 #: What to do when the URL leads to no sync server, or not to its API.
 CHECK_URL = "check the URL (crewdeck serve prints the one to use)"
+#: What to do about a token the server does not know or has revoked.
+NEW_TOKEN = "ask a manager for a new token (crewdeck token create)"
 #: What to do about a refusal, by its error code (the server's message says what is wrong).
 _ADVICE = {
-    "invalid_token": "ask a manager for a new token (crewdeck token create)",
+    "invalid_token": NEW_TOKEN,
     "not_found": CHECK_URL,
 }
 #: The most of a server's message shown: it is the server's text, and the line is ours.
 _MESSAGE_CHARS = 300
+
+
+def replica_refusal(exc: SyncError, path: str | Path) -> str:
+    """``exc``'s line for the replica at ``path``: a token refused says how to give it a new one, ``sync --token``, which
+    keeps the replica's unsent edits (joining again would leave them behind).  ``crewdeck sync`` and the app's sync
+    status both say it from here."""
+    text = str(exc)
+    if exc.code != "invalid_token":
+        return text
+    if not text.endswith(NEW_TOKEN):
+        text = f"{text}; {NEW_TOKEN}"  # a refusal without the server's reason, or an event stream it ended
+    return f"{text}, and give it to this replica: crewdeck --workspace {shlex.quote(str(path))} sync --token TOKEN"
 
 
 def _error_body(content: bytes) -> dict[str, Any] | None:

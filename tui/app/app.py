@@ -299,6 +299,8 @@ class CrewdeckApp(App[int]):
         self._stop = threading.Event()
         self._sync_engine: SyncEngine | None = None
         self.sync_status: SyncStatus | None = None
+        #: The refusal last told in a notice: told once, again only when the server says something else or after a good round.
+        self._refusal_told = ""
         self.collector = IdleCollector()
         self.keys_ahead = KeysAhead()
         self.theme = config.theme
@@ -687,6 +689,15 @@ class CrewdeckApp(App[int]):
         header.sync_state, header.sync_text = tone, visible(text)  # a refusal quotes the server
         if status is not None and status.refused:
             self._after_refusal(status.refused)
+        self._tell_refusal(status)
+
+    def _tell_refusal(self, status: SyncStatus | None) -> None:
+        """A refusal's whole line in a notice, with what to do: the header gives it one line, cut on a narrow screen."""
+        if status is None or status.state == "live":
+            self._refusal_told = ""
+        elif status.state == "error" and status.message != self._refusal_told:
+            self._refusal_told = status.message
+            self.notify(visible(status.message), title="sync refused", severity="error", timeout=30, markup=False)
 
     @background(group="refresh")
     def _after_refusal(self, count: int) -> None:

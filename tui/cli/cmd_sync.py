@@ -278,7 +278,7 @@ def cmd_sync(ctx: Context) -> int:
     remote = Remote.of(store)
     if remote is None:
         raise UserError(f"{store.path} has no remote; make a replica with: crewdeck join URL --token TOKEN FILE")
-    from crewdeck.sync.client.remote import Client, retoken
+    from crewdeck.sync.client.remote import Client, replica_refusal, retoken
 
     if ctx.args.token is not None:
         if not tokens.looks_like_token(ctx.args.token):
@@ -297,11 +297,7 @@ def cmd_sync(ctx: Context) -> int:
             left = unsent(store)
             kept = f"; {left:,} operation{'s' if left != 1 else ''} made here were never sent and stay in {store.path}" if left else ""
             raise UserError(f"sync with {remote.url}: {exc}{kept}") from None
-        # A new token is given to this replica, which keeps its unsent edits (joining again would leave them here).
-        given = (
-            f", and give it to this replica: crewdeck --workspace {store.path} sync --token TOKEN" if exc.code == "invalid_token" else ""
-        )
-        raise UserError(f"sync with {remote.url}: {exc}{given}") from None
+        raise UserError(f"sync with {remote.url}: {replica_refusal(exc, store.path)}") from None
     finally:
         client.close()
     print(f"pushed {result.pushed:,}, pulled {counted(result.pulled, 'operation')}; server at #{result.head:,}, {unsent(store):,} unsent")

@@ -5,7 +5,7 @@ Three levels, each a list of rows with the same columns: the campaigns;
 the list are the best and worst); ``enter`` on a post, its numbers by day.
 Each row has the spend and KPIs over the period (a week, a month, or the
 campaign's own run), its campaign's targets met or missed, the change in
-results against the period before, and its results per day over the 30
+results against the period before (a day's: against the day before), and its results per day over the 30
 days up to the period's end (or today, while it is still going), however
 long the period is (the sparkline).  The campaigns' rows come from
 ``report.build`` over the period, which reads the campaign-days of
@@ -36,6 +36,8 @@ SHOWN = ("ctr", "cpc", "cpa", "roas", "er_reach")
 SPARK_DAYS = 30
 #: "rate missing" (``kpi report``'s words) in the table's 8-cell columns.
 NO_RATE = "no rate"
+#: What a post's days compare with, each: like with like, a day against a day (an analytics tool's day over day).
+DAY_BEFORE = "the day before"
 _EVER, _NEVER = dt.date(1900, 1, 1), dt.date(9999, 1, 1)
 Bounds = tuple[dt.date, dt.date]
 
@@ -54,7 +56,7 @@ class ResultLine:
     missed: str
     #: It has targets and meets every one (a KPI with no value, "—", meets none: then it is neither on nor off target).
     on_target: bool
-    #: The change in results against the previous period: ``+12%``, ``−5%``, ``—``.
+    #: The change in results against the previous period (a day's: the day before): ``+12%``, ``−5%``, ``—``.
     change: str
     #: Results per day over the ``SPARK_DAYS`` days up to the period's end (or today while it is going), oldest first.
     series: tuple[int, ...] = field(default=())
@@ -67,11 +69,15 @@ class ResultsPage:
     currency: str
     #: "campaigns", "posts" (of ``campaign``) or "days" (of ``post``).
     level: str
+    #: What the rows are of: "Campaigns", a campaign (``+spring-launch``), a post's title.
     title: str
     lines: tuple[ResultLine, ...]
     #: What Δ compares with: the period before (``2026-W47``), or its first days as many as a period still going has
-    #: had (``2026-W47's first 4 days (as many as 2026-W48 has had)``); ``""`` over each campaign's run, which has none.
+    #: had (``2026-W47's first 4 days (as many as 2026-W48 has had)``); a post's days, the day before (``DAY_BEFORE``);
+    #: ``""`` over each campaign's run, which has none.
     before: str = ""
+    #: The campaign of the posts or of the post's days, as ``+campaign`` names it (``+spring-launch``); ``""`` for the campaigns.
+    campaign: str = ""
 
 
 #: Each mark a row may show and what it means, in the order the legend says them.
@@ -86,12 +92,7 @@ MARKS = (
 
 def legend(page: ResultsPage) -> str:
     """What Δ compares and what the marks the rows show mean, in a line under the table (marks no row shows are left out)."""
-    if page.level == "days":
-        compared = "Δ: — by day (no period before)"
-    elif not page.before:
-        compared = "Δ: — over a run (no period before)"
-    else:
-        compared = f"Δ: results vs {page.before}"
+    compared = f"Δ: results vs {page.before}" if page.before else "Δ: — over a run (no period before)"
     shown = _marks_shown(page.lines)
     return " · ".join([compared, *(words for mark, words in MARKS if mark in shown)])
 
@@ -130,19 +131,25 @@ def load(ws: Workspace, kind: str, anchor: dt.date, campaign: str | None = None,
     info = ws.campaign(campaign)
     slug = campaign_slug(campaign, info.name if info else campaign)
     if post is None:
-        return ResultsPage(
-            kind,
-            label,
-            currency,
-            "posts",
-            f"+{slug}: posts, best CTR first",
-            tuple(_post_lines(ws, currency, bounds, previous, campaign, today)),
-            before,
-        )
+        lines = _post_lines(ws, currency, bounds, previous, campaign, today)
+        return ResultsPage(kind, label, currency, "posts", f"+{slug}", tuple(lines), before, f"+{slug}")
     title = ws.conn.execute("SELECT title FROM task WHERE id = ?", (post,)).fetchone()
-    days = report.build(ws.conn, currency, by="day", bounds=bounds, campaign=campaign, post=post)
-    lines = [_line(days, g, g.key, None, {}, bounds) for g in days.groups]
-    return ResultsPage(kind, label, currency, "days", f"+{slug}: {title[0] if title else post[:8]}, by day", tuple(lines))
+    lines = _day_lines(ws, currency, bounds, campaign, post)
+    return ResultsPage(kind, label, currency, "days", title[0] if title else post[:8], tuple(lines), DAY_BEFORE, f"+{slug}")
+
+
+def _day_lines(ws: Workspace, currency: str, bounds: Bounds, campaign: str, post: str) -> list[ResultLine]:
+    """A post's days in the period, each with its change against the day before (the period's first against the eve of it)."""
+    eve = bounds[0] - dt.timedelta(days=1)
+    days = report.build(ws.conn, currency, by="day", bounds=(eve, bounds[1]), campaign=campaign, post=post)
+    result = report.campaign_targets_result(days, campaign)
+    counts = {g.key: _count(g, result) for g in days.groups}
+    first = bounds[0].isoformat()
+    return [_line(days, g, g.key, counts.get(_day_before(g.key)), {}, bounds) for g in days.groups if g.key >= first]
+
+
+def _day_before(day: str) -> str:
+    return (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
 
 
 def _days_had(period: Period, today: dt.date) -> int | None:

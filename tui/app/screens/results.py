@@ -36,7 +36,6 @@ from crewdeck.widgets.results_table import ResultsTable
 
 #: What the screen shows comes from these records (a crisis freezes spend: ``crewdeck.tui.posts.frozen``).
 ENTITIES = frozenset({"result", "ledger_entry", "approval", "rate", "campaign", "task", "workspace", "crisis", "crisis_end"})
-KIND_NAMES = {"week": "Week", "month": "Month", "run": "Campaign run"}
 
 
 class ResultsScreen(Screen[None]):
@@ -84,7 +83,9 @@ class ResultsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield CrisisBanner(self.services, known=self._crises, id="results-crisis-banner")
-        yield PaneBar(id="results-bar")
+        bar = PaneBar(id="results-bar")
+        bar.shrink_first = 16  # a long post title is cut before the rows' count, the currency or the targets missed give way
+        yield bar
         yield ResultsTable(id="results-table")
         yield Static("", id="results-legend", markup=False)
         yield KeyFooter()
@@ -112,13 +113,11 @@ class ResultsScreen(Screen[None]):
             return
         page = self.page = message.page
         bar = self.query_one(PaneBar)
-        bar.title = f"Results · {KIND_NAMES[page.kind]} {page.label if page.kind != 'run' else ''}".rstrip()
-        off = sum(1 for line in page.lines if line.missed)
-        noun = {"campaigns": "campaign", "posts": "row", "days": "day"}[page.level]
-        bar.info = visible(f"{page.title} · {counted(len(page.lines), noun)}, in {page.currency}") + (f" · {off} off target" if off else "")
+        bar.title = f"Results · {page.label if page.kind != 'run' else 'Campaign run'}"
+        bar.info = _bar_info(page)
         self.query_one("#results-legend", Static).update(pane_data.legend(page))
         first = {"campaigns": "CAMPAIGN", "posts": "POST", "days": "DAY"}[page.level]
-        self.query_one(ResultsTable).set_rows(page.lines, first, on=self.left)
+        self.query_one(ResultsTable).set_rows(page.lines, first, on=self.left, best_first="CTR" if page.level == "posts" else "")
         self.left = None
 
     @on(ResultsTable.RowSelected)
@@ -157,3 +156,16 @@ class ResultsScreen(Screen[None]):
         """Operations were committed (another member's import, say): read again when they touch what is shown."""
         if any(op.entity in ENTITIES for op in ops):
             self.reload()
+
+
+def _bar_info(page: ResultsPage) -> str:
+    """What the rows are, in the order it matters at 80 columns (``PaneBar`` gives up the last parts): what is looked
+    into (cut if it must be), how many rows and the currency, the targets missed, then what a wide screen has room for."""
+    off = sum(1 for line in page.lines if line.missed)
+    noun = {"campaigns": "campaign", "posts": "row", "days": "day"}[page.level]
+    parts = [f"{counted(len(page.lines), noun)}, in {page.currency}", *([f"{off} off target"] if off else [])]
+    if page.level == "posts":
+        parts = [page.title, *parts, "best CTR first"]
+    elif page.level == "days":
+        parts = [page.title, *parts, page.campaign]
+    return visible(" · ".join(parts))
