@@ -283,6 +283,12 @@ CASES: list[Case] = [
         {"manager": None, "member": "managers_only", "guest": "guest_read_only"},
     ),
     (
+        # The first append of an id wins: stamped earlier (a push's stamps are the replica's), it would replace the entry.
+        "add spend under the id of an entry there is",
+        lambda w, t, me: w.append("ledger_entry", _entry(me, t.campaign), row_id=t.spare["raj"]),
+        {"manager": "added_once", "member": "added_once", "guest": "guest_read_only"},
+    ),
+    (
         "approve one's own pending spend",
         lambda w, t, me: w.append(
             "approval", {"entry": t.pending.get(_handle(t, me), t.pending["raj"]), "approved_by": me, "approved_at": "2026-11-26T09:00:00Z"}

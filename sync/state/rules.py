@@ -124,6 +124,7 @@ RULES = {
     "step_order": "steps are approved in order",
     "unknown_crisis": "the crisis it names does not exist",
     "crisis_ended": "the crisis has ended already",
+    "added_once": "a ledger entry, approval, verdict or crisis is added once: another under its id is refused, as it would replace it",
 }
 
 
@@ -293,6 +294,8 @@ class Judge:
         self._task_campaigns: dict[str, str | None] = {}
         #: Entry id -> the entry this batch reversed it by.
         self._reversals: dict[str, str] = {}
+        #: Ids of appended records the workspace holds, and those this batch appended so far.
+        self._taken: set[str] = set()
 
     # ------------------------------------------------------------ state with this batch on top
 
@@ -358,12 +361,15 @@ class Judge:
         # import lists a reversal before its entry); an approval or reversal
         # of one the batch itself refuses is refused after.
         # An entry refused unread (``preset``) is no entry: its record may lack any field.
-        added = {
-            op[3]: index for index, op in enumerate(ops) if op[1] == APPEND and op[2] == "ledger_entry" and not (preset and preset[index])
-        }
-        stored = self.state.stored_rows(list(added)) if added else {}
+        # An id appended twice in the batch is the first append's: the second is refused (``added_once``).
+        added: dict[str, int] = {}
+        for index, op in enumerate(ops):
+            if op[1] == APPEND and op[2] == "ledger_entry" and not (preset and preset[index]):
+                added.setdefault(op[3], index)
+        appended = [op[3] for op in ops if op[1] == APPEND]
+        self._taken = set(self.state.stored_rows(appended)) if appended else set()
         for row_id, index in added.items():
-            if row_id not in stored:  # a stored entry stays what it is: the first append wins
+            if row_id not in self._taken:  # a stored entry stays what it is: the first append wins
                 self._entries[row_id] = _entry_facts(self._record(ops[index][5]))
         verdicts: list[Refusal | None] = []
         append = verdicts.append
@@ -395,7 +401,7 @@ class Judge:
                         self._task_campaigns[row_id] = json.loads(value)
                 else:
                     refusal = self._decide(op, creating)
-                    if refusal is None and entity in ("member", "ledger_entry", "crisis", "crisis_end"):
+                    if refusal is None and entity in ("member", "ledger_entry", "post_approval", "crisis", "crisis_end"):
                         self._accept(op)
                         if entity == "member":
                             standing.clear()  # a member's access or removal may have changed
@@ -596,6 +602,18 @@ class Judge:
         return None
 
     def _decide_append(self, author: MemberFacts, entity: str, record: dict[str, Any], row_id: str) -> Refusal | None:
+        """An added record: what its kind's rules say, then whether its id is free.
+
+        The first append of an id wins wherever it arrives (``store``), so an append under a taken id,
+        stamped earlier, would replace the record: edit another's ledger entry, undo a verdict.
+        """
+        refusal = self._decide_record(author, entity, record, row_id)
+        if refusal is None and row_id in self._taken:
+            refusal = Refusal("added_once", f"{entity} {row_id[:8]} exists already: a {entity} is added once, never changed")
+        self._taken.add(row_id)
+        return refusal
+
+    def _decide_record(self, author: MemberFacts, entity: str, record: dict[str, Any], row_id: str) -> Refusal | None:
         name = _name(author, author.id)
         author_field = AUTHOR_FIELDS.get(entity)
         if author_field and record.get(author_field) != author.id:
@@ -623,12 +641,7 @@ class Judge:
     def _decide_verdict(self, author: MemberFacts, record: dict[str, Any]) -> Refusal | None:
         """An approval or a request for changes on a post's round (see ``postround``)."""
         post = record["post"]
-        refusal = verdict_refused(
-            author, record, self.state.post_review(post), self.state.reviewer(author.id), self._verdicts.get(post, ())
-        )
-        if refusal is None:
-            self._verdicts.setdefault(post, []).append(verdict_of("", "~", record))
-        return refusal
+        return verdict_refused(author, record, self.state.post_review(post), self.state.reviewer(author.id), self._verdicts.get(post, ()))
 
     def _decide_reversal(self, author: MemberFacts, reverses: str) -> Refusal | None:
         """A reversal of the entry ``reverses``: ``reversal_refused``, against the state with this batch on top."""
@@ -713,6 +726,9 @@ class Judge:
             reverses = self._record(value).get("reverses")
             if reverses:
                 self._reversals.setdefault(reverses, row_id)
+        elif kind == APPEND and entity == "post_approval":
+            record = self._record(value)
+            self._verdicts.setdefault(record["post"], []).append(verdict_of("", "~", record))
         elif kind == APPEND and entity == "crisis":
             self._crises.add(row_id)
         elif kind == APPEND and entity == "crisis_end":
