@@ -135,3 +135,16 @@ def test_a_verdict_under_the_id_of_anothers_is_refused(team: Team, raj: Hostile)
     assert _refused(answer) == ["added_once"]
     # Under an id of its own, the same verdict is his to give: the second step, after ana's first.
     assert raj.push(("append", "post_approval", new_id(), "*", record))["stored"] == 1
+
+
+def test_the_author_of_a_posts_content_cannot_approve_it_after_submitting_it_again_unchanged(team: Team, raj: Hostile) -> None:
+    """raj wrote the post (round 1); a second round of the same content is still one he may not review."""
+    post = team.posts["by raj"]["raj"]
+    digest = team.rounds[post][1]
+    with Store(team.path) as store:
+        (campaign,) = store.conn.execute("SELECT campaign FROM task WHERE id = ?", (post,)).fetchone()
+    again = {"id": new_id(), "hash": digest, "at": "2026-11-20T09:10:00Z", "campaign": campaign, "platform": None}
+    assert raj.push(("set", "task", post, "post_round", again))["stored"] == 1
+    record = _verdict(team, team.ids["raj"], "by raj") | {"round": again["id"]}
+    answer = raj.push(("append", "post_approval", new_id(), "*", record))
+    assert _refused(answer) == ["round_author"]

@@ -10,11 +10,14 @@ from crewdeck.sync.state.rules import MANAGER, EntryFacts, MemberFacts
 from crewdeck.sync.state.schema import stored_entities
 from crewdeck.sync.state.sshkeys import identities
 
-#: Who changed a post's content since its previous round: the log's content operations after the second newest round.
+#: Who changed a post's content since its previous round with other content: the log's content operations after the
+#: newest round whose hash is not the current round's (a round submitted again unchanged keeps the authors it had).
 AUTHORS_SQL = (
     f"SELECT DISTINCT o.member FROM ops AS o WHERE o.row_id = :post AND o.field IN ({', '.join(repr(f) for f in CONTENT_FIELDS)}) "
     "AND o.op_id > coalesce((SELECT r.op_id FROM ops AS r WHERE r.row_id = :post AND r.field = 'post_round' "
-    "ORDER BY r.op_id DESC LIMIT 1 OFFSET 1), '')"
+    "AND json_extract(r.value, '$.hash') IS NOT (SELECT json_extract(c.value, '$.hash') FROM ops AS c "
+    "WHERE c.row_id = :post AND c.field = 'post_round' ORDER BY c.op_id DESC LIMIT 1) "
+    "ORDER BY r.op_id DESC LIMIT 1), '')"
 )
 
 
