@@ -22,7 +22,7 @@ from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.store import Store
 
 from .syncsupport import Postgres, Server, crewdeck, new_token
-from .test_rules import Team, _entry, _verdict, add_posts, build_team
+from .test_rules import Team, _entry, _reversal, _verdict, add_posts, build_team
 
 #: The hostile replica's node (any node no store has made).
 NODE = "abcdef0123456789"
@@ -148,3 +148,27 @@ def test_the_author_of_a_posts_content_cannot_approve_it_after_submitting_it_aga
     record = _verdict(team, team.ids["raj"], "by raj") | {"round": again["id"]}
     answer = raj.push(("append", "post_approval", new_id(), "*", record))
     assert _refused(answer) == ["round_author"]
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        # Counted when the pending entry is approved: a manager approving 20 EUR "reversed" would approve 5,020.
+        {"amount": 500_000},
+        {"amount": -1},
+        {"campaign": "0" * 32},
+        {"needs_approval": False},  # counted at once, before any manager approves the entry
+        {"currency": "USD"},
+        {"date": "2026-01-01"},
+    ],
+    ids=lambda changed: next(iter(changed)),
+)
+def test_a_reversal_that_is_not_its_entrys_mirror_is_refused(team: Team, raj: Hostile, changed: dict[str, Any]) -> None:
+    pending = team.pending["raj"]
+    answer = raj.push(("append", "ledger_entry", new_id(), "*", _reversal(team, team.ids["raj"], pending, **changed)))
+    assert _refused(answer) == ["reversal_mirrors"]
+    field = next(iter(changed))
+    assert answer["refused"][0]["message"].startswith(f"a reversal of {pending[:8]} has its ")
+    assert f"({field} " in answer["refused"][0]["message"]
+    # The mirror itself is his to write.
+    assert raj.push(("append", "ledger_entry", new_id(), "*", _reversal(team, team.ids["raj"], pending)))["stored"] == 1

@@ -27,7 +27,7 @@ from crewdeck.sync.state.clock import HybridClock, Stamp
 from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op
 from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash, steps_of, verdict_of
 from crewdeck.sync.state.push import NodeHead, PushPlan, PushRejected, RefusedOp, by_node, plan
-from crewdeck.sync.state.rules import MANAGER, MEMBER, EntryFacts, MemberFacts, judge_push, removed_members
+from crewdeck.sync.state.rules import MANAGER, MEMBER, EntryFacts, MemberFacts, entry_facts, judge_push, removed_members
 from crewdeck.sync.state.sshkeys import identities
 from crewdeck.sync.state.store import OP_WIRE_OVERHEAD, Store
 from crewdeck.sync.state.tokens import TokenInfo
@@ -284,7 +284,7 @@ class PgRuleState:
         if row is None:
             return None
         record = json.loads(row[0])
-        return EntryFacts(record["entered_by"], bool(record.get("needs_approval")), record.get("reverses"))
+        return entry_facts(record)
 
     def reversed_by(self, entry_id: str) -> str | None:
         row = self.conn.execute(

@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash, steps_of, verdict_of
-from crewdeck.sync.state.rules import MANAGER, EntryFacts, MemberFacts
+from crewdeck.sync.state.rules import MANAGER, MIRRORED, EntryFacts, MemberFacts
 from crewdeck.sync.state.schema import stored_entities
 from crewdeck.sync.state.sshkeys import identities
 
@@ -55,8 +55,15 @@ class FileRuleState:
         return stored_entities(self.conn, row_ids)
 
     def ledger_entry(self, entry_id: str) -> EntryFacts | None:
-        row = self.conn.execute("SELECT entered_by, needs_approval, reverses FROM ledger_entry WHERE id = ?", (entry_id,)).fetchone()
-        return None if row is None else EntryFacts(row[0], bool(row[1]), row[2])
+        row = self.conn.execute(
+            f"SELECT entered_by, reverses, amount, {', '.join(f'[{name}]' for name in MIRRORED)} FROM ledger_entry WHERE id = ?",
+            (entry_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        mirror = {**dict(zip(MIRRORED, row[3:])), "amount": row[2]}
+        mirror["needs_approval"] = bool(mirror["needs_approval"])
+        return EntryFacts(row[0], mirror["needs_approval"], row[1], mirror)
 
     def reversed_by(self, entry_id: str) -> str | None:
         row = self.conn.execute("SELECT id FROM ledger_entry WHERE reverses = ? ORDER BY op_id LIMIT 1", (entry_id,)).fetchone()

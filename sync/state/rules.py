@@ -125,6 +125,7 @@ RULES = {
     "unknown_crisis": "the crisis it names does not exist",
     "crisis_ended": "the crisis has ended already",
     "added_once": "a ledger entry, approval, verdict or crisis is added once: another under its id is refused, as it would replace it",
+    "reversal_mirrors": "a reversal has its entry's date, campaign, category, payee, currency and approval, and the opposite amount",
 }
 
 
@@ -167,6 +168,10 @@ class MemberFacts:
     ssh_keys: tuple[str, ...] = ()
 
 
+#: What a reversal copies of the entry it reverses; its amount is the entry's, negated (``tui.ledger.actions.reverse_entry``).
+MIRRORED = ("date", "campaign", "category", "payee", "currency", "needs_approval")
+
+
 @dataclass(frozen=True)
 class EntryFacts:
     """What the rules read of a ledger entry."""
@@ -174,6 +179,8 @@ class EntryFacts:
     entered_by: str
     needs_approval: bool
     reverses: str | None
+    #: Its ``MIRRORED`` fields and amount, which a reversal of it mirrors (``None``: not read, where nothing reverses it).
+    mirror: Mapping[str, Any] | None = None
 
 
 class RuleState(Protocol):
@@ -370,7 +377,7 @@ class Judge:
         self._taken = set(self.state.stored_rows(appended)) if appended else set()
         for row_id, index in added.items():
             if row_id not in self._taken:  # a stored entry stays what it is: the first append wins
-                self._entries[row_id] = _entry_facts(self._record(ops[index][5]))
+                self._entries[row_id] = entry_facts(self._record(ops[index][5]))
         verdicts: list[Refusal | None] = []
         append = verdicts.append
         standing: dict[str, Refusal | None] = {}
@@ -631,7 +638,7 @@ class Judge:
         if entity == "ledger_entry":
             reverses = record.get("reverses")
             if reverses:
-                return self._decide_reversal(author, reverses)  # a reversal mirrors its entry, whose task may have moved since
+                return self._decide_reversal(author, reverses, record)  # a reversal mirrors its entry, whose task may have moved since
             return self._decide_entry_task(record)
         if entity == "approval":
             entry_id = record["entry"]
@@ -643,12 +650,14 @@ class Judge:
         post = record["post"]
         return verdict_refused(author, record, self.state.post_review(post), self.state.reviewer(author.id), self._verdicts.get(post, ()))
 
-    def _decide_reversal(self, author: MemberFacts, reverses: str) -> Refusal | None:
-        """A reversal of the entry ``reverses``: ``reversal_refused``, against the state with this batch on top."""
+    def _decide_reversal(self, author: MemberFacts, reverses: str, record: Mapping[str, Any]) -> Refusal | None:
+        """A reversal of the entry ``reverses``: ``reversal_refused``, against the state with this batch on top, then
+        ``mirror_refused``: a reversal that is not its entry's mirror would count other spend when the entry does."""
         original = self._entry(reverses)
         if original is None:
             return Refusal("unknown_entry", f"the entry it reverses, {reverses[:8]}, does not exist")
-        return reversal_refused(author, reverses, original, lambda: self._reversals.get(reverses) or self.state.reversed_by(reverses))
+        refusal = reversal_refused(author, reverses, original, lambda: self._reversals.get(reverses) or self.state.reversed_by(reverses))
+        return refusal or mirror_refused(reverses, original, record)
 
     def _decide_entry_task(self, record: dict[str, Any]) -> Refusal | None:
         """Spend for a task counts for the task's campaign: an entry for another campaign's task is refused."""
@@ -722,7 +731,7 @@ class Judge:
             self._members[row_id] = self.state.member(row_id) or MemberFacts(row_id, None, MEMBER, None, False)
         elif kind == APPEND and entity == "ledger_entry":
             if row_id not in self._entries:
-                self._entries[row_id] = _entry_facts(self._record(value))
+                self._entries[row_id] = entry_facts(self._record(value))
             reverses = self._record(value).get("reverses")
             if reverses:
                 self._reversals.setdefault(reverses, row_id)
@@ -802,6 +811,26 @@ def reversal_refused(author: MemberFacts, entry_id: str, entry: EntryFacts, reve
     reversal = reversed_by()
     if reversal is not None:
         return Refusal("reversed_once", f"entry {entry_id[:8]} is already reversed by {reversal[:8]}")
+    return None
+
+
+def mirror_refused(entry_id: str, entry: EntryFacts, record: Mapping[str, Any]) -> Refusal | None:
+    """Why ``record`` is no reversal of the ledger entry ``entry_id`` (``entry``: its facts), or ``None``.
+
+    A reversal counts exactly when its entry does (an approval of the entry approves both), and the two net to zero in
+    every report: so it has the entry's date, campaign, category, payee, currency and approval, and the opposite amount.
+    """
+    if entry.mirror is None:
+        return None
+    expected = {**{name: entry.mirror[name] for name in MIRRORED}, "amount": -entry.mirror["amount"]}
+    for name, value in expected.items():
+        given = bool(record.get(name)) if name == "needs_approval" else record.get(name)
+        if given != value:
+            return Refusal(
+                "reversal_mirrors",
+                f"a reversal of {entry_id[:8]} has its date, campaign, category, payee, currency and approval, and the opposite "
+                f"amount ({name} {given!r} is not {value!r})",
+            )
     return None
 
 
@@ -961,8 +990,10 @@ def _incomplete(key: tuple[str, str], given: Collection[str]) -> Refusal | None:
     return Refusal("incomplete_record", f"{entity} {row_id[:8]} is created without {', '.join(missing)}") if missing else None
 
 
-def _entry_facts(record: dict[str, Any]) -> EntryFacts:
-    return EntryFacts(record["entered_by"], bool(record.get("needs_approval")), record.get("reverses"))
+def entry_facts(record: Mapping[str, Any]) -> EntryFacts:
+    """The facts of a ledger entry's record (as appended)."""
+    mirror = {**{name: record.get(name) for name in MIRRORED}, "needs_approval": bool(record.get("needs_approval"))}
+    return EntryFacts(record["entered_by"], mirror["needs_approval"], record.get("reverses"), {**mirror, "amount": record["amount"]})
 
 
 def judge(ops: Sequence[Proposal], state: RuleState, *, local: bool) -> list[Refusal | None]:
