@@ -61,9 +61,9 @@ class FileRuleState:
         ).fetchone()
         if row is None:
             return None
-        mirror = {**dict(zip(MIRRORED, row[3:])), "amount": row[2]}
-        mirror["needs_approval"] = bool(mirror["needs_approval"])
-        return EntryFacts(row[0], mirror["needs_approval"], row[1], mirror)
+        needs_approval = bool(row[3 + MIRRORED.index("needs_approval")])
+        mirror = {**dict(zip(MIRRORED, row[3:])), "needs_approval": needs_approval, "amount": row[2]}
+        return EntryFacts(row[0], needs_approval, row[1], mirror)
 
     def reversed_by(self, entry_id: str) -> str | None:
         row = self.conn.execute("SELECT id FROM ledger_entry WHERE reverses = ? ORDER BY op_id LIMIT 1", (entry_id,)).fetchone()

@@ -992,8 +992,9 @@ def _incomplete(key: tuple[str, str], given: Collection[str]) -> Refusal | None:
 
 def entry_facts(record: Mapping[str, Any]) -> EntryFacts:
     """The facts of a ledger entry's record (as appended)."""
-    mirror = {**{name: record.get(name) for name in MIRRORED}, "needs_approval": bool(record.get("needs_approval"))}
-    return EntryFacts(record["entered_by"], mirror["needs_approval"], record.get("reverses"), {**mirror, "amount": record["amount"]})
+    needs_approval = bool(record.get("needs_approval"))
+    mirror = {**{name: record.get(name) for name in MIRRORED}, "needs_approval": needs_approval, "amount": record["amount"]}
+    return EntryFacts(record["entered_by"], needs_approval, record.get("reverses"), mirror)
 
 
 def judge(ops: Sequence[Proposal], state: RuleState, *, local: bool) -> list[Refusal | None]:
