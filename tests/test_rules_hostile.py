@@ -172,3 +172,20 @@ def test_a_reversal_that_is_not_its_entrys_mirror_is_refused(team: Team, raj: Ho
     assert f"({field} " in answer["refused"][0]["message"]
     # The mirror itself is his to write.
     assert raj.push(("append", "ledger_entry", new_id(), "*", _reversal(team, team.ids["raj"], pending)))["stored"] == 1
+
+
+def test_a_set_on_an_added_record_never_edits_it(team: Team, raj: Hostile) -> None:
+    """Ledger entries, approvals, verdicts and crises are added whole: a field set on one is refused, whoever's it is."""
+    with Store(team.path) as store:
+        (verdict,) = store.conn.execute("SELECT id FROM post_approval LIMIT 1").fetchone()
+    edits = [
+        ("set", "ledger_entry", team.entry["raj"], "amount", 1),
+        ("set", "ledger_entry", team.pending["ana"], "needs_approval", False),
+        ("set", "post_approval", verdict, "verdict", "reject"),
+        ("set", "crisis", team.crisis, "campaigns", [team.campaign]),
+    ]
+    before = [_pulled(raj, row_id) for _, _, row_id, _, _ in edits]
+    answer = raj.push(*edits)
+    assert _refused(answer) == ["invalid_value"] * len(edits)
+    assert [r["message"] for r in answer["refused"]] == [f"{op[1]} records are append-only" for op in edits]
+    assert [_pulled(raj, row_id) for _, _, row_id, _, _ in edits] == before
