@@ -117,6 +117,23 @@ def _entry(me: str, campaign: str, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _reversal(team: Team, me: str, entry: str, **changed: Any) -> dict[str, Any]:
+    """What ``ledger reverse`` writes for ``entry`` (its fields, the opposite amount), by ``me``, with ``changed`` on top."""
+    with Store(team.path) as store:
+        original = store.record("ledger_entry", entry)
+    assert original is not None
+    mirrored = {name: original[name] for name in ("date", "campaign", "category", "payee", "currency", "task", "needs_approval")}
+    return {
+        **mirrored,
+        "amount": -original["amount"],
+        "memo": "",
+        "reverses": entry,
+        "entered_by": me,
+        "entered_at": "2026-11-20T10:00:00Z",
+        **changed,
+    }
+
+
 def add_posts(team: Team) -> None:
     """Posts in review for the post cases, each role with its own (so one role's verdict never decides another's).
 
@@ -250,14 +267,12 @@ CASES: list[Case] = [
     ),
     (
         "reverse one's own entry",
-        lambda w, t, me: w.append("ledger_entry", _entry(me, t.campaign, amount=-10, reverses=t.entry.get(_handle(t, me), t.entry["raj"]))),
+        lambda w, t, me: w.append("ledger_entry", _reversal(t, me, t.entry.get(_handle(t, me), t.entry["raj"]))),
         {"manager": None, "member": None, "guest": "guest_read_only"},
     ),
     (
         "reverse another's entry",
-        lambda w, t, me: w.append(
-            "ledger_entry", _entry(me, t.campaign, amount=-10, reverses=t.spare["ana" if _handle(t, me) != "ana" else "raj"])
-        ),
+        lambda w, t, me: w.append("ledger_entry", _reversal(t, me, t.spare["ana" if _handle(t, me) != "ana" else "raj"])),
         {"manager": None, "member": "own_entry_only", "guest": "guest_read_only"},
     ),
     (
@@ -281,6 +296,12 @@ CASES: list[Case] = [
             {"entry": t.pending["raj" if _handle(t, me) != "raj" else "ana"], "approved_by": me, "approved_at": "2026-11-26T09:00:00Z"},
         ),
         {"manager": None, "member": "managers_only", "guest": "guest_read_only"},
+    ),
+    (
+        # The first append of an id wins: stamped earlier (a push's stamps are the replica's), it would replace the entry.
+        "add spend under the id of an entry there is",
+        lambda w, t, me: w.append("ledger_entry", _entry(me, t.campaign), row_id=t.spare["raj"]),
+        {"manager": "added_once", "member": "added_once", "guest": "guest_read_only"},
     ),
     (
         "approve one's own pending spend",
@@ -743,8 +764,8 @@ def test_an_entry_is_reversed_once_and_a_reversal_never_even_within_one_batch(te
     raj = team.ids["raj"]
     with Store(team.path) as store:
         with pytest.raises(Refused) as refused, store.write(raj) as w:
-            w.append("ledger_entry", _entry(raj, team.campaign, amount=-3000, reverses=team.spare["raj"]))
-            w.append("ledger_entry", _entry(raj, team.campaign, amount=-3000, reverses=team.spare["raj"]))
+            w.append("ledger_entry", _reversal(team, raj, team.spare["raj"]))
+            w.append("ledger_entry", _reversal(team, raj, team.spare["raj"]))
         assert refused.value.refusal.rule == "reversed_once"
         assert str(refused.value).startswith(f"entry {team.spare['raj'][:8]} is already reversed by ")
         with pytest.raises(Refused) as refused, store.write(raj) as w:

@@ -27,7 +27,7 @@ from crewdeck.sync.state.clock import HybridClock, Stamp
 from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op
 from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash, steps_of, verdict_of
 from crewdeck.sync.state.push import NodeHead, PushPlan, PushRejected, RefusedOp, by_node, plan
-from crewdeck.sync.state.rules import MANAGER, MEMBER, EntryFacts, MemberFacts, judge_push, removed_members
+from crewdeck.sync.state.rules import MANAGER, MEMBER, EntryFacts, MemberFacts, entry_facts, judge_push, removed_members
 from crewdeck.sync.state.sshkeys import identities
 from crewdeck.sync.state.store import OP_WIRE_OVERHEAD, Store
 from crewdeck.sync.state.tokens import TokenInfo
@@ -284,7 +284,7 @@ class PgRuleState:
         if row is None:
             return None
         record = json.loads(row[0])
-        return EntryFacts(record["entered_by"], bool(record.get("needs_approval")), record.get("reverses"))
+        return entry_facts(record)
 
     def reversed_by(self, entry_id: str) -> str | None:
         row = self.conn.execute(
@@ -331,8 +331,11 @@ class PgRuleState:
         verdicts = tuple(verdict_of(row_id, op_id, json.loads(value)) for row_id, (op_id, value) in first.items())
         authors = self.conn.execute(
             "SELECT DISTINCT member FROM crewdeck_op WHERE workspace = %(ws)s AND row_id = %(post)s AND field = ANY(%(fields)s) "
-            "AND op_id > coalesce((SELECT op_id FROM crewdeck_op WHERE workspace = %(ws)s AND row_id = %(post)s "
-            "AND field = 'post_round' ORDER BY op_id DESC LIMIT 1 OFFSET 1), '')",
+            # After the newest round with other content than the current round's (``filerules.AUTHORS_SQL``).
+            "AND op_id > coalesce((SELECT r.op_id FROM crewdeck_op AS r WHERE r.workspace = %(ws)s AND r.row_id = %(post)s "
+            "AND r.field = 'post_round' AND (r.value::jsonb ->> 'hash') IS DISTINCT FROM (SELECT c.value::jsonb ->> 'hash' "
+            "FROM crewdeck_op AS c WHERE c.workspace = %(ws)s AND c.row_id = %(post)s AND c.field = 'post_round' "
+            "ORDER BY c.op_id DESC LIMIT 1) ORDER BY r.op_id DESC LIMIT 1), '')",
             {"ws": self.workspace, "post": post_id, "fields": list(CONTENT_FIELDS)},
         ).fetchall()
         people = {v.by: self.reviewer(v.by) for v in verdicts}

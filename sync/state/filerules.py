@@ -6,15 +6,18 @@ import json
 import sqlite3
 
 from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash, steps_of, verdict_of
-from crewdeck.sync.state.rules import MANAGER, EntryFacts, MemberFacts
+from crewdeck.sync.state.rules import MANAGER, MIRRORED, EntryFacts, MemberFacts
 from crewdeck.sync.state.schema import stored_entities
 from crewdeck.sync.state.sshkeys import identities
 
-#: Who changed a post's content since its previous round: the log's content operations after the second newest round.
+#: Who changed a post's content since its previous round with other content: the log's content operations after the
+#: newest round whose hash is not the current round's (a round submitted again unchanged keeps the authors it had).
 AUTHORS_SQL = (
     f"SELECT DISTINCT o.member FROM ops AS o WHERE o.row_id = :post AND o.field IN ({', '.join(repr(f) for f in CONTENT_FIELDS)}) "
     "AND o.op_id > coalesce((SELECT r.op_id FROM ops AS r WHERE r.row_id = :post AND r.field = 'post_round' "
-    "ORDER BY r.op_id DESC LIMIT 1 OFFSET 1), '')"
+    "AND json_extract(r.value, '$.hash') IS NOT (SELECT json_extract(c.value, '$.hash') FROM ops AS c "
+    "WHERE c.row_id = :post AND c.field = 'post_round' ORDER BY c.op_id DESC LIMIT 1) "
+    "ORDER BY r.op_id DESC LIMIT 1), '')"
 )
 
 
@@ -52,8 +55,15 @@ class FileRuleState:
         return stored_entities(self.conn, row_ids)
 
     def ledger_entry(self, entry_id: str) -> EntryFacts | None:
-        row = self.conn.execute("SELECT entered_by, needs_approval, reverses FROM ledger_entry WHERE id = ?", (entry_id,)).fetchone()
-        return None if row is None else EntryFacts(row[0], bool(row[1]), row[2])
+        row = self.conn.execute(
+            f"SELECT entered_by, reverses, amount, {', '.join(f'[{name}]' for name in MIRRORED)} FROM ledger_entry WHERE id = ?",
+            (entry_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        needs_approval = bool(row[3 + MIRRORED.index("needs_approval")])
+        mirror = {**dict(zip(MIRRORED, row[3:])), "needs_approval": needs_approval, "amount": row[2]}
+        return EntryFacts(row[0], needs_approval, row[1], mirror)
 
     def reversed_by(self, entry_id: str) -> str | None:
         row = self.conn.execute("SELECT id FROM ledger_entry WHERE reverses = ? ORDER BY op_id LIMIT 1", (entry_id,)).fetchone()

@@ -11,7 +11,8 @@ the round when it names the round, carries the post's current content
 hash (so a change to the content after it voids it), is by someone who
 may take its step (named by the step, or in its group; a guest only for
 their campaigns) and who changed none of the content since the previous
-round.  Each step takes the earliest counting approval by someone not
+round with other content (a round submitted again unchanged keeps its
+authors: its author cannot resubmit to approve their own content).  Each step takes the earliest counting approval by someone not
 already counted for an earlier step (one person, one step per round).
 Any counting rejection blocks the round until the author resubmits.
 """
@@ -102,7 +103,7 @@ class PostReview:
     hash: str
     chain: tuple[Step, ...]
     verdicts: tuple[Verdict, ...]
-    #: Who changed the content since the previous round.
+    #: Who changed the content since the previous round with other content.
     authors: frozenset[str]
     #: The facts of everyone with a verdict on the post.
     reviewers: Mapping[str, Reviewer]
@@ -134,7 +135,7 @@ class RoundStatus:
     voided: bool = False
     #: Voided because the post moved to another campaign or platform than the one it was submitted for.
     moved: bool = False
-    #: Who changed the content since the previous round: none of them reviews this one.
+    #: Who changed the content since the previous round with other content: none of them reviews this one.
     authors: frozenset[str] = field(default_factory=frozenset)
 
     @property

@@ -124,6 +124,8 @@ RULES = {
     "step_order": "steps are approved in order",
     "unknown_crisis": "the crisis it names does not exist",
     "crisis_ended": "the crisis has ended already",
+    "added_once": "a ledger entry, approval, verdict or crisis is added once: another under its id is refused, as it would replace it",
+    "reversal_mirrors": "a reversal has its entry's date, campaign, category, payee, currency and approval, and the opposite amount",
 }
 
 
@@ -166,6 +168,10 @@ class MemberFacts:
     ssh_keys: tuple[str, ...] = ()
 
 
+#: What a reversal copies of the entry it reverses; its amount is the entry's, negated (``tui.ledger.actions.reverse_entry``).
+MIRRORED = ("date", "campaign", "category", "payee", "currency", "needs_approval")
+
+
 @dataclass(frozen=True)
 class EntryFacts:
     """What the rules read of a ledger entry."""
@@ -173,6 +179,8 @@ class EntryFacts:
     entered_by: str
     needs_approval: bool
     reverses: str | None
+    #: Its ``MIRRORED`` fields and amount, which a reversal of it mirrors (``None``: not read, where nothing reverses it).
+    mirror: Mapping[str, Any] | None = None
 
 
 class RuleState(Protocol):
@@ -293,6 +301,8 @@ class Judge:
         self._task_campaigns: dict[str, str | None] = {}
         #: Entry id -> the entry this batch reversed it by.
         self._reversals: dict[str, str] = {}
+        #: Ids of appended records the workspace holds, and those this batch appended so far.
+        self._taken: set[str] = set()
 
     # ------------------------------------------------------------ state with this batch on top
 
@@ -358,13 +368,16 @@ class Judge:
         # import lists a reversal before its entry); an approval or reversal
         # of one the batch itself refuses is refused after.
         # An entry refused unread (``preset``) is no entry: its record may lack any field.
-        added = {
-            op[3]: index for index, op in enumerate(ops) if op[1] == APPEND and op[2] == "ledger_entry" and not (preset and preset[index])
-        }
-        stored = self.state.stored_rows(list(added)) if added else {}
+        # An id appended twice in the batch is the first append's: the second is refused (``added_once``).
+        added: dict[str, int] = {}
+        for index, op in enumerate(ops):
+            if op[1] == APPEND and op[2] == "ledger_entry" and not (preset and preset[index]):
+                added.setdefault(op[3], index)
+        appended = [op[3] for op in ops if op[1] == APPEND]
+        self._taken = set(self.state.stored_rows(appended)) if appended else set()
         for row_id, index in added.items():
-            if row_id not in stored:  # a stored entry stays what it is: the first append wins
-                self._entries[row_id] = _entry_facts(self._record(ops[index][5]))
+            if row_id not in self._taken:  # a stored entry stays what it is: the first append wins
+                self._entries[row_id] = entry_facts(self._record(ops[index][5]))
         verdicts: list[Refusal | None] = []
         append = verdicts.append
         standing: dict[str, Refusal | None] = {}
@@ -395,7 +408,7 @@ class Judge:
                         self._task_campaigns[row_id] = json.loads(value)
                 else:
                     refusal = self._decide(op, creating)
-                    if refusal is None and entity in ("member", "ledger_entry", "crisis", "crisis_end"):
+                    if refusal is None and entity in ("member", "ledger_entry", "post_approval", "crisis", "crisis_end"):
                         self._accept(op)
                         if entity == "member":
                             standing.clear()  # a member's access or removal may have changed
@@ -596,6 +609,18 @@ class Judge:
         return None
 
     def _decide_append(self, author: MemberFacts, entity: str, record: dict[str, Any], row_id: str) -> Refusal | None:
+        """An added record: what its kind's rules say, then whether its id is free.
+
+        The first append of an id wins wherever it arrives (``store``), so an append under a taken id,
+        stamped earlier, would replace the record: edit another's ledger entry, undo a verdict.
+        """
+        refusal = self._decide_record(author, entity, record, row_id)
+        if refusal is None and row_id in self._taken:
+            refusal = Refusal("added_once", f"{entity} {row_id[:8]} exists already: a {entity} is added once, never changed")
+        self._taken.add(row_id)
+        return refusal
+
+    def _decide_record(self, author: MemberFacts, entity: str, record: dict[str, Any], row_id: str) -> Refusal | None:
         name = _name(author, author.id)
         author_field = AUTHOR_FIELDS.get(entity)
         if author_field and record.get(author_field) != author.id:
@@ -613,7 +638,7 @@ class Judge:
         if entity == "ledger_entry":
             reverses = record.get("reverses")
             if reverses:
-                return self._decide_reversal(author, reverses)  # a reversal mirrors its entry, whose task may have moved since
+                return self._decide_reversal(author, reverses, record)  # a reversal mirrors its entry, whose task may have moved since
             return self._decide_entry_task(record)
         if entity == "approval":
             entry_id = record["entry"]
@@ -623,19 +648,16 @@ class Judge:
     def _decide_verdict(self, author: MemberFacts, record: dict[str, Any]) -> Refusal | None:
         """An approval or a request for changes on a post's round (see ``postround``)."""
         post = record["post"]
-        refusal = verdict_refused(
-            author, record, self.state.post_review(post), self.state.reviewer(author.id), self._verdicts.get(post, ())
-        )
-        if refusal is None:
-            self._verdicts.setdefault(post, []).append(verdict_of("", "~", record))
-        return refusal
+        return verdict_refused(author, record, self.state.post_review(post), self.state.reviewer(author.id), self._verdicts.get(post, ()))
 
-    def _decide_reversal(self, author: MemberFacts, reverses: str) -> Refusal | None:
-        """A reversal of the entry ``reverses``: ``reversal_refused``, against the state with this batch on top."""
+    def _decide_reversal(self, author: MemberFacts, reverses: str, record: Mapping[str, Any]) -> Refusal | None:
+        """A reversal of the entry ``reverses``: ``reversal_refused``, against the state with this batch on top, then
+        ``mirror_refused``: a reversal that is not its entry's mirror would count other spend when the entry does."""
         original = self._entry(reverses)
         if original is None:
             return Refusal("unknown_entry", f"the entry it reverses, {reverses[:8]}, does not exist")
-        return reversal_refused(author, reverses, original, lambda: self._reversals.get(reverses) or self.state.reversed_by(reverses))
+        refusal = reversal_refused(author, reverses, original, lambda: self._reversals.get(reverses) or self.state.reversed_by(reverses))
+        return refusal or mirror_refused(reverses, original, record)
 
     def _decide_entry_task(self, record: dict[str, Any]) -> Refusal | None:
         """Spend for a task counts for the task's campaign: an entry for another campaign's task is refused."""
@@ -709,10 +731,13 @@ class Judge:
             self._members[row_id] = self.state.member(row_id) or MemberFacts(row_id, None, MEMBER, None, False)
         elif kind == APPEND and entity == "ledger_entry":
             if row_id not in self._entries:
-                self._entries[row_id] = _entry_facts(self._record(value))
+                self._entries[row_id] = entry_facts(self._record(value))
             reverses = self._record(value).get("reverses")
             if reverses:
                 self._reversals.setdefault(reverses, row_id)
+        elif kind == APPEND and entity == "post_approval":
+            record = self._record(value)
+            self._verdicts.setdefault(record["post"], []).append(verdict_of("", "~", record))
         elif kind == APPEND and entity == "crisis":
             self._crises.add(row_id)
         elif kind == APPEND and entity == "crisis_end":
@@ -786,6 +811,26 @@ def reversal_refused(author: MemberFacts, entry_id: str, entry: EntryFacts, reve
     reversal = reversed_by()
     if reversal is not None:
         return Refusal("reversed_once", f"entry {entry_id[:8]} is already reversed by {reversal[:8]}")
+    return None
+
+
+def mirror_refused(entry_id: str, entry: EntryFacts, record: Mapping[str, Any]) -> Refusal | None:
+    """Why ``record`` is no reversal of the ledger entry ``entry_id`` (``entry``: its facts), or ``None``.
+
+    A reversal counts exactly when its entry does (an approval of the entry approves both), and the two net to zero in
+    every report: so it has the entry's date, campaign, category, payee, currency and approval, and the opposite amount.
+    """
+    if entry.mirror is None:
+        return None
+    expected = {**{name: entry.mirror[name] for name in MIRRORED}, "amount": -entry.mirror["amount"]}
+    for name, value in expected.items():
+        given = bool(record.get(name)) if name == "needs_approval" else record.get(name)
+        if given != value:
+            return Refusal(
+                "reversal_mirrors",
+                f"a reversal of {entry_id[:8]} has its date, campaign, category, payee, currency and approval, and the opposite "
+                f"amount ({name} {given!r} is not {value!r})",
+            )
     return None
 
 
@@ -945,8 +990,11 @@ def _incomplete(key: tuple[str, str], given: Collection[str]) -> Refusal | None:
     return Refusal("incomplete_record", f"{entity} {row_id[:8]} is created without {', '.join(missing)}") if missing else None
 
 
-def _entry_facts(record: dict[str, Any]) -> EntryFacts:
-    return EntryFacts(record["entered_by"], bool(record.get("needs_approval")), record.get("reverses"))
+def entry_facts(record: Mapping[str, Any]) -> EntryFacts:
+    """The facts of a ledger entry's record (as appended)."""
+    needs_approval = bool(record.get("needs_approval"))
+    mirror = {**{name: record.get(name) for name in MIRRORED}, "needs_approval": needs_approval, "amount": record["amount"]}
+    return EntryFacts(record["entered_by"], needs_approval, record.get("reverses"), mirror)
 
 
 def judge(ops: Sequence[Proposal], state: RuleState, *, local: bool) -> list[Refusal | None]:

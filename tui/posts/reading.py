@@ -131,7 +131,8 @@ def verdicts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) ->
 
 
 def round_authors(conn: sqlite3.Connection, post_ids: Sequence[str]) -> dict[str, set[str]]:
-    """Who changed each post's content since its previous round (every change, for a post never submitted twice).
+    """Who changed each post's content since its previous round with other content (every change, for a post never
+    submitted with other content): a round submitted again unchanged keeps its authors, as the rules judge it.
 
     Read from the log, so an edit overwritten by a later one still makes its
     member an author, and every replica with the same operations agrees.
@@ -143,7 +144,9 @@ def round_authors(conn: sqlite3.Connection, post_ids: Sequence[str]) -> dict[str
     for post, member in conn.execute(
         f"SELECT j.value, o.member FROM json_each(?) AS j JOIN ops AS o ON o.row_id = j.value AND o.field IN ({fields}) "
         "WHERE o.op_id > coalesce((SELECT r.op_id FROM ops AS r WHERE r.row_id = j.value AND r.field = 'post_round' "
-        "ORDER BY r.op_id DESC LIMIT 1 OFFSET 1), '')",
+        "AND json_extract(r.value, '$.hash') IS NOT (SELECT json_extract(c.value, '$.hash') FROM ops AS c "
+        "WHERE c.row_id = j.value AND c.field = 'post_round' ORDER BY c.op_id DESC LIMIT 1) "
+        "ORDER BY r.op_id DESC LIMIT 1), '')",
         (json.dumps(list(post_ids)),),
     ):
         out[post].add(member)

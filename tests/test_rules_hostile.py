@@ -1,0 +1,191 @@
+"""A hostile member's pushes, sent as a modified client would: raw operations to a real server.
+
+The team of ``test_rules`` (ana and mia managers, raj a member, gus a
+guest) with its posts; raj's token pushes operations his replica would
+never make: stamps from the past, ids of records that exist.  The server
+judges each against its own state (a served file, and PostgreSQL) and
+refuses what the rules table does not allow, with a rule code, storing
+nothing of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from crewdeck.sync.state.clock import Stamp, wall_ms
+from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.store import Store
+
+from .syncsupport import Postgres, Server, crewdeck, new_token
+from .test_rules import Team, _entry, _reversal, _verdict, add_posts, build_team
+
+#: The hostile replica's node (any node no store has made).
+NODE = "abcdef0123456789"
+#: A stamp from long ago: an operation made offline then would win every "first append" of its id.
+LONG_AGO_MS = 1_000_000
+
+
+class Hostile:
+    """Raw pushes under one member's token, numbered as one node's."""
+
+    def __init__(self, server: Server, token: str, member: str) -> None:
+        self.http = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"})
+        self.member = member
+        self.seq = 0
+
+    def push(self, *ops: tuple[str, str, str, str, Any], ms: int | None = None) -> dict[str, Any]:
+        wire = []
+        for kind, entity, row_id, field, value in ops:
+            self.seq += 1
+            stamp = Stamp(wall_ms() if ms is None else ms, self.seq, NODE)
+            wire.append(
+                {
+                    "op_id": str(stamp),
+                    "node": NODE,
+                    "node_seq": self.seq,
+                    "member": self.member,
+                    "kind": kind,
+                    "entity": entity,
+                    "row_id": row_id,
+                    "field": field,
+                    "value": value,
+                }
+            )
+        response = self.http.post("/v1/w/team/push", json={"ops": wire})
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Team:
+    t = build_team(tmp_path)
+    add_posts(t)
+    return t
+
+
+@pytest.fixture(params=["file", "postgres"])
+def raj(request: pytest.FixtureRequest, team: Team) -> Iterator[Hostile]:
+    if request.param == "file":
+        server = Server([str(team.path)]).start()
+        token = new_token("raj", "--workspace", str(team.path), "--as", "ana")
+    else:
+        postgres: Postgres = request.getfixturevalue("postgres")
+        url = postgres.database()
+        crewdeck("publish", str(team.path), "--database", url)
+        server = Server(["--database", url]).start()
+        token = new_token("raj", "--database", url, "--name", "team")
+    hostile = Hostile(server, token, team.ids["raj"])
+    yield hostile
+    hostile.http.close()
+    assert server.stop() == ""  # no request failed on the server's side
+
+
+def _pulled(hostile: Hostile, row_id: str) -> list[dict[str, Any]]:
+    """The server's stored operations on ``row_id``, as a replica pulls them."""
+    response = hostile.http.get("/v1/w/team/ops", params={"after": 0, "limit": 10_000})
+    assert response.status_code == 200
+    ops: list[dict[str, Any]] = response.json()["ops"]
+    return [op for op in ops if op["row_id"] == row_id]
+
+
+def _refused(answer: dict[str, Any]) -> list[str]:
+    assert answer["stored"] == 0, answer
+    return [r["rule"] for r in answer["refused"]]
+
+
+def test_an_entry_added_under_the_id_of_one_that_exists_is_refused_and_never_replaces_it(team: Team, raj: Hostile) -> None:
+    """Appends are insert-if-absent, the earliest stamp winning: one stamped long ago would replace the entry."""
+    ana_entry = team.entry["ana"]
+    before = _pulled(raj, ana_entry)
+    forged = _entry(team.ids["raj"], team.campaign, amount=1)
+    answer = raj.push(("append", "ledger_entry", ana_entry, "*", forged), ms=LONG_AGO_MS)
+    assert _refused(answer) == ["added_once"]
+    assert answer["refused"][0]["message"] == f"ledger_entry {ana_entry[:8]} exists already: a ledger_entry is added once, never changed"
+    assert _pulled(raj, ana_entry) == before
+    # His own pending spend, made to need no approval: the same.
+    answer = raj.push(("append", "ledger_entry", team.pending["raj"], "*", _entry(team.ids["raj"], team.campaign)), ms=LONG_AGO_MS)
+    assert _refused(answer) == ["added_once"]
+
+
+def test_one_id_added_twice_in_a_batch_keeps_the_first_and_refuses_the_second(team: Team, raj: Hostile) -> None:
+    entry = new_id()
+    me = team.ids["raj"]
+    answer = raj.push(
+        ("append", "ledger_entry", entry, "*", _entry(me, team.campaign, amount=700)),
+        ("append", "ledger_entry", entry, "*", _entry(me, team.campaign, amount=1)),
+    )
+    assert answer["stored"] == 1 and [r["rule"] for r in answer["refused"]] == ["added_once"]
+    assert [op["value"]["amount"] for op in _pulled(raj, entry)] == [700]
+
+
+def test_a_verdict_under_the_id_of_anothers_is_refused(team: Team, raj: Hostile) -> None:
+    """ana's approval of the first step of a two-step post, replaced by raj's of the second: the chain would be skipped."""
+    post = team.posts["two steps, one done"]["ana"]
+    with Store(team.path) as store:
+        (ana_verdict,) = store.conn.execute("SELECT id FROM post_approval WHERE post = ?", (post,)).fetchone()
+    record = _verdict(team, team.ids["raj"], "two steps, one done", step="final") | {"post": post}
+    record["round"], record["hash"] = team.rounds[post]
+    answer = raj.push(("append", "post_approval", ana_verdict, "*", record), ms=LONG_AGO_MS)
+    assert _refused(answer) == ["added_once"]
+    # Under an id of its own, the same verdict is his to give: the second step, after ana's first.
+    assert raj.push(("append", "post_approval", new_id(), "*", record))["stored"] == 1
+
+
+def test_the_author_of_a_posts_content_cannot_approve_it_after_submitting_it_again_unchanged(team: Team, raj: Hostile) -> None:
+    """raj wrote the post (round 1); a second round of the same content is still one he may not review."""
+    post = team.posts["by raj"]["raj"]
+    digest = team.rounds[post][1]
+    with Store(team.path) as store:
+        (campaign,) = store.conn.execute("SELECT campaign FROM task WHERE id = ?", (post,)).fetchone()
+    again = {"id": new_id(), "hash": digest, "at": "2026-11-20T09:10:00Z", "campaign": campaign, "platform": None}
+    assert raj.push(("set", "task", post, "post_round", again))["stored"] == 1
+    record = _verdict(team, team.ids["raj"], "by raj") | {"round": again["id"]}
+    answer = raj.push(("append", "post_approval", new_id(), "*", record))
+    assert _refused(answer) == ["round_author"]
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        # Counted when the pending entry is approved: a manager approving 20 EUR "reversed" would approve 5,020.
+        {"amount": 500_000},
+        {"amount": -1},
+        {"campaign": "0" * 32},
+        {"needs_approval": False},  # counted at once, before any manager approves the entry
+        {"currency": "USD"},
+        {"date": "2026-01-01"},
+    ],
+    ids=lambda changed: next(iter(changed)),
+)
+def test_a_reversal_that_is_not_its_entrys_mirror_is_refused(team: Team, raj: Hostile, changed: dict[str, Any]) -> None:
+    pending = team.pending["raj"]
+    answer = raj.push(("append", "ledger_entry", new_id(), "*", _reversal(team, team.ids["raj"], pending, **changed)))
+    assert _refused(answer) == ["reversal_mirrors"]
+    field = next(iter(changed))
+    assert answer["refused"][0]["message"].startswith(f"a reversal of {pending[:8]} has its ")
+    assert f"({field} " in answer["refused"][0]["message"]
+    # The mirror itself is his to write.
+    assert raj.push(("append", "ledger_entry", new_id(), "*", _reversal(team, team.ids["raj"], pending)))["stored"] == 1
+
+
+def test_a_set_on_an_added_record_never_edits_it(team: Team, raj: Hostile) -> None:
+    """Ledger entries, approvals, verdicts and crises are added whole: a field set on one is refused, whoever's it is."""
+    with Store(team.path) as store:
+        (verdict,) = store.conn.execute("SELECT id FROM post_approval LIMIT 1").fetchone()
+    edits = [
+        ("set", "ledger_entry", team.entry["raj"], "amount", 1),
+        ("set", "ledger_entry", team.pending["ana"], "needs_approval", False),
+        ("set", "post_approval", verdict, "verdict", "reject"),
+        ("set", "crisis", team.crisis, "campaigns", [team.campaign]),
+    ]
+    before = [_pulled(raj, row_id) for _, _, row_id, _, _ in edits]
+    answer = raj.push(*edits)
+    assert _refused(answer) == ["invalid_value"] * len(edits)
+    assert [r["message"] for r in answer["refused"]] == [f"{op[1]} records are append-only" for op in edits]
+    assert [_pulled(raj, row_id) for _, _, row_id, _, _ in edits] == before
