@@ -88,9 +88,9 @@ class Triage:
 
     def run_write(self, label: str, ids: list[str], action: Callable[[list[str]], Written]) -> None:
         """``action(ids)`` in a worker, then ``after_write`` with what it wrote."""
-        in_background(self._owner, lambda: self._write(label, ids, action), name="run_write", group="write")
+        in_background(self._owner, lambda: self.write(label, ids, action), name="run_write", group="write")
 
-    def _write(self, label: str, ids: list[str], action: Callable[[list[str]], Written]) -> None:
+    def write(self, label: str, ids: list[str], action: Callable[[list[str]], Written]) -> None:
         """In a worker: ``action(ids)``, then ``after_write`` with what it wrote."""
         written = action(ids)
         n = len(ids)
@@ -105,7 +105,7 @@ class Triage:
         if not ids:
             self._owner.app.bell()
             return
-        self._owner.app.push_screen(ask(lambda answer: self._write(label, ids, lambda targets: then(targets, answer))))
+        self._owner.app.push_screen(ask(lambda answer: self.write(label, ids, lambda targets: then(targets, answer))))
 
     def moment_preview(self, name: str) -> Callable[[str], str]:
         """The live preview of a date field: exactly what ``set_from_text`` will store, read
