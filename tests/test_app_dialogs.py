@@ -188,6 +188,19 @@ async def test_marked_tasks_show_a_mark_not_only_bold(workspace: Path) -> None:
         assert MARK not in screen_line(app, 0)
 
 
+async def test_marked_tasks_show_their_mark_in_the_three_panes_at_120_columns(workspace: Path) -> None:
+    """At 120 columns the tasks pane dropped the mark column (one cell) before WHO, then WHO too: a marked row
+    was only bold, which the screen may not show."""
+    app = make_app(workspace)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("v", "a")
+        await settle(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        assert screen_line(app, 0).lstrip().startswith(MARK) and MARK not in screen_line(app, 1)
+
+
 async def test_duplicate_of_offers_a_search_over_a_window_of_the_store(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
