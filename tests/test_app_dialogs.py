@@ -358,6 +358,26 @@ async def test_the_assign_picker_lines_members_up_and_fits_the_screen(workspace:
         )
 
 
+async def test_the_assign_picker_leaves_out_guests_who_work_no_task(workspace: Path) -> None:
+    """A client added as a guest (@acme) was offered first, on key 1, where the manager had been: `A 1` gave the task
+    to someone who sees no tasks and changes none."""
+    assert (
+        main(
+            ["-w", str(workspace), "--as", "ana", "member", "add", "acme", "--name", "Acme", "--tz", "America/Chicago", "--access", "guest"]
+        )
+        == 0
+    )
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        assert not any("@acme" in c.label for c in picker.choices)
+        assert next(c.label for c in picker.choices if c.key == "1").startswith("@ana")
+
+
 async def test_quick_add_previews_a_date_in_another_zone_in_yours_too(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
