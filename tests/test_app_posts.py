@@ -676,3 +676,20 @@ async def test_a_held_post_resumed_or_given_a_new_slot_shows_its_state_and_slot_
         await settle(pilot)
         assert app.screen is screen
         assert row(posts[1])[1] == "Tue 12-01 15:00 CET" and row(posts[1])[2] == "approved", row(posts[1])
+
+
+async def test_a_crisis_started_with_no_reason_keeps_its_dialog_open_saying_why(team: Path) -> None:
+    """`!` then enter closed the dialog and said "a crisis needs a reason" in a notice: the manager began again."""
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        assert "a crisis needs a reason" in str(app.screen.query_one("#prompt-refused", Static).render())
+        await pilot.press(*"bad press", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, PromptScreen)
+        assert "CRISIS: bad press" in banner_text(app)

@@ -65,21 +65,21 @@ class CrisisKey:
         app.push_screen(PickerScreen("A crisis is open", choices), chosen)
 
     def _ask_reason(self) -> None:
-        def answered(reason: str | None) -> None:
-            if reason is not None:
-                run_move(
-                    self._owner,
-                    self._services,
-                    "crisis started: every approved and scheduled post is paused",
-                    lambda store, me, now: writing.start_crisis(store, me, now, reason),
-                )
+        def submit(reason: str) -> None:
+            # In the dialog's worker: a reason refused (none) keeps the dialog open, saying why.
+            write_move(
+                self._owner,
+                self._services,
+                "crisis started: every approved and scheduled post is paused",
+                lambda store, me, now: writing.start_crisis(store, me, now, reason),
+            )
 
         self._owner.app.push_screen(
             PromptScreen(
                 "Start a crisis? Every approved and scheduled post pauses for everyone",
                 "the reason, shown on every screen — enter starts the crisis, escape cancels",
-            ),
-            answered,
+                submit=submit,
+            )
         )
 
     def _end(self, crisis_id: str) -> None:
