@@ -57,7 +57,9 @@ class WorkspaceAccess:
             store = self._ws.store
             before = store.max_seq()
             row_id = work(self._ws)
-            return row_id, self._mark_ours(op for _, op in store.own_ops_after(before))
+            stored = [op for _, op in store.own_ops_after(before)]
+            # The record's own first (``Written.ops[0]`` names it), then the rest of its write.
+            return row_id, self._mark_ours(sorted(stored, key=lambda op: op.row_id != row_id))
 
     def write_store(self, work: Callable[[Store], T]) -> tuple[T, tuple[Op, ...]]:
         """``work(store)``, which commits its own transactions (the posts' moves do): its answer
