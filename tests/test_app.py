@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from textual.binding import Binding
+from textual.widgets import Input
 
 from crewdeck.sync.state.clock import wall_ms
 from crewdeck.sync.state.ids import new_id
@@ -21,6 +22,7 @@ from crewdeck.tui.app.opening import GRID_GUTTER, LEDGER_ROWS, GridQuery, Openin
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.help import binding_rows
+from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.tasks_pane import TasksPane
 from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
 from crewdeck.tui.ledger import pane_data
@@ -922,3 +924,23 @@ async def test_the_cursor_moved_while_the_list_is_read_again_stays_where_it_was_
         moved_to = table.cursor_key
         await settle(pilot)
         assert (table.cursor, table.cursor_key) == (start + 2, moved_to)
+
+
+async def test_a_field_the_detail_refuses_keeps_the_set_field_dialog_open_with_the_text(workspace: Path) -> None:
+    """`:` closed its dialog on a refusal: "due=fri 25:00" was gone, said only in a notice."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task = table(app).cursor_key
+        assert task is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("colon", *"due=fri 25:00", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        assert app.screen.query_one("#prompt-input", Input).value == "due=fri 25:00"
+        assert "'25:00' is not a time of day" in str(app.screen.query_one("#prompt-refused").render())
+        await pilot.press(*["backspace"] * 5, *"17:00", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        assert record(workspace, task)["due"]["tz"] == "Europe/Berlin"  # type: ignore[index]

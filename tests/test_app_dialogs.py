@@ -188,6 +188,19 @@ async def test_marked_tasks_show_a_mark_not_only_bold(workspace: Path) -> None:
         assert MARK not in screen_line(app, 0)
 
 
+async def test_marked_tasks_show_their_mark_in_the_three_panes_at_120_columns(workspace: Path) -> None:
+    """At 120 columns the tasks pane dropped the mark column (one cell) before WHO, then WHO too: a marked row
+    was only bold, which the screen may not show."""
+    app = make_app(workspace)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("v", "a")
+        await settle(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        assert screen_line(app, 0).lstrip().startswith(MARK) and MARK not in screen_line(app, 1)
+
+
 async def test_duplicate_of_offers_a_search_over_a_window_of_the_store(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
@@ -343,6 +356,26 @@ async def test_the_assign_picker_lines_members_up_and_fits_the_screen(workspace:
             options.get_option_at_index(i).prompt.cell_length <= options.scrollable_content_region.width
             for i in range(options.option_count)
         )
+
+
+async def test_the_assign_picker_leaves_out_guests_who_work_no_task(workspace: Path) -> None:
+    """A client added as a guest (@acme) was offered first, on key 1, where the manager had been: `A 1` gave the task
+    to someone who sees no tasks and changes none."""
+    assert (
+        main(
+            ["-w", str(workspace), "--as", "ana", "member", "add", "acme", "--name", "Acme", "--tz", "America/Chicago", "--access", "guest"]
+        )
+        == 0
+    )
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        assert not any("@acme" in c.label for c in picker.choices)
+        assert next(c.label for c in picker.choices if c.key == "1").startswith("@ana")
 
 
 async def test_quick_add_previews_a_date_in_another_zone_in_yours_too(workspace: Path) -> None:

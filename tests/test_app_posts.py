@@ -13,7 +13,7 @@ import pytest
 from rich.cells import cell_len
 from textual.containers import Vertical
 from textual.geometry import Region
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.sync.state.store import Store
@@ -608,3 +608,88 @@ async def test_z_off_a_post_takes_the_audience_the_posts_in_view_are_slotted_for
         await pilot.press("Z")
         await settle(pilot)
         assert panel.laid.zone == "America/New_York"
+
+
+async def test_copy_the_platform_refuses_keeps_what_was_typed_and_says_why_under_it(team: Path) -> None:
+    """The copy dialog closed on a refusal: a copywriter's text over the platform's limits was lost, said in a notice."""
+    raj = member(team, "raj")
+    with Store(team) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 1'").fetchone()[0]
+        writing.set_content(store, raj, post_id, NOW, copy="Spring, rewritten #launch")
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _cursor_on(app, pilot, "Spring post 1")
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("c")  # write the copy
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        typed = "Six tags #a #b #c #d #e #f"  # Instagram takes at most 5 hashtags
+        await pilot.press(*typed, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        assert app.screen.query_one("#prompt-input", Input).value == typed
+        assert "hashtag" in str(app.screen.query_one("#prompt-refused", Static).render())
+        await pilot.press(*["backspace"] * 3, "enter")  # one tag less
+        await settle(pilot)
+        assert not isinstance(app.screen, PromptScreen)
+    with Store(team) as store:
+        assert store.conn.execute("SELECT copy FROM task WHERE id = ?", (post_id,)).fetchone()[0] == typed[:-3]
+
+
+async def test_a_held_post_resumed_or_given_a_new_slot_shows_its_state_and_slot_now_and_a_refused_slot_keeps_the_text(team: Path) -> None:
+    """The rows kept the state and slot read when the crisis ended: a resumed post still read "paused", one given a new
+    slot its old slot; and a new slot that was not a date closed the dialog, losing what was typed."""
+    with Store(team) as store:
+        posts = [store.conn.execute("SELECT id FROM task WHERE title = ?", (f"Spring post {n}",)).fetchone()[0] for n in (0, 1)]
+        for post_id in posts:
+            writing.approve(store, member(team, "mia"), post_id, NOW)
+            writing.approve(store, member(team, "kemi"), post_id, NOW)
+        writing.start_crisis(store, member(team, "ana"), NOW, "bad press")
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HeldPostsScreen)
+        table = screen.query_one("#held-table", PostTable)
+
+        def row(post_id: str) -> tuple[str, ...]:
+            return next(r.cells for _, r in table.loaded_rows() if r.id == post_id)
+
+        await pilot.press("r")
+        await settle(pilot)
+        assert state(team, posts[0]) == "approved"
+        assert row(posts[0])[2] == "approved" and row(posts[0])[-1] == "resumed", row(posts[0])
+        await pilot.press("j", "n")
+        await settle(pilot)
+        await pilot.press(*"someday", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        assert app.screen.query_one("#prompt-input", Input).value == "someday"
+        assert "'someday' is not a date" in str(app.screen.query_one("#prompt-refused", Static).render())
+        await pilot.press(*["backspace"] * 7, *"tue 09:00", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert row(posts[1])[1] == "Tue 12-01 15:00 CET" and row(posts[1])[2] == "approved", row(posts[1])
+
+
+async def test_a_crisis_started_with_no_reason_keeps_its_dialog_open_saying_why(team: Path) -> None:
+    """`!` then enter closed the dialog and said "a crisis needs a reason" in a notice: the manager began again."""
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        assert "a crisis needs a reason" in str(app.screen.query_one("#prompt-refused", Static).render())
+        await pilot.press(*"bad press", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, PromptScreen)
+        assert "CRISIS: bad press" in banner_text(app)

@@ -10,9 +10,12 @@ from textual.widgets import Static
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.cli.main import main
+from crewdeck.tui.ledger import pane_data
+from crewdeck.tui.session.session import Session
 from crewdeck.widgets.pane_bar import PaneBar
 
 from .apphelp import help_text, make_app, settle, until
+from .conftest import NOW
 
 SIZE = (160, 48)
 
@@ -138,3 +141,24 @@ async def test_the_detail_screen_says_who_acted_as_the_member(tmp_path: Path) ->
         assert "@ana added “Draft reel”" in body
         assert "@ana as @raj assigned “Draft reel” to @ana" in body, body
         assert "@ana as @raj moved “Draft reel” to tmrw 17:00 CET" in body
+
+
+def test_a_ledger_write_made_acting_as_a_member_is_all_this_sessions_own(tmp_path: Path) -> None:
+    # ana, mapped to this Unix user, opens the app as raj and reverses raj's entry: raj's own app then said
+    # "@ana added acting", the record that says who acted taken for someone else's change.
+    path = team(tmp_path)
+    assert main(["-w", str(path), "--as", "ana", "member", "set", "ana", "--unix-user", getpass.getuser()]) == 0
+    raj = ["-w", str(path), "--as", "raj"]
+    assert main([*raj, "ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "10 EUR", "--payee", "Meta"]) == 0
+    with Store(path) as store:
+        entry = store.conn.execute("SELECT id FROM ledger_entry").fetchone()[0]
+    session = Session.open(path, "raj")
+    try:
+        store = session.access.read(lambda ws: ws.store)
+        before = store.max_seq()
+        pane_data.reverse(session.access, entry, "typo", NOW)
+        stored = [op for _, op in store.own_ops_after(before)]
+        assert {op.entity for op in stored} == {"ledger_entry", "acting"}
+        assert session.notices.theirs(stored) == []
+    finally:
+        session.close()

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from crewdeck.sync.state.records import ENTITIES
 from crewdeck.sync.state.store import Store
@@ -377,3 +378,31 @@ async def test_the_next_day_keeps_the_cursors_time_of_day_across_a_change_of_clo
         await pilot.press("[", "[")
         await settle(pilot)
         assert lines(app)[-1].startswith(" Sat 03-27 10:30 CET")
+
+
+async def test_a_meeting_title_the_rules_refuse_keeps_the_booking_dialog_open_with_it(workspace: Path) -> None:
+    """The title dialog closed on a refusal (a title over 500 characters, or none): what was typed was gone."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        await pilot.press("j", "o")
+        await settle(pilot)
+        await pilot.press("tab", "tab", "tab", "tab", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press("ctrl+shift+a", "backspace", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        assert "the meeting needs a title" in str(app.screen.query_one("#prompt-refused").render())
+        long_title = "Sync " + "x" * 500
+        app.screen.query_one("#prompt-input", Input).value = long_title
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        assert app.screen.query_one("#prompt-input", Input).value == long_title
+        assert "longer than 500 characters" in str(app.screen.query_one("#prompt-refused").render())
+        await pilot.press("ctrl+shift+a", *"Weekly sync", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, (PromptScreen, PlannerScreen))
+    with Store(workspace) as store:
+        assert [v["title"] for _, v in store.records("task") if "meeting" in v.get("tags", [])] == ["Weekly sync"]

@@ -697,6 +697,22 @@ async def test_the_bar_says_which_campaigns_are_over_budget_at_80x24(workspace: 
         assert not any(row.over for row in ledger.budget.rows) and "over budget" not in ledger.query_one(PaneBar).info
 
 
+async def test_over_budget_is_on_the_bar_at_80x24_before_the_spend_a_crisis_froze(workspace: Path) -> None:
+    """The bar's parts are dropped from the last when they do not fit: "N entries frozen by a crisis" came first, and
+    the warning that campaigns are over budget was the one dropped."""
+    from crewdeck.tui.cli.main import main
+
+    with redirect_stdout(io.StringIO()):
+        assert main(["-w", str(workspace), "--as", "ana", "crisis", "start", "--reason", "Outage"]) == 0
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        ledger = await open_ledger(pilot)
+        over = {row.campaign_id for row in ledger.budget.rows if row.over}
+        assert over and "frozen by a crisis" in ledger.query_one(PaneBar).info
+        shown = "".join(segment.text for segment in ledger.query_one(PaneBar).render_line(0))
+        assert f"{len(over)} campaign{'s' if len(over) != 1 else ''} over budget" in shown, shown
+
+
 async def test_a_pending_reversal_says_whose_approval_it_waits_for(workspace: Path) -> None:
     """A reversal of pending spend said "counts once a manager other than @ana approves it" (ana reversed it):
     it counts when its original is approved, by a manager other than the original's author, ana included."""

@@ -17,6 +17,7 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.screens.results import ResultsScreen
 from crewdeck.tui.results.keys import Key, write
+from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.results_table import ResultsTable, sparkline
 
@@ -131,12 +132,21 @@ async def test_the_period_switches_week_month_run_and_moves(workspace: Path) -> 
         await settle(pilot)
         assert screen.page.label == "2026-09" and _table(app).rows
         assert all(row.change == "—" for row in _table(app).rows)  # August holds no results
+        assert screen.check_action("move_period", (1,)) is True
         await pilot.press("p")
         await settle(pilot)
         assert screen.page.kind == "run"
+        # Each campaign's own run has no period before or after: the footer offered [ and ], which only rang the bell.
+        assert screen.check_action("move_period", (1,)) is False
+        assert "Next period" not in _footer(app)
         await pilot.press("p")
         await settle(pilot)
         assert screen.page.kind == "week"
+        assert "Next period" in _footer(app)
+
+
+def _footer(app: CrewdeckApp) -> str:
+    return "".join(segment.text for segment in app.screen.query_one(KeyFooter).render_line(0))
 
 
 async def test_enter_opens_a_campaigns_posts_best_first_then_a_posts_days_and_escape_goes_back_up(workspace: Path) -> None:

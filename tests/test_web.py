@@ -204,6 +204,17 @@ def test_only_managers_make_list_and_revoke_links(team: Path) -> None:
     assert "expired" in crewdeck(*w, "--as", "ana", "web", "links")
 
 
+def test_a_link_for_an_address_that_is_not_a_web_address_is_refused_and_none_is_made(team: Path) -> None:
+    """--url javascript:x made a link and printed "javascript:x/link/…" for the client: no browser opens it."""
+    w = ("-w", str(team), "--as", "ana")
+    for url in ("javascript:x", "crewdeck.example.com", "ftp://crewdeck.example.com"):
+        said = crewdeck_fails(*w, "web", "link", "@gus", "--url", url)
+        assert f"--url: {url!r} is not a web address (https://...)" in said, said
+    assert "@gus" not in crewdeck(*w, "web", "links")
+    link_id, _, _ = make_link(team, "gus", url="https://crewdeck.example.com/")
+    assert link_id in crewdeck(*w, "web", "links")
+
+
 def test_serving_on_a_port_in_use_is_one_line_before_anything_is_said(team: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

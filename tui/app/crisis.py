@@ -16,13 +16,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from crewdeck.tui.app.lines import plain
-from crewdeck.tui.app.post_actions import POST_COLUMNS, post_line, run_move
+from crewdeck.tui.app.post_actions import POST_COLUMNS, post_line, run_move, write_move
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
-from crewdeck.tui.app.workers import in_background
+from crewdeck.tui.app.workers import background, in_background
 from crewdeck.tui.posts import writing
-from crewdeck.tui.posts.reading import PostView, open_crises
+from crewdeck.tui.posts.reading import PostView, open_crises, read_posts
 from crewdeck.tui.posts.states import label
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.time.when import parse_moment_text
@@ -65,21 +65,21 @@ class CrisisKey:
         app.push_screen(PickerScreen("A crisis is open", choices), chosen)
 
     def _ask_reason(self) -> None:
-        def answered(reason: str | None) -> None:
-            if reason is not None:
-                run_move(
-                    self._owner,
-                    self._services,
-                    "crisis started: every approved and scheduled post is paused",
-                    lambda store, me, now: writing.start_crisis(store, me, now, reason),
-                )
+        def submit(reason: str) -> None:
+            # In the dialog's worker: a reason refused (none) keeps the dialog open, saying why.
+            write_move(
+                self._owner,
+                self._services,
+                "crisis started: every approved and scheduled post is paused",
+                lambda store, me, now: writing.start_crisis(store, me, now, reason),
+            )
 
         self._owner.app.push_screen(
             PromptScreen(
                 "Start a crisis? Every approved and scheduled post pauses for everyone",
                 "the reason, shown on every screen — enter starts the crisis, escape cancels",
-            ),
-            answered,
+                submit=submit,
+            )
         )
 
     def _end(self, crisis_id: str) -> None:
@@ -168,6 +168,19 @@ class HeldPostsScreen(ModalScreen[None]):
     def _did(self, post: PostView, word: str) -> None:
         self.done[post.id] = word
         self._fill(self.query_one(PostTable).cursor)
+        self._read_again()
+
+    @background(exclusive=True, group="held-read")
+    def _read_again(self) -> None:
+        """The posts as they read now: a resumed one is no longer paused, one given a new slot shows it."""
+        now = self.services.now()
+        post_ids = [p.id for p in self.held]
+        fresh = self.services.session.access.read(lambda ws: {p.id: p for p in read_posts(ws.conn, now, post_ids)})
+        self.app.call_from_thread(self._read, fresh)
+
+    def _read(self, fresh: dict[str, PostView]) -> None:
+        self.held = [fresh.get(p.id, p) for p in self.held]
+        self._fill(self.query_one(PostTable).cursor)
 
     def action_resume(self) -> None:
         post = self._current()
@@ -189,19 +202,20 @@ class HeldPostsScreen(ModalScreen[None]):
             return
         zone = post.facts.slot_tz or self.services.viewer_tz
 
-        def answered(text: str | None) -> None:
-            if text:
-                run_move(
-                    self,
-                    self.services,
-                    f"resumed {post.id[:8]} with a new slot",
-                    lambda s, me, now: writing.resume(s, me, post.id, now, parse_moment_text(text, zone, now).value()),
-                    lambda: self._did(post, "new slot"),
-                )
+        def submit(text: str) -> None:
+            # In the dialog's worker: a slot that is not a date keeps the dialog open with the text and why.
+            write_move(
+                self,
+                self.services,
+                f"resumed {post.id[:8]} with a new slot",
+                lambda s, me, now: writing.resume(s, me, post.id, now, parse_moment_text(text, zone, now).value()),
+                lambda: self._did(post, "new slot"),
+            )
 
         self.app.push_screen(
-            PromptScreen(f"New slot for “{post.facts.title}” — in {zone} unless you name a zone", "fri 18:00 · tomorrow 09:00 · +2d"),
-            answered,
+            PromptScreen(
+                f"New slot for “{post.facts.title}” — in {zone} unless you name a zone", "fri 18:00 · tomorrow 09:00 · +2d", submit=submit
+            )
         )
 
     def action_pull(self) -> None:

@@ -256,16 +256,17 @@ class LedgerPane(Pane):
         parts = [f"{page.total:,} entr{'y' if page.total == 1 else 'ies'}", page.base]
         if page.text:
             parts.append(visible(f"/ {page.text}"))
+        over = {line.campaign_id for line in page.budget if line.over}
+        if over:
+            # The table shows half the pane: a line over budget below its fold would show nowhere.  Before the
+            # notes below, as a narrow bar drops its last parts first.
+            parts.append(f"{counted(len(over), 'campaign')} over budget")
         if not all(line.complete for line in page.budget):
             parts.append("* rates missing")
         frozen = sum(line.frozen_entries for line in page.budget if line.is_total)
         if frozen:
             # Out of SPENT, as in `ledger report`: said, or a crisis would make spend vanish unexplained.
             parts.append(f"{counted(frozen, 'entry')} frozen by a crisis")
-        over = {line.campaign_id for line in page.budget if line.over}
-        if over:
-            # The table shows half the pane: a line over budget below its fold would show nowhere.
-            parts.append(f"{counted(len(over), 'campaign')} over budget")
         bar.info = " · ".join(parts)
 
     @on(EntriesTable.WindowNeeded)

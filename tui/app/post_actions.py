@@ -40,15 +40,16 @@ POST_COLUMNS = (
 
 def run_move(node: DOMNode, services: Services, said: str, work: Move, then: Callable[[], None] | None = None) -> None:
     """``work`` in a worker; once written, the app says ``said`` and refreshes, then ``then`` (on the UI thread)."""
+    in_background(node, lambda: write_move(node, services, said, work, then), name="post_move", group="write")
+
+
+def write_move(node: DOMNode, services: Services, said: str, work: Move, then: Callable[[], None] | None = None) -> None:
+    """In a worker already (a dialog's ``submit``, whose refusal keeps it open with the text): ``run_move``'s write."""
     app = node.app
-
-    def write() -> None:
-        _, ops = services.session.access.write_store(lambda store: work(store, services.session.me.id, services.now()))
-        app.call_from_thread(services.written, said, Written(said, ops))
-        if then is not None:
-            app.call_from_thread(then)
-
-    in_background(node, write, name="post_move", group="write")
+    _, ops = services.session.access.write_store(lambda store: work(store, services.session.me.id, services.now()))
+    app.call_from_thread(services.written, said, Written(said, ops))
+    if then is not None:
+        app.call_from_thread(then)
 
 
 def post_line(post: PostView, services: Services, now: dt.datetime, why: str) -> PostLine:

@@ -158,12 +158,17 @@ class PostKeys:
             run_move(self._owner, self._services, f"{move}: {post_id[:8]}", lambda s, me, now: act(s, me, post_id, now))
 
     def _ask(self, title: str, help_text: str, then: Callable[..., object], said: str) -> None:
+        """Ask, and write the answer in the dialog's worker: a refused answer (copy over the platform's limits, a slot
+        that is not a date) leaves the dialog open with the text and why under it."""
+        from crewdeck.tui.app.post_actions import write_move
+
         post_ids = self._targets()[:1]
+        if not post_ids:
+            self._owner.app.bell()
+            return
+        post_id = post_ids[0]
 
-        def answered(text: str | None) -> None:
-            from crewdeck.tui.app.post_actions import run_move
+        def submit(text: str) -> None:
+            write_move(self._owner, self._services, f"{said} {post_id[:8]}", lambda s, me, now: then(s, me, now, text))
 
-            if text is not None and post_ids:
-                run_move(self._owner, self._services, f"{said} {post_ids[0][:8]}", lambda s, me, now: then(s, me, now, text))
-
-        self._owner.app.push_screen(PromptScreen(title, help_text), answered)
+        self._owner.app.push_screen(PromptScreen(title, help_text, submit=submit))

@@ -50,12 +50,13 @@ from crewdeck.widgets.task_table import Row, TaskTable
 
 #: The triage keys that on a post are its moves (``PostKeys``): ``s`` its moves, ``d`` publish.
 POST_STATUS_KEYS = frozenset({"cycle_status", "done"})
-#: Per cell of ``taskrows.CELLS``; when space is short the highest ``drop`` goes first.
+#: Per cell of ``taskrows.CELLS``; when space is short the highest ``drop`` goes first.  The mark column (one
+#: cell: a marked row's ✓, else ⚠) goes after WHO: in the three panes at 120 columns it fits once WHO is gone.
 COLUMNS = {
-    "mark": Column("", 1, drop=4),
+    "mark": Column("", 1, drop=3),
     "id": Column("ID", 8, drop=5),
     "title": Column("TASK", 18, grow=1),
-    "who": Column("WHO", 8, drop=3),
+    "who": Column("WHO", 8, drop=4),
     "status": Column("STATUS", STATUS_WIDTH, drop=2),
     "pri": Column("PRI", 3, drop=6),
     "campaign": Column("CAMPAIGN", 18, drop=7),

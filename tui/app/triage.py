@@ -88,9 +88,9 @@ class Triage:
 
     def run_write(self, label: str, ids: list[str], action: Callable[[list[str]], Written]) -> None:
         """``action(ids)`` in a worker, then ``after_write`` with what it wrote."""
-        in_background(self._owner, lambda: self._write(label, ids, action), name="run_write", group="write")
+        in_background(self._owner, lambda: self.write(label, ids, action), name="run_write", group="write")
 
-    def _write(self, label: str, ids: list[str], action: Callable[[list[str]], Written]) -> None:
+    def write(self, label: str, ids: list[str], action: Callable[[list[str]], Written]) -> None:
         """In a worker: ``action(ids)``, then ``after_write`` with what it wrote."""
         written = action(ids)
         n = len(ids)
@@ -105,7 +105,7 @@ class Triage:
         if not ids:
             self._owner.app.bell()
             return
-        self._owner.app.push_screen(ask(lambda answer: self._write(label, ids, lambda targets: then(targets, answer))))
+        self._owner.app.push_screen(ask(lambda answer: self.write(label, ids, lambda targets: then(targets, answer))))
 
     def moment_preview(self, name: str) -> Callable[[str], str]:
         """The live preview of a date field: exactly what ``set_from_text`` will store, read
@@ -154,13 +154,15 @@ class Triage:
         services = self._services
         now = services.now()
         clock24 = services.config.clock24
-        labels = member_labels(services.members, now, clock24=clock24)
-        named = [f"{label}  ({member.name})" for label, member in zip(labels, services.members)]
+        # A guest (a client who approves posts) sees no task and changes none: not someone to give one to.
+        members = [m for m in services.members if m.access != "guest"]
+        labels = member_labels(members, now, clock24=clock24)
+        named = [f"{label}  ({member.name})" for label, member in zip(labels, members)]
         # Names too where they fit: at 80 columns they would wrap the rows.
         if max(map(len, named), default=0) <= PickerScreen.label_room(self._owner.app.size.width):
             labels = named
         choices = [Choice("none", "nobody", "0")]
-        choices += [Choice(m.id, label, str(n) if n < 10 else "") for n, (m, label) in enumerate(zip(services.members, labels), start=1)]
+        choices += [Choice(m.id, label, str(n) if n < 10 else "") for n, (m, label) in enumerate(zip(members, labels), start=1)]
         self._ask(
             lambda submit: PickerScreen("Assign to (their local time now)", choices, submit=submit),
             lambda ids, value: services.session.edits.set_fields(ids, {"assignee": None if value == "none" else value}, "assign"),

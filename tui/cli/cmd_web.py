@@ -77,6 +77,11 @@ def _link(ctx: Context) -> int:
         lasts = signin.parse_duration(a.expires or "7d")
     except ValueError as exc:
         raise UserError(f"--expires: {exc}") from None
+    if a.url is not None:
+        # Checked before the link is made: a link nobody's browser can open is not left open.
+        from crewdeck.tui.posts.writing import web_address
+
+        web_address("--url", a.url)
     link, secret, pin = signin.create_link(ctx.ws.conn, member.id, ctx.me.id, lasts, signin.wall_clock(), a.pin)
     base = (a.url or f"http://127.0.0.1:{DEFAULT_PORT}").rstrip("/")
     print(f"link {link.id} signs in @{member.handle} once, until {link.expires_at}; shown only this once:")

@@ -50,11 +50,16 @@ class WorkspaceAccess:
             return answer, self._mark_ours(writer.ops)
 
     def write_record(self, work: Callable[[Workspace], str]) -> tuple[str, tuple[Op, ...]]:
-        """``work(workspace)``, which writes one new record in a transaction of its own and
-        returns its id (the ledger's actions do): the id and the record's operations, ours."""
+        """``work(workspace)``, which writes one record in a transaction of its own and returns its id (the
+        ledger's actions do): the id and the operations it stored, ours (with the ``acting`` record of a
+        manager's ``--as``, which is no one else's change)."""
         with self._lock:
+            store = self._ws.store
+            before = store.max_seq()
             row_id = work(self._ws)
-            return row_id, self._mark_ours(self._ws.store.history(row_id))
+            stored = [op for _, op in store.own_ops_after(before)]
+            # The record's own first (``Written.ops[0]`` names it), then the rest of its write.
+            return row_id, self._mark_ours(sorted(stored, key=lambda op: op.row_id != row_id))
 
     def write_store(self, work: Callable[[Store], T]) -> tuple[T, tuple[Op, ...]]:
         """``work(store)``, which commits its own transactions (the posts' moves do): its answer

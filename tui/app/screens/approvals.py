@@ -25,7 +25,7 @@ from textual.widgets import Static
 from crewdeck.sync.state.oplog import Op
 from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.lines import Lines
-from crewdeck.tui.app.post_actions import POST_COLUMNS, post_line, run_move
+from crewdeck.tui.app.post_actions import POST_COLUMNS, post_line, run_move, write_move
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
@@ -236,17 +236,17 @@ class ApprovalsScreen(Screen[None]):
             return
         post_id = row.id
 
-        def answered(note: str | None) -> None:
-            if note is not None:
-                run_move(
-                    self,
-                    self.services,
-                    f"requested changes on {post_id[:8]}",
-                    lambda s, me, now: writing.reject(s, me, post_id, now, note),
-                    self.reload,
-                )
+        def submit(note: str) -> None:
+            # In the dialog's worker: a refused note keeps the dialog open with the text and why.
+            write_move(
+                self,
+                self.services,
+                f"requested changes on {post_id[:8]}",
+                lambda s, me, now: writing.reject(s, me, post_id, now, note),
+                self.reload,
+            )
 
-        self.app.push_screen(PromptScreen("Request changes — the author sees your note", "what to change"), answered)
+        self.app.push_screen(PromptScreen("Request changes — the author sees your note", "what to change", submit=submit))
 
     @on(PostTable.PostActivated)
     def _open(self, message: PostTable.PostActivated) -> None:

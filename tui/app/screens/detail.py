@@ -3,6 +3,7 @@ where it does, what it waits for, and its history."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -24,6 +25,7 @@ from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.posts.reading import read_post
 from crewdeck.tui.session.detail import TaskDetail
+from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.edits import EDITABLE
 from crewdeck.tui.tasks.urgency import score
 from crewdeck.tui.tasks.view import detail_fields, due_lines
@@ -120,29 +122,39 @@ class DetailScreen(Screen[None]):
 
     def action_set_field(self) -> None:
         self.app.push_screen(
-            PromptScreen("Set a field", f"FIELD=VALUE — {', '.join(EDITABLE)}; tags+=x, tags-=x; every=weekday 09:00, every=none"),
+            PromptScreen(
+                "Set a field",
+                f"FIELD=VALUE — {', '.join(EDITABLE)}; tags+=x, tags-=x; every=weekday 09:00, every=none",
+                submit=self._set_now,
+            ),
             self._set_field,
         )
 
+    def _asks_which(self, text: str) -> bool:
+        """A recurring task's change asks: this one, or it and the later ones; ending the series does not."""
+        return self.recurring and text.strip().replace(" ", "").lower() not in ("every=none", "every=-", "every=")
+
+    def _set_now(self, text: str) -> None:
+        """The dialog's answer, in its worker: written there, so that a refused one keeps the dialog open with the text.
+        One that must first ask which instances is written once that is answered (``_set_field``)."""
+        if text and not self._asks_which(text):
+            self.triage.write("set", [self.task_id], self._assignment(text, False))
+
     def _set_field(self, text: str | None) -> None:
-        if not text:
+        if not text or not self._asks_which(text):
             return
-        # A new rule asks too (it moves this instance, or it and the later ones); ending the series does not.
-        if self.recurring and text.strip().replace(" ", "").lower() not in ("every=none", "every=-", "every="):
-            choices = [Choice("this", "this one", "t"), Choice("future", "this and all future ones", "a")]
+        choices = [Choice("this", "this one", "t"), Choice("future", "this and all future ones", "a")]
 
-            def chosen(which: str | None) -> None:
-                if which:
-                    self._set(text, which == "future")
+        def chosen(which: str | None) -> None:
+            if which:
+                self.triage.run_write("set", [self.task_id], self._assignment(text, which == "future"))
 
-            self.app.push_screen(PickerScreen("A recurring task: change", choices), chosen)
-        else:
-            self._set(text, False)
+        self.app.push_screen(PickerScreen("A recurring task: change", choices), chosen)
 
-    def _set(self, text: str, future: bool) -> None:
+    def _assignment(self, text: str, future: bool) -> Callable[[list[str]], Written]:
         now = self.services.now()
         edits = self.services.session.edits
-        self.triage.run_write("set", [self.task_id], lambda ids: edits.set_assignments(ids[0], [text], now, future=future))
+        return lambda ids: edits.set_assignments(ids[0], [text], now, future=future)
 
     @background(exclusive=True, group="detail")
     def load(self) -> None:

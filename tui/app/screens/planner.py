@@ -233,29 +233,34 @@ class PlannerScreen(Screen[None]):
             return
         slot = self.slots[event.cursor_row]
         when = overlap.when_text(slot, self.tz, self.services.config.clock24)
+        booked: list[tuple[str, Written]] = []
+
+        def closed(title: str | None) -> None:
+            # The dialog is gone once the meeting is booked: the planner goes too.
+            if title is not None and booked:
+                self._booked(*booked[0])
+
         self.app.push_screen(
             PromptScreen(
-                f"Book {when} ({self.tz}) — the meeting's title", "it becomes a task tagged meeting, due at the start", value="Meeting"
+                f"Book {when} ({self.tz}) — the meeting's title",
+                "it becomes a task tagged meeting, due at the start",
+                value="Meeting",
+                submit=lambda title: booked.append(self._book(slot, title)),
             ),
-            lambda title: self._titled(slot, title),
+            closed,
         )
 
-    def _titled(self, slot: overlap.Slot, title: str | None) -> None:
-        if title is None:
-            return
-        if not title.strip():
-            self.app.notify("the meeting needs a title", severity="error")
-            return
-        self._book(slot, title.strip())
-
-    @background(group="write")
-    def _book(self, slot: overlap.Slot, title: str) -> None:
+    def _book(self, slot: overlap.Slot, title: str) -> tuple[str, Written]:
+        """The title dialog's answer, in its worker: a title refused (none, too long) keeps the dialog open with it."""
+        title = title.strip()
+        if not title:
+            raise UserError("the meeting needs a title")
         services = self.services
         values = overlap.meeting_values(slot, title, self.tz, services.session.me, services.now())
         task_id = new_id()
         written = services.session.edits.set_fields([task_id], values, f"book {title!r}")
         when = overlap.when_text(slot, self.tz, services.config.clock24)
-        self.app.call_from_thread(self._booked, f"booked {short(task_id)} “{title}” {when} ({self.tz})", written)
+        return f"booked {short(task_id)} “{title}” {when} ({self.tz})", written
 
     def _booked(self, message: str, written: Written) -> None:
         self.dismiss(None)

@@ -130,8 +130,13 @@ class ResultsScreen(Screen[None]):
         self.left = None
         self.reload()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Each campaign's own run has no period before or after it: [ and ] are not offered then.
+        return action != "move_period" or pane_data.period_of(self.kind, self.day) is not None
+
     def action_next_kind(self) -> None:
         self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
+        self.refresh_bindings()
         self.reload()
 
     def action_move_period(self, steps: int) -> None:
