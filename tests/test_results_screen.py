@@ -555,3 +555,22 @@ async def test_the_bar_keeps_the_period_the_currency_and_the_targets_missed_at_8
             title = store.conn.execute("SELECT title FROM task WHERE id = ?", (screen.drill[-1],)).fetchone()[0]
         assert shown().split("  ", 1)[1].startswith(title[:12]), shown()  # the post's title first, cut if it must be
         assert cell_len(shown()) <= bar.content_size.width
+
+
+async def test_a_posts_days_have_no_sparkline_column_and_the_others_take_its_width(workspace: Path) -> None:
+    # LAST 30 DAYS was empty on every day: the rows are the days themselves, a trend per day says nothing.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        table = _table(app)
+        assert "LAST 30 DAYS" in [c.title for c in table.columns]  # a post's row has its 30 days
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.page is not None and screen.page.level == "days"
+        titles = [c.title for c in table.columns]
+        assert "LAST 30 DAYS" not in titles, titles
+        widths = table.widths(table.size.width)
+        assert all(widths) and sum(widths) + len(widths) - 1 == table.size.width, widths  # every column shown, no blank left
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "LAST 30 DAYS" in [c.title for c in table.columns]

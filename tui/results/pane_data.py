@@ -7,7 +7,8 @@ Each row has the spend and KPIs over the period (a week, a month, or the
 campaign's own run), its campaign's targets met or missed, the change in
 results against the period before (a day's: against the day before), and its results per day over the 30
 days up to the period's end (or today, while it is still going), however
-long the period is (the sparkline).  The campaigns' rows come from
+long the period is (the sparkline; a post's days have none, being the days
+themselves).  The campaigns' rows come from
 ``report.build`` over the period, which reads the campaign-days of
 ``result_day`` (a few rows per campaign and day, whatever the number of
 posts), and from one read of the counts per campaign and day over the
@@ -58,7 +59,8 @@ class ResultLine:
     on_target: bool
     #: The change in results against the previous period (a day's: the day before): ``+12%``, ``−5%``, ``—``.
     change: str
-    #: Results per day over the ``SPARK_DAYS`` days up to the period's end (or today while it is going), oldest first.
+    #: Results per day over the ``SPARK_DAYS`` days up to the period's end (or today while it is going), oldest first;
+    #: ``()`` for a day of a post (the screen shows no such column there).
     series: tuple[int, ...] = field(default=())
 
 

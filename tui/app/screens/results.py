@@ -117,7 +117,9 @@ class ResultsScreen(Screen[None]):
         bar.info = _bar_info(page)
         self.query_one("#results-legend", Static).update(pane_data.legend(page))
         first = {"campaigns": "CAMPAIGN", "posts": "POST", "days": "DAY"}[page.level]
-        self.query_one(ResultsTable).set_rows(page.lines, first, on=self.left, best_first="CTR" if page.level == "posts" else "")
+        self.query_one(ResultsTable).set_rows(
+            page.lines, first, on=self.left, best_first="CTR" if page.level == "posts" else "", trend=page.level != "days"
+        )
         self.left = None
 
     @on(ResultsTable.RowSelected)
