@@ -306,10 +306,10 @@ async def test_one_row_is_one_row(tmp_path: Path) -> None:
         await settle(pilot)
         assert screen.page is not None and screen.page.level == "posts" and len(screen.page.lines) == 1
         info = screen.query_one(PaneBar).info
-        assert " · 1 row, in EUR" in info and "rows" not in info, info
+        assert info[1:2] == ("1 row, in EUR",), info
         await pilot.press("escape")
         await settle(pilot)
-        assert screen.query_one(PaneBar).info.startswith("3 campaigns, in EUR")
+        assert screen.query_one(PaneBar).info[0] == "3 campaigns, in EUR"
 
 
 def _page(path: Path, *drill: str) -> Any:
@@ -574,3 +574,25 @@ async def test_a_posts_days_have_no_sparkline_column_and_the_others_take_its_wid
         await pilot.press("escape")
         await settle(pilot)
         assert "LAST 30 DAYS" in [c.title for c in table.columns]
+
+
+async def test_a_post_title_with_a_middle_dot_is_one_part_of_the_bar_at_80x24(workspace: Path) -> None:
+    # The bar split its text on " · ": "Teaser · behind the scenes …" was two parts, and the rows, the currency and the
+    # targets missed gave way to its second half.
+    members, campaigns, _ = _ids(workspace)
+    title = "Teaser cut for the spring launch · behind the scenes with the crew"
+    with Store(workspace) as store:
+        posts = [row[0] for row in store.conn.execute("SELECT id FROM task WHERE campaign = ?", (campaigns["Spring Launch"],))]
+        with store.write(members["ana"]) as w:
+            for post in posts:
+                w.set("task", post, {"title": title})
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.page is not None and screen.page.level == "days" and screen.page.title == title
+        bar = screen.query_one(PaneBar)
+        shown = str(bar.render())
+        assert "Teaser cut for" in shown and "…" in shown and "4 days, in EUR · " in shown and shown.endswith(" off target"), shown
+        assert bar.info[0] == title  # one part, whatever it holds

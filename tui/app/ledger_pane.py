@@ -266,7 +266,7 @@ class LedgerPane(Pane):
         if over:
             # The table shows half the pane: a line over budget below its fold would show nowhere.
             parts.append(f"{counted(len(over), 'campaign')} over budget")
-        bar.info = " · ".join(parts)
+        bar.info = tuple(parts)
 
     @on(EntriesTable.WindowNeeded)
     def _window_needed(self, message: EntriesTable.WindowNeeded) -> None:

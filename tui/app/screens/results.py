@@ -160,7 +160,7 @@ class ResultsScreen(Screen[None]):
             self.reload()
 
 
-def _bar_info(page: ResultsPage) -> str:
+def _bar_info(page: ResultsPage) -> tuple[str, ...]:
     """What the rows are, in the order it matters at 80 columns (``PaneBar`` gives up the last parts): what is looked
     into (cut if it must be), how many rows and the currency, the targets missed, then what a wide screen has room for."""
     off = sum(1 for line in page.lines if line.missed)
@@ -170,4 +170,4 @@ def _bar_info(page: ResultsPage) -> str:
         parts = [page.title, *parts, "best CTR first"]
     elif page.level == "days":
         parts = [page.title, *parts, page.campaign]
-    return visible(" · ".join(parts))
+    return tuple(visible(part) for part in parts)
