@@ -113,7 +113,7 @@ class ResultsScreen(Screen[None]):
             return
         page = self.page = message.page
         bar = self.query_one(PaneBar)
-        bar.title = f"Results · {page.label if page.kind != 'run' else 'Campaign run'}"
+        bar.title = f"Results · {page.name}"
         bar.info = _bar_info(page)
         self.query_one("#results-legend", Static).update(pane_data.legend(page))
         first = {"campaigns": "CAMPAIGN", "posts": "POST", "days": "DAY"}[page.level]
