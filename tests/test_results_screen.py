@@ -571,6 +571,7 @@ async def test_a_posts_days_have_no_sparkline_column_and_the_others_take_its_wid
         assert "LAST 30 DAYS" not in titles, titles
         widths = table.widths(table.size.width)
         assert all(widths) and sum(widths) + len(widths) - 1 == table.size.width, widths  # every column shown, no blank left
+        assert widths[0] == table.columns[0].width, widths  # a date is no wider for the room: the targets take it
         await pilot.press("escape")
         await settle(pilot)
         assert "LAST 30 DAYS" in [c.title for c in table.columns]

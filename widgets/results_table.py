@@ -72,7 +72,7 @@ class ResultsTable(LineTable):
         Column("Δ", 6, "right", drop=2),
         *(Column(title, 8, "right", drop=3 if title in ("ROAS", "ER REACH") else 0) for title in KPI_TITLES),
         Column("TARGETS", 10, grow=2, drop=1),
-        Column("LAST 30 DAYS", 30, drop=4),  # last: ``set_rows(trend=False)`` leaves it out
+        Column("LAST 30 DAYS", 30, drop=4),  # last: ``set_rows(days=True)`` leaves it out
     )
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
@@ -80,19 +80,20 @@ class ResultsTable(LineTable):
         self.rows: list[ResultRow] = []
 
     def set_rows(
-        self, rows: Sequence[ResultRow], first_column: str = "CAMPAIGN", *, on: str | None = None, best_first: str = "", trend: bool = True
+        self, rows: Sequence[ResultRow], first_column: str = "CAMPAIGN", *, on: str | None = None, best_first: str = "", days: bool = False
     ) -> None:
         """Show new rows; the cursor goes to the row keyed ``on``, else stays on its row if it is still there, else the first.
 
         ``best_first``: the title of the column the rows are sorted by, best first; its title says so with "↓".
-        ``trend``: the rows have a sparkline (days as rows have none: they are the series); without, the other columns
-        share its width.
+        ``days``: the rows are days: no sparkline (they are the series themselves) and a date's column no wider than
+        it, the others sharing the width.
         """
         old = on if on is not None else self.rows[self.cursor].key if self.rows and self.cursor < len(self.rows) else None
         self.rows = list(rows)
-        shown = self.COLUMNS[1:] if trend else self.COLUMNS[1:-1]
+        shown = self.COLUMNS[1:-1] if days else self.COLUMNS[1:]
         rest = (replace(c, title=f"{c.title} ↓") if c.title == best_first else c for c in shown)
-        self.columns = (replace(self.COLUMNS[0], title=first_column), *rest)
+        first = replace(self.COLUMNS[0], title=first_column, grow=0 if days else self.COLUMNS[0].grow)
+        self.columns = (first, *rest)
         self.cursor = 0
         for i, row in enumerate(self.rows):
             if row.key == old:

@@ -118,7 +118,7 @@ class ResultsScreen(Screen[None]):
         self.query_one("#results-legend", Static).update(pane_data.legend(page))
         first = {"campaigns": "CAMPAIGN", "posts": "POST", "days": "DAY"}[page.level]
         self.query_one(ResultsTable).set_rows(
-            page.lines, first, on=self.left, best_first="CTR" if page.level == "posts" else "", trend=page.level != "days"
+            page.lines, first, on=self.left, best_first="CTR" if page.level == "posts" else "", days=page.level == "days"
         )
         self.left = None
 
