@@ -382,7 +382,7 @@ async def test_the_filter_box_takes_the_bar_line_and_the_title_changes_with_the_
         finally:
             held.release()
         await until(pilot, lambda: bar.title == "/ #tiktok", "the filtered rows")
-        assert bar.info == f"{app.tasks_pane.count:,} tasks" and keys_of_rows(app)
+        assert bar.info == (f"{app.tasks_pane.count:,} tasks",) and keys_of_rows(app)
         assert not app.tasks_pane.filtering and app.focused is table(app)
 
 

@@ -180,3 +180,32 @@ async def test_an_app_running_on_a_replica_syncs_with_the_token_sync_token_gives
             await until(pilot, lambda: engine.listening, "the event stream open again, with the new token")
     finally:
         server.stop()
+
+
+async def test_the_sync_refused_notice_goes_when_the_app_syncs_again(tmp_path: Path) -> None:
+    # It stayed up its whole 30 seconds, telling to give a new token, after the app had synced with the new one.
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        token_id, token = create_token("ana", "--workspace", str(team))
+        replica = tmp_path / "ana.db"
+        crewdeck("join", server.url, "--token", token, str(replica))
+        app = make_app(replica, "ana")
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await settle(pilot)
+            engine = app._sync_engine
+            assert engine is not None
+            await until(pilot, lambda: engine.listening, "the event stream open")
+            crewdeck("token", "revoke", token_id, "--workspace", str(team))
+            refused = lambda: [n for n in app._notifications if n.title == "sync refused"]  # noqa: E731
+            await until(pilot, lambda: len(refused()) == 1, "the refusal's notice")
+            await settle(pilot)
+            assert any("revoked" in str(toast.render()) for toast in app.screen.query("Toast"))
+            app.notify("Another notice", timeout=3600)
+            crewdeck("-w", str(replica), "sync", "--token", new_token("ana", "--workspace", str(team)))
+            await until(pilot, lambda: header(app).sync_text.startswith("live · synced"), "the app live again with the new token")
+            await settle(pilot)
+            assert not refused() and [n.message for n in app._notifications] == ["Another notice"]  # only the refusal's went
+            assert [str(toast.render()) for toast in app.screen.query("Toast")] == ["Another notice"]  # off the screen too
+    finally:
+        server.stop()

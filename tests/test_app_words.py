@@ -35,7 +35,7 @@ async def test_one_task_is_one_task(tmp_path: Path) -> None:
     app = make_app(team(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.tasks_pane.query_one(PaneBar).info == "1 task"
+        assert app.tasks_pane.query_one(PaneBar).info == ("1 task",)
 
 
 async def test_the_help_screen_shows_the_keymap_section_by_name(tmp_path: Path) -> None:

@@ -110,7 +110,7 @@ async def test_a_quiet_day_is_not_drawn_as_an_idea() -> None:
             yield ContentCalendar(id="calendar")
 
     data = CalendarData(
-        title="Week",
+        title=("Week",),
         days=("Mon", "Tue"),
         weekend=(False, False),
         today=None,

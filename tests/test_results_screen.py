@@ -98,13 +98,13 @@ async def test_4_opens_the_results_with_a_row_per_campaign_and_escape_closes(wor
     app = make_app(workspace, watch=False)
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await _open(pilot)
-        assert screen.page is not None and screen.page.kind == "week" and screen.page.label == "2026-W48"
+        assert screen.page is not None and screen.page.kind == "week" and screen.page.name == "Week 2026-W48"
         rows = _table(app).rows
         assert len(rows) >= 2 and all(row.results and row.spend for row in rows)
         spring = next(row for row in rows if row.label == "+spring-launch")
         assert spring.missed.endswith(" vs ctr>=5%") and len(spring.series) == 30  # the 30 days to today, not the week's 4
         legend = str(screen.query_one("#results-legend", Static).render())
-        assert "Δ: results vs 2026-W47's first 4 days (as many as 2026-W48 has had)" in legend
+        assert "Δ: results vs Week 2026-W47's first 4 days (as many as this week has had)" in legend
         # The marks the rows show, each said once under the table: "64.08%*", "—", "✗ 0.82% vs ctr>=5%".
         assert any(k.endswith("*") for row in rows for k in row.kpis)
         assert "* by the largest daily reach" in legend and "— no value" in legend and "✗ target missed" in legend
@@ -121,16 +121,16 @@ async def test_the_period_switches_week_month_run_and_moves(workspace: Path) -> 
         week = {row.key: row.results for row in _table(app).rows}
         await pilot.press("p")
         await settle(pilot)
-        assert screen.page is not None and (screen.page.kind, screen.page.label) == ("month", "2026-11")
+        assert screen.page is not None and (screen.page.kind, screen.page.name) == ("month", "Month 2026-11")
         month = {row.key: row.results for row in _table(app).rows}
         assert month != week and all(len(row.series) == 30 for row in _table(app).rows)
         await pilot.press("left_square_bracket")
         await settle(pilot)
-        assert screen.page.label == "2026-10"
+        assert screen.page.name == "Month 2026-10"
         assert any(row.change not in ("—", "±0%") for row in _table(app).rows)  # against September's last days
         await pilot.press("left_square_bracket")
         await settle(pilot)
-        assert screen.page.label == "2026-09" and _table(app).rows
+        assert screen.page.name == "Month 2026-09" and _table(app).rows
         assert all(row.change == "—" for row in _table(app).rows)  # August holds no results
         assert screen.check_action("move_period", (1,)) is True
         await pilot.press("p")
@@ -316,10 +316,10 @@ async def test_one_row_is_one_row(tmp_path: Path) -> None:
         await settle(pilot)
         assert screen.page is not None and screen.page.level == "posts" and len(screen.page.lines) == 1
         info = screen.query_one(PaneBar).info
-        assert " · 1 row, in EUR" in info and "rows" not in info, info
+        assert info[1:2] == ("1 row, in EUR",), info
         await pilot.press("escape")
         await settle(pilot)
-        assert screen.query_one(PaneBar).info.startswith("3 campaigns, in EUR")
+        assert screen.query_one(PaneBar).info[0] == "3 campaigns, in EUR"
 
 
 def _page(path: Path, *drill: str) -> Any:
@@ -400,7 +400,7 @@ def test_the_change_compares_as_many_days_of_the_period_before_as_the_period_sti
     ws = Workspace.open(workspace)
     try:
         going = pane_data.load(ws, "week", today, today=today)
-        assert going.before == "2026-W47's first 4 days (as many as 2026-W48 has had)"
+        assert going.before == "Week 2026-W47's first 4 days (as many as this week has had)"
         now = sum(_conversions_by_day(workspace, spring, dt.date(2026, 11, 23), dt.date(2026, 11, 27)))
         before = sum(_conversions_by_day(workspace, spring, dt.date(2026, 11, 16), dt.date(2026, 11, 20)))
         assert next(line for line in going.lines if line.key == spring).change == _change(now, before)
@@ -419,7 +419,7 @@ def test_the_change_compares_as_many_days_of_the_period_before_as_the_period_sti
             compared += 1
         assert compared >= 2
         ended = pane_data.load(ws, "week", dt.date(2026, 11, 18), today=today)
-        assert ended.before == "2026-W46"  # a week that has ended: against the whole week before
+        assert ended.before == "Week 2026-W46"  # a week that has ended: against the whole week before
         now = sum(_conversions_by_day(workspace, spring, dt.date(2026, 11, 16), dt.date(2026, 11, 23)))
         before = sum(_conversions_by_day(workspace, spring, dt.date(2026, 11, 9), dt.date(2026, 11, 16)))
         assert next(line for line in ended.lines if line.key == spring).change == _change(now, before)
@@ -552,7 +552,7 @@ async def test_the_bar_keeps_the_period_the_currency_and_the_targets_missed_at_8
         def shown() -> str:
             return str(bar.render())
 
-        assert shown().startswith("Results · 2026-W48  ") and "campaigns, in EUR · 1 off target" in shown()
+        assert shown().startswith("Results · Week 2026-W48  ") and "campaigns, in EUR · 1 off target" in shown()
         await _open_spring_posts(pilot)
         assert screen.page is not None and screen.page.level == "posts"
         assert "+spring-launch · " in shown() and ", in EUR · " in shown() and "off target" in shown(), shown()
@@ -565,3 +565,71 @@ async def test_the_bar_keeps_the_period_the_currency_and_the_targets_missed_at_8
             title = store.conn.execute("SELECT title FROM task WHERE id = ?", (screen.drill[-1],)).fetchone()[0]
         assert shown().split("  ", 1)[1].startswith(title[:12]), shown()  # the post's title first, cut if it must be
         assert cell_len(shown()) <= bar.content_size.width
+
+
+async def test_a_posts_days_have_no_sparkline_column_and_the_others_take_its_width(workspace: Path) -> None:
+    # LAST 30 DAYS was empty on every day: the rows are the days themselves, a trend per day says nothing.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        table = _table(app)
+        assert "LAST 30 DAYS" in [c.title for c in table.columns]  # a post's row has its 30 days
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.page is not None and screen.page.level == "days"
+        titles = [c.title for c in table.columns]
+        assert "LAST 30 DAYS" not in titles, titles
+        widths = table.widths(table.size.width)
+        assert all(widths) and sum(widths) + len(widths) - 1 == table.size.width, widths  # every column shown, no blank left
+        assert widths[0] == table.columns[0].width, widths  # a date is no wider for the room: the targets take it
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "LAST 30 DAYS" in [c.title for c in table.columns]
+
+
+async def test_a_post_title_with_a_middle_dot_is_one_part_of_the_bar_at_80x24(workspace: Path) -> None:
+    # The bar split its text on " · ": "Teaser · behind the scenes …" was two parts, and the rows, the currency and the
+    # targets missed gave way to its second half.
+    members, campaigns, _ = _ids(workspace)
+    title = "Teaser cut for the spring launch · behind the scenes with the crew"
+    with Store(workspace) as store:
+        posts = [row[0] for row in store.conn.execute("SELECT id FROM task WHERE campaign = ?", (campaigns["Spring Launch"],))]
+        with store.write(members["ana"]) as w:
+            for post in posts:
+                w.set("task", post, {"title": title})
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.page is not None and screen.page.level == "days" and screen.page.title == title
+        bar = screen.query_one(PaneBar)
+        shown = str(bar.render())
+        assert "Teaser cut for" in shown and "…" in shown and "4 days, in EUR · " in shown and shown.endswith(" off target"), shown
+        assert bar.info[0] == title  # one part, whatever it holds
+
+
+async def test_the_results_bar_names_a_period_as_the_budget_pane_does(workspace: Path) -> None:
+    # The Results bar read "Results · 2026-11" where the Budget pane's read "Month 2026-11" for the same month.
+    from crewdeck.tui.app.ledger_pane import LedgerPane
+
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        ledger = app.main_screen.query_one(LedgerPane).query_one(PaneBar)
+        month = ledger.title
+        await pilot.press("{")  # the week holding today
+        await settle(pilot)
+        week = ledger.title
+        assert (month, week) == ("Month 2026-11", "Week 2026-W48")
+        screen = await _open(pilot)
+        bar = screen.query_one(PaneBar)
+        assert bar.title == f"Results · {week}"
+        await pilot.press("p")
+        await settle(pilot)
+        assert bar.title == f"Results · {month}"
+        await pilot.press("p")
+        await settle(pilot)
+        assert bar.title == "Results · Campaign run"

@@ -10,7 +10,7 @@ and the palette, and doing nothing).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -53,7 +53,8 @@ class CalendarMark:
 
 @dataclass(frozen=True)
 class CalendarData:
-    title: str
+    #: In parts, in the order a narrow pane keeps them (shown joined by " · ").
+    title: tuple[str, ...]
     days: tuple[str, ...]
     #: Weekend days (drawn muted) and today's index, if shown.
     weekend: tuple[bool, ...]
@@ -263,7 +264,7 @@ class ContentCalendar(Widget, can_focus=True):
         return segments
 
 
-def _fitted(title: str, width: int) -> str:
-    """``title``'s " · " parts that fit ``width`` whole, from the first: the last say least; the first, cut with "…" if it alone does not fit."""
+def _fitted(title: Sequence[str], width: int) -> str:
+    """``title``'s parts that fit ``width`` whole, from the first: the last say least; the first, cut with "…" if it alone does not fit."""
     shown = whole_parts(title, width)
     return shown if cell_len(shown) <= width else set_cell_size(shown, max(0, width - 1)) + "…"

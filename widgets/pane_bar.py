@@ -6,6 +6,7 @@ lays the screen out again, which keeps a key that switches views cheap.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -25,7 +26,9 @@ class PaneBar(Widget):
     """
 
     title: reactive[str] = reactive("")
-    info: reactive[str] = reactive("")
+    #: How much it shows, in parts in the order they matter (shown joined by " · "; a narrow pane gives up the last).
+    #: Parts, never a joined line: a part may hold " · " itself (a post's title).
+    info: reactive[tuple[str, ...]] = reactive(())
     hint: reactive[str] = reactive("")
     #: The fewest cells ``info``'s first part may be cut to (with "…") to keep the parts after it; 0: never cut, the last parts go.
     shrink_first = 0
@@ -47,14 +50,14 @@ class PaneBar(Widget):
         return text
 
 
-def whole_parts(info: str, width: int, shrink_first: int = 0) -> str:
-    """``info``'s " · " parts that fit ``width`` whole, from the first (the first alone if none fits): a narrow pane loses
-    the last, never half of one ("· 6"). The content calendar's title is cut the same way.
+def whole_parts(info: Sequence[str], width: int, shrink_first: int = 0) -> str:
+    """``info``'s parts that fit ``width`` whole, joined by " · ", from the first (the first alone if none fits): a narrow
+    pane loses the last, never half of one ("· 6"). The content calendar's title is cut the same way.
 
     ``shrink_first``: the first part (a name, a title) may be cut to as few as that many cells, with "…", before a
     part after it is given up: the parts are then in the order they matter, the name's end mattering least.
     """
-    parts = info.split(" · ")
+    parts = list(info)
     while len(parts) > 1 and cell_len(" · ".join(parts)) > width:
         room = width - cell_len(" · ".join(["", *parts[1:]]))
         if shrink_first and room >= shrink_first:

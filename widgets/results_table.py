@@ -72,22 +72,28 @@ class ResultsTable(LineTable):
         Column("Δ", 6, "right", drop=2),
         *(Column(title, 8, "right", drop=3 if title in ("ROAS", "ER REACH") else 0) for title in KPI_TITLES),
         Column("TARGETS", 10, grow=2, drop=1),
-        Column("LAST 30 DAYS", 30, drop=4),
+        Column("LAST 30 DAYS", 30, drop=4),  # last: ``set_rows(days=True)`` leaves it out
     )
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.rows: list[ResultRow] = []
 
-    def set_rows(self, rows: Sequence[ResultRow], first_column: str = "CAMPAIGN", *, on: str | None = None, best_first: str = "") -> None:
+    def set_rows(
+        self, rows: Sequence[ResultRow], first_column: str = "CAMPAIGN", *, on: str | None = None, best_first: str = "", days: bool = False
+    ) -> None:
         """Show new rows; the cursor goes to the row keyed ``on``, else stays on its row if it is still there, else the first.
 
         ``best_first``: the title of the column the rows are sorted by, best first; its title says so with "↓".
+        ``days``: the rows are days: no sparkline (they are the series themselves) and a date's column no wider than
+        it, the others sharing the width.
         """
         old = on if on is not None else self.rows[self.cursor].key if self.rows and self.cursor < len(self.rows) else None
         self.rows = list(rows)
-        rest = (replace(c, title=f"{c.title} ↓") if c.title == best_first else c for c in self.COLUMNS[1:])
-        self.columns = (replace(self.COLUMNS[0], title=first_column), *rest)
+        shown = self.COLUMNS[1:-1] if days else self.COLUMNS[1:]
+        rest = (replace(c, title=f"{c.title} ↓") if c.title == best_first else c for c in shown)
+        first = replace(self.COLUMNS[0], title=first_column, grow=0 if days else self.COLUMNS[0].grow)
+        self.columns = (first, *rest)
         self.cursor = 0
         for i, row in enumerate(self.rows):
             if row.key == old:
@@ -119,12 +125,7 @@ class ResultsTable(LineTable):
             targets = Text("✓ on target", style=self.class_style("results-table--met"))
         else:
             targets = Text("")
-        return [
-            row.label,
-            row.spend,
-            row.results,
-            row.change,
-            *row.kpis,
-            targets,
-            Text(sparkline(row.series), style=self.class_style("results-table--spark")),
-        ]
+        cells: list[str | Text] = [row.label, row.spend, row.results, row.change, *row.kpis, targets]
+        if len(self.columns) == len(self.COLUMNS):
+            cells.append(Text(sparkline(row.series), style=self.class_style("results-table--spark")))
+        return cells

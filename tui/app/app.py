@@ -27,7 +27,7 @@ from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.dom import DOMNode
-from textual.notifications import SeverityLevel
+from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
 from textual.widget import Widget
@@ -301,6 +301,8 @@ class CrewdeckApp(App[int]):
         self.sync_status: SyncStatus | None = None
         #: The refusal last told in a notice: told once, again only when the server says something else or after a good round.
         self._refusal_told = ""
+        #: That notice while it may be up: taken down when sync recovers (its advice followed) or says something else.
+        self._refusal_notice: Notification | None = None
         self.collector = IdleCollector()
         self.keys_ahead = KeysAhead()
         self.theme = config.theme
@@ -695,9 +697,19 @@ class CrewdeckApp(App[int]):
         """A refusal's whole line in a notice, with what to do: the header gives it one line, cut on a narrow screen."""
         if status is None or status.state == "live":
             self._refusal_told = ""
+            self._take_down_refusal()
         elif status.state == "error" and status.message != self._refusal_told:
             self._refusal_told = status.message
-            self.notify(visible(status.message), title="sync refused", severity="error", timeout=30, markup=False)
+            self._take_down_refusal()
+            # Made here, not by notify (which keeps it to itself): this one notice is taken down by name later.
+            self._refusal_notice = Notification(visible(status.message), "sync refused", "error", 30, markup=False)
+            self.post_message(Notify(self._refusal_notice))
+
+    def _take_down_refusal(self) -> None:
+        """The refusal's notice no longer holds: gone, the others left up (Textual takes one down so when it is clicked)."""
+        if self._refusal_notice is not None:
+            self._unnotify(self._refusal_notice)
+            self._refusal_notice = None
 
     @background(group="refresh")
     def _after_refusal(self, count: int) -> None:

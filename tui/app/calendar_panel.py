@@ -202,7 +202,9 @@ class CalendarPanel(Vertical):
         count = sum(len(v) for v in laid.cells.values())
         return CalendarData(
             # Parts in the order a narrow pane keeps them (whose days before how many posts before what the rows are).
-            title=visible(f"Content calendar · {when} · days in {laid.zone} · {counted(count, 'post')} · rows: {rows}"),
+            title=tuple(
+                visible(part) for part in ("Content calendar", when, f"days in {laid.zone}", counted(count, "post"), f"rows: {rows}")
+            ),
             days=tuple(f"{d.day}" if period.month else f"{d:%a %d}" for d in laid.days),
             weekend=tuple(d.weekday() >= 5 for d in laid.days),
             today=laid.days.index(today) if today in laid.days else None,

@@ -31,7 +31,7 @@ from crewdeck.tui.ledger import pane_data
 from crewdeck.tui.ledger.actions import may_approve, may_reverse, reversal_note
 from crewdeck.tui.ledger.entries import EntryRow
 from crewdeck.tui.ledger.pane_data import LedgerPage
-from crewdeck.tui.ledger.period import Period
+from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.ledger.view import FilterMatches
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.workspace.words import counted
@@ -44,12 +44,6 @@ from crewdeck.widgets.windowed_table import BLOCK
 
 if TYPE_CHECKING:
     from crewdeck.tui.ledger.form import FormContext
-
-PERIOD_NAMES = {"day": "Day", "week": "Week", "month": "Month", "quarter": "Quarter", "year": "Year"}
-
-
-def period_text(period: Period) -> str:
-    return "All time" if period.start is None else f"{PERIOD_NAMES[period.kind]} {period.label}"
 
 
 class LedgerPane(Pane):
@@ -251,7 +245,7 @@ class LedgerPane(Pane):
         if page is None:
             return
         bar = self.query_one(PaneBar)
-        bar.title = period_text(page.period)
+        bar.title = period_name(page.period)
         bar.hint = "[ ] { } period"
         parts = [f"{page.total:,} entr{'y' if page.total == 1 else 'ies'}", page.base]
         if page.text:
@@ -267,7 +261,7 @@ class LedgerPane(Pane):
         if frozen:
             # Out of SPENT, as in `ledger report`: said, or a crisis would make spend vanish unexplained.
             parts.append(f"{counted(frozen, 'entry')} frozen by a crisis")
-        bar.info = " · ".join(parts)
+        bar.info = tuple(parts)
 
     @on(EntriesTable.WindowNeeded)
     def _window_needed(self, message: EntriesTable.WindowNeeded) -> None:

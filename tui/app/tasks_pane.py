@@ -312,8 +312,8 @@ class TasksPane(Pane):
         return visible(f"/ {self.query_text}") if self.query_text else "All open"
 
     def _update_info(self) -> None:
-        marks = f" · {len(self.marked)} marked" if self.marked else ""
-        self.query_one(PaneBar).info = f"{counted(self.count, 'task')}{marks}"
+        marks = [f"{len(self.marked)} marked"] if self.marked else []
+        self.query_one(PaneBar).info = (counted(self.count, "task"), *marks)
 
     # ------------------------------------------------------------ views and filter
 

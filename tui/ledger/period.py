@@ -18,6 +18,8 @@ from crewdeck.sync.state.records import FIRST_DAY, LAST_DAY
 from crewdeck.tui.workspace.errors import UserError
 
 KINDS = ("day", "week", "month", "quarter", "year", "all")
+#: What a period of each kind is called before its label (``Week 2026-W48``).
+_NAMES = {"day": "Day", "week": "Week", "month": "Month", "quarter": "Quarter", "year": "Year"}
 
 _DAY = re.compile(r"(\d{4})-(\d\d)-(\d\d)\Z")
 _WEEK = re.compile(r"(\d{4})-W(\d\d)\Z", re.IGNORECASE)
@@ -163,3 +165,11 @@ class Period:
         months = {"month": 1, "quarter": 3, "year": 12}[self.kind] * steps
         index = day.year * 12 + day.month - 1 + months
         return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def period_name(period: Period | None) -> str:
+    """A period as the panes' bars name it, the same in each: ``Week 2026-W48``, ``Month 2026-11``, ``All time``;
+    ``None``, each campaign's own run (the Results screen's period of no calendar kind): ``Campaign run``."""
+    if period is None:
+        return "Campaign run"
+    return "All time" if period.start is None else f"{_NAMES[period.kind]} {period.label}"

@@ -7,7 +7,8 @@ Each row has the spend and KPIs over the period (a week, a month, or the
 campaign's own run), its campaign's targets met or missed, the change in
 results against the period before (a day's: against the day before), and its results per day over the 30
 days up to the period's end (or today, while it is still going), however
-long the period is (the sparkline).  The campaigns' rows come from
+long the period is (the sparkline; a post's days have none, being the days
+themselves).  The campaigns' rows come from
 ``report.build`` over the period, which reads the campaign-days of
 ``result_day`` (a few rows per campaign and day, whatever the number of
 posts), and from one read of the counts per campaign and day over the
@@ -23,7 +24,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.ledger.period import Period
+from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.results import report
 from crewdeck.tui.results.kpis import MISSING, divide_rounded, shown
 from crewdeck.tui.workspace.words import counted
@@ -58,22 +59,24 @@ class ResultLine:
     on_target: bool
     #: The change in results against the previous period (a day's: the day before): ``+12%``, ``−5%``, ``—``.
     change: str
-    #: Results per day over the ``SPARK_DAYS`` days up to the period's end (or today while it is going), oldest first.
+    #: Results per day over the ``SPARK_DAYS`` days up to the period's end (or today while it is going), oldest first;
+    #: ``()`` for a day of a post (the screen shows no such column there).
     series: tuple[int, ...] = field(default=())
 
 
 @dataclass(frozen=True)
 class ResultsPage:
     kind: str
-    label: str
+    #: The period as the bars name it (``period_name``): ``Week 2026-W48``, ``Month 2026-11``, ``Campaign run``.
+    name: str
     currency: str
     #: "campaigns", "posts" (of ``campaign``) or "days" (of ``post``).
     level: str
     #: What the rows are of: "Campaigns", a campaign (``+spring-launch``), a post's title.
     title: str
     lines: tuple[ResultLine, ...]
-    #: What Δ compares with: the period before (``2026-W47``), or its first days as many as a period still going has
-    #: had (``2026-W47's first 4 days (as many as 2026-W48 has had)``); a post's days, the day before (``DAY_BEFORE``);
+    #: What Δ compares with: the period before (``Week 2026-W47``), or its first days as many as a period still going has
+    #: had (``Week 2026-W47's first 4 days (as many as this week has had)``); a post's days, the day before (``DAY_BEFORE``);
     #: ``""`` over each campaign's run, which has none.
     before: str = ""
     #: The campaign of the posts or of the post's days, as ``+campaign`` names it (``+spring-launch``); ``""`` for the campaigns.
@@ -118,7 +121,7 @@ def load(ws: Workspace, kind: str, anchor: dt.date, campaign: str | None = None,
     """The page of ``kind`` holding ``anchor``; ``today`` (the viewer's) says how far a period still going has come."""
     currency = ws.base_currency
     period = period_of(kind, anchor)
-    label = "each campaign's run" if period is None else period.label
+    name = period_name(period)
     before = "" if period is None else _before_label(period, today)
     if campaign is None:
         if period is None:
@@ -126,16 +129,16 @@ def load(ws: Workspace, kind: str, anchor: dt.date, campaign: str | None = None,
         else:
             bounds, previous = _bounds(period, today)
             lines = _campaign_lines(ws, currency, bounds, previous, None, today=today)
-        return ResultsPage(kind, label, currency, "campaigns", "Campaigns", tuple(lines), before)
+        return ResultsPage(kind, name, currency, "campaigns", "Campaigns", tuple(lines), before)
     bounds, previous = (_run(ws, campaign), None) if period is None else _bounds(period, today)
     info = ws.campaign(campaign)
     slug = campaign_slug(campaign, info.name if info else campaign)
     if post is None:
         lines = _post_lines(ws, currency, bounds, previous, campaign, today)
-        return ResultsPage(kind, label, currency, "posts", f"+{slug}", tuple(lines), before, f"+{slug}")
+        return ResultsPage(kind, name, currency, "posts", f"+{slug}", tuple(lines), before, f"+{slug}")
     title = ws.conn.execute("SELECT title FROM task WHERE id = ?", (post,)).fetchone()
     lines = _day_lines(ws, currency, bounds, campaign, post)
-    return ResultsPage(kind, label, currency, "days", title[0] if title else post[:8], tuple(lines), DAY_BEFORE, f"+{slug}")
+    return ResultsPage(kind, name, currency, "days", title[0] if title else post[:8], tuple(lines), DAY_BEFORE, f"+{slug}")
 
 
 def _day_lines(ws: Workspace, currency: str, bounds: Bounds, campaign: str, post: str) -> list[ResultLine]:
@@ -175,8 +178,9 @@ def _before_label(period: Period, today: dt.date) -> str:
     previous = before.range
     assert previous is not None
     if had is None or had >= (previous[1] - previous[0]).days:
-        return before.label
-    return f"{before.label}'s first {counted(had, 'day')} (as many as {period.label} has had)"
+        return period_name(before)
+    # Only a period still going is cut: it is this week, or this month.
+    return f"{period_name(before)}'s first {counted(had, 'day')} (as many as this {period.kind} has had)"
 
 
 def _run(ws: Workspace, campaign_id: str) -> Bounds:

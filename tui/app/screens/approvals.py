@@ -161,7 +161,7 @@ class ApprovalsScreen(Screen[None]):
         rows += [post_line(p, self.services, now, p.round.describe(names)) for p in self.others]
         table.reset(len(rows), cursor, (0, rows))
         counting = "" if self.done else " (counting…)"
-        self.query_one(PaneBar).info = f"{len(self.mine):,} need you · {len(self.others):,} waiting on others{counting}"
+        self.query_one(PaneBar).info = (f"{len(self.mine):,} need you", f"{len(self.others):,} waiting on others{counting}")
         if not rows:
             self.query_one("#approvals-copy", Static).update("Nothing waits for review.")
         if not message.done:  # once this screen is drawn, not competing with it for the GIL

@@ -113,11 +113,13 @@ class ResultsScreen(Screen[None]):
             return
         page = self.page = message.page
         bar = self.query_one(PaneBar)
-        bar.title = f"Results · {page.label if page.kind != 'run' else 'Campaign run'}"
+        bar.title = f"Results · {page.name}"
         bar.info = _bar_info(page)
         self.query_one("#results-legend", Static).update(pane_data.legend(page))
         first = {"campaigns": "CAMPAIGN", "posts": "POST", "days": "DAY"}[page.level]
-        self.query_one(ResultsTable).set_rows(page.lines, first, on=self.left, best_first="CTR" if page.level == "posts" else "")
+        self.query_one(ResultsTable).set_rows(
+            page.lines, first, on=self.left, best_first="CTR" if page.level == "posts" else "", days=page.level == "days"
+        )
         self.left = None
 
     @on(ResultsTable.RowSelected)
@@ -163,7 +165,7 @@ class ResultsScreen(Screen[None]):
             self.reload()
 
 
-def _bar_info(page: ResultsPage) -> str:
+def _bar_info(page: ResultsPage) -> tuple[str, ...]:
     """What the rows are, in the order it matters at 80 columns (``PaneBar`` gives up the last parts): what is looked
     into (cut if it must be), how many rows and the currency, the targets missed, then what a wide screen has room for."""
     off = sum(1 for line in page.lines if line.missed)
@@ -173,4 +175,4 @@ def _bar_info(page: ResultsPage) -> str:
         parts = [page.title, *parts, "best CTR first"]
     elif page.level == "days":
         parts = [page.title, *parts, page.campaign]
-    return visible(" · ".join(parts))
+    return tuple(visible(part) for part in parts)
