@@ -320,8 +320,10 @@ class Judge:
         #: Crises this batch started (their records), and those it ended (when).
         self._crisis_records: dict[str, Mapping[str, Any]] = {}
         self._ended: dict[str, str] = {}
-        #: Post id -> the fields of ``POST_MOVE_FIELDS`` this batch set on it so far, decoded.
+        #: Post id -> the fields of ``POST_MOVE_FIELDS`` this batch set on it so far, decoded (kept only in a batch that moves a post).
         self._post_sets: dict[str, dict[str, Any]] = {}
+        #: The stored crises, read once for the batch's moves.
+        self._stored_crises: Sequence[tuple[str, Mapping[str, Any], str | None]] | None = None
         #: Task id -> its campaign, as stored or as this batch moved it (for the ledger entries after).
         self._task_campaigns: dict[str, str | None] = {}
         #: Entry id -> the entry this batch reversed it by.
@@ -406,6 +408,7 @@ class Judge:
         verdicts: list[Refusal | None] = []
         append = verdicts.append
         standing: dict[str, Refusal | None] = {}
+        moving = _moves_a_post(ops, creating)
         suspect = _SUSPECT.search
         for index, op in enumerate(ops):
             if preset and preset[index]:
@@ -433,7 +436,7 @@ class Judge:
                         refusal = _days_outside(kind, entity, field, value)
                     if refusal is None and field == "campaign":
                         self._task_campaigns[row_id] = json.loads(value)
-                    if refusal is None and field in POST_MOVE_FIELDS:
+                    if refusal is None and moving and field in POST_MOVE_FIELDS:
                         self._post_sets.setdefault(row_id, {})[field] = json.loads(value)
                 else:
                     refusal = self._decide(op, creating)
@@ -498,7 +501,7 @@ class Judge:
             authors[member_id] = self._standing(member_id)
         creators = [index for index, op in enumerate(ops) if op[4] == "created_by" and op[5] != f'"{op[0]}"']
         resumes = any(op[4] == "resumed_from" for op in ops)
-        moves = any(op[4] == "post_state" and op[5] in GOING_OUT and ("task", op[3]) not in creating for op in ops)
+        moves = _moves_a_post(ops, creating)
         if any(authors.values()) or suspects or incomplete or creators or far or resumes or moves:
             for index in range(len(ops)):
                 member_id, kind, entity, row_id, field, value = ops[index]
@@ -786,7 +789,9 @@ class Judge:
 
     def _all_crises(self) -> list[tuple[str, Mapping[str, Any], str | None]]:
         """Every crisis with this batch's starts and ends on top."""
-        stored = [(crisis_id, record, ended or self._ended.get(crisis_id)) for crisis_id, record, ended in self.state.crises()]
+        if self._stored_crises is None:
+            self._stored_crises = self.state.crises()
+        stored = [(crisis_id, record, ended or self._ended.get(crisis_id)) for crisis_id, record, ended in self._stored_crises]
         known = {crisis_id for crisis_id, _, _ in stored}
         added = [
             (crisis_id, record, self._ended.get(crisis_id)) for crisis_id, record in self._crisis_records.items() if crisis_id not in known
@@ -1099,6 +1104,11 @@ def _days_outside(kind: str, entity: str, field: str, value: str) -> Refusal | N
         "out_of_range",
         f"{entity}.{field if kind != APPEND else 'date'}: {outside} is out of range: dates run from {FIRST_DAY} to {LAST_DAY}",
     )
+
+
+def _moves_a_post(ops: Sequence[Proposal], creating: Mapping[tuple[str, str], Collection[str]]) -> bool:
+    """Whether the batch sets a stored post's state to scheduled or published (``not_publishable`` is asked)."""
+    return any(op[4] == "post_state" and op[5] in GOING_OUT and op[2] == "task" and ("task", op[3]) not in creating for op in ops)
 
 
 def _only_task_sets(ops: Sequence[Proposal]) -> bool:
