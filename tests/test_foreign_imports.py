@@ -508,6 +508,31 @@ def test_cards_labelled_with_a_platform_are_posts_and_an_import_approves_none(cl
     assert json.loads(cli.ok("post", "show", post_id, "--json"))["state"] == "approved"
 
 
+def test_a_card_moved_to_published_in_the_source_publishes_no_post_here_that_is_not_approved(cli: Cli, tmp_path: Path) -> None:
+    """A post the first import recorded as published is history; one here in review that a second import would move
+    to published is a move the rules refuse (``not_publishable``), as they refuse it from any other way in."""
+    cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "UTC")
+    cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@mia")
+    board = _post_board()
+    path = write(tmp_path, "calendar.json", trello_json(board))
+    cli.ok("import", "--from", "trello", str(path))
+    post_id = tasks(cli)["Post in In review"]["id"]
+    count = op_count(cli.workspace)
+
+    moved = next(card for card in board["cards"] if card["name"] == "Post in In review")
+    moved["idList"] = "l-published"
+    result = cli("import", "--from", "trello", str(write(tmp_path, "later.json", trello_json(board))))
+    assert result.code != 0, result.err
+    assert result.err.startswith("crewdeck: error: ")
+    assert (
+        f"post {post_id[:8]} cannot be published: it is not approved in its current round (step 1 of 1 (copy), @mia, still open)"
+        in result.err
+    )
+    assert "Traceback" not in result.err and result.err.count("\n") == 1
+    assert op_count(cli.workspace) == count  # nothing written
+    assert tasks(cli)["Post in In review"]["post_state"] == "in-review"
+
+
 def test_map_status_gives_a_list_a_post_state_and_a_campaign_without_a_chain_keeps_drafts(cli: Cli, tmp_path: Path) -> None:
     path = write(tmp_path, "calendar.json", trello_json(_post_board()))
     out = cli.ok(

@@ -954,3 +954,38 @@ def test_a_guest_alone_holds_no_replica_and_runs_no_commands_over_ssh_and_the_ru
     assert replica is not None and commands is not None and {replica.rule, commands.rule} == {"guest_read_only"}
     assert str(replica) == "a guest's token holds no replica: guests use crewdeck in the browser (rule guest_read_only)"
     assert commands.message.startswith("@bo is a guest: over SSH a guest has the app only (ssh -t)")
+
+
+def _refused_rule(store: Store, me: str, write: Callable[[Writer], object]) -> str | None:
+    try:
+        with store.write(me) as w:
+            write(w)
+    except Refused as exc:
+        return exc.refusal.rule
+    return None
+
+
+def test_a_local_write_moves_a_post_out_only_approved_in_its_round_and_released_from_a_crisis(team: Team) -> None:
+    """The shared-file way in (the CLI's, the app's ``Store.write``): the same rule as a push."""
+    raj, post = team.ids["raj"], team.posts["by tmp"]["raj"]
+    with Store(team.path) as store:
+        for state in ("scheduled", "published"):
+            assert _refused_rule(store, raj, lambda w, state=state: w.set("task", post, {"post_state": state})) == "not_publishable"
+        # Approved in the same batch: the open crisis holds it (every campaign; the post has no slot before its start).
+        verdict = _verdict(team, raj, "by tmp")
+
+        def approve_and_publish(w: Writer) -> None:
+            w.append("post_approval", verdict)
+            w.set("task", post, {"post_state": "published"})
+
+        assert _refused_rule(store, raj, approve_and_publish) == "not_publishable"
+        assert _refused_rule(store, raj, lambda w: w.append("post_approval", verdict)) is None
+        assert _refused_rule(store, team.ids["ana"], lambda w: w.set("task", post, {"resumed_from": [team.crisis]})) is None
+        # Approved and released: content changed in the batch that moves it is content nobody approved.
+        assert _refused_rule(store, raj, lambda w: w.set("task", post, {"copy": "other", "post_state": "published"})) == "not_publishable"
+        assert _refused_rule(store, raj, lambda w: w.set("task", post, {"post_state": "scheduled"})) is None
+        assert _refused_rule(store, raj, lambda w: w.set("task", post, {"post_state": "published"})) is None
+        # An import records a post that went out before crewdeck as a new record: history, not a move.
+        new = {"title": "Went out", "campaign": team.campaign, "post_state": "published", "created_by": raj}
+        assert _refused_rule(store, raj, lambda w: w.create("task", new)) is None
+        assert store.conn.execute("SELECT post_state FROM task WHERE id = ?", (post,)).fetchone() == ("published",)

@@ -33,20 +33,24 @@ LONG_AGO_MS = 1_000_000
 class Hostile:
     """Raw pushes under one member's token, numbered as one node's."""
 
-    def __init__(self, server: Server, token: str, member: str) -> None:
+    def __init__(self, server: Server, token: str, member: str, where: list[str], node: str = NODE) -> None:
         self.http = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"})
+        self.server = server
         self.member = member
+        #: How ``new_token`` finds the served workspace (another member's token joins it so).
+        self.where = where
+        self.node = node
         self.seq = 0
 
     def push(self, *ops: tuple[str, str, str, str, Any], ms: int | None = None) -> dict[str, Any]:
         wire = []
         for kind, entity, row_id, field, value in ops:
             self.seq += 1
-            stamp = Stamp(wall_ms() if ms is None else ms, self.seq, NODE)
+            stamp = Stamp(wall_ms() if ms is None else ms, self.seq, self.node)
             wire.append(
                 {
                     "op_id": str(stamp),
-                    "node": NODE,
+                    "node": self.node,
                     "node_seq": self.seq,
                     "member": self.member,
                     "kind": kind,
@@ -73,14 +77,14 @@ def team(tmp_path: Path) -> Team:
 def raj(request: pytest.FixtureRequest, team: Team) -> Iterator[Hostile]:
     if request.param == "file":
         server = Server([str(team.path)]).start()
-        token = new_token("raj", "--workspace", str(team.path), "--as", "ana")
+        where = ["--workspace", str(team.path), "--as", "ana"]
     else:
         postgres: Postgres = request.getfixturevalue("postgres")
         url = postgres.database()
         crewdeck("publish", str(team.path), "--database", url)
         server = Server(["--database", url]).start()
-        token = new_token("raj", "--database", url, "--name", "team")
-    hostile = Hostile(server, token, team.ids["raj"])
+        where = ["--database", url, "--name", "team"]
+    hostile = Hostile(server, new_token("raj", *where), team.ids["raj"], where)
     yield hostile
     hostile.http.close()
     assert server.stop() == ""  # no request failed on the server's side
@@ -189,3 +193,42 @@ def test_a_set_on_an_added_record_never_edits_it(team: Team, raj: Hostile) -> No
     assert _refused(answer) == ["invalid_value"] * len(edits)
     assert [r["message"] for r in answer["refused"]] == [f"{op[1]} records are append-only" for op in edits]
     assert [_pulled(raj, row_id) for _, _, row_id, _, _ in edits] == before
+
+
+def _post_states(hostile: Hostile, post: str) -> list[str]:
+    return [op["value"] for op in _pulled(hostile, post) if op["field"] == "post_state"]
+
+
+def test_a_post_not_approved_in_its_round_is_refused_into_the_scheduler_and_out(team: Team, raj: Hostile) -> None:
+    """Only the app and the CLI checked the round: a raw push made an unapproved post read published for everyone."""
+    post = team.posts["by tmp"]["raj"]  # in review: its one step is still open
+    before = _post_states(raj, post)
+    for state in ("scheduled", "published"):
+        answer = raj.push(("set", "task", post, "post_state", state))
+        assert _refused(answer) == ["not_publishable"]
+        assert answer["refused"][0]["message"].startswith(f"post {post[:8]} cannot be {state}: it is not approved in its current round (")
+    # A plain task made a post by its state alone: no round at all.
+    answer = raj.push(("set", "task", team.task, "post_state", "published"))
+    assert _refused(answer) == ["not_publishable"]
+    assert _post_states(raj, post) == before
+    assert _post_states(raj, team.task) == []
+
+
+def test_a_post_a_crisis_holds_goes_out_only_once_released(team: Team, raj: Hostile) -> None:
+    """Approved during the open crisis of ``add_posts`` (every campaign): paused until a manager releases it."""
+    post = team.posts["by tmp"]["raj"]
+    assert raj.push(("append", "post_approval", new_id(), "*", _verdict(team, team.ids["raj"], "by tmp")))["stored"] == 1
+    for state in ("scheduled", "published"):
+        answer = raj.push(("set", "task", post, "post_state", state))
+        assert _refused(answer) == ["not_publishable"]
+        assert answer["refused"][0]["message"] == (
+            f"post {post[:8]} cannot be {state}: the crisis “A bad reply” ({team.crisis[:8]}) holds it: resume it first"
+        )
+    ana = Hostile(raj.server, new_token("ana", *raj.where), team.ids["ana"], raj.where, node="0123456789abcdef")
+    try:
+        assert ana.push(("set", "task", post, "resumed_from", [team.crisis]))["stored"] == 1
+    finally:
+        ana.http.close()
+    assert raj.push(("set", "task", post, "post_state", "scheduled"))["stored"] == 1
+    assert raj.push(("set", "task", post, "post_state", "published"))["stored"] == 1
+    assert _post_states(raj, post)[-1] == "published"

@@ -316,7 +316,7 @@ class PgRuleState:
         return {name: json.loads(value) for name, value in rows.fetchall()}
 
     def post_review(self, post_id: str) -> PostReview | None:
-        task = self._latest(post_id, ("post_state", "campaign", "platform", "post_round", "resumed_from", *CONTENT_FIELDS))
+        task = self._latest(post_id, ("post_state", "campaign", "platform", "post_round", "resumed_from", "publish", *CONTENT_FIELDS))
         if task.get("post_state") is None:
             return None
         campaign = task.get("campaign")
@@ -349,6 +349,8 @@ class PgRuleState:
             {member: found for member, found in people.items() if found is not None},
             task.get("platform"),
             frozenset(task.get("resumed_from") or ()),
+            task["post_state"],
+            (task.get("publish") or {}).get("utc"),
         )
 
     def reviewer(self, member_id: str) -> Reviewer | None:
@@ -366,6 +368,9 @@ class PgRuleState:
         ).fetchone()
         if row is None:
             return False
+        return frozen(json.loads(row[0]), [crisis[1:] for crisis in self.crises()])
+
+    def crises(self) -> list[tuple[str, dict[str, Any], str | None]]:
         starts: dict[str, tuple[str, dict[str, Any]]] = {}
         ends: dict[str, str] = {}
         for entity, row_id, op_id, value in self.conn.execute(
@@ -378,7 +383,7 @@ class PgRuleState:
                     starts[row_id] = (op_id, record)
             elif record["crisis"] not in ends or record["ended_at"] < ends[record["crisis"]]:
                 ends[record["crisis"]] = record["ended_at"]
-        return frozen(json.loads(row[0]), [(record, ends.get(crisis_id)) for crisis_id, (_, record) in starts.items()])
+        return [(crisis_id, record, ends.get(crisis_id)) for crisis_id, (_, record) in starts.items()]
 
     def record_exists(self, entity: str, row_id: str) -> bool:
         found = self.conn.execute(

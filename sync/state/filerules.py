@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from typing import Any
 
 from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash, steps_of, verdict_of
 from crewdeck.sync.state.rules import MANAGER, MIRRORED, EntryFacts, MemberFacts
@@ -75,13 +76,13 @@ class FileRuleState:
 
     def post_review(self, post_id: str) -> PostReview | None:
         row = self.conn.execute(
-            "SELECT campaign, post_round, copy, link, media, first_comment, platform, resumed_from FROM task "
+            "SELECT campaign, post_round, copy, link, media, first_comment, platform, resumed_from, post_state, publish_utc FROM task "
             "WHERE id = ? AND post_state IS NOT NULL",
             (post_id,),
         ).fetchone()
         if row is None:
             return None
-        campaign, round_json, copy, link, media, first_comment, platform, resumed = row
+        campaign, round_json, copy, link, media, first_comment, platform, resumed, state, slot = row
         chain = self.conn.execute("SELECT approvals FROM campaign WHERE id = ?", (campaign,)).fetchone() if campaign else None
         verdicts = tuple(
             verdict_of(r[0], r[1], json.loads(r[2]))
@@ -101,6 +102,8 @@ class FileRuleState:
             {member: found for member, found in people.items() if found is not None},
             platform,
             frozenset(json.loads(resumed or "[]")),
+            state,
+            slot,
         )
 
     def reviewer(self, member_id: str) -> Reviewer | None:
@@ -120,13 +123,16 @@ class FileRuleState:
         row = self.conn.execute("SELECT campaign, date, needs_approval FROM ledger_entry WHERE id = ?", (entry_id,)).fetchone()
         if row is None:
             return False
-        crises = [
-            ({"campaigns": json.loads(c[0] or "[]"), "platforms": json.loads(c[1] or "[]"), "started_at": c[2]}, c[3])
+        return frozen({"campaign": row[0], "date": row[1], "needs_approval": bool(row[2])}, [c[1:] for c in self.crises()])
+
+    def crises(self) -> list[tuple[str, dict[str, Any], str | None]]:
+        return [
+            (c[0], {"reason": c[1], "campaigns": json.loads(c[2] or "[]"), "platforms": json.loads(c[3] or "[]"), "started_at": c[4]}, c[5])
             for c in self.conn.execute(
-                "SELECT c.campaigns, c.platforms, c.started_at, (SELECT min(e.ended_at) FROM crisis_end e WHERE e.crisis = c.id) FROM crisis c"
+                "SELECT c.id, c.reason, c.campaigns, c.platforms, c.started_at, "
+                "(SELECT min(e.ended_at) FROM crisis_end e WHERE e.crisis = c.id) FROM crisis c"
             )
         ]
-        return frozen({"campaign": row[0], "date": row[1], "needs_approval": bool(row[2])}, crises)
 
     def task_campaign(self, task_id: str) -> str | None:
         row = self.conn.execute("SELECT campaign FROM task WHERE id = ?", (task_id,)).fetchone()

@@ -1,4 +1,5 @@
-"""Whether a crisis freezes a ledger entry: the rule, on records (the rules judge approvals with it).
+"""Whether a crisis freezes a ledger entry or holds a post: the rules, on records (the rules judge approvals,
+and a post's move into the scheduler or out, with them; the readers' post states with ``holds``).
 
 Spend in a crisis's campaigns (all when it names none) dated from the
 crisis's first day to its last (UTC; on, while it is open) is frozen until
@@ -26,3 +27,26 @@ def freezes(entry: Mapping[str, Any], crisis: Mapping[str, Any], ended_at: str |
 def frozen(entry: Mapping[str, Any], crises: Iterable[tuple[Mapping[str, Any], str | None]]) -> bool:
     """Whether any of these ``(crisis, ended_at)`` freezes a spend entry that needs no approval."""
     return not entry.get("needs_approval") and any(freezes(entry, crisis, ended) for crisis, ended in crises)
+
+
+def holds(
+    crisis: Mapping[str, Any],
+    ended_at: str | None,
+    post: Mapping[str, Any],
+    approved_at: str | None,
+) -> bool:
+    """Whether this crisis (a ``crisis`` record, ended at ``ended_at`` or open) holds this post, whatever its state.
+
+    ``post``: its ``campaign``, ``platform`` and slot (``slot``, a UTC instant, or ``None``); ``approved_at``: when its
+    round became approved (``None``: it is not).  A crisis holds a post in its scope whose slot is not before the
+    crisis's start, while the crisis is open, and after it ends if the post was approved before the end; a resume
+    (``task.resumed_from``) releases it, which the caller reads.  Instants are compared as stored (UTC, one format).
+    """
+    if crisis.get("campaigns") and post.get("campaign") not in crisis["campaigns"]:
+        return False
+    if crisis.get("platforms") and post.get("platform") not in crisis["platforms"]:
+        return False
+    slot = post.get("slot")
+    if slot is not None and slot < crisis["started_at"]:
+        return False
+    return ended_at is None or (approved_at is not None and approved_at <= ended_at)

@@ -94,7 +94,7 @@ def verdict_of(row_id: str, op_id: str, record: Mapping[str, Any]) -> Verdict:
 
 @dataclass(frozen=True)
 class PostReview:
-    """What the rules judge a verdict on a post against."""
+    """What the rules judge a verdict on a post, and its move into the scheduler or out, against."""
 
     campaign: str | None
     #: ``task.post_round``: the current round, or ``None``.
@@ -110,6 +110,9 @@ class PostReview:
     platform: str | None = None
     #: ``task.resumed_from``: the crises the post was released from.
     resumed_from: frozenset[str] = frozenset()
+    #: ``task.post_state`` as stored, and the publish slot's UTC instant (``None``: no slot).
+    state: str | None = None
+    slot: str | None = None
 
 
 def may_take(step: Step, reviewer: Reviewer | None, campaign: str | None) -> bool:

@@ -28,8 +28,19 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from crewdeck.sync.state.frozen import holds
 from crewdeck.sync.state.oplog import APPEND, Op, required_fields
-from crewdeck.sync.state.postround import PostReview, Reviewer, Verdict, evaluate, may_take, moved, verdict_of
+from crewdeck.sync.state.postround import (
+    CONTENT_FIELDS,
+    PostReview,
+    Reviewer,
+    RoundStatus,
+    Verdict,
+    evaluate,
+    may_take,
+    moved,
+    verdict_of,
+)
 from crewdeck.sync.state.records import (
     ENTITIES,
     FAR_DAY_JSON,
@@ -124,6 +135,7 @@ RULES = {
     "step_order": "steps are approved in order",
     "unknown_crisis": "the crisis it names does not exist",
     "crisis_ended": "the crisis has ended already",
+    "not_publishable": "a post moves into the scheduler, or out, only approved in its current round and released from every crisis that holds it",
     "added_once": "a ledger entry, approval, verdict or crisis is added once: another under its id is refused, as it would replace it",
     "reversal_mirrors": "a reversal has its entry's date, campaign, category, payee, currency and approval, and the opposite amount",
 }
@@ -233,6 +245,16 @@ class RuleState(Protocol):
 
     def campaign_name(self, campaign_id: str) -> str | None: ...
 
+    def crises(self) -> Sequence[tuple[str, Mapping[str, Any], str | None]]:
+        """Every crisis: its id, its record and when it ended (``None``: it is open)."""
+        ...
+
+
+#: Stored post states that put a post into the scheduler or out (``not_publishable``).
+GOING_OUT = ('"scheduled"', '"published"')
+#: A post's fields the move out reads, as a batch may set them before the move (content, round, scope, slot, release).
+POST_MOVE_FIELDS = frozenset({"post_state", "post_round", "campaign", "platform", "publish", "resumed_from", *CONTENT_FIELDS})
+
 
 #: An operation as the judge sees it: ``(member, kind, entity, row_id, field, value as JSON text)``.
 Proposal = tuple[str, str, str, str, str, str]
@@ -295,8 +317,13 @@ class Judge:
         #: Post verdicts and crises this batch added, for the verdicts and ends after them.
         self._verdicts: dict[str, list[Verdict]] = {}
         self._crises: set[str] = set()
-        #: Crises this batch ended.
-        self._ended: set[str] = set()
+        #: Crises this batch started (their records), and those it ended (when).
+        self._crisis_records: dict[str, Mapping[str, Any]] = {}
+        self._ended: dict[str, str] = {}
+        #: Post id -> the fields of ``POST_MOVE_FIELDS`` this batch set on it so far, decoded (kept only in a batch that moves a post).
+        self._post_sets: dict[str, dict[str, Any]] = {}
+        #: The stored crises, read once for the batch's moves.
+        self._stored_crises: Sequence[tuple[str, Mapping[str, Any], str | None]] | None = None
         #: Task id -> its campaign, as stored or as this batch moved it (for the ledger entries after).
         self._task_campaigns: dict[str, str | None] = {}
         #: Entry id -> the entry this batch reversed it by.
@@ -381,6 +408,7 @@ class Judge:
         verdicts: list[Refusal | None] = []
         append = verdicts.append
         standing: dict[str, Refusal | None] = {}
+        moving = _moves_a_post(ops, creating)
         suspect = _SUSPECT.search
         for index, op in enumerate(ops):
             if preset and preset[index]:
@@ -402,10 +430,14 @@ class Judge:
                         refusal = Refusal("author_field", "task.created_by must be the member who creates the task")
                     elif field == "resumed_from" and author is not None:
                         refusal = self._decide_resume(author, row_id, value)
+                    elif field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
+                        refusal = self._decide_move(row_id, value)
                     else:
                         refusal = _days_outside(kind, entity, field, value)
                     if refusal is None and field == "campaign":
                         self._task_campaigns[row_id] = json.loads(value)
+                    if refusal is None and moving and field in POST_MOVE_FIELDS:
+                        self._post_sets.setdefault(row_id, {})[field] = json.loads(value)
                 else:
                     refusal = self._decide(op, creating)
                     if refusal is None and entity in ("member", "ledger_entry", "post_approval", "crisis", "crisis_end"):
@@ -469,7 +501,8 @@ class Judge:
             authors[member_id] = self._standing(member_id)
         creators = [index for index, op in enumerate(ops) if op[4] == "created_by" and op[5] != f'"{op[0]}"']
         resumes = any(op[4] == "resumed_from" for op in ops)
-        if any(authors.values()) or suspects or incomplete or creators or far or resumes:
+        moves = _moves_a_post(ops, creating)
+        if any(authors.values()) or suspects or incomplete or creators or far or resumes or moves:
             for index in range(len(ops)):
                 member_id, kind, entity, row_id, field, value = ops[index]
                 refusal = authors[member_id]
@@ -489,6 +522,10 @@ class Judge:
                     resumer = self._members[member_id]
                     assert resumer is not None  # known: _standing refused an unknown author
                     refusal = self._decide_resume(resumer, row_id, value)
+                if refusal is None and field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
+                    refusal = self._decide_move(row_id, value)
+                if refusal is None and moves and field in POST_MOVE_FIELDS:
+                    self._post_sets.setdefault(row_id, {})[field] = json.loads(value)
                 verdicts[index] = refusal
         elif any(author is not None and task_change_refused(author) for author in (self._members[m] for m in authors)):
             for index, op in enumerate(ops):
@@ -700,6 +737,67 @@ class Judge:
         review = self.state.post_review(post_id)
         return resume_refused(author, released, review.resumed_from if review is not None else frozenset(), self._crisis_open)
 
+    def _decide_move(self, post_id: str, value: str) -> Refusal | None:
+        """A stored post set to scheduled or published: ``move_refused``, against the post as this batch left it so far.
+
+        A record created in its batch is history (an import's post that went out before crewdeck), not a move: not asked.
+        """
+        state = json.loads(value)
+        review = self.state.post_review(post_id)
+        given = self._post_sets.get(post_id, {})
+        if review is None:
+            return Refusal(
+                "not_publishable", f"task {post_id[:8]} cannot be {state}: it is no post in an approved round (none was submitted)"
+            )
+        if given.get("post_state", review.state) == state:
+            return None  # no move: it is stored so already
+        changed = [name for name in (*CONTENT_FIELDS, "campaign") if name in given]
+        if changed:
+            # Content changed in the batch voids the round; a campaign changed brings another chain, not read here.
+            return Refusal(
+                "not_publishable",
+                f"post {post_id[:8]} cannot be {state}: its {', '.join(changed)} changes in the same batch, which no round approved",
+            )
+        review = replace(
+            review,
+            round=given.get("post_round", review.round),
+            platform=given.get("platform", review.platform),
+            resumed_from=frozenset(given.get("resumed_from", review.resumed_from)),
+            slot=(given["publish"] or {}).get("utc") if "publish" in given else review.slot,
+        )
+        pending = self._verdicts.get(post_id, ())
+        people = {**review.reviewers}
+        for verdict in pending:
+            if verdict.by not in people and (found := self.state.reviewer(verdict.by)) is not None:
+                people[verdict.by] = found
+        status = evaluate(
+            post_round=review.round,
+            current_hash=review.hash,
+            chain=review.chain,
+            verdicts=[*review.verdicts, *pending],
+            authors=review.authors,
+            reviewers=people,
+            campaign=review.campaign,
+            platform=review.platform,
+        )
+        return move_refused(post_id, state, review, status, self._all_crises(), self._handles(status))
+
+    def _handles(self, status: RoundStatus) -> dict[str, str]:
+        """The handles a round's description names (its steps' members, its rejection's author)."""
+        named = [step.member for step in status.steps if step.member] + ([status.rejection.by] if status.rejection else [])
+        return {member_id: found.handle for member_id in named if (found := self._member(member_id)) and found.handle}
+
+    def _all_crises(self) -> list[tuple[str, Mapping[str, Any], str | None]]:
+        """Every crisis with this batch's starts and ends on top."""
+        if self._stored_crises is None:
+            self._stored_crises = self.state.crises()
+        stored = [(crisis_id, record, ended or self._ended.get(crisis_id)) for crisis_id, record, ended in self._stored_crises]
+        known = {crisis_id for crisis_id, _, _ in stored}
+        added = [
+            (crisis_id, record, self._ended.get(crisis_id)) for crisis_id, record in self._crisis_records.items() if crisis_id not in known
+        ]
+        return stored + added
+
     def _crisis_open(self, crisis: str) -> bool:
         started = crisis in self._crises or self.state.record_exists("crisis", crisis)
         return started and crisis not in self._ended and not self.state.record_exists("crisis_end", crisis_end_id(crisis))
@@ -740,8 +838,10 @@ class Judge:
             self._verdicts.setdefault(record["post"], []).append(verdict_of("", "~", record))
         elif kind == APPEND and entity == "crisis":
             self._crises.add(row_id)
+            self._crisis_records.setdefault(row_id, self._record(value))
         elif kind == APPEND and entity == "crisis_end":
-            self._ended.add(self._record(value)["crisis"])
+            record = self._record(value)
+            self._ended.setdefault(record["crisis"], record["ended_at"])
 
 
 def verdict_refused(
@@ -790,6 +890,34 @@ def verdict_refused(
                 else f"step {index + 1} of {len(status.steps)} ({status.steps[index].name}) is still open"
             )
             return Refusal("step_order", f"post {post[:8]}: steps go in order: {waiting}; {step.name!r} is not the next step")
+    return None
+
+
+def move_refused(
+    post_id: str,
+    state: str,
+    review: PostReview,
+    status: RoundStatus,
+    crises: Iterable[tuple[str, Mapping[str, Any], str | None]],
+    handles: Mapping[str, str],
+) -> Refusal | None:
+    """Why the post ``review`` describes (its round's ``status``) may not be stored as ``state`` (``scheduled`` or
+    ``published``), or ``None``: into the scheduler, or out, goes only a post approved in its current round (a
+    scheduled post reads scheduled only so) that no crisis of ``crises`` (id, record, when it ended) holds
+    (``frozen.holds``) unless it was released from it (``task.resumed_from``).  ``handles``: for the round's description.
+    The app's and the CLI's ``schedule`` and ``publish`` read the same from the post's state (``paused``, ``missed``)."""
+    if not status.approved:
+        return Refusal(
+            "not_publishable", f"post {post_id[:8]} cannot be {state}: it is not approved in its current round ({status.describe(handles)})"
+        )
+    facts = {"campaign": review.campaign, "platform": review.platform, "slot": review.slot}
+    approved_at = status.approved_at(review.round["at"] if review.round else None)
+    for crisis_id, record, ended_at in crises:
+        if crisis_id not in review.resumed_from and holds(record, ended_at, facts, approved_at):
+            return Refusal(
+                "not_publishable",
+                f"post {post_id[:8]} cannot be {state}: the crisis “{record.get('reason', '')}” ({crisis_id[:8]}) holds it: resume it first",
+            )
     return None
 
 
@@ -976,6 +1104,11 @@ def _days_outside(kind: str, entity: str, field: str, value: str) -> Refusal | N
         "out_of_range",
         f"{entity}.{field if kind != APPEND else 'date'}: {outside} is out of range: dates run from {FIRST_DAY} to {LAST_DAY}",
     )
+
+
+def _moves_a_post(ops: Sequence[Proposal], creating: Mapping[tuple[str, str], Collection[str]]) -> bool:
+    """Whether the batch sets a stored post's state to scheduled or published (``not_publishable`` is asked)."""
+    return any(op[4] == "post_state" and op[5] in GOING_OUT and op[2] == "task" and ("task", op[3]) not in creating for op in ops)
 
 
 def _only_task_sets(ops: Sequence[Proposal]) -> bool:

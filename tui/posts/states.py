@@ -16,6 +16,8 @@ crisis reaches that replica.
   before the end, until the post is explicitly resumed from it
   (``task.resumed_from``).  Ending a crisis therefore never releases a post
   by itself: only a resume (one post, or ``crisis end --resume all``) does.
+  The rule is ``crewdeck.sync.state.frozen.holds``: the rules refuse a held
+  post's move into the scheduler or out with it.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from crewdeck.sync.state.frozen import holds
 
 if TYPE_CHECKING:
     # Only named in annotations: a task list reads states' names without the rounds' rules.
@@ -97,6 +101,10 @@ class Crisis:
     def open(self) -> bool:
         return self.ended_at is None
 
+    def record(self) -> dict[str, Any]:
+        """What the rule that a crisis holds a post reads of it (``crewdeck.sync.state.frozen.holds``), as its record has it."""
+        return {"campaigns": self.campaigns, "platforms": self.platforms, "started_at": instant_text(self.started_at)}
+
     def covers(self, campaign: str | None, platform: str | None) -> bool:
         """Whether a post of this campaign and platform is in the crisis's scope."""
         if self.campaigns and campaign not in self.campaigns:
@@ -142,18 +150,14 @@ def holding(post: PostFacts, crises: Sequence[Crisis]) -> list[Crisis]:
     """The crises that hold this post (see the module's doc), whatever its state."""
     if not crises:
         return []
-    approved_at_text = post.round.approved_at(post.submitted_at)
-    approved_at = parse_instant(approved_at_text) if approved_at_text else None
-    out = []
-    for crisis in crises:
-        if crisis.id in post.resumed_from or not crisis.covers(post.campaign, post.platform):
-            continue
-        if post.slot is not None and post.slot < crisis.started_at:
-            continue
-        if crisis.ended_at is not None and (approved_at is None or approved_at > crisis.ended_at):
-            continue
-        out.append(crisis)
-    return out
+    approved_at = post.round.approved_at(post.submitted_at)
+    facts = {"campaign": post.campaign, "platform": post.platform, "slot": instant_text(post.slot) if post.slot else None}
+    return [
+        crisis
+        for crisis in crises
+        if crisis.id not in post.resumed_from
+        and holds(crisis.record(), instant_text(crisis.ended_at) if crisis.ended_at else None, facts, approved_at)
+    ]
 
 
 def effective_state(
