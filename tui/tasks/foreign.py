@@ -54,7 +54,8 @@ from zoneinfo import ZoneInfo
 from crewdeck.sync.state.postround import Step
 from crewdeck.sync.state.records import MAX_NAME, MAX_NOTES, MAX_TAG, MAX_TAGS, MAX_TITLE, TASK_STATUSES
 from crewdeck.sync.state.rules import member_add_refused
-from crewdeck.tui.posts.reading import chains
+from crewdeck.tui.posts.reading import chains, read_post
+from crewdeck.tui.posts.states import label as state_label
 from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
 from crewdeck.tui.time.when import DEFAULT_DUE_TIME, DateError, check_day, current_time, localize, out_of_range, utc_iso
 from crewdeck.tui.workspace.errors import UserError, csv_problem, summary
@@ -464,6 +465,8 @@ def _batches(
     made: set[str] = set()
     #: Titles of the items whose notes go on in more tasks.
     went_on: list[str] = []
+    #: Titles of the posts published in the source that may not be published here.
+    held: list[str] = []
     cuts = Cuts()
     batch = Source(built.source.name, [], [])
     for item, notes_here in _with_notes_here(items, ws, kind, size):
@@ -507,7 +510,8 @@ def _batches(
                     add_checked(batch.records, problems, "campaign", campaign_id, {"name": campaign_name}, where)
                     batch.where[campaign_id] = where  # a refusal names the row, not the campaign's made-up id
         if item.may_post and "platform" in values:
-            values.update(_post(item, task_id, values, built.statuses, ws, campaign_chains.get(values.get("campaign") or "", ()), now))
+            chain = campaign_chains.get(values.get("campaign") or "", ())
+            values.update(_post(item, task_id, values, built.statuses, ws, chain, now, held))
         else:
             if item.status is None and item.status_name is not None:
                 values["status"] = built.statuses.status(item.status_name)
@@ -543,6 +547,11 @@ def _batches(
             yield batch
             batch = Source(built.source.name, [], [])
     built.source.notes.extend(cuts.notes())
+    if held:
+        built.source.notes.append(
+            f"{_counted(len(held), 'post')} published in Trello {'stays' if len(held) == 1 else 'stay'} as "
+            f"{'it is' if len(held) == 1 else 'they are'} here, where the rules let no post out unapproved or held by a crisis: {_briefly(held)}"
+        )
     if went_on:
         built.source.notes.append(
             f"notes longer than a task holds ({MAX_NOTES:,} characters) go on in more tasks, titled (notes 2/N), nothing cut: "
@@ -554,19 +563,44 @@ def _batches(
 
 
 def _post(
-    item: Item, task_id: str, values: dict[str, Any], statuses: StatusMap, ws: Workspace, chain: tuple[Step, ...], now: str
+    item: Item,
+    task_id: str,
+    values: dict[str, Any],
+    statuses: StatusMap,
+    ws: Workspace,
+    chain: tuple[Step, ...],
+    now: str,
+    held: list[str],
 ) -> dict[str, Any]:
     """A card that is a post: its state by its list (no list: an idea; archived: pulled, unless published), its copy, its slot
-    (see ``foreign_posts``)."""
+    (see ``foreign_posts``).  A post here that the card would publish and that may not be published keeps its state
+    (its title goes to ``held``)."""
     state = "idea" if item.status_name is None else statuses.post_state(item.status_name)
     if item.archived and state != "published":
         state = "pulled"
-    row = ws.conn.execute("SELECT post_round FROM task WHERE id = ?", (task_id,)).fetchone()
+    row = ws.conn.execute("SELECT post_round, post_state FROM task WHERE id = ?", (task_id,)).fetchone()
     card = PostCard(task_id, state, item.status_name, item.body, values["platform"], values.get("due"), chain, row and row[0], now)
     post, note = post_values(card)
+    if state == "published" and row is not None and row[1] not in (None, "published"):
+        reads = _not_publishable_here(ws, task_id)
+        if reads is not None:
+            # A move out the rules refuse (not_publishable): the post stays as it is here, and the rest of the file goes in.
+            for name in ("post_state", "status", "published_at"):
+                post.pop(name, None)
+            list_name = f" (list {item.status_name})" if item.status_name else ""
+            note = f"published in Trello{list_name}: not published here, where it reads {reads}: publish it here once approved"
+            held.append(values["title"])
     if note:
         item.notes.insert(0, note)
     return post
+
+
+def _not_publishable_here(ws: Workspace, post_id: str) -> str | None:
+    """The state a post here reads when it may not be published (not approved, or held by a crisis), or ``None``."""
+    view = read_post(ws.conn, post_id, current_time())
+    if view is None or (view.state in ("approved", "scheduled") and not view.held_by):
+        return None
+    return state_label(view.state)
 
 
 @dataclass
