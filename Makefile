@@ -1,5 +1,6 @@
 # crewdeck: `make run` opens the app on a demo workspace, `make test` runs the suite,
-# `make check` only its habits (lint, format, import rules, types, packaging).
+# `make check` only its habits (lint, format, import rules, types, packaging),
+# `make test-all` the suite and its slow tests (pyproject's "slow" marker).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -18,7 +19,7 @@ DEMO := var/demo.db
 # Two workers: this suite's slow parts are processes waiting on each other.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test check bench clean
+.PHONY: run test test-all check bench clean
 
 $(DEPS): pyproject.toml
 	rm -rf $(VENV) build
@@ -44,6 +45,11 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	@bash .ci/system-packages
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+
+# The suite and the tests too slow for it (big counts, long soaks): `-m slow` alone runs only those.
+test-all: $(INSTALLED)
+	@bash .ci/system-packages
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q -m "slow or not slow"
 
 check: $(INSTALLED)
 	$(BIN)/python -m pytest -n 0 -q tests/test_habits.py tests/test_packaging.py

@@ -17,17 +17,21 @@ from crewdeck.tui.session.session import Session
 from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.demo import build_demo
 
-from .conftest import NOW
+from .conftest import NOW, copy_of_workspace
 
 #: Workers that run for the app's whole life.
 LONG_RUNNING = {"watch"}
 
 
 def demo_workspace(path: Path) -> Path:
+    """The demo workspace (180 tasks), a copy of one built once per test process."""
+    return copy_of_workspace("demo.db", _build_demo, path)
+
+
+def _build_demo(path: Path) -> None:
     store = Store.create(path)
     build_demo(store, now=NOW, tasks=180, seed=7, unix_user=None)
     store.close()
-    return path
 
 
 def store_of(session: Session) -> Store:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import fcntl
 import io
@@ -11,8 +12,9 @@ import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import termios
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +35,11 @@ NOW_TEXT = "2026-11-26T09:30:00Z"
 @pytest.fixture(autouse=True)
 def isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Never read the developer's own config or act as their member."""
-    home = tmp_path_factory.mktemp("config")
+    return isolate(tmp_path_factory.mktemp("config"), monkeypatch)
+
+
+def isolate(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``isolated_config`` for a fixture of a wider scope: the config file in ``home``, the suite's instant."""
     path = home / "config.toml"
     monkeypatch.setattr("crewdeck.tui.workspace.config.default_config_path", lambda: path)
     monkeypatch.setattr("crewdeck.tui.workspace.config.default_workspace_path", lambda: home / "workspace.db")
@@ -81,15 +87,37 @@ class Cli:
         return result.out
 
 
+_BUILT: dict[str, Path] = {}
+
+
+def copy_of_workspace(name: str, build: Callable[[Path], object], target: Path) -> Path:
+    """``target``: a copy of the workspace file ``build`` makes at a path named ``name``, built once per
+    test process.  A workspace closed after its last write is one file (SQLite checkpoints its WAL), so the
+    copy holds what building it again would, save its random ids; it keeps the file's mode (group-writable)."""
+    built = _BUILT.get(name)
+    if built is None or not built.exists():
+        built = Path(tempfile.mkdtemp(prefix="crewdeck-built-")) / name
+        atexit.register(shutil.rmtree, built.parent, True)
+        build(built)
+        assert not built.with_name(name + "-wal").exists(), f"{name} was left open: a copy would miss its last writes"
+        _BUILT[name] = built
+    shutil.copy(built, target)
+    return target
+
+
+def _team(path: Path) -> None:
+    """ana (Berlin), raj (Kolkata), one campaign: what ``cli`` starts from."""
+    c = Cli(path)
+    with redirect_stdout(io.StringIO()):
+        assert main(["init", str(path), "--member", "ana", "--name", "Ana Souza", "--tz", "Europe/Berlin"]) == 0
+    c.ok("member", "add", "raj", "--name", "Raj Mehta", "--tz", "Asia/Kolkata", "--hours", "mon-fri 10:00-18:30")
+    c.ok("campaign", "add", "Spring Launch", "--platforms", "instagram,tiktok", "--audience-tz", "America/New_York")
+
+
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
     """A workspace with ana (Berlin) and raj (Kolkata) and one campaign."""
-    path = tmp_path / "team.db"
-    c = Cli(path)
-    assert main(["init", str(path), "--member", "ana", "--name", "Ana Souza", "--tz", "Europe/Berlin"]) == 0
-    c.ok("member", "add", "raj", "--name", "Raj Mehta", "--tz", "Asia/Kolkata", "--hours", "mon-fri 10:00-18:30")
-    c.ok("campaign", "add", "Spring Launch", "--platforms", "instagram,tiktok", "--audience-tz", "America/New_York")
-    return c
+    return Cli(copy_of_workspace("team.db", _team, tmp_path / "team.db"))
 
 
 def on_a_terminal(cli: Cli, tmp_path: Path, columns: int, *args: str, env: dict[str, str] | None = None) -> list[str]:

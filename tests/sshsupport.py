@@ -39,11 +39,25 @@ SSH_KEYGEN = shutil.which("ssh-keygen") or "/usr/bin/ssh-keygen"
 CREWDECK = str(Path(sys.executable).with_name("crewdeck"))
 
 
+#: The keys made so far in this process, by name: each is made once and copied (ssh-keygen is a process each time).
+_KEYS: dict[str, tuple[bytes, str]] = {}
+
+
 def keypair(directory: Path, name: str) -> tuple[Path, str]:
-    """A new ed25519 key: (private key file, public key line)."""
+    """An ed25519 key of its own for ``name``: (private key file, public key line)."""
+    if name not in _KEYS:
+        made = Path(tempfile.mkdtemp(prefix="crewdeck-key-"))
+        try:
+            subprocess.run([SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-C", f"{name}@laptop", "-f", str(made / name)], check=True)
+            _KEYS[name] = (made / name).read_bytes(), (made / f"{name}.pub").read_text().strip()
+        finally:
+            shutil.rmtree(made)
+    secret, public = _KEYS[name]
     private = directory / name
-    subprocess.run([SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-C", f"{name}@laptop", "-f", str(private)], check=True)
-    return private, (directory / f"{name}.pub").read_text().strip()
+    private.touch(mode=0o600)
+    private.write_bytes(secret)
+    (directory / f"{name}.pub").write_text(public + "\n")
+    return private, public
 
 
 def fingerprint(public_line: str, directory: Path) -> str:
@@ -51,6 +65,10 @@ def fingerprint(public_line: str, directory: Path) -> str:
     path = directory / f"fp-{uuid.uuid4().hex[:6]}.pub"
     path.write_text(public_line + "\n")
     return subprocess.run([SSH_KEYGEN, "-lf", str(path)], check=True, capture_output=True, text=True).stdout.split()[1]
+
+
+#: The launcher's text (``"text"``), found for the first account of this process.
+_LAUNCHER: dict[str, str] = {}
 
 
 class TeamAccount:
@@ -79,10 +97,17 @@ class TeamAccount:
 
     def _program(self) -> str:
         launcher = self.bin / "crewdeck"
+        # Every account made here reaches the same files: the first one's launcher serves them all.
+        if "text" not in _LAUNCHER:
+            _LAUNCHER["text"] = self._launcher(launcher)
+        launcher.write_text(_LAUNCHER["text"])
+        os.chmod(launcher, 0o755)
+        return str(launcher)
+
+    def _launcher(self, launcher: Path) -> str:
+        """The text of a launcher of crewdeck that this account runs."""
         if self.runs(CREWDECK):
-            launcher.write_text(f'#!/bin/sh\nexec {CREWDECK} "$@"\n')
-            os.chmod(launcher, 0o755)
-            return str(launcher)
+            return f'#!/bin/sh\nexec {CREWDECK} "$@"\n'
         python = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
         site = next(p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir())
         code = f"import site, sys; site.addsitedir({site!r}); from crewdeck.tui.cli.main import main; sys.exit(main())"
@@ -91,7 +116,7 @@ class TeamAccount:
         assert python.exists() and self.runs(str(launcher)), (
             f"the account {self.name} cannot run crewdeck, neither {CREWDECK} nor through {python}"
         )
-        return str(launcher)
+        return launcher.read_text()
 
     def give(self, *paths: Path) -> None:
         """Hand files (and the workspace directory) over to the account."""

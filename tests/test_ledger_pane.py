@@ -73,11 +73,12 @@ async def open_ledger(pilot: Any) -> LedgerPane:
 
 
 async def select(pilot: Any, entry_id: str) -> None:
-    """Move the entries' cursor to an entry, by keys."""
+    """Move the entries' cursor to an entry, by keys: a page at a time, then a row (each key is a round of the app's)."""
     ledger = pane(pilot.app)
     target = listed(pilot.app).index(entry_id)
-    key = "j" if target > ledger.entries.cursor else "k"
-    await pilot.press(*[key] * abs(target - ledger.entries.cursor))
+    distance = abs(target - ledger.entries.cursor)
+    page, row = ("pagedown", "j") if target > ledger.entries.cursor else ("pageup", "k")
+    await pilot.press(*[page] * (distance // ledger.entries.page), *[row] * (distance % ledger.entries.page))
     await settle(pilot)
     assert ledger.selected is not None and ledger.selected.id == entry_id
 

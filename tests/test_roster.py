@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import zoneinfo
 from functools import cache
+from importlib.resources import files
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -57,22 +60,43 @@ _WEEK = dt.timedelta(days=7)
 
 
 def _transition_in(tz_name: str, before: dt.datetime, after: dt.datetime) -> dt.datetime:
-    """The first instant of the new offset, between two instants whose offsets differ."""
+    """The first instant of the new offset, between two instants whose offsets differ (whole seconds)."""
     tz = zone(tz_name)
-    low, high = before, after
-    while high - low > dt.timedelta(seconds=1):
-        mid = low + (high - low) / 2
-        mid = mid.replace(microsecond=0)
-        if mid.astimezone(tz).utcoffset() == low.astimezone(tz).utcoffset():
+    first = before.astimezone(tz).utcoffset()
+    low, high = int(before.timestamp()), int(after.timestamp())
+    while high - low > 1:
+        mid = (low + high) // 2
+        if dt.datetime.fromtimestamp(mid, tz).utcoffset() == first:
             low = mid
         else:
             high = mid
-    return high
+    return dt.datetime.fromtimestamp(high, UTC)
+
+
+def _zone_file(tz_name: str) -> bytes:
+    """The TZif file the zone is read from (zoneinfo looks in TZPATH, then in the tzdata package)."""
+    for root in zoneinfo.TZPATH:
+        path = Path(root) / tz_name
+        if path.is_file():
+            return path.read_bytes()
+    return files("tzdata.zoneinfo").joinpath(*tz_name.split("/")).read_bytes()
+
+
+#: The changes found so far, by the zone file they were found in: some 250 of the names are another's
+#: (US/Eastern is America/New_York), and the scan is most of the sweep's time.
+_SCANNED: dict[bytes, tuple[tuple[dt.datetime, dt.timedelta, dt.timedelta], ...]] = {}
 
 
 @cache
 def transitions(tz_name: str) -> tuple[tuple[dt.datetime, dt.timedelta, dt.timedelta], ...]:
     """(instant, offset before, offset after) of the zone's changes, 1970-2037 (a weekly scan)."""
+    data = _zone_file(tz_name)
+    if data not in _SCANNED:
+        _SCANNED[data] = _scan(tz_name)
+    return _SCANNED[data]
+
+
+def _scan(tz_name: str) -> tuple[tuple[dt.datetime, dt.timedelta, dt.timedelta], ...]:
     tz = zone(tz_name)
     found = []
     t = EPOCH

@@ -24,7 +24,7 @@ from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.records import load_json
 from crewdeck.sync.state.store import Store
 
-from .conftest import ROOT
+from .conftest import ROOT, isolate
 from .syncsupport import (
     PATIENCE,
     SHORT_BUSY_SERVER,
@@ -48,6 +48,18 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, Server]]:
     server = Server([str(team)]).start()
     yield team, server
     assert server.stop() == ""  # nothing logged: no request failed on the server's side
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Server]]:
+    """One server for the tests that talk to it only with tokens and replicas of their own, and read its head
+    relative to what they did (starting a server process is a second or more).  Its stderr is checked at the end."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(tmp_path_factory.mktemp("config"), monkeypatch)
+        team = make_team(tmp_path_factory.mktemp("shared"))
+        server = Server([str(team)]).start()
+    yield team, server
+    assert server.stop() == ""
 
 
 def join(server: Server, token: str, path: Path) -> Path:
@@ -376,8 +388,8 @@ def test_operations_the_server_cannot_read_are_refused_one_by_one_not_a_500(serv
     store.close()
 
 
-def test_a_push_that_does_not_say_it_is_json_is_a_415(served: tuple[Path, Server], tmp_path: Path) -> None:
-    team, server = served
+def test_a_push_that_does_not_say_it_is_json_is_a_415(shared: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = shared
     token = new_token("ana", "--workspace", str(team))
     store, ops = _ops(join(server, token, tmp_path / "ana.db"), 1)
     body = json.dumps({"ops": [op.to_wire() for op in ops]}).encode()
@@ -396,8 +408,8 @@ def test_a_push_that_does_not_say_it_is_json_is_a_415(served: tuple[Path, Server
     store.close()
 
 
-def test_non_finite_numbers_are_refused_so_exports_stay_json(served: tuple[Path, Server], tmp_path: Path) -> None:
-    team, server = served
+def test_non_finite_numbers_are_refused_so_exports_stay_json(shared: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = shared
     token = new_token("ana", "--workspace", str(team))
     store, ops = _ops(join(server, token, tmp_path / "ana.db"), 1)
     campaign = new_id()
@@ -649,8 +661,8 @@ def test_a_push_while_another_process_holds_the_write_lock_gets_a_503_to_retry(t
         assert server.stop() == ""  # a busy file is no crash: nothing logged
 
 
-def test_join_and_sync_explain_what_is_wrong(served: tuple[Path, Server], tmp_path: Path) -> None:
-    team, server = served
+def test_join_and_sync_explain_what_is_wrong(shared: tuple[Path, Server], tmp_path: Path) -> None:
+    team, server = shared
     token = new_token("ana", "--workspace", str(team))
     assert "already exists" in crewdeck_fails("join", server.url, "--token", token, str(team))
     assert "not a crewdeck token" in crewdeck_fails("join", server.url, "--token", "secret", str(tmp_path / "x.db"))
@@ -667,10 +679,10 @@ def test_join_and_sync_explain_what_is_wrong(served: tuple[Path, Server], tmp_pa
     assert "@ana" in listing and token not in listing
 
 
-def test_a_cursor_past_the_servers_last_operation_is_a_409_not_a_silent_empty_page(served: tuple[Path, Server], tmp_path: Path) -> None:
+def test_a_cursor_past_the_servers_last_operation_is_a_409_not_a_silent_empty_page(shared: tuple[Path, Server], tmp_path: Path) -> None:
     """A server restored from an older backup lacks operations its replicas pulled: the seqs it gives new ones
     would fall below their cursors and never be pulled, unless the cursor is refused."""
-    team, server = served
+    team, server = shared
     token = new_token("ana", "--workspace", str(team))
     replica = join(server, token, tmp_path / "ana.db")
     head = _head(server, token)
@@ -688,9 +700,9 @@ def test_a_cursor_past_the_servers_last_operation_is_a_409_not_a_silent_empty_pa
     )
 
 
-def test_serving_a_replica_is_refused_so_no_edit_stops_short_of_its_server(served: tuple[Path, Server], tmp_path: Path) -> None:
+def test_serving_a_replica_is_refused_so_no_edit_stops_short_of_its_server(shared: tuple[Path, Server], tmp_path: Path) -> None:
     """A replica pushes its own node's operations only: what others pushed into it, served, would never reach its server."""
-    team, server = served
+    team, server = shared
     replica = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
     said = (
         f"crewdeck: error: {replica} is a replica of {server.url}: what others pushed to it would never reach that server; "
@@ -836,9 +848,9 @@ class PushAnswers(httpx.BaseTransport):
     ],
 )
 def test_a_push_answer_that_is_not_the_apis_is_a_sync_error_and_the_cursor_stays(
-    served: tuple[Path, Server], tmp_path: Path, answer: bytes
+    shared: tuple[Path, Server], tmp_path: Path, answer: bytes
 ) -> None:
-    team, server = served
+    team, server = shared
     token = new_token("ana", "--workspace", str(team))
     store, ops = _ops(join(server, token, tmp_path / "ana.db"), 2)
     transport = PushAnswers(answer.replace(b"NODE", store.node.encode()))
@@ -859,9 +871,9 @@ def test_a_push_answer_that_is_not_the_apis_is_a_sync_error_and_the_cursor_stays
     [b"{}", b'{"workspace": "team"}', b'{"workspace": ["team"], "member": "MEMBER"}', b'{"workspace": "../team", "member": "MEMBER"}'],
 )
 def test_joining_a_server_whose_me_is_not_the_apis_is_refused_in_words_and_makes_no_replica(
-    served: tuple[Path, Server], tmp_path: Path, answer: bytes
+    shared: tuple[Path, Server], tmp_path: Path, answer: bytes
 ) -> None:
-    team, server = served
+    team, server = shared
     token = new_token("ana", "--workspace", str(team))
     member = httpx.get(f"{server.url}/v1/me", headers={"Authorization": f"Bearer {token}"}).json()["member"]
     transport = PushAnswers(answer.replace(b"MEMBER", member.encode()), "/v1/me")

@@ -88,18 +88,21 @@ class WebProcess:
             stderr=subprocess.PIPE,
             preexec_fn=lower_limit,
         )
+        # One client for every try: each httpx.get builds a client (and its TLS context), some 50 ms of CPU
+        # taken from the process coming up.
         deadline = time.monotonic() + PATIENCE
-        while True:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"crewdeck web exited: {self.proc.stderr.read().decode() if self.proc.stderr else ''}")
-            try:
-                if httpx.get(self.url + "/", timeout=1).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError("crewdeck web did not come up")
-            time.sleep(0.02)
+        with httpx.Client(timeout=1) as client:
+            while True:
+                if self.proc.poll() is not None:
+                    raise AssertionError(f"crewdeck web exited: {self.proc.stderr.read().decode() if self.proc.stderr else ''}")
+                try:
+                    if client.get(self.url + "/").status_code == 200:
+                        return self
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise AssertionError("crewdeck web did not come up")
+                time.sleep(0.02)
 
     @property
     def apps(self) -> list[int]:
