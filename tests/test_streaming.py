@@ -232,7 +232,6 @@ def _limited(mb: int, *argv: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", LIMITED, str(mb), *argv], capture_output=True, text=True, timeout=600)
 
 
-@pytest.mark.slow
 def test_a_large_import_and_export_stay_within_a_memory_limit(tmp_path: Path) -> None:
     """A regression guard for streaming: 100,000 tasks in and out of a process whose address space is capped.
 
