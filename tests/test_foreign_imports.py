@@ -1114,3 +1114,27 @@ def test_linear_rows_that_leave_off_an_empty_last_column_nobody_reads_import(cli
     assert cli("import", "--from", "linear", str(short)).err.endswith(
         "row 2: 2 cells, but the header has 3 columns (is the file cut short?)\n"
     )
+
+
+def test_an_assignee_who_is_a_guest_here_leaves_the_task_unassigned_and_is_listed(cli: Cli, tmp_path: Path) -> None:
+    """A source assignee matched to a guest (who sees no tasks) assigned the task to them, or refused the whole import."""
+    cli.ok("member", "add", "gus", "--name", "Gus Client", "--tz", "UTC", "--access", "guest")
+    rows = [
+        {"Task ID": "1301", "Name": "Approve the visuals", "Section/Column": "Doing", "Assignee Email": "gus@client.example"},
+        {"Task ID": "1302", "Name": "Book the studio", "Section/Column": "Doing", "Assignee": "Raj Mehta"},
+    ]
+    out = cli.ok("import", "--from", "asana", str(write(tmp_path, "asana.csv", asana_csv(rows))))
+    assert "imported 2 tasks" in out and "left unassigned (@gus is a guest here, who sees no tasks): Approve the visuals" in out
+    found = tasks(cli)
+    assert found["Approve the visuals"]["assignee"] is None
+    assert found["Book the studio"]["assignee"] == members(cli)["raj"]
+
+
+def test_a_taskwarrior_assignee_who_is_a_guest_here_leaves_the_task_unassigned_and_is_listed(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("member", "add", "gus", "--name", "Gus Client", "--tz", "UTC", "--access", "guest")
+    tw = tmp_path / "task.json"
+    record = {"uuid": "3f1c8a52-54aa-4b9e-9d5e-2b0f3d0a8c12", "description": "Approve the visuals", "status": "pending", "assignee": "gus"}
+    tw.write_text(json.dumps([record]))
+    out = cli.ok("import", "--from", "taskwarrior", str(tw))
+    assert "imported 1 task" in out and "left unassigned (@gus is a guest here, who sees no tasks): Approve the visuals" in out
+    assert tasks(cli)["Approve the visuals"]["assignee"] is None

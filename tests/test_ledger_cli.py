@@ -351,3 +351,26 @@ def test_a_refused_approval_names_its_rule_and_a_member_hears_the_rule_that_stop
         )
     assert one_line_error(team("ledger", "approve", plain)).endswith("it already counts (rule not_pending)\n")
     assert one_line_error(team("ledger", "approve", reversal)).endswith(f"counts when {entry[:8]} is approved (rule not_pending)\n")
+
+
+def test_a_budget_for_a_month_outside_the_run_is_refused_and_one_the_run_leaves_counts_nowhere(team: Cli) -> None:
+    """`budget set --month` took a month outside the campaign's run and counted it in the run's budget."""
+    before = team.ok("export")
+    error = one_line_error(team("budget", "set", "spring-launch", "tools", "100", "--month", "2027-03"))
+    assert "--month: 2027-03 is outside the run of +spring-launch (2026-11-01 to 2026-12-31)" in error
+    assert "crewdeck campaign set spring-launch --start/--end" in error
+    assert team.ok("export") == before
+    team.ok("budget", "set", "spring-launch", "tools", "300")
+    team.ok("budget", "set", "spring-launch", "tools", "100", "--month", "2026-12")
+    assert row(report(team), "tools")["budget"] == eur("400.00")
+    # The run shrinks to November: December's budget is kept but counts in no report, which says so.
+    team.ok("campaign", "set", "spring-launch", "--end", "2026-11-30")
+    doc = report(team)
+    assert row(doc, "tools")["budget"] == eur("300.00") and total(doc)["budget"] == eur("300.00")
+    assert "+spring-launch/tools for 2026-12 is outside the campaign's run (2026-11-01 to 2026-11-30)" in " ".join(doc["warnings"])
+    assert all(r["month"] != "2026-12" for r in report(team, "--by", "month")["campaigns"][0]["rows"])
+    december = report(team, "--period", "2026-12")
+    assert all(c["total"]["budget"] in (None, eur("0.00")) for c in december["campaigns"])
+    assert "; budget of spring-launch for 2026-12: left out, the month is outside the campaign's run" in team.ok(
+        "ledger", "export", "--format", "hledger"
+    )

@@ -989,3 +989,16 @@ def test_a_local_write_moves_a_post_out_only_approved_in_its_round_and_released_
         new = {"title": "Went out", "campaign": team.campaign, "post_state": "published", "created_by": raj}
         assert _refused_rule(store, raj, lambda w: w.create("task", new)) is None
         assert store.conn.execute("SELECT post_state FROM task WHERE id = ?", (post,)).fetchone() == ("published",)
+
+
+def test_a_task_is_assigned_to_no_guest_from_the_command_line(tmp_path: Path) -> None:
+    """`set ID assignee=@guest` and quick-add's `@guest` assigned a task to someone who sees no tasks."""
+    team = build_team(tmp_path)
+    raj = ["-w", str(team.path), "--as", "raj"]
+    line = "task.assignee: @gus is a guest: guests see no tasks, so no task is assigned to them (rule guest_assignee)"
+    before = crewdeck(*raj, "export")
+    for args in (("set", team.task, "assignee=@gus"), ("add", "Approve the visuals @gus")):
+        err = crewdeck_fails_text(*raj, *args)
+        assert line in err and err.count("\n") == 1, err
+    assert crewdeck(*raj, "export") == before
+    crewdeck(*raj, "set", team.task, "assignee=@mia")  # a member or a manager still takes it

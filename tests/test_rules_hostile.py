@@ -232,3 +232,27 @@ def test_a_post_a_crisis_holds_goes_out_only_once_released(team: Team, raj: Host
     assert raj.push(("set", "task", post, "post_state", "scheduled"))["stored"] == 1
     assert raj.push(("set", "task", post, "post_state", "published"))["stored"] == 1
     assert _post_states(raj, post)[-1] == "published"
+
+
+#: What a task assigned to a guest is told (rule ``guest_assignee``).
+GUEST_ASSIGNEE = "task.assignee: @gus is a guest: guests see no tasks, so no task is assigned to them"
+
+
+def test_a_task_is_never_assigned_to_a_guest(team: Team, raj: Hostile) -> None:
+    """Guests see no tasks and change none: a task assigned to one was out of everyone's sight."""
+    gus, mia = team.ids["gus"], team.ids["mia"]
+    before = _pulled(raj, team.task)
+    answer = raj.push(("set", "task", team.task, "assignee", gus))
+    assert _refused(answer) == ["guest_assignee"] and answer["refused"][0]["message"] == GUEST_ASSIGNEE
+    assert _pulled(raj, team.task) == before
+    # Among task edits only (the rules' pass over a large batch): that one alone is refused.
+    edits = [("set", "task", team.task, "title", f"Draft reel {n}") for n in range(3)]
+    answer = raj.push(*edits, ("set", "task", team.other_task, "assignee", gus), ("set", "task", team.other_task, "assignee", mia))
+    assert answer["stored"] == 4 and [r["rule"] for r in answer["refused"]] == ["guest_assignee"]
+    assert [op["value"] for op in _pulled(raj, team.other_task) if op["field"] == "assignee"][-1] == mia
+    # A new task assigned to a guest is not created at all; in a mixed batch too.
+    for extra in ((), (("set", "member", team.ids["raj"], "name", "Raj"),)):
+        task = new_id()
+        answer = raj.push(*extra, ("set", "task", task, "title", "Approve the visuals"), ("set", "task", task, "assignee", gus))
+        assert answer["stored"] == len(extra) and [r["rule"] for r in answer["refused"]] == ["guest_assignee"] * 2
+        assert _pulled(raj, task) == []

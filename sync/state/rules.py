@@ -138,6 +138,7 @@ RULES = {
     "not_publishable": "a post moves into the scheduler, or out, only approved in its current round and released from every crisis that holds it",
     "added_once": "a ledger entry, approval, verdict or crisis is added once: another under its id is refused, as it would replace it",
     "reversal_mirrors": "a reversal has its entry's date, campaign, category, payee, currency and approval, and the opposite amount",
+    "guest_assignee": "a task is assigned to a member or a manager, never to a guest: guests see no tasks",
 }
 
 
@@ -428,6 +429,8 @@ class Judge:
                         refusal = guest
                     elif field == "created_by" and json.loads(value) != member_id:
                         refusal = Refusal("author_field", "task.created_by must be the member who creates the task")
+                    elif field == "assignee":
+                        refusal = self._decide_assignee(value)
                     elif field == "resumed_from" and author is not None:
                         refusal = self._decide_resume(author, row_id, value)
                     elif field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
@@ -502,7 +505,8 @@ class Judge:
         creators = [index for index, op in enumerate(ops) if op[4] == "created_by" and op[5] != f'"{op[0]}"']
         resumes = any(op[4] == "resumed_from" for op in ops)
         moves = _moves_a_post(ops, creating)
-        if any(authors.values()) or suspects or incomplete or creators or far or resumes or moves:
+        to_guests = self._assigned_to_guests(ops)
+        if any(authors.values()) or suspects or incomplete or creators or far or resumes or moves or to_guests:
             for index in range(len(ops)):
                 member_id, kind, entity, row_id, field, value = ops[index]
                 refusal = authors[member_id]
@@ -516,6 +520,8 @@ class Judge:
                         refusal = task_change_refused(author)
                 if refusal is None and field == "created_by" and json.loads(value) != member_id:
                     refusal = Refusal("author_field", "task.created_by must be the member who creates the task")
+                if refusal is None and to_guests:
+                    refusal = to_guests.get(index)
                 if refusal is None and field in days:
                     refusal = _days_outside(kind, entity, field, value)
                 if refusal is None and field == "resumed_from":
@@ -539,6 +545,22 @@ class Judge:
         if failed:
             verdicts = [failed.get(op[3], verdict) for op, verdict in zip(ops, verdicts)]
         return verdicts
+
+    def _assigned_to_guests(self, ops: Sequence[Proposal]) -> dict[int, Refusal]:
+        """The operations of a batch of task edits that assign a task to a guest, by index (only assignee operations are read)."""
+        # An import assigns many tasks to few people: each is decided once, and the batch is read again only for a guest.
+        assignees = {op[5] for op in ops if op[4] == "assignee"}
+        assignees.discard("null")
+        guests = {value: refusal for value in assignees if (refusal := self._decide_assignee(value))}
+        if not guests:
+            return {}
+        return {index: guests[op[5]] for index, op in enumerate(ops) if op[4] == "assignee" and op[5] in guests}
+
+    def _decide_assignee(self, value: str) -> Refusal | None:
+        """A task is never assigned to a guest: guests see no tasks (``guest_assignee``)."""
+        assignee = json.loads(value)
+        member = self._member(assignee) if isinstance(assignee, str) else None
+        return None if member is None else assignee_refused(member)
 
     def _standing(self, member_id: str) -> Refusal | None:
         """Why nothing this member sends can be accepted (not a member, removed), or ``None``."""
@@ -1025,6 +1047,17 @@ def task_change_refused(author: MemberFacts) -> Refusal | None:
     ``verdict_refused``'s), or ``None``: the app asks it before it offers a task's or a post's keys."""
     if author.access == GUEST:
         return Refusal("guest_read_only", f"{_name(author, author.id)} is a guest: guests do not change tasks")
+    return None
+
+
+def assignee_refused(assignee: MemberFacts) -> Refusal | None:
+    """Why no task may be assigned to ``assignee`` (a guest: guests see no tasks), or ``None``: imports ask it
+    to leave such a task unassigned."""
+    if assignee.access == GUEST:
+        return Refusal(
+            "guest_assignee",
+            f"task.assignee: {_name(assignee, assignee.id)} is a guest: guests see no tasks, so no task is assigned to them",
+        )
     return None
 
 

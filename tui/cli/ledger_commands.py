@@ -14,7 +14,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, print_json, read_input, table, write_output
 from crewdeck.tui.ledger import actions, csvfiles, entries, journal, reports
-from crewdeck.tui.ledger.budgets import Budget
+from crewdeck.tui.ledger.budgets import Budget, outside_run, run_text
 from crewdeck.tui.ledger.form import FormContext, parse_entry
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.ledger.rates import make_rate
@@ -209,6 +209,11 @@ def cmd_budget_set(ctx: Context) -> int:
         raise UserError(str(exc)) from None
     if minor < 0:
         raise UserError(f"a budget cannot be negative ({a.amount})")
+    if period != "run" and outside_run(period, campaign.start, campaign.end):
+        raise UserError(
+            f"--month: {period} is outside the run of +{campaign.slug} ({run_text(campaign.start, campaign.end)}): "
+            f"budget a month of the run, or change the run with crewdeck campaign set {campaign.slug} --start/--end"
+        )
     budget = Budget(campaign.id, category, period, minor, currency)
     with ctx.writer() as w:
         w.set("budget", budget.id, {**budget.values, "deleted": False})

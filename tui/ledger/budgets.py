@@ -5,7 +5,9 @@ for the whole run is its run budget plus all its monthly budgets.  For a
 shorter period a budget counts in proportion to the days of it that fall in
 the period (a monthly budget over the days of its month, a run budget over
 the days of the campaign's run); a run budget of a campaign with no start
-or end date counts only in the all-time view.  Shares are exact quotients,
+or end date counts only in the all-time view.  A monthly budget for a month
+outside its campaign's run (``budget set`` refuses one, but the run may change
+after) counts in no report, which names it.  Shares are exact quotients,
 rounded once when shown (``crewdeck.sync.state.money``'s one rule).
 
 A budget is kept in its own currency (a campaign run in the client's
@@ -90,6 +92,26 @@ def month_bounds(month: str) -> Bounds:
     first = dt.date.fromisoformat(month + "-01")
     index = first.year * 12 + first.month
     return first, dt.date(index // 12, index % 12 + 1, 1)
+
+
+def outside_run(month: str, start: str | None, end: str | None) -> bool:
+    """Whether no day of ``month`` falls in a campaign's run (a run without a start or an end is open on that side)."""
+    first, after = month_bounds(month)
+    begins, ends = _day(start), _day(end)
+    return bool((begins and after <= begins) or (ends and ends < first))
+
+
+def _day(text: str | None) -> dt.date | None:
+    """A run's start or end; ``None`` when there is none or it is no date (a pulled record's, which ``doctor`` lists)."""
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except (TypeError, ValueError):
+        return None
+
+
+def run_text(start: str | None, end: str | None) -> str:
+    """A campaign's run as a report names it."""
+    return f"{start or 'no start'} to {end or 'no end'}"
 
 
 def extent(budget: Budget, run: Bounds | None) -> Bounds | None:

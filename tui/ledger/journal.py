@@ -141,7 +141,8 @@ def _prices(conn: sqlite3.Connection, base: str, out: TextIO) -> None:
 def _budgets(ws: Workspace, out: TextIO, budgets: list[budget_lib.Budget], names: Names) -> None:
     conn = ws.conn
     first_entry = dict(conn.execute("SELECT campaign, min(date) FROM ledger_entry GROUP BY campaign"))
-    starts = dict(conn.execute("SELECT id, start FROM campaign"))
+    runs = {row[0]: (row[1], row[2]) for row in conn.execute("SELECT id, start, [end] FROM campaign")}
+    starts = {campaign: run[0] for campaign, run in runs.items()}
     groups: dict[tuple[str, str], list[budget_lib.Budget]] = defaultdict(list)
     for budget in budgets:
         groups[(budget.campaign, budget.period)].append(budget)
@@ -154,6 +155,10 @@ def _budgets(ws: Workspace, out: TextIO, budgets: list[budget_lib.Budget], names
                 continue
             day = dt.date.fromisoformat(day_text)
             head = f"~ daily from {day} to {day + dt.timedelta(days=1)}  budget {name} for the run"
+        elif campaign in runs and budget_lib.outside_run(period, *runs[campaign]):
+            # Reports count it nowhere; neither does hledger.
+            out.write(f"; budget of {name} for {period}: left out, the month is outside the campaign's run\n\n")
+            continue
         else:
             first, after = budget_lib.month_bounds(period)
             head = f"~ monthly from {first} to {after}  budget {name} {period}"

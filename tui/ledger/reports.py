@@ -354,6 +354,13 @@ def _add_budgets(
         )
     for budget in budget_lib.load(conn, campaign):
         info = campaigns.get(budget.campaign)
+        if info and budget.period != "run" and budget_lib.outside_run(budget.period, info.start, info.end):
+            name = campaign_slug(budget.campaign, info.name)
+            run_text = budget_lib.run_text(info.start, info.end)
+            warnings.append(
+                f"+{name}/{budget.category} for {budget.period} is outside the campaign's run ({run_text}): it counts in no report"
+            )
+            continue
         run = budget_lib.run_bounds(info.start, info.end) if info else None
         if bounds is not None and not _overlaps(budget, bounds, run):
             continue

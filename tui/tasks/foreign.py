@@ -53,7 +53,7 @@ from zoneinfo import ZoneInfo
 
 from crewdeck.sync.state.postround import Step
 from crewdeck.sync.state.records import MAX_NAME, MAX_NOTES, MAX_TAG, MAX_TAGS, MAX_TITLE, TASK_STATUSES
-from crewdeck.sync.state.rules import member_add_refused
+from crewdeck.sync.state.rules import assignee_refused, member_add_refused
 from crewdeck.tui.posts.reading import chains, read_post
 from crewdeck.tui.posts.states import label as state_label
 from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
@@ -467,6 +467,8 @@ def _batches(
     went_on: list[str] = []
     #: Titles of the posts published in the source that may not be published here.
     held: list[str] = []
+    #: A guest's handle -> the titles of the items the source assigns to them, left unassigned here.
+    to_guests: dict[str, list[str]] = {}
     cuts = Cuts()
     batch = Source(built.source.name, [], [])
     for item, notes_here in _with_notes_here(items, ws, kind, size):
@@ -484,7 +486,11 @@ def _batches(
         if item.priority:
             values["priority"] = item.priority
         owner = handles.get(people.known[item.people[0]][0].lstrip("@").lower()) if item.people else None
-        if item.people:
+        if owner is not None and assignee_refused(owner.facts()) is not None:
+            # Guests see no tasks (rule guest_assignee): the task goes in unassigned, listed.
+            to_guests.setdefault(owner.handle, []).append(values["title"])
+            owner = None
+        elif item.people:
             # A record names a member by a record id: the source's key, made one.
             values["assignee"] = stable_id("person", item.people[0])
         if len(item.people) > 1:
@@ -552,6 +558,8 @@ def _batches(
             f"{_counted(len(held), 'post')} published in Trello {'stays' if len(held) == 1 else 'stay'} as "
             f"{'it is' if len(held) == 1 else 'they are'} here, where the rules let no post out unapproved or held by a crisis: {_briefly(held)}"
         )
+    for guest, titles in sorted(to_guests.items()):
+        built.source.notes.append(f"left unassigned (@{guest} is a guest here, who sees no tasks): {_briefly(titles)}")
     if went_on:
         built.source.notes.append(
             f"notes longer than a task holds ({MAX_NOTES:,} characters) go on in more tasks, titled (notes 2/N), nothing cut: "

@@ -36,8 +36,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crewdeck.sync.state.records import load_json
+from crewdeck.sync.state.rules import assignee_refused
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.time.when import DateError, check_iso_day
+from crewdeck.tui.workspace.columns import cut
+from crewdeck.tui.workspace.errors import summary as first_few
 from crewdeck.tui.workspace.exchange import add_checked
 from crewdeck.tui.workspace.jsonstream import CHUNK, NotJson, NotUtf8, Readable, array_items
 from crewdeck.tui.workspace.merging import Source, stable_id
@@ -58,6 +61,8 @@ class Summary:
 
     skipped_templates: int = 0
     unknown_assignees: set[str] = field(default_factory=set)
+    #: A guest's handle -> the titles of the tasks the file assigns to them, left unassigned (guests see no tasks).
+    guest_assignees: dict[str, list[str]] = field(default_factory=dict)
 
     def notes(self) -> list[str]:
         parts = []
@@ -65,6 +70,8 @@ class Summary:
             parts.append(f"skipped {counted(self.skipped_templates, 'recurring template')}")
         if self.unknown_assignees:
             parts.append(f"left unassigned (no such member): {', '.join(sorted(self.unknown_assignees))}")
+        for guest, titles in sorted(self.guest_assignees.items()):
+            parts.append(f"left unassigned (@{guest} is a guest here, who sees no tasks): {first_few([cut(t, 40) for t in titles])}")
         return parts
 
 
@@ -251,6 +258,9 @@ def _task(
         owner = members.get(assignee_handle.lower())
         if owner is None:
             summary.unknown_assignees.add(assignee_handle)
+        elif assignee_refused(owner.facts()) is not None:
+            summary.guest_assignees.setdefault(owner.handle, []).append(title)
+            owner = None
         else:
             values["assignee"] = owner.id
     tz = _text(record, "tz") or (owner.tz if owner else default_tz)
