@@ -341,7 +341,7 @@ async def test_the_task_list_offers_no_status_key_on_a_published_post_and_says_o
         assert not app._notifications
         pane.action_triage("done")  # as a key taken just before the post was published
         await settle(pilot)
-        assert [n.message for n in app._notifications] == [f"{posts[0][:8]} is published: no moves left"]
+        assert [n.message for n in app._notifications] == ["“Spring post 0” is published: no moves left"]
     assert post_state(path, posts[0]) == "published"
 
 

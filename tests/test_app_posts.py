@@ -35,6 +35,7 @@ from crewdeck.widgets.workspace_header import WorkspaceHeader
 
 from .apphelp import make_app, settle, until
 from .conftest import NOW, Cli
+from .forged import Forger
 from .postsupport import add_posts, ids, team_workspace
 from .syncsupport import Server, crewdeck, make_team, new_token
 
@@ -365,6 +366,26 @@ async def test_every_status_reads_whole_in_the_task_list_at_80_columns(team: Pat
         assert status_cell("todo", "changes-requested") == "changes"  # the one short form (README, "States")
 
 
+async def test_a_post_move_names_the_post_by_its_title_cut_short_on_one_line_with_control_characters_shown(team: Path) -> None:
+    # It said "submit: 58613842": which post, the reader had to look up.
+    raj = member(team, "raj")
+    hostile = "Spring post 1 \x1b[2J wiped\nand a title that goes on well past what one notice line holds"
+    with Store(team) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 1'").fetchone()[0]
+        writing.set_content(store, raj, post_id, NOW, copy="Spring, rewritten #launch")  # a draft again: submit is offered
+    Forger(team, member=raj).set("task", post_id, {"title": hostile})  # as a record stored before control characters were refused
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert await _cursor_on(app, pilot, "Spring post 1") == post_id
+        await pilot.press("s", "s")  # the moves offered, then submit
+        await settle(pilot)
+        assert state(team, post_id) == "in-review"
+        [said] = [str(n.message) for n in app._notifications]
+        assert said.startswith("submitted “Spring post 1 ^[[2J wiped and a") and said.endswith("…”"), said
+        assert "\x1b" not in said and "\n" not in said and post_id[:8] not in said
+
+
 async def test_post_keys_in_the_task_list_s_offers_the_legal_moves_d_publishes_only_when_approved(team: Path) -> None:
     raj = member(team, "raj")
     with Store(team) as store:
@@ -408,7 +429,7 @@ async def test_post_keys_in_the_task_list_s_offers_the_legal_moves_d_publishes_o
         await settle(pilot)
         await pilot.press(*"tone down", "enter")
         await settle(pilot)
-        assert f"requested changes on {other[:8]}" in [n.message for n in app._notifications]
+        assert "requested changes on “Spring post 2”" in [n.message for n in app._notifications]
 
 
 # ------------------------------------------------------------ the content calendar

@@ -131,3 +131,14 @@ def test_budgets_and_rates_read_as_money_not_as_stored_fields(cli: Cli) -> None:
     # The amount in its currency's units, never the stored minor units (250050).
     assert log[2].endswith("@ana set the ads budget of Spring Launch for the run to 2,500.50 USD")
     assert log[3].endswith("@ana set the ads budget of Spring Launch for the run to 5,000.00 USD")
+
+
+def test_an_approval_names_the_entry_by_amount_and_payee(cli: Cli) -> None:
+    # It read "@ana as @raj approved a pending ledger entry": which one, the reader had to look up.
+    cli.ok("member", "set", "raj", "--access", "manager")
+    entry = cli.ok(
+        "ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--amount", "120.50 EUR", "--payee", "Canva", "--pending"
+    )
+    cli.ok("ledger", "approve", entry.strip().split()[-1], as_member="raj")
+    log = cli.ok("log", "--limit", "1").splitlines()
+    assert log[0].endswith("@ana as @raj approved 120.50 EUR to Canva (tools)"), log

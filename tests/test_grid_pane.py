@@ -406,3 +406,16 @@ async def test_a_meeting_title_the_rules_refuse_keeps_the_booking_dialog_open_wi
         assert not isinstance(app.screen, (PromptScreen, PlannerScreen))
     with Store(workspace) as store:
         assert [v["title"] for _, v in store.records("task") if "meeting" in v.get("tags", [])] == ["Weekly sync"]
+
+
+async def test_a_12_hour_clock_reads_the_hours_and_every_members_time_on_it(workspace: Path) -> None:
+    app = make_app(workspace, config=Config(time_format="12h"))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        shown = lines(app)
+        ruler = shown[1][GUTTER:]
+        assert ruler.startswith("12    3a    6a    9a") and "12    3p    6p    9p" in ruler
+        assert shown[-1].startswith(" Thu 11-26 10:30am CET")
+        assert row_line(app, "raj").startswith(" @raj     3:00pm✓")
+        await pilot.press("h", "h", "h")
+        assert row_line(app, "raj").startswith(" @raj    12:00pm✓")

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from textual import events
 
+from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.ledger_pane import LedgerPane
@@ -221,6 +222,11 @@ async def test_reverse_is_offered_to_a_member_only_on_their_own_entries_and_to_a
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
+        [(amount, currency, payee, category)] = sql(
+            workspace, "SELECT amount, currency, payee, category FROM ledger_entry WHERE id = ?", theirs
+        )
+        said = f"reversed {format_minor(amount, currency)} {currency} to {payee} ({category})"
+        assert said in [str(n.message) for n in app._notifications]  # the entry by what it is, not its id
     assert sql(workspace, "SELECT entered_by FROM ledger_entry WHERE reverses = ?", theirs) == [(member_id(workspace, "ana"),)]
 
 
@@ -242,6 +248,11 @@ async def test_the_project_manager_approves_anothers_entry(workspace: Path) -> N
         assert who == member_id(workspace, "ana")
         assert pane(app).selected is not None and pane(app).selected.status == "approved"  # type: ignore[union-attr]
         assert not approve_shown(app)  # nothing left to approve on it
+        [(amount, currency, payee, category)] = sql(
+            workspace, "SELECT amount, currency, payee, category FROM ledger_entry WHERE id = ?", entry
+        )
+        said = f"approved {format_minor(amount, currency)} {currency} to {payee} ({category})"
+        assert said in [str(n.message) for n in app._notifications]  # the entry by what it is, not its id
 
 
 async def test_approve_is_refused_to_others_and_for_ones_own_entry(workspace: Path) -> None:

@@ -38,6 +38,8 @@ from textual.strip import Strip
 
 #: Width of the left gutter: handle, local time at the cursor, in/out mark.
 GUTTER = 17
+#: The local time's least width ("15:00"); a wider one ("12:30pm") takes its cells from the handle's.
+LOCAL_WIDTH = 5
 HEADER_LINES = 2
 FOOTER_LINES = 1
 
@@ -92,7 +94,7 @@ class GridRowLike(Protocol):
 
     @property
     def local(self) -> Sequence[str]:
-        """The member's local time at each column's start ("15:00")."""
+        """The member's local time at each column's start ("15:00" or "3:00pm", as the app's clock setting says)."""
 
     @property
     def transitions(self) -> Sequence[tuple[int, str]]:
@@ -239,6 +241,8 @@ class DeadlineGrid(ScrollView, can_focus=True):
         #: Body lines: ("group", first row index) or ("row", row index).
         self._lines: list[tuple[str, int]] = []
         self._row_line: list[int] = []
+        #: Cells for the local times: the widest the data has, at least ``LOCAL_WIDTH``.
+        self._local_width = LOCAL_WIDTH
         self.cursor_row = 0
         self.cursor_column = 0
         self._to_now = True
@@ -265,6 +269,7 @@ class DeadlineGrid(ScrollView, can_focus=True):
                 group = row.group
             self._row_line.append(len(self._lines))
             self._lines.append(("row", index))
+        self._local_width = max([LOCAL_WIDTH, *(len(local) for row in data.rows for local in row.local)])
         keys = [r.key for r in data.rows]
         self.cursor_row = keys.index(previous_key) if previous_key in keys else min(self.cursor_row, max(0, len(keys) - 1))
         if self._to_now and data.now_column is not None:
@@ -416,9 +421,10 @@ class DeadlineGrid(ScrollView, can_focus=True):
         mark = _STATUS.get(state, "✗")
         local = row.local[col] if col < len(row.local) else ""
         member_style = self._style("member") + (self._style("cursor") if selected else Style())
+        label_width = GUTTER - 2 - self._local_width  # a space before the handle, the mark after the time
         segments = [
-            Segment(f" {row.label[:10]:<10}", member_style),
-            Segment(f"{local:>5}", self._style("member")),
+            Segment(f" {row.label[:label_width]:<{label_width}}", member_style),
+            Segment(f"{local:>{self._local_width}}", self._style("member")),
             Segment(mark, self._style("in" if state in _STATUS else "out")),
         ]
         markers = {m.column: m for m in reversed(row.markers)}

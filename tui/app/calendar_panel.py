@@ -45,6 +45,7 @@ from crewdeck.tui.posts.offers import verdict_refusal
 from crewdeck.tui.posts.reading import PostView, settings
 from crewdeck.tui.posts.states import CLOSED, label
 from crewdeck.tui.time.when import format_local
+from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.content_calendar import CalendarData, CalendarMark, ContentCalendar
@@ -361,10 +362,20 @@ class CalendarPanel(Vertical):
             self.app.push_screen(DetailScreen(post_id, self.services))
             return
         if name == "approve":
-            run_move(self, self.services, f"approved {post_id[:8]}", lambda s, me, now: writing.approve(s, me, post_id, now))
+            run_move(
+                self,
+                self.services,
+                f"approved {named_post(post.facts.title, post_id)}",
+                lambda s, me, now: writing.approve(s, me, post_id, now),
+            )
             return
         hours, days = {"later_hour": (1, 0), "earlier_hour": (-1, 0), "later_day": (0, 1), "earlier_day": (0, -1)}[name]
         assert post.facts.slot is not None
         slot = moved_slot(post.facts.slot, post.facts.slot_tz or self.services.viewer_tz, hours=hours, days=days)
         self._follow = post_id
-        run_move(self, self.services, f"moved {post_id[:8]}", lambda s, me, now: writing.move_slot(s, me, post_id, now, slot))
+        run_move(
+            self,
+            self.services,
+            f"moved {named_post(post.facts.title, post_id)}",
+            lambda s, me, now: writing.move_slot(s, me, post_id, now, slot),
+        )

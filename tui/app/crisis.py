@@ -26,6 +26,7 @@ from crewdeck.tui.posts.reading import PostView, open_crises, read_posts
 from crewdeck.tui.posts.states import label
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.time.when import parse_moment_text
+from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.words import counted
 from crewdeck.widgets.post_table import PostTable
 
@@ -190,7 +191,7 @@ class HeldPostsScreen(ModalScreen[None]):
         run_move(
             self,
             self.services,
-            f"resumed {post.id[:8]}",
+            f"resumed {named_post(post.facts.title, post.id)}",
             lambda s, me, now: writing.resume(s, me, post.id, now),
             lambda: self._did(post, "resumed"),
         )
@@ -207,7 +208,7 @@ class HeldPostsScreen(ModalScreen[None]):
             write_move(
                 self,
                 self.services,
-                f"resumed {post.id[:8]} with a new slot",
+                f"resumed {named_post(post.facts.title, post.id)} with a new slot",
                 lambda s, me, now: writing.resume(s, me, post.id, now, parse_moment_text(text, zone, now).value()),
                 lambda: self._did(post, "new slot"),
             )
@@ -226,7 +227,7 @@ class HeldPostsScreen(ModalScreen[None]):
         run_move(
             self,
             self.services,
-            f"pulled {post.id[:8]}",
+            f"pulled {named_post(post.facts.title, post.id)}",
             lambda s, me, now: writing.pull(s, me, post.id, now),
             lambda: self._did(post, label("pulled")),
         )

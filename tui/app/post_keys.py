@@ -22,6 +22,7 @@ from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.posts.reading import PostView, read_post
 from crewdeck.tui.posts.states import label
 from crewdeck.tui.time.when import parse_moment_text
+from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -34,6 +35,15 @@ POST_BINDINGS: list[BindingType] = [
     Binding("L", "post('schedule')", "Schedule post", show=False, id="post.schedule"),
     Binding("P", "post('pull')", "Pull post", show=False, id="post.pull"),
 ]
+#: What a move did, as its notice says it ("submitted “Launch reel”").
+DONE = {
+    "submit": "submitted",
+    "approve": "approved",
+    "schedule": "scheduled",
+    "publish": "published",
+    "pull": "pulled",
+    "resume": "resumed",
+}
 #: How each move reads in the ``s`` picker, and its key there.
 MOVE_CHOICES = {
     "copy": ("write the copy", "c"),
@@ -103,7 +113,7 @@ class PostKeys:
         post = moves.post
         if not moves.offered:
             left = "no moves left" if post.state in ("published", "pulled") else "none of its moves is yours to make"
-            self._owner.app.notify(f"{post.id[:8]} is {label(post.state)}: {left}", severity="warning")
+            self._owner.app.notify(f"{named_post(post.facts.title, post.id)} is {label(post.state)}: {left}", severity="warning")
             return
         choices = [Choice(move, MOVE_CHOICES[move][0], MOVE_CHOICES[move][1]) for move in moves.offered]
 
@@ -122,20 +132,20 @@ class PostKeys:
         from crewdeck.tui.app.post_actions import run_move
         from crewdeck.tui.posts import writing
 
-        post_id = post.id
+        post_id, name = post.id, named_post(post.facts.title, post.id)
         if move == "reject":
             self._ask(
                 "Request changes — the author sees your note",
                 "what to change",
                 lambda s, me, now, text: writing.reject(s, me, post_id, now, text),
-                "requested changes on",
+                f"requested changes on {name}",
             )
         elif move == "copy":
             self._ask(
                 "The post's copy",
                 "the text as it will go out",
                 lambda s, me, now, text: writing.set_content(s, me, post_id, now, copy=text),
-                "copy of",
+                f"set the copy of {name}",
             )
         elif move == "slot":
             zone = post.facts.slot_tz or self._services.viewer_tz
@@ -143,7 +153,7 @@ class PostKeys:
                 f"New slot — in {zone} unless you name a zone",
                 "fri 18:00 · tomorrow 09:00 · +2d",
                 lambda s, me, now, text: writing.move_slot(s, me, post_id, now, parse_moment_text(text, zone, now).value()),
-                "moved",
+                f"moved {name}",
             )
         else:
             actions = {
@@ -155,20 +165,18 @@ class PostKeys:
                 "resume": writing.resume,
             }
             act = actions[move]
-            run_move(self._owner, self._services, f"{move}: {post_id[:8]}", lambda s, me, now: act(s, me, post_id, now))
+            run_move(self._owner, self._services, f"{DONE[move]} {name}", lambda s, me, now: act(s, me, post_id, now))
 
     def _ask(self, title: str, help_text: str, then: Callable[..., object], said: str) -> None:
         """Ask, and write the answer in the dialog's worker: a refused answer (copy over the platform's limits, a slot
-        that is not a date) leaves the dialog open with the text and why under it."""
+        that is not a date) leaves the dialog open with the text and why under it; once written, the app says ``said``."""
         from crewdeck.tui.app.post_actions import write_move
 
-        post_ids = self._targets()[:1]
-        if not post_ids:
+        if not self._targets():
             self._owner.app.bell()
             return
-        post_id = post_ids[0]
 
         def submit(text: str) -> None:
-            write_move(self._owner, self._services, f"{said} {post_id[:8]}", lambda s, me, now: then(s, me, now, text))
+            write_move(self._owner, self._services, said, lambda s, me, now: then(s, me, now, text))
 
         self._owner.app.push_screen(PromptScreen(title, help_text, submit=submit))

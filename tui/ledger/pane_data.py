@@ -22,6 +22,7 @@ from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.ledger.view import BudgetLine, FilterMatches, budget_lines, entries_where, preview_filter
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.session.writing import Written
+from crewdeck.tui.workspace.describe import entry_words
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -127,14 +128,19 @@ def add(access: WorkspaceAccess, values: Mapping[str, str], needs_approval: bool
         return actions.add_entry(ws, access.me, draft, now)
 
     entry_id, ops = access.write_record(write)
-    return Written(f"added {short(entry_id)}", ops)
+    return Written(f"added {_entry_words(access, entry_id)}", ops)
 
 
 def reverse(access: WorkspaceAccess, entry_id: str, memo: str, now: dt.datetime) -> Written:
-    reversal, ops = access.write_record(lambda ws: actions.reverse_entry(ws, access.me, entry_id, now, memo))
-    return Written(f"reversed {short(entry_id)} by {short(reversal)}", ops)
+    _, ops = access.write_record(lambda ws: actions.reverse_entry(ws, access.me, entry_id, now, memo))
+    return Written(f"reversed {_entry_words(access, entry_id)}", ops)
 
 
 def approve(access: WorkspaceAccess, entry_id: str, now: dt.datetime) -> Written:
     _, ops = access.write_record(lambda ws: actions.approve_entry(ws, access.me, entry_id, now))
-    return Written(f"approved {short(entry_id)}", ops)
+    return Written(f"approved {_entry_words(access, entry_id)}", ops)
+
+
+def _entry_words(access: WorkspaceAccess, entry_id: str) -> str:
+    """An entry as a notice names it: "120.50 EUR to Canva (tools)", control characters shown."""
+    return visible(entry_words(access.read(lambda ws: ws.store.record("ledger_entry", entry_id))))

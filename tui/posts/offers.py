@@ -19,6 +19,7 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.reading import PostView
 from crewdeck.tui.posts.states import VERDICTS, label
+from crewdeck.tui.workspace.describe import named_post
 
 #: Every move of a post.
 ALL_MOVES = ("copy", "submit", "approve", "reject", "schedule", "publish", "slot", "resume", "pull")
@@ -44,14 +45,15 @@ def post_moves(store: Store, me: MemberFacts, post: PostView, now: dt.datetime) 
 
 def move_refusal(store: Store, me: MemberFacts, post: PostView, now: dt.datetime, move: str) -> str | None:
     """Why ``me`` may not make ``move`` on ``post`` now, in one line, or ``None``."""
+    name = named_post(post.facts.title, post.id)
     if not writing.legal_moves(post):
-        return f"{post.id[:8]} is {label(post.state)}: no moves left"
+        return f"{name} is {label(post.state)}: no moves left"
     if move not in writing.legal_moves(post):
-        return f"cannot {move} {post.id[:8]}: it is {label(post.state)}"
+        return f"cannot {move} {name}: it is {label(post.state)}"
     if move in VERDICTS:
         return verdict_refusal(store, me, post.id, now, move)
     refusal = task_change_refused(me) or (resume_refusal(me, post) if move == "resume" else None)
-    return None if refusal is None else f"cannot {move} {post.id[:8]}: {refusal}"
+    return None if refusal is None else f"cannot {move} {name}: {refusal}"
 
 
 def verdict_refusal(store: Store, me: MemberFacts, post_id: str, now: dt.datetime, verdict: str) -> str | None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone as zone_info
 from crewdeck.tui.time.roster import Timeline, wall_instant
-from crewdeck.tui.time.when import clock_now, clock_text, format_local, parse_utc, zone_abbrev, zone_label
+from crewdeck.tui.time.when import clock_now, clock_text, format_local, hour_mark, parse_utc, zone_abbrev, zone_label
 from crewdeck.tui.workspace.placeholders import text_or, untitled_task
 from crewdeck.tui.workspace.workspace import Campaign, Member, Workspace
 
@@ -88,7 +88,7 @@ def columns_of(day: dt.date, tz: str, resolution: int, clock24: bool = True) -> 
     while at < end:
         local = at.astimezone(local_zone)
         offset = local.utcoffset()
-        label = f"{local.hour:02d}" if local.minute == 0 and local.hour % 3 == 0 else ""
+        label = hour_mark(local, clock24) if local.minute == 0 and local.hour % 3 == 0 else ""
         transition = f"{_offset_text(previous)}→{_offset_text(offset)}" if previous is not None and offset != previous else ""
         clock = clock_text(local, clock24)
         out.append(GridColumn(at, label, f"{local:%a %m-%d} {clock} {zone_label(at, tz)}", transition))
@@ -97,7 +97,9 @@ def columns_of(day: dt.date, tz: str, resolution: int, clock24: bool = True) -> 
     return tuple(out)
 
 
-def _cells(member: Member, columns: tuple[GridColumn, ...], step: dt.timedelta) -> tuple[str, tuple[str, ...], tuple[tuple[int, str], ...]]:
+def _cells(
+    member: Member, columns: tuple[GridColumn, ...], step: dt.timedelta, clock24: bool
+) -> tuple[str, tuple[str, ...], tuple[tuple[int, str], ...]]:
     timeline = Timeline(member, columns[0].start, columns[-1].start + step)
     tz = zone_info(member.tz)
     days_off = set(member.days_off)
@@ -116,7 +118,7 @@ def _cells(member: Member, columns: tuple[GridColumn, ...], step: dt.timedelta) 
             cells.append("x")
         else:
             cells.append(".")
-        local_times.append(local.strftime("%H:%M"))
+        local_times.append(clock_text(local, clock24))
         offset = local.utcoffset()
         if previous is not None and offset != previous:
             transitions.append((i, f"{_offset_text(previous)}→{_offset_text(offset)}"))
@@ -179,7 +181,7 @@ def build_grid(ws: Workspace, day: dt.date, zone: str, now: dt.datetime, *, reso
     markers = _markers(ws, columns, step, now, by_id, clock24, zone)
     rows = []
     for member in members:
-        cells, local, transitions = _cells(member, columns, step)
+        cells, local, transitions = _cells(member, columns, step, clock24)
         group = f"{member.tz}  {zone_abbrev(noon, member.tz)}  UTC{_offset_text(noon.astimezone(zone_info(member.tz)).utcoffset())}"
         rows.append(GridRow(member.id, visible(f"@{member.handle}"), group, cells, local, transitions, tuple(markers.get(member.id, ()))))
     now_column = next((i for i, c in enumerate(columns) if c.start <= now < c.start + step), None)

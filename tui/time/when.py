@@ -449,6 +449,14 @@ def clock_text(local: dt.datetime, clock24: bool = True) -> str:
     return local.strftime("%H:%M") if clock24 else local.strftime("%I:%M%p").lstrip("0").lower()
 
 
+def hour_mark(local: dt.datetime, clock24: bool = True) -> str:
+    """``15`` or ``3p``: an hour on a ruler, never wider than two cells (``12`` is noon and midnight on both clocks)."""
+    if clock24:
+        return f"{local.hour:02d}"
+    hour = local.hour % 12 or 12
+    return "12" if hour == 12 else f"{hour}{'a' if local.hour < 12 else 'p'}"
+
+
 def clock_now(now: dt.datetime, tz_name: str, clock24: bool = True) -> str:
     """``Sat 01:30 NZDT``: a member's clock now, with its weekday (their "today" need not be the reader's)."""
     local = in_zone(now, tz_name)

@@ -54,6 +54,8 @@ class Naming:
     currency: str = ""
     #: A field's stored value before an operation (``row_id, field, op_id``), ``None`` when it had none: what a rename renamed.
     earlier: Callable[[str, str, str], Any] | None = None
+    #: A ledger entry's stored record by id (``None`` for no such entry): what an approval approved.
+    entry: Callable[[str], Any] | None = None
 
     @classmethod
     def of(cls, ws: Workspace, tz: str, now: dt.datetime, clock24: bool = True) -> Naming:
@@ -70,7 +72,10 @@ class Naming:
             ).fetchone()
             return stored_value(row[0]) if row else None
 
-        return cls(ws.handles(), campaigns, title, tz, now, clock24, ws.base_currency, earlier)
+        def entry(entry_id: str) -> Any:
+            return ws.store.record("ledger_entry", entry_id)
+
+        return cls(ws.handles(), campaigns, title, tz, now, clock24, ws.base_currency, earlier, entry)
 
     def member(self, member_id: Any) -> str:
         if not isinstance(member_id, str) or not member_id:
@@ -90,6 +95,11 @@ class Naming:
         """A stored instant (``"…Z"`` or ``{"utc": …, "tz": …}``) on the viewer's clock."""
         utc = value.get("utc") if isinstance(value, dict) else value
         return format_local(parse_utc(str(utc)), self.tz, self.now, clock24=self.clock24)
+
+
+def named_post(title: Any, post_id: str) -> str:
+    """A post as a one-line notice names it: “Launch reel”, cut short, control characters shown; untitled, ``post 58613842``."""
+    return visible(quoted(title)) if isinstance(title, str) and title.strip() else f"post {short(post_id)}"
 
 
 def quoted(text: str) -> str:
@@ -489,7 +499,7 @@ def _appended(entity: str, record: Any, names: Naming) -> str:
     if entity == "ledger_entry":
         return f"added {entry_words(record)}"
     if entity == "approval":
-        return "approved a pending ledger entry"
+        return f"approved {entry_words(names.entry(record['entry']) if names.entry is not None else None)}"
     if entity == "post_approval":
         step = f"{names.task(record['post'])} ({record['step']})"
         if record["verdict"] == "approve":

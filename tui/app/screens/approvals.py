@@ -36,6 +36,7 @@ from crewdeck.tui.posts.offers import verdict_refusal
 from crewdeck.tui.posts.reading import PostView, needing, read_posts
 from crewdeck.tui.posts.review import CopyReview, copy_review, waiting_ids
 from crewdeck.tui.posts.states import VERDICTS
+from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.pane_bar import PaneBar
@@ -224,11 +225,22 @@ class ApprovalsScreen(Screen[None]):
             self.app.bell()
         return row
 
+    def _post_name(self, post_id: str) -> str:
+        """The post as a notice names it."""
+        post = next((p for p in (*self.mine, *self.others) if p.id == post_id), None)
+        return named_post(post.facts.title if post is not None else None, post_id)
+
     def action_approve(self) -> None:
         row = self._current()
         if row is not None:
             post_id = row.id
-            run_move(self, self.services, f"approved {post_id[:8]}", lambda s, me, now: writing.approve(s, me, post_id, now), self.reload)
+            run_move(
+                self,
+                self.services,
+                f"approved {self._post_name(post_id)}",
+                lambda s, me, now: writing.approve(s, me, post_id, now),
+                self.reload,
+            )
 
     def action_request_changes(self) -> None:
         row = self._current()
@@ -241,7 +253,7 @@ class ApprovalsScreen(Screen[None]):
             write_move(
                 self,
                 self.services,
-                f"requested changes on {post_id[:8]}",
+                f"requested changes on {self._post_name(post_id)}",
                 lambda s, me, now: writing.reject(s, me, post_id, now, note),
                 self.reload,
             )
