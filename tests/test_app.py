@@ -896,7 +896,8 @@ async def test_recurrence_from_the_detail_screen(workspace: Path) -> None:
         await settle(pilot)
         row = record(workspace, task)
         assert row["series"] and row["recurrence"]["rule"]["freq"] == "weekly"
-        assert "repeats" in str(app.screen.query_one("#detail-body").render())
+        # Written by the dialog's worker; the detail reads the task again after it, in a worker of its own.
+        await until(pilot, lambda: "repeats" in str(app.screen.query_one("#detail-body").render()), "the detail say it repeats")
         # A change to a recurring task asks: this one, or all future ones.
         await pilot.press("colon", *"priority=high", "enter")
         await settle(pilot)
