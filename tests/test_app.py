@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import os
 import time
 from pathlib import Path
@@ -25,6 +27,7 @@ from crewdeck.tui.app.screens.help import binding_rows
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.tasks_pane import TasksPane
 from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
+from crewdeck.tui.cli.main import main
 from crewdeck.tui.ledger import pane_data
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.session.session import Session
@@ -882,6 +885,29 @@ async def test_the_default_view_may_be_a_campaign(workspace: Path) -> None:
         with Store(workspace) as store:
             spring = next(r for r, v in store.records("campaign") if v["name"] == "Spring Launch")
         assert keys_of_rows(app) and all(record(workspace, k)["campaign"] == spring for k in keys_of_rows(app))
+
+
+async def test_a_change_made_while_a_dialog_is_over_the_detail_shows_in_the_detail_below_it(workspace: Path) -> None:
+    """A dialog over a task's detail writes before it closes (a refused answer keeps it open): the change reached the
+    panes but not the detail, which only the top screen's reload refreshed, so it read as before the change."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task = table(app).cursor_key
+        assert task is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        await pilot.press("colon")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["-w", str(workspace), "--as", "ana", "set", task, "title=Renamed while the dialog was open"]) == 0
+        await until(
+            pilot, lambda: "Renamed while the dialog was open" in str(detail.query_one("#detail-body").render()), "the renamed title"
+        )
+        assert isinstance(app.screen, PromptScreen)  # the dialog is still open, over the detail it refreshed
 
 
 async def test_recurrence_from_the_detail_screen(workspace: Path) -> None:

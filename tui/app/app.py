@@ -791,10 +791,11 @@ class CrewdeckApp(App[int]):
             from crewdeck.tui.app.screens.detail import DetailScreen
             from crewdeck.tui.app.screens.results import ResultsScreen
 
-            if isinstance(self.screen, DetailScreen):
-                self.screen.load()
             for screen in self.screen_stack:
-                if isinstance(screen, (ApprovalsScreen, ResultsScreen)):
+                # Not only the top one: a dialog over the detail may have made the write, and closes after it.
+                if isinstance(screen, DetailScreen):
+                    screen.load()
+                elif isinstance(screen, (ApprovalsScreen, ResultsScreen)):
                     screen.store_changed(ops)
         if notice:
             self.notify(notice, timeout=4)
