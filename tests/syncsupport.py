@@ -35,6 +35,27 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_up(proc: subprocess.Popen[bytes], url: str, what: str) -> None:
+    """Until ``url`` answers 200 (``what`` names the process in the error when it exits or never does).
+
+    One client for every try: each httpx.get builds a client (and its TLS context), some 50 ms of CPU taken from the
+    process coming up.
+    """
+    deadline = time.monotonic() + PATIENCE
+    with httpx.Client(timeout=1) as client:
+        while True:
+            if proc.poll() is not None:
+                raise AssertionError(f"{what} exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+            try:
+                if client.get(url).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{what} did not come up")
+            time.sleep(0.02)  # the pace of the polling, bounded by the deadline
+
+
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = PATIENCE) -> None:
     """Poll a condition (a state the test observes, not a guess about timing)."""
     deadline = time.monotonic() + timeout
@@ -92,21 +113,8 @@ class Server:
             stderr=subprocess.PIPE,
             preexec_fn=lower_limit,
         )
-        # One client for every try: each httpx.get builds a client (and its TLS context), some 50 ms of CPU
-        # taken from the process coming up.
-        deadline = time.monotonic() + PATIENCE
-        with httpx.Client(timeout=1) as client:
-            while True:
-                if self.proc.poll() is not None:
-                    raise AssertionError(f"server exited: {self.proc.stderr.read().decode() if self.proc.stderr else ''}")
-                try:
-                    if client.get(self.url + "/v1/health").status_code == 200:
-                        return self
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise AssertionError("server did not come up")
-                time.sleep(0.02)
+        wait_up(self.proc, self.url + "/v1/health", "server")
+        return self
 
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs."""

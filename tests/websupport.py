@@ -14,11 +14,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 from playwright.sync_api import Browser, Page, WebSocket, sync_playwright
 
 from .conftest import ROOT
-from .syncsupport import PATIENCE, crewdeck, free_port
+from .syncsupport import PATIENCE, crewdeck, free_port, wait_up
 
 #: The system's Chromium: Playwright drives it; nothing is downloaded.
 CHROMIUM = "/usr/bin/chromium"
@@ -88,21 +87,8 @@ class WebProcess:
             stderr=subprocess.PIPE,
             preexec_fn=lower_limit,
         )
-        # One client for every try: each httpx.get builds a client (and its TLS context), some 50 ms of CPU
-        # taken from the process coming up.
-        deadline = time.monotonic() + PATIENCE
-        with httpx.Client(timeout=1) as client:
-            while True:
-                if self.proc.poll() is not None:
-                    raise AssertionError(f"crewdeck web exited: {self.proc.stderr.read().decode() if self.proc.stderr else ''}")
-                try:
-                    if client.get(self.url + "/").status_code == 200:
-                        return self
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise AssertionError("crewdeck web did not come up")
-                time.sleep(0.02)
+        wait_up(self.proc, self.url + "/", "crewdeck web")
+        return self
 
     @property
     def apps(self) -> list[int]:
