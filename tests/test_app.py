@@ -69,6 +69,17 @@ def table(app: CrewdeckApp) -> TaskTable:
     return app.tasks_pane.table
 
 
+async def open_detail(pilot: Any, app: CrewdeckApp) -> str:
+    """The detail of the task under the cursor, opened once the app has settled; that task's id."""
+    await settle(pilot)
+    task = table(app).cursor_key
+    assert task is not None
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(app.screen, DetailScreen)
+    return task
+
+
 def keys_of_rows(app: CrewdeckApp) -> list[str]:
     return [row.key for _, row in table(app).loaded_rows()]
 
@@ -892,11 +903,7 @@ async def test_a_change_made_while_a_dialog_is_over_the_detail_shows_in_the_deta
     panes but not the detail, which only the top screen's reload refreshed, so it read as before the change."""
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        task = table(app).cursor_key
-        assert task is not None
-        await pilot.press("enter")
-        await settle(pilot)
+        task = await open_detail(pilot, app)
         detail = app.screen
         assert isinstance(detail, DetailScreen)
         await pilot.press("colon")
@@ -913,11 +920,7 @@ async def test_a_change_made_while_a_dialog_is_over_the_detail_shows_in_the_deta
 async def test_recurrence_from_the_detail_screen(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        task = table(app).cursor_key
-        assert task is not None
-        await pilot.press("enter")
-        await settle(pilot)
+        task = await open_detail(pilot, app)
         await pilot.press("colon", *"every=weekday 09:00", "enter")
         await settle(pilot)
         row = record(workspace, task)
@@ -957,11 +960,7 @@ async def test_a_field_the_detail_refuses_keeps_the_set_field_dialog_open_with_t
     """`:` closed its dialog on a refusal: "due=fri 25:00" was gone, said only in a notice."""
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        task = table(app).cursor_key
-        assert task is not None
-        await pilot.press("enter")
-        await settle(pilot)
+        task = await open_detail(pilot, app)
         await pilot.press("colon", *"due=fri 25:00", "enter")
         await settle(pilot)
         assert isinstance(app.screen, PromptScreen)
