@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pytest import MonkeyPatch
@@ -17,6 +19,20 @@ from .syncsupport import Server, create_token, crewdeck, crewdeck_fails, make_te
 
 def header(app: CrewdeckApp) -> WorkspaceHeader:
     return app.query_one(WorkspaceHeader)
+
+
+@contextmanager
+def served_replica(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
+    """A team's file a real server serves, and ana's replica of it: the file, ana's token's id, the replica."""
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        token_id, token = create_token("ana", "--workspace", str(team))
+        replica = tmp_path / "ana.db"
+        crewdeck("join", server.url, "--token", token, str(replica))
+        yield team, token_id, replica
+    finally:
+        server.stop()
 
 
 async def test_a_replica_shows_its_sync_state_and_others_edits(tmp_path: Path) -> None:
@@ -127,12 +143,7 @@ async def test_an_operation_the_server_refuses_leaves_the_screen_and_its_author_
 async def test_a_revoked_token_shows_in_the_header_as_soon_as_the_servers_event_arrives(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
     # The safety-net poll is out of the way: only the server's "revoked" event can tell the app.
     monkeypatch.setattr(SyncEngine, "POLL_INTERVAL", 3600.0)
-    team = make_team(tmp_path)
-    server = Server([str(team)]).start()
-    try:
-        token_id, token = create_token("ana", "--workspace", str(team))
-        replica = tmp_path / "ana.db"
-        crewdeck("join", server.url, "--token", token, str(replica))
+    with served_replica(tmp_path) as (team, token_id, replica):
         app = make_app(replica, "ana")
         async with app.run_test(size=(160, 48)) as pilot:
             await settle(pilot)
@@ -151,18 +162,11 @@ async def test_a_revoked_token_shows_in_the_header_as_soon_as_the_servers_event_
                 pilot, lambda: any(advice in str(n.message) for n in app._notifications), "the advice in a notice (the header cuts it)"
             )
         assert crewdeck_fails("-w", str(replica), "sync").endswith(f"{advice}\n")
-    finally:
-        server.stop()
 
 
 async def test_an_app_running_on_a_replica_syncs_with_the_token_sync_token_gives_it(tmp_path: Path) -> None:
     # The advice the app gives, followed in a shell while it runs: it went on with the revoked token until restarted.
-    team = make_team(tmp_path)
-    server = Server([str(team)]).start()
-    try:
-        token_id, token = create_token("ana", "--workspace", str(team))
-        replica = tmp_path / "ana.db"
-        crewdeck("join", server.url, "--token", token, str(replica))
+    with served_replica(tmp_path) as (team, token_id, replica):
         app = make_app(replica, "ana")
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
@@ -178,18 +182,11 @@ async def test_an_app_running_on_a_replica_syncs_with_the_token_sync_token_gives
                 pilot, lambda: any("Cut the teaser" in row.cells for _, row in app.tasks_pane.table.loaded_rows()), "raj's task pulled"
             )
             await until(pilot, lambda: engine.listening, "the event stream open again, with the new token")
-    finally:
-        server.stop()
 
 
 async def test_the_sync_refused_notice_goes_when_the_app_syncs_again(tmp_path: Path) -> None:
     # It stayed up its whole 30 seconds, telling to give a new token, after the app had synced with the new one.
-    team = make_team(tmp_path)
-    server = Server([str(team)]).start()
-    try:
-        token_id, token = create_token("ana", "--workspace", str(team))
-        replica = tmp_path / "ana.db"
-        crewdeck("join", server.url, "--token", token, str(replica))
+    with served_replica(tmp_path) as (team, token_id, replica):
         app = make_app(replica, "ana")
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
             await settle(pilot)
@@ -207,5 +204,3 @@ async def test_the_sync_refused_notice_goes_when_the_app_syncs_again(tmp_path: P
             await settle(pilot)
             assert not refused() and [n.message for n in app._notifications] == ["Another notice"]  # only the refusal's went
             assert [str(toast.render()) for toast in app.screen.query("Toast")] == ["Another notice"]  # off the screen too
-    finally:
-        server.stop()
