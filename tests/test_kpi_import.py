@@ -102,6 +102,23 @@ def test_a_meta_export_by_day_imports_with_its_bom_quoted_commas_header_currency
     assert record is not None and record["source"] == f"meta import {source}:2"
 
 
+def test_the_report_names_its_period_as_the_results_screen_does_and_json_and_csv_keep_the_days(ws: Path, tmp_path: Path) -> None:
+    """The text named no period at all: nobody could tell a week's numbers from all time's, as the Results bar tells them."""
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "meta.csv", META), "--format", "meta")
+    for args, named in (
+        ((), "All time"),
+        (("--period", "2026-11"), "Month 2026-11"),
+        (("--period", "2026-W47"), "Week 2026-W47"),
+        (("+launch-eu", "--period", "run"), "Campaign run"),
+    ):
+        lines = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", *args).splitlines()
+        assert lines[0] == f"Results · {named}", (args, lines)
+        assert lines[1].startswith("CAMPAIGN ") and lines[2].startswith("+"), (args, lines)
+    assert crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--period", "2026-11", "--csv").startswith("CAMPAIGN,")
+    period = json.loads(crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--period", "2026-11", "--json"))["period"]
+    assert period == {"start": "2026-11-01", "end": "2026-11-30"}
+
+
 def test_a_later_export_replaces_the_days_it_holds(ws: Path, tmp_path: Path) -> None:
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "a.csv", META), "--format", "meta")
     later = META.replace('"1,000",12,2', '"1,100",14,2')

@@ -311,6 +311,16 @@ def test_the_demo_ledger_survives_a_whole_workspace_export_and_import(tmp_path: 
     assert len(pending) == 2 and json.loads(copy.ok("ledger", "list", "is:pending", "--json")) == pending
 
 
+def test_report_names_its_period_as_the_budget_pane_does_and_json_keeps_the_code(team: Cli) -> None:
+    """The report's title said the bare code ("(EUR, 2026-11, as of ...)", "all"), where the Budget pane's bar says "Month 2026-11"."""
+    add(team, "100 EUR", date="2026-11-20")
+    for period, named in (("2026-11", "Month 2026-11"), ("2026-W47", "Week 2026-W47"), ("2026-11-20", "Day 2026-11-20"), ("all", "All time")):
+        title = team.ok("ledger", "report", "--period", period).splitlines()[0]
+        assert title.endswith(f"(EUR, {named}, as of 2026-11-26)"), title
+    assert team.ok("ledger", "report").splitlines()[0].endswith("(EUR, All time, as of 2026-11-26)")
+    assert report(team, "--period", "2026-W47")["period"]["label"] == "2026-W47"
+
+
 def test_ledger_tables_fit_the_terminal_and_print_whole_lines_to_a_pipe(team: Cli, tmp_path: Path) -> None:
     """ledger list and report printed lines of 150 to 220 columns on an 80-column terminal (long payees,
     campaign names and memos, amounts in IDR); they fit it now, cutting the names and memos, never an amount."""

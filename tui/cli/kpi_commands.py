@@ -16,7 +16,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, open_input, print_json, table
 from crewdeck.tui.ledger.csvfiles import Rejected
-from crewdeck.tui.ledger.period import Period
+from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.results import imports, keys, report, review
 from crewdeck.tui.results.kpis import KPIS, MISSING, NOT_REPORTED, Totals, shown
 from crewdeck.tui.time.when import DateError, parse_day, utc_iso
@@ -133,25 +133,28 @@ def _lines(source: str) -> Iterator[Iterator[str]]:
             text.detach()
 
 
-def _bounds(ctx: Context, campaign: str | None) -> tuple[dt.date, dt.date] | None:
+def _period(ctx: Context, campaign: str | None) -> tuple[Period | None, tuple[dt.date, dt.date] | None]:
+    """The period asked for (``None``: the campaign's run) and its days (``None``: all of them)."""
     text = ctx.args.period
     if not text:
-        return None
+        return Period.all(), None
     if text.strip().lower() == "run":
         if campaign is None:
             raise UserError("--period run needs a campaign: kpi report +CAMPAIGN --period run")
         info = ctx.ws.campaign(campaign)
         start = dt.date.fromisoformat(info.start) if info and info.start else dt.date(1900, 1, 1)
         end = dt.date.fromisoformat(info.end) + dt.timedelta(days=1) if info and info.end else dt.date(9999, 1, 1)
-        return start, end
-    return Period.parse(text).range
+        return None, (start, end)
+    period = Period.parse(text)
+    return period, period.range
 
 
 def cmd_report(ctx: Context) -> int:
     ws = ctx.ws
     name = ctx.args.campaign
     campaign = ws.campaign_by_name(name[1:] if name and name.startswith("+") else name).id if name else None
-    built = report.build(ws.conn, ws.base_currency, by=ctx.args.by, bounds=_bounds(ctx, campaign), campaign=campaign)
+    period, bounds = _period(ctx, campaign)
+    built = report.build(ws.conn, ws.base_currency, by=ctx.args.by, bounds=bounds, campaign=campaign)
     for currency, amount in sorted(built.missing.items()):
         print(
             f"warning: rate missing: {format_minor(amount, currency)} {currency} has no rate into {built.currency} "
@@ -172,7 +175,8 @@ def cmd_report(ctx: Context) -> int:
         writer.writerows([[visible(cell) for cell in row] for row in rows])
         sys.stdout.write(buffer.getvalue())
         return 0
-    sys.stdout.write(table(rows, headers) + "\n")
+    # The period named as the Results screen's bar names it; the JSON and the CSV keep its days.
+    sys.stdout.write(f"Results · {period_name(period)}\n" + table(rows, headers) + "\n")
     if any(g.totals.reach_is_bound for g in built.groups):
         print("≥ reach: the largest daily reach (reach does not add up over days); * a rate by that reach", file=sys.stderr)
     unreported = _unreported(built)

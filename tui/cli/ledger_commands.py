@@ -16,7 +16,7 @@ from crewdeck.tui.cli.common import Context, print_json, read_input, table, writ
 from crewdeck.tui.ledger import actions, csvfiles, entries, journal, reports
 from crewdeck.tui.ledger.budgets import Budget, outside_run, run_text
 from crewdeck.tui.ledger.form import FormContext, parse_entry
-from crewdeck.tui.ledger.period import Period
+from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.ledger.rates import make_rate
 from crewdeck.tui.ledger.view import entries_where
 from crewdeck.tui.time.when import DateError, parse_day
@@ -131,7 +131,7 @@ def _report_text(report: reports.Report, width: int | None) -> str:
     blocks = []
     for c in report.campaigns:
         run = [f"{c.start or '?'}..{c.end or '?'}"] if c.start or c.end else []
-        parts = [visible(part) for part in (f"+{c.slug}", c.name, *run, f"({base}, {report.period.label}, as of {report.as_of})")]
+        parts = [visible(part) for part in (f"+{c.slug}", c.name, *run, f"({base}, {period_name(report.period)}, as of {report.as_of})")]
         widths = fitted([len(part) for part in parts], {0, 1}, width)  # the slug and the name are cut, as a table's names
         title = (" " * GAP).join(cut(part, w) for part, w in zip(parts, widths))
         rows = []
