@@ -257,6 +257,21 @@ def test_member_list_says_each_members_day_where_it_is_not_the_viewers(cli: Cli,
     assert "today" not in listed["@tane"]
 
 
+def test_member_list_says_working_hours_on_the_readers_clock(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the 12-hour setting on, LOCAL NOW said 1:30pm and HOURS still 10:00-18:30, as the setting were off."""
+    cli.ok("member", "set", "raj", "--hours", "mon-thu 10:00-12:30,13:00-18:30; sat 22:00-24:00")
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-26T12:30:00Z")
+    config = tmp_path / "twelve.toml"
+    config.write_text('time_format = "12h"\n')
+    listed = {line.split()[0]: line for line in cli.ok("--config", str(config), "member", "list").splitlines()[1:]}
+    assert "Thu 1:30pm CET" in listed["@ana"] and "mon-fri 9:00am-5:00pm" in listed["@ana"]
+    assert "mon-thu 10:00am-12:30pm,1:00pm-6:30pm; sat 10:00pm-12:00am" in listed["@raj"]
+    # The 24-hour clock, and --json, keep the hours as they are typed.
+    assert "mon-thu 10:00-12:30,13:00-18:30; sat 22:00-24:00" in cli.ok("member", "list")
+    raj = next(m for m in json.loads(cli.ok("--config", str(config), "member", "list", "--json")) if m["handle"] == "raj")
+    assert raj["hours"]["sat"] == [["22:00", "24:00"]]
+
+
 def test_members_and_campaigns(cli: Cli) -> None:
     listing = cli.ok("member", "list")
     assert "@raj" in listing and "Asia/Kolkata" in listing and "Thu 15:00 IST" in listing

@@ -53,6 +53,19 @@ def test_a_slot_outside_the_platforms_peak_hours_is_flagged_with_the_nearest_pea
     store.close()
 
 
+def test_the_off_peak_flag_says_the_nearest_peak_on_the_readers_clock(tmp_path: Path) -> None:
+    """With the 12-hour setting on, the flag still said "Wed 11:00" and "Wed 19:00", where the grid says 11:00am."""
+    store = team_workspace(tmp_path / "w.db", NOW)
+    (early,) = add_posts(store, 1, dt.datetime(2026, 12, 2, 10, 0, tzinfo=UTC), state="draft")  # 05:00 New York
+    (late,) = add_posts(store, 1, dt.datetime(2026, 12, 3, 3, 0, tzinfo=UTC), state="draft")  # 22:00 New York, after the 19:00 peak
+    days = period_days(dt.date(2026, 12, 2), False)
+    posts = period_posts(store.conn, NOW, *period_bounds(days, "America/New_York"))
+    flags = post_flags(posts, settings(store.conn), campaign_runs(store.conn), "Europe/Berlin", clock24=False)
+    assert flags[early] == ("off-peak for instagram: nearest peak Wed 11:00am America/New_York",)
+    assert flags[late] == ("off-peak for instagram: nearest peak Wed 7:00pm America/New_York",)
+    store.close()
+
+
 def test_a_platform_with_no_post_for_quiet_days_during_a_campaigns_run_is_flagged_in_its_row(tmp_path: Path) -> None:
     store = team_workspace(tmp_path / "w.db", NOW)
     # Spring Launch runs 6 Nov – 5 Jan on instagram, tiktok and linkedin; instagram posts on Mon and Fri only.

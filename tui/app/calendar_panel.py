@@ -152,7 +152,7 @@ class CalendarPanel(Vertical):
     @background(exclusive=True, group="calendar-load")
     def _load(self, period: CalendarPeriod, generation: int) -> None:
         now = self.services.now()
-        viewer = self.services.viewer_tz
+        viewer, clock24 = self.services.viewer_tz, self.services.config.clock24
         days = period_days(period.anchor, period.month)
         start, end = period_bounds(days, period.zone)
 
@@ -160,7 +160,7 @@ class CalendarPanel(Vertical):
             posts = period_posts(ws.conn, now, start - ZONE_MARGIN, end + ZONE_MARGIN)
             post_settings = settings(ws.conn)
             runs = campaign_runs(ws.conn)
-            return Read(posts, post_flags(posts, post_settings, runs, viewer), runs, post_settings.quiet_days)
+            return Read(posts, post_flags(posts, post_settings, runs, viewer, clock24=clock24), runs, post_settings.quiet_days)
 
         found = self.services.session.access.read(read)
         laid = layout(found.posts, found.flags, days, period.zone, period.by_campaign, found.quiet_days, found.runs)

@@ -329,7 +329,7 @@ def cmd_member_list(ctx: Context) -> int:
             m.name,
             m.tz,
             clock_now(ctx.now, m.tz, ctx.config.clock24),
-            format_hours(m.hours),
+            format_hours(m.hours, ctx.config.clock24),
             m.access,
             m.role,
             " ".join(k.fingerprint for k in keys.get(m.id, [])),

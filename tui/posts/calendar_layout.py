@@ -19,7 +19,7 @@ from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.calendar import gap_flags, off_peak, peak_hours_for, quiet_flags, shift
 from crewdeck.tui.posts.reading import PostSettings, PostView, read_posts
 from crewdeck.tui.posts.states import instant_text
-from crewdeck.tui.time.when import localize
+from crewdeck.tui.time.when import clock_text, localize
 from crewdeck.tui.workspace.config import DEFAULT_PEAK_HOURS
 
 
@@ -90,9 +90,10 @@ def _duration(delta: dt.timedelta) -> str:
 
 
 def post_flags(
-    posts: Sequence[PostView], settings: PostSettings, runs: Sequence[CampaignRun], viewer_zone: str
+    posts: Sequence[PostView], settings: PostSettings, runs: Sequence[CampaignRun], viewer_zone: str, *, clock24: bool = True
 ) -> dict[str, tuple[str, ...]]:
-    """Each flagged post's flags: too close to another of its platform and campaign, or off its platform's peak hours."""
+    """Each flagged post's flags: too close to another of its platform and campaign, or off its platform's peak hours
+    (the nearest peak on the reader's clock, ``clock24`` or 12-hour)."""
     names = {run.id: run.name for run in runs}
     out: dict[str, list[str]] = {}
     for flag in gap_flags(posts, settings.min_gap):
@@ -111,7 +112,7 @@ def post_flags(
         nearest = off_peak(slot, tz_name, peaks)
         if nearest is not None:
             local = nearest.astimezone(zone(tz_name))
-            out.setdefault(post.id, []).append(f"off-peak for {post.facts.platform}: nearest peak {local:%a %H:%M} {tz_name}")
+            out.setdefault(post.id, []).append(f"off-peak for {post.facts.platform}: nearest peak {local:%a} {clock_text(local, clock24)} {tz_name}")
     return {post_id: tuple(flags) for post_id, flags in out.items()}
 
 

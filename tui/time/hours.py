@@ -8,9 +8,11 @@ clears days (``mon-fri 09:00-17:00; wed off``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from crewdeck.sync.state.records import WEEKDAYS
+from crewdeck.tui.time.when import clock_text
 from crewdeck.tui.workspace.errors import UserError
 
 _SPAN = re.compile(r"(\d{1,2}):(\d\d)-(\d{1,2}):(\d\d)\Z")
@@ -64,8 +66,9 @@ def parse_hours(text: str) -> dict[str, list[list[str]]]:
     return {day: hours[day] for day in WEEKDAYS if day in hours}
 
 
-def format_hours(hours: dict[str, list[list[str]]]) -> str:
-    """The inverse of ``parse_hours``: consecutive days with equal spans grouped."""
+def format_hours(hours: dict[str, list[list[str]]], clock24: bool = True) -> str:
+    """The inverse of ``parse_hours``: consecutive days with equal spans grouped; with ``clock24`` off, the
+    spans on the 12-hour clock as the rest of the app shows times (``mon-fri 9:00am-5:30pm``), for reading only."""
     groups: list[tuple[list[str], list[list[str]]]] = []
     for day in WEEKDAYS:
         spans = hours.get(day)
@@ -78,5 +81,13 @@ def format_hours(hours: dict[str, list[list[str]]]) -> str:
     parts = []
     for days, spans in groups:
         label = days[0] if len(days) == 1 else f"{days[0]}-{days[-1]}"
-        parts.append(f"{label} {','.join(f'{a}-{b}' for a, b in spans)}")
+        parts.append(f"{label} {','.join(f'{_clock(a, clock24)}-{_clock(b, clock24)}' for a, b in spans)}")
     return "; ".join(parts) or "no hours set"
+
+
+def _clock(hh_mm: str, clock24: bool) -> str:
+    """A span's end as stored (``17:30``, ``24:00``), or on the 12-hour clock (``5:30pm``; ``24:00`` is midnight, ``12:00am``)."""
+    if clock24:
+        return hh_mm
+    hour, minute = (int(part) for part in hh_mm.split(":"))
+    return clock_text(dt.datetime(2000, 1, 1, hour % 24, minute), clock24=False)
