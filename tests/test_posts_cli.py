@@ -13,6 +13,7 @@ from crewdeck.tui.posts.writing import PostRefused, checklist_task_id
 from crewdeck.tui.session.session import Session
 
 from .conftest import Cli
+from .forged import HOSTILE, Forger, raw_characters
 from .test_cli import one_line_error
 
 NOW = "2026-12-03T10:00:00Z"
@@ -103,6 +104,22 @@ def test_the_moves_each_state_refuses_say_why(team: Cli) -> None:
     assert "is a task, not a post" in one_line_error(team("post", "show", team.ok("add", "Plain task").strip()))
 
 
+def test_a_refused_move_names_the_post_by_its_title_shown_safe_for_the_terminal(team: Cli) -> None:
+    """A refusal said "cannot submit 1a2b3c4d: ...", an id nobody reads, where every notice names the post by its title."""
+    post_id = _post(team)
+    assert one_line_error(team("post", "submit", post_id, as_member="raj")) == (
+        "crewdeck: error: cannot submit “Launch reel”: it is an idea: write its copy first (crewdeck post copy ID TEXT)\n"
+    )
+    # A title as a pull may bring it (control characters, markup, a newline): shown, on one line, never sent raw.
+    Forger(team.workspace).set("task", post_id, {"title": HOSTILE})
+    error = one_line_error(team("post", "submit", post_id, as_member="raj"))
+    assert error.startswith("crewdeck: error: cannot submit “A^[]52;c;cHduZWQ=^GBM-^[31m<U+202E>EVIL<U+2066> FORGED ROW [bold red]R[/] [$ac…”: it"), error
+    assert raw_characters(error) == []
+    # Untitled, the post is named by its short id, as notices name it.
+    Forger(team.workspace).set("task", post_id, {"title": ""})
+    assert f"cannot submit post {post_id[:8]}: it is an idea" in one_line_error(team("post", "submit", post_id, as_member="raj"))
+
+
 def test_a_link_or_live_url_that_is_no_web_address_and_an_empty_media_reference_are_refused(team: Cli) -> None:
     """`--link notaurl`, `--link "javascript:alert(1)"`, `--media ""` and `publish --url notaurl` were stored as given."""
     post_id = _post(team)
@@ -128,7 +145,7 @@ def test_done_on_a_post_publishes_it_as_the_apps_d_does_and_refuses_one_not_appr
     team.ok("post", "submit", waiting, as_member="raj")
     plain = team.ok("add", "Plain task", as_member="raj").strip()
     error = one_line_error(team("done", plain, waiting, as_member="raj"))
-    assert f"cannot publish {waiting[:8]}: not approved: step 1 of 2 (copy), @mia, still open" in error, error
+    assert "cannot publish “Launch reel”: not approved: step 1 of 2 (copy), @mia, still open" in error, error
     assert json.loads(team.ok("show", plain, "--json"))["status"] != "done"  # nothing written
     approved = _approved(team)
     out = team.ok("done", plain, approved, as_member="raj")
@@ -142,7 +159,7 @@ def test_set_status_done_on_a_post_publishes_it_as_done_does_in_the_cli_and_the_
     waiting = _post(team)
     team.ok("post", "copy", waiting, "Hello", as_member="raj")
     team.ok("post", "submit", waiting, as_member="raj")
-    refused = f"cannot publish {waiting[:8]}: not approved: step 1 of 2 (copy), @mia, still open"
+    refused = "cannot publish “Launch reel”: not approved: step 1 of 2 (copy), @mia, still open"
     assert refused in one_line_error(team("done", waiting, as_member="raj"))
     assert refused in one_line_error(team("set", waiting, "status=done", "title=Renamed", as_member="raj"))
     shown = json.loads(team.ok("show", waiting, "--json"))
@@ -186,7 +203,7 @@ def test_set_status_cancelled_on_a_post_pulls_it_as_post_pull_does_in_the_cli_an
     assert (_state(team, in_review), _state(team, idea)) == ("pulled", "pulled")
     published = _approved(team)
     team.ok("post", "publish", published, as_member="raj")
-    refused = f"cannot pull {published[:8]}: it is published"
+    refused = "cannot pull “Launch reel”: it is published"
     assert refused in one_line_error(team("set", published[:8], "status=cancelled", as_member="raj"))
     assert json.loads(team.ok("show", published, "--json"))["status"] == "done"
 

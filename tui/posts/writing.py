@@ -22,6 +22,7 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts import limits
 from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings
 from crewdeck.tui.posts.states import CLOSED, MOVES, Crisis, instant_text, label
+from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.errors import UserError
 
 
@@ -41,7 +42,8 @@ def view(store: Store, post_id: str, now: dt.datetime) -> PostView:
 
 
 def _refuse(post: PostView, what: str, why: str) -> PostRefused:
-    return PostRefused(f"cannot {what} {post.id[:8]}: {why}")
+    """ "cannot submit “Launch reel”: ...": the post named by its title as notices name it (shown safe for a terminal)."""
+    return PostRefused(f"cannot {what} {named_post(post.facts.title, post.id)}: {why}")
 
 
 def _not_approved(store: Store, post: PostView) -> str:
