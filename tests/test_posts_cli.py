@@ -55,7 +55,7 @@ def test_a_post_goes_from_idea_to_published_through_its_chain(team: Cli) -> None
     assert team.ok("post", "copy", post_id, "Big day #launch", as_member="raj").startswith(f"{post_id[:8]} draft")
     out = team.ok("post", "submit", post_id, as_member="raj")
     assert out.strip() == f"{post_id[:8]} in review (step 1 of 2 (copy), @mia, still open)"
-    assert "step 2 of 2 (legal), @legal, still open" in team.ok("post", "approve", post_id, "--note", "nice", as_member="mia")
+    assert "step 2 of 2 (legal), group legal, still open" in team.ok("post", "approve", post_id, "--note", "nice", as_member="mia")
     assert team.ok("post", "approve", post_id, as_member="lee").strip() == f"{post_id[:8]} approved"
     assert team.ok("post", "schedule", post_id, as_member="raj").strip() == f"{post_id[:8]} scheduled"
     assert team.ok("post", "publish", post_id, "--url", "https://instagram.com/p/1", as_member="raj").strip() == f"{post_id[:8]} published"
@@ -94,7 +94,7 @@ def test_the_moves_each_state_refuses_say_why(team: Cli) -> None:
     team.ok("post", "approve", post_id, as_member="mia")
     assert "@mia approved a step of this round" in one_line_error(team("post", "approve", post_id, as_member="mia"))
     assert "(rule one_step_per_round)" in one_line_error(team("post", "approve", post_id, as_member="mia"))
-    assert "not approved: step 2 of 2 (legal), @legal, still open" in one_line_error(team("post", "schedule", post_id, as_member="raj"))
+    assert "not approved: step 2 of 2 (legal), group legal, still open" in one_line_error(team("post", "schedule", post_id, as_member="raj"))
     # gus is in the legal group but a guest, and Spring Launch is not one of his campaigns.
     assert "step 'legal' is not @gus's to take" in one_line_error(team("post", "approve", post_id, as_member="gus"))
     assert "needs a note" in one_line_error(team("post", "reject", post_id, "--note", " ", as_member="lee"))

@@ -42,7 +42,8 @@ def test_one_person_one_step_and_the_best_assignment() -> None:
     # mia alone cannot take both.
     status = _status([_v(1, "mia", "copy"), _v(2, "mia", "legal")])
     assert not status.approved
-    assert status.describe({}) == "step 2 of 2 (legal), @legal, still open"
+    # A group is never written as a handle: "@legal" read as a member called legal.
+    assert status.describe({}) == "step 2 of 2 (legal), group legal, still open"
 
 
 def test_authors_guests_and_stale_verdicts_do_not_count() -> None:

@@ -46,6 +46,12 @@ class Step:
     member: str | None
     group: str | None
 
+    def who(self, handles: Mapping[str, str]) -> str:
+        """Who takes the step, as every display says it: ``@mia``, or ``group brand`` (never ``@brand``: a member's look)."""
+        if self.member:
+            return f"@{handles.get(self.member, self.member[:8])}"
+        return f"group {self.group}"
+
 
 def steps_of(chain: Sequence[Mapping[str, Any]]) -> tuple[Step, ...]:
     return tuple(Step(s["name"], s.get("member"), s.get("group")) for s in chain)
@@ -166,7 +172,7 @@ class RoundStatus:
         return max(times) if times else submitted_at
 
     def describe(self, handles: Mapping[str, str]) -> str:
-        """ "step 2 of 2, @legal, still open"; "approved"; "changes requested by @mia: note"."""
+        """ "step 2 of 2 (legal), group legal, still open"; "approved"; "changes requested by @mia: note"."""
         if self.round_id is None:
             return "not submitted"
         if self.moved:
@@ -180,8 +186,7 @@ class RoundStatus:
         if index is None:
             return "approved"
         step = self.steps[index]
-        who = f"@{handles.get(step.member, step.member[:8])}" if step.member else f"@{step.group}"
-        return f"step {index + 1} of {len(self.steps)} ({step.name}), {who}, still open"
+        return f"step {index + 1} of {len(self.steps)} ({step.name}), {step.who(handles)}, still open"
 
 
 def moved(post_round: Mapping[str, Any], campaign: str | None, platform: str | None) -> bool:

@@ -111,7 +111,7 @@ def steps_nobody_takes(conn: sqlite3.Connection, campaign: str, handles: Mapping
             why = f"nobody is in group {step.group}"
         else:
             named = people.get(step.member)
-            handle = f"@{handles.get(step.member, step.member[:8])}"
+            handle = step.who(handles)
             why = f"{handle} was removed" if named is None or named.deleted else f"{handle} is a guest not given this campaign"
         out.append((step, why))
     return out
