@@ -286,6 +286,66 @@ def test_members_and_campaigns(cli: Cli) -> None:
     assert "paused (brand crisis)" in cli.ok("campaign", "list")
 
 
+def test_member_list_says_each_members_approval_groups_and_a_guests_campaigns(cli: Cli, tmp_path: Path) -> None:
+    """Nothing listed who takes a group's approval steps or which campaigns a guest sees: only the export said it."""
+    cli.ok("campaign", "add", "Holiday Gifting Across Every Market We Sell In This Winter")
+    cli.ok("member", "set", "raj", "--groups", "brand,legal")
+    cli.ok("member", "add", "gus", "--name", "Gus", "--tz", "UTC", "--access", "guest", "--groups", "legal")
+    cli.ok("member", "set", "gus", "--campaigns", "spring-launch,holiday-gifting-across-every-market-we-sell-in-this-winter")
+    cli.ok("member", "add", "vic", "--name", "Vic", "--tz", "UTC", "--access", "guest")
+    lines = cli.ok("member", "list").splitlines()
+    below = {line.split()[0]: lines[n + 1 : n + 3] for n, line in enumerate(lines) if line.startswith("@")}
+    assert below["@ana"][0].startswith("@gus")  # nothing to say of ana: no line
+    assert below["@raj"][0] == "  approval groups: brand, legal"
+    assert below["@gus"] == [
+        "  approval groups: legal",
+        "  sees campaigns: +holiday-gifting-across-every-market-we-sell-in-this-winter, +spring-launch",
+    ]
+    assert below["@vic"][0] == "  sees campaigns: none (crewdeck member set vic --campaigns NAMES)"
+    # At 80 columns the added lines fit, the long one wrapped under itself.
+    shown = on_a_terminal(cli, tmp_path, 80, "member", "list")
+    added = [line for line in shown if line.startswith("  ")]
+    assert added and max(len(line) for line in added) <= 80, added
+    assert "  sees campaigns: +holiday-gifting-across-every-market-we-sell-in-this-winter," in added and "    +spring-launch" in added
+    members = {m["handle"]: m for m in json.loads(cli.ok("member", "list", "--json"))}
+    holiday, spring = (c["id"] for c in json.loads(cli.ok("campaign", "list", "--json")))
+    assert members["raj"]["groups"] == ["brand", "legal"] and members["raj"]["campaigns"] is None
+    assert members["gus"]["groups"] == ["legal"] and sorted(members["gus"]["campaigns"]) == sorted([spring, holiday])
+    assert members["vic"]["campaigns"] == [] and members["ana"]["groups"] == []
+
+
+def test_campaign_list_says_each_campaigns_approval_chain_within_80_columns(cli: Cli, tmp_path: Path) -> None:
+    """campaign list left out the chain, which only `campaign set --approvals` and the log had said."""
+    cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "UTC")
+    cli.ok("member", "add", "acme-client", "--name", "Acme", "--tz", "UTC", "--access", "guest", "--campaigns", "spring-launch")
+    cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@mia; brand:group=brand; client:@acme-client")
+    cli.ok("campaign", "add", "Quiet Launch With A Long Name For Narrow Screens", "--platforms", "instagram,tiktok,linkedin,youtube")
+    lines = cli.ok("campaign", "list").splitlines()
+    chain = "  approval chain: copy (@mia) → brand (group brand) → client (@acme-client)"
+    assert lines[lines.index(next(line for line in lines if line.startswith("+spring-launch "))) + 1] == chain
+    assert lines[lines.index(next(line for line in lines if line.startswith("+quiet-launch"))) + 1] == "  approval chain: none"
+    # At 80 columns the chain's line fits, a long one wrapped under itself, never inside a step.
+    cli.ok(
+        "campaign",
+        "set",
+        "quiet-launch-with-a-long-name-for-narrow-screens",
+        "--approvals",
+        "copywriting:@acme-client; brandsafety:group=brand-and-legal-review; finalsignoff:@mia",
+    )
+    added = [line for line in on_a_terminal(cli, tmp_path, 80, "campaign", "list") if line.startswith("  ")]
+    assert chain in added and max(len(line) for line in added) <= 80, added
+    assert added[:2] == [
+        "  approval chain: copywriting (@acme-client) →",
+        "    brandsafety (group brand-and-legal-review) → finalsignoff (@mia)",
+    ], added
+    spring = next(c for c in json.loads(cli.ok("campaign", "list", "--json")) if c["slug"] == "spring-launch")
+    assert spring["approvals"] == [
+        {"name": "copy", "member": "mia", "group": None},
+        {"name": "brand", "member": None, "group": "brand"},
+        {"name": "client", "member": "acme-client", "group": None},
+    ]
+
+
 def test_log_says_who_changed_what(cli: Cli) -> None:
     task_id = cli.ok("add", "Draft carousel").strip()
     cli.ok("set", task_id, "status=doing", as_member="raj")

@@ -25,11 +25,12 @@ from crewdeck.tui.ssh.keys import all_keys, keys_after, member_keys
 from crewdeck.tui.time.hours import format_hours, parse_hours
 from crewdeck.tui.time.when import DateError, clock_now, parse_day
 from crewdeck.tui.workspace import describe, doctor
+from crewdeck.tui.workspace.columns import terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace, slug
 
 if TYPE_CHECKING:
-    from crewdeck.sync.state.postround import Step
+    from crewdeck.sync.state.postround import Reviewer, Step
 
 
 def _zone(name: str) -> str:
@@ -300,7 +301,15 @@ def _handed_over(task: dict[str, Any], member_id: str, heir_id: str | None) -> d
 
 
 def cmd_member_list(ctx: Context) -> int:
+    from crewdeck.sync.state.postround import Reviewer
+    from crewdeck.tui.posts.reading import reviewers
+
     members = ctx.ws.members()
+    people = reviewers(ctx.ws.conn)
+
+    def reviewer(m: Member) -> Reviewer:
+        return people.get(m.id) or Reviewer(m.id, m.access, frozenset(), frozenset(), False)
+
     keys: dict[str, list[PublicKey]] = {}
     for found in all_keys(ctx.ws.conn):
         keys.setdefault(found.member_id, []).append(found.key)
@@ -318,6 +327,9 @@ def cmd_member_list(ctx: Context) -> int:
                     "days_off": m.days_off,
                     "unix_user": m.unix_user,
                     "ssh_keys": [{"fingerprint": k.fingerprint, "type": k.type, "comment": k.comment} for k in keys.get(m.id, [])],
+                    "groups": sorted(reviewer(m).groups),
+                    # A guest's campaigns (ids, as campaign list --json gives them); null: a member or manager sees all.
+                    "campaigns": sorted(reviewer(m).campaigns) if m.access == "guest" else None,
                 }
                 for m in members
             ]
@@ -336,9 +348,42 @@ def cmd_member_list(ctx: Context) -> int:
         ]
         for m in members
     ]
-    print(table(rows, ["HANDLE", "NAME", "ZONE", "LOCAL NOW", "HOURS", "ACCESS", "ROLE", "SSH KEYS"]))
+    width = terminal_width(sys.stdout)
+    slugs = {c.id: c.slug for c in ctx.ws.campaigns()}
+    listed = table(rows, ["HANDLE", "NAME", "ZONE", "LOCAL NOW", "HOURS", "ACCESS", "ROLE", "SSH KEYS"])
+    print(_with_lines_under(listed, [_member_lines(m, reviewer(m), slugs, width) for m in members]))
     note_incomplete(doctor.count(ctx.ws, "member"), "member")
     return 0
+
+
+def _member_lines(member: Member, reviewer: Reviewer, slugs: dict[str, str], width: int | None) -> list[str]:
+    """What a member's row has no room for: the approval groups whose steps they take, and a guest's campaigns."""
+    lines = _line_under("approval groups", sorted(reviewer.groups), ", ", width) if reviewer.groups else []
+    if member.access == "guest":
+        seen = [f"+{slug}" for cid, slug in slugs.items() if cid in reviewer.campaigns]
+        seen += sorted(f"+{short(cid)}" for cid in reviewer.campaigns if cid not in slugs)  # a campaign since removed
+        lines += _line_under("sees campaigns", seen or [f"none (crewdeck member set {member.handle} --campaigns NAMES)"], ", ", width)
+    return lines
+
+
+def _line_under(label: str, parts: Sequence[str], sep: str, width: int | None) -> list[str]:
+    """``  label: a, b`` under a listing's row, shown safe; on a terminal, wrapped under itself between the parts
+    (a part, ``brand (group brand)``, is never split)."""
+    shown = [visible(part) for part in parts]
+    lines = [f"  {label}: {shown[0]}"]
+    for part in shown[1:]:
+        if width is not None and len(lines[-1]) + len(sep) + len(part) > width:
+            lines[-1] += sep.rstrip()
+            lines.append(f"    {part}")
+        else:
+            lines[-1] += sep + part
+    return lines
+
+
+def _with_lines_under(listed: str, under: list[list[str]]) -> str:
+    """A ``table`` (a header line, then a line a row) with each row's ``under`` lines after it."""
+    header, *rows = listed.split("\n")
+    return "\n".join([header, *(line for row, more in zip(rows, under) for line in (row, *more))])
 
 
 # ---------------------------------------------------------------- campaigns
@@ -417,7 +462,10 @@ def cmd_campaign_set(ctx: Context) -> int:
 
 
 def cmd_campaign_list(ctx: Context) -> int:
+    from crewdeck.tui.posts.reading import chains as read_chains
+
     campaigns = ctx.ws.campaigns()
+    chains, handles = read_chains(ctx.ws.conn), ctx.ws.handles()
     if ctx.args.json:
         print_json(
             [
@@ -432,6 +480,10 @@ def cmd_campaign_list(ctx: Context) -> int:
                     "status": c.status,
                     "pause_reason": c.pause_reason,
                     "kpis": c.kpis,
+                    "approvals": [
+                        {"name": step.name, "member": handles.get(step.member, step.member) if step.member else None, "group": step.group}
+                        for step in chains.get(c.id, ())
+                    ],
                 }
                 for c in campaigns
             ]
@@ -448,7 +500,13 @@ def cmd_campaign_list(ctx: Context) -> int:
         ]
         for c in campaigns
     ]
-    print(table(rows, ["CAMPAIGN", "NAME", "STATUS", "PLATFORMS", "AUDIENCE", "RUN"]))
+    width = terminal_width(sys.stdout)
+    listed = table(rows, ["CAMPAIGN", "NAME", "STATUS", "PLATFORMS", "AUDIENCE", "RUN"])
+    under = [
+        _line_under("approval chain", [f"{s.name} ({s.who(handles)})" for s in chains.get(c.id, ())] or ["none"], " → ", width)
+        for c in campaigns
+    ]
+    print(_with_lines_under(listed, under))
     note_incomplete(doctor.count(ctx.ws, "campaign"), "campaign")
     return 0
 
