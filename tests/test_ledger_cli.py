@@ -314,7 +314,12 @@ def test_the_demo_ledger_survives_a_whole_workspace_export_and_import(tmp_path: 
 def test_report_names_its_period_as_the_budget_pane_does_and_json_keeps_the_code(team: Cli) -> None:
     """The report's title said the bare code ("(EUR, 2026-11, as of ...)", "all"), where the Budget pane's bar says "Month 2026-11"."""
     add(team, "100 EUR", date="2026-11-20")
-    for period, named in (("2026-11", "Month 2026-11"), ("2026-W47", "Week 2026-W47"), ("2026-11-20", "Day 2026-11-20"), ("all", "All time")):
+    for period, named in (
+        ("2026-11", "Month 2026-11"),
+        ("2026-W47", "Week 2026-W47"),
+        ("2026-11-20", "Day 2026-11-20"),
+        ("all", "All time"),
+    ):
         title = team.ok("ledger", "report", "--period", period).splitlines()[0]
         assert title.endswith(f"(EUR, {named}, as of 2026-11-26)"), title
     assert team.ok("ledger", "report").splitlines()[0].endswith("(EUR, All time, as of 2026-11-26)")

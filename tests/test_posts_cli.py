@@ -94,7 +94,9 @@ def test_the_moves_each_state_refuses_say_why(team: Cli) -> None:
     team.ok("post", "approve", post_id, as_member="mia")
     assert "@mia approved a step of this round" in one_line_error(team("post", "approve", post_id, as_member="mia"))
     assert "(rule one_step_per_round)" in one_line_error(team("post", "approve", post_id, as_member="mia"))
-    assert "not approved: step 2 of 2 (legal), group legal, still open" in one_line_error(team("post", "schedule", post_id, as_member="raj"))
+    assert "not approved: step 2 of 2 (legal), group legal, still open" in one_line_error(
+        team("post", "schedule", post_id, as_member="raj")
+    )
     # gus is in the legal group but a guest, and Spring Launch is not one of his campaigns.
     assert "step 'legal' is not @gus's to take" in one_line_error(team("post", "approve", post_id, as_member="gus"))
     assert "needs a note" in one_line_error(team("post", "reject", post_id, "--note", " ", as_member="lee"))
@@ -113,7 +115,9 @@ def test_a_refused_move_names_the_post_by_its_title_shown_safe_for_the_terminal(
     # A title as a pull may bring it (control characters, markup, a newline): shown, on one line, never sent raw.
     Forger(team.workspace).set("task", post_id, {"title": HOSTILE})
     error = one_line_error(team("post", "submit", post_id, as_member="raj"))
-    assert error.startswith("crewdeck: error: cannot submit “A^[]52;c;cHduZWQ=^GBM-^[31m<U+202E>EVIL<U+2066> FORGED ROW [bold red]R[/] [$ac…”: it"), error
+    assert error.startswith(
+        "crewdeck: error: cannot submit “A^[]52;c;cHduZWQ=^GBM-^[31m<U+202E>EVIL<U+2066> FORGED ROW [bold red]R[/] [$ac…”: it"
+    ), error
     assert raw_characters(error) == []
     # Untitled, the post is named by its short id, as notices name it.
     Forger(team.workspace).set("task", post_id, {"title": ""})

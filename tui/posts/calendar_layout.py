@@ -112,7 +112,9 @@ def post_flags(
         nearest = off_peak(slot, tz_name, peaks)
         if nearest is not None:
             local = nearest.astimezone(zone(tz_name))
-            out.setdefault(post.id, []).append(f"off-peak for {post.facts.platform}: nearest peak {local:%a} {clock_text(local, clock24)} {tz_name}")
+            out.setdefault(post.id, []).append(
+                f"off-peak for {post.facts.platform}: nearest peak {local:%a} {clock_text(local, clock24)} {tz_name}"
+            )
     return {post_id: tuple(flags) for post_id, flags in out.items()}
 
 
