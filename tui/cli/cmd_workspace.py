@@ -301,15 +301,10 @@ def _handed_over(task: dict[str, Any], member_id: str, heir_id: str | None) -> d
 
 
 def cmd_member_list(ctx: Context) -> int:
-    from crewdeck.sync.state.postround import Reviewer
     from crewdeck.tui.posts.reading import reviewers
 
     members = ctx.ws.members()
-    people = reviewers(ctx.ws.conn)
-
-    def reviewer(m: Member) -> Reviewer:
-        return people.get(m.id) or Reviewer(m.id, m.access, frozenset(), frozenset(), False)
-
+    people = reviewers(ctx.ws.conn)  # each member's approval groups and campaigns, as the rules read them
     keys: dict[str, list[PublicKey]] = {}
     for found in all_keys(ctx.ws.conn):
         keys.setdefault(found.member_id, []).append(found.key)
@@ -327,9 +322,9 @@ def cmd_member_list(ctx: Context) -> int:
                     "days_off": m.days_off,
                     "unix_user": m.unix_user,
                     "ssh_keys": [{"fingerprint": k.fingerprint, "type": k.type, "comment": k.comment} for k in keys.get(m.id, [])],
-                    "groups": sorted(reviewer(m).groups),
+                    "groups": sorted(people[m.id].groups),
                     # A guest's campaigns (ids, as campaign list --json gives them); null: a member or manager sees all.
-                    "campaigns": sorted(reviewer(m).campaigns) if m.access == "guest" else None,
+                    "campaigns": sorted(people[m.id].campaigns) if m.access == "guest" else None,
                 }
                 for m in members
             ]
@@ -351,7 +346,7 @@ def cmd_member_list(ctx: Context) -> int:
     width = terminal_width(sys.stdout)
     slugs = {c.id: c.slug for c in ctx.ws.campaigns()}
     listed = table(rows, ["HANDLE", "NAME", "ZONE", "LOCAL NOW", "HOURS", "ACCESS", "ROLE", "SSH KEYS"])
-    print(_with_lines_under(listed, [_member_lines(m, reviewer(m), slugs, width) for m in members]))
+    print(_with_lines_under(listed, [_member_lines(m, people[m.id], slugs, width) for m in members]))
     note_incomplete(doctor.count(ctx.ws, "member"), "member")
     return 0
 
