@@ -1,4 +1,4 @@
-"""Removing a member says where their open tasks go; filters still name them (issue 14, item 3)."""
+"""Removing a member, or making them a guest, says where their open tasks go; filters still name them (issue 14, item 3)."""
 
 from __future__ import annotations
 
@@ -106,3 +106,26 @@ def test_removing_a_member_is_refused_to_others_by_its_rule_before_asking_where_
             err = one_line_error(team("member", "rm", "tunde", *answer, as_member=handle))
             assert "only a manager may add or change other members" in err and err.endswith("(rule managers_only)\n"), err
     assert op_count(team) == before
+
+
+def test_making_a_member_a_guest_unassigns_their_open_tasks_in_the_same_write(team: Cli) -> None:
+    """A guest sees no tasks (rule guest_assignee): made one, @tunde kept two open tasks nobody saw any more."""
+    tunde = ids(team)["tunde"]
+    # Refused to a member and a guest by its own rule (a guest's unassigns would be refused first, as task edits).
+    team.ok("member", "add", "gus", "--name", "Gus", "--tz", "UTC", "--access", "guest")
+    before = op_count(team)
+    for handle in ("raj", "gus"):
+        err = one_line_error(team("member", "set", "tunde", "--access", "guest", as_member=handle))
+        assert "only a manager may add or change other members" in err and err.endswith("(rule managers_only)\n"), err
+    assert op_count(team) == before
+    out = team.ok("member", "set", "tunde", "--access", "guest")
+    assert out.strip() == (
+        "Modified @tunde: set the access of @tunde to guest; 2 open tasks of theirs are now unassigned: “Cut the reel”, “Probe the feed”"
+    )
+    held = assignees(team)
+    assert (held["Cut the reel"], held["Probe the feed"], held["Old report"]) == (None, None, tunde)  # history keeps the done one's
+    series = next(t for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed")
+    assert "assignee" not in series["recurrence"]["template"]  # the next instance is nobody's either
+    # Made a member again, then a guest with nothing open: said so.
+    team.ok("member", "set", "tunde", "--access", "member")
+    assert team.ok("member", "set", "tunde", "--access", "guest").strip() == "Modified @tunde: set the access of @tunde to guest"
