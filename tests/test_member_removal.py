@@ -7,6 +7,9 @@ import sqlite3
 
 import pytest
 
+from crewdeck.sync.state.rules import Refused
+from crewdeck.sync.state.store import Store
+
 from .conftest import Cli
 
 
@@ -129,3 +132,14 @@ def test_making_a_member_a_guest_unassigns_their_open_tasks_in_the_same_write(te
     # Made a member again, then a guest with nothing open: said so.
     team.ok("member", "set", "tunde", "--access", "member")
     assert team.ok("member", "set", "tunde", "--access", "guest").strip() == "Modified @tunde: set the access of @tunde to guest"
+
+
+def test_a_member_made_a_guest_behind_the_commands_back_keeps_their_open_tasks_only_by_refusal(team: Cli) -> None:
+    """A write that makes @tunde a guest and leaves their tasks is refused by the rules, whole (as a sync's would be)."""
+    member = ids(team)
+    before = op_count(team)
+    with Store(team.workspace) as store, pytest.raises(Refused) as refused, store.write(member["ana"]) as w:
+        w.set("member", member["tunde"], {"access": "guest"})
+    assert str(refused.value).startswith("member.access: @tunde holds 2 open tasks (")
+    assert refused.value.refusal.rule == "guest_assignee"
+    assert op_count(team) == before
