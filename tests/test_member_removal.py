@@ -143,3 +143,29 @@ def test_a_member_made_a_guest_behind_the_commands_back_keeps_their_open_tasks_o
     assert str(refused.value).startswith("member.access: @tunde holds 2 open tasks (")
     assert refused.value.refusal.rule == "guest_assignee"
     assert op_count(team) == before
+
+
+def test_a_series_whose_next_instance_would_be_the_new_guests_goes_to_nobody_next(team: Cli) -> None:
+    """Its instance given to @raj, the series still named @tunde for the next one: made a guest, the next instance was
+    refused to them (rule guest_assignee), and with it closing the one before."""
+    series = next(t["id"] for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed")
+    team.ok("set", series, "assignee=@raj")
+    out = team.ok("member", "set", "tunde", "--access", "guest")
+    assert out.strip().endswith("1 open task of theirs is now unassigned: “Cut the reel”")
+    assert assignees(team)["Probe the feed"] == ids(team)["raj"]  # @raj's instance stays @raj's
+    done = team.ok("done", series)
+    assert "Completed 1 task" in done, done
+    nxt = [t for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed" and t["status"] != "done"]
+    assert [t.get("assignee") for t in nxt] == [None]
+
+
+def test_a_series_whose_next_instance_would_be_the_removed_members_goes_to_their_heir(team: Cli) -> None:
+    """Its instance given to @raj, the series still named @tunde for the next one, which went to a removed member."""
+    series = next(t["id"] for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed")
+    team.ok("set", series, "assignee=@raj")
+    ana = ids(team)["ana"]
+    team.ok("member", "rm", "tunde", "--reassign", "@ana")
+    assert assignees(team)["Probe the feed"] == ids(team)["raj"]
+    team.ok("done", series)
+    nxt = [t for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed" and t["status"] != "done"]
+    assert [t.get("assignee") for t in nxt] == [ana]

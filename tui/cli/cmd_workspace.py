@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.state.ids import new_id, short
 from crewdeck.sync.state.oplog import Op
-from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN_STATUSES, FIRST_DAY, LAST_DAY, WORKSPACE_ROW, day_out_of_range
+from crewdeck.sync.state.records import (
+    ACCESS_LEVELS,
+    CAMPAIGN_STATUSES,
+    FIRST_DAY,
+    LAST_DAY,
+    OPEN_STATUSES,
+    WORKSPACE_ROW,
+    day_out_of_range,
+)
 from crewdeck.sync.state.rules import GUEST, Refused, member_change_refused
 from crewdeck.sync.state.sharedfile import directory_problem, setgid_problem
 from crewdeck.sync.state.sshkeys import PublicKey
@@ -228,14 +236,16 @@ def cmd_member_set(ctx: Context) -> int:
         )
     before = _stranded_steps(ctx.ws, member) if {"groups", "campaigns", "access"} & values.keys() else []
     # A guest sees no tasks (rule guest_assignee): the change that makes one leaves their open tasks to nobody.
-    dropped = ctx.ws.open_tasks_of(member.id) if values.get("access") == GUEST else []
-    if dropped:
+    guest = values.get("access") == GUEST
+    dropped = ctx.ws.open_tasks_of(member.id) if guest else []
+    series = _series_to(ctx.ws, member.id) if guest else []
+    if dropped or series:
         refusal = member_change_refused(ctx.me.facts(), member.id, "access")
         if refusal is not None:
             raise Refused(refusal)  # before the tasks: the rules would refuse a guest's unassign as a task edit first
     with ctx.writer() as w:
         # In the change's own write, before it (its author may be the one made a guest): no moment sees a guest holding them.
-        for task_id in dropped:
+        for task_id in sorted({*dropped, *series}):
             w.set("task", task_id, _handed_over(ctx.ws.task(task_id), member.id, None))
         w.set("member", member.id, values)
     # A new handle is said after the one it replaced as the log says it (``Naming.earlier``): "renamed @cleo to @cleo.b".
@@ -268,7 +278,7 @@ def cmd_member_rm(ctx: Context) -> int:
     live = ws.conn.execute("SELECT count(*) FROM sync_token WHERE member = ? AND revoked_at IS NULL", (member.id,)).fetchone()[0]
     with ctx.writer() as w:
         # In the removal's own write: no moment sees the member gone and their tasks still theirs.
-        for task_id in open_tasks:
+        for task_id in sorted({*open_tasks, *_series_to(ws, member.id)}):
             w.set("task", task_id, _handed_over(ws.task(task_id), member.id, heir.id if heir else None))
         w.delete("member", member.id)
     revoked = f"; {live} sync token{'s' if live != 1 else ''} revoked" if live else ""
@@ -316,9 +326,20 @@ def _chain_notes(ws: Workspace, campaign: str, which: Callable[[Step], bool] = l
     ]
 
 
+def _series_to(ws: Workspace, member_id: str) -> list[str]:
+    """Ids of the open tasks whose series' next instance goes to the member (its template names them), whoever holds this one."""
+    marks = ", ".join("?" * len(OPEN_STATUSES))
+    query = (
+        f"SELECT id FROM task WHERE deleted = 0 AND status IN ({marks}) AND recurrence IS NOT NULL "
+        "AND json_extract(recurrence, '$.template.assignee') = ? ORDER BY id"
+    )
+    return [row[0] for row in ws.conn.execute(query, (*OPEN_STATUSES, member_id))]
+
+
 def _handed_over(task: dict[str, Any], member_id: str, heir_id: str | None) -> dict[str, Any]:
-    """A task's new assignee, and its series' template's when the removed member holds that too (the next instance is theirs)."""
-    values: dict[str, Any] = {"assignee": heir_id}
+    """What a task the member no longer holds gets (removed, or made a guest): its new assignee where it is theirs, and
+    its series' template's where that names them (the next instance would be theirs)."""
+    values: dict[str, Any] = {"assignee": heir_id} if task.get("assignee") == member_id else {}
     recurrence = task.get("recurrence")
     if recurrence and recurrence["template"].get("assignee") == member_id:
         template = {k: v for k, v in recurrence["template"].items() if k != "assignee"}
