@@ -1,4 +1,4 @@
-"""Removing a member says where their open tasks go; filters still name them (issue 14, item 3)."""
+"""Removing a member, or making them a guest, says where their open tasks go; filters still name them (issue 14, item 3)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import json
 import sqlite3
 
 import pytest
+
+from crewdeck.sync.state.rules import Refused
+from crewdeck.sync.state.store import Store
 
 from .conftest import Cli
 
@@ -106,3 +109,63 @@ def test_removing_a_member_is_refused_to_others_by_its_rule_before_asking_where_
             err = one_line_error(team("member", "rm", "tunde", *answer, as_member=handle))
             assert "only a manager may add or change other members" in err and err.endswith("(rule managers_only)\n"), err
     assert op_count(team) == before
+
+
+def test_making_a_member_a_guest_unassigns_their_open_tasks_in_the_same_write(team: Cli) -> None:
+    """A guest sees no tasks (rule guest_assignee): made one, @tunde kept two open tasks nobody saw any more."""
+    tunde = ids(team)["tunde"]
+    # Refused to a member and a guest by its own rule (a guest's unassigns would be refused first, as task edits).
+    team.ok("member", "add", "gus", "--name", "Gus", "--tz", "UTC", "--access", "guest")
+    before = op_count(team)
+    for handle in ("raj", "gus"):
+        err = one_line_error(team("member", "set", "tunde", "--access", "guest", as_member=handle))
+        assert "only a manager may add or change other members" in err and err.endswith("(rule managers_only)\n"), err
+    assert op_count(team) == before
+    out = team.ok("member", "set", "tunde", "--access", "guest")
+    assert out.strip() == (
+        "Modified @tunde: set the access of @tunde to guest; 2 open tasks of theirs are now unassigned: “Cut the reel”, “Probe the feed”"
+    )
+    held = assignees(team)
+    assert (held["Cut the reel"], held["Probe the feed"], held["Old report"]) == (None, None, tunde)  # history keeps the done one's
+    series = next(t for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed")
+    assert "assignee" not in series["recurrence"]["template"]  # the next instance is nobody's either
+    # Made a member again, then a guest with nothing open: said so.
+    team.ok("member", "set", "tunde", "--access", "member")
+    assert team.ok("member", "set", "tunde", "--access", "guest").strip() == "Modified @tunde: set the access of @tunde to guest"
+
+
+def test_a_member_made_a_guest_behind_the_commands_back_keeps_their_open_tasks_only_by_refusal(team: Cli) -> None:
+    """A write that makes @tunde a guest and leaves their tasks is refused by the rules, whole (as a sync's would be)."""
+    member = ids(team)
+    before = op_count(team)
+    with Store(team.workspace) as store, pytest.raises(Refused) as refused, store.write(member["ana"]) as w:
+        w.set("member", member["tunde"], {"access": "guest"})
+    assert str(refused.value).startswith("member.access: @tunde holds 2 open tasks (")
+    assert refused.value.refusal.rule == "guest_assignee"
+    assert op_count(team) == before
+
+
+def test_a_series_whose_next_instance_would_be_the_new_guests_goes_to_nobody_next(team: Cli) -> None:
+    """Its instance given to @raj, the series still named @tunde for the next one: made a guest, the next instance was
+    refused to them (rule guest_assignee), and with it closing the one before."""
+    series = next(t["id"] for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed")
+    team.ok("set", series, "assignee=@raj")
+    out = team.ok("member", "set", "tunde", "--access", "guest")
+    assert out.strip().endswith("1 open task of theirs is now unassigned: “Cut the reel”")
+    assert assignees(team)["Probe the feed"] == ids(team)["raj"]  # @raj's instance stays @raj's
+    done = team.ok("done", series)
+    assert "Completed 1 task" in done, done
+    nxt = [t for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed" and t["status"] != "done"]
+    assert [t.get("assignee") for t in nxt] == [None]
+
+
+def test_a_series_whose_next_instance_would_be_the_removed_members_goes_to_their_heir(team: Cli) -> None:
+    """Its instance given to @raj, the series still named @tunde for the next one, which went to a removed member."""
+    series = next(t["id"] for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed")
+    team.ok("set", series, "assignee=@raj")
+    ana = ids(team)["ana"]
+    team.ok("member", "rm", "tunde", "--reassign", "@ana")
+    assert assignees(team)["Probe the feed"] == ids(team)["raj"]
+    team.ok("done", series)
+    nxt = [t for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed" and t["status"] != "done"]
+    assert [t.get("assignee") for t in nxt] == [ana]

@@ -256,3 +256,50 @@ def test_a_task_is_never_assigned_to_a_guest(team: Team, raj: Hostile) -> None:
         answer = raj.push(*extra, ("set", "task", task, "title", "Approve the visuals"), ("set", "task", task, "assignee", gus))
         assert answer["stored"] == len(extra) and [r["rule"] for r in answer["refused"]] == ["guest_assignee"] * 2
         assert _pulled(raj, task) == []
+
+
+def _assignees(hostile: Hostile, task: str) -> list[Any]:
+    return [op["value"] for op in _pulled(hostile, task) if op["field"] == "assignee"]
+
+
+def test_a_member_is_made_a_guest_only_by_a_batch_that_unassigns_their_open_tasks(team: Team, raj: Hostile) -> None:
+    """A guest sees no tasks: made one with open tasks of theirs, those tasks were out of everyone's sight."""
+    me = team.ids["raj"]
+    done, cancelled, deleted = new_id(), new_id(), new_id()
+    answer = raj.push(
+        ("set", "task", team.task, "assignee", me),
+        ("set", "task", team.other_task, "assignee", me),
+        *(
+            op
+            for task, status in ((done, "done"), (cancelled, "cancelled"), (deleted, "todo"))
+            for op in (
+                ("set", "task", task, "title", f"Closed {status}"),
+                ("set", "task", task, "created_by", me),
+                ("set", "task", task, "status", status),
+                ("set", "task", task, "assignee", me),
+            )
+        ),
+        ("set", "task", deleted, "deleted", True),
+    )
+    assert answer["stored"] == 15, answer
+    ana = Hostile(raj.server, new_token("ana", *raj.where), team.ids["ana"], raj.where, node="0123456789abcdef")
+    try:
+        before = _pulled(ana, me)
+        refused = ana.push(("set", "member", me, "access", "guest"))
+        assert _refused(refused) == ["guest_assignee"]
+        message = refused["refused"][0]["message"]
+        assert message.startswith("member.access: @raj holds 2 open tasks (") and "unassign" in message, message
+        # Unassigning one of the two is not enough; the unassign itself stands (it is a manager's edit).
+        half = ana.push(("set", "member", me, "access", "guest"), ("set", "task", team.task, "assignee", None))
+        assert half["stored"] == 1 and [r["rule"] for r in half["refused"]] == ["guest_assignee"]
+        assert half["refused"][0]["message"].startswith("member.access: @raj holds 1 open task (")
+        assert _pulled(ana, me) == before
+        # The other one given to someone else in the batch, after the change: made a guest.
+        made = ana.push(("set", "member", me, "access", "guest"), ("set", "task", team.other_task, "assignee", team.ids["mia"]))
+        assert made["stored"] == 2 and made["refused"] == [], made
+        assert [op["value"] for op in _pulled(ana, me) if op["field"] == "access"][-1] == "guest"
+        assert _assignees(ana, team.task)[-1] is None and _assignees(ana, team.other_task)[-1] == team.ids["mia"]
+        # Done, cancelled and deleted tasks keep their assignee: history.
+        assert [_assignees(ana, task) for task in (done, cancelled, deleted)] == [[me]] * 3
+    finally:
+        ana.http.close()

@@ -24,10 +24,10 @@ import psycopg
 
 from crewdeck.sync.state import tokens
 from crewdeck.sync.state.clock import HybridClock, Stamp
-from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op
+from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op, dump_value
 from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash, steps_of, verdict_of
 from crewdeck.sync.state.push import NodeHead, PushPlan, PushRejected, RefusedOp, by_node, plan
-from crewdeck.sync.state.rules import MANAGER, MEMBER, EntryFacts, MemberFacts, entry_facts, judge_push, removed_members
+from crewdeck.sync.state.rules import MANAGER, MEMBER, EntryFacts, MemberFacts, entry_facts, judge_push, removed_members, task_open
 from crewdeck.sync.state.sshkeys import identities
 from crewdeck.sync.state.store import OP_WIRE_OVERHEAD, Store
 from crewdeck.sync.state.tokens import TokenInfo
@@ -86,6 +86,8 @@ SCHEMA = [
     # A post's verdicts, which the rules read when judging another one.
     "CREATE INDEX IF NOT EXISTS crewdeck_op_post_approval ON crewdeck_op (workspace, ((value::jsonb) ->> 'post')) "
     "WHERE entity = 'post_approval'",
+    # The tasks ever assigned to a member, which the rules read when the member is made a guest (``guest_assignee``).
+    "CREATE INDEX IF NOT EXISTS crewdeck_op_assignee ON crewdeck_op (workspace, value) WHERE entity = 'task' AND field = 'assignee'",
     # Pushed operations the rules refused, by their node counter: a retried
     # push gets the same answer, and the node's count has no gap.
     """CREATE TABLE IF NOT EXISTS crewdeck_refused (
@@ -398,6 +400,19 @@ class PgRuleState:
     def campaign_name(self, campaign_id: str) -> str | None:
         name = self._latest(campaign_id, ("name",)).get("name")
         return str(name) if name else None
+
+    def open_tasks_of(self, member_id: str) -> list[str]:
+        # From the log (the server keeps no task rows): the tasks ever assigned to them (the crewdeck_op_assignee
+        # index), then the newest assignee, status and removal of each.
+        latest: dict[str, dict[str, Any]] = {}
+        for row_id, field_name, value in self.conn.execute(
+            "SELECT DISTINCT ON (row_id, field) row_id, field, value FROM crewdeck_op WHERE workspace = %(ws)s AND entity = 'task' "
+            "AND field IN ('assignee', 'status', 'deleted') AND row_id IN (SELECT row_id FROM crewdeck_op WHERE workspace = %(ws)s "
+            "AND entity = 'task' AND field = 'assignee' AND value = %(member)s) ORDER BY row_id, field, op_id DESC",
+            {"ws": self.workspace, "member": dump_value(member_id)},
+        ).fetchall():
+            latest.setdefault(row_id, {})[field_name] = json.loads(value)
+        return sorted(row_id for row_id, task in latest.items() if task.get("assignee") == member_id and task_open(task))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import sqlite3
 from typing import Any
 
 from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash, steps_of, verdict_of
+from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.sync.state.rules import MANAGER, MIRRORED, EntryFacts, MemberFacts
 from crewdeck.sync.state.schema import stored_entities
 from crewdeck.sync.state.sshkeys import identities
@@ -141,3 +142,8 @@ class FileRuleState:
     def campaign_name(self, campaign_id: str) -> str | None:
         row = self.conn.execute("SELECT name FROM campaign WHERE id = ?", (campaign_id,)).fetchone()
         return None if row is None else row[0]
+
+    def open_tasks_of(self, member_id: str) -> list[str]:
+        marks = ", ".join("?" * len(OPEN_STATUSES))
+        query = f"SELECT id FROM task WHERE deleted = 0 AND assignee = ? AND status IN ({marks}) ORDER BY id"
+        return [row[0] for row in self.conn.execute(query, (member_id, *OPEN_STATUSES))]

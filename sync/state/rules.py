@@ -46,6 +46,7 @@ from crewdeck.sync.state.records import (
     FAR_DAY_JSON,
     FIRST_DAY,
     LAST_DAY,
+    OPEN_STATUSES,
     RESULT_COUNTS,
     TASK,
     crisis_end_id,
@@ -55,6 +56,7 @@ from crewdeck.sync.state.records import (
 from crewdeck.sync.state.sshkeys import fingerprint_of, identities
 
 MANAGER, MEMBER, GUEST = "manager", "member", "guest"
+GUEST_JSON = json.dumps(GUEST)
 
 #: Fields of their own record a member may change; a guest only the first two.
 OWN_PROFILE = ("name", "tz", "hours", "days_off", "ssh_keys")
@@ -138,7 +140,8 @@ RULES = {
     "not_publishable": "a post moves into the scheduler, or out, only approved in its current round and released from every crisis that holds it",
     "added_once": "a ledger entry, approval, verdict or crisis is added once: another under its id is refused, as it would replace it",
     "reversal_mirrors": "a reversal has its entry's date, campaign, category, payee, currency and approval, and the opposite amount",
-    "guest_assignee": "a task is assigned to a member or a manager, never to a guest: guests see no tasks",
+    "guest_assignee": "a task is assigned to a member or a manager, never to a guest: guests see no tasks, so a member is made a "
+    "guest only by a change that unassigns their open tasks",
 }
 
 
@@ -244,6 +247,10 @@ class RuleState(Protocol):
         """The campaign of this task (``None``: it has none, or the workspace holds no such task)."""
         ...
 
+    def open_tasks_of(self, member_id: str) -> list[str]:
+        """Ids of the tasks assigned to this member that are open (status neither done nor cancelled, not deleted), sorted."""
+        ...
+
     def campaign_name(self, campaign_id: str) -> str | None: ...
 
     def crises(self) -> Sequence[tuple[str, Mapping[str, Any], str | None]]:
@@ -331,6 +338,8 @@ class Judge:
         self._reversals: dict[str, str] = {}
         #: Ids of appended records the workspace holds, and those this batch appended so far.
         self._taken: set[str] = set()
+        #: Member id -> the index of the accepted operation that made them a guest, where it is their batch's last access.
+        self._made_guests: dict[str, int] = {}
 
     # ------------------------------------------------------------ state with this batch on top
 
@@ -447,6 +456,10 @@ class Judge:
                         self._accept(op)
                         if entity == "member":
                             standing.clear()  # a member's access or removal may have changed
+                            if field == "access":
+                                self._made_guests.pop(row_id, None)
+                                if value == GUEST_JSON:
+                                    self._made_guests[row_id] = index
             append(refusal)
         for index, op in enumerate(ops):
             if verdicts[index] is None and op[1] == APPEND and op[2] in ("ledger_entry", "approval"):
@@ -454,6 +467,7 @@ class Judge:
                 named = record.get("reverses") if op[2] == "ledger_entry" else record.get("entry")
                 if named in added and verdicts[added[named]] is not None:
                     verdicts[index] = Refusal("unknown_entry", f"the entry it names, {named[:8]}, is refused in the same batch")
+        self._refuse_guests_holding_tasks(ops, verdicts)
         # A record's creation batch stands or falls as a whole.
         failed: dict[tuple[str, str], Refusal] = {}
         for op, verdict in zip(ops, verdicts):
@@ -462,6 +476,25 @@ class Judge:
         if failed:
             verdicts = [failed.get((op[2], op[3]), verdict) for op, verdict in zip(ops, verdicts)]
         return verdicts
+
+    def _refuse_guests_holding_tasks(self, ops: Sequence[Proposal], verdicts: list[Refusal | None]) -> None:
+        """Refuse, in ``verdicts``, each accepted change that makes a member a guest while open tasks stay assigned to them.
+
+        Decided once the whole batch is judged: the change that unassigns their tasks may come after the one that makes
+        them a guest (``guest_assignee``)."""
+        if not self._made_guests:
+            return
+        # What the batch leaves on each task it assigns, closes or deletes: its last accepted value of each.
+        given: dict[str, dict[str, Any]] = {}
+        for op, verdict in zip(ops, verdicts):
+            if verdict is None and op[2] == "task" and op[4] in ("assignee", "status", "deleted"):
+                given.setdefault(op[3], {})[op[4]] = json.loads(op[5])
+        for member_id, index in self._made_guests.items():
+            # A task the batch assigns to them counts as open unless the batch closes it (its stored status is not read).
+            assigned = {task for task, fields in given.items() if fields.get("assignee") == member_id}
+            held = sorted(task for task in {*self.state.open_tasks_of(member_id), *assigned} if _still_held(given.get(task, {}), member_id))
+            if held:
+                verdicts[index] = _guest_holding(self._member(member_id), member_id, held)
 
     def _creations(
         self, ops: Sequence[Proposal], rows: Mapping[tuple[str, str], Collection[str]] | None
@@ -1059,6 +1092,28 @@ def assignee_refused(assignee: MemberFacts) -> Refusal | None:
             f"task.assignee: {_name(assignee, assignee.id)} is a guest: guests see no tasks, so no task is assigned to them",
         )
     return None
+
+
+def task_open(fields: Mapping[str, Any]) -> bool:
+    """Whether a task with these ``status`` and ``deleted`` is open: not done, cancelled or deleted (a status never set
+    is the default, inbox)."""
+    return fields.get("status") in (None, *OPEN_STATUSES) and not fields.get("deleted")
+
+
+def _still_held(given: Mapping[str, Any], member_id: str) -> bool:
+    """Whether a task assigned to ``member_id`` and open stays so once a batch set ``given`` (its assignee, status, deleted) on it."""
+    return given.get("assignee", member_id) == member_id and task_open(given)
+
+
+def _guest_holding(member: MemberFacts | None, member_id: str, held: Sequence[str]) -> Refusal:
+    """The refusal of a change that makes a member a guest while the open tasks ``held`` stay assigned to them."""
+    count = f"{len(held):,} open task{'s' if len(held) != 1 else ''}"
+    shown = ", ".join(task[:8] for task in held[:5]) + (f" and {len(held) - 5:,} more" if len(held) > 5 else "")
+    return Refusal(
+        "guest_assignee",
+        f"member.access: {_name(member, member_id)} holds {count} ({shown}): guests see no tasks, so the change that makes "
+        "them a guest unassigns those too",
+    )
 
 
 def results_refused(author: MemberFacts) -> Refusal | None:

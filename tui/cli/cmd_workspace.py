@@ -12,13 +12,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.state.ids import new_id, short
-from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN_STATUSES, FIRST_DAY, LAST_DAY, WORKSPACE_ROW, day_out_of_range
-from crewdeck.sync.state.rules import Refused, member_change_refused
+from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.records import (
+    ACCESS_LEVELS,
+    CAMPAIGN_STATUSES,
+    FIRST_DAY,
+    LAST_DAY,
+    OPEN_STATUSES,
+    WORKSPACE_ROW,
+    day_out_of_range,
+)
+from crewdeck.sync.state.rules import GUEST, Refused, member_change_refused
 from crewdeck.sync.state.sharedfile import directory_problem, setgid_problem
 from crewdeck.sync.state.sshkeys import PublicKey
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import visible
-from crewdeck.sync.state.writes import Writer
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.cli.common import Context, note_incomplete, number_in, print_json, quiet_option, table
 from crewdeck.tui.ssh.keys import all_keys, keys_after, member_keys
@@ -192,8 +200,27 @@ def _said(ctx: Context, line: str, row_id: str) -> None:
     print(row_id if ctx.args.quiet else visible(line))
 
 
-def _words(ctx: Context, w: Writer) -> str:
-    return describe.action_words(w.ops, describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24), set())
+def _names(ctx: Context) -> describe.Naming:
+    return describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
+
+
+def _words(ctx: Context, ops: Sequence[Op]) -> str:
+    return describe.action_words(ops, _names(ctx), set())
+
+
+#: How many of the tasks a member made a guest no longer holds are named (the rest are counted).
+NAMED_TASKS = 5
+
+
+def _unassigned(ctx: Context, task_ids: Sequence[str]) -> str:
+    """What a member made a guest no longer holds, said after the change: "; 2 open tasks of theirs are now unassigned: “A”, “B”"."""
+    if not task_ids:
+        return ""
+    names = _names(ctx)
+    named = ", ".join(sorted(names.task(task_id) for task_id in task_ids)[:NAMED_TASKS])
+    more = f" and {len(task_ids) - NAMED_TASKS:,} more" if len(task_ids) > NAMED_TASKS else ""
+    held = f"{len(task_ids):,} open task{'s of theirs are' if len(task_ids) != 1 else ' of theirs is'}"
+    return f"; {held} now unassigned: {named}{more}"
 
 
 def cmd_member_set(ctx: Context) -> int:
@@ -209,10 +236,22 @@ def cmd_member_set(ctx: Context) -> int:
             "member set: nothing to change (give --name, --tz, --hours, --role, --access, --unix-user, --days-off, --ssh-key or --ssh-key-rm)"
         )
     before = _stranded_steps(ctx.ws, member) if {"groups", "campaigns", "access"} & values.keys() else []
+    # A guest sees no tasks (rule guest_assignee): the change that makes one leaves their open tasks to nobody.
+    guest = values.get("access") == GUEST
+    dropped = ctx.ws.open_tasks_of(member.id) if guest else []
+    series = _series_to(ctx.ws, member.id) if guest else []
+    if dropped or series:
+        refusal = member_change_refused(ctx.me.facts(), member.id, "access")
+        if refusal is not None:
+            raise Refused(refusal)  # before the tasks: the rules would refuse a guest's unassign as a task edit first
     with ctx.writer() as w:
+        # In the change's own write, before it (its author may be the one made a guest): no moment sees a guest holding them.
+        for task_id in sorted({*dropped, *series}):
+            w.set("task", task_id, _handed_over(ctx.ws.task(task_id), member.id, None))
         w.set("member", member.id, values)
     # A new handle is said after the one it replaced as the log says it (``Naming.earlier``): "renamed @cleo to @cleo.b".
-    _said(ctx, f"Modified @{member.handle}: {_words(ctx, w)}", member.id)
+    line = f"Modified @{member.handle}: {_words(ctx, [op for op in w.ops if op.entity == 'member'])}"
+    _said(ctx, line + _unassigned(ctx, dropped), member.id)
     if {"groups", "campaigns", "access"} & values.keys():
         for note in _stranded_steps(ctx.ws, member, before):
             print(visible(f"note: {note}"), file=sys.stderr)
@@ -240,7 +279,7 @@ def cmd_member_rm(ctx: Context) -> int:
     live = ws.conn.execute("SELECT count(*) FROM sync_token WHERE member = ? AND revoked_at IS NULL", (member.id,)).fetchone()[0]
     with ctx.writer() as w:
         # In the removal's own write: no moment sees the member gone and their tasks still theirs.
-        for task_id in open_tasks:
+        for task_id in sorted({*open_tasks, *_series_to(ws, member.id)}):
             w.set("task", task_id, _handed_over(ws.task(task_id), member.id, heir.id if heir else None))
         w.delete("member", member.id)
     revoked = f"; {live} sync token{'s' if live != 1 else ''} revoked" if live else ""
@@ -288,9 +327,20 @@ def _chain_notes(ws: Workspace, campaign: str, which: Callable[[Step], bool] = l
     ]
 
 
+def _series_to(ws: Workspace, member_id: str) -> list[str]:
+    """Ids of the open tasks whose series' next instance goes to the member (its template names them), whoever holds this one."""
+    marks = ", ".join("?" * len(OPEN_STATUSES))
+    query = (
+        f"SELECT id FROM task WHERE deleted = 0 AND status IN ({marks}) AND recurrence IS NOT NULL "
+        "AND json_extract(recurrence, '$.template.assignee') = ? ORDER BY id"
+    )
+    return [row[0] for row in ws.conn.execute(query, (*OPEN_STATUSES, member_id))]
+
+
 def _handed_over(task: dict[str, Any], member_id: str, heir_id: str | None) -> dict[str, Any]:
-    """A task's new assignee, and its series' template's when the removed member holds that too (the next instance is theirs)."""
-    values: dict[str, Any] = {"assignee": heir_id}
+    """What a task the member no longer holds gets (removed, or made a guest): its new assignee where it is theirs, and
+    its series' template's where that names them (the next instance would be theirs)."""
+    values: dict[str, Any] = {"assignee": heir_id} if task.get("assignee") == member_id else {}
     recurrence = task.get("recurrence")
     if recurrence and recurrence["template"].get("assignee") == member_id:
         template = {k: v for k, v in recurrence["template"].items() if k != "assignee"}
@@ -449,7 +499,7 @@ def cmd_campaign_set(ctx: Context) -> int:
         raise UserError(f"campaign set: --end {end} is before the campaign's start, {start} (give --start too)")
     with ctx.writer() as w:
         w.set("campaign", campaign.id, values)
-    _said(ctx, f"Modified campaign {campaign.name}: {_words(ctx, w)}", campaign.id)
+    _said(ctx, f"Modified campaign {campaign.name}: {_words(ctx, w.ops)}", campaign.id)
     if "approvals" in values:
         for note in _chain_notes(ctx.ws, campaign.id):
             print(visible(f"note: {note}"), file=sys.stderr)

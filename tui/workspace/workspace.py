@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.client.metakeys import META_MEMBER
 from crewdeck.sync.state.ids import MIN_PREFIX, short
-from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, ENTITIES, MEMBER, OPEN_STATUSES, WORKSPACE_ROW, Entity, ValidationError
+from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, ENTITIES, MEMBER, WORKSPACE_ROW, Entity, ValidationError
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.workspace.errors import Unidentified, UserError
@@ -230,10 +230,10 @@ class Workspace:
         return _member(row) if row else self.member_by_handle(wanted)
 
     def open_tasks_of(self, member_id: str) -> list[str]:
-        """Ids of the open tasks assigned to a member."""
-        marks = ", ".join("?" * len(OPEN_STATUSES))
-        query = f"SELECT id FROM task WHERE deleted = 0 AND assignee = ? AND status IN ({marks}) ORDER BY id"
-        return [row[0] for row in self.conn.execute(query, (member_id, *OPEN_STATUSES))]
+        """Ids of the open tasks assigned to a member: those the rules count (``guest_assignee``)."""
+        from crewdeck.sync.state.filerules import FileRuleState
+
+        return FileRuleState(self.conn).open_tasks_of(member_id)
 
     def member_for_unix_user(self, user: str) -> Member | None:
         row = self.conn.execute(
