@@ -262,6 +262,21 @@ def _assignees(hostile: Hostile, task: str) -> list[Any]:
     return [op["value"] for op in _pulled(hostile, task) if op["field"] == "assignee"]
 
 
+def test_a_task_is_never_assigned_to_a_removed_member(team: Team, raj: Hostile) -> None:
+    """A removed member holds no tasks: ``member rm`` hands theirs on, and a push (an undo of that hand-over) may not give one back."""
+    mia = team.ids["mia"]
+    ana = Hostile(raj.server, new_token("ana", *raj.where), team.ids["ana"], raj.where, node="0123456789abcdef")
+    try:
+        assert ana.push(("set", "member", mia, "deleted", True))["stored"] == 1
+    finally:
+        ana.http.close()
+    before = _pulled(raj, team.task)
+    answer = raj.push(("set", "task", team.task, "assignee", mia))
+    assert _refused(answer) == ["removed_assignee"]
+    assert answer["refused"][0]["message"] == "task.assignee: @mia was removed from this workspace"
+    assert _pulled(raj, team.task) == before
+
+
 def test_a_member_is_made_a_guest_only_by_a_batch_that_unassigns_their_open_tasks(team: Team, raj: Hostile) -> None:
     """A guest sees no tasks: made one with open tasks of theirs, those tasks were out of everyone's sight."""
     me = team.ids["raj"]

@@ -142,6 +142,7 @@ RULES = {
     "reversal_mirrors": "a reversal has its entry's date, campaign, category, payee, currency and approval, and the opposite amount",
     "guest_assignee": "a task is assigned to a member or a manager, never to a guest: guests see no tasks, so a member is made a "
     "guest only by a change that unassigns their open tasks",
+    "removed_assignee": "a task is never assigned to a member who was removed from the workspace",
 }
 
 
@@ -1084,8 +1085,10 @@ def task_change_refused(author: MemberFacts) -> Refusal | None:
 
 
 def assignee_refused(assignee: MemberFacts) -> Refusal | None:
-    """Why no task may be assigned to ``assignee`` (a guest: guests see no tasks), or ``None``: imports ask it
-    to leave such a task unassigned."""
+    """Why no task may be assigned to ``assignee`` (removed, or a guest: guests see no tasks), or ``None``: imports
+    ask it to leave such a task unassigned."""
+    if assignee.deleted:
+        return Refusal("removed_assignee", f"task.assignee: {_name(assignee, assignee.id)} was removed from this workspace")
     if assignee.access == GUEST:
         return Refusal(
             "guest_assignee",
