@@ -277,6 +277,39 @@ def test_a_task_is_never_assigned_to_a_removed_member(team: Team, raj: Hostile) 
     assert _pulled(raj, team.task) == before
 
 
+def test_a_closed_task_of_a_guest_is_reopened_only_with_another_assignee(team: Team, raj: Hostile) -> None:
+    """Done, cancelled and deleted tasks keep a guest as their assignee (history); reopened, they would be open tasks nobody sees."""
+    me = team.ids["raj"]
+    done, removed = new_id(), new_id()
+    ana = Hostile(raj.server, new_token("ana", *raj.where), team.ids["ana"], raj.where, node="0123456789abcdef")
+    try:
+        for task, closing in ((done, ("status", "done")), (removed, ("deleted", True))):
+            # Assigned while its holder was a member, closed, and the holder then made a guest.
+            created = raj.push(
+                ("set", "task", task, "title", "Brief the client"),
+                ("set", "task", task, "created_by", me),
+                ("set", "task", task, "assignee", me),
+            )
+            assert created["stored"] == 3, created
+            assert raj.push(("set", "task", task, *closing))["stored"] == 1
+        assert ana.push(("set", "member", me, "access", "guest"))["stored"] == 1
+        before = [_pulled(ana, task) for task in (done, removed)]
+        reopened = ana.push(("set", "task", done, "status", "todo"))  # task edits only: the rules' pass over a batch
+        assert _refused(reopened) == ["guest_assignee"]
+        assert reopened["refused"][0]["message"] == (
+            f"task.status: reopens task {done[:8]}, assigned to @raj is a guest: guests see no tasks, "
+            "so no task is assigned to them: assign it to someone first"
+        )
+        # Among other records: the rules' call per operation.
+        restored = ana.push(("set", "task", removed, "deleted", False), ("set", "member", team.ids["ana"], "name", "Ana S."))
+        assert restored["stored"] == 1 and [r["rule"] for r in restored["refused"]] == ["guest_assignee"]
+        assert [_pulled(ana, task) for task in (done, removed)] == before
+        # Given to someone in the same batch, it reopens.
+        assert ana.push(("set", "task", done, "status", "todo"), ("set", "task", done, "assignee", team.ids["mia"]))["stored"] == 2
+    finally:
+        ana.http.close()
+
+
 def test_a_member_is_made_a_guest_only_by_a_batch_that_unassigns_their_open_tasks(team: Team, raj: Hostile) -> None:
     """A guest sees no tasks: made one with open tasks of theirs, those tasks were out of everyone's sight."""
     me = team.ids["raj"]

@@ -397,6 +397,10 @@ class PgRuleState:
         campaign = self._latest(task_id, ("campaign",)).get("campaign")
         return str(campaign) if campaign else None
 
+    def task_assignee(self, task_id: str) -> str | None:
+        assignee = self._latest(task_id, ("assignee",)).get("assignee")
+        return str(assignee) if assignee else None
+
     def campaign_name(self, campaign_id: str) -> str | None:
         name = self._latest(campaign_id, ("name",)).get("name")
         return str(name) if name else None

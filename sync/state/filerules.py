@@ -143,6 +143,10 @@ class FileRuleState:
         row = self.conn.execute("SELECT name FROM campaign WHERE id = ?", (campaign_id,)).fetchone()
         return None if row is None else row[0]
 
+    def task_assignee(self, task_id: str) -> str | None:
+        row = self.conn.execute("SELECT assignee FROM task WHERE id = ?", (task_id,)).fetchone()
+        return None if row is None else row[0]
+
     def open_tasks_of(self, member_id: str) -> list[str]:
         marks = ", ".join("?" * len(OPEN_STATUSES))
         query = f"SELECT id FROM task WHERE deleted = 0 AND assignee = ? AND status IN ({marks}) ORDER BY id"

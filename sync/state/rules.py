@@ -57,6 +57,8 @@ from crewdeck.sync.state.sshkeys import fingerprint_of, identities
 
 MANAGER, MEMBER, GUEST = "manager", "member", "guest"
 GUEST_JSON = json.dumps(GUEST)
+#: A task's open statuses as operations carry them.
+_OPEN_STATUS_JSON = frozenset(json.dumps(status) for status in OPEN_STATUSES)
 
 #: Fields of their own record a member may change; a guest only the first two.
 OWN_PROFILE = ("name", "tz", "hours", "days_off", "ssh_keys")
@@ -141,8 +143,8 @@ RULES = {
     "added_once": "a ledger entry, approval, verdict or crisis is added once: another under its id is refused, as it would replace it",
     "reversal_mirrors": "a reversal has its entry's date, campaign, category, payee, currency and approval, and the opposite amount",
     "guest_assignee": "a task is assigned to a member or a manager, never to a guest: guests see no tasks, so a member is made a "
-    "guest only by a change that unassigns their open tasks",
-    "removed_assignee": "a task is never assigned to a member who was removed from the workspace",
+    "guest only by a change that unassigns their open tasks, and their closed tasks reopen only with another assignee",
+    "removed_assignee": "a task is never assigned to a member who was removed from the workspace (nor reopened while it is)",
 }
 
 
@@ -250,6 +252,10 @@ class RuleState(Protocol):
 
     def open_tasks_of(self, member_id: str) -> list[str]:
         """Ids of the tasks assigned to this member that are open (status neither done nor cancelled, not deleted), sorted."""
+        ...
+
+    def task_assignee(self, task_id: str) -> str | None:
+        """The member this task is assigned to (``None``: nobody, or the workspace holds no such task)."""
         ...
 
     def campaign_name(self, campaign_id: str) -> str | None: ...
@@ -420,6 +426,7 @@ class Judge:
         append = verdicts.append
         standing: dict[str, Refusal | None] = {}
         moving = _moves_a_post(ops, creating)
+        reopened = self._reopened_for_guests(ops, creating)
         suspect = _SUSPECT.search
         for index, op in enumerate(ops):
             if preset and preset[index]:
@@ -441,6 +448,8 @@ class Judge:
                         refusal = Refusal("author_field", "task.created_by must be the member who creates the task")
                     elif field == "assignee":
                         refusal = self._decide_assignee(value)
+                    elif index in reopened:
+                        refusal = reopened[index]
                     elif field == "resumed_from" and author is not None:
                         refusal = self._decide_resume(author, row_id, value)
                     elif field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
@@ -539,7 +548,7 @@ class Judge:
         creators = [index for index, op in enumerate(ops) if op[4] == "created_by" and op[5] != f'"{op[0]}"']
         resumes = any(op[4] == "resumed_from" for op in ops)
         moves = _moves_a_post(ops, creating)
-        to_guests = self._assigned_to_guests(ops)
+        to_guests = {**self._assigned_to_guests(ops), **self._reopened_for_guests(ops, creating)}
         if any(authors.values()) or suspects or incomplete or creators or far or resumes or moves or to_guests:
             for index in range(len(ops)):
                 member_id, kind, entity, row_id, field, value = ops[index]
@@ -589,6 +598,32 @@ class Judge:
         if not guests:
             return {}
         return {index: guests[op[5]] for index, op in enumerate(ops) if op[4] == "assignee" and op[5] in guests}
+
+    def _reopened_for_guests(self, ops: Sequence[Proposal], creating: Mapping[tuple[str, str], Collection[str]]) -> dict[int, Refusal]:
+        """The operations that reopen (an open status, or restored) a stored task assigned to a guest or a removed member,
+        by index: it would be an open task nobody can do.  A batch that sets the task's assignee is judged by that."""
+        reopening = [
+            index
+            for index, (_, kind, entity, row_id, field, value) in enumerate(ops)
+            if entity == "task"
+            and kind != APPEND
+            and ((field == "status" and value in _OPEN_STATUS_JSON) or (field == "deleted" and value == "false"))
+            and ("task", row_id) not in creating
+        ]
+        if not reopening:
+            return {}
+        assigned = {op[3] for op in ops if op[4] == "assignee"}
+        refused: dict[int, Refusal] = {}
+        for index in reopening:
+            row_id = ops[index][3]
+            holder = None if row_id in assigned else self.state.task_assignee(row_id)
+            if holder is not None and (refusal := self._decide_assignee(json.dumps(holder))) is not None:
+                doing = "reopens" if ops[index][4] == "status" else "restores"
+                reason = refusal.message.removeprefix("task.assignee: ")
+                refused[index] = Refusal(
+                    refusal.rule, f"task.{ops[index][4]}: {doing} task {row_id[:8]}, assigned to {reason}: assign it to someone first"
+                )
+        return refused
 
     def _decide_assignee(self, value: str) -> Refusal | None:
         """A task is never assigned to a guest: guests see no tasks (``guest_assignee``)."""
