@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from textual import events
+from textual.widgets import Input, Static
 
 from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.store import Store
@@ -20,6 +21,7 @@ from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.entry_detail import EntryScreen
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
+from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.ledger import actions
 from crewdeck.tui.ledger.actions import EntryDraft, reversal_id
 from crewdeck.tui.ledger.period import Period
@@ -228,6 +230,38 @@ async def test_reverse_is_offered_to_a_member_only_on_their_own_entries_and_to_a
         said = f"reversed {format_minor(amount, currency)} {currency} to {payee} ({category})"
         assert said in [str(n.message) for n in app._notifications]  # the entry by what it is, not its id
     assert sql(workspace, "SELECT entered_by FROM ledger_entry WHERE reverses = ?", theirs) == [(member_id(workspace, "ana"),)]
+
+
+async def test_a_refused_reversal_keeps_its_reason_and_says_why_in_the_dialog(workspace: Path) -> None:
+    """The reason dialog closed before the rules were asked: an entry reversed elsewhere while raj typed why left
+    him a notice and nothing of what he had typed; it stays open now, with the text and the refusal under it."""
+    raj = member_id(workspace, "raj")
+    november = "date >= '2026-11-01' AND reverses IS NULL AND id NOT IN (SELECT reverses FROM ledger_entry WHERE reverses IS NOT NULL)"
+    [(own,)] = sql(workspace, f"SELECT id FROM ledger_entry WHERE entered_by = ? AND {november} ORDER BY date DESC LIMIT 1", raj)
+    app = make_app(workspace, handle="raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await select(pilot, own)
+        await pilot.press("r", *"booked twice")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        ws = Workspace.open(workspace)
+        try:
+            elsewhere = actions.reverse_entry(ws, ws.member_by_handle("ana"), own, NOW, "ana got there first")
+        finally:
+            ws.close()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is prompt  # still open, with what was typed
+        assert prompt.query_one(Input).value == "booked twice"
+        refused = prompt.query_one("#prompt-refused", Static)
+        assert refused.has_class("-shown") and "(rule reversed_once)" in str(refused.render()), refused.render()
+        assert len(str(refused.render()).splitlines()) == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+    assert sql(workspace, "SELECT id FROM ledger_entry WHERE reverses = ?", own) == [(elsewhere,)]
 
 
 async def test_the_project_manager_approves_anothers_entry(workspace: Path) -> None:

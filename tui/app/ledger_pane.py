@@ -414,12 +414,12 @@ class LedgerPane(Pane):
                 f"Reverse {entry.short_id}: {entry.amount_text} to {entry.payee}?",
                 "why, if you like (everyone sees it) — enter reverses, escape keeps the entry",
                 preview=preview,
-            ),
-            lambda reason: self._reverse(entry.id, reason.strip()) if reason is not None else None,
+                submit=lambda reason: self._reverse(entry.id, reason.strip()),
+            )
         )
 
-    @background(group="write")
     def _reverse(self, entry_id: str, reason: str) -> None:
+        """In the dialog's worker: a reversal the rules refuse (reversed meanwhile elsewhere) keeps the dialog open, saying why."""
         written = pane_data.reverse(self.services.session.access, entry_id, reason, self.services.now())
         self.app.call_from_thread(self.services.written, written.label, written)
 
