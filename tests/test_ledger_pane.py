@@ -726,6 +726,55 @@ async def test_a_frozen_entry_says_so_and_a_manager_approves_it_with_a(workspace
         assert not approve_shown(app)
 
 
+async def test_pending_spend_on_a_crisis_day_reads_pending_in_the_pane_its_filter_and_the_report(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pending spend waits for a manager's approval, crisis or none: it is listed pending and found by is:pending (never
+    frozen: a crisis freezes spend that needed no approval), in the pane as in `ledger list`, and `ledger report` counts it
+    pending, out of the frozen spend the bar counts."""
+    from crewdeck.tui.cli.main import main
+
+    monkeypatch.setenv("CREWDECK_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["-w", str(workspace), "--as", "ana", "crisis", "start", "--reason", "Outage", "--campaign", "spring-launch"]) == 0
+        for extra in (["--pending"], []):
+            add = ["ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee", "Canva", "--amount", "40 EUR"]
+            assert main(["-w", str(workspace), "--as", "raj", *add, *extra]) == 0
+    pending, frozen = out.getvalue().split()[-2:]
+
+    def cli_lists(query: str) -> set[str]:
+        text = io.StringIO()
+        with redirect_stdout(text):
+            assert main(["-w", str(workspace), "ledger", "list", query, "--json"]) == 0
+        return {row["id"] for row in json.loads(text.getvalue())}
+
+    report = io.StringIO()
+    with redirect_stdout(report):
+        assert main(["-w", str(workspace), "ledger", "report", "--campaign", "spring-launch", "--period", "2026-11", "--json"]) == 0
+    [campaign] = json.loads(report.getvalue())["campaigns"]
+    [tools] = [row for row in campaign["rows"] if row["category"] == "tools"]
+    assert (tools["pending"], tools["pending_entries"]) == ({"amount": "40.00", "currency": "EUR"}, 1)
+    assert (tools["frozen"], tools["frozen_entries"]) == ({"amount": "40.00", "currency": "EUR"}, 1)
+    assert pending in cli_lists("is:pending") and pending not in cli_lists("is:frozen")
+    assert frozen in cli_lists("is:frozen") and frozen not in cli_lists("is:pending")
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        statuses = {}
+        for entry in (pending, frozen):
+            await select(pilot, entry)
+            assert ledger.selected is not None
+            statuses[entry] = ledger.selected.status
+        assert statuses == {pending: "pending", frozen: "frozen"}
+        assert f"{campaign['total']['frozen_entries']} entries frozen by a crisis" in ledger.query_one(PaneBar).info
+        for query, found, left_out in (("is:pending", pending, frozen), ("is:frozen", frozen, pending)):
+            await pilot.press("slash", "ctrl+u", *query, "enter")
+            await settle(pilot)
+            assert ledger.page is not None and ledger.page.text == query
+            assert found in listed(app) and left_out not in listed(app), query
+
+
 async def test_the_bar_says_which_campaigns_are_over_budget_at_80x24(workspace: Path) -> None:
     """At 80x24 the budget table shows eight lines: an over-budget line below them showed nowhere until scrolled to."""
     app = make_app(workspace)
