@@ -6,7 +6,7 @@ import io
 import json
 import time
 from collections.abc import Callable
-from contextlib import redirect_stdout
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
 
@@ -773,6 +773,91 @@ async def test_pending_spend_on_a_crisis_day_reads_pending_in_the_pane_its_filte
             await settle(pilot)
             assert ledger.page is not None and ledger.page.text == query
             assert found in listed(app) and left_out not in listed(app), query
+
+
+def report_warnings(workspace: Path, period: str) -> list[str]:
+    """What `crewdeck ledger report --period PERIOD` warns of on stderr."""
+    from crewdeck.tui.cli.main import main
+
+    err = io.StringIO()
+    with redirect_stdout(io.StringIO()), redirect_stderr(err):
+        assert main(["-w", str(workspace), "ledger", "report", "--period", period]) == 0
+    return [line.removeprefix("warning: ") for line in err.getvalue().splitlines() if line.startswith("warning: ")]
+
+
+def warning_lines(ledger: LedgerPane) -> list[str]:
+    """The warning lines above the budget as the pane shows them ([] when it shows none)."""
+    notice = ledger.query_one("#ledger-warnings")
+    if not notice.display or notice.size.height == 0:
+        return []
+    return ["".join(segment.text for segment in notice.render_line(y)).strip() for y in range(notice.size.height)]
+
+
+async def test_the_reports_warnings_stay_above_the_budget_while_they_hold_at_80x24(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ledger report` warned of a rate it missed and of a budget outside its campaign's run; the pane showed neither
+    (at 80 columns its bar has no room even for "* rates missing"), so its totals left them out unsaid."""
+    from crewdeck.tui.cli.main import main
+
+    from .apphelp import until
+
+    monkeypatch.setenv("CREWDECK_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    ana = ["-w", str(workspace), "--as", "ana"]
+    with redirect_stdout(io.StringIO()):
+        assert main([*ana, "budget", "set", "spring-launch", "ads", "5000 JPY", "--month", "2026-11"]) == 0
+        assert main([*ana, "budget", "set", "holiday-gifting", "tools", "100", "--month", "2026-12"]) == 0
+        assert main([*ana, "campaign", "set", "holiday-gifting", "--end", "2026-11-30"]) == 0
+    warned = report_warnings(workspace, "2026-11")
+    assert len(warned) == 2 and "no JPY/EUR rate on or before 2026-11-01" in warned[0] and "outside the campaign's run" in warned[1]
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        ledger = await open_ledger(pilot)
+        assert ledger.page is not None and list(ledger.page.warnings) == warned  # the report's own words
+        shown = warning_lines(ledger)
+        assert len(shown) == 2, shown
+        for line, text in zip(shown, warned):
+            assert line.startswith("⚠ ") and len(line) <= 80, line
+            assert text.startswith(line[2:].removesuffix("…")), (line, text)  # cut at the pane's width, never wrapped
+        assert ledger.budget.size.height >= 5  # the budget keeps its lines
+        with redirect_stdout(io.StringIO()):
+            assert main([*ana, "rate", "set", "2026-11-01", "JPY/EUR", "0.0061"]) == 0
+        await until(pilot, lambda: len(warning_lines(ledger)) == 1, "the rate's warning gone")
+        assert "outside the campaign's run" in warning_lines(ledger)[0]
+        with redirect_stdout(io.StringIO()):
+            assert main([*ana, "campaign", "set", "holiday-gifting", "--end", "2026-12-06"]) == 0
+        await until(pilot, lambda: warning_lines(ledger) == [], "no warning")
+        assert report_warnings(workspace, "2026-11") == []
+
+
+async def test_more_warnings_than_lines_are_counted_on_the_last_with_the_spend_a_crisis_froze(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crewdeck.tui.cli.main import main
+
+    monkeypatch.setenv("CREWDECK_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    ana = ["-w", str(workspace), "--as", "ana"]
+    with redirect_stdout(io.StringIO()):
+        assert main([*ana, "crisis", "start", "--reason", "Outage", "--campaign", "spring-launch"]) == 0
+        for month in ("2026-11", "2026-12", "2027-01"):
+            assert main([*ana, "budget", "set", "spring-launch", "ads", "5000 JPY", "--month", month]) == 0
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        ledger = await open_ledger(pilot)
+        assert ledger.page is not None
+        *rates, frozen = ledger.page.warnings
+        assert rates == report_warnings(workspace, "2026-11") and len(rates) == 1
+        assert frozen.startswith("+spring-launch frozen by a crisis: ") and frozen.endswith(
+            "until a manager approves each (a on the entry)"
+        )
+        _, frozen_line = warning_lines(ledger)
+        assert frozen_line.endswith("…") and frozen.startswith(frozen_line[2:-1]) and "frozen by a crisis" in frozen_line
+        await pilot.press("}", "}", "}")  # all time: a warning for each month's budget, and the frozen spend
+        await settle(pilot)
+        assert ledger.period == Period.all()
+        assert len(ledger.page.warnings) == 4
+        shown = warning_lines(ledger)
+        assert len(shown) == 3 and shown[2] == "⚠ 2 more warnings: crewdeck ledger report lists them", shown
 
 
 async def test_the_bar_says_which_campaigns_are_over_budget_at_80x24(workspace: Path) -> None:
