@@ -60,13 +60,17 @@ def comment(n: int, card: str, who: dict[str, str], text: str, date: str) -> dic
         "type": "commentCard",
         "date": date,
         "data": {"text": text, "card": {"id": card, "name": "", "idShort": 0}, "board": {"id": BOARD}},
-        "memberCreator": who,
+        "memberCreator": dict(who),
     }
 
 
 def trello_board(cards: int = 0, actions: int = 1_200) -> dict[str, Any]:
-    """A small board with every quirk, then ``cards`` plain cards; ``actions`` comments spread over the first cards."""
-    labels = {label["id"]: label for label in LABELS}
+    """A small board with every quirk, then ``cards`` plain cards; ``actions`` comments spread over the first cards.
+
+    Every call makes its own labels and members (a card's labels its own too, as a parsed export's are): a test that
+    changes one changes no other board.
+    """
+    labels = {label["id"]: dict(label) for label in LABELS}
     special = [
         trello_card(
             1,
@@ -75,7 +79,7 @@ def trello_board(cards: int = 0, actions: int = 1_200) -> dict[str, Any]:
             idList="l-doing",
             idMembers=["m-raj", "m-ana"],
             idLabels=["lb-urgent", "lb-green", "lb-spring", "lb-tiktok"],
-            labels=[labels["lb-urgent"], labels["lb-green"], labels["lb-spring"], labels["lb-tiktok"]],
+            labels=[dict(labels[key]) for key in ("lb-urgent", "lb-green", "lb-spring", "lb-tiktok")],
             due="2026-03-02T16:00:00.000Z",
             start="2026-02-27T09:00:00.000Z",
             attachments=[{"id": "at1", "name": "brief.pdf", "url": "https://trello.com/1/cards/x/attachments/brief.pdf"}],
@@ -87,7 +91,8 @@ def trello_board(cards: int = 0, actions: int = 1_200) -> dict[str, Any]:
         trello_card(5, name="Left member's card", idMembers=["m-gone"], idList="l-later"),
     ]
     plain = [trello_card(10 + n, idList=list(LISTS)[n % 4]) for n in range(cards)]
-    people = [*MEMBERS, {"id": "m-gone", "username": "gone", "fullName": "Old Hand"}]
+    members = [dict(member) for member in MEMBERS]
+    people = [*members, {"id": "m-gone", "username": "gone", "fullName": "Old Hand"}]
     comments = [
         comment(
             n,
@@ -104,7 +109,7 @@ def trello_board(cards: int = 0, actions: int = 1_200) -> dict[str, Any]:
             "type": "createCard",
             "date": "2026-01-05T08:00:00.000Z",
             "data": {"card": {"id": card_id(1)}},
-            "memberCreator": MEMBERS[2],
+            "memberCreator": members[2],
         }
     )
     comments.append(
@@ -113,7 +118,7 @@ def trello_board(cards: int = 0, actions: int = 1_200) -> dict[str, Any]:
             "type": "updateCard",
             "date": "2026-01-06T08:00:00.000Z",
             "data": {"card": {"id": card_id(1)}},
-            "memberCreator": MEMBERS[2],
+            "memberCreator": members[2],
         }
     )
     return {
@@ -125,9 +130,9 @@ def trello_board(cards: int = 0, actions: int = 1_200) -> dict[str, Any]:
         # Trello writes the cards before the lists; the importer must not care.
         "cards": [*special, *plain],
         "actions": list(reversed(comments)),  # newest first, as Trello does
-        "labels": LABELS,
+        "labels": list(labels.values()),
         "lists": [{"id": k, "name": v, "closed": False, "idBoard": BOARD, "pos": i} for i, (k, v) in enumerate(LISTS.items())],
-        "members": MEMBERS,
+        "members": members,
         "checklists": [
             {
                 "id": "cl1",

@@ -11,7 +11,7 @@ import pytest
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.ledger.rates import RateBook
-from crewdeck.tui.ledger.view import budget_lines
+from crewdeck.tui.ledger.view import budget_view
 from crewdeck.tui.workspace.workspace import Workspace
 
 from .conftest import Cli
@@ -126,7 +126,7 @@ def test_the_ledger_pane_lines_say_no_rate(team: Cli) -> None:
     team.ok("budget", "set", "spring-launch", "tools", "1000 USD")
     ws = Workspace.open(team.workspace)
     try:
-        lines = {line.category: line for line in budget_lines(ws.conn, "EUR", Period.all(), dt.date(2026, 11, 26))}
+        lines = {line.category: line for line in budget_view(ws.conn, "EUR", Period.all(), dt.date(2026, 11, 26)).lines}
     finally:
         ws.close()
     assert (lines["influencers"].budget, lines["influencers"].complete, lines["influencers"].used_percent) == ("no rate", False, None)

@@ -55,6 +55,22 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
+def test_each_fixture_board_is_its_own() -> None:
+    """``trello_board`` handed every board the same label and member dicts: a test that renamed a label renamed it on
+    every board made after it (and on the cards that carry it)."""
+    changed = trello_board(actions=4)
+    changed["labels"][0]["name"] = "Renamed"
+    changed["cards"][0]["labels"][1]["color"] = "purple"
+    changed["members"][0]["fullName"] = "Someone Else"
+    changed["actions"][0]["memberCreator"]["username"] = "nobody"
+    fresh = trello_board(actions=4)
+    assert fresh["labels"][0]["name"] == fresh["cards"][0]["labels"][0]["name"] == "Urgent"
+    assert fresh["labels"][1]["color"] == fresh["cards"][0]["labels"][1]["color"] == "green"
+    assert fresh["members"][0]["fullName"] == "Ana Souza"
+    assert {action["memberCreator"]["username"] for action in fresh["actions"]} == {"ana", "raj", "zoe", "gone"}
+    assert changed["cards"][0]["labels"][0]["name"] == "Urgent"  # a card's label is its own, as in a parsed export
+
+
 def test_a_trello_board_becomes_tasks_with_every_quirk(cli: Cli, tmp_path: Path) -> None:
     board = write(tmp_path, "board.json", trello_json(trello_board(cards=8, actions=1_200)))
     before = op_count(cli.workspace)

@@ -7,7 +7,6 @@ task's notes, the summary says what was cut, and importing the same file again c
 
 from __future__ import annotations
 
-import copy
 import csv
 import json
 import sqlite3
@@ -59,7 +58,7 @@ def test_a_cut_ends_at_a_word_near_the_limit_or_at_the_limit() -> None:
 
 def _long_board() -> dict[str, Any]:
     """A board with every text Trello lets grow long: a card's name, a list's, a label's, a checklist item, a comment, an attachment."""
-    board = copy.deepcopy(trello_board(cards=0, actions=0))
+    board = trello_board(cards=0, actions=0)
     board["lists"][2]["name"] = "Later " + "l" * 3_000  # a list's name: a status, never stored
     long_label = {"id": "lb-long", "name": "Quarterly brand refresh " * 5, "color": "purple"}
     board["labels"].append(long_label)
@@ -127,7 +126,7 @@ def test_a_trello_card_name_longer_than_a_title_is_cut_and_kept_whole_in_its_not
 
 
 def test_a_long_name_with_long_notes_goes_on_in_tasks_titled_from_the_cut_title(cli: Cli, tmp_path: Path) -> None:
-    board = copy.deepcopy(trello_board(cards=0, actions=0))
+    board = trello_board(cards=0, actions=0)
     ana = board["members"][0]
     board["cards"] = [trello_card(1, name=PASTED)]
     board["actions"] = [comment(n, card_id(1), ana, f"long {n} " + "x" * 16_000, f"2026-02-{1 + n:02d}T10:00:00.000Z") for n in range(7)]
@@ -145,7 +144,7 @@ def test_a_long_name_with_long_notes_goes_on_in_tasks_titled_from_the_cut_title(
 
 
 def test_a_member_whose_name_or_username_does_not_fit_here_leaves_the_import_whole(cli: Cli, tmp_path: Path) -> None:
-    board = copy.deepcopy(trello_board(cards=0, actions=0))
+    board = trello_board(cards=0, actions=0)
     board["members"][2]["fullName"] = "Zoë " + "Lind " * 60  # 304 characters: a member's name holds 200
     board["members"].append({"id": "m-long", "username": "u" * 40, "fullName": "Long Handle"})  # a handle holds 32
     board["cards"][4]["idMembers"] = ["m-long"]

@@ -12,7 +12,7 @@ from crewdeck.tui.ledger import entries
 from crewdeck.tui.ledger.budgets import Budget, share
 from crewdeck.tui.ledger.form import FormContext, check_form, parse_entry
 from crewdeck.tui.ledger.period import Period
-from crewdeck.tui.ledger.view import FilterMatches, budget_lines, entries_where, preview_filter
+from crewdeck.tui.ledger.view import FilterMatches, budget_view, entries_where, preview_filter
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Campaign, Workspace
 
@@ -156,12 +156,12 @@ def test_budget_lines_and_entry_windows_for_the_pane(cli: Cli) -> None:
     ties = [add(team, "1.00 EUR", category="ads", date="2027-01-04") for _ in range(3)]  # the id decides their order
     ws = Workspace.open(team.workspace)
     try:
-        lines = budget_lines(ws.conn, "EUR", Period.parse("2026-11"), TODAY)
+        lines = budget_view(ws.conn, "EUR", Period.parse("2026-11"), TODAY).lines
         assert [(x.campaign, x.category, x.budget, x.spent, x.remaining, x.used_permille, x.over) for x in lines] == [
             ("spring-launch", "", "100.00", "210.00", "-110.00", 2100, True),
             ("spring-launch", "tools", "100.00", "210.00", "-110.00", 2100, True),
         ]
-        december = budget_lines(ws.conn, "EUR", Period.parse("2026-12"), TODAY)
+        december = budget_view(ws.conn, "EUR", Period.parse("2026-12"), TODAY).lines
         assert [(x.category, x.spent, x.pending, x.used_permille) for x in december] == [
             ("", "0.00", "5.00", None),
             ("events", "0.00", "5.00", None),

@@ -6,12 +6,13 @@ import io
 import json
 import time
 from collections.abc import Callable
-from contextlib import redirect_stdout
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual import events
+from textual.widgets import Input, Static
 
 from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.store import Store
@@ -20,6 +21,7 @@ from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.entry_detail import EntryScreen
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
+from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.ledger import actions
 from crewdeck.tui.ledger.actions import EntryDraft, reversal_id
 from crewdeck.tui.ledger.period import Period
@@ -228,6 +230,38 @@ async def test_reverse_is_offered_to_a_member_only_on_their_own_entries_and_to_a
         said = f"reversed {format_minor(amount, currency)} {currency} to {payee} ({category})"
         assert said in [str(n.message) for n in app._notifications]  # the entry by what it is, not its id
     assert sql(workspace, "SELECT entered_by FROM ledger_entry WHERE reverses = ?", theirs) == [(member_id(workspace, "ana"),)]
+
+
+async def test_a_refused_reversal_keeps_its_reason_and_says_why_in_the_dialog(workspace: Path) -> None:
+    """The reason dialog closed before the rules were asked: an entry reversed elsewhere while raj typed why left
+    him a notice and nothing of what he had typed; it stays open now, with the text and the refusal under it."""
+    raj = member_id(workspace, "raj")
+    november = "date >= '2026-11-01' AND reverses IS NULL AND id NOT IN (SELECT reverses FROM ledger_entry WHERE reverses IS NOT NULL)"
+    [(own,)] = sql(workspace, f"SELECT id FROM ledger_entry WHERE entered_by = ? AND {november} ORDER BY date DESC LIMIT 1", raj)
+    app = make_app(workspace, handle="raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await select(pilot, own)
+        await pilot.press("r", *"booked twice")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        ws = Workspace.open(workspace)
+        try:
+            elsewhere = actions.reverse_entry(ws, ws.member_by_handle("ana"), own, NOW, "ana got there first")
+        finally:
+            ws.close()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is prompt  # still open, with what was typed
+        assert prompt.query_one(Input).value == "booked twice"
+        refused = prompt.query_one("#prompt-refused", Static)
+        assert refused.has_class("-shown") and "(rule reversed_once)" in str(refused.render()), refused.render()
+        assert len(str(refused.render()).splitlines()) == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+    assert sql(workspace, "SELECT id FROM ledger_entry WHERE reverses = ?", own) == [(elsewhere,)]
 
 
 async def test_the_project_manager_approves_anothers_entry(workspace: Path) -> None:
@@ -690,6 +724,140 @@ async def test_a_frozen_entry_says_so_and_a_manager_approves_it_with_a(workspace
         assert who == member_id(workspace, "ana")
         assert ledger.selected is not None and ledger.selected.status == "approved"
         assert not approve_shown(app)
+
+
+async def test_pending_spend_on_a_crisis_day_reads_pending_in_the_pane_its_filter_and_the_report(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pending spend waits for a manager's approval, crisis or none: it is listed pending and found by is:pending (never
+    frozen: a crisis freezes spend that needed no approval), in the pane as in `ledger list`, and `ledger report` counts it
+    pending, out of the frozen spend the bar counts."""
+    from crewdeck.tui.cli.main import main
+
+    monkeypatch.setenv("CREWDECK_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["-w", str(workspace), "--as", "ana", "crisis", "start", "--reason", "Outage", "--campaign", "spring-launch"]) == 0
+        for extra in (["--pending"], []):
+            add = ["ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee", "Canva", "--amount", "40 EUR"]
+            assert main(["-w", str(workspace), "--as", "raj", *add, *extra]) == 0
+    pending, frozen = out.getvalue().split()[-2:]
+
+    def cli_lists(query: str) -> set[str]:
+        text = io.StringIO()
+        with redirect_stdout(text):
+            assert main(["-w", str(workspace), "ledger", "list", query, "--json"]) == 0
+        return {row["id"] for row in json.loads(text.getvalue())}
+
+    report = io.StringIO()
+    with redirect_stdout(report):
+        assert main(["-w", str(workspace), "ledger", "report", "--campaign", "spring-launch", "--period", "2026-11", "--json"]) == 0
+    [campaign] = json.loads(report.getvalue())["campaigns"]
+    [tools] = [row for row in campaign["rows"] if row["category"] == "tools"]
+    assert (tools["pending"], tools["pending_entries"]) == ({"amount": "40.00", "currency": "EUR"}, 1)
+    assert (tools["frozen"], tools["frozen_entries"]) == ({"amount": "40.00", "currency": "EUR"}, 1)
+    assert pending in cli_lists("is:pending") and pending not in cli_lists("is:frozen")
+    assert frozen in cli_lists("is:frozen") and frozen not in cli_lists("is:pending")
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        statuses = {}
+        for entry in (pending, frozen):
+            await select(pilot, entry)
+            assert ledger.selected is not None
+            statuses[entry] = ledger.selected.status
+        assert statuses == {pending: "pending", frozen: "frozen"}
+        assert f"{campaign['total']['frozen_entries']} entries frozen by a crisis" in ledger.query_one(PaneBar).info
+        for query, found, left_out in (("is:pending", pending, frozen), ("is:frozen", frozen, pending)):
+            await pilot.press("slash", "ctrl+u", *query, "enter")
+            await settle(pilot)
+            assert ledger.page is not None and ledger.page.text == query
+            assert found in listed(app) and left_out not in listed(app), query
+
+
+def report_warnings(workspace: Path, period: str) -> list[str]:
+    """What `crewdeck ledger report --period PERIOD` warns of on stderr."""
+    from crewdeck.tui.cli.main import main
+
+    err = io.StringIO()
+    with redirect_stdout(io.StringIO()), redirect_stderr(err):
+        assert main(["-w", str(workspace), "ledger", "report", "--period", period]) == 0
+    return [line.removeprefix("warning: ") for line in err.getvalue().splitlines() if line.startswith("warning: ")]
+
+
+def warning_lines(ledger: LedgerPane) -> list[str]:
+    """The warning lines above the budget as the pane shows them ([] when it shows none)."""
+    notice = ledger.query_one("#ledger-warnings")
+    if not notice.display or notice.size.height == 0:
+        return []
+    return ["".join(segment.text for segment in notice.render_line(y)).strip() for y in range(notice.size.height)]
+
+
+async def test_the_reports_warnings_stay_above_the_budget_while_they_hold_at_80x24(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ledger report` warned of a rate it missed and of a budget outside its campaign's run; the pane showed neither
+    (at 80 columns its bar has no room even for "* rates missing"), so its totals left them out unsaid."""
+    from crewdeck.tui.cli.main import main
+
+    from .apphelp import until
+
+    monkeypatch.setenv("CREWDECK_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    ana = ["-w", str(workspace), "--as", "ana"]
+    with redirect_stdout(io.StringIO()):
+        assert main([*ana, "budget", "set", "spring-launch", "ads", "5000 JPY", "--month", "2026-11"]) == 0
+        assert main([*ana, "budget", "set", "holiday-gifting", "tools", "100", "--month", "2026-12"]) == 0
+        assert main([*ana, "campaign", "set", "holiday-gifting", "--end", "2026-11-30"]) == 0
+    warned = report_warnings(workspace, "2026-11")
+    assert len(warned) == 2 and "no JPY/EUR rate on or before 2026-11-01" in warned[0] and "outside the campaign's run" in warned[1]
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        ledger = await open_ledger(pilot)
+        assert ledger.page is not None and list(ledger.page.warnings) == warned  # the report's own words
+        shown = warning_lines(ledger)
+        assert len(shown) == 2, shown
+        for line, text in zip(shown, warned):
+            assert line.startswith("⚠ ") and len(line) <= 80, line
+            assert text.startswith(line[2:].removesuffix("…")), (line, text)  # cut at the pane's width, never wrapped
+        assert ledger.budget.size.height >= 5  # the budget keeps its lines
+        with redirect_stdout(io.StringIO()):
+            assert main([*ana, "rate", "set", "2026-11-01", "JPY/EUR", "0.0061"]) == 0
+        await until(pilot, lambda: len(warning_lines(ledger)) == 1, "the rate's warning gone")
+        assert "outside the campaign's run" in warning_lines(ledger)[0]
+        with redirect_stdout(io.StringIO()):
+            assert main([*ana, "campaign", "set", "holiday-gifting", "--end", "2026-12-06"]) == 0
+        await until(pilot, lambda: warning_lines(ledger) == [], "no warning")
+        assert report_warnings(workspace, "2026-11") == []
+
+
+async def test_more_warnings_than_lines_are_counted_on_the_last_with_the_spend_a_crisis_froze(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crewdeck.tui.cli.main import main
+
+    monkeypatch.setenv("CREWDECK_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    ana = ["-w", str(workspace), "--as", "ana"]
+    with redirect_stdout(io.StringIO()):
+        assert main([*ana, "crisis", "start", "--reason", "Outage", "--campaign", "spring-launch"]) == 0
+        for month in ("2026-11", "2026-12", "2027-01"):
+            assert main([*ana, "budget", "set", "spring-launch", "ads", "5000 JPY", "--month", month]) == 0
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        ledger = await open_ledger(pilot)
+        assert ledger.page is not None
+        *rates, frozen = ledger.page.warnings
+        assert rates == report_warnings(workspace, "2026-11") and len(rates) == 1
+        assert frozen.startswith("+spring-launch frozen by a crisis: ") and frozen.endswith(
+            "until a manager approves each (a on the entry)"
+        )
+        _, frozen_line = warning_lines(ledger)
+        assert frozen_line.endswith("…") and frozen.startswith(frozen_line[2:-1]) and "frozen by a crisis" in frozen_line
+        await pilot.press("}", "}", "}")  # all time: a warning for each month's budget, and the frozen spend
+        await settle(pilot)
+        assert ledger.period == Period.all()
+        assert len(ledger.page.warnings) == 4
+        shown = warning_lines(ledger)
+        assert len(shown) == 3 and shown[2] == "⚠ 2 more warnings: crewdeck ledger report lists them", shown
 
 
 async def test_the_bar_says_which_campaigns_are_over_budget_at_80x24(workspace: Path) -> None:

@@ -214,6 +214,47 @@ def test_a_request_that_is_not_http_is_answered_400_in_json(team: Path) -> None:
     finally:
         err = server.stop()
     assert "Traceback" not in err
+    # One line each, naming the peer (uvicorn's "Invalid HTTP request received." named neither).
+    told = [line.partition(" 400 to 127.0.0.1:")[2].partition(": ")[2] for line in err.splitlines()]
+    assert told == ["the request is not valid HTTP/1.1: see its request line and headers"] * 2, err
+
+
+def test_a_malformed_chunked_body_is_a_400_that_says_so_and_one_log_line_naming_the_peer(team: Path) -> None:
+    """A body whose chunked encoding broke was answered "see its request line and headers" (they were fine), the log
+    said only "Invalid HTTP request received.", and the app, still reading the body, then answered too: h11 refused
+    its answer after the 400, a traceback in the log each time."""
+    server = Server([str(team)]).start()
+    token = new_token("ana", "--workspace", str(team))
+    push = (
+        f"POST /v1/w/team/push HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+        "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    ).encode()
+    requests = {
+        "a chunk size that is no number": push + b"zz\r\n{}\r\n0\r\n\r\n",
+        "a chunk longer than its size": push + b'5\r\n{"ops"XXXX\r\n0\r\n\r\n',
+        "to an endpoint that answers at once": b"POST /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    }
+    peers = []
+    try:
+        for what, request in requests.items():
+            [s] = half_sent(server, 1, request)
+            peers.append(f"127.0.0.1:{s.getsockname()[1]}")
+            answer = wait_closed([s])[s]
+            head, _, body = answer.partition(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 400 ") and b"content-type: application/json" in head.lower(), (what, answer)
+            assert json.loads(body) == {
+                "error": "bad_request",
+                "message": "the request's body is not valid HTTP/1.1: its chunked encoding is broken",
+            }, what
+        me = httpx.get(server.url + "/v1/me", headers={"Authorization": f"Bearer {token}"})
+        assert me.status_code == 200
+    finally:
+        err = server.stop()
+    assert "Traceback" not in err, err
+    lines = err.splitlines()
+    assert len(lines) == len(requests), err
+    for line, peer in zip(lines, peers):
+        assert line.endswith(f"400 to {peer}: the request's body is not valid HTTP/1.1: its chunked encoding is broken"), line
 
 
 def test_serve_refuses_a_connection_cap_it_cannot_hold(team: Path) -> None:

@@ -16,7 +16,9 @@ makes a subclass of uvicorn's h11 protocol that
   attacker's half-sent requests and idle keep-alives go first, a request in
   progress never); when every connection is busy with a request (long
   polls, event streams), the newcomer is answered 503 with ``Retry-After``;
-* answers a request h11 cannot parse with a 400 in JSON, like every other error;
+* answers a request h11 cannot parse with a 400 in JSON, like every other error, saying whether its
+  head or its (chunked) body is wrong, and logs that in one line naming the peer (in place of uvicorn's
+  "Invalid HTTP request received."); the app, which may be reading that body, hears a disconnect;
 * leaves a connection upgraded to a websocket (``crewdeck web``) to the websocket.
 
 ``connection_cap`` picks a cap below the process's limit of open files,
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import resource
 from collections import OrderedDict
 from typing import Any, ClassVar
@@ -197,14 +200,26 @@ class GuardedH11Protocol(H11Protocol):
     # ------------------------------------------------------------ not HTTP
 
     def send_400_response(self, msg: str) -> None:
-        """What h11 cannot parse is answered as every other error is: a JSON body (uvicorn's is plain text)."""
-        body = json.dumps(
-            {"error": "bad_request", "message": "the request is not valid HTTP/1.1: see its request line and headers"}
-        ).encode()
-        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
-        self.transport.write(self.conn.send(h11.Response(status_code=400, headers=headers, reason=b"Bad Request")) or b"")
-        self.transport.write(self.conn.send(h11.Data(data=body)) or b"")
-        self.transport.write(self.conn.send(h11.EndOfMessage()) or b"")
+        """What h11 cannot parse is answered as every other error is: a JSON body (uvicorn's is plain text) saying
+        whether the head or the body was wrong, and the log says so in one line naming the peer."""
+        cycle = self.cycle
+        if cycle is not None and cycle.more_body:  # the head was read, its body had not ended: chunked, as a length cannot break
+            why = "the request's body is not valid HTTP/1.1: its chunked encoding is broken"
+            # The app may be reading this body, or about to answer: it hears a disconnect, and whatever it answers is
+            # dropped (h11 refuses a second answer, a traceback in the log).
+            cycle.disconnected = True
+            cycle.message_event.set()
+        else:
+            why = "the request is not valid HTTP/1.1: see its request line and headers"
+        answered = self.conn.our_state in (h11.IDLE, h11.SEND_RESPONSE)  # not when the app's answer has started already
+        if answered:
+            body = json.dumps({"error": "bad_request", "message": why}).encode()
+            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
+            self.transport.write(self.conn.send(h11.Response(status_code=400, headers=headers, reason=b"Bad Request")) or b"")
+            self.transport.write(self.conn.send(h11.Data(data=body)) or b"")
+            self.transport.write(self.conn.send(h11.EndOfMessage()) or b"")
+        peer = f"{self.client[0]}:{self.client[1]}" if self.client else "a client"
+        self.logger.warning("%s %s: %s", "400 to" if answered else "closed the connection of", peer, why)
         self.transport.close()
 
     # ------------------------------------------------------------ over the cap
@@ -223,8 +238,23 @@ class GuardedH11Protocol(H11Protocol):
         await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
+#: What uvicorn logs of every request h11 cannot parse, before ``send_400_response`` says what and whose.
+UVICORN_INVALID = "Invalid HTTP request received."
+
+
+class _SaidByTheGuard(logging.Filter):
+    """Drops uvicorn's line for a request h11 cannot parse: ``send_400_response`` logs one that names the peer and what was wrong."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg != UVICORN_INVALID
+
+
+_SAID_BY_THE_GUARD = _SaidByTheGuard()
+
+
 def guarded_protocol(header_timeout: float, max_connections: int) -> type[GuardedH11Protocol]:
     """A protocol class for one server, with these settings (uvicorn's ``http=``)."""
+    logging.getLogger("uvicorn.error").addFilter(_SAID_BY_THE_GUARD)  # once: a filter is added once
     return type(
         "ServerH11Protocol",
         (GuardedH11Protocol,),

@@ -211,7 +211,7 @@ def _pane(bench: Bench, workspace: Path) -> None:
     from crewdeck.sync.state.store import Store
     from crewdeck.tui.ledger import entries, pane_data
     from crewdeck.tui.ledger.period import Period
-    from crewdeck.tui.ledger.view import budget_lines
+    from crewdeck.tui.ledger.view import budget_view
     from crewdeck.tui.session.session import Session
 
     store = Store(workspace)
@@ -222,7 +222,7 @@ def _pane(bench: Bench, workspace: Path) -> None:
         times = repeat(lambda: entries.count(store.conn, "e.category = ?", ["ads"]), runs=20)
         bench.record("ledger", "count of a filter (#ads, in process)", median(times) * 1000, "ms")
         last_month = Period.parse(store.conn.execute("SELECT max(date) FROM ledger_entry").fetchone()[0][:7])
-        times = repeat(lambda: budget_lines(store.conn, "USD", last_month, dt.date.today()), runs=10)
+        times = repeat(lambda: budget_view(store.conn, "USD", last_month, dt.date.today()), runs=10)
         bench.record("ledger", "budget table rows for a month (in process)", median(times) * 1000, "ms")
         oldest = entries.window(store.conn, "1", [], SIZE - 1, 1)[0].id
         times = repeat(lambda: entries.position(store.conn, "1", [], oldest), runs=20)

@@ -17,11 +17,14 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.message import Message
+from textual.widgets import Static
 
 from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
+from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.opening import first_period
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.prompt import PromptScreen
@@ -44,6 +47,10 @@ from crewdeck.widgets.windowed_table import BLOCK
 
 if TYPE_CHECKING:
     from crewdeck.tui.ledger.form import FormContext
+
+
+#: Lines the warnings above the budget take at most (at 80x24 three leave the budget table its seven lines, the entries four).
+WARNING_LINES = 3
 
 
 class LedgerPane(Pane):
@@ -96,6 +103,11 @@ class LedgerPane(Pane):
     LedgerPane.-filtering #ledger-filter { display: block; }
     LedgerPane.-filtering #ledger-bar { display: none; }  /* the box takes the bar's line */
     LedgerPane BudgetTable { margin-bottom: 1; }
+    /* A line a warning, cut to the pane's width (the tooltip and `crewdeck ledger report` have them whole). */
+    LedgerPane #ledger-warnings {
+        display: none; height: auto; padding: 0 1; color: $text-warning; text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    LedgerPane.-warned #ledger-warnings { display: block; }
     LedgerPane BudgetTable, LedgerPane EntriesTable { scrollbar-size-vertical: 1; }
     """
 
@@ -134,6 +146,7 @@ class LedgerPane(Pane):
             plural="entries",
             id="ledger-filter",
         )
+        yield Static(id="ledger-warnings")
         yield BudgetTable(id="budget-table")
         yield EntriesTable(id="entries-table")
 
@@ -238,7 +251,20 @@ class LedgerPane(Pane):
             self.remove_class("-filtering")
             table.focus()
         self._show_info()
+        self._show_warnings(page.warnings)
         self.refresh_bindings()
+
+    def _show_warnings(self, warnings: tuple[str, ...]) -> None:
+        """What ``ledger report`` warns of for the period, on lines of their own above the tables while it holds: in
+        the bar it would be the first part a narrow pane gives up.  The last line counts what does not fit."""
+        shown = list(warnings)
+        if len(shown) > WARNING_LINES:
+            rest = len(shown) - WARNING_LINES + 1
+            shown[WARNING_LINES - 1 :] = [f"{counted(rest, 'more warning')}: crewdeck ledger report lists them"]
+        notice = self.query_one("#ledger-warnings", Static)
+        notice.update(Content("\n").join(plain(f"⚠ {text}") for text in shown))
+        notice.tooltip = Content("\n").join(plain(text) for text in warnings) if warnings else None
+        self.set_class(bool(warnings), "-warned")
 
     def _show_info(self) -> None:
         page = self.page
@@ -414,12 +440,12 @@ class LedgerPane(Pane):
                 f"Reverse {entry.short_id}: {entry.amount_text} to {entry.payee}?",
                 "why, if you like (everyone sees it) — enter reverses, escape keeps the entry",
                 preview=preview,
-            ),
-            lambda reason: self._reverse(entry.id, reason.strip()) if reason is not None else None,
+                submit=lambda reason: self._reverse(entry.id, reason.strip()),
+            )
         )
 
-    @background(group="write")
     def _reverse(self, entry_id: str, reason: str) -> None:
+        """In the dialog's worker: a reversal the rules refuse (reversed meanwhile elsewhere) keeps the dialog open, saying why."""
         written = pane_data.reverse(self.services.session.access, entry_id, reason, self.services.now())
         self.app.call_from_thread(self.services.written, written.label, written)
 

@@ -106,9 +106,7 @@ def cmd_report(ctx: Context) -> int:
     campaign = ws.campaign_by_name(ctx.args.campaign).id if ctx.args.campaign else None
     period = Period.parse(ctx.args.period) if ctx.args.period else Period.all()
     report = reports.build(ws.conn, ws.base_currency, by=ctx.args.by, period=period, campaign=campaign, as_of=_today(ctx))
-    missing = [reports.missing_text(m, report.base) for m in report.missing]
-    missing += [reports.missing_budget_text(m, report.base) for m in report.missing_budgets]
-    for message in missing + report.warnings:
+    for message in reports.warning_texts(report):
         print(f"warning: {visible(message)}", file=sys.stderr)
     if ctx.args.json:
         print_json(reports.as_json(report))
@@ -155,11 +153,7 @@ def _report_text(report: reports.Report, width: int | None) -> str:
         headers = [by.upper(), "BUDGET", "SPENT", "REMAINING", "USED", "BURN/DAY", "FORECAST", "PENDING", ""]
         block = title + "\n" + table(rows, headers, free=(by.upper(), ""), width=width)
         if c.total.frozen_entries:
-            n = c.total.frozen_entries
-            block += (
-                f"\nfrozen by a crisis: {_amount(c.total.frozen, base)} {base} in {n} entr{'ies' if n != 1 else 'y'}, "
-                "not in spent until a manager approves each (crewdeck ledger approve ID)"
-            )
+            block += "\n" + reports.frozen_text(c.total, base, "crewdeck ledger approve ID")
         blocks.append(block)
     return "\n\n".join(blocks) + "\n"
 

@@ -19,7 +19,7 @@ from crewdeck.sync.state.zones import zone
 from crewdeck.tui.ledger import actions, entries
 from crewdeck.tui.ledger.entries import EntryDetail, EntryRow
 from crewdeck.tui.ledger.period import Period
-from crewdeck.tui.ledger.view import BudgetLine, FilterMatches, budget_lines, entries_where, preview_filter
+from crewdeck.tui.ledger.view import BudgetLine, FilterMatches, budget_view, entries_where, preview_filter
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.workspace.describe import entry_words
@@ -48,6 +48,8 @@ class LedgerPage:
     cursor: int
     offset: int
     rows: list[EntryRow]
+    #: What ``ledger report`` for the period warns of, and the spend a crisis froze (``view.budget_view``).
+    warnings: tuple[str, ...] = ()
 
 
 def today(me: Member, now: dt.datetime) -> dt.date:
@@ -73,14 +75,15 @@ def read_page(
 
     def read(ws: Workspace) -> LedgerPage:
         base = ws.base_currency
-        budget = budget_lines(ws.conn, base, period, today(me, now))
+        view = budget_view(ws.conn, base, period, today(me, now))
         where, params = entries_where(ws, text, period, me.id)
         total = entries.count(ws.conn, where, params)
         found = (entries.position(ws.conn, where, params, entry_id) for entry_id in keep)
         target = next((p for p in found if p is not None), min(cursor, max(0, total - 1)))
         offset = target - target % limit
         rows = entries.window(ws.conn, where, params, offset, limit)
-        return LedgerPage(period, text, base, budget, where, params, total, target, offset, [shown(row) for row in rows])
+        page_rows = [shown(row) for row in rows]
+        return LedgerPage(period, text, base, view.lines, where, params, total, target, offset, page_rows, view.warnings)
 
     return access.read(read)
 

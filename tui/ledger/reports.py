@@ -525,6 +525,24 @@ def as_json(report: Report) -> dict[str, Any]:
     }
 
 
+def warning_texts(report: Report) -> list[str]:
+    """What a report warns of: the rates it misses (for entries, then budgets), then what it left out (incomplete
+    budgets, monthly budgets outside their campaign's run).  ``ledger report`` prints them on stderr and the Budget
+    pane shows them above its tables, both from here."""
+    return [
+        *(missing_text(m, report.base) for m in report.missing),
+        *(missing_budget_text(m, report.base) for m in report.missing_budgets),
+        *report.warnings,
+    ]
+
+
+def frozen_text(line: Line, base: str, approve: str) -> str:
+    """What a crisis took out of ``line``'s spent; ``approve`` says how a manager approves an entry."""
+    n = line.frozen_entries
+    amount = format_minor(round_minor(line.frozen, base), base, grouping=True)
+    return f"frozen by a crisis: {amount} {base} in {words.counted(n, 'entry')}, not in spent until a manager approves each ({approve})"
+
+
 def missing_text(m: MissingRate, base: str) -> str:
     return (
         f"no {m.currency}/{base} rate on or before {m.first}: {words.counted(m.entries, 'entry')}"

@@ -4,8 +4,8 @@ The app calls these from a worker (they read the store) and hands the
 result to ``crewdeck.widgets.budget_table.BudgetTable`` and
 ``crewdeck.widgets.entries_table.EntriesTable``:
 
-* ``budget_lines``: one total row per campaign, then a row per category,
-  for the selected period;
+* ``budget_view``: one total row per campaign, then a row per category,
+  for the selected period, and what the report warns of;
 * ``entries_where``: the filter text and period as SQL for
   ``entries.window`` / ``entries.count`` (the table pages through it);
 * ``preview_filter``: what a filter being typed would show, for the filter
@@ -29,7 +29,7 @@ from crewdeck.tui.ledger import entries
 from crewdeck.tui.ledger import filter as ledger_filter
 from crewdeck.tui.ledger.entries import period_clause
 from crewdeck.tui.ledger.period import Period
-from crewdeck.tui.ledger.reports import Line, build
+from crewdeck.tui.ledger.reports import Line, build, frozen_text, warning_texts
 from crewdeck.tui.posts.frozen import frozen_where
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
@@ -90,13 +90,27 @@ def _line(campaign_id: str, campaign: str, line: Line, base: str) -> BudgetLine:
     )
 
 
-def budget_lines(conn: sqlite3.Connection, base: str, period: Period, as_of: dt.date, campaign: str | None = None) -> list[BudgetLine]:
+@dataclass(frozen=True)
+class BudgetView:
+    """The budget table's rows and the warnings shown above it, from one report."""
+
+    lines: list[BudgetLine]
+    #: What ``ledger report`` warns of (``reports.warning_texts``), then each campaign's spend a crisis froze; shown safe.
+    warnings: tuple[str, ...]
+
+
+#: How the pane's manager approves an entry a crisis froze (``ledger report`` names ``crewdeck ledger approve``).
+PANE_APPROVE = "a on the entry"
+
+
+def budget_view(conn: sqlite3.Connection, base: str, period: Period, as_of: dt.date, campaign: str | None = None) -> BudgetView:
     report = build(conn, base, by="category", period=period, campaign=campaign, as_of=as_of)
-    out: list[BudgetLine] = []
+    lines: list[BudgetLine] = []
     for c in report.campaigns:
-        out.append(_line(c.id, c.slug, c.total, base))
-        out.extend(_line(c.id, c.slug, line, base) for line in c.lines)
-    return out
+        lines.append(_line(c.id, c.slug, c.total, base))
+        lines.extend(_line(c.id, c.slug, line, base) for line in c.lines)
+    frozen = [f"+{c.slug} {frozen_text(c.total, base, PANE_APPROVE)}" for c in report.campaigns if c.total.frozen_entries]
+    return BudgetView(lines, tuple(visible(text) for text in [*warning_texts(report), *frozen]))
 
 
 def entries_where(ws: Workspace, text: str, period: Period, me: str | None = None) -> tuple[str, list[Any]]:
