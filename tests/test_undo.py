@@ -193,3 +193,34 @@ def test_a_redo_the_rules_refuse_now_writes_nothing_and_can_be_tried_again(tmp_p
     with pytest.raises(NotUndone):  # still there to redo, and still refused
         raj.edits.redo()
     raj.close()
+
+
+def test_undo_walks_back_moves_that_set_one_field_in_turn_and_redo_walks_forward(tmp_path: Path) -> None:
+    # The second `u` said "nothing to restore, others changed it since": the first undo's own write
+    # of post_state was taken for someone else's change.
+    path, post, members = posts_team(tmp_path)
+    with Store(path) as store:
+        writing.approve(store, members["mia"], post, NOW)
+        writing.approve(store, members["kemi"], post, NOW)
+    ana = Session.open(path, "ana")
+    ana.edits.store_write("scheduled", lambda store: writing.schedule(store, members["ana"], post, NOW))
+    ana.edits.store_write("published", lambda store: writing.publish(store, members["ana"], post, NOW))
+    states = []
+    for step in (ana.edits.undo, ana.edits.undo, ana.edits.redo, ana.edits.redo, ana.edits.undo):
+        done = step()
+        assert done is not None and done.written.ops and done.kept == 0, done
+        states.append(post_state(ana, post))
+    assert states == ["scheduled", "approved", "scheduled", "published", "scheduled"]
+    ana.close()
+
+
+def test_undo_walks_back_two_edits_of_one_field(tmp_path: Path) -> None:
+    ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
+    task = open_tasks(store_of(ours))[0]
+    before = store_of(ours).record("task", task)["priority"]  # type: ignore[index]
+    ours.edits.set_fields([task], {"priority": "high"}, "priority")
+    ours.edits.set_fields([task], {"priority": "low"}, "priority")
+    for _ in range(2):
+        assert ours.edits.undo() is not None
+    assert store_of(ours).record("task", task)["priority"] == before  # type: ignore[index]
+    ours.close()

@@ -17,6 +17,7 @@ An undo or redo the rules refuse writes nothing and stays in the history.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -73,6 +74,9 @@ class Restored:
 class History:
     done: list[Written] = field(default_factory=list)
     undone: list[Written] = field(default_factory=list)
+    #: What the undos and redos wrote, by stamp: a field one of them set back to the value an older action
+    #: wrote is still that action's to undo, not someone else's change.
+    restored: dict[str, Any] = field(default_factory=dict)
 
 
 class Edits:
@@ -235,7 +239,7 @@ class Edits:
                 raise NotUndone(action.final)
 
             def write(ws: Workspace, writer: Writer) -> int:
-                changes, kept = _restore(ws.store, action.ops)
+                changes, kept = _restore(ws.store, action.ops, self._history.restored)
                 for task_id, values in changes:
                     writer.set("task", task_id, values)
                 return kept
@@ -247,6 +251,7 @@ class Edits:
                 what = self._words(action.ops) if verb == "undo" else action.label
                 raise NotUndone(f"cannot {verb} {what}: {refused}") from None
             source.pop()
+            self._history.restored.update((op.op_id, json.loads(op.value)) for op in ops)
             # Named by what the action did, as the activity log says it ("undid: snoozed “Draft reel” until …").
             # An undo tells the action it takes back; a redo, what it writes again.
             words = self._words(action.ops if verb == "undo" or not ops else ops)
@@ -268,8 +273,11 @@ class Edits:
         )
 
 
-def _restore(store: Store, ops: Iterable[Op]) -> tuple[Changes, int]:
+def _restore(store: Store, ops: Iterable[Op], restored: dict[str, Any]) -> tuple[Changes, int]:
     """The values each field had before ``ops``, for fields nobody changed since, and how many others changed.
+
+    A field holds what ``ops`` wrote when its last operation is theirs, or an undo's or redo's of ours that
+    set it back to that value (``restored``): undoing "scheduled" after undoing "published" on the same post.
 
     A record the ops created had no value before for its required
     fields: undoing that is deleting the record (and redo undeletes it).
@@ -280,7 +288,8 @@ def _restore(store: Store, ops: Iterable[Op]) -> tuple[Changes, int]:
     for op in ops:
         if op.kind != "set":
             continue
-        if store.field_winner(op.row_id, op.field) != op.op_id:
+        winner = store.field_winner(op.row_id, op.field)
+        if winner != op.op_id and (winner not in restored or restored[winner] != json.loads(op.value)):
             kept += 1  # someone changed it after us: theirs stays
             continue
         was_set, value = store.field_value_before(op.row_id, op.field, op.op_id)
