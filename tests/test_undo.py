@@ -205,12 +205,15 @@ def test_undo_walks_back_moves_that_set_one_field_in_turn_and_redo_walks_forward
     ana = Session.open(path, "ana")
     ana.edits.store_write("scheduled", lambda store: writing.schedule(store, members["ana"], post, NOW))
     ana.edits.store_write("published", lambda store: writing.publish(store, members["ana"], post, NOW))
-    states = []
+    states, said = [], []
     for step in (ana.edits.undo, ana.edits.undo, ana.edits.redo, ana.edits.redo, ana.edits.undo):
         done = step()
         assert done is not None and done.written.ops and done.kept == 0, done
         states.append(post_state(ana, post))
+        said.append(done.written.label)
     assert states == ["scheduled", "approved", "scheduled", "published", "scheduled"]
+    # Each move in words, the post by its title: publishing's done status and time are the move's own.
+    assert said[:2] == ["undid: marked “Spring post 0” published", "undid: scheduled “Spring post 0”"]
     ana.close()
 
 

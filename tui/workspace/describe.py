@@ -328,6 +328,13 @@ def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming, old
         phrases.append("submitted {it} for approval")
         fields.pop("post_state")
         fields.pop("post_round")
+    if fields.get("post_state") in _POST_STATUS and fields.get("status") == _POST_STATUS[fields["post_state"]]:
+        # A post's state stands for its task's status, and publishing says when: one move ("pulled “Launch reel”").
+        fields.pop("status")
+        if fields["post_state"] == "published" and fields.get("published_at"):
+            fields.pop("published_at")
+            if not fields.get("live_url"):
+                fields.pop("live_url", None)
     if fields.get("duplicate_of") and fields.get("status") == "cancelled":
         phrases.append(f"marked {{it}} a duplicate of {names.task(str(fields.pop('duplicate_of')))}")
         fields.pop("status")
@@ -381,6 +388,9 @@ def _task_field(name: str, value: Any, names: Naming) -> str:
         return "changed the attendees of {it}"
     if name == "post_state":
         return _POST_STATES.get(str(value), f"set {{it}} to {str(value).replace('-', ' ')}") if value else "made {it} a plain task"
+    if name == "resumed_from":
+        # The crises it was released from, by id: said without them (the detail lists the crises).
+        return "released {it} from the crisis" if value else "put {it} back under the crisis"
     if name == "post_round":
         return "started an approval round of {it}" if value else "ended the approval round of {it}"
     if name in _POST_TEXTS:
@@ -398,6 +408,8 @@ _POST_STATES = {
     "published": "marked {it} published",
     "pulled": "pulled {it}",
 }
+#: The task status a post's state stands for (``tui.posts.writing``: published is done, pulled cancelled).
+_POST_STATUS = {"published": "done", "pulled": "cancelled"}
 #: A post's own texts, said by name ("the first comment").
 _POST_TEXTS = {"copy", "link", "media", "first_comment"}
 
