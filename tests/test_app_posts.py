@@ -714,3 +714,141 @@ async def test_a_crisis_started_with_no_reason_keeps_its_dialog_open_saying_why(
         await settle(pilot)
         assert not isinstance(app.screen, PromptScreen)
         assert "CRISIS: bad press" in banner_text(app)
+
+
+# ------------------------------------------------------------ undo after a post's move
+
+
+def _priority(path: Path, post_id: str) -> str | None:
+    with Store(path) as store:
+        return store.conn.execute("SELECT priority FROM task WHERE id = ?", (post_id,)).fetchone()[0]
+
+
+def _told(app: CrewdeckApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_u_after_a_post_move_undoes_that_move_and_redo_makes_it_again(team: Path) -> None:
+    # `u` right after submitting a post undid the priority set before it: the move was in no history.
+    raj = member(team, "raj")
+    with Store(team) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 1'").fetchone()[0]
+        writing.set_content(store, raj, post_id, NOW, copy="Spring, rewritten #launch")  # a draft again: submit is offered
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert await _cursor_on(app, pilot, "Spring post 1") == post_id
+        await pilot.press("p", "h")
+        await settle(pilot)
+        await pilot.press("s", "s")  # the moves offered, then submit
+        await settle(pilot)
+        assert state(team, post_id) == "in-review" and _priority(team, post_id) == "high"
+        app.clear_notifications()
+        await pilot.press("u")
+        await settle(pilot)
+        assert _told(app) == ["undid: submitted “Spring post 1” for approval"]
+        assert state(team, post_id) == "draft" and _priority(team, post_id) == "high"  # the move taken back, not the edit before it
+        app.clear_notifications()
+        await pilot.press("U")
+        await settle(pilot)
+        assert _told(app) == ["redid: submitted “Spring post 1” for approval"]
+        assert state(team, post_id) == "in-review"
+
+
+def _ops(path: Path) -> int:
+    with Store(path) as store:
+        return int(store.conn.execute("SELECT count(*) FROM ops").fetchone()[0])
+
+
+async def test_an_undo_the_rules_refuse_says_the_rule_in_one_line_writes_nothing_and_stays_to_undo(team: Path) -> None:
+    # Undoing a pull puts the post back in the scheduler: not while a crisis started since holds it (not_publishable).
+    with Store(team) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0]
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+        writing.approve(store, member(team, "kemi"), post_id, NOW)
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert await _cursor_on(app, pilot, "Spring post 0") == post_id
+        await pilot.press("L")
+        await settle(pilot)
+        await pilot.press("P")
+        await settle(pilot)
+        assert state(team, post_id) == "pulled"
+        with Store(team) as store:
+            crisis = writing.start_crisis(store, member(team, "ana"), NOW, "bad press")
+        await until(pilot, lambda: banner(app).display, "the crisis's banner")
+        before = _ops(team)
+        app.clear_notifications()
+        await pilot.press("u")
+        await settle(pilot)
+        [said] = _told(app)
+        assert said.startswith("cannot undo pulled “Spring post 0”: post ") and "the crisis “bad press”" in said, said
+        assert said.endswith("(rule not_publishable)") and "\n" not in said, said
+        assert state(team, post_id) == "pulled" and _ops(team) == before  # nothing half-written
+        # Still the last action: released from the crisis, the post goes back where it was.
+        with Store(team) as store, store.write(member(team, "ana")) as w:
+            w.set("task", post_id, {"resumed_from": [crisis]})
+        await until(pilot, lambda: "@ana released “Spring post 0” from the crisis" in _told(app), "the notice of the release")
+        app.clear_notifications()
+        await pilot.press("u")
+        await settle(pilot)
+        assert _told(app) == ["undid: pulled “Spring post 0”"]
+        assert state(team, post_id) == "scheduled"
+
+
+async def test_u_after_a_verdict_says_it_stands_and_leaves_the_history_as_it_is(team: Path) -> None:
+    # `u` after approving undid the priority set before it, saying so, while the approval stood.
+    with Store(team) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 1'").fetchone()[0]
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert await _cursor_on(app, pilot, "Spring post 1") == post_id
+        await pilot.press("p", "h")
+        await settle(pilot)
+        await pilot.press("Y")
+        await settle(pilot)
+        stands = "the approval of post “Spring post 1” cannot be undone: verdicts are append-only (request changes on it if it should not go out)"
+        for _ in range(2):  # the second `u` does not reach past it either
+            app.clear_notifications()
+            await pilot.press("u")
+            await settle(pilot)
+            assert _told(app) == [stands]
+        assert _priority(team, post_id) == "high"
+        app.clear_notifications()
+        await pilot.press("U")
+        await settle(pilot)
+        assert _told(app) == ["nothing to redo"]
+    with Store(team) as store:
+        assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
+
+
+async def test_u_after_the_crisis_key_says_a_crisis_stands_once_started_and_once_ended(team: Path) -> None:
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        await pilot.press(*"bad press", "enter")
+        await settle(pilot)
+        app.clear_notifications()
+        await pilot.press("u")
+        await settle(pilot)
+        assert _told(app) == ["the crisis “bad press” cannot be undone: crises are append-only (end it instead)"], _told(app)
+        with Store(team) as store:
+            assert len(open_crises(store.conn)) == 1
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        app.clear_notifications()
+        await pilot.press("u")
+        await settle(pilot)
+        assert _told(app) == [
+            "the end of the crisis “bad press” cannot be undone: crises are append-only (start another if it is not over)"
+        ], _told(app)
+        with Store(team) as store:
+            assert open_crises(store.conn) == []

@@ -156,7 +156,7 @@ def test_a_ledger_write_made_acting_as_a_member_is_all_this_sessions_own(tmp_pat
     try:
         store = session.access.read(lambda ws: ws.store)
         before = store.max_seq()
-        pane_data.reverse(session.access, entry, "typo", NOW)
+        pane_data.reverse(session, entry, "typo", NOW)
         stored = [op for _, op in store.own_ops_after(before)]
         assert {op.entity for op in stored} == {"ledger_entry", "acting"}
         assert session.notices.theirs(stored) == []

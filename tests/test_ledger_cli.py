@@ -256,7 +256,7 @@ def test_spend_for_a_task_of_another_campaign_is_refused_on_every_way_in(team: C
         ctx = pane_data.form_context(session.access, NOW)
         form = {"campaign": "spring-launch", "category": "tools", "payee": "Canva", "amount": "12.50", "task": theirs[:8]}
         with pytest.raises(Refused, match=re.escape(refused)):
-            pane_data.add(session.access, form, False, ctx, NOW)
+            pane_data.add(session, form, False, ctx, NOW)
     finally:
         session.close()
     csv = tmp_path / "spend.csv"

@@ -26,6 +26,7 @@ from crewdeck.tui.ledger import actions
 from crewdeck.tui.ledger.actions import EntryDraft, reversal_id
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.workspace.config import Config
+from crewdeck.tui.workspace.describe import entry_words
 from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.pane_bar import PaneBar
 
@@ -933,3 +934,31 @@ async def test_the_cursor_moved_while_the_entries_are_read_again_stays_where_it_
         await settle(pilot)
         assert moved_to is not None and table.cursor == start + 2
         assert ledger.selected is not None and ledger.selected.id == moved_to.id
+
+
+async def test_u_after_a_reversal_says_ledger_entries_stand_and_undoes_nothing_older(workspace: Path) -> None:
+    # `u` in the task list after a reversal undid the task edit made before it, and the reversal stood unsaid.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        task = app.tasks_pane.table.cursor_key
+        await pilot.press("p", "h")
+        await settle(pilot)
+        ledger = await open_ledger(pilot)
+        plain = next(i for i in listed(app) if ledger.entries.row_at(listed(app).index(i)).status == "")  # type: ignore[union-attr]
+        await select(pilot, plain)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press(*"wrong campaign", "enter")
+        await settle(pilot)
+        await pilot.press("1")
+        app.clear_notifications()
+        await pilot.press("u")
+        await settle(pilot)
+        with Store(workspace) as store:
+            words = entry_words(store.record("ledger_entry", plain))
+        assert [str(n.message) for n in app._notifications] == [
+            f"the reversal of {words} cannot be undone: ledger entries are append-only (enter the entry again)"
+        ]
+    assert sql(workspace, "SELECT priority FROM task WHERE id = ?", task)[0][0] == "high"
+    assert sql(workspace, "SELECT count(*) FROM ledger_entry WHERE reverses = ?", plain)[0][0] == 1

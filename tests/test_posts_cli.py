@@ -178,7 +178,8 @@ def test_set_status_done_on_a_post_publishes_it_as_done_does_in_the_cli_and_the_
         session.close()
     assert json.loads(team.ok("show", waiting, "--json"))["status"] != "done"
     approved = _approved(team)
-    assert "marked “Launch reel” done" in team.ok("set", approved, "status=done", as_member="raj")
+    # Said as the move it is: it said "marked … done, marked it published, set published_at of it to 2026-12-03T10:00:00Z, …".
+    assert "marked “Launch reel” published" in team.ok("set", approved, "status=done", as_member="raj")
     shown = json.loads(team.ok("post", "show", approved, "--json"))
     assert (shown["state"], shown["published_at"]) == ("published", NOW)
 

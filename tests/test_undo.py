@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.posts import writing
+from crewdeck.tui.posts.reading import read_post
 from crewdeck.tui.session.session import Session
+from crewdeck.tui.session.writing import NotUndone
 
 from .apphelp import demo_workspace, store_of
 from .conftest import NOW, fresh_store
+from .forged import Forger
+from .postsupport import add_posts, ids, team_workspace
 
 
 def exchange(a: Store, b: Store) -> None:
@@ -127,4 +135,95 @@ def test_an_undo_that_others_overtook_entirely_writes_nothing(tmp_path: Path) ->
     assert step is not None and step.written.ops == () and "nothing to restore" in step.written.label and step.kept == 1
     assert store_of(ours).op_count() == before and ours.edits.redo() is None
     assert store_of(ours).record("task", task)["priority"] == "low"  # type: ignore[index]
+    ours.close()
+
+
+def posts_team(tmp_path: Path) -> tuple[Path, str, dict[str, str]]:
+    """The demo team with one Spring Launch post by raj in review (copy: @mia, then brand: kemi); its id, the members' ids."""
+    path = tmp_path / "posts.db"
+    store = team_workspace(path, NOW)
+    [post] = add_posts(store, 1, NOW + dt.timedelta(days=2), submitted=NOW)
+    members = ids(store, "member", "handle")
+    store.close()
+    return path, post, members
+
+
+def post_state(session: Session, post_id: str) -> str:
+    found = session.access.read(lambda ws: read_post(ws.conn, post_id, NOW))
+    assert found is not None
+    return found.state
+
+
+def test_a_verdict_stands_named_by_the_posts_title_shown_and_the_edit_before_it_stays(tmp_path: Path) -> None:
+    path, post, members = posts_team(tmp_path)
+    Forger(path, member=members["raj"]).set("task", post, {"title": "Reel \x1b]52;c;aGk=\x07 now"})  # stored before titles were checked
+    mia = Session.open(path, "mia")
+    mia.edits.set_fields([post], {"priority": "high"}, "priority")
+    mia.edits.store_write("approved", lambda store: writing.approve(store, members["mia"], post, NOW))
+    for _ in range(2):
+        with pytest.raises(NotUndone) as stands:
+            mia.edits.undo()
+        assert str(stands.value) == (
+            "the approval of post “Reel ^[]52;c;aGk=^G now” cannot be undone: verdicts are append-only "
+            "(request changes on it if it should not go out)"
+        )
+    assert store_of(mia).record("task", post)["priority"] == "high"  # type: ignore[index]
+    assert mia.edits.redo() is None
+    mia.close()
+
+
+def test_a_redo_the_rules_refuse_now_writes_nothing_and_can_be_tried_again(tmp_path: Path) -> None:
+    path, post, members = posts_team(tmp_path)
+    with Store(path) as store:
+        writing.approve(store, members["mia"], post, NOW)
+        writing.approve(store, members["kemi"], post, NOW)
+    raj = Session.open(path, "raj")
+    raj.edits.store_write("scheduled", lambda store: writing.schedule(store, members["raj"], post, NOW))
+    undone = raj.edits.undo()
+    assert undone is not None and undone.written.label.startswith("undid: ") and post_state(raj, post) == "approved"
+    with Store(path) as store:  # the copy changes: the round that approved it is void
+        writing.set_content(store, members["raj"], post, NOW, copy="Spring, rewritten #launch")
+    before = store_of(raj).op_count()
+    with pytest.raises(NotUndone) as refused:
+        raj.edits.redo()
+    assert str(refused.value).startswith("cannot redo scheduled “Spring post 0”: post ") and str(refused.value).endswith(
+        "(rule not_publishable)"
+    )
+    assert store_of(raj).op_count() == before and post_state(raj, post) == "draft"
+    with pytest.raises(NotUndone):  # still there to redo, and still refused
+        raj.edits.redo()
+    raj.close()
+
+
+def test_undo_walks_back_moves_that_set_one_field_in_turn_and_redo_walks_forward(tmp_path: Path) -> None:
+    # The second `u` said "nothing to restore, others changed it since": the first undo's own write
+    # of post_state was taken for someone else's change.
+    path, post, members = posts_team(tmp_path)
+    with Store(path) as store:
+        writing.approve(store, members["mia"], post, NOW)
+        writing.approve(store, members["kemi"], post, NOW)
+    ana = Session.open(path, "ana")
+    ana.edits.store_write("scheduled", lambda store: writing.schedule(store, members["ana"], post, NOW))
+    ana.edits.store_write("published", lambda store: writing.publish(store, members["ana"], post, NOW))
+    states, said = [], []
+    for step in (ana.edits.undo, ana.edits.undo, ana.edits.redo, ana.edits.redo, ana.edits.undo):
+        done = step()
+        assert done is not None and done.written.ops and done.kept == 0, done
+        states.append(post_state(ana, post))
+        said.append(done.written.label)
+    assert states == ["scheduled", "approved", "scheduled", "published", "scheduled"]
+    # Each move in words, the post by its title: publishing's done status and time are the move's own.
+    assert said[:2] == ["undid: marked “Spring post 0” published", "undid: scheduled “Spring post 0”"]
+    ana.close()
+
+
+def test_undo_walks_back_two_edits_of_one_field(tmp_path: Path) -> None:
+    ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
+    task = open_tasks(store_of(ours))[0]
+    before = store_of(ours).record("task", task)["priority"]  # type: ignore[index]
+    ours.edits.set_fields([task], {"priority": "high"}, "priority")
+    ours.edits.set_fields([task], {"priority": "low"}, "priority")
+    for _ in range(2):
+        assert ours.edits.undo() is not None
+    assert store_of(ours).record("task", task)["priority"] == before  # type: ignore[index]
     ours.close()

@@ -24,7 +24,6 @@ from crewdeck.tui.app.workers import background, in_background
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.reading import PostView, open_crises, read_posts
 from crewdeck.tui.posts.states import label
-from crewdeck.tui.session.writing import Written
 from crewdeck.tui.time.when import parse_moment_text
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.words import counted
@@ -92,10 +91,11 @@ class CrisisKey:
             app.push_screen(HeldPostsScreen(services, store_result.held))
 
         def write() -> None:
-            result, ops = services.session.access.write_store(
-                lambda store: writing.end_crisis(store, services.session.me.id, services.now(), crisis_id, resume="ask")
+            said = "crisis ended: nothing resumed by itself"
+            result, written = services.session.edits.store_write(
+                said, lambda store: writing.end_crisis(store, services.session.me.id, services.now(), crisis_id, resume="ask")
             )
-            app.call_from_thread(services.written, "crisis ended: nothing resumed by itself", Written("crisis end", ops))
+            app.call_from_thread(services.written, said, written)
             app.call_from_thread(ended, result)
 
         in_background(self._owner, write, name="end_crisis", group="write")

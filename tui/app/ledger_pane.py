@@ -418,7 +418,7 @@ class LedgerPane(Pane):
 
     def _save_entry(self, values: Mapping[str, str], needs_approval: bool, ctx: FormContext) -> Written:
         """Runs in the form's worker thread."""
-        return pane_data.add(self.services.session.access, values, needs_approval, ctx, self.services.now())
+        return pane_data.add(self.services.session, values, needs_approval, ctx, self.services.now())
 
     def _entry_saved(self, written: Written | None) -> None:
         if written is not None:
@@ -446,7 +446,7 @@ class LedgerPane(Pane):
 
     def _reverse(self, entry_id: str, reason: str) -> None:
         """In the dialog's worker: a reversal the rules refuse (reversed meanwhile elsewhere) keeps the dialog open, saying why."""
-        written = pane_data.reverse(self.services.session.access, entry_id, reason, self.services.now())
+        written = pane_data.reverse(self.services.session, entry_id, reason, self.services.now())
         self.app.call_from_thread(self.services.written, written.label, written)
 
     def action_approve(self) -> None:
@@ -456,5 +456,5 @@ class LedgerPane(Pane):
 
     @background(group="write")
     def _approve(self, entry_id: str) -> None:
-        written = pane_data.approve(self.services.session.access, entry_id, self.services.now())
+        written = pane_data.approve(self.services.session, entry_id, self.services.now())
         self.app.call_from_thread(self.services.written, written.label, written)

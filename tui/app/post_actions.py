@@ -18,7 +18,6 @@ from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.posts.reading import PostView
 from crewdeck.tui.posts.states import label
-from crewdeck.tui.session.writing import Written
 from crewdeck.tui.time.when import format_local
 from crewdeck.widgets.line_table import Column
 from crewdeck.widgets.post_table import PostLine
@@ -46,8 +45,9 @@ def run_move(node: DOMNode, services: Services, said: str, work: Move, then: Cal
 def write_move(node: DOMNode, services: Services, said: str, work: Move, then: Callable[[], None] | None = None) -> None:
     """In a worker already (a dialog's ``submit``, whose refusal keeps it open with the text): ``run_move``'s write."""
     app = node.app
-    _, ops = services.session.access.write_store(lambda store: work(store, services.session.me.id, services.now()))
-    app.call_from_thread(services.written, said, Written(said, ops))
+    # Through the session's edits: the move is the last action, which ``u`` takes back (or says why it cannot).
+    _, written = services.session.edits.store_write(said, lambda store: work(store, services.session.me.id, services.now()))
+    app.call_from_thread(services.written, said, written)
     if then is not None:
         app.call_from_thread(then)
 

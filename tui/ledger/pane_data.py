@@ -1,4 +1,5 @@
-"""What the ledger pane reads and writes, through the session's ``WorkspaceAccess``.
+"""What the ledger pane reads and writes, through the session's ``WorkspaceAccess`` (its writes through the
+session's ``Edits``: each is then the last action, which ``u`` says stands, as appended records do).
 
 The app calls these from worker threads.  Each reads or writes inside a
 function handed to the access, which holds the connection for it, and every
@@ -21,6 +22,7 @@ from crewdeck.tui.ledger.entries import EntryDetail, EntryRow
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.ledger.view import BudgetLine, FilterMatches, budget_view, entries_where, preview_filter
 from crewdeck.tui.session.access import WorkspaceAccess
+from crewdeck.tui.session.session import Session
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.workspace.describe import entry_words
 from crewdeck.tui.workspace.errors import UserError
@@ -121,29 +123,31 @@ def detail(access: WorkspaceAccess, entry_id: str) -> EntryDetail:
     return found
 
 
-def add(access: WorkspaceAccess, values: Mapping[str, str], needs_approval: bool, ctx: FormContext, now: dt.datetime) -> Written:
+def add(session: Session, values: Mapping[str, str], needs_approval: bool, ctx: FormContext, now: dt.datetime) -> Written:
     """Save the new-entry form (``FormProblems`` names every bad field)."""
+    me = session.me
 
     def write(ws: Workspace) -> str:
         from crewdeck.tui.ledger.form import parse_entry
 
         draft = parse_entry(values, ctx, needs_approval=needs_approval, resolve_task=lambda prefix: ws.resolve("task", prefix, live=True))
-        return actions.add_entry(ws, access.me, draft, now)
+        return actions.add_entry(ws, me, draft, now)
 
-    entry_id, ops = access.write_record(write)
-    return Written(f"added {_entry_words(access, entry_id)}", ops)
-
-
-def reverse(access: WorkspaceAccess, entry_id: str, memo: str, now: dt.datetime) -> Written:
-    _, ops = access.write_record(lambda ws: actions.reverse_entry(ws, access.me, entry_id, now, memo))
-    return Written(f"reversed {_entry_words(access, entry_id)}", ops)
+    return session.edits.record_write(write, lambda ws, entry_id: f"added {_entry_words(ws, entry_id)}")
 
 
-def approve(access: WorkspaceAccess, entry_id: str, now: dt.datetime) -> Written:
-    _, ops = access.write_record(lambda ws: actions.approve_entry(ws, access.me, entry_id, now))
-    return Written(f"approved {_entry_words(access, entry_id)}", ops)
+def reverse(session: Session, entry_id: str, memo: str, now: dt.datetime) -> Written:
+    return session.edits.record_write(
+        lambda ws: actions.reverse_entry(ws, session.me, entry_id, now, memo), lambda ws, _: f"reversed {_entry_words(ws, entry_id)}"
+    )
 
 
-def _entry_words(access: WorkspaceAccess, entry_id: str) -> str:
+def approve(session: Session, entry_id: str, now: dt.datetime) -> Written:
+    return session.edits.record_write(
+        lambda ws: actions.approve_entry(ws, session.me, entry_id, now), lambda ws, _: f"approved {_entry_words(ws, entry_id)}"
+    )
+
+
+def _entry_words(ws: Workspace, entry_id: str) -> str:
     """An entry as a notice names it: "120.50 EUR to Canva (tools)", control characters shown."""
-    return visible(entry_words(access.read(lambda ws: ws.store.record("ledger_entry", entry_id))))
+    return visible(entry_words(ws.store.record("ledger_entry", entry_id)))

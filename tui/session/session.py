@@ -7,7 +7,7 @@ A ``Session`` only opens, holds and closes its parts, each with one job:
 - ``ranked`` (``RankedList``): counts and windows of the ranked task list,
   on a connection of its own;
 - ``reads`` (``Reads``): queries compiled, names, members, a task in full;
-- ``edits`` (``Edits``): writes of tasks, undo and redo;
+- ``edits`` (``Edits``): writes of tasks, posts' moves and ledger actions, undo and redo;
 - ``warm_up`` (``WarmUp``): the task list made ready while Textual starts;
 - ``notices`` (``ChangeNotices``): others' changes told from ours, in words.
 

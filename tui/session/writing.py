@@ -5,19 +5,28 @@ Every action writes in one transaction and remembers what it wrote, so
 like any edit and never rewrites history.  Edits are one at a time (an
 undo never passes the write before it), and each holds the workspace
 while it writes (``WorkspaceAccess``).
+
+The posts' moves, the crisis key and the ledger's actions write through
+here too (``store_write``, ``record_write``), so ``u`` takes back the last
+action whatever it was.  An action that appended a record (a verdict, a
+ledger entry, a crisis's start or end) stands: ``u`` says so and why, and
+leaves the history as it is rather than reach past it to an older edit.
+An undo or redo the rules refuse writes nothing and stays in the history.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.oplog import Op, required_fields
 from crewdeck.sync.state.records import ENTITIES
+from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.writes import Writer
 from crewdeck.tui.session.access import WorkspaceAccess
@@ -25,7 +34,7 @@ from crewdeck.tui.tasks import quickadd, recurrence
 from crewdeck.tui.tasks.behind import needs_catch_up
 from crewdeck.tui.tasks.edits import apply_assignments, task_values
 from crewdeck.tui.time.when import current_time
-from crewdeck.tui.workspace.describe import Naming, action_words, first_ops
+from crewdeck.tui.workspace.describe import Naming, action_words, first_ops, not_undoable
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
 
@@ -36,6 +45,8 @@ STATUS_CYCLE = ("todo", "doing", "review", "done")
 #: Task id -> the values to set on it.
 Changes = list[tuple[str, dict[str, Any]]]
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Written:
@@ -43,6 +54,12 @@ class Written:
 
     label: str
     ops: tuple[Op, ...]
+    #: Why undo cannot take it back, and what to do instead (it appended a record); "" when it can.
+    final: str = ""
+
+
+class NotUndone(UserError):
+    """An undo or redo that wrote nothing, and why: the history is as it was."""
 
 
 @dataclass(frozen=True)
@@ -57,10 +74,13 @@ class Restored:
 class History:
     done: list[Written] = field(default_factory=list)
     undone: list[Written] = field(default_factory=list)
+    #: What the undos and redos wrote, by stamp: a field one of them set back to the value an older action
+    #: wrote is still that action's to undo, not someone else's change.
+    restored: dict[str, Any] = field(default_factory=dict)
 
 
 class Edits:
-    """The writes of tasks by one member, and their undo and redo."""
+    """The writes of one member from the app (tasks, posts' moves, the ledger's actions), and their undo and redo."""
 
     def __init__(self, access: WorkspaceAccess, clock24: bool = True) -> None:
         self._access = access
@@ -97,11 +117,29 @@ class Edits:
         """Commit what ``write`` adds to the writer, kept for undo."""
         with self._lock:
             _, ops = self._access.write(write)
-            written = Written(label, ops)
-            if written.ops:
-                self._history.done.append(written)
-                self._history.undone.clear()
-            return written
+            return self._kept(label, ops)
+
+    def store_write(self, label: str, work: Callable[[Store], T]) -> tuple[T, Written]:
+        """``work(store)``, which commits its own transactions (a post's move, a crisis's start or end): its
+        answer and what it wrote, kept for undo as one action.  Nothing is written when ``work`` raises."""
+        with self._lock:
+            answer, ops = self._access.write_store(work)
+            return answer, self._kept(label, ops)
+
+    def record_write(self, work: Callable[[Workspace], str], label: Callable[[Workspace, str], str]) -> Written:
+        """``work(workspace)``, which writes one record in a transaction of its own and returns its id (the
+        ledger's actions), kept for undo as one action, named ``label(workspace, id)``."""
+        with self._lock:
+            row_id, ops = self._access.write_record(work)
+            return self._kept(self._access.read(lambda ws: label(ws, row_id)), ops)
+
+    def _kept(self, label: str, ops: tuple[Op, ...]) -> Written:
+        """What an action wrote, on top of the history (call with the lock held, right after the write)."""
+        written = Written(label, ops, self._access.read(lambda ws: not_undoable(ws, ops)))
+        if written.ops:
+            self._history.done.append(written)
+            self._history.undone.clear()
+        return written
 
     def quick_add(self, text: str, now: dt.datetime) -> Written:
         """The same task ``crewdeck add TEXT`` makes (a recurring one gets its series' id)."""
@@ -181,45 +219,65 @@ class Edits:
     # ------------------------------------------------------------ undo
 
     def undo(self) -> Restored | None:
-        """Write back what the last action replaced; ``None`` when there is nothing to undo."""
+        """Write back what the last action replaced; ``None`` when there is nothing to undo.
+
+        ``NotUndone`` when the last action appended a record (it stands, and so does the history)
+        or the rules refuse the values before it now (nothing is written; it stays to undo).
+        """
         return self._step(self._history.done, self._history.undone, "undo")
 
     def redo(self) -> Restored | None:
-        """Write again what the last undo replaced."""
+        """Write again what the last undo replaced (``NotUndone`` when the rules refuse it now)."""
         return self._step(self._history.undone, self._history.done, "redo")
 
     def _step(self, source: list[Written], target: list[Written], verb: str) -> Restored | None:
         with self._lock:
             if not source:
                 return None
-            action = source.pop()
+            action = source[-1]
+            if action.final:
+                raise NotUndone(action.final)
 
             def write(ws: Workspace, writer: Writer) -> int:
-                changes, kept = _restore(ws.store, action.ops)
+                changes, kept = _restore(ws.store, action.ops, self._history.restored)
                 for task_id, values in changes:
                     writer.set("task", task_id, values)
                 return kept
 
-            kept, ops = self._access.write(write)
+            try:
+                kept, ops = self._access.write(write)
+            except Refused as refused:
+                # An undo's ops say the action it takes back; a redo's are that undo's, whose label says the action.
+                what = self._words(action.ops) if verb == "undo" else action.label
+                raise NotUndone(f"cannot {verb} {what}: {refused}") from None
+            source.pop()
+            self._history.restored.update((op.op_id, json.loads(op.value)) for op in ops)
             # Named by what the action did, as the activity log says it ("undid: snoozed “Draft reel” until …").
             # An undo tells the action it takes back; a redo, what it writes again.
-            told = action.ops if verb == "undo" or not ops else ops
-            words = self._access.read(
-                lambda ws: action_words(
-                    told, Naming.of(ws, self._access.me.tz, current_time(), self._clock24), first_ops(ws.conn, {op.row_id for op in told})
-                )
-            )
+            words = self._words(action.ops if verb == "undo" or not ops else ops)
             done = "undid" if verb == "undo" else "redid"
             if not ops:
                 # Others changed every field since: nothing was written, and
                 # nothing to redo; the next undo reaches the action before.
                 return Restored(Written(f"{verb}: nothing to restore, others changed it since ({words})", ()), kept)
-            target.append(Written(action.label, ops))
+            # Labelled by the action in words: a redo the rules refuse says which action it could not write again.
+            target.append(Written(words if verb == "undo" else action.label, ops))
             return Restored(Written(f"{done}: {words}", ops), kept)
 
+    def _words(self, told: tuple[Op, ...]) -> str:
+        """What ``told`` did, as the activity log says it ("snoozed “Draft reel” until …", "pulled “Launch reel”")."""
+        return self._access.read(
+            lambda ws: action_words(
+                told, Naming.of(ws, self._access.me.tz, current_time(), self._clock24), first_ops(ws.conn, {op.row_id for op in told})
+            )
+        )
 
-def _restore(store: Store, ops: Iterable[Op]) -> tuple[Changes, int]:
+
+def _restore(store: Store, ops: Iterable[Op], restored: dict[str, Any]) -> tuple[Changes, int]:
     """The values each field had before ``ops``, for fields nobody changed since, and how many others changed.
+
+    A field holds what ``ops`` wrote when its last operation is theirs, or an undo's or redo's of ours that
+    set it back to that value (``restored``): undoing "scheduled" after undoing "published" on the same post.
 
     A record the ops created had no value before for its required
     fields: undoing that is deleting the record (and redo undeletes it).
@@ -230,7 +288,8 @@ def _restore(store: Store, ops: Iterable[Op]) -> tuple[Changes, int]:
     for op in ops:
         if op.kind != "set":
             continue
-        if store.field_winner(op.row_id, op.field) != op.op_id:
+        winner = store.field_winner(op.row_id, op.field)
+        if winner != op.op_id and (winner not in restored or restored[winner] != json.loads(op.value)):
             kept += 1  # someone changed it after us: theirs stays
             continue
         was_set, value = store.field_value_before(op.row_id, op.field, op.op_id)

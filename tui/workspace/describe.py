@@ -328,6 +328,13 @@ def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming, old
         phrases.append("submitted {it} for approval")
         fields.pop("post_state")
         fields.pop("post_round")
+    if fields.get("post_state") in _POST_STATUS and fields.get("status") == _POST_STATUS[fields["post_state"]]:
+        # A post's state stands for its task's status, and publishing says when: one move ("pulled “Launch reel”").
+        fields.pop("status")
+        if fields["post_state"] == "published" and fields.get("published_at"):
+            fields.pop("published_at")
+            if not fields.get("live_url"):
+                fields.pop("live_url", None)
     if fields.get("duplicate_of") and fields.get("status") == "cancelled":
         phrases.append(f"marked {{it}} a duplicate of {names.task(str(fields.pop('duplicate_of')))}")
         fields.pop("status")
@@ -381,6 +388,9 @@ def _task_field(name: str, value: Any, names: Naming) -> str:
         return "changed the attendees of {it}"
     if name == "post_state":
         return _POST_STATES.get(str(value), f"set {{it}} to {str(value).replace('-', ' ')}") if value else "made {it} a plain task"
+    if name == "resumed_from":
+        # The crises it was released from, by id: said without them (the detail lists the crises).
+        return "released {it} from the crisis" if value else "put {it} back under the crisis"
     if name == "post_round":
         return "started an approval round of {it}" if value else "ended the approval round of {it}"
     if name in _POST_TEXTS:
@@ -398,6 +408,8 @@ _POST_STATES = {
     "published": "marked {it} published",
     "pulled": "pulled {it}",
 }
+#: The task status a post's state stands for (``tui.posts.writing``: published is done, pulled cancelled).
+_POST_STATUS = {"published": "done", "pulled": "cancelled"}
 #: A post's own texts, said by name ("the first comment").
 _POST_TEXTS = {"copy", "link", "media", "first_comment"}
 
@@ -513,6 +525,46 @@ def _appended(entity: str, record: Any, names: Naming) -> str:
             record["resume"], "ended the crisis"
         )
     return f"added {entity}"
+
+
+def not_undoable(ws: Workspace, ops: Iterable[Op]) -> str:
+    """Why undo cannot take back the write of ``ops``, and what to do instead; "" when it can.
+
+    A write that appended a record (a post's verdict, a ledger entry or its approval, a crisis's start or
+    end) stands: what is appended is never edited nor deleted (DESIGN.md, "Records"), so no new operation
+    restores what was before it.  The record of a manager acting as another (``acting``) is no action.
+    """
+    for op in ops:
+        if op.kind == APPEND and op.entity != "acting":
+            return visible(_standing(ws, op.entity, stored_value(op.value)))
+    return ""
+
+
+def _standing(ws: Workspace, entity: str, record: Any) -> str:
+    """The appended ``record`` named as the person knows it (a post by its title, an entry by what it is), and what to do instead."""
+    if entity == "post_approval":
+        title = ws.conn.execute("SELECT title FROM task WHERE id = ?", (record["post"],)).fetchone()
+        name = named_post(title[0] if title else None, record["post"])
+        post = f"post {name}" if name.startswith("“") else name
+        if record["verdict"] == "approve":
+            return f"the approval of {post} cannot be undone: verdicts are append-only (request changes on it if it should not go out)"
+        return f"the request for changes on {post} cannot be undone: verdicts are append-only (the author submits it again for a new round)"
+    if entity == "ledger_entry":
+        if record.get("reverses"):
+            original = entry_words(ws.store.record("ledger_entry", record["reverses"]))
+            return f"the reversal of {original} cannot be undone: ledger entries are append-only (enter the entry again)"
+        return f"the entry {entry_words(record)} cannot be undone: ledger entries are append-only (reverse it instead)"
+    if entity == "approval":
+        approved = entry_words(ws.store.record("ledger_entry", record["entry"]))
+        return f"the approval of {approved} cannot be undone: approvals are append-only (reverse the entry instead)"
+    if entity == "crisis":
+        return f"the crisis {quoted(record['reason'])} cannot be undone: crises are append-only (end it instead)"
+    if entity == "crisis_end":
+        crisis = ws.store.record("crisis", record["crisis"]) or {}
+        reason = crisis.get("reason")
+        named = quoted(reason) if isinstance(reason, str) else short(record["crisis"])
+        return f"the end of the crisis {named} cannot be undone: crises are append-only (start another if it is not over)"
+    return f"the {entity} record cannot be undone: it is append-only"
 
 
 def entry_words(record: Any) -> str:
