@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 BOARD = "5e1f0c0a1b2c3d4e5f601234"
@@ -151,13 +152,13 @@ def trello_json(board: dict[str, Any]) -> str:
     return json.dumps(board, ensure_ascii=False, indent=1)
 
 
-ASANA_HEADER = [
+ASANA_HEADER = (
     "Task ID", "Created At", "Completed At", "Last Modified", "Name", "Section/Column", "Assignee", "Assignee Email",
     "Start Date", "Due Date", "Tags", "Notes", "Projects", "Parent task", "Priority",
-]  # fmt: skip
+)  # fmt: skip
 
 
-def asana_csv(rows: list[dict[str, str]], header: list[str] = ASANA_HEADER) -> str:
+def asana_csv(rows: Sequence[Mapping[str, str]], header: Sequence[str] = ASANA_HEADER) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
@@ -166,31 +167,39 @@ def asana_csv(rows: list[dict[str, str]], header: list[str] = ASANA_HEADER) -> s
     return out.getvalue()
 
 
-ASANA_ROWS = [
-    {
-        "Task ID": "1201", "Created At": "2026-01-10", "Name": "Write the brief", "Section/Column": "Doing",
-        "Assignee": "Raj Mehta", "Assignee Email": "raj.mehta@example.com", "Due Date": "2026-03-05",
-        "Tags": "copy, Spring Launch", "Notes": "First line\nSecond, with a comma", "Projects": "Summer Drop", "Priority": "High",
-    },
-    {"Task ID": "1202", "Name": "Book the studio", "Section/Column": "Backlog", "Assignee Email": "ana@example.com", "Completed At": "2026-02-01"},
-    {"Task ID": "1203", "Name": "Ask Zoë", "Section/Column": "Waiting on client", "Assignee": "Someone Else", "Parent task": "Write the brief"},
-]  # fmt: skip
+def asana_rows() -> list[dict[str, str]]:
+    """Three tasks of an Asana export (a subtask, a completed one, notes over two lines), made anew on every call: a test
+    that changes a row changes no other test's."""
+    return [
+        {
+            "Task ID": "1201", "Created At": "2026-01-10", "Name": "Write the brief", "Section/Column": "Doing",
+            "Assignee": "Raj Mehta", "Assignee Email": "raj.mehta@example.com", "Due Date": "2026-03-05",
+            "Tags": "copy, Spring Launch", "Notes": "First line\nSecond, with a comma", "Projects": "Summer Drop", "Priority": "High",
+        },
+        {"Task ID": "1202", "Name": "Book the studio", "Section/Column": "Backlog", "Assignee Email": "ana@example.com", "Completed At": "2026-02-01"},
+        {"Task ID": "1203", "Name": "Ask Zoë", "Section/Column": "Waiting on client", "Assignee": "Someone Else", "Parent task": "Write the brief"},
+    ]  # fmt: skip
 
-LINEAR_HEADER = [
+
+LINEAR_HEADER = (
     "ID", "Team", "Title", "Description", "Status", "Estimate", "Priority", "Project ID", "Project", "Creator", "Assignee",
     "Labels", "Created", "Updated", "Started", "Completed", "Canceled", "Due Date",
-]  # fmt: skip
-
-LINEAR_ROWS = [
-    {
-        "ID": "MKT-1", "Team": "Marketing", "Title": "'=SUM is not a formula", "Description": "'- a list item\nmore",
-        "Status": "In Progress", "Priority": "Urgent", "Project": "Spring Launch", "Creator": "Raj Mehta", "Assignee": "ana@example.com",
-        "Labels": "Bug, TikTok, needs copy", "Created": "2026-01-15T10:22:33.000Z",
-    },
-    {"ID": "MKT-2", "Team": "Marketing", "Title": "'@raj review", "Status": "Done", "Priority": "No priority", "Completed": "2026-02-01T08:00:00.000Z", "Created": "Thu Jan 15 2026 10:22:33 GMT+0100 (Central European Standard Time)"},
-    {"ID": "MKT-3", "Team": "Marketing", "Title": "Low one", "Status": "Canceled", "Priority": "Low", "Due Date": "2026-04-01"},
-]  # fmt: skip
+)  # fmt: skip
 
 
-def linear_csv(rows: list[dict[str, str]] = LINEAR_ROWS, header: list[str] = LINEAR_HEADER) -> str:
-    return asana_csv(rows, header)
+def linear_rows() -> list[dict[str, str]]:
+    """Three issues of a Linear export (its quote before formulas, JavaScript's date text), made anew on every call."""
+    return [
+        {
+            "ID": "MKT-1", "Team": "Marketing", "Title": "'=SUM is not a formula", "Description": "'- a list item\nmore",
+            "Status": "In Progress", "Priority": "Urgent", "Project": "Spring Launch", "Creator": "Raj Mehta", "Assignee": "ana@example.com",
+            "Labels": "Bug, TikTok, needs copy", "Created": "2026-01-15T10:22:33.000Z",
+        },
+        {"ID": "MKT-2", "Team": "Marketing", "Title": "'@raj review", "Status": "Done", "Priority": "No priority", "Completed": "2026-02-01T08:00:00.000Z", "Created": "Thu Jan 15 2026 10:22:33 GMT+0100 (Central European Standard Time)"},
+        {"ID": "MKT-3", "Team": "Marketing", "Title": "Low one", "Status": "Canceled", "Priority": "Low", "Due Date": "2026-04-01"},
+    ]  # fmt: skip
+
+
+def linear_csv(rows: Sequence[Mapping[str, str]] | None = None, header: Sequence[str] = LINEAR_HEADER) -> str:
+    """``rows`` (by default ``linear_rows()``) as Linear's CSV export writes them."""
+    return asana_csv(linear_rows() if rows is None else rows, header)

@@ -23,13 +23,13 @@ from crewdeck.tui.workspace.merging import stable_id
 from .conftest import Cli
 from .importfixtures import (
     ASANA_HEADER,
-    ASANA_ROWS,
     LINEAR_HEADER,
-    LINEAR_ROWS,
     asana_csv,
+    asana_rows,
     card_id,
     comment,
     linear_csv,
+    linear_rows,
     trello_board,
     trello_card,
     trello_json,
@@ -69,6 +69,20 @@ def test_each_fixture_board_is_its_own() -> None:
     assert fresh["members"][0]["fullName"] == "Ana Souza"
     assert {action["memberCreator"]["username"] for action in fresh["actions"]} == {"ana", "raj", "zoe", "gone"}
     assert changed["cards"][0]["labels"][0]["name"] == "Urgent"  # a card's label is its own, as in a parsed export
+
+
+def test_each_fixture_csv_export_is_its_own() -> None:
+    """``ASANA_ROWS`` and ``LINEAR_ROWS`` were lists every test was handed: a test that changed a row changed it for
+    every test after it (two tests copied rows to get by, one checked it had changed none)."""
+    changed = asana_rows()
+    changed[0]["Name"] = "Renamed"
+    changed.append({"Task ID": "9", "Name": "Added"})
+    assert [row["Name"] for row in asana_rows()] == ["Write the brief", "Book the studio", "Ask Zoë"]
+    issues = linear_rows()
+    issues[2]["Title"] = "Renamed"
+    issues.pop(0)
+    assert [row["Title"] for row in linear_rows()] == ["'=SUM is not a formula", "'@raj review", "Low one"]
+    assert "Renamed" not in linear_csv()
 
 
 def test_a_trello_board_becomes_tasks_with_every_quirk(cli: Cli, tmp_path: Path) -> None:
@@ -261,7 +275,8 @@ def test_notes_longer_than_a_task_holds_go_on_in_more_tasks_and_nothing_is_cut(c
 
 def test_a_linear_description_longer_than_a_task_holds_goes_on_in_another_task(cli: Cli, tmp_path: Path) -> None:
     description = "\n".join(f"line {n}: " + "y" * 990 for n in range(120))  # 120,000 characters and more
-    rows = [{**LINEAR_ROWS[2], "Description": description}]
+    rows = linear_rows()[2:]
+    rows[0]["Description"] = description
     out = cli.ok("import", "--from", "linear", str(write(tmp_path, "linear.csv", linear_csv(rows))))
     assert out.startswith("imported 2 tasks") and "nothing cut: Low one" in out
     found = tasks(cli)
@@ -359,7 +374,7 @@ def test_a_manager_with_a_default_zone_brings_the_board_members(cli: Cli, tmp_pa
 
 
 def test_asana_columns_by_header_name_in_any_order(cli: Cli, tmp_path: Path) -> None:
-    out = cli.ok("import", "--from", "asana", str(write(tmp_path, "asana.csv", asana_csv(ASANA_ROWS))))
+    out = cli.ok("import", "--from", "asana", str(write(tmp_path, "asana.csv", asana_csv(asana_rows()))))
     assert "imported 3 tasks" in out and "left unassigned (no such member): Someone Else" in out
     found = tasks(cli)
     ids = members(cli)
@@ -378,7 +393,7 @@ def test_asana_columns_by_header_name_in_any_order(cli: Cli, tmp_path: Path) -> 
     assert main(["init", str(other.workspace), "--member", "ana", "--name", "Ana Souza", "--tz", "Europe/Berlin"]) == 0
     other.ok("member", "add", "raj", "--name", "Raj Mehta", "--tz", "Asia/Kolkata")
     other.ok("campaign", "add", "Spring Launch")
-    other.ok("import", "--from", "asana", str(write(tmp_path, "shuffled.csv", asana_csv(ASANA_ROWS, shuffled))))
+    other.ok("import", "--from", "asana", str(write(tmp_path, "shuffled.csv", asana_csv(asana_rows(), shuffled))))
     theirs = tasks(other)
     assert {t: (v["status"], v["due"], v["tags"], v["notes"], v["priority"]) for t, v in theirs.items()} == {
         t: (v["status"], v["due"], v["tags"], v["notes"], v["priority"]) for t, v in found.items()
@@ -405,7 +420,6 @@ def test_linear_priorities_labels_and_its_quote_before_formulas(cli: Cli, tmp_pa
     assert low["status"] == "cancelled" and low["priority"] == "low"
     assert low["due"]["utc"] == "2026-04-01T15:00:00Z"  # 17:00 in Berlin (the importer's zone)
     assert cli.ok("import", "--from", "linear", str(write(tmp_path, "linear.csv", linear_csv()))).startswith("nothing new")
-    assert {row["ID"] for row in LINEAR_ROWS} == {"MKT-1", "MKT-2", "MKT-3"}
 
 
 def test_status_words_map_as_teams_write_them() -> None:
@@ -564,7 +578,7 @@ def test_map_status_gives_a_list_a_post_state_and_a_campaign_without_a_chain_kee
     assert "  Approved -> review (--map-status)" in out  # a status: the plain card in Approved
     bad = cli("import", "--from", "trello", str(path), "--map-status", "Someday=live")
     assert bad.code == 2 and "is not a status (inbox, todo, doing, review, done, cancelled) or a post state (idea, draft" in bad.err
-    bad = cli("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv(ASANA_ROWS))), "--map-status", "Doing=approved")
+    bad = cli("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv(asana_rows()))), "--map-status", "Doing=approved")
     assert bad.code == 2 and "or a post state" not in bad.err  # only Trello's cards are posts
 
     cli.ok("import", "--from", "trello", str(path), "--map-status", "Someday=approved")
@@ -753,7 +767,8 @@ def test_a_dry_run_says_what_the_rules_would_refuse_as_the_import_does(cli: Cli,
     """A guest's dry run (and a member's that would make a campaign) said "imported 8 tasks"; the import then refused."""
     cli.ok("member", "add", "gus", "--name", "Gus", "--tz", "UTC", "--access", "guest")
     board = trello_json(trello_board(cards=2, actions=5))
-    rows = [{**ASANA_ROWS[0], "Tags": "copy"}]  # its project, Summer Drop, is no campaign here: a member may not make one
+    rows = asana_rows()[:1]  # its project, Summer Drop, is no campaign here: a member may not make one
+    rows[0]["Tags"] = "copy"
     path = write(tmp_path, "in.json" if fmt == "trello" else "in.csv", board if fmt == "trello" else asana_csv(rows))
     before = op_count(cli.workspace)
     who = "gus" if fmt == "trello" else "raj"
@@ -789,7 +804,7 @@ def test_a_json_file_saved_with_a_byte_order_mark_imports_like_one_without(cli: 
 @pytest.mark.parametrize("fmt", ["asana", "linear"])
 def test_a_csv_cut_short_in_its_last_row_imports_nothing(cli: Cli, tmp_path: Path, fmt: str) -> None:
     """A download cut off mid-row imported the row's first cells as a task ("Waiting on cli" a status)."""
-    text = asana_csv(ASANA_ROWS) if fmt == "asana" else linear_csv()
+    text = asana_csv(asana_rows()) if fmt == "asana" else linear_csv()
     path = write(tmp_path, f"{fmt}.csv", text[: text.rindex(",", 0, len(text) - 3) - 2])
     before = op_count(cli.workspace)
     result = cli("import", "--from", fmt, str(path))
@@ -802,7 +817,8 @@ def test_a_csv_cut_short_in_its_last_row_imports_nothing(cli: Cli, tmp_path: Pat
 
 def test_a_members_import_that_would_make_a_campaign_names_the_row_and_its_project(cli: Cli, tmp_path: Path) -> None:
     """The refusal named "campaign 15f76d047a3d", an id made up from the project, and the row a quoted line break ended on."""
-    rows = [{**ASANA_ROWS[0], "Tags": "copy"}, ASANA_ROWS[1]]  # the first's notes run over two lines
+    rows = asana_rows()[:2]  # the first's notes run over two lines
+    rows[0]["Tags"] = "copy"
     path = write(tmp_path, "a.csv", asana_csv(rows))
     result = cli("import", "--from", "asana", str(path), as_member="raj")
     assert result.err == (
@@ -894,7 +910,7 @@ def _file_bytes(workspace: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("fmt", ["trello", "asana", "linear"])
 def test_a_dry_run_only_reads_while_a_teammate_holds_the_write_lock(cli: Cli, tmp_path: Path, fmt: str) -> None:
     """A dry run took the workspace's write lock: it waited for a teammate's write (and held theirs up), then gave up."""
-    text = {"trello": trello_json(trello_board(cards=3, actions=5)), "asana": asana_csv(ASANA_ROWS), "linear": linear_csv()}[fmt]
+    text = {"trello": trello_json(trello_board(cards=3, actions=5)), "asana": asana_csv(asana_rows()), "linear": linear_csv()}[fmt]
     path = write(tmp_path, "in.json" if fmt == "trello" else "in.csv", text)
     teammate = sqlite3.connect(cli.workspace, isolation_level=None, timeout=0)
     try:
@@ -1091,7 +1107,7 @@ def test_a_csv_a_spreadsheet_saved_with_semicolons_or_tabs_says_so(cli: Cli, tmp
 
 
 def test_one_task_removed_here_is_said_in_the_singular(cli: Cli, tmp_path: Path) -> None:
-    path = write(tmp_path, "a.csv", asana_csv(ASANA_ROWS))
+    path = write(tmp_path, "a.csv", asana_csv(asana_rows()))
     cli.ok("import", "--from", "asana", str(path))
     cli.ok("rm", stable_id("asana-task", "1201")[:8])
     out = cli.ok("import", "--from", "asana", str(path))

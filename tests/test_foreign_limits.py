@@ -20,7 +20,7 @@ from crewdeck.tui.tasks.foreign import cut
 from crewdeck.tui.workspace.merging import stable_id
 
 from .conftest import Cli
-from .importfixtures import LINEAR_ROWS, asana_csv, card_id, comment, linear_csv, trello_board, trello_card, trello_json
+from .importfixtures import asana_csv, card_id, comment, linear_csv, linear_rows, trello_board, trello_card, trello_json
 
 #: A pasted paragraph as a card's name: words, well past a title's limit.
 PASTED = " ".join(f"word{n}" for n in range(400))
@@ -162,7 +162,9 @@ def test_a_member_whose_name_or_username_does_not_fit_here_leaves_the_import_who
 def _csv_rows(fmt: str, name: str, notes: str, project: str) -> str:
     if fmt == "asana":
         return asana_csv([{"Task ID": "1201", "Name": name, "Notes": notes, "Projects": project, "Tags": "x" * 70}])
-    return linear_csv([{**LINEAR_ROWS[2], "Title": name, "Description": notes, "Project": project, "Labels": "x" * 70}])
+    row = linear_rows()[2]
+    row.update({"Title": name, "Description": notes, "Project": project, "Labels": "x" * 70})
+    return linear_csv([row])
 
 
 @pytest.mark.parametrize("fmt", ["asana", "linear"])

@@ -27,6 +27,7 @@ from crewdeck.tui.ledger.actions import EntryDraft, reversal_id
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.describe import entry_words
+from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.pane_bar import PaneBar
 
@@ -618,7 +619,7 @@ async def test_the_app_offers_the_panes_actions_as_commands(workspace: Path) -> 
         assert ledger.period == Period.parse("2026-W48")
 
 
-async def test_spend_a_crisis_froze_is_named_in_the_bar(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_spend_a_crisis_froze_is_named_above_the_budget(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A crisis took today's spend of its campaigns out of SPENT (as the report does) and the pane never said why.
     from crewdeck.tui.cli.main import main
 
@@ -634,38 +635,33 @@ async def test_spend_a_crisis_froze_is_named_in_the_bar(workspace: Path, monkeyp
     app = make_app(workspace)
     async with app.run_test(size=(80, 24)) as pilot:
         ledger = await open_ledger(pilot)
-        bar = ledger.query_one(PaneBar)
-        assert not any("frozen" in part for part in bar.info)
+        assert not any("frozen" in line for line in warning_lines(ledger))
         assert main([*base, "crisis", "start", "--reason", "Outage", "--campaign", "spring-launch"]) == 0
-        await until(pilot, lambda: any("frozen" in part for part in bar.info), "the frozen spend in the bar")
+        await until(pilot, lambda: any("frozen" in line for line in warning_lines(ledger)), "the frozen spend above the budget")
         out = io.StringIO()
         with redirect_stdout(out):
             assert main([*base, "ledger", "report", "--json"]) == 0
         frozen = sum(c["total"]["frozen_entries"] for c in json.loads(out.getvalue())["campaigns"])
-        assert frozen >= 2 and f"{frozen} entries frozen by a crisis" in bar.info, bar.info  # as the report counts them
+        assert ledger.page is not None
+        said = [text for text in ledger.page.warnings if "frozen by a crisis" in text]
+        assert frozen >= 2 and len(said) == 1 and f" in {frozen} entries, " in said[0], said  # as the report counts them
+        assert not any("frozen" in part for part in ledger.query_one(PaneBar).info)  # said once
 
 
 async def test_the_bar_gives_up_whole_parts_in_a_narrow_pane(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # At 100 columns the budget pane is 44 wide: its bar read "Month 2026-12  19 entries · EUR · 6", the 6 of "6 entries frozen by a crisis".
-    from crewdeck.tui.cli.main import main
-
     from .apphelp import until
 
     monkeypatch.setenv("CREWDECK_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    base = ["-w", str(workspace), "--as", "ana"]
-    assert (
-        main([*base, "ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee", "Canva", "--amount", "4 EUR"]) == 0
-    )
-    assert main([*base, "crisis", "start", "--reason", "Outage", "--campaign", "spring-launch"]) == 0
     app = make_app(workspace)
     async with app.run_test(size=(100, 30)) as pilot:
         ledger = pane(app)
         bar = ledger.query_one(PaneBar)
-        await until(pilot, lambda: any("frozen by a crisis" in part for part in bar.info), "the frozen spend in the bar")
+        await until(pilot, lambda: any("over budget" in part for part in bar.info), "the campaigns over budget in the bar")
         shown = "".join(segment.text for segment in bar.render_line(0)).strip()
         title, _, info = shown.partition("  ")
         assert title == bar.title and info, shown
-        assert info in [" · ".join(bar.info[:n]) for n in range(1, len(bar.info) + 1)], (shown, bar.info)
+        assert info in [" · ".join(bar.info[:n]) for n in range(1, len(bar.info))], (shown, bar.info)  # the last part given up
 
 
 async def test_keys_that_arrive_together_fill_the_fields_their_tabs_lead_to(workspace: Path) -> None:
@@ -768,7 +764,9 @@ async def test_pending_spend_on_a_crisis_day_reads_pending_in_the_pane_its_filte
             assert ledger.selected is not None
             statuses[entry] = ledger.selected.status
         assert statuses == {pending: "pending", frozen: "frozen"}
-        assert f"{campaign['total']['frozen_entries']} entries frozen by a crisis" in ledger.query_one(PaneBar).info
+        assert ledger.page is not None
+        said = [text for text in ledger.page.warnings if text.startswith("+spring-launch frozen by a crisis: ")]
+        assert len(said) == 1 and f" in {counted(campaign['total']['frozen_entries'], 'entry')}, " in said[0], said
         for query, found, left_out in (("is:pending", pending, frozen), ("is:frozen", frozen, pending)):
             await pilot.press("slash", "ctrl+u", *query, "enter")
             await settle(pilot)
@@ -817,8 +815,8 @@ async def test_the_reports_warnings_stay_above_the_budget_while_they_hold_at_80x
         assert ledger.page is not None and list(ledger.page.warnings) == warned  # the report's own words
         shown = warning_lines(ledger)
         assert len(shown) == 2, shown
-        for line, text in zip(shown, warned):
-            assert line.startswith("⚠ ") and len(line) <= 80, line
+        for line, text, mark in zip(shown, warned, ("* ", "⚠ ")):  # a rate missing marked as the lines it leaves incomplete
+            assert line.startswith(mark) and len(line) <= 80, line
             assert text.startswith(line[2:].removesuffix("…")), (line, text)  # cut at the pane's width, never wrapped
         assert ledger.budget.size.height >= 5  # the budget keeps its lines
         with redirect_stdout(io.StringIO()):
@@ -861,6 +859,30 @@ async def test_more_warnings_than_lines_are_counted_on_the_last_with_the_spend_a
         assert len(shown) == 3 and shown[2] == "⚠ 2 more warnings: crewdeck ledger report lists them", shown
 
 
+async def test_the_bar_leaves_the_warnings_to_the_lines_above_the_budget_where_a_rate_missing_is_marked_as_its_lines_are(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bar said "* rates missing" and "N entries frozen by a crisis" under the lines above the budget that say which
+    rate and how much spend (at 80 columns it had room for the first only); those lines say it once, a rate missing
+    marked * as the budget lines it leaves incomplete are."""
+    from crewdeck.tui.cli.main import main
+
+    monkeypatch.setenv("CREWDECK_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    ana = ["-w", str(workspace), "--as", "ana"]
+    with redirect_stdout(io.StringIO()):
+        assert main([*ana, "budget", "set", "spring-launch", "ads", "5000 JPY", "--month", "2026-11"]) == 0
+        assert main([*ana, "crisis", "start", "--reason", "Outage", "--campaign", "spring-launch"]) == 0
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        ledger = await open_ledger(pilot)
+        rate, frozen = warning_lines(ledger)
+        assert rate.startswith("* rate missing: no JPY/EUR rate on or before 2026-11-01"), rate
+        assert {row.campaign for row in ledger.budget.rows if not row.complete} == {"spring-launch"}  # its lines read "… *"
+        assert frozen.startswith("⚠ +spring-launch frozen by a crisis: "), frozen
+        info = ledger.query_one(PaneBar).info
+        assert not any("rate" in part or "frozen" in part for part in info), info
+
+
 async def test_the_bar_says_which_campaigns_are_over_budget_at_80x24(workspace: Path) -> None:
     """At 80x24 the budget table shows eight lines: an over-budget line below them showed nowhere until scrolled to."""
     app = make_app(workspace)
@@ -878,9 +900,9 @@ async def test_the_bar_says_which_campaigns_are_over_budget_at_80x24(workspace: 
         assert not any(row.over for row in ledger.budget.rows) and not any("over budget" in part for part in ledger.query_one(PaneBar).info)
 
 
-async def test_over_budget_is_on_the_bar_at_80x24_before_the_spend_a_crisis_froze(workspace: Path) -> None:
+async def test_over_budget_is_on_the_bar_at_80x24_and_the_spend_a_crisis_froze_above_the_budget(workspace: Path) -> None:
     """The bar's parts are dropped from the last when they do not fit: "N entries frozen by a crisis" came first, and
-    the warning that campaigns are over budget was the one dropped."""
+    the warning that campaigns are over budget was the one dropped.  The frozen spend is said above the budget now."""
     from crewdeck.tui.cli.main import main
 
     with redirect_stdout(io.StringIO()):
@@ -889,7 +911,7 @@ async def test_over_budget_is_on_the_bar_at_80x24_before_the_spend_a_crisis_froz
     async with app.run_test(size=(80, 24)) as pilot:
         ledger = await open_ledger(pilot)
         over = {row.campaign_id for row in ledger.budget.rows if row.over}
-        assert over and any("frozen by a crisis" in part for part in ledger.query_one(PaneBar).info)
+        assert over and any("frozen by a crisis" in line for line in warning_lines(ledger))
         shown = "".join(segment.text for segment in ledger.query_one(PaneBar).render_line(0))
         assert f"{len(over)} campaign{'s' if len(over) != 1 else ''} over budget" in shown, shown
 

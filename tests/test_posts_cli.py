@@ -124,6 +124,25 @@ def test_a_refused_move_names_the_post_by_its_title_shown_safe_for_the_terminal(
     assert f"cannot submit post {post_id[:8]}: it is an idea" in one_line_error(team("post", "submit", post_id, as_member="raj"))
 
 
+def test_a_verdict_the_rules_refuse_names_the_post_by_its_title_shown_safe_for_the_terminal(team: Cli) -> None:
+    """The judge's refusal said "post 1a2b3c4d: steps go in order ...", where the command's own refusals name the title."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Hello", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    assert one_line_error(team("post", "approve", post_id, as_member="lee")) == (
+        "crewdeck: error: “Launch reel”: steps go in order: step 1 of 2 (copy) is still open; 'legal' is not the next step "
+        "(rule step_order)\n"
+    )
+    # A title as a pull may bring it: the judge quotes it, the command shows it on one line, never raw.
+    Forger(team.workspace).set("task", post_id, {"title": HOSTILE})
+    error = one_line_error(team("post", "approve", post_id, as_member="raj"))
+    assert error == (
+        "crewdeck: error: step 'copy' is not @raj's to take for "
+        "“A^[]52;c;cHduZWQ=^GBM-^[31m<U+202E>EVIL<U+2066> FORGED ROW [bold red]R[/] [$ac…” (rule not_a_reviewer)\n"
+    ), error
+    assert raw_characters(error) == []
+
+
 def test_a_link_or_live_url_that_is_no_web_address_and_an_empty_media_reference_are_refused(team: Cli) -> None:
     """`--link notaurl`, `--link "javascript:alert(1)"`, `--media ""` and `publish --url notaurl` were stored as given."""
     post_id = _post(team)
@@ -563,7 +582,7 @@ def test_an_expired_post_is_told_once_to_its_authors_and_the_managers_and_to_nob
     post_id = _post(team, "Soon +spring-launch post:instagram publish:2026-12-03 05:30")  # 10:30 UTC: inside the lead time
     team.ok("post", "copy", post_id, "Hello", as_member="raj")
     listed = team("post", "list", as_member="raj")
-    assert listed.code == 0 and f'note: post {post_id[:8]} "Soon" expired: not approved 1 h before its slot' in listed.err
+    assert listed.code == 0 and "note: “Soon” expired: not approved 1 h before its slot" in listed.err
     # Told once: not by the next listing, nor by another command, nor by a new process on the file.
     assert not _expired_note(team("post", "list", as_member="raj").err)
     assert not _expired_note(team("tasks", as_member="raj").err)
@@ -584,18 +603,27 @@ def test_an_expired_post_is_told_once_to_its_authors_and_the_managers_and_to_nob
     assert not _expired_note(team("log", as_member="raj").err)
 
 
+def test_an_expired_post_is_named_by_its_title_shown_safe_for_the_terminal(team: Cli) -> None:
+    """The note said 'post 1a2b3c4d "Soon" expired', the title in other quotes than every other notice's."""
+    post_id = _post(team, "Soon +spring-launch post:instagram publish:2026-12-03 05:30")  # 10:30 UTC: inside the lead time
+    Forger(team.workspace).set("task", post_id, {"title": HOSTILE})
+    told = team("post", "list", as_member="raj").err
+    assert "note: “A^[]52;c;cHduZWQ=^GBM-^[31m<U+202E>EVIL<U+2066> FORGED ROW [bold red]R[/] [$ac…” expired: " in told, told
+    assert raw_characters(told) == []
+
+
 def test_every_author_of_the_round_is_told_and_the_maker_when_nobody_wrote_content(team: Cli) -> None:
     written = _post(team, "Shared +spring-launch post:instagram publish:2026-12-03 05:30")
     team.ok("post", "copy", written, "First words", as_member="raj")
     team.ok("post", "copy", written, "Mia's words", as_member="mia")
-    idea = team.ok("post", "add", "Idea +spring-launch post:instagram publish:2026-12-03 05:45", as_member="lee").strip()
+    team.ok("post", "add", "Idea +spring-launch post:instagram publish:2026-12-03 05:45", as_member="lee")
     mia = team("post", "list", as_member="mia").err
-    assert _expired_note(mia) and idea[:8] not in mia
+    assert _expired_note(mia) and "Idea" not in mia
     raj = team("post", "list", as_member="raj").err
-    assert _expired_note(raj) and idea[:8] not in raj
+    assert _expired_note(raj) and "Idea" not in raj
     lee = team("post", "list", as_member="lee").err
-    assert f'post {idea[:8]} "Idea" expired' in lee and written[:8] not in lee
-    assert f"2 posts expired (not approved 1 h before their slots): {written[:8]}" in team("post", "list").err
+    assert "note: “Idea” expired" in lee and "Shared" not in lee
+    assert "2 posts expired (not approved 1 h before their slots): “Shared”, “Idea”; crewdeck post list" in team("post", "list").err
 
 
 def _status_column(team: Cli, title: str, as_member: str = "ana") -> str:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from .forged import HOSTILE, Forger, raw_characters
 from .syncsupport import Postgres, Server, crewdeck, make_team, new_token
 
 
@@ -27,14 +29,21 @@ class Served:
 
 @pytest.fixture(params=["file", "postgres"])
 def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
-    """ana (manager), raj (writer) and mia (the copy step of +launch's and +autumn's chains) on replicas."""
+    with serving(request, tmp_path, request.param) as team:
+        yield team
+
+
+@contextmanager
+def serving(request: pytest.FixtureRequest, tmp_path: Path, kind: str) -> Iterator[Served]:
+    """ana (manager), raj (writer) and mia (the copy step of +launch's and +autumn's chains) on replicas of a served
+    file (``kind`` "file", served from ``tmp_path / "team.db"``) or of PostgreSQL ("postgres")."""
     path = make_team(tmp_path)
     crewdeck("-w", str(path), "--as", "ana", "member", "add", "mia", "--name", "Mia", "--tz", "UTC")
     crewdeck("-w", str(path), "--as", "ana", "campaign", "add", "launch", "--platforms", "instagram", "--audience-tz", "America/New_York")
     crewdeck("-w", str(path), "--as", "ana", "campaign", "add", "autumn")
     for campaign in ("launch", "autumn"):
         crewdeck("-w", str(path), "--as", "ana", "campaign", "set", campaign, "--approvals", "copy:@mia")
-    if request.param == "file":
+    if kind == "file":
         server = Server([str(path)]).start()
         where = ["--workspace", str(path), "--as", "ana"]
     else:
@@ -69,3 +78,32 @@ def test_a_verdict_on_a_round_whose_post_moved_is_refused_and_the_replicas_agree
     served.run("raj", "sync")
     shown = json.loads(served.run("raj", "post", "show", post_id, "--json"))
     assert not [row for row in shown["history"] if row["what"].startswith("approved")]
+
+
+def test_a_refused_push_names_the_post_by_its_title_shown_safe_on_the_replica(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """The refusal came back naming the post "post 1a2b3c4d"; by its title it is text a terminal could act on (a title
+    stored before control characters were refused, here forged on the served file): the replica shows it, never raw."""
+    with serving(request, tmp_path, "file") as served:
+        post_id = served.run("raj", "post", "add", "Launch reel +launch post:instagram publish:2030-01-10 18:00").strip()
+        served.run("raj", "post", "copy", post_id, "Big day")
+        served.run("raj", "post", "submit", post_id)
+        served.run("raj", "sync")
+        served.run("mia", "sync")
+        served.run("raj", "set", post_id, "campaign=autumn")
+        served.run("raj", "sync")
+        served.run("mia", "post", "approve", post_id)  # her replica: still +launch
+        out = served.run("mia", "sync")
+        assert "moved to another campaign or platform since it was submitted: it needs a new round (rule stale_round)" in out, out
+        assert "“Launch reel” moved to another campaign" in out, out
+        Forger(tmp_path / "team.db").set("task", post_id, {"title": HOSTILE})
+        served.run("raj", "set", post_id, "campaign=launch")  # back where its round was submitted: in review again
+        served.run("raj", "sync")
+        served.run("mia", "sync")
+        served.run("raj", "set", post_id, "platform=linkedin")
+        served.run("raj", "sync")
+        served.run("mia", "post", "approve", post_id)
+        told = [served.run("mia", "sync"), served.run("mia", "log")]
+    shown = "“A^[]52;c;cHduZWQ=^GBM-^[31m<U+202E>EVIL<U+2066> FORGED ROW [bold red]R[/] [$ac…” moved to another campaign"
+    for text in told:
+        assert shown in text, text
+        assert raw_characters(text) == []

@@ -41,6 +41,7 @@ from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.writes import Writer
 
 from .conftest import ROOT
+from .forged import Forger
 from .syncsupport import Postgres, Server, crewdeck, new_token
 
 ROLES = ("manager", "member", "guest")
@@ -663,6 +664,71 @@ def test_the_matrix_on_the_servers(team: Team, served: Server, tmp_path: Path) -
             store.close()
             client.close()
     assert outcomes == {(name, role): expected[role] for name, _, expected in CASES for role in ROLES if role != "guest"}
+
+
+#: What raj is told of the post cases, each post named by its title (``add_posts``), as notices name it.
+POST_REFUSALS = {
+    "approve a post raj wrote": "@raj changed the content of “by raj for raj” in this round: another reviewer takes it (rule round_author)",
+    "approve a step that names mia": "step 'copy' is not @raj's to take for “mia only” (rule not_a_reviewer)",
+    "approve content that changed since": (
+        "the content of “by tmp for raj” changed since it was submitted: it needs a new round (rule stale_round)"
+    ),
+    "approve the second step first": (
+        "“two for raj”: steps go in order: step 1 of 2 (review) is still open; 'final' is not the next step (rule step_order)"
+    ),
+    "approve a second step of one round": "@raj approved a step of this round of “two done for raj” already (rule one_step_per_round)",
+    "schedule a post in review": (
+        "“by tmp for raj” cannot be scheduled: it is not approved in its current round "
+        "(step 1 of 1 (review), group reviewers, still open) (rule not_publishable)"
+    ),
+}
+
+
+def _post_writes() -> dict[str, Callable[[Writer, Team, str], object]]:
+    """The writes ``POST_REFUSALS`` tells of, by their names."""
+    writes = {name: write for name, write, _ in CASES if name in POST_REFUSALS}
+    writes["schedule a post in review"] = lambda w, t, me: w.set("task", t.posts["by tmp"][_handle(t, me)], {"post_state": "scheduled"})
+    return writes
+
+
+def _said_on_a_file(store: Store, team: Team, me: str, write: Callable[[Writer, Team, str], object]) -> str:
+    with pytest.raises(Refused) as refused, store.write(me) as w:
+        write(w, team, me)
+    return str(refused.value)
+
+
+def test_a_refused_post_is_named_by_its_title_on_a_shared_file(team: Team) -> None:
+    """Refusals said "post 1a2b3c4d ...": an id nobody reads, where every notice names the post by its title."""
+    raj = team.ids["raj"]
+    with Store(team.path) as store:
+        said = {name: _said_on_a_file(store, team, raj, write) for name, write in _post_writes().items()}
+    assert said == POST_REFUSALS
+    # Untitled (as a pull may bring a post), it is named by its short id, as notices name it.
+    untitled = team.posts["two steps"]["raj"]
+    Forger(team.path).set("task", untitled, {"title": " "})
+    with Store(team.path) as store:
+        said_untitled = _said_on_a_file(store, team, raj, _post_writes()["approve the second step first"])
+    assert said_untitled.startswith(f"post {untitled[:8]}: steps go in order: "), said_untitled
+
+
+def test_a_refused_post_is_named_by_its_title_on_the_servers(team: Team, served: Server, tmp_path: Path) -> None:
+    """The refusal a push gets back, which the member's replica shows: the post by its title, as on a shared file."""
+    replicas = _replicas(team, served, tmp_path)
+    store, client = replicas["member"]
+    raj = team.ids["raj"]
+    said = {}
+    try:
+        for name, write in _post_writes().items():
+            with store.write(raj, judged=False) as w:  # a modified client: no rules of its own
+                write(w, team, raj)
+            assert push_pending(store, client)[1] == 1, name
+            _, rule, message, _ = store.refused()[0]
+            said[name] = f"{message} (rule {rule})"
+    finally:
+        for each_store, each_client in replicas.values():
+            each_store.close()
+            each_client.close()
+    assert said == POST_REFUSALS
 
 
 def test_a_guest_token_holds_no_replica(team: Team, served: Server, tmp_path: Path) -> None:

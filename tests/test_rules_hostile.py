@@ -206,7 +206,7 @@ def test_a_post_not_approved_in_its_round_is_refused_into_the_scheduler_and_out(
     for state in ("scheduled", "published"):
         answer = raj.push(("set", "task", post, "post_state", state))
         assert _refused(answer) == ["not_publishable"]
-        assert answer["refused"][0]["message"].startswith(f"post {post[:8]} cannot be {state}: it is not approved in its current round (")
+        assert answer["refused"][0]["message"].startswith(f"“by tmp for raj” cannot be {state}: it is not approved in its current round (")
     # A plain task made a post by its state alone: no round at all.
     answer = raj.push(("set", "task", team.task, "post_state", "published"))
     assert _refused(answer) == ["not_publishable"]
@@ -222,7 +222,7 @@ def test_a_post_a_crisis_holds_goes_out_only_once_released(team: Team, raj: Host
         answer = raj.push(("set", "task", post, "post_state", state))
         assert _refused(answer) == ["not_publishable"]
         assert answer["refused"][0]["message"] == (
-            f"post {post[:8]} cannot be {state}: the crisis “A bad reply” ({team.crisis[:8]}) holds it: resume it first"
+            f"“by tmp for raj” cannot be {state}: the crisis “A bad reply” ({team.crisis[:8]}) holds it: resume it first"
         )
     ana = Hostile(raj.server, new_token("ana", *raj.where), team.ids["ana"], raj.where, node="0123456789abcdef")
     try:

@@ -318,7 +318,9 @@ class PgRuleState:
         return {name: json.loads(value) for name, value in rows.fetchall()}
 
     def post_review(self, post_id: str) -> PostReview | None:
-        task = self._latest(post_id, ("post_state", "campaign", "platform", "post_round", "resumed_from", "publish", *CONTENT_FIELDS))
+        task = self._latest(
+            post_id, ("post_state", "campaign", "platform", "post_round", "resumed_from", "publish", "title", *CONTENT_FIELDS)
+        )
         if task.get("post_state") is None:
             return None
         campaign = task.get("campaign")
@@ -353,6 +355,7 @@ class PgRuleState:
             frozenset(task.get("resumed_from") or ()),
             task["post_state"],
             (task.get("publish") or {}).get("utc"),
+            task.get("title"),
         )
 
     def reviewer(self, member_id: str) -> Reviewer | None:

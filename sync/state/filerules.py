@@ -77,13 +77,13 @@ class FileRuleState:
 
     def post_review(self, post_id: str) -> PostReview | None:
         row = self.conn.execute(
-            "SELECT campaign, post_round, copy, link, media, first_comment, platform, resumed_from, post_state, publish_utc FROM task "
+            "SELECT campaign, post_round, copy, link, media, first_comment, platform, resumed_from, post_state, publish_utc, title FROM task "
             "WHERE id = ? AND post_state IS NOT NULL",
             (post_id,),
         ).fetchone()
         if row is None:
             return None
-        campaign, round_json, copy, link, media, first_comment, platform, resumed, state, slot = row
+        campaign, round_json, copy, link, media, first_comment, platform, resumed, state, slot, title = row
         chain = self.conn.execute("SELECT approvals FROM campaign WHERE id = ?", (campaign,)).fetchone() if campaign else None
         verdicts = tuple(
             verdict_of(r[0], r[1], json.loads(r[2]))
@@ -105,6 +105,7 @@ class FileRuleState:
             frozenset(json.loads(resumed or "[]")),
             state,
             slot,
+            title,
         )
 
     def reviewer(self, member_id: str) -> Reviewer | None:

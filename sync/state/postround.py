@@ -23,6 +23,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from crewdeck.sync.state.naming import post_name
+
 #: The fields whose change voids a round.
 CONTENT_FIELDS = ("copy", "link", "media", "first_comment")
 
@@ -119,6 +121,12 @@ class PostReview:
     #: ``task.post_state`` as stored, and the publish slot's UTC instant (``None``: no slot).
     state: str | None = None
     slot: str | None = None
+    #: ``task.title``: what a refusal names the post by (``naming.post_name``).
+    title: str | None = None
+
+    def named(self, post_id: str) -> str:
+        """The post as a refusal names it: “Launch reel”; untitled, ``post 1a2b3c4d``."""
+        return post_name(self.title, post_id)
 
 
 def may_take(step: Step, reviewer: Reviewer | None, campaign: str | None) -> bool:

@@ -847,7 +847,7 @@ class Judge:
             # Content changed in the batch voids the round; a campaign changed brings another chain, not read here.
             return Refusal(
                 "not_publishable",
-                f"post {post_id[:8]} cannot be {state}: its {', '.join(changed)} changes in the same batch, which no round approved",
+                f"{review.named(post_id)} cannot be {state}: its {', '.join(changed)} changes in the same batch, which no round approved",
             )
         review = replace(
             review,
@@ -946,18 +946,19 @@ def verdict_refused(
     post = record["post"]
     if review is None:
         return Refusal("unknown_post", f"no post {post[:8]} to review")
+    post_named = review.named(post)
     if review.round is None or review.round["id"] != record["round"]:
-        return Refusal("stale_round", f"post {post[:8]} is not in that round (it was submitted again, or not at all)")
+        return Refusal("stale_round", f"{post_named} is not in that round (it was submitted again, or not at all)")
     if record["hash"] != review.hash or review.round["hash"] != review.hash:
-        return Refusal("stale_round", f"the content of post {post[:8]} changed since it was submitted: it needs a new round")
+        return Refusal("stale_round", f"the content of {post_named} changed since it was submitted: it needs a new round")
     if moved(review.round, review.campaign, review.platform):
-        return Refusal("stale_round", f"post {post[:8]} moved to another campaign or platform since it was submitted: it needs a new round")
+        return Refusal("stale_round", f"{post_named} moved to another campaign or platform since it was submitted: it needs a new round")
     step = next((s for s in review.chain if s.name == record["step"]), None)
     if step is None or not may_take(step, reviewer, review.campaign):
         what = f"step {record['step']!r} is not in the chain" if step is None else f"step {step.name!r} is not {name}'s to take"
-        return Refusal("not_a_reviewer", f"{what} for post {post[:8]}")
+        return Refusal("not_a_reviewer", f"{what} for {post_named}")
     if author.id in review.authors:
-        return Refusal("round_author", f"{name} changed the content of post {post[:8]} in this round: another reviewer takes it")
+        return Refusal("round_author", f"{name} changed the content of {post_named} in this round: another reviewer takes it")
     verdicts = [*review.verdicts, *pending]
     status = evaluate(
         post_round=review.round,
@@ -971,7 +972,7 @@ def verdict_refused(
     )
     if record["verdict"] == "approve":
         if any(v is not None and v.by == author.id for v in status.satisfied):
-            return Refusal("one_step_per_round", f"{name} approved a step of this round of post {post[:8]} already")
+            return Refusal("one_step_per_round", f"{name} approved a step of this round of {post_named} already")
         index = status.next_step
         if index is None or status.steps[index].name != step.name:
             # Named by the step, not by whom it waits for: the rules know members by id only.
@@ -980,7 +981,7 @@ def verdict_refused(
                 if index is None
                 else f"step {index + 1} of {len(status.steps)} ({status.steps[index].name}) is still open"
             )
-            return Refusal("step_order", f"post {post[:8]}: steps go in order: {waiting}; {step.name!r} is not the next step")
+            return Refusal("step_order", f"{post_named}: steps go in order: {waiting}; {step.name!r} is not the next step")
     return None
 
 
@@ -999,7 +1000,8 @@ def move_refused(
     The app's and the CLI's ``schedule`` and ``publish`` read the same from the post's state (``paused``, ``missed``)."""
     if not status.approved:
         return Refusal(
-            "not_publishable", f"post {post_id[:8]} cannot be {state}: it is not approved in its current round ({status.describe(handles)})"
+            "not_publishable",
+            f"{review.named(post_id)} cannot be {state}: it is not approved in its current round ({status.describe(handles)})",
         )
     facts = {"campaign": review.campaign, "platform": review.platform, "slot": review.slot}
     approved_at = status.approved_at(review.round["at"] if review.round else None)
@@ -1007,7 +1009,7 @@ def move_refused(
         if crisis_id not in review.resumed_from and holds(record, ended_at, facts, approved_at):
             return Refusal(
                 "not_publishable",
-                f"post {post_id[:8]} cannot be {state}: the crisis “{record.get('reason', '')}” ({crisis_id[:8]}) holds it: resume it first",
+                f"{review.named(post_id)} cannot be {state}: the crisis “{record.get('reason', '')}” ({crisis_id[:8]}) holds it: resume it first",
             )
     return None
 

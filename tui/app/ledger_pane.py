@@ -251,19 +251,22 @@ class LedgerPane(Pane):
             self.remove_class("-filtering")
             table.focus()
         self._show_info()
-        self._show_warnings(page.warnings)
+        self._show_warnings(page.warnings, page.rates_missing)
         self.refresh_bindings()
 
-    def _show_warnings(self, warnings: tuple[str, ...]) -> None:
+    def _show_warnings(self, warnings: tuple[str, ...], rates_missing: int) -> None:
         """What ``ledger report`` warns of for the period, on lines of their own above the tables while it holds: in
-        the bar it would be the first part a narrow pane gives up.  The last line counts what does not fit."""
-        shown = list(warnings)
+        the bar it would be the first part a narrow pane gives up, and the bar says none of it again.  A rate missing
+        (the first ``rates_missing``) is marked * as the budget lines it leaves incomplete are: the mark's meaning.
+        The last line counts what does not fit."""
+        marked = [f"{'*' if index < rates_missing else '⚠'} {text}" for index, text in enumerate(warnings)]
+        shown = list(marked)
         if len(shown) > WARNING_LINES:
             rest = len(shown) - WARNING_LINES + 1
-            shown[WARNING_LINES - 1 :] = [f"{counted(rest, 'more warning')}: crewdeck ledger report lists them"]
+            shown[WARNING_LINES - 1 :] = [f"⚠ {counted(rest, 'more warning')}: crewdeck ledger report lists them"]
         notice = self.query_one("#ledger-warnings", Static)
-        notice.update(Content("\n").join(plain(f"⚠ {text}") for text in shown))
-        notice.tooltip = Content("\n").join(plain(text) for text in warnings) if warnings else None
+        notice.update(Content("\n").join(plain(text) for text in shown))
+        notice.tooltip = Content("\n").join(plain(text) for text in marked) if marked else None
         self.set_class(bool(warnings), "-warned")
 
     def _show_info(self) -> None:
@@ -278,15 +281,9 @@ class LedgerPane(Pane):
             parts.append(visible(f"/ {page.text}"))
         over = {line.campaign_id for line in page.budget if line.over}
         if over:
-            # The table shows half the pane: a line over budget below its fold would show nowhere.  Before the
-            # notes below, as a narrow bar drops its last parts first.
+            # The table shows half the pane: a line over budget below its fold would show nowhere.  Rates missing and
+            # spend a crisis froze are not said here: the lines above the budget say them (``_show_warnings``).
             parts.append(f"{counted(len(over), 'campaign')} over budget")
-        if not all(line.complete for line in page.budget):
-            parts.append("* rates missing")
-        frozen = sum(line.frozen_entries for line in page.budget if line.is_total)
-        if frozen:
-            # Out of SPENT, as in `ledger report`: said, or a crisis would make spend vanish unexplained.
-            parts.append(f"{counted(frozen, 'entry')} frozen by a crisis")
         bar.info = tuple(parts)
 
     @on(EntriesTable.WindowNeeded)

@@ -52,6 +52,8 @@ class LedgerPage:
     rows: list[EntryRow]
     #: What ``ledger report`` for the period warns of, and the spend a crisis froze (``view.budget_view``).
     warnings: tuple[str, ...] = ()
+    #: How many of ``warnings``, first, are rates missing (``view.BudgetView.rates_missing``).
+    rates_missing: int = 0
 
 
 def today(me: Member, now: dt.datetime) -> dt.date:
@@ -85,7 +87,9 @@ def read_page(
         offset = target - target % limit
         rows = entries.window(ws.conn, where, params, offset, limit)
         page_rows = [shown(row) for row in rows]
-        return LedgerPage(period, text, base, view.lines, where, params, total, target, offset, page_rows, view.warnings)
+        return LedgerPage(
+            period, text, base, view.lines, where, params, total, target, offset, page_rows, view.warnings, view.rates_missing
+        )
 
     return access.read(read)
 

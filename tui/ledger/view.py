@@ -97,6 +97,8 @@ class BudgetView:
     lines: list[BudgetLine]
     #: What ``ledger report`` warns of (``reports.warning_texts``), then each campaign's spend a crisis froze; shown safe.
     warnings: tuple[str, ...]
+    #: How many of ``warnings``, first, are rates missing: what the ``*`` of an incomplete budget line stands for.
+    rates_missing: int = 0
 
 
 #: How the pane's manager approves an entry a crisis froze (``ledger report`` names ``crewdeck ledger approve``).
@@ -110,7 +112,8 @@ def budget_view(conn: sqlite3.Connection, base: str, period: Period, as_of: dt.d
         lines.append(_line(c.id, c.slug, c.total, base))
         lines.extend(_line(c.id, c.slug, line, base) for line in c.lines)
     frozen = [f"+{c.slug} {frozen_text(c.total, base, PANE_APPROVE)}" for c in report.campaigns if c.total.frozen_entries]
-    return BudgetView(lines, tuple(visible(text) for text in [*warning_texts(report), *frozen]))
+    rates = len(report.missing) + len(report.missing_budgets)  # ``warning_texts`` says them first
+    return BudgetView(lines, tuple(visible(text) for text in [*warning_texts(report), *frozen]), rates)
 
 
 def entries_where(ws: Workspace, text: str, period: Period, me: str | None = None) -> tuple[str, list[Any]]:

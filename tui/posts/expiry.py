@@ -30,6 +30,7 @@ from crewdeck.tui.posts.reading import read_posts, round_authors, settings
 from crewdeck.tui.posts.states import instant_text
 from crewdeck.tui.posts.writing import lead_text
 from crewdeck.tui.time.when import format_local
+from crewdeck.tui.workspace.describe import named_post
 
 PREFIX = "notice.expired."
 
@@ -88,14 +89,14 @@ def take_untold(store: Store, member: str, now: dt.datetime) -> list[Expired]:
 
 
 def sentence(expired: Sequence[Expired], lead: dt.timedelta, tz: str, now: dt.datetime, clock24: bool = True) -> str:
-    """One line about these expiries, in the viewer's zone."""
+    """One line about these expiries, in the viewer's zone, each post named as notices name it (“Launch reel”)."""
     before = lead_text(lead)
     if len(expired) == 1:
         e = expired[0]
         when = format_local(e.slot, tz, now, clock24=clock24)
         return (
-            f'post {e.post[:8]} "{e.title}" expired: not approved {before} before its slot ({when}); give it a new slot and submit it again'
+            f"{named_post(e.title, e.post)} expired: not approved {before} before its slot ({when}); give it a new slot and submit it again"
         )
-    named = ", ".join(f'{e.post[:8]} "{e.title}"' for e in expired[:3])
+    named = ", ".join(named_post(e.title, e.post) for e in expired[:3])
     more = f" and {len(expired) - 3} more" if len(expired) > 3 else ""
     return f"{len(expired)} posts expired (not approved {before} before their slots): {named}{more}; crewdeck post list state:expired lists them"

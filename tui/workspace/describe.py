@@ -22,6 +22,7 @@ from typing import Any
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor
+from crewdeck.sync.state.naming import QUOTE, post_name, quoted
 from crewdeck.sync.state.oplog import APPEND, Op
 from crewdeck.sync.state.records import result_key
 from crewdeck.sync.state.visible import visible
@@ -33,8 +34,6 @@ from crewdeck.tui.time.when import format_local, parse_utc, stamp_time
 from crewdeck.tui.workspace.placeholders import member_handle
 from crewdeck.tui.workspace.workspace import Workspace
 
-#: The longest piece of a record's text a sentence quotes.
-QUOTE = 60
 #: Fields a sentence leaves out: they say when and by whom, which the sentence says already.
 _UNSAID = {"created_at", "created_by", "entered_at", "entered_by", "series"}
 
@@ -98,13 +97,9 @@ class Naming:
 
 
 def named_post(title: Any, post_id: str) -> str:
-    """A post as a one-line notice names it: “Launch reel”, cut short, control characters shown; untitled, ``post 58613842``."""
-    return visible(quoted(title)) if isinstance(title, str) and title.strip() else f"post {short(post_id)}"
-
-
-def quoted(text: str) -> str:
-    one_line = " ".join(text.split())
-    return f"“{one_line if len(one_line) <= QUOTE else one_line[: QUOTE - 1] + '…'}”"
+    """A post as a one-line notice names it (``naming.post_name``: “Launch reel”, cut short; untitled, ``post 58613842``),
+    control characters shown."""
+    return visible(post_name(title, post_id))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,28 @@
+"""How a line names a record by its text: quoted, on one line, cut short.
+
+The rules' refusals, the app's notices and the command line's lines name a
+post the same way, from here: by its title (“Launch reel”), or, untitled,
+by its short id (``post 1a2b3c4d``).  Nothing here makes text safe for a
+terminal: whoever shows a line shows it through ``visible``, where it is
+shown (a refusal travels as text, to a replica, before it is shown).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crewdeck.sync.state.ids import short
+
+#: The longest piece of a record's text a line quotes.
+QUOTE = 60
+
+
+def quoted(text: str) -> str:
+    """``text`` in quotes on one line (its runs of white space one space), cut short with an ellipsis."""
+    one_line = " ".join(text.split())
+    return f"“{one_line if len(one_line) <= QUOTE else one_line[: QUOTE - 1] + '…'}”"
+
+
+def post_name(title: Any, post_id: str) -> str:
+    """A post as a line names it: “Launch reel”, or, with no title (blank, or none read), ``post 1a2b3c4d``."""
+    return quoted(title) if isinstance(title, str) and title.strip() else f"post {short(post_id)}"
