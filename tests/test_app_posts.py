@@ -783,7 +783,10 @@ async def test_an_undo_the_rules_refuse_says_the_rule_in_one_line_writes_nothing
         await pilot.press("u")
         await settle(pilot)
         [said] = _told(app)
-        assert said.startswith("cannot undo pulled “Spring post 0”: post ") and "the crisis “bad press”" in said, said
+        assert (
+            said.startswith("cannot undo pulled “Spring post 0”: “Spring post 0” cannot be scheduled: ")
+            and "the crisis “bad press”" in said
+        ), said
         assert said.endswith("(rule not_publishable)") and "\n" not in said, said
         assert state(team, post_id) == "pulled" and _ops(team) == before  # nothing half-written
         # Still the last action: released from the crisis, the post goes back where it was.
