@@ -437,3 +437,13 @@ def test_a_campaign_running_in_the_period_with_nothing_reported_has_a_row_of_das
         assert sorted(line.label for line in later.lines) == ["+later", "+launch"]  # Quiet's run has ended
     finally:
         workspace.close()
+
+
+def test_the_log_says_a_conversion_value_as_money(ws: Path) -> None:
+    # It read: conversion value “{"amount": 1234550, "currency": "EUR"}”, the stored form, in minor units.
+    post = _post(ws)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "clicks=3", "value=12345.50 EUR")
+    line = crewdeck("-w", str(ws), "--as", "raj", "log", "--limit", "1").strip()
+    assert line.endswith("@raj added the results of “Reel one” on 2026-11-20: clicks 3, conversion value 12,345.50 EUR (from “kpi add”)"), (
+        line
+    )

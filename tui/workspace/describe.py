@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crewdeck.sync.state.ids import short
-from crewdeck.sync.state.money import format_minor
+from crewdeck.sync.state.money import MINOR_UNITS, format_minor
 from crewdeck.sync.state.oplog import APPEND, Op
 from crewdeck.sync.state.records import result_key
 from crewdeck.sync.state.visible import visible
@@ -477,13 +477,23 @@ def _result(row_id: str, values: dict[str, Any], created: bool, names: Naming) -
     else:
         subject = f"followers on {key['platform']}"
     counts = [
-        f"{name.replace('_', ' ')} {value:,}" if isinstance(value, int) else f"{name.replace('_', ' ')} {_plain(value, names)}"
+        f"{name.replace('_', ' ')} {_count(value, names)}"
         for name, value in values.items()
         if name not in _UNSAID and name not in key and name != "source" and value is not None
     ]
     source = values.get("source")
     said = f"{'added' if created else 'updated'} the results of {subject} on {key['day']}"
     return said + (": " + ", ".join(counts) if counts else "") + (f" (from {_plain(source, names)})" if source else "")
+
+
+def _count(value: Any, names: Naming) -> str:
+    """A result's count with its thousands (``1,200``), a conversion value as money (``12,345.50 EUR``, never the stored
+    minor units)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, dict) and isinstance(value.get("amount"), int) and value.get("currency") in MINOR_UNITS:
+        return f"{format_minor(value['amount'], value['currency'], grouping=True)} {value['currency']}"
+    return _plain(value, names)  # as it arrived (a pulled record the checks would refuse), not a guess
 
 
 def _budget(row_id: str, values: dict[str, Any], names: Naming) -> str:
