@@ -14,14 +14,14 @@ from rich.cells import cell_len
 from textual.widgets import Static
 
 from crewdeck.sync.state.store import Store
-from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.app import CrewdeckApp, binding_ids
 from crewdeck.tui.app.screens.results import ResultsScreen
 from crewdeck.tui.results.keys import Key, write
 from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.results_table import ResultsTable, sparkline
 
-from .apphelp import demo_workspace, make_app, settle, until
+from .apphelp import demo_workspace, help_text, make_app, settle, until
 from .conftest import NOW
 
 
@@ -633,3 +633,16 @@ async def test_the_results_bar_names_a_period_as_the_budget_pane_does(workspace:
         await pilot.press("p")
         await settle(pilot)
         assert bar.title == "Results · Campaign run"
+
+
+async def test_question_mark_lists_the_results_keys(workspace: Path) -> None:
+    # `?` on the Results screen listed every pane's keys and the posts' screens, and not one of its own.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(pilot)
+        text = await help_text(pilot)
+        results = text[text.index("\nResults\n") + 1 :].split("\n\n")[0].splitlines()
+        ids = [line.split()[-1] for line in results[1:]]
+        assert ids == ["results.kind", "results.prev_period", "results.next_period", "results.close"]
+        assert set(ids) <= binding_ids()  # which a config's [keymap] may rebind: it refused them as "no key binding has this id"
+

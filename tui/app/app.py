@@ -83,7 +83,7 @@ def pane_types() -> tuple[type[Pane], ...]:
 
 def binding_ids() -> set[str]:
     """Every binding id a config's [keymap] may name."""
-    sources: list[Iterable[BindingType]] = [CrewdeckApp.BINDINGS, MainScreen.BINDINGS, *(bindings for _, bindings in post_screens())]
+    sources: list[Iterable[BindingType]] = [CrewdeckApp.BINDINGS, MainScreen.BINDINGS, *(bindings for _, bindings in opened_screens())]
     for pane_type in pane_types():
         sources.append(pane_type.BINDINGS)
         sources.extend(bindings for _, bindings in pane_type.help_extra())
@@ -104,16 +104,18 @@ def key_scopes() -> list[KeyScope]:
             else:
                 pane.extend(bindings)
         panes.append(KeyScope.of(f"the {pane_type.pane_title.lower()} pane", pane))
-    screens.extend(KeyScope.of(f"the {title.lower()} screen", CrewdeckApp.BINDINGS, bindings) for title, bindings in post_screens())
+    screens.extend(KeyScope.of(f"the {title.lower()} screen", CrewdeckApp.BINDINGS, bindings) for title, bindings in opened_screens())
     return panes + screens
 
 
-def post_screens() -> list[tuple[str, list[BindingType]]]:
-    """The posts' screens and their keys, which ``?`` lists after the panes' (imported when asked: not for the first paint)."""
+def opened_screens() -> list[tuple[str, list[BindingType]]]:
+    """The screens an app-wide key opens over the panes (Results, the posts') and their keys, which ``?`` lists after the
+    panes' and a config's [keymap] may rebind (imported when asked: not for the first paint)."""
     from crewdeck.tui.app.crisis import HELD_BINDINGS
     from crewdeck.tui.app.screens.approvals import APPROVALS_BINDINGS
+    from crewdeck.tui.app.screens.results import ResultsScreen
 
-    return [("Approvals", APPROVALS_BINDINGS), ("Posts a crisis held", HELD_BINDINGS)]
+    return [("Results", ResultsScreen.BINDINGS), ("Approvals", APPROVALS_BINDINGS), ("Posts a crisis held", HELD_BINDINGS)]
 
 
 def _described(bindings: Iterable[BindingType]) -> Iterable[Binding]:
@@ -546,7 +548,7 @@ class CrewdeckApp(App[int]):
         for pane_type in pane_types():
             sections.append((pane_type.pane_title, pane_type.BINDINGS))
             sections.extend(pane_type.help_extra())
-        sections.extend(post_screens())
+        sections.extend(opened_screens())
         return sections
 
     def _guest_help(self) -> list[tuple[str, Iterable[BindingType]]]:
