@@ -646,3 +646,24 @@ async def test_question_mark_lists_the_results_keys(workspace: Path) -> None:
         assert ids == ["results.kind", "results.prev_period", "results.next_period", "results.close"]
         assert set(ids) <= binding_ids()  # which a config's [keymap] may rebind: it refused them as "no key binding has this id"
 
+
+async def test_keys_that_do_nothing_on_a_level_are_not_offered(workspace: Path) -> None:
+    # The footer offered "⏎ Open" on a post's days (enter only rang the bell), "z Zoom" (which zoomed the panes
+    # behind, found zoomed on the way back) and the bar "[ ] period" over each campaign's run.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        assert "Open" in _footer(app) and "Zoom" not in _footer(app)
+        assert "Zoom" not in [c.title for c in app.get_system_commands(screen)]
+        await pilot.press("z")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.page is not None and screen.page.level == "days"
+        assert "Open" not in _footer(app)
+        await pilot.press("p", "p")
+        await settle(pilot)
+        assert screen.page.kind == "run" and "[ ]" not in screen.query_one(PaneBar).hint
+        await pilot.press("escape", "escape", "escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ResultsScreen) and not app.zoomed

@@ -602,7 +602,8 @@ class CrewdeckApp(App[int]):
         for name, title in PANES:
             yield SystemCommand(f"Pane: {title}", f"Focus the {title.lower()} pane", lambda n=name: self.focus_pane(n))
         yield SystemCommand("Results", "KPIs per campaign against targets and spend", self.action_results)
-        yield SystemCommand("Zoom", "Zoom the focused pane, or back", self.action_zoom)
+        if isinstance(screen, MainScreen):
+            yield SystemCommand("Zoom", "Zoom the focused pane, or back", self.action_zoom)
         keys = {b.id: shown_keys(b, self.config.keymap) for b in self.BINDINGS if isinstance(b, Binding) and b.id}
         yield SystemCommand(
             "Content calendar", f"Posts by day, a row per platform or campaign (key {keys['app.calendar']})", self.action_calendar
@@ -628,6 +629,9 @@ class CrewdeckApp(App[int]):
             return self.may_handle_crisis
         if action == "sync_now":
             return self._sync_engine is not None  # a shared file has nothing to sync
+        if action == "zoom":
+            # Only the panes zoom: over another screen (Results, Approvals) `z` zoomed the panes behind it, unseen.
+            return isinstance(self.screen, MainScreen)
         return True
 
     def action_sync_now(self) -> None:

@@ -92,7 +92,7 @@ class ResultsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(ResultsTable).focus()
-        self.query_one(PaneBar).hint = "p week/month/run · [ ] period · esc back"
+        self._say_keys()
         self.reload()
 
     def reload(self) -> None:
@@ -125,8 +125,8 @@ class ResultsScreen(Screen[None]):
     @on(ResultsTable.RowSelected)
     def _selected(self, message: ResultsTable.RowSelected) -> None:
         page = self.page
-        if page is None or page.level == "days" or (page.level == "posts" and len(message.key) != 32):
-            self.app.bell()  # a day, or a campaign's platform row: nothing finer
+        if page is None or (page.level == "posts" and len(message.key) != 32):
+            self.app.bell()  # a campaign's platform row, or its spend on no post: nothing finer (a day's row offers no enter)
             return
         self.drill = (*self.drill, message.key)
         self.left = None
@@ -139,7 +139,13 @@ class ResultsScreen(Screen[None]):
     def action_next_kind(self) -> None:
         self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
         self.refresh_bindings()
+        self._say_keys()
         self.reload()
+
+    def _say_keys(self) -> None:
+        """The bar's hint names the keys the footer offers: not ``[ ]`` over each campaign's run, which has no period before."""
+        moves = pane_data.period_of(self.kind, self.day) is not None
+        self.query_one(PaneBar).hint = "p week/month/run · [ ] period · esc back" if moves else "p week/month/run · esc back"
 
     def action_move_period(self, steps: int) -> None:
         period = pane_data.period_of(self.kind, self.day)
