@@ -110,6 +110,10 @@ def cmd_import(ctx: Context) -> int:
         for problem in exc.problems:
             print(visible(problem), file=sys.stderr)
         raise UserError(str(exc)) from None
+    if done.unread:
+        # Said, not refused: a column of notes is no metric; a metric by another name would be lost without a word.
+        unread = ", ".join(visible(name) for name in done.unread)
+        print(f"note: {visible(source)}: columns not read: {unread} (a metric under another name: --map METRIC=COLUMN)", file=sys.stderr)
     line = f"imported {counted(done.rows, 'row')}: {done.changed:,} changed, {done.unchanged:,} unchanged"
     if ctx.args.spend:
         line += f"; {counted(done.spend_added, 'spend entry')} added" + (

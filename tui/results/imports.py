@@ -126,6 +126,8 @@ class Imported:
     unchanged: int = 0
     spend_added: int = 0
     spend_already: int = 0
+    #: A plain CSV's columns no field is read from (a metric under a name of its own, say), as the header names them.
+    unread: tuple[str, ...] = ()
 
 
 #: ``(key, day, values, line)`` of one row read.
@@ -161,7 +163,7 @@ def run(
         raise UserError(f"{source}: no header row")
     header_line, header = first
     columns, header_currency = _columns(header, fmt, mapping, source, header_line)
-    out = Imported()
+    out = Imported(unread=_unread(header, columns) if fmt == "csv" else ())
     clashes: list[str] = []
     value_column = header[columns["value"]].strip() if "value" in columns else "value"
     batches = _batches(ws, rows, source, fmt, header, columns, header_currency, with_spend, size, out, problems)
@@ -325,6 +327,14 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
     if fmt == "csv" and "post" not in columns and "campaign" not in columns and "platform" not in columns:
         raise UserError(f"{source}:{line}: name a post, campaign or platform column (post, campaign and platform; or --map)")
     return columns, currency
+
+
+def _unread(header: list[str], columns: dict[str, int]) -> tuple[str, ...]:
+    """The named columns no field is read from.  Only a plain CSV's are said: its columns are named like the metrics, so
+    one that is not is most likely a metric by another name, while an ad platform's export holds many columns that are
+    no count (CPC, frequency, attribution settings)."""
+    read = set(columns.values())
+    return tuple(name.strip() for index, name in enumerate(header) if index not in read and name.strip())
 
 
 def _bare(header: str) -> str:
