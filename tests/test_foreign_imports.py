@@ -83,7 +83,8 @@ def test_a_trello_board_becomes_tasks_with_every_quirk(cli: Cli, tmp_path: Path)
 
     out = cli.ok("import", "--from", "trello", str(board))
     assert out.startswith("imported 13 tasks")
-    assert "left unassigned (no such member): gone" in out  # a member who left the board, known from a comment
+    # A member who left the board, known from a comment: a manager's import adds them, given their zone.
+    assert "left unassigned (not members here: --default-tz ZONE adds them): gone" in out
     assert "1 card with no list went to the inbox" in out
     found = tasks(cli)
     ids = members(cli)
@@ -1154,3 +1155,16 @@ def test_a_taskwarrior_assignee_who_is_a_guest_here_leaves_the_task_unassigned_a
     out = cli.ok("import", "--from", "taskwarrior", str(tw))
     assert "imported 1 task" in out and "left unassigned (@gus is a guest here, who sees no tasks): Approve the visuals" in out
     assert tasks(cli)["Approve the visuals"]["assignee"] is None
+
+
+def test_a_manager_is_told_that_default_tz_adds_the_members_left_unassigned(cli: Cli, tmp_path: Path) -> None:
+    # A manager's import without --default-tz read "left unassigned (no such member): zoe", as a member's does: nothing
+    # said that a zone is all it takes to bring them.
+    board = trello_board(cards=0, actions=0)
+    board["cards"][0]["idMembers"] = ["m-zoe"]
+    path = write(tmp_path, "board.json", trello_json(board))
+    dry = cli.ok("import", "--from", "trello", str(path), "--dry-run")
+    assert "left unassigned (not members here: --default-tz ZONE adds them): zoe;" in dry
+    assert "no such member" not in dry
+    out = cli.ok("import", "--from", "trello", str(path), "--dry-run", as_member="raj")
+    assert "left unassigned (no such member): zoe;" in out  # a member adds no one: the same words as before

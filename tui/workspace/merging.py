@@ -121,6 +121,10 @@ class Source:
         return self.where.get(row_id) or f"{self.name}: {entity} {row_id[:12]}"
 
 
+#: Why a member the file names is not added, when a zone is all it lacks.
+NO_ZONE = "not a member here, and the file gives no time zone to add them with: give --default-tz ZONE"
+
+
 @dataclass
 class Merge:
     """What an import adds and changes here, and what it found already here."""
@@ -132,6 +136,8 @@ class Merge:
     unchanged: int = 0
     removed_here: int = 0
     unassigned: set[str] = field(default_factory=set)
+    #: Handles left unassigned whom this import could add (a manager's), given the zone the file does not say.
+    unzoned: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     #: record id -> how messages name it.
     where: dict[str, str] = field(default_factory=dict)
@@ -162,6 +168,8 @@ class Merge:
             parts.append(f"{counted(self.removed_here, 'record')} removed here {'stays' if self.removed_here == 1 else 'stay'} removed")
         if self.unassigned:
             parts.append(f"left unassigned (no such member): {', '.join(sorted(self.unassigned))}")
+        if self.unzoned:
+            parts.append(f"left unassigned (not members here: --default-tz ZONE adds them): {', '.join(sorted(self.unzoned))}")
         if self.kept:
             many = "record keeps" if len(self.kept) == 1 else "records keep"
             parts.append(f"{len(self.kept):,} {many} what was changed here since the last import: {summary(self.kept)}")
@@ -389,7 +397,7 @@ class _Merger:
                 if sm.defined:
                     self.problems.append(f"{sm.where}: @{handle}: {problem}")
                 else:
-                    self.merge.unassigned.add(handle)
+                    (self.merge.unzoned if problem == NO_ZONE else self.merge.unassigned).add(handle)
                 continue
             values = {"handle": handle, "name": sm.name, "tz": sm.tz or self.default_tz, "access": "member"}
             values.update({k: v for k, v in sm.extra.items() if k in MEMBER_EXTRAS})
@@ -419,7 +427,7 @@ class _Merger:
         if not sm.name:
             return "not a member here, and the file gives no name to add them with"
         if not (sm.tz or self.default_tz):
-            return "not a member here, and the file gives no time zone to add them with: give --default-tz ZONE"
+            return NO_ZONE
         return None
 
     # ------------------------------------------------------------ campaigns: by id, else by name
