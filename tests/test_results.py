@@ -447,3 +447,29 @@ def test_the_log_says_a_conversion_value_as_money(ws: Path) -> None:
     assert line.endswith("@raj added the results of “Reel one” on 2026-11-20: clicks 3, conversion value 12,345.50 EUR (from “kpi add”)"), (
         line
     )
+
+
+def test_the_reports_csv_writes_amounts_and_rates_without_separators_as_its_counts(ws: Path) -> None:
+    # It wrote spend "2,500.00" and CPM "2,500.00" (quoted, text to a spreadsheet) next to counts written 1000.
+    crewdeck(
+        "-w",
+        str(ws),
+        "--as",
+        "ana",
+        "ledger",
+        "add",
+        "--campaign",
+        "launch",
+        "--category",
+        "ads",
+        "--amount",
+        "2500.00 EUR",
+        "--payee",
+        "Meta",
+    )
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "+launch/meta", "2026-11-20", "impressions=1000", "clicks=1", "conversions=1")
+    text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "+launch", "--csv")
+    assert text.splitlines()[1].startswith("+launch,2500.00,1000,—,—,1,1,—,—,—,0.10%,2500.00,2500.00,2500.00,100.00%,—,")
+    assert '"' not in text
+    table = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "+launch")
+    assert "2,500.00" in table  # a table for people keeps its separators

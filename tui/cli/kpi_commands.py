@@ -218,9 +218,11 @@ def _rows(built: report.ResultsReport, plain: bool) -> tuple[list[str], list[lis
                 return MISSING  # no record gave it: not reported, not 0
             return str(t.count(name)) if plain else f"{t.count(name):,}"
 
-        cells += [report.spend_text(t, built.currency), count("impressions"), report.reach_text(t, plain)]
+        cells += [report.spend_text(t, built.currency, plain), count("impressions"), report.reach_text(t, plain)]
         cells += [count("engagements"), count("clicks"), count("conversions")]
-        cells += [shown(g.kpis[k.code], built.currency) for k in KPIS]
-        cells += [", ".join(f"{k.code} {shown(v, built.currency)} vs {t.text(built.currency)}" for t, v in g.missed for k in [v.kpi])]
+        cells += [shown(g.kpis[k.code], built.currency, plain) for k in KPIS]
+        cells += [
+            ", ".join(f"{k.code} {shown(v, built.currency, plain)} vs {t.text(built.currency)}" for t, v in g.missed for k in [v.kpi])
+        ]
         rows.append(cells)
     return headers, rows
