@@ -473,3 +473,18 @@ def test_the_reports_csv_writes_amounts_and_rates_without_separators_as_its_coun
     assert '"' not in text
     table = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "+launch")
     assert "2,500.00" in table  # a table for people keeps its separators
+
+
+def test_two_targets_for_one_kpi_make_a_range_or_are_refused_never_dropped(ws: Path) -> None:
+    # `--target "ctr>=1.2%" --target "ctr<=5%"` kept only ctr<=5%, and "ctr>=1%" then "ctr>=2%" only the second, silently.
+    post = _post(ws)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=1000", "clicks=60")
+    said = crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "ctr>=1.2%", "--target", "ctr<=5%")
+    assert "set the targets of campaign Launch to ctr>=1.2%, ctr<=5% (CPA counts conversions)" in said
+    row = _report(ws, "+launch")["rows"][0]
+    assert [t["target"] for t in row["off_target"]] == ["ctr<=5%"]  # 6.00% meets the floor, misses the ceiling
+    err = crewdeck_fails("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "ctr>=1%", "--target", "ctr>2%")
+    assert err == "crewdeck: error: --target 'ctr>2%': ctr has a lower bound already (ctr>=1%): give one\n"
+    with Store(ws) as store:
+        kpis = json.loads(store.conn.execute("SELECT kpis FROM campaign").fetchone()[0])
+    assert [t["op"] for t in kpis["targets"]] == [">=", "<="]  # nothing written
