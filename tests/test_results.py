@@ -70,9 +70,13 @@ def test_two_replicas_writing_the_same_day_converge_field_by_field_and_the_histo
 
 def test_kpi_add_writes_a_day_and_a_later_entry_replaces_what_it_gives(ws: Path) -> None:
     post = _post(ws)
-    row = crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=1000", "clicks=10").strip()
-    assert row == result_id("post", "2026-11-20", post=post)
-    crewdeck("-w", str(ws), "--as", "ana", "kpi", "add", post[:8], "2026-11-20", "clicks=12", "value=30.00 EUR")
+    # It printed the record's id ("result:post:<32 hex digits>:2026-11-20") where every other write says what it did.
+    said = crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=1000", "clicks=10")
+    assert said == "Added the results of “Reel one” on 2026-11-20: impressions 1,000, clicks 10\n"
+    row = crewdeck("-w", str(ws), "--as", "ana", "kpi", "add", "-q", post[:8], "2026-11-20", "clicks=12", "value=30.00 EUR").strip()
+    assert row == result_id("post", "2026-11-20", post=post)  # --quiet: the id written, for scripts
+    said = crewdeck("-w", str(ws), "--as", "ana", "kpi", "add", post[:8], "2026-11-20", "clicks=12", "value=30.00 EUR")
+    assert said == "Nothing changed: the results of “Reel one” on 2026-11-20 are these already\n"
     with Store(ws) as store:
         record = store.record("result", row)
     assert record is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from crewdeck.tui.cli.common import Context
+from crewdeck.tui.cli.common import Context, quiet_option
 from crewdeck.tui.results import REPORT_GROUPINGS
 
 
@@ -43,6 +43,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         help="impressions reach engagements reactions comments shares saves clicks video_3s video_complete conversions "
         'followers, or value="42.00 EUR" (conversion value)',
     )
+    quiet_option(p)
     p.set_defaults(func=_command("cmd_add"))
 
     p = ksub.add_parser(

@@ -20,6 +20,7 @@ from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.results import imports, keys, report, review
 from crewdeck.tui.results.kpis import KPIS, MISSING, NOT_REPORTED, Totals, shown
 from crewdeck.tui.time.when import DateError, parse_day, utc_iso
+from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 
@@ -52,9 +53,18 @@ def cmd_add(ctx: Context) -> int:
             f"{visible(ctx.args.target)} {day}: value: this {key.kind}'s conversion value for {day} is in {held[0]} here: "
             f"a second currency ({given['currency']}) is refused"
         )
+    row_id = key.row_id(day)
+    names = describe.Naming.of(ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
+    stored = ws.store.record("result", row_id)
+    # Only what differs is written, as an import writes it: the same numbers again change nothing and say so.
+    changed = {name: value for name, value in values.items() if stored is None or stored.get(name) != value}
+    if not changed:
+        print(row_id if ctx.args.quiet else f"Nothing changed: {visible(describe.result_subject(row_id, names))} are these already")
+        return 0
     before = _targets_before(ctx, [key])
-    keys.write(ws.store, ctx.me.id, [(key, day, values)], "kpi add")
-    print(key.row_id(day))
+    keys.write(ws.store, ctx.me.id, [(key, day, changed)], "kpi add")
+    said = describe.result_words(row_id, changed, stored is None, names)
+    print(row_id if ctx.args.quiet else visible(said[:1].upper() + said[1:]))
     _review(ctx, before)
     return 0
 
