@@ -17,6 +17,7 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.results.keys import Key, write
 from crewdeck.tui.results.kpis import divide_rounded
 
+from .conftest import Cli
 from .syncsupport import crewdeck, crewdeck_fails
 
 
@@ -492,3 +493,10 @@ def test_two_targets_for_one_kpi_make_a_range_or_are_refused_never_dropped(ws: P
     with Store(ws) as store:
         kpis = json.loads(store.conn.execute("SELECT kpis FROM campaign").fetchone()[0])
     assert [t["op"] for t in kpis["targets"]] == [">=", "<="]  # nothing written
+
+
+def test_a_period_the_report_cannot_read_is_refused_naming_run_too(ws: Path, cli: Cli) -> None:
+    # The refusal listed the ledger's periods and not run, which `kpi report --period` takes (its help left out days and all).
+    err = crewdeck_fails("-w", str(ws), "--as", "ana", "kpi", "report", "--period", "week")
+    assert err == "crewdeck: error: 'week' is not a period (2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, all or run)\n"
+    assert "2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, all or run" in " ".join(cli.ok("kpi", "report", "--help").split())
