@@ -643,7 +643,7 @@ async def test_question_mark_lists_the_results_keys(workspace: Path) -> None:
         text = await help_text(pilot)
         results = text[text.index("\nResults\n") + 1 :].split("\n\n")[0].splitlines()
         ids = [line.split()[-1] for line in results[1:]]
-        assert ids == ["results.kind", "results.prev_period", "results.next_period", "results.close"]
+        assert ids == ["results.kind", "results.sort", "results.prev_period", "results.next_period", "results.close"]
         assert set(ids) <= binding_ids()  # which a config's [keymap] may rebind: it refused them as "no key binding has this id"
 
 
@@ -667,3 +667,28 @@ async def test_keys_that_do_nothing_on_a_level_are_not_offered(workspace: Path) 
         await pilot.press("escape", "escape", "escape")
         await settle(pilot)
         assert not isinstance(app.screen, ResultsScreen) and not app.zoomed
+
+
+async def test_s_puts_a_campaigns_posts_best_first_by_the_next_kpi(workspace: Path) -> None:
+    # The posts were best first by CTR alone: the top and bottom posts by CPA or ROAS could not be seen.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open(pilot)
+        assert screen.check_action("next_sort", ()) is False  # the campaigns keep their order
+        await _open_spring_posts(pilot)
+        assert "Best first by" in _footer(app)
+        await pilot.press("s")
+        await settle(pilot)
+        table = _table(app)
+        assert screen.page is not None and screen.page.sort == "cpc"
+        assert [c.title for c in table.columns][5] == "CPC ↓" and "best CPC first" in screen.query_one(PaneBar).info
+        cpc = [row.kpis[1] for row in table.rows]
+        valued = [Decimal(k) for k in cpc if k != "—"]
+        assert len(valued) >= 2 and valued == sorted(valued)  # lowest first: the best cost per click
+        assert cpc[len(valued) :] == ["—"] * (len(cpc) - len(valued))  # no value: last
+        await pilot.press("s", "s", "s", "s")
+        await settle(pilot)
+        assert screen.page.sort == "ctr" and [c.title for c in _table(app).columns][4] == "CTR ↓"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.page.level == "days" and "Best first by" not in _footer(app)

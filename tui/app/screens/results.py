@@ -28,12 +28,14 @@ from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.posts.banner import OpenCrisis
 from crewdeck.tui.results import pane_data
-from crewdeck.tui.results.pane_data import KINDS, ResultsPage
+from crewdeck.tui.results.pane_data import KINDS, SHOWN, SORTS, ResultsPage
 from crewdeck.tui.workspace.words import counted
 from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.pane_bar import PaneBar
-from crewdeck.widgets.results_table import ResultsTable
+from crewdeck.widgets.results_table import KPI_TITLES, ResultsTable
 
+#: Each KPI a campaign's posts may be best first by, as its column's title names it.
+SORT_TITLES = dict(zip(SHOWN, KPI_TITLES, strict=True))
 #: What the screen shows comes from these records (a crisis freezes spend: ``crewdeck.tui.posts.frozen``).
 ENTITIES = frozenset({"result", "ledger_entry", "approval", "rate", "campaign", "task", "workspace", "crisis", "crisis_end"})
 
@@ -44,6 +46,7 @@ class ResultsScreen(Screen[None]):
     | key | action |
     |---|---|
     | `enter` | on a campaign: its posts, best CTR first; on a post: its numbers by day |
+    | `s` | a campaign's posts best first by the next KPI: CTR → CPC → CPA → ROAS → ER by reach |
     | `p` | period: week → month → each campaign's run |
     | `[` `]` | previous / next period |
     | `escape` `q` | up a level, or back |
@@ -51,6 +54,7 @@ class ResultsScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "next_kind", "Week/month/run", id="results.kind"),
+        Binding("s", "next_sort", "Best first by", id="results.sort"),
         Binding("left_square_bracket", "move_period(-1)", "Previous period", id="results.prev_period"),
         Binding("right_square_bracket", "move_period(1)", "Next period", id="results.next_period"),
         Binding("escape,q", "close", "Back", id="results.close"),
@@ -72,6 +76,8 @@ class ResultsScreen(Screen[None]):
         self.services = services
         self._crises = crises
         self.kind = KINDS[0]
+        #: The KPI a campaign's posts are best first by.
+        self.sort = SORTS[0]
         self.day = self._today()
         self.page: ResultsPage | None = None
         #: What the rows are of: ``()`` the campaigns, ``(campaign,)`` its posts, ``(campaign, post)`` a post's days.
@@ -97,14 +103,14 @@ class ResultsScreen(Screen[None]):
 
     def reload(self) -> None:
         self.generation += 1
-        self._load(self.kind, self.day, self.drill, self.generation, self._today())
+        self._load(self.kind, self.day, self.drill, self.generation, self._today(), self.sort)
 
     def _today(self) -> dt.date:
         return self.services.now().astimezone(zone(self.services.viewer_tz)).date()
 
     @background(group="results", exclusive=True)
-    def _load(self, kind: str, anchor: dt.date, drill: tuple[str, ...], generation: int, today: dt.date) -> None:
-        page = self.services.session.access.read(lambda ws: pane_data.load(ws, kind, anchor, *drill, today=today))
+    def _load(self, kind: str, anchor: dt.date, drill: tuple[str, ...], generation: int, today: dt.date, sort: str) -> None:
+        page = self.services.session.access.read(lambda ws: pane_data.load(ws, kind, anchor, *drill, today=today, sort=sort))
         self.post_message(self.Loaded(page, generation))
 
     @on(Loaded)
@@ -118,7 +124,7 @@ class ResultsScreen(Screen[None]):
         self.query_one("#results-legend", Static).update(pane_data.legend(page))
         first = {"campaigns": "CAMPAIGN", "posts": "POST", "days": "DAY"}[page.level]
         self.query_one(ResultsTable).set_rows(
-            page.lines, first, on=self.left, best_first="CTR" if page.level == "posts" else "", days=page.level == "days"
+            page.lines, first, on=self.left, best_first=SORT_TITLES[page.sort] if page.level == "posts" else "", days=page.level == "days"
         )
         self.left = None
 
@@ -130,11 +136,18 @@ class ResultsScreen(Screen[None]):
             return
         self.drill = (*self.drill, message.key)
         self.left = None
+        self.refresh_bindings()
         self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_sort":
+            return len(self.drill) == 1  # a campaign's posts: the campaigns and a post's days keep their order
         # Each campaign's own run has no period before or after it: [ and ] are not offered then.
         return action != "move_period" or pane_data.period_of(self.kind, self.day) is not None
+
+    def action_next_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.reload()
 
     def action_next_kind(self) -> None:
         self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
@@ -161,6 +174,7 @@ class ResultsScreen(Screen[None]):
         if self.drill:
             self.left = self.drill[-1]
             self.drill = self.drill[:-1]
+            self.refresh_bindings()
             self.reload()
             return
         self.dismiss(None)
@@ -178,7 +192,7 @@ def _bar_info(page: ResultsPage) -> tuple[str, ...]:
     noun = {"campaigns": "campaign", "posts": "row", "days": "day"}[page.level]
     parts = [f"{counted(len(page.lines), noun)}, in {page.currency}", *([f"{off} off target"] if off else [])]
     if page.level == "posts":
-        parts = [page.title, *parts, "best CTR first"]
+        parts = [page.title, *parts, f"best {SORT_TITLES[page.sort]} first"]
     elif page.level == "days":
         parts = [page.title, *parts, page.campaign]
     return tuple(visible(part) for part in parts)
