@@ -676,7 +676,7 @@ async def test_s_puts_a_campaigns_posts_best_first_by_the_next_kpi(workspace: Pa
         screen = await _open(pilot)
         assert screen.check_action("next_sort", ()) is False  # the campaigns keep their order
         await _open_spring_posts(pilot)
-        assert "Best first by" in _footer(app)
+        assert "Sort by KPI" in _footer(app)
         await pilot.press("s")
         await settle(pilot)
         table = _table(app)
@@ -691,4 +691,4 @@ async def test_s_puts_a_campaigns_posts_best_first_by_the_next_kpi(workspace: Pa
         assert screen.page.sort == "ctr" and [c.title for c in _table(app).columns][4] == "CTR ↓"
         await pilot.press("enter")
         await settle(pilot)
-        assert screen.page.level == "days" and "Best first by" not in _footer(app)
+        assert screen.page.level == "days" and "Sort by KPI" not in _footer(app)

@@ -54,7 +54,7 @@ class ResultsScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "next_kind", "Week/month/run", id="results.kind"),
-        Binding("s", "next_sort", "Best first by", id="results.sort"),
+        Binding("s", "next_sort", "Sort by KPI", id="results.sort"),
         Binding("left_square_bracket", "move_period(-1)", "Previous period", id="results.prev_period"),
         Binding("right_square_bracket", "move_period(1)", "Next period", id="results.next_period"),
         Binding("escape,q", "close", "Back", id="results.close"),
