@@ -155,11 +155,15 @@ def run(
     before each batch is written, with the keys it writes.
     """
     problems: list[str] = []
-    rows = _rows(lines, source, fmt, problems)
+    # LinkedIn's header is the first row naming the campaign column (the lines before it describe the report).
+    campaign_names = (mapping["campaign"],) if "campaign" in mapping else COLUMNS[fmt]["campaign"]
+    rows = _rows(lines, source, fmt, problems, {_bare(name).lower() for name in campaign_names})
     first = next(rows, None)
     if first is None:
         if problems:
             raise Rejected(source, problems)
+        if fmt == "linkedin":
+            raise UserError(f"{source}: no header row (a row naming {' or '.join(campaign_names)}; or --map campaign=COLUMN)")
         raise UserError(f"{source}: no header row")
     header_line, header = first
     columns, header_currency = _columns(header, fmt, mapping, source, header_line)
@@ -258,8 +262,9 @@ def _batch(
     _write(ws.store, member, results, new_spend, source, fmt, now_text)
 
 
-def _rows(lines: Iterable[str], source: str, fmt: str, problems: list[str]) -> Iterator[tuple[int, list[str]]]:
-    """``(line, cells)`` of each non-empty row from the header on (LinkedIn's preamble skipped)."""
+def _rows(lines: Iterable[str], source: str, fmt: str, problems: list[str], campaign: set[str]) -> Iterator[tuple[int, list[str]]]:
+    """``(line, cells)`` of each non-empty row from the header on (LinkedIn's preamble skipped: its header is the first
+    row with a cell in ``campaign``, the campaign column's names as ``_bare`` and lower case make them)."""
     reader = csv.reader(_without_bom(lines), strict=True)
     started = fmt != "linkedin"
     try:
@@ -268,7 +273,7 @@ def _rows(lines: Iterable[str], source: str, fmt: str, problems: list[str]) -> I
                 continue
             if not started:
                 # The header is the first row naming the campaign; the lines before describe the report.
-                if not any(cell.strip().lower() == "campaign name" for cell in cells):
+                if not any(_bare(cell.strip()).lower() in campaign for cell in cells):
                     continue
                 started = True
             yield reader.line_num, cells
