@@ -692,3 +692,20 @@ async def test_s_puts_a_campaigns_posts_best_first_by_the_next_kpi(workspace: Pa
         await pilot.press("enter")
         await settle(pilot)
         assert screen.page.level == "days" and "Sort by KPI" not in _footer(app)
+
+
+async def test_the_legend_explains_only_marks_of_the_columns_shown(workspace: Path) -> None:
+    # At 80 columns the ER REACH column is left out, and the legend still said "* by the largest daily reach",
+    # a mark no cell on screen showed.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+
+        def legend() -> str:
+            return str(screen.query_one("#results-legend", Static).render())
+
+        assert "ER REACH" not in [c.title for c, w in zip(_table(app).columns, _table(app).widths(78), strict=True) if w]
+        assert "*" not in legend() and "✗ target missed" in legend()
+        await pilot.resize_terminal(160, 48)
+        await settle(pilot)
+        assert "* by the largest daily reach" in legend()

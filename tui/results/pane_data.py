@@ -99,21 +99,23 @@ MARKS = (
 )
 
 
-def legend(page: ResultsPage) -> str:
-    """What Δ compares and what the marks the rows show mean, in a line under the table (marks no row shows are left out)."""
+def legend(page: ResultsPage, kpis: frozenset[str] = frozenset(SHOWN), targets: bool = True) -> str:
+    """What Δ compares and what the marks the rows show mean, in a line under the table (marks no row shows are left out,
+    and those of columns a narrow table leaves out: ``kpis``, the KPIs whose columns are shown; ``targets``, whether the
+    targets' column is)."""
     compared = f"Δ: results vs {page.before}" if page.before else "Δ: — over a run (no period before)"
-    shown = _marks_shown(page.lines)
+    shown = _marks_shown(page.lines, [i for i, code in enumerate(SHOWN) if code in kpis], targets)
     return " · ".join([compared, *(words for mark, words in MARKS if mark in shown)])
 
 
-def _marks_shown(lines: tuple[ResultLine, ...]) -> set[str]:
-    cells = {cell for line in lines for cell in (line.spend, line.results, line.change, *line.kpis)}
+def _marks_shown(lines: tuple[ResultLine, ...], kpis: list[int], targets: bool) -> set[str]:
+    cells = {cell for line in lines for cell in (line.spend, line.results, line.change, *(line.kpis[i] for i in kpis))}
     marks = {mark for mark in (MISSING, NO_RATE) if mark in cells}
     if any(cell.endswith("*") for cell in cells):
         marks.add("*")
-    if any(line.missed for line in lines):
+    if targets and any(line.missed for line in lines):
         marks.add("✗")
-    if any(line.on_target for line in lines):
+    if targets and any(line.on_target for line in lines):
         marks.add("✓")
     return marks
 

@@ -121,12 +121,26 @@ class ResultsScreen(Screen[None]):
         bar = self.query_one(PaneBar)
         bar.title = f"Results · {page.name}"
         bar.info = _bar_info(page)
-        self.query_one("#results-legend", Static).update(pane_data.legend(page))
         first = {"campaigns": "CAMPAIGN", "posts": "POST", "days": "DAY"}[page.level]
         self.query_one(ResultsTable).set_rows(
             page.lines, first, on=self.left, best_first=SORT_TITLES[page.sort] if page.level == "posts" else "", days=page.level == "days"
         )
         self.left = None
+        self._say_marks()
+
+    def on_resize(self) -> None:
+        # A narrower table leaves columns out, and the marks only they show with them: said once it is laid out again.
+        self.call_after_refresh(self._say_marks)
+
+    def _say_marks(self) -> None:
+        """The legend under the table: what Δ compares, and the marks of the columns the table shows at its width."""
+        if self.page is None:
+            return
+        table = self.query_one(ResultsTable)
+        widths = table.widths(table.scrollable_content_region.width, table.widest_on_screen())
+        shown = {column.title.removesuffix(" ↓") for column, width in zip(table.columns, widths, strict=True) if width}
+        kpis = frozenset(code for code, title in SORT_TITLES.items() if title in shown)
+        self.query_one("#results-legend", Static).update(pane_data.legend(self.page, kpis, "TARGETS" in shown))
 
     @on(ResultsTable.RowSelected)
     def _selected(self, message: ResultsTable.RowSelected) -> None:
