@@ -79,7 +79,7 @@ def test_a_trello_board_becomes_tasks_with_every_quirk(cli: Cli, tmp_path: Path)
     assert op_count(cli.workspace) == before  # --dry-run writes nothing
     assert "  Doing -> doing" in dry and "  Done -> done" in dry
     assert '  Later -> todo (guessed: --map-status "Later=STATUS" to change)' in dry
-    assert "dry run, nothing written: imported 13 tasks" in dry
+    assert "dry run, nothing written: would import 13 tasks" in dry  # it read "nothing written: imported 13 tasks"
 
     out = cli.ok("import", "--from", "trello", str(board))
     assert out.startswith("imported 13 tasks")
@@ -903,7 +903,7 @@ def test_a_dry_run_only_reads_while_a_teammate_holds_the_write_lock(cli: Cli, tm
         before = _file_bytes(cli.workspace)
         dry = cli("import", "--from", fmt, str(path), "--dry-run", as_member="ana")
         assert dry.code == 0, dry.err
-        assert "dry run, nothing written: imported " in dry.out
+        assert "dry run, nothing written: would import " in dry.out
         assert _file_bytes(cli.workspace) == before
         assert teammate.in_transaction  # still theirs: the dry run never asked for it
     finally:

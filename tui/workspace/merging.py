@@ -151,14 +151,19 @@ class Merge:
         return not self.writes and not self.written
 
     def __str__(self) -> str:
+        return self.said()
+
+    def said(self, *, planned: bool = False) -> str:
+        """What the import did; ``planned``: what it would do (``--dry-run``: "would import 4 tasks")."""
+        imported, updated = ("would import", "would update") if planned else ("imported", "updated")
         parts = []
         if not self.changes_nothing:
             kinds = [*NOUNS, *(e for e in ENTITIES if e not in NOUNS)]
             made = [f"{counted(len(names), e)}{_named(e, names)}" for e in kinds if (names := self.created.get(e))]
             changed = [counted(n, e) for e in kinds if (n := self.updated.get(e))]
-            said = [f"imported {', '.join(made)}"] if made else []
+            said = [f"{imported} {', '.join(made)}"] if made else []
             if changed:
-                said.append(f"updated {', '.join(changed)}")
+                said.append(f"{updated} {', '.join(changed)}")
             if self.unchanged:
                 said.append(f"{self.unchanged:,} {'record' if self.unchanged == 1 else 'records'} already here")
             parts.append("; ".join(said))
