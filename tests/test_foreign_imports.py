@@ -637,17 +637,17 @@ def test_a_record_twice_in_one_file_is_named_and_a_second_import_changes_nothing
         board = trello_board(cards=0, actions=0)
         board["cards"] = [trello_card(1, name="One"), trello_card(1, name="Two")]
         path = write(tmp_path, "board.json", trello_json(board))
-        where = f"{path}: card {card_id(1)} (Two)"
+        where = f"{path}: card {card_id(1)} (Two): id"
     elif fmt == "asana":
         path = write(tmp_path, "a.csv", asana_csv([{"Task ID": "7", "Name": "One"}, {"Task ID": "7", "Name": "Two"}]))
-        where = f"{path}: row 3 (task 7)"
+        where = f"{path}: row 3 (task 7): Task ID"  # the column, as the file names it: it said "id", which neither CSV has
     else:
         path = write(tmp_path, "l.csv", linear_csv([{"ID": "MKT-7", "Title": "One"}, {"ID": "MKT-7", "Title": "Two"}]))
-        where = f"{path}: row 3 (MKT-7)"
+        where = f"{path}: row 3 (MKT-7): ID"
     before = op_count(cli.workspace)
     for dry_run in (["--dry-run"], []):
         result = cli("import", "--from", fmt, str(path), *dry_run)
-        assert result.err == f"crewdeck: error: nothing imported: {where}: id: in the file more than once\n"
+        assert result.err == f"crewdeck: error: nothing imported: {where}: in the file more than once\n"
     assert op_count(cli.workspace) == before
 
 

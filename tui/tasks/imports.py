@@ -114,8 +114,9 @@ def run(
             homes = set()
             items = _homed(module.items(stream, name, ws_people, people, unmatched, problems), module.home, homes)
             built = build(
-                items, people, ws, me, name=name, kind=f"{fmt}-{NOUN[fmt]}", statuses=statuses, default_tz=default_tz, problems=problems
-            )
+                items, people, ws, me, name=name, kind=f"{fmt}-{NOUN[fmt]}", statuses=statuses, default_tz=default_tz, problems=problems,
+                id_field=module.REQUIRED[0],  # its id column
+            )  # fmt: skip
         guard = Guard(ws.conn, key)
         built.source.edited_here = guard.edited_here
         try:

@@ -113,6 +113,8 @@ class Source:
     credits: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     #: The importer's own remarks for the summary ("skipped 2 recurring templates").
     notes: list[str] = field(default_factory=list)
+    #: What the file calls a record's id, for its problems (an Asana CSV: "Task ID").
+    id_field: str = "id"
     #: ``(record id, fields the file changes) -> those changed here since the last import``: they
     #: keep their value here (a local edit wins).  ``None``: the file's values win (``lastimport.Guard``).
     edited_here: Callable[[str, list[str]], list[str]] | None = None
@@ -373,7 +375,7 @@ class _Merger:
                 where = batch.where_of(entity, row_id)
                 key = _record_key(entity, row_id)
                 if key in self.seen:
-                    self.problems.append(f"{where}: id: in the file more than once")
+                    self.problems.append(f"{where}: {self.source.id_field}: in the file more than once")
                     continue
                 self.seen.add(key)
                 try:
