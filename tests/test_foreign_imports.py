@@ -93,11 +93,12 @@ def test_a_trello_board_becomes_tasks_with_every_quirk(cli: Cli, tmp_path: Path)
     assert op_count(cli.workspace) == before  # --dry-run writes nothing
     assert "  Doing -> doing" in dry and "  Done -> done" in dry
     assert '  Later -> todo (guessed: --map-status "Later=STATUS" to change)' in dry
-    assert "dry run, nothing written: imported 13 tasks" in dry
+    assert "dry run, nothing written: would import 13 tasks" in dry  # it read "nothing written: imported 13 tasks"
 
     out = cli.ok("import", "--from", "trello", str(board))
     assert out.startswith("imported 13 tasks")
-    assert "left unassigned (no such member): gone" in out  # a member who left the board, known from a comment
+    # A member who left the board, known from a comment: a manager's import adds them, given their zone.
+    assert "left unassigned (not members here: --default-tz ZONE adds them): gone" in out
     assert "1 card with no list went to the inbox" in out
     found = tasks(cli)
     ids = members(cli)
@@ -650,17 +651,17 @@ def test_a_record_twice_in_one_file_is_named_and_a_second_import_changes_nothing
         board = trello_board(cards=0, actions=0)
         board["cards"] = [trello_card(1, name="One"), trello_card(1, name="Two")]
         path = write(tmp_path, "board.json", trello_json(board))
-        where = f"{path}: card {card_id(1)} (Two)"
+        where = f"{path}: card {card_id(1)} (Two): id"
     elif fmt == "asana":
         path = write(tmp_path, "a.csv", asana_csv([{"Task ID": "7", "Name": "One"}, {"Task ID": "7", "Name": "Two"}]))
-        where = f"{path}: row 3 (task 7)"
+        where = f"{path}: row 3 (task 7): Task ID"  # the column, as the file names it: it said "id", which neither CSV has
     else:
         path = write(tmp_path, "l.csv", linear_csv([{"ID": "MKT-7", "Title": "One"}, {"ID": "MKT-7", "Title": "Two"}]))
-        where = f"{path}: row 3 (MKT-7)"
+        where = f"{path}: row 3 (MKT-7): ID"
     before = op_count(cli.workspace)
     for dry_run in (["--dry-run"], []):
         result = cli("import", "--from", fmt, str(path), *dry_run)
-        assert result.err == f"crewdeck: error: nothing imported: {where}: id: in the file more than once\n"
+        assert result.err == f"crewdeck: error: nothing imported: {where}: in the file more than once\n"
     assert op_count(cli.workspace) == before
 
 
@@ -918,7 +919,7 @@ def test_a_dry_run_only_reads_while_a_teammate_holds_the_write_lock(cli: Cli, tm
         before = _file_bytes(cli.workspace)
         dry = cli("import", "--from", fmt, str(path), "--dry-run", as_member="ana")
         assert dry.code == 0, dry.err
-        assert "dry run, nothing written: imported " in dry.out
+        assert "dry run, nothing written: would import " in dry.out
         assert _file_bytes(cli.workspace) == before
         assert teammate.in_transaction  # still theirs: the dry run never asked for it
     finally:
@@ -1170,3 +1171,16 @@ def test_a_taskwarrior_assignee_who_is_a_guest_here_leaves_the_task_unassigned_a
     out = cli.ok("import", "--from", "taskwarrior", str(tw))
     assert "imported 1 task" in out and "left unassigned (@gus is a guest here, who sees no tasks): Approve the visuals" in out
     assert tasks(cli)["Approve the visuals"]["assignee"] is None
+
+
+def test_a_manager_is_told_that_default_tz_adds_the_members_left_unassigned(cli: Cli, tmp_path: Path) -> None:
+    # A manager's import without --default-tz read "left unassigned (no such member): zoe", as a member's does: nothing
+    # said that a zone is all it takes to bring them.
+    board = trello_board(cards=0, actions=0)
+    board["cards"][0]["idMembers"] = ["m-zoe"]
+    path = write(tmp_path, "board.json", trello_json(board))
+    dry = cli.ok("import", "--from", "trello", str(path), "--dry-run")
+    assert "left unassigned (not members here: --default-tz ZONE adds them): zoe;" in dry
+    assert "no such member" not in dry
+    out = cli.ok("import", "--from", "trello", str(path), "--dry-run", as_member="raj")
+    assert "left unassigned (no such member): zoe;" in out  # a member adds no one: the same words as before

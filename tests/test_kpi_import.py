@@ -402,3 +402,33 @@ def test_an_ad_exports_amounts_with_thousands_separators_import_as_its_counts_do
     source = _file(tmp_path, "bad.csv", META.replace(",45.10\n", ',"1,23.50"\n'))
     err = crewdeck_fails(*w, source, "--format", "meta", "--spend")
     assert f"{source}:2: Amount spent (EUR): amount '1,23.50'" in err
+
+
+def test_a_plain_csvs_column_no_metric_reads_is_named_not_dropped_silently(ws: Path, tmp_path: Path) -> None:
+    # "Link Klicks" (a renamed clicks) and "Wert" were read by nothing and the import said only "1 changed": the clicks
+    # and the value were lost without a word.
+    crewdeck("-w", str(ws), "--as", "raj", "add", "Reel one +autumn")
+    source = _file(tmp_path, "plain.csv", "date,post,impressions,Link Klicks,Wert\n2026-11-20,Reel one,500,7,12.50 EUR\n")
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        assert main(["-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv"]) == 0
+    assert out.getvalue() == "imported 1 row: 1 changed, 0 unchanged\n"
+    assert err.getvalue() == (f"note: {source}: columns not read: Link Klicks, Wert (a metric under another name: --map METRIC=COLUMN)\n")
+    err = io.StringIO()
+    with redirect_stdout(io.StringIO()), redirect_stderr(err):
+        assert (
+            main(["-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--map", "clicks=Link Klicks,value=Wert"]) == 0
+        )
+    assert err.getvalue() == ""
+    with Store(ws) as store:
+        assert store.conn.execute("SELECT impressions, clicks, value_amount FROM result").fetchone() == (500, 7, 1250)
+
+
+def test_a_linkedin_export_with_its_campaign_column_renamed_is_read_with_map(ws: Path, tmp_path: Path) -> None:
+    # Its header was found by the words "Campaign Name" alone: renamed, the file had "no header row", --map or not.
+    source = _file(tmp_path, "li.csv", LINKEDIN.replace("Campaign Name", "Campaign"))
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin")
+    assert err == f"crewdeck: error: {source}: no header row (a row naming Campaign Name; or --map campaign=COLUMN)\n"
+    out = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin", "--map", "campaign=Campaign")
+    assert out == "imported 2 rows: 2 changed, 0 unchanged\n"
+    assert [r[1] for r in _state(ws)[0]] == [4000, 1500]

@@ -17,6 +17,7 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.results.keys import Key, write
 from crewdeck.tui.results.kpis import divide_rounded
 
+from .conftest import Cli
 from .syncsupport import crewdeck, crewdeck_fails
 
 
@@ -70,9 +71,13 @@ def test_two_replicas_writing_the_same_day_converge_field_by_field_and_the_histo
 
 def test_kpi_add_writes_a_day_and_a_later_entry_replaces_what_it_gives(ws: Path) -> None:
     post = _post(ws)
-    row = crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=1000", "clicks=10").strip()
-    assert row == result_id("post", "2026-11-20", post=post)
-    crewdeck("-w", str(ws), "--as", "ana", "kpi", "add", post[:8], "2026-11-20", "clicks=12", "value=30.00 EUR")
+    # It printed the record's id ("result:post:<32 hex digits>:2026-11-20") where every other write says what it did.
+    said = crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=1000", "clicks=10")
+    assert said == "Added the results of “Reel one” on 2026-11-20: impressions 1,000, clicks 10\n"
+    row = crewdeck("-w", str(ws), "--as", "ana", "kpi", "add", "-q", post[:8], "2026-11-20", "clicks=12", "value=30.00 EUR").strip()
+    assert row == result_id("post", "2026-11-20", post=post)  # --quiet: the id written, for scripts
+    said = crewdeck("-w", str(ws), "--as", "ana", "kpi", "add", post[:8], "2026-11-20", "clicks=12", "value=30.00 EUR")
+    assert said == "Nothing changed: the results of “Reel one” on 2026-11-20 are these already\n"
     with Store(ws) as store:
         record = store.record("result", row)
     assert record is not None
@@ -437,3 +442,61 @@ def test_a_campaign_running_in_the_period_with_nothing_reported_has_a_row_of_das
         assert sorted(line.label for line in later.lines) == ["+later", "+launch"]  # Quiet's run has ended
     finally:
         workspace.close()
+
+
+def test_the_log_says_a_conversion_value_as_money(ws: Path) -> None:
+    # It read: conversion value “{"amount": 1234550, "currency": "EUR"}”, the stored form, in minor units.
+    post = _post(ws)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "clicks=3", "value=12345.50 EUR")
+    line = crewdeck("-w", str(ws), "--as", "raj", "log", "--limit", "1").strip()
+    assert line.endswith("@raj added the results of “Reel one” on 2026-11-20: clicks 3, conversion value 12,345.50 EUR (from “kpi add”)"), (
+        line
+    )
+
+
+def test_the_reports_csv_writes_amounts_and_rates_without_separators_as_its_counts(ws: Path) -> None:
+    # It wrote spend "2,500.00" and CPM "2,500.00" (quoted, text to a spreadsheet) next to counts written 1000.
+    crewdeck(
+        "-w",
+        str(ws),
+        "--as",
+        "ana",
+        "ledger",
+        "add",
+        "--campaign",
+        "launch",
+        "--category",
+        "ads",
+        "--amount",
+        "2500.00 EUR",
+        "--payee",
+        "Meta",
+    )
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "+launch/meta", "2026-11-20", "impressions=1000", "clicks=1", "conversions=1")
+    text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "+launch", "--csv")
+    assert text.splitlines()[1].startswith("+launch,2500.00,1000,—,—,1,1,—,—,—,0.10%,2500.00,2500.00,2500.00,100.00%,—,")
+    assert '"' not in text
+    table = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "+launch")
+    assert "2,500.00" in table  # a table for people keeps its separators
+
+
+def test_two_targets_for_one_kpi_make_a_range_or_are_refused_never_dropped(ws: Path) -> None:
+    # `--target "ctr>=1.2%" --target "ctr<=5%"` kept only ctr<=5%, and "ctr>=1%" then "ctr>=2%" only the second, silently.
+    post = _post(ws)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=1000", "clicks=60")
+    said = crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "ctr>=1.2%", "--target", "ctr<=5%")
+    assert "set the targets of campaign Launch to ctr>=1.2%, ctr<=5% (CPA counts conversions)" in said
+    row = _report(ws, "+launch")["rows"][0]
+    assert [t["target"] for t in row["off_target"]] == ["ctr<=5%"]  # 6.00% meets the floor, misses the ceiling
+    err = crewdeck_fails("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "ctr>=1%", "--target", "ctr>2%")
+    assert err == "crewdeck: error: --target 'ctr>2%': ctr has a lower bound already (ctr>=1%): give one\n"
+    with Store(ws) as store:
+        kpis = json.loads(store.conn.execute("SELECT kpis FROM campaign").fetchone()[0])
+    assert [t["op"] for t in kpis["targets"]] == [">=", "<="]  # nothing written
+
+
+def test_a_period_the_report_cannot_read_is_refused_naming_run_too(ws: Path, cli: Cli) -> None:
+    # The refusal listed the ledger's periods and not run, which `kpi report --period` takes (its help left out days and all).
+    err = crewdeck_fails("-w", str(ws), "--as", "ana", "kpi", "report", "--period", "week")
+    assert err == "crewdeck: error: 'week' is not a period (2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, all or run)\n"
+    assert "2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, all or run" in " ".join(cli.ok("kpi", "report", "--help").split())

@@ -14,14 +14,14 @@ from rich.cells import cell_len
 from textual.widgets import Static
 
 from crewdeck.sync.state.store import Store
-from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.app import CrewdeckApp, binding_ids
 from crewdeck.tui.app.screens.results import ResultsScreen
 from crewdeck.tui.results.keys import Key, write
 from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.results_table import ResultsTable, sparkline
 
-from .apphelp import demo_workspace, make_app, settle, until
+from .apphelp import demo_workspace, help_text, make_app, settle, until
 from .conftest import NOW
 
 
@@ -633,3 +633,79 @@ async def test_the_results_bar_names_a_period_as_the_budget_pane_does(workspace:
         await pilot.press("p")
         await settle(pilot)
         assert bar.title == "Results · Campaign run"
+
+
+async def test_question_mark_lists_the_results_keys(workspace: Path) -> None:
+    # `?` on the Results screen listed every pane's keys and the posts' screens, and not one of its own.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(pilot)
+        text = await help_text(pilot)
+        results = text[text.index("\nResults\n") + 1 :].split("\n\n")[0].splitlines()
+        ids = [line.split()[-1] for line in results[1:]]
+        assert ids == ["results.kind", "results.sort", "results.prev_period", "results.next_period", "results.close"]
+        assert set(ids) <= binding_ids()  # which a config's [keymap] may rebind: it refused them as "no key binding has this id"
+
+
+async def test_keys_that_do_nothing_on_a_level_are_not_offered(workspace: Path) -> None:
+    # The footer offered "⏎ Open" on a post's days (enter only rang the bell), "z Zoom" (which zoomed the panes
+    # behind, found zoomed on the way back) and the bar "[ ] period" over each campaign's run.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        assert "Open" in _footer(app) and "Zoom" not in _footer(app)
+        assert "Zoom" not in [c.title for c in app.get_system_commands(screen)]
+        await pilot.press("z")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.page is not None and screen.page.level == "days"
+        assert "Open" not in _footer(app)
+        await pilot.press("p", "p")
+        await settle(pilot)
+        assert screen.page.kind == "run" and "[ ]" not in screen.query_one(PaneBar).hint
+        await pilot.press("escape", "escape", "escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ResultsScreen) and not app.zoomed
+
+
+async def test_s_puts_a_campaigns_posts_best_first_by_the_next_kpi(workspace: Path) -> None:
+    # The posts were best first by CTR alone: the top and bottom posts by CPA or ROAS could not be seen.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open(pilot)
+        assert screen.check_action("next_sort", ()) is False  # the campaigns keep their order
+        await _open_spring_posts(pilot)
+        assert "Sort by KPI" in _footer(app)
+        await pilot.press("s")
+        await settle(pilot)
+        table = _table(app)
+        assert screen.page is not None and screen.page.sort == "cpc"
+        assert [c.title for c in table.columns][5] == "CPC ↓" and "best CPC first" in screen.query_one(PaneBar).info
+        cpc = [row.kpis[1] for row in table.rows]
+        valued = [Decimal(k) for k in cpc if k != "—"]
+        assert len(valued) >= 2 and valued == sorted(valued)  # lowest first: the best cost per click
+        assert cpc[len(valued) :] == ["—"] * (len(cpc) - len(valued))  # no value: last
+        await pilot.press("s", "s", "s", "s")
+        await settle(pilot)
+        assert screen.page.sort == "ctr" and [c.title for c in _table(app).columns][4] == "CTR ↓"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.page.level == "days" and "Sort by KPI" not in _footer(app)
+
+
+async def test_the_legend_explains_only_marks_of_the_columns_shown(workspace: Path) -> None:
+    # At 80 columns the ER REACH column is left out, and the legend still said "* by the largest daily reach",
+    # a mark no cell on screen showed.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+
+        def legend() -> str:
+            return str(screen.query_one("#results-legend", Static).render())
+
+        assert "ER REACH" not in [c.title for c, w in zip(_table(app).columns, _table(app).widths(78), strict=True) if w]
+        assert "*" not in legend() and "✗ target missed" in legend()
+        await pilot.resize_terminal(160, 48)
+        await settle(pilot)
+        assert "* by the largest daily reach" in legend()

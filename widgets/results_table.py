@@ -78,6 +78,8 @@ class ResultsTable(LineTable):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.rows: list[ResultRow] = []
+        #: Whether ``enter`` opens a row: a day's row is the finest there is.
+        self.opens = True
 
     def set_rows(
         self, rows: Sequence[ResultRow], first_column: str = "CAMPAIGN", *, on: str | None = None, best_first: str = "", days: bool = False
@@ -86,7 +88,7 @@ class ResultsTable(LineTable):
 
         ``best_first``: the title of the column the rows are sorted by, best first; its title says so with "↓".
         ``days``: the rows are days: no sparkline (they are the series themselves) and a date's column no wider than
-        it, the others sharing the width.
+        it, the others sharing the width, and ``enter`` is not offered (there is nothing finer to open).
         """
         old = on if on is not None else self.rows[self.cursor].key if self.rows and self.cursor < len(self.rows) else None
         self.rows = list(rows)
@@ -95,6 +97,9 @@ class ResultsTable(LineTable):
         first = replace(self.COLUMNS[0], title=first_column, grow=0 if days else self.COLUMNS[0].grow)
         self.columns = (first, *rest)
         self.cursor = 0
+        if self.opens == days:
+            self.opens = not days
+            self.refresh_bindings()
         for i, row in enumerate(self.rows):
             if row.key == old:
                 self.cursor = i
@@ -107,6 +112,9 @@ class ResultsTable(LineTable):
 
         table: ResultsTable
         key: str
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "activate" or self.opens
 
     def row_count(self) -> int:
         return len(self.rows)

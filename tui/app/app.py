@@ -83,7 +83,7 @@ def pane_types() -> tuple[type[Pane], ...]:
 
 def binding_ids() -> set[str]:
     """Every binding id a config's [keymap] may name."""
-    sources: list[Iterable[BindingType]] = [CrewdeckApp.BINDINGS, MainScreen.BINDINGS, *(bindings for _, bindings in post_screens())]
+    sources: list[Iterable[BindingType]] = [CrewdeckApp.BINDINGS, MainScreen.BINDINGS, *(bindings for _, bindings in opened_screens())]
     for pane_type in pane_types():
         sources.append(pane_type.BINDINGS)
         sources.extend(bindings for _, bindings in pane_type.help_extra())
@@ -104,16 +104,18 @@ def key_scopes() -> list[KeyScope]:
             else:
                 pane.extend(bindings)
         panes.append(KeyScope.of(f"the {pane_type.pane_title.lower()} pane", pane))
-    screens.extend(KeyScope.of(f"the {title.lower()} screen", CrewdeckApp.BINDINGS, bindings) for title, bindings in post_screens())
+    screens.extend(KeyScope.of(f"the {title.lower()} screen", CrewdeckApp.BINDINGS, bindings) for title, bindings in opened_screens())
     return panes + screens
 
 
-def post_screens() -> list[tuple[str, list[BindingType]]]:
-    """The posts' screens and their keys, which ``?`` lists after the panes' (imported when asked: not for the first paint)."""
+def opened_screens() -> list[tuple[str, list[BindingType]]]:
+    """The screens an app-wide key opens over the panes (Results, the posts') and their keys, which ``?`` lists after the
+    panes' and a config's [keymap] may rebind (imported when asked: not for the first paint)."""
     from crewdeck.tui.app.crisis import HELD_BINDINGS
     from crewdeck.tui.app.screens.approvals import APPROVALS_BINDINGS
+    from crewdeck.tui.app.screens.results import ResultsScreen
 
-    return [("Approvals", APPROVALS_BINDINGS), ("Posts a crisis held", HELD_BINDINGS)]
+    return [("Results", ResultsScreen.BINDINGS), ("Approvals", APPROVALS_BINDINGS), ("Posts a crisis held", HELD_BINDINGS)]
 
 
 def _described(bindings: Iterable[BindingType]) -> Iterable[Binding]:
@@ -546,7 +548,7 @@ class CrewdeckApp(App[int]):
         for pane_type in pane_types():
             sections.append((pane_type.pane_title, pane_type.BINDINGS))
             sections.extend(pane_type.help_extra())
-        sections.extend(post_screens())
+        sections.extend(opened_screens())
         return sections
 
     def _guest_help(self) -> list[tuple[str, Iterable[BindingType]]]:
@@ -600,7 +602,8 @@ class CrewdeckApp(App[int]):
         for name, title in PANES:
             yield SystemCommand(f"Pane: {title}", f"Focus the {title.lower()} pane", lambda n=name: self.focus_pane(n))
         yield SystemCommand("Results", "KPIs per campaign against targets and spend", self.action_results)
-        yield SystemCommand("Zoom", "Zoom the focused pane, or back", self.action_zoom)
+        if isinstance(screen, MainScreen):
+            yield SystemCommand("Zoom", "Zoom the focused pane, or back", self.action_zoom)
         keys = {b.id: shown_keys(b, self.config.keymap) for b in self.BINDINGS if isinstance(b, Binding) and b.id}
         yield SystemCommand(
             "Content calendar", f"Posts by day, a row per platform or campaign (key {keys['app.calendar']})", self.action_calendar
@@ -626,6 +629,9 @@ class CrewdeckApp(App[int]):
             return self.may_handle_crisis
         if action == "sync_now":
             return self._sync_engine is not None  # a shared file has nothing to sync
+        if action == "zoom":
+            # Only the panes zoom: over another screen (Results, Approvals) `z` zoomed the panes behind it, unseen.
+            return isinstance(self.screen, MainScreen)
         return True
 
     def action_sync_now(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from crewdeck.tui.cli.common import Context
+from crewdeck.tui.cli.common import Context, quiet_option
 from crewdeck.tui.results import REPORT_GROUPINGS
 
 
@@ -43,6 +43,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         help="impressions reach engagements reactions comments shares saves clicks video_3s video_complete conversions "
         'followers, or value="42.00 EUR" (conversion value)',
     )
+    quiet_option(p)
     p.set_defaults(func=_command("cmd_add"))
 
     p = ksub.add_parser(
@@ -80,7 +81,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     )
     p.add_argument("campaign", nargs="?", metavar="+CAMPAIGN", help="only this campaign")
     p.add_argument(
-        "--period", metavar="P", help="only this period (default: all time): 2026-11, 2026-W48, 2026-Q4, 2026, run (the campaign's run)"
+        "--period",
+        metavar="P",
+        help="only this period (default: all time): 2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, all or run (the campaign's run)",
     )
     p.add_argument(
         "--by", choices=REPORT_GROUPINGS, default="campaign", help="rows per campaign, post, platform or day (default: %(default)s)"

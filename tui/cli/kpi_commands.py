@@ -20,6 +20,7 @@ from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.results import imports, keys, report, review
 from crewdeck.tui.results.kpis import KPIS, MISSING, NOT_REPORTED, Totals, shown
 from crewdeck.tui.time.when import DateError, parse_day, utc_iso
+from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 
@@ -52,9 +53,18 @@ def cmd_add(ctx: Context) -> int:
             f"{visible(ctx.args.target)} {day}: value: this {key.kind}'s conversion value for {day} is in {held[0]} here: "
             f"a second currency ({given['currency']}) is refused"
         )
+    row_id = key.row_id(day)
+    names = describe.Naming.of(ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
+    stored = ws.store.record("result", row_id)
+    # Only what differs is written, as an import writes it: the same numbers again change nothing and say so.
+    changed = {name: value for name, value in values.items() if stored is None or stored.get(name) != value}
+    if not changed:
+        print(row_id if ctx.args.quiet else f"Nothing changed: {visible(describe.result_subject(row_id, names))} are these already")
+        return 0
     before = _targets_before(ctx, [key])
-    keys.write(ws.store, ctx.me.id, [(key, day, values)], "kpi add")
-    print(key.row_id(day))
+    keys.write(ws.store, ctx.me.id, [(key, day, changed)], "kpi add")
+    said = describe.result_words(row_id, changed, stored is None, names)
+    print(row_id if ctx.args.quiet else visible(said[:1].upper() + said[1:]))
     _review(ctx, before)
     return 0
 
@@ -110,6 +120,10 @@ def cmd_import(ctx: Context) -> int:
         for problem in exc.problems:
             print(visible(problem), file=sys.stderr)
         raise UserError(str(exc)) from None
+    if done.unread:
+        # Said, not refused: a column of notes is no metric; a metric by another name would be lost without a word.
+        unread = ", ".join(visible(name) for name in done.unread)
+        print(f"note: {visible(source)}: columns not read: {unread} (a metric under another name: --map METRIC=COLUMN)", file=sys.stderr)
     line = f"imported {counted(done.rows, 'row')}: {done.changed:,} changed, {done.unchanged:,} unchanged"
     if ctx.args.spend:
         line += f"; {counted(done.spend_added, 'spend entry')} added" + (
@@ -145,7 +159,7 @@ def _period(ctx: Context, campaign: str | None) -> tuple[Period | None, tuple[dt
         start = dt.date.fromisoformat(info.start) if info and info.start else dt.date(1900, 1, 1)
         end = dt.date.fromisoformat(info.end) + dt.timedelta(days=1) if info and info.end else dt.date(9999, 1, 1)
         return None, (start, end)
-    period = Period.parse(text)
+    period = Period.parse(text, also="run")
     return period, period.range
 
 
@@ -214,9 +228,11 @@ def _rows(built: report.ResultsReport, plain: bool) -> tuple[list[str], list[lis
                 return MISSING  # no record gave it: not reported, not 0
             return str(t.count(name)) if plain else f"{t.count(name):,}"
 
-        cells += [report.spend_text(t, built.currency), count("impressions"), report.reach_text(t, plain)]
+        cells += [report.spend_text(t, built.currency, plain), count("impressions"), report.reach_text(t, plain)]
         cells += [count("engagements"), count("clicks"), count("conversions")]
-        cells += [shown(g.kpis[k.code], built.currency) for k in KPIS]
-        cells += [", ".join(f"{k.code} {shown(v, built.currency)} vs {t.text(built.currency)}" for t, v in g.missed for k in [v.kpi])]
+        cells += [shown(g.kpis[k.code], built.currency, plain) for k in KPIS]
+        cells += [
+            ", ".join(f"{k.code} {shown(v, built.currency, plain)} vs {t.text(built.currency)}" for t, v in g.missed for k in [v.kpi])
+        ]
         rows.append(cells)
     return headers, rows

@@ -56,8 +56,11 @@ class Period:
         raise ValueError(f"no period kind {kind!r}")
 
     @classmethod
-    def parse(cls, text: str) -> Period:
-        """``2026-11-26``, ``2026-W48``, ``2026-11``, ``2026-Q4``, ``2026`` or ``all``."""
+    def parse(cls, text: str, also: str = "") -> Period:
+        """``2026-11-26``, ``2026-W48``, ``2026-11``, ``2026-Q4``, ``2026`` or ``all``.
+
+        ``also``: a word the caller reads itself before asking (``run``), named among the periods when ``text`` is none.
+        """
         raw = text.strip()
         try:
             if raw.lower() == "all":
@@ -74,7 +77,12 @@ class Period:
                 return cls("year", dt.date(int(m[1]), 1, 1))._in_range(text)
         except ValueError:
             pass
-        raise UserError(f"{text!r} is not a period (2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026 or all)")
+        known = (
+            f"2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, all or {also}"
+            if also
+            else "2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026 or all"
+        )
+        raise UserError(f"{text!r} is not a period ({known})")
 
     def _in_range(self, text: str) -> Period:
         if not self.within_range():

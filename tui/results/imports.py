@@ -126,6 +126,8 @@ class Imported:
     unchanged: int = 0
     spend_added: int = 0
     spend_already: int = 0
+    #: A plain CSV's columns no field is read from (a metric under a name of its own, say), as the header names them.
+    unread: tuple[str, ...] = ()
 
 
 #: ``(key, day, values, line)`` of one row read.
@@ -153,15 +155,19 @@ def run(
     before each batch is written, with the keys it writes.
     """
     problems: list[str] = []
-    rows = _rows(lines, source, fmt, problems)
+    # LinkedIn's header is the first row naming the campaign column (the lines before it describe the report).
+    campaign_names = (mapping["campaign"],) if "campaign" in mapping else COLUMNS[fmt]["campaign"]
+    rows = _rows(lines, source, fmt, problems, {_bare(name).lower() for name in campaign_names})
     first = next(rows, None)
     if first is None:
         if problems:
             raise Rejected(source, problems)
+        if fmt == "linkedin":
+            raise UserError(f"{source}: no header row (a row naming {' or '.join(campaign_names)}; or --map campaign=COLUMN)")
         raise UserError(f"{source}: no header row")
     header_line, header = first
     columns, header_currency = _columns(header, fmt, mapping, source, header_line)
-    out = Imported()
+    out = Imported(unread=_unread(header, columns) if fmt == "csv" else ())
     clashes: list[str] = []
     value_column = header[columns["value"]].strip() if "value" in columns else "value"
     batches = _batches(ws, rows, source, fmt, header, columns, header_currency, with_spend, size, out, problems)
@@ -256,8 +262,9 @@ def _batch(
     _write(ws.store, member, results, new_spend, source, fmt, now_text)
 
 
-def _rows(lines: Iterable[str], source: str, fmt: str, problems: list[str]) -> Iterator[tuple[int, list[str]]]:
-    """``(line, cells)`` of each non-empty row from the header on (LinkedIn's preamble skipped)."""
+def _rows(lines: Iterable[str], source: str, fmt: str, problems: list[str], campaign: set[str]) -> Iterator[tuple[int, list[str]]]:
+    """``(line, cells)`` of each non-empty row from the header on (LinkedIn's preamble skipped: its header is the first
+    row with a cell in ``campaign``, the campaign column's names as ``_bare`` and lower case make them)."""
     reader = csv.reader(_without_bom(lines), strict=True)
     started = fmt != "linkedin"
     try:
@@ -266,7 +273,7 @@ def _rows(lines: Iterable[str], source: str, fmt: str, problems: list[str]) -> I
                 continue
             if not started:
                 # The header is the first row naming the campaign; the lines before describe the report.
-                if not any(cell.strip().lower() == "campaign name" for cell in cells):
+                if not any(_bare(cell.strip()).lower() in campaign for cell in cells):
                     continue
                 started = True
             yield reader.line_num, cells
@@ -325,6 +332,14 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
     if fmt == "csv" and "post" not in columns and "campaign" not in columns and "platform" not in columns:
         raise UserError(f"{source}:{line}: name a post, campaign or platform column (post, campaign and platform; or --map)")
     return columns, currency
+
+
+def _unread(header: list[str], columns: dict[str, int]) -> tuple[str, ...]:
+    """The named columns no field is read from.  Only a plain CSV's are said: its columns are named like the metrics, so
+    one that is not is most likely a metric by another name, while an ad platform's export holds many columns that are
+    no count (CPC, frequency, attribution settings)."""
+    read = set(columns.values())
+    return tuple(name.strip() for index, name in enumerate(header) if index not in read and name.strip())
 
 
 def _bare(header: str) -> str:

@@ -162,11 +162,11 @@ def compute_all(totals: Totals, currency: str, result: str = "conversions") -> d
     return {kpi.code: compute(kpi, totals, currency, result) for kpi in KPIS}
 
 
-def shown(value: Value, currency: str) -> str:
-    """How a KPI reads in a table: ``1.25%``, ``0.42``, ``3.10x``, ``—``."""
+def shown(value: Value, currency: str, plain: bool = False) -> str:
+    """How a KPI reads in a table: ``1.25%``, ``1,250.42``, ``3.10x``, ``—`` (``plain``: ``1250.42``, as a CSV writes it)."""
     if value.value is None:
         return "rate missing" if value.note == "rate missing" else MISSING
-    text = f"{value.value:,}"
+    text = str(value.value) if plain else f"{value.value:,}"
     if value.kpi.unit == "percent":
         text += "%"
     elif value.kpi.unit == "ratio":

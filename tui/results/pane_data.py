@@ -1,8 +1,9 @@
 """What the Results screen shows, read in a worker thread.
 
 Three levels, each a list of rows with the same columns: the campaigns;
-``enter`` on one, its posts, best first by CTR (the top and the bottom of
-the list are the best and worst); ``enter`` on a post, its numbers by day.
+``enter`` on one, its posts, best first by a KPI shown (CTR unless another
+is chosen: the top and the bottom of the list are the best and worst);
+``enter`` on a post, its numbers by day.
 Each row has the spend and KPIs over the period (a week, a month, or the
 campaign's own run), its campaign's targets met or missed, the change in
 results against the period before (a day's: against the day before), and its results per day over the 30
@@ -34,6 +35,9 @@ from crewdeck.tui.workspace.workspace import Workspace, campaign_slug
 KINDS = ("week", "month", "run")
 #: The KPIs the screen shows, in order.
 SHOWN = ("ctr", "cpc", "cpa", "roas", "er_reach")
+#: The KPIs a campaign's posts are best first by (``s`` cycles them), and those of them that are best when lowest.
+SORTS = SHOWN
+LOWEST_BEST = frozenset({"cpc", "cpa"})
 SPARK_DAYS = 30
 #: "rate missing" (``kpi report``'s words) in the table's 8-cell columns.
 NO_RATE = "no rate"
@@ -81,6 +85,8 @@ class ResultsPage:
     before: str = ""
     #: The campaign of the posts or of the post's days, as ``+campaign`` names it (``+spring-launch``); ``""`` for the campaigns.
     campaign: str = ""
+    #: The KPI the posts are best first by (one of ``SORTS``).
+    sort: str = SORTS[0]
 
 
 #: Each mark a row may show and what it means, in the order the legend says them.
@@ -93,21 +99,23 @@ MARKS = (
 )
 
 
-def legend(page: ResultsPage) -> str:
-    """What Δ compares and what the marks the rows show mean, in a line under the table (marks no row shows are left out)."""
+def legend(page: ResultsPage, kpis: frozenset[str] = frozenset(SHOWN), targets: bool = True) -> str:
+    """What Δ compares and what the marks the rows show mean, in a line under the table (marks no row shows are left out,
+    and those of columns a narrow table leaves out: ``kpis``, the KPIs whose columns are shown; ``targets``, whether the
+    targets' column is)."""
     compared = f"Δ: results vs {page.before}" if page.before else "Δ: — over a run (no period before)"
-    shown = _marks_shown(page.lines)
+    shown = _marks_shown(page.lines, [i for i, code in enumerate(SHOWN) if code in kpis], targets)
     return " · ".join([compared, *(words for mark, words in MARKS if mark in shown)])
 
 
-def _marks_shown(lines: tuple[ResultLine, ...]) -> set[str]:
-    cells = {cell for line in lines for cell in (line.spend, line.results, line.change, *line.kpis)}
+def _marks_shown(lines: tuple[ResultLine, ...], kpis: list[int], targets: bool) -> set[str]:
+    cells = {cell for line in lines for cell in (line.spend, line.results, line.change, *(line.kpis[i] for i in kpis))}
     marks = {mark for mark in (MISSING, NO_RATE) if mark in cells}
     if any(cell.endswith("*") for cell in cells):
         marks.add("*")
-    if any(line.missed for line in lines):
+    if targets and any(line.missed for line in lines):
         marks.add("✗")
-    if any(line.on_target for line in lines):
+    if targets and any(line.on_target for line in lines):
         marks.add("✓")
     return marks
 
@@ -117,8 +125,11 @@ def period_of(kind: str, anchor: dt.date) -> Period | None:
     return None if kind == "run" else Period.containing(kind, anchor)
 
 
-def load(ws: Workspace, kind: str, anchor: dt.date, campaign: str | None = None, post: str | None = None, *, today: dt.date) -> ResultsPage:
-    """The page of ``kind`` holding ``anchor``; ``today`` (the viewer's) says how far a period still going has come."""
+def load(
+    ws: Workspace, kind: str, anchor: dt.date, campaign: str | None = None, post: str | None = None, *, today: dt.date, sort: str = SORTS[0]
+) -> ResultsPage:
+    """The page of ``kind`` holding ``anchor``; ``today`` (the viewer's) says how far a period still going has come;
+    ``sort``: the KPI a campaign's posts are best first by."""
     currency = ws.base_currency
     period = period_of(kind, anchor)
     name = period_name(period)
@@ -134,8 +145,8 @@ def load(ws: Workspace, kind: str, anchor: dt.date, campaign: str | None = None,
     info = ws.campaign(campaign)
     slug = campaign_slug(campaign, info.name if info else campaign)
     if post is None:
-        lines = _post_lines(ws, currency, bounds, previous, campaign, today)
-        return ResultsPage(kind, name, currency, "posts", f"+{slug}", tuple(lines), before, f"+{slug}")
+        lines = _post_lines(ws, currency, bounds, previous, campaign, today, sort)
+        return ResultsPage(kind, name, currency, "posts", f"+{slug}", tuple(lines), before, f"+{slug}", sort)
     title = ws.conn.execute("SELECT title FROM task WHERE id = ?", (post,)).fetchone()
     lines = _day_lines(ws, currency, bounds, campaign, post)
     return ResultsPage(kind, name, currency, "days", title[0] if title else post[:8], tuple(lines), DAY_BEFORE, f"+{slug}")
@@ -239,7 +250,9 @@ def _campaign_lines(
     return lines
 
 
-def _post_lines(ws: Workspace, currency: str, bounds: Bounds, previous: Bounds | None, campaign: str, today: dt.date) -> list[ResultLine]:
+def _post_lines(
+    ws: Workspace, currency: str, bounds: Bounds, previous: Bounds | None, campaign: str, today: dt.date, sort: str
+) -> list[ResultLine]:
     now = report.build(ws.conn, currency, by="post", bounds=bounds, campaign=campaign)
     before = report.build(ws.conn, currency, by="post", bounds=previous, campaign=campaign) if previous else None
     earlier = {g.key: g for g in before.groups} if before else {}
@@ -259,8 +272,10 @@ def _post_lines(ws: Workspace, currency: str, bounds: Bounds, previous: Bounds |
         # A campaign's own results on a platform: "/linkedin" (the title names the campaign; its slug would leave no room).
         label = titles.get(g.key) or (g.key if g.key.startswith("/") else "(no post)" if not g.key else g.key[:8])
         lines.append(_line(now, g, label, _count(earlier.get(g.key), result), series.get(g.key, {}), spark))
-    ctr = {g.key: g.kpis["ctr"].value for g in now.groups}
-    lines.sort(key=lambda line: (ctr[line.key] is None, -(ctr[line.key] or 0), line.label.lower()))
+    # Best first, those with no value ("—", "no rate") last: the top and the bottom of the list are the best and the worst.
+    sign = 1 if sort in LOWEST_BEST else -1
+    value = {g.key: g.kpis[sort].value for g in now.groups}
+    lines.sort(key=lambda line: (value[line.key] is None, sign * (value[line.key] or 0), line.label.lower()))
     return lines
 
 

@@ -380,10 +380,11 @@ def _campaign_names(conn: sqlite3.Connection) -> dict[str, str]:
 # ---------------------------------------------------------------- output
 
 
-def spend_text(totals: Totals, currency: str) -> str:
+def spend_text(totals: Totals, currency: str, plain: bool = False) -> str:
+    """``2,500.00`` (``plain``: ``2500.00``, as a CSV writes its numbers)."""
     if totals.spend_missing:
         return "rate missing"
-    return format_minor(round_minor(totals.spend, currency), currency, grouping=True)
+    return format_minor(round_minor(totals.spend, currency), currency, grouping=not plain)
 
 
 def reach_text(totals: Totals, plain: bool = False) -> str:

@@ -75,7 +75,12 @@ def parse(texts: list[str], currency: str) -> dict[str, Any]:
             value = Decimal(number)
         except InvalidOperation:
             raise UserError(f"--target {text!r}: {number!r} is not a number") from None
-        targets = [t for t in targets if t["kpi"] != code]
+        # A floor and a ceiling make a range; a second floor (or ceiling) would leave one of the two unsaid.
+        lower = op in (">=", ">")
+        for kept in targets:
+            if kept["kpi"] == code and (kept["op"] in (">=", ">")) == lower:
+                bound = Target(code, kept["op"], Decimal(kept["value"])).text(currency)
+                raise UserError(f"--target {text!r}: {code} has {'a lower' if lower else 'an upper'} bound already ({bound}): give one")
         targets.append({"kpi": code, "op": op, "value": str(value)})
     return {"targets": targets, "result": result}
 

@@ -417,6 +417,7 @@ def build(
     default_tz: str | None,
     problems: list[str],
     named: set[str] | None = None,
+    id_field: str = "id",
     size: int = BATCH,
 ) -> Built:
     """The items as tasks (``kind`` names the id space: "trello-card"), for ``merging.merge_stream``, ``size`` at a time.
@@ -424,7 +425,7 @@ def build(
     ``problems``: every bad item, the reader's and the records' own
     checks'.  ``named``: the people keys the items name (``None``: all the
     file names); with a zone for new members, a manager's import brings
-    everyone the file names.
+    everyone the file names.  ``id_field``: what the file calls an item's id.
     """
     everyone = named is None or (default_tz is not None and me is not None and member_add_refused(me.facts()) is None)
     members = [
@@ -439,7 +440,7 @@ def build(
         for key, (handle, full) in people.known.items()
         if everyone or (named is not None and key in named)
     ]
-    head = Source(name, members, [])
+    head = Source(name, members, [], id_field=id_field)
     built = Built(head, statuses, set(), iter(()))
     built.batches = _batches(built, items, people, ws, me, kind, default_tz, problems, size)
     return built

@@ -53,7 +53,7 @@ class Planned:
             if self.built.statuses.used_posts:
                 lines.append('post states of the cards labelled with a platform (--map-status "SOURCE=STATE" to change):')
                 lines.extend(self.built.statuses.post_lines())
-        said = str(self.merge)
+        said = self.merge.said(planned=dry_run)
         lines.append(f"dry run, nothing written: {said}" if dry_run else said)
         if self.missing:
             shown = ", ".join(self.missing[:10]) + (f" (and {len(self.missing) - 10:,} more)" if len(self.missing) > 10 else "")
@@ -114,8 +114,9 @@ def run(
             homes = set()
             items = _homed(module.items(stream, name, ws_people, people, unmatched, problems), module.home, homes)
             built = build(
-                items, people, ws, me, name=name, kind=f"{fmt}-{NOUN[fmt]}", statuses=statuses, default_tz=default_tz, problems=problems
-            )
+                items, people, ws, me, name=name, kind=f"{fmt}-{NOUN[fmt]}", statuses=statuses, default_tz=default_tz, problems=problems,
+                id_field=module.REQUIRED[0],  # its id column
+            )  # fmt: skip
         guard = Guard(ws.conn, key)
         built.source.edited_here = guard.edited_here
         try:

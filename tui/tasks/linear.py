@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from crewdeck.tui.tasks.foreign import Item, People, day, instant, match_person, read_csv
 from crewdeck.tui.workspace.workspace import slug
 
+#: The columns a file must have, its id column first.
 REQUIRED = ("ID", "Title")
 #: The other columns read, by these names in any case.
 COLUMNS = (

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crewdeck.sync.state.ids import short
-from crewdeck.sync.state.money import format_minor
+from crewdeck.sync.state.money import MINOR_UNITS, format_minor
 from crewdeck.sync.state.naming import QUOTE, post_name, quoted
 from crewdeck.sync.state.oplog import APPEND, Op
 from crewdeck.sync.state.records import result_key
@@ -259,7 +259,7 @@ def describe(
         if entity == "campaign":
             return _campaign(row_id, values, created, names)
         if entity == "result":
-            return _result(row_id, values, created, names)
+            return result_words(row_id, values, created, names)
         if entity == "budget":
             return _budget(row_id, values, names)
         if entity == "rate":
@@ -472,8 +472,8 @@ def _chain(steps: list[dict[str, Any]], names: Naming) -> str:
     return "; ".join(said) or "none"
 
 
-def _result(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> str:
-    """ "added the results of “Launch reel” on 2026-11-20: impressions 1,000, reach 800 (from meta import ads.csv:12)"."""
+def result_subject(row_id: str, names: Naming) -> str:
+    """ "the results of “Launch reel” on 2026-11-20", of a campaign on a platform, or of the followers on one."""
     key = result_key(row_id)
     if key is None:
         raise ValueError(row_id)
@@ -483,14 +483,33 @@ def _result(row_id: str, values: dict[str, Any], created: bool, names: Naming) -
         subject = f"{names.campaign(key['campaign'])} on {key['platform']}"
     else:
         subject = f"followers on {key['platform']}"
+    return f"the results of {subject} on {key['day']}"
+
+
+def result_words(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> str:
+    """ "added the results of “Launch reel” on 2026-11-20: impressions 1,000, reach 800 (from meta import ads.csv:12)"
+    (no "from" without a ``source`` among the values)."""
+    key = result_key(row_id)
+    if key is None:
+        raise ValueError(row_id)
     counts = [
-        f"{name.replace('_', ' ')} {value:,}" if isinstance(value, int) else f"{name.replace('_', ' ')} {_plain(value, names)}"
+        f"{name.replace('_', ' ')} {_count(value, names)}"
         for name, value in values.items()
         if name not in _UNSAID and name not in key and name != "source" and value is not None
     ]
     source = values.get("source")
-    said = f"{'added' if created else 'updated'} the results of {subject} on {key['day']}"
+    said = f"{'added' if created else 'updated'} {result_subject(row_id, names)}"
     return said + (": " + ", ".join(counts) if counts else "") + (f" (from {_plain(source, names)})" if source else "")
+
+
+def _count(value: Any, names: Naming) -> str:
+    """A result's count with its thousands (``1,200``), a conversion value as money (``12,345.50 EUR``, never the stored
+    minor units)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, dict) and isinstance(value.get("amount"), int) and value.get("currency") in MINOR_UNITS:
+        return f"{format_minor(value['amount'], value['currency'], grouping=True)} {value['currency']}"
+    return _plain(value, names)  # as it arrived (a pulled record the checks would refuse), not a guess
 
 
 def _budget(row_id: str, values: dict[str, Any], names: Naming) -> str:

@@ -113,12 +113,18 @@ class Source:
     credits: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     #: The importer's own remarks for the summary ("skipped 2 recurring templates").
     notes: list[str] = field(default_factory=list)
+    #: What the file calls a record's id, for its problems (an Asana CSV: "Task ID").
+    id_field: str = "id"
     #: ``(record id, fields the file changes) -> those changed here since the last import``: they
     #: keep their value here (a local edit wins).  ``None``: the file's values win (``lastimport.Guard``).
     edited_here: Callable[[str, list[str]], list[str]] | None = None
 
     def where_of(self, entity: str, row_id: str) -> str:
         return self.where.get(row_id) or f"{self.name}: {entity} {row_id[:12]}"
+
+
+#: Why a member the file names is not added, when a zone is all it lacks.
+NO_ZONE = "not a member here, and the file gives no time zone to add them with: give --default-tz ZONE"
 
 
 @dataclass
@@ -132,6 +138,8 @@ class Merge:
     unchanged: int = 0
     removed_here: int = 0
     unassigned: set[str] = field(default_factory=set)
+    #: Handles left unassigned whom this import could add (a manager's), given the zone the file does not say.
+    unzoned: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     #: record id -> how messages name it.
     where: dict[str, str] = field(default_factory=dict)
@@ -145,14 +153,19 @@ class Merge:
         return not self.writes and not self.written
 
     def __str__(self) -> str:
+        return self.said()
+
+    def said(self, *, planned: bool = False) -> str:
+        """What the import did; ``planned``: what it would do (``--dry-run``: "would import 4 tasks")."""
+        imported, updated = ("would import", "would update") if planned else ("imported", "updated")
         parts = []
         if not self.changes_nothing:
             kinds = [*NOUNS, *(e for e in ENTITIES if e not in NOUNS)]
             made = [f"{counted(len(names), e)}{_named(e, names)}" for e in kinds if (names := self.created.get(e))]
             changed = [counted(n, e) for e in kinds if (n := self.updated.get(e))]
-            said = [f"imported {', '.join(made)}"] if made else []
+            said = [f"{imported} {', '.join(made)}"] if made else []
             if changed:
-                said.append(f"updated {', '.join(changed)}")
+                said.append(f"{updated} {', '.join(changed)}")
             if self.unchanged:
                 said.append(f"{self.unchanged:,} {'record' if self.unchanged == 1 else 'records'} already here")
             parts.append("; ".join(said))
@@ -162,6 +175,8 @@ class Merge:
             parts.append(f"{counted(self.removed_here, 'record')} removed here {'stays' if self.removed_here == 1 else 'stay'} removed")
         if self.unassigned:
             parts.append(f"left unassigned (no such member): {', '.join(sorted(self.unassigned))}")
+        if self.unzoned:
+            parts.append(f"left unassigned (not members here: --default-tz ZONE adds them): {', '.join(sorted(self.unzoned))}")
         if self.kept:
             many = "record keeps" if len(self.kept) == 1 else "records keep"
             parts.append(f"{len(self.kept):,} {many} what was changed here since the last import: {summary(self.kept)}")
@@ -360,7 +375,7 @@ class _Merger:
                 where = batch.where_of(entity, row_id)
                 key = _record_key(entity, row_id)
                 if key in self.seen:
-                    self.problems.append(f"{where}: id: in the file more than once")
+                    self.problems.append(f"{where}: {self.source.id_field}: in the file more than once")
                     continue
                 self.seen.add(key)
                 try:
@@ -389,7 +404,7 @@ class _Merger:
                 if sm.defined:
                     self.problems.append(f"{sm.where}: @{handle}: {problem}")
                 else:
-                    self.merge.unassigned.add(handle)
+                    (self.merge.unzoned if problem == NO_ZONE else self.merge.unassigned).add(handle)
                 continue
             values = {"handle": handle, "name": sm.name, "tz": sm.tz or self.default_tz, "access": "member"}
             values.update({k: v for k, v in sm.extra.items() if k in MEMBER_EXTRAS})
@@ -419,7 +434,7 @@ class _Merger:
         if not sm.name:
             return "not a member here, and the file gives no name to add them with"
         if not (sm.tz or self.default_tz):
-            return "not a member here, and the file gives no time zone to add them with: give --default-tz ZONE"
+            return NO_ZONE
         return None
 
     # ------------------------------------------------------------ campaigns: by id, else by name

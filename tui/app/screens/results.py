@@ -28,12 +28,14 @@ from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.posts.banner import OpenCrisis
 from crewdeck.tui.results import pane_data
-from crewdeck.tui.results.pane_data import KINDS, ResultsPage
+from crewdeck.tui.results.pane_data import KINDS, SHOWN, SORTS, ResultsPage
 from crewdeck.tui.workspace.words import counted
 from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.pane_bar import PaneBar
-from crewdeck.widgets.results_table import ResultsTable
+from crewdeck.widgets.results_table import KPI_TITLES, ResultsTable
 
+#: Each KPI a campaign's posts may be best first by, as its column's title names it.
+SORT_TITLES = dict(zip(SHOWN, KPI_TITLES, strict=True))
 #: What the screen shows comes from these records (a crisis freezes spend: ``crewdeck.tui.posts.frozen``).
 ENTITIES = frozenset({"result", "ledger_entry", "approval", "rate", "campaign", "task", "workspace", "crisis", "crisis_end"})
 
@@ -44,6 +46,7 @@ class ResultsScreen(Screen[None]):
     | key | action |
     |---|---|
     | `enter` | on a campaign: its posts, best CTR first; on a post: its numbers by day |
+    | `s` | a campaign's posts best first by the next KPI: CTR → CPC → CPA → ROAS → ER by reach |
     | `p` | period: week → month → each campaign's run |
     | `[` `]` | previous / next period |
     | `escape` `q` | up a level, or back |
@@ -51,6 +54,7 @@ class ResultsScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "next_kind", "Week/month/run", id="results.kind"),
+        Binding("s", "next_sort", "Sort by KPI", id="results.sort"),
         Binding("left_square_bracket", "move_period(-1)", "Previous period", id="results.prev_period"),
         Binding("right_square_bracket", "move_period(1)", "Next period", id="results.next_period"),
         Binding("escape,q", "close", "Back", id="results.close"),
@@ -72,6 +76,8 @@ class ResultsScreen(Screen[None]):
         self.services = services
         self._crises = crises
         self.kind = KINDS[0]
+        #: The KPI a campaign's posts are best first by.
+        self.sort = SORTS[0]
         self.day = self._today()
         self.page: ResultsPage | None = None
         #: What the rows are of: ``()`` the campaigns, ``(campaign,)`` its posts, ``(campaign, post)`` a post's days.
@@ -92,19 +98,19 @@ class ResultsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(ResultsTable).focus()
-        self.query_one(PaneBar).hint = "p week/month/run · [ ] period · esc back"
+        self._say_keys()
         self.reload()
 
     def reload(self) -> None:
         self.generation += 1
-        self._load(self.kind, self.day, self.drill, self.generation, self._today())
+        self._load(self.kind, self.day, self.drill, self.generation, self._today(), self.sort)
 
     def _today(self) -> dt.date:
         return self.services.now().astimezone(zone(self.services.viewer_tz)).date()
 
     @background(group="results", exclusive=True)
-    def _load(self, kind: str, anchor: dt.date, drill: tuple[str, ...], generation: int, today: dt.date) -> None:
-        page = self.services.session.access.read(lambda ws: pane_data.load(ws, kind, anchor, *drill, today=today))
+    def _load(self, kind: str, anchor: dt.date, drill: tuple[str, ...], generation: int, today: dt.date, sort: str) -> None:
+        page = self.services.session.access.read(lambda ws: pane_data.load(ws, kind, anchor, *drill, today=today, sort=sort))
         self.post_message(self.Loaded(page, generation))
 
     @on(Loaded)
@@ -115,31 +121,58 @@ class ResultsScreen(Screen[None]):
         bar = self.query_one(PaneBar)
         bar.title = f"Results · {page.name}"
         bar.info = _bar_info(page)
-        self.query_one("#results-legend", Static).update(pane_data.legend(page))
         first = {"campaigns": "CAMPAIGN", "posts": "POST", "days": "DAY"}[page.level]
         self.query_one(ResultsTable).set_rows(
-            page.lines, first, on=self.left, best_first="CTR" if page.level == "posts" else "", days=page.level == "days"
+            page.lines, first, on=self.left, best_first=SORT_TITLES[page.sort] if page.level == "posts" else "", days=page.level == "days"
         )
         self.left = None
+        self._say_marks()
+
+    def on_resize(self) -> None:
+        # A narrower table leaves columns out, and the marks only they show with them: said once it is laid out again.
+        self.call_after_refresh(self._say_marks)
+
+    def _say_marks(self) -> None:
+        """The legend under the table: what Δ compares, and the marks of the columns the table shows at its width."""
+        if self.page is None:
+            return
+        table = self.query_one(ResultsTable)
+        widths = table.widths(table.scrollable_content_region.width, table.widest_on_screen())
+        shown = {column.title.removesuffix(" ↓") for column, width in zip(table.columns, widths, strict=True) if width}
+        kpis = frozenset(code for code, title in SORT_TITLES.items() if title in shown)
+        self.query_one("#results-legend", Static).update(pane_data.legend(self.page, kpis, "TARGETS" in shown))
 
     @on(ResultsTable.RowSelected)
     def _selected(self, message: ResultsTable.RowSelected) -> None:
         page = self.page
-        if page is None or page.level == "days" or (page.level == "posts" and len(message.key) != 32):
-            self.app.bell()  # a day, or a campaign's platform row: nothing finer
+        if page is None or (page.level == "posts" and len(message.key) != 32):
+            self.app.bell()  # a campaign's platform row, or its spend on no post: nothing finer (a day's row offers no enter)
             return
         self.drill = (*self.drill, message.key)
         self.left = None
+        self.refresh_bindings()
         self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_sort":
+            return len(self.drill) == 1  # a campaign's posts: the campaigns and a post's days keep their order
         # Each campaign's own run has no period before or after it: [ and ] are not offered then.
         return action != "move_period" or pane_data.period_of(self.kind, self.day) is not None
+
+    def action_next_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.reload()
 
     def action_next_kind(self) -> None:
         self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
         self.refresh_bindings()
+        self._say_keys()
         self.reload()
+
+    def _say_keys(self) -> None:
+        """The bar's hint names the keys the footer offers: not ``[ ]`` over each campaign's run, which has no period before."""
+        moves = pane_data.period_of(self.kind, self.day) is not None
+        self.query_one(PaneBar).hint = "p week/month/run · [ ] period · esc back" if moves else "p week/month/run · esc back"
 
     def action_move_period(self, steps: int) -> None:
         period = pane_data.period_of(self.kind, self.day)
@@ -155,6 +188,7 @@ class ResultsScreen(Screen[None]):
         if self.drill:
             self.left = self.drill[-1]
             self.drill = self.drill[:-1]
+            self.refresh_bindings()
             self.reload()
             return
         self.dismiss(None)
@@ -172,7 +206,7 @@ def _bar_info(page: ResultsPage) -> tuple[str, ...]:
     noun = {"campaigns": "campaign", "posts": "row", "days": "day"}[page.level]
     parts = [f"{counted(len(page.lines), noun)}, in {page.currency}", *([f"{off} off target"] if off else [])]
     if page.level == "posts":
-        parts = [page.title, *parts, "best CTR first"]
+        parts = [page.title, *parts, f"best {SORT_TITLES[page.sort]} first"]
     elif page.level == "days":
         parts = [page.title, *parts, page.campaign]
     return tuple(visible(part) for part in parts)
