@@ -230,3 +230,24 @@ def test_undo_walks_back_two_edits_of_one_field(tmp_path: Path) -> None:
         assert ours.edits.undo() is not None
     assert store_of(ours).record("task", task)["priority"] == before  # type: ignore[index]
     ours.close()
+
+
+def test_an_action_keeps_only_its_own_writes_when_another_member_writes_the_file_meanwhile(tmp_path: Path) -> None:
+    # On a shared file every process writes as the file's node: a move took the log's writes of its node since it
+    # began for its own, another member's made meanwhile too, and `u` took theirs back with it.
+    path, post, members = approved_post(tmp_path)
+    ana = Session.open(path, "ana")
+
+    def schedule_while_mia_writes(store: Store) -> object:
+        with Store(path) as elsewhere, elsewhere.write(members["mia"]) as w:  # another member's process, meanwhile
+            w.set("task", post, {"priority": "high"})
+        return writing.schedule(store, members["ana"], post, NOW)
+
+    _, written = ana.edits.store_write("scheduled", schedule_while_mia_writes)
+    assert {op.member for op in written.ops} == {members["ana"]}
+    hers = [op for _, op in store_of(ana).ops_after(0) if op.member == members["mia"] and op.field == "priority"]
+    assert len(hers) == 1 and ana.access.foreign(hers) == hers  # told as hers, not taken for ours
+    undone = ana.edits.undo()
+    assert undone is not None and post_state(ana, post) == "approved"
+    assert store_of(ana).record("task", post)["priority"] == "high"  # type: ignore[index]
+    ana.close()
