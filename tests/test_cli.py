@@ -272,6 +272,16 @@ def test_member_list_says_working_hours_on_the_readers_clock(cli: Cli, tmp_path:
     assert raj["hours"]["sat"] == [["22:00", "24:00"]]
 
 
+def test_member_set_and_the_log_say_the_hours_set_on_the_readers_clock(cli: Cli, tmp_path: Path) -> None:
+    """With the 12-hour setting on, member list said 9:00am-5:30pm and the line that set them 09:00-17:30."""
+    config = tmp_path / "twelve.toml"
+    config.write_text('time_format = "12h"\n')
+    said = cli.ok("--config", str(config), "member", "set", "raj", "--hours", "mon-fri 09:00-17:30")
+    assert said == "Modified @raj: set the hours of @raj to mon-fri 9:00am-5:30pm\n"
+    assert "set the hours of @raj to mon-fri 9:00am-5:30pm" in cli.ok("--config", str(config), "log")
+    assert "set the hours of @raj to mon-fri 09:00-17:30" in cli.ok("log")
+
+
 def test_members_and_campaigns(cli: Cli) -> None:
     listing = cli.ok("member", "list")
     assert "@raj" in listing and "Asia/Kolkata" in listing and "Thu 15:00 IST" in listing

@@ -351,3 +351,35 @@ def test_a_member_is_made_a_guest_only_by_a_batch_that_unassigns_their_open_task
         assert [_assignees(ana, task) for task in (done, cancelled, deleted)] == [[me]] * 3
     finally:
         ana.http.close()
+
+
+def test_a_closed_task_stays_closed_when_its_new_assignee_is_refused_or_its_holder_is_made_a_guest_with_it(
+    team: Team, raj: Hostile
+) -> None:
+    """A reopen went through whenever its batch set the task's assignee too, even one the rules refused (to a guest):
+    the task reopened, still the guest's; and a batch that made a member a guest and reopened a closed task of theirs
+    left a guest holding an open task (the reopen was judged before the change, the change without the reopen)."""
+    me, gus = team.ids["raj"], team.ids["gus"]
+    done = new_id()
+    created = raj.push(
+        ("set", "task", done, "title", "Brief the client"),
+        ("set", "task", done, "created_by", me),
+        ("set", "task", done, "assignee", me),
+        ("set", "task", done, "status", "done"),
+    )
+    assert created["stored"] == 4, created
+    ana = Hostile(raj.server, new_token("ana", *raj.where), team.ids["ana"], raj.where, node="0123456789abcdef")
+    try:
+        before = _pulled(ana, done)
+        # Made a guest in the batch that reopens their task, before it or after: the change stands, the reopen does not.
+        for batch in ((("status", "todo"), ("access", "guest")), (("access", "guest"), ("status", "todo"))):
+            both = ana.push(*(("set", "member", me, *op) if op[0] == "access" else ("set", "task", done, *op) for op in batch))
+            assert both["stored"] == 1 and [r["rule"] for r in both["refused"]] == ["guest_assignee"], both
+            assert both["refused"][0]["message"].startswith(f"task.status: reopens task {done[:8]}, assigned to @raj is a guest")
+        assert _pulled(ana, done) == before
+        for assignee in (gus, me):  # given to a guest, another or the same: both refused, and the task stays closed
+            answer = ana.push(("set", "task", done, "assignee", assignee), ("set", "task", done, "status", "todo"))
+            assert _refused(answer) == ["guest_assignee"] * 2, answer
+        assert _pulled(ana, done) == before
+    finally:
+        ana.http.close()

@@ -148,6 +148,15 @@ def posts_team(tmp_path: Path) -> tuple[Path, str, dict[str, str]]:
     return path, post, members
 
 
+def approved_post(tmp_path: Path) -> tuple[Path, str, dict[str, str]]:
+    """``posts_team``'s post, approved at both its steps (by mia, then kemi): ready for the scheduler."""
+    path, post, members = posts_team(tmp_path)
+    with Store(path) as store:
+        writing.approve(store, members["mia"], post, NOW)
+        writing.approve(store, members["kemi"], post, NOW)
+    return path, post, members
+
+
 def post_state(session: Session, post_id: str) -> str:
     found = session.access.read(lambda ws: read_post(ws.conn, post_id, NOW))
     assert found is not None
@@ -173,10 +182,7 @@ def test_a_verdict_stands_named_by_the_posts_title_shown_and_the_edit_before_it_
 
 
 def test_a_redo_the_rules_refuse_now_writes_nothing_and_can_be_tried_again(tmp_path: Path) -> None:
-    path, post, members = posts_team(tmp_path)
-    with Store(path) as store:
-        writing.approve(store, members["mia"], post, NOW)
-        writing.approve(store, members["kemi"], post, NOW)
+    path, post, members = approved_post(tmp_path)
     raj = Session.open(path, "raj")
     raj.edits.store_write("scheduled", lambda store: writing.schedule(store, members["raj"], post, NOW))
     undone = raj.edits.undo()
@@ -198,10 +204,7 @@ def test_a_redo_the_rules_refuse_now_writes_nothing_and_can_be_tried_again(tmp_p
 def test_undo_walks_back_moves_that_set_one_field_in_turn_and_redo_walks_forward(tmp_path: Path) -> None:
     # The second `u` said "nothing to restore, others changed it since": the first undo's own write
     # of post_state was taken for someone else's change.
-    path, post, members = posts_team(tmp_path)
-    with Store(path) as store:
-        writing.approve(store, members["mia"], post, NOW)
-        writing.approve(store, members["kemi"], post, NOW)
+    path, post, members = approved_post(tmp_path)
     ana = Session.open(path, "ana")
     ana.edits.store_write("scheduled", lambda store: writing.schedule(store, members["ana"], post, NOW))
     ana.edits.store_write("published", lambda store: writing.publish(store, members["ana"], post, NOW))
@@ -227,3 +230,24 @@ def test_undo_walks_back_two_edits_of_one_field(tmp_path: Path) -> None:
         assert ours.edits.undo() is not None
     assert store_of(ours).record("task", task)["priority"] == before  # type: ignore[index]
     ours.close()
+
+
+def test_an_action_keeps_only_its_own_writes_when_another_member_writes_the_file_meanwhile(tmp_path: Path) -> None:
+    # On a shared file every process writes as the file's node: a move took the log's writes of its node since it
+    # began for its own, another member's made meanwhile too, and `u` took theirs back with it.
+    path, post, members = approved_post(tmp_path)
+    ana = Session.open(path, "ana")
+
+    def schedule_while_mia_writes(store: Store) -> object:
+        with Store(path) as elsewhere, elsewhere.write(members["mia"]) as w:  # another member's process, meanwhile
+            w.set("task", post, {"priority": "high"})
+        return writing.schedule(store, members["ana"], post, NOW)
+
+    _, written = ana.edits.store_write("scheduled", schedule_while_mia_writes)
+    assert {op.member for op in written.ops} == {members["ana"]}
+    hers = [op for _, op in store_of(ana).ops_after(0) if op.member == members["mia"] and op.field == "priority"]
+    assert len(hers) == 1 and ana.access.foreign(hers) == hers  # told as hers, not taken for ours
+    undone = ana.edits.undo()
+    assert undone is not None and post_state(ana, post) == "approved"
+    assert store_of(ana).record("task", post)["priority"] == "high"  # type: ignore[index]
+    ana.close()

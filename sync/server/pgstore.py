@@ -400,9 +400,16 @@ class PgRuleState:
         campaign = self._latest(task_id, ("campaign",)).get("campaign")
         return str(campaign) if campaign else None
 
-    def task_assignee(self, task_id: str) -> str | None:
-        assignee = self._latest(task_id, ("assignee",)).get("assignee")
-        return str(assignee) if assignee else None
+    def task_assignees(self, task_ids: Sequence[str]) -> dict[str, str]:
+        if not task_ids:
+            return {}
+        # One query for a batch's reopened tasks, each the newest of its assignee operations (the crewdeck_op_row index).
+        rows = self.conn.execute(
+            "SELECT DISTINCT ON (row_id) row_id, value FROM crewdeck_op WHERE workspace = %s AND row_id = ANY(%s) AND entity = 'task' "
+            "AND field = 'assignee' ORDER BY row_id, op_id DESC",
+            (self.workspace, list(task_ids)),
+        )
+        return {row_id: assignee for row_id, value in rows.fetchall() if isinstance(assignee := json.loads(value), str)}
 
     def campaign_name(self, campaign_id: str) -> str | None:
         name = self._latest(campaign_id, ("name",)).get("name")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash, steps_of, verdict_of
@@ -144,9 +145,11 @@ class FileRuleState:
         row = self.conn.execute("SELECT name FROM campaign WHERE id = ?", (campaign_id,)).fetchone()
         return None if row is None else row[0]
 
-    def task_assignee(self, task_id: str) -> str | None:
-        row = self.conn.execute("SELECT assignee FROM task WHERE id = ?", (task_id,)).fetchone()
-        return None if row is None else row[0]
+    def task_assignees(self, task_ids: Sequence[str]) -> dict[str, str]:
+        if not task_ids:
+            return {}
+        query = "SELECT id, assignee FROM task WHERE id IN (SELECT value FROM json_each(?)) AND assignee IS NOT NULL"
+        return dict(self.conn.execute(query, (json.dumps(list(task_ids)),)).fetchall())
 
     def open_tasks_of(self, member_id: str) -> list[str]:
         marks = ", ".join("?" * len(OPEN_STATUSES))

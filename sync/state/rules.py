@@ -254,8 +254,8 @@ class RuleState(Protocol):
         """Ids of the tasks assigned to this member that are open (status neither done nor cancelled, not deleted), sorted."""
         ...
 
-    def task_assignee(self, task_id: str) -> str | None:
-        """The member this task is assigned to (``None``: nobody, or the workspace holds no such task)."""
+    def task_assignees(self, task_ids: Sequence[str]) -> dict[str, str]:
+        """The member each of these tasks is assigned to (one assigned to nobody, or not held, is left out)."""
         ...
 
     def campaign_name(self, campaign_id: str) -> str | None: ...
@@ -426,7 +426,6 @@ class Judge:
         append = verdicts.append
         standing: dict[str, Refusal | None] = {}
         moving = _moves_a_post(ops, creating)
-        reopened = self._reopened_for_guests(ops, creating)
         suspect = _SUSPECT.search
         for index, op in enumerate(ops):
             if preset and preset[index]:
@@ -448,8 +447,6 @@ class Judge:
                         refusal = Refusal("author_field", "task.created_by must be the member who creates the task")
                     elif field == "assignee":
                         refusal = self._decide_assignee(value)
-                    elif index in reopened:
-                        refusal = reopened[index]
                     elif field == "resumed_from" and author is not None:
                         refusal = self._decide_resume(author, row_id, value)
                     elif field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
@@ -477,6 +474,7 @@ class Judge:
                 named = record.get("reverses") if op[2] == "ledger_entry" else record.get("entry")
                 if named in added and verdicts[added[named]] is not None:
                     verdicts[index] = Refusal("unknown_entry", f"the entry it names, {named[:8]}, is refused in the same batch")
+        self._refuse_reopened_for_nobody(ops, verdicts, creating)
         self._refuse_guests_holding_tasks(ops, verdicts)
         # A record's creation batch stands or falls as a whole.
         failed: dict[tuple[str, str], Refusal] = {}
@@ -548,7 +546,7 @@ class Judge:
         creators = [index for index, op in enumerate(ops) if op[4] == "created_by" and op[5] != f'"{op[0]}"']
         resumes = any(op[4] == "resumed_from" for op in ops)
         moves = _moves_a_post(ops, creating)
-        to_guests = {**self._assigned_to_guests(ops), **self._reopened_for_guests(ops, creating)}
+        to_guests = self._assigned_to_guests(ops)
         if any(authors.values()) or suspects or incomplete or creators or far or resumes or moves or to_guests:
             for index in range(len(ops)):
                 member_id, kind, entity, row_id, field, value = ops[index]
@@ -581,6 +579,7 @@ class Judge:
                 author = self._members[op[0]]
                 assert author is not None  # known: _standing refused an unknown author
                 verdicts[index] = task_change_refused(author)
+        self._refuse_reopened_for_nobody(ops, verdicts, creating)
         failed: dict[str, Refusal] = {}
         for op, verdict in zip(ops, verdicts):
             if verdict is not None and ("task", op[3]) in creating:
@@ -599,31 +598,38 @@ class Judge:
             return {}
         return {index: guests[op[5]] for index, op in enumerate(ops) if op[4] == "assignee" and op[5] in guests}
 
-    def _reopened_for_guests(self, ops: Sequence[Proposal], creating: Mapping[tuple[str, str], Collection[str]]) -> dict[int, Refusal]:
-        """The operations that reopen (an open status, or restored) a stored task assigned to a guest or a removed member,
-        by index: it would be an open task nobody can do.  A batch that sets the task's assignee is judged by that."""
+    def _refuse_reopened_for_nobody(
+        self, ops: Sequence[Proposal], verdicts: list[Refusal | None], creating: Mapping[tuple[str, str], Collection[str]]
+    ) -> None:
+        """Refuse, in ``verdicts``, each accepted operation that reopens (an open status, or restored) a stored task the
+        batch leaves assigned to a guest or a removed member: it would be an open task nobody can do.
+
+        Decided once the whole batch is judged, by the assignee its accepted operations leave (a refused one assigns
+        nothing) and the members as it leaves them: a batch that reopens a task and makes its holder a guest, in either
+        order, reopens it for a guest."""
         reopening = [
             index
             for index, (_, kind, entity, row_id, field, value) in enumerate(ops)
-            if entity == "task"
+            if verdicts[index] is None
+            and entity == "task"
             and kind != APPEND
             and ((field == "status" and value in _OPEN_STATUS_JSON) or (field == "deleted" and value == "false"))
             and ("task", row_id) not in creating
         ]
         if not reopening:
-            return {}
-        assigned = {op[3] for op in ops if op[4] == "assignee"}
-        refused: dict[int, Refusal] = {}
+            return
+        given = {op[3]: op[5] for op, verdict in zip(ops, verdicts) if verdict is None and op[2] == "task" and op[4] == "assignee"}
+        stored = self.state.task_assignees(sorted({ops[index][3] for index in reopening} - given.keys()))
         for index in reopening:
-            row_id = ops[index][3]
-            holder = None if row_id in assigned else self.state.task_assignee(row_id)
-            if holder is not None and (refusal := self._decide_assignee(json.dumps(holder))) is not None:
-                doing = "reopens" if ops[index][4] == "status" else "restores"
+            row_id, field = ops[index][3], ops[index][4]
+            holder = given[row_id] if row_id in given else json.dumps(stored.get(row_id))
+            refusal = self._decide_assignee(holder)
+            if refusal is not None:
+                doing = "reopens" if field == "status" else "restores"
                 reason = refusal.message.removeprefix("task.assignee: ")
-                refused[index] = Refusal(
-                    refusal.rule, f"task.{ops[index][4]}: {doing} task {row_id[:8]}, assigned to {reason}: assign it to someone first"
+                verdicts[index] = Refusal(
+                    refusal.rule, f"task.{field}: {doing} task {row_id[:8]}, assigned to {reason}: assign it to someone first"
                 )
-        return refused
 
     def _decide_assignee(self, value: str) -> Refusal | None:
         """A task is never assigned to a guest: guests see no tasks (``guest_assignee``)."""

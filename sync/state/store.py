@@ -216,6 +216,8 @@ class Store:
         self.actor: str | None = None
         #: Inside ``bulk``: local commits join its one transaction.
         self._bulk = False
+        #: The lists ``recording`` blocks gather this store's commits in.
+        self._recorders: list[list[Op]] = []
         #: Inside ``bulk``: the log's indexes, dropped until its end (``None``: in place).
         self._log_dropped: list[tuple[str, str]] | None = None
         #: Inside ``bulk``: something read the log by record, so its index stays.
@@ -643,7 +645,24 @@ class Store:
             if remember:
                 for key, value in remember(rows).items():
                     self.set_meta(key, value)
+        for recorded in self._recorders:
+            recorded.extend(Op(*row) for row in rows)
         return rows
+
+    @contextmanager
+    def recording(self) -> Iterator[list[Op]]:
+        """The operations this store commits inside the block, in order (filled as they are committed).
+
+        Only this connection's: on a shared file every process stamps with the
+        file's node, so the log's operations of this node after a point hold
+        other members' writes of that moment too.
+        """
+        recorded: list[Op] = []
+        self._recorders.append(recorded)
+        try:
+            yield recorded
+        finally:
+            self._recorders.remove(recorded)
 
     def _revoke_removed(self, ops: Iterable[tuple[str, str, str, str, str, str]]) -> None:
         """A member removed by these operations loses every token in the same transaction."""

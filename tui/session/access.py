@@ -53,22 +53,17 @@ class WorkspaceAccess:
         """``work(workspace)``, which writes one record in a transaction of its own and returns its id (the
         ledger's actions do): the id and the operations it stored, ours (with the ``acting`` record of a
         manager's ``--as``, which is no one else's change)."""
-        with self._lock:
-            store = self._ws.store
-            before = store.max_seq()
+        with self._lock, self._ws.store.recording() as stored:
             row_id = work(self._ws)
-            stored = [op for _, op in store.own_ops_after(before)]
             # The record's own first (``Written.ops[0]`` names it), then the rest of its write.
             return row_id, self._mark_ours(sorted(stored, key=lambda op: op.row_id != row_id))
 
     def write_store(self, work: Callable[[Store], T]) -> tuple[T, tuple[Op, ...]]:
         """``work(store)``, which commits its own transactions (the posts' moves do): its answer
         and the operations it stored, ours.  Nothing is written when ``work`` raises."""
-        with self._lock:
-            store = self._ws.store
-            before = store.max_seq()
-            answer = work(store)
-            return answer, self._mark_ours(op for _, op in store.own_ops_after(before))
+        with self._lock, self._ws.store.recording() as stored:
+            answer = work(self._ws.store)
+            return answer, self._mark_ours(stored)
 
     def _mark_ours(self, ops: Iterable[Op]) -> tuple[Op, ...]:
         """The one place operations become ours (call with the lock held, right after the commit)."""
