@@ -265,6 +265,9 @@ def _assignees(hostile: Hostile, task: str) -> list[Any]:
 def test_a_task_is_never_assigned_to_a_removed_member(team: Team, raj: Hostile) -> None:
     """A removed member holds no tasks: ``member rm`` hands theirs on, and a push (an undo of that hand-over) may not give one back."""
     mia = team.ids["mia"]
+    done = new_id()
+    closed = (("title", "Caption the reel"), ("created_by", team.ids["raj"]), ("assignee", mia), ("status", "done"))
+    assert raj.push(*(("set", "task", done, field, value) for field, value in closed))["stored"] == 4
     ana = Hostile(raj.server, new_token("ana", *raj.where), team.ids["ana"], raj.where, node="0123456789abcdef")
     try:
         assert ana.push(("set", "member", mia, "deleted", True))["stored"] == 1
@@ -275,6 +278,12 @@ def test_a_task_is_never_assigned_to_a_removed_member(team: Team, raj: Hostile) 
     assert _refused(answer) == ["removed_assignee"]
     assert answer["refused"][0]["message"] == "task.assignee: @mia was removed from this workspace"
     assert _pulled(raj, team.task) == before
+    # Her done task, reopened, would be hers again.
+    reopened = raj.push(("set", "task", done, "status", "doing"))
+    assert _refused(reopened) == ["removed_assignee"]
+    assert reopened["refused"][0]["message"] == (
+        f"task.status: task {done[:8]} would be open and assigned to @mia, who was removed from this workspace: assign it to someone else first"
+    )
 
 
 def test_a_closed_task_of_a_guest_is_reopened_only_with_another_assignee(team: Team, raj: Hostile) -> None:
@@ -297,8 +306,8 @@ def test_a_closed_task_of_a_guest_is_reopened_only_with_another_assignee(team: T
         reopened = ana.push(("set", "task", done, "status", "todo"))  # task edits only: the rules' pass over a batch
         assert _refused(reopened) == ["guest_assignee"]
         assert reopened["refused"][0]["message"] == (
-            f"task.status: reopens task {done[:8]}, assigned to @raj is a guest: guests see no tasks, "
-            "so no task is assigned to them: assign it to someone first"
+            f"task.status: task {done[:8]} would be open and assigned to @raj, who is a guest (guests see no tasks): "
+            "assign it to someone else first"
         )
         # Among other records: the rules' call per operation.
         restored = ana.push(("set", "task", removed, "deleted", False), ("set", "member", team.ids["ana"], "name", "Ana S."))
@@ -375,7 +384,9 @@ def test_a_closed_task_stays_closed_when_its_new_assignee_is_refused_or_its_hold
         for batch in ((("status", "todo"), ("access", "guest")), (("access", "guest"), ("status", "todo"))):
             both = ana.push(*(("set", "member", me, *op) if op[0] == "access" else ("set", "task", done, *op) for op in batch))
             assert both["stored"] == 1 and [r["rule"] for r in both["refused"]] == ["guest_assignee"], both
-            assert both["refused"][0]["message"].startswith(f"task.status: reopens task {done[:8]}, assigned to @raj is a guest")
+            assert both["refused"][0]["message"].startswith(
+                f"task.status: task {done[:8]} would be open and assigned to @raj, who is a guest"
+            )
         assert _pulled(ana, done) == before
         for assignee in (gus, me):  # given to a guest, another or the same: both refused, and the task stays closed
             answer = ana.push(("set", "task", done, "assignee", assignee), ("set", "task", done, "status", "todo"))

@@ -625,10 +625,13 @@ class Judge:
             holder = given[row_id] if row_id in given else json.dumps(stored.get(row_id))
             refusal = self._decide_assignee(holder)
             if refusal is not None:
-                doing = "reopens" if field == "status" else "restores"
-                reason = refusal.message.removeprefix("task.assignee: ")
+                member_id = json.loads(holder)
+                member = self._member(member_id)
+                who = "was removed from this workspace" if member is not None and member.deleted else "is a guest (guests see no tasks)"
                 verdicts[index] = Refusal(
-                    refusal.rule, f"task.{field}: {doing} task {row_id[:8]}, assigned to {reason}: assign it to someone first"
+                    refusal.rule,
+                    f"task.{field}: task {row_id[:8]} would be open and assigned to {_name(member, member_id)}, who {who}: "
+                    "assign it to someone else first",
                 )
 
     def _decide_assignee(self, value: str) -> Refusal | None:
