@@ -280,6 +280,8 @@ def test_member_set_and_the_log_say_the_hours_set_on_the_readers_clock(cli: Cli,
     assert said == "Modified @raj: set the hours of @raj to mon-fri 9:00am-5:30pm\n"
     assert "set the hours of @raj to mon-fri 9:00am-5:30pm" in cli.ok("--config", str(config), "log")
     assert "set the hours of @raj to mon-fri 09:00-17:30" in cli.ok("log")
+    # No hours left: said so, not "set ... to no hours set".
+    assert cli.ok("member", "set", "raj", "--hours", "") == "Modified @raj: cleared the hours of @raj\n"
 
 
 def test_members_and_campaigns(cli: Cli) -> None:

@@ -22,7 +22,6 @@ from crewdeck.tui.ledger.entries import EntryDetail, EntryRow
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.ledger.view import BudgetLine, FilterMatches, budget_view, entries_where, preview_filter
 from crewdeck.tui.session.access import WorkspaceAccess
-from crewdeck.tui.session.session import Session
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.workspace.describe import entry_words
 from crewdeck.tui.workspace.errors import UserError
@@ -31,6 +30,7 @@ from crewdeck.tui.workspace.workspace import Member, Workspace
 if TYPE_CHECKING:
     # Imported when the new-entry form is first opened: not at start-up, when the opening reads a page.
     from crewdeck.tui.ledger.form import FormContext
+    from crewdeck.tui.session.session import Session
 
 #: The records whose changes the ledger pane shows (a crisis freezes spend: ``crewdeck.tui.posts.frozen``).
 ENTITIES = frozenset({"ledger_entry", "approval", "budget", "rate", "campaign", "member", "workspace", "crisis", "crisis_end"})

@@ -60,7 +60,8 @@ class WorkspaceAccess:
 
     def write_store(self, work: Callable[[Store], T]) -> tuple[T, tuple[Op, ...]]:
         """``work(store)``, which commits its own transactions (the posts' moves do): its answer
-        and the operations it stored, ours.  Nothing is written when ``work`` raises."""
+        and the operations it stored, ours.  When ``work`` raises, what it committed before it raised stays
+        written, not counted as ours (a post's move commits once, at its end)."""
         with self._lock, self._ws.store.recording() as stored:
             answer = work(self._ws.store)
             return answer, self._mark_ours(stored)

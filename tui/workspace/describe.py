@@ -428,7 +428,7 @@ def _member(row_id: str, values: dict[str, Any], created: bool, names: Naming, o
         elif name == "campaigns" and isinstance(value, list):
             phrases.append(f"set the campaigns of {who} to {', '.join(names.campaign(c) for c in value) or 'nothing'}")
         elif name == "hours" and isinstance(value, dict):
-            phrases.append(f"set the hours of {who} to {format_hours(value, names.clock24)}")
+            phrases.append(f"set the hours of {who} to {format_hours(value, names.clock24)}" if value else f"cleared the hours of {who}")
         elif name not in _UNSAID:
             phrases.append(f"set the {name.replace('_', ' ')} of {who} to {_plain(value, names)}")
     return _joined(phrases, f"changed {who}")
