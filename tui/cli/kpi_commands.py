@@ -117,9 +117,12 @@ def cmd_import(ctx: Context) -> int:
                 before_write=before_write,
             )
     except Rejected as exc:
+        # As the task importers end: one bad row on the one line; more, each on its own line and then how many.
+        if len(exc.problems) == 1:
+            raise UserError(f"nothing imported: {exc.problems[0]}") from None
         for problem in exc.problems:
             print(visible(problem), file=sys.stderr)
-        raise UserError(str(exc)) from None
+        raise UserError(f"nothing imported: {counted(exc.bad_rows, 'bad row')} in {source} (listed above)") from None
     if done.unread:
         # Said, not refused: a column of notes is no metric; a metric by another name would be lost without a word.
         unread = ", ".join(visible(name) for name in done.unread)

@@ -89,11 +89,18 @@ class Rejected(UserError):
     problems: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
+        rows = self.bad_rows
+        return f"nothing imported: {rows} bad row{'s' if rows != 1 else ''} in {self.source}: {summary(self._lines())}"
+
+    @property
+    def bad_rows(self) -> int:
+        """How many rows are bad: a row may have several problems, the rows are the lines named."""
+        return len({line.split(":", 1)[0] for line in self._lines()})
+
+    def _lines(self) -> list[str]:
+        """The problems with ``line N:`` for the file's name and line."""
         prefix = f"{self.source}:"
-        lines = [f"line {p[len(prefix) :]}" if p.startswith(prefix) else p for p in self.problems]
-        # A row may have several problems: the rows are the lines named.
-        rows = len({line.split(":", 1)[0] for line in lines})
-        return f"nothing imported: {rows} bad row{'s' if rows != 1 else ''} in {self.source}: {summary(lines)}"
+        return [f"line {p[len(prefix) :]}" if p.startswith(prefix) else p for p in self.problems]
 
 
 # ---------------------------------------------------------------- reading
