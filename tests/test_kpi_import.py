@@ -309,6 +309,21 @@ def test_a_second_currency_for_a_key_and_day_here_names_its_line_and_imports_not
     assert _state(ws) == before
 
 
+def test_a_day_begun_nowhere_yet_is_a_bad_row_and_today_is_read(ws: Path, tmp_path: Path) -> None:
+    """An export has no day to come: the suite's instant, 2026-11-26 09:30 UTC, is 23:30 on the 26th at UTC+14, the earliest zone."""
+    header = "campaign,platform,date,clicks\n"
+    source = _file(tmp_path, "ahead.csv", header + "Autumn,meta,2026-11-26,1\nAutumn,meta,2026-11-27,2\nAutumn,meta,11/28/2026,3\n")
+    lines = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv").splitlines()
+    assert lines == [
+        f"{source}:3: date: 2026-11-27 has begun in no time zone yet: an export holds no results for a day to come",
+        f"{source}:4: date: 2026-11-28 has begun in no time zone yet: an export holds no results for a day to come",
+        f"crewdeck: error: nothing imported: 2 bad rows in {source} (listed above)",
+    ]
+    assert _state(ws)[:2] == ([], [])
+    out = _csv_import(ws, _file(tmp_path, "today.csv", header + "Autumn,meta,2026-11-26,1\n"))
+    assert out.strip() == "imported 1 row: 1 changed, 0 unchanged"
+
+
 def test_bad_rows_are_counted_as_rows_not_as_problems_and_one_row_is_one_row(ws: Path, tmp_path: Path) -> None:
     header = "campaign,platform,date,clicks,reach\n"
     source = _file(tmp_path, "bad.csv", header + "Autumn,meta,2026-02-30,-1,NaN\n")

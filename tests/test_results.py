@@ -107,6 +107,25 @@ def test_kpi_add_refuses_bad_numbers_in_one_line(ws: Path, args: tuple[str, ...]
         assert store.conn.execute("SELECT count(*) FROM result").fetchone()[0] == 0
 
 
+def test_kpi_add_refuses_a_day_after_today_in_the_members_zone_and_keeps_today(ws: Path) -> None:
+    """The suite's instant is 2026-11-26 09:30 UTC: a platform reports nothing for a day to come; it was written."""
+    post = _post(ws)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "tomorrow", "clicks=1")
+    assert err == (
+        "crewdeck: error: tomorrow: 2026-11-27 is after today (2026-11-26 in UTC): results are counted for today and the days before\n"
+    )
+    crewdeck("-w", str(ws), "--as", "ana", "member", "add", "kai", "--name", "Kai", "--tz", "Pacific/Honolulu", "--access", "member")
+    # Read in the member's zone, as the command reads the date: in Honolulu it is still the 25th.
+    err = crewdeck_fails("-w", str(ws), "--as", "kai", "kpi", "add", post[:8], "2026-11-26", "clicks=1")
+    assert "2026-11-26 is after today (2026-11-25 in Pacific/Honolulu)" in err and err.count("\n") == 1
+    with Store(ws) as store:
+        assert store.conn.execute("SELECT count(*) FROM result").fetchone()[0] == 0
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "today", "clicks=1")  # a day under way: partial, and kept
+    crewdeck("-w", str(ws), "--as", "kai", "kpi", "add", post[:8], "2026-11-25", "clicks=1")
+    with Store(ws) as store:
+        assert store.conn.execute("SELECT count(*) FROM result").fetchone()[0] == 2
+
+
 def test_guests_add_no_results_and_a_second_currency_is_refused(ws: Path) -> None:
     post = _post(ws)
     err = crewdeck_fails("-w", str(ws), "--as", "gus", "kpi", "add", post[:8], "2026-11-20", "clicks=1")

@@ -40,10 +40,7 @@ def cmd_add(ctx: Context) -> int:
     _may_add_results(ctx)
     ws = ctx.ws
     key = keys.parse_target(ws, ctx.args.target)
-    try:
-        day = parse_day(ctx.args.date, _today(ctx)).isoformat()
-    except DateError as exc:
-        raise UserError(str(exc)) from None
+    day = _day(ctx)
     values = keys.parse_values(ctx.args.metrics, key, ws.base_currency)
     given = values.get("conversion_value")
     held = ws.conn.execute("SELECT value_currency FROM result WHERE id = ?", (key.row_id(day),)).fetchone()
@@ -67,6 +64,21 @@ def cmd_add(ctx: Context) -> int:
     print(row_id if ctx.args.quiet else visible(said[:1].upper() + said[1:]))
     _review(ctx, before)
     return 0
+
+
+def _day(ctx: Context) -> str:
+    """The day the results count, read in the member's zone; today (partly over) or before: a platform reports no day to come."""
+    today = _today(ctx)
+    try:
+        day = parse_day(ctx.args.date, today)
+    except DateError as exc:
+        raise UserError(str(exc)) from None
+    if day > today:
+        raise UserError(
+            f"{visible(ctx.args.date)}: {day} is after today ({today} in {ctx.viewer_tz}): "
+            "results are counted for today and the days before"
+        )
+    return day.isoformat()
 
 
 def _targets_before(ctx: Context, written: list[keys.Key]) -> review.Misses | None:

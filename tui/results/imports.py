@@ -100,6 +100,8 @@ def parse_map(specs: Sequence[str]) -> dict[str, str]:
 
 #: Rows read before a batch is written (memory holds one batch: at most ~20 operations a row).
 BATCH = 400
+#: How far the earliest zone (Kiribati's Line Islands) is ahead of UTC: where a day begins first.
+EARLIEST_ZONE = dt.timedelta(hours=14)
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,7 @@ def run(
     before each batch is written, with the keys it writes.
     """
     problems: list[str] = []
+    begun = _last_day_begun(now_text)
     # LinkedIn's header is the first row naming the campaign column (the lines before it describe the report).
     campaign_names = (mapping["campaign"],) if "campaign" in mapping else COLUMNS[fmt]["campaign"]
     rows = _rows(lines, source, fmt, problems, {_bare(name).lower() for name in campaign_names})
@@ -170,7 +173,7 @@ def run(
     out = Imported(unread=_unread(header, columns) if fmt == "csv" else ())
     clashes: list[str] = []
     value_column = header[columns["value"]].strip() if "value" in columns else "value"
-    batches = _batches(ws, rows, source, fmt, header, columns, header_currency, with_spend, size, out, problems)
+    batches = _batches(ws, rows, source, fmt, header, columns, header_currency, with_spend, size, out, problems, begun)
     head = [next(batches)]
     head.extend(islice(batches, 1))
     # A file of one batch is one plain write; a longer one is written in one transaction around all its batches
@@ -198,6 +201,7 @@ def _batches(
     size: int,
     out: Imported,
     problems: list[str],
+    begun: dt.date,
 ) -> Iterator[tuple[list[Wanted], list[SpendRow]]]:
     """The rows checked, ``size`` at a time (the last batch may be short or empty); a bad row goes to ``problems``."""
     matcher = _Matcher(ws)
@@ -208,7 +212,7 @@ def _batches(
         cell = _Cells(source, line, header, cells, columns, problems)
         if cell.broken:
             continue
-        read = _read_row(ws, cell, fmt, matcher, header_currency)
+        read = _read_row(ws, cell, fmt, matcher, header_currency, begun)
         if read is None:
             continue
         key, day, values, spent = read
@@ -371,6 +375,15 @@ class _Cells:
         self.broken = True
 
 
+def _last_day_begun(now_text: str) -> dt.date:
+    """The latest day begun anywhere at ``now_text`` (its date at UTC+14, the earliest zone).
+
+    A file's days are in the ad account's zone, which the file does not name: a day
+    later than this one is to come wherever the account is.
+    """
+    return (dt.datetime.fromisoformat(now_text) + EARLIEST_ZONE).date()
+
+
 def _day(cell: _Cells, name: str) -> str | None:
     raw = cell.get(name)
     try:
@@ -423,9 +436,11 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str) -> tuple[int
 
 
 def _read_row(
-    ws: Workspace, cell: _Cells, fmt: str, matcher: _Matcher, header_currency: str | None
+    ws: Workspace, cell: _Cells, fmt: str, matcher: _Matcher, header_currency: str | None, begun: dt.date
 ) -> tuple[Key, str, dict[str, Any], tuple[int, str] | None] | None:
     day = _day(cell, "date")
+    if day is not None and dt.date.fromisoformat(day) > begun:
+        cell.problem("date", f"{day} has begun in no time zone yet: an export holds no results for a day to come")
     if day is not None and "end" in cell.columns and cell.get("end"):
         end = _day(cell, "end")
         if end is not None and end != day:
