@@ -301,10 +301,9 @@ def test_a_second_currency_for_a_key_and_day_here_names_its_line_and_imports_not
     before = _state(ws)
     source = _file(tmp_path, "b.csv", header + "Autumn,meta,2026-11-19,1,1.00,USD\nAutumn,meta,2026-11-20,4,5.00,USD\n")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
-    # One bad row is said on the one line, as the task importers say one bad record.
     assert err.splitlines() == [
-        f"crewdeck: error: nothing imported: {source}:3: value: this campaign's conversion value for 2026-11-20 is in EUR here: "
-        "a second currency (USD) is refused"
+        f"{source}:3: value: this campaign's conversion value for 2026-11-20 is in EUR here: a second currency (USD) is refused",
+        f"crewdeck: error: nothing imported: 1 bad row in {source} (listed above)",
     ]
     assert _state(ws) == before
 

@@ -129,9 +129,7 @@ def cmd_import(ctx: Context) -> int:
                 before_write=before_write,
             )
     except Rejected as exc:
-        # As the task importers end: one bad row on the one line; more, each on its own line and then how many.
-        if len(exc.problems) == 1:
-            raise UserError(f"nothing imported: {exc.problems[0]}") from None
+        # Each bad row on its own line as FILE:LINE: (an editor jumps to it), then how many, as the task importers end.
         for problem in exc.problems:
             print(visible(problem), file=sys.stderr)
         raise UserError(f"nothing imported: {counted(exc.bad_rows, 'bad row')} in {source} (listed above)") from None
