@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +19,7 @@ from crewdeck.tui.results.keys import Key, write
 from crewdeck.tui.results.kpis import divide_rounded
 
 from .conftest import Cli
+from .forged import Forger
 from .syncsupport import crewdeck, crewdeck_fails
 
 
@@ -287,6 +289,32 @@ def test_the_report_names_a_campaign_by_its_slug_and_its_csv_writes_counts_witho
     csv_line = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "+summer-sale", "--csv").splitlines()[1]
     # No "≥1,500" in a CSV's counts; engagements and conversions never given: "—", not 0.
     assert csv_line.startswith("+summer-sale,0.00,4000,≥1500,—,20,—,")
+
+
+def test_the_report_by_post_names_posts_by_title_shown_safely_and_json_and_csv_keep_the_id(ws: Path) -> None:
+    # The posts read as their short ids (the Results screen shows titles); JSON and CSV gave no title.
+    plain, hostile = _post(ws, "Reel one"), _post(ws, "Reel two")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "+launch/meta", "2026-11-20", "clicks=1")  # the campaign's own results
+    forged = "Launch \x1b]0;owned\x07teaser\u202e with a title far longer than any report column would want to hold"
+    with Store(ws) as store:
+        raj = store.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
+        # As a title stored before control characters were refused, or synced from a teammate's replica.
+    Forger(ws, member=raj).set("task", hostile, {"title": forged})
+    for post in (plain, hostile):
+        crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "clicks=3")
+    text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "post")
+    labels = sorted(re.split(r"\s{2,}", line)[1] for line in text.splitlines()[2:])
+    assert labels == ["/meta", "Launch ^[]0;owned^Gteaser<U+202E> with …", "Reel one"]  # cut to 40 characters
+    assert not any(ch in text for ch in "\x1b\x07\u202e") and plain[:8] not in text
+    rows = {r["post"]: r for r in _report(ws, "--by", "post")["rows"]}
+    assert {post: r["title"] for post, r in rows.items()} == {"/meta": None, plain: "Reel one", hostile: forged}
+    csv_lines = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "post", "--csv").splitlines()
+    assert csv_lines[0].startswith("CAMPAIGN,POST,TITLE,SPEND EUR,")
+    assert {line.split(",")[1]: line.split(",")[2] for line in csv_lines[1:]} == {
+        "/meta": "",
+        plain: "Reel one",
+        hostile: "Launch ^[]0;owned^Gteaser<U+202E> with a title far longer than any report column would want to hold",
+    }
 
 
 def test_kpi_add_and_import_refuse_a_task_that_is_no_post_of_a_campaign(ws: Path, tmp_path: Path) -> None:

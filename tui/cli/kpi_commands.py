@@ -21,8 +21,12 @@ from crewdeck.tui.results import imports, keys, report, review
 from crewdeck.tui.results.kpis import KPIS, MISSING, NOT_REPORTED, Totals, shown
 from crewdeck.tui.time.when import DateError, parse_day, utc_iso
 from crewdeck.tui.workspace import describe
+from crewdeck.tui.workspace.columns import cut
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
+
+#: The widest a post's title is shown in ``kpi report --by post``'s text.
+TITLE_WIDTH = 40
 
 
 def _today(ctx: Context) -> dt.date:
@@ -212,6 +216,20 @@ def cmd_report(ctx: Context) -> int:
     return 0
 
 
+def _key_cells(built: report.ResultsReport, key: str, plain: bool) -> list[str]:
+    """What names a row's group: per post, its title on a terminal (as the Results screen names it), its id and title in a CSV."""
+    by = built.by
+    if by == "campaign":
+        return []
+    if by != "post":
+        return [key or f"(no {by})"]
+    title = built.post_titles.get(key)
+    if plain:
+        return [key or "(no post)", title or ""]
+    # A title is anyone's text: shown (never sent to the terminal), and cut so the KPIs keep their room.
+    return [cut(visible(title), TITLE_WIDTH) if title else key or "(no post)"]
+
+
 def _unreported(built: report.ResultsReport) -> list[str]:
     """What the "—" KPIs divide that no record gave (in the order the KPIs name them), for the footnote."""
     found: dict[str, None] = {}
@@ -228,13 +246,13 @@ def _unreported(built: report.ResultsReport) -> list[str]:
 
 def _rows(built: report.ResultsReport, plain: bool) -> tuple[list[str], list[list[str]]]:
     by = built.by
-    headers = ["CAMPAIGN", *([by.upper()] if by != "campaign" else []), f"SPEND {built.currency}", "IMPR", "REACH", "ENG", "CLICKS", "CONV"]
+    keyed = [by.upper(), *(["TITLE"] if by == "post" and plain else [])] if by != "campaign" else []
+    headers = ["CAMPAIGN", *keyed, f"SPEND {built.currency}", "IMPR", "REACH", "ENG", "CLICKS", "CONV"]
     headers += [k.code.upper() for k in KPIS] + ["OFF TARGET"]
     rows = []
     for g in built.groups:
         t = g.totals
-        key = g.key[:8] if by == "post" and not g.key.startswith("/") and not plain else g.key
-        cells = [f"+{built.campaign_slug(g.campaign)}", *([key or f"(no {by})"] if by != "campaign" else [])]
+        cells = [f"+{built.campaign_slug(g.campaign)}", *_key_cells(built, g.key, plain)]
 
         def count(name: str, t: Totals = t) -> str:
             if name not in t.counts:

@@ -65,6 +65,8 @@ class ResultsReport:
     missing: dict[str, int]
     #: Each campaign's targets and the result its CPA counts.
     goals: dict[str, tuple[list[Target], str]] = field(default_factory=dict)
+    #: Per post (``by="post"``): each post's title by its id, as the Results screen names posts.
+    post_titles: dict[str, str] = field(default_factory=dict)
 
     def campaign_label(self, campaign_id: str) -> str:
         return self.campaign_names.get(campaign_id, short(campaign_id))
@@ -146,7 +148,14 @@ def build(
         g.kpis = compute_all(g.totals, currency, result)
         g.missed = targets.missed(wanted, g.kpis)
     ordered = sorted(groups.values(), key=lambda g: (campaign_names.get(g.campaign, g.campaign).lower(), g.campaign, g.key))
-    return ResultsReport(currency, by, bounds, ordered, campaign_names, missing, goals)
+    titles = _post_titles(conn, [g.key for g in ordered]) if by == "post" else {}
+    return ResultsReport(currency, by, bounds, ordered, campaign_names, missing, goals, titles)
+
+
+def _post_titles(conn: sqlite3.Connection, keys: list[str]) -> dict[str, str]:
+    """The titles of the posts among a per-post report's keys (a campaign's own results, ``/platform``, have none)."""
+    posts = [key for key in keys if key and not key.startswith("/")]
+    return dict(conn.execute(f"SELECT id, title FROM task WHERE id IN ({', '.join('?' * len(posts))})", posts).fetchall())
 
 
 def _running(conn: sqlite3.Connection, bounds: tuple[dt.date, dt.date] | None, campaign: str | None) -> list[str]:
@@ -403,6 +412,8 @@ def as_json(report: ResultsReport) -> dict[str, Any]:
         row: dict[str, Any] = {"campaign": report.campaign_slug(g.campaign), "campaign_id": g.campaign}
         if report.by != "campaign":
             row[report.by] = g.key
+        if report.by == "post":
+            row["title"] = report.post_titles.get(g.key)  # null: a campaign's own results on a platform
         rows.append(
             {
                 **row,
