@@ -180,7 +180,7 @@ def test_a_forged_reversal_is_refused(team: Cli, tmp_path: Path) -> None:
 
 def test_a_reversal_of_a_reversal_is_refused_by_line_as_ledger_reverse_refuses_it(team: Cli, tmp_path: Path) -> None:
     entry = add(team, "100 EUR")
-    reversal = team.ok("ledger", "reverse", entry, "-q").strip()
+    reversal = team.ok("ledger", "reverse", entry).strip()
     text = f"date,campaign,category,payee,amount,reverses\n2026-11-20,spring-launch,influencers,@cafe_mila,100,{reversal}\n"
     ops = _ops(team)
     err = one_line_error(team("ledger", "import", _write(tmp_path, text)))
@@ -192,7 +192,7 @@ def test_a_reversal_of_a_reversal_is_refused_by_line_as_ledger_reverse_refuses_i
 def test_a_second_reversal_of_an_entry_says_it_is_reversed_already(team: Cli, tmp_path: Path) -> None:
     """It said "id 5c1e…(32 digits) already holds a different entry", or "appears twice in the file": ids the file never gave."""
     entry = add(team, "100 EUR")
-    reversal = team.ok("ledger", "reverse", entry, "--memo", "booked twice", "-q").strip()
+    reversal = team.ok("ledger", "reverse", entry, "--memo", "booked twice").strip()
     row = f"2026-11-20,spring-launch,influencers,@cafe_mila,-100,{entry},wrong invoice\n"
     header = "date,campaign,category,payee,amount,reverses,memo\n"
     err = one_line_error(team("ledger", "import", _write(tmp_path, header + row)))

@@ -216,7 +216,7 @@ def test_an_entry_in_full_with_its_task_reversal_and_approval(cli: Cli) -> None:
     task = team.ok("add", "Brief the influencer for the reel").strip()
     entry = add(team, "300 EUR", as_member="raj", extra=("--pending", "--task", task[:6]))
     team.ok("ledger", "approve", entry)
-    reversal = team.ok("ledger", "reverse", entry, "-q").strip()
+    reversal = team.ok("ledger", "reverse", entry).strip()
     ws = Workspace.open(team.workspace)
     try:
         shown = entries.detail(ws.conn, entry)

@@ -371,7 +371,7 @@ async def test_approve_is_offered_to_a_member_and_a_manager_where_the_cli_approv
         "pending, ana's": spend(cli, "ana", "2026-11-20", "--pending"),
         "needs no approval": spend(cli, "raj", "2026-11-20"),
         "already approved": approved,
-        "a reversal of pending spend": cli.ok("ledger", "reverse", reversed_pending, "-q", as_member="raj").strip(),
+        "a reversal of pending spend": cli.ok("ledger", "reverse", reversed_pending, as_member="raj").strip(),
         "frozen, raj's": spend(cli, "raj", "2026-11-27"),
         "frozen, ana's": spend(cli, "ana", "2026-11-27"),
     }

@@ -87,7 +87,7 @@ def build_team(directory: Path) -> Team:
         pending[handle] = crewdeck(*base, "--amount", "20 EUR", "--pending").strip()
         spare[handle] = crewdeck(*base, "--amount", "30 EUR").strip()
         reversed_[handle] = crewdeck(*base, "--amount", "40 EUR").strip()
-        reversal[handle] = crewdeck("-w", str(path), "--as", handle, "ledger", "reverse", reversed_[handle], "-q").strip()
+        reversal[handle] = crewdeck("-w", str(path), "--as", handle, "ledger", "reverse", reversed_[handle]).strip()
     with Store(path) as store:
         ids = dict(store.conn.execute("SELECT handle, id FROM member"))
         campaign = store.conn.execute("SELECT id FROM campaign WHERE name = 'Launch'").fetchone()[0]
@@ -853,8 +853,8 @@ def test_two_replicas_reversing_one_entry_make_one_reversal_and_the_second_is_to
             replicas[handle] = str(tmp_path / f"{handle}.db")
             crewdeck("join", server.url, "--token", token, replicas[handle])
         entry = team.spare["raj"]
-        reversal = crewdeck("-w", replicas["ana"], "ledger", "reverse", entry, "--memo", "booked twice", "-q").strip()
-        assert crewdeck("-w", replicas["mia"], "ledger", "reverse", entry, "--memo", "wrong campaign", "-q").strip() == reversal
+        reversal = crewdeck("-w", replicas["ana"], "ledger", "reverse", entry, "--memo", "booked twice").strip()
+        assert crewdeck("-w", replicas["mia"], "ledger", "reverse", entry, "--memo", "wrong campaign").strip() == reversal
         assert crewdeck("-w", replicas["ana"], "sync").startswith("pushed 1,")
         out = crewdeck("-w", replicas["mia"], "sync")
         assert (

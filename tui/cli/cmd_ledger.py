@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from crewdeck.tui.cli.common import Context, limit_number, quiet_option
+from crewdeck.tui.cli.common import Context, limit_number
 from crewdeck.tui.ledger import REPORT_GROUPINGS
 
 
@@ -54,13 +54,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p = lsub.add_parser(
         "reverse",
         parents=parents,
-        help="reverse an entry",
-        description="Add the opposite entry, naming the one it reverses: the two net to zero in every report. "
-        "Says which entry it reversed and the reversal's id (-q: the reversal's id alone).",
+        help="reverse an entry (prints the reversal's id)",
+        description="Add the opposite entry, naming the one it reverses: the two net to zero in every report.",
     )
     p.add_argument("id", help="the entry's id or a unique prefix")
     p.add_argument("--memo", metavar="M", help="why it is reversed")
-    quiet_option(p)
     p.set_defaults(func=_command("cmd_reverse"))
 
     p = lsub.add_parser(

@@ -7,7 +7,6 @@ import io
 import sys
 from decimal import Decimal
 
-from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import MoneyError, format_minor, parse_amount, round_minor
 from crewdeck.sync.state.records import ValidationError, budget_period
 from crewdeck.sync.state.records import category as check_category
@@ -22,7 +21,6 @@ from crewdeck.tui.ledger.rates import make_rate
 from crewdeck.tui.ledger.view import entries_where
 from crewdeck.tui.time.when import DateError, parse_day
 from crewdeck.tui.workspace.columns import GAP, cut, fitted, terminal_width
-from crewdeck.tui.workspace.describe import entry_words
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 
@@ -69,15 +67,8 @@ def _campaign_of_task(ctx: Context) -> str:
 
 
 def cmd_reverse(ctx: Context) -> int:
-    ws = ctx.ws
-    entry_id = actions.resolve_entry(ws, ctx.args.id)
-    reversal = actions.reverse_entry(ws, ctx.me, entry_id, ctx.now, ctx.args.memo or "")
-    if ctx.args.quiet:
-        print(reversal)
-        return 0
-    # The entry named as the app's notice names it: what was spent, to whom, for what.
-    said = f"Reversed {entry_words(ws.store.record('ledger_entry', entry_id))}, entry {short(entry_id)}: the reversal is entry {short(reversal)}"
-    print(visible(said))
+    entry_id = actions.resolve_entry(ctx.ws, ctx.args.id)
+    print(actions.reverse_entry(ctx.ws, ctx.me, entry_id, ctx.now, ctx.args.memo or ""))
     return 0
 
 
