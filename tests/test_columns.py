@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from crewdeck.tui.workspace.columns import NARROWEST, cut, fitted, line_width, terminal_width
+from crewdeck.tui.workspace.columns import NARROWEST, READABLE, cut, fitted, kept, line_width, terminal_width
 
 
 def test_a_table_that_fits_or_goes_to_a_pipe_is_left_whole() -> None:
@@ -28,3 +28,12 @@ def test_a_cut_column_keeps_a_few_characters_though_the_line_stays_wide() -> Non
 
 def test_a_cut_cell_ends_with_an_ellipsis_within_its_width() -> None:
     assert cut("PT Kreatif Digital", 6) == "PT Kr…" and cut("Canva", 6) == "Canva" and cut("Canva!", 6) == "Canva!"
+
+
+def test_columns_give_way_in_their_order_before_a_name_is_cut_below_readable() -> None:
+    widths = [40, 12, 10, 10, 10]  # a name, an amount, three counts
+    assert kept(widths, {0}, [4, 2], None) == [0, 1, 2, 3, 4]  # to a pipe: every column
+    assert kept(widths, {0}, [4, 2], READABLE + 12 + 30 + 2 * 4) == [0, 1, 2, 3, 4]  # the name cut to READABLE is room enough
+    assert kept(widths, {0}, [4, 2], 60) == [0, 1, 2, 3]  # the first to give way, only
+    assert kept(widths, {0}, [4, 2], 44) == [0, 1, 3]  # then the next; column 3 never gives way, nor the name
+    assert kept(widths, {0}, [4, 2], 10) == [0, 1, 3]  # none left to give way: fitted cuts the name further

@@ -18,7 +18,7 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.results.keys import Key, write
 from crewdeck.tui.results.kpis import divide_rounded
 
-from .conftest import Cli
+from .conftest import Cli, on_a_terminal
 from .forged import Forger
 from .syncsupport import crewdeck, crewdeck_fails
 
@@ -315,6 +315,73 @@ def test_the_report_by_post_names_posts_by_title_shown_safely_and_json_and_csv_k
         plain: "Reel one",
         hostile: "Launch ^[]0;owned^Gteaser<U+202E> with a title far longer than any report column would want to hold",
     }
+
+
+def _wide_report(ws: Path) -> Cli:
+    """A campaign with a long name, big numbers, spend and a target on CTR: a report table of 170 columns."""
+    team = Cli(ws)
+    team.ok("campaign", "add", "Jakarta Ramadan Awareness Push 2026 Extended Flight", "--platforms", "instagram")
+    team.ok("campaign", "set", "jakarta-ramadan-awareness-push-2026-extended-flight", "--target", "ctr>=1.2%")
+    task = team.ok("add", "Ramadan reel +jakarta-ramadan-awareness-push-2026-extended-flight", as_member="raj").strip()
+    team.ok("set", task, "platform=instagram", as_member="raj")
+    counts = ("impressions=98765432", "reach=8765432", "engagements=765432", "clicks=654321", "conversions=54321")
+    team.ok("kpi", "add", task[:8], "2026-11-20", *counts, "value=123456.78 EUR", as_member="raj")
+    spend = ("--category", "ads", "--payee", "Meta", "--amount", "1234567.89 EUR", "--date", "2026-11-20")
+    team.ok("ledger", "add", "--campaign", "jakarta-ramadan-awareness-push-2026-extended-flight", *spend)
+    return team
+
+
+def _header(lines: list[str]) -> list[str]:
+    return re.split(r"\s{2,}", lines[1].strip())
+
+
+def test_the_report_fits_the_terminal_leaving_out_the_least_wanted_columns_and_saying_so(ws: Path, tmp_path: Path) -> None:
+    """kpi report printed 170-column lines, which wrapped into a mess on an 80-column terminal."""
+    team = _wide_report(ws)
+    piped = team.ok("kpi", "report").splitlines()
+    everything = _header(piped)
+    assert max(len(line) for line in piped) > 150 and "CPM" in everything and "ER_FOLLOWERS" in everything
+    assert not any("left out" in line for line in piped)  # to a pipe: the whole table, as before
+    shown: dict[int, list[str]] = {}
+    for columns in (80, 120):
+        lines = on_a_terminal(team, tmp_path, columns, "kpi", "report")
+        assert max(len(line) for line in lines) <= columns, (columns, lines)
+        header = shown[columns] = _header(lines)
+        # The name, spend, results, the KPI with a target and the targets missed stay; CPM and the ER variants go first.
+        assert {"CAMPAIGN", "SPEND EUR", "CONV", "CTR", "OFF TARGET"} <= set(header), header
+        assert not {"CPM", "ER_FOLLOWERS", "ER_IMPRESSIONS"} & set(header), header
+        [row] = [line for line in lines if line.startswith("+jakarta")]
+        assert "…" in row.split("  ")[0] and "1,234,567.89" in row and "54,321" in row  # the name cut, never a number
+        left_out = [c for c in everything if c not in header]
+        assert lines[-1].startswith(f"{len(left_out)} columns left out to fit"), lines[-1]
+        assert "--csv, --json or a wider terminal" in lines[-1]
+        assert [c for c in left_out if c in lines[-1]] == left_out or lines[-1].count("…") == 1
+    assert set(shown[80]) < set(shown[120]), shown
+    # COLUMNS, when set, is the width: 200 holds the whole table and says nothing left out.
+    wide = on_a_terminal(team, tmp_path, 80, "kpi", "report", env={"COLUMNS": "200"})
+    assert _header(wide) == everything and not any("left out" in line for line in wide)
+    assert team.ok("kpi", "report", "--csv").splitlines()[0].split(",") == [*everything[:-1], "OFF TARGET"]
+
+
+def test_a_hostile_campaign_name_and_post_title_fit_the_terminal_shown_safely(ws: Path, tmp_path: Path) -> None:
+    team = _wide_report(ws)
+    post = _post(ws, "Reel two")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=1000", "clicks=30")
+    with Store(ws) as store:
+        raj = store.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
+        launch = store.conn.execute("SELECT id FROM campaign WHERE name = 'Launch'").fetchone()[0]
+    forged = "Launch \x1b]0;owned\x07teaser\u202e with a name far longer than any report column would hold"
+    # As stored before control characters were refused, or synced from a teammate's replica.
+    Forger(ws, member=raj).set("campaign", launch, {"name": forged})
+    Forger(ws, member=raj).set("task", post, {"title": forged})
+    for args in (("kpi", "report"), ("kpi", "report", "--by", "post")):
+        lines = on_a_terminal(team, tmp_path, 80, *args)
+        text = "\n".join(lines)
+        assert not any(ch in text for ch in "\x1b\x07\u202e"), text
+        assert max(len(line) for line in lines) <= 80 and "…" in text, lines
+        assert "columns left out to fit" in lines[-1]
+    by_post = on_a_terminal(team, tmp_path, 80, "kpi", "report", "--by", "post")
+    assert any(line.startswith("+laun") and "  Laun" in line and "…" in line for line in by_post), by_post
 
 
 def test_kpi_add_and_import_refuse_a_task_that_is_no_post_of_a_campaign(ws: Path, tmp_path: Path) -> None:

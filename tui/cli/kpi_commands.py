@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.records import WORKSPACE_ROW
 from crewdeck.sync.state.rules import Refused, results_refused
-from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.visible import visible, visible_cells
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, open_input, print_json, table
 from crewdeck.tui.ledger.csvfiles import Rejected
@@ -21,12 +21,19 @@ from crewdeck.tui.results import imports, keys, report, review
 from crewdeck.tui.results.kpis import KPIS, MISSING, NOT_REPORTED, Totals, shown
 from crewdeck.tui.time.when import DateError, parse_day, utc_iso
 from crewdeck.tui.workspace import describe
-from crewdeck.tui.workspace.columns import cut
+from crewdeck.tui.workspace.columns import cut, kept, terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 
 #: The widest a post's title is shown in ``kpi report --by post``'s text.
 TITLE_WIDTH = 40
+#: The report's columns of names (free text, cut on a narrow terminal); a day is a date, never cut.
+NAME_COLUMNS = ("CAMPAIGN", "POST", "PLATFORM")
+#: The columns that give way on a terminal too narrow for the table, the least wanted first: a campaign
+#: manager reads the name, spend, results and the KPIs with targets first, so those are never in it.
+GIVE_WAY = ("CPM", "ER_FOLLOWERS", "ER_IMPRESSIONS", "CVR", "ENG", "REACH", "IMPR", "ER_REACH", "CPC", "CLICKS", "ROAS", "CTR", "CPA")
+#: The column of each count a campaign may count as its results (``targets.of``).
+COUNT_COLUMNS = {"impressions": "IMPR", "reach": "REACH", "engagements": "ENG", "clicks": "CLICKS", "conversions": "CONV"}
 
 
 def _today(ctx: Context) -> dt.date:
@@ -207,13 +214,45 @@ def cmd_report(ctx: Context) -> int:
         sys.stdout.write(buffer.getvalue())
         return 0
     # The period named as the Results screen's bar names it; the JSON and the CSV keep its days.
-    sys.stdout.write(f"Results · {period_name(period)}\n" + table(rows, headers) + "\n")
+    sys.stdout.write(f"Results · {period_name(period)}\n" + _text(built, headers, rows, terminal_width(sys.stdout)) + "\n")
     if any(g.totals.reach_is_bound for g in built.groups):
         print("≥ reach: the largest daily reach (reach does not add up over days); * a rate by that reach", file=sys.stderr)
     unreported = _unreported(built)
     if unreported:
         print(f"—: not reported ({', '.join(unreported)}), or nothing to divide by", file=sys.stderr)
     return 0
+
+
+def _text(built: report.ResultsReport, headers: list[str], rows: list[list[str]], width: int | None) -> str:
+    """The table, fitted to a terminal ``width`` wide (``None``: whole, to a pipe or a file): the least wanted
+    columns left out first, then the names cut; the line under it names what was left out."""
+    rows = [visible_cells(row) for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    wanted = _wanted(built)
+    give_way = [headers.index(name) for name in GIVE_WAY if name in headers and name not in wanted]
+    names = {i for i, h in enumerate(headers) if h in NAME_COLUMNS}
+    shown = kept(widths, names, give_way, width)
+    text = table([[row[i] for i in shown] for row in rows], [headers[i] for i in shown], free=NAME_COLUMNS, width=width)
+    left_out = [h for i, h in enumerate(headers) if i not in shown]
+    return text + "\n" + _left_out_line(left_out, width) if left_out and width is not None else text
+
+
+def _wanted(built: report.ResultsReport) -> set[str]:
+    """The columns of the KPIs the report's campaigns have targets on and of the counts they count as results."""
+    campaigns = {g.campaign for g in built.groups}
+    goals = [goal for campaign, goal in built.goals.items() if campaign in campaigns]
+    return {t.kpi.upper() for targets, _ in goals for t in targets} | {COUNT_COLUMNS.get(result, "CONV") for _, result in goals}
+
+
+def _left_out_line(left_out: list[str], width: int) -> str:
+    """``7 columns left out to fit: CPM, ER_FOLLOWERS, … (--csv, …)``: as many names as the line has room for."""
+    start, end = f"{counted(len(left_out), 'column')} left out to fit: ", " (--csv, --json or a wider terminal)"
+    listed = ", ".join(left_out)
+    for count in range(len(left_out), 0, -1):
+        if len(start + listed + end) <= width:
+            break
+        listed = ", ".join([*left_out[: count - 1], "…"])
+    return start + listed + end
 
 
 def _key_cells(built: report.ResultsReport, key: str, plain: bool) -> list[str]:

@@ -18,6 +18,8 @@ ELLIPSIS = "…"
 GAP = 2
 #: The narrowest a cut column gets: three characters and the ellipsis (its header is cut as its cells are).
 NARROWEST = 4
+#: The narrowest a cut column gets while other columns can give way instead (``kept``): a name still read as one.
+READABLE = 16
 
 
 def terminal_width(stream: TextIO) -> int | None:
@@ -53,6 +55,21 @@ def fitted(widths: Sequence[int], cuttable: Collection[int], width: int | None) 
         else:
             high = middle - 1
     return at(low)
+
+
+def kept(widths: Sequence[int], cuttable: Collection[int], give_way: Sequence[int], width: int | None) -> list[int]:
+    """The columns (their indices) a line at most ``width`` wide shows: every one when they fit with the
+    ``cuttable`` ones cut to ``READABLE``; otherwise all but the ``give_way`` ones, the first of them left out
+    first, until the rest fit (when none is left to give way, ``fitted`` cuts the rest further)."""
+    if width is None:
+        return list(range(len(widths)))
+    gone: set[int] = set()
+    for column in give_way:
+        shown = [min(w, READABLE) if i in cuttable else w for i, w in enumerate(widths) if i not in gone]
+        if line_width(shown) <= width:
+            break
+        gone.add(column)
+    return [i for i in range(len(widths)) if i not in gone]
 
 
 def cut(text: str, width: int) -> str:
