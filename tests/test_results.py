@@ -363,6 +363,23 @@ def test_the_report_fits_the_terminal_leaving_out_the_least_wanted_columns_and_s
     assert team.ok("kpi", "report", "--csv").splitlines()[0].split(",") == [*everything[:-1], "OFF TARGET"]
 
 
+def test_on_a_narrow_terminal_the_missed_targets_go_under_their_row_and_the_name_stays_readable(ws: Path, tmp_path: Path) -> None:
+    """Three missed targets made the widest cell: kept in the row, they left the campaign's name three letters and an ellipsis."""
+    team = _wide_report(ws)
+    campaign = "jakarta-ramadan-awareness-push-2026-extended-flight"
+    team.ok("campaign", "set", campaign, "--target", "ctr>=1.2%", "--target", "cpa<=0.50 EUR", "--target", "roas>=4x")
+    lines = on_a_terminal(team, tmp_path, 80, "kpi", "report")
+    assert max(len(line) for line in lines) <= 80, lines
+    header = _header(lines)
+    assert "OFF TARGET" not in header and {"CAMPAIGN", "CTR", "CPA", "ROAS"} <= set(header), header
+    at = next(i for i, line in enumerate(lines) if line.startswith("+jakarta"))
+    assert len(lines[at].split("  ")[0]) >= 16, lines[at]  # the name read as one
+    assert lines[at + 1].startswith("  off target: ctr 0.66% vs ctr>=1.2%"), lines[at + 1]
+    # Wide enough, the targets stay in their column.
+    wide = on_a_terminal(team, tmp_path, 200, "kpi", "report")
+    assert "OFF TARGET" in _header(wide) and not any(line.startswith("  off target") for line in wide)
+
+
 def test_a_hostile_campaign_name_and_post_title_fit_the_terminal_shown_safely(ws: Path, tmp_path: Path) -> None:
     team = _wide_report(ws)
     post = _post(ws, "Reel two")

@@ -21,7 +21,7 @@ from crewdeck.tui.results import imports, keys, report, review
 from crewdeck.tui.results.kpis import KPIS, MISSING, NOT_REPORTED, Totals, shown
 from crewdeck.tui.time.when import DateError, parse_day, utc_iso
 from crewdeck.tui.workspace import describe
-from crewdeck.tui.workspace.columns import cut, kept, terminal_width
+from crewdeck.tui.workspace.columns import READABLE, cut, kept, line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 
@@ -32,6 +32,8 @@ NAME_COLUMNS = ("CAMPAIGN", "POST", "PLATFORM")
 #: The columns that give way on a terminal too narrow for the table, the least wanted first: a campaign
 #: manager reads the name, spend, results and the KPIs with targets first, so those are never in it.
 GIVE_WAY = ("CPM", "ER_FOLLOWERS", "ER_IMPRESSIONS", "CVR", "ENG", "REACH", "IMPR", "ER_REACH", "CPC", "CLICKS", "ROAS", "CTR", "CPA")
+#: The column of the targets a row misses: on a narrow terminal, a line under its row.
+OFF_TARGET = "OFF TARGET"
 #: The column of each count a campaign may count as its results (``targets.of``).
 COUNT_COLUMNS = {"impressions": "IMPR", "reach": "REACH", "engagements": "ENG", "clicks": "CLICKS", "conversions": "CONV"}
 
@@ -225,16 +227,38 @@ def cmd_report(ctx: Context) -> int:
 
 def _text(built: report.ResultsReport, headers: list[str], rows: list[list[str]], width: int | None) -> str:
     """The table, fitted to a terminal ``width`` wide (``None``: whole, to a pipe or a file): the least wanted
-    columns left out first, then the names cut; the line under it names what was left out."""
+    columns left out first, then the missed targets put under their rows, then the names cut; the line under
+    it names what was left out."""
     rows = [visible_cells(row) for row in rows]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
     wanted = _wanted(built)
+    missed: list[str] = []
+    if width is not None and OFF_TARGET in headers and _fits_names(headers, rows, wanted) > width:
+        # The missed targets are the widest cells: on a line of their own the names stay readable.
+        off = headers.index(OFF_TARGET)
+        missed = [row[off] for row in rows]
+        headers, rows = headers[:off] + headers[off + 1 :], [row[:off] + row[off + 1 :] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
     give_way = [headers.index(name) for name in GIVE_WAY if name in headers and name not in wanted]
     names = {i for i, h in enumerate(headers) if h in NAME_COLUMNS}
     shown = kept(widths, names, give_way, width)
     text = table([[row[i] for i in shown] for row in rows], [headers[i] for i in shown], free=NAME_COLUMNS, width=width)
+    if missed:
+        head, *lines = text.split("\n")
+        text = "\n".join(
+            [head, *(f"{line}\n{cut(f'  off target: {off}', width or 0)}" if off else line for line, off in zip(lines, missed))]
+        )
     left_out = [h for i, h in enumerate(headers) if i not in shown]
     return text + "\n" + _left_out_line(left_out, width) if left_out and width is not None else text
+
+
+def _fits_names(headers: list[str], rows: list[list[str]], wanted: set[str]) -> int:
+    """How wide the table's lines are with every column that may give way left out and the names at ``READABLE``."""
+    widths = [
+        min(w, READABLE) if h in NAME_COLUMNS else w
+        for h, w in ((h, max(len(h), *(len(r[i]) for r in rows))) for i, h in enumerate(headers))
+        if h not in GIVE_WAY or h in wanted
+    ]
+    return line_width(widths)
 
 
 def _wanted(built: report.ResultsReport) -> set[str]:
@@ -287,7 +311,7 @@ def _rows(built: report.ResultsReport, plain: bool) -> tuple[list[str], list[lis
     by = built.by
     keyed = [by.upper(), *(["TITLE"] if by == "post" and plain else [])] if by != "campaign" else []
     headers = ["CAMPAIGN", *keyed, f"SPEND {built.currency}", "IMPR", "REACH", "ENG", "CLICKS", "CONV"]
-    headers += [k.code.upper() for k in KPIS] + ["OFF TARGET"]
+    headers += [k.code.upper() for k in KPIS] + [OFF_TARGET]
     rows = []
     for g in built.groups:
         t = g.totals
