@@ -5,8 +5,10 @@ Columns are found by their header, in any order and case: Task ID (the id:
 (status by its name, ``foreign.StatusMap``), Completed At (done), Due
 Date (due at 17:00 in the assignee's zone), Start Date (a "start:" line),
 Created At, Assignee and Assignee Email (matched by full name or by the
-e-mail's local part against handles; unmatched ones listed), Tags (comma
-separated), Projects (the first one is the campaign, made when missing),
+e-mail's local part against handles; unmatched ones listed, and kept in the
+notes: "assigned in Asana to: Jane Doe (jane@example.com)"), Tags (comma
+separated), Projects (the first one is the campaign, made when missing;
+when a tag names another campaign, an "also in Asana project:" line),
 Parent task (a "subtask of:" line) and the custom field Priority
 (High / Medium / Low).
 
@@ -97,6 +99,7 @@ def _item(row: dict[str, str], task_id: str, where: str, ws_people: dict[str, st
     item.project = projects[0] if projects else None
     name, email = row.get("Assignee", "").strip(), row.get("Assignee Email", "").strip()
     if name or email:
+        item.assigned_as = f"{name} ({email})" if name and email else name or email
         handle = match_person(name, email, ws_people)
         if handle is None:
             unmatched.add(email or name)
