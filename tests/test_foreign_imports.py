@@ -1254,3 +1254,19 @@ def test_a_project_is_kept_when_a_label_already_names_the_campaign(cli: Cli, tmp
     newer[0]["Projects"] = "Autumn Drop"
     cli.ok("import", "--from", "asana", str(write(tmp_path, "newer.csv", asana_csv(newer))))
     assert tasks(cli)["Write the brief"]["notes"].startswith("mine now")
+
+
+def test_a_trello_member_the_import_cannot_add_is_kept_in_the_cards_notes(cli: Cli, tmp_path: Path) -> None:
+    """A card's member whom the import could neither match nor add was listed in the summary, and the task kept no trace."""
+    board = trello_board(cards=0, actions=0)
+    board["cards"][0]["idMembers"] = ["m-zoe"]
+    path = write(tmp_path, "board.json", trello_json(board))
+    out = cli.ok("import", "--from", "trello", str(path), as_member="raj")  # a member adds no one
+    assert "left unassigned (no such member): zoe;" in out
+    card = tasks(cli)[board["cards"][0]["name"]]
+    assert card["assignee"] is None and "assigned in Trello to: Zoë Lind (@zoe)" in card["notes"].splitlines()
+    assert cli.ok("import", "--from", "trello", str(path), as_member="raj").startswith("nothing new")
+    # Once a manager's import adds them, the card is theirs, and the line has nothing left to keep.
+    cli.ok("import", "--from", "trello", str(path), "--default-tz", "UTC")
+    card = tasks(cli)[board["cards"][0]["name"]]
+    assert card["assignee"] == members(cli)["zoe"] and "assigned in Trello" not in card["notes"]

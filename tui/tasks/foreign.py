@@ -13,7 +13,8 @@ issue, with the source's own words for status, labels and people) and
   names a platform of a campaign here sets the platform, every other is a
   tag (its slug; an unnamed label is its colour, ``trello-green``);
 * people by handle (``SourceMember``, matched or added by the merge); an
-  assignee matched to no one, or to a guest here, leaves the task
+  assignee matched to no one (or whom the merge may not add: ``left_out``),
+  or to a guest here, leaves the task
   unassigned, kept in its notes ("assigned in Asana to: ...");
 * a project: the campaign, unless a label named one; then, when it names
   another, kept in the notes ("also in Asana project: ...");
@@ -500,7 +501,7 @@ def _batches(
             # Guests see no tasks (rule guest_assignee): the task goes in unassigned, listed.
             to_guests.setdefault(owner.handle, []).append(values["title"])
             owner = None
-        elif item.people:
+        elif item.people and stable_id("person", item.people[0]) not in built.source.left_out:
             # A record names a member by a record id: the source's key, made one.
             values["assignee"] = stable_id("person", item.people[0])
         if "assignee" not in values and item.assigned_as:
