@@ -1270,3 +1270,14 @@ def test_a_trello_member_the_import_cannot_add_is_kept_in_the_cards_notes(cli: C
     cli.ok("import", "--from", "trello", str(path), "--default-tz", "UTC")
     card = tasks(cli)[board["cards"][0]["name"]]
     assert card["assignee"] == members(cli)["zoe"] and "assigned in Trello" not in card["notes"]
+
+
+def test_an_asana_tasks_other_projects_are_kept_in_its_notes(cli: Cli, tmp_path: Path) -> None:
+    """The Projects column's first project became the campaign, and the others were dropped."""
+    rows = asana_rows()[1:2]
+    rows[0]["Projects"] = "Spring Launch, Summer Drop, Evergreen"
+    path = write(tmp_path, "asana.csv", asana_csv(rows))
+    cli.ok("import", "--from", "asana", str(path))
+    studio = tasks(cli)["Book the studio"]
+    assert studio["notes"] == "also in Asana project: Summer Drop\nalso in Asana project: Evergreen"
+    assert cli.ok("import", "--from", "asana", str(path)).startswith("nothing new")
