@@ -384,10 +384,11 @@ def test_asana_columns_by_header_name_in_any_order(cli: Cli, tmp_path: Path) -> 
     assert brief["assignee"] == ids["raj"]  # by full name
     assert brief["status"] == "doing" and brief["priority"] == "high"
     assert brief["due"] == {"utc": "2026-03-05T11:30:00Z", "tz": "Asia/Kolkata"}  # a day: 17:00 where the assignee is
-    assert brief["tags"] == ["copy"] and brief["notes"] == "First line\nSecond, with a comma"
+    assert brief["tags"] == ["copy"] and brief["notes"] == "First line\nSecond, with a comma\nalso in Asana project: Summer Drop"
     studio = found["Book the studio"]
     assert studio["assignee"] == ids["ana"] and studio["status"] == "done"  # by the e-mail's local part; completed
-    assert found["Ask Zoë"]["notes"] == "subtask of: Write the brief" and found["Ask Zoë"]["status"] == "todo"
+    assert found["Ask Zoë"]["notes"] == "subtask of: Write the brief\nassigned in Asana to: Someone Else"
+    assert found["Ask Zoë"]["status"] == "todo"
 
     shuffled = list(reversed(ASANA_HEADER))
     other = Cli(tmp_path / "other.db")
@@ -1184,3 +1185,99 @@ def test_a_manager_is_told_that_default_tz_adds_the_members_left_unassigned(cli:
     assert "no such member" not in dry
     out = cli.ok("import", "--from", "trello", str(path), "--dry-run", as_member="raj")
     assert "left unassigned (no such member): zoe;" in out  # a member adds no one: the same words as before
+
+
+def test_an_assignee_matching_no_member_here_is_kept_in_the_tasks_notes(cli: Cli, tmp_path: Path) -> None:
+    """The summary listed an assignee who matches no member here, and the task kept no trace of who it was assigned to."""
+    asana = write(tmp_path, "asana.csv", asana_csv(asana_rows()))
+    cli.ok("import", "--from", "asana", str(asana))
+    assert tasks(cli)["Ask Zoë"]["notes"] == "subtask of: Write the brief\nassigned in Asana to: Someone Else"
+    assert "assigned in Asana" not in tasks(cli)["Write the brief"]["notes"]  # matched: assigned here
+    rows = linear_rows()
+    rows[1]["Assignee"] = "Jane Doe"
+    linear = write(tmp_path, "linear.csv", linear_csv(rows))
+    cli.ok("import", "--from", "linear", str(linear))
+    assert "assigned in Linear to: Jane Doe" in tasks(cli)["@raj review"]["notes"].splitlines()
+    tw = tmp_path / "task.json"
+    record = {"uuid": "3f1c8a52-54aa-4b9e-9d5e-2b0f3d0a8c13", "description": "Cut the teaser", "status": "pending", "assignee": "jane"}
+    tw.write_text(json.dumps([record]))
+    cli.ok("import", "--from", "taskwarrior", str(tw))
+    assert tasks(cli)["Cut the teaser"]["notes"] == "assigned in Taskwarrior to: @jane"
+    for fmt, path in (("asana", asana), ("linear", linear), ("taskwarrior", tw)):
+        assert cli.ok("import", "--from", fmt, str(path)).startswith("nothing new"), fmt
+
+
+def test_an_assignee_who_is_a_guest_here_is_kept_in_the_tasks_notes(cli: Cli, tmp_path: Path) -> None:
+    """A task left unassigned because its assignee is a guest here kept no trace of who it was assigned to."""
+    cli.ok("member", "add", "gus", "--name", "Gus Client", "--tz", "UTC", "--access", "guest")
+    cli.ok("member", "add", "zoe", "--name", "Zoë Lind", "--tz", "UTC", "--access", "guest")
+    rows = [{"Task ID": "1301", "Name": "Approve the visuals", "Assignee": "Gus Client", "Assignee Email": "gus@client.example"}]
+    asana = write(tmp_path, "asana.csv", asana_csv(rows))
+    board = trello_board(cards=0, actions=0)
+    board["cards"][0]["idMembers"] = ["m-zoe"]
+    trello = write(tmp_path, "board.json", trello_json(board))
+    tw = tmp_path / "task.json"
+    record = {"uuid": "3f1c8a52-54aa-4b9e-9d5e-2b0f3d0a8c12", "description": "Sign off", "status": "pending", "assignee": "gus"}
+    tw.write_text(json.dumps([record]))
+    for fmt, path in (("asana", asana), ("trello", trello), ("taskwarrior", tw)):
+        cli.ok("import", "--from", fmt, str(path))
+    found = tasks(cli)
+    assert found["Approve the visuals"]["notes"] == "assigned in Asana to: Gus Client (gus@client.example)"
+    card = found[board["cards"][0]["name"]]
+    assert card["assignee"] is None and "\nassigned in Trello to: Zoë Lind (@zoe)\n" in card["notes"]
+    assert found["Sign off"]["notes"] == "assigned in Taskwarrior to: @gus"
+    for fmt, path in (("asana", asana), ("trello", trello), ("taskwarrior", tw)):
+        assert cli.ok("import", "--from", fmt, str(path)).startswith("nothing new"), fmt
+
+
+def test_a_project_is_kept_when_a_label_already_names_the_campaign(cli: Cli, tmp_path: Path) -> None:
+    """An Asana task tagged Spring Launch in project Summer Drop (a Linear issue labelled so) lost the project."""
+    asana = write(tmp_path, "asana.csv", asana_csv(asana_rows()))  # 1201: tagged Spring Launch, in Summer Drop
+    cli.ok("import", "--from", "asana", str(asana))
+    brief = tasks(cli)["Write the brief"]
+    assert brief["notes"].endswith("\nalso in Asana project: Summer Drop")
+    assert brief["campaign"] == json.loads(cli.ok("export"))["campaign"][0]["id"]
+    rows = linear_rows()
+    rows[0]["Labels"], rows[0]["Project"] = "Bug, Spring Launch", "Summer Drop"
+    rows[1]["Labels"], rows[1]["Project"] = "Spring Launch", "spring launch"  # the same campaign: nothing to keep
+    linear = write(tmp_path, "linear.csv", linear_csv(rows))
+    cli.ok("import", "--from", "linear", str(linear))
+    found = tasks(cli)
+    assert "also in Linear project: Summer Drop" in found["=SUM is not a formula"]["notes"].splitlines()
+    assert "project" not in found["@raj review"]["notes"]
+    assert not any(c["name"] == "Summer Drop" for c in json.loads(cli.ok("export"))["campaign"])
+    for fmt, path in (("asana", asana), ("linear", linear)):
+        assert cli.ok("import", "--from", fmt, str(path)).startswith("nothing new"), fmt
+    # A newer export follows the rules for notes: a local edit wins.
+    cli.ok("set", brief["id"][:8], "notes=mine now")
+    newer = asana_rows()
+    newer[0]["Projects"] = "Autumn Drop"
+    cli.ok("import", "--from", "asana", str(write(tmp_path, "newer.csv", asana_csv(newer))))
+    assert tasks(cli)["Write the brief"]["notes"].startswith("mine now")
+
+
+def test_a_trello_member_the_import_cannot_add_is_kept_in_the_cards_notes(cli: Cli, tmp_path: Path) -> None:
+    """A card's member whom the import could neither match nor add was listed in the summary, and the task kept no trace."""
+    board = trello_board(cards=0, actions=0)
+    board["cards"][0]["idMembers"] = ["m-zoe"]
+    path = write(tmp_path, "board.json", trello_json(board))
+    out = cli.ok("import", "--from", "trello", str(path), as_member="raj")  # a member adds no one
+    assert "left unassigned (no such member): zoe;" in out
+    card = tasks(cli)[board["cards"][0]["name"]]
+    assert card["assignee"] is None and "assigned in Trello to: Zoë Lind (@zoe)" in card["notes"].splitlines()
+    assert cli.ok("import", "--from", "trello", str(path), as_member="raj").startswith("nothing new")
+    # Once a manager's import adds them, the card is theirs, and the line has nothing left to keep.
+    cli.ok("import", "--from", "trello", str(path), "--default-tz", "UTC")
+    card = tasks(cli)[board["cards"][0]["name"]]
+    assert card["assignee"] == members(cli)["zoe"] and "assigned in Trello" not in card["notes"]
+
+
+def test_an_asana_tasks_other_projects_are_kept_in_its_notes(cli: Cli, tmp_path: Path) -> None:
+    """The Projects column's first project became the campaign, and the others were dropped."""
+    rows = asana_rows()[1:2]
+    rows[0]["Projects"] = "Spring Launch, Summer Drop, Evergreen"
+    path = write(tmp_path, "asana.csv", asana_csv(rows))
+    cli.ok("import", "--from", "asana", str(path))
+    studio = tasks(cli)["Book the studio"]
+    assert studio["notes"] == "also in Asana project: Summer Drop\nalso in Asana project: Evergreen"
+    assert cli.ok("import", "--from", "asana", str(path)).startswith("nothing new")

@@ -5,8 +5,11 @@ Columns are found by their header, in any order and case: Task ID (the id:
 (status by its name, ``foreign.StatusMap``), Completed At (done), Due
 Date (due at 17:00 in the assignee's zone), Start Date (a "start:" line),
 Created At, Assignee and Assignee Email (matched by full name or by the
-e-mail's local part against handles; unmatched ones listed), Tags (comma
-separated), Projects (the first one is the campaign, made when missing),
+e-mail's local part against handles; unmatched ones listed, and kept in the
+notes: "assigned in Asana to: Jane Doe (jane@example.com)"), Tags (comma
+separated), Projects (the first one is the campaign, made when missing;
+when a tag names another campaign, an "also in Asana project:" line, as
+for each other project),
 Parent task (a "subtask of:" line) and the custom field Priority
 (High / Medium / Low).
 
@@ -95,8 +98,10 @@ def _item(row: dict[str, str], task_id: str, where: str, ws_people: dict[str, st
     item.labels = [t.strip() for t in row.get("Tags", "").split(",") if t.strip()]
     projects = [p.strip() for p in row.get("Projects", "").split(",") if p.strip()]
     item.project = projects[0] if projects else None
+    item.notes.extend(f"also in Asana project: {project}" for project in projects[1:])
     name, email = row.get("Assignee", "").strip(), row.get("Assignee Email", "").strip()
     if name or email:
+        item.assigned_as = f"{name} ({email})" if name and email else name or email
         handle = match_person(name, email, ws_people)
         if handle is None:
             unmatched.add(email or name)

@@ -12,7 +12,12 @@ issue, with the source's own words for status, labels and people) and
 * labels: one that names a campaign here sets the campaign, one that
   names a platform of a campaign here sets the platform, every other is a
   tag (its slug; an unnamed label is its colour, ``trello-green``);
-* people by handle (``SourceMember``, matched or added by the merge);
+* people by handle (``SourceMember``, matched or added by the merge); an
+  assignee matched to no one (or whom the merge may not add: ``left_out``),
+  or to a guest here, leaves the task
+  unassigned, kept in its notes ("assigned in Asana to: ...");
+* a project: the campaign, unless a label named one; then, when it names
+  another, kept in the notes ("also in Asana project: ...");
 * dates: an instant stays that instant; a day alone is due at 17:00 in
   the assignee's zone (``--default-tz``, the importing member's, or UTC);
   a date a newer export gives unchanged keeps the zone it was given here.
@@ -65,6 +70,8 @@ from crewdeck.tui.workspace.workspace import Member, Workspace, slug
 
 #: Tasks planned and written at a time: well under ``store.BULK_ROWS`` operations.
 BATCH = 500
+#: How the notes name each source (by ``build``'s ``kind``): "assigned in Asana to: ...".
+SOURCE_NAMES = {"trello-card": "Trello", "asana-task": "Asana", "linear-issue": "Linear"}
 
 #: The usual words for each status, as the sources write them (lower case).
 USUAL_STATUS = {
@@ -222,6 +229,9 @@ class Item:
     labels: list[str] = field(default_factory=list)
     #: ``People`` keys, the first is the assignee.
     people: list[str] = field(default_factory=list)
+    #: The assignee as the source names them ("Jane Doe (jane@example.com)"): kept in the notes when the task goes in
+    #: unassigned (no member here matches them, or they are a guest here).
+    assigned_as: str | None = None
     #: The item's author in the source: (handle, day) for the credit line.
     author: tuple[str, str | None] | None = None
     #: A project: the campaign of that name (made when there is none).
@@ -491,9 +501,11 @@ def _batches(
             # Guests see no tasks (rule guest_assignee): the task goes in unassigned, listed.
             to_guests.setdefault(owner.handle, []).append(values["title"])
             owner = None
-        elif item.people:
+        elif item.people and stable_id("person", item.people[0]) not in built.source.left_out:
             # A record names a member by a record id: the source's key, made one.
             values["assignee"] = stable_id("person", item.people[0])
+        if "assignee" not in values and item.assigned_as:
+            item.notes.append(f"assigned in {SOURCE_NAMES[kind]} to: {item.assigned_as}")
         if len(item.people) > 1:
             item.notes.append("also on it: " + ", ".join(f"@{people.known[k][0]}" for k in item.people[1:]))
         if item.due:
@@ -502,7 +514,10 @@ def _batches(
         if item.created_at:
             values["created_at"] = item.created_at
         kept.extend(_labels(item.labels, values, campaigns, platforms, cuts))
-        if item.project and "campaign" not in values:
+        if item.project and "campaign" in values:
+            if campaigns.get(slug(item.project)) != values["campaign"]:  # a label named the campaign: the project is another
+                item.notes.append(f"also in {SOURCE_NAMES[kind]} project: {item.project.strip()}")
+        elif item.project:
             key = slug(item.project)
             if key in campaigns:
                 values["campaign"] = campaigns[key]

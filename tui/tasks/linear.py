@@ -5,8 +5,10 @@ Columns by header name, in any case: ID (``ENG-12``; the id:
 "subtask of:" line), Status (by its name, ``foreign.StatusMap``: Backlog,
 Todo, In Progress, In Review, Done, Canceled, Duplicate), Priority (No
 priority -> none, Urgent and High -> high, Medium -> med, Low -> low),
-Project (the campaign, made when missing), Assignee and Creator (matched
-by name or e-mail against handles), Labels (comma-space separated),
+Project (the campaign, made when missing; when a label names another
+campaign, an "also in Linear project:" line), Assignee and Creator (matched
+by name or e-mail against handles; an assignee matched to no one, or to a
+guest, is kept in the notes: "assigned in Linear to: ..."), Labels (comma-space separated),
 Created, Completed, Canceled, Due Date.
 
 Linear writes a ``'`` before text that starts with ``+ - = @`` (so that a
@@ -97,6 +99,7 @@ def _item(row: dict[str, str], issue: str, where: str, ws_people: dict[str, str]
     item.project = row.get("Project", "").strip() or None
     assignee = row.get("Assignee", "").strip()
     if assignee:
+        item.assigned_as = assignee
         handle = match_person(assignee, assignee if "@" in assignee else "", ws_people)
         if handle is None:
             unmatched.add(assignee)

@@ -14,7 +14,7 @@
 | annotations              | notes, one line each with its date                |
 | depends                  | depends_on                                        |
 | entry                    | created_at                                        |
-| UDA ``assignee``         | assignee, when it is a member's handle            |
+| UDA ``assignee``         | assignee, when it is a member's handle (a guest's, or no one's: "assigned in Taskwarrior to: @gus" in the notes) |
 
 Recurring templates (status ``recurring``) are skipped: their instances are
 ordinary pending tasks in the export.  The tasks are merged like every
@@ -254,6 +254,8 @@ def _task(
     values: dict[str, Any] = {"title": title, "status": STATUS[status]}
     assignee_handle = record.get("assignee")
     owner = None
+    #: The notes' lines: the annotations, then the assignee when the task goes in unassigned.
+    lines = []
     if isinstance(assignee_handle, str) and assignee_handle:
         owner = members.get(assignee_handle.lower())
         if owner is None:
@@ -263,6 +265,8 @@ def _task(
             owner = None
         else:
             values["assignee"] = owner.id
+        if owner is None:  # who the file assigned it to is kept, as the summary names them
+            lines.append(f"assigned in Taskwarrior to: @{assignee_handle}")
     tz = _text(record, "tz") or (owner.tz if owner else default_tz)
     try:
         check_zone(tz)
@@ -299,12 +303,14 @@ def _task(
     if annotations:
         if not isinstance(annotations, list):
             raise ValueError("annotations: expected a list")
-        lines = []
+        annotated = []
         for note in annotations:
             if not isinstance(note, dict) or not isinstance(note.get("description"), str):
                 raise ValueError("annotations: each needs a description")
             stamp = _utc(note["entry"], "annotations.entry")[:10] if "entry" in note else ""
-            lines.append(f"{stamp} {note['description']}".strip())
+            annotated.append(f"{stamp} {note['description']}".strip())
+        lines[:0] = annotated
+    if lines:
         values["notes"] = "\n".join(lines)
     depends = record.get("depends")
     if depends:

@@ -11,7 +11,7 @@
 | start                          | a "start:" line in the notes                          |
 | closed (archived), or its list | cancelled (done: when its list or dueComplete says so; a post: pulled, unless published), with a note that it was archived |
 | labels                         | campaign, platform or tags (an unnamed one: ``trello-COLOUR``) |
-| members                        | assignee (the first; the others in the notes), by username |
+| members                        | assignee (the first; the others in the notes), by username; a guest here, or one the import may not add: "assigned in Trello to: NAME (@username)" in the notes |
 | checklists                     | "[x] item" lines in the notes, under the list's name  |
 | commentCard actions            | notes lines: "comment by @raj on 2026-03-02: text", last; kept when a newer export no longer holds them |
 | createCard action              | the credit line ("imported: entered by @raj 2026-03-02") |
@@ -248,6 +248,9 @@ def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
             item.people.append(member_id)
         else:
             found.left.add(member_id)
+    if item.people:
+        handle, full = found.people.known[item.people[0]]
+        item.assigned_as = f"{full} (@{handle})" if full else f"@{handle}"
     item.notes.extend(found.checklists.get(card_id, ()))
     for attachment in _typed(card, "attachments", list, "a list", where) or []:
         if isinstance(attachment, dict) and isinstance(attachment.get("url"), str):

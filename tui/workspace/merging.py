@@ -118,6 +118,9 @@ class Source:
     #: ``(record id, fields the file changes) -> those changed here since the last import``: they
     #: keep their value here (a local edit wins).  ``None``: the file's values win (``lastimport.Guard``).
     edited_here: Callable[[str, list[str]], list[str]] | None = None
+    #: The keys of the members the file only names whom the merge could neither match nor add: the records naming
+    #: them go in without them.  Known once the members are merged, before the first batch of records is read.
+    left_out: set[str] = field(default_factory=set)
 
     def where_of(self, entity: str, row_id: str) -> str:
         return self.where.get(row_id) or f"{self.name}: {entity} {row_id[:12]}"
@@ -405,6 +408,7 @@ class _Merger:
                     self.problems.append(f"{sm.where}: @{handle}: {problem}")
                 else:
                     (self.merge.unzoned if problem == NO_ZONE else self.merge.unassigned).add(handle)
+                    self.source.left_out.add(sm.key)
                 continue
             values = {"handle": handle, "name": sm.name, "tz": sm.tz or self.default_tz, "access": "member"}
             values.update({k: v for k, v in sm.extra.items() if k in MEMBER_EXTRAS})
@@ -415,6 +419,7 @@ class _Merger:
                     self.problems.append(f"{sm.where}: {exc.field}: {exc.problem}")
                 else:  # only named, by a name no handle here can be (a username longer than a handle): as one that cannot be added
                     self.merge.unassigned.add(handle)
+                    self.source.left_out.add(sm.key)
                 continue
             taken = self.ws.conn.execute("SELECT 1 FROM ops WHERE row_id = ? LIMIT 1", (sm.key,)).fetchone()
             member_id = sm.key if _hex(sm.key) and not taken else stable_id("member", handle)
