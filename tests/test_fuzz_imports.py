@@ -286,8 +286,8 @@ def check_all_or_nothing(example: Example, argv: list[str], name: str, text: str
     assert code in (0, 2), (argv, code, err)
     if code == 2:
         # One error line; above it, an importer that lists the bad records gives each its own line, as FILE:...: (never raw).
-        *listed, last = err.splitlines()
-        assert last.startswith("crewdeck: error: ") and "\x1b" not in err, err
+        *listed, last, end = err.split("\n")
+        assert end == "" and last.startswith("crewdeck: error: ") and "\x1b" not in err, err
         assert not listed or (last.endswith("(listed above)") and all(line.startswith(f"{name}:") for line in listed)), err
         assert export_after == export_before and log_after == log_before, f"a failed import changed the workspace: {err}"
     for reader, (reader_code, _, reader_err) in zip(READERS, results[5:]):
