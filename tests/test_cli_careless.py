@@ -285,9 +285,11 @@ def test_ledger_control_characters_are_named_by_field_and_line(cli: Cli, tmp_pat
     csv_file.write_text(
         "date,campaign,category,payee,amount,memo\n2026-11-20,spring-launch,ads,Meta,5.00,ok\n2026-11-20,spring-launch,ads,Meta,6.00,bell\x07\n"
     )
-    err = one_line_error(cli("ledger", "import", str(csv_file)))
-    assert (
-        err == f"crewdeck: error: nothing imported: 1 bad row in {csv_file}: line 3: memo: text may not hold control characters (U+0007)\n"
+    result = cli("ledger", "import", str(csv_file))
+    assert (result.code, result.err) == (
+        2,
+        f"{csv_file}:3: memo: text may not hold control characters (U+0007)\n"
+        f"crewdeck: error: nothing imported: 1 bad row in {csv_file} (listed above)\n",
     )
     assert cli("ledger", "list").err == "no entries match\n"
 

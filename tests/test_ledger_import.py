@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from crewdeck.tui.cli.main import main
+from crewdeck.tui.workspace.words import counted
 
-from .conftest import Cli
+from .conftest import Cli, Result
 from .ledger_helpers import add, eur, ledger_team, report, row
 from .test_cli import one_line_error
 
@@ -29,6 +30,15 @@ def _write(tmp_path: Path, text: str, name: str = "spend.csv") -> str:
     path = tmp_path / name
     path.write_text(text, "utf-8")
     return str(path)
+
+
+def _listed(result: Result, path: str) -> list[str]:
+    """A refused import's bad rows, each as ``LINE: problem`` (listed as ``FILE:LINE: problem``, one per row, then the count)."""
+    assert result.code == 2 and "Traceback" not in result.err
+    *rows, last = result.err.splitlines()
+    assert last == f"crewdeck: error: nothing imported: {counted(len(rows), 'bad row')} in {path} (listed above)"
+    assert all(line.startswith(f"{path}:") for line in rows)
+    return [line.removeprefix(f"{path}:") for line in rows]
 
 
 GOOD = """date,campaign,category,payee,amount,currency,memo
@@ -67,13 +77,9 @@ def test_a_bad_row_imports_nothing_and_every_bad_row_is_named(team: Cli, tmp_pat
         "2026-11-07,spring-launch,tools,Canva,1.234,EUR,\n"
     )
     before = team.ok("export")
-    result = team("ledger", "import", _write(tmp_path, text))
-    assert result.code == 2 and "Traceback" not in result.err
-    # One line on stderr: the count, then every bad row by line number.
-    assert result.err.count("\n") == 1
-    head, _, rows = result.err.strip().partition(": line ")
-    assert head == f"crewdeck: error: nothing imported: 7 bad rows in {tmp_path / 'spend.csv'}"
-    problems = {int(part.split(":")[0]): part for part in rows.split("; line ")}
+    path = _write(tmp_path, text)
+    # Each bad row on its own line as FILE:LINE: (an editor jumps to it), then one short line that counts them, as kpi import ends.
+    problems = {int(line.split(":")[0]): line for line in _listed(team("ledger", "import", path), path)}
     assert sorted(problems) == [3, 4, 6, 7, 8, 9, 10]
     assert "use a dot as the decimal separator" in problems[3]
     assert "one line only" in problems[4]
@@ -82,6 +88,25 @@ def test_a_bad_row_imports_nothing_and_every_bad_row_is_named(team: Cli, tmp_pat
     assert "6 columns, the header has 7" in problems[8]
     assert "negative zero" in problems[9]
     assert "EUR has 2 decimal places, not 3" in problems[10]
+    assert team.ok("export") == before
+
+
+def test_the_bad_rows_are_listed_shown_safely_whatever_the_file_is_named_or_holds(team: Cli, tmp_path: Path) -> None:
+    """The file is hostile text: its name and its cells reach the terminal as visible text, never as an ESC that clears it."""
+    text = (
+        "date,campaign,category,payee,amount,task\n"
+        "2026-11-03,spring-launch,tools,Canva,1,\x1b[2J\n"
+        "2026-11-03,spring-launch,tools,Canva\x1b[2J,1,\n"
+    )
+    before = team.ok("export")
+    result = team("ledger", "import", _write(tmp_path, text, "evil\x1b[2J.csv"))
+    shown = f"{tmp_path}/evil^[[2J.csv"
+    assert result.code == 2 and "\x1b" not in result.err
+    assert result.err.splitlines() == [
+        f"{shown}:2: task: '\\x1b[2J' is not a task id: give at least 4 hex digits",
+        f"{shown}:3: payee: text may not hold control characters (U+001B)",
+        f"crewdeck: error: nothing imported: 2 bad rows in {shown} (listed above)",
+    ]
     assert team.ok("export") == before
 
 
@@ -183,8 +208,10 @@ def test_a_reversal_of_a_reversal_is_refused_by_line_as_ledger_reverse_refuses_i
     reversal = team.ok("ledger", "reverse", entry).strip()
     text = f"date,campaign,category,payee,amount,reverses\n2026-11-20,spring-launch,influencers,@cafe_mila,100,{reversal}\n"
     ops = _ops(team)
-    err = one_line_error(team("ledger", "import", _write(tmp_path, text)))
-    assert f"line 2: reverses: {reversal} is itself a reversal (of {entry[:8]}); to count that spend again, add it anew" in err
+    path = _write(tmp_path, text)
+    assert _listed(team("ledger", "import", path), path) == [
+        f"2: reverses: {reversal} is itself a reversal (of {entry[:8]}); to count that spend again, add it anew"
+    ]
     assert _ops(team) == ops
     assert row(report(team), "influencers")["spent"] == eur("0.00")
 
@@ -195,12 +222,12 @@ def test_a_second_reversal_of_an_entry_says_it_is_reversed_already(team: Cli, tm
     reversal = team.ok("ledger", "reverse", entry, "--memo", "booked twice").strip()
     row = f"2026-11-20,spring-launch,influencers,@cafe_mila,-100,{entry},wrong invoice\n"
     header = "date,campaign,category,payee,amount,reverses,memo\n"
-    err = one_line_error(team("ledger", "import", _write(tmp_path, header + row)))
-    assert f"line 2: reverses: {entry[:8]} is already reversed by {reversal[:8]}" in err
+    path = _write(tmp_path, header + row)
+    assert _listed(team("ledger", "import", path), path) == [f"2: reverses: {entry[:8]} is already reversed by {reversal[:8]}"]
     other = add(team, "50 EUR", payee="Canva")
     twice = f"2026-11-20,spring-launch,influencers,Canva,-50,{other},a\n2026-11-20,spring-launch,influencers,Canva,-50,{other},b\n"
-    err = one_line_error(team("ledger", "import", _write(tmp_path, header + twice, "twice.csv")))
-    assert f"line 3: reverses: {other[:8]} is reversed on line 2 already" in err and "line 2:" not in err
+    path = _write(tmp_path, header + twice, "twice.csv")
+    assert _listed(team("ledger", "import", path), path) == [f"3: reverses: {other[:8]} is reversed on line 2 already"]
     # The same reversal again is no news: an export imported again adds nothing.
     same = f"2026-11-20,spring-launch,influencers,@cafe_mila,-100,{entry},reverses {entry[:8]} (100.00 EUR): booked twice\n"
     assert (
@@ -266,7 +293,10 @@ def test_a_cell_longer_than_the_csv_reader_takes_is_said_so_not_invalid_csv(team
     """It said "not valid CSV: field larger than field limit (131072)" of a valid file with a long memo."""
     path = _write(tmp_path, GOOD + "2026-11-06,spring-launch,tools,Canva,1,EUR," + "m" * 140_000 + "\n")
     result = team("ledger", "import", path)
-    assert result.err == f"crewdeck: error: nothing imported: 1 bad row in {path}: line 6: a cell longer than 131,072 characters\n"
+    assert (
+        result.err
+        == f"{path}:6: a cell longer than 131,072 characters\ncrewdeck: error: nothing imported: 1 bad row in {path} (listed above)\n"
+    )
 
 
 def test_a_rate_under_a_millionth_is_kept_as_typed(team: Cli, tmp_path: Path) -> None:
@@ -283,7 +313,7 @@ def test_an_amount_that_names_its_currency_beside_a_currency_column(team: Cli, t
     """It said "amount '120.50 USD EUR': write it as a number and a currency": the two cells run together."""
     text = "date,campaign,category,payee,amount,currency\n2026-11-03,spring-launch,tools,Canva,120.50 USD,EUR\n"
     result = team("ledger", "import", _write(tmp_path, text))
-    assert result.err.endswith("line 2: amount '120.50 USD' is in USD, but its currency column says 'EUR'\n")
+    assert result.err.startswith(f"{tmp_path / 'spend.csv'}:2: amount '120.50 USD' is in USD, but its currency column says 'EUR'\n")
     same = _write(tmp_path, text.replace(",EUR\n", ",usd\n"), "same.csv")
     assert team.ok("ledger", "import", same).strip() == "imported 1 entry"
     assert [(e["amount"], e["currency"]) for e in json.loads(team.ok("ledger", "list", "--json"))] == [("120.50", "USD")]
@@ -295,4 +325,7 @@ def test_an_id_that_is_another_kind_of_record_here_is_named_by_line(team: Cli, t
     text = f"id,date,campaign,category,payee,amount,currency\n{task},2026-11-03,spring-launch,tools,Canva,12.99,USD\n"
     path = _write(tmp_path, text)
     result = team("ledger", "import", path)
-    assert result.err == f"crewdeck: error: nothing imported: 1 bad row in {path}: line 2: id {task} is a task here, not a ledger entry\n"
+    assert (
+        result.err
+        == f"{path}:2: id {task} is a task here, not a ledger entry\ncrewdeck: error: nothing imported: 1 bad row in {path} (listed above)\n"
+    )

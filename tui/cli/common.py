@@ -21,6 +21,7 @@ from crewdeck.tui.workspace import config as config_module
 from crewdeck.tui.workspace.columns import cut, fitted
 from crewdeck.tui.workspace.config import Config, load
 from crewdeck.tui.workspace.errors import Unidentified, UserError, undecodable
+from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 ENV_WORKSPACE = "CREWDECK_WORKSPACE"
@@ -316,6 +317,24 @@ def _buffered(out: TextIO, produce: Callable[[Callable[[str], object]], None]) -
 
     produce(write)
     out.write("".join(pieces))
+
+
+@contextmanager
+def bad_rows_listed() -> Iterator[None]:
+    """A file refused for its bad rows (``csvfiles.Rejected``), as every importer of rows ends.
+
+    Each bad row on its own line on stderr as ``FILE:LINE: column: problem``
+    (an editor jumps to it), shown safely: the file is text from anywhere.
+    Then one short error line that counts them.
+    """
+    from crewdeck.tui.ledger.csvfiles import Rejected  # here: a command that imports no file does not load the ledger
+
+    try:
+        yield
+    except Rejected as exc:
+        for problem in exc.problems:
+            print(visible(problem), file=sys.stderr)
+        raise UserError(f"nothing imported: {counted(exc.bad_rows, 'bad row')} in {exc.source} (listed above)") from None
 
 
 def print_json(value: Any) -> None:

@@ -14,8 +14,7 @@ from crewdeck.sync.state.records import WORKSPACE_ROW
 from crewdeck.sync.state.rules import Refused, results_refused
 from crewdeck.sync.state.visible import visible, visible_cells
 from crewdeck.sync.state.zones import zone
-from crewdeck.tui.cli.common import Context, open_input, print_json, table
-from crewdeck.tui.ledger.csvfiles import Rejected
+from crewdeck.tui.cli.common import Context, bad_rows_listed, open_input, print_json, table
 from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.results import imports, keys, report, review
 from crewdeck.tui.results.kpis import KPIS, MISSING, NOT_REPORTED, Totals, shown
@@ -128,24 +127,18 @@ def cmd_import(ctx: Context) -> int:
         if before is not None:
             before.update(review.misses(ws, review.campaigns_of(ws, written) - before.keys()))
 
-    try:
-        with _lines(source) as lines:
-            done = imports.run(
-                ws,
-                ctx.me.id,
-                lines,
-                source,
-                ctx.args.format,
-                mapping,
-                utc_iso(ctx.now),
-                with_spend=ctx.args.spend,
-                before_write=before_write,
-            )
-    except Rejected as exc:
-        # Each bad row on its own line as FILE:LINE: (an editor jumps to it), then how many, as the task importers end.
-        for problem in exc.problems:
-            print(visible(problem), file=sys.stderr)
-        raise UserError(f"nothing imported: {counted(exc.bad_rows, 'bad row')} in {source} (listed above)") from None
+    with bad_rows_listed(), _lines(source) as lines:
+        done = imports.run(
+            ws,
+            ctx.me.id,
+            lines,
+            source,
+            ctx.args.format,
+            mapping,
+            utc_iso(ctx.now),
+            with_spend=ctx.args.spend,
+            before_write=before_write,
+        )
     if done.unread:
         # Said, not refused: a column of notes is no metric; a metric by another name would be lost without a word.
         unread = ", ".join(visible(name) for name in done.unread)

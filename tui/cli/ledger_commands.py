@@ -12,7 +12,7 @@ from crewdeck.sync.state.records import ValidationError, budget_period
 from crewdeck.sync.state.records import category as check_category
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone
-from crewdeck.tui.cli.common import Context, print_json, read_input, table, write_output
+from crewdeck.tui.cli.common import Context, bad_rows_listed, print_json, read_input, table, write_output
 from crewdeck.tui.ledger import actions, csvfiles, entries, journal, reports
 from crewdeck.tui.ledger.budgets import Budget, outside_run, run_text
 from crewdeck.tui.ledger.form import FormContext, parse_entry
@@ -175,7 +175,8 @@ def cmd_import(ctx: Context) -> int:
     source = ctx.args.file
     text = read_input(source)
     ws = ctx.ws
-    plan = csvfiles.plan_entries(text, source, ws, _today(ctx), csvfiles.parse_map(ctx.args.map or []))
+    with bad_rows_listed():
+        plan = csvfiles.plan_entries(text, source, ws, _today(ctx), csvfiles.parse_map(ctx.args.map or []))
     if plan.new:
         csvfiles.write_entries(ws, ctx.me, plan, ctx.now)
     print(f"imported {counted(len(plan.new), 'entry')}" + (f" ({plan.already:,} already in the ledger)" if plan.already else ""))
