@@ -236,7 +236,8 @@ def cmd_rate_set(ctx: Context) -> int:
 def cmd_rate_import(ctx: Context) -> int:
     source = ctx.args.file
     text = read_input(source)
-    new, same = csvfiles.plan_rates(text, source, ctx.ws)
+    with bad_rows_listed():
+        new, same = csvfiles.plan_rates(text, source, ctx.ws)
     if new:
         csvfiles.write_rates(ctx.ws, ctx.me, new)
     print(f"imported {counted(len(new), 'rate')}" + (f" ({same:,} already as given)" if same else ""))
