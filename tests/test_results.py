@@ -417,14 +417,13 @@ def test_kpi_add_and_import_refuse_a_task_that_is_no_post_of_a_campaign(ws: Path
 # ---------------------------------------------------------------- targets
 
 
-def test_targets_are_set_by_managers_and_flag_the_campaigns_that_miss_them(ws: Path) -> None:
-    post = _post(ws)
-    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=1000", "clicks=9", "conversions=3")
+def _spend(ws: Path, member: str, amount: str, *more: str) -> None:
+    """Spend on the launch campaign's ads, paid to Meta."""
     crewdeck(
         "-w",
         str(ws),
         "--as",
-        "raj",
+        member,
         "ledger",
         "add",
         "--campaign",
@@ -434,10 +433,15 @@ def test_targets_are_set_by_managers_and_flag_the_campaigns_that_miss_them(ws: P
         "--payee",
         "Meta",
         "--amount",
-        "15.00 EUR",
-        "--date",
-        "2026-11-20",
+        amount,
+        *more,
     )
+
+
+def test_targets_are_set_by_managers_and_flag_the_campaigns_that_miss_them(ws: Path) -> None:
+    post = _post(ws)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=1000", "clicks=9", "conversions=3")
+    _spend(ws, "raj", "15.00 EUR", "--date", "2026-11-20")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "campaign", "set", "launch", "--target", "ctr>=1.2%")
     assert "rule managers_only" in err
     for bad, problem in (("cpa<=4 USD", "in the report currency, EUR"), ("ctx>=1", "no KPI 'ctx'"), ("ctr=>1", "write KPI OP NUMBER")):
@@ -587,22 +591,7 @@ def test_the_log_says_a_conversion_value_as_money(ws: Path) -> None:
 
 def test_the_reports_csv_writes_amounts_and_rates_without_separators_as_its_counts(ws: Path) -> None:
     # It wrote spend "2,500.00" and CPM "2,500.00" (quoted, text to a spreadsheet) next to counts written 1000.
-    crewdeck(
-        "-w",
-        str(ws),
-        "--as",
-        "ana",
-        "ledger",
-        "add",
-        "--campaign",
-        "launch",
-        "--category",
-        "ads",
-        "--amount",
-        "2500.00 EUR",
-        "--payee",
-        "Meta",
-    )
+    _spend(ws, "ana", "2500.00 EUR")
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "+launch/meta", "2026-11-20", "impressions=1000", "clicks=1", "conversions=1")
     text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "+launch", "--csv")
     assert text.splitlines()[1].startswith("+launch,2500.00,1000,—,—,1,1,—,—,—,0.10%,2500.00,2500.00,2500.00,100.00%,—,")
