@@ -41,19 +41,17 @@ def wait_up(proc: subprocess.Popen[bytes], url: str, what: str) -> None:
     One client for every try: each httpx.get builds a client (and its TLS context), some 50 ms of CPU taken from the
     process coming up.
     """
-    deadline = time.monotonic() + PATIENCE
     with httpx.Client(timeout=1) as client:
-        while True:
+
+        def answers() -> bool:
             if proc.poll() is not None:
                 raise AssertionError(f"{what} exited: {proc.stderr.read().decode() if proc.stderr else ''}")
             try:
-                if client.get(url).status_code == 200:
-                    return
+                return client.get(url).status_code == 200
             except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{what} did not come up")
-            time.sleep(0.02)  # the pace of the polling, bounded by the deadline
+                return False
+
+        wait_until(answers, f"{what} to come up")
 
 
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = PATIENCE) -> None:
