@@ -18,7 +18,7 @@ import subprocess
 from pathlib import Path
 
 from bench_cli import FILTER, SIZE, empty_team_workspace, populated_workspace, taskwarrior_export
-from harness import CREWDECK, WORK, Bench, CommandRun, median, oplog_floor, time_command
+from harness import CREWDECK, WORK, Bench, CommandRun, median, record_floors, time_command
 
 from tests.importfixtures import trello_board, trello_json
 
@@ -67,14 +67,7 @@ def run(bench: Bench) -> None:
     ours_import, rss = _summary(time_command(cmd, runs=runs, warmup=0, prep=fresh_target))
     bench.record("moving", f"import --from taskwarrior ({SIZE:,} tasks)", ours_import, "s", detail=shlex.join(cmd[1:]))
     bench.record("moving", "import --from taskwarrior: peak RSS", rss, "MB", f"<= {PEAK_MB} MB", rss <= PEAK_MB)
-    floor, ops = oplog_floor(target)
-    bench.record(
-        "moving",
-        f"floor: raw sqlite3 writes the import's {ops:,} operations",
-        floor,
-        "s",
-        detail=f"nothing checked or materialised; the import is {ours_import / floor:.2f}x this",
-    )
+    floor, floor_with_records = record_floors(bench, "moving", target, ours_import)
 
     board = WORK / f"trello_{CARDS}.json"
     if not board.exists():
@@ -101,7 +94,7 @@ def run(bench: Bench) -> None:
             f"task import ({SIZE:,} tasks)",
             theirs,
             "s",
-            detail=f"peak {rss:.0f} MB; ours/theirs {ours_import / theirs:.2f} (goal <= 1.0); the floor alone {floor / theirs:.2f}x",
+            detail=f"peak {rss:.0f} MB; ours/theirs {ours_import / theirs:.2f} (goal <= 1.0); the floors: the operations alone {floor / theirs:.2f}x, with the records {floor_with_records / theirs:.2f}x",
         )
         subprocess.run([task, "count"], env={**os.environ, **env}, stdout=subprocess.DEVNULL, check=True)  # let gc settle
         theirs_argv = {

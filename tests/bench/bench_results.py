@@ -24,7 +24,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from harness import CREWDECK, WORK, Bench, median, oplog_floor, repeat, time_command
+from harness import CREWDECK, WORK, Bench, median, record_floors, repeat, time_command
 
 from crewdeck.sync.state.records import RESULT_COUNTS
 from crewdeck.sync.state.store import Store
@@ -337,14 +337,7 @@ def run(bench: Bench) -> None:
     peak = max(r.peak_rss_mb for r in imports)
     bench.record("results", f"crewdeck kpi import --format meta --spend ({IMPORT_ROWS:,} rows)", seconds, "s", "<= 5 s", seconds <= 5)
     bench.record("results", "crewdeck kpi import: peak RSS", peak, "MB", "<= 150 MB", peak <= 150)
-    floor, ops = oplog_floor(target)
-    bench.record(
-        "results",
-        f"floor: raw sqlite3 writes the import's {ops:,} operations",
-        floor,
-        "s",
-        detail=f"nothing checked or materialised; the import is {seconds / floor:.2f}x this",
-    )
+    record_floors(bench, "results", target, seconds)
 
     workspace, csvs = _report_workspace()
     runs = 3 if bench.quick else 5

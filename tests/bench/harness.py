@@ -191,7 +191,29 @@ def peers_data(size: int) -> Path:
     return out
 
 
-def oplog_floor(workspace: Path) -> tuple[float, int]:
+def record_floors(bench: Bench, group: str, workspace: Path, seconds: float) -> tuple[float, float]:
+    """The two floors of a write that left ``workspace`` as it is, recorded against its ``seconds``: the operations alone,
+    then with the rows the UI reads (``oplog_floor``); both returned."""
+    ops_only, ops = oplog_floor(workspace)
+    bench.record(
+        group,
+        f"floor: raw sqlite3 writes the import's {ops:,} operations",
+        ops_only,
+        "s",
+        detail=f"nothing checked or materialised; the import is {seconds / ops_only:.2f}x this",
+    )
+    with_records, _ = oplog_floor(workspace, records_too=True)
+    bench.record(
+        group,
+        "floor: the same and every row the import leaves in the record tables",
+        with_records,
+        "s",
+        detail=f"the rows the app reads, written raw in the same transaction; the import is {seconds / with_records:.2f}x this",
+    )
+    return ops_only, with_records
+
+
+def oplog_floor(workspace: Path, *, records_too: bool = False) -> tuple[float, int]:
     """Seconds raw ``sqlite3`` takes to write the operations ``workspace`` holds into an empty log, and how many.
 
     The same table and index, the same connection settings, one transaction,
@@ -199,27 +221,40 @@ def oplog_floor(workspace: Path) -> tuple[float, int]:
     rows (the cheaper order): the least any writer of this log pays for
     them, before a record is checked or materialised.  An import's own
     time is compared with it in the same run.
+
+    ``records_too``: every other table's rows as well (the records the app
+    reads, the roll-ups), written the same way with their indexes after
+    and no trigger: the least a writer pays that keeps, as DESIGN.md asks,
+    the operations and the rows the UI reads in one transaction.
     """
+    master = (
+        "SELECT tbl_name, type, sql FROM sqlite_master WHERE sql IS NOT NULL AND type IN ('table', 'index') AND name NOT LIKE 'sqlite_%'"
+    )
     with sqlite3.connect(workspace) as source:
-        master = "SELECT sql FROM sqlite_master WHERE tbl_name = 'ops' AND sql IS NOT NULL AND type = ?"
-        table = [sql for (sql,) in source.execute(master, ("table",))]
-        indexes = [sql for (sql,) in source.execute(master, ("index",))]
-        columns = [row[1] for row in source.execute("PRAGMA table_info(ops)") if row[1] != "seq"]
-        rows = source.execute(f"SELECT {', '.join(columns)} FROM ops ORDER BY seq").fetchall()
+        schema = [(table, kind, sql) for table, kind, sql in source.execute(master) if records_too or table == "ops"]
+        tables = [table for table, kind, _ in schema if kind == "table"]
+        contents = {}
+        for table in tables:
+            columns = [row[1] for row in source.execute(f'PRAGMA table_info("{table}")') if not (table == "ops" and row[1] == "seq")]
+            order = " ORDER BY seq" if table == "ops" else ""
+            contents[table] = (columns, source.execute(f'SELECT {", ".join(columns)} FROM "{table}"{order}').fetchall())
     with tempfile.TemporaryDirectory(dir=WORK) as scratch:
         conn = sqlite3.connect(Path(scratch) / "floor.db", isolation_level=None)
         for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "cache_size = -32768"):
             conn.execute(f"PRAGMA {pragma}")
-        for sql in table:
-            conn.execute(sql)
-        insert = f"INSERT INTO ops ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        for _, kind, sql in schema:
+            if kind == "table":
+                conn.execute(sql)
         started = time.perf_counter()
         conn.execute("BEGIN IMMEDIATE")
-        for start in range(0, len(rows), 5_000):
-            conn.executemany(insert, rows[start : start + 5_000])
-        for sql in indexes:
-            conn.execute(sql)
+        for table, (columns, rows) in contents.items():
+            insert = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'
+            for start in range(0, len(rows), 5_000):
+                conn.executemany(insert, rows[start : start + 5_000])
+        for _, kind, sql in schema:
+            if kind == "index":
+                conn.execute(sql)
         conn.execute("COMMIT")
         conn.close()  # the checkpoint at close, as a command's own
         seconds = time.perf_counter() - started
-    return seconds, len(rows)
+    return seconds, len(contents["ops"][1])
