@@ -19,6 +19,7 @@ import pytest
 
 from crewdeck.sync.state.clock import Stamp, wall_ms
 from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 
 from .syncsupport import Postgres, Server, crewdeck, new_token
@@ -88,6 +89,11 @@ def raj(request: pytest.FixtureRequest, team: Team) -> Iterator[Hostile]:
     yield hostile
     hostile.http.close()
     assert server.stop() == ""  # no request failed on the server's side
+
+
+def _ana(team: Team, hostile: Hostile) -> Hostile:
+    """ana (a manager) pushing raw operations to ``hostile``'s server, from a node of her own."""
+    return Hostile(hostile.server, new_token("ana", *hostile.where), team.ids["ana"], hostile.where, node="0123456789abcdef")
 
 
 def _pulled(hostile: Hostile, row_id: str) -> list[dict[str, Any]]:
@@ -224,7 +230,7 @@ def test_a_post_a_crisis_holds_goes_out_only_once_released(team: Team, raj: Host
         assert answer["refused"][0]["message"] == (
             f"“by tmp for raj” cannot be {state}: the crisis “A bad reply” ({team.crisis[:8]}) holds it: resume it first"
         )
-    ana = Hostile(raj.server, new_token("ana", *raj.where), team.ids["ana"], raj.where, node="0123456789abcdef")
+    ana = _ana(team, raj)
     try:
         assert ana.push(("set", "task", post, "resumed_from", [team.crisis]))["stored"] == 1
     finally:
@@ -268,9 +274,13 @@ def test_a_task_is_never_assigned_to_a_removed_member(team: Team, raj: Hostile) 
     done = new_id()
     closed = (("title", "Caption the reel"), ("created_by", team.ids["raj"]), ("assignee", mia), ("status", "done"))
     assert raj.push(*(("set", "task", done, field, value) for field, value in closed))["stored"] == 4
-    ana = Hostile(raj.server, new_token("ana", *raj.where), team.ids["ana"], raj.where, node="0123456789abcdef")
+    with Store(team.path) as store:  # her crisis tasks (``add_posts``), handed on in the removal's batch as ``member rm`` does
+        crisis_tasks = [row[0] for row in store.conn.execute("SELECT id FROM task WHERE assignee = ? AND status = 'todo'", (mia,))]
+    assert len(crisis_tasks) == 5
+    ana = _ana(team, raj)
     try:
-        assert ana.push(("set", "member", mia, "deleted", True))["stored"] == 1
+        removal = [("set", "member", mia, "deleted", True), *(("set", "task", task, "assignee", None) for task in crisis_tasks)]
+        assert ana.push(*removal)["stored"] == 6
     finally:
         ana.http.close()
     before = _pulled(raj, team.task)
@@ -290,7 +300,7 @@ def test_a_closed_task_of_a_guest_is_reopened_only_with_another_assignee(team: T
     """Done, cancelled and deleted tasks keep a guest as their assignee (history); reopened, they would be open tasks nobody sees."""
     me = team.ids["raj"]
     done, removed = new_id(), new_id()
-    ana = Hostile(raj.server, new_token("ana", *raj.where), team.ids["ana"], raj.where, node="0123456789abcdef")
+    ana = _ana(team, raj)
     try:
         for task, closing in ((done, ("status", "done")), (removed, ("deleted", True))):
             # Assigned while its holder was a member, closed, and the holder then made a guest.
@@ -339,7 +349,7 @@ def test_a_member_is_made_a_guest_only_by_a_batch_that_unassigns_their_open_task
         ("set", "task", deleted, "deleted", True),
     )
     assert answer["stored"] == 15, answer
-    ana = Hostile(raj.server, new_token("ana", *raj.where), team.ids["ana"], raj.where, node="0123456789abcdef")
+    ana = _ana(team, raj)
     try:
         before = _pulled(ana, me)
         refused = ana.push(("set", "member", me, "access", "guest"))
@@ -377,7 +387,7 @@ def test_a_closed_task_stays_closed_when_its_new_assignee_is_refused_or_its_hold
         ("set", "task", done, "status", "done"),
     )
     assert created["stored"] == 4, created
-    ana = Hostile(raj.server, new_token("ana", *raj.where), team.ids["ana"], raj.where, node="0123456789abcdef")
+    ana = _ana(team, raj)
     try:
         before = _pulled(ana, done)
         # Made a guest in the batch that reopens their task, before it or after: the change stands, the reopen does not.
@@ -394,3 +404,123 @@ def test_a_closed_task_stays_closed_when_its_new_assignee_is_refused_or_its_hold
         assert _pulled(ana, done) == before
     finally:
         ana.http.close()
+
+
+#: Why a member who holds open tasks is not removed (rule ``removed_assignee``), after the member and the tasks it names.
+REMOVED_HOLDING = "a removed member does no tasks, so the change that removes them unassigns those too"
+
+
+def _leavers_tasks(team: Team) -> tuple[list[str], str, list[tuple[str, str, str, str, Any]]]:
+    """raj's edits that give tmp (the leaver) three open tasks (the team's two and a new one) and a done one: the open ones' ids
+    (sorted, as refusals name them), the done one's, and the edits."""
+    me, leaver = team.ids["raj"], team.ids["tmp"]
+    new, done = new_id(), new_id()
+    created = [(task, field, value) for task in (new, done) for field, value in (("title", f"Caption {task[:4]}"), ("created_by", me))]
+    edits = [
+        *created,
+        (team.task, "assignee", leaver),
+        (team.other_task, "assignee", leaver),
+        (new, "assignee", leaver),
+        (done, "assignee", leaver),
+    ]
+    ops = [("set", "task", task, field, value) for task, field, value in [*edits, (done, "status", "done")]]
+    return sorted((team.task, team.other_task, new)), done, ops
+
+
+def test_a_member_is_removed_only_by_a_batch_that_unassigns_closes_or_deletes_their_open_tasks(team: Team, raj: Hostile) -> None:
+    """Only a new assignment to a removed member was refused: a removal pushed alone left their open tasks theirs, done by nobody."""
+    leaver = team.ids["tmp"]
+    held, done, ops = _leavers_tasks(team)
+    assert raj.push(*ops)["stored"] == len(ops)
+    removal = ("set", "member", leaver, "deleted", True)
+    ana = _ana(team, raj)
+    try:
+        before = _pulled(ana, leaver)
+        alone = ana.push(removal)
+        assert _refused(alone) == ["removed_assignee"]
+        assert (
+            alone["refused"][0]["message"]
+            == f"member.deleted: @tmp holds 3 open tasks ({', '.join(t[:8] for t in held)}): {REMOVED_HOLDING}"
+        )
+        # One task unassigned and one retitled, before the removal or after it: the removal is refused, the edits stand.
+        edits = (("set", "task", held[0], "assignee", None), ("set", "task", held[1], "title", "Caption the reel"))
+        for batch in ((removal, *edits), (*edits, removal)):
+            answer = ana.push(*batch)
+            assert answer["stored"] == 2 and [r["rule"] for r in answer["refused"]] == ["removed_assignee"], answer
+            assert (
+                answer["refused"][0]["message"]
+                == f"member.deleted: @tmp holds 2 open tasks ({held[1][:8]}, {held[2][:8]}): {REMOVED_HOLDING}"
+            )
+            assert ana.push(("set", "task", held[0], "assignee", leaver))["stored"] == 1  # theirs again, for the other order
+        assert _pulled(ana, leaver) == before
+        # Reassigned, closed and deleted in the batch, around the removal: they are removed, and their done task stays theirs (history).
+        handed_on = (("assignee", team.ids["raj"]), ("status", "done"), ("deleted", True))
+        batch = [("set", "task", task, *edit) for task, edit in zip(held, handed_on)]
+        removed = ana.push(batch[0], removal, *batch[1:])
+        assert removed["stored"] == 4 and removed["refused"] == [], removed
+        assert [op["value"] for op in _pulled(ana, leaver) if op["field"] == "deleted"] == [True]
+        assert _assignees(ana, done) == [leaver]
+    finally:
+        ana.http.close()
+
+
+def test_a_write_on_the_shared_file_removes_a_member_only_with_their_open_tasks_handed_on(team: Team) -> None:
+    """A local write (a script's, a modified client's on the shared file) is judged as a push is, and refused whole."""
+    leaver, ana = team.ids["tmp"], team.ids["ana"]
+    held, done, ops = _leavers_tasks(team)
+    with Store(team.path) as store:
+        with store.write(team.ids["raj"]) as w:
+            for _, entity, row_id, field, value in ops:
+                w.set(entity, row_id, {field: value})
+        count = "SELECT count(*) FROM ops"
+        before = store.conn.execute(count).fetchone()
+        for removal_first in (True, False):
+            with pytest.raises(Refused) as refused, store.write(ana) as w:
+                if removal_first:
+                    w.delete("member", leaver)
+                w.set("task", held[0], {"assignee": None})
+                w.set("task", held[1], {"title": "Caption the reel"})
+                if not removal_first:
+                    w.delete("member", leaver)
+            assert str(refused.value) == (
+                f"member.deleted: @tmp holds 2 open tasks ({held[1][:8]}, {held[2][:8]}): {REMOVED_HOLDING} (rule removed_assignee)"
+            )
+            assert store.conn.execute(count).fetchone() == before
+        with store.write(ana) as w:
+            w.set("task", held[0], {"assignee": None})
+            w.delete("member", leaver)
+            w.set("task", held[1], {"status": "cancelled"})
+            w.delete("task", held[2])
+        assert store.conn.execute("SELECT deleted FROM member WHERE id = ?", (leaver,)).fetchone() == (1,)
+        assert store.conn.execute("SELECT assignee FROM task WHERE id = ?", (done,)).fetchone() == (leaver,)
+
+
+def test_member_rm_hands_their_open_tasks_on_in_its_own_write_which_the_shared_file_accepts(team: Team) -> None:
+    """The command's write on the shared file is judged by the same rule: it reassigns their open tasks in it."""
+    leaver, ana = team.ids["tmp"], team.ids["ana"]
+    held, _, ops = _leavers_tasks(team)
+    with Store(team.path) as store, store.write(team.ids["raj"]) as w:
+        for _, entity, row_id, field, value in ops:
+            w.set(entity, row_id, {field: value})
+    out = crewdeck("-w", str(team.path), "--as", "ana", "member", "rm", "tmp", "--reassign", "@ana")
+    assert out.strip() == "removed @tmp (their history stays); 3 open tasks reassigned to @ana"
+    with Store(team.path) as store:
+        assert store.conn.execute("SELECT deleted FROM member WHERE id = ?", (leaver,)).fetchone() == (1,)
+        assignees = dict(store.conn.execute("SELECT id, assignee FROM task WHERE id IN (?, ?, ?)", held).fetchall())
+    assert assignees == dict.fromkeys(held, ana)
+
+
+def test_member_rm_on_a_replica_hands_their_open_tasks_on_in_the_write_the_server_accepts(team: Team, raj: Hostile, tmp_path: Path) -> None:
+    """The command's removal, pushed as any other, is never refused by the rule: it unassigns their open tasks in its own write."""
+    leaver = team.ids["tmp"]
+    held, done, ops = _leavers_tasks(team)
+    assert raj.push(*ops)["stored"] == len(ops)
+    replica = tmp_path / "ana.db"
+    crewdeck("join", raj.server.url, "--token", new_token("ana", *raj.where), str(replica))
+    out = crewdeck("-w", str(replica), "member", "rm", "tmp", "--unassign")
+    assert out.strip() == "removed @tmp (their history stays); 3 open tasks unassigned"
+    synced = crewdeck("-w", str(replica), "sync")
+    assert "refused" not in synced and synced.strip().endswith(", 0 unsent"), synced
+    assert [op["value"] for op in _pulled(raj, leaver) if op["field"] == "deleted"] == [True]
+    assert [_assignees(raj, task)[-1] for task in held] == [None] * 3
+    assert _assignees(raj, done) == [leaver]

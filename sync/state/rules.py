@@ -26,7 +26,7 @@ import json
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from crewdeck.sync.state.frozen import holds
 from crewdeck.sync.state.oplog import APPEND, Op, required_fields
@@ -144,7 +144,25 @@ RULES = {
     "reversal_mirrors": "a reversal has its entry's date, campaign, category, payee, currency and approval, and the opposite amount",
     "guest_assignee": "a task is assigned to a member or a manager, never to a guest: guests see no tasks, so a member is made a "
     "guest only by a change that unassigns their open tasks, and their closed tasks reopen only with another assignee",
-    "removed_assignee": "a task is never assigned to a member who was removed from the workspace (nor reopened while it is)",
+    "removed_assignee": "a task is never assigned to a member who was removed from the workspace (nor reopened while it is), "
+    "so a member is removed only by a change that unassigns, closes or deletes their open tasks",
+}
+
+
+class OffTasks(NamedTuple):
+    """A change to a member that takes them off tasks: refused (``rule``) while open tasks stay assigned to them."""
+
+    #: The value of the member's field that does, as JSON.
+    value: str
+    rule: str
+    #: Why, after the member and the tasks the refusal names.
+    why: str
+
+
+#: The member fields whose change takes a member off tasks: made a guest, removed.
+OFF_TASKS = {
+    "access": OffTasks(GUEST_JSON, "guest_assignee", "guests see no tasks, so the change that makes them a guest unassigns those too"),
+    "deleted": OffTasks("true", "removed_assignee", "a removed member does no tasks, so the change that removes them unassigns those too"),
 }
 
 
@@ -345,8 +363,9 @@ class Judge:
         self._reversals: dict[str, str] = {}
         #: Ids of appended records the workspace holds, and those this batch appended so far.
         self._taken: set[str] = set()
-        #: Member id -> the index of the accepted operation that made them a guest, where it is their batch's last access.
-        self._made_guests: dict[str, int] = {}
+        #: (Member id, field of ``OFF_TASKS``) -> the index of the accepted operation that took them off tasks (made them a
+        #: guest, removed them), where it is their batch's last operation on that field.
+        self._taken_off_tasks: dict[tuple[str, str], int] = {}
 
     # ------------------------------------------------------------ state with this batch on top
 
@@ -463,10 +482,10 @@ class Judge:
                         self._accept(op)
                         if entity == "member":
                             standing.clear()  # a member's access or removal may have changed
-                            if field == "access":
-                                self._made_guests.pop(row_id, None)
-                                if value == GUEST_JSON:
-                                    self._made_guests[row_id] = index
+                            if field in OFF_TASKS:
+                                self._taken_off_tasks.pop((row_id, field), None)
+                                if value == OFF_TASKS[field].value:
+                                    self._taken_off_tasks[(row_id, field)] = index
             append(refusal)
         for index, op in enumerate(ops):
             if verdicts[index] is None and op[1] == APPEND and op[2] in ("ledger_entry", "approval"):
@@ -475,7 +494,7 @@ class Judge:
                 if named in added and verdicts[added[named]] is not None:
                     verdicts[index] = Refusal("unknown_entry", f"the entry it names, {named[:8]}, is refused in the same batch")
         self._refuse_reopened_for_nobody(ops, verdicts, creating)
-        self._refuse_guests_holding_tasks(ops, verdicts)
+        self._refuse_taken_off_tasks_holding_them(ops, verdicts)
         # A record's creation batch stands or falls as a whole.
         failed: dict[tuple[str, str], Refusal] = {}
         for op, verdict in zip(ops, verdicts):
@@ -485,24 +504,25 @@ class Judge:
             verdicts = [failed.get((op[2], op[3]), verdict) for op, verdict in zip(ops, verdicts)]
         return verdicts
 
-    def _refuse_guests_holding_tasks(self, ops: Sequence[Proposal], verdicts: list[Refusal | None]) -> None:
-        """Refuse, in ``verdicts``, each accepted change that makes a member a guest while open tasks stay assigned to them.
+    def _refuse_taken_off_tasks_holding_them(self, ops: Sequence[Proposal], verdicts: list[Refusal | None]) -> None:
+        """Refuse, in ``verdicts``, each accepted change that makes a member a guest (``guest_assignee``) or removes them
+        (``removed_assignee``) while open tasks stay assigned to them: nobody would do those tasks.
 
-        Decided once the whole batch is judged: the change that unassigns their tasks may come after the one that makes
-        them a guest (``guest_assignee``)."""
-        if not self._made_guests:
+        Decided once the whole batch is judged: the changes that unassign, close or delete their tasks may come after the
+        one that takes them off tasks."""
+        if not self._taken_off_tasks:
             return
         # What the batch leaves on each task it assigns, closes or deletes: its last accepted value of each.
         given: dict[str, dict[str, Any]] = {}
         for op, verdict in zip(ops, verdicts):
             if verdict is None and op[2] == "task" and op[4] in ("assignee", "status", "deleted"):
                 given.setdefault(op[3], {})[op[4]] = json.loads(op[5])
-        for member_id, index in self._made_guests.items():
+        for (member_id, field), index in self._taken_off_tasks.items():
             # A task the batch assigns to them counts as open unless the batch closes it (its stored status is not read).
             assigned = {task for task, fields in given.items() if fields.get("assignee") == member_id}
             held = sorted(task for task in {*self.state.open_tasks_of(member_id), *assigned} if _still_held(given.get(task, {}), member_id))
             if held:
-                verdicts[index] = _guest_holding(self._member(member_id), member_id, held)
+                verdicts[index] = _still_holding(field, self._member(member_id), member_id, held)
 
     def _creations(
         self, ops: Sequence[Proposal], rows: Mapping[tuple[str, str], Collection[str]] | None
@@ -1154,15 +1174,13 @@ def _still_held(given: Mapping[str, Any], member_id: str) -> bool:
     return given.get("assignee", member_id) == member_id and task_open(given)
 
 
-def _guest_holding(member: MemberFacts | None, member_id: str, held: Sequence[str]) -> Refusal:
-    """The refusal of a change that makes a member a guest while the open tasks ``held`` stay assigned to them."""
+def _still_holding(field: str, member: MemberFacts | None, member_id: str, held: Sequence[str]) -> Refusal:
+    """The refusal of a change to ``field`` that takes a member off tasks (``OFF_TASKS``) while the open tasks ``held``
+    stay assigned to them.  The rules read no task's title: the first five are named by their short ids."""
     count = f"{len(held):,} open task{'s' if len(held) != 1 else ''}"
     shown = ", ".join(task[:8] for task in held[:5]) + (f" and {len(held) - 5:,} more" if len(held) > 5 else "")
-    return Refusal(
-        "guest_assignee",
-        f"member.access: {_name(member, member_id)} holds {count} ({shown}): guests see no tasks, so the change that makes "
-        "them a guest unassigns those too",
-    )
+    off = OFF_TASKS[field]
+    return Refusal(off.rule, f"member.{field}: {_name(member, member_id)} holds {count} ({shown}): {off.why}")
 
 
 def results_refused(author: MemberFacts) -> Refusal | None:
