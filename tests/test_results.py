@@ -527,7 +527,8 @@ def test_a_campaign_whose_approved_entry_was_reversed_spent_0_and_its_cost_kpis_
     from crewdeck.tui.results import pane_data
     from crewdeck.tui.workspace.workspace import Workspace
 
-    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "+launch/meta", "2026-11-20", "impressions=1000", "clicks=10", "conversions=2")
+    w = ["-w", str(ws), "--as", "raj", "kpi", "add", "+launch/meta", "2026-11-20"]
+    crewdeck(*w, "impressions=1000", "clicks=10", "conversions=2", "value=50.00 EUR")
     entry = crewdeck(
         "-w", str(ws), "--as", "raj", "ledger", "add", "--campaign", "launch", "--category", "ads",
         "--payee", "Meta", "--amount", "30.00 EUR", "--date", "2026-11-20", "--pending",
@@ -538,7 +539,7 @@ def test_a_campaign_whose_approved_entry_was_reversed_spent_0_and_its_cost_kpis_
     (row,) = _report(ws)["rows"]
     assert row["spend"] == {"amount": "0.00", "currency": "EUR"}
     assert {code: row["kpis"][code] for code in ("cpc", "cpm", "cpa")} == {code: {"value": "0.00"} for code in ("cpc", "cpm", "cpa")}
-    assert row["off_target"] == []
+    assert row["kpis"]["roas"] == {"value": None} and row["off_target"] == []  # ROAS: "—", nothing to divide by
     workspace = Workspace.open(ws)
     try:
         (line,) = pane_data.load(workspace, "week", dt.date(2026, 11, 20), today=dt.date(2026, 11, 26)).lines
