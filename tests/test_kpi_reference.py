@@ -3,13 +3,15 @@
 A seeded generator makes 1,100 days of daily counts (posts on three
 platforms, campaigns on a platform without posts, followers) and spend in
 three currencies (EUR, the base; USD; JPY, which has no minor unit) with
-dated rates, pending and approved entries.  The same raw data goes into the
+dated rates, pending and approved entries, and reversals.  The same raw data goes into the
 workspace (through the store's ordinary writes) and into CSV files.  DuckDB
 computes every KPI from the CSVs on its own: integer minor units, exact
 integer products with the rates, and the rounding rule spelled out (half
 to even, once: DuckDB's ``round`` rounds half away from zero and its ``/``
 on decimals gives doubles, so neither is used).  The two must agree to the
 last digit, per campaign, post, platform and day, for all time and a period.
+A row no counted entry is linked to has no cost KPIs (unknown, not 0); one
+whose entries net to 0 (an entry and its reversal) has them at 0.
 """
 
 from __future__ import annotations
@@ -74,11 +76,14 @@ class Data:
             for i in range(0, DAYS, 5):
                 self.rates.append((self.days[i], currency, f"0.{rng.randint(low, high):06d}"))
         self.entries: list[dict[str, Any]] = []
+        self.unlinked = list(self.posts)[-1]
         for day in self.days:
             for _ in range(rng.randint(1, 5)):
                 currency = rng.choice(("EUR", "USD", "JPY"))
                 campaign = rng.choice(self.campaigns)
-                task = rng.choice([p for p, (c, _) in self.posts.items() if c == campaign]) if rng.random() < 0.3 else None
+                # The last post's spend is booked on its campaign, never on it: its cost KPIs are unknown.
+                linked = [p for p, (c, _) in self.posts.items() if c == campaign and p != self.unlinked]
+                task = rng.choice(linked) if rng.random() < 0.3 else None
                 amount = rng.randint(100, 90_000) * (1 if currency != "JPY" else 3)
                 self.entries.append(
                     {
@@ -96,6 +101,10 @@ class Data:
                 )
         # Half the pending entries are approved (by the other manager): they count; the rest do not.
         self.approved = [e["id"] for e in self.entries if e["pending"] and int(e["id"], 16) % 2]
+        # Every third entry alone on its campaign's day is reversed: that day spent 0, which counts (its CPC is 0.00).
+        alone = [e for e in self.entries if sum(o["date"] == e["date"] and o["campaign"] == e["campaign"] for o in self.entries) == 1]
+        for e in alone[::3]:
+            self.entries.append({**e, "id": f"{0xE0000 + len(self.entries):032x}", "amount": -e["amount"], "reverses": e["id"]})
 
     @staticmethod
     def _counts(rng: random.Random, key: dict[str, Any], currency: str) -> dict[str, Any]:
@@ -145,6 +154,7 @@ def workspace(data: Data, tmp_path_factory: pytest.TempPathFactory) -> Path:
                         "entered_by": ana,
                         "entered_at": "2026-11-20T10:00:00Z",
                         "needs_approval": e["pending"],
+                        "reverses": e.get("reverses"),
                     },
                     row_id=e["id"],
                 )
@@ -182,8 +192,11 @@ def csv_dir(data: Data, tmp_path_factory: pytest.TempPathFactory) -> Path:
     )  # fmt: skip
     dump(
         "entries.csv",
-        ["id", "date", "campaign", "task", "amount", "currency", "pending", "payee"],
-        [[e["id"], e["date"], e["campaign"], e["task"], e["amount"], e["currency"], int(e["pending"]), e["payee"]] for e in data.entries],
+        ["id", "date", "campaign", "task", "amount", "currency", "pending", "payee", "reverses"],
+        [
+            [e["id"], e["date"], e["campaign"], e["task"], e["amount"], e["currency"], int(e["pending"]), e["payee"], e.get("reverses")]
+            for e in data.entries
+        ],
     )
     dump("listed.csv", ["campaign", "platform"], [[c, p] for c, platforms in data.listed.items() for p in platforms])
     dump("approved.csv", ["entry"], [[e] for e in data.approved])
@@ -254,10 +267,11 @@ def _duckdb_report(csv_dir: Path, by: str, since: str, until: str) -> dict[tuple
     con.execute(f"""
         CREATE TABLE g_spend AS
         SELECT e.campaign AS camp, {_SPEND_KEY[by]} AS k,
-               sum(CAST(e.amount AS HUGEINT) * CAST(10 ** (8 - CAST(x.exp AS INTEGER)) AS HUGEINT) * rt.micro) AS spend14
+               sum(CAST(e.amount AS HUGEINT) * CAST(10 ** (8 - CAST(x.exp AS INTEGER)) AS HUGEINT) * rt.micro) AS spend14,
+               count(*) AS entries
         FROM entries e LEFT JOIN tasks t ON t.id = e.task JOIN exponents x ON x.currency = e.currency
         ASOF JOIN rate rt ON rt.currency = e.currency AND e.date >= rt.date
-        WHERE (e.pending = '0' OR e.id IN (SELECT entry FROM approved)) AND e.date >= '{since}' AND e.date < '{until}'
+        WHERE (e.pending = '0' OR coalesce(e.reverses, e.id) IN (SELECT entry FROM approved)) AND e.date >= '{since}' AND e.date < '{until}'
         GROUP BY 1, 2
     """)
     # Followers: per platform of the group, the latest count up to the group's last day within the period.
@@ -272,6 +286,7 @@ def _duckdb_report(csv_dir: Path, by: str, since: str, until: str) -> dict[tuple
         GROUP BY 1, 2
     """)
     # A count no record of the group gave (NULL) or no conversion value makes its KPIs NULL: not reported, not 0.
+    # So does spend no counted entry gave (a group with none: its cost KPIs are unknown), while entries netting 0 spent 0.
     rows = con.execute("""
         WITH keys AS (SELECT camp, k FROM g_counts UNION SELECT camp, k FROM g_spend WHERE camp IS NOT NULL)
         SELECT keys.camp, keys.k,
@@ -280,11 +295,11 @@ def _duckdb_report(csv_dir: Path, by: str, since: str, until: str) -> dict[tuple
             rhe(c.engagements * 10000, c.impressions) AS er_impressions,
             rhe(c.engagements * 10000, f.followers) AS er_followers,
             rhe(c.clicks * 10000, c.impressions) AS ctr,
-            rhe(coalesce(s.spend14, 0), c.clicks * 1000000000000) AS cpc,
-            rhe(coalesce(s.spend14, 0) * 1000, c.impressions * 1000000000000) AS cpm,
-            rhe(coalesce(s.spend14, 0), c.conversions * 1000000000000) AS cpa,
+            rhe(CASE WHEN s.entries > 0 THEN s.spend14 END, c.clicks * 1000000000000) AS cpc,
+            rhe(CASE WHEN s.entries > 0 THEN s.spend14 END * 1000, c.impressions * 1000000000000) AS cpm,
+            rhe(CASE WHEN s.entries > 0 THEN s.spend14 END, c.conversions * 1000000000000) AS cpa,
             rhe(c.conversions * 10000, c.clicks) AS cvr,
-            rhe(v.value14 * 100, coalesce(s.spend14, 0)) AS roas
+            rhe(v.value14 * 100, CASE WHEN s.entries > 0 THEN s.spend14 END) AS roas
         FROM keys LEFT JOIN g_counts c ON c.camp = keys.camp AND c.k = keys.k
         LEFT JOIN g_spend s ON s.camp = keys.camp AND s.k = keys.k
         LEFT JOIN g_value v ON v.camp = keys.camp AND v.k = keys.k
@@ -326,9 +341,15 @@ def test_every_kpi_agrees_with_duckdb_to_the_last_digit(workspace: Path, csv_dir
     assert any(v["cpa"] is not None for v in ours.values()) and any(v["roas"] not in (None, "0.00") for v in ours.values())
     assert any(v["er_followers"] is not None for v in ours.values())
     assert by == "campaign" or any(v["cpc"] is None for v in ours.values())  # spend with no results: a zero denominator
+    if by in ("post", "day"):
+        # Rows no counted entry is linked to (cost KPIs unknown, clicks or not): the unlinked post, days with no spend.
+        assert any(v["spend"] == "0.00" and v["cpc"] is None and v["ctr"] not in (None, "0.00") for v in ours.values())
+    if by == "day":
+        assert any(v["spend"] == "0.00" and v["cpc"] == "0.00" for v in ours.values())  # an entry and its reversal: 0 spent
 
 
 def test_the_generated_data_span_1000_days_three_currencies_and_pending_spend(data: Data) -> None:
     assert len({r["day"] for r in data.results}) >= 1_000
     assert {e["currency"] for e in data.entries} == {"EUR", "USD", "JPY"}
     assert any(e["pending"] and e["id"] not in data.approved for e in data.entries) and data.approved
+    assert len([e for e in data.entries if "reverses" in e]) >= 50

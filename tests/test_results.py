@@ -479,6 +479,75 @@ def test_targets_are_set_by_managers_and_flag_the_campaigns_that_miss_them(ws: P
     assert _report(ws)["rows"][0]["kpis"]["cpa"]["value"] == "5.00"
 
 
+def test_a_post_whose_spend_is_booked_on_its_campaign_has_no_cost_kpis_and_no_cost_target_judged(ws: Path) -> None:
+    # The post showed CPC 0.00 and CPA 0.00, and met cpa<=4.00 EUR: the campaign's 20.00 bought its clicks, no ledger entry
+    # is the post's, so what a click of it cost is unknown, not 0.
+    from crewdeck.tui.results import pane_data
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    post = _post(ws)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=1000", "clicks=10", "conversions=2")
+    crewdeck(
+        "-w", str(ws), "--as", "raj", "ledger", "add", "--campaign", "launch", "--category", "ads",
+        "--payee", "Photo studio", "--amount", "20.00 EUR", "--date", "2026-11-20",
+    )  # fmt: skip
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "cpa<=4.00 EUR", "--target", "ctr>=0.5%")
+    (row,) = [r for r in _report(ws, "--by", "post")["rows"] if r["post"] == post]
+    assert row["spend"] == {"amount": "0.00", "currency": "EUR"}  # no entry linked to it: none counted
+    for code in ("cpc", "cpm", "cpa"):
+        assert row["kpis"][code] == {"value": None, "note": "no spend linked"}, code
+    assert row["kpis"]["ctr"]["value"] == "1.00" and row["off_target"] == []
+    (campaign,) = _report(ws)["rows"]  # the campaign's own row holds the entry: its CPA is judged
+    assert campaign["kpis"]["cpc"]["value"] == "2.00" and campaign["off_target"] == [{"target": "cpa<=4.00", "value": "10.00"}]
+
+    result = Cli(ws)("kpi", "report", "--by", "post")
+    header, *lines = result.out.splitlines()[1:]
+    (line,) = [line for line in lines if "Reel one" in line]
+    assert line[header.index("CPC") :].split()[:3] == ["—", "—", "—"]  # CPC, CPM, CPA
+    assert "— CPC, CPM, CPA: no spend linked to the row (unknown, not 0); a target on them is neither met nor missed" in result.err
+    csv_line = next(
+        line for line in crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "post", "--csv").splitlines() if post in line
+    )
+    assert csv_line.split(",")[12:16] == ["1.00%", "—", "—", "—"]  # CTR, CPC, CPM, CPA: "—", as for nothing to divide by
+
+    workspace = Workspace.open(ws)
+    try:
+        campaign_id = workspace.campaign_by_name("launch").id
+        page = pane_data.load(workspace, "week", dt.date(2026, 11, 20), campaign_id, today=dt.date(2026, 11, 26))
+        (reel,) = [line for line in page.lines if line.key == post]
+        cpc, cpa = (reel.kpis[pane_data.SHOWN.index(code)] for code in ("cpc", "cpa"))
+        assert (cpc, cpa, reel.missed, reel.on_target) == ("—", "—", "", False)  # CPA neither met nor missed
+        assert "— no value (CPC, CPA, ROAS: no spend linked, neither met nor missed)" in pane_data.legend(page)
+    finally:
+        workspace.close()
+
+
+def test_a_campaign_whose_approved_entry_was_reversed_spent_0_and_its_cost_kpis_are_0(ws: Path) -> None:
+    # Entries that net to zero are spend of 0, which counts: CPC 0.00 and cpa<=4.00 met, unlike a row no entry counts toward.
+    from crewdeck.tui.results import pane_data
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    w = ["-w", str(ws), "--as", "raj", "kpi", "add", "+launch/meta", "2026-11-20"]
+    crewdeck(*w, "impressions=1000", "clicks=10", "conversions=2", "value=50.00 EUR")
+    entry = crewdeck(
+        "-w", str(ws), "--as", "raj", "ledger", "add", "--campaign", "launch", "--category", "ads",
+        "--payee", "Meta", "--amount", "30.00 EUR", "--date", "2026-11-20", "--pending",
+    ).strip()  # fmt: skip
+    crewdeck("-w", str(ws), "--as", "ana", "ledger", "approve", entry)
+    crewdeck("-w", str(ws), "--as", "raj", "ledger", "reverse", entry)
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "cpa<=4.00 EUR")
+    (row,) = _report(ws)["rows"]
+    assert row["spend"] == {"amount": "0.00", "currency": "EUR"}
+    assert {code: row["kpis"][code] for code in ("cpc", "cpm", "cpa")} == {code: {"value": "0.00"} for code in ("cpc", "cpm", "cpa")}
+    assert row["kpis"]["roas"] == {"value": None} and row["off_target"] == []  # ROAS: "—", nothing to divide by
+    workspace = Workspace.open(ws)
+    try:
+        (line,) = pane_data.load(workspace, "week", dt.date(2026, 11, 20), today=dt.date(2026, 11, 26)).lines
+        assert line.kpis[pane_data.SHOWN.index("cpc")] == "0.00" and line.on_target  # every target met: cpa 0.00
+    finally:
+        workspace.close()
+
+
 def test_a_campaign_falling_off_target_adds_a_review_task_only_when_the_workspace_wants_it(ws: Path) -> None:
     post = _post(ws)
     crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "ctr>=1%")

@@ -671,6 +671,14 @@ async def test_keys_that_do_nothing_on_a_level_are_not_offered(workspace: Path) 
 
 async def test_s_puts_a_campaigns_posts_best_first_by_the_next_kpi(workspace: Path) -> None:
     # The posts were best first by CTR alone: the top and bottom posts by CPA or ROAS could not be seen.
+    from .syncsupport import crewdeck
+
+    _, campaigns, posts = _ids(workspace)
+    spring = [post for post, campaign in posts if campaign == campaigns["Spring Launch"]]
+    for post, amount in zip(spring, ("90.00", "30.00", "60.00"), strict=False):
+        # Spend on the post itself: the others' spend is their campaign's, which gives them no CPC ("—").
+        ledger = ["-w", str(workspace), "--as", "ana", "ledger", "add", "--task", post, "--category", "ads", "--payee", "Meta"]
+        crewdeck(*ledger, "--amount", f"{amount} EUR", "--date", NOW.date().isoformat())
     app = make_app(workspace, watch=False)
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await _open(pilot)

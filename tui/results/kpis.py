@@ -8,6 +8,10 @@ decimals, ROAS to two decimals.  A zero (or unknown) denominator gives no
 value, shown "—", never 0 or an error.  So does a count no record of the
 group gave (a Meta export has no engagements column) and a conversion
 value never given: "not reported", unlike a count given as 0, which counts.
+Spend alike: a group no ledger entry counts toward has no spend linked (a
+post whose spend was booked on its campaign), so what a result cost there
+is unknown and its cost KPIs are "—"; entries that sum to 0 (an entry and
+its reversal) spent 0, which counts.
 
 Reach does not add up: the same person is reached on several days and by
 several posts.  A group of more than one daily record shows the largest
@@ -24,6 +28,8 @@ from crewdeck.sync.state.money import exponent
 MISSING = "—"
 #: A ``Value``'s note when a count (or the conversion value) it divides was never given for the group.
 NOT_REPORTED = "not reported"
+#: A ``Value``'s note when it divides spend and no ledger entry counts toward the group.
+NO_SPEND = "no spend linked"
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,8 @@ class Totals:
     records: int = 0
     followers: int | None = None
     spend: Decimal = Decimal(0)
+    #: The ledger entries counted in ``spend`` (0: no spend linked, unknown; not entries that sum to 0).
+    spend_entries: int = 0
     #: Spend or value left out for want of a rate: minor units per currency.
     spend_missing: dict[str, int] = field(default_factory=dict)
     value: Decimal = Decimal(0)
@@ -135,7 +143,8 @@ class Value:
     kpi: Kpi
     value: Decimal | None
     #: "rate missing" when spend or value could not be converted; "not reported" when a count (or the value) it divides
-    #: was never given; "by largest daily reach" for rates by reach over several records.
+    #: was never given; "no spend linked" when it divides spend no entry gave; "by largest daily reach" for rates by
+    #: reach over several records.
     note: str = ""
 
 
@@ -147,6 +156,8 @@ def compute(kpi: Kpi, totals: Totals, currency: str, result: str = "conversions"
     """
     if totals.unreported(kpi.numerator, result) or totals.unreported(kpi.denominator, result):
         return Value(kpi, None, NOT_REPORTED)
+    if "spend" in (kpi.numerator, kpi.denominator) and not totals.spend_entries:
+        return Value(kpi, None, NO_SPEND)
     bound = "by largest daily reach" if kpi.denominator == "reach" and totals.reach_is_bound else ""
     numerator = totals.operand(kpi.numerator, result)
     denominator = totals.operand(kpi.denominator, result)

@@ -331,6 +331,7 @@ def _where(bounds: tuple[dt.date, dt.date] | None, campaign: str | None, post: s
 
 def _add_spend(g: Group, spent: Spend, missing: dict[str, int]) -> None:
     g.totals.spend = EXACT.add(g.totals.spend, spent.amount)
+    g.totals.spend_entries += spent.entries
     for currency, amount in spent.missing.items():
         g.totals.spend_missing[currency] = g.totals.spend_missing.get(currency, 0) + amount
         missing[currency] = missing.get(currency, 0) + amount
@@ -427,6 +428,8 @@ def as_json(report: ResultsReport) -> dict[str, Any]:
                 "conversion_value": None
                 if t.value_missing or not t.value_given
                 else {"amount": str(_money(t.value, report.currency)), "currency": report.currency},
+                # null with its note: "not reported", "no spend linked" (a cost KPI of a row no ledger entry counts toward),
+                # "rate missing"; with no note, nothing to divide by.
                 "kpis": {
                     code: {"value": None if v.value is None else str(v.value), **({"note": v.note} if v.note else {})}
                     for code, v in g.kpis.items()

@@ -6,7 +6,9 @@ their author; never pending ones, nor those a crisis froze and no manager
 approved yet: ``crewdeck.tui.posts.frozen``), summed per group, currency and day, and
 converted with the rate in force on each day (``rates.RateBook``, as
 ``ledger report`` converts).  Amounts with no rate in force are kept apart
-per currency, never guessed.
+per currency, never guessed.  Each group also counts its entries: a group
+no entry counts toward has no spend linked (unknown), unlike entries that
+sum to 0 (an entry and its reversal), which spent 0.
 
 Per platform, an entry linked to a post counts on the post's platform.  An
 entry linked to the campaign alone counts on the platform its payee names
@@ -38,6 +40,8 @@ from crewdeck.tui.posts.frozen import frozen_condition
 _EVER, _NEVER = "", "9999-12-31"
 #: Marks a payee where a platform goes (platform names start with a letter or digit).
 _PAYEE = "@"
+#: A group's counted spend before conversion: ``(campaign, key, currency, day of the rate in force or None)``.
+_SumKey = tuple[str, str | None, str, str | None]
 #: What ledger entries are grouped by, per grouping of results: SQL over ``e`` (the entry) and ``t`` (its task).
 SPEND_KEYS = {
     "campaign": "e.campaign, ''",
@@ -54,6 +58,8 @@ class Spend:
     amount: Decimal = Decimal(0)
     #: Minor units per currency with no rate in force on their day.
     missing: dict[str, int] = field(default_factory=dict)
+    #: The entries that count toward the group (a reversal is one too); 0: no spend linked to it.
+    entries: int = 0
 
 
 def counted_spend(
@@ -87,11 +93,11 @@ def counted_spend(
     out: dict[tuple[str, str | None], Spend] = defaultdict(Spend)
     currencies = [r[0] for r in conn.execute("SELECT DISTINCT currency FROM ledger_entry")]
     plain = (
-        f"SELECT {SPEND_KEYS[by]}, e.date, sum(e.amount) FROM ledger_entry e {join} "
+        f"SELECT {SPEND_KEYS[by]}, e.date, sum(e.amount), count(*) FROM ledger_entry e {join} "
         f"WHERE e.currency = :currency AND e.needs_approval = 0 AND e.date >= :since AND e.date < :until{extra} GROUP BY e.date, 1, 2"
     )
     pending = (
-        f"SELECT {SPEND_KEYS[by]}, e.date, sum(e.amount) FROM ledger_entry e {join} "
+        f"SELECT {SPEND_KEYS[by]}, e.date, sum(e.amount), count(*) FROM ledger_entry e {join} "
         f"WHERE e.currency = :currency AND e.needs_approval = 1 AND {COUNTED} AND e.date >= :since AND e.date < :until{extra} "
         "GROUP BY e.date, 1, 2"
     )
@@ -101,25 +107,27 @@ def counted_spend(
         # Spend a crisis froze counts only once approved, as in ``ledger report``: taken back out (a crisis's days hold few entries).
         condition, frozen_params = freezing
         frozen = (
-            f"SELECT {SPEND_KEYS[by]}, e.date, sum(e.amount) FROM ledger_entry e {join} "
+            f"SELECT {SPEND_KEYS[by]}, e.date, sum(e.amount), count(*) FROM ledger_entry e {join} "
             f"WHERE e.currency = :currency AND {condition} AND e.date >= :since AND e.date < :until{extra} GROUP BY e.date, 1, 2"
         )
         queries.append((frozen, {**params, **frozen_params}, -1))
-    # Whole minor units per group and rate first: one exact product per rate, not per day.
-    sums: dict[tuple[str, str | None, str, str | None], int] = defaultdict(int)
+    # Whole minor units (and entries) per group and rate first: one exact product per rate, not per day.
+    sums: dict[_SumKey, tuple[int, int]] = defaultdict(lambda: (0, 0))
     for currency in currencies:
         rate_day: dict[str, str | None] = {}
         for sql, values, sign in queries:
-            for camp, key, day, amount in conn.execute(sql, {**values, "currency": currency}):
+            for camp, key, day, amount, entries in conn.execute(sql, {**values, "currency": currency}):
                 when = rate_day.get(day, "")
                 if when == "":
                     found = rates.in_force(currency, day)
                     when = rate_day[day] = None if found is None else found[0]
-                sums[(camp, key, currency, when)] += sign * amount
+                held = sums[(camp, key, currency, when)]
+                sums[(camp, key, currency, when)] = (held[0] + sign * amount, held[1] + sign * entries)
     if by in ("platform", "post"):
         sums = _payee_platforms(conn, sums, campaign, "/" if by == "post" else "")
-    for (camp, key, currency, when), amount in sums.items():
+    for (camp, key, currency, when), (amount, entries) in sums.items():
         target = out[(camp, key)]
+        target.entries += entries
         if when is None:
             target.missing[currency] = target.missing.get(currency, 0) + amount
         else:
@@ -129,8 +137,8 @@ def counted_spend(
 
 
 def _payee_platforms(
-    conn: sqlite3.Connection, sums: dict[tuple[str, str | None, str, str | None], int], campaign: str | None, mark: str
-) -> dict[tuple[str, str | None, str, str | None], int]:
+    conn: sqlite3.Connection, sums: dict[_SumKey, tuple[int, int]], campaign: str | None, mark: str
+) -> dict[_SumKey, tuple[int, int]]:
     """The sums with each campaign entry's payee turned into the campaign's platform it names (after ``mark``), or none."""
     if not any(key and key.startswith(_PAYEE) for _, key, _, _ in sums):
         return sums
@@ -142,9 +150,10 @@ def _payee_platforms(
     on_results = f"SELECT DISTINCT campaign, platform FROM {rollup_days.TABLE} WHERE platform <> '' AND rows > 0{only}"
     for camp, platform in conn.execute(on_results, {"campaign": campaign}):
         platforms[camp].add(platform)
-    placed: dict[tuple[str, str | None, str, str | None], int] = defaultdict(int)
-    for (camp, key, currency, when), amount in sums.items():
+    placed: dict[_SumKey, tuple[int, int]] = defaultdict(lambda: (0, 0))
+    for (camp, key, currency, when), (amount, entries) in sums.items():
         if key and key.startswith(_PAYEE):
             key = mark + key[len(_PAYEE) :] if key[len(_PAYEE) :] in platforms.get(camp, ()) else None
-        placed[(camp, key, currency, when)] += amount
+        held = placed[(camp, key, currency, when)]
+        placed[(camp, key, currency, when)] = (held[0] + amount, held[1] + entries)
     return placed
