@@ -784,7 +784,7 @@ async def test_an_undo_the_rules_refuse_says_the_rule_in_one_line_writes_nothing
         await settle(pilot)
         [said] = _told(app)
         assert (
-            said.startswith("cannot undo pulled “Spring post 0”: “Spring post 0” cannot be scheduled: ")
+            said.startswith("cannot undo: “Spring post 0” cannot be scheduled: ")  # the post named once
             and "the crisis “bad press”" in said
         ), said
         assert said.endswith("(rule not_publishable)") and "\n" not in said, said

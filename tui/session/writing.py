@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.ids import new_id, short
+from crewdeck.sync.state.naming import post_name
 from crewdeck.sync.state.oplog import Op, required_fields
 from crewdeck.sync.state.records import ENTITIES
 from crewdeck.sync.state.rules import Refused
@@ -247,9 +248,7 @@ class Edits:
             try:
                 kept, ops = self._access.write(write)
             except Refused as refused:
-                # An undo's ops say the action it takes back; a redo's are that undo's, whose label says the action.
-                what = self._words(action.ops) if verb == "undo" else action.label
-                raise NotUndone(f"cannot {verb} {what}: {refused}") from None
+                raise NotUndone(self._refusal(verb, action, refused)) from None
             source.pop()
             self._history.restored.update((op.op_id, json.loads(op.value)) for op in ops)
             # Named by what the action did, as the activity log says it ("undid: snoozed “Draft reel” until …").
@@ -264,6 +263,18 @@ class Edits:
             target.append(Written(words if verb == "undo" else action.label, ops))
             return Restored(Written(f"{done}: {words}", ops), kept)
 
+    def _refusal(self, verb: str, action: Written, refused: Refused) -> str:
+        """Why ``verb`` of ``action`` wrote nothing, in one line that names its task or post once.
+
+        ``cannot undo assigned “Draft reel” to @kemi: task.assignee: @raj was removed …``: the action in words, then
+        why; or, when the rules' refusal names the post itself, ``cannot redo: “Launch reel” cannot be scheduled: …``.
+        """
+        # An undo's ops say the action it takes back; a redo's are that undo's, whose label says the action.
+        what = self._words(action.ops) if verb == "undo" else action.label
+        reason = str(refused)
+        named = self._access.read(lambda ws: _names(ws, action.ops))
+        return f"cannot {verb}: {reason}" if any(name in reason for name in named) else f"cannot {verb} {what}: {reason}"
+
     def _words(self, told: tuple[Op, ...]) -> str:
         """What ``told`` did, as the activity log says it ("snoozed “Draft reel” until …", "pulled “Launch reel”")."""
         return self._access.read(
@@ -271,6 +282,15 @@ class Edits:
                 told, Naming.of(ws, self._access.me.tz, current_time(), self._clock24), first_ops(ws.conn, {op.row_id for op in told})
             )
         )
+
+
+def _names(ws: Workspace, ops: Iterable[Op]) -> set[str]:
+    """How a refusal of the rules names the tasks ``ops`` wrote: a post by its title (``naming.post_name``), a task by its short id."""
+    names: set[str] = set()
+    for row_id in {op.row_id for op in ops if op.entity == "task"}:
+        row = ws.store.record("task", row_id)
+        names.update((post_name(row["title"] if row else None, row_id), f"task {short(row_id)}"))
+    return names
 
 
 def _restore(store: Store, ops: Iterable[Op], restored: dict[str, Any]) -> tuple[Changes, int]:
