@@ -784,7 +784,7 @@ async def test_an_undo_the_rules_refuse_says_the_rule_in_one_line_writes_nothing
         await settle(pilot)
         [said] = _told(app)
         assert (
-            said.startswith("cannot undo pulled “Spring post 0”: “Spring post 0” cannot be scheduled: ")
+            said.startswith("cannot undo: “Spring post 0” cannot be scheduled: ")  # the post named once
             and "the crisis “bad press”" in said
         ), said
         assert said.endswith("(rule not_publishable)") and "\n" not in said, said
@@ -855,3 +855,43 @@ async def test_u_after_the_crisis_key_says_a_crisis_stands_once_started_and_once
         ], _told(app)
         with Store(team) as store:
             assert open_crises(store.conn) == []
+
+
+async def test_an_undo_of_a_slot_move_is_judged_as_the_move_is_and_a_refused_one_stays_to_undo(team: Path) -> None:
+    # `u` after moving an expired post's slot out put it back on its old slot, inside the approval lead time, unchecked:
+    # the move itself refuses that slot to a post that is not approved.
+    with Store(team) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0]
+        with store.write(member(team, "ana")) as w:  # its slot, in two days, is now inside the lead time
+            w.set("workspace", "workspace", {"approval_lead_minutes": 3 * 24 * 60})
+    old_slot = slot_of(team, post_id)
+    assert state(team, post_id) == "expired"
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert await _cursor_on(app, pilot, "Spring post 0") == post_id
+        await pilot.press("s", "m")  # the moves offered, then a new slot
+        await settle(pilot)
+        await pilot.press(*"+4d", "enter")
+        await settle(pilot)
+        new_slot = slot_of(team, post_id)
+        assert new_slot != old_slot and state(team, post_id) == "in-review"
+        before = _ops(team)
+        app.clear_notifications()
+        await pilot.press("u")
+        await settle(pilot)
+        [said] = _told(app)
+        assert said.startswith("cannot undo scheduled “Spring post 0” to publish ") and said.count("Spring post 0") == 1, said
+        assert said.endswith(": a slot less than the approval lead time (72 h) away needs an approved post; it is in review"), said
+        assert slot_of(team, post_id) == new_slot and _ops(team) == before  # nothing written
+        # Still the last action: approved since, the post may take the slot inside the lead time again.
+        with Store(team) as store:
+            writing.approve(store, member(team, "mia"), post_id, NOW)
+            writing.approve(store, member(team, "kemi"), post_id, NOW)
+        await until(pilot, lambda: any("approved" in told for told in _told(app)), "the notice of the approvals")
+        app.clear_notifications()
+        await pilot.press("u")
+        await settle(pilot)
+        [said] = _told(app)
+        assert said.startswith("undid: scheduled “Spring post 0” to publish "), said
+        assert slot_of(team, post_id) == old_slot and state(team, post_id) == "approved"

@@ -14,7 +14,7 @@ from crewdeck.tui.session.session import Session
 from crewdeck.tui.session.writing import NotUndone
 
 from .apphelp import demo_workspace, store_of
-from .conftest import NOW, fresh_store
+from .conftest import NOW, NOW_TEXT, fresh_store
 from .forged import Forger
 from .postsupport import add_posts, ids, team_workspace
 
@@ -157,8 +157,8 @@ def approved_post(tmp_path: Path) -> tuple[Path, str, dict[str, str]]:
     return path, post, members
 
 
-def post_state(session: Session, post_id: str) -> str:
-    found = session.access.read(lambda ws: read_post(ws.conn, post_id, NOW))
+def post_state(session: Session, post_id: str, now: dt.datetime = NOW) -> str:
+    found = session.access.read(lambda ws: read_post(ws.conn, post_id, now))
     assert found is not None
     return found.state
 
@@ -192,13 +192,67 @@ def test_a_redo_the_rules_refuse_now_writes_nothing_and_can_be_tried_again(tmp_p
     before = store_of(raj).op_count()
     with pytest.raises(NotUndone) as refused:
         raj.edits.redo()
-    assert str(refused.value).startswith("cannot redo scheduled “Spring post 0”: “Spring post 0” cannot be scheduled: ") and str(
-        refused.value
-    ).endswith("(rule not_publishable)")
+    # The post named once, by the rules' refusal: it said 'cannot redo scheduled “Spring post 0”: “Spring post 0” cannot be ...'.
+    assert str(refused.value).startswith("cannot redo: “Spring post 0” cannot be scheduled: ") and str(refused.value).endswith(
+        "(rule not_publishable)"
+    )
+    assert str(refused.value).count("Spring post 0") == 1
     assert store_of(raj).op_count() == before and post_state(raj, post) == "draft"
     with pytest.raises(NotUndone):  # still there to redo, and still refused
         raj.edits.redo()
     raj.close()
+
+
+def _slot(when: dt.datetime) -> dict[str, str]:
+    return {"utc": when.strftime("%Y-%m-%dT%H:%M:%SZ"), "tz": "America/New_York"}
+
+
+def test_undo_and_redo_of_a_slot_move_are_judged_as_the_move_is_when_they_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # They wrote the slot back unchecked: a slot that had passed since, or on a post published since.
+    path, post, members = approved_post(tmp_path)
+    ana = Session.open(path, "ana")
+    old = store_of(ana).record("task", post)["publish"]  # type: ignore[index]
+    ana.edits.store_write("moved", lambda store: writing.move_slot(store, members["ana"], post, NOW, _slot(NOW + dt.timedelta(days=3))))
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-28T12:00:00Z")  # the old slot, two days after NOW, has passed
+    before = store_of(ana).op_count()
+    with pytest.raises(NotUndone) as refused:
+        ana.edits.undo()
+    said = str(refused.value)
+    assert said.startswith("cannot undo scheduled “Spring post 0” to publish ") and said.count("Spring post 0") == 1, said
+    assert said.endswith(": the slot it would take has passed already"), said
+    assert store_of(ana).op_count() == before
+    monkeypatch.setenv("CREWDECK_NOW", NOW_TEXT)
+    assert ana.edits.undo() is not None  # still there to undo, and now it may
+    assert store_of(ana).record("task", post)["publish"] == old  # type: ignore[index]
+    with Store(path) as store:
+        writing.publish(store, members["raj"], post, NOW)
+    before = store_of(ana).op_count()
+    with pytest.raises(NotUndone) as refused:
+        ana.edits.redo()
+    said = str(refused.value)
+    assert said.startswith("cannot redo scheduled “Spring post 0” to publish ") and said.endswith(": it is published"), said
+    assert store_of(ana).op_count() == before and store_of(ana).record("task", post)["publish"] == old  # type: ignore[index]
+    ana.close()
+
+
+def test_undoing_a_resume_with_a_new_slot_puts_the_post_back_missed_on_its_passed_slot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A resume's undo puts the crisis's hold back with the slot: that slot passed is what "missed" is, no move to refuse.
+    path, post, members = approved_post(tmp_path)
+    later = NOW + dt.timedelta(days=3)  # the slot, two days after NOW, passed during the crisis
+    monkeypatch.setenv("CREWDECK_NOW", later.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    with Store(path) as store:
+        writing.start_crisis(store, members["ana"], NOW, "bad press")
+    ana = Session.open(path, "ana")
+    old = store_of(ana).record("task", post)["publish"]  # type: ignore[index]
+    assert post_state(ana, post, later) == "missed"
+    ana.edits.store_write("resumed", lambda store: writing.resume(store, members["ana"], post, later, _slot(later + dt.timedelta(days=1))))
+    assert post_state(ana, post, later) == "approved"
+    undone = ana.edits.undo()
+    assert undone is not None and undone.written.ops
+    assert post_state(ana, post, later) == "missed" and store_of(ana).record("task", post)["publish"] == old  # type: ignore[index]
+    ana.close()
 
 
 def test_undo_walks_back_moves_that_set_one_field_in_turn_and_redo_walks_forward(tmp_path: Path) -> None:

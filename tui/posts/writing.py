@@ -29,6 +29,11 @@ from crewdeck.tui.workspace.errors import UserError
 class PostRefused(UserError):
     """A move the post's state does not allow, and why."""
 
+    def __init__(self, message: str, why: str) -> None:
+        super().__init__(message)
+        #: Why alone, for a line that names the post and the move already (an undo's or a redo's).
+        self.why = why
+
 
 def _handles(store: Store) -> dict[str, str]:
     return {row[0]: row[1] for row in store.conn.execute("SELECT id, handle FROM member WHERE handle IS NOT NULL")}
@@ -43,7 +48,7 @@ def view(store: Store, post_id: str, now: dt.datetime) -> PostView:
 
 def _refuse(post: PostView, what: str, why: str) -> PostRefused:
     """ "cannot submit “Launch reel”: ...": the post named by its title as notices name it (shown safe for a terminal)."""
-    return PostRefused(f"cannot {what} {named_post(post.facts.title, post.id)}: {why}")
+    return PostRefused(f"cannot {what} {named_post(post.facts.title, post.id)}: {why}", why)
 
 
 def _not_approved(store: Store, post: PostView) -> str:
@@ -282,21 +287,34 @@ def pull(store: Store, member: str, post_id: str, now: dt.datetime) -> PostView:
 
 
 def move_slot(store: Store, member: str, post_id: str, now: dt.datetime, slot: dict[str, str]) -> PostView:
-    """A new publish slot (approvals stay: the content is the same); inside the lead time only for an approved post."""
-    post = view(store, post_id, now)
+    """A new publish slot (approvals stay: the content is the same), if ``check_slot`` lets the post take it."""
+    check_slot(store, view(store, post_id, now), now, slot)
+    with store.write(member) as w:
+        w.set("task", post_id, {"publish": slot})
+    return view(store, post_id, now)
+
+
+def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, str] | None) -> None:
+    """Refuse (``PostRefused``) to give the post ``slot`` (``None``: no slot) now: a closed post keeps its slot, a
+    slot that has passed takes no post, and one less than the approval lead time away only an approved post.
+
+    A move of the slot asks here, and so do an undo and a redo that set a post's slot back (``Edits``): a slot
+    that was fine when it was left may be too soon or past by the time ``u`` returns to it.
+    """
     if post.state in CLOSED:
         raise _refuse(post, "move", f"it is {post.state}")
+    if slot is None:
+        return
     lead = settings(store.conn).approval_lead
     new_slot = dt.datetime.fromisoformat(slot["utc"][:-1]).replace(tzinfo=dt.UTC)
+    if new_slot <= now:
+        raise _refuse(post, "move", "the slot it would take has passed already")
     if now >= new_slot - lead and post.state not in ("approved", "scheduled"):
         raise _refuse(
             post,
             "move",
             f"a slot less than the approval lead time ({lead_text(lead)}) away needs an approved post; it is {label(post.state)}",
         )
-    with store.write(member) as w:
-        w.set("task", post_id, {"publish": slot})
-    return view(store, post_id, now)
 
 
 def resume(store: Store, member: str, post_id: str, now: dt.datetime, slot: dict[str, str] | None = None) -> PostView:

@@ -11,7 +11,9 @@ here too (``store_write``, ``record_write``), so ``u`` takes back the last
 action whatever it was.  An action that appended a record (a verdict, a
 ledger entry, a crisis's start or end) stands: ``u`` says so and why, and
 leaves the history as it is rather than reach past it to an older edit.
-An undo or redo the rules refuse writes nothing and stays in the history.
+An undo or redo the rules refuse writes nothing and stays in the history, and so
+does one that sets a post's slot back where a move of the slot would be refused
+now (``check_slot``: too soon for the approval lead time, or passed).
 """
 
 from __future__ import annotations
@@ -21,14 +23,16 @@ import json
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.ids import new_id, short
+from crewdeck.sync.state.naming import post_name
 from crewdeck.sync.state.oplog import Op, required_fields
 from crewdeck.sync.state.records import ENTITIES
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.writes import Writer
+from crewdeck.tui.posts.reading import read_post
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.tasks import quickadd, recurrence
 from crewdeck.tui.tasks.behind import needs_catch_up
@@ -37,6 +41,9 @@ from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace.describe import Naming, action_words, first_ops, not_undoable
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
+
+if TYPE_CHECKING:
+    from crewdeck.tui.posts.writing import PostRefused
 
 CLOSED_STATUSES = ("done", "cancelled")
 #: ``s`` walks the open statuses in this order and back to the start.
@@ -237,19 +244,25 @@ class Edits:
             action = source[-1]
             if action.final:
                 raise NotUndone(action.final)
+            # The posts' writes: imported by the first undo, not for the app's first paint.
+            from crewdeck.tui.posts.writing import PostRefused
+
+            now = current_time()
 
             def write(ws: Workspace, writer: Writer) -> int:
                 changes, kept = _restore(ws.store, action.ops, self._history.restored)
                 for task_id, values in changes:
+                    # A slot set back with no crisis's hold (a resume's undo puts one back: a passed slot then reads
+                    # missed, as it did) is a move of the slot.
+                    if "publish" in values and "resumed_from" not in values:
+                        _check_slot(ws, task_id, values["publish"], now)
                     writer.set("task", task_id, values)
                 return kept
 
             try:
                 kept, ops = self._access.write(write)
-            except Refused as refused:
-                # An undo's ops say the action it takes back; a redo's are that undo's, whose label says the action.
-                what = self._words(action.ops) if verb == "undo" else action.label
-                raise NotUndone(f"cannot {verb} {what}: {refused}") from None
+            except (Refused, PostRefused) as refused:
+                raise NotUndone(self._refusal(verb, action, refused)) from None
             source.pop()
             self._history.restored.update((op.op_id, json.loads(op.value)) for op in ops)
             # Named by what the action did, as the activity log says it ("undid: snoozed “Draft reel” until …").
@@ -264,6 +277,20 @@ class Edits:
             target.append(Written(words if verb == "undo" else action.label, ops))
             return Restored(Written(f"{done}: {words}", ops), kept)
 
+    def _refusal(self, verb: str, action: Written, refused: Refused | PostRefused) -> str:
+        """Why ``verb`` of ``action`` wrote nothing, in one line that names its task or post once.
+
+        ``cannot undo scheduled “Launch reel” to publish Fri 18:00: it is published``: the action in words, then why;
+        or, when the rules' refusal names the post itself, ``cannot redo: “Launch reel” cannot be scheduled: …``.
+        """
+        # An undo's ops say the action it takes back; a redo's are that undo's, whose label says the action.
+        what = self._words(action.ops) if verb == "undo" else action.label
+        if not isinstance(refused, Refused):  # the move's checks: why alone, the action's words name the post
+            return f"cannot {verb} {what}: {refused.why}"
+        reason = str(refused)
+        named = self._access.read(lambda ws: _names(ws, action.ops))
+        return f"cannot {verb}: {reason}" if any(name in reason for name in named) else f"cannot {verb} {what}: {reason}"
+
     def _words(self, told: tuple[Op, ...]) -> str:
         """What ``told`` did, as the activity log says it ("snoozed “Draft reel” until …", "pulled “Launch reel”")."""
         return self._access.read(
@@ -271,6 +298,24 @@ class Edits:
                 told, Naming.of(ws, self._access.me.tz, current_time(), self._clock24), first_ops(ws.conn, {op.row_id for op in told})
             )
         )
+
+
+def _check_slot(ws: Workspace, task_id: str, slot: Any, now: dt.datetime) -> None:
+    """Setting a post's slot back is a move of its slot: ``PostRefused`` when the move's checks refuse it now."""
+    from crewdeck.tui.posts.writing import check_slot
+
+    post = read_post(ws.conn, task_id, now)
+    if post is not None:
+        check_slot(ws.store, post, now, slot)
+
+
+def _names(ws: Workspace, ops: Iterable[Op]) -> set[str]:
+    """How a refusal of the rules names the tasks ``ops`` wrote: a post by its title (``naming.post_name``), a task by its short id."""
+    names: set[str] = set()
+    for row_id in {op.row_id for op in ops if op.entity == "task"}:
+        row = ws.store.record("task", row_id)
+        names.update((post_name(row["title"] if row else None, row_id), f"task {short(row_id)}"))
+    return names
 
 
 def _restore(store: Store, ops: Iterable[Op], restored: dict[str, Any]) -> tuple[Changes, int]:
