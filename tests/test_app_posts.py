@@ -895,3 +895,38 @@ async def test_an_undo_of_a_slot_move_is_judged_as_the_move_is_and_a_refused_one
         [said] = _told(app)
         assert said.startswith("undid: scheduled “Spring post 0” to publish "), said
         assert slot_of(team, post_id) == old_slot and state(team, post_id) == "approved"
+
+
+async def test_a_slot_set_with_colon_on_a_posts_detail_is_judged_as_a_slot_move_and_a_refused_one_keeps_the_dialog(team: Path) -> None:
+    # `:` publish=... on a post in review wrote a slot half an hour away, inside the approval lead time, unchecked.
+    with Store(team) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0]
+    old_slot = slot_of(team, post_id)
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert await _cursor_on(app, pilot, "Spring post 0") == post_id
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen) and app.screen.task_id == post_id
+        before = _ops(team)
+        typed = "publish=2026-11-26 05:00"  # 10:00 UTC in the audience's New York: 30 minutes away
+        await pilot.press("colon", *typed, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        assert app.screen.query_one("#prompt-input", Input).value == typed
+        refused = str(app.screen.query_one("#prompt-refused").render())
+        assert refused == (
+            "cannot move “Spring post 0”: a slot less than the approval lead time (1 h) away needs an approved post; it is in review"
+        ), refused
+        assert slot_of(team, post_id) == old_slot and _ops(team) == before  # nothing written
+        await pilot.press(*["backspace"] * len(typed), *"publish=2026-11-25 10:00", "enter")  # gone by yesterday
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        refused = str(app.screen.query_one("#prompt-refused").render())
+        assert refused == "cannot move “Spring post 0”: the slot it would take has passed already", refused
+        assert slot_of(team, post_id) == old_slot and _ops(team) == before
+        await pilot.press(*["backspace"] * 11, *"12-01 10:00", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        assert slot_of(team, post_id) == ("2026-12-01T15:00:00Z", "America/New_York")

@@ -332,6 +332,49 @@ def test_expiry_and_slot_moves_inside_the_lead_time(team: Cli, monkeypatch: pyte
     assert team.ok("post", "slot", post_id, "2026-12-03", "05:30", as_member="raj").split(", slot ")[0] == f"{post_id[:8]} approved"
 
 
+def _slot(team: Cli, task_id: str) -> object:
+    return json.loads(team.ok("show", task_id, "--json"))["publish"]
+
+
+def test_set_publish_on_a_post_refuses_the_slots_post_slot_refuses_and_writes_nothing(team: Cli) -> None:
+    """`crewdeck set ID publish=WHEN` (and the app's `:`) put a post on a slot gone by, or one too soon for its review."""
+    idea = _post(team)
+    slot = _slot(team, idea)
+    passed = "cannot move “Launch reel”: the slot it would take has passed already"
+    assert passed in one_line_error(team("set", idea, "publish=2026-12-02 09:00", "title=Renamed", as_member="raj"))
+    shown = json.loads(team.ok("show", idea, "--json"))
+    assert (shown["publish"], shown["title"]) == (slot, "Launch reel")  # nothing written, the title neither
+    waiting = _post(team)
+    team.ok("post", "copy", waiting, "Hello", as_member="raj")
+    team.ok("post", "submit", waiting, as_member="raj")
+    too_soon = "cannot move “Launch reel”: a slot less than the approval lead time (1 h) away needs an approved post; it is in review"
+    assert too_soon in one_line_error(team("set", waiting, "publish=2026-12-03 05:30", as_member="raj"))  # 10:30 UTC, New York's
+    assert _slot(team, waiting) == slot and _state(team, waiting) == "in-review"
+    session = Session.open(team.workspace, "raj")
+    try:  # the app's `:` on the detail of a post
+        with pytest.raises(PostRefused, match=re.escape(too_soon)):
+            session.edits.set_assignments(waiting, ["publish=2026-12-03 05:30"], now=dt.datetime(2026, 12, 3, 10, tzinfo=dt.UTC))
+    finally:
+        session.close()
+    assert _slot(team, waiting) == slot
+
+
+def test_set_publish_moves_an_approved_post_inside_the_lead_time_keeps_a_closed_posts_slot_and_a_tasks_is_its_own(
+    team: Cli,
+) -> None:
+    """A plain task's slot is no post's: any slot, passed or not; a published post's slot stayed movable by `set`."""
+    approved = _approved(team)
+    team.ok("set", approved, "publish=2026-12-03 05:30", as_member="raj")
+    assert _slot(team, approved) == {"utc": "2026-12-03T10:30:00Z", "tz": "America/New_York"} and _state(team, approved) == "approved"
+    team.ok("post", "publish", approved, as_member="raj")
+    for typed in ("publish=2026-12-10 09:00", "publish=none"):
+        assert "cannot move “Launch reel”: it is published" in one_line_error(team("set", approved, typed, as_member="raj"))
+    assert _slot(team, approved) == {"utc": "2026-12-03T10:30:00Z", "tz": "America/New_York"}
+    plain = team.ok("add", "Brief the agency +spring-launch", as_member="raj").strip()
+    team.ok("set", plain, "publish=2026-12-02 09:00", as_member="raj")
+    assert _slot(team, plain) == {"utc": "2026-12-02T14:00:00Z", "tz": "America/New_York"}
+
+
 def test_list_filters_by_state_platform_and_who_must_approve(team: Cli) -> None:
     waiting = _post(team, "Waiting +spring-launch post:instagram publish:fri 18:00")
     team.ok("post", "copy", waiting, "Hello", as_member="raj")

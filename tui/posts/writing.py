@@ -299,14 +299,15 @@ def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, s
     slot that has passed takes no post, and one less than the approval lead time away only an approved post.
 
     A move of the slot asks here, and so do an undo and a redo that set a post's slot back (``Edits``): a slot
-    that was fine when it was left may be too soon or past by the time ``u`` returns to it.
+    that was fine when it was left may be too soon or past by the time ``u`` returns to it; and ``set
+    publish=WHEN`` on a post, from the CLI or the app's ``:`` (``check_task_slot``).
     """
     if post.state in CLOSED:
         raise _refuse(post, "move", f"it is {post.state}")
     if slot is None:
         return
     lead = settings(store.conn).approval_lead
-    new_slot = dt.datetime.fromisoformat(slot["utc"][:-1]).replace(tzinfo=dt.UTC)
+    new_slot = _slot_instant(slot)
     if new_slot <= now:
         raise _refuse(post, "move", "the slot it would take has passed already")
     if now >= new_slot - lead and post.state not in ("approved", "scheduled"):
@@ -317,6 +318,17 @@ def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, s
         )
 
 
+def check_task_slot(store: Store, task_id: str, now: dt.datetime, slot: dict[str, str] | None) -> None:
+    """``check_slot`` on ``task_id`` when it is a post; a plain task's publish slot is its own to set."""
+    post = read_post(store.conn, task_id, now)
+    if post is not None:
+        check_slot(store, post, now, slot)
+
+
+def _slot_instant(slot: dict[str, str]) -> dt.datetime:
+    return dt.datetime.fromisoformat(slot["utc"][:-1]).replace(tzinfo=dt.UTC)
+
+
 def resume(store: Store, member: str, post_id: str, now: dt.datetime, slot: dict[str, str] | None = None) -> PostView:
     """Release a paused or missed post from the crises holding it; a missed one needs a new slot ahead."""
     post = view(store, post_id, now)
@@ -324,8 +336,7 @@ def resume(store: Store, member: str, post_id: str, now: dt.datetime, slot: dict
         raise _refuse(post, "resume", f"it is {label(post.state)}, not paused")
     values: dict[str, Any] = {"resumed_from": sorted({*_resumed(store, post_id), *(c.id for c in post.held_by)})}
     if slot is not None:
-        new_slot = dt.datetime.fromisoformat(slot["utc"][:-1]).replace(tzinfo=dt.UTC)
-        if new_slot <= now:
+        if _slot_instant(slot) <= now:
             raise _refuse(post, "resume", "the new slot has passed already")
         values["publish"] = slot
     elif post.state == "missed":

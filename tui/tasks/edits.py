@@ -214,6 +214,12 @@ def apply_assignments(
     closed: dict[str, Any] = {}
     if values.get("status") in recurrence.CLOSING:
         closed = {name: value for name, value in recurrence.CLOSING[values["status"]](ws, task_id, now).items() if name not in values}
+    if "publish" in values:
+        # publish=WHEN on a post is a move of its slot, judged as `post slot` judges it. The posts' rules: imported
+        # when a slot is set, not by every edit.
+        from crewdeck.tui.posts.writing import check_task_slot
+
+        check_task_slot(ws.store, task_id, now, values["publish"])
     if values:
         typed = [typed_clock(text.split()) for name, _, text in map(_assignment, fields) if name == "due"]
         recurrence.edit(ws, w, task_id, values, future=future, typed=typed[-1] if typed else None)
