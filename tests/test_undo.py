@@ -255,6 +255,36 @@ def test_undoing_a_resume_with_a_new_slot_puts_the_post_back_missed_on_its_passe
     ana.close()
 
 
+def test_a_redo_of_a_resume_whose_new_slot_has_passed_since_is_refused_as_the_resume_is_and_stays_to_redo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The redo released the post onto the new slot unchecked: approved, on a slot gone by, held by nothing.
+    path, post, members = approved_post(tmp_path)
+    later = NOW + dt.timedelta(days=3)  # the slot, two days after NOW, passed during the crisis
+    monkeypatch.setenv("CREWDECK_NOW", later.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    with Store(path) as store:
+        writing.start_crisis(store, members["ana"], NOW, "bad press")
+    ana = Session.open(path, "ana")
+    new = _slot(later + dt.timedelta(hours=6))
+    ana.edits.store_write("resumed", lambda store: writing.resume(store, members["ana"], post, later, new))
+    assert ana.edits.undo() is not None and post_state(ana, post, later) == "missed"
+    gone = later + dt.timedelta(hours=7)  # the new slot has passed by the time of the redo
+    monkeypatch.setenv("CREWDECK_NOW", gone.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    before = store_of(ana).op_count()
+    with pytest.raises(NotUndone) as refused:
+        ana.edits.redo()
+    said = str(refused.value)
+    assert said.startswith("cannot redo released “Spring post 0” from the crisis, scheduled it to publish "), said
+    assert said.endswith(": the new slot has passed already"), said
+    assert "\n" not in said and said.count("Spring post 0") == 1, said
+    assert store_of(ana).op_count() == before and post_state(ana, post, gone) == "missed"
+    monkeypatch.setenv("CREWDECK_NOW", later.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    redone = ana.edits.redo()  # still there to redo, and the slot still ahead at that time
+    assert redone is not None and redone.written.ops
+    assert post_state(ana, post, later) == "approved" and store_of(ana).record("task", post)["publish"] == new  # type: ignore[index]
+    ana.close()
+
+
 def test_undo_walks_back_moves_that_set_one_field_in_turn_and_redo_walks_forward(tmp_path: Path) -> None:
     # The second `u` said "nothing to restore, others changed it since": the first undo's own write
     # of post_state was taken for someone else's change.

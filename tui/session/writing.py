@@ -13,7 +13,8 @@ ledger entry, a crisis's start or end) stands: ``u`` says so and why, and
 leaves the history as it is rather than reach past it to an older edit.
 An undo or redo the rules refuse writes nothing and stays in the history, and so
 does one that sets a post's slot back where a move of the slot would be refused
-now (``check_slot``: too soon for the approval lead time, or passed).
+now (``check_slot``: too soon for the approval lead time, or passed), or a resume's
+redo whose new slot has passed since (``check_resumed_slot``).
 """
 
 from __future__ import annotations
@@ -252,10 +253,8 @@ class Edits:
             def write(ws: Workspace, writer: Writer) -> int:
                 changes, kept = _restore(ws.store, action.ops, self._history.restored)
                 for task_id, values in changes:
-                    # A slot set back with no crisis's hold (a resume's undo puts one back: a passed slot then reads
-                    # missed, as it did) is a move of the slot.
-                    if "publish" in values and "resumed_from" not in values:
-                        _check_slot(ws, task_id, values["publish"], now)
+                    if "publish" in values:
+                        _check_slot(ws, task_id, values, now)
                     writer.set("task", task_id, values)
                 return kept
 
@@ -300,13 +299,25 @@ class Edits:
         )
 
 
-def _check_slot(ws: Workspace, task_id: str, slot: Any, now: dt.datetime) -> None:
-    """Setting a post's slot back is a move of its slot: ``PostRefused`` when the move's checks refuse it now."""
-    from crewdeck.tui.posts.writing import check_slot
+def _check_slot(ws: Workspace, task_id: str, values: dict[str, Any], now: dt.datetime) -> None:
+    """Setting a post's slot back or again (``values``) is judged as the write it repeats: ``PostRefused`` when that
+    write's checks refuse it now.
+
+    With no crisis's hold in ``values`` it is a move of the slot (``check_slot``).  One that releases the post
+    from a hold (its ``resumed_from`` grows: a resume redone) is a resume, whose new slot must still be ahead
+    (``check_resumed_slot``).  One that puts the hold back (a resume undone) is no move: a slot passed since
+    then reads missed, as it did.
+    """
+    from crewdeck.tui.posts.writing import check_resumed_slot, check_slot
 
     post = read_post(ws.conn, task_id, now)
-    if post is not None:
+    if post is None:
+        return
+    slot = values["publish"]
+    if "resumed_from" not in values:
         check_slot(ws.store, post, now, slot)
+    elif slot is not None and set(values["resumed_from"] or ()) - set(ws.task_list_field(task_id, "resumed_from")):
+        check_resumed_slot(post, now, slot)
 
 
 def _names(ws: Workspace, ops: Iterable[Op]) -> set[str]:
