@@ -432,6 +432,12 @@ def _leavers_tasks(team: Team) -> tuple[list[str], str, list[tuple[str, str, str
     return sorted((team.task, team.other_task, new)), done, ops
 
 
+def _leavers_titles(team: Team, held: list[str]) -> str:
+    """The open tasks of ``_leavers_tasks`` as ``member rm`` names them: the new one's title made of its id."""
+    (new,) = set(held) - {team.task, team.other_task}
+    return f"“Caption {new[:4]}”, “Draft reel”, “Other reel”"
+
+
 def test_a_member_is_removed_only_by_a_batch_that_unassigns_closes_or_deletes_their_open_tasks(team: Team, raj: Hostile) -> None:
     """Only a new assignment to a removed member was refused: a removal pushed alone left their open tasks theirs, done by nobody."""
     leaver = team.ids["tmp"]
@@ -508,7 +514,9 @@ def test_member_rm_hands_their_open_tasks_on_in_its_own_write_which_the_shared_f
         for _, entity, row_id, field, value in ops:
             w.set(entity, row_id, {field: value})
     out = crewdeck("-w", str(team.path), "--as", "ana", "member", "rm", "tmp", "--reassign", "@ana")
-    assert out.strip() == "removed @tmp (their history stays); 3 open tasks reassigned to @ana"
+    assert (
+        out.strip() == f"removed @tmp (their history stays); 3 open tasks of theirs are now assigned to @ana: {_leavers_titles(team, held)}"
+    )
     with Store(team.path) as store:
         assert store.conn.execute("SELECT deleted FROM member WHERE id = ?", (leaver,)).fetchone() == (1,)
         assignees = dict(store.conn.execute("SELECT id, assignee FROM task WHERE id IN (?, ?, ?)", held).fetchall())
@@ -523,7 +531,7 @@ def test_member_rm_on_a_replica_hands_their_open_tasks_on_in_the_write_the_serve
     replica = tmp_path / "ana.db"
     crewdeck("join", raj.server.url, "--token", new_token("ana", *raj.where), str(replica))
     out = crewdeck("-w", str(replica), "member", "rm", "tmp", "--unassign")
-    assert out.strip() == "removed @tmp (their history stays); 3 open tasks unassigned"
+    assert out.strip() == f"removed @tmp (their history stays); 3 open tasks of theirs are now unassigned: {_leavers_titles(team, held)}"
     synced = crewdeck("-w", str(replica), "sync")
     assert "refused" not in synced and synced.strip().endswith(", 0 unsent"), synced
     assert [op["value"] for op in _pulled(raj, leaver) if op["field"] == "deleted"] == [True]
