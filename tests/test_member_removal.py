@@ -57,7 +57,9 @@ def test_removing_a_member_with_open_tasks_asks_where_they_go(team: Cli) -> None
 def test_reassign_hands_the_open_tasks_over_in_the_same_write(team: Cli) -> None:
     tunde, raj = ids(team)["tunde"], ids(team)["raj"]
     out = team.ok("member", "rm", "tunde", "--reassign", "@raj")
-    assert out.strip() == "removed @tunde (their history stays); 2 open tasks reassigned to @raj"
+    assert out.strip() == (
+        "removed @tunde (their history stays); 2 open tasks of theirs are now assigned to @raj: “Cut the reel”, “Probe the feed”"
+    )
     held = assignees(team)
     assert (held["Cut the reel"], held["Probe the feed"], held["Old report"]) == (raj, raj, tunde)
     series = next(t for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed")
@@ -68,11 +70,26 @@ def test_reassign_hands_the_open_tasks_over_in_the_same_write(team: Cli) -> None
 
 def test_unassign_leaves_the_open_tasks_to_nobody(team: Cli) -> None:
     out = team.ok("member", "rm", "tunde", "--unassign")
-    assert out.strip() == "removed @tunde (their history stays); 2 open tasks unassigned"
+    assert (
+        out.strip() == "removed @tunde (their history stays); 2 open tasks of theirs are now unassigned: “Cut the reel”, “Probe the feed”"
+    )
     held = assignees(team)
     assert held["Cut the reel"] is None and held["Probe the feed"] is None
     series = next(t for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed")
     assert "assignee" not in series["recurrence"]["template"]
+
+
+def test_removing_a_member_names_the_tasks_handed_on_shown_safe_and_counts_those_past_five(team: Cli) -> None:
+    """It said only how many ("7 open tasks unassigned"), where making them a guest names them; a title is a teammate's
+    text: a bidi override in it reorders the terminal's line unless shown."""
+    team.ok("add", "Cut the trailer\u202egnp.exe @tunde")
+    for n in range(4):
+        team.ok("add", f"Zap draft {n} @tunde")
+    out = team.ok("member", "rm", "tunde", "--unassign")
+    assert out == (
+        "removed @tunde (their history stays); 7 open tasks of theirs are now unassigned: “Cut the reel”, "
+        "“Cut the trailer<U+202E>gnp.exe”, “Probe the feed”, “Zap draft 0”, “Zap draft 1” and 2 more\n"
+    )
 
 
 def test_a_member_without_open_tasks_is_removed_and_told_so(cli: Cli) -> None:

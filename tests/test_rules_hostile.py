@@ -76,6 +76,11 @@ def team(tmp_path: Path) -> Team:
 
 @pytest.fixture(params=["file", "postgres"])
 def raj(request: pytest.FixtureRequest, team: Team) -> Iterator[Hostile]:
+    yield from _served(request, team)
+
+
+def _served(request: pytest.FixtureRequest, team: Team) -> Iterator[Hostile]:
+    """raj's raw pushes to the team's file served, or published to PostgreSQL and served from there."""
     if request.param == "file":
         server = Server([str(team.path)]).start()
         where = ["--workspace", str(team.path), "--as", "ana"]
@@ -427,6 +432,12 @@ def _leavers_tasks(team: Team) -> tuple[list[str], str, list[tuple[str, str, str
     return sorted((team.task, team.other_task, new)), done, ops
 
 
+def _leavers_titles(team: Team, held: list[str]) -> str:
+    """The open tasks of ``_leavers_tasks`` as ``member rm`` names them: the new one's title made of its id."""
+    (new,) = set(held) - {team.task, team.other_task}
+    return f"“Caption {new[:4]}”, “Draft reel”, “Other reel”"
+
+
 def test_a_member_is_removed_only_by_a_batch_that_unassigns_closes_or_deletes_their_open_tasks(team: Team, raj: Hostile) -> None:
     """Only a new assignment to a removed member was refused: a removal pushed alone left their open tasks theirs, done by nobody."""
     leaver = team.ids["tmp"]
@@ -503,7 +514,9 @@ def test_member_rm_hands_their_open_tasks_on_in_its_own_write_which_the_shared_f
         for _, entity, row_id, field, value in ops:
             w.set(entity, row_id, {field: value})
     out = crewdeck("-w", str(team.path), "--as", "ana", "member", "rm", "tmp", "--reassign", "@ana")
-    assert out.strip() == "removed @tmp (their history stays); 3 open tasks reassigned to @ana"
+    assert (
+        out.strip() == f"removed @tmp (their history stays); 3 open tasks of theirs are now assigned to @ana: {_leavers_titles(team, held)}"
+    )
     with Store(team.path) as store:
         assert store.conn.execute("SELECT deleted FROM member WHERE id = ?", (leaver,)).fetchone() == (1,)
         assignees = dict(store.conn.execute("SELECT id, assignee FROM task WHERE id IN (?, ?, ?)", held).fetchall())
@@ -518,9 +531,106 @@ def test_member_rm_on_a_replica_hands_their_open_tasks_on_in_the_write_the_serve
     replica = tmp_path / "ana.db"
     crewdeck("join", raj.server.url, "--token", new_token("ana", *raj.where), str(replica))
     out = crewdeck("-w", str(replica), "member", "rm", "tmp", "--unassign")
-    assert out.strip() == "removed @tmp (their history stays); 3 open tasks unassigned"
+    assert out.strip() == f"removed @tmp (their history stays); 3 open tasks of theirs are now unassigned: {_leavers_titles(team, held)}"
     synced = crewdeck("-w", str(replica), "sync")
     assert "refused" not in synced and synced.strip().endswith(", 0 unsent"), synced
     assert [op["value"] for op in _pulled(raj, leaver) if op["field"] == "deleted"] == [True]
     assert [_assignees(raj, task)[-1] for task in held] == [None] * 3
     assert _assignees(raj, done) == [leaver]
+
+
+def test_a_move_between_open_statuses_is_no_reopen_in_a_batch_that_fails_to_take_its_holder_off_tasks(team: Team, raj: Hostile) -> None:
+    """Every open status was read as a reopen: a task's move from todo to doing, in a batch that made its holder a guest
+    (or removed them) without unassigning it, was refused as "would be open and assigned to …" though it was open
+    already; the change that left it theirs is the one refused."""
+    me, leaver = team.ids["raj"], team.ids["tmp"]
+    tasks = {me: new_id(), leaver: new_id()}
+    for holder, task in tasks.items():
+        fields = (("title", "Cut the reel"), ("created_by", me), ("assignee", holder), ("status", "todo"))
+        created = raj.push(*(("set", "task", task, field, value) for field, value in fields))
+        assert created["stored"] == 4, created
+    ana = _ana(team, raj)
+    try:
+        for handle, change, rule in (("raj", ("access", "guest"), "guest_assignee"), ("tmp", ("deleted", True), "removed_assignee")):
+            holder = team.ids[handle]
+            move = ("set", "task", tasks[holder], "status", "doing")
+            taking_off = ("set", "member", holder, *change)
+            before = _pulled(ana, holder)
+            for batch in ((move, taking_off), (taking_off, move)):  # among other records: the rules' call per operation
+                answer = ana.push(*batch)
+                assert answer["stored"] == 1 and [r["rule"] for r in answer["refused"]] == [rule], answer
+                assert answer["refused"][0]["message"].startswith(f"member.{change[0]}: @{handle} holds ")
+            assert [op["value"] for op in _pulled(ana, tasks[holder]) if op["field"] == "status"] == ["todo", "doing", "doing"]
+            assert _pulled(ana, holder) == before
+    finally:
+        ana.http.close()
+
+
+@pytest.fixture
+def stranded(team: Team) -> dict[str, str]:
+    """Open tasks held by a guest (gus's) and by a removed member (tmp's), as a client wrote them before the rules
+    ``guest_assignee`` and ``removed_assignee`` were (unjudged): handle -> task id."""
+    ana = team.ids["ana"]
+    with Store(team.path) as store, store.write(ana, judged=False) as w:
+        tasks = {
+            handle: w.create(
+                "task", {"title": f"Cut the reel for {handle}", "created_by": ana, "assignee": team.ids[handle], "status": "todo"}
+            )
+            for handle in ("gus", "tmp")
+        }
+        w.delete("member", team.ids["tmp"])
+    return tasks
+
+
+@pytest.fixture(params=["file", "postgres"])
+def raj_on_stranded(request: pytest.FixtureRequest, team: Team, stranded: dict[str, str]) -> Iterator[Hostile]:
+    """``raj``, served once ``stranded`` wrote its tasks (PostgreSQL holds them by the publish)."""
+    yield from _served(request, team)
+
+
+#: How a reopen of a stranded task is refused, after "task.FIELD: task ID would be open and assigned to @HANDLE, who ".
+WHO = {"gus": "is a guest (guests see no tasks)", "tmp": "was removed from this workspace"}
+
+
+def test_an_open_task_a_guest_or_a_removed_member_holds_moves_between_open_statuses_and_reopens_only_to_another(
+    team: Team, stranded: dict[str, str], raj_on_stranded: Hostile
+) -> None:
+    """A status edit of such a task (data from before the rules) was refused as a reopen, though the task was open
+    already: it reopens nothing; closing it and opening it again in one batch does, and is refused."""
+    ana = _ana(team, raj_on_stranded)
+    try:
+        for (handle, task), rule in zip(stranded.items(), ("guest_assignee", "removed_assignee")):
+            moved = ana.push(("set", "task", task, "status", "doing"))  # task edits only: the rules' pass over a batch
+            assert moved["stored"] == 1 and moved["refused"] == [], moved
+            # Among other records: the rules' call per operation.
+            moved = ana.push(("set", "task", task, "status", "review"), ("set", "member", team.ids["ana"], "name", "Ana S."))
+            assert moved["stored"] == 2 and moved["refused"] == [], moved
+            # Closed (or deleted) earlier in its batch, then opened (or restored): a reopen, for nobody.
+            field, closed, opened = ("status", "done", "todo") if handle == "gus" else ("deleted", True, False)
+            for extra in ((), (("set", "member", team.ids["ana"], "name", "Ana"),)):
+                answer = ana.push(("set", "task", task, field, closed), *extra, ("set", "task", task, field, opened))
+                assert answer["stored"] == 1 + len(extra) and [r["rule"] for r in answer["refused"]] == [rule], answer
+                assert answer["refused"][0]["message"] == (
+                    f"task.{field}: task {task[:8]} would be open and assigned to @{handle}, who {WHO[handle]}: "
+                    "assign it to someone else first"
+                )
+            assert [op["value"] for op in _pulled(ana, task) if op["field"] == field][-1] == closed
+    finally:
+        ana.http.close()
+
+
+def test_a_write_on_the_shared_file_moves_an_open_task_a_guest_holds_between_open_statuses(team: Team, stranded: dict[str, str]) -> None:
+    """The same on the shared file: a local write is judged as a push is."""
+    task = stranded["gus"]
+    with Store(team.path) as store:
+        with store.write(team.ids["ana"]) as w:
+            w.set("task", task, {"status": "doing"})
+        assert store.conn.execute("SELECT status FROM task WHERE id = ?", (task,)).fetchone() == ("doing",)
+        with pytest.raises(Refused) as refused, store.write(team.ids["ana"]) as w:
+            w.set("task", task, {"status": "cancelled"})
+            w.set("task", task, {"status": "inbox"})
+        assert str(refused.value) == (
+            f"task.status: task {task[:8]} would be open and assigned to @gus, who {WHO['gus']}: "
+            "assign it to someone else first (rule guest_assignee)"
+        )
+        assert store.conn.execute("SELECT status FROM task WHERE id = ?", (task,)).fetchone() == ("doing",)

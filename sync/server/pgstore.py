@@ -27,7 +27,17 @@ from crewdeck.sync.state.clock import HybridClock, Stamp
 from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op, dump_value
 from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash, steps_of, verdict_of
 from crewdeck.sync.state.push import NodeHead, PushPlan, PushRejected, RefusedOp, by_node, plan
-from crewdeck.sync.state.rules import MANAGER, MEMBER, EntryFacts, MemberFacts, entry_facts, judge_push, removed_members, task_open
+from crewdeck.sync.state.rules import (
+    MANAGER,
+    MEMBER,
+    EntryFacts,
+    MemberFacts,
+    TaskState,
+    entry_facts,
+    judge_push,
+    removed_members,
+    task_open,
+)
 from crewdeck.sync.state.sshkeys import identities
 from crewdeck.sync.state.store import OP_WIRE_OVERHEAD, Store
 from crewdeck.sync.state.tokens import TokenInfo
@@ -410,6 +420,22 @@ class PgRuleState:
             (self.workspace, list(task_ids)),
         )
         return {row_id: assignee for row_id, value in rows.fetchall() if isinstance(assignee := json.loads(value), str)}
+
+    def task_states(self, task_ids: Sequence[str]) -> dict[str, TaskState]:
+        if not task_ids:
+            return {}
+        # One query for the tasks a batch opens for someone who may not hold them: the newest status and removal of each.
+        latest: dict[str, dict[str, Any]] = {}
+        for row_id, field_name, value in self.conn.execute(
+            "SELECT DISTINCT ON (row_id, field) row_id, field, value FROM crewdeck_op WHERE workspace = %s AND row_id = ANY(%s) "
+            "AND entity = 'task' AND field IN ('status', 'deleted') ORDER BY row_id, field, op_id DESC",
+            (self.workspace, list(task_ids)),
+        ).fetchall():
+            latest.setdefault(row_id, {})[field_name] = json.loads(value)
+        return {
+            row_id: TaskState(status if isinstance(status := task.get("status"), str) else None, bool(task.get("deleted")))
+            for row_id, task in latest.items()
+        }
 
     def campaign_name(self, campaign_id: str) -> str | None:
         name = self._latest(campaign_id, ("name",)).get("name")

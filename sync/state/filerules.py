@@ -9,7 +9,7 @@ from typing import Any
 
 from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash, steps_of, verdict_of
 from crewdeck.sync.state.records import OPEN_STATUSES
-from crewdeck.sync.state.rules import MANAGER, MIRRORED, EntryFacts, MemberFacts
+from crewdeck.sync.state.rules import MANAGER, MIRRORED, EntryFacts, MemberFacts, TaskState
 from crewdeck.sync.state.schema import stored_entities
 from crewdeck.sync.state.sshkeys import identities
 
@@ -150,6 +150,13 @@ class FileRuleState:
             return {}
         query = "SELECT id, assignee FROM task WHERE id IN (SELECT value FROM json_each(?)) AND assignee IS NOT NULL"
         return dict(self.conn.execute(query, (json.dumps(list(task_ids)),)).fetchall())
+
+    def task_states(self, task_ids: Sequence[str]) -> dict[str, TaskState]:
+        if not task_ids:
+            return {}
+        query = "SELECT id, status, deleted FROM task WHERE id IN (SELECT value FROM json_each(?))"
+        rows = self.conn.execute(query, (json.dumps(list(task_ids)),)).fetchall()
+        return {task_id: TaskState(status, bool(deleted)) for task_id, status, deleted in rows}
 
     def open_tasks_of(self, member_id: str) -> list[str]:
         marks = ", ".join("?" * len(OPEN_STATUSES))

@@ -220,6 +220,18 @@ class EntryFacts:
     mirror: Mapping[str, Any] | None = None
 
 
+@dataclass(frozen=True)
+class TaskState:
+    """Whether a stored task is open (``task_open``): its status (``None``: never set, inbox) and removal."""
+
+    status: str | None
+    deleted: bool
+
+
+#: What ``RuleState.task_states`` leaves out on PostgreSQL, a task whose log sets neither: open.
+NEVER_CLOSED = TaskState(None, False)
+
+
 class RuleState(Protocol):
     """The merged state the rules judge against (a workspace file, or PostgreSQL)."""
 
@@ -274,6 +286,11 @@ class RuleState(Protocol):
 
     def task_assignees(self, task_ids: Sequence[str]) -> dict[str, str]:
         """The member each of these tasks is assigned to (one assigned to nobody, or not held, is left out)."""
+        ...
+
+    def task_states(self, task_ids: Sequence[str]) -> dict[str, TaskState]:
+        """The status and removal of each of these tasks, read in one query (one not held is left out, and so may be one
+        whose log sets neither: ``NEVER_CLOSED``)."""
         ...
 
     def campaign_name(self, campaign_id: str) -> str | None: ...
@@ -621,13 +638,16 @@ class Judge:
     def _refuse_reopened_for_nobody(
         self, ops: Sequence[Proposal], verdicts: list[Refusal | None], creating: Mapping[tuple[str, str], Collection[str]]
     ) -> None:
-        """Refuse, in ``verdicts``, each accepted operation that reopens (an open status, or restored) a stored task the
-        batch leaves assigned to a guest or a removed member: it would be an open task nobody can do.
+        """Refuse, in ``verdicts``, each accepted operation that reopens a stored task (an open status, or restored, while
+        it is closed or deleted: as stored, or as the batch's accepted operations before it left it) that the batch
+        leaves assigned to a guest or a removed member: it would be an open task nobody can do.  A move between open
+        statuses of an open task reopens nothing (one a guest holds is data from before ``guest_assignee``: it stays
+        theirs, as it was).
 
         Decided once the whole batch is judged, by the assignee its accepted operations leave (a refused one assigns
         nothing) and the members as it leaves them: a batch that reopens a task and makes its holder a guest, in either
         order, reopens it for a guest."""
-        reopening = [
+        opening = {
             index
             for index, (_, kind, entity, row_id, field, value) in enumerate(ops)
             if verdicts[index] is None
@@ -635,29 +655,68 @@ class Judge:
             and kind != APPEND
             and ((field == "status" and value in _OPEN_STATUS_JSON) or (field == "deleted" and value == "false"))
             and ("task", row_id) not in creating
-        ]
-        if not reopening:
+        }
+        if not opening:
             return
+        followed = self._held_by_nobody(ops, verdicts, opening)
+        if not followed:
+            return
+        for index, (_, _, entity, row_id, field, value) in enumerate(ops):
+            task = followed.get(row_id)
+            if task is None or verdicts[index] is not None or entity != "task" or field not in ("status", "deleted"):
+                continue
+            if index in opening and not task_open(task):
+                verdicts[index] = self._reopened_for(task["refusal"], row_id, field, task["holder"])
+            else:
+                task[field] = json.loads(value)
+
+    def _held_by_nobody(
+        self, ops: Sequence[Proposal], verdicts: list[Refusal | None], opening: Collection[int]
+    ) -> dict[str, dict[str, Any]]:
+        """The tasks ``opening`` (indexes of ``ops``) opens that the batch leaves assigned to a guest or a removed member:
+        each one's ``holder``, the ``refusal`` of them and, as stored, its ``status`` and ``deleted``.
+
+        Each holder is decided once (an import gives many tasks to few people); the stored assignees of the tasks the
+        batch assigns no one are read in one query, and the states of those held by someone refused (few) in another."""
         given = {op[3]: op[5] for op, verdict in zip(ops, verdicts) if verdict is None and op[2] == "task" and op[4] == "assignee"}
-        stored = self.state.task_assignees(sorted({ops[index][3] for index in reopening} - given.keys()))
-        for index in reopening:
-            row_id, field = ops[index][3], ops[index][4]
-            holder = given[row_id] if row_id in given else json.dumps(stored.get(row_id))
-            refusal = self._decide_assignee(holder)
-            if refusal is not None:
-                member_id = json.loads(holder)
-                member = self._member(member_id)
-                who = "was removed from this workspace" if member is not None and member.deleted else "is a guest (guests see no tasks)"
-                verdicts[index] = Refusal(
-                    refusal.rule,
-                    f"task.{field}: task {row_id[:8]} would be open and assigned to {_name(member, member_id)}, who {who}: "
-                    "assign it to someone else first",
-                )
+        opened = {ops[index][3] for index in opening}
+        holders = self.state.task_assignees(sorted(opened - given.keys()))
+        decoded: dict[str, str | None] = {}
+        for row_id in opened & given.keys():
+            text = given[row_id]
+            if text not in decoded:
+                decoded[text] = assignee if isinstance(assignee := json.loads(text), str) else None
+            if (holder := decoded[text]) is not None:
+                holders[row_id] = holder
+        refused = {member_id: self._refused_holder(member_id) for member_id in set(holders.values())}
+        followed: dict[str, dict[str, Any]] = {
+            row_id: {"holder": holder, "refusal": refused[holder]} for row_id, holder in holders.items() if refused[holder]
+        }
+        if followed:
+            states = self.state.task_states(sorted(followed))
+            for row_id, task in followed.items():
+                state = states.get(row_id, NEVER_CLOSED)
+                task.update(status=state.status, deleted=state.deleted)
+        return followed
+
+    def _reopened_for(self, refusal: Refusal, row_id: str, field: str, member_id: str) -> Refusal:
+        """``refusal`` of a task's holder, said of the operation that would reopen the task for them."""
+        member = self._member(member_id)
+        who = "was removed from this workspace" if member is not None and member.deleted else "is a guest (guests see no tasks)"
+        return Refusal(
+            refusal.rule,
+            f"task.{field}: task {row_id[:8]} would be open and assigned to {_name(member, member_id)}, who {who}: "
+            "assign it to someone else first",
+        )
 
     def _decide_assignee(self, value: str) -> Refusal | None:
         """A task is never assigned to a guest: guests see no tasks (``guest_assignee``)."""
         assignee = json.loads(value)
-        member = self._member(assignee) if isinstance(assignee, str) else None
+        return self._refused_holder(assignee if isinstance(assignee, str) else None)
+
+    def _refused_holder(self, member_id: str | None) -> Refusal | None:
+        """Why this member may not hold a task (a guest, removed), or ``None`` (nobody holds it: ``None`` too)."""
+        member = self._member(member_id) if member_id is not None else None
         return None if member is None else assignee_refused(member)
 
     def _standing(self, member_id: str) -> Refusal | None:

@@ -208,19 +208,20 @@ def _words(ctx: Context, ops: Sequence[Op]) -> str:
     return describe.action_words(ops, _names(ctx), set())
 
 
-#: How many of the tasks a member made a guest no longer holds are named (the rest are counted).
+#: How many of the tasks a member made a guest, or removed, no longer holds are named (the rest are counted).
 NAMED_TASKS = 5
 
 
-def _unassigned(ctx: Context, task_ids: Sequence[str]) -> str:
-    """What a member made a guest no longer holds, said after the change: "; 2 open tasks of theirs are now unassigned: “A”, “B”"."""
+def _handed_on(ctx: Context, task_ids: Sequence[str], heir: Member | None = None) -> str:
+    """What a member made a guest, or removed, no longer holds, said after the change (titles as stored: the caller
+    shows the line with ``visible``): "; 2 open tasks of theirs are now unassigned: “A”, “B”", or "… now assigned to @raj: …"."""
     if not task_ids:
         return ""
     names = _names(ctx)
     named = ", ".join(sorted(names.task(task_id) for task_id in task_ids)[:NAMED_TASKS])
     more = f" and {len(task_ids) - NAMED_TASKS:,} more" if len(task_ids) > NAMED_TASKS else ""
     held = f"{len(task_ids):,} open task{'s of theirs are' if len(task_ids) != 1 else ' of theirs is'}"
-    return f"; {held} now unassigned: {named}{more}"
+    return f"; {held} now {f'assigned to @{heir.handle}' if heir else 'unassigned'}: {named}{more}"
 
 
 def cmd_member_set(ctx: Context) -> int:
@@ -251,7 +252,7 @@ def cmd_member_set(ctx: Context) -> int:
         w.set("member", member.id, values)
     # A new handle is said after the one it replaced as the log says it (``Naming.earlier``): "renamed @cleo to @cleo.b".
     line = f"Modified @{member.handle}: {_words(ctx, [op for op in w.ops if op.entity == 'member'])}"
-    _said(ctx, line + _unassigned(ctx, dropped), member.id)
+    _said(ctx, line + _handed_on(ctx, dropped), member.id)
     if {"groups", "campaigns", "access"} & values.keys():
         for note in _stranded_steps(ctx.ws, member, before):
             print(visible(f"note: {note}"), file=sys.stderr)
@@ -283,10 +284,8 @@ def cmd_member_rm(ctx: Context) -> int:
             w.set("task", task_id, _handed_over(ws.task(task_id), member.id, heir.id if heir else None))
         w.delete("member", member.id)
     revoked = f"; {live} sync token{'s' if live != 1 else ''} revoked" if live else ""
-    tasks = "; they held no open tasks"
-    if open_tasks:
-        tasks = f"; {held} reassigned to @{heir.handle}" if heir else f"; {held} unassigned"
-    print(f"removed @{member.handle} (their history stays){tasks}{revoked}")
+    tasks = _handed_on(ctx, open_tasks, heir) or "; they held no open tasks"
+    print(visible(f"removed @{member.handle} (their history stays){tasks}{revoked}"))
     for note in _stranded_steps(ws, member):
         print(visible(f"note: {note}"), file=sys.stderr)
     return 0
