@@ -930,3 +930,23 @@ async def test_a_slot_set_with_colon_on_a_posts_detail_is_judged_as_a_slot_move_
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
         assert slot_of(team, post_id) == ("2026-12-01T15:00:00Z", "America/New_York")
+
+
+async def test_the_calendars_line_under_a_post_shows_its_title_as_typed_not_read_as_markup(team: Path) -> None:
+    # A title holding "[/]" stopped the app (MarkupError) when the cursor reached its post; "[b]" turned bold and vanished.
+    with Store(team) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0]
+        with store.write(member(team, "raj")) as w:
+            w.set("task", post_id, {"title": "Reel [/] for [b]spring[/b]"})
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        panel = calendar_of(app)
+        assert panel.laid is not None
+        (row, day) = next(key for key, cell in panel.laid.cells.items() if any(p.post.id == post_id for p in cell))
+        panel.calendar.move_to(row, day)
+        await settle(pilot)
+        line = str(panel.query_one("#calendar-status", Static).render())
+        assert line.startswith("Reel [/] for [b]spring[/b] · in review · "), line

@@ -136,7 +136,7 @@ class CalendarPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield ContentCalendar(id="content-calendar")
-        yield Static("", id="calendar-status")
+        yield Static("", id="calendar-status", markup=False)  # titles and campaign names, as typed
 
     @property
     def calendar(self) -> ContentCalendar:
