@@ -375,6 +375,15 @@ def test_set_publish_moves_an_approved_post_inside_the_lead_time_keeps_a_closed_
     assert _slot(team, plain) == {"utc": "2026-12-02T14:00:00Z", "tz": "America/New_York"}
 
 
+def test_an_approved_post_a_crisis_holds_takes_a_slot_inside_the_lead_time_as_its_resume_would(team: Cli) -> None:
+    # `post slot` refused it ("needs an approved post; it is paused") while `post resume --slot` gave it the same slot.
+    post_id = _approved(team)
+    team.ok("crisis", "start", "--reason", "Bad reply")
+    assert _state(team, post_id) == "paused"
+    assert team.ok("post", "slot", post_id, "2026-12-03", "05:30", as_member="raj").split(", slot ")[0] == f"{post_id[:8]} paused"
+    assert json.loads(team.ok("post", "show", post_id, "--json"))["slot"]["utc"] == "2026-12-03T10:30:00Z"
+
+
 def test_list_filters_by_state_platform_and_who_must_approve(team: Cli) -> None:
     waiting = _post(team, "Waiting +spring-launch post:instagram publish:fri 18:00")
     team.ok("post", "copy", waiting, "Hello", as_member="raj")

@@ -21,7 +21,7 @@ from crewdeck.sync.state.records import crisis_end_id, derived_id
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts import limits
 from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings
-from crewdeck.tui.posts.states import CLOSED, MOVES, Crisis, instant_text, label
+from crewdeck.tui.posts.states import CLOSED, MOVES, PUBLISHABLE, Crisis, instant_text, label
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.errors import UserError
 
@@ -286,6 +286,10 @@ def pull(store: Store, member: str, post_id: str, now: dt.datetime) -> PostView:
     return view(store, post_id, now)
 
 
+#: The states of a post whose round is approved: a crisis's hold (paused, missed) leaves it approved, as a resume finds it.
+APPROVED = (*PUBLISHABLE, "paused", "missed")
+
+
 def move_slot(store: Store, member: str, post_id: str, now: dt.datetime, slot: dict[str, str]) -> PostView:
     """A new publish slot (approvals stay: the content is the same), if ``check_slot`` lets the post take it."""
     check_slot(store, view(store, post_id, now), now, slot)
@@ -310,7 +314,7 @@ def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, s
     new_slot = _slot_instant(slot)
     if new_slot <= now:
         raise _refuse(post, "move", "the slot it would take has passed already")
-    if now >= new_slot - lead and post.state not in ("approved", "scheduled"):
+    if now >= new_slot - lead and post.state not in APPROVED:
         raise _refuse(
             post,
             "move",
