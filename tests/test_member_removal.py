@@ -186,3 +186,19 @@ def test_a_series_whose_next_instance_would_be_the_removed_members_goes_to_their
     team.ok("done", series)
     nxt = [t for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed" and t["status"] != "done"]
     assert [t.get("assignee") for t in nxt] == [ana]
+
+
+def test_a_series_still_naming_a_member_removed_behind_the_commands_back_makes_its_next_instance_for_nobody(team: Cli) -> None:
+    """The rule takes a removal that unassigns their open tasks, and the series' template still named @tunde: closing
+    its task was refused whole ("task.assignee: @tunde was removed", rule removed_assignee), the series stuck open."""
+    member = ids(team)
+    series = next(t["id"] for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed")
+    with Store(team.workspace) as store, store.write(member["ana"]) as w:  # a raw write (a script's, another client's)
+        for title, task_id in store.conn.execute("SELECT title, id FROM task WHERE assignee = ?", (member["tunde"],)):
+            if title != "Old report":
+                w.set("task", task_id, {"assignee": None})
+        w.delete("member", member["tunde"])
+    done = team.ok("done", series)
+    assert "Completed 1 task" in done, done
+    nxt = [t for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed" and t["status"] != "done"]
+    assert [(t.get("assignee"), t["status"], t["recurrence"]["template"].get("assignee")) for t in nxt] == [(None, "inbox", None)]

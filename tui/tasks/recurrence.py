@@ -339,10 +339,25 @@ def _maker(ws: Workspace, task: dict[str, Any]) -> str | None:
     return maker
 
 
+def _takeable(ws: Workspace, template: dict[str, Any]) -> dict[str, Any]:
+    """The series' template, without an assignee the rules refuse a task to (removed, or a guest): a change made
+    behind ``member rm``'s back may leave a series naming them.  The next instance, and the series after it, go to
+    nobody, as ``member rm --unassign`` hands them on; closing the one before is never refused for it."""
+    # The rules load when first asked, as the store loads them: not for the app's first paint.
+    from crewdeck.sync.state.filerules import FileRuleState
+    from crewdeck.sync.state.rules import assignee_refused
+
+    assignee = template.get("assignee")
+    facts = FileRuleState(ws.conn).member(assignee) if isinstance(assignee, str) else None
+    if facts is None or assignee_refused(facts) is None:
+        return template
+    return {k: v for k, v in template.items() if k != "assignee"}
+
+
 def _create_next(ws: Workspace, w: Writer, task: dict[str, Any], after: dt.date, now: dt.datetime) -> str | None:
     recurrence = task["recurrence"]
     rule = Rule.from_json(recurrence["rule"])
-    template = recurrence["template"]
+    template = _takeable(ws, recurrence["template"])
     day, instant = next_ahead(rule, after, _owner(ws, template, _maker(ws, task)), now)
     task_id = instance_id(task["series"], day)
     if ws.store.record("task", task_id) is not None:
