@@ -285,6 +285,28 @@ def test_a_redo_of_a_resume_whose_new_slot_has_passed_since_is_refused_as_the_re
     ana.close()
 
 
+def test_a_redo_of_a_resume_whose_slot_has_passed_since_is_refused_as_the_resume_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The redo released a post the crisis had made miss its slot since: approved, on a passed slot, which resume refuses.
+    path, post, members = approved_post(tmp_path)
+    with Store(path) as store:
+        writing.start_crisis(store, members["ana"], NOW, "bad press")
+    ana = Session.open(path, "ana")
+    ana.edits.store_write("resumed", lambda store: writing.resume(store, members["ana"], post, NOW))
+    assert ana.edits.undo() is not None and post_state(ana, post) == "paused"
+    after = NOW + dt.timedelta(days=3)  # its slot, two days after NOW, passed during the crisis
+    monkeypatch.setenv("CREWDECK_NOW", after.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    before = store_of(ana).op_count()
+    with pytest.raises(NotUndone) as refused:
+        ana.edits.redo()
+    said = str(refused.value)
+    assert said.startswith("cannot redo released “Spring post 0” from the crisis: ") and said.count("Spring post 0") == 1, said
+    assert said.endswith(": its slot passed during the crisis: give it a new slot (--slot WHEN)"), said
+    assert store_of(ana).op_count() == before and post_state(ana, post, after) == "missed"
+    ana.close()
+
+
 def test_undo_walks_back_moves_that_set_one_field_in_turn_and_redo_walks_forward(tmp_path: Path) -> None:
     # The second `u` said "nothing to restore, others changed it since": the first undo's own write
     # of post_state was taken for someone else's change.

@@ -333,27 +333,29 @@ def _slot_instant(slot: dict[str, str]) -> dt.datetime:
     return dt.datetime.fromisoformat(slot["utc"][:-1]).replace(tzinfo=dt.UTC)
 
 
-def check_resumed_slot(post: PostView, now: dt.datetime, slot: dict[str, str]) -> None:
-    """Refuse (``PostRefused``) the new slot a resume gives the post, if it has passed.
+def check_resume(post: PostView, now: dt.datetime, slot: dict[str, str] | None) -> None:
+    """Refuse (``PostRefused``) to release the post now, onto ``slot`` (``None``: the one it has): only a paused or
+    missed post, never onto a slot that has passed.
 
-    ``resume`` asks here, and so does a redo of a resume (``Edits``): a slot ahead when the post was
-    resumed may have passed by the time ``ctrl+r`` releases it again.
+    ``resume`` asks here, and so does a redo of a resume (``Edits``): a slot ahead when the post was resumed may
+    have passed by the time ``ctrl+r`` releases it again.
     """
-    if _slot_instant(slot) <= now:
-        raise _refuse(post, "resume", "the new slot has passed already")
+    if post.state not in ("paused", "missed"):
+        raise _refuse(post, "resume", f"it is {label(post.state)}, not paused")
+    if slot is not None:
+        if _slot_instant(slot) <= now:
+            raise _refuse(post, "resume", "the new slot has passed already")
+    elif post.state == "missed":
+        raise _refuse(post, "resume", "its slot passed during the crisis: give it a new slot (--slot WHEN)")
 
 
 def resume(store: Store, member: str, post_id: str, now: dt.datetime, slot: dict[str, str] | None = None) -> PostView:
     """Release a paused or missed post from the crises holding it; a missed one needs a new slot ahead."""
     post = view(store, post_id, now)
-    if post.state not in ("paused", "missed"):
-        raise _refuse(post, "resume", f"it is {label(post.state)}, not paused")
+    check_resume(post, now, slot)
     values: dict[str, Any] = {"resumed_from": sorted({*_resumed(store, post_id), *(c.id for c in post.held_by)})}
     if slot is not None:
-        check_resumed_slot(post, now, slot)
         values["publish"] = slot
-    elif post.state == "missed":
-        raise _refuse(post, "resume", "its slot passed during the crisis: give it a new slot (--slot WHEN)")
     with store.write(member) as w:
         w.set("task", post_id, values)
     return view(store, post_id, now)

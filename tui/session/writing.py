@@ -14,7 +14,7 @@ leaves the history as it is rather than reach past it to an older edit.
 An undo or redo the rules refuse writes nothing and stays in the history, and so
 does one that sets a post's slot back where a move of the slot would be refused
 now (``check_slot``: too soon for the approval lead time, or passed), or a resume's
-redo whose new slot has passed since (``check_resumed_slot``).
+redo whose slot has passed since (``check_resume``).
 """
 
 from __future__ import annotations
@@ -253,7 +253,7 @@ class Edits:
             def write(ws: Workspace, writer: Writer) -> int:
                 changes, kept = _restore(ws.store, action.ops, self._history.restored)
                 for task_id, values in changes:
-                    if "publish" in values:
+                    if "publish" in values or "resumed_from" in values:
                         _check_slot(ws, task_id, values, now)
                     writer.set("task", task_id, values)
                 return kept
@@ -304,20 +304,19 @@ def _check_slot(ws: Workspace, task_id: str, values: dict[str, Any], now: dt.dat
     write's checks refuse it now.
 
     With no crisis's hold in ``values`` it is a move of the slot (``check_slot``).  One that releases the post
-    from a hold (its ``resumed_from`` grows: a resume redone) is a resume, whose new slot must still be ahead
-    (``check_resumed_slot``).  One that puts the hold back (a resume undone) is no move: a slot passed since
-    then reads missed, as it did.
+    from a hold (its ``resumed_from`` grows: a resume redone) is a resume (``check_resume``): its new slot, or
+    the one it has, must still be ahead.  One that puts the hold back (a resume undone) is no move: a slot
+    passed since then reads missed, as it did.
     """
-    from crewdeck.tui.posts.writing import check_resumed_slot, check_slot
+    from crewdeck.tui.posts.writing import check_resume, check_slot
 
     post = read_post(ws.conn, task_id, now)
     if post is None:
         return
-    slot = values["publish"]
     if "resumed_from" not in values:
-        check_slot(ws.store, post, now, slot)
-    elif slot is not None and set(values["resumed_from"] or ()) - set(ws.task_list_field(task_id, "resumed_from")):
-        check_resumed_slot(post, now, slot)
+        check_slot(ws.store, post, now, values["publish"])
+    elif set(values["resumed_from"] or ()) - set(ws.task_list_field(task_id, "resumed_from")):
+        check_resume(post, now, values.get("publish"))
 
 
 def _names(ws: Workspace, ops: Iterable[Op]) -> set[str]:
