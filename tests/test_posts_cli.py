@@ -384,6 +384,20 @@ def test_an_approved_post_a_crisis_holds_takes_a_slot_inside_the_lead_time_as_it
     assert json.loads(team.ok("post", "show", post_id, "--json"))["slot"]["utc"] == "2026-12-03T10:30:00Z"
 
 
+def test_a_missed_post_takes_no_slot_but_from_its_resume_and_says_so(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `post slot` moved a missed post's slot while the crisis kept holding it: still missed, or paused, never released.
+    post_id = _approved(team)
+    team.ok("crisis", "start", "--reason", "Bad reply")
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-05T12:00:00Z")  # its slot, Friday 18:00 in New York, passed during the crisis
+    assert _state(team, post_id) == "missed"
+    slot = _slot(team, post_id)
+    refused = "cannot move “Launch reel”: it is missed by a crisis (Bad reply): resume it with a new slot"
+    assert one_line_error(team("post", "slot", post_id, "2026-12-08 09:00", as_member="raj")) == f"crewdeck: error: {refused}\n"
+    assert refused in one_line_error(team("set", post_id, "publish=2026-12-08 09:00", as_member="raj"))
+    assert _slot(team, post_id) == slot and _state(team, post_id) == "missed"
+    assert team.ok("post", "resume", post_id, "--slot", "2026-12-08 09:00").strip() == f"{post_id[:8]} approved"
+
+
 def test_list_filters_by_state_platform_and_who_must_approve(team: Cli) -> None:
     waiting = _post(team, "Waiting +spring-launch post:instagram publish:fri 18:00")
     team.ok("post", "copy", waiting, "Hello", as_member="raj")

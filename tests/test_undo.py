@@ -235,6 +235,30 @@ def test_undo_and_redo_of_a_slot_move_are_judged_as_the_move_is_when_they_run(tm
     ana.close()
 
 
+def test_an_undo_of_a_slot_move_on_a_post_missed_since_is_refused_as_the_move_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The undo moved a missed post's slot back ahead: it read paused, still held by the crisis, never resumed.
+    path, post, members = approved_post(tmp_path)
+    with Store(path) as store:
+        writing.start_crisis(store, members["ana"], NOW, "bad press")
+    ana = Session.open(path, "ana")
+    old = store_of(ana).record("task", post)["publish"]  # type: ignore[index]
+    sooner = _slot(NOW + dt.timedelta(days=1))  # a paused post may take one
+    ana.edits.store_write("moved", lambda store: writing.move_slot(store, members["ana"], post, NOW, sooner))
+    later = NOW + dt.timedelta(hours=36)  # its new slot passed during the crisis; its old one, two days after NOW, has not
+    monkeypatch.setenv("CREWDECK_NOW", later.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert post_state(ana, post, later) == "missed"
+    before = store_of(ana).op_count()
+    with pytest.raises(NotUndone) as refused:
+        ana.edits.undo()
+    said = str(refused.value)
+    assert said.startswith("cannot undo ") and said.count("Spring post 0") == 1, said
+    assert said.endswith(": it is missed by a crisis (bad press): resume it with a new slot"), said
+    assert store_of(ana).op_count() == before and store_of(ana).record("task", post)["publish"] == sooner != old  # type: ignore[index]
+    ana.close()
+
+
 def test_undoing_a_resume_with_a_new_slot_puts_the_post_back_missed_on_its_passed_slot(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -51,9 +51,14 @@ def _refuse(post: PostView, what: str, why: str) -> PostRefused:
     return PostRefused(f"cannot {what} {named_post(post.facts.title, post.id)}: {why}", why)
 
 
+def _held(post: PostView) -> str:
+    """ "paused by a crisis (Bad reply)": a held post's state and the crises holding it."""
+    return f"{post.state} by a crisis ({', '.join(c.reason for c in post.held_by)})"
+
+
 def _not_approved(store: Store, post: PostView) -> str:
     if post.state in ("paused", "missed"):
-        return f"{post.state} by a crisis ({', '.join(c.reason for c in post.held_by)}): resume it first"
+        return f"{_held(post)}: resume it first"
     if post.state == "in-review":
         return f"not approved: {post.round.describe(_handles(store))}"
     return f"it is {label(post.state)}" + (f" ({post.round.describe(_handles(store))})" if post.state == "changes-requested" else "")
@@ -300,7 +305,8 @@ def move_slot(store: Store, member: str, post_id: str, now: dt.datetime, slot: d
 
 def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, str] | None) -> None:
     """Refuse (``PostRefused``) to give the post ``slot`` (``None``: no slot) now: a closed post keeps its slot, a
-    slot that has passed takes no post, and one less than the approval lead time away only an approved post.
+    slot that has passed takes no post, and one less than the approval lead time away only an approved post.  A
+    missed post takes a slot only as a resume gives it one (``check_resume``): moved, a crisis would still hold it.
 
     A move of the slot asks here, and so do an undo and a redo that set a post's slot back (``Edits``): a slot
     that was fine when it was left may be too soon or past by the time ``u`` returns to it; and ``set
@@ -308,6 +314,9 @@ def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, s
     """
     if post.state in CLOSED:
         raise _refuse(post, "move", f"it is {post.state}")
+    if post.state == "missed":
+        # The app's ``n`` and the CLI's resume --slot both give one: the hint names neither.
+        raise _refuse(post, "move", f"it is {_held(post)}: resume it with a new slot")
     if slot is None:
         return
     lead = settings(store.conn).approval_lead
