@@ -517,9 +517,40 @@ def test_a_post_whose_spend_is_booked_on_its_campaign_has_no_cost_kpis_and_no_co
         (reel,) = [line for line in page.lines if line.key == post]
         cpc, cpa = (reel.kpis[pane_data.SHOWN.index(code)] for code in ("cpc", "cpa"))
         assert (cpc, cpa, reel.missed, reel.on_target) == ("—", "—", "", False)  # CPA neither met nor missed
-        assert "— no value (CPC, CPA, ROAS: no spend linked, neither met nor missed)" in pane_data.legend(page)
+        assert "— no value (CPC, CPA: no spend linked, neither met nor missed)" in pane_data.legend(page)  # ROAS: not reported
     finally:
         workspace.close()
+
+
+def test_the_panes_legend_names_no_spend_linked_only_for_the_kpis_kpi_report_names(ws: Path) -> None:
+    # The legend said "CPC, CPA, ROAS: no spend linked" for any row no ledger entry counts toward, even where each of them
+    # was "—" because its clicks, conversions or value were never reported, which kpi report names as not reported.
+    from crewdeck.tui.results import pane_data
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    quiet = _post(ws)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", quiet[:8], "2026-11-20", "reach=500", "engagements=20")
+    _spend(ws, "raj", "20.00 EUR", "--date", "2026-11-20")  # on the campaign: none of it is a post's
+
+    def said(by: str) -> tuple[str, str]:
+        """The pane's legend over the campaigns (``by`` "campaign") or Launch's posts, and kpi report's footnotes."""
+        workspace = Workspace.open(ws)
+        try:
+            campaign_id = workspace.campaign_by_name("launch").id if by == "post" else None
+            page = pane_data.load(workspace, "week", dt.date(2026, 11, 20), campaign_id, today=dt.date(2026, 11, 26))
+        finally:
+            workspace.close()
+        return pane_data.legend(page), Cli(ws)("kpi", "report", "--by", by, "--period", "2026-W47").err
+
+    for by in ("campaign", "post"):  # spend linked but no clicks, and a post with no spend linked and no clicks
+        legend, footnotes = said(by)
+        assert "no spend linked" not in legend and "no spend linked" not in footnotes, (by, legend, footnotes)
+        assert "— no value" in legend and "—: not reported" in footnotes, (by, legend, footnotes)
+    clicked = _post(ws, "Reel two")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", clicked[:8], "2026-11-20", "impressions=1000", "clicks=10", "conversions=2")
+    legend, footnotes = said("post")  # ROAS: its conversion value was never given, spend or not
+    assert "— no value (CPC, CPA: no spend linked, neither met nor missed)" in legend, legend
+    assert "— CPC, CPM, CPA: no spend linked to the row" in footnotes, footnotes
 
 
 def test_a_campaign_whose_approved_entry_was_reversed_spent_0_and_its_cost_kpis_are_0(ws: Path) -> None:

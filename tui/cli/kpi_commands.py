@@ -17,7 +17,7 @@ from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, bad_rows_listed, open_input, print_json, table
 from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.results import imports, keys, report, review
-from crewdeck.tui.results.kpis import KPIS, MISSING, NO_SPEND, NOT_REPORTED, Totals, shown
+from crewdeck.tui.results.kpis import KPIS, MISSING, NOT_REPORTED, Totals, shown
 from crewdeck.tui.time.when import DateError, parse_day, utc_iso
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.columns import READABLE, cut, kept, line_width, terminal_width
@@ -308,7 +308,7 @@ def _unreported(built: report.ResultsReport) -> list[str]:
 
 def _no_spend(built: report.ResultsReport) -> list[str]:
     """The KPIs (columns) some row shows "—" for because no ledger entry counts toward it, for the footnote."""
-    found = {value.kpi.code for g in built.groups for value in g.kpis.values() if value.note == NO_SPEND}
+    found = frozenset[str]().union(*(report.no_spend(g) for g in built.groups))
     return [k.code.upper() for k in KPIS if k.code in found]
 
 

@@ -27,7 +27,7 @@ from functools import lru_cache
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.results import report
-from crewdeck.tui.results.kpis import BY_CODE, MISSING, divide_rounded, shown
+from crewdeck.tui.results.kpis import MISSING, divide_rounded, shown
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace, campaign_slug
 
@@ -38,8 +38,6 @@ SHOWN = ("ctr", "cpc", "cpa", "roas", "er_reach")
 #: The KPIs a campaign's posts are best first by (``s`` cycles them), and those of them that are best when lowest.
 SORTS = SHOWN
 LOWEST_BEST = frozenset({"cpc", "cpa"})
-#: The KPIs shown that divide spend or are divided by it: "—" on a row no ledger entry counts toward.
-COSTS = tuple(code for code in SHOWN if "spend" in (BY_CODE[code].numerator, BY_CODE[code].denominator))
 SPARK_DAYS = 30
 #: "rate missing" (``kpi report``'s words) in the table's 8-cell columns.
 NO_RATE = "no rate"
@@ -68,8 +66,9 @@ class ResultLine:
     #: Results per day over the ``SPARK_DAYS`` days up to the period's end (or today while it is going), oldest first;
     #: ``()`` for a day of a post (the screen shows no such column there).
     series: tuple[int, ...] = field(default=())
-    #: No ledger entry counts toward it: its cost KPIs are "—" (unknown, not 0) and meet or miss no target.
-    no_spend: bool = False
+    #: The KPIs (codes) it shows "—" for because no ledger entry counts toward it (``report.no_spend``): unknown, not 0,
+    #: and they meet or miss no target.
+    no_spend: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,7 @@ class ResultsPage:
     sort: str = SORTS[0]
 
 
-#: What "—" means, in the legend (a row with no spend linked adds which of its KPIs that makes "—").
+#: What "—" means, in the legend (a row with no spend linked adds which of its KPIs shown that makes "—").
 _NO_VALUE = "— no value"
 #: Each mark a row may show and what it means, in the order the legend says them.
 MARKS = (
@@ -112,7 +111,8 @@ def legend(page: ResultsPage, kpis: frozenset[str] = frozenset(SHOWN), targets: 
     compared = f"Δ: results vs {page.before}" if page.before else "Δ: — over a run (no period before)"
     shown = _marks_shown(page.lines, [i for i, code in enumerate(SHOWN) if code in kpis], targets)
     said = [words for mark, words in MARKS if mark in shown]
-    costs = [code.upper() for code in COSTS if code in kpis] if any(line.no_spend for line in page.lines) else []
+    unlinked = frozenset[str]().union(*(line.no_spend for line in page.lines))
+    costs = [code.upper() for code in SHOWN if code in kpis and code in unlinked]
     if costs:
         # A cost KPI of a row with no spend linked is "—" too: unknown, where 0.00 would read as free.
         judged = ", neither met nor missed" if targets else ""
@@ -323,7 +323,7 @@ def _line(built: report.ResultsReport, g: report.Group, label: str, before: int 
         on_target=report.meets_all(built, g),
         change=MISSING if count is None else _change(count, before),
         series=tuple(daily.get(day, 0) for day in days),
-        no_spend=not g.totals.spend_entries,
+        no_spend=report.no_spend(g),
     )
 
 

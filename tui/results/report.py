@@ -28,7 +28,7 @@ from crewdeck.sync.state.money import EXACT, format_minor, round_minor, to_decim
 from crewdeck.sync.state.records import RESULT_COUNTS
 from crewdeck.tui.ledger.rates import RateBook
 from crewdeck.tui.results import targets
-from crewdeck.tui.results.kpis import Totals, Value, compute_all
+from crewdeck.tui.results.kpis import NO_SPEND, Totals, Value, compute_all
 from crewdeck.tui.results.spend import Spend, counted_spend
 from crewdeck.tui.results.targets import Target
 from crewdeck.tui.workspace.placeholders import text_or, unnamed_campaign
@@ -370,6 +370,15 @@ def meets_all(built: ResultsReport, g: Group) -> bool:
     """The group's campaign has targets and its KPIs meet every one (a KPI with no value meets none)."""
     wanted = built.goals.get(g.campaign, ([], ""))[0]
     return bool(wanted) and all(t.met(g.kpis[t.kpi]) is True for t in wanted)
+
+
+def no_spend(g: Group) -> frozenset[str]:
+    """The codes of the KPIs ``g`` shows "—" for because no ledger entry counts toward it (what it cost is unknown).
+
+    Not those a count they divide was never reported for (``kpis.compute`` says that first): ``kpi report``'s
+    footnote and the Results screen's legend name these, and only these, as "no spend linked".
+    """
+    return frozenset(code for code, value in g.kpis.items() if value.note == NO_SPEND)
 
 
 def campaign_targets(conn: sqlite3.Connection) -> dict[str, tuple[list[Target], str]]:
