@@ -235,9 +235,7 @@ def test_undo_and_redo_of_a_slot_move_are_judged_as_the_move_is_when_they_run(tm
     ana.close()
 
 
-def test_an_undo_of_a_slot_move_on_a_post_missed_since_is_refused_as_the_move_is(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_undo_of_a_slot_move_on_a_post_missed_since_is_refused_as_the_move_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The undo moved a missed post's slot back ahead: it read paused, still held by the crisis, never resumed.
     path, post, members = approved_post(tmp_path)
     with Store(path) as store:
