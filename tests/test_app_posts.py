@@ -699,6 +699,38 @@ async def test_a_held_post_resumed_or_given_a_new_slot_shows_its_state_and_slot_
         assert row(posts[1])[1] == "Tue 12-01 15:00 CET" and row(posts[1])[2] == "approved", row(posts[1])
 
 
+async def test_s_on_a_missed_post_offers_resume_which_asks_for_the_new_slot_it_needs(team: Path) -> None:
+    # `s` offered resume on a missed post, which was then refused: "give it a new slot (--slot WHEN)", a flag of the command
+    # line, with no way to give one from the task list (a move of the slot is no move of a missed post: it stays held).
+    with Store(team) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0]
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+        writing.approve(store, member(team, "kemi"), post_id, NOW)
+        earlier = NOW - dt.timedelta(days=2)  # the slot it was given then has passed since, during the crisis
+        writing.start_crisis(store, member(team, "ana"), earlier, "bad press")
+        writing.move_slot(store, member(team, "ana"), post_id, earlier, {"utc": "2026-11-26T08:30:00Z", "tz": "America/New_York"})
+    assert state(team, post_id) == "missed"
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert await _cursor_on(app, pilot, "Spring post 0") == post_id
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen) and [c.value for c in app.screen.choices] == ["resume", "pull"]
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen), _told(app)
+        await pilot.press(*"yesterday 09:00", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)  # refused: the dialog keeps the text and says why
+        assert "the new slot has passed already" in str(app.screen.query_one("#prompt-refused", Static).render())
+        await pilot.press(*["backspace"] * 15, *"+4d", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, PromptScreen)
+        assert "resumed “Spring post 0” with a new slot" in _told(app)
+        assert state(team, post_id) == "approved" and slot_of(team, post_id)[0] > "2026-11-30"
+
+
 async def test_a_crisis_started_with_no_reason_keeps_its_dialog_open_saying_why(team: Path) -> None:
     """`!` then enter closed the dialog and said "a crisis needs a reason" in a notice: the manager began again."""
     app = make_app(team, "ana")

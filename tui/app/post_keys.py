@@ -1,7 +1,7 @@
 """The posts' keys on a task list or a task's detail: for a post, its state replaces the task's status.
 
 ``s`` offers the moves the post's state allows that the rules let me make
-(``crewdeck.tui.posts.offers``),
+(``crewdeck.tui.posts.offers``; resuming a missed post asks for its new slot),
 ``d`` publishes (only from approved or scheduled), and one key each
 submits, approves, requests changes, schedules and pulls.  A move the
 state or the rules refuse is shown as its one line, and nothing is written.
@@ -147,13 +147,18 @@ class PostKeys:
                 lambda s, me, now, text: writing.set_content(s, me, post_id, now, copy=text),
                 f"set the copy of {name}",
             )
-        elif move == "slot":
+        elif move == "slot" or (move == "resume" and post.state == "missed"):
             zone = post.facts.slot_tz or self._services.viewer_tz
+            # A missed post's slot passed during the crisis: only its resume gives it a new one, and it needs one.
+            if move == "slot":
+                title, write, said = "New slot", writing.move_slot, f"moved {name}"
+            else:
+                title, write, said = "Resume with a new slot", writing.resume, f"resumed {name} with a new slot"
             self._ask(
-                f"New slot — in {zone} unless you name a zone",
+                f"{title} — in {zone} unless you name a zone",
                 "fri 18:00 · tomorrow 09:00 · +2d",
-                lambda s, me, now, text: writing.move_slot(s, me, post_id, now, parse_moment_text(text, zone, now).value()),
-                f"moved {name}",
+                lambda s, me, now, text: write(s, me, post_id, now, parse_moment_text(text, zone, now).value()),
+                said,
             )
         else:
             actions = {
