@@ -13,6 +13,7 @@ import pytest
 from rich.cells import cell_len
 from textual.containers import Vertical
 from textual.geometry import Region
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from crewdeck.sync.state.records import TASK_STATUSES
@@ -30,11 +31,12 @@ from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.reading import open_crises, read_post
 from crewdeck.tui.posts.states import STATES
 from crewdeck.tui.tasks.rows import CELLS, status_cell
+from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.post_table import PostTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
-from .apphelp import make_app, settle, until
-from .conftest import NOW, Cli
+from .apphelp import help_text, make_app, settle, until
+from .conftest import NOW, NOW_TEXT, Cli
 from .forged import Forger
 from .postsupport import add_posts, ids, team_workspace
 from .syncsupport import Server, crewdeck, make_team, new_token
@@ -490,6 +492,111 @@ async def test_calendar_keys_move_a_post_on_the_audiences_clock_across_a_change_
         await pilot.press("r")
         await settle(pilot)
         assert panel.laid.rows == ["Spring Launch"]
+
+
+@pytest.fixture
+def draft(tmp_path: Path) -> Path:
+    """The demo team with one draft, Spring post 0 by raj, slotted Sat 28 Nov 09:30 UTC (04:30 in New York)."""
+    path = tmp_path / "posts.db"
+    store = team_workspace(path, NOW)
+    add_posts(store, 1, NOW + dt.timedelta(days=2), state="draft")
+    store.close()
+    return path
+
+
+async def _calendar_on_one_post(app: CrewdeckApp, pilot: Pilot[object]) -> tuple[CalendarPanel, str]:
+    """The calendar shown, its cursor on the workspace's one post (Sat 28 Nov); the post's id."""
+    await pilot.press("C")
+    await settle(pilot)
+    panel = calendar_of(app)
+    assert panel.laid is not None
+    [((row, day), [placed])] = panel.laid.cells.items()
+    panel.calendar.move_to(row, day)
+    await settle(pilot)
+    return panel, placed.post.id
+
+
+def _calendar_day(panel: CalendarPanel, post_id: str) -> dt.date:
+    """The day the calendar on the screen shows ``post_id`` on; the cursor is on it."""
+    assert panel.laid is not None
+    [day] = [day for (_, day), placed in panel.laid.cells.items() if any(p.post.id == post_id for p in placed)]
+    item = panel.placed()
+    assert item is not None and item.post.id == post_id and panel.calendar.day == day
+    return panel.laid.days[day]
+
+
+async def test_u_and_ctrl_r_in_the_calendar_undo_and_redo_a_move_made_there_the_cursor_on_the_post(draft: Path) -> None:
+    # `u` and `ctrl+r` did nothing in the calendar: the move was undone only from the task list (`1`, then `u`).
+    app = make_app(draft, "ana")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        panel, post_id = await _calendar_on_one_post(app, pilot)
+        old = slot_of(draft, post_id)
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        moved = slot_of(draft, post_id)
+        assert moved == ("2026-11-29T09:30:00Z", "America/New_York") and _calendar_day(panel, post_id) == dt.date(2026, 11, 29)
+        app.clear_notifications()
+        await pilot.press("u")
+        await settle(pilot)
+        [said] = _told(app)
+        assert said.startswith("undid: scheduled “Spring post 0” to publish "), said
+        assert slot_of(draft, post_id) == old and _calendar_day(panel, post_id) == dt.date(2026, 11, 28)
+        app.clear_notifications()
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        [said] = _told(app)
+        assert said.startswith("redid: scheduled “Spring post 0” to publish "), said
+        assert slot_of(draft, post_id) == moved and _calendar_day(panel, post_id) == dt.date(2026, 11, 29)
+        app.clear_notifications()
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert _told(app) == ["nothing to redo"]
+
+
+async def test_the_calendars_undo_is_in_the_palette_and_the_keys_rebound_by_the_keymap(draft: Path) -> None:
+    app = make_app(draft, "ana", config=Config(keymap={"calendar.undo": "ctrl+z", "calendar.redo": "ctrl+y"}))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        _, post_id = await _calendar_on_one_post(app, pilot)
+        helps = {str(c.title): str(c.help) for c in app.get_system_commands(app.screen)}
+        assert helps["Deadlines: Undo"] == "key ctrl+z (calendar.undo)" and helps["Deadlines: Redo"] == "key ctrl+y (calendar.redo)"
+        old = slot_of(draft, post_id)
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        moved = slot_of(draft, post_id)
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert slot_of(draft, post_id) == old
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert slot_of(draft, post_id) == moved
+        text = await help_text(pilot)
+        assert "ctrl+z             Undo" in text and "ctrl+y             Redo" in text, text
+
+
+async def test_an_undo_in_the_calendar_the_move_refuses_says_why_and_writes_nothing(draft: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app(draft, "ana")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        panel, post_id = await _calendar_on_one_post(app, pilot)
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        moved = slot_of(draft, post_id)
+        monkeypatch.setenv("CREWDECK_NOW", "2026-11-28T12:00:00Z")  # the old slot, Sat 09:30 UTC, has passed
+        before = _ops(draft)
+        app.clear_notifications()
+        await pilot.press("u")
+        await settle(pilot)
+        [said] = _told(app)
+        assert said.startswith("cannot undo scheduled “Spring post 0” to publish ") and said.count("Spring post 0") == 1, said
+        assert said.endswith(": the slot it would take has passed already") and "\n" not in said, said
+        assert slot_of(draft, post_id) == moved and _ops(draft) == before  # nothing written
+        assert _calendar_day(panel, post_id) == dt.date(2026, 11, 29)
+        monkeypatch.setenv("CREWDECK_NOW", NOW_TEXT)  # still the last action: with its old slot ahead again, it is undone
+        await pilot.press("u")
+        await settle(pilot)
+        assert slot_of(draft, post_id) == ("2026-11-28T09:30:00Z", "America/New_York")
 
 
 async def test_calendar_approve_and_open_act_on_the_post_under_the_cursor(team: Path) -> None:

@@ -83,6 +83,8 @@ class ContentCalendar(Widget, can_focus=True):
         Binding("enter", "request('open')", "Open", id="calendar.open"),
         Binding("a", "request('approve')", "Approve", id="calendar.approve"),
         Binding("g", "request('gap')", "Next gap", id="calendar.gap"),
+        Binding("u", "request('undo')", "Undo", id="calendar.undo"),
+        Binding("ctrl+r,U", "request('redo')", "Redo", show=False, id="calendar.redo"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

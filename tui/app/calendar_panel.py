@@ -5,7 +5,8 @@ falls in it), with their flags; laying them out again for other rows is
 done in a worker too, and the widget draws what it is given, line by line.
 Keys: ``[`` ``]`` period, ``w`` week/month, ``r`` rows, ``Z`` your zone or
 the audience's, ``+`` ``-`` an hour, ``>`` ``<`` a day (on the audience's
-clock), ``enter`` open, ``a`` approve, ``g`` the next gap.
+clock), ``enter`` open, ``a`` approve, ``g`` the next gap, ``u`` ``ctrl+r``
+undo and redo (the app's one history: ``crewdeck.tui.app.undo_keys``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from crewdeck.sync.state.zones import zone as zone_info
 from crewdeck.tui.app.post_actions import run_move
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.services import Services
+from crewdeck.tui.app.undo_keys import step_history
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.calendar_layout import (
@@ -44,6 +46,7 @@ from crewdeck.tui.posts.calendar_layout import (
 from crewdeck.tui.posts.offers import verdict_refusal
 from crewdeck.tui.posts.reading import PostView, settings
 from crewdeck.tui.posts.states import CLOSED, label
+from crewdeck.tui.session.writing import Written
 from crewdeck.tui.time.when import format_local
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.words import counted
@@ -310,6 +313,8 @@ class CalendarPanel(Vertical):
             self._toggle_zone()
         elif name == "gap":
             self._next_gap()
+        elif name in ("undo", "redo"):
+            step_history(self, self.services, name == "redo", self._stepped)
         else:
             self._post_key(name)
 
@@ -337,6 +342,13 @@ class CalendarPanel(Vertical):
                 return
             target = found
         self.reload(CalendarPeriod(period.anchor, period.month, target, period.by_campaign))
+
+    def _stepped(self, said: str, written: Written | None) -> None:
+        """After an undo or redo: the cursor follows the post it wrote (else stays on its post) to where it is now."""
+        posts = {op.row_id for op in written.ops if op.entity == "task"} if written is not None else set()
+        item = self.placed()
+        self._follow = next(iter(posts)) if len(posts) == 1 else item.post.id if item is not None else None
+        self.services.written(said, written)
 
     def _next_gap(self) -> None:
         """The next day in this row with no post (a quiet stretch's first)."""

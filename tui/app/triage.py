@@ -25,6 +25,7 @@ from crewdeck.tui.app.post_keys import PostKeys
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen, Submit
 from crewdeck.tui.app.services import Services
+from crewdeck.tui.app.undo_keys import step_history
 from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.session.task_search import Matches, search_tasks
 from crewdeck.tui.session.writing import Written
@@ -227,25 +228,10 @@ class Triage:
         )
 
     def undo(self) -> None:
-        self._undo(redo=False)
+        step_history(self._owner, self._services, False, self._after_write)
 
     def redo(self) -> None:
-        self._undo(redo=True)
-
-    def _undo(self, redo: bool) -> None:
-        edits = self._services.session.edits
-        app = self._owner.app
-
-        def step() -> None:
-            restored = edits.redo() if redo else edits.undo()
-            if restored is None:
-                app.call_from_thread(app.notify, f"nothing to {'redo' if redo else 'undo'}", severity="warning")
-                return
-            kept = restored.kept
-            note = f" (kept {kept} later change{'s' if kept != 1 else ''} by others)" if kept else ""
-            app.call_from_thread(self._after_write, f"{restored.written.label}{note}", restored.written)
-
-        in_background(self._owner, step, name="undo", group="write")
+        step_history(self._owner, self._services, True, self._after_write)
 
     def edit_notes(self) -> None:
         ids = self._targets()
