@@ -32,6 +32,7 @@ from crewdeck.tui.posts.reading import open_crises, read_post
 from crewdeck.tui.posts.states import STATES
 from crewdeck.tui.tasks.rows import CELLS, status_cell
 from crewdeck.tui.workspace.config import Config
+from crewdeck.widgets.key_footer import footer_keys
 from crewdeck.widgets.post_table import PostTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
@@ -806,9 +807,9 @@ async def test_a_held_post_resumed_or_given_a_new_slot_shows_its_state_and_slot_
         assert row(posts[1])[1] == "Tue 12-01 15:00 CET" and row(posts[1])[2] == "approved", row(posts[1])
 
 
-async def test_s_on_a_missed_post_offers_resume_which_asks_for_the_new_slot_it_needs(team: Path) -> None:
-    # `s` offered resume on a missed post, which was then refused: "give it a new slot (--slot WHEN)", a flag of the command
-    # line, with no way to give one from the task list (a move of the slot is no move of a missed post: it stays held).
+@pytest.fixture
+def missed(team: Path) -> tuple[Path, str]:
+    """The team, with Spring post 0 approved, then missed (Thu 26 Nov 08:30 UTC) by a crisis still open; its id."""
     with Store(team) as store:
         post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0]
         writing.approve(store, member(team, "mia"), post_id, NOW)
@@ -817,6 +818,13 @@ async def test_s_on_a_missed_post_offers_resume_which_asks_for_the_new_slot_it_n
         writing.start_crisis(store, member(team, "ana"), earlier, "bad press")
         writing.move_slot(store, member(team, "ana"), post_id, earlier, {"utc": "2026-11-26T08:30:00Z", "tz": "America/New_York"})
     assert state(team, post_id) == "missed"
+    return team, post_id
+
+
+async def test_s_on_a_missed_post_offers_resume_which_asks_for_the_new_slot_it_needs(missed: tuple[Path, str]) -> None:
+    # `s` offered resume on a missed post, which was then refused: "give it a new slot (--slot WHEN)", a flag of the command
+    # line, with no way to give one from the task list (a move of the slot is no move of a missed post: it stays held).
+    team, post_id = missed
     app = make_app(team, "ana")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
@@ -836,6 +844,48 @@ async def test_s_on_a_missed_post_offers_resume_which_asks_for_the_new_slot_it_n
         assert not isinstance(app.screen, PromptScreen)
         assert "resumed “Spring post 0” with a new slot" in _told(app)
         assert state(team, post_id) == "approved" and slot_of(team, post_id)[0] > "2026-11-30"
+
+
+SLOT_KEYS = {"later_hour": "+1 hour", "earlier_hour": "-1 hour", "later_day": "+1 day", "earlier_day": "-1 day"}
+
+
+async def test_the_calendar_offers_no_slot_move_on_a_missed_post(missed: tuple[Path, str]) -> None:
+    # `+ - > <` were offered on a missed post, in the footer and the palette, and refused once pressed
+    # ("cannot move ...: it is missed by a crisis (bad press): resume it with a new slot").
+    team, post_id = missed
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        panel = calendar_of(app)
+        assert panel.laid is not None
+        seen: dict[str, dict[str, tuple[bool, bool, bool]]] = {}
+        for title in ("Spring post 0", "Spring post 1"):
+            (row, day), placed = next(
+                (key, cell) for key, cell in panel.laid.cells.items() if any(p.post.facts.title == title for p in cell)
+            )
+            panel.calendar.move_to(row, day, [p.post.facts.title for p in placed].index(title))
+            await settle(pilot)
+            shown, _ = footer_keys(app.screen)
+            footer = {key.description for key in shown if key.enabled}
+            palette = {str(c.title) for c in app.get_system_commands(app.screen)}
+            seen[title] = {
+                name: (
+                    panel.calendar.check_action("request", (name,)) is not False,
+                    description in footer,
+                    f"Deadlines: {description}" in palette,
+                )
+                for name, description in SLOT_KEYS.items()
+            }
+        assert seen == {"Spring post 0": dict.fromkeys(SLOT_KEYS, (False,) * 3), "Spring post 1": dict.fromkeys(SLOT_KEYS, (True,) * 3)}
+        (row, day), placed = next((key, cell) for key, cell in panel.laid.cells.items() if any(p.post.id == post_id for p in cell))
+        panel.calendar.move_to(row, day, [p.post.id for p in placed].index(post_id))
+        await settle(pilot)
+        app.clear_notifications()
+        await pilot.press("greater_than_sign", "plus")  # not offered: nothing is said nor written
+        await settle(pilot)
+        assert _told(app) == [] and slot_of(team, post_id) == ("2026-11-26T08:30:00Z", "America/New_York")
 
 
 async def test_a_crisis_started_with_no_reason_keeps_its_dialog_open_saying_why(team: Path) -> None:

@@ -45,7 +45,7 @@ from crewdeck.tui.posts.calendar_layout import (
 )
 from crewdeck.tui.posts.offers import verdict_refusal
 from crewdeck.tui.posts.reading import PostView, settings
-from crewdeck.tui.posts.states import CLOSED, label
+from crewdeck.tui.posts.states import label
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.time.when import format_local
 from crewdeck.tui.workspace.describe import named_post
@@ -246,9 +246,9 @@ class CalendarPanel(Vertical):
             self.calendar.withhold(POST_KEYS)
             return
         # Approving waits for the rules' answer on this post (``_ask_approve``); moving the slot is a task edit, and
-        # the slot of a post that went out (or never will) stays.
-        edits = task_change_refused(self.services.session.me.facts()) is None and item.post.state not in CLOSED
-        self.calendar.withhold(frozenset({"approve"} if edits else POST_KEYS - {"open"}))
+        # no move gives some posts another slot (one that went out or never will, one a crisis made miss its own).
+        moves = task_change_refused(self.services.session.me.facts()) is None and writing.slot_kept(item.post) is None
+        self.calendar.withhold(frozenset({"approve"} if moves else POST_KEYS - {"open"}))
         self._ask_approve(item.post.id)
 
     @background(exclusive=True, group="calendar-offer")

@@ -312,11 +312,9 @@ def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, s
     that was fine when it was left may be too soon or past by the time ``u`` returns to it; and ``set
     publish=WHEN`` on a post, from the CLI or the app's ``:`` (``check_task_slot``).
     """
-    if post.state in CLOSED:
-        raise _refuse(post, "move", f"it is {post.state}")
-    if post.state == "missed":
-        # The app's ``n`` and the CLI's resume --slot both give one: the hint names neither.
-        raise _refuse(post, "move", f"it is {_held(post)}: resume it with a new slot")
+    kept = slot_kept(post)
+    if kept is not None:
+        raise _refuse(post, "move", kept)
     if slot is None:
         return
     lead = settings(store.conn).approval_lead
@@ -329,6 +327,17 @@ def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, s
             "move",
             f"a slot less than the approval lead time ({lead_text(lead)}) away needs an approved post; it is {label(post.state)}",
         )
+
+
+def slot_kept(post: PostView) -> str | None:
+    """Why no move gives the post another slot, whichever (``None``: ``check_slot`` judges the slot): a closed post
+    keeps its own, and a missed one takes one only from its resume.  The app withholds its slot keys on such a post."""
+    if post.state in CLOSED:
+        return f"it is {post.state}"
+    if post.state == "missed":
+        # The app's ``n`` and the CLI's resume --slot both give one: the hint names neither.
+        return f"it is {_held(post)}: resume it with a new slot"
+    return None
 
 
 def check_task_slot(store: Store, task_id: str, now: dt.datetime, slot: dict[str, str] | None) -> None:
