@@ -888,6 +888,30 @@ async def test_the_calendar_offers_no_slot_move_on_a_missed_post(missed: tuple[P
         assert _told(app) == [] and slot_of(team, post_id) == ("2026-11-26T08:30:00Z", "America/New_York")
 
 
+async def test_r_on_a_missed_post_among_the_held_posts_says_to_press_n_for_its_new_slot(missed: tuple[Path, str]) -> None:
+    # `r` on a missed post said the command line's hint, "give it a new slot (--slot WHEN)", a flag the app has not.
+    team, post_id = missed
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HeldPostsScreen)
+        table = screen.query_one("#held-table", PostTable)
+        assert table.cursor_row is not None and table.cursor_row.id == post_id
+        app.clear_notifications()
+        await pilot.press("r")
+        await settle(pilot)
+        assert _told(app) == ["cannot resume “Spring post 0”: its slot passed during the crisis: press n to give it a new slot"]
+        assert state(team, post_id) == "missed" and app.screen is screen
+        await pilot.press("n", *"+4d", "enter")
+        await settle(pilot)
+        assert state(team, post_id) == "approved"
+
+
 async def test_a_crisis_started_with_no_reason_keeps_its_dialog_open_saying_why(team: Path) -> None:
     """`!` then enter closed the dialog and said "a crisis needs a reason" in a notice: the manager began again."""
     app = make_app(team, "ana")

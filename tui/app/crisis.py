@@ -114,7 +114,7 @@ class HeldPostsScreen(ModalScreen[None]):
 
     | key | action |
     |---|---|
-    | `r` | resume (a paused post keeps its slot) |
+    | `r` | resume (a paused post keeps its slot; on a missed one it says to press `n`) |
     | `n` | resume with a new slot (a missed post needs one) |
     | `P` | pull it |
     | `escape` `q` | close |
@@ -192,7 +192,8 @@ class HeldPostsScreen(ModalScreen[None]):
             self,
             self.services,
             f"resumed {named_post(post.facts.title, post.id)}",
-            lambda s, me, now: writing.resume(s, me, post.id, now),
+            # A missed post needs a new slot, which this screen's `n` gives (the command line's hint is a flag).
+            lambda s, me, now: writing.resume(s, me, post.id, now, new_slot_hint="press n to give it a new slot"),
             lambda: self._did(post, "resumed"),
         )
 

@@ -351,9 +351,13 @@ def _slot_instant(slot: dict[str, str]) -> dt.datetime:
     return dt.datetime.fromisoformat(slot["utc"][:-1]).replace(tzinfo=dt.UTC)
 
 
-def check_resume(post: PostView, now: dt.datetime, slot: dict[str, str] | None) -> None:
+#: How a missed post resumed with no slot is told to get one, on the command line (the app names its own key).
+NEW_SLOT_HINT = "give it a new slot (--slot WHEN)"
+
+
+def check_resume(post: PostView, now: dt.datetime, slot: dict[str, str] | None, new_slot_hint: str = NEW_SLOT_HINT) -> None:
     """Refuse (``PostRefused``) to release the post now, onto ``slot`` (``None``: the one it has): only a paused or
-    missed post, never onto a slot that has passed.
+    missed post, never onto a slot that has passed; a missed one with no slot is told ``new_slot_hint``.
 
     ``resume`` asks here, and so does a redo of a resume (``Edits``): a slot ahead when the post was resumed may
     have passed by the time ``ctrl+r`` releases it again.
@@ -364,13 +368,20 @@ def check_resume(post: PostView, now: dt.datetime, slot: dict[str, str] | None) 
         if _slot_instant(slot) <= now:
             raise _refuse(post, "resume", "the new slot has passed already")
     elif post.state == "missed":
-        raise _refuse(post, "resume", "its slot passed during the crisis: give it a new slot (--slot WHEN)")
+        raise _refuse(post, "resume", f"its slot passed during the crisis: {new_slot_hint}")
 
 
-def resume(store: Store, member: str, post_id: str, now: dt.datetime, slot: dict[str, str] | None = None) -> PostView:
-    """Release a paused or missed post from the crises holding it; a missed one needs a new slot ahead."""
+def resume(
+    store: Store,
+    member: str,
+    post_id: str,
+    now: dt.datetime,
+    slot: dict[str, str] | None = None,
+    new_slot_hint: str = NEW_SLOT_HINT,
+) -> PostView:
+    """Release a paused or missed post from the crises holding it; a missed one needs a new slot ahead (``check_resume``)."""
     post = view(store, post_id, now)
-    check_resume(post, now, slot)
+    check_resume(post, now, slot, new_slot_hint)
     values: dict[str, Any] = {"resumed_from": sorted({*_resumed(store, post_id), *(c.id for c in post.held_by)})}
     if slot is not None:
         values["publish"] = slot
