@@ -324,7 +324,7 @@ def test_a_redo_of_a_resume_whose_slot_has_passed_since_is_refused_as_the_resume
         ana.edits.redo()
     said = str(refused.value)
     assert said.startswith("cannot redo released “Spring post 0” from the crisis: ") and said.count("Spring post 0") == 1, said
-    assert said.endswith(": its slot passed during the crisis: give it a new slot (--slot WHEN)"), said
+    assert said.endswith(": its slot passed during the crisis: resume it with a new slot"), said  # no flag: the app redoes
     assert store_of(ana).op_count() == before and post_state(ana, post, after) == "missed"
     ana.close()
 

@@ -316,7 +316,8 @@ def _check_slot(ws: Workspace, task_id: str, values: dict[str, Any], now: dt.dat
     if "resumed_from" not in values:
         check_slot(ws.store, post, now, values["publish"])
     elif set(values["resumed_from"] or ()) - set(ws.task_list_field(task_id, "resumed_from")):
-        check_resume(post, now, values.get("publish"))
+        # Only the app redoes: the way to a new slot there is a resume that asks for one, not the command line's flag.
+        check_resume(post, now, values.get("publish"), "resume it with a new slot")
 
 
 def _names(ws: Workspace, ops: Iterable[Op]) -> set[str]:
