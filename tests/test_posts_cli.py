@@ -375,6 +375,17 @@ def test_set_publish_moves_an_approved_post_inside_the_lead_time_keeps_a_closed_
     assert _slot(team, plain) == {"utc": "2026-12-02T14:00:00Z", "tz": "America/New_York"}
 
 
+def test_set_publish_with_a_status_that_closes_the_post_is_refused_as_a_move_of_a_closed_posts_slot(team: Cli) -> None:
+    """The slot was judged on the post as it was before the same command published or pulled it: `set ID status=cancelled
+    publish=WHEN` pulled it onto the new slot, and `status=done` published it there, where a closed post keeps its slot."""
+    for status, state in (("cancelled", "pulled"), ("done", "published")):
+        approved = _approved(team)
+        slot = _slot(team, approved)
+        refused = f"cannot move “Launch reel”: it would be {state} by the same change"
+        assert refused in one_line_error(team("set", approved, f"status={status}", "publish=2026-12-10 09:00", as_member="raj"))
+        assert _slot(team, approved) == slot and _state(team, approved) == "approved"
+
+
 def test_an_approved_post_a_crisis_holds_takes_a_slot_inside_the_lead_time_as_its_resume_would(team: Cli) -> None:
     # `post slot` refused it ("needs an approved post; it is paused") while `post resume --slot` gave it the same slot.
     post_id = _approved(team)

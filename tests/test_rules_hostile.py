@@ -634,3 +634,27 @@ def test_a_write_on_the_shared_file_moves_an_open_task_a_guest_holds_between_ope
             "assign it to someone else first (rule guest_assignee)"
         )
         assert store.conn.execute("SELECT status FROM task WHERE id = ?", (task,)).fetchone() == ("doing",)
+
+
+def test_a_closed_task_a_guest_or_a_removed_member_holds_is_restored_closed(
+    team: Team, stranded: dict[str, str], raj_on_stranded: Hostile
+) -> None:
+    """A deleted task's restore was read as a reopen even when its status was closed: restoring a done task of someone
+    made a guest (or removed), as undoing its deletion does, was refused as "would be open and assigned to …", though
+    it comes back done; restoring one that comes back open is refused."""
+    ana = _ana(team, raj_on_stranded)
+    try:
+        for task, rule in zip(stranded.values(), ("guest_assignee", "removed_assignee")):
+            assert ana.push(("set", "task", task, "status", "done"), ("set", "task", task, "deleted", True))["refused"] == []
+            restored = ana.push(("set", "task", task, "deleted", False))
+            assert restored["stored"] == 1 and restored["refused"] == [], restored
+            # Deleted, opened while deleted (still no open task), then restored in one batch: the restore reopens it.
+            reopened = ana.push(
+                *(("set", "task", task, field, value) for field, value in (("deleted", True), ("status", "todo"), ("deleted", False)))
+            )
+            assert reopened["stored"] == 2 and [(r["rule"], r["message"].split(":")[0]) for r in reopened["refused"]] == [
+                (rule, "task.deleted")
+            ], reopened
+            assert [op["value"] for op in _pulled(ana, task) if op["field"] in ("status", "deleted")][-2:] == [True, "todo"]
+    finally:
+        ana.http.close()

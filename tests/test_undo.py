@@ -277,6 +277,30 @@ def test_undoing_a_resume_with_a_new_slot_puts_the_post_back_missed_on_its_passe
     ana.close()
 
 
+def test_an_undo_of_a_resume_with_a_new_slot_on_a_post_published_since_is_refused_and_keeps_its_slot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The undo put the hold and the old slot back on a post another member had published since: published on a slot
+    # it never had, where a closed post keeps its slot.
+    path, post, members = approved_post(tmp_path)
+    later = NOW + dt.timedelta(days=3)  # the slot, two days after NOW, passed during the crisis
+    monkeypatch.setenv("CREWDECK_NOW", later.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    with Store(path) as store:
+        writing.start_crisis(store, members["ana"], NOW, "bad press")
+    ana = Session.open(path, "ana")
+    new = _slot(later + dt.timedelta(days=1))
+    ana.edits.store_write("resumed", lambda store: writing.resume(store, members["ana"], post, later, new))
+    with Store(path) as store:
+        writing.publish(store, members["kemi"], post, later)
+    assert post_state(ana, post, later) == "published"
+    before = store_of(ana).op_count()
+    with pytest.raises(NotUndone) as refused:
+        ana.edits.undo()
+    assert str(refused.value).endswith(": it is published"), str(refused.value)
+    assert store_of(ana).op_count() == before and store_of(ana).record("task", post)["publish"] == new  # type: ignore[index]
+    ana.close()
+
+
 def test_a_redo_of_a_resume_whose_new_slot_has_passed_since_is_refused_as_the_resume_is_and_stays_to_redo(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

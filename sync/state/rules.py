@@ -638,8 +638,8 @@ class Judge:
     def _refuse_reopened_for_nobody(
         self, ops: Sequence[Proposal], verdicts: list[Refusal | None], creating: Mapping[tuple[str, str], Collection[str]]
     ) -> None:
-        """Refuse, in ``verdicts``, each accepted operation that reopens a stored task (an open status, or restored, while
-        it is closed or deleted: as stored, or as the batch's accepted operations before it left it) that the batch
+        """Refuse, in ``verdicts``, each accepted operation that reopens a stored task (an open status, or restored, that
+        leaves open a task closed or deleted: as stored, or as the batch's accepted operations before it left it) that the batch
         leaves assigned to a guest or a removed member: it would be an open task nobody can do.  A move between open
         statuses of an open task reopens nothing (one a guest holds is data from before ``guest_assignee``: it stays
         theirs, as it was).
@@ -665,10 +665,12 @@ class Judge:
             task = followed.get(row_id)
             if task is None or verdicts[index] is not None or entity != "task" or field not in ("status", "deleted"):
                 continue
-            if index in opening and not task_open(task):
+            after = {**task, field: json.loads(value)}
+            # Restored closed, or opened while deleted, a task stays closed: no reopen.
+            if index in opening and not task_open(task) and task_open(after):
                 verdicts[index] = self._reopened_for(task["refusal"], row_id, field, task["holder"])
             else:
-                task[field] = json.loads(value)
+                task[field] = after[field]
 
     def _held_by_nobody(
         self, ops: Sequence[Proposal], verdicts: list[Refusal | None], opening: Collection[int]

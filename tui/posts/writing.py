@@ -340,11 +340,17 @@ def slot_kept(post: PostView) -> str | None:
     return None
 
 
-def check_task_slot(store: Store, task_id: str, now: dt.datetime, slot: dict[str, str] | None) -> None:
-    """``check_slot`` on ``task_id`` when it is a post; a plain task's publish slot is its own to set."""
+def check_task_slot(store: Store, task_id: str, now: dt.datetime, slot: dict[str, str] | None, closing: str | None = None) -> None:
+    """``check_slot`` on ``task_id`` when it is a post; a plain task's publish slot is its own to set.
+
+    ``closing``: the state (published, pulled) the same change closes the post in, whose slot it then keeps.
+    """
     post = read_post(store.conn, task_id, now)
-    if post is not None:
-        check_slot(store, post, now, slot)
+    if post is None:
+        return
+    if closing is not None:
+        raise _refuse(post, "move", f"it would be {closing} by the same change")
+    check_slot(store, post, now, slot)
 
 
 def _slot_instant(slot: dict[str, str]) -> dt.datetime:

@@ -34,6 +34,7 @@ from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.writes import Writer
 from crewdeck.tui.posts.reading import read_post
+from crewdeck.tui.posts.states import CLOSED
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.tasks import quickadd, recurrence
 from crewdeck.tui.tasks.behind import needs_catch_up
@@ -306,7 +307,7 @@ def _check_slot(ws: Workspace, task_id: str, values: dict[str, Any], now: dt.dat
     With no crisis's hold in ``values`` it is a move of the slot (``check_slot``).  One that releases the post
     from a hold (its ``resumed_from`` grows: a resume redone) is a resume (``check_resume``): its new slot, or
     the one it has, must still be ahead.  One that puts the hold back (a resume undone) is no move: a slot
-    passed since then reads missed, as it did.
+    passed since then reads missed, as it did; but a post published or pulled since keeps its slot.
     """
     from crewdeck.tui.posts.writing import check_resume, check_slot
 
@@ -318,6 +319,9 @@ def _check_slot(ws: Workspace, task_id: str, values: dict[str, Any], now: dt.dat
     elif set(values["resumed_from"] or ()) - set(ws.task_list_field(task_id, "resumed_from")):
         # Only the app redoes: the way to a new slot there is a resume that asks for one, not the command line's flag.
         check_resume(post, now, values.get("publish"), "resume it with a new slot")
+    elif "publish" in values and post.state in CLOSED:
+        # A resume undone puts its old slot back: a post published or pulled since keeps the slot it closed on.
+        check_slot(ws.store, post, now, None)
 
 
 def _names(ws: Workspace, ops: Iterable[Op]) -> set[str]:

@@ -215,11 +215,12 @@ def apply_assignments(
     if values.get("status") in recurrence.CLOSING:
         closed = {name: value for name, value in recurrence.CLOSING[values["status"]](ws, task_id, now).items() if name not in values}
     if "publish" in values:
-        # publish=WHEN on a post is a move of its slot, judged as `post slot` judges it. The posts' rules: imported
+        # publish=WHEN on a post is a move of its slot, judged as `post slot` judges it (none with a status that
+        # publishes or pulls it: a closed post keeps its slot). The posts' rules: imported
         # when a slot is set, not by every edit.
         from crewdeck.tui.posts.writing import check_task_slot
 
-        check_task_slot(ws.store, task_id, now, values["publish"])
+        check_task_slot(ws.store, task_id, now, values["publish"], closed.get("post_state"))
     if values:
         typed = [typed_clock(text.split()) for name, _, text in map(_assignment, fields) if name == "due"]
         recurrence.edit(ws, w, task_id, values, future=future, typed=typed[-1] if typed else None)
