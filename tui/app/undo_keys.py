@@ -26,8 +26,6 @@ def step_history(node: DOMNode, services: Services, redo: bool, after_write: Cal
         if restored is None:
             app.call_from_thread(app.notify, f"nothing to {'redo' if redo else 'undo'}", severity="warning")
             return
-        kept = restored.kept
-        note = f" (kept {kept} later change{'s' if kept != 1 else ''} by others)" if kept else ""
-        app.call_from_thread(after_write, f"{restored.written.label}{note}", restored.written)
+        app.call_from_thread(after_write, restored.said, restored.written)
 
     in_background(node, step, name="undo", group="write")

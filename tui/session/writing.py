@@ -78,6 +78,13 @@ class Restored:
     written: Written
     kept: int
 
+    @property
+    def said(self) -> str:
+        """The one line that tells it: what it did, and the fields it kept, unless it wrote nothing (which says why)."""
+        if not self.kept or not self.written.ops:
+            return self.written.label
+        return f"{self.written.label} (kept {self.kept} later change{'s' if self.kept != 1 else ''} by others)"
+
 
 @dataclass
 class History:
