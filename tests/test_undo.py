@@ -210,6 +210,18 @@ def _slot(when: dt.datetime) -> dict[str, str]:
     return {"utc": when.strftime("%Y-%m-%dT%H:%M:%SZ"), "tz": "America/New_York"}
 
 
+def _clock_at(monkeypatch: pytest.MonkeyPatch, when: dt.datetime) -> None:
+    monkeypatch.setenv("CREWDECK_NOW", when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
+def _held_by_a_crisis(tmp_path: Path) -> tuple[Path, str, dict[str, str], Session]:
+    """``approved_post``, held by the crisis ana started at ``NOW`` ("bad press"), and ana's session on it."""
+    path, post, members = approved_post(tmp_path)
+    with Store(path) as store:
+        writing.start_crisis(store, members["ana"], NOW, "bad press")
+    return path, post, members, Session.open(path, "ana")
+
+
 def test_undo_and_redo_of_a_slot_move_are_judged_as_the_move_is_when_they_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # They wrote the slot back unchecked: a slot that had passed since, or on a post published since.
     path, post, members = approved_post(tmp_path)
@@ -240,15 +252,12 @@ def test_undo_and_redo_of_a_slot_move_are_judged_as_the_move_is_when_they_run(tm
 
 def test_an_undo_of_a_slot_move_on_a_post_missed_since_is_refused_as_the_move_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The undo moved a missed post's slot back ahead: it read paused, still held by the crisis, never resumed.
-    path, post, members = approved_post(tmp_path)
-    with Store(path) as store:
-        writing.start_crisis(store, members["ana"], NOW, "bad press")
-    ana = Session.open(path, "ana")
+    _, post, members, ana = _held_by_a_crisis(tmp_path)
     old = store_of(ana).record("task", post)["publish"]  # type: ignore[index]
     sooner = _slot(NOW + dt.timedelta(days=1))  # a paused post may take one
     ana.edits.store_write("moved", lambda store: writing.move_slot(store, members["ana"], post, NOW, sooner))
     later = NOW + dt.timedelta(hours=36)  # its new slot passed during the crisis; its old one, two days after NOW, has not
-    monkeypatch.setenv("CREWDECK_NOW", later.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    _clock_at(monkeypatch, later)
     assert post_state(ana, post, later) == "missed"
     before = store_of(ana).op_count()
     with pytest.raises(NotUndone) as refused:
@@ -264,12 +273,9 @@ def test_undoing_a_resume_with_a_new_slot_puts_the_post_back_missed_on_its_passe
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A resume's undo puts the crisis's hold back with the slot: that slot passed is what "missed" is, no move to refuse.
-    path, post, members = approved_post(tmp_path)
     later = NOW + dt.timedelta(days=3)  # the slot, two days after NOW, passed during the crisis
-    monkeypatch.setenv("CREWDECK_NOW", later.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    with Store(path) as store:
-        writing.start_crisis(store, members["ana"], NOW, "bad press")
-    ana = Session.open(path, "ana")
+    _clock_at(monkeypatch, later)
+    _, post, members, ana = _held_by_a_crisis(tmp_path)
     old = store_of(ana).record("task", post)["publish"]  # type: ignore[index]
     assert post_state(ana, post, later) == "missed"
     ana.edits.store_write("resumed", lambda store: writing.resume(store, members["ana"], post, later, _slot(later + dt.timedelta(days=1))))
@@ -285,12 +291,9 @@ def test_an_undo_of_a_resume_with_a_new_slot_on_a_post_published_since_is_refuse
 ) -> None:
     # The undo put the hold and the old slot back on a post another member had published since: published on a slot
     # it never had, where a closed post keeps its slot.
-    path, post, members = approved_post(tmp_path)
     later = NOW + dt.timedelta(days=3)  # the slot, two days after NOW, passed during the crisis
-    monkeypatch.setenv("CREWDECK_NOW", later.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    with Store(path) as store:
-        writing.start_crisis(store, members["ana"], NOW, "bad press")
-    ana = Session.open(path, "ana")
+    _clock_at(monkeypatch, later)
+    path, post, members, ana = _held_by_a_crisis(tmp_path)
     new = _slot(later + dt.timedelta(days=1))
     ana.edits.store_write("resumed", lambda store: writing.resume(store, members["ana"], post, later, new))
     with Store(path) as store:
@@ -308,17 +311,14 @@ def test_a_redo_of_a_resume_whose_new_slot_has_passed_since_is_refused_as_the_re
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The redo released the post onto the new slot unchecked: approved, on a slot gone by, held by nothing.
-    path, post, members = approved_post(tmp_path)
     later = NOW + dt.timedelta(days=3)  # the slot, two days after NOW, passed during the crisis
-    monkeypatch.setenv("CREWDECK_NOW", later.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    with Store(path) as store:
-        writing.start_crisis(store, members["ana"], NOW, "bad press")
-    ana = Session.open(path, "ana")
+    _clock_at(monkeypatch, later)
+    _, post, members, ana = _held_by_a_crisis(tmp_path)
     new = _slot(later + dt.timedelta(hours=6))
     ana.edits.store_write("resumed", lambda store: writing.resume(store, members["ana"], post, later, new))
     assert ana.edits.undo() is not None and post_state(ana, post, later) == "missed"
     gone = later + dt.timedelta(hours=7)  # the new slot has passed by the time of the redo
-    monkeypatch.setenv("CREWDECK_NOW", gone.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    _clock_at(monkeypatch, gone)
     before = store_of(ana).op_count()
     with pytest.raises(NotUndone) as refused:
         ana.edits.redo()
@@ -327,7 +327,7 @@ def test_a_redo_of_a_resume_whose_new_slot_has_passed_since_is_refused_as_the_re
     assert said.endswith(": the new slot has passed already"), said
     assert "\n" not in said and said.count("Spring post 0") == 1, said
     assert store_of(ana).op_count() == before and post_state(ana, post, gone) == "missed"
-    monkeypatch.setenv("CREWDECK_NOW", later.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    _clock_at(monkeypatch, later)
     redone = ana.edits.redo()  # still there to redo, and the slot still ahead at that time
     assert redone is not None and redone.written.ops
     assert post_state(ana, post, later) == "approved" and store_of(ana).record("task", post)["publish"] == new  # type: ignore[index]
@@ -338,14 +338,11 @@ def test_a_redo_of_a_resume_whose_slot_has_passed_since_is_refused_as_the_resume
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The redo released a post the crisis had made miss its slot since: approved, on a passed slot, which resume refuses.
-    path, post, members = approved_post(tmp_path)
-    with Store(path) as store:
-        writing.start_crisis(store, members["ana"], NOW, "bad press")
-    ana = Session.open(path, "ana")
+    _, post, members, ana = _held_by_a_crisis(tmp_path)
     ana.edits.store_write("resumed", lambda store: writing.resume(store, members["ana"], post, NOW))
     assert ana.edits.undo() is not None and post_state(ana, post) == "paused"
     after = NOW + dt.timedelta(days=3)  # its slot, two days after NOW, passed during the crisis
-    monkeypatch.setenv("CREWDECK_NOW", after.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    _clock_at(monkeypatch, after)
     before = store_of(ana).op_count()
     with pytest.raises(NotUndone) as refused:
         ana.edits.redo()
