@@ -537,22 +537,13 @@ async def test_u_and_ctrl_r_in_the_calendar_undo_and_redo_a_move_made_there_the_
         await settle(pilot)
         moved = slot_of(draft, post_id)
         assert moved == ("2026-11-29T09:30:00Z", "America/New_York") and _calendar_day(panel, post_id) == dt.date(2026, 11, 29)
-        app.clear_notifications()
-        await pilot.press("u")
-        await settle(pilot)
-        [said] = _told(app)
+        [said] = await _told_after(app, pilot, "u")
         assert said.startswith("undid: scheduled “Spring post 0” to publish "), said
         assert slot_of(draft, post_id) == old and _calendar_day(panel, post_id) == dt.date(2026, 11, 28)
-        app.clear_notifications()
-        await pilot.press("ctrl+r")
-        await settle(pilot)
-        [said] = _told(app)
+        [said] = await _told_after(app, pilot, "ctrl+r")
         assert said.startswith("redid: scheduled “Spring post 0” to publish "), said
         assert slot_of(draft, post_id) == moved and _calendar_day(panel, post_id) == dt.date(2026, 11, 29)
-        app.clear_notifications()
-        await pilot.press("ctrl+r")
-        await settle(pilot)
-        assert _told(app) == ["nothing to redo"]
+        assert await _told_after(app, pilot, "ctrl+r") == ["nothing to redo"]
 
 
 async def test_the_calendars_undo_is_in_the_palette_and_the_keys_rebound_by_the_keymap(draft: Path) -> None:
@@ -586,10 +577,7 @@ async def test_an_undo_in_the_calendar_the_move_refuses_says_why_and_writes_noth
         moved = slot_of(draft, post_id)
         monkeypatch.setenv("CREWDECK_NOW", "2026-11-28T12:00:00Z")  # the old slot, Sat 09:30 UTC, has passed
         before = _ops(draft)
-        app.clear_notifications()
-        await pilot.press("u")
-        await settle(pilot)
-        [said] = _told(app)
+        [said] = await _told_after(app, pilot, "u")
         assert said.startswith("cannot undo scheduled “Spring post 0” to publish ") and said.count("Spring post 0") == 1, said
         assert said.endswith(": the slot it would take has passed already") and "\n" not in said, said
         assert slot_of(draft, post_id) == moved and _ops(draft) == before  # nothing written
@@ -902,10 +890,9 @@ async def test_r_on_a_missed_post_among_the_held_posts_says_to_press_n_for_its_n
         assert isinstance(screen, HeldPostsScreen)
         table = screen.query_one("#held-table", PostTable)
         assert table.cursor_row is not None and table.cursor_row.id == post_id
-        app.clear_notifications()
-        await pilot.press("r")
-        await settle(pilot)
-        assert _told(app) == ["cannot resume “Spring post 0”: its slot passed during the crisis: press n to give it a new slot"]
+        assert await _told_after(app, pilot, "r") == [
+            "cannot resume “Spring post 0”: its slot passed during the crisis: press n to give it a new slot"
+        ]
         assert state(team, post_id) == "missed" and app.screen is screen
         await pilot.press("n", *"+4d", "enter")
         await settle(pilot)
@@ -941,6 +928,14 @@ def _told(app: CrewdeckApp) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
 
+async def _told_after(app: CrewdeckApp, pilot: Pilot[object], *keys: str) -> list[str]:
+    """What the app says once ``keys`` are pressed and their work is done, and nothing said before them."""
+    app.clear_notifications()
+    await pilot.press(*keys)
+    await settle(pilot)
+    return _told(app)
+
+
 async def test_u_after_a_post_move_undoes_that_move_and_redo_makes_it_again(team: Path) -> None:
     # `u` right after submitting a post undid the priority set before it: the move was in no history.
     raj = member(team, "raj")
@@ -956,15 +951,9 @@ async def test_u_after_a_post_move_undoes_that_move_and_redo_makes_it_again(team
         await pilot.press("s", "s")  # the moves offered, then submit
         await settle(pilot)
         assert state(team, post_id) == "in-review" and _priority(team, post_id) == "high"
-        app.clear_notifications()
-        await pilot.press("u")
-        await settle(pilot)
-        assert _told(app) == ["undid: submitted “Spring post 1” for approval"]
+        assert await _told_after(app, pilot, "u") == ["undid: submitted “Spring post 1” for approval"]
         assert state(team, post_id) == "draft" and _priority(team, post_id) == "high"  # the move taken back, not the edit before it
-        app.clear_notifications()
-        await pilot.press("U")
-        await settle(pilot)
-        assert _told(app) == ["redid: submitted “Spring post 1” for approval"]
+        assert await _told_after(app, pilot, "U") == ["redid: submitted “Spring post 1” for approval"]
         assert state(team, post_id) == "in-review"
 
 
@@ -992,10 +981,7 @@ async def test_an_undo_the_rules_refuse_says_the_rule_in_one_line_writes_nothing
             crisis = writing.start_crisis(store, member(team, "ana"), NOW, "bad press")
         await until(pilot, lambda: banner(app).display, "the crisis's banner")
         before = _ops(team)
-        app.clear_notifications()
-        await pilot.press("u")
-        await settle(pilot)
-        [said] = _told(app)
+        [said] = await _told_after(app, pilot, "u")
         assert (
             said.startswith("cannot undo: “Spring post 0” cannot be scheduled: ")  # the post named once
             and "the crisis “bad press”" in said
@@ -1006,10 +992,7 @@ async def test_an_undo_the_rules_refuse_says_the_rule_in_one_line_writes_nothing
         with Store(team) as store, store.write(member(team, "ana")) as w:
             w.set("task", post_id, {"resumed_from": [crisis]})
         await until(pilot, lambda: "@ana released “Spring post 0” from the crisis" in _told(app), "the notice of the release")
-        app.clear_notifications()
-        await pilot.press("u")
-        await settle(pilot)
-        assert _told(app) == ["undid: pulled “Spring post 0”"]
+        assert await _told_after(app, pilot, "u") == ["undid: pulled “Spring post 0”"]
         assert state(team, post_id) == "scheduled"
 
 
@@ -1027,15 +1010,9 @@ async def test_u_after_a_verdict_says_it_stands_and_leaves_the_history_as_it_is(
         await settle(pilot)
         stands = "the approval of post “Spring post 1” cannot be undone: verdicts are append-only (request changes on it if it should not go out)"
         for _ in range(2):  # the second `u` does not reach past it either
-            app.clear_notifications()
-            await pilot.press("u")
-            await settle(pilot)
-            assert _told(app) == [stands]
+            assert await _told_after(app, pilot, "u") == [stands]
         assert _priority(team, post_id) == "high"
-        app.clear_notifications()
-        await pilot.press("U")
-        await settle(pilot)
-        assert _told(app) == ["nothing to redo"]
+        assert await _told_after(app, pilot, "U") == ["nothing to redo"]
     with Store(team) as store:
         assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
 
@@ -1048,10 +1025,7 @@ async def test_u_after_the_crisis_key_says_a_crisis_stands_once_started_and_once
         await settle(pilot)
         await pilot.press(*"bad press", "enter")
         await settle(pilot)
-        app.clear_notifications()
-        await pilot.press("u")
-        await settle(pilot)
-        assert _told(app) == ["the crisis “bad press” cannot be undone: crises are append-only (end it instead)"], _told(app)
+        assert await _told_after(app, pilot, "u") == ["the crisis “bad press” cannot be undone: crises are append-only (end it instead)"]
         with Store(team) as store:
             assert len(open_crises(store.conn)) == 1
         await pilot.press("exclamation_mark")
@@ -1060,10 +1034,7 @@ async def test_u_after_the_crisis_key_says_a_crisis_stands_once_started_and_once
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
-        app.clear_notifications()
-        await pilot.press("u")
-        await settle(pilot)
-        assert _told(app) == [
+        assert await _told_after(app, pilot, "u") == [
             "the end of the crisis “bad press” cannot be undone: crises are append-only (start another if it is not over)"
         ], _told(app)
         with Store(team) as store:
@@ -1090,10 +1061,7 @@ async def test_an_undo_of_a_slot_move_is_judged_as_the_move_is_and_a_refused_one
         new_slot = slot_of(team, post_id)
         assert new_slot != old_slot and state(team, post_id) == "in-review"
         before = _ops(team)
-        app.clear_notifications()
-        await pilot.press("u")
-        await settle(pilot)
-        [said] = _told(app)
+        [said] = await _told_after(app, pilot, "u")
         assert said.startswith("cannot undo scheduled “Spring post 0” to publish ") and said.count("Spring post 0") == 1, said
         assert said.endswith(": a slot less than the approval lead time (72 h) away needs an approved post; it is in review"), said
         assert slot_of(team, post_id) == new_slot and _ops(team) == before  # nothing written
@@ -1102,10 +1070,7 @@ async def test_an_undo_of_a_slot_move_is_judged_as_the_move_is_and_a_refused_one
             writing.approve(store, member(team, "mia"), post_id, NOW)
             writing.approve(store, member(team, "kemi"), post_id, NOW)
         await until(pilot, lambda: any("approved" in told for told in _told(app)), "the notice of the approvals")
-        app.clear_notifications()
-        await pilot.press("u")
-        await settle(pilot)
-        [said] = _told(app)
+        [said] = await _told_after(app, pilot, "u")
         assert said.startswith("undid: scheduled “Spring post 0” to publish "), said
         assert slot_of(team, post_id) == old_slot and state(team, post_id) == "approved"
 
