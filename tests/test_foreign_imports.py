@@ -1281,3 +1281,16 @@ def test_an_asana_tasks_other_projects_are_kept_in_its_notes(cli: Cli, tmp_path:
     studio = tasks(cli)["Book the studio"]
     assert studio["notes"] == "also in Asana project: Summer Drop\nalso in Asana project: Evergreen"
     assert cli.ok("import", "--from", "asana", str(path)).startswith("nothing new")
+
+
+def test_an_asana_custom_field_is_kept_in_the_notes(cli: Cli, tmp_path: Path) -> None:
+    """Custom fields other than Priority (Effort, a dependency) were dropped without a word; Last Modified is Asana's, not typed."""
+    header = [*ASANA_HEADER, "Effort", "Blocked By (Dependencies)"]
+    rows = [
+        {"Task ID": "1", "Name": "Brief", "Notes": "Short", "Effort": "5", "Blocked By (Dependencies)": "2", "Last Modified": "2026-03-01"},
+        {"Task ID": "2", "Name": "Studio", "Effort": " "},
+    ]
+    cli.ok("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv(rows, header))))
+    found = tasks(cli)
+    assert found["Brief"]["notes"] == "Short\nEffort: 5\nBlocked By (Dependencies): 2"
+    assert found["Studio"]["notes"] == ""

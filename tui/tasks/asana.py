@@ -11,7 +11,9 @@ separated), Projects (the first one is the campaign, made when missing;
 when a tag names another campaign, an "also in Asana project:" line, as
 for each other project),
 Parent task (a "subtask of:" line) and the custom field Priority
-(High / Medium / Low).
+(High / Medium / Low).  Every other column but Last Modified (Asana's own
+stamp) is a custom field or a dependency someone typed: a non-empty cell is
+a "COLUMN: value" line in the notes.
 
 A Task ID a spreadsheet rounded (``1.20123E+15``) is refused: it names no
 task, and would be a second one when a clean export comes in.
@@ -35,6 +37,8 @@ COLUMNS = (
     "Notes", "Parent task", "Section/Column", "Completed At", "Due Date", "Start Date", "Created At", "Priority", "Tags", "Projects",
     "Assignee", "Assignee Email",
 )  # fmt: skip
+#: A column Asana fills itself, nobody types: not kept.
+NOT_TYPED = frozenset({"last modified"})
 PRIORITY = {"high": "high", "medium": "med", "low": "low", "": None}
 #: A Task ID (16 digits) as a spreadsheet writes a number that long: 1.20123E+15 (a decimal comma in some locales).
 _ROUNDED = re.compile(r"\d[.,]\d*E\+\d+\Z", re.IGNORECASE)
@@ -73,6 +77,7 @@ def _item(row: dict[str, str], task_id: str, where: str, ws_people: dict[str, st
         item.notes.append(row["Notes"].rstrip())
     if row.get("Parent task", "").strip():
         item.notes.append(f"subtask of: {row['Parent task'].strip()}")
+    item.notes.extend(_custom_fields(row))
     section = row.get("Section/Column", "").strip()
     item.status_name = section or None
     for column in ("Completed At", "Due Date", "Start Date", "Created At"):
@@ -109,3 +114,9 @@ def _item(row: dict[str, str], task_id: str, where: str, ws_people: dict[str, st
             people.add(handle, handle)
             item.people.append(handle)
     return item
+
+
+def _custom_fields(row: dict[str, str]) -> list[str]:
+    """A "COLUMN: value" line for each non-empty cell of a column read for nothing else."""
+    read = {name.casefold() for name in (*REQUIRED, *COLUMNS)} | NOT_TYPED
+    return [f"{name}: {value.strip()}" for name, value in row.items() if name and name.casefold() not in read and value.strip()]
