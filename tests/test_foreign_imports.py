@@ -1294,3 +1294,17 @@ def test_an_asana_custom_field_is_kept_in_the_notes(cli: Cli, tmp_path: Path) ->
     found = tasks(cli)
     assert found["Brief"]["notes"] == "Short\nEffort: 5\nBlocked By (Dependencies): 2"
     assert found["Studio"]["notes"] == ""
+
+
+def test_a_linear_estimate_cycle_and_milestone_are_kept_in_the_notes(cli: Cli, tmp_path: Path) -> None:
+    """Estimate (typed points), Cycle Name, Project Milestone and Initiatives were dropped without a word."""
+    header = [*LINEAR_HEADER, "Cycle Name", "Project Milestone", "Initiatives"]
+    rows = [
+        {"ID": "MKT-1", "Title": "Launch", "Description": "Short", "Estimate": "3", "Cycle Name": "Cycle 4", "Project Milestone": "Beta",
+         "Initiatives": "Q1 push", "Team": "Marketing", "Updated": "2026-01-15T10:22:33.000Z"},
+        {"ID": "MKT-2", "Title": "Other", "Team": "Marketing"},
+    ]  # fmt: skip
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "l.csv", linear_csv(rows, header))))
+    found = tasks(cli)
+    assert found["Launch"]["notes"] == "Short\nEstimate: 3\nCycle Name: Cycle 4\nProject Milestone: Beta\nInitiatives: Q1 push"
+    assert found["Other"]["notes"] == ""

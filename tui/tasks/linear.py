@@ -9,7 +9,10 @@ Project (the campaign, made when missing; when a label names another
 campaign, an "also in Linear project:" line), Assignee and Creator (matched
 by name or e-mail against handles; an assignee matched to no one, or to a
 guest, is kept in the notes: "assigned in Linear to: ..."), Labels (comma-space separated),
-Created, Completed, Canceled, Due Date.
+Created, Completed, Canceled, Due Date.  What someone typed that crewdeck has
+no field for (``KEPT``: Estimate, Cycle Name, Project Milestone, Initiatives) is
+a "COLUMN: value" line in the notes; the columns Linear fills itself (Team,
+Updated, Started, the ids) are not kept.
 
 Linear writes a ``'`` before text that starts with ``+ - = @`` (so that a
 spreadsheet does not read it as a formula); it is taken off again.
@@ -28,10 +31,12 @@ from crewdeck.tui.workspace.workspace import slug
 
 #: The columns a file must have, its id column first.
 REQUIRED = ("ID", "Title")
+#: Columns typed in Linear that crewdeck has no field for: each a "COLUMN: value" line in the notes.
+KEPT = ("Estimate", "Cycle Name", "Project Milestone", "Initiatives")
 #: The other columns read, by these names in any case.
 COLUMNS = (
     "Description", "Parent issue", "Status", "Priority", "Project", "Assignee", "Creator", "Labels", "Created", "Completed", "Canceled",
-    "Due Date",
+    "Due Date", *KEPT,
 )  # fmt: skip
 PRIORITY = {"no priority": "none", "": "none", "urgent": "high", "high": "high", "medium": "med", "low": "low"}
 
@@ -72,6 +77,7 @@ def _item(row: dict[str, str], issue: str, where: str, ws_people: dict[str, str]
         item.notes.append(row["Description"].rstrip())
     if row.get("Parent issue", "").strip():
         item.notes.append(f"subtask of: {row['Parent issue'].strip()}")
+    item.notes.extend(f"{column}: {row[column].strip()}" for column in KEPT if row.get(column, "").strip())
     item.status_name = row.get("Status", "").strip() or None
     priority = row.get("Priority", "").strip().lower()
     if priority not in PRIORITY:
