@@ -1308,3 +1308,20 @@ def test_a_linear_estimate_cycle_and_milestone_are_kept_in_the_notes(cli: Cli, t
     found = tasks(cli)
     assert found["Launch"]["notes"] == "Short\nEstimate: 3\nCycle Name: Cycle 4\nProject Milestone: Beta\nInitiatives: Q1 push"
     assert found["Other"]["notes"] == ""
+
+
+def test_a_taskwarrior_scheduled_until_recur_and_udas_are_kept_in_the_notes(cli: Cli, tmp_path: Path) -> None:
+    """scheduled, until, an instance's recur and every UDA (but assignee and tz, which are read) were dropped without a word;
+    the fields Taskwarrior fills itself (id, urgency, modified, mask, imask, parent, end, start) are not kept."""
+    tw = tmp_path / "task.json"
+    record = {
+        "id": 4, "uuid": "3f1c8a52-54aa-4b9e-9d5e-2b0f3d0a8c12", "description": "Weekly report", "status": "pending",
+        "entry": "20261101T100000Z", "modified": "20261102T100000Z", "urgency": 4.2, "parent": "3f1c8a52-54aa-4b9e-9d5e-2b0f3d0a8c13",
+        "imask": 2, "start": "20261102T100000Z", "scheduled": "20261210T090000Z", "until": "20270101T000000Z", "recur": "weekly",
+        "estimate": "2h", "client": "Acme", "annotations": [{"entry": "20261102T100000Z", "description": "asked finance"}],
+    }  # fmt: skip
+    tw.write_text(json.dumps([record]))
+    cli.ok("import", "--from", "taskwarrior", str(tw))
+    assert tasks(cli)["Weekly report"]["notes"] == (
+        "2026-11-02 asked finance\nscheduled: 2026-12-10T09:00:00Z\nuntil: 2027-01-01T00:00:00Z\nrecur: weekly\nestimate: 2h\nclient: Acme"
+    )

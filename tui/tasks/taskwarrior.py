@@ -15,6 +15,7 @@
 | depends                  | depends_on                                        |
 | entry                    | created_at                                        |
 | UDA ``assignee``         | assignee, when it is a member's handle (a guest's, or no one's: "assigned in Taskwarrior to: @gus" in the notes) |
+| scheduled, until, recur, other UDAs | "FIELD: value" lines in the notes (``_kept``) |
 
 Recurring templates (status ``recurring``) are skipped: their instances are
 ordinary pending tasks in the export.  The tasks are merged like every
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -52,6 +54,12 @@ PRIORITY = {"H": "high", "M": "med", "L": "low"}
 #: Tasks planned and written at a time: well under ``store.BULK_ROWS`` operations.
 BATCH = 500
 _TW_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\Z")
+#: The fields read into a task's own fields.
+_READ = frozenset(
+    {"uuid", "description", "status", "assignee", "tz", "due", "wait", "entry", "priority", "tags", "project", "annotations", "depends"}
+)
+#: The fields Taskwarrior fills itself, which nobody typed: not kept.
+_FILLED = frozenset({"id", "urgency", "modified", "mask", "imask", "parent", "end", "start"})
 _UUID = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}")
 
 
@@ -94,6 +102,18 @@ def _utc(text: Any, name: str) -> str:
 def _shown(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _kept(record: dict[str, Any]) -> list[str]:
+    """A "FIELD: value" line for each field someone typed that the task has no field for (scheduled, until, recur, a UDA)."""
+    lines = []
+    for key, value in record.items():
+        if key in _READ or key in _FILLED or value in (None, "", []):
+            continue
+        if key in ("scheduled", "until"):
+            value = _utc(value, key)
+        lines.append(f"{key}: {value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)}")
+    return lines
 
 
 def _text(record: dict[str, Any], name: str) -> str | None:
@@ -310,6 +330,7 @@ def _task(
             stamp = _utc(note["entry"], "annotations.entry")[:10] if "entry" in note else ""
             annotated.append(f"{stamp} {note['description']}".strip())
         lines[:0] = annotated
+    lines.extend(_kept(record))
     if lines:
         values["notes"] = "\n".join(lines)
     depends = record.get("depends")
