@@ -20,7 +20,7 @@ from crewdeck.tui.tasks.foreign import StatusMap, with_comments
 from crewdeck.tui.tasks.linear import unquoted
 from crewdeck.tui.workspace.merging import stable_id
 
-from .conftest import Cli
+from .conftest import NOW_TEXT, Cli
 from .importfixtures import (
     ASANA_HEADER,
     LINEAR_HEADER,
@@ -1325,3 +1325,17 @@ def test_a_taskwarrior_scheduled_until_recur_and_udas_are_kept_in_the_notes(cli:
     assert tasks(cli)["Weekly report"]["notes"] == (
         "2026-11-02 asked finance\nscheduled: 2026-12-10T09:00:00Z\nuntil: 2027-01-01T00:00:00Z\nrecur: weekly\nestimate: 2h\nclient: Acme"
     )
+
+
+def test_an_asana_or_linear_task_with_no_creation_date_was_created_by_the_import(cli: Cli, tmp_path: Path) -> None:
+    """An Asana row with no Created At (a Linear one with no Created) had no creation time: ``show`` printed
+    "created  by @ana " with nothing after.  As a Taskwarrior task with no entry, it was created when it was imported."""
+    cli.ok("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv([{"Task ID": "1", "Name": "Undated"}]))))
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "l.csv", linear_csv([{"ID": "MKT-9", "Title": "Undated too"}]))))
+    found = tasks(cli)
+    assert found["Undated"]["created_at"] == found["Undated too"]["created_at"] == NOW_TEXT
+    shown = cli.ok("show", found["Undated"]["id"])
+    assert "      created  by @ana today 10:30 CET\n" in shown
+    for name, text in (("asana", "a.csv"), ("linear", "l.csv")):
+        assert cli.ok("import", "--from", name, str(tmp_path / text)).startswith("nothing new")
+

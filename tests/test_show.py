@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
+from crewdeck.sync.state.ids import new_id
+
 from .conftest import Cli
+from .forged import Forger
 
 
 def _task(cli: Cli) -> str:
@@ -84,3 +87,11 @@ def test_a_snooze_keeps_the_zone_it_was_meant_in_after_its_member_moves(cli: Cli
     assert "snoozed until  tmrw 13:30 IST Kolkata (set in: tmrw 09:00 CET)" in cli.ok("show", task[:8], as_member="raj")
     cli.ok("set", task[:8], "snoozed_until=tmrw 09:00")  # now in New York: meant where it is read
     assert "snoozed until  tmrw 09:00 EST\n" in cli.ok("show", task[:8])
+
+
+def test_show_of_a_task_with_no_creation_time_says_it_was_not_recorded(cli: Cli) -> None:
+    """A task an older crewdeck stored with its creator and no creation time printed "created  by @ana " with nothing after."""
+    ana = next(m["id"] for m in json.loads(cli.ok("export"))["member"] if m["handle"] == "ana")
+    task = new_id()
+    Forger(cli.workspace).set("task", task, {"title": "Old one", "created_by": ana})
+    assert "      created  by @ana (time not recorded)\n" in cli.ok("show", task)

@@ -4,7 +4,7 @@ Columns are found by their header, in any order and case: Task ID (the id:
 ``stable_id("asana-task", id)``), Name (title), Notes, Section/Column
 (status by its name, ``foreign.StatusMap``), Completed At (done), Due
 Date (due at 17:00 in the assignee's zone), Start Date (a "start:" line),
-Created At, Assignee and Assignee Email (matched by full name or by the
+Created At (none: the import's time), Assignee and Assignee Email (matched by full name or by the
 e-mail's local part against handles; unmatched ones listed, and kept in the
 notes: "assigned in Asana to: Jane Doe (jane@example.com)"), Tags (comma
 separated), Projects (the first one is the campaign, made when missing;

@@ -511,8 +511,8 @@ def _batches(
         if item.due:
             here = _due_here(ws, task_id)
             values["due"] = _due(item.due, owner.tz if owner else here["tz"] if here else fallback_tz, here)
-        if item.created_at:
-            values["created_at"] = item.created_at
+        # An Asana or Linear row with no creation date was created here by this import (as a Taskwarrior task with no entry).
+        values["created_at"] = item.created_at or now
         kept.extend(_labels(item.labels, values, campaigns, platforms, cuts))
         if item.project and "campaign" in values:
             if campaigns.get(slug(item.project)) != values["campaign"]:  # a label named the campaign: the project is another

@@ -9,7 +9,7 @@ Project (the campaign, made when missing; when a label names another
 campaign, an "also in Linear project:" line), Assignee and Creator (matched
 by name or e-mail against handles; an assignee matched to no one, or to a
 guest, is kept in the notes: "assigned in Linear to: ..."), Labels (comma-space separated),
-Created, Completed, Canceled, Due Date.  What someone typed that crewdeck has
+Created (none: the import's time), Completed, Canceled, Due Date.  What someone typed that crewdeck has
 no field for (``KEPT``: Estimate, Cycle Name, Project Milestone, Initiatives) is
 a "COLUMN: value" line in the notes; the columns Linear fills itself (Team,
 Updated, Started, the ids) are not kept.

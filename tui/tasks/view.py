@@ -27,11 +27,7 @@ def detail_fields(d: TaskDetail, tz: str, now: dt.datetime, clock24: bool) -> li
         ("campaign", (d.campaign or "") + (f" / {r['platform']}" if r["platform"] else "")),
         ("tags", " ".join(f"#{t}" for t in r["tags"])),
         ("estimate", format_estimate(r["estimate"])),
-        (
-            "created",
-            (f"by @{d.creator} " if d.creator else "")
-            + (format_local(parse_utc(r["created_at"]), tz, now, clock24=clock24) if r["created_at"] else ""),
-        ),
+        ("created", created_text(d.creator, r["created_at"], tz, now, clock24)),
     ]
     if r["meeting"]:
         fields.append(("meeting", meeting_text(r["meeting"].get("minutes"), d.attendees)))
@@ -43,6 +39,14 @@ def detail_fields(d: TaskDetail, tz: str, now: dt.datetime, clock24: bool) -> li
         rule = Rule.from_json(r["recurrence"]["rule"])
         fields.append(("repeats", f"{rule.text()} (this one: {r['recurrence']['on']})"))
     return [(name, value) for name, value in fields if value]
+
+
+def created_text(creator: str | None, created_at: str | None, tz: str, now: dt.datetime, clock24: bool) -> str:
+    """``by @ana today 10:30``; a task an older crewdeck stored without its creation time: ``by @ana (time not recorded)``."""
+    when = format_local(parse_utc(created_at), tz, now, clock24=clock24) if created_at else ""
+    if not creator:
+        return when
+    return f"by @{creator} {when or '(time not recorded)'}"
 
 
 def snooze_text(value: str | dict[str, str], tz: str, now: dt.datetime, clock24: bool) -> str:
