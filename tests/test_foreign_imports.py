@@ -1279,7 +1279,7 @@ def test_an_asana_tasks_other_projects_are_kept_in_its_notes(cli: Cli, tmp_path:
     path = write(tmp_path, "asana.csv", asana_csv(rows))
     cli.ok("import", "--from", "asana", str(path))
     studio = tasks(cli)["Book the studio"]
-    assert studio["notes"] == "also in Asana project: Summer Drop\nalso in Asana project: Evergreen"
+    assert studio["notes"] == "Completed At: 2026-02-01\nalso in Asana project: Summer Drop\nalso in Asana project: Evergreen"
     assert cli.ok("import", "--from", "asana", str(path)).startswith("nothing new")
 
 
@@ -1339,3 +1339,20 @@ def test_an_asana_or_linear_task_with_no_creation_date_was_created_by_the_import
     for name, text in (("asana", "a.csv"), ("linear", "l.csv")):
         assert cli.ok("import", "--from", name, str(tmp_path / text)).startswith("nothing new")
 
+
+def test_asana_and_linear_completion_dates_are_kept_in_the_notes(cli: Cli, tmp_path: Path) -> None:
+    """Asana's Completed At and Linear's Completed and Canceled only set the status: when it was closed was dropped."""
+    cli.ok("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv(asana_rows()))))
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "l.csv", linear_csv())))
+    rows = linear_rows()
+    rows[2]["Canceled"] = "2026-03-02T12:00:00.000Z"
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "l2.csv", linear_csv(rows))))
+    found = tasks(cli)
+    assert found["Book the studio"]["status"] == "done" and found["Book the studio"]["notes"] == "Completed At: 2026-02-01"
+    assert found["@raj review"]["notes"].startswith("Completed: 2026-02-01T08:00:00.000Z")
+    assert found["Low one"]["status"] == "cancelled" and found["Low one"]["notes"] == "Canceled: 2026-03-02T12:00:00.000Z"
+    assert found["Write the brief"]["notes"] == "First line\nSecond, with a comma\nalso in Asana project: Summer Drop"
+    before = op_count(cli.workspace)
+    assert cli.ok("import", "--from", "asana", str(tmp_path / "a.csv")).startswith("nothing new")
+    assert cli.ok("import", "--from", "linear", str(tmp_path / "l2.csv")).startswith("nothing new")
+    assert op_count(cli.workspace) == before

@@ -2,7 +2,8 @@
 
 Columns are found by their header, in any order and case: Task ID (the id:
 ``stable_id("asana-task", id)``), Name (title), Notes, Section/Column
-(status by its name, ``foreign.StatusMap``), Completed At (done), Due
+(status by its name, ``foreign.StatusMap``), Completed At (done, and a
+"Completed At: 2026-11-03" line in the notes), Due
 Date (due at 17:00 in the assignee's zone), Start Date (a "start:" line),
 Created At (none: the import's time), Assignee and Assignee Email (matched by full name or by the
 e-mail's local part against handles; unmatched ones listed, and kept in the
@@ -89,7 +90,9 @@ def _item(row: dict[str, str], task_id: str, where: str, ws_people: dict[str, st
         except ValueError as exc:
             raise ValueError(f"{column}: {exc}") from None
         if column == "Completed At":
+            # crewdeck keeps no time a task was closed: the day is a line of the notes, as a column read for nothing else.
             item.status = "done"
+            item.notes.append(f"{column}: {value}")
         elif column == "Due Date":
             item.due = when
         elif column == "Start Date":

@@ -9,7 +9,8 @@ Project (the campaign, made when missing; when a label names another
 campaign, an "also in Linear project:" line), Assignee and Creator (matched
 by name or e-mail against handles; an assignee matched to no one, or to a
 guest, is kept in the notes: "assigned in Linear to: ..."), Labels (comma-space separated),
-Created (none: the import's time), Completed, Canceled, Due Date.  What someone typed that crewdeck has
+Created (none: the import's time), Completed and Canceled (the status, and a
+"Completed: 2026-11-03T10:00:00.000Z" line in the notes), Due Date.  What someone typed that crewdeck has
 no field for (``KEPT``: Estimate, Cycle Name, Project Milestone, Initiatives) is
 a "COLUMN: value" line in the notes; the columns Linear fills itself (Team,
 Updated, Started, the ids) are not kept.
@@ -94,7 +95,9 @@ def _item(row: dict[str, str], issue: str, where: str, ws_people: dict[str, str]
         if column == "Created":
             item.created_at = when
         else:
+            # crewdeck keeps no time a task was closed: it is a line of the notes, as the columns in ``KEPT`` are.
             item.status = "done" if column == "Completed" else "cancelled"
+            item.notes.append(f"{column}: {value}")
     due = row.get("Due Date", "").strip()
     if due:
         try:
