@@ -95,6 +95,14 @@ def test_kpi_add_writes_a_day_and_a_later_entry_replaces_what_it_gives(ws: Path)
     [
         (("impressions=12.5",), "is not a count"),
         (("impressions=-3",), "is not a count"),
+        # It said "impressions: is out of range (a 64-bit integer)", naming no number, or "must be at most 1000000000000000".
+        (
+            ("impressions=99999999999999999999",),
+            "impressions: '99999999999999999999' is more than a count can be (at most 1,000,000,000,000,000)",
+        ),
+        (("impressions=1000000000000001",), "impressions: '1000000000000001' is more than a count can be (at most 1,000,000,000,000,000)"),
+        (("impressions=" + "9" * 5000,), "is more than a count can be"),  # a traceback: int() refuses 4,301 digits
+        (("value=" + "9" * 5000 + ".00 EUR",), "is too large"),  # the same traceback, from the money parser
         (("likes=3",), "with METRIC one of"),
         (("followers=3",), "followers are counted per platform"),
         (("value=12,50 EUR",), "decimal separator"),
