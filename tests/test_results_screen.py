@@ -745,3 +745,14 @@ async def test_enter_is_not_offered_on_a_row_it_does_not_open(workspace: Path) -
         await pilot.press("enter")
         await settle(pilot)
         assert screen.page is not None and screen.page.level == "days"
+
+
+async def test_a_panes_key_leaves_the_results_for_that_pane(workspace: Path) -> None:
+    # `1` `2` `3` focus a pane everywhere (README, `?`): over the Results they focused the pane behind, unseen,
+    # and the Results stayed as they were.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        assert not isinstance(app.screen, ResultsScreen) and app.active_pane == "ledger"

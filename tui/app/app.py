@@ -514,6 +514,10 @@ class CrewdeckApp(App[int]):
             self.update_layout()
 
     def action_focus_pane(self, name: str) -> None:
+        from crewdeck.tui.app.screens.results import ResultsScreen
+
+        if isinstance(self.screen, ResultsScreen):
+            self.screen.dismiss(None)  # the pane is behind it: focused there, it was not seen
         self.focus_pane(name)
 
     def cycle_pane(self, step: int) -> None:
