@@ -756,3 +756,16 @@ async def test_a_panes_key_leaves_the_results_for_that_pane(workspace: Path) -> 
         await pilot.press("3")
         await settle(pilot)
         assert not isinstance(app.screen, ResultsScreen) and app.active_pane == "ledger"
+
+
+async def test_the_calendars_key_leaves_the_results_for_the_calendar(workspace: Path) -> None:
+    # `C` showed the content calendar in the Deadlines pane behind the Results, unseen.
+    from crewdeck.tui.app.grid_pane import GridPane
+
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        assert not isinstance(app.screen, ResultsScreen) and app.active_pane == "grid"
+        assert app.screen.query_one(GridPane).has_class("-calendar")
