@@ -337,6 +337,21 @@ def test_bad_rows_are_counted_as_rows_not_as_problems_and_one_row_is_one_row(ws:
     assert out.strip() == "imported 1 row: 1 changed, 0 unchanged"
 
 
+def test_a_count_too_large_is_said_so_not_that_it_is_no_whole_number(ws: Path, tmp_path: Path) -> None:
+    # It said "'1000000000000001' is not a count (a whole number)", which it is.
+    source = _file(tmp_path, "big.csv", 'campaign,platform,date,clicks\nAutumn,meta,2026-11-20,"1,000,000,000,000,001"\n')
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
+    assert err.splitlines()[0] == f"{source}:2: clicks: '1,000,000,000,000,001' is more than a count can be (at most 1,000,000,000,000,000)"
+    assert _state(ws)[0] == []
+    # Past 4,300 digits int() refuses the text itself: it was a traceback.
+    source = _file(tmp_path, "huge.csv", "campaign,platform,date,clicks\nAutumn,meta,2026-11-20," + "9" * 5000 + "\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
+    assert err.splitlines()[0].endswith("is more than a count can be (at most 1,000,000,000,000,000)") and "Traceback" not in err
+    source = _file(tmp_path, "spent.csv", "campaign,platform,date,value\nAutumn,meta,2026-11-20," + "9" * 5000 + " EUR\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
+    assert err.splitlines()[0].endswith("is too large") and "Traceback" not in err
+
+
 def test_two_columns_with_the_name_a_field_is_read_from_import_nothing(ws: Path, tmp_path: Path) -> None:
     """Which of the two would be a guess."""
     source = _file(tmp_path, "twice.csv", "campaign,platform,date,Clicks,clicks\nAutumn,meta,2026-11-20,3,4\n")

@@ -95,6 +95,14 @@ def test_kpi_add_writes_a_day_and_a_later_entry_replaces_what_it_gives(ws: Path)
     [
         (("impressions=12.5",), "is not a count"),
         (("impressions=-3",), "is not a count"),
+        # It said "impressions: is out of range (a 64-bit integer)", naming no number, or "must be at most 1000000000000000".
+        (
+            ("impressions=99999999999999999999",),
+            "impressions: '99999999999999999999' is more than a count can be (at most 1,000,000,000,000,000)",
+        ),
+        (("impressions=1000000000000001",), "impressions: '1000000000000001' is more than a count can be (at most 1,000,000,000,000,000)"),
+        (("impressions=" + "9" * 5000,), "is more than a count can be"),  # a traceback: int() refuses 4,301 digits
+        (("value=" + "9" * 5000 + ".00 EUR",), "is too large"),  # the same traceback, from the money parser
         (("likes=3",), "with METRIC one of"),
         (("followers=3",), "followers are counted per platform"),
         (("value=12,50 EUR",), "decimal separator"),
@@ -378,6 +386,19 @@ def test_on_a_narrow_terminal_the_missed_targets_go_under_their_row_and_the_name
     # Wide enough, the targets stay in their column.
     wide = on_a_terminal(team, tmp_path, 200, "kpi", "report")
     assert "OFF TARGET" in _header(wide) and not any(line.startswith("  off target") for line in wide)
+
+
+def test_missed_targets_under_their_row_wrap_and_no_number_is_cut(ws: Path, tmp_path: Path) -> None:
+    """Under the row, the missed targets were one line cut to the width: 'cpa 1.63 vs cpa<=…', the target's number lost."""
+    team = _wide_report(ws)
+    campaign = "jakarta-ramadan-awareness-push-2026-extended-flight"
+    team.ok("campaign", "set", campaign, "--target", "ctr>=1.2%", "--target", "cpa<=0.50 EUR", "--target", "roas>=4x")
+    lines = on_a_terminal(team, tmp_path, 72, "kpi", "report")
+    assert max(len(line) for line in lines) <= 72, lines
+    at = next(i for i, line in enumerate(lines) if line.startswith("+jakarta"))
+    under = [line for line in lines[at + 1 :] if line.startswith("  ")]
+    assert under[0].startswith("  off target: ctr 0.66% vs ctr>=1.2%") and not any("…" in line for line in under), under
+    assert "cpa<=0.50 EUR" in " ".join(under) and "roas>=4x" in " ".join(under), under
 
 
 def test_a_hostile_campaign_name_and_post_title_fit_the_terminal_shown_safely(ws: Path, tmp_path: Path) -> None:

@@ -717,3 +717,55 @@ async def test_the_legend_explains_only_marks_of_the_columns_shown(workspace: Pa
         await pilot.resize_terminal(160, 48)
         await settle(pilot)
         assert "* by the largest daily reach" in legend()
+
+
+async def test_enter_is_not_offered_on_a_row_it_does_not_open(workspace: Path) -> None:
+    # A campaign's own results on a platform ("/meta") and its spend on no post open nothing (enter rang the bell),
+    # and the footer offered "⏎ Open" on them as on a post.
+    members, campaigns, _ = _ids(workspace)
+    with Store(workspace) as store:
+        write(
+            store,
+            members["ana"],
+            [(Key("campaign", campaign=campaigns["Spring Launch"], platform="meta"), NOW.date().isoformat(), {"clicks": 3})],
+            "test",
+        )
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        labels = [row.label for row in _table(app).rows]
+        assert "/meta" in labels
+        await pilot.press("home", *["j"] * labels.index("/meta"))
+        await settle(pilot)
+        assert "Open" not in _footer(app)
+        post = next(i for i, label in enumerate(labels) if not label.startswith(("/", "(")))
+        await pilot.press("home", *["j"] * post)
+        await settle(pilot)
+        assert "Open" in _footer(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.page is not None and screen.page.level == "days"
+
+
+async def test_a_panes_key_leaves_the_results_for_that_pane(workspace: Path) -> None:
+    # `1` `2` `3` focus a pane everywhere (README, `?`): over the Results they focused the pane behind, unseen,
+    # and the Results stayed as they were.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        assert not isinstance(app.screen, ResultsScreen) and app.active_pane == "ledger"
+
+
+async def test_the_calendars_key_leaves_the_results_for_the_calendar(workspace: Path) -> None:
+    # `C` showed the content calendar in the Deadlines pane behind the Results, unseen.
+    from crewdeck.tui.app.grid_pane import GridPane
+
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        assert not isinstance(app.screen, ResultsScreen) and app.active_pane == "grid"
+        assert app.screen.query_one(GridPane).has_class("-calendar")

@@ -9,7 +9,7 @@ widget drawn line by line however many campaigns there are.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import ClassVar, Protocol
 
@@ -78,17 +78,25 @@ class ResultsTable(LineTable):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.rows: list[ResultRow] = []
-        #: Whether ``enter`` opens a row: a day's row is the finest there is.
-        self.opens = True
+        #: The keys of the rows ``enter`` opens nothing under: a day's row is the finest there is.
+        self.closed: frozenset[str] = frozenset()
 
     def set_rows(
-        self, rows: Sequence[ResultRow], first_column: str = "CAMPAIGN", *, on: str | None = None, best_first: str = "", days: bool = False
+        self,
+        rows: Sequence[ResultRow],
+        first_column: str = "CAMPAIGN",
+        *,
+        on: str | None = None,
+        best_first: str = "",
+        days: bool = False,
+        closed: Collection[str] = (),
     ) -> None:
         """Show new rows; the cursor goes to the row keyed ``on``, else stays on its row if it is still there, else the first.
 
         ``best_first``: the title of the column the rows are sorted by, best first; its title says so with "↓".
         ``days``: the rows are days: no sparkline (they are the series themselves) and a date's column no wider than
         it, the others sharing the width, and ``enter`` is not offered (there is nothing finer to open).
+        ``closed``: the keys of other rows with nothing finer to open: ``enter`` is not offered while the cursor is on one.
         """
         old = on if on is not None else self.rows[self.cursor].key if self.rows and self.cursor < len(self.rows) else None
         self.rows = list(rows)
@@ -97,14 +105,13 @@ class ResultsTable(LineTable):
         first = replace(self.COLUMNS[0], title=first_column, grow=0 if days else self.COLUMNS[0].grow)
         self.columns = (first, *rest)
         self.cursor = 0
-        if self.opens == days:
-            self.opens = not days
-            self.refresh_bindings()
+        self.closed = frozenset(row.key for row in self.rows) if days else frozenset(closed)
         for i, row in enumerate(self.rows):
             if row.key == old:
                 self.cursor = i
                 break
         self.rows_changed()
+        self.refresh_bindings()
 
     @dataclass
     class RowSelected(Message):
@@ -114,7 +121,11 @@ class ResultsTable(LineTable):
         key: str
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return action != "activate" or self.opens
+        return action != "activate" or not self.rows or self.rows[self.cursor].key not in self.closed
+
+    def cursor_moved(self, index: int) -> None:
+        if self.closed:
+            self.refresh_bindings()  # from a row that opens to one that does not, or back: the footer says so
 
     def row_count(self) -> int:
         return len(self.rows)

@@ -87,6 +87,9 @@ def parse_decimal(text: str, currency: str) -> int:
         if places == 0:
             raise MoneyError(f"amount {raw!r}: {currency} has no minor unit, give a whole number")
         raise MoneyError(f"amount {raw!r}: {currency} has {places} decimal places, not {len(frac)}")
+    # More digits than the largest amount has is too large; said before int(), which refuses 4,301 of them.
+    if len(whole.lstrip("0")) > len(str(MAX_MINOR)):
+        raise MoneyError(f"amount {raw!r} is too large")
     minor: int = int(whole) * 10**places + (int(frac.ljust(places, "0")) if places else 0)
     if raw.startswith("-"):
         if minor == 0:

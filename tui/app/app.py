@@ -514,7 +514,15 @@ class CrewdeckApp(App[int]):
             self.update_layout()
 
     def action_focus_pane(self, name: str) -> None:
+        self._leave_results()
         self.focus_pane(name)
+
+    def _leave_results(self) -> None:
+        """Close the Results screen for a key that shows a pane: the panes are behind it, where it was not seen."""
+        from crewdeck.tui.app.screens.results import ResultsScreen
+
+        if isinstance(self.screen, ResultsScreen):
+            self.screen.dismiss(None)
 
     def cycle_pane(self, step: int) -> None:
         index = self.panes.index(self.active_pane) if self.active_pane in self.panes else 0
@@ -645,6 +653,7 @@ class CrewdeckApp(App[int]):
         CrisisKey(self, self.services).run()
 
     def action_calendar(self) -> None:
+        self._leave_results()
         self.focus_pane("grid")
         self.main_screen.query_one(GridPane).show_calendar(True)
 

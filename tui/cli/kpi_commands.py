@@ -243,11 +243,23 @@ def _text(built: report.ResultsReport, headers: list[str], rows: list[list[str]]
     text = table([[row[i] for i in shown] for row in rows], [headers[i] for i in shown], free=NAME_COLUMNS, width=width)
     if missed:
         head, *lines = text.split("\n")
-        text = "\n".join(
-            [head, *(f"{line}\n{cut(f'  off target: {off}', width or 0)}" if off else line for line, off in zip(lines, missed))]
-        )
+        text = "\n".join([head, *("\n".join([line, *_under_row(off, width or 0)]) if off else line for line, off in zip(lines, missed))])
     left_out = [h for i, h in enumerate(headers) if i not in shown]
     return text + "\n" + _left_out_line(left_out, width) if left_out and width is not None else text
+
+
+def _under_row(missed: str, width: int) -> list[str]:
+    """The targets a row missed, on lines of their own under it, ``width`` wide: broken between two targets, never
+    inside one, so no number is cut (a target wider than the line stays whole)."""
+    first, *rest = missed.split(", ")
+    lines = [f"  off target: {first}"]
+    for target in rest:
+        if len(lines[-1]) + len(f", {target},") <= width:
+            lines[-1] += f", {target}"
+        else:
+            lines[-1] += ","
+            lines.append(f"    {target}")
+    return lines
 
 
 def _fits_names(headers: list[str], rows: list[list[str]], wanted: set[str]) -> int:

@@ -27,13 +27,13 @@ from itertools import chain, islice
 from typing import Any
 
 from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, parse_amount, parse_decimal
-from crewdeck.sync.state.records import MAX_COUNT, RESULT, RESULT_COUNTS
+from crewdeck.sync.state.records import RESULT, RESULT_COUNTS
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger import csvfiles
 from crewdeck.tui.ledger.actions import derived_id
 from crewdeck.tui.ledger.csvfiles import Rejected
-from crewdeck.tui.results.keys import Key, not_a_post, platform
+from crewdeck.tui.results.keys import Key, above_counts, not_a_post, platform, too_large
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slug, match_campaign
 
@@ -402,8 +402,11 @@ def _count(cell: _Cells, name: str) -> int | None:
     raw = cell.get(name).replace(",", "") if name in cell.columns else ""
     if raw == "":
         return None
-    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_COUNT:
+    if not (raw.isascii() and raw.isdigit()):
         cell.problem(name, f"{visible(cell.get(name))!r} is not a count (a whole number)")
+        return None
+    if above_counts(raw):
+        cell.problem(name, too_large(cell.get(name)))
         return None
     return int(raw)
 

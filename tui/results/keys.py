@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crewdeck.sync.state.money import MoneyError, parse_amount
-from crewdeck.sync.state.records import RESULT, RESULT_COUNTS, ValidationError, platform_name, result_id
+from crewdeck.sync.state.records import MAX_COUNT, RESULT, RESULT_COUNTS, ValidationError, platform_name, result_id
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.workspace.errors import UserError
@@ -115,6 +115,8 @@ def _value(field: str, raw: str, base_currency: str) -> Any:
             raise UserError(f"value: {exc}") from None
         value: Any = {"amount": amount, "currency": currency}
     elif raw.isascii() and raw.isdigit():
+        if above_counts(raw):
+            raise UserError(f"{field}: {too_large(raw)}")
         value = int(raw)
     else:
         raise UserError(f"{field}: {raw!r} is not a count (a whole number, no separators)")
@@ -122,6 +124,17 @@ def _value(field: str, raw: str, base_currency: str) -> Any:
         return RESULT.check(field, value)
     except ValidationError as exc:
         raise UserError(f"{field}: {exc.problem}") from None
+
+
+def above_counts(digits: str) -> bool:
+    """Whether ASCII digits give more than any count, read without ``int`` of them all (it refuses 4,301 digits)."""
+    significant = digits.lstrip("0")
+    return len(significant) > len(str(MAX_COUNT)) or int(significant or "0") > MAX_COUNT
+
+
+def too_large(raw: str) -> str:
+    """What is said of a whole number above any count (the store's bound), as it was given."""
+    return f"{visible(raw)!r} is more than a count can be (at most {MAX_COUNT:,})"
 
 
 def write(store: Store, member: str, rows: Iterable[tuple[Key, str, dict[str, Any]]], source: str) -> int:

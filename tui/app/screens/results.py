@@ -123,7 +123,12 @@ class ResultsScreen(Screen[None]):
         bar.info = _bar_info(page)
         first = {"campaigns": "CAMPAIGN", "posts": "POST", "days": "DAY"}[page.level]
         self.query_one(ResultsTable).set_rows(
-            page.lines, first, on=self.left, best_first=SORT_TITLES[page.sort] if page.level == "posts" else "", days=page.level == "days"
+            page.lines,
+            first,
+            on=self.left,
+            best_first=SORT_TITLES[page.sort] if page.level == "posts" else "",
+            days=page.level == "days",
+            closed=[line.key for line in page.lines if _opens_nothing(page, line.key)],
         )
         self.left = None
         self._say_marks()
@@ -145,8 +150,7 @@ class ResultsScreen(Screen[None]):
     @on(ResultsTable.RowSelected)
     def _selected(self, message: ResultsTable.RowSelected) -> None:
         page = self.page
-        if page is None or (page.level == "posts" and len(message.key) != 32):
-            self.app.bell()  # a campaign's platform row, or its spend on no post: nothing finer (a day's row offers no enter)
+        if page is None or _opens_nothing(page, message.key):
             return
         self.drill = (*self.drill, message.key)
         self.left = None
@@ -197,6 +201,11 @@ class ResultsScreen(Screen[None]):
         """Operations were committed (another member's import, say): read again when they touch what is shown."""
         if any(op.entity in ENTITIES for op in ops):
             self.reload()
+
+
+def _opens_nothing(page: ResultsPage, key: str) -> bool:
+    """Whether ``enter`` on the row keyed ``key`` has nothing finer to show: a campaign's platform row, its spend on no post."""
+    return page.level == "posts" and len(key) != 32
 
 
 def _bar_info(page: ResultsPage) -> tuple[str, ...]:
