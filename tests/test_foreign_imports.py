@@ -1313,7 +1313,7 @@ def test_a_linear_estimate_cycle_and_milestone_are_kept_in_the_notes(cli: Cli, t
 
 def test_a_taskwarrior_scheduled_until_recur_and_udas_are_kept_in_the_notes(cli: Cli, tmp_path: Path) -> None:
     """scheduled, until, an instance's recur and every UDA (but assignee and tz, which are read) were dropped without a word;
-    the fields Taskwarrior fills itself (id, urgency, modified, mask, imask, parent, end, start) are not kept."""
+    the fields Taskwarrior fills itself (id, urgency, modified, mask, imask, parent, rtype, end, start) are not kept."""
     tw = tmp_path / "task.json"
     record = {
         "id": 4, "uuid": "3f1c8a52-54aa-4b9e-9d5e-2b0f3d0a8c12", "description": "Weekly report", "status": "pending",
@@ -1368,7 +1368,7 @@ def _tw_series_export() -> list[dict[str, Any]]:
         _tw("b2", description="Pay rent", status="deleted", parent=monthly["uuid"], imask=0, recur="monthly", due="20261001T070000Z",
             tz="Europe/Berlin"),
         _tw("b3", description="Pay rent", status="pending", parent=monthly["uuid"], imask=1, recur="monthly", due="20261101T080000Z",
-            tz="Europe/Berlin"),
+            tz="Europe/Berlin", until="20270301T000000Z", annotations=[{"entry": "20261102T100000Z", "description": "new IBAN"}]),
         hourly,
         _tw("c2", description="Check the queue", status="pending", parent=hourly["uuid"], imask=0, recur="4h", due="20261126T080000Z",
             tz="UTC"),
@@ -1401,6 +1401,7 @@ def test_taskwarrior_templates_become_series_and_a_recur_crewdeck_cannot_say_sta
     assert by_id[_tw_id("a2")]["status"] == "done" and by_id[_tw_id("a2")]["series"] is None
     rent = by_id[_tw_id("b3")]
     assert rent["recurrence"]["rule"] == {"freq": "monthly", "days": [], "monthday": 1, "time": "09:00", "tz": "Europe/Berlin"}
+    assert rent["notes"] == "2026-11-02 new IBAN\nuntil: 2027-03-01T00:00:00Z"
     assert by_id[_tw_id("b2")]["status"] == "cancelled"
     queue = by_id[_tw_id("c2")]
     assert queue["series"] is None and "recur: 4h" in queue["notes"]

@@ -66,7 +66,7 @@ _READ = frozenset(
     {"uuid", "description", "status", "assignee", "tz", "due", "wait", "entry", "priority", "tags", "project", "annotations", "depends"}
 )
 #: The fields Taskwarrior fills itself, which nobody typed: not kept.
-_FILLED = frozenset({"id", "urgency", "modified", "mask", "imask", "parent", "end", "start"})
+_FILLED = frozenset({"id", "urgency", "modified", "mask", "imask", "parent", "rtype", "end", "start"})
 #: Taskwarrior's named recur values: how many of which unit.
 _RECUR_NAMED = {
     "daily": (1, "days"),
@@ -406,8 +406,12 @@ def _to_series(values: dict[str, Any], series: str, rule: Rule, day: dt.date) ->
     values.pop("notes", None)
     if any(lines):
         values["notes"] = "\n".join(lines)
+    template = template_of(values)
+    if "\n" in template.get("notes", ""):
+        # The rules refuse a line break anywhere in a task's recurrence: the open instance keeps the notes, the next ones start without.
+        del template["notes"]
     values["series"] = series
-    values["recurrence"] = {"rule": rule.to_json(), "on": day.isoformat(), "template": template_of(values)}
+    values["recurrence"] = {"rule": rule.to_json(), "on": day.isoformat(), "template": template}
 
 
 def _plan_one(
