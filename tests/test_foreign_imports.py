@@ -18,6 +18,7 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.tasks.foreign import StatusMap, with_comments
 from crewdeck.tui.tasks.linear import unquoted
+from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.workspace.merging import stable_id
 
 from .conftest import NOW_TEXT, Cli
@@ -1312,7 +1313,7 @@ def test_a_linear_estimate_cycle_and_milestone_are_kept_in_the_notes(cli: Cli, t
 
 def test_a_taskwarrior_scheduled_until_recur_and_udas_are_kept_in_the_notes(cli: Cli, tmp_path: Path) -> None:
     """scheduled, until, an instance's recur and every UDA (but assignee and tz, which are read) were dropped without a word;
-    the fields Taskwarrior fills itself (id, urgency, modified, mask, imask, parent, end, start) are not kept."""
+    the fields Taskwarrior fills itself (id, urgency, modified, mask, imask, parent, rtype, end, start) are not kept."""
     tw = tmp_path / "task.json"
     record = {
         "id": 4, "uuid": "3f1c8a52-54aa-4b9e-9d5e-2b0f3d0a8c12", "description": "Weekly report", "status": "pending",
@@ -1356,3 +1357,121 @@ def test_asana_and_linear_completion_dates_are_kept_in_the_notes(cli: Cli, tmp_p
     assert cli.ok("import", "--from", "asana", str(tmp_path / "a.csv")).startswith("nothing new")
     assert cli.ok("import", "--from", "linear", str(tmp_path / "l2.csv")).startswith("nothing new")
     assert op_count(cli.workspace) == before
+
+
+def _tw(uuid_end: str, **fields: Any) -> dict[str, Any]:
+    return {"uuid": f"5a0c1e7e-0000-4000-8000-{uuid_end:0>12}", "entry": "20261001T080000Z", **fields}
+
+
+def _tw_id(uuid_end: str) -> str:
+    return f"5a0c1e7e000040008000{uuid_end:0>12}"
+
+
+def _tw_series_export() -> list[dict[str, Any]]:
+    """A weekly and a monthly template with their instances, a 4-hourly one crewdeck cannot say, and a fortnightly one with none."""
+    weekly, monthly, hourly, fortnightly = (_tw(n) for n in ("a1", "b1", "c1", "d1"))
+    weekly.update(
+        description="Stand-up notes",
+        status="recurring",
+        recur="weekly",
+        due="20261103T080000Z",
+        tz="Europe/Berlin",
+        until="20270301T000000Z",
+        mask="++-+",
+        project="ops",
+    )
+    monthly.update(description="Pay rent", status="recurring", recur="monthly", due="20261001T070000Z", tz="Europe/Berlin", mask="--")
+    hourly.update(description="Check the queue", status="recurring", recur="4h", due="20261126T080000Z", tz="UTC", mask="-")
+    fortnightly.update(description="Team retro", status="recurring", recur="2w", due="20261105T170000Z", tz="America/New_York")
+    p = weekly["uuid"]
+    return [
+        # Instances come before their templates, as in many exports.
+        _tw("a2", description="Stand-up notes", status="completed", parent=p, imask=0, recur="weekly", due="20261103T080000Z",
+            tz="Europe/Berlin", until="20270301T000000Z", project="ops", end="20261103T090000Z"),
+        _tw("a3", description="Stand-up notes", status="completed", parent=p, imask=1, recur="weekly", due="20261110T080000Z",
+            tz="Europe/Berlin", until="20270301T000000Z", project="ops", end="20261110T090000Z"),
+        _tw("a5", description="Stand-up notes", status="pending", parent=p, imask=3, recur="weekly", due="20261124T080000Z",
+            tz="Europe/Berlin", until="20270301T000000Z", project="ops"),
+        _tw("a4", description="Stand-up notes", status="pending", parent=p, imask=2, recur="weekly", due="20261117T080000Z",
+            tz="Europe/Berlin", until="20270301T000000Z", project="ops"),
+        weekly,
+        monthly,
+        _tw("b2", description="Pay rent", status="deleted", parent=monthly["uuid"], imask=0, recur="monthly", due="20261001T070000Z",
+            tz="Europe/Berlin"),
+        _tw("b3", description="Pay rent", status="pending", parent=monthly["uuid"], imask=1, recur="monthly", due="20261101T080000Z",
+            tz="Europe/Berlin", until="20270301T000000Z", annotations=[{"entry": "20261102T100000Z", "description": "new IBAN"}]),
+        hourly,
+        _tw("c2", description="Check the queue", status="pending", parent=hourly["uuid"], imask=0, recur="4h", due="20261126T080000Z",
+            tz="UTC"),
+        fortnightly,
+        _tw("e1", description="One-off", status="pending"),
+    ]  # fmt: skip
+
+
+def test_taskwarrior_templates_become_series_and_a_recur_crewdeck_cannot_say_stays_a_note(cli: Cli, tmp_path: Path) -> None:
+    """A recurring template was skipped and its pending instances came in as one-off tasks: nothing repeated."""
+    tw = write(tmp_path, "task.json", json.dumps(_tw_series_export()))
+    empty = op_count(cli.workspace)
+    planned = cli.ok("import", "--from", "taskwarrior", "--dry-run", str(tw))
+    assert planned.startswith("dry run, nothing written: would import 8 tasks, 1 campaign (+ops)")
+    assert "3 recurring templates as series: Stand-up notes; Pay rent; Team retro" in planned
+    assert "1 recurrence kept as a note: Check the queue (recur: 4h)" in planned
+    assert "left 1 later pending instance to their series" in planned
+    assert op_count(cli.workspace) == empty
+    out = cli.ok("import", "--from", "taskwarrior", str(tw))
+    assert "recurrence kept as a note: Check the queue (recur: 4h)" in out
+    assert "skipped" not in out
+    exported = json.loads(cli.ok("export"))["task"]
+    by_id = {t["id"]: t for t in exported}
+    standup = by_id[_tw_id("a4")]  # the earliest pending instance is the series' open one
+    assert standup["status"] == "todo" and standup["series"] == stable_id("taskwarrior-series", _tw_id("a1"))
+    assert standup["recurrence"]["rule"] == {"freq": "weekly", "days": ["tue"], "monthday": None, "time": "09:00", "tz": "Europe/Berlin"}
+    assert standup["recurrence"]["on"] == "2026-11-17"
+    assert "until: 2027-03-01T00:00:00Z" in standup["notes"] and "recur:" not in standup["notes"]
+    assert _tw_id("a5") not in by_id  # a later pending instance: the series makes it
+    assert by_id[_tw_id("a2")]["status"] == "done" and by_id[_tw_id("a2")]["series"] is None
+    rent = by_id[_tw_id("b3")]
+    assert rent["recurrence"]["rule"] == {"freq": "monthly", "days": [], "monthday": 1, "time": "09:00", "tz": "Europe/Berlin"}
+    assert rent["notes"] == "2026-11-02 new IBAN\nuntil: 2027-03-01T00:00:00Z"
+    assert by_id[_tw_id("b2")]["status"] == "cancelled"
+    queue = by_id[_tw_id("c2")]
+    assert queue["series"] is None and "recur: 4h" in queue["notes"]
+    retro = [t for t in exported if t["title"] == "Team retro"]  # no pending instance: one at the next occurrence
+    assert len(retro) == 1 and retro[0]["due"] == {"utc": "2026-12-03T17:00:00Z", "tz": "America/New_York"}
+    assert retro[0]["recurrence"]["rule"]["interval"] == 2 and retro[0]["recurrence"]["rule"]["days"] == ["thu"]
+    assert _tw_id("a1") not in by_id and _tw_id("d1") not in by_id
+    # Done here, the stand-up's next instance is the next Tuesday ahead at 09:00 in Berlin.
+    before = op_count(cli.workspace)
+    assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(tw))
+    assert op_count(cli.workspace) == before
+    cli.ok("done", standup["id"])
+    nxt = [t for t in json.loads(cli.ok("export"))["task"] if t["series"] == standup["series"] and t["id"] != standup["id"]]
+    assert [t["due"] for t in nxt] == [{"utc": "2026-12-01T08:00:00Z", "tz": "Europe/Berlin"}]
+    assert "until: 2027-03-01T00:00:00Z" in nxt[0]["notes"]
+
+
+@pytest.mark.parametrize(
+    ("recur", "rule"),
+    [
+        ("daily", "every day 12:00 America/New_York"),
+        ("weekdays", "every weekday 12:00 America/New_York"),
+        ("biweekly", "every 2 weeks on thu 12:00 America/New_York"),
+        ("3w", "every 3 weeks on thu 12:00 America/New_York"),
+        ("quarterly", "every 3 months on the 5th 12:00 America/New_York"),
+        ("yearly", "every 12 months on the 5th 12:00 America/New_York"),
+        ("2mo", "every 2 months on the 5th 12:00 America/New_York"),
+        ("3d", "every 3 days 12:00 America/New_York"),
+        ("4h", None),
+        ("100d", None),
+    ],
+)
+def test_each_taskwarrior_recur_is_the_every_rule_that_says_it_or_a_note(cli: Cli, tmp_path: Path, recur: str, rule: str | None) -> None:
+    template = _tw("f1", description="Review", status="recurring", recur=recur, due="20261105T170000Z", tz="America/New_York")
+    instance = _tw("f2", description="Review", status="pending", parent=template["uuid"], recur=recur, due="20261105T170000Z")
+    out = cli.ok("import", "--from", "taskwarrior", str(write(tmp_path, "t.json", json.dumps([template, instance]))))
+    task = json.loads(cli.ok("export"))["task"][0]
+    if rule is None:
+        assert f"1 recurrence kept as a note: Review (recur: {recur})" in out and task["series"] is None
+        assert f"recur: {recur}" in task["notes"]
+    else:
+        assert Rule.from_json(task["recurrence"]["rule"]).text() == rule

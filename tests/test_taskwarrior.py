@@ -92,3 +92,23 @@ def test_a_bad_taskwarrior_file_imports_nothing(cli: Cli, tmp_path: Path) -> Non
     assert result.code == 2 and "nothing imported" in result.err
     assert "task #2" in result.err and "not a Taskwarrior date" in result.err and "task #3" in result.err
     assert json.loads(cli.ok("tasks", "all", "--json")) == []
+
+
+@needs_task
+def test_a_real_recurring_task_is_a_series_at_its_time_in_its_zone(cli: Cli, tmp_path: Path) -> None:
+    """Taskwarrior's template (status recurring) was skipped and its instance came in as a one-off task."""
+    home = tmp_path / "tw"
+    (home / "data").mkdir(parents=True)
+    (home / "taskrc").write_text("data.location=" + str(home / "data") + "\nuda.tz.type=string\n")
+    _task(home, "add", "Stand-up notes", "due:2027-01-05T08:00:00Z", "recur:weekly", "tz:Europe/Berlin", "until:2027-03-01T00:00:00Z")
+    export = tmp_path / "export.json"
+    export.write_text(_task(home, "export"))
+    records = json.loads(export.read_text())
+    first = min((r for r in records if r["status"] == "pending"), key=lambda r: r["due"])
+    out = cli.ok("import", "--from", "taskwarrior", str(export))
+    assert "1 recurring template as series: Stand-up notes" in out
+    [task] = [t for t in json.loads(cli.ok("export"))["task"] if t["status"] == "todo"]
+    assert task["id"] == first["uuid"].replace("-", "")
+    assert task["recurrence"]["rule"] == {"freq": "weekly", "days": ["tue"], "monthday": None, "time": "09:00", "tz": "Europe/Berlin"}
+    assert task["due"] == {"utc": "2027-01-05T08:00:00Z", "tz": "Europe/Berlin"} and task["notes"] == "until: 2027-03-01T00:00:00Z"
+    assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export))

@@ -45,8 +45,8 @@ def cmd_import(ctx: Context) -> int:
     source = ctx.args.file
     if ctx.args.map_status and ctx.args.source not in FOREIGN:
         raise UserError(f"--map-status goes with --from {'|'.join(FOREIGN)}")
-    if ctx.args.dry_run and ctx.args.source not in FOREIGN:
-        raise UserError(f"--dry-run goes with --from {'|'.join(FOREIGN)}")
+    if ctx.args.dry_run and ctx.args.source not in (*FOREIGN, "taskwarrior"):
+        raise UserError(f"--dry-run goes with --from {'|'.join((*FOREIGN, 'taskwarrior'))}")
     ws = ctx.ws
     default_tz = _zone(ctx.args.default_tz) if ctx.args.default_tz else None
     # Into a workspace nobody is in yet, the import speaks for no one.
@@ -117,9 +117,11 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None)
                 batches,
                 problems,
                 default_tz=default_tz,
+                write=not ctx.args.dry_run,
                 on_progress=lambda _: progress(stream.tell(), size, "importing") if size else None,
             )
-    print(visible(str(merge)))
+    said = merge.said(planned=ctx.args.dry_run)
+    print(visible(f"dry run, nothing written: {said}" if ctx.args.dry_run else said))
     return 0
 
 
@@ -197,6 +199,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         help='Trello/Asana/Linear: the status for a list, section or status of the file (repeatable), e.g. "Later=todo"',
     )
     p.add_argument(
-        "--dry-run", action="store_true", help="Trello/Asana/Linear: print the status mapping and what would change; write nothing"
+        "--dry-run",
+        action="store_true",
+        help="Trello/Asana/Linear: print the status mapping and what would change; Taskwarrior: what would change; write nothing",
     )
     p.set_defaults(func=cmd_import)

@@ -165,14 +165,14 @@ class Rule:
             what = "weekday" if self.days == (0, 1, 2, 3, 4) else ",".join(WEEKDAYS[d] for d in self.days)
         else:
             assert self.monthday is not None
-            what = "month on the last" if self.monthday == -1 else f"month on the {_ordinal(self.monthday)}"
+            what = "month on the last" if self.monthday == -1 else f"month on the {ordinal(self.monthday)}"
         if self.interval > 1:
             unit = f"{self.interval} {_UNITS[self.freq]}"
             what = unit if self.freq == "daily" else f"{unit} on {what.removeprefix('month on ')}"
         return f"every {what} {self.time.strftime('%H:%M') if self.time else EOD} {self.tz}"
 
 
-def _ordinal(n: int) -> str:
+def ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
@@ -436,6 +436,11 @@ def _instances(ws: Workspace, series: str) -> list[tuple[str, dict[str, Any]]]:
     ids = [r[0] for r in ws.conn.execute("SELECT id FROM task WHERE series = ?", (series,))]
     found = [(i, ws.task(i)) for i in ids]
     return sorted((pair for pair in found if pair[1]["recurrence"]), key=lambda p: p[1]["recurrence"]["on"])
+
+
+def has_instances(ws: Workspace, series: str) -> bool:
+    """Whether the workspace holds a task of ``series`` (an import made its instance already)."""
+    return ws.conn.execute("SELECT 1 FROM task WHERE series = ? LIMIT 1", (series,)).fetchone() is not None
 
 
 def _latest_on(ws: Workspace, series: str) -> str:

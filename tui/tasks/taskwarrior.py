@@ -16,9 +16,15 @@
 | entry                    | created_at                                        |
 | UDA ``assignee``         | assignee, when it is a member's handle (a guest's, or no one's: "assigned in Taskwarrior to: @gus" in the notes) |
 | scheduled, until, recur, other UDAs | "FIELD: value" lines in the notes (``_kept``) |
+| status recurring (a template) | a series (id from its uuid): ``recur`` as the ``every:`` rule, at its due time in its zone (``_every_words``) |
+| its earliest pending instance | the series' open instance (its other pending ones: the series makes them) |
+| its completed / deleted ones | done / cancelled tasks, as they were                               |
+| a recur no rule says (``4h``) | its instances as tasks, "recur: 4h" in their notes, named in the summary |
 
-Recurring templates (status ``recurring``) are skipped: their instances are
-ordinary pending tasks in the export.  The tasks are merged like every
+A template and its pending instances wait for the end of the file (an
+instance may come before its template); every other record is planned as it
+is read.  A template with no pending instance gets one at the rule's next
+occurrence, once: a later import finds the series here.  The tasks are merged like every
 import (``crewdeck.tui.workspace.merging``): written as the importing
 member, and a second import of the same file changes nothing.  The
 file is read a record at a time and written a batch at a time in one
@@ -33,14 +39,15 @@ import codecs
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from crewdeck.sync.state.records import load_json
+from crewdeck.sync.state.records import WEEKDAYS, load_json
 from crewdeck.sync.state.rules import assignee_refused
-from crewdeck.sync.state.zones import UnknownZoneError, check_zone
-from crewdeck.tui.time.when import DateError, check_iso_day
+from crewdeck.sync.state.zones import UnknownZoneError, check_zone, zone
+from crewdeck.tui.tasks.recurrence import Rule, has_instances, instance_id, next_ahead, ordinal, parse_rule, template_of
+from crewdeck.tui.time.when import DateError, check_iso_day, parse_utc, utc_iso
 from crewdeck.tui.workspace.columns import cut
 from crewdeck.tui.workspace.errors import summary as first_few
 from crewdeck.tui.workspace.exchange import add_checked
@@ -59,7 +66,27 @@ _READ = frozenset(
     {"uuid", "description", "status", "assignee", "tz", "due", "wait", "entry", "priority", "tags", "project", "annotations", "depends"}
 )
 #: The fields Taskwarrior fills itself, which nobody typed: not kept.
-_FILLED = frozenset({"id", "urgency", "modified", "mask", "imask", "parent", "end", "start"})
+_FILLED = frozenset({"id", "urgency", "modified", "mask", "imask", "parent", "rtype", "end", "start"})
+#: Taskwarrior's named recur values: how many of which unit.
+_RECUR_NAMED = {
+    "daily": (1, "days"),
+    "day": (1, "days"),
+    "weekly": (1, "weeks"),
+    "week": (1, "weeks"),
+    "biweekly": (2, "weeks"),
+    "fortnight": (2, "weeks"),
+    "monthly": (1, "months"),
+    "month": (1, "months"),
+    "bimonthly": (2, "months"),
+    "quarterly": (3, "months"),
+    "semiannual": (6, "months"),
+    "yearly": (12, "months"),
+    "annual": (12, "months"),
+    "biannual": (24, "months"),
+}
+#: ``2d``, ``3w``, ``2mo``, ``1y``: a count and a unit (``m`` alone and ``h`` are minutes and hours, which no rule says).
+_RECUR_COUNTED = re.compile(r"(\d{1,3})\s*(d|days?|w|wks?|weeks?|mo|mos|months?|y|yrs?|years?)\Z")
+_UNIT_OF = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
 _UUID = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}")
 
 
@@ -67,15 +94,27 @@ _UUID = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]
 class Summary:
     """What the importer itself has to say; the merge counts what was new."""
 
-    skipped_templates: int = 0
+    #: The titles of the templates that became series.
+    series: list[str] = field(default_factory=list)
+    #: "TITLE (recur: VALUE)" of each template whose recur no rule says: its instances came in as tasks.
+    kept_recurrences: list[str] = field(default_factory=list)
+    #: Pending instances after a series' open one: the series makes each in turn.
+    later_instances: int = 0
     unknown_assignees: set[str] = field(default_factory=set)
     #: A guest's handle -> the titles of the tasks the file assigns to them, left unassigned (guests see no tasks).
     guest_assignees: dict[str, list[str]] = field(default_factory=dict)
 
     def notes(self) -> list[str]:
         parts = []
-        if self.skipped_templates:
-            parts.append(f"skipped {counted(self.skipped_templates, 'recurring template')}")
+        if self.series:
+            parts.append(f"{counted(len(self.series), 'recurring template')} as series: {first_few(self.series)}")
+        if self.kept_recurrences:
+            parts.append(f"{counted(len(self.kept_recurrences), 'recurrence')} kept as a note: {first_few(self.kept_recurrences)}")
+        if self.later_instances:
+            parts.append(
+                f"left {counted(self.later_instances, 'later pending instance')} to their series (crewdeck makes the next"
+                " when one is done or its time passes)"
+            )
         if self.unknown_assignees:
             parts.append(f"left unassigned (no such member): {', '.join(sorted(self.unknown_assignees))}")
         for guest, titles in sorted(self.guest_assignees.items()):
@@ -200,13 +239,179 @@ def batches(
     default_tz = me.tz if me else "UTC"
     created_at = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     batch = Source(head.name, [], [])
+    held = _Held()
     for index, record in enumerate(records, start=1):
+        if held.hold(record, index):
+            continue
         _plan_one(record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at)
         if len(batch.records) >= size:
             yield batch
             batch = Source(head.name, [], [])
+    for index, record, join in _series_plans(held, ws, members, default_tz, now or dt.datetime.now(dt.UTC), summary, problems, head.name):
+        _plan_one(record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at, join)
     yield batch
     head.notes = summary.notes()
+
+
+#: Makes a planned task (its id, its values) part of a series, changing the values in place; the task's id in the end.
+Join = Callable[[str, dict[str, Any]], str]
+
+
+@dataclass
+class _Held:
+    """Recurring templates and their pending instances, planned once the whole file is read (an instance may come first)."""
+
+    #: A template's uuid -> its record number and record.
+    templates: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    #: A template's uuid -> its pending instances' record numbers and records.
+    pending: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
+
+    def hold(self, record: Any, index: int) -> bool:
+        """Whether ``record`` waits for the end of the file: a template or a pending instance (everything else is a task as it is)."""
+        if not isinstance(record, dict):
+            return False
+        status = record.get("status")
+        if status == "recurring":
+            self.templates[str(record.get("uuid")).lower()] = (index, record)
+            return True
+        parent = record.get("parent")
+        if parent and status in ("pending", "waiting"):
+            self.pending.setdefault(str(parent).lower(), []).append((index, record))
+            return True
+        return False
+
+
+def _series_plans(
+    held: _Held,
+    ws: Workspace,
+    members: dict[str, Member],
+    default_tz: str,
+    now: dt.datetime,
+    summary: Summary,
+    problems: list[str],
+    name: str,
+) -> Iterator[tuple[int, dict[str, Any], Join | None]]:
+    """The held records to plan: a series' open instance joined to it, the rest as tasks."""
+    for parent, instances in held.pending.items():
+        if parent not in held.templates:  # its template is not in the file: a task, as it always was
+            yield from ((index, record, None) for index, record in instances)
+    for uuid, (index, template) in held.templates.items():
+        title = str(template.get("description", ""))
+        try:
+            rule = _rule_of(template, members, default_tz)
+        except ValueError as exc:
+            problems.append(f"{name}: task #{index} (uuid {uuid[:8]}): {exc}")
+            continue
+        # The earliest due first: Taskwarrior's own order of instances (imask) when two are due alike.
+        instances = sorted(held.pending.get(uuid, []), key=lambda pair: (str(pair[1].get("due", "~")), pair[1].get("imask", 0)))
+        if rule is None:
+            summary.kept_recurrences.append(f"{cut(title, 40)} (recur: {template.get('recur')})")
+            yield from ((i, record, None) for i, record in instances)
+            continue
+        series = stable_id("taskwarrior-series", uuid.replace("-", ""))
+        summary.series.append(cut(title, 40))
+        if instances:
+            summary.later_instances += len(instances) - 1
+            yield instances[0][0], instances[0][1], _joining(series, rule, now)
+        elif not has_instances(ws, series):  # made at the next occurrence once; after that the series is crewdeck's
+            yield index, {**template, "status": "pending"}, _starting(series, rule, now)
+
+
+def _every_words(recur: Any, local: dt.datetime) -> list[str] | None:
+    """``every:``'s words for a Taskwarrior recur value whose first date is ``local`` (``None``: no rule says it)."""
+    text = recur.strip().lower() if isinstance(recur, str) else ""
+    if text == "weekdays":
+        return ["weekday"]
+    named = _RECUR_NAMED.get(text)
+    if named is None:
+        m = _RECUR_COUNTED.match(text)
+        if m is None:
+            return None
+        unit = _UNIT_OF[m.group(2)[0]]
+        count = int(m.group(1)) * (12 if unit == "years" else 1)
+        named = (count, "months" if unit == "years" else unit)
+    count, unit = named
+    if count < 1:
+        return None
+    lead = [str(count), unit] if count > 1 else [unit.removesuffix("s")]
+    if unit == "weeks":
+        return [*lead, "on", WEEKDAYS[local.weekday()]]
+    if unit == "months":
+        return [*lead, "on", "the", ordinal(local.day)]
+    return lead
+
+
+def _rule_of(template: dict[str, Any], members: dict[str, Member], default_tz: str) -> Rule | None:
+    """The rule a template repeats by, at its due time of day in the task's zone; ``None`` when no rule says its recur.
+
+    ``ValueError`` for a due or zone that is not one.
+    """
+    if "due" not in template:
+        return None
+    tz = _zone_of(template, members, default_tz)
+    local = parse_utc(_utc(template["due"], "due")).astimezone(zone(tz))
+    words = _every_words(template.get("recur"), local)
+    if words is None:
+        return None
+    try:
+        return parse_rule([*words, local.strftime("%H:%M"), tz], tz, local.date())
+    except DateError:  # more than a rule skips ("100 days")
+        return None
+
+
+def _zone_of(record: dict[str, Any], members: dict[str, Member], default_tz: str) -> str:
+    """The zone ``_task`` gives the record's due: its ``tz``, else its assignee's (a member's, not a guest's), else the default."""
+    tz = _text(record, "tz")
+    handle = record.get("assignee")
+    owner = members.get(handle.lower()) if isinstance(handle, str) and handle else None
+    if not tz:
+        tz = owner.tz if owner is not None and assignee_refused(owner.facts()) is None else default_tz
+    try:
+        check_zone(tz)
+    except UnknownZoneError as exc:
+        raise ValueError(f"tz: {exc}") from None
+    return tz
+
+
+def _joining(series: str, rule: Rule, now: dt.datetime) -> Join:
+    """The series' open instance is the task as it came, on its own date; its recur is the rule now, not a note."""
+
+    def join(task_id: str, values: dict[str, Any]) -> str:
+        if "due" in values:
+            day = parse_utc(values["due"]["utc"]).astimezone(zone(rule.tz)).date()
+        else:
+            day, instant = next_ahead(rule, now.astimezone(zone(rule.tz)).date(), None, now)
+            values["due"] = {"utc": utc_iso(instant), "tz": rule.tz}
+        _to_series(values, series, rule, day)
+        return task_id
+
+    return join
+
+
+def _starting(series: str, rule: Rule, now: dt.datetime) -> Join:
+    """A template with no pending instance: its instance at the rule's next occurrence ahead, with the id the series gives it."""
+
+    def join(task_id: str, values: dict[str, Any]) -> str:
+        first = parse_utc(values["due"]["utc"]).astimezone(zone(rule.tz)).date()
+        day, instant = next_ahead(rule, first - dt.timedelta(days=1), None, now)
+        values["due"] = {"utc": utc_iso(instant), "tz": rule.tz}
+        _to_series(values, series, rule, day)
+        return instance_id(series, day)
+
+    return join
+
+
+def _to_series(values: dict[str, Any], series: str, rule: Rule, day: dt.date) -> None:
+    lines = [line for line in values.get("notes", "").split("\n") if not line.startswith("recur: ")]
+    values.pop("notes", None)
+    if any(lines):
+        values["notes"] = "\n".join(lines)
+    template = template_of(values)
+    if "\n" in template.get("notes", ""):
+        # The rules refuse a line break anywhere in a task's recurrence: the open instance keeps the notes, the next ones start without.
+        del template["notes"]
+    values["series"] = series
+    values["recurrence"] = {"rule": rule.to_json(), "on": day.isoformat(), "template": template}
 
 
 def _plan_one(
@@ -220,16 +425,16 @@ def _plan_one(
     default_tz: str,
     project_prefix: str,
     created_at: str,
+    join: Join | None = None,
 ) -> None:
     where = f"{batch.name}: task #{index}"
     if not isinstance(record, dict):
         problems.append(f"{where}: not a JSON object")
         return
-    if record.get("status") == "recurring":
-        summary.skipped_templates += 1
-        return
     try:
         task_id, values, campaign = _task(record, members, campaigns, default_tz, project_prefix, summary, created_at)
+        if join is not None:
+            task_id = join(task_id, values)
     except ValueError as exc:
         uuid = str(record.get("uuid", "?"))[:8]
         problems.append(f"{where} (uuid {uuid}): {exc}")
@@ -287,11 +492,7 @@ def _task(
             values["assignee"] = owner.id
         if owner is None:  # who the file assigned it to is kept, as the summary names them
             lines.append(f"assigned in Taskwarrior to: @{assignee_handle}")
-    tz = _text(record, "tz") or (owner.tz if owner else default_tz)
-    try:
-        check_zone(tz)
-    except UnknownZoneError as exc:
-        raise ValueError(f"tz: {exc}") from None
+    tz = _zone_of(record, members, default_tz)
     if "due" in record:
         values["due"] = {"utc": _utc(record["due"], "due"), "tz": tz}
     if "wait" in record and status in ("pending", "waiting"):  # 2.6 keeps waiting tasks pending

@@ -111,7 +111,7 @@ class Source:
     where: dict[str, str] = field(default_factory=dict)
     #: record id -> (author's handle, day) when the author is not in an author field.
     credits: dict[str, tuple[str, str | None]] = field(default_factory=dict)
-    #: The importer's own remarks for the summary ("skipped 2 recurring templates").
+    #: The importer's own remarks for the summary ("1 recurrence kept as a note: …").
     notes: list[str] = field(default_factory=list)
     #: What the file calls a record's id, for its problems (an Asana CSV: "Task ID").
     id_field: str = "id"
