@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from crewdeck.sync.state.records import recurrence_rule
+from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.tasks import quickadd, recurrence
@@ -261,6 +263,41 @@ def test_this_one_or_all_future_ones(cli: Cli) -> None:
     plain = cli.ok("add", "Invoice run").strip()
     cli.ok("set", plain, "every=month on the 1st 10:00")
     assert _tasks(cli)[0]["due"] == {"utc": "2026-12-01T09:00:00Z", "tz": "Europe/Berlin"}
+
+
+def test_a_task_with_notes_of_several_lines_repeats_and_its_next_instance_keeps_them(cli: Cli) -> None:
+    # `every=` was refused ('task.recurrence: text may not hold control characters (U+000A)'): the series' template
+    # holds the task's notes, and its line breaks were judged as if the notes were one line.
+    task = cli.ok("add", "Weekly report").strip()
+    cli.ok("set", task, "notes=Numbers from the ads manager\nthen the summary for the client")
+    cli.ok("set", task, "every=fri 17:00")
+    cli.ok("done", task)
+    [following] = _tasks(cli)
+    assert following["id"] != task and following["notes"] == "Numbers from the ads manager\nthen the summary for the client"
+
+
+def test_a_template_holding_a_title_with_a_line_break_is_refused_as_the_title_would_be(tmp_path: Path) -> None:
+    # Only the template's multi-line fields (notes, copy) may break lines: its title may not, nor the rule's text.
+    store = fresh_store(tmp_path, "a.db")
+    member_id = "a" * 32
+    with store.write(member_id) as w:
+        w.create(
+            "member", {"handle": "ana", "name": "Ana", "tz": "Europe/Berlin", "hours": parse_hours("mon-fri 09:00-17:30")}, row_id=member_id
+        )
+    rule = parse_rule(["fri", "17:00"], "Europe/Berlin", THU).to_json()
+
+    def write(title: str) -> None:
+        template = {"title": title, "notes": "Numbers\nthen the summary"}
+        with store.write(member_id) as w:
+            w.create(
+                "task",
+                {"title": "Weekly report", "series": "5" * 32, "recurrence": {"rule": rule, "on": "2026-11-27", "template": template}},
+            )
+
+    with pytest.raises(Refused, match=re.escape("task.recurrence: text may not hold control characters (U+000A)")):
+        write("Weekly\nreport")
+    write("Weekly report")  # the notes' line break is the notes' own
+    assert [v["recurrence"]["template"]["notes"] for _, v in store.records("task")] == ["Numbers\nthen the summary"]
 
 
 def test_recurrence_bad_inputs(cli: Cli) -> None:

@@ -319,11 +319,28 @@ _MULTILINE = frozenset((spec.name, f.name) for spec in ENTITIES.values() for f i
 
 
 def control_character(entity: str, field_name: str, value_json: str) -> str | None:
-    """The first control character in a value's text, as ``U+001B``, or ``None``."""
+    """The first control character in a value's text, as ``U+001B``, or ``None``.
+
+    A series' template (``task.recurrence``) holds the task's own fields: each is judged as that field is, so its
+    notes and copy may hold line breaks, as the task's do.
+    """
     if not _SUSPECT.search(value_json):
         return None
-    pattern = _CONTROL_MULTILINE if (entity, field_name) in _MULTILINE else _CONTROL
-    stack: list[Any] = [json.loads(value_json)]
+    value = json.loads(value_json)
+    multiline = (entity, field_name) in _MULTILINE
+    if (entity, field_name) == ("task", "recurrence") and isinstance(value, dict) and isinstance(value.get("template"), dict):
+        template = value["template"]
+        for name, item in template.items():
+            found = _first_control(name, _CONTROL) or _first_control(item, _CONTROL_MULTILINE if ("task", name) in _MULTILINE else _CONTROL)
+            if found:
+                return found
+        value = {key: item for key, item in value.items() if key != "template"}
+    return _first_control(value, _CONTROL_MULTILINE if multiline else _CONTROL)
+
+
+def _first_control(value: Any, pattern: re.Pattern[str]) -> str | None:
+    """The first character ``pattern`` finds in any text of ``value`` (keys included), as ``U+001B``, or ``None``."""
+    stack: list[Any] = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, str):

@@ -406,12 +406,8 @@ def _to_series(values: dict[str, Any], series: str, rule: Rule, day: dt.date) ->
     values.pop("notes", None)
     if any(lines):
         values["notes"] = "\n".join(lines)
-    template = template_of(values)
-    if "\n" in template.get("notes", ""):
-        # The rules refuse a line break anywhere in a task's recurrence: the open instance keeps the notes, the next ones start without.
-        del template["notes"]
     values["series"] = series
-    values["recurrence"] = {"rule": rule.to_json(), "on": day.isoformat(), "template": template}
+    values["recurrence"] = {"rule": rule.to_json(), "on": day.isoformat(), "template": template_of(values)}
 
 
 def _plan_one(
