@@ -7,7 +7,9 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.cells import cell_len
@@ -517,6 +519,16 @@ async def _calendar_on_one_post(app: CrewdeckApp, pilot: Pilot[object]) -> tuple
     return panel, placed.post.id
 
 
+async def _cursor_to(panel: CalendarPanel, pilot: Pilot[object], matches: Callable[[Any], bool]) -> str:
+    """The calendar's cursor on the first post ``matches`` takes (a placed post); its id."""
+    assert panel.laid is not None
+    (row, day), placed = next((key, cell) for key, cell in panel.laid.cells.items() if any(matches(p) for p in cell))
+    index = next(i for i, p in enumerate(placed) if matches(p))
+    panel.calendar.move_to(row, day, index)
+    await settle(pilot)
+    return str(placed[index].post.id)
+
+
 def _calendar_day(panel: CalendarPanel, post_id: str) -> dt.date:
     """The day the calendar on the screen shows ``post_id`` on; the cursor is on it."""
     assert panel.laid is not None
@@ -597,12 +609,7 @@ async def test_calendar_approve_and_open_act_on_the_post_under_the_cursor(team: 
         panel = calendar_of(app)
         assert panel.laid is not None
         # Spring post 0 is on Sat 28 Nov at 04:30 Manila (Fri 15:30 in New York): find its cell.
-        (row, day), placed = next(
-            (key, cell) for key, cell in panel.laid.cells.items() if any(p.post.facts.title == "Spring post 0" for p in cell)
-        )
-        panel.calendar.move_to(row, day)
-        await settle(pilot)
-        post_id = placed[0].post.id
+        post_id = await _cursor_to(panel, pilot, lambda p: p.post.facts.title == "Spring post 0")
         await pilot.press("a")
         await settle(pilot)
         with Store(team) as store:
@@ -850,11 +857,7 @@ async def test_the_calendar_offers_no_slot_move_on_a_missed_post(missed: tuple[P
         assert panel.laid is not None
         seen: dict[str, dict[str, tuple[bool, bool, bool]]] = {}
         for title in ("Spring post 0", "Spring post 1"):
-            (row, day), placed = next(
-                (key, cell) for key, cell in panel.laid.cells.items() if any(p.post.facts.title == title for p in cell)
-            )
-            panel.calendar.move_to(row, day, [p.post.facts.title for p in placed].index(title))
-            await settle(pilot)
+            await _cursor_to(panel, pilot, lambda p, title=title: p.post.facts.title == title)
             shown, _ = footer_keys(app.screen)
             footer = {key.description for key in shown if key.enabled}
             palette = {str(c.title) for c in app.get_system_commands(app.screen)}
@@ -867,13 +870,9 @@ async def test_the_calendar_offers_no_slot_move_on_a_missed_post(missed: tuple[P
                 for name, description in SLOT_KEYS.items()
             }
         assert seen == {"Spring post 0": dict.fromkeys(SLOT_KEYS, (False,) * 3), "Spring post 1": dict.fromkeys(SLOT_KEYS, (True,) * 3)}
-        (row, day), placed = next((key, cell) for key, cell in panel.laid.cells.items() if any(p.post.id == post_id for p in cell))
-        panel.calendar.move_to(row, day, [p.post.id for p in placed].index(post_id))
-        await settle(pilot)
-        app.clear_notifications()
-        await pilot.press("greater_than_sign", "plus")  # not offered: nothing is said nor written
-        await settle(pilot)
-        assert _told(app) == [] and slot_of(team, post_id) == ("2026-11-26T08:30:00Z", "America/New_York")
+        await _cursor_to(panel, pilot, lambda p: p.post.id == post_id)
+        assert await _told_after(app, pilot, "greater_than_sign", "plus") == []  # not offered: nothing is said nor written
+        assert slot_of(team, post_id) == ("2026-11-26T08:30:00Z", "America/New_York")
 
 
 async def test_r_on_a_missed_post_among_the_held_posts_says_to_press_n_for_its_new_slot(missed: tuple[Path, str]) -> None:
@@ -1123,8 +1122,6 @@ async def test_the_calendars_line_under_a_post_shows_its_title_as_typed_not_read
         await settle(pilot)
         panel = calendar_of(app)
         assert panel.laid is not None
-        (row, day) = next(key for key, cell in panel.laid.cells.items() if any(p.post.id == post_id for p in cell))
-        panel.calendar.move_to(row, day)
-        await settle(pilot)
+        await _cursor_to(panel, pilot, lambda p: p.post.id == post_id)
         line = str(panel.query_one("#calendar-status", Static).render())
         assert line.startswith("Reel [/] for [b]spring[/b] · in review · "), line
