@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import io
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -921,12 +922,32 @@ async def test_recurrence_from_the_detail_screen(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
         task = await open_detail(pilot, app)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        # The detail reads the task again after the dialog's worker writes it; let that reload (the task now
+        # recurs) land before the dialog closes, as a busy machine may: the rule just set was taken for a change
+        # to a recurring task and asked "this one, or all future ones?" over it.
+        reloaded = threading.Event()
+        show, write = detail._show, detail.triage.write
+
+        def show_then_tell(*args: Any) -> None:
+            show(*args)
+            reloaded.set()
+
+        def write_then_wait_for_the_reload(*args: Any) -> None:
+            reloaded.clear()
+            write(*args)
+            assert reloaded.wait(20)
+
+        detail._show = show_then_tell  # type: ignore[method-assign]
+        detail.triage.write = write_then_wait_for_the_reload  # type: ignore[method-assign]
         await pilot.press("colon", *"every=weekday 09:00", "enter")
         await settle(pilot)
         row = record(workspace, task)
         assert row["series"] and row["recurrence"]["rule"]["freq"] == "weekly"
-        # Written by the dialog's worker; the detail reads the task again after it, in a worker of its own.
-        await until(pilot, lambda: "repeats" in str(app.screen.query_one("#detail-body").render()), "the detail say it repeats")
+        assert app.screen is detail and detail.recurring
+        assert "repeats" in str(detail.query_one("#detail-body").render())
+        detail.triage.write = write  # type: ignore[method-assign]
         # A change to a recurring task asks: this one, or all future ones.
         await pilot.press("colon", *"priority=high", "enter")
         await settle(pilot)

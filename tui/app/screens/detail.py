@@ -121,28 +121,37 @@ class DetailScreen(Screen[None]):
         self.dismiss(None)
 
     def action_set_field(self) -> None:
+        # Whether the answer was written already is settled when it is written, in the dialog's worker: the detail
+        # reloads after that write, and reading ``recurring`` again at the close would find the series just made
+        # and ask which instances a rule that has now been set should change.
+        written = False
+
+        def set_now(text: str) -> None:
+            """The dialog's answer, in its worker: written there, so that a refused one keeps the dialog open with
+            the text. One that must first ask which instances is written once that is answered (after the close)."""
+            nonlocal written
+            if text and not self._asks_which(text):
+                self.triage.write("set", [self.task_id], self._assignment(text, False))
+                written = True
+
+        def closed(text: str | None) -> None:
+            if text and not written:
+                self._ask_which_then_set(text)
+
         self.app.push_screen(
             PromptScreen(
                 "Set a field",
                 f"FIELD=VALUE — {', '.join(EDITABLE)}; tags+=x, tags-=x; every=weekday 09:00, every=none",
-                submit=self._set_now,
+                submit=set_now,
             ),
-            self._set_field,
+            closed,
         )
 
     def _asks_which(self, text: str) -> bool:
         """A recurring task's change asks: this one, or it and the later ones; ending the series does not."""
         return self.recurring and text.strip().replace(" ", "").lower() not in ("every=none", "every=-", "every=")
 
-    def _set_now(self, text: str) -> None:
-        """The dialog's answer, in its worker: written there, so that a refused one keeps the dialog open with the text.
-        One that must first ask which instances is written once that is answered (``_set_field``)."""
-        if text and not self._asks_which(text):
-            self.triage.write("set", [self.task_id], self._assignment(text, False))
-
-    def _set_field(self, text: str | None) -> None:
-        if not text or not self._asks_which(text):
-            return
+    def _ask_which_then_set(self, text: str) -> None:
         choices = [Choice("this", "this one", "t"), Choice("future", "this and all future ones", "a")]
 
         def chosen(which: str | None) -> None:
