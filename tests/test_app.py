@@ -991,3 +991,42 @@ async def test_a_field_the_detail_refuses_keeps_the_set_field_dialog_open_with_t
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
         assert record(workspace, task)["due"]["tz"] == "Europe/Berlin"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("opens", "screen_name"),
+    [(("enter",), "DetailScreen"), (("3", "enter"), "EntryScreen"), (("2", "o"), "PlannerScreen"), (("R",), "ApprovalsScreen")],
+)
+async def test_a_panes_key_over_a_screen_of_the_panes_shows_that_pane(workspace: Path, opens: tuple[str, ...], screen_name: str) -> None:
+    # `1` `2` `3` and `C` focus a pane everywhere (README, `?`): over a task's detail, an entry, the planner or the
+    # Approvals they moved the focus to the pane behind, unseen, and the screen stayed up over it.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*opens)
+        await settle(pilot)
+        assert type(app.screen).__name__ == screen_name
+        await pilot.press("1")
+        await settle(pilot)
+        assert app.screen is app.main_screen and app.active_pane == "tasks"
+        assert app.focused is not None and app.tasks_pane in app.focused.ancestors_with_self
+        await pilot.press(*opens)
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        assert app.screen is app.main_screen and app.active_pane == "grid"
+        assert app.main_screen.query_one(GridPane).has_class("-calendar")
+
+
+async def test_a_panes_key_over_a_dialog_leaves_the_dialog_and_the_panes_as_they_are(workspace: Path) -> None:
+    # A dialog waits for its answer: it takes the app's keys, and closing the screens over the panes must not
+    # close it unanswered.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        help_screen = app.screen
+        await pilot.press("3")
+        await settle(pilot)
+        assert app.screen is help_screen and app.active_pane == "tasks"

@@ -514,14 +514,13 @@ class CrewdeckApp(App[int]):
             self.update_layout()
 
     def action_focus_pane(self, name: str) -> None:
-        self._leave_results()
+        self._back_to_panes()
         self.focus_pane(name)
 
-    def _leave_results(self) -> None:
-        """Close the Results screen for a key that shows a pane: the panes are behind it, where it was not seen."""
-        from crewdeck.tui.app.screens.results import ResultsScreen
-
-        if isinstance(self.screen, ResultsScreen):
+    def _back_to_panes(self) -> None:
+        """Close the screens over the panes (Results, a task's detail, the planner, Approvals) for a key that shows
+        a pane: the panes are behind them, where it was not seen. A dialog takes the app's keys, so none is open."""
+        while self.screen is not self.main_screen:
             self.screen.dismiss(None)
 
     def cycle_pane(self, step: int) -> None:
@@ -653,7 +652,7 @@ class CrewdeckApp(App[int]):
         CrisisKey(self, self.services).run()
 
     def action_calendar(self) -> None:
-        self._leave_results()
+        self._back_to_panes()
         self.focus_pane("grid")
         self.main_screen.query_one(GridPane).show_calendar(True)
 
