@@ -120,9 +120,11 @@ def cli(tmp_path: Path) -> Cli:
     return Cli(copy_of_workspace("team.db", _team, tmp_path / "team.db"))
 
 
-def on_a_terminal(cli: Cli, tmp_path: Path, columns: int, *args: str, env: dict[str, str] | None = None) -> list[str]:
+def on_a_terminal(
+    cli: Cli, tmp_path: Path, columns: int, *args: str, env: dict[str, str] | None = None, with_stderr: bool = False
+) -> list[str]:
     """The lines ``crewdeck ARGS`` prints in a process of its own whose standard output is a terminal (a pty)
-    ``columns`` wide."""
+    ``columns`` wide (and its standard error too, ``with_stderr``: its notes, say)."""
     reader, terminal = pty.openpty()
     fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
     config = tmp_path / "config.toml"
@@ -130,7 +132,9 @@ def on_a_terminal(cli: Cli, tmp_path: Path, columns: int, *args: str, env: dict[
     base = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
     argv = [sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(cli.workspace), "--as", "ana", *args]
     environment = {**base, "CREWDECK_CONFIG": str(config), "CREWDECK_NOW": NOW_TEXT, **(env or {})}
-    with subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=terminal, stderr=subprocess.DEVNULL, cwd=ROOT, env=environment) as proc:
+    with subprocess.Popen(
+        argv, stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal if with_stderr else subprocess.DEVNULL, cwd=ROOT, env=environment
+    ) as proc:
         os.close(terminal)
         read = b""
         while True:

@@ -361,9 +361,8 @@ def test_the_report_fits_the_terminal_leaving_out_the_least_wanted_columns_and_s
         [row] = [line for line in lines if line.startswith("+jakarta")]
         assert "…" in row.split("  ")[0] and "1,234,567.89" in row and "54,321" in row  # the name cut, never a number
         left_out = [c for c in everything if c not in header]
-        assert lines[-1].startswith(f"{len(left_out)} columns left out to fit"), lines[-1]
-        assert "--csv, --json or a wider terminal" in lines[-1]
-        assert [c for c in left_out if c in lines[-1]] == left_out or lines[-1].count("…") == 1
+        said = " ".join(lines[next(i for i, line in enumerate(lines) if "columns left out to fit" in line) :])
+        assert said == f"{len(left_out)} columns left out to fit: {', '.join(left_out)} (--csv, --json or a wider terminal)", said
     assert set(shown[80]) < set(shown[120]), shown
     # COLUMNS, when set, is the width: 200 holds the whole table and says nothing left out.
     wide = on_a_terminal(team, tmp_path, 80, "kpi", "report", env={"COLUMNS": "200"})
@@ -401,6 +400,26 @@ def test_missed_targets_under_their_row_wrap_and_no_number_is_cut(ws: Path, tmp_
     assert "cpa<=0.50 EUR" in " ".join(under) and "roas>=4x" in " ".join(under), under
 
 
+def test_on_a_narrow_terminal_every_column_left_out_is_named_and_the_notes_explain_only_what_is_shown(ws: Path, tmp_path: Path) -> None:
+    """At 60 columns the line naming the columns left out read '9 columns left out to fit: … (--csv, …)', naming none,
+    and the notes under it explained '≥ reach' and '* a rate by that reach' for REACH and ER_REACH, both left out."""
+    team = _wide_report(ws)
+    post = _post(ws)
+    for day in ("2026-11-20", "2026-11-21"):  # reach over two days: the largest daily reach, marked
+        crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], day, "impressions=1000", "reach=800", "engagements=90")
+    wide = on_a_terminal(team, tmp_path, 250, "kpi", "report", with_stderr=True)
+    assert any(line.startswith("≥ reach: the largest daily reach") and "* a rate by that reach" in line for line in wide), wide
+    lines = on_a_terminal(team, tmp_path, 60, "kpi", "report", with_stderr=True)
+    assert max(len(line) for line in lines) <= 60, [line for line in lines if len(line) > 60]
+    header = _header(lines)
+    assert not {"REACH", "ER_REACH"} & set(header), header
+    start = next(i for i, line in enumerate(lines) if "columns left out to fit" in line)
+    said = " ".join(lines[start:])
+    left_out = [c for c in _header(wide) if c not in header and c != "OFF TARGET"]  # that one goes under its row
+    assert said.startswith(f"{len(left_out)} columns left out to fit: {', '.join(left_out)} (--csv, --json or a wider terminal)"), said
+    assert "…" not in said and "reach" not in said.split("wider terminal)")[1], said
+
+
 def test_a_hostile_campaign_name_and_post_title_fit_the_terminal_shown_safely(ws: Path, tmp_path: Path) -> None:
     team = _wide_report(ws)
     post = _post(ws, "Reel two")
@@ -417,7 +436,7 @@ def test_a_hostile_campaign_name_and_post_title_fit_the_terminal_shown_safely(ws
         text = "\n".join(lines)
         assert not any(ch in text for ch in "\x1b\x07\u202e"), text
         assert max(len(line) for line in lines) <= 80 and "…" in text, lines
-        assert "columns left out to fit" in lines[-1]
+        assert any("columns left out to fit" in line for line in lines)
     by_post = on_a_terminal(team, tmp_path, 80, "kpi", "report", "--by", "post")
     assert any(line.startswith("+laun") and "  Laun" in line and "…" in line for line in by_post), by_post
 

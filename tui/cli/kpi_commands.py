@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import sys
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -209,25 +210,34 @@ def cmd_report(ctx: Context) -> int:
         sys.stdout.write(buffer.getvalue())
         return 0
     # The period named as the Results screen's bar names it; the JSON and the CSV keep its days.
-    sys.stdout.write(f"Results · {period_name(period)}\n" + _text(built, headers, rows, terminal_width(sys.stdout)) + "\n")
-    if any(g.totals.reach_is_bound for g in built.groups):
-        print("≥ reach: the largest daily reach (reach does not add up over days); * a rate by that reach", file=sys.stderr)
-    unreported = _unreported(built)
+    text, shown_columns = _text(built, headers, rows, terminal_width(sys.stdout))
+    sys.stdout.write(f"Results · {period_name(period)}\n" + text + "\n")
+    # The notes explain the marks in the columns shown (a name is anyone's text, its marks none of ours): a column
+    # left out to fit the terminal has nothing to explain.
+    cells = [row[headers.index(h)] for row in rows for h in shown_columns if h not in NAME_COLUMNS]
+    reach = [
+        note
+        for mark, note in (("≥", "≥ reach: the largest daily reach (reach does not add up over days)"), ("*", "* a rate by that reach"))
+        if any(mark in cell for cell in cells)
+    ]
+    notes = ["; ".join(reach)] if reach else []
+    unreported = _unreported(built, shown_columns)
     if unreported:
-        print(f"—: not reported ({', '.join(unreported)}), or nothing to divide by", file=sys.stderr)
-    unlinked = _no_spend(built)
+        notes.append(f"—: not reported ({', '.join(unreported)}), or nothing to divide by")
+    unlinked = [column for column in _no_spend(built) if column in shown_columns]
     if unlinked:
-        print(
-            f"— {', '.join(unlinked)}: no spend linked to the row (unknown, not 0); a target on them is neither met nor missed",
-            file=sys.stderr,
-        )
+        notes.append(f"— {', '.join(unlinked)}: no spend linked to the row (unknown, not 0); a target on them is neither met nor missed")
+    width = terminal_width(sys.stderr)
+    for note in notes:
+        print("\n".join(textwrap.wrap(note, width, break_long_words=False)) if width else note, file=sys.stderr)
     return 0
 
 
-def _text(built: report.ResultsReport, headers: list[str], rows: list[list[str]], width: int | None) -> str:
+def _text(built: report.ResultsReport, headers: list[str], rows: list[list[str]], width: int | None) -> tuple[str, list[str]]:
     """The table, fitted to a terminal ``width`` wide (``None``: whole, to a pipe or a file): the least wanted
     columns left out first, then the missed targets put under their rows, then the names cut; the line under
-    it names what was left out."""
+    it names what was left out. With it, the columns whose cells it shows (the missed targets among them)."""
+    every = list(headers)
     rows = [visible_cells(row) for row in rows]
     wanted = _wanted(built)
     missed: list[str] = []
@@ -245,7 +255,8 @@ def _text(built: report.ResultsReport, headers: list[str], rows: list[list[str]]
         head, *lines = text.split("\n")
         text = "\n".join([head, *("\n".join([line, *_under_row(off, width or 0)]) if off else line for line, off in zip(lines, missed))])
     left_out = [h for i, h in enumerate(headers) if i not in shown]
-    return text + "\n" + _left_out_line(left_out, width) if left_out and width is not None else text
+    shown_columns = [h for h in every if h not in left_out]
+    return (text + "\n" + _left_out_lines(left_out, width) if left_out and width is not None else text), shown_columns
 
 
 def _under_row(missed: str, width: int) -> list[str]:
@@ -279,15 +290,11 @@ def _wanted(built: report.ResultsReport) -> set[str]:
     return {t.kpi.upper() for targets, _ in goals for t in targets} | {COUNT_COLUMNS.get(result, "CONV") for _, result in goals}
 
 
-def _left_out_line(left_out: list[str], width: int) -> str:
-    """``7 columns left out to fit: CPM, ER_FOLLOWERS, … (--csv, …)``: as many names as the line has room for."""
-    start, end = f"{counted(len(left_out), 'column')} left out to fit: ", " (--csv, --json or a wider terminal)"
-    listed = ", ".join(left_out)
-    for count in range(len(left_out), 0, -1):
-        if len(start + listed + end) <= width:
-            break
-        listed = ", ".join([*left_out[: count - 1], "…"])
-    return start + listed + end
+def _left_out_lines(left_out: list[str], width: int) -> str:
+    """``7 columns left out to fit: CPM, ER_FOLLOWERS, … (--csv, …)``, wrapped to ``width`` between two names: on a
+    narrow terminal the names were cut to an ellipsis, and what was left out went unsaid."""
+    said = f"{counted(len(left_out), 'column')} left out to fit: {', '.join(left_out)} (--csv, --json or a wider terminal)"
+    return "\n".join(textwrap.wrap(said, width, break_long_words=False, break_on_hyphens=False))
 
 
 def _key_cells(built: report.ResultsReport, key: str, plain: bool) -> list[str]:
@@ -304,13 +311,13 @@ def _key_cells(built: report.ResultsReport, key: str, plain: bool) -> list[str]:
     return [cut(visible(title), TITLE_WIDTH) if title else key or "(no post)"]
 
 
-def _unreported(built: report.ResultsReport) -> list[str]:
-    """What the "—" KPIs divide that no record gave (in the order the KPIs name them), for the footnote."""
+def _unreported(built: report.ResultsReport, columns: list[str]) -> list[str]:
+    """What the "—" KPIs in ``columns`` divide that no record gave (in the order the KPIs name them), for the footnote."""
     found: dict[str, None] = {}
     for g in built.groups:
         result = report.campaign_targets_result(built, g.campaign)
         for value in g.kpis.values():
-            if value.note == NOT_REPORTED:
+            if value.note == NOT_REPORTED and value.kpi.code.upper() in columns:
                 for name in (value.kpi.numerator, value.kpi.denominator):
                     words = g.totals.unreported(name, result)
                     if words:
