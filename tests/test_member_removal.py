@@ -202,3 +202,21 @@ def test_a_series_still_naming_a_member_removed_behind_the_commands_back_makes_i
     assert "Completed 1 task" in done, done
     nxt = [t for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed" and t["status"] != "done"]
     assert [(t.get("assignee"), t["status"], t["recurrence"]["template"].get("assignee")) for t in nxt] == [(None, "inbox", None)]
+
+
+def test_a_handle_given_again_finds_the_tasks_of_everyone_who_had_it(cli: Cli) -> None:
+    """The WHO column says @raj for the removed member's tasks and for the new @raj's: `tasks @raj all` found only the
+    new member's, the old one's history hidden behind a handle the listing shows; the ledger's @raj alike."""
+    done = cli.ok("add", "Old report @raj").strip()
+    cli.ok("done", done)
+    cli.ok("ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--amount", "12.50 EUR", "--payee", "Canva", as_member="raj")
+    cli.ok("member", "rm", "raj")
+    cli.ok("member", "add", "raj", "--name", "Raj Two", "--tz", "UTC")
+    cli.ok("add", "New brief @raj")
+    cli.ok("ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--amount", "8 EUR", "--payee", "Figma", as_member="raj")
+    listed = json.loads(cli.ok("tasks", "@raj", "all", "--json"))
+    assert sorted((t["title"], t["assignee"]) for t in listed) == [("New brief", "raj"), ("Old report", "raj")]
+    assert [t["title"] for t in json.loads(cli.ok("tasks", "@raj", "--json"))] == ["New brief"]
+    assert [t["title"] for t in json.loads(cli.ok("tasks", "-@raj", "all", "--json"))] == []
+    entries = json.loads(cli.ok("ledger", "list", "@raj", "--json"))
+    assert sorted(e["payee"] for e in entries) == ["Canva", "Figma"]
