@@ -168,7 +168,9 @@ def test_a_series_whose_next_instance_would_be_the_new_guests_goes_to_nobody_nex
     series = next(t["id"] for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed")
     team.ok("set", series, "assignee=@raj")
     out = team.ok("member", "set", "tunde", "--access", "guest")
-    assert out.strip().endswith("1 open task of theirs is now unassigned: “Cut the reel”")
+    assert out.strip().endswith(
+        "1 open task of theirs is now unassigned: “Cut the reel”; the next instance of 1 series of theirs now goes to nobody: “Probe the feed”"
+    )
     assert assignees(team)["Probe the feed"] == ids(team)["raj"]  # @raj's instance stays @raj's
     done = team.ok("done", series)
     assert "Completed 1 task" in done, done
@@ -220,3 +222,31 @@ def test_a_handle_given_again_finds_the_tasks_of_everyone_who_had_it(cli: Cli) -
     assert [t["title"] for t in json.loads(cli.ok("tasks", "-@raj", "all", "--json"))] == []
     entries = json.loads(cli.ok("ledger", "list", "@raj", "--json"))
     assert sorted(e["payee"] for e in entries) == ["Canva", "Figma"]
+
+
+def test_a_series_whose_next_instance_is_theirs_is_asked_for_and_named_when_they_hold_no_open_task(cli: Cli) -> None:
+    """@tunde held no open task, but a series' next instance was theirs: member rm said "they held no open tasks" and
+    gave the series to nobody unasked; --reassign gave it to the heir without a word."""
+    cli.ok("member", "add", "tunde", "--name", "Tunde Bello", "--tz", "Africa/Lagos")
+    series = cli.ok("add", "Probe the feed @tunde every:mon 09:00").strip()
+    cli.ok("set", series, "assignee=@raj")
+    before = op_count(cli)
+    err = one_line_error(cli("member", "rm", "tunde"))
+    assert "@tunde is to get the next instance of 1 series: say where it goes with --reassign @HANDLE or --unassign" in err, err
+    assert op_count(cli) == before
+    out = cli.ok("member", "rm", "tunde", "--reassign", "@ana")
+    assert out.strip() == "removed @tunde (their history stays); the next instance of 1 series of theirs now goes to @ana: “Probe the feed”"
+    task = next(t for t in json.loads(cli.ok("export"))["task"] if t["title"] == "Probe the feed")
+    assert (task["assignee"], task["recurrence"]["template"]["assignee"]) == (ids(cli)["raj"], ids(cli)["ana"])
+
+
+def test_the_series_handed_on_are_named_after_the_open_tasks(team: Cli) -> None:
+    series = next(t["id"] for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed")
+    team.ok("set", series, "assignee=@raj")
+    err = one_line_error(team("member", "rm", "tunde"))
+    assert "@tunde holds 1 open task and is to get the next instance of 1 series: say where they go with --reassign" in err, err
+    out = team.ok("member", "rm", "tunde", "--unassign")
+    assert out.strip() == (
+        "removed @tunde (their history stays); 1 open task of theirs is now unassigned: “Cut the reel”; "
+        "the next instance of 1 series of theirs now goes to nobody: “Probe the feed”"
+    )
