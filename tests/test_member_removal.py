@@ -211,7 +211,9 @@ def test_a_handle_given_again_finds_the_tasks_of_everyone_who_had_it(cli: Cli) -
     new member's, the old one's history hidden behind a handle the listing shows; the ledger's @raj alike."""
     done = cli.ok("add", "Old report @raj").strip()
     cli.ok("done", done)
-    cli.ok("ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--amount", "12.50 EUR", "--payee", "Canva", as_member="raj")
+    cli.ok(
+        "ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--amount", "12.50 EUR", "--payee", "Canva", as_member="raj"
+    )
     cli.ok("member", "rm", "raj")
     cli.ok("member", "add", "raj", "--name", "Raj Two", "--tz", "UTC")
     cli.ok("add", "New brief @raj")
