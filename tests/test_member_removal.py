@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
+import struct
 
 import pytest
 
@@ -252,3 +254,39 @@ def test_the_series_handed_on_are_named_after_the_open_tasks(team: Cli) -> None:
         "removed @tunde (their history stays); 1 open task of theirs is now unassigned: “Cut the reel”; "
         "the next instance of 1 series of theirs now goes to nobody: “Probe the feed”"
     )
+
+
+def test_a_removed_member_comes_back_only_while_nobody_else_has_their_handle_unix_user_or_keys(cli: Cli) -> None:
+    """Brought back (deleted = false, by a script or another client) after member add gave their handle to someone new,
+    two live members had @raj: handles are unique."""
+    raj = ids(cli)["raj"]
+    blob = b"".join(struct.pack(">I", len(part)) + part for part in (b"ssh-ed25519", bytes(range(32))))
+    key = f"ssh-ed25519 {base64.b64encode(blob).decode()} raj@laptop"
+    cli.ok("member", "set", "raj", "--unix-user", "raj-unix", "--ssh-key", key)
+    cli.ok("member", "rm", "raj")
+    cli.ok("member", "add", "raj", "--name", "Raj Two", "--tz", "UTC")
+    with Store(cli.workspace) as store, pytest.raises(Refused) as refused, store.write(ids(cli)["ana"]) as w:
+        w.set("member", raj, {"deleted": False})
+    assert (refused.value.refusal.rule, str(refused.value)) == (
+        "unique_handle",
+        "member.deleted: @raj cannot come back: @raj belongs to another member now (rule unique_handle)",
+    )
+    cli.ok("member", "set", "raj", "--handle", "raj2")  # the handle free, the Unix user is still taken
+    cli.ok("member", "set", "raj2", "--unix-user", "raj-unix")
+    with Store(cli.workspace) as store, pytest.raises(Refused) as refused, store.write(ids(cli)["ana"]) as w:
+        w.set("member", raj, {"deleted": False})
+    assert refused.value.refusal.rule == "unique_unix_user" and "Unix user 'raj-unix' belongs to @raj2 now" in str(refused.value)
+    cli.ok("member", "set", "raj2", "--unix-user", "raj2-unix", "--ssh-key", key)
+    with Store(cli.workspace) as store, pytest.raises(Refused) as refused, store.write(ids(cli)["ana"]) as w:
+        w.set("member", raj, {"deleted": False})
+    assert refused.value.refusal.rule == "unique_ssh_key" and "belongs to @raj2 now" in str(refused.value)
+    assert [m["handle"] for m in json.loads(cli.ok("member", "list", "--json"))] == ["ana", "raj2"]  # still removed
+    cli.ok("member", "set", "raj2", "--ssh-key-rm", json.loads(cli.ok("member", "list", "--json"))[1]["ssh_keys"][0]["fingerprint"])
+    raj2 = ids(cli)["raj2"]
+    with Store(cli.workspace) as store, pytest.raises(Refused) as refused, store.write(ids(cli)["ana"]) as w:
+        w.set("member", raj, {"deleted": False})  # back, and what they held is theirs again for the rest of the batch
+        w.set("member", raj2, {"unix_user": "raj-unix"})
+    assert str(refused.value) == "Unix user 'raj-unix' already belongs to @raj (rule unique_unix_user)"
+    with Store(cli.workspace) as store, store.write(ids(cli)["ana"]) as w:
+        w.set("member", raj, {"deleted": False})
+    assert sorted(m["handle"] for m in json.loads(cli.ok("member", "list", "--json"))) == ["ana", "raj", "raj2"]
