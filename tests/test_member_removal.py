@@ -290,3 +290,17 @@ def test_a_removed_member_comes_back_only_while_nobody_else_has_their_handle_uni
     with Store(cli.workspace) as store, store.write(ids(cli)["ana"]) as w:
         w.set("member", raj, {"deleted": False})
     assert sorted(m["handle"] for m in json.loads(cli.ok("member", "list", "--json"))) == ["ana", "raj", "raj2"]
+
+
+def test_a_removed_members_handle_is_said_to_be_removed_where_a_live_member_is_wanted(team: Cli) -> None:
+    """Named after member rm, @tunde was "unknown member @tunde", as if they had never been."""
+    team.ok("member", "rm", "tunde", "--unassign")
+    task = team.ok("add", "Brief").strip()
+    for args in (
+        ("member", "rm", "tunde"),
+        ("set", task, "assignee=@tunde"),
+        ("add", "Draft @tunde"),
+        ("member", "rm", "raj", "--reassign", "tunde"),
+    ):
+        err = one_line_error(team(*args))
+        assert "@tunde was removed from this workspace (members: @ana, @raj)" in err, (args, err)

@@ -200,7 +200,10 @@ class Workspace:
         wanted = handle.lstrip("@").lower()
         found = self._member_with_handle(wanted)
         if found is None:
-            raise UserError(f"unknown member @{wanted}{self._handle_hint(wanted)}")
+            removed = self.conn.execute("SELECT 1 FROM member WHERE deleted = 1 AND handle = ? LIMIT 1", (wanted,)).fetchone()
+            # One removed is no stranger: "unknown" would say they never were.
+            what = f"@{wanted} was removed from this workspace" if removed else f"unknown member @{wanted}"
+            raise UserError(f"{what}{self._handle_hint(wanted)}")
         return found
 
     def _member_with_handle(self, wanted: str) -> Member | None:
