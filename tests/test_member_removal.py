@@ -217,7 +217,11 @@ def test_a_handle_given_again_finds_the_tasks_of_everyone_who_had_it(cli: Cli) -
         "ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--amount", "12.50 EUR", "--payee", "Canva", as_member="raj"
     )
     cli.ok("member", "rm", "raj")
-    cli.ok("member", "add", "raj", "--name", "Raj Two", "--tz", "UTC")
+    added = cli("member", "add", "raj", "--name", "Raj Two", "--tz", "UTC")
+    assert (added.code, added.err) == (
+        0,
+        "note: a member removed before had @raj: they stay removed (their history stays theirs), and @raj in filters names both\n",
+    )
     cli.ok("add", "New brief @raj")
     cli.ok("ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--amount", "8 EUR", "--payee", "Figma", as_member="raj")
     listed = json.loads(cli.ok("tasks", "@raj", "all", "--json"))

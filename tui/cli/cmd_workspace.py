@@ -192,6 +192,9 @@ def cmd_member_add(ctx: Context) -> int:
     with ws.store.write(author.id if author else member_id) as w:
         w.create("member", values, row_id=member_id)
     _said(ctx, f"Added @{handle} (id {short(member_id)})", member_id)
+    if len(ws.members_in_filter(handle)) > 1:  # the handle is given again: a new member, not the removed one back
+        note = f"a member removed before had @{handle}: they stay removed (their history stays theirs), and @{handle} in filters names both"
+        print(visible(f"note: {note}"), file=sys.stderr)
     return 0
 
 
