@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
+import struct
 
 import pytest
 
@@ -168,7 +170,9 @@ def test_a_series_whose_next_instance_would_be_the_new_guests_goes_to_nobody_nex
     series = next(t["id"] for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed")
     team.ok("set", series, "assignee=@raj")
     out = team.ok("member", "set", "tunde", "--access", "guest")
-    assert out.strip().endswith("1 open task of theirs is now unassigned: “Cut the reel”")
+    assert out.strip().endswith(
+        "1 open task of theirs is now unassigned: “Cut the reel”; the next instance of 1 series of theirs now goes to nobody: “Probe the feed”"
+    )
     assert assignees(team)["Probe the feed"] == ids(team)["raj"]  # @raj's instance stays @raj's
     done = team.ok("done", series)
     assert "Completed 1 task" in done, done
@@ -202,3 +206,105 @@ def test_a_series_still_naming_a_member_removed_behind_the_commands_back_makes_i
     assert "Completed 1 task" in done, done
     nxt = [t for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed" and t["status"] != "done"]
     assert [(t.get("assignee"), t["status"], t["recurrence"]["template"].get("assignee")) for t in nxt] == [(None, "inbox", None)]
+
+
+def test_a_handle_given_again_finds_the_tasks_of_everyone_who_had_it(cli: Cli) -> None:
+    """The WHO column says @raj for the removed member's tasks and for the new @raj's: `tasks @raj all` found only the
+    new member's, the old one's history hidden behind a handle the listing shows; the ledger's @raj alike."""
+    done = cli.ok("add", "Old report @raj").strip()
+    cli.ok("done", done)
+    cli.ok(
+        "ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--amount", "12.50 EUR", "--payee", "Canva", as_member="raj"
+    )
+    cli.ok("member", "rm", "raj")
+    added = cli("member", "add", "raj", "--name", "Raj Two", "--tz", "UTC")
+    assert (added.code, added.err) == (
+        0,
+        "note: a member removed before had @raj: they stay removed (their history stays theirs), and @raj in filters names both\n",
+    )
+    cli.ok("add", "New brief @raj")
+    cli.ok("ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--amount", "8 EUR", "--payee", "Figma", as_member="raj")
+    listed = json.loads(cli.ok("tasks", "@raj", "all", "--json"))
+    assert sorted((t["title"], t["assignee"]) for t in listed) == [("New brief", "raj"), ("Old report", "raj")]
+    assert [t["title"] for t in json.loads(cli.ok("tasks", "@raj", "--json"))] == ["New brief"]
+    assert [t["title"] for t in json.loads(cli.ok("tasks", "-@raj", "all", "--json"))] == []
+    entries = json.loads(cli.ok("ledger", "list", "@raj", "--json"))
+    assert sorted(e["payee"] for e in entries) == ["Canva", "Figma"]
+
+
+def test_a_series_whose_next_instance_is_theirs_is_asked_for_and_named_when_they_hold_no_open_task(cli: Cli) -> None:
+    """@tunde held no open task, but a series' next instance was theirs: member rm said "they held no open tasks" and
+    gave the series to nobody unasked; --reassign gave it to the heir without a word."""
+    cli.ok("member", "add", "tunde", "--name", "Tunde Bello", "--tz", "Africa/Lagos")
+    series = cli.ok("add", "Probe the feed @tunde every:mon 09:00").strip()
+    cli.ok("set", series, "assignee=@raj")
+    before = op_count(cli)
+    err = one_line_error(cli("member", "rm", "tunde"))
+    assert "@tunde is to get the next instance of 1 series: say where it goes with --reassign @HANDLE or --unassign" in err, err
+    assert op_count(cli) == before
+    out = cli.ok("member", "rm", "tunde", "--reassign", "@ana")
+    assert out.strip() == "removed @tunde (their history stays); the next instance of 1 series of theirs now goes to @ana: “Probe the feed”"
+    task = next(t for t in json.loads(cli.ok("export"))["task"] if t["title"] == "Probe the feed")
+    assert (task["assignee"], task["recurrence"]["template"]["assignee"]) == (ids(cli)["raj"], ids(cli)["ana"])
+
+
+def test_the_series_handed_on_are_named_after_the_open_tasks(team: Cli) -> None:
+    series = next(t["id"] for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed")
+    team.ok("set", series, "assignee=@raj")
+    err = one_line_error(team("member", "rm", "tunde"))
+    assert "@tunde holds 1 open task and is to get the next instance of 1 series: say where they go with --reassign" in err, err
+    out = team.ok("member", "rm", "tunde", "--unassign")
+    assert out.strip() == (
+        "removed @tunde (their history stays); 1 open task of theirs is now unassigned: “Cut the reel”; "
+        "the next instance of 1 series of theirs now goes to nobody: “Probe the feed”"
+    )
+
+
+def test_a_removed_member_comes_back_only_while_nobody_else_has_their_handle_unix_user_or_keys(cli: Cli) -> None:
+    """Brought back (deleted = false, by a script or another client) after member add gave their handle to someone new,
+    two live members had @raj: handles are unique."""
+    raj = ids(cli)["raj"]
+    blob = b"".join(struct.pack(">I", len(part)) + part for part in (b"ssh-ed25519", bytes(range(32))))
+    key = f"ssh-ed25519 {base64.b64encode(blob).decode()} raj@laptop"
+    cli.ok("member", "set", "raj", "--unix-user", "raj-unix", "--ssh-key", key)
+    cli.ok("member", "rm", "raj")
+    cli.ok("member", "add", "raj", "--name", "Raj Two", "--tz", "UTC")
+    with Store(cli.workspace) as store, pytest.raises(Refused) as refused, store.write(ids(cli)["ana"]) as w:
+        w.set("member", raj, {"deleted": False})
+    assert (refused.value.refusal.rule, str(refused.value)) == (
+        "unique_handle",
+        "member.deleted: @raj cannot come back: @raj belongs to another member now (rule unique_handle)",
+    )
+    cli.ok("member", "set", "raj", "--handle", "raj2")  # the handle free, the Unix user is still taken
+    cli.ok("member", "set", "raj2", "--unix-user", "raj-unix")
+    with Store(cli.workspace) as store, pytest.raises(Refused) as refused, store.write(ids(cli)["ana"]) as w:
+        w.set("member", raj, {"deleted": False})
+    assert refused.value.refusal.rule == "unique_unix_user" and "Unix user 'raj-unix' belongs to @raj2 now" in str(refused.value)
+    cli.ok("member", "set", "raj2", "--unix-user", "raj2-unix", "--ssh-key", key)
+    with Store(cli.workspace) as store, pytest.raises(Refused) as refused, store.write(ids(cli)["ana"]) as w:
+        w.set("member", raj, {"deleted": False})
+    assert refused.value.refusal.rule == "unique_ssh_key" and "belongs to @raj2 now" in str(refused.value)
+    assert [m["handle"] for m in json.loads(cli.ok("member", "list", "--json"))] == ["ana", "raj2"]  # still removed
+    cli.ok("member", "set", "raj2", "--ssh-key-rm", json.loads(cli.ok("member", "list", "--json"))[1]["ssh_keys"][0]["fingerprint"])
+    raj2 = ids(cli)["raj2"]
+    with Store(cli.workspace) as store, pytest.raises(Refused) as refused, store.write(ids(cli)["ana"]) as w:
+        w.set("member", raj, {"deleted": False})  # back, and what they held is theirs again for the rest of the batch
+        w.set("member", raj2, {"unix_user": "raj-unix"})
+    assert str(refused.value) == "Unix user 'raj-unix' already belongs to @raj (rule unique_unix_user)"
+    with Store(cli.workspace) as store, store.write(ids(cli)["ana"]) as w:
+        w.set("member", raj, {"deleted": False})
+    assert sorted(m["handle"] for m in json.loads(cli.ok("member", "list", "--json"))) == ["ana", "raj", "raj2"]
+
+
+def test_a_removed_members_handle_is_said_to_be_removed_where_a_live_member_is_wanted(team: Cli) -> None:
+    """Named after member rm, @tunde was "unknown member @tunde", as if they had never been."""
+    team.ok("member", "rm", "tunde", "--unassign")
+    task = team.ok("add", "Brief").strip()
+    for args in (
+        ("member", "rm", "tunde"),
+        ("set", task, "assignee=@tunde"),
+        ("add", "Draft @tunde"),
+        ("member", "rm", "raj", "--reassign", "tunde"),
+    ):
+        err = one_line_error(team(*args))
+        assert "@tunde was removed from this workspace (members: @ana, @raj)" in err, (args, err)

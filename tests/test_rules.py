@@ -69,6 +69,8 @@ class Team:
     rounds: dict[str, tuple[str, str]] = field(default_factory=dict)
     crisis: str = ""
     ended_crisis: str = ""
+    #: A member removed (@was), whose handle a new member has now.
+    removed: str = ""
 
 
 def build_team(directory: Path) -> Team:
@@ -410,6 +412,11 @@ CASES: list[Case] = [
         {"manager": "unique_handle", "member": "managers_only", "guest": "managers_only"},
     ),
     (
+        "bring back a removed member whose handle was given again",
+        lambda w, t, me: w.set("member", t.removed, {"deleted": False}),
+        {"manager": "unique_handle", "member": "managers_only", "guest": "managers_only"},
+    ),
+    (
         "add a post's results",
         lambda w, t, me: w.set("result", _post_result(t, "2026-11-20"), {**_post_key(t, "2026-11-20"), "impressions": 1200, "clicks": 14}),
         {"manager": None, "member": None, "guest": "guest_read_only"},
@@ -580,6 +587,13 @@ def team(tmp_path: Path) -> Team:
         w.set(
             "result", _post_result(t, "2026-11-19"), {**_post_key(t, "2026-11-19"), "conversion_value": {"amount": 4200, "currency": "EUR"}}
         )
+    with Store(t.path) as store:
+        with store.write(t.ids["ana"]) as w:
+            t.removed = w.create("member", {"handle": "was", "name": "Was", "tz": "UTC"})
+        with store.write(t.ids["ana"]) as w:
+            w.delete("member", t.removed)
+        with store.write(t.ids["ana"]) as w:
+            w.create("member", {"handle": "was", "name": "Was Again", "tz": "UTC"})
     add_posts(t)
     return t
 

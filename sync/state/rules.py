@@ -803,9 +803,35 @@ class Judge:
                 if holder is not None:
                     key = fingerprint_of(identity.split()[1])
                     return Refusal("unique_ssh_key", f"the SSH key {key} already belongs to {_name(self._member(holder), holder)}")
+        if field == "deleted" and value is False:
+            refusal = self._restore_refused(row_id)
+            if refusal is not None:
+                return refusal
         demoted = (field == "access" and value != MANAGER) or (field == "deleted" and value is True)
         if demoted and row_id in self._manager_ids() and self._manager_ids() <= {row_id}:
             return Refusal("last_manager", "the last manager cannot give up the role or be removed; make someone else a manager first")
+        return None
+
+    def _restore_refused(self, row_id: str) -> Refusal | None:
+        """Why a removed member may not come back (``deleted`` false): their handle, Unix user or an SSH key of theirs is
+        another live member's now (``member add`` gives a removed member's handle again), or ``None``."""
+        member = self._member(row_id)
+        if member is None or not member.deleted:
+            return None  # not removed: nothing comes back
+        name = _name(member, row_id)
+        held = [("handle", member.handle), ("unix_user", member.unix_user), *(("ssh_key", key) for key in member.ssh_keys)]
+        for field, value in held:
+            holder = self._holder(field, value, row_id) if value is not None else None
+            if holder is None or value is None:
+                continue
+            what = {"handle": f"@{value}", "unix_user": f"Unix user {value!r}"}.get(
+                field
+            ) or f"the SSH key {fingerprint_of(value.split()[1])}"
+            code = {"handle": "unique_handle", "unix_user": "unique_unix_user"}.get(field, "unique_ssh_key")
+            other = _name(self._member(holder), holder)
+            # The handle given again is the one they are named by: "@raj belongs to @raj" would say nothing.
+            other = "another member" if other == name else other
+            return Refusal(code, f"member.deleted: {name} cannot come back: {what} belongs to {other} now")
         return None
 
     def _decide_result(
@@ -1015,6 +1041,11 @@ class Judge:
             self._members[row_id] = replace(current, **{field: decoded})
             if field in ("handle", "unix_user") and decoded is not None:
                 self._claimed[(field, decoded)] = row_id
+            if field == "deleted" and decoded is False and current.deleted:  # back: what they held is theirs again
+                self._claimed.update(
+                    ((name, value), row_id) for name, value in (("handle", current.handle), ("unix_user", current.unix_user)) if value
+                )
+                self._claimed.update((("ssh_key", key), row_id) for key in current.ssh_keys)
             if field in ("access", "deleted"):
                 updated = self._members[row_id]
                 assert updated is not None

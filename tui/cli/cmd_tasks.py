@@ -64,7 +64,7 @@ def query_context(ctx: Context) -> query_language.QueryContext:
         me=me.id if me else None,
         tz=me.tz if me else "UTC",
         now=ctx.now,
-        member_id=lambda handle: ctx.ws.member_in_filter(handle).id,
+        member_ids=ctx.ws.members_in_filter,
         campaign_id=lambda name: ctx.ws.campaign_by_name(name).id,
         posts=lambda kind, value: _post_ids(ctx, kind, value),
     )

@@ -192,6 +192,9 @@ def cmd_member_add(ctx: Context) -> int:
     with ws.store.write(author.id if author else member_id) as w:
         w.create("member", values, row_id=member_id)
     _said(ctx, f"Added @{handle} (id {short(member_id)})", member_id)
+    if len(ws.members_in_filter(handle)) > 1:  # the handle is given again: a new member, not the removed one back
+        note = f"a member removed before had @{handle}: they stay removed (their history stays theirs), and @{handle} in filters names both"
+        print(visible(f"note: {note}"), file=sys.stderr)
     return 0
 
 
@@ -212,16 +215,32 @@ def _words(ctx: Context, ops: Sequence[Op]) -> str:
 NAMED_TASKS = 5
 
 
-def _handed_on(ctx: Context, task_ids: Sequence[str], heir: Member | None = None) -> str:
+def _handed_on(ctx: Context, task_ids: Sequence[str], series: Sequence[str], heir: Member | None = None) -> str:
     """What a member made a guest, or removed, no longer holds, said after the change (titles as stored: the caller
-    shows the line with ``visible``): "; 2 open tasks of theirs are now unassigned: “A”, “B”", or "… now assigned to @raj: …"."""
-    if not task_ids:
-        return ""
+    shows the line with ``visible``): "; 2 open tasks of theirs are now unassigned: “A”, “B”", or "… now assigned to @raj: …",
+    then the series whose next instance was theirs, of tasks others hold ("; the next instance of 1 series of theirs now
+    goes to nobody: “C”")."""
+    said = ""
+    if task_ids:
+        held = f"{len(task_ids):,} open task{'s of theirs are' if len(task_ids) != 1 else ' of theirs is'}"
+        said += f"; {held} now {f'assigned to @{heir.handle}' if heir else 'unassigned'}: {_titles(ctx, task_ids)}"
+    if series:
+        said += f"; the next instance of {len(series):,} series of theirs now goes to {f'@{heir.handle}' if heir else 'nobody'}: {_titles(ctx, series)}"
+    return said
+
+
+def _titles(ctx: Context, task_ids: Sequence[str]) -> str:
+    """The first tasks' titles, by title, and how many more: "“A”, “B” and 3 more"."""
     names = _names(ctx)
     named = ", ".join(sorted(names.task(task_id) for task_id in task_ids)[:NAMED_TASKS])
-    more = f" and {len(task_ids) - NAMED_TASKS:,} more" if len(task_ids) > NAMED_TASKS else ""
-    held = f"{len(task_ids):,} open task{'s of theirs are' if len(task_ids) != 1 else ' of theirs is'}"
-    return f"; {held} now {f'assigned to @{heir.handle}' if heir else 'unassigned'}: {named}{more}"
+    return named + (f" and {len(task_ids) - NAMED_TASKS:,} more" if len(task_ids) > NAMED_TASKS else "")
+
+
+def _to_hand_on(open_tasks: Sequence[str], series: Sequence[str]) -> str:
+    """What a member holds that ``member rm`` asks an answer for: "1 open task and is to get the next instance of 2 series"."""
+    held = f"holds {len(open_tasks):,} open task{'s' if len(open_tasks) != 1 else ''}" if open_tasks else ""
+    next_ones = f"is to get the next instance of {len(series):,} series" if series else ""
+    return " and ".join(part for part in (held, next_ones) if part)
 
 
 def cmd_member_set(ctx: Context) -> int:
@@ -240,7 +259,7 @@ def cmd_member_set(ctx: Context) -> int:
     # A guest sees no tasks (rule guest_assignee): the change that makes one leaves their open tasks to nobody.
     guest = values.get("access") == GUEST
     dropped = ctx.ws.open_tasks_of(member.id) if guest else []
-    series = _series_to(ctx.ws, member.id) if guest else []
+    series = [task for task in _series_to(ctx.ws, member.id) if task not in dropped] if guest else []
     if dropped or series:
         refusal = member_change_refused(ctx.me.facts(), member.id, "access")
         if refusal is not None:
@@ -252,7 +271,7 @@ def cmd_member_set(ctx: Context) -> int:
         w.set("member", member.id, values)
     # A new handle is said after the one it replaced as the log says it (``Naming.earlier``): "renamed @cleo to @cleo.b".
     line = f"Modified @{member.handle}: {_words(ctx, [op for op in w.ops if op.entity == 'member'])}"
-    _said(ctx, line + _handed_on(ctx, dropped), member.id)
+    _said(ctx, line + _handed_on(ctx, dropped, series), member.id)
     if {"groups", "campaigns", "access"} & values.keys():
         for note in _stranded_steps(ctx.ws, member, before):
             print(visible(f"note: {note}"), file=sys.stderr)
@@ -272,19 +291,22 @@ def cmd_member_rm(ctx: Context) -> int:
     if heir is not None and heir.id == member.id:
         raise UserError(f"member rm: @{member.handle}'s tasks cannot go to @{member.handle}; name another member")
     open_tasks = ws.open_tasks_of(member.id)
-    held = f"{len(open_tasks):,} open task{'s' if len(open_tasks) != 1 else ''}"
-    if open_tasks and heir is None and not a.unassign:
+    # The series whose next instance is theirs, of tasks others hold (or nobody): handed on with the open tasks.
+    series = [task for task in _series_to(ws, member.id) if task not in open_tasks]
+    if (open_tasks or series) and heir is None and not a.unassign:
+        they = "they go" if len(open_tasks) + len(series) > 1 else "it goes"
         raise UserError(
-            f"member rm: @{member.handle} holds {held}: say where they go with --reassign @HANDLE or --unassign (nothing was changed)"
+            f"member rm: @{member.handle} {_to_hand_on(open_tasks, series)}: say where {they} with --reassign @HANDLE or --unassign "
+            "(nothing was changed)"
         )
     live = ws.conn.execute("SELECT count(*) FROM sync_token WHERE member = ? AND revoked_at IS NULL", (member.id,)).fetchone()[0]
     with ctx.writer() as w:
         # In the removal's own write: no moment sees the member gone and their tasks still theirs.
-        for task_id in sorted({*open_tasks, *_series_to(ws, member.id)}):
+        for task_id in sorted({*open_tasks, *series}):
             w.set("task", task_id, _handed_over(ws.task(task_id), member.id, heir.id if heir else None))
         w.delete("member", member.id)
     revoked = f"; {live} sync token{'s' if live != 1 else ''} revoked" if live else ""
-    tasks = _handed_on(ctx, open_tasks, heir) or "; they held no open tasks"
+    tasks = _handed_on(ctx, open_tasks, series, heir) or "; they held no open tasks"
     print(visible(f"removed @{member.handle} (their history stays){tasks}{revoked}"))
     for note in _stranded_steps(ws, member):
         print(visible(f"note: {note}"), file=sys.stderr)

@@ -21,7 +21,7 @@ Terms are ANDed; a leading ``-`` negates a term.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,7 +78,8 @@ class Lookups:
     """How names become ids: the workspace's lookups (they raise ``UserError``)."""
 
     campaign_id: Callable[[str], str]
-    member_id: Callable[[str], str]
+    #: The ids of every member who has or had a handle (``Workspace.members_in_filter``).
+    member_ids: Callable[[str], Sequence[str]]
     me: str | None = None
     #: The SQL true for spend a crisis froze, with its parameters (``crewdeck.tui.posts.frozen``, read from the crises).
     frozen: Callable[[], tuple[str, list[Any]]] = lambda: ("0", [])
@@ -106,7 +107,8 @@ def _term_sql(term: Term, lookups: Lookups) -> tuple[str, list[Any]]:
             if lookups.me is None:
                 raise UserError("@me: who are you? pass --as HANDLE")
             return "e.entered_by = ?", [lookups.me]
-        return "e.entered_by = ?", [lookups.member_id(value)]
+        ids = lookups.member_ids(value)
+        return f"e.entered_by IN ({', '.join('?' * len(ids))})", list(ids)
     if kind == "payee":
         return "e.payee LIKE ? ESCAPE '\\'", [like_pattern(value)]
     if kind == "currency":

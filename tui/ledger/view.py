@@ -120,7 +120,7 @@ def entries_where(ws: Workspace, text: str, period: Period, me: str | None = Non
     """``(where, params)`` for the entries matching a filter in a period (``UserError`` if the filter is bad)."""
     lookups = ledger_filter.Lookups(
         campaign_id=lambda name: _campaign_id(ws, name),
-        member_id=lambda handle: ws.member_in_filter(handle).id,
+        member_ids=ws.members_in_filter,
         me=me,
         frozen=lambda: frozen_where(ws.conn),
     )

@@ -45,7 +45,7 @@ class Reads:
                 me=me.id,
                 tz=me.tz,
                 now=now,
-                member_id=lambda handle: ws.member_in_filter(handle).id,
+                member_ids=ws.members_in_filter,
                 campaign_id=lambda name: ws.campaign_by_name(name).id,
                 posts=lambda kind, value: post_ids(ws.conn, kind, value, now),
             )

@@ -37,7 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,7 +140,8 @@ class QueryContext:
     me: str | None
     tz: str
     now: dt.datetime
-    member_id: Callable[[str], str]
+    #: The ids of every member who has or had a handle, the live one first (``Workspace.members_in_filter``).
+    member_ids: Callable[[str], Sequence[str]]
     campaign_id: Callable[[str], str]
     #: The ids of the posts in a state (``("state", "in-review")``) or waiting for a member (``("needs", member id)``).
     posts: Callable[[str, str], list[str]] | None = None
@@ -233,15 +234,17 @@ def compile(query: Query, ctx: QueryContext) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), params
 
 
-def _theirs(member_id: str) -> tuple[str, list[Any]]:
-    """Assigned to the member, or a booked meeting they attend (required or optional).
+def _theirs(member_ids: Sequence[str]) -> tuple[str, list[Any]]:
+    """Assigned to one of the members, or a booked meeting one attends (required or optional).
 
     The meetings are found once, through the index of the few tasks that
     are meetings (an attendee's id is in the meeting's JSON, quoted): the
     rest of the clause reads only the columns a count's covering index has.
     """
-    meetings = "SELECT rowid FROM task WHERE meeting IS NOT NULL AND instr(meeting, ?) > 0"
-    return f"(t.assignee = ? OR t.rowid IN ({meetings}))", [member_id, f'"{member_id}"']
+    marks = ", ".join("?" * len(member_ids))
+    attends = " OR ".join(["instr(meeting, ?) > 0"] * len(member_ids))
+    meetings = f"SELECT rowid FROM task WHERE meeting IS NOT NULL AND ({attends})"
+    return f"(t.assignee IN ({marks}) OR t.rowid IN ({meetings}))", [*member_ids, *(f'"{m}"' for m in member_ids)]
 
 
 def _clause(term: Term, ctx: QueryContext, now: str) -> tuple[str, list[Any]]:
@@ -255,8 +258,8 @@ def _clause(term: Term, ctx: QueryContext, now: str) -> tuple[str, list[Any]]:
         if value == "me":
             if ctx.me is None:
                 raise UserError("@me: who you are is not known here (pass --as HANDLE)")
-            return _theirs(ctx.me)
-        return _theirs(ctx.member_id(value))
+            return _theirs([ctx.me])
+        return _theirs(ctx.member_ids(value))
     if kind == "tag":
         return "instr(t.tags, ?) > 0", [f'"{value}"']
     if kind == "campaign":
@@ -275,7 +278,8 @@ def _clause(term: Term, ctx: QueryContext, now: str) -> tuple[str, list[Any]]:
         if kind == "needs":
             if value == "me" and ctx.me is None:
                 raise UserError("needs:@me: who you are is not known here (pass --as HANDLE)")
-            value = ctx.me if value == "me" and ctx.me else ctx.member_id(value)
+            # A post waits on a live member only: a removed one takes no step.
+            value = ctx.me if value == "me" and ctx.me else ctx.member_ids(value)[0]
         return "t.id IN (SELECT value FROM json_each(?))", [json.dumps(ctx.posts(kind, value))]
     if kind == "due":
         return _due_clause(value, ctx)

@@ -200,7 +200,10 @@ class Workspace:
         wanted = handle.lstrip("@").lower()
         found = self._member_with_handle(wanted)
         if found is None:
-            raise UserError(f"unknown member @{wanted}{self._handle_hint(wanted)}")
+            removed = self.conn.execute("SELECT 1 FROM member WHERE deleted = 1 AND handle = ? LIMIT 1", (wanted,)).fetchone()
+            # One removed is no stranger: "unknown" would say they never were.
+            what = f"@{wanted} was removed from this workspace" if removed else f"unknown member @{wanted}"
+            raise UserError(f"{what}{self._handle_hint(wanted)}")
         return found
 
     def _member_with_handle(self, wanted: str) -> Member | None:
@@ -221,13 +224,12 @@ class Workspace:
             else (f" (members: {', '.join('@' + h for h in handles)})" if handles else " (the workspace has no members yet)")
         )
 
-    def member_in_filter(self, handle: str) -> Member:
-        """The member a filter's ``@handle`` names: a live one, else one removed (their tasks and entries stay theirs)."""
+    def members_in_filter(self, handle: str) -> list[str]:
+        """The ids of the members a filter's ``@handle`` names: everyone who has it, the live one first, then those
+        removed, the last removed first (their tasks and entries stay theirs, and listings show them by this handle)."""
         wanted = handle.lstrip("@").lower()
-        row = self.conn.execute(
-            f"SELECT {_MEMBER_COLS} FROM member WHERE handle = ? ORDER BY deleted, updated_op DESC LIMIT 1", (wanted,)
-        ).fetchone()
-        return _member(row) if row else self.member_by_handle(wanted)
+        rows = self.conn.execute("SELECT id FROM member WHERE handle = ? ORDER BY deleted, updated_op DESC", (wanted,)).fetchall()
+        return [row[0] for row in rows] or [self.member_by_handle(wanted).id]
 
     def open_tasks_of(self, member_id: str) -> list[str]:
         """Ids of the open tasks assigned to a member: those the rules count (``guest_assignee``)."""
