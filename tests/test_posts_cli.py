@@ -375,6 +375,19 @@ def test_set_publish_moves_an_approved_post_inside_the_lead_time_keeps_a_closed_
     assert _slot(team, plain) == {"utc": "2026-12-02T14:00:00Z", "tz": "America/New_York"}
 
 
+def test_publish_now_is_this_instant_not_the_platforms_next_peak(team: Cli) -> None:
+    """At 05:00 in New York, `publish=now` on Instagram (peaks 11:00, 19:00) set 11:00: a slot six hours away."""
+    plain = team.ok("add", "Story +spring-launch/instagram", as_member="raj").strip()
+    team.ok("set", plain, "publish=now", as_member="raj")
+    assert _slot(team, plain) == {"utc": NOW, "tz": "America/New_York"}
+    post_id = _post(team)
+    slot = _slot(team, post_id)
+    passed = "cannot move “Launch reel”: the slot it would take has passed already"
+    assert passed in one_line_error(team("set", post_id, "publish=now", as_member="raj"))
+    assert passed in one_line_error(team("post", "slot", post_id, "now", as_member="raj"))
+    assert _slot(team, post_id) == slot
+
+
 def test_set_publish_with_a_status_that_closes_the_post_is_refused_as_a_move_of_a_closed_posts_slot(team: Cli) -> None:
     """The slot was judged on the post as it was before the same command published or pulled it: `set ID status=cancelled
     publish=WHEN` pulled it onto the new slot, and `status=done` published it there, where a closed post keeps its slot."""
