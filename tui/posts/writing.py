@@ -322,7 +322,8 @@ def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, s
 
 def slot_refused(store: Store, state: str, now: dt.datetime, slot: dict[str, str]) -> str | None:
     """Why a post in ``state`` takes no ``slot`` now (``None``: it may): a slot that has passed takes no post, and one
-    less than the approval lead time away only an approved one.  A move asks (``check_slot``), and so does a new post."""
+    less than the approval lead time away only an approved one.  A move asks (``check_slot``), and so do a new post
+    (``check_new_post``) and a Trello card's due date (``foreign._slot_refused``)."""
     lead = settings(store.conn).approval_lead
     new_slot = _slot_instant(slot)
     if new_slot <= now:
@@ -335,7 +336,9 @@ def slot_refused(store: Store, state: str, now: dt.datetime, slot: dict[str, str
 def check_new_post(store: Store, values: dict[str, Any], now: dt.datetime, typed: str) -> None:
     """Refuse (``PostRefused``) to make a post of ``values`` (a new task's fields) now on a slot no move could give
     it (``slot_refused``): a new post is never approved, so one inside the lead time would read expired at once.
-    ``typed``: where the slot was given (``publish:fri``), for the line that says so.  A plain task's slot is its own."""
+    ``typed``: where the slot was given (``publish:fri``), for the line that says so.  A plain task's slot is its own.
+
+    ``quickadd.resolve`` asks here, so ``post add``, ``add ... post:`` and the app's quick-add (and its preview) refuse alike."""
     slot = values.get("publish")
     if values.get("post_state") is None or slot is None:
         return
