@@ -112,11 +112,14 @@ def test_a_trello_board_becomes_tasks_with_every_quirk(cli: Cli, tmp_path: Path)
     assert launch["platform"] == "tiktok"  # a label naming a platform of a campaign here
     assert launch["campaign"] == json.loads(cli.ok("export"))["campaign"][0]["id"]  # a label naming a campaign
     assert launch["created_at"] == "2026-01-01T05:03:56Z"  # from the card id's timestamp
-    # A label naming a platform makes the card a post: its list (Doing) a draft, its description the copy, its due the slot.
+    # A label naming a platform makes the card a post: its list (Doing) a draft, its description the copy, its due the
+    # slot, but for a due date gone by (March, imported in November): no post takes a slot that has passed.
     assert launch["post_state"] == "draft" and launch["copy"] == 'Line one\nLine two, "quoted"'
-    assert launch["publish"] == launch["due"]
+    assert launch["publish"] is None
+    assert "1 post takes no slot from its Trello due date, passed or too soon for a review here: Launch post 🚀 für Zoë" in out
     notes = launch["notes"]
-    assert notes.startswith("start: 2026-02-27\nBefore it goes out:\n[x] Alt text\n[ ] Legal sign-off\n")
+    passed = "due 2026-03-02T16:00:00Z in Trello is not its slot here: the slot it would take has passed already (crewdeck post slot gives it one)"
+    assert notes.startswith(f"{passed}\nstart: 2026-02-27\nBefore it goes out:\n[x] Alt text\n[ ] Legal sign-off\n")
     assert "attachment: brief.pdf https://trello.com/1/cards/x/attachments/brief.pdf" in notes
     assert "comment by @gone on 2026-02-28: comment 55: « ça va »\nsecond line" in notes
     assert notes.count("comment by @") == 240  # every 5th of the 1,200 comments
@@ -264,7 +267,8 @@ def test_notes_longer_than_a_task_holds_go_on_in_more_tasks_and_nothing_is_cut(c
 
     text = whole()
     assert [text.count(f"long {n} " + "x" * 16_000) for n in range(13)] == [1] * 13
-    assert text.startswith("start: 2026-02-27\nBefore it goes out:") and text.index("long 0 ") < text.index("long 12 ")
+    assert text.startswith("due 2026-03-02T16:00:00Z in Trello is not its slot here")  # a due date gone by: no slot (see above)
+    assert "\nstart: 2026-02-27\nBefore it goes out:" in text and text.index("long 0 ") < text.index("long 12 ")
     count = op_count(cli.workspace)
     assert cli.ok("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board)))).startswith("nothing new")
     assert op_count(cli.workspace) == count
@@ -570,6 +574,58 @@ def test_a_card_moved_to_published_in_the_source_publishes_no_post_here_that_is_
     assert cli.ok("import", "--from", "trello", str(later)).startswith("nothing new")
     assert op_count(cli.workspace) == count
     assert json.loads(cli.ok("post", "show", post_id, "--json"))["state"] == "in-review"
+
+
+def test_an_open_card_gives_its_post_no_slot_a_move_would_refuse_and_a_published_ones_past_slot_is_history(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """A draft card whose due date had passed made a post on a slot gone by, and a card in review due in half an hour
+    one too soon for its review: both read expired at once.  The task keeps the due date; the slot is said in its notes."""
+    cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "UTC")
+    cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@mia")
+    board = _post_board()
+    dues = {  # the suite's now: 2026-11-26 09:30 UTC
+        "Post in Draft": "2026-11-20T16:00:00.000Z",
+        "Post in In review": "2026-11-26T10:00:00.000Z",
+        "Post in Published": "2026-11-20T16:00:00.000Z",
+        "Archived post": "2026-11-20T16:00:00.000Z",
+    }
+    for card in board["cards"]:
+        card["due"] = dues.get(card["name"], card["due"])
+    path = write(tmp_path, "calendar.json", trello_json(board))
+    out = cli.ok("import", "--from", "trello", str(path))
+    assert (
+        "2 posts take no slot from their Trello due dates, passed or too soon for a review here: Post in Draft; Post in In review" in out
+    ), out
+    found = tasks(cli)
+    draft, waiting = found["Post in Draft"], found["Post in In review"]
+    assert (draft["post_state"], draft["publish"], draft["due"]["utc"]) == ("draft", None, "2026-11-20T16:00:00Z")
+    assert draft["notes"].startswith(
+        "due 2026-11-20T16:00:00Z in Trello is not its slot here: the slot it would take has passed already (crewdeck post slot gives it one)"
+    ), draft["notes"]
+    assert (waiting["post_state"], waiting["publish"], waiting["due"]["utc"]) == ("in-review", None, "2026-11-26T10:00:00Z")
+    assert (
+        "due 2026-11-26T10:00:00Z in Trello is not its slot here: a slot less than the approval lead time (1 h) away needs"
+        in waiting["notes"]
+    )
+    # Gone out, or pulled, before crewdeck: the slot is history, kept as the source has it.
+    published, pulled = found["Post in Published"], found["Archived post"]
+    assert published["publish"]["utc"] == published["published_at"] == "2026-11-20T16:00:00Z"
+    assert pulled["post_state"] == "pulled" and pulled["publish"]["utc"] == "2026-11-20T16:00:00Z"
+    assert found["Post in Ideas"]["publish"]["utc"] == "2027-01-15T16:00:00Z"
+    count = op_count(cli.workspace)
+    assert cli.ok("import", "--from", "trello", str(path)).startswith("nothing new")
+    assert op_count(cli.workspace) == count
+
+    # A newer export that moves a post's due date back to a day gone by moves no slot here: the post keeps its own.
+    idea = next(card for card in board["cards"] if card["name"] == "Post in Ideas")
+    idea["due"] = "2026-11-25T16:00:00.000Z"
+    later = write(tmp_path, "later.json", trello_json(board))
+    out = cli.ok("import", "--from", "trello", str(later))
+    assert "3 posts take no slot from their Trello due dates, passed or too soon for a review here: Post in Ideas; Post in Draft;" in out
+    kept = tasks(cli)["Post in Ideas"]
+    assert kept["publish"]["utc"] == "2027-01-15T16:00:00Z" and kept["due"]["utc"] == "2026-11-25T16:00:00Z"
+    assert kept["notes"].startswith("due 2026-11-25T16:00:00Z in Trello is not its slot here: the slot it would take has passed already")
 
 
 def test_map_status_gives_a_list_a_post_state_and_a_campaign_without_a_chain_keeps_drafts(cli: Cli, tmp_path: Path) -> None:

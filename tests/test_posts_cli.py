@@ -36,6 +36,18 @@ def _post(team: Cli, text: str = "Launch reel +spring-launch post:instagram publ
     return post_id
 
 
+#: A post whose slot is 10:30 UTC today (05:30 in New York, its audience's zone): inside the lead time now.
+SOON = "Soon +spring-launch post:instagram publish:2026-12-03 05:30"
+
+
+def _made_a_day_before(team: Cli, monkeypatch: pytest.MonkeyPatch, text: str, as_member: str = "raj") -> str:
+    """A post made a day before now, when its slot (inside the lead time now) was still far enough ahead to take."""
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-02T10:00:00Z")
+    post_id = team.ok("post", "add", text, as_member=as_member).strip()
+    monkeypatch.setenv("CREWDECK_NOW", NOW)
+    return post_id
+
+
 def _state(team: Cli, post_id: str) -> str:
     return str(json.loads(team.ok("post", "show", post_id, "--json"))["state"])
 
@@ -314,13 +326,16 @@ def test_a_date_alone_takes_the_first_peak_hour_still_ahead(team: Cli, monkeypat
     assert shown["slot"]["utc"] == "2026-12-04T00:00:00Z" and shown["state"] == "idea"  # 19:00 EST
     post_id = _post(team, "Tomorrow +spring-launch post:instagram publish:tmrw")
     assert json.loads(team.ok("post", "show", post_id, "--json"))["slot"]["utc"] == "2026-12-04T16:00:00Z"  # Fri 11:00 EST, the first
-    # Every peak of the day gone: the first, said at once rather than found expired later.
-    result = team("post", "add", "Late +spring-launch post:linkedin publish:today", as_member="raj")
-    assert result.code == 0 and "note: the slot today 08:00 EST has passed: give the post a new one" in result.err, result.err
+    # Every peak of the day gone: the first, refused at once (it was made, with a note) rather than found expired later.
+    refused = "cannot add “Late”: the slot it would take has passed already (publish:today)"
+    assert (
+        one_line_error(team("post", "add", "Late +spring-launch post:linkedin publish:today", as_member="raj"))
+        == f"crewdeck: error: {refused}\n"
+    )
 
 
 def test_expiry_and_slot_moves_inside_the_lead_time(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    post_id = _post(team, "Soon +spring-launch post:instagram publish:2026-12-03 05:30")  # 10:30 UTC, in New York's zone
+    post_id = _made_a_day_before(team, monkeypatch, SOON)
     team.ok("post", "copy", post_id, "Hello", as_member="raj")
     assert _state(team, post_id) == "expired"  # 30 minutes away, lead time 60
     assert "less than the approval lead time (1 h) away" in one_line_error(team("post", "submit", post_id, as_member="raj"))
@@ -373,6 +388,48 @@ def test_set_publish_moves_an_approved_post_inside_the_lead_time_keeps_a_closed_
     plain = team.ok("add", "Brief the agency +spring-launch", as_member="raj").strip()
     team.ok("set", plain, "publish=2026-12-02 09:00", as_member="raj")
     assert _slot(team, plain) == {"utc": "2026-12-02T14:00:00Z", "tz": "America/New_York"}
+
+
+def _titles(team: Cli) -> list[str]:
+    return [t["title"] for t in json.loads(team.ok("tasks", "all", "--json"))]
+
+
+def test_a_new_post_takes_no_slot_a_move_would_refuse_and_nothing_is_written(team: Cli) -> None:
+    """`post add`, `add ... post:` and the app's quick-add made a post on a slot gone by (said in a note at best), or one
+    too soon for any review, an idea that read expired at once; a plain task's slot is still its own."""
+    passed = "cannot add “Launch reel”: the slot it would take has passed already (publish:2026-12-02 09:00)"
+    too_soon = "cannot add “Soon”: a slot less than the approval lead time (1 h) away needs an approved post; it is idea (publish:2026-12-03 05:30)"
+    for command in ("post add", "add"):
+        text = "Launch reel +spring-launch post:instagram publish:2026-12-02 09:00"
+        assert one_line_error(team(*command.split(), text, as_member="raj")) == f"crewdeck: error: {passed}\n"
+        assert one_line_error(team(*command.split(), SOON, as_member="raj")) == f"crewdeck: error: {too_soon}\n"  # 30 min away
+    assert _titles(team) == []
+    session = Session.open(team.workspace, "raj")
+    try:  # the app's quick-add: its preview says why, and the add writes nothing
+        now = dt.datetime(2026, 12, 3, 10, tzinfo=dt.UTC)
+        assert session.edits.preview("Launch reel +spring-launch post:instagram publish:2026-12-02 09:00", now)["problem"] == passed
+        with pytest.raises(PostRefused, match=re.escape(too_soon)):
+            session.edits.quick_add(SOON, now)
+    finally:
+        session.close()
+    assert _titles(team) == []
+    plain = team.ok("add", "Brief the agency +spring-launch publish:2026-12-02 09:00", as_member="raj").strip()
+    assert _slot(team, plain) == {"utc": "2026-12-02T14:00:00Z", "tz": "America/New_York"}
+    ahead = team.ok("post", "add", "Later +spring-launch post:instagram publish:2026-12-03 06:30", as_member="raj").strip()
+    assert _state(team, ahead) == "idea"  # 90 minutes away: time for a review
+
+
+def test_publish_now_is_this_instant_not_the_platforms_next_peak(team: Cli) -> None:
+    """At 05:00 in New York, `publish=now` on Instagram (peaks 11:00, 19:00) set 11:00: a slot six hours away."""
+    plain = team.ok("add", "Story +spring-launch/instagram", as_member="raj").strip()
+    team.ok("set", plain, "publish=now", as_member="raj")
+    assert _slot(team, plain) == {"utc": NOW, "tz": "America/New_York"}
+    post_id = _post(team)
+    slot = _slot(team, post_id)
+    passed = "cannot move “Launch reel”: the slot it would take has passed already"
+    assert passed in one_line_error(team("set", post_id, "publish=now", as_member="raj"))
+    assert passed in one_line_error(team("post", "slot", post_id, "now", as_member="raj"))
+    assert _slot(team, post_id) == slot
 
 
 def test_set_publish_with_a_status_that_closes_the_post_is_refused_as_a_move_of_a_closed_posts_slot(team: Cli) -> None:
@@ -624,6 +681,7 @@ def test_workspace_set_says_what_it_changed_or_that_nothing_changed(team: Cli) -
 
 def test_workspace_settings_are_for_managers_and_checked(team: Cli) -> None:
     assert "managers_only" in one_line_error(team("workspace", "set", "approval_lead_minutes", "90", as_member="raj"))
+    post_id = _post(team)  # tomorrow 18:00 in New York, 37 hours away
     team.ok("workspace", "set", "approval_lead_minutes", "2880")
     team.ok("workspace", "set", "peak_hours.instagram", "19:00,08:00")
     team.ok("workspace", "set", "tz", "Europe/Berlin")
@@ -638,8 +696,7 @@ def test_workspace_settings_are_for_managers_and_checked(team: Cli) -> None:
     assert "no workspace setting 'colour'" in one_line_error(team("workspace", "set", "colour", "blue"))
     assert "not JSON" in one_line_error(team("workspace", "set", "crisis_checklist", "[oops"))
     team.ok("workspace", "set", "crisis_checklist", '[{"title": "Call the client", "group": "leads", "due_minutes": 30}]')
-    # Two days' lead time: a post for tomorrow 18:00 in New York (37 hours away) reads expired now.
-    post_id = _post(team)
+    # Two days' lead time: the post for tomorrow 18:00 in New York (37 hours away) reads expired now.
     team.ok("post", "copy", post_id, "Hi", as_member="raj")
     assert _state(team, post_id) == "expired"
     team.ok("crisis", "start", "--reason", "Outage")
@@ -656,7 +713,7 @@ def _expired_note(result_err: str) -> bool:
 def test_an_expired_post_is_told_once_to_its_authors_and_the_managers_and_to_nobody_else(
     team: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    post_id = _post(team, "Soon +spring-launch post:instagram publish:2026-12-03 05:30")  # 10:30 UTC: inside the lead time
+    post_id = _made_a_day_before(team, monkeypatch, SOON)
     team.ok("post", "copy", post_id, "Hello", as_member="raj")
     listed = team("post", "list", as_member="raj")
     assert listed.code == 0 and "note: “Soon” expired: not approved 1 h before its slot" in listed.err
@@ -680,20 +737,20 @@ def test_an_expired_post_is_told_once_to_its_authors_and_the_managers_and_to_nob
     assert not _expired_note(team("log", as_member="raj").err)
 
 
-def test_an_expired_post_is_named_by_its_title_shown_safe_for_the_terminal(team: Cli) -> None:
+def test_an_expired_post_is_named_by_its_title_shown_safe_for_the_terminal(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """The note said 'post 1a2b3c4d "Soon" expired', the title in other quotes than every other notice's."""
-    post_id = _post(team, "Soon +spring-launch post:instagram publish:2026-12-03 05:30")  # 10:30 UTC: inside the lead time
+    post_id = _made_a_day_before(team, monkeypatch, SOON)
     Forger(team.workspace).set("task", post_id, {"title": HOSTILE})
     told = team("post", "list", as_member="raj").err
     assert "note: “A^[]52;c;cHduZWQ=^GBM-^[31m<U+202E>EVIL<U+2066> FORGED ROW [bold red]R[/] [$ac…” expired: " in told, told
     assert raw_characters(told) == []
 
 
-def test_every_author_of_the_round_is_told_and_the_maker_when_nobody_wrote_content(team: Cli) -> None:
-    written = _post(team, "Shared +spring-launch post:instagram publish:2026-12-03 05:30")
+def test_every_author_of_the_round_is_told_and_the_maker_when_nobody_wrote_content(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    written = _made_a_day_before(team, monkeypatch, "Shared +spring-launch post:instagram publish:2026-12-03 05:30")
     team.ok("post", "copy", written, "First words", as_member="raj")
     team.ok("post", "copy", written, "Mia's words", as_member="mia")
-    team.ok("post", "add", "Idea +spring-launch post:instagram publish:2026-12-03 05:45", as_member="lee")
+    _made_a_day_before(team, monkeypatch, "Idea +spring-launch post:instagram publish:2026-12-03 05:45", as_member="lee")
     mia = team("post", "list", as_member="mia").err
     assert _expired_note(mia) and "Idea" not in mia
     raj = team("post", "list", as_member="raj").err
@@ -715,7 +772,7 @@ def _status_column(team: Cli, title: str, as_member: str = "ana") -> str:
 def test_the_task_list_shows_a_posts_state_in_its_status_column(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     team.ok("add", "Brief the agency")
     _approved(team)
-    _post(team, "Soon +spring-launch post:instagram publish:2026-12-03 05:30")
+    _made_a_day_before(team, monkeypatch, SOON)
     assert _status_column(team, "Brief the agency") == "inbox"  # a task that is no post keeps its status
     assert _status_column(team, "Launch reel") == "approved"
     assert _status_column(team, "Soon") == "expired"  # computed when read, as post list has it

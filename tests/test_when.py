@@ -16,6 +16,7 @@ from crewdeck.tui.time.when import (
     parse_moment_text,
     parse_utc,
     relative,
+    typed_day,
     utc_iso,
     week_start,
 )
@@ -190,3 +191,11 @@ def test_a_working_week_starts_after_its_longest_run_of_days_off() -> None:
     assert week_start([1, 2, 3, 4, 5]) == 1  # Tuesday to Saturday
     assert week_start([0, 1, 2, 4, 5]) == 0  # Thursday and Sunday off, one day each: Monday first
     assert week_start([]) == week_start(range(7)) == 0
+
+
+def test_now_is_this_instant_not_a_day_at_some_time() -> None:
+    """``now`` read as ``today``: the default time (17:00) for a due, a platform's peak hour for a publish slot."""
+    for text, tz in (("now", "Europe/Berlin"), ("now Asia/Tokyo", "Asia/Tokyo")):
+        moment = parse_moment_text(text, "Europe/Berlin", NOW)
+        assert (moment.value(), moment.has_time) == ({"utc": "2026-11-26T09:30:00Z", "tz": tz}, True)
+    assert typed_day(["now"], "Europe/Berlin", NOW) is None  # an instant, as +3h is: no day typed to say a clock change of

@@ -66,12 +66,6 @@ def cmd_post_add(ctx: Context) -> int:
     print(writing.add_post(ctx.ws.store, ctx.me.id, values))
     for note in quickadd.clock_change_notes(draft, values, ctx.now):
         print(visible(f"note: {note}"), file=sys.stderr)
-    slot = values.get("publish")
-    from crewdeck.tui.time.when import format_local, parse_utc
-
-    if slot and parse_utc(slot["utc"]) <= ctx.now:
-        when = format_local(parse_utc(slot["utc"]), slot["tz"], ctx.now, clock24=ctx.config.clock24)
-        print(visible(f"note: the slot {when} has passed: give the post a new one (crewdeck post slot ID WHEN)"), file=sys.stderr)
     return 0
 
 

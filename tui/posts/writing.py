@@ -315,18 +315,36 @@ def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, s
     kept = slot_kept(post)
     if kept is not None:
         raise _refuse(post, "move", kept)
-    if slot is None:
-        return
+    why = None if slot is None else slot_refused(store, post.state, now, slot)
+    if why is not None:
+        raise _refuse(post, "move", why)
+
+
+def slot_refused(store: Store, state: str, now: dt.datetime, slot: dict[str, str]) -> str | None:
+    """Why a post in ``state`` takes no ``slot`` now (``None``: it may): a slot that has passed takes no post, and one
+    less than the approval lead time away only an approved one.  A move asks (``check_slot``), and so do a new post
+    (``check_new_post``) and a Trello card's due date (``foreign._slot_refused``)."""
     lead = settings(store.conn).approval_lead
     new_slot = _slot_instant(slot)
     if new_slot <= now:
-        raise _refuse(post, "move", "the slot it would take has passed already")
-    if now >= new_slot - lead and post.state not in APPROVED:
-        raise _refuse(
-            post,
-            "move",
-            f"a slot less than the approval lead time ({lead_text(lead)}) away needs an approved post; it is {label(post.state)}",
-        )
+        return "the slot it would take has passed already"
+    if now >= new_slot - lead and state not in APPROVED:
+        return f"a slot less than the approval lead time ({lead_text(lead)}) away needs an approved post; it is {label(state)}"
+    return None
+
+
+def check_new_post(store: Store, values: dict[str, Any], now: dt.datetime, typed: str) -> None:
+    """Refuse (``PostRefused``) to make a post of ``values`` (a new task's fields) now on a slot no move could give
+    it (``slot_refused``): a new post is never approved, so one inside the lead time would read expired at once.
+    ``typed``: where the slot was given (``publish:fri``), for the line that says so.  A plain task's slot is its own.
+
+    ``quickadd.resolve`` asks here, so ``post add``, ``add ... post:`` and the app's quick-add (and its preview) refuse alike."""
+    slot = values.get("publish")
+    if values.get("post_state") is None or slot is None:
+        return
+    why = slot_refused(store, values["post_state"], now, slot)
+    if why is not None:
+        raise PostRefused(f"cannot add {named_post(values.get('title'), '')}: {why} ({typed})", why)
 
 
 def slot_kept(post: PostView) -> str | None:

@@ -60,9 +60,11 @@ from crewdeck.sync.state.postround import Step
 from crewdeck.sync.state.records import MAX_NAME, MAX_NOTES, MAX_TAG, MAX_TAGS, MAX_TITLE, TASK_STATUSES
 from crewdeck.sync.state.rules import assignee_refused, member_add_refused
 from crewdeck.tui.posts.reading import chains, read_post
+from crewdeck.tui.posts.states import CLOSED
 from crewdeck.tui.posts.states import label as state_label
+from crewdeck.tui.posts.writing import PostRefused, check_slot, slot_refused
 from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
-from crewdeck.tui.time.when import DEFAULT_DUE_TIME, DateError, check_day, current_time, localize, out_of_range, utc_iso
+from crewdeck.tui.time.when import DEFAULT_DUE_TIME, DateError, check_day, current_time, localize, out_of_range, parse_utc, utc_iso
 from crewdeck.tui.workspace.errors import UserError, csv_problem, summary
 from crewdeck.tui.workspace.exchange import ImportProblems, add_checked
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
@@ -478,6 +480,8 @@ def _batches(
     went_on: list[str] = []
     #: Titles of the posts published in the source that may not be published here.
     held: list[str] = []
+    #: The titles of the posts a card's due date gives no slot here (passed, or too soon for a review).
+    unslotted: list[str] = []
     #: A guest's handle -> the titles of the items the source assigns to them, left unassigned here.
     to_guests: dict[str, list[str]] = {}
     cuts = Cuts()
@@ -533,7 +537,7 @@ def _batches(
                     batch.where[campaign_id] = where  # a refusal names the row, not the campaign's made-up id
         if item.may_post and "platform" in values:
             chain = campaign_chains.get(values.get("campaign") or "", ())
-            values.update(_post(item, task_id, values, built.statuses, ws, chain, now, held))
+            values.update(_post(item, task_id, values, built.statuses, ws, chain, now, held, unslotted))
         else:
             if item.status is None and item.status_name is not None:
                 values["status"] = built.statuses.status(item.status_name)
@@ -574,6 +578,12 @@ def _batches(
             f"{_counted(len(held), 'post')} published in Trello {'stays' if len(held) == 1 else 'stay'} as "
             f"{'it is' if len(held) == 1 else 'they are'} here, where the rules let no post out unapproved or held by a crisis: {_briefly(held)}"
         )
+    if unslotted:
+        built.source.notes.append(
+            f"{_counted(len(unslotted), 'post')} {'takes' if len(unslotted) == 1 else 'take'} no slot from "
+            f"{'its Trello due date' if len(unslotted) == 1 else 'their Trello due dates'}, passed or too soon for a review here: "
+            f"{_briefly(unslotted)}"
+        )
     for guest, titles in sorted(to_guests.items()):
         built.source.notes.append(f"left unassigned (@{guest} is a guest here, who sees no tasks): {_briefly(titles)}")
     if went_on:
@@ -595,10 +605,12 @@ def _post(
     chain: tuple[Step, ...],
     now: str,
     held: list[str],
+    unslotted: list[str],
 ) -> dict[str, Any]:
     """A card that is a post: its state by its list (no list: an idea; archived: pulled, unless published), its copy, its slot
     (see ``foreign_posts``).  A post here that the card would publish and that may not be published keeps its state
-    (its title goes to ``held``)."""
+    (its title goes to ``held``); one the card would give a slot a move could not (``_slot_refused``) keeps the one it
+    has here, or none (its title goes to ``unslotted``)."""
     state = "idea" if item.status_name is None else statuses.post_state(item.status_name)
     if item.archived and state != "published":
         state = "pulled"
@@ -614,9 +626,36 @@ def _post(
             list_name = f" (list {item.status_name})" if item.status_name else ""
             note = f"published in Trello{list_name}: not published here, where it reads {reads}: publish it here once approved"
             held.append(values["title"])
+    unslotted_why = _slot_refused(ws, task_id, post, now)
+    if unslotted_why is not None:
+        item.notes.insert(
+            0, f"due {post.pop('publish')['utc']} in Trello is not its slot here: {unslotted_why} (crewdeck post slot gives it one)"
+        )
+        unslotted.append(values["title"])
     if note:
         item.notes.insert(0, note)
     return post
+
+
+def _slot_refused(ws: Workspace, post_id: str, post: dict[str, Any], now: str) -> str | None:
+    """Why the card's due date is no slot for the post here (``None``: it is), judged as a move onto it is: a new
+    post's (``check_new_post``'s rule) or the one here's (``check_slot``), when it is not the slot the post has here.
+
+    A post that went out or was pulled in the source is history: its slot stands as the source has it."""
+    slot = post.get("publish")
+    if slot is None or post.get("post_state") in CLOSED:
+        return None
+    at = parse_utc(now)
+    here = read_post(ws.conn, post_id, at)
+    if here is None:
+        return slot_refused(ws.store, post["post_state"], at, slot)
+    if here.facts.slot is not None and utc_iso(here.facts.slot) == slot["utc"]:
+        return None
+    try:
+        check_slot(ws.store, here, at, slot)
+    except PostRefused as refused:
+        return refused.why
+    return None
 
 
 def _not_publishable_here(ws: Workspace, post_id: str) -> str | None:

@@ -4,7 +4,8 @@ A card is a post when one of its labels names a platform of a campaign
 here (the label that already sets the task's platform).  Its list names a
 post state (``USUAL_POST_STATE``, overridden by ``--map-status
 "Scheduled=approved"``); its description is the post's copy and its due
-date its publish slot.
+date its publish slot, when a move could give it that slot (the import
+judges it: ``foreign._slot_refused``).
 
 An import approves nothing: approvals are the chain's own acts, step by
 step, round by round (``crewdeck.sync.state.postround``).  A card in

@@ -216,6 +216,11 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime) -> d
         except (DateError, ValueError) as exc:
             raise UserError(f"publish: {exc}") from None
         values["publish"] = slot.value()
+        if draft.post:
+            # A new post's slot, judged as a move onto it is. The posts' rules: imported when a post has a slot.
+            from crewdeck.tui.posts.writing import check_new_post
+
+            check_new_post(ws.store, values, now, f"publish:{' '.join(draft.publish_words)}")
         if "due" not in values:
             values["due"] = {"utc": utc_iso(draft_due(slot.instant, owner, config.lead_hours)), "tz": owner.tz}
     if draft.every_words:

@@ -356,21 +356,21 @@ def parse_moment(
     """Parse a date (one word or two: ``dec 9``), an optional time and an optional zone from the front of ``words``.
 
     Returns the moment and how many words it used.  ``+3h`` is an instant
-    (three hours from now).  ``works``: whose working days ``eow`` and ``eom`` mean; ``week_starts``: the
+    (three hours from now), and so is ``now``.  ``works``: whose working days ``eow`` and ``eom`` mean; ``week_starts``: the
     weekday their week starts on (see ``week_start``).
     """
     if not words:
         raise DateError("a date is missing (try fri 17:00, tomorrow, +3d, 2026-12-01)")
     first = words[0]
     used = 1
-    m = _OFFSET.match(first.lower())
-    if m and m.group(2) == "h":
+    hours = _hours_ahead(first)
+    if hours is not None:
         named = default_tz
         if len(words) > 1 and names_a_zone(words[1]):
             named = words[1]
             zone(named)
             used = 2
-        return Moment((now + dt.timedelta(hours=int(m.group(1)))).astimezone(UTC), named, True), used
+        return Moment((now + dt.timedelta(hours=hours)).astimezone(UTC), named, True), used
     day_text, time_text, used = day_and_time(words)
     tz_name = default_tz
     if len(words) > used and names_a_zone(words[used]):
@@ -383,6 +383,15 @@ def parse_moment(
     clock = parse_time(time_text) if time_text else default_time
     local = localize(dt.datetime.combine(day, clock), tz)
     return Moment(local.astimezone(UTC), tz_name, time_text is not None), used
+
+
+def _hours_ahead(word: str) -> int | None:
+    """How many hours from now the instant ``word`` names (``+3h``; ``now``, not ``today``: no peak hour or end of
+    day stands in for it), or ``None`` when it names a day."""
+    if word.lower() == "now":
+        return 0
+    m = _OFFSET.match(word.lower())
+    return int(m.group(1)) if m and m.group(2) == "h" else None
 
 
 def parse_moment_text(
@@ -522,8 +531,7 @@ def typed_day(words: Sequence[str], tz_name: str, now: dt.datetime) -> dt.date |
     at ``now`` (``eow`` and ``eom``: of Monday to Friday); ``None`` for an instant (``+3h``) or no day."""
     try:
         days = without_eod(words)
-        offset = _OFFSET.match(days[0].lower())
-        if offset and offset.group(2) == "h":
+        if _hours_ahead(days[0]) is not None:
             return None
         return parse_day(day_and_time(days)[0], now.astimezone(zone(tz_name)).date())
     except (DateError, ValueError):
