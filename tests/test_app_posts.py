@@ -1062,7 +1062,7 @@ async def test_an_undo_of_a_slot_move_is_judged_as_the_move_is_and_a_refused_one
         before = _ops(team)
         [said] = await _told_after(app, pilot, "u")
         assert said.startswith("cannot undo scheduled “Spring post 0” to publish ") and said.count("Spring post 0") == 1, said
-        assert said.endswith(": a slot less than the approval lead time (72 h) away needs an approved post; it is in review"), said
+        assert said.endswith(": a slot within the approval lead time (72 h) needs an approved post; it is in review"), said
         assert slot_of(team, post_id) == new_slot and _ops(team) == before  # nothing written
         # Still the last action: approved since, the post may take the slot inside the lead time again.
         with Store(team) as store:
@@ -1094,7 +1094,7 @@ async def test_a_slot_set_with_colon_on_a_posts_detail_is_judged_as_a_slot_move_
         assert app.screen.query_one("#prompt-input", Input).value == typed
         refused = str(app.screen.query_one("#prompt-refused").render())
         assert refused == (
-            "cannot move “Spring post 0”: a slot less than the approval lead time (1 h) away needs an approved post; it is in review"
+            "cannot move “Spring post 0”: a slot within the approval lead time (1 h) needs an approved post; it is in review"
         ), refused
         assert slot_of(team, post_id) == old_slot and _ops(team) == before  # nothing written
         await pilot.press(*["backspace"] * len(typed), *"publish=2026-11-25 10:00", "enter")  # gone by yesterday

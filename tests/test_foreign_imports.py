@@ -604,10 +604,7 @@ def test_an_open_card_gives_its_post_no_slot_a_move_would_refuse_and_a_published
         "due 2026-11-20T16:00:00Z in Trello is not its slot here: the slot it would take has passed already (crewdeck post slot gives it one)"
     ), draft["notes"]
     assert (waiting["post_state"], waiting["publish"], waiting["due"]["utc"]) == ("in-review", None, "2026-11-26T10:00:00Z")
-    assert (
-        "due 2026-11-26T10:00:00Z in Trello is not its slot here: a slot less than the approval lead time (1 h) away needs"
-        in waiting["notes"]
-    )
+    assert "due 2026-11-26T10:00:00Z in Trello is not its slot here: a slot within the approval lead time (1 h) needs" in waiting["notes"]
     # Gone out, or pulled, before crewdeck: the slot is history, kept as the source has it.
     published, pulled = found["Post in Published"], found["Archived post"]
     assert published["publish"]["utc"] == published["published_at"] == "2026-11-20T16:00:00Z"

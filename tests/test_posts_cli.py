@@ -338,7 +338,7 @@ def test_expiry_and_slot_moves_inside_the_lead_time(team: Cli, monkeypatch: pyte
     post_id = _made_a_day_before(team, monkeypatch, SOON)
     team.ok("post", "copy", post_id, "Hello", as_member="raj")
     assert _state(team, post_id) == "expired"  # 30 minutes away, lead time 60
-    assert "less than the approval lead time (1 h) away" in one_line_error(team("post", "submit", post_id, as_member="raj"))
+    assert "within the approval lead time (1 h)" in one_line_error(team("post", "submit", post_id, as_member="raj"))
     assert team.ok("post", "slot", post_id, "2026-12-04", "09:00", as_member="raj").split(", slot ")[0] == f"{post_id[:8]} draft"
     team.ok("post", "submit", post_id, as_member="raj")
     assert "needs an approved post" in one_line_error(team("post", "slot", post_id, "2026-12-03", "05:30", as_member="raj"))
@@ -362,7 +362,7 @@ def test_set_publish_on_a_post_refuses_the_slots_post_slot_refuses_and_writes_no
     waiting = _post(team)
     team.ok("post", "copy", waiting, "Hello", as_member="raj")
     team.ok("post", "submit", waiting, as_member="raj")
-    too_soon = "cannot move “Launch reel”: a slot less than the approval lead time (1 h) away needs an approved post; it is in review"
+    too_soon = "cannot move “Launch reel”: a slot within the approval lead time (1 h) needs an approved post; it is in review"
     assert too_soon in one_line_error(team("set", waiting, "publish=2026-12-03 05:30", as_member="raj"))  # 10:30 UTC, New York's
     assert _slot(team, waiting) == slot and _state(team, waiting) == "in-review"
     session = Session.open(team.workspace, "raj")
@@ -398,7 +398,7 @@ def test_a_new_post_takes_no_slot_a_move_would_refuse_and_nothing_is_written(tea
     """`post add`, `add ... post:` and the app's quick-add made a post on a slot gone by (said in a note at best), or one
     too soon for any review, an idea that read expired at once; a plain task's slot is still its own."""
     passed = "cannot add “Launch reel”: the slot it would take has passed already (publish:2026-12-02 09:00)"
-    too_soon = "cannot add “Soon”: a slot less than the approval lead time (1 h) away needs an approved post; it is idea (publish:2026-12-03 05:30)"
+    too_soon = "cannot add “Soon”: a slot within the approval lead time (1 h) needs an approved post; it is idea (publish:2026-12-03 05:30)"
     for command in ("post add", "add"):
         text = "Launch reel +spring-launch post:instagram publish:2026-12-02 09:00"
         assert one_line_error(team(*command.split(), text, as_member="raj")) == f"crewdeck: error: {passed}\n"

@@ -152,7 +152,7 @@ def submit(store: Store, member: str, post_id: str, now: dt.datetime) -> PostVie
     lead = settings(store.conn).approval_lead
     slot = post.facts.slot
     if slot is not None and now >= slot - lead:
-        raise _refuse(post, "submit", f"its slot is less than the approval lead time ({lead_text(lead)}) away: give it a new slot first")
+        raise _refuse(post, "submit", f"its slot is within the approval lead time ({lead_text(lead)}): give it a new slot first")
     if post.state == "in-review" and post.round.open:
         raise _refuse(post, "submit", f"it is in review already ({post.round.describe(_handles(store))})")
     with store.write(member) as w:
@@ -305,7 +305,7 @@ def move_slot(store: Store, member: str, post_id: str, now: dt.datetime, slot: d
 
 def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, str] | None) -> None:
     """Refuse (``PostRefused``) to give the post ``slot`` (``None``: no slot) now: a closed post keeps its slot, a
-    slot that has passed takes no post, and one less than the approval lead time away only an approved post.  A
+    slot that has passed takes no post, and one within the approval lead time only an approved post.  A
     missed post takes a slot only as a resume gives it one (``check_resume``): moved, a crisis would still hold it.
 
     A move of the slot asks here, and so do an undo and a redo that set a post's slot back (``Edits``): a slot
@@ -322,14 +322,14 @@ def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, s
 
 def slot_refused(store: Store, state: str, now: dt.datetime, slot: dict[str, str]) -> str | None:
     """Why a post in ``state`` takes no ``slot`` now (``None``: it may): a slot that has passed takes no post, and one
-    less than the approval lead time away only an approved one.  A move asks (``check_slot``), and so do a new post
+    within the approval lead time only an approved one.  A move asks (``check_slot``), and so do a new post
     (``check_new_post``) and a Trello card's due date (``foreign._slot_refused``)."""
     lead = settings(store.conn).approval_lead
     new_slot = _slot_instant(slot)
     if new_slot <= now:
         return "the slot it would take has passed already"
     if now >= new_slot - lead and state not in APPROVED:
-        return f"a slot less than the approval lead time ({lead_text(lead)}) away needs an approved post; it is {label(state)}"
+        return f"a slot within the approval lead time ({lead_text(lead)}) needs an approved post; it is {label(state)}"
     return None
 
 
