@@ -40,6 +40,12 @@ is cut to a campaign's and a member's full name to a member's.  The cut is
 the same on every import, so the same file again compares equal; the
 summary says what was cut (``Cuts``).  The records' own checks still judge
 every text (a control character is refused wherever it is kept).
+
+A problem names the item as the source does (``Item.where``) and the field
+to fix there, not the task's: what the importer calls each field a task takes
+from (``fields``: "Notes" for the notes), or, when the task's text is made of
+several (notes: a description, comments, custom fields), the first of the
+item's ``texts`` that holds what is refused.
 """
 
 from __future__ import annotations
@@ -49,7 +55,7 @@ import datetime as dt
 import re
 import shlex
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
@@ -64,7 +70,7 @@ from crewdeck.tui.posts.states import label as state_label
 from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
 from crewdeck.tui.time.when import DEFAULT_DUE_TIME, DateError, check_day, current_time, localize, out_of_range, utc_iso
 from crewdeck.tui.workspace.errors import UserError, csv_problem, summary
-from crewdeck.tui.workspace.exchange import ImportProblems, add_checked
+from crewdeck.tui.workspace.exchange import ImportProblems, SourceFields, add_checked, refused_control
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
 from crewdeck.tui.workspace.workspace import Member, Workspace, slug
 
@@ -240,6 +246,9 @@ class Item:
     may_post: bool = False
     #: Its comments (``comment_line``), oldest first, after everything else in the notes; ``None``: the source has none.
     comments: list[str] | None = None
+    #: The source's texts, each by the name of its field there ("Notes", "desc", "comment by @raj on 2026-03-02"): a
+    #: problem in the task's text names the one that holds it, the field to fix in the source.
+    texts: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -426,6 +435,7 @@ def build(
     statuses: StatusMap,
     default_tz: str | None,
     problems: list[str],
+    fields: Mapping[str, str],
     named: set[str] | None = None,
     id_field: str = "id",
     size: int = BATCH,
@@ -436,6 +446,7 @@ def build(
     checks'.  ``named``: the people keys the items name (``None``: all the
     file names); with a zone for new members, a manager's import brings
     everyone the file names.  ``id_field``: what the file calls an item's id.
+    ``fields``: what the file calls each field a task takes from it (``{"title": "Name"}``), for the problems.
     """
     everyone = named is None or (default_tz is not None and me is not None and member_add_refused(me.facts()) is None)
     members = [
@@ -452,7 +463,7 @@ def build(
     ]
     head = Source(name, members, [], id_field=id_field)
     built = Built(head, statuses, set(), iter(()))
-    built.batches = _batches(built, items, people, ws, me, kind, default_tz, problems, size)
+    built.batches = _batches(built, items, people, ws, me, kind, default_tz, problems, size, fields)
     return built
 
 
@@ -466,6 +477,7 @@ def _batches(
     default_tz: str | None,
     problems: list[str],
     size: int,
+    fields: Mapping[str, str],
 ) -> Iterator[Source]:
     campaigns = {c.slug: c.id for c in ws.campaigns()}
     platforms = {p.casefold() for c in ws.campaigns() for p in c.platforms}
@@ -525,12 +537,13 @@ def _batches(
                 values["campaign"] = campaign_id = stable_id("project", key)
                 if campaign_id not in made:
                     made.add(campaign_id)
-                    where = f"{item.where}: project {item.project.strip()!r}"
                     campaign_name = cut(item.project.strip(), MAX_NAME)
                     if campaign_name != item.project.strip():
                         cuts.projects.append(campaign_name)
-                    add_checked(batch.records, problems, "campaign", campaign_id, {"name": campaign_name}, where)
-                    batch.where[campaign_id] = where  # a refusal names the row, not the campaign's made-up id
+                    project = SourceFields({"name": fields["project"]}, item.texts)
+                    add_checked(batch.records, problems, "campaign", campaign_id, {"name": campaign_name}, item.where, project)
+                    # A refusal names the row and its project, not the campaign's made-up id.
+                    batch.where[campaign_id] = f"{item.where}: project {item.project.strip()!r}"
         if item.may_post and "platform" in values:
             chain = campaign_chains.get(values.get("campaign") or "", ())
             values.update(_post(item, task_id, values, built.statuses, ws, chain, now, held))
@@ -550,7 +563,10 @@ def _batches(
         if text:
             values["notes"] = text
         before = len(problems)
-        add_checked(batch.records, problems, "task", task_id, values, item.where)
+        source = SourceFields(fields, item.texts)
+        # The credit the merge adds to the notes names the author: judged here, where the field that holds it is known.
+        if item.author is None or not refused_control(problems, "task", "notes", item.author[0], item.where, source):
+            add_checked(batch.records, problems, "task", task_id, values, item.where, source)
         if len(problems) == before:
             batch.where[task_id] = item.where
             built.ids.add(task_id)
@@ -560,7 +576,7 @@ def _batches(
                 part_id = stable_id(kind, item.source_id, "notes", str(number))
                 where = f"{item.where}: notes, part {number} of {len(parts)}"
                 part_values = {"title": _part_title(values["title"], number, len(parts)), "status": values["status"], "notes": part}
-                add_checked(batch.records, problems, "task", part_id, part_values, where)
+                add_checked(batch.records, problems, "task", part_id, part_values, where, source)
                 batch.where[part_id] = where
                 built.ids.add(part_id)
             if len(parts) > 1:
