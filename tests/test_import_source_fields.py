@@ -1,14 +1,18 @@
 """An import's bad record names the field to fix in the file it came from (issue 18: `FILE: record: field: problem`).
 
 A Trello card's desc, an Asana task's Notes, a Linear issue's Description and a Taskwarrior task's annotations all
-become a task's notes: a problem named "notes" left the user to guess which of the source's fields to fix.
+become a task's notes: a problem named "notes" left the user to guess which of the source's fields to fix.  And the
+hint a dry run prints for a status name it guessed is one a shell takes as it is printed, whatever the name holds.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from .conftest import Cli
 from .importfixtures import ASANA_HEADER, LINEAR_HEADER, asana_csv, card_id, comment, linear_csv, trello_board, trello_card, trello_json
@@ -134,3 +138,31 @@ def test_a_taskwarrior_problem_names_the_field_that_holds_it(cli: Cli, tmp_path:
         f"{where.format(n)}: {name}: {BAD}"
         for n, name in enumerate(["description", "annotations", "project", "tags", "client", "assignee"], 1)
     )
+
+
+def test_a_dry_runs_hint_for_a_name_with_control_characters_is_shown_and_can_be_pasted(cli: Cli, tmp_path: Path) -> None:
+    """The hint put the name in double quotes as it was: its ESC went to the terminal shown as ^[, which a shell passes as
+    the two characters '^' and '['; a tab pasted into a shell completes, and a line break ends the command."""
+    board = trello_board(cards=0, actions=0)
+    odd = "Odd \x1b[2J 'q'\tcol\nnext \\ \u0085 é \u202e"
+    board["cards"] = [trello_card(1, idList="l-odd")]
+    board["lists"].append({"id": "l-odd", "name": odd, "closed": False})
+    path = write(tmp_path, "board.json", trello_json(board))
+    out = cli.ok("import", "--from", "trello", str(path), "--dry-run")
+    assert all(c.isprintable() or c in "\n\t" for c in out)
+    (hint,) = [line for line in out.splitlines() if "(guessed: " in line]
+    word = hint.split("(guessed: --map-status ")[1].removesuffix(" to change)")
+    assert word == r"$'Odd \x1b[2J \'q\'\tcol\nnext \\ \u0085 é \u202e=STATUS'"
+    # What a shell makes of the hint, with a status for STATUS, maps the list.
+    given = subprocess.run(["bash", "-c", f"printf %s {word.replace('STATUS', 'review')}"], capture_output=True, check=True).stdout
+    assert given.decode() == f"{odd}=review"
+    cli.ok("import", "--from", "trello", str(path), f"--map-status={given.decode()}")
+    assert [t["status"] for t in json.loads(cli.ok("export"))["task"] if t["title"] == "Card 1"] == ["review"]
+
+
+@pytest.mark.parametrize("name", ["Waiting", 'Waiting on "client"', "$HOME stuff"])
+def test_a_hint_for_a_name_without_control_characters_reads_as_before(cli: Cli, tmp_path: Path, name: str) -> None:
+    path = write(tmp_path, "a.csv", asana_csv([{"Task ID": "1", "Name": "a", "Section/Column": name}]))
+    out = cli.ok("import", "--from", "asana", str(path), "--dry-run")
+    shown = {"Waiting": '"Waiting=STATUS"', "$HOME stuff": "'$HOME stuff=STATUS'"}.get(name, f"'{name}=STATUS'")
+    assert f"  {name} -> todo (guessed: --map-status {shown} to change)" in out

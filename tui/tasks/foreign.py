@@ -65,6 +65,7 @@ from zoneinfo import ZoneInfo
 from crewdeck.sync.state.postround import Step
 from crewdeck.sync.state.records import MAX_NAME, MAX_NOTES, MAX_TAG, MAX_TAGS, MAX_TITLE, TASK_STATUSES
 from crewdeck.sync.state.rules import assignee_refused, member_add_refused
+from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts.reading import chains, read_post
 from crewdeck.tui.posts.states import label as state_label
 from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
@@ -194,8 +195,31 @@ _DOUBLE_QUOTED = re.compile(r'["$`\\!]')
 
 
 def _shell_word(text: str) -> str:
-    """``text`` as one shell word a hint can show: in double quotes, or single ones when it holds what a shell acts on in those."""
+    """``text`` as one shell word a hint can show: in double quotes, or single ones when it holds what a shell acts on in those.
+
+    A name holding what a terminal would act on (which ``visible`` shows as ``^[``, a shell would take as those two
+    characters), a tab (completion, when pasted) or a line break (the command's end) is quoted as bash, zsh and ksh
+    read ``$'...'``: each such character escaped, ``$'Odd \\x1b[2J\\tcol=STATUS'``.
+    """
+    if "\t" in text or visible(text) != text:
+        return "$'" + "".join(map(_escaped, text)) + "'"
     return shlex.quote(text) if _DOUBLE_QUOTED.search(text) else f'"{text}"'
+
+
+#: What ``$'...'`` must escape (a backslash, a quote), and the escapes that read better than a code.
+_ESCAPES = {"\\": "\\\\", "'": "\\'", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escaped(char: str) -> str:
+    """One character of a ``$'...'`` word: as it is, unless quoting or a terminal acts on it."""
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    if visible(char) == char:
+        return char
+    code = ord(char)
+    if code < 0x80 or 0xDC80 <= code <= 0xDCFF:  # the second: a byte that was not UTF-8, as Python carries it
+        return f"\\x{code & 0xFF:02x}"
+    return f"\\u{code:04x}"
 
 
 _WORD = re.compile(r"[^\W_]+")
