@@ -425,6 +425,17 @@ def test_linear_priorities_labels_and_its_quote_before_formulas(cli: Cli, tmp_pa
     assert cli.ok("import", "--from", "linear", str(write(tmp_path, "linear.csv", linear_csv()))).startswith("nothing new")
 
 
+def test_a_linear_label_keeps_all_but_its_quote_and_one_no_tag_can_say_is_kept_whole(cli: Cli, tmp_path: Path) -> None:
+    """Linear writes the labels -bug, 🔥 and Launch as "'-bug, 🔥, Launch": the quote comes off, and only the quote (-bug
+    is #bug, its slug, as C++ is #c); a label with nothing a tag can say (🔥) was left out without a word."""
+    rows = [{"ID": "M-1", "Title": "'-bug squash", "Labels": "'-bug, 🔥, Launch"}, {"ID": "M-2", "Title": "b", "Labels": "-bug"}]
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "l.csv", linear_csv(rows))))
+    found = tasks(cli)
+    assert found["-bug squash"]["tags"] == ["bug", "launch"] and found["b"]["tags"] == ["bug"]
+    assert found["-bug squash"]["notes"] == "label: 🔥"  # kept whole, as a label too long for a tag is
+    assert cli.ok("import", "--from", "linear", str(write(tmp_path, "l.csv", linear_csv(rows)))).startswith("nothing new")
+
+
 def test_status_words_map_as_teams_write_them() -> None:
     statuses = StatusMap(["Waiting on client=review"])
     assert [statuses.status(n) for n in ("To Do", "IN PROGRESS", "Backlog", "Waiting on client", "Whatever")] == [

@@ -11,7 +11,8 @@ issue, with the source's own words for status, labels and people) and
   a name it does not know becomes ``todo`` and is marked as a guess;
 * labels: one that names a campaign here sets the campaign, one that
   names a platform of a campaign here sets the platform, every other is a
-  tag (its slug; an unnamed label is its colour, ``trello-green``);
+  tag (its slug; an unnamed label is its colour, ``trello-green``; one with
+  no letter or digit, "🔥", a "label: 🔥" line of the notes);
 * people by handle (``SourceMember``, matched or added by the merge); an
   assignee matched to no one (or whom the merge may not add: ``left_out``),
   or to a guest here, leaves the task
@@ -717,8 +718,8 @@ def _briefly(texts: list[str]) -> str:
 def _labels(labels: list[str], values: dict[str, Any], campaigns: dict[str, str], platforms: set[str], cuts: Cuts) -> list[str]:
     """Sets the campaign, platform and tags the labels name; the lines for the notes that keep what a tag could not hold.
 
-    A label too long for a tag is cut to one (at a word where one is near) and kept whole; the labels past the most
-    tags a task holds are kept, on one line.
+    A label too long for a tag is cut to one (at a word where one is near) and kept whole, as one with nothing a tag can
+    say (no letter or digit: "🔥") is; the labels past the most tags a task holds are kept, on one line.
     """
     tags: dict[str, None] = {}
     kept: list[str] = []
@@ -738,6 +739,8 @@ def _labels(labels: list[str], values: dict[str, Any], campaigns: dict[str, str]
                 tags.setdefault(tag)
             else:
                 past.append(label.strip())
+        else:  # no letter or digit, nothing a tag can say ("🔥"): kept whole, not lost
+            kept.append(f"label: {label.strip()}")
     if tags:
         values["tags"] = list(tags)
     if past:
