@@ -350,9 +350,11 @@ def add_checked(
             if missing:
                 raise ValidationError(name, missing[0], "is required")
         for field_name, value in checked.items():
+            if type(value) is str and (value.isprintable() or (source is None and value.isascii())):  # most values
+                continue
             if source is not None and refused_control(problems, name, field_name, value, where, source):
                 return
-            if type(value) is str and value.isascii():  # most values: nothing more to look into
+            if type(value) is str and value.isascii():  # nothing more to look into
                 continue
             if not every_text(value, _encodable):
                 shown = named.of(field_name, lambda text: not _encodable(text))
