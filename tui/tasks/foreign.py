@@ -59,6 +59,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -565,7 +566,7 @@ def _batches(
                     campaign_name = cut(item.project.strip(), MAX_NAME)
                     if campaign_name != item.project.strip():
                         cuts.projects.append(campaign_name)
-                    project = SourceFields({"name": fields["project"]}, item.texts)
+                    project = SourceFields({"name": fields["project"]}, partial(iter, item.texts))
                     add_checked(batch.records, problems, "campaign", campaign_id, {"name": campaign_name}, item.where, project)
                     # A refusal names the row and its project, not the campaign's made-up id.
                     batch.where[campaign_id] = f"{item.where}: project {item.project.strip()!r}"
@@ -588,7 +589,7 @@ def _batches(
         if text:
             values["notes"] = text
         before = len(problems)
-        source = SourceFields(fields, item.texts)
+        source = SourceFields(fields, partial(iter, item.texts))
         # The credit the merge adds to the notes names the author: judged here, where the field that holds it is known.
         if item.author is None or not refused_control(problems, "task", "notes", item.author[0], item.where, source):
             add_checked(batch.records, problems, "task", task_id, values, item.where, source)

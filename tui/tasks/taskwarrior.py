@@ -41,6 +41,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from crewdeck.sync.state.records import WEEKDAYS, load_json
@@ -442,7 +443,7 @@ def _plan_one(
         return
     before = len(problems)
     where = f"{where} (uuid {task_id[:8]})"
-    texts = _texts(record)
+    texts = partial(_texts, record)  # read only when there is a problem
     if campaign is not None:
         # A new campaign goes through the same checks as the tasks: a name that is empty or too long imports nothing.
         key, name = campaign

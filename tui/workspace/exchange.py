@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from _json import make_encoder
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from json.encoder import JSONEncoder, encode_basestring
 from operator import itemgetter
@@ -309,14 +309,15 @@ class SourceFields:
 
     #: The record's field -> the source's ("title" -> "Name").
     names: Mapping[str, str]
-    #: The source's texts by the names of their fields ("Notes", "comment by @raj on 2026-03-02"), in the file's order.
-    texts: Sequence[tuple[str, str]] = ()
+    #: The source's texts by the names of their fields ("Notes", "comment by @raj on 2026-03-02"), in the file's order;
+    #: read only when there is a problem.
+    texts: Callable[[], Iterable[tuple[str, str]]] = tuple
 
     def of(self, field_name: str, holds: Callable[[str], bool] | None = None) -> str:
         """The source's name for what ``field_name`` took from it; with ``holds``: the field whose text holds the problem."""
         named = self.names.get(field_name)
         if holds is not None:
-            holders = [source for source, text in self.texts if holds(text)]
+            holders = [source for source, text in self.texts() if holds(text)]
             if holders:
                 return named if named in holders else holders[0]
         return named or field_name
@@ -350,12 +351,10 @@ def add_checked(
             if missing:
                 raise ValidationError(name, missing[0], "is required")
         for field_name, value in checked.items():
-            if type(value) is str and (value.isprintable() or (source is None and value.isascii())):  # most values
+            if _nothing_to_judge(value, controls=source is not None):  # most values
                 continue
             if source is not None and refused_control(problems, name, field_name, value, where, source):
                 return
-            if type(value) is str and value.isascii():  # nothing more to look into
-                continue
             if not every_text(value, _encodable):
                 shown = named.of(field_name, lambda text: not _encodable(text))
                 problems.append(f"{where}: {shown}: holds text that is not valid Unicode (a lone surrogate)")
@@ -373,6 +372,14 @@ def add_checked(
         # Fields at their default are left unset: the record reads the same.
         checked = {k: v for k, v in checked.items() if v is not None and v != spec.by_name[k].default}
     plan.append((name, row_id, checked))
+
+
+def _nothing_to_judge(value: Any, *, controls: bool) -> bool:
+    """Whether a value holds no text to look into: all printable (no control character, no lone surrogate), or, when
+    control characters are not judged, ASCII text (no surrogate)."""
+    if type(value) is str:
+        return value.isprintable() or (not controls and value.isascii())
+    return controls and every_text(value, str.isprintable)
 
 
 def refused_control(problems: list[str], name: str, field_name: str, value: Any, where: str, source: SourceFields) -> bool:
