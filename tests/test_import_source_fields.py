@@ -121,6 +121,17 @@ def test_a_trello_problem_names_the_part_of_the_card_that_holds_it(cli: Cli, tmp
     ]
 
 
+def test_a_trello_members_problem_names_the_members_key(cli: Cli, tmp_path: Path) -> None:
+    """A manager's import adds the board's members: a full name the rules refuse was named "name", Trello's fullName."""
+    board = trello_board(cards=0, actions=0)
+    board["members"].append({"id": "m-yu", "username": "yu", "fullName": "Yu \x07"})
+    board["cards"] = [trello_card(1, idMembers=["m-yu"])]
+    path = write(tmp_path, "board.json", trello_json(board))
+    assert refused(cli, "--from", "trello", str(path), "--default-tz", "UTC") == [
+        f"crewdeck: error: nothing imported: {path}: member yu: fullName: {BAD}"
+    ]
+
+
 def test_a_taskwarrior_problem_names_the_field_that_holds_it(cli: Cli, tmp_path: Path) -> None:
     uuid = "11111111-2222-3333-4444-5555555555{:02d}"
     records = [

@@ -462,6 +462,7 @@ def build(
     default_tz: str | None,
     problems: list[str],
     fields: Mapping[str, str],
+    member_fields: Mapping[str, str] | None = None,
     named: set[str] | None = None,
     id_field: str = "id",
     size: int = BATCH,
@@ -472,7 +473,8 @@ def build(
     checks'.  ``named``: the people keys the items name (``None``: all the
     file names); with a zone for new members, a manager's import brings
     everyone the file names.  ``id_field``: what the file calls an item's id.
-    ``fields``: what the file calls each field a task takes from it (``{"title": "Name"}``), for the problems.
+    ``fields``: what the file calls each field a task takes from it (``{"title": "Name"}``), for the problems;
+    ``member_fields``: a member's (``{"name": "fullName"}``).
     """
     everyone = named is None or (default_tz is not None and me is not None and member_add_refused(me.facts()) is None)
     members = [
@@ -483,6 +485,7 @@ def build(
             name=None if full is None else cut(full, MAX_NAME),
             tz=default_tz,
             defined=False,
+            fields=member_fields or {},
         )
         for key, (handle, full) in people.known.items()
         if everyone or (named is not None and key in named)

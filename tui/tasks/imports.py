@@ -99,7 +99,7 @@ def run(
             items = _counted(trello.cards(again, board, name, problems), board.cards, on_progress)
             built = build(
                 items, board.people, ws, me, name=name, kind="trello-card", statuses=statuses, default_tz=default_tz,
-                problems=problems, fields=trello.FIELDS, named=board.named,
+                problems=problems, fields=trello.FIELDS, member_fields=trello.MEMBER_FIELDS, named=board.named,
             )  # fmt: skip
         else:
             people = People()

@@ -49,6 +49,8 @@ FIELDS = {
     "title": "name", "notes": "desc", "copy": "desc", "status": "idList", "post_state": "idList", "due": "due", "publish": "due",
     "tags": "labels", "campaign": "labels", "platform": "labels", "assignee": "idMembers",
 }  # fmt: skip
+#: The member's keys a member's fields come from.
+MEMBER_FIELDS = {"handle": "username", "name": "fullName"}
 #: The one part of a board that is read as it goes, never whole.
 CARDS = frozenset({"cards"})
 
