@@ -361,8 +361,8 @@ def test_every_bad_record_is_named_and_nothing_is_written(cli: Cli, tmp_path: Pa
     lines = result.err.splitlines()
     assert lines[0] == f"{path}: card {card_id(90)}: name: missing"
     assert lines[1] == f"{path}: card {card_id(91)} (Card 91): due: 'next tuesday' is not a date and time (like 2026-03-02T17:00:00.000Z)"
-    # A name too long for a title is cut, and kept whole in the notes: still judged there.
-    assert lines[2] == f"{path}: card {card_id(92)} ({'x' * 40}): notes: text may not hold control characters (U+0007)"
+    # A name too long for a title is cut, and kept whole in the notes: still judged there, and named as the card's name.
+    assert lines[2] == f"{path}: card {card_id(92)} ({'x' * 40}): name: text may not hold control characters (U+0007)"
     assert lines[3] == "crewdeck: error: nothing imported: 3 bad records (listed above)"
     assert op_count(cli.workspace) == before
     assert cli("import", "--from", "trello", str(write(tmp_path, "x.json", "[1, 2"))).err.startswith("crewdeck: error: nothing imported: ")
@@ -427,6 +427,17 @@ def test_linear_priorities_labels_and_its_quote_before_formulas(cli: Cli, tmp_pa
     assert low["status"] == "cancelled" and low["priority"] == "low"
     assert low["due"]["utc"] == "2026-04-01T15:00:00Z"  # 17:00 in Berlin (the importer's zone)
     assert cli.ok("import", "--from", "linear", str(write(tmp_path, "linear.csv", linear_csv()))).startswith("nothing new")
+
+
+def test_a_linear_label_keeps_all_but_its_quote_and_one_no_tag_can_say_is_kept_whole(cli: Cli, tmp_path: Path) -> None:
+    """Linear writes the labels -bug, 🔥 and Launch as "'-bug, 🔥, Launch": the quote comes off, and only the quote (-bug
+    is #bug, its slug, as C++ is #c); a label with nothing a tag can say (🔥) was left out without a word."""
+    rows = [{"ID": "M-1", "Title": "'-bug squash", "Labels": "'-bug, 🔥, Launch"}, {"ID": "M-2", "Title": "b", "Labels": "-bug"}]
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "l.csv", linear_csv(rows))))
+    found = tasks(cli)
+    assert found["-bug squash"]["tags"] == ["bug", "launch"] and found["b"]["tags"] == ["bug"]
+    assert found["-bug squash"]["notes"] == "label: 🔥"  # kept whole, as a label too long for a tag is
+    assert cli.ok("import", "--from", "linear", str(write(tmp_path, "l.csv", linear_csv(rows)))).startswith("nothing new")
 
 
 def test_status_words_map_as_teams_write_them() -> None:
@@ -727,19 +738,19 @@ def test_control_characters_are_named_by_a_dry_run_and_every_record_is_listed(cl
         board = trello_board(cards=0, actions=0)
         board["cards"] = [trello_card(1, name="Evil \x1b[2J"), trello_card(2, desc="bell \x07")]
         path = write(tmp_path, "board.json", trello_json(board))
-        wheres = [f"{path}: card {card_id(1)} (Evil ^[[2J): title", f"{path}: card {card_id(2)} (Card 2): notes"]
+        wheres = [f"{path}: card {card_id(1)} (Evil ^[[2J): name", f"{path}: card {card_id(2)} (Card 2): desc"]
     elif fmt == "asana":
         path = write(
             tmp_path, "a.csv", asana_csv([{"Task ID": "7", "Name": "Evil \x1b[2J"}, {"Task ID": "8", "Name": "ok", "Notes": "bell \x07"}])
         )
-        wheres = [f"{path}: row 2 (task 7): title", f"{path}: row 3 (task 8): notes"]
+        wheres = [f"{path}: row 2 (task 7): Name", f"{path}: row 3 (task 8): Notes"]
     else:
         path = write(
             tmp_path,
             "l.csv",
             linear_csv([{"ID": "M-7", "Title": "Evil \x1b[2J"}, {"ID": "M-8", "Title": "ok", "Description": "bell \x07"}]),
         )
-        wheres = [f"{path}: row 2 (M-7): title", f"{path}: row 3 (M-8): notes"]
+        wheres = [f"{path}: row 2 (M-7): Title", f"{path}: row 3 (M-8): Description"]
     before = op_count(cli.workspace)
     for dry_run in (["--dry-run"], []):
         result = cli("import", "--from", fmt, str(path), *dry_run)

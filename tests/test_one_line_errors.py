@@ -208,10 +208,10 @@ UUID = "11111111-2222-3333-4444-5555555555{:02d}"
         ({"priority": ["H"]}, "priority: ['H'] is not H, M or L"),
         ({"status": {}}, "status: {} is not pending, waiting"),
         ({"tags": [["a", "b"]]}, "tags: expected a list of words"),
-        ({"description": "lone \udcff surrogate"}, "title: holds text that is not valid Unicode"),
-        ({"annotations": [{"description": "\ud800"}]}, "notes: holds text that is not valid Unicode"),
+        ({"description": "lone \udcff surrogate"}, "description: holds text that is not valid Unicode"),
+        ({"annotations": [{"description": "\ud800"}]}, "annotations: holds text that is not valid Unicode"),
         ({"project": "campaign."}, "project: 'campaign.' names no campaign"),
-        ({"project": "campaign." + "x" * 5000}, "project: name: longer than 200 characters"),
+        ({"project": "campaign." + "x" * 5000}, "project: longer than 200 characters"),
         ({"tz": ["UTC"]}, "tz: expected text, got ['UTC']"),
         ({"tz": "A" * 300}, "tz: unknown time zone 'AAAA"),
         ({"due": "00010101T000000Z"}, "due: 0001-01-01 is out of range"),
@@ -247,8 +247,8 @@ def test_a_taskwarrior_task_twice_in_one_file_imports_nothing_and_every_control_
     path.write_text(json.dumps(evil))
     err = one_line_error(cli("import", "--from", "taskwarrior", str(path)))
     assert err == (
-        f"crewdeck: error: nothing imported: {path}: task #1 (uuid 11111111): title: text may not hold control characters (U+001B); "
-        f"{path}: task #2 (uuid 11111111): title: text may not hold control characters (U+001B)\n"
+        f"crewdeck: error: nothing imported: {path}: task #1 (uuid 11111111): description: text may not hold control characters (U+001B); "
+        f"{path}: task #2 (uuid 11111111): description: text may not hold control characters (U+001B)\n"
     )
     assert cli.ok("export") == before
 

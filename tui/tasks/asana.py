@@ -40,6 +40,11 @@ COLUMNS = (
 )  # fmt: skip
 #: A column Asana fills itself, nobody types: not kept.
 NOT_TYPED = frozenset({"last modified"})
+#: What the columns a task's fields come from are called, for the problems ("Notes: text may not hold ...").
+FIELDS = {
+    "title": "Name", "notes": "Notes", "status": "Section/Column", "due": "Due Date", "created_at": "Created At", "priority": "Priority",
+    "tags": "Tags", "campaign": "Tags", "project": "Projects", "assignee": "Assignee",
+}  # fmt: skip
 PRIORITY = {"high": "high", "medium": "med", "low": "low", "": None}
 #: A Task ID (16 digits) as a spreadsheet writes a number that long: 1.20123E+15 (a decimal comma in some locales).
 _ROUNDED = re.compile(r"\d[.,]\d*E\+\d+\Z", re.IGNORECASE)
@@ -73,7 +78,7 @@ def _item(row: dict[str, str], task_id: str, where: str, ws_people: dict[str, st
     title = row["Name"]
     if not title.strip():
         raise ValueError("Name: missing")
-    item = Item(source_id=task_id, where=where, title=title)
+    item = Item(source_id=task_id, where=where, title=title, texts=[(column, value) for column, value in row.items() if value])
     if row.get("Notes", "").strip():
         item.notes.append(row["Notes"].rstrip())
     if row.get("Parent task", "").strip():

@@ -11,7 +11,8 @@ issue, with the source's own words for status, labels and people) and
   a name it does not know becomes ``todo`` and is marked as a guess;
 * labels: one that names a campaign here sets the campaign, one that
   names a platform of a campaign here sets the platform, every other is a
-  tag (its slug; an unnamed label is its colour, ``trello-green``);
+  tag (its slug; an unnamed label is its colour, ``trello-green``; one with
+  no letter or digit, "🔥", a "label: 🔥" line of the notes);
 * people by handle (``SourceMember``, matched or added by the merge); an
   assignee matched to no one (or whom the merge may not add: ``left_out``),
   or to a guest here, leaves the task
@@ -40,6 +41,12 @@ is cut to a campaign's and a member's full name to a member's.  The cut is
 the same on every import, so the same file again compares equal; the
 summary says what was cut (``Cuts``).  The records' own checks still judge
 every text (a control character is refused wherever it is kept).
+
+A problem names the item as the source does (``Item.where``) and the field
+to fix there, not the task's: what the importer calls each field a task takes
+from (``fields``: "Notes" for the notes), or, when the task's text is made of
+several (notes: a description, comments, custom fields), the first of the
+item's ``texts`` that holds what is refused.
 """
 
 from __future__ import annotations
@@ -49,9 +56,10 @@ import datetime as dt
 import re
 import shlex
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -59,6 +67,7 @@ from zoneinfo import ZoneInfo
 from crewdeck.sync.state.postround import Step
 from crewdeck.sync.state.records import MAX_NAME, MAX_NOTES, MAX_TAG, MAX_TAGS, MAX_TITLE, TASK_STATUSES
 from crewdeck.sync.state.rules import assignee_refused, member_add_refused
+from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts.reading import chains, read_post
 from crewdeck.tui.posts.states import CLOSED
 from crewdeck.tui.posts.states import label as state_label
@@ -66,7 +75,7 @@ from crewdeck.tui.posts.writing import PostRefused, check_slot, slot_refused
 from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
 from crewdeck.tui.time.when import DEFAULT_DUE_TIME, DateError, check_day, current_time, localize, out_of_range, parse_utc, utc_iso
 from crewdeck.tui.workspace.errors import UserError, csv_problem, summary
-from crewdeck.tui.workspace.exchange import ImportProblems, add_checked
+from crewdeck.tui.workspace.exchange import ImportProblems, SourceFields, add_checked, refused_control
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
 from crewdeck.tui.workspace.workspace import Member, Workspace, slug
 
@@ -190,8 +199,31 @@ _DOUBLE_QUOTED = re.compile(r'["$`\\!]')
 
 
 def _shell_word(text: str) -> str:
-    """``text`` as one shell word a hint can show: in double quotes, or single ones when it holds what a shell acts on in those."""
+    """``text`` as one shell word a hint can show: in double quotes, or single ones when it holds what a shell acts on in those.
+
+    A name holding what a terminal would act on (which ``visible`` shows as ``^[``, a shell would take as those two
+    characters), a tab (completion, when pasted) or a line break (the command's end) is quoted as bash, zsh and ksh
+    read ``$'...'``: each such character escaped, ``$'Odd \\x1b[2J\\tcol=STATUS'``.
+    """
+    if "\t" in text or visible(text) != text:
+        return "$'" + "".join(map(_escaped, text)) + "'"
     return shlex.quote(text) if _DOUBLE_QUOTED.search(text) else f'"{text}"'
+
+
+#: What ``$'...'`` must escape (a backslash, a quote), and the escapes that read better than a code.
+_ESCAPES = {"\\": "\\\\", "'": "\\'", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escaped(char: str) -> str:
+    """One character of a ``$'...'`` word: as it is, unless quoting or a terminal acts on it."""
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    if visible(char) == char:
+        return char
+    code = ord(char)
+    if code < 0x80 or 0xDC80 <= code <= 0xDCFF:  # the second: a byte that was not UTF-8, as Python carries it
+        return f"\\x{code & 0xFF:02x}"
+    return f"\\u{code:04x}"
 
 
 _WORD = re.compile(r"[^\W_]+")
@@ -242,6 +274,9 @@ class Item:
     may_post: bool = False
     #: Its comments (``comment_line``), oldest first, after everything else in the notes; ``None``: the source has none.
     comments: list[str] | None = None
+    #: The source's texts, each by the name of its field there ("Notes", "desc", "comment by @raj on 2026-03-02"): a
+    #: problem in the task's text names the one that holds it, the field to fix in the source.
+    texts: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -428,6 +463,8 @@ def build(
     statuses: StatusMap,
     default_tz: str | None,
     problems: list[str],
+    fields: Mapping[str, str],
+    member_fields: Mapping[str, str] | None = None,
     named: set[str] | None = None,
     id_field: str = "id",
     size: int = BATCH,
@@ -438,6 +475,8 @@ def build(
     checks'.  ``named``: the people keys the items name (``None``: all the
     file names); with a zone for new members, a manager's import brings
     everyone the file names.  ``id_field``: what the file calls an item's id.
+    ``fields``: what the file calls each field a task takes from it (``{"title": "Name"}``), for the problems;
+    ``member_fields``: a member's (``{"name": "fullName"}``).
     """
     everyone = named is None or (default_tz is not None and me is not None and member_add_refused(me.facts()) is None)
     members = [
@@ -448,13 +487,14 @@ def build(
             name=None if full is None else cut(full, MAX_NAME),
             tz=default_tz,
             defined=False,
+            fields=member_fields or {},
         )
         for key, (handle, full) in people.known.items()
         if everyone or (named is not None and key in named)
     ]
     head = Source(name, members, [], id_field=id_field)
     built = Built(head, statuses, set(), iter(()))
-    built.batches = _batches(built, items, people, ws, me, kind, default_tz, problems, size)
+    built.batches = _batches(built, items, people, ws, me, kind, default_tz, problems, size, fields)
     return built
 
 
@@ -468,6 +508,7 @@ def _batches(
     default_tz: str | None,
     problems: list[str],
     size: int,
+    fields: Mapping[str, str],
 ) -> Iterator[Source]:
     campaigns = {c.slug: c.id for c in ws.campaigns()}
     platforms = {p.casefold() for c in ws.campaigns() for p in c.platforms}
@@ -529,12 +570,13 @@ def _batches(
                 values["campaign"] = campaign_id = stable_id("project", key)
                 if campaign_id not in made:
                     made.add(campaign_id)
-                    where = f"{item.where}: project {item.project.strip()!r}"
                     campaign_name = cut(item.project.strip(), MAX_NAME)
                     if campaign_name != item.project.strip():
                         cuts.projects.append(campaign_name)
-                    add_checked(batch.records, problems, "campaign", campaign_id, {"name": campaign_name}, where)
-                    batch.where[campaign_id] = where  # a refusal names the row, not the campaign's made-up id
+                    project = SourceFields({"name": fields["project"]}, partial(iter, item.texts))
+                    add_checked(batch.records, problems, "campaign", campaign_id, {"name": campaign_name}, item.where, project)
+                    # A refusal names the row and its project, not the campaign's made-up id.
+                    batch.where[campaign_id] = f"{item.where}: project {item.project.strip()!r}"
         if item.may_post and "platform" in values:
             chain = campaign_chains.get(values.get("campaign") or "", ())
             values.update(_post(item, task_id, values, built.statuses, ws, chain, now, held, unslotted))
@@ -554,7 +596,10 @@ def _batches(
         if text:
             values["notes"] = text
         before = len(problems)
-        add_checked(batch.records, problems, "task", task_id, values, item.where)
+        source = SourceFields(fields, partial(iter, item.texts))
+        # The credit the merge adds to the notes names the author: judged here, where the field that holds it is known.
+        if item.author is None or not refused_control(problems, "task", "notes", item.author[0], item.where, source):
+            add_checked(batch.records, problems, "task", task_id, values, item.where, source)
         if len(problems) == before:
             batch.where[task_id] = item.where
             built.ids.add(task_id)
@@ -564,7 +609,7 @@ def _batches(
                 part_id = stable_id(kind, item.source_id, "notes", str(number))
                 where = f"{item.where}: notes, part {number} of {len(parts)}"
                 part_values = {"title": _part_title(values["title"], number, len(parts)), "status": values["status"], "notes": part}
-                add_checked(batch.records, problems, "task", part_id, part_values, where)
+                add_checked(batch.records, problems, "task", part_id, part_values, where, source)
                 batch.where[part_id] = where
                 built.ids.add(part_id)
             if len(parts) > 1:
@@ -716,8 +761,8 @@ def _briefly(texts: list[str]) -> str:
 def _labels(labels: list[str], values: dict[str, Any], campaigns: dict[str, str], platforms: set[str], cuts: Cuts) -> list[str]:
     """Sets the campaign, platform and tags the labels name; the lines for the notes that keep what a tag could not hold.
 
-    A label too long for a tag is cut to one (at a word where one is near) and kept whole; the labels past the most
-    tags a task holds are kept, on one line.
+    A label too long for a tag is cut to one (at a word where one is near) and kept whole, as one with nothing a tag can
+    say (no letter or digit: "🔥") is; the labels past the most tags a task holds are kept, on one line.
     """
     tags: dict[str, None] = {}
     kept: list[str] = []
@@ -737,6 +782,8 @@ def _labels(labels: list[str], values: dict[str, Any], campaigns: dict[str, str]
                 tags.setdefault(tag)
             else:
                 past.append(label.strip())
+        else:  # no letter or digit, nothing a tag can say ("🔥"): kept whole, not lost
+            kept.append(f"label: {label.strip()}")
     if tags:
         values["tags"] = list(tags)
     if past:

@@ -99,7 +99,7 @@ def run(
             items = _counted(trello.cards(again, board, name, problems), board.cards, on_progress)
             built = build(
                 items, board.people, ws, me, name=name, kind="trello-card", statuses=statuses, default_tz=default_tz,
-                problems=problems, named=board.named,
+                problems=problems, fields=trello.FIELDS, member_fields=trello.MEMBER_FIELDS, named=board.named,
             )  # fmt: skip
         else:
             people = People()
@@ -115,7 +115,7 @@ def run(
             items = _homed(module.items(stream, name, ws_people, people, unmatched, problems), module.home, homes)
             built = build(
                 items, people, ws, me, name=name, kind=f"{fmt}-{NOUN[fmt]}", statuses=statuses, default_tz=default_tz, problems=problems,
-                id_field=module.REQUIRED[0],  # its id column
+                fields=module.FIELDS, id_field=module.REQUIRED[0],  # its id column
             )  # fmt: skip
         guard = Guard(ws.conn, key)
         built.source.edited_here = guard.edited_here

@@ -39,6 +39,11 @@ COLUMNS = (
     "Description", "Parent issue", "Status", "Priority", "Project", "Assignee", "Creator", "Labels", "Created", "Completed", "Canceled",
     "Due Date", *KEPT,
 )  # fmt: skip
+#: What the columns an issue's fields come from are called, for the problems ("Description: text may not hold ...").
+FIELDS = {
+    "title": "Title", "notes": "Description", "status": "Status", "due": "Due Date", "created_at": "Created", "priority": "Priority",
+    "tags": "Labels", "campaign": "Labels", "project": "Project", "assignee": "Assignee",
+}  # fmt: skip
 PRIORITY = {"no priority": "none", "": "none", "urgent": "high", "high": "high", "medium": "med", "low": "low"}
 
 
@@ -73,7 +78,7 @@ def _item(row: dict[str, str], issue: str, where: str, ws_people: dict[str, str]
     title = row["Title"]
     if not title.strip():
         raise ValueError("Title: missing")
-    item = Item(source_id=issue, where=where, title=title)
+    item = Item(source_id=issue, where=where, title=title, texts=[(column, value) for column, value in row.items() if value])
     if row.get("Description", "").strip():
         item.notes.append(row["Description"].rstrip())
     if row.get("Parent issue", "").strip():

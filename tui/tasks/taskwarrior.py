@@ -41,6 +41,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from crewdeck.sync.state.records import WEEKDAYS, load_json
@@ -50,7 +51,7 @@ from crewdeck.tui.tasks.recurrence import Rule, has_instances, instance_id, next
 from crewdeck.tui.time.when import DateError, check_iso_day, parse_utc, utc_iso
 from crewdeck.tui.workspace.columns import cut
 from crewdeck.tui.workspace.errors import summary as first_few
-from crewdeck.tui.workspace.exchange import add_checked
+from crewdeck.tui.workspace.exchange import SourceFields, add_checked
 from crewdeck.tui.workspace.jsonstream import CHUNK, NotJson, NotUtf8, Readable, array_items
 from crewdeck.tui.workspace.merging import Source, stable_id
 from crewdeck.tui.workspace.words import counted
@@ -65,6 +66,11 @@ _TW_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\Z")
 _READ = frozenset(
     {"uuid", "description", "status", "assignee", "tz", "due", "wait", "entry", "priority", "tags", "project", "annotations", "depends"}
 )
+#: What Taskwarrior calls the fields a task's fields come from, for the problems ("annotations: text may not hold ...").
+FIELDS = {
+    "title": "description", "notes": "annotations", "status": "status", "assignee": "assignee", "due": "due", "snoozed_until": "wait",
+    "created_at": "entry", "priority": "priority", "tags": "tags", "campaign": "project", "depends_on": "depends",
+}  # fmt: skip
 #: The fields Taskwarrior fills itself, which nobody typed: not kept.
 _FILLED = frozenset({"id", "urgency", "modified", "mask", "imask", "parent", "rtype", "end", "start"})
 #: Taskwarrior's named recur values: how many of which unit.
@@ -436,16 +442,33 @@ def _plan_one(
         problems.append(f"{where} (uuid {uuid}): {exc}")
         return
     before = len(problems)
+    where = f"{where} (uuid {task_id[:8]})"
+    texts = partial(_texts, record)  # read only when there is a problem
     if campaign is not None:
         # A new campaign goes through the same checks as the tasks: a name that is empty or too long imports nothing.
         key, name = campaign
         campaigns[key] = stable_id("taskwarrior-project", key)
         values["campaign"] = campaigns[key]
-        add_checked(batch.records, problems, "campaign", campaigns[key], {"name": name}, f"{where} (uuid {task_id[:8]}): project")
-        batch.where[campaigns[key]] = f"{where} (uuid {task_id[:8]}): project"
-    add_checked(batch.records, problems, "task", task_id, values, f"{where} (uuid {task_id[:8]})")
+        add_checked(batch.records, problems, "campaign", campaigns[key], {"name": name}, where, SourceFields({"name": "project"}, texts))
+        batch.where[campaigns[key]] = f"{where}: project"
+    add_checked(batch.records, problems, "task", task_id, values, where, SourceFields(FIELDS, texts))
     if len(problems) == before:
-        batch.where[task_id] = f"{where} (uuid {task_id[:8]})"
+        batch.where[task_id] = where
+
+
+def _texts(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """The record's texts by the fields that hold them (each annotation's and tag's under its list), for the problems."""
+    texts = []
+    for key, value in record.items():
+        if isinstance(value, str):
+            texts.append((key, value))
+        elif key == "annotations" and isinstance(value, list):
+            texts.extend(
+                (key, note["description"]) for note in value if isinstance(note, dict) and isinstance(note.get("description"), str)
+            )
+        elif key == "tags" and isinstance(value, list):
+            texts.extend((key, tag) for tag in value if isinstance(tag, str))
+    return texts
 
 
 def _task(

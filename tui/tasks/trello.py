@@ -44,6 +44,13 @@ from crewdeck.tui.workspace.exchange import ImportProblems
 from crewdeck.tui.workspace.jsonstream import Readable, object_items
 
 _OBJECT_ID = re.compile(r"[0-9a-f]{24}\Z")
+#: The card's keys a task's fields come from, for the problems ("desc: text may not hold ...").
+FIELDS = {
+    "title": "name", "notes": "desc", "copy": "desc", "status": "idList", "post_state": "idList", "due": "due", "publish": "due",
+    "tags": "labels", "campaign": "labels", "platform": "labels", "assignee": "idMembers",
+}  # fmt: skip
+#: The member's keys a member's fields come from.
+MEMBER_FIELDS = {"handle": "username", "name": "fullName"}
 #: The one part of a board that is read as it goes, never whole.
 CARDS = frozenset({"cards"})
 
@@ -58,7 +65,8 @@ class Board:
     labels: dict[str, tuple[str, str]] = field(default_factory=dict)
     people: People = field(default_factory=People)
     checklists: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    comments: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    #: A card's comments: (when, the notes' line, who and when as the line says it: "comment by @raj on 2026-03-02").
+    comments: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
     authors: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     no_list: int = 0
     left: set[str] = field(default_factory=set)
@@ -176,7 +184,8 @@ def _action(found: Board, entry: dict[str, Any], source: str, problems: list[str
     _person(found.people, author)
     when = str(entry.get("date") or "")
     if kind == "commentCard" and isinstance(data.get("text"), str):
-        found.comments[card_id].append((when, comment_line(author["username"], when[:10], data["text"])))
+        said = comment_line(author["username"], when[:10], "").removesuffix(": ")
+        found.comments[card_id].append((when, comment_line(author["username"], when[:10], data["text"]), said))
     elif kind == "createCard":
         found.authors[card_id] = (author["username"], when[:10] or None)
 
@@ -210,16 +219,18 @@ def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
     where = f"{source}: card {card_id}" + (f" ({title[:40]})" if title.strip() else "")
     if not title.strip():
         raise ValueError(f"{where}: name: missing")
-    item = Item(source_id=card_id, where=where, title=title, may_post=True)
+    item = Item(source_id=card_id, where=where, title=title, may_post=True, texts=[("name", title)])
     desc = _typed(card, "desc", str, "text", where)
     if desc and desc.strip():
         item.body = desc.rstrip()
+        item.texts.append(("desc", desc))
     list_id = _typed(card, "idList", str, "a list id", where)
     in_list = found.lists.get(list_id) if list_id is not None else None
     if in_list is None:
         found.no_list += 1
     else:
         item.status_name = in_list[0]
+        item.texts.append(("list", in_list[0]))
     if _typed(card, "closed", bool, "true or false", where):
         item.archived = True
         item.notes.append("archived in Trello")
@@ -243,6 +254,7 @@ def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
         else:
             item.notes.append(f"start: {moment[:10]}")
     item.labels = _labels(card, found, where)
+    item.texts.extend(("labels", label) for label in item.labels)
     for member_id in _ids(card, "idMembers", where):
         if member_id in found.people.known:
             item.people.append(member_id)
@@ -251,14 +263,21 @@ def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
     if item.people:
         handle, full = found.people.known[item.people[0]]
         item.assigned_as = f"{full} (@{handle})" if full else f"@{handle}"
+    item.texts.extend(("members", text) for key in item.people for text in found.people.known[key] if text)
     item.notes.extend(found.checklists.get(card_id, ()))
+    item.texts.extend(("checklists", line) for line in found.checklists.get(card_id, ()))
     for attachment in _typed(card, "attachments", list, "a list", where) or []:
         if isinstance(attachment, dict) and isinstance(attachment.get("url"), str):
             item.notes.append(f"attachment: {attachment.get('name') or 'link'} {attachment['url']}".replace("\n", " "))
-    item.comments = [text for _, text in sorted(found.comments.get(card_id, ()))]
+            item.texts.append(("attachments", item.notes[-1]))
+    comments = sorted(found.comments.get(card_id, ()))
+    item.comments = [text for _, text, _ in comments]
+    item.texts.extend((said, text) for _, text, said in comments)
     if _OBJECT_ID.match(card_id):  # a Mongo ObjectId: its first 4 bytes are the card's creation time
         item.created_at = dt.datetime.fromtimestamp(int(card_id[:8], 16), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     item.author = found.authors.get(card_id)
+    if item.author:
+        item.texts.append(("members", item.author[0]))
     return item
 
 

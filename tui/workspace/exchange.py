@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from _json import make_encoder
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from json.encoder import JSONEncoder, encode_basestring
 from operator import itemgetter
@@ -299,14 +299,51 @@ def plan_import(doc: Any, source: str, names: dict[str, str] | None = None) -> P
     return plan
 
 
-def add_checked(plan: Plan, problems: list[str], name: str, row_id: Any, values: dict[str, Any], where: str) -> None:
-    """Check one record with the entity's own checks (those every write goes through) and plan it, or add its problem."""
+@dataclass(frozen=True)
+class SourceFields:
+    """How another tool's file names what a record takes from it, so that a problem names the field to fix there.
+
+    A record's text may come from several of the source's fields (a task's notes: a description, comments, custom
+    fields): a problem in it names the first of ``texts`` that holds what is refused, else the one ``names`` gives.
+    """
+
+    #: The record's field -> the source's ("title" -> "Name").
+    names: Mapping[str, str]
+    #: The source's texts by the names of their fields ("Notes", "comment by @raj on 2026-03-02"), in the file's order;
+    #: read only when there is a problem.
+    texts: Callable[[], Iterable[tuple[str, str]]] = tuple
+
+    def of(self, field_name: str, holds: Callable[[str], bool] | None = None) -> str:
+        """The source's name for what ``field_name`` took from it; with ``holds``: the field whose text holds the problem."""
+        named = self.names.get(field_name)
+        if holds is not None:
+            holders = [source for source, text in self.texts() if holds(text)]
+            if holders:
+                return named if named in holders else holders[0]
+        return named or field_name
+
+
+def add_checked(
+    plan: Plan,
+    problems: list[str],
+    name: str,
+    row_id: Any,
+    values: dict[str, Any],
+    where: str,
+    source: SourceFields | None = None,
+) -> None:
+    """Check one record with the entity's own checks (those every write goes through) and plan it, or add its problem.
+
+    ``source``: the record is made from another tool's file; its problem names the file's field, and the rules'
+    refusal of control characters (met when the merge is written, which names the record's field) is found here too.
+    """
     spec = ENTITIES[name]
     try:
         check_row_id(name, row_id)
     except OpError as exc:
         problems.append(f"{where}: {exc}")
         return
+    named = source or SourceFields({})
     try:
         checked = spec.check_record(values)
         if spec.append_only:
@@ -314,10 +351,14 @@ def add_checked(plan: Plan, problems: list[str], name: str, row_id: Any, values:
             if missing:
                 raise ValidationError(name, missing[0], "is required")
         for field_name, value in checked.items():
-            if type(value) is str and value.isascii():  # most values: nothing to look into
+            if _nothing_to_judge(value, controls=source is not None):  # most values
                 continue
+            if source is not None and refused_control(problems, name, field_name, value, where, source):
+                return
             if not every_text(value, _encodable):
-                raise ValidationError(name, field_name, "holds text that is not valid Unicode (a lone surrogate)")
+                shown = named.of(field_name, lambda text: not _encodable(text))
+                problems.append(f"{where}: {shown}: holds text that is not valid Unicode (a lone surrogate)")
+                return
         for field_name in spec.day_fields & checked.keys():
             outside = day_out_of_range(checked[field_name])
             if outside is not None:
@@ -325,12 +366,32 @@ def add_checked(plan: Plan, problems: list[str], name: str, row_id: Any, values:
         if name == "result":
             _check_result_key(row_id, checked)
     except ValidationError as exc:
-        problems.append(f"{where}: {exc.field}: {exc.problem}")
+        problems.append(f"{where}: {named.of(exc.field)}: {exc.problem}")
         return
     if not spec.append_only:
         # Fields at their default are left unset: the record reads the same.
         checked = {k: v for k, v in checked.items() if v is not None and v != spec.by_name[k].default}
     plan.append((name, row_id, checked))
+
+
+def _nothing_to_judge(value: Any, *, controls: bool) -> bool:
+    """Whether a value holds no text to look into: all printable (no control character, no lone surrogate), or, when
+    control characters are not judged, ASCII text (no surrogate)."""
+    if type(value) is str:
+        return value.isprintable() or (not controls and value.isascii())
+    return controls and every_text(value, str.isprintable)
+
+
+def refused_control(problems: list[str], name: str, field_name: str, value: Any, where: str, source: SourceFields) -> bool:
+    """Whether the rules refuse a control character in the value (added to ``problems``, naming the source's field)."""
+    if every_text(value, str.isprintable):  # nearly every value: nothing to look into
+        return False
+    control = control_character(name, field_name, json.dumps(value))
+    if control is None:
+        return False
+    character = chr(int(control.removeprefix("U+"), 16))
+    problems.append(f"{where}: {source.of(field_name, lambda text: character in text)}: text may not hold control characters ({control})")
+    return True
 
 
 def _check_result_key(row_id: str, values: dict[str, Any]) -> None:

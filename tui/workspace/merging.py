@@ -95,6 +95,8 @@ class SourceMember:
     tz: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     defined: bool = True
+    #: What the file calls the member's fields (``{"name": "fullName"}``): a problem names the one to fix there.
+    fields: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -416,7 +418,7 @@ class _Merger:
                 checked = MEMBER.check_record(values)
             except ValidationError as exc:
                 if sm.defined or exc.field != "handle":
-                    self.problems.append(f"{sm.where}: {exc.field}: {exc.problem}")
+                    self.problems.append(f"{sm.where}: {sm.fields.get(exc.field, exc.field)}: {exc.problem}")
                 else:  # only named, by a name no handle here can be (a username longer than a handle): as one that cannot be added
                     self.merge.unassigned.add(handle)
                     self.source.left_out.add(sm.key)
@@ -426,7 +428,7 @@ class _Merger:
             self.remap["member"][sm.key] = member_id
             by_handle[handle] = member_id
             self.live_members.add(member_id)
-            self._write("member", member_id, checked, sm.where)
+            self._write("member", member_id, checked, sm.where, sm.fields)
             self.merge.created.setdefault("member", []).append(f"@{handle}")
 
     def _cannot_add(self, handle: str, sm: SourceMember, removed: set[str]) -> str | None:
@@ -609,7 +611,8 @@ class _Merger:
             self.merge.unassigned.add(f"member {short(key)}")
         return None
 
-    def _write(self, entity: str, row_id: str, values: dict[str, Any], where: str) -> None:
+    def _write(self, entity: str, row_id: str, values: dict[str, Any], where: str, fields: Mapping[str, str] | None = None) -> None:
+        """Plan a write, or name its control character (in the field as the file calls it: ``fields``)."""
         # The rules refuse control characters when the merge is written; found here, a dry run names
         # them too, and every record that holds one is named, not only the first the rules meet.
         for name, value in values.items():
@@ -617,7 +620,7 @@ class _Merger:
                 continue
             control = control_character(entity, name, canonical_json(value))
             if control is not None:
-                self.problems.append(f"{where}: {name}: text may not hold control characters ({control})")
+                self.problems.append(f"{where}: {(fields or {}).get(name, name)}: text may not hold control characters ({control})")
                 return
         self.merge.writes.append((entity, row_id, values))
         self.merge.where[row_id] = where
