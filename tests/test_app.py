@@ -945,7 +945,7 @@ async def test_recurrence_from_the_detail_screen(workspace: Path) -> None:
         await settle(pilot)
         row = record(workspace, task)
         assert row["series"] and row["recurrence"]["rule"]["freq"] == "weekly"
-        assert app.screen is detail and detail.recurring
+        assert app.screen is detail
         assert "repeats" in str(detail.query_one("#detail-body").render())
         detail.triage.write = write  # type: ignore[method-assign]
         # A change to a recurring task asks: this one, or all future ones.

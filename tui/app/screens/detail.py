@@ -72,8 +72,6 @@ class DetailScreen(Screen[None]):
         self.services = services
         #: The triage keys act on this task.
         self.triage = Triage(self, services, lambda: [self.task_id], services.written)
-        #: Set once loaded: a ``:`` change then asks "this one, or all future ones?".
-        self.recurring = False
         #: Set once loaded, for a post: its moves and why each is refused to me.
         self.moves: PostMoves | None = None
         #: Whether the rules let me change tasks and posts (guests do not).
@@ -122,8 +120,8 @@ class DetailScreen(Screen[None]):
 
     def action_set_field(self) -> None:
         # Whether the answer was written already is settled when it is written, in the dialog's worker: the detail
-        # reloads after that write, and reading ``recurring`` again at the close would find the series just made
-        # and ask which instances a rule that has now been set should change.
+        # reloads after that write, and asking again at the close would find the series just made and ask which
+        # instances a rule that has now been set should change.
         written = False
 
         def set_now(text: str) -> None:
@@ -148,8 +146,14 @@ class DetailScreen(Screen[None]):
         )
 
     def _asks_which(self, text: str) -> bool:
-        """A recurring task's change asks: this one, or it and the later ones; ending the series does not."""
-        return self.recurring and text.strip().replace(" ", "").lower() not in ("every=none", "every=-", "every=")
+        """A recurring task's change asks: this one, or it and the later ones; ending the series does not.
+
+        In the dialog's worker, of the task as stored: the detail's own read may not have come back yet (an answer
+        typed ahead), and a change answered then was written to this instance alone, without asking."""
+        if text.strip().replace(" ", "").lower() in ("every=none", "every=-", "every="):
+            return False
+        record = self.services.session.reads.task(self.task_id)
+        return bool(record["series"] and record["recurrence"])
 
     def _ask_which_then_set(self, text: str) -> None:
         choices = [Choice("this", "this one", "t"), Choice("future", "this and all future ones", "a")]
@@ -184,7 +188,6 @@ class DetailScreen(Screen[None]):
         self.app.call_from_thread(self._show, detail, moves)
 
     def _show(self, detail: TaskDetail, moves: PostMoves | None) -> None:
-        self.recurring = bool(detail.record["series"] and detail.record["recurrence"])
         self.moves = moves
         self.query_one("#detail-body", Static).update(self.render_detail(detail))
         self.refresh_bindings()
