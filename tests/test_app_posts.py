@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,8 +33,10 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.reading import open_crises, read_post
 from crewdeck.tui.posts.states import STATES
+from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.rows import CELLS, status_cell
 from crewdeck.tui.workspace.config import Config
+from crewdeck.widgets.content_calendar import CalendarData
 from crewdeck.widgets.key_footer import footer_keys
 from crewdeck.widgets.post_table import PostTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
@@ -556,6 +559,65 @@ async def test_u_and_ctrl_r_in_the_calendar_undo_and_redo_a_move_made_there_the_
         assert said.startswith("redid: scheduled “Spring post 0” to publish "), said
         assert slot_of(draft, post_id) == moved and _calendar_day(panel, post_id) == dt.date(2026, 11, 29)
         assert await _told_after(app, pilot, "ctrl+r") == ["nothing to redo"]
+
+
+async def test_a_calendar_move_typed_before_the_last_ones_read_came_back_moves_the_post_from_where_that_one_left_it(draft: Path) -> None:
+    # `>` then `+` (typed ahead, or on a busy machine): the `+` moved the post an hour from the slot the calendar had
+    # drawn before the `>`, and the day the `>` had just given it was lost.
+    app = make_app(draft, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel, post_id = await _calendar_on_one_post(app, pilot)
+        # The calendar's reads after each move land only once both keys have been handled.
+        held: list[object] = []
+        reload = panel.reload
+        panel.reload = lambda period=None: held.append(period)  # type: ignore[method-assign]
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        assert slot_of(draft, post_id) == ("2026-11-29T09:30:00Z", "America/New_York")
+        await pilot.press("plus")
+        await settle(pilot)
+        assert held
+        panel.reload = reload  # type: ignore[method-assign]
+        panel.reload()
+        await settle(pilot)
+        assert slot_of(draft, post_id) == ("2026-11-29T10:30:00Z", "America/New_York")
+        assert _calendar_day(panel, post_id) == dt.date(2026, 11, 29)  # the cursor followed the post
+
+
+async def test_the_cursor_follows_a_moved_post_when_a_read_from_before_the_move_lands_first(draft: Path) -> None:
+    # A read asked for before the move (someone else's change) that came back before the move's own read took the
+    # cursor to the post where it had been, and the move's read then left the cursor there, on the day it left.
+    app = make_app(draft, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel, post_id = await _calendar_on_one_post(app, pilot)
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        assert _calendar_day(panel, post_id) == dt.date(2026, 11, 29)
+        # `<` is written once the read asked for before it has come back.
+        landed = threading.Event()
+        calendar, show = panel.calendar, panel.calendar.show
+        edits = app.session.edits
+        store_write = edits.store_write
+
+        def show_then_tell(data: CalendarData, row: int | None = None, day: int | None = None, index: int | None = None) -> None:
+            show(data, row, day, index)
+            landed.set()
+
+        def write_once_it_landed(label: str, work: Callable[[Any], Any]) -> tuple[Any, Written]:
+            assert landed.wait(20)
+            return store_write(label, work)
+
+        calendar.show = show_then_tell  # type: ignore[method-assign]
+        edits.store_write = write_once_it_landed  # type: ignore[method-assign]
+        panel.reload()
+        # `<` before that read's answer can be handled: that needs the event loop, not yet given back.
+        panel._post_key("earlier_day")
+        await settle(pilot)
+        assert landed.is_set()
+        assert slot_of(draft, post_id) == ("2026-11-28T09:30:00Z", "America/New_York")
+        assert _calendar_day(panel, post_id) == dt.date(2026, 11, 28)
 
 
 async def test_the_calendars_undo_is_in_the_palette_and_the_keys_rebound_by_the_keymap(draft: Path) -> None:
