@@ -977,6 +977,45 @@ async def test_the_cursor_moved_while_the_list_is_read_again_stays_where_it_was_
         assert (table.cursor, table.cursor_key) == (start + 2, moved_to)
 
 
+async def test_a_detail_read_from_before_a_change_that_comes_back_last_leaves_the_change_shown(workspace: Path) -> None:
+    """Two reads of a task's detail in flight (one for someone else's change, then one for mine): the first, made
+    before my change, could come back last, and the detail showed the task as it was before the change."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_detail(pilot, app)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        # The first read, once made, comes back only after the second has been shown; the change waits for that read.
+        first_read, second_shown = threading.Event(), threading.Event()
+        read, show, write = app.session.reads.detail, detail._show, detail.triage.write
+        shown = 0
+
+        def read_first_last(task_id: str, now: dt.datetime, clock24: bool = True) -> Any:
+            found = read(task_id, now, clock24)
+            if not first_read.is_set():
+                first_read.set()
+                assert second_shown.wait(20)
+            return found
+
+        def show_and_count(*args: Any) -> None:
+            nonlocal shown
+            show(*args)
+            shown += 1
+            second_shown.set()
+
+        def write_after_the_first_read(*args: Any) -> None:
+            assert first_read.wait(20)
+            write(*args)
+
+        app.session.reads.detail = read_first_last  # type: ignore[method-assign]
+        detail._show = show_and_count  # type: ignore[method-assign]
+        detail.triage.write = write_after_the_first_read  # type: ignore[method-assign]
+        detail.load()  # someone else's change: the detail reads the task again
+        await pilot.press("colon", *"title=Renamed here", "enter")
+        await until(pilot, lambda: shown == 2, "both reads come back")
+        assert "Renamed here" in str(detail.query_one("#detail-body").render())
+
+
 async def test_a_field_the_detail_refuses_keeps_the_set_field_dialog_open_with_the_text(workspace: Path) -> None:
     """`:` closed its dialog on a refusal: "due=fri 25:00" was gone, said only in a notice."""
     app = make_app(workspace)

@@ -76,6 +76,8 @@ class DetailScreen(Screen[None]):
         self.moves: PostMoves | None = None
         #: Whether the rules let me change tasks and posts (guests do not).
         self.may_edit = task_change_refused(services.session.me.facts()) is None
+        #: Bumped by every read of the task; answers to older ones are dropped.
+        self.generation = 0
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -169,8 +171,13 @@ class DetailScreen(Screen[None]):
         edits = self.services.session.edits
         return lambda ids: edits.set_assignments(ids[0], [text], now, future=future)
 
-    @background(exclusive=True, group="detail")
     def load(self) -> None:
+        """Read the task again (after a change to it, here or elsewhere)."""
+        self.generation += 1
+        self._read(self.generation)
+
+    @background(exclusive=True, group="detail")
+    def _read(self, generation: int) -> None:
         services = self.services
         now = services.now()
         detail = services.session.reads.detail(self.task_id, now, services.config.clock24)
@@ -185,9 +192,12 @@ class DetailScreen(Screen[None]):
                 return None if post is None else post_moves(ws.store, me, post, now)
 
             moves = services.session.access.read(read)
-        self.app.call_from_thread(self._show, detail, moves)
+        self.app.call_from_thread(self._show, detail, moves, generation)
 
-    def _show(self, detail: TaskDetail, moves: PostMoves | None) -> None:
+    def _show(self, detail: TaskDetail, moves: PostMoves | None, generation: int) -> None:
+        # Thread workers cannot be cancelled: a read made before a change may come back after the one made since.
+        if generation != self.generation:
+            return
         self.moves = moves
         self.query_one("#detail-body", Static).update(self.render_detail(detail))
         self.refresh_bindings()
