@@ -18,6 +18,7 @@ from textual.containers import Vertical
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
+from textual.worker import NoActiveWorker, get_current_worker
 
 from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.sync.state.store import Store
@@ -1055,6 +1056,49 @@ async def test_an_undo_the_rules_refuse_says_the_rule_in_one_line_writes_nothing
         await until(pilot, lambda: "@ana released “Spring post 0” from the crisis" in _told(app), "the notice of the release")
         assert await _told_after(app, pilot, "u") == ["undid: pulled “Spring post 0”"]
         assert state(team, post_id) == "scheduled"
+
+
+async def test_the_crisis_banner_shows_a_crisis_when_a_read_from_before_it_comes_back_last(team: Path) -> None:
+    # Two reads of the banner in flight: the first, made before the crisis started, could come back after the one
+    # made since, and the banner hid the crisis (every post paused, and nothing on the screen said so).
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not banner(app).display
+        # The first read's answer is handed back to the banner only after the second one's has been.
+        first_read, second_back = threading.Event(), threading.Event()
+        call = app.call_from_thread
+        handed = 0
+
+        def call_first_last(callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+            nonlocal handed
+            try:
+                worker = get_current_worker()
+            except NoActiveWorker:
+                worker = None
+            if worker is None or worker.group != "crisis-banner":
+                return call(callback, *args, **kwargs)
+            first = not first_read.is_set()
+            if first:
+                first_read.set()
+                assert second_back.wait(20)
+            answer = call(callback, *args, **kwargs)
+            handed += 1
+            if not first:
+                second_back.set()
+            return answer
+
+        app.call_from_thread = call_first_last  # type: ignore[method-assign]
+        banner(app).reload()  # another change: the banner reads the crises again
+        for _ in range(500):  # the read is made in a worker, which the event loop starts
+            if first_read.is_set():
+                break
+            await pilot.pause()
+        assert first_read.is_set()
+        with Store(team) as store:
+            writing.start_crisis(store, member(team, "ana"), NOW, "bad press")
+        await until(pilot, lambda: handed == 2, "both reads come back")
+        assert "CRISIS: bad press" in banner_text(app)
 
 
 async def test_u_after_a_verdict_says_it_stands_and_leaves_the_history_as_it_is(team: Path) -> None:
