@@ -18,7 +18,6 @@ from textual.containers import Vertical
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
-from textual.worker import NoActiveWorker, get_current_worker
 
 from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.sync.state.store import Store
@@ -42,7 +41,7 @@ from crewdeck.widgets.key_footer import footer_keys
 from crewdeck.widgets.post_table import PostTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
-from .apphelp import help_text, make_app, settle, until
+from .apphelp import FirstAnswerLast, help_text, make_app, settle, until
 from .conftest import NOW, NOW_TEXT, Cli
 from .forged import Forger
 from .postsupport import add_posts, ids, team_workspace
@@ -1065,39 +1064,12 @@ async def test_the_crisis_banner_shows_a_crisis_when_a_read_from_before_it_comes
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert not banner(app).display
-        # The first read's answer is handed back to the banner only after the second one's has been.
-        first_read, second_back = threading.Event(), threading.Event()
-        call = app.call_from_thread
-        handed = 0
-
-        def call_first_last(callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-            nonlocal handed
-            try:
-                worker = get_current_worker()
-            except NoActiveWorker:
-                worker = None
-            if worker is None or worker.group != "crisis-banner":
-                return call(callback, *args, **kwargs)
-            first = not first_read.is_set()
-            if first:
-                first_read.set()
-                assert second_back.wait(20)
-            answer = call(callback, *args, **kwargs)
-            handed += 1
-            if not first:
-                second_back.set()
-            return answer
-
-        app.call_from_thread = call_first_last  # type: ignore[method-assign]
+        answers = FirstAnswerLast(app, "crisis-banner")
         banner(app).reload()  # another change: the banner reads the crises again
-        for _ in range(500):  # the read is made in a worker, which the event loop starts
-            if first_read.is_set():
-                break
-            await pilot.pause()
-        assert first_read.is_set()
+        await answers.first_read(pilot)
         with Store(team) as store:
             writing.start_crisis(store, member(team, "ana"), NOW, "bad press")
-        await until(pilot, lambda: handed == 2, "both reads come back")
+        await answers.both_back(pilot)
         assert "CRISIS: bad press" in banner_text(app)
 
 
