@@ -37,7 +37,7 @@ from crewdeck.widgets.content_calendar import ContentCalendar
 from crewdeck.widgets.task_table import TaskTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
-from .apphelp import demo_workspace, help_text, make_app, prompt_preview, settle, until
+from .apphelp import FirstAnswerLast, demo_workspace, help_text, make_app, prompt_preview, settle, until
 from .conftest import NOW
 
 SIZE = (160, 48)
@@ -1014,6 +1014,21 @@ async def test_a_detail_read_from_before_a_change_that_comes_back_last_leaves_th
         await pilot.press("colon", *"title=Renamed here", "enter")
         await until(pilot, lambda: shown == 2, "both reads come back")
         assert "Renamed here" in str(detail.query_one("#detail-body").render())
+
+
+async def test_a_member_added_elsewhere_stays_known_when_a_read_from_before_comes_back_last(workspace: Path) -> None:
+    """Two reads of the members in flight: the first, made before a member was added, could come back after the one
+    made since, and the app forgot the new member (not offered by `A`, not in the grid) until the next change."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        answers = FirstAnswerLast(app, "people")
+        app._load_people()  # another change: the app reads the members again
+        await answers.first_read(pilot)
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["-w", str(workspace), "--as", "ana", "member", "add", "zoe", "--name", "Zoe", "--tz", "Asia/Tokyo"]) == 0
+        await answers.both_back(pilot)
+        assert "zoe" in [m.handle for m in app.services.members]
 
 
 async def test_a_field_the_detail_refuses_keeps_the_set_field_dialog_open_with_the_text(workspace: Path) -> None:
