@@ -99,11 +99,12 @@ class FirstAnswerLast:
     """The first answer a worker of ``group`` hands back to the app comes back only after the next one's: a read made
     before a change, landing after the read made since, as it may on a busy machine (thread workers run on)."""
 
-    def __init__(self, app: CrewdeckApp, group: str) -> None:
+    def __init__(self, app: CrewdeckApp, group: str, after: threading.Event | None = None) -> None:
+        """``after``: the first answer waits for this instead of the next one."""
         self.group = group
         #: The first answer is read (and waits).
         self.read = threading.Event()
-        self._second = threading.Event()
+        self._second = after or threading.Event()
         #: Answers of the group handed back so far.
         self.handed = 0
         self._call = app.call_from_thread
@@ -134,5 +135,5 @@ class FirstAnswerLast:
             await pilot.pause()
         raise AssertionError(f"no worker of {self.group} read anything")
 
-    async def both_back(self, pilot: Pilot[Any]) -> None:
-        await until(pilot, lambda: self.handed >= 2, f"both answers of {self.group}")
+    async def both_back(self, pilot: Pilot[Any], answers: int = 2) -> None:
+        await until(pilot, lambda: self.handed >= answers, f"{answers} answers of {self.group}")

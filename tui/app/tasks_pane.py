@@ -255,7 +255,7 @@ class TasksPane(Pane):
         if page.count:
             self._show_first_steps(False)
         else:
-            self._check_first_steps()
+            self._check_first_steps(self.generation)
         if not self.loaded_once:
             self.loaded_once = True
             # Every task is scored once the three panes are on the screen:
@@ -263,9 +263,14 @@ class TasksPane(Pane):
             self.call_after_refresh(self.services.first_screen_ready)
 
     @background(exclusive=True, group="tasks-first-steps")
-    def _check_first_steps(self) -> None:
+    def _check_first_steps(self, generation: int) -> None:
         empty = not self.services.session.reads.has_tasks()
-        self.app.call_from_thread(self._show_first_steps, empty)
+        self.app.call_from_thread(self._first_steps_checked, empty, generation)
+
+    def _first_steps_checked(self, empty: bool, generation: int) -> None:
+        # Thread workers run on: asked of a list read since (a teammate's first task shown), the answer is old.
+        if generation == self.generation:
+            self._show_first_steps(empty)
 
     def _show_first_steps(self, show: bool) -> None:
         """A workspace with no task yet says how to begin, with the keys as the keymap has them."""
