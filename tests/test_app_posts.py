@@ -864,6 +864,35 @@ async def test_a_held_post_resumed_or_given_a_new_slot_shows_its_state_and_slot_
         assert row(posts[1])[1] == "Tue 12-01 15:00 CET" and row(posts[1])[2] == "approved", row(posts[1])
 
 
+async def test_a_held_posts_row_keeps_its_state_now_when_a_read_from_before_comes_back_last(team: Path) -> None:
+    # The rows are read again after each key: a read made after `r` on one post that came back after the read made
+    # after `P` on the next showed that one "paused" again, though it was pulled.
+    with Store(team) as store:
+        posts = [store.conn.execute("SELECT id FROM task WHERE title = ?", (f"Spring post {n}",)).fetchone()[0] for n in (0, 1)]
+        for post_id in posts:
+            writing.approve(store, member(team, "mia"), post_id, NOW)
+            writing.approve(store, member(team, "kemi"), post_id, NOW)
+        writing.start_crisis(store, member(team, "ana"), NOW, "bad press")
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HeldPostsScreen)
+        table = screen.query_one("#held-table", PostTable)
+        answers = FirstAnswerLast(app, "held-read")
+        await pilot.press("r")
+        await answers.first_read(pilot)
+        await pilot.press("j", "P")
+        await answers.both_back(pilot)
+        assert state(team, posts[1]) == "pulled"
+        [cells] = [r.cells for _, r in table.loaded_rows() if r.id == posts[1]]
+        assert cells[2] == "pulled", cells
+
+
 @pytest.fixture
 def missed(team: Path) -> tuple[Path, str]:
     """The team, with Spring post 0 approved, then missed (Thu 26 Nov 08:30 UTC) by a crisis still open; its id."""
