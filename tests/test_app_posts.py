@@ -353,6 +353,27 @@ async def _cursor_on(app: CrewdeckApp, pilot: object, title: str) -> str:
     return key
 
 
+async def test_y_is_not_offered_again_when_a_question_asked_before_the_approval_comes_back_last(team: Path) -> None:
+    # Which verdicts the rules take from me is asked of the post under the cursor: an answer asked for before my
+    # approval that came back after the one asked since offered `Y` again, on a step I had just approved.
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        post_id = await _cursor_on(app, pilot, "Spring post 2")
+        pane = app.tasks_pane
+        assert pane.check_action("post", ("approve",)) is True
+        answers = FirstAnswerLast(app, "post-verdicts")
+        pane._ask_verdicts(post_id, pane.changes)  # asked again (the cursor came back to the post)
+        await answers.first_read(pilot)
+        await pilot.press("Y")
+        await answers.both_back(pilot)
+        with Store(team) as store:
+            assert store.conn.execute("SELECT approved_by FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == member(
+                team, "mia"
+            )
+        assert pane.check_action("post", ("approve",)) is False
+
+
 def _status_cell(app: CrewdeckApp) -> str:
     row = app.tasks_pane.table.cursor_row
     assert row is not None

@@ -147,6 +147,8 @@ class TasksPane(Pane):
         self.names = TaskRowNames({}, {}, {})
         #: A post in review under the cursor and the verdicts the rules take from me on it, once asked (``_ask_verdicts``).
         self.verdicts: tuple[str, frozenset[str]] | None = None
+        #: Bumped by every change to the workspace: verdicts asked for before the last one are dropped.
+        self.changes = 0
 
     def compose(self) -> ComposeResult:
         yield PaneBar(id="tasks-bar")
@@ -179,6 +181,7 @@ class TasksPane(Pane):
 
     def store_changed(self, ops: list[Op], ours: bool) -> None:
         self.verdicts = None  # asked again of the post under the cursor once the rows are back
+        self.changes += 1
         self.reload()
 
     # ------------------------------------------------------------ loading
@@ -424,20 +427,22 @@ class TasksPane(Pane):
         self.refresh_bindings()  # s and d depend on the row: a task's, or a post's in its state
         row: TaskRow | None = self.table.cursor_record
         if row is not None and row.post_state == "in-review" and (self.verdicts is None or self.verdicts[0] != row.id):
-            self._ask_verdicts(row.id)
+            self._ask_verdicts(row.id, self.changes)
 
     @background(exclusive=True, group="post-verdicts")
-    def _ask_verdicts(self, post_id: str) -> None:
+    def _ask_verdicts(self, post_id: str, changes: int) -> None:
         from crewdeck.tui.posts.offers import verdict_refusal  # the posts' rules: asked on a post, not for the first paint
 
         me, now = self.services.session.me.facts(), self.services.now()
         offered = self.services.session.access.read(
             lambda ws: frozenset(v for v in VERDICTS if verdict_refusal(ws.store, me, post_id, now, v) is None)
         )
-        self.app.call_from_thread(self._verdicts_read, post_id, offered)
+        self.app.call_from_thread(self._verdicts_read, post_id, offered, changes)
 
-    def _verdicts_read(self, post_id: str, offered: frozenset[str]) -> None:
-        self.verdicts = (post_id, offered)
+    def _verdicts_read(self, post_id: str, offered: frozenset[str], changes: int) -> None:
+        # Thread workers run on: asked before a change (my approval), the answer may come back after the one asked since.
+        if changes == self.changes:
+            self.verdicts = (post_id, offered)
 
     def targets(self) -> list[str]:
         if self.marked:
