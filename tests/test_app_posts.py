@@ -704,6 +704,37 @@ async def test_calendar_approve_and_open_act_on_the_post_under_the_cursor(team: 
         assert isinstance(app.screen, DetailScreen) and app.screen.task_id == post_id
 
 
+async def test_the_calendar_offers_no_approve_again_when_a_question_asked_before_the_approval_comes_back_last(team: Path) -> None:
+    # Whether the rules let me approve is asked of the post under the cursor: an answer asked for before my approval
+    # that came back after the calendar had withheld `a` again (read after it) offered `a` on a step just approved.
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        panel = calendar_of(app)
+        post_id = await _cursor_to(panel, pilot, lambda p: p.post.facts.title == "Spring post 0")
+        calendar = panel.calendar
+        assert "approve" not in calendar.withheld
+        # The question asked before the approval is answered once the calendar, read after it, has withheld `a`.
+        withheld, withhold = threading.Event(), calendar.withhold
+
+        def withhold_and_tell(names: frozenset[str]) -> None:
+            withhold(names)
+            withheld.set()
+
+        calendar.withhold = withhold_and_tell  # type: ignore[method-assign]
+        answers = FirstAnswerLast(app, "calendar-offer", after=withheld)
+        panel._ask_approve(post_id, panel.generation)  # asked again (the cursor came back to the post)
+        await answers.first_read(pilot)
+        await pilot.press("a")
+        await answers.both_back(pilot, 1)
+        with Store(team) as store:
+            approved_by = store.conn.execute("SELECT approved_by FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0]
+        assert approved_by == member(team, "mia")
+        assert "approve" in calendar.withheld
+
+
 async def test_a_crisis_started_on_the_server_shows_its_banner_on_a_replica_with_no_key_pressed(tmp_path: Path) -> None:
     team = make_team(tmp_path)
     server = Server([str(team)]).start()

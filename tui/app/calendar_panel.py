@@ -259,16 +259,20 @@ class CalendarPanel(Vertical):
         # no move gives some posts another slot (one that went out or never will, one a crisis made miss its own).
         moves = task_change_refused(self.services.session.me.facts()) is None and writing.slot_kept(item.post) is None
         self.calendar.withhold(frozenset({"approve"} if moves else POST_KEYS - {"open"}))
-        self._ask_approve(item.post.id)
+        self._ask_approve(item.post.id, self.generation)
 
     @background(exclusive=True, group="calendar-offer")
-    def _ask_approve(self, post_id: str) -> None:
+    def _ask_approve(self, post_id: str, generation: int) -> None:
         me, now = self.services.session.me.facts(), self.services.now()
         refusal = self.services.session.access.read(lambda ws: verdict_refusal(ws.store, me, post_id, now, "approve"))
         if refusal is None:
-            self.app.call_from_thread(self._approve_offered, post_id)
+            self.app.call_from_thread(self._approve_offered, post_id, generation)
 
-    def _approve_offered(self, post_id: str) -> None:
+    def _approve_offered(self, post_id: str, generation: int) -> None:
+        # Thread workers run on: asked of the posts as read before the last read (before my approval, say), the
+        # answer may come back after the one asked since, which withheld `a`.
+        if generation != self.generation:
+            return
         item = self.placed()
         if item is not None and item.post.id == post_id:
             self.calendar.withhold(self.calendar.withheld - {"approve"})
