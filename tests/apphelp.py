@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled, WorkerState
+from textual.worker import NoActiveWorker, WorkerCancelled, WorkerState, get_current_worker
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
@@ -91,3 +93,47 @@ async def help_text(pilot: Pilot[object]) -> str:
 def prompt_preview(app: CrewdeckApp) -> str:
     """What the open prompt's live preview says."""
     return str(app.screen.query_one("#prompt-preview").render())
+
+
+class FirstAnswerLast:
+    """The first answer a worker of ``group`` hands back to the app comes back only after the next one's: a read made
+    before a change, landing after the read made since, as it may on a busy machine (thread workers run on)."""
+
+    def __init__(self, app: CrewdeckApp, group: str, after: threading.Event | None = None) -> None:
+        """``after``: the first answer waits for this instead of the next one."""
+        self.group = group
+        #: The first answer is read (and waits).
+        self.read = threading.Event()
+        self._second = after or threading.Event()
+        #: Answers of the group handed back so far.
+        self.handed = 0
+        self._call = app.call_from_thread
+        app.call_from_thread = self._call_from_thread  # type: ignore[method-assign]
+
+    def _call_from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            group = get_current_worker().group
+        except NoActiveWorker:
+            group = None
+        if group != self.group:
+            return self._call(callback, *args, **kwargs)
+        first = not self.read.is_set()
+        if first:
+            self.read.set()
+            assert self._second.wait(20)
+        answer = self._call(callback, *args, **kwargs)
+        self.handed += 1
+        if not first:
+            self._second.set()
+        return answer
+
+    async def first_read(self, pilot: Pilot[Any]) -> None:
+        """Let the app run until the first answer is read (its worker is started by the event loop)."""
+        for _ in range(500):
+            if self.read.is_set():
+                return
+            await pilot.pause()
+        raise AssertionError(f"no worker of {self.group} read anything")
+
+    async def both_back(self, pilot: Pilot[Any], answers: int = 2) -> None:
+        await until(pilot, lambda: self.handed >= answers, f"{answers} answers of {self.group}")

@@ -37,7 +37,7 @@ from crewdeck.widgets.content_calendar import ContentCalendar
 from crewdeck.widgets.task_table import TaskTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
-from .apphelp import demo_workspace, help_text, make_app, prompt_preview, settle, until
+from .apphelp import FirstAnswerLast, demo_workspace, help_text, make_app, prompt_preview, settle, until
 from .conftest import NOW
 
 SIZE = (160, 48)
@@ -945,7 +945,7 @@ async def test_recurrence_from_the_detail_screen(workspace: Path) -> None:
         await settle(pilot)
         row = record(workspace, task)
         assert row["series"] and row["recurrence"]["rule"]["freq"] == "weekly"
-        assert app.screen is detail and detail.recurring
+        assert app.screen is detail
         assert "repeats" in str(detail.query_one("#detail-body").render())
         detail.triage.write = write  # type: ignore[method-assign]
         # A change to a recurring task asks: this one, or all future ones.
@@ -975,6 +975,60 @@ async def test_the_cursor_moved_while_the_list_is_read_again_stays_where_it_was_
         moved_to = table.cursor_key
         await settle(pilot)
         assert (table.cursor, table.cursor_key) == (start + 2, moved_to)
+
+
+async def test_a_detail_read_from_before_a_change_that_comes_back_last_leaves_the_change_shown(workspace: Path) -> None:
+    """Two reads of a task's detail in flight (one for someone else's change, then one for mine): the first, made
+    before my change, could come back last, and the detail showed the task as it was before the change."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_detail(pilot, app)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        # The first read, once made, comes back only after the second has been shown; the change waits for that read.
+        first_read, second_shown = threading.Event(), threading.Event()
+        read, show, write = app.session.reads.detail, detail._show, detail.triage.write
+        shown = 0
+
+        def read_first_last(task_id: str, now: dt.datetime, clock24: bool = True) -> Any:
+            found = read(task_id, now, clock24)
+            if not first_read.is_set():
+                first_read.set()
+                assert second_shown.wait(20)
+            return found
+
+        def show_and_count(*args: Any) -> None:
+            nonlocal shown
+            show(*args)
+            shown += 1
+            second_shown.set()
+
+        def write_after_the_first_read(*args: Any) -> None:
+            assert first_read.wait(20)
+            write(*args)
+
+        app.session.reads.detail = read_first_last  # type: ignore[method-assign]
+        detail._show = show_and_count  # type: ignore[method-assign]
+        detail.triage.write = write_after_the_first_read  # type: ignore[method-assign]
+        detail.load()  # someone else's change: the detail reads the task again
+        await pilot.press("colon", *"title=Renamed here", "enter")
+        await until(pilot, lambda: shown == 2, "both reads come back")
+        assert "Renamed here" in str(detail.query_one("#detail-body").render())
+
+
+async def test_a_member_added_elsewhere_stays_known_when_a_read_from_before_comes_back_last(workspace: Path) -> None:
+    """Two reads of the members in flight: the first, made before a member was added, could come back after the one
+    made since, and the app forgot the new member (not offered by `A`, not in the grid) until the next change."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        answers = FirstAnswerLast(app, "people")
+        app._load_people()  # another change: the app reads the members again
+        await answers.first_read(pilot)
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["-w", str(workspace), "--as", "ana", "member", "add", "zoe", "--name", "Zoe", "--tz", "Asia/Tokyo"]) == 0
+        await answers.both_back(pilot)
+        assert "zoe" in [m.handle for m in app.services.members]
 
 
 async def test_a_field_the_detail_refuses_keeps_the_set_field_dialog_open_with_the_text(workspace: Path) -> None:

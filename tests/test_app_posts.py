@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,13 +33,15 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.reading import open_crises, read_post
 from crewdeck.tui.posts.states import STATES
+from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.rows import CELLS, status_cell
 from crewdeck.tui.workspace.config import Config
+from crewdeck.widgets.content_calendar import CalendarData
 from crewdeck.widgets.key_footer import footer_keys
 from crewdeck.widgets.post_table import PostTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
-from .apphelp import help_text, make_app, settle, until
+from .apphelp import FirstAnswerLast, help_text, make_app, settle, until
 from .conftest import NOW, NOW_TEXT, Cli
 from .forged import Forger
 from .postsupport import add_posts, ids, team_workspace
@@ -350,6 +353,27 @@ async def _cursor_on(app: CrewdeckApp, pilot: object, title: str) -> str:
     return key
 
 
+async def test_y_is_not_offered_again_when_a_question_asked_before_the_approval_comes_back_last(team: Path) -> None:
+    # Which verdicts the rules take from me is asked of the post under the cursor: an answer asked for before my
+    # approval that came back after the one asked since offered `Y` again, on a step I had just approved.
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        post_id = await _cursor_on(app, pilot, "Spring post 2")
+        pane = app.tasks_pane
+        assert pane.check_action("post", ("approve",)) is True
+        answers = FirstAnswerLast(app, "post-verdicts")
+        pane._ask_verdicts(post_id, pane.changes)  # asked again (the cursor came back to the post)
+        await answers.first_read(pilot)
+        await pilot.press("Y")
+        await answers.both_back(pilot)
+        with Store(team) as store:
+            assert store.conn.execute("SELECT approved_by FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == member(
+                team, "mia"
+            )
+        assert pane.check_action("post", ("approve",)) is False
+
+
 def _status_cell(app: CrewdeckApp) -> str:
     row = app.tasks_pane.table.cursor_row
     assert row is not None
@@ -558,6 +582,65 @@ async def test_u_and_ctrl_r_in_the_calendar_undo_and_redo_a_move_made_there_the_
         assert await _told_after(app, pilot, "ctrl+r") == ["nothing to redo"]
 
 
+async def test_a_calendar_move_typed_before_the_last_ones_read_came_back_moves_the_post_from_where_that_one_left_it(draft: Path) -> None:
+    # `>` then `+` (typed ahead, or on a busy machine): the `+` moved the post an hour from the slot the calendar had
+    # drawn before the `>`, and the day the `>` had just given it was lost.
+    app = make_app(draft, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel, post_id = await _calendar_on_one_post(app, pilot)
+        # The calendar's reads after each move land only once both keys have been handled.
+        held: list[object] = []
+        reload = panel.reload
+        panel.reload = lambda period=None: held.append(period)  # type: ignore[method-assign]
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        assert slot_of(draft, post_id) == ("2026-11-29T09:30:00Z", "America/New_York")
+        await pilot.press("plus")
+        await settle(pilot)
+        assert held
+        panel.reload = reload  # type: ignore[method-assign]
+        panel.reload()
+        await settle(pilot)
+        assert slot_of(draft, post_id) == ("2026-11-29T10:30:00Z", "America/New_York")
+        assert _calendar_day(panel, post_id) == dt.date(2026, 11, 29)  # the cursor followed the post
+
+
+async def test_the_cursor_follows_a_moved_post_when_a_read_from_before_the_move_lands_first(draft: Path) -> None:
+    # A read asked for before the move (someone else's change) that came back before the move's own read took the
+    # cursor to the post where it had been, and the move's read then left the cursor there, on the day it left.
+    app = make_app(draft, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel, post_id = await _calendar_on_one_post(app, pilot)
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        assert _calendar_day(panel, post_id) == dt.date(2026, 11, 29)
+        # `<` is written once the read asked for before it has come back.
+        landed = threading.Event()
+        calendar, show = panel.calendar, panel.calendar.show
+        edits = app.session.edits
+        store_write = edits.store_write
+
+        def show_then_tell(data: CalendarData, row: int | None = None, day: int | None = None, index: int | None = None) -> None:
+            show(data, row, day, index)
+            landed.set()
+
+        def write_once_it_landed(label: str, work: Callable[[Any], Any]) -> tuple[Any, Written]:
+            assert landed.wait(20)
+            return store_write(label, work)
+
+        calendar.show = show_then_tell  # type: ignore[method-assign]
+        edits.store_write = write_once_it_landed  # type: ignore[method-assign]
+        panel.reload()
+        # `<` before that read's answer can be handled: that needs the event loop, not yet given back.
+        panel._post_key("earlier_day")
+        await settle(pilot)
+        assert landed.is_set()
+        assert slot_of(draft, post_id) == ("2026-11-28T09:30:00Z", "America/New_York")
+        assert _calendar_day(panel, post_id) == dt.date(2026, 11, 28)
+
+
 async def test_the_calendars_undo_is_in_the_palette_and_the_keys_rebound_by_the_keymap(draft: Path) -> None:
     app = make_app(draft, "ana", config=Config(keymap={"calendar.undo": "ctrl+z", "calendar.redo": "ctrl+y"}))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -619,6 +702,37 @@ async def test_calendar_approve_and_open_act_on_the_post_under_the_cursor(team: 
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen) and app.screen.task_id == post_id
+
+
+async def test_the_calendar_offers_no_approve_again_when_a_question_asked_before_the_approval_comes_back_last(team: Path) -> None:
+    # Whether the rules let me approve is asked of the post under the cursor: an answer asked for before my approval
+    # that came back after the calendar had withheld `a` again (read after it) offered `a` on a step just approved.
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        panel = calendar_of(app)
+        post_id = await _cursor_to(panel, pilot, lambda p: p.post.facts.title == "Spring post 0")
+        calendar = panel.calendar
+        assert "approve" not in calendar.withheld
+        # The question asked before the approval is answered once the calendar, read after it, has withheld `a`.
+        withheld, withhold = threading.Event(), calendar.withhold
+
+        def withhold_and_tell(names: frozenset[str]) -> None:
+            withhold(names)
+            withheld.set()
+
+        calendar.withhold = withhold_and_tell  # type: ignore[method-assign]
+        answers = FirstAnswerLast(app, "calendar-offer", after=withheld)
+        panel._ask_approve(post_id, panel.generation)  # asked again (the cursor came back to the post)
+        await answers.first_read(pilot)
+        await pilot.press("a")
+        await answers.both_back(pilot, 1)
+        with Store(team) as store:
+            approved_by = store.conn.execute("SELECT approved_by FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0]
+        assert approved_by == member(team, "mia")
+        assert "approve" in calendar.withheld
 
 
 async def test_a_crisis_started_on_the_server_shows_its_banner_on_a_replica_with_no_key_pressed(tmp_path: Path) -> None:
@@ -800,6 +914,35 @@ async def test_a_held_post_resumed_or_given_a_new_slot_shows_its_state_and_slot_
         await settle(pilot)
         assert app.screen is screen
         assert row(posts[1])[1] == "Tue 12-01 15:00 CET" and row(posts[1])[2] == "approved", row(posts[1])
+
+
+async def test_a_held_posts_row_keeps_its_state_now_when_a_read_from_before_comes_back_last(team: Path) -> None:
+    # The rows are read again after each key: a read made after `r` on one post that came back after the read made
+    # after `P` on the next showed that one "paused" again, though it was pulled.
+    with Store(team) as store:
+        posts = [store.conn.execute("SELECT id FROM task WHERE title = ?", (f"Spring post {n}",)).fetchone()[0] for n in (0, 1)]
+        for post_id in posts:
+            writing.approve(store, member(team, "mia"), post_id, NOW)
+            writing.approve(store, member(team, "kemi"), post_id, NOW)
+        writing.start_crisis(store, member(team, "ana"), NOW, "bad press")
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HeldPostsScreen)
+        table = screen.query_one("#held-table", PostTable)
+        answers = FirstAnswerLast(app, "held-read")
+        await pilot.press("r")
+        await answers.first_read(pilot)
+        await pilot.press("j", "P")
+        await answers.both_back(pilot)
+        assert state(team, posts[1]) == "pulled"
+        [cells] = [r.cells for _, r in table.loaded_rows() if r.id == posts[1]]
+        assert cells[2] == "pulled", cells
 
 
 @pytest.fixture
@@ -993,6 +1136,22 @@ async def test_an_undo_the_rules_refuse_says_the_rule_in_one_line_writes_nothing
         await until(pilot, lambda: "@ana released “Spring post 0” from the crisis" in _told(app), "the notice of the release")
         assert await _told_after(app, pilot, "u") == ["undid: pulled “Spring post 0”"]
         assert state(team, post_id) == "scheduled"
+
+
+async def test_the_crisis_banner_shows_a_crisis_when_a_read_from_before_it_comes_back_last(team: Path) -> None:
+    # Two reads of the banner in flight: the first, made before the crisis started, could come back after the one
+    # made since, and the banner hid the crisis (every post paused, and nothing on the screen said so).
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not banner(app).display
+        answers = FirstAnswerLast(app, "crisis-banner")
+        banner(app).reload()  # another change: the banner reads the crises again
+        await answers.first_read(pilot)
+        with Store(team) as store:
+            writing.start_crisis(store, member(team, "ana"), NOW, "bad press")
+        await answers.both_back(pilot)
+        assert "CRISIS: bad press" in banner_text(app)
 
 
 async def test_u_after_a_verdict_says_it_stands_and_leaves_the_history_as_it_is(team: Path) -> None:

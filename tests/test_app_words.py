@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
+import io
+import threading
 from pathlib import Path
 
 from textual.widgets import Static
@@ -12,9 +15,10 @@ from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.ledger import pane_data
 from crewdeck.tui.session.session import Session
+from crewdeck.tui.session.task_page import TaskListPage
 from crewdeck.widgets.pane_bar import PaneBar
 
-from .apphelp import help_text, make_app, settle, until
+from .apphelp import FirstAnswerLast, help_text, make_app, settle, until
 from .conftest import NOW
 
 SIZE = (160, 48)
@@ -99,6 +103,35 @@ async def test_an_empty_workspace_shows_first_steps_until_a_task_is_added(tmp_pa
         await pilot.press(*"Draft reel", "enter")
         await until(pilot, lambda: not hint.display, "the hint gone once a task exists")
         assert app.tasks_pane.count == 1
+
+
+async def test_the_first_steps_stay_hidden_when_a_read_from_before_the_first_task_comes_back_last(tmp_path: Path) -> None:
+    # The check "is the workspace empty?" made before a teammate's first task came back after the list showed that
+    # task, and "No tasks yet" stood over it.
+    path = tmp_path / "empty.db"
+    assert main(["init", str(path), "--member", "ana", "--name", "Ana Souza", "--tz", "Europe/Berlin"]) == 0
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        hint = pane.query_one("#tasks-first-steps", Static)
+        assert hint.display
+        listed, show = threading.Event(), pane._show
+
+        def show_and_tell(page: TaskListPage) -> None:
+            show(page)
+            if page.count:
+                listed.set()
+
+        pane._show = show_and_tell  # type: ignore[method-assign]
+        # The check's answer comes back only once the list shows the task.
+        answers = FirstAnswerLast(app, "tasks-first-steps", after=listed)
+        pane._check_first_steps(pane.generation)  # asked again (the list read empty once more)
+        await answers.first_read(pilot)
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["-w", str(path), "--as", "ana", "add", "Draft reel"]) == 0
+        await answers.both_back(pilot, 1)
+        assert pane.count == 1 and not hint.display
 
 
 async def test_a_filter_that_matches_nothing_is_not_a_first_start(tmp_path: Path) -> None:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 import pytest
 
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.zones import zone
+from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.picker import PickerScreen
+from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.session.detail import TaskDetail
 from crewdeck.tui.tasks import recurrence
 from crewdeck.tui.time.when import parse_utc
 
@@ -121,6 +125,41 @@ async def test_the_app_asks_this_one_or_all_future_ones_for_a_new_rule(cli: Cli)
         assert _local(row) == dt.datetime(2026, 12, 1, 10, 0, tzinfo=zone("Europe/Berlin"))
         assert row["recurrence"]["rule"]["days"] == ["tue"]
         assert "2026-12-01" in str(app.screen.query_one("#detail-body").render())
+
+
+async def test_a_change_answered_before_the_detail_has_read_the_task_still_asks_this_one_or_all_future_ones(cli: Cli) -> None:
+    """The detail knew a task recurs once its own read had come back: a ``:`` answered before (typed ahead, or on a
+    busy machine) was written to this instance alone, without asking, and the series kept the old priority."""
+    first = cli.ok("add", "Probe every:weekday 11:00").strip()
+    app = make_app(cli.workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert app.tasks_pane.table.cursor_key == first
+        # The detail's read is held until the dialog's answer has been acted on.
+        answered = threading.Event()
+        detail_of = app.session.reads.detail
+
+        def held_detail(task_id: str, now: dt.datetime, clock24: bool = True) -> TaskDetail:
+            assert answered.wait(20)
+            return detail_of(task_id, now, clock24)
+
+        app.session.reads.detail = held_detail  # type: ignore[method-assign]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("colon", *"priority=high", "enter")
+        for _ in range(500):  # the dialog closes once its worker has acted on the answer (the detail still unread)
+            if not isinstance(app.screen, PromptScreen):
+                break
+            await pilot.pause()
+        answered.set()
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen) and [c.value for c in app.screen.choices] == ["this", "future"]
+        assert _task(cli, first)["priority"] != "high"  # nothing written until it is answered
+        await pilot.press("a")
+        await settle(pilot)
+        row = _task(cli, first)
+        assert row["priority"] == "high" and row["recurrence"]["template"]["priority"] == "high"
 
 
 def test_all_future_ones_keep_the_time_typed_where_the_day_typed_skips_it(cli: Cli) -> None:

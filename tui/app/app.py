@@ -293,6 +293,8 @@ class CrewdeckApp(App[int]):
         )
         #: The panes whose first content is on the screen (or failed to load).
         self._drawn: set[str] = set()
+        #: Bumped by every read of the members and campaigns; answers to older ones are dropped.
+        self._people_generation = 0
         #: Whether to watch the file for others' changes (tests that need no watcher turn it off).
         self._watch_changes = watch
         self.panes = tuple(name for name, _ in PANES)
@@ -470,15 +472,22 @@ class CrewdeckApp(App[int]):
         if self.session.replica:
             self._show_sync(self.sync_status)  # "synced 10:31" ages with the clock
 
-    @background(group="people")
     def _load_people(self) -> None:
+        self._people_generation += 1
+        self._read_people(self._people_generation)
+
+    @background(group="people")
+    def _read_people(self, generation: int) -> None:
         reads = self.session.reads
         members = reads.members()
         campaigns = reads.campaigns()
         name = reads.workspace_name()
-        self.call_from_thread(self._set_people, members, campaigns, name)
+        self.call_from_thread(self._set_people, members, campaigns, name, generation)
 
-    def _set_people(self, members: list[Member], campaigns: list[Campaign], workspace: str) -> None:
+    def _set_people(self, members: list[Member], campaigns: list[Campaign], workspace: str, generation: int) -> None:
+        # Thread workers run on: a read made before a change may come back after the one made since.
+        if generation != self._people_generation:
+            return
         self.services.members = members
         self.services.campaigns = campaigns
         self.query_one(WorkspaceHeader).workspace = visible(workspace)

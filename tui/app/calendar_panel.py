@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.rules import task_change_refused
+from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone as zone_info
 from crewdeck.tui.app.post_actions import run_move
@@ -44,11 +45,12 @@ from crewdeck.tui.posts.calendar_layout import (
     post_flags,
 )
 from crewdeck.tui.posts.offers import verdict_refusal
-from crewdeck.tui.posts.reading import PostView, settings
+from crewdeck.tui.posts.reading import PostView, read_post, settings
 from crewdeck.tui.posts.states import label
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.time.when import format_local
 from crewdeck.tui.workspace.describe import named_post
+from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.content_calendar import CalendarData, CalendarMark, ContentCalendar
@@ -134,7 +136,7 @@ class CalendarPanel(Vertical):
         self.read: Read | None = None
         self.laid: Layout | None = None
         self.generation = 0
-        #: After a move, the post the cursor follows to its new cell.
+        #: After a move, the post the cursor follows to its new cell (``follow``).
         self._follow: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -187,6 +189,14 @@ class CalendarPanel(Vertical):
             return
         self.period, self.read, self.laid = message.period, message.read, message.laid
         self.calendar.show(message.data, *self._cursor_after(message.laid))
+
+    def follow(self, post_id: str | None) -> None:
+        """Once a move of ``post_id`` is written: the next read finds it where it went, and the cursor goes there.
+
+        Read again here, not only by the app after the write: an answer to a read asked for before the write (another
+        member's change) could land first, take the cursor to where the post had been, and leave nothing to follow."""
+        self._follow = post_id
+        self.reload()
 
     def _cursor_after(self, laid: Layout) -> tuple[int | None, int | None, int | None]:
         """Where the cursor goes: onto the followed post, else where it was."""
@@ -249,16 +259,20 @@ class CalendarPanel(Vertical):
         # no move gives some posts another slot (one that went out or never will, one a crisis made miss its own).
         moves = task_change_refused(self.services.session.me.facts()) is None and writing.slot_kept(item.post) is None
         self.calendar.withhold(frozenset({"approve"} if moves else POST_KEYS - {"open"}))
-        self._ask_approve(item.post.id)
+        self._ask_approve(item.post.id, self.generation)
 
     @background(exclusive=True, group="calendar-offer")
-    def _ask_approve(self, post_id: str) -> None:
+    def _ask_approve(self, post_id: str, generation: int) -> None:
         me, now = self.services.session.me.facts(), self.services.now()
         refusal = self.services.session.access.read(lambda ws: verdict_refusal(ws.store, me, post_id, now, "approve"))
         if refusal is None:
-            self.app.call_from_thread(self._approve_offered, post_id)
+            self.app.call_from_thread(self._approve_offered, post_id, generation)
 
-    def _approve_offered(self, post_id: str) -> None:
+    def _approve_offered(self, post_id: str, generation: int) -> None:
+        # Thread workers run on: asked of the posts as read before the last read (before my approval, say), the
+        # answer may come back after the one asked since, which withheld `a`.
+        if generation != self.generation:
+            return
         item = self.placed()
         if item is not None and item.post.id == post_id:
             self.calendar.withhold(self.calendar.withheld - {"approve"})
@@ -347,8 +361,8 @@ class CalendarPanel(Vertical):
         """After an undo or redo: the cursor follows the post it wrote (else stays on its post) to where it is now."""
         posts = {op.row_id for op in written.ops if op.entity == "task"} if written is not None else set()
         item = self.placed()
-        self._follow = next(iter(posts)) if len(posts) == 1 else item.post.id if item is not None else None
         self.services.written(said, written)
+        self.follow(next(iter(posts)) if len(posts) == 1 else item.post.id if item is not None else None)
 
     def _next_gap(self) -> None:
         """The next day in this row with no post (a quiet stretch's first)."""
@@ -382,12 +396,15 @@ class CalendarPanel(Vertical):
             )
             return
         hours, days = {"later_hour": (1, 0), "earlier_hour": (-1, 0), "later_day": (0, 1), "earlier_day": (0, -1)}[name]
-        assert post.facts.slot is not None
-        slot = moved_slot(post.facts.slot, post.facts.slot_tz or self.services.viewer_tz, hours=hours, days=days)
-        self._follow = post_id
-        run_move(
-            self,
-            self.services,
-            f"moved {named_post(post.facts.title, post_id)}",
-            lambda s, me, now: writing.move_slot(s, me, post_id, now, slot),
-        )
+        name_of_post, viewer = named_post(post.facts.title, post_id), self.services.viewer_tz
+
+        def move(store: Store, me: str, now: dt.datetime) -> PostView:
+            # From the slot as stored, not as the calendar last drew it: a key typed before the last move's read came
+            # back moved the post from where it had been, and that move was lost.
+            stored = read_post(store.conn, post_id, now)
+            if stored is None or stored.facts.slot is None:
+                raise UserError(f"{name_of_post} has no slot to move")
+            slot = moved_slot(stored.facts.slot, stored.facts.slot_tz or viewer, hours=hours, days=days)
+            return writing.move_slot(store, me, post_id, now, slot)
+
+        run_move(self, self.services, f"moved {name_of_post}", move, lambda: self.follow(post_id))

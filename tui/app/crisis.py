@@ -134,6 +134,8 @@ class HeldPostsScreen(ModalScreen[None]):
         self.held = held
         #: What became of each post here (its id → a word), shown in its row.
         self.done: dict[str, str] = {}
+        #: Bumped by every read of the posts; answers to older ones are dropped.
+        self.generation = 0
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -169,17 +171,21 @@ class HeldPostsScreen(ModalScreen[None]):
     def _did(self, post: PostView, word: str) -> None:
         self.done[post.id] = word
         self._fill(self.query_one(PostTable).cursor)
-        self._read_again()
+        self.generation += 1
+        self._read_again(self.generation)
 
     @background(exclusive=True, group="held-read")
-    def _read_again(self) -> None:
+    def _read_again(self, generation: int) -> None:
         """The posts as they read now: a resumed one is no longer paused, one given a new slot shows it."""
         now = self.services.now()
         post_ids = [p.id for p in self.held]
         fresh = self.services.session.access.read(lambda ws: {p.id: p for p in read_posts(ws.conn, now, post_ids)})
-        self.app.call_from_thread(self._read, fresh)
+        self.app.call_from_thread(self._read, fresh, generation)
 
-    def _read(self, fresh: dict[str, PostView]) -> None:
+    def _read(self, fresh: dict[str, PostView], generation: int) -> None:
+        # Thread workers run on: a read made before the last key's write may come back after the one made since.
+        if generation != self.generation:
+            return
         self.held = [fresh.get(p.id, p) for p in self.held]
         self._fill(self.query_one(PostTable).cursor)
 

@@ -38,6 +38,8 @@ class CrisisBanner(Static):
         self.services = services
         self.crises: list[OpenCrisis] = []
         self._known = known
+        #: Bumped by every read of the crises; answers to older ones are dropped.
+        self.generation = 0
 
     def on_mount(self) -> None:
         if self._known is None:
@@ -49,10 +51,20 @@ class CrisisBanner(Static):
         if any(op.entity in BANNER_ENTITIES for op in ops) and (self.crises or any(op.entity == "crisis" for op in ops)):
             self.reload()
 
-    @background(exclusive=True, group="crisis-banner")
     def reload(self) -> None:
+        """Read the open crises again."""
+        self.generation += 1
+        self._read(self.generation)
+
+    @background(exclusive=True, group="crisis-banner")
+    def _read(self, generation: int) -> None:
         found = self.services.session.access.read(lambda ws: open_crisis_banner(ws.conn))
-        self.app.call_from_thread(self.show, found)
+        self.app.call_from_thread(self._read_back, found, generation)
+
+    def _read_back(self, crises: list[OpenCrisis], generation: int) -> None:
+        # Thread workers cannot be cancelled: a read made before a change may come back after the one made since.
+        if generation == self.generation:
+            self.show(crises)
 
     def show(self, crises: list[OpenCrisis]) -> None:
         self.crises = crises

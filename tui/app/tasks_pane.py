@@ -147,6 +147,8 @@ class TasksPane(Pane):
         self.names = TaskRowNames({}, {}, {})
         #: A post in review under the cursor and the verdicts the rules take from me on it, once asked (``_ask_verdicts``).
         self.verdicts: tuple[str, frozenset[str]] | None = None
+        #: Bumped by every change to the workspace: verdicts asked for before the last one are dropped.
+        self.changes = 0
 
     def compose(self) -> ComposeResult:
         yield PaneBar(id="tasks-bar")
@@ -179,6 +181,7 @@ class TasksPane(Pane):
 
     def store_changed(self, ops: list[Op], ours: bool) -> None:
         self.verdicts = None  # asked again of the post under the cursor once the rows are back
+        self.changes += 1
         self.reload()
 
     # ------------------------------------------------------------ loading
@@ -255,7 +258,7 @@ class TasksPane(Pane):
         if page.count:
             self._show_first_steps(False)
         else:
-            self._check_first_steps()
+            self._check_first_steps(self.generation)
         if not self.loaded_once:
             self.loaded_once = True
             # Every task is scored once the three panes are on the screen:
@@ -263,9 +266,14 @@ class TasksPane(Pane):
             self.call_after_refresh(self.services.first_screen_ready)
 
     @background(exclusive=True, group="tasks-first-steps")
-    def _check_first_steps(self) -> None:
+    def _check_first_steps(self, generation: int) -> None:
         empty = not self.services.session.reads.has_tasks()
-        self.app.call_from_thread(self._show_first_steps, empty)
+        self.app.call_from_thread(self._first_steps_checked, empty, generation)
+
+    def _first_steps_checked(self, empty: bool, generation: int) -> None:
+        # Thread workers run on: asked of a list read since (a teammate's first task shown), the answer is old.
+        if generation == self.generation:
+            self._show_first_steps(empty)
 
     def _show_first_steps(self, show: bool) -> None:
         """A workspace with no task yet says how to begin, with the keys as the keymap has them."""
@@ -419,20 +427,22 @@ class TasksPane(Pane):
         self.refresh_bindings()  # s and d depend on the row: a task's, or a post's in its state
         row: TaskRow | None = self.table.cursor_record
         if row is not None and row.post_state == "in-review" and (self.verdicts is None or self.verdicts[0] != row.id):
-            self._ask_verdicts(row.id)
+            self._ask_verdicts(row.id, self.changes)
 
     @background(exclusive=True, group="post-verdicts")
-    def _ask_verdicts(self, post_id: str) -> None:
+    def _ask_verdicts(self, post_id: str, changes: int) -> None:
         from crewdeck.tui.posts.offers import verdict_refusal  # the posts' rules: asked on a post, not for the first paint
 
         me, now = self.services.session.me.facts(), self.services.now()
         offered = self.services.session.access.read(
             lambda ws: frozenset(v for v in VERDICTS if verdict_refusal(ws.store, me, post_id, now, v) is None)
         )
-        self.app.call_from_thread(self._verdicts_read, post_id, offered)
+        self.app.call_from_thread(self._verdicts_read, post_id, offered, changes)
 
-    def _verdicts_read(self, post_id: str, offered: frozenset[str]) -> None:
-        self.verdicts = (post_id, offered)
+    def _verdicts_read(self, post_id: str, offered: frozenset[str], changes: int) -> None:
+        # Thread workers run on: asked before a change (my approval), the answer may come back after the one asked since.
+        if changes == self.changes:
+            self.verdicts = (post_id, offered)
 
     def targets(self) -> list[str]:
         if self.marked:

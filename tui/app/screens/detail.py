@@ -72,12 +72,12 @@ class DetailScreen(Screen[None]):
         self.services = services
         #: The triage keys act on this task.
         self.triage = Triage(self, services, lambda: [self.task_id], services.written)
-        #: Set once loaded: a ``:`` change then asks "this one, or all future ones?".
-        self.recurring = False
         #: Set once loaded, for a post: its moves and why each is refused to me.
         self.moves: PostMoves | None = None
         #: Whether the rules let me change tasks and posts (guests do not).
         self.may_edit = task_change_refused(services.session.me.facts()) is None
+        #: Bumped by every read of the task; answers to older ones are dropped.
+        self.generation = 0
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -122,8 +122,8 @@ class DetailScreen(Screen[None]):
 
     def action_set_field(self) -> None:
         # Whether the answer was written already is settled when it is written, in the dialog's worker: the detail
-        # reloads after that write, and reading ``recurring`` again at the close would find the series just made
-        # and ask which instances a rule that has now been set should change.
+        # reloads after that write, and asking again at the close would find the series just made and ask which
+        # instances a rule that has now been set should change.
         written = False
 
         def set_now(text: str) -> None:
@@ -148,8 +148,14 @@ class DetailScreen(Screen[None]):
         )
 
     def _asks_which(self, text: str) -> bool:
-        """A recurring task's change asks: this one, or it and the later ones; ending the series does not."""
-        return self.recurring and text.strip().replace(" ", "").lower() not in ("every=none", "every=-", "every=")
+        """A recurring task's change asks: this one, or it and the later ones; ending the series does not.
+
+        In the dialog's worker, of the task as stored: the detail's own read may not have come back yet (an answer
+        typed ahead), and a change answered then was written to this instance alone, without asking."""
+        if text.strip().replace(" ", "").lower() in ("every=none", "every=-", "every="):
+            return False
+        record = self.services.session.reads.task(self.task_id)
+        return bool(record["series"] and record["recurrence"])
 
     def _ask_which_then_set(self, text: str) -> None:
         choices = [Choice("this", "this one", "t"), Choice("future", "this and all future ones", "a")]
@@ -165,8 +171,13 @@ class DetailScreen(Screen[None]):
         edits = self.services.session.edits
         return lambda ids: edits.set_assignments(ids[0], [text], now, future=future)
 
-    @background(exclusive=True, group="detail")
     def load(self) -> None:
+        """Read the task again (after a change to it, here or elsewhere)."""
+        self.generation += 1
+        self._read(self.generation)
+
+    @background(exclusive=True, group="detail")
+    def _read(self, generation: int) -> None:
         services = self.services
         now = services.now()
         detail = services.session.reads.detail(self.task_id, now, services.config.clock24)
@@ -181,10 +192,12 @@ class DetailScreen(Screen[None]):
                 return None if post is None else post_moves(ws.store, me, post, now)
 
             moves = services.session.access.read(read)
-        self.app.call_from_thread(self._show, detail, moves)
+        self.app.call_from_thread(self._show, detail, moves, generation)
 
-    def _show(self, detail: TaskDetail, moves: PostMoves | None) -> None:
-        self.recurring = bool(detail.record["series"] and detail.record["recurrence"])
+    def _show(self, detail: TaskDetail, moves: PostMoves | None, generation: int) -> None:
+        # Thread workers cannot be cancelled: a read made before a change may come back after the one made since.
+        if generation != self.generation:
+            return
         self.moves = moves
         self.query_one("#detail-body", Static).update(self.render_detail(detail))
         self.refresh_bindings()

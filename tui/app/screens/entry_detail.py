@@ -56,6 +56,8 @@ class EntryScreen(Screen[None]):
         self.entry_id = entry_id
         self.services = services
         self.shown: EntryDetail | None = None
+        #: Bumped by every read of the entry; answers to older ones are dropped.
+        self.generation = 0
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -65,12 +67,20 @@ class EntryScreen(Screen[None]):
     def on_mount(self) -> None:
         self.load()
 
-    @background(exclusive=True, group="entry-detail")
     def load(self) -> None:
-        shown = pane_data.detail(self.services.session.access, self.entry_id)
-        self.app.call_from_thread(self._show, shown)
+        """Read the entry again (after a change to the ledger, here or elsewhere)."""
+        self.generation += 1
+        self._read(self.generation)
 
-    def _show(self, shown: EntryDetail) -> None:
+    @background(exclusive=True, group="entry-detail")
+    def _read(self, generation: int) -> None:
+        shown = pane_data.detail(self.services.session.access, self.entry_id)
+        self.app.call_from_thread(self._show, shown, generation)
+
+    def _show(self, shown: EntryDetail, generation: int) -> None:
+        # Thread workers cannot be cancelled: a read made before a change may come back after the one made since.
+        if generation != self.generation:
+            return
         self.shown = shown
         self.query_one("#entry-body", Static).update(self.render_entry(shown))
         self.refresh_bindings()
