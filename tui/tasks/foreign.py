@@ -28,7 +28,7 @@ task on every import.
 
 Notes longer than a task holds are never cut, and never refuse the
 import: the task holds what fits and says where they go on; the rest
-goes on in tasks of its status titled "TITLE (notes 2/N)"
+goes on in tasks of its status and creation time titled "TITLE (notes 2/N)"
 (``_notes_parts``), and the summary names the items.
 
 Other text longer than its field holds never refuses the import either
@@ -608,7 +608,13 @@ def _batches(
             for number, part in enumerate(parts[1:], start=2):
                 part_id = stable_id(kind, item.source_id, "notes", str(number))
                 where = f"{item.where}: notes, part {number} of {len(parts)}"
-                part_values = {"title": _part_title(values["title"], number, len(parts)), "status": values["status"], "notes": part}
+                # Made when the item was, as its first part: not when this import ran (nor at no time at all).
+                part_values = {
+                    "title": _part_title(values["title"], number, len(parts)),
+                    "status": values["status"],
+                    "notes": part,
+                    "created_at": values["created_at"],
+                }
                 add_checked(batch.records, problems, "task", part_id, part_values, where, source)
                 batch.where[part_id] = where
                 built.ids.add(part_id)
