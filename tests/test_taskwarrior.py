@@ -112,3 +112,27 @@ def test_a_real_recurring_task_is_a_series_at_its_time_in_its_zone(cli: Cli, tmp
     assert task["recurrence"]["rule"] == {"freq": "weekly", "days": ["tue"], "monthday": None, "time": "09:00", "tz": "Europe/Berlin"}
     assert task["due"] == {"utc": "2027-01-05T08:00:00Z", "tz": "Europe/Berlin"} and task["notes"] == "until: 2027-03-01T00:00:00Z"
     assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export))
+
+
+@needs_task
+def test_a_real_task_whose_annotations_a_task_cannot_hold_goes_on_in_more_tasks_made_when_it_was(cli: Cli, tmp_path: Path) -> None:
+    """The import was refused ('annotations: longer than 100000 characters'), as no Trello, Asana or Linear one is."""
+    home = tmp_path / "tw"
+    (home / "data").mkdir(parents=True)
+    (home / "taskrc").write_text("data.location=" + str(home / "data") + "\n")
+    _task(home, "add", "Pasted logs", "entry:2026-01-10T10:00:00Z", "priority:H")
+    for n in range(4):  # 120,000 characters and more: two tasks' worth
+        _task(home, "/Pasted logs/", "annotate", f"log {n} " + "x" * 30_000)
+    export = tmp_path / "export.json"
+    export.write_text(_task(home, "export"))
+    out = cli.ok("import", "--from", "taskwarrior", str(export))
+    assert out.startswith("imported 2 tasks")
+    assert "notes longer than a task holds (100,000 characters) go on in more tasks, titled (notes 2/N), nothing cut: Pasted logs" in out
+    tasks = {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}
+    first, rest = tasks["Pasted logs"], tasks["Pasted logs (notes 2/2)"]
+    assert first["notes"].endswith("\n(the notes go on in 1 more task: “Pasted logs (notes 2/2)”)")
+    whole = first["notes"].partition("\n(the notes go on in")[0] + rest["notes"]
+    assert [whole.count(f"log {n} " + "x" * 30_000) for n in range(4)] == [1] * 4
+    assert rest["created_at"] == first["created_at"] == "2026-01-10T10:00:00Z"  # the task's entry, for every part
+    assert rest["status"] == first["status"] == "todo"
+    assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export))

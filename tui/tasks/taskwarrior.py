@@ -11,7 +11,7 @@
 | status pending / waiting | todo (a waiting task is snoozed until ``wait``)   |
 | status completed         | done                                              |
 | status deleted           | cancelled                                         |
-| annotations              | notes, one line each with its date                |
+| annotations              | notes, one line each with its date; notes a task cannot hold go on in tasks titled "TITLE (notes 2/N)", each with the task's status and entry (``notesparts``) |
 | depends                  | depends_on                                        |
 | entry                    | created_at                                        |
 | UDA ``assignee``         | assignee, when it is a member's handle (a guest's, or no one's: "assigned in Taskwarrior to: @gus" in the notes) |
@@ -47,6 +47,7 @@ from typing import Any
 from crewdeck.sync.state.records import WEEKDAYS, load_json
 from crewdeck.sync.state.rules import assignee_refused
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone, zone
+from crewdeck.tui.tasks.notesparts import NOTES_ROOM, going_on, notes_parts, part_title, went_on_note
 from crewdeck.tui.tasks.recurrence import Rule, has_instances, instance_id, next_ahead, ordinal, parse_rule, template_of
 from crewdeck.tui.time.when import DateError, check_iso_day, parse_utc, utc_iso
 from crewdeck.tui.workspace.columns import cut
@@ -109,6 +110,8 @@ class Summary:
     unknown_assignees: set[str] = field(default_factory=set)
     #: A guest's handle -> the titles of the tasks the file assigns to them, left unassigned (guests see no tasks).
     guest_assignees: dict[str, list[str]] = field(default_factory=dict)
+    #: The titles of the tasks whose notes go on in more tasks.
+    went_on: list[str] = field(default_factory=list)
 
     def notes(self) -> list[str]:
         parts = []
@@ -125,6 +128,8 @@ class Summary:
             parts.append(f"left unassigned (no such member): {', '.join(sorted(self.unknown_assignees))}")
         for guest, titles in sorted(self.guest_assignees.items()):
             parts.append(f"left unassigned (@{guest} is a guest here, who sees no tasks): {first_few([cut(t, 40) for t in titles])}")
+        if self.went_on:
+            parts.append(went_on_note(self.went_on))
         return parts
 
 
@@ -444,6 +449,8 @@ def _plan_one(
     before = len(problems)
     where = f"{where} (uuid {task_id[:8]})"
     texts = partial(_texts, record)  # read only when there is a problem
+    # Nearly every task's notes fit (most have none): asked of a record only when they may not.
+    more_notes = _more_notes(values) if "notes" in values and len(values["notes"]) > NOTES_ROOM else []
     if campaign is not None:
         # A new campaign goes through the same checks as the tasks: a name that is empty or too long imports nothing.
         key, name = campaign
@@ -454,6 +461,37 @@ def _plan_one(
     add_checked(batch.records, problems, "task", task_id, values, where, SourceFields(FIELDS, texts))
     if len(problems) == before:
         batch.where[task_id] = where
+        if more_notes:
+            summary.went_on.append(values["title"])
+            _plan_parts(more_notes, task_id, values, batch, problems, where, SourceFields(FIELDS, texts))
+
+
+def _plan_parts(
+    parts: list[str], task_id: str, values: dict[str, Any], batch: Source, problems: list[str], where: str, fields: SourceFields
+) -> None:
+    """The tasks that hold ``parts`` of the task's notes after its first, titled "TITLE (notes 2/N)"."""
+    total = len(parts) + 1
+    for number, part in enumerate(parts, start=2):
+        part_id = stable_id("taskwarrior-notes", task_id, str(number))
+        part_where = f"{where}: annotations, part {number} of {total}"
+        # Made when the task was (its entry), as its first part: not when this import ran.
+        part_values = {
+            "title": part_title(values["title"], number, total),
+            "status": values["status"],
+            "notes": part,
+            "created_at": values["created_at"],
+        }
+        add_checked(batch.records, problems, "task", part_id, part_values, part_where, fields)
+        batch.where[part_id] = part_where
+
+
+def _more_notes(values: dict[str, Any]) -> list[str]:
+    """The parts after the first of notes longer than a task holds, the first left in ``values`` saying where they go on."""
+    first, *rest = notes_parts(values["notes"])
+    values["notes"] = f"{first}\n{going_on(values['title'], len(rest) + 1)}"
+    if "recurrence" in values:  # the series' next instances copy the notes the task holds
+        values["recurrence"]["template"] = template_of(values)
+    return rest
 
 
 def _texts(record: dict[str, Any]) -> list[tuple[str, str]]:
