@@ -136,3 +136,45 @@ def test_a_real_task_whose_annotations_a_task_cannot_hold_goes_on_in_more_tasks_
     assert rest["created_at"] == first["created_at"] == "2026-01-10T10:00:00Z"  # the task's entry, for every part
     assert rest["status"] == first["status"] == "todo"
     assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export))
+
+
+def _taskwarrior_home(tmp_path: Path, *settings: str) -> Path:
+    home = tmp_path / "tw"
+    (home / "data").mkdir(parents=True)
+    (home / "taskrc").write_text("\n".join(["data.location=" + str(home / "data"), "uda.tz.type=string", *settings, ""]))
+    return home
+
+
+@needs_task
+def test_a_real_started_task_is_doing(cli: Cli, tmp_path: Path) -> None:
+    """`task start` (an active task, +ACTIVE) came in as todo, like one nobody had begun."""
+    home = _taskwarrior_home(tmp_path)
+    _task(home, "add", "Begun")
+    _task(home, "add", "Begun and stopped")
+    _task(home, "add", "Begun and done")
+    for title in ("Begun", "Begun and stopped", "Begun and done"):
+        _task(home, f"/^{title}$/", "start")
+    _task(home, "/Begun and stopped/", "stop")
+    _task(home, "/Begun and done/", "done")
+    export = tmp_path / "export.json"
+    export.write_text(_task(home, "export"))
+    cli.ok("import", "--from", "taskwarrior", str(export))
+    statuses = {t["title"]: t["status"] for t in json.loads(cli.ok("export"))["task"]}
+    assert statuses == {"Begun": "doing", "Begun and stopped": "todo", "Begun and done": "done"}
+
+
+@needs_task
+def test_a_real_template_with_no_pending_instance_gets_one_that_waits_as_taskwarrior_s_own_would(cli: Cli, tmp_path: Path) -> None:
+    """The instance made at the next occurrence kept the template's own wait, weeks before its due (a snooze long over)."""
+    home = _taskwarrior_home(tmp_path, "recurrence=off")  # as on a replica that makes no instances: the template alone
+    _task(home, "add", "Retro", "due:2026-11-05T17:00:00Z", "recur:2w", "tz:America/New_York", "wait:2026-11-04T00:00:00Z")
+    _task(home, "add", "One-off", "wait:2026-11-30T00:00:00Z")
+    export = tmp_path / "export.json"
+    export.write_text(_task(home, "export"))
+    cli.ok("import", "--from", "taskwarrior", str(export))
+    tasks = {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}
+    retro = tasks["Retro"]
+    assert retro["due"] == {"utc": "2026-12-03T17:00:00Z", "tz": "America/New_York"}  # the next occurrence ahead
+    # Taskwarrior's instances wait as long before their due as the template does (41 hours).
+    assert retro["snoozed_until"] == {"utc": "2026-12-02T00:00:00Z", "tz": "America/New_York"}
+    assert retro["status"] == tasks["One-off"]["status"] == "todo"  # a pending task, as every pending one is

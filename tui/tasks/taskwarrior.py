@@ -8,7 +8,7 @@
 | tags                     | tags                                              |
 | due                      | due, in the assignee's zone (UDA ``tz`` if given) |
 | priority H / M / L       | high / med / low                                  |
-| status pending / waiting | todo (a waiting task is snoozed until ``wait``)   |
+| status pending / waiting | todo (a waiting task is snoozed until ``wait``); doing when started (``start``) |
 | status completed         | done                                              |
 | status deleted           | cancelled                                         |
 | annotations              | notes, one line each with its date; notes a task cannot hold go on in tasks titled "TITLE (notes 2/N)", each with the task's status and entry (``notesparts``) |
@@ -24,7 +24,9 @@
 A template and its pending instances wait for the end of the file (an
 instance may come before its template); every other record is planned as it
 is read.  A template with no pending instance gets one at the rule's next
-occurrence, once: a later import finds the series here.  The tasks are merged like every
+occurrence (a todo, as a pending task is; snoozed, when the template waits,
+as long before its due as Taskwarrior's own instances are), once: a later
+import finds the series here.  The tasks are merged like every
 import (``crewdeck.tui.workspace.merging``): written as the importing
 member, and a second import of the same file changes nothing.  The
 file is read a record at a time and written a batch at a time in one
@@ -60,6 +62,8 @@ from crewdeck.tui.workspace.workspace import Member, Workspace, slug
 
 STATUS = {"pending": "todo", "waiting": "todo", "completed": "done", "deleted": "cancelled"}
 PRIORITY = {"H": "high", "M": "med", "L": "low"}
+#: The statuses of a task still to do (2.6 writes a waiting one as pending, with its ``wait``).
+OPEN = ("pending", "waiting")
 #: Tasks planned and written at a time: well under ``store.BULK_ROWS`` operations.
 BATCH = 500
 _TW_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\Z")
@@ -286,7 +290,7 @@ class _Held:
             self.templates[str(record.get("uuid")).lower()] = (index, record)
             return True
         parent = record.get("parent")
-        if parent and status in ("pending", "waiting"):
+        if parent and status in OPEN:
             self.pending.setdefault(str(parent).lower(), []).append((index, record))
             return True
         return False
@@ -403,9 +407,12 @@ def _starting(series: str, rule: Rule, now: dt.datetime) -> Join:
     """A template with no pending instance: its instance at the rule's next occurrence ahead, with the id the series gives it."""
 
     def join(task_id: str, values: dict[str, Any]) -> str:
-        first = parse_utc(values["due"]["utc"]).astimezone(zone(rule.tz)).date()
-        day, instant = next_ahead(rule, first - dt.timedelta(days=1), None, now)
+        due = parse_utc(values["due"]["utc"])
+        day, instant = next_ahead(rule, due.astimezone(zone(rule.tz)).date() - dt.timedelta(days=1), None, now)
         values["due"] = {"utc": utc_iso(instant), "tz": rule.tz}
+        if "snoozed_until" in values:  # as Taskwarrior's own instances: waiting as long before their due as the template
+            snoozed = values["snoozed_until"]
+            values["snoozed_until"] = {"utc": utc_iso(parse_utc(snoozed["utc"]) + (instant - due)), "tz": snoozed["tz"]}
         _to_series(values, series, rule, day)
         return instance_id(series, day)
 
@@ -533,7 +540,8 @@ def _task(
     status = record.get("status", "pending")
     if not isinstance(status, str) or status not in STATUS:
         raise ValueError(f"status: {_shown(status)} is not pending, waiting, completed, deleted or recurring")
-    values: dict[str, Any] = {"title": title, "status": STATUS[status]}
+    # A started task (``task start``: +ACTIVE) is one someone is doing; ``task stop`` takes its start away.
+    values: dict[str, Any] = {"title": title, "status": "doing" if "start" in record and status in OPEN else STATUS[status]}
     assignee_handle = record.get("assignee")
     owner = None
     #: The notes' lines: the annotations, then the assignee when the task goes in unassigned.
@@ -552,7 +560,7 @@ def _task(
     tz = _zone_of(record, members, default_tz)
     if "due" in record:
         values["due"] = {"utc": _utc(record["due"], "due"), "tz": tz}
-    if "wait" in record and status in ("pending", "waiting"):  # 2.6 keeps waiting tasks pending
+    if "wait" in record and status in OPEN:  # 2.6 keeps waiting tasks pending
         values["snoozed_until"] = {"utc": _utc(record["wait"], "wait"), "tz": tz}
     values["created_at"] = _utc(record["entry"], "entry") if "entry" in record else created_at
     priority = record.get("priority")
