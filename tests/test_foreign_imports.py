@@ -262,6 +262,7 @@ def test_notes_longer_than_a_task_holds_go_on_in_more_tasks_and_nothing_is_cut(c
         assert first.endswith(f"\n(the notes go on in 2 more tasks: “{title} (notes 2/3)” and after)\nimported: entered by @zoe 2026-01-05")
         parts = [found[f"{title} (notes {n}/3)"] for n in (2, 3)]
         assert all(p["status"] == found[title]["status"] for p in parts)
+        assert all(p["created_at"] == found[title]["created_at"] for p in parts)  # the card's, as the first part's
         assert max(len(first), *(len(p["notes"]) for p in parts)) <= 100_000
         return first.partition("\n(the notes go on in")[0] + "".join(p["notes"] for p in parts)
 
@@ -290,6 +291,7 @@ def test_a_linear_description_longer_than_a_task_holds_goes_on_in_another_task(c
     assert first["notes"].endswith("\n(the notes go on in 1 more task: “Low one (notes 2/2)”)")
     assert first["notes"].partition("\n(the notes go on in")[0] + rest["notes"] == description
     assert rest["status"] == first["status"] == "cancelled"
+    assert rest["created_at"] == first["created_at"] == "2026-11-26T09:30:00Z"  # no Created: the import's time; the part had none
     assert cli.ok("import", "--from", "linear", str(write(tmp_path, "linear.csv", linear_csv(rows)))).startswith("nothing new")
 
 

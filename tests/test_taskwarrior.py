@@ -112,3 +112,95 @@ def test_a_real_recurring_task_is_a_series_at_its_time_in_its_zone(cli: Cli, tmp
     assert task["recurrence"]["rule"] == {"freq": "weekly", "days": ["tue"], "monthday": None, "time": "09:00", "tz": "Europe/Berlin"}
     assert task["due"] == {"utc": "2027-01-05T08:00:00Z", "tz": "Europe/Berlin"} and task["notes"] == "until: 2027-03-01T00:00:00Z"
     assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export))
+
+
+@needs_task
+def test_a_real_task_whose_annotations_a_task_cannot_hold_goes_on_in_more_tasks_made_when_it_was(cli: Cli, tmp_path: Path) -> None:
+    """The import was refused ('annotations: longer than 100000 characters'), as no Trello, Asana or Linear one is."""
+    home = tmp_path / "tw"
+    (home / "data").mkdir(parents=True)
+    (home / "taskrc").write_text("data.location=" + str(home / "data") + "\n")
+    _task(home, "add", "Pasted logs", "entry:2026-01-10T10:00:00Z", "priority:H")
+    for n in range(4):  # 120,000 characters and more: two tasks' worth
+        _task(home, "/Pasted logs/", "annotate", f"log {n} " + "x" * 30_000)
+    export = tmp_path / "export.json"
+    export.write_text(_task(home, "export"))
+    out = cli.ok("import", "--from", "taskwarrior", str(export))
+    assert out.startswith("imported 2 tasks")
+    assert "notes longer than a task holds (100,000 characters) go on in more tasks, titled (notes 2/N), nothing cut: Pasted logs" in out
+    tasks = {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}
+    first, rest = tasks["Pasted logs"], tasks["Pasted logs (notes 2/2)"]
+    assert first["notes"].endswith("\n(the notes go on in 1 more task: “Pasted logs (notes 2/2)”)")
+    whole = first["notes"].partition("\n(the notes go on in")[0] + rest["notes"]
+    assert [whole.count(f"log {n} " + "x" * 30_000) for n in range(4)] == [1] * 4
+    assert rest["created_at"] == first["created_at"] == "2026-01-10T10:00:00Z"  # the task's entry, for every part
+    assert rest["status"] == first["status"] == "todo"
+    assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export))
+
+
+def _taskwarrior_home(tmp_path: Path, *settings: str) -> Path:
+    home = tmp_path / "tw"
+    (home / "data").mkdir(parents=True)
+    (home / "taskrc").write_text("\n".join(["data.location=" + str(home / "data"), "uda.tz.type=string", *settings, ""]))
+    return home
+
+
+@needs_task
+def test_a_real_started_task_is_doing(cli: Cli, tmp_path: Path) -> None:
+    """`task start` (an active task, +ACTIVE) came in as todo, like one nobody had begun."""
+    home = _taskwarrior_home(tmp_path)
+    _task(home, "add", "Begun")
+    _task(home, "add", "Begun and stopped")
+    _task(home, "add", "Begun and done")
+    for title in ("Begun", "Begun and stopped", "Begun and done"):
+        _task(home, f"/^{title}$/", "start")
+    _task(home, "/Begun and stopped/", "stop")
+    _task(home, "/Begun and done/", "done")
+    export = tmp_path / "export.json"
+    export.write_text(_task(home, "export"))
+    cli.ok("import", "--from", "taskwarrior", str(export))
+    statuses = {t["title"]: t["status"] for t in json.loads(cli.ok("export"))["task"]}
+    assert statuses == {"Begun": "doing", "Begun and stopped": "todo", "Begun and done": "done"}
+
+
+@needs_task
+def test_a_real_template_with_no_pending_instance_gets_one_that_waits_as_taskwarrior_s_own_would(cli: Cli, tmp_path: Path) -> None:
+    """The instance made at the next occurrence kept the template's own wait, weeks before its due (a snooze long over)."""
+    home = _taskwarrior_home(tmp_path, "recurrence=off")  # as on a replica that makes no instances: the template alone
+    _task(home, "add", "Retro", "due:2026-11-05T17:00:00Z", "recur:2w", "tz:America/New_York", "wait:2026-11-04T00:00:00Z")
+    _task(home, "add", "One-off", "wait:2026-11-30T00:00:00Z")
+    export = tmp_path / "export.json"
+    export.write_text(_task(home, "export"))
+    cli.ok("import", "--from", "taskwarrior", str(export))
+    tasks = {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}
+    retro = tasks["Retro"]
+    assert retro["due"] == {"utc": "2026-12-03T17:00:00Z", "tz": "America/New_York"}  # the next occurrence ahead
+    # Taskwarrior's instances wait as long before their due as the template does (41 hours).
+    assert retro["snoozed_until"] == {"utc": "2026-12-02T00:00:00Z", "tz": "America/New_York"}
+    assert retro["status"] == tasks["One-off"]["status"] == "todo"  # a pending task, as every pending one is
+
+
+def test_notes_nearly_a_task_s_worth_go_on_in_another_task_when_the_task_here_credits_its_author(cli: Cli, tmp_path: Path) -> None:
+    """The task here ends with the credit an import of another workspace's export gave it; the merge added it to the
+    annotations, over a task's 100,000 characters, and refused the import naming crewdeck's field: 'notes: longer than …'."""
+    uuid = "11111111-2222-3333-4444-555555555555"
+    record = {"uuid": uuid, "description": "Logs", "status": "pending", "entry": "20260110T100000Z"}
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps([record]))
+    elsewhere = Cli(tmp_path / "elsewhere.db")
+    elsewhere.ok("init", str(elsewhere.workspace), "--member", "raj", "--name", "Raj Mehta", "--tz", "Asia/Kolkata", as_member=None)
+    elsewhere.ok("import", "--from", "taskwarrior", str(path), as_member="raj")
+    exported = tmp_path / "elsewhere.json"
+    exported.write_text(elsewhere.ok("export", as_member="raj"))
+    cli.ok("add", "Something here first")  # a workspace with data: the export is merged, raj's task credited to him
+    cli.ok("import", str(exported))
+    [here] = [t for t in json.loads(cli.ok("export"))["task"] if t["title"] == "Logs"]
+    assert here["notes"] == "imported: entered by @raj 2026-01-10"
+    annotation = "y" * 99_980  # fits a task's notes, but not with the credit after it
+    path.write_text(json.dumps([{**record, "annotations": [{"entry": "20260111T100000Z", "description": annotation}]}]))
+    out = cli.ok("import", "--from", "taskwarrior", str(path))
+    assert "go on in more tasks" in out
+    tasks = {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}
+    first, rest = tasks["Logs"]["notes"], tasks["Logs (notes 2/2)"]["notes"]
+    assert first.endswith("”)\nimported: entered by @raj 2026-01-10")  # the credit stays last
+    assert first.partition("\n(the notes go on in")[0] + rest == f"2026-01-11 {annotation}"

@@ -28,8 +28,8 @@ task on every import.
 
 Notes longer than a task holds are never cut, and never refuse the
 import: the task holds what fits and says where they go on; the rest
-goes on in tasks of its status titled "TITLE (notes 2/N)"
-(``_notes_parts``), and the summary names the items.
+goes on in tasks of its status and creation time titled "TITLE (notes 2/N)"
+(``notesparts``), and the summary names the items.
 
 Other text longer than its field holds never refuses the import either
 (the sources allow more: a Trello card's name may be pasted text): a
@@ -65,7 +65,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from crewdeck.sync.state.postround import Step
-from crewdeck.sync.state.records import MAX_NAME, MAX_NOTES, MAX_TAG, MAX_TAGS, MAX_TITLE, TASK_STATUSES
+from crewdeck.sync.state.records import MAX_NAME, MAX_TAG, MAX_TAGS, MAX_TITLE, TASK_STATUSES
 from crewdeck.sync.state.rules import assignee_refused, member_add_refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts.reading import chains, read_post
@@ -73,6 +73,7 @@ from crewdeck.tui.posts.states import CLOSED
 from crewdeck.tui.posts.states import label as state_label
 from crewdeck.tui.posts.writing import PostRefused, check_slot, slot_refused
 from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
+from crewdeck.tui.tasks.notesparts import GOING_ON, cut, cut_word, going_on, notes_parts, part_title, went_on_note
 from crewdeck.tui.time.when import DEFAULT_DUE_TIME, DateError, check_day, current_time, localize, out_of_range, parse_utc, utc_iso
 from crewdeck.tui.workspace.errors import UserError, csv_problem, summary
 from crewdeck.tui.workspace.exchange import ImportProblems, SourceFields, add_checked, refused_control
@@ -590,9 +591,9 @@ def _batches(
         text = "\n".join(line for line in [*kept, *item.notes] if line)
         if item.comments is not None:
             text = with_comments(text, [_line_breaks(c) for c in item.comments], notes_here)
-        parts = _notes_parts(text)
+        parts = notes_parts(text)
         if len(parts) > 1:
-            text = f"{parts[0]}\n{_going_on(values['title'], len(parts))}"
+            text = f"{parts[0]}\n{going_on(values['title'], len(parts))}"
         if text:
             values["notes"] = text
         before = len(problems)
@@ -608,7 +609,13 @@ def _batches(
             for number, part in enumerate(parts[1:], start=2):
                 part_id = stable_id(kind, item.source_id, "notes", str(number))
                 where = f"{item.where}: notes, part {number} of {len(parts)}"
-                part_values = {"title": _part_title(values["title"], number, len(parts)), "status": values["status"], "notes": part}
+                # Made when the item was, as its first part: not when this import ran (nor at no time at all).
+                part_values = {
+                    "title": part_title(values["title"], number, len(parts)),
+                    "status": values["status"],
+                    "notes": part,
+                    "created_at": values["created_at"],
+                }
                 add_checked(batch.records, problems, "task", part_id, part_values, where, source)
                 batch.where[part_id] = where
                 built.ids.add(part_id)
@@ -632,10 +639,7 @@ def _batches(
     for guest, titles in sorted(to_guests.items()):
         built.source.notes.append(f"left unassigned (@{guest} is a guest here, who sees no tasks): {_briefly(titles)}")
     if went_on:
-        built.source.notes.append(
-            f"notes longer than a task holds ({MAX_NOTES:,} characters) go on in more tasks, titled (notes 2/N), nothing cut: "
-            + _briefly(went_on)
-        )
+        built.source.notes.append(went_on_note(went_on))
     # Read to the end: only now is a --map-status name the file never uses known (a typo, most likely).
     problems.extend(f"--map-status: {built.source.name} names no status {name!r}" for name in built.statuses.unused())
     yield batch
@@ -774,7 +778,7 @@ def _labels(labels: list[str], values: dict[str, Any], campaigns: dict[str, str]
         elif label.casefold() in platforms and "platform" not in values:
             values["platform"] = label.casefold()
         elif key:
-            tag = _cut_word(key, MAX_TAG)
+            tag = cut_word(key, MAX_TAG)
             if tag != key:
                 kept.append(f"label: {label.strip()}")
                 cuts.labels.setdefault(label.strip())
@@ -790,25 +794,6 @@ def _labels(labels: list[str], values: dict[str, Any], campaigns: dict[str, str]
         cuts.crowded.append(values["title"])
         kept.append(f"more labels: {', '.join(past)}")
     return kept
-
-
-#: How far back from a limit a cut looks for the end of a word (a quarter of a short limit at most).
-_NEAR = 40
-
-
-def cut(text: str, limit: int) -> str:
-    """``text`` when it fits in ``limit`` characters; else cut to fit, ending in "…": after a word where one ends near the limit."""
-    if len(text) <= limit:
-        return text
-    return _cut_word(text, limit - 1, " ") + "…"
-
-
-def _cut_word(text: str, limit: int, between: str = "-") -> str:
-    """``text`` up to ``limit`` characters: where a word ends (before ``between``) near the limit, else at it."""
-    if len(text) <= limit:
-        return text
-    at = text.rfind(between, max(limit - min(_NEAR, limit // 4), 1), limit + 1)
-    return (text[:at] if at > 0 else text[:limit]).rstrip(between)
 
 
 _CR = re.compile("\r\n?")
@@ -865,36 +850,6 @@ def _taken_out(text: str, part: str, *, last: bool = False) -> str:
     return text[:at] + text[at + len(part) + 1 :]
 
 
-#: What the first of an item's tasks holds of notes longer than a task holds: room is left for the line saying where
-#: they go on, and for the credit the merge adds.
-NOTES_ROOM = MAX_NOTES - 1_000
-#: That line, at the end of the first task's notes (``_going_on``).
-#: Up to 999 more tasks (99 million characters): a larger number is not one an import wrote, and asks no query of that size.
-_GOING_ON = re.compile(r"\n\(the notes go on in ([1-9]\d{0,2}) more tasks?: [^\n]*\)\Z")
-
-
-def _notes_parts(text: str) -> list[str]:
-    """``text`` in parts a task's notes hold, each cut after a line break where it has one: joined, they are ``text``."""
-    parts = []
-    while len(text) > NOTES_ROOM:
-        cut = text.rfind("\n", 0, NOTES_ROOM) + 1 or NOTES_ROOM
-        parts.append(text[:cut])
-        text = text[cut:]
-    return [*parts, text]
-
-
-def _part_title(title: str, number: int, total: int) -> str:
-    """The title of the task holding part ``number`` of an item's notes: "Launch post (notes 2/3)"."""
-    said = f" (notes {number}/{total})"
-    return cut(title, MAX_TITLE - len(said)) + said
-
-
-def _going_on(title: str, total: int) -> str:
-    """The line that ends the first task's notes when they go on in ``total - 1`` more tasks."""
-    more = f"{total - 1} more {'task' if total == 2 else 'tasks'}"
-    return f"(the notes go on in {more}: “{_part_title(title, 2, total)}”{' and after' if total > 2 else ''})"
-
-
 def _with_notes_here(items: Iterable[Item], ws: Workspace, kind: str, size: int) -> Iterator[tuple[Item, str]]:
     """Each item with its task's notes here (without the credit the merge added; ``""``: none) when it brings comments.
 
@@ -906,12 +861,12 @@ def _with_notes_here(items: Iterable[Item], ws: Workspace, kind: str, size: int)
         asked = {task_id: i.source_id for task_id, i in zip(ids, chunk) if i.comments is not None}
         here = {task_id: strip_credit(notes or "", "\n")[0] for task_id, notes in _notes_of(ws, asked).items()}
         # Notes that go on in more tasks are read whole: the comments an earlier import kept may be in any part.
-        going_on = {task_id: (m.start(), int(m.group(1))) for task_id, notes in here.items() if (m := _GOING_ON.search(notes))}
+        continued = {task_id: (m.start(), int(m.group(1))) for task_id, notes in here.items() if (m := GOING_ON.search(notes))}
         parts = {
             task_id: [stable_id(kind, asked[task_id], "notes", str(n)) for n in range(2, more + 2)]
-            for task_id, (_, more) in going_on.items()
+            for task_id, (_, more) in continued.items()
         }
-        for task_id, (end, _) in going_on.items():
+        for task_id, (end, _) in continued.items():
             held = _notes_of(ws, parts[task_id])
             here[task_id] = here[task_id][:end] + "".join(held.get(part, "") for part in parts[task_id])
         for task_id, item in zip(ids, chunk):

@@ -8,10 +8,10 @@
 | tags                     | tags                                              |
 | due                      | due, in the assignee's zone (UDA ``tz`` if given) |
 | priority H / M / L       | high / med / low                                  |
-| status pending / waiting | todo (a waiting task is snoozed until ``wait``)   |
+| status pending / waiting | todo (a waiting task is snoozed until ``wait``); doing when started (``start``) |
 | status completed         | done                                              |
 | status deleted           | cancelled                                         |
-| annotations              | notes, one line each with its date                |
+| annotations              | notes, one line each with its date; notes a task cannot hold go on in tasks titled "TITLE (notes 2/N)", each with the task's status and entry (``notesparts``) |
 | depends                  | depends_on                                        |
 | entry                    | created_at                                        |
 | UDA ``assignee``         | assignee, when it is a member's handle (a guest's, or no one's: "assigned in Taskwarrior to: @gus" in the notes) |
@@ -24,7 +24,9 @@
 A template and its pending instances wait for the end of the file (an
 instance may come before its template); every other record is planned as it
 is read.  A template with no pending instance gets one at the rule's next
-occurrence, once: a later import finds the series here.  The tasks are merged like every
+occurrence (a todo, as a pending task is; snoozed, when the template waits,
+as long before its due as Taskwarrior's own instances are), once: a later
+import finds the series here.  The tasks are merged like every
 import (``crewdeck.tui.workspace.merging``): written as the importing
 member, and a second import of the same file changes nothing.  The
 file is read a record at a time and written a batch at a time in one
@@ -47,6 +49,7 @@ from typing import Any
 from crewdeck.sync.state.records import WEEKDAYS, load_json
 from crewdeck.sync.state.rules import assignee_refused
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone, zone
+from crewdeck.tui.tasks.notesparts import NOTES_ROOM, going_on, notes_parts, part_title, went_on_note
 from crewdeck.tui.tasks.recurrence import Rule, has_instances, instance_id, next_ahead, ordinal, parse_rule, template_of
 from crewdeck.tui.time.when import DateError, check_iso_day, parse_utc, utc_iso
 from crewdeck.tui.workspace.columns import cut
@@ -59,6 +62,8 @@ from crewdeck.tui.workspace.workspace import Member, Workspace, slug
 
 STATUS = {"pending": "todo", "waiting": "todo", "completed": "done", "deleted": "cancelled"}
 PRIORITY = {"H": "high", "M": "med", "L": "low"}
+#: The statuses of a task still to do (2.6 writes a waiting one as pending, with its ``wait``).
+OPEN = ("pending", "waiting")
 #: Tasks planned and written at a time: well under ``store.BULK_ROWS`` operations.
 BATCH = 500
 _TW_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\Z")
@@ -109,6 +114,8 @@ class Summary:
     unknown_assignees: set[str] = field(default_factory=set)
     #: A guest's handle -> the titles of the tasks the file assigns to them, left unassigned (guests see no tasks).
     guest_assignees: dict[str, list[str]] = field(default_factory=dict)
+    #: The titles of the tasks whose notes go on in more tasks.
+    went_on: list[str] = field(default_factory=list)
 
     def notes(self) -> list[str]:
         parts = []
@@ -125,6 +132,8 @@ class Summary:
             parts.append(f"left unassigned (no such member): {', '.join(sorted(self.unknown_assignees))}")
         for guest, titles in sorted(self.guest_assignees.items()):
             parts.append(f"left unassigned (@{guest} is a guest here, who sees no tasks): {first_few([cut(t, 40) for t in titles])}")
+        if self.went_on:
+            parts.append(went_on_note(self.went_on))
         return parts
 
 
@@ -281,7 +290,7 @@ class _Held:
             self.templates[str(record.get("uuid")).lower()] = (index, record)
             return True
         parent = record.get("parent")
-        if parent and status in ("pending", "waiting"):
+        if parent and status in OPEN:
             self.pending.setdefault(str(parent).lower(), []).append((index, record))
             return True
         return False
@@ -398,9 +407,12 @@ def _starting(series: str, rule: Rule, now: dt.datetime) -> Join:
     """A template with no pending instance: its instance at the rule's next occurrence ahead, with the id the series gives it."""
 
     def join(task_id: str, values: dict[str, Any]) -> str:
-        first = parse_utc(values["due"]["utc"]).astimezone(zone(rule.tz)).date()
-        day, instant = next_ahead(rule, first - dt.timedelta(days=1), None, now)
+        due = parse_utc(values["due"]["utc"])
+        day, instant = next_ahead(rule, due.astimezone(zone(rule.tz)).date() - dt.timedelta(days=1), None, now)
         values["due"] = {"utc": utc_iso(instant), "tz": rule.tz}
+        if "snoozed_until" in values:  # as Taskwarrior's own instances: waiting as long before their due as the template
+            snoozed = values["snoozed_until"]
+            values["snoozed_until"] = {"utc": utc_iso(parse_utc(snoozed["utc"]) + (instant - due)), "tz": snoozed["tz"]}
         _to_series(values, series, rule, day)
         return instance_id(series, day)
 
@@ -444,6 +456,8 @@ def _plan_one(
     before = len(problems)
     where = f"{where} (uuid {task_id[:8]})"
     texts = partial(_texts, record)  # read only when there is a problem
+    # Nearly every task's notes fit (most have none): asked of a record only when they may not.
+    more_notes = _more_notes(values) if "notes" in values and len(values["notes"]) > NOTES_ROOM else []
     if campaign is not None:
         # A new campaign goes through the same checks as the tasks: a name that is empty or too long imports nothing.
         key, name = campaign
@@ -454,6 +468,37 @@ def _plan_one(
     add_checked(batch.records, problems, "task", task_id, values, where, SourceFields(FIELDS, texts))
     if len(problems) == before:
         batch.where[task_id] = where
+        if more_notes:
+            summary.went_on.append(values["title"])
+            _plan_parts(more_notes, task_id, values, batch, problems, where, SourceFields(FIELDS, texts))
+
+
+def _plan_parts(
+    parts: list[str], task_id: str, values: dict[str, Any], batch: Source, problems: list[str], where: str, fields: SourceFields
+) -> None:
+    """The tasks that hold ``parts`` of the task's notes after its first, titled "TITLE (notes 2/N)"."""
+    total = len(parts) + 1
+    for number, part in enumerate(parts, start=2):
+        part_id = stable_id("taskwarrior-notes", task_id, str(number))
+        part_where = f"{where}: annotations, part {number} of {total}"
+        # Made when the task was (its entry), as its first part: not when this import ran.
+        part_values = {
+            "title": part_title(values["title"], number, total),
+            "status": values["status"],
+            "notes": part,
+            "created_at": values["created_at"],
+        }
+        add_checked(batch.records, problems, "task", part_id, part_values, part_where, fields)
+        batch.where[part_id] = part_where
+
+
+def _more_notes(values: dict[str, Any]) -> list[str]:
+    """The parts after the first of notes longer than a task holds, the first left in ``values`` saying where they go on."""
+    first, *rest = notes_parts(values["notes"])
+    values["notes"] = f"{first}\n{going_on(values['title'], len(rest) + 1)}"
+    if "recurrence" in values:  # the series' next instances copy the notes the task holds
+        values["recurrence"]["template"] = template_of(values)
+    return rest
 
 
 def _texts(record: dict[str, Any]) -> list[tuple[str, str]]:
@@ -495,7 +540,8 @@ def _task(
     status = record.get("status", "pending")
     if not isinstance(status, str) or status not in STATUS:
         raise ValueError(f"status: {_shown(status)} is not pending, waiting, completed, deleted or recurring")
-    values: dict[str, Any] = {"title": title, "status": STATUS[status]}
+    # A started task (``task start``: +ACTIVE) is one someone is doing; ``task stop`` takes its start away.
+    values: dict[str, Any] = {"title": title, "status": "doing" if "start" in record and status in OPEN else STATUS[status]}
     assignee_handle = record.get("assignee")
     owner = None
     #: The notes' lines: the annotations, then the assignee when the task goes in unassigned.
@@ -514,7 +560,7 @@ def _task(
     tz = _zone_of(record, members, default_tz)
     if "due" in record:
         values["due"] = {"utc": _utc(record["due"], "due"), "tz": tz}
-    if "wait" in record and status in ("pending", "waiting"):  # 2.6 keeps waiting tasks pending
+    if "wait" in record and status in OPEN:  # 2.6 keeps waiting tasks pending
         values["snoozed_until"] = {"utc": _utc(record["wait"], "wait"), "tz": tz}
     values["created_at"] = _utc(record["entry"], "entry") if "entry" in record else created_at
     priority = record.get("priority")

@@ -386,6 +386,10 @@ class _Merger:
                 try:
                     self._record(entity, row_id, values, where)
                 except ValidationError as exc:
+                    # Named as crewdeck calls the field, as only crewdeck's own export files do: a checked record
+                    # fails here only on the credit added to its notes or memo (or an export's meeting, without the
+                    # members left out), and the other importers leave their notes room for a credit
+                    # (``tui.tasks.notesparts.NOTES_ROOM``).
                     self.problems.append(f"{where}: {exc.field}: {exc.problem}")
         finally:
             self.source.credits = credits

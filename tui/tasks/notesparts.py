@@ -1,0 +1,69 @@
+"""Text longer than a task holds, never cut short of a word and never lost: notes in parts, titles and tags cut.
+
+Notes longer than a task holds (``MAX_NOTES``) are the notes of several
+tasks: the first holds what fits and ends with a line saying where they go
+on (``going_on``), and the rest go on in tasks titled "TITLE (notes 2/N)"
+(``part_title``).  Every importer that meets such notes does so (Trello,
+Asana, Linear: ``foreign``; Taskwarrior's annotations: ``taskwarrior``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from crewdeck.sync.state.records import MAX_NOTES, MAX_TITLE
+from crewdeck.tui.workspace.errors import summary
+
+#: What the first of a task's parts holds of notes longer than a task holds: room is left for the line saying where
+#: they go on, and for the credit the merge adds.
+NOTES_ROOM = MAX_NOTES - 1_000
+#: That line, at the end of the first task's notes (``going_on``).
+#: Up to 999 more tasks (99 million characters): a larger number is not one an import wrote, and asks no query of that size.
+GOING_ON = re.compile(r"\n\(the notes go on in ([1-9]\d{0,2}) more tasks?: [^\n]*\)\Z")
+
+
+def notes_parts(text: str) -> list[str]:
+    """``text`` in parts a task's notes hold, each cut after a line break where it has one: joined, they are ``text``."""
+    parts = []
+    while len(text) > NOTES_ROOM:
+        end = text.rfind("\n", 0, NOTES_ROOM) + 1 or NOTES_ROOM
+        parts.append(text[:end])
+        text = text[end:]
+    return [*parts, text]
+
+
+def part_title(title: str, number: int, total: int) -> str:
+    """The title of the task holding part ``number`` of a task's notes: "Launch post (notes 2/3)"."""
+    said = f" (notes {number}/{total})"
+    return cut(title, MAX_TITLE - len(said)) + said
+
+
+def going_on(title: str, total: int) -> str:
+    """The line that ends the first task's notes when they go on in ``total - 1`` more tasks."""
+    more = f"{total - 1} more {'task' if total == 2 else 'tasks'}"
+    return f"(the notes go on in {more}: “{part_title(title, 2, total)}”{' and after' if total > 2 else ''})"
+
+
+def went_on_note(titles: list[str]) -> str:
+    """The summary's remark on the tasks whose notes go on in more tasks (``titles``, each cut short)."""
+    briefly = summary([cut(t, 40) for t in titles])
+    return f"notes longer than a task holds ({MAX_NOTES:,} characters) go on in more tasks, titled (notes 2/N), nothing cut: {briefly}"
+
+
+#: How far back from a limit a cut looks for the end of a word (a quarter of a short limit at most).
+_NEAR = 40
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` when it fits in ``limit`` characters; else cut to fit, ending in "…": after a word where one ends near the limit."""
+    if len(text) <= limit:
+        return text
+    return cut_word(text, limit - 1, " ") + "…"
+
+
+def cut_word(text: str, limit: int, between: str = "-") -> str:
+    """``text`` up to ``limit`` characters: where a word ends (before ``between``) near the limit, else at it."""
+    if len(text) <= limit:
+        return text
+    at = text.rfind(between, max(limit - min(_NEAR, limit // 4), 1), limit + 1)
+    return (text[:at] if at > 0 else text[:limit]).rstrip(between)
