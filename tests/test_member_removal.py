@@ -308,3 +308,31 @@ def test_a_removed_members_handle_is_said_to_be_removed_where_a_live_member_is_w
     ):
         err = one_line_error(team(*args))
         assert "@tunde was removed from this workspace (members: @ana, @raj)" in err, (args, err)
+
+
+def test_a_series_still_naming_a_member_removed_behind_the_commands_back_is_changed_for_nobody(team: Cli) -> None:
+    """Its template still named @tunde (a raw removal), which no write may name now (rule removed_assignee): changing
+    its future instances or its rule, or ending it, keeps it working, and the template names nobody, as its next
+    instance would."""
+    member = ids(team)
+    series = next(t["id"] for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed")
+    with Store(team.workspace) as store, store.write(member["ana"]) as w:
+        w.set("task", series, {"assignee": member["raj"]})
+        w.set("task", next(row[0] for row in store.conn.execute("SELECT id FROM task WHERE title = 'Cut the reel'")), {"assignee": None})
+        w.delete("member", member["tunde"])
+
+    def template() -> dict[str, object]:
+        task = next(t for t in json.loads(team.ok("export"))["task"] if t["id"] == series)
+        return dict(task["recurrence"]["template"])
+
+    assert template()["assignee"] == member["tunde"]
+    team.ok("set", series, "title=Probe the feeds", "--future")
+    assert template() == {"title": "Probe the feeds"}
+    for every in ("every=tue 10:00", "every=none"):
+        with Store(team.workspace) as store, store.write(member["ana"], judged=False) as w:  # named again, as before
+            task = store.conn.execute("SELECT recurrence FROM task WHERE id = ?", (series,)).fetchone()[0]
+            recurrence = json.loads(task)
+            w.set("task", series, {"recurrence": {**recurrence, "template": {**recurrence["template"], "assignee": member["tunde"]}}})
+        team.ok("set", series, every)
+        assert "assignee" not in template(), every
+    assert "Probe the feeds" in team.ok("tasks")
