@@ -503,7 +503,7 @@ class Judge:
                     elif field == "assignee":
                         refusal = self._decide_assignee(value)
                     elif field == "recurrence":
-                        refusal = self._decide_template(value)
+                        refusal = self._decide_template(value) or _days_outside(kind, entity, field, value)
                     elif field == "resumed_from" and author is not None:
                         refusal = self._decide_resume(author, row_id, value)
                     elif field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
