@@ -11,7 +11,9 @@ import pytest
 
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.tasks.rows import CELLS
 
+from .apphelp import make_app, settle
 from .conftest import Cli
 
 
@@ -308,3 +310,71 @@ def test_a_removed_members_handle_is_said_to_be_removed_where_a_live_member_is_w
     ):
         err = one_line_error(team(*args))
         assert "@tunde was removed from this workspace (members: @ana, @raj)" in err, (args, err)
+
+
+def test_a_series_still_naming_a_member_removed_behind_the_commands_back_is_changed_for_nobody(team: Cli) -> None:
+    """Its template still named @tunde (a raw removal), which no write may name now (rule removed_assignee): changing
+    its future instances or its rule, or ending it, keeps it working, and the template names nobody, as its next
+    instance would."""
+    member = ids(team)
+    series = next(t["id"] for t in json.loads(team.ok("export"))["task"] if t["title"] == "Probe the feed")
+    with Store(team.workspace) as store, store.write(member["ana"]) as w:
+        w.set("task", series, {"assignee": member["raj"]})
+        w.set("task", next(row[0] for row in store.conn.execute("SELECT id FROM task WHERE title = 'Cut the reel'")), {"assignee": None})
+        w.delete("member", member["tunde"])
+
+    def template() -> dict[str, object]:
+        task = next(t for t in json.loads(team.ok("export"))["task"] if t["id"] == series)
+        return dict(task["recurrence"]["template"])
+
+    assert template()["assignee"] == member["tunde"]
+    team.ok("set", series, "title=Probe the feeds", "--future")
+    assert template() == {"title": "Probe the feeds"}
+    for every in ("every=tue 10:00", "every=none"):
+        with Store(team.workspace) as store, store.write(member["ana"], judged=False) as w:  # named again, as before
+            task = store.conn.execute("SELECT recurrence FROM task WHERE id = ?", (series,)).fetchone()[0]
+            recurrence = json.loads(task)
+            w.set("task", series, {"recurrence": {**recurrence, "template": {**recurrence["template"], "assignee": member["tunde"]}}})
+        team.ok("set", series, every)
+        assert "assignee" not in template(), every
+    assert "Probe the feeds" in team.ok("tasks")
+
+
+def handle_given_again(cli: Cli) -> tuple[str, str]:
+    """@raj's done task "Old report", @raj removed and the handle given to a new member, whose is "New brief": their ids."""
+    old = cli.ok("add", "Old report @raj", as_member="raj").strip()
+    cli.ok("done", old)
+    cli.ok("member", "rm", "raj")
+    cli.ok("member", "add", "raj", "--name", "Raj Two", "--tz", "UTC")
+    return old, cli.ok("add", "New brief @raj", as_member="raj").strip()
+
+
+def test_a_removed_members_handle_reads_apart_from_the_new_member_who_has_it(cli: Cli) -> None:
+    """`tasks`' WHO column and `show` said @raj for the removed member's task and for the new @raj's: nobody could tell
+    whose it was."""
+    old, new = handle_given_again(cli)
+    header, *lines = cli.ok("tasks", "@raj", "all").splitlines()
+    who = {line.split("  ")[-1].strip(): line[header.index("WHO") :].split()[0] for line in lines}
+    assert who == {"Old report": "@raj✗", "New brief": "@raj"}
+    shown = {task: cli.ok("show", task) for task in (old, new)}
+    assert "     assignee  @raj (Raj Mehta, Asia/Kolkata) — removed from this workspace\n" in shown[old], shown[old]
+    assert "      created  by @raj (removed) " in shown[old], shown[old]
+    assert "     assignee  @raj (Raj Two, UTC)\n" in shown[new] and "      created  by @raj " in shown[new], shown[new]
+    # The JSON names the handle alone, as filters take it.
+    assert {t["title"]: t["assignee"] for t in json.loads(cli.ok("tasks", "@raj", "all", "--json"))} == {
+        "Old report": "raj",
+        "New brief": "raj",
+    }
+
+
+async def test_the_apps_task_table_reads_a_removed_members_handle_apart_from_the_new_member_who_has_it(cli: Cli) -> None:
+    """The app's WHO column said @raj for both as well."""
+    handle_given_again(cli)
+    app = make_app(cli.workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("v", "a", "slash", *"@raj all", "enter")
+        await settle(pilot)
+        rows = [row.cells for _, row in app.tasks_pane.table.loaded_rows()]
+        who = {cells[CELLS.index("title")]: cells[CELLS.index("who")] for cells in rows}
+        assert who == {"Old report": "@raj✗", "New brief": "@raj"}

@@ -23,7 +23,7 @@ from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 
 from .syncsupport import Postgres, Server, crewdeck, new_token
-from .test_rules import Team, _entry, _reversal, _verdict, add_posts, build_team
+from .test_rules import Team, _entry, _reversal, _verdict, add_posts, build_team, crewdeck_fails_text
 
 #: The hostile replica's node (any node no store has made).
 NODE = "abcdef0123456789"
@@ -658,3 +658,62 @@ def test_a_closed_task_a_guest_or_a_removed_member_holds_is_restored_closed(
             assert [op["value"] for op in _pulled(ana, task) if op["field"] in ("status", "deleted")][-2:] == [True, "todo"]
     finally:
         ana.http.close()
+
+
+def _series(assignee: str, title: str = "Weekly sync") -> dict[str, Any]:
+    """A weekly series' ``recurrence`` whose next instances go to ``assignee`` (its template's)."""
+    rule = {"freq": "weekly", "days": ["mon"], "monthday": None, "time": "09:00", "tz": "UTC"}
+    return {"rule": rule, "on": "2026-12-07", "template": {"title": title, "assignee": assignee}}
+
+
+#: How a series given to a guest or a removed member is refused.
+NEXT_INSTANCES = {
+    "gus": ("guest_assignee", "task.recurrence: the series' next instances would go to @gus, who is a guest (guests see no tasks)"),
+    "tmp": ("removed_assignee", "task.recurrence: the series' next instances would go to @tmp, who was removed from this workspace"),
+}
+
+
+def test_a_series_next_instances_go_to_no_guest_and_no_removed_member(
+    team: Team, stranded: dict[str, str], raj_on_stranded: Hostile
+) -> None:
+    """A task was never assigned to a guest or a removed member, but its series' template (who the next instances go
+    to) could name one: the push was stored, and each next instance went to nobody without a word."""
+    raj, mia = raj_on_stranded, team.ids["mia"]
+    for handle, (rule, message) in NEXT_INSTANCES.items():
+        who = team.ids[handle]
+        answer = raj.push(("set", "task", team.task, "recurrence", _series(who)))  # task edits only: the rules' pass over a batch
+        assert _refused(answer) == [rule] and answer["refused"][0]["message"] == message
+        # Among other records: the rules' call per operation.
+        answer = raj.push(("set", "member", team.ids["raj"], "name", "Raj"), ("set", "task", team.task, "recurrence", _series(who)))
+        assert answer["stored"] == 1 and [(r["rule"], r["message"]) for r in answer["refused"]] == [(rule, message)]
+        # That one alone is refused; the series goes to a member.
+        answer = raj.push(
+            ("set", "task", team.other_task, "title", "Other reel"),
+            ("set", "task", team.other_task, "recurrence", _series(who)),
+            ("set", "task", team.other_task, "recurrence", _series(mia)),
+        )
+        assert answer["stored"] == 2 and [r["rule"] for r in answer["refused"]] == [rule], answer
+        # A new series for them is not created at all.
+        for extra in ((), (("set", "member", team.ids["raj"], "name", "Raj"),)):
+            task = new_id()
+            created = raj.push(*extra, ("set", "task", task, "title", "Weekly sync"), ("set", "task", task, "recurrence", _series(who)))
+            assert created["stored"] == len(extra) and [r["rule"] for r in created["refused"]] == [rule] * 2, created
+            assert _pulled(raj, task) == []
+    assert [op for op in _pulled(raj, team.task) if op["field"] == "recurrence"] == []
+    templates = [op["value"]["template"]["assignee"] for op in _pulled(raj, team.other_task) if op["field"] == "recurrence"]
+    assert templates == [mia, mia]
+
+
+def test_a_task_a_guest_or_a_removed_member_holds_is_made_recurring_only_for_someone_else(team: Team, stranded: dict[str, str]) -> None:
+    """`set ID every=RULE` on a task held by a guest or a removed member (data from before the rules) copied them into the
+    series' template: every next instance went to nobody, unsaid."""
+    raj = ["-w", str(team.path), "--as", "raj"]
+    before = crewdeck(*raj, "export")
+    for handle, (rule, message) in NEXT_INSTANCES.items():
+        err = crewdeck_fails_text(*raj, "set", stranded[handle], "every=mon 09:00")
+        assert err == f"crewdeck: error: {message} (rule {rule})\n", err
+    assert crewdeck(*raj, "export") == before
+    crewdeck(*raj, "set", stranded["gus"], "assignee=@mia", "every=mon 09:00")
+    with Store(team.path) as store:
+        query = "SELECT json_extract(recurrence, '$.template.assignee') FROM task WHERE id = ?"
+        assert store.conn.execute(query, (stranded["gus"],)).fetchone() == (team.ids["mia"],)

@@ -142,10 +142,12 @@ RULES = {
     "not_publishable": "a post moves into the scheduler, or out, only approved in its current round and released from every crisis that holds it",
     "added_once": "a ledger entry, approval, verdict or crisis is added once: another under its id is refused, as it would replace it",
     "reversal_mirrors": "a reversal has its entry's date, campaign, category, payee, currency and approval, and the opposite amount",
-    "guest_assignee": "a task is assigned to a member or a manager, never to a guest: guests see no tasks, so a member is made a "
-    "guest only by a change that unassigns their open tasks, and their closed tasks reopen only with another assignee",
-    "removed_assignee": "a task is never assigned to a member who was removed from the workspace (nor reopened while it is), "
-    "so a member is removed only by a change that unassigns, closes or deletes their open tasks",
+    "guest_assignee": "a task, and a series' next instances (its template), are assigned to a member or a manager, never to a "
+    "guest: guests see no tasks, so a member is made a guest only by a change that unassigns their open tasks, and their "
+    "closed tasks reopen only with another assignee",
+    "removed_assignee": "a task, and a series' next instances (its template), are never assigned to a member who was removed "
+    "from the workspace (nor reopened while they are), so a member is removed only by a change that unassigns, closes or "
+    "deletes their open tasks",
 }
 
 
@@ -500,6 +502,8 @@ class Judge:
                         refusal = Refusal("author_field", "task.created_by must be the member who creates the task")
                     elif field == "assignee":
                         refusal = self._decide_assignee(value)
+                    elif field == "recurrence":
+                        refusal = self._decide_template(value) or _days_outside(kind, entity, field, value)
                     elif field == "resumed_from" and author is not None:
                         refusal = self._decide_resume(author, row_id, value)
                     elif field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
@@ -643,14 +647,18 @@ class Judge:
         return verdicts
 
     def _assigned_to_guests(self, ops: Sequence[Proposal]) -> dict[int, Refusal]:
-        """The operations of a batch of task edits that assign a task to a guest, by index (only assignee operations are read)."""
+        """The operations of a batch of task edits that assign a task, or a series' next instances, to a guest or a removed
+        member, by index (only assignee and recurrence operations are read)."""
         # An import assigns many tasks to few people: each is decided once, and the batch is read again only for a guest.
         assignees = {op[5] for op in ops if op[4] == "assignee"}
         assignees.discard("null")
         guests = {value: refusal for value in assignees if (refusal := self._decide_assignee(value))}
-        if not guests:
-            return {}
-        return {index: guests[op[5]] for index, op in enumerate(ops) if op[4] == "assignee" and op[5] in guests}
+        refused = {index: guests[op[5]] for index, op in enumerate(ops) if op[4] == "assignee" and op[5] in guests} if guests else {}
+        templates = {index: who for index, op in enumerate(ops) if op[4] == "recurrence" and (who := _template_assignee(op[5]))}
+        if templates:
+            holders = {who: self._refused_holder(who, template=True) for who in set(templates.values())}
+            refused.update((index, refusal) for index, who in templates.items() if (refusal := holders[who]))
+        return refused
 
     def _refuse_reopened_for_nobody(
         self, ops: Sequence[Proposal], verdicts: list[Refusal | None], creating: Mapping[tuple[str, str], Collection[str]]
@@ -733,10 +741,16 @@ class Judge:
         assignee = json.loads(value)
         return self._refused_holder(assignee if isinstance(assignee, str) else None)
 
-    def _refused_holder(self, member_id: str | None) -> Refusal | None:
-        """Why this member may not hold a task (a guest, removed), or ``None`` (nobody holds it: ``None`` too)."""
+    def _decide_template(self, value: str) -> Refusal | None:
+        """A series' next instances go to whom its template names: never a guest nor a removed member, as a task never
+        does (``guest_assignee``, ``removed_assignee``)."""
+        return self._refused_holder(_template_assignee(value), template=True)
+
+    def _refused_holder(self, member_id: str | None, *, template: bool = False) -> Refusal | None:
+        """Why this member may not hold a task (a guest, removed), or ``None`` (nobody holds it: ``None`` too);
+        ``template``: said of a series' template, whose next instances would be theirs."""
         member = self._member(member_id) if member_id is not None else None
-        return None if member is None else assignee_refused(member)
+        return None if member is None else assignee_refused(member, template=template)
 
     def _standing(self, member_id: str) -> Refusal | None:
         """Why nothing this member sends can be accepted (not a member, removed), or ``None``."""
@@ -1259,17 +1273,32 @@ def task_change_refused(author: MemberFacts) -> Refusal | None:
     return None
 
 
-def assignee_refused(assignee: MemberFacts) -> Refusal | None:
+def assignee_refused(assignee: MemberFacts, *, template: bool = False) -> Refusal | None:
     """Why no task may be assigned to ``assignee`` (removed, or a guest: guests see no tasks), or ``None``: imports
-    ask it to leave such a task unassigned."""
+    ask it to leave such a task unassigned, and a series' next instance goes to nobody for it.  ``template``: said of
+    a series' template (``task.recurrence``), whose next instances would go to them."""
+    name = _name(assignee, assignee.id)
     if assignee.deleted:
-        return Refusal("removed_assignee", f"task.assignee: {_name(assignee, assignee.id)} was removed from this workspace")
+        if template:
+            return Refusal(
+                "removed_assignee", f"task.recurrence: the series' next instances would go to {name}, who was removed from this workspace"
+            )
+        return Refusal("removed_assignee", f"task.assignee: {name} was removed from this workspace")
     if assignee.access == GUEST:
-        return Refusal(
-            "guest_assignee",
-            f"task.assignee: {_name(assignee, assignee.id)} is a guest: guests see no tasks, so no task is assigned to them",
-        )
+        if template:
+            return Refusal(
+                "guest_assignee", f"task.recurrence: the series' next instances would go to {name}, who is a guest (guests see no tasks)"
+            )
+        return Refusal("guest_assignee", f"task.assignee: {name} is a guest: guests see no tasks, so no task is assigned to them")
     return None
+
+
+def _template_assignee(value: str) -> str | None:
+    """Whom a ``task.recurrence`` value (JSON text) gives the series' next instances: its template's assignee, or ``None``."""
+    recurrence = json.loads(value)
+    template = recurrence.get("template") if isinstance(recurrence, dict) else None
+    assignee = template.get("assignee") if isinstance(template, dict) else None
+    return assignee if isinstance(assignee, str) else None
 
 
 def task_open(fields: Mapping[str, Any]) -> bool:

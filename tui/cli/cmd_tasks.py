@@ -24,6 +24,7 @@ from crewdeck.tui.time.when import clock_change_note, format_local, stamp_time
 from crewdeck.tui.workspace.columns import terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
+from crewdeck.tui.workspace.workspace import REMOVED_MARK
 
 if TYPE_CHECKING:
     from crewdeck.sync.state.oplog import Op
@@ -88,8 +89,10 @@ def cmd_tasks(ctx: Context) -> int:
         more = _more_fields(ctx, [r.id for r in rows])
         print_json([{**tasklist.as_json(r, handles, campaigns), **more[r.id]} for r in rows])
         return 0
+    # WHO reads a removed member apart from a new member who has their handle ("@raj✗"); the JSON names the handle, as filters take it.
+    marked = ctx.ws.handles(removed=REMOVED_MARK)
     listed = task_lines(
-        ctx.ws.conn, where, params, ctx.now, tz=qctx.tz, clock24=ctx.config.clock24, handles=handles, campaigns=campaigns,
+        ctx.ws.conn, where, params, ctx.now, tz=qctx.tz, clock24=ctx.config.clock24, handles=marked, campaigns=campaigns,
         order=ctx.args.sort, limit=ctx.args.limit,
         post_states=_post_states(ctx, tasklist.posts_listed(ctx.ws.conn, where, params, ctx.now, order=ctx.args.sort, limit=ctx.args.limit)),
         width=terminal_width(sys.stdout),

@@ -11,7 +11,7 @@ from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.tui.tasks import urgency
 from crewdeck.tui.workspace.describe import Naming, ToldChange, actors, changes, first_ops
 from crewdeck.tui.workspace.placeholders import text_or, untitled_task
-from crewdeck.tui.workspace.workspace import Member, Workspace
+from crewdeck.tui.workspace.workspace import REMOVED_WORDS, Member, Workspace
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class TaskDetail:
     title: str
     record: dict[str, Any]
     assignee: Member | None
+    #: The creator's handle ("raj (removed)" for a removed member: a new member may have their handle).
     creator: str | None
     campaign: str | None
     campaign_tz: str | None
@@ -33,6 +34,8 @@ class TaskDetail:
     post_state: str | None = None
     #: A booked meeting's members, the required first: ``(member, required)``.
     attendees: tuple[tuple[Member, bool], ...] = ()
+    #: The assignee was removed from the workspace (the task is their history; a new member may have their handle).
+    assignee_removed: bool = False
 
 
 def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", clock24: bool = True) -> TaskDetail:
@@ -83,7 +86,8 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
         title=text_or(record["title"], untitled_task(task_id)),
         record=record,
         assignee=assignee,
-        creator=handles.get(record["created_by"]) if record["created_by"] else None,
+        creator=ws.handles(removed=REMOVED_WORDS).get(record["created_by"]) if record["created_by"] else None,
+        assignee_removed=assignee is not None and ws.removed(assignee.id),
         campaign=campaign.name if campaign else None,
         campaign_tz=campaign.audience_tz if campaign else None,
         urgency=terms,

@@ -228,7 +228,7 @@ def apply_assignments(
     if rules:
         rule = parse_rule_text(rules[-1].split("=", 1)[1], me, now)
         if rule is not None and not ws.task(task_id)["series"]:
-            recurrence.start_series(ws, w, task_id, rule, now)
+            recurrence.start_series(ws, w, task_id, rule, now, values)
         else:
             recurrence.set_rule(ws, w, task_id, rule, now, future=future)
     if values.get("status") in ("done", "cancelled"):

@@ -33,6 +33,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -354,6 +355,12 @@ def _takeable(ws: Workspace, template: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in template.items() if k != "assignee"}
 
 
+def _rewritten(ws: Workspace, recurrence: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """An instance's ``recurrence`` with ``changes``, written again: its template as ``_takeable`` leaves it, as the rules
+    refuse a write that names a guest or a removed member there (``guest_assignee``, ``removed_assignee``)."""
+    return {**recurrence, "template": _takeable(ws, recurrence["template"]), **changes}
+
+
 def _create_next(ws: Workspace, w: Writer, task: dict[str, Any], after: dt.date, now: dt.datetime) -> str | None:
     recurrence = task["recurrence"]
     rule = Rule.from_json(recurrence["rule"])
@@ -490,7 +497,7 @@ def edit(ws: Workspace, w: Writer, task_id: str, values: dict[str, Any], *, futu
     for target_id, target in targets:
         updates = dict(values)
         if template_updates:
-            template = {**target["recurrence"]["template"], **template_updates}
+            template = {**_takeable(ws, target["recurrence"]["template"]), **template_updates}
             template = {k: v for k, v in template.items() if v not in (None, "", [])}
             updates["recurrence"] = {**target["recurrence"], "template": template}
         w.set("task", target_id, updates)
@@ -514,15 +521,15 @@ def set_rule(ws: Workspace, w: Writer, task_id: str, rule: Rule | None, now: dt.
     targets = [(task_id, task), *_later(ws, task)]
     if rule is None:
         for target_id, target in targets:
-            updates: dict[str, Any] = {"recurrence": {**target["recurrence"], "rule": None}}
+            updates: dict[str, Any] = {"recurrence": _rewritten(ws, target["recurrence"], rule=None)}
             if target_id != task_id and target["status"] in OPEN_STATUSES:
                 updates["deleted"] = True  # the series ends here: later instances go
             w.set("task", target_id, updates)
         return [t for t, _ in targets]
-    owner = _owner(ws, task["recurrence"]["template"], _maker(ws, task))
+    owner = _owner(ws, _takeable(ws, task["recurrence"]["template"]), _maker(ws, task))
     earliest: dt.date | None = None
     for target_id, target in targets if future else targets[:1]:
-        recurrence = {**target["recurrence"], "rule": rule.to_json()}
+        recurrence = _rewritten(ws, target["recurrence"], rule=rule.to_json())
         updates = {"recurrence": recurrence}
         if target["status"] in OPEN_STATUSES:
             on = dt.date.fromisoformat(target["recurrence"]["on"])
@@ -540,10 +547,10 @@ def set_rule(ws: Workspace, w: Writer, task_id: str, rule: Rule | None, now: dt.
 def _retime(ws: Workspace, w: Writer, task_id: str, rule: Rule) -> list[str]:
     """A new time of day for the rule from this instance on: open instances keep their dates."""
     task = ws.task(task_id)
-    owner = _owner(ws, task["recurrence"]["template"], _maker(ws, task))
+    owner = _owner(ws, _takeable(ws, task["recurrence"]["template"]), _maker(ws, task))
     changed = []
     for target_id, target in [(task_id, task), *_later(ws, task)]:
-        updates: dict[str, Any] = {"recurrence": {**target["recurrence"], "rule": rule.to_json()}}
+        updates: dict[str, Any] = {"recurrence": _rewritten(ws, target["recurrence"], rule=rule.to_json())}
         if target["status"] in OPEN_STATUSES:
             instant = occurrence(rule, dt.date.fromisoformat(target["recurrence"]["on"]), owner)
             updates["due"] = {"utc": utc_iso(instant), "tz": rule.tz}
@@ -552,9 +559,12 @@ def _retime(ws: Workspace, w: Writer, task_id: str, rule: Rule) -> list[str]:
     return changed
 
 
-def start_series(ws: Workspace, w: Writer, task_id: str, rule: Rule, now: dt.datetime) -> str:
-    """Make an ordinary task recurring: it becomes the series' first instance, due at its next occurrence."""
-    task = ws.task(task_id)
+def start_series(ws: Workspace, w: Writer, task_id: str, rule: Rule, now: dt.datetime, changes: Mapping[str, Any] | None = None) -> str:
+    """Make an ordinary task recurring: it becomes the series' first instance, due at its next occurrence.
+
+    ``changes``: what the same write sets on the task before (``set ID assignee=@ana every=mon``): the template copies
+    the task as they leave it."""
+    task = {**ws.task(task_id), **(changes or {})}
     if task["series"]:
         raise UserError(f"task {task_id[:8]} already recurs: change its rule instead")
     values = first_instance(template_of(task), rule, _owner(ws, task, task["created_by"]), now)

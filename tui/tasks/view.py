@@ -13,6 +13,9 @@ from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.time.when import format_local, parse_utc
 from crewdeck.tui.workspace.workspace import Member
 
+#: After a removed assignee: a new member may have their handle.
+_REMOVED = " — removed from this workspace"
+
 
 def detail_fields(d: TaskDetail, tz: str, now: dt.datetime, clock24: bool) -> list[tuple[str, str]]:
     """The detail's fields that have a value, named: ``("assignee", "@raj (Raj Mehta, Asia/Kolkata)")``."""
@@ -22,7 +25,12 @@ def detail_fields(d: TaskDetail, tz: str, now: dt.datetime, clock24: bool) -> li
         ("state", d.post_state)
         if d.post_state
         else ("status", r["status"] + (f" — declined: {r['decline_reason']}" if r["decline_reason"] else "")),
-        ("assignee", f"@{d.assignee.handle} ({d.assignee.name}, {d.assignee.tz})" if d.assignee else "nobody"),
+        (
+            "assignee",
+            f"@{d.assignee.handle} ({d.assignee.name}, {d.assignee.tz}){_REMOVED if d.assignee_removed else ''}"
+            if d.assignee
+            else "nobody",
+        ),
         ("priority", r["priority"]),
         ("campaign", (d.campaign or "") + (f" / {r['platform']}" if r["platform"] else "")),
         ("tags", " ".join(f"#{t}" for t in r["tags"])),
@@ -97,7 +105,7 @@ def task_as_text(detail: TaskDetail, viewer: Member, now: dt.datetime, clock24: 
     r = detail.record
     lines = [f"{detail.title}  [{short(detail.id)}]", f"status: {r['status']}   priority: {r['priority']}"]
     if detail.assignee:
-        lines.append(f"assignee: @{detail.assignee.handle} ({detail.assignee.name})")
+        lines.append(f"assignee: @{detail.assignee.handle} ({detail.assignee.name}){_REMOVED if detail.assignee_removed else ''}")
     if detail.campaign:
         lines.append(f"campaign: {detail.campaign}" + (f" / {r['platform']}" if r["platform"] else ""))
     if r["due"]:

@@ -109,6 +109,10 @@ def match_campaign(name: str, campaigns: list[Campaign]) -> Campaign:
 
 
 _MEMBER_COLS = "id, handle, name, role, tz, hours, days_off, unix_user, access"
+#: What follows a removed member's handle in a list's narrow column (WHO: "@raj✗"), and in a task's fields
+#: ("by @raj (removed)"): a new member may have their handle now.
+REMOVED_MARK = "✗"
+REMOVED_WORDS = " (removed)"
 _CAMPAIGN_COLS = "id, name, platforms, audience_tz, start, [end], status, pause_reason, kpis"
 
 
@@ -243,12 +247,18 @@ class Workspace:
         ).fetchone()
         return _member(row) if row else None
 
-    def handles(self) -> dict[str, str]:
-        """Member id -> handle, deleted members included (they still own history)."""
+    def handles(self, *, removed: str = "") -> dict[str, str]:
+        """Member id -> handle, deleted members included (they still own history); ``removed`` follows a removed
+        member's (``REMOVED_MARK`` in a list's column, ``REMOVED_WORDS`` in a task's fields): ``member add`` may give
+        their handle to someone new, and the two read apart."""
         return {
-            member_id: handle if isinstance(handle, str) and handle else member_handle(member_id)
-            for member_id, handle in self.conn.execute("SELECT id, handle FROM member")
+            member_id: (handle if isinstance(handle, str) and handle else member_handle(member_id)) + (removed if deleted else "")
+            for member_id, handle, deleted in self.conn.execute("SELECT id, handle, deleted FROM member")
         }
+
+    def removed(self, member_id: str) -> bool:
+        """Whether the member was removed from the workspace (their history stays theirs)."""
+        return self.conn.execute("SELECT 1 FROM member WHERE id = ? AND deleted = 1", (member_id,)).fetchone() is not None
 
     def identify(
         self, handle: str | None, config_member: str | None = None, *, authenticated: bool = False, named_by: str = "--as"
