@@ -394,6 +394,11 @@ def _hours_ahead(word: str) -> int | None:
     return int(m.group(1)) if m and m.group(2) == "h" else None
 
 
+def names_an_instant(word: str) -> bool:
+    """Whether ``word`` is an instant, not a day: ``now``, ``+3h`` (a filter's ``due:<now`` is before this instant)."""
+    return _hours_ahead(word) is not None
+
+
 def parse_moment_text(
     text: str, default_tz: str, now: dt.datetime, default_time: dt.time = DEFAULT_DUE_TIME, works: WorkingDays | None = None
 ) -> Moment:
@@ -531,7 +536,7 @@ def typed_day(words: Sequence[str], tz_name: str, now: dt.datetime) -> dt.date |
     at ``now`` (``eow`` and ``eom``: of Monday to Friday); ``None`` for an instant (``+3h``) or no day."""
     try:
         days = without_eod(words)
-        if _hours_ahead(days[0]) is not None:
+        if names_an_instant(days[0]):
             return None
         return parse_day(day_and_time(days)[0], now.astimezone(zone(tz_name)).date())
     except (DateError, ValueError):
