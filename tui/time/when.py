@@ -232,6 +232,8 @@ def without_eod(words: Sequence[str]) -> list[str]:
     kept = [word for word in words if word.lower() != EOD]
     if len(kept) < len(words) and any(time_shaped(word) for word in kept):
         raise DateError("eod is a time of its own: give eod or a time, not both")
+    if len(kept) < len(words) and kept and names_an_instant(kept[0]):  # eod dropped, the instant would be taken without a word
+        raise DateError(f"eod is a time of its own: give eod or an instant ({kept[0]}), not both")
     return kept if kept and not names_a_zone(kept[0]) else ["today", *kept]
 
 
@@ -370,6 +372,9 @@ def parse_moment(
             named = words[1]
             zone(named)
             used = 2
+        if len(words) > used and time_shaped(words[used]):
+            # Not "after the date is not a time": it is one, and the instant has its own.
+            raise DateError(f"{first!r} is an instant, which takes no time of day: give a day with the time (today {words[used]})")
         return Moment((now + dt.timedelta(hours=hours)).astimezone(UTC), named, True), used
     day_text, time_text, used = day_and_time(words)
     tz_name = default_tz
