@@ -160,7 +160,7 @@ class Edits:
     def quick_add(self, text: str, now: dt.datetime) -> Written:
         """The same task ``crewdeck add TEXT`` makes (a recurring one gets its series' id)."""
         draft = quickadd.parse(text)
-        values = self._access.read(lambda ws: quickadd.resolve(draft, ws, self._access.me, now))
+        values = self._access.read(lambda ws: quickadd.resolve(draft, ws, self._access.me, now, self._clock24))
         return self._write(f"add {values['title']!r}", [(recurrence.id_for(values) or new_id(), values)], new=True)
 
     def catch_up(self, now: dt.datetime) -> Written | None:
@@ -182,7 +182,7 @@ class Edits:
         """What quick-add would create, or the problem, for the live preview."""
         draft = quickadd.parse(text)
         try:
-            values = self._access.read(lambda ws: quickadd.resolve(draft, ws, self._access.me, now))
+            values = self._access.read(lambda ws: quickadd.resolve(draft, ws, self._access.me, now, self._clock24))
         except UserError as exc:
             return {"problem": str(exc), "draft": draft}
         return {"values": values, "draft": draft}
