@@ -1084,3 +1084,32 @@ async def test_a_panes_key_over_a_dialog_leaves_the_dialog_and_the_panes_as_they
         await pilot.press("3")
         await settle(pilot)
         assert app.screen is help_screen and app.active_pane == "tasks"
+
+
+async def test_a_bad_field_on_a_recurring_task_keeps_the_set_field_dialog_open_before_asking_which(workspace: Path) -> None:
+    """On a recurring task `:` asked "this one, or all future ones?" for "priority=bogus" too, then said the refusal in
+    a notice with the text gone; on any other task the dialog stays open with it."""
+    from crewdeck.tui.app.screens.picker import PickerScreen
+
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        task = await open_detail(pilot, app)
+        await pilot.press("colon", *"every=weekday 09:00", "enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        await until(pilot, lambda: detail.recurring, "the detail know the task recurs")
+        for typed, why in (("priority=bogus", "'bogus' is not one of high"), ("every=fortnightly-ish", "every: ")):
+            await pilot.press("colon", *typed, "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, PromptScreen), (typed, app.screen)
+            assert app.screen.query_one("#prompt-input", Input).value == typed
+            assert why in str(app.screen.query_one("#prompt-refused").render())
+            await pilot.press("escape")
+            await settle(pilot)
+        await pilot.press("colon", *"priority=high", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)  # a good one still asks which instances
+        await pilot.press("t")
+        await settle(pilot)
+        assert record(workspace, task)["priority"] == "high"

@@ -216,6 +216,21 @@ def test_a_due_filter_takes_the_words_of_its_date_time_and_zone(cli: Cli) -> Non
     assert "'25:00' is not a time of day" in one_line_error(cli("tasks", "due:<fri 25:00"))
 
 
+def test_a_due_filter_reads_now_as_this_instant_as_quick_add_does(cli: Cli) -> None:
+    """due:<now listed the tasks due before the end of today (later today too), and due:now the whole day: in a
+    filter 'now' still read as 'today', where quick-add and set took it for this instant."""
+    passed = cli.ok("add", "Shoot due:today 08:00").strip()  # 08:00 in Berlin: two and a half hours before 09:30 UTC
+    ahead = cli.ok("add", "Edit due:today 18:00").strip()
+
+    def ids(*terms: str) -> set[str]:
+        return {r["id"] for r in json.loads(cli.ok("tasks", *terms, "--json"))}
+
+    assert ids("due:today") == {passed, ahead}
+    assert ids("due:<now") == {passed} and ids("due:>now") == {ahead}
+    assert ids("due:<now") == ids("due:<+0h") == ids("overdue")
+    assert ids("due:now") == set()  # due this very instant: neither
+
+
 def test_the_task_table_fits_the_terminal_cutting_titles_and_prints_whole_lines_to_a_pipe(cli: Cli, tmp_path: Path) -> None:
     """The task list printed its titles whole on a 100-column terminal (a line of 180); it fits now, as ledger list does."""
     title = "Shoot the behind-the-scenes reel for the spring launch with the whole studio crew and the client"

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
+import os
+import pty
+import struct
+import termios
+
+import pytest
 
 from crewdeck.tui.workspace.columns import NARROWEST, READABLE, cut, fitted, kept, line_width, terminal_width
 
@@ -37,3 +44,15 @@ def test_columns_give_way_in_their_order_before_a_name_is_cut_below_readable() -
     assert kept(widths, {0}, [4, 2], 60) == [0, 1, 2, 3]  # the first to give way, only
     assert kept(widths, {0}, [4, 2], 44) == [0, 1, 3]  # then the next; column 3 never gives way, nor the name
     assert kept(widths, {0}, [4, 2], 10) == [0, 1, 3]  # none left to give way: fitted cuts the name further
+
+
+def test_a_terminal_is_as_wide_as_itself_though_the_standard_output_is_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``kpi report | less`` prints its notes to the terminal behind standard error: they are wrapped to its width,
+    which was read from standard output's (80 when that is a pipe, whatever the terminal's)."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    reader, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 57, 0, 0))
+    with os.fdopen(terminal, "w") as stream, os.fdopen(reader, "rb"):
+        assert terminal_width(stream) == 57
+        monkeypatch.setenv("COLUMNS", "132")  # set, it is the width, as for every other table
+        assert terminal_width(stream) == 132

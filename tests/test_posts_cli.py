@@ -11,6 +11,7 @@ import pytest
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts.writing import PostRefused, checklist_task_id
 from crewdeck.tui.session.session import Session
+from crewdeck.tui.workspace.config import Config
 
 from .conftest import Cli
 from .forged import HOSTILE, Forger, raw_characters
@@ -327,7 +328,7 @@ def test_a_date_alone_takes_the_first_peak_hour_still_ahead(team: Cli, monkeypat
     post_id = _post(team, "Tomorrow +spring-launch post:instagram publish:tmrw")
     assert json.loads(team.ok("post", "show", post_id, "--json"))["slot"]["utc"] == "2026-12-04T16:00:00Z"  # Fri 11:00 EST, the first
     # Every peak of the day gone: the first, refused at once (it was made, with a note) rather than found expired later.
-    refused = "cannot add “Late”: the slot it would take has passed already (publish:today)"
+    refused = "cannot add “Late”: the slot it would take has passed already (publish:today is Thu 12-03 08:00 EST)"
     assert (
         one_line_error(team("post", "add", "Late +spring-launch post:linkedin publish:today", as_member="raj"))
         == f"crewdeck: error: {refused}\n"
@@ -397,8 +398,11 @@ def _titles(team: Cli) -> list[str]:
 def test_a_new_post_takes_no_slot_a_move_would_refuse_and_nothing_is_written(team: Cli) -> None:
     """`post add`, `add ... post:` and the app's quick-add made a post on a slot gone by (said in a note at best), or one
     too soon for any review, an idea that read expired at once; a plain task's slot is still its own."""
-    passed = "cannot add “Launch reel”: the slot it would take has passed already (publish:2026-12-02 09:00)"
-    too_soon = "cannot add “Soon”: a slot within the approval lead time (1 h) needs an approved post; it is idea (publish:2026-12-03 05:30)"
+    passed = "cannot add “Launch reel”: the slot it would take has passed already (publish:2026-12-02 09:00 is Wed 12-02 09:00 EST)"
+    too_soon = (
+        "cannot add “Soon”: a slot within the approval lead time (1 h) needs an approved post; it is idea "
+        "(publish:2026-12-03 05:30 is today 05:30 EST)"
+    )
     for command in ("post add", "add"):
         text = "Launch reel +spring-launch post:instagram publish:2026-12-02 09:00"
         assert one_line_error(team(*command.split(), text, as_member="raj")) == f"crewdeck: error: {passed}\n"
@@ -417,6 +421,23 @@ def test_a_new_post_takes_no_slot_a_move_would_refuse_and_nothing_is_written(tea
     assert _slot(team, plain) == {"utc": "2026-12-02T14:00:00Z", "tz": "America/New_York"}
     ahead = team.ok("post", "add", "Later +spring-launch post:instagram publish:2026-12-03 06:30", as_member="raj").strip()
     assert _state(team, ahead) == "idea"  # 90 minutes away: time for a review
+
+
+def test_a_new_posts_refused_slot_is_said_as_the_time_it_would_be_on_the_readers_clock(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`publish:today` at 18:30 in New York was refused as a slot within the lead time "(publish:today)": the peak
+    hour it stood for (19:00) went unsaid, and a day alone gives no hint which hour was judged."""
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-03T23:30:00Z")  # Thu 18:30 in New York; Fri 05:00 for raj in Kolkata
+    too_soon = "a slot within the approval lead time (1 h) needs an approved post; it is idea (publish:today is Thu 12-03 {} EST)"
+    said = one_line_error(team("post", "add", "Tonight +spring-launch post:instagram publish:today", as_member="raj"))
+    assert said == f"crewdeck: error: cannot add “Tonight”: {too_soon.format('19:00')}\n", said
+    session = Session.open(team.workspace, "raj", Config(time_format="12h"))
+    try:  # the app's preview, on a 12-hour clock
+        preview = session.edits.preview(
+            "Tonight +spring-launch post:instagram publish:today", dt.datetime(2026, 12, 3, 23, 30, tzinfo=dt.UTC)
+        )
+        assert preview["problem"] == f"cannot add “Tonight”: {too_soon.format('7:00pm')}", preview
+    finally:
+        session.close()
 
 
 def test_publish_now_is_this_instant_not_the_platforms_next_peak(team: Cli) -> None:

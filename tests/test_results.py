@@ -760,3 +760,21 @@ def test_a_period_the_report_cannot_read_is_refused_naming_run_too(ws: Path, cli
     err = crewdeck_fails("-w", str(ws), "--as", "ana", "kpi", "report", "--period", "week")
     assert err == "crewdeck: error: 'week' is not a period (2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, all or run)\n"
     assert "2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, all or run" in " ".join(cli.ok("kpi", "report", "--help").split())
+
+
+def test_a_rate_by_reach_shown_without_its_reach_column_is_explained_in_full(ws: Path, tmp_path: Path) -> None:
+    """Where ER_REACH is shown and REACH has given way, the note read '* a rate by that reach': the reach it
+    pointed back to was the '≥ reach' note, left out with its column."""
+    team = _wide_report(ws)
+    post = _post(ws)
+    for day in ("2026-11-20", "2026-11-21"):  # reach over two days: the largest daily reach, marked
+        crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], day, "impressions=1000", "reach=800", "engagements=90")
+    for width in range(100, 200, 5):
+        lines = on_a_terminal(team, tmp_path, width, "kpi", "report", with_stderr=True)
+        if "ER_REACH" in _header(lines) and "REACH" not in _header(lines):
+            break
+    assert "ER_REACH" in _header(lines) and "REACH" not in _header(lines), lines
+    said = " ".join(lines[next(i for i, line in enumerate(lines) if "columns left out to fit" in line) :])
+    notes = said.split("wider terminal)")[1]
+    assert "≥" not in notes and "that reach" not in notes, notes
+    assert "* a rate by the largest daily reach (reach does not add up over days)" in notes, notes

@@ -19,6 +19,7 @@ from crewdeck.tui.time.when import (
     typed_day,
     utc_iso,
     week_start,
+    without_eod,
 )
 
 from .conftest import NOW
@@ -199,3 +200,15 @@ def test_now_is_this_instant_not_a_day_at_some_time() -> None:
         moment = parse_moment_text(text, "Europe/Berlin", NOW)
         assert (moment.value(), moment.has_time) == ({"utc": "2026-11-26T09:30:00Z", "tz": tz}, True)
     assert typed_day(["now"], "Europe/Berlin", NOW) is None  # an instant, as +3h is: no day typed to say a clock change of
+
+
+def test_a_time_or_eod_after_an_instant_is_refused_for_what_it_is() -> None:
+    """``now 17:00`` was refused as "'17:00' after the date is not a time or a zone" (it is a time), and ``now eod``
+    or ``+3h eod`` was taken for the instant with eod dropped without a word."""
+    for text in ("now 17:00", "+3h 5pm", "now Asia/Tokyo 17:00"):
+        with pytest.raises(DateError, match=r"is an instant, which takes no time of day: give a day with the time \(today "):
+            parse_moment_text(text, "Europe/Berlin", NOW)
+    for words in (["now", "eod"], ["+3h", "eod"]):
+        with pytest.raises(DateError, match="eod is a time of its own: give eod or an instant"):
+            without_eod(words)
+    assert without_eod(["fri", "eod"]) == ["fri"] and without_eod(["eod"]) == ["today"]

@@ -62,7 +62,7 @@ def cmd_post_add(ctx: Context) -> int:
 
     draft = quickadd.parse(" ".join(ctx.args.text))
     draft.post = True
-    values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now)
+    values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now, ctx.config.clock24)
     print(writing.add_post(ctx.ws.store, ctx.me.id, values))
     for note in quickadd.clock_change_notes(draft, values, ctx.now):
         print(visible(f"note: {note}"), file=sys.stderr)

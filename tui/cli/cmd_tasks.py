@@ -35,7 +35,7 @@ def cmd_add(ctx: Context) -> int:
     from crewdeck.tui.tasks import quickadd, recurrence
 
     draft = quickadd.parse(" ".join(ctx.args.text))
-    values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now)
+    values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now, ctx.config.clock24)
     with ctx.writer() as w:
         task_id = w.create("task", values, row_id=recurrence.id_for(values))
     print(task_id)

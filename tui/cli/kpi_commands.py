@@ -215,12 +215,7 @@ def cmd_report(ctx: Context) -> int:
     # The notes explain the marks in the columns shown (a name is anyone's text, its marks none of ours): a column
     # left out to fit the terminal has nothing to explain.
     cells = [row[headers.index(h)] for row in rows for h in shown_columns if h not in NAME_COLUMNS]
-    reach = [
-        note
-        for mark, note in (("≥", "≥ reach: the largest daily reach (reach does not add up over days)"), ("*", "* a rate by that reach"))
-        if any(mark in cell for cell in cells)
-    ]
-    notes = ["; ".join(reach)] if reach else []
+    notes = _reach_notes(any("≥" in cell for cell in cells), any("*" in cell for cell in cells))
     unreported = _unreported(built, shown_columns)
     if unreported:
         notes.append(f"—: not reported ({', '.join(unreported)}), or nothing to divide by")
@@ -231,6 +226,15 @@ def cmd_report(ctx: Context) -> int:
     for note in notes:
         print("\n".join(textwrap.wrap(note, width, break_long_words=False)) if width else note, file=sys.stderr)
     return 0
+
+
+def _reach_notes(bound: bool, rated: bool) -> list[str]:
+    """The note on the reach marks shown: ``≥`` on a reach, ``*`` on a rate by it. A rate's note says which reach
+    itself when the ``≥`` note is not there to point back to (REACH gave way, ER_REACH did not)."""
+    largest = "the largest daily reach (reach does not add up over days)"
+    if bound:
+        return [f"≥ reach: {largest}" + ("; * a rate by that reach" if rated else "")]
+    return [f"* a rate by {largest}"] if rated else []
 
 
 def _text(built: report.ResultsReport, headers: list[str], rows: list[list[str]], width: int | None) -> tuple[str, list[str]]:

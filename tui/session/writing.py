@@ -38,7 +38,7 @@ from crewdeck.tui.posts.states import CLOSED
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.tasks import quickadd, recurrence
 from crewdeck.tui.tasks.behind import needs_catch_up
-from crewdeck.tui.tasks.edits import apply_assignments, task_values
+from crewdeck.tui.tasks.edits import apply_assignments, check_assignments, task_values
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace.describe import Naming, action_words, first_ops, not_undoable
 from crewdeck.tui.workspace.errors import UserError
@@ -160,7 +160,7 @@ class Edits:
     def quick_add(self, text: str, now: dt.datetime) -> Written:
         """The same task ``crewdeck add TEXT`` makes (a recurring one gets its series' id)."""
         draft = quickadd.parse(text)
-        values = self._access.read(lambda ws: quickadd.resolve(draft, ws, self._access.me, now))
+        values = self._access.read(lambda ws: quickadd.resolve(draft, ws, self._access.me, now, self._clock24))
         return self._write(f"add {values['title']!r}", [(recurrence.id_for(values) or new_id(), values)], new=True)
 
     def catch_up(self, now: dt.datetime) -> Written | None:
@@ -182,7 +182,7 @@ class Edits:
         """What quick-add would create, or the problem, for the live preview."""
         draft = quickadd.parse(text)
         try:
-            values = self._access.read(lambda ws: quickadd.resolve(draft, ws, self._access.me, now))
+            values = self._access.read(lambda ws: quickadd.resolve(draft, ws, self._access.me, now, self._clock24))
         except UserError as exc:
             return {"problem": str(exc), "draft": draft}
         return {"values": values, "draft": draft}
@@ -207,6 +207,11 @@ class Edits:
         label = f"set {', '.join(a.split('=', 1)[0].rstrip('+-') for a in assignments)}"
         me = self._access.me
         return self._remembered(label, lambda ws, writer: apply_assignments(ws, writer, task_id, assignments, me, now, future=future))
+
+    def check_assignments(self, task_id: str, assignments: list[str], now: dt.datetime) -> None:
+        """What ``set_assignments`` would read, judged without writing (``UserError``: the first bad one)."""
+        me = self._access.me
+        self._access.read(lambda ws: check_assignments(ws, task_id, assignments, me, now))
 
     def cycle_status(self, task_ids: list[str]) -> Written:
         statuses = self._access.read(lambda ws: [ws.task(task_id)["status"] for task_id in task_ids])

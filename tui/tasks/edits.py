@@ -200,14 +200,28 @@ def parse_rule_text(text: str, me: Member, now: dt.datetime) -> recurrence.Rule 
         raise UserError(f"every: {exc}") from None
 
 
+def _rules_and_fields(assignments: list[str]) -> tuple[list[str], list[str]]:
+    """``every=RULE`` assignments, and the others (FIELD=VALUE)."""
+    rules = [a for a in assignments if a.strip().startswith("every=")]
+    return rules, [a for a in assignments if a not in rules]
+
+
+def check_assignments(ws: Workspace, task_id: str, assignments: list[str], me: Member, now: dt.datetime) -> None:
+    """Read ``assignments`` as ``apply_assignments`` reads them, writing nothing: ``UserError`` names a bad one (the
+    app's ``:`` on a recurring task, before it asks which instances to change)."""
+    rules, fields = _rules_and_fields(assignments)
+    task_values(ws, task_id, fields, me, now)
+    if rules:
+        parse_rule_text(rules[-1].split("=", 1)[1], me, now)
+
+
 def apply_assignments(
     ws: Workspace, w: Writer, task_id: str, assignments: list[str], me: Member, now: dt.datetime, *, future: bool
 ) -> None:
     """``crewdeck set``'s work, for the CLI and the app's ``:``: FIELD=VALUE on this task
     (or, with ``future``, on it and the later instances of its series), ``every=RULE``
     to start, change or end (``every=none``) a series, and the completion hook."""
-    rules = [a for a in assignments if a.strip().startswith("every=")]
-    fields = [a for a in assignments if a not in rules]
+    rules, fields = _rules_and_fields(assignments)
     values = task_values(ws, task_id, fields, me, now)
     # status=done closes as `crewdeck done` does: a post is published (only an approved or scheduled one), this post alone;
     # status=cancelled as `post pull` does: a post is pulled from its slot.

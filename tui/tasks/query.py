@@ -50,6 +50,7 @@ from crewdeck.tui.time.when import (
     could_be_zone,
     localize,
     moment_words,
+    names_an_instant,
     parse_day,
     parse_moment_text,
     time_shaped,
@@ -166,8 +167,6 @@ def like_pattern(text: str) -> str:
 
 #: ``2026-12-01T09:30``: its date and its time.
 _ISO_INSTANT = re.compile(r"\A(\d{4}-\d{2}-\d{2})[Tt](\S)")
-#: ``+3h``: an instant, hours from now.
-_HOURS_AHEAD = re.compile(r"\+\d+h\Z", re.IGNORECASE)
 
 
 def _day_bounds(words: list[str], ctx: QueryContext) -> tuple[str, str]:
@@ -193,7 +192,7 @@ def _due_clause(value: str, ctx: QueryContext) -> tuple[str, list[Any]]:
         raise UserError(f"due:{value}: a date is missing (try due:<fri, due:today, due:<fri 18:00)")
     try:
         words = without_eod(words)  # eod is the date alone, as in quick-add: the whole day here
-        if _HOURS_AHEAD.match(words[0]) or any(time_shaped(word) for word in words):
+        if names_an_instant(words[0]) or any(time_shaped(word) for word in words):
             instant = utc_iso(parse_moment_text(" ".join(words), ctx.tz, ctx.now).instant)
             if op == "<":
                 return "t.due_utc < ?", [instant]

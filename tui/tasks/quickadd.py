@@ -48,6 +48,7 @@ from crewdeck.tui.time.when import (
     WorkingDays,
     clock_change_note,
     could_be_zone,
+    format_local,
     moment_words,
     parse_moment,
     parse_time,
@@ -180,8 +181,8 @@ def publish_slot(words: list[str], audience_tz: str, platform: str | None, publi
 PUBLISH_DEFAULT_TIME = dt.time(9, 0)
 
 
-def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime) -> dict[str, Any]:
-    """The task's fields, or ``UserError`` naming the first thing that is wrong."""
+def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, clock24: bool = True) -> dict[str, Any]:
+    """The task's fields, or ``UserError`` naming the first thing that is wrong (a time in it on a ``clock24`` clock, or 12-hour)."""
     if draft.problems:
         raise UserError(draft.problems[0])
     values: dict[str, Any] = {"title": draft.title, "created_by": creator.id, "created_at": utc_iso(now)}
@@ -220,7 +221,9 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime) -> d
             # A new post's slot, judged as a move onto it is. The posts' rules: imported when a post has a slot.
             from crewdeck.tui.posts.writing import check_new_post
 
-            check_new_post(ws.store, values, now, f"publish:{' '.join(draft.publish_words)}")
+            # What the words stood for, on the creator's clock: a day alone took a peak hour, in the audience's zone.
+            meant = format_local(slot.instant, slot.tz, now, clock24=clock24, reader_tz=creator.tz)
+            check_new_post(ws.store, values, now, f"publish:{' '.join(draft.publish_words)} is {meant}")
         if "due" not in values:
             values["due"] = {"utc": utc_iso(draft_due(slot.instant, owner, config.lead_hours)), "tz": owner.tz}
     if draft.every_words:

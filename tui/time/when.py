@@ -232,6 +232,8 @@ def without_eod(words: Sequence[str]) -> list[str]:
     kept = [word for word in words if word.lower() != EOD]
     if len(kept) < len(words) and any(time_shaped(word) for word in kept):
         raise DateError("eod is a time of its own: give eod or a time, not both")
+    if len(kept) < len(words) and kept and names_an_instant(kept[0]):  # eod dropped, the instant would be taken without a word
+        raise DateError(f"eod is a time of its own: give eod or an instant ({kept[0]}), not both")
     return kept if kept and not names_a_zone(kept[0]) else ["today", *kept]
 
 
@@ -370,6 +372,9 @@ def parse_moment(
             named = words[1]
             zone(named)
             used = 2
+        if len(words) > used and time_shaped(words[used]):
+            # Not "after the date is not a time": it is one, and the instant has its own.
+            raise DateError(f"{first!r} is an instant, which takes no time of day: give a day with the time (today {words[used]})")
         return Moment((now + dt.timedelta(hours=hours)).astimezone(UTC), named, True), used
     day_text, time_text, used = day_and_time(words)
     tz_name = default_tz
@@ -392,6 +397,11 @@ def _hours_ahead(word: str) -> int | None:
         return 0
     m = _OFFSET.match(word.lower())
     return int(m.group(1)) if m and m.group(2) == "h" else None
+
+
+def names_an_instant(word: str) -> bool:
+    """Whether ``word`` is an instant, not a day: ``now``, ``+3h`` (a filter's ``due:<now`` is before this instant)."""
+    return _hours_ahead(word) is not None
 
 
 def parse_moment_text(
@@ -531,7 +541,7 @@ def typed_day(words: Sequence[str], tz_name: str, now: dt.datetime) -> dt.date |
     at ``now`` (``eow`` and ``eom``: of Monday to Friday); ``None`` for an instant (``+3h``) or no day."""
     try:
         days = without_eod(words)
-        if _hours_ahead(days[0]) is not None:
+        if names_an_instant(days[0]):
             return None
         return parse_day(day_and_time(days)[0], now.astimezone(zone(tz_name)).date())
     except (DateError, ValueError):

@@ -9,11 +9,13 @@ lines are whole: a script or ``grep`` reads every character.
 
 from __future__ import annotations
 
-import shutil
+import os
 from collections.abc import Collection, Sequence
 from typing import TextIO
 
 ELLIPSIS = "…"
+#: A terminal's width when it does not say (``shutil.get_terminal_size``'s).
+UNKNOWN_WIDTH = 80
 #: Between two columns.
 GAP = 2
 #: The narrowest a cut column gets: three characters and the ellipsis (its header is cut as its cells are).
@@ -24,13 +26,21 @@ READABLE = 16
 
 def terminal_width(stream: TextIO) -> int | None:
     """The width a table printed to ``stream`` fits: the terminal's (``COLUMNS`` when set) when ``stream`` is
-    one; ``None`` (whole lines) to a pipe or a file."""
+    one; ``None`` (whole lines) to a pipe or a file.  The terminal is ``stream``'s own: standard error's notes
+    may go to a terminal while standard output goes to a pipe (``shutil`` reads standard output's, 80 then)."""
     try:
         if not stream.isatty():
             return None
+        terminal = stream.fileno()
     except ValueError:  # a closed stream: nothing is read from its width
         return None
-    return shutil.get_terminal_size().columns
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(terminal).columns or UNKNOWN_WIDTH
+    except OSError:  # a terminal that does not say its size
+        return UNKNOWN_WIDTH
 
 
 def line_width(widths: Sequence[int]) -> int:

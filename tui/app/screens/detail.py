@@ -128,11 +128,14 @@ class DetailScreen(Screen[None]):
 
         def set_now(text: str) -> None:
             """The dialog's answer, in its worker: written there, so that a refused one keeps the dialog open with
-            the text. One that must first ask which instances is written once that is answered (after the close)."""
+            the text. One that must first ask which instances is written once that is answered (after the close),
+            read here all the same: a bad value is said in the dialog, not after the question."""
             nonlocal written
             if text and not self._asks_which(text):
                 self.triage.write("set", [self.task_id], self._assignment(text, False))
                 written = True
+            elif text:
+                self.services.session.edits.check_assignments(self.task_id, [text], self.services.now())
 
         def closed(text: str | None) -> None:
             if text and not written:
