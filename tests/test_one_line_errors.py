@@ -205,7 +205,7 @@ UUID = "11111111-2222-3333-4444-5555555555{:02d}"
 @pytest.mark.parametrize(
     ("record", "message"),
     [
-        ({"priority": ["H"]}, "priority: ['H'] is not H, M or L"),
+        ({"priority": ["H"]}, "priority: expected text, got ['H']"),
         ({"status": {}}, "status: {} is not pending, waiting"),
         ({"tags": [["a", "b"]]}, "tags: expected a list of words"),
         ({"description": "lone \udcff surrogate"}, "description: holds text that is not valid Unicode"),

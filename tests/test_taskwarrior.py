@@ -204,3 +204,55 @@ def test_notes_nearly_a_task_s_worth_go_on_in_another_task_when_the_task_here_cr
     first, rest = tasks["Logs"]["notes"], tasks["Logs (notes 2/2)"]["notes"]
     assert first.endswith("”)\nimported: entered by @raj 2026-01-10")  # the credit stays last
     assert first.partition("\n(the notes go on in")[0] + rest == f"2026-01-11 {annotation}"
+
+
+@needs_task
+def test_a_real_task_whose_description_or_tags_crewdeck_cannot_hold_is_cut_and_kept_whole_in_its_notes(cli: Cli, tmp_path: Path) -> None:
+    """The whole import was refused ('description: longer than 500 characters', a tag over 64), as no Trello, Asana or
+    Linear one is: they cut a title or a label to fit and keep it whole in the notes."""
+    home = _taskwarrior_home(tmp_path)
+    pasted = " ".join(["pasted"] * 100)  # 699 characters
+    long_tag = "quarterly_review_" * 5  # 85 characters
+    crowd = [f"t{n}" for n in range(205)]
+    _task(home, "add", pasted, f"+{long_tag}", "+short")
+    _task(home, "/pasted pasted/", "annotate", "call the printer")
+    _task(home, "add", "Tagged a lot", *(f"+{tag}" for tag in crowd))
+    export = tmp_path / "export.json"
+    export.write_text(_task(home, "export"))
+    out = cli.ok("import", "--from", "taskwarrior", str(export))
+    assert out.startswith("imported 2 tasks")
+    tasks = {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}
+    [title] = [t for t in tasks if t.startswith("pasted")]
+    assert title.endswith("pasted…") and len(title) <= 500 and pasted.startswith(title[:-1])
+    first, second, third = tasks[title]["notes"].split("\n")
+    assert first == f"full title: {pasted}"  # the whole description first, as the other importers keep a title
+    assert second == f"tag: {long_tag}" and third.endswith(" call the printer")
+    assert sorted(tasks[title]["tags"]) == sorted([long_tag[:64], "short"])
+    crowded, [record] = tasks["Tagged a lot"], [r for r in json.loads(export.read_text()) if r["description"] == "Tagged a lot"]
+    in_order = record["tags"]  # as Taskwarrior writes them (sorted)
+    assert crowded["tags"] == in_order[:200] and crowded["notes"] == "more tags: " + ", ".join(in_order[200:])
+    assert "1 title longer than a task holds (500 characters) cut, each whole at the start of its notes: pasted pasted" in out
+    assert f"1 tag longer than a tag holds (64 characters) cut to one, whole in its task's notes: {long_tag[:39]}…" in out
+    assert "1 task with more tags than a task holds (200) keeps the others in the notes: Tagged a lot" in out
+    assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export))
+
+
+@needs_task
+def test_a_real_task_with_a_priority_taskwarrior_was_set_up_with_keeps_it_in_its_notes(cli: Cli, tmp_path: Path) -> None:
+    """`uda.priority.values=P1,P2,P3`: the whole import was refused ('priority: 'P1' is not H, M or L')."""
+    home = _taskwarrior_home(tmp_path, "uda.priority.values=P1,P2,P3,")
+    _task(home, "add", "Ship it", "priority:P1", "scheduled:2026-12-10T09:00:00Z")
+    _task(home, "add", "Ship that", "priority:P1")
+    _task(home, "add", "Someday", "priority:P3")
+    _task(home, "add", "Whenever")
+    export = tmp_path / "export.json"
+    export.write_text(_task(home, "export"))
+    out = cli.ok("import", "--from", "taskwarrior", str(export))
+    assert out.startswith("imported 4 tasks")
+    tasks = {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}
+    assert {title: t["priority"] for title, t in tasks.items()} == dict.fromkeys(tasks, "none")
+    assert tasks["Ship it"]["notes"] == "priority: P1\nscheduled: 2026-12-10T09:00:00Z"
+    assert tasks["Someday"]["notes"] == "priority: P3" and not tasks["Whenever"]["notes"]
+    said = "3 tasks with a priority not H, M or L (uda.priority.values) have none here, kept on a “priority: …” line of the notes"
+    assert f"{said}: P1 (2 tasks); P3 (1 task)" in out
+    assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export))

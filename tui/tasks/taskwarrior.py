@@ -3,11 +3,12 @@
 | Taskwarrior              | crewdeck                                          |
 |--------------------------|---------------------------------------------------|
 | uuid                     | id (the same 128 bits: re-importing updates)      |
-| description              | title                                             |
+| description              | title; one longer than a title holds cut (``notesparts.cut``), whole as the notes' first line "full title: ..." |
 | project                  | campaign, created when missing                    |
-| tags                     | tags                                              |
+| tags                     | tags; one longer than a tag holds cut to one, whole on a "tag: ..." line; those past the most a task holds on a "more tags: ..." line (``_fitted_tags``) |
 | due                      | due, in the assignee's zone (UDA ``tz`` if given) |
 | priority H / M / L       | high / med / low                                  |
+| another priority (``uda.priority.values=P1,P2,P3``) | none, and a "priority: P1" line in the notes |
 | status pending / waiting | todo (a waiting task is snoozed until ``wait``); doing when started (``start``) |
 | status completed         | done                                              |
 | status deleted           | cancelled                                         |
@@ -32,7 +33,11 @@ member, and a second import of the same file changes nothing.  The
 file is read a record at a time and written a batch at a time in one
 transaction (``merging.merge_stream``): memory holds a batch, not the file.  A campaign
 made for a project gets an id derived from its name, so it is the same
-campaign on every import.
+campaign on every import.  What a field cannot hold never refuses the
+import, as from Trello, Asana and Linear (``foreign``): it is cut, kept
+whole in the notes and named in the summary; a check that a record's text
+fits costs no call when it does (a slice, not ``len``), as nearly every
+record's does.
 """
 
 from __future__ import annotations
@@ -46,10 +51,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from crewdeck.sync.state.records import WEEKDAYS, load_json
+from crewdeck.sync.state.records import MAX_TAG, MAX_TAGS, MAX_TITLE, WEEKDAYS, load_json
 from crewdeck.sync.state.rules import assignee_refused
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone, zone
-from crewdeck.tui.tasks.notesparts import NOTES_ROOM, going_on, notes_parts, part_title, went_on_note
+from crewdeck.tui.tasks.notesparts import NOTES_ROOM, cut_word, going_on, notes_parts, part_title, went_on_note
+from crewdeck.tui.tasks.notesparts import cut as cut_to_fit
 from crewdeck.tui.tasks.recurrence import Rule, has_instances, instance_id, next_ahead, ordinal, parse_rule, template_of
 from crewdeck.tui.time.when import DateError, check_iso_day, parse_utc, utc_iso
 from crewdeck.tui.workspace.columns import cut
@@ -116,6 +122,14 @@ class Summary:
     guest_assignees: dict[str, list[str]] = field(default_factory=dict)
     #: The titles of the tasks whose notes go on in more tasks.
     went_on: list[str] = field(default_factory=list)
+    #: The titles cut from descriptions longer than a title holds.
+    cut_titles: list[str] = field(default_factory=list)
+    #: The tags cut to fit one, each once.
+    cut_tags: dict[str, None] = field(default_factory=dict)
+    #: The titles of the tasks with more tags than a task holds.
+    crowded: list[str] = field(default_factory=list)
+    #: A priority Taskwarrior was set up to give (``uda.priority.values``), not H, M or L -> how many tasks have it.
+    kept_priorities: dict[str, int] = field(default_factory=dict)
 
     def notes(self) -> list[str]:
         parts = []
@@ -134,6 +148,29 @@ class Summary:
             parts.append(f"left unassigned (@{guest} is a guest here, who sees no tasks): {first_few([cut(t, 40) for t in titles])}")
         if self.went_on:
             parts.append(went_on_note(self.went_on))
+        if self.cut_titles:  # as the other importers say it (``foreign.Cuts``)
+            parts.append(
+                f"{counted(len(self.cut_titles), 'title')} longer than a task holds ({MAX_TITLE} characters) cut, each whole at the"
+                f" start of its notes: {first_few([cut(t, 40) for t in self.cut_titles])}"
+            )
+        if self.cut_tags:
+            parts.append(
+                f"{counted(len(self.cut_tags), 'tag')} longer than a tag holds ({MAX_TAG} characters) cut to one, whole in its"
+                f" task's notes: {first_few([cut(t, 40) for t in self.cut_tags])}"
+            )
+        if self.crowded:
+            keep = "keeps" if len(self.crowded) == 1 else "keep"
+            parts.append(
+                f"{counted(len(self.crowded), 'task')} with more tags than a task holds ({MAX_TAGS}) {keep} the others in the notes:"
+                f" {first_few([cut(t, 40) for t in self.crowded])}"
+            )
+        if self.kept_priorities:
+            total = sum(self.kept_priorities.values())
+            each = [f"{cut(value, 40)} ({counted(n, 'task')})" for value, n in self.kept_priorities.items()]
+            parts.append(
+                f"{counted(total, 'task')} with a priority not H, M or L (uda.priority.values) {'has' if total == 1 else 'have'}"
+                f" none here, kept on a “priority: …” line of the notes: {first_few(each)}"
+            )
         return parts
 
 
@@ -501,6 +538,34 @@ def _more_notes(values: dict[str, Any]) -> list[str]:
     return rest
 
 
+def _fitted_tags(tags: Any, values: dict[str, Any], summary: Summary) -> list[str]:
+    """Sets the tags a task holds of ``tags``, some too long for a tag or too many; the notes' lines keeping what they could not hold.
+
+    As the other importers do with labels (``foreign``): a tag too long is cut to fit (where a word ends near the limit)
+    and kept whole on a "tag: ..." line; the tags past the most a task holds are kept on a "more tags: ..." line.
+    ``ValueError`` when ``tags`` is not a list of words.
+    """
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise ValueError(f"tags: expected a list of words, got {_shown(tags)}")
+    fitted: dict[str, None] = {}
+    kept = []
+    past = []
+    for tag in dict.fromkeys(tags):
+        short = cut_word(tag, MAX_TAG)
+        if short != tag:
+            kept.append(f"tag: {tag}")
+            summary.cut_tags.setdefault(tag)
+        if short in fitted or len(fitted) < MAX_TAGS:
+            fitted.setdefault(short)
+        else:
+            past.append(tag)
+    values["tags"] = list(fitted)
+    if past:
+        summary.crowded.append(values["title"])
+        kept.append(f"more tags: {', '.join(past)}")
+    return kept
+
+
 def _texts(record: dict[str, Any]) -> list[tuple[str, str]]:
     """The record's texts by the fields that hold them (each annotation's and tag's under its list), for the problems."""
     texts = []
@@ -542,6 +607,12 @@ def _task(
         raise ValueError(f"status: {_shown(status)} is not pending, waiting, completed, deleted or recurring")
     # A started task (``task start``: +ACTIVE) is one someone is doing; ``task stop`` takes its start away.
     values: dict[str, Any] = {"title": title, "status": "doing" if "start" in record and status in OPEN else STATUS[status]}
+    #: The notes' first lines: what a field could not hold, kept whole (as the other importers keep it).
+    whole: list[str] = []
+    if title[MAX_TITLE:]:  # a slice, not len(): the common case (it fits) costs no call
+        whole.append(f"full title: {title}")
+        values["title"] = title = cut_to_fit(title, MAX_TITLE)
+        summary.cut_titles.append(title)
     assignee_handle = record.get("assignee")
     owner = None
     #: The notes' lines: the annotations, then the assignee when the task goes in unassigned.
@@ -566,14 +637,21 @@ def _task(
     priority = record.get("priority")
     if priority:
         mapped = PRIORITY.get(priority) if isinstance(priority, str) else None
-        if mapped is None:
-            raise ValueError(f"priority: {_shown(priority)} is not H, M or L")
-        values["priority"] = mapped
+        if mapped is not None:
+            values["priority"] = mapped
+        elif isinstance(priority, str):
+            # Taskwarrior set up with other values (uda.priority.values=P1,P2,P3): which of them is high is the user's to say.
+            lines.append(f"priority: {priority}")
+            summary.kept_priorities[priority] = summary.kept_priorities.get(priority, 0) + 1
+        else:
+            raise ValueError(f"priority: expected text, got {_shown(priority)}")
     tags = record.get("tags")
     if tags:
-        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-            raise ValueError(f"tags: expected a list of words, got {_shown(tags)}")
-        values["tags"] = list(dict.fromkeys(tags))
+        # Slices, not len(): tags that fit (nearly every task's) cost no call more than the check of their type.
+        if not isinstance(tags, list) or tags[MAX_TAGS:] or not all(isinstance(t, str) and not t[MAX_TAG:] for t in tags):
+            whole.extend(_fitted_tags(tags, values, summary))
+        else:
+            values["tags"] = list(dict.fromkeys(tags))
     campaign = None
     project = _text(record, "project")
     if project:
@@ -597,6 +675,8 @@ def _task(
             annotated.append(f"{stamp} {note['description']}".strip())
         lines[:0] = annotated
     lines.extend(_kept(record))
+    if whole:
+        lines[:0] = whole
     if lines:
         values["notes"] = "\n".join(lines)
     depends = record.get("depends")
