@@ -543,11 +543,17 @@ def canonical_json(value: Any) -> str:
     """JSON with sorted keys and no spaces: one value, one text, on every replica
     (never ``NaN`` or ``Infinity``: the checks refuse them, and this would raise).
 
-    Text is spelled by the encoder's own function for it, without the two
-    Python calls on the way there: an import spells a million values, most
-    of them text.
+    Text and whole numbers are spelled by the encoder's own function for
+    each (``int.__repr__`` is what it calls for an int), without its Python
+    calls on the way there: an import spells a million values, most of them
+    text or counts.
     """
-    return json.encoder.encode_basestring(value) if type(value) is str else _canonical(value)
+    kind = type(value)
+    if kind is str:
+        return json.encoder.encode_basestring(value)
+    if kind is int:  # not bool, nor an int subclass: those go the encoder's whole way
+        return int.__repr__(value)
+    return _canonical(value)
 
 
 @dataclass(frozen=True)
