@@ -26,6 +26,7 @@ import pytest
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main
+from crewdeck.tui.results.keys import above_counts
 
 from .syncsupport import Server, crewdeck, crewdeck_fails, new_token
 
@@ -350,6 +351,22 @@ def test_a_count_too_large_is_said_so_not_that_it_is_no_whole_number(ws: Path, t
     source = _file(tmp_path, "spent.csv", "campaign,platform,date,value\nAutumn,meta,2026-11-20," + "9" * 5000 + " EUR\n")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
     assert err.splitlines()[0].endswith("is too large") and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("digits", "above"),
+    [
+        ("0", False),
+        ("999999999999999", False),
+        ("1000000000000000", False),
+        ("1000000000000001", True),
+        ("0000001000000000000000", False),
+        ("0000001000000000000001", True),
+        ("9" * 5000, True),
+    ],
+)
+def test_a_count_is_above_the_largest_by_its_value_leading_zeros_and_all(digits: str, above: bool) -> None:
+    assert above_counts(digits) is above
 
 
 def test_two_columns_with_the_name_a_field_is_read_from_import_nothing(ws: Path, tmp_path: Path) -> None:

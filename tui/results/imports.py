@@ -89,6 +89,8 @@ PAYEE = {"meta": "Meta", "linkedin": "LinkedIn"}
 _CURRENCY_IN_HEADER = re.compile(r"\(([A-Z]{3})\)\s*\Z")
 _US_DAY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\Z")
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+#: The fields a row's counts go to, in the order a row's values are written.
+_COUNTED = (*RESULT_COUNTS, "followers")
 #: An amount grouped in thousands, as an ad platform's export writes it (and its counts): ``1,234.50``.
 _GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\Z")
 
@@ -205,6 +207,10 @@ def _batches(
 ) -> Iterator[tuple[list[Wanted], list[SpendRow]]]:
     """The rows checked, ``size`` at a time (the last batch may be short or empty); a bad row goes to ``problems``."""
     matcher = _Matcher(ws)
+    # Worked out once per file: the latest day begun as text (ISO days compare as text as they do as days), the count
+    # fields the file has columns for (in the order a row's values are written).
+    latest = begun.isoformat()
+    counted = tuple(name for name in _COUNTED if name in columns)
     seen: dict[str, int] = {}
     wanted: list[Wanted] = []
     spend: list[SpendRow] = []
@@ -212,7 +218,7 @@ def _batches(
         cell = _Cells(source, line, header, cells, columns, problems)
         if cell.broken:
             continue
-        read = _read_row(ws, cell, fmt, matcher, header_currency, begun)
+        read = _read_row(cell, fmt, matcher, header_currency, latest, counted)
         if read is None:
             continue
         key, day, values, spent = read
@@ -399,7 +405,7 @@ def _day(cell: _Cells, name: str) -> str | None:
 
 
 def _count(cell: _Cells, name: str) -> int | None:
-    raw = cell.get(name).replace(",", "") if name in cell.columns else ""
+    raw = cell.get(name).replace(",", "")
     if raw == "":
         return None
     if not (raw.isascii() and raw.isdigit()):
@@ -412,10 +418,12 @@ def _count(cell: _Cells, name: str) -> int | None:
 
 
 def _money(cell: _Cells, name: str, currency: str | None, fmt: str) -> tuple[int, str] | None:
+    if name not in cell.columns:
+        return None
     raw = cell.get(name)
     if fmt in PLATFORM and _GROUPED.match(raw):  # the vendor's own style, a dot for decimals: never a decimal comma
         raw = raw.replace(",", "")
-    if raw == "" or name not in cell.columns:
+    if raw == "":
         return None
     try:
         if len(raw.split()) == 2:  # the amount with its currency, as kpi add takes it: 42.00 EUR
@@ -439,23 +447,24 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str) -> tuple[int
 
 
 def _read_row(
-    ws: Workspace, cell: _Cells, fmt: str, matcher: _Matcher, header_currency: str | None, begun: dt.date
+    cell: _Cells, fmt: str, matcher: _Matcher, header_currency: str | None, latest: str, counted: tuple[str, ...]
 ) -> tuple[Key, str, dict[str, Any], tuple[int, str] | None] | None:
+    """``latest``: the latest day begun (ISO); ``counted``: the count fields the file has columns for."""
     day = _day(cell, "date")
-    if day is not None and dt.date.fromisoformat(day) > begun:
+    if day is not None and day > latest:
         cell.problem("date", f"{day} has begun in no time zone yet: an export holds no results for a day to come")
-    if day is not None and "end" in cell.columns and cell.get("end"):
+    end_text = cell.get("end") if day is not None and "end" in cell.columns else ""
+    if end_text and end_text != cell.get("date"):  # the same text as the day's is the same day (Meta writes both)
         end = _day(cell, "end")
         if end is not None and end != day:
             cell.problem("end", f"the row spans {day} to {end}: export it broken down by day (Ads Manager: Breakdown > By time > Day)")
     key = matcher.key(cell, fmt)
     currency = cell.get("currency").upper() or header_currency if "currency" in cell.columns else header_currency
     values: dict[str, Any] = {}
-    for name in (*RESULT_COUNTS, "followers"):
-        if name in cell.columns:
-            count = _count(cell, name)
-            if count is not None:
-                values[name] = count
+    for name in counted:
+        count = _count(cell, name)
+        if count is not None:
+            values[name] = count
     value = _money(cell, "value", currency, fmt)
     if value is not None:
         values["conversion_value"] = {"amount": value[0], "currency": value[1]}
