@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import chain, islice
 from typing import Any
 
@@ -392,6 +393,16 @@ def _last_day_begun(now_text: str) -> dt.date:
 
 def _day(cell: _Cells, name: str) -> str | None:
     raw = cell.get(name)
+    day = _iso_day(raw) if len(raw) <= len("YYYY-MM-DD") else None  # longer is no day (and is not kept)
+    if day is None:
+        cell.problem(name, f"{visible(raw)!r} is not a date (YYYY-MM-DD{', or M/D/YYYY' if name == 'date' else ''})")
+    return day
+
+
+@lru_cache(maxsize=4096)
+def _iso_day(raw: str) -> str | None:
+    """A day as a file writes it, ISO or M/D/YYYY, as ISO (``None``: no day).  Kept per text, which it depends on
+    alone: a file names each of its days on hundreds of rows."""
     try:
         if _ISO_DAY.match(raw):
             return dt.date.fromisoformat(raw).isoformat()
@@ -400,7 +411,6 @@ def _day(cell: _Cells, name: str) -> str | None:
             return dt.date(int(found[3]), int(found[1]), int(found[2])).isoformat()
     except ValueError:
         pass
-    cell.problem(name, f"{visible(raw)!r} is not a date (YYYY-MM-DD{', or M/D/YYYY' if name == 'date' else ''})")
     return None
 
 
@@ -491,6 +501,8 @@ class _Matcher:
         self._not_posts: dict[str, str] = {}
         #: Per post named: its campaign and platform (as results key platforms), read once.
         self._post_places: dict[str, tuple[str, str]] = {}
+        #: Per campaign and platform: the key of their rows, one (frozen) object however many rows name them.
+        self._campaign_keys: dict[tuple[str, str], Key] = {}
 
     def campaign(self, cell: _Cells, name: str) -> str | None:
         raw = cell.get(name)
@@ -567,10 +579,16 @@ class _Matcher:
             return None
         return task_id
 
+    def _campaign_key(self, camp: str, plat: str) -> Key:
+        found = self._campaign_keys.get((camp, plat))
+        if found is None:
+            found = self._campaign_keys[camp, plat] = Key("campaign", campaign=camp, platform=plat)
+        return found
+
     def key(self, cell: _Cells, fmt: str) -> Key | None:
         if fmt in PLATFORM:
             camp = self.campaign(cell, "campaign")
-            return None if camp is None else Key("campaign", campaign=camp, platform=PLATFORM[fmt])
+            return None if camp is None else self._campaign_key(camp, PLATFORM[fmt])
         if cell.get("post"):
             post = self.post(cell)
             return None if post is None or not self._as_post(cell, post) else Key("post", post=post)
@@ -584,7 +602,7 @@ class _Matcher:
             camp = self.campaign(cell, "campaign")
             if plat is None:
                 cell.problem("platform", "a campaign's results need its platform")
-            return None if camp is None or plat is None else Key("campaign", campaign=camp, platform=plat)
+            return None if camp is None or plat is None else self._campaign_key(camp, plat)
         if plat is None:
             cell.problem("post", "name a post, or a campaign and a platform, or a platform alone (followers)")
             return None
