@@ -26,6 +26,7 @@ import pytest
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main
+from crewdeck.tui.results.keys import above_counts
 
 from .syncsupport import Server, crewdeck, crewdeck_fails, new_token
 
@@ -258,6 +259,42 @@ def test_a_file_is_written_a_batch_at_a_time_and_a_bad_row_in_a_late_batch_rolls
     assert len(results) == 9 and len(entries) == 9
 
 
+def test_spend_revised_after_a_reversal_imports_in_a_file_of_many_batches(ws: Path) -> None:
+    """The entries reversed are found in a write of many batches too (``Store.bulk``, which drops the ledger's indexes)."""
+    from crewdeck.tui.results import imports
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    def run(workspace: Workspace, member: str, text: str) -> imports.Imported:
+        lines = iter(text.splitlines(keepends=True))
+        return imports.run(workspace, member, lines, "m.csv", "meta", {}, "2026-11-22T09:00:00Z", with_spend=True, size=2)
+
+    first = _meta_days(5)
+    workspace = Workspace.open(ws)
+    try:
+        raj = workspace.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
+        assert run(workspace, raj, first).spend_added == 5
+    finally:
+        workspace.close()
+    entries = {e["date"]: e["id"] for e in json.loads(crewdeck("-w", str(ws), "--as", "raj", "ledger", "list", "--json"))}
+    for day in ("2026-10-02", "2026-10-04"):
+        crewdeck("-w", str(ws), "--as", "raj", "ledger", "reverse", entries[day])
+    revised = first.replace("2026-10-02,80,1000,12,1,x,5.00", "2026-10-02,80,1000,12,1,x,7.00").replace(
+        "2026-10-04,80,1000,12,1,x,5.00", "2026-10-04,80,1000,12,1,x,9.00"
+    )
+    workspace = Workspace.open(ws)
+    try:
+        done = run(workspace, raj, revised)
+        assert (done.spend_added, done.spend_already) == (2, 3)
+        again = run(workspace, raj, revised)
+        assert (again.spend_added, again.spend_already) == (0, 5)
+    finally:
+        workspace.close()
+    held = json.loads(crewdeck("-w", str(ws), "--as", "raj", "ledger", "list", "--json"))
+    assert sorted(e["amount"] for e in held if e["date"] in ("2026-10-02", "2026-10-04")) == sorted(
+        ["5.00", "-5.00", "7.00", "5.00", "-5.00", "9.00"]
+    )
+
+
 def test_spend_the_ledger_holds_otherwise_names_its_line_and_imports_nothing(ws: Path, tmp_path: Path) -> None:
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "a.csv", _meta_days(3)), "--format", "meta", "--spend")
     before = _state(ws)
@@ -350,6 +387,22 @@ def test_a_count_too_large_is_said_so_not_that_it_is_no_whole_number(ws: Path, t
     source = _file(tmp_path, "spent.csv", "campaign,platform,date,value\nAutumn,meta,2026-11-20," + "9" * 5000 + " EUR\n")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
     assert err.splitlines()[0].endswith("is too large") and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("digits", "above"),
+    [
+        ("0", False),
+        ("999999999999999", False),
+        ("1000000000000000", False),
+        ("1000000000000001", True),
+        ("0000001000000000000000", False),
+        ("0000001000000000000001", True),
+        ("9" * 5000, True),
+    ],
+)
+def test_a_count_is_above_the_largest_by_its_value_leading_zeros_and_all(digits: str, above: bool) -> None:
+    assert above_counts(digits) is above
 
 
 def test_two_columns_with_the_name_a_field_is_read_from_import_nothing(ws: Path, tmp_path: Path) -> None:

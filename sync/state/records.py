@@ -543,11 +543,17 @@ def canonical_json(value: Any) -> str:
     """JSON with sorted keys and no spaces: one value, one text, on every replica
     (never ``NaN`` or ``Infinity``: the checks refuse them, and this would raise).
 
-    Text is spelled by the encoder's own function for it, without the two
-    Python calls on the way there: an import spells a million values, most
-    of them text.
+    Text and whole numbers are spelled by the encoder's own function for
+    each (``int.__repr__`` is what it calls for an int), without its Python
+    calls on the way there: an import spells a million values, most of them
+    text or counts.
     """
-    return json.encoder.encode_basestring(value) if type(value) is str else _canonical(value)
+    kind = type(value)
+    if kind is str:
+        return json.encoder.encode_basestring(value)
+    if kind is int:  # not bool, nor an int subclass: those go the encoder's whole way
+        return int.__repr__(value)
+    return _canonical(value)
 
 
 @dataclass(frozen=True)
@@ -564,14 +570,28 @@ class Entity:
     def check(self, field_name: str, value: Any) -> Any:
         spec = self.by_name.get(field_name)
         if spec is None:
-            raise ValidationError(self.name, field_name, f"no such field (fields: {', '.join(self.by_name)})")
+            raise self._no_such_field(field_name)
         try:
             return spec.check(value)
         except ValueError as exc:
             raise ValidationError(self.name, field_name, str(exc)) from None
 
     def check_record(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        return {name: self.check(name, value) for name, value in values.items()}
+        """``check`` of each field, in one loop rather than a call of it per field (an import checks 100,000 records)."""
+        by_name = self.by_name
+        checked: dict[str, Any] = {}
+        for name, value in values.items():
+            spec = by_name.get(name)
+            if spec is None:
+                raise self._no_such_field(name)
+            try:
+                checked[name] = spec.check(value)
+            except ValueError as exc:
+                raise ValidationError(self.name, name, str(exc)) from None
+        return checked
+
+    def _no_such_field(self, field_name: str) -> ValidationError:
+        return ValidationError(self.name, field_name, f"no such field (fields: {', '.join(self.by_name)})")
 
     @cached_property
     def day_fields(self) -> frozenset[str]:

@@ -755,12 +755,18 @@ class Store:
         """Appended records as rows: ``(row id, record, op_id)`` each."""
         cols = _column_names(spec)
         placeholders = ", ".join("?" * (len(cols) + 2))
+        # A plain field is its one column as it is: taken without a call of ``to_columns`` (an import appends 100,000).
+        fields = [(f.name, f.default, None if f.kind == "plain" else f) for f in spec.fields]
         params = []
         for row_id, record, op_id in records:
-            values: list[Any] = []
-            for f in spec.fields:
-                values.extend(f.to_columns(record.get(f.name, f.default)))
-            params.append((row_id, *values, op_id))
+            values: list[Any] = [row_id]
+            for name, default, other in fields:
+                if other is None:
+                    values.append(record.get(name, default))
+                else:
+                    values.extend(other.to_columns(record.get(name, default)))
+            values.append(op_id)
+            params.append(values)
         # The earliest append of an id wins, whatever order they arrive in.
         self.conn.executemany(
             f"INSERT INTO [{spec.name}] ([id], {', '.join(f'[{c}]' for c in cols)}, [op_id]) VALUES ({placeholders}) "

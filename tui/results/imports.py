@@ -22,9 +22,10 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain, islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, parse_amount, parse_decimal
 from crewdeck.sync.state.records import RESULT, RESULT_COUNTS
@@ -89,6 +90,8 @@ PAYEE = {"meta": "Meta", "linkedin": "LinkedIn"}
 _CURRENCY_IN_HEADER = re.compile(r"\(([A-Z]{3})\)\s*\Z")
 _US_DAY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\Z")
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+#: The fields a row's counts go to, in the order a row's values are written.
+_COUNTED = (*RESULT_COUNTS, "followers")
 #: An amount grouped in thousands, as an ad platform's export writes it (and its counts): ``1,234.50``.
 _GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\Z")
 
@@ -104,8 +107,9 @@ BATCH = 400
 EARLIEST_ZONE = dt.timedelta(hours=14)
 
 
-@dataclass(frozen=True)
-class SpendRow:
+class SpendRow(NamedTuple):
+    """A row's spend, to be a ledger entry (a tuple: a file makes one per row, a frozen dataclass's fields cost a call each)."""
+
     entry_id: str
     campaign: str
     task: str | None
@@ -178,9 +182,10 @@ def run(
     head.extend(islice(batches, 1))
     # A file of one batch is one plain write; a longer one is written in one transaction around all its batches
     # (``Store.bulk`` builds the lookup indexes again at its end: worth it for a large file, not for a day's rows).
+    ledger = _HeldSpend(ws)
     with ws.store.bulk() if len(head) > 1 else nullcontext():
         for wanted, spend in chain(head, batches):
-            _batch(ws, member, wanted, spend, out, problems, clashes, source, fmt, now_text, before_write, value_column)
+            _batch(ws, member, wanted, spend, ledger, out, problems, clashes, source, fmt, now_text, before_write, value_column)
         # Raised inside the transaction: whatever the batches wrote is rolled back.
         if problems:
             raise Rejected(source, problems)
@@ -205,6 +210,10 @@ def _batches(
 ) -> Iterator[tuple[list[Wanted], list[SpendRow]]]:
     """The rows checked, ``size`` at a time (the last batch may be short or empty); a bad row goes to ``problems``."""
     matcher = _Matcher(ws)
+    # Worked out once per file: the latest day begun as text (ISO days compare as text as they do as days), the count
+    # fields the file has columns for (in the order a row's values are written).
+    latest = begun.isoformat()
+    counted = tuple(name for name in _COUNTED if name in columns)
     seen: dict[str, int] = {}
     wanted: list[Wanted] = []
     spend: list[SpendRow] = []
@@ -212,7 +221,7 @@ def _batches(
         cell = _Cells(source, line, header, cells, columns, problems)
         if cell.broken:
             continue
-        read = _read_row(ws, cell, fmt, matcher, header_currency, begun)
+        read = _read_row(cell, fmt, matcher, header_currency, latest, counted)
         if read is None:
             continue
         key, day, values, spent = read
@@ -242,6 +251,7 @@ def _batch(
     member: str,
     wanted: list[Wanted],
     spend: list[SpendRow],
+    ledger: _HeldSpend,
     out: Imported,
     problems: list[str],
     clashes: list[str],
@@ -254,7 +264,7 @@ def _batch(
     """Write what a batch changes, unless a row so far was bad (then the import writes nothing)."""
     if problems:
         return
-    results, new_spend = _only_changes(ws, wanted, spend, out, clashes, problems, source, value_column)
+    results, new_spend = _only_changes(ws, wanted, spend, ledger, out, clashes, problems, source, value_column)
     if problems or clashes:
         return
     if not (results or new_spend):
@@ -386,6 +396,16 @@ def _last_day_begun(now_text: str) -> dt.date:
 
 def _day(cell: _Cells, name: str) -> str | None:
     raw = cell.get(name)
+    day = _iso_day(raw) if len(raw) <= len("YYYY-MM-DD") else None  # longer is no day (and is not kept)
+    if day is None:
+        cell.problem(name, f"{visible(raw)!r} is not a date (YYYY-MM-DD{', or M/D/YYYY' if name == 'date' else ''})")
+    return day
+
+
+@lru_cache(maxsize=4096)
+def _iso_day(raw: str) -> str | None:
+    """A day as a file writes it, ISO or M/D/YYYY, as ISO (``None``: no day).  Kept per text, which it depends on
+    alone: a file names each of its days on hundreds of rows."""
     try:
         if _ISO_DAY.match(raw):
             return dt.date.fromisoformat(raw).isoformat()
@@ -394,12 +414,11 @@ def _day(cell: _Cells, name: str) -> str | None:
             return dt.date(int(found[3]), int(found[1]), int(found[2])).isoformat()
     except ValueError:
         pass
-    cell.problem(name, f"{visible(raw)!r} is not a date (YYYY-MM-DD{', or M/D/YYYY' if name == 'date' else ''})")
     return None
 
 
 def _count(cell: _Cells, name: str) -> int | None:
-    raw = cell.get(name).replace(",", "") if name in cell.columns else ""
+    raw = cell.get(name).replace(",", "")
     if raw == "":
         return None
     if not (raw.isascii() and raw.isdigit()):
@@ -412,10 +431,12 @@ def _count(cell: _Cells, name: str) -> int | None:
 
 
 def _money(cell: _Cells, name: str, currency: str | None, fmt: str) -> tuple[int, str] | None:
+    if name not in cell.columns:
+        return None
     raw = cell.get(name)
     if fmt in PLATFORM and _GROUPED.match(raw):  # the vendor's own style, a dot for decimals: never a decimal comma
         raw = raw.replace(",", "")
-    if raw == "" or name not in cell.columns:
+    if raw == "":
         return None
     try:
         if len(raw.split()) == 2:  # the amount with its currency, as kpi add takes it: 42.00 EUR
@@ -439,23 +460,24 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str) -> tuple[int
 
 
 def _read_row(
-    ws: Workspace, cell: _Cells, fmt: str, matcher: _Matcher, header_currency: str | None, begun: dt.date
+    cell: _Cells, fmt: str, matcher: _Matcher, header_currency: str | None, latest: str, counted: tuple[str, ...]
 ) -> tuple[Key, str, dict[str, Any], tuple[int, str] | None] | None:
+    """``latest``: the latest day begun (ISO); ``counted``: the count fields the file has columns for."""
     day = _day(cell, "date")
-    if day is not None and dt.date.fromisoformat(day) > begun:
+    if day is not None and day > latest:
         cell.problem("date", f"{day} has begun in no time zone yet: an export holds no results for a day to come")
-    if day is not None and "end" in cell.columns and cell.get("end"):
+    end_text = cell.get("end") if day is not None and "end" in cell.columns else ""
+    if end_text and end_text != cell.get("date"):  # the same text as the day's is the same day (Meta writes both)
         end = _day(cell, "end")
         if end is not None and end != day:
             cell.problem("end", f"the row spans {day} to {end}: export it broken down by day (Ads Manager: Breakdown > By time > Day)")
     key = matcher.key(cell, fmt)
     currency = cell.get("currency").upper() or header_currency if "currency" in cell.columns else header_currency
     values: dict[str, Any] = {}
-    for name in (*RESULT_COUNTS, "followers"):
-        if name in cell.columns:
-            count = _count(cell, name)
-            if count is not None:
-                values[name] = count
+    for name in counted:
+        count = _count(cell, name)
+        if count is not None:
+            values[name] = count
     value = _money(cell, "value", currency, fmt)
     if value is not None:
         values["conversion_value"] = {"amount": value[0], "currency": value[1]}
@@ -482,6 +504,8 @@ class _Matcher:
         self._not_posts: dict[str, str] = {}
         #: Per post named: its campaign and platform (as results key platforms), read once.
         self._post_places: dict[str, tuple[str, str]] = {}
+        #: Per campaign and platform: the key of their rows, one (frozen) object however many rows name them.
+        self._campaign_keys: dict[tuple[str, str], Key] = {}
 
     def campaign(self, cell: _Cells, name: str) -> str | None:
         raw = cell.get(name)
@@ -558,10 +582,16 @@ class _Matcher:
             return None
         return task_id
 
+    def _campaign_key(self, camp: str, plat: str) -> Key:
+        found = self._campaign_keys.get((camp, plat))
+        if found is None:
+            found = self._campaign_keys[camp, plat] = Key("campaign", campaign=camp, platform=plat)
+        return found
+
     def key(self, cell: _Cells, fmt: str) -> Key | None:
         if fmt in PLATFORM:
             camp = self.campaign(cell, "campaign")
-            return None if camp is None else Key("campaign", campaign=camp, platform=PLATFORM[fmt])
+            return None if camp is None else self._campaign_key(camp, PLATFORM[fmt])
         if cell.get("post"):
             post = self.post(cell)
             return None if post is None or not self._as_post(cell, post) else Key("post", post=post)
@@ -575,7 +605,7 @@ class _Matcher:
             camp = self.campaign(cell, "campaign")
             if plat is None:
                 cell.problem("platform", "a campaign's results need its platform")
-            return None if camp is None or plat is None else Key("campaign", campaign=camp, platform=plat)
+            return None if camp is None or plat is None else self._campaign_key(camp, plat)
         if plat is None:
             cell.problem("post", "name a post, or a campaign and a platform, or a platform alone (followers)")
             return None
@@ -595,6 +625,7 @@ def _only_changes(
     ws: Workspace,
     wanted: list[Wanted],
     spend: list[SpendRow],
+    ledger: _HeldSpend,
     out: Imported,
     clashes: list[str],
     problems: list[str],
@@ -632,14 +663,14 @@ def _only_changes(
         else:
             out.unchanged += 1
     out.changed += len(results)
-    have = _spend_entries(ws, [s.entry_id for s in spend])
+    have = ledger.entries([s.entry_id for s in spend])
     new_spend = []
     for row in spend:
         while row.entry_id in have and have[row.entry_id][2]:
             # Reversed (the platform revised the day's spend): the row's entry is the next one, derived from it.
-            row = replace(row, entry_id=derived_id("kpi import spend after", row.entry_id))
+            row = row._replace(entry_id=derived_id("kpi import spend after", row.entry_id))
             if row.entry_id not in have:
-                have.update(_spend_entries(ws, [row.entry_id]))
+                have.update(ledger.entries([row.entry_id]))
         if row.entry_id not in have:
             new_spend.append(row)
         elif have[row.entry_id][:2] == (row.amount, row.currency):
@@ -655,13 +686,30 @@ def _only_changes(
     return results, new_spend
 
 
-def _spend_entries(ws: Workspace, ids: list[str]) -> dict[str, tuple[int, str, bool]]:
-    """``id -> (amount, currency, reversed)`` of the entries held among ``ids``."""
-    sql = (
-        "SELECT e.id, e.amount, e.currency, EXISTS (SELECT 1 FROM ledger_entry r WHERE r.reverses = e.id) "
-        "FROM json_each(?) j JOIN ledger_entry e ON e.id = j.value"
-    )
-    return {r[0]: (r[1], r[2], bool(r[3])) for r in ws.conn.execute(sql, (json.dumps(ids),))}
+class _HeldSpend:
+    """The ledger entries an import's spend rows may be already, and whether each is reversed.
+
+    Which entries are reversed is read once, when an entry is first found: the
+    import writes no reversal, and in its transaction no one else writes.  Per
+    entry, inside ``Store.bulk`` (which drops the ledger's index by what an
+    entry reverses), it was a scan of the whole ledger for each entry found:
+    importing a file of 20,000 rows again took 36 s.
+    """
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self._reversed: set[str] | None = None
+
+    def entries(self, ids: list[str]) -> dict[str, tuple[int, str, bool]]:
+        """``id -> (amount, currency, reversed)`` of the entries held among ``ids``."""
+        sql = "SELECT e.id, e.amount, e.currency FROM json_each(?) j JOIN ledger_entry e ON e.id = j.value"
+        found = self.ws.conn.execute(sql, (json.dumps(ids),)).fetchall()
+        if not found:
+            return {}
+        if self._reversed is None:
+            rows = self.ws.conn.execute("SELECT reverses FROM ledger_entry WHERE reverses IS NOT NULL")
+            self._reversed = {reverses for (reverses,) in rows}
+        return {entry: (amount, currency, entry in self._reversed) for entry, amount, currency in found}
 
 
 #: The most of a file's name a result's source keeps (the field holds 500 characters, with the format and the line).

@@ -126,10 +126,16 @@ def _value(field: str, raw: str, base_currency: str) -> Any:
         raise UserError(f"{field}: {exc.problem}") from None
 
 
+#: How many digits the largest count has.
+_COUNT_DIGITS = len(str(MAX_COUNT))
+
+
 def above_counts(digits: str) -> bool:
     """Whether ASCII digits give more than any count, read without ``int`` of them all (it refuses 4,301 digits)."""
+    if len(digits) < _COUNT_DIGITS:  # fewer digits than the largest count, leading zeros and all: below it (most counts)
+        return False
     significant = digits.lstrip("0")
-    return len(significant) > len(str(MAX_COUNT)) or int(significant or "0") > MAX_COUNT
+    return len(significant) > _COUNT_DIGITS or int(significant or "0") > MAX_COUNT
 
 
 def too_large(raw: str) -> str:
