@@ -216,15 +216,17 @@ _ESCAPES = {"\\": "\\\\", "'": "\\'", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
 def _escaped(char: str) -> str:
-    """One character of a ``$'...'`` word: as it is, unless quoting or a terminal acts on it."""
+    """One character of a ``$'...'`` word: as it is, unless quoting or a terminal acts on it, or a terminal draws it as
+    nothing or a blank (a tag character, a joiner, a no-break space): the word that says the name shows every one."""
     if char in _ESCAPES:
         return _ESCAPES[char]
-    if visible(char) == char:
+    if char.isprintable():
         return char
     code = ord(char)
     if code < 0x80 or 0xDC80 <= code <= 0xDCFF:  # the second: a byte that was not UTF-8, as Python carries it
         return f"\\x{code & 0xFF:02x}"
-    return f"\\u{code:04x}"
+    # bash reads at most four hex digits after \u, eight after \U: U+E0041 as \ue0041 would be U+E004 and a "1".
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 _WORD = re.compile(r"[^\W_]+")
