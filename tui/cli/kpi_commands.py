@@ -18,7 +18,7 @@ from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, bad_rows_listed, open_input, print_json, table
 from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.results import imports, keys, report, review
-from crewdeck.tui.results.kpis import KPIS, MISSING, NOT_REPORTED, Totals, shown
+from crewdeck.tui.results.kpis import BY_LARGEST_REACH, KPIS, LARGEST_REACH, MISSING, NOT_REPORTED, Totals, shown
 from crewdeck.tui.time.when import DateError, parse_day, utc_iso
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.columns import READABLE, cut, kept, line_width, terminal_width
@@ -231,10 +231,9 @@ def cmd_report(ctx: Context) -> int:
 def _reach_notes(bound: bool, rated: bool) -> list[str]:
     """The note on the reach marks shown: ``≥`` on a reach, ``*`` on a rate by it. A rate's note says which reach
     itself when the ``≥`` note is not there to point back to (REACH gave way, ER_REACH did not)."""
-    largest = "the largest daily reach (reach does not add up over days)"
     if bound:
-        return [f"≥ reach: {largest}" + ("; * a rate by that reach" if rated else "")]
-    return [f"* a rate by {largest}"] if rated else []
+        return [f"≥ reach: {LARGEST_REACH}" + ("; * a rate by that reach" if rated else "")]
+    return [BY_LARGEST_REACH] if rated else []
 
 
 def _text(built: report.ResultsReport, headers: list[str], rows: list[list[str]], width: int | None) -> tuple[str, list[str]]:
