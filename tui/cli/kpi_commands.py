@@ -36,6 +36,8 @@ GIVE_WAY = ("CPM", "ER_FOLLOWERS", "ER_IMPRESSIONS", "CVR", "ENG", "REACH", "IMP
 OFF_TARGET = "OFF TARGET"
 #: The column of each count a campaign may count as its results (``targets.of``).
 COUNT_COLUMNS = {"impressions": "IMPR", "reach": "REACH", "engagements": "ENG", "clicks": "CLICKS", "conversions": "CONV"}
+#: The KPIs' columns.
+KPI_COLUMNS = frozenset(k.code.upper() for k in KPIS)
 
 
 def _today(ctx: Context) -> dt.date:
@@ -218,7 +220,9 @@ def cmd_report(ctx: Context) -> int:
     notes = _reach_notes(any("≥" in cell for cell in cells), any("*" in cell for cell in cells))
     unreported = _unreported(built, shown_columns)
     if unreported:
-        notes.append(f"—: not reported ({', '.join(unreported)}), or nothing to divide by")
+        # "nothing to divide by" explains a KPI's "—", never a count's: said when a KPI shown has one.
+        divided = any(row[headers.index(h)] == MISSING for row in rows for h in shown_columns if h in KPI_COLUMNS)
+        notes.append(f"—: not reported ({', '.join(unreported)})" + (", or nothing to divide by" if divided else ""))
     unlinked = [column for column in _no_spend(built) if column in shown_columns]
     if unlinked:
         notes.append(f"— {', '.join(unlinked)}: no spend linked to the row (unknown, not 0); a target on them is neither met nor missed")
@@ -315,7 +319,8 @@ def _key_cells(built: report.ResultsReport, key: str, plain: bool) -> list[str]:
 
 
 def _unreported(built: report.ResultsReport, columns: list[str]) -> list[str]:
-    """What the "—" KPIs in ``columns`` divide that no record gave (in the order the KPIs name them), for the footnote."""
+    """What the "—" KPIs in ``columns`` divide that no record gave (in the order the KPIs name them), then the "—"
+    counts in ``columns`` no KPI shown names (every KPI dividing it gave way to fit), for the footnote."""
     found: dict[str, None] = {}
     for g in built.groups:
         result = report.campaign_targets_result(built, g.campaign)
@@ -325,6 +330,11 @@ def _unreported(built: report.ResultsReport, columns: list[str]) -> list[str]:
                     words = g.totals.unreported(name, result)
                     if words:
                         found[words] = None
+    for g in built.groups:
+        for name, column in COUNT_COLUMNS.items():
+            words = g.totals.unreported(name, name) if column in columns else None
+            if words:
+                found[words] = None
     return list(found)
 
 
