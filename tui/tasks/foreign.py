@@ -74,7 +74,17 @@ from crewdeck.tui.posts.states import label as state_label
 from crewdeck.tui.posts.writing import PostRefused, check_slot, slot_refused
 from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
 from crewdeck.tui.tasks.notesparts import GOING_ON, cut, cut_word, going_on, notes_parts, part_title, went_on_note
-from crewdeck.tui.time.when import DEFAULT_DUE_TIME, DateError, check_day, current_time, localize, out_of_range, parse_utc, utc_iso
+from crewdeck.tui.time.when import (
+    DEFAULT_DUE_TIME,
+    DateError,
+    check_day,
+    current_time,
+    kept_local,
+    localize,
+    out_of_range,
+    parse_utc,
+    utc_iso,
+)
 from crewdeck.tui.workspace.errors import UserError, csv_problem, summary
 from crewdeck.tui.workspace.exchange import ImportProblems, SourceFields, add_checked, refused_control
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
@@ -679,9 +689,9 @@ def _post(
             held.append(values["title"])
     unslotted_why = _slot_refused(ws, task_id, post, now)
     if unslotted_why is not None:
-        item.notes.insert(
-            0, f"due {post.pop('publish')['utc']} in Trello is not its slot here: {unslotted_why} (crewdeck post slot gives it one)"
-        )
+        due = post.pop("publish")  # the task's due date: the instant and the zone it is meant in
+        when = kept_local(parse_utc(due["utc"]), due["tz"])
+        item.notes.insert(0, f"due {when} in Trello is not its slot here: {unslotted_why} (crewdeck post slot gives it one)")
         unslotted.append(values["title"])
     if note:
         item.notes.insert(0, note)
