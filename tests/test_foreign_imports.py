@@ -118,7 +118,7 @@ def test_a_trello_board_becomes_tasks_with_every_quirk(cli: Cli, tmp_path: Path)
     assert launch["publish"] is None
     assert "1 post takes no slot from its Trello due date, passed or too soon for a review here: Launch post 🚀 für Zoë" in out
     notes = launch["notes"]
-    passed = "due 2026-03-02T16:00:00Z in Trello is not its slot here: the slot it would take has passed already (crewdeck post slot gives it one)"
+    passed = "due Mon 2026-03-02 21:30 IST Kolkata in Trello is not its slot here: the slot it would take has passed already (crewdeck post slot gives it one)"
     assert notes.startswith(f"{passed}\nstart: 2026-02-27\nBefore it goes out:\n[x] Alt text\n[ ] Legal sign-off\n")
     assert "attachment: brief.pdf https://trello.com/1/cards/x/attachments/brief.pdf" in notes
     assert "comment by @gone on 2026-02-28: comment 55: « ça va »\nsecond line" in notes
@@ -268,7 +268,7 @@ def test_notes_longer_than_a_task_holds_go_on_in_more_tasks_and_nothing_is_cut(c
 
     text = whole()
     assert [text.count(f"long {n} " + "x" * 16_000) for n in range(13)] == [1] * 13
-    assert text.startswith("due 2026-03-02T16:00:00Z in Trello is not its slot here")  # a due date gone by: no slot (see above)
+    assert text.startswith("due Mon 2026-03-02 21:30 IST Kolkata in Trello is not its slot here")  # a due date gone by: no slot (see above)
     assert "\nstart: 2026-02-27\nBefore it goes out:" in text and text.index("long 0 ") < text.index("long 12 ")
     count = op_count(cli.workspace)
     assert cli.ok("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board)))).startswith("nothing new")
@@ -614,10 +614,12 @@ def test_an_open_card_gives_its_post_no_slot_a_move_would_refuse_and_a_published
     draft, waiting = found["Post in Draft"], found["Post in In review"]
     assert (draft["post_state"], draft["publish"], draft["due"]["utc"]) == ("draft", None, "2026-11-20T16:00:00Z")
     assert draft["notes"].startswith(
-        "due 2026-11-20T16:00:00Z in Trello is not its slot here: the slot it would take has passed already (crewdeck post slot gives it one)"
+        "due Fri 2026-11-20 17:00 CET in Trello is not its slot here: the slot it would take has passed already (crewdeck post slot gives it one)"
     ), draft["notes"]
     assert (waiting["post_state"], waiting["publish"], waiting["due"]["utc"]) == ("in-review", None, "2026-11-26T10:00:00Z")
-    assert "due 2026-11-26T10:00:00Z in Trello is not its slot here: a slot within the approval lead time (1 h) needs" in waiting["notes"]
+    assert (
+        "due Thu 2026-11-26 11:00 CET in Trello is not its slot here: a slot within the approval lead time (1 h) needs" in waiting["notes"]
+    )
     # Gone out, or pulled, before crewdeck: the slot is history, kept as the source has it.
     published, pulled = found["Post in Published"], found["Archived post"]
     assert published["publish"]["utc"] == published["published_at"] == "2026-11-20T16:00:00Z"
@@ -635,7 +637,9 @@ def test_an_open_card_gives_its_post_no_slot_a_move_would_refuse_and_a_published
     assert "3 posts take no slot from their Trello due dates, passed or too soon for a review here: Post in Ideas; Post in Draft;" in out
     kept = tasks(cli)["Post in Ideas"]
     assert kept["publish"]["utc"] == "2027-01-15T16:00:00Z" and kept["due"]["utc"] == "2026-11-25T16:00:00Z"
-    assert kept["notes"].startswith("due 2026-11-25T16:00:00Z in Trello is not its slot here: the slot it would take has passed already")
+    assert kept["notes"].startswith(
+        "due Wed 2026-11-25 17:00 CET in Trello is not its slot here: the slot it would take has passed already"
+    )
 
 
 def test_map_status_gives_a_list_a_post_state_and_a_campaign_without_a_chain_keeps_drafts(cli: Cli, tmp_path: Path) -> None:

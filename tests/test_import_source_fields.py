@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from crewdeck.tui.tasks.foreign import _shell_word
+
 from .conftest import Cli
 from .importfixtures import ASANA_HEADER, LINEAR_HEADER, asana_csv, card_id, comment, linear_csv, trello_board, trello_card, trello_json
 
@@ -169,6 +171,15 @@ def test_a_dry_runs_hint_for_a_name_with_control_characters_is_shown_and_can_be_
     assert given.decode() == f"{odd}=review"
     cli.ok("import", "--from", "trello", str(path), f"--map-status={given.decode()}")
     assert [t["status"] for t in json.loads(cli.ok("export"))["task"] if t["title"] == "Card 1"] == ["review"]
+
+
+def test_a_quoted_name_spells_a_character_past_u_ffff_in_eight_hex_digits_as_bash_reads_it() -> None:
+    """An invisible character past U+FFFF (a tag character, which a terminal draws as nothing) was passed as it was, so the
+    hint hid it; spelt "\\u" + five hex digits, bash would have read four of them and the fifth as a digit of the name."""
+    name = "Odd\x1b 🚧 tag\U000e0041\U000f0000=STATUS"
+    word = _shell_word(name)
+    assert word == r"$'Odd\x1b 🚧 tag\U000e0041\U000f0000=STATUS'"
+    assert subprocess.run(["bash", "-c", f"printf %s {word}"], capture_output=True, check=True).stdout.decode() == name
 
 
 @pytest.mark.parametrize("name", ["Waiting", 'Waiting on "client"', "$HOME stuff"])

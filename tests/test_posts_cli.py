@@ -400,7 +400,7 @@ def test_a_new_post_takes_no_slot_a_move_would_refuse_and_nothing_is_written(tea
     too soon for any review, an idea that read expired at once; a plain task's slot is still its own."""
     passed = "cannot add “Launch reel”: the slot it would take has passed already (publish:2026-12-02 09:00 is Wed 12-02 09:00 EST)"
     too_soon = (
-        "cannot add “Soon”: a slot within the approval lead time (1 h) needs an approved post; it is idea "
+        "cannot add “Soon”: a new post needs its slot more than the approval lead time (1 h) away, for a review "
         "(publish:2026-12-03 05:30 is today 05:30 EST)"
     )
     for command in ("post add", "add"):
@@ -427,7 +427,7 @@ def test_a_new_posts_refused_slot_is_said_as_the_time_it_would_be_on_the_readers
     """`publish:today` at 18:30 in New York was refused as a slot within the lead time "(publish:today)": the peak
     hour it stood for (19:00) went unsaid, and a day alone gives no hint which hour was judged."""
     monkeypatch.setenv("CREWDECK_NOW", "2026-12-03T23:30:00Z")  # Thu 18:30 in New York; Fri 05:00 for raj in Kolkata
-    too_soon = "a slot within the approval lead time (1 h) needs an approved post; it is idea (publish:today is Thu 12-03 {} EST)"
+    too_soon = "a new post needs its slot more than the approval lead time (1 h) away, for a review (publish:today is Thu 12-03 {} EST)"
     said = one_line_error(team("post", "add", "Tonight +spring-launch post:instagram publish:today", as_member="raj"))
     assert said == f"crewdeck: error: cannot add “Tonight”: {too_soon.format('19:00')}\n", said
     session = Session.open(team.workspace, "raj", Config(time_format="12h"))

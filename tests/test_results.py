@@ -762,6 +762,24 @@ def test_a_period_the_report_cannot_read_is_refused_naming_run_too(ws: Path, cli
     assert "2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, all or run" in " ".join(cli.ok("kpi", "report", "--help").split())
 
 
+def test_a_count_shown_as_not_reported_is_explained_when_every_kpi_dividing_it_gave_way(ws: Path, tmp_path: Path) -> None:
+    """A campaign with no conversions reported showed "—" under CONV: the note said what was not reported only for a
+    KPI column shown (CPA, CVR, ROAS), and on a narrow terminal where all of them gave way, nothing explained it."""
+    team = Cli(ws)
+    team.ok("campaign", "add", "Quiet", "--platforms", "instagram")  # no targets: every KPI column may give way
+    task = team.ok("add", "Teaser +quiet", as_member="raj").strip()
+    team.ok("set", task, "platform=instagram", as_member="raj")
+    team.ok("kpi", "add", task[:8], "2026-11-20", "impressions=1000", "reach=800", as_member="raj")
+    lines = on_a_terminal(team, tmp_path, 40, "kpi", "report", "+quiet", with_stderr=True)
+    header = _header(lines)
+    row = re.split(r"\s{2,}", next(line for line in lines if line.startswith("+quiet")).strip())
+    assert row[header.index("CONV")] == "—" and not {"CTR", "CPC", "CPA", "CVR", "ROAS"} & set(header), lines
+    notes = " ".join(lines).split("wider terminal)")[1].strip()
+    assert notes == "—: not reported (conversions)", lines  # no KPI shown: nothing divided
+    wide = on_a_terminal(team, tmp_path, 250, "kpi", "report", "+quiet", with_stderr=True)
+    assert "—: not reported (engagements, followers, clicks, conversions, conversion value), or nothing to divide by" in wide, wide
+
+
 def test_a_rate_by_reach_shown_without_its_reach_column_is_explained_in_full(ws: Path, tmp_path: Path) -> None:
     """Where ER_REACH is shown and REACH has given way, the note read '* a rate by that reach': the reach it
     pointed back to was the '≥ reach' note, left out with its column."""

@@ -107,7 +107,11 @@ async def test_4_opens_the_results_with_a_row_per_campaign_and_escape_closes(wor
         assert "Δ: results vs Week 2026-W47's first 4 days (as many as this week has had)" in legend
         # The marks the rows show, each said once under the table: "64.08%*", "—", "✗ 0.82% vs ctr>=5%".
         assert any(k.endswith("*") for row in rows for k in row.kpis)
-        assert "* by the largest daily reach" in legend and "— no value" in legend and "✗ target missed" in legend
+        assert (
+            "* a rate by the largest daily reach (reach does not add up over days)" in legend
+            and "— no value" in legend
+            and "✗ target missed" in legend
+        )
         assert "no rate" not in legend and "✓" not in legend  # marks no row shows are not explained
         await pilot.press("escape")
         await settle(pilot)
@@ -716,7 +720,7 @@ async def test_the_legend_explains_only_marks_of_the_columns_shown(workspace: Pa
         assert "*" not in legend() and "✗ target missed" in legend()
         await pilot.resize_terminal(160, 48)
         await settle(pilot)
-        assert "* by the largest daily reach" in legend()
+        assert "* a rate by the largest daily reach (reach does not add up over days)" in legend()
 
 
 async def test_enter_is_not_offered_on_a_row_it_does_not_open(workspace: Path) -> None:

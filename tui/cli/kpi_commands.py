@@ -18,7 +18,7 @@ from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, bad_rows_listed, open_input, print_json, table
 from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.results import imports, keys, report, review
-from crewdeck.tui.results.kpis import KPIS, MISSING, NOT_REPORTED, Totals, shown
+from crewdeck.tui.results.kpis import BY_LARGEST_REACH, KPIS, LARGEST_REACH, MISSING, NOT_REPORTED, Totals, shown
 from crewdeck.tui.time.when import DateError, parse_day, utc_iso
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.columns import READABLE, cut, kept, line_width, terminal_width
@@ -36,6 +36,8 @@ GIVE_WAY = ("CPM", "ER_FOLLOWERS", "ER_IMPRESSIONS", "CVR", "ENG", "REACH", "IMP
 OFF_TARGET = "OFF TARGET"
 #: The column of each count a campaign may count as its results (``targets.of``).
 COUNT_COLUMNS = {"impressions": "IMPR", "reach": "REACH", "engagements": "ENG", "clicks": "CLICKS", "conversions": "CONV"}
+#: The KPIs' columns.
+KPI_COLUMNS = frozenset(k.code.upper() for k in KPIS)
 
 
 def _today(ctx: Context) -> dt.date:
@@ -218,7 +220,9 @@ def cmd_report(ctx: Context) -> int:
     notes = _reach_notes(any("≥" in cell for cell in cells), any("*" in cell for cell in cells))
     unreported = _unreported(built, shown_columns)
     if unreported:
-        notes.append(f"—: not reported ({', '.join(unreported)}), or nothing to divide by")
+        # "nothing to divide by" explains a KPI's "—", never a count's: said when a KPI shown has one.
+        divided = any(row[headers.index(h)] == MISSING for row in rows for h in shown_columns if h in KPI_COLUMNS)
+        notes.append(f"—: not reported ({', '.join(unreported)})" + (", or nothing to divide by" if divided else ""))
     unlinked = [column for column in _no_spend(built) if column in shown_columns]
     if unlinked:
         notes.append(f"— {', '.join(unlinked)}: no spend linked to the row (unknown, not 0); a target on them is neither met nor missed")
@@ -231,10 +235,9 @@ def cmd_report(ctx: Context) -> int:
 def _reach_notes(bound: bool, rated: bool) -> list[str]:
     """The note on the reach marks shown: ``≥`` on a reach, ``*`` on a rate by it. A rate's note says which reach
     itself when the ``≥`` note is not there to point back to (REACH gave way, ER_REACH did not)."""
-    largest = "the largest daily reach (reach does not add up over days)"
     if bound:
-        return [f"≥ reach: {largest}" + ("; * a rate by that reach" if rated else "")]
-    return [f"* a rate by {largest}"] if rated else []
+        return [f"≥ reach: {LARGEST_REACH}" + ("; * a rate by that reach" if rated else "")]
+    return [BY_LARGEST_REACH] if rated else []
 
 
 def _text(built: report.ResultsReport, headers: list[str], rows: list[list[str]], width: int | None) -> tuple[str, list[str]]:
@@ -316,7 +319,8 @@ def _key_cells(built: report.ResultsReport, key: str, plain: bool) -> list[str]:
 
 
 def _unreported(built: report.ResultsReport, columns: list[str]) -> list[str]:
-    """What the "—" KPIs in ``columns`` divide that no record gave (in the order the KPIs name them), for the footnote."""
+    """What the "—" KPIs in ``columns`` divide that no record gave (in the order the KPIs name them), then the "—"
+    counts in ``columns`` no KPI shown names (every KPI dividing it gave way to fit), for the footnote."""
     found: dict[str, None] = {}
     for g in built.groups:
         result = report.campaign_targets_result(built, g.campaign)
@@ -326,6 +330,11 @@ def _unreported(built: report.ResultsReport, columns: list[str]) -> list[str]:
                     words = g.totals.unreported(name, result)
                     if words:
                         found[words] = None
+    for g in built.groups:
+        for name, column in COUNT_COLUMNS.items():
+            words = g.totals.unreported(name, name) if column in columns else None
+            if words:
+                found[words] = None
     return list(found)
 
 

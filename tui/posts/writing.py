@@ -320,29 +320,48 @@ def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, s
         raise _refuse(post, "move", why)
 
 
+#: Why no post takes a slot gone by.
+PASSED = "the slot it would take has passed already"
+
+
 def slot_refused(store: Store, state: str, now: dt.datetime, slot: dict[str, str]) -> str | None:
     """Why a post in ``state`` takes no ``slot`` now (``None``: it may): a slot that has passed takes no post, and one
-    within the approval lead time only an approved one.  A move asks (``check_slot``), and so do a new post
-    (``check_new_post``) and a Trello card's due date (``foreign._slot_refused``)."""
+    within the approval lead time only an approved one.  A move asks (``check_slot``), and so does a Trello card's due
+    date (``foreign._slot_refused``): its note reads the same when the next import finds the post here."""
     lead = settings(store.conn).approval_lead
-    new_slot = _slot_instant(slot)
-    if new_slot <= now:
-        return "the slot it would take has passed already"
-    if now >= new_slot - lead and state not in APPROVED:
+    if _slot_instant(slot) <= now:
+        return PASSED
+    if _within(slot, now, lead) and state not in APPROVED:
         return f"a slot within the approval lead time ({lead_text(lead)}) needs an approved post; it is {label(state)}"
     return None
 
 
+def new_slot_refused(store: Store, now: dt.datetime, slot: dict[str, str]) -> str | None:
+    """Why a new post takes no ``slot`` now (``None``: it may), as ``slot_refused`` judges a move: a new post is never
+    approved, so the slot must leave the approval lead time for its review (``check_new_post``)."""
+    lead = settings(store.conn).approval_lead
+    if _slot_instant(slot) <= now:
+        return PASSED
+    if _within(slot, now, lead):
+        return f"a new post needs its slot more than the approval lead time ({lead_text(lead)}) away, for a review"
+    return None
+
+
+def _within(slot: dict[str, str], now: dt.datetime, lead: dt.timedelta) -> bool:
+    """Whether ``slot`` (ahead) is within the approval lead time ``lead`` of ``now``."""
+    return now >= _slot_instant(slot) - lead
+
+
 def check_new_post(store: Store, values: dict[str, Any], now: dt.datetime, typed: str) -> None:
     """Refuse (``PostRefused``) to make a post of ``values`` (a new task's fields) now on a slot no move could give
-    it (``slot_refused``): a new post is never approved, so one inside the lead time would read expired at once.
+    it (``new_slot_refused``): a new post is never approved, so one inside the lead time would read expired at once.
     ``typed``: where the slot was given (``publish:fri``), for the line that says so.  A plain task's slot is its own.
 
     ``quickadd.resolve`` asks here, so ``post add``, ``add ... post:`` and the app's quick-add (and its preview) refuse alike."""
     slot = values.get("publish")
     if values.get("post_state") is None or slot is None:
         return
-    why = slot_refused(store, values["post_state"], now, slot)
+    why = new_slot_refused(store, now, slot)
     if why is not None:
         raise PostRefused(f"cannot add {named_post(values.get('title'), '')}: {why} ({typed})", why)
 

@@ -30,6 +30,10 @@ MISSING = "—"
 NOT_REPORTED = "not reported"
 #: A ``Value``'s note when it divides spend and no ledger entry counts toward the group.
 NO_SPEND = "no spend linked"
+#: Why a group's reach is its largest daily one, as the notes under ``kpi report`` and the Results screen's legend say it.
+LARGEST_REACH = "the largest daily reach (reach does not add up over days)"
+#: What the ``*`` after a rate (``shown``) means, said alike in both.
+BY_LARGEST_REACH = f"* a rate by {LARGEST_REACH}"
 
 
 @dataclass(frozen=True)

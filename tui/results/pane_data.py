@@ -27,7 +27,7 @@ from functools import lru_cache
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.results import report
-from crewdeck.tui.results.kpis import MISSING, divide_rounded, shown
+from crewdeck.tui.results.kpis import BY_LARGEST_REACH, MISSING, divide_rounded, shown
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace, campaign_slug
 
@@ -96,7 +96,7 @@ class ResultsPage:
 _NO_VALUE = "— no value"
 #: Each mark a row may show and what it means, in the order the legend says them.
 MARKS = (
-    ("*", "* by the largest daily reach"),
+    ("*", BY_LARGEST_REACH),
     (MISSING, _NO_VALUE),
     (NO_RATE, f"{NO_RATE}: a currency with no rate"),
     ("✗", "✗ target missed (value vs target)"),

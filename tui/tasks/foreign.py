@@ -74,7 +74,17 @@ from crewdeck.tui.posts.states import label as state_label
 from crewdeck.tui.posts.writing import PostRefused, check_slot, slot_refused
 from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
 from crewdeck.tui.tasks.notesparts import GOING_ON, cut, cut_word, going_on, notes_parts, part_title, went_on_note
-from crewdeck.tui.time.when import DEFAULT_DUE_TIME, DateError, check_day, current_time, localize, out_of_range, parse_utc, utc_iso
+from crewdeck.tui.time.when import (
+    DEFAULT_DUE_TIME,
+    DateError,
+    check_day,
+    current_time,
+    kept_local,
+    localize,
+    out_of_range,
+    parse_utc,
+    utc_iso,
+)
 from crewdeck.tui.workspace.errors import UserError, csv_problem, summary
 from crewdeck.tui.workspace.exchange import ImportProblems, SourceFields, add_checked, refused_control
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
@@ -216,15 +226,17 @@ _ESCAPES = {"\\": "\\\\", "'": "\\'", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
 def _escaped(char: str) -> str:
-    """One character of a ``$'...'`` word: as it is, unless quoting or a terminal acts on it."""
+    """One character of a ``$'...'`` word: as it is, unless quoting or a terminal acts on it, or a terminal draws it as
+    nothing or a blank (a tag character, a joiner, a no-break space): the word that says the name shows every one."""
     if char in _ESCAPES:
         return _ESCAPES[char]
-    if visible(char) == char:
+    if char.isprintable():
         return char
     code = ord(char)
     if code < 0x80 or 0xDC80 <= code <= 0xDCFF:  # the second: a byte that was not UTF-8, as Python carries it
         return f"\\x{code & 0xFF:02x}"
-    return f"\\u{code:04x}"
+    # bash reads at most four hex digits after \u, eight after \U: U+E0041 as \ue0041 would be U+E004 and a "1".
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 _WORD = re.compile(r"[^\W_]+")
@@ -677,9 +689,9 @@ def _post(
             held.append(values["title"])
     unslotted_why = _slot_refused(ws, task_id, post, now)
     if unslotted_why is not None:
-        item.notes.insert(
-            0, f"due {post.pop('publish')['utc']} in Trello is not its slot here: {unslotted_why} (crewdeck post slot gives it one)"
-        )
+        due = post.pop("publish")  # the task's due date: the instant and the zone it is meant in
+        when = kept_local(parse_utc(due["utc"]), due["tz"])
+        item.notes.insert(0, f"due {when} in Trello is not its slot here: {unslotted_why} (crewdeck post slot gives it one)")
         unslotted.append(values["title"])
     if note:
         item.notes.insert(0, note)

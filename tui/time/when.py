@@ -507,6 +507,13 @@ def format_local(
     return f"{label} {clock} {zone_label(instant, tz_name) if city else zone_abbrev(instant, tz_name)}"
 
 
+def kept_local(instant: dt.datetime, tz_name: str) -> str:
+    """``Mon 2026-03-02 21:30 IST Kolkata``: a moment as ``format_local`` says it, in text kept to be read later (a
+    task's notes): its full date (a "today" would go stale), a 24-hour clock (no reader's to follow) and whose time it is."""
+    local = in_zone(instant, tz_name)
+    return f"{local:%a %Y-%m-%d} {clock_text(local)} {zone_label(instant, tz_name)}"
+
+
 def relative(instant: dt.datetime, now: dt.datetime) -> str:
     """``in 3h``, ``in 2d``, ``now``, ``40m late``, ``2d late``."""
     seconds = (instant - now).total_seconds()
