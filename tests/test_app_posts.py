@@ -109,6 +109,27 @@ async def test_approvals_lists_what_needs_me_first_oldest_slot_first_and_approve
     assert verdicts == [("approve", member(team, "mia"))]
 
 
+async def test_the_approvals_view_shows_a_read_asked_for_after_the_first_window_was_drawn(team: Path) -> None:
+    # The rest of a long list is read once its first window is drawn, in the same group of workers as the list's own
+    # read: started after a change asked for the list again, it cancelled that read before it ran, its own answer was
+    # dropped as older, and the view kept the list as before the change.
+    app = make_app(team, "mia", watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        first = next(row for _, row in screen.table.loaded_rows())
+        with Store(team) as store, store.write(member(team, "raj")) as w:
+            w.set("task", first.id, {"title": "Spring post renamed"})
+        screen.reload()
+        # The rest of the first window's list, asked for once it was drawn: before the event loop ran the read.
+        screen._read_rest(screen.generation - 1, [], [], {})
+        await settle(pilot)
+        assert "Spring post renamed" in [row.cells[4] for _, row in screen.table.loaded_rows()]
+
+
 async def test_the_approvals_view_at_80x24_gives_why_the_room_left_and_says_it_whole_under_the_list(team: Path) -> None:
     """At 80 columns WHY was 18 cells ("needs you: step 1…") and its end was nowhere on the screen."""
     app = make_app(team, "mia")
