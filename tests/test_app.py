@@ -899,6 +899,20 @@ async def test_the_default_view_may_be_a_campaign(workspace: Path) -> None:
         assert keys_of_rows(app) and all(record(workspace, k)["campaign"] == spring for k in keys_of_rows(app))
 
 
+async def test_a_campaign_as_the_default_view_is_shown_when_a_change_is_read_before_it_is_found(workspace: Path) -> None:
+    # The campaign is looked up in the same group of workers as the list's reads: a change read before it ran (a
+    # teammate writing as the app started) cancelled it, and the app showed another view than the one asked for.
+    app = make_app(workspace, config=Config(default_view="all"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        # As at start-up with a campaign's view: the list read again before the event loop ran the look-up.
+        pane._start_on_campaign("campaign:spring-launch")
+        pane.reload()
+        await settle(pilot)
+        assert pane.view is not None and pane.view.id == "campaign:spring-launch"
+
+
 async def test_a_change_made_while_a_dialog_is_over_the_detail_shows_in_the_detail_below_it(workspace: Path) -> None:
     """A dialog over a task's detail writes before it closes (a refused answer keeps it open): the change reached the
     panes but not the detail, which only the top screen's reload refreshed, so it read as before the change."""
