@@ -999,34 +999,18 @@ async def test_a_detail_read_from_before_a_change_that_comes_back_last_leaves_th
         await open_detail(pilot, app)
         detail = app.screen
         assert isinstance(detail, DetailScreen)
-        # The first read, once made, comes back only after the second has been shown; the change waits for that read.
-        first_read, second_shown = threading.Event(), threading.Event()
-        read, show, write = app.session.reads.detail, detail._show, detail.triage.write
-        shown = 0
-
-        def read_first_last(task_id: str, now: dt.datetime, clock24: bool = True) -> Any:
-            found = read(task_id, now, clock24)
-            if not first_read.is_set():
-                first_read.set()
-                assert second_shown.wait(20)
-            return found
-
-        def show_and_count(*args: Any) -> None:
-            nonlocal shown
-            show(*args)
-            shown += 1
-            second_shown.set()
+        # The first read, once made, comes back only after the second; the change waits for that read.
+        answers = FirstAnswerLast(app, "detail")
+        write = detail.triage.write
 
         def write_after_the_first_read(*args: Any) -> None:
-            assert first_read.wait(20)
+            assert answers.read.wait(20)
             write(*args)
 
-        app.session.reads.detail = read_first_last  # type: ignore[method-assign]
-        detail._show = show_and_count  # type: ignore[method-assign]
         detail.triage.write = write_after_the_first_read  # type: ignore[method-assign]
         detail.load()  # someone else's change: the detail reads the task again
         await pilot.press("colon", *"title=Renamed here", "enter")
-        await until(pilot, lambda: shown == 2, "both reads come back")
+        await answers.both_back(pilot)
         assert "Renamed here" in str(detail.query_one("#detail-body").render())
 
 
