@@ -36,7 +36,7 @@ from crewdeck.tui.posts.states import STATES
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.rows import CELLS, status_cell
 from crewdeck.tui.workspace.config import Config
-from crewdeck.widgets.content_calendar import CalendarData
+from crewdeck.widgets.content_calendar import CalendarData, ContentCalendar
 from crewdeck.widgets.key_footer import footer_keys
 from crewdeck.widgets.post_table import PostTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
@@ -107,6 +107,27 @@ async def test_approvals_lists_what_needs_me_first_oldest_slot_first_and_approve
     with Store(team) as store:
         verdicts = store.conn.execute("SELECT verdict, approved_by FROM post_approval WHERE post = ?", (first,)).fetchall()
     assert verdicts == [("approve", member(team, "mia"))]
+
+
+async def test_the_approvals_view_shows_a_read_asked_for_after_the_first_window_was_drawn(team: Path) -> None:
+    # The rest of a long list is read once its first window is drawn, in the same group of workers as the list's own
+    # read: started after a change asked for the list again, it cancelled that read before it ran, its own answer was
+    # dropped as older, and the view kept the list as before the change.
+    app = make_app(team, "mia", watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        first = next(row for _, row in screen.table.loaded_rows())
+        with Store(team) as store, store.write(member(team, "raj")) as w:
+            w.set("task", first.id, {"title": "Spring post renamed"})
+        screen.reload()
+        # The rest of the first window's list, asked for once it was drawn: before the event loop ran the read.
+        screen._read_rest(screen.generation - 1, [], [], {})
+        await settle(pilot)
+        assert "Spring post renamed" in [row.cells[4] for _, row in screen.table.loaded_rows()]
 
 
 async def test_the_approvals_view_at_80x24_gives_why_the_room_left_and_says_it_whole_under_the_list(team: Path) -> None:
@@ -604,6 +625,24 @@ async def test_a_calendar_move_typed_before_the_last_ones_read_came_back_moves_t
         await settle(pilot)
         assert slot_of(draft, post_id) == ("2026-11-29T10:30:00Z", "America/New_York")
         assert _calendar_day(panel, post_id) == dt.date(2026, 11, 29)  # the cursor followed the post
+
+
+async def test_r_while_a_weeks_read_is_on_its_way_lays_that_weeks_posts_out(draft: Path) -> None:
+    # `[` then `r` (typed ahead, or on a busy machine): `r` laid out the posts of the week on the screen over the days of
+    # the week `[` asked for, and its read, cancelled or dropped as older, never came: the post's week read empty.
+    app = make_app(draft, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel, post_id = await _calendar_on_one_post(app, pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert panel.laid is not None and not panel.laid.cells  # the week after: no post
+        # Both keys handled before the event loop can start the read `[` asks for.
+        panel._key(ContentCalendar.KeyRequested(panel.calendar, "previous"))
+        panel._key(ContentCalendar.KeyRequested(panel.calendar, "rows"))
+        await settle(pilot)
+        assert panel.laid is not None and panel.period.by_campaign and panel.laid.days[0] == dt.date(2026, 11, 23)
+        assert [p.post.id for placed in panel.laid.cells.values() for p in placed] == [post_id]
 
 
 async def test_the_cursor_follows_a_moved_post_when_a_read_from_before_the_move_lands_first(draft: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 import time
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
@@ -23,9 +22,8 @@ from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.entry_detail import EntryScreen
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
-from crewdeck.tui.ledger import actions, pane_data
+from crewdeck.tui.ledger import actions
 from crewdeck.tui.ledger.actions import EntryDraft, reversal_id
-from crewdeck.tui.ledger.entries import EntryDetail
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.describe import entry_words
@@ -33,7 +31,7 @@ from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.pane_bar import PaneBar
 
-from .apphelp import demo_workspace, help_text, make_app, prompt_preview, settle
+from .apphelp import FirstAnswerLast, demo_workspace, help_text, make_app, prompt_preview, settle
 from .conftest import NOW, Cli
 
 SIZE = (160, 48)
@@ -582,9 +580,7 @@ async def test_another_members_entry_appears_and_the_cursor_stays(workspace: Pat
         assert f"{reversal[:8]}  {mine.date}" in str(screen.query_one("#entry-body").render())
 
 
-async def test_an_entrys_read_from_before_a_change_that_comes_back_last_leaves_the_change_shown(
-    workspace: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_an_entrys_read_from_before_a_change_that_comes_back_last_leaves_the_change_shown(workspace: Path) -> None:
     """Two reads of an open entry in flight: the first, made before a reversal elsewhere, could come back after the
     one made since, and the entry read "not reversed" until the next change."""
     app = make_app(workspace)
@@ -596,38 +592,16 @@ async def test_an_entrys_read_from_before_a_change_that_comes_back_last_leaves_t
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, EntryScreen) and "not reversed" in str(screen.query_one("#entry-body").render())
-        # The first read, once made, comes back only after the second has been shown.
-        first_read, second_shown = threading.Event(), threading.Event()
-        read, show = pane_data.detail, screen._show
-        shown = 0
-
-        def read_first_last(*args: Any) -> EntryDetail:
-            found = read(*args)
-            if not first_read.is_set():
-                first_read.set()
-                assert second_shown.wait(20)
-            return found
-
-        def show_and_count(*args: Any) -> None:
-            nonlocal shown
-            show(*args)
-            shown += 1
-            second_shown.set()
-
-        monkeypatch.setattr(pane_data, "detail", read_first_last)
-        screen._show = show_and_count  # type: ignore[method-assign]
+        # The first read, once made, comes back only after the second.
+        answers = FirstAnswerLast(app, "entry-detail")
         screen.load()  # another change: the entry is read again
-        for _ in range(500):  # the read is made in a worker, which the event loop starts
-            if first_read.is_set():
-                break
-            await pilot.pause()
-        assert first_read.is_set()
+        await answers.first_read(pilot)
         ws = Workspace.open(workspace)
         try:
             reversal = actions.reverse_entry(ws, ws.member_by_handle("ana"), entry.id, NOW)  # ana's other process
         finally:
             ws.close()
-        await until(pilot, lambda: shown == 2)
+        await answers.both_back(pilot)
         assert reversal[:8] in str(screen.query_one("#entry-body").render())
 
 

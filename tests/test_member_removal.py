@@ -340,22 +340,25 @@ def test_a_series_still_naming_a_member_removed_behind_the_commands_back_is_chan
     assert "Probe the feeds" in team.ok("tasks")
 
 
-def handle_given_again(cli: Cli) -> tuple[str, str]:
-    """@raj's done task "Old report", @raj removed and the handle given to a new member, whose is "New brief": their ids."""
-    old = cli.ok("add", "Old report @raj", as_member="raj").strip()
+def handle_given_again(cli: Cli, handle: str = "raj") -> tuple[str, str]:
+    """``handle``'s done task "Old report", them removed and the handle given to a new member, whose is "New brief": their
+    ids (a handle other than @raj's is a new member's, removed in turn)."""
+    if handle != "raj":
+        cli.ok("member", "add", handle, "--name", "Rajkumar Iyer", "--tz", "Asia/Kolkata")
+    old = cli.ok("add", f"Old report @{handle}", as_member=handle).strip()
     cli.ok("done", old)
-    cli.ok("member", "rm", "raj")
-    cli.ok("member", "add", "raj", "--name", "Raj Two", "--tz", "UTC")
-    return old, cli.ok("add", "New brief @raj", as_member="raj").strip()
+    cli.ok("member", "rm", handle)
+    cli.ok("member", "add", handle, "--name", "Raj Two", "--tz", "UTC")
+    return old, cli.ok("add", f"New brief @{handle}", as_member=handle).strip()
 
 
 def test_a_removed_members_handle_reads_apart_from_the_new_member_who_has_it(cli: Cli) -> None:
     """`tasks`' WHO column and `show` said @raj for the removed member's task and for the new @raj's: nobody could tell
-    whose it was."""
+    whose it was.  WHO says "ex-@raj": "@raj✗" read as the deadline grid's ✗ after a handle, out of working hours."""
     old, new = handle_given_again(cli)
     header, *lines = cli.ok("tasks", "@raj", "all").splitlines()
     who = {line.split("  ")[-1].strip(): line[header.index("WHO") :].split()[0] for line in lines}
-    assert who == {"Old report": "@raj✗", "New brief": "@raj"}
+    assert who == {"Old report": "ex-@raj", "New brief": "@raj"}
     shown = {task: cli.ok("show", task) for task in (old, new)}
     assert "     assignee  @raj (Raj Mehta, Asia/Kolkata) — removed from this workspace\n" in shown[old], shown[old]
     assert "      created  by @raj (removed) " in shown[old], shown[old]
@@ -368,13 +371,19 @@ def test_a_removed_members_handle_reads_apart_from_the_new_member_who_has_it(cli
 
 
 async def test_the_apps_task_table_reads_a_removed_members_handle_apart_from_the_new_member_who_has_it(cli: Cli) -> None:
-    """The app's WHO column said @raj for both as well."""
+    """The app's WHO column said @raj for both as well; and its 8 cells cut a longer handle's mark away ("@rajkumar✗" read
+    "@rajkum…", as the new @rajkumar's did): the mark goes first."""
     handle_given_again(cli)
+    handle_given_again(cli, "rajkumar")
     app = make_app(cli.workspace)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("v", "a", "slash", *"@raj all", "enter")
-        await settle(pilot)
-        rows = [row.cells for _, row in app.tasks_pane.table.loaded_rows()]
-        who = {cells[CELLS.index("title")]: cells[CELLS.index("who")] for cells in rows}
-        assert who == {"Old report": "@raj✗", "New brief": "@raj"}
+        table = app.tasks_pane.table
+        for handle in ("raj", "rajkumar"):
+            await pilot.press("v", "a", "slash", *f"@{handle} all", "enter")
+            await settle(pilot)
+            rows = [row.cells for _, row in table.loaded_rows()]
+            who = {cells[CELLS.index("title")]: cells[CELLS.index("who")] for cells in rows}
+            assert who == {"Old report": f"ex-@{handle}", "New brief": f"@{handle}"}, who
+            painted = ["".join(segment.text for segment in table.render_line(y)) for y in range(1, len(rows) + 1)]
+            assert [" ex-@" in line for line in painted] == [title == "Old report" for title in who], painted

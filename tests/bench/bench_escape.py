@@ -82,7 +82,7 @@ def _without_escaping(module: object, action: Callable[[], object], repeats: int
 def run(bench: Bench) -> None:
     repeats = 30 if bench.quick else 100
     rows = _rows(SCREENS * ROWS_ON_SCREEN)
-    handles = {f"{i:032x}": f"m{i}" for i in range(8)}
+    handles = {f"{i:032x}": f"@m{i}" for i in range(8)}
     campaigns = {"c" * 32: "spring-launch"}
 
     def make_rows() -> object:

@@ -49,7 +49,7 @@ from crewdeck.tui.app.screens.help import shown_keys
 from crewdeck.tui.app.screens.typed_ahead import TypedAheadScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.tasks_pane import TasksPane
-from crewdeck.tui.app.workers import background
+from crewdeck.tui.app.workers import Latest, background
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.views import views
@@ -293,8 +293,8 @@ class CrewdeckApp(App[int]):
         )
         #: The panes whose first content is on the screen (or failed to load).
         self._drawn: set[str] = set()
-        #: Bumped by every read of the members and campaigns; answers to older ones are dropped.
-        self._people_generation = 0
+        #: The reads of the members, the campaigns and the workspace's name.
+        self._people = Latest(self, group="people", exclusive=False)
         #: Whether to watch the file for others' changes (tests that need no watcher turn it off).
         self._watch_changes = watch
         self.panes = tuple(name for name, _ in PANES)
@@ -473,21 +473,14 @@ class CrewdeckApp(App[int]):
             self._show_sync(self.sync_status)  # "synced 10:31" ages with the clock
 
     def _load_people(self) -> None:
-        self._people_generation += 1
-        self._read_people(self._people_generation)
+        self._people.read(self._read_people, self._set_people)
 
-    @background(group="people")
-    def _read_people(self, generation: int) -> None:
+    def _read_people(self) -> tuple[list[Member], list[Campaign], str]:
         reads = self.session.reads
-        members = reads.members()
-        campaigns = reads.campaigns()
-        name = reads.workspace_name()
-        self.call_from_thread(self._set_people, members, campaigns, name, generation)
+        return reads.members(), reads.campaigns(), reads.workspace_name()
 
-    def _set_people(self, members: list[Member], campaigns: list[Campaign], workspace: str, generation: int) -> None:
-        # Thread workers run on: a read made before a change may come back after the one made since.
-        if generation != self._people_generation:
-            return
+    def _set_people(self, people: tuple[list[Member], list[Campaign], str]) -> None:
+        members, campaigns, workspace = people
         self.services.members = members
         self.services.campaigns = campaigns
         self.query_one(WorkspaceHeader).workspace = visible(workspace)

@@ -136,6 +136,8 @@ class CalendarPanel(Vertical):
         self.read: Read | None = None
         self.laid: Layout | None = None
         self.generation = 0
+        #: The generation whose answer is on the screen: ``read`` is of the period asked for last when it is ``generation``.
+        self.shown = 0
         #: After a move, the post the cursor follows to its new cell (``follow``).
         self._follow: str | None = None
 
@@ -187,7 +189,7 @@ class CalendarPanel(Vertical):
     def on_calendar_panel_loaded(self, message: Loaded) -> None:
         if message.generation != self.generation:
             return
-        self.period, self.read, self.laid = message.period, message.read, message.laid
+        self.period, self.read, self.laid, self.shown = message.period, message.read, message.laid, message.generation
         self.calendar.show(message.data, *self._cursor_after(message.laid))
 
     def follow(self, post_id: str | None) -> None:
@@ -319,10 +321,13 @@ class CalendarPanel(Vertical):
         elif name == "period":
             self.reload(CalendarPeriod(period.anchor, not period.month, period.zone, period.by_campaign))
         elif name == "rows":
-            self.period = CalendarPeriod(period.anchor, period.month, period.zone, not period.by_campaign)
-            if self.read is not None:
+            rows = CalendarPeriod(period.anchor, period.month, period.zone, not period.by_campaign)
+            if self.read is not None and self.shown == self.generation:
+                self.period = rows
                 self.generation += 1
                 self._relayout(self.period, self.read, self.generation)
+            else:  # a read is on its way (another period, a change): the posts on the screen may not be the ones to lay out
+                self.reload(rows)
         elif name == "zone":
             self._toggle_zone()
         elif name == "gap":

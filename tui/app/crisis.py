@@ -20,7 +20,7 @@ from crewdeck.tui.app.post_actions import POST_COLUMNS, post_line, run_move, wri
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
-from crewdeck.tui.app.workers import background, in_background
+from crewdeck.tui.app.workers import Latest, in_background
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.reading import PostView, open_crises, read_posts
 from crewdeck.tui.posts.states import label
@@ -134,8 +134,8 @@ class HeldPostsScreen(ModalScreen[None]):
         self.held = held
         #: What became of each post here (its id → a word), shown in its row.
         self.done: dict[str, str] = {}
-        #: Bumped by every read of the posts; answers to older ones are dropped.
-        self.generation = 0
+        #: The reads of the posts.
+        self._reads = Latest(self, group="held-read")
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -171,21 +171,15 @@ class HeldPostsScreen(ModalScreen[None]):
     def _did(self, post: PostView, word: str) -> None:
         self.done[post.id] = word
         self._fill(self.query_one(PostTable).cursor)
-        self.generation += 1
-        self._read_again(self.generation)
+        self._reads.read(self._read_again, self._read)
 
-    @background(exclusive=True, group="held-read")
-    def _read_again(self, generation: int) -> None:
+    def _read_again(self) -> dict[str, PostView]:
         """The posts as they read now: a resumed one is no longer paused, one given a new slot shows it."""
         now = self.services.now()
         post_ids = [p.id for p in self.held]
-        fresh = self.services.session.access.read(lambda ws: {p.id: p for p in read_posts(ws.conn, now, post_ids)})
-        self.app.call_from_thread(self._read, fresh, generation)
+        return self.services.session.access.read(lambda ws: {p.id: p for p in read_posts(ws.conn, now, post_ids)})
 
-    def _read(self, fresh: dict[str, PostView], generation: int) -> None:
-        # Thread workers run on: a read made before the last key's write may come back after the one made since.
-        if generation != self.generation:
-            return
+    def _read(self, fresh: dict[str, PostView]) -> None:
         self.held = [fresh.get(p.id, p) for p in self.held]
         self._fill(self.query_one(PostTable).cursor)
 

@@ -16,7 +16,7 @@ from textual.widgets import Static
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.services import Services
-from crewdeck.tui.app.workers import background
+from crewdeck.tui.app.workers import Latest
 from crewdeck.tui.posts.banner import OpenCrisis, open_crisis_banner
 from crewdeck.tui.time.when import format_local
 
@@ -38,8 +38,8 @@ class CrisisBanner(Static):
         self.services = services
         self.crises: list[OpenCrisis] = []
         self._known = known
-        #: Bumped by every read of the crises; answers to older ones are dropped.
-        self.generation = 0
+        #: The reads of the open crises.
+        self._reads = Latest(self, group="crisis-banner")
 
     def on_mount(self) -> None:
         if self._known is None:
@@ -53,18 +53,8 @@ class CrisisBanner(Static):
 
     def reload(self) -> None:
         """Read the open crises again."""
-        self.generation += 1
-        self._read(self.generation)
-
-    @background(exclusive=True, group="crisis-banner")
-    def _read(self, generation: int) -> None:
-        found = self.services.session.access.read(lambda ws: open_crisis_banner(ws.conn))
-        self.app.call_from_thread(self._read_back, found, generation)
-
-    def _read_back(self, crises: list[OpenCrisis], generation: int) -> None:
-        # Thread workers cannot be cancelled: a read made before a change may come back after the one made since.
-        if generation == self.generation:
-            self.show(crises)
+        access = self.services.session.access
+        self._reads.read(lambda: access.read(lambda ws: open_crisis_banner(ws.conn)), self.show)
 
     def show(self, crises: list[OpenCrisis]) -> None:
         self.crises = crises

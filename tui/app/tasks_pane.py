@@ -172,7 +172,8 @@ class TasksPane(Pane):
         else:  # a campaign's view: its name is in the store
             self._start_on_campaign(default_view)
 
-    @background(group="tasks-load")
+    # Not in the list's reads' group: a reload (a change read as the app starts) would cancel it before it ran.
+    @background(group="tasks-start")
     def _start_on_campaign(self, view_id: str) -> None:
         view = find(view_id, self.services.session.reads.campaigns())
         if view is None:

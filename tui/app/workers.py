@@ -64,6 +64,35 @@ def in_background(node: DOMNode, job: Callable[[], object], *, name: str, group:
     node.run_worker(guarded, name=name, group=group, exclusive=exclusive, exit_on_error=False, thread=True)
 
 
+class Latest:
+    """The reads of one thing a widget shows, numbered: only the answer to the last one asked for is shown.
+
+    Thread workers run on once cancelled (an exclusive group stops only a worker not yet started), so a read asked for
+    before a change may come back after the one asked for since, and show what was there before the change."""
+
+    def __init__(self, node: DOMNode, *, group: str, exclusive: bool = True) -> None:
+        self._node = node
+        self._group = group
+        self._exclusive = exclusive
+        #: The reads asked for so far: the last one's answer is shown.
+        self.asked = 0
+
+    def read(self, read: Callable[[], V], show: Callable[[V], object]) -> None:
+        """``read()`` in a worker of the group, then ``show`` its answer on the UI thread unless another was asked for since."""
+        self.asked += 1
+        asked, app = self.asked, self._node.app
+
+        def job() -> None:
+            found = read()
+            app.call_from_thread(self._answered, asked, show, found)
+
+        in_background(self._node, job, name=f"read {self._group}", group=self._group, exclusive=self._exclusive)
+
+    def _answered(self, asked: int, show: Callable[[V], object], found: V) -> None:
+        if asked == self.asked:
+            show(found)
+
+
 def background(
     *, group: str = "default", exclusive: bool = False
 ) -> Callable[[Callable[Concatenate[Node, P], object]], Callable[Concatenate[Node, P], None]]:

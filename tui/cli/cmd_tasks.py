@@ -24,7 +24,6 @@ from crewdeck.tui.time.when import clock_change_note, format_local, stamp_time
 from crewdeck.tui.workspace.columns import terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
-from crewdeck.tui.workspace.workspace import REMOVED_MARK
 
 if TYPE_CHECKING:
     from crewdeck.sync.state.oplog import Op
@@ -89,8 +88,9 @@ def cmd_tasks(ctx: Context) -> int:
         more = _more_fields(ctx, [r.id for r in rows])
         print_json([{**tasklist.as_json(r, handles, campaigns), **more[r.id]} for r in rows])
         return 0
-    # WHO reads a removed member apart from a new member who has their handle ("@raj✗"); the JSON names the handle, as filters take it.
-    marked = ctx.ws.handles(removed=REMOVED_MARK)
+    # WHO reads a removed member apart from a new member who has their handle ("ex-@raj"); the JSON names the handle, as
+    # filters take it.
+    marked = ctx.ws.shown_handles()
     listed = task_lines(
         ctx.ws.conn, where, params, ctx.now, tz=qctx.tz, clock24=ctx.config.clock24, handles=marked, campaigns=campaigns,
         order=ctx.args.sort, limit=ctx.args.limit,

@@ -17,14 +17,14 @@ from crewdeck.tui.session.detail import TaskDetail, task_detail
 from crewdeck.tui.tasks import query as query_language
 from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.tasks.listing import TaskRow, with_post_states
-from crewdeck.tui.workspace.workspace import REMOVED_MARK, Campaign, Member, Workspace
+from crewdeck.tui.workspace.workspace import Campaign, Member, Workspace
 
 
 @dataclass(frozen=True)
 class TaskRowNames:
     """What task rows show by name: handles, campaign slugs, members (for working hours)."""
 
-    #: A removed member's marked (``REMOVED_MARK``): a new member may have their handle.
+    #: Member id -> the handle as shown, "@raj"; a removed member's marked, "ex-@raj" (``Workspace.shown_handles``).
     handles: dict[str, str]
     campaigns: dict[str, str]
     members: dict[str, Member]
@@ -60,9 +60,7 @@ class Reads:
         return with_post_states(rows, self._access.read(lambda ws: states_of(ws.conn, [row.id for row in rows], now)))
 
     def names(self) -> TaskRowNames:
-        return self._access.read(
-            lambda ws: TaskRowNames(ws.handles(removed=REMOVED_MARK), ws.campaign_names(), {m.id: m for m in ws.members()})
-        )
+        return self._access.read(lambda ws: TaskRowNames(ws.shown_handles(), ws.campaign_names(), {m.id: m for m in ws.members()}))
 
     def members(self) -> list[Member]:
         return self._access.read(lambda ws: ws.members())

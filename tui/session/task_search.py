@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from crewdeck.sync.state.ids import MIN_PREFIX, short
 from crewdeck.tui.session.session import Session
-from crewdeck.tui.workspace.workspace import REMOVED_MARK, Workspace
+from crewdeck.tui.workspace.workspace import Workspace
 
 _HEX = re.compile(r"[0-9a-f]+\Z")
 
@@ -61,9 +61,10 @@ def _by_id(ws: Workspace, prefix: str, exclude: frozenset[str], limit: int) -> l
         "SELECT id, title, status, assignee FROM task WHERE id >= ? AND id < ? AND deleted = 0 ORDER BY id LIMIT ?",
         (prefix, upper, limit + len(exclude)),
     ).fetchall()
-    handles = ws.handles(removed=REMOVED_MARK)
+    handles = ws.shown_handles()
     return [TaskMatch(r[0], short(r[0]), r[1], _note(handles.get(r[3] or ""), r[2])) for r in rows if r[0] not in exclude]
 
 
 def _note(handle: str | None, status: str) -> str:
-    return f"@{handle} · {status}" if handle else status
+    """ "@raj · todo": ``handle`` as shown (``Workspace.shown_handles``)."""
+    return f"{handle} · {status}" if handle else status

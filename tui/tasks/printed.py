@@ -61,10 +61,11 @@ def task_lines(
     ``post_states`` holds the state each listed post reads now
     (``crewdeck.tui.posts.reading.states_of``): a post's STATUS is its state.
     ``width``: a terminal's (``columns.terminal_width``), which the titles are cut to; ``None``: whole lines.
+    ``handles``: as WHO shows them (``Workspace.shown_handles``: "@raj", a removed member's "ex-@raj").
     """
 
     def who(member: str | None) -> str:
-        return visible(f"@{handles[member]}") if member in handles else ""
+        return visible(handles.get(member or "", ""))
 
     def place(campaign: str | None, platform: str | None) -> str:
         return visible((f"+{campaigns.get(campaign, '?')}" if campaign else "") + (f"/{platform}" if platform else ""))

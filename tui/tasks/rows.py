@@ -46,7 +46,8 @@ def row_text(
     clock24: bool = True,
     off_hours: bool = False,
 ) -> RowText:
-    """Cells for ``CELLS``; ``off_hours`` marks a due time outside the assignee's hours."""
+    """Cells for ``CELLS``; ``handles`` as shown (``Workspace.shown_handles``: "@raj", "ex-@raj"); ``off_hours`` marks a
+    due time outside the assignee's hours."""
     due_text, due_hint = "", ""
     if row.due_utc:
         due = parse_utc(row.due_utc)
@@ -67,7 +68,7 @@ def row_text(
             "⚠" if off_hours else "",
             row.short_id,
             row.title,
-            f"@{handles[row.assignee]}" if row.assignee in handles else "",
+            handles.get(row.assignee or "", ""),
             status_cell(row.status, row.post_state),
             PRIORITY_MARK.get(row.priority, ""),
             campaign,

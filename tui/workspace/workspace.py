@@ -109,9 +109,10 @@ def match_campaign(name: str, campaigns: list[Campaign]) -> Campaign:
 
 
 _MEMBER_COLS = "id, handle, name, role, tz, hours, days_off, unix_user, access"
-#: What follows a removed member's handle in a list's narrow column (WHO: "@raj✗"), and in a task's fields
-#: ("by @raj (removed)"): a new member may have their handle now.
-REMOVED_MARK = "✗"
+#: What goes before a removed member's handle where tasks are listed (WHO: "ex-@raj"), and after it in a task's fields
+#: ("by @raj (removed)"): a new member may have their handle now.  Before it, a narrow column that cuts the handle keeps
+#: the mark, and it is no ✗, which after a handle in the deadline grid says out of working hours.
+REMOVED_MARK = "ex-"
 REMOVED_WORDS = " (removed)"
 _CAMPAIGN_COLS = "id, name, platforms, audience_tz, start, [end], status, pause_reason, kpis"
 
@@ -249,10 +250,17 @@ class Workspace:
 
     def handles(self, *, removed: str = "") -> dict[str, str]:
         """Member id -> handle, deleted members included (they still own history); ``removed`` follows a removed
-        member's (``REMOVED_MARK`` in a list's column, ``REMOVED_WORDS`` in a task's fields): ``member add`` may give
-        their handle to someone new, and the two read apart."""
+        member's (``REMOVED_WORDS`` in a task's fields): ``member add`` may give their handle to someone new, and the two
+        read apart."""
         return {
             member_id: (handle if isinstance(handle, str) and handle else member_handle(member_id)) + (removed if deleted else "")
+            for member_id, handle, deleted in self.conn.execute("SELECT id, handle, deleted FROM member")
+        }
+
+    def shown_handles(self) -> dict[str, str]:
+        """Member id -> the handle as task lists show it, "@raj"; a removed member's "ex-@raj" (``REMOVED_MARK``)."""
+        return {
+            member_id: (REMOVED_MARK if deleted else "") + f"@{handle if isinstance(handle, str) and handle else member_handle(member_id)}"
             for member_id, handle, deleted in self.conn.execute("SELECT id, handle, deleted FROM member")
         }
 

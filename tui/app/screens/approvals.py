@@ -135,7 +135,9 @@ class ApprovalsScreen(Screen[None]):
         """The first window of posts; the rest are read once it is on the screen (``_read_rest``)."""
         self.post_message(first_window(self.services, generation))
 
-    @background(exclusive=True, group="approvals-read")
+    # A group of its own: started once the first window is drawn, maybe after a change asked for the list again, it
+    # would cancel that read before it ran, and its own answer is dropped as older.
+    @background(exclusive=True, group="approvals-rest")
     def _read_rest(self, generation: int, mine: list[PostView], others: list[PostView], names: Mapping[str, str]) -> None:
         rest = self.services.session.access.read(lambda ws: waiting_ids(ws.conn, FIRST))
         for start in range(0, len(rest), WINDOW):

@@ -22,7 +22,7 @@ from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
-from crewdeck.tui.app.workers import background
+from crewdeck.tui.app.workers import Latest
 from crewdeck.tui.posts.reading import read_post
 from crewdeck.tui.session.detail import TaskDetail
 from crewdeck.tui.session.writing import Written
@@ -76,8 +76,8 @@ class DetailScreen(Screen[None]):
         self.moves: PostMoves | None = None
         #: Whether the rules let me change tasks and posts (guests do not).
         self.may_edit = task_change_refused(services.session.me.facts()) is None
-        #: Bumped by every read of the task; answers to older ones are dropped.
-        self.generation = 0
+        #: The reads of the task.
+        self._reads = Latest(self, group="detail")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -176,11 +176,9 @@ class DetailScreen(Screen[None]):
 
     def load(self) -> None:
         """Read the task again (after a change to it, here or elsewhere)."""
-        self.generation += 1
-        self._read(self.generation)
+        self._reads.read(self._read, self._show)
 
-    @background(exclusive=True, group="detail")
-    def _read(self, generation: int) -> None:
+    def _read(self) -> tuple[TaskDetail, PostMoves | None]:
         services = self.services
         now = services.now()
         detail = services.session.reads.detail(self.task_id, now, services.config.clock24)
@@ -195,12 +193,10 @@ class DetailScreen(Screen[None]):
                 return None if post is None else post_moves(ws.store, me, post, now)
 
             moves = services.session.access.read(read)
-        self.app.call_from_thread(self._show, detail, moves, generation)
+        return detail, moves
 
-    def _show(self, detail: TaskDetail, moves: PostMoves | None, generation: int) -> None:
-        # Thread workers cannot be cancelled: a read made before a change may come back after the one made since.
-        if generation != self.generation:
-            return
+    def _show(self, read: tuple[TaskDetail, PostMoves | None]) -> None:
+        detail, moves = read
         self.moves = moves
         self.query_one("#detail-body", Static).update(self.render_detail(detail))
         self.refresh_bindings()

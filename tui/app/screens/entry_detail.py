@@ -16,7 +16,7 @@ from crewdeck.sync.state.ids import short
 from crewdeck.tui.app.lines import Lines
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.services import Services
-from crewdeck.tui.app.workers import background
+from crewdeck.tui.app.workers import Latest
 from crewdeck.tui.ledger import pane_data
 from crewdeck.tui.ledger.entries import EntryDetail, EntryRow
 from crewdeck.tui.time.when import format_local, parse_utc
@@ -56,8 +56,8 @@ class EntryScreen(Screen[None]):
         self.entry_id = entry_id
         self.services = services
         self.shown: EntryDetail | None = None
-        #: Bumped by every read of the entry; answers to older ones are dropped.
-        self.generation = 0
+        #: The reads of the entry.
+        self._reads = Latest(self, group="entry-detail")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -69,18 +69,10 @@ class EntryScreen(Screen[None]):
 
     def load(self) -> None:
         """Read the entry again (after a change to the ledger, here or elsewhere)."""
-        self.generation += 1
-        self._read(self.generation)
+        access = self.services.session.access
+        self._reads.read(lambda: pane_data.detail(access, self.entry_id), self._show)
 
-    @background(exclusive=True, group="entry-detail")
-    def _read(self, generation: int) -> None:
-        shown = pane_data.detail(self.services.session.access, self.entry_id)
-        self.app.call_from_thread(self._show, shown, generation)
-
-    def _show(self, shown: EntryDetail, generation: int) -> None:
-        # Thread workers cannot be cancelled: a read made before a change may come back after the one made since.
-        if generation != self.generation:
-            return
+    def _show(self, shown: EntryDetail) -> None:
         self.shown = shown
         self.query_one("#entry-body", Static).update(self.render_entry(shown))
         self.refresh_bindings()
