@@ -915,25 +915,36 @@ async def test_copy_the_platform_refuses_keeps_what_was_typed_and_says_why_under
         assert store.conn.execute("SELECT copy FROM task WHERE id = ?", (post_id,)).fetchone()[0] == typed[:-3]
 
 
-async def test_a_held_post_resumed_or_given_a_new_slot_shows_its_state_and_slot_now_and_a_refused_slot_keeps_the_text(team: Path) -> None:
-    """The rows kept the state and slot read when the crisis ended: a resumed post still read "paused", one given a new
-    slot its old slot; and a new slot that was not a date closed the dialog, losing what was typed."""
+def _two_approved_posts_held_by_a_crisis(team: Path) -> list[str]:
+    """Spring posts 0 and 1, approved by both steps, then held by a crisis @ana starts now; their ids."""
     with Store(team) as store:
         posts = [store.conn.execute("SELECT id FROM task WHERE title = ?", (f"Spring post {n}",)).fetchone()[0] for n in (0, 1)]
         for post_id in posts:
             writing.approve(store, member(team, "mia"), post_id, NOW)
             writing.approve(store, member(team, "kemi"), post_id, NOW)
         writing.start_crisis(store, member(team, "ana"), NOW, "bad press")
+    return posts
+
+
+async def _open_held_posts(pilot: Any, app: CrewdeckApp) -> tuple[HeldPostsScreen, PostTable]:
+    """The open crisis's held posts (`!`, then `1`), once the app has settled: the screen and its table."""
+    await settle(pilot)
+    await pilot.press("exclamation_mark")
+    await settle(pilot)
+    await pilot.press("1")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, HeldPostsScreen)
+    return screen, screen.query_one("#held-table", PostTable)
+
+
+async def test_a_held_post_resumed_or_given_a_new_slot_shows_its_state_and_slot_now_and_a_refused_slot_keeps_the_text(team: Path) -> None:
+    """The rows kept the state and slot read when the crisis ended: a resumed post still read "paused", one given a new
+    slot its old slot; and a new slot that was not a date closed the dialog, losing what was typed."""
+    posts = _two_approved_posts_held_by_a_crisis(team)
     app = make_app(team, "ana")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("exclamation_mark")
-        await settle(pilot)
-        await pilot.press("1")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, HeldPostsScreen)
-        table = screen.query_one("#held-table", PostTable)
+        screen, table = await _open_held_posts(pilot, app)
 
         def row(post_id: str) -> tuple[str, ...]:
             return next(r.cells for _, r in table.loaded_rows() if r.id == post_id)
@@ -958,22 +969,10 @@ async def test_a_held_post_resumed_or_given_a_new_slot_shows_its_state_and_slot_
 async def test_a_held_posts_row_keeps_its_state_now_when_a_read_from_before_comes_back_last(team: Path) -> None:
     # The rows are read again after each key: a read made after `r` on one post that came back after the read made
     # after `P` on the next showed that one "paused" again, though it was pulled.
-    with Store(team) as store:
-        posts = [store.conn.execute("SELECT id FROM task WHERE title = ?", (f"Spring post {n}",)).fetchone()[0] for n in (0, 1)]
-        for post_id in posts:
-            writing.approve(store, member(team, "mia"), post_id, NOW)
-            writing.approve(store, member(team, "kemi"), post_id, NOW)
-        writing.start_crisis(store, member(team, "ana"), NOW, "bad press")
+    posts = _two_approved_posts_held_by_a_crisis(team)
     app = make_app(team, "ana")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("exclamation_mark")
-        await settle(pilot)
-        await pilot.press("1")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, HeldPostsScreen)
-        table = screen.query_one("#held-table", PostTable)
+        _, table = await _open_held_posts(pilot, app)
         answers = FirstAnswerLast(app, "held-read")
         await pilot.press("r")
         await answers.first_read(pilot)
@@ -1062,14 +1061,7 @@ async def test_r_on_a_missed_post_among_the_held_posts_says_to_press_n_for_its_n
     team, post_id = missed
     app = make_app(team, "ana")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
-        await pilot.press("exclamation_mark")
-        await settle(pilot)
-        await pilot.press("1")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, HeldPostsScreen)
-        table = screen.query_one("#held-table", PostTable)
+        screen, table = await _open_held_posts(pilot, app)
         assert table.cursor_row is not None and table.cursor_row.id == post_id
         assert await _told_after(app, pilot, "r") == [
             "cannot resume “Spring post 0”: its slot passed during the crisis: press n to give it a new slot"
