@@ -256,3 +256,30 @@ def test_a_real_task_with_a_priority_taskwarrior_was_set_up_with_keeps_it_in_its
     said = "3 tasks with a priority not H, M or L (uda.priority.values) have none here, kept on a “priority: …” line of the notes"
     assert f"{said}: P1 (2 tasks); P3 (1 task)" in out
     assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export))
+
+
+@needs_task
+def test_a_real_task_whose_project_is_longer_than_a_campaign_s_name_has_it_cut_and_whole_in_its_notes(cli: Cli, tmp_path: Path) -> None:
+    """The whole import was refused ('project: longer than 200 characters'), as no Trello, Asana or Linear one is: they cut
+    a project's name to a campaign's."""
+    home = _taskwarrior_home(tmp_path)
+    project = "campaign." + "spring_launch_and_the_rest." * 9  # 252 characters after the prefix
+    _task(home, "add", "Draft carousel", f"project:{project}")
+    _task(home, "add", "Book studio", f"project:{project}")
+    _task(home, "add", "Short one", "project:campaign.holiday")
+    export = tmp_path / "export.json"
+    export.write_text(_task(home, "export"))
+    out = cli.ok("import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(export))
+    assert out.startswith("imported 3 tasks")
+    exported = json.loads(cli.ok("export"))
+    full = project.removeprefix("campaign.")
+    [name] = [c["name"] for c in exported["campaign"] if full.startswith(c["name"][:-1])]
+    assert name.endswith("…") and len(name) <= 200
+    tasks = {t["title"]: t for t in exported["task"]}
+    for title in ("Draft carousel", "Book studio"):  # each task keeps where it came from
+        assert tasks[title]["notes"] == f"project: {project}"
+        assert tasks[title]["campaign"] == tasks["Draft carousel"]["campaign"] != tasks["Short one"]["campaign"]
+    assert not tasks["Short one"]["notes"]
+    said = "1 project name longer than a campaign's name holds (200 characters) cut, whole on a “project: …” line of its tasks' notes"
+    assert f"{said}: {name[:39]}…" in out
+    assert "nothing new" in cli.ok("import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(export))
