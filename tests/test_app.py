@@ -1111,3 +1111,37 @@ async def test_a_bad_field_on_a_recurring_task_keeps_the_set_field_dialog_open_b
         await pilot.press("t")
         await settle(pilot)
         assert record(workspace, task)["priority"] == "high"
+
+
+def body_lines(screen: Any, body: str) -> list[str]:
+    return str(screen.query_one(body).render()).split("\n")
+
+
+async def test_a_task_deleted_elsewhere_while_its_detail_is_open_reads_as_deleted(workspace: Path) -> None:
+    """A teammate deleted the task the detail shows: it read on as if the task were still there, its keys offered."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        task = await open_detail(pilot, app)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        assert detail.check_action("triage", ("done",))
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["-w", str(workspace), "--as", "ana", "rm", task]) == 0
+        await until(pilot, lambda: body_lines(detail, "#detail-body")[1].startswith("deleted"), "the deleted line")
+        assert "@ana deleted" in body_lines(detail, "#detail-body")[1]
+        assert not detail.check_action("triage", ("done",)) and not detail.check_action("set_field", ())
+        assert detail.check_action("triage", ("copy",)) and detail.check_action("triage", ("undo",))
+
+
+async def test_a_task_that_is_gone_says_so_in_its_detail(workspace: Path) -> None:
+    """A task whose making was refused or removed: the read failed, and the detail kept what it showed, its keys offered."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        gone = "0123456789abcdef0123456789abcdef"
+        detail = DetailScreen(gone, app.services)
+        await app.push_screen(detail)
+        await until(pilot, lambda: detail.gone, "the task read as gone")
+        assert body_lines(detail, "#detail-body")[:2] == ["task 01234567", "gone  the operation that made it was refused or removed"]
+        assert any("task 01234567 is gone" in n.message for n in app._notifications)
+        assert not detail.check_action("triage", ("copy",)) and not detail.check_action("set_field", ())

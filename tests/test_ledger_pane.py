@@ -469,6 +469,20 @@ async def test_move_and_resize_the_period(workspace: Path) -> None:
         assert ledger.entries.total == sql(workspace, "SELECT count(*) FROM ledger_entry")[0][0]
 
 
+async def test_an_entry_that_is_gone_says_so_in_its_screen(workspace: Path) -> None:
+    """An entry whose making the server refused: the read failed with an error notice, and the screen kept what it showed."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = EntryScreen("0123456789abcdef0123456789abcdef", app.services)
+        await app.push_screen(screen)
+        await settle(pilot)
+        assert screen.gone
+        body = str(screen.query_one("#entry-body").render()).split("\n")
+        assert body == ["ledger entry 01234567", "gone  the operation that made it was refused"]
+        assert [n.message for n in app._notifications] == ["ledger entry 01234567 is gone: the operation that made it was refused"]
+
+
 async def test_enter_shows_the_entry_with_its_task_and_reversal(workspace: Path) -> None:
     ws = Workspace.open(workspace)
     try:

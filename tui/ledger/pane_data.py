@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.ledger import actions, entries
@@ -24,7 +23,6 @@ from crewdeck.tui.ledger.view import BudgetLine, FilterMatches, budget_view, ent
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.workspace.describe import entry_words
-from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 if TYPE_CHECKING:
@@ -120,11 +118,9 @@ def form_context(access: WorkspaceAccess, now: dt.datetime) -> FormContext:
     return access.read(lambda ws: FormContext.load(ws, today(access.me, now)))
 
 
-def detail(access: WorkspaceAccess, entry_id: str) -> EntryDetail:
-    found = access.read(lambda ws: entries.detail(ws.conn, entry_id))
-    if found is None:
-        raise UserError(f"no ledger entry with id {short(entry_id)}")
-    return found
+def detail(access: WorkspaceAccess, entry_id: str) -> EntryDetail | None:
+    """The entry in full; ``None`` when it is gone (the sync server refused the operation that made it)."""
+    return access.read(lambda ws: entries.detail(ws.conn, entry_id))
 
 
 def add(session: Session, values: Mapping[str, str], needs_approval: bool, ctx: FormContext, now: dt.datetime) -> Written:

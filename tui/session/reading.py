@@ -82,6 +82,15 @@ class Reads:
         """Task ``task_id`` in full, its history on the clock of the member the session is."""
         return self._access.read(lambda ws: task_detail(ws, task_id, now, self._access.me.tz, clock24))
 
+    def detail_if_kept(self, task_id: str, now: dt.datetime, clock24: bool = True) -> TaskDetail | None:
+        """``detail``, or ``None`` when the task is gone: the operations that made it were refused or removed (a deleted
+        task is kept, and read)."""
+
+        def read(ws: Workspace) -> TaskDetail | None:
+            return None if ws.store.record("task", task_id) is None else task_detail(ws, task_id, now, self._access.me.tz, clock24)
+
+        return self._access.read(read)
+
     def refused(self, limit: int) -> list[tuple[Op, str, str]]:
         """The newest of our operations the server refused: ``(operation, rule, message)``."""
         return self._access.read(lambda ws: [(op, rule, message) for op, rule, message, _ in ws.store.refused()[:limit]])

@@ -78,6 +78,10 @@ class DetailScreen(Screen[None]):
         self.may_edit = task_change_refused(services.session.me.facts()) is None
         #: The reads of the task.
         self._reads = Latest(self, group="detail")
+        #: The task as last read (``None`` until the first read comes back).
+        self.shown: TaskDetail | None = None
+        #: The task is gone (the operations that made it were refused or removed): what was last read stays, marked so.
+        self.gone = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -90,6 +94,8 @@ class DetailScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "close":
             return True
+        if not self._changeable() and action in ("post", "set_field"):
+            return False
         if action == "post":
             return self.moves is not None and self.moves.refusals[str(parameters[0])] is None
         if action == "triage":
@@ -102,14 +108,22 @@ class DetailScreen(Screen[None]):
         """A triage key is a task edit the rules refuse guests (their verdicts are the post keys); copying reads;
         on a post, ``s`` and ``d`` are its moves."""
         if key == "copy":
-            return True
+            return not self.gone
         if not self.may_edit:
+            return False
+        if key in ("undo", "redo"):
+            return True  # my last action anywhere in the app, not this task's
+        if not self._changeable():
             return False
         if self.moves is not None and key == "cycle_status":
             return bool(self.moves.offered)
         if self.moves is not None and key == "done":
             return self.moves.refusals["publish"] is None
         return self.may_edit
+
+    def _changeable(self) -> bool:
+        """A deleted or gone task is read, not changed: its keys would only be refused."""
+        return not self.gone and (self.shown is None or not self.shown.record["deleted"])
 
     def action_triage(self, key: str) -> None:
         self.triage.run(key)
@@ -178,10 +192,12 @@ class DetailScreen(Screen[None]):
         """Read the task again (after a change to it, here or elsewhere)."""
         self._reads.read(self._read, self._show)
 
-    def _read(self) -> tuple[TaskDetail, PostMoves | None]:
+    def _read(self) -> tuple[TaskDetail, PostMoves | None] | None:
         services = self.services
         now = services.now()
-        detail = services.session.reads.detail(self.task_id, now, services.config.clock24)
+        detail = services.session.reads.detail_if_kept(self.task_id, now, services.config.clock24)
+        if detail is None:
+            return None
         moves = None
         if detail.post_state is not None:
             from crewdeck.tui.posts.offers import post_moves  # the posts' rules: read for a post, not for the app's first paint
@@ -195,11 +211,39 @@ class DetailScreen(Screen[None]):
             moves = services.session.access.read(read)
         return detail, moves
 
-    def _show(self, read: tuple[TaskDetail, PostMoves | None]) -> None:
+    def _show(self, read: tuple[TaskDetail, PostMoves | None] | None) -> None:
+        if read is None:
+            self._show_gone()
+            return
         detail, moves = read
-        self.moves = moves
+        self.moves, self.shown, self.gone = moves, detail, False
         self.query_one("#detail-body", Static).update(self.render_detail(detail))
         self.refresh_bindings()
+
+    def _show_gone(self) -> None:
+        """The task is no longer in the workspace: said once, and what was last read stays, marked gone."""
+        if self.gone:
+            return
+        self.gone, self.moves = True, None
+        named = f"task {short(self.task_id)}" + ("" if self.shown is None else f" “{self.shown.title}”")
+        self.app.notify(f"{named} is gone: the operation that made it was refused or removed", severity="warning", timeout=8)
+        body = self.render_detail(self.shown) if self.shown is not None else self._banner(Lines().add((named, "bold"))).content()
+        self.query_one("#detail-body", Static).update(body)
+        self.refresh_bindings()
+
+    def _banner(self, doc: Lines, d: TaskDetail | None = None) -> Lines:
+        """The line under the title of a task that was deleted, or is gone: why no key here changes it."""
+        if self.gone:
+            last = "; it was, as last read:" if self.shown is not None else ""
+            return doc.add(("gone", "bold $warning"), f"  the operation that made it was refused or removed{last}")
+        if d is None or not d.record["deleted"]:
+            return doc
+        services = self.services
+        deletion = next((change for change in reversed(d.history) if change.values.get("deleted") is True), None)
+        if deletion is None:
+            return doc.add(("deleted", "bold $warning"), "  nothing here changes it")
+        when = format_local(deletion.at, services.viewer_tz, services.now(), clock24=services.config.clock24)
+        return doc.add(("deleted", "bold $warning"), f"  {deletion.sentence}, {when}; nothing here changes it")
 
     def render_detail(self, d: TaskDetail) -> Content:
         services = self.services
@@ -207,7 +251,7 @@ class DetailScreen(Screen[None]):
         clock24 = services.config.clock24
         tz = services.viewer_tz
         r = d.record
-        doc = Lines().add((d.title, "bold"), "  ", (short(d.id), "dim")).add()
+        doc = self._banner(Lines().add((d.title, "bold"), "  ", (short(d.id), "dim")), d).add()
         for name, value in detail_fields(d, tz, now, clock24):
             if name == "repeats":
                 value += " — `:` every=... changes it, every=none ends it"

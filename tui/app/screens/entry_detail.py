@@ -56,6 +56,8 @@ class EntryScreen(Screen[None]):
         self.entry_id = entry_id
         self.services = services
         self.shown: EntryDetail | None = None
+        #: The entry is gone (the operation that made it was refused): what was last read stays, marked so.
+        self.gone = False
         #: The reads of the entry.
         self._reads = Latest(self, group="entry-detail")
 
@@ -72,9 +74,25 @@ class EntryScreen(Screen[None]):
         access = self.services.session.access
         self._reads.read(lambda: pane_data.detail(access, self.entry_id), self._show)
 
-    def _show(self, shown: EntryDetail) -> None:
-        self.shown = shown
+    def _show(self, shown: EntryDetail | None) -> None:
+        if shown is None:
+            self._show_gone()
+            return
+        self.shown, self.gone = shown, False
         self.query_one("#entry-body", Static).update(self.render_entry(shown))
+        self.refresh_bindings()
+
+    def _show_gone(self) -> None:
+        """The entry is no longer in the ledger: said once, and what was last read stays, marked gone."""
+        if self.gone:
+            return
+        self.gone = True
+        e = None if self.shown is None else self.shown.entry
+        named = f"ledger entry {short(self.entry_id)}" + ("" if e is None else f" ({e.amount_text} to {e.payee})")
+        self.app.notify(f"{named} is gone: the operation that made it was refused", severity="warning", timeout=8)
+        gone = Lines().add((named, "bold")).add(("gone", "bold $warning"), "  the operation that made it was refused")
+        body = gone.content() if self.shown is None else self.render_entry(self.shown)
+        self.query_one("#entry-body", Static).update(body)
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -118,11 +136,10 @@ class EntryScreen(Screen[None]):
             ("entered", f"by @{e.entered_by}, {self._when(e.entered_at)}"),
             ("status", self._status(shown)),
         ]
-        doc = (
-            Lines()
-            .add((f"{e.amount_text} to {e.payee}", "bold"), "  ", (f"{e.short_id} · times in {self.services.viewer_tz}", "dim"))
-            .add()
-        )
+        doc = Lines().add((f"{e.amount_text} to {e.payee}", "bold"), "  ", (f"{e.short_id} · times in {self.services.viewer_tz}", "dim"))
+        if self.gone:
+            doc.add(("gone", "bold $warning"), "  the operation that made it was refused; it was, as last read:")
+        doc.add()
         for name, value in fields:
             if value:
                 doc.add((f"{name:>9}", "dim"), "  ", value)
