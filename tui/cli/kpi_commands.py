@@ -216,12 +216,13 @@ def cmd_report(ctx: Context) -> int:
     sys.stdout.write(f"Results · {period_name(period)}\n" + text + "\n")
     # The notes explain the marks in the columns shown (a name is anyone's text, its marks none of ours): a column
     # left out to fit the terminal has nothing to explain.
-    cells = [row[headers.index(h)] for row in rows for h in shown_columns if h not in NAME_COLUMNS]
+    marked = [headers.index(h) for h in shown_columns if h not in NAME_COLUMNS]
+    cells = [row[i] for row in rows for i in marked]
     notes = _reach_notes(any("≥" in cell for cell in cells), any("*" in cell for cell in cells))
     unreported = _unreported(built, shown_columns)
     if unreported:
         # "nothing to divide by" explains a KPI's "—", never a count's: said when a KPI shown has one.
-        divided = any(row[headers.index(h)] == MISSING for row in rows for h in shown_columns if h in KPI_COLUMNS)
+        divided = any(row[i] == MISSING for row in rows for i in marked if headers[i] in KPI_COLUMNS)
         notes.append(f"—: not reported ({', '.join(unreported)})" + (", or nothing to divide by" if divided else ""))
     unlinked = [column for column in _no_spend(built) if column in shown_columns]
     if unlinked:
