@@ -324,26 +324,18 @@ def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, s
 PASSED = "the slot it would take has passed already"
 
 
-def slot_refused(store: Store, state: str, now: dt.datetime, slot: dict[str, str]) -> str | None:
-    """Why a post in ``state`` takes no ``slot`` now (``None``: it may): a slot that has passed takes no post, and one
-    within the approval lead time only an approved one.  A move asks (``check_slot``), and so does a Trello card's due
-    date (``foreign._slot_refused``): its note reads the same when the next import finds the post here."""
+def slot_refused(store: Store, state: str | None, now: dt.datetime, slot: dict[str, str]) -> str | None:
+    """Why a post in ``state`` (``None``: a new post) takes no ``slot`` now (``None``: it may): a slot that has passed
+    takes no post, and one within the approval lead time only an approved one, which a new post never is.  A move asks
+    (``check_slot``), a new post (``check_new_post``), and so does a Trello card's due date (``foreign._slot_refused``):
+    its note reads the same when the next import finds the post here."""
     lead = settings(store.conn).approval_lead
     if _slot_instant(slot) <= now:
         return PASSED
     if _within(slot, now, lead) and state not in APPROVED:
+        if state is None:
+            return f"a new post needs its slot more than the approval lead time ({lead_text(lead)}) away, for a review"
         return f"a slot within the approval lead time ({lead_text(lead)}) needs an approved post; it is {label(state)}"
-    return None
-
-
-def new_slot_refused(store: Store, now: dt.datetime, slot: dict[str, str]) -> str | None:
-    """Why a new post takes no ``slot`` now (``None``: it may), as ``slot_refused`` judges a move: a new post is never
-    approved, so the slot must leave the approval lead time for its review (``check_new_post``)."""
-    lead = settings(store.conn).approval_lead
-    if _slot_instant(slot) <= now:
-        return PASSED
-    if _within(slot, now, lead):
-        return f"a new post needs its slot more than the approval lead time ({lead_text(lead)}) away, for a review"
     return None
 
 
@@ -354,14 +346,14 @@ def _within(slot: dict[str, str], now: dt.datetime, lead: dt.timedelta) -> bool:
 
 def check_new_post(store: Store, values: dict[str, Any], now: dt.datetime, typed: str) -> None:
     """Refuse (``PostRefused``) to make a post of ``values`` (a new task's fields) now on a slot no move could give
-    it (``new_slot_refused``): a new post is never approved, so one inside the lead time would read expired at once.
+    it (``slot_refused``): a new post is never approved, so one inside the lead time would read expired at once.
     ``typed``: where the slot was given (``publish:fri``), for the line that says so.  A plain task's slot is its own.
 
     ``quickadd.resolve`` asks here, so ``post add``, ``add ... post:`` and the app's quick-add (and its preview) refuse alike."""
     slot = values.get("publish")
     if values.get("post_state") is None or slot is None:
         return
-    why = new_slot_refused(store, now, slot)
+    why = slot_refused(store, None, now, slot)
     if why is not None:
         raise PostRefused(f"cannot add {named_post(values.get('title'), '')}: {why} ({typed})", why)
 
