@@ -805,18 +805,14 @@ class Judge:
         refusal = member_change_refused(author, row_id, field, new=("member", row_id) in creating)
         if refusal is not None:
             return refusal
-        if field in ("handle", "unix_user") and value is not None:
-            holder = self._holder(field, value, row_id)
-            if holder is not None:
-                code = "unique_handle" if field == "handle" else "unique_unix_user"
-                what = f"@{value}" if field == "handle" else f"Unix user {value!r}"
-                return Refusal(code, f"{what} already belongs to {_name(self._member(holder), holder)}")
+        claims = [(field, value)] if field in ("handle", "unix_user") and value is not None else []
         if field == "ssh_keys":
-            for identity in identities(value):
-                holder = self._holder("ssh_key", identity, row_id)
-                if holder is not None:
-                    key = fingerprint_of(identity.split()[1])
-                    return Refusal("unique_ssh_key", f"the SSH key {key} already belongs to {_name(self._member(holder), holder)}")
+            claims = [("ssh_key", identity) for identity in identities(value)]
+        for claim, held in claims:
+            holder = self._holder(claim, held, row_id)
+            if holder is not None:
+                code, what = _claim_words(claim, held)
+                return Refusal(code, f"{what} already belongs to {_name(self._member(holder), holder)}")
         if field == "deleted" and value is False:
             refusal = self._restore_refused(row_id)
             if refusal is not None:
@@ -838,10 +834,7 @@ class Judge:
             holder = self._holder(field, value, row_id) if value is not None else None
             if holder is None or value is None:
                 continue
-            what = {"handle": f"@{value}", "unix_user": f"Unix user {value!r}"}.get(
-                field
-            ) or f"the SSH key {fingerprint_of(value.split()[1])}"
-            code = {"handle": "unique_handle", "unix_user": "unique_unix_user"}.get(field, "unique_ssh_key")
+            code, what = _claim_words(field, value)
             other = _name(self._member(holder), holder)
             # The handle given again is the one they are named by: "@raj belongs to @raj" would say nothing.
             other = "another member" if other == name else other
@@ -1291,6 +1284,16 @@ def assignee_refused(assignee: MemberFacts, *, template: bool = False) -> Refusa
             )
         return Refusal("guest_assignee", f"task.assignee: {name} is a guest: guests see no tasks, so no task is assigned to them")
     return None
+
+
+def _claim_words(field: str, value: str) -> tuple[str, str]:
+    """The rule that keeps what a member holds (``handle``, ``unix_user``, an ``ssh_key``) theirs alone, and how a
+    refusal names ``value``: "@raj", "Unix user 'raj'", "the SSH key SHA256:…"."""
+    if field == "handle":
+        return "unique_handle", f"@{value}"
+    if field == "unix_user":
+        return "unique_unix_user", f"Unix user {value!r}"
+    return "unique_ssh_key", f"the SSH key {fingerprint_of(value.split()[1])}"
 
 
 def _template_assignee(value: str) -> str | None:
