@@ -175,7 +175,8 @@ def test_a_csv_cell_longer_than_the_csv_module_reads_imports_and_what_is_long_is
     path = write(tmp_path, "in.csv", _csv_rows(fmt, name, notes, project))
     out = cli.ok("import", "--from", fmt, str(path))
     assert "1 title longer than a task holds (500 characters) cut, each whole at the start of its notes: Pasted zzz" in out
-    assert "1 project name longer than a campaign's name holds (200 characters) cut: Project ppp" in out
+    said = "1 project name longer than a campaign's name holds (200 characters) cut, whole on a “project: …” line of its tasks' notes"
+    assert f"{said}: Project ppp" in out
     assert "1 label longer than a tag holds (64 characters) cut to one" in out
     found = {t["title"]: t for t in exported(cli)["task"]}
     first = found["Pasted " + "z" * 492 + "…"]
@@ -187,7 +188,7 @@ def test_a_csv_cell_longer_than_the_csv_module_reads_imports_and_what_is_long_is
         said = f" (notes {number}/{total})"
         assert part["title"] == "Pasted " + "z" * (MAX_TITLE - len(said) - 8) + "…" + said
     whole = first["notes"].partition("\n(the notes go on in")[0] + "".join(p["notes"] for p in parts)
-    assert whole == f"full title: {name}\nlabel: {'x' * 70}\n{notes}"
+    assert whole == f"full title: {name}\nlabel: {'x' * 70}\nproject: {project}\n{notes}"
     campaign = next(c for c in exported(cli)["campaign"] if c["id"] == first["campaign"])
     assert campaign["name"] == project[:199] + "…"
     assert csv.field_size_limit() == 131_072  # the csv module's limit is its own again: other CSV imports read as before
@@ -195,6 +196,30 @@ def test_a_csv_cell_longer_than_the_csv_module_reads_imports_and_what_is_long_is
     count = op_count(cli.workspace)
     assert cli.ok("import", "--from", fmt, str(path)).startswith("nothing new")
     assert op_count(cli.workspace) == count
+
+
+@pytest.mark.parametrize("fmt", ["asana", "linear"])
+def test_every_task_of_a_project_whose_name_is_cut_keeps_it_whole_in_its_notes(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """The campaign's name was cut to 200 characters and the whole one was nowhere, as a Taskwarrior project's is (a
+    "project: ..." line of each of its tasks' notes)."""
+    project = "Launch " + "and the rest " * 20  # 267 characters
+    if fmt == "asana":
+        text = asana_csv(
+            [{"Task ID": "1201", "Name": "Draft", "Projects": project}, {"Task ID": "1202", "Name": "Book", "Projects": project}]
+        )
+    else:
+        rows = [{**linear_rows()[2], "ID": f"MKT-{n}", "Title": title, "Project": project} for n, title in ((7, "Draft"), (8, "Book"))]
+        text = linear_csv(rows)
+    path = write(tmp_path, "in.csv", text)
+    out = cli.ok("import", "--from", fmt, str(path))
+    found = {t["title"]: t for t in exported(cli)["task"]}
+    kept = f"project: {project.strip()}"
+    assert found["Draft"]["notes"].split("\n")[0] == found["Book"]["notes"].split("\n")[0] == kept
+    [campaign] = [c for c in exported(cli)["campaign"] if c["id"] == found["Draft"]["campaign"] == found["Book"]["campaign"]]
+    assert len(campaign["name"]) <= 200 and campaign["name"].endswith("…")
+    said = "1 project name longer than a campaign's name holds (200 characters) cut, whole on a “project: …” line of its tasks' notes"
+    assert f"{said}: Launch and the rest" in out
+    assert cli.ok("import", "--from", fmt, str(path)).startswith("nothing new")
 
 
 def test_a_csv_cell_longer_than_an_import_reads_is_one_line(cli: Cli, tmp_path: Path) -> None:

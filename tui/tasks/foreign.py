@@ -37,7 +37,9 @@ title is cut (``cut``: at a word near the limit, ending in "…") and kept
 whole as the notes' first line, "full title: ..."; a label too long for a
 tag is cut to one and kept whole on a "label: ..." line, and the labels
 past the most a task holds on a "more labels: ..." line; a project's name
-is cut to a campaign's and a member's full name to a member's.  The cut is
+is cut to a campaign's, and kept whole on a "project: ..." line of each of
+its tasks' notes, as a Taskwarrior project's (``notesparts.campaign_name``),
+and a member's full name is cut to a member's.  The cut is
 the same on every import, so the same file again compares equal; the
 summary says what was cut (``Cuts``).  The records' own checks still judge
 every text (a control character is refused wherever it is kept).
@@ -73,7 +75,17 @@ from crewdeck.tui.posts.states import CLOSED
 from crewdeck.tui.posts.states import label as state_label
 from crewdeck.tui.posts.writing import PostRefused, check_slot, slot_refused
 from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
-from crewdeck.tui.tasks.notesparts import GOING_ON, cut, cut_word, going_on, notes_parts, part_title, went_on_note
+from crewdeck.tui.tasks.notesparts import (
+    GOING_ON,
+    campaign_name,
+    cut,
+    cut_projects_note,
+    cut_word,
+    going_on,
+    notes_parts,
+    part_title,
+    went_on_note,
+)
 from crewdeck.tui.time.when import (
     DEFAULT_DUE_TIME,
     DateError,
@@ -575,19 +587,16 @@ def _batches(
         if item.project and "campaign" in values:
             if campaigns.get(slug(item.project)) != values["campaign"]:  # a label named the campaign: the project is another
                 item.notes.append(f"also in {SOURCE_NAMES[kind]} project: {item.project.strip()}")
-        elif item.project:
-            key = slug(item.project)
+        elif item.project and (key := slug(item.project)):
+            name = campaign_name(item.project.strip(), item.project.strip(), kept, cuts.projects)
             if key in campaigns:
                 values["campaign"] = campaigns[key]
-            elif key:
+            else:
                 values["campaign"] = campaign_id = stable_id("project", key)
                 if campaign_id not in made:
                     made.add(campaign_id)
-                    campaign_name = cut(item.project.strip(), MAX_NAME)
-                    if campaign_name != item.project.strip():
-                        cuts.projects.append(campaign_name)
                     project = SourceFields({"name": fields["project"]}, partial(iter, item.texts))
-                    add_checked(batch.records, problems, "campaign", campaign_id, {"name": campaign_name}, item.where, project)
+                    add_checked(batch.records, problems, "campaign", campaign_id, {"name": name}, item.where, project)
                     # A refusal names the row and its project, not the campaign's made-up id.
                     batch.where[campaign_id] = f"{item.where}: project {item.project.strip()!r}"
         if item.may_post and "platform" in values:
@@ -737,8 +746,8 @@ class Cuts:
     labels: dict[str, None] = field(default_factory=dict)
     #: The titles of the items with more labels than a task holds tags.
     crowded: list[str] = field(default_factory=list)
-    #: The projects' names as cut to a campaign's.
-    projects: list[str] = field(default_factory=list)
+    #: The projects' names as cut to a campaign's (each once).
+    projects: dict[str, None] = field(default_factory=dict)
 
     def notes(self) -> list[str]:
         said = []
@@ -758,10 +767,7 @@ class Cuts:
                 f"{'keeps' if len(self.crowded) == 1 else 'keep'} the others in the notes: {_briefly(self.crowded)}"
             )
         if self.projects:
-            said.append(
-                f"{_counted(len(self.projects), 'project name')} longer than a campaign's name holds ({MAX_NAME} characters) cut: "
-                f"{_briefly(self.projects)}"
-            )
+            said.append(cut_projects_note(list(self.projects)))
         return said
 
 

@@ -1,18 +1,21 @@
-"""Text longer than a task holds, never cut short of a word and never lost: notes in parts, titles and tags cut.
+"""Text longer than a task holds, never cut short of a word and never lost: notes in parts, titles, tags and projects cut.
 
 Notes longer than a task holds (``MAX_NOTES``) are the notes of several
 tasks: the first holds what fits and ends with a line saying where they go
 on (``going_on``), and the rest go on in tasks titled "TITLE (notes 2/N)"
 (``part_title``).  Every importer that meets such notes does so (Trello,
 Asana, Linear: ``foreign``; Taskwarrior's annotations: ``taskwarrior``).
+A project's name longer than a campaign's is cut, and kept whole on a
+"project: ..." line of each of its tasks' notes (``campaign_name``), by them all.
 """
 
 from __future__ import annotations
 
 import re
 
-from crewdeck.sync.state.records import MAX_NOTES, MAX_TITLE
+from crewdeck.sync.state.records import MAX_NAME, MAX_NOTES, MAX_TITLE
 from crewdeck.tui.workspace.errors import summary
+from crewdeck.tui.workspace.words import counted
 
 #: What the first of a task's parts holds of notes longer than a task holds: room is left for the line saying where
 #: they go on, and for the credit the merge adds.
@@ -48,6 +51,26 @@ def went_on_note(titles: list[str]) -> str:
     """The summary's remark on the tasks whose notes go on in more tasks (``titles``, each cut short)."""
     briefly = summary([cut(t, 40) for t in titles])
     return f"notes longer than a task holds ({MAX_NOTES:,} characters) go on in more tasks, titled (notes 2/N), nothing cut: {briefly}"
+
+
+def campaign_name(name: str, project: str, whole: list[str], cut_names: dict[str, None]) -> str:
+    """The name of the campaign for a project named ``name``: cut to a campaign's when longer (``MAX_NAME``), and then
+    the project as its source writes it (``project``) kept whole on a "project: ..." line of ``whole`` (the first lines
+    of the task's notes) and the cut name added to ``cut_names`` (for ``cut_projects_note``)."""
+    if not name[MAX_NAME:]:  # a slice, not len(): a name that fits (nearly every one) costs no call
+        return name
+    whole.append(f"project: {project}")
+    short = cut(name, MAX_NAME)
+    cut_names.setdefault(short)
+    return short
+
+
+def cut_projects_note(names: list[str]) -> str:
+    """The summary's remark on the projects' names cut to a campaign's (``names``, as cut)."""
+    return (
+        f"{counted(len(names), 'project name')} longer than a campaign's name holds ({MAX_NAME} characters) cut,"
+        f" whole on a “project: …” line of its tasks' notes: {summary([cut(n, 40) for n in names])}"
+    )
 
 
 #: How far back from a limit a cut looks for the end of a word (a quarter of a short limit at most).

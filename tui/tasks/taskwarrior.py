@@ -4,7 +4,7 @@
 |--------------------------|---------------------------------------------------|
 | uuid                     | id (the same 128 bits: re-importing updates)      |
 | description              | title; one longer than a title holds cut (``notesparts.cut``), whole as the notes' first line "full title: ..." |
-| project                  | campaign, created when missing; a name longer than a campaign's cut (``notesparts.cut``), whole on a "project: ..." line of each of its tasks' notes |
+| project                  | campaign, created when missing; a name longer than a campaign's cut, whole on a "project: ..." line of each of its tasks' notes (``notesparts.campaign_name``) |
 | tags                     | tags; one longer than a tag holds cut to one, whole on a "tag: ..." line; those past the most a task holds on a "more tags: ..." line (``_fitted_tags``) |
 | due                      | due, in the assignee's zone (UDA ``tz`` if given) |
 | priority H / M / L       | high / med / low                                  |
@@ -51,10 +51,19 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from crewdeck.sync.state.records import MAX_NAME, MAX_TAG, MAX_TAGS, MAX_TITLE, WEEKDAYS, load_json
+from crewdeck.sync.state.records import MAX_TAG, MAX_TAGS, MAX_TITLE, WEEKDAYS, load_json
 from crewdeck.sync.state.rules import assignee_refused
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone, zone
-from crewdeck.tui.tasks.notesparts import NOTES_ROOM, cut_word, going_on, notes_parts, part_title, went_on_note
+from crewdeck.tui.tasks.notesparts import (
+    NOTES_ROOM,
+    campaign_name,
+    cut_projects_note,
+    cut_word,
+    going_on,
+    notes_parts,
+    part_title,
+    went_on_note,
+)
 from crewdeck.tui.tasks.notesparts import cut as cut_to_fit
 from crewdeck.tui.tasks.recurrence import Rule, has_instances, instance_id, next_ahead, ordinal, parse_rule, template_of
 from crewdeck.tui.time.when import DateError, check_iso_day, parse_utc, utc_iso
@@ -174,10 +183,7 @@ class Summary:
                 f" none here, kept on a “priority: …” line of the notes: {first_few(each)}"
             )
         if self.cut_projects:
-            parts.append(
-                f"{counted(len(self.cut_projects), 'project name')} longer than a campaign's name holds ({MAX_NAME} characters) cut,"
-                f" whole on a “project: …” line of its tasks' notes: {first_few([cut(p, 40) for p in self.cut_projects])}"
-            )
+            parts.append(cut_projects_note(list(self.cut_projects)))
         return parts
 
 
@@ -664,10 +670,7 @@ def _task(
     if project:
         name = project[len(project_prefix) :] if project_prefix and project.startswith(project_prefix) else project
         key = slug(name)
-        if name[MAX_NAME:]:  # a slice, not len(): a name that fits (nearly every one) costs no call
-            whole.append(f"project: {project}")
-            name = cut_to_fit(name, MAX_NAME)
-            summary.cut_projects.setdefault(name)
+        name = campaign_name(name, project, whole, summary.cut_projects)
         if not key:
             raise ValueError(f"project: {_shown(project)} names no campaign (it needs a letter or a digit after the prefix)")
         if key in campaigns:
