@@ -138,6 +138,37 @@ def test_a_real_task_whose_annotations_a_task_cannot_hold_goes_on_in_more_tasks_
     assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export))
 
 
+def test_the_tasks_a_started_task_s_notes_go_on_in_are_todo_and_a_closed_one_s_keep_its_status(cli: Cli, tmp_path: Path) -> None:
+    """A started task's "(notes 2/N)" copied its status: a second task in progress that nobody had begun."""
+    notes = [{"entry": "20260111T100000Z", "description": f"log {n} " + "x" * 60_000} for n in range(2)]
+    records = [
+        {"uuid": f"11111111-2222-3333-4444-55555555555{n}", "description": title, "status": status, **extra, "annotations": notes}
+        for n, (title, status, extra) in enumerate(
+            [
+                ("Started", "pending", {"start": "20260112T090000Z"}),
+                ("Finished", "completed", {"start": "20260112T090000Z", "end": "20260113T090000Z"}),
+                ("Dropped", "deleted", {}),
+                ("Waiting", "pending", {}),
+            ]
+        )
+    ]
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps(records))
+    cli.ok("import", "--from", "taskwarrior", str(path))
+    statuses = {t["title"]: t["status"] for t in json.loads(cli.ok("export"))["task"]}
+    assert statuses == {
+        "Started": "doing",
+        "Started (notes 2/2)": "todo",
+        "Finished": "done",
+        "Finished (notes 2/2)": "done",
+        "Dropped": "cancelled",
+        "Dropped (notes 2/2)": "cancelled",
+        "Waiting": "todo",
+        "Waiting (notes 2/2)": "todo",
+    }
+    assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(path))
+
+
 def _taskwarrior_home(tmp_path: Path, *settings: str) -> Path:
     home = tmp_path / "tw"
     (home / "data").mkdir(parents=True)

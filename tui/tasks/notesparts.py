@@ -41,6 +41,16 @@ def part_title(title: str, number: int, total: int) -> str:
     return cut(title, MAX_TITLE - len(said)) + said
 
 
+#: The statuses of a task someone is at: not the tasks its notes go on in (``part_status``).
+_AT_WORK = ("doing", "review")
+
+
+def part_status(status: str) -> str:
+    """The status of a task that holds a part of another's notes: that task's, but todo for one someone is at (doing, in
+    review): only the task itself is work in progress, its notes' parts are not more of it."""
+    return "todo" if status in _AT_WORK else status
+
+
 def going_on(title: str, total: int) -> str:
     """The line that ends the first task's notes when they go on in ``total - 1`` more tasks."""
     more = f"{total - 1} more {'task' if total == 2 else 'tasks'}"

@@ -12,7 +12,7 @@
 | status pending / waiting | todo (a waiting task is snoozed until ``wait``); doing when started (``start``) |
 | status completed         | done                                              |
 | status deleted           | cancelled                                         |
-| annotations              | notes, one line each with its date; notes a task cannot hold go on in tasks titled "TITLE (notes 2/N)", each with the task's status and entry (``notesparts``) |
+| annotations              | notes, one line each with its date; notes a task cannot hold go on in tasks titled "TITLE (notes 2/N)", each with the task's entry and status, but todo for a started one (``notesparts.part_status``) |
 | depends                  | depends_on                                        |
 | entry                    | created_at                                        |
 | UDA ``assignee``         | assignee, when it is a member's handle (a guest's, or no one's: "assigned in Taskwarrior to: @gus" in the notes) |
@@ -61,6 +61,7 @@ from crewdeck.tui.tasks.notesparts import (
     cut_word,
     going_on,
     notes_parts,
+    part_status,
     part_title,
     went_on_note,
 )
@@ -534,7 +535,7 @@ def _plan_parts(
         # Made when the task was (its entry), as its first part: not when this import ran.
         part_values = {
             "title": part_title(values["title"], number, total),
-            "status": values["status"],
+            "status": part_status(values["status"]),
             "notes": part,
             "created_at": values["created_at"],
         }
