@@ -261,7 +261,7 @@ def test_notes_longer_than_a_task_holds_go_on_in_more_tasks_and_nothing_is_cut(c
         first = found[title]["notes"]
         assert first.endswith(f"\n(the notes go on in 2 more tasks: “{title} (notes 2/3)” and after)\nimported: entered by @zoe 2026-01-05")
         parts = [found[f"{title} (notes {n}/3)"] for n in (2, 3)]
-        assert all(p["status"] == found[title]["status"] for p in parts)
+        assert found[title]["status"] == "doing" and all(p["status"] == "todo" for p in parts)  # a draft post; its notes no more drafts
         assert all(p["created_at"] == found[title]["created_at"] for p in parts)  # the card's, as the first part's
         assert max(len(first), *(len(p["notes"]) for p in parts)) <= 100_000
         return first.partition("\n(the notes go on in")[0] + "".join(p["notes"] for p in parts)
@@ -293,6 +293,22 @@ def test_a_linear_description_longer_than_a_task_holds_goes_on_in_another_task(c
     assert rest["status"] == first["status"] == "cancelled"
     assert rest["created_at"] == first["created_at"] == "2026-11-26T09:30:00Z"  # no Created: the import's time; the part had none
     assert cli.ok("import", "--from", "linear", str(write(tmp_path, "linear.csv", linear_csv(rows)))).startswith("nothing new")
+
+
+def test_the_tasks_the_notes_of_an_issue_in_progress_or_in_review_go_on_in_are_todo(cli: Cli, tmp_path: Path) -> None:
+    """They copied the issue's status: more tasks in progress, or waiting on a review, that nobody had begun."""
+    description = "\n".join(f"line {n}: " + "y" * 990 for n in range(120))  # 120,000 characters and more
+    statuses = {"MKT-5": "In Progress", "MKT-6": "In Review", "MKT-7": "Done", "MKT-8": "Backlog"}
+    rows = [
+        {**linear_rows()[2], "ID": issue, "Title": issue, "Status": status, "Description": description}
+        for issue, status in statuses.items()
+    ]
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "linear.csv", linear_csv(rows))))
+    found = {title: t["status"] for title, t in tasks(cli).items()}
+    assert found == {
+        **{"MKT-5": "doing", "MKT-6": "review", "MKT-7": "done", "MKT-8": "inbox"},
+        **{"MKT-5 (notes 2/2)": "todo", "MKT-6 (notes 2/2)": "todo", "MKT-7 (notes 2/2)": "done", "MKT-8 (notes 2/2)": "inbox"},
+    }
 
 
 def test_a_large_newer_export_asks_whether_a_record_was_edited_here_with_the_logs_index(

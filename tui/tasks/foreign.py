@@ -28,8 +28,9 @@ task on every import.
 
 Notes longer than a task holds are never cut, and never refuse the
 import: the task holds what fits and says where they go on; the rest
-goes on in tasks of its status and creation time titled "TITLE (notes 2/N)"
-(``notesparts``), and the summary names the items.
+goes on in tasks of its creation time titled "TITLE (notes 2/N)", of its
+status but todo for one in progress or in review (``notesparts``), and the
+summary names the items.
 
 Other text longer than its field holds never refuses the import either
 (the sources allow more: a Trello card's name may be pasted text): a
@@ -83,6 +84,7 @@ from crewdeck.tui.tasks.notesparts import (
     cut_word,
     going_on,
     notes_parts,
+    part_status,
     part_title,
     went_on_note,
 )
@@ -633,7 +635,7 @@ def _batches(
                 # Made when the item was, as its first part: not when this import ran (nor at no time at all).
                 part_values = {
                     "title": part_title(values["title"], number, len(parts)),
-                    "status": values["status"],
+                    "status": part_status(values["status"]),
                     "notes": part,
                     "created_at": values["created_at"],
                 }
