@@ -397,6 +397,29 @@ def test_a_manager_with_a_default_zone_brings_the_board_members(cli: Cli, tmp_pa
     assert out.startswith("nothing new")
 
 
+@pytest.mark.parametrize("fmt", ["asana", "linear"])
+def test_a_full_name_two_members_here_share_assigns_to_neither(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """The task went to whichever of the two came last by handle, and the summary said nothing."""
+    cli.ok("member", "add", "sam", "--name", "Sam Lee", "--tz", "Europe/London")
+    cli.ok("member", "add", "samuel", "--name", "sam lee", "--tz", "America/Chicago")
+    if fmt == "asana":
+        rows = [
+            {"Task ID": "1", "Name": "Shoot", "Assignee": "Sam Lee"},
+            {"Task ID": "2", "Name": "Edit", "Assignee": "Sam Lee", "Assignee Email": "sam@example.com"},
+        ]
+        text = asana_csv(rows)
+    else:
+        rows = [{**linear_rows()[2], "ID": "MKT-7", "Title": "Shoot", "Assignee": "Sam Lee"}]
+        rows.append({**linear_rows()[2], "ID": "MKT-8", "Title": "Edit", "Assignee": "sam@example.com"})
+        text = linear_csv(rows)
+    out = cli.ok("import", "--from", fmt, str(write(tmp_path, "in.csv", text)))
+    assert "left unassigned (more than one member here has that name): Sam Lee" in out
+    found = tasks(cli)
+    assert found["Shoot"]["assignee"] is None
+    assert found["Shoot"]["notes"].endswith(f"assigned in {fmt.capitalize()} to: Sam Lee")
+    assert found["Edit"]["assignee"] == members(cli)["sam"]  # the e-mail says which
+
+
 def test_asana_columns_by_header_name_in_any_order(cli: Cli, tmp_path: Path) -> None:
     out = cli.ok("import", "--from", "asana", str(write(tmp_path, "asana.csv", asana_csv(asana_rows()))))
     assert "imported 3 tasks" in out and "left unassigned (no such member): Someone Else" in out

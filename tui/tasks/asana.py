@@ -6,7 +6,8 @@ Columns are found by their header, in any order and case: Task ID (the id:
 "Completed At: 2026-11-03" line in the notes), Due
 Date (due at 17:00 in the assignee's zone), Start Date (a "start:" line),
 Created At (none: the import's time), Assignee and Assignee Email (matched by full name or by the
-e-mail's local part against handles; unmatched ones listed, and kept in the
+e-mail's local part against handles, a full name two members share matching
+neither; unmatched ones listed, and kept in the
 notes: "assigned in Asana to: Jane Doe (jane@example.com)"), Tags (comma
 separated), Projects (the first one is the campaign, made when missing;
 when a tag names another campaign, an "also in Asana project:" line, as

@@ -459,7 +459,9 @@ def _separated_otherwise(cell: str, source: str) -> None:
 
 
 def match_person(name: str, email: str, ws_people: dict[str, str]) -> str | None:
-    """The handle here of a person a file names by full name or e-mail (its local part is a handle), if any."""
+    """The handle here of a person a file names by full name or e-mail (its local part is a handle), if any.
+
+    ``ws_people``: full names (casefolded; none that two members share) and handles -> handles."""
     by_email = email.partition("@")[0].strip().lower()
     if by_email and by_email in ws_people.values():
         return by_email

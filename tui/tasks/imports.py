@@ -15,6 +15,7 @@ import io
 import shutil
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -106,7 +107,10 @@ def run(
             unmatched: set[str] = set()
             for m in ws.members():
                 people.add(m.handle, m.handle, m.name)
-            ws_people = {m.name.casefold(): m.handle for m in ws.members()}
+            # A full name two members here share names neither: which of them a task is for is a guess.
+            named = Counter(m.name.casefold() for m in ws.members())
+            shared = {name for name, count in named.items() if count > 1}
+            ws_people = {m.name.casefold(): m.handle for m in ws.members() if m.name.casefold() not in shared}
             ws_people.update({m.handle: m.handle for m in ws.members()})
             module = asana if fmt == "asana" else linear
             key = fmt
@@ -136,10 +140,20 @@ def run(
             raise ImportProblems([f"{name}: not a Trello board export: {exc}"]) from None
         if fmt == "trello":
             notes.extend(board.notes())
-        elif unmatched:
-            notes.append(f"left unassigned (no such member): {', '.join(sorted(unmatched))}")
+        else:
+            notes.extend(_unmatched_notes(unmatched, shared))
         merge.notes.extend(notes)
         return Planned(built, merge, key, _missing(ws, guard, built.ids, homes))
+
+
+def _unmatched_notes(unmatched: set[str], shared: set[str]) -> list[str]:
+    """What the summary says of the assignees no member here matched: no one has the name, or more than one has it."""
+    ambiguous = sorted(name for name in unmatched if name.casefold() in shared)
+    strangers = sorted(unmatched.difference(ambiguous))
+    notes = [f"left unassigned (no such member): {', '.join(strangers)}"] if strangers else []
+    if ambiguous:
+        notes.append(f"left unassigned (more than one member here has that name): {', '.join(ambiguous)}")
+    return notes
 
 
 def _named(path: str) -> str:
