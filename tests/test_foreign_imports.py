@@ -420,6 +420,19 @@ def test_a_full_name_two_members_here_share_assigns_to_neither(cli: Cli, tmp_pat
     assert found["Edit"]["assignee"] == members(cli)["sam"]  # the e-mail says which
 
 
+@pytest.mark.parametrize("fmt", ["asana", "linear"])
+def test_a_project_named_with_no_letter_or_digit_is_kept_in_the_notes(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """A project no campaign's name can say ("🚀") was dropped, kept nowhere, as a label like it is not ("label: 🔥")."""
+    if fmt == "asana":
+        text = asana_csv([{"Task ID": "1", "Name": "Shoot", "Projects": "🚀"}])
+    else:
+        text = linear_csv([{**linear_rows()[2], "ID": "MKT-7", "Title": "Shoot", "Project": "🚀", "Status": "Todo"}])
+    cli.ok("import", "--from", fmt, str(write(tmp_path, "in.csv", text)))
+    shoot = tasks(cli)["Shoot"]
+    assert shoot["campaign"] is None and shoot["notes"].split("\n")[0] == "project: 🚀"
+    assert cli.ok("import", "--from", fmt, str(write(tmp_path, "in.csv", text))).startswith("nothing new")
+
+
 def test_asana_columns_by_header_name_in_any_order(cli: Cli, tmp_path: Path) -> None:
     out = cli.ok("import", "--from", "asana", str(write(tmp_path, "asana.csv", asana_csv(asana_rows()))))
     assert "imported 3 tasks" in out and "left unassigned (no such member): Someone Else" in out

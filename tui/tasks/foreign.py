@@ -18,7 +18,9 @@ issue, with the source's own words for status, labels and people) and
   or to a guest here, leaves the task
   unassigned, kept in its notes ("assigned in Asana to: ...");
 * a project: the campaign, unless a label named one; then, when it names
-  another, kept in the notes ("also in Asana project: ...");
+  another, kept in the notes ("also in Asana project: ..."); one with no
+  letter or digit ("🚀"), which names no campaign (it has no slug), a
+  "project: 🚀" line of the notes;
 * dates: an instant stays that instant; a day alone is due at 17:00 in
   the assignee's zone (``--default-tz``, the importing member's, or UTC);
   a date a newer export gives unchanged keeps the zone it was given here.
@@ -603,6 +605,8 @@ def _batches(
                     add_checked(batch.records, problems, "campaign", campaign_id, {"name": name}, item.where, project)
                     # A refusal names the row and its project, not the campaign's made-up id.
                     batch.where[campaign_id] = f"{item.where}: project {item.project.strip()!r}"
+        elif item.project:  # no letter or digit, no campaign's slug ("🚀"): kept whole, not lost
+            kept.append(f"project: {item.project.strip()}")
         if item.may_post and "platform" in values:
             chain = campaign_chains.get(values.get("campaign") or "", ())
             values.update(_post(item, task_id, values, built.statuses, ws, chain, now, held, unslotted))
