@@ -433,6 +433,26 @@ def test_a_project_named_with_no_letter_or_digit_is_kept_in_the_notes(cli: Cli, 
     assert cli.ok("import", "--from", fmt, str(write(tmp_path, "in.csv", text))).startswith("nothing new")
 
 
+def test_a_trello_checklist_item_keeps_its_due_date_and_member(cli: Cli, tmp_path: Path) -> None:
+    """A checklist item's due date and member were dropped: "[ ] Film it" said neither when nor who."""
+    board = trello_board(cards=0, actions=0)
+    items = [
+        {"id": "i1", "name": "Film it", "state": "incomplete", "pos": 1, "due": "2026-12-10T09:00:00.000Z", "idMember": "m-raj"},
+        {"id": "i2", "name": "Cut it", "state": "complete", "pos": 2, "due": None, "idMember": "m-zoe"},
+        {"id": "i3", "name": "Left's", "state": "incomplete", "pos": 3, "idMember": "m-gone"},  # no longer on the board
+        {"id": "i4", "name": "Odd", "state": "incomplete", "pos": 4, "idMember": ["m-raj"]},  # no id: no one
+    ]
+    board["checklists"].append({"id": "cl2", "idCard": card_id(3), "name": "Steps", "checkItems": items})
+    board = {"checklists": board.pop("checklists"), **board}  # before the members: a member is named by id
+    path = write(tmp_path, "board.json", trello_json(board))
+    cli.ok("import", "--from", "trello", str(path))
+    lines = "Steps:\n[ ] Film it (due 2026-12-10 09:00 UTC, @raj)\n[x] Cut it (@zoe)\n[ ] Left's\n[ ] Odd"
+    assert lines in tasks(cli)["Shipped"]["notes"]
+    items[0]["due"] = "soon"
+    failed = cli("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))))
+    assert f"board.json: card {card_id(3)} (Shipped): checklists: due: 'soon' is not a date and time" in failed.err
+
+
 def test_asana_columns_by_header_name_in_any_order(cli: Cli, tmp_path: Path) -> None:
     out = cli.ok("import", "--from", "asana", str(write(tmp_path, "asana.csv", asana_csv(asana_rows()))))
     assert "imported 3 tasks" in out and "left unassigned (no such member): Someone Else" in out

@@ -12,7 +12,7 @@
 | closed (archived), or its list | cancelled (done: when its list or dueComplete says so; a post: pulled, unless published), with a note that it was archived |
 | labels                         | campaign, platform or tags (an unnamed one: ``trello-COLOUR``) |
 | members                        | assignee (the first; the others in the notes), by username; a guest here, or one the import may not add: "assigned in Trello to: NAME (@username)" in the notes |
-| checklists                     | "[x] item" lines in the notes, under the list's name  |
+| checklists                     | "[x] item" lines in the notes, under the list's name, with an item's due and member: "[ ] Film it (due 2026-12-10 09:00 UTC, @raj)" |
 | commentCard actions            | notes lines: "comment by @raj on 2026-03-02: text", last; kept when a newer export no longer holds them |
 | createCard action              | the credit line ("imported: entered by @raj 2026-03-02") |
 | attachments                    | "attachment: name url" lines in the notes             |
@@ -64,7 +64,9 @@ class Board:
     lists: dict[str, tuple[str, bool]] = field(default_factory=dict)
     labels: dict[str, tuple[str, str]] = field(default_factory=dict)
     people: People = field(default_factory=People)
-    checklists: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    #: A card's checklists: (name, items in order), made lines with the card (``_checklist``): an item names its member by
+    #: id, and the board's members may follow its checklists.
+    checklists: dict[str, list[tuple[str, list[dict[str, Any]]]]] = field(default_factory=lambda: defaultdict(list))
     #: A card's comments: (when, the notes' line, who and when as the line says it: "comment by @raj on 2026-03-02").
     comments: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
     authors: dict[str, tuple[str, str | None]] = field(default_factory=dict)
@@ -133,7 +135,7 @@ def _checklist_of(found: Board, entry: dict[str, Any], source: str, problems: li
     if items is not None and not isinstance(items, list):
         problems.append(f"{source}: checklist {entry.get('id', '?')}: checkItems: expected a list, got {_shown(items)}")
     elif isinstance(card, str):
-        found.checklists[card].extend(_checklist(entry))
+        found.checklists[card].append(_checklist_items(entry))
 
 
 def _objects(entries: Any, key: str, source: str, problems: list[str]) -> Iterator[dict[str, Any]]:
@@ -153,11 +155,26 @@ def _person(people: People, entry: Any) -> None:
         people.add(entry["id"], entry["username"], entry.get("fullName") if isinstance(entry.get("fullName"), str) else None)
 
 
-def _checklist(entry: dict[str, Any]) -> list[str]:
+def _checklist_items(entry: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
     items = [i for i in entry.get("checkItems") or [] if isinstance(i, dict) and isinstance(i.get("name"), str)]
     items.sort(key=_position)
-    lines = [f"{entry.get('name') or 'Checklist'}:"]
-    lines.extend(f"[{'x' if i.get('state') == 'complete' else ' '}] {i['name']}" for i in items)
+    return str(entry.get("name") or "Checklist"), items
+
+
+def _checklist(name: str, items: list[dict[str, Any]], people: People, where: str) -> list[str]:
+    """A checklist as lines of the notes: its name, then "[x] item" for each, with its due date and member when it has them."""
+    lines = [f"{name}:"]
+    for i in items:
+        said = []
+        if i.get("due") is not None:
+            moment = _moment(i["due"], "checklists: due", where)
+            said.append(f"due {moment[:10]} {moment[11:16]} UTC")
+        member_id = i.get("idMember")
+        # One who left the board is known by id only: not said, nor is what is no id.
+        member = people.known.get(member_id) if isinstance(member_id, str) else None
+        if member is not None:
+            said.append(f"@{member[0]}")
+        lines.append(f"[{'x' if i.get('state') == 'complete' else ' '}] {i['name']}" + (f" ({', '.join(said)})" if said else ""))
     return lines
 
 
@@ -243,12 +260,7 @@ def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
         value = card.get(key)
         if value is None:
             continue
-        try:
-            moment = instant(value) if isinstance(value, str) else _bad(value)
-        except OutOfRange as exc:
-            raise ValueError(f"{where}: {key}: {exc}") from None
-        except ValueError:
-            raise ValueError(f"{where}: {key}: {value!r} is not a date and time (like 2026-03-02T17:00:00.000Z)") from None
+        moment = _moment(value, key, where)
         if key == "due":
             item.due = moment
         else:
@@ -264,8 +276,9 @@ def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
         handle, full = found.people.known[item.people[0]]
         item.assigned_as = f"{full} (@{handle})" if full else f"@{handle}"
     item.texts.extend(("members", text) for key in item.people for text in found.people.known[key] if text)
-    item.notes.extend(found.checklists.get(card_id, ()))
-    item.texts.extend(("checklists", line) for line in found.checklists.get(card_id, ()))
+    checklists = [line for name, items in found.checklists.get(card_id, ()) for line in _checklist(name, items, found.people, where)]
+    item.notes.extend(checklists)
+    item.texts.extend(("checklists", line) for line in checklists)
     for attachment in _typed(card, "attachments", list, "a list", where) or []:
         if isinstance(attachment, dict) and isinstance(attachment.get("url"), str):
             item.notes.append(f"attachment: {attachment.get('name') or 'link'} {attachment['url']}".replace("\n", " "))
@@ -279,6 +292,16 @@ def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
     if item.author:
         item.texts.append(("members", item.author[0]))
     return item
+
+
+def _moment(value: Any, key: str, where: str) -> str:
+    """``value`` (the card's ``key``) as a UTC instant; ``ValueError`` naming the card and the field otherwise."""
+    try:
+        return instant(value) if isinstance(value, str) else _bad(value)
+    except OutOfRange as exc:
+        raise ValueError(f"{where}: {key}: {exc}") from None
+    except ValueError:
+        raise ValueError(f"{where}: {key}: {value!r} is not a date and time (like 2026-03-02T17:00:00.000Z)") from None
 
 
 def _bad(value: Any) -> str:
