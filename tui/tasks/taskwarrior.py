@@ -54,17 +54,8 @@ from typing import Any
 from crewdeck.sync.state.records import MAX_TAG, MAX_TAGS, MAX_TITLE, WEEKDAYS, load_json
 from crewdeck.sync.state.rules import assignee_refused
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone, zone
-from crewdeck.tui.tasks.notesparts import (
-    NOTES_ROOM,
-    campaign_name,
-    cut_projects_note,
-    cut_word,
-    going_on,
-    notes_parts,
-    part_status,
-    part_title,
-    went_on_note,
-)
+from crewdeck.tui.tasks import notesparts
+from crewdeck.tui.tasks.notesparts import NOTES_ROOM, cut_word, going_on, notes_parts, part_title, went_on_note
 from crewdeck.tui.tasks.notesparts import cut as cut_to_fit
 from crewdeck.tui.tasks.recurrence import Rule, has_instances, instance_id, next_ahead, ordinal, parse_rule, template_of
 from crewdeck.tui.time.when import DateError, check_iso_day, parse_utc, utc_iso
@@ -184,7 +175,7 @@ class Summary:
                 f" none here, kept on a “priority: …” line of the notes: {first_few(each)}"
             )
         if self.cut_projects:
-            parts.append(cut_projects_note(list(self.cut_projects)))
+            parts.append(notesparts.cut_projects_note(list(self.cut_projects)))
         return parts
 
 
@@ -535,7 +526,7 @@ def _plan_parts(
         # Made when the task was (its entry), as its first part: not when this import ran.
         part_values = {
             "title": part_title(values["title"], number, total),
-            "status": part_status(values["status"]),
+            "status": notesparts.part_status(values["status"]),
             "notes": part,
             "created_at": values["created_at"],
         }
@@ -671,7 +662,7 @@ def _task(
     if project:
         name = project[len(project_prefix) :] if project_prefix and project.startswith(project_prefix) else project
         key = slug(name)
-        name = campaign_name(name, project, whole, summary.cut_projects)
+        name = notesparts.campaign_name(name, project, whole, summary.cut_projects)
         if not key:
             raise ValueError(f"project: {_shown(project)} names no campaign (it needs a letter or a digit after the prefix)")
         if key in campaigns:
