@@ -387,3 +387,20 @@ async def test_the_apps_task_table_reads_a_removed_members_handle_apart_from_the
             assert who == {"Old report": f"ex-@{handle}", "New brief": f"@{handle}"}, who
             painted = ["".join(segment.text for segment in table.render_line(y)) for y in range(1, len(rows) + 1)]
             assert [" ex-@" in line for line in painted] == [title == "Old report" for title in who], painted
+
+
+def raj_ids(cli: Cli) -> tuple[str, str]:
+    """The ids of the removed @raj and of the new member who has the handle now."""
+    with sqlite3.connect(cli.workspace) as conn:
+        held = dict(conn.execute("SELECT deleted, id FROM member WHERE handle = 'raj'"))
+    return held[1], held[0]
+
+
+def test_tasks_json_says_which_member_a_handle_given_again_names(cli: Cli) -> None:
+    """`tasks --json` named both "raj", and nothing else told a script the removed member's tasks from the new @raj's."""
+    handle_given_again(cli)
+    removed, new = raj_ids(cli)
+    cli.ok("add", "Nobody's chore")
+    listed = {t["title"]: t for t in json.loads(cli.ok("tasks", "all", "--json"))}
+    said = {title: (t["assignee"], t["assignee_id"], t["assignee_removed"]) for title, t in listed.items()}
+    assert said == {"Old report": ("raj", removed, True), "New brief": ("raj", new, False), "Nobody's chore": (None, None, None)}

@@ -86,10 +86,11 @@ def cmd_tasks(ctx: Context) -> int:
     if ctx.args.json:
         rows = tasklist.fetch(ctx.ws.conn, where, params, ctx.now, order=ctx.args.sort, limit=ctx.args.limit)
         more = _more_fields(ctx, [r.id for r in rows])
-        print_json([{**tasklist.as_json(r, handles, campaigns), **more[r.id]} for r in rows])
+        removed = ctx.ws.removed_ids()
+        print_json([{**tasklist.as_json(r, handles, campaigns, removed), **more[r.id]} for r in rows])
         return 0
     # WHO reads a removed member apart from a new member who has their handle ("ex-@raj"); the JSON names the handle, as
-    # filters take it.
+    # filters take it, and says whose it is beside it (``member_json``).
     marked = ctx.ws.shown_handles()
     listed = task_lines(
         ctx.ws.conn, where, params, ctx.now, tz=qctx.tz, clock24=ctx.config.clock24, handles=marked, campaigns=campaigns,
