@@ -404,3 +404,21 @@ def test_tasks_json_says_which_member_a_handle_given_again_names(cli: Cli) -> No
     listed = {t["title"]: t for t in json.loads(cli.ok("tasks", "all", "--json"))}
     said = {title: (t["assignee"], t["assignee_id"], t["assignee_removed"]) for title, t in listed.items()}
     assert said == {"Old report": ("raj", removed, True), "New brief": ("raj", new, False), "Nobody's chore": (None, None, None)}
+
+
+def test_ledger_list_reads_a_removed_members_spend_apart_from_the_new_member_who_has_their_handle(cli: Cli) -> None:
+    """`ledger list`'s BY said @raj for the removed member's spend and for the new @raj's, and its JSON "entered_by": "raj"
+    for both, with nothing beside it to tell them apart."""
+    spend = ("ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee")
+    cli.ok(*spend, "Canva", "--amount", "12.50 EUR", as_member="raj")
+    handle_given_again(cli)
+    cli.ok(*spend, "Figma", "--amount", "8 EUR", as_member="raj")
+    cli.ok(*spend, "Adobe", "--amount", "20 EUR")
+    removed, new = raj_ids(cli)
+    header, *lines = cli.ok("ledger", "list").splitlines()
+    by = {line.split()[4]: line[header.index("BY") :].split()[0] for line in lines}
+    assert by == {"Canva": "ex-@raj", "Figma": "@raj", "Adobe": "@ana"}
+    said = {
+        e["payee"]: (e["entered_by"], e["entered_by_id"], e["entered_by_removed"]) for e in json.loads(cli.ok("ledger", "list", "--json"))
+    }
+    assert said == {"Canva": ("raj", removed, True), "Figma": ("raj", new, False), "Adobe": ("ana", ids(cli)["ana"], False)}
