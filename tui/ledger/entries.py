@@ -230,7 +230,7 @@ class EntryDetail:
     task_title: str | None
     reverses: EntryRow | None
     reversed_by: EntryRow | None
-    #: ``(handle, when)`` of each approval, valid ones only.
+    #: ``(handle, when)`` of each approval, valid ones only; the handle as shown (``shown_handle``: "@raj", "ex-@raj").
     approvals: list[tuple[str, str]]
 
 
@@ -247,7 +247,7 @@ def detail(conn: sqlite3.Connection, entry_id: str) -> EntryDetail | None:
     reversal = get(conn, entry.reversed_by, names) if entry.reversed_by else None
     approved_entry = entry.reverses or entry.id
     approvals = [
-        (names.handles.get(who, short(who)), when)
+        (shown_handle(names.handles.get(who, short(who)), who in names.removed), when)
         for _, who, when in conn.execute(f"{_APPROVALS} AND a.entry = ? {_APPROVALS_ORDER}", (approved_entry,))
     ]
     return EntryDetail(entry, task_title, original, reversal, approvals)
