@@ -11,6 +11,7 @@ import pytest
 
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.tasks.rows import CELLS
 
 from .apphelp import make_app, settle
@@ -422,3 +423,42 @@ def test_ledger_list_reads_a_removed_members_spend_apart_from_the_new_member_who
         e["payee"]: (e["entered_by"], e["entered_by_id"], e["entered_by_removed"]) for e in json.loads(cli.ok("ledger", "list", "--json"))
     }
     assert said == {"Canva": ("raj", removed, True), "Figma": ("raj", new, False), "Adobe": ("ana", ids(cli)["ana"], False)}
+
+
+def test_the_history_reads_a_removed_member_apart_from_the_new_member_who_has_their_handle(cli: Cli) -> None:
+    """`log` and `show`'s history said "@ana as @raj added “Old report” for @raj" of the removed member, as of the new @raj:
+    the history named the new member for what the removed one did, and took, and was."""
+    cli.ok("member", "set", "raj", "--handle", "rajm")
+    cli.ok("member", "set", "rajm", "--handle", "raj")
+    old, new = handle_given_again(cli)
+    said = [line.split("  ", 1)[1] for line in cli.ok("log").splitlines()]
+    assert said[:6] == [
+        "@ana as @raj added “New brief” for @raj",
+        "@ana added @raj (Raj Two, UTC)",
+        "@ana removed ex-@raj",
+        "@ana marked “Old report” done",
+        "@ana as ex-@raj added “Old report” for ex-@raj",
+        "@ana renamed ex-@rajm to ex-@raj",
+    ], said
+    assert said[7:9] == ["@ana added campaign Spring Launch", "@ana added ex-@raj (Raj Mehta, Asia/Kolkata)"], said
+    assert "  @ana as ex-@raj added “Old report” for ex-@raj\n" in cli.ok("show", old)
+    assert "  @ana as @raj added “New brief” for @raj\n" in cli.ok("show", new)
+
+
+async def test_the_apps_task_detail_tells_the_history_of_a_removed_member_apart_from_the_new_member_who_has_their_handle(
+    cli: Cli,
+) -> None:
+    """The detail's history said "@ana as @raj added “Old report” for @raj", as `show` did."""
+    old, new = handle_given_again(cli)
+    app = make_app(cli.workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        told = {}
+        for task in (old, new):
+            await app.push_screen(DetailScreen(task, app.services))
+            await settle(pilot)
+            told[task] = str(app.screen.query_one("#detail-body").render())
+            await pilot.press("escape")
+            await settle(pilot)
+    assert told[old].endswith("  @ana as ex-@raj added “Old report” for ex-@raj"), told[old]
+    assert told[new].endswith("  @ana as @raj added “New brief” for @raj"), told[new]

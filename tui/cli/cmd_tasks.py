@@ -238,7 +238,7 @@ def cmd_log(ctx: Context) -> int:
     if ctx.args.id:
         where, params = "WHERE row_id = ? AND entity != 'acting'", [_record_id(ctx, ctx.args.id)]
     handles = ws.handles()
-    actor_of = describe.actors(ws.conn, handles)
+    actor_of = describe.actors(ws.conn)
 
     # A replica's own work not yet accepted by its server; never, once the server removed its member.
     remote = Remote.of(ws.store)
@@ -306,7 +306,7 @@ def _print_log_json(
                 "op_id": op_id,
                 "at": stamp_time(op_id).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
                 "member": handles.get(member, member[:8] or "?"),
-                **({"actor": actor} if actor else {}),
+                **({"actor": handles.get(actor, actor[:8])} if actor else {}),
                 **({"unsent": True} if node == own and seq > sent else {}),
                 "kind": kind,
                 "entity": entity,

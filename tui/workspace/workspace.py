@@ -109,8 +109,8 @@ def match_campaign(name: str, campaigns: list[Campaign]) -> Campaign:
 
 
 _MEMBER_COLS = "id, handle, name, role, tz, hours, days_off, unix_user, access"
-#: What goes before a removed member's handle where tasks are listed (WHO: "ex-@raj"), and after it in a task's fields
-#: ("by @raj (removed)"): a new member may have their handle now.  Before it, a narrow column that cuts the handle keeps
+#: What goes before a removed member's handle where it is read (WHO: "ex-@raj", a ledger entry's BY, the history), and
+#: after it in a task's fields ("by @raj (removed)"): a new member may have their handle now.  Before it, a narrow column that cuts the handle keeps
 #: the mark, and it is no ✗, which after a handle in the deadline grid says out of working hours.
 REMOVED_MARK = "ex-"
 REMOVED_WORDS = " (removed)"
