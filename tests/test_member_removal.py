@@ -462,3 +462,25 @@ async def test_the_apps_task_detail_tells_the_history_of_a_removed_member_apart_
             await settle(pilot)
     assert told[old].endswith("  @ana as ex-@raj added “Old report” for ex-@raj"), told[old]
     assert told[new].endswith("  @ana as @raj added “New brief” for @raj"), told[new]
+
+
+def test_log_and_show_json_say_which_member_a_handle_given_again_names(cli: Cli) -> None:
+    """`log --json` and `show --json` named both "raj" (member, actor, assignee, created_by), with nothing beside it to tell
+    the removed member from the new @raj."""
+    old, new = handle_given_again(cli)
+    removed, raj = raj_ids(cli)
+    ana = ids(cli)["ana"]
+    ops = json.loads(cli.ok("log", "--json", "--limit", "200"))
+    made = {op["value"]: op for op in ops if op["entity"] == "task" and op["field"] == "title"}
+    assert [(made[title]["member"], made[title]["member_id"], made[title]["member_removed"]) for title in ("Old report", "New brief")] == [
+        ("raj", removed, True),
+        ("raj", raj, False),
+    ]
+    assert (made["Old report"]["actor"], made["Old report"]["actor_id"], made["Old report"]["actor_removed"]) == ("ana", ana, False)
+    for task, member in ((old, removed), (new, raj)):
+        shown = json.loads(cli.ok("show", task, "--json"))
+        for field in ("assignee", "created_by"):
+            assert (shown[field], shown[f"{field}_id"], shown[f"{field}_removed"]) == ("raj", member, member == removed), (task, field)
+        assert {(op["member"], op["member_id"], op["member_removed"]) for op in shown["history"] if op["field"] == "title"} == {
+            ("raj", member, member == removed)
+        }

@@ -24,6 +24,7 @@ from crewdeck.tui.time.when import clock_change_note, format_local, stamp_time
 from crewdeck.tui.workspace.columns import terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
+from crewdeck.tui.workspace.workspace import member_json
 
 if TYPE_CHECKING:
     from crewdeck.sync.state.oplog import Op
@@ -296,7 +297,9 @@ def _print_log_json(
     own: str,
     sent: int,
 ) -> None:
-    """Every operation as stored (``--limit`` counts operations): the raw form for scripts."""
+    """Every operation as stored (``--limit`` counts operations): the raw form for scripts; who wrote it (and who acted as
+    them) by handle with their id and whether they were removed beside it (``member_json``)."""
+    removed = ctx.ws.removed_ids()
     entries = []
     for seq, op_id, node, _node_seq, member, kind, entity, row_id, field, value in itertools.islice(cursor, ctx.args.limit):
         actor = actor_of(member, op_id)
@@ -305,8 +308,8 @@ def _print_log_json(
                 "seq": seq,
                 "op_id": op_id,
                 "at": stamp_time(op_id).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                "member": handles.get(member, member[:8] or "?"),
-                **({"actor": handles.get(actor, actor[:8])} if actor else {}),
+                **member_json("member", member, handles.get(member, member[:8] or "?"), member in removed),
+                **(member_json("actor", actor, handles.get(actor, actor[:8]), actor in removed) if actor else {}),
                 **({"unsent": True} if node == own and seq > sent else {}),
                 "kind": kind,
                 "entity": entity,
@@ -321,7 +324,7 @@ def _print_log_json(
                 "seq": None,
                 "op_id": op.op_id,
                 "at": stamp_time(op.op_id).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                "member": handles.get(op.member, op.member[:8]),
+                **member_json("member", op.member, handles.get(op.member, op.member[:8]), op.member in removed),
                 "kind": op.kind,
                 "entity": op.entity,
                 "id": op.row_id,
