@@ -484,3 +484,14 @@ def test_log_and_show_json_say_which_member_a_handle_given_again_names(cli: Cli)
         assert {(op["member"], op["member_id"], op["member_removed"]) for op in shown["history"] if op["field"] == "title"} == {
             ("raj", member, member == removed)
         }
+
+
+def test_a_posts_history_reads_a_removed_member_apart_from_the_new_member_who_has_their_handle(cli: Cli) -> None:
+    """`post show`'s WHO said @raj for the removed member's copy and for the new @raj's."""
+    post = cli.ok("post", "add", "Launch reel +spring-launch post:instagram", as_member="raj").strip()
+    cli.ok("post", "copy", post, "First cut", as_member="raj")
+    handle_given_again(cli)
+    cli.ok("post", "copy", post, "Second cut", as_member="raj")
+    header, *rows = cli.ok("post", "show", post).split("\nhistory (")[1].splitlines()[1:]
+    who = [(row[header.index("WHO") :].split()[0], row[header.index("WHAT") :].strip()) for row in rows]
+    assert who == [("ex-@raj", "changed the copy"), ("@raj", "changed the copy")], who
