@@ -12,6 +12,7 @@ import pytest
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.posts.banner import open_crisis_banner
 from crewdeck.tui.tasks.rows import CELLS
 
 from .apphelp import make_app, settle
@@ -495,3 +496,19 @@ def test_a_posts_history_reads_a_removed_member_apart_from_the_new_member_who_ha
     header, *rows = cli.ok("post", "show", post).split("\nhistory (")[1].splitlines()[1:]
     who = [(row[header.index("WHO") :].split()[0], row[header.index("WHAT") :].strip()) for row in rows]
     assert who == [("ex-@raj", "changed the copy"), ("@raj", "changed the copy")], who
+
+
+def test_a_crisis_started_by_a_removed_manager_reads_apart_from_the_new_member_who_has_their_handle(cli: Cli) -> None:
+    """`crisis status` and the app's banner said "started by @mo" of the removed manager, the handle a new member has now;
+    its JSON said "started_by": "mo" and no more."""
+    cli.ok("member", "add", "mo", "--name", "Mo Farouk", "--tz", "UTC", "--access", "manager")
+    crisis = cli.ok("crisis", "start", "--reason", "Bad reply", as_member="mo").strip()
+    with sqlite3.connect(cli.workspace) as conn:
+        removed = conn.execute("SELECT id FROM member WHERE handle = 'mo'").fetchone()[0]
+    cli.ok("member", "rm", "mo", "--reassign", "@ana")
+    cli.ok("member", "add", "mo", "--name", "Mo Two", "--tz", "UTC")
+    assert "\n  started by ex-@mo " in cli.ok("crisis", "status")
+    [status] = json.loads(cli.ok("crisis", "status", "--json"))
+    assert (status["id"], status["started_by"], status["started_by_id"], status["started_by_removed"]) == (crisis, "mo", removed, True)
+    with sqlite3.connect(cli.workspace) as conn:
+        assert [c.started_by for c in open_crisis_banner(conn)] == ["ex-@mo"]

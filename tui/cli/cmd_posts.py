@@ -16,6 +16,7 @@ from crewdeck.tui.posts import limits, writing
 from crewdeck.tui.posts.reading import PostView, needs_me, open_crises, read_post, read_posts, settings, shared_publish
 from crewdeck.tui.posts.states import AS_STORED, STATES, label
 from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import member_json
 
 
 def _post_id(ctx: Context) -> str:
@@ -443,12 +444,13 @@ def cmd_crisis_status(ctx: Context) -> int:
 
     current = open_crises(ctx.ws.conn)
     if ctx.args.json:
+        handles, removed = ctx.ws.handles(), ctx.ws.removed_ids()
         print_json(
             [
                 {
                     "id": c.id,
                     "reason": c.reason,
-                    "started_by": ctx.ws.handles().get(c.started_by),
+                    **member_json("started_by", c.started_by, handles.get(c.started_by), c.started_by in removed),
                     "started_at": c.started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
                     "campaigns": sorted(ctx.ws.campaign_names().get(i, i) for i in c.campaigns),
                     "platforms": sorted(c.platforms),
@@ -461,7 +463,7 @@ def cmd_crisis_status(ctx: Context) -> int:
     if not current:
         print("no crisis is open")
         return 0
-    handles = ctx.ws.handles()
+    handles = ctx.ws.shown_handles()  # a removed manager's "ex-@mo": a new member may have their handle
     names = ctx.ws.campaign_names()
     views = read_posts(ctx.ws.conn, ctx.now)
     for c in current:
@@ -472,7 +474,7 @@ def cmd_crisis_status(ctx: Context) -> int:
         paused = sum(1 for v in held if v.state == "paused")
         missed = sum(1 for v in held if v.state == "missed")
         print(visible(f"CRISIS {c.id[:8]}: {c.reason}"))
-        print(visible(f"  started by @{handles.get(c.started_by, c.started_by[:8])} {since}; scope: {scope}"))
+        print(visible(f"  started by {handles.get(c.started_by, '@' + c.started_by[:8])} {since}; scope: {scope}"))
         print(f"  checklist {done}/{total} done; {paused:,} paused, {missed:,} missed")
     return 0
 
