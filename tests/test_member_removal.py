@@ -512,3 +512,19 @@ def test_a_crisis_started_by_a_removed_manager_reads_apart_from_the_new_member_w
     assert (status["id"], status["started_by"], status["started_by_id"], status["started_by_removed"]) == (crisis, "mo", removed, True)
     with sqlite3.connect(cli.workspace) as conn:
         assert [c.started_by for c in open_crisis_banner(conn)] == ["ex-@mo"]
+
+
+def test_tokens_and_sign_in_links_read_a_removed_member_apart_from_the_new_member_who_has_their_handle(cli: Cli) -> None:
+    """`token list` and `web links` said @raj for the removed member's (revoked) tokens and links and the new @raj's."""
+    cli.ok("token", "create", "raj", "--label", "old laptop")
+    cli.ok("web", "link", "@raj")
+    handle_given_again(cli)
+    cli.ok("token", "create", "raj", "--label", "new laptop")
+    cli.ok("web", "link", "@raj")
+    header, *rows = cli.ok("token", "list").splitlines()
+    assert sorted((row[header.index("MEMBER") :].split()[0], row[header.index("LABEL") :].split()[0]) for row in rows) == [
+        ("@raj", "new"),
+        ("ex-@raj", "old"),
+    ]
+    header, *rows = cli.ok("web", "links").splitlines()
+    assert sorted(row[header.index("MEMBER") :].split()[0] for row in rows) == ["@raj", "ex-@raj"]
