@@ -223,7 +223,7 @@ def test_an_entry_in_full_with_its_task_reversal_and_approval(cli: Cli) -> None:
         assert shown is not None
         assert shown.task_title == "Brief the influencer for the reel"
         assert shown.reversed_by is not None and shown.reversed_by.id == reversal and shown.reverses is None
-        assert [who for who, _ in shown.approvals] == ["ana"]
+        assert [who for who, _ in shown.approvals] == ["@ana"]  # as shown: a removed member's "ex-@ana"
         back = entries.detail(ws.conn, reversal)
         assert back is not None and back.reverses is not None and back.reverses.id == entry
         assert back.approvals == shown.approvals  # a reversal counts with its original

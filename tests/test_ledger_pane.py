@@ -357,6 +357,32 @@ async def test_approve_is_offered_to_a_manager_on_the_entry_of_a_removed_member_
     )
 
 
+async def test_an_entrys_screen_reads_removed_members_apart_from_the_new_members_who_have_their_handles(workspace: Path) -> None:
+    """Who entered it, who may approve it and who approved it read "@leo" and "@mo" after both were removed and their
+    handles given to new members: the screen named the new @leo and @mo for what the removed ones did."""
+    cli = Cli(workspace)
+    cli.ok("member", "add", "mo", "--name", "Mo Farouk", "--tz", "UTC", "--access", "manager")
+    pending = spend(cli, "leo", "2026-11-20", "--pending")
+    approved = spend(cli, "leo", "2026-11-21", "--pending")
+    cli.ok("ledger", "approve", approved, as_member="mo")
+    for handle in ("leo", "mo"):
+        cli.ok("member", "rm", handle, "--unassign")
+        cli.ok("member", "add", handle, "--name", f"{handle.title()} Two", "--tz", "UTC")
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bodies = {}
+        for entry in (pending, approved):
+            await app.push_screen(EntryScreen(entry, app.services))
+            await settle(pilot)
+            bodies[entry] = str(app.screen.query_one("#entry-body").render())
+            await pilot.press("escape")
+            await settle(pilot)
+    assert "by ex-@leo, " in bodies[pending] and "counts once a manager other than ex-@leo approves it" in bodies[pending]
+    assert "by ex-@leo, " in bodies[approved] and "\n  ex-@mo  " in bodies[approved], bodies[approved]
+    assert " @leo" not in bodies[pending] + bodies[approved] and " @mo" not in bodies[approved]
+
+
 async def test_approve_is_offered_to_a_member_and_a_manager_where_the_cli_approves(workspace: Path) -> None:
     # For each kind of entry, crisis-frozen spend included, the footer and the palette offer `a` exactly
     # where `crewdeck ledger approve` accepts it, for raj (a member) and ana (a manager); a guest never.

@@ -11,6 +11,8 @@ import pytest
 
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.posts.banner import open_crisis_banner
 from crewdeck.tui.tasks.rows import CELLS
 
 from .apphelp import make_app, settle
@@ -387,3 +389,142 @@ async def test_the_apps_task_table_reads_a_removed_members_handle_apart_from_the
             assert who == {"Old report": f"ex-@{handle}", "New brief": f"@{handle}"}, who
             painted = ["".join(segment.text for segment in table.render_line(y)) for y in range(1, len(rows) + 1)]
             assert [" ex-@" in line for line in painted] == [title == "Old report" for title in who], painted
+
+
+def raj_ids(cli: Cli) -> tuple[str, str]:
+    """The ids of the removed @raj and of the new member who has the handle now."""
+    with sqlite3.connect(cli.workspace) as conn:
+        held = dict(conn.execute("SELECT deleted, id FROM member WHERE handle = 'raj'"))
+    return held[1], held[0]
+
+
+def test_tasks_json_says_which_member_a_handle_given_again_names(cli: Cli) -> None:
+    """`tasks --json` named both "raj", and nothing else told a script the removed member's tasks from the new @raj's."""
+    handle_given_again(cli)
+    removed, new = raj_ids(cli)
+    cli.ok("add", "Nobody's chore")
+    listed = {t["title"]: t for t in json.loads(cli.ok("tasks", "all", "--json"))}
+    said = {title: (t["assignee"], t["assignee_id"], t["assignee_removed"]) for title, t in listed.items()}
+    assert said == {"Old report": ("raj", removed, True), "New brief": ("raj", new, False), "Nobody's chore": (None, None, None)}
+
+
+def test_ledger_list_reads_a_removed_members_spend_apart_from_the_new_member_who_has_their_handle(cli: Cli) -> None:
+    """`ledger list`'s BY said @raj for the removed member's spend and for the new @raj's, and its JSON "entered_by": "raj"
+    for both, with nothing beside it to tell them apart."""
+    spend = ("ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee")
+    cli.ok(*spend, "Canva", "--amount", "12.50 EUR", as_member="raj")
+    handle_given_again(cli)
+    cli.ok(*spend, "Figma", "--amount", "8 EUR", as_member="raj")
+    cli.ok(*spend, "Adobe", "--amount", "20 EUR")
+    removed, new = raj_ids(cli)
+    header, *lines = cli.ok("ledger", "list").splitlines()
+    by = {line.split()[4]: line[header.index("BY") :].split()[0] for line in lines}
+    assert by == {"Canva": "ex-@raj", "Figma": "@raj", "Adobe": "@ana"}
+    said = {
+        e["payee"]: (e["entered_by"], e["entered_by_id"], e["entered_by_removed"]) for e in json.loads(cli.ok("ledger", "list", "--json"))
+    }
+    assert said == {"Canva": ("raj", removed, True), "Figma": ("raj", new, False), "Adobe": ("ana", ids(cli)["ana"], False)}
+
+
+def test_the_history_reads_a_removed_member_apart_from_the_new_member_who_has_their_handle(cli: Cli) -> None:
+    """`log` and `show`'s history said "@ana as @raj added “Old report” for @raj" of the removed member, as of the new @raj:
+    the history named the new member for what the removed one did, and took, and was."""
+    cli.ok("member", "set", "raj", "--handle", "rajm")
+    cli.ok("member", "set", "rajm", "--handle", "raj")
+    old, new = handle_given_again(cli)
+    said = [line.split("  ", 1)[1] for line in cli.ok("log").splitlines()]
+    assert said[:6] == [
+        "@ana as @raj added “New brief” for @raj",
+        "@ana added @raj (Raj Two, UTC)",
+        "@ana removed ex-@raj",
+        "@ana marked “Old report” done",
+        "@ana as ex-@raj added “Old report” for ex-@raj",
+        "@ana renamed ex-@rajm to ex-@raj",
+    ], said
+    assert said[7:9] == ["@ana added campaign Spring Launch", "@ana added ex-@raj (Raj Mehta, Asia/Kolkata)"], said
+    assert "  @ana as ex-@raj added “Old report” for ex-@raj\n" in cli.ok("show", old)
+    assert "  @ana as @raj added “New brief” for @raj\n" in cli.ok("show", new)
+
+
+async def test_the_apps_task_detail_tells_the_history_of_a_removed_member_apart_from_the_new_member_who_has_their_handle(
+    cli: Cli,
+) -> None:
+    """The detail's history said "@ana as @raj added “Old report” for @raj", as `show` did."""
+    old, new = handle_given_again(cli)
+    app = make_app(cli.workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        told = {}
+        for task in (old, new):
+            await app.push_screen(DetailScreen(task, app.services))
+            await settle(pilot)
+            told[task] = str(app.screen.query_one("#detail-body").render())
+            await pilot.press("escape")
+            await settle(pilot)
+    assert told[old].endswith("  @ana as ex-@raj added “Old report” for ex-@raj"), told[old]
+    assert told[new].endswith("  @ana as @raj added “New brief” for @raj"), told[new]
+
+
+def test_log_and_show_json_say_which_member_a_handle_given_again_names(cli: Cli) -> None:
+    """`log --json` and `show --json` named both "raj" (member, actor, assignee, created_by), with nothing beside it to tell
+    the removed member from the new @raj."""
+    old, new = handle_given_again(cli)
+    removed, raj = raj_ids(cli)
+    ana = ids(cli)["ana"]
+    ops = json.loads(cli.ok("log", "--json", "--limit", "200"))
+    made = {op["value"]: op for op in ops if op["entity"] == "task" and op["field"] == "title"}
+    assert [(made[title]["member"], made[title]["member_id"], made[title]["member_removed"]) for title in ("Old report", "New brief")] == [
+        ("raj", removed, True),
+        ("raj", raj, False),
+    ]
+    assert (made["Old report"]["actor"], made["Old report"]["actor_id"], made["Old report"]["actor_removed"]) == ("ana", ana, False)
+    for task, member in ((old, removed), (new, raj)):
+        shown = json.loads(cli.ok("show", task, "--json"))
+        for field in ("assignee", "created_by"):
+            assert (shown[field], shown[f"{field}_id"], shown[f"{field}_removed"]) == ("raj", member, member == removed), (task, field)
+        assert {(op["member"], op["member_id"], op["member_removed"]) for op in shown["history"] if op["field"] == "title"} == {
+            ("raj", member, member == removed)
+        }
+
+
+def test_a_posts_history_reads_a_removed_member_apart_from_the_new_member_who_has_their_handle(cli: Cli) -> None:
+    """`post show`'s WHO said @raj for the removed member's copy and for the new @raj's."""
+    post = cli.ok("post", "add", "Launch reel +spring-launch post:instagram", as_member="raj").strip()
+    cli.ok("post", "copy", post, "First cut", as_member="raj")
+    handle_given_again(cli)
+    cli.ok("post", "copy", post, "Second cut", as_member="raj")
+    header, *rows = cli.ok("post", "show", post).split("\nhistory (")[1].splitlines()[1:]
+    who = [(row[header.index("WHO") :].split()[0], row[header.index("WHAT") :].strip()) for row in rows]
+    assert who == [("ex-@raj", "changed the copy"), ("@raj", "changed the copy")], who
+
+
+def test_a_crisis_started_by_a_removed_manager_reads_apart_from_the_new_member_who_has_their_handle(cli: Cli) -> None:
+    """`crisis status` and the app's banner said "started by @mo" of the removed manager, the handle a new member has now;
+    its JSON said "started_by": "mo" and no more."""
+    cli.ok("member", "add", "mo", "--name", "Mo Farouk", "--tz", "UTC", "--access", "manager")
+    crisis = cli.ok("crisis", "start", "--reason", "Bad reply", as_member="mo").strip()
+    with sqlite3.connect(cli.workspace) as conn:
+        removed = conn.execute("SELECT id FROM member WHERE handle = 'mo'").fetchone()[0]
+    cli.ok("member", "rm", "mo", "--reassign", "@ana")
+    cli.ok("member", "add", "mo", "--name", "Mo Two", "--tz", "UTC")
+    assert "\n  started by ex-@mo " in cli.ok("crisis", "status")
+    [status] = json.loads(cli.ok("crisis", "status", "--json"))
+    assert (status["id"], status["started_by"], status["started_by_id"], status["started_by_removed"]) == (crisis, "mo", removed, True)
+    with sqlite3.connect(cli.workspace) as conn:
+        assert [c.started_by for c in open_crisis_banner(conn)] == ["ex-@mo"]
+
+
+def test_tokens_and_sign_in_links_read_a_removed_member_apart_from_the_new_member_who_has_their_handle(cli: Cli) -> None:
+    """`token list` and `web links` said @raj for the removed member's (revoked) tokens and links and the new @raj's."""
+    cli.ok("token", "create", "raj", "--label", "old laptop")
+    cli.ok("web", "link", "@raj")
+    handle_given_again(cli)
+    cli.ok("token", "create", "raj", "--label", "new laptop")
+    cli.ok("web", "link", "@raj")
+    header, *rows = cli.ok("token", "list").splitlines()
+    assert sorted((row[header.index("MEMBER") :].split()[0], row[header.index("LABEL") :].split()[0]) for row in rows) == [
+        ("@raj", "new"),
+        ("ex-@raj", "old"),
+    ]
+    header, *rows = cli.ok("web", "links").splitlines()
+    assert sorted(row[header.index("MEMBER") :].split()[0] for row in rows) == ["@raj", "ex-@raj"]

@@ -520,11 +520,14 @@ def test_a_crisis_pauses_posts_in_its_scope_until_each_is_resumed(team: Cli, mon
     assert _state(team, post_id) == "paused" and _state(team, other) == "approved"
     assert "paused by a crisis (Bad reply): resume it first" in one_line_error(team("post", "publish", post_id, as_member="raj"))
     status = json.loads(team.ok("crisis", "status", "--json"))
+    ana = next(m["id"] for m in json.loads(team.ok("member", "list", "--json")) if m["handle"] == "ana")
     assert status == [
         {
             "id": crisis_id,
             "reason": "Bad reply",
             "started_by": "ana",
+            "started_by_id": ana,
+            "started_by_removed": False,
             "started_at": NOW,
             "campaigns": [],
             "platforms": ["instagram"],

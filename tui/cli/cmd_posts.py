@@ -16,6 +16,7 @@ from crewdeck.tui.posts import limits, writing
 from crewdeck.tui.posts.reading import PostView, needs_me, open_crises, read_post, read_posts, settings, shared_publish
 from crewdeck.tui.posts.states import AS_STORED, STATES, label
 from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import member_json
 
 
 def _post_id(ctx: Context) -> str:
@@ -181,12 +182,12 @@ def _post_json(view: PostView, ctx: Context) -> dict[str, Any]:
     }
 
 
-def _history(ctx: Context, post_id: str) -> list[list[str]]:
-    """Every submission, approval, request for changes and void, oldest first, in the viewer's zone."""
+def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[list[str]]:
+    """Every submission, approval, request for changes and void, oldest first, in the viewer's zone; ``named``: member id ->
+    who it was ("@raj"; the text's ``Workspace.shown_handles`` marks a removed member, "ex-@raj")."""
     from crewdeck.tui.time.when import format_local, parse_utc, stamp_time
 
     conn = ctx.ws.conn
-    handles = ctx.ws.handles()
     tz = ctx.viewer_tz
     events: list[tuple[str, list[str]]] = []
     for op_id, member, field, value in conn.execute(
@@ -195,7 +196,7 @@ def _history(ctx: Context, post_id: str) -> list[list[str]]:
         (post_id,),
     ):
         when = format_local(stamp_time(op_id), tz, ctx.now, clock24=ctx.config.clock24)
-        who = f"@{handles.get(member, member[:8])}"
+        who = named.get(member, f"@{member[:8]}")
         if field == "post_round":
             events.append((op_id, [when, who, "submitted", json.loads(value)["hash"][:8], ""]))
         elif field == "post_state":
@@ -209,7 +210,7 @@ def _history(ctx: Context, post_id: str) -> list[list[str]]:
     ):
         when = format_local(parse_utc(at), tz, ctx.now, clock24=ctx.config.clock24)
         what = f"approved {step}" if verdict == "approve" else f"requested changes ({step})"
-        events.append((op_id, [when, f"@{handles.get(by, by[:8])}", what, digest[:8], note or ""]))
+        events.append((op_id, [when, named.get(by, f"@{by[:8]}"), what, digest[:8], note or ""]))
     events.sort(key=lambda e: e[0])
     # A content change after a verdict of the same round voids it: say so where it happened.
     out: list[list[str]] = []
@@ -252,7 +253,8 @@ def cmd_post_show(ctx: Context) -> int:
     me = ctx.me_or_none()
     diff = _diff_since_seen(ctx, post_id, me.id) if me else []
     if ctx.args.json:
-        data["history"] = [dict(zip(("when", "who", "what", "version", "note"), row)) for row in _history(ctx, post_id)]
+        handles = {member_id: f"@{handle}" for member_id, handle in ctx.ws.handles().items()}
+        data["history"] = [dict(zip(("when", "who", "what", "version", "note"), row)) for row in _history(ctx, post_id, handles)]
         data["diff_since_seen"] = diff
         print_json(data)
         return 0
@@ -276,7 +278,8 @@ def cmd_post_show(ctx: Context) -> int:
         lines.append(f"media:     {', '.join(data['media'])}")
     # The post's text is someone else's: shown, never sent to the terminal as it is.
     print(visible("\n".join(lines), multiline=True))
-    history = _history(ctx, post_id)
+    # A removed member reads "ex-@raj": a new member may have their handle.
+    history = _history(ctx, post_id, ctx.ws.shown_handles())
     if history:
         print(f"\nhistory ({ctx.viewer_tz}):")
         print(table(history, ["WHEN", "WHO", "WHAT", "VERSION", "NOTE"]))
@@ -441,12 +444,13 @@ def cmd_crisis_status(ctx: Context) -> int:
 
     current = open_crises(ctx.ws.conn)
     if ctx.args.json:
+        handles, removed = ctx.ws.handles(), ctx.ws.removed_ids()
         print_json(
             [
                 {
                     "id": c.id,
                     "reason": c.reason,
-                    "started_by": ctx.ws.handles().get(c.started_by),
+                    **member_json("started_by", c.started_by, handles.get(c.started_by), c.started_by in removed),
                     "started_at": c.started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
                     "campaigns": sorted(ctx.ws.campaign_names().get(i, i) for i in c.campaigns),
                     "platforms": sorted(c.platforms),
@@ -459,7 +463,7 @@ def cmd_crisis_status(ctx: Context) -> int:
     if not current:
         print("no crisis is open")
         return 0
-    handles = ctx.ws.handles()
+    handles = ctx.ws.shown_handles()  # a removed manager's "ex-@mo": a new member may have their handle
     names = ctx.ws.campaign_names()
     views = read_posts(ctx.ws.conn, ctx.now)
     for c in current:
@@ -470,7 +474,7 @@ def cmd_crisis_status(ctx: Context) -> int:
         paused = sum(1 for v in held if v.state == "paused")
         missed = sum(1 for v in held if v.state == "missed")
         print(visible(f"CRISIS {c.id[:8]}: {c.reason}"))
-        print(visible(f"  started by @{handles.get(c.started_by, c.started_by[:8])} {since}; scope: {scope}"))
+        print(visible(f"  started by {handles.get(c.started_by, '@' + c.started_by[:8])} {since}; scope: {scope}"))
         print(f"  checklist {done}/{total} done; {paused:,} paused, {missed:,} missed")
     return 0
 

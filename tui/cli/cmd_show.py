@@ -16,6 +16,7 @@ from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.tasks.urgency import score
 from crewdeck.tui.tasks.view import detail_fields, due_lines
 from crewdeck.tui.time.when import format_local, parse_utc, stamp_time
+from crewdeck.tui.workspace.workspace import member_json
 
 
 def cmd_show(ctx: Context) -> int:
@@ -59,14 +60,16 @@ def task_lines(ctx: Context, d: TaskDetail, tz: str) -> list[str]:
 
 
 def task_json(ctx: Context, d: TaskDetail) -> dict[str, Any]:
-    """Every field as stored, members by handle and campaigns by slug as ``tasks --json`` has them, and the history's operations."""
+    """Every field as stored, members by handle (with their id and whether they were removed) and campaigns by slug as
+    ``tasks --json`` has them, and the history's operations."""
     ws = ctx.ws
     handles = ws.handles()
+    removed = ws.removed_ids()
     campaigns = ws.campaign_names()
     r = d.record
     fields = {f.name: r[f.name] for f in ENTITIES["task"].fields if f.name != "deleted"}
     for name in ("assignee", "created_by"):
-        fields[name] = handles.get(r[name], r[name]) if r[name] else None
+        fields.update(member_json(name, r[name] or None, handles.get(r[name], r[name]), r[name] in removed))
     fields["campaign"] = campaigns.get(r["campaign"], r["campaign"]) if r["campaign"] else None
     rule = r["recurrence"].get("rule") if r["recurrence"] else None
     return {
@@ -79,7 +82,7 @@ def task_json(ctx: Context, d: TaskDetail) -> dict[str, Any]:
             {
                 "op_id": op.op_id,
                 "at": stamp_time(op.op_id).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                "member": handles.get(op.member, op.member[:8] or "?"),
+                **member_json("member", op.member, handles.get(op.member, op.member[:8] or "?"), op.member in removed),
                 "field": op.field,
                 "value": json.loads(op.value),
             }

@@ -205,13 +205,13 @@ def cmd_token_list(ctx: Context) -> int:
         with _postgres(a.database) as pg:
             pg.require(name)
             listing = pg.tokens(name)
-            handles = {m.id: m.handle for m in pg.members(name)}
+            handles = {m.id: f"@{m.handle}" for m in pg.members(name)}
     else:
         ws = _file_workspace(ctx)
         listing = tokens.listing(ws.store.conn, ws.store.path.stem)
-        handles = ws.handles()
+        handles = ws.shown_handles()  # a removed member's "ex-@raj": a new member may have their handle
     rows = [
-        [t.id, f"@{handles.get(t.member, t.member[:8])}", t.label, t.created_at, f"revoked {t.revoked_at}" if t.revoked_at else "live"]
+        [t.id, handles.get(t.member, f"@{t.member[:8]}"), t.label, t.created_at, f"revoked {t.revoked_at}" if t.revoked_at else "live"]
         for t in listing
     ]
     print(table(rows, ["ID", "MEMBER", "LABEL", "CREATED", "STATUS"]))

@@ -24,6 +24,7 @@ from crewdeck.tui.time.when import clock_change_note, format_local, stamp_time
 from crewdeck.tui.workspace.columns import terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
+from crewdeck.tui.workspace.workspace import member_json
 
 if TYPE_CHECKING:
     from crewdeck.sync.state.oplog import Op
@@ -86,10 +87,11 @@ def cmd_tasks(ctx: Context) -> int:
     if ctx.args.json:
         rows = tasklist.fetch(ctx.ws.conn, where, params, ctx.now, order=ctx.args.sort, limit=ctx.args.limit)
         more = _more_fields(ctx, [r.id for r in rows])
-        print_json([{**tasklist.as_json(r, handles, campaigns), **more[r.id]} for r in rows])
+        removed = ctx.ws.removed_ids()
+        print_json([{**tasklist.as_json(r, handles, campaigns, removed), **more[r.id]} for r in rows])
         return 0
     # WHO reads a removed member apart from a new member who has their handle ("ex-@raj"); the JSON names the handle, as
-    # filters take it.
+    # filters take it, and says whose it is beside it (``member_json``).
     marked = ctx.ws.shown_handles()
     listed = task_lines(
         ctx.ws.conn, where, params, ctx.now, tz=qctx.tz, clock24=ctx.config.clock24, handles=marked, campaigns=campaigns,
@@ -237,7 +239,7 @@ def cmd_log(ctx: Context) -> int:
     if ctx.args.id:
         where, params = "WHERE row_id = ? AND entity != 'acting'", [_record_id(ctx, ctx.args.id)]
     handles = ws.handles()
-    actor_of = describe.actors(ws.conn, handles)
+    actor_of = describe.actors(ws.conn)
 
     # A replica's own work not yet accepted by its server; never, once the server removed its member.
     remote = Remote.of(ws.store)
@@ -295,7 +297,9 @@ def _print_log_json(
     own: str,
     sent: int,
 ) -> None:
-    """Every operation as stored (``--limit`` counts operations): the raw form for scripts."""
+    """Every operation as stored (``--limit`` counts operations): the raw form for scripts; who wrote it (and who acted as
+    them) by handle with their id and whether they were removed beside it (``member_json``)."""
+    removed = ctx.ws.removed_ids()
     entries = []
     for seq, op_id, node, _node_seq, member, kind, entity, row_id, field, value in itertools.islice(cursor, ctx.args.limit):
         actor = actor_of(member, op_id)
@@ -304,8 +308,8 @@ def _print_log_json(
                 "seq": seq,
                 "op_id": op_id,
                 "at": stamp_time(op_id).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                "member": handles.get(member, member[:8] or "?"),
-                **({"actor": actor} if actor else {}),
+                **member_json("member", member, handles.get(member, member[:8] or "?"), member in removed),
+                **(member_json("actor", actor, handles.get(actor, actor[:8]), actor in removed) if actor else {}),
                 **({"unsent": True} if node == own and seq > sent else {}),
                 "kind": kind,
                 "entity": entity,
@@ -320,7 +324,7 @@ def _print_log_json(
                 "seq": None,
                 "op_id": op.op_id,
                 "at": stamp_time(op.op_id).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                "member": handles.get(op.member, op.member[:8]),
+                **member_json("member", op.member, handles.get(op.member, op.member[:8]), op.member in removed),
                 "kind": op.kind,
                 "entity": op.entity,
                 "id": op.row_id,

@@ -93,13 +93,13 @@ def _link(ctx: Context) -> int:
 
 def _links(ctx: Context) -> int:
     ctx.may_manage_ways_in("lists sign-in links")
-    handles = ctx.ws.handles()
+    handles = ctx.ws.shown_handles()  # a removed member's "ex-@raj": a new member may have their handle
     now = signin.stamp(signin.wall_clock())
     rows = [
         [
             link.id,
-            f"@{handles.get(link.member, link.member[:8])}",
-            f"@{handles.get(link.created_by, link.created_by[:8])}",
+            handles.get(link.member, f"@{link.member[:8]}"),
+            handles.get(link.created_by, f"@{link.created_by[:8]}"),
             link.expires_at,
             "pin" if link.has_pin else "",
             f"used {link.used_at}" if link.used_at else ("expired" if link.expires_at <= now else "open"),

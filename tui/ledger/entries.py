@@ -18,7 +18,7 @@ from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor, money_json
 from crewdeck.tui.ledger.filter import APPROVED_IDS
 from crewdeck.tui.workspace.placeholders import member_handle
-from crewdeck.tui.workspace.workspace import campaign_slug
+from crewdeck.tui.workspace.workspace import campaign_slug, member_json, shown_handle
 
 #: Newest first; the index ``ledger_by_date`` serves this order.
 ORDER = "e.date DESC, e.entered_at DESC, e.id DESC"
@@ -55,6 +55,8 @@ class EntryRow:
     entered_by_id: str
     #: Spend a crisis froze (``crewdeck.tui.posts.frozen``): it counts once a manager approves it.
     frozen: bool = False
+    #: Who entered it was removed from the workspace: a new member may have their handle now.
+    entered_by_removed: bool = False
 
     @property
     def short_id(self) -> str:
@@ -71,6 +73,11 @@ class EntryRow:
     @property
     def reversed(self) -> bool:
         return self.reversed_by is not None
+
+    @property
+    def entered_by_shown(self) -> str:
+        """Who entered it as a person reads it, "@raj"; a removed member "ex-@raj" (``shown_handle``)."""
+        return shown_handle(self.entered_by, self.entered_by_removed)
 
     @property
     def amount_text(self) -> str:
@@ -106,26 +113,26 @@ class EntryRow:
             "approved": self.approved,
             "pending": self.pending,
             "frozen": self.frozen,
-            "entered_by": self.entered_by,
+            **member_json("entered_by", self.entered_by_id, self.entered_by, self.entered_by_removed),
             "entered_at": self.entered_at,
         }
 
 
 @dataclass(frozen=True)
 class Names:
-    """Campaign id -> slug and member id -> handle, read once per list."""
+    """Campaign id -> slug and member id -> handle, and who was removed, read once per list."""
 
     campaigns: dict[str, str]
     handles: dict[str, str]
+    #: The ids of removed members: a new member may have the handle of one.
+    removed: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> Names:
         campaigns = {row[0]: campaign_slug(row[0], row[1]) for row in conn.execute("SELECT id, name FROM campaign")}
-        handles = {
-            row[0]: row[1] if isinstance(row[1], str) and row[1] else member_handle(row[0])
-            for row in conn.execute("SELECT id, handle FROM member")
-        }
-        return cls(campaigns, handles)
+        members = conn.execute("SELECT id, handle, deleted FROM member").fetchall()
+        handles = {row[0]: row[1] if isinstance(row[1], str) and row[1] else member_handle(row[0]) for row in members}
+        return cls(campaigns, handles, frozenset(row[0] for row in members if row[2]))
 
 
 def _row(r: tuple[Any, ...], names: Names) -> EntryRow:
@@ -146,6 +153,7 @@ def _row(r: tuple[Any, ...], names: Names) -> EntryRow:
         bool(r[13]),
         r[14],
         r[10],
+        entered_by_removed=r[10] in names.removed,
     )
 
 
@@ -222,7 +230,7 @@ class EntryDetail:
     task_title: str | None
     reverses: EntryRow | None
     reversed_by: EntryRow | None
-    #: ``(handle, when)`` of each approval, valid ones only.
+    #: ``(handle, when)`` of each approval, valid ones only; the handle as shown (``shown_handle``: "@raj", "ex-@raj").
     approvals: list[tuple[str, str]]
 
 
@@ -239,7 +247,7 @@ def detail(conn: sqlite3.Connection, entry_id: str) -> EntryDetail | None:
     reversal = get(conn, entry.reversed_by, names) if entry.reversed_by else None
     approved_entry = entry.reverses or entry.id
     approvals = [
-        (names.handles.get(who, short(who)), when)
+        (shown_handle(names.handles.get(who, short(who)), who in names.removed), when)
         for _, who, when in conn.execute(f"{_APPROVALS} AND a.entry = ? {_APPROVALS_ORDER}", (approved_entry,))
     ]
     return EntryDetail(entry, task_title, original, reversal, approvals)

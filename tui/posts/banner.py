@@ -8,6 +8,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from crewdeck.tui.posts.reading import open_crises
+from crewdeck.tui.workspace.workspace import shown_handle
 
 #: The most items a crisis checklist may have (``records.checklist_item``'s list limit).
 CHECKLIST_MAX = 50
@@ -37,7 +38,7 @@ def open_crisis_banner(conn: sqlite3.Connection) -> list[OpenCrisis]:
 
     out = []
     for crisis in crises:
-        handle = conn.execute("SELECT handle FROM member WHERE id = ?", (crisis.started_by,)).fetchone()
+        starter = conn.execute("SELECT handle, deleted FROM member WHERE id = ?", (crisis.started_by,)).fetchone()
         ids = [checklist_task_id(crisis.id, index) for index in range(CHECKLIST_MAX)]
         statuses = [
             row[0]
@@ -57,7 +58,7 @@ def open_crisis_banner(conn: sqlite3.Connection) -> list[OpenCrisis]:
             OpenCrisis(
                 crisis.id,
                 crisis.reason,
-                f"@{handle[0]}" if handle and handle[0] else "someone",
+                shown_handle(starter[0], bool(starter[1])) if starter and starter[0] else "someone",
                 crisis.started_at,
                 scope,
                 sum(1 for status in statuses if status in DONE),

@@ -60,7 +60,7 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
     ]
     depends = [(d, *titles.get(d, ("(removed)", ""))) for d in record["depends_on"]]
     ops = ws.store.history(task_id)
-    actor_of = actors(ws.conn, handles)
+    actor_of = actors(ws.conn)
     history = changes(ops, Naming.of(ws, tz, now, clock24), first_ops(ws.conn, [task_id]), lambda op: actor_of(op.member, op.op_id))
     terms = urgency.explain(
         now=now,

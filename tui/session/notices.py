@@ -45,14 +45,16 @@ class ChangeNotices:
 def _described(ws: Workspace, theirs: list[Op], names: describe.Naming) -> str:
     # An ``acting`` record says who wrote the others as their member (a manager's ``--as``): it is not a change of its own.
     changed = [op for op in theirs if op.entity != "acting"] or theirs
-    actor_of = describe.actors(ws.conn, names.handles)
+    actor_of = describe.actors(ws.conn)
 
     def actor(op: Op) -> str | None:
         return actor_of(op.member, op.op_id)
 
     rows = {(op.entity, op.row_id) for op in changed}
     if len(rows) > 1:
-        who = ", ".join(sorted({f"@{actor(op)} as {names.member(op.member)}" if actor(op) else names.member(op.member) for op in changed}))
+        who = ", ".join(
+            sorted({f"{names.member(actor(op))} as {names.member(op.member)}" if actor(op) else names.member(op.member) for op in changed})
+        )
         return f"{who} changed {len(rows)} records"
     said = describe.changes(changed, names, describe.first_ops(ws.conn, [changed[0].row_id]), actor)
     return "; ".join(change.sentence for change in said)

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -21,6 +21,7 @@ from crewdeck.sync.state.schema import TASK_FILTER_COLUMNS
 from crewdeck.tui.tasks import urgency
 from crewdeck.tui.time.when import format_local, parse_utc, relative
 from crewdeck.tui.workspace.placeholders import untitled_task
+from crewdeck.tui.workspace.workspace import member_json
 
 SORTS = {
     "urgency": "score DESC, t.due_utc IS NULL, t.due_utc, t.id",
@@ -238,14 +239,16 @@ def due_words(due_utc: str | None, viewer_tz: str, now: dt.datetime, clock24: bo
     return f"{format_local(due, viewer_tz, now, clock24=clock24)} ({relative(due, now)})"
 
 
-def as_json(row: TaskRow, handles: dict[str, str], campaigns: dict[str, str]) -> dict[str, Any]:
+def as_json(row: TaskRow, handles: dict[str, str], campaigns: dict[str, str], removed: Collection[str]) -> dict[str, Any]:
+    """``tasks --json``'s row; ``removed``: the ids of removed members (``Workspace.removed_ids``)."""
+    assignee = handles.get(row.assignee) if row.assignee else None
     return {
         "id": row.id,
         "short_id": row.short_id,
         "title": row.title,
         "status": row.status,
         "priority": row.priority,
-        "assignee": handles.get(row.assignee) if row.assignee else None,
+        **member_json("assignee", row.assignee, assignee, row.assignee in removed),
         "campaign": campaigns.get(row.campaign) if row.campaign else None,
         "platform": row.platform,
         "due": {"utc": row.due_utc, "tz": row.due_tz} if row.due_utc else None,

@@ -2,8 +2,9 @@
 
 The activity log (``crewdeck log``), a task's history (``crewdeck show``,
 the detail screen), the app's notice of others' changes and its undo all
-say a change the same way, from here: members by their @handle, campaigns
-and tasks by their names, times on the viewer's clock ("@raj moved “Draft
+say a change the same way, from here: members by their @handle (a removed
+member's marked, "ex-@raj", as task lists do: a new member may have their
+handle), campaigns and tasks by their names, times on the viewer's clock ("@raj moved “Draft
 reel” to Fri 11-27 17:00 CET").  ``--json`` keeps the stored form.
 
 A change is what one write did to one record: the operations a member's
@@ -32,7 +33,7 @@ from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.time.hours import format_hours
 from crewdeck.tui.time.when import format_local, parse_utc, stamp_time
 from crewdeck.tui.workspace.placeholders import member_handle
-from crewdeck.tui.workspace.workspace import Workspace
+from crewdeck.tui.workspace.workspace import Workspace, shown_handle
 
 #: Fields a sentence leaves out: they say when and by whom, which the sentence says already.
 _UNSAID = {"created_at", "created_by", "entered_at", "entered_by", "series"}
@@ -55,6 +56,8 @@ class Naming:
     earlier: Callable[[str, str, str], Any] | None = None
     #: A ledger entry's stored record by id (``None`` for no such entry): what an approval approved.
     entry: Callable[[str], Any] | None = None
+    #: The ids of removed members (``Workspace.removed_ids``): their handles are marked.
+    removed: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, ws: Workspace, tz: str, now: dt.datetime, clock24: bool = True) -> Naming:
@@ -74,12 +77,16 @@ class Naming:
         def entry(entry_id: str) -> Any:
             return ws.store.record("ledger_entry", entry_id)
 
-        return cls(ws.handles(), campaigns, title, tz, now, clock24, ws.base_currency, earlier, entry)
+        return cls(ws.handles(), campaigns, title, tz, now, clock24, ws.base_currency, earlier, entry, ws.removed_ids())
 
     def member(self, member_id: Any) -> str:
         if not isinstance(member_id, str) or not member_id:
             return "nobody"
-        return "@" + self.handles.get(member_id, member_handle(member_id))
+        return self.handle(member_id, self.handles.get(member_id, member_handle(member_id)))
+
+    def handle(self, member_id: str, handle: str) -> str:
+        """A handle member ``member_id`` has or had, as read (``shown_handle``): "@raj", "ex-@raj" if they were removed."""
+        return shown_handle(handle, member_id in self.removed)
 
     def campaign(self, campaign_id: Any) -> str:
         if not isinstance(campaign_id, str) or not campaign_id:
@@ -130,15 +137,15 @@ def first_ops(conn: sqlite3.Connection, row_ids: Iterable[str]) -> set[str]:
     return {row[0] for row in rows}
 
 
-def actors(conn: sqlite3.Connection, handles: dict[str, str]) -> Callable[[str, str], str | None]:
-    """Who acted as the member of the operation ``(member, op_id)``, by handle (a manager's ``--as``, kept in ``acting`` records), or ``None``."""
+def actors(conn: sqlite3.Connection) -> Callable[[str, str], str | None]:
+    """Who acted as the member of the operation ``(member, op_id)``, by member id (a manager's ``--as``, kept in ``acting``
+    records), or ``None``."""
     acting = conn.execute("SELECT actor, member, first_op, last_op FROM acting").fetchall()
 
     def actor_of(member: str, op_id: str) -> str | None:
         for actor, as_member, first, last in acting:
             if as_member == member and first <= op_id <= last:
-                handle: str = handles.get(actor, actor[:8])
-                return handle
+                return str(actor)
         return None
 
     return actor_of
@@ -164,7 +171,7 @@ def same_write(a: Op, b: Op) -> bool:
 def changes(ops: Iterable[Op], names: Naming, created: set[str], actors: Callable[[Op], str | None] | None = None) -> list[ToldChange]:
     """``ops`` as changes, in the order given; ``created``: the first operations of records (``first_ops``).
 
-    ``actors`` names who acted as the op's member (``crewdeck --as`` by another Unix user), if anyone.
+    ``actors`` gives the id of who acted as the op's member (``crewdeck --as`` by another Unix user), if anyone.
     """
     out = []
     for group in grouped(ops):
@@ -177,7 +184,7 @@ def changes(ops: Iterable[Op], names: Naming, created: set[str], actors: Callabl
         what = describe(first.entity, first.row_id, values, made, names, kind=first.kind, since=first.op_id)
         actor = actors(first) if actors else None
         who = names.member(first.member)
-        subject = f"@{actor} as {who}" if actor else who
+        subject = f"{names.member(actor)} as {who}" if actor else who
         out.append(
             ToldChange(
                 stamp_time(first.op_id),
@@ -411,7 +418,7 @@ _POST_TEXTS = {"copy", "link", "media", "first_comment"}
 
 def _member(row_id: str, values: dict[str, Any], created: bool, names: Naming, old_handle: str | None = None) -> str:
     handle = values.get("handle") if created else None
-    who = f"@{handle}" if isinstance(handle, str) and handle else names.member(row_id)
+    who = names.handle(row_id, handle) if isinstance(handle, str) and handle else names.member(row_id)
     if values.get("deleted") is True:
         return f"removed {who}"
     if created:
@@ -420,7 +427,7 @@ def _member(row_id: str, values: dict[str, Any], created: bool, names: Naming, o
     phrases = []
     for name, value in values.items():
         if name == "handle":
-            phrases.append(f"renamed {'@' + old_handle if old_handle else who} to @{value}")
+            phrases.append(f"renamed {names.handle(row_id, old_handle) if old_handle else who} to {names.handle(row_id, str(value))}")
         elif name == "deleted":
             phrases.append(f"brought {who} back")
         elif name == "tz":

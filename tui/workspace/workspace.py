@@ -109,12 +109,26 @@ def match_campaign(name: str, campaigns: list[Campaign]) -> Campaign:
 
 
 _MEMBER_COLS = "id, handle, name, role, tz, hours, days_off, unix_user, access"
-#: What goes before a removed member's handle where tasks are listed (WHO: "ex-@raj"), and after it in a task's fields
-#: ("by @raj (removed)"): a new member may have their handle now.  Before it, a narrow column that cuts the handle keeps
+#: What goes before a removed member's handle where it is read (WHO: "ex-@raj", a ledger entry's BY, the history), and
+#: after it in a task's fields ("by @raj (removed)"): a new member may have their handle now.  Before it, a narrow column that cuts the handle keeps
 #: the mark, and it is no ✗, which after a handle in the deadline grid says out of working hours.
 REMOVED_MARK = "ex-"
 REMOVED_WORDS = " (removed)"
 _CAMPAIGN_COLS = "id, name, platforms, audience_tz, start, [end], status, pause_reason, kpis"
+
+
+def shown_handle(handle: str, removed: bool) -> str:
+    """A member's handle as a person reads it, "@raj"; a removed member's "ex-@raj" (``REMOVED_MARK``)."""
+    return f"{REMOVED_MARK if removed else ''}@{handle}"
+
+
+def member_json(field: str, member_id: str | None, handle: str | None, removed: bool) -> dict[str, Any]:
+    """A member a JSON record names: ``field`` the handle alone ("raj", as filters take it), ``field_id`` whose it is and
+    ``field_removed`` whether they were removed; all three ``null`` for nobody.  A removed member's handle may be a new
+    member's now: the id tells the two apart, as the text's "ex-@raj" does."""
+    if member_id is None:
+        return {field: None, f"{field}_id": None, f"{field}_removed": None}
+    return {field: handle, f"{field}_id": member_id, f"{field}_removed": removed}
 
 
 # A record may lack a required field or hold a value today's checks refuse
@@ -258,11 +272,15 @@ class Workspace:
         }
 
     def shown_handles(self) -> dict[str, str]:
-        """Member id -> the handle as task lists show it, "@raj"; a removed member's "ex-@raj" (``REMOVED_MARK``)."""
+        """Member id -> the handle as task lists show it, "@raj"; a removed member's "ex-@raj" (``shown_handle``)."""
         return {
-            member_id: (REMOVED_MARK if deleted else "") + f"@{handle if isinstance(handle, str) and handle else member_handle(member_id)}"
+            member_id: shown_handle(handle if isinstance(handle, str) and handle else member_handle(member_id), bool(deleted))
             for member_id, handle, deleted in self.conn.execute("SELECT id, handle, deleted FROM member")
         }
+
+    def removed_ids(self) -> frozenset[str]:
+        """The ids of the members removed from the workspace (their history stays theirs)."""
+        return frozenset(row[0] for row in self.conn.execute("SELECT id FROM member WHERE deleted = 1"))
 
     def removed(self, member_id: str) -> bool:
         """Whether the member was removed from the workspace (their history stays theirs)."""

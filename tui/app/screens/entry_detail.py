@@ -23,11 +23,11 @@ from crewdeck.tui.time.when import format_local, parse_utc
 from crewdeck.widgets.key_footer import KeyFooter
 
 STATUS_TEXT = {
-    "pending": "pending: counts once a manager other than @{who} approves it",
+    "pending": "pending: counts once a manager other than {who} approves it",
     "approved": "approved",
     "reversal": "a reversal: nets its original to zero",
     "reversed": "reversed: it and its reversal net to zero",
-    "frozen": "frozen by a crisis: counts once a manager other than @{who} approves it",
+    "frozen": "frozen by a crisis: counts once a manager other than {who} approves it",
     "": "counts",
 }
 
@@ -114,15 +114,17 @@ class EntryScreen(Screen[None]):
         return format_local(parse_utc(utc_text), services.viewer_tz, services.now(), clock24=services.config.clock24)
 
     def _line(self, row: EntryRow) -> str:
-        return f"{row.short_id}  {row.date}  {row.amount_text}  {row.payee}  {row.memo}  (@{row.entered_by}, {self._when(row.entered_at)})"
+        return f"{row.short_id}  {row.date}  {row.amount_text}  {row.payee}  {row.memo}  ({row.entered_by_shown}, {self._when(row.entered_at)})"
 
     @staticmethod
     def _status(shown: EntryDetail) -> str:
         e, original = shown.entry, shown.reverses
         if e.pending and original is not None:
             # A reversal counts when the entry it reverses is approved (``ledger approve`` refuses the reversal itself).
-            return f"pending: counts once a manager other than @{original.entered_by} approves {original.short_id}, the entry it reverses"
-        return STATUS_TEXT[e.status].format(who=e.entered_by)
+            return (
+                f"pending: counts once a manager other than {original.entered_by_shown} approves {original.short_id}, the entry it reverses"
+            )
+        return STATUS_TEXT[e.status].format(who=e.entered_by_shown)
 
     def render_entry(self, shown: EntryDetail) -> Content:
         e = shown.entry
@@ -133,7 +135,7 @@ class EntryScreen(Screen[None]):
             ("payee", e.payee),
             ("amount", e.amount_text),
             ("memo", e.memo),
-            ("entered", f"by @{e.entered_by}, {self._when(e.entered_at)}"),
+            ("entered", f"by {e.entered_by_shown}, {self._when(e.entered_at)}"),
             ("status", self._status(shown)),
         ]
         doc = Lines().add((f"{e.amount_text} to {e.payee}", "bold"), "  ", (f"{e.short_id} · times in {self.services.viewer_tz}", "dim"))
@@ -161,7 +163,7 @@ class EntryScreen(Screen[None]):
         if e.needs_approval:
             doc.add().add(("Approvals", "bold"))
             for who, when in shown.approvals:
-                doc.add(f"  @{who}  {self._when(when)}")
+                doc.add(f"  {who}  {self._when(when)}")
             if not shown.approvals:
                 doc.add("  ", ("none yet", "dim"))
         return doc.content()
