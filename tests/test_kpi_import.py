@@ -5,8 +5,8 @@ written by hand from the column lists the vendors and their integrators
 document.  Meta: Ads Manager's "Export table data" with the columns its
 help and training material name for the campaigns table (Campaign name,
 Reporting starts, Reporting ends, Reach, Impressions, Link clicks, Results,
-Result indicator, Amount spent with the account currency in the header; a
-Day column when broken down by day).  LinkedIn: Campaign Manager's campaign
+Result indicator, Amount spent with the account currency in the header, or
+a Currency column (Settings) beside it; a Day column when broken down by day).  LinkedIn: Campaign Manager's campaign
 performance export (a few preamble lines, then Start Date (in UTC),
 Campaign Name, Currency, Total Spent, Impressions, Clicks, Reactions,
 Comments, Shares, Total Engagements, Conversions, Reach, with dates as
@@ -515,3 +515,30 @@ def test_a_linkedin_export_with_its_campaign_column_renamed_is_read_with_map(ws:
     out = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin", "--map", "campaign=Campaign")
     assert out == "imported 2 rows: 2 changed, 0 unchanged\n"
     assert [r[1] for r in _state(ws)[0]] == [4000, 1500]
+
+
+def test_a_meta_export_with_its_currency_in_a_column_imports_in_that_currency(ws: Path, tmp_path: Path) -> None:
+    # Ads Manager's Currency column (Settings) next to a plain "Amount spent": the row was refused "no currency: name it
+    # ... in a currency column", which a Meta export did not read.
+    crewdeck("-w", str(ws), "--as", "ana", "rate", "set", "2026-11-01", "USD/EUR", "0.9")
+    text = (
+        "Campaign name,Day,Reach,Impressions,Link clicks,Results,Amount spent,Currency\r\n"
+        "Autumn,2026-11-20,800,1000,12,2,45.10,USD\r\n"
+        "Autumn,2026-11-21,900,1100,14,3,30.00,USD\r\n"
+    )
+    out = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "meta.csv", text), "--format", "meta", "--spend")
+    assert out == "imported 2 rows: 2 changed, 0 unchanged; 2 spend entries added\n"
+    assert sorted((e[1], e[2], e[3]) for e in _state(ws)[1]) == [("2026-11-20", 4510, "USD"), ("2026-11-21", 3000, "USD")]
+    # A row's currency that the header's contradicts is a bad row, never one of the two guessed.
+    source = _file(tmp_path, "both.csv", text.replace("Amount spent,", "Amount spent (EUR),").replace("45.10", "46.10"))
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend")
+    assert err.splitlines()[0] == f"{source}:2: Currency: USD, but the header names EUR"
+    # Two amounts' headers naming two currencies: the spend was read in the conversion value's.
+    source = _file(
+        tmp_path, "two.csv", "Campaign name,Day,Amount spent (EUR),Purchases conversion value (USD)\nAutumn,2026-11-20,5.00,9.00\n"
+    )
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend")
+    assert err == (
+        f"crewdeck: error: {source}:1: Amount spent (EUR) and Purchases conversion value (USD) name two currencies: "
+        "export the amounts in one\n"
+    )

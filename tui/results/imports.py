@@ -63,6 +63,8 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "video_complete": ("Video plays at 100%",),
         "spend": ("Amount spent",),
         "value": ("Purchases conversion value", "Website purchases conversion value"),
+        # Settings > Currency: the account's currency, when the amounts' headers do not name it.
+        "currency": ("Currency",),
     },
     "linkedin": {
         "campaign": ("Campaign Name",),
@@ -334,11 +336,14 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
                 f"{source}:{line}: --map {mapped}={mapping.get(mapped, names[index])}: that column is read as {also} too: "
                 "map one of them to another column"
             )
+    named: dict[str, str] = {}
     for name in ("spend", "value"):
         if name in columns:
             found = _CURRENCY_IN_HEADER.search(names[columns[name]])
             if found:
-                currency = found[1]
+                named[names[columns[name]]] = currency = found[1]
+    if len(set(named.values())) > 1:  # a row's amounts are read in one currency: which one each is in would be a guess
+        raise UserError(f"{source}:{line}: {' and '.join(named)} name two currencies: export the amounts in one")
     if "date" not in columns:
         raise UserError(f"{source}:{line}: no date column ({' or '.join(COLUMNS[fmt]['date'])}; or --map date=COLUMN)")
     if fmt != "csv" and "campaign" not in columns:
@@ -472,7 +477,12 @@ def _read_row(
         if end is not None and end != day:
             cell.problem("end", f"the row spans {day} to {end}: export it broken down by day (Ads Manager: Breakdown > By time > Day)")
     key = matcher.key(cell, fmt)
-    currency = cell.get("currency").upper() or header_currency if "currency" in cell.columns else header_currency
+    currency = header_currency
+    if "currency" in cell.columns:
+        given = cell.get("currency").upper()
+        if given and header_currency and given != header_currency:  # which of the two the amounts are in would be a guess
+            cell.problem("currency", f"{visible(given)}, but the header names {header_currency}")
+        currency = given or header_currency
     values: dict[str, Any] = {}
     for name in counted:
         count = _count(cell, name)
