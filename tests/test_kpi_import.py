@@ -542,3 +542,14 @@ def test_a_meta_export_with_its_currency_in_a_column_imports_in_that_currency(ws
         f"crewdeck: error: {source}:1: Amount spent (EUR) and Purchases conversion value (USD) name two currencies: "
         "export the amounts in one\n"
     )
+
+
+def test_a_map_of_a_field_the_format_does_not_read_is_refused(ws: Path, tmp_path: Path) -> None:
+    # "--format meta --map currency=Devise" (or post=..., which a Meta row never names) was taken and never read: the
+    # import went on as if it had not been given.
+    source = _file(tmp_path, "meta.csv", META)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--map", "post=Ad name")
+    assert err.startswith("crewdeck: error: --map 'post=Ad name': --format meta reads no post (fields: campaign, date, end, reach,")
+    assert err.count("\n") == 1 and _state(ws)[:2] == ([], [])
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin", "--map", "followers=Fans")
+    assert err.startswith("crewdeck: error: --map 'followers=Fans': --format linkedin reads no followers (fields: campaign,")

@@ -122,7 +122,7 @@ def cmd_import(ctx: Context) -> int:
     _may_add_results(ctx)
     source = ctx.args.file
     ws = ctx.ws
-    mapping = imports.parse_map(ctx.args.map or [])
+    mapping = imports.parse_map(ctx.args.map or [], ctx.args.format)
     # The touched campaigns' missed targets, each taken before the first batch that writes its results.
     before: review.Misses | None = {} if review.enabled(ws) else None
 

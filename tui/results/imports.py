@@ -98,9 +98,14 @@ _COUNTED = (*RESULT_COUNTS, "followers")
 _GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\Z")
 
 
-def parse_map(specs: Sequence[str]) -> dict[str, str]:
-    """``["clicks=Link Clicks (all)"]`` (or comma-joined) -> metric -> column header, as ``ledger import --map``."""
-    return csvfiles.parse_map(specs, MAP_FIELDS, name="METRIC", example="clicks=Link Clicks")
+def parse_map(specs: Sequence[str], fmt: str) -> dict[str, str]:
+    """``["clicks=Link Clicks (all)"]`` (or comma-joined) -> metric -> column header, as ``ledger import --map``; a field
+    the format ``fmt`` reads nothing into (a Meta row's post) is refused: taken, it would go unread without a word."""
+    mapping = csvfiles.parse_map(specs, MAP_FIELDS, name="METRIC", example="clicks=Link Clicks")
+    for name, column in mapping.items():
+        if name not in COLUMNS[fmt]:
+            raise UserError(f"--map {f'{name}={column}'!r}: --format {fmt} reads no {name} (fields: {', '.join(COLUMNS[fmt])})")
+    return mapping
 
 
 #: Rows read before a batch is written (memory holds one batch: at most ~20 operations a row).
