@@ -730,6 +730,20 @@ async def test_keys_that_do_nothing_on_a_level_are_not_offered(workspace: Path) 
         assert not isinstance(app.screen, ResultsScreen) and not app.zoomed
 
 
+async def test_enter_is_not_offered_over_no_rows(workspace: Path) -> None:
+    # A post's days in a week it has none of (the week ahead) showed "0 days" and the footer offered "⏎ Open",
+    # which did nothing.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.page is not None and screen.page.level == "days" and screen.page.lines == ()
+        assert "Open" not in _footer(app) and "Next period" in _footer(app)
+
+
 async def test_s_puts_a_campaigns_posts_best_first_by_the_next_kpi(workspace: Path) -> None:
     # The posts were best first by CTR alone: the top and bottom posts by CPA or ROAS could not be seen.
     from .syncsupport import crewdeck
