@@ -553,3 +553,26 @@ def test_a_map_of_a_field_the_format_does_not_read_is_refused(ws: Path, tmp_path
     assert err.count("\n") == 1 and _state(ws)[:2] == ([], [])
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin", "--map", "followers=Fans")
     assert err.startswith("crewdeck: error: --map 'followers=Fans': --format linkedin reads no followers (fields: campaign,")
+
+
+def test_a_meta_exports_total_row_is_said_and_not_read(ws: Path, tmp_path: Path) -> None:
+    # Ads Manager writes the total over the rows first, its names empty: the import refused the whole file
+    # ("Campaign name: empty"), and a total read as a campaign's would have counted every row twice.
+    header, *rows = META.splitlines(keepends=True)
+    total = ',2026-11-20,2026-11-20,2026-11-21,"2,090","3,300",32,3,,75.10\n'
+    source = _file(tmp_path, "meta.csv", header + total + "".join(rows))
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        assert main(["-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend"]) == 0
+    assert out.getvalue() == "imported 3 rows: 3 changed, 0 unchanged; 2 spend entries added\n"
+    assert err.getvalue() == f"note: {source}:2: the export's total row (no campaign name) is not read\n"
+    results, entries, _ = _state(ws)
+    assert len(results) == 3 and sorted(e[2] for e in entries) == [3000, 4510]
+    # Only the first row is the total: a row with no campaign name below it is a bad row.
+    late = ',2026-11-21,2026-11-21,2026-11-21,"1,200","2,000",20,1,,30.00\n'
+    source = _file(tmp_path, "late.csv", header + "".join(rows) + late)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta")
+    assert err.splitlines() == [
+        f"{source}:6: Campaign name: empty",
+        f"crewdeck: error: nothing imported: 1 bad row in {source} (listed above)",
+    ]

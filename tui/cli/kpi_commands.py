@@ -142,6 +142,8 @@ def cmd_import(ctx: Context) -> int:
             with_spend=ctx.args.spend,
             before_write=before_write,
         )
+    if done.total_row:
+        print(f"note: {visible(source)}:{done.total_row}: the export's total row (no campaign name) is not read", file=sys.stderr)
     if done.unread:
         # Said, not refused: a column of notes is no metric; a metric by another name would be lost without a word.
         unread = ", ".join(visible(name) for name in done.unread)

@@ -141,6 +141,8 @@ class Imported:
     spend_already: int = 0
     #: A plain CSV's columns no field is read from (a metric under a name of its own, say), as the header names them.
     unread: tuple[str, ...] = ()
+    #: The line of a Meta export's total row, not read (0: none).
+    total_row: int = 0
 
 
 #: ``(key, day, values, line)`` of one row read.
@@ -224,8 +226,14 @@ def _batches(
     seen: dict[str, int] = {}
     wanted: list[Wanted] = []
     spend: list[SpendRow] = []
+    first = True
     for line, cells in rows:
         cell = _Cells(source, line, header, cells, columns, problems)
+        if first and fmt == "meta" and not cell.broken and not cell.get("campaign"):
+            # Ads Manager's total over the rows, written first with its names empty: read, it would count them twice.
+            out.total_row, first = line, False
+            continue
+        first = False
         if cell.broken:
             continue
         read = _read_row(cell, fmt, matcher, header_currency, latest, counted)
