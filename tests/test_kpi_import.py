@@ -576,3 +576,15 @@ def test_a_meta_exports_total_row_is_said_and_not_read(ws: Path, tmp_path: Path)
         f"{source}:6: Campaign name: empty",
         f"crewdeck: error: nothing imported: 1 bad row in {source} (listed above)",
     ]
+
+
+def test_a_post_named_by_the_title_of_a_deleted_post_says_it_was_deleted(ws: Path, tmp_path: Path) -> None:
+    # By its id the row said the post was deleted; by its title, "no post with the id or title", as if it never was.
+    crewdeck("-w", str(ws), "--as", "raj", "add", "Reel one +autumn")
+    post = crewdeck("-w", str(ws), "--as", "raj", "add", "Reel gone +autumn").strip()
+    crewdeck("-w", str(ws), "--as", "raj", "rm", post)
+    source = _file(tmp_path, "plain.csv", "date,post,impressions\n2026-11-20,Reel one,500\n2026-11-20,reel gone,100\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
+    assert err.splitlines()[0] == (
+        f"{source}:3: post: task {post[:8]} “Reel gone” was deleted (crewdeck log {post[:8]} says when and by whom)"
+    )

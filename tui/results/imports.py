@@ -523,6 +523,8 @@ class _Matcher:
         self.campaigns: list[Campaign] = ws.campaigns()
         self.by_name = {c.name.strip().lower(): c for c in self.campaigns}
         self._posts: dict[str, list[str]] | None = None
+        #: The deleted tasks by title, read at the first title no task has now.
+        self._gone: dict[str, list[str]] | None = None
         #: Per task named: why it is no post (``""``: it is one), read once however many rows name it.
         self._not_posts: dict[str, str] = {}
         #: Per post named: its campaign and platform (as results key platforms), read once.
@@ -560,10 +562,14 @@ class _Matcher:
             except UserError:
                 pass
         if self._posts is None:
-            self._posts = {}
-            for task_id, title in self.ws.conn.execute("SELECT id, title FROM task WHERE deleted = 0"):
-                self._posts.setdefault((title or "").strip().lower(), []).append(task_id)
+            self._posts = self._titles(deleted=False)
         found = self._posts.get(raw.lower(), [])
+        if not found:
+            if self._gone is None:
+                self._gone = self._titles(deleted=True)
+            gone = self._gone.get(raw.lower(), [])
+            if len(gone) == 1:
+                return self._a_post(cell, gone[0])  # which says it was deleted, and where to read by whom
         if len(found) != 1:
             cell.problem(
                 "post",
@@ -573,6 +579,13 @@ class _Matcher:
             )
             return None
         return self._a_post(cell, found[0])
+
+    def _titles(self, *, deleted: bool) -> dict[str, list[str]]:
+        """The tasks by title (stripped, lower case), deleted ones or the others."""
+        out: dict[str, list[str]] = {}
+        for task_id, title in self.ws.conn.execute("SELECT id, title FROM task WHERE deleted = ?", (int(deleted),)):
+            out.setdefault((title or "").strip().lower(), []).append(task_id)
+        return out
 
     def _as_post(self, cell: _Cells, post: str) -> bool:
         """Whether the row's campaign and platform, when it gives them, are the post's (never one guessed over the other)."""
