@@ -588,3 +588,14 @@ def test_a_post_named_by_the_title_of_a_deleted_post_says_it_was_deleted(ws: Pat
     assert err.splitlines()[0] == (
         f"{source}:3: post: task {post[:8]} “Reel gone” was deleted (crewdeck log {post[:8]} says when and by whom)"
     )
+
+
+def test_a_file_that_is_not_valid_csv_says_so_as_the_other_imports_do(ws: Path, tmp_path: Path) -> None:
+    # It said the csv module's words alone ("',' expected after '\"'"), and of a cell over its limit, valid CSV,
+    # "field larger than field limit (131072)".
+    source = _file(tmp_path, "q.csv", 'Campaign name,Day,Reach\nAutumn,2026-11-20,"80"0\n')
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta")
+    assert err.splitlines()[0] == f"{source}:2: not valid CSV: ',' expected after '\"'"
+    source = _file(tmp_path, "long.csv", f'Campaign name,Day,Reach,Note\nAutumn,2026-11-20,80,"{"x" * 200_000}"\n')
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta")
+    assert err.splitlines()[0] == f"{source}:2: a cell longer than 131,072 characters"

@@ -35,7 +35,7 @@ from crewdeck.tui.ledger import csvfiles
 from crewdeck.tui.ledger.actions import derived_id
 from crewdeck.tui.ledger.csvfiles import Rejected
 from crewdeck.tui.results.keys import Key, above_counts, not_a_post, platform, too_large
-from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.errors import UserError, csv_problem
 from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slug, match_campaign
 
 FORMATS = ("meta", "linkedin", "csv")
@@ -307,7 +307,7 @@ def _rows(lines: Iterable[str], source: str, fmt: str, problems: list[str], camp
                 started = True
             yield reader.line_num, cells
     except csv.Error as exc:
-        problems.append(f"{source}:{reader.line_num}: {exc}")
+        problems.append(f"{source}:{reader.line_num}: {csv_problem(exc)}")
 
 
 def _without_bom(lines: Iterable[str]) -> Iterator[str]:
