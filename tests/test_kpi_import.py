@@ -5,8 +5,8 @@ written by hand from the column lists the vendors and their integrators
 document.  Meta: Ads Manager's "Export table data" with the columns its
 help and training material name for the campaigns table (Campaign name,
 Reporting starts, Reporting ends, Reach, Impressions, Link clicks, Results,
-Result indicator, Amount spent with the account currency in the header; a
-Day column when broken down by day).  LinkedIn: Campaign Manager's campaign
+Result indicator, Amount spent with the account currency in the header, or
+a Currency column (Settings) beside it; a Day column when broken down by day).  LinkedIn: Campaign Manager's campaign
 performance export (a few preamble lines, then Start Date (in UTC),
 Campaign Name, Currency, Total Spent, Impressions, Clicks, Reactions,
 Comments, Shares, Total Engagements, Conversions, Reach, with dates as
@@ -515,3 +515,87 @@ def test_a_linkedin_export_with_its_campaign_column_renamed_is_read_with_map(ws:
     out = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin", "--map", "campaign=Campaign")
     assert out == "imported 2 rows: 2 changed, 0 unchanged\n"
     assert [r[1] for r in _state(ws)[0]] == [4000, 1500]
+
+
+def test_a_meta_export_with_its_currency_in_a_column_imports_in_that_currency(ws: Path, tmp_path: Path) -> None:
+    # Ads Manager's Currency column (Settings) next to a plain "Amount spent": the row was refused "no currency: name it
+    # ... in a currency column", which a Meta export did not read.
+    crewdeck("-w", str(ws), "--as", "ana", "rate", "set", "2026-11-01", "USD/EUR", "0.9")
+    text = (
+        "Campaign name,Day,Reach,Impressions,Link clicks,Results,Amount spent,Currency\r\n"
+        "Autumn,2026-11-20,800,1000,12,2,45.10,USD\r\n"
+        "Autumn,2026-11-21,900,1100,14,3,30.00,USD\r\n"
+    )
+    out = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "meta.csv", text), "--format", "meta", "--spend")
+    assert out == "imported 2 rows: 2 changed, 0 unchanged; 2 spend entries added\n"
+    assert sorted((e[1], e[2], e[3]) for e in _state(ws)[1]) == [("2026-11-20", 4510, "USD"), ("2026-11-21", 3000, "USD")]
+    # A row's currency that the header's contradicts is a bad row, never one of the two guessed.
+    source = _file(tmp_path, "both.csv", text.replace("Amount spent,", "Amount spent (EUR),").replace("45.10", "46.10"))
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend")
+    assert err.splitlines()[0] == f"{source}:2: Currency: USD, but the header names EUR"
+    # Two amounts' headers naming two currencies: the spend was read in the conversion value's.
+    source = _file(
+        tmp_path, "two.csv", "Campaign name,Day,Amount spent (EUR),Purchases conversion value (USD)\nAutumn,2026-11-20,5.00,9.00\n"
+    )
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend")
+    assert err == (
+        f"crewdeck: error: {source}:1: Amount spent (EUR) and Purchases conversion value (USD) name two currencies: "
+        "export the amounts in one\n"
+    )
+
+
+def test_a_map_of_a_field_the_format_does_not_read_is_refused(ws: Path, tmp_path: Path) -> None:
+    # "--format meta --map currency=Devise" (or post=..., which a Meta row never names) was taken and never read: the
+    # import went on as if it had not been given.
+    source = _file(tmp_path, "meta.csv", META)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--map", "post=Ad name")
+    assert err.startswith("crewdeck: error: --map 'post=Ad name': --format meta reads no post (fields: campaign, date, end, reach,")
+    assert err.count("\n") == 1 and _state(ws)[:2] == ([], [])
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin", "--map", "followers=Fans")
+    assert err.startswith("crewdeck: error: --map 'followers=Fans': --format linkedin reads no followers (fields: campaign,")
+
+
+def test_a_meta_exports_total_row_is_said_and_not_read(ws: Path, tmp_path: Path) -> None:
+    # Ads Manager writes the total over the rows first, its names empty: the import refused the whole file
+    # ("Campaign name: empty"), and a total read as a campaign's would have counted every row twice.
+    header, *rows = META.splitlines(keepends=True)
+    total = ',2026-11-20,2026-11-20,2026-11-21,"2,090","3,300",32,3,,75.10\n'
+    source = _file(tmp_path, "meta.csv", header + total + "".join(rows))
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        assert main(["-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend"]) == 0
+    assert out.getvalue() == "imported 3 rows: 3 changed, 0 unchanged; 2 spend entries added\n"
+    assert err.getvalue() == f"note: {source}:2: the export's total row (no campaign name) is not read\n"
+    results, entries, _ = _state(ws)
+    assert len(results) == 3 and sorted(e[2] for e in entries) == [3000, 4510]
+    # Only the first row is the total: a row with no campaign name below it is a bad row.
+    late = ',2026-11-21,2026-11-21,2026-11-21,"1,200","2,000",20,1,,30.00\n'
+    source = _file(tmp_path, "late.csv", header + "".join(rows) + late)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta")
+    assert err.splitlines() == [
+        f"{source}:6: Campaign name: empty",
+        f"crewdeck: error: nothing imported: 1 bad row in {source} (listed above)",
+    ]
+
+
+def test_a_post_named_by_the_title_of_a_deleted_post_says_it_was_deleted(ws: Path, tmp_path: Path) -> None:
+    # By its id the row said the post was deleted; by its title, "no post with the id or title", as if it never was.
+    crewdeck("-w", str(ws), "--as", "raj", "add", "Reel one +autumn")
+    post = crewdeck("-w", str(ws), "--as", "raj", "add", "Reel gone +autumn").strip()
+    crewdeck("-w", str(ws), "--as", "raj", "rm", post)
+    source = _file(tmp_path, "plain.csv", "date,post,impressions\n2026-11-20,Reel one,500\n2026-11-20,reel gone,100\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
+    assert err.splitlines()[0] == (
+        f"{source}:3: post: task {post[:8]} “Reel gone” was deleted (crewdeck log {post[:8]} says when and by whom)"
+    )
+
+
+def test_a_file_that_is_not_valid_csv_says_so_as_the_other_imports_do(ws: Path, tmp_path: Path) -> None:
+    # It said the csv module's words alone ("',' expected after '\"'"), and of a cell over its limit, valid CSV,
+    # "field larger than field limit (131072)".
+    source = _file(tmp_path, "q.csv", 'Campaign name,Day,Reach\nAutumn,2026-11-20,"80"0\n')
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta")
+    assert err.splitlines()[0] == f"{source}:2: not valid CSV: ',' expected after '\"'"
+    source = _file(tmp_path, "long.csv", f'Campaign name,Day,Reach,Note\nAutumn,2026-11-20,80,"{"x" * 200_000}"\n')
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta")
+    assert err.splitlines()[0] == f"{source}:2: a cell longer than 131,072 characters"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -16,6 +17,7 @@ from textual.widgets import Static
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp, binding_ids
 from crewdeck.tui.app.screens.results import ResultsScreen
+from crewdeck.tui.results import pane_data
 from crewdeck.tui.results.keys import Key, write
 from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.pane_bar import PaneBar
@@ -176,6 +178,61 @@ async def test_enter_opens_a_campaigns_posts_best_first_then_a_posts_days_and_es
         await pilot.press("escape")
         await settle(pilot)
         assert screen.page.level == "campaigns" and isinstance(app.screen, ResultsScreen)
+
+
+class HeldReads:
+    """The Results screen's reads wait until ``let_go``: keys pressed meanwhile act on the rows shown, read before."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.gate = threading.Event()
+        self.gate.set()
+        load = pane_data.load
+
+        def held(*args: Any, **kwargs: Any) -> pane_data.ResultsPage:
+            assert self.gate.wait(20)
+            return load(*args, **kwargs)
+
+        monkeypatch.setattr(pane_data, "load", held)
+
+    def hold(self) -> None:
+        self.gate.clear()
+
+    def let_go(self) -> None:
+        self.gate.set()
+
+
+async def test_enter_again_before_a_campaigns_posts_are_read_opens_them_once(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A second enter while the posts were still being read took the campaign's row still on screen for a post and
+    # opened "0 days" of a post named by the campaign's id.
+    reads = HeldReads(monkeypatch)
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open(pilot)
+        spring = next(i for i, row in enumerate(_table(app).rows) if row.label == "+spring-launch")
+        await pilot.press(*["j"] * spring)
+        reads.hold()
+        await pilot.press("enter", "enter")
+        reads.let_go()
+        await settle(pilot)
+        assert screen.page is not None and screen.page.level == "posts" and screen.page.title == "+spring-launch"
+        assert len(screen.drill) == 1 and len(_table(app).rows) >= 2
+
+
+async def test_enter_after_escape_before_the_campaigns_are_read_opens_the_post_it_was_pressed_on(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Escape then enter on a post before the campaigns came back read the post's id as a campaign's: an empty page.
+    reads = HeldReads(monkeypatch)
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        post = _table(app).rows[0]
+        reads.hold()
+        await pilot.press("escape", "enter")
+        reads.let_go()
+        await settle(pilot)
+        assert screen.page is not None and screen.page.level == "days" and screen.page.title == post.label
+        assert screen.drill[-1] == post.key and len(_table(app).rows) >= 1
 
 
 async def test_escape_puts_the_cursor_back_on_the_campaign_and_the_post_it_left(workspace: Path) -> None:
@@ -671,6 +728,20 @@ async def test_keys_that_do_nothing_on_a_level_are_not_offered(workspace: Path) 
         await pilot.press("escape", "escape", "escape")
         await settle(pilot)
         assert not isinstance(app.screen, ResultsScreen) and not app.zoomed
+
+
+async def test_enter_is_not_offered_over_no_rows(workspace: Path) -> None:
+    # A post's days in a week it has none of (the week ahead) showed "0 days" and the footer offered "⏎ Open",
+    # which did nothing.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.page is not None and screen.page.level == "days" and screen.page.lines == ()
+        assert "Open" not in _footer(app) and "Next period" in _footer(app)
 
 
 async def test_s_puts_a_campaigns_posts_best_first_by_the_next_kpi(workspace: Path) -> None:

@@ -121,7 +121,8 @@ class ResultsTable(LineTable):
         key: str
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return action != "activate" or not self.rows or self.rows[self.cursor].key not in self.closed
+        # No rows (a post's days in a week it has none of): nothing to open either.
+        return action != "activate" or (bool(self.rows) and self.rows[self.cursor].key not in self.closed)
 
     def cursor_moved(self, index: int) -> None:
         if self.closed:

@@ -122,7 +122,7 @@ def cmd_import(ctx: Context) -> int:
     _may_add_results(ctx)
     source = ctx.args.file
     ws = ctx.ws
-    mapping = imports.parse_map(ctx.args.map or [])
+    mapping = imports.parse_map(ctx.args.map or [], ctx.args.format)
     # The touched campaigns' missed targets, each taken before the first batch that writes its results.
     before: review.Misses | None = {} if review.enabled(ws) else None
 
@@ -142,6 +142,8 @@ def cmd_import(ctx: Context) -> int:
             with_spend=ctx.args.spend,
             before_write=before_write,
         )
+    if done.total_row:
+        print(f"note: {visible(source)}:{done.total_row}: the export's total row (no campaign name) is not read", file=sys.stderr)
     if done.unread:
         # Said, not refused: a column of notes is no metric; a metric by another name would be lost without a word.
         unread = ", ".join(visible(name) for name in done.unread)

@@ -35,7 +35,7 @@ from crewdeck.tui.ledger import csvfiles
 from crewdeck.tui.ledger.actions import derived_id
 from crewdeck.tui.ledger.csvfiles import Rejected
 from crewdeck.tui.results.keys import Key, above_counts, not_a_post, platform, too_large
-from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.errors import UserError, csv_problem
 from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slug, match_campaign
 
 FORMATS = ("meta", "linkedin", "csv")
@@ -63,6 +63,8 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "video_complete": ("Video plays at 100%",),
         "spend": ("Amount spent",),
         "value": ("Purchases conversion value", "Website purchases conversion value"),
+        # Settings > Currency: the account's currency, when the amounts' headers do not name it.
+        "currency": ("Currency",),
     },
     "linkedin": {
         "campaign": ("Campaign Name",),
@@ -96,9 +98,14 @@ _COUNTED = (*RESULT_COUNTS, "followers")
 _GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\Z")
 
 
-def parse_map(specs: Sequence[str]) -> dict[str, str]:
-    """``["clicks=Link Clicks (all)"]`` (or comma-joined) -> metric -> column header, as ``ledger import --map``."""
-    return csvfiles.parse_map(specs, MAP_FIELDS, name="METRIC", example="clicks=Link Clicks")
+def parse_map(specs: Sequence[str], fmt: str) -> dict[str, str]:
+    """``["clicks=Link Clicks (all)"]`` (or comma-joined) -> metric -> column header, as ``ledger import --map``; a field
+    the format ``fmt`` reads nothing into (a Meta row's post) is refused: taken, it would go unread without a word."""
+    mapping = csvfiles.parse_map(specs, MAP_FIELDS, name="METRIC", example="clicks=Link Clicks")
+    for name, column in mapping.items():
+        if name not in COLUMNS[fmt]:
+            raise UserError(f"--map {f'{name}={column}'!r}: --format {fmt} reads no {name} (fields: {', '.join(COLUMNS[fmt])})")
+    return mapping
 
 
 #: Rows read before a batch is written (memory holds one batch: at most ~20 operations a row).
@@ -134,6 +141,8 @@ class Imported:
     spend_already: int = 0
     #: A plain CSV's columns no field is read from (a metric under a name of its own, say), as the header names them.
     unread: tuple[str, ...] = ()
+    #: The line of a Meta export's total row, not read (0: none).
+    total_row: int = 0
 
 
 #: ``(key, day, values, line)`` of one row read.
@@ -217,8 +226,14 @@ def _batches(
     seen: dict[str, int] = {}
     wanted: list[Wanted] = []
     spend: list[SpendRow] = []
+    first = True
     for line, cells in rows:
         cell = _Cells(source, line, header, cells, columns, problems)
+        if first and fmt == "meta" and not cell.broken and not cell.get("campaign"):
+            # Ads Manager's total over the rows, written first with its names empty: read, it would count them twice.
+            out.total_row, first = line, False
+            continue
+        first = False
         if cell.broken:
             continue
         read = _read_row(cell, fmt, matcher, header_currency, latest, counted)
@@ -292,7 +307,7 @@ def _rows(lines: Iterable[str], source: str, fmt: str, problems: list[str], camp
                 started = True
             yield reader.line_num, cells
     except csv.Error as exc:
-        problems.append(f"{source}:{reader.line_num}: {exc}")
+        problems.append(f"{source}:{reader.line_num}: {csv_problem(exc)}")
 
 
 def _without_bom(lines: Iterable[str]) -> Iterator[str]:
@@ -334,11 +349,14 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
                 f"{source}:{line}: --map {mapped}={mapping.get(mapped, names[index])}: that column is read as {also} too: "
                 "map one of them to another column"
             )
+    named: dict[str, str] = {}
     for name in ("spend", "value"):
         if name in columns:
             found = _CURRENCY_IN_HEADER.search(names[columns[name]])
             if found:
-                currency = found[1]
+                named[names[columns[name]]] = currency = found[1]
+    if len(set(named.values())) > 1:  # a row's amounts are read in one currency: which one each is in would be a guess
+        raise UserError(f"{source}:{line}: {' and '.join(named)} name two currencies: export the amounts in one")
     if "date" not in columns:
         raise UserError(f"{source}:{line}: no date column ({' or '.join(COLUMNS[fmt]['date'])}; or --map date=COLUMN)")
     if fmt != "csv" and "campaign" not in columns:
@@ -472,7 +490,12 @@ def _read_row(
         if end is not None and end != day:
             cell.problem("end", f"the row spans {day} to {end}: export it broken down by day (Ads Manager: Breakdown > By time > Day)")
     key = matcher.key(cell, fmt)
-    currency = cell.get("currency").upper() or header_currency if "currency" in cell.columns else header_currency
+    currency = header_currency
+    if "currency" in cell.columns:
+        given = cell.get("currency").upper()
+        if given and header_currency and given != header_currency:  # which of the two the amounts are in would be a guess
+            cell.problem("currency", f"{visible(given)}, but the header names {header_currency}")
+        currency = given or header_currency
     values: dict[str, Any] = {}
     for name in counted:
         count = _count(cell, name)
@@ -500,6 +523,8 @@ class _Matcher:
         self.campaigns: list[Campaign] = ws.campaigns()
         self.by_name = {c.name.strip().lower(): c for c in self.campaigns}
         self._posts: dict[str, list[str]] | None = None
+        #: The deleted tasks by title, read at the first title no task has now.
+        self._gone: dict[str, list[str]] | None = None
         #: Per task named: why it is no post (``""``: it is one), read once however many rows name it.
         self._not_posts: dict[str, str] = {}
         #: Per post named: its campaign and platform (as results key platforms), read once.
@@ -537,10 +562,14 @@ class _Matcher:
             except UserError:
                 pass
         if self._posts is None:
-            self._posts = {}
-            for task_id, title in self.ws.conn.execute("SELECT id, title FROM task WHERE deleted = 0"):
-                self._posts.setdefault((title or "").strip().lower(), []).append(task_id)
+            self._posts = self._titles(deleted=False)
         found = self._posts.get(raw.lower(), [])
+        if not found:
+            if self._gone is None:
+                self._gone = self._titles(deleted=True)
+            gone = self._gone.get(raw.lower(), [])
+            if len(gone) == 1:
+                return self._a_post(cell, gone[0])  # which says it was deleted, and where to read by whom
         if len(found) != 1:
             cell.problem(
                 "post",
@@ -550,6 +579,13 @@ class _Matcher:
             )
             return None
         return self._a_post(cell, found[0])
+
+    def _titles(self, *, deleted: bool) -> dict[str, list[str]]:
+        """The tasks by title (stripped, lower case), deleted ones or the others."""
+        out: dict[str, list[str]] = {}
+        for task_id, title in self.ws.conn.execute("SELECT id, title FROM task WHERE deleted = ?", (int(deleted),)):
+            out.setdefault((title or "").strip().lower(), []).append(task_id)
+        return out
 
     def _as_post(self, cell: _Cells, post: str) -> bool:
         """Whether the row's campaign and platform, when it gives them, are the post's (never one guessed over the other)."""

@@ -69,6 +69,8 @@ class ResultsScreen(Screen[None]):
     class Loaded(Message):
         page: ResultsPage
         generation: int
+        #: What the page's rows are of (``drill`` when it was read).
+        drill: tuple[str, ...]
 
     def __init__(self, services: Services, crises: list[OpenCrisis] | None = None) -> None:
         """``crises``: the open crises as the main screen's banner shows them (the banner reads them itself without)."""
@@ -82,6 +84,8 @@ class ResultsScreen(Screen[None]):
         self.page: ResultsPage | None = None
         #: What the rows are of: ``()`` the campaigns, ``(campaign,)`` its posts, ``(campaign, post)`` a post's days.
         self.drill: tuple[str, ...] = ()
+        #: What the rows on screen are of: ``drill`` once its page is read (``enter`` opens a row shown, not one read since).
+        self.shown: tuple[str, ...] = ()
         #: Bumped by every query; answers to older ones are dropped.
         self.generation = 0
         #: The row ``escape`` left (a campaign, a post): the cursor goes back to it when the level above is shown.
@@ -111,13 +115,14 @@ class ResultsScreen(Screen[None]):
     @background(group="results", exclusive=True)
     def _load(self, kind: str, anchor: dt.date, drill: tuple[str, ...], generation: int, today: dt.date, sort: str) -> None:
         page = self.services.session.access.read(lambda ws: pane_data.load(ws, kind, anchor, *drill, today=today, sort=sort))
-        self.post_message(self.Loaded(page, generation))
+        self.post_message(self.Loaded(page, generation, drill))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         if message.generation != self.generation:
             return
         page = self.page = message.page
+        self.shown = message.drill
         bar = self.query_one(PaneBar)
         bar.title = f"Results · {page.name}"
         bar.info = _bar_info(page)
@@ -152,7 +157,8 @@ class ResultsScreen(Screen[None]):
         page = self.page
         if page is None or _opens_nothing(page, message.key):
             return
-        self.drill = (*self.drill, message.key)
+        # The row pressed on is of the page shown: a level opened or left since and not read yet has other rows.
+        self.drill = (*self.shown, message.key)
         self.left = None
         self.refresh_bindings()
         self.reload()
