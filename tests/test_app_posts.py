@@ -225,6 +225,31 @@ async def test_an_approval_the_rules_refuse_is_not_offered_and_writes_nothing(te
         assert store.conn.execute("SELECT count(*) FROM post_approval").fetchone()[0] == 0
 
 
+async def test_a_is_not_offered_again_in_approvals_when_a_review_read_before_the_approval_comes_back_last(team: Path) -> None:
+    # The verdicts the rules take from me on the post under the cursor are read with its copy: a read asked for before
+    # my approval that came back after the one asked since offered `a` again, on the step I had just approved.
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        row = screen.table.cursor_row
+        assert row is not None and screen.check_action("approve", ()) is True
+        answers = FirstAnswerLast(app, "approvals-review")
+        screen._review(row.id)  # asked again (the cursor came back to the post)
+        await answers.first_read(pilot)
+        await pilot.press("a")
+        await answers.both_back(pilot)
+        await settle(pilot)
+        with Store(team) as store:
+            verdicts = store.conn.execute("SELECT approved_by FROM post_approval WHERE post = ?", (row.id,)).fetchall()
+        assert verdicts == [(member(team, "mia"),)]
+        assert screen.table.cursor_row is not None and screen.table.cursor_row.id == row.id  # now waiting on brand
+        assert screen.check_action("approve", ()) is False
+
+
 async def test_the_crisis_key_asks_the_reason_shows_the_banner_and_ending_lists_the_held_posts(team: Path) -> None:
     ana = member(team, "ana")
     with Store(team) as store:
