@@ -17,7 +17,7 @@ from rich.cells import cell_len
 from textual.containers import Vertical
 from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 
 from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.sync.state.store import Store
@@ -285,6 +285,32 @@ async def test_the_crisis_key_asks_the_reason_shows_the_banner_and_ending_lists_
     with Store(team) as store:
         assert open_crises(store.conn) == []
         assert store.conn.execute("SELECT started_by FROM crisis").fetchone()[0] == ana
+
+
+async def test_the_crisis_key_names_each_open_crisis_by_its_reason_as_the_banner_does(team: Path) -> None:
+    # The picker said "End crisis 3f2a9c1b" for each: an id the app shows nowhere, so with two open, which was which?
+    ana = member(team, "ana")
+    long_reason = "bad press " + "and more " * 40
+    with Store(team) as store:
+        first = writing.start_crisis(store, ana, NOW, "leaked statement")
+        second = writing.start_crisis(store, ana, NOW + dt.timedelta(minutes=1), long_reason)
+    app = make_app(team, "ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        options = picker.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert labels[0] == f"1  End “leaked statement” ({first[:8]})"
+        assert labels[1].startswith("2  End “bad press and more") and labels[1].endswith(f"…” ({second[:8]})")
+        assert max(cell_len(label) for label in labels) - 3 <= PickerScreen.label_room(80)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, HeldPostsScreen)
+    with Store(team) as store:
+        assert [c.id for c in open_crises(store.conn)] == [first]
 
 
 async def test_the_held_posts_of_an_ended_crisis_are_counted_in_words_and_their_keys_fit_80_columns(team: Path) -> None:

@@ -15,6 +15,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.post_actions import POST_COLUMNS, post_line, run_move, write_move
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
@@ -23,8 +24,9 @@ from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import Latest, in_background
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.reading import PostView, open_crises, read_posts
-from crewdeck.tui.posts.states import label
+from crewdeck.tui.posts.states import Crisis, label
 from crewdeck.tui.time.when import parse_moment_text
+from crewdeck.tui.workspace.columns import cut
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.words import counted
 from crewdeck.widgets.post_table import PostTable
@@ -42,18 +44,17 @@ class CrisisKey:
 
         def look() -> None:
             found = self._services.session.access.read(lambda ws: open_crises(ws.conn))
-            app.call_from_thread(self._choose, [c.id for c in found])
+            app.call_from_thread(self._choose, found)
 
         in_background(self._owner, look, name="crisis_key", group="crisis-key")
 
-    def _choose(self, open_ids: list[str]) -> None:
+    def _choose(self, found: list[Crisis]) -> None:
         app = self._owner.app
-        if not open_ids:
+        if not found:
             self._ask_reason()
             return
-        choices = [
-            Choice(f"end:{cid}", f"End crisis {cid[:8]}: list its paused and missed posts", str(n)) for n, cid in enumerate(open_ids, 1)
-        ]
+        room = PickerScreen.label_room(app.size.width)
+        choices = [Choice(f"end:{c.id}", _end_label(c, room), str(n)) for n, c in enumerate(found, 1)]
         choices.append(Choice("start", "Start another crisis", "s"))
 
         def chosen(value: str | None) -> None:
@@ -62,7 +63,7 @@ class CrisisKey:
             elif value is not None:
                 self._end(value.removeprefix("end:"))
 
-        app.push_screen(PickerScreen("A crisis is open", choices), chosen)
+        app.push_screen(PickerScreen("A crisis is open: ending one lists the posts it held", choices), chosen)
 
     def _ask_reason(self) -> None:
         def submit(reason: str) -> None:
@@ -99,6 +100,13 @@ class CrisisKey:
             app.call_from_thread(ended, result)
 
         in_background(self._owner, write, name="end_crisis", group="write")
+
+
+def _end_label(crisis: Crisis, room: int) -> str:
+    """The choice that ends ``crisis``, named by its reason as the banner names it (its id, as ``crisis end`` takes it,
+    after), the reason cut so that the choice keeps to one line of ``room`` cells."""
+    before, after = "End “", f"” ({crisis.id[:8]})"
+    return before + cut(visible(crisis.reason), max(room - len(before) - len(after), 12)) + after
 
 
 HELD_BINDINGS: list[BindingType] = [
