@@ -313,6 +313,23 @@ async def test_the_crisis_key_names_each_open_crisis_by_its_reason_as_the_banner
         assert [c.id for c in open_crises(store.conn)] == [first]
 
 
+async def test_the_crisis_key_pressed_twice_before_its_read_came_back_opens_one_dialog(team: Path) -> None:
+    # Each press read the open crises and opened its dialog on the answer: two presses, two dialogs, one over the
+    # other, and the reason typed in the first left the same question up again (enter there started a second crisis).
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.action_crisis()
+        app.action_crisis()  # before the first press's read came back
+        await settle(pilot)
+        assert [type(screen) for screen in app.screen_stack[1:]] == [PromptScreen]
+        await pilot.press(*"bad press", "enter")
+        await settle(pilot)
+        assert len(app.screen_stack) == 1
+    with Store(team) as store:
+        assert [c.reason for c in open_crises(store.conn)] == ["bad press"]
+
+
 async def test_the_held_posts_of_an_ended_crisis_are_counted_in_words_and_their_keys_fit_80_columns(team: Path) -> None:
     """ "The crisis held 1 posts", and at 80×24 the line of keys lost its end ("a missed post needs")."""
     with Store(team) as store:

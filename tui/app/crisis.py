@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.dom import DOMNode
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
 from crewdeck.sync.state.visible import visible
@@ -41,15 +41,18 @@ class CrisisKey:
 
     def run(self) -> None:
         app = self._owner.app
+        pressed_on = app.screen
 
         def look() -> None:
             found = self._services.session.access.read(lambda ws: open_crises(ws.conn))
-            app.call_from_thread(self._choose, found)
+            app.call_from_thread(self._choose, found, pressed_on)
 
         in_background(self._owner, look, name="crisis_key", group="crisis-key")
 
-    def _choose(self, found: list[Crisis]) -> None:
+    def _choose(self, found: list[Crisis], pressed_on: Screen[object]) -> None:
         app = self._owner.app
+        if app.screen is not pressed_on:
+            return  # a screen came up since the key was pressed: the dialog of a press before this one's read came back
         if not found:
             self._ask_reason()
             return
