@@ -225,6 +225,32 @@ async def test_an_approval_the_rules_refuse_is_not_offered_and_writes_nothing(te
         assert store.conn.execute("SELECT count(*) FROM post_approval").fetchone()[0] == 0
 
 
+async def test_a_pressed_twice_in_approvals_approves_once_the_second_not_offered(team: Path) -> None:
+    # The verdict's keys stayed offered until the post was read again after the approval: a second `a` before that
+    # wrote again and was refused with an error notice ("cannot approve …: mia's step is taken").
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        row = screen.table.cursor_row
+        assert row is not None and screen.check_action("approve", ()) is True
+        screen.action_approve()
+        assert screen.check_action("approve", ()) is False and screen.check_action("request_changes", ()) is False
+        await settle(pilot)
+        assert screen.table.cursor_row is not None and screen.table.cursor_row.id == row.id  # now waiting on brand
+        assert screen.check_action("approve", ()) is False
+        assert [n.severity for n in app._notifications] == ["information"]
+        assert screen.table.cursor == 4  # last: among the posts waiting on others
+        await pilot.press("up")
+        await settle(pilot)
+        assert screen.check_action("approve", ()) is True  # a post that still needs mia
+    with Store(team) as store:
+        assert store.conn.execute("SELECT count(*) FROM post_approval").fetchone()[0] == 1
+
+
 async def test_a_is_not_offered_again_in_approvals_when_a_review_read_before_the_approval_comes_back_last(team: Path) -> None:
     # The verdicts the rules take from me on the post under the cursor are read with its copy: a read asked for before
     # my approval that came back after the one asked since offered `a` again, on the step I had just approved.

@@ -224,10 +224,17 @@ class ApprovalsScreen(Screen[None]):
         post = next((p for p in (*self.mine, *self.others) if p.id == post_id), None)
         return named_post(post.facts.title if post is not None else None, post_id)
 
+    def _withdraw_verdicts(self, post_id: str) -> None:
+        """A verdict on the post is given: its keys are not offered again until the post is read after it."""
+        if self.offered is not None and self.offered[0] == post_id:
+            self.offered = None
+            self.refresh_bindings()
+
     def action_approve(self) -> None:
         row = self._current()
         if row is not None:
             post_id = row.id
+            self._withdraw_verdicts(post_id)  # at once: `a` again before the write would write it again
             run_move(
                 self,
                 self.services,
@@ -242,6 +249,10 @@ class ApprovalsScreen(Screen[None]):
             return
         post_id = row.id
 
+        def decided() -> None:
+            self._withdraw_verdicts(post_id)
+            self.reload()
+
         def submit(note: str) -> None:
             # In the dialog's worker: a refused note keeps the dialog open with the text and why.
             write_move(
@@ -249,7 +260,7 @@ class ApprovalsScreen(Screen[None]):
                 self.services,
                 f"requested changes on {self._post_name(post_id)}",
                 lambda s, me, now: writing.reject(s, me, post_id, now, note),
-                self.reload,
+                decided,
             )
 
         self.app.push_screen(PromptScreen("Request changes — the author sees your note", "what to change", submit=submit))
