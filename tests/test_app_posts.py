@@ -1077,6 +1077,23 @@ async def test_a_held_posts_row_keeps_its_state_now_when_a_read_from_before_come
         assert cells[2] == "pulled", cells
 
 
+async def test_r_pressed_twice_on_a_held_post_resumes_it_once(team: Path) -> None:
+    # A held post's keys were taken down once its move was written: `r` again before that resumed it again, refused
+    # with an error notice ("cannot resume …: it is approved, not paused").
+    posts = _two_approved_posts_held_by_a_crisis(team)
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen, table = await _open_held_posts(pilot, app)
+        app.clear_notifications()
+        screen.action_resume()
+        screen.action_resume()  # before the first one's write came back
+        await settle(pilot)
+        assert [(n.severity, n.message) for n in app._notifications] == [("information", "resumed “Spring post 0”")]
+        assert state(team, posts[0]) == "approved"
+        [cells] = [r.cells for _, r in table.loaded_rows() if r.id == posts[0]]
+        assert cells[5] == "resumed"
+
+
 @pytest.fixture
 def missed(team: Path) -> tuple[Path, str]:
     """The team, with Spring post 0 approved, then missed (Thu 26 Nov 08:30 UTC) by a crisis still open; its id."""

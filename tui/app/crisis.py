@@ -17,7 +17,7 @@ from textual.widgets import Label, Static
 
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
-from crewdeck.tui.app.post_actions import POST_COLUMNS, post_line, run_move, write_move
+from crewdeck.tui.app.post_actions import POST_COLUMNS, Move, post_line, run_move, write_move
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
@@ -145,6 +145,8 @@ class HeldPostsScreen(ModalScreen[None]):
         self.held = held
         #: What became of each post here (its id → a word), shown in its row.
         self.done: dict[str, str] = {}
+        #: The posts whose move is on its way: a key on one again would make it twice.
+        self._moving: set[str] = set()
         #: The reads of the posts.
         self._reads = Latest(self, group="held-read")
 
@@ -174,10 +176,19 @@ class HeldPostsScreen(ModalScreen[None]):
         self.query_one(PostTable).reset(len(rows), cursor, (0, rows))
         self.query_one("#held-title", Label).update(self._title())
 
-    def _current(self) -> PostView | None:
-        table = self.query_one(PostTable)
-        row = table.cursor_row
-        return next((p for p in self.held if row is not None and p.id == row.id), None)
+    def _undecided(self) -> PostView | None:
+        """The post under the cursor, if nothing has become of it and no move of it is on its way; else a bell."""
+        row = self.query_one(PostTable).cursor_row
+        post = next((p for p in self.held if row is not None and p.id == row.id), None)
+        if post is None or post.id in self.done or post.id in self._moving:
+            self.app.bell()
+            return None
+        return post
+
+    def _move(self, post: PostView, said: str, work: Move, word: str) -> None:
+        """``work`` on the post in a worker; once written its row says ``word``."""
+        self._moving.add(post.id)
+        run_move(self, self.services, said, work, lambda: self._did(post, word), settled=lambda: self._moving.discard(post.id))
 
     def _did(self, post: PostView, word: str) -> None:
         self.done[post.id] = word
@@ -195,23 +206,20 @@ class HeldPostsScreen(ModalScreen[None]):
         self._fill(self.query_one(PostTable).cursor)
 
     def action_resume(self) -> None:
-        post = self._current()
-        if post is None or post.id in self.done:
-            self.app.bell()
+        post = self._undecided()
+        if post is None:
             return
-        run_move(
-            self,
-            self.services,
+        self._move(
+            post,
             f"resumed {named_post(post.facts.title, post.id)}",
             # A missed post needs a new slot, which this screen's `n` gives (the command line's hint is a flag).
             lambda s, me, now: writing.resume(s, me, post.id, now, new_slot_hint="press n to give it a new slot"),
-            lambda: self._did(post, "resumed"),
+            "resumed",
         )
 
     def action_reschedule(self) -> None:
-        post = self._current()
-        if post is None or post.id in self.done:
-            self.app.bell()
+        post = self._undecided()
+        if post is None:
             return
         zone = post.facts.slot_tz or self.services.viewer_tz
 
@@ -232,16 +240,11 @@ class HeldPostsScreen(ModalScreen[None]):
         )
 
     def action_pull(self) -> None:
-        post = self._current()
-        if post is None or post.id in self.done:
-            self.app.bell()
+        post = self._undecided()
+        if post is None:
             return
-        run_move(
-            self,
-            self.services,
-            f"pulled {named_post(post.facts.title, post.id)}",
-            lambda s, me, now: writing.pull(s, me, post.id, now),
-            lambda: self._did(post, label("pulled")),
+        self._move(
+            post, f"pulled {named_post(post.facts.title, post.id)}", lambda s, me, now: writing.pull(s, me, post.id, now), label("pulled")
         )
 
     def action_close(self) -> None:
