@@ -837,6 +837,25 @@ async def test_calendar_approve_and_open_act_on_the_post_under_the_cursor(team: 
         assert isinstance(app.screen, DetailScreen) and app.screen.task_id == post_id
 
 
+async def test_a_pressed_twice_in_the_calendar_approves_once(team: Path) -> None:
+    # `a` stayed offered until the calendar was read again after the approval: a second `a` before that wrote it
+    # again, refused with an error notice.
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        panel = calendar_of(app)
+        post_id = await _cursor_to(panel, pilot, lambda p: p.post.facts.title == "Spring post 0")
+        app.clear_notifications()
+        panel._post_key("approve")  # what `a` asks of the panel
+        assert "approve" in panel.calendar.withheld  # before the write: a second `a` is not offered
+        await settle(pilot)
+        assert [(n.severity, n.message) for n in app._notifications] == [("information", "approved “Spring post 0”")]
+        with Store(team) as store:
+            assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
+
+
 async def test_the_calendar_offers_no_approve_again_when_a_question_asked_before_the_approval_comes_back_last(team: Path) -> None:
     # Whether the rules let me approve is asked of the post under the cursor: an answer asked for before my approval
     # that came back after the calendar had withheld `a` again (read after it) offered `a` on a step just approved.
