@@ -489,6 +489,24 @@ async def test_y_is_not_offered_again_when_a_question_asked_before_the_approval_
         assert pane.check_action("post", ("approve",)) is False
 
 
+async def test_y_pressed_twice_in_the_task_list_approves_once(team: Path) -> None:
+    # `Y` stayed offered until the list was read again after the approval: a second `Y` before that wrote it again,
+    # refused with an error notice.
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        post_id = await _cursor_on(app, pilot, "Spring post 2")
+        pane = app.tasks_pane
+        assert pane.check_action("post", ("approve",)) is True
+        app.clear_notifications()
+        pane.action_post("approve")
+        assert pane.check_action("post", ("approve",)) is False  # before the write: a second `Y` is not offered
+        await settle(pilot)
+        assert [(n.severity, n.message) for n in app._notifications] == [("information", "approved “Spring post 2”")]
+        with Store(team) as store:
+            assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
+
+
 def _status_cell(app: CrewdeckApp) -> str:
     row = app.tasks_pane.table.cursor_row
     assert row is not None
