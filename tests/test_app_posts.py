@@ -968,6 +968,32 @@ async def test_a_posts_detail_says_its_state_as_read_and_shows_its_copy(team: Pa
         assert lines[lines.index("Copy") + 1] == "Post 0: spring is here #launch"
 
 
+async def test_y_pressed_twice_in_a_posts_detail_approves_once(team: Path) -> None:
+    # `Y` stayed offered until the detail was read again after the approval: a second `Y` before that wrote it again,
+    # refused with an error notice.
+    post_id = post_titled(team, "Spring post 0")
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        screen = DetailScreen(post_id, app.services)
+        await app.push_screen(screen)
+        await settle(pilot)
+        assert screen.check_action("post", ("approve",)) is True
+        app.clear_notifications()
+        screen.action_post("approve")
+        assert screen.check_action("post", ("approve",)) is False  # before the write: a second `Y` is not offered
+        await settle(pilot)
+        assert [(n.severity, n.message) for n in app._notifications] == [("information", "approved “Spring post 0”")]
+        assert screen.check_action("post", ("approve",)) is False  # read after: brand's step now
+    with Store(team) as store:
+        assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
+
+
+def post_titled(path: Path, title: str) -> str:
+    with Store(path) as store:
+        return str(store.conn.execute("SELECT id FROM task WHERE title = ?", (title,)).fetchone()[0])
+
+
 async def test_the_crisis_dialog_wraps_its_question_at_80x24_rather_than_cut_it(team: Path) -> None:
     # "... Every approved and scheduled post pauses f" was all an 80-column terminal showed of it.
     app = make_app(team, "ana")

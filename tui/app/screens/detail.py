@@ -134,6 +134,10 @@ class DetailScreen(Screen[None]):
         self.triage.run(key)
 
     def action_post(self, move: str) -> None:
+        if move == "approve" and self.moves is not None:
+            # At once: `Y` again before the detail is read after the approval would write it again.
+            self.moves = replace(self.moves, refusals={**self.moves.refusals, "approve": "your approval is on its way"})
+            self.refresh_bindings()
         self.triage.posts.run(move)
 
     def action_close(self) -> None:
