@@ -17,7 +17,7 @@ from rich.cells import cell_len
 from textual.containers import Vertical
 from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 
 from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.sync.state.store import Store
@@ -225,6 +225,57 @@ async def test_an_approval_the_rules_refuse_is_not_offered_and_writes_nothing(te
         assert store.conn.execute("SELECT count(*) FROM post_approval").fetchone()[0] == 0
 
 
+async def test_a_pressed_twice_in_approvals_approves_once_the_second_not_offered(team: Path) -> None:
+    # The verdict's keys stayed offered until the post was read again after the approval: a second `a` before that
+    # wrote again and was refused with an error notice ("cannot approve …: mia's step is taken").
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        row = screen.table.cursor_row
+        assert row is not None and screen.check_action("approve", ()) is True
+        screen.action_approve()
+        assert screen.check_action("approve", ()) is False and screen.check_action("request_changes", ()) is False
+        await settle(pilot)
+        assert screen.table.cursor_row is not None and screen.table.cursor_row.id == row.id  # now waiting on brand
+        assert screen.check_action("approve", ()) is False
+        assert [n.severity for n in app._notifications] == ["information"]
+        assert screen.table.cursor == 4  # last: among the posts waiting on others
+        await pilot.press("up")
+        await settle(pilot)
+        assert screen.check_action("approve", ()) is True  # a post that still needs mia
+    with Store(team) as store:
+        assert store.conn.execute("SELECT count(*) FROM post_approval").fetchone()[0] == 1
+
+
+async def test_a_is_not_offered_again_in_approvals_when_a_review_read_before_the_approval_comes_back_last(team: Path) -> None:
+    # The verdicts the rules take from me on the post under the cursor are read with its copy: a read asked for before
+    # my approval that came back after the one asked since offered `a` again, on the step I had just approved.
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        row = screen.table.cursor_row
+        assert row is not None and screen.check_action("approve", ()) is True
+        answers = FirstAnswerLast(app, "approvals-review")
+        screen._review(row.id)  # asked again (the cursor came back to the post)
+        await answers.first_read(pilot)
+        await pilot.press("a")
+        await answers.both_back(pilot)
+        await settle(pilot)
+        with Store(team) as store:
+            verdicts = store.conn.execute("SELECT approved_by FROM post_approval WHERE post = ?", (row.id,)).fetchall()
+        assert verdicts == [(member(team, "mia"),)]
+        assert screen.table.cursor_row is not None and screen.table.cursor_row.id == row.id  # now waiting on brand
+        assert screen.check_action("approve", ()) is False
+
+
 async def test_the_crisis_key_asks_the_reason_shows_the_banner_and_ending_lists_the_held_posts(team: Path) -> None:
     ana = member(team, "ana")
     with Store(team) as store:
@@ -260,6 +311,49 @@ async def test_the_crisis_key_asks_the_reason_shows_the_banner_and_ending_lists_
     with Store(team) as store:
         assert open_crises(store.conn) == []
         assert store.conn.execute("SELECT started_by FROM crisis").fetchone()[0] == ana
+
+
+async def test_the_crisis_key_names_each_open_crisis_by_its_reason_as_the_banner_does(team: Path) -> None:
+    # The picker said "End crisis 3f2a9c1b" for each: an id the app shows nowhere, so with two open, which was which?
+    ana = member(team, "ana")
+    long_reason = "bad press " + "and more " * 40
+    with Store(team) as store:
+        first = writing.start_crisis(store, ana, NOW, "leaked statement")
+        second = writing.start_crisis(store, ana, NOW + dt.timedelta(minutes=1), long_reason)
+    app = make_app(team, "ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        options = picker.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert labels[0] == f"1  End “leaked statement” ({first[:8]})"
+        assert labels[1].startswith("2  End “bad press and more") and labels[1].endswith(f"…” ({second[:8]})")
+        assert options.virtual_size.height == options.option_count  # each choice on one line
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, HeldPostsScreen)
+    with Store(team) as store:
+        assert [c.id for c in open_crises(store.conn)] == [first]
+
+
+async def test_the_crisis_key_pressed_twice_before_its_read_came_back_opens_one_dialog(team: Path) -> None:
+    # Each press read the open crises and opened its dialog on the answer: two presses, two dialogs, one over the
+    # other, and the reason typed in the first left the same question up again (enter there started a second crisis).
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.action_crisis()
+        app.action_crisis()  # before the first press's read came back
+        await settle(pilot)
+        assert [type(screen) for screen in app.screen_stack[1:]] == [PromptScreen]
+        await pilot.press(*"bad press", "enter")
+        await settle(pilot)
+        assert len(app.screen_stack) == 1
+    with Store(team) as store:
+        assert [c.reason for c in open_crises(store.conn)] == ["bad press"]
 
 
 async def test_the_held_posts_of_an_ended_crisis_are_counted_in_words_and_their_keys_fit_80_columns(team: Path) -> None:
@@ -393,6 +487,24 @@ async def test_y_is_not_offered_again_when_a_question_asked_before_the_approval_
                 team, "mia"
             )
         assert pane.check_action("post", ("approve",)) is False
+
+
+async def test_y_pressed_twice_in_the_task_list_approves_once(team: Path) -> None:
+    # `Y` stayed offered until the list was read again after the approval: a second `Y` before that wrote it again,
+    # refused with an error notice.
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        post_id = await _cursor_on(app, pilot, "Spring post 2")
+        pane = app.tasks_pane
+        assert pane.check_action("post", ("approve",)) is True
+        app.clear_notifications()
+        pane.action_post("approve")
+        assert pane.check_action("post", ("approve",)) is False  # before the write: a second `Y` is not offered
+        await settle(pilot)
+        assert [(n.severity, n.message) for n in app._notifications] == [("information", "approved “Spring post 2”")]
+        with Store(team) as store:
+            assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
 
 
 def _status_cell(app: CrewdeckApp) -> str:
@@ -743,6 +855,25 @@ async def test_calendar_approve_and_open_act_on_the_post_under_the_cursor(team: 
         assert isinstance(app.screen, DetailScreen) and app.screen.task_id == post_id
 
 
+async def test_a_pressed_twice_in_the_calendar_approves_once(team: Path) -> None:
+    # `a` stayed offered until the calendar was read again after the approval: a second `a` before that wrote it
+    # again, refused with an error notice.
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        panel = calendar_of(app)
+        post_id = await _cursor_to(panel, pilot, lambda p: p.post.facts.title == "Spring post 0")
+        app.clear_notifications()
+        panel._post_key("approve")  # what `a` asks of the panel
+        assert "approve" in panel.calendar.withheld  # before the write: a second `a` is not offered
+        await settle(pilot)
+        assert [(n.severity, n.message) for n in app._notifications] == [("information", "approved “Spring post 0”")]
+        with Store(team) as store:
+            assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
+
+
 async def test_the_calendar_offers_no_approve_again_when_a_question_asked_before_the_approval_comes_back_last(team: Path) -> None:
     # Whether the rules let me approve is asked of the post under the cursor: an answer asked for before my approval
     # that came back after the calendar had withheld `a` again (read after it) offered `a` on a step just approved.
@@ -835,6 +966,32 @@ async def test_a_posts_detail_says_its_state_as_read_and_shows_its_copy(team: Pa
         assert "state  in review (step 1 of 2 (copy), @mia, still open)" in lines
         assert not any(line.startswith("status ") for line in lines)
         assert lines[lines.index("Copy") + 1] == "Post 0: spring is here #launch"
+
+
+async def test_y_pressed_twice_in_a_posts_detail_approves_once(team: Path) -> None:
+    # `Y` stayed offered until the detail was read again after the approval: a second `Y` before that wrote it again,
+    # refused with an error notice.
+    post_id = post_titled(team, "Spring post 0")
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        screen = DetailScreen(post_id, app.services)
+        await app.push_screen(screen)
+        await settle(pilot)
+        assert screen.check_action("post", ("approve",)) is True
+        app.clear_notifications()
+        screen.action_post("approve")
+        assert screen.check_action("post", ("approve",)) is False  # before the write: a second `Y` is not offered
+        await settle(pilot)
+        assert [(n.severity, n.message) for n in app._notifications] == [("information", "approved “Spring post 0”")]
+        assert screen.check_action("post", ("approve",)) is False  # read after: brand's step now
+    with Store(team) as store:
+        assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
+
+
+def post_titled(path: Path, title: str) -> str:
+    with Store(path) as store:
+        return str(store.conn.execute("SELECT id FROM task WHERE title = ?", (title,)).fetchone()[0])
 
 
 async def test_the_crisis_dialog_wraps_its_question_at_80x24_rather_than_cut_it(team: Path) -> None:
@@ -981,6 +1138,23 @@ async def test_a_held_posts_row_keeps_its_state_now_when_a_read_from_before_come
         assert state(team, posts[1]) == "pulled"
         [cells] = [r.cells for _, r in table.loaded_rows() if r.id == posts[1]]
         assert cells[2] == "pulled", cells
+
+
+async def test_r_pressed_twice_on_a_held_post_resumes_it_once(team: Path) -> None:
+    # A held post's keys were taken down once its move was written: `r` again before that resumed it again, refused
+    # with an error notice ("cannot resume …: it is approved, not paused").
+    posts = _two_approved_posts_held_by_a_crisis(team)
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen, table = await _open_held_posts(pilot, app)
+        app.clear_notifications()
+        screen.action_resume()
+        screen.action_resume()  # before the first one's write came back
+        await settle(pilot)
+        assert [(n.severity, n.message) for n in app._notifications] == [("information", "resumed “Spring post 0”")]
+        assert state(team, posts[0]) == "approved"
+        [cells] = [r.cells for _, r in table.loaded_rows() if r.id == posts[0]]
+        assert cells[5] == "resumed"
 
 
 @pytest.fixture

@@ -393,6 +393,8 @@ class CalendarPanel(Vertical):
             self.app.push_screen(DetailScreen(post_id, self.services))
             return
         if name == "approve":
+            # At once: `a` again before the calendar is read after the approval would write it again.
+            self.calendar.withhold(self.calendar.withheld | {"approve"})
             run_move(
                 self,
                 self.services,

@@ -12,19 +12,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.dom import DOMNode
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
-from crewdeck.tui.app.post_actions import POST_COLUMNS, post_line, run_move, write_move
+from crewdeck.tui.app.post_actions import POST_COLUMNS, Move, post_line, run_move, write_move
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import Latest, in_background
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.reading import PostView, open_crises, read_posts
-from crewdeck.tui.posts.states import label
+from crewdeck.tui.posts.states import Crisis, label
 from crewdeck.tui.time.when import parse_moment_text
+from crewdeck.tui.workspace.columns import cut
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.words import counted
 from crewdeck.widgets.post_table import PostTable
@@ -39,21 +41,23 @@ class CrisisKey:
 
     def run(self) -> None:
         app = self._owner.app
+        pressed_on = app.screen
 
         def look() -> None:
             found = self._services.session.access.read(lambda ws: open_crises(ws.conn))
-            app.call_from_thread(self._choose, [c.id for c in found])
+            app.call_from_thread(self._choose, found, pressed_on)
 
         in_background(self._owner, look, name="crisis_key", group="crisis-key")
 
-    def _choose(self, open_ids: list[str]) -> None:
+    def _choose(self, found: list[Crisis], pressed_on: Screen[object]) -> None:
         app = self._owner.app
-        if not open_ids:
+        if app.screen is not pressed_on:
+            return  # a screen came up since the key was pressed: the dialog of a press before this one's read came back
+        if not found:
             self._ask_reason()
             return
-        choices = [
-            Choice(f"end:{cid}", f"End crisis {cid[:8]}: list its paused and missed posts", str(n)) for n, cid in enumerate(open_ids, 1)
-        ]
+        room = PickerScreen.label_room(app.size.width)
+        choices = [Choice(f"end:{c.id}", _end_label(c, room), str(n)) for n, c in enumerate(found, 1)]
         choices.append(Choice("start", "Start another crisis", "s"))
 
         def chosen(value: str | None) -> None:
@@ -62,7 +66,7 @@ class CrisisKey:
             elif value is not None:
                 self._end(value.removeprefix("end:"))
 
-        app.push_screen(PickerScreen("A crisis is open", choices), chosen)
+        app.push_screen(PickerScreen("A crisis is open: ending one lists the posts it held", choices), chosen)
 
     def _ask_reason(self) -> None:
         def submit(reason: str) -> None:
@@ -101,6 +105,13 @@ class CrisisKey:
         in_background(self._owner, write, name="end_crisis", group="write")
 
 
+def _end_label(crisis: Crisis, room: int) -> str:
+    """The choice that ends ``crisis``, named by its reason as the banner names it (its id, as ``crisis end`` takes it,
+    after), the reason cut so that the choice keeps to one line of ``room`` cells."""
+    before, after = "End “", f"” ({crisis.id[:8]})"
+    return before + cut(visible(crisis.reason), max(room - len(before) - len(after), 12)) + after
+
+
 HELD_BINDINGS: list[BindingType] = [
     Binding("r", "resume", "Resume", id="held.resume"),
     Binding("n", "reschedule", "New slot", id="held.reschedule"),
@@ -134,6 +145,8 @@ class HeldPostsScreen(ModalScreen[None]):
         self.held = held
         #: What became of each post here (its id → a word), shown in its row.
         self.done: dict[str, str] = {}
+        #: The posts whose move is on its way: a key on one again would make it twice.
+        self._moving: set[str] = set()
         #: The reads of the posts.
         self._reads = Latest(self, group="held-read")
 
@@ -163,10 +176,19 @@ class HeldPostsScreen(ModalScreen[None]):
         self.query_one(PostTable).reset(len(rows), cursor, (0, rows))
         self.query_one("#held-title", Label).update(self._title())
 
-    def _current(self) -> PostView | None:
-        table = self.query_one(PostTable)
-        row = table.cursor_row
-        return next((p for p in self.held if row is not None and p.id == row.id), None)
+    def _undecided(self) -> PostView | None:
+        """The post under the cursor, if nothing has become of it and no move of it is on its way; else a bell."""
+        row = self.query_one(PostTable).cursor_row
+        post = next((p for p in self.held if row is not None and p.id == row.id), None)
+        if post is None or post.id in self.done or post.id in self._moving:
+            self.app.bell()
+            return None
+        return post
+
+    def _move(self, post: PostView, said: str, work: Move, word: str) -> None:
+        """``work`` on the post in a worker; once written its row says ``word``."""
+        self._moving.add(post.id)
+        run_move(self, self.services, said, work, lambda: self._did(post, word), settled=lambda: self._moving.discard(post.id))
 
     def _did(self, post: PostView, word: str) -> None:
         self.done[post.id] = word
@@ -184,23 +206,20 @@ class HeldPostsScreen(ModalScreen[None]):
         self._fill(self.query_one(PostTable).cursor)
 
     def action_resume(self) -> None:
-        post = self._current()
-        if post is None or post.id in self.done:
-            self.app.bell()
+        post = self._undecided()
+        if post is None:
             return
-        run_move(
-            self,
-            self.services,
+        self._move(
+            post,
             f"resumed {named_post(post.facts.title, post.id)}",
             # A missed post needs a new slot, which this screen's `n` gives (the command line's hint is a flag).
             lambda s, me, now: writing.resume(s, me, post.id, now, new_slot_hint="press n to give it a new slot"),
-            lambda: self._did(post, "resumed"),
+            "resumed",
         )
 
     def action_reschedule(self) -> None:
-        post = self._current()
-        if post is None or post.id in self.done:
-            self.app.bell()
+        post = self._undecided()
+        if post is None:
             return
         zone = post.facts.slot_tz or self.services.viewer_tz
 
@@ -221,16 +240,11 @@ class HeldPostsScreen(ModalScreen[None]):
         )
 
     def action_pull(self) -> None:
-        post = self._current()
-        if post is None or post.id in self.done:
-            self.app.bell()
+        post = self._undecided()
+        if post is None:
             return
-        run_move(
-            self,
-            self.services,
-            f"pulled {named_post(post.facts.title, post.id)}",
-            lambda s, me, now: writing.pull(s, me, post.id, now),
-            lambda: self._did(post, label("pulled")),
+        self._move(
+            post, f"pulled {named_post(post.facts.title, post.id)}", lambda s, me, now: writing.pull(s, me, post.id, now), label("pulled")
         )
 
     def action_close(self) -> None:

@@ -37,9 +37,26 @@ POST_COLUMNS = (
 )
 
 
-def run_move(node: DOMNode, services: Services, said: str, work: Move, then: Callable[[], None] | None = None) -> None:
-    """``work`` in a worker; once written, the app says ``said`` and refreshes, then ``then`` (on the UI thread)."""
-    in_background(node, lambda: write_move(node, services, said, work, then), name="post_move", group="write")
+def run_move(
+    node: DOMNode,
+    services: Services,
+    said: str,
+    work: Move,
+    then: Callable[[], None] | None = None,
+    *,
+    settled: Callable[[], object] | None = None,
+) -> None:
+    """``work`` in a worker; once written, the app says ``said`` and refreshes, then ``then`` (on the UI thread);
+    ``settled`` (on the UI thread too) once it is written or refused."""
+
+    def job() -> None:
+        try:
+            write_move(node, services, said, work, then)
+        finally:
+            if settled is not None:
+                node.app.call_from_thread(settled)
+
+    in_background(node, job, name="post_move", group="write")
 
 
 def write_move(node: DOMNode, services: Services, said: str, work: Move, then: Callable[[], None] | None = None) -> None:

@@ -396,6 +396,11 @@ class TasksPane(Pane):
         self.triage.run(key)
 
     def action_post(self, move: str) -> None:
+        if move == "approve":
+            # At once, answers asked for before dropped too: `Y` again before the approval is written would write it again.
+            self.verdicts = None
+            self.changes += 1
+            self.refresh_bindings()
         self.triage.posts.run(move)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

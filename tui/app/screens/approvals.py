@@ -29,7 +29,7 @@ from crewdeck.tui.app.post_actions import POST_COLUMNS, post_line, run_move, wri
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
-from crewdeck.tui.app.workers import background, in_background
+from crewdeck.tui.app.workers import Latest, background, in_background
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.banner import OpenCrisis
 from crewdeck.tui.posts.offers import verdict_refusal
@@ -81,14 +81,6 @@ class ApprovalsScreen(Screen[None]):
             #: Member id -> handle, for whom each post waits (read with the posts: a guest's app reads no members else).
             self.names = names
 
-    class Reviewed(Message):
-        def __init__(self, post_id: str, review: CopyReview, verdicts: frozenset[str]) -> None:
-            super().__init__()
-            self.post_id = post_id
-            self.review = review
-            #: The verdicts ("approve", "reject") the rules let me give on the post now.
-            self.verdicts = verdicts
-
     def __init__(self, services: Services, first: Read | None = None, crises: list[OpenCrisis] | None = None) -> None:
         """``first``: the first window, read before the screen was made (``open_approvals``); ``crises``: the banner's."""
         super().__init__()
@@ -101,6 +93,8 @@ class ApprovalsScreen(Screen[None]):
         self.generation = 0
         #: The post under the cursor, once read, and the verdicts I may give on it: the keys offered.
         self.offered: tuple[str, frozenset[str]] | None = None
+        #: The reads of the post under the cursor: an answer from before a verdict, come back last, is not shown.
+        self._reviews = Latest(self, group="approvals-review")
 
     def compose(self) -> ComposeResult:
         yield CrisisBanner(self.services, known=self._crises, id="approvals-crisis-banner")
@@ -180,8 +174,8 @@ class ApprovalsScreen(Screen[None]):
         if message.post_id is not None:
             self._review(message.post_id)
 
-    @background(exclusive=True, group="approvals-review")
     def _review(self, post_id: str) -> None:
+        """Read the post's copy and the verdicts ("approve", "reject") the rules let me give on it now."""
         me = self.services.session.me
         now = self.services.now()
 
@@ -189,16 +183,14 @@ class ApprovalsScreen(Screen[None]):
             offered = frozenset(v for v in VERDICTS if verdict_refusal(ws.store, me.facts(), post_id, now, v) is None)
             return copy_review(ws.conn, post_id, me.id), offered
 
-        review, offered = self.services.session.access.read(read)
-        self.post_message(self.Reviewed(post_id, review, offered))
+        self._reviews.read(lambda: self.services.session.access.read(read), lambda found: self._reviewed(post_id, *found))
 
-    def on_approvals_screen_reviewed(self, message: Reviewed) -> None:
+    def _reviewed(self, post_id: str, review: CopyReview, verdicts: frozenset[str]) -> None:
         row = self.table.cursor_row
-        if row is None or row.id != message.post_id:
+        if row is None or row.id != post_id:
             return
-        self.offered = (message.post_id, message.verdicts)
+        self.offered = (post_id, verdicts)
         self.refresh_bindings()
-        review = message.review
         lines = Lines()
         lines.add((row.cells[-1], "italic"))  # WHY, whole: its column is cut on a narrow screen
         if review.seen is None:
@@ -232,10 +224,17 @@ class ApprovalsScreen(Screen[None]):
         post = next((p for p in (*self.mine, *self.others) if p.id == post_id), None)
         return named_post(post.facts.title if post is not None else None, post_id)
 
+    def _withdraw_verdicts(self, post_id: str) -> None:
+        """A verdict on the post is given: its keys are not offered again until the post is read after it."""
+        if self.offered is not None and self.offered[0] == post_id:
+            self.offered = None
+            self.refresh_bindings()
+
     def action_approve(self) -> None:
         row = self._current()
         if row is not None:
             post_id = row.id
+            self._withdraw_verdicts(post_id)  # at once: `a` again before the write would write it again
             run_move(
                 self,
                 self.services,
@@ -250,6 +249,10 @@ class ApprovalsScreen(Screen[None]):
             return
         post_id = row.id
 
+        def decided() -> None:
+            self._withdraw_verdicts(post_id)
+            self.reload()
+
         def submit(note: str) -> None:
             # In the dialog's worker: a refused note keeps the dialog open with the text and why.
             write_move(
@@ -257,7 +260,7 @@ class ApprovalsScreen(Screen[None]):
                 self.services,
                 f"requested changes on {self._post_name(post_id)}",
                 lambda s, me, now: writing.reject(s, me, post_id, now, note),
-                self.reload,
+                decided,
             )
 
         self.app.push_screen(PromptScreen("Request changes — the author sees your note", "what to change", submit=submit))

@@ -18,6 +18,7 @@ from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.rules import task_change_refused
 from crewdeck.tui.app.lines import Lines
 from crewdeck.tui.app.post_keys import POST_BINDINGS
+from crewdeck.tui.app.screens.gone import gone_line, show_gone
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
@@ -35,6 +36,10 @@ from crewdeck.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from crewdeck.tui.posts.offers import PostMoves
+
+
+#: Why a task is gone from the workspace (``reads.detail_if_kept`` answered nothing; a deleted task is kept).
+GONE = "the operation that made it was refused or removed"
 
 
 class DetailScreen(Screen[None]):
@@ -129,6 +134,10 @@ class DetailScreen(Screen[None]):
         self.triage.run(key)
 
     def action_post(self, move: str) -> None:
+        if move == "approve" and self.moves is not None:
+            # At once: `Y` again before the detail is read after the approval would write it again.
+            self.moves = replace(self.moves, refusals={**self.moves.refusals, "approve": "your approval is on its way"})
+            self.refresh_bindings()
         self.triage.posts.run(move)
 
     def action_close(self) -> None:
@@ -226,16 +235,12 @@ class DetailScreen(Screen[None]):
             return
         self.gone, self.moves = True, None
         named = f"task {short(self.task_id)}" + ("" if self.shown is None else f" “{self.shown.title}”")
-        self.app.notify(f"{named} is gone: the operation that made it was refused or removed", severity="warning", timeout=8)
-        body = self.render_detail(self.shown) if self.shown is not None else self._banner(Lines().add((named, "bold"))).content()
-        self.query_one("#detail-body", Static).update(body)
-        self.refresh_bindings()
+        show_gone(self.query_one("#detail-body", Static), named, GONE, None if self.shown is None else self.render_detail(self.shown))
 
     def _banner(self, doc: Lines, d: TaskDetail | None = None) -> Lines:
         """The line under the title of a task that was deleted, or is gone: why no key here changes it."""
         if self.gone:
-            last = "; it was, as last read:" if self.shown is not None else ""
-            return doc.add(("gone", "bold $warning"), f"  the operation that made it was refused or removed{last}")
+            return gone_line(doc, GONE, kept=True)
         if d is None or not d.record["deleted"]:
             return doc
         services = self.services

@@ -15,12 +15,16 @@ from textual.widgets import Static
 from crewdeck.sync.state.ids import short
 from crewdeck.tui.app.lines import Lines
 from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.app.screens.gone import gone_line, show_gone
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import Latest
 from crewdeck.tui.ledger import pane_data
 from crewdeck.tui.ledger.entries import EntryDetail, EntryRow
 from crewdeck.tui.time.when import format_local, parse_utc
 from crewdeck.widgets.key_footer import KeyFooter
+
+#: Why an entry is gone from the ledger (append-only: only the refusal of the operation that made it takes it away).
+GONE = "the operation that made it was refused"
 
 STATUS_TEXT = {
     "pending": "pending: counts once a manager other than {who} approves it",
@@ -89,11 +93,7 @@ class EntryScreen(Screen[None]):
         self.gone = True
         e = None if self.shown is None else self.shown.entry
         named = f"ledger entry {short(self.entry_id)}" + ("" if e is None else f" ({e.amount_text} to {e.payee})")
-        self.app.notify(f"{named} is gone: the operation that made it was refused", severity="warning", timeout=8)
-        gone = Lines().add((named, "bold")).add(("gone", "bold $warning"), "  the operation that made it was refused")
-        body = gone.content() if self.shown is None else self.render_entry(self.shown)
-        self.query_one("#entry-body", Static).update(body)
-        self.refresh_bindings()
+        show_gone(self.query_one("#entry-body", Static), named, GONE, None if self.shown is None else self.render_entry(self.shown))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_task":
@@ -140,7 +140,7 @@ class EntryScreen(Screen[None]):
         ]
         doc = Lines().add((f"{e.amount_text} to {e.payee}", "bold"), "  ", (f"{e.short_id} · times in {self.services.viewer_tz}", "dim"))
         if self.gone:
-            doc.add(("gone", "bold $warning"), "  the operation that made it was refused; it was, as last read:")
+            gone_line(doc, GONE, kept=True)
         doc.add()
         for name, value in fields:
             if value:

@@ -90,8 +90,9 @@ class PickerScreen(ModalScreen[str | None]):
     @staticmethod
     def label_room(screen_width: int) -> int:
         """The cells a label has before it wraps, on a screen ``screen_width`` wide: the box takes at most
-        90% of it (``max-width``), less its border (2) and padding (4), and a choice's key before the label (3)."""
-        return screen_width * 9 // 10 - 9
+        90% of it (``max-width``), less its border (2) and padding (4), the list's own padding (2), and a
+        choice's key before the label (3)."""
+        return screen_width * 9 // 10 - 11
 
     def compose(self) -> ComposeResult:
         with Vertical():
