@@ -22,7 +22,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain, islice
 from typing import Any, NamedTuple
@@ -85,6 +85,13 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "csv": {name: (name,) for name in MAP_FIELDS},
 }
+#: A Meta row's column naming what its ``Results`` count (``actions:link_click``, ``reach``, a conversion).  Read only
+#: for that, never named by ``--map``.
+META_CONTEXT = {"indicator": ("Result indicator",)}
+#: The result indicators, after Meta's ``actions:``, that name a conversion: its two conversion namespaces (pixel and
+#: Conversions API events with custom conversions; conversions on Meta, such as its lead forms) and these events.
+CONVERSION_NAMESPACES = ("offsite_conversion.", "onsite_conversion.")
+CONVERSION_EVENTS = frozenset({"lead", "purchase", "complete_registration", "omni_purchase", "omni_complete_registration"})
 #: The platform a vendor's campaign rows are on.
 PLATFORM = {"meta": "meta", "linkedin": "linkedin"}
 #: Whom a vendor's spend is paid to (a plain CSV's row: its platform, as results key it).
@@ -96,6 +103,13 @@ _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _COUNTED = (*RESULT_COUNTS, "followers")
 #: An amount grouped in thousands, as an ad platform's export writes it (and its counts): ``1,234.50``.
 _GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\Z")
+
+
+def names_conversion(indicator: str) -> bool:
+    """Whether a Meta row's ``Result indicator`` names a conversion (``actions:offsite_conversion.fb_pixel_purchase``,
+    ``actions:lead``), so its ``Results`` are conversions; any other (``actions:link_click``, ``reach``) is not."""
+    action = indicator.strip().lower().removeprefix("actions:")
+    return action.startswith(CONVERSION_NAMESPACES) or action in CONVERSION_EVENTS
 
 
 def parse_map(specs: Sequence[str], fmt: str) -> dict[str, str]:
@@ -143,6 +157,8 @@ class Imported:
     unread: tuple[str, ...] = ()
     #: The line of a Meta export's total row, not read (0: none).
     total_row: int = 0
+    #: Per result indicator naming no conversion (as the file writes it): the rows whose Results were not read for it.
+    left_out: dict[str, int] = field(default_factory=dict)
 
 
 #: ``(key, day, values, line)`` of one row read.
@@ -223,6 +239,9 @@ def _batches(
     # fields the file has columns for (in the order a row's values are written).
     latest = begun.isoformat()
     counted = tuple(name for name in _COUNTED if name in columns)
+    # Per result indicator as the file writes it: whether it names a conversion (a file names a few, on every row).
+    indicator = columns.get("indicator")
+    conversion_of: dict[str, bool] = {}
     seen: dict[str, int] = {}
     wanted: list[Wanted] = []
     spend: list[SpendRow] = []
@@ -245,6 +264,14 @@ def _batches(
         if first_line != line:
             problems.append(f"{source}:{line}: {cell.name('date')}: the same {key.kind} and day as line {first_line}")
             continue
+        if indicator is not None and "conversions" in values:
+            text = cells[indicator]
+            conversion = conversion_of.get(text)
+            if conversion is None:
+                conversion = conversion_of[text] = names_conversion(text)
+            if not conversion:  # Results of link clicks, reach, ...: read as conversions, they would be CPA's and ROAS's
+                del values["conversions"]
+                out.left_out[text.strip()] = out.left_out.get(text.strip(), 0) + 1
         out.rows += 1
         wanted.append((key, day, values, line))
         if with_spend and spent is not None and spent[0]:
@@ -340,6 +367,8 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
         else:
             if name in mapping:
                 raise UserError(f"{source}:{line}: --map {name}={mapping[name]}: no such column (columns: {', '.join(names)})")
+    if fmt == "meta":
+        columns.update(_meta_context(lowered, columns, mapping))
     by_column: dict[int, str] = {}
     for name, index in columns.items():
         other = by_column.setdefault(index, name)
@@ -364,6 +393,19 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
     if fmt == "csv" and "post" not in columns and "campaign" not in columns and "platform" not in columns:
         raise UserError(f"{source}:{line}: name a post, campaign or platform column (post, campaign and platform; or --map)")
     return columns, currency
+
+
+def _meta_context(lowered: list[str], columns: dict[str, int], mapping: dict[str, str]) -> dict[str, int]:
+    """The Meta columns read beside a row's fields: its ``Result indicator`` (unless ``--map conversions=`` names the
+    conversions)."""
+    found: dict[str, int] = {}
+    for name, (candidate,) in META_CONTEXT.items():
+        bare = _bare(candidate).lower()
+        if bare in lowered:
+            found[name] = lowered.index(bare)
+    if "conversions" in mapping or "conversions" not in columns:
+        found.pop("indicator", None)
+    return found
 
 
 def _unread(header: list[str], columns: dict[str, int]) -> tuple[str, ...]:
