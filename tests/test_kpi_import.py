@@ -140,7 +140,7 @@ def test_a_renamed_column_is_read_with_map(ws: Path, tmp_path: Path) -> None:
 
 def test_bad_rows_are_all_reported_and_nothing_is_imported(ws: Path, tmp_path: Path) -> None:
     bad = (
-        META.replace('2026-11-21,2026-11-21,2026-11-21,"1,200"', '2026-11-15,2026-11-15,2026-11-21,"1,200"')
+        META.replace('2026-11-21,2026-11-21,2026-11-21,"1,200"', '2026-11-25,2026-11-15,2026-11-21,"1,200"')
         .replace("Autumn,", "Autum,")
         .replace("45.10", '"45,10"')
     )
@@ -148,7 +148,10 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(ws: Path, tmp_path: P
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend")
     lines = err.splitlines()
     assert lines[0] == f"{source}:2: Amount spent (EUR): amount '45,10': use a dot as the decimal separator, without thousands separators"
-    assert lines[1].startswith(f"{source}:3: Reporting ends: the row spans 2026-11-15 to 2026-11-21: export it broken down by day")
+    assert (
+        lines[1]
+        == f"{source}:3: Day: 2026-11-25 is outside the row's report range (Reporting starts 2026-11-15, Reporting ends 2026-11-21)"
+    )
     assert lines[2].startswith(f"{source}:4: Campaign name: no campaign named 'Autum'")
     # One short line ends it, as the task importers' does: the rows are not said twice.
     assert lines[3:] == [f"crewdeck: error: nothing imported: 3 bad rows in {source} (listed above)"]
@@ -681,3 +684,34 @@ def test_which_result_indicators_name_a_conversion(indicator: str, conversion: b
     from crewdeck.tui.results.imports import names_conversion
 
     assert names_conversion(indicator) is conversion
+
+
+def test_a_meta_export_by_day_may_give_every_row_the_whole_report_range(ws: Path, tmp_path: Path) -> None:
+    # Some exports by day carry the report's range in Reporting starts and ends on every row: each row but the last was
+    # refused as spanning several days, though its Day column makes it one day.
+    header = "Campaign name,Day,Reporting starts,Reporting ends,Reach,Impressions,Link clicks,Amount spent (EUR)\n"
+    rows = "".join(f"Autumn,2026-11-{day},2026-11-19,2026-11-21,80,{day}0,12,1.00\n" for day in (19, 20, 21))
+    source = _file(tmp_path, "meta.csv", header + rows)
+    assert _import_meta(ws, source, "--spend") == ("imported 3 rows: 3 changed, 0 unchanged; 3 spend entries added\n", "")
+    assert [r[1] for r in _state(ws)[0]] == [190, 200, 210]
+    ops = _state(ws)[2]
+    assert (
+        _import_meta(ws, source, "--spend")[0]
+        == "imported 3 rows: 0 changed, 3 unchanged; 0 spend entries added (3 already in the ledger)\n"
+    )
+    assert _state(ws)[2] == ops
+    # A Day outside its row's range is refused, saying which bound; a range with one bound left empty is held to the other.
+    outside = _file(tmp_path, "outside.csv", header + rows + "Autumn,2026-11-18,2026-11-19,,80,1,1,1.00\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", outside, "--format", "meta")
+    assert err.splitlines() == [
+        f"{outside}:5: Day: 2026-11-18 is outside the row's report range (Reporting starts 2026-11-19)",
+        f"crewdeck: error: nothing imported: 1 bad row in {outside} (listed above)",
+    ]
+    assert _state(ws)[2] == ops
+    # With no Day column, a row is a day only when its range is one: one spanning several is still refused.
+    spans = _file(tmp_path, "spans.csv", header.replace("Day,", "") + "Autumn,2026-11-19,2026-11-21,80,1,1,1.00\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", spans, "--format", "meta")
+    assert err.splitlines()[0] == (
+        f"{spans}:2: Reporting ends: the row spans 2026-11-19 to 2026-11-21: export it broken down by day "
+        "(Ads Manager: Breakdown > By time > Day)"
+    )

@@ -85,9 +85,9 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "csv": {name: (name,) for name in MAP_FIELDS},
 }
-#: A Meta row's column naming what its ``Results`` count (``actions:link_click``, ``reach``, a conversion).  Read only
-#: for that, never named by ``--map``.
-META_CONTEXT = {"indicator": ("Result indicator",)}
+#: A Meta row's column naming what its ``Results`` count (``actions:link_click``, ``reach``, a conversion), and the
+#: first day of its report range beside a ``Day`` column.  Read only for those, never named by ``--map``.
+META_CONTEXT = {"indicator": ("Result indicator",), "start": ("Reporting starts",)}
 #: The result indicators, after Meta's ``actions:``, that name a conversion: its two conversion namespaces (pixel and
 #: Conversions API events with custom conversions; conversions on Meta, such as its lead forms) and these events.
 CONVERSION_NAMESPACES = ("offsite_conversion.", "onsite_conversion.")
@@ -239,6 +239,7 @@ def _batches(
     # fields the file has columns for (in the order a row's values are written).
     latest = begun.isoformat()
     counted = tuple(name for name in _COUNTED if name in columns)
+    by_day = fmt == "meta" and _bare(header[columns["date"]]).lower() != _bare(META_CONTEXT["start"][0]).lower()
     # Per result indicator as the file writes it: whether it names a conversion (a file names a few, on every row).
     indicator = columns.get("indicator")
     conversion_of: dict[str, bool] = {}
@@ -255,7 +256,7 @@ def _batches(
         first = False
         if cell.broken:
             continue
-        read = _read_row(cell, fmt, matcher, header_currency, latest, counted)
+        read = _read_row(cell, fmt, matcher, header_currency, latest, counted, by_day)
         if read is None:
             continue
         key, day, values, spent = read
@@ -397,11 +398,11 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
 
 def _meta_context(lowered: list[str], columns: dict[str, int], mapping: dict[str, str]) -> dict[str, int]:
     """The Meta columns read beside a row's fields: its ``Result indicator`` (unless ``--map conversions=`` names the
-    conversions)."""
+    conversions), and ``Reporting starts`` when a day column is the row's date (then the start of the report's range)."""
     found: dict[str, int] = {}
     for name, (candidate,) in META_CONTEXT.items():
         bare = _bare(candidate).lower()
-        if bare in lowered:
+        if bare in lowered and lowered.index(bare) != columns.get("date"):
             found[name] = lowered.index(bare)
     if "conversions" in mapping or "conversions" not in columns:
         found.pop("indicator", None)
@@ -454,8 +455,8 @@ def _last_day_begun(now_text: str) -> dt.date:
     return (dt.datetime.fromisoformat(now_text) + EARLIEST_ZONE).date()
 
 
-def _day(cell: _Cells, name: str) -> str | None:
-    raw = cell.get(name)
+def _day(cell: _Cells, name: str, raw: str) -> str | None:
+    """The row's ``raw`` text of the column ``name`` as an ISO day (``None``: it is no day, said as the row's problem)."""
     day = _iso_day(raw) if len(raw) <= len("YYYY-MM-DD") else None  # longer is no day (and is not kept)
     if day is None:
         cell.problem(name, f"{visible(raw)!r} is not a date (YYYY-MM-DD{', or M/D/YYYY' if name == 'date' else ''})")
@@ -519,18 +520,36 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str) -> tuple[int
     return amount, currency
 
 
+def _within_range(cell: _Cells, day: str, start_text: str, end_text: str) -> None:
+    """A problem of the row when its ``day`` lies outside its report's range (a bound the row leaves empty: none)."""
+    start = _day(cell, "start", start_text) if start_text else day
+    end = _day(cell, "end", end_text) if end_text else day
+    if start is not None and end is not None and not start <= day <= end:
+        bounds = [f"{cell.name(name)} {bound}" for name, text, bound in (("start", start_text, start), ("end", end_text, end)) if text]
+        cell.problem("date", f"{day} is outside the row's report range ({', '.join(bounds)})")
+
+
 def _read_row(
-    cell: _Cells, fmt: str, matcher: _Matcher, header_currency: str | None, latest: str, counted: tuple[str, ...]
+    cell: _Cells, fmt: str, matcher: _Matcher, header_currency: str | None, latest: str, counted: tuple[str, ...], by_day: bool
 ) -> tuple[Key, str, dict[str, Any], tuple[int, str] | None] | None:
-    """``latest``: the latest day begun (ISO); ``counted``: the count fields the file has columns for."""
-    day = _day(cell, "date")
+    """``latest``: the latest day begun (ISO); ``counted``: the count fields the file has columns for; ``by_day``: the
+    date is a day column's (Meta's ``Day``), not the start of the row's report range."""
+    day_text = cell.get("date")
+    day = _day(cell, "date", day_text)
     if day is not None and day > latest:
         cell.problem("date", f"{day} has begun in no time zone yet: an export holds no results for a day to come")
-    end_text = cell.get("end") if day is not None and "end" in cell.columns else ""
-    if end_text and end_text != cell.get("date"):  # the same text as the day's is the same day (Meta writes both)
-        end = _day(cell, "end")
-        if end is not None and end != day:
-            cell.problem("end", f"the row spans {day} to {end}: export it broken down by day (Ads Manager: Breakdown > By time > Day)")
+    # The same text as the day's is the same day (Meta writes the day in each column of a report of one day).
+    if day is not None and by_day:
+        # A day by construction: the report's range (an export by day may give each row the whole of it) holds it.
+        start_text, end_text = cell.get("start"), cell.get("end")
+        if start_text not in ("", day_text) or end_text not in ("", day_text):
+            _within_range(cell, day, start_text, end_text)
+    elif day is not None and "end" in cell.columns:
+        end_text = cell.get("end")
+        if end_text and end_text != day_text:
+            end = _day(cell, "end", end_text)
+            if end is not None and end != day:
+                cell.problem("end", f"the row spans {day} to {end}: export it broken down by day (Ads Manager: Breakdown > By time > Day)")
     key = matcher.key(cell, fmt)
     currency = header_currency
     if "currency" in cell.columns:
