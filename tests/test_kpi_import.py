@@ -140,7 +140,7 @@ def test_a_renamed_column_is_read_with_map(ws: Path, tmp_path: Path) -> None:
 
 def test_bad_rows_are_all_reported_and_nothing_is_imported(ws: Path, tmp_path: Path) -> None:
     bad = (
-        META.replace('2026-11-21,2026-11-21,2026-11-21,"1,200"', '2026-11-15,2026-11-15,2026-11-21,"1,200"')
+        META.replace('2026-11-21,2026-11-21,2026-11-21,"1,200"', '2026-11-25,2026-11-15,2026-11-21,"1,200"')
         .replace("Autumn,", "Autum,")
         .replace("45.10", '"45,10"')
     )
@@ -148,7 +148,10 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(ws: Path, tmp_path: P
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend")
     lines = err.splitlines()
     assert lines[0] == f"{source}:2: Amount spent (EUR): amount '45,10': use a dot as the decimal separator, without thousands separators"
-    assert lines[1].startswith(f"{source}:3: Reporting ends: the row spans 2026-11-15 to 2026-11-21: export it broken down by day")
+    assert (
+        lines[1]
+        == f"{source}:3: Day: 2026-11-25 is outside the row's report range (Reporting starts 2026-11-15, Reporting ends 2026-11-21)"
+    )
     assert lines[2].startswith(f"{source}:4: Campaign name: no campaign named 'Autum'")
     # One short line ends it, as the task importers' does: the rows are not said twice.
     assert lines[3:] == [f"crewdeck: error: nothing imported: 3 bad rows in {source} (listed above)"]
@@ -207,7 +210,9 @@ def test_two_replicas_importing_the_same_file_converge(ws: Path, tmp_path: Path)
 
 def _meta_days(days: int, clicks: int = 12) -> str:
     """A Meta export of ``days`` days of Autumn's results, the amount in the header's currency."""
-    rows = [f"Autumn,2026-10-{day:02d},2026-10-{day:02d},2026-10-{day:02d},80,1000,{clicks},1,x,5.00" for day in range(1, days + 1)]
+    rows = [
+        f"Autumn,2026-10-{day:02d},2026-10-{day:02d},2026-10-{day:02d},80,1000,{clicks},1,actions:lead,5.00" for day in range(1, days + 1)
+    ]
     return (
         "Campaign name,Day,Reporting starts,Reporting ends,Reach,Impressions,Link clicks,Results,Result indicator,Amount spent (EUR)\n"
         + ("\n".join(rows) + "\n")
@@ -221,7 +226,7 @@ def test_a_file_is_written_a_batch_at_a_time_and_a_bad_row_in_a_late_batch_rolls
 
     before = _state(ws)
     good = _meta_days(9)
-    bad = good + "Autumn,2026-10-32,2026-10-32,2026-10-32,80,1000,12,1,x,5.00\n"
+    bad = good + "Autumn,2026-10-32,2026-10-32,2026-10-32,80,1000,12,1,actions:lead,5.00\n"
     workspace = Workspace.open(ws)
     try:
         raj = workspace.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
@@ -278,8 +283,8 @@ def test_spend_revised_after_a_reversal_imports_in_a_file_of_many_batches(ws: Pa
     entries = {e["date"]: e["id"] for e in json.loads(crewdeck("-w", str(ws), "--as", "raj", "ledger", "list", "--json"))}
     for day in ("2026-10-02", "2026-10-04"):
         crewdeck("-w", str(ws), "--as", "raj", "ledger", "reverse", entries[day])
-    revised = first.replace("2026-10-02,80,1000,12,1,x,5.00", "2026-10-02,80,1000,12,1,x,7.00").replace(
-        "2026-10-04,80,1000,12,1,x,5.00", "2026-10-04,80,1000,12,1,x,9.00"
+    revised = first.replace("2026-10-02,80,1000,12,1,actions:lead,5.00", "2026-10-02,80,1000,12,1,actions:lead,7.00").replace(
+        "2026-10-04,80,1000,12,1,actions:lead,5.00", "2026-10-04,80,1000,12,1,actions:lead,9.00"
     )
     workspace = Workspace.open(ws)
     try:
@@ -298,7 +303,7 @@ def test_spend_revised_after_a_reversal_imports_in_a_file_of_many_batches(ws: Pa
 def test_spend_the_ledger_holds_otherwise_names_its_line_and_imports_nothing(ws: Path, tmp_path: Path) -> None:
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "a.csv", _meta_days(3)), "--format", "meta", "--spend")
     before = _state(ws)
-    changed = _meta_days(3).replace("2026-10-03,80,1000,12,1,x,5.00", "2026-10-03,80,1000,20,1,x,6.00")
+    changed = _meta_days(3).replace("2026-10-03,80,1000,12,1,actions:lead,5.00", "2026-10-03,80,1000,20,1,actions:lead,6.00")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "c.csv", changed), "--format", "meta", "--spend")
     source = str(tmp_path / "c.csv")
     assert err.startswith(
@@ -599,3 +604,114 @@ def test_a_file_that_is_not_valid_csv_says_so_as_the_other_imports_do(ws: Path, 
     source = _file(tmp_path, "long.csv", f'Campaign name,Day,Reach,Note\nAutumn,2026-11-20,80,"{"x" * 200_000}"\n')
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta")
     assert err.splitlines()[0] == f"{source}:2: a cell longer than 131,072 characters"
+
+
+def _import_meta(ws: Path, source: str, *args: str) -> tuple[str, str]:
+    """raj's ``kpi import SOURCE --format meta ARGS``: its stdout and stderr (it must succeed)."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        assert main(["-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", *args]) == 0, err.getvalue()
+    return out.getvalue(), err.getvalue()
+
+
+def _conversions(ws: Path) -> list[tuple[str, int | None]]:
+    with Store(ws) as store:
+        return store.conn.execute("SELECT day, conversions FROM result ORDER BY day, impressions").fetchall()
+
+
+def test_meta_results_count_as_conversions_only_where_the_result_indicator_names_a_conversion(ws: Path, tmp_path: Path) -> None:
+    # Ads Manager's Results count what the campaign optimises for, which the Result indicator names: link clicks,
+    # reach and video views were imported as conversions, corrupting CVR, CPA and ROAS.
+    header = "Campaign name,Day,Reporting starts,Reporting ends,Reach,Impressions,Link clicks,Results,Result indicator,Amount spent (EUR)\n"
+    rows = (
+        "Autumn,2026-11-18,2026-11-18,2026-11-18,80,100,12,12,actions:link_click,1.00\n"
+        "Autumn,2026-11-19,2026-11-19,2026-11-19,90,110,13,90,reach,1.00\n"
+        "Autumn,2026-11-20,2026-11-20,2026-11-20,95,120,14,30,actions:link_click,1.00\n"
+        "Autumn,2026-11-21,2026-11-21,2026-11-21,99,130,15,2,actions:offsite_conversion.fb_pixel_purchase,1.00\n"
+        "Autumn,2026-11-22,2026-11-22,2026-11-22,99,140,15,3,actions:onsite_conversion.lead_grouped,1.00\n"
+        "Autumn,2026-11-23,2026-11-23,2026-11-23,99,150,15,,actions:video_view,1.00\n"
+    )
+    source = _file(tmp_path, "meta.csv", header + rows)
+    out, err = _import_meta(ws, source)
+    assert out == "imported 6 rows: 6 changed, 0 unchanged\n"
+    assert err == (
+        f"note: {source}: Results of 3 rows not read as conversions: their Result indicator names none "
+        "(actions:link_click on 2 rows, reach on 1 row); --map conversions=COLUMN names a conversions column (e.g. Purchases)\n"
+    )
+    held = [("2026-11-18", None), ("2026-11-19", None), ("2026-11-20", None), ("2026-11-21", 2), ("2026-11-22", 3), ("2026-11-23", None)]
+    assert _conversions(ws) == held
+    # Again: nothing changes, not even the log, and the note is said again.
+    ops = _state(ws)[2]
+    assert _import_meta(ws, source) == ("imported 6 rows: 0 changed, 6 unchanged\n", err)
+    assert _state(ws)[2] == ops and _conversions(ws) == held
+    # A bad row elsewhere: nothing is written and no note is said, only the bad row.
+    broken = _file(tmp_path, "broken.csv", header + rows.replace("2026-11-23,99,150", "2026-11-23,99,15x"))
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", broken, "--format", "meta")
+    assert err.splitlines()[0] == f"{broken}:7: Impressions: '15x' is not a count (a whole number)" and "note:" not in err
+    assert _state(ws)[2] == ops
+    # An explicit --map conversions=... wins over the indicator: Results are what the member says they are.
+    out, err = _import_meta(ws, source, "--map", "conversions=Results")
+    assert (out, err) == ("imported 6 rows: 3 changed, 3 unchanged\n", "")
+    assert [c for _, c in _conversions(ws)] == [12, 90, 30, 2, 3, None]
+
+
+def test_a_meta_export_with_no_result_indicator_column_reads_its_results_as_conversions(ws: Path, tmp_path: Path) -> None:
+    text = "Campaign name,Day,Reach,Impressions,Link clicks,Results,Amount spent (EUR)\nAutumn,2026-11-20,800,1000,12,4,5.00\n"
+    assert _import_meta(ws, _file(tmp_path, "meta.csv", text)) == ("imported 1 row: 1 changed, 0 unchanged\n", "")
+    assert _conversions(ws) == [("2026-11-20", 4)]
+
+
+@pytest.mark.parametrize(
+    ("indicator", "conversion"),
+    [
+        ("actions:offsite_conversion.fb_pixel_purchase", True),
+        ("actions:offsite_conversion.fb_pixel_complete_registration", True),
+        ("actions:offsite_conversion.custom.123456789", True),
+        ("actions:onsite_conversion.lead_grouped", True),
+        ("actions:lead", True),
+        ("actions:omni_purchase", True),
+        ("actions:omni_complete_registration", True),
+        ("Actions:Purchase", True),
+        ("actions:link_click", False),
+        ("reach", False),
+        ("actions:video_view", False),
+        ("actions:post_engagement", False),
+        ("actions:landing_page_view", False),
+        ("", False),
+    ],
+)
+def test_which_result_indicators_name_a_conversion(indicator: str, conversion: bool) -> None:
+    from crewdeck.tui.results.imports import names_conversion
+
+    assert names_conversion(indicator) is conversion
+
+
+def test_a_meta_export_by_day_may_give_every_row_the_whole_report_range(ws: Path, tmp_path: Path) -> None:
+    # Some exports by day carry the report's range in Reporting starts and ends on every row: each row but the last was
+    # refused as spanning several days, though its Day column makes it one day.
+    header = "Campaign name,Day,Reporting starts,Reporting ends,Reach,Impressions,Link clicks,Amount spent (EUR)\n"
+    rows = "".join(f"Autumn,2026-11-{day},2026-11-19,2026-11-21,80,{day}0,12,1.00\n" for day in (19, 20, 21))
+    source = _file(tmp_path, "meta.csv", header + rows)
+    assert _import_meta(ws, source, "--spend") == ("imported 3 rows: 3 changed, 0 unchanged; 3 spend entries added\n", "")
+    assert [r[1] for r in _state(ws)[0]] == [190, 200, 210]
+    ops = _state(ws)[2]
+    assert (
+        _import_meta(ws, source, "--spend")[0]
+        == "imported 3 rows: 0 changed, 3 unchanged; 0 spend entries added (3 already in the ledger)\n"
+    )
+    assert _state(ws)[2] == ops
+    # A Day outside its row's range is refused, saying which bound; a range with one bound left empty is held to the other.
+    outside = _file(tmp_path, "outside.csv", header + rows + "Autumn,2026-11-18,2026-11-19,,80,1,1,1.00\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", outside, "--format", "meta")
+    assert err.splitlines() == [
+        f"{outside}:5: Day: 2026-11-18 is outside the row's report range (Reporting starts 2026-11-19)",
+        f"crewdeck: error: nothing imported: 1 bad row in {outside} (listed above)",
+    ]
+    assert _state(ws)[2] == ops
+    # With no Day column, a row is a day only when its range is one: one spanning several is still refused.
+    spans = _file(tmp_path, "spans.csv", header.replace("Day,", "") + "Autumn,2026-11-19,2026-11-21,80,1,1,1.00\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", spans, "--format", "meta")
+    assert err.splitlines()[0] == (
+        f"{spans}:2: Reporting ends: the row spans 2026-11-19 to 2026-11-21: export it broken down by day "
+        "(Ads Manager: Breakdown > By time > Day)"
+    )

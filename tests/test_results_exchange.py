@@ -14,8 +14,8 @@ from .conftest import Cli
 
 META = (
     "Campaign name,Day,Reporting starts,Reporting ends,Reach,Impressions,Link clicks,Results,Result indicator,Amount spent (EUR)\n"
-    "Spring Launch,2026-11-20,2026-11-20,2026-11-20,800,1000,12,2,x,45.10\n"
-    "Spring Launch,2026-11-21,2026-11-21,2026-11-21,1200,2000,20,1,x,30.00\n"
+    "Spring Launch,2026-11-20,2026-11-20,2026-11-20,800,1000,12,2,actions:offsite_conversion.fb_pixel_purchase,45.10\n"
+    "Spring Launch,2026-11-21,2026-11-21,2026-11-21,1200,2000,20,1,actions:offsite_conversion.fb_pixel_purchase,30.00\n"
 )
 
 

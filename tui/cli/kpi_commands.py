@@ -144,6 +144,8 @@ def cmd_import(ctx: Context) -> int:
         )
     if done.total_row:
         print(f"note: {visible(source)}:{done.total_row}: the export's total row (no campaign name) is not read", file=sys.stderr)
+    if done.left_out:
+        print(f"note: {visible(source)}: {_left_out(done.left_out)}", file=sys.stderr)
     if done.unread:
         # Said, not refused: a column of notes is no metric; a metric by another name would be lost without a word.
         unread = ", ".join(visible(name) for name in done.unread)
@@ -156,6 +158,22 @@ def cmd_import(ctx: Context) -> int:
     print(line)
     _review(ctx, before)
     return 0
+
+
+#: The most result indicators the note on Results not read as conversions names (the rest are counted).
+NAMED_INDICATORS = 5
+
+
+def _left_out(left_out: dict[str, int]) -> str:
+    """What a Meta import left out of its conversions: rows per result indicator naming no conversion, most rows first."""
+    ranked = sorted(left_out.items(), key=lambda item: (-item[1], item[0]))
+    named = [f"{visible(indicator) or 'none'} on {counted(rows, 'row')}" for indicator, rows in ranked[:NAMED_INDICATORS]]
+    if len(ranked) > NAMED_INDICATORS:
+        named.append(f"{len(ranked) - NAMED_INDICATORS} more")
+    return (
+        f"Results of {counted(sum(left_out.values()), 'row')} not read as conversions: their Result indicator names none "
+        f"({', '.join(named)}); --map conversions=COLUMN names a conversions column (e.g. Purchases)"
+    )
 
 
 @contextmanager

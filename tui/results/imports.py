@@ -22,7 +22,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain, islice
 from typing import Any, NamedTuple
@@ -85,6 +85,13 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "csv": {name: (name,) for name in MAP_FIELDS},
 }
+#: A Meta row's column naming what its ``Results`` count (``actions:link_click``, ``reach``, a conversion), and the
+#: first day of its report range beside a ``Day`` column.  Read only for those, never named by ``--map``.
+META_CONTEXT = {"indicator": ("Result indicator",), "start": ("Reporting starts",)}
+#: The result indicators, after Meta's ``actions:``, that name a conversion: its two conversion namespaces (pixel and
+#: Conversions API events with custom conversions; conversions on Meta, such as its lead forms) and these events.
+CONVERSION_NAMESPACES = ("offsite_conversion.", "onsite_conversion.")
+CONVERSION_EVENTS = frozenset({"lead", "purchase", "complete_registration", "omni_purchase", "omni_complete_registration"})
 #: The platform a vendor's campaign rows are on.
 PLATFORM = {"meta": "meta", "linkedin": "linkedin"}
 #: Whom a vendor's spend is paid to (a plain CSV's row: its platform, as results key it).
@@ -96,6 +103,13 @@ _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _COUNTED = (*RESULT_COUNTS, "followers")
 #: An amount grouped in thousands, as an ad platform's export writes it (and its counts): ``1,234.50``.
 _GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\Z")
+
+
+def names_conversion(indicator: str) -> bool:
+    """Whether a Meta row's ``Result indicator`` names a conversion (``actions:offsite_conversion.fb_pixel_purchase``,
+    ``actions:lead``), so its ``Results`` are conversions; any other (``actions:link_click``, ``reach``) is not."""
+    action = indicator.strip().lower().removeprefix("actions:")
+    return action.startswith(CONVERSION_NAMESPACES) or action in CONVERSION_EVENTS
 
 
 def parse_map(specs: Sequence[str], fmt: str) -> dict[str, str]:
@@ -143,6 +157,8 @@ class Imported:
     unread: tuple[str, ...] = ()
     #: The line of a Meta export's total row, not read (0: none).
     total_row: int = 0
+    #: Per result indicator naming no conversion (as the file writes it): the rows whose Results were not read for it.
+    left_out: dict[str, int] = field(default_factory=dict)
 
 
 #: ``(key, day, values, line)`` of one row read.
@@ -223,6 +239,10 @@ def _batches(
     # fields the file has columns for (in the order a row's values are written).
     latest = begun.isoformat()
     counted = tuple(name for name in _COUNTED if name in columns)
+    by_day = fmt == "meta" and _bare(header[columns["date"]]).lower() != _bare(META_CONTEXT["start"][0]).lower()
+    # Per result indicator as the file writes it: whether it names a conversion (a file names a few, on every row).
+    indicator = columns.get("indicator")
+    conversion_of: dict[str, bool] = {}
     seen: dict[str, int] = {}
     wanted: list[Wanted] = []
     spend: list[SpendRow] = []
@@ -236,7 +256,7 @@ def _batches(
         first = False
         if cell.broken:
             continue
-        read = _read_row(cell, fmt, matcher, header_currency, latest, counted)
+        read = _read_row(cell, fmt, matcher, header_currency, latest, counted, by_day)
         if read is None:
             continue
         key, day, values, spent = read
@@ -245,6 +265,14 @@ def _batches(
         if first_line != line:
             problems.append(f"{source}:{line}: {cell.name('date')}: the same {key.kind} and day as line {first_line}")
             continue
+        if indicator is not None and "conversions" in values:
+            text = cells[indicator]
+            conversion = conversion_of.get(text)
+            if conversion is None:
+                conversion = conversion_of[text] = names_conversion(text)
+            if not conversion:  # Results of link clicks, reach, ...: read as conversions, they would be CPA's and ROAS's
+                del values["conversions"]
+                out.left_out[text.strip()] = out.left_out.get(text.strip(), 0) + 1
         out.rows += 1
         wanted.append((key, day, values, line))
         if with_spend and spent is not None and spent[0]:
@@ -340,6 +368,8 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
         else:
             if name in mapping:
                 raise UserError(f"{source}:{line}: --map {name}={mapping[name]}: no such column (columns: {', '.join(names)})")
+    if fmt == "meta":
+        columns.update(_meta_context(lowered, columns, mapping))
     by_column: dict[int, str] = {}
     for name, index in columns.items():
         other = by_column.setdefault(index, name)
@@ -364,6 +394,19 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
     if fmt == "csv" and "post" not in columns and "campaign" not in columns and "platform" not in columns:
         raise UserError(f"{source}:{line}: name a post, campaign or platform column (post, campaign and platform; or --map)")
     return columns, currency
+
+
+def _meta_context(lowered: list[str], columns: dict[str, int], mapping: dict[str, str]) -> dict[str, int]:
+    """The Meta columns read beside a row's fields: its ``Result indicator`` (unless ``--map conversions=`` names the
+    conversions), and ``Reporting starts`` when a day column is the row's date (then the start of the report's range)."""
+    found: dict[str, int] = {}
+    for name, (candidate,) in META_CONTEXT.items():
+        bare = _bare(candidate).lower()
+        if bare in lowered and lowered.index(bare) != columns.get("date"):
+            found[name] = lowered.index(bare)
+    if "conversions" in mapping or "conversions" not in columns:
+        found.pop("indicator", None)
+    return found
 
 
 def _unread(header: list[str], columns: dict[str, int]) -> tuple[str, ...]:
@@ -412,8 +455,8 @@ def _last_day_begun(now_text: str) -> dt.date:
     return (dt.datetime.fromisoformat(now_text) + EARLIEST_ZONE).date()
 
 
-def _day(cell: _Cells, name: str) -> str | None:
-    raw = cell.get(name)
+def _day(cell: _Cells, name: str, raw: str) -> str | None:
+    """The row's ``raw`` text of the column ``name`` as an ISO day (``None``: it is no day, said as the row's problem)."""
     day = _iso_day(raw) if len(raw) <= len("YYYY-MM-DD") else None  # longer is no day (and is not kept)
     if day is None:
         cell.problem(name, f"{visible(raw)!r} is not a date (YYYY-MM-DD{', or M/D/YYYY' if name == 'date' else ''})")
@@ -477,18 +520,36 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str) -> tuple[int
     return amount, currency
 
 
+def _within_range(cell: _Cells, day: str, start_text: str, end_text: str) -> None:
+    """A problem of the row when its ``day`` lies outside its report's range (a bound the row leaves empty: none)."""
+    start = _day(cell, "start", start_text) if start_text else day
+    end = _day(cell, "end", end_text) if end_text else day
+    if start is not None and end is not None and not start <= day <= end:
+        bounds = [f"{cell.name(name)} {bound}" for name, text, bound in (("start", start_text, start), ("end", end_text, end)) if text]
+        cell.problem("date", f"{day} is outside the row's report range ({', '.join(bounds)})")
+
+
 def _read_row(
-    cell: _Cells, fmt: str, matcher: _Matcher, header_currency: str | None, latest: str, counted: tuple[str, ...]
+    cell: _Cells, fmt: str, matcher: _Matcher, header_currency: str | None, latest: str, counted: tuple[str, ...], by_day: bool
 ) -> tuple[Key, str, dict[str, Any], tuple[int, str] | None] | None:
-    """``latest``: the latest day begun (ISO); ``counted``: the count fields the file has columns for."""
-    day = _day(cell, "date")
+    """``latest``: the latest day begun (ISO); ``counted``: the count fields the file has columns for; ``by_day``: the
+    date is a day column's (Meta's ``Day``), not the start of the row's report range."""
+    day_text = cell.get("date")
+    day = _day(cell, "date", day_text)
     if day is not None and day > latest:
         cell.problem("date", f"{day} has begun in no time zone yet: an export holds no results for a day to come")
-    end_text = cell.get("end") if day is not None and "end" in cell.columns else ""
-    if end_text and end_text != cell.get("date"):  # the same text as the day's is the same day (Meta writes both)
-        end = _day(cell, "end")
-        if end is not None and end != day:
-            cell.problem("end", f"the row spans {day} to {end}: export it broken down by day (Ads Manager: Breakdown > By time > Day)")
+    # The same text as the day's is the same day (Meta writes the day in each column of a report of one day).
+    if day is not None and by_day:
+        # A day by construction: the report's range (an export by day may give each row the whole of it) holds it.
+        start_text, end_text = cell.get("start"), cell.get("end")
+        if start_text not in ("", day_text) or end_text not in ("", day_text):
+            _within_range(cell, day, start_text, end_text)
+    elif day is not None and "end" in cell.columns:
+        end_text = cell.get("end")
+        if end_text and end_text != day_text:
+            end = _day(cell, "end", end_text)
+            if end is not None and end != day:
+                cell.problem("end", f"the row spans {day} to {end}: export it broken down by day (Ads Manager: Breakdown > By time > Day)")
     key = matcher.key(cell, fmt)
     currency = header_currency
     if "currency" in cell.columns:
