@@ -655,6 +655,15 @@ def test_meta_results_count_as_conversions_only_where_the_result_indicator_names
     assert [c for _, c in _conversions(ws)] == [12, 90, 30, 2, 3, None]
 
 
+def test_a_long_result_indicator_is_cut_in_the_note(ws: Path, tmp_path: Path) -> None:
+    # A cell may hold 131,072 characters: named whole, one indicator made the note a line of that length.
+    indicator = "actions:" + "x" * 5_000
+    text = f"Campaign name,Day,Results,Result indicator\nAutumn,2026-11-20,4,{indicator}\n"
+    err = _import_meta(ws, _file(tmp_path, "meta.csv", text))[1]
+    assert len(err.splitlines()) == 1 and len(err) < 400
+    assert f"({indicator[:40]}" in err and "… on 1 row)" in err
+
+
 def test_a_meta_export_with_no_result_indicator_column_reads_its_results_as_conversions(ws: Path, tmp_path: Path) -> None:
     text = "Campaign name,Day,Reach,Impressions,Link clicks,Results,Amount spent (EUR)\nAutumn,2026-11-20,800,1000,12,4,5.00\n"
     assert _import_meta(ws, _file(tmp_path, "meta.csv", text)) == ("imported 1 row: 1 changed, 0 unchanged\n", "")
