@@ -21,7 +21,7 @@ from crewdeck.tui.tasks.linear import unquoted
 from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.workspace.merging import stable_id
 
-from .conftest import NOW_TEXT, Cli
+from .conftest import NOW_TEXT, Cli, on_a_terminal
 from .importfixtures import (
     ASANA_HEADER,
     LINEAR_HEADER,
@@ -1617,3 +1617,20 @@ def test_each_taskwarrior_recur_is_the_every_rule_that_says_it_or_a_note(cli: Cl
         assert f"recur: {recur}" in task["notes"]
     else:
         assert Rule.from_json(task["recurrence"]["rule"]).text() == rule
+
+
+@pytest.mark.parametrize("fmt", ["trello", "asana", "linear", "taskwarrior"])
+def test_every_import_shows_its_progress_on_a_terminal_and_nowhere_else(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """Only Trello's import showed how far it had read; an Asana or Linear import of a large file said nothing until its end."""
+    text = {
+        "trello": lambda: trello_json(trello_board(cards=2, actions=5)),
+        "asana": lambda: asana_csv(asana_rows()),
+        "linear": linear_csv,
+        "taskwarrior": lambda: json.dumps([{"uuid": "11111111-2222-3333-4444-555555555555", "description": "Logs", "status": "pending"}]),
+    }[fmt]()
+    path = write(tmp_path, f"{fmt}.file", text)
+    shown = on_a_terminal(cli, tmp_path, 80, "import", "--from", fmt, str(path), "--dry-run", with_stderr=True)
+    meters = [line for line in shown if line.startswith("importing [")]
+    assert meters and meters[-1].startswith(f"importing [{'#' * 30}] "), shown  # read to its end
+    piped = cli("import", "--from", fmt, str(path), "--dry-run")
+    assert piped.code == 0 and piped.err == ""
