@@ -1656,3 +1656,16 @@ def test_an_item_with_no_name_is_a_task_whose_title_says_so_named_in_the_summary
     assert f"1 task with no {'title' if fmt == 'linear' else 'name'} in the file is titled “{title}”: {where}" in out
     assert title in tasks(cli)
     assert cli.ok("import", "--from", fmt, str(path)).startswith("nothing new")
+
+
+@pytest.mark.parametrize("fmt", ["asana", "linear", "taskwarrior"])
+def test_a_file_with_no_tasks_says_so(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """A CSV of its header alone said "nothing new: 0 records already here", as if its tasks were here already."""
+    text = {"asana": lambda: asana_csv([]), "linear": lambda: linear_csv([]), "taskwarrior": lambda: "[]"}[fmt]()
+    path = write(tmp_path, f"{fmt}.file", text)
+    before = op_count(cli.workspace)
+    assert cli.ok("import", "--from", fmt, str(path)).strip() == "nothing imported: the file holds no tasks"
+    assert cli.ok("import", "--from", fmt, str(path), "--dry-run").splitlines()[-1] == (
+        "dry run, nothing written: nothing imported: the file holds no tasks"
+    )
+    assert op_count(cli.workspace) == before
