@@ -21,7 +21,7 @@ from crewdeck.tui.tasks.linear import unquoted
 from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.workspace.merging import stable_id
 
-from .conftest import NOW_TEXT, Cli
+from .conftest import NOW_TEXT, Cli, on_a_terminal
 from .importfixtures import (
     ASANA_HEADER,
     LINEAR_HEADER,
@@ -371,16 +371,16 @@ def test_map_status_decides_lists_and_names_a_list_the_file_lacks(cli: Cli, tmp_
 
 def test_every_bad_record_is_named_and_nothing_is_written(cli: Cli, tmp_path: Path) -> None:
     board = trello_board(cards=2, actions=0)
-    board["cards"] += [trello_card(90, name="  "), trello_card(91, due="next tuesday"), trello_card(92, name="x" * 600 + "\x07")]
+    board["cards"] += [trello_card(91, due="next tuesday"), trello_card(92, name="x" * 600 + "\x07"), trello_card(93, desc="\x07")]
     path = write(tmp_path, "board.json", trello_json(board))
     before = op_count(cli.workspace)
     result = cli("import", "--from", "trello", str(path))
     assert result.code == 2
     lines = result.err.splitlines()
-    assert lines[0] == f"{path}: card {card_id(90)}: name: missing"
-    assert lines[1] == f"{path}: card {card_id(91)} (Card 91): due: 'next tuesday' is not a date and time (like 2026-03-02T17:00:00.000Z)"
+    assert lines[0] == f"{path}: card {card_id(91)} (Card 91): due: 'next tuesday' is not a date and time (like 2026-03-02T17:00:00.000Z)"
     # A name too long for a title is cut, and kept whole in the notes: still judged there, and named as the card's name.
-    assert lines[2] == f"{path}: card {card_id(92)} ({'x' * 40}): name: text may not hold control characters (U+0007)"
+    assert lines[1] == f"{path}: card {card_id(92)} ({'x' * 40}): name: text may not hold control characters (U+0007)"
+    assert lines[2] == f"{path}: card {card_id(93)} (Card 93): desc: text may not hold control characters (U+0007)"
     assert lines[3] == "crewdeck: error: nothing imported: 3 bad records (listed above)"
     assert op_count(cli.workspace) == before
     assert cli("import", "--from", "trello", str(write(tmp_path, "x.json", "[1, 2"))).err.startswith("crewdeck: error: nothing imported: ")
@@ -535,7 +535,8 @@ def test_a_board_and_a_csv_from_standard_input(cli: Cli, monkeypatch: pytest.Mon
     assert cli.ok("import", "--from", "linear", "-").startswith("imported 3 tasks")
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b'{"id": "x", "cards": [\xff]}'), encoding="utf-8"))
     assert cli("import", "--from", "trello", "-").err == "crewdeck: error: nothing imported: standard input: not UTF-8 text\n"
-    bad = linear_csv([{"ID": "MKT-7", "Title": ""}]).encode()  # a bad record is named in standard input, not in "-"
+    # A bad record is named in standard input, not in "-".
+    bad = linear_csv([{"ID": "MKT-7", "Title": "x", "Priority": "Whenever"}]).encode()
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(bad), encoding="utf-8", newline=""))
     assert cli("import", "--from", "linear", "-").err.startswith("crewdeck: error: nothing imported: standard input: row 2 (MKT-7): ")
 
@@ -1617,3 +1618,54 @@ def test_each_taskwarrior_recur_is_the_every_rule_that_says_it_or_a_note(cli: Cl
         assert f"recur: {recur}" in task["notes"]
     else:
         assert Rule.from_json(task["recurrence"]["rule"]).text() == rule
+
+
+@pytest.mark.parametrize("fmt", ["trello", "asana", "linear", "taskwarrior"])
+def test_every_import_shows_its_progress_on_a_terminal_and_nowhere_else(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """Only Trello's import showed how far it had read; an Asana or Linear import of a large file said nothing until its end."""
+    text = {
+        "trello": lambda: trello_json(trello_board(cards=2, actions=5)),
+        "asana": lambda: asana_csv(asana_rows()),
+        "linear": linear_csv,
+        "taskwarrior": lambda: json.dumps([{"uuid": "11111111-2222-3333-4444-555555555555", "description": "Logs", "status": "pending"}]),
+    }[fmt]()
+    path = write(tmp_path, f"{fmt}.file", text)
+    shown = on_a_terminal(cli, tmp_path, 80, "import", "--from", fmt, str(path), "--dry-run", with_stderr=True)
+    meters = [line for line in shown if line.startswith("importing [")]
+    assert meters and meters[-1].startswith(f"importing [{'#' * 30}] "), shown  # read to its end
+    piped = cli("import", "--from", fmt, str(path), "--dry-run")
+    assert piped.code == 0 and piped.err == ""
+
+
+@pytest.mark.parametrize("fmt", ["trello", "asana", "linear"])
+def test_an_item_with_no_name_is_a_task_whose_title_says_so_named_in_the_summary(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """Asana allows a task with no name: the whole import was refused ("Name: missing"), as a Trello card's or a Linear issue's."""
+    if fmt == "trello":
+        board = trello_board(cards=2, actions=0)
+        board["cards"].append(trello_card(90, name="  "))
+        path, title, where = write(tmp_path, "board.json", trello_json(board)), "(no name in Trello)", f"card {card_id(90)}"
+    elif fmt == "asana":
+        rows = asana_rows()
+        rows[2]["Name"] = ""
+        path, title, where = write(tmp_path, "asana.csv", asana_csv(rows)), "(no name in Asana)", "row 5 (task 1203)"
+    else:
+        rows = linear_rows()
+        rows[2]["Title"] = " "
+        path, title, where = write(tmp_path, "linear.csv", linear_csv(rows)), "(no title in Linear)", "row 5 (MKT-3)"
+    out = cli.ok("import", "--from", fmt, str(path))
+    assert f"1 task with no {'title' if fmt == 'linear' else 'name'} in the file is titled “{title}”: {where}" in out
+    assert title in tasks(cli)
+    assert cli.ok("import", "--from", fmt, str(path)).startswith("nothing new")
+
+
+@pytest.mark.parametrize("fmt", ["asana", "linear", "taskwarrior"])
+def test_a_file_with_no_tasks_says_so(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """A CSV of its header alone said "nothing new: 0 records already here", as if its tasks were here already."""
+    text = {"asana": lambda: asana_csv([]), "linear": lambda: linear_csv([]), "taskwarrior": lambda: "[]"}[fmt]()
+    path = write(tmp_path, f"{fmt}.file", text)
+    before = op_count(cli.workspace)
+    assert cli.ok("import", "--from", fmt, str(path)).strip() == "nothing imported: the file holds no tasks"
+    assert cli.ok("import", "--from", fmt, str(path), "--dry-run").splitlines()[-1] == (
+        "dry run, nothing written: nothing imported: the file holds no tasks"
+    )
+    assert op_count(cli.workspace) == before

@@ -189,6 +189,30 @@ def test_a_taskwarrior_import_is_written_as_the_importer_and_idempotent(cli: Cli
     ]
 
 
+def test_a_newer_taskwarrior_export_changes_only_untouched_fields_and_a_local_edit_wins(cli: Cli, tmp_path: Path) -> None:
+    """A re-import after a local edit wrote over it, and said only "updated 1 task"."""
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps(TW_TASKS))
+    cli.ok("import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(path))
+    carousel = "11111111222233334444555555555555"
+    cli.ok("set", carousel, "title=Draft carousel (renamed here)")
+
+    newer = [dict(task) for task in TW_TASKS]
+    newer[0]["description"] = "Draft carousel v2"  # renamed here too: the local edit wins
+    newer[0]["priority"] = "H"  # untouched here: updated
+    newer[1]["description"] = "Old report, final"  # untouched here: updated
+    newer_path = tmp_path / "tw-newer.json"
+    newer_path.write_text(json.dumps(newer))
+    out = cli.ok("import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(newer_path))
+
+    found = {t["id"]: t for t in json.loads(cli.ok("export"))["task"]}
+    assert found[carousel]["title"] == "Draft carousel (renamed here)" and found[carousel]["priority"] == "high"
+    assert found["11111111222233334444666666666666"]["title"] == "Old report, final"
+    assert out.strip() == (
+        f"updated 2 tasks; 1 record keeps what was changed here since the last import: {newer_path}: task #1 (uuid 11111111): title"
+    )
+
+
 def test_a_campaign_of_the_same_name_is_the_same_campaign(export: Path, tmp_path: Path) -> None:
     target = new_workspace(tmp_path, "a.db")
     target.ok("campaign", "add", "Spring Launch")

@@ -103,9 +103,11 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None)
     """Read a record at a time, write a batch at a time, in one transaction."""
     from crewdeck.tui.tasks import taskwarrior
     from crewdeck.tui.workspace import merging
+    from crewdeck.tui.workspace.lastimport import Guard, remember
 
     source = ctx.args.file
-    head = merging.Source(source, [], [])
+    # As from Trello, Asana and Linear: a newer export changes only what nobody changed here since the last import.
+    head = merging.Source(source, [], [], edited_here=Guard(ctx.ws.conn, taskwarrior.SOURCE_KEY).edited_here)
     problems: list[str] = []
     with open_input(source) as (stream, size):
         batches = taskwarrior.batches(taskwarrior.records(stream), ctx.ws, me, head, problems, ctx.args.project_prefix, ctx.now)
@@ -118,6 +120,7 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None)
                 problems,
                 default_tz=default_tz,
                 write=not ctx.args.dry_run,
+                remember=remember(ctx.ws.conn, taskwarrior.SOURCE_KEY),
                 on_progress=lambda _: progress(stream.tell(), size, "importing") if size else None,
             )
     said = merge.said(planned=ctx.args.dry_run)
@@ -181,9 +184,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "JSON export, --from asana a project's CSV export, --from linear an issues CSV export. All or nothing. "
         "Into an empty workspace an export is restored as it was; into one that has data every import merges: "
         "members matched by handle, records by id, written as you (the source's authors kept as text), "
-        "and a second import of the same file changes nothing. A newer Trello, Asana or Linear export changes only "
-        "the fields nobody changed here since the last import (a local edit wins and is listed); "
-        "cards no longer in the file are left alone and listed.",
+        "and a second import of the same file changes nothing. A newer Taskwarrior, Trello, Asana or Linear export changes "
+        "only the fields nobody changed here since the last import (a local edit wins and is listed); "
+        "Trello cards, Asana tasks and Linear issues no longer in the file are left alone and listed.",
     )
     p.add_argument("file", help="the file to import (- for standard input)")
     p.add_argument("--from", dest="source", choices=["crewdeck", "taskwarrior", *FOREIGN], default="crewdeck", help="the file's format")

@@ -76,10 +76,7 @@ def home(item: Item) -> str:
 
 
 def _item(row: dict[str, str], task_id: str, where: str, ws_people: dict[str, str], people: People, unmatched: set[str]) -> Item:
-    title = row["Name"]
-    if not title.strip():
-        raise ValueError("Name: missing")
-    item = Item(source_id=task_id, where=where, title=title, texts=[(column, value) for column, value in row.items() if value])
+    item = Item(source_id=task_id, where=where, title=row["Name"], texts=[(column, value) for column, value in row.items() if value])
     if row.get("Notes", "").strip():
         item.notes.append(row["Notes"].rstrip())
     if row.get("Parent task", "").strip():

@@ -25,6 +25,10 @@ issue, with the source's own words for status, labels and people) and
   the assignee's zone (``--default-tz``, the importing member's, or UTC);
   a date a newer export gives unchanged keeps the zone it was given here.
 
+An item with no name (Asana allows one) is no bad record: its title says
+so ("(no name in Asana)"), the same on every import, and the summary names
+where in the file each is.
+
 Ids are ``stable_id(format, the source's id)``: the same item is the same
 task on every import.
 
@@ -557,13 +561,19 @@ def _batches(
     #: A guest's handle -> the titles of the items the source assigns to them, left unassigned here.
     to_guests: dict[str, list[str]] = {}
     cuts = Cuts()
+    #: What the title of an item with none is, and where in the file each such item is.
+    untitled = f"(no {fields['title'].lower()} in {SOURCE_NAMES[kind]})"
+    no_title: list[str] = []
     batch = Source(built.source.name, [], [])
     for item, notes_here in _with_notes_here(items, ws, kind, size):
         task_id = stable_id(kind, item.source_id)
         # A description written on Windows breaks its lines with CR LF: a line break here, not a control character.
         item.body = _line_breaks(item.body)
         item.notes = [_line_breaks(line) for line in item.notes]
-        title = item.title.strip() or item.title
+        # A name is not required everywhere (Asana allows none): the title says so, the same on every import.
+        title = item.title.strip() or untitled
+        if title == untitled:
+            no_title.append(item.where.removeprefix(f"{built.source.name}: "))
         # The status's place in the record; decided once the labels say whether it is a post.
         values: dict[str, Any] = {"title": cut(title, MAX_TITLE), "status": item.status or "inbox"}
         # What a field could not hold, kept whole: the notes' first lines.
@@ -653,6 +663,11 @@ def _batches(
         if len(batch.records) >= size:
             yield batch
             batch = Source(built.source.name, [], [])
+    if no_title:
+        built.source.notes.append(
+            f"{_counted(len(no_title), 'task')} with no {fields['title'].lower()} in the file {'is' if len(no_title) == 1 else 'are'}"
+            f" titled “{untitled}”: {_briefly(no_title)}"
+        )
     built.source.notes.extend(cuts.notes())
     if held:
         built.source.notes.append(

@@ -12,7 +12,9 @@ longer holds are left alone and listed.
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections import Counter
@@ -116,7 +118,9 @@ def run(
             key = fmt
             stream = closing.enter_context(_text(path))
             homes = set()
-            items = _homed(module.items(stream, name, ws_people, people, unmatched, problems), module.home, homes)
+            items = _read_so_far(
+                _homed(module.items(stream, name, ws_people, people, unmatched, problems), module.home, homes), stream, on_progress
+            )
             built = build(
                 items, people, ws, me, name=name, kind=f"{fmt}-{NOUN[fmt]}", statuses=statuses, default_tz=default_tz, problems=problems,
                 fields=module.FIELDS, id_field=module.REQUIRED[0],  # its id column
@@ -220,6 +224,31 @@ def _counted(items: Iterator[Item], total: int, on_progress: Callable[[int, int]
         if on_progress and (done % 1000 == 0 or done == total):
             on_progress(done, total)
         yield item
+
+
+def _read_so_far(items: Iterator[Item], stream: TextIO, on_progress: Callable[[int, int], None] | None) -> Iterator[Item]:
+    """The items, with how much of the file is read (bytes of its size) every 1,000 of them and at its end.
+
+    A CSV's rows are not counted before they are read, as a board's cards are; a pipe's size is not known: no progress.
+    """
+    size = _size(stream)
+    if on_progress is None or not size:
+        yield from items
+        return
+    for done, item in enumerate(items, start=1):
+        if done % 1000 == 0:
+            on_progress(stream.buffer.tell(), size)
+        yield item
+    on_progress(size, size)
+
+
+def _size(stream: TextIO) -> int:
+    """The size of the file ``stream`` reads, ``0`` when it is not a file (a pipe, a terminal)."""
+    try:
+        status = os.fstat(stream.fileno())
+    except OSError:  # no file descriptor at all (io.UnsupportedOperation): text held in memory
+        return 0
+    return status.st_size if stat.S_ISREG(status.st_mode) else 0
 
 
 def _homed(items: Iterator[Item], home: Callable[[Item], str], homes: set[str]) -> Iterator[Item]:

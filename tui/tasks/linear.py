@@ -75,10 +75,7 @@ def home(item: Item) -> str:
 
 
 def _item(row: dict[str, str], issue: str, where: str, ws_people: dict[str, str], people: People, unmatched: set[str]) -> Item:
-    title = row["Title"]
-    if not title.strip():
-        raise ValueError("Title: missing")
-    item = Item(source_id=issue, where=where, title=title, texts=[(column, value) for column, value in row.items() if value])
+    item = Item(source_id=issue, where=where, title=row["Title"], texts=[(column, value) for column, value in row.items() if value])
     if row.get("Description", "").strip():
         item.notes.append(row["Description"].rstrip())
     if row.get("Parent issue", "").strip():

@@ -29,7 +29,9 @@ occurrence (a todo, as a pending task is; snoozed, when the template waits,
 as long before its due as Taskwarrior's own instances are), once: a later
 import finds the series here.  The tasks are merged like every
 import (``crewdeck.tui.workspace.merging``): written as the importing
-member, and a second import of the same file changes nothing.  The
+member, and a second import of the same file changes nothing; a newer
+export changes only the fields nobody changed here since the last import
+(``lastimport``, as from Trello, Asana and Linear).  The
 file is read a record at a time and written a batch at a time in one
 transaction (``merging.merge_stream``): memory holds a batch, not the file.  A campaign
 made for a project gets an id derived from its name, so it is the same
@@ -71,6 +73,8 @@ STATUS = {"pending": "todo", "waiting": "todo", "completed": "done", "deleted": 
 PRIORITY = {"H": "high", "M": "med", "L": "low"}
 #: The statuses of a task still to do (2.6 writes a waiting one as pending, with its ``wait``).
 OPEN = ("pending", "waiting")
+#: What the runs of this import are remembered as (``lastimport``): every Taskwarrior file is one source.
+SOURCE_KEY = "taskwarrior"
 #: Tasks planned and written at a time: well under ``store.BULK_ROWS`` operations.
 BATCH = 500
 _TW_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\Z")

@@ -234,8 +234,6 @@ def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
     name = card.get("name")
     title = name if isinstance(name, str) else ""
     where = f"{source}: card {card_id}" + (f" ({title[:40]})" if title.strip() else "")
-    if not title.strip():
-        raise ValueError(f"{where}: name: missing")
     item = Item(source_id=card_id, where=where, title=title, may_post=True, texts=[("name", title)])
     desc = _typed(card, "desc", str, "text", where)
     if desc and desc.strip():

@@ -152,6 +152,8 @@ class Merge:
     kept: list[str] = field(default_factory=list)
     #: Writes made (or planned, in a dry run) and no longer held in ``writes`` (``merge_stream``).
     written: int = 0
+    #: The file gave no record at all (``merge_stream``: a CSV of its header alone, an empty list of tasks).
+    no_records: bool = False
 
     @property
     def changes_nothing(self) -> bool:
@@ -174,6 +176,8 @@ class Merge:
             if self.unchanged:
                 said.append(f"{self.unchanged:,} {'record' if self.unchanged == 1 else 'records'} already here")
             parts.append("; ".join(said))
+        elif self.no_records:
+            parts.append("nothing imported: the file holds no tasks")
         else:
             parts.append(f"nothing new: {self.unchanged:,} {'record' if self.unchanged == 1 else 'records'} already here")
         if self.removed_here:
@@ -283,6 +287,7 @@ def merge_stream(
             for key, value in remember(stamps).items():
                 ws.store.set_meta(key, value)
     merger.merge.notes = list(head.notes)
+    merger.merge.no_records = done == 0 and not merger.merge.unchanged
     return merger.merge
 
 
