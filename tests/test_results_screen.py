@@ -844,3 +844,25 @@ async def test_the_calendars_key_leaves_the_results_for_the_calendar(workspace: 
         await settle(pilot)
         assert not isinstance(app.screen, ResultsScreen) and app.active_pane == "grid"
         assert app.screen.query_one(GridPane).has_class("-calendar")
+
+
+async def test_the_column_the_posts_are_sorted_by_stays_shown_at_80x24(workspace: Path) -> None:
+    # At 80 columns ROAS and ER REACH give way: sorted by either, the bar said "best ROAS first" over a table
+    # with no ROAS column, and the order could not be read.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        table = _table(app)
+
+        def header() -> str:
+            return "".join(segment.text for segment in table.render_line(0))
+
+        assert "ROAS" not in header() and "ER REACH" not in header()  # sorted by CTR: the two give way
+        for title in ("CPC", "CPA", "ROAS", "ER REACH"):
+            await pilot.press("s")
+            await settle(pilot)
+            assert screen.page is not None and f"best {title} first" in screen.query_one(PaneBar).info
+            assert f"{title} ↓" in header() and "TARGETS" in header() and "CTR" in header(), header()
+        assert "*" in table.rows[0].kpis[4] and "* a rate by the largest daily reach" in str(
+            screen.query_one("#results-legend", Static).render()
+        )  # the mark of the column shown is explained
