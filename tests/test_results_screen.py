@@ -866,3 +866,26 @@ async def test_the_column_the_posts_are_sorted_by_stays_shown_at_80x24(workspace
         assert "*" in table.rows[0].kpis[4] and "* a rate by the largest daily reach" in str(
             screen.query_one("#results-legend", Static).render()
         )  # the mark of the column shown is explained
+
+
+def test_a_campaigns_own_results_on_a_platform_have_their_sparkline_among_its_posts(workspace: Path) -> None:
+    # "/meta" (a campaign's results on a platform, an Ads Manager import) had its results and Δ but an empty
+    # LAST 30 DAYS: the sparkline read the posts' records only.
+    from crewdeck.tui.results import pane_data
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    members, campaigns, _ = _ids(workspace)
+    spring = campaigns["Spring Launch"]
+    today = NOW.date()
+    days = [(today - dt.timedelta(days=back)).isoformat() for back in (2, 1, 0)]
+    with Store(workspace) as store:
+        rows = [
+            (Key("campaign", campaign=spring, platform="meta"), day, {"conversions": n}) for day, n in zip(days, (3, 5, 7), strict=True)
+        ]
+        write(store, members["ana"], rows, "test")
+    ws = Workspace.open(workspace)
+    try:
+        meta = next(line for line in pane_data.load(ws, "week", today, spring, today=today).lines if line.key == "/meta")
+    finally:
+        ws.close()
+    assert meta.results == "15" and len(meta.series) == 30 and meta.series[-3:] == (3, 5, 7) and sum(meta.series) == 15

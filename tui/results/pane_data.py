@@ -271,13 +271,15 @@ def _post_lines(
     spark = _spark_bounds(bounds, max((g.last_day for g in now.groups), default=""), today, run=previous is None)
     result = report.campaign_targets_result(now, campaign)
     series: dict[str, dict[str, int]] = {}
-    # The result column is one of the result counts (targets.of checks it): safe in the SQL text.
+    # The result column is one of the result counts (targets.of checks it): safe in the SQL text.  Keyed as the rows
+    # are: a post by its id, the campaign's own results on a platform as "/meta" (``report._placed``).
     sql = (
-        f"SELECT r.post, r.day, sum(r.{result}) FROM result r WHERE r.kind = 'post' AND r.day >= ? AND r.day < ? "
-        "AND r.post IN (SELECT id FROM task WHERE campaign = ?) GROUP BY 1, 2"
+        f"SELECT CASE WHEN r.kind = 'post' THEN r.post ELSE '/' || nullif(r.platform, '') END, r.day, sum(r.{result}) "
+        "FROM result r WHERE r.day >= :since AND r.day < :until AND ((r.kind = 'post' AND r.post IN "
+        "(SELECT id FROM task WHERE campaign = :campaign)) OR (r.kind = 'campaign' AND r.campaign = :campaign)) GROUP BY 1, 2"
     )
-    for post, day, count in ws.conn.execute(sql, (spark[0].isoformat(), spark[1].isoformat(), campaign)):
-        series.setdefault(post, {})[day] = count or 0
+    for key, day, count in ws.conn.execute(sql, {"since": spark[0].isoformat(), "until": spark[1].isoformat(), "campaign": campaign}):
+        series.setdefault(key, {})[day] = count or 0
     titles = dict(ws.conn.execute("SELECT id, title FROM task WHERE campaign = ?", (campaign,)).fetchall())
     lines = []
     for g in now.groups:
