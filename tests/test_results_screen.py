@@ -889,3 +889,30 @@ def test_a_campaigns_own_results_on_a_platform_have_their_sparkline_among_its_po
     finally:
         ws.close()
     assert meta.results == "15" and len(meta.series) == 30 and meta.series[-3:] == (3, 5, 7) and sum(meta.series) == 15
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_an_amount_or_a_kpi_is_shown_whole_or_not_at_all(workspace: Path, size: tuple[int, int]) -> None:
+    # A large spend read "12,345,67…" and its CPC "4,115,2…" (another number) at 80 columns, the CPC at 160 too.
+    from .syncsupport import crewdeck
+
+    _, campaigns, posts = _ids(workspace)
+    post = next(post for post, campaign in posts if campaign == campaigns["Spring Launch"])
+    ledger = ["-w", str(workspace), "--as", "ana", "ledger", "add", "--task", post, "--category", "ads", "--payee", "Meta"]
+    crewdeck(*ledger, "--amount", "12345678.00 EUR", "--date", NOW.date().isoformat())
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=size) as pilot:
+        for level in ("campaigns", "posts"):
+            if level == "posts":
+                await _open_spring_posts(pilot)
+            else:
+                await _open(pilot)
+            table = _table(app)
+            widths = table.widths(table.scrollable_content_region.width, table.widest_on_screen())
+            for index, row in enumerate(table.rows):
+                drawn = "".join(segment.text for segment in table.render_line(index + 1))
+                cells = [row.label, row.spend, row.results, row.change, *row.kpis]
+                numbers = [cell for cell, width in zip(cells[1:], widths[1:], strict=False) if width]
+                assert all(cell in drawn for cell in numbers), (level, drawn, numbers)
+            assert any("12,3" in "".join(s.text for s in table.render_line(i + 1)) for i in range(len(table.rows)))
+

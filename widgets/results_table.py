@@ -89,11 +89,12 @@ class ResultsTable(LineTable):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"results-table--off", "results-table--met", "results-table--spark"}
     COLUMNS = (
         # Spare width goes to the targets missed first: a campaign's slug is short, "0.82% vs ctr>=5%" is not.
+        # The numbers are whole or not shown: "12,345,67…" reads as another amount.
         Column("CAMPAIGN", 14, grow=1),
-        Column("SPEND", 10, "right", grow=1),
-        Column("RESULTS", 7, "right"),
-        Column("Δ", 6, "right", drop=2),
-        *(Column(title, 8, "right", drop=3 if title in ("ROAS", "ER REACH") else 0) for title in KPI_TITLES),
+        Column("SPEND", 10, "right", grow=1, whole=True),
+        Column("RESULTS", 7, "right", whole=True),
+        Column("Δ", 6, "right", drop=2, whole=True),
+        *(Column(title, 8, "right", drop=3 if title in ("ROAS", "ER REACH") else 0, whole=True) for title in KPI_TITLES),
         Column("TARGETS", 10, grow=2, drop=1),
         Column("LAST 30 DAYS", 30, drop=4),  # last: ``set_rows(days=True)`` leaves it out
     )
