@@ -916,3 +916,21 @@ async def test_an_amount_or_a_kpi_is_shown_whole_or_not_at_all(workspace: Path, 
                 assert all(cell in drawn for cell in numbers), (level, drawn, numbers)
             assert any("12,3" in "".join(s.text for s in table.render_line(i + 1)) for i in range(len(table.rows)))
 
+
+async def test_the_sorted_column_stays_when_wide_amounts_leave_columns_out_at_80x24(workspace: Path) -> None:
+    # Amounts too wide to fit whole leave their columns out, the rightmost first: the column sorted by went with them.
+    from .syncsupport import crewdeck
+
+    _, campaigns, posts = _ids(workspace)
+    for post in [post for post, campaign in posts if campaign == campaigns["Spring Launch"]][:2]:
+        ledger = ["-w", str(workspace), "--as", "ana", "ledger", "add", "--task", post, "--category", "ads", "--payee", "Meta"]
+        crewdeck(*ledger, "--amount", "123456789012.00 EUR", "--date", NOW.date().isoformat())
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_spring_posts(pilot)
+        table = _table(app)
+        for title in ("CPC", "CPA", "ROAS", "ER REACH", "CTR"):
+            await pilot.press("s")
+            await settle(pilot)
+            header = "".join(segment.text for segment in table.render_line(0))
+            assert f"{title} ↓" in header, header

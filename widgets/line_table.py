@@ -42,6 +42,8 @@ class Column:
     drop: int = 0
     #: Never cut (an amount: a cut one reads as another number): at least as wide as its widest cell on screen.
     whole: bool = False
+    #: Never left out, ``drop`` or ``whole`` (the column the rows are sorted by): the others go first.
+    keep: bool = False
 
 
 class LineTable(ScrollView, can_focus=True):
@@ -203,11 +205,11 @@ class LineTable(ScrollView, can_focus=True):
         def needed() -> int:
             return sum(w for w, on in zip(least, shown) if on) + sum(shown) - 1
 
-        for i in sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: -columns[i].drop):
+        for i in sorted((i for i, c in enumerate(columns) if c.drop and not c.keep), key=lambda i: -columns[i].drop):
             if needed() <= total:
                 break
             shown[i] = False
-        for i in reversed([i for i, c in enumerate(columns) if c.whole and shown[i]]):
+        for i in reversed([i for i, c in enumerate(columns) if c.whole and shown[i] and not c.keep]):
             if needed() <= total:
                 break
             shown[i] = False

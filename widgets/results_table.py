@@ -57,19 +57,19 @@ def sparkline(values: Sequence[int]) -> str:
 
 
 def _sorted_stays(columns: Sequence[Column], best_first: str) -> tuple[Column, ...]:
-    """``columns`` with the one titled ``best_first`` never giving way, the KPI left of it that never does in its place.
+    """``columns`` with the one titled ``best_first`` kept (``Column.keep``), the KPI left of it that never gives way in its place.
 
     Rows sorted by a column a narrow table leaves out would be in an order no cell on screen explains; the KPI
     next to it gives up its room instead, so the targets stay (a title "↓" makes wider than the KPI's room takes
     the next column to give way too: Δ, at 80 columns by ER REACH).
     """
     titles = [c.title for c in columns]
-    if best_first not in titles or not columns[titles.index(best_first)].drop:
+    if best_first not in titles:
         return tuple(columns)
     sorted_at = titles.index(best_first)
-    instead = max(i for i, c in enumerate(columns[:sorted_at]) if c.title in KPI_TITLES and not c.drop)
     drop = columns[sorted_at].drop
-    return tuple(replace(c, drop=0) if i == sorted_at else replace(c, drop=drop) if i == instead else c for i, c in enumerate(columns))
+    instead = max(i for i, c in enumerate(columns[:sorted_at]) if c.title in KPI_TITLES and not c.drop) if drop else None
+    return tuple(replace(c, keep=True) if i == sorted_at else replace(c, drop=drop) if i == instead else c for i, c in enumerate(columns))
 
 
 def _marked_sorted(column: Column) -> Column:
