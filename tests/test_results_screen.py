@@ -934,3 +934,31 @@ async def test_the_sorted_column_stays_when_wide_amounts_leave_columns_out_at_80
             await settle(pilot)
             header = "".join(segment.text for segment in table.render_line(0))
             assert f"{title} ↓" in header, header
+
+
+async def test_the_cursor_stays_on_screen_on_its_post_when_s_moves_it_down_the_list(workspace: Path) -> None:
+    # s kept the cursor on its post, which moved to the bottom of a long list: the cursor was off screen, on no row seen.
+    from .syncsupport import crewdeck
+
+    members, _, _ = _ids(workspace)
+    posts = [crewdeck("-w", str(workspace), "--as", "ana", "add", f"Reel {n} +spring-launch").strip() for n in range(30)]
+    day = NOW.date().isoformat()
+    # The higher n, the better the CTR and the worse the ER by reach: the top post by CTR is the bottom one by ER.
+    rows = [
+        (Key("post", post=post), day, {"impressions": 1000, "reach": 1000, "clicks": 10 + n, "engagements": 100 - n})
+        for n, post in enumerate(posts)
+    ]
+    with Store(workspace) as store:
+        write(store, members["ana"], rows, "test")
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        table = _table(app)
+        assert table.cursor == 0 and table.rows[0].label == "Reel 29"
+        for sort in ("cpc", "cpa", "roas", "er_reach"):
+            await pilot.press("s")
+            await settle(pilot)
+            assert screen.page is not None and screen.page.sort == sort
+            top = round(table.scroll_y)
+            assert table.rows[table.cursor].label == "Reel 29" and top <= table.cursor < top + table.page, sort
+        assert table.cursor > table.page  # at the bottom by ER: the list scrolled to it

@@ -118,6 +118,7 @@ class LineTable(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.row_count() + 1)
+        self.scroll_to_cursor()  # a shorter table (a line under it wrapped, say) would leave it below the last line
 
     @property
     def page(self) -> int:
@@ -132,14 +133,18 @@ class LineTable(ScrollView, can_focus=True):
         index = max(0, min(index, count - 1))
         moved = index != self.cursor
         self.cursor = index
-        top = round(self.scroll_y)
-        if index < top:
-            self.scroll_to(y=index, animate=False, immediate=True)
-        elif index > top + self.page - 1:
-            self.scroll_to(y=index - self.page + 1, animate=False, immediate=True)
+        self.scroll_to_cursor()
         self.refresh()
         if moved:
             self.cursor_moved(index)
+
+    def scroll_to_cursor(self) -> None:
+        """Scroll the cursor's row into view (call after ``rows_changed`` put the cursor on a row that moved)."""
+        top = round(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor > top + self.page - 1:
+            self.scroll_to(y=self.cursor - self.page + 1, animate=False, immediate=True)
 
     def action_cursor_down(self) -> None:
         self.move_cursor(self.cursor + 1)

@@ -136,6 +136,7 @@ class ResultsTable(LineTable):
                 self.cursor = i
                 break
         self.rows_changed()
+        self.scroll_to_cursor()  # its row may have moved far down the list (sorted by another KPI)
         self.refresh_bindings()
 
     @dataclass
