@@ -962,3 +962,16 @@ async def test_the_cursor_stays_on_screen_on_its_post_when_s_moves_it_down_the_l
             top = round(table.scroll_y)
             assert table.rows[table.cursor].label == "Reel 29" and top <= table.cursor < top + table.page, sort
         assert table.cursor > table.page  # at the bottom by ER: the list scrolled to it
+
+
+async def test_a_posts_days_date_column_is_as_wide_as_a_date_at_80x24(workspace: Path) -> None:
+    # DAY kept a campaign's 14 cells for a 10-cell date: 4 blank cells, while "✗ 1.09% vs …" was cut next to them.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.page is not None and screen.page.level == "days" and screen.page.lines
+        table = _table(app)
+        widths = table.widths(table.scrollable_content_region.width, table.widest_on_screen())
+        assert widths[0] == len("2026-11-26") == max(len(row.label) for row in table.rows), widths

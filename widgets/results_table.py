@@ -127,7 +127,9 @@ class ResultsTable(LineTable):
         self.rows = list(rows)
         shown = _sorted_stays(self.COLUMNS[1:-1] if days else self.COLUMNS[1:], best_first)
         rest = (_marked_sorted(c) if c.title == best_first else c for c in shown)
-        first = replace(self.COLUMNS[0], title=first_column, grow=0 if days else self.COLUMNS[0].grow)
+        first = replace(self.COLUMNS[0], title=first_column)
+        if days:
+            first = replace(first, width=len("2026-11-26"), grow=0)  # a date, no wider: the targets take the room
         self.columns = (first, *rest)
         self.cursor = 0
         self.closed = frozenset(row.key for row in self.rows) if days else frozenset(closed)
