@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -975,3 +976,29 @@ async def test_a_posts_days_date_column_is_as_wide_as_a_date_at_80x24(workspace:
         table = _table(app)
         widths = table.widths(table.scrollable_content_region.width, table.widest_on_screen())
         assert widths[0] == len("2026-11-26") == max(len(row.label) for row in table.rows), widths
+
+
+async def test_the_legend_leaves_out_what_delta_compares_and_its_dashes_when_the_column_gave_way(workspace: Path) -> None:
+    # Amounts too wide leave Δ out at 80 columns, and the line under the table still said what Δ compares and
+    # "— no value" for the "—" only Δ showed.
+    from .syncsupport import crewdeck
+
+    _, campaigns, posts = _ids(workspace)
+    post = next(post for post, campaign in posts if campaign == campaigns["Spring Launch"])
+    ledger = ["-w", str(workspace), "--as", "ana", "ledger", "add", "--task", post, "--category", "ads", "--payee", "Meta"]
+    crewdeck(*ledger, "--amount", "123456789012.00 EUR", "--date", NOW.date().isoformat())
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        table = _table(app)
+        header = "".join(segment.text for segment in table.render_line(0))
+        assert " Δ " not in header, header
+        legend = str(screen.query_one("#results-legend", Static).render())
+        assert "Δ: " not in legend, legend
+        await pilot.resize_terminal(160, 48)
+        await settle(pilot)
+        assert str(screen.query_one("#results-legend", Static).render()).startswith("Δ: results vs Week 2026-W47")
+    assert screen.page is not None
+    lines = tuple(replace(line, change="—", kpis=("1.00%",) * 5) for line in screen.page.lines)
+    page = replace(screen.page, lines=lines)
+    assert "— no value" in pane_data.legend(page) and "— no value" not in pane_data.legend(page, change=False)

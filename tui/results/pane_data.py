@@ -104,12 +104,12 @@ MARKS = (
 )
 
 
-def legend(page: ResultsPage, kpis: frozenset[str] = frozenset(SHOWN), targets: bool = True) -> str:
+def legend(page: ResultsPage, kpis: frozenset[str] = frozenset(SHOWN), targets: bool = True, change: bool = True) -> str:
     """What Δ compares and what the marks the rows show mean, in a line under the table (marks no row shows are left out,
     and those of columns a narrow table leaves out: ``kpis``, the KPIs whose columns are shown; ``targets``, whether the
-    targets' column is)."""
+    targets' column is; ``change``, whether Δ's is: without it, what Δ compares is not said either)."""
     compared = f"Δ: results vs {page.before}" if page.before else "Δ: — over a run (no period before)"
-    shown = _marks_shown(page.lines, [i for i, code in enumerate(SHOWN) if code in kpis], targets)
+    shown = _marks_shown(page.lines, [i for i, code in enumerate(SHOWN) if code in kpis], targets, change)
     said = [words for mark, words in MARKS if mark in shown]
     unlinked = frozenset[str]().union(*(line.no_spend for line in page.lines))
     costs = [code.upper() for code in SHOWN if code in kpis and code in unlinked]
@@ -117,11 +117,13 @@ def legend(page: ResultsPage, kpis: frozenset[str] = frozenset(SHOWN), targets: 
         # A cost KPI of a row with no spend linked is "—" too: unknown, where 0.00 would read as free.
         judged = ", neither met nor missed" if targets else ""
         said[said.index(_NO_VALUE)] = f"{_NO_VALUE} ({', '.join(costs)}: no spend linked{judged})"
-    return " · ".join([compared, *said])
+    return " · ".join([compared, *said] if change else said)
 
 
-def _marks_shown(lines: tuple[ResultLine, ...], kpis: list[int], targets: bool) -> set[str]:
-    cells = {cell for line in lines for cell in (line.spend, line.results, line.change, *(line.kpis[i] for i in kpis))}
+def _marks_shown(lines: tuple[ResultLine, ...], kpis: list[int], targets: bool, change: bool) -> set[str]:
+    cells = {
+        cell for line in lines for cell in (line.spend, line.results, *([line.change] if change else []), *(line.kpis[i] for i in kpis))
+    }
     marks = {mark for mark in (MISSING, NO_RATE) if mark in cells}
     if any(cell.endswith("*") for cell in cells):
         marks.add("*")
