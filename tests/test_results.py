@@ -796,3 +796,15 @@ def test_a_rate_by_reach_shown_without_its_reach_column_is_explained_in_full(ws:
     notes = said.split("wider terminal)")[1]
     assert "≥" not in notes and "that reach" not in notes, notes
     assert "* a rate by the largest daily reach (reach does not add up over days)" in notes, notes
+
+
+@pytest.mark.parametrize("by", ["post", "platform", "day"])
+def test_kpi_report_with_nothing_to_report_prints_the_csv_header_and_an_empty_json_document(ws: Path, by: str) -> None:
+    # With no rows, --csv printed nothing on stdout (a line on stderr only): a CSV consumer found no header to read.
+    cli = Cli(ws)
+    empty = cli("kpi", "report", "--by", by, "--csv")
+    assert empty.code == 0 and "no results or spend" in empty.err
+    assert json.loads(cli.ok("kpi", "report", "--by", by, "--json"))["rows"] == []
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", _post(ws)[:8], "2026-11-20", "impressions=100")
+    header = cli.ok("kpi", "report", "--by", by, "--csv").splitlines()[0]
+    assert empty.out == header + "\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -844,3 +845,160 @@ async def test_the_calendars_key_leaves_the_results_for_the_calendar(workspace: 
         await settle(pilot)
         assert not isinstance(app.screen, ResultsScreen) and app.active_pane == "grid"
         assert app.screen.query_one(GridPane).has_class("-calendar")
+
+
+async def test_the_column_the_posts_are_sorted_by_stays_shown_at_80x24(workspace: Path) -> None:
+    # At 80 columns ROAS and ER REACH give way: sorted by either, the bar said "best ROAS first" over a table
+    # with no ROAS column, and the order could not be read.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        table = _table(app)
+
+        def header() -> str:
+            return "".join(segment.text for segment in table.render_line(0))
+
+        assert "ROAS" not in header() and "ER REACH" not in header()  # sorted by CTR: the two give way
+        for title in ("CPC", "CPA", "ROAS", "ER REACH"):
+            await pilot.press("s")
+            await settle(pilot)
+            assert screen.page is not None and f"best {title} first" in screen.query_one(PaneBar).info
+            assert f"{title} ↓" in header() and "TARGETS" in header() and "CTR" in header(), header()
+        assert "*" in table.rows[0].kpis[4] and "* a rate by the largest daily reach" in str(
+            screen.query_one("#results-legend", Static).render()
+        )  # the mark of the column shown is explained
+
+
+def test_a_campaigns_own_results_on_a_platform_have_their_sparkline_among_its_posts(workspace: Path) -> None:
+    # "/meta" (a campaign's results on a platform, an Ads Manager import) had its results and Δ but an empty
+    # LAST 30 DAYS: the sparkline read the posts' records only.
+    from crewdeck.tui.results import pane_data
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    members, campaigns, _ = _ids(workspace)
+    spring = campaigns["Spring Launch"]
+    today = NOW.date()
+    days = [(today - dt.timedelta(days=back)).isoformat() for back in (2, 1, 0)]
+    with Store(workspace) as store:
+        rows = [
+            (Key("campaign", campaign=spring, platform="meta"), day, {"conversions": n}) for day, n in zip(days, (3, 5, 7), strict=True)
+        ]
+        write(store, members["ana"], rows, "test")
+    ws = Workspace.open(workspace)
+    try:
+        meta = next(line for line in pane_data.load(ws, "week", today, spring, today=today).lines if line.key == "/meta")
+    finally:
+        ws.close()
+    assert meta.results == "15" and len(meta.series) == 30 and meta.series[-3:] == (3, 5, 7) and sum(meta.series) == 15
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_an_amount_or_a_kpi_is_shown_whole_or_not_at_all(workspace: Path, size: tuple[int, int]) -> None:
+    # A large spend read "12,345,67…" and its CPC "4,115,2…" (another number) at 80 columns, the CPC at 160 too.
+    from .syncsupport import crewdeck
+
+    _, campaigns, posts = _ids(workspace)
+    post = next(post for post, campaign in posts if campaign == campaigns["Spring Launch"])
+    ledger = ["-w", str(workspace), "--as", "ana", "ledger", "add", "--task", post, "--category", "ads", "--payee", "Meta"]
+    crewdeck(*ledger, "--amount", "12345678.00 EUR", "--date", NOW.date().isoformat())
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=size) as pilot:
+        for level in ("campaigns", "posts"):
+            if level == "posts":
+                await _open_spring_posts(pilot)
+            else:
+                await _open(pilot)
+            table = _table(app)
+            widths = table.widths(table.scrollable_content_region.width, table.widest_on_screen())
+            for index, row in enumerate(table.rows):
+                drawn = "".join(segment.text for segment in table.render_line(index + 1))
+                cells = [row.label, row.spend, row.results, row.change, *row.kpis]
+                numbers = [cell for cell, width in zip(cells[1:], widths[1:], strict=False) if width]
+                assert all(cell in drawn for cell in numbers), (level, drawn, numbers)
+            assert any("12,3" in "".join(s.text for s in table.render_line(i + 1)) for i in range(len(table.rows)))
+
+
+async def test_the_sorted_column_stays_when_wide_amounts_leave_columns_out_at_80x24(workspace: Path) -> None:
+    # Amounts too wide to fit whole leave their columns out, the rightmost first: the column sorted by went with them.
+    from .syncsupport import crewdeck
+
+    _, campaigns, posts = _ids(workspace)
+    for post in [post for post, campaign in posts if campaign == campaigns["Spring Launch"]][:2]:
+        ledger = ["-w", str(workspace), "--as", "ana", "ledger", "add", "--task", post, "--category", "ads", "--payee", "Meta"]
+        crewdeck(*ledger, "--amount", "123456789012.00 EUR", "--date", NOW.date().isoformat())
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_spring_posts(pilot)
+        table = _table(app)
+        for title in ("CPC", "CPA", "ROAS", "ER REACH", "CTR"):
+            await pilot.press("s")
+            await settle(pilot)
+            header = "".join(segment.text for segment in table.render_line(0))
+            assert f"{title} ↓" in header, header
+
+
+async def test_the_cursor_stays_on_screen_on_its_post_when_s_moves_it_down_the_list(workspace: Path) -> None:
+    # s kept the cursor on its post, which moved to the bottom of a long list: the cursor was off screen, on no row seen.
+    from .syncsupport import crewdeck
+
+    members, _, _ = _ids(workspace)
+    posts = [crewdeck("-w", str(workspace), "--as", "ana", "add", f"Reel {n} +spring-launch").strip() for n in range(30)]
+    day = NOW.date().isoformat()
+    # The higher n, the better the CTR and the worse the ER by reach: the top post by CTR is the bottom one by ER.
+    rows = [
+        (Key("post", post=post), day, {"impressions": 1000, "reach": 1000, "clicks": 10 + n, "engagements": 100 - n})
+        for n, post in enumerate(posts)
+    ]
+    with Store(workspace) as store:
+        write(store, members["ana"], rows, "test")
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        table = _table(app)
+        assert table.cursor == 0 and table.rows[0].label == "Reel 29"
+        for sort in ("cpc", "cpa", "roas", "er_reach"):
+            await pilot.press("s")
+            await settle(pilot)
+            assert screen.page is not None and screen.page.sort == sort
+            top = round(table.scroll_y)
+            assert table.rows[table.cursor].label == "Reel 29" and top <= table.cursor < top + table.page, sort
+        assert table.cursor > table.page  # at the bottom by ER: the list scrolled to it
+
+
+async def test_a_posts_days_date_column_is_as_wide_as_a_date_at_80x24(workspace: Path) -> None:
+    # DAY kept a campaign's 14 cells for a 10-cell date: 4 blank cells, while "✗ 1.09% vs …" was cut next to them.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.page is not None and screen.page.level == "days" and screen.page.lines
+        table = _table(app)
+        widths = table.widths(table.scrollable_content_region.width, table.widest_on_screen())
+        assert widths[0] == len("2026-11-26") == max(len(row.label) for row in table.rows), widths
+
+
+async def test_the_legend_leaves_out_what_delta_compares_and_its_dashes_when_the_column_gave_way(workspace: Path) -> None:
+    # Amounts too wide leave Δ out at 80 columns, and the line under the table still said what Δ compares and
+    # "— no value" for the "—" only Δ showed.
+    from .syncsupport import crewdeck
+
+    _, campaigns, posts = _ids(workspace)
+    post = next(post for post, campaign in posts if campaign == campaigns["Spring Launch"])
+    ledger = ["-w", str(workspace), "--as", "ana", "ledger", "add", "--task", post, "--category", "ads", "--payee", "Meta"]
+    crewdeck(*ledger, "--amount", "123456789012.00 EUR", "--date", NOW.date().isoformat())
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        table = _table(app)
+        header = "".join(segment.text for segment in table.render_line(0))
+        assert " Δ " not in header, header
+        legend = str(screen.query_one("#results-legend", Static).render())
+        assert "Δ: " not in legend, legend
+        await pilot.resize_terminal(160, 48)
+        await settle(pilot)
+        assert str(screen.query_one("#results-legend", Static).render()).startswith("Δ: results vs Week 2026-W47")
+    assert screen.page is not None
+    lines = tuple(replace(line, change="—", kpis=("1.00%",) * 5) for line in screen.page.lines)
+    page = replace(screen.page, lines=lines)
+    assert "— no value" in pane_data.legend(page) and "— no value" not in pane_data.legend(page, change=False)

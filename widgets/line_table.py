@@ -42,6 +42,8 @@ class Column:
     drop: int = 0
     #: Never cut (an amount: a cut one reads as another number): at least as wide as its widest cell on screen.
     whole: bool = False
+    #: Never left out, ``drop`` or ``whole`` (the column the rows are sorted by): the others go first.
+    keep: bool = False
 
 
 class LineTable(ScrollView, can_focus=True):
@@ -116,6 +118,7 @@ class LineTable(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.row_count() + 1)
+        self.scroll_to_cursor()  # a shorter table (a line under it wrapped, say) would leave it below the last line
 
     @property
     def page(self) -> int:
@@ -130,14 +133,18 @@ class LineTable(ScrollView, can_focus=True):
         index = max(0, min(index, count - 1))
         moved = index != self.cursor
         self.cursor = index
-        top = round(self.scroll_y)
-        if index < top:
-            self.scroll_to(y=index, animate=False, immediate=True)
-        elif index > top + self.page - 1:
-            self.scroll_to(y=index - self.page + 1, animate=False, immediate=True)
+        self.scroll_to_cursor()
         self.refresh()
         if moved:
             self.cursor_moved(index)
+
+    def scroll_to_cursor(self) -> None:
+        """Scroll the cursor's row into view (call after ``rows_changed`` put the cursor on a row that moved)."""
+        top = round(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor > top + self.page - 1:
+            self.scroll_to(y=self.cursor - self.page + 1, animate=False, immediate=True)
 
     def action_cursor_down(self) -> None:
         self.move_cursor(self.cursor + 1)
@@ -203,11 +210,11 @@ class LineTable(ScrollView, can_focus=True):
         def needed() -> int:
             return sum(w for w, on in zip(least, shown) if on) + sum(shown) - 1
 
-        for i in sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: -columns[i].drop):
+        for i in sorted((i for i, c in enumerate(columns) if c.drop and not c.keep), key=lambda i: -columns[i].drop):
             if needed() <= total:
                 break
             shown[i] = False
-        for i in reversed([i for i, c in enumerate(columns) if c.whole and shown[i]]):
+        for i in reversed([i for i, c in enumerate(columns) if c.whole and shown[i] and not c.keep]):
             if needed() <= total:
                 break
             shown[i] = False

@@ -13,6 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import ClassVar, Protocol
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.message import Message
@@ -55,6 +56,28 @@ def sparkline(values: Sequence[int]) -> str:
     return "".join(_BLOCKS[min(len(_BLOCKS) - 1, value * (len(_BLOCKS) - 1) // top)] if value > 0 else " " for value in values)
 
 
+def _sorted_stays(columns: Sequence[Column], best_first: str) -> tuple[Column, ...]:
+    """``columns`` with the one titled ``best_first`` kept (``Column.keep``), the KPI left of it that never gives way in its place.
+
+    Rows sorted by a column a narrow table leaves out would be in an order no cell on screen explains; the KPI
+    next to it gives up its room instead, so the targets stay (a title "↓" makes wider than the KPI's room takes
+    the next column to give way too: Δ, at 80 columns by ER REACH).
+    """
+    titles = [c.title for c in columns]
+    if best_first not in titles:
+        return tuple(columns)
+    sorted_at = titles.index(best_first)
+    drop = columns[sorted_at].drop
+    instead = max(i for i, c in enumerate(columns[:sorted_at]) if c.title in KPI_TITLES and not c.drop) if drop else None
+    return tuple(replace(c, keep=True) if i == sorted_at else replace(c, drop=drop) if i == instead else c for i, c in enumerate(columns))
+
+
+def _marked_sorted(column: Column) -> Column:
+    """The column the rows are sorted by, its title marked "↓" and never cut to an ellipsis that hides the mark."""
+    title = f"{column.title} ↓"
+    return replace(column, title=title, width=max(column.width, cell_len(title)))
+
+
 class ResultsTable(LineTable):
     DEFAULT_CSS = """
     ResultsTable { height: 1fr; }
@@ -66,11 +89,12 @@ class ResultsTable(LineTable):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"results-table--off", "results-table--met", "results-table--spark"}
     COLUMNS = (
         # Spare width goes to the targets missed first: a campaign's slug is short, "0.82% vs ctr>=5%" is not.
+        # The numbers are whole or not shown: "12,345,67…" reads as another amount.
         Column("CAMPAIGN", 14, grow=1),
-        Column("SPEND", 10, "right", grow=1),
-        Column("RESULTS", 7, "right"),
-        Column("Δ", 6, "right", drop=2),
-        *(Column(title, 8, "right", drop=3 if title in ("ROAS", "ER REACH") else 0) for title in KPI_TITLES),
+        Column("SPEND", 10, "right", grow=1, whole=True),
+        Column("RESULTS", 7, "right", whole=True),
+        Column("Δ", 6, "right", drop=2, whole=True),
+        *(Column(title, 8, "right", drop=3 if title in ("ROAS", "ER REACH") else 0, whole=True) for title in KPI_TITLES),
         Column("TARGETS", 10, grow=2, drop=1),
         Column("LAST 30 DAYS", 30, drop=4),  # last: ``set_rows(days=True)`` leaves it out
     )
@@ -93,16 +117,19 @@ class ResultsTable(LineTable):
     ) -> None:
         """Show new rows; the cursor goes to the row keyed ``on``, else stays on its row if it is still there, else the first.
 
-        ``best_first``: the title of the column the rows are sorted by, best first; its title says so with "↓".
+        ``best_first``: the title of the column the rows are sorted by, best first; its title says so with "↓", and
+        when columns give way to a narrow table it stays (``_sorted_stays``).
         ``days``: the rows are days: no sparkline (they are the series themselves) and a date's column no wider than
         it, the others sharing the width, and ``enter`` is not offered (there is nothing finer to open).
         ``closed``: the keys of other rows with nothing finer to open: ``enter`` is not offered while the cursor is on one.
         """
         old = on if on is not None else self.rows[self.cursor].key if self.rows and self.cursor < len(self.rows) else None
         self.rows = list(rows)
-        shown = self.COLUMNS[1:-1] if days else self.COLUMNS[1:]
-        rest = (replace(c, title=f"{c.title} ↓") if c.title == best_first else c for c in shown)
-        first = replace(self.COLUMNS[0], title=first_column, grow=0 if days else self.COLUMNS[0].grow)
+        shown = _sorted_stays(self.COLUMNS[1:-1] if days else self.COLUMNS[1:], best_first)
+        rest = (_marked_sorted(c) if c.title == best_first else c for c in shown)
+        first = replace(self.COLUMNS[0], title=first_column)
+        if days:
+            first = replace(first, width=len("2026-11-26"), grow=0)  # a date, no wider: the targets take the room
         self.columns = (first, *rest)
         self.cursor = 0
         self.closed = frozenset(row.key for row in self.rows) if days else frozenset(closed)
@@ -111,6 +138,7 @@ class ResultsTable(LineTable):
                 self.cursor = i
                 break
         self.rows_changed()
+        self.scroll_to_cursor()  # its row may have moved far down the list (sorted by another KPI)
         self.refresh_bindings()
 
     @dataclass

@@ -224,16 +224,17 @@ def cmd_report(ctx: Context) -> int:
     if ctx.args.json:
         print_json(report.as_json(built))
         return 0
-    if not built.groups:
-        print("no results or spend", file=sys.stderr)
-        return 0
     headers, rows = _rows(built, ctx.args.csv)
     if ctx.args.csv:
+        # The header even with no rows: a CSV consumer reads the columns first, whatever follows.
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(headers)
         writer.writerows([[visible(cell) for cell in row] for row in rows])
         sys.stdout.write(buffer.getvalue())
+    if not built.groups:
+        print("no results or spend", file=sys.stderr)
+    if ctx.args.csv or not built.groups:
         return 0
     # The period named as the Results screen's bar names it; the JSON and the CSV keep its days.
     text, shown_columns = _text(built, headers, rows, terminal_width(sys.stdout))

@@ -104,12 +104,12 @@ MARKS = (
 )
 
 
-def legend(page: ResultsPage, kpis: frozenset[str] = frozenset(SHOWN), targets: bool = True) -> str:
+def legend(page: ResultsPage, kpis: frozenset[str] = frozenset(SHOWN), targets: bool = True, change: bool = True) -> str:
     """What Δ compares and what the marks the rows show mean, in a line under the table (marks no row shows are left out,
     and those of columns a narrow table leaves out: ``kpis``, the KPIs whose columns are shown; ``targets``, whether the
-    targets' column is)."""
+    targets' column is; ``change``, whether Δ's is: without it, what Δ compares is not said either)."""
     compared = f"Δ: results vs {page.before}" if page.before else "Δ: — over a run (no period before)"
-    shown = _marks_shown(page.lines, [i for i, code in enumerate(SHOWN) if code in kpis], targets)
+    shown = _marks_shown(page.lines, [i for i, code in enumerate(SHOWN) if code in kpis], targets, change)
     said = [words for mark, words in MARKS if mark in shown]
     unlinked = frozenset[str]().union(*(line.no_spend for line in page.lines))
     costs = [code.upper() for code in SHOWN if code in kpis and code in unlinked]
@@ -117,11 +117,13 @@ def legend(page: ResultsPage, kpis: frozenset[str] = frozenset(SHOWN), targets: 
         # A cost KPI of a row with no spend linked is "—" too: unknown, where 0.00 would read as free.
         judged = ", neither met nor missed" if targets else ""
         said[said.index(_NO_VALUE)] = f"{_NO_VALUE} ({', '.join(costs)}: no spend linked{judged})"
-    return " · ".join([compared, *said])
+    return " · ".join([compared, *said] if change else said)
 
 
-def _marks_shown(lines: tuple[ResultLine, ...], kpis: list[int], targets: bool) -> set[str]:
-    cells = {cell for line in lines for cell in (line.spend, line.results, line.change, *(line.kpis[i] for i in kpis))}
+def _marks_shown(lines: tuple[ResultLine, ...], kpis: list[int], targets: bool, change: bool) -> set[str]:
+    cells = {
+        cell for line in lines for cell in (line.spend, line.results, *([line.change] if change else []), *(line.kpis[i] for i in kpis))
+    }
     marks = {mark for mark in (MISSING, NO_RATE) if mark in cells}
     if any(cell.endswith("*") for cell in cells):
         marks.add("*")
@@ -271,13 +273,15 @@ def _post_lines(
     spark = _spark_bounds(bounds, max((g.last_day for g in now.groups), default=""), today, run=previous is None)
     result = report.campaign_targets_result(now, campaign)
     series: dict[str, dict[str, int]] = {}
-    # The result column is one of the result counts (targets.of checks it): safe in the SQL text.
+    # The result column is one of the result counts (targets.of checks it): safe in the SQL text.  Keyed as the rows
+    # are: a post by its id, the campaign's own results on a platform as "/meta" (``report._placed``).
     sql = (
-        f"SELECT r.post, r.day, sum(r.{result}) FROM result r WHERE r.kind = 'post' AND r.day >= ? AND r.day < ? "
-        "AND r.post IN (SELECT id FROM task WHERE campaign = ?) GROUP BY 1, 2"
+        f"SELECT CASE WHEN r.kind = 'post' THEN r.post ELSE '/' || nullif(r.platform, '') END, r.day, sum(r.{result}) "
+        "FROM result r WHERE r.day >= :since AND r.day < :until AND ((r.kind = 'post' AND r.post IN "
+        "(SELECT id FROM task WHERE campaign = :campaign)) OR (r.kind = 'campaign' AND r.campaign = :campaign)) GROUP BY 1, 2"
     )
-    for post, day, count in ws.conn.execute(sql, (spark[0].isoformat(), spark[1].isoformat(), campaign)):
-        series.setdefault(post, {})[day] = count or 0
+    for key, day, count in ws.conn.execute(sql, {"since": spark[0].isoformat(), "until": spark[1].isoformat(), "campaign": campaign}):
+        series.setdefault(key, {})[day] = count or 0
     titles = dict(ws.conn.execute("SELECT id, title FROM task WHERE campaign = ?", (campaign,)).fetchall())
     lines = []
     for g in now.groups:
