@@ -225,6 +225,30 @@ async def test_an_approval_the_rules_refuse_is_not_offered_and_writes_nothing(te
         assert store.conn.execute("SELECT count(*) FROM post_approval").fetchone()[0] == 0
 
 
+async def test_the_approvals_view_offers_no_enter_over_an_empty_list(tmp_path: Path) -> None:
+    # With nothing in review the footer offered "⏎ Open", which did nothing; once a post waits it is offered.
+    path = tmp_path / "posts.db"
+    team_workspace(path, NOW).close()
+    app = make_app(path, "mia", watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen) and screen.table.total == 0
+        assert "Open" not in _footer_descriptions(screen)
+        with Store(path) as store:
+            add_posts(store, 1, NOW + dt.timedelta(days=2), submitted=NOW)
+        screen.reload()
+        await settle(pilot)
+        assert screen.table.total == 1 and "Open" in _footer_descriptions(screen)
+
+
+def _footer_descriptions(screen: Any) -> set[str]:
+    shown, _ = footer_keys(screen)
+    return {key.description for key in shown if key.enabled}
+
+
 async def test_a_pressed_twice_in_approvals_approves_once_the_second_not_offered(team: Path) -> None:
     # The verdict's keys stayed offered until the post was read again after the approval: a second `a` before that
     # wrote again and was refused with an error notice ("cannot approve …: mia's step is taken").
