@@ -275,6 +275,28 @@ async def test_a_pressed_twice_in_approvals_approves_once_the_second_not_offered
         assert store.conn.execute("SELECT count(*) FROM post_approval").fetchone()[0] == 1
 
 
+async def test_a_refused_approval_in_approvals_offers_again_the_verdicts_the_post_still_awaits(team: Path) -> None:
+    # `a` took both verdicts' keys down until the post was read again: refused (mia had approved it on another
+    # replica, unseen here), neither came back until the cursor moved, though she may still request changes.
+    app = make_app(team, "mia", watch=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        row = screen.table.cursor_row
+        assert row is not None and screen.check_action("approve", ()) is True
+        with Store(team) as store:
+            writing.approve(store, member(team, "mia"), row.id, NOW)
+        await pilot.press("a")
+        await settle(pilot)
+        assert [n.severity for n in app._notifications] == ["error"]
+        assert screen.table.cursor_row is not None and screen.table.cursor_row.id == row.id
+        assert screen.check_action("approve", ()) is False
+        assert screen.check_action("request_changes", ()) is True
+
+
 async def test_a_is_not_offered_again_in_approvals_when_a_review_read_before_the_approval_comes_back_last(team: Path) -> None:
     # The verdicts the rules take from me on the post under the cursor are read with its copy: a read asked for before
     # my approval that came back after the one asked since offered `a` again, on the step I had just approved.

@@ -241,6 +241,8 @@ class ApprovalsScreen(Screen[None]):
                 f"approved {self._post_name(post_id)}",
                 lambda s, me, now: writing.approve(s, me, post_id, now),
                 self.reload,
+                # Written or refused, the verdicts the post awaits from me now: a refused one is not left hidden.
+                settled=lambda: self._review(post_id),
             )
 
     def action_request_changes(self) -> None:
