@@ -31,8 +31,7 @@ def _post_id(ctx: Context) -> str:
 
 def _said(view: PostView, ctx: Context, more: str = "") -> int:
     """The post's id, its state now and where its round stands; ``more``: what else the command set."""
-    handles = ctx.ws.handles()
-    extra = f" ({view.round.describe(handles)})" if view.state in ("in-review", "changes-requested") else ""
+    extra = f" ({view.round.describe(ctx.ws.shown_handles())})" if view.state in ("in-review", "changes-requested") else ""
     print(visible(f"{view.id[:8]} {label(view.state)}{extra}" + (f", {more}" if more else "")))
     return 0
 
@@ -167,7 +166,7 @@ def _post_json(view: PostView, ctx: Context) -> dict[str, Any]:
         "published_at": row[5],
         # A published or pulled post's round is over (its verdicts are in the history): evaluated against
         # nothing, it read "the content changed since it was submitted", its steps as never taken.
-        "round": None if f.stored in AS_STORED else view.round.describe(handles),
+        "round": None if f.stored in AS_STORED else view.round.describe({member: f"@{handle}" for member, handle in handles.items()}),
         "steps": []
         if f.stored in AS_STORED
         else [
@@ -261,7 +260,7 @@ def cmd_post_show(ctx: Context) -> int:
     f = view.facts
     lines = [f"{post_id[:8]}  {f.title}", f"state:     {label(view.state)}"]
     if view.state in ("in-review", "changes-requested", "draft") and view.round.round_id:
-        lines.append(f"round:     {view.round.describe(ctx.ws.handles())}")
+        lines.append(f"round:     {view.round.describe(ctx.ws.shown_handles())}")
     for crisis in view.held_by:
         lines.append(f"crisis:    {crisis.reason} ({crisis.id[:8]}{', open' if crisis.open else ', ended'})")
     lines.append(f"platform:  {f.platform or '-'}" + (f"   campaign: +{data['campaign']}" if data["campaign"] else ""))
@@ -326,7 +325,7 @@ def cmd_post_list(ctx: Context) -> int:
         note_expired(ctx)
         return 0
     names = ctx.ws.campaign_names()
-    handles = ctx.ws.handles()
+    handles = ctx.ws.shown_handles()  # a removed reviewer reads "ex-@raj": a new member may have their handle
     rows = [
         [
             v.id[:8],

@@ -111,7 +111,7 @@ def steps_nobody_takes(conn: sqlite3.Connection, campaign: str, handles: Mapping
             why = f"nobody is in group {step.group}"
         else:
             named = people.get(step.member)
-            handle = step.who(handles)
+            handle = step.who({member: f"@{handle}" for member, handle in handles.items()})  # "was removed" says it
             why = f"{handle} was removed" if named is None or named.deleted else f"{handle} is a guest not given this campaign"
         out.append((step, why))
     return out

@@ -36,12 +36,13 @@ class TaskDetail:
     attendees: tuple[tuple[Member, bool], ...] = ()
     #: The assignee was removed from the workspace (the task is their history; a new member may have their handle).
     assignee_removed: bool = False
+    #: The removed members among the assignee and the attendees: their handles read "ex-@raj" (``shown_handle``).
+    removed: frozenset[str] = frozenset()
 
 
 def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", clock24: bool = True) -> TaskDetail:
     """Task ``task_id`` in full (``UserError`` if there is none), its history told on ``tz``'s clock."""
     record = ws.task(task_id)
-    handles = ws.handles()
     assignee = ws.member(record["assignee"]) if record["assignee"] else None
     campaign = ws.campaign(record["campaign"]) if record["campaign"] else None
     titles = {
@@ -80,7 +81,7 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
         if member is not None
     )
     return TaskDetail(
-        post_state=_post_state(ws, task_id, now, handles) if record["post_state"] else None,
+        post_state=_post_state(ws, task_id, now) if record["post_state"] else None,
         attendees=attendees,
         id=task_id,
         title=text_or(record["title"], untitled_task(task_id)),
@@ -88,6 +89,7 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
         assignee=assignee,
         creator=ws.handles(removed=REMOVED_WORDS).get(record["created_by"]) if record["created_by"] else None,
         assignee_removed=assignee is not None and ws.removed(assignee.id),
+        removed=ws.removed_ids() & {member.id for member in (assignee, *(m for m, _ in attendees)) if member is not None},
         campaign=campaign.name if campaign else None,
         campaign_tz=campaign.audience_tz if campaign else None,
         urgency=terms,
@@ -97,8 +99,9 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
     )
 
 
-def _post_state(ws: Workspace, post_id: str, now: dt.datetime, handles: dict[str, str]) -> str | None:
-    """What ``crewdeck post show`` says of the post's state (a task's status means nothing for a post)."""
+def _post_state(ws: Workspace, post_id: str, now: dt.datetime) -> str | None:
+    """What ``crewdeck post show`` says of the post's state (a task's status means nothing for a post), a removed
+    reviewer "ex-@raj"."""
     from crewdeck.tui.posts.reading import read_post
     from crewdeck.tui.posts.states import label
 
@@ -106,4 +109,4 @@ def _post_state(ws: Workspace, post_id: str, now: dt.datetime, handles: dict[str
     if view is None:
         return None
     in_round = view.state in ("in-review", "changes-requested")
-    return label(view.state) + (f" ({view.round.describe(handles)})" if in_round else "")
+    return label(view.state) + (f" ({view.round.describe(ws.shown_handles())})" if in_round else "")
