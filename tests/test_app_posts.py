@@ -1014,6 +1014,24 @@ async def test_a_posts_detail_says_its_state_as_read_and_shows_its_copy(team: Pa
         assert lines[lines.index("Copy") + 1] == "Post 0: spring is here #launch"
 
 
+async def test_a_posts_detail_tells_who_approved_and_who_asked_for_changes_in_its_history(team: Path) -> None:
+    # The detail's history left a post's verdicts out: who approved it, or asked for changes, and when, was in
+    # `crewdeck post show` alone.
+    post_id = post_titled(team, "Spring post 0")
+    with Store(team) as store:
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+        writing.reject(store, member(team, "kemi"), post_id, NOW, "warmer")
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(DetailScreen(post_id, app.services))
+        await settle(pilot)
+        body = str(app.screen.query_one("#detail-body").render())
+    history = [line.strip().split("  ") for line in body.split("History")[1].splitlines()[1:]]
+    assert [sentence for _, sentence in history[:2]] == ["@kemi requested changes (brand): “warmer”", "@mia approved copy"], history
+    assert all(when.endswith(" PST Manila") for when, _ in history), history  # on mia's clock, which it names
+
+
 async def test_y_pressed_twice_in_a_posts_detail_approves_once(team: Path) -> None:
     # `Y` stayed offered until the detail was read again after the approval: a second `Y` before that wrote it again,
     # refused with an error notice.

@@ -13,7 +13,17 @@ from crewdeck.sync.state.rules import Refused, crisis_refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, note_expired, print_json, read_input, table
 from crewdeck.tui.posts import limits, writing
-from crewdeck.tui.posts.reading import PostView, needs_me, open_crises, read_post, read_posts, settings, shared_publish
+from crewdeck.tui.posts.reading import (
+    PostView,
+    needs_me,
+    open_crises,
+    read_post,
+    read_posts,
+    settings,
+    shared_publish,
+    verdict_words,
+    verdicts,
+)
 from crewdeck.tui.posts.states import AS_STORED, STATES, label
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import member_json
@@ -204,12 +214,10 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[list[str
                 events.append((op_id, [when, who, label(state), "", ""]))
         else:
             events.append((op_id, [when, who, f"changed the {field.replace('_', ' ')}", "", ""]))
-    for op_id, by, at, verdict, step, digest, note in conn.execute(
-        "SELECT op_id, approved_by, approved_at, verdict, step, hash, note FROM post_approval WHERE post = ? ORDER BY op_id", (post_id,)
-    ):
-        when = format_local(parse_utc(at), tz, ctx.now, clock24=ctx.config.clock24)
-        what = f"approved {step}" if verdict == "approve" else f"requested changes ({step})"
-        events.append((op_id, [when, named.get(by, f"@{by[:8]}"), what, digest[:8], note or ""]))
+    for verdict in verdicts(conn, [post_id]).get(post_id, []):
+        when = format_local(parse_utc(verdict.at), tz, ctx.now, clock24=ctx.config.clock24)
+        who = named.get(verdict.by, f"@{verdict.by[:8]}")
+        events.append((verdict.op_id, [when, who, verdict_words(verdict), verdict.hash[:8], verdict.note]))
     events.sort(key=lambda e: e[0])
     # A content change after a verdict of the same round voids it: say so where it happened.
     out: list[list[str]] = []

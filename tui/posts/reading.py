@@ -117,6 +117,12 @@ def steps_nobody_takes(conn: sqlite3.Connection, campaign: str, handles: Mapping
     return out
 
 
+def verdict_words(verdict: Verdict) -> str:
+    """A verdict as a post's history says it: "approved copy", "requested changes (copy)" (``post show``'s WHAT, and
+    ``show``'s and the app's detail's history, each in its own words after who gave it)."""
+    return f"approved {verdict.step}" if verdict.verdict == "approve" else f"requested changes ({verdict.step})"
+
+
 def verdicts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) -> dict[str, list[Verdict]]:
     sql = "SELECT id, op_id, post, round, step, hash, verdict, note, approved_by, approved_at FROM post_approval"
     rows = (

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from crewdeck.sync.state.naming import quoted
+from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.tui.tasks import urgency
-from crewdeck.tui.workspace.describe import Naming, ToldChange, actors, changes, first_ops
+from crewdeck.tui.workspace.describe import Naming, ToldChange, actors, changes, first_ops, told
 from crewdeck.tui.workspace.placeholders import text_or, untitled_task
 from crewdeck.tui.workspace.workspace import REMOVED_WORDS, Member, Workspace
 
@@ -62,7 +65,11 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
     depends = [(d, *titles.get(d, ("(removed)", ""))) for d in record["depends_on"]]
     ops = ws.store.history(task_id)
     actor_of = actors(ws.conn)
-    history = changes(ops, Naming.of(ws, tz, now, clock24), first_ops(ws.conn, [task_id]), lambda op: actor_of(op.member, op.op_id))
+    naming = Naming.of(ws, tz, now, clock24)
+    history = changes(ops, naming, first_ops(ws.conn, [task_id]), lambda op: actor_of(op.member, op.op_id))
+    if record["post_state"]:
+        told = _verdicts_told(ws, task_id, naming, lambda op: actor_of(op.member, op.op_id))
+        history = sorted([*history, *told], key=lambda change: change.ops[0].op_id)
     terms = urgency.explain(
         now=now,
         due_utc=record["due"]["utc"] if record["due"] else None,
@@ -97,6 +104,18 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
         depends_on=depends,
         blocking=blocking,
     )
+
+
+def _verdicts_told(ws: Workspace, post_id: str, naming: Naming, actor_of: Callable[[Op], str | None]) -> list[ToldChange]:
+    """The post's approvals and requests for changes as its history tells them, in ``post show``'s words after who gave
+    them ("@mia approved copy: “nice”"): they are records of their own, not operations on the post."""
+    from crewdeck.tui.posts.reading import verdict_words, verdicts
+
+    out = []
+    for verdict in verdicts(ws.conn, [post_id]).get(post_id, []):
+        what = verdict_words(verdict) + (f": {quoted(verdict.note)}" if verdict.note else "")
+        out.append(told(ws.store.history(verdict.id), what, naming, True, actor_of))
+    return out
 
 
 def _post_state(ws: Workspace, post_id: str, now: dt.datetime) -> str | None:
