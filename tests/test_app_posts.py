@@ -225,6 +225,30 @@ async def test_an_approval_the_rules_refuse_is_not_offered_and_writes_nothing(te
         assert store.conn.execute("SELECT count(*) FROM post_approval").fetchone()[0] == 0
 
 
+async def test_the_approvals_view_offers_no_enter_over_an_empty_list(tmp_path: Path) -> None:
+    # With nothing in review the footer offered "⏎ Open", which did nothing; once a post waits it is offered.
+    path = tmp_path / "posts.db"
+    team_workspace(path, NOW).close()
+    app = make_app(path, "mia", watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen) and screen.table.total == 0
+        assert "Open" not in _footer_descriptions(screen)
+        with Store(path) as store:
+            add_posts(store, 1, NOW + dt.timedelta(days=2), submitted=NOW)
+        screen.reload()
+        await settle(pilot)
+        assert screen.table.total == 1 and "Open" in _footer_descriptions(screen)
+
+
+def _footer_descriptions(screen: Any) -> set[str]:
+    shown, _ = footer_keys(screen)
+    return {key.description for key in shown if key.enabled}
+
+
 async def test_a_pressed_twice_in_approvals_approves_once_the_second_not_offered(team: Path) -> None:
     # The verdict's keys stayed offered until the post was read again after the approval: a second `a` before that
     # wrote again and was refused with an error notice ("cannot approve …: mia's step is taken").
@@ -249,6 +273,28 @@ async def test_a_pressed_twice_in_approvals_approves_once_the_second_not_offered
         assert screen.check_action("approve", ()) is True  # a post that still needs mia
     with Store(team) as store:
         assert store.conn.execute("SELECT count(*) FROM post_approval").fetchone()[0] == 1
+
+
+async def test_a_refused_approval_in_approvals_offers_again_the_verdicts_the_post_still_awaits(team: Path) -> None:
+    # `a` took both verdicts' keys down until the post was read again: refused (mia had approved it on another
+    # replica, unseen here), neither came back until the cursor moved, though she may still request changes.
+    app = make_app(team, "mia", watch=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        row = screen.table.cursor_row
+        assert row is not None and screen.check_action("approve", ()) is True
+        with Store(team) as store:
+            writing.approve(store, member(team, "mia"), row.id, NOW)
+        await pilot.press("a")
+        await settle(pilot)
+        assert [n.severity for n in app._notifications] == ["error"]
+        assert screen.table.cursor_row is not None and screen.table.cursor_row.id == row.id
+        assert screen.check_action("approve", ()) is False
+        assert screen.check_action("request_changes", ()) is True
 
 
 async def test_a_is_not_offered_again_in_approvals_when_a_review_read_before_the_approval_comes_back_last(team: Path) -> None:
@@ -966,6 +1012,24 @@ async def test_a_posts_detail_says_its_state_as_read_and_shows_its_copy(team: Pa
         assert "state  in review (step 1 of 2 (copy), @mia, still open)" in lines
         assert not any(line.startswith("status ") for line in lines)
         assert lines[lines.index("Copy") + 1] == "Post 0: spring is here #launch"
+
+
+async def test_a_posts_detail_tells_who_approved_and_who_asked_for_changes_in_its_history(team: Path) -> None:
+    # The detail's history left a post's verdicts out: who approved it, or asked for changes, and when, was in
+    # `crewdeck post show` alone.
+    post_id = post_titled(team, "Spring post 0")
+    with Store(team) as store:
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+        writing.reject(store, member(team, "kemi"), post_id, NOW, "warmer")
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(DetailScreen(post_id, app.services))
+        await settle(pilot)
+        body = str(app.screen.query_one("#detail-body").render())
+    history = [line.strip().split("  ") for line in body.split("History")[1].splitlines()[1:]]
+    assert [sentence for _, sentence in history[:2]] == ["@kemi requested changes (brand): “warmer”", "@mia approved copy"], history
+    assert all(when.endswith(" PST Manila") for when, _ in history), history  # on mia's clock, which it names
 
 
 async def test_y_pressed_twice_in_a_posts_detail_approves_once(team: Path) -> None:

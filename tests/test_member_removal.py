@@ -11,6 +11,7 @@ import pytest
 
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.posts.banner import open_crisis_banner
 from crewdeck.tui.tasks.rows import CELLS
@@ -528,3 +529,76 @@ def test_tokens_and_sign_in_links_read_a_removed_member_apart_from_the_new_membe
     ]
     header, *rows = cli.ok("web", "links").splitlines()
     assert sorted(row[header.index("MEMBER") :].split()[0] for row in rows) == ["@raj", "ex-@raj"]
+
+
+def booked_then_handle_given_again(cli: Cli) -> tuple[str, str, str]:
+    """A meeting booked with @raj, then ``handle_given_again``, both reports due: the meeting's, "Old report"'s and "New
+    brief"'s ids."""
+    cli.ok("overlap", "ana", "raj", "--book", "Sync")
+    with sqlite3.connect(cli.workspace) as conn:
+        meeting = conn.execute("SELECT id FROM task WHERE title = 'Sync'").fetchone()[0]
+    old, new = handle_given_again(cli)
+    for task in (old, new):
+        cli.ok("set", task, "due=2026-12-04 17:00")
+    return meeting, old, new
+
+
+def test_show_reads_a_removed_members_clock_and_meeting_seat_apart_from_the_new_member_who_has_their_handle(cli: Cli) -> None:
+    """`show`'s due lines and a booked meeting's attendees said @raj of the removed member, the handle a new member has now."""
+    meeting, old, new = booked_then_handle_given_again(cli)
+    shown = cli.ok("show", old)
+    assert "\nDue\n  you: Fri 12-04 17:00 CET\n  ex-@raj: Fri 12-04 21:30 IST Kolkata (outside their hours)\n" in shown, shown
+    assert "\n  @raj: Fri 12-04 16:00 UTC" in cli.ok("show", new)
+    shown = cli.ok("show", meeting)
+    assert "      meeting  30m with @ana ex-@raj\n" in shown and "\n  ex-@raj: today 15:30 IST Kolkata\n" in shown, shown
+    assert "ex-@" not in cli.ok("show", meeting, "--json")
+
+
+async def test_the_apps_task_detail_reads_a_removed_members_clock_and_meeting_seat_apart_from_the_new_member(cli: Cli) -> None:
+    """The detail's due lines and meeting said @raj of the removed member, as `show` did."""
+    meeting, old, _new = booked_then_handle_given_again(cli)
+    app = make_app(cli.workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        told = {}
+        for task in (old, meeting):
+            await app.push_screen(DetailScreen(task, app.services))
+            await settle(pilot)
+            told[task] = str(app.screen.query_one("#detail-body").render())
+            await pilot.press("escape")
+            await settle(pilot)
+    assert "\n  ex-@raj: Fri 12-04 21:30 IST Kolkata (outside their hours)\n" in told[old], told[old]
+    assert "meeting  30m with @ana ex-@raj\n" in told[meeting] and "\n  ex-@raj: today 15:30 IST Kolkata\n" in told[meeting]
+
+
+def reviewed_then_handle_given_again(cli: Cli) -> str:
+    """Spring Launch's one step is @raj's and "Launch reel" waits on it; then ``handle_given_again``.  The post's id."""
+    cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@raj")
+    post = cli.ok("post", "add", "Launch reel +spring-launch post:instagram").strip()
+    cli.ok("post", "copy", post, "Launch reel: first cut")
+    cli.ok("post", "submit", post)
+    handle_given_again(cli)
+    return post
+
+
+def test_the_approvals_listings_read_a_removed_reviewer_apart_from_the_new_member_who_has_their_handle(cli: Cli) -> None:
+    """`post list`'s ROUND and `post show`'s round said @raj of the step the removed member takes."""
+    post = reviewed_then_handle_given_again(cli)
+    assert "  step 1 of 1 (copy), ex-@raj, still open\n" in cli.ok("post", "list")
+    assert "\nround:     step 1 of 1 (copy), ex-@raj, still open\n" in cli.ok("post", "show", post)
+    shown = json.loads(cli.ok("post", "show", post, "--json"))
+    assert (shown["round"], shown["steps"][0]["who"]) == ("step 1 of 1 (copy), @raj, still open", "@raj")
+
+
+async def test_the_approvals_view_reads_a_removed_reviewer_apart_from_the_new_member_who_has_their_handle(cli: Cli) -> None:
+    """The Approvals view's WHY said @raj of the step the removed member takes, as `post list` did."""
+    post = reviewed_then_handle_given_again(cli)
+    app = make_app(cli.workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        why = {row.id: row.cells[-1] for _, row in screen.table.loaded_rows()}
+    assert why == {post: "step 1 of 1 (copy), ex-@raj, still open"}, why

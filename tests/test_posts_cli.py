@@ -842,3 +842,27 @@ def test_a_member_starting_or_ending_a_crisis_hears_the_rule_first(team: Cli) ->
     for _ in range(2):
         assert one_line_error(team("crisis", "end", as_member="raj")).endswith("(rule managers_only)\n")
         team.ok("crisis", "start", "--reason", "Outage")
+
+
+def test_show_tells_a_posts_verdicts_in_its_history_in_time_order_as_post_show_words_them(team: Cli) -> None:
+    # `show`'s history (and the app's detail, from the same TaskDetail) left a post's approvals and requests for
+    # changes out: who approved, or asked for changes, and when, was in `post show` alone.
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Big day #launch", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "approve", post_id, "--note", "nice", as_member="mia")
+    team.ok("post", "reject", post_id, "--note", "tone", as_member="lee")
+    history = team.ok("show", post_id).split("\nHistory (times in Europe/Berlin)\n")[1].splitlines()
+    told = [line.split("  ")[1:] for line in history if line]
+    assert [sentence for _, sentence in told][:3] == [
+        "@ana as @lee requested changes (legal): “tone”",
+        "@ana as @mia approved copy: “nice”",
+        "@ana as @raj submitted “Launch reel” for approval",
+    ], told
+    assert all(re.fullmatch(r"\S+ \d\d-\d\d \d\d:\d\d CET", when) for when, _ in told), told  # each on the clock it names
+    # post show words them so: one wording.
+    shown = json.loads(team.ok("post", "show", post_id, "--json"))
+    assert [row["what"] for row in shown["history"]][-2:] == ["approved copy", "requested changes (legal)"]
+    # --json: the operations of the history, the verdicts' among them.
+    ops = json.loads(team.ok("show", post_id, "--json"))["history"]
+    assert [(op["member"], op["value"]["verdict"]) for op in ops if op["field"] == "*"] == [("mia", "approve"), ("lee", "reject")]

@@ -64,7 +64,7 @@ def test_a_rejection_blocks_and_says_who_and_why() -> None:
         ]
     )
     assert not status.approved
-    assert status.describe({"gus": "gus"}) == "changes requested by @gus: tone"
+    assert status.describe({"gus": "@gus"}) == "changes requested by @gus: tone"
 
 
 def test_content_hash_tells_the_fields_apart() -> None:

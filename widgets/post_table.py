@@ -2,7 +2,7 @@
 
 Rows are ``PostLine``: the cells as text, made by the owner, and the state
 that picks the row's colour.  The cursor posts ``PostSelected``, ``enter``
-posts ``PostActivated``.
+posts ``PostActivated`` (offered only over rows).
 """
 
 from __future__ import annotations
@@ -68,6 +68,14 @@ class PostTable(WindowedTable[PostLine]):
         if row is None or row.state not in TONED_STATES:
             return Style()
         return self.class_style(f"post-table--{row.state}")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # No rows (nothing waits for review): nothing to open either.
+        return action != "activate" or self.row_count() > 0
+
+    def rows_changed(self) -> None:
+        super().rows_changed()
+        self.refresh_bindings()  # from no rows to some, or back: the footer says whether enter opens one
 
     def cursor_moved(self, index: int) -> None:
         row = self._rows.get(index)

@@ -48,10 +48,12 @@ class Step:
     member: str | None
     group: str | None
 
-    def who(self, handles: Mapping[str, str]) -> str:
-        """Who takes the step, as every display says it: ``@mia``, or ``group brand`` (never ``@brand``: a member's look)."""
+    def who(self, names: Mapping[str, str]) -> str:
+        """Who takes the step, as every display says it: ``@mia``, or ``group brand`` (never ``@brand``: a member's look).
+        ``names``: member id -> the member as the reader reads them, "@mia" (a display marks a removed member's,
+        "ex-@raj"); a member it lacks reads as the start of their id."""
         if self.member:
-            return f"@{handles.get(self.member, self.member[:8])}"
+            return names.get(self.member, f"@{self.member[:8]}")
         return f"group {self.group}"
 
 
@@ -179,8 +181,9 @@ class RoundStatus:
         times = [v.at for v in self.satisfied if v is not None]
         return max(times) if times else submitted_at
 
-    def describe(self, handles: Mapping[str, str]) -> str:
-        """ "step 2 of 2 (legal), group legal, still open"; "approved"; "changes requested by @mia: note"."""
+    def describe(self, names: Mapping[str, str]) -> str:
+        """ "step 2 of 2 (legal), group legal, still open"; "approved"; "changes requested by @mia: note".  ``names``: as
+        ``Step.who`` takes them."""
         if self.round_id is None:
             return "not submitted"
         if self.moved:
@@ -189,12 +192,12 @@ class RoundStatus:
             return "the content changed since it was submitted: submit it again"
         if self.rejection is not None:
             note = f": {self.rejection.note}" if self.rejection.note else ""
-            return f"changes requested by @{handles.get(self.rejection.by, self.rejection.by[:8])}{note}"
+            return f"changes requested by {names.get(self.rejection.by, '@' + self.rejection.by[:8])}{note}"
         index = self.next_step
         if index is None:
             return "approved"
         step = self.steps[index]
-        return f"step {index + 1} of {len(self.steps)} ({step.name}), {step.who(handles)}, still open"
+        return f"step {index + 1} of {len(self.steps)} ({step.name}), {step.who(names)}, still open"
 
 
 def moved(post_round: Mapping[str, Any], campaign: str | None, platform: str | None) -> bool:

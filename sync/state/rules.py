@@ -1011,12 +1011,12 @@ class Judge:
             campaign=review.campaign,
             platform=review.platform,
         )
-        return move_refused(post_id, state, review, status, self._all_crises(), self._handles(status))
+        return move_refused(post_id, state, review, status, self._all_crises(), self._names(status))
 
-    def _handles(self, status: RoundStatus) -> dict[str, str]:
-        """The handles a round's description names (its steps' members, its rejection's author)."""
+    def _names(self, status: RoundStatus) -> dict[str, str]:
+        """The members a round's description names (its steps' members, its rejection's author), "@mia"."""
         named = [step.member for step in status.steps if step.member] + ([status.rejection.by] if status.rejection else [])
-        return {member_id: found.handle for member_id in named if (found := self._member(member_id)) and found.handle}
+        return {member_id: f"@{found.handle}" for member_id in named if (found := self._member(member_id)) and found.handle}
 
     def _all_crises(self) -> list[tuple[str, Mapping[str, Any], str | None]]:
         """Every crisis with this batch's starts and ends on top."""
@@ -1136,17 +1136,18 @@ def move_refused(
     review: PostReview,
     status: RoundStatus,
     crises: Iterable[tuple[str, Mapping[str, Any], str | None]],
-    handles: Mapping[str, str],
+    names: Mapping[str, str],
 ) -> Refusal | None:
     """Why the post ``review`` describes (its round's ``status``) may not be stored as ``state`` (``scheduled`` or
     ``published``), or ``None``: into the scheduler, or out, goes only a post approved in its current round (a
     scheduled post reads scheduled only so) that no crisis of ``crises`` (id, record, when it ended) holds
-    (``frozen.holds``) unless it was released from it (``task.resumed_from``).  ``handles``: for the round's description.
+    (``frozen.holds``) unless it was released from it (``task.resumed_from``).  ``names``: for the round's description
+    (``RoundStatus.describe``).
     The app's and the CLI's ``schedule`` and ``publish`` read the same from the post's state (``paused``, ``missed``)."""
     if not status.approved:
         return Refusal(
             "not_publishable",
-            f"{review.named(post_id)} cannot be {state}: it is not approved in its current round ({status.describe(handles)})",
+            f"{review.named(post_id)} cannot be {state}: it is not approved in its current round ({status.describe(names)})",
         )
     facts = {"campaign": review.campaign, "platform": review.platform, "slot": review.slot}
     approved_at = status.approved_at(review.round["at"] if review.round else None)

@@ -13,7 +13,17 @@ from crewdeck.sync.state.rules import Refused, crisis_refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, note_expired, print_json, read_input, table
 from crewdeck.tui.posts import limits, writing
-from crewdeck.tui.posts.reading import PostView, needs_me, open_crises, read_post, read_posts, settings, shared_publish
+from crewdeck.tui.posts.reading import (
+    PostView,
+    needs_me,
+    open_crises,
+    read_post,
+    read_posts,
+    settings,
+    shared_publish,
+    verdict_words,
+    verdicts,
+)
 from crewdeck.tui.posts.states import AS_STORED, STATES, label
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import member_json
@@ -31,8 +41,7 @@ def _post_id(ctx: Context) -> str:
 
 def _said(view: PostView, ctx: Context, more: str = "") -> int:
     """The post's id, its state now and where its round stands; ``more``: what else the command set."""
-    handles = ctx.ws.handles()
-    extra = f" ({view.round.describe(handles)})" if view.state in ("in-review", "changes-requested") else ""
+    extra = f" ({view.round.describe(ctx.ws.shown_handles())})" if view.state in ("in-review", "changes-requested") else ""
     print(visible(f"{view.id[:8]} {label(view.state)}{extra}" + (f", {more}" if more else "")))
     return 0
 
@@ -167,7 +176,7 @@ def _post_json(view: PostView, ctx: Context) -> dict[str, Any]:
         "published_at": row[5],
         # A published or pulled post's round is over (its verdicts are in the history): evaluated against
         # nothing, it read "the content changed since it was submitted", its steps as never taken.
-        "round": None if f.stored in AS_STORED else view.round.describe(handles),
+        "round": None if f.stored in AS_STORED else view.round.describe({member: f"@{handle}" for member, handle in handles.items()}),
         "steps": []
         if f.stored in AS_STORED
         else [
@@ -205,12 +214,10 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[list[str
                 events.append((op_id, [when, who, label(state), "", ""]))
         else:
             events.append((op_id, [when, who, f"changed the {field.replace('_', ' ')}", "", ""]))
-    for op_id, by, at, verdict, step, digest, note in conn.execute(
-        "SELECT op_id, approved_by, approved_at, verdict, step, hash, note FROM post_approval WHERE post = ? ORDER BY op_id", (post_id,)
-    ):
-        when = format_local(parse_utc(at), tz, ctx.now, clock24=ctx.config.clock24)
-        what = f"approved {step}" if verdict == "approve" else f"requested changes ({step})"
-        events.append((op_id, [when, named.get(by, f"@{by[:8]}"), what, digest[:8], note or ""]))
+    for verdict in verdicts(conn, [post_id]).get(post_id, []):
+        when = format_local(parse_utc(verdict.at), tz, ctx.now, clock24=ctx.config.clock24)
+        who = named.get(verdict.by, f"@{verdict.by[:8]}")
+        events.append((verdict.op_id, [when, who, verdict_words(verdict), verdict.hash[:8], verdict.note]))
     events.sort(key=lambda e: e[0])
     # A content change after a verdict of the same round voids it: say so where it happened.
     out: list[list[str]] = []
@@ -261,7 +268,7 @@ def cmd_post_show(ctx: Context) -> int:
     f = view.facts
     lines = [f"{post_id[:8]}  {f.title}", f"state:     {label(view.state)}"]
     if view.state in ("in-review", "changes-requested", "draft") and view.round.round_id:
-        lines.append(f"round:     {view.round.describe(ctx.ws.handles())}")
+        lines.append(f"round:     {view.round.describe(ctx.ws.shown_handles())}")
     for crisis in view.held_by:
         lines.append(f"crisis:    {crisis.reason} ({crisis.id[:8]}{', open' if crisis.open else ', ended'})")
     lines.append(f"platform:  {f.platform or '-'}" + (f"   campaign: +{data['campaign']}" if data["campaign"] else ""))
@@ -326,7 +333,7 @@ def cmd_post_list(ctx: Context) -> int:
         note_expired(ctx)
         return 0
     names = ctx.ws.campaign_names()
-    handles = ctx.ws.handles()
+    handles = ctx.ws.shown_handles()  # a removed reviewer reads "ex-@raj": a new member may have their handle
     rows = [
         [
             v.id[:8],

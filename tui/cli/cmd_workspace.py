@@ -568,8 +568,9 @@ def cmd_campaign_list(ctx: Context) -> int:
     ]
     width = terminal_width(sys.stdout)
     listed = table(rows, ["CAMPAIGN", "NAME", "STATUS", "PLATFORMS", "AUDIENCE", "RUN"])
+    shown = ctx.ws.shown_handles()  # a step of a removed member reads "ex-@raj": a new member may have their handle
     under = [
-        _line_under("approval chain", [f"{s.name} ({s.who(handles)})" for s in chains.get(c.id, ())] or ["none"], " → ", width)
+        _line_under("approval chain", [f"{s.name} ({s.who(shown)})" for s in chains.get(c.id, ())] or ["none"], " → ", width)
         for c in campaigns
     ]
     print(_with_lines_under(listed, under))

@@ -111,10 +111,16 @@ def steps_nobody_takes(conn: sqlite3.Connection, campaign: str, handles: Mapping
             why = f"nobody is in group {step.group}"
         else:
             named = people.get(step.member)
-            handle = step.who(handles)
+            handle = step.who({member: f"@{handle}" for member, handle in handles.items()})  # "was removed" says it
             why = f"{handle} was removed" if named is None or named.deleted else f"{handle} is a guest not given this campaign"
         out.append((step, why))
     return out
+
+
+def verdict_words(verdict: Verdict) -> str:
+    """A verdict as a post's history says it: "approved copy", "requested changes (copy)" (``post show``'s WHAT, and
+    ``show``'s and the app's detail's history, each in its own words after who gave it)."""
+    return f"approved {verdict.step}" if verdict.verdict == "approve" else f"requested changes ({verdict.step})"
 
 
 def verdicts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) -> dict[str, list[Verdict]]:

@@ -24,6 +24,7 @@ from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post,
 from crewdeck.tui.posts.states import CLOSED, MOVES, PUBLISHABLE, Crisis, instant_text, label
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import shown_handles_in
 
 
 class PostRefused(UserError):
@@ -36,7 +37,8 @@ class PostRefused(UserError):
 
 
 def _handles(store: Store) -> dict[str, str]:
-    return {row[0]: row[1] for row in store.conn.execute("SELECT id, handle FROM member WHERE handle IS NOT NULL")}
+    """The members as a refusal names them, "@mia"; a removed member "ex-@raj" (a new member may have their handle)."""
+    return shown_handles_in(store.conn)
 
 
 def view(store: Store, post_id: str, now: dt.datetime) -> PostView:

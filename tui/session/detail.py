@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from crewdeck.sync.state.naming import quoted
+from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.tui.tasks import urgency
-from crewdeck.tui.workspace.describe import Naming, ToldChange, actors, changes, first_ops
+from crewdeck.tui.workspace.describe import Naming, ToldChange, actors, changes, first_ops, told
 from crewdeck.tui.workspace.placeholders import text_or, untitled_task
 from crewdeck.tui.workspace.workspace import REMOVED_WORDS, Member, Workspace
 
@@ -36,12 +39,13 @@ class TaskDetail:
     attendees: tuple[tuple[Member, bool], ...] = ()
     #: The assignee was removed from the workspace (the task is their history; a new member may have their handle).
     assignee_removed: bool = False
+    #: The removed members among the assignee and the attendees: their handles read "ex-@raj" (``shown_handle``).
+    removed: frozenset[str] = frozenset()
 
 
 def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", clock24: bool = True) -> TaskDetail:
     """Task ``task_id`` in full (``UserError`` if there is none), its history told on ``tz``'s clock."""
     record = ws.task(task_id)
-    handles = ws.handles()
     assignee = ws.member(record["assignee"]) if record["assignee"] else None
     campaign = ws.campaign(record["campaign"]) if record["campaign"] else None
     titles = {
@@ -61,7 +65,11 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
     depends = [(d, *titles.get(d, ("(removed)", ""))) for d in record["depends_on"]]
     ops = ws.store.history(task_id)
     actor_of = actors(ws.conn)
-    history = changes(ops, Naming.of(ws, tz, now, clock24), first_ops(ws.conn, [task_id]), lambda op: actor_of(op.member, op.op_id))
+    naming = Naming.of(ws, tz, now, clock24)
+    history = changes(ops, naming, first_ops(ws.conn, [task_id]), lambda op: actor_of(op.member, op.op_id))
+    if record["post_state"]:
+        told = _verdicts_told(ws, task_id, naming, lambda op: actor_of(op.member, op.op_id))
+        history = sorted([*history, *told], key=lambda change: change.ops[0].op_id)
     terms = urgency.explain(
         now=now,
         due_utc=record["due"]["utc"] if record["due"] else None,
@@ -80,7 +88,7 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
         if member is not None
     )
     return TaskDetail(
-        post_state=_post_state(ws, task_id, now, handles) if record["post_state"] else None,
+        post_state=_post_state(ws, task_id, now) if record["post_state"] else None,
         attendees=attendees,
         id=task_id,
         title=text_or(record["title"], untitled_task(task_id)),
@@ -88,6 +96,7 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
         assignee=assignee,
         creator=ws.handles(removed=REMOVED_WORDS).get(record["created_by"]) if record["created_by"] else None,
         assignee_removed=assignee is not None and ws.removed(assignee.id),
+        removed=ws.removed_ids() & {member.id for member in (assignee, *(m for m, _ in attendees)) if member is not None},
         campaign=campaign.name if campaign else None,
         campaign_tz=campaign.audience_tz if campaign else None,
         urgency=terms,
@@ -97,8 +106,21 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
     )
 
 
-def _post_state(ws: Workspace, post_id: str, now: dt.datetime, handles: dict[str, str]) -> str | None:
-    """What ``crewdeck post show`` says of the post's state (a task's status means nothing for a post)."""
+def _verdicts_told(ws: Workspace, post_id: str, naming: Naming, actor_of: Callable[[Op], str | None]) -> list[ToldChange]:
+    """The post's approvals and requests for changes as its history tells them, in ``post show``'s words after who gave
+    them ("@mia approved copy: “nice”"): they are records of their own, not operations on the post."""
+    from crewdeck.tui.posts.reading import verdict_words, verdicts
+
+    out = []
+    for verdict in verdicts(ws.conn, [post_id]).get(post_id, []):
+        what = verdict_words(verdict) + (f": {quoted(verdict.note)}" if verdict.note else "")
+        out.append(told(ws.store.history(verdict.id), what, naming, True, actor_of))
+    return out
+
+
+def _post_state(ws: Workspace, post_id: str, now: dt.datetime) -> str | None:
+    """What ``crewdeck post show`` says of the post's state (a task's status means nothing for a post), a removed
+    reviewer "ex-@raj"."""
     from crewdeck.tui.posts.reading import read_post
     from crewdeck.tui.posts.states import label
 
@@ -106,4 +128,4 @@ def _post_state(ws: Workspace, post_id: str, now: dt.datetime, handles: dict[str
     if view is None:
         return None
     in_round = view.state in ("in-review", "changes-requested")
-    return label(view.state) + (f" ({view.round.describe(handles)})" if in_round else "")
+    return label(view.state) + (f" ({view.round.describe(ws.shown_handles())})" if in_round else "")

@@ -14,13 +14,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.time.roster import day_end, spans_between, week_of, within_hours
 from crewdeck.tui.time.when import DEFAULT_DUE_TIME, format_local, localize, parse_utc
-from crewdeck.tui.workspace.workspace import Member
+from crewdeck.tui.workspace.workspace import Member, shown_handle
 
 _LOOK_BACK = dt.timedelta(days=14)
 
@@ -47,9 +47,11 @@ def due_in_context(
     audience_tz: str | None = None,
     clock24: bool = True,
     attendees: Sequence[Member] = (),
+    removed: Collection[str] = (),
 ) -> list[ZonedTime]:
     """The instant in the viewer's, the assignee's, a meeting's ``attendees``', the audience's and the original zone,
-    without repeats (each other attendee is read on their own clock, for their own hours, whatever their zone)."""
+    without repeats (each other attendee is read on their own clock, for their own hours, whatever their zone).
+    ``removed``: the ids of removed members, whose handles read "ex-@raj" (``shown_handle``)."""
     readings: list[ZonedTime] = []
     seen: set[str] = set()
 
@@ -62,11 +64,11 @@ def due_in_context(
 
     add("you", viewer_tz, viewer)
     if assignee is not None:
-        add(f"@{assignee.handle}", assignee.tz, assignee)
+        add(shown_handle(assignee.handle, assignee.id in removed), assignee.tz, assignee)
     told = {m.id for m in (viewer, assignee) if m is not None}
     for attendee in attendees:
         if attendee.id not in told:
-            add(f"@{attendee.handle}", attendee.tz, attendee, again=True)
+            add(shown_handle(attendee.handle, attendee.id in removed), attendee.tz, attendee, again=True)
     if audience_tz:
         add("audience", audience_tz, None)
     add("set in", meant_tz, None)

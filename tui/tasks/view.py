@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.visible import visible
@@ -11,7 +12,7 @@ from crewdeck.tui.tasks.deadlines import due_in_context
 from crewdeck.tui.tasks.edits import format_estimate
 from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.time.when import format_local, parse_utc
-from crewdeck.tui.workspace.workspace import Member
+from crewdeck.tui.workspace.workspace import Member, shown_handle
 
 #: After a removed assignee: a new member may have their handle.
 _REMOVED = " — removed from this workspace"
@@ -38,7 +39,7 @@ def detail_fields(d: TaskDetail, tz: str, now: dt.datetime, clock24: bool) -> li
         ("created", created_text(d.creator, r["created_at"], tz, now, clock24)),
     ]
     if r["meeting"]:
-        fields.append(("meeting", meeting_text(r["meeting"].get("minutes"), d.attendees)))
+        fields.append(("meeting", meeting_text(r["meeting"].get("minutes"), d.attendees, d.removed)))
     if r["snoozed_until"]:
         fields.append(("snoozed until", snooze_text(r["snoozed_until"], tz, now, clock24)))
     if r["duplicate_of"]:
@@ -68,10 +69,10 @@ def snooze_text(value: str | dict[str, str], tz: str, now: dt.datetime, clock24:
     return f"{read} (set in: {format_local(instant, meant_tz, now, clock24=clock24, reader_tz=tz)})"
 
 
-def meeting_text(minutes: int | None, attendees: tuple[tuple[Member, bool], ...]) -> str:
-    """``30m with @ana @raj, optional @sofia``."""
-    required = " ".join(f"@{m.handle}" for m, needed in attendees if needed)
-    optional = " ".join(f"@{m.handle}" for m, needed in attendees if not needed)
+def meeting_text(minutes: int | None, attendees: tuple[tuple[Member, bool], ...], removed: Collection[str] = ()) -> str:
+    """``30m with @ana @raj, optional @sofia``; a member of ``removed`` (ids) reads "ex-@raj" (``shown_handle``)."""
+    required = " ".join(shown_handle(m.handle, m.id in removed) for m, needed in attendees if needed)
+    optional = " ".join(shown_handle(m.handle, m.id in removed) for m, needed in attendees if not needed)
     return (
         (f"{minutes}m" if minutes else "a meeting")
         + (f" with {required}" if required else "")
@@ -97,6 +98,7 @@ def due_lines(detail: TaskDetail, viewer: Member, now: dt.datetime, clock24: boo
         audience_tz=detail.campaign_tz,
         clock24=clock24,
         attendees=[member for member, _ in detail.attendees] if name == "due" else [],
+        removed=detail.removed,
     )
     return [f"{r.whose}: {r.text}" + (" (outside their hours)" if r.outside_hours and r.whose != "you" else "") for r in readings]
 

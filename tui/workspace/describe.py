@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,28 +177,34 @@ def changes(ops: Iterable[Op], names: Naming, created: set[str], actors: Callabl
     for group in grouped(ops):
         ordered = sorted(group, key=lambda op: op.op_id)
         first = ordered[0]
-        values: dict[str, Any] = {}
-        for op in ordered:
-            values[op.field] = stored_value(op.value)
         made = any(op.op_id in created for op in ordered)
-        what = describe(first.entity, first.row_id, values, made, names, kind=first.kind, since=first.op_id)
-        actor = actors(first) if actors else None
-        who = names.member(first.member)
-        subject = f"{names.member(actor)} as {who}" if actor else who
-        out.append(
-            ToldChange(
-                stamp_time(first.op_id),
-                first.member,
-                first.entity,
-                first.row_id,
-                values,
-                made,
-                visible(f"{subject} {what}"),
-                visible(what),
-                tuple(ordered),
-            )
-        )
+        what = describe(first.entity, first.row_id, _values(ordered), made, names, kind=first.kind, since=first.op_id)
+        out.append(told(ordered, what, names, made, actors))
     return out
+
+
+def told(ops: Sequence[Op], what: str, names: Naming, created: bool, actors: Callable[[Op], str | None] | None = None) -> ToldChange:
+    """One write (``ops``, oldest first) told as ``what`` after whoever wrote it ("@raj", "@ana as @raj")."""
+    first = ops[0]
+    actor = actors(first) if actors else None
+    who = names.member(first.member)
+    subject = f"{names.member(actor)} as {who}" if actor else who
+    return ToldChange(
+        stamp_time(first.op_id),
+        first.member,
+        first.entity,
+        first.row_id,
+        _values(ops),
+        created,
+        visible(f"{subject} {what}"),
+        visible(what),
+        tuple(ops),
+    )
+
+
+def _values(ops: Iterable[Op]) -> dict[str, Any]:
+    """Each field the operations set and its stored value, in the order written."""
+    return {op.field: stored_value(op.value) for op in ops}
 
 
 def stored_value(text: str) -> Any:

@@ -30,6 +30,8 @@ from crewdeck.tui.workspace.placeholders import (
 )
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from crewdeck.sync.state.rules import MemberFacts
 
 DEFAULT_BASE_CURRENCY = "EUR"
@@ -120,6 +122,14 @@ _CAMPAIGN_COLS = "id, name, platforms, audience_tz, start, [end], status, pause_
 def shown_handle(handle: str, removed: bool) -> str:
     """A member's handle as a person reads it, "@raj"; a removed member's "ex-@raj" (``REMOVED_MARK``)."""
     return f"{REMOVED_MARK if removed else ''}@{handle}"
+
+
+def shown_handles_in(conn: sqlite3.Connection) -> dict[str, str]:
+    """``Workspace.shown_handles`` of the store ``conn`` reads (for code handed a store, not a workspace)."""
+    return {
+        member_id: shown_handle(handle if isinstance(handle, str) and handle else member_handle(member_id), bool(deleted))
+        for member_id, handle, deleted in conn.execute("SELECT id, handle, deleted FROM member")
+    }
 
 
 def member_json(field: str, member_id: str | None, handle: str | None, removed: bool) -> dict[str, Any]:
@@ -273,10 +283,7 @@ class Workspace:
 
     def shown_handles(self) -> dict[str, str]:
         """Member id -> the handle as task lists show it, "@raj"; a removed member's "ex-@raj" (``shown_handle``)."""
-        return {
-            member_id: shown_handle(handle if isinstance(handle, str) and handle else member_handle(member_id), bool(deleted))
-            for member_id, handle, deleted in self.conn.execute("SELECT id, handle, deleted FROM member")
-        }
+        return shown_handles_in(self.conn)
 
     def removed_ids(self) -> frozenset[str]:
         """The ids of the members removed from the workspace (their history stays theirs)."""

@@ -78,7 +78,8 @@ class ApprovalsScreen(Screen[None]):
             self.others = others
             self.done = done
             self.generation = generation
-            #: Member id -> handle, for whom each post waits (read with the posts: a guest's app reads no members else).
+            #: Member id -> handle as shown ("ex-@raj" for a removed member), for whom each post waits (read with the posts:
+            #: a guest's app reads no members else).
             self.names = names
 
     def __init__(self, services: Services, first: Read | None = None, crises: list[OpenCrisis] | None = None) -> None:
@@ -241,6 +242,8 @@ class ApprovalsScreen(Screen[None]):
                 f"approved {self._post_name(post_id)}",
                 lambda s, me, now: writing.approve(s, me, post_id, now),
                 self.reload,
+                # Written or refused, the verdicts the post awaits from me now: a refused one is not left hidden.
+                settled=lambda: self._review(post_id),
             )
 
     def action_request_changes(self) -> None:
@@ -311,7 +314,7 @@ def guest_campaigns(conn: sqlite3.Connection, member: str) -> frozenset[str]:
 
 def first_window(services: Services, generation: int = 1) -> ApprovalsScreen.Read:
     """The first screenful of the view (call from a worker)."""
-    ids, names = services.session.access.read(lambda ws: (waiting_ids(ws.conn, 0, FIRST + 1), ws.handles()))
+    ids, names = services.session.access.read(lambda ws: (waiting_ids(ws.conn, 0, FIRST + 1), ws.shown_handles()))
     mine, others = window_of(services, ids[:FIRST])
     return ApprovalsScreen.Read(mine, others, len(ids) <= FIRST, generation, names)
 
