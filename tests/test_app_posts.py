@@ -553,6 +553,26 @@ async def test_y_pressed_twice_in_the_task_list_approves_once(team: Path) -> Non
             assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
 
 
+async def test_a_refused_y_in_the_task_list_offers_again_the_verdicts_the_post_still_awaits(team: Path) -> None:
+    # `Y` took both verdicts' keys down until the post was asked about again: refused (mia had approved it on another
+    # replica, unseen here), neither came back until the cursor moved, though she may still request changes.
+    app = make_app(team, "mia", watch=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        post_id = await _cursor_on(app, pilot, "Spring post 2")
+        pane = app.tasks_pane
+        assert pane.check_action("post", ("approve",)) is True
+        with Store(team) as store:
+            writing.approve(store, member(team, "mia"), post_id, NOW)
+        app.clear_notifications()
+        await pilot.press("Y")
+        await settle(pilot)
+        assert [n.severity for n in app._notifications] == ["error"]
+        assert pane.table.cursor_key == post_id
+        assert pane.check_action("post", ("approve",)) is False
+        assert pane.check_action("post", ("reject",)) is True
+
+
 def _status_cell(app: CrewdeckApp) -> str:
     row = app.tasks_pane.table.cursor_row
     assert row is not None
