@@ -1073,6 +1073,27 @@ async def test_y_pressed_twice_in_a_posts_detail_approves_once(team: Path) -> No
         assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
 
 
+async def test_a_refused_y_in_a_posts_detail_reads_the_post_again_and_offers_what_it_awaits_now(team: Path) -> None:
+    # `Y` was refused (mia and kemi had approved the post on other replicas, unseen here) and the detail kept the keys
+    # of a post in review: `N` offered on an approved post, `L` not, until the workspace changed.
+    post_id = post_titled(team, "Spring post 0")
+    app = make_app(team, "mia", watch=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        screen = DetailScreen(post_id, app.services)
+        await app.push_screen(screen)
+        await settle(pilot)
+        assert screen.check_action("post", ("approve",)) is True
+        with Store(team) as store:
+            writing.approve(store, member(team, "mia"), post_id, NOW)
+            writing.approve(store, member(team, "kemi"), post_id, NOW)
+        app.clear_notifications()
+        await pilot.press("Y")
+        await settle(pilot)
+        assert [n.severity for n in app._notifications] == ["error"]
+        assert [screen.check_action("post", (move,)) for move in ("approve", "reject", "schedule")] == [False, False, True]
+
+
 def post_titled(path: Path, title: str) -> str:
     with Store(path) as store:
         return str(store.conn.execute("SELECT id FROM task WHERE title = ?", (title,)).fetchone()[0])
