@@ -553,6 +553,26 @@ async def test_y_pressed_twice_in_the_task_list_approves_once(team: Path) -> Non
             assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
 
 
+async def test_a_refused_y_in_the_task_list_offers_again_the_verdicts_the_post_still_awaits(team: Path) -> None:
+    # `Y` took both verdicts' keys down until the post was asked about again: refused (mia had approved it on another
+    # replica, unseen here), neither came back until the cursor moved, though she may still request changes.
+    app = make_app(team, "mia", watch=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        post_id = await _cursor_on(app, pilot, "Spring post 2")
+        pane = app.tasks_pane
+        assert pane.check_action("post", ("approve",)) is True
+        with Store(team) as store:
+            writing.approve(store, member(team, "mia"), post_id, NOW)
+        app.clear_notifications()
+        await pilot.press("Y")
+        await settle(pilot)
+        assert [n.severity for n in app._notifications] == ["error"]
+        assert pane.table.cursor_key == post_id
+        assert pane.check_action("post", ("approve",)) is False
+        assert pane.check_action("post", ("reject",)) is True
+
+
 def _status_cell(app: CrewdeckApp) -> str:
     row = app.tasks_pane.table.cursor_row
     assert row is not None
@@ -920,6 +940,30 @@ async def test_a_pressed_twice_in_the_calendar_approves_once(team: Path) -> None
             assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
 
 
+async def test_a_refused_a_in_the_calendar_reads_the_posts_again_at_once(team: Path) -> None:
+    # `a` was refused (mia and kemi had approved the post on other replicas, unseen here) and the calendar went on
+    # showing the post in review, as it was read before, until the workspace changed.
+    app = make_app(team, "mia", watch=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        panel = calendar_of(app)
+        post_id = await _cursor_to(panel, pilot, lambda p: p.post.facts.title == "Spring post 0")
+        assert "approve" not in panel.calendar.withheld
+        with Store(team) as store:
+            writing.approve(store, member(team, "mia"), post_id, NOW)
+            writing.approve(store, member(team, "kemi"), post_id, NOW)
+        app.clear_notifications()
+        await pilot.press("a")
+        await settle(pilot)
+        assert [n.severity for n in app._notifications] == ["error"]
+        item = panel.placed()
+        assert item is not None and item.post.id == post_id and item.post.state == "approved"
+        assert " · approved · " in str(app.main_screen.query_one("#calendar-status", Static).render())
+        assert "approve" in panel.calendar.withheld
+
+
 async def test_the_calendar_offers_no_approve_again_when_a_question_asked_before_the_approval_comes_back_last(team: Path) -> None:
     # Whether the rules let me approve is asked of the post under the cursor: an answer asked for before my approval
     # that came back after the calendar had withheld `a` again (read after it) offered `a` on a step just approved.
@@ -1051,6 +1095,27 @@ async def test_y_pressed_twice_in_a_posts_detail_approves_once(team: Path) -> No
         assert screen.check_action("post", ("approve",)) is False  # read after: brand's step now
     with Store(team) as store:
         assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
+
+
+async def test_a_refused_y_in_a_posts_detail_reads_the_post_again_and_offers_what_it_awaits_now(team: Path) -> None:
+    # `Y` was refused (mia and kemi had approved the post on other replicas, unseen here) and the detail kept the keys
+    # of a post in review: `N` offered on an approved post, `L` not, until the workspace changed.
+    post_id = post_titled(team, "Spring post 0")
+    app = make_app(team, "mia", watch=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        screen = DetailScreen(post_id, app.services)
+        await app.push_screen(screen)
+        await settle(pilot)
+        assert screen.check_action("post", ("approve",)) is True
+        with Store(team) as store:
+            writing.approve(store, member(team, "mia"), post_id, NOW)
+            writing.approve(store, member(team, "kemi"), post_id, NOW)
+        app.clear_notifications()
+        await pilot.press("Y")
+        await settle(pilot)
+        assert [n.severity for n in app._notifications] == ["error"]
+        assert [screen.check_action("post", (move,)) for move in ("approve", "reject", "schedule")] == [False, False, True]
 
 
 def post_titled(path: Path, title: str) -> str:

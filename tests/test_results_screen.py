@@ -745,6 +745,25 @@ async def test_enter_is_not_offered_over_no_rows(workspace: Path) -> None:
         assert "Open" not in _footer(app) and "Next period" in _footer(app)
 
 
+async def test_a_campaigns_posts_in_a_period_with_nothing_say_why_there_are_no_rows(workspace: Path) -> None:
+    # The week ahead showed an empty table, "0 rows" in the bar and, under it, what Δ compares: no word of why.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        legend = screen.query_one("#results-legend", Static)
+        assert not str(legend.render()).startswith("No post")
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.page is not None and screen.page.level == "posts" and screen.page.lines == ()
+        said = "No post or campaign results or spend for +spring-launch in Week 2026-W49"
+        assert str(legend.render()) == said and legend.size.height == 1
+        await pilot.press("p", "p")  # each campaign's run: it has results
+        await settle(pilot)
+        assert screen.page.lines and not str(legend.render()).startswith("No post")
+    over_a_run = replace(screen.page, lines=())
+    assert pane_data.nothing_shown(over_a_run) == "No post or campaign results or spend for +spring-launch over its run"
+
+
 async def test_s_puts_a_campaigns_posts_best_first_by_the_next_kpi(workspace: Path) -> None:
     # The posts were best first by CTR alone: the top and bottom posts by CPA or ROAS could not be seen.
     from .syncsupport import crewdeck

@@ -400,6 +400,8 @@ class CalendarPanel(Vertical):
                 self.services,
                 f"approved {named_post(post.facts.title, post_id)}",
                 lambda s, me, now: writing.approve(s, me, post_id, now),
+                # Written or refused, the posts as they are now: a refused approval does not leave this one as read before.
+                settled=self.reload,
             )
             return
         hours, days = {"later_hour": (1, 0), "earlier_hour": (-1, 0), "later_day": (0, 1), "earlier_day": (0, -1)}[name]

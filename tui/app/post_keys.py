@@ -95,18 +95,26 @@ class PostKeys:
 
         in_background(self._owner, look, name="post_or_task", group="post-keys")
 
-    def run(self, move: str) -> None:
-        """The key of ``move`` on the post under the cursor: a move the post's state or the rules refuse says why, and asks nothing."""
-        self.either(
-            lambda: self._owner.app.notify("not a post: the post keys act on posts", severity="warning"), lambda m: self._move(move, m)
-        )
+    def run(self, move: str, settled: Callable[[], object] | None = None) -> None:
+        """The key of ``move`` on the post under the cursor: a move the post's state or the rules refuse says why, and asks nothing.
 
-    def _move(self, move: str, moves: PostMoves) -> None:
+        ``settled`` (on the UI thread) once a move written without a dialog is written or refused (``run_move``'s)."""
+
+        def not_a_post() -> None:
+            self._owner.app.notify("not a post: the post keys act on posts", severity="warning")
+            if settled is not None:
+                settled()
+
+        self.either(not_a_post, lambda m: self._move(move, m, settled))
+
+    def _move(self, move: str, moves: PostMoves, settled: Callable[[], object] | None = None) -> None:
         refusal = moves.refusals[move]
         if refusal is not None:
             self._owner.app.notify(refusal, severity="error")
+            if settled is not None:
+                settled()
             return
-        self.do(move, moves.post)
+        self.do(move, moves.post, settled)
 
     def status(self, moves: PostMoves) -> None:
         """``s``: the moves this post's state allows that the rules let me make."""
@@ -127,7 +135,7 @@ class PostKeys:
         """``d`` on a post: published, only from approved or scheduled."""
         self._move("publish", moves)
 
-    def do(self, move: str, post: PostView) -> None:
+    def do(self, move: str, post: PostView, settled: Callable[[], object] | None = None) -> None:
         # The posts' writes: imported when a post key is first used, not for the app's first paint.
         from crewdeck.tui.app.post_actions import run_move
         from crewdeck.tui.posts import writing
@@ -170,7 +178,7 @@ class PostKeys:
                 "resume": writing.resume,
             }
             act = actions[move]
-            run_move(self._owner, self._services, f"{DONE[move]} {name}", lambda s, me, now: act(s, me, post_id, now))
+            run_move(self._owner, self._services, f"{DONE[move]} {name}", lambda s, me, now: act(s, me, post_id, now), settled=settled)
 
     def _ask(self, title: str, help_text: str, then: Callable[..., object], said: str) -> None:
         """Ask, and write the answer in the dialog's worker: a refused answer (copy over the platform's limits, a slot

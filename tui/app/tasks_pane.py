@@ -401,7 +401,8 @@ class TasksPane(Pane):
             self.verdicts = None
             self.changes += 1
             self.refresh_bindings()
-        self.triage.posts.run(move)
+        # Written or refused, the verdicts the post awaits from me now: a refused one is not left hidden.
+        self.triage.posts.run(move, settled=self._offer_verdicts)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "post":
@@ -431,6 +432,10 @@ class TasksPane(Pane):
     @on(TaskTable.CursorMoved)
     def _cursor_moved(self, message: TaskTable.CursorMoved) -> None:
         self.refresh_bindings()  # s and d depend on the row: a task's, or a post's in its state
+        self._offer_verdicts()
+
+    def _offer_verdicts(self) -> None:
+        """Ask which verdicts the rules take from me on the post in review under the cursor, unless that is known."""
         row: TaskRow | None = self.table.cursor_record
         if row is not None and row.post_state == "in-review" and (self.verdicts is None or self.verdicts[0] != row.id):
             self._ask_verdicts(row.id, self.changes)
@@ -449,6 +454,7 @@ class TasksPane(Pane):
         # Thread workers run on: asked before a change (my approval), the answer may come back after the one asked since.
         if changes == self.changes:
             self.verdicts = (post_id, offered)
+            self.refresh_bindings()
 
     def targets(self) -> list[str]:
         if self.marked:

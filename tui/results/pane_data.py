@@ -120,6 +120,14 @@ def legend(page: ResultsPage, kpis: frozenset[str] = frozenset(SHOWN), targets: 
     return " · ".join([compared, *said] if change else said)
 
 
+def nothing_shown(page: ResultsPage) -> str | None:
+    """Why a campaign's posts have no row, in the line under the table (an empty table said nothing); ``None`` when they have."""
+    if page.level != "posts" or page.lines:
+        return None
+    when = "over its run" if page.kind == "run" else f"in {page.name}"
+    return f"No post or campaign results or spend for {page.campaign} {when}"
+
+
 def _marks_shown(lines: tuple[ResultLine, ...], kpis: list[int], targets: bool, change: bool) -> set[str]:
     cells = {
         cell for line in lines for cell in (line.spend, line.results, *([line.change] if change else []), *(line.kpis[i] for i in kpis))

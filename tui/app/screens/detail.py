@@ -138,7 +138,8 @@ class DetailScreen(Screen[None]):
             # At once: `Y` again before the detail is read after the approval would write it again.
             self.moves = replace(self.moves, refusals={**self.moves.refusals, "approve": "your approval is on its way"})
             self.refresh_bindings()
-        self.triage.posts.run(move)
+        # Written or refused, the post as it is now: a refused move does not leave its keys as they were read before.
+        self.triage.posts.run(move, settled=self.load)
 
     def action_close(self) -> None:
         self.dismiss(None)

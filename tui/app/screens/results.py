@@ -143,14 +143,15 @@ class ResultsScreen(Screen[None]):
         self.call_after_refresh(self._say_marks)
 
     def _say_marks(self) -> None:
-        """The legend under the table: what Δ compares, and the marks, of the columns the table shows at its width."""
+        """The legend under the table: what Δ compares, and the marks, of the columns the table shows at its width; over a
+        campaign's posts with no row, why."""
         if self.page is None:
             return
         table = self.query_one(ResultsTable)
         widths = table.widths(table.scrollable_content_region.width, table.widest_on_screen())
         shown = {column.title.removesuffix(" ↓") for column, width in zip(table.columns, widths, strict=True) if width}
         kpis = frozenset(code for code, title in SORT_TITLES.items() if title in shown)
-        legend = pane_data.legend(self.page, kpis, "TARGETS" in shown, "Δ" in shown)
+        legend = pane_data.nothing_shown(self.page) or pane_data.legend(self.page, kpis, "TARGETS" in shown, "Δ" in shown)
         self.query_one("#results-legend", Static).update(legend)
 
     @on(ResultsTable.RowSelected)
