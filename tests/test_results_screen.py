@@ -762,6 +762,12 @@ async def test_a_campaigns_posts_in_a_period_with_nothing_say_why_there_are_no_r
         assert screen.page.lines and not str(legend.render()).startswith("No post")
     over_a_run = replace(screen.page, lines=())
     assert pane_data.nothing_shown(over_a_run) == "No post or campaign results or spend for +spring-launch over its run"
+    # The campaigns and a post's days said nothing either when they had no row.
+    week = replace(screen.page, lines=(), level="campaigns", kind="week", name="Week 2026-W49", campaign="")
+    assert pane_data.nothing_shown(week) == "No campaign results or spend in Week 2026-W49"
+    assert pane_data.nothing_shown(replace(week, kind="run")) == "No campaign results or spend over their runs"
+    days = replace(screen.page, lines=(), level="days", kind="week", name="Week 2026-W49")
+    assert pane_data.nothing_shown(days) == "No results or spend for this post in Week 2026-W49"
 
 
 async def test_s_puts_a_campaigns_posts_best_first_by_the_next_kpi(workspace: Path) -> None:

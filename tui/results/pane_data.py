@@ -121,10 +121,14 @@ def legend(page: ResultsPage, kpis: frozenset[str] = frozenset(SHOWN), targets: 
 
 
 def nothing_shown(page: ResultsPage) -> str | None:
-    """Why a campaign's posts have no row, in the line under the table (an empty table said nothing); ``None`` when they have."""
-    if page.level != "posts" or page.lines:
+    """Why a page has no row, in the line under the table (an empty table said nothing); ``None`` when it has."""
+    if page.lines:
         return None
+    if page.level == "campaigns":
+        return f"No campaign results or spend {'over their runs' if page.kind == 'run' else f'in {page.name}'}"
     when = "over its run" if page.kind == "run" else f"in {page.name}"
+    if page.level == "days":
+        return f"No results or spend for this post {when}"
     return f"No post or campaign results or spend for {page.campaign} {when}"
 
 
