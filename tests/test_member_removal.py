@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import sqlite3
 import struct
+from contextlib import redirect_stdout
+from pathlib import Path
 
 import pytest
 
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.cli.main import main
 from crewdeck.tui.posts.banner import open_crisis_banner
 from crewdeck.tui.tasks.rows import CELLS
 
@@ -528,3 +532,14 @@ def test_tokens_and_sign_in_links_read_a_removed_member_apart_from_the_new_membe
     ]
     header, *rows = cli.ok("web", "links").splitlines()
     assert sorted(row[header.index("MEMBER") :].split()[0] for row in rows) == ["@raj", "ex-@raj"]
+
+
+def test_log_json_names_nobody_null_in_all_three_for_an_operation_no_member_wrote(tmp_path: Path) -> None:
+    """A workspace made with no member is written by nobody: `log --json` said "member": "?" with "member_id": "" and
+    "member_removed": false, as if "" were the id of someone still here."""
+    path = tmp_path / "w.db"
+    with redirect_stdout(io.StringIO()):
+        assert main(["init", str(path)]) == 0
+    ops = json.loads(Cli(path).ok("log", "--json", as_member=None))
+    assert ops
+    assert {(op["member"], op["member_id"], op["member_removed"]) for op in ops} == {(None, None, None)}
