@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import sqlite3
 import struct
+from contextlib import redirect_stdout
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +16,7 @@ from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.cli.main import main
 from crewdeck.tui.posts.banner import open_crisis_banner
 from crewdeck.tui.tasks.rows import CELLS
 
@@ -602,3 +606,14 @@ async def test_the_approvals_view_reads_a_removed_reviewer_apart_from_the_new_me
         assert isinstance(screen, ApprovalsScreen)
         why = {row.id: row.cells[-1] for _, row in screen.table.loaded_rows()}
     assert why == {post: "step 1 of 1 (copy), ex-@raj, still open"}, why
+
+
+def test_log_json_names_nobody_null_in_all_three_for_an_operation_no_member_wrote(tmp_path: Path) -> None:
+    """A workspace made with no member is written by nobody: `log --json` said "member": "?" with "member_id": "" and
+    "member_removed": false, as if "" were the id of someone still here."""
+    path = tmp_path / "w.db"
+    with redirect_stdout(io.StringIO()):
+        assert main(["init", str(path)]) == 0
+    ops = json.loads(Cli(path).ok("log", "--json", as_member=None))
+    assert ops
+    assert {(op["member"], op["member_id"], op["member_removed"]) for op in ops} == {(None, None, None)}

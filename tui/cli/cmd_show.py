@@ -82,7 +82,7 @@ def task_json(ctx: Context, d: TaskDetail) -> dict[str, Any]:
             {
                 "op_id": op.op_id,
                 "at": stamp_time(op.op_id).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                **member_json("member", op.member, handles.get(op.member, op.member[:8] or "?"), op.member in removed),
+                **member_json("member", op.member or None, handles.get(op.member, op.member[:8]), op.member in removed),
                 "field": op.field,
                 "value": json.loads(op.value),
             }

@@ -308,7 +308,7 @@ def _print_log_json(
                 "seq": seq,
                 "op_id": op_id,
                 "at": stamp_time(op_id).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                **member_json("member", member, handles.get(member, member[:8] or "?"), member in removed),
+                **member_json("member", member or None, handles.get(member, member[:8]), member in removed),  # "": no member wrote it
                 **(member_json("actor", actor, handles.get(actor, actor[:8]), actor in removed) if actor else {}),
                 **({"unsent": True} if node == own and seq > sent else {}),
                 "kind": kind,
@@ -324,7 +324,7 @@ def _print_log_json(
                 "seq": None,
                 "op_id": op.op_id,
                 "at": stamp_time(op.op_id).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                **member_json("member", op.member, handles.get(op.member, op.member[:8]), op.member in removed),
+                **member_json("member", op.member or None, handles.get(op.member, op.member[:8]), op.member in removed),
                 "kind": op.kind,
                 "entity": op.entity,
                 "id": op.row_id,
