@@ -549,6 +549,22 @@ def test_a_meta_export_with_its_currency_in_a_column_imports_in_that_currency(ws
     )
 
 
+def test_a_long_currency_cell_is_named_cut_short_on_each_line(ws: Path, tmp_path: Path) -> None:
+    # A Currency cell of 300 characters was shown whole twice: on its line against the header's currency and on the
+    # amount's "unknown currency" line, two lines each over 300 characters long.
+    long = "X" * 300
+    text = f"Campaign name,Day,Reach,Amount spent (EUR),Currency\nAutumn,2026-11-20,800,45.10,{long}\n"
+    source = _file(tmp_path, "long.csv", text)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend")
+    shown = "X" * 19 + "…"
+    assert err.splitlines() == [
+        f"{source}:2: Currency: {shown}, but the header names EUR",
+        f"{source}:2: Amount spent (EUR): unknown currency '{shown}' (use an ISO 4217 code such as EUR, USD, JPY)",
+        f"crewdeck: error: nothing imported: 1 bad row in {source} (listed above)",
+    ]
+    assert _state(ws)[:2] == ([], [])
+
+
 def test_a_map_of_a_field_the_format_does_not_read_is_refused(ws: Path, tmp_path: Path) -> None:
     # "--format meta --map currency=Devise" (or post=..., which a Meta row never names) was taken and never read: the
     # import went on as if it had not been given.

@@ -58,9 +58,19 @@ class MoneyError(ValueError):
     """An amount or a currency that cannot be used, with the reason."""
 
 
+#: The most of a currency a line shows: a code has 3 letters, a file's cell may hold 131,072 characters.
+CODE_SHOWN = 20
+
+
+def shown_code(code: str) -> str:
+    """``code``, or its first ``CODE_SHOWN - 1`` characters and an ellipsis when it is longer."""
+    return code if len(code) <= CODE_SHOWN else code[: CODE_SHOWN - 1] + "…"
+
+
 def check_currency(code: object) -> str:
     if not isinstance(code, str) or code.upper() != code or code not in MINOR_UNITS:
-        raise MoneyError(f"unknown currency {code!r} (use an ISO 4217 code such as EUR, USD, JPY)")
+        shown = shown_code(code) if isinstance(code, str) else code
+        raise MoneyError(f"unknown currency {shown!r} (use an ISO 4217 code such as EUR, USD, JPY)")
     return code
 
 

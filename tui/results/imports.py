@@ -27,7 +27,7 @@ from functools import lru_cache
 from itertools import chain, islice
 from typing import Any, NamedTuple
 
-from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, parse_amount, parse_decimal
+from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, parse_amount, parse_decimal, shown_code
 from crewdeck.sync.state.records import RESULT, RESULT_COUNTS
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import visible
@@ -555,7 +555,7 @@ def _read_row(
     if "currency" in cell.columns:
         given = cell.get("currency").upper()
         if given and header_currency and given != header_currency:  # which of the two the amounts are in would be a guess
-            cell.problem("currency", f"{visible(given)}, but the header names {header_currency}")
+            cell.problem("currency", f"{visible(shown_code(given))}, but the header names {header_currency}")
         currency = given or header_currency
     values: dict[str, Any] = {}
     for name in counted:
