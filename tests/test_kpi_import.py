@@ -549,6 +549,29 @@ def test_a_meta_export_with_its_currency_in_a_column_imports_in_that_currency(ws
     )
 
 
+@pytest.mark.parametrize(
+    ("fmt", "header", "row", "named"),
+    [
+        ("linkedin", "Start Date (in UTC),Campaign Name,Currency,Total Spent (EUR)", "11/20/2026,Autumn,USD,25.50", "Currency"),
+        ("csv", "date,campaign,platform,currency,spend (EUR)", "2026-11-20,Autumn,linkedin,USD,25.50", "currency"),
+    ],
+)
+def test_linkedin_and_plain_csv_refuse_a_currency_the_header_contradicts(
+    ws: Path, tmp_path: Path, fmt: str, header: str, row: str, named: str
+) -> None:
+    # The README said so of Meta's exports alone: a row's currency against the header's, and two amounts' headers
+    # naming two currencies, are refused in every format.
+    source = _file(tmp_path, "one.csv", f"{header}\n{row}\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", fmt, "--spend")
+    assert err.splitlines()[0] == f"{source}:2: {named}: USD, but the header names EUR"
+    spend = header.split(",")[-1]
+    value = {"linkedin": "Conversion Value (USD)", "csv": "value (USD)"}[fmt]
+    source = _file(tmp_path, "two.csv", f"{header},{value}\n{row},3.00\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", fmt, "--spend")
+    assert err == f"crewdeck: error: {source}:1: {spend} and {value} name two currencies: export the amounts in one\n"
+    assert _state(ws)[:2] == ([], [])
+
+
 def test_a_long_currency_cell_is_named_cut_short_on_each_line(ws: Path, tmp_path: Path) -> None:
     # A Currency cell of 300 characters was shown whole twice: on its line against the header's currency and on the
     # amount's "unknown currency" line, two lines each over 300 characters long.
