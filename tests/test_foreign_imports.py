@@ -1660,12 +1660,13 @@ def test_an_item_with_no_name_is_a_task_whose_title_says_so_named_in_the_summary
 
 @pytest.mark.parametrize("fmt", ["asana", "linear", "taskwarrior"])
 def test_a_file_with_no_tasks_says_so(cli: Cli, tmp_path: Path, fmt: str) -> None:
-    """A CSV of its header alone said "nothing new: 0 records already here", as if its tasks were here already."""
+    """A CSV of its header alone said "nothing new: 0 records already here", as if its tasks were here already, and
+    its dry run "dry run, nothing written: nothing imported: the file holds no tasks"."""
     text = {"asana": lambda: asana_csv([]), "linear": lambda: linear_csv([]), "taskwarrior": lambda: "[]"}[fmt]()
     path = write(tmp_path, f"{fmt}.file", text)
     before = op_count(cli.workspace)
     assert cli.ok("import", "--from", fmt, str(path)).strip() == "nothing imported: the file holds no tasks"
     assert cli.ok("import", "--from", fmt, str(path), "--dry-run").splitlines()[-1] == (
-        "dry run, nothing written: nothing imported: the file holds no tasks"
+        "dry run: the file holds no tasks; nothing would be imported"
     )
     assert op_count(cli.workspace) == before

@@ -123,8 +123,7 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None)
                 remember=remember(ctx.ws.conn, taskwarrior.SOURCE_KEY),
                 on_progress=lambda _: progress(stream.tell(), size, "importing") if size else None,
             )
-    said = merge.said(planned=ctx.args.dry_run)
-    print(visible(f"dry run, nothing written: {said}" if ctx.args.dry_run else said))
+    print(visible(merge.said(planned=ctx.args.dry_run)))
     return 0
 
 

@@ -56,8 +56,7 @@ class Planned:
             if self.built.statuses.used_posts:
                 lines.append('post states of the cards labelled with a platform (--map-status "SOURCE=STATE" to change):')
                 lines.extend(self.built.statuses.post_lines())
-        said = self.merge.said(planned=dry_run)
-        lines.append(f"dry run, nothing written: {said}" if dry_run else said)
+        lines.append(self.merge.said(planned=dry_run))
         if self.missing:
             shown = ", ".join(self.missing[:10]) + (f" (and {len(self.missing) - 10:,} more)" if len(self.missing) > 10 else "")
             lines.append(f"left alone, not in this file any more: {shown}")

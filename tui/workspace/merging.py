@@ -163,7 +163,8 @@ class Merge:
         return self.said()
 
     def said(self, *, planned: bool = False) -> str:
-        """What the import did; ``planned``: what it would do (``--dry-run``: "would import 4 tasks")."""
+        """What the import did; ``planned``: what it would do (``--dry-run``: "dry run, nothing written: would import 4
+        tasks")."""
         imported, updated = ("would import", "would update") if planned else ("imported", "updated")
         parts = []
         if not self.changes_nothing:
@@ -177,7 +178,7 @@ class Merge:
                 said.append(f"{self.unchanged:,} {'record' if self.unchanged == 1 else 'records'} already here")
             parts.append("; ".join(said))
         elif self.no_records:
-            parts.append("nothing imported: the file holds no tasks")
+            parts.append("the file holds no tasks; nothing would be imported" if planned else "nothing imported: the file holds no tasks")
         else:
             parts.append(f"nothing new: {self.unchanged:,} {'record' if self.unchanged == 1 else 'records'} already here")
         if self.removed_here:
@@ -190,7 +191,9 @@ class Merge:
             many = "record keeps" if len(self.kept) == 1 else "records keep"
             parts.append(f"{len(self.kept):,} {many} what was changed here since the last import: {summary(self.kept)}")
         parts.extend(self.notes)
-        return "; ".join(parts)
+        # A file of no tasks has nothing to write: "nothing written" would say so twice.
+        dry_run = ("dry run: " if self.no_records else "dry run, nothing written: ") if planned else ""
+        return dry_run + "; ".join(parts)
 
 
 def _named(entity: str, names: list[str]) -> str:
