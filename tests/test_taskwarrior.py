@@ -236,6 +236,24 @@ def test_notes_nearly_a_task_s_worth_for_a_task_here_that_credits_its_author_are
     assert here["notes"] == "imported: entered by @raj 2026-01-10"
 
 
+def test_notes_nearly_a_task_s_worth_go_on_in_another_task_leaving_room_for_a_credit(cli: Cli, tmp_path: Path) -> None:
+    """Notes that fit a task's 100,000 characters, but not with a credit the merge may add after them, go on in a
+    "(notes 2/2)" task on a first import, nothing lost: the test of a task here that credits its author covered this
+    until a Taskwarrior import kept that task's notes as a local edit."""
+    annotation = "y" * 99_980  # 99,991 characters of notes with its day: a task holds them, not with a credit after them
+    record = {"uuid": "11111111-2222-3333-4444-555555555555", "description": "Logs", "status": "pending", "entry": "20260110T100000Z"}
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps([{**record, "annotations": [{"entry": "20260111T100000Z", "description": annotation}]}]))
+    out = cli.ok("import", "--from", "taskwarrior", str(path))
+    assert out.startswith("imported 2 tasks")
+    assert "notes longer than a task holds (100,000 characters) go on in more tasks, titled (notes 2/N), nothing cut: Logs" in out
+    tasks = {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}
+    first, rest = tasks["Logs"]["notes"], tasks["Logs (notes 2/2)"]["notes"]
+    assert first.endswith("\n(the notes go on in 1 more task: “Logs (notes 2/2)”)")
+    assert first.partition("\n(the notes go on in")[0] + rest == f"2026-01-11 {annotation}"
+    assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(path))
+
+
 @needs_task
 def test_a_real_task_whose_description_or_tags_crewdeck_cannot_hold_is_cut_and_kept_whole_in_its_notes(cli: Cli, tmp_path: Path) -> None:
     """The whole import was refused ('description: longer than 500 characters', a tag over 64), as no Trello, Asana or
