@@ -556,7 +556,7 @@ async def test_y_is_not_offered_again_when_a_question_asked_before_the_approval_
         pane = app.tasks_pane
         assert pane.check_action("post", ("approve",)) is True
         answers = FirstAnswerLast(app, "post-verdicts")
-        pane._ask_verdicts(post_id, pane.changes)  # asked again (the cursor came back to the post)
+        pane._ask_verdicts(post_id)  # asked again (the cursor came back to the post)
         await answers.first_read(pilot)
         await pilot.press("Y")
         await answers.both_back(pilot)
@@ -565,6 +565,35 @@ async def test_y_is_not_offered_again_when_a_question_asked_before_the_approval_
                 team, "mia"
             )
         assert pane.check_action("post", ("approve",)) is False
+
+
+async def test_y_is_not_offered_again_in_the_task_list_when_a_question_asked_before_the_approval_comes_back_before_the_write(
+    team: Path,
+) -> None:
+    # A question of which verdicts are mine, already under way when `Y` was pressed and answered before the approval
+    # was written, must not offer `Y` again: a second `Y` would approve twice (refused, with an error notice).
+    app = make_app(team, "mia", watch=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        post_id = await _cursor_on(app, pilot, "Spring post 2")
+        pane = app.tasks_pane
+        assert pane.check_action("post", ("approve",)) is True
+        asked, written = threading.Event(), threading.Event()
+        answers = FirstAnswerLast(app, "post-verdicts", after=asked)
+        FirstAnswerLast(app, "write", after=written)  # the approval is written; the app hears of it once told
+        pane._ask_verdicts(post_id)  # asked again (the cursor came back to the post)
+        await answers.first_read(pilot)
+        app.clear_notifications()
+        await pilot.press("Y")
+        asked.set()
+        await answers.first_back(pilot)
+        assert pane.check_action("post", ("approve",)) is False
+        await pilot.press("Y")
+        written.set()
+        await settle(pilot)
+        assert [n.severity for n in app._notifications] == ["information"]
+    with Store(team) as store:
+        assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
 
 
 async def test_y_pressed_twice_in_the_task_list_approves_once(team: Path) -> None:
