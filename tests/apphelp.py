@@ -137,3 +137,11 @@ class FirstAnswerLast:
 
     async def both_back(self, pilot: Pilot[Any], answers: int = 2) -> None:
         await until(pilot, lambda: self.handed >= answers, f"{answers} answers of {self.group}")
+
+    async def first_back(self, pilot: Pilot[Any]) -> None:
+        """Let the app run until the first answer is shown, not waiting for the other workers (some may be held)."""
+        for _ in range(500):
+            if self.handed:
+                return
+            await pilot.pause()
+        raise AssertionError(f"the first answer of {self.group} never came back")

@@ -322,6 +322,38 @@ async def test_a_is_not_offered_again_in_approvals_when_a_review_read_before_the
         assert screen.check_action("approve", ()) is False
 
 
+async def test_a_is_not_offered_again_in_approvals_when_a_review_read_before_the_approval_comes_back_before_the_write(
+    team: Path,
+) -> None:
+    # `a` took the verdicts' keys down, but a review read already under way when it was pressed came back before the
+    # approval was written and offered `a` again: a second `a` then approved twice (refused, with an error notice).
+    app = make_app(team, "mia", watch=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        row = screen.table.cursor_row
+        assert row is not None and screen.check_action("approve", ()) is True
+        reviewed, written = threading.Event(), threading.Event()
+        reviews = FirstAnswerLast(app, "approvals-review", after=reviewed)
+        FirstAnswerLast(app, "write", after=written)  # the approval is written; the app hears of it once told
+        screen._review(row.id)  # asked again (the cursor came back to the post)
+        await reviews.first_read(pilot)
+        app.clear_notifications()
+        await pilot.press("a")
+        reviewed.set()
+        await reviews.first_back(pilot)
+        assert screen.check_action("approve", ()) is False
+        await pilot.press("a")
+        written.set()
+        await settle(pilot)
+        assert [n.severity for n in app._notifications] == ["information"]
+    with Store(team) as store:
+        assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (row.id,)).fetchone()[0] == 1
+
+
 async def test_the_crisis_key_asks_the_reason_shows_the_banner_and_ending_lists_the_held_posts(team: Path) -> None:
     ana = member(team, "ana")
     with Store(team) as store:
@@ -524,7 +556,7 @@ async def test_y_is_not_offered_again_when_a_question_asked_before_the_approval_
         pane = app.tasks_pane
         assert pane.check_action("post", ("approve",)) is True
         answers = FirstAnswerLast(app, "post-verdicts")
-        pane._ask_verdicts(post_id, pane.changes)  # asked again (the cursor came back to the post)
+        pane._ask_verdicts(post_id)  # asked again (the cursor came back to the post)
         await answers.first_read(pilot)
         await pilot.press("Y")
         await answers.both_back(pilot)
@@ -533,6 +565,35 @@ async def test_y_is_not_offered_again_when_a_question_asked_before_the_approval_
                 team, "mia"
             )
         assert pane.check_action("post", ("approve",)) is False
+
+
+async def test_y_is_not_offered_again_in_the_task_list_when_a_question_asked_before_the_approval_comes_back_before_the_write(
+    team: Path,
+) -> None:
+    # A question of which verdicts are mine, already under way when `Y` was pressed and answered before the approval
+    # was written, must not offer `Y` again: a second `Y` would approve twice (refused, with an error notice).
+    app = make_app(team, "mia", watch=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        post_id = await _cursor_on(app, pilot, "Spring post 2")
+        pane = app.tasks_pane
+        assert pane.check_action("post", ("approve",)) is True
+        asked, written = threading.Event(), threading.Event()
+        answers = FirstAnswerLast(app, "post-verdicts", after=asked)
+        FirstAnswerLast(app, "write", after=written)  # the approval is written; the app hears of it once told
+        pane._ask_verdicts(post_id)  # asked again (the cursor came back to the post)
+        await answers.first_read(pilot)
+        app.clear_notifications()
+        await pilot.press("Y")
+        asked.set()
+        await answers.first_back(pilot)
+        assert pane.check_action("post", ("approve",)) is False
+        await pilot.press("Y")
+        written.set()
+        await settle(pilot)
+        assert [n.severity for n in app._notifications] == ["information"]
+    with Store(team) as store:
+        assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
 
 
 async def test_y_pressed_twice_in_the_task_list_approves_once(team: Path) -> None:
@@ -985,7 +1046,7 @@ async def test_the_calendar_offers_no_approve_again_when_a_question_asked_before
 
         calendar.withhold = withhold_and_tell  # type: ignore[method-assign]
         answers = FirstAnswerLast(app, "calendar-offer", after=withheld)
-        panel._ask_approve(post_id, panel.generation)  # asked again (the cursor came back to the post)
+        panel._ask_approve(post_id)  # asked again (the cursor came back to the post)
         await answers.first_read(pilot)
         await pilot.press("a")
         await answers.both_back(pilot, 1)
@@ -993,6 +1054,38 @@ async def test_the_calendar_offers_no_approve_again_when_a_question_asked_before
             approved_by = store.conn.execute("SELECT approved_by FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0]
         assert approved_by == member(team, "mia")
         assert "approve" in calendar.withheld
+
+
+async def test_the_calendar_offers_no_approve_again_when_a_question_asked_before_the_approval_comes_back_before_the_write(
+    team: Path,
+) -> None:
+    # `a` was withheld at once, but a question asked before it was pressed, answered before the approval was written
+    # (the calendar not yet read again), offered `a` again: a second `a` approved twice (refused, with an error notice).
+    app = make_app(team, "mia", watch=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        panel = calendar_of(app)
+        post_id = await _cursor_to(panel, pilot, lambda p: p.post.facts.title == "Spring post 0")
+        calendar = panel.calendar
+        assert "approve" not in calendar.withheld
+        asked, written = threading.Event(), threading.Event()
+        answers = FirstAnswerLast(app, "calendar-offer", after=asked)
+        FirstAnswerLast(app, "write", after=written)  # the approval is written; the app hears of it once told
+        panel._ask_approve(post_id)  # asked again (the cursor came back to the post)
+        await answers.first_read(pilot)
+        app.clear_notifications()
+        await pilot.press("a")
+        asked.set()
+        await answers.first_back(pilot)
+        assert "approve" in calendar.withheld
+        await pilot.press("a")
+        written.set()
+        await settle(pilot)
+        assert [n.severity for n in app._notifications] == ["information"]
+    with Store(team) as store:
+        assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
 
 
 async def test_a_crisis_started_on_the_server_shows_its_banner_on_a_replica_with_no_key_pressed(tmp_path: Path) -> None:
@@ -1093,6 +1186,37 @@ async def test_y_pressed_twice_in_a_posts_detail_approves_once(team: Path) -> No
         await settle(pilot)
         assert [(n.severity, n.message) for n in app._notifications] == [("information", "approved “Spring post 0”")]
         assert screen.check_action("post", ("approve",)) is False  # read after: brand's step now
+    with Store(team) as store:
+        assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
+
+
+async def test_y_is_not_offered_again_in_a_posts_detail_when_a_read_before_the_approval_comes_back_before_the_write(
+    team: Path,
+) -> None:
+    # `Y` took approving down ("on its way"), but a read of the detail already under way when it was pressed came back
+    # before the approval was written with the post's moves as they were, `Y` among them: a second `Y` approved twice.
+    post_id = post_titled(team, "Spring post 0")
+    app = make_app(team, "mia", watch=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        screen = DetailScreen(post_id, app.services)
+        await app.push_screen(screen)
+        await settle(pilot)
+        assert screen.check_action("post", ("approve",)) is True
+        read, written = threading.Event(), threading.Event()
+        reads = FirstAnswerLast(app, "detail", after=read)
+        FirstAnswerLast(app, "write", after=written)  # the approval is written; the app hears of it once told
+        screen.load()  # read again (the workspace changed)
+        await reads.first_read(pilot)
+        app.clear_notifications()
+        await pilot.press("Y")
+        read.set()
+        await reads.first_back(pilot)
+        assert screen.check_action("post", ("approve",)) is False
+        await pilot.press("Y")
+        written.set()
+        await settle(pilot)
+        assert [(n.severity, n.message) for n in app._notifications] == [("information", "approved “Spring post 0”")]
     with Store(team) as store:
         assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
 

@@ -30,7 +30,7 @@ from crewdeck.tui.app.post_actions import run_move
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.undo_keys import step_history
-from crewdeck.tui.app.workers import background
+from crewdeck.tui.app.workers import Latest, background
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.calendar_layout import (
     CampaignRun,
@@ -140,6 +140,9 @@ class CalendarPanel(Vertical):
         self.shown = 0
         #: After a move, the post the cursor follows to its new cell (``follow``).
         self._follow: str | None = None
+        #: Whether the rules let me approve the post under the cursor, asked of it: an answer asked for before the posts
+        #: were read again, or before my approval, is dropped (it may offer `a` on a step I have just approved).
+        self._approvals = Latest(self, group="calendar-offer")
 
     def compose(self) -> ComposeResult:
         yield ContentCalendar(id="content-calendar")
@@ -154,6 +157,7 @@ class CalendarPanel(Vertical):
     def reload(self, period: CalendarPeriod | None = None) -> None:
         self.period = period or self.period
         self.generation += 1
+        self._approvals.outdate()  # asked of the posts as read before this read
         self._load(self.period, self.generation)
 
     @background(exclusive=True, group="calendar-load")
@@ -261,22 +265,18 @@ class CalendarPanel(Vertical):
         # no move gives some posts another slot (one that went out or never will, one a crisis made miss its own).
         moves = task_change_refused(self.services.session.me.facts()) is None and writing.slot_kept(item.post) is None
         self.calendar.withhold(frozenset({"approve"} if moves else POST_KEYS - {"open"}))
-        self._ask_approve(item.post.id, self.generation)
+        self._ask_approve(item.post.id)
 
-    @background(exclusive=True, group="calendar-offer")
-    def _ask_approve(self, post_id: str, generation: int) -> None:
+    def _ask_approve(self, post_id: str) -> None:
         me, now = self.services.session.me.facts(), self.services.now()
-        refusal = self.services.session.access.read(lambda ws: verdict_refusal(ws.store, me, post_id, now, "approve"))
-        if refusal is None:
-            self.app.call_from_thread(self._approve_offered, post_id, generation)
+        self._approvals.read(
+            lambda: self.services.session.access.read(lambda ws: verdict_refusal(ws.store, me, post_id, now, "approve")),
+            lambda refusal: self._approve_answered(post_id, refusal),
+        )
 
-    def _approve_offered(self, post_id: str, generation: int) -> None:
-        # Thread workers run on: asked of the posts as read before the last read (before my approval, say), the
-        # answer may come back after the one asked since, which withheld `a`.
-        if generation != self.generation:
-            return
+    def _approve_answered(self, post_id: str, refusal: str | None) -> None:
         item = self.placed()
-        if item is not None and item.post.id == post_id:
+        if refusal is None and item is not None and item.post.id == post_id:
             self.calendar.withhold(self.calendar.withheld - {"approve"})
 
     def status(self) -> str:
@@ -395,6 +395,7 @@ class CalendarPanel(Vertical):
         if name == "approve":
             # At once: `a` again before the calendar is read after the approval would write it again.
             self.calendar.withhold(self.calendar.withheld | {"approve"})
+            self._approvals.outdate()  # a question already under way, answered before the write, would offer `a` again
             run_move(
                 self,
                 self.services,

@@ -28,7 +28,7 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.task_previews import FilterPreviewed, TaskPreviews, ViewPreviewed
 from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
-from crewdeck.tui.app.workers import background
+from crewdeck.tui.app.workers import Latest, background
 from crewdeck.tui.posts.states import MOVES, VERDICTS
 from crewdeck.tui.session.reading import TaskRowNames
 from crewdeck.tui.session.task_page import TaskListPage, read_task_page
@@ -147,8 +147,8 @@ class TasksPane(Pane):
         self.names = TaskRowNames({}, {}, {})
         #: A post in review under the cursor and the verdicts the rules take from me on it, once asked (``_ask_verdicts``).
         self.verdicts: tuple[str, frozenset[str]] | None = None
-        #: Bumped by every change to the workspace: verdicts asked for before the last one are dropped.
-        self.changes = 0
+        #: The questions of which verdicts are mine: one asked for before a change to the workspace (my approval) is dropped.
+        self._verdict_reads = Latest(self, group="post-verdicts")
 
     def compose(self) -> ComposeResult:
         yield PaneBar(id="tasks-bar")
@@ -182,7 +182,7 @@ class TasksPane(Pane):
 
     def store_changed(self, ops: list[Op], ours: bool) -> None:
         self.verdicts = None  # asked again of the post under the cursor once the rows are back
-        self.changes += 1
+        self._verdict_reads.outdate()
         self.reload()
 
     # ------------------------------------------------------------ loading
@@ -399,7 +399,7 @@ class TasksPane(Pane):
         if move == "approve":
             # At once, answers asked for before dropped too: `Y` again before the approval is written would write it again.
             self.verdicts = None
-            self.changes += 1
+            self._verdict_reads.outdate()
             self.refresh_bindings()
         # Written or refused, the verdicts the post awaits from me now: a refused one is not left hidden.
         self.triage.posts.run(move, settled=self._offer_verdicts)
@@ -438,23 +438,23 @@ class TasksPane(Pane):
         """Ask which verdicts the rules take from me on the post in review under the cursor, unless that is known."""
         row: TaskRow | None = self.table.cursor_record
         if row is not None and row.post_state == "in-review" and (self.verdicts is None or self.verdicts[0] != row.id):
-            self._ask_verdicts(row.id, self.changes)
+            self._ask_verdicts(row.id)
 
-    @background(exclusive=True, group="post-verdicts")
-    def _ask_verdicts(self, post_id: str, changes: int) -> None:
-        from crewdeck.tui.posts.offers import verdict_refusal  # the posts' rules: asked on a post, not for the first paint
-
+    def _ask_verdicts(self, post_id: str) -> None:
         me, now = self.services.session.me.facts(), self.services.now()
-        offered = self.services.session.access.read(
-            lambda ws: frozenset(v for v in VERDICTS if verdict_refusal(ws.store, me, post_id, now, v) is None)
-        )
-        self.app.call_from_thread(self._verdicts_read, post_id, offered, changes)
 
-    def _verdicts_read(self, post_id: str, offered: frozenset[str], changes: int) -> None:
-        # Thread workers run on: asked before a change (my approval), the answer may come back after the one asked since.
-        if changes == self.changes:
-            self.verdicts = (post_id, offered)
-            self.refresh_bindings()
+        def read() -> frozenset[str]:
+            from crewdeck.tui.posts.offers import verdict_refusal  # the posts' rules: asked on a post, not for the first paint
+
+            return self.services.session.access.read(
+                lambda ws: frozenset(v for v in VERDICTS if verdict_refusal(ws.store, me, post_id, now, v) is None)
+            )
+
+        self._verdict_reads.read(read, lambda offered: self._verdicts_read(post_id, offered))
+
+    def _verdicts_read(self, post_id: str, offered: frozenset[str]) -> None:
+        self.verdicts = (post_id, offered)
+        self.refresh_bindings()
 
     def targets(self) -> list[str]:
         if self.marked:

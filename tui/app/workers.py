@@ -88,6 +88,11 @@ class Latest:
 
         in_background(self._node, job, name=f"read {self._group}", group=self._group, exclusive=self._exclusive)
 
+    def outdate(self) -> None:
+        """What every read asked for so far would show is out of date (I have just changed it, e.g. given a verdict):
+        their answers are dropped, and only a read asked for from now on is shown."""
+        self.asked += 1
+
     def _answered(self, asked: int, show: Callable[[V], object], found: V) -> None:
         if asked == self.asked:
             show(found)

@@ -226,7 +226,9 @@ class ApprovalsScreen(Screen[None]):
         return named_post(post.facts.title if post is not None else None, post_id)
 
     def _withdraw_verdicts(self, post_id: str) -> None:
-        """A verdict on the post is given: its keys are not offered again until the post is read after it."""
+        """A verdict on the post is given: its keys are not offered again until the post is read after it (a review
+        read already under way, come back before the verdict is written, would offer them again)."""
+        self._reviews.outdate()
         if self.offered is not None and self.offered[0] == post_id:
             self.offered = None
             self.refresh_bindings()

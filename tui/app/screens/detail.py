@@ -137,6 +137,7 @@ class DetailScreen(Screen[None]):
         if move == "approve" and self.moves is not None:
             # At once: `Y` again before the detail is read after the approval would write it again.
             self.moves = replace(self.moves, refusals={**self.moves.refusals, "approve": "your approval is on its way"})
+            self._reads.outdate()  # a read already under way would bring the post's moves back as they were, `Y` among them
             self.refresh_bindings()
         # Written or refused, the post as it is now: a refused move does not leave its keys as they were read before.
         self.triage.posts.run(move, settled=self.load)
