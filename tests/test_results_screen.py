@@ -292,6 +292,27 @@ async def test_the_target_a_campaign_misses_is_read_whole_at_160x48(workspace: P
         assert len(f"✗ {spring.missed}") <= table.widths(table.size.width)[targets]
 
 
+async def test_the_bar_names_the_kpi_the_posts_are_sorted_by_as_the_help_and_readme_do(workspace: Path) -> None:
+    # The bar said "best ER REACH first" (the column's title) where the screen's key table and README say "ER by reach".
+    from crewdeck.tui.results.kpis import BY_CODE
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        said = []
+        for _ in pane_data.SORTS:
+            assert screen.page is not None
+            name = BY_CODE[screen.page.sort].label
+            assert f"best {name} first" in screen.query_one(PaneBar).info, screen.query_one(PaneBar).info
+            said.append(name)
+            await pilot.press("s")
+            await settle(pilot)
+    assert said == ["CTR", "CPC", "CPA", "ROAS", "ER by reach"]
+    # The screen's key table (its docstring) and README name them alike, in the order s goes through them.
+    assert " → ".join(said) in (ResultsScreen.__doc__ or "") and f"{said[-2]}, {said[-1]}, and back to {said[0]}" in readme
+
+
 async def test_a_spend_with_no_rate_says_so_in_cells_it_fits_at_80x24(workspace: Path) -> None:
     # "rate missing" read "rate mi…" in every KPI column (8 cells) and "rate missi…" under SPEND.
     members, campaigns, _ = _ids(workspace)
@@ -887,7 +908,7 @@ async def test_the_column_the_posts_are_sorted_by_stays_shown_at_80x24(workspace
         for title in ("CPC", "CPA", "ROAS", "ER REACH"):
             await pilot.press("s")
             await settle(pilot)
-            assert screen.page is not None and f"best {title} first" in screen.query_one(PaneBar).info
+            assert screen.page is not None
             assert f"{title} ↓" in header() and "TARGETS" in header() and "CTR" in header(), header()
         assert "*" in table.rows[0].kpis[4] and "* a rate by the largest daily reach" in str(
             screen.query_one("#results-legend", Static).render()

@@ -28,13 +28,14 @@ from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.posts.banner import OpenCrisis
 from crewdeck.tui.results import pane_data
+from crewdeck.tui.results.kpis import BY_CODE
 from crewdeck.tui.results.pane_data import KINDS, SHOWN, SORTS, ResultsPage
 from crewdeck.tui.workspace.words import counted
 from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.results_table import KPI_TITLES, ResultsTable
 
-#: Each KPI a campaign's posts may be best first by, as its column's title names it.
+#: Each KPI a campaign's posts may be best first by, as its column's title names it (the bar names it as ``KPIS`` does).
 SORT_TITLES = dict(zip(SHOWN, KPI_TITLES, strict=True))
 #: What the screen shows comes from these records (a crisis freezes spend: ``crewdeck.tui.posts.frozen``).
 ENTITIES = frozenset({"result", "ledger_entry", "approval", "rate", "campaign", "task", "workspace", "crisis", "crisis_end"})
@@ -223,7 +224,7 @@ def _bar_info(page: ResultsPage) -> tuple[str, ...]:
     noun = {"campaigns": "campaign", "posts": "row", "days": "day"}[page.level]
     parts = [f"{counted(len(page.lines), noun)}, in {page.currency}", *([f"{off} off target"] if off else [])]
     if page.level == "posts":
-        parts = [page.title, *parts, f"best {SORT_TITLES[page.sort]} first"]
+        parts = [page.title, *parts, f"best {BY_CODE[page.sort].label} first"]
     elif page.level == "days":
         parts = [page.title, *parts, page.campaign]
     return tuple(visible(part) for part in parts)
