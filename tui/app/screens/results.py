@@ -63,6 +63,8 @@ class ResultsScreen(Screen[None]):
 
     DEFAULT_CSS = """
     ResultsScreen ResultsTable { scrollbar-size-vertical: 1; }
+    ResultsScreen #results-missed { height: auto; padding: 0 1; }
+    ResultsScreen #results-missed.-off { color: $error; }
     ResultsScreen #results-legend { height: auto; padding: 0 1; color: $foreground-muted; }
     """
 
@@ -98,6 +100,7 @@ class ResultsScreen(Screen[None]):
         bar.shrink_first = 16  # a long post title is cut before the rows' count, the currency or the targets missed give way
         yield bar
         yield ResultsTable(id="results-table")
+        yield Static("", id="results-missed", markup=False)
         yield Static("", id="results-legend", markup=False)
         yield KeyFooter()
 
@@ -137,6 +140,7 @@ class ResultsScreen(Screen[None]):
             closed=[line.key for line in page.lines if _opens_nothing(page, line.key)],
         )
         self.left = None
+        self._say_missed()
         self._say_marks()
 
     def on_resize(self) -> None:
@@ -154,6 +158,17 @@ class ResultsScreen(Screen[None]):
         kpis = frozenset(code for code, title in SORT_TITLES.items() if title in shown)
         legend = pane_data.nothing_shown(self.page) or pane_data.legend(self.page, kpis, "TARGETS" in shown, "Δ" in shown)
         self.query_one("#results-legend", Static).update(legend)
+
+    @on(ResultsTable.CursorMoved)
+    def _say_missed(self) -> None:
+        """The line under the table: the targets the cursor's row misses, named whole (its cell says how many); not
+        shown when no row misses one."""
+        table = self.query_one(ResultsTable)
+        said = None if self.page is None else pane_data.targets_said(self.page, table.cursor)
+        line = self.query_one("#results-missed", Static)
+        line.display = said is not None
+        line.set_class(said is not None and bool(table.rows[table.cursor].missed), "-off")
+        line.update(said or "")
 
     @on(ResultsTable.RowSelected)
     def _selected(self, message: ResultsTable.RowSelected) -> None:
