@@ -556,7 +556,7 @@ def test_a_post_whose_spend_is_booked_on_its_campaign_has_no_cost_kpis_and_no_co
         page = pane_data.load(workspace, "week", dt.date(2026, 11, 20), campaign_id, today=dt.date(2026, 11, 26))
         (reel,) = [line for line in page.lines if line.key == post]
         cpc, cpa = (reel.kpis[pane_data.SHOWN.index(code)] for code in ("cpc", "cpa"))
-        assert (cpc, cpa, reel.missed, reel.on_target) == ("—", "—", "", False)  # CPA neither met nor missed
+        assert (cpc, cpa, reel.missed, reel.on_target) == ("—", "—", (), False)  # CPA neither met nor missed
         assert "— no value (CPC, CPA: no spend linked, neither met nor missed)" in pane_data.legend(page)  # ROAS: not reported
     finally:
         workspace.close()
@@ -711,7 +711,7 @@ def test_a_campaign_running_in_the_period_with_nothing_reported_has_a_row_of_das
         lines = {line.label: line for line in page.lines}
         assert sorted(lines) == ["+launch", "+over", "+quiet"]
         line = lines["+quiet"]
-        assert (line.results, line.change, line.missed, line.on_target) == ("—", "—", "", False)
+        assert (line.results, line.change, line.missed, line.on_target) == ("—", "—", (), False)
         assert set(line.kpis) == {"—"}
         later = pane_data.load(workspace, "week", dt.date(2026, 12, 2), today=dt.date(2026, 11, 26))
         assert sorted(line.label for line in later.lines) == ["+later", "+launch"]  # Quiet's run has ended

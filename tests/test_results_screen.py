@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 from rich.cells import cell_len
+from textual.geometry import Region
+from textual.widget import Widget
 from textual.widgets import Static
 
 from crewdeck.sync.state.store import Store
@@ -105,7 +107,7 @@ async def test_4_opens_the_results_with_a_row_per_campaign_and_escape_closes(wor
         rows = _table(app).rows
         assert len(rows) >= 2 and all(row.results and row.spend for row in rows)
         spring = next(row for row in rows if row.label == "+spring-launch")
-        assert spring.missed.endswith(" vs ctr>=5%") and len(spring.series) == 30  # the 30 days to today, not the week's 4
+        assert spring.missed[-1].endswith(" vs ctr>=5%") and len(spring.series) == 30  # the 30 days to today, not the week's 4
         legend = str(screen.query_one("#results-legend", Static).render())
         assert "Δ: results vs Week 2026-W47's first 4 days (as many as this week has had)" in legend
         # The marks the rows show, each said once under the table: "64.08%*", "—", "✗ 0.82% vs ctr>=5%".
@@ -113,7 +115,7 @@ async def test_4_opens_the_results_with_a_row_per_campaign_and_escape_closes(wor
         assert (
             "* a rate by the largest daily reach (reach does not add up over days)" in legend
             and "— no value" in legend
-            and "✗ target missed" in legend
+            and "✗ n missed: targets missed" in legend
         )
         assert "no rate" not in legend and "✓" not in legend  # marks no row shows are not explained
         await pilot.press("escape")
@@ -276,20 +278,90 @@ async def test_a_campaigns_results_per_platform_are_told_apart_in_its_posts_at_8
         assert max(len(label) for label in labels) <= table.widths(table.size.width)[0]
 
 
-async def test_the_target_a_campaign_misses_is_read_whole_at_160x48(workspace: Path) -> None:
-    # "✗ 18.06 vs cpa<=4…" while the campaign's name had 40 cells to spare.
+def _drawn(widget: Widget) -> str:
+    """What ``widget`` draws on screen, its lines joined by a space (a line wrapped reads as one)."""
+    strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    return " ".join(strip.text.strip() for strip in strips if strip.text.strip())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_the_targets_the_cursors_row_misses_are_named_whole_under_the_table(workspace: Path, size: tuple[int, int]) -> None:
+    # TARGETS read "✗ 2.36% vs …" at 80 columns, often of a KPI whose column was not on screen, and "✗ 2.36% vs
+    # er_impressions>…" at 160: no line said which target a row missed.
     members, campaigns, _ = _ids(workspace)
+    goals = [{"kpi": "ctr", "op": ">=", "value": "5"}, {"kpi": "er_impressions", "op": ">=", "value": "90"}]
     with Store(workspace) as store, store.write(members["ana"]) as w:
-        goals = [{"kpi": "cpa", "op": "<=", "value": "4.00"}]
         w.set("campaign", campaigns["Spring Launch"], {"kpis": {"targets": goals, "result": "conversions"}})
     app = make_app(workspace, watch=False)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await _open(pilot)
+    async with app.run_test(size=size) as pilot:
+        screen = await _open(pilot)
         table = _table(app)
-        spring = next(row for row in table.rows if row.label == "+spring-launch")
-        assert spring.missed.endswith(" vs cpa<=4.00 EUR")
-        targets = [c.title for c in table.columns].index("TARGETS")
-        assert len(f"✗ {spring.missed}") <= table.widths(table.size.width)[targets]
+        missed = screen.query_one("#results-missed", Static)
+        spring = next(i for i, row in enumerate(table.rows) if row.label == "+spring-launch")
+        other = next(i for i, row in enumerate(table.rows) if not row.missed)
+        row = table.rows[spring]
+        assert [target.split(" ")[0] for target in row.missed] == ["ctr", "er_impressions"], row.missed  # kpi report's words
+        assert all(" vs " in target for target in row.missed)
+        # The cell: the mark and how many, whole at either width.
+        assert " ✗ 2 missed " in "".join(s.text for s in table.render_line(spring + 1)) + " "
+        await pilot.press(*["j"] * spring)
+        await settle(pilot)
+        assert table.cursor == spring
+        assert _drawn(missed) == f"✗ +spring-launch off target: {', '.join(row.missed)}", _drawn(missed)
+        assert missed.region.height >= 1 and missed.region.bottom <= screen.query_one("#results-legend").region.y
+        await pilot.press(*(["k"] * (spring - other) if other < spring else ["j"] * (other - spring)))
+        await settle(pilot)
+        assert _drawn(missed) == f"{table.rows[other].label}: no target missed", _drawn(missed)
+        await pilot.press("q")
+        screen = await _open_spring_posts(pilot)
+        table, missed = _table(app), screen.query_one("#results-missed", Static)
+        assert screen.page is not None and screen.page.level == "posts" and table.cursor == 0
+        first = table.rows[0]
+        said = f"✗ {first.label} off target: {', '.join(first.missed)}" if first.missed else f"{first.label}: no target missed"
+        assert _drawn(missed) == said, _drawn(missed)
+
+
+def test_the_line_of_missed_targets_says_a_row_meets_them_all() -> None:
+    met = pane_data.ResultLine("c1", "+holiday-gifting", "9.00", "3", ("—",) * 5, (), True, "—")
+    off = replace(met, key="c2", label="+spring-launch", missed=("ctr 0.82% vs ctr>=5%", "cpa 9.21 vs cpa<=4.00 EUR"), on_target=False)
+    page = pane_data.ResultsPage("week", "Week 2026-W48", "EUR", "campaigns", "Campaigns", (met, off))
+    assert pane_data.targets_said(page, 0) == "✓ +holiday-gifting: every target met"
+    assert pane_data.targets_said(page, 1) == "✗ +spring-launch off target: ctr 0.82% vs ctr>=5%, cpa 9.21 vs cpa<=4.00 EUR"
+    assert pane_data.targets_said(replace(page, lines=(met,)), 0) is None  # no row misses one: no line
+
+
+async def test_no_line_of_missed_targets_over_rows_that_miss_none(workspace: Path) -> None:
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        missed = screen.query_one("#results-missed", Static)
+        assert missed.display  # +spring-launch misses ctr>=5%
+        other = next(i for i, row in enumerate(_table(app).rows) if not row.missed)
+        await pilot.press(*["j"] * other, "enter")
+        await settle(pilot)
+        assert screen.page is not None and screen.page.level == "posts" and not any(line.missed for line in screen.page.lines)
+        assert not missed.display and missed.region.height == 0
+
+
+async def test_the_bar_names_the_kpi_the_posts_are_sorted_by_as_the_help_and_readme_do(workspace: Path) -> None:
+    # The bar said "best ER REACH first" (the column's title) where the screen's key table and README say "ER by reach".
+    from crewdeck.tui.results.kpis import BY_CODE
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        said = []
+        for _ in pane_data.SORTS:
+            assert screen.page is not None
+            name = BY_CODE[screen.page.sort].label
+            assert f"best {name} first" in screen.query_one(PaneBar).info, screen.query_one(PaneBar).info
+            said.append(name)
+            await pilot.press("s")
+            await settle(pilot)
+    assert said == ["CTR", "CPC", "CPA", "ROAS", "ER by reach"]
+    # The screen's key table (its docstring) and README name them alike, in the order s goes through them.
+    assert " → ".join(said) in (ResultsScreen.__doc__ or "") and f"{said[-2]}, {said[-1]}, and back to {said[0]}" in readme
 
 
 async def test_a_spend_with_no_rate_says_so_in_cells_it_fits_at_80x24(workspace: Path) -> None:
@@ -814,7 +886,7 @@ async def test_the_legend_explains_only_marks_of_the_columns_shown(workspace: Pa
             return str(screen.query_one("#results-legend", Static).render())
 
         assert "ER REACH" not in [c.title for c, w in zip(_table(app).columns, _table(app).widths(78), strict=True) if w]
-        assert "*" not in legend() and "✗ target missed" in legend()
+        assert "*" not in legend() and "✗ n missed: targets missed" in legend()
         await pilot.resize_terminal(160, 48)
         await settle(pilot)
         assert "* a rate by the largest daily reach (reach does not add up over days)" in legend()
@@ -887,7 +959,7 @@ async def test_the_column_the_posts_are_sorted_by_stays_shown_at_80x24(workspace
         for title in ("CPC", "CPA", "ROAS", "ER REACH"):
             await pilot.press("s")
             await settle(pilot)
-            assert screen.page is not None and f"best {title} first" in screen.query_one(PaneBar).info
+            assert screen.page is not None
             assert f"{title} ↓" in header() and "TARGETS" in header() and "CTR" in header(), header()
         assert "*" in table.rows[0].kpis[4] and "* a rate by the largest daily reach" in str(
             screen.query_one("#results-legend", Static).render()

@@ -39,7 +39,7 @@ class ResultRow(Protocol):
     @property
     def kpis(self) -> tuple[str, ...]: ...
     @property
-    def missed(self) -> str: ...
+    def missed(self) -> tuple[str, ...]: ...
     @property
     def on_target(self) -> bool: ...
     @property
@@ -88,14 +88,14 @@ class ResultsTable(LineTable):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"results-table--off", "results-table--met", "results-table--spark"}
     COLUMNS = (
-        # Spare width goes to the targets missed first: a campaign's slug is short, "0.82% vs ctr>=5%" is not.
         # The numbers are whole or not shown: "12,345,67…" reads as another amount.
         Column("CAMPAIGN", 14, grow=1),
         Column("SPEND", 10, "right", grow=1, whole=True),
         Column("RESULTS", 7, "right", whole=True),
         Column("Δ", 6, "right", drop=2, whole=True),
         *(Column(title, 8, "right", drop=3 if title in ("ROAS", "ER REACH") else 0, whole=True) for title in KPI_TITLES),
-        Column("TARGETS", 10, grow=2, drop=1),
+        # "✓ on target", "✗ 2 missed": which are missed is said under the table (``ResultsScreen``), whole.
+        Column("TARGETS", len("✓ on target"), drop=1),
         Column("LAST 30 DAYS", 30, drop=4),  # last: ``set_rows(days=True)`` leaves it out
     )
 
@@ -129,7 +129,9 @@ class ResultsTable(LineTable):
         rest = (_marked_sorted(c) if c.title == best_first else c for c in shown)
         first = replace(self.COLUMNS[0], title=first_column)
         if days:
-            first = replace(first, width=len("2026-11-26"), grow=0)  # a date, no wider: the targets take the room
+            # A date, no wider: the room goes to the targets, the last column here (a blank at the right, no gap in the row).
+            first = replace(first, width=len("2026-11-26"), grow=0)
+            rest = (replace(c, grow=2) if c.title == "TARGETS" else c for c in rest)
         self.columns = (first, *rest)
         self.cursor = 0
         self.closed = frozenset(row.key for row in self.rows) if days else frozenset(closed)
@@ -148,6 +150,12 @@ class ResultsTable(LineTable):
         table: ResultsTable
         key: str
 
+    @dataclass
+    class CursorMoved(Message):
+        """The cursor went to another row (``cursor``): what is said of it elsewhere follows."""
+
+        table: ResultsTable
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # No rows (a post's days in a week it has none of): nothing to open either.
         return action != "activate" or (bool(self.rows) and self.rows[self.cursor].key not in self.closed)
@@ -155,6 +163,7 @@ class ResultsTable(LineTable):
     def cursor_moved(self, index: int) -> None:
         if self.closed:
             self.refresh_bindings()  # from a row that opens to one that does not, or back: the footer says so
+        self.post_message(self.CursorMoved(self))
 
     def row_count(self) -> int:
         return len(self.rows)
@@ -168,7 +177,7 @@ class ResultsTable(LineTable):
     def row_cells(self, index: int) -> list[str | Text]:
         row = self.rows[index]
         if row.missed:
-            targets = Text(f"✗ {row.missed}")
+            targets = Text(f"✗ {len(row.missed)} missed")  # which: named whole under the table, for the cursor's row
         elif row.on_target:
             targets = Text("✓ on target", style=self.class_style("results-table--met"))
         else:

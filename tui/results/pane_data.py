@@ -57,8 +57,8 @@ class ResultLine:
     spend: str
     results: str
     kpis: tuple[str, ...]
-    #: The targets missed, as ``0.94% vs ctr>=1.2%``; empty when all are met (or there are none).
-    missed: str
+    #: The targets missed, each in ``kpi report``'s words (``ctr 0.94% vs ctr>=1.2%``); empty when all are met (or there are none).
+    missed: tuple[str, ...]
     #: It has targets and meets every one (a KPI with no value, "—", meets none: then it is neither on nor off target).
     on_target: bool
     #: The change in results against the previous period (a day's: the day before): ``+12%``, ``−5%``, ``—``.
@@ -99,7 +99,7 @@ MARKS = (
     ("*", BY_LARGEST_REACH),
     (MISSING, _NO_VALUE),
     (NO_RATE, f"{NO_RATE}: a currency with no rate"),
-    ("✗", "✗ target missed (value vs target)"),
+    ("✗", "✗ n missed: targets missed, named above for the cursor's row"),
     ("✓", "✓ every target met"),
 )
 
@@ -118,6 +118,18 @@ def legend(page: ResultsPage, kpis: frozenset[str] = frozenset(SHOWN), targets: 
         judged = ", neither met nor missed" if targets else ""
         said[said.index(_NO_VALUE)] = f"{_NO_VALUE} ({', '.join(costs)}: no spend linked{judged})"
     return " · ".join([compared, *said] if change else said)
+
+
+def targets_said(page: ResultsPage, index: int) -> str | None:
+    """The targets the row at ``index`` (the cursor's) misses, named whole in ``kpi report``'s words, in a line under
+    the table (its cell says only how many: the KPIs it names may be of columns a narrow table leaves out); ``None``,
+    no line, when no row of the page misses one."""
+    if not any(line.missed for line in page.lines) or not 0 <= index < len(page.lines):
+        return None
+    line = page.lines[index]
+    if line.missed:
+        return f"✗ {line.label} off target: {', '.join(line.missed)}"
+    return f"✓ {line.label}: every target met" if line.on_target else f"{line.label}: no target missed"
 
 
 def nothing_shown(page: ResultsPage) -> str | None:
@@ -335,7 +347,7 @@ def _line(built: report.ResultsReport, g: report.Group, label: str, before: int 
         spend=_fitted(report.spend_text(g.totals, built.currency)),
         results=MISSING if count is None else f"{count:,}",
         kpis=tuple(_fitted(shown(g.kpis[code], built.currency)) for code in SHOWN),
-        missed=", ".join(f"{shown(v, built.currency)} vs {t.text(built.currency)}" for t, v in g.missed),
+        missed=tuple(f"{v.kpi.code} {shown(v, built.currency)} vs {t.text(built.currency)}" for t, v in g.missed),
         on_target=report.meets_all(built, g),
         change=MISSING if count is None else _change(count, before),
         series=tuple(daily.get(day, 0) for day in days),

@@ -28,13 +28,14 @@ from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.posts.banner import OpenCrisis
 from crewdeck.tui.results import pane_data
+from crewdeck.tui.results.kpis import BY_CODE
 from crewdeck.tui.results.pane_data import KINDS, SHOWN, SORTS, ResultsPage
 from crewdeck.tui.workspace.words import counted
 from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.results_table import KPI_TITLES, ResultsTable
 
-#: Each KPI a campaign's posts may be best first by, as its column's title names it.
+#: Each KPI a campaign's posts may be best first by, as its column's title names it (the bar names it as ``KPIS`` does).
 SORT_TITLES = dict(zip(SHOWN, KPI_TITLES, strict=True))
 #: What the screen shows comes from these records (a crisis freezes spend: ``crewdeck.tui.posts.frozen``).
 ENTITIES = frozenset({"result", "ledger_entry", "approval", "rate", "campaign", "task", "workspace", "crisis", "crisis_end"})
@@ -62,6 +63,8 @@ class ResultsScreen(Screen[None]):
 
     DEFAULT_CSS = """
     ResultsScreen ResultsTable { scrollbar-size-vertical: 1; }
+    ResultsScreen #results-missed { height: auto; padding: 0 1; }
+    ResultsScreen #results-missed.-off { color: $error; }
     ResultsScreen #results-legend { height: auto; padding: 0 1; color: $foreground-muted; }
     """
 
@@ -97,6 +100,7 @@ class ResultsScreen(Screen[None]):
         bar.shrink_first = 16  # a long post title is cut before the rows' count, the currency or the targets missed give way
         yield bar
         yield ResultsTable(id="results-table")
+        yield Static("", id="results-missed", markup=False)
         yield Static("", id="results-legend", markup=False)
         yield KeyFooter()
 
@@ -136,6 +140,7 @@ class ResultsScreen(Screen[None]):
             closed=[line.key for line in page.lines if _opens_nothing(page, line.key)],
         )
         self.left = None
+        self._say_missed()
         self._say_marks()
 
     def on_resize(self) -> None:
@@ -153,6 +158,17 @@ class ResultsScreen(Screen[None]):
         kpis = frozenset(code for code, title in SORT_TITLES.items() if title in shown)
         legend = pane_data.nothing_shown(self.page) or pane_data.legend(self.page, kpis, "TARGETS" in shown, "Δ" in shown)
         self.query_one("#results-legend", Static).update(legend)
+
+    @on(ResultsTable.CursorMoved)
+    def _say_missed(self) -> None:
+        """The line under the table: the targets the cursor's row misses, named whole (its cell says how many); not
+        shown when no row misses one."""
+        table = self.query_one(ResultsTable)
+        said = None if self.page is None else pane_data.targets_said(self.page, table.cursor)
+        line = self.query_one("#results-missed", Static)
+        line.display = said is not None
+        line.set_class(said is not None and bool(table.rows[table.cursor].missed), "-off")
+        line.update(said or "")
 
     @on(ResultsTable.RowSelected)
     def _selected(self, message: ResultsTable.RowSelected) -> None:
@@ -223,7 +239,7 @@ def _bar_info(page: ResultsPage) -> tuple[str, ...]:
     noun = {"campaigns": "campaign", "posts": "row", "days": "day"}[page.level]
     parts = [f"{counted(len(page.lines), noun)}, in {page.currency}", *([f"{off} off target"] if off else [])]
     if page.level == "posts":
-        parts = [page.title, *parts, f"best {SORT_TITLES[page.sort]} first"]
+        parts = [page.title, *parts, f"best {BY_CODE[page.sort].label} first"]
     elif page.level == "days":
         parts = [page.title, *parts, page.campaign]
     return tuple(visible(part) for part in parts)
