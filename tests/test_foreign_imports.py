@@ -295,6 +295,21 @@ def test_a_linear_description_longer_than_a_task_holds_goes_on_in_another_task(c
     assert cli.ok("import", "--from", "linear", str(write(tmp_path, "linear.csv", linear_csv(rows)))).startswith("nothing new")
 
 
+def test_a_linear_description_kept_as_a_local_edit_leaves_out_the_tasks_the_file_s_goes_on_in(cli: Cli, tmp_path: Path) -> None:
+    """The issue's notes were kept (a local edit wins), but the "(notes 2/2)" task of the file's new description was
+    written: the tail of a description whose first part was nowhere."""
+    rows = linear_rows()[2:]
+    path = write(tmp_path, "linear.csv", linear_csv(rows))
+    cli.ok("import", "--from", "linear", str(path))
+    low = tasks(cli)["Low one"]["id"]
+    cli.ok("set", low[:8], "notes=written here")
+    rows[0]["Description"] = "\n".join(f"line {n}: " + "y" * 990 for n in range(120))  # 120,000 characters and more
+    out = cli.ok("import", "--from", "linear", str(write(tmp_path, "linear.csv", linear_csv(rows))))
+    assert "notes (not imported either: the 1 more task the file's notes go on in)" in out
+    found = tasks(cli)
+    assert "Low one (notes 2/2)" not in found and found["Low one"]["notes"] == "written here"
+
+
 def test_the_tasks_the_notes_of_an_issue_in_progress_or_in_review_go_on_in_are_todo(cli: Cli, tmp_path: Path) -> None:
     """They copied the issue's status: more tasks in progress, or waiting on a review, that nobody had begun."""
     description = "\n".join(f"line {n}: " + "y" * 990 for n in range(120))  # 120,000 characters and more

@@ -236,6 +236,43 @@ def test_notes_nearly_a_task_s_worth_for_a_task_here_that_credits_its_author_are
     assert here["notes"] == "imported: entered by @raj 2026-01-10"
 
 
+def test_notes_kept_as_a_local_edit_leave_out_the_tasks_the_file_s_notes_go_on_in(cli: Cli, tmp_path: Path) -> None:
+    """The task's notes were kept (a local edit wins), but the "(notes 2/2)" task of the file's new notes was written:
+    the tail of notes whose first part was nowhere."""
+    uuid = "11111111-2222-3333-4444-555555555555"
+    record = {"uuid": uuid, "description": "Logs", "status": "pending", "entry": "20260110T100000Z"}
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps([record]))
+    cli.ok("import", "--from", "taskwarrior", str(path))
+    [logs] = [t["id"] for t in json.loads(cli.ok("export"))["task"]]
+    cli.ok("set", logs[:8], "notes=written here")
+    path.write_text(json.dumps([{**record, "annotations": [{"entry": "20260111T100000Z", "description": "y" * 150_000}]}]))
+    out = cli.ok("import", "--from", "taskwarrior", str(path))
+    kept = f"{path}: task #1 (uuid 11111111): notes (not imported either: the 1 more task the file's notes go on in)"
+    assert f"1 record keeps what was changed here since the last import: {kept}" in out
+    tasks = {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}
+    assert set(tasks) == {"Logs"} and tasks["Logs"]["notes"] == "written here"
+    assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(path))
+
+
+def test_the_tasks_an_earlier_import_s_notes_go_on_in_stay_as_they_were_when_the_notes_are_kept(cli: Cli, tmp_path: Path) -> None:
+    """A newer export's notes, kept out of a task whose notes were edited here, were written over the earlier import's
+    "(notes 2/2)": its first part the local edit, its tail the file's."""
+    record = {"uuid": "11111111-2222-3333-4444-555555555555", "description": "Logs", "status": "pending", "entry": "20260110T100000Z"}
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps([{**record, "annotations": [{"entry": "20260111T100000Z", "description": "y" * 150_000}]}]))
+    cli.ok("import", "--from", "taskwarrior", str(path))
+    before = {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}["Logs (notes 2/2)"]
+    [logs] = [t["id"] for t in json.loads(cli.ok("export"))["task"] if t["title"] == "Logs"]
+    cli.ok("set", logs[:8], "notes=written here")
+    path.write_text(json.dumps([{**record, "annotations": [{"entry": "20260112T100000Z", "description": "z" * 150_000}]}]))
+    out = cli.ok("import", "--from", "taskwarrior", str(path))
+    assert "notes (not imported either: the 1 more task the file's notes go on in)" in out
+    tasks = {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}
+    assert tasks["Logs"]["notes"] == "written here"
+    assert tasks["Logs (notes 2/2)"] == before
+
+
 def test_notes_nearly_a_task_s_worth_go_on_in_another_task_leaving_room_for_a_credit(cli: Cli, tmp_path: Path) -> None:
     """Notes that fit a task's 100,000 characters, but not with a credit the merge may add after them, go on in a
     "(notes 2/2)" task on a first import, nothing lost: the test of a task here that credits its author covered this

@@ -657,6 +657,7 @@ def _batches(
                 }
                 add_checked(batch.records, problems, "task", part_id, part_values, where, source)
                 batch.where[part_id] = where
+                batch.continues[part_id] = task_id
                 built.ids.add(part_id)
             if len(parts) > 1:
                 went_on.append(values["title"])

@@ -5,7 +5,9 @@ tasks: the first holds what fits and ends with a line saying where they go
 on (``going_on``), and the rest go on in tasks titled "TITLE (notes 2/N)"
 (``part_title``), of the task's status but todo for a task someone is at
 (``part_status``).  Every importer that meets such notes does so (Trello,
-Asana, Linear: ``foreign``; Taskwarrior's annotations: ``taskwarrior``).
+Asana, Linear: ``foreign``; Taskwarrior's annotations: ``taskwarrior``), and
+names each part's first task in ``Source.continues``: a re-import that keeps
+that task's notes as a local edit writes none of the file's parts.
 A project's name longer than a campaign's is cut, and kept whole on a
 "project: ..." line of each of its tasks' notes (``campaign_name``), by them all.
 """

@@ -536,6 +536,7 @@ def _plan_parts(
         }
         add_checked(batch.records, problems, "task", part_id, part_values, part_where, fields)
         batch.where[part_id] = part_where
+        batch.continues[part_id] = task_id
 
 
 def _more_notes(values: dict[str, Any]) -> list[str]:

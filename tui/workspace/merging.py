@@ -123,6 +123,9 @@ class Source:
     #: The keys of the members the file only names whom the merge could neither match nor add: the records naming
     #: them go in without them.  Known once the members are merged, before the first batch of records is read.
     left_out: set[str] = field(default_factory=set)
+    #: A task holding a part of another's notes (``tui.tasks.notesparts``: "TITLE (notes 2/N)") -> that task's id: not
+    #: written when that task's notes are kept as a local edit, nor changed when here (its first part is not the file's).
+    continues: dict[str, str] = field(default_factory=dict)
 
     def where_of(self, entity: str, row_id: str) -> str:
         return self.where.get(row_id) or f"{self.name}: {entity} {row_id[:12]}"
@@ -360,6 +363,9 @@ class _Merger:
         self.handles_here = ws.handles()
         #: Every record the file has given so far (``_record_key``): a second one would flip the record from import to import.
         self.seen: set[int | tuple[str, str]] = set()
+        #: Tasks whose notes were kept as a local edit -> (their line in ``merge.kept``, as first said; how many tasks
+        #: the file's notes go on in were left out).
+        self.notes_kept: dict[str, tuple[int, str, int]] = {}
 
     def plan(self) -> Merge:
         self._members()
@@ -391,6 +397,9 @@ class _Merger:
                     self.problems.append(f"{where}: {self.source.id_field}: in the file more than once")
                     continue
                 self.seen.add(key)
+                # Empty on a first import (nothing here to keep): no call per record.
+                if self.notes_kept and self._part_left_out(batch, row_id):
+                    continue
                 try:
                     self._record(entity, row_id, values, where)
                 except ValidationError as exc:
@@ -524,7 +533,10 @@ class _Merger:
             self.ws.store.need_log_index()  # it reads the record's operations
             edited = self.source.edited_here(row_id, list(changes))
             if edited:
-                self.merge.kept.append(f"{where}: {', '.join(edited)}")
+                said = f"{where}: {', '.join(edited)}"
+                if entity == "task" and "notes" in edited:
+                    self.notes_kept[row_id] = (len(self.merge.kept), said, 0)
+                self.merge.kept.append(said)
                 for name in edited:
                     del changes[name]
         if changes:
@@ -532,6 +544,19 @@ class _Merger:
             self.merge.updated[entity] = self.merge.updated.get(entity, 0) + 1
         else:
             self.merge.unchanged += 1
+
+    def _part_left_out(self, batch: Source, row_id: str) -> bool:
+        """Whether the record holds a part of the file's notes of a task whose notes are kept here: then it is not
+        written, not even over a part an earlier import wrote, and the kept task's line says so."""
+        first = batch.continues.get(row_id)
+        kept = None if first is None else self.notes_kept.get(first)
+        if first is None or kept is None:
+            return False
+        at, said, parts = kept
+        self.notes_kept[first] = (at, said, parts + 1)
+        more = words.counted(parts + 1, "more task")
+        self.merge.kept[at] = f"{said} (not imported either: the {more} the file's notes go on in)"
+        return True
 
     def _create(self, entity: str, row_id: str, values: dict[str, Any], where: str, author_field: str | None) -> None:
         spec = ENTITIES[entity]
