@@ -66,6 +66,12 @@ def member(path: Path, handle: str) -> str:
         return ids(store, "member", "handle")[handle]
 
 
+def approvals_of(path: Path, post_id: str) -> int:
+    """How many verdicts were written on the post: a verdict given twice is two."""
+    with Store(path) as store:
+        return int(store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0])
+
+
 def state(path: Path, post_id: str) -> str:
     with Store(path) as store:
         view = read_post(store.conn, post_id, NOW)
@@ -350,8 +356,7 @@ async def test_a_is_not_offered_again_in_approvals_when_a_review_read_before_the
         written.set()
         await settle(pilot)
         assert [n.severity for n in app._notifications] == ["information"]
-    with Store(team) as store:
-        assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (row.id,)).fetchone()[0] == 1
+    assert approvals_of(team, row.id) == 1
 
 
 async def test_the_crisis_key_asks_the_reason_shows_the_banner_and_ending_lists_the_held_posts(team: Path) -> None:
@@ -592,8 +597,7 @@ async def test_y_is_not_offered_again_in_the_task_list_when_a_question_asked_bef
         written.set()
         await settle(pilot)
         assert [n.severity for n in app._notifications] == ["information"]
-    with Store(team) as store:
-        assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
+    assert approvals_of(team, post_id) == 1
 
 
 async def test_y_pressed_twice_in_the_task_list_approves_once(team: Path) -> None:
@@ -610,8 +614,7 @@ async def test_y_pressed_twice_in_the_task_list_approves_once(team: Path) -> Non
         assert pane.check_action("post", ("approve",)) is False  # before the write: a second `Y` is not offered
         await settle(pilot)
         assert [(n.severity, n.message) for n in app._notifications] == [("information", "approved “Spring post 2”")]
-        with Store(team) as store:
-            assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
+        assert approvals_of(team, post_id) == 1
 
 
 async def test_a_refused_y_in_the_task_list_offers_again_the_verdicts_the_post_still_awaits(team: Path) -> None:
@@ -997,8 +1000,7 @@ async def test_a_pressed_twice_in_the_calendar_approves_once(team: Path) -> None
         assert "approve" in panel.calendar.withheld  # before the write: a second `a` is not offered
         await settle(pilot)
         assert [(n.severity, n.message) for n in app._notifications] == [("information", "approved “Spring post 0”")]
-        with Store(team) as store:
-            assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
+        assert approvals_of(team, post_id) == 1
 
 
 async def test_a_refused_a_in_the_calendar_reads_the_posts_again_at_once(team: Path) -> None:
@@ -1084,8 +1086,7 @@ async def test_the_calendar_offers_no_approve_again_when_a_question_asked_before
         written.set()
         await settle(pilot)
         assert [n.severity for n in app._notifications] == ["information"]
-    with Store(team) as store:
-        assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
+    assert approvals_of(team, post_id) == 1
 
 
 async def test_a_crisis_started_on_the_server_shows_its_banner_on_a_replica_with_no_key_pressed(tmp_path: Path) -> None:
@@ -1186,8 +1187,7 @@ async def test_y_pressed_twice_in_a_posts_detail_approves_once(team: Path) -> No
         await settle(pilot)
         assert [(n.severity, n.message) for n in app._notifications] == [("information", "approved “Spring post 0”")]
         assert screen.check_action("post", ("approve",)) is False  # read after: brand's step now
-    with Store(team) as store:
-        assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
+    assert approvals_of(team, post_id) == 1
 
 
 async def test_y_is_not_offered_again_in_a_posts_detail_when_a_read_before_the_approval_comes_back_before_the_write(
@@ -1217,8 +1217,7 @@ async def test_y_is_not_offered_again_in_a_posts_detail_when_a_read_before_the_a
         written.set()
         await settle(pilot)
         assert [(n.severity, n.message) for n in app._notifications] == [("information", "approved “Spring post 0”")]
-    with Store(team) as store:
-        assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
+    assert approvals_of(team, post_id) == 1
 
 
 async def test_a_refused_y_in_a_posts_detail_reads_the_post_again_and_offers_what_it_awaits_now(team: Path) -> None:
@@ -1629,8 +1628,7 @@ async def test_u_after_a_verdict_says_it_stands_and_leaves_the_history_as_it_is(
             assert await _told_after(app, pilot, "u") == [stands]
         assert _priority(team, post_id) == "high"
         assert await _told_after(app, pilot, "U") == ["nothing to redo"]
-    with Store(team) as store:
-        assert store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post_id,)).fetchone()[0] == 1
+    assert approvals_of(team, post_id) == 1
 
 
 async def test_u_after_the_crisis_key_says_a_crisis_stands_once_started_and_once_ended(team: Path) -> None:
