@@ -210,7 +210,6 @@ UUID = "11111111-2222-3333-4444-5555555555{:02d}"
         ({"tags": [["a", "b"]]}, "tags: expected a list of words"),
         ({"description": "lone \udcff surrogate"}, "description: holds text that is not valid Unicode"),
         ({"annotations": [{"description": "\ud800"}]}, "annotations: holds text that is not valid Unicode"),
-        ({"project": "campaign."}, "project: 'campaign.' names no campaign"),
         ({"tz": ["UTC"]}, "tz: expected text, got ['UTC']"),
         ({"tz": "A" * 300}, "tz: unknown time zone 'AAAA"),
         ({"due": "00010101T000000Z"}, "due: 0001-01-01 is out of range"),

@@ -368,3 +368,25 @@ def test_a_real_task_whose_project_is_longer_than_a_campaign_s_name_has_it_cut_a
     said = "1 project name longer than a campaign's name holds (200 characters) cut, whole on a “project: …” line of its tasks' notes"
     assert f"{said}: {name[:39]}…" in out
     assert "nothing new" in cli.ok("import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(export))
+
+
+def test_a_project_with_no_letter_or_digit_is_kept_in_the_notes_as_from_the_other_importers(cli: Cli, tmp_path: Path) -> None:
+    """A project no campaign can be named by ("🚀", or the prefix alone) refused the whole import; Trello, Asana and
+    Linear keep it on a "project: …" line of the task's notes."""
+    export = tmp_path / "export.json"
+    uuid = "11111111-2222-3333-4444-5555555555{:02d}"
+    records = [
+        {"uuid": uuid.format(1), "description": "Rocket", "status": "pending", "entry": "20261101T090000Z", "project": "🚀"},
+        {"uuid": uuid.format(2), "description": "Bare prefix", "status": "pending", "entry": "20261101T090000Z", "project": "campaign."},
+        {"uuid": uuid.format(3), "description": "Named", "status": "pending", "entry": "20261101T090000Z", "project": "campaign.holiday"},
+    ]
+    export.write_text(json.dumps(records))
+    out = cli.ok("import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(export))
+    assert out.startswith("imported 3 tasks")
+    exported = json.loads(cli.ok("export"))
+    tasks = {t["title"]: t for t in exported["task"]}
+    assert (tasks["Rocket"]["notes"], tasks["Rocket"]["campaign"]) == ("project: 🚀", None)
+    assert (tasks["Bare prefix"]["notes"], tasks["Bare prefix"]["campaign"]) == ("project: campaign.", None)
+    assert tasks["Named"]["campaign"] and not tasks["Named"]["notes"]
+    assert "holiday" in [c["name"] for c in exported["campaign"]] and len(exported["campaign"]) == 2  # Spring Launch was here
+    assert "nothing new" in cli.ok("import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(export))

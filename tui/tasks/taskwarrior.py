@@ -4,7 +4,7 @@
 |--------------------------|---------------------------------------------------|
 | uuid                     | id (the same 128 bits: re-importing updates)      |
 | description              | title; one longer than a title holds cut (``notesparts.cut``), whole as the notes' first line "full title: ..." |
-| project                  | campaign, created when missing; a name longer than a campaign's cut, whole on a "project: ..." line of each of its tasks' notes (``notesparts.campaign_name``) |
+| project                  | campaign, created when missing; a name longer than a campaign's cut, whole on a "project: ..." line of each of its tasks' notes (``notesparts.campaign_name``); one with no letter or digit ("🚀"), no campaign, that line alone |
 | tags                     | tags; one longer than a tag holds cut to one, whole on a "tag: ..." line; those past the most a task holds on a "more tags: ..." line (``_fitted_tags``) |
 | due                      | due, in the assignee's zone (UDA ``tz`` if given) |
 | priority H / M / L       | high / med / low                                  |
@@ -667,13 +667,15 @@ def _task(
     if project:
         name = project[len(project_prefix) :] if project_prefix and project.startswith(project_prefix) else project
         key = slug(name)
-        name = notesparts.campaign_name(name, project, whole, summary.cut_projects)
-        if not key:
-            raise ValueError(f"project: {_shown(project)} names no campaign (it needs a letter or a digit after the prefix)")
-        if key in campaigns:
-            values["campaign"] = campaigns[key]
+        if not key:  # no letter or digit after the prefix ("🚀"): no campaign's slug, kept whole, not lost
+            whole.append(f"project: {project}")
         else:
-            campaign = (key, name)
+            # Every task of a project too long for a campaign's name keeps it whole: called for each, not once.
+            name = notesparts.campaign_name(name, project, whole, summary.cut_projects)
+            if key in campaigns:
+                values["campaign"] = campaigns[key]
+            else:
+                campaign = (key, name)
     annotations = record.get("annotations")
     if annotations:
         if not isinstance(annotations, list):
