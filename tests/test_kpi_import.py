@@ -394,6 +394,35 @@ def test_a_count_too_large_is_said_so_not_that_it_is_no_whole_number(ws: Path, t
     assert err.splitlines()[0].endswith("is too large") and "Traceback" not in err
 
 
+def test_a_long_bad_cell_is_quoted_cut_short_on_its_one_line(ws: Path, tmp_path: Path) -> None:
+    # A bad amount or count repeated the whole cell on its line: a cell of 5,000 characters made a line of over 5,000.
+    header = "campaign,platform,date,clicks,value\n"
+    rows = [
+        f"Autumn,meta,2026-11-20,{'9' * 5000},",
+        f"Autumn,meta,2026-11-19,{'x' * 5000},",
+        f"Autumn,meta,2026-11-18,1,{'1' * 5000} EUR",
+        f"Autumn,meta,2026-11-17,1,{'y' * 5000} EUR",
+        f"Autumn,{'p' * 5000},2026-11-16,1,",
+        f"{'z' * 5000},meta,2026-11-15,1,",
+        f"Autumn,meta,{'2' * 5000},1,",
+    ]
+    source = _file(tmp_path, "long.csv", header + "\n".join(rows) + "\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
+    lines = err.splitlines()
+    assert len(lines) == len(rows) + 1 and max(map(len, lines)) <= len(source) + 250, [line[-120:] for line in lines]
+    cut = "…'"
+    assert lines[:4] == [
+        f"{source}:2: clicks: '{'9' * 79}{cut} is more than a count can be (at most 1,000,000,000,000,000)",
+        f"{source}:3: clicks: '{'x' * 79}{cut} is not a count (a whole number)",
+        f"{source}:4: value: amount '{'1' * 79}{cut} is too large",
+        f"{source}:5: value: amount '{'y' * 79}{cut} is not a plain decimal number like 120.50",
+    ]
+    assert lines[4].startswith(f"{source}:6: platform: '{'p' * 79}{cut} is not a platform name")
+    assert lines[5].startswith(f"{source}:7: campaign: no campaign named '{'z' * 79}{cut}: ")
+    assert lines[6] == f"{source}:8: date: '{'2' * 79}{cut} is not a date (YYYY-MM-DD, or M/D/YYYY)"
+    assert _state(ws)[:2] == ([], [])
+
+
 @pytest.mark.parametrize(
     ("digits", "above"),
     [

@@ -103,11 +103,47 @@ def test_the_bad_rows_are_listed_shown_safely_whatever_the_file_is_named_or_hold
     shown = f"{tmp_path}/evil^[[2J.csv"
     assert result.code == 2 and "\x1b" not in result.err
     assert result.err.splitlines() == [
-        f"{shown}:2: task: '\\x1b[2J' is not a task id: give at least 4 hex digits",
+        f"{shown}:2: task: '^[[2J' is not a task id: give at least 4 hex digits",
         f"{shown}:3: payee: text may not hold control characters (U+001B)",
         f"crewdeck: error: nothing imported: 2 bad rows in {shown} (listed above)",
     ]
     assert team.ok("export") == before
+
+
+def test_a_long_bad_cell_is_quoted_cut_short_on_its_one_line(team: Cli, tmp_path: Path) -> None:
+    # A bad amount, date or id repeated the whole cell on its line: a cell of 5,000 characters made a line of over 5,000.
+    long = "9" * 5000
+    text = (
+        "date,campaign,category,payee,amount,currency,needs_approval,id\n"
+        f"2026-11-03,spring-launch,tools,Canva,{long},EUR,,\n"
+        f"2026-11-03,spring-launch,tools,Canva,{'x' * 5000},EUR,,\n"
+        f"2026-11-03,spring-launch,tools,Canva,1 USD,{'E' * 5000},,\n"
+        f"{long},spring-launch,tools,Canva,1,EUR,,\n"
+        f"2026-11-03,spring-launch,tools,Canva,1,EUR,{'y' * 5000},\n"
+        f"2026-11-03,spring-launch,tools,Canva,1,EUR,,{'f' * 5000}\n"
+        f"2026-11-03,spring-launch,{'t' * 5000},Canva,1,EUR,,\n"
+    )
+    source = _write(tmp_path, text)
+    rows = _listed(team("ledger", "import", source), source)
+    cut = "…'"
+    assert rows == [
+        f"2: amount '{'9' * 79}{cut} is too large",
+        f"3: amount '{'x' * 79}{cut} is not a plain decimal number like 120.50",
+        f"4: amount '1 USD' is in USD, but its currency column says '{'E' * 79}{cut}",
+        f"5: date: '{'9' * 79}{cut} is not a date like 2026-11-20 (YYYY-MM-DD)",
+        f"6: needs_approval: '{'y' * 79}{cut} is not yes or no",
+        f"7: id: '{'f' * 79}{cut} is not an entry id (32 hex digits)",
+        f"8: category: '{'t' * 79}{cut} is not a category: lowercase letters, digits, '.', '_' or '-', up to 64 characters",
+    ]
+    rates = _write(
+        tmp_path, f"date,pair,rate\n{long},GBP/EUR,1.1\n2026-11-10,GBP/EUR,{long}\n2026-11-10,GBP/{'E' * 5000},1.1\n", "rates.csv"
+    )
+    rows = _listed(team("rate", "import", rates), rates)
+    assert rows == [
+        f"2: date: '{'9' * 79}{cut} is not a date like 2026-11-20 (YYYY-MM-DD)",
+        f"3: rate '{'9' * 79}{cut}: at most 12 digits before and 12 after the point",
+        f"4: 'GBP/{'E' * 75}{cut} is not a currency pair like USD/EUR (1 USD = RATE EUR)",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,8 @@ from decimal import (
     Overflow,
 )
 
+from crewdeck.sync.state.visible import quoted
+
 # Minor-unit exponents per ISO 4217 (the 2025 list, funds and metals left out).
 _EXPONENT_0 = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"
 _EXPONENT_3 = "BHD IQD JOD KWD LYD OMR TND"
@@ -90,23 +92,23 @@ def parse_decimal(text: str, currency: str) -> int:
     body = raw[1:] if raw.startswith("-") else raw
     whole, dot, frac = body.partition(".")
     if "," in raw:
-        raise MoneyError(f"amount {raw!r}: use a dot as the decimal separator, without thousands separators")
+        raise MoneyError(f"amount {quoted(raw)}: use a dot as the decimal separator, without thousands separators")
     if not whole.isdigit() or not whole.isascii() or (dot and (not frac.isdigit() or not frac.isascii())):
-        raise MoneyError(f"amount {raw!r} is not a plain decimal number like 120.50")
+        raise MoneyError(f"amount {quoted(raw)} is not a plain decimal number like 120.50")
     if len(frac) > places:
         if places == 0:
-            raise MoneyError(f"amount {raw!r}: {currency} has no minor unit, give a whole number")
-        raise MoneyError(f"amount {raw!r}: {currency} has {places} decimal places, not {len(frac)}")
+            raise MoneyError(f"amount {quoted(raw)}: {currency} has no minor unit, give a whole number")
+        raise MoneyError(f"amount {quoted(raw)}: {currency} has {places} decimal places, not {len(frac)}")
     # More digits than the largest amount has is too large; said before int(), which refuses 4,301 of them.
     if len(whole.lstrip("0")) > len(str(MAX_MINOR)):
-        raise MoneyError(f"amount {raw!r} is too large")
+        raise MoneyError(f"amount {quoted(raw)} is too large")
     minor: int = int(whole) * 10**places + (int(frac.ljust(places, "0")) if places else 0)
     if raw.startswith("-"):
         if minor == 0:
-            raise MoneyError(f"amount {raw!r}: negative zero is not an amount")
+            raise MoneyError(f"amount {quoted(raw)}: negative zero is not an amount")
         minor = -minor
     if abs(minor) > MAX_MINOR:
-        raise MoneyError(f"amount {raw!r} is too large")
+        raise MoneyError(f"amount {quoted(raw)} is too large")
     return minor
 
 
@@ -114,14 +116,14 @@ def parse_amount(text: str, default_currency: str | None = None) -> tuple[int, s
     """``"120.50 EUR"`` (or ``"EUR 120.50"``) -> ``(12050, "EUR")``."""
     parts = text.split()
     if len(parts) == 2 and all(part.strip("-.,").isdigit() for part in parts):
-        raise MoneyError(f"amount {text!r}: no spaces or thousands separators in a number; write it like '1000.00 EUR'")
+        raise MoneyError(f"amount {quoted(text)}: no spaces or thousands separators in a number; write it like '1000.00 EUR'")
     if len(parts) == 2:
         first, second = parts
         number, currency = (second, first) if _currency_first(first, second) else (first, second)
     elif len(parts) == 1 and default_currency:
         number, currency = parts[0], default_currency
     else:
-        raise MoneyError(f"amount {text!r}: write it as a number and a currency, like '120.50 EUR'")
+        raise MoneyError(f"amount {quoted(text)}: write it as a number and a currency, like '120.50 EUR'")
     currency = currency.upper() if currency.isalpha() and len(currency) == 3 else currency
     check_currency(currency)
     return parse_decimal(number, currency), currency
@@ -173,14 +175,14 @@ def parse_rate(text: str) -> Decimal:
     raw = text.strip()
     whole, dot, frac = raw.partition(".")
     if "," in raw:
-        raise MoneyError(f"rate {raw!r}: use a dot as the decimal separator")
+        raise MoneyError(f"rate {quoted(raw)}: use a dot as the decimal separator")
     if not (whole.isascii() and whole.isdigit()) or (dot and not (frac.isascii() and frac.isdigit())):
-        raise MoneyError(f"rate {raw!r} is not a plain decimal number like 0.9215")
+        raise MoneyError(f"rate {quoted(raw)} is not a plain decimal number like 0.9215")
     if len(whole) > 12 or len(frac) > 12:
-        raise MoneyError(f"rate {raw!r}: at most 12 digits before and 12 after the point")
+        raise MoneyError(f"rate {quoted(raw)}: at most 12 digits before and 12 after the point")
     rate = Decimal(raw)
     if rate == 0:
-        raise MoneyError(f"rate {raw!r} must be more than zero")
+        raise MoneyError(f"rate {quoted(raw)} must be more than zero")
     return rate
 
 

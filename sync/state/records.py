@@ -20,6 +20,7 @@ from typing import Any
 
 from crewdeck.sync.state.money import MAX_MINOR, MoneyError, check_currency
 from crewdeck.sync.state.sshkeys import key_list
+from crewdeck.sync.state.visible import quoted
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 
 
@@ -195,10 +196,15 @@ def decimal_text(value: Any) -> str:
     return value
 
 
+def _named(value: Any) -> str:
+    """A refused value as its refusal names it: text as a one-line error quotes it (a file's cell may be long)."""
+    return quoted(value) if isinstance(value, str) else repr(value)
+
+
 def category(value: Any) -> str:
     """A spending category: one lowercase word, so it is also an hledger account name part."""
     if not isinstance(value, str) or not _CATEGORY.match(value):
-        raise ValueError(f"{value!r} is not a category: lowercase letters, digits, '.', '_' or '-', up to 64 characters")
+        raise ValueError(f"{_named(value)} is not a category: lowercase letters, digits, '.', '_' or '-', up to 64 characters")
     return value
 
 
@@ -825,7 +831,7 @@ MAX_COUNT = 10**15
 def platform_name(value: Any) -> str:
     """A platform as results key it: one lowercase word (it is part of the record's id)."""
     if not isinstance(value, str) or not _PLATFORM.match(value):
-        raise ValueError(f"{value!r} is not a platform name: lowercase letters, digits, '.', '_' or '-', up to 32 characters")
+        raise ValueError(f"{_named(value)} is not a platform name: lowercase letters, digits, '.', '_' or '-', up to 32 characters")
     return value
 
 

@@ -69,6 +69,18 @@ def visible_cells(cells: Sequence[str]) -> list[str]:
     return [visible(cell) for cell in cells]
 
 
+#: The most of a value a one-line error quotes: a file's cell may hold 131,072 characters, 80 say which one it is.
+QUOTED = 80
+
+
+def quoted(text: str) -> str:
+    """``text`` as a one-line error quotes it: ``visible``, cut to its first ``QUOTED - 1`` characters and an
+    ellipsis when it is longer, in quotes (``repr``)."""
+    # ``visible`` never shortens a character: what it makes of the first QUOTED + 1 is cut as the whole would be.
+    shown = visible(text[: QUOTED + 1])
+    return repr(shown if len(shown) <= QUOTED else shown[: QUOTED - 1] + "…")
+
+
 #: What JSON text written with ``ensure_ascii=False`` may still hold raw: the
 #: encoder escapes C0 controls itself, but not DEL, C1, the separators, bidi
 #: controls or lone surrogates.

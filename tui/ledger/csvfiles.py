@@ -28,7 +28,7 @@ from typing import Any, TextIO
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.records import ENTITIES, ValidationError
-from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.visible import quoted, visible
 from crewdeck.tui.ledger import entries as entry_lib
 from crewdeck.tui.ledger.actions import EntryDraft, derived_id, reversal_id
 from crewdeck.tui.ledger.form import FormContext, parse_entry
@@ -277,16 +277,16 @@ def plan_entries(text: str, source: str, ws: Workspace, today: dt.date, mapping:
 def _entry_row(cell: dict[str, str], ctx: FormContext, resolve_task: Any) -> tuple[EntryDraft, str | None, str | None]:
     day = cell["date"]
     if not _ISO_DAY.match(day):
-        raise UserError(f"date: {day!r} is not a date like 2026-11-20 (YYYY-MM-DD)")
+        raise UserError(f"date: {quoted(day)} is not a date like 2026-11-20 (YYYY-MM-DD)")
     flag = cell.get("needs_approval", "").lower()
     if flag not in _YES | _NO:
-        raise UserError(f"needs_approval: {cell['needs_approval']!r} is not yes or no")
+        raise UserError(f"needs_approval: {quoted(cell['needs_approval'])} is not yes or no")
     amount = cell["amount"]
     currency = cell.get("currency", "")
     number, _, named = amount.rpartition(" ")
     if currency and number and named.isascii() and named.isalpha():  # the amount names its currency as well
         if named.upper() != currency.upper():
-            raise UserError(f"amount {amount!r} is in {named.upper()}, but its currency column says {currency!r}")
+            raise UserError(f"amount {quoted(amount)} is in {named.upper()}, but its currency column says {quoted(currency)}")
     elif currency:
         amount = f"{amount} {currency}"
     values = {name: cell.get(name, "") for name in ("date", "campaign", "category", "payee", "memo", "task")}
@@ -296,7 +296,7 @@ def _entry_row(cell: dict[str, str], ctx: FormContext, resolve_task: Any) -> tup
     for name in ("id", "reverses"):
         value = cell.get(name, "").lower()
         if value and not _ID.match(value):
-            raise UserError(f"{name}: {cell[name]!r} is not an entry id (32 hex digits)")
+            raise UserError(f"{name}: {quoted(cell[name])} is not an entry id (32 hex digits)")
         ids.append(value or None)
     return draft, ids[0], ids[1]
 
@@ -379,7 +379,7 @@ def plan_rates(text: str, source: str, ws: Workspace) -> tuple[list[Rate], int]:
     for where, line, cell in _records(rows, first[1], columns, source, problems):
         pair = f"{cell['base']}/{cell['quote']}" if split else cell["pair"]
         if not _ISO_DAY.match(cell["date"]):
-            problems.append(f"{where}: date: {cell['date']!r} is not a date like 2026-11-20 (YYYY-MM-DD)")
+            problems.append(f"{where}: date: {quoted(cell['date'])} is not a date like 2026-11-20 (YYYY-MM-DD)")
             continue
         try:
             check_day(dt.date.fromisoformat(cell["date"]))
@@ -389,7 +389,7 @@ def plan_rates(text: str, source: str, ws: Workspace) -> tuple[list[Rate], int]:
             problems.append(f"{where}: date: {exc}")
             continue
         except ValueError:
-            problems.append(f"{where}: date: {cell['date']!r} is not a real date")
+            problems.append(f"{where}: date: {quoted(cell['date'])} is not a real date")
             continue
         except UserError as exc:
             problems.append(f"{where}: {exc}")

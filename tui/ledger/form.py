@@ -19,6 +19,7 @@ from crewdeck.sync.state.ids import MIN_PREFIX
 from crewdeck.sync.state.money import MoneyError, parse_amount
 from crewdeck.sync.state.records import category as check_category
 from crewdeck.sync.state.rules import control_character
+from crewdeck.sync.state.visible import quoted
 from crewdeck.tui.ledger.actions import EntryDraft
 from crewdeck.tui.time.when import DateError, parse_day
 from crewdeck.tui.workspace.errors import UserError
@@ -98,7 +99,7 @@ def _check(name: str, text: str, ctx: FormContext) -> tuple[object, str | None]:
         if name == "task":
             value = raw.lower()
             if len(value) < MIN_PREFIX or not _HEX.match(value):
-                return None, f"{raw!r} is not a task id: give at least {MIN_PREFIX} hex digits"
+                return None, f"{quoted(raw)} is not a task id: give at least {MIN_PREFIX} hex digits"
             return value, None
     except (DateError, MoneyError, UserError) as exc:
         return None, str(exc)

@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from crewdeck.sync.state.money import EXACT, MoneyError, check_currency, parse_rate, to_decimal
 from crewdeck.sync.state.records import rate_id
+from crewdeck.sync.state.visible import quoted
 from crewdeck.tui.workspace.errors import UserError
 
 _ONE = Decimal(1)
@@ -65,9 +66,9 @@ def parse_pair(text: str) -> tuple[str, str]:
         check_currency(base.strip())
         check_currency(quote.strip())
     except MoneyError:
-        raise UserError(f"{text!r} is not a currency pair like USD/EUR (1 USD = RATE EUR)") from None
+        raise UserError(f"{quoted(text)} is not a currency pair like USD/EUR (1 USD = RATE EUR)") from None
     if base.strip() == quote.strip():
-        raise UserError(f"{text!r}: a rate needs two different currencies")
+        raise UserError(f"{quoted(text)}: a rate needs two different currencies")
     return base.strip(), quote.strip()
 
 

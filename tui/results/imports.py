@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, parse_amount, parse_decimal, shown_code
 from crewdeck.sync.state.records import RESULT, RESULT_COUNTS
 from crewdeck.sync.state.store import Store
-from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.visible import quoted, visible
 from crewdeck.tui.ledger import csvfiles
 from crewdeck.tui.ledger.actions import derived_id
 from crewdeck.tui.ledger.csvfiles import Rejected
@@ -459,7 +459,7 @@ def _day(cell: _Cells, name: str, raw: str) -> str | None:
     """The row's ``raw`` text of the column ``name`` as an ISO day (``None``: it is no day, said as the row's problem)."""
     day = _iso_day(raw) if len(raw) <= len("YYYY-MM-DD") else None  # longer is no day (and is not kept)
     if day is None:
-        cell.problem(name, f"{visible(raw)!r} is not a date (YYYY-MM-DD{', or M/D/YYYY' if name == 'date' else ''})")
+        cell.problem(name, f"{quoted(raw)} is not a date (YYYY-MM-DD{', or M/D/YYYY' if name == 'date' else ''})")
     return day
 
 
@@ -483,7 +483,7 @@ def _count(cell: _Cells, name: str) -> int | None:
     if raw == "":
         return None
     if not (raw.isascii() and raw.isdigit()):
-        cell.problem(name, f"{visible(cell.get(name))!r} is not a count (a whole number)")
+        cell.problem(name, f"{quoted(cell.get(name))} is not a count (a whole number)")
         return None
     if above_counts(raw):
         cell.problem(name, too_large(cell.get(name)))
@@ -503,7 +503,7 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str) -> tuple[int
         if len(raw.split()) == 2:  # the amount with its currency, as kpi add takes it: 42.00 EUR
             amount, given = parse_amount(raw)
             if currency is not None and given != currency:
-                cell.problem(name, f"{visible(raw)!r} is in {given}, but the row's currency is {currency}")
+                cell.problem(name, f"{quoted(raw)} is in {given}, but the row's currency is {currency}")
                 return None
             currency = given
         elif currency is None:
@@ -515,7 +515,7 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str) -> tuple[int
         cell.problem(name, str(exc))
         return None
     if amount < 0:
-        cell.problem(name, f"{visible(raw)!r} is negative: results and spend are counted from zero up")
+        cell.problem(name, f"{quoted(raw)} is negative: results and spend are counted from zero up")
         return None
     return amount, currency
 
@@ -604,7 +604,7 @@ class _Matcher:
         try:
             return match_campaign(raw, self.campaigns).id
         except UserError as exc:
-            cell.problem(name, f"no campaign named {visible(raw)!r}: {str(exc).split(' (', 1)[-1].rstrip(')') or 'add it first'}")
+            cell.problem(name, f"no campaign named {quoted(raw)}: {str(exc).split(' (', 1)[-1].rstrip(')') or 'add it first'}")
             return None
 
     def post_place(self, post: str) -> tuple[str, str]:
@@ -634,9 +634,7 @@ class _Matcher:
         if len(found) != 1:
             cell.problem(
                 "post",
-                f"no post with the id or title {visible(raw)!r}"
-                if not found
-                else f"{len(found)} posts are titled {visible(raw)!r}: give the id",
+                f"no post with the id or title {quoted(raw)}" if not found else f"{len(found)} posts are titled {quoted(raw)}: give the id",
             )
             return None
         return self._a_post(cell, found[0])

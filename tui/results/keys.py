@@ -16,7 +16,7 @@ from typing import Any
 from crewdeck.sync.state.money import MoneyError, parse_amount
 from crewdeck.sync.state.records import MAX_COUNT, RESULT, RESULT_COUNTS, ValidationError, platform_name, result_id
 from crewdeck.sync.state.store import Store
-from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.visible import quoted, visible
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
 
@@ -140,7 +140,7 @@ def above_counts(digits: str) -> bool:
 
 def too_large(raw: str) -> str:
     """What is said of a whole number above any count (the store's bound), as it was given."""
-    return f"{visible(raw)!r} is more than a count can be (at most {MAX_COUNT:,})"
+    return f"{quoted(raw)} is more than a count can be (at most {MAX_COUNT:,})"
 
 
 def write(store: Store, member: str, rows: Iterable[tuple[Key, str, dict[str, Any]]], source: str) -> int:
