@@ -297,7 +297,8 @@ def test_a_linear_description_longer_than_a_task_holds_goes_on_in_another_task(c
 
 def test_a_linear_description_kept_as_a_local_edit_leaves_out_the_tasks_the_file_s_goes_on_in(cli: Cli, tmp_path: Path) -> None:
     """The issue's notes were kept (a local edit wins), but the "(notes 2/2)" task of the file's new description was
-    written: the tail of a description whose first part was nowhere."""
+    written: the tail of a description whose first part was nowhere; and the summary, once none was, still named the
+    issue among those whose notes go on in more tasks."""
     rows = linear_rows()[2:]
     path = write(tmp_path, "linear.csv", linear_csv(rows))
     cli.ok("import", "--from", "linear", str(path))
@@ -306,6 +307,7 @@ def test_a_linear_description_kept_as_a_local_edit_leaves_out_the_tasks_the_file
     rows[0]["Description"] = "\n".join(f"line {n}: " + "y" * 990 for n in range(120))  # 120,000 characters and more
     out = cli.ok("import", "--from", "linear", str(write(tmp_path, "linear.csv", linear_csv(rows))))
     assert "notes (not imported either: the 1 more task the file's notes go on in)" in out
+    assert "go on in more tasks" not in out
     found = tasks(cli)
     assert "Low one (notes 2/2)" not in found and found["Low one"]["notes"] == "written here"
 

@@ -124,8 +124,13 @@ class Source:
     #: them go in without them.  Known once the members are merged, before the first batch of records is read.
     left_out: set[str] = field(default_factory=set)
     #: A task holding a part of another's notes (``tui.tasks.notesparts``: "TITLE (notes 2/N)") -> that task's id: not
-    #: written when that task's notes are kept as a local edit, nor changed when here (its first part is not the file's).
+    #: written when the merge leaves that task as it is here (``notes_left_alone``), nor changed when here (its first
+    #: part is not the file's).
     continues: dict[str, str] = field(default_factory=dict)
+    #: The tasks whose notes the merge leaves as they are here, kept as a local edit: none of the tasks their notes go
+    #: on in (``continues``) is written.  Filled as the batches are merged, each task before its parts; the importer's
+    #: remarks, made once the last batch is merged, name none of them among those whose notes go on.
+    notes_left_alone: set[str] = field(default_factory=set)
 
     def where_of(self, entity: str, row_id: str) -> str:
         return self.where.get(row_id) or f"{self.name}: {entity} {row_id[:12]}"
@@ -364,7 +369,7 @@ class _Merger:
         #: Every record the file has given so far (``_record_key``): a second one would flip the record from import to import.
         self.seen: set[int | tuple[str, str]] = set()
         #: Tasks whose notes were kept as a local edit -> (their line in ``merge.kept``, as first said; how many tasks
-        #: the file's notes go on in were left out).
+        #: the file's notes go on in were left out).  Each is in ``source.notes_left_alone`` too.
         self.notes_kept: dict[str, tuple[int, str, int]] = {}
 
     def plan(self) -> Merge:
@@ -398,7 +403,7 @@ class _Merger:
                     continue
                 self.seen.add(key)
                 # Empty on a first import (nothing here to keep): no call per record.
-                if self.notes_kept and self._part_left_out(batch, row_id):
+                if self.source.notes_left_alone and self._part_left_out(batch, row_id):
                     continue
                 try:
                     self._record(entity, row_id, values, where)
@@ -536,6 +541,7 @@ class _Merger:
                 said = f"{where}: {', '.join(edited)}"
                 if entity == "task" and "notes" in edited:
                     self.notes_kept[row_id] = (len(self.merge.kept), said, 0)
+                    self.source.notes_left_alone.add(row_id)
                 self.merge.kept.append(said)
                 for name in edited:
                     del changes[name]
