@@ -7,8 +7,9 @@ on (``going_on``), and the rest go on in tasks titled "TITLE (notes 2/N)"
 (``part_status``).  Every importer that meets such notes does so (Trello,
 Asana, Linear: ``foreign``; Taskwarrior's annotations: ``taskwarrior``), and
 names each part's first task in ``Source.continues``: a re-import that keeps
-that task's notes as a local edit writes none of the file's parts, and its
-summary names the task among none whose notes go on (``went_on_notes``).
+that task's notes as a local edit, or leaves it removed here, writes none of
+the file's parts, and its summary names the task among none whose notes go
+on (``went_on_notes``).
 A project's name longer than a campaign's is cut, and kept whole on a
 "project: ..." line of each of its tasks' notes (``campaign_name``), by them all.
 """
