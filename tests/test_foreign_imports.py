@@ -297,7 +297,8 @@ def test_a_linear_description_longer_than_a_task_holds_goes_on_in_another_task(c
 
 def test_a_linear_description_kept_as_a_local_edit_leaves_out_the_tasks_the_file_s_goes_on_in(cli: Cli, tmp_path: Path) -> None:
     """The issue's notes were kept (a local edit wins), but the "(notes 2/2)" task of the file's new description was
-    written: the tail of a description whose first part was nowhere."""
+    written: the tail of a description whose first part was nowhere; and the summary, once none was, still named the
+    issue among those whose notes go on in more tasks."""
     rows = linear_rows()[2:]
     path = write(tmp_path, "linear.csv", linear_csv(rows))
     cli.ok("import", "--from", "linear", str(path))
@@ -306,8 +307,29 @@ def test_a_linear_description_kept_as_a_local_edit_leaves_out_the_tasks_the_file
     rows[0]["Description"] = "\n".join(f"line {n}: " + "y" * 990 for n in range(120))  # 120,000 characters and more
     out = cli.ok("import", "--from", "linear", str(write(tmp_path, "linear.csv", linear_csv(rows))))
     assert "notes (not imported either: the 1 more task the file's notes go on in)" in out
+    assert "go on in more tasks" not in out
     found = tasks(cli)
     assert "Low one (notes 2/2)" not in found and found["Low one"]["notes"] == "written here"
+
+
+def test_a_linear_issue_removed_here_takes_none_of_the_tasks_the_file_s_description_goes_on_in(cli: Cli, tmp_path: Path) -> None:
+    """The issue stayed removed (a local delete wins), but the tasks of the file's longer description were written: a
+    new "(notes 3/3)", and the earlier import's "(notes 2/2)" made over into "(notes 2/3)", a tail whose first part is gone."""
+    rows = linear_rows()[2:]
+    rows[0]["Description"] = "\n".join(f"line {n}: " + "y" * 990 for n in range(120))  # 120,000 characters and more
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "linear.csv", linear_csv(rows))))
+    before = tasks(cli)
+    cli.ok("rm", before["Low one"]["id"][:8])
+    rows[0]["Description"] = "\n".join(f"line {n}: " + "z" * 990 for n in range(240))  # 240,000 characters and more
+    path = write(tmp_path, "linear.csv", linear_csv(rows))
+    planned = cli.ok("import", "--from", "linear", "--dry-run", str(path))
+    out = cli.ok("import", "--from", "linear", str(path))
+    removed = "1 record removed here stays removed (not imported either: the 2 more tasks the file's notes go on in)"
+    assert removed in planned and removed in out
+    assert "go on in more tasks" not in planned and "go on in more tasks" not in out
+    found = tasks(cli)
+    assert "Low one" not in found and "Low one (notes 3/3)" not in found
+    assert found["Low one (notes 2/2)"] == before["Low one (notes 2/2)"]  # never restored, updated nor deleted
 
 
 def test_the_tasks_the_notes_of_an_issue_in_progress_or_in_review_go_on_in_are_todo(cli: Cli, tmp_path: Path) -> None:

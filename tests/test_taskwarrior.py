@@ -238,7 +238,8 @@ def test_notes_nearly_a_task_s_worth_for_a_task_here_that_credits_its_author_are
 
 def test_notes_kept_as_a_local_edit_leave_out_the_tasks_the_file_s_notes_go_on_in(cli: Cli, tmp_path: Path) -> None:
     """The task's notes were kept (a local edit wins), but the "(notes 2/2)" task of the file's new notes was written:
-    the tail of notes whose first part was nowhere."""
+    the tail of notes whose first part was nowhere; and the summary, once none was, still named the task among those
+    whose notes go on in more tasks."""
     uuid = "11111111-2222-3333-4444-555555555555"
     record = {"uuid": uuid, "description": "Logs", "status": "pending", "entry": "20260110T100000Z"}
     path = tmp_path / "tw.json"
@@ -247,12 +248,34 @@ def test_notes_kept_as_a_local_edit_leave_out_the_tasks_the_file_s_notes_go_on_i
     [logs] = [t["id"] for t in json.loads(cli.ok("export"))["task"]]
     cli.ok("set", logs[:8], "notes=written here")
     path.write_text(json.dumps([{**record, "annotations": [{"entry": "20260111T100000Z", "description": "y" * 150_000}]}]))
+    planned = cli.ok("import", "--from", "taskwarrior", "--dry-run", str(path))
     out = cli.ok("import", "--from", "taskwarrior", str(path))
     kept = f"{path}: task #1 (uuid 11111111): notes (not imported either: the 1 more task the file's notes go on in)"
     assert f"1 record keeps what was changed here since the last import: {kept}" in out
+    assert kept in planned and "go on in more tasks" not in planned and "go on in more tasks" not in out
     tasks = {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}
     assert set(tasks) == {"Logs"} and tasks["Logs"]["notes"] == "written here"
     assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(path))
+
+
+def test_a_task_removed_here_takes_none_of_the_tasks_the_file_s_notes_go_on_in(cli: Cli, tmp_path: Path) -> None:
+    """The task stayed removed (a local delete wins), but the tasks of the file's new notes were written: a new "(notes
+    3/3)", and the earlier import's "(notes 2/2)" made over into "(notes 2/3)", the tail of notes whose first part is gone."""
+    record = {"uuid": "11111111-2222-3333-4444-555555555555", "description": "Logs", "status": "pending", "entry": "20260110T100000Z"}
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps([{**record, "annotations": [{"entry": "20260111T100000Z", "description": "y" * 150_000}]}]))
+    cli.ok("import", "--from", "taskwarrior", str(path))
+    before = {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}
+    cli.ok("rm", before["Logs"]["id"][:8])
+    path.write_text(json.dumps([{**record, "annotations": [{"entry": "20260112T100000Z", "description": "z" * 250_000}]}]))
+    planned = cli.ok("import", "--from", "taskwarrior", "--dry-run", str(path))
+    out = cli.ok("import", "--from", "taskwarrior", str(path))
+    removed = "1 record removed here stays removed (not imported either: the 2 more tasks the file's notes go on in)"
+    assert removed in planned and removed in out
+    assert "go on in more tasks" not in planned and "go on in more tasks" not in out
+    tasks = {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}
+    assert tasks == {"Logs (notes 2/2)": before["Logs (notes 2/2)"]}  # never restored, updated nor deleted
+    assert cli.ok("import", "--from", "taskwarrior", str(path)).startswith("nothing new")
 
 
 def test_the_tasks_an_earlier_import_s_notes_go_on_in_stay_as_they_were_when_the_notes_are_kept(cli: Cli, tmp_path: Path) -> None:

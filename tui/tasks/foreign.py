@@ -92,7 +92,7 @@ from crewdeck.tui.tasks.notesparts import (
     notes_parts,
     part_status,
     part_title,
-    went_on_note,
+    went_on_notes,
 )
 from crewdeck.tui.time.when import (
     DEFAULT_DUE_TIME,
@@ -552,8 +552,8 @@ def _batches(
     campaign_chains = chains(ws.conn)
     now = utc_iso(current_time())
     made: set[str] = set()
-    #: Titles of the items whose notes go on in more tasks.
-    went_on: list[str] = []
+    #: The items whose notes go on in more tasks: their tasks' ids -> titles.
+    went_on: dict[str, str] = {}
     #: Titles of the posts published in the source that may not be published here.
     held: list[str] = []
     #: The titles of the posts a card's due date gives no slot here (passed, or too soon for a review).
@@ -660,7 +660,7 @@ def _batches(
                 batch.continues[part_id] = task_id
                 built.ids.add(part_id)
             if len(parts) > 1:
-                went_on.append(values["title"])
+                went_on[task_id] = values["title"]
         if len(batch.records) >= size:
             yield batch
             batch = Source(built.source.name, [], [])
@@ -683,11 +683,11 @@ def _batches(
         )
     for guest, titles in sorted(to_guests.items()):
         built.source.notes.append(f"left unassigned (@{guest} is a guest here, who sees no tasks): {_briefly(titles)}")
-    if went_on:
-        built.source.notes.append(went_on_note(went_on))
     # Read to the end: only now is a --map-status name the file never uses known (a typo, most likely).
     problems.extend(f"--map-status: {built.source.name} names no status {name!r}" for name in built.statuses.unused())
     yield batch
+    # Resumed once the last batch is merged: the merge has said which tasks it left as they are here.
+    built.source.notes.extend(went_on_notes(went_on, built.source.notes_left_alone))
 
 
 def _post(

@@ -7,7 +7,9 @@ on (``going_on``), and the rest go on in tasks titled "TITLE (notes 2/N)"
 (``part_status``).  Every importer that meets such notes does so (Trello,
 Asana, Linear: ``foreign``; Taskwarrior's annotations: ``taskwarrior``), and
 names each part's first task in ``Source.continues``: a re-import that keeps
-that task's notes as a local edit writes none of the file's parts.
+that task's notes as a local edit, or leaves it removed here, writes none of
+the file's parts, and its summary names the task among none whose notes go
+on (``went_on_notes``).
 A project's name longer than a campaign's is cut, and kept whole on a
 "project: ..." line of each of its tasks' notes (``campaign_name``), by them all.
 """
@@ -15,6 +17,7 @@ A project's name longer than a campaign's is cut, and kept whole on a
 from __future__ import annotations
 
 import re
+from collections.abc import Container, Mapping
 
 from crewdeck.sync.state.records import MAX_NAME, MAX_NOTES, MAX_TITLE
 from crewdeck.tui.workspace.errors import summary
@@ -60,10 +63,13 @@ def going_on(title: str, total: int) -> str:
     return f"(the notes go on in {more}: “{part_title(title, 2, total)}”{' and after' if total > 2 else ''})"
 
 
-def went_on_note(titles: list[str]) -> str:
-    """The summary's remark on the tasks whose notes go on in more tasks (``titles``, each cut short)."""
-    briefly = summary([cut(t, 40) for t in titles])
-    return f"notes longer than a task holds ({MAX_NOTES:,} characters) go on in more tasks, titled (notes 2/N), nothing cut: {briefly}"
+def went_on_notes(went_on: Mapping[str, str], left_alone: Container[str]) -> list[str]:
+    """The summary's remark on the tasks whose notes go on in more tasks (``went_on``: their ids -> titles), once the
+    merge is done: but the tasks it left as they are here (``left_alone``: ``merging.Source.notes_left_alone``), whose
+    parts it wrote none of; no remark when that is all of them."""
+    titles = [cut(title, 40) for task_id, title in went_on.items() if task_id not in left_alone]
+    said = f"notes longer than a task holds ({MAX_NOTES:,} characters) go on in more tasks, titled (notes 2/N), nothing cut"
+    return [f"{said}: {summary(titles)}"] if titles else []
 
 
 def campaign_name(name: str, project: str, whole: list[str], cut_names: dict[str, None]) -> str:

@@ -57,7 +57,7 @@ from crewdeck.sync.state.records import MAX_TAG, MAX_TAGS, MAX_TITLE, WEEKDAYS, 
 from crewdeck.sync.state.rules import assignee_refused
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone, zone
 from crewdeck.tui.tasks import notesparts
-from crewdeck.tui.tasks.notesparts import NOTES_ROOM, cut_word, going_on, notes_parts, part_title, went_on_note
+from crewdeck.tui.tasks.notesparts import NOTES_ROOM, cut_word, going_on, notes_parts, part_title, went_on_notes
 from crewdeck.tui.tasks.notesparts import cut as cut_to_fit
 from crewdeck.tui.tasks.recurrence import Rule, has_instances, instance_id, next_ahead, ordinal, parse_rule, template_of
 from crewdeck.tui.time.when import DateError, check_iso_day, parse_utc, utc_iso
@@ -125,8 +125,8 @@ class Summary:
     unknown_assignees: set[str] = field(default_factory=set)
     #: A guest's handle -> the titles of the tasks the file assigns to them, left unassigned (guests see no tasks).
     guest_assignees: dict[str, list[str]] = field(default_factory=dict)
-    #: The titles of the tasks whose notes go on in more tasks.
-    went_on: list[str] = field(default_factory=list)
+    #: The tasks whose notes go on in more tasks: their ids -> titles.
+    went_on: dict[str, str] = field(default_factory=dict)
     #: The titles cut from descriptions longer than a title holds.
     cut_titles: list[str] = field(default_factory=list)
     #: The tags cut to fit one, each once.
@@ -138,7 +138,8 @@ class Summary:
     #: The projects' names as cut to a campaign's, each once.
     cut_projects: dict[str, None] = field(default_factory=dict)
 
-    def notes(self) -> list[str]:
+    def notes(self, notes_left_alone: set[str]) -> list[str]:
+        """The remarks, once the merge is done: it left the tasks in ``notes_left_alone`` (``Source``) as they are here."""
         parts = []
         if self.series:
             parts.append(f"{counted(len(self.series), 'recurring template')} as series: {first_few(self.series)}")
@@ -153,8 +154,8 @@ class Summary:
             parts.append(f"left unassigned (no such member): {', '.join(sorted(self.unknown_assignees))}")
         for guest, titles in sorted(self.guest_assignees.items()):
             parts.append(f"left unassigned (@{guest} is a guest here, who sees no tasks): {first_few([cut(t, 40) for t in titles])}")
-        if self.went_on:
-            parts.append(went_on_note(self.went_on))
+        if self.went_on:  # nearly always empty: no call
+            parts.extend(went_on_notes(self.went_on, notes_left_alone))
         if self.cut_titles:  # as the other importers say it (``foreign.Cuts``)
             parts.append(
                 f"{counted(len(self.cut_titles), 'title')} longer than a task holds ({MAX_TITLE} characters) cut, each whole at the"
@@ -311,7 +312,8 @@ def batches(
     for index, record, join in _series_plans(held, ws, members, default_tz, now or dt.datetime.now(dt.UTC), summary, problems, head.name):
         _plan_one(record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at, join)
     yield batch
-    head.notes = summary.notes()
+    # Resumed once the last batch is merged: the merge has said which tasks it left as they are here.
+    head.notes = summary.notes(head.notes_left_alone)
 
 
 #: Makes a planned task (its id, its values) part of a series, changing the values in place; the task's id in the end.
@@ -515,7 +517,7 @@ def _plan_one(
     if len(problems) == before:
         batch.where[task_id] = where
         if more_notes:
-            summary.went_on.append(values["title"])
+            summary.went_on[task_id] = values["title"]
             _plan_parts(more_notes, task_id, values, batch, problems, where, SourceFields(FIELDS, texts))
 
 

@@ -124,8 +124,13 @@ class Source:
     #: them go in without them.  Known once the members are merged, before the first batch of records is read.
     left_out: set[str] = field(default_factory=set)
     #: A task holding a part of another's notes (``tui.tasks.notesparts``: "TITLE (notes 2/N)") -> that task's id: not
-    #: written when that task's notes are kept as a local edit, nor changed when here (its first part is not the file's).
+    #: written when the merge leaves that task as it is here (``notes_left_alone``), nor changed when here (its first
+    #: part is not the file's).
     continues: dict[str, str] = field(default_factory=dict)
+    #: The tasks whose notes the merge leaves as they are here, kept as a local edit or the task removed here: none of
+    #: the tasks their notes go on in (``continues``) is written.  Filled as the batches are merged, each task before its
+    #: parts; the importer's remarks, made once the last batch is merged, name none of them among those whose notes go on.
+    notes_left_alone: set[str] = field(default_factory=set)
 
     def where_of(self, entity: str, row_id: str) -> str:
         return self.where.get(row_id) or f"{self.name}: {entity} {row_id[:12]}"
@@ -145,6 +150,8 @@ class Merge:
     updated: dict[str, int] = field(default_factory=dict)
     unchanged: int = 0
     removed_here: int = 0
+    #: The tasks the file's notes of the tasks removed here go on in (``Source.continues``): not written either.
+    removed_parts: int = 0
     unassigned: set[str] = field(default_factory=set)
     #: Handles left unassigned whom this import could add (a manager's), given the zone the file does not say.
     unzoned: set[str] = field(default_factory=set)
@@ -185,7 +192,9 @@ class Merge:
         else:
             parts.append(f"nothing new: {self.unchanged:,} {'record' if self.unchanged == 1 else 'records'} already here")
         if self.removed_here:
-            parts.append(f"{counted(self.removed_here, 'record')} removed here {'stays' if self.removed_here == 1 else 'stay'} removed")
+            stay = "stays" if self.removed_here == 1 else "stay"
+            also = f" (not imported either: {_more_tasks(self.removed_parts)})" if self.removed_parts else ""
+            parts.append(f"{counted(self.removed_here, 'record')} removed here {stay} removed{also}")
         if self.unassigned:
             parts.append(f"left unassigned (no such member): {', '.join(sorted(self.unassigned))}")
         if self.unzoned:
@@ -197,6 +206,11 @@ class Merge:
         # A file of no tasks has nothing to write: "nothing written" would say so twice.
         dry_run = ("dry run: " if self.no_records else "dry run, nothing written: ") if planned else ""
         return dry_run + "; ".join(parts)
+
+
+def _more_tasks(count: int) -> str:
+    """The ``count`` tasks the file's notes of a task left as it is here go on in, not written, in words."""
+    return f"the {words.counted(count, 'more task')} the file's notes go on in"
 
 
 def _named(entity: str, names: list[str]) -> str:
@@ -364,7 +378,7 @@ class _Merger:
         #: Every record the file has given so far (``_record_key``): a second one would flip the record from import to import.
         self.seen: set[int | tuple[str, str]] = set()
         #: Tasks whose notes were kept as a local edit -> (their line in ``merge.kept``, as first said; how many tasks
-        #: the file's notes go on in were left out).
+        #: the file's notes go on in were left out).  Each is in ``source.notes_left_alone`` too, as is a task removed here.
         self.notes_kept: dict[str, tuple[int, str, int]] = {}
 
     def plan(self) -> Merge:
@@ -397,8 +411,8 @@ class _Merger:
                     self.problems.append(f"{where}: {self.source.id_field}: in the file more than once")
                     continue
                 self.seen.add(key)
-                # Empty on a first import (nothing here to keep): no call per record.
-                if self.notes_kept and self._part_left_out(batch, row_id):
+                # Empty on a first import (nothing here to keep or removed): no call per record.
+                if self.source.notes_left_alone and self._part_left_out(batch, row_id):
                     continue
                 try:
                     self._record(entity, row_id, values, where)
@@ -506,6 +520,8 @@ class _Merger:
             return
         if current.get("deleted"):
             self.merge.removed_here += 1
+            if entity == "task":  # a local delete wins: the file's notes go on in no task here either
+                self.source.notes_left_alone.add(row_id)
             return
         kept = {author_field, AUTHORED_AT.get(entity)}
         credit_field, joiner = CREDIT_FIELDS.get(entity, ("", ""))
@@ -536,6 +552,7 @@ class _Merger:
                 said = f"{where}: {', '.join(edited)}"
                 if entity == "task" and "notes" in edited:
                     self.notes_kept[row_id] = (len(self.merge.kept), said, 0)
+                    self.source.notes_left_alone.add(row_id)
                 self.merge.kept.append(said)
                 for name in edited:
                     del changes[name]
@@ -546,16 +563,19 @@ class _Merger:
             self.merge.unchanged += 1
 
     def _part_left_out(self, batch: Source, row_id: str) -> bool:
-        """Whether the record holds a part of the file's notes of a task whose notes are kept here: then it is not
-        written, not even over a part an earlier import wrote, and the kept task's line says so."""
+        """Whether the record holds a part of the file's notes of a task the merge leaves as it is here (its notes kept
+        as a local edit, or the task removed here): then it is not written, not even over a part an earlier import
+        wrote (nor restored, when removed here), and the kept task's line, or the line of those removed here, says so."""
         first = batch.continues.get(row_id)
-        kept = None if first is None else self.notes_kept.get(first)
-        if first is None or kept is None:
+        if first is None or first not in self.source.notes_left_alone:
             return False
+        kept = self.notes_kept.get(first)
+        if kept is None:  # the task is removed here
+            self.merge.removed_parts += 1
+            return True
         at, said, parts = kept
         self.notes_kept[first] = (at, said, parts + 1)
-        more = words.counted(parts + 1, "more task")
-        self.merge.kept[at] = f"{said} (not imported either: the {more} the file's notes go on in)"
+        self.merge.kept[at] = f"{said} (not imported either: {_more_tasks(parts + 1)})"
         return True
 
     def _create(self, entity: str, row_id: str, values: dict[str, Any], where: str, author_field: str | None) -> None:
