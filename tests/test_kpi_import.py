@@ -763,6 +763,33 @@ def test_which_result_indicators_name_a_conversion(indicator: str, conversion: b
     assert names_conversion(indicator) is conversion
 
 
+@pytest.mark.parametrize(
+    ("level", "said"),
+    [
+        ("Ad set name", 'the file has a row per ad set (its "Ad set name" column)'),
+        ("Ad set name,Ad name", 'the file has a row per ad (its "Ad name" column)'),
+        ("Objective", "if the file has a row per ad set or ad"),
+    ],
+)
+def test_an_ad_set_or_ad_level_export_says_once_to_export_at_the_campaigns_level(ws: Path, tmp_path: Path, level: str, said: str) -> None:
+    # Ads Manager's Ad sets and Ads tabs export a row per ad set or ad, several per campaign and day: each row after the
+    # first was refused as "the same campaign and day as line N", with no word of what to export instead.
+    names = level.count(",") + 1
+    header = f"Campaign name,{level},Day,Impressions,Amount spent (EUR)\n"
+    rows = "".join(f"Autumn,{','.join([f'Set {n}'] * names)},2026-11-{day},10,1.00\n" for day in (20, 21) for n in (1, 2, 3))
+    source = _file(tmp_path, "adsets.csv", header + rows)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend")
+    assert err.splitlines() == [
+        f"{source}:3: Day: the same campaign and day as line 2: {said}, export it at the Campaigns level "
+        "(Ads Manager: the Campaigns tab, Breakdown > By time > Day)",
+        f"{source}:4: Day: the same campaign and day as line 2",
+        f"{source}:6: Day: the same campaign and day as line 5",
+        f"{source}:7: Day: the same campaign and day as line 5",
+        f"crewdeck: error: nothing imported: 4 bad rows in {source} (listed above)",
+    ]
+    assert _state(ws)[:2] == ([], [])
+
+
 def test_a_meta_export_by_day_may_give_every_row_the_whole_report_range(ws: Path, tmp_path: Path) -> None:
     # Some exports by day carry the report's range in Reporting starts and ends on every row: each row but the last was
     # refused as spanning several days, though its Day column makes it one day.

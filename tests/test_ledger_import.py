@@ -146,6 +146,16 @@ def test_a_long_bad_cell_is_quoted_cut_short_on_its_one_line(team: Cli, tmp_path
     ]
 
 
+def test_a_long_unknown_campaign_is_named_cut_short_on_its_one_line(team: Cli, tmp_path: Path) -> None:
+    # workspace.match_campaign named the whole slug: a campaign cell of 5,000 characters made a line of over 5,000.
+    source = _write(tmp_path, f"date,campaign,category,payee,amount,currency\n2026-11-03,{'Winter ' * 1000},tools,Canva,1,EUR\n")
+    (row,) = _listed(team("ledger", "import", source), source)
+    assert row.startswith(f"2: campaign: unknown campaign +{'winter-' * 11}w… (")
+    assert len(row) < 200
+    # The same cut wherever a campaign is named, as a command's argument too.
+    assert f"unknown campaign +{'winter-' * 11}w… (" in team("ledger", "list", "+" + "winter-" * 1000).err
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

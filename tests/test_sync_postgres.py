@@ -82,6 +82,31 @@ def test_publish_serve_join_and_tokens_through_postgres(published: tuple[str, Pa
         assert server.stop() == ""
 
 
+def test_token_list_names_a_removed_members_tokens_apart_from_the_new_member_who_has_their_handle(
+    published: tuple[str, Path], tmp_path: Path
+) -> None:
+    """`token list --database` named a removed member's tokens by their id's start, "@0191f2c3": the PostgreSQL store's
+    members left them out.  They read "ex-@raj", as a file workspace's `token list` names them."""
+    url, _team = published
+    create_token("raj", "--database", url, "--name", "team", "--label", "old laptop")
+    server = Server(["--database", url]).start()
+    try:
+        ana = tmp_path / "ana.db"
+        crewdeck("join", server.url, "--token", create_token("ana", "--database", url, "--name", "team", "--label", "ana")[1], str(ana))
+        crewdeck("-w", str(ana), "member", "rm", "raj")
+        crewdeck("-w", str(ana), "member", "add", "raj", "--name", "Raj Two", "--tz", "UTC")
+        crewdeck("-w", str(ana), "sync")
+    finally:
+        assert server.stop() == ""
+    create_token("raj", "--database", url, "--name", "team", "--label", "new laptop")
+    header, *rows = crewdeck("token", "list", "--database", url, "--name", "team").splitlines()
+    assert sorted((row[header.index("MEMBER") :].split()[0], row[header.index("LABEL") :].split()[0]) for row in rows) == [
+        ("@ana", "ana"),
+        ("@raj", "new"),
+        ("ex-@raj", "old"),
+    ]
+
+
 def test_publishing_a_replica_is_refused_in_one_line_and_the_database_gets_nothing(postgres: Postgres, tmp_path: Path) -> None:
     """A replica is a copy of its server's workspace: published, it would part from that server, holding none of its tokens."""
     team = make_team(tmp_path)

@@ -459,6 +459,8 @@ class PgRuleState:
 class MemberRef:
     id: str
     handle: str
+    #: Removed from the workspace (listed only when asked for: their tokens are still listed, revoked).
+    removed: bool = False
 
 
 class PgStore:
@@ -497,8 +499,8 @@ class PgStore:
         row = self.conn.execute("SELECT head FROM crewdeck_workspace WHERE name = %s", (workspace,)).fetchone()
         return 0 if row is None else int(row[0])
 
-    def members(self, workspace: str) -> list[MemberRef]:
-        """Members not deleted, from the log: the newest ``handle`` and ``deleted`` of each."""
+    def members(self, workspace: str, *, with_removed: bool = False) -> list[MemberRef]:
+        """Members not deleted (and those deleted, ``with_removed``), from the log: the newest ``handle`` and ``deleted`` of each."""
         rows = self.conn.execute(
             "SELECT DISTINCT ON (row_id, field) row_id, field, value FROM crewdeck_op "
             "WHERE workspace = %s AND entity = 'member' AND field IN ('handle', 'deleted') "
@@ -508,10 +510,8 @@ class PgStore:
         fields: dict[str, dict[str, str]] = {}
         for row_id, field_name, value in rows:
             fields.setdefault(row_id, {})[field_name] = value
-        return sorted(
-            (MemberRef(row_id, json.loads(f["handle"])) for row_id, f in fields.items() if "handle" in f and f.get("deleted") != "true"),
-            key=lambda m: m.handle,
-        )
+        listed = (MemberRef(row_id, json.loads(f["handle"]), f.get("deleted") == "true") for row_id, f in fields.items() if "handle" in f)
+        return sorted((m for m in listed if with_removed or not m.removed), key=lambda m: m.handle)
 
     # ------------------------------------------------------------ the log
 

@@ -73,12 +73,17 @@ def visible_cells(cells: Sequence[str]) -> list[str]:
 QUOTED = 80
 
 
-def quoted(text: str) -> str:
-    """``text`` as a one-line error quotes it: ``visible``, cut to its first ``QUOTED - 1`` characters and an
-    ellipsis when it is longer, in quotes (``repr``)."""
+def cut(text: str) -> str:
+    """``text`` as a one-line error names it: ``visible``, cut to its first ``QUOTED - 1`` characters and an
+    ellipsis when it is longer."""
     # ``visible`` never shortens a character: what it makes of the first QUOTED + 1 is cut as the whole would be.
     shown = visible(text[: QUOTED + 1])
-    return repr(shown if len(shown) <= QUOTED else shown[: QUOTED - 1] + "…")
+    return shown if len(shown) <= QUOTED else shown[: QUOTED - 1] + "…"
+
+
+def quoted(text: str) -> str:
+    """``text`` as a one-line error quotes it: ``cut``, in quotes (``repr``)."""
+    return repr(cut(text))
 
 
 #: What JSON text written with ``ensure_ascii=False`` may still hold raw: the

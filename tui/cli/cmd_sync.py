@@ -23,7 +23,7 @@ from crewdeck.tui.cli.common import Context, check_port_free, check_tls, number_
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
-from crewdeck.tui.workspace.workspace import Workspace
+from crewdeck.tui.workspace.workspace import Workspace, shown_handle
 
 if TYPE_CHECKING:
     from crewdeck.sync.server.pgstore import PgStore
@@ -205,7 +205,8 @@ def cmd_token_list(ctx: Context) -> int:
         with _postgres(a.database) as pg:
             pg.require(name)
             listing = pg.tokens(name)
-            handles = {m.id: f"@{m.handle}" for m in pg.members(name)}
+            # A removed member's "ex-@raj", as a file workspace's: a new member may have their handle.
+            handles = {m.id: shown_handle(m.handle, m.removed) for m in pg.members(name, with_removed=True)}
     else:
         ws = _file_workspace(ctx)
         listing = tokens.listing(ws.store.conn, ws.store.path.stem)

@@ -88,6 +88,11 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
 #: A Meta row's column naming what its ``Results`` count (``actions:link_click``, ``reach``, a conversion), and the
 #: first day of its report range beside a ``Day`` column.  Read only for those, never named by ``--map``.
 META_CONTEXT = {"indicator": ("Result indicator",), "start": ("Reporting starts",)}
+#: A Meta export's columns that show it has a row per ad or ad set (Ads Manager's Ads and Ad sets tabs), finest first:
+#: several rows per campaign and day, which results key by campaign.
+META_LEVELS = (("Ad name", "ad"), ("Ad set name", "ad set"))
+#: What to export instead, said once with the first row of a campaign and day already read.
+META_CAMPAIGN_LEVEL = "export it at the Campaigns level (Ads Manager: the Campaigns tab, Breakdown > By time > Day)"
 #: The result indicators, after Meta's ``actions:``, that name a conversion: its two conversion namespaces (pixel and
 #: Conversions API events with custom conversions; conversions on Meta, such as its lead forms) and these events.
 CONVERSION_NAMESPACES = ("offsite_conversion.", "onsite_conversion.")
@@ -244,6 +249,8 @@ def _batches(
     indicator = columns.get("indicator")
     conversion_of: dict[str, bool] = {}
     seen: dict[str, int] = {}
+    # Said with the first row of a campaign and day read before (a Meta file's): what to export instead, once.
+    again_hint = _meta_level_hint(header, columns) if fmt == "meta" else ""
     wanted: list[Wanted] = []
     spend: list[SpendRow] = []
     first = True
@@ -263,7 +270,8 @@ def _batches(
         row_id = key.row_id(day)
         first_line = seen.setdefault(row_id, line)
         if first_line != line:
-            problems.append(f"{source}:{line}: {cell.name('date')}: the same {key.kind} and day as line {first_line}")
+            problems.append(f"{source}:{line}: {cell.name('date')}: the same {key.kind} and day as line {first_line}{again_hint}")
+            again_hint = ""
             continue
         if indicator is not None and "conversions" in values:
             text = cells[indicator]
@@ -407,6 +415,17 @@ def _meta_context(lowered: list[str], columns: dict[str, int], mapping: dict[str
     if "conversions" in mapping or "conversions" not in columns:
         found.pop("indicator", None)
     return found
+
+
+def _meta_level_hint(header: list[str], columns: dict[str, int]) -> str:
+    """What a Meta file's second row of a campaign and day adds: that the file has a row per ad or ad set (the column
+    that shows it, when the file has one, and no field is read from it) and to export it at the Campaigns level."""
+    read = set(columns.values())
+    lowered = [cell.strip().lower() for cell in header]
+    for column, level in META_LEVELS:
+        if column.lower() in lowered and lowered.index(column.lower()) not in read:
+            return f': the file has a row per {level} (its "{column}" column), {META_CAMPAIGN_LEVEL}'
+    return f": if the file has a row per ad set or ad, {META_CAMPAIGN_LEVEL}"
 
 
 def _unread(header: list[str], columns: dict[str, int]) -> tuple[str, ...]:

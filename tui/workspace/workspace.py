@@ -18,7 +18,7 @@ from crewdeck.sync.client.metakeys import META_MEMBER
 from crewdeck.sync.state.ids import MIN_PREFIX, short
 from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, ENTITIES, MEMBER, WORKSPACE_ROW, Entity, ValidationError
 from crewdeck.sync.state.store import Store, WorkspaceError
-from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.visible import cut, visible
 from crewdeck.tui.workspace.errors import Unidentified, UserError
 from crewdeck.tui.workspace.placeholders import (
     PLACEHOLDER_TZ,
@@ -107,7 +107,8 @@ def match_campaign(name: str, campaigns: list[Campaign]) -> Campaign:
         if close
         else (f" (campaigns: {', '.join('+' + c.slug for c in campaigns)})" if campaigns else " (there are no campaigns yet)")
     )
-    raise UserError(f"unknown campaign +{wanted}{hint}")
+    # A name from a file's cell may be 131,072 characters: cut as a bad cell is quoted.
+    raise UserError(f"unknown campaign {cut('+' + wanted)}{hint}")
 
 
 _MEMBER_COLS = "id, handle, name, role, tz, hours, days_off, unix_user, access"
