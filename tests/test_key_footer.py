@@ -81,8 +81,59 @@ async def test_a_click_presses_the_key_and_a_disabled_key_only_rings() -> None:
 
 async def test_keys_that_do_not_fit_are_left_out_and_the_palette_stays() -> None:
     app = FooterApp()
-    async with app.run_test(size=(22, 10)) as pilot:
+    async with app.run_test(size=(17, 10)) as pilot:
         app.query_one(Box).focus()
         await pilot.pause()
+        assert line(app) == " b  ▏ ^p palette "
+
+
+class Pager(Widget, can_focus=True):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "press('o')", "Open"),
+        Binding("left_square_bracket", "press('[')", "Previous period"),
+        Binding("right_square_bracket", "press(']')", "Next period"),
+        Binding("escape", "press('esc')", "Back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pressed: list[str] = []
+
+    def action_press(self, key: str) -> None:
+        self.pressed.append(key)
+
+
+class PagerApp(App[None]):
+    AUTO_FOCUS = "Pager"
+
+    def compose(self) -> ComposeResult:
+        yield Pager()
+        yield KeyFooter()
+
+
+async def test_descriptions_are_shortened_from_the_right_before_a_key_is_left_out() -> None:
+    # " o Open  [ Previous period  ] Next period  esc Back " is 52 cells; the palette takes 13 of 47.
+    app = PagerApp()
+    async with app.run_test(size=(47, 10)):
         text = line(app)
-        assert len(text) == 22 and "Ring" in text and "Ex" not in text and text.endswith("^p palette ")
+        assert text.startswith(" o Open  [ Previous peri…  ]  esc ▏ ^p palette ")
+
+
+async def test_only_when_the_bare_keys_do_not_fit_are_keys_left_out() -> None:
+    app = PagerApp()
+    async with app.run_test(size=(27, 10)):
+        assert line(app) == " o  [  ]  esc ▏ ^p palette "
+    app = PagerApp()
+    async with app.run_test(size=(24, 10)):
+        text = line(app)
+        assert text.startswith(" o  [  ]") and "esc" not in text and text.endswith("^p palette ")
+
+
+async def test_a_click_on_a_shortened_key_presses_it() -> None:
+    app = PagerApp()
+    async with app.run_test(size=(47, 10)) as pilot:
+        text = line(app)
+        await pilot.click(KeyFooter, offset=(text.index("esc") + 1, 0))
+        await pilot.click(KeyFooter, offset=(text.index("peri…"), 0))
+        await pilot.pause()
+        assert app.query_one(Pager).pressed == ["esc", "["]

@@ -154,6 +154,16 @@ async def test_the_period_switches_week_month_run_and_moves(workspace: Path) -> 
         assert "Next period" in _footer(app)
 
 
+async def test_the_footer_at_80_columns_keeps_every_key_of_a_campaigns_posts(workspace: Path) -> None:
+    # At 80 columns the footer left out "] Next period" and "esc Back": nothing on screen said how to go back up.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        assert screen.page is not None and screen.page.level == "posts"
+        keys = _footer(app).split()
+        assert "esc" in keys and "]" in keys and "[" in keys and keys[-1] == "palette"
+
+
 def _footer(app: CrewdeckApp) -> str:
     return "".join(segment.text for segment in app.screen.query_one(KeyFooter).render_line(0))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, NamedTuple
 
+from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -35,14 +36,57 @@ def footer_keys(screen: Screen[object]) -> tuple[tuple[FooterKey, ...], FooterKe
     return tuple(keys.values()), palette
 
 
+#: The fewest characters a shortened description keeps before its ellipsis: fewer say nothing.
+SHORTEST_DESCRIPTION = 3
+
+
+def label_width(key: FooterKey, description: str) -> int:
+    """The cells of " key description " (of " key " when there is no description)."""
+    return cell_len(key.display) + 2 + (cell_len(description) + 1 if description else 0)
+
+
+def shortened(description: str, cells: int) -> str:
+    """The description cut to fit `cells` with its ellipsis, or "" when too little of it would be left."""
+    kept = set_cell_size(description, max(cells - 1, 0)).rstrip()
+    return f"{kept}…" if cell_len(kept) >= SHORTEST_DESCRIPTION else ""
+
+
+def fitted(keys: tuple[FooterKey, ...], room: int) -> list[tuple[FooterKey, str]]:
+    """The keys to draw in `room` cells, each with the description to draw beside it.
+
+    Every key with its whole description when they fit; otherwise descriptions
+    go from the right, keeping the key (the last to go cut to what room is left),
+    so that the keys that act stay on the line; only when even the bare keys do
+    not fit are keys left out, from the right.
+    """
+    descriptions = [key.description for key in keys]
+    width = sum(label_width(key, key.description) for key in keys)
+    for index in reversed(range(len(keys))):
+        if width <= room:
+            break
+        key = keys[index]
+        width -= label_width(key, key.description) - label_width(key, "")
+        descriptions[index] = shortened(key.description, room - width - 1) if width <= room else ""
+        width += label_width(key, descriptions[index]) - label_width(key, "")
+    drawn: list[tuple[FooterKey, str]] = []
+    used = 0
+    for key, description in zip(keys, descriptions, strict=True):
+        used += label_width(key, description)
+        if used > room:
+            break
+        drawn.append((key, description))
+    return drawn
+
+
 class KeyFooter(Widget, can_focus=False):
     """The keys of the focused widget, its containers, the screen and the app.
 
     Drawn as one line of text: when focus moves, the line is drawn again.
     Textual's footer composes a widget per key instead, and composes them all
     again on every change of focus: tens of milliseconds each time, shared
-    with whatever the key that moved focus asked for.  Keys that do not fit
-    the width are left out from the right; the palette's key always shows.
+    with whatever the key that moved focus asked for.  When the keys do not
+    fit the width their descriptions are shortened from the right, and only
+    keys that do not fit even bare are left out; the palette's key always shows.
     A click on a key presses it.
     """
 
@@ -94,14 +138,12 @@ class KeyFooter(Widget, can_focus=False):
         key_style = self.get_component_rich_style("key-footer--key", partial=True)
         description_style = self.get_component_rich_style("key-footer--description", partial=True)
         width = self.size.width
-        palette = self._label(self.palette_key, key_style, description_style) if self.palette_key else None
+        palette = self._label(self.palette_key, self.palette_key.description, key_style, description_style) if self.palette_key else None
         room = width - (palette.cell_len + 1 if palette else 0)
         line = Text(no_wrap=True, overflow="crop", end="")
         self._drawn = []
-        for key in self.shown:
-            label = self._label(key, key_style, description_style)
-            if line.cell_len + label.cell_len > room:
-                break
+        for key, description in fitted(self.shown, room):
+            label = self._label(key, description, key_style, description_style)
             self._drawn.append((line.cell_len, line.cell_len + label.cell_len, key))
             line.append_text(label)
         if palette is not None and self.palette_key is not None:
@@ -113,8 +155,8 @@ class KeyFooter(Widget, can_focus=False):
         return line
 
     @staticmethod
-    def _label(key: FooterKey, key_style: Style, description_style: Style) -> Text:
-        label = Text.assemble((f" {key.display} ", key_style), (f"{key.description} " if key.description else "", description_style))
+    def _label(key: FooterKey, description: str, key_style: Style, description_style: Style) -> Text:
+        label = Text.assemble((f" {key.display} ", key_style), (f"{description} " if description else "", description_style))
         if not key.enabled:
             label.stylize(Style(dim=True))
         return label
