@@ -451,21 +451,27 @@ def test_the_history_reads_a_removed_member_apart_from_the_new_member_who_has_th
     assert "  @ana as @raj added “New brief” for @raj\n" in cli.ok("show", new)
 
 
-async def test_the_apps_task_detail_tells_the_history_of_a_removed_member_apart_from_the_new_member_who_has_their_handle(
-    cli: Cli,
-) -> None:
-    """The detail's history said "@ana as @raj added “Old report” for @raj", as `show` did."""
-    old, new = handle_given_again(cli)
+async def details_read(cli: Cli, *tasks: str) -> dict[str, str]:
+    """What the app's detail of each task says, opened one after another (escape between)."""
     app = make_app(cli.workspace)
+    told: dict[str, str] = {}
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        told = {}
-        for task in (old, new):
+        for task in tasks:
             await app.push_screen(DetailScreen(task, app.services))
             await settle(pilot)
             told[task] = str(app.screen.query_one("#detail-body").render())
             await pilot.press("escape")
             await settle(pilot)
+    return told
+
+
+async def test_the_apps_task_detail_tells_the_history_of_a_removed_member_apart_from_the_new_member_who_has_their_handle(
+    cli: Cli,
+) -> None:
+    """The detail's history said "@ana as @raj added “Old report” for @raj", as `show` did."""
+    old, new = handle_given_again(cli)
+    told = await details_read(cli, old, new)
     assert told[old].endswith("  @ana as ex-@raj added “Old report” for ex-@raj"), told[old]
     assert told[new].endswith("  @ana as @raj added “New brief” for @raj"), told[new]
 
@@ -561,16 +567,7 @@ def test_show_reads_a_removed_members_clock_and_meeting_seat_apart_from_the_new_
 async def test_the_apps_task_detail_reads_a_removed_members_clock_and_meeting_seat_apart_from_the_new_member(cli: Cli) -> None:
     """The detail's due lines and meeting said @raj of the removed member, as `show` did."""
     meeting, old, _new = booked_then_handle_given_again(cli)
-    app = make_app(cli.workspace)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        told = {}
-        for task in (old, meeting):
-            await app.push_screen(DetailScreen(task, app.services))
-            await settle(pilot)
-            told[task] = str(app.screen.query_one("#detail-body").render())
-            await pilot.press("escape")
-            await settle(pilot)
+    told = await details_read(cli, old, meeting)
     assert "\n  ex-@raj: Fri 12-04 21:30 IST Kolkata (outside their hours)\n" in told[old], told[old]
     assert "meeting  30m with @ana ex-@raj\n" in told[meeting] and "\n  ex-@raj: today 15:30 IST Kolkata\n" in told[meeting]
 
