@@ -1241,6 +1241,35 @@ async def test_a_refused_y_in_a_posts_detail_reads_the_post_again_and_offers_wha
         assert [screen.check_action("post", (move,)) for move in ("approve", "reject", "schedule")] == [False, False, True]
 
 
+async def test_n_written_in_a_posts_detail_takes_the_verdicts_down_though_a_read_from_before_comes_back_after(team: Path) -> None:
+    # `N` wrote its request for changes and left `Y` and `N` offered until the detail's read after the write came
+    # back: a second `N` or a `Y` pressed before then acted on a post that had just had its verdict.
+    post_id = post_titled(team, "Spring post 0")
+    app = make_app(team, "mia", watch=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        screen = DetailScreen(post_id, app.services)
+        await app.push_screen(screen)
+        await settle(pilot)
+        assert screen.check_action("post", ("reject",)) is True
+        await pilot.press("N")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the request-changes dialog")
+        shown = threading.Event()
+        reads = FirstAnswerLast(app, "detail", after=shown)  # the detail's read after the write is held
+        await pilot.press(*"tighten it", "enter")
+        await reads.first_read(pilot)
+        for _ in range(500):  # the dialog closes once its worker has written (not waiting for the held read)
+            if app.screen is screen:
+                break
+            await pilot.pause()
+        assert app.screen is screen
+        assert [screen.check_action("post", (verdict,)) for verdict in ("approve", "reject")] == [False, False]
+        shown.set()
+        await settle(pilot)
+        assert [screen.check_action("post", (verdict,)) for verdict in ("approve", "reject")] == [False, False]
+    assert state(team, post_id) == "changes-requested"
+
+
 def post_titled(path: Path, title: str) -> str:
     with Store(path) as store:
         return str(store.conn.execute("SELECT id FROM task WHERE title = ?", (title,)).fetchone()[0])

@@ -95,26 +95,29 @@ class PostKeys:
 
         in_background(self._owner, look, name="post_or_task", group="post-keys")
 
-    def run(self, move: str, settled: Callable[[], object] | None = None) -> None:
+    def run(self, move: str, settled: Callable[[], object] | None = None, *, written: Callable[[], None] | None = None) -> None:
         """The key of ``move`` on the post under the cursor: a move the post's state or the rules refuse says why, and asks nothing.
 
-        ``settled`` (on the UI thread) once a move written without a dialog is written or refused (``run_move``'s)."""
+        ``settled`` (on the UI thread) once a move written without a dialog is written or refused (``run_move``'s);
+        ``written`` (on the UI thread too) once a move written through its dialog (``N``'s note) is written."""
 
         def not_a_post() -> None:
             self._owner.app.notify("not a post: the post keys act on posts", severity="warning")
             if settled is not None:
                 settled()
 
-        self.either(not_a_post, lambda m: self._move(move, m, settled))
+        self.either(not_a_post, lambda m: self._move(move, m, settled, written))
 
-    def _move(self, move: str, moves: PostMoves, settled: Callable[[], object] | None = None) -> None:
+    def _move(
+        self, move: str, moves: PostMoves, settled: Callable[[], object] | None = None, written: Callable[[], None] | None = None
+    ) -> None:
         refusal = moves.refusals[move]
         if refusal is not None:
             self._owner.app.notify(refusal, severity="error")
             if settled is not None:
                 settled()
             return
-        self.do(move, moves.post, settled)
+        self.do(move, moves.post, settled, written)
 
     def status(self, moves: PostMoves) -> None:
         """``s``: the moves this post's state allows that the rules let me make."""
@@ -135,7 +138,7 @@ class PostKeys:
         """``d`` on a post: published, only from approved or scheduled."""
         self._move("publish", moves)
 
-    def do(self, move: str, post: PostView, settled: Callable[[], object] | None = None) -> None:
+    def do(self, move: str, post: PostView, settled: Callable[[], object] | None = None, written: Callable[[], None] | None = None) -> None:
         # The posts' writes: imported when a post key is first used, not for the app's first paint.
         from crewdeck.tui.app.post_actions import run_move
         from crewdeck.tui.posts import writing
@@ -147,6 +150,7 @@ class PostKeys:
                 "what to change",
                 lambda s, me, now, text: writing.reject(s, me, post_id, now, text),
                 f"requested changes on {name}",
+                written,
             )
         elif move == "copy":
             self._ask(
@@ -180,9 +184,10 @@ class PostKeys:
             act = actions[move]
             run_move(self._owner, self._services, f"{DONE[move]} {name}", lambda s, me, now: act(s, me, post_id, now), settled=settled)
 
-    def _ask(self, title: str, help_text: str, then: Callable[..., object], said: str) -> None:
+    def _ask(self, title: str, help_text: str, then: Callable[..., object], said: str, written: Callable[[], None] | None = None) -> None:
         """Ask, and write the answer in the dialog's worker: a refused answer (copy over the platform's limits, a slot
-        that is not a date) leaves the dialog open with the text and why under it; once written, the app says ``said``."""
+        that is not a date) leaves the dialog open with the text and why under it; once written, the app says ``said``,
+        then ``written`` (on the UI thread)."""
         from crewdeck.tui.app.post_actions import write_move
 
         if not self._targets():
@@ -190,6 +195,6 @@ class PostKeys:
             return
 
         def submit(text: str) -> None:
-            write_move(self._owner, self._services, said, lambda s, me, now: then(s, me, now, text))
+            write_move(self._owner, self._services, said, lambda s, me, now: then(s, me, now, text), written)
 
         self._owner.app.push_screen(PromptScreen(title, help_text, submit=submit))

@@ -25,6 +25,7 @@ from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
 from crewdeck.tui.app.workers import Latest
 from crewdeck.tui.posts.reading import read_post
+from crewdeck.tui.posts.states import VERDICTS
 from crewdeck.tui.session.detail import TaskDetail
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.edits import EDITABLE
@@ -134,13 +135,23 @@ class DetailScreen(Screen[None]):
         self.triage.run(key)
 
     def action_post(self, move: str) -> None:
-        if move == "approve" and self.moves is not None:
-            # At once: `Y` again before the detail is read after the approval would write it again.
-            self.moves = replace(self.moves, refusals={**self.moves.refusals, "approve": "your approval is on its way"})
-            self._reads.outdate()  # a read already under way would bring the post's moves back as they were, `Y` among them
-            self.refresh_bindings()
+        if move == "approve":
+            self._withdraw_verdicts()  # at once: `Y` again before the detail is read after the approval would write it again
         # Written or refused, the post as it is now: a refused move does not leave its keys as they were read before.
-        self.triage.posts.run(move, settled=self.load)
+        # A request for changes is written from its dialog: its keys go once it is, and the post is read after it.
+        self.triage.posts.run(move, settled=self.load, written=self._verdict_written)
+
+    def _withdraw_verdicts(self) -> None:
+        """A verdict on the post is given: its keys are not offered again until the post is read after it (a read
+        already under way would bring the post's moves back as they were, `Y` and `N` among them)."""
+        self._reads.outdate()
+        if self.moves is not None:
+            self.moves = replace(self.moves, refusals={**self.moves.refusals, **dict.fromkeys(VERDICTS, "your verdict is on its way")})
+            self.refresh_bindings()
+
+    def _verdict_written(self) -> None:
+        self._withdraw_verdicts()
+        self.load()
 
     def action_close(self) -> None:
         self.dismiss(None)
