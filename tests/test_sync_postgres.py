@@ -107,6 +107,19 @@ def test_token_list_names_a_removed_members_tokens_apart_from_the_new_member_who
     ]
 
 
+def test_token_create_for_a_removed_member_says_they_were_removed_as_a_file_workspace_does(postgres: Postgres, tmp_path: Path) -> None:
+    """`token create --database` for a removed member said "unknown member @raj", as if they never were: the PostgreSQL
+    store's members left removed members out.  It says they were removed, as `token create` on the file says."""
+    team = make_team(tmp_path)
+    crewdeck("-w", str(team), "member", "rm", "raj")
+    url = postgres.database()
+    crewdeck("publish", str(team), "--database", url)
+    from_file = crewdeck_fails("-w", str(team), "token", "create", "raj")
+    from_database = crewdeck_fails("token", "create", "raj", "--database", url, "--name", "team")
+    assert "@raj was removed from this workspace" in from_file
+    assert from_database == from_file
+
+
 def test_publishing_a_replica_is_refused_in_one_line_and_the_database_gets_nothing(postgres: Postgres, tmp_path: Path) -> None:
     """A replica is a copy of its server's workspace: published, it would part from that server, holding none of its tokens."""
     team = make_team(tmp_path)

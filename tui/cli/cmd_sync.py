@@ -177,11 +177,14 @@ def cmd_token_create(ctx: Context) -> int:
         name = _database_workspace(a, "create")
         with _postgres(a.database) as pg:
             pg.require(name)
-            members = {m.handle: m.id for m in pg.members(name)}
+            listed = pg.members(name, with_removed=True)
+            members = {m.handle: m.id for m in listed if not m.removed}
             if handle not in members:
-                raise UserError(
-                    f"unknown member @{handle} in workspace {name} (members: {', '.join('@' + h for h in sorted(members)) or 'none'})"
-                )
+                listing = f"(members: {', '.join('@' + h for h in sorted(members)) or 'none'})"
+                # One removed is no stranger: "unknown" would say they never were (as a file workspace says it).
+                if any(m.handle == handle for m in listed):
+                    raise UserError(f"@{handle} was removed from this workspace {listing}")
+                raise UserError(f"unknown member @{handle} in workspace {name} {listing}")
             facts = pg.member_facts(name, members[handle])
             _may_hold_a_replica(handle, facts)
             token_id, token = pg.create_token(name, members[handle], a.label)
