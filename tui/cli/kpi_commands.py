@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.records import WORKSPACE_ROW
 from crewdeck.sync.state.rules import Refused, results_refused
+from crewdeck.sync.state.visible import cut as one_line
 from crewdeck.sync.state.visible import visible, visible_cells
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, bad_rows_listed, open_input, print_json, table
@@ -162,16 +163,12 @@ def cmd_import(ctx: Context) -> int:
 
 #: The most result indicators the note on Results not read as conversions names (the rest are counted).
 NAMED_INDICATORS = 5
-#: How much of an indicator the note shows: a cell may hold 131,072 characters, Meta's are a few dozen.
-INDICATOR_SHOWN = 80
 
 
 def _left_out(left_out: dict[str, int]) -> str:
     """What a Meta import left out of its conversions: rows per result indicator naming no conversion, most rows first."""
     ranked = sorted(left_out.items(), key=lambda item: (-item[1], item[0]))
-    named = [
-        f"{visible(cut(indicator, INDICATOR_SHOWN)) or 'none'} on {counted(rows, 'row')}" for indicator, rows in ranked[:NAMED_INDICATORS]
-    ]
+    named = [f"{one_line(indicator) or 'none'} on {counted(rows, 'row')}" for indicator, rows in ranked[:NAMED_INDICATORS]]
     if len(ranked) > NAMED_INDICATORS:
         named.append(f"{len(ranked) - NAMED_INDICATORS} more")
     return (
