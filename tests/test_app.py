@@ -32,6 +32,8 @@ from crewdeck.tui.cli.main import main
 from crewdeck.tui.ledger import pane_data
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.session.session import Session
+from crewdeck.tui.tasks.listing import TaskRow
+from crewdeck.tui.tasks.rows import CELLS, row_text
 from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.content_calendar import ContentCalendar
 from crewdeck.widgets.task_table import TaskTable
@@ -142,6 +144,18 @@ async def test_the_due_column_says_how_late_in_a_zone_whose_abbreviation_is_shar
         assert dues, shown
         assert all(line.endswith((" late", "now")) or " · in " in line for line in dues), dues
         assert "DUE (YOUR TIME)" in "".join(segment.text for segment in table.render_line(0))
+
+
+@pytest.mark.parametrize(
+    ("status", "post_state", "words"),
+    [("todo", None, "late"), ("done", None, "ago"), ("cancelled", None, "ago"), ("todo", "missed", "late"), ("todo", "published", "ago")],
+)
+def test_the_due_column_says_late_only_of_what_is_still_to_do(status: str, post_state: str | None, words: str) -> None:
+    # A task done, or a post out, read "2w late" in its DUE cell for ever after.
+    due = (NOW - dt.timedelta(days=15)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    row = TaskRow(new_id(), "Recap", status, "none", None, None, None, due, "UTC", None, None, (), None, None, None, None, 0.0, post_state)
+    cell = row_text(row, {}, {}, "UTC", NOW).cells[CELLS.index("due")]
+    assert cell.endswith(f"· 2w {words}"), cell
 
 
 async def test_the_first_screen_is_the_page_found_while_textual_started(workspace: Path) -> None:

@@ -116,6 +116,14 @@ def test_an_unknown_actor_is_told_how_to_fix_it(cli: Cli) -> None:
     assert "--as @zed: no member with that handle" in one_line_error(cli("add", "Draft", as_member="zed"))
 
 
+def test_a_task_done_after_its_due_date_is_no_longer_said_to_be_late(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft the recap", "due:2026-11-12 17:00 Europe/Berlin").strip()
+    assert "(13d late)" in cli.ok("tasks")
+    cli.ok("done", task_id[:8])
+    listed = cli.ok("tasks", "status:done")
+    assert "(13d ago)" in listed and "late" not in listed, listed
+
+
 def test_set_done_rm(cli: Cli) -> None:
     task_id = cli.ok("add", "Draft carousel #instagram").strip()
     cli.ok("set", task_id[:6], "title=Draft the carousel", "priority=high", "tags+=urgent", "assignee=@raj", "estimate=1h30m")

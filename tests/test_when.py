@@ -185,6 +185,12 @@ def test_relative_time(delta: dt.timedelta, text: str) -> None:
     assert relative(NOW + delta, NOW) == text
 
 
+def test_nothing_finished_is_late() -> None:
+    # A task done a fortnight after its due date read "2w late" for ever after, as if it still were.
+    assert relative(NOW - dt.timedelta(days=15), NOW, closed=True) == "2w ago"
+    assert relative(NOW + dt.timedelta(hours=3), NOW, closed=True) == "in 3h"
+
+
 def test_a_working_week_starts_after_its_longest_run_of_days_off() -> None:
     assert week_start([0, 1, 2, 3, 4]) == 0  # Monday to Friday
     assert week_start([6, 0, 1, 2, 3]) == 6  # Sunday to Thursday

@@ -17,7 +17,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.sync.state.schema import TASK_FILTER_COLUMNS
+from crewdeck.tui.posts.states import CLOSED as CLOSED_POST_STATES
 from crewdeck.tui.tasks import urgency
 from crewdeck.tui.time.when import format_local, parse_utc, relative
 from crewdeck.tui.workspace.placeholders import untitled_task
@@ -231,12 +233,18 @@ def count(conn: sqlite3.Connection, where: str, params: list[Any]) -> int:
     return int(conn.execute(count_sql(where), params).fetchone()[0])
 
 
-def due_words(due_utc: str | None, viewer_tz: str, now: dt.datetime, clock24: bool = True) -> str:
-    """A due instant as a list shows it: ``Fri 12-04 17:00 CET (in 2d)``."""
+def is_open(status: str, post_state: str | None) -> bool:
+    """Whether a task is still to be done: a post until it is out (published, pulled), any other task by its status."""
+    return post_state not in CLOSED_POST_STATES if post_state else status in OPEN_STATUSES
+
+
+def due_words(due_utc: str | None, viewer_tz: str, now: dt.datetime, clock24: bool = True, *, closed: bool = False) -> str:
+    """A due instant as a list shows it: ``Fri 12-04 17:00 CET (in 2d)``; ``closed`` (a task done, a post out): a past
+    one is ``(2d ago)``, not late."""
     if not due_utc:
         return ""
     due = parse_utc(due_utc)
-    return f"{format_local(due, viewer_tz, now, clock24=clock24)} ({relative(due, now)})"
+    return f"{format_local(due, viewer_tz, now, clock24=clock24)} ({relative(due, now, closed=closed)})"
 
 
 def as_json(row: TaskRow, handles: dict[str, str], campaigns: dict[str, str], removed: Collection[str]) -> dict[str, Any]:

@@ -70,17 +70,20 @@ def task_lines(
     def place(campaign: str | None, platform: str | None) -> str:
         return visible((f"+{campaigns.get(campaign, '?')}" if campaign else "") + (f"/{platform}" if platform else ""))
 
-    def due(due_utc: str | None) -> str:
-        text = dues.get(due_utc)
+    def due(due_utc: str | None, status: str = "todo", post_state: str | None = None) -> str:
+        """The due cell; a task done or a post out is never late (``listing.is_open``)."""
+        key = (due_utc, post_state or status)
+        text = dues.get(key)
         if text is None:
             if len(dues) >= DUE_CACHE:
                 dues.clear()
-            text = dues[due_utc] = visible(listing.due_words(due_utc, tz, now, clock24))
+            closed = not listing.is_open(status, post_state)
+            text = dues[key] = visible(listing.due_words(due_utc, tz, now, clock24, closed=closed))
         return text
 
     headers = [visible(h) for h in ("ID", "STATUS", "PRI", "WHO", f"DUE ({tz})", "CAMPAIGN", "TITLE")]
     widths = [len(h) for h in headers]
-    dues: dict[str | None, str] = {}
+    dues: dict[tuple[str | None, str], str] = {}
     found = False
     widths[0] = max(widths[0], SHORT_LEN)  # every task id is longer (32 hex digits: the log's own check)
     # A short list's rows are found once, and measured here; a long one is measured in SQLite.
@@ -142,7 +145,7 @@ def task_lines(
             yield (
                 f"{visible(task_id[:SHORT_LEN]).ljust(id_width)}  "
                 f"{state_cell(states[task_id]) if task_id in states else status_cell(status)}  {priority_cell(priority)}  "
-                f"{who_cell(assignee)}  {due(due_utc).ljust(due_width)}  {place_cell(campaign, platform)}  {shown(visible(title))}"
+                f"{who_cell(assignee)}  {due(due_utc, status, states.get(task_id)).ljust(due_width)}  {place_cell(campaign, platform)}  {shown(visible(title))}"
             ).rstrip()
 
     printed.lines = lines()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from crewdeck.sync.state.records import OPEN_STATUSES, TASK_STATUSES
+from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.sync.state.visible import visible_cells
 from crewdeck.tui.posts.states import STATES, label
-from crewdeck.tui.tasks.listing import TaskRow
+from crewdeck.tui.tasks.listing import TaskRow, is_open
 from crewdeck.tui.time.when import format_local, parse_utc, relative
 
 PRIORITY_MARK = {"high": "!!!", "med": "!!", "low": "!", "none": ""}
@@ -52,8 +52,8 @@ def row_text(
     if row.due_utc:
         due = parse_utc(row.due_utc)
         # The column's title says whose time it is: a city after a shared abbreviation would push out how late.
-        due_text = f"{format_local(due, viewer_tz, now, clock24=clock24, city=False)} · {relative(due, now)}"
         open_ = _open(row)
+        due_text = f"{format_local(due, viewer_tz, now, clock24=clock24, city=False)} · {relative(due, now, closed=not open_)}"
         if open_ and due < now:
             due_hint = "danger"
         elif open_ and due - now < dt.timedelta(hours=24):
@@ -80,13 +80,12 @@ def row_text(
     return RowText(tuple(cells), hints, tone)
 
 
-#: A post's states that need someone, and those whose post is done with.
+#: A post's states that need someone.
 _POST_HINTS = {"in-review": "accent", "changes-requested": "accent", "paused": "warning", "expired": "danger", "missed": "danger"}
-_POST_CLOSED = frozenset({"published", "pulled"})
 
 
 def _open(row: TaskRow) -> bool:
-    return row.post_state not in _POST_CLOSED if row.post_state else row.status in OPEN_STATUSES
+    return is_open(row.status, row.post_state)
 
 
 def _status_hint(row: TaskRow) -> str:

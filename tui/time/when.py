@@ -514,8 +514,9 @@ def kept_local(instant: dt.datetime, tz_name: str) -> str:
     return f"{local:%a %Y-%m-%d} {clock_text(local)} {zone_label(instant, tz_name)}"
 
 
-def relative(instant: dt.datetime, now: dt.datetime) -> str:
-    """``in 3h``, ``in 2d``, ``now``, ``40m late``, ``2d late``."""
+def relative(instant: dt.datetime, now: dt.datetime, *, closed: bool = False) -> str:
+    """``in 3h``, ``in 2d``, ``now``, ``40m late``, ``2d late``; ``closed`` (a task done or a post out): ``2d ago``,
+    since nothing is late once it is finished."""
     seconds = (instant - now).total_seconds()
     late = seconds < 0
     span = abs(seconds)
@@ -531,7 +532,9 @@ def relative(instant: dt.datetime, now: dt.datetime) -> str:
         amount = f"{int(span // (86400 * 7))}w"
     else:
         amount = f"{int(span // (86400 * 30))}mo"
-    return f"{amount} late" if late else f"in {amount}"
+    if late:
+        return f"{amount} ago" if closed else f"{amount} late"
+    return f"in {amount}"
 
 
 def typed_clock(words: Sequence[str]) -> dt.time | None:
