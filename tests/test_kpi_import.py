@@ -754,6 +754,7 @@ def test_a_meta_export_with_no_result_indicator_column_reads_its_results_as_conv
         ("actions:video_view", False),
         ("actions:post_engagement", False),
         ("actions:landing_page_view", False),
+        ("actions:onsite_conversion.post_save", False),  # a post saved: engagement, in a conversion namespace
         ("", False),
     ],
 )

@@ -97,6 +97,8 @@ META_CAMPAIGN_LEVEL = "export it at the Campaigns level (Ads Manager: the Campai
 #: Conversions API events with custom conversions; conversions on Meta, such as its lead forms) and these events.
 CONVERSION_NAMESPACES = ("offsite_conversion.", "onsite_conversion.")
 CONVERSION_EVENTS = frozenset({"lead", "purchase", "complete_registration", "omni_purchase", "omni_complete_registration"})
+#: In a conversion namespace, yet engagement: a post saved on Meta is no conversion.
+NOT_CONVERSIONS = frozenset({"onsite_conversion.post_save"})
 #: The platform a vendor's campaign rows are on.
 PLATFORM = {"meta": "meta", "linkedin": "linkedin"}
 #: Whom a vendor's spend is paid to (a plain CSV's row: its platform, as results key it).
@@ -114,7 +116,7 @@ def names_conversion(indicator: str) -> bool:
     """Whether a Meta row's ``Result indicator`` names a conversion (``actions:offsite_conversion.fb_pixel_purchase``,
     ``actions:lead``), so its ``Results`` are conversions; any other (``actions:link_click``, ``reach``) is not."""
     action = indicator.strip().lower().removeprefix("actions:")
-    return action.startswith(CONVERSION_NAMESPACES) or action in CONVERSION_EVENTS
+    return (action.startswith(CONVERSION_NAMESPACES) and action not in NOT_CONVERSIONS) or action in CONVERSION_EVENTS
 
 
 def parse_map(specs: Sequence[str], fmt: str) -> dict[str, str]:
