@@ -7,6 +7,7 @@ import datetime as dt
 import difflib
 import json
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 from crewdeck.sync.state.rules import Refused, crisis_refused
@@ -25,6 +26,7 @@ from crewdeck.tui.posts.reading import (
     verdicts,
 )
 from crewdeck.tui.posts.states import AS_STORED, STATES, label
+from crewdeck.tui.time.when import utc_iso
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import member_json
 
@@ -191,46 +193,58 @@ def _post_json(view: PostView, ctx: Context) -> dict[str, Any]:
     }
 
 
-def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[list[str]]:
+@dataclass(frozen=True)
+class _Event:
+    """A line of a post's history: ``cells`` as ``post show`` prints them (WHEN on the viewer's clock, WHO, WHAT, VERSION,
+    NOTE); ``at`` the UTC instant and ``member`` the id of who it was, for ``--json``."""
+
+    at: dt.datetime
+    member: str
+    cells: list[str]
+
+
+def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
     """Every submission, approval, request for changes and void, oldest first, in the viewer's zone; ``named``: member id ->
     who it was ("@raj"; the text's ``Workspace.shown_handles`` marks a removed member, "ex-@raj")."""
     from crewdeck.tui.time.when import format_local, parse_utc, stamp_time
 
     conn = ctx.ws.conn
     tz = ctx.viewer_tz
-    events: list[tuple[str, list[str]]] = []
+    events: list[tuple[str, _Event]] = []
+
+    def add(op_id: str, at: dt.datetime, member: str, what: str, version: str = "", note: str = "") -> None:
+        when = format_local(at, tz, ctx.now, clock24=ctx.config.clock24)
+        events.append((op_id, _Event(at, member, [when, named.get(member, f"@{member[:8]}"), what, version, note])))
+
     for op_id, member, field, value in conn.execute(
         "SELECT op_id, member, field, value FROM ops WHERE row_id = ? AND field IN ('post_round', 'post_state', 'copy', 'link', 'media', "
         "'first_comment') ORDER BY op_id",
         (post_id,),
     ):
-        when = format_local(stamp_time(op_id), tz, ctx.now, clock24=ctx.config.clock24)
-        who = named.get(member, f"@{member[:8]}")
         if field == "post_round":
-            events.append((op_id, [when, who, "submitted", json.loads(value)["hash"][:8], ""]))
+            add(op_id, stamp_time(op_id), member, "submitted", json.loads(value)["hash"][:8])
         elif field == "post_state":
             state = json.loads(value)
             if state not in ("idea", "draft", "in-review"):  # those are the post's creation, its copy and its submission
-                events.append((op_id, [when, who, label(state), "", ""]))
+                add(op_id, stamp_time(op_id), member, label(state))
         else:
-            events.append((op_id, [when, who, f"changed the {field.replace('_', ' ')}", "", ""]))
+            add(op_id, stamp_time(op_id), member, f"changed the {field.replace('_', ' ')}")
     for verdict in verdicts(conn, [post_id]).get(post_id, []):
-        when = format_local(parse_utc(verdict.at), tz, ctx.now, clock24=ctx.config.clock24)
-        who = named.get(verdict.by, f"@{verdict.by[:8]}")
-        events.append((verdict.op_id, [when, who, verdict_words(verdict), verdict.hash[:8], verdict.note]))
+        add(verdict.op_id, parse_utc(verdict.at), verdict.by, verdict_words(verdict), verdict.hash[:8], verdict.note)
     events.sort(key=lambda e: e[0])
     # A content change after a verdict of the same round voids it: say so where it happened.
-    out: list[list[str]] = []
+    out: list[_Event] = []
     approved_since_round = False
-    for _op_id, row in events:
-        if row[2] == "submitted":
+    for _op_id, event in events:
+        what = event.cells[2]
+        if what == "submitted":
             approved_since_round = False
-        elif row[2].startswith(("approved", "requested")):
+        elif what.startswith(("approved", "requested")):
             approved_since_round = True
-        elif row[2].startswith("changed") and approved_since_round:
-            row = [*row[:2], row[2] + " (voids the round)", *row[3:]]
+        elif what.startswith("changed") and approved_since_round:
+            event.cells[2] = what + " (voids the round)"
             approved_since_round = False
-        out.append(row)
+        out.append(event)
     return out
 
 
@@ -261,7 +275,17 @@ def cmd_post_show(ctx: Context) -> int:
     diff = _diff_since_seen(ctx, post_id, me.id) if me else []
     if ctx.args.json:
         handles = {member_id: f"@{handle}" for member_id, handle in ctx.ws.handles().items()}
-        data["history"] = [dict(zip(("when", "who", "what", "version", "note"), row)) for row in _history(ctx, post_id, handles)]
+        removed = ctx.ws.removed_ids()
+        data["history"] = [
+            {
+                **dict(zip(("when", "who", "what", "version", "note"), event.cells)),
+                "at": utc_iso(event.at),
+                # "who" keeps its "@" (as it always read); whose it is, as every JSON names a member (README, Members in JSON).
+                "who_id": event.member or None,
+                "who_removed": event.member in removed,
+            }
+            for event in _history(ctx, post_id, handles)
+        ]
         data["diff_since_seen"] = diff
         print_json(data)
         return 0
@@ -289,7 +313,7 @@ def cmd_post_show(ctx: Context) -> int:
     history = _history(ctx, post_id, ctx.ws.shown_handles())
     if history:
         print(f"\nhistory ({ctx.viewer_tz}):")
-        print(table(history, ["WHEN", "WHO", "WHAT", "VERSION", "NOTE"]))
+        print(table([event.cells for event in history], ["WHEN", "WHO", "WHAT", "VERSION", "NOTE"]))
     if diff:
         print("\nsince the version you last saw:")
         print(visible("\n".join(diff), multiline=True))
