@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crewdeck.sync.state.ids import SHORT_LEN
+from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts.states import label
 from crewdeck.tui.tasks import listing
@@ -70,20 +71,19 @@ def task_lines(
     def place(campaign: str | None, platform: str | None) -> str:
         return visible((f"+{campaigns.get(campaign, '?')}" if campaign else "") + (f"/{platform}" if platform else ""))
 
-    def due(due_utc: str | None, status: str = "todo", post_state: str | None = None) -> str:
-        """The due cell; a task done or a post out is never late (``listing.is_open``)."""
-        key = (due_utc, post_state or status)
-        text = dues.get(key)
+    def due(due_utc: str | None, closed: bool = False) -> str:
+        """The due cell; ``closed`` (a task done, a post out: ``listing.is_open``) is never late."""
+        cache = dues[closed]
+        text = cache.get(due_utc)
         if text is None:
-            if len(dues) >= DUE_CACHE:
-                dues.clear()
-            closed = not listing.is_open(status, post_state)
-            text = dues[key] = visible(listing.due_words(due_utc, tz, now, clock24, closed=closed))
+            if len(cache) >= DUE_CACHE:
+                cache.clear()
+            text = cache[due_utc] = visible(listing.due_words(due_utc, tz, now, clock24, closed=closed))
         return text
 
     headers = [visible(h) for h in ("ID", "STATUS", "PRI", "WHO", f"DUE ({tz})", "CAMPAIGN", "TITLE")]
     widths = [len(h) for h in headers]
-    dues: dict[tuple[str | None, str], str] = {}
+    dues: tuple[dict[str | None, str], dict[str | None, str]] = ({}, {})
     found = False
     widths[0] = max(widths[0], SHORT_LEN)  # every task id is longer (32 hex digits: the log's own check)
     # A short list's rows are found once, and measured here; a long one is measured in SQLite.
@@ -136,16 +136,19 @@ def task_lines(
 
     def lines() -> Iterator[str]:
         id_width, due_width = widths[0], widths[4]
+        # Whether a row is finished (never late): a post's state, any other task's status, answered once a status.
+        finished = frozenset(status for status in TASK_STATUSES if not listing.is_open(status, None))
         for task_id, title, status, priority, assignee, campaign, platform, due_utc, _score in listing.stream(
             conn, where, params, now, _SHOWN, order=order, limit=limit, rowids=rowids
         ):
             if title.__class__ is not str or not title.strip():
                 printed.untitled[0] += 1
                 title = untitled_task(task_id)
+            closed = not listing.is_open(status, states[task_id]) if task_id in states else status in finished
             yield (
                 f"{visible(task_id[:SHORT_LEN]).ljust(id_width)}  "
                 f"{state_cell(states[task_id]) if task_id in states else status_cell(status)}  {priority_cell(priority)}  "
-                f"{who_cell(assignee)}  {due(due_utc, status, states.get(task_id)).ljust(due_width)}  {place_cell(campaign, platform)}  {shown(visible(title))}"
+                f"{who_cell(assignee)}  {due(due_utc, closed).ljust(due_width)}  {place_cell(campaign, platform)}  {shown(visible(title))}"
             ).rstrip()
 
     printed.lines = lines()
