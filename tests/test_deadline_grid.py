@@ -31,6 +31,29 @@ def test_a_dst_day_has_as_many_columns_as_it_has_hours() -> None:
     assert [c.label for c in columns_of(THU, "UTC", 60)][:7] == ["00", "", "", "03", "", "", "06"]
 
 
+def test_a_half_hour_change_of_clocks_leaves_the_hours_on_the_hour(cli: Cli) -> None:
+    """Lord Howe's clocks go back half an hour on Sun 2027-04-04 (02:00 to 01:30) and forward on Sun 2027-10-03
+    (02:00 to 02:30): drawn by the hour, the half hour the change leaves is a column of its own and the day's
+    hours go on from the next whole one, as its members' working hours do."""
+    back = columns_of(dt.date(2027, 4, 4), "Australia/Lord_Howe", 60)
+    assert [c.title.split()[2] for c in back[:5]] == ["00:00", "01:00", "01:30", "02:00", "03:00"]
+    assert back[2].transition == "+11:00→+10:30" and back[2].title.endswith("01:30 +1030")
+    assert [c.label for c in back if c.label] == ["00", "03", "06", "09", "12", "15", "18", "21"]
+    assert len(back) == 25 and back[-1].title.split()[2] == "23:00"
+    forward = columns_of(dt.date(2027, 10, 3), "Australia/Lord_Howe", 60)
+    assert [c.title.split()[2] for c in forward[:4]] == ["00:00", "01:00", "02:30", "03:00"]
+    assert len(forward) == 24 and forward[-1].title.split()[2] == "23:00"
+    cli.ok("member", "add", "lh", "--name", "Lord Howe", "--tz", "Australia/Lord_Howe", "--hours", "sun 09:00-17:00")
+    ws = Workspace.open(cli.workspace)
+    after_the_change = dt.datetime(2027, 4, 3, 15, 40, tzinfo=dt.UTC)  # 02:10 +1030
+    grid = build_grid(ws, dt.date(2027, 4, 4), "Australia/Lord_Howe", after_the_change, resolution=60)
+    ws.close()
+    assert grid.title.endswith("(24.5 h day)") and grid.now_column == 3
+    lord_howe = next(r for r in grid.rows if r.label == "@lh")
+    assert lord_howe.cells[10:18] == "w" * 8 and lord_howe.cells[9] == "." and lord_howe.cells[18] == "."  # 09:00-17:00
+    assert lord_howe.local[10] == "09:00"
+
+
 def test_the_grid_of_a_workspace(cli: Cli) -> None:
     cli.ok("member", "add", "bina", "--name", "Bina", "--tz", "Asia/Kathmandu", "--hours", "mon-fri 10:00-17:00")
     cli.ok("member", "add", "leo", "--name", "Leo", "--tz", "America/Los_Angeles", "--days-off", "2026-11-26")
