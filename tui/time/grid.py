@@ -195,9 +195,10 @@ def build_grid(ws: Workspace, day: dt.date, zone: str, now: dt.datetime, *, reso
     now_column = next((i for i, (c, end) in enumerate(zip(columns, ends, strict=True)) if c.start <= now < end), None)
     # To the quarter hour: a zone's first clock change (Amsterdam's 28 seconds in 1937) makes no "23.9922 h day".
     hours = round((ends[-1] - columns[0].start).total_seconds() / 900) / 4
-    length = "" if hours == 24 else f"  ({hours:g} h day)"
+    length = "" if hours == 24 else f" ({hours:g} h day)"
+    # The day's length before its offset: where the pane cuts the title, the zone's header lines say the offset again.
     title = (
-        f"{day:%a %Y-%m-%d} in {zone}  {zone_abbrev(noon, zone)} UTC{_offset_text(noon.astimezone(zone_info(zone)).utcoffset())}{length}"
+        f"{day:%a %Y-%m-%d} in {zone}{length}  {zone_abbrev(noon, zone)} UTC{_offset_text(noon.astimezone(zone_info(zone)).utcoffset())}"
     )
     return Grid(title, zone, day, columns, tuple(rows), 60 // resolution, now_column, tuple(members))
 
