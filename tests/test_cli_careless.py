@@ -463,7 +463,10 @@ def test_a_day_the_clocks_skip_whole_is_said_where_it_is_typed(cli: Cli, monkeyp
     apia = "does not exist in Pacific/Apia (the clocks skip that whole day, from Thu 2011-12-29 to Sat 2011-12-31)"
     said = cli("add", "Samoa post due:2011-12-30 10:00 Pacific/Apia")
     assert said.code == 0
-    assert said.err == f"note: due: Fri 2011-12-30 10:00 {apia}: Sat 2011-12-31 10:00 +14 instead\n"
+    assert said.err == (
+        f"note: due: Fri 2011-12-30 10:00 {apia}: Sat 2011-12-31 10:00 +14 instead\n"
+        "note: due: already overdue by 181mo (2011-12-31 10:00 +14)\n"
+    )
     task_id = said.out.strip()[:8]
     assert json.loads(cli.ok("show", task_id, "--json"))["due"]["utc"] == "2011-12-30T20:00:00Z"
     alone = cli("set", task_id, "due=2011-12-30 Pacific/Apia")  # a day alone: the time is the end of the day

@@ -31,6 +31,29 @@ def test_a_dst_day_has_as_many_columns_as_it_has_hours() -> None:
     assert [c.label for c in columns_of(THU, "UTC", 60)][:7] == ["00", "", "", "03", "", "", "06"]
 
 
+def test_a_half_hour_change_of_clocks_leaves_the_hours_on_the_hour(cli: Cli) -> None:
+    """Lord Howe's clocks go back half an hour on Sun 2027-04-04 (02:00 to 01:30) and forward on Sun 2027-10-03
+    (02:00 to 02:30): drawn by the hour, the half hour the change leaves is a column of its own and the day's
+    hours go on from the next whole one, as its members' working hours do."""
+    back = columns_of(dt.date(2027, 4, 4), "Australia/Lord_Howe", 60)
+    assert [c.title.split()[2] for c in back[:5]] == ["00:00", "01:00", "01:30", "02:00", "03:00"]
+    assert back[2].transition == "+11:00→+10:30" and back[2].title.endswith("01:30 +1030")
+    assert [c.label for c in back if c.label] == ["00", "03", "06", "09", "12", "15", "18", "21"]
+    assert len(back) == 25 and back[-1].title.split()[2] == "23:00"
+    forward = columns_of(dt.date(2027, 10, 3), "Australia/Lord_Howe", 60)
+    assert [c.title.split()[2] for c in forward[:4]] == ["00:00", "01:00", "02:30", "03:00"]
+    assert len(forward) == 24 and forward[-1].title.split()[2] == "23:00"
+    cli.ok("member", "add", "lh", "--name", "Lord Howe", "--tz", "Australia/Lord_Howe", "--hours", "sun 09:00-17:00")
+    ws = Workspace.open(cli.workspace)
+    after_the_change = dt.datetime(2027, 4, 3, 15, 40, tzinfo=dt.UTC)  # 02:10 +1030
+    grid = build_grid(ws, dt.date(2027, 4, 4), "Australia/Lord_Howe", after_the_change, resolution=60)
+    ws.close()
+    assert "(24.5 h day)" in grid.title and grid.now_column == 3
+    lord_howe = next(r for r in grid.rows if r.label == "@lh")
+    assert lord_howe.cells[10:18] == "w" * 8 and lord_howe.cells[9] == "." and lord_howe.cells[18] == "."  # 09:00-17:00
+    assert lord_howe.local[10] == "09:00"
+
+
 def test_the_grid_of_a_workspace(cli: Cli) -> None:
     cli.ok("member", "add", "bina", "--name", "Bina", "--tz", "Asia/Kathmandu", "--hours", "mon-fri 10:00-17:00")
     cli.ok("member", "add", "leo", "--name", "Leo", "--tz", "America/Los_Angeles", "--days-off", "2026-11-26")
@@ -147,6 +170,22 @@ async def _detail_line(app: GridApp) -> None:
         assert any(text.startswith(" @leo      01:30✗") for text in body)
         await pilot.press("l", "l", "l", "l", "l", "l")  # 16:30 CET: New York is in, Asia is out
         assert "16:30 CET  ·  in hours 3/8  ·  out: @leo @raj @bina @mia @tane" in line(grid.size.height - 1)
+
+
+def test_a_narrow_grid_keeps_the_length_of_its_day_in_the_title(demo: Workspace) -> None:
+    asyncio.run(_narrow_title(GridApp(demo, dt.date(2027, 4, 4), "Australia/Lord_Howe")))
+
+
+async def _narrow_title(app: GridApp) -> None:
+    """52 columns wide (beside the tasks in a 120-column terminal) the title was cut at the pane's edge,
+    "Sun 2027-04-04 in Australia/Lord_Howe  +1030 UTC+": an offset cut to none, the day's 24.5 hours gone."""
+    async with app.run_test(size=(52, 24)) as pilot:
+        grid = app.query_one(DeadlineGrid)
+        await pilot.pause()
+        title = "".join(s.text for s in grid.render_line(0)).rstrip()
+        assert title.startswith(" Sun 2027-04-04 in Australia/Lord_Howe (24.5 h day)"), title
+        assert title.endswith("…") and len(title) <= grid.scrollable_content_region.width, title
+        assert grid.data.title == "Sun 2027-04-04 in Australia/Lord_Howe (24.5 h day)  +1030 UTC+10:30"
 
 
 def test_grid_snapshot(snap_compare: Any, demo: Workspace) -> None:

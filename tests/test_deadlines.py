@@ -197,3 +197,12 @@ def test_the_command_line_takes_the_dates_people_type(cli: Cli) -> None:
     recap = next(row["id"] for row in json.loads(cli.ok("tasks", "--json")) if row["title"] == "Recap")
     cli.ok("set", recap, "due=9 dec")
     assert next(r["due"]["utc"] for r in json.loads(cli.ok("tasks", "--json")) if r["title"] == "Recap") == "2026-12-09T13:00:00Z"
+
+
+def test_add_says_a_due_that_has_passed_already(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a Sunday, raj's eow is the Friday gone: add printed the id alone, the task late before anyone read its date
+    (the app's preview says "already overdue")."""
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-29T10:00:00Z")
+    late = cli("add", "Wrap @raj due:eow")
+    assert late.code == 0 and late.err == "note: due: already overdue by 45h (Fri 11-27 18:30 IST Kolkata)\n"
+    assert cli("add", "Recap @raj due:tmrw").err == ""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -137,3 +139,14 @@ async def test_the_mine_view_shows_the_meetings_i_attend(team: Cli) -> None:
         assert app.tasks_pane.view is not None and app.tasks_pane.view.id == "mine"
         shown = {row.key for _, row in app.tasks_pane.table.loaded_rows()}
         assert shown == {booked["id"], solo} and other not in shown
+
+
+def test_the_booked_line_says_the_slot_as_the_table_does(team: Cli, tmp_path: Path) -> None:
+    """It said ``Wed 12-02 16:00 PST`` on the 12-hour clock, and PST for Manila as for Los Angeles: whose time, unsaid."""
+    team.ok("member", "add", "mia", "--name", "Mia Santos", "--tz", "Asia/Manila", "--hours", "mon-fri 09:00-18:00")
+    config = tmp_path / "twelve.toml"
+    config.write_text('time_format = "12h"\n')
+    manila = ["--from", "2026-12-02", "--days", "1", "--zone", "Asia/Manila"]
+    best = team.ok("--config", str(config), "overlap", "ana", "mia", *manila).splitlines()[2].split()
+    said = team.ok("--config", str(config), "overlap", "ana", "mia", *manila, "--book", "Sync")
+    assert re.fullmatch(rf"booked [0-9a-f]{{8}} 'Sync' {best[1]} {best[2]} {best[3]} PST Manila \(2026-12-02T\d\d:\d\d:00Z\)\n", said)

@@ -379,10 +379,14 @@ class DeadlineGrid(ScrollView, can_focus=True):
     def _title(self, data: GridDataLike) -> Strip:
         column = data.columns[self.cursor_column] if data.columns else None
         extra = f"  ·  cursor {column.title}" if column else ""
+        width = self.scrollable_content_region.width
         # The detail line starts with the cursor's time too: a narrow pane leaves it out here rather than cut it ("cursor Thu 12-03 2").
-        if cell_len(f" {data.title}{extra}") > self.scrollable_content_region.width:
+        if cell_len(f" {data.title}{extra}") > width:
             extra = ""
-        return Strip([Segment(f" {data.title}{extra}", self._style("title"))])
+        text = f" {data.title}{extra}"
+        if cell_len(text) > width:  # cut where it shows: "UTC+10" for UTC+10:30 would read as another offset
+            text = set_cell_size(text, max(0, width - 1)) + "…"
+        return Strip([Segment(text, self._style("title"))])
 
     def _ruler(self, data: GridDataLike) -> Strip:
         ruler = self._style("ruler")

@@ -36,11 +36,11 @@ from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.deadlines import due_outside_hours
 from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.tasks.listing import TaskRow
-from crewdeck.tui.tasks.quickadd import clock_change_notes
+from crewdeck.tui.tasks.quickadd import clock_change_notes, overdue_words
 from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.tasks.rows import CELLS, STATUS_WIDTH, row_text
 from crewdeck.tui.tasks.views import VIEWS, View, find, views
-from crewdeck.tui.time.when import format_local, parse_utc, relative
+from crewdeck.tui.time.when import format_local, parse_utc
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 from crewdeck.widgets.filter_box import FilterBox
@@ -513,11 +513,10 @@ class TasksPane(Pane):
             parts.append(f"!{draft.priority}")
         parts += [f"#{t}" for t in draft.tags]
         if "due" in values:
-            due = parse_utc(values["due"]["utc"])
             parts.append(f"due {self._read_by_you(values['due'], now)}")
-            if due <= now:  # a date that has passed (today 08:00 at noon, eow on a Saturday)
-                late = relative(due, now)
-                parts.append("already overdue" + (f" by {late.removesuffix(' late')}" if late.endswith(" late") else ""))
+            overdue = overdue_words(values, now)
+            if overdue:
+                parts.append(overdue)
         if "publish" in values:
             parts.append(f"publish {self._read_by_you(values['publish'], now)}")
         if values.get("recurrence"):

@@ -20,7 +20,7 @@ from crewdeck.tui.tasks import listing as tasklist
 from crewdeck.tui.tasks import query as query_language
 from crewdeck.tui.tasks.behind import needs_catch_up
 from crewdeck.tui.tasks.printed import task_lines
-from crewdeck.tui.time.when import clock_change_note, format_local, stamp_time
+from crewdeck.tui.time.when import clock_change_note, format_local, parse_utc, stamp_time
 from crewdeck.tui.workspace.columns import terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
@@ -41,6 +41,11 @@ def cmd_add(ctx: Context) -> int:
     print(task_id)
     for note in quickadd.clock_change_notes(draft, values, ctx.now):
         print(visible(f"note: {note}"), file=sys.stderr)
+    overdue = quickadd.overdue_words(values, ctx.now)
+    if overdue:  # the id alone says nothing of a date already passed (eow on a Saturday), as the app's preview does
+        due = values["due"]
+        when = format_local(parse_utc(due["utc"]), due["tz"], ctx.now, reader_tz=ctx.viewer_tz)
+        print(visible(f"note: due: {overdue} ({when})"), file=sys.stderr)
     return 0
 
 

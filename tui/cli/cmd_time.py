@@ -13,7 +13,7 @@ from crewdeck.tui.cli.common import Context, note_incomplete, print_json, table
 from crewdeck.tui.tasks.edits import format_estimate
 from crewdeck.tui.time import overlap
 from crewdeck.tui.time.roster import Availability, availability
-from crewdeck.tui.time.when import clock_text, utc_iso, zone_abbrev
+from crewdeck.tui.time.when import clock_text, utc_iso, zone_abbrev, zone_label
 from crewdeck.tui.workspace import doctor
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member
@@ -79,8 +79,9 @@ def _book(ctx: Context, slots: list[overlap.Slot], tz: str) -> int:
     if a.json:
         print_json({"id": task_id, **slot.as_json()})
     else:
-        local = slot.start.astimezone(zone(tz))
-        print(f"booked {short(task_id)} {a.book!r} {local:%a %m-%d %H:%M} {zone_abbrev(slot.start, tz)} ({utc_iso(slot.start)})")
+        # As the table said it: on the reader's clock, and whose (PST is Manila's as well as Los Angeles').
+        when = f"{overlap.when_text(slot, tz, ctx.config.clock24)} {zone_label(slot.start, tz)}"
+        print(f"booked {short(task_id)} {a.book!r} {when} ({utc_iso(slot.start)})")
     return 0
 
 

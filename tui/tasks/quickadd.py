@@ -52,6 +52,8 @@ from crewdeck.tui.time.when import (
     moment_words,
     parse_moment,
     parse_time,
+    parse_utc,
+    relative,
     utc_iso,
     week_start,
     without_eod,
@@ -237,6 +239,16 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
             rule = replace(rule, tz=owner.tz)  # the end of the owner's day, in the owner's calendar
         values = first_instance(values, rule, owner, now)
     return values
+
+
+def overdue_words(values: dict[str, Any], now: dt.datetime) -> str | None:
+    """``already overdue by 45h`` for a due that has passed at ``now`` (today 08:00 at noon, eow on a Saturday);
+    ``None`` for one ahead."""
+    due = values.get("due")
+    if not due or parse_utc(due["utc"]) > now:
+        return None
+    late = relative(parse_utc(due["utc"]), now)
+    return "already overdue" + (f" by {late.removesuffix(' late')}" if late.endswith(" late") else "")
 
 
 def clock_change_notes(draft: Draft, values: dict[str, Any], now: dt.datetime) -> list[str]:

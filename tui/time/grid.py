@@ -4,7 +4,10 @@
 ``crewdeck.widgets.deadline_grid.DeadlineGrid`` draws as it is (the dataclasses
 here have exactly the attributes of the widget's ``Grid*Like`` protocols).
 Columns are the half hours (or hours) of ``day`` in ``zone``, from local
-midnight to the next local midnight, so a DST day has 46 or 50 half hours.
+midnight to the next local midnight, so a DST day has 46 or 50 half hours;
+where the clocks change by less than a column (Lord Howe's half hour, drawn
+by the hour) the part of an hour left is a column of its own, shorter, and
+the next starts on the hour again.
 Rows are the members, grouped by zone and ordered by offset (west first).
 Deadlines and publish slots of the day are markers on their assignee's
 row; unassigned ones have no row to sit on and are left out.
@@ -78,7 +81,8 @@ def _offset_text(offset: dt.timedelta | None) -> str:
 
 
 def columns_of(day: dt.date, tz: str, resolution: int, clock24: bool = True) -> tuple[GridColumn, ...]:
-    """The slices of local ``day`` in ``tz``: as many as the day really has."""
+    """The slices of local ``day`` in ``tz``: as many as the day really has, each starting on a mark of its clock but
+    the one a change of clocks by less than a column starts off it (01:30 on Lord Howe's, by the hour)."""
     start, end = wall_instant(day, 0, tz), wall_instant(day + dt.timedelta(days=1), 0, tz)
     step = dt.timedelta(minutes=resolution)
     local_zone = zone_info(tz)
@@ -93,22 +97,27 @@ def columns_of(day: dt.date, tz: str, resolution: int, clock24: bool = True) -> 
         clock = clock_text(local, clock24)
         out.append(GridColumn(at, label, f"{local:%a %m-%d} {clock} {zone_label(at, tz)}", transition))
         previous = offset
-        at += step
+        # Back on the local clock's marks after a change that left it off them: 01:30 is followed by 02:00, not 02:30.
+        at += step - dt.timedelta(seconds=(local.minute * 60 + local.second) % int(step.total_seconds()))
     return tuple(out)
 
 
+def _column_ends(columns: tuple[GridColumn, ...], day: dt.date, tz: str) -> list[dt.datetime]:
+    """Where each column ends: where the next starts, the last at the next local midnight."""
+    return [c.start for c in columns[1:]] + [wall_instant(day + dt.timedelta(days=1), 0, tz)]
+
+
 def _cells(
-    member: Member, columns: tuple[GridColumn, ...], step: dt.timedelta, clock24: bool
+    member: Member, columns: tuple[GridColumn, ...], ends: list[dt.datetime], clock24: bool
 ) -> tuple[str, tuple[str, ...], tuple[tuple[int, str], ...]]:
-    timeline = Timeline(member, columns[0].start, columns[-1].start + step)
+    timeline = Timeline(member, columns[0].start, ends[-1])
     tz = zone_info(member.tz)
     days_off = set(member.days_off)
     cells = []
     local_times = []
     transitions = []
     previous = None
-    for i, column in enumerate(columns):
-        end = column.start + step
+    for i, (column, end) in enumerate(zip(columns, ends, strict=True)):
         local = column.start.astimezone(tz)
         if timeline.covering(column.start, end):
             cells.append("w")
@@ -129,14 +138,13 @@ def _cells(
 def _markers(
     ws: Workspace,
     columns: tuple[GridColumn, ...],
-    step: dt.timedelta,
+    end: dt.datetime,
     now: dt.datetime,
     members: dict[str, Member],
     clock24: bool,
     zone: str,
 ) -> dict[str, list[GridMarker]]:
-    start, end = columns[0].start, columns[-1].start + step
-    bounds = (start.strftime("%Y-%m-%dT%H:%M:%SZ"), end.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    bounds = (columns[0].start.strftime("%Y-%m-%dT%H:%M:%SZ"), end.strftime("%Y-%m-%dT%H:%M:%SZ"))
     found: dict[str, list[GridMarker]] = {}
     starts = [c.start for c in columns]
     for kind, column in (("due", "due"), ("publish", "publish")):
@@ -174,21 +182,23 @@ def build_grid(ws: Workspace, day: dt.date, zone: str, now: dt.datetime, *, reso
     if resolution not in RESOLUTIONS:
         raise ValueError(f"resolution {resolution} is not one of {RESOLUTIONS} minutes")
     columns = columns_of(day, zone, resolution, clock24)
-    step = dt.timedelta(minutes=resolution)
+    ends = _column_ends(columns, day, zone)
     noon = wall_instant(day, 12 * 60, zone)
     members = sorted(ws.members(), key=lambda m: (noon.astimezone(zone_info(m.tz)).utcoffset(), m.tz, m.handle))
     by_id = {m.id: m for m in members}
-    markers = _markers(ws, columns, step, now, by_id, clock24, zone)
+    markers = _markers(ws, columns, ends[-1], now, by_id, clock24, zone)
     rows = []
     for member in members:
-        cells, local, transitions = _cells(member, columns, step, clock24)
+        cells, local, transitions = _cells(member, columns, ends, clock24)
         group = f"{member.tz}  {zone_abbrev(noon, member.tz)}  UTC{_offset_text(noon.astimezone(zone_info(member.tz)).utcoffset())}"
         rows.append(GridRow(member.id, visible(f"@{member.handle}"), group, cells, local, transitions, tuple(markers.get(member.id, ()))))
-    now_column = next((i for i, c in enumerate(columns) if c.start <= now < c.start + step), None)
-    hours = len(columns) * resolution / 60
-    length = "" if hours == 24 else f"  ({hours:g} h day)"
+    now_column = next((i for i, (c, end) in enumerate(zip(columns, ends, strict=True)) if c.start <= now < end), None)
+    # To the quarter hour: a zone's first clock change (Amsterdam's 28 seconds in 1937) makes no "23.9922 h day".
+    hours = round((ends[-1] - columns[0].start).total_seconds() / 900) / 4
+    length = "" if hours == 24 else f" ({hours:g} h day)"
+    # The day's length before its offset: where the pane cuts the title, the zone's header lines say the offset again.
     title = (
-        f"{day:%a %Y-%m-%d} in {zone}  {zone_abbrev(noon, zone)} UTC{_offset_text(noon.astimezone(zone_info(zone)).utcoffset())}{length}"
+        f"{day:%a %Y-%m-%d} in {zone}{length}  {zone_abbrev(noon, zone)} UTC{_offset_text(noon.astimezone(zone_info(zone)).utcoffset())}"
     )
     return Grid(title, zone, day, columns, tuple(rows), 60 // resolution, now_column, tuple(members))
 
