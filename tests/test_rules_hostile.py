@@ -206,6 +206,29 @@ def test_a_set_on_an_added_record_never_edits_it(team: Team, raj: Hostile) -> No
     assert [_pulled(raj, row_id) for _, _, row_id, _, _ in edits] == before
 
 
+def test_who_made_a_task_and_when_is_set_by_the_batch_that_creates_it(team: Team, raj: Hostile) -> None:
+    """Only the value of ``created_by`` was checked: raj's push made him the maker of tmp's post, and moved when it was made."""
+    post, me = team.posts["by tmp"]["raj"], team.ids["raj"]
+    before = _pulled(raj, post)
+    # Among task edits only (the rules' pass over a large batch), and beside another record.
+    for extra in ((), (("append", "ledger_entry", new_id(), "*", _entry(me, team.campaign)),)):
+        answer = raj.push(("set", "task", post, "created_by", me), ("set", "task", post, "created_at", "2020-01-01T00:00:00Z"), *extra)
+        assert answer["stored"] == len(extra) and [r["rule"] for r in answer["refused"]] == ["author_field"] * 2, answer
+        assert [r["message"] for r in answer["refused"]] == [
+            f"task.{field}: task {post[:8]} exists already: who made a task, and when, is set by the batch that creates it"
+            for field in ("created_by", "created_at")
+        ]
+    assert _pulled(raj, post) == before
+    # A task he creates names him as its maker, in the batch that creates it.
+    task = new_id()
+    made = raj.push(
+        ("set", "task", task, "title", "Mine"),
+        ("set", "task", task, "created_by", me),
+        ("set", "task", task, "created_at", "2026-11-20T10:00:00Z"),
+    )
+    assert made["stored"] == 3 and made["refused"] == []
+
+
 def _post_states(hostile: Hostile, post: str) -> list[str]:
     return [op["value"] for op in _pulled(hostile, post) if op["field"] == "post_state"]
 

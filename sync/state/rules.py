@@ -76,6 +76,9 @@ AUTHOR_FIELDS = {
     "crisis_end": "ended_by",
 }
 
+#: A task's fields that say who made it and when: set by the batch that creates it, never after.
+MAKER_FIELDS = ("created_by", "created_at")
+
 #: The table of DESIGN.md's "Roles and rules" that this module enforces,
 #: word for word (the README has a copy; a test compares them).
 TABLE = (
@@ -111,7 +114,8 @@ RULES = {
     "guest_read_only": "guests only approve posts; they create and edit nothing else",
     "managers_only": "only a manager may do this",
     "own_profile_only": "members change only their own name, zone, hours, days off and SSH keys (guests: name and zone)",
-    "author_field": "an author field (created_by, entered_by, approved_by) must name the operation's member",
+    "author_field": "an author field (created_by, entered_by, approved_by) must name the operation's member, and is set when its "
+    "record is created (a task's created_at too)",
     "own_entry_only": "a member reverses only their own ledger entries",
     "unknown_entry": "the ledger entry it names does not exist",
     "reverses_reversal": "a reversal is never reversed: to count that spend again, add it anew",
@@ -498,8 +502,8 @@ class Judge:
                     author = self._members[member_id]  # known: _standing refused an unknown author
                     if author is not None and (guest := task_change_refused(author)):
                         refusal = guest
-                    elif field == "created_by" and json.loads(value) != member_id:
-                        refusal = Refusal("author_field", "task.created_by must be the member who creates the task")
+                    elif field in MAKER_FIELDS:
+                        refusal = maker_refused(member_id, row_id, field, value, creating)
                     elif field == "assignee":
                         refusal = self._decide_assignee(value)
                     elif field == "recurrence":
@@ -601,7 +605,11 @@ class Judge:
         authors: dict[str, Refusal | None] = {}
         for member_id in {op[0] for op in ops}:
             authors[member_id] = self._standing(member_id)
-        creators = [index for index, op in enumerate(ops) if op[4] == "created_by" and op[5] != f'"{op[0]}"']
+        creators = [
+            index
+            for index, op in enumerate(ops)
+            if op[4] in MAKER_FIELDS and (("task", op[3]) not in creating or (op[4] == "created_by" and op[5] != f'"{op[0]}"'))
+        ]
         resumes = any(op[4] == "resumed_from" for op in ops)
         moves = _moves_a_post(ops, creating)
         to_guests = self._assigned_to_guests(ops)
@@ -617,8 +625,8 @@ class Judge:
                     author = self._members[member_id]
                     if author is not None:
                         refusal = task_change_refused(author)
-                if refusal is None and field == "created_by" and json.loads(value) != member_id:
-                    refusal = Refusal("author_field", "task.created_by must be the member who creates the task")
+                if refusal is None and field in MAKER_FIELDS:
+                    refusal = maker_refused(member_id, row_id, field, value, creating)
                 if refusal is None and to_guests:
                     refusal = to_guests.get(index)
                 if refusal is None and field in days:
@@ -784,9 +792,7 @@ class Judge:
             guest = task_change_refused(author)
             if guest is not None:
                 return guest
-            if field == "created_by" and json.loads(value) != member_id:
-                return Refusal("author_field", "task.created_by must be the member who creates the task")
-            return None
+            return maker_refused(member_id, row_id, field, value, creating) if field in MAKER_FIELDS else None
         if entity == "member":
             return self._decide_member(author, row_id, field, json.loads(value), creating)
         if entity == "result":
@@ -1256,6 +1262,22 @@ def member_change_refused(author: MemberFacts, member_id: str, field: str, *, ne
     allowed = GUEST_PROFILE if author.access == GUEST else OWN_PROFILE
     if field not in allowed:
         return Refusal("own_profile_only", f"{name} may change only their own {', '.join(allowed)}; {field} is for a manager")
+    return None
+
+
+def maker_refused(
+    member_id: str, row_id: str, field: str, value: str, creating: Mapping[tuple[str, str], Collection[str]]
+) -> Refusal | None:
+    """Why ``member_id`` may not set the task's ``field`` of ``MAKER_FIELDS`` to ``value`` (JSON text), or ``None``: who
+    made a task, and when, is said by the batch that creates it (its maker, the operation's member); set on a stored
+    task, it would make the writer the maker of another's task, or move when it was made."""
+    if ("task", row_id) not in creating:
+        return Refusal(
+            "author_field",
+            f"task.{field}: task {row_id[:8]} exists already: who made a task, and when, is set by the batch that creates it",
+        )
+    if field == "created_by" and json.loads(value) != member_id:
+        return Refusal("author_field", "task.created_by must be the member who creates the task")
     return None
 
 
