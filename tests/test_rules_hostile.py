@@ -19,6 +19,7 @@ import pytest
 
 from crewdeck.sync.state.clock import Stamp, wall_ms
 from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.records import budget_id, result_id
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 
@@ -227,6 +228,22 @@ def test_who_made_a_task_and_when_is_set_by_the_batch_that_creates_it(team: Team
         ("set", "task", task, "created_at", "2026-11-20T10:00:00Z"),
     )
     assert made["stored"] == 3 and made["refused"] == []
+
+
+def test_a_record_keyed_by_what_it_holds_is_named_by_its_whole_id_when_created_incomplete(team: Team, raj: Hostile) -> None:
+    """Refusals named every record by its id's first 8 characters: "result result:p is created without kind, day"."""
+    result = result_id("post", "2026-11-25", post=team.task)
+    budget = budget_id(team.campaign, "ads", "run")
+    answer = raj.push(("set", "result", result, "clicks", 3), ("set", "budget", budget, "amount", 100))
+    assert _refused(answer) == ["incomplete_record"] * 2
+    assert [r["message"] for r in answer["refused"]] == [
+        f"result {result} is created without kind, day",
+        f"budget {budget} is created without campaign, category, period, currency",
+    ]
+    # A record with a random id is named by its first 8 characters, as everywhere.
+    task = new_id()
+    answer = raj.push(("set", "task", task, "priority", "high"))
+    assert [r["message"] for r in answer["refused"]] == [f"task {task[:8]} is created without title"]
 
 
 def _post_states(hostile: Hostile, post: str) -> list[str]:

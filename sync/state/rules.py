@@ -321,6 +321,8 @@ Proposal = tuple[str, str, str, str, str, str]
 _SUSPECT = re.compile("[\\\\\x7f-\x9f]")
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: A record id made at random (``ids.new_id``), as opposed to one made of what its record holds (``records.budget_id``).
+_RANDOM_ID = re.compile(r"[0-9a-f]{32}\Z")
 _MULTILINE = frozenset((spec.name, f.name) for spec in ENTITIES.values() for f in spec.fields if f.multiline)
 
 
@@ -1439,7 +1441,10 @@ def _incomplete(key: tuple[str, str], given: Collection[str]) -> Refusal | None:
     if entity not in ENTITIES:
         return None  # no such record: a pushed operation on it is refused as unreadable (``oplog.from_wire_pushed``)
     missing = [name for name in required_fields(entity) if name not in given]
-    return Refusal("incomplete_record", f"{entity} {row_id[:8]} is created without {', '.join(missing)}") if missing else None
+    # A random id is named by its first characters, as everywhere; an id made of what its record holds (a budget's,
+    # a result's) only whole: its first eight say "result:p".
+    named = row_id[:8] if _RANDOM_ID.match(row_id) else row_id
+    return Refusal("incomplete_record", f"{entity} {named} is created without {', '.join(missing)}") if missing else None
 
 
 def entry_facts(record: Mapping[str, Any]) -> EntryFacts:
