@@ -45,8 +45,12 @@ class Hostile:
         self.seq = 0
 
     def push(self, *ops: tuple[str, str, str, str, Any], ms: int | None = None) -> dict[str, Any]:
+        return self.push_stamped(*((ms, *op) for op in ops))
+
+    def push_stamped(self, *ops: tuple[int | None, str, str, str, str, Any]) -> dict[str, Any]:
+        """A push of operations each stamped at its own wall time (``None``: now)."""
         wire = []
-        for kind, entity, row_id, field, value in ops:
+        for ms, kind, entity, row_id, field, value in ops:
             self.seq += 1
             stamp = Stamp(wall_ms() if ms is None else ms, self.seq, self.node)
             wire.append(
@@ -657,6 +661,34 @@ def test_an_open_task_a_guest_or_a_removed_member_holds_moves_between_open_statu
             assert [op["value"] for op in _pulled(ana, task) if op["field"] == field][-1] == closed
     finally:
         ana.http.close()
+
+
+def test_an_operation_stamped_before_the_value_it_would_replace_changes_nothing_the_rules_read(
+    team: Team, stranded: dict[str, str], raj_on_stranded: Hostile
+) -> None:
+    """The rules read each operation of a batch as what the batch leaves, whatever its stamp: an assignee stamped long ago
+    (which the task's newer one outlives) let raj reopen gus's task for gus, and a campaign stamped so let him enter spend
+    for a task of another campaign."""
+    raj, task, me = raj_on_stranded, stranded["gus"], team.ids["raj"]
+    assert raj.push(("set", "task", task, "status", "done"))["stored"] == 1
+    # Task edits only (the rules' pass over a batch), and among other records (their call per operation).
+    for extra in ((), ((None, "set", "member", me, "name", "Raj"),)):
+        answer = raj.push_stamped(
+            (LONG_AGO_MS, "set", "task", task, "assignee", team.ids["mia"]), *extra, (None, "set", "task", task, "status", "todo")
+        )
+        assert answer["stored"] == 1 + len(extra) and [r["rule"] for r in answer["refused"]] == ["guest_assignee"], answer
+    assert [op["value"] for op in _pulled(raj, task) if op["field"] == "status"][-1] == "done"
+    answer = raj.push_stamped(
+        (LONG_AGO_MS, "set", "task", team.other_task, "campaign", team.campaign),
+        (None, "append", "ledger_entry", new_id(), "*", _entry(me, team.campaign, task=team.other_task)),
+    )
+    assert answer["stored"] == 1 and [r["rule"] for r in answer["refused"]] == ["task_campaign"], answer
+    # Stamped after the value it replaces, the same move counts.
+    answer = raj.push(
+        ("set", "task", team.other_task, "campaign", team.campaign),
+        ("append", "ledger_entry", new_id(), "*", _entry(me, team.campaign, task=team.other_task)),
+    )
+    assert answer["stored"] == 2 and answer["refused"] == [], answer
 
 
 def test_a_write_on_the_shared_file_moves_an_open_task_a_guest_holds_between_open_statuses(team: Team, stranded: dict[str, str]) -> None:

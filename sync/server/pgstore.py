@@ -410,6 +410,17 @@ class PgRuleState:
         campaign = self._latest(task_id, ("campaign",)).get("campaign")
         return str(campaign) if campaign else None
 
+    def field_winners(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        if not keys:
+            return {}
+        wanted = set(keys)
+        rows = self.conn.execute(
+            "SELECT DISTINCT ON (row_id, field) row_id, field, op_id FROM crewdeck_op WHERE workspace = %s AND row_id = ANY(%s) "
+            "AND field = ANY(%s) ORDER BY row_id, field, op_id DESC",
+            (self.workspace, sorted({row_id for row_id, _ in wanted}), sorted({name for _, name in wanted})),
+        )
+        return {(row_id, name): op_id for row_id, name, op_id in rows.fetchall() if (row_id, name) in wanted}
+
     def task_assignees(self, task_ids: Sequence[str]) -> dict[str, str]:
         if not task_ids:
             return {}

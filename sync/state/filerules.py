@@ -145,6 +145,15 @@ class FileRuleState:
         row = self.conn.execute("SELECT name FROM campaign WHERE id = ?", (campaign_id,)).fetchone()
         return None if row is None else row[0]
 
+    def field_winners(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        found = {}
+        for row_id, field_name in keys:
+            # The log's unique (row_id, field, op_id) index: one step to each field's newest stamp.
+            row = self.conn.execute("SELECT max(op_id) FROM ops WHERE row_id = ? AND field = ?", (row_id, field_name)).fetchone()
+            if row[0] is not None:
+                found[(row_id, field_name)] = row[0]
+        return found
+
     def task_assignees(self, task_ids: Sequence[str]) -> dict[str, str]:
         if not task_ids:
             return {}

@@ -301,6 +301,10 @@ class RuleState(Protocol):
 
     def campaign_name(self, campaign_id: str) -> str | None: ...
 
+    def field_winners(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """The stamp of the stored operation whose value each of these ``(row id, field)`` holds (one never set is left out)."""
+        ...
+
     def crises(self) -> Sequence[tuple[str, Mapping[str, Any], str | None]]:
         """Every crisis: its id, its record and when it ended (``None``: it is open)."""
         ...
@@ -311,6 +315,16 @@ GOING_OUT = ('"scheduled"', '"published"')
 #: A post's fields the move out reads, as a batch may set them before the move (content, round, scope, slot, release).
 POST_MOVE_FIELDS = frozenset({"post_state", "post_round", "campaign", "platform", "publish", "resumed_from", *CONTENT_FIELDS})
 
+
+#: The fields the rules read as a batch leaves them (each its last value by stamp): a task's holder, status, campaign and
+#: post, a member's claims and access.
+READ_AS_LEFT = {
+    "task": frozenset({"assignee", "status", "deleted", *POST_MOVE_FIELDS}),
+    "member": frozenset({"handle", "access", "unix_user", "deleted", "ssh_keys"}),
+}
+
+#: The records whose accepted operations change what the rules read later in a batch (``Judge._accept``).
+RECORDS_READ = frozenset({"member", "ledger_entry", "post_approval", "crisis", "crisis_end"})
 
 #: An operation as the judge sees it: ``(member, kind, entity, row_id, field, value as JSON text)``.
 Proposal = tuple[str, str, str, str, str, str]
@@ -397,6 +411,8 @@ class Judge:
         self._ended: dict[str, str] = {}
         #: Post id -> the fields of ``POST_MOVE_FIELDS`` this batch set on it so far, decoded (kept only in a batch that moves a post).
         self._post_sets: dict[str, dict[str, Any]] = {}
+        #: Indexes of the batch's operations that change nothing: stamped before the value they would replace (a push's).
+        self._outlived: frozenset[int] = frozenset()
         #: The stored crises, read once for the batch's moves.
         self._stored_crises: Sequence[tuple[str, Mapping[str, Any], str | None]] | None = None
         #: Task id -> its campaign, as stored or as this batch moved it (for the ledger entries after).
@@ -455,17 +471,23 @@ class Judge:
         ops: Sequence[Proposal],
         preset: Sequence[Refusal | None] | None = None,
         rows: Mapping[tuple[str, str], Collection[str]] | None = None,
+        stamps: Sequence[str] | None = None,
     ) -> list[Refusal | None]:
         """One verdict per operation: ``None`` (accepted) or the refusal.
 
         ``preset``: refusals already decided (a value the server could not
         read), one per operation; they count for their record's creation
         batch.  ``rows``: the fields the batch sets on each record, when the
-        caller has them (a local write does).
+        caller has them (a local write does).  ``stamps``: each operation's
+        stamp, for a push (a local write's are newer than anything stored):
+        one stamped before the value it would replace changes nothing, and is
+        not read as what the batch leaves (``READ_AS_LEFT``).
         """
         if not self.state.has_members():
             return list(preset) if preset else [None] * len(ops)
         creating = self._creations(ops, rows)
+        if stamps is not None:
+            self._outlived = self._changing_nothing(ops, stamps, creating)
         incomplete = {key: refusal for key, given in creating.items() if (refusal := _incomplete(key, given))}
         if not preset and all(entity == "task" for entity, _ in creating) and _only_task_sets(ops):
             return self._judge_task_sets(ops, creating, incomplete)
@@ -516,13 +538,11 @@ class Judge:
                         refusal = self._decide_move(row_id, value)
                     else:
                         refusal = _days_outside(kind, entity, field, value)
-                    if refusal is None and field == "campaign":
-                        self._task_campaigns[row_id] = json.loads(value)
-                    if refusal is None and moving and field in POST_MOVE_FIELDS:
-                        self._post_sets.setdefault(row_id, {})[field] = json.loads(value)
+                    if refusal is None and index not in self._outlived:
+                        self._left(row_id, field, value, moving)
                 else:
                     refusal = self._decide(op, creating)
-                    if refusal is None and entity in ("member", "ledger_entry", "post_approval", "crisis", "crisis_end"):
+                    if refusal is None and index not in self._outlived and entity in RECORDS_READ:
                         self._accept(op)
                         if entity == "member":
                             standing.clear()  # a member's access or removal may have changed
@@ -558,8 +578,8 @@ class Judge:
             return
         # What the batch leaves on each task it assigns, closes or deletes: its last accepted value of each.
         given: dict[str, dict[str, Any]] = {}
-        for op, verdict in zip(ops, verdicts):
-            if verdict is None and op[2] == "task" and op[4] in ("assignee", "status", "deleted"):
+        for index, (op, verdict) in enumerate(zip(ops, verdicts)):
+            if verdict is None and index not in self._outlived and op[2] == "task" and op[4] in ("assignee", "status", "deleted"):
                 given.setdefault(op[3], {})[op[4]] = json.loads(op[5])
         for (member_id, field), index in self._taken_off_tasks.items():
             # A task the batch assigns to them counts as open unless the batch closes it (its stored status is not read).
@@ -567,6 +587,34 @@ class Judge:
             held = sorted(task for task in {*self.state.open_tasks_of(member_id), *assigned} if _still_held(given.get(task, {}), member_id))
             if held:
                 verdicts[index] = _still_holding(field, self._member(member_id), member_id, held)
+
+    def _changing_nothing(
+        self, ops: Sequence[Proposal], stamps: Sequence[str], creating: Mapping[tuple[str, str], Collection[str]]
+    ) -> frozenset[int]:
+        """Indexes of the set operations on fields of ``READ_AS_LEFT`` that change nothing: stamped before the stored value
+        of their field, or before a value the batch set on it earlier (the last writer wins by stamp).  Read as what the
+        batch leaves, such an operation would let a batch pass the rules with a value the records never take."""
+        read = [index for index, op in enumerate(ops) if op[1] != APPEND and op[4] in READ_AS_LEFT.get(op[2], ())]
+        if not read:
+            return frozenset()
+        stored = sorted({(ops[index][3], ops[index][4]) for index in read if (ops[index][2], ops[index][3]) not in creating})
+        newest = self.state.field_winners(stored) if stored else {}
+        outlived = set()
+        for index in read:
+            key = (ops[index][3], ops[index][4])
+            if key in newest and stamps[index] < newest[key]:
+                outlived.add(index)
+            else:
+                newest[key] = stamps[index]
+        return frozenset(outlived)
+
+    def _left(self, row_id: str, field: str, value: str, moving: bool) -> None:
+        """Keep an accepted task operation that changes its field (not outlived) as what the batch leaves, where the rules
+        after it read that: its campaign (spend for it), its post's fields (a move into the scheduler)."""
+        if field == "campaign":
+            self._task_campaigns[row_id] = json.loads(value)
+        if moving and field in POST_MOVE_FIELDS:
+            self._post_sets.setdefault(row_id, {})[field] = json.loads(value)
 
     def _creations(
         self, ops: Sequence[Proposal], rows: Mapping[tuple[str, str], Collection[str]] | None
@@ -639,8 +687,8 @@ class Judge:
                     refusal = self._decide_resume(resumer, row_id, value)
                 if refusal is None and field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
                     refusal = self._decide_move(row_id, value)
-                if refusal is None and moves and field in POST_MOVE_FIELDS:
-                    self._post_sets.setdefault(row_id, {})[field] = json.loads(value)
+                if refusal is None and index not in self._outlived:
+                    self._left(row_id, field, value, moves)
                 verdicts[index] = refusal
         elif any(author is not None and task_change_refused(author) for author in (self._members[m] for m in authors)):
             for index, op in enumerate(ops):
@@ -686,6 +734,7 @@ class Judge:
             index
             for index, (_, kind, entity, row_id, field, value) in enumerate(ops)
             if verdicts[index] is None
+            and index not in self._outlived
             and entity == "task"
             and kind != APPEND
             and ((field == "status" and value in _OPEN_STATUS_JSON) or (field == "deleted" and value == "false"))
@@ -698,7 +747,13 @@ class Judge:
             return
         for index, (_, _, entity, row_id, field, value) in enumerate(ops):
             task = followed.get(row_id)
-            if task is None or verdicts[index] is not None or entity != "task" or field not in ("status", "deleted"):
+            if (
+                task is None
+                or verdicts[index] is not None
+                or index in self._outlived
+                or entity != "task"
+                or field not in ("status", "deleted")
+            ):
                 continue
             after = {**task, field: json.loads(value)}
             # Restored closed, or opened while deleted, a task stays closed: no reopen.
@@ -715,7 +770,11 @@ class Judge:
 
         Each holder is decided once (an import gives many tasks to few people); the stored assignees of the tasks the
         batch assigns no one are read in one query, and the states of those held by someone refused (few) in another."""
-        given = {op[3]: op[5] for op, verdict in zip(ops, verdicts) if verdict is None and op[2] == "task" and op[4] == "assignee"}
+        given = {
+            op[3]: op[5]
+            for index, (op, verdict) in enumerate(zip(ops, verdicts))
+            if verdict is None and index not in self._outlived and op[2] == "task" and op[4] == "assignee"
+        }
         opened = {ops[index][3] for index in opening}
         holders = self.state.task_assignees(sorted(opened - given.keys()))
         decoded: dict[str, str | None] = {}
@@ -1461,7 +1520,7 @@ def judge(ops: Sequence[Proposal], state: RuleState, *, local: bool) -> list[Ref
 def judge_push(ops: Sequence[Op], state: RuleState, invalid: Mapping[str, str]) -> list[Refusal | None]:
     """Verdicts on pushed operations; ``invalid``: op_id -> why its value could not be read."""
     preset = [Refusal("invalid_value", invalid[op.op_id]) if op.op_id in invalid else None for op in ops] if invalid else None
-    return Judge(state, local=False).judge([proposal(op) for op in ops], preset)
+    return Judge(state, local=False).judge([proposal(op) for op in ops], preset, stamps=[op.op_id for op in ops])
 
 
 def proposal(op: Op) -> Proposal:
