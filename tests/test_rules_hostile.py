@@ -10,6 +10,7 @@ nothing of it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import pytest
 
 from crewdeck.sync.state.clock import Stamp, wall_ms
 from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.postround import content_hash
 from crewdeck.sync.state.records import budget_id, result_id
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
@@ -248,6 +250,50 @@ def test_a_record_keyed_by_what_it_holds_is_named_by_its_whole_id_when_created_i
     task = new_id()
     answer = raj.push(("set", "task", task, "priority", "high"))
     assert [r["message"] for r in answer["refused"]] == [f"task {task[:8]} is created without title"]
+
+
+def _content(team: Team, post: str, **changed: Any) -> str:
+    """The hash of the post's content as ``build_team`` stored it, with ``changed`` fields on top (a push to PostgreSQL
+    leaves the file as it was: every field a test changes is given here)."""
+    with Store(team.path) as store:
+        row = store.conn.execute("SELECT copy, link, media, first_comment FROM task WHERE id = ?", (post,)).fetchone()
+    content = {"copy": row[0], "link": row[1], "media": json.loads(row[2]), "first_comment": row[3], **changed}
+    return content_hash(content["copy"], content["link"], content["media"], content["first_comment"])
+
+
+def _round(team: Team, post: str, digest: str) -> dict[str, Any]:
+    """A new round of ``post``, submitted with the content hash ``digest``."""
+    with Store(team.path) as store:
+        campaign, platform = store.conn.execute("SELECT campaign, platform FROM task WHERE id = ?", (post,)).fetchone()
+    return {"id": new_id(), "hash": digest, "at": "2026-11-20T09:10:00Z", "campaign": campaign, "platform": platform}
+
+
+def test_a_round_carries_the_hash_of_the_content_it_submits(team: Team, raj: Hostile) -> None:
+    """A round submitted with the hash of other content than the post's was stored: the rounds after it forgot who had
+    changed the content before it, and raj approved the copy he wrote."""
+    post, me = team.posts["by tmp"]["raj"], team.ids["raj"]
+    before, mine = _content(team, post), _content(team, post, copy="raj wrote this")
+    assert raj.push(("set", "task", post, "copy", "raj wrote this"))["stored"] == 1
+    for digest in ("0" * 64, before):
+        answer = raj.push(("set", "task", post, "post_round", _round(team, post, digest)))
+        assert _refused(answer) == ["round_hash"]
+        assert answer["refused"][0]["message"] == (
+            f"task.post_round: “by tmp for raj” is submitted with the hash {digest[:12]}…, not its content's ({mine[:12]}…): "
+            "a round is of the content the post has"
+        )
+    # Content changed in the batch counts as the batch leaves it, by stamp: a change stamped before the copy it would
+    # replace changes nothing, so a round of it is of other content.
+    answer = raj.push_stamped(
+        (LONG_AGO_MS, "set", "task", post, "copy", "older"),
+        (None, "set", "task", post, "post_round", _round(team, post, _content(team, post, copy="older"))),
+    )
+    assert answer["stored"] == 1 and [r["rule"] for r in answer["refused"]] == ["round_hash"], answer
+    newer = _content(team, post, copy="newer")
+    answer = raj.push(("set", "task", post, "copy", "newer"), ("set", "task", post, "post_round", again := _round(team, post, newer)))
+    assert answer["stored"] == 2 and answer["refused"] == [], answer
+    # His round stands, and it is his to write, not to review.
+    verdict = _verdict(team, me, "by tmp") | {"round": again["id"], "hash": newer}
+    assert _refused(raj.push(("append", "post_approval", new_id(), "*", verdict))) == ["round_author"]
 
 
 def _post_states(hostile: Hostile, post: str) -> list[str]:

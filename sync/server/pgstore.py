@@ -410,6 +410,9 @@ class PgRuleState:
         campaign = self._latest(task_id, ("campaign",)).get("campaign")
         return str(campaign) if campaign else None
 
+    def task_content(self, task_id: str) -> dict[str, Any]:
+        return self._latest(task_id, CONTENT_FIELDS)
+
     def field_winners(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
         if not keys:
             return {}

@@ -145,6 +145,12 @@ class FileRuleState:
         row = self.conn.execute("SELECT name FROM campaign WHERE id = ?", (campaign_id,)).fetchone()
         return None if row is None else row[0]
 
+    def task_content(self, task_id: str) -> dict[str, Any]:
+        row = self.conn.execute(f"SELECT {', '.join(CONTENT_FIELDS)} FROM task WHERE id = ?", (task_id,)).fetchone()
+        if row is None:
+            return {}
+        return {name: json.loads(value) if name == "media" else value for name, value in zip(CONTENT_FIELDS, row)}
+
     def field_winners(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
         found = {}
         for row_id, field_name in keys:

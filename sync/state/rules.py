@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from typing import Any, NamedTuple, Protocol
 
 from crewdeck.sync.state.frozen import holds
+from crewdeck.sync.state.naming import post_name
 from crewdeck.sync.state.oplog import APPEND, Op, required_fields
 from crewdeck.sync.state.postround import (
     CONTENT_FIELDS,
@@ -36,6 +37,7 @@ from crewdeck.sync.state.postround import (
     Reviewer,
     RoundStatus,
     Verdict,
+    content_hash,
     evaluate,
     may_take,
     moved,
@@ -137,6 +139,7 @@ RULES = {
     # Posts and crises.
     "unknown_post": "the post it names does not exist or is not a post",
     "stale_round": "the verdict is for a round or content the post no longer has",
+    "round_hash": "a post is submitted with the hash of the content it has",
     "not_a_reviewer": "the step names neither this member nor a group they are in (a guest reviews only their campaigns' posts)",
     "round_author": "nobody reviews a round whose content they changed",
     "one_step_per_round": "one person approves at most one step of a round",
@@ -301,6 +304,10 @@ class RuleState(Protocol):
 
     def campaign_name(self, campaign_id: str) -> str | None: ...
 
+    def task_content(self, task_id: str) -> Mapping[str, Any]:
+        """The task's content fields (``postround.CONTENT_FIELDS``) as stored (none: the workspace holds no such task)."""
+        ...
+
     def field_winners(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
         """The stamp of the stored operation whose value each of these ``(row id, field)`` holds (one never set is left out)."""
         ...
@@ -411,6 +418,8 @@ class Judge:
         self._ended: dict[str, str] = {}
         #: Post id -> the fields of ``POST_MOVE_FIELDS`` this batch set on it so far, decoded (kept only in a batch that moves a post).
         self._post_sets: dict[str, dict[str, Any]] = {}
+        #: Task id -> the content fields this batch set on it so far, decoded (kept only in a batch that submits a post).
+        self._content_sets: dict[str, dict[str, Any]] = {}
         #: Indexes of the batch's operations that change nothing: stamped before the value they would replace (a push's).
         self._outlived: frozenset[int] = frozenset()
         #: The stored crises, read once for the batch's moves.
@@ -509,6 +518,7 @@ class Judge:
         append = verdicts.append
         standing: dict[str, Refusal | None] = {}
         moving = _moves_a_post(ops, creating)
+        submitting = _submits_a_post(ops)
         suspect = _SUSPECT.search
         for index, op in enumerate(ops):
             if preset and preset[index]:
@@ -536,10 +546,12 @@ class Judge:
                         refusal = self._decide_resume(author, row_id, value)
                     elif field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
                         refusal = self._decide_move(row_id, value)
+                    elif field == "post_round":
+                        refusal = self._decide_round(row_id, value)
                     else:
                         refusal = _days_outside(kind, entity, field, value)
                     if refusal is None and index not in self._outlived:
-                        self._left(row_id, field, value, moving)
+                        self._left(row_id, field, value, moving, submitting)
                 else:
                     refusal = self._decide(op, creating)
                     if refusal is None and index not in self._outlived and entity in RECORDS_READ:
@@ -608,13 +620,16 @@ class Judge:
                 newest[key] = stamps[index]
         return frozenset(outlived)
 
-    def _left(self, row_id: str, field: str, value: str, moving: bool) -> None:
+    def _left(self, row_id: str, field: str, value: str, moving: bool, submitting: bool) -> None:
         """Keep an accepted task operation that changes its field (not outlived) as what the batch leaves, where the rules
-        after it read that: its campaign (spend for it), its post's fields (a move into the scheduler)."""
+        after it read that: its campaign (spend for it), its post's fields (a move into the scheduler), its content (a
+        submission)."""
         if field == "campaign":
             self._task_campaigns[row_id] = json.loads(value)
         if moving and field in POST_MOVE_FIELDS:
             self._post_sets.setdefault(row_id, {})[field] = json.loads(value)
+        if submitting and field in CONTENT_FIELDS:
+            self._content_sets.setdefault(row_id, {})[field] = json.loads(value)
 
     def _creations(
         self, ops: Sequence[Proposal], rows: Mapping[tuple[str, str], Collection[str]] | None
@@ -662,8 +677,9 @@ class Judge:
         ]
         resumes = any(op[4] == "resumed_from" for op in ops)
         moves = _moves_a_post(ops, creating)
+        submits = _submits_a_post(ops)
         to_guests = self._assigned_to_guests(ops)
-        if any(authors.values()) or suspects or incomplete or creators or far or resumes or moves or to_guests:
+        if any(authors.values()) or suspects or incomplete or creators or far or resumes or moves or submits or to_guests:
             for index in range(len(ops)):
                 member_id, kind, entity, row_id, field, value = ops[index]
                 refusal = authors[member_id]
@@ -687,8 +703,10 @@ class Judge:
                     refusal = self._decide_resume(resumer, row_id, value)
                 if refusal is None and field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
                     refusal = self._decide_move(row_id, value)
+                if refusal is None and field == "post_round":
+                    refusal = self._decide_round(row_id, value)
                 if refusal is None and index not in self._outlived:
-                    self._left(row_id, field, value, moves)
+                    self._left(row_id, field, value, moves, submits)
                 verdicts[index] = refusal
         elif any(author is not None and task_change_refused(author) for author in (self._members[m] for m in authors)):
             for index, op in enumerate(ops):
@@ -1027,6 +1045,28 @@ class Judge:
             if self.state.record_exists("crisis_end", row_id):
                 return Refusal("crisis_ended", f"crisis {crisis[:8]} has ended already")
         return None
+
+    def _decide_round(self, post_id: str, value: str) -> Refusal | None:
+        """A submission (``task.post_round``) carries the hash of the content the post has, as the batch left it so far.
+
+        A round of other content (the hash of none, of the content before the last change) would end the authorship the
+        rounds after it read: its writer would then review content they wrote (``round_author``)."""
+        submitted = json.loads(value)
+        if not isinstance(submitted, dict):
+            return None  # withdrawn (null): no round
+        content = {**self.state.task_content(post_id), **self._content_sets.get(post_id, {})}
+        digest = content_hash(
+            content.get("copy") or "", content.get("link") or "", content.get("media") or [], content.get("first_comment") or ""
+        )
+        if submitted.get("hash") == digest:
+            return None
+        review = self.state.post_review(post_id)
+        named = review.named(post_id) if review is not None else post_name(None, post_id)
+        return Refusal(
+            "round_hash",
+            f"task.post_round: {named} is submitted with the hash {str(submitted.get('hash'))[:12]}…, not its content's "
+            f"({digest[:12]}…): a round is of the content the post has",
+        )
 
     def _decide_resume(self, author: MemberFacts, post_id: str, value: str) -> Refusal | None:
         released = json.loads(value)
@@ -1489,6 +1529,11 @@ def _days_outside(kind: str, entity: str, field: str, value: str) -> Refusal | N
 def _moves_a_post(ops: Sequence[Proposal], creating: Mapping[tuple[str, str], Collection[str]]) -> bool:
     """Whether the batch sets a stored post's state to scheduled or published (``not_publishable`` is asked)."""
     return any(op[4] == "post_state" and op[5] in GOING_OUT and op[2] == "task" and ("task", op[3]) not in creating for op in ops)
+
+
+def _submits_a_post(ops: Sequence[Proposal]) -> bool:
+    """Whether the batch submits a post (``round_hash`` is asked, and the content the batch sets is kept)."""
+    return any(op[4] == "post_round" and op[2] == "task" for op in ops)
 
 
 def _only_task_sets(ops: Sequence[Proposal]) -> bool:
