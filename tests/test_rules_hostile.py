@@ -296,6 +296,19 @@ def test_a_round_carries_the_hash_of_the_content_it_submits(team: Team, raj: Hos
     assert _refused(raj.push(("append", "post_approval", new_id(), "*", verdict))) == ["round_author"]
 
 
+def test_a_change_to_a_posts_content_stamped_before_its_round_still_makes_its_writer_an_author(team: Team, raj: Hostile) -> None:
+    """Authors were read in stamp order: raj's first comment, stamped long ago (no later one replaced it), came before
+    tmp's round, so the round raj submitted of it was his to approve."""
+    post, me = team.posts["by tmp"]["raj"], team.ids["raj"]
+    mine = _content(team, post, first_comment="raj wrote this")
+    assert raj.push(("set", "task", post, "first_comment", "raj wrote this"), ms=LONG_AGO_MS)["stored"] == 1
+    again = _round(team, post, mine)
+    assert raj.push(("set", "task", post, "post_round", again))["stored"] == 1
+    verdict = _verdict(team, me, "by tmp") | {"round": again["id"], "hash": mine}
+    answer = raj.push(("append", "post_approval", new_id(), "*", verdict))
+    assert _refused(answer) == ["round_author"]
+
+
 def _post_states(hostile: Hostile, post: str) -> list[str]:
     return [op["value"] for op in _pulled(hostile, post) if op["field"] == "post_state"]
 

@@ -345,11 +345,11 @@ class PgRuleState:
         verdicts = tuple(verdict_of(row_id, op_id, json.loads(value)) for row_id, (op_id, value) in first.items())
         authors = self.conn.execute(
             "SELECT DISTINCT member FROM crewdeck_op WHERE workspace = %(ws)s AND row_id = %(post)s AND field = ANY(%(fields)s) "
-            # After the newest round with other content than the current round's (``filerules.AUTHORS_SQL``).
-            "AND op_id > coalesce((SELECT r.op_id FROM crewdeck_op AS r WHERE r.workspace = %(ws)s AND r.row_id = %(post)s "
+            # Stored after the round stored last with other content than the current round's (``filerules.AUTHORS_SQL``).
+            "AND seq > coalesce((SELECT r.seq FROM crewdeck_op AS r WHERE r.workspace = %(ws)s AND r.row_id = %(post)s "
             "AND r.field = 'post_round' AND (r.value::jsonb ->> 'hash') IS DISTINCT FROM (SELECT c.value::jsonb ->> 'hash' "
             "FROM crewdeck_op AS c WHERE c.workspace = %(ws)s AND c.row_id = %(post)s AND c.field = 'post_round' "
-            "ORDER BY c.op_id DESC LIMIT 1) ORDER BY r.op_id DESC LIMIT 1), '')",
+            "ORDER BY c.op_id DESC LIMIT 1) ORDER BY r.seq DESC LIMIT 1), 0)",
             {"ws": self.workspace, "post": post_id, "fields": list(CONTENT_FIELDS)},
         ).fetchall()
         people = {v.by: self.reviewer(v.by) for v in verdicts}

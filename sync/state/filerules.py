@@ -13,14 +13,16 @@ from crewdeck.sync.state.rules import MANAGER, MIRRORED, EntryFacts, MemberFacts
 from crewdeck.sync.state.schema import stored_entities
 from crewdeck.sync.state.sshkeys import identities
 
-#: Who changed a post's content since its previous round with other content: the log's content operations after the
-#: newest round whose hash is not the current round's (a round submitted again unchanged keeps the authors it had).
+#: Who changed a post's content since its previous round with other content: the log's content operations stored after
+#: the round stored last whose hash is not the current round's (a round submitted again unchanged keeps the authors it
+#: had).  In the order they were stored here, not by stamp: a stamp is its writer's to choose, and a change stamped
+#: before a round it came after would not make its writer an author.
 AUTHORS_SQL = (
     f"SELECT DISTINCT o.member FROM ops AS o WHERE o.row_id = :post AND o.field IN ({', '.join(repr(f) for f in CONTENT_FIELDS)}) "
-    "AND o.op_id > coalesce((SELECT r.op_id FROM ops AS r WHERE r.row_id = :post AND r.field = 'post_round' "
+    "AND o.seq > coalesce((SELECT r.seq FROM ops AS r WHERE r.row_id = :post AND r.field = 'post_round' "
     "AND json_extract(r.value, '$.hash') IS NOT (SELECT json_extract(c.value, '$.hash') FROM ops AS c "
     "WHERE c.row_id = :post AND c.field = 'post_round' ORDER BY c.op_id DESC LIMIT 1) "
-    "ORDER BY r.op_id DESC LIMIT 1), '')"
+    "ORDER BY r.seq DESC LIMIT 1), 0)"
 )
 
 
