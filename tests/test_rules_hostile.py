@@ -25,6 +25,7 @@ from crewdeck.sync.state.records import budget_id, result_id
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 
+from .forged import Forger
 from .syncsupport import Postgres, Server, crewdeck, new_token
 from .test_rules import Team, _entry, _reversal, _verdict, add_posts, build_team, crewdeck_fails_text
 
@@ -294,6 +295,21 @@ def test_a_round_carries_the_hash_of_the_content_it_submits(team: Team, raj: Hos
     # His round stands, and it is his to write, not to review.
     verdict = _verdict(team, me, "by tmp") | {"round": again["id"], "hash": newer}
     assert _refused(raj.push(("append", "post_approval", new_id(), "*", verdict))) == ["round_author"]
+
+
+def test_a_post_stored_with_no_media_list_is_submitted(team: Team) -> None:
+    """A post pulled with no media list (a value today's checks refuse, stored before them) failed its submission's
+    check with a traceback: its content is read as a post with no media."""
+    post = new_id()
+    Forger(team.path).set("task", post, {"title": "Old post", "post_state": "draft", "copy": "Hi", "media": None})
+    submitted = {"id": new_id(), "hash": content_hash("Hi", "", [], ""), "at": "2026-11-20T09:10:00Z", "campaign": None, "platform": None}
+    with Store(team.path) as store:
+        with store.write(team.ids["raj"]) as w:
+            w.set("task", post, {"post_round": submitted})
+        assert store.conn.execute("SELECT media, json_extract(post_round, '$.id') FROM task WHERE id = ?", (post,)).fetchone() == (
+            None,
+            submitted["id"],
+        )
 
 
 def test_a_change_to_a_posts_content_stamped_before_its_round_still_makes_its_writer_an_author(team: Team, raj: Hostile) -> None:

@@ -151,7 +151,7 @@ class FileRuleState:
         row = self.conn.execute(f"SELECT {', '.join(CONTENT_FIELDS)} FROM task WHERE id = ?", (task_id,)).fetchone()
         if row is None:
             return {}
-        return {name: json.loads(value) if name == "media" else value for name, value in zip(CONTENT_FIELDS, row)}
+        return {name: json.loads(value or "[]") if name == "media" else value for name, value in zip(CONTENT_FIELDS, row)}
 
     def field_winners(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
         found = {}
