@@ -297,6 +297,28 @@ def test_a_round_carries_the_hash_of_the_content_it_submits(team: Team, raj: Hos
     assert _refused(raj.push(("append", "post_approval", new_id(), "*", verdict))) == ["round_author"]
 
 
+def test_a_round_put_back_is_no_round_of_other_content_for_the_rounds_after_it(team: Team, raj: Hostile) -> None:
+    """Undoing a submission puts the round before it back (the app's `u`): stored after raj's change of the copy, that
+    round of other content made the rounds after it forget his change, so he edited, submitted, undid, submitted again
+    and approved the copy he wrote."""
+    post, me = team.posts["by tmp"]["raj"], team.ids["raj"]
+    with Store(team.path) as store:
+        (before,) = store.conn.execute("SELECT post_round FROM task WHERE id = ?", (post,)).fetchone()
+    mine = _content(team, post, copy="raj wrote this")
+    assert raj.push(("set", "task", post, "copy", "raj wrote this"))["stored"] == 1
+    assert raj.push(("set", "task", post, "post_round", _round(team, post, mine)))["stored"] == 1
+    # The round before, put back as it was (its content is not the post's: the post reads draft), is no new round.
+    answer = raj.push(("set", "task", post, "post_round", json.loads(before)))
+    assert answer["stored"] == 1 and answer["refused"] == [], answer
+    again = _round(team, post, mine)
+    assert raj.push(("set", "task", post, "post_round", again))["stored"] == 1
+    verdict = _verdict(team, me, "by tmp") | {"round": again["id"], "hash": mine}
+    assert _refused(raj.push(("append", "post_approval", new_id(), "*", verdict))) == ["round_author"]
+    # A round of the content before, under an id of its own, is refused still.
+    answer = raj.push(("set", "task", post, "post_round", {**json.loads(before), "id": new_id()}))
+    assert _refused(answer) == ["round_hash"]
+
+
 def test_a_post_stored_with_no_media_list_is_submitted(team: Team) -> None:
     """A post pulled with no media list (a value today's checks refuse, stored before them) failed its submission's
     check with a traceback: its content is read as a post with no media."""

@@ -308,6 +308,10 @@ class RuleState(Protocol):
         """The task's content fields (``postround.CONTENT_FIELDS``) as stored (none: the workspace holds no such task)."""
         ...
 
+    def had_round(self, post_id: str, round_id: str, digest: str) -> bool:
+        """Whether the post was submitted before in the round ``round_id`` of the content hash ``digest``."""
+        ...
+
     def field_winners(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
         """The stamp of the stored operation whose value each of these ``(row id, field)`` holds (one never set is left out)."""
         ...
@@ -1047,10 +1051,11 @@ class Judge:
         return None
 
     def _decide_round(self, post_id: str, value: str) -> Refusal | None:
-        """A submission (``task.post_round``) carries the hash of the content the post has, as the batch left it so far.
+        """A submission (``task.post_round``) carries the hash of the content the post has, as the batch left it so far;
+        a round the post had, put back as it was (undoing a submission), is no submission.
 
-        A round of other content (the hash of none, of the content before the last change) would end the authorship the
-        rounds after it read: its writer would then review content they wrote (``round_author``)."""
+        A new round of other content (the hash of none, of the content before the last change) would end the authorship
+        the rounds after it read: its writer would then review content they wrote (``round_author``)."""
         submitted = json.loads(value)
         if not isinstance(submitted, dict):
             return None  # withdrawn (null): no round
@@ -1058,13 +1063,14 @@ class Judge:
         digest = content_hash(
             content.get("copy") or "", content.get("link") or "", content.get("media") or [], content.get("first_comment") or ""
         )
-        if submitted.get("hash") == digest:
+        # Checked as a round (``records.post_round``): its id and hash are there.
+        if submitted["hash"] == digest or self.state.had_round(post_id, submitted["id"], submitted["hash"]):
             return None
         review = self.state.post_review(post_id)
         named = review.named(post_id) if review is not None else post_name(None, post_id)
         return Refusal(
             "round_hash",
-            f"task.post_round: {named} is submitted with the hash {str(submitted.get('hash'))[:12]}…, not its content's "
+            f"task.post_round: {named} is submitted with the hash {submitted['hash'][:12]}…, not its content's "
             f"({digest[:12]}…): a round is of the content the post has",
         )
 
