@@ -229,6 +229,11 @@ CASES: list[Case] = [
         {"manager": "author_field", "member": "author_field", "guest": "guest_read_only"},
     ),
     (
+        "claim another's task as its maker",
+        lambda w, t, me: w.set("task", t.posts["by tmp"][_handle(t, me)], {"created_by": me}),
+        {"manager": "author_field", "member": "author_field", "guest": "guest_read_only"},
+    ),
+    (
         "a task with an escape sequence",
         lambda w, t, me: w.create("task", {"title": "A\x1b]52;c;cHduZWQ=\x07B"}),
         {"manager": "control_characters", "member": "control_characters", "guest": "control_characters"},

@@ -10,6 +10,7 @@ nothing of it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,12 @@ import pytest
 
 from crewdeck.sync.state.clock import Stamp, wall_ms
 from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.postround import content_hash
+from crewdeck.sync.state.records import budget_id, result_id
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 
+from .forged import Forger
 from .syncsupport import Postgres, Server, crewdeck, new_token
 from .test_rules import Team, _entry, _reversal, _verdict, add_posts, build_team, crewdeck_fails_text
 
@@ -44,8 +48,12 @@ class Hostile:
         self.seq = 0
 
     def push(self, *ops: tuple[str, str, str, str, Any], ms: int | None = None) -> dict[str, Any]:
+        return self.push_stamped(*((ms, *op) for op in ops))
+
+    def push_stamped(self, *ops: tuple[int | None, str, str, str, str, Any]) -> dict[str, Any]:
+        """A push of operations each stamped at its own wall time (``None``: now)."""
         wire = []
-        for kind, entity, row_id, field, value in ops:
+        for ms, kind, entity, row_id, field, value in ops:
             self.seq += 1
             stamp = Stamp(wall_ms() if ms is None else ms, self.seq, self.node)
             wire.append(
@@ -204,6 +212,139 @@ def test_a_set_on_an_added_record_never_edits_it(team: Team, raj: Hostile) -> No
     assert _refused(answer) == ["invalid_value"] * len(edits)
     assert [r["message"] for r in answer["refused"]] == [f"{op[1]} records are append-only" for op in edits]
     assert [_pulled(raj, row_id) for _, _, row_id, _, _ in edits] == before
+
+
+def test_who_made_a_task_and_when_is_set_by_the_batch_that_creates_it(team: Team, raj: Hostile) -> None:
+    """Only the value of ``created_by`` was checked: raj's push made him the maker of tmp's post, and moved when it was made."""
+    post, me = team.posts["by tmp"]["raj"], team.ids["raj"]
+    before = _pulled(raj, post)
+    # Among task edits only (the rules' pass over a large batch), and beside another record.
+    for extra in ((), (("append", "ledger_entry", new_id(), "*", _entry(me, team.campaign)),)):
+        answer = raj.push(("set", "task", post, "created_by", me), ("set", "task", post, "created_at", "2020-01-01T00:00:00Z"), *extra)
+        assert answer["stored"] == len(extra) and [r["rule"] for r in answer["refused"]] == ["author_field"] * 2, answer
+        assert [r["message"] for r in answer["refused"]] == [
+            f"task.{field}: task {post[:8]} exists already: who made a task, and when, is set by the batch that creates it"
+            for field in ("created_by", "created_at")
+        ]
+    assert _pulled(raj, post) == before
+    # A task he creates names him as its maker, in the batch that creates it.
+    task = new_id()
+    made = raj.push(
+        ("set", "task", task, "title", "Mine"),
+        ("set", "task", task, "created_by", me),
+        ("set", "task", task, "created_at", "2026-11-20T10:00:00Z"),
+    )
+    assert made["stored"] == 3 and made["refused"] == []
+
+
+def test_a_record_keyed_by_what_it_holds_is_named_by_its_whole_id_when_created_incomplete(team: Team, raj: Hostile) -> None:
+    """Refusals named every record by its id's first 8 characters: "result result:p is created without kind, day"."""
+    result = result_id("post", "2026-11-25", post=team.task)
+    budget = budget_id(team.campaign, "ads", "run")
+    answer = raj.push(("set", "result", result, "clicks", 3), ("set", "budget", budget, "amount", 100))
+    assert _refused(answer) == ["incomplete_record"] * 2
+    assert [r["message"] for r in answer["refused"]] == [
+        f"result {result} is created without kind, day",
+        f"budget {budget} is created without campaign, category, period, currency",
+    ]
+    # A record with a random id is named by its first 8 characters, as everywhere.
+    task = new_id()
+    answer = raj.push(("set", "task", task, "priority", "high"))
+    assert [r["message"] for r in answer["refused"]] == [f"task {task[:8]} is created without title"]
+
+
+def _content(team: Team, post: str, **changed: Any) -> str:
+    """The hash of the post's content as ``build_team`` stored it, with ``changed`` fields on top (a push to PostgreSQL
+    leaves the file as it was: every field a test changes is given here)."""
+    with Store(team.path) as store:
+        row = store.conn.execute("SELECT copy, link, media, first_comment FROM task WHERE id = ?", (post,)).fetchone()
+    content = {"copy": row[0], "link": row[1], "media": json.loads(row[2]), "first_comment": row[3], **changed}
+    return content_hash(content["copy"], content["link"], content["media"], content["first_comment"])
+
+
+def _round(team: Team, post: str, digest: str) -> dict[str, Any]:
+    """A new round of ``post``, submitted with the content hash ``digest``."""
+    with Store(team.path) as store:
+        campaign, platform = store.conn.execute("SELECT campaign, platform FROM task WHERE id = ?", (post,)).fetchone()
+    return {"id": new_id(), "hash": digest, "at": "2026-11-20T09:10:00Z", "campaign": campaign, "platform": platform}
+
+
+def test_a_round_carries_the_hash_of_the_content_it_submits(team: Team, raj: Hostile) -> None:
+    """A round submitted with the hash of other content than the post's was stored: the rounds after it forgot who had
+    changed the content before it, and raj approved the copy he wrote."""
+    post, me = team.posts["by tmp"]["raj"], team.ids["raj"]
+    before, mine = _content(team, post), _content(team, post, copy="raj wrote this")
+    assert raj.push(("set", "task", post, "copy", "raj wrote this"))["stored"] == 1
+    for digest in ("0" * 64, before):
+        answer = raj.push(("set", "task", post, "post_round", _round(team, post, digest)))
+        assert _refused(answer) == ["round_hash"]
+        assert answer["refused"][0]["message"] == (
+            f"task.post_round: “by tmp for raj” is submitted with the hash {digest[:12]}…, not its content's ({mine[:12]}…): "
+            "a round is of the content the post has"
+        )
+    # Content changed in the batch counts as the batch leaves it, by stamp: a change stamped before the copy it would
+    # replace changes nothing, so a round of it is of other content.
+    answer = raj.push_stamped(
+        (LONG_AGO_MS, "set", "task", post, "copy", "older"),
+        (None, "set", "task", post, "post_round", _round(team, post, _content(team, post, copy="older"))),
+    )
+    assert answer["stored"] == 1 and [r["rule"] for r in answer["refused"]] == ["round_hash"], answer
+    newer = _content(team, post, copy="newer")
+    answer = raj.push(("set", "task", post, "copy", "newer"), ("set", "task", post, "post_round", again := _round(team, post, newer)))
+    assert answer["stored"] == 2 and answer["refused"] == [], answer
+    # His round stands, and it is his to write, not to review.
+    verdict = _verdict(team, me, "by tmp") | {"round": again["id"], "hash": newer}
+    assert _refused(raj.push(("append", "post_approval", new_id(), "*", verdict))) == ["round_author"]
+
+
+def test_a_round_put_back_is_no_round_of_other_content_for_the_rounds_after_it(team: Team, raj: Hostile) -> None:
+    """Undoing a submission puts the round before it back (the app's `u`): stored after raj's change of the copy, that
+    round of other content made the rounds after it forget his change, so he edited, submitted, undid, submitted again
+    and approved the copy he wrote."""
+    post, me = team.posts["by tmp"]["raj"], team.ids["raj"]
+    with Store(team.path) as store:
+        (before,) = store.conn.execute("SELECT post_round FROM task WHERE id = ?", (post,)).fetchone()
+    mine = _content(team, post, copy="raj wrote this")
+    assert raj.push(("set", "task", post, "copy", "raj wrote this"))["stored"] == 1
+    assert raj.push(("set", "task", post, "post_round", _round(team, post, mine)))["stored"] == 1
+    # The round before, put back as it was (its content is not the post's: the post reads draft), is no new round.
+    answer = raj.push(("set", "task", post, "post_round", json.loads(before)))
+    assert answer["stored"] == 1 and answer["refused"] == [], answer
+    again = _round(team, post, mine)
+    assert raj.push(("set", "task", post, "post_round", again))["stored"] == 1
+    verdict = _verdict(team, me, "by tmp") | {"round": again["id"], "hash": mine}
+    assert _refused(raj.push(("append", "post_approval", new_id(), "*", verdict))) == ["round_author"]
+    # A round of the content before, under an id of its own, is refused still.
+    answer = raj.push(("set", "task", post, "post_round", {**json.loads(before), "id": new_id()}))
+    assert _refused(answer) == ["round_hash"]
+
+
+def test_a_post_stored_with_no_media_list_is_submitted(team: Team) -> None:
+    """A post pulled with no media list (a value today's checks refuse, stored before them) failed its submission's
+    check with a traceback: its content is read as a post with no media."""
+    post = new_id()
+    Forger(team.path).set("task", post, {"title": "Old post", "post_state": "draft", "copy": "Hi", "media": None})
+    submitted = {"id": new_id(), "hash": content_hash("Hi", "", [], ""), "at": "2026-11-20T09:10:00Z", "campaign": None, "platform": None}
+    with Store(team.path) as store:
+        with store.write(team.ids["raj"]) as w:
+            w.set("task", post, {"post_round": submitted})
+        assert store.conn.execute("SELECT media, json_extract(post_round, '$.id') FROM task WHERE id = ?", (post,)).fetchone() == (
+            None,
+            submitted["id"],
+        )
+
+
+def test_a_change_to_a_posts_content_stamped_before_its_round_still_makes_its_writer_an_author(team: Team, raj: Hostile) -> None:
+    """Authors were read in stamp order: raj's first comment, stamped long ago (no later one replaced it), came before
+    tmp's round, so the round raj submitted of it was his to approve."""
+    post, me = team.posts["by tmp"]["raj"], team.ids["raj"]
+    mine = _content(team, post, first_comment="raj wrote this")
+    assert raj.push(("set", "task", post, "first_comment", "raj wrote this"), ms=LONG_AGO_MS)["stored"] == 1
+    again = _round(team, post, mine)
+    assert raj.push(("set", "task", post, "post_round", again))["stored"] == 1
+    verdict = _verdict(team, me, "by tmp") | {"round": again["id"], "hash": mine}
+    answer = raj.push(("append", "post_approval", new_id(), "*", verdict))
+    assert _refused(answer) == ["round_author"]
 
 
 def _post_states(hostile: Hostile, post: str) -> list[str]:
@@ -617,6 +758,34 @@ def test_an_open_task_a_guest_or_a_removed_member_holds_moves_between_open_statu
             assert [op["value"] for op in _pulled(ana, task) if op["field"] == field][-1] == closed
     finally:
         ana.http.close()
+
+
+def test_an_operation_stamped_before_the_value_it_would_replace_changes_nothing_the_rules_read(
+    team: Team, stranded: dict[str, str], raj_on_stranded: Hostile
+) -> None:
+    """The rules read each operation of a batch as what the batch leaves, whatever its stamp: an assignee stamped long ago
+    (which the task's newer one outlives) let raj reopen gus's task for gus, and a campaign stamped so let him enter spend
+    for a task of another campaign."""
+    raj, task, me = raj_on_stranded, stranded["gus"], team.ids["raj"]
+    assert raj.push(("set", "task", task, "status", "done"))["stored"] == 1
+    # Task edits only (the rules' pass over a batch), and among other records (their call per operation).
+    for extra in ((), ((None, "set", "member", me, "name", "Raj"),)):
+        answer = raj.push_stamped(
+            (LONG_AGO_MS, "set", "task", task, "assignee", team.ids["mia"]), *extra, (None, "set", "task", task, "status", "todo")
+        )
+        assert answer["stored"] == 1 + len(extra) and [r["rule"] for r in answer["refused"]] == ["guest_assignee"], answer
+    assert [op["value"] for op in _pulled(raj, task) if op["field"] == "status"][-1] == "done"
+    answer = raj.push_stamped(
+        (LONG_AGO_MS, "set", "task", team.other_task, "campaign", team.campaign),
+        (None, "append", "ledger_entry", new_id(), "*", _entry(me, team.campaign, task=team.other_task)),
+    )
+    assert answer["stored"] == 1 and [r["rule"] for r in answer["refused"]] == ["task_campaign"], answer
+    # Stamped after the value it replaces, the same move counts.
+    answer = raj.push(
+        ("set", "task", team.other_task, "campaign", team.campaign),
+        ("append", "ledger_entry", new_id(), "*", _entry(me, team.campaign, task=team.other_task)),
+    )
+    assert answer["stored"] == 2 and answer["refused"] == [], answer
 
 
 def test_a_write_on_the_shared_file_moves_an_open_task_a_guest_holds_between_open_statuses(team: Team, stranded: dict[str, str]) -> None:

@@ -345,11 +345,13 @@ class PgRuleState:
         verdicts = tuple(verdict_of(row_id, op_id, json.loads(value)) for row_id, (op_id, value) in first.items())
         authors = self.conn.execute(
             "SELECT DISTINCT member FROM crewdeck_op WHERE workspace = %(ws)s AND row_id = %(post)s AND field = ANY(%(fields)s) "
-            # After the newest round with other content than the current round's (``filerules.AUTHORS_SQL``).
-            "AND op_id > coalesce((SELECT r.op_id FROM crewdeck_op AS r WHERE r.workspace = %(ws)s AND r.row_id = %(post)s "
+            # Stored after the submission stored last with other content than the current round's (``filerules.AUTHORS_SQL``).
+            "AND seq > coalesce((SELECT r.seq FROM crewdeck_op AS r WHERE r.workspace = %(ws)s AND r.row_id = %(post)s "
             "AND r.field = 'post_round' AND (r.value::jsonb ->> 'hash') IS DISTINCT FROM (SELECT c.value::jsonb ->> 'hash' "
             "FROM crewdeck_op AS c WHERE c.workspace = %(ws)s AND c.row_id = %(post)s AND c.field = 'post_round' "
-            "ORDER BY c.op_id DESC LIMIT 1) ORDER BY r.op_id DESC LIMIT 1), '')",
+            "ORDER BY c.op_id DESC LIMIT 1) AND NOT EXISTS (SELECT 1 FROM crewdeck_op AS e WHERE e.workspace = %(ws)s "
+            "AND e.row_id = %(post)s AND e.field = 'post_round' AND e.seq < r.seq AND (e.value::jsonb ->> 'id') = (r.value::jsonb ->> 'id')) "
+            "ORDER BY r.seq DESC LIMIT 1), 0)",
             {"ws": self.workspace, "post": post_id, "fields": list(CONTENT_FIELDS)},
         ).fetchall()
         people = {v.by: self.reviewer(v.by) for v in verdicts}
@@ -409,6 +411,28 @@ class PgRuleState:
     def task_campaign(self, task_id: str) -> str | None:
         campaign = self._latest(task_id, ("campaign",)).get("campaign")
         return str(campaign) if campaign else None
+
+    def task_content(self, task_id: str) -> dict[str, Any]:
+        return self._latest(task_id, CONTENT_FIELDS)
+
+    def had_round(self, post_id: str, round_id: str, digest: str) -> bool:
+        found = self.conn.execute(
+            "SELECT 1 FROM crewdeck_op WHERE workspace = %s AND row_id = %s AND field = 'post_round' "
+            "AND (value::jsonb ->> 'id') = %s AND (value::jsonb ->> 'hash') = %s LIMIT 1",
+            (self.workspace, post_id, round_id, digest),
+        ).fetchone()
+        return found is not None
+
+    def field_winners(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        if not keys:
+            return {}
+        wanted = set(keys)
+        rows = self.conn.execute(
+            "SELECT DISTINCT ON (row_id, field) row_id, field, op_id FROM crewdeck_op WHERE workspace = %s AND row_id = ANY(%s) "
+            "AND field = ANY(%s) ORDER BY row_id, field, op_id DESC",
+            (self.workspace, sorted({row_id for row_id, _ in wanted}), sorted({name for _, name in wanted})),
+        )
+        return {(row_id, name): op_id for row_id, name, op_id in rows.fetchall() if (row_id, name) in wanted}
 
     def task_assignees(self, task_ids: Sequence[str]) -> dict[str, str]:
         if not task_ids:

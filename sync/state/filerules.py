@@ -13,14 +13,20 @@ from crewdeck.sync.state.rules import MANAGER, MIRRORED, EntryFacts, MemberFacts
 from crewdeck.sync.state.schema import stored_entities
 from crewdeck.sync.state.sshkeys import identities
 
-#: Who changed a post's content since its previous round with other content: the log's content operations after the
-#: newest round whose hash is not the current round's (a round submitted again unchanged keeps the authors it had).
+#: Who changed a post's content since its previous round with other content: the log's content operations stored after
+#: the submission stored last whose hash is not the current round's (a round submitted again unchanged keeps the authors
+#: it had).  In the order they were stored here, not by stamp: a stamp is its writer's to choose, and a change stamped
+#: before a round it came after would not make its writer an author.  A submission is a round's first operation: one that
+#: puts a round back (undoing a submission) submits nothing, and would make the rounds after it forget who changed the
+#: content before it.
 AUTHORS_SQL = (
     f"SELECT DISTINCT o.member FROM ops AS o WHERE o.row_id = :post AND o.field IN ({', '.join(repr(f) for f in CONTENT_FIELDS)}) "
-    "AND o.op_id > coalesce((SELECT r.op_id FROM ops AS r WHERE r.row_id = :post AND r.field = 'post_round' "
+    "AND o.seq > coalesce((SELECT r.seq FROM ops AS r WHERE r.row_id = :post AND r.field = 'post_round' "
     "AND json_extract(r.value, '$.hash') IS NOT (SELECT json_extract(c.value, '$.hash') FROM ops AS c "
     "WHERE c.row_id = :post AND c.field = 'post_round' ORDER BY c.op_id DESC LIMIT 1) "
-    "ORDER BY r.op_id DESC LIMIT 1), '')"
+    "AND NOT EXISTS (SELECT 1 FROM ops AS e WHERE e.row_id = :post AND e.field = 'post_round' AND e.seq < r.seq "
+    "AND json_extract(e.value, '$.id') = json_extract(r.value, '$.id')) "
+    "ORDER BY r.seq DESC LIMIT 1), 0)"
 )
 
 
@@ -144,6 +150,28 @@ class FileRuleState:
     def campaign_name(self, campaign_id: str) -> str | None:
         row = self.conn.execute("SELECT name FROM campaign WHERE id = ?", (campaign_id,)).fetchone()
         return None if row is None else row[0]
+
+    def task_content(self, task_id: str) -> dict[str, Any]:
+        row = self.conn.execute(f"SELECT {', '.join(CONTENT_FIELDS)} FROM task WHERE id = ?", (task_id,)).fetchone()
+        if row is None:
+            return {}
+        return {name: json.loads(value or "[]") if name == "media" else value for name, value in zip(CONTENT_FIELDS, row)}
+
+    def had_round(self, post_id: str, round_id: str, digest: str) -> bool:
+        query = (
+            "SELECT 1 FROM ops WHERE row_id = ? AND field = 'post_round' AND json_extract(value, '$.id') = ? "
+            "AND json_extract(value, '$.hash') = ? LIMIT 1"
+        )
+        return self.conn.execute(query, (post_id, round_id, digest)).fetchone() is not None
+
+    def field_winners(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        found = {}
+        for row_id, field_name in keys:
+            # The log's unique (row_id, field, op_id) index: one step to each field's newest stamp.
+            row = self.conn.execute("SELECT max(op_id) FROM ops WHERE row_id = ? AND field = ?", (row_id, field_name)).fetchone()
+            if row[0] is not None:
+                found[(row_id, field_name)] = row[0]
+        return found
 
     def task_assignees(self, task_ids: Sequence[str]) -> dict[str, str]:
         if not task_ids:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from typing import Any, NamedTuple, Protocol
 
 from crewdeck.sync.state.frozen import holds
+from crewdeck.sync.state.naming import post_name
 from crewdeck.sync.state.oplog import APPEND, Op, required_fields
 from crewdeck.sync.state.postround import (
     CONTENT_FIELDS,
@@ -36,6 +37,7 @@ from crewdeck.sync.state.postround import (
     Reviewer,
     RoundStatus,
     Verdict,
+    content_hash,
     evaluate,
     may_take,
     moved,
@@ -76,6 +78,9 @@ AUTHOR_FIELDS = {
     "crisis_end": "ended_by",
 }
 
+#: A task's fields that say who made it and when: set by the batch that creates it, never after.
+MAKER_FIELDS = ("created_by", "created_at")
+
 #: The table of DESIGN.md's "Roles and rules" that this module enforces,
 #: word for word (the README has a copy; a test compares them).
 TABLE = (
@@ -111,7 +116,8 @@ RULES = {
     "guest_read_only": "guests only approve posts; they create and edit nothing else",
     "managers_only": "only a manager may do this",
     "own_profile_only": "members change only their own name, zone, hours, days off and SSH keys (guests: name and zone)",
-    "author_field": "an author field (created_by, entered_by, approved_by) must name the operation's member",
+    "author_field": "an author field (created_by, entered_by, approved_by) must name the operation's member, and is set when its "
+    "record is created (a task's created_at too)",
     "own_entry_only": "a member reverses only their own ledger entries",
     "unknown_entry": "the ledger entry it names does not exist",
     "reverses_reversal": "a reversal is never reversed: to count that spend again, add it anew",
@@ -133,6 +139,7 @@ RULES = {
     # Posts and crises.
     "unknown_post": "the post it names does not exist or is not a post",
     "stale_round": "the verdict is for a round or content the post no longer has",
+    "round_hash": "a post is submitted with the hash of the content it has",
     "not_a_reviewer": "the step names neither this member nor a group they are in (a guest reviews only their campaigns' posts)",
     "round_author": "nobody reviews a round whose content they changed",
     "one_step_per_round": "one person approves at most one step of a round",
@@ -297,6 +304,18 @@ class RuleState(Protocol):
 
     def campaign_name(self, campaign_id: str) -> str | None: ...
 
+    def task_content(self, task_id: str) -> Mapping[str, Any]:
+        """The task's content fields (``postround.CONTENT_FIELDS``) as stored (none: the workspace holds no such task)."""
+        ...
+
+    def had_round(self, post_id: str, round_id: str, digest: str) -> bool:
+        """Whether the post was submitted before in the round ``round_id`` of the content hash ``digest``."""
+        ...
+
+    def field_winners(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """The stamp of the stored operation whose value each of these ``(row id, field)`` holds (one never set is left out)."""
+        ...
+
     def crises(self) -> Sequence[tuple[str, Mapping[str, Any], str | None]]:
         """Every crisis: its id, its record and when it ended (``None``: it is open)."""
         ...
@@ -308,6 +327,16 @@ GOING_OUT = ('"scheduled"', '"published"')
 POST_MOVE_FIELDS = frozenset({"post_state", "post_round", "campaign", "platform", "publish", "resumed_from", *CONTENT_FIELDS})
 
 
+#: The fields the rules read as a batch leaves them (each its last value by stamp): a task's holder, status, campaign and
+#: post, a member's claims and access.
+READ_AS_LEFT = {
+    "task": frozenset({"assignee", "status", "deleted", *POST_MOVE_FIELDS}),
+    "member": frozenset({"handle", "access", "unix_user", "deleted", "ssh_keys"}),
+}
+
+#: The records whose accepted operations change what the rules read later in a batch (``Judge._accept``).
+RECORDS_READ = frozenset({"member", "ledger_entry", "post_approval", "crisis", "crisis_end"})
+
 #: An operation as the judge sees it: ``(member, kind, entity, row_id, field, value as JSON text)``.
 Proposal = tuple[str, str, str, str, str, str]
 
@@ -317,6 +346,8 @@ Proposal = tuple[str, str, str, str, str, str]
 _SUSPECT = re.compile("[\\\\\x7f-\x9f]")
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: A record id made at random (``ids.new_id``), as opposed to one made of what its record holds (``records.budget_id``).
+_RANDOM_ID = re.compile(r"[0-9a-f]{32}\Z")
 _MULTILINE = frozenset((spec.name, f.name) for spec in ENTITIES.values() for f in spec.fields if f.multiline)
 
 
@@ -391,6 +422,10 @@ class Judge:
         self._ended: dict[str, str] = {}
         #: Post id -> the fields of ``POST_MOVE_FIELDS`` this batch set on it so far, decoded (kept only in a batch that moves a post).
         self._post_sets: dict[str, dict[str, Any]] = {}
+        #: Task id -> the content fields this batch set on it so far, decoded (kept only in a batch that submits a post).
+        self._content_sets: dict[str, dict[str, Any]] = {}
+        #: Indexes of the batch's operations that change nothing: stamped before the value they would replace (a push's).
+        self._outlived: frozenset[int] = frozenset()
         #: The stored crises, read once for the batch's moves.
         self._stored_crises: Sequence[tuple[str, Mapping[str, Any], str | None]] | None = None
         #: Task id -> its campaign, as stored or as this batch moved it (for the ledger entries after).
@@ -449,17 +484,23 @@ class Judge:
         ops: Sequence[Proposal],
         preset: Sequence[Refusal | None] | None = None,
         rows: Mapping[tuple[str, str], Collection[str]] | None = None,
+        stamps: Sequence[str] | None = None,
     ) -> list[Refusal | None]:
         """One verdict per operation: ``None`` (accepted) or the refusal.
 
         ``preset``: refusals already decided (a value the server could not
         read), one per operation; they count for their record's creation
         batch.  ``rows``: the fields the batch sets on each record, when the
-        caller has them (a local write does).
+        caller has them (a local write does).  ``stamps``: each operation's
+        stamp, for a push (a local write's are newer than anything stored):
+        one stamped before the value it would replace changes nothing, and is
+        not read as what the batch leaves (``READ_AS_LEFT``).
         """
         if not self.state.has_members():
             return list(preset) if preset else [None] * len(ops)
         creating = self._creations(ops, rows)
+        if stamps is not None:
+            self._outlived = self._changing_nothing(ops, stamps, creating)
         incomplete = {key: refusal for key, given in creating.items() if (refusal := _incomplete(key, given))}
         if not preset and all(entity == "task" for entity, _ in creating) and _only_task_sets(ops):
             return self._judge_task_sets(ops, creating, incomplete)
@@ -481,6 +522,7 @@ class Judge:
         append = verdicts.append
         standing: dict[str, Refusal | None] = {}
         moving = _moves_a_post(ops, creating)
+        submitting = _submits_a_post(ops)
         suspect = _SUSPECT.search
         for index, op in enumerate(ops):
             if preset and preset[index]:
@@ -498,8 +540,8 @@ class Judge:
                     author = self._members[member_id]  # known: _standing refused an unknown author
                     if author is not None and (guest := task_change_refused(author)):
                         refusal = guest
-                    elif field == "created_by" and json.loads(value) != member_id:
-                        refusal = Refusal("author_field", "task.created_by must be the member who creates the task")
+                    elif field in MAKER_FIELDS:
+                        refusal = maker_refused(member_id, row_id, field, value, creating)
                     elif field == "assignee":
                         refusal = self._decide_assignee(value)
                     elif field == "recurrence":
@@ -508,15 +550,15 @@ class Judge:
                         refusal = self._decide_resume(author, row_id, value)
                     elif field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
                         refusal = self._decide_move(row_id, value)
+                    elif field == "post_round":
+                        refusal = self._decide_round(row_id, value)
                     else:
                         refusal = _days_outside(kind, entity, field, value)
-                    if refusal is None and field == "campaign":
-                        self._task_campaigns[row_id] = json.loads(value)
-                    if refusal is None and moving and field in POST_MOVE_FIELDS:
-                        self._post_sets.setdefault(row_id, {})[field] = json.loads(value)
+                    if refusal is None and index not in self._outlived:
+                        self._left(row_id, field, value, moving, submitting)
                 else:
                     refusal = self._decide(op, creating)
-                    if refusal is None and entity in ("member", "ledger_entry", "post_approval", "crisis", "crisis_end"):
+                    if refusal is None and index not in self._outlived and entity in RECORDS_READ:
                         self._accept(op)
                         if entity == "member":
                             standing.clear()  # a member's access or removal may have changed
@@ -552,8 +594,8 @@ class Judge:
             return
         # What the batch leaves on each task it assigns, closes or deletes: its last accepted value of each.
         given: dict[str, dict[str, Any]] = {}
-        for op, verdict in zip(ops, verdicts):
-            if verdict is None and op[2] == "task" and op[4] in ("assignee", "status", "deleted"):
+        for index, (op, verdict) in enumerate(zip(ops, verdicts)):
+            if verdict is None and index not in self._outlived and op[2] == "task" and op[4] in ("assignee", "status", "deleted"):
                 given.setdefault(op[3], {})[op[4]] = json.loads(op[5])
         for (member_id, field), index in self._taken_off_tasks.items():
             # A task the batch assigns to them counts as open unless the batch closes it (its stored status is not read).
@@ -561,6 +603,37 @@ class Judge:
             held = sorted(task for task in {*self.state.open_tasks_of(member_id), *assigned} if _still_held(given.get(task, {}), member_id))
             if held:
                 verdicts[index] = _still_holding(field, self._member(member_id), member_id, held)
+
+    def _changing_nothing(
+        self, ops: Sequence[Proposal], stamps: Sequence[str], creating: Mapping[tuple[str, str], Collection[str]]
+    ) -> frozenset[int]:
+        """Indexes of the set operations on fields of ``READ_AS_LEFT`` that change nothing: stamped before the stored value
+        of their field, or before a value the batch set on it earlier (the last writer wins by stamp).  Read as what the
+        batch leaves, such an operation would let a batch pass the rules with a value the records never take."""
+        read = [index for index, op in enumerate(ops) if op[1] != APPEND and op[4] in READ_AS_LEFT.get(op[2], ())]
+        if not read:
+            return frozenset()
+        stored = sorted({(ops[index][3], ops[index][4]) for index in read if (ops[index][2], ops[index][3]) not in creating})
+        newest = self.state.field_winners(stored) if stored else {}
+        outlived = set()
+        for index in read:
+            key = (ops[index][3], ops[index][4])
+            if key in newest and stamps[index] < newest[key]:
+                outlived.add(index)
+            else:
+                newest[key] = stamps[index]
+        return frozenset(outlived)
+
+    def _left(self, row_id: str, field: str, value: str, moving: bool, submitting: bool) -> None:
+        """Keep an accepted task operation that changes its field (not outlived) as what the batch leaves, where the rules
+        after it read that: its campaign (spend for it), its post's fields (a move into the scheduler), its content (a
+        submission)."""
+        if field == "campaign":
+            self._task_campaigns[row_id] = json.loads(value)
+        if moving and field in POST_MOVE_FIELDS:
+            self._post_sets.setdefault(row_id, {})[field] = json.loads(value)
+        if submitting and field in CONTENT_FIELDS:
+            self._content_sets.setdefault(row_id, {})[field] = json.loads(value)
 
     def _creations(
         self, ops: Sequence[Proposal], rows: Mapping[tuple[str, str], Collection[str]] | None
@@ -601,11 +674,16 @@ class Judge:
         authors: dict[str, Refusal | None] = {}
         for member_id in {op[0] for op in ops}:
             authors[member_id] = self._standing(member_id)
-        creators = [index for index, op in enumerate(ops) if op[4] == "created_by" and op[5] != f'"{op[0]}"']
+        creators = [
+            index
+            for index, op in enumerate(ops)
+            if op[4] in MAKER_FIELDS and (("task", op[3]) not in creating or (op[4] == "created_by" and op[5] != f'"{op[0]}"'))
+        ]
         resumes = any(op[4] == "resumed_from" for op in ops)
         moves = _moves_a_post(ops, creating)
+        submits = _submits_a_post(ops)
         to_guests = self._assigned_to_guests(ops)
-        if any(authors.values()) or suspects or incomplete or creators or far or resumes or moves or to_guests:
+        if any(authors.values()) or suspects or incomplete or creators or far or resumes or moves or submits or to_guests:
             for index in range(len(ops)):
                 member_id, kind, entity, row_id, field, value = ops[index]
                 refusal = authors[member_id]
@@ -617,8 +695,8 @@ class Judge:
                     author = self._members[member_id]
                     if author is not None:
                         refusal = task_change_refused(author)
-                if refusal is None and field == "created_by" and json.loads(value) != member_id:
-                    refusal = Refusal("author_field", "task.created_by must be the member who creates the task")
+                if refusal is None and field in MAKER_FIELDS:
+                    refusal = maker_refused(member_id, row_id, field, value, creating)
                 if refusal is None and to_guests:
                     refusal = to_guests.get(index)
                 if refusal is None and field in days:
@@ -629,8 +707,10 @@ class Judge:
                     refusal = self._decide_resume(resumer, row_id, value)
                 if refusal is None and field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
                     refusal = self._decide_move(row_id, value)
-                if refusal is None and moves and field in POST_MOVE_FIELDS:
-                    self._post_sets.setdefault(row_id, {})[field] = json.loads(value)
+                if refusal is None and field == "post_round":
+                    refusal = self._decide_round(row_id, value)
+                if refusal is None and index not in self._outlived:
+                    self._left(row_id, field, value, moves, submits)
                 verdicts[index] = refusal
         elif any(author is not None and task_change_refused(author) for author in (self._members[m] for m in authors)):
             for index, op in enumerate(ops):
@@ -676,6 +756,7 @@ class Judge:
             index
             for index, (_, kind, entity, row_id, field, value) in enumerate(ops)
             if verdicts[index] is None
+            and index not in self._outlived
             and entity == "task"
             and kind != APPEND
             and ((field == "status" and value in _OPEN_STATUS_JSON) or (field == "deleted" and value == "false"))
@@ -688,7 +769,13 @@ class Judge:
             return
         for index, (_, _, entity, row_id, field, value) in enumerate(ops):
             task = followed.get(row_id)
-            if task is None or verdicts[index] is not None or entity != "task" or field not in ("status", "deleted"):
+            if (
+                task is None
+                or verdicts[index] is not None
+                or index in self._outlived
+                or entity != "task"
+                or field not in ("status", "deleted")
+            ):
                 continue
             after = {**task, field: json.loads(value)}
             # Restored closed, or opened while deleted, a task stays closed: no reopen.
@@ -705,7 +792,11 @@ class Judge:
 
         Each holder is decided once (an import gives many tasks to few people); the stored assignees of the tasks the
         batch assigns no one are read in one query, and the states of those held by someone refused (few) in another."""
-        given = {op[3]: op[5] for op, verdict in zip(ops, verdicts) if verdict is None and op[2] == "task" and op[4] == "assignee"}
+        given = {
+            op[3]: op[5]
+            for index, (op, verdict) in enumerate(zip(ops, verdicts))
+            if verdict is None and index not in self._outlived and op[2] == "task" and op[4] == "assignee"
+        }
         opened = {ops[index][3] for index in opening}
         holders = self.state.task_assignees(sorted(opened - given.keys()))
         decoded: dict[str, str | None] = {}
@@ -784,9 +875,7 @@ class Judge:
             guest = task_change_refused(author)
             if guest is not None:
                 return guest
-            if field == "created_by" and json.loads(value) != member_id:
-                return Refusal("author_field", "task.created_by must be the member who creates the task")
-            return None
+            return maker_refused(member_id, row_id, field, value, creating) if field in MAKER_FIELDS else None
         if entity == "member":
             return self._decide_member(author, row_id, field, json.loads(value), creating)
         if entity == "result":
@@ -960,6 +1049,30 @@ class Judge:
             if self.state.record_exists("crisis_end", row_id):
                 return Refusal("crisis_ended", f"crisis {crisis[:8]} has ended already")
         return None
+
+    def _decide_round(self, post_id: str, value: str) -> Refusal | None:
+        """A submission (``task.post_round``) carries the hash of the content the post has, as the batch left it so far;
+        a round the post had, put back as it was (undoing a submission), is no submission.
+
+        A new round of other content (the hash of none, of the content before the last change) would end the authorship
+        the rounds after it read: its writer would then review content they wrote (``round_author``)."""
+        submitted = json.loads(value)
+        if not isinstance(submitted, dict):
+            return None  # withdrawn (null): no round
+        content = {**self.state.task_content(post_id), **self._content_sets.get(post_id, {})}
+        digest = content_hash(
+            content.get("copy") or "", content.get("link") or "", content.get("media") or [], content.get("first_comment") or ""
+        )
+        # Checked as a round (``records.post_round``): its id and hash are there.
+        if submitted["hash"] == digest or self.state.had_round(post_id, submitted["id"], submitted["hash"]):
+            return None
+        review = self.state.post_review(post_id)
+        named = review.named(post_id) if review is not None else post_name(None, post_id)
+        return Refusal(
+            "round_hash",
+            f"task.post_round: {named} is submitted with the hash {submitted['hash'][:12]}…, not its content's "
+            f"({digest[:12]}…): a round is of the content the post has",
+        )
 
     def _decide_resume(self, author: MemberFacts, post_id: str, value: str) -> Refusal | None:
         released = json.loads(value)
@@ -1259,6 +1372,22 @@ def member_change_refused(author: MemberFacts, member_id: str, field: str, *, ne
     return None
 
 
+def maker_refused(
+    member_id: str, row_id: str, field: str, value: str, creating: Mapping[tuple[str, str], Collection[str]]
+) -> Refusal | None:
+    """Why ``member_id`` may not set the task's ``field`` of ``MAKER_FIELDS`` to ``value`` (JSON text), or ``None``: who
+    made a task, and when, is said by the batch that creates it (its maker, the operation's member); set on a stored
+    task, it would make the writer the maker of another's task, or move when it was made."""
+    if ("task", row_id) not in creating:
+        return Refusal(
+            "author_field",
+            f"task.{field}: task {row_id[:8]} exists already: who made a task, and when, is set by the batch that creates it",
+        )
+    if field == "created_by" and json.loads(value) != member_id:
+        return Refusal("author_field", "task.created_by must be the member who creates the task")
+    return None
+
+
 def task_change_refused(author: MemberFacts) -> Refusal | None:
     """Why ``author`` may not create, edit or triage tasks and posts (guests do not; their verdicts on a post are
     ``verdict_refused``'s), or ``None``: the app asks it before it offers a task's or a post's keys."""
@@ -1408,6 +1537,11 @@ def _moves_a_post(ops: Sequence[Proposal], creating: Mapping[tuple[str, str], Co
     return any(op[4] == "post_state" and op[5] in GOING_OUT and op[2] == "task" and ("task", op[3]) not in creating for op in ops)
 
 
+def _submits_a_post(ops: Sequence[Proposal]) -> bool:
+    """Whether the batch submits a post (``round_hash`` is asked, and the content the batch sets is kept)."""
+    return any(op[4] == "post_round" and op[2] == "task" for op in ops)
+
+
 def _only_task_sets(ops: Sequence[Proposal]) -> bool:
     return all(op[2] == "task" and op[1] != APPEND for op in ops)
 
@@ -1417,7 +1551,10 @@ def _incomplete(key: tuple[str, str], given: Collection[str]) -> Refusal | None:
     if entity not in ENTITIES:
         return None  # no such record: a pushed operation on it is refused as unreadable (``oplog.from_wire_pushed``)
     missing = [name for name in required_fields(entity) if name not in given]
-    return Refusal("incomplete_record", f"{entity} {row_id[:8]} is created without {', '.join(missing)}") if missing else None
+    # A random id is named by its first characters, as everywhere; an id made of what its record holds (a budget's,
+    # a result's) only whole: its first eight say "result:p".
+    named = row_id[:8] if _RANDOM_ID.match(row_id) else row_id
+    return Refusal("incomplete_record", f"{entity} {named} is created without {', '.join(missing)}") if missing else None
 
 
 def entry_facts(record: Mapping[str, Any]) -> EntryFacts:
@@ -1434,7 +1571,7 @@ def judge(ops: Sequence[Proposal], state: RuleState, *, local: bool) -> list[Ref
 def judge_push(ops: Sequence[Op], state: RuleState, invalid: Mapping[str, str]) -> list[Refusal | None]:
     """Verdicts on pushed operations; ``invalid``: op_id -> why its value could not be read."""
     preset = [Refusal("invalid_value", invalid[op.op_id]) if op.op_id in invalid else None for op in ops] if invalid else None
-    return Judge(state, local=False).judge([proposal(op) for op in ops], preset)
+    return Judge(state, local=False).judge([proposal(op) for op in ops], preset, stamps=[op.op_id for op in ops])
 
 
 def proposal(op: Op) -> Proposal:
