@@ -668,6 +668,55 @@ def test_cards_labelled_with_a_platform_are_posts_and_an_import_approves_none(cl
     assert json.loads(cli.ok("post", "show", post_id, "--json"))["state"] == "approved"
 
 
+def test_a_card_whose_copy_changed_in_trello_submits_its_post_here_with_the_link_and_media_it_has_here(cli: Cli, tmp_path: Path) -> None:
+    """A post here given a link and media after the first import: a newer export with other copy submitted it with the
+    hash of the copy alone, which the rules refuse (``round_hash``: a round is of the content the post has), and the
+    whole import with it."""
+    cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "UTC")
+    cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@mia")
+    board = _post_board()
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "calendar.json", trello_json(board))))
+    post_id = tasks(cli)["Post in In review"]["id"]
+    cli.ok("post", "copy", post_id, "--link", "https://example.com/launch", "--media", "reel.mp4")
+
+    card = next(card for card in board["cards"] if card["name"] == "Post in In review")
+    card["desc"] = "New copy from Trello #launch"
+    out = cli.ok("import", "--from", "trello", str(write(tmp_path, "later.json", trello_json(board))))
+    assert "updated 1 task" in out, out
+    shown = json.loads(cli.ok("post", "show", post_id, "--json"))
+    assert (shown["state"], shown["copy"], shown["link"], shown["media"]) == (
+        "in-review",
+        "New copy from Trello #launch",
+        "https://example.com/launch",
+        ["reel.mp4"],
+    )
+    assert shown["history"][-1]["what"] == "submitted"
+    assert cli.ok("post", "approve", post_id, as_member="mia").strip() == f"{post_id[:8]} approved"
+
+
+def test_a_card_whose_copy_changed_in_trello_and_here_keeps_the_copy_here_and_the_rest_of_the_file_goes_in(
+    cli: Cli, tmp_path: Path
+) -> None:
+    cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "UTC")
+    cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@mia")
+    board = _post_board()
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "calendar.json", trello_json(board))))
+    post_id = tasks(cli)["Post in In review"]["id"]
+    cli.ok("post", "copy", post_id, "Copy rewritten here")
+
+    card = next(card for card in board["cards"] if card["name"] == "Post in In review")
+    card["desc"] = "New copy from Trello #launch"
+    other = next(card for card in board["cards"] if card["name"] == "Post in Draft")
+    other["name"] = "Renamed in Trello"
+    out = cli.ok("import", "--from", "trello", str(write(tmp_path, "later.json", trello_json(board))))
+    found = tasks(cli)
+    assert "Renamed in Trello" in found, out
+    shown = json.loads(cli.ok("post", "show", post_id, "--json"))
+    assert shown["copy"] == "Copy rewritten here", out
+    assert "copy (not submitted from the file, whose round is of other content: submit it here)" in out, out
+    assert (shown["state"], shown["history"][-1]["what"]) == ("draft", "changed the copy"), shown
+
+
 def test_a_card_moved_to_published_in_the_source_publishes_no_post_here_that_is_not_approved(cli: Cli, tmp_path: Path) -> None:
     """A post the first import recorded as published is history; one here in review that a newer export has in
     Published keeps its state here (the rules would refuse the move, ``not_publishable``), said in its notes and the

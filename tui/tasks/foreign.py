@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import re
 import shlex
 import threading
@@ -708,8 +709,10 @@ def _post(
     state = "idea" if item.status_name is None else statuses.post_state(item.status_name)
     if item.archived and state != "published":
         state = "pulled"
-    row = ws.conn.execute("SELECT post_round, post_state FROM task WHERE id = ?", (task_id,)).fetchone()
-    card = PostCard(task_id, state, item.status_name, item.body, values["platform"], values.get("due"), chain, row and row[0], now)
+    row = ws.conn.execute("SELECT post_round, post_state, link, media, first_comment FROM task WHERE id = ?", (task_id,)).fetchone()
+    # What Trello does not hold (a link, media, a first comment given here) is part of the content a round is of.
+    besides = (row[2] or "", json.loads(row[3] or "[]"), row[4] or "") if row is not None else ("", [], "")
+    card = PostCard(task_id, state, item.status_name, item.body, values["platform"], values.get("due"), chain, row and row[0], now, besides)
     post, note = post_values(card)
     if state == "published" and row is not None and row[1] not in (None, "published"):
         reads = _not_publishable_here(ws, task_id)

@@ -96,6 +96,8 @@ class PostCard:
     #: The post's round here (its stored JSON), if it has one.
     round_here: str | None
     now: str
+    #: The post's link, media and first comment here (none in Trello): the content its round is of, with the copy.
+    besides_copy: tuple[str, list[str], str] = ("", [], "")
 
 
 def post_values(card: PostCard) -> tuple[dict[str, Any], str | None]:
@@ -135,7 +137,8 @@ def _why_not_submitted(card: PostCard) -> str | None:
 
 def _round(card: PostCard) -> dict[str, str]:
     """The round the import opens; the one here when it is for the same content (a second import changes nothing)."""
-    digest = content_hash(card.copy, "", [], "")
+    link, media, first_comment = card.besides_copy
+    digest = content_hash(card.copy, link, media, first_comment)
     if card.round_here:
         here = json.loads(card.round_here)
         if isinstance(here, dict) and here.get("hash") == digest:

@@ -30,6 +30,7 @@ from typing import Any
 
 from crewdeck.sync.state.filerules import FileRuleState
 from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.postround import content_hash
 from crewdeck.sync.state.records import ENTITIES, MEMBER, ValidationError, budget_id, canonical_json, result_id
 from crewdeck.sync.state.rules import AUTHOR_FIELDS, Judge, Refused, control_character, member_add_refused
 from crewdeck.sync.state.writes import PendingWrites
@@ -556,11 +557,30 @@ class _Merger:
                 self.merge.kept.append(said)
                 for name in edited:
                     del changes[name]
+        if entity == "task" and isinstance(changes.get("post_round"), dict):
+            self._keep_unsubmitted(current, changes, where)
         if changes:
             self._write(entity, row_id, changes, where)
             self.merge.updated[entity] = self.merge.updated.get(entity, 0) + 1
         else:
             self.merge.unchanged += 1
+
+    def _keep_unsubmitted(self, current: Mapping[str, Any], changes: dict[str, Any], where: str) -> None:
+        """A post the file submits stays as it is here (its round, state and status) when its content here, kept as a
+        local edit or never in the file (a link given here), is not what the file's round is of: a round is of the
+        content the post has (rule ``round_hash``), which refused the whole import."""
+        after = {**current, **changes}
+        content = (after.get("copy") or "", after.get("link") or "", after.get("media") or [], after.get("first_comment") or "")
+        if changes["post_round"]["hash"] == content_hash(*content):
+            return
+        for name in ("post_round", "post_state", "status"):
+            changes.pop(name, None)
+        unsubmitted = "not submitted from the file, whose round is of other content: submit it here"
+        said = f"{where}: "
+        if self.merge.kept and self.merge.kept[-1].startswith(said):  # its content kept as a local edit, said just now
+            self.merge.kept[-1] += f" ({unsubmitted})"
+        else:
+            self.merge.kept.append(f"{where}: its content ({unsubmitted})")
 
     def _part_left_out(self, batch: Source, row_id: str) -> bool:
         """Whether the record holds a part of the file's notes of a task the merge leaves as it is here (its notes kept
