@@ -7,6 +7,7 @@ sshd runs the forced command crewdeck wrote for the key that matched.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from crewdeck.sync.state.sshkeys import BadKey, parse_key
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.ssh.authorized import merged, written_by_crewdeck
 from crewdeck.tui.ssh.session import colour_system
@@ -359,3 +361,74 @@ def test_keys_command_answers_for_the_team_account_only_and_by_fingerprint(host:
     assert len(only) == 1 and only[0].endswith(host.public["mia"]) and f"ssh-session mia --key {mia}" in only[0]
     assert crewdeck(*w, "ssh", "keys-command", host.account.name, "SHA256:" + "A" * 43) == ""
     assert "not a key fingerprint" in crewdeck_fails(*w, "ssh", "keys-command", host.account.name, "md5:00")
+
+
+#: Public keys as ssh-keygen wrote them (one of each type it makes without a security key), and one
+#: built by hand of each security-key type: type, key (and curve), then the application.
+_SOUND_KEYS = (
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN7dp8ebAUrOL5FEaW0eR16T1PeRfI9WGKRVugj3/+/4",
+    "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDDqmHHknTy1VkhZ+YxUklRX7SjpXLYeUpOsjmgK8a97VEJMlnuXCN8C6kaUKmiNHF6XCdjYOhxAejzl0onXoBRQvMEFP/B"
+    "p90VNNWeuKD10rhyc1+MEsbHDozXX51WnSjZYEql4ulWTD2b9Vy6LI/jlMPSEGB5ylpu/0uRqBkl0Q==",
+    "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBNh9mJaMKQRtKMLuDWkE61UnJGbhAmsrLbHStjnaSc+p3zJ83H7vRioT0MfuNmAEt"
+    "ibBSLzY4ZoOssiW5mFbF5U=",
+    "ecdsa-sha2-nistp384 AAAAE2VjZHNhLXNoYTItbmlzdHAzODQAAAAIbmlzdHAzODQAAABhBIvQ5Gfpsc8jrnJKrco5tJOpKfzSIXMLECl2z9e/F4ayRSwB3MBUBhgVXsZ/ZJMhsqk"
+    "Z5vYoHfFEKI8YC8y4fki86vJYytKQg9X7SSuxd/RyXIClVLpehU8y2zWA7vbnWA==",
+    "ecdsa-sha2-nistp521 AAAAE2VjZHNhLXNoYTItbmlzdHA1MjEAAAAIbmlzdHA1MjEAAACFBAGysLGAmVsnVRjOD4uMoCOmqfQIUFBOwWyy+hkbL6bSyibaXvANcC5ew3ja1um9w"
+    "Rd4J2OHx+HGmPJ5VEH/JLPxBgAZhIdjmqWwTMjRvxeimpUAj81/WPZz9vvVleZthjV3ih7D0t5GgF5tiaKaQQKBfT/8+waK36w89l4bJl7310wgLQ==",
+)
+
+
+def _ssh_string(data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + data
+
+
+def _key_line(fields: list[bytes]) -> str:
+    return f"{fields[0].decode()} {base64.b64encode(b''.join(_ssh_string(f) for f in fields)).decode()}"
+
+
+_SECURITY_KEYS = (
+    _key_line([b"sk-ssh-ed25519@openssh.com", b"\x07" * 32, b"ssh:"]),
+    _key_line([b"sk-ecdsa-sha2-nistp256@openssh.com", b"nistp256", b"\x04" + b"\x07" * 64, b"ssh:"]),
+)
+
+
+def _blob(line: str) -> bytes:
+    return base64.b64decode(line.split()[1])
+
+
+def _respelt(line: str, blob: bytes) -> str:
+    return f"{line.split()[0]} {base64.b64encode(blob).decode()}"
+
+
+@pytest.mark.parametrize("line", _SOUND_KEYS + _SECURITY_KEYS)
+def test_a_key_pasted_whole_is_taken(line: str) -> None:
+    assert parse_key(line + " ana@laptop").identity == line
+
+
+@pytest.mark.parametrize("line", _SOUND_KEYS + _SECURITY_KEYS)
+@pytest.mark.parametrize("change", ["cut by a byte", "cut to its type and a byte", "a byte more"])
+def test_a_key_cut_short_or_with_bytes_after_it_is_refused_as_sshd_would_never_match_it(line: str, change: str) -> None:
+    """ssh-keygen -l says "is not a public key file" of each: registered, it would be a line no login ever matches."""
+    blob = _blob(line)
+    type_end = 4 + int.from_bytes(blob[:4], "big")
+    changed = {"cut by a byte": blob[:-1], "cut to its type and a byte": blob[: type_end + 1], "a byte more": blob + b"\x00"}[change]
+    said = "followed by more than a key holds" if change == "a byte more" else "cut short (was the whole key pasted?)"
+    with pytest.raises(BadKey, match=rf"^the {re.escape(line.split()[0])} key's data is {re.escape(said)}"):
+        parse_key(_respelt(line, changed))
+
+
+def test_an_rsa_key_too_small_for_openssh_is_refused() -> None:
+    """OpenSSH refuses RSA keys under 1024 bits (RequiredRSASize): such a key would never log in."""
+    small = _key_line([b"ssh-rsa", b"\x01\x00\x01", b"\x00" + b"\xc3" * 64])
+    with pytest.raises(BadKey, match=r"^the ssh-rsa key has 512 bits: OpenSSH takes RSA keys of 1024 bits or more$"):
+        parse_key(small)
+
+
+def test_a_truncated_key_is_refused_by_member_set_in_one_line_and_nothing_is_written(tmp_path: Path) -> None:
+    workspace = tmp_path / "team.db"
+    crewdeck("init", str(workspace), "--member", "ana", "--name", "Ana", "--tz", "UTC")
+    w = ["-w", str(workspace)]
+    truncated = _respelt(_SOUND_KEYS[0], _blob(_SOUND_KEYS[0])[:-3])
+    err = crewdeck_fails(*w, "member", "set", "ana", "--ssh-key", truncated)
+    assert err.splitlines() == ["crewdeck: error: --ssh-key: the ssh-ed25519 key's data is cut short (was the whole key pasted?)"], err
+    assert json.loads(crewdeck(*w, "member", "list", "--json"))[0]["ssh_keys"] == []
