@@ -215,6 +215,25 @@ def test_a_link_for_an_address_that_is_not_a_web_address_is_refused_and_none_is_
     assert link_id in crewdeck(*w, "web", "links")
 
 
+def test_a_link_for_an_address_a_browser_cannot_open_as_given_is_refused_and_none_is_made(team: Path) -> None:
+    """A control character was printed raw in the link, a space or a query made a link that opens nothing, and a path
+    one that misses the server: crewdeck web answers at the root of its address (its pages ask for /signin, /static, /ws)."""
+    w = ("-w", str(team), "--as", "ana")
+    root_only = "is more than an address: crewdeck web answers at the root of one (give https://HOST[:PORT] alone)"
+    for url, why in (
+        ("https://crewdeck.example.com/\x1b[31m", "is not a web address (https://...)"),
+        ("https://crew deck.example.com", "is not a web address (https://...)"),
+        ("https://crewdeck.example.com/?from=chat", root_only),
+        ("https://crewdeck.example.com/#top", root_only),
+        ("https://example.com/crewdeck", root_only),
+    ):
+        said = crewdeck_fails(*w, "web", "link", "@gus", "--url", url)
+        assert said == f"crewdeck: error: --url: {url!r} {why}\n", said
+    assert "@gus" not in crewdeck(*w, "web", "links")
+    for url in ("https://crewdeck.example.com:8443", "http://127.0.0.1:8471/"):
+        assert crewdeck(*w, "web", "link", "@gus", "--url", url).splitlines()[1].startswith(url.rstrip("/") + "/link/cdl_")
+
+
 def test_serving_on_a_port_in_use_is_one_line_before_anything_is_said(team: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
