@@ -185,6 +185,22 @@ def test_a_stale_installed_line_is_refused_by_the_session(host: Host, installed:
     assert installed.run(host.keys["raj"], "tasks").returncode == 255
 
 
+def test_a_line_naming_a_renamed_member_says_whose_key_it_is_now(host: Host, installed: Sshd) -> None:
+    """Renamed after the last install: the line names @mia, whom the workspace no longer has; the session said mia
+    was no member (any more), while she is, and only the install is behind."""
+    w = ["-w", str(host.workspace)]
+    crewdeck(*w, "member", "set", "mia", "--handle", "mia2")
+    mia = fingerprint(host.public["mia"], host.account.directory)
+    refused = installed.run(host.keys["mia"], "tasks")
+    assert (refused.returncode, refused.stderr) == (
+        2,
+        f"crewdeck: error: the key {mia} is @mia2's now, not @mia's: ask a manager to run crewdeck ssh install\n",
+    )
+    crewdeck(*w, "ssh", "install", "--file", str(installed.authorized_keys), "--program", host.account.program)
+    assert installed.run(host.keys["mia"], "add", "Renamed and back").returncode == 0
+    assert "@mia2 added" in _log(host)
+
+
 def test_the_app_without_a_terminal_is_refused(host: Host, installed: Sshd) -> None:
     refused = installed.run(host.keys["raj"])
     assert refused.returncode == 2 and "the app needs a terminal: log in with ssh -t" in refused.stderr

@@ -19,7 +19,7 @@ import shlex
 from collections.abc import Mapping
 
 from crewdeck.sync.state.rules import commands_refused
-from crewdeck.tui.ssh.keys import member_keys
+from crewdeck.tui.ssh.keys import all_keys, member_keys
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -85,13 +85,20 @@ def check_account(ws: Workspace) -> str:
 
 def session_member(ws: Workspace, handle: str, fingerprint: str | None) -> Member:
     """The member the forced command names, while ``fingerprint`` is still one of their keys."""
+    named = handle.lstrip("@")
     try:
         member = ws.member_by_handle(handle)
     except UserError:
-        raise SessionRefused(f"@{handle.lstrip('@')} is not a member of this workspace (any more)") from None
-    if fingerprint is not None and not any(key.fingerprint == fingerprint for key in member_keys(ws.conn, member.id)):
-        raise SessionRefused(f"the key {fingerprint} is not @{member.handle}'s any more: ask a manager to run crewdeck ssh install")
-    return member
+        member = None
+    if member is not None and (fingerprint is None or any(key.fingerprint == fingerprint for key in member_keys(ws.conn, member.id))):
+        return member
+    # The line is older than the last change of keys or handles (written by an install since run again).
+    holder = next((k.handle for k in all_keys(ws.conn) if k.key.fingerprint == fingerprint), None)
+    if holder is not None:
+        raise SessionRefused(f"the key {fingerprint} is @{holder}'s now, not @{named}'s: ask a manager to run crewdeck ssh install")
+    if member is None:
+        raise SessionRefused(f"@{named} is not a member of this workspace (any more)")
+    raise SessionRefused(f"the key {fingerprint} is not @{member.handle}'s any more: ask a manager to run crewdeck ssh install")
 
 
 def check_runs_commands(member: Member) -> None:
