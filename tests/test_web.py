@@ -96,6 +96,27 @@ def test_an_expired_link_is_refused(team: Path, server: WebServer) -> None:
     assert refused.status_code == 410 and refused.json()["error"] == "link_expired"
 
 
+def test_opening_a_link_that_no_longer_signs_in_says_so_and_offers_no_button(team: Path, server: WebServer) -> None:
+    """A used or expired link's page said "This link signs you in once as @gus" over a Sign in button that then
+    refused: the page says why at once, as the button would have."""
+    _, url, _ = make_link(team, "gus")
+    ws = Workspace.open(team)
+    gus, ana = ws.member_by_handle("gus").id, ws.member_by_handle("ana").id
+    _, expired, _ = signin.create_link(ws.conn, gus, ana, dt.timedelta(days=1), dt.datetime.now(dt.UTC) - dt.timedelta(days=2), pin=False)
+    ws.close()
+    html = {"accept": "text/html"}
+    with client(server) as c:
+        assert c.post(f"/link/{_secret(url)}", headers=JSON).status_code == 303
+    with client(server) as c:
+        for secret, code, said in (
+            (_secret(url), "link_used", "This sign-in link was used already: each link signs in once. Ask for a new one."),
+            (expired, "link_expired", "This sign-in link has expired. Ask for a new one."),
+        ):
+            page = c.get(f"/link/{secret}", headers=html)
+            assert page.status_code == 410 and said in page.text and 'action="/link/' not in page.text, page.text
+            assert c.get(f"/link/{secret}", headers=JSON).json() == {"error": code, "message": said}
+
+
 def test_a_pinned_link_needs_its_pin_and_wrong_pins_burn_it(team: Path, server: WebServer) -> None:
     _, url, pin = make_link(team, "gus", "--pin")
     assert pin is not None and len(pin) == 6 and pin.isdigit()

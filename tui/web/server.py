@@ -53,6 +53,8 @@ CLOSE_SESSION_ENDED = 4403
 STATIC_FILES = frozenset(
     {"js/textual.js", "css/xterm.css", "fonts/RobotoMono-VariableFont_wght.ttf", "fonts/RobotoMono-Italic-VariableFont_wght.ttf"}
 )
+#: A refused link's status when it is not 410 (used, expired, burned, its member gone).
+_LINK_STATUS = {"wrong_pin": 401, "not_replica_member": 403}
 _SECURITY_HEADERS = {
     # Every page may load from this server only: no font, script or socket from anywhere else.
     "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
@@ -277,12 +279,16 @@ class WebServer:
             return self._refused(request, 404, "unknown_link", "This sign-in link is not known here.")
         shown, needs_pin = facts
         if request.method == "GET":
+            # A link that signs no one in says so at once: no button that only leads to the refusal.
+            refusal = signin.link_refusal(self.conn, secret, self.now())
+            if refusal is not None:
+                return self._refused(request, _LINK_STATUS.get(refusal.code, 410), refusal.code, str(refusal))
             return self._headers(HTMLResponse(pages.link_page(self.name, secret, shown, needs_pin)))
         try:
             cookie, _ = signin.redeem_link(self.conn, secret, form.get("pin"), self.now())
         except signin.SignInRefused as exc:
             self.attempts.failed(self._address(request))
-            status = {"wrong_pin": 401, "not_replica_member": 403}.get(exc.code, 410)
+            status = _LINK_STATUS.get(exc.code, 410)
             return self._refused(request, status, exc.code, str(exc), pages.link_page(self.name, secret, shown, needs_pin, str(exc)))
         return await self._signed_in(request, cookie)
 
