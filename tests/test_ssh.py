@@ -99,6 +99,34 @@ def test_a_registered_key_opens_the_app_as_its_member_with_colours_and_resizes(h
         tmux.kill()
 
 
+def test_removing_the_key_or_the_member_ends_their_open_app(host: Host, installed: Sshd) -> None:
+    """As a revoked browser session's app ends: a removed key's app went on writing as its member until they quit."""
+    w = ["-w", str(host.workspace)]
+    crewdeck(*w, "member", "set", "mia", "--handle", "mia-renamed")  # a rename ends nothing: the key is still hers
+    crewdeck(*w, "ssh", "install", "--file", str(installed.authorized_keys), "--program", host.account.program)
+    sessions = {
+        who: Tmux(f"{' '.join(installed.ssh_command(host.keys[who], tty=True))}; echo ssh said $?; sleep 60", 80, 24)
+        for who in ("raj", "mia")
+    }
+    try:
+        for who, tmux in sessions.items():
+            handle = "mia-renamed" if who == "mia" else who
+            tmux.wait_for(lambda s, handle=handle: f"@{handle} (UTC)" in s, f"the app as {who}")
+        crewdeck(*w, "member", "set", "mia-renamed", "--name", "Mia R")
+        raj = fingerprint(host.public["raj"], host.account.directory)
+        crewdeck(*w, "member", "set", "raj", "--ssh-key-rm", raj)
+        # The terminal wraps the one line at 80 columns: the screen's lines joined give it back.
+        ended = "".join(sessions["raj"].wait_for(lambda s: "ssh said" in s, "raj's app ended").splitlines())
+        assert f"crewdeck: the key {raj} is no longer @raj's: this session has ended" in ended and "ssh said 2" in ended, ended
+        assert "ssh said" not in sessions["mia"].screen()
+        crewdeck(*w, "member", "rm", "mia-renamed")
+        ended = "".join(sessions["mia"].wait_for(lambda s: "ssh said" in s, "mia's app ended").splitlines())
+        assert "crewdeck: @mia-renamed was removed from this workspace: this session has ended" in ended and "ssh said 2" in ended, ended
+    finally:
+        for tmux in sessions.values():
+            tmux.kill()
+
+
 def test_notes_over_ssh_are_edited_in_the_app_never_in_an_editor(host: Host, installed: Sshd) -> None:
     command = " ".join(installed.ssh_command(host.keys["raj"], tty=True))
     # An EDITOR the session would run if it ran one: the app's own editor must open instead.

@@ -22,6 +22,7 @@ from crewdeck.tui.ssh.session import (
     colour_system,
     command_words,
     configured_account,
+    ended_by,
     session_member,
 )
 from crewdeck.tui.workspace.errors import UserError
@@ -116,7 +117,7 @@ def cmd_ssh_session(ctx: Context) -> int:
     ctx.authenticated = member.handle
     from crewdeck.tui.app.launch import launch
 
-    return launch(ctx)
+    return launch(ctx, ends_when=ended_by(_workspace(ctx), member, ctx.args.key))
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:

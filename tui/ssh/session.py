@@ -16,7 +16,9 @@ import argparse
 import os
 import pwd
 import shlex
-from collections.abc import Mapping
+import sqlite3
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from crewdeck.sync.state.rules import commands_refused
 from crewdeck.tui.ssh.keys import all_keys, member_keys
@@ -99,6 +101,28 @@ def session_member(ws: Workspace, handle: str, fingerprint: str | None) -> Membe
     if member is None:
         raise SessionRefused(f"@{named} is not a member of this workspace (any more)")
     raise SessionRefused(f"the key {fingerprint} is not @{member.handle}'s any more: ask a manager to run crewdeck ssh install")
+
+
+def ended_by(path: Path, member: Member, fingerprint: str | None) -> Callable[[], str | None]:
+    """What ends an open session: its member removed, or the key that opened it no longer theirs (by the
+    member's id: a rename ends nothing).  Asked from a thread of its own, with a connection of its own."""
+    opened: list[Workspace] = []
+
+    def reason() -> str | None:
+        try:
+            if not opened:
+                opened.append(Workspace.open(path))
+            conn = opened[0].conn
+            row = conn.execute("SELECT deleted FROM member WHERE id = ?", (member.id,)).fetchone()
+            if row is None or row[0]:
+                return f"@{member.handle} was removed from this workspace: this session has ended"
+            if fingerprint is not None and not any(key.fingerprint == fingerprint for key in member_keys(conn, member.id)):
+                return f"the key {fingerprint} is no longer @{member.handle}'s: this session has ended"
+        except (sqlite3.OperationalError, UserError):
+            return None  # the file busy past the timeout: asked again at the next round
+        return None
+
+    return reason
 
 
 def check_runs_commands(member: Member) -> None:
