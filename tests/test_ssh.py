@@ -127,6 +127,20 @@ def test_removing_the_key_or_the_member_ends_their_open_app(host: Host, installe
             tmux.kill()
 
 
+def test_a_member_made_a_guest_has_their_open_app_ended(host: Host, installed: Sshd) -> None:
+    """A guest reads their campaigns' posts alone (DESIGN.md "Roles and rules"): the app opened as a member went on
+    showing every task, deadline and the ledger after the member was made a guest."""
+    tmux = Tmux(f"{' '.join(installed.ssh_command(host.keys['raj'], tty=True))}; echo ssh said $?; sleep 60", 80, 24)
+    try:
+        tmux.wait_for(lambda s: "@raj (UTC)" in s and "Storyboard the reel" in s, "the app as raj")
+        crewdeck("-w", str(host.workspace), "member", "set", "raj", "--access", "guest")
+        ended = "".join(tmux.wait_for(lambda s: "ssh said" in s, "raj's app ended").splitlines())
+        said = "crewdeck: @raj is a guest now, who sees only the Approvals view: this session has ended (log in again)"
+        assert said in ended and "ssh said 2" in ended, ended
+    finally:
+        tmux.kill()
+
+
 def test_notes_over_ssh_are_edited_in_the_app_never_in_an_editor(host: Host, installed: Sshd) -> None:
     command = " ".join(installed.ssh_command(host.keys["raj"], tty=True))
     # An EDITOR the session would run if it ran one: the app's own editor must open instead.

@@ -143,6 +143,24 @@ def test_after_quitting_the_app_the_browser_signs_out_and_the_session_ends(team:
     wait_until(lambda: web.apps == [], "no app left")
 
 
+def test_a_member_made_a_guest_has_their_open_app_ended_and_opens_the_approvals_view_again(
+    team: Path, web: WebProcess, browser: Browser
+) -> None:
+    """A guest reads their campaigns' posts alone (DESIGN.md "Roles and rules"): the app opened as a member went on
+    showing every task, deadline and the ledger after the member was made a guest."""
+    _, url, _ = make_link(team, "raj", url=web.url)
+    tab = _open(browser)
+    _sign_in_with_link(tab, url)
+    tab.wait_for_text(r"@raj.*Tasks.*Deadlines", "the app as @raj")
+    crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "guest")
+    wait_until(tab.closed, "the member's app ended in the browser")
+    wait_until(lambda: web.apps == [], "its app ended")
+    tab.output.clear()
+    tab.page.click("#closed a")
+    tab.wait_for_text(r"Approvals", "the guest's app (the Approvals view)")
+    assert "Deadlines" not in tab.text()
+
+
 def test_an_expiring_link_ends_its_session_when_it_expires(team: Path, web: WebProcess, browser: Browser) -> None:
     _, url, _ = make_link(team, "gus", "--expires", "8s", url=web.url)
     tab = _open(browser)

@@ -104,8 +104,9 @@ def session_member(ws: Workspace, handle: str, fingerprint: str | None) -> Membe
 
 
 def ended_by(path: Path, member: Member, fingerprint: str | None) -> Callable[[], str | None]:
-    """What ends an open session: its member removed, or the key that opened it no longer theirs (by the
-    member's id: a rename ends nothing).  Asked from a thread of its own, with a connection of its own."""
+    """What ends an open session: its member removed or made a guest (whose app is another: the Approvals view
+    alone), or the key that opened it no longer theirs (by the member's id: a rename ends nothing).  Asked from
+    a thread of its own, with a connection of its own."""
     opened: list[Workspace] = []
 
     def reason() -> str | None:
@@ -113,9 +114,11 @@ def ended_by(path: Path, member: Member, fingerprint: str | None) -> Callable[[]
             if not opened:
                 opened.append(Workspace.open(path))
             conn = opened[0].conn
-            row = conn.execute("SELECT deleted FROM member WHERE id = ?", (member.id,)).fetchone()
+            row = conn.execute("SELECT deleted, access FROM member WHERE id = ?", (member.id,)).fetchone()
             if row is None or row[0]:
                 return f"@{member.handle} was removed from this workspace: this session has ended"
+            if row[1] == "guest" and member.access != "guest":
+                return f"@{member.handle} is a guest now, who sees only the Approvals view: this session has ended (log in again)"
             if fingerprint is not None and not any(key.fingerprint == fingerprint for key in member_keys(conn, member.id)):
                 return f"the key {fingerprint} is no longer @{member.handle}'s: this session has ended"
         except (sqlite3.OperationalError, UserError):

@@ -14,7 +14,8 @@ The session is a cookie (HttpOnly, SameSite=Strict, Secure over TLS)
 whose hash names a ``web_session`` row; every request checks it is live.
 While a websocket is open its app runs as the session's member; a watch
 ends it when the session stops being live (token revoked, link expired or
-revoked, member removed, signed out), and the app ends with its tab.
+revoked, member removed, signed out), or its member is made a guest (whose
+app is another), and the app ends with its tab.
 """
 
 from __future__ import annotations
@@ -80,6 +81,8 @@ class OpenApp:
     session_id: str
     cookie: str
     process: AppProcess
+    #: Whether the app was opened as a guest's: a member made a guest since has it ended.
+    guest: bool
     ended: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -163,10 +166,11 @@ class WebServer:
             now = self.now()
             for open_app in list(self.open.values()):
                 try:
-                    live = signin.live_session(self.conn, open_app.cookie, now) is not None
+                    session = signin.live_session(self.conn, open_app.cookie, now)
                 except sqlite3.OperationalError:
                     continue  # the file busy past the timeout: asked again at the next round
-                if not live:
+                # A member made a guest reads their campaigns' posts alone: the app they opened as a member ends.
+                if session is None or (session.access == "guest" and not open_app.guest):
                     open_app.ended.set()
             clock = asyncio.get_running_loop().time()
             for session_id, (process, started) in list(self._ready.items()):
@@ -317,7 +321,7 @@ class WebServer:
         process.on_output = websocket.send_bytes
         await process.begin(cookie, width, height)
         assert process.pid is not None
-        open_app = OpenApp(session.id, cookie, process)
+        open_app = OpenApp(session.id, cookie, process, session.access == "guest")
         self.open[process.pid] = open_app
         relay = asyncio.create_task(self._relay(websocket, process))
         ended = asyncio.create_task(open_app.ended.wait())

@@ -88,6 +88,8 @@ class WebSession:
     member: str
     handle: str
     expires_at: str
+    #: The member's access now: a member made a guest gets another app (the Approvals view alone).
+    access: str
 
 
 def wall_clock() -> dt.datetime:
@@ -282,13 +284,13 @@ def live_session(conn: sqlite3.Connection, cookie: str, now: dt.datetime) -> Web
         return None
     ensure_tables(conn)
     row = conn.execute(
-        """SELECT s.id, s.member, s.expires_at, m.handle FROM web_session s
+        """SELECT s.id, s.member, s.expires_at, m.handle, m.access FROM web_session s
            JOIN member m ON m.id = s.member AND m.deleted = 0
            LEFT JOIN sync_token t ON t.id = s.token
            WHERE s.hash = ? AND s.ended_at IS NULL AND s.expires_at > ? AND (s.token IS NULL OR t.revoked_at IS NULL)""",
         (_digest(cookie), stamp(now)),
     ).fetchone()
-    return None if row is None else WebSession(row[0], row[1], row[3], row[2])
+    return None if row is None else WebSession(row[0], row[1], row[3], row[2], str(row[4] or "member"))
 
 
 def end_session(conn: sqlite3.Connection, cookie: str, now: dt.datetime) -> None:
