@@ -255,6 +255,11 @@ def test_a_link_for_an_address_a_browser_cannot_open_as_given_is_refused_and_non
         assert crewdeck(*w, "web", "link", "@gus", "--url", url).splitlines()[1].startswith(url.rstrip("/") + "/link/cdl_")
 
 
+def test_serving_a_directory_says_it_is_one(tmp_path: Path) -> None:
+    """It said "no such workspace file (create one with: crewdeck init DIR)", and that init fails on a directory."""
+    assert crewdeck_fails("web", str(tmp_path), "--port", "1") == f"crewdeck: error: {tmp_path} is a directory, not a crewdeck workspace\n"
+
+
 def test_serving_on_a_port_in_use_is_one_line_before_anything_is_said(team: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -40,6 +40,8 @@ def _takes(action: str, dest: str) -> bool:
 def _serve(ctx: Context) -> int:
     a = ctx.args
     path = Path(a.target).expanduser()
+    if path.is_dir():
+        raise UserError(f"{path} is a directory, not a crewdeck workspace")
     if not path.is_file():
         raise UserError(f"{path}: no such workspace file (create one with: crewdeck init {path})")
     if (a.tls_cert is None) != (a.tls_key is None):
