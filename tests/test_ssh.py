@@ -200,6 +200,23 @@ def test_choosing_another_member_workspace_config_or_a_file_over_ssh_is_refused(
     assert _log(host) == before
 
 
+def test_help_over_ssh_names_what_runs_over_ssh_only(host: Host, installed: Sshd) -> None:
+    """crewdeck's own help listed init, serve, token and the options -w, --as and --config, all refused over SSH, and a
+    mistyped command was answered with every command crewdeck has."""
+    allowed = "add, budget, campaign, crisis, done, export, import, kpi, ledger, log, member, overlap, post, rate, rm, set, show, tasks, workspace, zones"
+    for asked in (("--help",), ("-h",), ("help",), ("crewdeck", "--help")):
+        shown = installed.run(host.keys["raj"], *asked)
+        assert shown.returncode == 0 and shown.stderr == "", shown.stderr
+        assert "you are @raj" in shown.stdout and allowed in shown.stdout, shown.stdout
+        assert "serve" not in shown.stdout and "--workspace" not in shown.stdout.replace("-w, --as and --config", "")
+    for word in ("whoami", "serve"):
+        refused = installed.run(host.keys["raj"], word, "now")
+        assert (refused.returncode, refused.stdout) == (2, "")
+        assert refused.stderr == f"crewdeck: error: '{word}' is not run over SSH (commands: {allowed}; help: ssh ... --help)\n", (
+            refused.stderr
+        )
+
+
 def test_an_unregistered_key_is_refused(host: Host, installed: Sshd) -> None:
     refused = installed.run(host.keys["stranger"], "tasks")
     assert refused.returncode == 255 and "Permission denied (publickey)" in refused.stderr

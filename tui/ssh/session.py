@@ -147,6 +147,28 @@ def command_words(original: str) -> list[str]:
     return words
 
 
+#: What asks for help over SSH: the session's own, which names only what runs here.
+HELP_WORDS = (["--help"], ["-h"], ["help"])
+
+
+def help_text(account: str, handle: str) -> str:
+    return (
+        f"Over SSH you are @{handle}: your key says so, and the team's workspace is set.\n\n"
+        f"  ssh -t {account}@HOST                the app\n"
+        f"  ssh {account}@HOST COMMAND [ARGS]    one command, as you\n"
+        f"  ssh {account}@HOST COMMAND --help    its options (-w, --as and --config are not taken over SSH)\n\n"
+        f"Commands: {', '.join(sorted(ALLOWED_COMMANDS))}\n"
+        f"Files come and go on your side: ssh {account}@HOST import - < tasks.json, ssh {account}@HOST export > team.json\n"
+    )
+
+
+def check_command_word(word: str) -> None:
+    """Refuse a command that is not run over SSH (one crewdeck has, or a word it has not): named before parsing,
+    so that a mistyped one is not answered with every command crewdeck has."""
+    if word not in ALLOWED_COMMANDS:
+        raise SessionRefused(f"'{word}' is not run over SSH (commands: {', '.join(sorted(ALLOWED_COMMANDS))}; help: ssh ... --help)")
+
+
 def check_command(args: argparse.Namespace) -> None:
     """Refuse what a command run over SSH may not do (its arguments as parsed)."""
     for dest, option in (("as_member", "--as"), ("workspace", "--workspace"), ("config", "--config")):
@@ -155,8 +177,7 @@ def check_command(args: argparse.Namespace) -> None:
     command = getattr(args, "command", None)
     if command is None:
         return
-    if command not in ALLOWED_COMMANDS:
-        raise SessionRefused(f"'{command}' is not run over SSH (commands: {', '.join(sorted(ALLOWED_COMMANDS))})")
+    check_command_word(command)
     if getattr(args, "output", None):
         raise SessionRefused("--output writes a file on the server: over SSH the output comes to you (ssh ... > FILE)")
     for name, value in vars(args).items():
