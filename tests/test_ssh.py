@@ -492,6 +492,28 @@ def test_a_key_cut_short_or_with_bytes_after_it_is_refused_as_sshd_would_never_m
         parse_key(_respelt(line, changed))
 
 
+@pytest.mark.parametrize(
+    ("pasted", "said"),
+    [
+        (
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----",
+            "this is a private key: give the public one (the line of the .pub file, e.g. ~/.ssh/id_ed25519.pub), "
+            "and keep the private key to yourself",
+        ),
+        (
+            '---- BEGIN SSH2 PUBLIC KEY ----\nComment: "rsa-key-20261205"\nAAAAB3NzaC1yc2EAAAADAQAB\n---- END SSH2 PUBLIC KEY ----',
+            "this is a public key in the SSH2 (PuTTY) format: give it as OpenSSH writes it, "
+            'from: ssh-keygen -i -f KEYFILE (or PuTTYgen\'s "Public key for pasting into OpenSSH authorized_keys file")',
+        ),
+    ],
+)
+def test_a_private_key_or_a_putty_key_pasted_says_what_to_give_instead_and_never_echoes_it(pasted: str, said: str) -> None:
+    """Both were "'-----BEGIN' is not an SSH key type (types: ...)": nothing said the key was the wrong half or format."""
+    with pytest.raises(BadKey) as refused:
+        parse_key(pasted)
+    assert str(refused.value) == said
+
+
 def test_an_rsa_key_too_small_for_openssh_is_refused() -> None:
     """OpenSSH refuses RSA keys under 1024 bits (RequiredRSASize): such a key would never log in."""
     small = _key_line([b"ssh-rsa", b"\x01\x00\x01", b"\x00" + b"\xc3" * 64])

@@ -74,6 +74,7 @@ def parse_key(text: str) -> PublicKey:
     """A public key from one line of a ``.pub`` file; ``BadKey`` says what is wrong."""
     if not isinstance(text, str):
         raise BadKey(f"expected an SSH public key as text, got {type(text).__name__}")
+    _refuse_other_formats(text)
     words = text.strip().split(None, 2)
     if len(words) < 2:
         raise BadKey("not an SSH public key: expected 'TYPE BASE64 [COMMENT]', e.g. 'ssh-ed25519 AAAAC3Nz... ana@laptop'")
@@ -95,6 +96,21 @@ def parse_key(text: str) -> PublicKey:
         raise BadKey("the key's comment holds control characters or is longer than 200 characters")
     normal = base64.b64encode(blob).decode()
     return PublicKey(key_type, normal, comment)
+
+
+def _refuse_other_formats(text: str) -> None:
+    """A private key, or a public key in the SSH2 (PuTTY) format: said what to give instead, the text never echoed."""
+    head = text.lstrip()
+    if head.startswith("-----BEGIN") or "PRIVATE KEY" in head[:80]:
+        raise BadKey(
+            "this is a private key: give the public one (the line of the .pub file, e.g. ~/.ssh/id_ed25519.pub), "
+            "and keep the private key to yourself"
+        )
+    if head.startswith("---- BEGIN SSH2 PUBLIC KEY"):
+        raise BadKey(
+            "this is a public key in the SSH2 (PuTTY) format: give it as OpenSSH writes it, from: ssh-keygen -i -f KEYFILE "
+            '(or PuTTYgen\'s "Public key for pasting into OpenSSH authorized_keys file")'
+        )
 
 
 def _check_blob(key_type: str, blob: bytes) -> None:
