@@ -7,6 +7,7 @@ sshd runs the forced command crewdeck wrote for the key that matched.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from crewdeck.sync.state.sshkeys import BadKey, parse_key
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.ssh.authorized import merged, written_by_crewdeck
 from crewdeck.tui.ssh.session import colour_system
@@ -97,6 +99,48 @@ def test_a_registered_key_opens_the_app_as_its_member_with_colours_and_resizes(h
         tmux.kill()
 
 
+def test_removing_the_key_or_the_member_ends_their_open_app(host: Host, installed: Sshd) -> None:
+    """As a revoked browser session's app ends: a removed key's app went on writing as its member until they quit."""
+    w = ["-w", str(host.workspace)]
+    crewdeck(*w, "member", "set", "mia", "--handle", "mia-renamed")  # a rename ends nothing: the key is still hers
+    crewdeck(*w, "ssh", "install", "--file", str(installed.authorized_keys), "--program", host.account.program)
+    sessions = {
+        who: Tmux(f"{' '.join(installed.ssh_command(host.keys[who], tty=True))}; echo ssh said $?; sleep 60", 80, 24)
+        for who in ("raj", "mia")
+    }
+    try:
+        for who, tmux in sessions.items():
+            handle = "mia-renamed" if who == "mia" else who
+            tmux.wait_for(lambda s, handle=handle: f"@{handle} (UTC)" in s, f"the app as {who}")
+        crewdeck(*w, "member", "set", "mia-renamed", "--name", "Mia R")
+        raj = fingerprint(host.public["raj"], host.account.directory)
+        crewdeck(*w, "member", "set", "raj", "--ssh-key-rm", raj)
+        # The terminal wraps the one line at 80 columns: the screen's lines joined give it back.
+        ended = "".join(sessions["raj"].wait_for(lambda s: "ssh said" in s, "raj's app ended").splitlines())
+        assert f"crewdeck: the key {raj} is no longer @raj's: this session has ended" in ended and "ssh said 2" in ended, ended
+        assert "ssh said" not in sessions["mia"].screen()
+        crewdeck(*w, "member", "rm", "mia-renamed")
+        ended = "".join(sessions["mia"].wait_for(lambda s: "ssh said" in s, "mia's app ended").splitlines())
+        assert "crewdeck: @mia-renamed was removed from this workspace: this session has ended" in ended and "ssh said 2" in ended, ended
+    finally:
+        for tmux in sessions.values():
+            tmux.kill()
+
+
+def test_a_member_made_a_guest_has_their_open_app_ended(host: Host, installed: Sshd) -> None:
+    """A guest reads their campaigns' posts alone (DESIGN.md "Roles and rules"): the app opened as a member went on
+    showing every task, deadline and the ledger after the member was made a guest."""
+    tmux = Tmux(f"{' '.join(installed.ssh_command(host.keys['raj'], tty=True))}; echo ssh said $?; sleep 60", 80, 24)
+    try:
+        tmux.wait_for(lambda s: "@raj (UTC)" in s and "Storyboard the reel" in s, "the app as raj")
+        crewdeck("-w", str(host.workspace), "member", "set", "raj", "--access", "guest")
+        ended = "".join(tmux.wait_for(lambda s: "ssh said" in s, "raj's app ended").splitlines())
+        said = "crewdeck: @raj is a guest now, who sees only the Approvals view: this session has ended (log in again)"
+        assert said in ended and "ssh said 2" in ended, ended
+    finally:
+        tmux.kill()
+
+
 def test_notes_over_ssh_are_edited_in_the_app_never_in_an_editor(host: Host, installed: Sshd) -> None:
     command = " ".join(installed.ssh_command(host.keys["raj"], tty=True))
     # An EDITOR the session would run if it ran one: the app's own editor must open instead.
@@ -156,6 +200,23 @@ def test_choosing_another_member_workspace_config_or_a_file_over_ssh_is_refused(
     assert _log(host) == before
 
 
+def test_help_over_ssh_names_what_runs_over_ssh_only(host: Host, installed: Sshd) -> None:
+    """crewdeck's own help listed init, serve, token and the options -w, --as and --config, all refused over SSH, and a
+    mistyped command was answered with every command crewdeck has."""
+    allowed = "add, budget, campaign, crisis, done, export, import, kpi, ledger, log, member, overlap, post, rate, rm, set, show, tasks, workspace, zones"
+    for asked in (("--help",), ("-h",), ("help",), ("crewdeck", "--help")):
+        shown = installed.run(host.keys["raj"], *asked)
+        assert shown.returncode == 0 and shown.stderr == "", shown.stderr
+        assert "you are @raj" in shown.stdout and allowed in shown.stdout, shown.stdout
+        assert "serve" not in shown.stdout and "--workspace" not in shown.stdout.replace("-w, --as and --config", "")
+    for word in ("whoami", "serve"):
+        refused = installed.run(host.keys["raj"], word, "now")
+        assert (refused.returncode, refused.stdout) == (2, "")
+        assert refused.stderr == f"crewdeck: error: '{word}' is not run over SSH (commands: {allowed}; help: ssh ... --help)\n", (
+            refused.stderr
+        )
+
+
 def test_an_unregistered_key_is_refused(host: Host, installed: Sshd) -> None:
     refused = installed.run(host.keys["stranger"], "tasks")
     assert refused.returncode == 255 and "Permission denied (publickey)" in refused.stderr
@@ -181,6 +242,22 @@ def test_a_stale_installed_line_is_refused_by_the_session(host: Host, installed:
     assert "Sneaked in" not in crewdeck("-w", str(host.workspace), "tasks", "all")
     crewdeck("-w", str(host.workspace), "ssh", "install", "--file", str(installed.authorized_keys), "--program", host.account.program)
     assert installed.run(host.keys["raj"], "tasks").returncode == 255
+
+
+def test_a_line_naming_a_renamed_member_says_whose_key_it_is_now(host: Host, installed: Sshd) -> None:
+    """Renamed after the last install: the line names @mia, whom the workspace no longer has; the session said mia
+    was no member (any more), while she is, and only the install is behind."""
+    w = ["-w", str(host.workspace)]
+    crewdeck(*w, "member", "set", "mia", "--handle", "mia2")
+    mia = fingerprint(host.public["mia"], host.account.directory)
+    refused = installed.run(host.keys["mia"], "tasks")
+    assert (refused.returncode, refused.stderr) == (
+        2,
+        f"crewdeck: error: the key {mia} is @mia2's now, not @mia's: ask a manager to run crewdeck ssh install\n",
+    )
+    crewdeck(*w, "ssh", "install", "--file", str(installed.authorized_keys), "--program", host.account.program)
+    assert installed.run(host.keys["mia"], "add", "Renamed and back").returncode == 0
+    assert "@mia2 added" in _log(host)
 
 
 def test_the_app_without_a_terminal_is_refused(host: Host, installed: Sshd) -> None:
@@ -359,3 +436,96 @@ def test_keys_command_answers_for_the_team_account_only_and_by_fingerprint(host:
     assert len(only) == 1 and only[0].endswith(host.public["mia"]) and f"ssh-session mia --key {mia}" in only[0]
     assert crewdeck(*w, "ssh", "keys-command", host.account.name, "SHA256:" + "A" * 43) == ""
     assert "not a key fingerprint" in crewdeck_fails(*w, "ssh", "keys-command", host.account.name, "md5:00")
+
+
+#: Public keys as ssh-keygen wrote them (one of each type it makes without a security key), and one
+#: built by hand of each security-key type: type, key (and curve), then the application.
+_SOUND_KEYS = (
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN7dp8ebAUrOL5FEaW0eR16T1PeRfI9WGKRVugj3/+/4",
+    "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDDqmHHknTy1VkhZ+YxUklRX7SjpXLYeUpOsjmgK8a97VEJMlnuXCN8C6kaUKmiNHF6XCdjYOhxAejzl0onXoBRQvMEFP/B"
+    "p90VNNWeuKD10rhyc1+MEsbHDozXX51WnSjZYEql4ulWTD2b9Vy6LI/jlMPSEGB5ylpu/0uRqBkl0Q==",
+    "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBNh9mJaMKQRtKMLuDWkE61UnJGbhAmsrLbHStjnaSc+p3zJ83H7vRioT0MfuNmAEt"
+    "ibBSLzY4ZoOssiW5mFbF5U=",
+    "ecdsa-sha2-nistp384 AAAAE2VjZHNhLXNoYTItbmlzdHAzODQAAAAIbmlzdHAzODQAAABhBIvQ5Gfpsc8jrnJKrco5tJOpKfzSIXMLECl2z9e/F4ayRSwB3MBUBhgVXsZ/ZJMhsqk"
+    "Z5vYoHfFEKI8YC8y4fki86vJYytKQg9X7SSuxd/RyXIClVLpehU8y2zWA7vbnWA==",
+    "ecdsa-sha2-nistp521 AAAAE2VjZHNhLXNoYTItbmlzdHA1MjEAAAAIbmlzdHA1MjEAAACFBAGysLGAmVsnVRjOD4uMoCOmqfQIUFBOwWyy+hkbL6bSyibaXvANcC5ew3ja1um9w"
+    "Rd4J2OHx+HGmPJ5VEH/JLPxBgAZhIdjmqWwTMjRvxeimpUAj81/WPZz9vvVleZthjV3ih7D0t5GgF5tiaKaQQKBfT/8+waK36w89l4bJl7310wgLQ==",
+)
+
+
+def _ssh_string(data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + data
+
+
+def _key_line(fields: list[bytes]) -> str:
+    return f"{fields[0].decode()} {base64.b64encode(b''.join(_ssh_string(f) for f in fields)).decode()}"
+
+
+_SECURITY_KEYS = (
+    _key_line([b"sk-ssh-ed25519@openssh.com", b"\x07" * 32, b"ssh:"]),
+    _key_line([b"sk-ecdsa-sha2-nistp256@openssh.com", b"nistp256", b"\x04" + b"\x07" * 64, b"ssh:"]),
+)
+
+
+def _blob(line: str) -> bytes:
+    return base64.b64decode(line.split()[1])
+
+
+def _respelt(line: str, blob: bytes) -> str:
+    return f"{line.split()[0]} {base64.b64encode(blob).decode()}"
+
+
+@pytest.mark.parametrize("line", _SOUND_KEYS + _SECURITY_KEYS)
+def test_a_key_pasted_whole_is_taken(line: str) -> None:
+    assert parse_key(line + " ana@laptop").identity == line
+
+
+@pytest.mark.parametrize("line", _SOUND_KEYS + _SECURITY_KEYS)
+@pytest.mark.parametrize("change", ["cut by a byte", "cut to its type and a byte", "a byte more"])
+def test_a_key_cut_short_or_with_bytes_after_it_is_refused_as_sshd_would_never_match_it(line: str, change: str) -> None:
+    """ssh-keygen -l says "is not a public key file" of each: registered, it would be a line no login ever matches."""
+    blob = _blob(line)
+    type_end = 4 + int.from_bytes(blob[:4], "big")
+    changed = {"cut by a byte": blob[:-1], "cut to its type and a byte": blob[: type_end + 1], "a byte more": blob + b"\x00"}[change]
+    said = "followed by more than a key holds" if change == "a byte more" else "cut short (was the whole key pasted?)"
+    with pytest.raises(BadKey, match=rf"^the {re.escape(line.split()[0])} key's data is {re.escape(said)}"):
+        parse_key(_respelt(line, changed))
+
+
+@pytest.mark.parametrize(
+    ("pasted", "said"),
+    [
+        (
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----",
+            "this is a private key: give the public one (the line of the .pub file, e.g. ~/.ssh/id_ed25519.pub), "
+            "and keep the private key to yourself",
+        ),
+        (
+            '---- BEGIN SSH2 PUBLIC KEY ----\nComment: "rsa-key-20261205"\nAAAAB3NzaC1yc2EAAAADAQAB\n---- END SSH2 PUBLIC KEY ----',
+            "this is a public key in the SSH2 (PuTTY) format: give it as OpenSSH writes it, "
+            'from: ssh-keygen -i -f KEYFILE (or PuTTYgen\'s "Public key for pasting into OpenSSH authorized_keys file")',
+        ),
+    ],
+)
+def test_a_private_key_or_a_putty_key_pasted_says_what_to_give_instead_and_never_echoes_it(pasted: str, said: str) -> None:
+    """Both were "'-----BEGIN' is not an SSH key type (types: ...)": nothing said the key was the wrong half or format."""
+    with pytest.raises(BadKey) as refused:
+        parse_key(pasted)
+    assert str(refused.value) == said
+
+
+def test_an_rsa_key_too_small_for_openssh_is_refused() -> None:
+    """OpenSSH refuses RSA keys under 1024 bits (RequiredRSASize): such a key would never log in."""
+    small = _key_line([b"ssh-rsa", b"\x01\x00\x01", b"\x00" + b"\xc3" * 64])
+    with pytest.raises(BadKey, match=r"^the ssh-rsa key has 512 bits: OpenSSH takes RSA keys of 1024 bits or more$"):
+        parse_key(small)
+
+
+def test_a_truncated_key_is_refused_by_member_set_in_one_line_and_nothing_is_written(tmp_path: Path) -> None:
+    workspace = tmp_path / "team.db"
+    crewdeck("init", str(workspace), "--member", "ana", "--name", "Ana", "--tz", "UTC")
+    w = ["-w", str(workspace)]
+    truncated = _respelt(_SOUND_KEYS[0], _blob(_SOUND_KEYS[0])[:-3])
+    err = crewdeck_fails(*w, "member", "set", "ana", "--ssh-key", truncated)
+    assert err.splitlines() == ["crewdeck: error: --ssh-key: the ssh-ed25519 key's data is cut short (was the whole key pasted?)"], err
+    assert json.loads(crewdeck(*w, "member", "list", "--json"))[0]["ssh_keys"] == []

@@ -96,6 +96,27 @@ def test_an_expired_link_is_refused(team: Path, server: WebServer) -> None:
     assert refused.status_code == 410 and refused.json()["error"] == "link_expired"
 
 
+def test_opening_a_link_that_no_longer_signs_in_says_so_and_offers_no_button(team: Path, server: WebServer) -> None:
+    """A used or expired link's page said "This link signs you in once as @gus" over a Sign in button that then
+    refused: the page says why at once, as the button would have."""
+    _, url, _ = make_link(team, "gus")
+    ws = Workspace.open(team)
+    gus, ana = ws.member_by_handle("gus").id, ws.member_by_handle("ana").id
+    _, expired, _ = signin.create_link(ws.conn, gus, ana, dt.timedelta(days=1), dt.datetime.now(dt.UTC) - dt.timedelta(days=2), pin=False)
+    ws.close()
+    html = {"accept": "text/html"}
+    with client(server) as c:
+        assert c.post(f"/link/{_secret(url)}", headers=JSON).status_code == 303
+    with client(server) as c:
+        for secret, code, said in (
+            (_secret(url), "link_used", "This sign-in link was used already: each link signs in once. Ask for a new one."),
+            (expired, "link_expired", "This sign-in link has expired. Ask for a new one."),
+        ):
+            page = c.get(f"/link/{secret}", headers=html)
+            assert page.status_code == 410 and said in page.text and 'action="/link/' not in page.text, page.text
+            assert c.get(f"/link/{secret}", headers=JSON).json() == {"error": code, "message": said}
+
+
 def test_a_pinned_link_needs_its_pin_and_wrong_pins_burn_it(team: Path, server: WebServer) -> None:
     _, url, pin = make_link(team, "gus", "--pin")
     assert pin is not None and len(pin) == 6 and pin.isdigit()
@@ -213,6 +234,30 @@ def test_a_link_for_an_address_that_is_not_a_web_address_is_refused_and_none_is_
     assert "@gus" not in crewdeck(*w, "web", "links")
     link_id, _, _ = make_link(team, "gus", url="https://crewdeck.example.com/")
     assert link_id in crewdeck(*w, "web", "links")
+
+
+def test_a_link_for_an_address_a_browser_cannot_open_as_given_is_refused_and_none_is_made(team: Path) -> None:
+    """A control character was printed raw in the link, a space or a query made a link that opens nothing, and a path
+    one that misses the server: crewdeck web answers at the root of its address (its pages ask for /signin, /static, /ws)."""
+    w = ("-w", str(team), "--as", "ana")
+    root_only = "is more than an address: crewdeck web answers at the root of one (give https://HOST[:PORT] alone)"
+    for url, why in (
+        ("https://crewdeck.example.com/\x1b[31m", "is not a web address (https://...)"),
+        ("https://crew deck.example.com", "is not a web address (https://...)"),
+        ("https://crewdeck.example.com/?from=chat", root_only),
+        ("https://crewdeck.example.com/#top", root_only),
+        ("https://example.com/crewdeck", root_only),
+    ):
+        said = crewdeck_fails(*w, "web", "link", "@gus", "--url", url)
+        assert said == f"crewdeck: error: --url: {url!r} {why}\n", said
+    assert "@gus" not in crewdeck(*w, "web", "links")
+    for url in ("https://crewdeck.example.com:8443", "http://127.0.0.1:8471/"):
+        assert crewdeck(*w, "web", "link", "@gus", "--url", url).splitlines()[1].startswith(url.rstrip("/") + "/link/cdl_")
+
+
+def test_serving_a_directory_says_it_is_one(tmp_path: Path) -> None:
+    """It said "no such workspace file (create one with: crewdeck init DIR)", and that init fails on a directory."""
+    assert crewdeck_fails("web", str(tmp_path), "--port", "1") == f"crewdeck: error: {tmp_path} is a directory, not a crewdeck workspace\n"
 
 
 def test_serving_on_a_port_in_use_is_one_line_before_anything_is_said(team: Path) -> None:

@@ -125,6 +125,42 @@ def test_a_revoked_token_or_link_ends_open_sessions(team: Path, web: WebProcess,
     assert by_link.page.is_visible("form[action='/signin']")
 
 
+def test_after_quitting_the_app_the_browser_signs_out_and_the_session_ends(team: Path, web: WebProcess, browser: Browser) -> None:
+    """On a shared laptop: the page offered only "Open again", which opened the app again with the same cookie
+    (a link's lasts until the link expires, up to 90 days), and nothing on any page signed out."""
+    _, url, _ = make_link(team, "raj", url=web.url)
+    tab = _open(browser)
+    _sign_in_with_link(tab, url)
+    tab.wait_for_text(r"@raj.*Tasks", "the app as @raj")
+    tab.press("q")
+    wait_until(tab.closed, "the page says the app ended")
+    tab.page.click("#sign-out")
+    tab.page.wait_for_selector("form[action='/signin']")
+    tab.page.goto(web.url + "/")
+    assert tab.page.is_visible("form[action='/signin']") and not tab.page.is_visible("#terminal")
+    with Store(team) as store:
+        assert store.conn.execute("SELECT count(*) FROM web_session WHERE ended_at IS NULL").fetchone()[0] == 0
+    wait_until(lambda: web.apps == [], "no app left")
+
+
+def test_a_member_made_a_guest_has_their_open_app_ended_and_opens_the_approvals_view_again(
+    team: Path, web: WebProcess, browser: Browser
+) -> None:
+    """A guest reads their campaigns' posts alone (DESIGN.md "Roles and rules"): the app opened as a member went on
+    showing every task, deadline and the ledger after the member was made a guest."""
+    _, url, _ = make_link(team, "raj", url=web.url)
+    tab = _open(browser)
+    _sign_in_with_link(tab, url)
+    tab.wait_for_text(r"@raj.*Tasks.*Deadlines", "the app as @raj")
+    crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "guest")
+    wait_until(tab.closed, "the member's app ended in the browser")
+    wait_until(lambda: web.apps == [], "its app ended")
+    tab.output.clear()
+    tab.page.click("#closed a")
+    tab.wait_for_text(r"Approvals", "the guest's app (the Approvals view)")
+    assert "Deadlines" not in tab.text()
+
+
 def test_an_expiring_link_ends_its_session_when_it_expires(team: Path, web: WebProcess, browser: Browser) -> None:
     _, url, _ = make_link(team, "gus", "--expires", "8s", url=web.url)
     tab = _open(browser)

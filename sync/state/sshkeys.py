@@ -14,6 +14,7 @@ import base64
 import binascii
 import re
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +74,7 @@ def parse_key(text: str) -> PublicKey:
     """A public key from one line of a ``.pub`` file; ``BadKey`` says what is wrong."""
     if not isinstance(text, str):
         raise BadKey(f"expected an SSH public key as text, got {type(text).__name__}")
+    _refuse_other_formats(text)
     words = text.strip().split(None, 2)
     if len(words) < 2:
         raise BadKey("not an SSH public key: expected 'TYPE BASE64 [COMMENT]', e.g. 'ssh-ed25519 AAAAC3Nz... ana@laptop'")
@@ -89,19 +91,94 @@ def parse_key(text: str) -> PublicKey:
         blob = base64.b64decode(blob_text, validate=True)
     except (binascii.Error, ValueError):
         raise BadKey(f"the {key_type} key's data is not base64") from None
-    # The blob starts with its own type as an SSH string: a key pasted with
-    # the wrong type, or cut short, is caught here rather than by sshd.
-    if len(blob) < 4:
-        raise BadKey(f"the {key_type} key's data is cut short")
-    (length,) = struct.unpack(">I", blob[:4])
-    if blob[4 : 4 + length] != key_type.encode():
-        raise BadKey(f"the key's data is not a {key_type} key (was it cut short, or pasted with another type?)")
-    if len(blob) <= 4 + length:
-        raise BadKey(f"the {key_type} key's data is cut short")
+    _check_blob(key_type, blob)
     if not _COMMENT.match(comment):
         raise BadKey("the key's comment holds control characters or is longer than 200 characters")
     normal = base64.b64encode(blob).decode()
     return PublicKey(key_type, normal, comment)
+
+
+def _refuse_other_formats(text: str) -> None:
+    """A private key, or a public key in the SSH2 (PuTTY) format: said what to give instead, the text never echoed."""
+    head = text.lstrip()
+    if head.startswith("-----BEGIN") or "PRIVATE KEY" in head[:80]:
+        raise BadKey(
+            "this is a private key: give the public one (the line of the .pub file, e.g. ~/.ssh/id_ed25519.pub), "
+            "and keep the private key to yourself"
+        )
+    if head.startswith("---- BEGIN SSH2 PUBLIC KEY"):
+        raise BadKey(
+            "this is a public key in the SSH2 (PuTTY) format: give it as OpenSSH writes it, from: ssh-keygen -i -f KEYFILE "
+            '(or PuTTYgen\'s "Public key for pasting into OpenSSH authorized_keys file")'
+        )
+
+
+def _check_blob(key_type: str, blob: bytes) -> None:
+    """The key's data, field by field as OpenSSH reads it: a key pasted with the wrong type, cut short or
+    with bytes after it is caught here, rather than written into a line no login ever matches."""
+    fields = _read_fields(blob, len(_SHAPES[key_type]))
+    if not fields or fields[0] != key_type.encode():
+        raise BadKey(f"the key's data is not a {key_type} key (was it cut short, or pasted with another type?)")
+    if len(fields) < len(_SHAPES[key_type]) or not all(fits(field) for fits, field in zip(_SHAPES[key_type], fields, strict=False)):
+        raise BadKey(f"the {key_type} key's data is cut short (was the whole key pasted?)")
+    if sum(4 + len(field) for field in fields) < len(blob):
+        raise BadKey(f"the {key_type} key's data is followed by more than a key holds (was something pasted after it?)")
+    if key_type == "ssh-rsa":
+        bits = int.from_bytes(fields[2], "big").bit_length()
+        if bits < _MIN_RSA_BITS:
+            raise BadKey(f"the ssh-rsa key has {bits} bits: OpenSSH takes RSA keys of {_MIN_RSA_BITS} bits or more")
+
+
+def _read_fields(blob: bytes, most: int) -> list[bytes]:
+    """Up to ``most`` of the length-prefixed strings the blob starts with, as far as they are whole."""
+    fields: list[bytes] = []
+    at = 0
+    while len(fields) < most and at + 4 <= len(blob):
+        (length,) = struct.unpack(">I", blob[at : at + 4])
+        if at + 4 + length > len(blob):
+            break
+        fields.append(blob[at + 4 : at + 4 + length])
+        at += 4 + length
+    return fields
+
+
+def _any(field: bytes) -> bool:
+    return True
+
+
+def _ed25519(field: bytes) -> bool:
+    return len(field) == 32
+
+
+def _positive(field: bytes) -> bool:
+    """An SSH mpint that is more than zero."""
+    return bool(field) and field[0] < 0x80 and any(field)
+
+
+def _curve(name: str, point: int) -> tuple[Callable[[bytes], bool], Callable[[bytes], bool]]:
+    """A curve's name, then its uncompressed point (0x04, x and y) of ``point`` bytes."""
+
+    def is_name(field: bytes) -> bool:
+        return field == name.encode()
+
+    def is_point(field: bytes) -> bool:
+        return len(field) == point and field[:1] == b"\x04"
+
+    return is_name, is_point
+
+
+#: Each key type's data, field by field (the type first), as OpenSSH's sshkey.c reads it.
+_SHAPES: dict[str, tuple[Callable[[bytes], bool], ...]] = {
+    "ssh-ed25519": (_any, _ed25519),
+    "ssh-rsa": (_any, _positive, _positive),
+    "ecdsa-sha2-nistp256": (_any, *_curve("nistp256", 65)),
+    "ecdsa-sha2-nistp384": (_any, *_curve("nistp384", 97)),
+    "ecdsa-sha2-nistp521": (_any, *_curve("nistp521", 133)),
+    "sk-ssh-ed25519@openssh.com": (_any, _ed25519, _any),
+    "sk-ecdsa-sha2-nistp256@openssh.com": (_any, *_curve("nistp256", 65), _any),
+}
+#: OpenSSH's RequiredRSASize: a smaller key never logs in.
+_MIN_RSA_BITS = 1024
 
 
 def is_fingerprint(text: str) -> bool:

@@ -12,6 +12,9 @@ from __future__ import annotations
 import getpass
 import os
 import shutil
+import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -23,6 +26,8 @@ from crewdeck.tui.workspace import config as config_module
 from crewdeck.tui.workspace.errors import UserError
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from crewdeck.tui.cli.common import Context
 
 
@@ -84,8 +89,12 @@ def preload() -> None:
     from crewdeck.tui.app.screens import approvals  # noqa: F401
 
 
-def launch(ctx: Context, *, on: tuple[TextIO, TextIO] | None = None) -> int:
-    """The app, as ``ctx`` says; ``on``: the input and output that must be a terminal (the command line's own)."""
+def launch(ctx: Context, *, on: tuple[TextIO, TextIO] | None = None, ends_when: Callable[[], str | None] | None = None) -> int:
+    """The app, as ``ctx`` says; ``on``: the input and output that must be a terminal (the command line's own).
+
+    ``ends_when``: asked every ``WATCH_EVERY`` seconds, in a thread of its own, while the app runs; a sentence from it
+    ends the app with that sentence and exit status 2 (an SSH session whose key or member was removed).
+    """
     path = ctx.workspace_path(required=False)
     if path is None:
         # The local workspace the command line then uses too (Context.workspace_path).
@@ -122,8 +131,52 @@ def launch(ctx: Context, *, on: tuple[TextIO, TextIO] | None = None) -> int:
             "the app needs a terminal, and standard input or output is not one (for a listing: crewdeck tasks; every command: crewdeck --help)"
         )
     app = CrewdeckApp(session, ctx.config, opening=opening)
+    watch = _Watch()
+    if ends_when is not None:
+        threading.Thread(target=watch.run, args=(app, ends_when), name="crewdeck-session-watch", daemon=True).start()
     try:
         app.run()
     finally:
+        reason = watch.stop()
         session.close()  # ends the warm-up first
+    if reason is not None:
+        # After the app gave the terminal back: one line, as every error is.
+        print(f"crewdeck: {reason}", file=sys.stderr)
+        return 2
     return app.return_code or 0
+
+
+#: How often ``launch``'s ``ends_when`` is asked.
+WATCH_EVERY = 1.0
+
+
+class _Watch:
+    """Asks ``ends_when`` while the app runs, and ends the app with its reason."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._reason: str | None = None
+
+    def run(self, app: App[int], ends_when: Callable[[], str | None]) -> None:
+        while not self._done.wait(WATCH_EVERY):
+            reason = ends_when()
+            if reason is None:
+                continue
+            with self._lock:
+                if self._done.is_set():
+                    return
+                self._reason = reason
+            try:
+                app.call_from_thread(app.exit, None, 2)
+            except RuntimeError:  # the app is not running yet: asked again at the next round
+                with self._lock:
+                    self._reason = None
+                continue
+            return
+
+    def stop(self) -> str | None:
+        """Stop asking; the reason the app was ended for, if it was."""
+        with self._lock:
+            self._done.set()
+            return self._reason

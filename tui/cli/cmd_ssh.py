@@ -15,13 +15,17 @@ from crewdeck.tui.ssh import authorized
 from crewdeck.tui.ssh.keys import MemberKey, all_keys
 from crewdeck.tui.ssh.session import (
     ACCOUNT_SETTING,
+    HELP_WORDS,
     SessionRefused,
     check_account,
     check_command,
+    check_command_word,
     check_runs_commands,
     colour_system,
     command_words,
     configured_account,
+    ended_by,
+    help_text,
     session_member,
 )
 from crewdeck.tui.workspace.errors import UserError
@@ -85,12 +89,17 @@ def cmd_ssh_install(ctx: Context) -> int:
 
 def cmd_ssh_session(ctx: Context) -> int:
     ws = ctx.ws
-    check_account(ws)
+    account = check_account(ws)
     member = session_member(ws, ctx.args.handle, ctx.args.key)
     original = os.environ.get("SSH_ORIGINAL_COMMAND", "")
     words = command_words(original) if original.strip() else []
     if words:
         check_runs_commands(member)
+        if words in HELP_WORDS:
+            sys.stdout.write(help_text(account, member.handle))
+            return 0
+        if not words[0].startswith("-"):
+            check_command_word(words[0])
         from crewdeck.tui.cli.main import parse, unusable_argument
 
         problem = unusable_argument(words)
@@ -116,7 +125,7 @@ def cmd_ssh_session(ctx: Context) -> int:
     ctx.authenticated = member.handle
     from crewdeck.tui.app.launch import launch
 
-    return launch(ctx)
+    return launch(ctx, ends_when=ended_by(_workspace(ctx), member, ctx.args.key))
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:

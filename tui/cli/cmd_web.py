@@ -40,6 +40,8 @@ def _takes(action: str, dest: str) -> bool:
 def _serve(ctx: Context) -> int:
     a = ctx.args
     path = Path(a.target).expanduser()
+    if path.is_dir():
+        raise UserError(f"{path} is a directory, not a crewdeck workspace")
     if not path.is_file():
         raise UserError(f"{path}: no such workspace file (create one with: crewdeck init {path})")
     if (a.tls_cert is None) != (a.tls_key is None):
@@ -79,9 +81,7 @@ def _link(ctx: Context) -> int:
         raise UserError(f"--expires: {exc}") from None
     if a.url is not None:
         # Checked before the link is made: a link nobody's browser can open is not left open.
-        from crewdeck.tui.posts.writing import web_address
-
-        web_address("--url", a.url)
+        _check_base_url(a.url)
     link, secret, pin = signin.create_link(ctx.ws.conn, member.id, ctx.me.id, lasts, signin.wall_clock(), a.pin)
     base = (a.url or f"http://127.0.0.1:{DEFAULT_PORT}").rstrip("/")
     print(f"link {link.id} signs in @{member.handle} once, until {link.expires_at}; shown only this once:")
@@ -89,6 +89,21 @@ def _link(ctx: Context) -> int:
     if pin is not None:
         print(f"PIN (send it another way): {pin}")
     return 0
+
+
+def _check_base_url(url: str) -> None:
+    """``--url``: the address crewdeck web answers at, which the link is printed under."""
+    from urllib.parse import urlsplit
+
+    from crewdeck.tui.posts.writing import web_address
+
+    web_address("--url", url)
+    if not url.isprintable() or any(char.isspace() for char in url):
+        raise UserError(f"--url: {url!r} is not a web address (https://...)")
+    parts = urlsplit(url)
+    if parts.path not in ("", "/") or parts.query or parts.fragment or url.endswith(("?", "#")):
+        # Its pages ask for /signin, /static and /ws: under a path, or with a query after it, the link opens nothing.
+        raise UserError(f"--url: {url!r} is more than an address: crewdeck web answers at the root of one (give https://HOST[:PORT] alone)")
 
 
 def _links(ctx: Context) -> int:
@@ -178,6 +193,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("--expires", metavar="DURATION", help="link: how long the link may be used (7d, 12h, 30m; default 7d, at most 90d)")
     p.add_argument("--pin", action="store_true", default=False, help="link: also ask for a six-digit PIN, printed once")
     p.add_argument(
-        "--url", metavar="URL", help=f"link: the address browsers reach crewdeck web at (default http://127.0.0.1:{DEFAULT_PORT})"
+        "--url",
+        metavar="URL",
+        help=f"link: the address browsers reach crewdeck web at, alone: https://HOST[:PORT] (default http://127.0.0.1:{DEFAULT_PORT})",
     )
     p.set_defaults(func=cmd_web)

@@ -16,10 +16,12 @@ import argparse
 import os
 import pwd
 import shlex
-from collections.abc import Mapping
+import sqlite3
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from crewdeck.sync.state.rules import commands_refused
-from crewdeck.tui.ssh.keys import member_keys
+from crewdeck.tui.ssh.keys import all_keys, member_keys
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -85,13 +87,45 @@ def check_account(ws: Workspace) -> str:
 
 def session_member(ws: Workspace, handle: str, fingerprint: str | None) -> Member:
     """The member the forced command names, while ``fingerprint`` is still one of their keys."""
+    named = handle.lstrip("@")
     try:
         member = ws.member_by_handle(handle)
     except UserError:
-        raise SessionRefused(f"@{handle.lstrip('@')} is not a member of this workspace (any more)") from None
-    if fingerprint is not None and not any(key.fingerprint == fingerprint for key in member_keys(ws.conn, member.id)):
-        raise SessionRefused(f"the key {fingerprint} is not @{member.handle}'s any more: ask a manager to run crewdeck ssh install")
-    return member
+        member = None
+    if member is not None and (fingerprint is None or any(key.fingerprint == fingerprint for key in member_keys(ws.conn, member.id))):
+        return member
+    # The line is older than the last change of keys or handles (written by an install since run again).
+    holder = next((k.handle for k in all_keys(ws.conn) if k.key.fingerprint == fingerprint), None)
+    if holder is not None:
+        raise SessionRefused(f"the key {fingerprint} is @{holder}'s now, not @{named}'s: ask a manager to run crewdeck ssh install")
+    if member is None:
+        raise SessionRefused(f"@{named} is not a member of this workspace (any more)")
+    raise SessionRefused(f"the key {fingerprint} is not @{member.handle}'s any more: ask a manager to run crewdeck ssh install")
+
+
+def ended_by(path: Path, member: Member, fingerprint: str | None) -> Callable[[], str | None]:
+    """What ends an open session: its member removed or made a guest (whose app is another: the Approvals view
+    alone), or the key that opened it no longer theirs (by the member's id: a rename ends nothing).  Asked from
+    a thread of its own, with a connection of its own."""
+    opened: list[Workspace] = []
+
+    def reason() -> str | None:
+        try:
+            if not opened:
+                opened.append(Workspace.open(path))
+            conn = opened[0].conn
+            row = conn.execute("SELECT deleted, access FROM member WHERE id = ?", (member.id,)).fetchone()
+            if row is None or row[0]:
+                return f"@{member.handle} was removed from this workspace: this session has ended"
+            if row[1] == "guest" and member.access != "guest":
+                return f"@{member.handle} is a guest now, who sees only the Approvals view: this session has ended (log in again)"
+            if fingerprint is not None and not any(key.fingerprint == fingerprint for key in member_keys(conn, member.id)):
+                return f"the key {fingerprint} is no longer @{member.handle}'s: this session has ended"
+        except (sqlite3.OperationalError, UserError):
+            return None  # the file busy past the timeout: asked again at the next round
+        return None
+
+    return reason
 
 
 def check_runs_commands(member: Member) -> None:
@@ -113,6 +147,28 @@ def command_words(original: str) -> list[str]:
     return words
 
 
+#: What asks for help over SSH: the session's own, which names only what runs here.
+HELP_WORDS = (["--help"], ["-h"], ["help"])
+
+
+def help_text(account: str, handle: str) -> str:
+    return (
+        f"Over SSH you are @{handle}: your key says so, and the team's workspace is set.\n\n"
+        f"  ssh -t {account}@HOST                the app\n"
+        f"  ssh {account}@HOST COMMAND [ARGS]    one command, as you\n"
+        f"  ssh {account}@HOST COMMAND --help    its options (-w, --as and --config are not taken over SSH)\n\n"
+        f"Commands: {', '.join(sorted(ALLOWED_COMMANDS))}\n"
+        f"Files come and go on your side: ssh {account}@HOST import - < tasks.json, ssh {account}@HOST export > team.json\n"
+    )
+
+
+def check_command_word(word: str) -> None:
+    """Refuse a command that is not run over SSH (one crewdeck has, or a word it has not): named before parsing,
+    so that a mistyped one is not answered with every command crewdeck has."""
+    if word not in ALLOWED_COMMANDS:
+        raise SessionRefused(f"'{word}' is not run over SSH (commands: {', '.join(sorted(ALLOWED_COMMANDS))}; help: ssh ... --help)")
+
+
 def check_command(args: argparse.Namespace) -> None:
     """Refuse what a command run over SSH may not do (its arguments as parsed)."""
     for dest, option in (("as_member", "--as"), ("workspace", "--workspace"), ("config", "--config")):
@@ -121,8 +177,7 @@ def check_command(args: argparse.Namespace) -> None:
     command = getattr(args, "command", None)
     if command is None:
         return
-    if command not in ALLOWED_COMMANDS:
-        raise SessionRefused(f"'{command}' is not run over SSH (commands: {', '.join(sorted(ALLOWED_COMMANDS))})")
+    check_command_word(command)
     if getattr(args, "output", None):
         raise SessionRefused("--output writes a file on the server: over SSH the output comes to you (ssh ... > FILE)")
     for name, value in vars(args).items():

@@ -80,11 +80,13 @@ html, body {{ margin: 0; height: 100%; background: #0c181f; }}
 .closed {{ display: none; position: absolute; inset: 0; align-items: center; justify-content: center; color: #e6e6e6;
   font-family: "Roboto Mono", monospace; background: #0c181f; z-index: 10; }}
 body.-closed .closed {{ display: flex; }}
-.closed a {{ color: #ac5af4; margin-left: 1em; }}
+.closed a, .closed button {{ color: #ac5af4; margin-left: 1em; font: inherit; text-decoration: underline; background: none; border: none;
+  padding: 0; cursor: pointer; }}
+.closed form {{ display: inline; }}
 </style>
 <script src="/static/js/textual.js"></script>
 </head><body>
-<div class="closed" id="closed">Session ended.<a href="/">Open again</a></div>
+<div class="closed" id="closed">The app ended.<a href="/">Open again</a><form method="post" action="/signout"><button type="submit" id="sign-out">Sign out</button></form></div>
 <div id="terminal" class="textual-terminal" data-session-websocket-url="{escape(websocket_url)}" data-font-size="{font_size}"></div>
 </body></html>
 """

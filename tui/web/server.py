@@ -14,7 +14,8 @@ The session is a cookie (HttpOnly, SameSite=Strict, Secure over TLS)
 whose hash names a ``web_session`` row; every request checks it is live.
 While a websocket is open its app runs as the session's member; a watch
 ends it when the session stops being live (token revoked, link expired or
-revoked, member removed, signed out), and the app ends with its tab.
+revoked, member removed, signed out), or its member is made a guest (whose
+app is another), and the app ends with its tab.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ CLOSE_SESSION_ENDED = 4403
 STATIC_FILES = frozenset(
     {"js/textual.js", "css/xterm.css", "fonts/RobotoMono-VariableFont_wght.ttf", "fonts/RobotoMono-Italic-VariableFont_wght.ttf"}
 )
+#: A refused link's status when it is not 410 (used, expired, burned, its member gone).
+_LINK_STATUS = {"wrong_pin": 401, "not_replica_member": 403}
 _SECURITY_HEADERS = {
     # Every page may load from this server only: no font, script or socket from anywhere else.
     "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
@@ -78,6 +81,8 @@ class OpenApp:
     session_id: str
     cookie: str
     process: AppProcess
+    #: Whether the app was opened as a guest's: a member made a guest since has it ended.
+    guest: bool
     ended: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -161,10 +166,11 @@ class WebServer:
             now = self.now()
             for open_app in list(self.open.values()):
                 try:
-                    live = signin.live_session(self.conn, open_app.cookie, now) is not None
+                    session = signin.live_session(self.conn, open_app.cookie, now)
                 except sqlite3.OperationalError:
                     continue  # the file busy past the timeout: asked again at the next round
-                if not live:
+                # A member made a guest reads their campaigns' posts alone: the app they opened as a member ends.
+                if session is None or (session.access == "guest" and not open_app.guest):
                     open_app.ended.set()
             clock = asyncio.get_running_loop().time()
             for session_id, (process, started) in list(self._ready.items()):
@@ -277,12 +283,16 @@ class WebServer:
             return self._refused(request, 404, "unknown_link", "This sign-in link is not known here.")
         shown, needs_pin = facts
         if request.method == "GET":
+            # A link that signs no one in says so at once: no button that only leads to the refusal.
+            refusal = signin.link_refusal(self.conn, secret, self.now())
+            if refusal is not None:
+                return self._refused(request, _LINK_STATUS.get(refusal.code, 410), refusal.code, str(refusal))
             return self._headers(HTMLResponse(pages.link_page(self.name, secret, shown, needs_pin)))
         try:
             cookie, _ = signin.redeem_link(self.conn, secret, form.get("pin"), self.now())
         except signin.SignInRefused as exc:
             self.attempts.failed(self._address(request))
-            status = {"wrong_pin": 401, "not_replica_member": 403}.get(exc.code, 410)
+            status = _LINK_STATUS.get(exc.code, 410)
             return self._refused(request, status, exc.code, str(exc), pages.link_page(self.name, secret, shown, needs_pin, str(exc)))
         return await self._signed_in(request, cookie)
 
@@ -311,7 +321,7 @@ class WebServer:
         process.on_output = websocket.send_bytes
         await process.begin(cookie, width, height)
         assert process.pid is not None
-        open_app = OpenApp(session.id, cookie, process)
+        open_app = OpenApp(session.id, cookie, process, session.access == "guest")
         self.open[process.pid] = open_app
         relay = asyncio.create_task(self._relay(websocket, process))
         ended = asyncio.create_task(open_app.ended.wait())

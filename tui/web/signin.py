@@ -88,6 +88,8 @@ class WebSession:
     member: str
     handle: str
     expires_at: str
+    #: The member's access now: a member made a guest gets another app (the Approvals view alone).
+    access: str
 
 
 def wall_clock() -> dt.datetime:
@@ -190,23 +192,41 @@ def redeem_link(conn: sqlite3.Connection, secret: str, pin: str | None, now: dt.
         if row is None:
             raise SignInRefused("unknown_link", "This sign-in link is not known here.")
         link_id, member, pin_hash, failures, expires_at, used_at = row
-        if used_at is not None:
-            raise SignInRefused("link_used", "This sign-in link was used already: each link signs in once. Ask for a new one.")
-        if expires_at <= when:
-            raise SignInRefused("link_expired", "This sign-in link has expired. Ask for a new one.")
-        if failures >= PIN_TRIES:
-            raise SignInRefused("link_burned", "Too many wrong PINs: this link no longer works. Ask for a new one.")
+        _refuse_unusable(conn, member, failures, expires_at, used_at, when)
         if pin_hash is not None and not hmac.compare_digest(pin_hash, _pin_digest(secret, pin or "")):
             conn.execute("UPDATE web_link SET pin_failures = pin_failures + 1 WHERE id = ?", (link_id,))
             raise SignInRefused("wrong_pin", "That PIN is not this link's.")
-        if _member_handle(conn, member) is None:
-            raise SignInRefused("no_member", "The member this link was made for is no longer in the workspace.")
-        _refuse_on_another_replica(conn, member)
         # One statement decides who used it, whichever of two browsers comes first.
         if conn.execute("UPDATE web_link SET used_at = ? WHERE id = ? AND used_at IS NULL", (when, link_id)).rowcount != 1:
             raise SignInRefused("link_used", "This sign-in link was used already: each link signs in once. Ask for a new one.")
         cookie = _open_session(conn, member, None, link_id, now, expires_at)
     return cookie, member
+
+
+def link_refusal(conn: sqlite3.Connection, secret: str, now: dt.datetime) -> SignInRefused | None:
+    """Why a known link would sign no one in whatever PIN came with it (used, expired, burned, its member gone); else ``None``."""
+    ensure_tables(conn)
+    row = conn.execute("SELECT member, pin_failures, expires_at, used_at FROM web_link WHERE hash = ?", (_digest(secret),)).fetchone()
+    if row is None:
+        return SignInRefused("unknown_link", "This sign-in link is not known here.")
+    member, failures, expires_at, used_at = row
+    try:
+        _refuse_unusable(conn, member, failures, expires_at, used_at, stamp(now))
+    except SignInRefused as refusal:
+        return refusal
+    return None
+
+
+def _refuse_unusable(conn: sqlite3.Connection, member: str, failures: int, expires_at: str, used_at: str | None, when: str) -> None:
+    if used_at is not None:
+        raise SignInRefused("link_used", "This sign-in link was used already: each link signs in once. Ask for a new one.")
+    if expires_at <= when:
+        raise SignInRefused("link_expired", "This sign-in link has expired. Ask for a new one.")
+    if failures >= PIN_TRIES:
+        raise SignInRefused("link_burned", "Too many wrong PINs: this link no longer works. Ask for a new one.")
+    if _member_handle(conn, member) is None:
+        raise SignInRefused("no_member", "The member this link was made for is no longer in the workspace.")
+    _refuse_on_another_replica(conn, member)
 
 
 def sign_in_with_token(conn: sqlite3.Connection, token: str, now: dt.datetime) -> tuple[str, str]:
@@ -264,13 +284,13 @@ def live_session(conn: sqlite3.Connection, cookie: str, now: dt.datetime) -> Web
         return None
     ensure_tables(conn)
     row = conn.execute(
-        """SELECT s.id, s.member, s.expires_at, m.handle FROM web_session s
+        """SELECT s.id, s.member, s.expires_at, m.handle, m.access FROM web_session s
            JOIN member m ON m.id = s.member AND m.deleted = 0
            LEFT JOIN sync_token t ON t.id = s.token
            WHERE s.hash = ? AND s.ended_at IS NULL AND s.expires_at > ? AND (s.token IS NULL OR t.revoked_at IS NULL)""",
         (_digest(cookie), stamp(now)),
     ).fetchone()
-    return None if row is None else WebSession(row[0], row[1], row[3], row[2])
+    return None if row is None else WebSession(row[0], row[1], row[3], row[2], str(row[4] or "member"))
 
 
 def end_session(conn: sqlite3.Connection, cookie: str, now: dt.datetime) -> None:
