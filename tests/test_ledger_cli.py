@@ -389,3 +389,26 @@ def test_a_budget_for_a_month_outside_the_run_is_refused_and_one_the_run_leaves_
     assert "; budget of spring-launch for 2026-12: left out, the month is outside the campaign's run" in team.ok(
         "ledger", "export", "--format", "hledger"
     )
+
+
+def test_amounts_line_up_on_their_right_edge_in_list_and_report(team: Cli) -> None:
+    """ledger list and report set amounts flush left, so digits of the same place sat in different columns
+    ("1,234,567.89 EUR" over "12.50 EUR"); hledger, and every ledger a person reads, ends them on one edge."""
+    team.ok("budget", "set", "spring-launch", "influencers", "1500000")
+    team.ok("budget", "set", "spring-launch", "tools", "300")
+    add(team, "1234567.89 EUR")
+    add(team, "12.50 EUR", category="tools", payee="Canva")
+    lines = team.ok("ledger", "list").splitlines()
+    header, *rows = lines
+    ends = {line.index(" EUR") for line in rows}
+    assert len(ends) == 1, lines
+    assert header.index("AMOUNT") + len("AMOUNT") == min(ends) + len(" EUR"), lines
+    block = team.ok("ledger", "report").splitlines()
+    head = block[1]
+    for title in ("BUDGET", "SPENT", "REMAINING", "USED"):
+        edge = head.index(title) + len(title)
+        cells = [line[:edge] for line in block[2:]]
+        assert all(cell[-1] != " " for cell in cells), (title, block)
+    [influencers] = [line for line in block if line.startswith("influencers")]
+    [tools] = [line for line in block if line.startswith("tools")]
+    assert influencers.index("1,500,000.00") + len("1,500,000.00") == tools.index("300.00") + len("300.00"), block

@@ -384,26 +384,42 @@ def read_input(path: str) -> str:
         raise UserError(f"{path}: {exc.strerror}") from None
 
 
-def table(rows: list[list[str]], headers: list[str], *, free: Collection[str] = (), width: int | None = None) -> str:
-    """Plain columns, left-aligned, the last one unpadded.
+def table(
+    rows: list[list[str]],
+    headers: list[str],
+    *,
+    free: Collection[str] = (),
+    width: int | None = None,
+    right: Collection[str] = (),
+) -> str:
+    """Plain columns, left-aligned but for the ``right`` ones (amounts, named by their headers), the last one unpadded.
 
     Every cell is shown ``visible``: a control character in a record cannot
     act on the terminal, and a newline cannot make a row of its own.  The
     ``free`` columns (free text, named by their headers) are cut with an
     ellipsis where a line would be wider than ``width`` (``columns.terminal_width``:
-    a terminal's; ``None``, whole lines, to a pipe).
+    a terminal's; ``None``, whole lines, to a pipe).  Amounts end on one
+    edge, as hledger sets them: those of one currency line up digit by digit.
     """
     rows = [visible_cells(row) for row in rows]
+    flush_right = [h in right for h in headers]
     headers = visible_cells(headers)
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
     widths = fitted(widths, {i for i, h in enumerate(headers) if h in free}, width)
-    return "\n".join(table_line([cut(cell, w) for cell, w in zip(row, widths)], widths) for row in [headers, *rows])
+    return "\n".join(table_line([cut(cell, w) for cell, w in zip(row, widths)], widths, flush_right) for row in [headers, *rows])
 
 
-def table_line(cells: Sequence[str], widths: Sequence[int]) -> str:
-    """One line of ``table``: its cells (``visible`` already), each but the last padded to its column's width."""
+def table_line(cells: Sequence[str], widths: Sequence[int], right: Sequence[bool] = ()) -> str:
+    """One line of ``table``: its cells (``visible`` already), each but the last padded to its column's width
+    (on the left where ``right`` says so)."""
     last = len(cells) - 1
-    return "  ".join(cell.ljust(widths[i]) if i < last else cell for i, cell in enumerate(cells)).rstrip()
+
+    def padded(i: int, cell: str) -> str:
+        if i < len(right) and right[i]:
+            return cell.rjust(widths[i])
+        return cell.ljust(widths[i]) if i < last else cell
+
+    return "  ".join(padded(i, cell) for i, cell in enumerate(cells)).rstrip()
 
 
 def note_incomplete(count: int, noun: str) -> None:

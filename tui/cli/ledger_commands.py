@@ -94,7 +94,7 @@ def cmd_list(ctx: Context) -> int:
     out = [[r.short_id, r.date, f"+{r.campaign}", r.category, r.payee, r.amount_text, r.status, r.entered_by_shown, r.memo] for r in rows]
     headers = ["ID", "DATE", "CAMPAIGN", "CATEGORY", "PAYEE", "AMOUNT", "STATUS", "BY", "MEMO"]
     free = ("CAMPAIGN", "CATEGORY", "PAYEE", "MEMO")  # never an amount, a date or an id
-    sys.stdout.write(table(out, headers, free=free, width=terminal_width(sys.stdout)) + "\n")
+    sys.stdout.write(table(out, headers, free=free, width=terminal_width(sys.stdout), right=("AMOUNT",)) + "\n")
     return 0
 
 
@@ -120,6 +120,10 @@ def cmd_report(ctx: Context) -> int:
 
 def _amount(value: Decimal | None, base: str) -> str:
     return "" if value is None else format_minor(round_minor(value, base), base, grouping=True)
+
+
+#: The report's columns of numbers: set flush right, as amounts are.
+_REPORT_AMOUNTS = ("BUDGET", "SPENT", "REMAINING", "USED", "BURN/DAY", "FORECAST", "PENDING")
 
 
 def _report_text(report: reports.Report, width: int | None) -> str:
@@ -150,8 +154,8 @@ def _report_text(report: reports.Report, width: int | None) -> str:
                     flags.strip(),
                 ]
             )
-        headers = [by.upper(), "BUDGET", "SPENT", "REMAINING", "USED", "BURN/DAY", "FORECAST", "PENDING", ""]
-        block = title + "\n" + table(rows, headers, free=(by.upper(), ""), width=width)
+        headers = [by.upper(), *_REPORT_AMOUNTS, ""]
+        block = title + "\n" + table(rows, headers, free=(by.upper(), ""), width=width, right=_REPORT_AMOUNTS)
         if c.total.frozen_entries:
             block += "\n" + reports.frozen_text(c.total, base, "crewdeck ledger approve ID")
         blocks.append(block)
