@@ -235,3 +235,31 @@ async def test_an_amount_is_never_cut_at_80_columns() -> None:
         # FORECAST and PENDING make room, as they do on a narrow screen.
         assert "FORECAST" not in app.query_one(BudgetTable).render_line(0).text
         assert "150,000,000.00 IDR" in app.query_one(EntriesTable).render_line(1).text
+
+
+class LongNames(App[None]):
+    """Budget lines of a campaign whose slug is wider than the name column at 80 columns, some of them incomplete."""
+
+    BUDGETS = [
+        budget("c1", "holiday-gifting-europe", "", ("15,500.00", "4,081.96", "11,418.04", "", "5,215.84"), 263, 26, complete=False),
+        budget("c1", "holiday-gifting-europe", "sponsored-posts", ("4,000.00", "921.66", "3,078.34", "", "1,177.68"), 230, 23),
+        budget("c1", "holiday-gifting-europe", "influencer-whitelisting", ("", "0.00", "", "", ""), None, None, complete=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield BudgetTable(self.BUDGETS)
+
+
+@pytest.mark.anyio
+async def test_an_incomplete_lines_mark_stays_when_its_name_is_cut() -> None:
+    """At 80 columns "+holiday-gifting-europe *" was cut to "+holiday-g…": the `*` that says rates are missing from
+    the line went with the end of the name, on the very lines (the campaigns' totals) that sum the incomplete ones."""
+    app = LongNames()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.query_one(BudgetTable)
+        total, complete, category = (table.render_line(y).text for y in (1, 2, 3))
+        name_width = table.widths(table.scrollable_content_region.width, table.widest_on_screen())[0]
+        assert "…" in total[:name_width] and total[:name_width].rstrip().endswith("… *"), total
+        assert category[:name_width].rstrip().endswith("… *"), category
+        assert "*" not in complete, complete
