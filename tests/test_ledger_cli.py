@@ -412,3 +412,20 @@ def test_amounts_line_up_on_their_right_edge_in_list_and_report(team: Cli) -> No
     [influencers] = [line for line in block if line.startswith("influencers")]
     [tools] = [line for line in block if line.startswith("tools")]
     assert influencers.index("1,500,000.00") + len("1,500,000.00") == tools.index("300.00") + len("300.00"), block
+
+
+def test_a_reversals_reason_is_refused_as_a_memo_is_naming_the_memo(team: Cli) -> None:
+    """A reason that with "reverses 39657ad1 (8.00 EUR): " before it was longer than a memo holds was refused as
+    "ledger_entry.*: ledger_entry.memo: longer than 2000 characters", though `ledger add` took it as a memo; a line
+    break in it as "ledger_entry: text may not hold control characters", naming no field."""
+    entry = add(team, "8 EUR")
+    before = team.ok("ledger", "export", "--format", "csv")
+    prefix = f"reverses {entry[:8]} (8.00 EUR): "
+    room = 2000 - len(prefix)
+    error = one_line_error(team("ledger", "reverse", entry, "--memo", "x" * (room + 1)))
+    assert f"memo: longer than {room:,} characters" in error and "ledger_entry" not in error, error
+    assert "memo: one line only" in one_line_error(team("ledger", "reverse", entry, "--memo", "booked\ntwice"))
+    assert team.ok("ledger", "export", "--format", "csv") == before
+    reversal = team.ok("ledger", "reverse", entry, "--memo", "x" * room).strip()
+    [shown] = [r for r in json.loads(team.ok("ledger", "list", "--json")) if r["id"] == reversal]
+    assert shown["memo"] == prefix + "x" * room
