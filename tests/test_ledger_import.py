@@ -374,3 +374,24 @@ def test_an_id_that_is_another_kind_of_record_here_is_named_by_line(team: Cli, t
         result.err
         == f"{path}:2: id {task} is a task here, not a ledger entry\ncrewdeck: error: nothing imported: 1 bad row in {path} (listed above)\n"
     )
+
+
+def test_a_header_naming_a_column_it_reads_twice_imports_nothing_and_says_which(team: Cli, tmp_path: Path) -> None:
+    """A bank export with "Betrag" twice (gross and net) under --map amount=Betrag, or a header with amount twice,
+    imported the last of the two columns without a word: 1,190.00 EUR where the file's first amount said 1,000.00."""
+    before = team.ok("export")
+    twice = _write(tmp_path, "date,campaign,category,payee,amount,Amount\n2026-11-12,spring-launch,tools,Canva,1000.00,1190.00\n")
+    error = one_line_error(team("ledger", "import", twice))
+    assert "the header names amount twice (columns 5 and 6)" in error, error
+    mapped = _write(
+        tmp_path, "Datum,Kampagne,Kategorie,Empfänger,Betrag,Betrag\n2026-11-12,spring-launch,tools,Canva,1000.00,1190.00\n", "bank.csv"
+    )
+    mapping = "date=Datum,campaign=Kampagne,category=Kategorie,payee=Empfänger,amount=Betrag"
+    error = one_line_error(team("ledger", "import", mapped, "--map", mapping))
+    assert "the header names Betrag twice (columns 5 and 6)" in error, error
+    assert team.ok("export") == before
+    # A column read by no field may be there twice: nothing is read from it.
+    notes = _write(
+        tmp_path, "date,campaign,category,payee,amount,Notes,Notes\n2026-11-12,spring-launch,tools,Canva,10.00,a,b\n", "notes.csv"
+    )
+    assert team.ok("ledger", "import", notes).strip() == "imported 1 entry"

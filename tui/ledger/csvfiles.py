@@ -155,12 +155,22 @@ def _records(
 
 def _columns(header: list[str], wanted: Sequence[str], required: Sequence[str], mapping: dict[str, str], source: str) -> dict[str, int]:
     """Field -> column index, from the header row and ``--map``."""
-    by_name = {h.strip().lower(): i for i, h in enumerate(header)}
+    by_name: dict[str, list[int]] = {}
+    for i, h in enumerate(header):
+        by_name.setdefault(h.strip().lower(), []).append(i)
     columns: dict[str, int] = {}
     for name in wanted:
         header_name = mapping.get(name, name).lower()
         if header_name in by_name:
-            columns[name] = by_name[header_name]
+            found = by_name[header_name]
+            if len(found) > 1:
+                # Which of them holds the field, the file does not say: read either, and an amount may be the wrong one.
+                numbers = [str(i + 1) for i in found]
+                raise UserError(
+                    f"{source}: the header names {header[found[0]].strip()} {'twice' if len(found) == 2 else f'{len(found)} times'} (columns {', '.join(numbers[:-1])} and {numbers[-1]}): "
+                    f"which holds the {name} is not known; rename the {'other' if len(found) == 2 else 'others'}"
+                )
+            columns[name] = found[0]
         elif name in mapping:
             raise UserError(
                 f"{source}: --map {name}={mapping[name]}: the file has no column {mapping[name]!r} (it has {', '.join(header)})"
