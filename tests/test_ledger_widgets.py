@@ -263,3 +263,30 @@ async def test_an_incomplete_lines_mark_stays_when_its_name_is_cut() -> None:
         assert "…" in total[:name_width] and total[:name_width].rstrip().endswith("… *"), total
         assert category[:name_width].rstrip().endswith("… *"), category
         assert "*" not in complete, complete
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("width", "amount"), [(40, 250_00), (50, 250_00), (60, 250_00), (40, 10**17)])
+async def test_a_narrow_entries_table_leaves_other_columns_out_never_the_amount(width: int, amount: int) -> None:
+    """In the overview's Budget pane (50 columns of a 120-column terminal) the entries showed their dates,
+    categories, payees, states and memos, and no amount: the one column that may not be cut went first."""
+    rows = [replace(entry(i), amount=amount) for i in range(3)]
+
+    class Narrow(App[None]):
+        def compose(self) -> ComposeResult:
+            yield EntriesTable()
+
+        def on_mount(self) -> None:
+            self.query_one(EntriesTable).reset(3)
+
+        def on_windowed_table_window_needed(self, message: EntriesTable.WindowNeeded) -> None:
+            message.table.set_window(message.offset, rows, message.generation)
+
+    app = Narrow()
+    async with app.run_test(size=(width, 10)) as pilot:
+        await pilot.pause()
+        table = app.query_one(EntriesTable)
+        assert "AMOUNT" in table.render_line(0).text
+        for i, row in enumerate(rows):
+            line = table.render_line(i + 1).text
+            assert f" {row.amount_text} " in f" {line} " and row.date in line, line

@@ -62,13 +62,16 @@ class EntriesTable(WindowedTable[EntryLine]):
         "entries-table--reversed",
     }
     COLUMNS = (
-        Column("ID", 8, drop=2),
+        Column("ID", 8, drop=5),
         Column("DATE", 10),
-        Column("CAMPAIGN", 9, grow=2, drop=1),
-        Column("CATEGORY", 8, grow=2),
-        Column("PAYEE", 9, grow=3),
-        Column("AMOUNT", 17, "right", whole=True),
-        Column("STATUS", 8),
+        Column("CAMPAIGN", 9, grow=2, drop=4),
+        Column("CATEGORY", 8, grow=2, drop=3),
+        # Left out only when the amount would not fit beside it (cut, an amount reads as another).
+        Column("PAYEE", 9, grow=3, drop=1),
+        # Never left out (an entry without its amount says nothing): narrower, the table drops the others.
+        Column("AMOUNT", 17, "right", whole=True, keep=True),
+        # Without it a pending, reversing or reversed row still has its colours.
+        Column("STATUS", 8, drop=2),
         Column("MEMO", 0, grow=4),
     )
 
