@@ -225,7 +225,10 @@ def test_bad_entries_are_one_clear_line_and_nothing_is_written(team: Cli, args: 
         (["budget", "set", "winter", "tools", "5"], "unknown campaign"),
         (["rate", "set", "2026-11-01", "USD/EUR", "1e3"], "is not a plain decimal number"),
         (["rate", "set", "2026-11-01", "USD/EUR", "0"], "must be more than zero"),
-        (["rate", "set", "2026-11-01", "USD/XXY", "0.9"], "is not a currency pair"),
+        # A pair of three letters each was "not a currency pair like USD/EUR", as if written wrong: one is no currency.
+        (["rate", "set", "2026-11-01", "USD/XXY", "0.9"], "'USD/XXY': unknown currency 'XXY' (use an ISO 4217 code"),
+        (["rate", "set", "2026-11-01", "rmb:eur", "0.13"], "'rmb:eur': unknown currency 'RMB' (use an ISO 4217 code"),
+        (["rate", "set", "2026-11-01", "USD/EURO", "0.9"], "'USD/EURO' is not a currency pair like USD/EUR"),
         (["rate", "set", "2026-11-01", "EUR/EUR", "1"], "two different currencies"),
         (["rate", "set", "2026-13-01", "USD/EUR", "0.9"], "is not a real date"),
         (["ledger", "reverse", "0000"], "no ledger entry with id 0000"),
