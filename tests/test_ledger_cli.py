@@ -324,8 +324,8 @@ def test_report_names_its_period_as_the_budget_pane_does_and_json_keeps_the_code
         ("all", "All time"),
     ):
         title = team.ok("ledger", "report", "--period", period).splitlines()[0]
-        assert title.endswith(f"(EUR, {named}, as of 2026-11-26)"), title
-    assert team.ok("ledger", "report").splitlines()[0].endswith("(EUR, All time, as of 2026-11-26)")
+        assert title.endswith(f"(EUR, {named}, as of 2026-11-26 in Europe/Berlin)"), title
+    assert team.ok("ledger", "report").splitlines()[0].endswith("(EUR, All time, as of 2026-11-26 in Europe/Berlin)")
     assert report(team, "--period", "2026-W47")["period"]["label"] == "2026-W47"
 
 
@@ -432,3 +432,18 @@ def test_a_reversals_reason_is_refused_as_a_memo_is_naming_the_memo(team: Cli) -
     reversal = team.ok("ledger", "reverse", entry, "--memo", "x" * room).strip()
     [shown] = [r for r in json.loads(team.ok("ledger", "list", "--json")) if r["id"] == reversal]
     assert shown["memo"] == prefix + "x" * room
+
+
+def test_a_reports_as_of_day_says_whose_day_it_is(team: Cli, tmp_path: Path) -> None:
+    """The title said "as of 2026-11-26" to ana in Berlin and "as of 2026-11-25" to kai in Honolulu at the same moment,
+    their burn per day and forecasts apart by that day, and neither said whose today it was."""
+    team.ok("member", "add", "kai", "--name", "Kai Akana", "--tz", "Pacific/Honolulu")
+    add(team, "100 EUR", date="2026-11-20")
+    assert team.ok("ledger", "report").splitlines()[0].endswith("(EUR, All time, as of 2026-11-26 in Europe/Berlin)")
+    title = team.ok("ledger", "report", "--period", "2026-11", as_member="kai").splitlines()[0]
+    assert title.endswith("(EUR, Month 2026-11, as of 2026-11-25 in Pacific/Honolulu)"), title
+    assert json.loads(team.ok("ledger", "report", "--json", as_member="kai"))["as_of"] == "2026-11-25"
+    # On a terminal too narrow for it beside the campaign, what the numbers are goes whole on a line of its own.
+    first, second, *_ = on_a_terminal(team, tmp_path, 60, "ledger", "report")
+    assert first == "+spring-launch  Spring Launch  2026-11-01..2026-12-31", first
+    assert second == "  (EUR, All time, as of 2026-11-26 in Europe/Berlin)", second
