@@ -395,3 +395,17 @@ def test_a_header_naming_a_column_it_reads_twice_imports_nothing_and_says_which(
         tmp_path, "date,campaign,category,payee,amount,Notes,Notes\n2026-11-12,spring-launch,tools,Canva,10.00,a,b\n", "notes.csv"
     )
     assert team.ok("ledger", "import", notes).strip() == "imported 1 entry"
+
+
+def test_a_header_the_import_cannot_read_is_named_short_on_its_one_line(team: Cli, tmp_path: Path) -> None:
+    """A file whose header names no column the import reads was refused with the whole header on the line:
+    a header cell of 100,000 characters, or 5,000 columns, made an error line of 100,000 or 44,000 characters."""
+    wide = _write(tmp_path, f"{'x' * 100_000},amount\n1,2\n")
+    error = one_line_error(team("ledger", "import", wide))
+    assert len(error) < 400 and f"(the header is: {'x' * 79}…, amount; " in error, error
+    many = _write(tmp_path, ",".join(f"col{i}" for i in range(5000)) + "\n" + ",".join("1" * 5000) + "\n", "many.csv")
+    for command in ("ledger", "rate"):
+        error = one_line_error(team(command, "import", many))
+        assert len(error) < 400 and "col0, col1," in error and "col11, … (5,000 columns)" in error, error
+    error = one_line_error(team("ledger", "import", many, "--map", "amount=Betrag"))
+    assert len(error) < 400 and "has no column 'Betrag' (it has col0, col1," in error, error

@@ -28,7 +28,7 @@ from typing import Any, TextIO
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.records import ENTITIES, ValidationError
-from crewdeck.sync.state.visible import quoted, visible
+from crewdeck.sync.state.visible import cut, quoted, visible
 from crewdeck.tui.ledger import entries as entry_lib
 from crewdeck.tui.ledger.actions import EntryDraft, derived_id, reversal_id
 from crewdeck.tui.ledger.form import FormContext, parse_entry
@@ -173,14 +173,25 @@ def _columns(header: list[str], wanted: Sequence[str], required: Sequence[str], 
             columns[name] = found[0]
         elif name in mapping:
             raise UserError(
-                f"{source}: --map {name}={mapping[name]}: the file has no column {mapping[name]!r} (it has {', '.join(header)})"
+                f"{source}: --map {name}={mapping[name]}: the file has no column {mapping[name]!r} (it has {_header_text(header)})"
             )
     missing = [name for name in required if name not in columns]
     if missing:
         raise UserError(
-            f"{source}: no column for {', '.join(missing)} (the header is: {', '.join(header)}; name them with --map FIELD=COLUMN)"
+            f"{source}: no column for {', '.join(missing)} (the header is: {_header_text(header)}; name them with --map FIELD=COLUMN)"
         )
     return columns
+
+
+#: The most of a header's columns a one-line error names.
+HEADER_SHOWN = 12
+
+
+def _header_text(header: list[str]) -> str:
+    """A header as a one-line error names it: its first ``HEADER_SHOWN`` columns, each cut as a quoted cell is, and how
+    many there are when that is not all (a cell may hold 131,072 characters, a row thousands of them)."""
+    names = ", ".join(cut(name.strip()) for name in header[:HEADER_SHOWN])
+    return names if len(header) <= HEADER_SHOWN else f"{names}, … ({len(header):,} columns)"
 
 
 @dataclass
