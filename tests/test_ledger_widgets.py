@@ -290,3 +290,29 @@ async def test_a_narrow_entries_table_leaves_other_columns_out_never_the_amount(
         for i, row in enumerate(rows):
             line = table.render_line(i + 1).text
             assert f" {row.amount_text} " in f" {line} " and row.date in line, line
+
+
+@pytest.mark.anyio
+async def test_frozen_spend_keeps_a_colour_of_its_own_where_the_status_column_is_left_out() -> None:
+    """Where a narrow pane leaves STATUS out, pending and reversed entries keep their colours, and spend a crisis froze
+    (which counts no more than pending spend until a manager approves it) looked like spend that counts."""
+    rows = [replace(entry(0), needs_approval=True, approved=False), replace(entry(1), frozen=True), entry(2)]
+    pending, frozen, counted = rows
+    assert (pending.status, frozen.status, counted.status) == ("pending", "frozen", "")
+
+    class Narrow(App[None]):
+        def compose(self) -> ComposeResult:
+            yield EntriesTable()
+
+        def on_mount(self) -> None:
+            self.query_one(EntriesTable).reset(3)
+
+        def on_windowed_table_window_needed(self, message: EntriesTable.WindowNeeded) -> None:
+            message.table.set_window(message.offset, rows, message.generation)
+
+    app = Narrow()
+    async with app.run_test(size=(42, 10)) as pilot:
+        await pilot.pause()
+        table = app.query_one(EntriesTable)
+        assert "STATUS" not in table.render_line(0).text
+        assert table.row_style(1) == table.row_style(0) != table.row_style(2)

@@ -46,6 +46,8 @@ class EntryLine(Protocol):
     def is_reversal(self) -> bool: ...
     @property
     def reversed(self) -> bool: ...
+    @property
+    def frozen(self) -> bool: ...
 
 
 class EntriesTable(WindowedTable[EntryLine]):
@@ -120,6 +122,9 @@ class EntriesTable(WindowedTable[EntryLine]):
             return self.get_component_rich_style("entries-table--reversal")
         if row.reversed:
             return self.get_component_rich_style("entries-table--reversed")
+        if row.frozen:
+            # It counts no more than pending spend until a manager approves it: so it reads, STATUS on screen or not.
+            return self.get_component_rich_style("entries-table--pending")
         return Style()
 
     def cursor_moved(self, index: int) -> None:
