@@ -409,3 +409,23 @@ def test_a_header_the_import_cannot_read_is_named_short_on_its_one_line(team: Cl
         assert len(error) < 400 and "col0, col1," in error and "col11, … (5,000 columns)" in error, error
     error = one_line_error(team("ledger", "import", many, "--map", "amount=Betrag"))
     assert len(error) < 400 and "has no column 'Betrag' (it has col0, col1," in error, error
+
+
+def test_a_members_reversal_of_anothers_entry_is_named_by_its_line(team: Cli, tmp_path: Path) -> None:
+    """raj's file reversing ana's entry was refused as a whole, "@raj may reverse only their own entries", naming no line
+    among the file's rows, where every other bad row is listed by its line; the rows around it are fine."""
+    theirs = add(team, "40 EUR", category="tools", payee="Canva")
+    own = add(team, "25 EUR", category="tools", payee="Figma", as_member="raj")
+    before = team.ok("export")
+    path = _write(
+        tmp_path,
+        "date,campaign,category,payee,amount,currency,reverses\n"
+        "2026-11-21,spring-launch,tools,Buffer,9.00,EUR,\n"
+        f"2026-11-20,spring-launch,tools,Figma,-25.00,EUR,{own}\n"
+        f"2026-11-20,spring-launch,tools,Canva,-40.00,EUR,{theirs}\n",
+    )
+    assert _listed(team("ledger", "import", path, as_member="raj"), path) == [
+        f"4: reverses: @raj may reverse only their own entries ({theirs[:8]} is someone else's) (rule own_entry_only)"
+    ]
+    assert team.ok("export") == before
+    assert team.ok("ledger", "import", path).strip() == "imported 3 entries"  # a manager reverses anyone's

@@ -193,7 +193,7 @@ def cmd_import(ctx: Context) -> int:
     text = read_input(source)
     ws = ctx.ws
     with bad_rows_listed():
-        plan = csvfiles.plan_entries(text, source, ws, _today(ctx), csvfiles.parse_map(ctx.args.map or []))
+        plan = csvfiles.plan_entries(text, source, ws, _today(ctx), csvfiles.parse_map(ctx.args.map or []), ctx.me_or_none())
     if plan.new:
         csvfiles.write_entries(ws, ctx.me, plan, ctx.now)
     print(f"imported {counted(len(plan.new), 'entry')}" + (f" ({plan.already:,} already in the ledger)" if plan.already else ""))
