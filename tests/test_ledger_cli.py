@@ -447,3 +447,15 @@ def test_a_reports_as_of_day_says_whose_day_it_is(team: Cli, tmp_path: Path) -> 
     first, second, *_ = on_a_terminal(team, tmp_path, 60, "ledger", "report")
     assert first == "+spring-launch  Spring Launch  2026-11-01..2026-12-31", first
     assert second == "  (EUR, All time, as of 2026-11-26 in Europe/Berlin)", second
+
+
+def test_an_export_to_dash_goes_to_standard_output_as_an_import_from_dash_reads_standard_input(
+    team: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ledger export -o -` wrote a file named "-" in the current directory and printed nothing, where
+    `ledger import -` reads standard input and hledger's `-o -` writes standard output."""
+    add(team, "12.50 EUR")
+    monkeypatch.chdir(tmp_path)
+    for fmt in ("csv", "hledger"):
+        assert team.ok("ledger", "export", "--format", fmt, "-o", "-") == team.ok("ledger", "export", "--format", fmt)
+    assert not (tmp_path / "-").exists()

@@ -211,16 +211,18 @@ def check_port_free(host: str, port: int) -> None:
 
 
 def write_output(path: str | None, text: str) -> None:
-    """Standard output, or a file replaced in one step (never half-written)."""
-    if not path:
+    """Standard output (no ``path``, or ``-`` as ``read_input`` reads standard input), or a file replaced in one step
+    (never half-written)."""
+    if not path or path == "-":
         sys.stdout.write(text)
         return
     _write_file(path, lambda f: f.write(text))
 
 
 def stream_output(path: str | None, produce: Callable[[Callable[[str], object]], None]) -> None:
-    """What ``produce`` writes, piece by piece, to standard output or to a file replaced in one step when it is all written."""
-    if not path:
+    """What ``produce`` writes, piece by piece, to standard output (no ``path``, or ``-``) or to a file replaced in one
+    step when it is all written."""
+    if not path or path == "-":
         _widen_pipe(sys.stdout)
         _buffered(sys.stdout, produce)
         return
