@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -459,3 +460,24 @@ def test_an_export_to_dash_goes_to_standard_output_as_an_import_from_dash_reads_
     for fmt in ("csv", "hledger"):
         assert team.ok("ledger", "export", "--format", fmt, "-o", "-") == team.ok("ledger", "export", "--format", fmt)
     assert not (tmp_path / "-").exists()
+
+
+def _cells(text: str) -> int:
+    """The columns ``text`` takes on a terminal: two for a wide character."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def test_amounts_stay_lined_up_beside_wide_characters(team: Cli, tmp_path: Path) -> None:
+    """A payee in Japanese ("株式会社電通") takes two terminal columns a character: padded by characters, its row's
+    amount, and every column after it, stood six columns right of the others' in ledger list and report --by payee."""
+    add(team, "50000 EUR", payee="株式会社電通", extra=("--memo", "リール3本とストーリー2本、使用権12か月"))
+    add(team, "5.00 EUR", payee="Dentsu")
+    rows = team.ok("ledger", "list").splitlines()[1:]
+    assert len({_cells(line[: line.index(" EUR")]) for line in rows}) == 1, rows
+    block = team.ok("ledger", "report", "--by", "payee").splitlines()
+    ends = {_cells(line[: line.index(amount) + len(amount)]) for line, amount in zip(block[2:4], ("50,000.00", "5.00"))}
+    assert len(ends) == 1, block
+    # On a terminal, a wide payee is cut to the room its column has, counted in columns.
+    lines = on_a_terminal(team, tmp_path, 80, "ledger", "list")
+    assert max(_cells(line) for line in lines) <= 80 and "…" in lines[2], lines
+    assert len({_cells(line[: line.index(" EUR")]) for line in lines[1:]}) == 1, lines

@@ -18,7 +18,7 @@ from crewdeck.sync.state.visible import json_visible, visible, visible_cells
 from crewdeck.sync.state.writes import Writer
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import config as config_module
-from crewdeck.tui.workspace.columns import cut, fitted
+from crewdeck.tui.workspace.columns import cells, cut_cells, fitted, pad
 from crewdeck.tui.workspace.config import Config, load
 from crewdeck.tui.workspace.errors import Unidentified, UserError, undecodable
 from crewdeck.tui.workspace.words import counted
@@ -406,22 +406,22 @@ def table(
     rows = [visible_cells(row) for row in rows]
     flush_right = [h in right for h in headers]
     headers = visible_cells(headers)
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    # Counted in a terminal's columns: a payee in Japanese takes two a character, and the columns after it stay put.
+    widths = [max(cells(h), *(cells(r[i]) for r in rows)) if rows else cells(h) for i, h in enumerate(headers)]
     widths = fitted(widths, {i for i, h in enumerate(headers) if h in free}, width)
-    return "\n".join(table_line([cut(cell, w) for cell, w in zip(row, widths)], widths, flush_right) for row in [headers, *rows])
+    return "\n".join(table_line([cut_cells(cell, w) for cell, w in zip(row, widths)], widths, flush_right) for row in [headers, *rows])
 
 
-def table_line(cells: Sequence[str], widths: Sequence[int], right: Sequence[bool] = ()) -> str:
-    """One line of ``table``: its cells (``visible`` already), each but the last padded to its column's width
-    (on the left where ``right`` says so)."""
-    last = len(cells) - 1
+def table_line(line: Sequence[str], widths: Sequence[int], right: Sequence[bool] = ()) -> str:
+    """One line of ``table``: its cells (``visible`` already), each but the last padded to its column's width in a
+    terminal's columns (on the left where ``right`` says so)."""
+    last = len(line) - 1
 
     def padded(i: int, cell: str) -> str:
-        if i < len(right) and right[i]:
-            return cell.rjust(widths[i])
-        return cell.ljust(widths[i]) if i < last else cell
+        flush_right = i < len(right) and right[i]
+        return pad(cell, widths[i], right=flush_right) if i < last or flush_right else cell
 
-    return "  ".join(padded(i, cell) for i, cell in enumerate(cells)).rstrip()
+    return "  ".join(padded(i, cell) for i, cell in enumerate(line)).rstrip()
 
 
 def note_incomplete(count: int, noun: str) -> None:

@@ -20,7 +20,7 @@ from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.ledger.rates import make_rate
 from crewdeck.tui.ledger.view import entries_where
 from crewdeck.tui.time.when import DateError, parse_day
-from crewdeck.tui.workspace.columns import GAP, cut, fitted, line_width, terminal_width
+from crewdeck.tui.workspace.columns import GAP, cells, cut_cells, fitted, line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 
@@ -126,11 +126,11 @@ def _title(parts: list[str], what: str, width: int | None) -> str:
     """A campaign's ``parts`` (slug, name, run) and ``what`` its numbers are, the slug and the name cut as a table's names
     are; ``what``, never cut, goes on a line of its own under them when it would not fit beside them."""
     whole = [*parts, what]
-    widths = fitted([len(part) for part in whole], {0, 1}, width)
+    widths = fitted([cells(part) for part in whole], {0, 1}, width)
     if width is not None and line_width(widths) > width:
-        whole, widths = parts, fitted([len(part) for part in parts], {0, 1}, width)
-        return (" " * GAP).join(cut(part, w) for part, w in zip(whole, widths)) + "\n" + " " * GAP + what
-    return (" " * GAP).join(cut(part, w) for part, w in zip(whole, widths))
+        whole, widths = parts, fitted([cells(part) for part in parts], {0, 1}, width)
+        return (" " * GAP).join(cut_cells(part, w) for part, w in zip(whole, widths)) + "\n" + " " * GAP + what
+    return (" " * GAP).join(cut_cells(part, w) for part, w in zip(whole, widths))
 
 
 #: The report's columns of numbers: set flush right, as amounts are.
