@@ -481,3 +481,23 @@ def test_amounts_stay_lined_up_beside_wide_characters(team: Cli, tmp_path: Path)
     lines = on_a_terminal(team, tmp_path, 80, "ledger", "list")
     assert max(_cells(line) for line in lines) <= 80 and "…" in lines[2], lines
     assert len({_cells(line[: line.index(" EUR")]) for line in lines[1:]}) == 1, lines
+
+
+def test_a_run_budget_a_period_cannot_share_says_why_it_is_left_out(team: Cli) -> None:
+    """A campaign run with no end (or no start) has no days to split its run budget over: a month's report left the
+    budget out without a word, BUDGET and REMAINING blank, as if the campaign had none."""
+    team.ok("campaign", "add", "Always On", "--start", "2026-11-01")
+    team.ok("budget", "set", "always-on", "ads", "3000")
+    team.ok("ledger", "add", "--campaign", "always-on", *SPEND, as_member="ana")
+    assert total(report(team, "--campaign", "always-on"))["budget"] == eur("3000.00")
+    month = report(team, "--campaign", "always-on", "--period", "2026-11")
+    assert total(month)["budget"] is None
+    said = "+always-on's budget for the run (ads) counts in no report of a shorter period: the run has no end date"
+    assert any(said in warning for warning in month["warnings"]), month["warnings"]
+    assert said in team("ledger", "report", "--period", "2026-11").err
+    assert not any("counts in no report" in w for w in report(team, "--campaign", "always-on")["warnings"])
+    # A month before the run starts has none of its days: nothing to say.
+    assert not any("counts in no report" in w for w in report(team, "--campaign", "always-on", "--period", "2026-10")["warnings"])
+    # A month's budget of the same campaign has its days: it counts, and says nothing.
+    team.ok("budget", "set", "always-on", "tools", "300", "--month", "2026-11")
+    assert total(report(team, "--campaign", "always-on", "--period", "2026-11"))["budget"] == eur("300.00")
