@@ -167,9 +167,10 @@ def _columns(header: list[str], wanted: Sequence[str], required: Sequence[str], 
             if len(found) > 1:
                 # Which of them holds the field, the file does not say: read either, and an amount may be the wrong one.
                 numbers = [str(i + 1) for i in found]
+                times, others = ("twice", "other") if len(found) == 2 else (f"{len(found)} times", "others")
                 raise UserError(
-                    f"{source}: the header names {header[found[0]].strip()} {'twice' if len(found) == 2 else f'{len(found)} times'} (columns {', '.join(numbers[:-1])} and {numbers[-1]}): "
-                    f"which holds the {name} is not known; rename the {'other' if len(found) == 2 else 'others'}"
+                    f"{source}: the header names {header[found[0]].strip()} {times} (columns {', '.join(numbers[:-1])} and "
+                    f"{numbers[-1]}): which holds the {name} is not known; rename the {others}"
                 )
             columns[name] = found[0]
         elif name in mapping:
