@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -225,7 +226,10 @@ def test_bad_entries_are_one_clear_line_and_nothing_is_written(team: Cli, args: 
         (["budget", "set", "winter", "tools", "5"], "unknown campaign"),
         (["rate", "set", "2026-11-01", "USD/EUR", "1e3"], "is not a plain decimal number"),
         (["rate", "set", "2026-11-01", "USD/EUR", "0"], "must be more than zero"),
-        (["rate", "set", "2026-11-01", "USD/XXY", "0.9"], "is not a currency pair"),
+        # A pair of three letters each was "not a currency pair like USD/EUR", as if written wrong: one is no currency.
+        (["rate", "set", "2026-11-01", "USD/XXY", "0.9"], "'USD/XXY': unknown currency 'XXY' (use an ISO 4217 code"),
+        (["rate", "set", "2026-11-01", "rmb:eur", "0.13"], "'rmb:eur': unknown currency 'RMB' (use an ISO 4217 code"),
+        (["rate", "set", "2026-11-01", "USD/EURO", "0.9"], "'USD/EURO' is not a currency pair like USD/EUR"),
         (["rate", "set", "2026-11-01", "EUR/EUR", "1"], "two different currencies"),
         (["rate", "set", "2026-13-01", "USD/EUR", "0.9"], "is not a real date"),
         (["ledger", "reverse", "0000"], "no ledger entry with id 0000"),
@@ -321,8 +325,8 @@ def test_report_names_its_period_as_the_budget_pane_does_and_json_keeps_the_code
         ("all", "All time"),
     ):
         title = team.ok("ledger", "report", "--period", period).splitlines()[0]
-        assert title.endswith(f"(EUR, {named}, as of 2026-11-26)"), title
-    assert team.ok("ledger", "report").splitlines()[0].endswith("(EUR, All time, as of 2026-11-26)")
+        assert title.endswith(f"(EUR, {named}, as of 2026-11-26 in Europe/Berlin)"), title
+    assert team.ok("ledger", "report").splitlines()[0].endswith("(EUR, All time, as of 2026-11-26 in Europe/Berlin)")
     assert report(team, "--period", "2026-W47")["period"]["label"] == "2026-W47"
 
 
@@ -389,3 +393,111 @@ def test_a_budget_for_a_month_outside_the_run_is_refused_and_one_the_run_leaves_
     assert "; budget of spring-launch for 2026-12: left out, the month is outside the campaign's run" in team.ok(
         "ledger", "export", "--format", "hledger"
     )
+
+
+def test_amounts_line_up_on_their_right_edge_in_list_and_report(team: Cli) -> None:
+    """ledger list and report set amounts flush left, so digits of the same place sat in different columns
+    ("1,234,567.89 EUR" over "12.50 EUR"); hledger, and every ledger a person reads, ends them on one edge."""
+    team.ok("budget", "set", "spring-launch", "influencers", "1500000")
+    team.ok("budget", "set", "spring-launch", "tools", "300")
+    add(team, "1234567.89 EUR")
+    add(team, "12.50 EUR", category="tools", payee="Canva")
+    lines = team.ok("ledger", "list").splitlines()
+    header, *rows = lines
+    ends = {line.index(" EUR") for line in rows}
+    assert len(ends) == 1, lines
+    assert header.index("AMOUNT") + len("AMOUNT") == min(ends) + len(" EUR"), lines
+    block = team.ok("ledger", "report").splitlines()
+    head = block[1]
+    for title in ("BUDGET", "SPENT", "REMAINING", "USED"):
+        edge = head.index(title) + len(title)
+        cells = [line[:edge] for line in block[2:]]
+        assert all(cell[-1] != " " for cell in cells), (title, block)
+    [influencers] = [line for line in block if line.startswith("influencers")]
+    [tools] = [line for line in block if line.startswith("tools")]
+    assert influencers.index("1,500,000.00") + len("1,500,000.00") == tools.index("300.00") + len("300.00"), block
+
+
+def test_a_reversals_reason_is_refused_as_a_memo_is_naming_the_memo(team: Cli) -> None:
+    """A reason that with "reverses 39657ad1 (8.00 EUR): " before it was longer than a memo holds was refused as
+    "ledger_entry.*: ledger_entry.memo: longer than 2000 characters", though `ledger add` took it as a memo; a line
+    break in it as "ledger_entry: text may not hold control characters", naming no field."""
+    entry = add(team, "8 EUR")
+    before = team.ok("ledger", "export", "--format", "csv")
+    prefix = f"reverses {entry[:8]} (8.00 EUR): "
+    room = 2000 - len(prefix)
+    error = one_line_error(team("ledger", "reverse", entry, "--memo", "x" * (room + 1)))
+    assert f"memo: longer than {room:,} characters" in error and "ledger_entry" not in error, error
+    assert "memo: one line only" in one_line_error(team("ledger", "reverse", entry, "--memo", "booked\ntwice"))
+    assert team.ok("ledger", "export", "--format", "csv") == before
+    reversal = team.ok("ledger", "reverse", entry, "--memo", "x" * room).strip()
+    [shown] = [r for r in json.loads(team.ok("ledger", "list", "--json")) if r["id"] == reversal]
+    assert shown["memo"] == prefix + "x" * room
+
+
+def test_a_reports_as_of_day_says_whose_day_it_is(team: Cli, tmp_path: Path) -> None:
+    """The title said "as of 2026-11-26" to ana in Berlin and "as of 2026-11-25" to kai in Honolulu at the same moment,
+    their burn per day and forecasts apart by that day, and neither said whose today it was."""
+    team.ok("member", "add", "kai", "--name", "Kai Akana", "--tz", "Pacific/Honolulu")
+    add(team, "100 EUR", date="2026-11-20")
+    assert team.ok("ledger", "report").splitlines()[0].endswith("(EUR, All time, as of 2026-11-26 in Europe/Berlin)")
+    title = team.ok("ledger", "report", "--period", "2026-11", as_member="kai").splitlines()[0]
+    assert title.endswith("(EUR, Month 2026-11, as of 2026-11-25 in Pacific/Honolulu)"), title
+    assert json.loads(team.ok("ledger", "report", "--json", as_member="kai"))["as_of"] == "2026-11-25"
+    # On a terminal too narrow for it beside the campaign, what the numbers are goes whole on a line of its own.
+    first, second, *_ = on_a_terminal(team, tmp_path, 60, "ledger", "report")
+    assert first == "+spring-launch  Spring Launch  2026-11-01..2026-12-31", first
+    assert second == "  (EUR, All time, as of 2026-11-26 in Europe/Berlin)", second
+
+
+def test_an_export_to_dash_goes_to_standard_output_as_an_import_from_dash_reads_standard_input(
+    team: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ledger export -o -` wrote a file named "-" in the current directory and printed nothing, where
+    `ledger import -` reads standard input and hledger's `-o -` writes standard output."""
+    add(team, "12.50 EUR")
+    monkeypatch.chdir(tmp_path)
+    for fmt in ("csv", "hledger"):
+        assert team.ok("ledger", "export", "--format", fmt, "-o", "-") == team.ok("ledger", "export", "--format", fmt)
+    assert not (tmp_path / "-").exists()
+
+
+def _cells(text: str) -> int:
+    """The columns ``text`` takes on a terminal: two for a wide character."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def test_amounts_stay_lined_up_beside_wide_characters(team: Cli, tmp_path: Path) -> None:
+    """A payee in Japanese ("株式会社電通") takes two terminal columns a character: padded by characters, its row's
+    amount, and every column after it, stood six columns right of the others' in ledger list and report --by payee."""
+    add(team, "50000 EUR", payee="株式会社電通", extra=("--memo", "リール3本とストーリー2本、使用権12か月"))
+    add(team, "5.00 EUR", payee="Dentsu")
+    rows = team.ok("ledger", "list").splitlines()[1:]
+    assert len({_cells(line[: line.index(" EUR")]) for line in rows}) == 1, rows
+    block = team.ok("ledger", "report", "--by", "payee").splitlines()
+    ends = {_cells(line[: line.index(amount) + len(amount)]) for line, amount in zip(block[2:4], ("50,000.00", "5.00"))}
+    assert len(ends) == 1, block
+    # On a terminal, a wide payee is cut to the room its column has, counted in columns.
+    lines = on_a_terminal(team, tmp_path, 80, "ledger", "list")
+    assert max(_cells(line) for line in lines) <= 80 and "…" in lines[2], lines
+    assert len({_cells(line[: line.index(" EUR")]) for line in lines[1:]}) == 1, lines
+
+
+def test_a_run_budget_a_period_cannot_share_says_why_it_is_left_out(team: Cli) -> None:
+    """A campaign run with no end (or no start) has no days to split its run budget over: a month's report left the
+    budget out without a word, BUDGET and REMAINING blank, as if the campaign had none."""
+    team.ok("campaign", "add", "Always On", "--start", "2026-11-01")
+    team.ok("budget", "set", "always-on", "ads", "3000")
+    team.ok("ledger", "add", "--campaign", "always-on", *SPEND, as_member="ana")
+    assert total(report(team, "--campaign", "always-on"))["budget"] == eur("3000.00")
+    month = report(team, "--campaign", "always-on", "--period", "2026-11")
+    assert total(month)["budget"] is None
+    said = "+always-on's budget for the run (ads) counts in no report of a shorter period: the run has no end date"
+    assert any(said in warning for warning in month["warnings"]), month["warnings"]
+    assert said in team("ledger", "report", "--period", "2026-11").err
+    assert not any("counts in no report" in w for w in report(team, "--campaign", "always-on")["warnings"])
+    # A month before the run starts has none of its days: nothing to say.
+    assert not any("counts in no report" in w for w in report(team, "--campaign", "always-on", "--period", "2026-10")["warnings"])
+    # A month's budget of the same campaign has its days: it counts, and says nothing.
+    team.ok("budget", "set", "always-on", "tools", "300", "--month", "2026-11")
+    assert total(report(team, "--campaign", "always-on", "--period", "2026-11"))["budget"] == eur("300.00")

@@ -374,3 +374,58 @@ def test_an_id_that_is_another_kind_of_record_here_is_named_by_line(team: Cli, t
         result.err
         == f"{path}:2: id {task} is a task here, not a ledger entry\ncrewdeck: error: nothing imported: 1 bad row in {path} (listed above)\n"
     )
+
+
+def test_a_header_naming_a_column_it_reads_twice_imports_nothing_and_says_which(team: Cli, tmp_path: Path) -> None:
+    """A bank export with "Betrag" twice (gross and net) under --map amount=Betrag, or a header with amount twice,
+    imported the last of the two columns without a word: 1,190.00 EUR where the file's first amount said 1,000.00."""
+    before = team.ok("export")
+    twice = _write(tmp_path, "date,campaign,category,payee,amount,Amount\n2026-11-12,spring-launch,tools,Canva,1000.00,1190.00\n")
+    error = one_line_error(team("ledger", "import", twice))
+    assert "the header names amount twice (columns 5 and 6)" in error, error
+    mapped = _write(
+        tmp_path, "Datum,Kampagne,Kategorie,Empfänger,Betrag,Betrag\n2026-11-12,spring-launch,tools,Canva,1000.00,1190.00\n", "bank.csv"
+    )
+    mapping = "date=Datum,campaign=Kampagne,category=Kategorie,payee=Empfänger,amount=Betrag"
+    error = one_line_error(team("ledger", "import", mapped, "--map", mapping))
+    assert "the header names Betrag twice (columns 5 and 6)" in error, error
+    assert team.ok("export") == before
+    # A column read by no field may be there twice: nothing is read from it.
+    notes = _write(
+        tmp_path, "date,campaign,category,payee,amount,Notes,Notes\n2026-11-12,spring-launch,tools,Canva,10.00,a,b\n", "notes.csv"
+    )
+    assert team.ok("ledger", "import", notes).strip() == "imported 1 entry"
+
+
+def test_a_header_the_import_cannot_read_is_named_short_on_its_one_line(team: Cli, tmp_path: Path) -> None:
+    """A file whose header names no column the import reads was refused with the whole header on the line:
+    a header cell of 100,000 characters, or 5,000 columns, made an error line of 100,000 or 44,000 characters."""
+    wide = _write(tmp_path, f"{'x' * 100_000},amount\n1,2\n")
+    error = one_line_error(team("ledger", "import", wide))
+    assert len(error) < 400 and f"(the header is: {'x' * 79}…, amount; " in error, error
+    many = _write(tmp_path, ",".join(f"col{i}" for i in range(5000)) + "\n" + ",".join("1" * 5000) + "\n", "many.csv")
+    for command in ("ledger", "rate"):
+        error = one_line_error(team(command, "import", many))
+        assert len(error) < 400 and "col0, col1," in error and "col11, … (5,000 columns)" in error, error
+    error = one_line_error(team("ledger", "import", many, "--map", "amount=Betrag"))
+    assert len(error) < 400 and "has no column 'Betrag' (it has col0, col1," in error, error
+
+
+def test_a_members_reversal_of_anothers_entry_is_named_by_its_line(team: Cli, tmp_path: Path) -> None:
+    """raj's file reversing ana's entry was refused as a whole, "@raj may reverse only their own entries", naming no line
+    among the file's rows, where every other bad row is listed by its line; the rows around it are fine."""
+    theirs = add(team, "40 EUR", category="tools", payee="Canva")
+    own = add(team, "25 EUR", category="tools", payee="Figma", as_member="raj")
+    before = team.ok("export")
+    path = _write(
+        tmp_path,
+        "date,campaign,category,payee,amount,currency,reverses\n"
+        "2026-11-21,spring-launch,tools,Buffer,9.00,EUR,\n"
+        f"2026-11-20,spring-launch,tools,Figma,-25.00,EUR,{own}\n"
+        f"2026-11-20,spring-launch,tools,Canva,-40.00,EUR,{theirs}\n",
+    )
+    assert _listed(team("ledger", "import", path, as_member="raj"), path) == [
+        f"4: reverses: @raj may reverse only their own entries ({theirs[:8]} is someone else's) (rule own_entry_only)"
+    ]
+    assert team.ok("export") == before
+    assert team.ok("ledger", "import", path).strip() == "imported 3 entries"  # a manager reverses anyone's

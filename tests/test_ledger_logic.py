@@ -204,6 +204,11 @@ def test_a_filter_being_typed_is_previewed_as_a_count_or_the_reason_it_is_refuse
         assert refused.count is None and refused.refused == "is:lost: 'lost' is not a state (pending, approved, reversal, reversed, frozen)"
         assert preview_filter(ws, "@me", november).refused == "@me: who are you? pass --as HANDLE"
         assert preview_filter(ws, "date:2026-13", november).refused is not None
+        # A currency no entry can have was a filter that matched nothing ("0 entries"), as if none were in euros.
+        assert (
+            preview_filter(ws, "cur:eu", november).refused == "cur:eu: unknown currency 'EU' (use an ISO 4217 code such as EUR, USD, JPY)"
+        )
+        assert preview_filter(ws, "-cur:eur", november).count == 0 and preview_filter(ws, "cur:eur", november).count == 4
         typed = preview_filter(ws, "+\x1b]0;owned\x07launch", november)  # what a paste may carry
         assert typed.count is None and typed.refused is not None and "unknown campaign" in typed.refused
         assert not any(ord(ch) < 32 for ch in typed.refused)  # said safely, never raw

@@ -235,3 +235,84 @@ async def test_an_amount_is_never_cut_at_80_columns() -> None:
         # FORECAST and PENDING make room, as they do on a narrow screen.
         assert "FORECAST" not in app.query_one(BudgetTable).render_line(0).text
         assert "150,000,000.00 IDR" in app.query_one(EntriesTable).render_line(1).text
+
+
+class LongNames(App[None]):
+    """Budget lines of a campaign whose slug is wider than the name column at 80 columns, some of them incomplete."""
+
+    BUDGETS = [
+        budget("c1", "holiday-gifting-europe", "", ("15,500.00", "4,081.96", "11,418.04", "", "5,215.84"), 263, 26, complete=False),
+        budget("c1", "holiday-gifting-europe", "sponsored-posts", ("4,000.00", "921.66", "3,078.34", "", "1,177.68"), 230, 23),
+        budget("c1", "holiday-gifting-europe", "influencer-whitelisting", ("", "0.00", "", "", ""), None, None, complete=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield BudgetTable(self.BUDGETS)
+
+
+@pytest.mark.anyio
+async def test_an_incomplete_lines_mark_stays_when_its_name_is_cut() -> None:
+    """At 80 columns "+holiday-gifting-europe *" was cut to "+holiday-g…": the `*` that says rates are missing from
+    the line went with the end of the name, on the very lines (the campaigns' totals) that sum the incomplete ones."""
+    app = LongNames()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.query_one(BudgetTable)
+        total, complete, category = (table.render_line(y).text for y in (1, 2, 3))
+        name_width = table.widths(table.scrollable_content_region.width, table.widest_on_screen())[0]
+        assert "…" in total[:name_width] and total[:name_width].rstrip().endswith("… *"), total
+        assert category[:name_width].rstrip().endswith("… *"), category
+        assert "*" not in complete, complete
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("width", "amount"), [(40, 250_00), (50, 250_00), (60, 250_00), (40, 10**17)])
+async def test_a_narrow_entries_table_leaves_other_columns_out_never_the_amount(width: int, amount: int) -> None:
+    """In the overview's Budget pane (50 columns of a 120-column terminal) the entries showed their dates,
+    categories, payees, states and memos, and no amount: the one column that may not be cut went first."""
+    rows = [replace(entry(i), amount=amount) for i in range(3)]
+
+    class Narrow(App[None]):
+        def compose(self) -> ComposeResult:
+            yield EntriesTable()
+
+        def on_mount(self) -> None:
+            self.query_one(EntriesTable).reset(3)
+
+        def on_windowed_table_window_needed(self, message: EntriesTable.WindowNeeded) -> None:
+            message.table.set_window(message.offset, rows, message.generation)
+
+    app = Narrow()
+    async with app.run_test(size=(width, 10)) as pilot:
+        await pilot.pause()
+        table = app.query_one(EntriesTable)
+        assert "AMOUNT" in table.render_line(0).text
+        for i, row in enumerate(rows):
+            line = table.render_line(i + 1).text
+            assert f" {row.amount_text} " in f" {line} " and row.date in line, line
+
+
+@pytest.mark.anyio
+async def test_frozen_spend_keeps_a_colour_of_its_own_where_the_status_column_is_left_out() -> None:
+    """Where a narrow pane leaves STATUS out, pending and reversed entries keep their colours, and spend a crisis froze
+    (which counts no more than pending spend until a manager approves it) looked like spend that counts."""
+    rows = [replace(entry(0), needs_approval=True, approved=False), replace(entry(1), frozen=True), entry(2)]
+    pending, frozen, counted = rows
+    assert (pending.status, frozen.status, counted.status) == ("pending", "frozen", "")
+
+    class Narrow(App[None]):
+        def compose(self) -> ComposeResult:
+            yield EntriesTable()
+
+        def on_mount(self) -> None:
+            self.query_one(EntriesTable).reset(3)
+
+        def on_windowed_table_window_needed(self, message: EntriesTable.WindowNeeded) -> None:
+            message.table.set_window(message.offset, rows, message.generation)
+
+    app = Narrow()
+    async with app.run_test(size=(42, 10)) as pilot:
+        await pilot.pause()
+        table = app.query_one(EntriesTable)
+        assert "STATUS" not in table.render_line(0).text
+        assert table.row_style(1) == table.row_style(0) != table.row_style(2)

@@ -16,7 +16,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.message import Message
 
-from crewdeck.widgets.line_table import Column, LineTable
+from crewdeck.widgets.line_table import Cell, Column, LineTable, Marked
 
 BAR_WIDTH = 8
 _PARTS = " ▏▎▍▌▋▊▉"
@@ -146,13 +146,11 @@ class BudgetTable(LineTable):
             style += self.get_component_rich_style("budget-table--heading-over")
         return style
 
-    def row_cells(self, index: int) -> list[Text]:
+    def row_cells(self, index: int) -> list[Cell]:
         row = self.rows[index]
         name = f"+{row.campaign}" if row.is_total else f"  {row.category}"
-        if not row.complete:
-            name += " *"
         return [
-            Text(name),
+            name if row.complete else Marked(name, " *"),
             Text(row.budget or "—"),
             Text(row.spent),
             Text(row.remaining),

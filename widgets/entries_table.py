@@ -46,6 +46,8 @@ class EntryLine(Protocol):
     def is_reversal(self) -> bool: ...
     @property
     def reversed(self) -> bool: ...
+    @property
+    def frozen(self) -> bool: ...
 
 
 class EntriesTable(WindowedTable[EntryLine]):
@@ -62,13 +64,16 @@ class EntriesTable(WindowedTable[EntryLine]):
         "entries-table--reversed",
     }
     COLUMNS = (
-        Column("ID", 8, drop=2),
+        Column("ID", 8, drop=5),
         Column("DATE", 10),
-        Column("CAMPAIGN", 9, grow=2, drop=1),
-        Column("CATEGORY", 8, grow=2),
-        Column("PAYEE", 9, grow=3),
-        Column("AMOUNT", 17, "right", whole=True),
-        Column("STATUS", 8),
+        Column("CAMPAIGN", 9, grow=2, drop=4),
+        Column("CATEGORY", 8, grow=2, drop=3),
+        # Left out only when the amount would not fit beside it (cut, an amount reads as another).
+        Column("PAYEE", 9, grow=3, drop=1),
+        # Never left out (an entry without its amount says nothing): narrower, the table drops the others.
+        Column("AMOUNT", 17, "right", whole=True, keep=True),
+        # Without it a pending, reversing or reversed row still has its colours.
+        Column("STATUS", 8, drop=2),
         Column("MEMO", 0, grow=4),
     )
 
@@ -117,6 +122,9 @@ class EntriesTable(WindowedTable[EntryLine]):
             return self.get_component_rich_style("entries-table--reversal")
         if row.reversed:
             return self.get_component_rich_style("entries-table--reversed")
+        if row.frozen:
+            # It counts no more than pending spend until a manager approves it: so it reads, STATUS on screen or not.
+            return self.get_component_rich_style("entries-table--pending")
         return Style()
 
     def cursor_moved(self, index: int) -> None:

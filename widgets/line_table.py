@@ -237,7 +237,7 @@ class LineTable(ScrollView, can_focus=True):
         for index in range(top, min(top + self.page, self.row_count())):
             for i, (cell, column) in enumerate(zip(self.row_cells(index) or (), self.columns)):
                 if column.whole:
-                    widest[i] = max(widest[i], cell_len(cell.plain if isinstance(cell, Text) else cell))
+                    widest[i] = max(widest[i], cell_len(cell if isinstance(cell, str) else cell.plain))
         return widest
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -287,8 +287,24 @@ def _set_by(whole: Style, own: Style) -> Style:
     return colours + Style(bold=own.bold, dim=own.dim, italic=own.italic, underline=own.underline, reverse=own.reverse, strike=own.strike)
 
 
-#: A cell: a string in the row's style, or a ``Text`` with styles of its own.
-Cell = str | Text
+@dataclass(frozen=True)
+class Marked:
+    """A cell of ``text`` then a ``mark`` that says something of the row (the budget's ``*``, rates missing).
+
+    Too wide for its column, the text is cut (with an ellipsis) before the
+    mark, never the mark: cut from the end, the cell would lose what it says.
+    """
+
+    text: str
+    mark: str
+
+    @property
+    def plain(self) -> str:
+        return self.text + self.mark
+
+
+#: A cell: a string in the row's style, a ``Text`` with styles of its own, or a ``Marked`` string.
+Cell = str | Text | Marked
 
 
 class _Line:
@@ -336,6 +352,8 @@ def _add_cell(line: _Line, cell: Cell, width: int, right: bool, style: Style, ov
             style = style + (console.get_style(own) if isinstance(own, str) else own)
             if over is not None:
                 style += over
+    elif isinstance(cell, Marked):
+        text = _cut_before_mark(cell, width)
     else:
         text = cell
     # One style for the whole cell, the common case: a row's worth of rich
@@ -346,3 +364,12 @@ def _add_cell(line: _Line, cell: Cell, width: int, right: bool, style: Style, ov
     elif length < width:
         text = " " * (width - length) + text if right else text + " " * (width - length)
     line.add(text, style, width)
+
+
+def _cut_before_mark(cell: Marked, width: int) -> str:
+    """``cell``'s text and mark, its text cut to leave room for the mark (and an ellipsis) when it is wider than ``width``."""
+    if cell_len(cell.plain) <= width:
+        return cell.plain
+    room = width - cell_len(cell.mark) - 1
+    # A column too narrow for any of the text and the mark: cut as any cell is.
+    return cell.plain if room < 1 else set_cell_size(cell.text, room) + "…" + cell.mark

@@ -18,7 +18,7 @@ from crewdeck.sync.state.visible import json_visible, visible, visible_cells
 from crewdeck.sync.state.writes import Writer
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import config as config_module
-from crewdeck.tui.workspace.columns import cut, fitted
+from crewdeck.tui.workspace.columns import cells, cut_cells, fitted, pad
 from crewdeck.tui.workspace.config import Config, load
 from crewdeck.tui.workspace.errors import Unidentified, UserError, undecodable
 from crewdeck.tui.workspace.words import counted
@@ -211,16 +211,18 @@ def check_port_free(host: str, port: int) -> None:
 
 
 def write_output(path: str | None, text: str) -> None:
-    """Standard output, or a file replaced in one step (never half-written)."""
-    if not path:
+    """Standard output (no ``path``, or ``-`` as ``read_input`` reads standard input), or a file replaced in one step
+    (never half-written)."""
+    if not path or path == "-":
         sys.stdout.write(text)
         return
     _write_file(path, lambda f: f.write(text))
 
 
 def stream_output(path: str | None, produce: Callable[[Callable[[str], object]], None]) -> None:
-    """What ``produce`` writes, piece by piece, to standard output or to a file replaced in one step when it is all written."""
-    if not path:
+    """What ``produce`` writes, piece by piece, to standard output (no ``path``, or ``-``) or to a file replaced in one
+    step when it is all written."""
+    if not path or path == "-":
         _widen_pipe(sys.stdout)
         _buffered(sys.stdout, produce)
         return
@@ -384,26 +386,42 @@ def read_input(path: str) -> str:
         raise UserError(f"{path}: {exc.strerror}") from None
 
 
-def table(rows: list[list[str]], headers: list[str], *, free: Collection[str] = (), width: int | None = None) -> str:
-    """Plain columns, left-aligned, the last one unpadded.
+def table(
+    rows: list[list[str]],
+    headers: list[str],
+    *,
+    free: Collection[str] = (),
+    width: int | None = None,
+    right: Collection[str] = (),
+) -> str:
+    """Plain columns, left-aligned but for the ``right`` ones (amounts, named by their headers), the last one unpadded.
 
     Every cell is shown ``visible``: a control character in a record cannot
     act on the terminal, and a newline cannot make a row of its own.  The
     ``free`` columns (free text, named by their headers) are cut with an
     ellipsis where a line would be wider than ``width`` (``columns.terminal_width``:
-    a terminal's; ``None``, whole lines, to a pipe).
+    a terminal's; ``None``, whole lines, to a pipe).  Amounts end on one
+    edge, as hledger sets them: those of one currency line up digit by digit.
     """
     rows = [visible_cells(row) for row in rows]
+    flush_right = [h in right for h in headers]
     headers = visible_cells(headers)
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    # Counted in a terminal's columns: a payee in Japanese takes two a character, and the columns after it stay put.
+    widths = [max(cells(h), *(cells(r[i]) for r in rows)) if rows else cells(h) for i, h in enumerate(headers)]
     widths = fitted(widths, {i for i, h in enumerate(headers) if h in free}, width)
-    return "\n".join(table_line([cut(cell, w) for cell, w in zip(row, widths)], widths) for row in [headers, *rows])
+    return "\n".join(table_line([cut_cells(cell, w) for cell, w in zip(row, widths)], widths, flush_right) for row in [headers, *rows])
 
 
-def table_line(cells: Sequence[str], widths: Sequence[int]) -> str:
-    """One line of ``table``: its cells (``visible`` already), each but the last padded to its column's width."""
-    last = len(cells) - 1
-    return "  ".join(cell.ljust(widths[i]) if i < last else cell for i, cell in enumerate(cells)).rstrip()
+def table_line(line: Sequence[str], widths: Sequence[int], right: Sequence[bool] = ()) -> str:
+    """One line of ``table``: its cells (``visible`` already), each but the last padded to its column's width in a
+    terminal's columns (on the left where ``right`` says so)."""
+    last = len(line) - 1
+
+    def padded(i: int, cell: str) -> str:
+        flush_right = i < len(right) and right[i]
+        return pad(cell, widths[i], right=flush_right) if i < last or flush_right else cell
+
+    return "  ".join(padded(i, cell) for i, cell in enumerate(line)).rstrip()
 
 
 def note_incomplete(count: int, noun: str) -> None:

@@ -20,7 +20,7 @@ from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.ledger.rates import make_rate
 from crewdeck.tui.ledger.view import entries_where
 from crewdeck.tui.time.when import DateError, parse_day
-from crewdeck.tui.workspace.columns import GAP, cut, fitted, terminal_width
+from crewdeck.tui.workspace.columns import GAP, cells, cut_cells, fitted, line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 
@@ -94,7 +94,7 @@ def cmd_list(ctx: Context) -> int:
     out = [[r.short_id, r.date, f"+{r.campaign}", r.category, r.payee, r.amount_text, r.status, r.entered_by_shown, r.memo] for r in rows]
     headers = ["ID", "DATE", "CAMPAIGN", "CATEGORY", "PAYEE", "AMOUNT", "STATUS", "BY", "MEMO"]
     free = ("CAMPAIGN", "CATEGORY", "PAYEE", "MEMO")  # never an amount, a date or an id
-    sys.stdout.write(table(out, headers, free=free, width=terminal_width(sys.stdout)) + "\n")
+    sys.stdout.write(table(out, headers, free=free, width=terminal_width(sys.stdout), right=("AMOUNT",)) + "\n")
     return 0
 
 
@@ -114,7 +114,7 @@ def cmd_report(ctx: Context) -> int:
     if not report.campaigns:
         print("no entries or budgets", file=sys.stderr)
         return 0
-    sys.stdout.write(_report_text(report, terminal_width(sys.stdout)))
+    sys.stdout.write(_report_text(report, ctx.viewer_tz, terminal_width(sys.stdout)))
     return 0
 
 
@@ -122,16 +122,33 @@ def _amount(value: Decimal | None, base: str) -> str:
     return "" if value is None else format_minor(round_minor(value, base), base, grouping=True)
 
 
-def _report_text(report: reports.Report, width: int | None) -> str:
-    """The report's blocks, a campaign each; the names (the lines' keys, the campaign's) and the flags cut to ``width``."""
+def _title(parts: list[str], what: str, width: int | None) -> str:
+    """A campaign's ``parts`` (slug, name, run) and ``what`` its numbers are, the slug and the name cut as a table's names
+    are; ``what``, never cut, goes on a line of its own under them when it would not fit beside them."""
+    whole = [*parts, what]
+    widths = fitted([cells(part) for part in whole], {0, 1}, width)
+    if width is not None and line_width(widths) > width:
+        whole, widths = parts, fitted([cells(part) for part in parts], {0, 1}, width)
+        return (" " * GAP).join(cut_cells(part, w) for part, w in zip(whole, widths)) + "\n" + " " * GAP + what
+    return (" " * GAP).join(cut_cells(part, w) for part, w in zip(whole, widths))
+
+
+#: The report's columns of numbers: set flush right, as amounts are.
+_REPORT_AMOUNTS = ("BUDGET", "SPENT", "REMAINING", "USED", "BURN/DAY", "FORECAST", "PENDING")
+
+
+def _report_text(report: reports.Report, tz: str, width: int | None) -> str:
+    """The report's blocks, a campaign each; the names (the lines' keys, the campaign's) and the flags cut to ``width``.
+
+    ``tz``: whose today the report is as of (burn and forecast count the days to it).
+    """
     base = report.base
     by = report.by
     blocks = []
     for c in report.campaigns:
         run = [f"{c.start or '?'}..{c.end or '?'}"] if c.start or c.end else []
-        parts = [visible(part) for part in (f"+{c.slug}", c.name, *run, f"({base}, {period_name(report.period)}, as of {report.as_of})")]
-        widths = fitted([len(part) for part in parts], {0, 1}, width)  # the slug and the name are cut, as a table's names
-        title = (" " * GAP).join(cut(part, w) for part, w in zip(parts, widths))
+        parts = [visible(part) for part in (f"+{c.slug}", c.name, *run)]
+        title = _title(parts, f"({base}, {period_name(report.period)}, as of {report.as_of} in {tz})", width)
         rows = []
         for line in [*c.lines, c.total]:
             used = line.used_percent()
@@ -150,8 +167,8 @@ def _report_text(report: reports.Report, width: int | None) -> str:
                     flags.strip(),
                 ]
             )
-        headers = [by.upper(), "BUDGET", "SPENT", "REMAINING", "USED", "BURN/DAY", "FORECAST", "PENDING", ""]
-        block = title + "\n" + table(rows, headers, free=(by.upper(), ""), width=width)
+        headers = [by.upper(), *_REPORT_AMOUNTS, ""]
+        block = title + "\n" + table(rows, headers, free=(by.upper(), ""), width=width, right=_REPORT_AMOUNTS)
         if c.total.frozen_entries:
             block += "\n" + reports.frozen_text(c.total, base, "crewdeck ledger approve ID")
         blocks.append(block)
@@ -176,7 +193,7 @@ def cmd_import(ctx: Context) -> int:
     text = read_input(source)
     ws = ctx.ws
     with bad_rows_listed():
-        plan = csvfiles.plan_entries(text, source, ws, _today(ctx), csvfiles.parse_map(ctx.args.map or []))
+        plan = csvfiles.plan_entries(text, source, ws, _today(ctx), csvfiles.parse_map(ctx.args.map or []), ctx.me_or_none())
     if plan.new:
         csvfiles.write_entries(ws, ctx.me, plan, ctx.now)
     print(f"imported {counted(len(plan.new), 'entry')}" + (f" ({plan.already:,} already in the ledger)" if plan.already else ""))

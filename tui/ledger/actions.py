@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor
-from crewdeck.sync.state.rules import EntryFacts, Refused, approval_refused, reversal_refused
+from crewdeck.sync.state.rules import EntryFacts, Refused, approval_refused, control_character, reversal_refused
 from crewdeck.tui.ledger.entries import EntryRow
 from crewdeck.tui.ledger.filter import APPROVED_IDS
 from crewdeck.tui.time.when import utc_iso
@@ -96,6 +97,21 @@ def add_entry(ws: Workspace, me: Member, draft: EntryDraft, now: dt.datetime, en
         return w.append("ledger_entry", draft.record(me, now), row_id=entry_id)
 
 
+#: The most characters a memo holds (``ledger_entry.memo``'s check).
+MEMO_MAX = 2000
+
+
+def memo_problem(memo: str, room: int = MEMO_MAX) -> str | None:
+    """What is wrong with a memo (``room``: the characters it may have), as the new-entry form says it; ``None`` when none."""
+    if "\n" in memo or "\r" in memo:
+        return "one line only"
+    # The rules refuse it at the write, where the field is no longer known.
+    control = control_character("ledger_entry", "memo", json.dumps(memo))
+    if control:
+        return f"text may not hold control characters ({control})"
+    return f"longer than {room:,} characters" if len(memo) > room else None
+
+
 def reversal_note(entry_id: str, amount: int, currency: str, memo: str = "") -> str:
     """The memo of the entry that reverses ``entry_id`` (``memo``: the reason given, if any)."""
     return f"reverses {short(entry_id)} ({format_minor(amount, currency)} {currency})" + (f": {memo}" if memo else "")
@@ -106,7 +122,12 @@ def reverse_entry(ws: Workspace, me: Member, entry_id: str, now: dt.datetime, me
     if original is None:
         raise UserError(f"no ledger entry with id {short(entry_id)}")
     # Whether it may be reversed (by me, and at all: once, and never a reversal) is the rules' to say as the write is judged.
-    note = reversal_note(entry_id, original["amount"], original["currency"], memo)
+    reason = memo.strip()
+    note = reversal_note(entry_id, original["amount"], original["currency"], reason)
+    # The reason follows "reverses 39657ad1 (8.00 EUR): " in the memo, which holds what any memo holds.
+    problem = memo_problem(reason, MEMO_MAX - (len(note) - len(reason)))
+    if problem:
+        raise UserError(f"memo: {problem}")
     record = {
         **{k: original[k] for k in ("date", "campaign", "category", "payee", "currency", "task", "needs_approval")},
         "amount": -original["amount"],

@@ -28,7 +28,8 @@ from typing import Any, TextIO
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.records import ENTITIES, ValidationError
-from crewdeck.sync.state.visible import quoted, visible
+from crewdeck.sync.state.rules import EntryFacts, reversal_refused
+from crewdeck.sync.state.visible import cut, quoted, visible
 from crewdeck.tui.ledger import entries as entry_lib
 from crewdeck.tui.ledger.actions import EntryDraft, derived_id, reversal_id
 from crewdeck.tui.ledger.form import FormContext, parse_entry
@@ -155,22 +156,44 @@ def _records(
 
 def _columns(header: list[str], wanted: Sequence[str], required: Sequence[str], mapping: dict[str, str], source: str) -> dict[str, int]:
     """Field -> column index, from the header row and ``--map``."""
-    by_name = {h.strip().lower(): i for i, h in enumerate(header)}
+    by_name: dict[str, list[int]] = {}
+    for i, h in enumerate(header):
+        by_name.setdefault(h.strip().lower(), []).append(i)
     columns: dict[str, int] = {}
     for name in wanted:
         header_name = mapping.get(name, name).lower()
         if header_name in by_name:
-            columns[name] = by_name[header_name]
+            found = by_name[header_name]
+            if len(found) > 1:
+                # Which of them holds the field, the file does not say: read either, and an amount may be the wrong one.
+                numbers = [str(i + 1) for i in found]
+                times, others = ("twice", "other") if len(found) == 2 else (f"{len(found)} times", "others")
+                raise UserError(
+                    f"{source}: the header names {header[found[0]].strip()} {times} (columns {', '.join(numbers[:-1])} and "
+                    f"{numbers[-1]}): which holds the {name} is not known; rename the {others}"
+                )
+            columns[name] = found[0]
         elif name in mapping:
             raise UserError(
-                f"{source}: --map {name}={mapping[name]}: the file has no column {mapping[name]!r} (it has {', '.join(header)})"
+                f"{source}: --map {name}={mapping[name]}: the file has no column {mapping[name]!r} (it has {_header_text(header)})"
             )
     missing = [name for name in required if name not in columns]
     if missing:
         raise UserError(
-            f"{source}: no column for {', '.join(missing)} (the header is: {', '.join(header)}; name them with --map FIELD=COLUMN)"
+            f"{source}: no column for {', '.join(missing)} (the header is: {_header_text(header)}; name them with --map FIELD=COLUMN)"
         )
     return columns
+
+
+#: The most of a header's columns a one-line error names.
+HEADER_SHOWN = 12
+
+
+def _header_text(header: list[str]) -> str:
+    """A header as a one-line error names it: its first ``HEADER_SHOWN`` columns, each cut as a quoted cell is, and how
+    many there are when that is not all (a cell may hold 131,072 characters, a row thousands of them)."""
+    names = ", ".join(cut(name.strip()) for name in header[:HEADER_SHOWN])
+    return names if len(header) <= HEADER_SHOWN else f"{names}, … ({len(header):,} columns)"
 
 
 @dataclass
@@ -183,7 +206,11 @@ class EntryPlan:
     notes: list[str] = field(default_factory=list)
 
 
-def plan_entries(text: str, source: str, ws: Workspace, today: dt.date, mapping: dict[str, str] | None = None) -> EntryPlan:
+def plan_entries(
+    text: str, source: str, ws: Workspace, today: dt.date, mapping: dict[str, str] | None = None, me: Member | None = None
+) -> EntryPlan:
+    """What importing ``text`` writes, or ``Rejected`` naming every bad row; ``me``: who imports, whose reversals of
+    entries in the workspace the rules judge row by row (a member reverses only their own)."""
     rows = _rows(text, source)
     first = next(rows, None)
     if first is None:
@@ -237,6 +264,7 @@ def plan_entries(text: str, source: str, ws: Workspace, today: dt.date, mapping:
     existing = _existing(ws, [entry_id for _, entry_id, _, _ in planned] + [r for *_, r in planned if r])
     # An id the file gives may be another kind of record's here (the write would refuse it, naming no line).
     others = ws.store.stored_entities([entry_id for _, entry_id, _, _ in planned if entry_id not in existing])
+    authors = _authors(ws, [r for *_, r in planned if r and r in existing])
     # A reversal's id is derived from the entry it reverses: the same id twice is that entry reversed twice.
     first_line: dict[str, int] = {}
     for line, entry_id, draft, reverses in planned:
@@ -252,6 +280,10 @@ def plan_entries(text: str, source: str, ws: Workspace, today: dt.date, mapping:
         if reverses:
             original = existing.get(reverses) or in_file.get(reverses)
             problem = _reversal_problem(draft, original, reverses)
+            if problem is None and me is not None and reverses in authors:
+                # Whose entry it is, as the write would judge it; the rules' other reasons are the lines above.
+                refusal = reversal_refused(me.facts(), reverses, EntryFacts(authors[reverses], draft.needs_approval, None), lambda: None)
+                problem = None if refusal is None else f"reverses: {refusal}"
             if problem:
                 problems.append(f"{where}: {problem}")
                 continue
@@ -349,6 +381,16 @@ def _existing(ws: Workspace, ids: list[str]) -> dict[str, tuple[EntryDraft, str 
         )
         for r in rows:
             found[r[0]] = (EntryDraft(r[1], r[2], r[3], r[4], r[5], r[6], r[7] or "", r[8], bool(r[9])), r[10])
+    return found
+
+
+def _authors(ws: Workspace, ids: list[str]) -> dict[str, str]:
+    """Who entered each of these entries (member ids)."""
+    found: dict[str, str] = {}
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), 500):
+        chunk = unique[start : start + 500]
+        found.update(ws.conn.execute(f"SELECT id, entered_by FROM ledger_entry WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
     return found
 
 

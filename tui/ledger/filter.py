@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from crewdeck.sync.state.money import MoneyError, check_currency
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.tasks.query import Term, like_pattern
 from crewdeck.tui.workspace.errors import UserError
@@ -61,7 +62,7 @@ def parse(text: str) -> LedgerQuery:
         elif kind == "payee" and value:
             query.terms.append(Term("payee", body.split(":", 1)[1], negate))
         elif kind in ("cur", "currency") and value:
-            query.terms.append(Term("currency", value.upper(), negate))
+            query.terms.append(Term("currency", _currency(word, value.upper()), negate))
         elif kind == "date" and value:
             query.terms.append(Term("date", Period.parse(value).label, negate))
         elif kind == "is" and value:
@@ -71,6 +72,14 @@ def parse(text: str) -> LedgerQuery:
         else:
             query.terms.append(Term("text", body, negate))
     return query
+
+
+def _currency(word: str, code: str) -> str:
+    """``code``, a currency an entry may be in; a typo (``cur:eu``) is refused, not a filter that matches nothing."""
+    try:
+        return check_currency(code)
+    except MoneyError as exc:
+        raise UserError(f"{word}: {exc}") from None
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from crewdeck.sync.state.money import MoneyError, parse_amount
 from crewdeck.sync.state.records import category as check_category
 from crewdeck.sync.state.rules import control_character
 from crewdeck.sync.state.visible import quoted
-from crewdeck.tui.ledger.actions import EntryDraft
+from crewdeck.tui.ledger.actions import EntryDraft, memo_problem
 from crewdeck.tui.time.when import DateError, parse_day
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Campaign, Workspace, match_campaign
@@ -69,9 +69,12 @@ def _check(name: str, text: str, ctx: FormContext) -> tuple[object, str | None]:
         if name in REQUIRED:
             return None, "required"
         return (ctx.today.isoformat() if name == "date" else "" if name == "memo" else None), None
+    if name == "memo":
+        problem = memo_problem(raw)
+        return (None, problem) if problem else (raw, None)
     if "\n" in raw or "\r" in raw:
         return None, "one line only"
-    if name in ("payee", "memo"):
+    if name == "payee":
         # The rules refuse it at the write, where the field (and an import's line) is no longer known.
         control = control_character("ledger_entry", name, json.dumps(raw))
         if control:
@@ -94,8 +97,6 @@ def _check(name: str, text: str, ctx: FormContext) -> tuple[object, str | None]:
             if minor == 0:
                 return None, "an amount of zero records nothing"
             return (minor, currency), None
-        if name == "memo":
-            return (raw, None) if len(raw) <= 2000 else (None, "longer than 2000 characters")
         if name == "task":
             value = raw.lower()
             if len(value) < MIN_PREFIX or not _HEX.match(value):

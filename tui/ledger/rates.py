@@ -62,14 +62,18 @@ def parse_pair(text: str) -> tuple[str, str]:
             break
     else:
         base, quote = raw[:3], raw[3:]
-    try:
-        check_currency(base.strip())
-        check_currency(quote.strip())
-    except MoneyError:
-        raise UserError(f"{quoted(text)} is not a currency pair like USD/EUR (1 USD = RATE EUR)") from None
-    if base.strip() == quote.strip():
+    base, quote = base.strip(), quote.strip()
+    for code in (base, quote):
+        try:
+            check_currency(code)
+        except MoneyError as exc:
+            # Three letters are meant as a code (RMB for CNY): which one is no currency, not that the pair is mistyped.
+            if len(code) == 3 and code.isascii() and code.isalpha():
+                raise UserError(f"{quoted(text)}: {exc}") from None
+            raise UserError(f"{quoted(text)} is not a currency pair like USD/EUR (1 USD = RATE EUR)") from None
+    if base == quote:
         raise UserError(f"{quoted(text)}: a rate needs two different currencies")
-    return base.strip(), quote.strip()
+    return base, quote
 
 
 def make_rate(day: str, pair: str, rate: str) -> Rate:

@@ -347,6 +347,8 @@ def _add_budgets(
 ) -> tuple[list[str], list[MissingBudgetRate]]:
     warnings = []
     missing = []
+    #: Campaign -> the categories of its run budgets a shorter period cannot take a share of (the run has no start or end).
+    unplaced: dict[str, list[str]] = {}
     left_out = budget_lib.incomplete(conn)
     if left_out:
         warnings.append(
@@ -362,6 +364,10 @@ def _add_budgets(
             )
             continue
         run = budget_lib.run_bounds(info.start, info.end) if info else None
+        if bounds is not None and budget.period == "run" and run is None and info is not None:
+            if _open_run_meets(info, bounds):
+                unplaced.setdefault(budget.campaign, []).append(budget.category)
+            continue
         if bounds is not None and not _overlaps(budget, bounds, run):
             continue
         value = budget_lib.share(budget, bounds, run)
@@ -392,7 +398,24 @@ def _add_budgets(
                 line.budget_unconverted[budget.currency] = line.budget_unconverted.get(budget.currency, 0) + minor
             else:
                 line.budget = _plus(line.budget, value)
+    warnings.extend(_unplaced_text(campaign_slug(c, campaigns[c].name), campaigns[c], sorted(cats)) for c, cats in unplaced.items())
     return warnings, missing
+
+
+def _open_run_meets(run: _Run, bounds: budget_lib.Bounds) -> bool:
+    """Whether a run with no start or no end may have days in ``bounds`` (its one date is not past them)."""
+    starts_after = run.start is not None and dt.date.fromisoformat(run.start) >= bounds[1]
+    ended_before = run.end is not None and dt.date.fromisoformat(run.end) < bounds[0]
+    return not (starts_after or ended_before)
+
+
+def _unplaced_text(slug: str, run: _Run, categories: list[str]) -> str:
+    """Why a report of a period leaves out a campaign's run budgets: its share of them is by the days of the run."""
+    lacks = " or ".join(name for name, day in (("start", run.start), ("end", run.end)) if day is None)
+    return (
+        f"+{slug}'s budget for the run ({', '.join(categories)}) counts in no report of a shorter period: the run has no "
+        f"{lacks} date, so the days of it in the period are not known; give it one with crewdeck campaign set {slug} --start/--end"
+    )
 
 
 def _overlaps(budget: budget_lib.Budget, bounds: budget_lib.Bounds, run: budget_lib.Bounds | None) -> bool:

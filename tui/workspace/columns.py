@@ -10,6 +10,7 @@ lines are whole: a script or ``grep`` reads every character.
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Collection, Sequence
 from typing import TextIO
 
@@ -85,3 +86,36 @@ def kept(widths: Sequence[int], cuttable: Collection[int], give_way: Sequence[in
 def cut(text: str, width: int) -> str:
     """``text``, or its first ``width - 1`` characters and an ellipsis when it is longer than ``width``."""
     return text if len(text) <= width else text[: width - 1] + ELLIPSIS
+
+
+def cells(text: str) -> int:
+    """The columns ``text`` takes on a terminal: two for a wide (East Asian) character, none for a combining mark."""
+    if text.isascii():
+        return len(text)
+    return sum(_cells(ch) for ch in text)
+
+
+def _cells(ch: str) -> int:
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+def cut_cells(text: str, width: int) -> str:
+    """``text``, or as much of it as takes ``width - 1`` columns and an ellipsis when it takes more than ``width``
+    (``cut`` counted in a terminal's columns, for a table's cells)."""
+    if cells(text) <= width:
+        return text
+    kept, used = [], 0
+    for ch in text:
+        used += _cells(ch)
+        if used > width - 1:
+            break
+        kept.append(ch)
+    return "".join(kept) + ELLIPSIS
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` columns (on the left, ``right``), counted as a terminal shows it."""
+    room = " " * max(0, width - cells(text))
+    return room + text if right else text + room
