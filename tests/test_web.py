@@ -274,6 +274,13 @@ def test_serving_on_a_port_in_use_is_one_line_before_anything_is_said(team: Path
     )
 
 
+def test_serving_on_an_address_this_machine_has_not_names_the_host_not_the_port(team: Path) -> None:
+    """It said "port 8765 on 192.0.2.1 cannot be used (…); pick another with --port": another port would fail alike."""
+    assert crewdeck_fails("web", str(team), "--host", "192.0.2.1", "--port", "8765") == (
+        "crewdeck: error: --host 192.0.2.1: not an address of this machine (Cannot assign requested address)\n"
+    )
+
+
 def test_on_a_replica_only_its_member_is_signed_in(team: Path, tmp_path: Path) -> None:
     """A replica's app acts as its token's member only (the server takes no one else's operations):
     a browser signed in as anyone else would get an app that refuses to start."""

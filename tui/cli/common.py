@@ -205,7 +205,12 @@ def check_port_free(host: str, port: int) -> None:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
+        except socket.gaierror as exc:
+            raise UserError(f"--host {host}: no such host ({exc.strerror})") from None
         except OSError as exc:
+            if exc.errno == errno.EADDRNOTAVAIL:
+                # The host, not the port, is what to change: "pick another port" would send the user the wrong way.
+                raise UserError(f"--host {host}: not an address of this machine ({exc.strerror})") from None
             why = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc.strerror})"
             raise UserError(f"port {port} on {host} {why}; pick another with --port") from None
 
