@@ -175,6 +175,10 @@ def test_a_command_over_ssh_runs_as_the_keys_member_and_the_log_says_so(host: Ho
     listed = installed.run(host.keys["raj"], "crewdeck", "tasks", "@me", "--json")
     assert listed.returncode == 0, listed.stderr
     assert [t["title"] for t in json.loads(listed.stdout)] == ["Storyboard the reel"]
+    # "-o -" is standard output, which comes to you: it was refused as "--output writes a file on the server".
+    exported = installed.run(host.keys["raj"], "crewdeck", "export", "-o", "-")
+    assert exported.returncode == 0, exported.stderr
+    assert "Storyboard the reel" in exported.stdout
 
 
 @pytest.mark.parametrize(

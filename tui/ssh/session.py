@@ -178,7 +178,7 @@ def check_command(args: argparse.Namespace) -> None:
     if command is None:
         return
     check_command_word(command)
-    if getattr(args, "output", None):
+    if getattr(args, "output", None) not in (None, "-"):  # "-": standard output, which comes to you
         raise SessionRefused("--output writes a file on the server: over SSH the output comes to you (ssh ... > FILE)")
     for name, value in vars(args).items():
         if _names_a_path(name) and value is not None and value != "-":
