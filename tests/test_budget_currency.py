@@ -170,3 +170,38 @@ def test_only_managers_set_budgets_in_any_currency(team: Cli) -> None:
     before = team.ok("export")
     assert "manager" in one_line_error(team("budget", "set", "spring-launch", "ads", "100 USD", as_member="raj"))
     assert team.ok("export") == before
+
+
+def _cell(text: str, header: str, key: str) -> str:
+    """The cell under ``header`` (set flush right, as the report's amounts are) on the line of ``key``."""
+    lines = text.splitlines()
+    heading = next(x for x in lines if x.startswith("CATEGORY"))
+    end = heading.index(header) + len(header)
+    line = next(x for x in lines if x.startswith(key))
+    return line[:end].rsplit("  ", 1)[-1].strip()
+
+
+def test_pending_spend_with_no_rate_says_rate_missing_not_zero(team: Cli) -> None:
+    # It read "PENDING 0.00" beside "incomplete: rates missing": an amount the report could not convert, shown as none.
+    add(team, "120 EUR")
+    add(team, "2500 CHF", extra=("--pending",))
+    add(team, "500 EUR", category="tools", extra=("--pending",))
+    text = team.ok("ledger", "report")
+    assert _cell(text, "PENDING", "influencers") == "rate missing"
+    assert _cell(text, "PENDING", "tools") == "500.00"
+    # Part of the total's pending is unknown, so the total is: a sum without it would pass for the whole.
+    assert _cell(text, "PENDING", "total") == "rate missing"
+    assert _cell(text, "SPENT", "influencers") == "120.00"
+    doc = report(team)
+    assert row(doc, "influencers")["pending"] is None and row(doc, "influencers")["pending_entries"] == 1
+    assert row(doc, "influencers")["unconverted"] == [{"amount": "2500.00", "currency": "CHF"}]
+    assert row(doc, "tools")["pending"] == eur("500.00") and total(doc)["pending"] is None
+    ws = Workspace.open(team.workspace)
+    try:
+        lines = {line.category: line for line in budget_view(ws.conn, "EUR", Period.all(), dt.date(2026, 11, 26)).lines}
+    finally:
+        ws.close()
+    assert (lines["influencers"].pending, lines["tools"].pending, lines[""].pending) == ("no rate", "500.00", "no rate")
+    # With a rate, it converts.
+    team.ok("rate", "set", "2026-11-01", "CHF/EUR", "1.05")
+    assert _cell(team.ok("ledger", "report"), "PENDING", "total") == "3,125.00"

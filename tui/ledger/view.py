@@ -79,7 +79,7 @@ def _line(campaign_id: str, campaign: str, line: Line, base: str) -> BudgetLine:
         budget="no rate" if line.budget_unconverted else _text(line.known_budget, base),
         spent=_text(line.spent, base),
         remaining=_text(line.remaining, base),
-        pending=_text(line.pending, base, blank_zero=True),
+        pending="no rate" if line.pending_unconverted else _text(line.pending, base, blank_zero=True),
         forecast=_text(line.forecast, base),
         used_permille=line.used_permille(),
         used_percent=line.used_percent(),
