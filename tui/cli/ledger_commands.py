@@ -158,7 +158,6 @@ def _report_text(report: reports.Report, tz: str, width: int | None) -> str:
         title = _title(parts, f"({base}, {period_name(report.period)}, as of {report.as_of} in {tz})", width)
         rows = []
         for line in [*c.lines, c.total]:
-            used = line.used_percent()
             flags = ("OVER" if line.over else "") + (" heading over" if line.heading_over and not line.over else "")
             flags += "" if line.complete else " incomplete: rates missing"
             rows.append(
@@ -167,7 +166,7 @@ def _report_text(report: reports.Report, tz: str, width: int | None) -> str:
                     "rate missing" if line.budget_unconverted else _amount(line.known_budget, base),
                     _amount(line.spent, base),
                     _amount(line.remaining, base),
-                    "" if used is None else f"{used}%",
+                    reports.used_text(line.used_percent()),
                     _amount(line.burn_per_day, base),
                     _amount(line.forecast, base),
                     _pending(line, base),

@@ -558,6 +558,21 @@ def as_json(report: Report) -> dict[str, Any]:
     }
 
 
+#: The use a line shows exactly; beyond it, the line reads ">999%" (or "<-99%", spend refunded past its budget).
+USED_SHOWN = range(-99, 1000)
+
+
+def used_text(percent: int | None) -> str:
+    """How ``ledger report`` and the Budget pane show a line's use: ``"82%"``; ``">999%"`` past 999, whose digits (a
+    budget used 38 million times) no one reads and no column keeps in line; ``""`` without a known budget.  ``--json``
+    keeps the number."""
+    if percent is None:
+        return ""
+    if percent in USED_SHOWN:
+        return f"{percent}%"
+    return f">{USED_SHOWN[-1]}%" if percent > 0 else f"<{USED_SHOWN[0]}%"
+
+
 def warning_texts(report: Report) -> list[str]:
     """What a report warns of: the rates it misses (for entries, then budgets), then what it left out (incomplete
     budgets, monthly budgets outside their campaign's run).  ``ledger report`` prints them on stderr and the Budget
