@@ -83,7 +83,7 @@ def test_no_rate_says_rate_missing_instead_of_guessing(team: Cli) -> None:
     result = team("ledger", "report", "--json")
     assert result.code == 0
     assert (
-        "warning: rate missing: no GBP/EUR rate on or before 2026-11-01 for budget Spring Launch/influencers/run (4000.00 GBP); "
+        "warning: rate missing: no GBP/EUR rate on or before 2026-11-01 for budget Spring Launch/influencers/run (4,000.00 GBP); "
         "add one with: crewdeck rate set 2026-11-01 GBP/EUR RATE"
     ) in result.err
     doc = report(team)
@@ -117,7 +117,7 @@ def test_a_run_without_a_start_has_no_rate_to_pick(team: Cli) -> None:
     team.ok("campaign", "add", "Winter Push")
     team.ok("budget", "set", "winter-push", "ads", "1000 USD")
     result = team("ledger", "report", "--campaign", "winter-push")
-    assert "rate missing: budget Winter Push/ads/run (1000.00 USD) is for the run of a campaign with no start date" in result.err
+    assert "rate missing: budget Winter Push/ads/run (1,000.00 USD) is for the run of a campaign with no start date" in result.err
     assert report(team, "--campaign", "winter-push")["missing_budget_rates"][0]["rate_date"] is None
 
 

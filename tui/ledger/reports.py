@@ -599,7 +599,7 @@ def missing_text(m: MissingRate, base: str) -> str:
 
 
 def missing_budget_text(m: MissingBudgetRate, base: str) -> str:
-    what = f"budget {m.campaign}/{m.category}/{m.period} ({format_minor(m.amount, m.currency)} {m.currency})"
+    what = f"budget {m.campaign}/{m.category}/{m.period} ({format_minor(m.amount, m.currency, grouping=True)} {m.currency})"
     if m.day is None:
         return f"rate missing: {what} is for the run of a campaign with no start date, so no {m.currency}/{base} rate can be picked"
     return (
