@@ -124,7 +124,7 @@ def _amount(value: Decimal | None, base: str) -> str:
 
 def _pending(line: reports.Line, base: str) -> str:
     """The line's pending spend; "rate missing" where part of it has no rate, as a budget without one reads."""
-    if line.pending_unconverted:
+    if line.known_pending is None:
         return "rate missing"
     return _amount(line.pending, base) if line.pending_entries else ""
 

@@ -75,7 +75,7 @@ class Line:
     by_currency: dict[str, int] = field(default_factory=dict)
     #: Amounts with no rate in force (counted or pending), minor units per currency.
     unconverted: dict[str, int] = field(default_factory=dict)
-    #: The pending part of ``unconverted``: the pending spend is unknown.
+    #: The pending part of ``unconverted``: the pending spend is unknown unless it nets to zero (an entry and its reversal).
     pending_unconverted: dict[str, int] = field(default_factory=dict)
     burn_per_day: Decimal | None = None
     forecast: Decimal | None = None
@@ -90,7 +90,7 @@ class Line:
     @property
     def known_pending(self) -> Decimal | None:
         """The pending spend in the base currency; ``None`` when part of it has no rate (a sum without it would pass for the whole)."""
-        return None if self.pending_unconverted else self.pending
+        return None if any(self.pending_unconverted.values()) else self.pending
 
     @property
     def remaining(self) -> Decimal | None:

@@ -80,7 +80,7 @@ def _line(campaign_id: str, campaign: str, line: Line, base: str) -> BudgetLine:
         budget="no rate" if line.budget_unconverted else _text(line.known_budget, base),
         spent=_text(line.spent, base),
         remaining=_text(line.remaining, base),
-        pending="no rate" if line.pending_unconverted else _text(line.pending, base, blank_zero=True),
+        pending="no rate" if line.known_pending is None else _text(line.pending, base, blank_zero=True),
         forecast=_text(line.forecast, base),
         used_permille=line.used_permille(),
         used=used_text(line.used_percent()),
