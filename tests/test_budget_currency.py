@@ -83,7 +83,7 @@ def test_no_rate_says_rate_missing_instead_of_guessing(team: Cli) -> None:
     result = team("ledger", "report", "--json")
     assert result.code == 0
     assert (
-        "warning: rate missing: no GBP/EUR rate on or before 2026-11-01 for budget Spring Launch/influencers/run (4000.00 GBP); "
+        "warning: rate missing: no GBP/EUR rate on or before 2026-11-01 for budget Spring Launch/influencers/run (4,000.00 GBP); "
         "add one with: crewdeck rate set 2026-11-01 GBP/EUR RATE"
     ) in result.err
     doc = report(team)
@@ -117,7 +117,7 @@ def test_a_run_without_a_start_has_no_rate_to_pick(team: Cli) -> None:
     team.ok("campaign", "add", "Winter Push")
     team.ok("budget", "set", "winter-push", "ads", "1000 USD")
     result = team("ledger", "report", "--campaign", "winter-push")
-    assert "rate missing: budget Winter Push/ads/run (1000.00 USD) is for the run of a campaign with no start date" in result.err
+    assert "rate missing: budget Winter Push/ads/run (1,000.00 USD) is for the run of a campaign with no start date" in result.err
     assert report(team, "--campaign", "winter-push")["missing_budget_rates"][0]["rate_date"] is None
 
 
@@ -129,7 +129,7 @@ def test_the_ledger_pane_lines_say_no_rate(team: Cli) -> None:
         lines = {line.category: line for line in budget_view(ws.conn, "EUR", Period.all(), dt.date(2026, 11, 26)).lines}
     finally:
         ws.close()
-    assert (lines["influencers"].budget, lines["influencers"].complete, lines["influencers"].used_percent) == ("no rate", False, None)
+    assert (lines["influencers"].budget, lines["influencers"].complete, lines["influencers"].used) == ("no rate", False, "")
     assert (lines["tools"].budget, lines["tools"].complete) == ("925.00", True)
 
 
@@ -170,3 +170,43 @@ def test_only_managers_set_budgets_in_any_currency(team: Cli) -> None:
     before = team.ok("export")
     assert "manager" in one_line_error(team("budget", "set", "spring-launch", "ads", "100 USD", as_member="raj"))
     assert team.ok("export") == before
+
+
+def _cell(text: str, header: str, key: str) -> str:
+    """The cell under ``header`` (set flush right, as the report's amounts are) on the line of ``key``."""
+    lines = text.splitlines()
+    heading = next(x for x in lines if x.startswith("CATEGORY"))
+    end = heading.index(header) + len(header)
+    line = next(x for x in lines if x.startswith(key))
+    return line[:end].rsplit("  ", 1)[-1].strip()
+
+
+def test_pending_spend_with_no_rate_says_rate_missing_not_zero(team: Cli) -> None:
+    # It read "PENDING 0.00" beside "incomplete: rates missing": an amount the report could not convert, shown as none.
+    add(team, "120 EUR")
+    add(team, "2500 CHF", extra=("--pending",))
+    add(team, "500 EUR", category="tools", extra=("--pending",))
+    text = team.ok("ledger", "report")
+    assert _cell(text, "PENDING", "influencers") == "rate missing"
+    assert _cell(text, "PENDING", "tools") == "500.00"
+    # Part of the total's pending is unknown, so the total is: a sum without it would pass for the whole.
+    assert _cell(text, "PENDING", "total") == "rate missing"
+    assert _cell(text, "SPENT", "influencers") == "120.00"
+    doc = report(team)
+    assert row(doc, "influencers")["pending"] is None and row(doc, "influencers")["pending_entries"] == 1
+    assert row(doc, "influencers")["unconverted"] == [{"amount": "2500.00", "currency": "CHF"}]
+    assert row(doc, "tools")["pending"] == eur("500.00") and total(doc)["pending"] is None
+    ws = Workspace.open(team.workspace)
+    try:
+        lines = {line.category: line for line in budget_view(ws.conn, "EUR", Period.all(), dt.date(2026, 11, 26)).lines}
+    finally:
+        ws.close()
+    assert (lines["influencers"].pending, lines["tools"].pending, lines[""].pending) == ("no rate", "500.00", "no rate")
+    # Pending spend with no rate that its reversal nets out is none: known, not missing.
+    video = add(team, "300 CHF", category="video", extra=("--pending",))
+    team.ok("ledger", "reverse", video)
+    assert _cell(team.ok("ledger", "report"), "PENDING", "video") == "0.00"
+    assert row(report(team), "video")["pending"] == eur("0.00")
+    # With a rate, it converts.
+    team.ok("rate", "set", "2026-11-01", "CHF/EUR", "1.05")
+    assert _cell(team.ok("ledger", "report"), "PENDING", "total") == "3,125.00"

@@ -142,3 +142,19 @@ def test_an_approval_names_the_entry_by_amount_and_payee(cli: Cli) -> None:
     cli.ok("ledger", "approve", entry.strip().split()[-1], as_member="raj")
     log = cli.ok("log", "--limit", "1").splitlines()
     assert log[0].endswith("@ana as @raj approved 120.50 EUR to Canva (tools)"), log
+
+
+def test_an_entrys_amount_reads_with_its_thousands_as_the_ledger_shows_it(cli: Cli) -> None:
+    # It read "approved 2500.00 EUR" beside "2,500.00 EUR" in `ledger list` and the Budget pane.
+    cli.ok("member", "set", "raj", "--access", "manager")
+    entry = cli.ok(
+        "ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--amount", "2500 EUR", "--payee", "Canva", "--pending"
+    )
+    cli.ok("ledger", "approve", entry.strip().split()[-1], as_member="raj")
+    cli.ok("ledger", "reverse", entry.strip().split()[-1])
+    cli.ok("ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--amount", "1500000 JPY", "--payee", "Dentsu")
+    log = cli.ok("log", "--limit", "4").splitlines()
+    assert log[0].endswith("@ana added 1,500,000 JPY to Dentsu (tools)"), log
+    assert log[1].endswith("@ana added -2,500.00 EUR to Canva (tools)"), log
+    assert log[2].endswith("@ana as @raj approved 2,500.00 EUR to Canva (tools)"), log
+    assert log[3].endswith("@ana added 2,500.00 EUR to Canva (tools)"), log

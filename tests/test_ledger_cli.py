@@ -501,3 +501,24 @@ def test_a_run_budget_a_period_cannot_share_says_why_it_is_left_out(team: Cli) -
     # A month's budget of the same campaign has its days: it counts, and says nothing.
     team.ok("budget", "set", "always-on", "tools", "300", "--month", "2026-11")
     assert total(report(team, "--campaign", "always-on", "--period", "2026-11"))["budget"] == eur("300.00")
+
+
+def test_a_use_beyond_a_thousand_percent_reads_capped_and_its_percent_sign_lines_up(team: Cli) -> None:
+    # It read "3812500000%" (and "1220%", wider than the pane's bar leaves room for): digits no one counts, out of line.
+    team.ok("budget", "set", "spring-launch", "influencers", "40")
+    team.ok("budget", "set", "spring-launch", "tools", "300")
+    team.ok("budget", "set", "spring-launch", "ads", "100")
+    team.ok("budget", "set", "spring-launch", "video", "100")
+    add(team, "1525000000 EUR")
+    add(team, "12.50 EUR", category="tools", payee="Canva")
+    add(team, "-250 EUR", category="ads", payee="Meta refund")
+    add(team, "999.49 EUR", category="video", payee="Studio Nord")
+    text = team.ok("ledger", "report")
+    lines = {line.split()[0]: line for line in text.splitlines()[1:] if line.strip()}
+    used = {key: line.split()[4] for key, line in lines.items() if key != "CATEGORY"}
+    assert used == {"influencers": ">999%", "tools": "4%", "ads": "<-99%", "video": "999%", "total": ">999%"}
+    percent_at = {line.index("%") for key, line in lines.items() if key != "CATEGORY"}
+    assert len(percent_at) == 1 and lines["CATEGORY"].index("USED") + len("USED") - 1 in percent_at, text
+    # --json keeps the number.
+    doc = report(team)
+    assert (row(doc, "influencers")["used_percent"], row(doc, "ads")["used_percent"]) == (3_812_500_000, -250)

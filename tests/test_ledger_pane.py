@@ -287,7 +287,7 @@ async def test_the_project_manager_approves_anothers_entry(workspace: Path) -> N
         [(amount, currency, payee, category)] = sql(
             workspace, "SELECT amount, currency, payee, category FROM ledger_entry WHERE id = ?", entry
         )
-        said = f"approved {format_minor(amount, currency)} {currency} to {payee} ({category})"
+        said = f"approved {format_minor(amount, currency, grouping=True)} {currency} to {payee} ({category})"
         assert said in [str(n.message) for n in app._notifications]  # the entry by what it is, not its id
 
 

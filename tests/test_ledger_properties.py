@@ -131,7 +131,8 @@ def _all_reports(store: Store, net_only: bool = False) -> list[Any]:
                         c["id"],
                         line.get(by, ""),
                         _nonzero([line["spent"]]),
-                        _nonzero([line["pending"]]),
+                        # ``None``: some of it has no rate, as the same entries leave it without the reversals.
+                        line["pending"] and _nonzero([line["pending"]]),
                         line["budget"],
                         _nonzero(line["by_currency"]),
                         _nonzero(line["unconverted"]),

@@ -11,6 +11,7 @@ from textual.app import App, ComposeResult
 from textual.message import Message
 
 from crewdeck.tui.ledger.entries import EntryRow
+from crewdeck.tui.ledger.reports import used_text
 from crewdeck.tui.ledger.view import BudgetLine
 from crewdeck.widgets.budget_table import BudgetTable, bar_cells
 from crewdeck.widgets.entries_table import EntriesTable
@@ -35,7 +36,7 @@ def budget(
     heading_over: bool = False,
     complete: bool = True,
 ) -> BudgetLine:
-    return BudgetLine(campaign_id, campaign, category, *amounts, permille, percent, over, heading_over, complete)  # type: ignore[arg-type]
+    return BudgetLine(campaign_id, campaign, category, *amounts, permille, used_text(percent), over, heading_over, complete)  # type: ignore[arg-type]
 
 
 # The rows the logic makes (crewdeck.tui.ledger.view.BudgetLine): the widget takes them as they are.
@@ -316,3 +317,31 @@ async def test_frozen_spend_keeps_a_colour_of_its_own_where_the_status_column_is
         table = app.query_one(EntriesTable)
         assert "STATUS" not in table.render_line(0).text
         assert table.row_style(1) == table.row_style(0) != table.row_style(2)
+
+
+class HugeUse(App[None]):
+    """Budget lines used a hundredfold, thrice over, not at all and below nothing."""
+
+    BUDGETS = [
+        budget("c1", "spring-launch", "", ("440.00", "1,525,000,762.50", "-1,525,000,322.50", "", ""), 1000, 346590912, True),
+        budget("c1", "spring-launch", "influencers", ("40.00", "1,525,000,000.00", "-1,524,999,960.00", "", ""), 1000, 3812500000, True),
+        budget("c1", "spring-launch", "tools", ("300.00", "12.50", "287.50", "", ""), 42, 4),
+        budget("c1", "spring-launch", "ads", ("100.00", "-250.00", "350.00", "", ""), -2500, -250),
+        budget("c1", "spring-launch", "video", ("100.00", "999.49", "-899.49", "", ""), 1000, 999, True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield BudgetTable(self.BUDGETS)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("width", [80, 160])
+async def test_a_use_beyond_a_thousand_percent_reads_capped_and_keeps_its_percent_sign_in_line(width: int) -> None:
+    """A use of "3812500000%" ran past the bar's column, its % sign out of line with the others', as "1220%" did by one."""
+    app = HugeUse()
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.pause()
+        table = app.query_one(BudgetTable)
+        lines = [table.render_line(y).text for y in range(1, 6)]
+        assert [line[: line.index("%") + 1].split()[-1].lstrip("█") for line in lines] == [">999%", ">999%", "4%", "<-99%", "999%"]
+        assert len({line.index("%") for line in lines}) == 1, lines

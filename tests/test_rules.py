@@ -795,7 +795,7 @@ def test_a_member_cannot_forge_spend_and_its_approval_with_their_token(team: Tea
         report = crewdeck("-w", str(team.path), "--as", "ana", "ledger", "report", "--json")
         assert '"500000"' not in report and "5000.00" not in report.split('"pending"')[0]
         log = crewdeck("-w", str(tmp_path / "raj.db"), "log")
-        assert "REFUSED: @raj approved 5000.00 EUR to Meta (ads)" in log and "rule author_field" in log
+        assert "REFUSED: @raj approved 5,000.00 EUR to Meta (ads)" in log and "rule author_field" in log
         # Through `crewdeck sync`: what was refused is said, and the rest goes on.
         with Store(tmp_path / "raj.db") as store, store.write(team.ids["raj"], judged=False) as w:
             w.set(

@@ -1,7 +1,7 @@
 """The ledger pane's budget table: budget, spent, remaining and a bar per campaign and category.
 
 Fed plain rows (anything with the attributes of ``BudgetRow``, amounts
-already formatted); over-budget rows and bars take the theme's ``$error``,
+and the use already formatted); over-budget rows and bars take the theme's ``$error``,
 rows heading over it ``$warning``.  ``enter`` posts ``RowSelected`` and the
 cursor posts ``RowHighlighted``, both naming the campaign and category.
 """
@@ -44,7 +44,7 @@ class BudgetRow(Protocol):
     @property
     def used_permille(self) -> int | None: ...
     @property
-    def used_percent(self) -> int | None: ...
+    def used(self) -> str: ...
     @property
     def over(self) -> bool: ...
     @property
@@ -161,12 +161,13 @@ class BudgetTable(LineTable):
         ]
 
     def _bar(self, row: BudgetRow) -> Text:
-        if row.used_permille is None or row.used_percent is None:
+        if row.used_permille is None or not row.used:
             return Text("")
         filled, empty = bar_cells(row.used_permille)
         kind = "budget-table--bar-over" if row.over else "budget-table--bar-warning" if row.heading_over else "budget-table--bar"
         style = self.get_component_rich_style(kind)
-        return Text.assemble((filled + empty, style), f" {row.used_percent:>3}%")
+        # Five cells for the use: "  82%", " 100%", ">999%" (the longest, ``used``'s cap) end in one column.
+        return Text.assemble((filled + empty, style), f"{row.used:>5}")
 
     def cursor_moved(self, index: int) -> None:
         row = self.rows[index]

@@ -122,6 +122,13 @@ def _amount(value: Decimal | None, base: str) -> str:
     return "" if value is None else format_minor(round_minor(value, base), base, grouping=True)
 
 
+def _pending(line: reports.Line, base: str) -> str:
+    """The line's pending spend; "rate missing" where part of it has no rate, as a budget without one reads."""
+    if line.known_pending is None:
+        return "rate missing"
+    return _amount(line.pending, base) if line.pending_entries else ""
+
+
 def _title(parts: list[str], what: str, width: int | None) -> str:
     """A campaign's ``parts`` (slug, name, run) and ``what`` its numbers are, the slug and the name cut as a table's names
     are; ``what``, never cut, goes on a line of its own under them when it would not fit beside them."""
@@ -151,7 +158,6 @@ def _report_text(report: reports.Report, tz: str, width: int | None) -> str:
         title = _title(parts, f"({base}, {period_name(report.period)}, as of {report.as_of} in {tz})", width)
         rows = []
         for line in [*c.lines, c.total]:
-            used = line.used_percent()
             flags = ("OVER" if line.over else "") + (" heading over" if line.heading_over and not line.over else "")
             flags += "" if line.complete else " incomplete: rates missing"
             rows.append(
@@ -160,10 +166,10 @@ def _report_text(report: reports.Report, tz: str, width: int | None) -> str:
                     "rate missing" if line.budget_unconverted else _amount(line.known_budget, base),
                     _amount(line.spent, base),
                     _amount(line.remaining, base),
-                    "" if used is None else f"{used}%",
+                    reports.used_text(line.used_percent()),
                     _amount(line.burn_per_day, base),
                     _amount(line.forecast, base),
-                    _amount(line.pending, base) if line.pending_entries else "",
+                    _pending(line, base),
                     flags.strip(),
                 ]
             )

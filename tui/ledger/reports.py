@@ -7,7 +7,8 @@ adds the budgets and works out what is derived from them:
 
 * **spent**: counted entries only (approved or needing no approval),
   converted exactly to the base currency;
-* **pending**: entries waiting for approval, the same way (not in spent);
+* **pending**: entries waiting for approval, the same way (not in spent),
+  unknown as a whole while some of it has no rate (``Line.known_pending``);
 * **remaining** = budget - spent; **used** = spent / budget in percent;
 * **burn per day** = spent / days of the campaign's run elapsed in the
   period up to today; **forecast** = spent + burn x days left in the run,
@@ -74,6 +75,8 @@ class Line:
     by_currency: dict[str, int] = field(default_factory=dict)
     #: Amounts with no rate in force (counted or pending), minor units per currency.
     unconverted: dict[str, int] = field(default_factory=dict)
+    #: The pending part of ``unconverted``: the pending spend is unknown unless it nets to zero (an entry and its reversal).
+    pending_unconverted: dict[str, int] = field(default_factory=dict)
     burn_per_day: Decimal | None = None
     forecast: Decimal | None = None
     #: Budgets with no rate into the base currency, minor units per currency: the budget is unknown.
@@ -83,6 +86,11 @@ class Line:
     def known_budget(self) -> Decimal | None:
         """The budget in the base currency; ``None`` without one, or when part of it has no rate."""
         return None if self.budget_unconverted else self.budget
+
+    @property
+    def known_pending(self) -> Decimal | None:
+        """The pending spend in the base currency; ``None`` when part of it has no rate (a sum without it would pass for the whole)."""
+        return None if any(self.pending_unconverted.values()) else self.pending
 
     @property
     def remaining(self) -> Decimal | None:
@@ -239,6 +247,8 @@ def build(
                 target.pending_entries += n
             if value is None:
                 target.unconverted[currency] = target.unconverted.get(currency, 0) + amount
+                if not counted:
+                    target.pending_unconverted[currency] = target.pending_unconverted.get(currency, 0) + amount
             elif counted:
                 target.spent = EXACT.add(target.spent, value)
             else:
@@ -488,7 +498,7 @@ def line_json(line: Line, base: str, by: str) -> dict[str, Any]:
     out.update(
         budget=money(line.known_budget, base),
         spent=money(line.spent, base),
-        pending=money(line.pending, base),
+        pending=money(line.known_pending, base),
         remaining=money(line.remaining, base),
         used_percent=line.used_percent(),
         over_budget=line.over,
@@ -548,6 +558,21 @@ def as_json(report: Report) -> dict[str, Any]:
     }
 
 
+#: The use a line shows exactly; beyond it, the line reads ">999%" (or "<-99%", spend refunded past its budget).
+USED_SHOWN = range(-99, 1000)
+
+
+def used_text(percent: int | None) -> str:
+    """How ``ledger report`` and the Budget pane show a line's use: ``"82%"``; ``">999%"`` past 999, whose digits (a
+    budget used 38 million times) no one reads and no column keeps in line; ``""`` without a known budget.  ``--json``
+    keeps the number."""
+    if percent is None:
+        return ""
+    if percent in USED_SHOWN:
+        return f"{percent}%"
+    return f">{USED_SHOWN[-1]}%" if percent > 0 else f"<{USED_SHOWN[0]}%"
+
+
 def warning_texts(report: Report) -> list[str]:
     """What a report warns of: the rates it misses (for entries, then budgets), then what it left out (incomplete
     budgets, monthly budgets outside their campaign's run).  ``ledger report`` prints them on stderr and the Budget
@@ -574,7 +599,7 @@ def missing_text(m: MissingRate, base: str) -> str:
 
 
 def missing_budget_text(m: MissingBudgetRate, base: str) -> str:
-    what = f"budget {m.campaign}/{m.category}/{m.period} ({format_minor(m.amount, m.currency)} {m.currency})"
+    what = f"budget {m.campaign}/{m.category}/{m.period} ({format_minor(m.amount, m.currency, grouping=True)} {m.currency})"
     if m.day is None:
         return f"rate missing: {what} is for the run of a campaign with no start date, so no {m.currency}/{base} rate can be picked"
     return (

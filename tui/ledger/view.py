@@ -29,7 +29,7 @@ from crewdeck.tui.ledger import entries
 from crewdeck.tui.ledger import filter as ledger_filter
 from crewdeck.tui.ledger.entries import period_clause
 from crewdeck.tui.ledger.period import Period
-from crewdeck.tui.ledger.reports import Line, build, frozen_text, warning_texts
+from crewdeck.tui.ledger.reports import Line, build, frozen_text, used_text, warning_texts
 from crewdeck.tui.posts.frozen import frozen_where
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
@@ -50,7 +50,8 @@ class BudgetLine:
     forecast: str
     #: Spent per thousand of the budget, for the bar (``None``: no budget).
     used_permille: int | None
-    used_percent: int | None
+    #: The use as ``ledger report`` shows it (``reports.used_text``): ``"82%"``, ``">999%"``; ``""`` without a budget.
+    used: str
     over: bool
     heading_over: bool
     #: ``False`` when some entries had no rate and are missing from ``spent``.
@@ -79,10 +80,10 @@ def _line(campaign_id: str, campaign: str, line: Line, base: str) -> BudgetLine:
         budget="no rate" if line.budget_unconverted else _text(line.known_budget, base),
         spent=_text(line.spent, base),
         remaining=_text(line.remaining, base),
-        pending=_text(line.pending, base, blank_zero=True),
+        pending="no rate" if line.known_pending is None else _text(line.pending, base, blank_zero=True),
         forecast=_text(line.forecast, base),
         used_permille=line.used_permille(),
-        used_percent=line.used_percent(),
+        used=used_text(line.used_percent()),
         over=line.over,
         heading_over=line.heading_over,
         complete=line.complete,

@@ -595,8 +595,8 @@ def _standing(ws: Workspace, entity: str, record: Any) -> str:
 
 
 def entry_words(record: Any) -> str:
-    """ "120.50 EUR to Canva (tools)", or less where a pulled record lacks a field."""
+    """ "2,500.00 EUR to Canva (tools)", grouped as the ledger shows it, or less where a pulled record lacks a field."""
     try:
-        return f"{format_minor(record['amount'], record['currency'])} {record['currency']} to {record['payee']} ({record['category']})"
+        return f"{format_minor(record['amount'], record['currency'], grouping=True)} {record['currency']} to {record['payee']} ({record['category']})"
     except (KeyError, TypeError, ValueError):
         return "a ledger entry"
