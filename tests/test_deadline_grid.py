@@ -220,3 +220,35 @@ async def _scrolled(app: GridApp) -> None:
                 label = text.split()[0]
                 assert any(row.label == label and f" {row.group}" == under for row in grid.data.rows), (text, under)
         assert any(text.startswith(f" {grid.data.rows[-1].label}") for text in body)
+
+
+SKIPPED = dt.date(2011, 12, 30)  # Samoa went from Thu 2011-12-29 23:59 (UTC-10) to Sat 2011-12-31 00:00 (UTC+14)
+
+
+def test_a_day_a_zone_skipped_is_a_day_of_no_hours(cli: Cli) -> None:
+    """Drawn in Pacific/Apia, Friday 2011-12-30 raised an IndexError: the day has no hours there to make columns of."""
+    cli.ok("member", "add", "sina", "--name", "Sina", "--tz", "Pacific/Apia", "--hours", "mon-fri 09:00-17:00")
+    ws = Workspace.open(cli.workspace)
+    now = dt.datetime(2011, 12, 30, 12, 0, tzinfo=dt.UTC)
+    apia = build_grid(ws, SKIPPED, "Pacific/Apia", now)
+    berlin = build_grid(ws, SKIPPED, "Europe/Berlin", now)
+    asyncio.run(_skipped_day(GridApp(ws, SKIPPED, "Pacific/Apia", now)))
+    ws.close()
+    assert apia.columns == () and apia.now_column is None and apia.title.startswith("Fri 2011-12-30 in Pacific/Apia (0 h day)")
+    assert {(row.cells, row.local) for row in apia.rows} == {("", ())}
+    # Berlin's Friday is Samoa's Thursday afternoon (from 13:00), then its Saturday: Sina's hours end at 17:00.
+    sina = next(row for row in berlin.rows if row.label == "@sina")
+    assert len(sina.cells) == 48 and sina.cells[:8] == "w" * 8 and sina.local[:2] == ("13:00", "13:30") and sina.local[22] == "00:00"
+
+
+async def _skipped_day(app: GridApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        grid = app.query_one(DeadlineGrid)
+        grid.focus()
+        await pilot.press("l", "h", "j", "k")
+        shown = ["".join(s.text for s in grid.render_line(y)).rstrip() for y in range(grid.size.height)]
+        assert shown[0].startswith(" Fri 2011-12-30 in Pacific/Apia (0 h day)"), shown
+        assert shown[-1] == " no hours: Pacific/Apia skipped this day", shown
+        await pilot.press("t")  # noon UTC is Saturday 02:00 in Apia
+        await pilot.pause()
+        assert "".join(s.text for s in grid.render_line(0)).startswith(" Sat 2011-12-31 in Pacific/Apia")

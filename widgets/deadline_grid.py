@@ -454,7 +454,8 @@ class DeadlineGrid(ScrollView, can_focus=True):
     def _detail(self, data: GridDataLike) -> Strip:
         col = self.cursor_column
         if not data.columns:
-            return Strip([Segment(" no columns", self._style("detail"))])
+            # A day the grid's zone skipped (Samoa's Fri 2011-12-30): the title names it, "(0 h day)".
+            return Strip([Segment(f" no hours: {data.zone} skipped this day", self._style("detail"))])
         inside = [r for r in data.rows if col < len(r.cells) and r.cells[col] in _STATUS]
         outside = [r.label for r in data.rows if r not in inside]
         first = [f" {data.columns[col].title}", f"in hours {len(inside)}/{len(data.rows)}"]

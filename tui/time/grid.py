@@ -103,14 +103,14 @@ def columns_of(day: dt.date, tz: str, resolution: int, clock24: bool = True) -> 
 
 
 def _column_ends(columns: tuple[GridColumn, ...], day: dt.date, tz: str) -> list[dt.datetime]:
-    """Where each column ends: where the next starts, the last at the next local midnight."""
-    return [c.start for c in columns[1:]] + [wall_instant(day + dt.timedelta(days=1), 0, tz)]
+    """Where each column ends: where the next starts, the last at the next local midnight (none on a day of no columns)."""
+    return [c.start for c in columns[1:]] + [wall_instant(day + dt.timedelta(days=1), 0, tz)][: len(columns)]
 
 
 def _cells(
-    member: Member, columns: tuple[GridColumn, ...], ends: list[dt.datetime], clock24: bool
+    member: Member, columns: tuple[GridColumn, ...], ends: list[dt.datetime], end: dt.datetime, clock24: bool
 ) -> tuple[str, tuple[str, ...], tuple[tuple[int, str], ...]]:
-    timeline = Timeline(member, columns[0].start, ends[-1])
+    timeline = Timeline(member, columns[0].start if columns else end, end)
     tz = zone_info(member.tz)
     days_off = set(member.days_off)
     cells = []
@@ -138,13 +138,14 @@ def _cells(
 def _markers(
     ws: Workspace,
     columns: tuple[GridColumn, ...],
+    start: dt.datetime,
     end: dt.datetime,
     now: dt.datetime,
     members: dict[str, Member],
     clock24: bool,
     zone: str,
 ) -> dict[str, list[GridMarker]]:
-    bounds = (columns[0].start.strftime("%Y-%m-%dT%H:%M:%SZ"), end.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    bounds = (start.strftime("%Y-%m-%dT%H:%M:%SZ"), end.strftime("%Y-%m-%dT%H:%M:%SZ"))
     found: dict[str, list[GridMarker]] = {}
     starts = [c.start for c in columns]
     for kind, column in (("due", "due"), ("publish", "publish")):
@@ -183,18 +184,20 @@ def build_grid(ws: Workspace, day: dt.date, zone: str, now: dt.datetime, *, reso
         raise ValueError(f"resolution {resolution} is not one of {RESOLUTIONS} minutes")
     columns = columns_of(day, zone, resolution, clock24)
     ends = _column_ends(columns, day, zone)
+    # A day the zone skipped (Samoa's Fri 2011-12-30) starts where it ends: no columns, a "(0 h day)".
+    start, end = wall_instant(day, 0, zone), wall_instant(day + dt.timedelta(days=1), 0, zone)
     noon = wall_instant(day, 12 * 60, zone)
     members = sorted(ws.members(), key=lambda m: (noon.astimezone(zone_info(m.tz)).utcoffset(), m.tz, m.handle))
     by_id = {m.id: m for m in members}
-    markers = _markers(ws, columns, ends[-1], now, by_id, clock24, zone)
+    markers = _markers(ws, columns, start, end, now, by_id, clock24, zone)
     rows = []
     for member in members:
-        cells, local, transitions = _cells(member, columns, ends, clock24)
+        cells, local, transitions = _cells(member, columns, ends, end, clock24)
         group = f"{member.tz}  {zone_abbrev(noon, member.tz)}  UTC{_offset_text(noon.astimezone(zone_info(member.tz)).utcoffset())}"
         rows.append(GridRow(member.id, visible(f"@{member.handle}"), group, cells, local, transitions, tuple(markers.get(member.id, ()))))
     now_column = next((i for i, (c, end) in enumerate(zip(columns, ends, strict=True)) if c.start <= now < end), None)
     # To the quarter hour: a zone's first clock change (Amsterdam's 28 seconds in 1937) makes no "23.9922 h day".
-    hours = round((ends[-1] - columns[0].start).total_seconds() / 900) / 4
+    hours = round((end - start).total_seconds() / 900) / 4
     length = "" if hours == 24 else f" ({hours:g} h day)"
     # The day's length before its offset: where the pane cuts the title, the zone's header lines say the offset again.
     title = (
