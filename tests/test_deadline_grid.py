@@ -72,6 +72,10 @@ def test_the_grid_of_a_workspace(cli: Cli) -> None:
     assert bina.cells[8] == "p" and bina.cells[9] == "w" and bina.cells[22] == "p"
     assert bina.local[8] == "09:45"
     assert "x" in leo.cells and "w" not in leo.cells[16:]  # his day off (Thursday in LA, from 08:00 UTC)
+    # Each member's weekday where their time is not on the grid's day: LA's Wednesday until 08:00 UTC.
+    assert leo.days[:17] == ("Wed",) * 16 + ("",) and set(leo.days[16:]) == {""} and set(ana.days[:46]) == {""}
+    assert ana.days[46:] == ("Fri", "Fri")  # Berlin's midnight is 23:00 UTC
+    assert bina.days[:36] == ("",) * 36 and set(bina.days[38:]) == {"Fri"}  # Kathmandu's midnight is 18:15 UTC
     assert [(m.column, m.kind, m.urgency) for m in raj.markers] == [(17, "due", "overdue")]
     assert [(m.column, m.kind, m.urgency) for m in ana.markers] == [(32, "publish", "soon")]
     assert "set in America/New_York" in ana.markers[0].text

@@ -157,6 +157,21 @@ async def test_far_east_the_instant_under_the_cursor_is_on_another_day(workspace
         assert lines(app)[0].startswith(" Fri 2026-11-27 in Pacific/Auckland") and lines(app)[-1].startswith(" Fri 11-27 08:30 NZDT")
 
 
+async def test_the_gutter_says_a_members_time_is_on_another_day(workspace: Path) -> None:
+    # At Thursday 00:00 in Berlin, Leo's "15:00" was his Wednesday, and at 20:30 Tane's "08:30" his Friday, with
+    # nothing on the row to say so.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        await pilot.press(*"hhhhhhhhhhh")  # 00:00 in Berlin
+        assert lines(app)[-1].startswith(" Thu 11-26 00:00 CET")
+        assert row_line(app, "leo").startswith(" @leo  Wed 15:00✓") and row_line(app, "ana").startswith(" @ana      00:00✗")
+        assert row_line(app, "tane").startswith(" @tane     12:00✓")
+        await pilot.press(*"llllllllllllllllllll")  # 20:00
+        assert row_line(app, "tane").startswith(" @tane Fri 08:00✗") and row_line(app, "leo").startswith(" @leo      11:00✓")
+        assert lines(app)[1][GUTTER + NOW_COLUMN] == "▼"  # the grid starts where it did
+
+
 async def test_plan_a_meeting_and_book_it(workspace: Path) -> None:
     ids = member_ids(workspace)
     app = make_app(workspace)
@@ -413,9 +428,13 @@ async def test_a_12_hour_clock_reads_the_hours_and_every_members_time_on_it(work
     async with app.run_test(size=SIZE) as pilot:
         await open_grid(pilot)
         shown = lines(app)
-        ruler = shown[1][GUTTER:]
+        # Two cells wider than on a 24-hour clock: "Wed 3:00pm" (Leo's, at midnight) leaves the handles six.
+        assert grid(app).gutter_width == GUTTER + 2
+        ruler = shown[1][GUTTER + 2 :]
         assert ruler.startswith("12    3a    6a    9a") and "12    3p    6p    9p" in ruler
         assert shown[-1].startswith(" Thu 11-26 10:30am CET")
-        assert row_line(app, "raj").startswith(" @raj     3:00pm✓")
+        assert row_line(app, "raj").startswith(" @raj       3:00pm✓")
         await pilot.press("h", "h", "h")
-        assert row_line(app, "raj").startswith(" @raj    12:00pm✓")
+        assert row_line(app, "raj").startswith(" @raj      12:00pm✓")
+        await pilot.press(*"hhhhhhhh")  # midnight in Berlin
+        assert row_line(app, "leo").startswith(" @leo  Wed  3:00pm✓")

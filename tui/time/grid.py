@@ -57,6 +57,7 @@ class GridRow:
     group: str
     cells: str
     local: tuple[str, ...]
+    days: tuple[str, ...]
     transitions: tuple[tuple[int, str], ...] = ()
     markers: tuple[GridMarker, ...] = ()
 
@@ -108,13 +109,16 @@ def _column_ends(columns: tuple[GridColumn, ...], day: dt.date, tz: str) -> list
 
 
 def _cells(
-    member: Member, columns: tuple[GridColumn, ...], ends: list[dt.datetime], end: dt.datetime, clock24: bool
-) -> tuple[str, tuple[str, ...], tuple[tuple[int, str], ...]]:
+    member: Member, day: dt.date, columns: tuple[GridColumn, ...], ends: list[dt.datetime], end: dt.datetime, clock24: bool
+) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[tuple[int, str], ...]]:
+    """Each column's state for ``member``, their clock at its start, their weekday where it is not ``day``, and their
+    changes of offset."""
     timeline = Timeline(member, columns[0].start if columns else end, end)
     tz = zone_info(member.tz)
     days_off = set(member.days_off)
     cells = []
     local_times = []
+    weekdays = []
     transitions = []
     previous = None
     for i, (column, end) in enumerate(zip(columns, ends, strict=True)):
@@ -128,11 +132,12 @@ def _cells(
         else:
             cells.append(".")
         local_times.append(clock_text(local, clock24))
+        weekdays.append("" if local.date() == day else f"{local:%a}")
         offset = local.utcoffset()
         if previous is not None and offset != previous:
             transitions.append((i, f"{_offset_text(previous)}→{_offset_text(offset)}"))
         previous = offset
-    return "".join(cells), tuple(local_times), tuple(transitions)
+    return "".join(cells), tuple(local_times), tuple(weekdays), tuple(transitions)
 
 
 def _markers(
@@ -192,9 +197,11 @@ def build_grid(ws: Workspace, day: dt.date, zone: str, now: dt.datetime, *, reso
     markers = _markers(ws, columns, start, end, now, by_id, clock24, zone)
     rows = []
     for member in members:
-        cells, local, transitions = _cells(member, columns, ends, end, clock24)
+        cells, local, days, transitions = _cells(member, day, columns, ends, end, clock24)
         group = f"{member.tz}  {zone_abbrev(noon, member.tz)}  UTC{_offset_text(noon.astimezone(zone_info(member.tz)).utcoffset())}"
-        rows.append(GridRow(member.id, visible(f"@{member.handle}"), group, cells, local, transitions, tuple(markers.get(member.id, ()))))
+        rows.append(
+            GridRow(member.id, visible(f"@{member.handle}"), group, cells, local, days, transitions, tuple(markers.get(member.id, ())))
+        )
     now_column = next((i for i, (c, end) in enumerate(zip(columns, ends, strict=True)) if c.start <= now < end), None)
     # To the quarter hour: a zone's first clock change (Amsterdam's 28 seconds in 1937) makes no "23.9922 h day".
     hours = round((end - start).total_seconds() / 900) / 4
