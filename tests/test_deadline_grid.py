@@ -170,8 +170,8 @@ async def _detail_line(app: GridApp) -> None:
         assert "Thu 11-26 10:30 CET  ·  in hours 5/8  ·  out: @leo @sofia @tane" in line(grid.size.height - 1)
         # The gutter shows each member's local time at the cursor, with in/out marks.
         body = [line(y) for y in range(2, grid.size.height - 1)]
-        assert any(text.startswith(" @raj      15:00✓") for text in body)
-        assert any(text.startswith(" @leo      01:30✗") for text in body)
+        assert any(text.startswith(" @raj       15:00✓") for text in body)
+        assert any(text.startswith(" @leo       01:30✗") for text in body)
         await pilot.press("l", "l", "l", "l", "l", "l")  # 16:30 CET: New York is in, Asia is out
         assert "16:30 CET  ·  in hours 3/8  ·  out: @leo @raj @bina @mia @tane" in line(grid.size.height - 1)
 

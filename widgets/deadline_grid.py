@@ -43,7 +43,7 @@ GUTTER = 17
 #: The local time's least width ("15:00"); a wider one ("12:30pm") takes its cells from the handle's.
 LOCAL_WIDTH = 5
 #: The fewest cells the handle keeps ("@sofia") when a weekday before the time takes its cells too: the gutter widens
-#: by what is missing (on a 12-hour clock).
+#: by what is missing (by one, by three on a 12-hour clock).
 LEAST_LABEL_WIDTH = 6
 HEADER_LINES = 2
 FOOTER_LINES = 1
@@ -252,7 +252,7 @@ class DeadlineGrid(ScrollView, can_focus=True):
         self._row_line: list[int] = []
         #: Cells for the local times: the widest the data has, at least ``LOCAL_WIDTH``.
         self._local_width = LOCAL_WIDTH
-        #: Cells for a weekday and its space before the local time ("Wed "): none when every time is on the grid's day.
+        #: Cells for a weekday and the spaces around it (" Wed "): none when every time is on the grid's day.
         self._day_width = 0
         #: Cells before the first column.
         self.gutter_width = GUTTER
@@ -283,7 +283,7 @@ class DeadlineGrid(ScrollView, can_focus=True):
             self._row_line.append(len(self._lines))
             self._lines.append(("row", index))
         self._local_width = max([LOCAL_WIDTH, *(len(local) for row in data.rows for local in row.local)])
-        self._day_width = max([0, *(len(day) + 1 for row in data.rows for day in row.days if day)])
+        self._day_width = max([0, *(len(day) + 2 for row in data.rows for day in row.days if day)])
         self.gutter_width = max(GUTTER, 2 + LEAST_LABEL_WIDTH + self._day_width + self._local_width)
         keys = [r.key for r in data.rows]
         self.cursor_row = keys.index(previous_key) if previous_key in keys else min(self.cursor_row, max(0, len(keys) - 1))
@@ -447,7 +447,7 @@ class DeadlineGrid(ScrollView, can_focus=True):
         padded = label_width + (0 if day else self._day_width)
         segments = [
             Segment(f" {row.label[:label_width]:<{padded}}", member_style),
-            Segment(f"{f'{day} ' if day else ''}{local:>{self._local_width}}", self._style("member")),
+            Segment(f"{f' {day} ' if day else ''}{local:>{self._local_width}}", self._style("member")),
             Segment(mark, self._style("in" if state in _STATUS else "out")),
         ]
         markers = {m.column: m for m in reversed(row.markers)}
