@@ -440,3 +440,13 @@ async def test_a_12_hour_clock_reads_the_hours_and_every_members_time_on_it(work
         assert row_line(app, "raj").startswith(" @raj       12:00pm✓")
         await pilot.press(*"hhhhhhhh")  # midnight in Berlin
         assert row_line(app, "leo").startswith(" @leo   Wed  3:00pm✓")
+
+
+@pytest.mark.parametrize("width", [153, 160])
+async def test_a_12_hour_clock_and_weekdays_in_the_gutter_leave_the_whole_day_in_view(workspace: Path, width: int) -> None:
+    # The gutter widens for "Wed  3:00pm": at 153 columns half hours were drawn and 23:30 fell off the pane's edge.
+    app = make_app(workspace, config=Config(time_format="12h"))
+    async with app.run_test(size=(width, 48)) as pilot:
+        await open_grid(pilot)
+        widget = grid(app)
+        assert widget.gutter_width + len(widget.data.columns) <= widget.scrollable_content_region.width  # type: ignore[union-attr]

@@ -45,6 +45,8 @@ LOCAL_WIDTH = 5
 #: The fewest cells the handle keeps ("@sofia") when a weekday before the time takes its cells too: the gutter widens
 #: by what is missing (by one, by three on a 12-hour clock).
 LEAST_LABEL_WIDTH = 6
+#: The widest the gutter grows: a weekday and a 12-hour clock (" @sofia Wed 12:30pm✓"), the room a pane keeps for it.
+WIDEST_GUTTER = 2 + LEAST_LABEL_WIDTH + len(" Wed ") + len("12:30pm")
 HEADER_LINES = 2
 FOOTER_LINES = 1
 
