@@ -748,10 +748,10 @@ async def test_the_opening_reads_the_grid_at_the_resolution_the_pane_is_laid_out
 
 
 def test_the_opening_knows_the_grid_gutter_and_the_entries_window() -> None:
-    from crewdeck.widgets.deadline_grid import GUTTER
+    from crewdeck.widgets.deadline_grid import WIDEST_GUTTER
     from crewdeck.widgets.windowed_table import BLOCK
 
-    assert (GRID_GUTTER, LEDGER_ROWS) == (GUTTER, BLOCK)
+    assert (GRID_GUTTER, LEDGER_ROWS) == (WIDEST_GUTTER, BLOCK)
 
 
 async def test_every_task_is_scored_only_once_all_three_panes_are_drawn(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:

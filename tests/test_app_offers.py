@@ -260,6 +260,27 @@ async def test_a_guests_approvals_name_whom_each_post_waits_for_by_handle(chain:
         ]
 
 
+async def test_a_guests_approvals_footer_says_its_close_key_quits_as_it_does(chain: tuple[Path, list[str]]) -> None:
+    # A guest's app is this view alone: `escape` left the app, while the footer and `?` called it "Back".
+    path, _ = chain
+    said: dict[str, list[str]] = {}
+    for handle in ("raj", "gus"):
+        app = make_app(path, handle)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            if handle == "raj":
+                await pilot.press("R")
+                await settle(pilot)
+            assert isinstance(app.screen, ApprovalsScreen)
+            said[handle] = [key.description for key in footer_keys(app.screen)[0] if key.key == "escape"]
+            text = await help_text(pilot)
+            said[handle].append(next(line.split()[-2] for line in text.splitlines() if "approvals.close" in line))
+            await pilot.press("escape", "escape")  # the help, then the view
+            await settle(pilot)
+            assert app.is_running == (handle == "raj")
+    assert said == {"raj": ["Back", "Back"], "gus": ["Quit", "Quit"]}
+
+
 async def test_resume_is_offered_to_a_member_only_once_the_crisis_holding_the_post_has_ended(chain: tuple[Path, list[str]]) -> None:
     # `s` on a post a crisis paused listed "resume" to members, refused once picked while the crisis was open
     # (only a manager releases a post from an open crisis).

@@ -72,6 +72,10 @@ def test_the_grid_of_a_workspace(cli: Cli) -> None:
     assert bina.cells[8] == "p" and bina.cells[9] == "w" and bina.cells[22] == "p"
     assert bina.local[8] == "09:45"
     assert "x" in leo.cells and "w" not in leo.cells[16:]  # his day off (Thursday in LA, from 08:00 UTC)
+    # Each member's weekday where their time is not on the grid's day: LA's Wednesday until 08:00 UTC.
+    assert leo.days[:17] == ("Wed",) * 16 + ("",) and set(leo.days[16:]) == {""} and set(ana.days[:46]) == {""}
+    assert ana.days[46:] == ("Fri", "Fri")  # Berlin's midnight is 23:00 UTC
+    assert bina.days[:36] == ("",) * 36 and set(bina.days[38:]) == {"Fri"}  # Kathmandu's midnight is 18:15 UTC
     assert [(m.column, m.kind, m.urgency) for m in raj.markers] == [(17, "due", "overdue")]
     assert [(m.column, m.kind, m.urgency) for m in ana.markers] == [(32, "publish", "soon")]
     assert "set in America/New_York" in ana.markers[0].text
@@ -166,8 +170,8 @@ async def _detail_line(app: GridApp) -> None:
         assert "Thu 11-26 10:30 CET  ·  in hours 5/8  ·  out: @leo @sofia @tane" in line(grid.size.height - 1)
         # The gutter shows each member's local time at the cursor, with in/out marks.
         body = [line(y) for y in range(2, grid.size.height - 1)]
-        assert any(text.startswith(" @raj      15:00✓") for text in body)
-        assert any(text.startswith(" @leo      01:30✗") for text in body)
+        assert any(text.startswith(" @raj       15:00✓") for text in body)
+        assert any(text.startswith(" @leo       01:30✗") for text in body)
         await pilot.press("l", "l", "l", "l", "l", "l")  # 16:30 CET: New York is in, Asia is out
         assert "16:30 CET  ·  in hours 3/8  ·  out: @leo @raj @bina @mia @tane" in line(grid.size.height - 1)
 
@@ -220,3 +224,35 @@ async def _scrolled(app: GridApp) -> None:
                 label = text.split()[0]
                 assert any(row.label == label and f" {row.group}" == under for row in grid.data.rows), (text, under)
         assert any(text.startswith(f" {grid.data.rows[-1].label}") for text in body)
+
+
+SKIPPED = dt.date(2011, 12, 30)  # Samoa went from Thu 2011-12-29 23:59 (UTC-10) to Sat 2011-12-31 00:00 (UTC+14)
+
+
+def test_a_day_a_zone_skipped_is_a_day_of_no_hours(cli: Cli) -> None:
+    """Drawn in Pacific/Apia, Friday 2011-12-30 raised an IndexError: the day has no hours there to make columns of."""
+    cli.ok("member", "add", "sina", "--name", "Sina", "--tz", "Pacific/Apia", "--hours", "mon-fri 09:00-17:00")
+    ws = Workspace.open(cli.workspace)
+    now = dt.datetime(2011, 12, 30, 12, 0, tzinfo=dt.UTC)
+    apia = build_grid(ws, SKIPPED, "Pacific/Apia", now)
+    berlin = build_grid(ws, SKIPPED, "Europe/Berlin", now)
+    asyncio.run(_skipped_day(GridApp(ws, SKIPPED, "Pacific/Apia", now)))
+    ws.close()
+    assert apia.columns == () and apia.now_column is None and apia.title.startswith("Fri 2011-12-30 in Pacific/Apia (0 h day)")
+    assert {(row.cells, row.local) for row in apia.rows} == {("", ())}
+    # Berlin's Friday is Samoa's Thursday afternoon (from 13:00), then its Saturday: Sina's hours end at 17:00.
+    sina = next(row for row in berlin.rows if row.label == "@sina")
+    assert len(sina.cells) == 48 and sina.cells[:8] == "w" * 8 and sina.local[:2] == ("13:00", "13:30") and sina.local[22] == "00:00"
+
+
+async def _skipped_day(app: GridApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        grid = app.query_one(DeadlineGrid)
+        grid.focus()
+        await pilot.press("l", "h", "j", "k")
+        shown = ["".join(s.text for s in grid.render_line(y)).rstrip() for y in range(grid.size.height)]
+        assert shown[0].startswith(" Fri 2011-12-30 in Pacific/Apia (0 h day)"), shown
+        assert shown[-1] == " no hours: Pacific/Apia skipped this day", shown
+        await pilot.press("t")  # noon UTC is Saturday 02:00 in Apia
+        await pilot.pause()
+        assert "".join(s.text for s in grid.render_line(0)).startswith(" Sat 2011-12-31 in Pacific/Apia")

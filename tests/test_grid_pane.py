@@ -71,7 +71,7 @@ async def test_opens_on_today_in_your_zone_with_the_cursor_on_you_now(workspace:
         assert grid(app).selected_row_key == member_ids(workspace)["ana"]
         assert grid(app).cursor_column == NOW_COLUMN
         assert shown[-1].startswith(" Thu 11-26 10:30 CET  ·  in hours 5/8  ·  out: @leo @sofia @tane")
-        assert row_line(app, "raj").startswith(" @raj      15:00✓")
+        assert row_line(app, "raj").startswith(" @raj       15:00✓")
 
 
 async def test_hours_members_days_and_now(workspace: Path) -> None:
@@ -82,7 +82,7 @@ async def test_hours_members_days_and_now(workspace: Path) -> None:
         await pilot.press("l")
         assert lines(app)[-1].startswith(" Thu 11-26 11:30 CET")
         await pilot.press("h", "h")
-        assert lines(app)[-1].startswith(" Thu 11-26 09:30 CET") and row_line(app, "raj").startswith(" @raj      14:00✓")
+        assert lines(app)[-1].startswith(" Thu 11-26 09:30 CET") and row_line(app, "raj").startswith(" @raj       14:00✓")
         await pilot.press("j")  # west to east: the next row after Berlin is Kolkata
         assert grid(app).selected_row_key == ids["raj"]
         await pilot.press("k", "k")
@@ -98,7 +98,7 @@ async def test_hours_members_days_and_now(workspace: Path) -> None:
         await pilot.press("t")
         await settle(pilot)
         assert lines(app)[0].startswith(" Thu 2026-11-26") and grid(app).cursor_column == NOW_COLUMN
-        assert lines(app)[1][GUTTER + NOW_COLUMN] == "▼"
+        assert lines(app)[1][grid(app).gutter_width + NOW_COLUMN] == "▼"
 
 
 async def test_hours_across_where_half_hours_do_not_fit(workspace: Path) -> None:
@@ -107,7 +107,7 @@ async def test_hours_across_where_half_hours_do_not_fit(workspace: Path) -> None
         await open_grid(pilot)
         assert grid(app).data.cells_per_hour == 1 and len(grid(app).data.columns) == 24  # type: ignore[union-attr]
         assert lines(app)[-1].startswith(" Thu 11-26 10:00 CET") and grid(app).cursor_column == 10
-        assert len(row_line(app, "ana")) >= GUTTER + 24  # the whole day in view
+        assert len(row_line(app, "ana")) >= grid(app).gutter_width + 24  # the whole day in view
         await pilot.press("l")
         assert lines(app)[-1].startswith(" Thu 11-26 11:00 CET")
         await pilot.resize_terminal(160, 48)
@@ -155,6 +155,22 @@ async def test_far_east_the_instant_under_the_cursor_is_on_another_day(workspace
         await pilot.press(key)
         await settle(pilot)
         assert lines(app)[0].startswith(" Fri 2026-11-27 in Pacific/Auckland") and lines(app)[-1].startswith(" Fri 11-27 08:30 NZDT")
+
+
+async def test_the_gutter_says_a_members_time_is_on_another_day(workspace: Path) -> None:
+    # At Thursday 00:00 in Berlin, Leo's "15:00" was his Wednesday, and at 20:30 Tane's "08:30" his Friday, with
+    # nothing on the row to say so.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        await pilot.press(*"hhhhhhhhhhh")  # 00:00 in Berlin
+        assert lines(app)[-1].startswith(" Thu 11-26 00:00 CET")
+        assert row_line(app, "leo").startswith(" @leo   Wed 15:00✓") and row_line(app, "ana").startswith(" @ana       00:00✗")
+        assert row_line(app, "tane").startswith(" @tane      12:00✓")
+        await pilot.press(*"llllllllllllllllllll")  # 20:00
+        assert row_line(app, "tane").startswith(" @tane  Fri 08:00✗") and row_line(app, "leo").startswith(" @leo       11:00✓")
+        # One cell wider than where every time is on the grid's day: a handle keeps six, and a space before the weekday.
+        assert grid(app).gutter_width == GUTTER + 1 and lines(app)[1][GUTTER + 1 + NOW_COLUMN] == "▼"
 
 
 async def test_plan_a_meeting_and_book_it(workspace: Path) -> None:
@@ -233,7 +249,7 @@ async def test_another_connections_deadline_appears_without_a_key(workspace: Pat
     async with app.run_test(size=SIZE) as pilot:
         await open_grid(pilot)
         await pilot.press("j")
-        assert "◆" not in row_line(app, "mia")[GUTTER:]
+        assert "◆" not in row_line(app, "mia")[grid(app).gutter_width :]
         with Store(workspace) as store, store.write(ids["raj"]) as w:
             task = w.create(
                 "task",
@@ -244,8 +260,8 @@ async def test_another_connections_deadline_appears_without_a_key(workspace: Pat
                     "due": {"utc": "2026-11-26T13:00:00Z", "tz": "Asia/Manila"},
                 },
             )
-        await until(pilot, lambda: "◆" in row_line(app, "mia")[GUTTER:], "the new due date on mia's row")
-        assert row_line(app, "mia")[GUTTER + 28] == "◆"  # 14:00 in Berlin
+        await until(pilot, lambda: "◆" in row_line(app, "mia")[grid(app).gutter_width :], "the new due date on mia's row")
+        assert row_line(app, "mia")[grid(app).gutter_width + 28] == "◆"  # 14:00 in Berlin
         mia = next(r for r in pane(app).shown.rows if r.key == ids["mia"])  # type: ignore[union-attr]
         assert [(m.column, m.task_id, m.urgency) for m in mia.markers] == [(28, task, "soon")]
         assert grid(app).selected_row_key == ids["raj"]  # the cursor stayed
@@ -262,12 +278,12 @@ async def test_the_now_line_moves_and_follows_midnight(workspace: Path, monkeypa
         monkeypatch.setenv("CREWDECK_NOW", "2026-11-26T10:00:00Z")  # 11:00 in Berlin
         pane(app).tick()
         await settle(pilot)
-        assert lines(app)[1][GUTTER + NOW_COLUMN + 1] == "▼" and pane(app).day == dt.date(2026, 11, 26)
+        assert lines(app)[1][grid(app).gutter_width + NOW_COLUMN + 1] == "▼" and pane(app).day == dt.date(2026, 11, 26)
         monkeypatch.setenv("CREWDECK_NOW", "2026-11-26T23:15:00Z")  # 00:15 on Friday in Berlin
         pane(app).tick()
         await settle(pilot)
         ruler = lines(app)[1]
-        assert lines(app)[0].startswith(" Fri 2026-11-27") and ruler[GUTTER : GUTTER + 2] == "00" and "▼" not in ruler
+        assert lines(app)[0].startswith(" Fri 2026-11-27") and ruler[grid(app).gutter_width :].startswith("00") and "▼" not in ruler
         assert grid(app).data.now_column == 0  # marked on the hour's label, which it does not hide
 
 
@@ -413,9 +429,24 @@ async def test_a_12_hour_clock_reads_the_hours_and_every_members_time_on_it(work
     async with app.run_test(size=SIZE) as pilot:
         await open_grid(pilot)
         shown = lines(app)
-        ruler = shown[1][GUTTER:]
+        # Three cells wider than where every time is on the grid's day: "Wed  3:00pm" (Leo's, at midnight) leaves a
+        # handle six, and a space before the weekday.
+        assert grid(app).gutter_width == GUTTER + 3
+        ruler = shown[1][GUTTER + 3 :]
         assert ruler.startswith("12    3a    6a    9a") and "12    3p    6p    9p" in ruler
         assert shown[-1].startswith(" Thu 11-26 10:30am CET")
-        assert row_line(app, "raj").startswith(" @raj     3:00pm✓")
+        assert row_line(app, "raj").startswith(" @raj        3:00pm✓")
         await pilot.press("h", "h", "h")
-        assert row_line(app, "raj").startswith(" @raj    12:00pm✓")
+        assert row_line(app, "raj").startswith(" @raj       12:00pm✓")
+        await pilot.press(*"hhhhhhhh")  # midnight in Berlin
+        assert row_line(app, "leo").startswith(" @leo   Wed  3:00pm✓")
+
+
+@pytest.mark.parametrize("width", [153, 160])
+async def test_a_12_hour_clock_and_weekdays_in_the_gutter_leave_the_whole_day_in_view(workspace: Path, width: int) -> None:
+    # The gutter widens for "Wed  3:00pm": at 153 columns half hours were drawn and 23:30 fell off the pane's edge.
+    app = make_app(workspace, config=Config(time_format="12h"))
+    async with app.run_test(size=(width, 48)) as pilot:
+        await open_grid(pilot)
+        widget = grid(app)
+        assert widget.gutter_width + len(widget.data.columns) <= widget.scrollable_content_region.width  # type: ignore[union-attr]

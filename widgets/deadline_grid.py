@@ -8,7 +8,8 @@ column is tinted, deadlines (◆) and publish slots (▲) are coloured by
 urgency, and a zone's change of offset during the day is marked (»).
 
 The selected column is read in every member's time: the left gutter shows
-each member's local time at the selected column and whether they are in
+each member's local time at the selected column (with their weekday where it is
+not the grid's day: "Wed 15:00") and whether they are in
 hours (✓), partly (~) or out (✗); the bottom line sums it up (who is out,
 and the marker under the cursor).  That strip is part of the widget, so it
 scrolls with nothing and needs no help from the app.
@@ -36,10 +37,16 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-#: Width of the left gutter: handle, local time at the cursor, in/out mark.
+#: Width of the left gutter (``DeadlineGrid.gutter_width``, wider only where the handle would keep too few cells): handle,
+#: local time at the cursor, in/out mark.
 GUTTER = 17
 #: The local time's least width ("15:00"); a wider one ("12:30pm") takes its cells from the handle's.
 LOCAL_WIDTH = 5
+#: The fewest cells the handle keeps ("@sofia") when a weekday before the time takes its cells too: the gutter widens
+#: by what is missing (by one, by three on a 12-hour clock).
+LEAST_LABEL_WIDTH = 6
+#: The widest the gutter grows: a weekday and a 12-hour clock (" @sofia Wed 12:30pm✓"), the room a pane keeps for it.
+WIDEST_GUTTER = 2 + LEAST_LABEL_WIDTH + len(" Wed ") + len("12:30pm")
 HEADER_LINES = 2
 FOOTER_LINES = 1
 
@@ -95,6 +102,10 @@ class GridRowLike(Protocol):
     @property
     def local(self) -> Sequence[str]:
         """The member's local time at each column's start ("15:00" or "3:00pm", as the app's clock setting says)."""
+
+    @property
+    def days(self) -> Sequence[str]:
+        """The member's weekday at each column's start where it is not the grid's day ("Fri"), else ""."""
 
     @property
     def transitions(self) -> Sequence[tuple[int, str]]:
@@ -243,6 +254,10 @@ class DeadlineGrid(ScrollView, can_focus=True):
         self._row_line: list[int] = []
         #: Cells for the local times: the widest the data has, at least ``LOCAL_WIDTH``.
         self._local_width = LOCAL_WIDTH
+        #: Cells for a weekday and the spaces around it (" Wed "): none when every time is on the grid's day.
+        self._day_width = 0
+        #: Cells before the first column.
+        self.gutter_width = GUTTER
         self.cursor_row = 0
         self.cursor_column = 0
         self._to_now = True
@@ -270,13 +285,15 @@ class DeadlineGrid(ScrollView, can_focus=True):
             self._row_line.append(len(self._lines))
             self._lines.append(("row", index))
         self._local_width = max([LOCAL_WIDTH, *(len(local) for row in data.rows for local in row.local)])
+        self._day_width = max([0, *(len(day) + 2 for row in data.rows for day in row.days if day)])
+        self.gutter_width = max(GUTTER, 2 + LEAST_LABEL_WIDTH + self._day_width + self._local_width)
         keys = [r.key for r in data.rows]
         self.cursor_row = keys.index(previous_key) if previous_key in keys else min(self.cursor_row, max(0, len(keys) - 1))
         if self._to_now and data.now_column is not None:
             self.cursor_column = data.now_column
         self._to_now = False
         self.cursor_column = max(0, min(self.cursor_column, len(data.columns) - 1))
-        self.virtual_size = Size(GUTTER + len(data.columns), HEADER_LINES + len(self._lines) + FOOTER_LINES)
+        self.virtual_size = Size(self.gutter_width + len(data.columns), HEADER_LINES + len(self._lines) + FOOTER_LINES)
         self._scroll_to_cursor()
         self.refresh()
 
@@ -390,7 +407,7 @@ class DeadlineGrid(ScrollView, can_focus=True):
 
     def _ruler(self, data: GridDataLike) -> Strip:
         ruler = self._style("ruler")
-        segments = [Segment(" " * GUTTER, ruler)]
+        segments = [Segment(" " * self.gutter_width, ruler)]
         text = [" "] * len(data.columns)
         for i, column in enumerate(data.columns):
             for j, char in enumerate(column.label):
@@ -424,11 +441,15 @@ class DeadlineGrid(ScrollView, can_focus=True):
         state = row.cells[col] if col < len(row.cells) else "."
         mark = _STATUS.get(state, "✗")
         local = row.local[col] if col < len(row.local) else ""
+        # Another day than the grid's is said ("Wed 15:00"), as a time is everywhere else in the app.
+        day = row.days[col] if col < len(row.days) else ""
         member_style = self._style("member") + (self._style("cursor") if selected else Style())
-        label_width = GUTTER - 2 - self._local_width  # a space before the handle, the mark after the time
+        # A space before the handle, the mark after the time; the handle is cut to leave room for any row's weekday.
+        label_width = self.gutter_width - 2 - self._day_width - self._local_width
+        padded = label_width + (0 if day else self._day_width)
         segments = [
-            Segment(f" {row.label[:label_width]:<{label_width}}", member_style),
-            Segment(f"{local:>{self._local_width}}", self._style("member")),
+            Segment(f" {row.label[:label_width]:<{padded}}", member_style),
+            Segment(f"{f' {day} ' if day else ''}{local:>{self._local_width}}", self._style("member")),
             Segment(mark, self._style("in" if state in _STATUS else "out")),
         ]
         markers = {m.column: m for m in reversed(row.markers)}
@@ -454,7 +475,8 @@ class DeadlineGrid(ScrollView, can_focus=True):
     def _detail(self, data: GridDataLike) -> Strip:
         col = self.cursor_column
         if not data.columns:
-            return Strip([Segment(" no columns", self._style("detail"))])
+            # A day the grid's zone skipped (Samoa's Fri 2011-12-30): the title names it, "(0 h day)".
+            return Strip([Segment(f" no hours: {data.zone} skipped this day", self._style("detail"))])
         inside = [r for r in data.rows if col < len(r.cells) and r.cells[col] in _STATUS]
         outside = [r.label for r in data.rows if r not in inside]
         first = [f" {data.columns[col].title}", f"in hours {len(inside)}/{len(data.rows)}"]

@@ -562,7 +562,7 @@ class CrewdeckApp(App[int]):
 
     def _guest_help(self) -> list[tuple[str, Iterable[BindingType]]]:
         """A guest's app: their Approvals view and the posts it opens (``check_action``)."""
-        from crewdeck.tui.app.screens.approvals import APPROVALS_BINDINGS
+        from crewdeck.tui.app.screens.approvals import GUEST_APPROVALS_BINDINGS
         from crewdeck.tui.app.screens.detail import DetailScreen
         from crewdeck.widgets.line_table import LineTable
 
@@ -570,7 +570,7 @@ class CrewdeckApp(App[int]):
         # The view is a list: its moves and `enter` (open the post) are keys a guest uses too.
         return [
             ("Everywhere", everywhere),
-            ("Approvals", APPROVALS_BINDINGS),
+            ("Approvals", GUEST_APPROVALS_BINDINGS),
             ("List", LineTable.BINDINGS),
             ("Post", DetailScreen.BINDINGS),
         ]

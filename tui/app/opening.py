@@ -34,8 +34,9 @@ T = TypeVar("T")
 
 #: Below this many columns the panes become tabs, one drawn at a time without a border.
 NARROW = 100
-#: The grid's gutter of names (``crewdeck.widgets.deadline_grid.GUTTER``; a test checks they agree).
-GRID_GUTTER = 17
+#: The grid's widest gutter of names, with weekdays and a 12-hour clock (``crewdeck.widgets.deadline_grid.WIDEST_GUTTER``;
+#: a test checks they agree).
+GRID_GUTTER = 20
 #: The most slices a day has (a fall-back day in half hours): the width half hours need.
 LONGEST_DAY = 50
 #: The entries the budget pane fetches around its cursor (``crewdeck.widgets.windowed_table.BLOCK``; a test checks).

@@ -57,6 +57,7 @@ class GridRow:
     group: str
     cells: str
     local: tuple[str, ...]
+    days: tuple[str, ...]
     transitions: tuple[tuple[int, str], ...] = ()
     markers: tuple[GridMarker, ...] = ()
 
@@ -103,18 +104,21 @@ def columns_of(day: dt.date, tz: str, resolution: int, clock24: bool = True) -> 
 
 
 def _column_ends(columns: tuple[GridColumn, ...], day: dt.date, tz: str) -> list[dt.datetime]:
-    """Where each column ends: where the next starts, the last at the next local midnight."""
-    return [c.start for c in columns[1:]] + [wall_instant(day + dt.timedelta(days=1), 0, tz)]
+    """Where each column ends: where the next starts, the last at the next local midnight (none on a day of no columns)."""
+    return [c.start for c in columns[1:]] + [wall_instant(day + dt.timedelta(days=1), 0, tz)][: len(columns)]
 
 
 def _cells(
-    member: Member, columns: tuple[GridColumn, ...], ends: list[dt.datetime], clock24: bool
-) -> tuple[str, tuple[str, ...], tuple[tuple[int, str], ...]]:
-    timeline = Timeline(member, columns[0].start, ends[-1])
+    member: Member, day: dt.date, columns: tuple[GridColumn, ...], ends: list[dt.datetime], end: dt.datetime, clock24: bool
+) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[tuple[int, str], ...]]:
+    """Each column's state for ``member``, their clock at its start, their weekday where it is not ``day``, and their
+    changes of offset."""
+    timeline = Timeline(member, columns[0].start if columns else end, end)
     tz = zone_info(member.tz)
     days_off = set(member.days_off)
     cells = []
     local_times = []
+    weekdays = []
     transitions = []
     previous = None
     for i, (column, end) in enumerate(zip(columns, ends, strict=True)):
@@ -128,23 +132,25 @@ def _cells(
         else:
             cells.append(".")
         local_times.append(clock_text(local, clock24))
+        weekdays.append("" if local.date() == day else f"{local:%a}")
         offset = local.utcoffset()
         if previous is not None and offset != previous:
             transitions.append((i, f"{_offset_text(previous)}→{_offset_text(offset)}"))
         previous = offset
-    return "".join(cells), tuple(local_times), tuple(transitions)
+    return "".join(cells), tuple(local_times), tuple(weekdays), tuple(transitions)
 
 
 def _markers(
     ws: Workspace,
     columns: tuple[GridColumn, ...],
+    start: dt.datetime,
     end: dt.datetime,
     now: dt.datetime,
     members: dict[str, Member],
     clock24: bool,
     zone: str,
 ) -> dict[str, list[GridMarker]]:
-    bounds = (columns[0].start.strftime("%Y-%m-%dT%H:%M:%SZ"), end.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    bounds = (start.strftime("%Y-%m-%dT%H:%M:%SZ"), end.strftime("%Y-%m-%dT%H:%M:%SZ"))
     found: dict[str, list[GridMarker]] = {}
     starts = [c.start for c in columns]
     for kind, column in (("due", "due"), ("publish", "publish")):
@@ -183,18 +189,22 @@ def build_grid(ws: Workspace, day: dt.date, zone: str, now: dt.datetime, *, reso
         raise ValueError(f"resolution {resolution} is not one of {RESOLUTIONS} minutes")
     columns = columns_of(day, zone, resolution, clock24)
     ends = _column_ends(columns, day, zone)
+    # A day the zone skipped (Samoa's Fri 2011-12-30) starts where it ends: no columns, a "(0 h day)".
+    start, end = wall_instant(day, 0, zone), wall_instant(day + dt.timedelta(days=1), 0, zone)
     noon = wall_instant(day, 12 * 60, zone)
     members = sorted(ws.members(), key=lambda m: (noon.astimezone(zone_info(m.tz)).utcoffset(), m.tz, m.handle))
     by_id = {m.id: m for m in members}
-    markers = _markers(ws, columns, ends[-1], now, by_id, clock24, zone)
+    markers = _markers(ws, columns, start, end, now, by_id, clock24, zone)
     rows = []
     for member in members:
-        cells, local, transitions = _cells(member, columns, ends, clock24)
+        cells, local, days, transitions = _cells(member, day, columns, ends, end, clock24)
         group = f"{member.tz}  {zone_abbrev(noon, member.tz)}  UTC{_offset_text(noon.astimezone(zone_info(member.tz)).utcoffset())}"
-        rows.append(GridRow(member.id, visible(f"@{member.handle}"), group, cells, local, transitions, tuple(markers.get(member.id, ()))))
+        rows.append(
+            GridRow(member.id, visible(f"@{member.handle}"), group, cells, local, days, transitions, tuple(markers.get(member.id, ())))
+        )
     now_column = next((i for i, (c, end) in enumerate(zip(columns, ends, strict=True)) if c.start <= now < end), None)
     # To the quarter hour: a zone's first clock change (Amsterdam's 28 seconds in 1937) makes no "23.9922 h day".
-    hours = round((ends[-1] - columns[0].start).total_seconds() / 900) / 4
+    hours = round((end - start).total_seconds() / 900) / 4
     length = "" if hours == 24 else f" ({hours:g} h day)"
     # The day's length before its offset: where the pane cuts the title, the zone's header lines say the offset again.
     title = (

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import on
@@ -42,11 +43,15 @@ from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.post_table import PostLine, PostTable
 
+CLOSE = Binding("escape,q", "close", "Back", id="approvals.close")
 APPROVALS_BINDINGS: list[BindingType] = [
     Binding("a", "approve", "Approve", id="approvals.approve"),
     Binding("c", "request_changes", "Request changes", id="approvals.request_changes"),
-    Binding("escape,q", "close", "Back", id="approvals.close"),
+    CLOSE,
 ]
+#: A guest's app is this view alone: the key that closes it leaves the app, and says so.
+GUEST_CLOSE = replace(CLOSE, description="Quit")
+GUEST_APPROVALS_BINDINGS: list[BindingType] = [GUEST_CLOSE if b is CLOSE else b for b in APPROVALS_BINDINGS]
 #: Posts read first: a screenful, whatever its height.
 FIRST = 64
 #: Posts read per window after the first screen is drawn.
@@ -61,7 +66,7 @@ class ApprovalsScreen(Screen[None]):
     | `a` | approve the step that is yours |
     | `c` | request changes, with a note |
     | `enter` | the post in full, with its history |
-    | `escape` `q` | back |
+    | `escape` `q` | back (a guest's app: quit) |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = APPROVALS_BINDINGS
@@ -86,6 +91,10 @@ class ApprovalsScreen(Screen[None]):
         """``first``: the first window, read before the screen was made (``open_approvals``); ``crises``: the banner's."""
         super().__init__()
         self.services = services
+        if services.session.me.access == "guest":
+            bound = self._bindings.key_to_bindings
+            for key, bindings in bound.items():
+                bound[key] = [replace(b, description=GUEST_CLOSE.description) if b.id == CLOSE.id else b for b in bindings]
         self._first = first
         self._crises = crises
         self.mine: list[PostView] = []
