@@ -386,6 +386,43 @@ def test_a_post_a_crisis_holds_goes_out_only_once_released(team: Team, raj: Host
     assert _post_states(raj, post)[-1] == "published"
 
 
+#: A slot the day before the crisis of ``add_posts`` started (2026-11-20 09:00 UTC): a crisis holds no post slotted before it.
+BEFORE_THE_CRISIS = {"utc": "2026-11-19T09:00:00Z", "tz": "UTC"}
+
+
+def test_a_slot_moved_before_the_crisis_that_holds_its_post_never_releases_it(team: Team, raj: Hostile) -> None:
+    """A slot before a crisis's start is out of its hold: a raw push moved a held post there and scheduled it, unreleased."""
+    post = team.posts["by tmp"]["raj"]
+    assert raj.push(("append", "post_approval", new_id(), "*", _verdict(team, team.ids["raj"], "by tmp")))["stored"] == 1
+    before = _pulled(raj, post)
+    answer = raj.push(("set", "task", post, "publish", BEFORE_THE_CRISIS))
+    assert _refused(answer) == ["held_slot"]
+    assert answer["refused"][0]["message"] == (
+        f"task.publish: “by tmp for raj” is held by the crisis “A bad reply” ({team.crisis[:8]}), which started "
+        "2026-11-20T09:00:00Z: a slot before its start would release it: resume it first"
+    )
+    # With its move out in the same batch, or among task edits only: neither is stored.
+    answer = raj.push(("set", "task", post, "publish", BEFORE_THE_CRISIS), ("set", "task", post, "post_state", "scheduled"))
+    assert _refused(answer) == ["held_slot", "not_publishable"]
+    assert _pulled(raj, post) == before
+    # A slot after the start keeps the post held: taken.
+    assert raj.push(("set", "task", post, "publish", {"utc": "2026-12-01T09:00:00Z", "tz": "UTC"}))["stored"] == 1
+    ana = _ana(team, raj)
+    try:
+        assert ana.push(("set", "task", post, "resumed_from", [team.crisis]))["stored"] == 1
+    finally:
+        ana.http.close()
+    assert raj.push(("set", "task", post, "publish", BEFORE_THE_CRISIS))["stored"] == 1
+
+
+def test_a_write_on_the_shared_file_moves_no_held_post_before_its_crisis(team: Team) -> None:
+    post = team.posts["by tmp"]["raj"]
+    with Store(team.path) as store, pytest.raises(Refused, match=r"rule held_slot"), store.write(team.ids["raj"]) as w:
+        w.set("task", post, {"publish": BEFORE_THE_CRISIS})
+    with Store(team.path) as store:
+        assert store.conn.execute("SELECT publish_utc FROM task WHERE id = ?", (post,)).fetchone() == (None,)
+
+
 #: What a task assigned to a guest is told (rule ``guest_assignee``).
 GUEST_ASSIGNEE = "task.assignee: @gus is a guest: guests see no tasks, so no task is assigned to them"
 

@@ -147,6 +147,8 @@ RULES = {
     "unknown_crisis": "the crisis it names does not exist",
     "crisis_ended": "the crisis has ended already",
     "not_publishable": "a post moves into the scheduler, or out, only approved in its current round and released from every crisis that holds it",
+    "held_slot": "a post a crisis holds keeps a slot from the crisis's start on until it is released: a slot before the start would "
+    "let it out",
     "added_once": "a ledger entry, approval, verdict or crisis is added once: another under its id is refused, as it would replace it",
     "reversal_mirrors": "a reversal has its entry's date, campaign, category, payee, currency and approval, and the opposite amount",
     "guest_assignee": "a task, and a series' next instances (its template), are assigned to a member or a manager, never to a "
@@ -554,6 +556,8 @@ class Judge:
                         refusal = self._decide_round(row_id, value)
                     else:
                         refusal = _days_outside(kind, entity, field, value)
+                        if refusal is None and field == "publish" and ("task", row_id) not in creating and index not in self._outlived:
+                            refusal = self._decide_slot(row_id, value)
                     if refusal is None and index not in self._outlived:
                         self._left(row_id, field, value, moving, submitting)
                 else:
@@ -709,6 +713,8 @@ class Judge:
                     refusal = self._decide_move(row_id, value)
                 if refusal is None and field == "post_round":
                     refusal = self._decide_round(row_id, value)
+                if refusal is None and field == "publish" and ("task", row_id) not in creating and index not in self._outlived:
+                    refusal = self._decide_slot(row_id, value)
                 if refusal is None and index not in self._outlived:
                     self._left(row_id, field, value, moves, submits)
                 verdicts[index] = refusal
@@ -1102,19 +1108,30 @@ class Judge:
                 "not_publishable",
                 f"{review.named(post_id)} cannot be {state}: its {', '.join(changed)} changes in the same batch, which no round approved",
             )
-        review = replace(
+        review = self._as_left(review, given)
+        status = self._round_status(post_id, review)
+        return move_refused(post_id, state, review, status, self._all_crises(), self._names(status))
+
+    @staticmethod
+    def _as_left(review: PostReview, given: Mapping[str, Any]) -> PostReview:
+        """The stored post ``review`` with the round, scope, release and slot this batch set on it so far (``given``)."""
+        return replace(
             review,
             round=given.get("post_round", review.round),
+            campaign=given.get("campaign", review.campaign),
             platform=given.get("platform", review.platform),
             resumed_from=frozenset(given.get("resumed_from", review.resumed_from)),
             slot=(given["publish"] or {}).get("utc") if "publish" in given else review.slot,
         )
+
+    def _round_status(self, post_id: str, review: PostReview) -> RoundStatus:
+        """Where the round of ``review`` stands with this batch's verdicts on the post on top."""
         pending = self._verdicts.get(post_id, ())
         people = {**review.reviewers}
         for verdict in pending:
             if verdict.by not in people and (found := self.state.reviewer(verdict.by)) is not None:
                 people[verdict.by] = found
-        status = evaluate(
+        return evaluate(
             post_round=review.round,
             current_hash=review.hash,
             chain=review.chain,
@@ -1124,7 +1141,43 @@ class Judge:
             campaign=review.campaign,
             platform=review.platform,
         )
-        return move_refused(post_id, state, review, status, self._all_crises(), self._names(status))
+
+    def _decide_slot(self, post_id: str, value: str) -> Refusal | None:
+        """A stored post's slot moved before the start of a crisis that holds it (``frozen.holds``), as this batch left it so
+        far, and not released from it (``held_slot``): a crisis holds no post slotted before it, so the move would let the
+        post out as only a resume may.  A plain task's slot is its own, and no slot keeps a post held."""
+        slot = json.loads(value)
+        new = slot.get("utc") if isinstance(slot, dict) else None
+        if not isinstance(new, str):
+            return None
+        review = self.state.post_review(post_id)
+        if review is None:
+            return None
+        review = self._as_left(review, self._post_sets.get(post_id, {}))
+        facts = {"campaign": review.campaign, "platform": review.platform, "slot": review.slot}
+        # The crises the new slot would be before and the old one is not (no slot: held), the post not released from them.
+        releasing = [
+            (crisis_id, record, ended_at)
+            for crisis_id, record, ended_at in self._all_crises()
+            if crisis_id not in review.resumed_from
+            and new < record["started_at"]
+            and (review.slot is None or review.slot >= record["started_at"])
+        ]
+        if not releasing:
+            return None
+        # An ended crisis holds a post approved before its end: the round is read only then.
+        approved_at = None
+        if any(ended_at is not None for _, _, ended_at in releasing):
+            approved_at = self._round_status(post_id, review).approved_at(review.round["at"] if review.round else None)
+        for crisis_id, record, ended_at in releasing:
+            if holds(record, ended_at, facts, approved_at):
+                start = record["started_at"]
+                return Refusal(
+                    "held_slot",
+                    f"task.publish: {review.named(post_id)} is held by the crisis “{record.get('reason', '')}” ({crisis_id[:8]}), "
+                    f"which started {start}: a slot before its start would release it: resume it first",
+                )
+        return None
 
     def _names(self, status: RoundStatus) -> dict[str, str]:
         """The members a round's description names (its steps' members, its rejection's author), "@mia"."""
@@ -1533,8 +1586,12 @@ def _days_outside(kind: str, entity: str, field: str, value: str) -> Refusal | N
 
 
 def _moves_a_post(ops: Sequence[Proposal], creating: Mapping[tuple[str, str], Collection[str]]) -> bool:
-    """Whether the batch sets a stored post's state to scheduled or published (``not_publishable`` is asked)."""
-    return any(op[4] == "post_state" and op[5] in GOING_OUT and op[2] == "task" and ("task", op[3]) not in creating for op in ops)
+    """Whether the batch sets a stored post's state to scheduled or published (``not_publishable`` is asked), or a stored
+    task's slot (``held_slot``)."""
+    return any(
+        ((op[4] == "post_state" and op[5] in GOING_OUT) or op[4] == "publish") and op[2] == "task" and ("task", op[3]) not in creating
+        for op in ops
+    )
 
 
 def _submits_a_post(ops: Sequence[Proposal]) -> bool:
