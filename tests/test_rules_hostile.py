@@ -404,6 +404,8 @@ def test_a_slot_moved_before_the_crisis_that_holds_its_post_never_releases_it(te
     # With its move out in the same batch, or among task edits only: neither is stored.
     answer = raj.push(("set", "task", post, "publish", BEFORE_THE_CRISIS), ("set", "task", post, "post_state", "scheduled"))
     assert _refused(answer) == ["held_slot", "not_publishable"]
+    answer = raj.push(("set", "member", team.ids["raj"], "name", "Raj"), ("set", "task", post, "publish", BEFORE_THE_CRISIS))
+    assert answer["stored"] == 1 and [r["rule"] for r in answer["refused"]] == ["held_slot"]
     assert _pulled(raj, post) == before
     # A slot after the start keeps the post held: taken.
     assert raj.push(("set", "task", post, "publish", {"utc": "2026-12-01T09:00:00Z", "tz": "UTC"}))["stored"] == 1
