@@ -386,6 +386,45 @@ def test_a_post_a_crisis_holds_goes_out_only_once_released(team: Team, raj: Host
     assert _post_states(raj, post)[-1] == "published"
 
 
+#: A slot the day before the crisis of ``add_posts`` started (2026-11-20 09:00 UTC): a crisis holds no post slotted before it.
+BEFORE_THE_CRISIS = {"utc": "2026-11-19T09:00:00Z", "tz": "UTC"}
+
+
+def test_a_slot_moved_before_the_crisis_that_holds_its_post_never_releases_it(team: Team, raj: Hostile) -> None:
+    """A slot before a crisis's start is out of its hold: a raw push moved a held post there and scheduled it, unreleased."""
+    post = team.posts["by tmp"]["raj"]
+    assert raj.push(("append", "post_approval", new_id(), "*", _verdict(team, team.ids["raj"], "by tmp")))["stored"] == 1
+    before = _pulled(raj, post)
+    answer = raj.push(("set", "task", post, "publish", BEFORE_THE_CRISIS))
+    assert _refused(answer) == ["held_slot"]
+    assert answer["refused"][0]["message"] == (
+        f"task.publish: “by tmp for raj” is held by the crisis “A bad reply” ({team.crisis[:8]}), which started "
+        "2026-11-20T09:00:00Z: a slot before its start would release it: resume it first"
+    )
+    # With its move out in the same batch, or among task edits only: neither is stored.
+    answer = raj.push(("set", "task", post, "publish", BEFORE_THE_CRISIS), ("set", "task", post, "post_state", "scheduled"))
+    assert _refused(answer) == ["held_slot", "not_publishable"]
+    answer = raj.push(("set", "member", team.ids["raj"], "name", "Raj"), ("set", "task", post, "publish", BEFORE_THE_CRISIS))
+    assert answer["stored"] == 1 and [r["rule"] for r in answer["refused"]] == ["held_slot"]
+    assert _pulled(raj, post) == before
+    # A slot after the start keeps the post held: taken.
+    assert raj.push(("set", "task", post, "publish", {"utc": "2026-12-01T09:00:00Z", "tz": "UTC"}))["stored"] == 1
+    ana = _ana(team, raj)
+    try:
+        assert ana.push(("set", "task", post, "resumed_from", [team.crisis]))["stored"] == 1
+    finally:
+        ana.http.close()
+    assert raj.push(("set", "task", post, "publish", BEFORE_THE_CRISIS))["stored"] == 1
+
+
+def test_a_write_on_the_shared_file_moves_no_held_post_before_its_crisis(team: Team) -> None:
+    post = team.posts["by tmp"]["raj"]
+    with Store(team.path) as store, pytest.raises(Refused, match=r"rule held_slot"), store.write(team.ids["raj"]) as w:
+        w.set("task", post, {"publish": BEFORE_THE_CRISIS})
+    with Store(team.path) as store:
+        assert store.conn.execute("SELECT publish_utc FROM task WHERE id = ?", (post,)).fetchone() == (None,)
+
+
 #: What a task assigned to a guest is told (rule ``guest_assignee``).
 GUEST_ASSIGNEE = "task.assignee: @gus is a guest: guests see no tasks, so no task is assigned to them"
 
@@ -886,3 +925,119 @@ def test_a_task_a_guest_or_a_removed_member_holds_is_made_recurring_only_for_som
     with Store(team.path) as store:
         query = "SELECT json_extract(recurrence, '$.template.assignee') FROM task WHERE id = ?"
         assert store.conn.execute(query, (stranded["gus"],)).fetchone() == (team.ids["mia"],)
+
+
+def test_a_task_and_a_series_are_assigned_only_to_a_member(team: Team, raj: Hostile) -> None:
+    """An assignee that named no member (a made-up id, a campaign's) was stored: a task held by nobody anyone sees."""
+    nobody = new_id()
+    message = f"task.assignee: member {nobody[:8]} is no member of this workspace"
+    before = _pulled(raj, team.task)
+    answer = raj.push(("set", "task", team.task, "assignee", nobody))  # task edits only: the rules' pass over a batch
+    assert _refused(answer) == ["unknown_member"] and answer["refused"][0]["message"] == message
+    answer = raj.push(("set", "member", team.ids["raj"], "name", "Raj"), ("set", "task", team.task, "assignee", team.campaign))
+    assert answer["stored"] == 1 and [r["rule"] for r in answer["refused"]] == ["unknown_member"]
+    answer = raj.push(("set", "task", team.task, "recurrence", _series(nobody)))
+    assert _refused(answer) == ["unknown_member"]
+    assert (
+        answer["refused"][0]["message"]
+        == f"task.recurrence: the series' next instances would go to member {nobody[:8]}, who is no member of this workspace"
+    )
+    assert _pulled(raj, team.task)[: len(before)] == before
+    assert [op["value"] for op in _pulled(raj, team.task) if op["field"] in ("assignee", "recurrence")] == [
+        op["value"] for op in before if op["field"] in ("assignee", "recurrence")
+    ]
+
+
+def test_a_member_added_in_the_same_push_takes_tasks_whichever_comes_first(team: Team, raj: Hostile) -> None:
+    """A member is made in the push that assigns them, after the assignment: taken; one whose making is refused takes none."""
+    ana = _ana(team, raj)
+    try:
+        zoe, dup = new_id(), new_id()
+        answer = ana.push(
+            ("set", "task", team.task, "assignee", zoe),
+            *(("set", "member", zoe, name, value) for name, value in (("handle", "zoe"), ("name", "Zoë"), ("tz", "UTC"))),
+        )
+        assert answer["stored"] == 4 and answer["refused"] == []
+        answer = ana.push(
+            ("set", "task", team.other_task, "assignee", dup),
+            *(("set", "member", dup, name, value) for name, value in (("handle", "raj"), ("name", "Raj 2"), ("tz", "UTC"))),
+        )
+        assert [r["rule"] for r in answer["refused"]] == ["unknown_member", "unique_handle", "unique_handle", "unique_handle"]
+        assert answer["refused"][0]["message"] == f"task.assignee: member {dup[:8]} is refused in the same batch"
+    finally:
+        ana.http.close()
+
+
+def test_a_ledger_entry_names_a_campaign_and_a_task_that_exist(team: Team, raj: Hostile) -> None:
+    """An entry's campaign or task naming no such record (a made-up id, a member's) was stored: spend no report counts."""
+    me, nowhere = team.ids["raj"], new_id()
+    cases = [
+        (_entry(me, nowhere), "unknown_campaign", f"ledger_entry.campaign: no campaign {nowhere[:8]} in this workspace"),
+        (_entry(me, me), "unknown_campaign", f"ledger_entry.campaign: no campaign {me[:8]} in this workspace"),
+        (_entry(me, team.campaign, task=nowhere), "unknown_task", f"ledger_entry.task: no task {nowhere[:8]} in this workspace"),
+        (
+            _entry(me, team.campaign, task=team.campaign),
+            "unknown_task",
+            f"ledger_entry.task: no task {team.campaign[:8]} in this workspace",
+        ),
+    ]
+    for record, rule, message in cases:
+        entry = new_id()
+        answer = raj.push(("append", "ledger_entry", entry, "*", record))
+        assert _refused(answer) == [rule] and answer["refused"][0]["message"] == message
+        assert _pulled(raj, entry) == []
+    # A task made in the same push, after the entry: taken.
+    task, entry = new_id(), new_id()
+    answer = raj.push(
+        ("append", "ledger_entry", entry, "*", _entry(me, team.campaign, task=task)),
+        ("set", "task", task, "title", "Boost the reel"),
+        ("set", "task", task, "campaign", team.campaign),
+    )
+    assert answer["stored"] == 3 and answer["refused"] == []
+    # One whose making is refused takes no spend.
+    task, entry = new_id(), new_id()
+    answer = raj.push(
+        ("append", "ledger_entry", entry, "*", _entry(me, team.campaign, task=task)),
+        ("set", "task", task, "title", "Boost\x1b the reel"),
+    )
+    assert _refused(answer) == ["unknown_task", "control_characters"]
+    assert answer["refused"][0]["message"] == f"ledger_entry.task: task {task[:8]} is refused in the same batch"
+
+
+def test_a_result_names_a_task_and_a_campaign_that_exist(team: Team, raj: Hostile) -> None:
+    """A result of a post that was a member's id, or of no campaign, was stored: numbers no report shows."""
+    me, nowhere = team.ids["raj"], new_id()
+    day = "2026-11-25"
+    of_member = result_id("post", day, post=me)
+    answer = raj.push(*(("set", "result", of_member, k, v) for k, v in (("kind", "post"), ("post", me), ("day", day), ("clicks", 3))))
+    assert _refused(answer) == ["unknown_post"] * 4
+    assert answer["refused"][0]["message"] == f"result.post: no task {me[:8]} in this workspace"
+    of_nowhere = result_id("campaign", day, campaign=nowhere, platform="meta")
+    fields = {"kind": "campaign", "campaign": nowhere, "platform": "meta", "day": day, "reach": 9}
+    answer = raj.push(*(("set", "result", of_nowhere, k, v) for k, v in fields.items()))
+    assert _refused(answer) == ["unknown_campaign"] * 5
+    assert answer["refused"][0]["message"] == f"result.campaign: no campaign {nowhere[:8]} in this workspace"
+    assert _pulled(raj, of_member) == [] and _pulled(raj, of_nowhere) == []
+    # A post's results: taken.
+    post = team.posts["by tmp"]["raj"]
+    of_post = result_id("post", day, post=post)
+    answer = raj.push(*(("set", "result", of_post, k, v) for k, v in (("kind", "post"), ("post", post), ("day", day), ("clicks", 3))))
+    assert answer["stored"] == 4
+
+
+def test_a_write_on_the_shared_file_names_only_records_that_exist(team: Team) -> None:
+    raj, nowhere = team.ids["raj"], new_id()
+    with Store(team.path) as store:
+        before = store.op_count()
+        with pytest.raises(Refused, match=r"rule unknown_member"), store.write(raj) as w:
+            w.set("task", team.task, {"assignee": nowhere})
+        with pytest.raises(Refused, match=r"rule unknown_campaign"), store.write(raj) as w:
+            w.append("ledger_entry", _entry(raj, nowhere))
+        with pytest.raises(Refused, match=r"rule unknown_post"), store.write(raj) as w:
+            w.set("result", result_id("post", "2026-11-25", post=raj), {"kind": "post", "post": raj, "day": "2026-11-25", "clicks": 1})
+        assert store.op_count() == before
+        # A campaign and its spend in one write: taken.
+        ana = team.ids["ana"]
+        with store.write(ana) as w:
+            campaign = w.create("campaign", {"name": "Winter"})
+            w.append("ledger_entry", _entry(ana, campaign))

@@ -137,7 +137,10 @@ RULES = {
     "result_key": "a result's post, campaign, platform and day are the ones its id names, and it holds only what its kind counts",
     "one_currency": "a result's conversion value keeps the currency it was first given, per post or campaign and day",
     # Posts and crises.
-    "unknown_post": "the post it names does not exist or is not a post",
+    "unknown_post": "the post it names does not exist or is not a post (a result's post: no task of the workspace)",
+    "unknown_member": "the member it names (a task's assignee, a series' template's) is no member of the workspace",
+    "unknown_campaign": "the campaign it names (a ledger entry's, a result's) does not exist",
+    "unknown_task": "the task it names (a ledger entry's) does not exist",
     "stale_round": "the verdict is for a round or content the post no longer has",
     "round_hash": "a post is submitted with the hash of the content it has",
     "not_a_reviewer": "the step names neither this member nor a group they are in (a guest reviews only their campaigns' posts)",
@@ -147,6 +150,8 @@ RULES = {
     "unknown_crisis": "the crisis it names does not exist",
     "crisis_ended": "the crisis has ended already",
     "not_publishable": "a post moves into the scheduler, or out, only approved in its current round and released from every crisis that holds it",
+    "held_slot": "a post a crisis holds keeps a slot from the crisis's start on until it is released: a slot before the start would "
+    "let it out",
     "added_once": "a ledger entry, approval, verdict or crisis is added once: another under its id is refused, as it would replace it",
     "reversal_mirrors": "a reversal has its entry's date, campaign, category, payee, currency and approval, and the opposite amount",
     "guest_assignee": "a task, and a series' next instances (its template), are assigned to a member or a manager, never to a "
@@ -340,6 +345,17 @@ RECORDS_READ = frozenset({"member", "ledger_entry", "post_approval", "crisis", "
 #: An operation as the judge sees it: ``(member, kind, entity, row_id, field, value as JSON text)``.
 Proposal = tuple[str, str, str, str, str, str]
 
+
+class Reference(NamedTuple):
+    """A record an operation names by its id, which must exist (``Judge._named``)."""
+
+    entity: str
+    row_id: str
+    #: Where the operation names it ("ledger_entry.task"), and the rule that refuses it when there is no such record.
+    where: str
+    rule: str
+
+
 # Canonical JSON escapes C0 controls (\n, \u001b, ...) and leaves DEL and C1
 # raw: a value with neither a backslash nor one of those is clean, and that
 # is nearly every value, found by one search in C.
@@ -437,6 +453,10 @@ class Judge:
         #: (Member id, field of ``OFF_TASKS``) -> the index of the accepted operation that took them off tasks (made them a
         #: guest, removed them), where it is their batch's last operation on that field.
         self._taken_off_tasks: dict[tuple[str, str], int] = {}
+        #: Records the batch creates, with the fields it gives each (``_creations``).
+        self._creating: Mapping[tuple[str, str], Collection[str]] = {}
+        #: (Entity, id) -> whether the workspace holds that record, read once however many operations name it.
+        self._held: dict[tuple[str, str], bool] = {}
 
     # ------------------------------------------------------------ state with this batch on top
 
@@ -498,7 +518,7 @@ class Judge:
         """
         if not self.state.has_members():
             return list(preset) if preset else [None] * len(ops)
-        creating = self._creations(ops, rows)
+        creating = self._creating = self._creations(ops, rows)
         if stamps is not None:
             self._outlived = self._changing_nothing(ops, stamps, creating)
         incomplete = {key: refusal for key, given in creating.items() if (refusal := _incomplete(key, given))}
@@ -554,6 +574,8 @@ class Judge:
                         refusal = self._decide_round(row_id, value)
                     else:
                         refusal = _days_outside(kind, entity, field, value)
+                        if refusal is None and field == "publish" and ("task", row_id) not in creating and index not in self._outlived:
+                            refusal = self._decide_slot(row_id, value)
                     if refusal is None and index not in self._outlived:
                         self._left(row_id, field, value, moving, submitting)
                 else:
@@ -573,6 +595,7 @@ class Judge:
                 named = record.get("reverses") if op[2] == "ledger_entry" else record.get("entry")
                 if named in added and verdicts[added[named]] is not None:
                     verdicts[index] = Refusal("unknown_entry", f"the entry it names, {named[:8]}, is refused in the same batch")
+        self._refuse_naming_refused(ops, verdicts, creating)
         self._refuse_reopened_for_nobody(ops, verdicts, creating)
         self._refuse_taken_off_tasks_holding_them(ops, verdicts)
         # A record's creation batch stands or falls as a whole.
@@ -709,6 +732,8 @@ class Judge:
                     refusal = self._decide_move(row_id, value)
                 if refusal is None and field == "post_round":
                     refusal = self._decide_round(row_id, value)
+                if refusal is None and field == "publish" and ("task", row_id) not in creating and index not in self._outlived:
+                    refusal = self._decide_slot(row_id, value)
                 if refusal is None and index not in self._outlived:
                     self._left(row_id, field, value, moves, submits)
                 verdicts[index] = refusal
@@ -736,7 +761,7 @@ class Judge:
         refused = {index: guests[op[5]] for index, op in enumerate(ops) if op[4] == "assignee" and op[5] in guests} if guests else {}
         templates = {index: who for index, op in enumerate(ops) if op[4] == "recurrence" and (who := _template_assignee(op[5]))}
         if templates:
-            holders = {who: self._refused_holder(who, template=True) for who in set(templates.values())}
+            holders = {who: self._refused_assignee(who, template=True) for who in set(templates.values())}
             refused.update((index, refusal) for index, who in templates.items() if (refusal := holders[who]))
         return refused
 
@@ -828,14 +853,72 @@ class Judge:
         )
 
     def _decide_assignee(self, value: str) -> Refusal | None:
-        """A task is never assigned to a guest: guests see no tasks (``guest_assignee``)."""
+        """A task is assigned to a member (``unknown_member``), never to a guest: guests see no tasks (``guest_assignee``)."""
         assignee = json.loads(value)
-        return self._refused_holder(assignee if isinstance(assignee, str) else None)
+        return self._refused_assignee(assignee if isinstance(assignee, str) else None)
 
     def _decide_template(self, value: str) -> Refusal | None:
-        """A series' next instances go to whom its template names: never a guest nor a removed member, as a task never
-        does (``guest_assignee``, ``removed_assignee``)."""
-        return self._refused_holder(_template_assignee(value), template=True)
+        """A series' next instances go to whom its template names: a member, never a guest nor a removed member, as a task
+        never does (``unknown_member``, ``guest_assignee``, ``removed_assignee``)."""
+        return self._refused_assignee(_template_assignee(value), template=True)
+
+    def _refused_assignee(self, member_id: str | None, *, template: bool = False) -> Refusal | None:
+        """Why this member may not be given a task (no member: one the batch adds counts; a guest, removed), or ``None``."""
+        if member_id is None:
+            return None
+        if not self._holds_record("member", member_id):
+            if template:
+                return Refusal(
+                    "unknown_member",
+                    f"task.recurrence: the series' next instances would go to member {member_id[:8]}, who is no member of this workspace",
+                )
+            return Refusal("unknown_member", f"task.assignee: member {member_id[:8]} is no member of this workspace")
+        return self._refused_holder(member_id, template=template)
+
+    def _holds_record(self, entity: str, row_id: str) -> bool:
+        """Whether the workspace holds the record ``row_id`` of ``entity``, or the batch creates it (wherever in the batch:
+        ``_refuse_naming_refused`` refuses what names one whose creation is refused)."""
+        key = (entity, row_id)
+        if key in self._creating:
+            return True
+        if key not in self._held:
+            self._held[key] = self.state.record_exists(entity, row_id)
+        return self._held[key]
+
+    def _unknown(self, references: Iterable[Reference]) -> Refusal | None:
+        """The refusal of the first of ``references`` that names no record the workspace holds or the batch creates."""
+        for named in references:
+            if not self._holds_record(named.entity, named.row_id):
+                return Refusal(named.rule, f"{named.where}: no {named.entity} {named.row_id[:8]} in this workspace")
+        return None
+
+    def _named(self, op: Proposal) -> list[Reference]:
+        """The records ``op`` names by id that must exist: a task's assignee (and its series' template's), a ledger entry's
+        campaign and task, a result's post or campaign."""
+        _, kind, entity, row_id, field, value = op
+        if entity == "task" and kind != APPEND and field in ("assignee", "recurrence"):
+            who = json.loads(value) if field == "assignee" else _template_assignee(value)
+            return [Reference("member", who, f"task.{field}", "unknown_member")] if isinstance(who, str) else []
+        if entity == "ledger_entry" and kind == APPEND:
+            return _entry_references(self._record(value))
+        if entity == "result":
+            return _result_references(result_key(row_id) or {})
+        return []
+
+    def _refuse_naming_refused(
+        self, ops: Sequence[Proposal], verdicts: list[Refusal | None], creating: Mapping[tuple[str, str], Collection[str]]
+    ) -> None:
+        """Refuse, in ``verdicts``, each accepted operation that names a record the batch creates and whose creation it
+        refuses: the author's replica drops that record, so nothing names it."""
+        refused = {(op[2], op[3]) for op, verdict in zip(ops, verdicts) if verdict is not None and (op[2], op[3]) in creating}
+        if not refused:
+            return
+        for index, op in enumerate(ops):
+            if verdicts[index] is not None:
+                continue
+            named = next((named for named in self._named(op) if (named.entity, named.row_id) in refused), None)
+            if named is not None:
+                verdicts[index] = Refusal(named.rule, f"{named.where}: {named.entity} {named.row_id[:8]} is refused in the same batch")
 
     def _refused_holder(self, member_id: str | None, *, template: bool = False) -> Refusal | None:
         """Why this member may not hold a task (a guest, removed), or ``None`` (nobody holds it: ``None`` too);
@@ -942,6 +1025,9 @@ class Judge:
             key = self._result_keys[row_id] = result_key(row_id) or {}
         if not key:
             return Refusal("invalid_value", f"{row_id!r} is not a result id (result:post|campaign|followers:...:DAY)")
+        unknown = self._unknown(_result_references(key))
+        if unknown is not None:
+            return unknown
         if field in key:
             value = json.loads(value_json)
             if value != key[field]:
@@ -995,8 +1081,9 @@ class Judge:
         if entity == "ledger_entry":
             reverses = record.get("reverses")
             if reverses:
-                return self._decide_reversal(author, reverses, record)  # a reversal mirrors its entry, whose task may have moved since
-            return self._decide_entry_task(record)
+                # A reversal mirrors its entry (whose campaign it names), whose task may have moved since.
+                return self._decide_reversal(author, reverses, record) or self._unknown(_entry_references(record))
+            return self._unknown(_entry_references(record)) or self._decide_entry_task(record)
         if entity == "approval":
             entry_id = record["entry"]
             return approval_refused(author, entry_id, self._entry(entry_id), lambda: self.state.frozen(entry_id))
@@ -1102,19 +1189,30 @@ class Judge:
                 "not_publishable",
                 f"{review.named(post_id)} cannot be {state}: its {', '.join(changed)} changes in the same batch, which no round approved",
             )
-        review = replace(
+        review = self._as_left(review, given)
+        status = self._round_status(post_id, review)
+        return move_refused(post_id, state, review, status, self._all_crises(), self._names(status))
+
+    @staticmethod
+    def _as_left(review: PostReview, given: Mapping[str, Any]) -> PostReview:
+        """The stored post ``review`` with the round, scope, release and slot this batch set on it so far (``given``)."""
+        return replace(
             review,
             round=given.get("post_round", review.round),
+            campaign=given.get("campaign", review.campaign),
             platform=given.get("platform", review.platform),
             resumed_from=frozenset(given.get("resumed_from", review.resumed_from)),
             slot=(given["publish"] or {}).get("utc") if "publish" in given else review.slot,
         )
+
+    def _round_status(self, post_id: str, review: PostReview) -> RoundStatus:
+        """Where the round of ``review`` stands with this batch's verdicts on the post on top."""
         pending = self._verdicts.get(post_id, ())
         people = {**review.reviewers}
         for verdict in pending:
             if verdict.by not in people and (found := self.state.reviewer(verdict.by)) is not None:
                 people[verdict.by] = found
-        status = evaluate(
+        return evaluate(
             post_round=review.round,
             current_hash=review.hash,
             chain=review.chain,
@@ -1124,7 +1222,43 @@ class Judge:
             campaign=review.campaign,
             platform=review.platform,
         )
-        return move_refused(post_id, state, review, status, self._all_crises(), self._names(status))
+
+    def _decide_slot(self, post_id: str, value: str) -> Refusal | None:
+        """A stored post's slot moved before the start of a crisis that holds it (``frozen.holds``), as this batch left it so
+        far, and not released from it (``held_slot``): a crisis holds no post slotted before it, so the move would let the
+        post out as only a resume may.  A plain task's slot is its own, and no slot keeps a post held."""
+        slot = json.loads(value)
+        new = slot.get("utc") if isinstance(slot, dict) else None
+        if not isinstance(new, str):
+            return None
+        review = self.state.post_review(post_id)
+        if review is None:
+            return None
+        review = self._as_left(review, self._post_sets.get(post_id, {}))
+        facts = {"campaign": review.campaign, "platform": review.platform, "slot": review.slot}
+        # The crises the new slot would be before and the old one is not (no slot: held), the post not released from them.
+        releasing = [
+            (crisis_id, record, ended_at)
+            for crisis_id, record, ended_at in self._all_crises()
+            if crisis_id not in review.resumed_from
+            and new < record["started_at"]
+            and (review.slot is None or review.slot >= record["started_at"])
+        ]
+        if not releasing:
+            return None
+        # An ended crisis holds a post approved before its end: the round is read only then.
+        approved_at = None
+        if any(ended_at is not None for _, _, ended_at in releasing):
+            approved_at = self._round_status(post_id, review).approved_at(review.round["at"] if review.round else None)
+        for crisis_id, record, ended_at in releasing:
+            if holds(record, ended_at, facts, approved_at):
+                start = record["started_at"]
+                return Refusal(
+                    "held_slot",
+                    f"task.publish: {review.named(post_id)} is held by the crisis “{record.get('reason', '')}” ({crisis_id[:8]}), "
+                    f"which started {start}: a slot before its start would release it: resume it first",
+                )
+        return None
 
     def _names(self, status: RoundStatus) -> dict[str, str]:
         """The members a round's description names (its steps' members, its rejection's author), "@mia"."""
@@ -1532,9 +1666,29 @@ def _days_outside(kind: str, entity: str, field: str, value: str) -> Refusal | N
     )
 
 
+def _entry_references(record: Mapping[str, Any]) -> list[Reference]:
+    """The records a ledger entry names: its campaign, and its task if it has one."""
+    named = [Reference("campaign", record["campaign"], "ledger_entry.campaign", "unknown_campaign")]
+    task = record.get("task")
+    return [*named, Reference("task", task, "ledger_entry.task", "unknown_task")] if task else named
+
+
+def _result_references(key: Mapping[str, Any]) -> list[Reference]:
+    """The record a result's id names (``records.result_key``): a post's results name its task, a campaign's results the campaign."""
+    if key.get("post"):
+        return [Reference("task", key["post"], "result.post", "unknown_post")]
+    if key.get("campaign"):
+        return [Reference("campaign", key["campaign"], "result.campaign", "unknown_campaign")]
+    return []
+
+
 def _moves_a_post(ops: Sequence[Proposal], creating: Mapping[tuple[str, str], Collection[str]]) -> bool:
-    """Whether the batch sets a stored post's state to scheduled or published (``not_publishable`` is asked)."""
-    return any(op[4] == "post_state" and op[5] in GOING_OUT and op[2] == "task" and ("task", op[3]) not in creating for op in ops)
+    """Whether the batch sets a stored post's state to scheduled or published (``not_publishable`` is asked), or a stored
+    task's slot (``held_slot``)."""
+    return any(
+        ((op[4] == "post_state" and op[5] in GOING_OUT) or op[4] == "publish") and op[2] == "task" and ("task", op[3]) not in creating
+        for op in ops
+    )
 
 
 def _submits_a_post(ops: Sequence[Proposal]) -> bool:
