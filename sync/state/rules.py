@@ -426,6 +426,8 @@ class Judge:
         self._claimed: dict[tuple[str, str], str] = {}
         #: What each result id names (a batch sets several fields of each).
         self._result_keys: dict[str, dict[str, Any]] = {}
+        #: Result id -> the refusal of a record it names that is not here (``None``: all are), read once per record.
+        self._result_unknown: dict[str, Refusal | None] = {}
         #: Result ids whose creation this batch was found complete (checked once per record, not per field).
         self._complete_results: set[str] = set()
         #: An appended record's JSON text -> the record: several rules read each one.
@@ -1025,7 +1027,10 @@ class Judge:
             key = self._result_keys[row_id] = result_key(row_id) or {}
         if not key:
             return Refusal("invalid_value", f"{row_id!r} is not a result id (result:post|campaign|followers:...:DAY)")
-        unknown = self._unknown(_result_references(key))
+        if row_id in self._result_unknown:
+            unknown = self._result_unknown[row_id]
+        else:
+            unknown = self._result_unknown[row_id] = self._unknown(_result_references(key))
         if unknown is not None:
             return unknown
         if field in key:
