@@ -266,6 +266,22 @@ async def test_an_incomplete_lines_mark_stays_when_its_name_is_cut() -> None:
         assert "*" not in complete, complete
 
 
+def _entries_app(rows: list[EntryRow]) -> App[None]:
+    """An app of an entries table alone, holding ``rows``."""
+
+    class Entries(App[None]):
+        def compose(self) -> ComposeResult:
+            yield EntriesTable()
+
+        def on_mount(self) -> None:
+            self.query_one(EntriesTable).reset(len(rows))
+
+        def on_windowed_table_window_needed(self, message: EntriesTable.WindowNeeded) -> None:
+            message.table.set_window(message.offset, rows, message.generation)
+
+    return Entries()
+
+
 @pytest.mark.anyio
 @pytest.mark.parametrize(("width", "amount"), [(40, 250_00), (50, 250_00), (60, 250_00), (40, 10**17)])
 async def test_a_narrow_entries_table_leaves_other_columns_out_never_the_amount(width: int, amount: int) -> None:
@@ -273,17 +289,7 @@ async def test_a_narrow_entries_table_leaves_other_columns_out_never_the_amount(
     categories, payees, states and memos, and no amount: the one column that may not be cut went first."""
     rows = [replace(entry(i), amount=amount) for i in range(3)]
 
-    class Narrow(App[None]):
-        def compose(self) -> ComposeResult:
-            yield EntriesTable()
-
-        def on_mount(self) -> None:
-            self.query_one(EntriesTable).reset(3)
-
-        def on_windowed_table_window_needed(self, message: EntriesTable.WindowNeeded) -> None:
-            message.table.set_window(message.offset, rows, message.generation)
-
-    app = Narrow()
+    app = _entries_app(rows)
     async with app.run_test(size=(width, 10)) as pilot:
         await pilot.pause()
         table = app.query_one(EntriesTable)
@@ -301,17 +307,7 @@ async def test_frozen_spend_keeps_a_colour_of_its_own_where_the_status_column_is
     pending, frozen, counted = rows
     assert (pending.status, frozen.status, counted.status) == ("pending", "frozen", "")
 
-    class Narrow(App[None]):
-        def compose(self) -> ComposeResult:
-            yield EntriesTable()
-
-        def on_mount(self) -> None:
-            self.query_one(EntriesTable).reset(3)
-
-        def on_windowed_table_window_needed(self, message: EntriesTable.WindowNeeded) -> None:
-            message.table.set_window(message.offset, rows, message.generation)
-
-    app = Narrow()
+    app = _entries_app(rows)
     async with app.run_test(size=(42, 10)) as pilot:
         await pilot.pause()
         table = app.query_one(EntriesTable)
