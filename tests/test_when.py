@@ -39,7 +39,7 @@ THU = dt.date(2026, 11, 26)
         ("mon", dt.date(2026, 11, 30)),
         ("+3d", dt.date(2026, 11, 29)),
         ("+2w", dt.date(2026, 12, 10)),
-        ("+1m", dt.date(2026, 12, 26)),
+        ("+1mo", dt.date(2026, 12, 26)),
         ("2026-12-01", dt.date(2026, 12, 1)),
         ("12-01", dt.date(2026, 12, 1)),
         ("01-15", dt.date(2027, 1, 15)),
@@ -183,6 +183,16 @@ def test_stored_instants_read_back_in_their_one_form_only() -> None:
 )
 def test_relative_time(delta: dt.timedelta, text: str) -> None:
     assert relative(NOW + delta, NOW) == text
+
+
+def test_an_offset_in_m_asks_minutes_or_months_and_min_is_an_instant() -> None:
+    # "+30m" was 30 months: a date two and a half years off, where "in 40m" is how crewdeck writes 40 minutes.
+    with pytest.raises(DateError, match=r"'\+30m': minutes or months\? write \+30min \(an instant\) or \+30mo \(a day\)"):
+        parse_moment_text("+30m", "UTC", NOW)
+    moment = parse_moment_text("+30min", "Europe/Berlin", NOW)
+    assert (moment.instant, moment.tz) == (NOW + dt.timedelta(minutes=30), "Europe/Berlin")
+    with pytest.raises(DateError, match="an offset in minutes is a time, not a day"):
+        parse_day("+30min", NOW.date())
 
 
 def test_nothing_finished_is_late() -> None:

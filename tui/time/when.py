@@ -43,7 +43,7 @@ _DAY_OF_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\Z")
 #: Which days are working days, for ``eow`` and ``eom`` (the owner's, where a task has one).
 WorkingDays = Callable[[dt.date], bool]
 _TIME = re.compile(r"(\d{1,2})(?::(\d\d))?\s*(am|pm)?\Z", re.IGNORECASE)
-_OFFSET = re.compile(r"\+(\d{1,4})([hdwm])\Z")
+_OFFSET = re.compile(r"\+(\d{1,4})(min|mo|[hdwm])\Z")
 _TIME_SHAPE = re.compile(r"[0-9]{1,2}:[0-9]{2}\Z|[0-9]{1,2}(?::[0-9]{2})?(?:am|pm)\Z", re.IGNORECASE)
 #: The time a date means when none is given and nothing better is known.
 DEFAULT_DUE_TIME = dt.time(17, 0)
@@ -304,9 +304,12 @@ def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0) ->
     m = _OFFSET.match(word)
     if m:
         n, unit = int(m.group(1)), m.group(2)
-        if unit == "h":
-            raise DateError(f"{text!r}: an offset in hours is a time, not a day")
+        if unit in ("h", "min"):
+            raise DateError(f"{text!r}: an offset in {'hours' if unit == 'h' else 'minutes'} is a time, not a day")
         if unit == "m":
+            # "in 40m" is minutes where crewdeck says how late; "+1m" read as a month gave a date 30 months off for "+30m".
+            raise DateError(f"{text!r}: minutes or months? write +{n}min (an instant) or +{n}mo (a day)")
+        if unit == "mo":
             month = today.month - 1 + n
             year = today.year + month // 12
             month = month % 12 + 1
@@ -365,8 +368,8 @@ def parse_moment(
         raise DateError("a date is missing (try fri 17:00, tomorrow, +3d, 2026-12-01)")
     first = words[0]
     used = 1
-    hours = _hours_ahead(first)
-    if hours is not None:
+    ahead = _ahead(first)
+    if ahead is not None:
         named = default_tz
         if len(words) > 1 and names_a_zone(words[1]):
             named = words[1]
@@ -375,7 +378,7 @@ def parse_moment(
         if len(words) > used and time_shaped(words[used]):
             # Not "after the date is not a time": it is one, and the instant has its own.
             raise DateError(f"{first!r} is an instant, which takes no time of day: give a day with the time (today {words[used]})")
-        return Moment((now + dt.timedelta(hours=hours)).astimezone(UTC), named, True), used
+        return Moment((now + ahead).astimezone(UTC), named, True), used
     day_text, time_text, used = day_and_time(words)
     tz_name = default_tz
     if len(words) > used and names_a_zone(words[used]):
@@ -390,18 +393,21 @@ def parse_moment(
     return Moment(local.astimezone(UTC), tz_name, time_text is not None), used
 
 
-def _hours_ahead(word: str) -> int | None:
-    """How many hours from now the instant ``word`` names (``+3h``; ``now``, not ``today``: no peak hour or end of
+def _ahead(word: str) -> dt.timedelta | None:
+    """How far from now the instant ``word`` names (``+3h``, ``+30min``; ``now``, not ``today``: no peak hour or end of
     day stands in for it), or ``None`` when it names a day."""
     if word.lower() == "now":
-        return 0
+        return dt.timedelta(0)
     m = _OFFSET.match(word.lower())
-    return int(m.group(1)) if m and m.group(2) == "h" else None
+    if m is None or m.group(2) not in ("h", "min"):
+        return None
+    return dt.timedelta(hours=int(m.group(1))) if m.group(2) == "h" else dt.timedelta(minutes=int(m.group(1)))
 
 
 def names_an_instant(word: str) -> bool:
-    """Whether ``word`` is an instant, not a day: ``now``, ``+3h`` (a filter's ``due:<now`` is before this instant)."""
-    return _hours_ahead(word) is not None
+    """Whether ``word`` is an instant, not a day: ``now``, ``+3h``, ``+30min`` (a filter's ``due:<now`` is before this
+    instant)."""
+    return _ahead(word) is not None
 
 
 def parse_moment_text(
