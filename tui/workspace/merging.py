@@ -137,6 +137,26 @@ class Source:
         return self.where.get(row_id) or f"{self.name}: {entity} {row_id[:12]}"
 
 
+#: Said of a post the file submits that stays unsubmitted here (``_keeps_unsubmitted``).
+UNSUBMITTED = "not submitted from the file, whose round is of other content: submit it here"
+
+
+def _keeps_unsubmitted(current: Mapping[str, Any], changes: dict[str, Any]) -> bool:
+    """Whether a post the file submits stays as it is here (its round, state and status, taken out of ``changes``): its
+    content here, kept as a local edit or never in the file (a link given here), is not what the file's round is of.  A
+    round is of the content the post has (rule ``round_hash``), which would refuse the whole import."""
+    submitted = changes.get("post_round")
+    if not isinstance(submitted, dict):
+        return False
+    after = {**current, **changes}
+    content = (after.get("copy") or "", after.get("link") or "", after.get("media") or [], after.get("first_comment") or "")
+    if submitted["hash"] == content_hash(*content):
+        return False
+    for name in ("post_round", "post_state", "status"):
+        changes.pop(name, None)
+    return True
+
+
 #: Why a member the file names is not added, when a zone is all it lacks.
 NO_ZONE = "not a member here, and the file gives no time zone to add them with: give --default-tz ZONE"
 
@@ -546,41 +566,24 @@ class _Merger:
             else:
                 self.merge.unchanged += 1
             return
+        edited: list[str] = []
         if changes and self.source.edited_here is not None:
             self.ws.store.need_log_index()  # it reads the record's operations
             edited = self.source.edited_here(row_id, list(changes))
-            if edited:
-                said = f"{where}: {', '.join(edited)}"
-                if entity == "task" and "notes" in edited:
-                    self.notes_kept[row_id] = (len(self.merge.kept), said, 0)
-                    self.source.notes_left_alone.add(row_id)
-                self.merge.kept.append(said)
-                for name in edited:
-                    del changes[name]
-        if entity == "task" and isinstance(changes.get("post_round"), dict):
-            self._keep_unsubmitted(current, changes, where)
+            for name in edited:
+                del changes[name]
+        unsubmitted = entity == "task" and _keeps_unsubmitted(current, changes)
+        if edited or unsubmitted:
+            said = f"{where}: {', '.join(edited) or 'its content'}" + (f" ({UNSUBMITTED})" if unsubmitted else "")
+            if entity == "task" and "notes" in edited:
+                self.notes_kept[row_id] = (len(self.merge.kept), said, 0)
+                self.source.notes_left_alone.add(row_id)
+            self.merge.kept.append(said)
         if changes:
             self._write(entity, row_id, changes, where)
             self.merge.updated[entity] = self.merge.updated.get(entity, 0) + 1
         else:
             self.merge.unchanged += 1
-
-    def _keep_unsubmitted(self, current: Mapping[str, Any], changes: dict[str, Any], where: str) -> None:
-        """A post the file submits stays as it is here (its round, state and status) when its content here, kept as a
-        local edit or never in the file (a link given here), is not what the file's round is of: a round is of the
-        content the post has (rule ``round_hash``), which refused the whole import."""
-        after = {**current, **changes}
-        content = (after.get("copy") or "", after.get("link") or "", after.get("media") or [], after.get("first_comment") or "")
-        if changes["post_round"]["hash"] == content_hash(*content):
-            return
-        for name in ("post_round", "post_state", "status"):
-            changes.pop(name, None)
-        unsubmitted = "not submitted from the file, whose round is of other content: submit it here"
-        said = f"{where}: "
-        if self.merge.kept and self.merge.kept[-1].startswith(said):  # its content kept as a local edit, said just now
-            self.merge.kept[-1] += f" ({unsubmitted})"
-        else:
-            self.merge.kept.append(f"{where}: its content ({unsubmitted})")
 
     def _part_left_out(self, batch: Source, row_id: str) -> bool:
         """Whether the record holds a part of the file's notes of a task the merge leaves as it is here (its notes kept
