@@ -1025,6 +1025,33 @@ def test_a_result_names_a_task_and_a_campaign_that_exist(team: Team, raj: Hostil
     assert answer["stored"] == 4
 
 
+def test_a_task_and_a_budget_name_a_campaign_that_exists(team: Team, raj: Hostile) -> None:
+    """A task moved to a made-up campaign left every campaign's approval chain and crisis hold; a budget of no campaign
+    was stored: money no report shows."""
+    nowhere = new_id()
+    before = _pulled(raj, team.task)
+    answer = raj.push(("set", "task", team.task, "campaign", nowhere))
+    assert _refused(answer) == ["unknown_campaign"]
+    assert answer["refused"][0]["message"] == f"task.campaign: no campaign {nowhere[:8]} in this workspace"
+    assert _pulled(raj, team.task) == before
+    # Out of every campaign: taken.
+    answer = raj.push(("set", "task", team.task, "campaign", None))
+    assert answer["stored"] == 1 and answer["refused"] == []
+    ana = _ana(team, raj)
+    try:
+        # Into one made in the same push, after the move: taken.
+        made = new_id()
+        answer = ana.push(("set", "task", team.task, "campaign", made), ("set", "campaign", made, "name", "Spring"))
+        assert answer["refused"] == [] and answer["stored"] == 2
+        budget = budget_id(nowhere, "ads", "run")
+        fields = {"campaign": nowhere, "category": "ads", "period": "run", "amount": 100, "currency": "EUR"}
+        answer = ana.push(*(("set", "budget", budget, k, v) for k, v in fields.items()))
+        assert _refused(answer) == ["unknown_campaign"] * 5
+        assert answer["refused"][0]["message"] == f"budget.campaign: no campaign {nowhere[:8]} in this workspace"
+    finally:
+        ana.http.close()
+
+
 def test_a_write_on_the_shared_file_names_only_records_that_exist(team: Team) -> None:
     raj, nowhere = team.ids["raj"], new_id()
     with Store(team.path) as store:
@@ -1033,6 +1060,8 @@ def test_a_write_on_the_shared_file_names_only_records_that_exist(team: Team) ->
             w.set("task", team.task, {"assignee": nowhere})
         with pytest.raises(Refused, match=r"rule unknown_campaign"), store.write(raj) as w:
             w.append("ledger_entry", _entry(raj, nowhere))
+        with pytest.raises(Refused, match=r"rule unknown_campaign"), store.write(raj) as w:
+            w.set("task", team.task, {"campaign": nowhere})
         with pytest.raises(Refused, match=r"rule unknown_post"), store.write(raj) as w:
             w.set("result", result_id("post", "2026-11-25", post=raj), {"kind": "post", "post": raj, "day": "2026-11-25", "clicks": 1})
         assert store.op_count() == before

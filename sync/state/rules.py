@@ -139,7 +139,7 @@ RULES = {
     # Posts and crises.
     "unknown_post": "the post it names does not exist or is not a post (a result's post: no task of the workspace)",
     "unknown_member": "the member it names (a task's assignee, a series' template's) is no member of the workspace",
-    "unknown_campaign": "the campaign it names (a ledger entry's, a result's) does not exist",
+    "unknown_campaign": "the campaign it names (a task's, a budget's, a ledger entry's, a result's) does not exist",
     "unknown_task": "the task it names (a ledger entry's) does not exist",
     "stale_round": "the verdict is for a round or content the post no longer has",
     "round_hash": "a post is submitted with the hash of the content it has",
@@ -566,6 +566,8 @@ class Judge:
                         refusal = maker_refused(member_id, row_id, field, value, creating)
                     elif field == "assignee":
                         refusal = self._decide_assignee(value)
+                    elif field == "campaign":
+                        refusal = self._unknown(_campaign_references(entity, value))
                     elif field == "recurrence":
                         refusal = self._decide_template(value) or _days_outside(kind, entity, field, value)
                     elif field == "resumed_from" and author is not None:
@@ -707,8 +709,8 @@ class Judge:
         resumes = any(op[4] == "resumed_from" for op in ops)
         moves = _moves_a_post(ops, creating)
         submits = _submits_a_post(ops)
-        to_guests = self._assigned_to_guests(ops)
-        if any(authors.values()) or suspects or incomplete or creators or far or resumes or moves or submits or to_guests:
+        misnamed = {**self._in_unknown_campaigns(ops), **self._assigned_to_guests(ops)}
+        if any(authors.values()) or suspects or incomplete or creators or far or resumes or moves or submits or misnamed:
             for index in range(len(ops)):
                 member_id, kind, entity, row_id, field, value = ops[index]
                 refusal = authors[member_id]
@@ -722,8 +724,8 @@ class Judge:
                         refusal = task_change_refused(author)
                 if refusal is None and field in MAKER_FIELDS:
                     refusal = maker_refused(member_id, row_id, field, value, creating)
-                if refusal is None and to_guests:
-                    refusal = to_guests.get(index)
+                if refusal is None and misnamed:
+                    refusal = misnamed.get(index)
                 if refusal is None and field in days:
                     refusal = _days_outside(kind, entity, field, value)
                 if refusal is None and field == "resumed_from":
@@ -752,6 +754,14 @@ class Judge:
         if failed:
             verdicts = [failed.get(op[3], verdict) for op, verdict in zip(ops, verdicts)]
         return verdicts
+
+    def _in_unknown_campaigns(self, ops: Sequence[Proposal]) -> dict[int, Refusal]:
+        """The operations of a batch of task edits that put a task in a campaign the workspace does not hold (nor the batch
+        creates), by index; each campaign named is looked up once."""
+        named = {op[5] for op in ops if op[4] == "campaign"}
+        named.discard("null")
+        unknown = {value: refusal for value in named if (refusal := self._unknown(_campaign_references("task", value)))}
+        return {index: unknown[op[5]] for index, op in enumerate(ops) if op[4] == "campaign" and op[5] in unknown} if unknown else {}
 
     def _assigned_to_guests(self, ops: Sequence[Proposal]) -> dict[int, Refusal]:
         """The operations of a batch of task edits that assign a task, or a series' next instances, to a guest or a removed
@@ -895,12 +905,14 @@ class Judge:
         return None
 
     def _named(self, op: Proposal) -> list[Reference]:
-        """The records ``op`` names by id that must exist: a task's assignee (and its series' template's), a ledger entry's
-        campaign and task, a result's post or campaign."""
+        """The records ``op`` names by id that must exist: a task's assignee (and its series' template's) and campaign, a
+        budget's campaign, a ledger entry's campaign and task, a result's post or campaign."""
         _, kind, entity, row_id, field, value = op
         if entity == "task" and kind != APPEND and field in ("assignee", "recurrence"):
             who = json.loads(value) if field == "assignee" else _template_assignee(value)
             return [Reference("member", who, f"task.{field}", "unknown_member")] if isinstance(who, str) else []
+        if entity in ("task", "budget") and kind != APPEND and field == "campaign":
+            return _campaign_references(entity, value)
         if entity == "ledger_entry" and kind == APPEND:
             return _entry_references(self._record(value))
         if entity == "result":
@@ -970,7 +982,7 @@ class Judge:
                 return Refusal(
                     "managers_only", f"only a manager may change {entity} records ({_name(author, member_id)} is a {author.access})"
                 )
-            return None
+            return self._unknown(_campaign_references(entity, value)) if entity == "budget" and field == "campaign" else None
         return Refusal("invalid_value", f"{entity} records cannot be set")
 
     def _decide_member(
@@ -1676,6 +1688,13 @@ def _entry_references(record: Mapping[str, Any]) -> list[Reference]:
     named = [Reference("campaign", record["campaign"], "ledger_entry.campaign", "unknown_campaign")]
     task = record.get("task")
     return [*named, Reference("task", task, "ledger_entry.task", "unknown_task")] if task else named
+
+
+def _campaign_references(entity: str, value: str) -> list[Reference]:
+    """The campaign a task or a budget is put in (``value``: its JSON text; none for a task out of every campaign)."""
+    # A task of a made-up campaign would leave every campaign's approval chain and crisis hold.
+    campaign = json.loads(value)
+    return [Reference("campaign", campaign, f"{entity}.campaign", "unknown_campaign")] if isinstance(campaign, str) else []
 
 
 def _result_references(key: Mapping[str, Any]) -> list[Reference]:
