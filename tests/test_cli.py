@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -431,6 +432,19 @@ def test_demo_is_a_realistic_workspace(tmp_path: Path) -> None:
     assert dues[-1][:10] > "2026-12-20" and dues[0][:10] < "2026-11-20"
     doc = json.loads(c.ok("export", as_member=None))
     assert doc["budget"] and doc["ledger_entry"] and doc["rate"]
+    # Its history names who made each task and entry, as the records do: the manager wrote them all, so a task
+    # "created by @leo" read "@ana added" in its history.
+    with sqlite3.connect(c.workspace) as db:
+        makers = db.execute(
+            "SELECT DISTINCT o.member = coalesce(t.created_by, e.entered_by), coalesce(t.created_by, e.entered_by) FROM ops o"
+            " LEFT JOIN task t ON o.entity = 'task' AND o.field = 'title' AND t.id = o.row_id"
+            " LEFT JOIN ledger_entry e ON o.entity = 'ledger_entry' AND e.id = o.row_id"
+            " WHERE t.id IS NOT NULL OR e.id IS NOT NULL"
+        ).fetchall()
+        (leos,) = db.execute("SELECT t.id FROM task t JOIN member m ON m.id = t.created_by WHERE m.handle = 'leo' LIMIT 1").fetchone()
+    assert {same for same, _ in makers} == {1} and len({maker for _, maker in makers}) == len(members)
+    shown = json.loads(c.ok("show", leos, "--json", as_member="ana"))
+    assert shown["created_by"] == "leo" and shown["history"][0]["member"] == "leo"
 
 
 def test_the_demo_takes_posts_through_every_state_and_has_their_results_and_targets(tmp_path: Path) -> None:

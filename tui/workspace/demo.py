@@ -71,84 +71,130 @@ def build_demo(
     pm = member_ids["ana"]
     zones = {handle: tz for handle, _, _, tz, _ in MEMBERS}
     counts: dict[str, int] = {}
+    w = _ByMaker(pm)
+    w.set("workspace", WORKSPACE_ROW, {"name": "Northwind Social", "base_currency": "EUR"})
+    for handle, name, role, tz, hours in MEMBERS:
+        values: dict[str, Any] = {"handle": handle, "name": name, "role": role, "tz": tz, "hours": parse_hours(hours)}
+        if role == "project manager":
+            values["access"] = "manager"
+        if handle == "ana" and unix_user:
+            values["unix_user"] = unix_user
+        if handle == "tane":
+            values["days_off"] = [(today + dt.timedelta(days=d)).isoformat() for d in (3, 4)]
+        w.create("member", values, row_id=member_ids[handle])
+    campaign_ids: dict[str, str] = {}
+    for name, platforms, audience, start, length in CAMPAIGNS:
+        first = today + dt.timedelta(days=start)
+        campaign_ids[name] = w.create(
+            "campaign",
+            row_id=new_id(),
+            values={
+                "name": name,
+                "platforms": platforms,
+                "audience_tz": audience,
+                "start": first.isoformat(),
+                "end": (first + dt.timedelta(days=length)).isoformat(),
+                "kpis": {"reach": 250_000 * (1 + len(name) % 3), "ctr_pct": "1.8"},
+            },
+        )
+    handles = list(member_ids)
+    task_ids: list[str] = []
+    statuses = list(STATUS_WEIGHTS)
+    weights = list(STATUS_WEIGHTS.values())
+    for i in range(tasks):
+        name, platforms, audience, _, _ = CAMPAIGNS[i % len(CAMPAIGNS)]
+        platform = rng.choice(platforms)
+        title = f"{rng.choice(VERBS)} {platform} {rng.choice(ASSETS)} for {name}"
+        status = rng.choices(statuses, weights)[0]
+        assignee = None if status == "inbox" and rng.random() < 0.5 else rng.choice(handles)
+        creator = rng.choice(handles)
+        owner_tz = zones[assignee] if assignee else zones[creator]
+        day = today + dt.timedelta(days=rng.randint(-6, 35))
+        if status in ("done", "cancelled"):
+            day = today - dt.timedelta(days=rng.randint(1, 20))
+        clock = rng.choice((dt.time(9, 0), dt.time(12, 0), dt.time(17, 0), dt.time(17, 30)))
+        due = localize(dt.datetime.combine(day, clock), zone(owner_tz))
+        created = now - dt.timedelta(days=rng.randint(1, 30), hours=rng.randint(0, 23))
+        values = {
+            "title": title,
+            "status": status,
+            "priority": rng.choices(["high", "med", "low", "none"], [15, 35, 25, 25])[0],
+            "campaign": campaign_ids[name],
+            "platform": platform,
+            "tags": [platform, *([rng.choice(EXTRA_TAGS)] if rng.random() < 0.3 else [])],
+            "created_by": member_ids[creator],
+            "created_at": utc_iso(created),
+            "estimate": rng.choice([30, 60, 90, 120, 240]),
+        }
+        if rng.random() < 0.9:
+            values["due"] = {"utc": utc_iso(due), "tz": owner_tz}
+        if assignee:
+            values["assignee"] = member_ids[assignee]
+        if title.startswith(("Publish", "Schedule")):
+            slot = localize(dt.datetime.combine(day, dt.time(9, 0)), zone(audience))
+            values["publish"] = {"utc": utc_iso(slot), "tz": audience}
+        if task_ids and rng.random() < 0.08:
+            values["depends_on"] = [rng.choice(task_ids)]
+        if i % 17 == 0:
+            values["notes"] = "Brief in the shared drive; check brand voice guide v3 before drafting."
+        task_ids.append(w.create("task", values, row_id=new_id()))
+        counts[status] = counts.get(status, 0) + 1
+    _money(w, rng, today, campaign_ids, member_ids, now, new_id)
     # With the posts, stamped before their story (their steps are stamped when they happen, after this).
-    with written_at(store, now - STORY) if posts else nullcontext(), store.write(pm) as w:
-        w.set("workspace", WORKSPACE_ROW, {"name": "Northwind Social", "base_currency": "EUR"})
-        for handle, name, role, tz, hours in MEMBERS:
-            values: dict[str, Any] = {"handle": handle, "name": name, "role": role, "tz": tz, "hours": parse_hours(hours)}
-            if role == "project manager":
-                values["access"] = "manager"
-            if handle == "ana" and unix_user:
-                values["unix_user"] = unix_user
-            if handle == "tane":
-                values["days_off"] = [(today + dt.timedelta(days=d)).isoformat() for d in (3, 4)]
-            w.create("member", values, row_id=member_ids[handle])
-        campaign_ids: dict[str, str] = {}
-        for name, platforms, audience, start, length in CAMPAIGNS:
-            first = today + dt.timedelta(days=start)
-            campaign_ids[name] = w.create(
-                "campaign",
-                row_id=new_id(),
-                values={
-                    "name": name,
-                    "platforms": platforms,
-                    "audience_tz": audience,
-                    "start": first.isoformat(),
-                    "end": (first + dt.timedelta(days=length)).isoformat(),
-                    "kpis": {"reach": 250_000 * (1 + len(name) % 3), "ctr_pct": "1.8"},
-                },
-            )
-        handles = list(member_ids)
-        task_ids: list[str] = []
-        statuses = list(STATUS_WEIGHTS)
-        weights = list(STATUS_WEIGHTS.values())
-        for i in range(tasks):
-            name, platforms, audience, _, _ = CAMPAIGNS[i % len(CAMPAIGNS)]
-            platform = rng.choice(platforms)
-            title = f"{rng.choice(VERBS)} {platform} {rng.choice(ASSETS)} for {name}"
-            status = rng.choices(statuses, weights)[0]
-            assignee = None if status == "inbox" and rng.random() < 0.5 else rng.choice(handles)
-            creator = rng.choice(handles)
-            owner_tz = zones[assignee] if assignee else zones[creator]
-            day = today + dt.timedelta(days=rng.randint(-6, 35))
-            if status in ("done", "cancelled"):
-                day = today - dt.timedelta(days=rng.randint(1, 20))
-            clock = rng.choice((dt.time(9, 0), dt.time(12, 0), dt.time(17, 0), dt.time(17, 30)))
-            due = localize(dt.datetime.combine(day, clock), zone(owner_tz))
-            created = now - dt.timedelta(days=rng.randint(1, 30), hours=rng.randint(0, 23))
-            values = {
-                "title": title,
-                "status": status,
-                "priority": rng.choices(["high", "med", "low", "none"], [15, 35, 25, 25])[0],
-                "campaign": campaign_ids[name],
-                "platform": platform,
-                "tags": [platform, *([rng.choice(EXTRA_TAGS)] if rng.random() < 0.3 else [])],
-                "created_by": member_ids[creator],
-                "created_at": utc_iso(created),
-                "estimate": rng.choice([30, 60, 90, 120, 240]),
-            }
-            if rng.random() < 0.9:
-                values["due"] = {"utc": utc_iso(due), "tz": owner_tz}
-            if assignee:
-                values["assignee"] = member_ids[assignee]
-            if title.startswith(("Publish", "Schedule")):
-                slot = localize(dt.datetime.combine(day, dt.time(9, 0)), zone(audience))
-                values["publish"] = {"utc": utc_iso(slot), "tz": audience}
-            if task_ids and rng.random() < 0.08:
-                values["depends_on"] = [rng.choice(task_ids)]
-            if i % 17 == 0:
-                values["notes"] = "Brief in the shared drive; check brand voice guide v3 before drafting."
-            task_ids.append(w.create("task", values, row_id=new_id()))
-            counts[status] = counts.get(status, 0) + 1
-        _money(w, rng, today, campaign_ids, member_ids, now, new_id)
+    with written_at(store, now - STORY) if posts else nullcontext():
+        w.write(store)
     summary = f"{len(MEMBERS)} members, {len(CAMPAIGNS)} campaigns, {tasks} tasks ({', '.join(f'{v} {k}' for k, v in counts.items())})"
     if posts:
         summary += f", {add_posts_and_results(store, now, new_id)}"
     return summary
 
 
+#: What the team's records stand on, which the workspace's first write (its manager's) holds.
+_GROUNDWORK = frozenset({"workspace", "member", "campaign", "budget", "rate"})
+#: The field that names who made a record of each kind the demo's members make.
+_MAKERS = {"task": "created_by", "ledger_entry": "entered_by"}
+
+
+class _ByMaker:
+    """The demo's records, each written by who made it (a task by who created it, an entry by who entered it), so its
+    history names the member the record does: first the manager's groundwork, then each member's, then the rest of
+    the manager's (reversals and approvals of the others' entries)."""
+
+    def __init__(self, manager: str) -> None:
+        self.manager = manager
+        self.made: list[tuple[str, str, str, dict[str, Any], str]] = []
+
+    def create(self, entity: str, values: dict[str, Any], row_id: str) -> str:
+        return self._made("create", entity, values, row_id)
+
+    def append(self, entity: str, values: dict[str, Any], row_id: str) -> str:
+        return self._made("append", entity, values, row_id)
+
+    def set(self, entity: str, row_id: str, values: dict[str, Any]) -> None:
+        self._made("set", entity, values, row_id)
+
+    def _made(self, how: str, entity: str, values: dict[str, Any], row_id: str) -> str:
+        maker = values.get(_MAKERS.get(entity, ""), self.manager)
+        self.made.append((maker, how, entity, values, row_id))
+        return row_id
+
+    def write(self, store: Store) -> None:
+        groundwork = [made for made in self.made if made[2] in _GROUNDWORK]
+        rest = [made for made in self.made if made[2] not in _GROUNDWORK]
+        members = list(dict.fromkeys(maker for maker, *_ in rest if maker != self.manager))
+        writes = [(self.manager, groundwork), *((m, [made for made in rest if made[0] == m]) for m in members)]
+        writes.append((self.manager, [made for made in rest if made[0] == self.manager]))
+        for member, records in writes:
+            with store.write(member) as w:
+                for _, how, entity, values, row_id in records:
+                    if how == "set":
+                        w.set(entity, row_id, values)
+                    else:
+                        getattr(w, how)(entity, values, row_id=row_id)
+
+
 def _money(
-    w: Any,
+    w: _ByMaker,
     rng: random.Random,
     today: dt.date,
     campaign_ids: dict[str, str],
