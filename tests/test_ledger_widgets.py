@@ -36,7 +36,22 @@ def budget(
     heading_over: bool = False,
     complete: bool = True,
 ) -> BudgetLine:
-    return BudgetLine(campaign_id, campaign, category, *amounts, permille, used_text(percent), over, heading_over, complete)  # type: ignore[arg-type]
+    budgeted, spent, remaining, pending, forecast = amounts
+    return BudgetLine(
+        campaign_id,
+        campaign,
+        category,
+        budgeted,
+        spent,
+        remaining,
+        pending,
+        forecast,
+        permille,
+        used_text(percent),
+        over,
+        heading_over,
+        complete,
+    )
 
 
 # The rows the logic makes (crewdeck.tui.ledger.view.BudgetLine): the widget takes them as they are.
