@@ -291,6 +291,9 @@ class Item:
     #: Put away in the source (Trello's archive): cancelled, unless it was done (a post: pulled, unless published).
     archived: bool = False
     priority: str | None = None
+    #: A priority of the source's own that crewdeck has none for (an Asana Priority option "Urgent"): kept as a line of
+    #: the notes, and named in the summary.
+    kept_priority: str | None = None
     #: A UTC instant ``YYYY-MM-DDTHH:MM:SSZ`` or a day ``YYYY-MM-DD``.
     due: str | None = None
     created_at: str | None = None

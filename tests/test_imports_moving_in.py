@@ -1,0 +1,45 @@
+"""What a team moving in from Trello, Asana, Linear or Taskwarrior meets on the way (issue 18, reviewed as a user)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .conftest import Cli
+from .importfixtures import asana_csv
+
+
+def tasks(cli: Cli) -> dict[str, dict[str, Any]]:
+    return {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_asana_priority_of_the_team_s_own_is_kept_in_the_notes_and_named_not_refused(cli: Cli, tmp_path: Path) -> None:
+    """Priority is a custom field in Asana, its options the team's (Urgent, P1): the whole import was refused for one,
+    where a Taskwarrior priority of the user's own is kept in the notes and named in the summary."""
+    rows = [
+        {"Task ID": "1", "Name": "Fix the link", "Priority": "Urgent"},
+        {"Task ID": "2", "Name": "Check the copy", "Priority": "Urgent"},
+        {"Task ID": "3", "Name": "Order props", "Priority": "P3", "Notes": "from the shop"},
+        {"Task ID": "4", "Name": "Book the studio", "Priority": "medium"},
+    ]
+    path = write(tmp_path, "asana.csv", asana_csv(rows))
+    said = (
+        "3 tasks with a Priority not High, Medium or Low have none here, kept on a “Priority: …” line of the notes: "
+        "Urgent (2 tasks); P3 (1 task)"
+    )
+    dry = cli.ok("import", "--from", "asana", str(path), "--dry-run")
+    assert said in dry and tasks(cli).keys().isdisjoint(row["Name"] for row in rows)
+    out = cli.ok("import", "--from", "asana", str(path))
+    assert out.startswith("imported 4 tasks;") and said in out
+    found = tasks(cli)
+    assert (found["Fix the link"]["priority"], found["Fix the link"]["notes"]) == ("none", "Priority: Urgent")
+    assert (found["Order props"]["priority"], found["Order props"]["notes"]) == ("none", "from the shop\nPriority: P3")
+    assert found["Book the studio"]["priority"] == "med"
+    assert cli.ok("import", "--from", "asana", str(path)).startswith("nothing new")
