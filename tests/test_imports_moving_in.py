@@ -43,3 +43,31 @@ def test_an_asana_priority_of_the_team_s_own_is_kept_in_the_notes_and_named_not_
     assert (found["Order props"]["priority"], found["Order props"]["notes"]) == ("none", "from the shop\nPriority: P3")
     assert found["Book the studio"]["priority"] == "med"
     assert cli.ok("import", "--from", "asana", str(path)).startswith("nothing new")
+
+
+def test_every_bad_taskwarrior_record_is_on_a_line_of_its_own_as_from_the_other_sources(cli: Cli, tmp_path: Path) -> None:
+    """They were one line joined by "; ", and past ten "(and 2 more)": a file of many bad tasks named ten a run."""
+    uuid = "11111111-2222-3333-4444-5555555555{:02d}"
+    records = [{"uuid": uuid.format(n), "description": f"bell {n} \x07"} for n in range(1, 13)]
+    path = write(tmp_path, "tw.json", json.dumps(records))
+    before = cli.ok("export")
+    result = cli("import", "--from", "taskwarrior", str(path))
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        *(f"{path}: task #{n} (uuid 11111111): description: text may not hold control characters (U+0007)" for n in range(1, 13)),
+        "crewdeck: error: nothing imported: 12 bad records (listed above)",
+    ]
+    assert cli.ok("export") == before
+
+
+def test_every_bad_record_of_a_crewdeck_export_is_on_a_line_of_its_own(cli: Cli, tmp_path: Path) -> None:
+    doc = json.loads(cli.ok("export"))
+    doc["task"] = [{"id": f"{n:032x}", "title": f"bell {n} \x07", "status": "todo"} for n in range(1, 13)]
+    path = write(tmp_path, "export.json", json.dumps(doc))
+    before = cli.ok("export")
+    result = cli("import", str(path))
+    lines = result.err.splitlines()
+    assert result.code == 2 and len(lines) == 13, result.err
+    assert all(line.startswith(f"{path}: task #") and "(U+0007)" in line for line in lines[:12]), result.err
+    assert lines[12] == "crewdeck: error: nothing imported: 12 bad records (listed above)"
+    assert cli.ok("export") == before

@@ -70,7 +70,7 @@ def cmd_import(ctx: Context) -> int:
         if not merge.changes_nothing:
             merging.write_merge(ws, me, merge, lambda done, total: progress(done, total, "writing"))
     except exchange.ImportProblems as exc:
-        raise UserError(f"nothing imported: {exc}") from None
+        raise _nothing_imported(exc) from None
     print(visible(str(merge)))
     return 0
 
@@ -96,7 +96,7 @@ def _streamed_import(source: str, expected: str) -> Iterator[None]:
     except NotJson as exc:
         raise UserError(f"{source}: not {expected}: {exc}") from None
     except exchange.ImportProblems as exc:
-        raise UserError(f"nothing imported: {exc}") from None
+        raise _nothing_imported(exc) from None
 
 
 def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None) -> int:
@@ -128,7 +128,7 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None)
 
 
 def _import_foreign(ctx: Context, me: Member | None, default_tz: str | None) -> int:
-    """Trello, Asana or Linear: every bad record on its own line, then one error; or the summary."""
+    """Trello, Asana or Linear: the summary; or every bad record on its own line, then one error."""
     from crewdeck.tui.tasks import imports
 
     a = ctx.args
@@ -144,14 +144,20 @@ def _import_foreign(ctx: Context, me: Member | None, default_tz: str | None) -> 
             on_progress=lambda done, total: progress(done, total, "importing"),
         )
     except exchange.ImportProblems as exc:
-        if len(exc.problems) == 1:
-            raise UserError(f"nothing imported: {exc.problems[0]}") from None
-        for problem in exc.problems:
-            sys.stderr.write(visible(problem) + "\n")
-        raise UserError(f"nothing imported: {len(exc.problems):,} bad records (listed above)") from None
+        raise _nothing_imported(exc) from None
     for line in planned.summary(a.dry_run):
         print(visible(line))
     return 0
+
+
+def _nothing_imported(exc: exchange.ImportProblems) -> UserError:
+    """The error an import that wrote nothing ends with: its one bad record, or each on a line of its own and how many,
+    every import alike: a file of many bad records is named whole in one run, each line one to fix."""
+    if len(exc.problems) == 1:
+        return UserError(f"nothing imported: {exc.problems[0]}")
+    for problem in exc.problems:
+        sys.stderr.write(visible(problem) + "\n")
+    return UserError(f"nothing imported: {len(exc.problems):,} bad records (listed above)")
 
 
 def _zone(name: str) -> str:
