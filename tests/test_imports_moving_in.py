@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .conftest import Cli
-from .importfixtures import asana_csv
+from .importfixtures import asana_csv, card_id, trello_board, trello_json
 
 
 def tasks(cli: Cli) -> dict[str, dict[str, Any]]:
@@ -71,3 +71,16 @@ def test_every_bad_record_of_a_crewdeck_export_is_on_a_line_of_its_own(cli: Cli,
     assert all(line.startswith(f"{path}: task #") and "(U+0007)" in line for line in lines[:12]), result.err
     assert lines[12] == "crewdeck: error: nothing imported: 12 bad records (listed above)"
     assert cli.ok("export") == before
+
+
+def test_a_trello_card_s_checklists_are_in_the_order_trello_shows_them(cli: Cli, tmp_path: Path) -> None:
+    """A card shows its checklists by their ``pos``, as it does their items; the export lists them in an order of its
+    own, and the notes had them in that one."""
+    board = trello_board(cards=0, actions=0)
+    card = card_id(3)
+    board["checklists"] = [
+        {"id": "cl-b", "idCard": card, "name": "Then", "pos": 32768, "checkItems": [{"id": "b1", "name": "Post it", "pos": 1}]},
+        {"id": "cl-a", "idCard": card, "name": "First", "pos": 16384, "checkItems": [{"id": "a1", "name": "Film it", "pos": 1}]},
+    ]
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))))
+    assert tasks(cli)["Shipped"]["notes"].startswith("First:\n[ ] Film it\nThen:\n[ ] Post it")
