@@ -84,3 +84,10 @@ def test_a_trello_card_s_checklists_are_in_the_order_trello_shows_them(cli: Cli,
     ]
     cli.ok("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))))
     assert tasks(cli)["Shipped"]["notes"].startswith("First:\n[ ] Film it\nThen:\n[ ] Post it")
+
+
+def test_a_csv_row_of_one_cell_says_one_cell(cli: Cli, tmp_path: Path) -> None:
+    path = write(tmp_path, "linear.csv", "ID,Title,Description\nMKT-1\n")
+    assert cli("import", "--from", "linear", str(path)).err == (
+        f"crewdeck: error: nothing imported: {path}: row 2: 1 cell, but the header has 3 columns (is the file cut short?)\n"
+    )
