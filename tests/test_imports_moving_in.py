@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
 
-from .conftest import Cli
+import pytest
+
+from .conftest import Cli, on_a_terminal
 from .importfixtures import asana_csv, card_id, trello_board, trello_json
 
 
@@ -91,3 +95,22 @@ def test_a_csv_row_of_one_cell_says_one_cell(cli: Cli, tmp_path: Path) -> None:
     assert cli("import", "--from", "linear", str(path)).err == (
         f"crewdeck: error: nothing imported: {path}: row 2: 1 cell, but the header has 3 columns (is the file cut short?)\n"
     )
+
+
+@pytest.mark.parametrize("fmt", ["asana", "taskwarrior"])
+def test_a_file_s_progress_meter_is_drawn_full_once(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """The meter follows the bytes read, and the reader reads ahead of the records it hands on: it reached the file's end
+    with records still to go, and a second full meter was drawn on a line of its own when they were done."""
+    if fmt == "asana":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerows([("Task ID", "Name"), *((str(n), f"Task {n}") for n in range(1, 1001))])
+        text = out.getvalue()
+    else:
+        uuid = "{:08x}-2222-3333-4444-555555555555"
+        text = json.dumps([{"uuid": uuid.format(n), "description": f"Task {n}", "status": "pending"} for n in range(1, 1201)])
+    path = write(tmp_path, f"{fmt}.file", text)
+    shown = on_a_terminal(cli, tmp_path, 80, "import", "--from", fmt, str(path), "--dry-run", with_stderr=True)
+    full = f"importing [{'#' * 30}] {len(text.encode()):,}/{len(text.encode()):,}"
+    assert [line for line in shown if line.startswith("importing [")][-1] == full, shown
+    assert shown.count(full) == 1, shown

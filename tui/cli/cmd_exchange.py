@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from crewdeck.sync.state.records import load_json
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
-from crewdeck.tui.cli.common import Context, open_input, progress, read_input, stream_output, write_output
+from crewdeck.tui.cli.common import Context, Meter, open_input, progress, read_input, stream_output, write_output
 from crewdeck.tui.workspace import exchange
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.jsonstream import NotJson, NotUtf8
@@ -78,10 +78,9 @@ def cmd_import(ctx: Context) -> int:
 def _restore(ctx: Context, me: Member | None) -> int:
     """A restore into a workspace with no data: it becomes the export, authors and all, read and written as the file is read."""
     source = ctx.args.file
+    meter = Meter("importing")
     with open_input(source) as (stream, size), _streamed_import(source, "a crewdeck export"):
-        planned = exchange.restore(
-            ctx.ws.store, me.id if me else "", stream, source, lambda: progress(stream.tell(), size, "importing") if size else None
-        )
+        planned = exchange.restore(ctx.ws.store, me.id if me else "", stream, source, lambda: meter(stream.tell(), size) if size else None)
     print(f"imported {counted(planned, 'record')}")
     return 0
 
@@ -109,6 +108,7 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None)
     # As from Trello, Asana and Linear: a newer export changes only what nobody changed here since the last import.
     head = merging.Source(source, [], [], edited_here=Guard(ctx.ws.conn, taskwarrior.SOURCE_KEY).edited_here)
     problems: list[str] = []
+    meter = Meter("importing")
     with open_input(source) as (stream, size):
         batches = taskwarrior.batches(taskwarrior.records(stream), ctx.ws, me, head, problems, ctx.args.project_prefix, ctx.now)
         with _streamed_import(source, "a Taskwarrior export"):
@@ -121,7 +121,7 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None)
                 default_tz=default_tz,
                 write=not ctx.args.dry_run,
                 remember=remember(ctx.ws.conn, taskwarrior.SOURCE_KEY),
-                on_progress=lambda _: progress(stream.tell(), size, "importing") if size else None,
+                on_progress=lambda _: meter(stream.tell(), size) if size else None,
             )
     print(visible(merge.said(planned=ctx.args.dry_run)))
     return 0
@@ -141,7 +141,7 @@ def _import_foreign(ctx: Context, me: Member | None, default_tz: str | None) -> 
             map_status=a.map_status,
             default_tz=default_tz,
             dry_run=a.dry_run,
-            on_progress=lambda done, total: progress(done, total, "importing"),
+            on_progress=Meter("importing"),
         )
     except exchange.ImportProblems as exc:
         raise _nothing_imported(exc) from None
