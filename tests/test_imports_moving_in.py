@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from .conftest import Cli, on_a_terminal
-from .importfixtures import asana_csv, card_id, trello_board, trello_json
+from .importfixtures import asana_csv, card_id, trello_board, trello_card, trello_json
 
 
 def tasks(cli: Cli) -> dict[str, dict[str, Any]]:
@@ -114,3 +114,17 @@ def test_a_file_s_progress_meter_is_drawn_full_once(cli: Cli, tmp_path: Path, fm
     full = f"importing [{'#' * 30}] {len(text.encode()):,}/{len(text.encode()):,}"
     assert [line for line in shown if line.startswith("importing [")][-1] == full, shown
     assert shown.count(full) == 1, shown
+
+
+def test_a_member_s_import_says_the_people_it_leaves_off_are_for_a_manager_to_add(cli: Cli, tmp_path: Path) -> None:
+    """A member's import of a board left its people off cards as "no such member", as if the names matched no one:
+    they are on the board, and only a manager's import adds them (``--default-tz`` or not)."""
+    board = trello_board(cards=0, actions=0)
+    board["cards"] = [trello_card(7, name="Film it", idMembers=["m-zoe"])]
+    path = write(tmp_path, "board.json", trello_json(board))
+    said = "left unassigned (not members here, and only a manager's import adds members): zoe"
+    for zone in ([], ["--default-tz", "Europe/Stockholm"]):
+        out = cli.ok("import", "--from", "trello", str(path), *zone, "--dry-run", as_member="raj")
+        assert said in out and "no such member" not in out, out
+    out = cli.ok("import", "--from", "trello", str(path), as_member="raj")
+    assert said in out and "assigned in Trello to: Zoë Lind (@zoe)" in tasks(cli)["Film it"]["notes"]
