@@ -128,3 +128,22 @@ def test_a_member_s_import_says_the_people_it_leaves_off_are_for_a_manager_to_ad
         assert said in out and "no such member" not in out, out
     out = cli.ok("import", "--from", "trello", str(path), as_member="raj")
     assert said in out and "assigned in Trello to: Zoë Lind (@zoe)" in tasks(cli)["Film it"]["notes"]
+
+
+@pytest.mark.parametrize("fmt", ["trello", "asana", "linear", "taskwarrior"])
+def test_a_guest_s_import_of_tasks_is_refused_before_the_file_is_read(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """A guest's import read the whole file, then was refused as if its first task were bad ("card 5f1a… (Launch post):
+    @gus is a guest: …"); a file of no tasks "imported" nothing with exit 0.  Guests change no tasks (rule
+    guest_read_only): said first, as for a guest's ``kpi import``."""
+    cli.ok("member", "add", "gus", "--name", "Gus Client", "--tz", "UTC", "--access", "guest")
+    text = {
+        "trello": lambda: trello_json(trello_board(cards=0, actions=0)),
+        "asana": lambda: asana_csv([]),
+        "linear": lambda: "ID,Title\n",
+        "taskwarrior": lambda: "[]",
+    }[fmt]()
+    refused = "crewdeck: error: @gus is a guest: guests do not change tasks (rule guest_read_only)\n"
+    for path in (write(tmp_path, "in.file", text), tmp_path / "missing.file"):
+        for dry in ([], ["--dry-run"]):
+            result = cli("import", "--from", fmt, str(path), *dry, as_member="gus")
+            assert (result.code, result.out, result.err) == (2, "", refused)

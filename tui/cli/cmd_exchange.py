@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from crewdeck.sync.state.records import load_json
+from crewdeck.sync.state.rules import Refused, task_change_refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.cli.common import Context, Meter, open_input, progress, read_input, stream_output, write_output
@@ -48,9 +49,15 @@ def cmd_import(ctx: Context) -> int:
     if ctx.args.dry_run and ctx.args.source not in (*FOREIGN, "taskwarrior"):
         raise UserError(f"--dry-run goes with --from {'|'.join((*FOREIGN, 'taskwarrior'))}")
     ws = ctx.ws
-    default_tz = _zone(ctx.args.default_tz) if ctx.args.default_tz else None
     # Into a workspace nobody is in yet, the import speaks for no one.
     me = ctx.me if ws.members() else ctx.me_or_none()
+    if me is not None and ctx.args.source in (*FOREIGN, "taskwarrior"):
+        # Said first, before the file is read: these bring tasks, and a guest changes none (a crewdeck export's records
+        # are judged one by one).
+        refusal = task_change_refused(me.facts())
+        if refusal is not None:
+            raise Refused(refusal)
+    default_tz = _zone(ctx.args.default_tz) if ctx.args.default_tz else None
     if ctx.args.source == "taskwarrior":
         return _import_taskwarrior(ctx, me, default_tz)
     if ctx.args.source in FOREIGN:
