@@ -1405,7 +1405,7 @@ def test_a_taskwarrior_assignee_who_is_a_guest_here_leaves_the_task_unassigned_a
 
 
 def test_a_manager_is_told_that_default_tz_adds_the_members_left_unassigned(cli: Cli, tmp_path: Path) -> None:
-    # A manager's import without --default-tz read "left unassigned (no such member): zoe", as a member's does: nothing
+    # A manager's import without --default-tz read "left unassigned (no such member): zoe", as a member's did: nothing
     # said that a zone is all it takes to bring them.
     board = trello_board(cards=0, actions=0)
     board["cards"][0]["idMembers"] = ["m-zoe"]
@@ -1414,7 +1414,7 @@ def test_a_manager_is_told_that_default_tz_adds_the_members_left_unassigned(cli:
     assert "left unassigned (not members here: --default-tz ZONE adds them): zoe;" in dry
     assert "no such member" not in dry
     out = cli.ok("import", "--from", "trello", str(path), "--dry-run", as_member="raj")
-    assert "left unassigned (no such member): zoe;" in out  # a member adds no one: the same words as before
+    assert "left unassigned (not members here, and only a manager's import adds members): zoe;" in out  # a member adds no one
 
 
 def test_an_assignee_matching_no_member_here_is_kept_in_the_tasks_notes(cli: Cli, tmp_path: Path) -> None:
@@ -1492,7 +1492,7 @@ def test_a_trello_member_the_import_cannot_add_is_kept_in_the_cards_notes(cli: C
     board["cards"][0]["idMembers"] = ["m-zoe"]
     path = write(tmp_path, "board.json", trello_json(board))
     out = cli.ok("import", "--from", "trello", str(path), as_member="raj")  # a member adds no one
-    assert "left unassigned (no such member): zoe;" in out
+    assert "left unassigned (not members here, and only a manager's import adds members): zoe;" in out
     card = tasks(cli)[board["cards"][0]["name"]]
     assert card["assignee"] is None and "assigned in Trello to: Zoë Lind (@zoe)" in card["notes"].splitlines()
     assert cli.ok("import", "--from", "trello", str(path), as_member="raj").startswith("nothing new")

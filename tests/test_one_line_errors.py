@@ -243,10 +243,11 @@ def test_a_taskwarrior_task_twice_in_one_file_imports_nothing_and_every_control_
     assert err == f"crewdeck: error: nothing imported: {path}: task #2 (uuid 11111111): id: in the file more than once\n"
     evil = [{"uuid": UUID.format(n), "description": f"Evil {n} \x1b[2J"} for n in (1, 2)]
     path.write_text(json.dumps(evil))
-    err = one_line_error(cli("import", "--from", "taskwarrior", str(path)))
-    assert err == (
-        f"crewdeck: error: nothing imported: {path}: task #1 (uuid 11111111): description: text may not hold control characters (U+001B); "
+    result = cli("import", "--from", "taskwarrior", str(path))
+    assert result.code == 2 and result.err == (
+        f"{path}: task #1 (uuid 11111111): description: text may not hold control characters (U+001B)\n"
         f"{path}: task #2 (uuid 11111111): description: text may not hold control characters (U+001B)\n"
+        "crewdeck: error: nothing imported: 2 bad records (listed above)\n"
     )
     assert cli.ok("export") == before
 
@@ -258,9 +259,11 @@ def test_a_crewdeck_export_with_a_member_zone_that_is_not_text_imports_nothing(c
     path = tmp_path / "export.json"
     path.write_text(json.dumps(doc))
     before = cli.ok("export")
-    err = one_line_error(cli("import", str(path)))
-    assert "member #1 (id " in err and "tz: expected an IANA time zone name as text, got list" in err
-    assert "task #1 (id aaaaaaaaaaaa): title: holds text that is not valid Unicode" in err
+    result = cli("import", str(path))
+    member, task, last = result.err.splitlines()
+    assert result.code == 2 and last == "crewdeck: error: nothing imported: 2 bad records (listed above)"
+    assert "member #1 (id " in member and "tz: expected an IANA time zone name as text, got list" in member
+    assert "task #1 (id aaaaaaaaaaaa): title: holds text that is not valid Unicode" in task
     assert cli.ok("export") == before
 
 

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from crewdeck.sync.state.records import load_json
+from crewdeck.sync.state.rules import Refused, task_change_refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
-from crewdeck.tui.cli.common import Context, open_input, progress, read_input, stream_output, write_output
+from crewdeck.tui.cli.common import Context, Meter, open_input, progress, read_input, stream_output, write_output
 from crewdeck.tui.workspace import exchange
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.jsonstream import NotJson, NotUtf8
@@ -48,9 +49,15 @@ def cmd_import(ctx: Context) -> int:
     if ctx.args.dry_run and ctx.args.source not in (*FOREIGN, "taskwarrior"):
         raise UserError(f"--dry-run goes with --from {'|'.join((*FOREIGN, 'taskwarrior'))}")
     ws = ctx.ws
-    default_tz = _zone(ctx.args.default_tz) if ctx.args.default_tz else None
     # Into a workspace nobody is in yet, the import speaks for no one.
     me = ctx.me if ws.members() else ctx.me_or_none()
+    if me is not None and ctx.args.source in (*FOREIGN, "taskwarrior"):
+        # Said first, before the file is read: these bring tasks, and a guest changes none (a crewdeck export's records
+        # are judged one by one).
+        refusal = task_change_refused(me.facts())
+        if refusal is not None:
+            raise Refused(refusal)
+    default_tz = _zone(ctx.args.default_tz) if ctx.args.default_tz else None
     if ctx.args.source == "taskwarrior":
         return _import_taskwarrior(ctx, me, default_tz)
     if ctx.args.source in FOREIGN:
@@ -70,7 +77,7 @@ def cmd_import(ctx: Context) -> int:
         if not merge.changes_nothing:
             merging.write_merge(ws, me, merge, lambda done, total: progress(done, total, "writing"))
     except exchange.ImportProblems as exc:
-        raise UserError(f"nothing imported: {exc}") from None
+        raise _nothing_imported(exc) from None
     print(visible(str(merge)))
     return 0
 
@@ -78,10 +85,9 @@ def cmd_import(ctx: Context) -> int:
 def _restore(ctx: Context, me: Member | None) -> int:
     """A restore into a workspace with no data: it becomes the export, authors and all, read and written as the file is read."""
     source = ctx.args.file
+    meter = Meter("importing")
     with open_input(source) as (stream, size), _streamed_import(source, "a crewdeck export"):
-        planned = exchange.restore(
-            ctx.ws.store, me.id if me else "", stream, source, lambda: progress(stream.tell(), size, "importing") if size else None
-        )
+        planned = exchange.restore(ctx.ws.store, me.id if me else "", stream, source, lambda: meter(stream.tell(), size) if size else None)
     print(f"imported {counted(planned, 'record')}")
     return 0
 
@@ -96,7 +102,7 @@ def _streamed_import(source: str, expected: str) -> Iterator[None]:
     except NotJson as exc:
         raise UserError(f"{source}: not {expected}: {exc}") from None
     except exchange.ImportProblems as exc:
-        raise UserError(f"nothing imported: {exc}") from None
+        raise _nothing_imported(exc) from None
 
 
 def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None) -> int:
@@ -109,6 +115,7 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None)
     # As from Trello, Asana and Linear: a newer export changes only what nobody changed here since the last import.
     head = merging.Source(source, [], [], edited_here=Guard(ctx.ws.conn, taskwarrior.SOURCE_KEY).edited_here)
     problems: list[str] = []
+    meter = Meter("importing")
     with open_input(source) as (stream, size):
         batches = taskwarrior.batches(taskwarrior.records(stream), ctx.ws, me, head, problems, ctx.args.project_prefix, ctx.now)
         with _streamed_import(source, "a Taskwarrior export"):
@@ -121,14 +128,14 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None)
                 default_tz=default_tz,
                 write=not ctx.args.dry_run,
                 remember=remember(ctx.ws.conn, taskwarrior.SOURCE_KEY),
-                on_progress=lambda _: progress(stream.tell(), size, "importing") if size else None,
+                on_progress=lambda _: meter(stream.tell(), size) if size else None,
             )
     print(visible(merge.said(planned=ctx.args.dry_run)))
     return 0
 
 
 def _import_foreign(ctx: Context, me: Member | None, default_tz: str | None) -> int:
-    """Trello, Asana or Linear: every bad record on its own line, then one error; or the summary."""
+    """Trello, Asana or Linear: the summary; or every bad record on its own line, then one error."""
     from crewdeck.tui.tasks import imports
 
     a = ctx.args
@@ -141,17 +148,23 @@ def _import_foreign(ctx: Context, me: Member | None, default_tz: str | None) -> 
             map_status=a.map_status,
             default_tz=default_tz,
             dry_run=a.dry_run,
-            on_progress=lambda done, total: progress(done, total, "importing"),
+            on_progress=Meter("importing"),
         )
     except exchange.ImportProblems as exc:
-        if len(exc.problems) == 1:
-            raise UserError(f"nothing imported: {exc.problems[0]}") from None
-        for problem in exc.problems:
-            sys.stderr.write(visible(problem) + "\n")
-        raise UserError(f"nothing imported: {len(exc.problems):,} bad records (listed above)") from None
+        raise _nothing_imported(exc) from None
     for line in planned.summary(a.dry_run):
         print(visible(line))
     return 0
+
+
+def _nothing_imported(exc: exchange.ImportProblems) -> UserError:
+    """The error an import that wrote nothing ends with: its one bad record, or each on a line of its own and how many,
+    every import alike: a file of many bad records is named whole in one run, each line one to fix."""
+    if len(exc.problems) == 1:
+        return UserError(f"nothing imported: {exc.problems[0]}")
+    for problem in exc.problems:
+        sys.stderr.write(visible(problem) + "\n")
+    return UserError(f"nothing imported: {len(exc.problems):,} bad records (listed above)")
 
 
 def _zone(name: str) -> str:

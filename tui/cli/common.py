@@ -459,6 +459,24 @@ def note_expired(ctx: Context) -> None:
         print(visible(f"note: {line}"), file=sys.stderr)
 
 
+class Meter:
+    """A file's progress meter (``progress``) drawn full once.
+
+    A reader reports the bytes it has read, and reads ahead of the records it hands on: it is at the file's end
+    while records are still to go, and reports the end again once they are done.
+    """
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.ended = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.ended:
+            return
+        self.ended = done >= total > 0
+        progress(done, total, self.label)
+
+
 def progress(done: int, total: int, label: str) -> None:
     """A one-line progress meter on stderr, only when stderr is a terminal."""
     if not sys.stderr.isatty() or total <= 0:

@@ -13,7 +13,9 @@ separated), Projects (the first one is the campaign, made when missing;
 when a tag names another campaign, an "also in Asana project:" line, as
 for each other project),
 Parent task (a "subtask of:" line) and the custom field Priority
-(High / Medium / Low).  Every other column but Last Modified (Asana's own
+(High / Medium / Low; an option of the team's own, "Urgent", leaves the
+task with none and is a "Priority: Urgent" line of the notes, named in
+the summary).  Every other column but Last Modified (Asana's own
 stamp) is a custom field or a dependency someone typed: a non-empty cell is
 a "COLUMN: value" line in the notes.
 
@@ -102,10 +104,13 @@ def _item(row: dict[str, str], task_id: str, where: str, ws_people: dict[str, st
             item.notes.append(f"start: {when}")
         else:
             item.created_at = f"{when}T00:00:00Z"
-    priority = row.get("Priority", "").strip().lower()
-    if priority not in PRIORITY:
-        raise ValueError(f"Priority: {row['Priority']!r} is not High, Medium or Low")
-    item.priority = PRIORITY[priority]
+    priority = row.get("Priority", "").strip()
+    if priority.lower() in PRIORITY:
+        item.priority = PRIORITY[priority.lower()]
+    else:
+        # A custom field whose options are the team's own (Urgent, P1): which of them is high is theirs to say.
+        item.kept_priority = priority
+        item.notes.append(f"Priority: {priority}")
     item.labels = [t.strip() for t in row.get("Tags", "").split(",") if t.strip()]
     projects = [p.strip() for p in row.get("Projects", "").split(",") if p.strip()]
     item.project = projects[0] if projects else None

@@ -291,6 +291,9 @@ class Item:
     #: Put away in the source (Trello's archive): cancelled, unless it was done (a post: pulled, unless published).
     archived: bool = False
     priority: str | None = None
+    #: A priority of the source's own that crewdeck has none for (an Asana Priority option "Urgent"): kept as a line of
+    #: the notes, and named in the summary.
+    kept_priority: str | None = None
     #: A UTC instant ``YYYY-MM-DDTHH:MM:SSZ`` or a day ``YYYY-MM-DD``.
     due: str | None = None
     created_at: str | None = None
@@ -407,12 +410,16 @@ def read_csv(
             extra = row.get(None)  # DictReader keeps the cells past the header under None
             if extra:
                 cells = len(header) + len(extra)
-                problems.append(f"{where}: {cells} cells, but the header has {len(header)} columns (a comma in a value needs quotes)")
+                problems.append(
+                    f"{where}: {_counted(cells, 'cell')}, but the header has {len(header)} columns (a comma in a value needs quotes)"
+                )
                 continue
             if None in row.values():  # DictReader's filling for the cells a row lacks: the file was cut off, or a row was
                 cells = sum(v is not None for v in row.values())
                 if not _left_off_unread(header, cells, spelled):
-                    problems.append(f"{where}: {cells} cells, but the header has {len(header)} columns (is the file cut short?)")
+                    problems.append(
+                        f"{where}: {_counted(cells, 'cell')}, but the header has {len(header)} columns (is the file cut short?)"
+                    )
                     continue
             yield where, {k: (v or "") for k, v in row.items() if isinstance(k, str)}
     except csv.Error as exc:

@@ -26,10 +26,13 @@ from typing import Any, BinaryIO, TextIO
 from crewdeck.sync.state.ids import short
 from crewdeck.tui.tasks import asana, linear, trello
 from crewdeck.tui.tasks.foreign import Built, Item, People, StatusMap, build
+from crewdeck.tui.workspace.columns import cut
+from crewdeck.tui.workspace.errors import summary as first_few
 from crewdeck.tui.workspace.exchange import ImportProblems
 from crewdeck.tui.workspace.jsonstream import NotJson, NotUtf8, Readable
 from crewdeck.tui.workspace.lastimport import Guard, remember
 from crewdeck.tui.workspace.merging import Merge, merge_stream
+from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 FORMATS = ("trello", "asana", "linear")
@@ -117,8 +120,11 @@ def run(
             key = fmt
             stream = closing.enter_context(_text(path))
             homes = set()
+            priorities: Counter[str] = Counter()
             items = _read_so_far(
-                _homed(module.items(stream, name, ws_people, people, unmatched, problems), module.home, homes), stream, on_progress
+                _homed(module.items(stream, name, ws_people, people, unmatched, problems), module.home, homes, priorities),
+                stream,
+                on_progress,
             )
             built = build(
                 items, people, ws, me, name=name, kind=f"{fmt}-{NOUN[fmt]}", statuses=statuses, default_tz=default_tz, problems=problems,
@@ -145,6 +151,7 @@ def run(
             notes.extend(board.notes())
         else:
             notes.extend(_unmatched_notes(unmatched, shared))
+            notes.extend(_kept_priorities_note(priorities))
         merge.notes.extend(notes)
         return Planned(built, merge, key, _missing(ws, guard, built.ids, homes))
 
@@ -157,6 +164,18 @@ def _unmatched_notes(unmatched: set[str], shared: set[str]) -> list[str]:
     if ambiguous:
         notes.append(f"left unassigned (more than one member here has that name): {', '.join(ambiguous)}")
     return notes
+
+
+def _kept_priorities_note(priorities: Counter[str]) -> list[str]:
+    """What the summary says of the tasks whose priority is an option of the team's own (Asana's Priority "Urgent")."""
+    if not priorities:
+        return []
+    total = sum(priorities.values())
+    each = [f"{cut(value, 40)} ({counted(n, 'task')})" for value, n in priorities.items()]
+    return [
+        f"{counted(total, 'task')} with a Priority not High, Medium or Low {'has' if total == 1 else 'have'} none here,"
+        f" kept on a “Priority: …” line of the notes: {first_few(each)}"
+    ]
 
 
 def _named(path: str) -> str:
@@ -250,10 +269,12 @@ def _size(stream: TextIO) -> int:
     return status.st_size if stat.S_ISREG(status.st_mode) else 0
 
 
-def _homed(items: Iterator[Item], home: Callable[[Item], str], homes: set[str]) -> Iterator[Item]:
-    """The items, each one's home added to ``homes`` as it is read."""
+def _homed(items: Iterator[Item], home: Callable[[Item], str], homes: set[str], priorities: Counter[str]) -> Iterator[Item]:
+    """The items, each one's home added to ``homes`` as it is read, and a priority it keeps in its notes to ``priorities``."""
     for item in items:
         homes.add(home(item))
+        if item.kept_priority is not None:
+            priorities[item.kept_priority] += 1
         yield item
 
 

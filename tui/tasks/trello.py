@@ -64,9 +64,9 @@ class Board:
     lists: dict[str, tuple[str, bool]] = field(default_factory=dict)
     labels: dict[str, tuple[str, str]] = field(default_factory=dict)
     people: People = field(default_factory=People)
-    #: A card's checklists: (name, items in order), made lines with the card (``_checklist``): an item names its member by
-    #: id, and the board's members may follow its checklists.
-    checklists: dict[str, list[tuple[str, list[dict[str, Any]]]]] = field(default_factory=lambda: defaultdict(list))
+    #: A card's checklists in their order on it (``pos``): {"name", "pos", "items" in order}, made lines with the card
+    #: (``_checklist``): an item names its member by id, and the board's members may follow its checklists.
+    checklists: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     #: A card's comments: (when, the notes' line, who and when as the line says it: "comment by @raj on 2026-03-02").
     comments: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
     authors: dict[str, tuple[str, str | None]] = field(default_factory=dict)
@@ -109,6 +109,8 @@ def board(stream: Readable, source: str) -> Board:
         raise ImportProblems([f'{source}: not a Trello board export (no "id" and "cards")'])
     if problems:
         raise ImportProblems(problems)
+    for checklists in found.checklists.values():
+        checklists.sort(key=_position)  # as the card shows them: the export lists them in an order of its own
     found.name = found.name or found.id
     return found
 
@@ -155,10 +157,10 @@ def _person(people: People, entry: Any) -> None:
         people.add(entry["id"], entry["username"], entry.get("fullName") if isinstance(entry.get("fullName"), str) else None)
 
 
-def _checklist_items(entry: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+def _checklist_items(entry: dict[str, Any]) -> dict[str, Any]:
     items = [i for i in entry.get("checkItems") or [] if isinstance(i, dict) and isinstance(i.get("name"), str)]
     items.sort(key=_position)
-    return str(entry.get("name") or "Checklist"), items
+    return {"name": str(entry.get("name") or "Checklist"), "pos": entry.get("pos"), "items": items}
 
 
 def _checklist(name: str, items: list[dict[str, Any]], people: People, where: str) -> list[str]:
@@ -274,7 +276,9 @@ def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
         handle, full = found.people.known[item.people[0]]
         item.assigned_as = f"{full} (@{handle})" if full else f"@{handle}"
     item.texts.extend(("members", text) for key in item.people for text in found.people.known[key] if text)
-    checklists = [line for name, items in found.checklists.get(card_id, ()) for line in _checklist(name, items, found.people, where)]
+    checklists = [
+        line for each in found.checklists.get(card_id, ()) for line in _checklist(each["name"], each["items"], found.people, where)
+    ]
     item.notes.extend(checklists)
     item.texts.extend(("checklists", line) for line in checklists)
     for attachment in _typed(card, "attachments", list, "a list", where) or []:

@@ -159,6 +159,8 @@ def _keeps_unsubmitted(current: Mapping[str, Any], changes: dict[str, Any]) -> b
 
 #: Why a member the file names is not added, when a zone is all it lacks.
 NO_ZONE = "not a member here, and the file gives no time zone to add them with: give --default-tz ZONE"
+#: Why a person the file only names (an assignee) is not added by a member's import (``rules.member_add_refused``).
+FOR_A_MANAGER = "not a member here, and only a manager's import adds members"
 
 
 @dataclass
@@ -176,6 +178,8 @@ class Merge:
     unassigned: set[str] = field(default_factory=set)
     #: Handles left unassigned whom this import could add (a manager's), given the zone the file does not say.
     unzoned: set[str] = field(default_factory=set)
+    #: Handles left unassigned whom only a manager's import adds (``rules.member_add_refused``): this one is a member's.
+    for_a_manager: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     #: record id -> how messages name it.
     where: dict[str, str] = field(default_factory=dict)
@@ -220,6 +224,10 @@ class Merge:
             parts.append(f"left unassigned (no such member): {', '.join(sorted(self.unassigned))}")
         if self.unzoned:
             parts.append(f"left unassigned (not members here: --default-tz ZONE adds them): {', '.join(sorted(self.unzoned))}")
+        if self.for_a_manager:
+            parts.append(
+                f"left unassigned (not members here, and only a manager's import adds members): {', '.join(sorted(self.for_a_manager))}"
+            )
         if self.kept:
             many = "record keeps" if len(self.kept) == 1 else "records keep"
             parts.append(f"{len(self.kept):,} {many} what was changed here since the last import: {summary(self.kept)}")
@@ -465,7 +473,7 @@ class _Merger:
                 if sm.defined:
                     self.problems.append(f"{sm.where}: @{handle}: {problem}")
                 else:
-                    (self.merge.unzoned if problem == NO_ZONE else self.merge.unassigned).add(handle)
+                    self._left_unassigned(handle, problem)
                     self.source.left_out.add(sm.key)
                 continue
             values = {"handle": handle, "name": sm.name, "tz": sm.tz or self.default_tz, "access": "member"}
@@ -487,13 +495,22 @@ class _Merger:
             self._write("member", member_id, checked, sm.where, sm.fields)
             self.merge.created.setdefault("member", []).append(f"@{handle}")
 
+    def _left_unassigned(self, handle: str, problem: str) -> None:
+        """A person the file only names (an assignee), who cannot be added here: listed by why (``_cannot_add``)."""
+        if problem == NO_ZONE:
+            self.merge.unzoned.add(handle)
+        elif problem == FOR_A_MANAGER:
+            self.merge.for_a_manager.add(handle)
+        else:
+            self.merge.unassigned.add(handle)
+
     def _cannot_add(self, handle: str, sm: SourceMember, removed: set[str]) -> str | None:
         """Why the member the file names cannot be added here, or ``None``."""
         if handle in removed:
             return "was removed from this workspace; add them back first (crewdeck member add), or take them out of the file"
         refused = member_add_refused(self.me.facts()) if self.me is not None else None
         if refused is not None:
-            return f"not a member here, and {refused.message}"
+            return f"not a member here, and {refused.message}" if sm.defined else FOR_A_MANAGER
         if not sm.name:
             return "not a member here, and the file gives no name to add them with"
         if not (sm.tz or self.default_tz):

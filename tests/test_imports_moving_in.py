@@ -1,0 +1,149 @@
+"""What a team moving in from Trello, Asana, Linear or Taskwarrior meets on the way (issue 18, reviewed as a user)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import Cli, on_a_terminal
+from .importfixtures import asana_csv, card_id, trello_board, trello_card, trello_json
+
+
+def tasks(cli: Cli) -> dict[str, dict[str, Any]]:
+    return {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_asana_priority_of_the_team_s_own_is_kept_in_the_notes_and_named_not_refused(cli: Cli, tmp_path: Path) -> None:
+    """Priority is a custom field in Asana, its options the team's (Urgent, P1): the whole import was refused for one,
+    where a Taskwarrior priority of the user's own is kept in the notes and named in the summary."""
+    rows = [
+        {"Task ID": "1", "Name": "Fix the link", "Priority": "Urgent"},
+        {"Task ID": "2", "Name": "Check the copy", "Priority": "Urgent"},
+        {"Task ID": "3", "Name": "Order props", "Priority": "P3", "Notes": "from the shop"},
+        {"Task ID": "4", "Name": "Book the studio", "Priority": "medium"},
+    ]
+    path = write(tmp_path, "asana.csv", asana_csv(rows))
+    said = (
+        "3 tasks with a Priority not High, Medium or Low have none here, kept on a “Priority: …” line of the notes: "
+        "Urgent (2 tasks); P3 (1 task)"
+    )
+    dry = cli.ok("import", "--from", "asana", str(path), "--dry-run")
+    assert said in dry and tasks(cli).keys().isdisjoint(row["Name"] for row in rows)
+    out = cli.ok("import", "--from", "asana", str(path))
+    assert out.startswith("imported 4 tasks;") and said in out
+    found = tasks(cli)
+    assert (found["Fix the link"]["priority"], found["Fix the link"]["notes"]) == ("none", "Priority: Urgent")
+    assert (found["Order props"]["priority"], found["Order props"]["notes"]) == ("none", "from the shop\nPriority: P3")
+    assert found["Book the studio"]["priority"] == "med"
+    assert cli.ok("import", "--from", "asana", str(path)).startswith("nothing new")
+
+
+def test_every_bad_taskwarrior_record_is_on_a_line_of_its_own_as_from_the_other_sources(cli: Cli, tmp_path: Path) -> None:
+    """They were one line joined by "; ", and past ten "(and 2 more)": a file of many bad tasks named ten a run."""
+    uuid = "11111111-2222-3333-4444-5555555555{:02d}"
+    records = [{"uuid": uuid.format(n), "description": f"bell {n} \x07"} for n in range(1, 13)]
+    path = write(tmp_path, "tw.json", json.dumps(records))
+    before = cli.ok("export")
+    result = cli("import", "--from", "taskwarrior", str(path))
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        *(f"{path}: task #{n} (uuid 11111111): description: text may not hold control characters (U+0007)" for n in range(1, 13)),
+        "crewdeck: error: nothing imported: 12 bad records (listed above)",
+    ]
+    assert cli.ok("export") == before
+
+
+def test_every_bad_record_of_a_crewdeck_export_is_on_a_line_of_its_own(cli: Cli, tmp_path: Path) -> None:
+    doc = json.loads(cli.ok("export"))
+    doc["task"] = [{"id": f"{n:032x}", "title": f"bell {n} \x07", "status": "todo"} for n in range(1, 13)]
+    path = write(tmp_path, "export.json", json.dumps(doc))
+    before = cli.ok("export")
+    result = cli("import", str(path))
+    lines = result.err.splitlines()
+    assert result.code == 2 and len(lines) == 13, result.err
+    assert all(line.startswith(f"{path}: task #") and "(U+0007)" in line for line in lines[:12]), result.err
+    assert lines[12] == "crewdeck: error: nothing imported: 12 bad records (listed above)"
+    assert cli.ok("export") == before
+
+
+def test_a_trello_card_s_checklists_are_in_the_order_trello_shows_them(cli: Cli, tmp_path: Path) -> None:
+    """A card shows its checklists by their ``pos``, as it does their items; the export lists them in an order of its
+    own, and the notes had them in that one."""
+    board = trello_board(cards=0, actions=0)
+    card = card_id(3)
+    board["checklists"] = [
+        {"id": "cl-b", "idCard": card, "name": "Then", "pos": 32768, "checkItems": [{"id": "b1", "name": "Post it", "pos": 1}]},
+        {"id": "cl-a", "idCard": card, "name": "First", "pos": 16384, "checkItems": [{"id": "a1", "name": "Film it", "pos": 1}]},
+    ]
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))))
+    assert tasks(cli)["Shipped"]["notes"].startswith("First:\n[ ] Film it\nThen:\n[ ] Post it")
+
+
+def test_a_csv_row_of_one_cell_says_one_cell(cli: Cli, tmp_path: Path) -> None:
+    path = write(tmp_path, "linear.csv", "ID,Title,Description\nMKT-1\n")
+    assert cli("import", "--from", "linear", str(path)).err == (
+        f"crewdeck: error: nothing imported: {path}: row 2: 1 cell, but the header has 3 columns (is the file cut short?)\n"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["asana", "taskwarrior"])
+def test_a_file_s_progress_meter_is_drawn_full_once(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """The meter follows the bytes read, and the reader reads ahead of the records it hands on: it reached the file's end
+    with records still to go, and a second full meter was drawn on a line of its own when they were done."""
+    if fmt == "asana":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerows([("Task ID", "Name"), *((str(n), f"Task {n}") for n in range(1, 1001))])
+        text = out.getvalue()
+    else:
+        uuid = "{:08x}-2222-3333-4444-555555555555"
+        text = json.dumps([{"uuid": uuid.format(n), "description": f"Task {n}", "status": "pending"} for n in range(1, 1201)])
+    path = write(tmp_path, f"{fmt}.file", text)
+    shown = on_a_terminal(cli, tmp_path, 80, "import", "--from", fmt, str(path), "--dry-run", with_stderr=True)
+    full = f"importing [{'#' * 30}] {len(text.encode()):,}/{len(text.encode()):,}"
+    assert [line for line in shown if line.startswith("importing [")][-1] == full, shown
+    assert shown.count(full) == 1, shown
+
+
+def test_a_member_s_import_says_the_people_it_leaves_off_are_for_a_manager_to_add(cli: Cli, tmp_path: Path) -> None:
+    """A member's import of a board left its people off cards as "no such member", as if the names matched no one:
+    they are on the board, and only a manager's import adds them (``--default-tz`` or not)."""
+    board = trello_board(cards=0, actions=0)
+    board["cards"] = [trello_card(7, name="Film it", idMembers=["m-zoe"])]
+    path = write(tmp_path, "board.json", trello_json(board))
+    said = "left unassigned (not members here, and only a manager's import adds members): zoe"
+    for zone in ([], ["--default-tz", "Europe/Stockholm"]):
+        out = cli.ok("import", "--from", "trello", str(path), *zone, "--dry-run", as_member="raj")
+        assert said in out and "no such member" not in out, out
+    out = cli.ok("import", "--from", "trello", str(path), as_member="raj")
+    assert said in out and "assigned in Trello to: Zoë Lind (@zoe)" in tasks(cli)["Film it"]["notes"]
+
+
+@pytest.mark.parametrize("fmt", ["trello", "asana", "linear", "taskwarrior"])
+def test_a_guest_s_import_of_tasks_is_refused_before_the_file_is_read(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """A guest's import read the whole file, then was refused as if its first task were bad ("card 5f1a… (Launch post):
+    @gus is a guest: …"); a file of no tasks "imported" nothing with exit 0.  Guests change no tasks (rule
+    guest_read_only): said first, as for a guest's ``kpi import``."""
+    cli.ok("member", "add", "gus", "--name", "Gus Client", "--tz", "UTC", "--access", "guest")
+    text = {
+        "trello": lambda: trello_json(trello_board(cards=0, actions=0)),
+        "asana": lambda: asana_csv([]),
+        "linear": lambda: "ID,Title\n",
+        "taskwarrior": lambda: "[]",
+    }[fmt]()
+    refused = "crewdeck: error: @gus is a guest: guests do not change tasks (rule guest_read_only)\n"
+    for path in (write(tmp_path, "in.file", text), tmp_path / "missing.file"):
+        for dry in ([], ["--dry-run"]):
+            result = cli("import", "--from", fmt, str(path), *dry, as_member="gus")
+            assert (result.code, result.out, result.err) == (2, "", refused)
