@@ -17,6 +17,7 @@ from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.results.keys import Key, write
 from crewdeck.tui.results.kpis import divide_rounded
+from crewdeck.tui.results.targets import of as targets_of
 
 from .conftest import Cli, on_a_terminal
 from .forged import Forger
@@ -808,3 +809,18 @@ def test_kpi_report_with_nothing_to_report_prints_the_csv_header_and_an_empty_js
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", _post(ws)[:8], "2026-11-20", "impressions=100")
     header = cli.ok("kpi", "report", "--by", by, "--csv").splitlines()[0]
     assert empty.out == header + "\n"
+
+
+def test_reach_is_no_result_cpa_may_count_as_it_does_not_add_up_over_days(ws: Path) -> None:
+    # `--target result=reach` was taken: CPA divided the spend by the daily reaches summed (2,400 here, where REACH read
+    # ≥800) and the Results screen's RESULTS column showed that sum, the number the README says reach never is.
+    post = _post(ws)
+    for day in ("2026-11-20", "2026-11-21", "2026-11-22"):
+        crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], day, "impressions=1000", "reach=800", "clicks=10")
+    err = crewdeck_fails("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "result=reach")
+    assert err.startswith("crewdeck: error: --target 'result=reach': reach does not add up over days"), err
+    assert "impressions, engagements," in err and "reach," not in err  # the counts it may be, reach not among them
+    with Store(ws) as store:
+        assert store.conn.execute("SELECT kpis FROM campaign").fetchone()[0] in (None, "{}")  # nothing written
+    # One stored before (or pushed by an older replica) is read as the default, conversions, never as summed reach.
+    assert targets_of({"targets": [{"kpi": "cpa", "op": "<=", "value": "1"}], "result": "reach"})[1] == "conversions"

@@ -35,7 +35,7 @@ NAME_COLUMNS = ("CAMPAIGN", "POST", "PLATFORM")
 GIVE_WAY = ("CPM", "ER_FOLLOWERS", "ER_IMPRESSIONS", "CVR", "ENG", "REACH", "IMPR", "ER_REACH", "CPC", "CLICKS", "ROAS", "CTR", "CPA")
 #: The column of the targets a row misses: on a narrow terminal, a line under its row.
 OFF_TARGET = "OFF TARGET"
-#: The column of each count a campaign may count as its results (``targets.of``).
+#: The column of each count the table shows: a campaign's results are one of them (``targets.RESULTS``), or reach.
 COUNT_COLUMNS = {"impressions": "IMPR", "reach": "REACH", "engagements": "ENG", "clicks": "CLICKS", "conversions": "CONV"}
 #: The KPIs' columns.
 KPI_COLUMNS = frozenset(k.code.upper() for k in KPIS)

@@ -22,6 +22,9 @@ from crewdeck.tui.workspace.errors import UserError
 OPERATORS: dict[str, Callable[[Decimal, Decimal], bool]] = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
 _TARGET = re.compile(r"\s*([a-z_]+)\s*(>=|<=|>|<)\s*([0-9]+(?:\.[0-9]+)?)\s*(%|x|[A-Za-z]{3})?\s*\Z")
 _RESULT = re.compile(r"\s*result\s*=\s*([a-z_0-9]+)\s*\Z")
+#: The counts a campaign's CPA may divide by, its results: any but reach, which does not add up over days or posts
+#: (the same person is reached again), so a period's results of it would be no number a report shows.
+RESULTS = tuple(name for name in RESULT_COUNTS if name != "reach")
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,10 @@ def parse(texts: list[str], currency: str) -> dict[str, Any]:
         chosen = _RESULT.match(text)
         if chosen:
             result = chosen[1]
-            if result not in RESULT_COUNTS:
-                raise UserError(f"--target {text!r}: the result CPA counts is one of {', '.join(RESULT_COUNTS)}")
+            if result == "reach":
+                raise UserError(f"--target {text!r}: reach does not add up over days: CPA counts one of {', '.join(RESULTS)}")
+            if result not in RESULTS:
+                raise UserError(f"--target {text!r}: the result CPA counts is one of {', '.join(RESULTS)}")
             continue
         found = _TARGET.match(text)
         if not found:
@@ -96,7 +101,7 @@ def of(kpis: dict[str, Any]) -> tuple[list[Target], str]:
         except (KeyError, TypeError, InvalidOperation):
             continue
     result = kpis.get("result") if isinstance(kpis, dict) else None
-    return found, result if isinstance(result, str) and result in RESULT_COUNTS else "conversions"
+    return found, result if isinstance(result, str) and result in RESULTS else "conversions"
 
 
 def missed(targets: list[Target], values: dict[str, Value]) -> list[tuple[Target, Value]]:
