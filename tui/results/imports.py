@@ -110,6 +110,8 @@ _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _COUNTED = (*RESULT_COUNTS, "followers")
 #: An amount grouped in thousands, as an ad platform's export writes it (and its counts): ``1,234.50``.
 _GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\Z")
+#: A count grouped in thousands the same way (``12,500``): a comma anywhere else is no separator (``12,5``).
+_GROUPED_COUNT = re.compile(r"[0-9]{1,3}(,[0-9]{3})+\Z")
 
 
 def names_conversion(indicator: str) -> bool:
@@ -500,11 +502,13 @@ def _iso_day(raw: str) -> str | None:
 
 
 def _count(cell: _Cells, name: str) -> int | None:
-    raw = cell.get(name).replace(",", "")
+    text = cell.get(name)
+    raw = text.replace(",", "") if _GROUPED_COUNT.match(text) else text
     if raw == "":
         return None
     if not (raw.isascii() and raw.isdigit()):
-        cell.problem(name, f"{quoted(cell.get(name))} is not a count (a whole number)")
+        grouping = ", a comma only between thousands: 1,234" if "," in text else ""
+        cell.problem(name, f"{quoted(text)} is not a count (a whole number{grouping})")
         return None
     if above_counts(raw):
         cell.problem(name, too_large(cell.get(name)))
