@@ -841,3 +841,13 @@ def test_a_count_with_a_comma_not_between_thousands_is_a_bad_row_not_another_num
     # Grouped in thousands, as the exports write them, a count still reads as its number.
     _csv_import(ws, _file(tmp_path, "ok.csv", text.replace('"12,5","1,2,3,4"', '"12,500","1,234"')))
     assert _state(ws)[0][0][1:4] == (12500, 1234567, 1234)
+
+
+def test_spend_on_a_row_of_followers_says_it_counts_for_no_campaign_not_that_a_post_has_none(ws: Path, tmp_path: Path) -> None:
+    # A platform's followers row with an amount spent was refused "spend needs a campaign (the post has none)": it names no post.
+    source = _file(tmp_path, "followers.csv", "date,platform,followers,spend\n2026-11-20,instagram,500,3.00 EUR\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--spend")
+    assert err.splitlines()[0] == (
+        f"{source}:2: spend: a platform's followers count for no campaign: name a post or a campaign for this spend"
+    ), err
+    assert _state(ws)[0] == []

@@ -99,6 +99,8 @@ CONVERSION_NAMESPACES = ("offsite_conversion.", "onsite_conversion.")
 CONVERSION_EVENTS = frozenset({"lead", "purchase", "complete_registration", "omni_purchase", "omni_complete_registration"})
 #: In a conversion namespace, yet engagement: a post saved on Meta is no conversion.
 NOT_CONVERSIONS = frozenset({"onsite_conversion.post_save"})
+#: Why a row of a platform's followers takes no spend: spend is a campaign's.
+FOLLOWERS_SPEND = "a platform's followers count for no campaign: name a post or a campaign for this spend"
 #: The platform a vendor's campaign rows are on.
 PLATFORM = {"meta": "meta", "linkedin": "linkedin"}
 #: Whom a vendor's spend is paid to (a plain CSV's row: its platform, as results key it).
@@ -289,8 +291,8 @@ def _batches(
         wanted.append((key, day, values, line))
         if with_spend and spent is not None and spent[0]:
             camp, plat = (key.campaign, key.platform) if key.post is None else matcher.post_place(key.post)
-            if not camp:
-                problems.append(f"{source}:{line}: {cell.name('spend')}: spend needs a campaign (the post has none)")
+            if not camp:  # a platform's followers (a post is one of a campaign's: ``not_a_post``)
+                problems.append(f"{source}:{line}: {cell.name('spend')}: {FOLLOWERS_SPEND}")
                 continue
             entry = derived_id("kpi import spend", fmt, row_id, spent[1])
             payee = PAYEE.get(fmt) or plat or "ads"
