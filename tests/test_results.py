@@ -108,6 +108,9 @@ def test_kpi_add_writes_a_day_and_a_later_entry_replaces_what_it_gives(ws: Path)
         (("followers=3",), "followers are counted per platform"),
         (("value=12,50 EUR",), "decimal separator"),
         (("value=1 XXX",), "unknown currency"),
+        # A count given twice took the last, without a word: which of 14 and 41 was meant is a guess.
+        (("clicks=14", "impressions=900", "clicks=41"), "'clicks=41': clicks is given twice (clicks=14): give it once"),
+        (("value=1.00 EUR", "conversion_value=2.00 EUR"), "conversion value is given twice (value=1.00 EUR): give it once"),
     ],
 )
 def test_kpi_add_refuses_bad_numbers_in_one_line(ws: Path, args: tuple[str, ...], problem: str) -> None:
