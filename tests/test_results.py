@@ -827,3 +827,36 @@ def test_reach_is_no_result_cpa_may_count_as_it_does_not_add_up_over_days(ws: Pa
         assert store.conn.execute("SELECT kpis FROM campaign").fetchone()[0] in (None, "{}")  # nothing written
     # One stored before (or pushed by an older replica) is read as the default, conversions, never as summed reach.
     assert targets_of({"targets": [{"kpi": "cpa", "op": "<=", "value": "1"}], "result": "reach"})[1] == "conversions"
+
+
+def test_a_second_result_and_none_among_targets_are_refused_never_the_last_taken(ws: Path) -> None:
+    # `--target result=clicks --target result=conversions` kept the last without a word, and `--target none` beside a
+    # target was refused as a target badly written ("write KPI OP NUMBER").
+    cli = Cli(ws)
+    cli.ok("campaign", "set", "launch", "--target", "ctr>=1%")
+    refused = cli("campaign", "set", "launch", "--target", "result=clicks", "--target", "cpa<=2", "--target", "result=conversions")
+    assert refused.code == 2
+    assert refused.err == "crewdeck: error: --target 'result=conversions': CPA counts clicks already (result=clicks): give one\n"
+    refused = cli("campaign", "set", "launch", "--target", "none", "--target", "ctr>=2%")
+    assert refused.code == 2
+    assert refused.err == "crewdeck: error: --target 'none' clears the targets: give it alone, or the targets without it\n"
+    assert _targets(ws) == [("ctr", ">=", "1")]  # nothing written
+
+
+def test_a_floor_above_the_ceiling_of_one_kpi_is_refused_as_no_value_meets_both(ws: Path) -> None:
+    # `cpa<=4.00 EUR` and `cpa>=5 EUR` were taken: whatever its CPA, the campaign read off target.
+    cli = Cli(ws)
+    refused = cli("campaign", "set", "launch", "--target", "cpa<=4.00 EUR", "--target", "cpa>=5 EUR")
+    assert refused.code == 2
+    assert refused.err == "crewdeck: error: --target 'cpa>=5 EUR': no value meets both it and cpa<=4.00 EUR\n"
+    refused = cli("campaign", "set", "launch", "--target", "ctr>2%", "--target", "ctr<2%")
+    assert refused.err == "crewdeck: error: --target 'ctr<2%': no value meets both it and ctr>2%\n"
+    assert _targets(ws) == []
+    cli.ok("campaign", "set", "launch", "--target", "ctr>=2%", "--target", "ctr<=2%")  # a range of one value is one
+    assert _targets(ws) == [("ctr", ">=", "2"), ("ctr", "<=", "2")]
+
+
+def _targets(ws: Path) -> list[tuple[str, str, str]]:
+    with Store(ws) as store:
+        kpis = json.loads(store.conn.execute("SELECT kpis FROM campaign").fetchone()[0] or "{}")
+    return [(t["kpi"], t["op"], t["value"]) for t in kpis.get("targets", [])]
