@@ -851,3 +851,16 @@ def test_spend_on_a_row_of_followers_says_it_counts_for_no_campaign_not_that_a_p
         f"{source}:2: spend: a platform's followers count for no campaign: name a post or a campaign for this spend"
     ), err
     assert _state(ws)[0] == []
+
+
+def test_spend_asked_of_a_file_with_no_spend_column_is_refused_naming_the_column_it_reads(ws: Path, tmp_path: Path) -> None:
+    # `--spend` on an export whose amount column is named otherwise ("Spent (EUR)") said "0 spend entries added", as if
+    # nothing had been spent, and imported the results: the money went unread without a word.
+    meta = META.replace("Amount spent (EUR)", "Spent (EUR)")
+    source = _file(tmp_path, "meta.csv", meta)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend")
+    assert err == f"crewdeck: error: {source}:1: --spend: no spend column (Amount spent; or --map spend=COLUMN)\n"
+    assert _state(ws)[:2] == ([], [])
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend", "--map", "spend=Spent")
+    assert len(_state(ws)[1]) == 2  # the two rows that spent something
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta")  # results alone need none

@@ -210,6 +210,8 @@ def run(
         raise UserError(f"{source}: no header row")
     header_line, header = first
     columns, header_currency = _columns(header, fmt, mapping, source, header_line)
+    if with_spend and "spend" not in columns:  # asked for, the money would go unread: "0 spend entries added" reads as none spent
+        raise UserError(f"{source}:{header_line}: --spend: no spend column ({' or '.join(COLUMNS[fmt]['spend'])}; or --map spend=COLUMN)")
     out = Imported(unread=_unread(header, columns) if fmt == "csv" else ())
     clashes: list[str] = []
     value_column = header[columns["value"]].strip() if "value" in columns else "value"
