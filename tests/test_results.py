@@ -860,3 +860,18 @@ def _targets(ws: Path) -> list[tuple[str, str, str]]:
     with Store(ws) as store:
         kpis = json.loads(store.conn.execute("SELECT kpis FROM campaign").fetchone()[0] or "{}")
     return [(t["kpi"], t["op"], t["value"]) for t in kpis.get("targets", [])]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("mon", "2026-11-23"), ("thu", "2026-11-26"), ("friday", "2026-11-20"), ("nov 20", "2026-11-20"), ("dec 1", "2025-12-01"), ("12-01", "2025-12-01")],
+)
+def test_kpi_add_reads_a_weekday_or_a_day_of_the_month_as_the_last_one_gone_by(ws: Path, text: str, day: str) -> None:
+    """The suite's instant is Thursday 2026-11-26.  `kpi add POST mon ...` (its help's own example) read the next Monday,
+    2026-11-30, and was refused as a day to come, as were `fri` and `dec 1`: results are counted for days gone by."""
+    post = _post(ws)
+    said = crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], text, "clicks=1")
+    assert said == f"Added the results of “Reel one” on {day}: clicks 1\n"
+    # A day said to be ahead is still one: refused, not read back.
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "next mon", "clicks=1")
+    assert "2026-11-30 is after today" in err

@@ -86,7 +86,7 @@ def _day(ctx: Context) -> str:
     """The day the results count, read in the member's zone; today (partly over) or before: a platform reports no day to come."""
     today = _today(ctx)
     try:
-        day = parse_day(ctx.args.date, today)
+        day = parse_day(ctx.args.date, today, back=True)  # "fri", "dec 9": the last one, as results count days gone by
     except DateError as exc:
         raise UserError(str(exc)) from None
     if day > today:
