@@ -875,3 +875,10 @@ def test_kpi_add_reads_a_weekday_or_a_day_of_the_month_as_the_last_one_gone_by(w
     # A day said to be ahead is still one: refused, not read back.
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "next mon", "clicks=1")
     assert "2026-11-30 is after today" in err
+
+
+def test_the_rate_missing_warning_names_its_amount_with_its_thousands_as_the_ledger_reports_do(ws: Path) -> None:
+    # It read "15000.00 USD has no rate into EUR", where `ledger report` and the Budget pane say "15,000.00 USD" (af87cd5).
+    _spend(ws, "raj", "15000.00 USD", "--date", "2026-11-20")
+    err = Cli(ws)("kpi", "report").err
+    assert err.startswith("warning: rate missing: 15,000.00 USD has no rate into EUR on its days;"), err

@@ -214,7 +214,7 @@ def cmd_report(ctx: Context) -> int:
     built = report.build(ws.conn, ws.base_currency, by=ctx.args.by, bounds=bounds, campaign=campaign)
     for currency, amount in sorted(built.missing.items()):
         print(
-            f"warning: rate missing: {format_minor(amount, currency)} {currency} has no rate into {built.currency} "
+            f"warning: rate missing: {format_minor(amount, currency, grouping=True)} {currency} has no rate into {built.currency} "
             f"on its days; add one with: crewdeck rate set DATE {currency}/{built.currency} RATE",
             file=sys.stderr,
         )
