@@ -864,7 +864,14 @@ def _targets(ws: Path) -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize(
     ("text", "day"),
-    [("mon", "2026-11-23"), ("thu", "2026-11-26"), ("friday", "2026-11-20"), ("nov 20", "2026-11-20"), ("dec 1", "2025-12-01"), ("12-01", "2025-12-01")],
+    [
+        ("mon", "2026-11-23"),
+        ("thu", "2026-11-26"),
+        ("friday", "2026-11-20"),
+        ("nov 20", "2026-11-20"),
+        ("dec 1", "2025-12-01"),
+        ("12-01", "2025-12-01"),
+    ],
 )
 def test_kpi_add_reads_a_weekday_or_a_day_of_the_month_as_the_last_one_gone_by(ws: Path, text: str, day: str) -> None:
     """The suite's instant is Thursday 2026-11-26.  `kpi add POST mon ...` (its help's own example) read the next Monday,
