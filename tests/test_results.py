@@ -889,3 +889,15 @@ def test_the_rate_missing_warning_names_its_amount_with_its_thousands_as_the_led
     _spend(ws, "raj", "15000.00 USD", "--date", "2026-11-20")
     err = Cli(ws)("kpi", "report").err
     assert err.startswith("warning: rate missing: 15,000.00 USD has no rate into EUR on its days;"), err
+
+
+def test_a_platforms_followers_are_said_as_followers_not_as_results_of_followers(ws: Path) -> None:
+    # "Added the results of followers on instagram on 2026-11-20", and so in `crewdeck log`: followers are no post.
+    cli = Cli(ws)
+    assert cli.ok("kpi", "add", "/instagram", "2026-11-20", "followers=5200") == (
+        "Added the followers on instagram on 2026-11-20: followers 5,200\n"
+    )
+    assert cli.ok("kpi", "add", "/instagram", "2026-11-20", "followers=5200") == (
+        "Nothing changed: the followers on instagram on 2026-11-20 are these already\n"
+    )
+    assert "added the followers on instagram on 2026-11-20: followers 5,200 (from “kpi add”)" in cli.ok("log")
