@@ -835,6 +835,9 @@ def test_a_count_with_a_comma_not_between_thousands_is_a_bad_row_not_another_num
         f"{source}:2: clicks: '1,2,3,4' is not a count (a whole number, a comma only between thousands: 1,234)",
     ], err
     assert _state(ws)[0] == []
+    signed = _file(tmp_path, "signed.csv", text.replace('"12,5"', '"-1,000"'))
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", signed, "--format", "csv")
+    assert f"{signed}:2: impressions: '-1,000' is not a count (a whole number)\n" in err  # the sign, not the comma
     meta = META.replace('"1,000"', '"1,00"')
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "meta.csv", meta), "--format", "meta")
     assert ":2: Impressions: '1,00' is not a count" in err

@@ -511,7 +511,9 @@ def _count(cell: _Cells, name: str) -> int | None:
     if raw == "":
         return None
     if not (raw.isascii() and raw.isdigit()):
-        grouping = ", a comma only between thousands: 1,234" if "," in text else ""
+        digits = text.replace(",", "")
+        # Said only of digits and commas: of "-1,000" the problem is the sign, not where its comma is.
+        grouping = ", a comma only between thousands: 1,234" if digits != text and digits.isascii() and digits.isdigit() else ""
         cell.problem(name, f"{quoted(text)} is not a count (a whole number{grouping})")
         return None
     if above_counts(raw):
