@@ -820,3 +820,50 @@ def test_a_meta_export_by_day_may_give_every_row_the_whole_report_range(ws: Path
         f"{spans}:2: Reporting ends: the row spans 2026-11-19 to 2026-11-21: export it broken down by day "
         "(Ads Manager: Breakdown > By time > Day)"
     )
+
+
+def test_a_count_with_a_comma_not_between_thousands_is_a_bad_row_not_another_number(ws: Path, tmp_path: Path) -> None:
+    # Every comma was dropped from a count: "12,5" (a decimal comma) imported as 125 impressions and "1,2,3,4" as 1,234
+    # clicks, without a word, while an amount grouped so ("1,23.50") was refused.
+    post = crewdeck("-w", str(ws), "--as", "raj", "add", "Reel one +autumn").strip()
+    crewdeck("-w", str(ws), "--as", "raj", "set", post, "platform=instagram")
+    text = 'date,post,impressions,clicks,reach\n2026-11-20,Reel one,"12,5","1,2,3,4","1,234,567"\n'
+    source = _file(tmp_path, "commas.csv", text)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
+    assert err.splitlines()[:2] == [
+        f"{source}:2: impressions: '12,5' is not a count (a whole number, a comma only between thousands: 1,234)",
+        f"{source}:2: clicks: '1,2,3,4' is not a count (a whole number, a comma only between thousands: 1,234)",
+    ], err
+    assert _state(ws)[0] == []
+    signed = _file(tmp_path, "signed.csv", text.replace('"12,5"', '"-1,000"'))
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", signed, "--format", "csv")
+    assert f"{signed}:2: impressions: '-1,000' is not a count (a whole number)\n" in err  # the sign, not the comma
+    meta = META.replace('"1,000"', '"1,00"')
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "meta.csv", meta), "--format", "meta")
+    assert ":2: Impressions: '1,00' is not a count" in err
+    # Grouped in thousands, as the exports write them, a count still reads as its number.
+    _csv_import(ws, _file(tmp_path, "ok.csv", text.replace('"12,5","1,2,3,4"', '"12,500","1,234"')))
+    assert _state(ws)[0][0][1:4] == (12500, 1234567, 1234)
+
+
+def test_spend_on_a_row_of_followers_says_it_counts_for_no_campaign_not_that_a_post_has_none(ws: Path, tmp_path: Path) -> None:
+    # A platform's followers row with an amount spent was refused "spend needs a campaign (the post has none)": it names no post.
+    source = _file(tmp_path, "followers.csv", "date,platform,followers,spend\n2026-11-20,instagram,500,3.00 EUR\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--spend")
+    assert err.splitlines()[0] == (
+        f"{source}:2: spend: a platform's followers count for no campaign: name a post or a campaign for this spend"
+    ), err
+    assert _state(ws)[0] == []
+
+
+def test_spend_asked_of_a_file_with_no_spend_column_is_refused_naming_the_column_it_reads(ws: Path, tmp_path: Path) -> None:
+    # `--spend` on an export whose amount column is named otherwise ("Spent (EUR)") said "0 spend entries added", as if
+    # nothing had been spent, and imported the results: the money went unread without a word.
+    meta = META.replace("Amount spent (EUR)", "Spent (EUR)")
+    source = _file(tmp_path, "meta.csv", meta)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend")
+    assert err == f"crewdeck: error: {source}:1: --spend: no spend column (Amount spent; or --map spend=COLUMN)\n"
+    assert _state(ws)[:2] == ([], [])
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend", "--map", "spend=Spent")
+    assert len(_state(ws)[1]) == 2  # the two rows that spent something
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta")  # results alone need none

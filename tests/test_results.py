@@ -17,6 +17,7 @@ from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.results.keys import Key, write
 from crewdeck.tui.results.kpis import divide_rounded
+from crewdeck.tui.results.targets import of as targets_of
 
 from .conftest import Cli, on_a_terminal
 from .forged import Forger
@@ -107,6 +108,9 @@ def test_kpi_add_writes_a_day_and_a_later_entry_replaces_what_it_gives(ws: Path)
         (("followers=3",), "followers are counted per platform"),
         (("value=12,50 EUR",), "decimal separator"),
         (("value=1 XXX",), "unknown currency"),
+        # A count given twice took the last, without a word: which of 14 and 41 was meant is a guess.
+        (("clicks=14", "impressions=900", "clicks=41"), "'clicks=41': clicks is given twice (clicks=14): give it once"),
+        (("value=1.00 EUR", "conversion_value=2.00 EUR"), "conversion value is given twice (value=1.00 EUR): give it once"),
     ],
 )
 def test_kpi_add_refuses_bad_numbers_in_one_line(ws: Path, args: tuple[str, ...], problem: str) -> None:
@@ -808,3 +812,92 @@ def test_kpi_report_with_nothing_to_report_prints_the_csv_header_and_an_empty_js
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", _post(ws)[:8], "2026-11-20", "impressions=100")
     header = cli.ok("kpi", "report", "--by", by, "--csv").splitlines()[0]
     assert empty.out == header + "\n"
+
+
+def test_reach_is_no_result_cpa_may_count_as_it_does_not_add_up_over_days(ws: Path) -> None:
+    # `--target result=reach` was taken: CPA divided the spend by the daily reaches summed (2,400 here, where REACH read
+    # ≥800) and the Results screen's RESULTS column showed that sum, the number the README says reach never is.
+    post = _post(ws)
+    for day in ("2026-11-20", "2026-11-21", "2026-11-22"):
+        crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], day, "impressions=1000", "reach=800", "clicks=10")
+    err = crewdeck_fails("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "result=reach")
+    assert err.startswith("crewdeck: error: --target 'result=reach': reach does not add up over days"), err
+    assert "impressions, engagements," in err and "reach," not in err  # the counts it may be, reach not among them
+    with Store(ws) as store:
+        assert store.conn.execute("SELECT kpis FROM campaign").fetchone()[0] in (None, "{}")  # nothing written
+    # One stored before (or pushed by an older replica) is read as the default, conversions, never as summed reach.
+    assert targets_of({"targets": [{"kpi": "cpa", "op": "<=", "value": "1"}], "result": "reach"})[1] == "conversions"
+
+
+def test_a_second_result_and_none_among_targets_are_refused_never_the_last_taken(ws: Path) -> None:
+    # `--target result=clicks --target result=conversions` kept the last without a word, and `--target none` beside a
+    # target was refused as a target badly written ("write KPI OP NUMBER").
+    cli = Cli(ws)
+    cli.ok("campaign", "set", "launch", "--target", "ctr>=1%")
+    refused = cli("campaign", "set", "launch", "--target", "result=clicks", "--target", "cpa<=2", "--target", "result=conversions")
+    assert refused.code == 2
+    assert refused.err == "crewdeck: error: --target 'result=conversions': CPA counts clicks already (result=clicks): give one\n"
+    refused = cli("campaign", "set", "launch", "--target", "none", "--target", "ctr>=2%")
+    assert refused.code == 2
+    assert refused.err == "crewdeck: error: --target 'none' clears the targets: give it alone, or the targets without it\n"
+    assert _targets(ws) == [("ctr", ">=", "1")]  # nothing written
+
+
+def test_a_floor_above_the_ceiling_of_one_kpi_is_refused_as_no_value_meets_both(ws: Path) -> None:
+    # `cpa<=4.00 EUR` and `cpa>=5 EUR` were taken: whatever its CPA, the campaign read off target.
+    cli = Cli(ws)
+    refused = cli("campaign", "set", "launch", "--target", "cpa<=4.00 EUR", "--target", "cpa>=5 EUR")
+    assert refused.code == 2
+    assert refused.err == "crewdeck: error: --target 'cpa>=5 EUR': no value meets both it and cpa<=4.00 EUR\n"
+    refused = cli("campaign", "set", "launch", "--target", "ctr>2%", "--target", "ctr<2%")
+    assert refused.err == "crewdeck: error: --target 'ctr<2%': no value meets both it and ctr>2%\n"
+    assert _targets(ws) == []
+    cli.ok("campaign", "set", "launch", "--target", "ctr>=2%", "--target", "ctr<=2%")  # a range of one value is one
+    assert _targets(ws) == [("ctr", ">=", "2"), ("ctr", "<=", "2")]
+
+
+def _targets(ws: Path) -> list[tuple[str, str, str]]:
+    with Store(ws) as store:
+        kpis = json.loads(store.conn.execute("SELECT kpis FROM campaign").fetchone()[0] or "{}")
+    return [(t["kpi"], t["op"], t["value"]) for t in kpis.get("targets", [])]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("mon", "2026-11-23"),
+        ("thu", "2026-11-26"),
+        ("friday", "2026-11-20"),
+        ("nov 20", "2026-11-20"),
+        ("dec 1", "2025-12-01"),
+        ("12-01", "2025-12-01"),
+    ],
+)
+def test_kpi_add_reads_a_weekday_or_a_day_of_the_month_as_the_last_one_gone_by(ws: Path, text: str, day: str) -> None:
+    """The suite's instant is Thursday 2026-11-26.  `kpi add POST mon ...` (its help's own example) read the next Monday,
+    2026-11-30, and was refused as a day to come, as were `fri` and `dec 1`: results are counted for days gone by."""
+    post = _post(ws)
+    said = crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], text, "clicks=1")
+    assert said == f"Added the results of “Reel one” on {day}: clicks 1\n"
+    # A day said to be ahead is still one: refused, not read back.
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "next mon", "clicks=1")
+    assert "2026-11-30 is after today" in err
+
+
+def test_the_rate_missing_warning_names_its_amount_with_its_thousands_as_the_ledger_reports_do(ws: Path) -> None:
+    # It read "15000.00 USD has no rate into EUR", where `ledger report` and the Budget pane say "15,000.00 USD" (af87cd5).
+    _spend(ws, "raj", "15000.00 USD", "--date", "2026-11-20")
+    err = Cli(ws)("kpi", "report").err
+    assert err.startswith("warning: rate missing: 15,000.00 USD has no rate into EUR on its days;"), err
+
+
+def test_a_platforms_followers_are_said_as_followers_not_as_results_of_followers(ws: Path) -> None:
+    # "Added the results of followers on instagram on 2026-11-20", and so in `crewdeck log`: followers are no post.
+    cli = Cli(ws)
+    assert cli.ok("kpi", "add", "/instagram", "2026-11-20", "followers=5200") == (
+        "Added the followers on instagram on 2026-11-20: followers 5,200\n"
+    )
+    assert cli.ok("kpi", "add", "/instagram", "2026-11-20", "followers=5200") == (
+        "Nothing changed: the followers on instagram on 2026-11-20 are these already\n"
+    )
+    assert "added the followers on instagram on 2026-11-20: followers 5,200 (from “kpi add”)" in cli.ok("log")

@@ -35,7 +35,7 @@ NAME_COLUMNS = ("CAMPAIGN", "POST", "PLATFORM")
 GIVE_WAY = ("CPM", "ER_FOLLOWERS", "ER_IMPRESSIONS", "CVR", "ENG", "REACH", "IMPR", "ER_REACH", "CPC", "CLICKS", "ROAS", "CTR", "CPA")
 #: The column of the targets a row misses: on a narrow terminal, a line under its row.
 OFF_TARGET = "OFF TARGET"
-#: The column of each count a campaign may count as its results (``targets.of``).
+#: The column of each count the table shows: a campaign's results are one of them (``targets.RESULTS``), or reach.
 COUNT_COLUMNS = {"impressions": "IMPR", "reach": "REACH", "engagements": "ENG", "clicks": "CLICKS", "conversions": "CONV"}
 #: The KPIs' columns.
 KPI_COLUMNS = frozenset(k.code.upper() for k in KPIS)
@@ -86,7 +86,7 @@ def _day(ctx: Context) -> str:
     """The day the results count, read in the member's zone; today (partly over) or before: a platform reports no day to come."""
     today = _today(ctx)
     try:
-        day = parse_day(ctx.args.date, today)
+        day = parse_day(ctx.args.date, today, back=True)  # "fri", "dec 9": the last one, as results count days gone by
     except DateError as exc:
         raise UserError(str(exc)) from None
     if day > today:
@@ -214,7 +214,7 @@ def cmd_report(ctx: Context) -> int:
     built = report.build(ws.conn, ws.base_currency, by=ctx.args.by, bounds=bounds, campaign=campaign)
     for currency, amount in sorted(built.missing.items()):
         print(
-            f"warning: rate missing: {format_minor(amount, currency)} {currency} has no rate into {built.currency} "
+            f"warning: rate missing: {format_minor(amount, currency, grouping=True)} {currency} has no rate into {built.currency} "
             f"on its days; add one with: crewdeck rate set DATE {currency}/{built.currency} RATE",
             file=sys.stderr,
         )

@@ -99,6 +99,8 @@ CONVERSION_NAMESPACES = ("offsite_conversion.", "onsite_conversion.")
 CONVERSION_EVENTS = frozenset({"lead", "purchase", "complete_registration", "omni_purchase", "omni_complete_registration"})
 #: In a conversion namespace, yet engagement: a post saved on Meta is no conversion.
 NOT_CONVERSIONS = frozenset({"onsite_conversion.post_save"})
+#: Why a row of a platform's followers takes no spend: spend is a campaign's.
+FOLLOWERS_SPEND = "a platform's followers count for no campaign: name a post or a campaign for this spend"
 #: The platform a vendor's campaign rows are on.
 PLATFORM = {"meta": "meta", "linkedin": "linkedin"}
 #: Whom a vendor's spend is paid to (a plain CSV's row: its platform, as results key it).
@@ -110,6 +112,8 @@ _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _COUNTED = (*RESULT_COUNTS, "followers")
 #: An amount grouped in thousands, as an ad platform's export writes it (and its counts): ``1,234.50``.
 _GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\Z")
+#: A count grouped in thousands the same way (``12,500``): a comma anywhere else is no separator (``12,5``).
+_GROUPED_COUNT = re.compile(r"[0-9]{1,3}(,[0-9]{3})+\Z")
 
 
 def names_conversion(indicator: str) -> bool:
@@ -206,6 +210,8 @@ def run(
         raise UserError(f"{source}: no header row")
     header_line, header = first
     columns, header_currency = _columns(header, fmt, mapping, source, header_line)
+    if with_spend and "spend" not in columns:  # asked for, the money would go unread: "0 spend entries added" reads as none spent
+        raise UserError(f"{source}:{header_line}: --spend: no spend column ({' or '.join(COLUMNS[fmt]['spend'])}; or --map spend=COLUMN)")
     out = Imported(unread=_unread(header, columns) if fmt == "csv" else ())
     clashes: list[str] = []
     value_column = header[columns["value"]].strip() if "value" in columns else "value"
@@ -287,8 +293,8 @@ def _batches(
         wanted.append((key, day, values, line))
         if with_spend and spent is not None and spent[0]:
             camp, plat = (key.campaign, key.platform) if key.post is None else matcher.post_place(key.post)
-            if not camp:
-                problems.append(f"{source}:{line}: {cell.name('spend')}: spend needs a campaign (the post has none)")
+            if not camp:  # a platform's followers (a post is one of a campaign's: ``not_a_post``)
+                problems.append(f"{source}:{line}: {cell.name('spend')}: {FOLLOWERS_SPEND}")
                 continue
             entry = derived_id("kpi import spend", fmt, row_id, spent[1])
             payee = PAYEE.get(fmt) or plat or "ads"
@@ -500,11 +506,15 @@ def _iso_day(raw: str) -> str | None:
 
 
 def _count(cell: _Cells, name: str) -> int | None:
-    raw = cell.get(name).replace(",", "")
+    text = cell.get(name)
+    raw = text.replace(",", "") if _GROUPED_COUNT.match(text) else text
     if raw == "":
         return None
     if not (raw.isascii() and raw.isdigit()):
-        cell.problem(name, f"{quoted(cell.get(name))} is not a count (a whole number)")
+        digits = text.replace(",", "")
+        # Said only of digits and commas: of "-1,000" the problem is the sign, not where its comma is.
+        grouping = ", a comma only between thousands: 1,234" if digits != text and digits.isascii() and digits.isdigit() else ""
+        cell.problem(name, f"{quoted(text)} is not a count (a whole number{grouping})")
         return None
     if above_counts(raw):
         cell.problem(name, too_large(cell.get(name)))

@@ -89,12 +89,17 @@ def not_a_post(ws: Workspace, task_id: str) -> str:
 def parse_values(pairs: Iterable[str], key: Key, base_currency: str) -> dict[str, Any]:
     """``impressions=1200 clicks=14 value="42.00 EUR"`` -> checked field values."""
     values: dict[str, Any] = {}
+    #: The pair that gave each field: a field given twice is refused, naming both (which was meant is a guess).
+    given: dict[str, str] = {}
     for pair in pairs:
         name, eq, raw = pair.partition("=")
         metric = name.strip().lower()
         if not eq or metric not in METRICS:
             raise UserError(f"{pair!r}: write METRIC=N, with METRIC one of {', '.join(METRICS)}")
         field = METRICS[metric]
+        if field in given:
+            raise UserError(f"{pair!r}: {field.replace('_', ' ')} is given twice ({visible(given[field])}): give it once")
+        given[field] = pair
         if (field == "followers") != (key.kind == "followers"):
             raise UserError(
                 f"{metric}: followers are counted per platform (/instagram)"

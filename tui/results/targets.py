@@ -22,6 +22,9 @@ from crewdeck.tui.workspace.errors import UserError
 OPERATORS: dict[str, Callable[[Decimal, Decimal], bool]] = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
 _TARGET = re.compile(r"\s*([a-z_]+)\s*(>=|<=|>|<)\s*([0-9]+(?:\.[0-9]+)?)\s*(%|x|[A-Za-z]{3})?\s*\Z")
 _RESULT = re.compile(r"\s*result\s*=\s*([a-z_0-9]+)\s*\Z")
+#: The counts a campaign's CPA may divide by, its results: any but reach, which does not add up over days or posts
+#: (the same person is reached again), so a period's results of it would be no number a report shows.
+RESULTS = tuple(name for name in RESULT_COUNTS if name != "reach")
 
 
 @dataclass(frozen=True)
@@ -51,12 +54,20 @@ def parse(texts: list[str], currency: str) -> dict[str, Any]:
     """``--target`` texts -> the ``targets`` and ``result`` a campaign's ``kpis`` field keeps."""
     targets: list[dict[str, str]] = []
     result = "conversions"
+    #: Whether a ``result=`` was given: a second is refused (which of the two was meant is a guess).
+    chose = False
     for text in texts:
+        if text.strip().lower() == "none":
+            raise UserError(f"--target {text!r} clears the targets: give it alone, or the targets without it")
         chosen = _RESULT.match(text)
         if chosen:
-            result = chosen[1]
-            if result not in RESULT_COUNTS:
-                raise UserError(f"--target {text!r}: the result CPA counts is one of {', '.join(RESULT_COUNTS)}")
+            if chose:
+                raise UserError(f"--target {text!r}: CPA counts {result} already (result={result}): give one")
+            result, chose = chosen[1], True
+            if result == "reach":
+                raise UserError(f"--target {text!r}: reach does not add up over days: CPA counts one of {', '.join(RESULTS)}")
+            if result not in RESULTS:
+                raise UserError(f"--target {text!r}: the result CPA counts is one of {', '.join(RESULTS)}")
             continue
         found = _TARGET.match(text)
         if not found:
@@ -75,14 +86,27 @@ def parse(texts: list[str], currency: str) -> dict[str, Any]:
             value = Decimal(number)
         except InvalidOperation:
             raise UserError(f"--target {text!r}: {number!r} is not a number") from None
-        # A floor and a ceiling make a range; a second floor (or ceiling) would leave one of the two unsaid.
+        # A floor and a ceiling make a range; a second floor (or ceiling) would leave one of the two unsaid, and a floor
+        # above the ceiling is a range no value is in: the campaign would read off target whatever it did.
         lower = op in (">=", ">")
         for kept in targets:
-            if kept["kpi"] == code and (kept["op"] in (">=", ">")) == lower:
-                bound = Target(code, kept["op"], Decimal(kept["value"])).text(currency)
-                raise UserError(f"--target {text!r}: {code} has {'a lower' if lower else 'an upper'} bound already ({bound}): give one")
+            if kept["kpi"] != code:
+                continue
+            bound = Target(code, kept["op"], Decimal(kept["value"]))
+            if (kept["op"] in (">=", ">")) == lower:
+                raise UserError(
+                    f"--target {text!r}: {code} has {'a lower' if lower else 'an upper'} bound already ({bound.text(currency)}): give one"
+                )
+            if _empty(*((Target(code, op, value), bound) if lower else (bound, Target(code, op, value)))):
+                raise UserError(f"--target {text!r}: no value meets both it and {bound.text(currency)}")
         targets.append({"kpi": code, "op": op, "value": str(value)})
     return {"targets": targets, "result": result}
+
+
+def _empty(floor: Target, ceiling: Target) -> bool:
+    """Whether no value meets both a floor (``>=``, ``>``) and a ceiling (``<=``, ``<``) of one KPI."""
+    strict = floor.op == ">" or ceiling.op == "<"
+    return floor.value > ceiling.value or (floor.value == ceiling.value and strict)
 
 
 def of(kpis: dict[str, Any]) -> tuple[list[Target], str]:
@@ -96,7 +120,7 @@ def of(kpis: dict[str, Any]) -> tuple[list[Target], str]:
         except (KeyError, TypeError, InvalidOperation):
             continue
     result = kpis.get("result") if isinstance(kpis, dict) else None
-    return found, result if isinstance(result, str) and result in RESULT_COUNTS else "conversions"
+    return found, result if isinstance(result, str) and result in RESULTS else "conversions"
 
 
 def missed(targets: list[Target], values: dict[str, Value]) -> list[tuple[Target, Value]]:

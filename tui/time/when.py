@@ -237,13 +237,17 @@ def without_eod(words: Sequence[str]) -> list[str]:
     return kept if kept and not names_a_zone(kept[0]) else ["today", *kept]
 
 
-def parse_day(text: str, today: dt.date, works: WorkingDays | None = None, week_starts: int = 0) -> dt.date:
+def parse_day(text: str, today: dt.date, works: WorkingDays | None = None, week_starts: int = 0, *, back: bool = False) -> dt.date:
     """``today``, ``tomorrow`` (``tmrw``), ``fri``, ``next fri``, ``next week`` (its Monday), ``+3d``, ``+2w``,
     ``dec 9``, ``9 dec``, ``2026-12-01``, ``12-01``, ``eow`` and ``eom`` (the last working day of this week or
     month: by ``works``, else Monday to Friday; the week from weekday ``week_starts``, Monday 0, see
-    ``week_start``); within ``FIRST_DAY`` .. ``LAST_DAY``."""
+    ``week_start``); within ``FIRST_DAY`` .. ``LAST_DAY``.
+
+    A weekday (``fri``) or a day of the month without its year (``dec 9``, ``12-09``) is the next one from today
+    on, or with ``back`` the last one up to today: a day something was counted (results) is one gone by.
+    """
     try:
-        return check_day(_day(text, today, works or _monday_to_friday, week_starts), text.strip())
+        return check_day(_day(text, today, works or _monday_to_friday, week_starts, back), text.strip())
     except OverflowError:  # an offset that runs off the calendar
         raise DateError(f"{text.strip()!r} is out of range: dates run from {FIRST_DAY} to {LAST_DAY}") from None
 
@@ -268,7 +272,7 @@ def week_start(working_weekdays: Iterable[int]) -> int:
     return max(starts, key=lambda day: (off_before(day), -(-day % 7)))
 
 
-def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0) -> dt.date:
+def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0, back: bool = False) -> dt.date:
     word = " ".join(text.lower().split())
     if word in ("today", "tod", "now"):
         return today
@@ -287,15 +291,16 @@ def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0) ->
     if month_day is not None:
         month, day = month_day
         try:
-            candidate = dt.date(today.year, month, day)
-            return candidate if candidate >= today else dt.date(today.year + 1, month, day)
+            return _this_or_other_year(today, month, day, back)
         except ValueError:
             raise DateError(f"{text!r} is not a real date") from None
     if word == "yesterday":
         return today - dt.timedelta(days=1)
     if word in _WEEKDAY_ALIASES:
-        # The next such day; today's weekday means a week from today only
+        # The next such day (with ``back``, the last); today's weekday means a week from today only
         # when said as "next": "fri" on a Friday is today.
+        if back:
+            return today - dt.timedelta(days=(today.weekday() - _WEEKDAY_ALIASES[word]) % 7)
         ahead = (_WEEKDAY_ALIASES[word] - today.weekday()) % 7
         return today + dt.timedelta(days=ahead)
     if word.startswith("next") and word[4:].strip() in _WEEKDAY_ALIASES:
@@ -321,11 +326,18 @@ def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0) ->
             return dt.date.fromisoformat(word)
         if re.fullmatch(r"\d{1,2}-\d{1,2}", word):
             month, day = map(int, word.split("-"))
-            candidate = dt.date(today.year, month, day)
-            return candidate if candidate >= today else dt.date(today.year + 1, month, day)
+            return _this_or_other_year(today, month, day, back)
     except ValueError:
         raise DateError(f"{text!r} is not a real date") from None
     raise DateError(f"{text!r} is not a date (try today, tmrw, fri, next mon, next week, eow, eom, +3d, dec 9, 2026-12-01)")
+
+
+def _this_or_other_year(today: dt.date, month: int, day: int, back: bool) -> dt.date:
+    """This year's ``month``-``day``, or the next year's when it has passed (``back``: the last year's when it is ahead)."""
+    candidate = dt.date(today.year, month, day)
+    if back:
+        return candidate if candidate <= today else dt.date(today.year - 1, month, day)
+    return candidate if candidate >= today else dt.date(today.year + 1, month, day)
 
 
 def _month_day(word: str) -> tuple[int, int] | None:

@@ -486,16 +486,14 @@ def _chain(steps: list[dict[str, Any]], names: Naming) -> str:
 
 
 def result_subject(row_id: str, names: Naming) -> str:
-    """ "the results of “Launch reel” on 2026-11-20", of a campaign on a platform, or of the followers on one."""
+    """ "the results of “Launch reel” on 2026-11-20", of a campaign on a platform, or "the followers on instagram on
+    2026-11-20" (a platform's count, no results of anything)."""
     key = result_key(row_id)
     if key is None:
         raise ValueError(row_id)
-    if key["kind"] == "post":
-        subject = names.task(key["post"])
-    elif key["kind"] == "campaign":
-        subject = f"{names.campaign(key['campaign'])} on {key['platform']}"
-    else:
-        subject = f"followers on {key['platform']}"
+    if key["kind"] == "followers":
+        return f"the followers on {key['platform']} on {key['day']}"
+    subject = names.task(key["post"]) if key["kind"] == "post" else f"{names.campaign(key['campaign'])} on {key['platform']}"
     return f"the results of {subject} on {key['day']}"
 
 
