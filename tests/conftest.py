@@ -90,17 +90,19 @@ class Cli:
 _BUILT: dict[str, Path] = {}
 
 
-def copy_of_workspace(name: str, build: Callable[[Path], object], target: Path) -> Path:
+def copy_of_workspace(name: str, build: Callable[[Path], object], target: Path, key: str | None = None) -> Path:
     """``target``: a copy of the workspace file ``build`` makes at a path named ``name``, built once per
     test process.  A workspace closed after its last write is one file (SQLite checkpoints its WAL), so the
-    copy holds what building it again would, save its random ids; it keeps the file's mode (group-writable)."""
-    built = _BUILT.get(name)
+    copy holds what building it again would, save its random ids; it keeps the file's mode (group-writable).
+    ``key`` tells apart builds of files of one name (a workspace's name is its file's)."""
+    key = key or name
+    built = _BUILT.get(key)
     if built is None or not built.exists():
         built = Path(tempfile.mkdtemp(prefix="crewdeck-built-")) / name
         atexit.register(shutil.rmtree, built.parent, True)
         build(built)
         assert not built.with_name(name + "-wal").exists(), f"{name} was left open: a copy would miss its last writes"
-        _BUILT[name] = built
+        _BUILT[key] = built
     shutil.copy(built, target)
     return target
 
