@@ -49,6 +49,24 @@ def isolate(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+#: How often Pilot looks whether the app is idle (``pilot_looks_for_idle_often``), in seconds.
+PILOT_IDLE_POLL = 0.005
+
+
+@pytest.fixture(autouse=True, scope="session")
+def pilot_looks_for_idle_often() -> Iterator[None]:
+    """Pilot waits, after every key it presses and in every ``pause()``, until the app is idle: it sleeps
+    ``textual._wait.SLEEP_GRANULARITY`` (20 ms) at a time until a sleep in which the process used under
+    ``SLEEP_IDLE`` (1 ms) of CPU, so each key typed cost 40 ms at least, the app idle or not.  Looking every 5 ms
+    finds the idle app sooner.  Tests still wait for what the app does on the app's workers (apphelp.settle)."""
+    import textual._wait
+
+    assert textual._wait.SLEEP_GRANULARITY == 1 / 50, "Textual's Pilot paces its waits otherwise now: see if this still helps"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(textual._wait, "SLEEP_GRANULARITY", PILOT_IDLE_POLL)
+        yield
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     s = Store.create(tmp_path / "ws.db")
@@ -190,3 +208,4 @@ def postgres() -> Iterator[object]:
     cluster = Postgres(bin_dir).start()
     yield cluster
     cluster.stop()
+
