@@ -125,7 +125,7 @@ def copy_of_workspace(name: str, build: Callable[[Path], object], target: Path, 
     return target
 
 
-def _team(path: Path) -> None:
+def team_file(path: Path) -> None:
     """ana (Berlin), raj (Kolkata), one campaign: what ``cli`` starts from."""
     c = Cli(path)
     with redirect_stdout(io.StringIO()):
@@ -137,7 +137,7 @@ def _team(path: Path) -> None:
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
     """A workspace with ana (Berlin) and raj (Kolkata) and one campaign."""
-    return Cli(copy_of_workspace("team.db", _team, tmp_path / "team.db"))
+    return Cli(copy_of_workspace("team.db", team_file, tmp_path / "team.db"))
 
 
 def on_a_terminal(
@@ -208,4 +208,3 @@ def postgres() -> Iterator[object]:
     cluster = Postgres(bin_dir).start()
     yield cluster
     cluster.stop()
-
