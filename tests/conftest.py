@@ -49,6 +49,24 @@ def isolate(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+#: How often Pilot looks whether the app is idle (``pilot_looks_for_idle_often``), in seconds.
+PILOT_IDLE_POLL = 0.005
+
+
+@pytest.fixture(autouse=True, scope="session")
+def pilot_looks_for_idle_often() -> Iterator[None]:
+    """Pilot waits, after every key it presses and in every ``pause()``, until the app is idle: it sleeps
+    ``textual._wait.SLEEP_GRANULARITY`` (20 ms) at a time until a sleep in which the process used under
+    ``SLEEP_IDLE`` (1 ms) of CPU, so each key typed cost 40 ms at least, the app idle or not.  Looking every 5 ms
+    finds the idle app sooner.  Tests still wait for what the app does on the app's workers (apphelp.settle)."""
+    import textual._wait
+
+    assert textual._wait.SLEEP_GRANULARITY == 1 / 50, "Textual's Pilot paces its waits otherwise now: see if this still helps"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(textual._wait, "SLEEP_GRANULARITY", PILOT_IDLE_POLL)
+        yield
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     s = Store.create(tmp_path / "ws.db")
@@ -90,22 +108,24 @@ class Cli:
 _BUILT: dict[str, Path] = {}
 
 
-def copy_of_workspace(name: str, build: Callable[[Path], object], target: Path) -> Path:
+def copy_of_workspace(name: str, build: Callable[[Path], object], target: Path, key: str | None = None) -> Path:
     """``target``: a copy of the workspace file ``build`` makes at a path named ``name``, built once per
     test process.  A workspace closed after its last write is one file (SQLite checkpoints its WAL), so the
-    copy holds what building it again would, save its random ids; it keeps the file's mode (group-writable)."""
-    built = _BUILT.get(name)
+    copy holds what building it again would, save its random ids; it keeps the file's mode (group-writable).
+    ``key`` tells apart builds of files of one name (a workspace's name is its file's)."""
+    key = key or name
+    built = _BUILT.get(key)
     if built is None or not built.exists():
         built = Path(tempfile.mkdtemp(prefix="crewdeck-built-")) / name
         atexit.register(shutil.rmtree, built.parent, True)
         build(built)
         assert not built.with_name(name + "-wal").exists(), f"{name} was left open: a copy would miss its last writes"
-        _BUILT[name] = built
+        _BUILT[key] = built
     shutil.copy(built, target)
     return target
 
 
-def _team(path: Path) -> None:
+def team_file(path: Path) -> None:
     """ana (Berlin), raj (Kolkata), one campaign: what ``cli`` starts from."""
     c = Cli(path)
     with redirect_stdout(io.StringIO()):
@@ -117,7 +137,7 @@ def _team(path: Path) -> None:
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
     """A workspace with ana (Berlin) and raj (Kolkata) and one campaign."""
-    return Cli(copy_of_workspace("team.db", _team, tmp_path / "team.db"))
+    return Cli(copy_of_workspace("team.db", team_file, tmp_path / "team.db"))
 
 
 def on_a_terminal(

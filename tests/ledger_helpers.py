@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
-from .conftest import Cli
+from .conftest import Cli, copy_of_workspace, team_file
 
 
 def ledger_team(cli: Cli) -> Cli:
@@ -15,6 +16,16 @@ def ledger_team(cli: Cli) -> Cli:
     cli.ok("rate", "set", "2026-11-01", "USD/EUR", "0.925")
     cli.ok("rate", "set", "2026-11-01", "JPY/EUR", "0.0061")
     return cli
+
+
+def ledger_team_in(directory: Path) -> Cli:
+    """``ledger_team`` on the ``cli`` fixture's team, in ``directory``: a copy of one built once per test process."""
+    return Cli(copy_of_workspace("team.db", _ledger_team_file, directory / "team.db", key="ledger-team"))
+
+
+def _ledger_team_file(path: Path) -> None:
+    team_file(path)
+    ledger_team(Cli(path))
 
 
 def add(

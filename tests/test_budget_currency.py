@@ -15,15 +15,15 @@ from crewdeck.tui.ledger.view import budget_view
 from crewdeck.tui.workspace.workspace import Workspace
 
 from .conftest import Cli
-from .ledger_helpers import add, eur, ledger_team, report, row, total
+from .ledger_helpers import add, eur, ledger_team_in, report, row, total
 from .test_cli import one_line_error
 from .test_ledger_hledger import HLEDGER, amounts, hledger
 
 
 @pytest.fixture
-def team(cli: Cli) -> Cli:
+def team(tmp_path: Path) -> Cli:
     """EUR workspace; Spring Launch runs 2026-11-01..2026-12-31; USD/EUR 0.925 from 2026-11-01."""
-    return ledger_team(cli)
+    return ledger_team_in(tmp_path)
 
 
 def cents(value: Decimal) -> str:

@@ -16,7 +16,7 @@ from crewdeck.tui.ledger import pane_data
 from crewdeck.tui.session.session import Session
 
 from .conftest import Cli, on_a_terminal
-from .ledger_helpers import add, eur, ledger_team, report, row, total
+from .ledger_helpers import add, eur, ledger_team_in, report, row, total
 from .test_cli import one_line_error
 
 NOW = dt.datetime(2026, 11, 26, 10, tzinfo=dt.UTC)
@@ -25,8 +25,8 @@ SPEND = ("--category", "tools", "--payee", "Canva", "--amount", "12.50", "--date
 
 
 @pytest.fixture
-def team(cli: Cli) -> Cli:
-    return ledger_team(cli)
+def team(tmp_path: Path) -> Cli:
+    return ledger_team_in(tmp_path)
 
 
 def test_add_prints_the_id_and_list_shows_the_entry(team: Cli) -> None:

@@ -13,13 +13,13 @@ from crewdeck.tui.cli.main import main
 from crewdeck.tui.workspace.words import counted
 
 from .conftest import Cli, Result
-from .ledger_helpers import add, eur, ledger_team, report, row
+from .ledger_helpers import add, eur, ledger_team_in, report, row
 from .test_cli import one_line_error
 
 
 @pytest.fixture
-def team(cli: Cli) -> Cli:
-    return ledger_team(cli)
+def team(tmp_path: Path) -> Cli:
+    return ledger_team_in(tmp_path)
 
 
 def _ops(cli: Cli) -> int:

@@ -19,19 +19,22 @@ from crewdeck.tui.results.keys import Key, write
 from crewdeck.tui.results.kpis import divide_rounded
 from crewdeck.tui.results.targets import of as targets_of
 
-from .conftest import Cli, on_a_terminal
+from .conftest import Cli, copy_of_workspace, on_a_terminal
 from .forged import Forger
 from .syncsupport import crewdeck, crewdeck_fails
 
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Path:
-    path = tmp_path / "ws.db"
+    """ana (manager, EUR), raj (member), gus (guest), campaign Launch on instagram: a copy of one built once per test process."""
+    return copy_of_workspace("ws.db", _build_ws, tmp_path / "ws.db", key="results-ws")
+
+
+def _build_ws(path: Path) -> None:
     crewdeck("init", str(path), "--member", "ana", "--name", "Ana", "--tz", "UTC", "--currency", "EUR")
     for handle, access in (("raj", "member"), ("gus", "guest")):
         crewdeck("-w", str(path), "--as", "ana", "member", "add", handle, "--name", handle, "--tz", "UTC", "--access", access)
     crewdeck("-w", str(path), "--as", "ana", "campaign", "add", "Launch", "--platforms", "instagram")
-    return path
 
 
 def _post(ws: Path, title: str = "Reel one", platform: str = "instagram") -> str:

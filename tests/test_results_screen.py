@@ -27,7 +27,7 @@ from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.results_table import ResultsTable, sparkline
 
 from .apphelp import demo_workspace, help_text, make_app, settle, until
-from .conftest import NOW
+from .conftest import NOW, copy_of_workspace
 
 
 def _ids(path: Path) -> tuple[dict[str, str], dict[str, str], list[tuple[str, str]]]:
@@ -42,8 +42,13 @@ def _ids(path: Path) -> tuple[dict[str, str], dict[str, str], list[tuple[str, st
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    """The demo workspace with 60 days of results on some of its posts, and targets on one campaign."""
-    path = demo_workspace(tmp_path / "demo.db")
+    """The demo workspace with 60 days of results on some of its posts, and targets on one campaign: a copy of one
+    built once per test process."""
+    return copy_of_workspace("demo.db", _build_workspace, tmp_path / "demo.db", key="results-demo")
+
+
+def _build_workspace(path: Path) -> None:
+    demo_workspace(path)
     members, campaigns, posts = _ids(path)
     today = NOW.date()
     rows = []
@@ -69,7 +74,6 @@ def workspace(tmp_path: Path) -> Path:
         spring = campaigns["Spring Launch"]
         with store.write(members["ana"]) as w:
             w.set("campaign", spring, {"kpis": {"targets": [{"kpi": "ctr", "op": ">=", "value": "5"}], "result": "conversions"}})
-    return path
 
 
 def _table(app: CrewdeckApp) -> ResultsTable:

@@ -11,12 +11,13 @@ refuses the operation, which comes back to the replica and leaves it.
 from __future__ import annotations
 
 import base64
+import copy
 import json
 import os
 import re
 import struct
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ from crewdeck.sync.state.rules import (
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.writes import Writer
 
-from .conftest import ROOT
+from .conftest import ROOT, copy_of_workspace
 from .forged import Forger
 from .syncsupport import Postgres, Server, crewdeck, new_token
 
@@ -94,6 +95,20 @@ def build_team(directory: Path) -> Team:
         ids = dict(store.conn.execute("SELECT handle, id FROM member"))
         campaign = store.conn.execute("SELECT id FROM campaign WHERE name = 'Launch'").fetchone()[0]
     return Team(path, ids, campaign, task, other_task, entry, pending, spare, reversed_, reversal)
+
+
+_TEAMS: dict[str, Team] = {}
+
+
+def copy_of_team(key: str, build: Callable[[Path], Team], directory: Path) -> Team:
+    """The team ``build`` makes in a directory, copied into ``directory``: its file (``copy_of_workspace``, built
+    once per test process under ``key``) and what the test knows of it (ids, posts), each test's own."""
+
+    def build_file(path: Path) -> None:
+        _TEAMS[key] = build(path.parent)
+
+    path = copy_of_workspace("team.db", build_file, directory / "team.db", key=key)
+    return replace(copy.deepcopy(_TEAMS[key]), path=path)
 
 
 def ssh_key(comment: str = "laptop") -> str:
@@ -586,7 +601,12 @@ def _handle(team: Team, member_id: str) -> str:
 
 @pytest.fixture
 def team(tmp_path: Path) -> Team:
-    t = build_team(tmp_path)
+    return copy_of_team("rules-team", _matrix_team, tmp_path)
+
+
+def _matrix_team(directory: Path) -> Team:
+    """``build_team`` with mia's Unix user and key, a post's results, a member removed whose handle is taken again, and posts."""
+    t = build_team(directory)
     with Store(t.path) as store, store.write(t.ids["ana"]) as w:  # ana is the Unix user running the tests (init maps her)
         w.set("member", t.ids["mia"], {"unix_user": "mia-unix", "ssh_keys": [MIA_KEY]})
         w.set(

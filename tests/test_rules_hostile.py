@@ -27,7 +27,7 @@ from crewdeck.sync.state.store import Store
 
 from .forged import Forger
 from .syncsupport import Postgres, Server, crewdeck, new_token
-from .test_rules import Team, _entry, _reversal, _verdict, add_posts, build_team, crewdeck_fails_text
+from .test_rules import Team, _entry, _reversal, _verdict, add_posts, build_team, copy_of_team, crewdeck_fails_text
 
 #: The hostile replica's node (any node no store has made).
 NODE = "abcdef0123456789"
@@ -77,7 +77,11 @@ class Hostile:
 
 @pytest.fixture
 def team(tmp_path: Path) -> Team:
-    t = build_team(tmp_path)
+    return copy_of_team("hostile-team", _team_with_posts, tmp_path)
+
+
+def _team_with_posts(directory: Path) -> Team:
+    t = build_team(directory)
     add_posts(t)
     return t
 
