@@ -1,4 +1,4 @@
-"""The content calendar at 80x24: every day of a month within reach."""
+"""The content calendar at 80x24: every day of a month within reach, and the line under a post said whole."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from textual.geometry import Region
 from textual.widget import Widget
+from textual.widgets import Static
 
 from crewdeck.tui.app.calendar_panel import CalendarPanel
 
@@ -55,3 +56,25 @@ async def test_the_month_view_at_80_columns_scrolls_to_the_days_past_the_ones_th
         await pilot.press(*["h"] * 30)
         await settle(pilot)
         assert _text(calendar)[1].split()[0] == "1"  # back at the month's start
+
+
+async def test_the_line_under_a_post_at_80x24_keeps_its_flags_in_view(tmp_path: Path) -> None:
+    # The line under the calendar was two lines high: the post's title, state and slots took both at 80 columns, and
+    # its flags (off-peak, too close to another) were cut off below them, never seen.
+    path = tmp_path / "flags.db"
+    store = team_workspace(path, NOW)
+    add_posts(store, 1, NOW + dt.timedelta(days=1, hours=10), state="draft")  # 14:30 in New York: off-peak
+    store.close()
+    app = make_app(path, "ana")
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        panel = app.main_screen.query_one(CalendarPanel)
+        assert panel.laid is not None
+        [((row, day), _)] = panel.laid.cells.items()
+        panel.calendar.move_to(row, day)
+        await settle(pilot)
+        assert "off-peak for instagram" in panel.status()
+        shown = " ".join(_text(panel.query_one("#calendar-status", Static)))
+        assert "nearest peak" in shown and "America/New_York" in shown.rsplit("nearest peak", 1)[-1], shown

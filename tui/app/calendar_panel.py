@@ -115,7 +115,8 @@ class CalendarPanel(Vertical):
 
     DEFAULT_CSS = """
     CalendarPanel { height: 1fr; }
-    CalendarPanel #calendar-status { height: 2; padding: 0 1; color: $foreground-muted; }
+    /* As high as the post's line wraps to (its title and two slots take two lines at 80 columns, its flags more). */
+    CalendarPanel #calendar-status { height: auto; min-height: 2; max-height: 6; padding: 0 1; color: $foreground-muted; }
     """
 
     class Loaded(Message):
