@@ -295,7 +295,9 @@ class CalendarPanel(Vertical):
             return f"{laid.rows[cal.row]} · {day:%a %m-%d}: no post" + (f"\n{quiet}" if quiet else "")
         post = item.post
         assert post.facts.slot is not None
-        audience = post.facts.slot_tz or self.services.viewer_tz
+        # The campaign's audience, whatever zone the slot was typed in (`post show` says it so).
+        run = next((r for r in (self.read.runs if self.read else []) if r.id == post.facts.campaign), None)
+        audience = (run.audience_tz if run else None) or post.facts.slot_tz or self.services.viewer_tz
         there = format_local(post.facts.slot, audience, now, clock24=clock24, reader_tz=self.services.viewer_tz)
         mine = format_local(post.facts.slot, self.services.viewer_tz, now, clock24=clock24)
         count = len(laid.posts_at(cal.row, cal.day))
