@@ -18,6 +18,7 @@ from typing import Any
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.postround import content_hash, may_take
 from crewdeck.sync.state.records import crisis_end_id, derived_id
+from crewdeck.sync.state.rules import control_character
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts import limits
 from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings, shared_publish
@@ -211,7 +212,18 @@ def verdict_record(store: Store, member: str, post_id: str, now: dt.datetime, ve
     }
 
 
+def _one_line(name: str, entity: str, text: str) -> None:
+    """Refuse a one-line text (a verdict's note, a crisis's reason) with a line break or a control character, naming
+    it: the rules refuse the record it goes into whole, where the field is no longer known."""
+    if "\n" in text or "\r" in text:
+        raise UserError(f"{name}: one line only")
+    control = control_character(entity, name, json.dumps(text))
+    if control:
+        raise UserError(f"{name}: text may not hold control characters ({control})")
+
+
 def _verdict(store: Store, member: str, post_id: str, now: dt.datetime, verdict: str, note: str) -> PostView:
+    _one_line("note", "post_approval", note)
     record = verdict_record(store, member, post_id, now, verdict, note)
     with store.write(member) as w:
         w.append("post_approval", record)
@@ -477,6 +489,7 @@ def start_crisis(
     """
     if not reason.strip():
         raise UserError("a crisis needs a reason")
+    _one_line("reason", "crisis", reason)
     platforms = list(platforms)
     known = known_platforms(store)
     for platform in platforms:
