@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
+from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.posts import writing
 from crewdeck.tui.session.session import Session
 
 from .conftest import NOW, Cli
@@ -158,3 +161,25 @@ def test_an_entrys_amount_reads_with_its_thousands_as_the_ledger_shows_it(cli: C
     assert log[1].endswith("@ana added -2,500.00 EUR to Canva (tools)"), log
     assert log[2].endswith("@ana as @raj approved 2,500.00 EUR to Canva (tools)"), log
     assert log[3].endswith("@ana added 2,500.00 EUR to Canva (tools)"), log
+
+
+def test_a_notice_of_a_crisis_started_or_ended_elsewhere_says_so_not_how_many_records_changed(cli: Cli) -> None:
+    # A crisis's start writes its checklist's tasks with it, and an end that resumes writes the posts: the open app of
+    # every other member said "@ana changed 6 records".
+    session = Session.open(cli.workspace, "raj")
+
+    def written(act: Callable[[Store, str], object]) -> list[Op]:
+        with Store(cli.workspace) as other:
+            ana = next(r for r, v in other.records("member") if v["handle"] == "ana")
+            before = max(seq for seq, _ in other.ops_after(0))
+            act(other, ana)
+            return [op for _, op in other.ops_after(before)]
+
+    started = written(lambda store, ana: writing.start_crisis(store, ana, NOW, "bad press"))
+    assert len({op.row_id for op in started}) > 1  # the crisis and its checklist
+    assert session.notices.describe(session.notices.theirs(started)) == (
+        f"@ana started a crisis: “bad press”, with {len({op.row_id for op in started}) - 1} other records"
+    )
+    ended = written(lambda store, ana: writing.end_crisis(store, ana, NOW, resume="all"))
+    assert session.notices.describe(session.notices.theirs(ended)) == "@ana ended the crisis and resumed its posts"
+    session.close()

@@ -53,6 +53,21 @@ def test_a_slot_outside_the_platforms_peak_hours_is_flagged_with_the_nearest_pea
     store.close()
 
 
+def test_the_peak_hours_are_the_audiences_whatever_zone_the_slot_was_typed_in(tmp_path: Path) -> None:
+    # A slot typed in Berlin (`post slot ID "wed 11:30 Europe/Berlin"`) keeps Berlin as its zone: the flag looked for
+    # the peaks there, found 11:30 in Berlin's 11:00 peak hour and said nothing of a post going out at 05:30 in New
+    # York, where Spring Launch's audience is; one at 17:00 in Berlin, 11:00 in New York, was off-peak.
+    store = team_workspace(tmp_path / "w.db", NOW)
+    dawn, peak = add_posts(store, 2, dt.datetime(2026, 12, 2, 10, 30, tzinfo=UTC), every=dt.timedelta(hours=5, minutes=30), state="draft")
+    with store.write(store.conn.execute("SELECT created_by FROM task WHERE id = ?", (dawn,)).fetchone()[0]) as w:
+        w.set("task", dawn, {"publish": {"utc": "2026-12-02T10:30:00Z", "tz": "Europe/Berlin"}})
+        w.set("task", peak, {"publish": {"utc": "2026-12-02T16:00:00Z", "tz": "Europe/Berlin"}})
+    _, flags, _ = _laid(store, dt.date(2026, 12, 2))
+    assert flags[dawn] == ("off-peak for instagram: nearest peak Wed 11:00 America/New_York",)
+    assert peak not in flags
+    store.close()
+
+
 def test_the_off_peak_flag_says_the_nearest_peak_on_the_readers_clock(tmp_path: Path) -> None:
     """With the 12-hour setting on, the flag still said "Wed 11:00" and "Wed 19:00", where the grid says 11:00am."""
     store = team_workspace(tmp_path / "w.db", NOW)

@@ -266,6 +266,21 @@ def test_a_reviewer_who_approved_their_step_may_still_request_changes_as_the_rul
     assert out.strip() == f"{post_id[:8]} changes requested (changes requested by @mia: on second thought, shorter)"
 
 
+def test_a_verdicts_note_and_a_crisiss_reason_with_a_line_break_are_refused_naming_what_to_fix(team: Cli) -> None:
+    # A note pasted on two lines was refused as "post_approval: text may not hold control characters (U+000A)", and a
+    # reason so as "crisis: …": neither said it was the line break, nor in which option.
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "First take", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    error = one_line_error(team("post", "reject", post_id, "--note", "shorter,\nplease", as_member="mia"))
+    assert "note: one line only" in error and "rule" not in error, error
+    error = one_line_error(team("post", "approve", post_id, "--note", "ok\x1b[2J", as_member="mia"))
+    assert "note: text may not hold control characters (U+001B)" in error and "rule" not in error, error
+    error = one_line_error(team("crisis", "start", "--reason", "bad\nreply"))
+    assert "reason: one line only" in error and "rule" not in error, error
+    assert _state(team, post_id) == "in-review" and "no crisis is open" in team.ok("crisis", "status")
+
+
 def test_a_request_for_changes_blocks_until_the_author_resubmits_and_a_change_voids_the_round(team: Cli) -> None:
     post_id = _post(team)
     team.ok("post", "copy", post_id, "First take", as_member="raj")

@@ -1,7 +1,8 @@
 """The content calendar: a row per platform (or campaign), days across, each post a glyph coloured by its state.
 
 Drawn line by line (``render_line``): a title, the days, then one line per
-row.  What it shows is a ``CalendarData`` its owner builds; the cursor is a
+row.  Days that do not fit the width (a month at 80 columns) scroll: the
+ones shown always hold the cursor's.  What it shows is a ``CalendarData`` its owner builds; the cursor is a
 cell and a post in it (``space`` steps through a cell's posts).  The other
 keys are the owner's: each posts ``KeyRequested`` with its name, and the
 owner says which it does not offer now (``withhold``: hidden from the footer
@@ -142,6 +143,8 @@ class ContentCalendar(Widget, can_focus=True):
         self.day = 0
         #: Which post of the cell (by slot).
         self.index = 0
+        #: The first day drawn: the days scroll when they do not all fit the width.
+        self.first_day = 0
         #: The owner's keys it does not offer now (their names).
         self.withheld: frozenset[str] = frozenset()
         #: The styles of one paint.
@@ -212,6 +215,13 @@ class ContentCalendar(Widget, can_focus=True):
         label = min(16, max([len(r) for r in data.rows] + [8]) + 1)
         return label, max(3, (self.size.width - label) // max(1, len(data.days)))
 
+    def _shown_days(self, data: CalendarData, label: int, cell: int) -> range:
+        """The days drawn: as many as fit after the row names, scrolled (``first_day``) to hold the cursor's."""
+        fit = max(1, (self.size.width - label) // cell)
+        first = min(self.first_day, self.day, max(0, len(data.days) - fit))
+        self.first_day = max(first, self.day - fit + 1)
+        return range(self.first_day, min(len(data.days), self.first_day + fit))
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         base = self.rich_style
@@ -221,24 +231,25 @@ class ContentCalendar(Widget, can_focus=True):
         if data is None:
             return Strip.blank(width, base)
         label, cell = self._widths(data)
+        days = self._shown_days(data, label, cell)
         if y == 0:
             strip = Strip([Segment(f" {_fitted(data.title, width - 1)}", base + self._style("title"))])
         elif y == 1:
             segments = [Segment(" " * label, base)]
-            for n, day in enumerate(data.days):
+            for n in days:
                 name = "today" if n == data.today else "weekend" if data.weekend[n] else "day"
-                segments.append(Segment(day[: cell - 1].ljust(cell), base + self._style(name)))
+                segments.append(Segment(data.days[n][: cell - 1].ljust(cell), base + self._style(name)))
             strip = Strip(segments)
         else:
             row = y - HEADER
             if row >= len(data.rows):
                 return Strip.blank(width, base)
-            strip = Strip(self._row(data, row, label, cell, base))
+            strip = Strip(self._row(data, row, days, label, cell, base))
         return strip.crop_extend(0, width, base)
 
-    def _row(self, data: CalendarData, row: int, label: int, cell: int, base: Style) -> list[Segment]:
+    def _row(self, data: CalendarData, row: int, days: range, label: int, cell: int, base: Style) -> list[Segment]:
         segments = [Segment(data.rows[row][: label - 1].ljust(label), base + self._style("row"))]
-        for day in range(len(data.days)):
+        for day in days:
             marks = data.cells.get((row, day), ())
             style = base + self._style("quiet") if (row, day) in data.quiet else base
             cursor_here = row == self.row and day == self.day

@@ -337,6 +337,11 @@ class CrewdeckApp(App[int]):
         """Whether the rules let me start or end a crisis (only managers do): the crisis key and command are hidden from the others."""
         return crisis_refused(self.session.me.facts()) is None
 
+    def on_mount(self) -> None:
+        # A member's app starts watching once its panes are filled (``main_ready``); a guest's has none to wait for.
+        if self.guest and self._watch_changes:
+            self._watch()
+
     def get_default_screen(self) -> Screen[Any]:
         if self.guest:
             from crewdeck.tui.app.screens.approvals import ApprovalsScreen
@@ -787,7 +792,8 @@ class CrewdeckApp(App[int]):
                 return
         tasks = {op.row_id for op in ops if op.entity == "task"}
         self.session.ranked.rescore_rows(tasks, self.services.now())
-        notice = None if ours else self.session.notices.describe(ops)
+        # A guest reads their campaigns' posts alone: a notice would tell them of any task's change, by its title.
+        notice = None if ours or self.guest else self.session.notices.describe(ops)
         self.call_from_thread(self._after_change, ops, ours, notice)
 
     def _after_change(self, ops: list[Op], ours: bool, notice: str | None) -> None:

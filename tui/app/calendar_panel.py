@@ -115,7 +115,8 @@ class CalendarPanel(Vertical):
 
     DEFAULT_CSS = """
     CalendarPanel { height: 1fr; }
-    CalendarPanel #calendar-status { height: 2; padding: 0 1; color: $foreground-muted; }
+    /* As high as the post's line wraps to (its title and two slots take two lines at 80 columns, its flags more). */
+    CalendarPanel #calendar-status { height: auto; min-height: 2; max-height: 6; padding: 0 1; color: $foreground-muted; }
     """
 
     class Loaded(Message):
@@ -294,7 +295,9 @@ class CalendarPanel(Vertical):
             return f"{laid.rows[cal.row]} · {day:%a %m-%d}: no post" + (f"\n{quiet}" if quiet else "")
         post = item.post
         assert post.facts.slot is not None
-        audience = post.facts.slot_tz or self.services.viewer_tz
+        # The campaign's audience, whatever zone the slot was typed in (`post show` says it so).
+        run = next((r for r in (self.read.runs if self.read else []) if r.id == post.facts.campaign), None)
+        audience = (run.audience_tz if run else None) or post.facts.slot_tz or self.services.viewer_tz
         there = format_local(post.facts.slot, audience, now, clock24=clock24, reader_tz=self.services.viewer_tz)
         mine = format_local(post.facts.slot, self.services.viewer_tz, now, clock24=clock24)
         count = len(laid.posts_at(cal.row, cal.day))

@@ -17,7 +17,7 @@ from textual.widgets import Label, Static
 
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
-from crewdeck.tui.app.post_actions import POST_COLUMNS, Move, post_line, run_move, write_move
+from crewdeck.tui.app.post_actions import POST_COLUMNS, Move, post_line, run_move, slot_zone, write_move
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
@@ -25,7 +25,6 @@ from crewdeck.tui.app.workers import Latest, in_background
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.reading import PostView, open_crises, read_posts
 from crewdeck.tui.posts.states import Crisis, label
-from crewdeck.tui.time.when import parse_moment_text
 from crewdeck.tui.workspace.columns import cut
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.words import counted
@@ -221,7 +220,7 @@ class HeldPostsScreen(ModalScreen[None]):
         post = self._undecided()
         if post is None:
             return
-        zone = post.facts.slot_tz or self.services.viewer_tz
+        zone, viewer = slot_zone(self.services, post), self.services.viewer_tz
 
         def submit(text: str) -> None:
             # In the dialog's worker: a slot that is not a date keeps the dialog open with the text and why.
@@ -229,7 +228,7 @@ class HeldPostsScreen(ModalScreen[None]):
                 self,
                 self.services,
                 f"resumed {named_post(post.facts.title, post.id)} with a new slot",
-                lambda s, me, now: writing.resume(s, me, post.id, now, parse_moment_text(text, zone, now).value()),
+                lambda s, me, now: writing.resume(s, me, post.id, now, writing.typed_slot(s, post.id, text.split(), now, viewer)),
                 lambda: self._did(post, "new slot"),
             )
 

@@ -69,6 +69,13 @@ def write_move(node: DOMNode, services: Services, said: str, work: Move, then: C
         app.call_from_thread(then)
 
 
+def slot_zone(services: Services, post: PostView) -> str:
+    """The zone a new slot for ``post`` is typed in, for the dialog to name: its campaign's audience's, yours when it
+    has none (as ``writing.typed_slot`` reads it)."""
+    campaign = next((c for c in services.campaigns if c.id == post.facts.campaign), None)
+    return (campaign.audience_tz if campaign else None) or services.viewer_tz
+
+
 def post_line(post: PostView, services: Services, now: dt.datetime, why: str) -> PostLine:
     """A post as a row of ``POST_COLUMNS``."""
     facts = post.facts

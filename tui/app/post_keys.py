@@ -21,7 +21,6 @@ from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.posts.reading import PostView, read_post
 from crewdeck.tui.posts.states import label
-from crewdeck.tui.time.when import parse_moment_text
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.workspace import Workspace
 
@@ -140,7 +139,7 @@ class PostKeys:
 
     def do(self, move: str, post: PostView, settled: Callable[[], object] | None = None, written: Callable[[], None] | None = None) -> None:
         # The posts' writes: imported when a post key is first used, not for the app's first paint.
-        from crewdeck.tui.app.post_actions import run_move
+        from crewdeck.tui.app.post_actions import run_move, slot_zone
         from crewdeck.tui.posts import writing
 
         post_id, name = post.id, named_post(post.facts.title, post.id)
@@ -160,7 +159,7 @@ class PostKeys:
                 f"set the copy of {name}",
             )
         elif move == "slot" or (move == "resume" and post.state == "missed"):
-            zone = post.facts.slot_tz or self._services.viewer_tz
+            zone, viewer = slot_zone(self._services, post), self._services.viewer_tz
             # A missed post's slot passed during the crisis: only its resume gives it a new one, and it needs one.
             if move == "slot":
                 title, write, said = "New slot", writing.move_slot, f"moved {name}"
@@ -169,7 +168,7 @@ class PostKeys:
             self._ask(
                 f"{title} — in {zone} unless you name a zone",
                 "fri 18:00 · tomorrow 09:00 · +2d",
-                lambda s, me, now, text: write(s, me, post_id, now, parse_moment_text(text, zone, now).value()),
+                lambda s, me, now, text: write(s, me, post_id, now, writing.typed_slot(s, post_id, text.split(), now, viewer)),
                 said,
             )
         else:

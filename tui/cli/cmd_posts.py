@@ -21,7 +21,6 @@ from crewdeck.tui.posts.reading import (
     read_post,
     read_posts,
     settings,
-    shared_publish,
     verdict_words,
     verdicts,
 )
@@ -50,16 +49,9 @@ def _said(view: PostView, ctx: Context, more: str = "") -> int:
 
 def _slot(ctx: Context, post_id: str, words: list[str]) -> dict[str, str]:
     """A slot typed as in quick-add's ``publish:``, read in the audience's zone of the post's campaign."""
-    from crewdeck.tui.tasks.quickadd import publish_slot
-    from crewdeck.tui.time.when import DateError, clock_change_note
+    from crewdeck.tui.time.when import clock_change_note
 
-    campaign, platform = ctx.ws.conn.execute("SELECT campaign, platform FROM task WHERE id = ?", (post_id,)).fetchone()
-    found = ctx.ws.campaign(campaign) if campaign else None
-    audience = found.audience_tz if found and found.audience_tz else ctx.viewer_tz
-    try:
-        slot = publish_slot(words, audience, platform, shared_publish(ctx.ws.conn), ctx.now).value()
-    except (DateError, ValueError) as exc:
-        raise UserError(f"slot: {exc}") from None
+    slot = writing.typed_slot(ctx.ws.store, post_id, words, ctx.now, ctx.viewer_tz)
     note = clock_change_note(words, slot, ctx.now)
     if note:
         print(visible(f"note: slot: {note}"), file=sys.stderr)

@@ -95,6 +95,7 @@ def post_flags(
     """Each flagged post's flags: too close to another of its platform and campaign, or off its platform's peak hours
     (the nearest peak on the reader's clock, ``clock24`` or 12-hour)."""
     names = {run.id: run.name for run in runs}
+    audiences = {run.id: run.audience_tz for run in runs if run.audience_tz}
     out: dict[str, list[str]] = {}
     for flag in gap_flags(posts, settings.min_gap):
         facts = flag.first.facts
@@ -105,7 +106,8 @@ def post_flags(
         for post in (flag.first, flag.second):
             out.setdefault(post.id, []).append(text)
     for post in posts:
-        slot, tz_name = post.facts.slot, post.facts.slot_tz or viewer_zone
+        # The peaks are the audience's hours, whatever zone the slot was typed in.
+        slot, tz_name = post.facts.slot, audiences.get(post.facts.campaign or "") or post.facts.slot_tz or viewer_zone
         if slot is None or post.state == "pulled":
             continue
         peaks = peak_hours_for(post.facts.platform, settings.peak_hours, DEFAULT_PEAK_HOURS)

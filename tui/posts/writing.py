@@ -18,10 +18,13 @@ from typing import Any
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.postround import content_hash, may_take
 from crewdeck.sync.state.records import crisis_end_id, derived_id
+from crewdeck.sync.state.rules import control_character
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts import limits
-from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings
+from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings, shared_publish
 from crewdeck.tui.posts.states import CLOSED, MOVES, PUBLISHABLE, Crisis, instant_text, label
+from crewdeck.tui.tasks.quickadd import publish_slot
+from crewdeck.tui.time.when import DateError
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import shown_handles_in
@@ -209,7 +212,18 @@ def verdict_record(store: Store, member: str, post_id: str, now: dt.datetime, ve
     }
 
 
+def _one_line(name: str, entity: str, text: str) -> None:
+    """Refuse a one-line text (a verdict's note, a crisis's reason) with a line break or a control character, naming
+    it: the rules refuse the record it goes into whole, where the field is no longer known."""
+    if "\n" in text or "\r" in text:
+        raise UserError(f"{name}: one line only")
+    control = control_character(entity, name, json.dumps(text))
+    if control:
+        raise UserError(f"{name}: text may not hold control characters ({control})")
+
+
 def _verdict(store: Store, member: str, post_id: str, now: dt.datetime, verdict: str, note: str) -> PostView:
+    _one_line("note", "post_approval", note)
     record = verdict_record(store, member, post_id, now, verdict, note)
     with store.write(member) as w:
         w.append("post_approval", record)
@@ -392,6 +406,23 @@ def _slot_instant(slot: dict[str, str]) -> dt.datetime:
 NEW_SLOT_HINT = "give it a new slot (--slot WHEN)"
 
 
+def audience_zone(store: Store, post_id: str, fallback: str) -> str:
+    """The zone a post's new slot is typed in: its campaign's audience's (``fallback`` when it has none)."""
+    row = store.conn.execute("SELECT c.audience_tz FROM task t JOIN campaign c ON c.id = t.campaign WHERE t.id = ?", (post_id,)).fetchone()
+    return row[0] if row and row[0] else fallback
+
+
+def typed_slot(store: Store, post_id: str, words: list[str], now: dt.datetime, fallback_tz: str) -> dict[str, str]:
+    """A new slot for the post as typed, wherever it is typed (``post slot``, the app's dialogs): read in its audience's
+    zone (``audience_zone``), a day alone at its platform's first peak hour still ahead, as quick-add's ``publish:``."""
+    row = store.conn.execute("SELECT platform FROM task WHERE id = ?", (post_id,)).fetchone()
+    try:
+        moment = publish_slot(words, audience_zone(store, post_id, fallback_tz), row[0] if row else None, shared_publish(store.conn), now)
+        return moment.value()
+    except (DateError, ValueError) as exc:
+        raise UserError(f"slot: {exc}") from None
+
+
 def check_resume(post: PostView, now: dt.datetime, slot: dict[str, str] | None, new_slot_hint: str = NEW_SLOT_HINT) -> None:
     """Refuse (``PostRefused``) to release the post now, onto ``slot`` (``None``: the one it has): only a paused or
     missed post, never onto a slot that has passed; a missed one with no slot is told ``new_slot_hint``.
@@ -458,6 +489,7 @@ def start_crisis(
     """
     if not reason.strip():
         raise UserError("a crisis needs a reason")
+    _one_line("reason", "crisis", reason)
     platforms = list(platforms)
     known = known_platforms(store)
     for platform in platforms:

@@ -10,7 +10,11 @@ from crewdeck.tui.posts.reading import settings
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import describe
+from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace
+
+#: Records whose batch is told by them alone: what else the batch wrote follows from them.
+CRISIS_ENTITIES = ("crisis", "crisis_end")
 
 
 class ChangeNotices:
@@ -51,10 +55,14 @@ def _described(ws: Workspace, theirs: list[Op], names: describe.Naming) -> str:
         return actor_of(op.member, op.op_id)
 
     rows = {(op.entity, op.row_id) for op in changed}
-    if len(rows) > 1:
+    # A crisis's start writes its checklist's tasks, and its end the posts it resumes: the crisis is the news.
+    crisis = next((op for op in changed if op.entity in CRISIS_ENTITIES), None)
+    if len(rows) > 1 and crisis is None:
         who = ", ".join(
             sorted({f"{names.member(actor(op))} as {names.member(op.member)}" if actor(op) else names.member(op.member) for op in changed})
         )
         return f"{who} changed {len(rows)} records"
-    said = describe.changes(changed, names, describe.first_ops(ws.conn, [changed[0].row_id]), actor)
-    return "; ".join(change.sentence for change in said)
+    lead = changed if crisis is None else [op for op in changed if (op.entity, op.row_id) == (crisis.entity, crisis.row_id)]
+    said = describe.changes(lead, names, describe.first_ops(ws.conn, [lead[0].row_id]), actor)
+    others = f", with {counted(len(rows) - 1, 'other record')}" if len(rows) > 1 else ""
+    return "; ".join(change.sentence for change in said) + others

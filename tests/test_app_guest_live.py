@@ -1,0 +1,59 @@
+"""A guest's app (the Approvals view alone) follows the workspace as a member's does: no key pressed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.screens.approvals import ApprovalsScreen
+from crewdeck.tui.posts import writing
+
+from .apphelp import make_app, settle, until
+from .conftest import NOW, Cli
+from .postsupport import add_posts, ids, team_workspace
+
+
+async def test_a_step_taken_elsewhere_puts_the_post_in_the_guests_approvals_with_no_key_pressed(tmp_path: Path) -> None:
+    # The guest's app never watched the file (the watch started with the panes, which a guest has none of): a post
+    # mia approved for the client's step after the app opened never showed, until the app was opened again.
+    path = tmp_path / "guest.db"
+    store = team_workspace(path, NOW)
+    posts = add_posts(store, 2, NOW + dt.timedelta(days=2), submitted=NOW)
+    store.close()
+    cli = Cli(path)
+    cli.ok("member", "add", "gus", "--name", "Gus Client", "--tz", "UTC", "--access", "guest", "--campaigns", "spring-launch")
+    cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@mia; client:@gus")
+    app = make_app(path, "gus")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        assert [row.id for _, row in screen.table.loaded_rows()] == posts  # waiting on mia
+        with Store(path) as other:
+            writing.approve(other, ids(other, "member", "handle")["mia"], posts[1], NOW)
+        await until(pilot, lambda: [p.id for p in screen.mine] == [posts[1]], "the post that needs gus now")
+        assert [row.id for _, row in screen.table.loaded_rows()] == [posts[1], posts[0]]  # what needs gus first
+
+
+async def test_a_guest_is_told_nothing_of_the_tasks_they_may_not_read(tmp_path: Path) -> None:
+    # Once the guest's app watched the file, every change came with the notice a member gets: a task's title
+    # ("@raj added “Budget for the merger” for @raj") on the screen of a client who sees their campaigns' posts only.
+    path = tmp_path / "guest.db"
+    store = team_workspace(path, NOW)
+    (post_id,) = add_posts(store, 1, NOW + dt.timedelta(days=2), submitted=NOW)
+    store.close()
+    cli = Cli(path)
+    cli.ok("member", "add", "gus", "--name", "Gus Client", "--tz", "UTC", "--access", "guest", "--campaigns", "spring-launch")
+    cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@mia; client:@gus")
+    app = make_app(path, "gus")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        cli.ok("add", "Budget for the merger @raj", as_member="raj")
+        with Store(path) as other:
+            writing.approve(other, ids(other, "member", "handle")["mia"], post_id, NOW)
+        await until(pilot, lambda: [p.id for p in screen.mine] == [post_id], "the post that needs gus now")
+        told = [str(n.message) for n in app._notifications]
+        assert not [line for line in told if "merger" in line or "@raj" in line], told
