@@ -88,6 +88,10 @@ class KeyFooter(Widget, can_focus=False):
     fit the width their descriptions are shortened from the right, and only
     keys that do not fit even bare are left out; the palette's key always shows.
     A click on a key presses it.
+
+    As Textual's footer, it shows the keys of its own screen: a dialog (a
+    modal screen) composes one too, docked over the line of the screen under
+    it, whose keys do not reach past the dialog.
     """
 
     ALLOW_SELECT = False

@@ -28,6 +28,7 @@ from crewdeck.tui.posts.states import Crisis, label
 from crewdeck.tui.workspace.columns import cut
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.words import counted
+from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.post_table import PostTable
 
 
@@ -111,11 +112,12 @@ def _end_label(crisis: Crisis, room: int) -> str:
     return before + cut(visible(crisis.reason), max(room - len(before) - len(after), 12)) + after
 
 
+#: Kept out of the footer (``show=False``): the dialog says its keys in its own line.
 HELD_BINDINGS: list[BindingType] = [
-    Binding("r", "resume", "Resume", id="held.resume"),
-    Binding("n", "reschedule", "New slot", id="held.reschedule"),
-    Binding("P", "pull", "Pull", id="held.pull"),
-    Binding("escape,q", "close", "Close", id="held.close"),
+    Binding("r", "resume", "Resume", show=False, id="held.resume"),
+    Binding("n", "reschedule", "New slot", show=False, id="held.reschedule"),
+    Binding("P", "pull", "Pull", show=False, id="held.pull"),
+    Binding("escape,q", "close", "Close", show=False, id="held.close"),
 ]
 
 
@@ -155,6 +157,7 @@ class HeldPostsScreen(ModalScreen[None]):
             # Static, not Label: it wraps at 80 columns instead of losing its end.
             yield Static(plain("r resume · n new slot · P pull · escape close — a missed post needs a new slot"))
             yield PostTable(POST_COLUMNS, id="held-table")
+        yield KeyFooter()
 
     def _title(self) -> str:
         left = len(self.held) - len(self.done)

@@ -25,6 +25,7 @@ from crewdeck.tui.app.screens.fields import field_bindings
 from crewdeck.tui.app.workers import background, refusal
 from crewdeck.tui.ledger.form import FIELDS, REQUIRED, FormContext, FormProblems, check_form, parse_entry
 from crewdeck.tui.session.writing import Written
+from crewdeck.widgets.key_footer import KeyFooter
 
 #: What each field takes, shown as its placeholder.
 HINTS = {
@@ -54,7 +55,11 @@ class EntryFormScreen(ModalScreen[Written | None]):
     | `escape` | cancel |
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="entry_form.cancel"), *field_bindings("entry_form")]
+    # Kept out of the footer: the form says its keys in its own line.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", show=False, id="entry_form.cancel"),
+        *field_bindings("entry_form"),
+    ]
 
     DEFAULT_CSS = """
     EntryFormScreen { align: center middle; }
@@ -101,6 +106,7 @@ class EntryFormScreen(ModalScreen[Written | None]):
                 yield Static("", classes="form--problem", id=f"problem-{name}")
             yield Checkbox("needs approval by a manager before it counts", compact=True, id="form-needs-approval")
             yield Static("loading…", classes="form--preview", id="form-preview")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         first = next((name for name in FIELDS if name != "date" and not self.initial.get(name)), "amount")

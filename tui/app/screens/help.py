@@ -12,6 +12,8 @@ from textual.keys import key_to_character
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from crewdeck.widgets.key_footer import KeyFooter
+
 #: Key names Textual gives no character for that are shown as one.
 _SIGNS = {"plus": "+", "minus": "-", "slash": "/"}
 
@@ -85,6 +87,7 @@ class HelpScreen(ModalScreen[None]):
                 lines.append(f"  [b]{_literal(keys.ljust(18))}[/b] {_literal(description.ljust(22))} [dim]{binding_id}[/dim]")
         with VerticalScroll():
             yield Static("\n".join(lines))
+        yield KeyFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
 from crewdeck.tui.app.lines import plain
+from crewdeck.widgets.key_footer import KeyFooter
 
 
 class NotesEditorScreen(ModalScreen[str | None]):
@@ -22,9 +23,10 @@ class NotesEditorScreen(ModalScreen[str | None]):
     | `escape` | cancel |
     """
 
+    # Kept out of the footer: the dialog says its keys in its own line.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="notes.save"),
-        Binding("escape", "cancel", "Cancel", id="notes.cancel"),
+        Binding("ctrl+s", "save", "Save", show=False, id="notes.save"),
+        Binding("escape", "cancel", "Cancel", show=False, id="notes.cancel"),
     ]
 
     DEFAULT_CSS = """
@@ -52,6 +54,7 @@ class NotesEditorScreen(ModalScreen[str | None]):
             yield Label(plain(self.title_text), classes="notes--title")
             yield Label("ctrl+s saves · esc cancels", classes="notes--help")
             yield TextArea(self.notes, id="notes-text", soft_wrap=True, tab_behavior="indent")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#notes-text", TextArea).focus()

@@ -21,6 +21,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.prompt import Submit
 from crewdeck.tui.app.workers import background, submit_or_refuse
+from crewdeck.widgets.key_footer import KeyFooter
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ class PickerScreen(ModalScreen[str | None]):
             yield Label(plain(self.title_text), classes="picker--title")
             yield OptionList(*(Option(self._prompt(c), id=c.value) for c in self.choices), id="picker-options")
             yield Static("", classes="picker--refused", id="picker-refused")
+        yield KeyFooter()
 
     def _prompt(self, choice: Choice) -> Content:
         # Labels are names people typed: plain text, shown (crewdeck.sync.state.visible).

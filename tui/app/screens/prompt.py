@@ -14,6 +14,7 @@ from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.typed_ahead import TypedAheadScreen
 from crewdeck.tui.app.workers import background, submit_or_refuse
 from crewdeck.tui.workspace.errors import UserError
+from crewdeck.widgets.key_footer import KeyFooter
 
 #: Turns the text typed so far into a preview line (runs in a worker thread).
 Preview = Callable[[str], str]
@@ -86,6 +87,7 @@ class PromptScreen(TypedAheadScreen[str | None]):
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
             yield Static("", classes="prompt--refused", id="prompt-refused")
             yield Static("", classes="prompt--preview", id="prompt-preview")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if self.value and self.preview:

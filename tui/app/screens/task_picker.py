@@ -26,6 +26,7 @@ from crewdeck.tui.app.screens.prompt import Submit
 from crewdeck.tui.app.screens.typed_ahead import TypedAheadScreen
 from crewdeck.tui.app.workers import background, refusal, submit_or_refuse
 from crewdeck.tui.session.task_search import Matches, TaskMatch
+from crewdeck.widgets.key_footer import KeyFooter
 
 #: How many matches a search shows.
 WINDOW = 10
@@ -101,6 +102,7 @@ class TaskPickerScreen(TypedAheadScreen[str | None]):
             yield Static("", classes="task-picker--refused", id="task-picker-refused")
             yield OptionList(id="task-picker-options")
             yield Static("searching…", classes="task-picker--count", id="task-picker-count")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).can_focus = False  # the keys stay in the search box

@@ -1,0 +1,69 @@
+"""The key footer while a dialog is open: the dialog's own keys, which act there, never the keys of the screen under it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.screen import ModalScreen
+
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.crisis import HeldPostsScreen
+from crewdeck.tui.app.screens.entry_form import EntryFormScreen
+from crewdeck.tui.app.screens.help import HelpScreen
+from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
+from crewdeck.tui.app.screens.picker import PickerScreen
+from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.app.screens.task_picker import TaskPickerScreen
+
+from .apphelp import demo_workspace, make_app, settle
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return demo_workspace(tmp_path / "demo.db")
+
+
+def bottom_line(app: CrewdeckApp) -> str:
+    """The last line the terminal shows."""
+    return "".join(segment.text for segment in app.screen._compositor.render_strips()[-1])
+
+
+@pytest.mark.parametrize(
+    ("keys", "dialog", "footer"),
+    [
+        (("a",), PromptScreen, "esc Cancel"),  # quick add
+        (("exclamation_mark",), PromptScreen, "esc Cancel"),  # a crisis's reason
+        (("v", "a", "A"), PickerScreen, "esc Cancel"),  # assign
+        (("v", "a", "m"), TaskPickerScreen, "esc Cancel"),  # duplicate of
+        (("question_mark",), HelpScreen, "esc Close"),
+        (("3", "n"), EntryFormScreen, ""),  # its help line says enter, tab and escape
+    ],
+)
+async def test_an_open_dialog_footer_shows_its_own_keys_and_the_key_shown_closes_it(
+    workspace: Path, keys: tuple[str, ...], dialog: type[ModalScreen[object]], footer: str
+) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Filter" in bottom_line(app)
+        await pilot.press(*keys)
+        await settle(pilot)
+        assert isinstance(app.screen, dialog)
+        assert " ".join(bottom_line(app).split()) == footer
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        assert "Filter" in bottom_line(app)
+
+
+@pytest.mark.parametrize("dialog", ["held posts", "notes"])
+async def test_a_dialog_that_says_its_keys_itself_shows_none_in_the_footer(workspace: Path, dialog: str) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(HeldPostsScreen(app.services, []) if dialog == "held posts" else NotesEditorScreen("Notes of t1", "a note"))
+        await settle(pilot)
+        assert bottom_line(app).strip() == ""
