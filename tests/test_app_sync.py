@@ -13,7 +13,7 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
-from .apphelp import make_app, settle, until
+from .apphelp import help_text, make_app, settle, until
 from .syncsupport import Server, create_token, crewdeck, crewdeck_fails, make_team, new_token
 
 
@@ -77,6 +77,7 @@ async def test_a_shared_file_says_so(tmp_path: Path) -> None:
         # Nothing to sync: neither the key nor the palette offers it.
         assert app.check_action("sync_now", ()) is False
         assert "Sync now" not in [c.title for c in app.get_system_commands(app.screen)]
+        assert "Sync now" not in await help_text(pilot)
 
 
 async def test_f5_syncs_now_instead_of_waiting_out_the_backoff(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
@@ -92,6 +93,8 @@ async def test_f5_syncs_now_instead_of_waiting_out_the_backoff(tmp_path: Path, m
             await settle(pilot)
             await until(pilot, lambda: header(app).sync_state == "live", "the live state")
             assert "Sync now" in [c.title for c in app.get_system_commands(app.screen)]
+            assert "Sync now" in await help_text(pilot)
+            await pilot.press("escape")
             server.kill()
             await pilot.press("a")
             await pilot.press(*"Back online soon", "enter")

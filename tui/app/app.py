@@ -558,7 +558,9 @@ class CrewdeckApp(App[int]):
         self.push_screen(HelpScreen(mine, dict(self.config.keymap), palette=not self.guest))
 
     def _help(self) -> list[tuple[str, Iterable[BindingType]]]:
-        sections: list[tuple[str, Iterable[BindingType]]] = [("Everywhere", self.BINDINGS), ("Panes", MainScreen.BINDINGS)]
+        # The app's keys its ``check_action`` hides (f5 on a shared file, with nothing to sync) act nowhere: left out.
+        everywhere = [b for b in _described(self.BINDINGS) if _offered(self, b)]
+        sections: list[tuple[str, Iterable[BindingType]]] = [("Everywhere", everywhere), ("Panes", MainScreen.BINDINGS)]
         for pane_type in pane_types():
             sections.append((pane_type.pane_title, pane_type.BINDINGS))
             sections.extend(pane_type.help_extra())
