@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from textual.widgets import Label
+import pytest
+from textual.widgets import Label, OptionList
 
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.screens.picker import PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.posts import writing
 
@@ -56,3 +58,32 @@ async def test_a_day_alone_for_a_new_slot_takes_the_platforms_peak_hour_for_the_
         await settle(pilot)
         assert not isinstance(app.screen, PromptScreen)
     assert slot_of(path, first) == by_the_command_line
+
+
+@pytest.mark.parametrize("state", ["idea", "draft", "in-review"])
+async def test_s_on_a_post_not_yet_approved_offers_to_move_its_slot_as_post_slot_does(tmp_path: Path, state: str) -> None:
+    # `post slot`, `:` and the calendar's keys move the slot of a post in idea, draft or in review; `s` offered no "move the slot" there.
+    path = tmp_path / "slots.db"
+    store = team_workspace(path, NOW)
+    (post,) = add_posts(store, 1, NOW + dt.timedelta(days=2), state=state, submitted=NOW)
+    store.close()
+    app = make_app(path, "raj")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        pane.query_text, pane.view = "Spring post 0", None
+        pane.reload(keep_cursor=False)
+        await settle(pilot)
+        assert pane.table.cursor_key == post
+        await pilot.press("s")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        assert "m  move the slot" in " ".join(str(option.prompt) for option in picker.query_one(OptionList).options)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press(*"mon", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, PromptScreen)
+    assert slot_of(path, post) == ("2026-11-30T16:00:00Z", "America/New_York")

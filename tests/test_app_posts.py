@@ -698,7 +698,7 @@ async def test_post_keys_in_the_task_list_s_offers_the_legal_moves_d_publishes_o
         await pilot.press("s")
         await settle(pilot)
         assert isinstance(app.screen, PickerScreen)
-        assert [c.value for c in app.screen.choices] == ["copy", "submit", "pull"]
+        assert [c.value for c in app.screen.choices] == ["copy", "submit", "slot", "pull"]
         await pilot.press("s")  # submit, picked by its key
         await settle(pilot)
         assert state(team, post_id) == "in-review" and _status_cell(app) == "in review"

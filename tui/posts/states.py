@@ -50,13 +50,15 @@ STATES = (
 PUBLISHABLE = ("approved", "scheduled")
 #: States of a post that went out or never will: it has no moves, and its slot stays where it was.
 CLOSED = ("published", "pulled")
-#: The moves each state allows (``s`` in the app offers these; ``writing``'s moves check them again).
+#: The moves each state allows (``s`` in the app offers these; ``writing``'s moves check them again).  The slot
+#: moves in every state whose slot ``writing.slot_kept`` does not keep (all but the closed ones and missed), as
+#: ``post slot``, ``:`` and the calendar move it.
 MOVES = {
-    "idea": ("copy", "pull"),
-    "draft": ("copy", "submit", "pull"),
-    "changes-requested": ("copy", "submit", "pull"),
+    "idea": ("copy", "slot", "pull"),
+    "draft": ("copy", "submit", "slot", "pull"),
+    "changes-requested": ("copy", "submit", "slot", "pull"),
     "expired": ("slot", "submit", "pull"),
-    "in-review": ("approve", "reject", "copy", "pull"),
+    "in-review": ("approve", "reject", "copy", "slot", "pull"),
     "approved": ("schedule", "publish", "slot", "pull"),
     "scheduled": ("publish", "slot", "pull"),
     "paused": ("resume", "slot", "pull"),
