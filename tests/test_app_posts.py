@@ -37,7 +37,7 @@ from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.rows import CELLS, status_cell
 from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.content_calendar import CalendarData, ContentCalendar
-from crewdeck.widgets.key_footer import footer_keys
+from crewdeck.widgets.key_footer import KeyFooter, footer_keys
 from crewdeck.widgets.post_table import PostTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
@@ -1374,6 +1374,17 @@ async def _open_held_posts(pilot: Any, app: CrewdeckApp) -> tuple[HeldPostsScree
     screen = app.screen
     assert isinstance(screen, HeldPostsScreen)
     return screen, screen.query_one("#held-table", PostTable)
+
+
+async def test_the_held_posts_dialog_offers_no_enter_which_opens_nothing_there(team: Path) -> None:
+    """Its footer showed "⏎ Open" over the held posts, and enter did nothing: the dialog opens no post."""
+    _two_approved_posts_held_by_a_crisis(team)
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, table = await _open_held_posts(pilot, app)
+        assert table.row_count() == 2
+        assert footer_keys(screen) == ((), None)  # the dialog says its keys in its own line
+        assert screen.query_one(KeyFooter).render().plain.strip() == ""
 
 
 async def test_a_held_post_resumed_or_given_a_new_slot_shows_its_state_and_slot_now_and_a_refused_slot_keeps_the_text(team: Path) -> None:

@@ -2,7 +2,8 @@
 
 Rows are ``PostLine``: the cells as text, made by the owner, and the state
 that picks the row's colour.  The cursor posts ``PostSelected``, ``enter``
-posts ``PostActivated`` (offered only over rows).
+posts ``PostActivated`` (offered only over rows, and only when the owner opens
+the post: ``opens``).
 """
 
 from __future__ import annotations
@@ -55,9 +56,11 @@ class PostTable(WindowedTable[PostLine]):
         table: PostTable
         post_id: str
 
-    def __init__(self, columns: tuple[Column, ...], *, id: str | None = None) -> None:
+    def __init__(self, columns: tuple[Column, ...], *, id: str | None = None, opens: bool = True) -> None:
+        """``opens``: whether the owner opens a post on ``PostActivated``; when not, ``enter`` is not offered."""
         super().__init__(id=id)
         self.columns = columns
+        self.opens = opens
 
     def row_cells(self, index: int) -> list[Text] | None:
         row = self._rows.get(index)
@@ -71,7 +74,7 @@ class PostTable(WindowedTable[PostLine]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # No rows (nothing waits for review): nothing to open either.
-        return action != "activate" or self.row_count() > 0
+        return action != "activate" or (self.opens and self.row_count() > 0)
 
     def rows_changed(self) -> None:
         super().rows_changed()

@@ -156,7 +156,8 @@ class HeldPostsScreen(ModalScreen[None]):
             yield Label(self._title(), classes="held--title", id="held-title")
             # Static, not Label: it wraps at 80 columns instead of losing its end.
             yield Static(plain("r resume · n new slot · P pull · escape close — a missed post needs a new slot"))
-            yield PostTable(POST_COLUMNS, id="held-table")
+            # The dialog's keys act on the post under the cursor; it opens none.
+            yield PostTable(POST_COLUMNS, id="held-table", opens=False)
         yield KeyFooter()
 
     def _title(self) -> str:
