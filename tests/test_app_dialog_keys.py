@@ -67,3 +67,17 @@ async def test_a_dialog_that_says_its_keys_itself_shows_none_in_the_footer(works
         app.push_screen(HeldPostsScreen(app.services, []) if dialog == "held posts" else NotesEditorScreen("Notes of t1", "a note"))
         await settle(pilot)
         assert bottom_line(app).strip() == ""
+
+
+async def test_escape_in_the_notes_editor_cancels_as_its_line_says(workspace: Path) -> None:
+    # Its text area took the first escape to move the focus out of it: "esc cancels" took two.
+    app = make_app(workspace)
+    answers: list[str | None] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NotesEditorScreen("Notes of t1", "a note"), answers.append)
+        await settle(pilot)
+        await pilot.press(*" more", "escape")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+    assert answers == [None]

@@ -23,10 +23,11 @@ class NotesEditorScreen(ModalScreen[str | None]):
     | `escape` | cancel |
     """
 
-    # Kept out of the footer: the dialog says its keys in its own line.
+    # Kept out of the footer: the dialog says its keys in its own line.  Escape before the text area has it, which
+    # would take it to move the focus out of itself (it keeps tab to indent), leaving the dialog open.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", show=False, id="notes.save"),
-        Binding("escape", "cancel", "Cancel", show=False, id="notes.cancel"),
+        Binding("escape", "cancel", "Cancel", show=False, priority=True, id="notes.cancel"),
     ]
 
     DEFAULT_CSS = """
