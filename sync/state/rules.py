@@ -153,7 +153,7 @@ RULES = {
     "held_slot": "a post a crisis holds keeps a slot from the crisis's start on until it is released: a slot before the start would "
     "let it out",
     "added_once": "a ledger entry, approval, verdict or crisis is added once: another under its id is refused, as it would replace it",
-    "reversal_mirrors": "a reversal has its entry's date, campaign, category, payee, currency and approval, and the opposite amount",
+    "reversal_mirrors": "a reversal has its entry's date, campaign, category, payee, currency, task and approval, and the opposite amount",
     "guest_assignee": "a task, and a series' next instances (its template), are assigned to a member or a manager, never to a "
     "guest: guests see no tasks, so a member is made a guest only by a change that unassigns their open tasks, and their "
     "closed tasks reopen only with another assignee",
@@ -220,7 +220,7 @@ class MemberFacts:
 
 
 #: What a reversal copies of the entry it reverses; its amount is the entry's, negated (``tui.ledger.actions.reverse_entry``).
-MIRRORED = ("date", "campaign", "category", "payee", "currency", "needs_approval")
+MIRRORED = ("date", "campaign", "category", "payee", "currency", "task", "needs_approval")
 
 
 @dataclass(frozen=True)
@@ -1449,7 +1449,8 @@ def mirror_refused(entry_id: str, entry: EntryFacts, record: Mapping[str, Any]) 
     """Why ``record`` is no reversal of the ledger entry ``entry_id`` (``entry``: its facts), or ``None``.
 
     A reversal counts exactly when its entry does (an approval of the entry approves both), and the two net to zero in
-    every report: so it has the entry's date, campaign, category, payee, currency and approval, and the opposite amount.
+    every report (the journal export tags each with its task): so it has the entry's date, campaign, category, payee,
+    currency, task and approval, and the opposite amount.
     """
     if entry.mirror is None:
         return None
@@ -1459,7 +1460,7 @@ def mirror_refused(entry_id: str, entry: EntryFacts, record: Mapping[str, Any]) 
         if given != value:
             return Refusal(
                 "reversal_mirrors",
-                f"a reversal of {entry_id[:8]} has its date, campaign, category, payee, currency and approval, and the opposite "
+                f"a reversal of {entry_id[:8]} has its date, campaign, category, payee, currency, task and approval, and the opposite "
                 f"amount ({name} {given!r} is not {value!r})",
             )
     return None
