@@ -9,13 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.rules import Refused
+from crewdeck.sync.state.store import Store
 
-from .test_rules import Team, _reversal, copy_of_team
-from .test_rules_hostile import Hostile, _refused, _served, _team_with_posts
+from .test_rules import Team, _reversal, _verdict, copy_of_team
+from .test_rules_hostile import Hostile, _pulled, _refused, _round, _served, _team_with_posts
+
+#: An instant long after any operation made now: a time a writer could not have read off their clock.
+FAR_AHEAD = "2099-01-01T00:00:00Z"
 
 
 @pytest.fixture
@@ -39,3 +45,30 @@ def test_a_reversal_names_the_task_of_the_entry_it_reverses(team: Team, raj: Hos
         f"amount (task {team.task!r} is not None)"
     )
     assert raj.push(("append", "ledger_entry", new_id(), "*", _reversal(team, me, spare)))["stored"] == 1
+
+
+def test_a_verdict_and_a_round_are_never_dated_after_they_were_made(team: Team, raj: Hostile) -> None:
+    """A crisis that has ended holds the posts approved before its end: a verdict (or, with no steps, a round) dated
+    after the end let a post approved during the crisis out of it."""
+    post, me = team.posts["by tmp"]["raj"], team.ids["raj"]
+    before = _pulled(raj, post)
+    answer = raj.push(("append", "post_approval", new_id(), "*", _verdict(team, me, "by tmp") | {"approved_at": FAR_AHEAD}))
+    assert _refused(answer) == ["dated_ahead"]
+    assert answer["refused"][0]["message"].startswith(f"post_approval.approved_at: {FAR_AHEAD} is after the operation was made (")
+    digest = team.rounds[post][1]
+    answer = raj.push(("set", "task", post, "post_round", _round(team, post, digest) | {"at": FAR_AHEAD}))
+    assert _refused(answer) == ["dated_ahead"]
+    assert answer["refused"][0]["message"].startswith(f"task.post_round: submitted at {FAR_AHEAD}, after the operation was made (")
+    assert _pulled(raj, post) == before
+    # Dated when made (the team's verdicts and rounds are dated days before now): taken.
+    assert raj.push(("append", "post_approval", new_id(), "*", _verdict(team, me, "by tmp")))["stored"] == 1
+
+
+def test_a_write_on_the_shared_file_dates_no_verdict_after_now(team: Team) -> None:
+    raj = team.ids["raj"]
+    record: dict[str, Any] = _verdict(team, raj, "by tmp") | {"approved_at": FAR_AHEAD}
+    with Store(team.path) as store:
+        before = store.op_count()
+        with pytest.raises(Refused, match=r"rule dated_ahead"), store.write(raj) as w:
+            w.append("post_approval", record)
+        assert store.op_count() == before

@@ -22,12 +22,14 @@ not judged.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple, Protocol
 
+from crewdeck.sync.state.clock import MAX_DRIFT_MS, Stamp, wall_ms
 from crewdeck.sync.state.frozen import holds
 from crewdeck.sync.state.naming import post_name
 from crewdeck.sync.state.oplog import APPEND, Op, required_fields
@@ -152,6 +154,9 @@ RULES = {
     "not_publishable": "a post moves into the scheduler, or out, only approved in its current round and released from every crisis that holds it",
     "held_slot": "a post a crisis holds keeps a slot from the crisis's start on until it is released: a slot before the start would "
     "let it out",
+    "dated_ahead": "a verdict's approval time and a round's submission time are not after the operation that gives them was "
+    "made (its stamp, with the clock drift allowed): dated later, a post approved while a crisis held it would be out of it once "
+    "the crisis ends",
     "added_once": "a ledger entry, approval, verdict or crisis is added once: another under its id is refused, as it would replace it",
     "reversal_mirrors": "a reversal has its entry's date, campaign, category, payee, currency, task and approval, and the opposite amount",
     "guest_assignee": "a task, and a series' next instances (its template), are assigned to a member or a manager, never to a "
@@ -459,6 +464,8 @@ class Judge:
         self._creating: Mapping[tuple[str, str], Collection[str]] = {}
         #: (Entity, id) -> whether the workspace holds that record, read once however many operations name it.
         self._held: dict[tuple[str, str], bool] = {}
+        #: Indexes of the batch's verdicts and submissions dated after they were made (``dated_ahead``), with the refusal.
+        self._dated_ahead: dict[int, Refusal] = {}
 
     # ------------------------------------------------------------ state with this batch on top
 
@@ -523,6 +530,7 @@ class Judge:
         creating = self._creating = self._creations(ops, rows)
         if stamps is not None:
             self._outlived = self._changing_nothing(ops, stamps, creating)
+        self._dated_ahead = _dated_ahead(ops, stamps, preset)
         incomplete = {key: refusal for key, given in creating.items() if (refusal := _incomplete(key, given))}
         if not preset and all(entity == "task" for entity, _ in creating) and _only_task_sets(ops):
             return self._judge_task_sets(ops, creating, incomplete)
@@ -575,7 +583,7 @@ class Judge:
                     elif field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
                         refusal = self._decide_move(row_id, value)
                     elif field == "post_round":
-                        refusal = self._decide_round(row_id, value)
+                        refusal = self._decide_round(row_id, value) or self._dated_ahead.get(index)
                     else:
                         refusal = _days_outside(kind, entity, field, value)
                         if refusal is None and field == "publish" and ("task", row_id) not in creating and index not in self._outlived:
@@ -583,7 +591,7 @@ class Judge:
                     if refusal is None and index not in self._outlived:
                         self._left(row_id, field, value, moving, submitting)
                 else:
-                    refusal = self._decide(op, creating)
+                    refusal = self._decide(op, creating) or self._dated_ahead.get(index)
                     if refusal is None and index not in self._outlived and entity in RECORDS_READ:
                         self._accept(op)
                         if entity == "member":
@@ -735,7 +743,7 @@ class Judge:
                 if refusal is None and field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
                     refusal = self._decide_move(row_id, value)
                 if refusal is None and field == "post_round":
-                    refusal = self._decide_round(row_id, value)
+                    refusal = self._decide_round(row_id, value) or self._dated_ahead.get(index)
                 if refusal is None and field == "publish" and ("task", row_id) not in creating and index not in self._outlived:
                     refusal = self._decide_slot(row_id, value)
                 if refusal is None and index not in self._outlived:
@@ -1682,6 +1690,48 @@ def _days_outside(kind: str, entity: str, field: str, value: str) -> Refusal | N
         "out_of_range",
         f"{entity}.{field if kind != APPEND else 'date'}: {outside} is out of range: dates run from {FIRST_DAY} to {LAST_DAY}",
     )
+
+
+def _dated_ahead(ops: Sequence[Proposal], stamps: Sequence[str] | None, preset: Sequence[Refusal | None] | None) -> dict[int, Refusal]:
+    """The verdicts (``post_approval.approved_at``) and submissions (``task.post_round``'s ``at``) of ``ops`` dated after
+    they were made, by index: after their stamp (``stamps``, a push's), or now (a local write's), by more than the clock
+    drift allowed.  An honest writer dates them by the clock its stamps never fall behind.
+
+    A crisis that has ended holds the posts approved before its end (``frozen.holds``): dated later, a post approved
+    while the crisis held it would be out of it."""
+    dated: dict[int, Refusal] = {}
+    now: int | None = None
+    for index, (_, kind, entity, _, field, value) in enumerate(ops):
+        if preset and preset[index]:
+            continue  # its value could not be read
+        if kind == APPEND and entity == "post_approval":
+            record = json.loads(value)
+            at = record.get("approved_at") if isinstance(record, dict) else None
+            where = "post_approval.approved_at: {at} is after"
+        elif entity == "task" and field == "post_round" and kind != APPEND:
+            submitted = json.loads(value)
+            at = submitted.get("at") if isinstance(submitted, dict) else None
+            where = "task.post_round: submitted at {at}, after"
+        else:
+            continue
+        if not isinstance(at, str):
+            continue
+        if stamps is not None:
+            made = Stamp.parse(stamps[index]).ms
+        else:
+            now = wall_ms() if now is None else now
+            made = now
+        if at > _instant_text(made + MAX_DRIFT_MS):
+            dated[index] = Refusal(
+                "dated_ahead",
+                f"{where.format(at=at)} the operation was made ({_instant_text(made)}): it is dated by the clock it was made by",
+            )
+    return dated
+
+
+def _instant_text(ms: int) -> str:
+    """A UTC instant as stored (``records.utc_instant``), to the second: comparable as text with the instants records hold."""
+    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _entry_references(record: Mapping[str, Any]) -> list[Reference]:
