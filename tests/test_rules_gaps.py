@@ -17,8 +17,8 @@ from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 
-from .test_rules import Team, _reversal, _verdict, copy_of_team
-from .test_rules_hostile import Hostile, _pulled, _refused, _round, _served, _team_with_posts
+from .test_rules import Team, _crisis, _reversal, _verdict, copy_of_team
+from .test_rules_hostile import Hostile, _ana, _pulled, _refused, _round, _served, _team_with_posts
 
 #: An instant long after any operation made now: a time a writer could not have read off their clock.
 FAR_AHEAD = "2099-01-01T00:00:00Z"
@@ -72,3 +72,43 @@ def test_a_write_on_the_shared_file_dates_no_verdict_after_now(team: Team) -> No
         with pytest.raises(Refused, match=r"rule dated_ahead"), store.write(raj) as w:
             w.append("post_approval", record)
         assert store.op_count() == before
+
+
+def _series(campaign: str) -> dict[str, Any]:
+    """A weekly series' ``recurrence`` whose next instances go into ``campaign`` (its template's), for raj."""
+    rule = {"freq": "weekly", "days": ["mon"], "monthday": None, "time": "09:00", "tz": "UTC"}
+    return {"rule": rule, "on": "2026-12-07", "template": {"title": "Weekly sync", "campaign": campaign}}
+
+
+def test_a_series_next_instances_go_into_a_campaign_that_exists(team: Team, raj: Hostile) -> None:
+    """A series' template named a made-up campaign: stored, and whoever closed an instance was refused the next one
+    (``unknown_campaign``), so the series stopped there."""
+    nowhere, message = new_id(), "task.recurrence (the series' template): no campaign {} in this workspace"
+    before = _pulled(raj, team.task)
+    answer = raj.push(("set", "task", team.task, "recurrence", _series(nowhere)))  # task edits only: the rules' pass over a batch
+    assert _refused(answer) == ["unknown_campaign"] and answer["refused"][0]["message"] == message.format(nowhere[:8])
+    # Among other records (the rules' call per operation), and naming a record that is no campaign.
+    answer = raj.push(("set", "member", team.ids["raj"], "name", "Raj"), ("set", "task", team.task, "recurrence", _series(team.task)))
+    assert answer["stored"] == 1 and [(r["rule"], r["message"]) for r in answer["refused"]] == [
+        ("unknown_campaign", message.format(team.task[:8]))
+    ]
+    assert [op for op in _pulled(raj, team.task) if op["field"] == "recurrence"] == [op for op in before if op["field"] == "recurrence"]
+    # Into the team's campaign: taken.
+    assert raj.push(("set", "task", team.task, "recurrence", _series(team.campaign)))["stored"] == 1
+
+
+def test_a_crisis_names_campaigns_that_exist(team: Team, raj: Hostile) -> None:
+    """A crisis of made-up campaigns was stored: it held nothing and froze no spend, while saying it did."""
+    ana = _ana(team, raj)
+    try:
+        nowhere = new_id()
+        crisis = _crisis(team.ids["ana"]) | {"campaigns": [team.campaign, nowhere]}
+        answer = ana.push(("append", "crisis", new_id(), "*", crisis))
+        assert _refused(answer) == ["unknown_campaign"]
+        assert answer["refused"][0]["message"] == f"crisis.campaigns: no campaign {nowhere[:8]} in this workspace"
+        # One made in the same push: taken.
+        made = new_id()
+        answer = ana.push(("set", "campaign", made, "name", "Spring"), ("append", "crisis", new_id(), "*", crisis | {"campaigns": [made]}))
+        assert answer["stored"] == 2 and answer["refused"] == []
+    finally:
+        ana.http.close()

@@ -141,7 +141,8 @@ RULES = {
     # Posts and crises.
     "unknown_post": "the post it names does not exist or is not a post (a result's post: no task of the workspace)",
     "unknown_member": "the member it names (a task's assignee, a series' template's) is no member of the workspace",
-    "unknown_campaign": "the campaign it names (a task's, a budget's, a ledger entry's, a result's) does not exist",
+    "unknown_campaign": "the campaign it names (a task's, a series' template's, a budget's, a ledger entry's, a result's, a "
+    "crisis's) does not exist",
     "unknown_task": "the task it names (a ledger entry's) does not exist",
     "stale_round": "the verdict is for a round or content the post no longer has",
     "round_hash": "a post is submitted with the hash of the content it has",
@@ -577,7 +578,11 @@ class Judge:
                     elif field == "campaign":
                         refusal = self._unknown(_campaign_references(entity, value))
                     elif field == "recurrence":
-                        refusal = self._decide_template(value) or _days_outside(kind, entity, field, value)
+                        refusal = (
+                            self._decide_template(value)
+                            or self._unknown(_template_references(value))
+                            or _days_outside(kind, entity, field, value)
+                        )
                     elif field == "resumed_from" and author is not None:
                         refusal = self._decide_resume(author, row_id, value)
                     elif field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
@@ -764,12 +769,17 @@ class Judge:
         return verdicts
 
     def _in_unknown_campaigns(self, ops: Sequence[Proposal]) -> dict[int, Refusal]:
-        """The operations of a batch of task edits that put a task in a campaign the workspace does not hold (nor the batch
-        creates), by index; each campaign named is looked up once."""
+        """The operations of a batch of task edits that put a task, or a series' next instances (its template), in a
+        campaign the workspace does not hold (nor the batch creates), by index; each campaign named is looked up once."""
         named = {op[5] for op in ops if op[4] == "campaign"}
         named.discard("null")
         unknown = {value: refusal for value in named if (refusal := self._unknown(_campaign_references("task", value)))}
-        return {index: unknown[op[5]] for index, op in enumerate(ops) if op[4] == "campaign" and op[5] in unknown} if unknown else {}
+        refused = {index: unknown[op[5]] for index, op in enumerate(ops) if op[4] == "campaign" and op[5] in unknown} if unknown else {}
+        templates = {index: op[5] for index, op in enumerate(ops) if op[4] == "recurrence"}
+        if templates:
+            missing = {value: refusal for value in set(templates.values()) if (refusal := self._unknown(_template_references(value)))}
+            refused.update((index, missing[value]) for index, value in templates.items() if value in missing)
+        return refused
 
     def _assigned_to_guests(self, ops: Sequence[Proposal]) -> dict[int, Refusal]:
         """The operations of a batch of task edits that assign a task, or a series' next instances, to a guest or a removed
@@ -913,18 +923,21 @@ class Judge:
         return None
 
     def _named(self, op: Proposal) -> list[Reference]:
-        """The records ``op`` names by id that must exist: a task's assignee (and its series' template's) and campaign, a
-        budget's campaign, a ledger entry's campaign and task, a result's post or campaign."""
+        """The records ``op`` names by id that must exist: a task's assignee and campaign (and its series' template's), a
+        budget's campaign, a ledger entry's campaign and task, a result's post or campaign, a crisis's campaigns."""
         _, kind, entity, row_id, field, value = op
         if entity == "task" and kind != APPEND and field in ("assignee", "recurrence"):
             who = json.loads(value) if field == "assignee" else _template_assignee(value)
-            return [Reference("member", who, f"task.{field}", "unknown_member")] if isinstance(who, str) else []
+            named = [Reference("member", who, f"task.{field}", "unknown_member")] if isinstance(who, str) else []
+            return [*named, *_template_references(value)] if field == "recurrence" else named
         if entity in ("task", "budget") and kind != APPEND and field == "campaign":
             return _campaign_references(entity, value)
         if entity == "ledger_entry" and kind == APPEND:
             return _entry_references(self._record(value))
         if entity == "result":
             return _result_references(result_key(row_id) or {})
+        if entity == "crisis" and kind == APPEND:
+            return _crisis_references(self._record(value))
         return []
 
     def _refuse_naming_refused(
@@ -1160,7 +1173,8 @@ class Judge:
                 return Refusal("invalid_value", f"the end of crisis {crisis[:8]} has the id the crisis's id gives it")
             if self.state.record_exists("crisis_end", row_id):
                 return Refusal("crisis_ended", f"crisis {crisis[:8]} has ended already")
-        return None
+            return None
+        return self._unknown(_crisis_references(record))
 
     def _decide_round(self, post_id: str, value: str) -> Refusal | None:
         """A submission (``task.post_round``) carries the hash of the content the post has, as the batch left it so far;
@@ -1746,6 +1760,22 @@ def _campaign_references(entity: str, value: str) -> list[Reference]:
     # A task of a made-up campaign would leave every campaign's approval chain and crisis hold.
     campaign = json.loads(value)
     return [Reference("campaign", campaign, f"{entity}.campaign", "unknown_campaign")] if isinstance(campaign, str) else []
+
+
+def _template_references(value: str) -> list[Reference]:
+    """The campaign a series' template (``task.recurrence``, as JSON text) puts its next instances in: the instance made
+    when one is closed would name it, and be refused if there were none."""
+    recurrence = json.loads(value)
+    template = recurrence.get("template") if isinstance(recurrence, dict) else None
+    campaign = template.get("campaign") if isinstance(template, dict) else None
+    return (
+        [Reference("campaign", campaign, "task.recurrence (the series' template)", "unknown_campaign")] if isinstance(campaign, str) else []
+    )
+
+
+def _crisis_references(record: Mapping[str, Any]) -> list[Reference]:
+    """The campaigns a crisis holds (none named: all): a crisis of made-up ones would say it held what it does not."""
+    return [Reference("campaign", campaign, "crisis.campaigns", "unknown_campaign") for campaign in record.get("campaigns") or ()]
 
 
 def _result_references(key: Mapping[str, Any]) -> list[Reference]:
