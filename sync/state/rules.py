@@ -22,12 +22,14 @@ not judged.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple, Protocol
 
+from crewdeck.sync.state.clock import MAX_DRIFT_MS, Stamp, wall_ms
 from crewdeck.sync.state.frozen import holds
 from crewdeck.sync.state.naming import post_name
 from crewdeck.sync.state.oplog import APPEND, Op, required_fields
@@ -139,7 +141,8 @@ RULES = {
     # Posts and crises.
     "unknown_post": "the post it names does not exist or is not a post (a result's post: no task of the workspace)",
     "unknown_member": "the member it names (a task's assignee, a series' template's) is no member of the workspace",
-    "unknown_campaign": "the campaign it names (a task's, a budget's, a ledger entry's, a result's) does not exist",
+    "unknown_campaign": "the campaign it names (a task's, a series' template's, a budget's, a ledger entry's, a result's, a "
+    "crisis's) does not exist",
     "unknown_task": "the task it names (a ledger entry's) does not exist",
     "stale_round": "the verdict is for a round or content the post no longer has",
     "round_hash": "a post is submitted with the hash of the content it has",
@@ -152,8 +155,11 @@ RULES = {
     "not_publishable": "a post moves into the scheduler, or out, only approved in its current round and released from every crisis that holds it",
     "held_slot": "a post a crisis holds keeps a slot from the crisis's start on until it is released: a slot before the start would "
     "let it out",
+    "dated_ahead": "a verdict's approval time and a round's submission time are not after the operation that gives them was "
+    "made (its stamp, with the clock drift allowed): dated later, a post approved while a crisis held it would be out of it once "
+    "the crisis ends",
     "added_once": "a ledger entry, approval, verdict or crisis is added once: another under its id is refused, as it would replace it",
-    "reversal_mirrors": "a reversal has its entry's date, campaign, category, payee, currency and approval, and the opposite amount",
+    "reversal_mirrors": "a reversal has its entry's date, campaign, category, payee, currency, task and approval, and the opposite amount",
     "guest_assignee": "a task, and a series' next instances (its template), are assigned to a member or a manager, never to a "
     "guest: guests see no tasks, so a member is made a guest only by a change that unassigns their open tasks, and their "
     "closed tasks reopen only with another assignee",
@@ -220,7 +226,7 @@ class MemberFacts:
 
 
 #: What a reversal copies of the entry it reverses; its amount is the entry's, negated (``tui.ledger.actions.reverse_entry``).
-MIRRORED = ("date", "campaign", "category", "payee", "currency", "needs_approval")
+MIRRORED = ("date", "campaign", "category", "payee", "currency", "task", "needs_approval")
 
 
 @dataclass(frozen=True)
@@ -459,6 +465,8 @@ class Judge:
         self._creating: Mapping[tuple[str, str], Collection[str]] = {}
         #: (Entity, id) -> whether the workspace holds that record, read once however many operations name it.
         self._held: dict[tuple[str, str], bool] = {}
+        #: Indexes of the batch's verdicts and submissions dated after they were made (``dated_ahead``), with the refusal.
+        self._dated_ahead: dict[int, Refusal] = {}
 
     # ------------------------------------------------------------ state with this batch on top
 
@@ -523,6 +531,7 @@ class Judge:
         creating = self._creating = self._creations(ops, rows)
         if stamps is not None:
             self._outlived = self._changing_nothing(ops, stamps, creating)
+        self._dated_ahead = _dated_ahead(ops, stamps, preset)
         incomplete = {key: refusal for key, given in creating.items() if (refusal := _incomplete(key, given))}
         if not preset and all(entity == "task" for entity, _ in creating) and _only_task_sets(ops):
             return self._judge_task_sets(ops, creating, incomplete)
@@ -569,13 +578,17 @@ class Judge:
                     elif field == "campaign":
                         refusal = self._unknown(_campaign_references(entity, value))
                     elif field == "recurrence":
-                        refusal = self._decide_template(value) or _days_outside(kind, entity, field, value)
+                        refusal = (
+                            self._decide_template(value)
+                            or self._unknown(_template_references(value))
+                            or _days_outside(kind, entity, field, value)
+                        )
                     elif field == "resumed_from" and author is not None:
                         refusal = self._decide_resume(author, row_id, value)
                     elif field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
                         refusal = self._decide_move(row_id, value)
                     elif field == "post_round":
-                        refusal = self._decide_round(row_id, value)
+                        refusal = self._decide_round(row_id, value) or self._dated_ahead.get(index)
                     else:
                         refusal = _days_outside(kind, entity, field, value)
                         if refusal is None and field == "publish" and ("task", row_id) not in creating and index not in self._outlived:
@@ -583,7 +596,7 @@ class Judge:
                     if refusal is None and index not in self._outlived:
                         self._left(row_id, field, value, moving, submitting)
                 else:
-                    refusal = self._decide(op, creating)
+                    refusal = self._decide(op, creating) or self._dated_ahead.get(index)
                     if refusal is None and index not in self._outlived and entity in RECORDS_READ:
                         self._accept(op)
                         if entity == "member":
@@ -735,7 +748,7 @@ class Judge:
                 if refusal is None and field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
                     refusal = self._decide_move(row_id, value)
                 if refusal is None and field == "post_round":
-                    refusal = self._decide_round(row_id, value)
+                    refusal = self._decide_round(row_id, value) or self._dated_ahead.get(index)
                 if refusal is None and field == "publish" and ("task", row_id) not in creating and index not in self._outlived:
                     refusal = self._decide_slot(row_id, value)
                 if refusal is None and index not in self._outlived:
@@ -756,12 +769,17 @@ class Judge:
         return verdicts
 
     def _in_unknown_campaigns(self, ops: Sequence[Proposal]) -> dict[int, Refusal]:
-        """The operations of a batch of task edits that put a task in a campaign the workspace does not hold (nor the batch
-        creates), by index; each campaign named is looked up once."""
+        """The operations of a batch of task edits that put a task, or a series' next instances (its template), in a
+        campaign the workspace does not hold (nor the batch creates), by index; each campaign named is looked up once."""
         named = {op[5] for op in ops if op[4] == "campaign"}
         named.discard("null")
         unknown = {value: refusal for value in named if (refusal := self._unknown(_campaign_references("task", value)))}
-        return {index: unknown[op[5]] for index, op in enumerate(ops) if op[4] == "campaign" and op[5] in unknown} if unknown else {}
+        refused = {index: unknown[op[5]] for index, op in enumerate(ops) if op[4] == "campaign" and op[5] in unknown} if unknown else {}
+        templates = {index: op[5] for index, op in enumerate(ops) if op[4] == "recurrence"}
+        if templates:
+            missing = {value: refusal for value in set(templates.values()) if (refusal := self._unknown(_template_references(value)))}
+            refused.update((index, missing[value]) for index, value in templates.items() if value in missing)
+        return refused
 
     def _assigned_to_guests(self, ops: Sequence[Proposal]) -> dict[int, Refusal]:
         """The operations of a batch of task edits that assign a task, or a series' next instances, to a guest or a removed
@@ -905,18 +923,21 @@ class Judge:
         return None
 
     def _named(self, op: Proposal) -> list[Reference]:
-        """The records ``op`` names by id that must exist: a task's assignee (and its series' template's) and campaign, a
-        budget's campaign, a ledger entry's campaign and task, a result's post or campaign."""
+        """The records ``op`` names by id that must exist: a task's assignee and campaign (and its series' template's), a
+        budget's campaign, a ledger entry's campaign and task, a result's post or campaign, a crisis's campaigns."""
         _, kind, entity, row_id, field, value = op
         if entity == "task" and kind != APPEND and field in ("assignee", "recurrence"):
             who = json.loads(value) if field == "assignee" else _template_assignee(value)
-            return [Reference("member", who, f"task.{field}", "unknown_member")] if isinstance(who, str) else []
+            named = [Reference("member", who, f"task.{field}", "unknown_member")] if isinstance(who, str) else []
+            return [*named, *_template_references(value)] if field == "recurrence" else named
         if entity in ("task", "budget") and kind != APPEND and field == "campaign":
             return _campaign_references(entity, value)
         if entity == "ledger_entry" and kind == APPEND:
             return _entry_references(self._record(value))
         if entity == "result":
             return _result_references(result_key(row_id) or {})
+        if entity == "crisis" and kind == APPEND:
+            return _crisis_references(self._record(value))
         return []
 
     def _refuse_naming_refused(
@@ -1152,7 +1173,8 @@ class Judge:
                 return Refusal("invalid_value", f"the end of crisis {crisis[:8]} has the id the crisis's id gives it")
             if self.state.record_exists("crisis_end", row_id):
                 return Refusal("crisis_ended", f"crisis {crisis[:8]} has ended already")
-        return None
+            return None
+        return self._unknown(_crisis_references(record))
 
     def _decide_round(self, post_id: str, value: str) -> Refusal | None:
         """A submission (``task.post_round``) carries the hash of the content the post has, as the batch left it so far;
@@ -1449,7 +1471,8 @@ def mirror_refused(entry_id: str, entry: EntryFacts, record: Mapping[str, Any]) 
     """Why ``record`` is no reversal of the ledger entry ``entry_id`` (``entry``: its facts), or ``None``.
 
     A reversal counts exactly when its entry does (an approval of the entry approves both), and the two net to zero in
-    every report: so it has the entry's date, campaign, category, payee, currency and approval, and the opposite amount.
+    every report (the journal export tags each with its task): so it has the entry's date, campaign, category, payee,
+    currency, task and approval, and the opposite amount.
     """
     if entry.mirror is None:
         return None
@@ -1459,7 +1482,7 @@ def mirror_refused(entry_id: str, entry: EntryFacts, record: Mapping[str, Any]) 
         if given != value:
             return Refusal(
                 "reversal_mirrors",
-                f"a reversal of {entry_id[:8]} has its date, campaign, category, payee, currency and approval, and the opposite "
+                f"a reversal of {entry_id[:8]} has its date, campaign, category, payee, currency, task and approval, and the opposite "
                 f"amount ({name} {given!r} is not {value!r})",
             )
     return None
@@ -1683,6 +1706,48 @@ def _days_outside(kind: str, entity: str, field: str, value: str) -> Refusal | N
     )
 
 
+def _dated_ahead(ops: Sequence[Proposal], stamps: Sequence[str] | None, preset: Sequence[Refusal | None] | None) -> dict[int, Refusal]:
+    """The verdicts (``post_approval.approved_at``) and submissions (``task.post_round``'s ``at``) of ``ops`` dated after
+    they were made, by index: after their stamp (``stamps``, a push's), or now (a local write's), by more than the clock
+    drift allowed.  An honest writer dates them by the clock its stamps never fall behind.
+
+    A crisis that has ended holds the posts approved before its end (``frozen.holds``): dated later, a post approved
+    while the crisis held it would be out of it."""
+    dated: dict[int, Refusal] = {}
+    now: int | None = None
+    for index, (_, kind, entity, _, field, value) in enumerate(ops):
+        if preset and preset[index]:
+            continue  # its value could not be read
+        if kind == APPEND and entity == "post_approval":
+            record = json.loads(value)
+            at = record.get("approved_at") if isinstance(record, dict) else None
+            where = "post_approval.approved_at: {at} is after"
+        elif entity == "task" and field == "post_round" and kind != APPEND:
+            submitted = json.loads(value)
+            at = submitted.get("at") if isinstance(submitted, dict) else None
+            where = "task.post_round: submitted at {at}, after"
+        else:
+            continue
+        if not isinstance(at, str):
+            continue
+        if stamps is not None:
+            made = Stamp.parse(stamps[index]).ms
+        else:
+            now = wall_ms() if now is None else now
+            made = now
+        if at > _instant_text(made + MAX_DRIFT_MS):
+            dated[index] = Refusal(
+                "dated_ahead",
+                f"{where.format(at=at)} the operation was made ({_instant_text(made)}): it is dated by the clock it was made by",
+            )
+    return dated
+
+
+def _instant_text(ms: int) -> str:
+    """A UTC instant as stored (``records.utc_instant``), to the second: comparable as text with the instants records hold."""
+    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _entry_references(record: Mapping[str, Any]) -> list[Reference]:
     """The records a ledger entry names: its campaign, and its task if it has one."""
     named = [Reference("campaign", record["campaign"], "ledger_entry.campaign", "unknown_campaign")]
@@ -1695,6 +1760,22 @@ def _campaign_references(entity: str, value: str) -> list[Reference]:
     # A task of a made-up campaign would leave every campaign's approval chain and crisis hold.
     campaign = json.loads(value)
     return [Reference("campaign", campaign, f"{entity}.campaign", "unknown_campaign")] if isinstance(campaign, str) else []
+
+
+def _template_references(value: str) -> list[Reference]:
+    """The campaign a series' template (``task.recurrence``, as JSON text) puts its next instances in: the instance made
+    when one is closed would name it, and be refused if there were none."""
+    recurrence = json.loads(value)
+    template = recurrence.get("template") if isinstance(recurrence, dict) else None
+    campaign = template.get("campaign") if isinstance(template, dict) else None
+    return (
+        [Reference("campaign", campaign, "task.recurrence (the series' template)", "unknown_campaign")] if isinstance(campaign, str) else []
+    )
+
+
+def _crisis_references(record: Mapping[str, Any]) -> list[Reference]:
+    """The campaigns a crisis holds (none named: all): a crisis of made-up ones would say it held what it does not."""
+    return [Reference("campaign", campaign, "crisis.campaigns", "unknown_campaign") for campaign in record.get("campaigns") or ()]
 
 
 def _result_references(key: Mapping[str, Any]) -> list[Reference]:
