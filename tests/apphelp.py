@@ -14,6 +14,7 @@ from textual.worker import NoActiveWorker, WorkerCancelled, WorkerState, get_cur
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.calendar_panel import CalendarPanel
 from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.workspace.config import Config
@@ -79,6 +80,30 @@ async def until(pilot: Pilot[object], condition: Callable[[], bool], what: str, 
         if time.monotonic() > deadline:
             raise AssertionError(f"never saw {what}")
         await pilot.pause(0.02)
+
+
+async def cursor_on(app: CrewdeckApp, pilot: Pilot[object], query: str) -> str:
+    """Filter the Tasks pane by ``query`` and return the id of the task the cursor lands on (the first it lists)."""
+    pane = app.tasks_pane
+    pane.query_text, pane.view = query, None
+    pane.reload(keep_cursor=False)
+    await settle(pilot)
+    key = pane.table.cursor_key
+    assert key is not None, f"no task for {query!r}"
+    return key
+
+
+async def calendar_on_one_post(app: CrewdeckApp, pilot: Pilot[object], *keys: str) -> tuple[CalendarPanel, str]:
+    """The calendar shown (``C``, then ``keys``: ``]`` for the next period), its cursor on the one post it places; the
+    post's id."""
+    await pilot.press("C", *keys)
+    await settle(pilot)
+    panel = app.main_screen.query_one(CalendarPanel)
+    assert panel.laid is not None
+    [((row, day), [placed])] = panel.laid.cells.items()
+    panel.calendar.move_to(row, day)
+    await settle(pilot)
+    return panel, placed.post.id
 
 
 async def help_text(pilot: Pilot[object]) -> str:

@@ -6,9 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from crewdeck.sync.state.store import Store
-from crewdeck.tui.app.calendar_panel import CalendarPanel
 
-from .apphelp import make_app, settle
+from .apphelp import calendar_on_one_post, make_app, settle
 from .conftest import NOW
 from .postsupport import add_posts, team_workspace
 
@@ -26,13 +25,7 @@ async def test_the_line_under_a_post_slotted_in_another_zone_says_its_slot_for_t
     app = make_app(path, "raj")  # in Kolkata
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("C", "right_square_bracket")
-        await settle(pilot)
-        panel = app.main_screen.query_one(CalendarPanel)
-        assert panel.laid is not None
-        [((row, day), _)] = panel.laid.cells.items()
-        panel.calendar.move_to(row, day)
-        await settle(pilot)
+        panel, _ = await calendar_on_one_post(app, pilot, "right_square_bracket")
         assert panel.status().startswith(
             "Spring post 0 · draft · Wed 12-02 11:00 EST (America/New_York) = Wed 12-02 21:30 IST Kolkata for you"
         ), panel.status()

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from crewdeck.tui.app.calendar_panel import CalendarPanel
 
-from .apphelp import make_app, settle
+from .apphelp import calendar_on_one_post, make_app, settle
 from .conftest import NOW
 from .postsupport import add_posts, team_workspace
 
@@ -68,13 +68,7 @@ async def test_the_line_under_a_post_at_80x24_keeps_its_flags_in_view(tmp_path: 
     app = make_app(path, "ana")
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
-        await pilot.press("C")
-        await settle(pilot)
-        panel = app.main_screen.query_one(CalendarPanel)
-        assert panel.laid is not None
-        [((row, day), _)] = panel.laid.cells.items()
-        panel.calendar.move_to(row, day)
-        await settle(pilot)
+        panel, _ = await calendar_on_one_post(app, pilot)
         assert "off-peak for instagram" in panel.status()
         shown = " ".join(_text(panel.query_one("#calendar-status", Static)))
         assert "nearest peak" in shown and "America/New_York" in shown.rsplit("nearest peak", 1)[-1], shown

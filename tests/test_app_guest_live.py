@@ -14,16 +14,22 @@ from .conftest import NOW, Cli
 from .postsupport import add_posts, ids, team_workspace
 
 
-async def test_a_step_taken_elsewhere_puts_the_post_in_the_guests_approvals_with_no_key_pressed(tmp_path: Path) -> None:
-    # The guest's app never watched the file (the watch started with the panes, which a guest has none of): a post
-    # mia approved for the client's step after the app opened never showed, until the app was opened again.
+def _client_reviews(tmp_path: Path, count: int) -> tuple[Path, list[str], Cli]:
+    """A team whose spring launch's chain ends with its client @gus, a guest, and ``count`` posts submitted there."""
     path = tmp_path / "guest.db"
     store = team_workspace(path, NOW)
-    posts = add_posts(store, 2, NOW + dt.timedelta(days=2), submitted=NOW)
+    posts = add_posts(store, count, NOW + dt.timedelta(days=2), submitted=NOW)
     store.close()
     cli = Cli(path)
     cli.ok("member", "add", "gus", "--name", "Gus Client", "--tz", "UTC", "--access", "guest", "--campaigns", "spring-launch")
     cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@mia; client:@gus")
+    return path, posts, cli
+
+
+async def test_a_step_taken_elsewhere_puts_the_post_in_the_guests_approvals_with_no_key_pressed(tmp_path: Path) -> None:
+    # The guest's app never watched the file (the watch started with the panes, which a guest has none of): a post
+    # mia approved for the client's step after the app opened never showed, until the app was opened again.
+    path, posts, _ = _client_reviews(tmp_path, 2)
     app = make_app(path, "gus")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -39,13 +45,7 @@ async def test_a_step_taken_elsewhere_puts_the_post_in_the_guests_approvals_with
 async def test_a_guest_is_told_nothing_of_the_tasks_they_may_not_read(tmp_path: Path) -> None:
     # Once the guest's app watched the file, every change came with the notice a member gets: a task's title
     # ("@raj added “Budget for the merger” for @raj") on the screen of a client who sees their campaigns' posts only.
-    path = tmp_path / "guest.db"
-    store = team_workspace(path, NOW)
-    (post_id,) = add_posts(store, 1, NOW + dt.timedelta(days=2), submitted=NOW)
-    store.close()
-    cli = Cli(path)
-    cli.ok("member", "add", "gus", "--name", "Gus Client", "--tz", "UTC", "--access", "guest", "--campaigns", "spring-launch")
-    cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@mia; client:@gus")
+    path, (post_id,), cli = _client_reviews(tmp_path, 1)
     app = make_app(path, "gus")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -13,7 +13,7 @@ from crewdeck.tui.app.screens.picker import PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.posts import writing
 
-from .apphelp import make_app, settle
+from .apphelp import cursor_on, make_app, settle
 from .conftest import NOW, Cli
 from .postsupport import add_posts, ids, team_workspace
 
@@ -45,11 +45,7 @@ async def test_a_day_alone_for_a_new_slot_takes_the_platforms_peak_hour_for_the_
     app = make_app(path, "raj")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        pane = app.tasks_pane
-        pane.query_text, pane.view = "Spring post 0", None
-        pane.reload(keep_cursor=False)
-        await settle(pilot)
-        assert pane.table.cursor_key == first
+        assert await cursor_on(app, pilot, "Spring post 0") == first
         await pilot.press("s", "m")
         await settle(pilot)
         assert isinstance(app.screen, PromptScreen)
@@ -70,11 +66,7 @@ async def test_s_on_a_post_not_yet_approved_offers_to_move_its_slot_as_post_slot
     app = make_app(path, "raj")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        pane = app.tasks_pane
-        pane.query_text, pane.view = "Spring post 0", None
-        pane.reload(keep_cursor=False)
-        await settle(pilot)
-        assert pane.table.cursor_key == post
+        assert await cursor_on(app, pilot, "Spring post 0") == post
         await pilot.press("s")
         await settle(pilot)
         picker = app.screen

@@ -41,7 +41,7 @@ from crewdeck.widgets.key_footer import KeyFooter, footer_keys
 from crewdeck.widgets.post_table import PostTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
-from .apphelp import FirstAnswerLast, help_text, make_app, settle, until
+from .apphelp import FirstAnswerLast, calendar_on_one_post, cursor_on, help_text, make_app, settle, until
 from .conftest import NOW, NOW_TEXT, Cli
 from .forged import Forger
 from .postsupport import add_posts, ids, team_workspace
@@ -541,23 +541,13 @@ async def test_a_crisis_started_by_the_command_line_shows_its_banner_with_no_key
         assert not app.screen.query_one(CrisisBanner).display
 
 
-async def _cursor_on(app: CrewdeckApp, pilot: object, title: str) -> str:
-    pane = app.tasks_pane
-    pane.query_text, pane.view = title, None
-    pane.reload(keep_cursor=False)
-    await settle(pilot)  # type: ignore[arg-type]  # a Pilot
-    key = pane.table.cursor_key
-    assert key is not None
-    return key
-
-
 async def test_y_is_not_offered_again_when_a_question_asked_before_the_approval_comes_back_last(team: Path) -> None:
     # Which verdicts the rules take from me is asked of the post under the cursor: an answer asked for before my
     # approval that came back after the one asked since offered `Y` again, on a step I had just approved.
     app = make_app(team, "mia")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        post_id = await _cursor_on(app, pilot, "Spring post 2")
+        post_id = await cursor_on(app, pilot, "Spring post 2")
         pane = app.tasks_pane
         assert pane.check_action("post", ("approve",)) is True
         answers = FirstAnswerLast(app, "post-verdicts")
@@ -580,7 +570,7 @@ async def test_y_is_not_offered_again_in_the_task_list_when_a_question_asked_bef
     app = make_app(team, "mia", watch=False)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        post_id = await _cursor_on(app, pilot, "Spring post 2")
+        post_id = await cursor_on(app, pilot, "Spring post 2")
         pane = app.tasks_pane
         assert pane.check_action("post", ("approve",)) is True
         asked, written = threading.Event(), threading.Event()
@@ -606,7 +596,7 @@ async def test_y_pressed_twice_in_the_task_list_approves_once(team: Path) -> Non
     app = make_app(team, "mia")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        post_id = await _cursor_on(app, pilot, "Spring post 2")
+        post_id = await cursor_on(app, pilot, "Spring post 2")
         pane = app.tasks_pane
         assert pane.check_action("post", ("approve",)) is True
         app.clear_notifications()
@@ -623,7 +613,7 @@ async def test_a_refused_y_in_the_task_list_offers_again_the_verdicts_the_post_s
     app = make_app(team, "mia", watch=False)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        post_id = await _cursor_on(app, pilot, "Spring post 2")
+        post_id = await cursor_on(app, pilot, "Spring post 2")
         pane = app.tasks_pane
         assert pane.check_action("post", ("approve",)) is True
         with Store(team) as store:
@@ -648,7 +638,7 @@ async def test_every_status_reads_whole_in_the_task_list_at_80_columns(team: Pat
     app = make_app(team, "raj")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await _cursor_on(app, pilot, "Spring post 1")
+        await cursor_on(app, pilot, "Spring post 1")
         table = app.tasks_pane.table
         line = table.render_line(1).text  # the one row the filter leaves
         assert " in review " in line and "…" not in line.split("Spring post 1")[1], line
@@ -669,7 +659,7 @@ async def test_a_post_move_names_the_post_by_its_title_cut_short_on_one_line_wit
     app = make_app(team, "raj")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        assert await _cursor_on(app, pilot, "Spring post 1") == post_id
+        assert await cursor_on(app, pilot, "Spring post 1") == post_id
         await pilot.press("s", "s")  # the moves offered, then submit
         await settle(pilot)
         assert state(team, post_id) == "in-review"
@@ -687,7 +677,7 @@ async def test_post_keys_in_the_task_list_s_offers_the_legal_moves_d_publishes_o
     app = make_app(team, "raj")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert await _cursor_on(app, pilot, "Spring post 1") == post_id
+        assert await cursor_on(app, pilot, "Spring post 1") == post_id
         assert _status_cell(app) == "draft"  # the post's state, not its task status
         # `d` publishes: not offered on a draft, so the key does nothing and says nothing.
         assert app.tasks_pane.check_action("triage", ("done",)) is False
@@ -708,7 +698,7 @@ async def test_post_keys_in_the_task_list_s_offers_the_legal_moves_d_publishes_o
     app = make_app(team, "mia")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        other = await _cursor_on(app, pilot, "Spring post 2")
+        other = await cursor_on(app, pilot, "Spring post 2")
         await pilot.press("Y")
         await settle(pilot)
         with Store(team) as store:
@@ -794,18 +784,6 @@ def draft(tmp_path: Path) -> Path:
     return path
 
 
-async def _calendar_on_one_post(app: CrewdeckApp, pilot: Pilot[object]) -> tuple[CalendarPanel, str]:
-    """The calendar shown, its cursor on the workspace's one post (Sat 28 Nov); the post's id."""
-    await pilot.press("C")
-    await settle(pilot)
-    panel = calendar_of(app)
-    assert panel.laid is not None
-    [((row, day), [placed])] = panel.laid.cells.items()
-    panel.calendar.move_to(row, day)
-    await settle(pilot)
-    return panel, placed.post.id
-
-
 async def _cursor_to(panel: CalendarPanel, pilot: Pilot[object], matches: Callable[[Any], bool]) -> str:
     """The calendar's cursor on the first post ``matches`` takes (a placed post); its id."""
     assert panel.laid is not None
@@ -830,7 +808,7 @@ async def test_u_and_ctrl_r_in_the_calendar_undo_and_redo_a_move_made_there_the_
     app = make_app(draft, "ana")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        panel, post_id = await _calendar_on_one_post(app, pilot)
+        panel, post_id = await calendar_on_one_post(app, pilot)
         old = slot_of(draft, post_id)
         await pilot.press("greater_than_sign")
         await settle(pilot)
@@ -851,7 +829,7 @@ async def test_a_calendar_move_typed_before_the_last_ones_read_came_back_moves_t
     app = make_app(draft, "ana")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        panel, post_id = await _calendar_on_one_post(app, pilot)
+        panel, post_id = await calendar_on_one_post(app, pilot)
         # The calendar's reads after each move land only once both keys have been handled.
         held: list[object] = []
         reload = panel.reload
@@ -875,7 +853,7 @@ async def test_r_while_a_weeks_read_is_on_its_way_lays_that_weeks_posts_out(draf
     app = make_app(draft, "ana")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        panel, post_id = await _calendar_on_one_post(app, pilot)
+        panel, post_id = await calendar_on_one_post(app, pilot)
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert panel.laid is not None and not panel.laid.cells  # the week after: no post
@@ -893,7 +871,7 @@ async def test_the_cursor_follows_a_moved_post_when_a_read_from_before_the_move_
     app = make_app(draft, "ana")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        panel, post_id = await _calendar_on_one_post(app, pilot)
+        panel, post_id = await calendar_on_one_post(app, pilot)
         await pilot.press("greater_than_sign")
         await settle(pilot)
         assert _calendar_day(panel, post_id) == dt.date(2026, 11, 29)
@@ -926,7 +904,7 @@ async def test_the_calendars_undo_is_in_the_palette_and_the_keys_rebound_by_the_
     app = make_app(draft, "ana", config=Config(keymap={"calendar.undo": "ctrl+z", "calendar.redo": "ctrl+y"}))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        _, post_id = await _calendar_on_one_post(app, pilot)
+        _, post_id = await calendar_on_one_post(app, pilot)
         helps = {str(c.title): str(c.help) for c in app.get_system_commands(app.screen)}
         assert helps["Deadlines: Undo"] == "key ctrl+z (calendar.undo)" and helps["Deadlines: Redo"] == "key ctrl+y (calendar.redo)"
         old = slot_of(draft, post_id)
@@ -947,7 +925,7 @@ async def test_an_undo_in_the_calendar_the_move_refuses_says_why_and_writes_noth
     app = make_app(draft, "ana")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        panel, post_id = await _calendar_on_one_post(app, pilot)
+        panel, post_id = await calendar_on_one_post(app, pilot)
         await pilot.press("greater_than_sign")
         await settle(pilot)
         moved = slot_of(draft, post_id)
@@ -1334,7 +1312,7 @@ async def test_copy_the_platform_refuses_keeps_what_was_typed_and_says_why_under
     app = make_app(team, "raj")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await _cursor_on(app, pilot, "Spring post 1")
+        await cursor_on(app, pilot, "Spring post 1")
         await pilot.press("s")
         await settle(pilot)
         await pilot.press("c")  # write the copy
@@ -1470,7 +1448,7 @@ async def test_s_on_a_missed_post_offers_resume_which_asks_for_the_new_slot_it_n
     app = make_app(team, "ana")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        assert await _cursor_on(app, pilot, "Spring post 0") == post_id
+        assert await cursor_on(app, pilot, "Spring post 0") == post_id
         await pilot.press("s")
         await settle(pilot)
         assert isinstance(app.screen, PickerScreen) and [c.value for c in app.screen.choices] == ["resume", "pull"]
@@ -1584,7 +1562,7 @@ async def test_u_after_a_post_move_undoes_that_move_and_redo_makes_it_again(team
     app = make_app(team, "raj")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        assert await _cursor_on(app, pilot, "Spring post 1") == post_id
+        assert await cursor_on(app, pilot, "Spring post 1") == post_id
         await pilot.press("p", "h")
         await settle(pilot)
         await pilot.press("s", "s")  # the moves offered, then submit
@@ -1610,7 +1588,7 @@ async def test_an_undo_the_rules_refuse_says_the_rule_in_one_line_writes_nothing
     app = make_app(team, "ana")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        assert await _cursor_on(app, pilot, "Spring post 0") == post_id
+        assert await cursor_on(app, pilot, "Spring post 0") == post_id
         await pilot.press("L")
         await settle(pilot)
         await pilot.press("P")
@@ -1658,7 +1636,7 @@ async def test_u_after_a_verdict_says_it_stands_and_leaves_the_history_as_it_is(
     app = make_app(team, "mia")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        assert await _cursor_on(app, pilot, "Spring post 1") == post_id
+        assert await cursor_on(app, pilot, "Spring post 1") == post_id
         await pilot.press("p", "h")
         await settle(pilot)
         await pilot.press("Y")
@@ -1707,7 +1685,7 @@ async def test_an_undo_of_a_slot_move_is_judged_as_the_move_is_and_a_refused_one
     app = make_app(team, "raj")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        assert await _cursor_on(app, pilot, "Spring post 0") == post_id
+        assert await cursor_on(app, pilot, "Spring post 0") == post_id
         await pilot.press("s", "m")  # the moves offered, then a new slot
         await settle(pilot)
         await pilot.press(*"+4d", "enter")
@@ -1737,7 +1715,7 @@ async def test_a_slot_set_with_colon_on_a_posts_detail_is_judged_as_a_slot_move_
     app = make_app(team, "raj")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        assert await _cursor_on(app, pilot, "Spring post 0") == post_id
+        assert await cursor_on(app, pilot, "Spring post 0") == post_id
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen) and app.screen.task_id == post_id
