@@ -881,3 +881,21 @@ def test_show_tells_a_posts_verdicts_in_its_history_in_time_order_as_post_show_w
     # --json: the operations of the history, the verdicts' among them.
     ops = json.loads(team.ok("show", post_id, "--json"))["history"]
     assert [(op["member"], op["value"]["verdict"]) for op in ops if op["field"] == "*"] == [("mia", "approve"), ("lee", "reject")]
+
+
+def test_a_post_in_no_campaign_goes_through_the_workspaces_chain_a_manager_sets(team: Cli) -> None:
+    """A post in no campaign had no chain: `post submit` approved it at once, and it was scheduled unread."""
+    assert "only a manager" in one_line_error(team("workspace", "set", "approvals", "copy:@mia", as_member="raj"))
+    assert team.ok("workspace", "set", "approvals", "copy:@mia").strip() == "approvals: none → copy (@mia)"
+    assert "approvals = copy (@mia)" in team.ok("workspace", "show").splitlines()
+    assert "set the approval chain of posts in no campaign to copy:@mia" in team.ok("log", "--limit", "1")
+    shown = json.loads(team.ok("workspace", "show", "--json"))
+    assert shown["approvals"] == [{"name": "copy", "member": "mia", "group": None}]
+    post_id = team.ok("post", "add", "Loose post post:instagram publish:2026-12-20 11:00", as_member="raj").strip()
+    team.ok("post", "copy", post_id, "Nobody read this", as_member="raj")
+    assert team.ok("post", "submit", post_id, as_member="raj").strip() == f"{post_id[:8]} in review (step 1 of 1 (copy), @mia, still open)"
+    assert "not approved" in one_line_error(team("post", "schedule", post_id, as_member="raj"))
+    assert post_id in {p["id"] for p in json.loads(team.ok("post", "list", "needs:@mia", "--json", as_member="mia"))}
+    assert team.ok("post", "approve", post_id, as_member="mia").strip() == f"{post_id[:8]} approved"
+    # None again: such posts need no review, as before.
+    assert team.ok("workspace", "set", "approvals", "none").strip() == "approvals: copy (@mia) → none"

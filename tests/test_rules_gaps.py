@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.postround import content_hash
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 
@@ -112,3 +113,43 @@ def test_a_crisis_names_campaigns_that_exist(team: Team, raj: Hostile) -> None:
         assert answer["stored"] == 2 and answer["refused"] == []
     finally:
         ana.http.close()
+
+
+def test_a_post_in_no_campaign_takes_the_workspaces_approval_chain(team: Team, raj: Hostile) -> None:
+    """A post in no campaign had no chain: submitted, its round was approved with no reviewer, and it went into the
+    scheduler unread, whatever chains the campaigns had; leaving a campaign did the same for a post in one."""
+    post, copy = new_id(), "Nobody read this"
+    made = raj.push(
+        ("set", "task", post, "title", "Unreviewed"),
+        ("set", "task", post, "platform", "instagram"),
+        ("set", "task", post, "post_state", "draft"),
+        ("set", "task", post, "copy", copy),
+    )
+    assert made["refused"] == []
+    ana = _ana(team, raj)
+    try:
+        chain = [{"name": "copy", "member": team.ids["mia"], "group": None}]
+        assert ana.push(("set", "workspace", "workspace", "approvals", chain))["stored"] == 1
+    finally:
+        ana.http.close()
+    submitted = {
+        "id": new_id(),
+        "hash": content_hash(copy, "", [], ""),
+        "at": "2026-11-20T09:10:00Z",
+        "campaign": None,
+        "platform": "instagram",
+    }
+    assert raj.push(("set", "task", post, "post_round", submitted))["stored"] == 1
+    answer = raj.push(("set", "task", post, "post_state", "scheduled"))
+    assert _refused(answer) == ["not_publishable"]
+    assert answer["refused"][0]["message"].startswith(
+        "“Unreviewed” cannot be scheduled: it is not approved in its current round (step 1 of 1 (copy)"
+    )
+    # A post of a campaign with a chain, taken out of it and submitted again: the workspace's chain, not none.
+    theirs = team.posts["by tmp"]["raj"]
+    assert raj.push(("set", "task", theirs, "campaign", None))["stored"] == 1
+    again = _round(team, theirs, team.rounds[theirs][1]) | {"campaign": None}
+    assert raj.push(("set", "task", theirs, "post_round", again))["stored"] == 1
+    answer = raj.push(("set", "task", theirs, "post_state", "scheduled"))
+    assert _refused(answer) == ["not_publishable"]
+    assert "it is not approved in its current round (step 1 of 1 (copy)" in answer["refused"][0]["message"]

@@ -27,6 +27,7 @@ from crewdeck.sync.state.clock import HybridClock, Stamp
 from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op, dump_value
 from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash, steps_of, verdict_of
 from crewdeck.sync.state.push import NodeHead, PushPlan, PushRejected, RefusedOp, by_node, plan
+from crewdeck.sync.state.records import WORKSPACE_ROW
 from crewdeck.sync.state.rules import (
     MANAGER,
     MEMBER,
@@ -334,7 +335,8 @@ class PgRuleState:
         if task.get("post_state") is None:
             return None
         campaign = task.get("campaign")
-        chain = self._latest(campaign, ("approvals",)).get("approvals") or [] if campaign else []
+        # A post in no campaign takes the workspace's chain.
+        chain = self._latest(campaign or WORKSPACE_ROW, ("approvals",)).get("approvals") or []
         first: dict[str, tuple[str, str]] = {}
         for row_id, op_id, value in self.conn.execute(
             "SELECT row_id, op_id, value FROM crewdeck_op WHERE workspace = %s AND entity = 'post_approval' "

@@ -91,7 +91,11 @@ class FileRuleState:
         if row is None:
             return None
         campaign, round_json, copy, link, media, first_comment, platform, resumed, state, slot, title = row
-        chain = self.conn.execute("SELECT approvals FROM campaign WHERE id = ?", (campaign,)).fetchone() if campaign else None
+        chain = (
+            self.conn.execute("SELECT approvals FROM campaign WHERE id = ?", (campaign,)).fetchone()
+            if campaign
+            else self.conn.execute("SELECT approvals FROM workspace").fetchone()  # a post in no campaign: the workspace's chain
+        )
         verdicts = tuple(
             verdict_of(r[0], r[1], json.loads(r[2]))
             for r in self.conn.execute(

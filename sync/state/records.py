@@ -646,6 +646,8 @@ WORKSPACE = Entity(
         Field("publish_lead_hours", integer(0, 24 * 30), sql=("INTEGER",), default=24),
         _json_field("peak_hours", peak_hours, {}),
         _json_field("crisis_checklist", list_of(checklist_item, max_items=50, unique=False), DEFAULT_CRISIS_CHECKLIST),
+        #: The approval chain of the posts in no campaign (a campaign's own chain is the campaign's).
+        _json_field("approvals", list_of(approval_step, max_items=MAX_APPROVAL_STEPS, unique=False), []),
     ),
 )
 

@@ -297,6 +297,10 @@ def _snooze_zones(db: sqlite_utils.Database) -> None:
     """
 
 
+def _workspace_chain(db: sqlite_utils.Database) -> None:
+    """``workspace.approvals``: its column comes from _add_missing_columns, empty (no chain) as before."""
+
+
 #: Set by migration 8 until ``Store`` has written the members' access.
 ACCESS_PENDING = "rules.access_pending"
 
@@ -318,6 +322,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("an index of the tasks that wait for others (the urgency's blocking term)", _waiting_index),
     ("results' roll-ups count the records that gave each count (a metric never reported is not 0)", _reported_counts),
     ("task.snoozed_tz: the zone a snooze was meant in", _snooze_zones),
+    ("workspace.approvals: the approval chain of the posts in no campaign", _workspace_chain),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

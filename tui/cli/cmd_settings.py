@@ -15,6 +15,7 @@ from typing import Any
 
 from crewdeck.sync.state.filerules import FileRuleState
 from crewdeck.sync.state.oplog import SET, dump_value
+from crewdeck.sync.state.postround import steps_of
 from crewdeck.sync.state.records import WORKSPACE, WORKSPACE_ROW, ValidationError
 from crewdeck.sync.state.rules import refuse_write
 from crewdeck.sync.state.visible import visible
@@ -51,6 +52,8 @@ KEYS: dict[str, tuple[Callable[[str], Any], str]] = {
     "publish_lead_hours": (_whole, "how long before its slot a post's draft is due (hours; default 24)"),
     "tz": (str, "the workspace's zone: exports to a scheduler write times in it (IANA name)"),
     "crisis_checklist": (_checklist, "the tasks a crisis starts: JSON, a list of {title, group, due_minutes}"),
+    # Its text is read by ``cmd_workspace_set`` itself: a chain names members, read from the workspace.
+    "approvals": (str, 'the approval chain of the posts in no campaign, as a campaign\'s: "copy:@mia; brand:group=brand", or none'),
 }
 
 
@@ -58,17 +61,31 @@ def cmd_workspace_show(ctx: Context) -> int:
     record = ctx.ws.store.record("workspace", WORKSPACE_ROW) or {}
     shown = {name: record.get(name, WORKSPACE.by_name[name].default) for name in (*KEYS, "peak_hours")}
     if ctx.args.json:
+        # As ``campaign list --json`` gives a chain: its members by handle.
+        handles = ctx.ws.handles()
+        steps = steps_of(shown["approvals"])
+        shown["approvals"] = [
+            {"name": s.name, "member": handles.get(s.member, s.member) if s.member else None, "group": s.group} for s in steps
+        ]
         print_json(shown)
         return 0
+    handles = ctx.ws.shown_handles()
     for name, value in shown.items():
-        print(visible(f"{name} = {json.dumps(value, ensure_ascii=False)}"))
+        text = _chain_text(value, handles) if name == "approvals" else json.dumps(value, ensure_ascii=False)
+        print(visible(f"{name} = {text}"))
     return 0
+
+
+def _chain_text(chain: list[dict[str, Any]], handles: dict[str, str]) -> str:
+    """A chain as ``campaign list`` says it: ``copy (@mia) → brand (group brand)``, or ``none``."""
+    return " → ".join(f"{step.name} ({step.who(handles)})" for step in steps_of(chain)) or "none"
 
 
 def cmd_workspace_set(ctx: Context) -> int:
     key, text = ctx.args.key, ctx.args.value
     record = ctx.ws.store.record("workspace", WORKSPACE_ROW) or {}
     platform = None  # a platform's peak hours are one key of the field peak_hours
+    value: Any
     if key.startswith("peak_hours."):
         platform = key.split(".", 1)[1].lower()
         peaks = dict(record.get("peak_hours") or {})
@@ -78,6 +95,11 @@ def cmd_workspace_set(ctx: Context) -> int:
         else:
             peaks[platform] = _times(text)
         field, value = "peak_hours", peaks
+    elif key == "approvals":
+        from crewdeck.tui.posts.chains import parse_chain
+
+        field, value = key, parse_chain(text, lambda handle: ctx.ws.member_by_handle(handle).id)
+        old = record.get(field, WORKSPACE.by_name[field].default)
     elif key in KEYS:
         try:
             field, value = key, KEYS[key][0](text)
@@ -92,7 +114,8 @@ def cmd_workspace_set(ctx: Context) -> int:
     except ValidationError as exc:
         raise UserError(f"{key}: {exc.problem}") from None
     new = checked if platform is None else checked.get(platform)
-    shown = _peak_hours if platform is not None else _setting
+    handles = ctx.ws.shown_handles()
+    shown = _peak_hours if platform is not None else (lambda chain: _chain_text(chain, handles)) if field == "approvals" else _setting
     if new == old:
         # Nothing to write, but whether this member may set it is still the rules' to say.
         refuse_write([(ctx.me.id, SET, "workspace", WORKSPACE_ROW, field, dump_value(checked))], FileRuleState(ctx.ws.conn))

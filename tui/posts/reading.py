@@ -96,8 +96,11 @@ def reviewers(conn: sqlite3.Connection) -> dict[str, Reviewer]:
 
 
 def chains(conn: sqlite3.Connection) -> dict[str, tuple[Step, ...]]:
-    """Each campaign's approval chain."""
-    return {row[0]: steps_of(json.loads(row[1] or "[]")) for row in conn.execute("SELECT id, approvals FROM campaign")}
+    """Each campaign's approval chain, by its id, and under ``""`` the workspace's: the chain of the posts in no campaign."""
+    found = {row[0]: steps_of(json.loads(row[1] or "[]")) for row in conn.execute("SELECT id, approvals FROM campaign")}
+    workspace = conn.execute("SELECT approvals FROM workspace").fetchone()
+    found[""] = steps_of(json.loads(workspace[0] or "[]")) if workspace else ()
+    return found
 
 
 def steps_nobody_takes(conn: sqlite3.Connection, campaign: str, handles: Mapping[str, str]) -> list[tuple[Step, str]]:
@@ -226,7 +229,7 @@ def post_facts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) 
         status = evaluate(
             post_round=post_round,
             current_hash=current,
-            chain=campaign_chains.get(campaign, ()) if campaign else (),
+            chain=campaign_chains.get(campaign or "", ()),
             verdicts=all_verdicts.get(post_id, no_verdicts),
             authors=authors.get(post_id, ()),
             reviewers=people,

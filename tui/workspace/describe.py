@@ -287,7 +287,14 @@ def describe(
     if created:
         return f"added {label}"
     return _joined(
-        [f"set {name} of {label} to {_plain(value, names)}" for name, value in values.items() if name not in _UNSAID], "changed " + label
+        [
+            f"set the approval chain of posts in no campaign to {_chain(value, names)}"
+            if entity == "workspace" and name == "approvals" and isinstance(value, list)
+            else f"set {name} of {label} to {_plain(value, names)}"
+            for name, value in values.items()
+            if name not in _UNSAID
+        ],
+        "changed " + label,
     )
 
 
