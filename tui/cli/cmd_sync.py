@@ -308,8 +308,10 @@ def cmd_sync(ctx: Context) -> int:
     if result.refused:
         names = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
         print(f"the server refused {result.refused:,} of them; they are out of this replica (crewdeck log lists them):")
-        for op, rule, message, _ in store.refused()[: min(result.refused, 20)]:
-            print(visible(f"  {describe.op_words(op, names)}: {message} (rule {rule})"))
+        refused = store.refused()
+        titles = describe.refused_titles(op for op, *_ in refused)
+        for op, rule, message, _ in refused[: min(result.refused, 20)]:
+            print(visible(f"  {describe.op_words(op, names, titles.get(op.row_id))}: {message} (rule {rule})"))
     return 0
 
 

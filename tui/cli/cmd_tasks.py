@@ -279,8 +279,7 @@ def cmd_log(ctx: Context) -> int:
     )
     unsent_mark = "  (never sent: you were removed)" if ws.store.get_meta(META_REMOVED) else "  (not sent yet)"
     lines = []
-    # A refused task is not in the workspace: its own refused title names it.
-    titles = {op.row_id: describe.stored_value(op.value) for op, *_ in refused if op.entity == "task" and op.field == "title"}
+    titles = describe.refused_titles(op for op, *_ in refused)
     for op, rule, message, _ in refused:
         when = format_local(stamp_time(op.op_id), names.tz, ctx.now, clock24=names.clock24)
         lines.append(visible(f"{when}  REFUSED: {describe.op_words(op, names, titles.get(op.row_id))}: {message} (rule {rule})"))

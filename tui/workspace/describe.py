@@ -231,6 +231,12 @@ def action_words(ops: Iterable[Op], names: Naming, created: set[str]) -> str:
 _MEMBER_FIELDS = {"assignee", "created_by", "entered_by", "approved_by", "actor", "member"}
 
 
+def refused_titles(refused: Iterable[Op]) -> dict[str, Any]:
+    """Task id -> the title a refused operation gave it: a task the server refused is not in the workspace, and its own
+    refused title names it."""
+    return {op.row_id: stored_value(op.value) for op in refused if op.entity == "task" and op.field == "title"}
+
+
 def op_words(op: Op, names: Naming, title: Any = None) -> str:
     """One operation as it stands, field and value, for one the server refused: "set created_by of “Draft” to @ana"
     (``title``: the task's, where the refusal kept it from the workspace)."""
