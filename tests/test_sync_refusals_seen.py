@@ -1,4 +1,4 @@
-"""What a member sees when the sync server refuses what they did offline."""
+"""What a member sees when the sync server refuses what they did offline: the CLI's sync, and the app's notice."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from crewdeck.tui.app.app import CrewdeckApp
+
+from .apphelp import make_app, settle, until
 from .syncsupport import Server, crewdeck, make_team, new_token
 
 
@@ -30,3 +33,18 @@ def test_sync_names_a_refused_new_task_by_its_title_on_every_line(tmp_path: Path
         out = crewdeck("-w", str(replica), "sync")
     lines = [line for line in out.splitlines() if line.startswith("  @raj set ")]
     assert lines and all("of “Rough cut” to" in line and "(rule removed_assignee)" in line for line in lines), out
+
+
+def refusal_notices(app: CrewdeckApp) -> list[str]:
+    return [str(n.message) for n in app._notifications if n.title == "the server refused a change of yours"]
+
+
+async def test_the_apps_notice_says_what_the_server_refused_not_only_why(tmp_path: Path) -> None:
+    with refused_offline(tmp_path) as replica:
+        app = make_app(replica, "raj")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: bool(refusal_notices(app)), "the refusal notice")
+            [notice] = refusal_notices(app)
+    assert notice.startswith("@raj set assignee of “Rough cut” to ex-@lee: task.assignee: @lee was removed"), notice
+    assert "(rule removed_assignee)" in notice and "crewdeck log" in notice
