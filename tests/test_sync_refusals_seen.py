@@ -9,7 +9,7 @@ from pathlib import Path
 from crewdeck.tui.app.app import CrewdeckApp
 
 from .apphelp import make_app, settle, until
-from .syncsupport import Server, crewdeck, make_team, new_token
+from .syncsupport import Server, crewdeck, crewdeck_fails, make_team, new_token
 
 
 @contextmanager
@@ -48,3 +48,19 @@ async def test_the_apps_notice_says_what_the_server_refused_not_only_why(tmp_pat
             [notice] = refusal_notices(app)
     assert notice.startswith("@raj set assignee of “Rough cut” to ex-@lee: task.assignee: @lee was removed"), notice
     assert "(rule removed_assignee)" in notice and "crewdeck log" in notice
+
+
+def test_a_member_made_a_guest_meanwhile_is_told_their_offline_edits_stay_unsent(tmp_path: Path) -> None:
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("-w", str(replica), "add", "Rough cut")
+        crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "guest")
+        said = crewdeck_fails("-w", str(replica), "sync")
+    finally:
+        assert server.stop() == ""
+    assert "a guest's token holds no replica" in said, said
+    assert f"operations made here were not sent and stay in {replica}" in said, said
+    assert "(not sent yet)" in crewdeck("-w", str(replica), "log")

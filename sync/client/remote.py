@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 
 #: The error code of a removed member's requests.
 REMOVED = "member_removed"
+#: The error code of a guest's requests: a guest holds no replica.
+GUEST_NO_REPLICA = "guest_no_replica"
 
 #: A replica's mode: it holds a bearer token.
 REPLICA_MODE = 0o600
