@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crewdeck.sync.client.remote import GUEST_NO_REPLICA, REMOVED, Remote, SyncError, mark_removed, sync_round, unsent
+from crewdeck.sync.client.remote import REMOVED, Remote, SyncError, mark_removed, sync_round, unsent
 from crewdeck.sync.loopback import is_loopback
 from crewdeck.sync.state import tokens
 from crewdeck.sync.state.rules import MemberFacts, replica_refused
@@ -301,12 +301,7 @@ def cmd_sync(ctx: Context) -> int:
             left = unsent(store)
             kept = f"; {left:,} operation{'s' if left != 1 else ''} made here were never sent and stay in {store.path}" if left else ""
             raise UserError(f"sync with {remote.url}: {exc}{kept}") from None
-        if exc.code == GUEST_NO_REPLICA and unsent(store):
-            # Judged when pushed, by the access the member has then: a member again, they go.
-            left = unsent(store)
-            kept = f"{counted(left, 'operation')} made here {'was' if left == 1 else 'were'} not sent and stay{'s' if left == 1 else ''} in {store.path}"
-            raise UserError(f"sync with {remote.url}: {exc}; {kept}, sent once a manager makes you a member again") from None
-        raise UserError(f"sync with {remote.url}: {replica_refusal(exc, store.path)}") from None
+        raise UserError(f"sync with {remote.url}: {replica_refusal(exc, store.path, unsent(store))}") from None
     finally:
         client.close()
     print(f"pushed {result.pushed:,}, pulled {counted(result.pulled, 'operation')}; server at #{result.head:,}, {unsent(store):,} unsent")
