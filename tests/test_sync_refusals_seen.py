@@ -84,3 +84,26 @@ async def test_the_app_of_a_member_made_a_guest_says_their_offline_edits_stay_un
         assert server.stop() == ""
     assert notice.startswith("a guest's token holds no replica"), notice
     assert f"operations made here were not sent and stay in {replica}, sent once a manager makes you a member again" in notice
+
+
+async def test_the_app_of_a_member_removed_meanwhile_says_their_offline_edits_were_never_sent(tmp_path: Path) -> None:
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("-w", str(replica), "add", "Rough cut")
+        crewdeck("-w", str(team), "--as", "ana", "member", "rm", "raj")
+        app = make_app(replica, "raj")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            told = lambda: [str(n.message) for n in app._notifications if n.title == "sync refused"]  # noqa: E731
+            await until(pilot, lambda: bool(told()), "the refusal's notice")
+            [notice] = told()
+        said = crewdeck_fails("-w", str(replica), "sync")
+    finally:
+        assert server.stop() == ""
+    assert notice.startswith("you were removed from this workspace; "), notice
+    assert f"operations made here were never sent and stay in {replica}" in notice, notice
+    assert f"operations made here were never sent and stay in {replica}" in said, said
+    assert "(never sent: you were removed)" in crewdeck("-w", str(replica), "log")

@@ -298,9 +298,6 @@ def cmd_sync(ctx: Context) -> int:
     except SyncError as exc:
         if exc.code == REMOVED:
             mark_removed(store)
-            left = unsent(store)
-            kept = f"; {left:,} operation{'s' if left != 1 else ''} made here were never sent and stay in {store.path}" if left else ""
-            raise UserError(f"sync with {remote.url}: {exc}{kept}") from None
         raise UserError(f"sync with {remote.url}: {replica_refusal(exc, store.path, unsent(store))}") from None
     finally:
         client.close()
