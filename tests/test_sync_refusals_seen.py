@@ -107,3 +107,10 @@ async def test_the_app_of_a_member_removed_meanwhile_says_their_offline_edits_we
     assert f"operations made here were never sent and stay in {replica}" in notice, notice
     assert f"operations made here were never sent and stay in {replica}" in said, said
     assert "(never sent: you were removed)" in crewdeck("-w", str(replica), "log")
+
+
+def test_sync_counts_what_it_refused_on_its_own_not_as_part_of_what_was_pushed(tmp_path: Path) -> None:
+    with refused_offline(tmp_path) as replica:
+        out = crewdeck("-w", str(replica), "sync")
+    assert out.startswith("pushed 0, "), out
+    assert "the server refused 5 operations made here; they are out of this replica (crewdeck log lists them):" in out, out

@@ -304,7 +304,11 @@ def cmd_sync(ctx: Context) -> int:
     print(f"pushed {result.pushed:,}, pulled {counted(result.pulled, 'operation')}; server at #{result.head:,}, {unsent(store):,} unsent")
     if result.refused:
         names = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
-        print(f"the server refused {result.refused:,} of them; they are out of this replica (crewdeck log lists them):")
+        they = "it is" if result.refused == 1 else "they are"
+        print(
+            f"the server refused {counted(result.refused, 'operation')} made here; {they} out of this replica "
+            f"(crewdeck log lists {'it' if result.refused == 1 else 'them'}):"
+        )
         refused = store.refused()
         titles = describe.refused_titles(op for op, *_ in refused)
         for op, rule, message, _ in refused[: min(result.refused, 20)]:
