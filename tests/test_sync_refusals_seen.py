@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 
 from .apphelp import make_app, settle, until
@@ -114,3 +115,13 @@ def test_sync_counts_what_it_refused_on_its_own_not_as_part_of_what_was_pushed(t
         out = crewdeck("-w", str(replica), "sync")
     assert out.startswith("pushed 0, "), out
     assert "the server refused 5 operations made here; they are out of this replica (crewdeck log lists them):" in out, out
+
+
+
+def test_log_of_a_refused_new_task_by_its_id_lists_what_was_refused(tmp_path: Path) -> None:
+    with refused_offline(tmp_path) as replica:
+        crewdeck("-w", str(replica), "sync")
+    with Store(replica) as store:
+        [task_id] = {op.row_id for op, *_ in store.refused()}
+    log = crewdeck("-w", str(replica), "log", task_id[:8])
+    assert "REFUSED: @raj set assignee of “Rough cut” to ex-@lee" in log, log

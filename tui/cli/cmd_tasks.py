@@ -229,6 +229,10 @@ def _record_id(ctx: Context, text: str) -> str:
             return ctx.ws.resolve(entity, text)
         except UserError:
             continue
+    # A record the server refused is in no table: what was refused of it is its log.
+    refused = {op.row_id for op, *_ in ctx.ws.store.refused() if text and op.row_id.startswith(text)}
+    if len(refused) == 1:
+        return refused.pop()
     raise UserError(f"no record with id {text}")
 
 
