@@ -897,7 +897,8 @@ def test_two_replicas_reversing_one_entry_make_one_reversal_and_the_second_is_to
         assert crewdeck("-w", replicas["ana"], "sync").startswith("pushed 1,")
         out = crewdeck("-w", replicas["mia"], "sync")
         assert (
-            "the server refused 1 operation made here" in out and f"entry {entry[:8]} is already reversed by {reversal[:8]} (rule reversed_once)" in out
+            "the server refused 1 operation made here" in out
+            and f"entry {entry[:8]} is already reversed by {reversal[:8]} (rule reversed_once)" in out
         )
         listed = json.loads(crewdeck("-w", replicas["mia"], "ledger", "list", "is:reversal", "--json"))
         assert [(r["id"], r["memo"]) for r in listed if r["reverses"] == entry] == [

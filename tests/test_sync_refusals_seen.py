@@ -117,7 +117,6 @@ def test_sync_counts_what_it_refused_on_its_own_not_as_part_of_what_was_pushed(t
     assert "the server refused 5 operations made here; they are out of this replica (crewdeck log lists them):" in out, out
 
 
-
 def test_log_of_a_refused_new_task_by_its_id_lists_what_was_refused(tmp_path: Path) -> None:
     with refused_offline(tmp_path) as replica:
         crewdeck("-w", str(replica), "sync")
