@@ -8,8 +8,9 @@ from pathlib import Path
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.screens.detail import DetailScreen
 
-from .apphelp import make_app, settle, until
+from .apphelp import cursor_on, make_app, settle, until
 from .syncsupport import Server, crewdeck, crewdeck_fails, make_team, new_token
 
 
@@ -124,3 +125,47 @@ def test_log_of_a_refused_new_task_by_its_id_lists_what_was_refused(tmp_path: Pa
         [task_id] = {op.row_id for op, *_ in store.refused()}
     log = crewdeck("-w", str(replica), "log", task_id[:8])
     assert "REFUSED: @raj set assignee of “Rough cut” to ex-@lee" in log, log
+
+
+@contextmanager
+def refused_edit(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """raj's replica after a sync refused his offline assignment of “Shoot” to @lee (removed meanwhile); the task's id."""
+    team = make_team(tmp_path)
+    crewdeck("-w", str(team), "--as", "ana", "member", "add", "lee", "--name", "Lee Park", "--tz", "Asia/Seoul")
+    task_id = crewdeck("-w", str(team), "--as", "ana", "add", "Shoot").strip()
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("-w", str(replica), "set", task_id[:8], "assignee=@lee")
+        crewdeck("-w", str(team), "--as", "ana", "member", "rm", "lee")
+        crewdeck("-w", str(replica), "sync")
+        yield replica, task_id
+    finally:
+        assert server.stop() == ""
+
+
+REFUSED_ASSIGNMENT = (
+    "REFUSED: @raj set assignee of “Shoot” to ex-@lee: task.assignee: @lee was removed from this workspace (rule removed_assignee)"
+)
+
+
+def test_show_lists_an_edit_the_server_refused_in_the_tasks_history(tmp_path: Path) -> None:
+    with refused_edit(tmp_path) as (replica, task_id):
+        shown = crewdeck("-w", str(replica), "show", task_id[:8])
+    history = shown.split("History")[1]
+    assert REFUSED_ASSIGNMENT in history, shown
+    assert "assignee  nobody" in shown
+
+
+async def test_the_apps_detail_lists_an_edit_the_server_refused_in_the_tasks_history(tmp_path: Path) -> None:
+    with refused_edit(tmp_path) as (replica, task_id):
+        app = make_app(replica, "raj")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            assert await cursor_on(app, pilot, "Shoot") == task_id
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, DetailScreen)
+            body = str(app.screen.query_one("#detail-body").render())
+    assert REFUSED_ASSIGNMENT in " ".join(body.split("History")[1].split()), body

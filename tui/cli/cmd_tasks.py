@@ -286,7 +286,7 @@ def cmd_log(ctx: Context) -> int:
     titles = describe.refused_titles(op for op, *_ in refused)
     for op, rule, message, _ in refused:
         when = format_local(stamp_time(op.op_id), names.tz, ctx.now, clock24=names.clock24)
-        lines.append(visible(f"{when}  REFUSED: {describe.op_words(op, names, titles.get(op.row_id))}: {message} (rule {rule})"))
+        lines.append(f"{when}  {describe.refused_line(op, rule, message, names, titles.get(op.row_id))}")
     for change in said:
         when = format_local(change.at, names.tz, ctx.now, clock24=names.clock24)
         unsent = any(op.op_id in waiting for op in change.ops)

@@ -237,6 +237,11 @@ def refused_titles(refused: Iterable[Op]) -> dict[str, Any]:
     return {op.row_id: stored_value(op.value) for op in refused if op.entity == "task" and op.field == "title"}
 
 
+def refused_line(op: Op, rule: str, message: str, names: Naming, title: Any = None) -> str:
+    """One operation the server refused, what it did and why: "REFUSED: @raj set assignee of “Shoot” to ex-@lee: … (rule …)"."""
+    return visible(f"REFUSED: {op_words(op, names, title)}: {message} (rule {rule})")
+
+
 def op_words(op: Op, names: Naming, title: Any = None) -> str:
     """One operation as it stands, field and value, for one the server refused: "set created_by of “Draft” to @ana"
     (``title``: the task's, where the refusal kept it from the workspace)."""
