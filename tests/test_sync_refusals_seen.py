@@ -169,3 +169,13 @@ async def test_the_apps_detail_lists_an_edit_the_server_refused_in_the_tasks_his
             assert isinstance(app.screen, DetailScreen)
             body = str(app.screen.query_one("#detail-body").render())
     assert REFUSED_ASSIGNMENT in " ".join(body.split("History")[1].split()), body
+
+
+def test_sync_says_how_many_refusals_it_did_not_list(tmp_path: Path) -> None:
+    with refused_offline(tmp_path) as replica:
+        for take in range(2, 6):
+            crewdeck("-w", str(replica), "add", f"Rough cut {take} @lee")
+        out = crewdeck("-w", str(replica), "sync")
+    assert out.splitlines()[1].startswith("the server refused 25 operations made here;"), out
+    assert len([line for line in out.splitlines() if line.startswith("  @raj ")]) == 20, out
+    assert out.splitlines()[-1] == "  … and 5 more: crewdeck log lists every one", out

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 DEFAULT_PORT = 8470
 #: PostgreSQL's driver is an optional extra: a server on a workspace file, and every replica, run without it.
 POSTGRES_EXTRA = "pip install 'crewdeck[postgres]'"
+#: How many of a round's refused operations `crewdeck sync` lists (the newest; `crewdeck log` lists every one).
+REFUSALS_LISTED = 20
 
 
 def _require_postgres_driver() -> None:
@@ -311,8 +313,10 @@ def cmd_sync(ctx: Context) -> int:
         )
         refused = store.refused()
         titles = describe.refused_titles(op for op, *_ in refused)
-        for op, rule, message, _ in refused[: min(result.refused, 20)]:
+        for op, rule, message, _ in refused[: min(result.refused, REFUSALS_LISTED)]:
             print(visible(f"  {describe.op_words(op, names, titles.get(op.row_id))}: {message} (rule {rule})"))
+        if result.refused > REFUSALS_LISTED:
+            print(f"  … and {result.refused - REFUSALS_LISTED:,} more: crewdeck log lists every one")
     return 0
 
 
