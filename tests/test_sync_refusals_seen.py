@@ -179,3 +179,22 @@ def test_sync_says_how_many_refusals_it_did_not_list(tmp_path: Path) -> None:
     assert out.splitlines()[1].startswith("the server refused 25 operations made here;"), out
     assert len([line for line in out.splitlines() if line.startswith("  @raj ")]) == 20, out
     assert out.splitlines()[-1] == "  … and 5 more: crewdeck log lists every one", out
+
+
+def test_a_task_refused_with_its_refused_campaign_names_that_campaign(tmp_path: Path) -> None:
+    team = make_team(tmp_path)
+    crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "manager")
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("-w", str(replica), "campaign", "add", "spring")
+        crewdeck("-w", str(replica), "add", "Plan spring +spring")
+        crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "member")
+        out = crewdeck("-w", str(replica), "sync")
+    finally:
+        assert server.stop() == ""
+    with Store(replica) as store:
+        [campaign_id] = {op.row_id for op, *_ in store.refused() if op.entity == "campaign"}
+    said = f"task.campaign: campaign “spring” ({campaign_id[:8]}) is refused in the same batch (rule unknown_campaign)"
+    assert f"  @raj set campaign of “Plan spring” to spring: {said}" in out, out

@@ -313,6 +313,7 @@ def cmd_sync(ctx: Context) -> int:
         )
         refused = store.refused()
         titles = describe.refused_titles(op for op, *_ in refused)
+        names = describe.naming_refused(names, (op for op, *_ in refused))
         for op, rule, message, _ in refused[: min(result.refused, REFUSALS_LISTED)]:
             print(visible(f"  {describe.op_words(op, names, titles.get(op.row_id))}: {message} (rule {rule})"))
         if result.refused > REFUSALS_LISTED:

@@ -13,7 +13,7 @@ from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.tui.tasks import urgency
 from crewdeck.tui.time.when import stamp_time
-from crewdeck.tui.workspace.describe import Naming, ToldChange, actors, changes, first_ops, refused_line, told
+from crewdeck.tui.workspace.describe import Naming, ToldChange, actors, changes, first_ops, naming_refused, refused_line, told
 from crewdeck.tui.workspace.placeholders import text_or, untitled_task
 from crewdeck.tui.workspace.workspace import REMOVED_WORDS, Member, Workspace
 
@@ -79,9 +79,11 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
     if record["post_state"]:
         told = _verdicts_told(ws, task_id, naming, lambda op: actor_of(op.member, op.op_id))
         history = sorted([*history, *told], key=lambda change: change.ops[0].op_id)
+    every_refused = ws.store.refused()
+    refused_naming = naming_refused(naming, (op for op, *_ in every_refused))
     refused = tuple(
-        (stamp_time(op.op_id), refused_line(op, rule, message, naming, record["title"]))
-        for op, rule, message, _ in ws.store.refused()
+        (stamp_time(op.op_id), refused_line(op, rule, message, refused_naming, record["title"]))
+        for op, rule, message, _ in every_refused
         if op.row_id == task_id
     )
     terms = urgency.explain(

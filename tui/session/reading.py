@@ -99,7 +99,7 @@ class Reads:
         def read(ws: Workspace) -> list[tuple[Op, str, str, str]]:
             refused = ws.store.refused()
             titles = describe.refused_titles(op for op, *_ in refused)
-            names = describe.Naming.of(ws, self._access.me.tz, now, clock24)
+            names = describe.naming_refused(describe.Naming.of(ws, self._access.me.tz, now, clock24), (op for op, *_ in refused))
             return [(op, rule, message, describe.op_words(op, names, titles.get(op.row_id))) for op, rule, message, _ in refused[:limit]]
 
         return self._access.read(read)

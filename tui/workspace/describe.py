@@ -18,7 +18,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from crewdeck.sync.state.ids import short
@@ -235,6 +235,13 @@ def refused_titles(refused: Iterable[Op]) -> dict[str, Any]:
     """Task id -> the title a refused operation gave it: a task the server refused is not in the workspace, and its own
     refused title names it."""
     return {op.row_id: stored_value(op.value) for op in refused if op.entity == "task" and op.field == "title"}
+
+
+def naming_refused(names: Naming, refused: Iterable[Op]) -> Naming:
+    """``names`` that also call a campaign the server refused by the name it was given (it is in no table)."""
+    given = {op.row_id: stored_value(op.value) for op in refused if op.entity == "campaign" and op.field == "name"}
+    named = {row_id: name for row_id, name in given.items() if isinstance(name, str) and name.strip()}
+    return replace(names, campaigns={**named, **names.campaigns}) if named else names
 
 
 def refused_line(op: Op, rule: str, message: str, names: Naming, title: Any = None) -> str:
