@@ -198,3 +198,20 @@ def test_a_task_refused_with_its_refused_campaign_names_that_campaign(tmp_path: 
         [campaign_id] = {op.row_id for op, *_ in store.refused() if op.entity == "campaign"}
     said = f"task.campaign: campaign “spring” ({campaign_id[:8]}) is refused in the same batch (rule unknown_campaign)"
     assert f"  @raj set campaign of “Plan spring” to spring: {said}" in out, out
+
+
+def test_a_refused_budget_is_named_by_what_it_budgets(tmp_path: Path) -> None:
+    team = make_team(tmp_path)
+    crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "manager")
+    crewdeck("-w", str(team), "--as", "ana", "campaign", "add", "launch")
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("-w", str(replica), "budget", "set", "launch", "ads", "500 EUR")
+        crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "member")
+        out = crewdeck("-w", str(replica), "sync")
+    finally:
+        assert server.stop() == ""
+    assert "  @raj set category of the ads budget of launch for the run to ads: only a manager may change budget records" in out, out
+    assert "budget:" not in out, out
