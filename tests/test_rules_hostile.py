@@ -967,7 +967,7 @@ def test_a_member_added_in_the_same_push_takes_tasks_whichever_comes_first(team:
             *(("set", "member", dup, name, value) for name, value in (("handle", "raj"), ("name", "Raj 2"), ("tz", "UTC"))),
         )
         assert [r["rule"] for r in answer["refused"]] == ["unknown_member", "unique_handle", "unique_handle", "unique_handle"]
-        assert answer["refused"][0]["message"] == f"task.assignee: member {dup[:8]} is refused in the same batch"
+        assert answer["refused"][0]["message"] == f"task.assignee: member @raj ({dup[:8]}) is refused in the same batch"
     finally:
         ana.http.close()
 
@@ -1005,7 +1005,7 @@ def test_a_ledger_entry_names_a_campaign_and_a_task_that_exist(team: Team, raj: 
         ("set", "task", task, "title", "Boost\x1b the reel"),
     )
     assert _refused(answer) == ["unknown_task", "control_characters"]
-    assert answer["refused"][0]["message"] == f"ledger_entry.task: task {task[:8]} is refused in the same batch"
+    assert answer["refused"][0]["message"] == f"ledger_entry.task: task “Boost^[ the reel” ({task[:8]}) is refused in the same batch"
 
 
 def test_a_result_names_a_task_and_a_campaign_that_exist(team: Team, raj: Hostile) -> None:

@@ -244,7 +244,8 @@ class SyncEngine:
                     if isinstance(exc, SyncError) and exc.code == REMOVED:
                         mark_removed(store)
                     failures += 1
-                    self._emit(SyncStatus("error", self._unsent(store), last_sync, None, _failure_message(exc, self.path)))
+                    left = self._unsent(store)
+                    self._emit(SyncStatus("error", left, last_sync, None, _failure_message(exc, self.path, left)))
                     self._pause(10 * self.backoff.delay(failures, self._rng), store, made)
                     continue
                 failures = 0
@@ -352,12 +353,12 @@ class SyncEngine:
         self._wake.set()
 
 
-def _failure_message(exc: Exception, path: Path) -> str:
-    """The one line an ``error`` status shows for a failed round of the replica at ``path``."""
+def _failure_message(exc: Exception, path: Path, left: int) -> str:
+    """The one line an ``error`` status shows for a failed round of the replica at ``path`` (``left`` operations unsent)."""
     if isinstance(exc, (ClockOff, ClockSkewError)):
         return f"this machine's clock is off: {exc}"
     if isinstance(exc, SyncError):
-        return replica_refusal(exc, path)
+        return replica_refusal(exc, path, left)
     if isinstance(exc, (WorkspaceError, sqlite3.DatabaseError)):
         return str(exc)
     return f"sync failed unexpectedly ({type(exc).__name__}: {exc}); retrying"

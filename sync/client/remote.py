@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 
 #: The error code of a removed member's requests.
 REMOVED = "member_removed"
+#: The error code of a guest's requests: a guest holds no replica.
+GUEST_NO_REPLICA = "guest_no_replica"
 
 #: A replica's mode: it holds a bearer token.
 REPLICA_MODE = 0o600
@@ -128,11 +130,22 @@ _ADVICE = {
 _MESSAGE_CHARS = 300
 
 
-def replica_refusal(exc: SyncError, path: str | Path) -> str:
-    """``exc``'s line for the replica at ``path``: a token refused says how to give it a new one, ``sync --token``, which
-    keeps the replica's unsent edits (joining again would leave them behind).  ``crewdeck sync`` and the app's sync
-    status both say it from here."""
+def _kept(left: int, sent: str, path: str | Path) -> str:
+    """What a refusal leaves in the replica: "3 operations made here were never sent and stay in team.db"."""
+    one = left == 1
+    return f"{left:,} operation{'' if one else 's'} made here {'was' if one else 'were'} {sent} and stay{'s' if one else ''} in {path}"
+
+
+def replica_refusal(exc: SyncError, path: str | Path, left: int = 0) -> str:
+    """``exc``'s line for the replica at ``path`` (``left``: its unsent operations): a token refused says how to give it a
+    new one, ``sync --token``, which keeps the replica's unsent edits (joining again would leave them behind); a member
+    made a guest or removed, that their edits stay.  ``crewdeck sync`` and the app's sync status both say it from here."""
     text = str(exc)
+    if exc.code == REMOVED and left:
+        return f"{text}; {_kept(left, 'never sent', path)}"
+    if exc.code == GUEST_NO_REPLICA and left:
+        # Judged when pushed, by the access the member has then: a member again, they go.
+        return f"{text}; {_kept(left, 'not sent', path)}, sent once a manager makes you a member again"
     if exc.code != "invalid_token":
         return text
     if not text.endswith(NEW_TOKEN):

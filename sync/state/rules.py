@@ -31,7 +31,7 @@ from typing import Any, NamedTuple, Protocol
 
 from crewdeck.sync.state.clock import MAX_DRIFT_MS, Stamp, wall_ms
 from crewdeck.sync.state.frozen import holds
-from crewdeck.sync.state.naming import post_name
+from crewdeck.sync.state.naming import post_name, quoted
 from crewdeck.sync.state.oplog import APPEND, Op, required_fields
 from crewdeck.sync.state.postround import (
     CONTENT_FIELDS,
@@ -58,6 +58,7 @@ from crewdeck.sync.state.records import (
     result_key,
 )
 from crewdeck.sync.state.sshkeys import fingerprint_of, identities
+from crewdeck.sync.state.visible import visible
 
 MANAGER, MEMBER, GUEST = "manager", "member", "guest"
 GUEST_JSON = json.dumps(GUEST)
@@ -408,6 +409,30 @@ def _first_control(value: Any, pattern: re.Pattern[str]) -> str | None:
         elif isinstance(item, list):
             stack.extend(item)
     return None
+
+
+#: The field a record is called by, and how: a refusal names a record refused in the same batch by it, as its author knew it.
+_LABELS: dict[str, tuple[str, Callable[[str], str]]] = {
+    "campaign": ("name", quoted),
+    "task": ("title", quoted),
+    "member": ("handle", lambda handle: f"@{handle}"),
+}
+
+
+def _labels_given(ops: Sequence[Proposal]) -> dict[tuple[str, str], str]:
+    """``(entity, row_id) -> “what the batch calls it”``: a campaign's name, a task's title, a member's handle."""
+    labels = {}
+    for _, kind, entity, row_id, field, value in ops:
+        label_field, label = _LABELS.get(entity, ("", str))
+        if kind == APPEND or field != label_field:
+            continue
+        try:
+            given = json.loads(value)
+        except ValueError:
+            continue
+        if isinstance(given, str) and given.strip():
+            labels[(entity, row_id)] = visible(label(given))
+    return labels
 
 
 def _name(member: MemberFacts | None, member_id: str) -> str:
@@ -948,12 +973,15 @@ class Judge:
         refused = {(op[2], op[3]) for op, verdict in zip(ops, verdicts) if verdict is not None and (op[2], op[3]) in creating}
         if not refused:
             return
+        labels = _labels_given(ops)
         for index, op in enumerate(ops):
             if verdicts[index] is not None:
                 continue
             named = next((named for named in self._named(op) if (named.entity, named.row_id) in refused), None)
             if named is not None:
-                verdicts[index] = Refusal(named.rule, f"{named.where}: {named.entity} {named.row_id[:8]} is refused in the same batch")
+                label = labels.get((named.entity, named.row_id))
+                record = f"{named.entity} {label} ({named.row_id[:8]})" if label else f"{named.entity} {named.row_id[:8]}"
+                verdicts[index] = Refusal(named.rule, f"{named.where}: {record} is refused in the same batch")
 
     def _refused_holder(self, member_id: str | None, *, template: bool = False) -> Refusal | None:
         """Why this member may not hold a task (a guest, removed), or ``None`` (nobody holds it: ``None`` too);

@@ -737,17 +737,19 @@ class CrewdeckApp(App[int]):
     @background(group="refresh")
     def _after_refusal(self, count: int) -> None:
         """Our operations the server refused left the replica: show it without them, and say why."""
-        refused = self.session.reads.refused(count)
-        ops = [op for op, _, _ in refused]
+        refused = self.session.reads.refused(count, self.services.now(), self.config.clock24)
+        ops = [op for op, *_ in refused]
         self.session.ranked.rescore_rows({op.row_id for op in ops if op.entity == "task"}, self.services.now())
         self.call_from_thread(self._after_change, ops, True, None)
         if not refused:
             return
-        _, rule, message = refused[0]
+        # What was refused, by the operation the rule's message names (a new task's assignee, not its title), so what
+        # was typed is said here, not only in crewdeck log.
+        _, rule, message, what = next((r for r in refused if r[2].startswith(f"{r[0].entity}.{r[0].field}:")), refused[0])
         records = len({(op.entity, op.row_id) for op in ops})
         title = "the server refused a change of yours" if records == 1 else f"the server refused your changes to {records} records"
         self.call_from_thread(
-            self.notify, f"{message} (rule {rule}); crewdeck log lists what was refused", title=title, severity="error", timeout=30
+            self.notify, f"{what}: {message} (rule {rule}); crewdeck log lists what was refused", title=title, severity="error", timeout=30
         )
 
     @background(group="watch")

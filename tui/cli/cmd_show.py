@@ -32,8 +32,8 @@ def cmd_show(ctx: Context) -> int:
     if detail.record["notes"]:
         sys.stdout.write("\nNotes\n" + visible(detail.record["notes"], multiline=True) + "\n")
     sys.stdout.write(f"\nHistory (times in {tz})\n")
-    for change in reversed(detail.history):
-        sys.stdout.write(visible(f"  {format_local(change.at, tz, ctx.now, clock24=ctx.config.clock24)}  {change.sentence}") + "\n")
+    for at, sentence in detail.told():
+        sys.stdout.write(visible(f"  {format_local(at, tz, ctx.now, clock24=ctx.config.clock24)}  {sentence}") + "\n")
     return 0
 
 

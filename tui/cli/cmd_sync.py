@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 DEFAULT_PORT = 8470
 #: PostgreSQL's driver is an optional extra: a server on a workspace file, and every replica, run without it.
 POSTGRES_EXTRA = "pip install 'crewdeck[postgres]'"
+#: How many of a round's refused operations `crewdeck sync` lists (the newest; `crewdeck log` lists every one).
+REFUSALS_LISTED = 20
 
 
 def _require_postgres_driver() -> None:
@@ -298,18 +300,24 @@ def cmd_sync(ctx: Context) -> int:
     except SyncError as exc:
         if exc.code == REMOVED:
             mark_removed(store)
-            left = unsent(store)
-            kept = f"; {left:,} operation{'s' if left != 1 else ''} made here were never sent and stay in {store.path}" if left else ""
-            raise UserError(f"sync with {remote.url}: {exc}{kept}") from None
-        raise UserError(f"sync with {remote.url}: {replica_refusal(exc, store.path)}") from None
+        raise UserError(f"sync with {remote.url}: {replica_refusal(exc, store.path, unsent(store))}") from None
     finally:
         client.close()
     print(f"pushed {result.pushed:,}, pulled {counted(result.pulled, 'operation')}; server at #{result.head:,}, {unsent(store):,} unsent")
     if result.refused:
         names = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
-        print(f"the server refused {result.refused:,} of them; they are out of this replica (crewdeck log lists them):")
-        for op, rule, message, _ in store.refused()[: min(result.refused, 20)]:
-            print(visible(f"  {describe.op_words(op, names)}: {message} (rule {rule})"))
+        they = "it is" if result.refused == 1 else "they are"
+        print(
+            f"the server refused {counted(result.refused, 'operation')} made here; {they} out of this replica "
+            f"(crewdeck log lists {'it' if result.refused == 1 else 'them'}):"
+        )
+        refused = store.refused()
+        titles = describe.refused_titles(op for op, *_ in refused)
+        names = describe.naming_refused(names, (op for op, *_ in refused))
+        for op, rule, message, _ in refused[: min(result.refused, REFUSALS_LISTED)]:
+            print(visible(f"  {describe.op_words(op, names, titles.get(op.row_id))}: {message} (rule {rule})"))
+        if result.refused > REFUSALS_LISTED:
+            print(f"  … and {result.refused - REFUSALS_LISTED:,} more: crewdeck log lists every one")
     return 0
 
 

@@ -229,6 +229,10 @@ def _record_id(ctx: Context, text: str) -> str:
             return ctx.ws.resolve(entity, text)
         except UserError:
             continue
+    # A record the server refused is in no table: what was refused of it is its log.
+    refused = {op.row_id for op, *_ in ctx.ws.store.refused() if text and op.row_id.startswith(text)}
+    if len(refused) == 1:
+        return refused.pop()
     raise UserError(f"no record with id {text}")
 
 
@@ -279,11 +283,12 @@ def cmd_log(ctx: Context) -> int:
     )
     unsent_mark = "  (never sent: you were removed)" if ws.store.get_meta(META_REMOVED) else "  (not sent yet)"
     lines = []
-    # A refused task is not in the workspace: its own refused title names it.
-    titles = {op.row_id: describe.stored_value(op.value) for op, *_ in refused if op.entity == "task" and op.field == "title"}
+    titles = describe.refused_titles(op for op, *_ in refused)
+    # Named from every refusal, not only this record's: a task's campaign may be one refused with it.
+    refused_names = describe.naming_refused(names, (op for op, *_ in ws.store.refused()))
     for op, rule, message, _ in refused:
         when = format_local(stamp_time(op.op_id), names.tz, ctx.now, clock24=names.clock24)
-        lines.append(visible(f"{when}  REFUSED: {describe.op_words(op, names, titles.get(op.row_id))}: {message} (rule {rule})"))
+        lines.append(f"{when}  {describe.refused_line(op, rule, message, refused_names, titles.get(op.row_id))}")
     for change in said:
         when = format_local(change.at, names.tz, ctx.now, clock24=names.clock24)
         unsent = any(op.op_id in waiting for op in change.ops)

@@ -12,7 +12,8 @@ from crewdeck.sync.state.naming import quoted
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.tui.tasks import urgency
-from crewdeck.tui.workspace.describe import Naming, ToldChange, actors, changes, first_ops, told
+from crewdeck.tui.time.when import stamp_time
+from crewdeck.tui.workspace.describe import Naming, ToldChange, actors, changes, first_ops, naming_refused, refused_line, told
 from crewdeck.tui.workspace.placeholders import text_or, untitled_task
 from crewdeck.tui.workspace.workspace import REMOVED_WORDS, Member, Workspace
 
@@ -41,6 +42,14 @@ class TaskDetail:
     assignee_removed: bool = False
     #: The removed members among the assignee and the attendees: their handles read "ex-@raj" (``shown_handle``).
     removed: frozenset[str] = frozenset()
+    #: Edits of this task made here that the sync server refused, as ``crewdeck log`` says them: ``(when made, line)``.
+    refused: tuple[tuple[dt.datetime, str], ...] = ()
+
+    def told(self) -> list[tuple[dt.datetime, str]]:
+        """The history and what the server refused of it, newest first: ``(when, sentence)``."""
+        said = [(change.at, change.sentence) for change in reversed(self.history)]
+        # Stable: changes made at one instant stay newest first, as the history reversed reads.
+        return sorted([*said, *self.refused], key=lambda line: line[0], reverse=True)
 
 
 def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", clock24: bool = True) -> TaskDetail:
@@ -70,6 +79,13 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
     if record["post_state"]:
         told = _verdicts_told(ws, task_id, naming, lambda op: actor_of(op.member, op.op_id))
         history = sorted([*history, *told], key=lambda change: change.ops[0].op_id)
+    every_refused = ws.store.refused()
+    refused_naming = naming_refused(naming, (op for op, *_ in every_refused))
+    refused = tuple(
+        (stamp_time(op.op_id), refused_line(op, rule, message, refused_naming, record["title"]))
+        for op, rule, message, _ in every_refused
+        if op.row_id == task_id
+    )
     terms = urgency.explain(
         now=now,
         due_utc=record["due"]["utc"] if record["due"] else None,
@@ -101,6 +117,7 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
         campaign_tz=campaign.audience_tz if campaign else None,
         urgency=terms,
         history=history,
+        refused=refused,
         depends_on=depends,
         blocking=blocking,
     )

@@ -17,6 +17,7 @@ from crewdeck.tui.session.detail import TaskDetail, task_detail
 from crewdeck.tui.tasks import query as query_language
 from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.tasks.listing import TaskRow, with_post_states
+from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.workspace import Campaign, Member, Workspace
 
 
@@ -91,6 +92,14 @@ class Reads:
 
         return self._access.read(read)
 
-    def refused(self, limit: int) -> list[tuple[Op, str, str]]:
-        """The newest of our operations the server refused: ``(operation, rule, message)``."""
-        return self._access.read(lambda ws: [(op, rule, message) for op, rule, message, _ in ws.store.refused()[:limit]])
+    def refused(self, limit: int, now: dt.datetime, clock24: bool = True) -> list[tuple[Op, str, str, str]]:
+        """The newest of our operations the server refused: ``(operation, rule, message, what it did)``, the last as
+        ``crewdeck log`` says it ("@raj set assignee of “Rough cut” to ex-@lee")."""
+
+        def read(ws: Workspace) -> list[tuple[Op, str, str, str]]:
+            refused = ws.store.refused()
+            titles = describe.refused_titles(op for op, *_ in refused)
+            names = describe.naming_refused(describe.Naming.of(ws, self._access.me.tz, now, clock24), (op for op, *_ in refused))
+            return [(op, rule, message, describe.op_words(op, names, titles.get(op.row_id))) for op, rule, message, _ in refused[:limit]]
+
+        return self._access.read(read)

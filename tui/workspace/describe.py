@@ -18,7 +18,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from crewdeck.sync.state.ids import short
@@ -231,6 +231,24 @@ def action_words(ops: Iterable[Op], names: Naming, created: set[str]) -> str:
 _MEMBER_FIELDS = {"assignee", "created_by", "entered_by", "approved_by", "actor", "member"}
 
 
+def refused_titles(refused: Iterable[Op]) -> dict[str, Any]:
+    """Task id -> the title a refused operation gave it: a task the server refused is not in the workspace, and its own
+    refused title names it."""
+    return {op.row_id: stored_value(op.value) for op in refused if op.entity == "task" and op.field == "title"}
+
+
+def naming_refused(names: Naming, refused: Iterable[Op]) -> Naming:
+    """``names`` that also call a campaign the server refused by the name it was given (it is in no table)."""
+    given = {op.row_id: stored_value(op.value) for op in refused if op.entity == "campaign" and op.field == "name"}
+    named = {row_id: name for row_id, name in given.items() if isinstance(name, str) and name.strip()}
+    return replace(names, campaigns={**named, **names.campaigns}) if named else names
+
+
+def refused_line(op: Op, rule: str, message: str, names: Naming, title: Any = None) -> str:
+    """One operation the server refused, what it did and why: "REFUSED: @raj set assignee of “Shoot” to ex-@lee: … (rule …)"."""
+    return visible(f"REFUSED: {op_words(op, names, title)}: {message} (rule {rule})")
+
+
 def op_words(op: Op, names: Naming, title: Any = None) -> str:
     """One operation as it stands, field and value, for one the server refused: "set created_by of “Draft” to @ana"
     (``title``: the task's, where the refusal kept it from the workspace)."""
@@ -248,8 +266,16 @@ def op_words(op: Op, names: Naming, title: Any = None) -> str:
             shown = _plain(value, names)
         except ValueError:  # an instant that does not read
             shown = str(value)
-    record = names.task(op.row_id, title) if op.entity == "task" else f"{op.entity} {short(op.row_id)}"
-    return visible(f"{names.member(op.member)} set {op.field} of {record} to {shown}")
+    return visible(f"{names.member(op.member)} set {op.field} of {_record_words(op, names, title)} to {shown}")
+
+
+def _record_words(op: Op, names: Naming, title: Any) -> str:
+    """The record an operation sets a field of: “Draft”, "the ads budget of launch for the run", "campaign 1a2b3c4d"."""
+    if op.entity == "task":
+        return names.task(op.row_id, title)
+    if op.entity == "budget" and op.row_id.count(":") == 3:
+        return _budget_for(op.row_id, names)  # its short id, "budget:5", names nothing
+    return f"{op.entity} {short(op.row_id)}"
 
 
 # ------------------------------------------------------------------ sentences
@@ -532,11 +558,14 @@ def _count(value: Any, names: Naming) -> str:
 
 def _budget(row_id: str, values: dict[str, Any], names: Naming) -> str:
     """ "set the ads budget of Spring Launch for the run to 5,000.00 USD": the amount in its currency, never in minor units."""
-    # The id names what the budget is for (``crewdeck.sync.state.records.budget_id``).
-    _, campaign, category, period = row_id.split(":")
-    span = "the run" if period == "run" else period
     amount = f"{format_minor(values['amount'], values['currency'], grouping=True)} {values['currency']}"
-    return f"set the {category} budget of {names.campaign(campaign)} for {span} to {amount}"
+    return f"set {_budget_for(row_id, names)} to {amount}"
+
+
+def _budget_for(row_id: str, names: Naming) -> str:
+    """ "the ads budget of Spring Launch for the run": the id names what the budget is for (``records.budget_id``)."""
+    _, campaign, category, period = row_id.split(":")
+    return f"the {category} budget of {names.campaign(campaign)} for {'the run' if period == 'run' else period}"
 
 
 def _appended(entity: str, record: Any, names: Naming) -> str:

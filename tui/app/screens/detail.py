@@ -296,6 +296,6 @@ class DetailScreen(Screen[None]):
         if r["notes"]:
             doc.add().add(("Notes", "bold")).block(r["notes"])
         doc.add().add(("History", "bold"), " ", (f"(times in {tz})", "dim"))
-        for change in reversed(d.history[-200:]):
-            doc.add("  ", (format_local(change.at, tz, now, clock24=clock24), "dim"), f"  {change.sentence}")
+        for at, sentence in d.told()[:200]:
+            doc.add("  ", (format_local(at, tz, now, clock24=clock24), "dim"), f"  {sentence}")
         return doc.content()

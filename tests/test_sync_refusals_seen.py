@@ -1,0 +1,217 @@
+"""What a member sees when the sync server refuses what they did offline: the CLI's sync, and the app's notice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.screens.detail import DetailScreen
+
+from .apphelp import cursor_on, make_app, settle, until
+from .syncsupport import Server, crewdeck, crewdeck_fails, make_team, new_token
+
+
+@contextmanager
+def refused_offline(tmp_path: Path) -> Iterator[Path]:
+    """raj's replica holding “Rough cut”, made offline for @lee, whom a manager removed meanwhile on the served file."""
+    team = make_team(tmp_path)
+    crewdeck("-w", str(team), "--as", "ana", "member", "add", "lee", "--name", "Lee Park", "--tz", "Asia/Seoul")
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("-w", str(replica), "add", "Rough cut @lee")
+        crewdeck("-w", str(team), "--as", "ana", "member", "rm", "lee")
+        yield replica
+    finally:
+        assert server.stop() == ""
+
+
+def test_sync_names_a_refused_new_task_by_its_title_on_every_line(tmp_path: Path) -> None:
+    with refused_offline(tmp_path) as replica:
+        out = crewdeck("-w", str(replica), "sync")
+    lines = [line for line in out.splitlines() if line.startswith("  @raj set ")]
+    assert lines and all("of “Rough cut” to" in line and "(rule removed_assignee)" in line for line in lines), out
+
+
+def refusal_notices(app: CrewdeckApp) -> list[str]:
+    return [str(n.message) for n in app._notifications if n.title == "the server refused a change of yours"]
+
+
+async def test_the_apps_notice_says_what_the_server_refused_not_only_why(tmp_path: Path) -> None:
+    with refused_offline(tmp_path) as replica:
+        app = make_app(replica, "raj")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: bool(refusal_notices(app)), "the refusal notice")
+            [notice] = refusal_notices(app)
+    assert notice.startswith("@raj set assignee of “Rough cut” to ex-@lee: task.assignee: @lee was removed"), notice
+    assert "(rule removed_assignee)" in notice and "crewdeck log" in notice
+
+
+def test_a_member_made_a_guest_meanwhile_is_told_their_offline_edits_stay_unsent(tmp_path: Path) -> None:
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("-w", str(replica), "add", "Rough cut")
+        crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "guest")
+        said = crewdeck_fails("-w", str(replica), "sync")
+    finally:
+        assert server.stop() == ""
+    assert "a guest's token holds no replica" in said, said
+    assert f"operations made here were not sent and stay in {replica}" in said, said
+    assert "(not sent yet)" in crewdeck("-w", str(replica), "log")
+
+
+async def test_the_app_of_a_member_made_a_guest_says_their_offline_edits_stay_unsent(tmp_path: Path) -> None:
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("-w", str(replica), "add", "Rough cut")
+        crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "guest")
+        app = make_app(replica, "raj")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            told = lambda: [str(n.message) for n in app._notifications if n.title == "sync refused"]  # noqa: E731
+            await until(pilot, lambda: bool(told()), "the refusal's notice")
+            [notice] = told()
+    finally:
+        assert server.stop() == ""
+    assert notice.startswith("a guest's token holds no replica"), notice
+    assert f"operations made here were not sent and stay in {replica}, sent once a manager makes you a member again" in notice
+
+
+async def test_the_app_of_a_member_removed_meanwhile_says_their_offline_edits_were_never_sent(tmp_path: Path) -> None:
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("-w", str(replica), "add", "Rough cut")
+        crewdeck("-w", str(team), "--as", "ana", "member", "rm", "raj")
+        app = make_app(replica, "raj")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            told = lambda: [str(n.message) for n in app._notifications if n.title == "sync refused"]  # noqa: E731
+            await until(pilot, lambda: bool(told()), "the refusal's notice")
+            [notice] = told()
+        said = crewdeck_fails("-w", str(replica), "sync")
+    finally:
+        assert server.stop() == ""
+    assert notice.startswith("you were removed from this workspace; "), notice
+    assert f"operations made here were never sent and stay in {replica}" in notice, notice
+    assert f"operations made here were never sent and stay in {replica}" in said, said
+    assert "(never sent: you were removed)" in crewdeck("-w", str(replica), "log")
+
+
+def test_sync_counts_what_it_refused_on_its_own_not_as_part_of_what_was_pushed(tmp_path: Path) -> None:
+    with refused_offline(tmp_path) as replica:
+        out = crewdeck("-w", str(replica), "sync")
+    assert out.startswith("pushed 0, "), out
+    assert "the server refused 5 operations made here; they are out of this replica (crewdeck log lists them):" in out, out
+
+
+def test_log_of_a_refused_new_task_by_its_id_lists_what_was_refused(tmp_path: Path) -> None:
+    with refused_offline(tmp_path) as replica:
+        crewdeck("-w", str(replica), "sync")
+    with Store(replica) as store:
+        [task_id] = {op.row_id for op, *_ in store.refused()}
+    log = crewdeck("-w", str(replica), "log", task_id[:8])
+    assert "REFUSED: @raj set assignee of “Rough cut” to ex-@lee" in log, log
+
+
+@contextmanager
+def refused_edit(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """raj's replica after a sync refused his offline assignment of “Shoot” to @lee (removed meanwhile); the task's id."""
+    team = make_team(tmp_path)
+    crewdeck("-w", str(team), "--as", "ana", "member", "add", "lee", "--name", "Lee Park", "--tz", "Asia/Seoul")
+    task_id = crewdeck("-w", str(team), "--as", "ana", "add", "Shoot").strip()
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("-w", str(replica), "set", task_id[:8], "assignee=@lee")
+        crewdeck("-w", str(team), "--as", "ana", "member", "rm", "lee")
+        crewdeck("-w", str(replica), "sync")
+        yield replica, task_id
+    finally:
+        assert server.stop() == ""
+
+
+REFUSED_ASSIGNMENT = (
+    "REFUSED: @raj set assignee of “Shoot” to ex-@lee: task.assignee: @lee was removed from this workspace (rule removed_assignee)"
+)
+
+
+def test_show_lists_an_edit_the_server_refused_in_the_tasks_history(tmp_path: Path) -> None:
+    with refused_edit(tmp_path) as (replica, task_id):
+        shown = crewdeck("-w", str(replica), "show", task_id[:8])
+    history = shown.split("History")[1]
+    assert REFUSED_ASSIGNMENT in history, shown
+    assert "assignee  nobody" in shown
+
+
+async def test_the_apps_detail_lists_an_edit_the_server_refused_in_the_tasks_history(tmp_path: Path) -> None:
+    with refused_edit(tmp_path) as (replica, task_id):
+        app = make_app(replica, "raj")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            assert await cursor_on(app, pilot, "Shoot") == task_id
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, DetailScreen)
+            body = str(app.screen.query_one("#detail-body").render())
+    assert REFUSED_ASSIGNMENT in " ".join(body.split("History")[1].split()), body
+
+
+def test_sync_says_how_many_refusals_it_did_not_list(tmp_path: Path) -> None:
+    with refused_offline(tmp_path) as replica:
+        for take in range(2, 6):
+            crewdeck("-w", str(replica), "add", f"Rough cut {take} @lee")
+        out = crewdeck("-w", str(replica), "sync")
+    assert out.splitlines()[1].startswith("the server refused 25 operations made here;"), out
+    assert len([line for line in out.splitlines() if line.startswith("  @raj ")]) == 20, out
+    assert out.splitlines()[-1] == "  … and 5 more: crewdeck log lists every one", out
+
+
+def test_a_task_refused_with_its_refused_campaign_names_that_campaign(tmp_path: Path) -> None:
+    team = make_team(tmp_path)
+    crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "manager")
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("-w", str(replica), "campaign", "add", "spring")
+        crewdeck("-w", str(replica), "add", "Plan spring +spring")
+        crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "member")
+        out = crewdeck("-w", str(replica), "sync")
+    finally:
+        assert server.stop() == ""
+    with Store(replica) as store:
+        [campaign_id] = {op.row_id for op, *_ in store.refused() if op.entity == "campaign"}
+    said = f"task.campaign: campaign “spring” ({campaign_id[:8]}) is refused in the same batch (rule unknown_campaign)"
+    assert f"  @raj set campaign of “Plan spring” to spring: {said}" in out, out
+
+
+def test_a_refused_budget_is_named_by_what_it_budgets(tmp_path: Path) -> None:
+    team = make_team(tmp_path)
+    crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "manager")
+    crewdeck("-w", str(team), "--as", "ana", "campaign", "add", "launch")
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("-w", str(replica), "budget", "set", "launch", "ads", "500 EUR")
+        crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "member")
+        out = crewdeck("-w", str(replica), "sync")
+    finally:
+        assert server.stop() == ""
+    assert "  @raj set category of the ads budget of launch for the run to ads: only a manager may change budget records" in out, out
+    assert "budget:" not in out, out
