@@ -30,6 +30,26 @@ def refused_offline(tmp_path: Path) -> Iterator[Path]:
         assert server.stop() == ""
 
 
+@contextmanager
+def raj_offline_while(tmp_path: Path, *change: str) -> Iterator[Path]:
+    """raj's replica holding “Rough cut”, made offline, while a manager ran ``change`` (``member …`` on raj) on the served
+    file; the server runs until the block ends."""
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("-w", str(replica), "add", "Rough cut")
+        crewdeck("-w", str(team), "--as", "ana", *change)
+        yield replica
+    finally:
+        assert server.stop() == ""
+
+
+def sync_notices(app: CrewdeckApp) -> list[str]:
+    return [str(n.message) for n in app._notifications if n.title == "sync refused"]
+
+
 def test_sync_names_a_refused_new_task_by_its_title_on_every_line(tmp_path: Path) -> None:
     with refused_offline(tmp_path) as replica:
         out = crewdeck("-w", str(replica), "sync")
@@ -53,58 +73,32 @@ async def test_the_apps_notice_says_what_the_server_refused_not_only_why(tmp_pat
 
 
 def test_a_member_made_a_guest_meanwhile_is_told_their_offline_edits_stay_unsent(tmp_path: Path) -> None:
-    team = make_team(tmp_path)
-    server = Server([str(team)]).start()
-    try:
-        replica = tmp_path / "raj.db"
-        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
-        crewdeck("-w", str(replica), "add", "Rough cut")
-        crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "guest")
+    with raj_offline_while(tmp_path, "member", "set", "raj", "--access", "guest") as replica:
         said = crewdeck_fails("-w", str(replica), "sync")
-    finally:
-        assert server.stop() == ""
     assert "a guest's token holds no replica" in said, said
     assert f"operations made here were not sent and stay in {replica}" in said, said
     assert "(not sent yet)" in crewdeck("-w", str(replica), "log")
 
 
 async def test_the_app_of_a_member_made_a_guest_says_their_offline_edits_stay_unsent(tmp_path: Path) -> None:
-    team = make_team(tmp_path)
-    server = Server([str(team)]).start()
-    try:
-        replica = tmp_path / "raj.db"
-        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
-        crewdeck("-w", str(replica), "add", "Rough cut")
-        crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "guest")
+    with raj_offline_while(tmp_path, "member", "set", "raj", "--access", "guest") as replica:
         app = make_app(replica, "raj")
         async with app.run_test(size=(160, 48)) as pilot:
             await settle(pilot)
-            told = lambda: [str(n.message) for n in app._notifications if n.title == "sync refused"]  # noqa: E731
-            await until(pilot, lambda: bool(told()), "the refusal's notice")
-            [notice] = told()
-    finally:
-        assert server.stop() == ""
+            await until(pilot, lambda: bool(sync_notices(app)), "the refusal's notice")
+            [notice] = sync_notices(app)
     assert notice.startswith("a guest's token holds no replica"), notice
     assert f"operations made here were not sent and stay in {replica}, sent once a manager makes you a member again" in notice
 
 
 async def test_the_app_of_a_member_removed_meanwhile_says_their_offline_edits_were_never_sent(tmp_path: Path) -> None:
-    team = make_team(tmp_path)
-    server = Server([str(team)]).start()
-    try:
-        replica = tmp_path / "raj.db"
-        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
-        crewdeck("-w", str(replica), "add", "Rough cut")
-        crewdeck("-w", str(team), "--as", "ana", "member", "rm", "raj")
+    with raj_offline_while(tmp_path, "member", "rm", "raj") as replica:
         app = make_app(replica, "raj")
         async with app.run_test(size=(160, 48)) as pilot:
             await settle(pilot)
-            told = lambda: [str(n.message) for n in app._notifications if n.title == "sync refused"]  # noqa: E731
-            await until(pilot, lambda: bool(told()), "the refusal's notice")
-            [notice] = told()
+            await until(pilot, lambda: bool(sync_notices(app)), "the refusal's notice")
+            [notice] = sync_notices(app)
         said = crewdeck_fails("-w", str(replica), "sync")
-    finally:
-        assert server.stop() == ""
     assert notice.startswith("you were removed from this workspace; "), notice
     assert f"operations made here were never sent and stay in {replica}" in notice, notice
     assert f"operations made here were never sent and stay in {replica}" in said, said
