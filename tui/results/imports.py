@@ -507,7 +507,8 @@ def _iso_day(raw: str) -> str | None:
 
 def _count(cell: _Cells, name: str) -> int | None:
     text = cell.get(name)
-    raw = text.replace(",", "") if _GROUPED_COUNT.match(text) else text
+    # Most cells hold no comma: the pattern is asked only of those that do (400,000 cells a 100,000-row import).
+    raw = text.replace(",", "") if "," in text and _GROUPED_COUNT.match(text) else text
     if raw == "":
         return None
     if not (raw.isascii() and raw.isdigit()):
