@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.oplog import Op, check_value, from_wire
 from crewdeck.sync.state.records import ENTITIES
+from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main
 
 from .apphelp import make_app, settle
@@ -377,3 +378,18 @@ async def test_the_app_reads_whatever_was_applied(drawn: list[tuple[str, str, st
                 await settle(pilot)
             assert app.is_running
             assert [n.message for n in app._notifications if n.title == "unexpected error"] == []
+
+
+def test_a_series_naming_no_member_nor_campaign_here_goes_on_for_nobody_and_the_list_reads(tmp_path: Path) -> None:
+    """A pulled series whose template named a member or a campaign this replica does not hold: `tasks` made its next
+    instance first, the rules refused it (``unknown_member``), and the listing failed with that refusal."""
+    path = _workspace(tmp_path)
+    series = TASKS[0]
+    template = {"title": "Weekly sync", "assignee": MEMBERS[0], "campaign": CAMPAIGNS[0]}
+    recurrence = {"rule": RULE, "on": "2026-11-23", "template": template}
+    _apply(path, [("set", "task", series, {"title": "Weekly sync", "status": "done", "series": series, "recurrence": recurrence})])
+    cli = Cli(path)
+    assert "Weekly sync" in cli.ok("tasks")
+    with Store(path) as store:
+        made = store.conn.execute("SELECT assignee, campaign, status FROM task WHERE series = ? AND id != ?", (series, series)).fetchall()
+    assert made == [(None, None, "inbox")]  # nobody holds it: in the inbox

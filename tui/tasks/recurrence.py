@@ -341,18 +341,25 @@ def _maker(ws: Workspace, task: dict[str, Any]) -> str | None:
 
 
 def _takeable(ws: Workspace, template: dict[str, Any]) -> dict[str, Any]:
-    """The series' template, without an assignee the rules refuse a task to (removed, or a guest): a change made
-    behind ``member rm``'s back may leave a series naming them.  The next instance, and the series after it, go to
-    nobody, as ``member rm --unassign`` hands them on; closing the one before is never refused for it."""
+    """The series' template, without what the rules refuse a task to name: an assignee who is removed, a guest or no
+    member here, a campaign the workspace does not hold (``unknown_member``, ``unknown_campaign``).  A change made behind
+    ``member rm``'s back, or a record pulled before what it names, may leave a series naming them.  The next instance,
+    and the series after it, go to nobody, in no campaign, as ``member rm --unassign`` hands them on; closing the one
+    before, or listing tasks, is never refused for it."""
     # The rules load when first asked, as the store loads them: not for the app's first paint.
     from crewdeck.sync.state.filerules import FileRuleState
     from crewdeck.sync.state.rules import assignee_refused
 
-    assignee = template.get("assignee")
-    facts = FileRuleState(ws.conn).member(assignee) if isinstance(assignee, str) else None
-    if facts is None or assignee_refused(facts) is None:
-        return template
-    return {k: v for k, v in template.items() if k != "assignee"}
+    state = FileRuleState(ws.conn)
+    assignee, campaign = template.get("assignee"), template.get("campaign")
+    left_out = set()
+    if isinstance(assignee, str):
+        facts = state.member(assignee)
+        if facts is None or assignee_refused(facts) is not None:
+            left_out.add("assignee")
+    if isinstance(campaign, str) and not state.record_exists("campaign", campaign):
+        left_out.add("campaign")
+    return {k: v for k, v in template.items() if k not in left_out} if left_out else template
 
 
 def _rewritten(ws: Workspace, recurrence: dict[str, Any], **changes: Any) -> dict[str, Any]:
