@@ -319,3 +319,23 @@ def test_a_restore_refuses_two_live_members_with_one_handle_or_unix_user(export:
     doc["member"][-1]["unix_user"] = "raj2"
     path.write_text(json.dumps(doc))
     assert target.ok("import", str(path), as_member=None).startswith("imported ")
+
+
+def test_an_export_with_approvals_into_a_workspace_with_data_says_how_to_restore_it(tmp_path: Path) -> None:
+    """A backup with an approved entry, imported after ``init --member``: refused (an approval is a manager's own act),
+    and the line says the way that works, which then restores it whole."""
+    demo = Cli(tmp_path / "demo.db")
+    assert demo("demo", str(demo.workspace), as_member=None).code == 0
+    backup = tmp_path / "backup.json"
+    backup.write_text(demo.ok("export", as_member=None))
+    target = new_workspace(tmp_path, "a.db")
+    before = ops(target.workspace)
+    err = one_line_error(target("import", str(backup)))
+    assert (
+        "an approval is a manager's own act" in err and "crewdeck init NEW.db, with no --member, then crewdeck -w NEW.db import FILE" in err
+    )
+    assert ops(target.workspace) == before
+    restored = Cli(tmp_path / "NEW.db")
+    assert main(["init", str(restored.workspace)]) == 0
+    restored.ok("import", str(backup), as_member=None)
+    assert restored.ok("export", as_member=None) == backup.read_text()

@@ -622,7 +622,9 @@ class _Merger:
         spec = ENTITIES[entity]
         if entity == "approval":
             self.problems.append(
-                f"{where}: an approval is a manager's own act and is not imported into a workspace that has data (approve the entry here)"
+                f"{where}: an approval is a manager's own act and is not imported into a workspace that has data (approve the entry "
+                "here, or restore the export as it was into a new workspace: crewdeck init NEW.db, with no --member, then crewdeck "
+                "-w NEW.db import FILE)"
             )
             return
         credit = self._credit(entity, row_id, values, author_field)
