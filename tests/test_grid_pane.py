@@ -225,6 +225,27 @@ async def test_plan_a_meeting_and_book_it(workspace: Path) -> None:
     assert meeting["due"]["utc"] == "2026-11-30T10:00:00Z" and meeting["created_by"] == ids["ana"]
 
 
+async def test_j_and_k_move_over_the_planners_members_and_slots(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        planner = app.screen
+        assert isinstance(planner, PlannerScreen)
+        members = planner.query_one(InviteList)
+        assert app.focused is members and members.highlighted == 0
+        await pilot.press("j", "j", "k", "j", "space")
+        await settle(pilot)
+        assert planner.invited[planner.members[2].id] == "required"
+        await pilot.press("tab", "tab", "tab", "tab")
+        await settle(pilot)
+        table = planner.query_one(SlotTable)
+        assert app.focused is table and table.cursor_row == 0
+        await pilot.press("j", "j", "k")
+        assert table.cursor_row == 1
+
+
 async def test_the_planner_needs_someone_required_and_escape_goes_back(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
