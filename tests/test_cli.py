@@ -350,6 +350,14 @@ def test_member_list_says_each_members_approval_groups_and_a_guests_campaigns(cl
     assert members["vic"]["campaigns"] == [] and members["ana"]["groups"] == []
 
 
+def test_a_campaigns_slug_folds_accents_as_people_type_the_name(cli: Cli) -> None:
+    assert "(+lancamento-br, id " in cli.ok("campaign", "add", "Lançamento BR", "--audience-tz", "America/Sao_Paulo")
+    assert "(+strasse-der-marken, id " in cli.ok("campaign", "add", "Straße der Marken")
+    task_id = cli.ok("add", "Post de lançamento +lancamento-br").strip()
+    assert task_id[:8] in cli.ok("tasks", "+lancamento-br") and task_id[:8] in cli.ok("tasks", "+Lançamento-BR")
+    assert "+lancamento-br" in cli.ok("campaign", "list")
+
+
 def test_campaign_list_says_each_campaigns_approval_chain_within_80_columns(cli: Cli, tmp_path: Path) -> None:
     """campaign list left out the chain, which only `campaign set --approvals` and the log had said."""
     cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "UTC")
