@@ -358,6 +358,9 @@ async def test_quick_add_previews_and_creates(workspace: Path) -> None:
             added = [v for _, v in store.records("task") if v["title"] == "Film teaser"]
         assert len(added) == 1 and added[0]["tags"] == ["tiktok"] and added[0]["priority"] == "high"
         assert added[0]["due"] == {"utc": "2026-11-30T09:00:00Z", "tz": "Europe/Berlin"}
+        # Said as the log says it: a task for someone else leaves the Inbox, and its id alone said nothing of it.
+        told = [str(n.message) for n in app._notifications]
+        assert "added “Film teaser” for @raj, due Mon 11-30 10:00 CET" in told, told
 
 
 async def test_quick_add_says_what_is_wrong(workspace: Path) -> None:

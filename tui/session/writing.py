@@ -279,7 +279,7 @@ class Edits:
             self._history.restored.update((op.op_id, json.loads(op.value)) for op in ops)
             # Named by what the action did, as the activity log says it ("undid: snoozed “Draft reel” until …").
             # An undo tells the action it takes back; a redo, what it writes again.
-            words = self._words(action.ops if verb == "undo" or not ops else ops)
+            words = self.words(action.ops if verb == "undo" or not ops else ops)
             done = "undid" if verb == "undo" else "redid"
             if not ops:
                 # Others changed every field since: nothing was written, and
@@ -296,14 +296,14 @@ class Edits:
         or, when the rules' refusal names the post itself, ``cannot redo: “Launch reel” cannot be scheduled: …``.
         """
         # An undo's ops say the action it takes back; a redo's are that undo's, whose label says the action.
-        what = self._words(action.ops) if verb == "undo" else action.label
+        what = self.words(action.ops) if verb == "undo" else action.label
         if not isinstance(refused, Refused):  # the move's checks: why alone, the action's words name the post
             return f"cannot {verb} {what}: {refused.why}"
         reason = str(refused)
         named = self._access.read(lambda ws: _names(ws, action.ops))
         return f"cannot {verb}: {reason}" if any(name in reason for name in named) else f"cannot {verb} {what}: {reason}"
 
-    def _words(self, told: tuple[Op, ...]) -> str:
+    def words(self, told: tuple[Op, ...]) -> str:
         """What ``told`` did, as the activity log says it ("snoozed “Draft reel” until …", "pulled “Launch reel”")."""
         return self._access.read(
             lambda ws: action_words(
