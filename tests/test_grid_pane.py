@@ -20,7 +20,7 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.deadline_grid import GUTTER, DeadlineGrid
 
-from .apphelp import demo_workspace, make_app, settle, until
+from .apphelp import demo_workspace, make_app, prompt_preview, settle, until
 
 SIZE = (160, 48)
 #: 10:30 in Berlin at the frozen clock: the 22nd half hour of the day.
@@ -171,6 +171,29 @@ async def test_the_gutter_says_a_members_time_is_on_another_day(workspace: Path)
         assert row_line(app, "tane").startswith(" @tane  Fri 08:00✗") and row_line(app, "leo").startswith(" @leo       11:00✓")
         # One cell wider than where every time is on the grid's day: a handle keeps six, and a space before the weekday.
         assert grid(app).gutter_width == GUTTER + 1 and lines(app)[1][GUTTER + 1 + NOW_COLUMN] == "▼"
+
+
+async def test_g_goes_to_a_day_typed_as_quick_add_reads_one_keeping_the_cursors_time(workspace: Path) -> None:
+    """Late March, where the clocks change, was a hundred and twenty presses of ] away: no key went to a day."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        await pilot.press("g", *"whenever")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        assert "'whenever' is not a date" in prompt_preview(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is prompt  # refused: the text stays, to fix
+        await pilot.press("ctrl+shift+a", *"2027-03-28")
+        await settle(pilot)
+        assert "Sun 2027-03-28" in prompt_preview(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is app.main_screen and app.focused is grid(app)
+        assert lines(app)[0].startswith(" Sun 2027-03-28 in Europe/Berlin (23 h day)")
+        assert lines(app)[-1].startswith(" Sun 03-28 10:30 CEST")  # the cursor's time of day, as ] keeps it
 
 
 async def test_plan_a_meeting_and_book_it(workspace: Path) -> None:
