@@ -39,7 +39,7 @@ from crewdeck.widgets.content_calendar import ContentCalendar
 from crewdeck.widgets.task_table import TaskTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
-from .apphelp import FirstAnswerLast, demo_workspace, help_text, make_app, prompt_preview, settle, until
+from .apphelp import FirstAnswerLast, cursor_on, demo_workspace, help_text, make_app, prompt_preview, settle, until
 from .conftest import NOW
 
 SIZE = (160, 48)
@@ -358,6 +358,27 @@ async def test_quick_add_previews_and_creates(workspace: Path) -> None:
             added = [v for _, v in store.records("task") if v["title"] == "Film teaser"]
         assert len(added) == 1 and added[0]["tags"] == ["tiktok"] and added[0]["priority"] == "high"
         assert added[0]["due"] == {"utc": "2026-11-30T09:00:00Z", "tz": "Europe/Berlin"}
+        # Said as the log says it: a task for someone else leaves the Inbox, and its id alone said nothing of it.
+        told = [str(n.message) for n in app._notifications]
+        assert "added “Film teaser” for @raj, due Mon 11-30 10:00 CET" in told, told
+
+
+async def test_the_triage_keys_say_what_they_did_and_a_series_next_instance(workspace: Path) -> None:
+    """The notice said "done: 1 task", "assigned: 2 tasks": neither the task nor the change, nor the next instance."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["-w", str(workspace), "--as", "ana", "add", "Check KPIs @ana every:tue 11:00"]) == 0
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "KPIs")
+        await pilot.press("d")
+        await settle(pilot)
+        told = [str(n.message) for n in app._notifications]
+        assert "marked “Check KPIs” done; added “Check KPIs” for @ana, due Tue 12-08 11:00 CET" in told, told
+        await pilot.press("u")
+        await settle(pilot)
+        told = [str(n.message) for n in app._notifications]
+        assert "undid: marked “Check KPIs” done; added “Check KPIs” for @ana, due Tue 12-08 11:00 CET" in told, told
 
 
 async def test_quick_add_says_what_is_wrong(workspace: Path) -> None:

@@ -612,3 +612,23 @@ async def test_a_key_typed_while_a_dialog_writes_its_answer_goes_where_the_focus
         await until(pilot, lambda: not isinstance(app.screen, PromptScreen), "the dialog closed")
         await until(pilot, lambda: table.cursor == start + 1, "the j moved the cursor")
         assert answers == ["Buy milk"]
+
+
+async def test_a_pickers_last_choice_is_in_sight_at_80x24(workspace: Path) -> None:
+    """With twelve members, @zed, the last, was below the box at 80x24: the list was taller than the box showed, so it
+    never scrolled, and up (to the last) or down past @yan highlighted a choice no one could see."""
+    for handle in ("wu", "xia", "yan", "zed"):
+        assert main(["-w", str(workspace), "--as", "ana", "member", "add", handle, "--name", handle, "--tz", "Asia/Shanghai"]) == 0
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        options, box = picker.query_one(OptionList), picker.query_one("Vertical")
+        await pilot.press("up")  # the last choice
+        await settle(pilot)
+        assert str(options.get_option_at_index(options.highlighted or 0).prompt).strip().startswith("@zed")
+        assert options.region.bottom <= box.content_region.bottom, (options.region, box.content_region)
+        assert options.scroll_offset.y > 0

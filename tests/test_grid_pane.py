@@ -20,7 +20,7 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.deadline_grid import GUTTER, DeadlineGrid
 
-from .apphelp import demo_workspace, make_app, settle, until
+from .apphelp import demo_workspace, make_app, prompt_preview, settle, until
 
 SIZE = (160, 48)
 #: 10:30 in Berlin at the frozen clock: the 22nd half hour of the day.
@@ -173,6 +173,29 @@ async def test_the_gutter_says_a_members_time_is_on_another_day(workspace: Path)
         assert grid(app).gutter_width == GUTTER + 1 and lines(app)[1][GUTTER + 1 + NOW_COLUMN] == "▼"
 
 
+async def test_g_goes_to_a_day_typed_as_quick_add_reads_one_keeping_the_cursors_time(workspace: Path) -> None:
+    """Late March, where the clocks change, was a hundred and twenty presses of ] away: no key went to a day."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        await pilot.press("g", *"whenever")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        assert "'whenever' is not a date" in prompt_preview(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is prompt  # refused: the text stays, to fix
+        await pilot.press("ctrl+shift+a", *"2027-03-28")
+        await settle(pilot)
+        assert "Sun 2027-03-28" in prompt_preview(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is app.main_screen and app.focused is grid(app)
+        assert lines(app)[0].startswith(" Sun 2027-03-28 in Europe/Berlin (23 h day)")
+        assert lines(app)[-1].startswith(" Sun 03-28 10:30 CEST")  # the cursor's time of day, as ] keeps it
+
+
 async def test_plan_a_meeting_and_book_it(workspace: Path) -> None:
     ids = member_ids(workspace)
     app = make_app(workspace)
@@ -223,6 +246,27 @@ async def test_plan_a_meeting_and_book_it(workspace: Path) -> None:
     assert meeting["tags"] == ["meeting"] and meeting["status"] == "todo" and meeting["due"]["tz"] == "Europe/Berlin"
     assert meeting["meeting"] == {"minutes": 60, "required": [ids["ana"], ids["raj"]], "optional": [ids["sofia"]]}
     assert meeting["due"]["utc"] == "2026-11-30T10:00:00Z" and meeting["created_by"] == ids["ana"]
+
+
+async def test_j_and_k_move_over_the_planners_members_and_slots(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        planner = app.screen
+        assert isinstance(planner, PlannerScreen)
+        members = planner.query_one(InviteList)
+        assert app.focused is members and members.highlighted == 0
+        await pilot.press("j", "j", "k", "j", "space")
+        await settle(pilot)
+        assert planner.invited[planner.members[2].id] == "required"
+        await pilot.press("tab", "tab", "tab", "tab")
+        await settle(pilot)
+        table = planner.query_one(SlotTable)
+        assert app.focused is table and table.cursor_row == 0
+        await pilot.press("j", "j", "k")
+        assert table.cursor_row == 1
 
 
 async def test_the_planner_needs_someone_required_and_escape_goes_back(workspace: Path) -> None:

@@ -56,6 +56,26 @@ def test_problems_are_listed_for_the_preview() -> None:
     assert any("due:" in p for p in d.problems)
 
 
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("Brief @raj @ana", "@ana: a task has one assignee, and @raj is it already (\\@ana keeps the word in the title)"),
+        ("Brief !high !low", "!low: a task has one priority, and !high is it already"),
+        ("Brief +spring +winter", "+winter: a task is in one campaign, and +spring is it already"),
+        ("Brief due:mon due:tue", "due: is given twice (due:mon, due:tue): give one date"),
+        ("Brief every:mon every:tue", "every: is given twice (every:mon, every:tue): give one rule"),
+    ],
+)
+def test_a_second_assignee_priority_campaign_or_date_is_a_problem_not_dropped(text: str, problem: str) -> None:
+    """quick-add kept the last of two, silently: "Brief @raj @ana" was @ana's alone, and raj never heard of it."""
+    assert problem in quickadd.parse(text).problems
+
+
+def test_the_same_assignee_priority_or_campaign_twice_is_no_problem() -> None:
+    draft = quickadd.parse("Brief @raj @RAJ !high !h +spring +spring")
+    assert (draft.problems, draft.assignee, draft.priority, draft.campaign) == ([], "raj", "high", "spring")
+
+
 def test_resolve_looks_names_up(cli: Cli) -> None:
     ws = Workspace.open(cli.workspace)
     ana = ws.member_by_handle("ana")

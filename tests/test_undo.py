@@ -68,7 +68,7 @@ def test_undo_keeps_a_later_edit_made_elsewhere(tmp_path: Path) -> None:
 
     undone = ours.edits.undo()
     assert undone is not None and undone.kept == 1  # the title: raj's edit stays
-    assert undone.said.endswith(" (kept 1 later change by others)"), undone.said
+    assert undone.said.endswith(" (kept 1 later change by @raj)"), undone.said  # whose: it said "by others"
     exchange(store_of(ours), theirs)
     for store in (store_of(ours), theirs):
         row = store.record("task", task)
@@ -134,8 +134,8 @@ def test_an_undo_that_others_overtook_entirely_writes_nothing(tmp_path: Path) ->
     before = store_of(ours).op_count()
     step = ours.edits.undo()
     assert step is not None and step.written.ops == () and "nothing to restore" in step.written.label and step.kept == 1
-    # Said once: "others changed it since" already tells what a "(kept 1 later change by others)" would repeat.
-    assert step.said.startswith("undo: nothing to restore, others changed it since (") and "kept" not in step.said, step.said
+    # Said once, naming who: "@raj changed it since" already tells what a "(kept 1 later change by @raj)" would repeat.
+    assert step.said.startswith("undo: nothing to restore, @raj changed it since (") and "kept" not in step.said, step.said
     assert store_of(ours).op_count() == before and ours.edits.redo() is None
     assert store_of(ours).record("task", task)["priority"] == "low"  # type: ignore[index]
     ours.close()

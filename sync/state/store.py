@@ -408,6 +408,11 @@ class Store:
         ).fetchone()
         return row[0] if row else None
 
+    def op_member(self, op_id: str) -> str | None:
+        """The member who wrote the operation stamped ``op_id`` (``None``: no such operation here)."""
+        row = self.conn.execute("SELECT member FROM ops WHERE op_id = ?", (op_id,)).fetchone()
+        return row[0] if row else None
+
     def field_value_before(self, row_id: str, field_name: str, op_id: str) -> tuple[bool, Any]:
         """The value a field had just before ``op_id``: ``(was set, value)``."""
         row = self.conn.execute(

@@ -25,7 +25,7 @@ from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.time.grid import Grid, zone_choices
-from crewdeck.tui.time.when import localize
+from crewdeck.tui.time.when import localize, parse_day
 from crewdeck.widgets.deadline_grid import DeadlineGrid
 
 if TYPE_CHECKING:
@@ -69,6 +69,7 @@ class GridPane(Pane):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "plan_meeting", "Plan meeting", id="grid.plan_meeting"),
+        Binding("g", "go_to_day", "Go to day", id="grid.go_to_day"),
         Binding("c", "calendar", "Content calendar", show=False, id="grid.calendar"),
     ]
 
@@ -225,14 +226,44 @@ class GridPane(Pane):
 
     @on(DeadlineGrid.DayRequested)
     def _day(self, message: DeadlineGrid.DayRequested) -> None:
-        if self.day is not None and self.zone is not None:
-            self.day += dt.timedelta(days=message.offset)
-            if self.shown is not None and self.shown.columns:
-                # The cursor keeps its time of day, not its column: on a 23- or 25-hour day they differ.
-                cursor = self.shown.columns[min(self.grid.cursor_column, len(self.shown.columns) - 1)].start
-                tz = zone_info(self.zone)
-                self._keep_instant = localize(dt.datetime.combine(self.day, cursor.astimezone(tz).time()), tz)
-            self.reload()
+        if self.day is not None:
+            self._show_day(self.day + dt.timedelta(days=message.offset))
+
+    def _show_day(self, day: dt.date) -> None:
+        """The grid of ``day``; the cursor keeps its time of day, not its column: on a 23- or 25-hour day they differ."""
+        if self.zone is None:
+            return
+        self.day = day
+        if self.shown is not None and self.shown.columns:
+            cursor = self.shown.columns[min(self.grid.cursor_column, len(self.shown.columns) - 1)].start
+            tz = zone_info(self.zone)
+            self._keep_instant = localize(dt.datetime.combine(day, cursor.astimezone(tz).time()), tz)
+        self.reload()
+
+    def action_go_to_day(self) -> None:
+        """Ask for a day as quick-add reads one ("mar 28", "2027-03-28", "+3w", "next mon") and show it."""
+        from crewdeck.tui.app.screens.prompt import PromptScreen
+
+        if self.zone is None:
+            self.app.bell()
+            return
+        self.app.push_screen(
+            PromptScreen(
+                f"Go to day — in {self.zone}",
+                "mar 28 · 2027-10-31 · +3w · next mon · fri",
+                preview=lambda text: f"→ {self._typed_day(text):%a %Y-%m-%d}",
+                submit=self._typed_day,
+            ),
+            self._day_typed,
+        )
+
+    def _typed_day(self, text: str) -> dt.date:
+        """The day ``text`` names, from today in the grid's zone; ``DateError`` (a refusal) says why it names none."""
+        return parse_day(text, self.today())
+
+    def _day_typed(self, text: str | None) -> None:
+        if text:
+            self._show_day(self._typed_day(text))
 
     @on(DeadlineGrid.NowRequested)
     def _now(self, message: DeadlineGrid.NowRequested) -> None:

@@ -18,7 +18,6 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.pane import Pane
@@ -534,8 +533,10 @@ class TasksPane(Pane):
         """Quick-add's answer, in the prompt's worker: a refusal keeps the prompt open, saying why."""
         if not text.strip():
             return  # nothing typed: nothing to add
-        written = self.services.session.edits.quick_add(text, self.services.now())
-        self.app.call_from_thread(self.services.written, f"added {short(written.ops[0].row_id)}", written)
+        edits = self.services.session.edits
+        written = edits.quick_add(text, self.services.now())
+        # Said as the log says it: whom it is for and when, as a task for another may leave the view shown.
+        self.app.call_from_thread(self.services.written, edits.words(written.ops), written)
 
     @on(TaskTable.Opened)
     def _open(self, message: TaskTable.Opened) -> None:

@@ -95,7 +95,10 @@ class Triage:
         """In a worker: ``action(ids)``, then ``after_write`` with what it wrote."""
         written = action(ids)
         n = len(ids)
-        self._owner.app.call_from_thread(self._after_write, f"{label}: {n} task{'s' if n != 1 else ''}", written)
+        # Said as the log says it ("marked “Brief” done", "assigned “Brief” to @kenji, and 2 more"): a count
+        # alone named neither the task nor the change, nor the next instance a series made.
+        said = self._services.session.edits.words(written.ops) if written.ops else ""
+        self._owner.app.call_from_thread(self._after_write, said or f"{label}: {n} task{'s' if n != 1 else ''}", written)
 
     def _ask(
         self, ask: Callable[[Submit], PromptScreen | PickerScreen | TaskPickerScreen], then: Callable[[list[str], str], Written], label: str

@@ -77,13 +77,15 @@ class Restored:
 
     written: Written
     kept: int
+    #: Who made those later changes, as task lists name them ("@raj and @mia").
+    kept_by: str
 
     @property
     def said(self) -> str:
         """The one line that tells it: what it did, and the fields it kept, unless it wrote nothing (which says why)."""
         if not self.kept or not self.written.ops:
             return self.written.label
-        return f"{self.written.label} (kept {self.kept} later change{'s' if self.kept != 1 else ''} by others)"
+        return f"{self.written.label} (kept {self.kept} later change{'s' if self.kept != 1 else ''} by {self.kept_by})"
 
 
 @dataclass
@@ -263,31 +265,32 @@ class Edits:
 
             now = current_time()
 
-            def write(ws: Workspace, writer: Writer) -> int:
-                changes, kept = _restore(ws.store, action.ops, self._history.restored)
+            def write(ws: Workspace, writer: Writer) -> tuple[int, str]:
+                changes, kept, by = _restore(ws.store, action.ops, self._history.restored)
                 for task_id, values in changes:
                     if "publish" in values or "resumed_from" in values:
                         _check_slot(ws, task_id, values, now)
                     writer.set("task", task_id, values)
-                return kept
+                handles = ws.shown_handles()
+                return kept, " and ".join(sorted(handles.get(m, short(m)) for m in by)) or "others"
 
             try:
-                kept, ops = self._access.write(write)
+                (kept, kept_by), ops = self._access.write(write)
             except (Refused, PostRefused) as refused:
                 raise NotUndone(self._refusal(verb, action, refused)) from None
             source.pop()
             self._history.restored.update((op.op_id, json.loads(op.value)) for op in ops)
             # Named by what the action did, as the activity log says it ("undid: snoozed “Draft reel” until …").
             # An undo tells the action it takes back; a redo, what it writes again.
-            words = self._words(action.ops if verb == "undo" or not ops else ops)
+            words = self.words(action.ops if verb == "undo" or not ops else ops)
             done = "undid" if verb == "undo" else "redid"
             if not ops:
                 # Others changed every field since: nothing was written, and
                 # nothing to redo; the next undo reaches the action before.
-                return Restored(Written(f"{verb}: nothing to restore, others changed it since ({words})", ()), kept)
+                return Restored(Written(f"{verb}: nothing to restore, {kept_by} changed it since ({words})", ()), kept, kept_by)
             # Labelled by the action in words: a redo the rules refuse says which action it could not write again.
             target.append(Written(words if verb == "undo" else action.label, ops))
-            return Restored(Written(f"{done}: {words}", ops), kept)
+            return Restored(Written(f"{done}: {words}", ops), kept, kept_by)
 
     def _refusal(self, verb: str, action: Written, refused: Refused | PostRefused) -> str:
         """Why ``verb`` of ``action`` wrote nothing, in one line that names its task or post once.
@@ -296,14 +299,14 @@ class Edits:
         or, when the rules' refusal names the post itself, ``cannot redo: “Launch reel” cannot be scheduled: …``.
         """
         # An undo's ops say the action it takes back; a redo's are that undo's, whose label says the action.
-        what = self._words(action.ops) if verb == "undo" else action.label
+        what = self.words(action.ops) if verb == "undo" else action.label
         if not isinstance(refused, Refused):  # the move's checks: why alone, the action's words name the post
             return f"cannot {verb} {what}: {refused.why}"
         reason = str(refused)
         named = self._access.read(lambda ws: _names(ws, action.ops))
         return f"cannot {verb}: {reason}" if any(name in reason for name in named) else f"cannot {verb} {what}: {reason}"
 
-    def _words(self, told: tuple[Op, ...]) -> str:
+    def words(self, told: tuple[Op, ...]) -> str:
         """What ``told`` did, as the activity log says it ("snoozed “Draft reel” until …", "pulled “Launch reel”")."""
         return self._access.read(
             lambda ws: action_words(
@@ -345,8 +348,9 @@ def _names(ws: Workspace, ops: Iterable[Op]) -> set[str]:
     return names
 
 
-def _restore(store: Store, ops: Iterable[Op], restored: dict[str, Any]) -> tuple[Changes, int]:
-    """The values each field had before ``ops``, for fields nobody changed since, and how many others changed.
+def _restore(store: Store, ops: Iterable[Op], restored: dict[str, Any]) -> tuple[Changes, int, set[str]]:
+    """The values each field had before ``ops``, for fields nobody changed since, how many others changed,
+    and the members who changed them.
 
     A field holds what ``ops`` wrote when its last operation is theirs, or an undo's or redo's of ours that
     set it back to that value (``restored``): undoing "scheduled" after undoing "published" on the same post.
@@ -357,12 +361,16 @@ def _restore(store: Store, ops: Iterable[Op], restored: dict[str, Any]) -> tuple
     changes: dict[str, dict[str, Any]] = {}
     created: set[str] = set()
     kept = 0
+    by: set[str] = set()
     for op in ops:
         if op.kind != "set":
             continue
         winner = store.field_winner(op.row_id, op.field)
         if winner != op.op_id and (winner not in restored or restored[winner] != json.loads(op.value)):
             kept += 1  # someone changed it after us: theirs stays
+            author = store.op_member(winner) if winner else None
+            if author:
+                by.add(author)
             continue
         was_set, value = store.field_value_before(op.row_id, op.field, op.op_id)
         if not was_set:
@@ -373,7 +381,7 @@ def _restore(store: Store, ops: Iterable[Op], restored: dict[str, Any]) -> tuple
         changes.setdefault(op.row_id, {})[op.field] = value
     for row_id in created:
         changes[row_id] = {"deleted": True}
-    return list(changes.items()), kept
+    return list(changes.items()), kept, by
 
 
 def status_after(status: str) -> str:

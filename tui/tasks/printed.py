@@ -9,7 +9,9 @@ short list (at most ``listing.FEW`` tasks, found through the filter index)
 is measured from its narrow rows read once (``listing.few_matching``), and
 its rows are then fetched by rowid: one pass over the index, not three.
 The title is the last column and is never padded; printed to a terminal
-(``width``), it is cut to the room the other columns leave (``columns``).
+(``width``), it is cut to the room the other columns leave (``columns``),
+and where that would leave less than a readable title the campaign, then
+the priority, are left out first, as the app's narrow task table does.
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts.states import label
 from crewdeck.tui.tasks import listing
-from crewdeck.tui.workspace.columns import cut, fitted
+from crewdeck.tui.workspace.columns import cut, fitted, kept
 from crewdeck.tui.workspace.placeholders import untitled_task
 
 #: Due dates' words kept for the rows to come (a list has a few distinct due times, or each its own: bounded either way).
 DUE_CACHE = 20_000
+#: The columns by their place: the ones that give way on a narrow terminal, and the title.
+PRIORITY, CAMPAIGN, TITLE = 2, 5, 6
 _SHOWN = ("t.id", "t.title", "t.status", "t.priority", "t.assignee", "t.campaign", "t.platform", "t.due_utc")
 
 
@@ -130,9 +134,12 @@ def task_lines(
     place_cell = padded(place, widths[5])
     rowids = [row[0] for row in few] if few is not None else None
     # The titles are not measured (they are streamed): a title may take all the room the other columns leave.
-    title_width = fitted([*widths[:-1], width or 0], {len(widths) - 1}, width)[-1]
+    columns = kept([*widths[:-1], width or 0], {TITLE}, (CAMPAIGN, PRIORITY), width)
+    title_width = fitted([[*widths[:-1], width or 0][i] for i in columns], {len(columns) - 1}, width)[-1]
     shown: Callable[[str], str] = (lambda text: text) if width is None else (lambda text: cut(text, title_width))
-    printed = Printed("  ".join(h.ljust(w) for h, w in zip(headers[:-1], widths)) + "  " + shown(headers[-1]), iter(()))
+    header = "  ".join(headers[i].ljust(widths[i]) for i in columns[:-1]) + "  " + shown(headers[-1])
+    printed = Printed(header, iter(()))
+    with_priority, with_campaign = PRIORITY in columns, CAMPAIGN in columns
 
     def lines() -> Iterator[str]:
         id_width, due_width = widths[0], widths[4]
@@ -147,8 +154,10 @@ def task_lines(
             closed = not listing.is_open(status, states[task_id]) if task_id in states else status in finished
             yield (
                 f"{visible(task_id[:SHORT_LEN]).ljust(id_width)}  "
-                f"{state_cell(states[task_id]) if task_id in states else status_cell(status)}  {priority_cell(priority)}  "
-                f"{who_cell(assignee)}  {due(due_utc, closed).ljust(due_width)}  {place_cell(campaign, platform)}  {shown(visible(title))}"
+                f"{state_cell(states[task_id]) if task_id in states else status_cell(status)}  "
+                f"{priority_cell(priority) + '  ' if with_priority else ''}"
+                f"{who_cell(assignee)}  {due(due_utc, closed).ljust(due_width)}  "
+                f"{place_cell(campaign, platform) + '  ' if with_campaign else ''}{shown(visible(title))}"
             ).rstrip()
 
     printed.lines = lines()

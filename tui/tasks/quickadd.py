@@ -93,18 +93,26 @@ def parse(text: str) -> Draft:
         if word.startswith("\\") and len(word) > 1:
             title.append(word[1:])
         elif word.startswith("@") and len(word) > 1:
+            if draft.assignee not in (None, word[1:].lower()):
+                draft.problems.append(
+                    f"{word}: a task has one assignee, and @{draft.assignee} is it already (\\{word} keeps the word in the title)"
+                )
             draft.assignee = word[1:].lower()
         elif word.startswith("#") and len(word) > 1:
             if word[1:] not in draft.tags:
                 draft.tags.append(word[1:])
         elif word.startswith("+") and len(word) > 1 and not word[1].isdigit():
             name, _, platform = word[1:].partition("/")
+            if draft.campaign is not None and draft.campaign.lower() != name.lower():
+                draft.problems.append(f"+{name}: a task is in one campaign, and +{draft.campaign} is it already")
             draft.campaign = name
             draft.platform = platform.lower() or None
         elif word.startswith("!") and len(word) > 1:
             priority = PRIORITY_WORDS.get(word[1:].lower())
             if priority is None:
                 draft.problems.append(f"{word}: priority is !high, !med or !low")
+            elif draft.priority not in (None, priority):
+                draft.problems.append(f"{word}: a task has one priority, and !{draft.priority} is it already")
             else:
                 draft.priority = priority
         elif word.lower().startswith("post:"):
@@ -118,6 +126,8 @@ def parse(text: str) -> Draft:
                 i += 1
             if not rule:
                 draft.problems.append("every: needs a rule (weekday 09:00, tue and thu 17:00, month on the 1st)")
+            elif draft.every_words:
+                draft.problems.append(f"every: is given twice (every:{' '.join(draft.every_words)}, every:{' '.join(rule)}): give one rule")
             draft.every_words = rule
         elif word.lower().startswith(("due:", "publish:")):
             key, _, rest = word.partition(":")
@@ -127,6 +137,10 @@ def parse(text: str) -> Draft:
             i += len(taken) - len(first)
             if not taken:
                 draft.problems.append(f"{key.lower()}: needs a date (fri, tomorrow, +3d, 2026-12-01)")
+            given = draft.due_words if key.lower() == "due" else draft.publish_words
+            if given and taken:
+                twice = f"{key.lower()}:{' '.join(given)}, {key.lower()}:{' '.join(taken)}"
+                draft.problems.append(f"{key.lower()}: is given twice ({twice}): give one date")
             if key.lower() == "due":
                 draft.due_words = taken
             else:

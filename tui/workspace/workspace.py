@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,7 +83,11 @@ _NOT_IN_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slug(name: str) -> str:
-    return _NOT_IN_SLUG.sub("-", name.lower()).strip("-")
+    """``name`` as ``+campaign`` spells it: accents folded and ``ß`` as ``ss`` ("Lançamento" is
+    ``lancamento``, "Straße" ``strasse``), as a name is typed on any keyboard, then runs of anything but
+    a-z and 0-9 as one ``-``."""
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    return _NOT_IN_SLUG.sub("-", "".join(c for c in folded if not unicodedata.combining(c))).strip("-")
 
 
 def campaign_slug(campaign_id: str, name: object) -> str:

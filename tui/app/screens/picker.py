@@ -36,6 +36,10 @@ class Choice:
 
 #: Cells a note is right-aligned in (a count of 100,000 tasks takes 7).
 NOTE_WIDTH = 8
+#: The box's lines around its list: border and padding above and below, the title and the line under it.
+BOX_LINES = 6
+#: The most lines the list takes, where the screen has room for more.
+LIST_LINES = 20
 
 
 class PickerScreen(ModalScreen[str | None]):
@@ -63,7 +67,7 @@ class PickerScreen(ModalScreen[str | None]):
         border: round $accent;
     }
     PickerScreen .picker--title { text-style: bold; margin-bottom: 1; }
-    PickerScreen OptionList { height: auto; max-height: 20; }
+    PickerScreen OptionList { height: auto; }
     /* As wide a rule as OptionList's own :focus one, which would draw a border. */
     PickerScreen OptionList, PickerScreen OptionList:focus { border: none; }
     PickerScreen .picker--refused { color: $error; height: auto; display: none; margin-top: 1; }
@@ -121,6 +125,20 @@ class PickerScreen(ModalScreen[str | None]):
                 if self.is_mounted:
                     self.query_one(OptionList).replace_option_prompt(value, self._prompt(self.choices[index]))
 
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """The list no taller than the box shows: one taller is cut by the box and never scrolls, so a choice
+        past the cut (the twelfth member at 24 lines) is highlighted out of sight."""
+        if not self.is_mounted:
+            return
+        refused = self.query_one("#picker-refused", Static)
+        below = 1 + refused.outer_size.height if refused.has_class("-shown") else 0
+        # The box's max-height (80%) is of the screen above the footer.
+        room = (self.size.height - self.query_one(KeyFooter).outer_size.height) * 8 // 10 - BOX_LINES - below
+        self.query_one(OptionList).styles.max_height = max(3, min(LIST_LINES, room))
+
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
         for i, choice in enumerate(self.choices):
@@ -152,6 +170,7 @@ class PickerScreen(ModalScreen[str | None]):
         refused = self.query_one("#picker-refused", Static)
         refused.update(plain(why))
         refused.add_class("-shown")
+        self.call_after_refresh(self._fit)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

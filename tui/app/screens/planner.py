@@ -47,6 +47,9 @@ class InviteList(OptionList):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "invite", "Required/optional/out", id="planner.invite"),
+        # The member list moves as every list of the app does, not by the arrows alone.
+        Binding("j", "cursor_down", "Next member", show=False, id="planner.next_member"),
+        Binding("k", "cursor_up", "Previous member", show=False, id="planner.previous_member"),
     ]
 
     @dataclass
@@ -70,6 +73,8 @@ class SlotTable(DataTable[str]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Book", id="planner.book"),
+        Binding("j", "cursor_down", "Next slot", show=False, id="planner.next_slot"),
+        Binding("k", "cursor_up", "Previous slot", show=False, id="planner.previous_slot"),
     ]
 
 
@@ -78,6 +83,7 @@ class PlannerScreen(Screen[None]):
 
     | key | action |
     |---|---|
+    | `j` `k` `↓` `↑` | next / previous member, or slot |
     | `space` | (on a member) required → optional → not invited |
     | `tab` `shift+tab` | next / previous field: members, duration, from, days, slots |
     | `enter` | (on a slot) book it as a meeting, after asking its title |
