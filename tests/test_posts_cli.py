@@ -174,6 +174,15 @@ def test_a_link_or_live_url_that_is_no_web_address_and_an_empty_media_reference_
     assert team.ok("post", "publish", approved, "--url", "http://instagram.com/p/1", as_member="raj").strip().endswith("published")
 
 
+def test_media_given_as_one_flag_each_keeps_every_reference(team: Cli) -> None:
+    """`--media teaser.mp4 --media cover.jpg` kept cover.jpg alone: the second flag replaced the first's list."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Hi", "--media", "teaser.mp4", "--media", "cover.jpg", "story.png", as_member="raj")
+    assert json.loads(team.ok("post", "show", post_id, "--json"))["media"] == ["teaser.mp4", "cover.jpg", "story.png"]
+    team.ok("post", "copy", post_id, "--media", as_member="raj")  # the flag with no reference takes them all away
+    assert json.loads(team.ok("post", "show", post_id, "--json"))["media"] == []
+
+
 def test_done_on_a_post_publishes_it_as_the_apps_d_does_and_refuses_one_not_approved(team: Cli) -> None:
     """`crewdeck done` on a post in review completed its task: gone from the task list, still in review, never published."""
     waiting = _post(team)

@@ -524,7 +524,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("text", nargs="?", help="the copy")
     p.add_argument("--file", metavar="F", help="read the copy from a file (- for standard input)")
     p.add_argument("--link", help="the link")
-    p.add_argument("--media", nargs="*", metavar="REF", help="media references: paths or URLs (nothing is uploaded)")
+    # extend: `--media a --media b` keeps both, as `--media a b` does; `--media` alone takes them all away.
+    p.add_argument(
+        "--media", nargs="*", action="extend", metavar="REF", help="media references: paths or URLs (nothing is uploaded); repeatable"
+    )
     p.add_argument("--first-comment", metavar="TEXT", help="the first comment")
     one("submit", "submit a post for approval (starts a round)", cmd_post_submit)
     p = one("approve", "approve the next step of a post's round", cmd_post_approve)
