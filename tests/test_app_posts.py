@@ -1130,6 +1130,30 @@ async def test_a_posts_detail_says_its_state_as_read_and_shows_its_copy(team: Pa
         assert lines[lines.index("Copy") + 1] == "Post 0: spring is here #launch"
 
 
+async def test_a_posts_detail_shows_all_of_its_content_the_link_media_and_first_comment_under_its_copy(team: Path) -> None:
+    # The post "in full" showed the copy and the link alone: a reviewer approved media and a first comment unseen,
+    # though the verdict's hash covers them.
+    post_id = post_titled(team, "Spring post 0")
+    with Store(team) as store:
+        raj = member(team, "raj")
+        media = ["reel.mp4", "https://cdn.example.com/cover.jpg"]
+        writing.set_content(store, raj, post_id, NOW, link="https://example.com/spring", media=media, first_comment="Link in bio")
+        writing.submit(store, raj, post_id, NOW)
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(DetailScreen(post_id, app.services))
+        await settle(pilot)
+        body = str(app.screen.query_one("#detail-body").render())
+    content = [line.split() for line in body.split("Copy")[1].split("History")[0].splitlines()[2:] if line.strip()]
+    assert content == [
+        ["link", "https://example.com/spring"],
+        ["media", "reel.mp4"],
+        ["https://cdn.example.com/cover.jpg"],
+        ["first", "comment", "Link", "in", "bio"],
+    ], body
+
+
 async def test_a_posts_detail_tells_who_approved_and_who_asked_for_changes_in_its_history(team: Path) -> None:
     # The detail's history left a post's verdicts out: who approved it, or asked for changes, and when, was in
     # `crewdeck post show` alone.
