@@ -1378,6 +1378,22 @@ async def _open_held_posts(pilot: Any, app: CrewdeckApp) -> tuple[HeldPostsScree
     return screen, screen.query_one("#held-table", PostTable)
 
 
+async def test_the_held_posts_at_80x24_show_titles_that_differ_at_their_end_whole(team: Path) -> None:
+    """At 80 columns POST was 17 cells beside a WHY of 29 that says "slot kept": "Holiday drop teaser" and
+    "Holiday drop teaser 2" both read "Holiday drop tea…", and the manager could not tell which one `r` resumed."""
+    posts = _two_approved_posts_held_by_a_crisis(team)
+    titles = ["Holiday drop teaser, spring", "Holiday drop teaser, spring 2"]
+    with Store(team) as store, store.write(member(team, "ana")) as w:
+        for post_id, title in zip(posts, titles):
+            w.set("task", post_id, {"title": title})
+    app = make_app(team, "ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        _, table = await _open_held_posts(pilot, app)
+        lines = [table.render_line(n).text for n in (1, 2)]
+        assert [title in line for line, title in zip(lines, titles)] == [True, True], lines
+        assert all(line.rstrip().endswith("slot kept") for line in lines), lines
+
+
 async def test_the_held_posts_dialog_offers_no_enter_which_opens_nothing_there(team: Path) -> None:
     """Its footer showed "⏎ Open" over the held posts, and enter did nothing: the dialog opens no post."""
     _two_approved_posts_held_by_a_crisis(team)
