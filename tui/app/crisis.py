@@ -187,10 +187,7 @@ class HeldPostsScreen(ModalScreen[None]):
     def _fill(self, cursor: int = 0) -> None:
         now = self.services.now()
         rows = [
-            post_line(
-                p, self.services, now, self.done.get(p.id) or (NEEDS_SLOT if p.state == "missed" else "slot kept")
-            )
-            for p in self.held
+            post_line(p, self.services, now, self.done.get(p.id) or (NEEDS_SLOT if p.state == "missed" else "slot kept")) for p in self.held
         ]
         self.query_one(PostTable).reset(len(rows), cursor, (0, rows))
         self.query_one("#held-title", Label).update(self._title())
