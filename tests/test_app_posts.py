@@ -214,6 +214,36 @@ async def test_a_request_for_changes_takes_a_note_and_the_reviewer_sees_the_diff
         assert "- Post 0: spring is here #launch" in copy and "+ Post 0: spring is finally here #launch" in copy
 
 
+async def test_a_reviewer_sees_in_approvals_that_the_media_changed_though_the_copy_did_not(team: Path) -> None:
+    # Only the copy was compared: kemi asked for another picture, raj changed the media alone, and the view said
+    # "The copy, unchanged since you last saw it" and nothing of the picture she had asked for.
+    post_id = post_titled(team, "Spring post 0")
+    raj = member(team, "raj")
+    with Store(team) as store:
+        writing.set_content(store, raj, post_id, NOW, media=["blue.jpg"])
+        writing.submit(store, raj, post_id, NOW)
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+        writing.reject(store, member(team, "kemi"), post_id, NOW, "the red picture")
+        writing.set_content(store, raj, post_id, NOW, media=["red.jpg"], link="https://example.com/red")
+        writing.submit(store, raj, post_id, NOW)
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+    app = make_app(team, "kemi")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await until(pilot, lambda: "Post 0" in str(app.screen.query_one("#approvals-copy").render()), "the post's review")
+        copy = str(app.screen.query_one("#approvals-copy").render()).splitlines()
+    assert copy[1:] == [
+        "Changed since you last saw it: the link, the media",
+        "+ link: https://example.com/red",
+        "- media: blue.jpg",
+        "+ media: red.jpg",
+        "The copy, unchanged since you last saw it:",
+        "Post 0: spring is here #launch",
+    ], copy
+
+
 async def test_an_approval_the_rules_refuse_is_not_offered_and_writes_nothing(team: Path) -> None:
     app = make_app(team, "raj")  # the author: nothing needs him, and he may not approve his own post
     async with app.run_test(size=SIZE) as pilot:

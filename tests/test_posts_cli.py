@@ -309,6 +309,31 @@ def test_a_request_for_changes_blocks_until_the_author_resubmits_and_a_change_vo
     assert "since the version you last saw" in team.ok("post", "show", post_id, as_member="mia")
 
 
+def test_a_reviewer_who_asked_for_other_media_sees_in_post_show_that_the_media_changed(team: Cli) -> None:
+    """Only the copy was compared: mia asked for another picture, raj changed the media alone, and `post show` said
+    nothing had changed since the version she last saw."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Launch day", "--media", "blue.jpg", "--first-comment", "Link in bio", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "reject", post_id, "--note", "the red picture", as_member="mia")
+    team.ok("post", "copy", post_id, "--media", "red.jpg", "slide2.jpg", "--first-comment", "", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    diff = json.loads(team.ok("post", "show", post_id, "--json", as_member="mia"))["diff_since_seen"]
+    assert diff == [
+        "--- the media you last saw",
+        "+++ the media now",
+        "@@ -1 +1,2 @@",
+        "-blue.jpg",
+        "+red.jpg",
+        "+slide2.jpg",
+        "--- the first comment you last saw",
+        "+++ the first comment now",
+        "@@ -1 +0,0 @@",
+        "-Link in bio",
+    ], diff
+    assert "since the version you last saw:\n--- the media you last saw" in team.ok("post", "show", post_id, as_member="mia")
+
+
 def test_a_post_moved_to_another_campaign_after_submission_needs_a_new_round(team: Cli) -> None:
     """Taking an in-review post out of its campaign, or into one with no chain, read approved: nobody had approved it."""
     team.ok("campaign", "add", "quiet")  # no approval chain

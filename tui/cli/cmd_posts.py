@@ -24,6 +24,7 @@ from crewdeck.tui.posts.reading import (
     verdict_words,
     verdicts,
 )
+from crewdeck.tui.posts.review import copy_review
 from crewdeck.tui.posts.states import AS_STORED, STATES, label
 from crewdeck.tui.time.when import utc_iso
 from crewdeck.tui.workspace.errors import UserError
@@ -241,21 +242,18 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
 
 
 def _diff_since_seen(ctx: Context, post_id: str, member: str) -> list[str]:
-    """The copy's diff since the version this member last gave a verdict on (nothing if none, or no change)."""
-    conn = ctx.ws.conn
-    seen = conn.execute(
-        "SELECT op_id FROM post_approval WHERE post = ? AND approved_by = ? ORDER BY op_id DESC LIMIT 1", (post_id, member)
-    ).fetchone()
-    if seen is None:
+    """The content's diff since the version this member last gave a verdict on, the copy's then the link's, the
+    media's and the first comment's (nothing if none, or no change)."""
+    review = copy_review(ctx.ws.conn, post_id, member)
+    if review.seen is None:
         return []
-    before = conn.execute(
-        "SELECT value FROM ops WHERE row_id = ? AND field = 'copy' AND op_id < ? ORDER BY op_id DESC LIMIT 1", (post_id, seen[0])
-    ).fetchone()
-    old = json.loads(before[0]) if before else ""
-    new = conn.execute("SELECT copy FROM task WHERE id = ?", (post_id,)).fetchone()[0] or ""
-    if old == new:
-        return []
-    return list(difflib.unified_diff(old.splitlines(), new.splitlines(), "the copy you last saw", "the copy now", lineterm=""))
+    parts = [("copy", tuple(review.seen.splitlines()), tuple(review.copy.splitlines()))] if review.changed else []
+    parts.extend((change.name, change.seen, change.now) for change in review.besides)
+    return [
+        line
+        for name, seen, now in parts
+        for line in difflib.unified_diff(seen, now, f"the {name} you last saw", f"the {name} now", lineterm="")
+    ]
 
 
 def cmd_post_show(ctx: Context) -> int:
