@@ -103,7 +103,7 @@ async def test_starts_on_the_inbox_with_who_and_where(workspace: Path) -> None:
             row = record(workspace, key)
             assert row["status"] == "inbox"
         header = app.query_one("WorkspaceHeader")
-        assert header.workspace == "Northwind Social" and header.who == "@ana (Europe/Berlin)"  # type: ignore[attr-defined]
+        assert header.workspace == "Northwind Social" and header.who == "@ana" and header.zone == "Europe/Berlin"  # type: ignore[attr-defined]
         assert header.clock == "10:30 CET"  # type: ignore[attr-defined]
 
 
@@ -129,6 +129,22 @@ async def test_the_header_keeps_the_sync_state_whole_at_80_columns(tmp_path: Pat
         await settle(pilot)
         line = "".join(segment.text for segment in header.render_line(0)).strip()
         assert line == f"crewdeck · {name}   @ana (Europe/Berlin) · 10:30 CET   ● live · shared file", line
+
+
+async def test_the_header_at_80_columns_gives_up_the_zone_name_before_the_workspaces(tmp_path: Path) -> None:
+    # For @leo in Los Angeles the header read "N…   @leo (America/Los_Angeles) · 01:30 PST Los Angeles": the zone,
+    # which the clock names already, took the room of the workspace's name, cut to its first letter.
+    path = demo_workspace(tmp_path / "demo.db")
+    app = make_app(path, "leo")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        header = app.query_one(WorkspaceHeader)
+        line = "".join(segment.text for segment in header.render_line(0)).strip()
+        assert line == "Northwind Social   @leo · 01:30 PST Los Angeles   ● live · shared file", line
+        await pilot.resize_terminal(160, 48)
+        await settle(pilot)
+        line = "".join(segment.text for segment in header.render_line(0)).strip()
+        assert line == "crewdeck · Northwind Social   @leo (America/Los_Angeles) · 01:30 PST Los Angeles   ● live · shared file", line
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
