@@ -9,7 +9,6 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-
 #: The cells of the workspace's name kept before the zone's name is given up: a name still read as one.
 READABLE_NAME = 16
 
