@@ -600,6 +600,21 @@ def test_a_crisis_pauses_posts_in_its_scope_until_each_is_resumed(team: Cli, mon
     assert team.ok("crisis", "status").strip() == "no crisis is open"
 
 
+def test_crisis_status_lists_the_posts_an_ended_crisis_still_holds_for_the_member_to_resume(team: Cli) -> None:
+    """Ended with `--resume none`, a crisis held raj's post until a member resumed it, and `crisis status` said
+    "no crisis is open" and nothing else: which posts still waited for a resume was nowhere but `post list`."""
+    post_id = _approved(team)
+    crisis_id = team.ok("crisis", "start", "--reason", "Bad reply").strip()
+    team.ok("crisis", "end", "--resume", "none")
+    lines = team.ok("crisis", "status", as_member="raj").splitlines()
+    assert lines[0] == "no crisis is open", lines
+    assert lines[1] == "1 post still held by an ended crisis: resume (crewdeck post resume ID), give a new slot (--slot WHEN) or pull each:"
+    assert lines[2].split() == ["ID", "STATE", "CRISIS", "TITLE"], lines
+    assert lines[3].split() == [post_id[:8], "paused", "Bad", "reply", f"({crisis_id[:8]})", "Launch", "reel"], lines
+    team.ok("post", "resume", post_id, as_member="raj")
+    assert team.ok("crisis", "status", as_member="raj").strip() == "no crisis is open"
+
+
 def test_a_crisis_on_a_platform_nothing_uses_is_refused_instead_of_pausing_nothing(team: Cli) -> None:
     """`--platform instgram` started a crisis that paused nothing, told only by "0 posts paused"."""
     post_id = _approved(team)

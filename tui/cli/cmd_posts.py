@@ -28,6 +28,7 @@ from crewdeck.tui.posts.review import copy_review
 from crewdeck.tui.posts.states import AS_STORED, STATES, label
 from crewdeck.tui.time.when import utc_iso
 from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import member_json
 
 
@@ -481,12 +482,11 @@ def cmd_crisis_status(ctx: Context) -> int:
             ]
         )
         return 0
+    views = read_posts(ctx.ws.conn, ctx.now)
     if not current:
         print("no crisis is open")
-        return 0
     handles = ctx.ws.shown_handles()  # a removed manager's "ex-@mo": a new member may have their handle
     names = ctx.ws.campaign_names()
-    views = read_posts(ctx.ws.conn, ctx.now)
     for c in current:
         since = format_local(c.started_at, ctx.viewer_tz, ctx.now, clock24=ctx.config.clock24)
         scope = ", ".join([*(f"+{names.get(i, i[:8])}" for i in sorted(c.campaigns)), *sorted(c.platforms)]) or "everything"
@@ -497,7 +497,22 @@ def cmd_crisis_status(ctx: Context) -> int:
         print(visible(f"CRISIS {c.id[:8]}: {c.reason}"))
         print(visible(f"  started by {handles.get(c.started_by, '@' + c.started_by[:8])} {since}; scope: {scope}"))
         print(f"  checklist {done}/{total} done; {paused:,} paused, {missed:,} missed")
+    _held_after_crises(views)
     return 0
+
+
+def _held_after_crises(views: list[PostView]) -> None:
+    """The posts that ended crises alone still hold: once a crisis has ended any member resumes them, and
+    nothing else tells them which (the banner is gone with the crisis)."""
+    held = [v for v in views if v.held_by and not any(c.open for c in v.held_by) and v.state in ("paused", "missed")]
+    if not held:
+        return
+    print(
+        f"{counted(len(held), 'post')} still held by an ended crisis: resume (crewdeck post resume ID), "
+        "give a new slot (--slot WHEN) or pull each:"
+    )
+    rows = [[v.id[:8], label(v.state), ", ".join(f"{c.reason} ({c.id[:8]})" for c in v.held_by), v.facts.title] for v in held]
+    print(table(rows, ["ID", "STATE", "CRISIS", "TITLE"]))
 
 
 # ------------------------------------------------------------ registration
