@@ -577,7 +577,20 @@ async def test_help_lists_every_key_with_its_id(workspace: Path) -> None:
         text = await help_text(pilot)
         for binding_id in ("triage.cycle_status", "tasks.quick_add", "table.cursor_down", "app.zoom", "detail.set_field"):
             assert binding_id in text
-        assert "o                  Done" in text  # the keymap is shown, not the default
+        assert ["o", "Done", "triage.done"] in [line.split() for line in text.splitlines()]  # the keymap is shown, not the default
+
+
+async def test_help_at_80x24_keeps_each_keys_id_on_its_line(workspace: Path) -> None:
+    # Keys 18 cells wide (the longest is "shift+tab", 9) left an id such as "deadline_grid.previous_member" no room
+    # at 80 columns: it wrapped onto a line of its own, under the next key's.
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = await help_text(pilot)
+        room = app.screen.query_one("Static").size.width
+    entries = [line for line in text.splitlines() if line.startswith("  ")]
+    assert any("deadline_grid.previous_member" in line for line in entries)
+    assert [line for line in entries if len(line) > room] == [], room
 
 
 async def test_help_shows_each_key_as_the_character_it_types(workspace: Path) -> None:
@@ -586,8 +599,9 @@ async def test_help_shows_each_key_as_the_character_it_types(workspace: Path) ->
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         text = await help_text(pilot)
-        assert "!                  Crisis" in text and "exclamation_mark" not in text
-        assert "/                  Filter" in text and "slash" not in text
+        entries = [line.split() for line in text.splitlines()]
+        assert ["!", "Crisis", "app.crisis"] in entries and "exclamation_mark" not in text
+        assert ["/", "Filter", "tasks.filter"] in entries and "slash" not in text
     shown = {description: keys for keys, description, _ in binding_rows(ContentCalendar.BINDINGS, {})}
     assert (shown["+1 hour"], shown["-1 hour"], shown["+1 day"], shown["-1 day"]) == ("+", "-", ">", "<")
     assert [keys for keys, _, _ in binding_rows([Binding("space,shift+tab,ctrl+r", "x")], {})] == ["space, shift+tab, ctrl+r"]
