@@ -374,6 +374,8 @@ async def test_quick_add_previews_and_creates(workspace: Path) -> None:
             added = [v for _, v in store.records("task") if v["title"] == "Film teaser"]
         assert len(added) == 1 and added[0]["tags"] == ["tiktok"] and added[0]["priority"] == "high"
         assert added[0]["due"] == {"utc": "2026-11-30T09:00:00Z", "tz": "Europe/Berlin"}
+        # The notice named the new task by its id alone ("added 3f9c2a1b"), which nobody reads in the list.
+        assert [n.message for n in app._notifications][-1] == "added “Film teaser”"
 
 
 async def test_quick_add_says_what_is_wrong(workspace: Path) -> None:

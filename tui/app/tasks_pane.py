@@ -8,6 +8,7 @@ pane only ever holds the rows on screen.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import replace
 from typing import ClassVar
 
@@ -19,6 +20,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.naming import quoted
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.pane import Pane
@@ -535,7 +537,10 @@ class TasksPane(Pane):
         if not text.strip():
             return  # nothing typed: nothing to add
         written = self.services.session.edits.quick_add(text, self.services.now())
-        self.app.call_from_thread(self.services.written, f"added {short(written.ops[0].row_id)}", written)
+        # Named by its title, as a teammate's notice names it: its id says nothing in a list of titles.
+        title = next((json.loads(op.value) for op in written.ops if op.field == "title"), None)
+        said = f"added {quoted(title)}" if isinstance(title, str) and title.strip() else f"added {short(written.ops[0].row_id)}"
+        self.app.call_from_thread(self.services.written, said, written)
 
     @on(TaskTable.Opened)
     def _open(self, message: TaskTable.Opened) -> None:
