@@ -718,7 +718,7 @@ async def test_post_keys_in_the_task_list_s_offers_the_legal_moves_d_publishes_o
         await pilot.press("s")
         await settle(pilot)
         assert isinstance(app.screen, PickerScreen)
-        assert [c.value for c in app.screen.choices] == ["copy", "submit", "slot", "pull"]
+        assert [c.value for c in app.screen.choices] == ["copy", "link", "media", "first_comment", "submit", "slot", "pull"]
         await pilot.press("s")  # submit, picked by its key
         await settle(pilot)
         assert state(team, post_id) == "in-review" and _status_cell(app) == "in review"
@@ -742,6 +742,51 @@ async def test_post_keys_in_the_task_list_s_offers_the_legal_moves_d_publishes_o
         await pilot.press(*"tone down", "enter")
         await settle(pilot)
         assert "requested changes on “Spring post 2”" in [n.message for n in app._notifications]
+
+
+def content_of(path: Path, post_id: str) -> tuple[str, str, list[str], str]:
+    with Store(path) as store:
+        copy, link, media, first_comment = store.conn.execute(
+            "SELECT copy, link, media, first_comment FROM task WHERE id = ?", (post_id,)
+        ).fetchone()
+    return copy, link or "", json.loads(media or "[]"), first_comment or ""
+
+
+async def test_s_on_a_post_edits_its_copy_link_media_and_first_comment_each_prompt_opening_with_what_it_holds(team: Path) -> None:
+    # `s` offered "write the copy" alone, in an empty box: a word changed meant typing the whole copy again, and the
+    # link, the media and the first comment could be set from the command line only.
+    post_id = post_titled(team, "Spring post 1")
+    app = make_app(team, "raj")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert await cursor_on(app, pilot, "Spring post 1") == post_id
+
+        async def answer(key: str, *typed: str) -> str:
+            """Pick ``key`` in the `s` picker; what its prompt opened with; then type ``typed`` and enter."""
+            await pilot.press("s")
+            await settle(pilot)
+            assert isinstance(app.screen, PickerScreen)
+            await pilot.press(key)
+            await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the prompt")
+            shown = app.screen.query_one("#prompt-input", Input).value
+            await pilot.press(*typed, "enter")
+            await settle(pilot)
+            return shown
+
+        assert await answer("c", *" now") == "Post 1: spring is here #launch"
+        assert await answer("k", *"https://example.com/spring") == ""
+        assert await answer("i", *"reel.mp4, cover.jpg") == ""
+        assert await answer("f", *"Link in bio") == ""
+        assert content_of(team, post_id) == (
+            "Post 1: spring is here #launch now",
+            "https://example.com/spring",
+            ["reel.mp4", "cover.jpg"],
+            "Link in bio",
+        )
+        assert await answer("i", *["backspace"] * len(", cover.jpg")) == "reel.mp4, cover.jpg"
+        assert content_of(team, post_id)[2] == ["reel.mp4"]
+        assert state(team, post_id) == "draft"  # the content changed after the submission: the round is void
+        assert "set the media of “Spring post 1”" in [n.message for n in app._notifications]
 
 
 # ------------------------------------------------------------ the content calendar
@@ -1372,8 +1417,9 @@ async def test_copy_the_platform_refuses_keeps_what_was_typed_and_says_why_under
         await pilot.press("c")  # write the copy
         await settle(pilot)
         assert isinstance(app.screen, PromptScreen)
-        typed = "Six tags #a #b #c #d #e #f"  # Instagram takes at most 5 hashtags
-        await pilot.press(*typed, "enter")
+        # The box opens with the copy, "#launch" its one tag: five more make six (Instagram takes at most 5 hashtags).
+        typed = "Spring, rewritten #launch #a #b #c #d #e"
+        await pilot.press(*typed.removeprefix("Spring, rewritten #launch"), "enter")
         await settle(pilot)
         assert isinstance(app.screen, PromptScreen)
         assert app.screen.query_one("#prompt-input", Input).value == typed
