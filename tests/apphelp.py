@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -113,6 +114,11 @@ async def help_text(pilot: Pilot[object]) -> str:
     screen = pilot.app.screen
     assert isinstance(screen, HelpScreen)
     return str(screen.query_one("Static").render())
+
+
+def lists_key(text: str, keys: str, description: str) -> bool:
+    """Whether the help's ``text`` has an entry of ``keys`` with ``description`` (its columns as wide as their widest)."""
+    return re.search(rf"^  {re.escape(keys)} +{re.escape(description)} ", text, re.M) is not None
 
 
 def prompt_preview(app: CrewdeckApp) -> str:

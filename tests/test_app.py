@@ -103,7 +103,7 @@ async def test_starts_on_the_inbox_with_who_and_where(workspace: Path) -> None:
             row = record(workspace, key)
             assert row["status"] == "inbox"
         header = app.query_one("WorkspaceHeader")
-        assert header.workspace == "Northwind Social" and header.who == "@ana (Europe/Berlin)"  # type: ignore[attr-defined]
+        assert header.workspace == "Northwind Social" and header.who == "@ana" and header.zone == "Europe/Berlin"  # type: ignore[attr-defined]
         assert header.clock == "10:30 CET"  # type: ignore[attr-defined]
 
 
@@ -129,6 +129,22 @@ async def test_the_header_keeps_the_sync_state_whole_at_80_columns(tmp_path: Pat
         await settle(pilot)
         line = "".join(segment.text for segment in header.render_line(0)).strip()
         assert line == f"crewdeck · {name}   @ana (Europe/Berlin) · 10:30 CET   ● live · shared file", line
+
+
+async def test_the_header_at_80_columns_gives_up_the_zone_name_before_the_workspaces(tmp_path: Path) -> None:
+    # For @leo in Los Angeles the header read "N…   @leo (America/Los_Angeles) · 01:30 PST Los Angeles": the zone,
+    # which the clock names already, took the room of the workspace's name, cut to its first letter.
+    path = demo_workspace(tmp_path / "demo.db")
+    app = make_app(path, "leo")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        header = app.query_one(WorkspaceHeader)
+        line = "".join(segment.text for segment in header.render_line(0)).strip()
+        assert line == "Northwind Social   @leo · 01:30 PST Los Angeles   ● live · shared file", line
+        await pilot.resize_terminal(160, 48)
+        await settle(pilot)
+        line = "".join(segment.text for segment in header.render_line(0)).strip()
+        assert line == "crewdeck · Northwind Social   @leo (America/Los_Angeles) · 01:30 PST Los Angeles   ● live · shared file", line
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
@@ -582,7 +598,20 @@ async def test_help_lists_every_key_with_its_id(workspace: Path) -> None:
         text = await help_text(pilot)
         for binding_id in ("triage.cycle_status", "tasks.quick_add", "table.cursor_down", "app.zoom", "detail.set_field"):
             assert binding_id in text
-        assert "o                  Done" in text  # the keymap is shown, not the default
+        assert ["o", "Done", "triage.done"] in [line.split() for line in text.splitlines()]  # the keymap is shown, not the default
+
+
+async def test_help_at_80x24_keeps_each_keys_id_on_its_line(workspace: Path) -> None:
+    # Keys 18 cells wide (the longest is "shift+tab", 9) left an id such as "deadline_grid.previous_member" no room
+    # at 80 columns: it wrapped onto a line of its own, under the next key's.
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = await help_text(pilot)
+        room = app.screen.query_one("Static").size.width
+    entries = [line for line in text.splitlines() if line.startswith("  ")]
+    assert any("deadline_grid.previous_member" in line for line in entries)
+    assert [line for line in entries if len(line) > room] == [], room
 
 
 async def test_help_shows_each_key_as_the_character_it_types(workspace: Path) -> None:
@@ -591,8 +620,9 @@ async def test_help_shows_each_key_as_the_character_it_types(workspace: Path) ->
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         text = await help_text(pilot)
-        assert "!                  Crisis" in text and "exclamation_mark" not in text
-        assert "/                  Filter" in text and "slash" not in text
+        entries = [line.split() for line in text.splitlines()]
+        assert ["!", "Crisis", "app.crisis"] in entries and "exclamation_mark" not in text
+        assert ["/", "Filter", "tasks.filter"] in entries and "slash" not in text
     shown = {description: keys for keys, description, _ in binding_rows(ContentCalendar.BINDINGS, {})}
     assert (shown["+1 hour"], shown["-1 hour"], shown["+1 day"], shown["-1 day"]) == ("+", "-", ">", "<")
     assert [keys for keys, _, _ in binding_rows([Binding("space,shift+tab,ctrl+r", "x")], {})] == ["space, shift+tab, ctrl+r"]

@@ -41,7 +41,7 @@ from crewdeck.widgets.key_footer import KeyFooter, footer_keys
 from crewdeck.widgets.post_table import PostTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
-from .apphelp import FirstAnswerLast, calendar_on_one_post, cursor_on, help_text, make_app, settle, until
+from .apphelp import FirstAnswerLast, calendar_on_one_post, cursor_on, help_text, lists_key, make_app, settle, until
 from .conftest import NOW, NOW_TEXT, Cli
 from .forged import Forger
 from .postsupport import add_posts, ids, team_workspace
@@ -212,6 +212,36 @@ async def test_a_request_for_changes_takes_a_note_and_the_reviewer_sees_the_diff
         copy = str(app.screen.query_one("#approvals-copy").render())
         assert "What changed since you last saw it" in copy
         assert "- Post 0: spring is here #launch" in copy and "+ Post 0: spring is finally here #launch" in copy
+
+
+async def test_a_reviewer_sees_in_approvals_that_the_media_changed_though_the_copy_did_not(team: Path) -> None:
+    # Only the copy was compared: kemi asked for another picture, raj changed the media alone, and the view said
+    # "The copy, unchanged since you last saw it" and nothing of the picture she had asked for.
+    post_id = post_titled(team, "Spring post 0")
+    raj = member(team, "raj")
+    with Store(team) as store:
+        writing.set_content(store, raj, post_id, NOW, media=["blue.jpg"])
+        writing.submit(store, raj, post_id, NOW)
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+        writing.reject(store, member(team, "kemi"), post_id, NOW, "the red picture")
+        writing.set_content(store, raj, post_id, NOW, media=["red.jpg"], link="https://example.com/red")
+        writing.submit(store, raj, post_id, NOW)
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+    app = make_app(team, "kemi")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await until(pilot, lambda: "Post 0" in str(app.screen.query_one("#approvals-copy").render()), "the post's review")
+        copy = str(app.screen.query_one("#approvals-copy").render()).splitlines()
+    assert copy[1:] == [
+        "Changed since you last saw it: the link, the media",
+        "+ link: https://example.com/red",
+        "- media: blue.jpg",
+        "+ media: red.jpg",
+        "The copy, unchanged since you last saw it:",
+        "Post 0: spring is here #launch",
+    ], copy
 
 
 async def test_an_approval_the_rules_refuse_is_not_offered_and_writes_nothing(team: Path) -> None:
@@ -688,7 +718,7 @@ async def test_post_keys_in_the_task_list_s_offers_the_legal_moves_d_publishes_o
         await pilot.press("s")
         await settle(pilot)
         assert isinstance(app.screen, PickerScreen)
-        assert [c.value for c in app.screen.choices] == ["copy", "submit", "slot", "pull"]
+        assert [c.value for c in app.screen.choices] == ["copy", "link", "media", "first_comment", "submit", "slot", "pull"]
         await pilot.press("s")  # submit, picked by its key
         await settle(pilot)
         assert state(team, post_id) == "in-review" and _status_cell(app) == "in review"
@@ -712,6 +742,51 @@ async def test_post_keys_in_the_task_list_s_offers_the_legal_moves_d_publishes_o
         await pilot.press(*"tone down", "enter")
         await settle(pilot)
         assert "requested changes on “Spring post 2”" in [n.message for n in app._notifications]
+
+
+def content_of(path: Path, post_id: str) -> tuple[str, str, list[str], str]:
+    with Store(path) as store:
+        copy, link, media, first_comment = store.conn.execute(
+            "SELECT copy, link, media, first_comment FROM task WHERE id = ?", (post_id,)
+        ).fetchone()
+    return copy, link or "", json.loads(media or "[]"), first_comment or ""
+
+
+async def test_s_on_a_post_edits_its_copy_link_media_and_first_comment_each_prompt_opening_with_what_it_holds(team: Path) -> None:
+    # `s` offered "write the copy" alone, in an empty box: a word changed meant typing the whole copy again, and the
+    # link, the media and the first comment could be set from the command line only.
+    post_id = post_titled(team, "Spring post 1")
+    app = make_app(team, "raj")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert await cursor_on(app, pilot, "Spring post 1") == post_id
+
+        async def answer(key: str, *typed: str) -> str:
+            """Pick ``key`` in the `s` picker; what its prompt opened with; then type ``typed`` and enter."""
+            await pilot.press("s")
+            await settle(pilot)
+            assert isinstance(app.screen, PickerScreen)
+            await pilot.press(key)
+            await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the prompt")
+            shown = app.screen.query_one("#prompt-input", Input).value
+            await pilot.press(*typed, "enter")
+            await settle(pilot)
+            return shown
+
+        assert await answer("c", *" now") == "Post 1: spring is here #launch"
+        assert await answer("k", *"https://example.com/spring") == ""
+        assert await answer("i", *"reel.mp4, cover.jpg") == ""
+        assert await answer("f", *"Link in bio") == ""
+        assert content_of(team, post_id) == (
+            "Post 1: spring is here #launch now",
+            "https://example.com/spring",
+            ["reel.mp4", "cover.jpg"],
+            "Link in bio",
+        )
+        assert await answer("i", *["backspace"] * len(", cover.jpg")) == "reel.mp4, cover.jpg"
+        assert content_of(team, post_id)[2] == ["reel.mp4"]
+        assert state(team, post_id) == "draft"  # the content changed after the submission: the round is void
+        assert "set the media of “Spring post 1”" in [n.message for n in app._notifications]
 
 
 # ------------------------------------------------------------ the content calendar
@@ -918,7 +993,7 @@ async def test_the_calendars_undo_is_in_the_palette_and_the_keys_rebound_by_the_
         await settle(pilot)
         assert slot_of(draft, post_id) == moved
         text = await help_text(pilot)
-        assert "ctrl+z             Undo" in text and "ctrl+y             Redo" in text, text
+        assert lists_key(text, "ctrl+z", "Undo") and lists_key(text, "ctrl+y", "Redo"), text
 
 
 async def test_an_undo_in_the_calendar_the_move_refuses_says_why_and_writes_nothing(draft: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -1130,6 +1205,30 @@ async def test_a_posts_detail_says_its_state_as_read_and_shows_its_copy(team: Pa
         assert lines[lines.index("Copy") + 1] == "Post 0: spring is here #launch"
 
 
+async def test_a_posts_detail_shows_all_of_its_content_the_link_media_and_first_comment_under_its_copy(team: Path) -> None:
+    # The post "in full" showed the copy and the link alone: a reviewer approved media and a first comment unseen,
+    # though the verdict's hash covers them.
+    post_id = post_titled(team, "Spring post 0")
+    with Store(team) as store:
+        raj = member(team, "raj")
+        media = ["reel.mp4", "https://cdn.example.com/cover.jpg"]
+        writing.set_content(store, raj, post_id, NOW, link="https://example.com/spring", media=media, first_comment="Link in bio")
+        writing.submit(store, raj, post_id, NOW)
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(DetailScreen(post_id, app.services))
+        await settle(pilot)
+        body = str(app.screen.query_one("#detail-body").render())
+    content = [line.split() for line in body.split("Copy")[1].split("History")[0].splitlines()[2:] if line.strip()]
+    assert content == [
+        ["link", "https://example.com/spring"],
+        ["media", "reel.mp4"],
+        ["https://cdn.example.com/cover.jpg"],
+        ["first", "comment", "Link", "in", "bio"],
+    ], body
+
+
 async def test_a_posts_detail_tells_who_approved_and_who_asked_for_changes_in_its_history(team: Path) -> None:
     # The detail's history left a post's verdicts out: who approved it, or asked for changes, and when, was in
     # `crewdeck post show` alone.
@@ -1318,8 +1417,9 @@ async def test_copy_the_platform_refuses_keeps_what_was_typed_and_says_why_under
         await pilot.press("c")  # write the copy
         await settle(pilot)
         assert isinstance(app.screen, PromptScreen)
-        typed = "Six tags #a #b #c #d #e #f"  # Instagram takes at most 5 hashtags
-        await pilot.press(*typed, "enter")
+        # The box opens with the copy, "#launch" its one tag: five more make six (Instagram takes at most 5 hashtags).
+        typed = "Spring, rewritten #launch #a #b #c #d #e"
+        await pilot.press(*typed.removeprefix("Spring, rewritten #launch"), "enter")
         await settle(pilot)
         assert isinstance(app.screen, PromptScreen)
         assert app.screen.query_one("#prompt-input", Input).value == typed
@@ -1352,6 +1452,22 @@ async def _open_held_posts(pilot: Any, app: CrewdeckApp) -> tuple[HeldPostsScree
     screen = app.screen
     assert isinstance(screen, HeldPostsScreen)
     return screen, screen.query_one("#held-table", PostTable)
+
+
+async def test_the_held_posts_at_80x24_show_titles_that_differ_at_their_end_whole(team: Path) -> None:
+    """At 80 columns POST was 17 cells beside a WHY of 29 that says "slot kept": "Holiday drop teaser" and
+    "Holiday drop teaser 2" both read "Holiday drop tea…", and the manager could not tell which one `r` resumed."""
+    posts = _two_approved_posts_held_by_a_crisis(team)
+    titles = ["Holiday drop teaser, spring", "Holiday drop teaser, spring 2"]
+    with Store(team) as store, store.write(member(team, "ana")) as w:
+        for post_id, title in zip(posts, titles):
+            w.set("task", post_id, {"title": title})
+    app = make_app(team, "ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        _, table = await _open_held_posts(pilot, app)
+        lines = [table.render_line(n).text for n in (1, 2)]
+        assert [title in line for line, title in zip(lines, titles)] == [True, True], lines
+        assert all(line.rstrip().endswith("slot kept") for line in lines), lines
 
 
 async def test_the_held_posts_dialog_offers_no_enter_which_opens_nothing_there(team: Path) -> None:

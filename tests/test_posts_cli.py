@@ -174,6 +174,15 @@ def test_a_link_or_live_url_that_is_no_web_address_and_an_empty_media_reference_
     assert team.ok("post", "publish", approved, "--url", "http://instagram.com/p/1", as_member="raj").strip().endswith("published")
 
 
+def test_media_given_as_one_flag_each_keeps_every_reference(team: Cli) -> None:
+    """`--media teaser.mp4 --media cover.jpg` kept cover.jpg alone: the second flag replaced the first's list."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Hi", "--media", "teaser.mp4", "--media", "cover.jpg", "story.png", as_member="raj")
+    assert json.loads(team.ok("post", "show", post_id, "--json"))["media"] == ["teaser.mp4", "cover.jpg", "story.png"]
+    team.ok("post", "copy", post_id, "--media", as_member="raj")  # the flag with no reference takes them all away
+    assert json.loads(team.ok("post", "show", post_id, "--json"))["media"] == []
+
+
 def test_done_on_a_post_publishes_it_as_the_apps_d_does_and_refuses_one_not_approved(team: Cli) -> None:
     """`crewdeck done` on a post in review completed its task: gone from the task list, still in review, never published."""
     waiting = _post(team)
@@ -298,6 +307,31 @@ def test_a_request_for_changes_blocks_until_the_author_resubmits_and_a_change_vo
     assert "-Take two" in shown["diff_since_seen"] and "+Take three" in shown["diff_since_seen"]
     assert any(row["what"] == "changed the copy (voids the round)" for row in shown["history"])
     assert "since the version you last saw" in team.ok("post", "show", post_id, as_member="mia")
+
+
+def test_a_reviewer_who_asked_for_other_media_sees_in_post_show_that_the_media_changed(team: Cli) -> None:
+    """Only the copy was compared: mia asked for another picture, raj changed the media alone, and `post show` said
+    nothing had changed since the version she last saw."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Launch day", "--media", "blue.jpg", "--first-comment", "Link in bio", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "reject", post_id, "--note", "the red picture", as_member="mia")
+    team.ok("post", "copy", post_id, "--media", "red.jpg", "slide2.jpg", "--first-comment", "", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    diff = json.loads(team.ok("post", "show", post_id, "--json", as_member="mia"))["diff_since_seen"]
+    assert diff == [
+        "--- the media you last saw",
+        "+++ the media now",
+        "@@ -1 +1,2 @@",
+        "-blue.jpg",
+        "+red.jpg",
+        "+slide2.jpg",
+        "--- the first comment you last saw",
+        "+++ the first comment now",
+        "@@ -1 +0,0 @@",
+        "-Link in bio",
+    ], diff
+    assert "since the version you last saw:\n--- the media you last saw" in team.ok("post", "show", post_id, as_member="mia")
 
 
 def test_a_post_moved_to_another_campaign_after_submission_needs_a_new_round(team: Cli) -> None:
@@ -564,6 +598,21 @@ def test_a_crisis_pauses_posts_in_its_scope_until_each_is_resumed(team: Cli, mon
     assert team.ok("post", "resume", post_id, "--slot", "2026-12-08 09:00", as_member="raj").strip() == f"{post_id[:8]} scheduled"
     assert "it is scheduled, not paused" in one_line_error(team("post", "resume", post_id, as_member="raj"))
     assert team.ok("crisis", "status").strip() == "no crisis is open"
+
+
+def test_crisis_status_lists_the_posts_an_ended_crisis_still_holds_for_the_member_to_resume(team: Cli) -> None:
+    """Ended with `--resume none`, a crisis held raj's post until a member resumed it, and `crisis status` said
+    "no crisis is open" and nothing else: which posts still waited for a resume was nowhere but `post list`."""
+    post_id = _approved(team)
+    crisis_id = team.ok("crisis", "start", "--reason", "Bad reply").strip()
+    team.ok("crisis", "end", "--resume", "none")
+    lines = team.ok("crisis", "status", as_member="raj").splitlines()
+    assert lines[0] == "no crisis is open", lines
+    assert lines[1] == "1 post still held by an ended crisis: resume (crewdeck post resume ID), give a new slot (--slot WHEN) or pull each:"
+    assert lines[2].split() == ["ID", "STATE", "CRISIS", "TITLE"], lines
+    assert lines[3].split() == [post_id[:8], "paused", "Bad", "reply", f"({crisis_id[:8]})", "Launch", "reel"], lines
+    team.ok("post", "resume", post_id, as_member="raj")
+    assert team.ok("crisis", "status", as_member="raj").strip() == "no crisis is open"
 
 
 def test_a_crisis_on_a_platform_nothing_uses_is_refused_instead_of_pausing_nothing(team: Cli) -> None:

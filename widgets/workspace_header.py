@@ -9,9 +9,12 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+#: The cells of the workspace's name kept before the zone's name is given up: a name still read as one.
+READABLE_NAME = 16
+
 
 class WorkspaceHeader(Widget):
-    """``crewdeck · Northwind Social   @ana · Fri 10:31 CET   ● live · shared file``
+    """``crewdeck · Northwind Social   @ana (Europe/Berlin) · 10:31 CET   ● live · shared file``
 
     A ``problem`` (the workspace file is gone, say) takes the whole line, in
     the error colours, until the app closes: nothing else there matters then.
@@ -44,6 +47,8 @@ class WorkspaceHeader(Widget):
 
     workspace: reactive[str] = reactive("")
     who: reactive[str] = reactive("")
+    #: The viewer's zone, after ``who`` in parentheses: the first to go on a narrow line (the clock names it too).
+    zone: reactive[str] = reactive("")
     clock: reactive[str] = reactive("")
     #: "live", "busy" or "offline": picks the colour of the sync text.
     sync_state: reactive[str] = reactive("live")
@@ -58,11 +63,16 @@ class WorkspaceHeader(Widget):
         if self.problem:
             text.append(f"⚠ {self.problem}", self.get_component_rich_style("workspace-header--problem"))
             return text
-        # Who, the clock and the sync state say what is happening now: a narrow line gives up the app's name, then the workspace's end.
+        # Who, the clock and the sync state say what is happening now: a narrow line gives up the app's name, then
+        # the zone's name (the clock's abbreviation, or its city, says whose time it is) rather than cut the
+        # workspace's name short of a readable width, then the workspace's end.
         rest = cell_len(f"   {self.who}") + (cell_len(f" · {self.clock}") if self.clock else 0)
         rest += cell_len(f"   ● {self.sync_text}") if self.sync_text else 0
-        room = self.content_size.width - rest
+        zone = f" ({self.zone})" if self.zone else ""
         name = self.workspace
+        if zone and self.content_size.width - rest - cell_len(zone) < min(cell_len(name), READABLE_NAME):
+            zone = ""
+        room = self.content_size.width - rest - cell_len(zone)
         if cell_len(f"crewdeck · {name}" if name else "crewdeck") <= room or not name:
             text.append("crewdeck", self.get_component_rich_style("workspace-header--title"))
             if name:
@@ -71,7 +81,7 @@ class WorkspaceHeader(Widget):
             shown = name if cell_len(name) <= room else set_cell_size(name, max(1, room) - 1) + "…"
             text.append(shown, self.get_component_rich_style("workspace-header--title"))
         text.append("   ")
-        text.append(self.who, self.get_component_rich_style("workspace-header--who"))
+        text.append(self.who + zone, self.get_component_rich_style("workspace-header--who"))
         if self.clock:
             text.append(f" · {self.clock}")
         if self.sync_text:

@@ -357,7 +357,7 @@ class CrewdeckApp(App[int]):
         self.update_layout()
         header = self.query_one(WorkspaceHeader)
         me = self.session.me
-        header.who = visible(f"@{me.handle} ({me.tz})")
+        header.who, header.zone = visible(f"@{me.handle}"), me.tz
         if self.session.replica:
             self._start_sync()
         else:

@@ -17,7 +17,7 @@ from textual.widgets import Label, Static
 
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
-from crewdeck.tui.app.post_actions import POST_COLUMNS, Move, post_line, run_move, slot_zone, write_move
+from crewdeck.tui.app.post_actions import Move, post_line, run_move, slot_zone, write_move
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
@@ -29,6 +29,7 @@ from crewdeck.tui.workspace.columns import cut
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.words import counted
 from crewdeck.widgets.key_footer import KeyFooter
+from crewdeck.widgets.line_table import Column
 from crewdeck.widgets.post_table import PostTable
 
 
@@ -121,6 +122,21 @@ HELD_BINDINGS: list[BindingType] = [
 ]
 
 
+#: The WHY of a missed post among the held ones (its slot passed during the crisis).
+NEEDS_SLOT = "needs a new slot"
+#: The held posts' columns: WHY is a word or two ("slot kept", "resumed", ``NEEDS_SLOT``) and keeps the width of
+#: its widest, and the titles are given the room the platform, the state and the id give up (28 cells at the
+#: least): two posts whose titles differ at their end read apart at 80 columns.
+HELD_COLUMNS = (
+    Column("ID", 8, drop=4),
+    Column("SLOT (YOUR TIME)", 20),
+    Column("STATE", 12, drop=3),
+    Column("PLATFORM", 9, drop=2),
+    Column("POST", 28, grow=1),
+    Column("WHY", 3, whole=True),
+)
+
+
 class HeldPostsScreen(ModalScreen[None]):
     """The posts a crisis held when it ended: each to resume, give a new slot, or pull — nothing goes out by itself.
 
@@ -157,7 +173,7 @@ class HeldPostsScreen(ModalScreen[None]):
             # Static, not Label: it wraps at 80 columns instead of losing its end.
             yield Static(plain("r resume · n new slot · P pull · escape close — a missed post needs a new slot"))
             # The dialog's keys act on the post under the cursor; it opens none.
-            yield PostTable(POST_COLUMNS, id="held-table", opens=False)
+            yield PostTable(HELD_COLUMNS, id="held-table", opens=False)
         yield KeyFooter()
 
     def _title(self) -> str:
@@ -171,10 +187,7 @@ class HeldPostsScreen(ModalScreen[None]):
     def _fill(self, cursor: int = 0) -> None:
         now = self.services.now()
         rows = [
-            post_line(
-                p, self.services, now, self.done.get(p.id) or ("slot passed: needs a new one" if p.state == "missed" else "slot kept")
-            )
-            for p in self.held
+            post_line(p, self.services, now, self.done.get(p.id) or (NEEDS_SLOT if p.state == "missed" else "slot kept")) for p in self.held
         ]
         self.query_one(PostTable).reset(len(rows), cursor, (0, rows))
         self.query_one("#held-title", Label).update(self._title())

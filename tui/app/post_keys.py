@@ -19,12 +19,15 @@ from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
-from crewdeck.tui.posts.reading import PostView, read_post
+from crewdeck.tui.posts.reading import PostView, post_content, read_post
 from crewdeck.tui.posts.states import label
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.workspace import Workspace
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from crewdeck.sync.state.store import Store
     from crewdeck.tui.posts.offers import PostMoves
 
 POST_BINDINGS: list[BindingType] = [
@@ -42,6 +45,25 @@ DONE = {
     "publish": "published",
     "pull": "pulled",
     "resume": "resumed",
+}
+#: The post's content besides its copy, each set by a choice of its own after the copy's in the ``s`` picker (where
+#: the copy may change, so may they): its name in a notice, the choice's words and key, and its prompt's title and help.
+CONTENT_CHOICES = {
+    "link": ("link", "set the link", "k", "The post's link", "a web address (https://...); empty removes it"),
+    "media": (
+        "media",
+        "set the media",
+        "i",
+        "The post's media",
+        "paths or URLs, separated by commas (nothing is uploaded); empty removes them",
+    ),
+    "first_comment": (
+        "first comment",
+        "write the first comment",
+        "f",
+        "The post's first comment",
+        "posted under it first; empty removes it",
+    ),
 }
 #: How each move reads in the ``s`` picker, and its key there.
 MOVE_CHOICES = {
@@ -125,7 +147,11 @@ class PostKeys:
             left = "no moves left" if post.state in ("published", "pulled") else "none of its moves is yours to make"
             self._owner.app.notify(f"{named_post(post.facts.title, post.id)} is {label(post.state)}: {left}", severity="warning")
             return
-        choices = [Choice(move, MOVE_CHOICES[move][0], MOVE_CHOICES[move][1]) for move in moves.offered]
+        choices = []
+        for move in moves.offered:
+            choices.append(Choice(move, MOVE_CHOICES[move][0], MOVE_CHOICES[move][1]))
+            if move == "copy":
+                choices.extend(Choice(field, words, key) for field, (_, words, key, _, _) in CONTENT_CHOICES.items())
 
         def chosen(move: str | None) -> None:
             if move is not None:
@@ -151,13 +177,8 @@ class PostKeys:
                 f"requested changes on {name}",
                 written,
             )
-        elif move == "copy":
-            self._ask(
-                "The post's copy",
-                "the text as it will go out",
-                lambda s, me, now, text: writing.set_content(s, me, post_id, now, copy=text),
-                f"set the copy of {name}",
-            )
+        elif move == "copy" or move in CONTENT_CHOICES:
+            self._ask_content(post, move)
         elif move == "slot" or (move == "resume" and post.state == "missed"):
             zone, viewer = slot_zone(self._services, post), self._services.viewer_tz
             # A missed post's slot passed during the crisis: only its resume gives it a new one, and it needs one.
@@ -183,7 +204,42 @@ class PostKeys:
             act = actions[move]
             run_move(self._owner, self._services, f"{DONE[move]} {name}", lambda s, me, now: act(s, me, post_id, now), settled=settled)
 
-    def _ask(self, title: str, help_text: str, then: Callable[..., object], said: str, written: Callable[[], None] | None = None) -> None:
+    def _ask_content(self, post: PostView, field: str) -> None:
+        """Ask for the post's copy (``field`` "copy"), link, media or first comment, the prompt opening with what it
+        holds now (read in a worker), so that a word changed is not the whole of it typed again."""
+        from crewdeck.tui.posts import writing
+
+        post_id, name = post.id, named_post(post.facts.title, post.id)
+        if field == "copy":
+            what, title, help_text = "copy", "The post's copy", "the text as it will go out"
+        else:
+            what, _, _, title, help_text = CONTENT_CHOICES[field]
+
+        def write(s: Store, me: str, now: dt.datetime, text: str) -> object:
+            if field == "media":
+                return writing.set_content(s, me, post_id, now, media=[ref.strip() for ref in text.split(",") if ref.strip()])
+            if field == "link":
+                return writing.set_content(s, me, post_id, now, link=text)
+            if field == "first_comment":
+                return writing.set_content(s, me, post_id, now, first_comment=text)
+            return writing.set_content(s, me, post_id, now, copy=text)
+
+        def look() -> None:
+            held = self._services.session.access.read(lambda ws: post_content(ws.conn, post_id))[field]
+            shown = ", ".join(held) if isinstance(held, list) else held
+            self._owner.app.call_from_thread(self._ask, title, help_text, write, f"set the {what} of {name}", None, shown)
+
+        in_background(self._owner, look, name="post_content", group="post-keys")
+
+    def _ask(
+        self,
+        title: str,
+        help_text: str,
+        then: Callable[..., object],
+        said: str,
+        written: Callable[[], None] | None = None,
+        value: str = "",
+    ) -> None:
         """Ask, and write the answer in the dialog's worker: a refused answer (copy over the platform's limits, a slot
         that is not a date) leaves the dialog open with the text and why under it; once written, the app says ``said``,
         then ``written`` (on the UI thread)."""
@@ -196,4 +252,4 @@ class PostKeys:
         def submit(text: str) -> None:
             write_move(self._owner, self._services, said, lambda s, me, now: then(s, me, now, text), written)
 
-        self._owner.app.push_screen(PromptScreen(title, help_text, submit=submit))
+        self._owner.app.push_screen(PromptScreen(title, help_text, value, submit=submit, editing=bool(value)))

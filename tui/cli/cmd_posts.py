@@ -24,9 +24,11 @@ from crewdeck.tui.posts.reading import (
     verdict_words,
     verdicts,
 )
+from crewdeck.tui.posts.review import copy_review
 from crewdeck.tui.posts.states import AS_STORED, STATES, label
 from crewdeck.tui.time.when import utc_iso
 from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import member_json
 
 
@@ -241,21 +243,18 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
 
 
 def _diff_since_seen(ctx: Context, post_id: str, member: str) -> list[str]:
-    """The copy's diff since the version this member last gave a verdict on (nothing if none, or no change)."""
-    conn = ctx.ws.conn
-    seen = conn.execute(
-        "SELECT op_id FROM post_approval WHERE post = ? AND approved_by = ? ORDER BY op_id DESC LIMIT 1", (post_id, member)
-    ).fetchone()
-    if seen is None:
+    """The content's diff since the version this member last gave a verdict on, the copy's then the link's, the
+    media's and the first comment's (nothing if none, or no change)."""
+    review = copy_review(ctx.ws.conn, post_id, member)
+    if review.seen is None:
         return []
-    before = conn.execute(
-        "SELECT value FROM ops WHERE row_id = ? AND field = 'copy' AND op_id < ? ORDER BY op_id DESC LIMIT 1", (post_id, seen[0])
-    ).fetchone()
-    old = json.loads(before[0]) if before else ""
-    new = conn.execute("SELECT copy FROM task WHERE id = ?", (post_id,)).fetchone()[0] or ""
-    if old == new:
-        return []
-    return list(difflib.unified_diff(old.splitlines(), new.splitlines(), "the copy you last saw", "the copy now", lineterm=""))
+    parts = [("copy", tuple(review.seen.splitlines()), tuple(review.copy.splitlines()))] if review.changed else []
+    parts.extend((change.name, change.seen, change.now) for change in review.besides)
+    return [
+        line
+        for name, seen, now in parts
+        for line in difflib.unified_diff(seen, now, f"the {name} you last saw", f"the {name} now", lineterm="")
+    ]
 
 
 def cmd_post_show(ctx: Context) -> int:
@@ -483,12 +482,11 @@ def cmd_crisis_status(ctx: Context) -> int:
             ]
         )
         return 0
+    views = read_posts(ctx.ws.conn, ctx.now)
     if not current:
         print("no crisis is open")
-        return 0
     handles = ctx.ws.shown_handles()  # a removed manager's "ex-@mo": a new member may have their handle
     names = ctx.ws.campaign_names()
-    views = read_posts(ctx.ws.conn, ctx.now)
     for c in current:
         since = format_local(c.started_at, ctx.viewer_tz, ctx.now, clock24=ctx.config.clock24)
         scope = ", ".join([*(f"+{names.get(i, i[:8])}" for i in sorted(c.campaigns)), *sorted(c.platforms)]) or "everything"
@@ -499,7 +497,22 @@ def cmd_crisis_status(ctx: Context) -> int:
         print(visible(f"CRISIS {c.id[:8]}: {c.reason}"))
         print(visible(f"  started by {handles.get(c.started_by, '@' + c.started_by[:8])} {since}; scope: {scope}"))
         print(f"  checklist {done}/{total} done; {paused:,} paused, {missed:,} missed")
+    _held_after_crises(views)
     return 0
+
+
+def _held_after_crises(views: list[PostView]) -> None:
+    """The posts that ended crises alone still hold: once a crisis has ended any member resumes them, and
+    nothing else tells them which (the banner is gone with the crisis)."""
+    held = [v for v in views if v.held_by and not any(c.open for c in v.held_by) and v.state in ("paused", "missed")]
+    if not held:
+        return
+    print(
+        f"{counted(len(held), 'post')} still held by an ended crisis: resume (crewdeck post resume ID), "
+        "give a new slot (--slot WHEN) or pull each:"
+    )
+    rows = [[v.id[:8], label(v.state), ", ".join(f"{c.reason} ({c.id[:8]})" for c in v.held_by), v.facts.title] for v in held]
+    print(table(rows, ["ID", "STATE", "CRISIS", "TITLE"]))
 
 
 # ------------------------------------------------------------ registration
@@ -524,7 +537,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("text", nargs="?", help="the copy")
     p.add_argument("--file", metavar="F", help="read the copy from a file (- for standard input)")
     p.add_argument("--link", help="the link")
-    p.add_argument("--media", nargs="*", metavar="REF", help="media references: paths or URLs (nothing is uploaded)")
+    # extend: `--media a --media b` keeps both, as `--media a b` does; `--media` alone takes them all away.
+    p.add_argument(
+        "--media", nargs="*", action="extend", metavar="REF", help="media references: paths or URLs (nothing is uploaded); repeatable"
+    )
     p.add_argument("--first-comment", metavar="TEXT", help="the first comment")
     one("submit", "submit a post for approval (starts a round)", cmd_post_submit)
     p = one("approve", "approve the next step of a post's round", cmd_post_approve)

@@ -162,6 +162,13 @@ def round_authors(conn: sqlite3.Connection, post_ids: Sequence[str]) -> dict[str
     return out
 
 
+def post_content(conn: sqlite3.Connection, post_id: str) -> dict[str, Any]:
+    """The post's content as it is stored now: its copy, link and first comment (text, "" when none) and media (a list)."""
+    row = conn.execute("SELECT copy, link, media, first_comment FROM task WHERE id = ?", (post_id,)).fetchone()
+    copy, link, media, first_comment = row if row is not None else (None, None, None, None)
+    return {"copy": copy or "", "link": link or "", "media": json.loads(media or "[]"), "first_comment": first_comment or ""}
+
+
 #: The post's columns; the round's id, hash and time read by SQLite (faster than a JSON parse per post).
 _POST_COLUMNS = (
     "id, title, post_state, campaign, platform, publish_utc, publish_tz, resumed_from, "

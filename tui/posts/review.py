@@ -1,9 +1,9 @@
-"""What a reviewer sees of a post: its copy, and how it changed since the version they last saw.
+"""What a reviewer sees of a post: its copy, and how its content changed since the version they last saw.
 
 The version a reviewer last saw is the content their latest verdict on the
-post (an approval or a request for changes) was given on: the copy as of
-that verdict's operation, read from the log, so every replica agrees.  A
-reviewer who never gave one sees the copy whole.
+post (an approval or a request for changes) was given on: the copy, link,
+media and first comment as of that verdict's operation, read from the log,
+so every replica agrees.  A reviewer who never gave one sees the copy whole.
 """
 
 from __future__ import annotations
@@ -23,34 +23,63 @@ class CopyReview:
     seen: str | None
     #: ``(mark, line)``: ``"+"`` added, ``"-"`` removed, ``" "`` the same; empty when nothing was seen before.
     diff: tuple[tuple[str, str], ...]
+    #: The rest of the content that changed since the version seen (link, media, first comment), in that order.
+    besides: tuple[ContentChange, ...] = ()
 
     @property
     def changed(self) -> bool:
         return self.seen is not None and self.seen != self.copy
 
 
-def _copy_before(conn: sqlite3.Connection, post_id: str, op_id: str) -> str:
+@dataclass(frozen=True)
+class ContentChange:
+    """A part of a post's content besides its copy, as the reviewer last saw it and now: its lines (a media
+    reference each; none when it is empty)."""
+
+    #: As a reviewer reads it: "link", "media", "first comment".
+    name: str
+    seen: tuple[str, ...]
+    now: tuple[str, ...]
+
+
+#: The content a verdict covers besides the copy: ``(field, name)``.
+BESIDES_COPY = (("link", "link"), ("media", "media"), ("first_comment", "first comment"))
+
+
+def _lines(value: object) -> tuple[str, ...]:
+    """A content field's value as lines: a media reference each, a text's own lines."""
+    if isinstance(value, list):
+        return tuple(str(reference) for reference in value)
+    return tuple(value.splitlines()) if isinstance(value, str) else ()
+
+
+def _before(conn: sqlite3.Connection, post_id: str, field: str, op_id: str) -> object:
+    """The value ``field`` of the post had just before operation ``op_id`` (``None``: never set)."""
     row = conn.execute(
-        "SELECT value FROM ops WHERE row_id = ? AND field = 'copy' AND op_id < ? ORDER BY op_id DESC LIMIT 1", (post_id, op_id)
+        "SELECT value FROM ops WHERE row_id = ? AND field = ? AND op_id < ? ORDER BY op_id DESC LIMIT 1", (post_id, field, op_id)
     ).fetchone()
-    if row is None:
-        return ""
-    value = json.loads(row[0])
-    return value if isinstance(value, str) else ""
+    return None if row is None else json.loads(row[0])
 
 
 def copy_review(conn: sqlite3.Connection, post_id: str, member: str) -> CopyReview:
-    """The copy of ``post_id`` as ``member`` reviews it now (see the module)."""
-    row = conn.execute("SELECT copy FROM task WHERE id = ?", (post_id,)).fetchone()
+    """The copy of ``post_id`` as ``member`` reviews it now, and the rest of its content that changed (see the module)."""
+    row = conn.execute("SELECT copy, link, media, first_comment FROM task WHERE id = ?", (post_id,)).fetchone()
     copy = (row[0] if row else None) or ""
     last = conn.execute(
         "SELECT op_id FROM post_approval WHERE post = ? AND approved_by = ? ORDER BY op_id DESC LIMIT 1", (post_id, member)
     ).fetchone()
     if last is None:
         return CopyReview(copy, None, ())
-    seen = _copy_before(conn, post_id, last[0])
+    value = _before(conn, post_id, "copy", last[0])
+    seen = value if isinstance(value, str) else ""
     diff = tuple((line[0], line[2:]) for line in difflib.ndiff(seen.splitlines(), copy.splitlines()) if line[0] in "+- ")
-    return CopyReview(copy, seen, diff)
+    now = {"link": row[1], "media": json.loads(row[2] or "[]"), "first_comment": row[3]} if row else {}
+    besides = []
+    for field, name in BESIDES_COPY:
+        was, is_now = _lines(_before(conn, post_id, field, last[0])), _lines(now.get(field))
+        if was != is_now:
+            besides.append(ContentChange(name, was, is_now))
+    return CopyReview(copy, seen, diff, tuple(besides))
 
 
 def waiting_ids(conn: sqlite3.Connection, offset: int = 0, limit: int = -1) -> list[str]:

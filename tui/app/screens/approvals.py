@@ -203,6 +203,13 @@ class ApprovalsScreen(Screen[None]):
         self.refresh_bindings()
         lines = Lines()
         lines.add((row.cells[-1], "italic"))  # WHY, whole: its column is cut on a narrow screen
+        if review.besides:
+            # First: what a reviewer asked for may be a picture or a link, and the copy alone would read unchanged.
+            lines.add(("Changed since you last saw it: " + ", ".join(f"the {c.name}" for c in review.besides), "bold"))
+            for change in review.besides:
+                for mark, parts in (("-", change.seen), ("+", change.now)):
+                    for part in parts:
+                        lines.add((f"{mark} {change.name}: {part}", {"+": "green", "-": "red strike"}[mark]))
         if review.seen is None:
             lines.add(("The copy (you have not reviewed it before):", "bold"))
             lines.block(review.copy)

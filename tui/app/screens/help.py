@@ -64,7 +64,7 @@ class HelpScreen(ModalScreen[None]):
         width: 90%;
         max-width: 110;
         height: 90%;
-        padding: 1 2;
+        padding: 1 1;
         background: $panel;
         border: round $accent;
     }
@@ -81,10 +81,18 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         palette = "; ctrl+p lists every command" if self.palette else ""
         lines = [f"[b]Keys[/b]  [dim](rebind any of them in the config's \\[keymap] by its id{palette})[/dim]"]
-        for title, bindings in self.sections:
+        sections = [(title, binding_rows(bindings, self.keymap)) for title, bindings in self.sections]
+        rows = [row for _, section in sections for row in section]
+        # Columns as wide as their widest entry, so that a line keeps its id at 80 columns rather than wrap it
+        # onto a line of its own.
+        keys_width = max((len(keys) for keys, _, _ in rows), default=0)
+        description_width = max((len(description) for _, description, _ in rows), default=0)
+        for title, section in sections:
             lines += ["", f"[b]{_literal(title)}[/b]"]
-            for keys, description, binding_id in binding_rows(bindings, self.keymap):
-                lines.append(f"  [b]{_literal(keys.ljust(18))}[/b] {_literal(description.ljust(22))} [dim]{binding_id}[/dim]")
+            for keys, description, binding_id in section:
+                lines.append(
+                    f"  [b]{_literal(keys.ljust(keys_width))}[/b] {_literal(description.ljust(description_width))} [dim]{binding_id}[/dim]"
+                )
         with VerticalScroll():
             yield Static("\n".join(lines))
         yield KeyFooter()

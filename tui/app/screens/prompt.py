@@ -67,8 +67,13 @@ class PromptScreen(TypedAheadScreen[str | None]):
         preview: Preview | None = None,
         placeholder: str = "",
         submit: Submit | None = None,
+        *,
+        editing: bool = False,
     ) -> None:
+        """``editing``: ``value`` is text to change (a post's copy), not a suggestion to take or type over: it opens
+        with the cursor at its end and nothing selected, so that the first key typed adds to it."""
         super().__init__()
+        self.editing = editing
         self.title_text = title
         self.help_text = help_text
         self.value = value
@@ -84,7 +89,7 @@ class PromptScreen(TypedAheadScreen[str | None]):
             yield Label(plain(self.title_text), classes="prompt--title")
             if self.help_text:
                 yield Label(plain(self.help_text), classes="prompt--help")
-            yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
+            yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input", select_on_focus=not self.editing)
             yield Static("", classes="prompt--refused", id="prompt-refused")
             yield Static("", classes="prompt--preview", id="prompt-preview")
         yield KeyFooter()
