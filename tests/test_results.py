@@ -891,7 +891,30 @@ def test_the_rate_missing_warning_names_its_amount_with_its_thousands_as_the_led
     # It read "15000.00 USD has no rate into EUR", where `ledger report` and the Budget pane say "15,000.00 USD" (af87cd5).
     _spend(ws, "raj", "15000.00 USD", "--date", "2026-11-20")
     err = Cli(ws)("kpi", "report").err
-    assert err.startswith("warning: rate missing: 15,000.00 USD has no rate into EUR on its days;"), err
+    assert err.startswith("warning: rate missing: no USD/EUR rate on or before 2026-11-20 for 15,000.00 USD of spend"), err
+
+
+def test_the_rate_missing_warning_names_the_day_to_set_a_rate_on_and_keeps_spend_and_conversion_value_apart(ws: Path) -> None:
+    # It read "150.00 USD has no rate into EUR on its days; add one with: crewdeck rate set DATE USD/EUR RATE": the spend
+    # and the conversion value summed into an amount no ledger holds, and no day, where `ledger report` names the first.
+    post = _post(ws)
+    _spend(ws, "raj", "50.01 USD", "--date", "2026-11-18")
+    _spend(ws, "raj", "10.00 USD", "--date", "2026-11-22")  # a day the rate covers: in the report, not in the warning
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "clicks=3", "value=99.99 USD")
+    crewdeck("-w", str(ws), "--as", "ana", "rate", "set", "2026-11-21", "USD/EUR", "0.95")
+    cli = Cli(ws)
+    assert cli("kpi", "report").err.splitlines()[0] == (
+        "warning: rate missing: no USD/EUR rate on or before 2026-11-18 for 50.01 USD of spend and 99.99 USD of conversion"
+        " value (2026-11-18..2026-11-20); add one with: crewdeck rate set 2026-11-18 USD/EUR RATE"
+    )
+    assert cli("kpi", "report", "--period", "2026-11-20").err.splitlines()[0] == (
+        "warning: rate missing: no USD/EUR rate on or before 2026-11-20 for 99.99 USD of conversion value (2026-11-20);"
+        " add one with: crewdeck rate set 2026-11-20 USD/EUR RATE"
+    )
+    said = json.loads(cli.ok("kpi", "report", "--json"))["rate_missing"]
+    assert said == [
+        {"currency": "USD", "amount": "150.00", "spend": "50.01", "conversion_value": "99.99", "first": "2026-11-18", "last": "2026-11-20"}
+    ]
 
 
 def test_a_platforms_followers_are_said_as_followers_not_as_results_of_followers(ws: Path) -> None:

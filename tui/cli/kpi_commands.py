@@ -10,7 +10,6 @@ import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.records import WORKSPACE_ROW
 from crewdeck.sync.state.rules import Refused, results_refused
 from crewdeck.sync.state.visible import cut as one_line
@@ -212,12 +211,8 @@ def cmd_report(ctx: Context) -> int:
     campaign = ws.campaign_by_name(name[1:] if name and name.startswith("+") else name).id if name else None
     period, bounds = _period(ctx, campaign)
     built = report.build(ws.conn, ws.base_currency, by=ctx.args.by, bounds=bounds, campaign=campaign)
-    for currency, amount in sorted(built.missing.items()):
-        print(
-            f"warning: rate missing: {format_minor(amount, currency, grouping=True)} {currency} has no rate into {built.currency} "
-            f"on its days; add one with: crewdeck rate set DATE {currency}/{built.currency} RATE",
-            file=sys.stderr,
-        )
+    for missing in built.missing:
+        print(f"warning: {missing.text(built.currency)}", file=sys.stderr)
     if ctx.args.json:
         print_json(report.as_json(built))
         return 0
