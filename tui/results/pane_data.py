@@ -69,6 +69,9 @@ class ResultLine:
     #: The KPIs (codes) it shows "—" for because no ledger entry counts toward it (``report.no_spend``): unknown, not 0,
     #: and they meet or miss no target.
     no_spend: frozenset[str] = frozenset()
+    #: The count its results are (and Δ and the sparkline): what its campaign's CPA counts, conversions unless its targets
+    #: say otherwise (``result=clicks``).
+    result: str = "conversions"
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ def legend(page: ResultsPage, kpis: frozenset[str] = frozenset(SHOWN), targets: 
     """What Δ compares and what the marks the rows show mean, in a line under the table (marks no row shows are left out,
     and those of columns a narrow table leaves out: ``kpis``, the KPIs whose columns are shown; ``targets``, whether the
     targets' column is; ``change``, whether Δ's is: without it, what Δ compares is not said either)."""
+    counts = results_said(page.lines)
     compared = f"Δ: results vs {page.before}" if page.before else "Δ: — over a run (no period before)"
     shown = _marks_shown(page.lines, [i for i, code in enumerate(SHOWN) if code in kpis], targets, change)
     said = [words for mark, words in MARKS if mark in shown]
@@ -117,7 +121,24 @@ def legend(page: ResultsPage, kpis: frozenset[str] = frozenset(SHOWN), targets: 
         # A cost KPI of a row with no spend linked is "—" too: unknown, where 0.00 would read as free.
         judged = ", neither met nor missed" if targets else ""
         said[said.index(_NO_VALUE)] = f"{_NO_VALUE} ({', '.join(costs)}: no spend linked{judged})"
-    return " · ".join([compared, *said] if change else said)
+    return " · ".join([counts, compared, *said] if change else [counts, *said])
+
+
+def results_said(lines: tuple[ResultLine, ...]) -> str:
+    """What the results column counts: ``results: conversions``; rows whose campaign's targets choose another count are
+    named after the one most rows count (``results: conversions (clicks for +b2b-webinar)``)."""
+    rows_of: dict[str, list[str]] = {}
+    for line in lines:
+        rows_of.setdefault(line.result, []).append(line.label)
+    if not rows_of:
+        return "results: conversions"
+    most = max(rows_of, key=lambda result: (len(rows_of[result]), result == "conversions"))
+    others = [f"{_count_words(result)} for {', '.join(labels)}" for result, labels in rows_of.items() if result != most]
+    return f"results: {_count_words(most)}" + (f" ({'; '.join(others)})" if others else "")
+
+
+def _count_words(name: str) -> str:
+    return name.replace("_", " ")
 
 
 def targets_said(page: ResultsPage, index: int) -> str | None:
@@ -352,6 +373,7 @@ def _line(built: report.ResultsReport, g: report.Group, label: str, before: int 
         change=MISSING if count is None else _change(count, before),
         series=tuple(daily.get(day, 0) for day in days),
         no_spend=report.no_spend(g),
+        result=result,
     )
 
 
