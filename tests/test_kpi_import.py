@@ -579,6 +579,16 @@ def test_a_linkedin_export_with_its_campaign_column_renamed_is_read_with_map(ws:
     assert [r[1] for r in _state(ws)[0]] == [4000, 1500]
 
 
+def test_an_amount_with_no_currency_is_told_to_name_it_in_its_own_header(ws: Path, tmp_path: Path) -> None:
+    # A plain CSV's "Revenue" column of 42.00 was told "name it in the header (Amount spent (EUR))": Meta's column,
+    # which the file has not, where "Revenue (EUR)" was meant.
+    source = _file(tmp_path, "rev.csv", "campaign,platform,date,Revenue\nAutumn,meta,2026-11-20,42.00\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--map", "value=Revenue")
+    assert err.splitlines()[0] == (
+        f"{source}:2: Revenue: no currency: name it in the header (Revenue (EUR)), in a currency column or in the cell (42.00 EUR)"
+    )
+
+
 def test_a_meta_export_with_its_currency_in_a_column_imports_in_that_currency(ws: Path, tmp_path: Path) -> None:
     # Ads Manager's Currency column (Settings) next to a plain "Amount spent": the row was refused "no currency: name it
     # ... in a currency column", which a Meta export did not read.
