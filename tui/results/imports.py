@@ -548,7 +548,7 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str) -> tuple[int
                 return None
             currency = given
         elif currency is None:
-            header = f"{visible(cell.name(name))} (EUR)"
+            header = f"{cell.name(name)} (EUR)"
             cell.problem(name, f"no currency: name it in the header ({header}), in a currency column or in the cell (42.00 EUR)")
             return None
         else:
