@@ -555,7 +555,7 @@ def test_a_post_whose_spend_is_booked_on_its_campaign_has_no_cost_kpis_and_no_co
     csv_line = next(
         line for line in crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "post", "--csv").splitlines() if post in line
     )
-    assert csv_line.split(",")[12:16] == ["1.00%", "—", "—", "—"]  # CTR, CPC, CPM, CPA: "—", as for nothing to divide by
+    assert csv_line.split(",")[13:17] == ["1.00%", "—", "—", "—"]  # CTR, CPC, CPM, CPA: "—", as for nothing to divide by
 
     workspace = Workspace.open(ws)
     try:
@@ -741,10 +741,34 @@ def test_the_reports_csv_writes_amounts_and_rates_without_separators_as_its_coun
     _spend(ws, "ana", "2500.00 EUR")
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "+launch/meta", "2026-11-20", "impressions=1000", "clicks=1", "conversions=1")
     text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "+launch", "--csv")
-    assert text.splitlines()[1].startswith("+launch,2500.00,1000,—,—,1,1,—,—,—,0.10%,2500.00,2500.00,2500.00,100.00%,—,")
+    assert text.splitlines()[1].startswith("+launch,2500.00,1000,—,—,1,1,—,—,—,—,0.10%,2500.00,2500.00,2500.00,100.00%,—,")
     assert '"' not in text
     table = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "+launch")
     assert "2,500.00" in table  # a table for people keeps its separators
+
+
+def test_the_report_gives_the_conversion_value_its_roas_divides_in_the_base_currency(ws: Path, tmp_path: Path) -> None:
+    # Only --json said the conversion value: the table and the CSV showed ROAS 1.46x with nothing to check it by, the
+    # revenue a spreadsheet divides by the spend.
+    post = _post(ws)
+    crewdeck("-w", str(ws), "--as", "ana", "rate", "set", "2026-11-01", "USD/EUR", "0.9215")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=1000", "value=99.99 USD")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-21", "impressions=1000", "value=42.00 EUR")
+    _spend(ws, "ana", "91.65 EUR", "--date", "2026-11-20", "--task", post)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "+launch/meta", "2026-11-20", "impressions=10")
+    lines = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "post").splitlines()
+    header = _header(lines)
+    assert header[header.index("CONV") + 1] == "VALUE EUR", header
+    cells = {re.split(r"\s{2,}", line)[1]: re.split(r"\s{2,}", line) for line in lines[2:4]}
+    # 99.99 USD at 0.9215 is 92.140785 EUR, and 42.00 EUR: 134.14; ROAS 134.140785 / 91.65 = 1.46x.
+    assert cells["Reel one"][header.index("VALUE EUR")] == "134.14" and cells["Reel one"][header.index("ROAS")] == "1.46x"
+    assert cells["/meta"][header.index("VALUE EUR")] == "—"  # never given: not reported, not 0
+    csv_lines = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "post", "--csv").splitlines()
+    csv_header = csv_lines[0].split(",")
+    assert [line.split(",")[csv_header.index("VALUE EUR")] for line in csv_lines[1:]] == ["—", "134.14"]
+    # The value's column gives way early on a narrow terminal: the second, after CPM.
+    narrow = on_a_terminal(Cli(ws), tmp_path, 150, "kpi", "report", "--by", "post")
+    assert "VALUE EUR" not in _header(narrow) and "left out to fit: VALUE EUR, CPM (" in " ".join(narrow), narrow
 
 
 def test_two_targets_for_one_kpi_make_a_range_or_are_refused_never_dropped(ws: Path) -> None:

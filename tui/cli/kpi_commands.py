@@ -31,11 +31,28 @@ TITLE_WIDTH = 40
 NAME_COLUMNS = ("CAMPAIGN", "POST", "PLATFORM")
 #: The columns that give way on a terminal too narrow for the table, the least wanted first: a campaign
 #: manager reads the name, spend, results and the KPIs with targets first, so those are never in it.
-GIVE_WAY = ("CPM", "ER_FOLLOWERS", "ER_IMPRESSIONS", "CVR", "ENG", "REACH", "IMPR", "ER_REACH", "CPC", "CLICKS", "ROAS", "CTR", "CPA")
+GIVE_WAY = (
+    "CPM",
+    "VALUE",
+    "ER_FOLLOWERS",
+    "ER_IMPRESSIONS",
+    "CVR",
+    "ENG",
+    "REACH",
+    "IMPR",
+    "ER_REACH",
+    "CPC",
+    "CLICKS",
+    "ROAS",
+    "CTR",
+    "CPA",
+)
 #: The column of the targets a row misses: on a narrow terminal, a line under its row.
 OFF_TARGET = "OFF TARGET"
 #: The column of each count the table shows: a campaign's results are one of them (``targets.RESULTS``), or reach.
 COUNT_COLUMNS = {"impressions": "IMPR", "reach": "REACH", "engagements": "ENG", "clicks": "CLICKS", "conversions": "CONV"}
+#: The conversion value's column, as ``GIVE_WAY`` names it (its header names the currency, as SPEND's does).
+VALUE = "VALUE"
 #: The KPIs' columns.
 KPI_COLUMNS = frozenset(k.code.upper() for k in KPIS)
 
@@ -272,7 +289,8 @@ def _text(built: report.ResultsReport, headers: list[str], rows: list[list[str]]
         missed = [row[off] for row in rows]
         headers, rows = headers[:off] + headers[off + 1 :], [row[:off] + row[off + 1 :] for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    give_way = [headers.index(name) for name in GIVE_WAY if name in headers and name not in wanted]
+    at = {_column(h): i for i, h in enumerate(headers)}
+    give_way = [at[name] for name in GIVE_WAY if name in at and name not in wanted]
     names = {i for i, h in enumerate(headers) if h in NAME_COLUMNS}
     shown = kept(widths, names, give_way, width)
     text = table([[row[i] for i in shown] for row in rows], [headers[i] for i in shown], free=NAME_COLUMNS, width=width)
@@ -303,7 +321,7 @@ def _fits_names(headers: list[str], rows: list[list[str]], wanted: set[str]) -> 
     widths = [
         min(w, READABLE) if h in NAME_COLUMNS else w
         for h, w in ((h, max(len(h), *(len(r[i]) for r in rows))) for i, h in enumerate(headers))
-        if h not in GIVE_WAY or h in wanted
+        if _column(h) not in GIVE_WAY or h in wanted
     ]
     return line_width(widths)
 
@@ -336,9 +354,14 @@ def _key_cells(built: report.ResultsReport, key: str, plain: bool) -> list[str]:
     return [cut(visible(title), TITLE_WIDTH) if title else key or "(no post)"]
 
 
+def _column(header: str) -> str:
+    """A header as ``GIVE_WAY`` names its column: the conversion value's without its currency."""
+    return VALUE if header.startswith(f"{VALUE} ") else header
+
+
 def _unreported(built: report.ResultsReport, columns: list[str]) -> list[str]:
     """What the "—" KPIs in ``columns`` divide that no record gave (in the order the KPIs name them), then the "—"
-    counts in ``columns`` no KPI shown names (every KPI dividing it gave way to fit), for the footnote."""
+    counts (and conversion value) in ``columns`` no KPI shown names (every KPI dividing it gave way to fit), for the footnote."""
     found: dict[str, None] = {}
     for g in built.groups:
         result = report.campaign_targets_result(built, g.campaign)
@@ -348,11 +371,15 @@ def _unreported(built: report.ResultsReport, columns: list[str]) -> list[str]:
                     words = g.totals.unreported(name, result)
                     if words:
                         found[words] = None
+    value_shown = any(_column(c) == VALUE for c in columns)
     for g in built.groups:
         for name, column in COUNT_COLUMNS.items():
             words = g.totals.unreported(name, name) if column in columns else None
             if words:
                 found[words] = None
+        words = g.totals.unreported("value", "") if value_shown else None
+        if words:
+            found[words] = None
     return list(found)
 
 
@@ -365,7 +392,7 @@ def _no_spend(built: report.ResultsReport) -> list[str]:
 def _rows(built: report.ResultsReport, plain: bool) -> tuple[list[str], list[list[str]]]:
     by = built.by
     keyed = [by.upper(), *(["TITLE"] if by == "post" and plain else [])] if by != "campaign" else []
-    headers = ["CAMPAIGN", *keyed, f"SPEND {built.currency}", "IMPR", "REACH", "ENG", "CLICKS", "CONV"]
+    headers = ["CAMPAIGN", *keyed, f"SPEND {built.currency}", "IMPR", "REACH", "ENG", "CLICKS", "CONV", f"{VALUE} {built.currency}"]
     headers += [k.code.upper() for k in KPIS] + [OFF_TARGET]
     rows = []
     for g in built.groups:
@@ -378,7 +405,7 @@ def _rows(built: report.ResultsReport, plain: bool) -> tuple[list[str], list[lis
             return str(t.count(name)) if plain else f"{t.count(name):,}"
 
         cells += [report.spend_text(t, built.currency, plain), count("impressions"), report.reach_text(t, plain)]
-        cells += [count("engagements"), count("clicks"), count("conversions")]
+        cells += [count("engagements"), count("clicks"), count("conversions"), report.value_text(t, built.currency, plain)]
         cells += [shown(g.kpis[k.code], built.currency, plain) for k in KPIS]
         cells += [
             ", ".join(f"{k.code} {shown(v, built.currency, plain)} vs {t.text(built.currency)}" for t, v in g.missed for k in [v.kpi])

@@ -434,6 +434,15 @@ def spend_text(totals: Totals, currency: str, plain: bool = False) -> str:
     return format_minor(round_minor(totals.spend, currency), currency, grouping=not plain)
 
 
+def value_text(totals: Totals, currency: str, plain: bool = False) -> str:
+    """The conversion value in ``currency``, as ``spend_text`` writes the spend; "—" when no record gave one (not 0)."""
+    if totals.value_missing:
+        return "rate missing"
+    if not totals.value_given:
+        return "—"
+    return format_minor(round_minor(totals.value, currency), currency, grouping=not plain)
+
+
 def reach_text(totals: Totals, plain: bool = False) -> str:
     """``≥9,000`` (``plain``: ``≥9000``, as a CSV writes its counts)."""
     if totals.reach_max is None:
