@@ -398,7 +398,8 @@ async def test_a_spend_with_no_rate_says_so_in_cells_it_fits_at_80x24(workspace:
         cpc = spring.kpis[1]
         assert cpc == "no rate" and len(cpc) <= widths[titles.index("CPC")]
         legend = str(app.screen.query_one("#results-legend", Static).render())
-        assert "no rate: a currency with no rate" in legend
+        # It said "no rate: a currency with no rate", naming none: which rate to set was for kpi report to say.
+        assert "no rate: amounts in XAF, with no rate into EUR on their day" in legend, legend
         assert app.screen.query_one("#results-legend").region.height >= 2  # wrapped at 80 columns, never cut
 
 

@@ -72,6 +72,8 @@ class ResultLine:
     #: The count its results are (and Δ and the sparkline): what its campaign's CPA counts, conversions unless its targets
     #: say otherwise (``result=clicks``).
     result: str = "conversions"
+    #: The currencies of its spend or conversion value that no rate converts on their day ("no rate").
+    unrated: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -97,11 +99,13 @@ class ResultsPage:
 
 #: What "—" means, in the legend (a row with no spend linked adds which of its KPIs shown that makes "—").
 _NO_VALUE = "— no value"
+#: What "no rate" means, in the legend (which currencies, once the rows are known).
+_NO_RATE = f"{NO_RATE}: a currency with no rate"
 #: Each mark a row may show and what it means, in the order the legend says them.
 MARKS = (
     ("*", BY_LARGEST_REACH),
     (MISSING, _NO_VALUE),
-    (NO_RATE, f"{NO_RATE}: a currency with no rate"),
+    (NO_RATE, _NO_RATE),
     ("✗", "✗ n missed: targets missed, named above for the cursor's row"),
     ("✓", "✓ every target met"),
 )
@@ -115,6 +119,10 @@ def legend(page: ResultsPage, kpis: frozenset[str] = frozenset(SHOWN), targets: 
     compared = f"Δ: results vs {page.before}" if page.before else "Δ: — over a run (no period before)"
     shown = _marks_shown(page.lines, [i for i, code in enumerate(SHOWN) if code in kpis], targets, change)
     said = [words for mark, words in MARKS if mark in shown]
+    if NO_RATE in shown:
+        # Which rate is missing, as the Budget pane names it: "a currency with no rate" left that to kpi report.
+        currencies = ", ".join(sorted(frozenset[str]().union(*(line.unrated for line in page.lines))))
+        said[said.index(_NO_RATE)] = f"{NO_RATE}: amounts in {currencies}, with no rate into {page.currency} on their day"
     unlinked = frozenset[str]().union(*(line.no_spend for line in page.lines))
     costs = [code.upper() for code in SHOWN if code in kpis and code in unlinked]
     if costs:
@@ -374,6 +382,7 @@ def _line(built: report.ResultsReport, g: report.Group, label: str, before: int 
         series=tuple(daily.get(day, 0) for day in days),
         no_spend=report.no_spend(g),
         result=result,
+        unrated=frozenset(g.totals.spend_missing) | frozenset(g.totals.value_missing),
     )
 
 
