@@ -789,8 +789,39 @@ def test_two_targets_for_one_kpi_make_a_range_or_are_refused_never_dropped(ws: P
 def test_a_period_the_report_cannot_read_is_refused_naming_run_too(ws: Path, cli: Cli) -> None:
     # The refusal listed the ledger's periods and not run, which `kpi report --period` takes (its help left out days and all).
     err = crewdeck_fails("-w", str(ws), "--as", "ana", "kpi", "report", "--period", "week")
-    assert err == "crewdeck: error: 'week' is not a period (2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, all or run)\n"
-    assert "2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, all or run" in " ".join(cli.ok("kpi", "report", "--help").split())
+    assert err == (
+        "crewdeck: error: 'week' is not a period (2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, today, yesterday,"
+        " this or last week, month, quarter or year, all or run)\n"
+    )
+    assert "2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, this week, last month, all or run" in " ".join(
+        cli.ok("kpi", "report", "--help").split()
+    )
+
+
+def test_a_period_is_named_as_a_week_ends_this_week_last_week_today_yesterday_in_your_zone(ws: Path) -> None:
+    # At week's end `kpi report --period "this week"` (or `ledger report --period "last month"`, as hledger takes
+    # them) was "not a period": the ISO week's number had to be looked up first.  The suite's instant is Thursday
+    # 2026-11-26 09:30 UTC.
+    post = _post(ws)
+    for day in ("2026-11-16", "2026-11-25", "2026-11-26"):
+        crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], day, "impressions=1000")
+    cli = Cli(ws)
+    for words, name, period in (
+        ("this week", "Week 2026-W48", {"start": "2026-11-23", "end": "2026-11-29"}),
+        ("thisweek", "Week 2026-W48", {"start": "2026-11-23", "end": "2026-11-29"}),
+        ("Last Week", "Week 2026-W47", {"start": "2026-11-16", "end": "2026-11-22"}),
+        ("last month", "Month 2026-10", {"start": "2026-10-01", "end": "2026-10-31"}),
+        ("this quarter", "Quarter 2026-Q4", {"start": "2026-10-01", "end": "2026-12-31"}),
+        ("today", "Day 2026-11-26", {"start": "2026-11-26", "end": "2026-11-26"}),
+        ("yesterday", "Day 2026-11-25", {"start": "2026-11-25", "end": "2026-11-25"}),
+    ):
+        assert cli.ok("kpi", "report", "--period", words).splitlines()[0] == f"Results · {name}", words
+        assert json.loads(cli.ok("kpi", "report", "--period", words, "--json"))["period"] == period, words
+    _spend(ws, "ana", "10.00 EUR", "--date", "2026-11-17")
+    assert "(EUR, Week 2026-W47, as of 2026-11-26 in UTC)" in cli.ok("ledger", "report", "--period", "last week")
+    # Today is the viewer's: at 09:30 UTC it is still the 25th at UTC-11.
+    crewdeck("-w", str(ws), "--as", "ana", "member", "add", "tavita", "--name", "Tavita", "--tz", "Pacific/Pago_Pago")
+    assert cli.ok("kpi", "report", "--period", "today", as_member="tavita").splitlines()[0] == "Results · Day 2026-11-25"
 
 
 def test_a_count_shown_as_not_reported_is_explained_when_every_kpi_dividing_it_gave_way(ws: Path, tmp_path: Path) -> None:

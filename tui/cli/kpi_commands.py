@@ -218,7 +218,7 @@ def _period(ctx: Context, campaign: str | None) -> tuple[Period | None, tuple[dt
         start = dt.date.fromisoformat(info.start) if info and info.start else dt.date(1900, 1, 1)
         end = dt.date.fromisoformat(info.end) + dt.timedelta(days=1) if info and info.end else dt.date(9999, 1, 1)
         return None, (start, end)
-    period = Period.parse(text, also="run")
+    period = Period.parse(text, also="run", today=_today(ctx))
     return period, period.range
 
 
