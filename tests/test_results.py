@@ -374,7 +374,7 @@ def test_the_report_fits_the_terminal_leaving_out_the_least_wanted_columns_and_s
     # COLUMNS, when set, is the width: 200 holds the whole table and says nothing left out.
     wide = on_a_terminal(team, tmp_path, 80, "kpi", "report", env={"COLUMNS": "200"})
     assert _header(wide) == everything and not any("left out" in line for line in wide)
-    assert team.ok("kpi", "report", "--csv").splitlines()[0].split(",") == [*everything[:-1], "OFF TARGET"]
+    assert team.ok("kpi", "report", "--csv").splitlines()[0].split(",") == [*everything[:-1], "OFF TARGET", "PERIOD START", "PERIOD END"]
 
 
 def test_on_a_narrow_terminal_the_missed_targets_go_under_their_row_and_the_name_stays_readable(ws: Path, tmp_path: Path) -> None:
@@ -769,6 +769,23 @@ def test_the_report_gives_the_conversion_value_its_roas_divides_in_the_base_curr
     # The value's column gives way early on a narrow terminal: the second, after CPM.
     narrow = on_a_terminal(Cli(ws), tmp_path, 150, "kpi", "report", "--by", "post")
     assert "VALUE EUR" not in _header(narrow) and "left out to fit: VALUE EUR, CPM (" in " ".join(narrow), narrow
+
+
+def test_the_reports_csv_says_the_days_of_its_period_on_every_row(ws: Path) -> None:
+    # The text's first line names the period, the JSON its first and last day; a CSV per campaign said neither: saved
+    # each week for a spreadsheet, a file of this week's numbers read as one of last week's, or of all time.
+    post = _post(ws)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=1000")
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--start", "2026-11-02", "--end", "2026-12-20")
+    for args, days in (
+        (("--period", "2026-W47"), ["2026-11-16", "2026-11-22"]),
+        (("--period", "2026-11", "--by", "post"), ["2026-11-01", "2026-11-30"]),
+        (("+launch", "--period", "run"), ["2026-11-02", "2026-12-20"]),
+        ((), ["", ""]),  # all time: no first or last day
+    ):
+        header, *rows = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--csv", *args).splitlines()
+        assert header.endswith(",OFF TARGET,PERIOD START,PERIOD END") and rows, (args, header)
+        assert all(row.split(",")[-2:] == days for row in rows), (args, rows)
 
 
 def test_two_targets_for_one_kpi_make_a_range_or_are_refused_never_dropped(ws: Path) -> None:

@@ -238,8 +238,10 @@ def cmd_report(ctx: Context) -> int:
         # The header even with no rows: a CSV consumer reads the columns first, whatever follows.
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(headers)
-        writer.writerows([[visible(cell) for cell in row] for row in rows])
+        # Each row says its period's days, as the JSON does: a file saved each week tells its weeks apart.
+        days = report.period_days(built.bounds) or {}
+        writer.writerow([*headers, "PERIOD START", "PERIOD END"])
+        writer.writerows([[*(visible(cell) for cell in row), days.get("start") or "", days.get("end") or ""] for row in rows])
         sys.stdout.write(buffer.getvalue())
     if not built.groups:
         print("no results or spend", file=sys.stderr)

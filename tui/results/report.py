@@ -486,7 +486,7 @@ def as_json(report: ResultsReport) -> dict[str, Any]:
     return {
         "currency": report.currency,
         "by": report.by,
-        "period": _period_json(report.bounds),
+        "period": period_days(report.bounds),
         "rows": rows,
         "rate_missing": [
             {
@@ -502,7 +502,7 @@ def as_json(report: ResultsReport) -> dict[str, Any]:
     }
 
 
-def _period_json(bounds: tuple[dt.date, dt.date] | None) -> dict[str, str | None] | None:
+def period_days(bounds: tuple[dt.date, dt.date] | None) -> dict[str, str | None] | None:
     """The first and last days, as ``ledger report --json`` gives a period (``null``: a run open at that end)."""
     if bounds is None:
         return None
