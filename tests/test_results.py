@@ -788,6 +788,29 @@ def test_the_reports_csv_says_the_days_of_its_period_on_every_row(ws: Path) -> N
         assert all(row.split(",")[-2:] == days for row in rows), (args, rows)
 
 
+def test_the_report_over_each_campaigns_run_is_the_results_screens_campaign_run_page(ws: Path) -> None:
+    # `kpi report --period run` was refused without a campaign ("--period run needs a campaign"), where the Results
+    # screen's "Campaign run" page lists every campaign, each over its own run.
+    post = _post(ws)
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--start", "2026-11-10", "--end", "2026-11-20")
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "add", "Winter", "--platforms", "instagram", "--start", "2026-11-21")
+    winter = crewdeck("-w", str(ws), "--as", "raj", "add", "Winter reel +winter").strip()
+    crewdeck("-w", str(ws), "--as", "raj", "set", winter, "platform=instagram")
+    for task, day in ((post, "2026-11-09"), (post, "2026-11-15"), (post, "2026-11-22"), (winter, "2026-11-15"), (winter, "2026-11-22")):
+        crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", task[:8], day, "impressions=100")
+    lines = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--period", "run").splitlines()
+    assert lines[0] == "Results · Campaign run"
+    impressions = {line.split()[0]: line.split()[2] for line in lines[2:]}
+    assert impressions == {"+launch": "100", "+winter": "100"}  # each its own run's days: 11-15, and 11-22
+    rows = json.loads(crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--period", "run", "--json"))["rows"]
+    assert {r["campaign"]: r["period"] for r in rows} == {
+        "launch": {"start": "2026-11-10", "end": "2026-11-20"},
+        "winter": {"start": "2026-11-21", "end": None},
+    }
+    csv_rows = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--period", "run", "--csv").splitlines()[1:]
+    assert [row.split(",")[-2:] for row in csv_rows] == [["2026-11-10", "2026-11-20"], ["2026-11-21", ""]]
+
+
 def test_two_targets_for_one_kpi_make_a_range_or_are_refused_never_dropped(ws: Path) -> None:
     # `--target "ctr>=1.2%" --target "ctr<=5%"` kept only ctr<=5%, and "ctr>=1%" then "ctr>=2%" only the second, silently.
     post = _post(ws)

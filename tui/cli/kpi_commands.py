@@ -24,6 +24,7 @@ from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.columns import READABLE, cut, kept, line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
+from crewdeck.tui.workspace.workspace import Workspace
 
 #: The widest a post's title is shown in ``kpi report --by post``'s text.
 TITLE_WIDTH = 40
@@ -211,23 +212,40 @@ def _period(ctx: Context, campaign: str | None) -> tuple[Period | None, tuple[dt
     text = ctx.args.period
     if not text:
         return Period.all(), None
-    if text.strip().lower() == "run":
-        if campaign is None:
-            raise UserError("--period run needs a campaign: kpi report +CAMPAIGN --period run")
-        info = ctx.ws.campaign(campaign)
-        start = dt.date.fromisoformat(info.start) if info and info.start else dt.date(1900, 1, 1)
-        end = dt.date.fromisoformat(info.end) + dt.timedelta(days=1) if info and info.end else dt.date(9999, 1, 1)
-        return None, (start, end)
+    if campaign is not None and _over_runs(text):
+        return None, _run(ctx.ws, campaign)
     period = Period.parse(text, also="run", today=_today(ctx))
     return period, period.range
+
+
+def _over_runs(text: str | None) -> bool:
+    return (text or "").strip().lower() == "run"
+
+
+def _run(ws: Workspace, campaign: str) -> tuple[dt.date, dt.date]:
+    """A campaign's run, its first day and the day after its last (a run with no start or end is open at that end)."""
+    info = ws.campaign(campaign)
+    start = dt.date.fromisoformat(info.start) if info and info.start else dt.date(1900, 1, 1)
+    end = dt.date.fromisoformat(info.end) + dt.timedelta(days=1) if info and info.end else dt.date(9999, 1, 1)
+    return start, end
+
+
+def _built(ctx: Context, campaign: str | None) -> tuple[Period | None, report.ResultsReport]:
+    """The period named (``None``: each campaign's run) and the report over it; without a campaign, ``--period run``
+    is each campaign over its own run, as the Results screen's "Campaign run" page shows them."""
+    ws = ctx.ws
+    if campaign is None and _over_runs(ctx.args.period):
+        runs = {c.id: _run(ws, c.id) for c in ws.campaigns()}
+        return None, report.build_runs(ws.conn, ws.base_currency, runs, by=ctx.args.by)
+    period, bounds = _period(ctx, campaign)
+    return period, report.build(ws.conn, ws.base_currency, by=ctx.args.by, bounds=bounds, campaign=campaign)
 
 
 def cmd_report(ctx: Context) -> int:
     ws = ctx.ws
     name = ctx.args.campaign
     campaign = ws.campaign_by_name(name[1:] if name and name.startswith("+") else name).id if name else None
-    period, bounds = _period(ctx, campaign)
-    built = report.build(ws.conn, ws.base_currency, by=ctx.args.by, bounds=bounds, campaign=campaign)
+    period, built = _built(ctx, campaign)
     for missing in built.missing:
         print(f"warning: {missing.text(built.currency)}", file=sys.stderr)
     if ctx.args.json:
@@ -239,9 +257,10 @@ def cmd_report(ctx: Context) -> int:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         # Each row says its period's days, as the JSON does: a file saved each week tells its weeks apart.
-        days = report.period_days(built.bounds) or {}
         writer.writerow([*headers, "PERIOD START", "PERIOD END"])
-        writer.writerows([[*(visible(cell) for cell in row), days.get("start") or "", days.get("end") or ""] for row in rows])
+        for g, row in zip(built.groups, rows, strict=True):
+            days = report.period_days(built.runs.get(g.campaign, built.bounds)) or {}
+            writer.writerow([*(visible(cell) for cell in row), days.get("start") or "", days.get("end") or ""])
         sys.stdout.write(buffer.getvalue())
     if not built.groups:
         print("no results or spend", file=sys.stderr)

@@ -89,6 +89,8 @@ class ResultsReport:
     goals: dict[str, tuple[list[Target], str]] = field(default_factory=dict)
     #: Per post (``by="post"``): each post's title by its id, as the Results screen names posts.
     post_titles: dict[str, str] = field(default_factory=dict)
+    #: Each campaign's own run (``build_runs``), its rows' period in place of ``bounds``; empty for one period.
+    runs: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)
 
     def campaign_label(self, campaign_id: str) -> str:
         return self.campaign_names.get(campaign_id, short(campaign_id))
@@ -178,6 +180,29 @@ def build(
         MissingRate(c, missing.get(c, 0), missing_value.get(c, 0), *unrated[c]) for c in sorted(set(missing) | set(missing_value))
     ]
     return ResultsReport(currency, by, bounds, ordered, campaign_names, unconverted, goals, titles)
+
+
+def build_runs(conn: sqlite3.Connection, currency: str, runs: dict[str, tuple[dt.date, dt.date]], *, by: str = "campaign") -> ResultsReport:
+    """Each campaign over its own run (``runs``: its first day and the day after its last) as one report: the Results
+    screen's "Campaign run" page."""
+    parts = [build(conn, currency, by=by, bounds=bounds, campaign=campaign) for campaign, bounds in runs.items()]
+    if not parts:
+        return build(conn, currency, by=by)
+    names = parts[0].campaign_names
+    groups = sorted(
+        (g for part in parts for g in part.groups), key=lambda g: (names.get(g.campaign, g.campaign).lower(), g.campaign, g.key)
+    )
+    unconverted: dict[str, MissingRate] = {}
+    for m in (m for part in parts for m in part.missing):
+        held = unconverted.get(m.currency)
+        unconverted[m.currency] = (
+            m
+            if held is None
+            else MissingRate(m.currency, held.spend + m.spend, held.value + m.value, min(held.first, m.first), max(held.last, m.last))
+        )
+    titles = {key: title for part in parts for key, title in part.post_titles.items()}
+    missing = [unconverted[c] for c in sorted(unconverted)]
+    return ResultsReport(currency, by, None, groups, names, missing, parts[0].goals, titles, dict(runs))
 
 
 def _post_titles(conn: sqlite3.Connection, keys: list[str]) -> dict[str, str]:
@@ -461,6 +486,8 @@ def as_json(report: ResultsReport) -> dict[str, Any]:
             row[report.by] = g.key
         if report.by == "post":
             row["title"] = report.post_titles.get(g.key)  # null: a campaign's own results on a platform
+        if report.runs:
+            row["period"] = period_days(report.runs[g.campaign])  # each campaign over its own run
         rows.append(
             {
                 **row,
