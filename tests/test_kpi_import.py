@@ -379,6 +379,34 @@ def test_bad_rows_are_counted_as_rows_not_as_problems_and_one_row_is_one_row(ws:
     assert out.strip() == "imported 1 row: 1 changed, 0 unchanged"
 
 
+def test_a_plain_csvs_slashed_date_that_reads_as_two_days_is_a_bad_row_never_a_guess(ws: Path, tmp_path: Path) -> None:
+    # A spreadsheet's week of 01/11/2026 .. 07/11/2026 (day first, as most of the world writes it) was read month first,
+    # as LinkedIn writes its dates: January 11 to July 11, imported without a word into seven other months.
+    header = "campaign,platform,date,clicks\n"
+    rows = "Autumn,meta,01/11/2026,1\nAutumn,meta,11/20/2026,2\nAutumn,meta,3/3/2026,3\nAutumn,meta,7/11/2026,4\n"
+    lines = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "week.csv", header + rows), "--format", "csv")
+    source = str(tmp_path / "week.csv")
+    assert lines.splitlines() == [
+        f"{source}:2: date: '01/11/2026' is 2026-01-11 month first and 2026-11-01 day first: write it YYYY-MM-DD",
+        f"{source}:5: date: '7/11/2026' is 2026-07-11 month first and 2026-11-07 day first: write it YYYY-MM-DD",
+        f"crewdeck: error: nothing imported: 2 bad rows in {source} (listed above)",
+    ]
+    assert _state(ws)[0] == []
+    # LinkedIn's export writes its dates month first, always: read so.
+    out = crewdeck(
+        "-w",
+        str(ws),
+        "--as",
+        "raj",
+        "kpi",
+        "import",
+        _file(tmp_path, "li.csv", LINKEDIN.replace("11/21/2026", "11/1/2026")),
+        "--format",
+        "linkedin",
+    )
+    assert out.startswith("imported 2 rows"), out
+
+
 def test_a_count_too_large_is_said_so_not_that_it_is_no_whole_number(ws: Path, tmp_path: Path) -> None:
     # It said "'1000000000000001' is not a count (a whole number)", which it is.
     source = _file(tmp_path, "big.csv", 'campaign,platform,date,clicks\nAutumn,meta,2026-11-20,"1,000,000,000,000,001"\n')
@@ -549,6 +577,16 @@ def test_a_linkedin_export_with_its_campaign_column_renamed_is_read_with_map(ws:
     out = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin", "--map", "campaign=Campaign")
     assert out == "imported 2 rows: 2 changed, 0 unchanged\n"
     assert [r[1] for r in _state(ws)[0]] == [4000, 1500]
+
+
+def test_an_amount_with_no_currency_is_told_to_name_it_in_its_own_header(ws: Path, tmp_path: Path) -> None:
+    # A plain CSV's "Revenue" column of 42.00 was told "name it in the header (Amount spent (EUR))": Meta's column,
+    # which the file has not, where "Revenue (EUR)" was meant.
+    source = _file(tmp_path, "rev.csv", "campaign,platform,date,Revenue\nAutumn,meta,2026-11-20,42.00\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--map", "value=Revenue")
+    assert err.splitlines()[0] == (
+        f"{source}:2: Revenue: no currency: name it in the header (Revenue (EUR)), in a currency column or in the cell (42.00 EUR)"
+    )
 
 
 def test_a_meta_export_with_its_currency_in_a_column_imports_in_that_currency(ws: Path, tmp_path: Path) -> None:

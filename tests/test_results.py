@@ -374,7 +374,7 @@ def test_the_report_fits_the_terminal_leaving_out_the_least_wanted_columns_and_s
     # COLUMNS, when set, is the width: 200 holds the whole table and says nothing left out.
     wide = on_a_terminal(team, tmp_path, 80, "kpi", "report", env={"COLUMNS": "200"})
     assert _header(wide) == everything and not any("left out" in line for line in wide)
-    assert team.ok("kpi", "report", "--csv").splitlines()[0].split(",") == [*everything[:-1], "OFF TARGET"]
+    assert team.ok("kpi", "report", "--csv").splitlines()[0].split(",") == [*everything[:-1], "OFF TARGET", "PERIOD START", "PERIOD END"]
 
 
 def test_on_a_narrow_terminal_the_missed_targets_go_under_their_row_and_the_name_stays_readable(ws: Path, tmp_path: Path) -> None:
@@ -555,7 +555,7 @@ def test_a_post_whose_spend_is_booked_on_its_campaign_has_no_cost_kpis_and_no_co
     csv_line = next(
         line for line in crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "post", "--csv").splitlines() if post in line
     )
-    assert csv_line.split(",")[12:16] == ["1.00%", "—", "—", "—"]  # CTR, CPC, CPM, CPA: "—", as for nothing to divide by
+    assert csv_line.split(",")[13:17] == ["1.00%", "—", "—", "—"]  # CTR, CPC, CPM, CPA: "—", as for nothing to divide by
 
     workspace = Workspace.open(ws)
     try:
@@ -741,10 +741,74 @@ def test_the_reports_csv_writes_amounts_and_rates_without_separators_as_its_coun
     _spend(ws, "ana", "2500.00 EUR")
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "+launch/meta", "2026-11-20", "impressions=1000", "clicks=1", "conversions=1")
     text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "+launch", "--csv")
-    assert text.splitlines()[1].startswith("+launch,2500.00,1000,—,—,1,1,—,—,—,0.10%,2500.00,2500.00,2500.00,100.00%,—,")
+    assert text.splitlines()[1].startswith("+launch,2500.00,1000,—,—,1,1,—,—,—,—,0.10%,2500.00,2500.00,2500.00,100.00%,—,")
     assert '"' not in text
     table = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "+launch")
     assert "2,500.00" in table  # a table for people keeps its separators
+
+
+def test_the_report_gives_the_conversion_value_its_roas_divides_in_the_base_currency(ws: Path, tmp_path: Path) -> None:
+    # Only --json said the conversion value: the table and the CSV showed ROAS 1.46x with nothing to check it by, the
+    # revenue a spreadsheet divides by the spend.
+    post = _post(ws)
+    crewdeck("-w", str(ws), "--as", "ana", "rate", "set", "2026-11-01", "USD/EUR", "0.9215")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=1000", "value=99.99 USD")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-21", "impressions=1000", "value=42.00 EUR")
+    _spend(ws, "ana", "91.65 EUR", "--date", "2026-11-20", "--task", post)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "+launch/meta", "2026-11-20", "impressions=10")
+    lines = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "post").splitlines()
+    header = _header(lines)
+    assert header[header.index("CONV") + 1] == "VALUE EUR", header
+    cells = {re.split(r"\s{2,}", line)[1]: re.split(r"\s{2,}", line) for line in lines[2:4]}
+    # 99.99 USD at 0.9215 is 92.140785 EUR, and 42.00 EUR: 134.14; ROAS 134.140785 / 91.65 = 1.46x.
+    assert cells["Reel one"][header.index("VALUE EUR")] == "134.14" and cells["Reel one"][header.index("ROAS")] == "1.46x"
+    assert cells["/meta"][header.index("VALUE EUR")] == "—"  # never given: not reported, not 0
+    csv_lines = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "post", "--csv").splitlines()
+    csv_header = csv_lines[0].split(",")
+    assert [line.split(",")[csv_header.index("VALUE EUR")] for line in csv_lines[1:]] == ["—", "134.14"]
+    # The value's column gives way early on a narrow terminal: the second, after CPM.
+    narrow = on_a_terminal(Cli(ws), tmp_path, 150, "kpi", "report", "--by", "post")
+    assert "VALUE EUR" not in _header(narrow) and "left out to fit: VALUE EUR, CPM (" in " ".join(narrow), narrow
+
+
+def test_the_reports_csv_says_the_days_of_its_period_on_every_row(ws: Path) -> None:
+    # The text's first line names the period, the JSON its first and last day; a CSV per campaign said neither: saved
+    # each week for a spreadsheet, a file of this week's numbers read as one of last week's, or of all time.
+    post = _post(ws)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=1000")
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--start", "2026-11-02", "--end", "2026-12-20")
+    for args, days in (
+        (("--period", "2026-W47"), ["2026-11-16", "2026-11-22"]),
+        (("--period", "2026-11", "--by", "post"), ["2026-11-01", "2026-11-30"]),
+        (("+launch", "--period", "run"), ["2026-11-02", "2026-12-20"]),
+        ((), ["", ""]),  # all time: no first or last day
+    ):
+        header, *rows = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--csv", *args).splitlines()
+        assert header.endswith(",OFF TARGET,PERIOD START,PERIOD END") and rows, (args, header)
+        assert all(row.split(",")[-2:] == days for row in rows), (args, rows)
+
+
+def test_the_report_over_each_campaigns_run_is_the_results_screens_campaign_run_page(ws: Path) -> None:
+    # `kpi report --period run` was refused without a campaign ("--period run needs a campaign"), where the Results
+    # screen's "Campaign run" page lists every campaign, each over its own run.
+    post = _post(ws)
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--start", "2026-11-10", "--end", "2026-11-20")
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "add", "Winter", "--platforms", "instagram", "--start", "2026-11-21")
+    winter = crewdeck("-w", str(ws), "--as", "raj", "add", "Winter reel +winter").strip()
+    crewdeck("-w", str(ws), "--as", "raj", "set", winter, "platform=instagram")
+    for task, day in ((post, "2026-11-09"), (post, "2026-11-15"), (post, "2026-11-22"), (winter, "2026-11-15"), (winter, "2026-11-22")):
+        crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", task[:8], day, "impressions=100")
+    lines = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--period", "run").splitlines()
+    assert lines[0] == "Results · Campaign run"
+    impressions = {line.split()[0]: line.split()[2] for line in lines[2:]}
+    assert impressions == {"+launch": "100", "+winter": "100"}  # each its own run's days: 11-15, and 11-22
+    rows = json.loads(crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--period", "run", "--json"))["rows"]
+    assert {r["campaign"]: r["period"] for r in rows} == {
+        "launch": {"start": "2026-11-10", "end": "2026-11-20"},
+        "winter": {"start": "2026-11-21", "end": None},
+    }
+    csv_rows = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--period", "run", "--csv").splitlines()[1:]
+    assert [row.split(",")[-2:] for row in csv_rows] == [["2026-11-10", "2026-11-20"], ["2026-11-21", ""]]
 
 
 def test_two_targets_for_one_kpi_make_a_range_or_are_refused_never_dropped(ws: Path) -> None:
@@ -765,8 +829,39 @@ def test_two_targets_for_one_kpi_make_a_range_or_are_refused_never_dropped(ws: P
 def test_a_period_the_report_cannot_read_is_refused_naming_run_too(ws: Path, cli: Cli) -> None:
     # The refusal listed the ledger's periods and not run, which `kpi report --period` takes (its help left out days and all).
     err = crewdeck_fails("-w", str(ws), "--as", "ana", "kpi", "report", "--period", "week")
-    assert err == "crewdeck: error: 'week' is not a period (2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, all or run)\n"
-    assert "2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, all or run" in " ".join(cli.ok("kpi", "report", "--help").split())
+    assert err == (
+        "crewdeck: error: 'week' is not a period (2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, today, yesterday,"
+        " this or last week, month, quarter or year, all or run)\n"
+    )
+    assert "2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, this week, last month, all or run" in " ".join(
+        cli.ok("kpi", "report", "--help").split()
+    )
+
+
+def test_a_period_is_named_as_a_week_ends_this_week_last_week_today_yesterday_in_your_zone(ws: Path) -> None:
+    # At week's end `kpi report --period "this week"` (or `ledger report --period "last month"`, as hledger takes
+    # them) was "not a period": the ISO week's number had to be looked up first.  The suite's instant is Thursday
+    # 2026-11-26 09:30 UTC.
+    post = _post(ws)
+    for day in ("2026-11-16", "2026-11-25", "2026-11-26"):
+        crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], day, "impressions=1000")
+    cli = Cli(ws)
+    for words, name, period in (
+        ("this week", "Week 2026-W48", {"start": "2026-11-23", "end": "2026-11-29"}),
+        ("thisweek", "Week 2026-W48", {"start": "2026-11-23", "end": "2026-11-29"}),
+        ("Last Week", "Week 2026-W47", {"start": "2026-11-16", "end": "2026-11-22"}),
+        ("last month", "Month 2026-10", {"start": "2026-10-01", "end": "2026-10-31"}),
+        ("this quarter", "Quarter 2026-Q4", {"start": "2026-10-01", "end": "2026-12-31"}),
+        ("today", "Day 2026-11-26", {"start": "2026-11-26", "end": "2026-11-26"}),
+        ("yesterday", "Day 2026-11-25", {"start": "2026-11-25", "end": "2026-11-25"}),
+    ):
+        assert cli.ok("kpi", "report", "--period", words).splitlines()[0] == f"Results · {name}", words
+        assert json.loads(cli.ok("kpi", "report", "--period", words, "--json"))["period"] == period, words
+    _spend(ws, "ana", "10.00 EUR", "--date", "2026-11-17")
+    assert "(EUR, Week 2026-W47, as of 2026-11-26 in UTC)" in cli.ok("ledger", "report", "--period", "last week")
+    # Today is the viewer's: at 09:30 UTC it is still the 25th at UTC-11.
+    crewdeck("-w", str(ws), "--as", "ana", "member", "add", "tavita", "--name", "Tavita", "--tz", "Pacific/Pago_Pago")
+    assert cli.ok("kpi", "report", "--period", "today", as_member="tavita").splitlines()[0] == "Results · Day 2026-11-25"
 
 
 def test_a_count_shown_as_not_reported_is_explained_when_every_kpi_dividing_it_gave_way(ws: Path, tmp_path: Path) -> None:
@@ -891,7 +986,30 @@ def test_the_rate_missing_warning_names_its_amount_with_its_thousands_as_the_led
     # It read "15000.00 USD has no rate into EUR", where `ledger report` and the Budget pane say "15,000.00 USD" (af87cd5).
     _spend(ws, "raj", "15000.00 USD", "--date", "2026-11-20")
     err = Cli(ws)("kpi", "report").err
-    assert err.startswith("warning: rate missing: 15,000.00 USD has no rate into EUR on its days;"), err
+    assert err.startswith("warning: rate missing: no USD/EUR rate on or before 2026-11-20 for 15,000.00 USD of spend"), err
+
+
+def test_the_rate_missing_warning_names_the_day_to_set_a_rate_on_and_keeps_spend_and_conversion_value_apart(ws: Path) -> None:
+    # It read "150.00 USD has no rate into EUR on its days; add one with: crewdeck rate set DATE USD/EUR RATE": the spend
+    # and the conversion value summed into an amount no ledger holds, and no day, where `ledger report` names the first.
+    post = _post(ws)
+    _spend(ws, "raj", "50.01 USD", "--date", "2026-11-18")
+    _spend(ws, "raj", "10.00 USD", "--date", "2026-11-22")  # a day the rate covers: in the report, not in the warning
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "clicks=3", "value=99.99 USD")
+    crewdeck("-w", str(ws), "--as", "ana", "rate", "set", "2026-11-21", "USD/EUR", "0.95")
+    cli = Cli(ws)
+    assert cli("kpi", "report").err.splitlines()[0] == (
+        "warning: rate missing: no USD/EUR rate on or before 2026-11-18 for 50.01 USD of spend and 99.99 USD of conversion"
+        " value (2026-11-18..2026-11-20); add one with: crewdeck rate set 2026-11-18 USD/EUR RATE"
+    )
+    assert cli("kpi", "report", "--period", "2026-11-20").err.splitlines()[0] == (
+        "warning: rate missing: no USD/EUR rate on or before 2026-11-20 for 99.99 USD of conversion value (2026-11-20);"
+        " add one with: crewdeck rate set 2026-11-20 USD/EUR RATE"
+    )
+    said = json.loads(cli.ok("kpi", "report", "--json"))["rate_missing"]
+    assert said == [
+        {"currency": "USD", "amount": "150.00", "spend": "50.01", "conversion_value": "99.99", "first": "2026-11-18", "last": "2026-11-20"}
+    ]
 
 
 def test_a_platforms_followers_are_said_as_followers_not_as_results_of_followers(ws: Path) -> None:

@@ -398,8 +398,26 @@ async def test_a_spend_with_no_rate_says_so_in_cells_it_fits_at_80x24(workspace:
         cpc = spring.kpis[1]
         assert cpc == "no rate" and len(cpc) <= widths[titles.index("CPC")]
         legend = str(app.screen.query_one("#results-legend", Static).render())
-        assert "no rate: a currency with no rate" in legend
+        # It said "no rate: a currency with no rate", naming none: which rate to set was for kpi report to say.
+        assert "no rate: amounts in XAF, with no rate into EUR on their day" in legend, legend
         assert app.screen.query_one("#results-legend").region.height >= 2  # wrapped at 80 columns, never cut
+
+
+async def test_the_legend_says_what_the_results_column_counts_for_each_campaign(workspace: Path) -> None:
+    # RESULTS read 457 on one row and 446 on the next with no word that one counted clicks and the other conversions: a
+    # campaign's targets choose what its results (its CPA, Δ and sparkline) count, and nothing on screen said which.
+    from .syncsupport import crewdeck
+
+    crewdeck("-w", str(workspace), "--as", "ana", "campaign", "set", "holiday-gifting", "--target", "result=clicks")
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        legend = str(screen.query_one("#results-legend", Static).render())
+        assert legend.startswith("results: conversions (clicks for +holiday-gifting) · Δ: results vs "), legend
+        holiday = next(i for i, row in enumerate(_table(app).rows) if row.label == "+holiday-gifting")
+        await pilot.press(*["j"] * holiday, "enter")
+        await settle(pilot)
+        assert str(screen.query_one("#results-legend", Static).render()).startswith("results: clicks · Δ: results vs "), legend
 
 
 async def test_results_are_in_the_palette(workspace: Path) -> None:
@@ -686,7 +704,7 @@ def test_a_posts_days_each_compare_with_the_day_before(workspace: Path) -> None:
         assert line.change == _change(counted[line.key], before), line.key  # the week's Monday against the Sunday before it too
         compared += 1
     assert compared >= 2
-    assert pane_data.legend(page).startswith("Δ: results vs the day before")
+    assert pane_data.legend(page).startswith("results: conversions · Δ: results vs the day before")
 
 
 async def test_the_bar_keeps_the_period_the_currency_and_the_targets_missed_at_80x24(workspace: Path) -> None:
@@ -1108,7 +1126,7 @@ async def test_the_legend_leaves_out_what_delta_compares_and_its_dashes_when_the
         assert "Δ: " not in legend, legend
         await pilot.resize_terminal(160, 48)
         await settle(pilot)
-        assert str(screen.query_one("#results-legend", Static).render()).startswith("Δ: results vs Week 2026-W47")
+        assert str(screen.query_one("#results-legend", Static).render()).startswith("results: conversions · Δ: results vs Week 2026-W47")
     assert screen.page is not None
     lines = tuple(replace(line, change="—", kpis=("1.00%",) * 5) for line in screen.page.lines)
     page = replace(screen.page, lines=lines)

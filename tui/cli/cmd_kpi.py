@@ -83,7 +83,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument(
         "--period",
         metavar="P",
-        help="only this period (default: all time): 2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, all or run (the campaign's run)",
+        help="only this period (default: all time): 2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, this week, last month, all or run"
+        " (each campaign over its own run); today, this and last are yours, in your zone",
     )
     p.add_argument(
         "--by", choices=REPORT_GROUPINGS, default="campaign", help="rows per campaign, post, platform or day (default: %(default)s)"

@@ -78,7 +78,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "@handle @me is:pending|approved|reversal|reversed|frozen, free text; -TERM negates.",
     )
     p.add_argument("query", nargs="*", help="filter terms (default: every entry)")
-    p.add_argument("--period", metavar="P", help="only this period: 2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026")
+    p.add_argument("--period", metavar="P", help="only this period: 2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, this week, last month")
     p.add_argument("--limit", type=limit_number, default=-1, help="at most this many entries")
     p.add_argument("--json", action="store_true", help="print JSON (amounts as decimal strings with their currency)")
     p.set_defaults(func=_command("cmd_list"))
@@ -92,7 +92,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     )
     p.add_argument("--campaign", metavar="C", help="only this campaign")
     p.add_argument("--by", choices=REPORT_GROUPINGS, default="category", help="rows per category, month or payee (default: %(default)s)")
-    p.add_argument("--period", metavar="P", help="only this period (default: all time): 2026-11, 2026-Q4, 2026, ...")
+    p.add_argument("--period", metavar="P", help="only this period (default: all time): 2026-11, 2026-Q4, 2026, this week, last month, ...")
     p.add_argument("--json", action="store_true", help="print JSON (amounts as decimal strings with their currency)")
     p.set_defaults(func=_command("cmd_report"))
 

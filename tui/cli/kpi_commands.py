@@ -10,7 +10,6 @@ import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.records import WORKSPACE_ROW
 from crewdeck.sync.state.rules import Refused, results_refused
 from crewdeck.sync.state.visible import cut as one_line
@@ -25,6 +24,7 @@ from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.columns import READABLE, cut, kept, line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
+from crewdeck.tui.workspace.workspace import Workspace
 
 #: The widest a post's title is shown in ``kpi report --by post``'s text.
 TITLE_WIDTH = 40
@@ -32,11 +32,28 @@ TITLE_WIDTH = 40
 NAME_COLUMNS = ("CAMPAIGN", "POST", "PLATFORM")
 #: The columns that give way on a terminal too narrow for the table, the least wanted first: a campaign
 #: manager reads the name, spend, results and the KPIs with targets first, so those are never in it.
-GIVE_WAY = ("CPM", "ER_FOLLOWERS", "ER_IMPRESSIONS", "CVR", "ENG", "REACH", "IMPR", "ER_REACH", "CPC", "CLICKS", "ROAS", "CTR", "CPA")
+GIVE_WAY = (
+    "CPM",
+    "VALUE",
+    "ER_FOLLOWERS",
+    "ER_IMPRESSIONS",
+    "CVR",
+    "ENG",
+    "REACH",
+    "IMPR",
+    "ER_REACH",
+    "CPC",
+    "CLICKS",
+    "ROAS",
+    "CTR",
+    "CPA",
+)
 #: The column of the targets a row misses: on a narrow terminal, a line under its row.
 OFF_TARGET = "OFF TARGET"
 #: The column of each count the table shows: a campaign's results are one of them (``targets.RESULTS``), or reach.
 COUNT_COLUMNS = {"impressions": "IMPR", "reach": "REACH", "engagements": "ENG", "clicks": "CLICKS", "conversions": "CONV"}
+#: The conversion value's column, as ``GIVE_WAY`` names it (its header names the currency, as SPEND's does).
+VALUE = "VALUE"
 #: The KPIs' columns.
 KPI_COLUMNS = frozenset(k.code.upper() for k in KPIS)
 
@@ -195,29 +212,42 @@ def _period(ctx: Context, campaign: str | None) -> tuple[Period | None, tuple[dt
     text = ctx.args.period
     if not text:
         return Period.all(), None
-    if text.strip().lower() == "run":
-        if campaign is None:
-            raise UserError("--period run needs a campaign: kpi report +CAMPAIGN --period run")
-        info = ctx.ws.campaign(campaign)
-        start = dt.date.fromisoformat(info.start) if info and info.start else dt.date(1900, 1, 1)
-        end = dt.date.fromisoformat(info.end) + dt.timedelta(days=1) if info and info.end else dt.date(9999, 1, 1)
-        return None, (start, end)
-    period = Period.parse(text, also="run")
+    if campaign is not None and _over_runs(text):
+        return None, _run(ctx.ws, campaign)
+    period = Period.parse(text, also="run", today=_today(ctx))
     return period, period.range
+
+
+def _over_runs(text: str | None) -> bool:
+    return (text or "").strip().lower() == "run"
+
+
+def _run(ws: Workspace, campaign: str) -> tuple[dt.date, dt.date]:
+    """A campaign's run, its first day and the day after its last (a run with no start or end is open at that end)."""
+    info = ws.campaign(campaign)
+    start = dt.date.fromisoformat(info.start) if info and info.start else dt.date(1900, 1, 1)
+    end = dt.date.fromisoformat(info.end) + dt.timedelta(days=1) if info and info.end else dt.date(9999, 1, 1)
+    return start, end
+
+
+def _built(ctx: Context, campaign: str | None) -> tuple[Period | None, report.ResultsReport]:
+    """The period named (``None``: each campaign's run) and the report over it; without a campaign, ``--period run``
+    is each campaign over its own run, as the Results screen's "Campaign run" page shows them."""
+    ws = ctx.ws
+    if campaign is None and _over_runs(ctx.args.period):
+        runs = {c.id: _run(ws, c.id) for c in ws.campaigns()}
+        return None, report.build_runs(ws.conn, ws.base_currency, runs, by=ctx.args.by)
+    period, bounds = _period(ctx, campaign)
+    return period, report.build(ws.conn, ws.base_currency, by=ctx.args.by, bounds=bounds, campaign=campaign)
 
 
 def cmd_report(ctx: Context) -> int:
     ws = ctx.ws
     name = ctx.args.campaign
     campaign = ws.campaign_by_name(name[1:] if name and name.startswith("+") else name).id if name else None
-    period, bounds = _period(ctx, campaign)
-    built = report.build(ws.conn, ws.base_currency, by=ctx.args.by, bounds=bounds, campaign=campaign)
-    for currency, amount in sorted(built.missing.items()):
-        print(
-            f"warning: rate missing: {format_minor(amount, currency, grouping=True)} {currency} has no rate into {built.currency} "
-            f"on its days; add one with: crewdeck rate set DATE {currency}/{built.currency} RATE",
-            file=sys.stderr,
-        )
+    period, built = _built(ctx, campaign)
+    for missing in built.missing:
+        print(f"warning: {missing.text(built.currency)}", file=sys.stderr)
     if ctx.args.json:
         print_json(report.as_json(built))
         return 0
@@ -226,8 +256,11 @@ def cmd_report(ctx: Context) -> int:
         # The header even with no rows: a CSV consumer reads the columns first, whatever follows.
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(headers)
-        writer.writerows([[visible(cell) for cell in row] for row in rows])
+        # Each row says its period's days, as the JSON does: a file saved each week tells its weeks apart.
+        writer.writerow([*headers, "PERIOD START", "PERIOD END"])
+        for g, row in zip(built.groups, rows, strict=True):
+            days = report.period_days(built.runs.get(g.campaign, built.bounds)) or {}
+            writer.writerow([*(visible(cell) for cell in row), days.get("start") or "", days.get("end") or ""])
         sys.stdout.write(buffer.getvalue())
     if not built.groups:
         print("no results or spend", file=sys.stderr)
@@ -277,7 +310,8 @@ def _text(built: report.ResultsReport, headers: list[str], rows: list[list[str]]
         missed = [row[off] for row in rows]
         headers, rows = headers[:off] + headers[off + 1 :], [row[:off] + row[off + 1 :] for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    give_way = [headers.index(name) for name in GIVE_WAY if name in headers and name not in wanted]
+    at = {_column(h): i for i, h in enumerate(headers)}
+    give_way = [at[name] for name in GIVE_WAY if name in at and name not in wanted]
     names = {i for i, h in enumerate(headers) if h in NAME_COLUMNS}
     shown = kept(widths, names, give_way, width)
     text = table([[row[i] for i in shown] for row in rows], [headers[i] for i in shown], free=NAME_COLUMNS, width=width)
@@ -308,7 +342,7 @@ def _fits_names(headers: list[str], rows: list[list[str]], wanted: set[str]) -> 
     widths = [
         min(w, READABLE) if h in NAME_COLUMNS else w
         for h, w in ((h, max(len(h), *(len(r[i]) for r in rows))) for i, h in enumerate(headers))
-        if h not in GIVE_WAY or h in wanted
+        if _column(h) not in GIVE_WAY or h in wanted
     ]
     return line_width(widths)
 
@@ -341,9 +375,14 @@ def _key_cells(built: report.ResultsReport, key: str, plain: bool) -> list[str]:
     return [cut(visible(title), TITLE_WIDTH) if title else key or "(no post)"]
 
 
+def _column(header: str) -> str:
+    """A header as ``GIVE_WAY`` names its column: the conversion value's without its currency."""
+    return VALUE if header.startswith(f"{VALUE} ") else header
+
+
 def _unreported(built: report.ResultsReport, columns: list[str]) -> list[str]:
     """What the "—" KPIs in ``columns`` divide that no record gave (in the order the KPIs name them), then the "—"
-    counts in ``columns`` no KPI shown names (every KPI dividing it gave way to fit), for the footnote."""
+    counts (and conversion value) in ``columns`` no KPI shown names (every KPI dividing it gave way to fit), for the footnote."""
     found: dict[str, None] = {}
     for g in built.groups:
         result = report.campaign_targets_result(built, g.campaign)
@@ -353,11 +392,15 @@ def _unreported(built: report.ResultsReport, columns: list[str]) -> list[str]:
                     words = g.totals.unreported(name, result)
                     if words:
                         found[words] = None
+    value_shown = any(_column(c) == VALUE for c in columns)
     for g in built.groups:
         for name, column in COUNT_COLUMNS.items():
             words = g.totals.unreported(name, name) if column in columns else None
             if words:
                 found[words] = None
+        words = g.totals.unreported("value", "") if value_shown else None
+        if words:
+            found[words] = None
     return list(found)
 
 
@@ -370,7 +413,7 @@ def _no_spend(built: report.ResultsReport) -> list[str]:
 def _rows(built: report.ResultsReport, plain: bool) -> tuple[list[str], list[list[str]]]:
     by = built.by
     keyed = [by.upper(), *(["TITLE"] if by == "post" and plain else [])] if by != "campaign" else []
-    headers = ["CAMPAIGN", *keyed, f"SPEND {built.currency}", "IMPR", "REACH", "ENG", "CLICKS", "CONV"]
+    headers = ["CAMPAIGN", *keyed, f"SPEND {built.currency}", "IMPR", "REACH", "ENG", "CLICKS", "CONV", f"{VALUE} {built.currency}"]
     headers += [k.code.upper() for k in KPIS] + [OFF_TARGET]
     rows = []
     for g in built.groups:
@@ -383,7 +426,7 @@ def _rows(built: report.ResultsReport, plain: bool) -> tuple[list[str], list[lis
             return str(t.count(name)) if plain else f"{t.count(name):,}"
 
         cells += [report.spend_text(t, built.currency, plain), count("impressions"), report.reach_text(t, plain)]
-        cells += [count("engagements"), count("clicks"), count("conversions")]
+        cells += [count("engagements"), count("clicks"), count("conversions"), report.value_text(t, built.currency, plain)]
         cells += [shown(g.kpis[k.code], built.currency, plain) for k in KPIS]
         cells += [
             ", ".join(f"{k.code} {shown(v, built.currency, plain)} vs {t.text(built.currency)}" for t, v in g.missed for k in [v.kpi])

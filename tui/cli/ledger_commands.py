@@ -82,7 +82,7 @@ def cmd_approve(ctx: Context) -> int:
 def cmd_list(ctx: Context) -> int:
     ws = ctx.ws
     me = ctx.me_or_none()
-    period = Period.parse(ctx.args.period) if ctx.args.period else Period.all()
+    period = Period.parse(ctx.args.period, today=_today(ctx)) if ctx.args.period else Period.all()
     where, params = entries_where(ws, " ".join(ctx.args.query), period, me.id if me else None)
     rows = entries.window(ws.conn, where, params, 0, ctx.args.limit)
     if ctx.args.json:
@@ -104,7 +104,7 @@ def cmd_list(ctx: Context) -> int:
 def cmd_report(ctx: Context) -> int:
     ws = ctx.ws
     campaign = ws.campaign_by_name(ctx.args.campaign).id if ctx.args.campaign else None
-    period = Period.parse(ctx.args.period) if ctx.args.period else Period.all()
+    period = Period.parse(ctx.args.period, today=_today(ctx)) if ctx.args.period else Period.all()
     report = reports.build(ws.conn, ws.base_currency, by=ctx.args.by, period=period, campaign=campaign, as_of=_today(ctx))
     for message in reports.warning_texts(report):
         print(f"warning: {visible(message)}", file=sys.stderr)

@@ -26,6 +26,10 @@ _WEEK = re.compile(r"(\d{4})-W(\d\d)\Z", re.IGNORECASE)
 _MONTH = re.compile(r"(\d{4})-(\d\d)\Z")
 _QUARTER = re.compile(r"(\d{4})-Q([1-4])\Z", re.IGNORECASE)
 _YEAR = re.compile(r"(\d{4})\Z")
+#: A period named from today, as hledger names them: ``this week``, ``last month`` (``thisweek`` too).
+_RELATIVE = re.compile(r"(this|last)\s*(week|month|quarter|year)\Z", re.IGNORECASE)
+#: The relative periods, in a refusal's list of what a period may be.
+RELATIVE_WORDS = "today, yesterday, this or last week, month, quarter or year"
 
 
 @dataclass(frozen=True)
@@ -56,8 +60,9 @@ class Period:
         raise ValueError(f"no period kind {kind!r}")
 
     @classmethod
-    def parse(cls, text: str, also: str = "") -> Period:
-        """``2026-11-26``, ``2026-W48``, ``2026-11``, ``2026-Q4``, ``2026`` or ``all``.
+    def parse(cls, text: str, also: str = "", today: dt.date | None = None) -> Period:
+        """``2026-11-26``, ``2026-W48``, ``2026-11``, ``2026-Q4``, ``2026`` or ``all``; with ``today`` (the
+        reader's, in their zone) also ``today``, ``yesterday``, ``this week``, ``last month``, ...
 
         ``also``: a word the caller reads itself before asking (``run``), named among the periods when ``text`` is none.
         """
@@ -65,6 +70,8 @@ class Period:
         try:
             if raw.lower() == "all":
                 return cls.all()
+            if today is not None and (named := cls._relative(raw.lower(), today)) is not None:
+                return named._in_range(text)
             if m := _DAY.match(raw):
                 return cls("day", dt.date(int(m[1]), int(m[2]), int(m[3])))._in_range(text)
             if m := _WEEK.match(raw):
@@ -77,12 +84,24 @@ class Period:
                 return cls("year", dt.date(int(m[1]), 1, 1))._in_range(text)
         except ValueError:
             pass
+        relative = f", {RELATIVE_WORDS}" if today is not None else ""
         known = (
-            f"2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, all or {also}"
+            f"2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026{relative}, all or {also}"
             if also
-            else "2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026 or all"
+            else f"2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026{relative} or all"
         )
         raise UserError(f"{text!r} is not a period ({known})")
+
+    @classmethod
+    def _relative(cls, words: str, today: dt.date) -> Period | None:
+        """The period ``words`` names from ``today`` (``None``: they name none)."""
+        if words in ("today", "yesterday"):
+            return cls("day", today - dt.timedelta(days=words == "yesterday"))
+        found = _RELATIVE.match(words)
+        if found is None:
+            return None
+        this = cls.containing(found[2], today)
+        return this if found[1] == "this" else this.move(-1)
 
     def _in_range(self, text: str) -> Period:
         if not self.within_range():

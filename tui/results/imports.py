@@ -505,6 +505,15 @@ def _iso_day(raw: str) -> str | None:
     return None
 
 
+def _day_first(raw: str) -> str | None:
+    """``raw``, a slashed date, read day first (D/M/YYYY) as ISO; ``None`` when it is no such day (or not slashed)."""
+    found = _US_DAY.match(raw)
+    try:
+        return dt.date(int(found[3]), int(found[2]), int(found[1])).isoformat() if found else None
+    except ValueError:
+        return None
+
+
 def _count(cell: _Cells, name: str) -> int | None:
     text = cell.get(name)
     # Most cells hold no comma: the pattern is asked only of those that do (400,000 cells a 100,000-row import).
@@ -539,7 +548,8 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str) -> tuple[int
                 return None
             currency = given
         elif currency is None:
-            cell.problem(name, "no currency: name it in the header (Amount spent (EUR)), in a currency column or in the cell (42.00 EUR)")
+            header = f"{cell.name(name)} (EUR)"
+            cell.problem(name, f"no currency: name it in the header ({header}), in a currency column or in the cell (42.00 EUR)")
             return None
         else:
             amount = parse_decimal(raw, check_currency(currency))
@@ -568,6 +578,10 @@ def _read_row(
     date is a day column's (Meta's ``Day``), not the start of the row's report range."""
     day_text = cell.get("date")
     day = _day(cell, "date", day_text)
+    other = _day_first(day_text) if fmt == "csv" and day is not None else None
+    if day is not None and other is not None and other != day:
+        # LinkedIn writes its dates month first, always; a spreadsheet of one's own may write them day first.
+        cell.problem("date", f"{quoted(day_text)} is {day} month first and {other} day first: write it YYYY-MM-DD")
     if day is not None and day > latest:
         cell.problem("date", f"{day} has begun in no time zone yet: an export holds no results for a day to come")
     # The same text as the day's is the same day (Meta writes the day in each column of a report of one day).

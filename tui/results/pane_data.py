@@ -69,6 +69,11 @@ class ResultLine:
     #: The KPIs (codes) it shows "—" for because no ledger entry counts toward it (``report.no_spend``): unknown, not 0,
     #: and they meet or miss no target.
     no_spend: frozenset[str] = frozenset()
+    #: The count its results are (and Δ and the sparkline): what its campaign's CPA counts, conversions unless its targets
+    #: say otherwise (``result=clicks``).
+    result: str = "conversions"
+    #: The currencies of its spend or conversion value that no rate converts on their day ("no rate").
+    unrated: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -94,11 +99,13 @@ class ResultsPage:
 
 #: What "—" means, in the legend (a row with no spend linked adds which of its KPIs shown that makes "—").
 _NO_VALUE = "— no value"
+#: What "no rate" means, in the legend (which currencies, once the rows are known).
+_NO_RATE = f"{NO_RATE}: a currency with no rate"
 #: Each mark a row may show and what it means, in the order the legend says them.
 MARKS = (
     ("*", BY_LARGEST_REACH),
     (MISSING, _NO_VALUE),
-    (NO_RATE, f"{NO_RATE}: a currency with no rate"),
+    (NO_RATE, _NO_RATE),
     ("✗", "✗ n missed: targets missed, named above for the cursor's row"),
     ("✓", "✓ every target met"),
 )
@@ -108,16 +115,38 @@ def legend(page: ResultsPage, kpis: frozenset[str] = frozenset(SHOWN), targets: 
     """What Δ compares and what the marks the rows show mean, in a line under the table (marks no row shows are left out,
     and those of columns a narrow table leaves out: ``kpis``, the KPIs whose columns are shown; ``targets``, whether the
     targets' column is; ``change``, whether Δ's is: without it, what Δ compares is not said either)."""
+    counts = results_said(page.lines)
     compared = f"Δ: results vs {page.before}" if page.before else "Δ: — over a run (no period before)"
     shown = _marks_shown(page.lines, [i for i, code in enumerate(SHOWN) if code in kpis], targets, change)
     said = [words for mark, words in MARKS if mark in shown]
+    if NO_RATE in shown:
+        # Which rate is missing, as the Budget pane names it: "a currency with no rate" left that to kpi report.
+        currencies = ", ".join(sorted(frozenset[str]().union(*(line.unrated for line in page.lines))))
+        said[said.index(_NO_RATE)] = f"{NO_RATE}: amounts in {currencies}, with no rate into {page.currency} on their day"
     unlinked = frozenset[str]().union(*(line.no_spend for line in page.lines))
     costs = [code.upper() for code in SHOWN if code in kpis and code in unlinked]
     if costs:
         # A cost KPI of a row with no spend linked is "—" too: unknown, where 0.00 would read as free.
         judged = ", neither met nor missed" if targets else ""
         said[said.index(_NO_VALUE)] = f"{_NO_VALUE} ({', '.join(costs)}: no spend linked{judged})"
-    return " · ".join([compared, *said] if change else said)
+    return " · ".join([counts, compared, *said] if change else [counts, *said])
+
+
+def results_said(lines: tuple[ResultLine, ...]) -> str:
+    """What the results column counts: ``results: conversions``; rows whose campaign's targets choose another count are
+    named after the one most rows count (``results: conversions (clicks for +b2b-webinar)``)."""
+    rows_of: dict[str, list[str]] = {}
+    for line in lines:
+        rows_of.setdefault(line.result, []).append(line.label)
+    if not rows_of:
+        return "results: conversions"
+    most = max(rows_of, key=lambda result: (len(rows_of[result]), result == "conversions"))
+    others = [f"{_count_words(result)} for {', '.join(labels)}" for result, labels in rows_of.items() if result != most]
+    return f"results: {_count_words(most)}" + (f" ({'; '.join(others)})" if others else "")
+
+
+def _count_words(name: str) -> str:
+    return name.replace("_", " ")
 
 
 def targets_said(page: ResultsPage, index: int) -> str | None:
@@ -352,6 +381,8 @@ def _line(built: report.ResultsReport, g: report.Group, label: str, before: int 
         change=MISSING if count is None else _change(count, before),
         series=tuple(daily.get(day, 0) for day in days),
         no_spend=report.no_spend(g),
+        result=result,
+        unrated=frozenset(g.totals.spend_missing) | frozenset(g.totals.value_missing),
     )
 
 

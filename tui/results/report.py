@@ -29,7 +29,7 @@ from crewdeck.sync.state.records import RESULT_COUNTS
 from crewdeck.tui.ledger.rates import RateBook
 from crewdeck.tui.results import targets
 from crewdeck.tui.results.kpis import NO_SPEND, Totals, Value, compute_all
-from crewdeck.tui.results.spend import Spend, counted_spend
+from crewdeck.tui.results.spend import Spend, counted_spend, widen
 from crewdeck.tui.results.targets import Target
 from crewdeck.tui.workspace.placeholders import text_or, unnamed_campaign
 from crewdeck.tui.workspace.workspace import campaign_slug
@@ -53,6 +53,28 @@ class Group:
     missed: list[tuple[Target, Value]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class MissingRate:
+    """Spend and conversion value in ``currency`` (minor units) on days ``first .. last`` that no rate converts."""
+
+    currency: str
+    spend: int
+    value: int
+    first: str
+    last: str
+
+    def text(self, base: str) -> str:
+        """The warning, as ``ledger report`` words one: the first day a rate must be in force on, and the command."""
+        said = [(self.spend, "spend")] if self.spend or not self.value else []  # spend netting to 0 is still unconverted
+        said += [(self.value, "conversion value")] if self.value else []
+        parts = [f"{format_minor(amount, self.currency, grouping=True)} {self.currency} of {what}" for amount, what in said]
+        days = self.first if self.first == self.last else f"{self.first}..{self.last}"
+        return (
+            f"rate missing: no {self.currency}/{base} rate on or before {self.first} for {' and '.join(parts)} ({days}); "
+            f"add one with: crewdeck rate set {self.first} {self.currency}/{base} RATE"
+        )
+
+
 @dataclass
 class ResultsReport:
     currency: str
@@ -61,12 +83,14 @@ class ResultsReport:
     bounds: tuple[dt.date, dt.date] | None
     groups: list[Group]
     campaign_names: dict[str, str]
-    #: Currencies with amounts no rate converts (spend or conversion value): ``currency -> minor units``.
-    missing: dict[str, int]
+    #: Per currency, the spend and conversion value no rate converts.
+    missing: list[MissingRate]
     #: Each campaign's targets and the result its CPA counts.
     goals: dict[str, tuple[list[Target], str]] = field(default_factory=dict)
     #: Per post (``by="post"``): each post's title by its id, as the Results screen names posts.
     post_titles: dict[str, str] = field(default_factory=dict)
+    #: Each campaign's own run (``build_runs``), its rows' period in place of ``bounds``; empty for one period.
+    runs: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)
 
     def campaign_label(self, campaign_id: str) -> str:
         return self.campaign_names.get(campaign_id, short(campaign_id))
@@ -115,6 +139,8 @@ def build(
         if platform:
             g.platforms.add(platform)
     missing: dict[str, int] = {}
+    missing_value: dict[str, int] = {}
+    unrated: dict[str, tuple[str, str]] = {}
     value_sql = (
         f"SELECT {_placed('r', by)}, r.value_currency, r.day, sum(r.value_amount) FROM result r LEFT JOIN task t ON t.id = r.post "
         f"WHERE r.kind IN ('post', 'campaign') AND r.value_amount IS NOT NULL AND {where} GROUP BY 1, 2, 3, 4, 5"
@@ -131,10 +157,11 @@ def build(
         found = rates.in_force(value_currency, day)
         if found is None:
             totals.value_missing[value_currency] = totals.value_missing.get(value_currency, 0) + amount
-            missing[value_currency] = missing.get(value_currency, 0) + amount
+            missing_value[value_currency] = missing_value.get(value_currency, 0) + amount
+            widen(unrated, value_currency, day)
         else:
             totals.value = EXACT.add(totals.value, EXACT.multiply(to_decimal(amount, value_currency), found[1]))
-    for (camp, spend_key), spent in counted_spend(conn, rates, by, bounds, campaign, post).items():
+    for (camp, spend_key), spent in counted_spend(conn, rates, by, bounds, campaign, post, unrated=unrated).items():
         _add_spend(group(camp, spend_key or ""), spent, missing)
     if by == "campaign" and post is None:
         for camp in _running(conn, bounds, campaign):
@@ -149,7 +176,33 @@ def build(
         g.missed = targets.missed(wanted, g.kpis)
     ordered = sorted(groups.values(), key=lambda g: (campaign_names.get(g.campaign, g.campaign).lower(), g.campaign, g.key))
     titles = _post_titles(conn, [g.key for g in ordered]) if by == "post" else {}
-    return ResultsReport(currency, by, bounds, ordered, campaign_names, missing, goals, titles)
+    unconverted = [
+        MissingRate(c, missing.get(c, 0), missing_value.get(c, 0), *unrated[c]) for c in sorted(set(missing) | set(missing_value))
+    ]
+    return ResultsReport(currency, by, bounds, ordered, campaign_names, unconverted, goals, titles)
+
+
+def build_runs(conn: sqlite3.Connection, currency: str, runs: dict[str, tuple[dt.date, dt.date]], *, by: str = "campaign") -> ResultsReport:
+    """Each campaign over its own run (``runs``: its first day and the day after its last) as one report: the Results
+    screen's "Campaign run" page."""
+    parts = [build(conn, currency, by=by, bounds=bounds, campaign=campaign) for campaign, bounds in runs.items()]
+    if not parts:
+        return build(conn, currency, by=by)
+    names = parts[0].campaign_names
+    groups = sorted(
+        (g for part in parts for g in part.groups), key=lambda g: (names.get(g.campaign, g.campaign).lower(), g.campaign, g.key)
+    )
+    unconverted: dict[str, MissingRate] = {}
+    for m in (m for part in parts for m in part.missing):
+        held = unconverted.get(m.currency)
+        unconverted[m.currency] = (
+            m
+            if held is None
+            else MissingRate(m.currency, held.spend + m.spend, held.value + m.value, min(held.first, m.first), max(held.last, m.last))
+        )
+    titles = {key: title for part in parts for key, title in part.post_titles.items()}
+    missing = [unconverted[c] for c in sorted(unconverted)]
+    return ResultsReport(currency, by, None, groups, names, missing, parts[0].goals, titles, dict(runs))
 
 
 def _post_titles(conn: sqlite3.Connection, keys: list[str]) -> dict[str, str]:
@@ -406,6 +459,15 @@ def spend_text(totals: Totals, currency: str, plain: bool = False) -> str:
     return format_minor(round_minor(totals.spend, currency), currency, grouping=not plain)
 
 
+def value_text(totals: Totals, currency: str, plain: bool = False) -> str:
+    """The conversion value in ``currency``, as ``spend_text`` writes the spend; "—" when no record gave one (not 0)."""
+    if totals.value_missing:
+        return "rate missing"
+    if not totals.value_given:
+        return "—"
+    return format_minor(round_minor(totals.value, currency), currency, grouping=not plain)
+
+
 def reach_text(totals: Totals, plain: bool = False) -> str:
     """``≥9,000`` (``plain``: ``≥9000``, as a CSV writes its counts)."""
     if totals.reach_max is None:
@@ -424,6 +486,8 @@ def as_json(report: ResultsReport) -> dict[str, Any]:
             row[report.by] = g.key
         if report.by == "post":
             row["title"] = report.post_titles.get(g.key)  # null: a campaign's own results on a platform
+        if report.runs:
+            row["period"] = period_days(report.runs[g.campaign])  # each campaign over its own run
         rows.append(
             {
                 **row,
@@ -449,13 +513,23 @@ def as_json(report: ResultsReport) -> dict[str, Any]:
     return {
         "currency": report.currency,
         "by": report.by,
-        "period": _period_json(report.bounds),
+        "period": period_days(report.bounds),
         "rows": rows,
-        "rate_missing": [{"currency": c, "amount": format_minor(a, c)} for c, a in sorted(report.missing.items())],
+        "rate_missing": [
+            {
+                "currency": m.currency,
+                "amount": format_minor(m.spend + m.value, m.currency),
+                "spend": format_minor(m.spend, m.currency),
+                "conversion_value": format_minor(m.value, m.currency),
+                "first": m.first,
+                "last": m.last,
+            }
+            for m in report.missing
+        ],
     }
 
 
-def _period_json(bounds: tuple[dt.date, dt.date] | None) -> dict[str, str | None] | None:
+def period_days(bounds: tuple[dt.date, dt.date] | None) -> dict[str, str | None] | None:
     """The first and last days, as ``ledger report --json`` gives a period (``null``: a run open at that end)."""
     if bounds is None:
         return None

@@ -69,8 +69,11 @@ def counted_spend(
     bounds: tuple[dt.date, dt.date] | None,
     campaign: str | None = None,
     post: str | None = None,
+    *,
+    unrated: dict[str, tuple[str, str]] | None = None,
 ) -> dict[tuple[str, str | None], Spend]:
-    """Counted spend per ``(campaign, key)`` in ``rates.base`` (key: ``''``, the task, the platform or the day).
+    """Counted spend per ``(campaign, key)`` in ``rates.base`` (key: ``''``, the task, the platform or the day);
+    ``unrated`` gains the first and last day of each currency's entries no rate converts (``widen``).
 
     Entries that need no approval (nearly all) are summed per currency,
     day and key in one range scan of each currency's entries (the ledger's
@@ -121,6 +124,8 @@ def counted_spend(
                 if when == "":
                     found = rates.in_force(currency, day)
                     when = rate_day[day] = None if found is None else found[0]
+                if when is None and unrated is not None:
+                    widen(unrated, currency, day)
                 held = sums[(camp, key, currency, when)]
                 sums[(camp, key, currency, when)] = (held[0] + sign * amount, held[1] + sign * entries)
     if by in ("platform", "post"):
@@ -134,6 +139,12 @@ def counted_spend(
             rate = rates.on(currency, when)
             target.amount = EXACT.add(target.amount, EXACT.multiply(to_decimal(amount, currency), rate))
     return dict(out)
+
+
+def widen(days: dict[str, tuple[str, str]], currency: str, day: str) -> None:
+    """``days[currency]``, the first and last day of its amounts, widened to hold ``day``."""
+    first, last = days.get(currency, (day, day))
+    days[currency] = min(first, day), max(last, day)
 
 
 def _payee_platforms(
