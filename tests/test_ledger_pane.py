@@ -965,6 +965,22 @@ async def test_the_bar_says_which_campaigns_are_over_budget_at_80x24(workspace: 
         assert not any(row.over for row in ledger.budget.rows) and not any("over budget" in part for part in ledger.query_one(PaneBar).info)
 
 
+async def test_over_budget_stays_on_the_bar_at_80x24_while_a_budget_lines_entries_are_listed(workspace: Path) -> None:
+    """`enter` on a budget line filters the entries by it: the filter came before the count of campaigns over budget
+    in the bar, and at 80 columns the count was the part given up."""
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        ledger = await open_ledger(pilot)
+        over = {row.campaign_id for row in ledger.budget.rows if row.over}
+        assert over
+        await pilot.press("b", "j", "enter")  # the first campaign's first category
+        await settle(pilot)
+        assert ledger.filter_text.startswith("+") and ledger.page is not None and ledger.page.text == ledger.filter_text
+        shown = "".join(segment.text for segment in ledger.query_one(PaneBar).render_line(0))
+        assert f"{len(over)} campaign{'s' if len(over) != 1 else ''} over budget" in shown, shown
+        assert f"/ +{ledger.filter_text[1:6]}" in shown, shown  # the filter after it, cut rather than left out
+
+
 async def test_over_budget_is_on_the_bar_at_80x24_and_the_spend_a_crisis_froze_above_the_budget(workspace: Path) -> None:
     """The bar's parts are dropped from the last when they do not fit: "N entries frozen by a crisis" came first, and
     the warning that campaigns are over budget was the one dropped.  The frozen spend is said above the budget now."""

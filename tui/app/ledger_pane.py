@@ -139,7 +139,9 @@ class LedgerPane(Pane):
         self.select_next: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield PaneBar(id="ledger-bar")
+        bar = PaneBar(id="ledger-bar")
+        bar.shrink_last = 8  # the filter is cut before it goes ("/ +app-inst…")
+        yield bar
         yield FilterBox(
             "+campaign #category payee:canva cur:USD @raj is:pending words — enter applies, escape closes",
             noun="entry",
@@ -277,13 +279,14 @@ class LedgerPane(Pane):
         bar.title = period_name(page.period)
         bar.hint = "[ ] { } period"
         parts = [f"{page.total:,} entr{'y' if page.total == 1 else 'ies'}", page.base]
-        if page.text:
-            parts.append(visible(f"/ {page.text}"))
         over = {line.campaign_id for line in page.budget if line.over}
         if over:
             # The table shows half the pane: a line over budget below its fold would show nowhere.  Rates missing and
             # spend a crisis froze are not said here: the lines above the budget say them (``_show_warnings``).
             parts.append(f"{counted(len(over), 'campaign')} over budget")
+        if page.text:
+            # Last, and cut before it goes (``shrink_last``): a budget line's filter is as long as its campaign's slug.
+            parts.append(visible(f"/ {page.text}"))
         bar.info = tuple(parts)
 
     @on(EntriesTable.WindowNeeded)
