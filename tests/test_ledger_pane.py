@@ -7,6 +7,7 @@ import json
 import time
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -1065,3 +1066,26 @@ async def test_u_after_a_reversal_says_ledger_entries_stand_and_undoes_nothing_o
         ]
     assert sql(workspace, "SELECT priority FROM task WHERE id = ?", task)[0][0] == "high"
     assert sql(workspace, "SELECT count(*) FROM ledger_entry WHERE reverses = ?", plain)[0][0] == 1
+
+
+async def test_the_budget_shows_burn_per_day_where_the_pane_has_room(workspace: Path) -> None:
+    """Budgets against actuals, remaining, burn rate and forecast (DESIGN): the pane showed no burn rate at any width,
+    only `crewdeck ledger report` did.  It is the column a narrow pane gives up first."""
+    from crewdeck.tui.cli.main import main
+
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["-w", str(workspace), "ledger", "report", "--period", "2026-11", "--json"]) == 0
+    report = json.loads(out.getvalue())
+    burn = {c["id"]: c["total"]["burn_per_day"] for c in report["campaigns"]}
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        assert "BURN/DAY" not in ledger.budget.render_line(0).text  # a quarter of 160 columns: no room for it
+        await pilot.press("z")
+        await settle(pilot)
+        assert "BURN/DAY" in ledger.budget.render_line(0).text
+        for y, row in enumerate(ledger.budget.rows[: ledger.budget.size.height - 1], start=1):
+            if row.is_total and burn[row.campaign_id] is not None:
+                shown = f"{Decimal(burn[row.campaign_id]['amount']):,}"
+                assert f" {shown} " in ledger.budget.render_line(y).text, (shown, ledger.budget.render_line(y).text)
