@@ -429,3 +429,36 @@ def test_a_members_reversal_of_anothers_entry_is_named_by_its_line(team: Cli, tm
     ]
     assert team.ok("export") == before
     assert team.ok("ledger", "import", path).strip() == "imported 3 entries"  # a manager reverses anyone's
+
+
+STATEMENT = """Booking Date,Counterparty,Amount,Currency,Campaign,Category
+2026-11-12,Studio Nord,-1200.00,EUR,spring-launch,freelancers
+2026-11-13,Studio Nord,-300.00,EUR,spring-launch,freelancers
+2026-11-14,Studio Nord,200.00,EUR,spring-launch,freelancers
+"""
+STATEMENT_MAP = ("--map", "date=Booking Date,payee=Counterparty,campaign=Campaign,category=Category")
+
+
+def test_a_bank_statements_payments_are_spend_with_negate(team: Cli, tmp_path: Path) -> None:
+    """A bank lists what it paid as negative: a statement imported as it is made each payment a refund (spent fell by
+    1,300.00 EUR), and nothing said so; no option read them as spend."""
+    path = _write(tmp_path, STATEMENT)
+    team.ok("ledger", "import", path, *STATEMENT_MAP, "--negate")
+    assert row(report(team), "freelancers")["spent"] == eur("1300.00")  # paid 1,500.00, 200.00 back
+    amounts = sorted(r["amount"] for r in json.loads(team.ok("ledger", "list", "--json")))
+    assert amounts == ["-200.00", "1200.00", "300.00"]
+    assert team.ok("ledger", "import", path, *STATEMENT_MAP, "--negate").strip() == "imported 0 entries (3 already in the ledger)"
+
+
+def test_a_file_of_mostly_negative_amounts_says_they_count_as_refunds_and_names_negate(team: Cli, tmp_path: Path) -> None:
+    path = _write(tmp_path, STATEMENT)
+    out = team.ok("ledger", "import", path, *STATEMENT_MAP).splitlines()
+    assert out[0] == "imported 3 entries"
+    assert out[1:] == [
+        "note: 2 of the 3 entries have a negative amount, which counts as money back (less spent); "
+        "a bank statement lists payments as negative: import it with --negate to read them as spend"
+    ]
+    assert row(report(team), "freelancers")["spent"] == eur("-1300.00")
+    # Mostly spend: refunds among it are what they are, and nothing is said.
+    other = _write(tmp_path, GOOD.replace("250.00", "-250.00"), "good.csv")
+    assert team.ok("ledger", "import", other).strip() == "imported 4 entries"

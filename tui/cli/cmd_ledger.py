@@ -120,6 +120,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         metavar="FIELD=COLUMN",
         help="read FIELD from the column named COLUMN, e.g. --map amount=Betrag (repeat, or separate with commas)",
     )
+    p.add_argument(
+        "--negate",
+        action="store_true",
+        help="read every amount with its sign turned: a bank statement lists payments as negative, money back as positive",
+    )
     p.set_defaults(func=_command("cmd_import"))
 
     budget = sub.add_parser("budget", parents=parents, help="set campaign budgets", description="Budgets per campaign and category.")

@@ -199,12 +199,20 @@ def cmd_import(ctx: Context) -> int:
     text = read_input(source)
     ws = ctx.ws
     with bad_rows_listed():
-        plan = csvfiles.plan_entries(text, source, ws, _today(ctx), csvfiles.parse_map(ctx.args.map or []), ctx.me_or_none())
+        plan = csvfiles.plan_entries(
+            text, source, ws, _today(ctx), csvfiles.parse_map(ctx.args.map or []), ctx.me_or_none(), negate=ctx.args.negate
+        )
     if plan.new:
         csvfiles.write_entries(ws, ctx.me, plan, ctx.now)
     print(f"imported {counted(len(plan.new), 'entry')}" + (f" ({plan.already:,} already in the ledger)" if plan.already else ""))
     for note in plan.notes:
         print(visible(f"note: {note}"))
+    if not ctx.args.negate and plan.negative * 2 > plan.plain:
+        # Mostly money back is more likely a bank's signs than refunds: said while it is one reversal per entry to undo.
+        print(
+            f"note: {plan.negative:,} of the {counted(plan.plain, 'entry')} have a negative amount, which counts as money back "
+            "(less spent); a bank statement lists payments as negative: import it with --negate to read them as spend"
+        )
     return 0
 
 

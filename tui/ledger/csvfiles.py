@@ -22,7 +22,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TextIO
 
 from crewdeck.sync.state.ids import short
@@ -204,13 +204,25 @@ class EntryPlan:
     already: int = 0
     #: One line per new entry the file says was approved: its approval is not imported.
     notes: list[str] = field(default_factory=list)
+    #: New entries that reverse none.
+    plain: int = 0
+    #: Those of ``plain`` whose amount is negative: money back, less spent.
+    negative: int = 0
 
 
 def plan_entries(
-    text: str, source: str, ws: Workspace, today: dt.date, mapping: dict[str, str] | None = None, me: Member | None = None
+    text: str,
+    source: str,
+    ws: Workspace,
+    today: dt.date,
+    mapping: dict[str, str] | None = None,
+    me: Member | None = None,
+    *,
+    negate: bool = False,
 ) -> EntryPlan:
     """What importing ``text`` writes, or ``Rejected`` naming every bad row; ``me``: who imports, whose reversals of
-    entries in the workspace the rules judge row by row (a member reverses only their own)."""
+    entries in the workspace the rules judge row by row (a member reverses only their own).  ``negate``: every amount
+    is read with its sign turned (a bank statement's payments are negative)."""
     rows = _rows(text, source)
     first = next(rows, None)
     if first is None:
@@ -235,6 +247,8 @@ def plan_entries(
         except UserError as exc:
             problems.append(f"{where}: {exc}")
             continue
+        if negate:
+            draft = replace(draft, amount=-draft.amount)
         if reverses:
             entry_id = reversal_id(reverses)
             if explicit_id and explicit_id != entry_id:
@@ -295,6 +309,10 @@ def plan_entries(
                 plan.already += 1
             continue
         plan.new.append((entry_id, draft, reverses))
+        if not reverses:
+            plan.plain += 1
+            if draft.amount < 0:
+                plan.negative += 1
         if line in approved:
             # A manager's own act (rule ``author_field``): no import writes one in another's name.
             plan.notes.append(
