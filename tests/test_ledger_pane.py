@@ -467,6 +467,11 @@ async def test_filter(workspace: Path) -> None:
         await pilot.press("escape")
         assert not ledger.has_class("-filtering") and app.focused is ledger.entries
         assert ledger.filter_text == "#influencers"  # the refused filter is dropped, not tried again at every refresh
+        # As in the Tasks pane, escape clears an applied filter: it did nothing, and only typing the box empty undid it.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert ledger.filter_text == "" and ledger.entries.total == in_period(workspace, ledger.period)
+        assert not any(part.startswith("/") for part in ledger.query_one(PaneBar).info)
 
 
 async def test_move_and_resize_the_period(workspace: Path) -> None:

@@ -63,7 +63,7 @@ class LedgerPane(Pane):
     | `n` | new entry (checked as you type; from a budget line, for its campaign and category) |
     | `r` | reverse the selected entry (offered where the rules let you: your own (a manager: any), not a reversal, not reversed) |
     | `a` | approve the selected entry (offered where the rules let you: a manager, never on their own entry) |
-    | `/` | filter (the language of `crewdeck ledger list`) |
+    | `/` | filter (the language of `crewdeck ledger list`); `escape` clears it |
     | `[` `]` | previous / next period |
     | `{` `}` | narrower / wider period: day, week, month, quarter, year, all |
     """
@@ -369,12 +369,17 @@ class LedgerPane(Pane):
         self.show_query(message.text)
 
     def on_key(self, event: events.Key) -> None:
-        if event.key == "escape" and self.has_class("-filtering"):
+        if event.key != "escape":
+            return
+        if self.has_class("-filtering"):
             event.stop()
             self.remove_class("-filtering")
             self.entries.focus()
             # Back to the filter on screen, so that a refused one is not tried again at every refresh.
             self.filter_text = self.page.text if self.page else ""
+        elif self.filter_text:  # an applied filter (a budget line's entries too): back to all the period's, as in Tasks
+            event.stop()
+            self.show_query("")
 
     def action_move_period(self, steps: int) -> None:
         self.period = self.period.move(steps)
