@@ -1094,3 +1094,39 @@ async def test_the_budget_shows_burn_per_day_where_the_pane_has_room(workspace: 
             if row.is_total and burn[row.campaign_id] is not None:
                 shown = f"{Decimal(burn[row.campaign_id]['amount']):,}"
                 assert f" {shown} " in ledger.budget.render_line(y).text, (shown, ledger.budget.render_line(y).text)
+
+
+async def test_an_entry_in_another_currency_shows_what_it_counts_in_the_base_currency_and_at_which_rate(workspace: Path) -> None:
+    """A spend in USD counts in the EUR totals at the rate in force on its date: the entry said neither what it
+    counts nor which rate, so checking a total against hledger's register (reg --value=then,EUR) had nothing to go by."""
+    ws = Workspace.open(workspace)
+    try:
+        raj, campaign = ws.member_by_handle("raj"), ws.campaign_by_name("spring-launch").id
+        dollars = actions.add_entry(ws, raj, EntryDraft("2026-11-26", campaign, "tools", "Figma", 12_345, "USD"), NOW)
+        francs = actions.add_entry(ws, raj, EntryDraft("2026-11-26", campaign, "tools", "Swiss print", 9_990, "CHF"), NOW)
+        day, rate = ws.conn.execute(
+            "SELECT date, rate FROM rate WHERE base = 'USD' AND quote = 'EUR' AND deleted = 0 AND date <= '2026-11-26' "
+            "ORDER BY date DESC LIMIT 1"
+        ).fetchone()
+    finally:
+        ws.close()
+    counted_as = (Decimal("123.45") * Decimal(rate)).quantize(Decimal("0.01"))  # half to even, as the totals round
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        for entry, expected in (
+            (dollars, f"in EUR  {counted_as:,} EUR at 1 USD = {rate} EUR, the rate of {day}"),
+            (francs, "in EUR  no CHF/EUR rate on or before 2026-11-26: out of the totals (crewdeck rate set 2026-11-26 CHF/EUR RATE)"),
+        ):
+            await select(pilot, entry)
+            await pilot.press("enter")
+            await settle(pilot)
+            body = [line.strip() for line in str(app.screen.query_one("#entry-body").render()).split("\n")]
+            assert expected in body, body
+            await pilot.press("escape")
+            await settle(pilot)
+        table = pane(app).entries
+        await select(pilot, next(row.id for row in map(table.row_at, range(table.total)) if row is not None and row.currency == "EUR"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not any(line.strip().startswith("in EUR") for line in str(app.screen.query_one("#entry-body").render()).split("\n"))
