@@ -352,7 +352,7 @@ def test_ledger_tables_fit_the_terminal_and_print_whole_lines_to_a_pipe(team: Cl
     [piped] = [line for line in team.ok("ledger", "list").splitlines() if "IDR" in line]
     assert f"+{campaign}" in piped and payee in piped and piped.endswith(memo)
     by_payee = on_a_terminal(team, tmp_path, 80, "ledger", "report", "--by", "payee")
-    assert any(line.startswith("Den…") and "15,250.00" in line for line in by_payee), by_payee  # 2,500,000 JPY at 0.0061, whole
+    assert any(line.startswith("Dentsu D…") and "15,250.00" in line for line in by_payee), by_payee  # 2,500,000 JPY at 0.0061, whole
     # COLUMNS, when set, is the width, as for every program that reads it.
     wide = on_a_terminal(team, tmp_path, 80, "ledger", "list", env={"COLUMNS": "200"})
     assert max(len(line) for line in wide) <= 200 and any(payee in line for line in wide)
@@ -563,3 +563,15 @@ def test_budget_list_shows_each_budget_in_its_own_currency_and_period(team: Cli)
         {k: b[k] for k in ("campaign", "category", "period", "budget")} for b in listed
     ]
     assert "unknown campaign +nope" in one_line_error(team("budget", "list", "nope"))
+
+
+def test_a_report_leaves_out_a_pending_column_with_nothing_in_it_so_its_flags_are_whole_at_80_columns(team: Cli, tmp_path: Path) -> None:
+    """At 80 columns a campaign with no pending spend kept an empty PENDING column, and its flags read "head…"."""
+    team.ok("budget", "set", "spring-launch", "influencers", "1000")
+    add(team, "900 EUR")
+    lines = on_a_terminal(team, tmp_path, 80, "ledger", "report")
+    at = next(i for i, line in enumerate(lines) if line.startswith("CAT"))  # under the title (two lines at 80 columns)
+    assert "PENDING" not in lines[at] and lines[at].split()[:2] == ["CATEGORY", "BUDGET"], lines
+    assert lines[at + 1].startswith("influencers") and lines[at + 1].endswith("  heading over"), lines
+    add(team, "50 EUR", extra=("--pending",))
+    assert "PENDING" in on_a_terminal(team, tmp_path, 80, "ledger", "report")[at]

@@ -143,6 +143,8 @@ def _title(parts: list[str], what: str, width: int | None) -> str:
 
 #: The report's columns of numbers: set flush right, as amounts are.
 _REPORT_AMOUNTS = ("BUDGET", "SPENT", "REMAINING", "USED", "BURN/DAY", "FORECAST", "PENDING")
+#: Where PENDING is in a row (after the line's name), left out of a campaign with nothing pending.
+_PENDING_AT = 1 + _REPORT_AMOUNTS.index("PENDING")
 
 
 def _report_text(report: reports.Report, tz: str, width: int | None) -> str:
@@ -175,6 +177,10 @@ def _report_text(report: reports.Report, tz: str, width: int | None) -> str:
                 ]
             )
         headers = [by.upper(), *_REPORT_AMOUNTS, ""]
+        if not any(row[_PENDING_AT] for row in rows):
+            # Nothing pending in this campaign: the names and flags take its width (at 80 columns they read "head…").
+            for row in [headers, *rows]:
+                del row[_PENDING_AT]
         block = title + "\n" + table(rows, headers, free=(by.upper(), ""), width=width, right=_REPORT_AMOUNTS)
         if c.total.frozen_entries:
             block += "\n" + reports.frozen_text(c.total, base, "crewdeck ledger approve ID")
