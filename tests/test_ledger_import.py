@@ -462,3 +462,29 @@ def test_a_file_of_mostly_negative_amounts_says_they_count_as_refunds_and_names_
     # Mostly spend: refunds among it are what they are, and nothing is said.
     other = _write(tmp_path, GOOD.replace("250.00", "-250.00"), "good.csv")
     assert team.ok("ledger", "import", other).strip() == "imported 4 entries"
+
+
+EUROPEAN = """Fecha;Concepto;Importe;Divisa;Campaña;Categoría
+28/11/2026;Studio Nord;-1.200,00;EUR;spring-launch;freelancers
+29/11/2026;Studio Nord;-300,5;EUR;spring-launch;freelancers
+"""
+EUROPEAN_MAP = ("--map", "date=Fecha,payee=Concepto,amount=Importe,currency=Divisa,campaign=Campaña,category=Categoría")
+
+
+def test_a_european_bank_statement_imports_with_its_separator_decimal_mark_and_date_format(team: Cli, tmp_path: Path) -> None:
+    """A Spanish bank's CSV (columns split by ";", "1.200,00", "28/11/2026") was read as one column named
+    "Fecha;Concepto;…", and neither its decimal comma nor its dates could be read: it could not be imported unedited."""
+    path = _write(tmp_path, EUROPEAN)
+    team.ok("ledger", "import", path, *EUROPEAN_MAP, "--negate", "--decimal-mark", ",", "--date-format", "%d/%m/%Y")
+    entries = json.loads(team.ok("ledger", "list", "--json"))
+    assert sorted((e["date"], e["amount"]) for e in entries) == [("2026-11-28", "1200.00"), ("2026-11-29", "300.50")]
+    # Without them, each row says what it cannot read and how to read it, on a line of its own.
+    rows = _listed(team("ledger", "import", path, *EUROPEAN_MAP), path)
+    assert rows[0] == "2: date: '28/11/2026' is not a date like 2026-11-20 (YYYY-MM-DD; --date-format reads others, e.g. %d/%m/%Y)"
+    rows = _listed(team("ledger", "import", path, *EUROPEAN_MAP, "--date-format", "%d/%m/%Y"), path)
+    assert rows[0] == "2: amount '-1.200,00': use a dot as the decimal separator, without thousands separators (or --decimal-mark ,)"
+    rows = _listed(team("ledger", "import", path, *EUROPEAN_MAP, "--date-format", "%m/%d/%Y", "--decimal-mark", ","), path)
+    assert rows[0] == "2: date: '28/11/2026' is not a date in the --date-format %m/%d/%Y"
+    for bad, said in (("%d/%m", "--date-format '%d/%m' does not read a year, a month and a day"), ("%Q", "--date-format '%Q'")):
+        assert said in one_line_error(team("ledger", "import", path, *EUROPEAN_MAP, "--date-format", bad))
+    assert "--decimal-mark: '.' or ','" in one_line_error(team("ledger", "import", path, *EUROPEAN_MAP, "--decimal-mark", ";"))

@@ -125,6 +125,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         action="store_true",
         help="read every amount with its sign turned: a bank statement lists payments as negative, money back as positive",
     )
+    p.add_argument(
+        "--decimal-mark",
+        metavar="MARK",
+        help="',' for amounts written 1.200,50 (dots group thousands); default '.'",
+    )
+    p.add_argument("--date-format", metavar="FORMAT", help="how the dates are written, e.g. %%d/%%m/%%Y (default: YYYY-MM-DD)")
     p.set_defaults(func=_command("cmd_import"))
 
     budget = sub.add_parser("budget", parents=parents, help="set campaign budgets", description="Budgets per campaign and category.")

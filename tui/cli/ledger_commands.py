@@ -205,10 +205,10 @@ def cmd_import(ctx: Context) -> int:
     source = ctx.args.file
     text = read_input(source)
     ws = ctx.ws
+    a = ctx.args
+    reading = csvfiles.Reading.given(a.negate, a.decimal_mark, a.date_format)
     with bad_rows_listed():
-        plan = csvfiles.plan_entries(
-            text, source, ws, _today(ctx), csvfiles.parse_map(ctx.args.map or []), ctx.me_or_none(), negate=ctx.args.negate
-        )
+        plan = csvfiles.plan_entries(text, source, ws, _today(ctx), csvfiles.parse_map(a.map or []), ctx.me_or_none(), reading=reading)
     if plan.new:
         csvfiles.write_entries(ws, ctx.me, plan, ctx.now)
     print(f"imported {counted(len(plan.new), 'entry')}" + (f" ({plan.already:,} already in the ledger)" if plan.already else ""))

@@ -32,7 +32,7 @@ from crewdeck.sync.state.rules import EntryFacts, reversal_refused
 from crewdeck.sync.state.visible import cut, quoted, visible
 from crewdeck.tui.ledger import entries as entry_lib
 from crewdeck.tui.ledger.actions import EntryDraft, derived_id, reversal_id
-from crewdeck.tui.ledger.form import FormContext, parse_entry
+from crewdeck.tui.ledger.form import FormContext, FormProblems, parse_entry
 from crewdeck.tui.ledger.rates import Rate, make_rate
 from crewdeck.tui.time.when import DateError, check_day
 from crewdeck.tui.workspace.errors import UserError, csv_problem, summary
@@ -73,6 +73,63 @@ EXPORT_COLUMNS = (
     "approved_at",
 )
 _ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d\Z")
+#: A day written some other way ("28/11/2026", "11.28.26"): what ``--date-format`` reads.
+_OTHER_DAY = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\Z")
+#: An amount with a decimal comma, its thousands grouped by dots or not: "-1.200,00", "300,5", "1200".
+_COMMA_AMOUNT = re.compile(r"-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?\Z")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How an import reads a file's amounts and dates when they are not written as crewdeck writes them: a bank's
+    statement signs payments negative (``negate``), may write "1.200,00" (``decimal_comma``) and "28/11/2026"
+    (``date_format``, as ``strptime`` and hledger's CSV rules take it: ``%d/%m/%Y``)."""
+
+    negate: bool = False
+    decimal_comma: bool = False
+    date_format: str | None = None
+
+    @classmethod
+    def given(cls, negate: bool, decimal_mark: str | None, date_format: str | None) -> Reading:
+        """From ``ledger import``'s options; ``UserError`` for a decimal mark or a date format that reads no date."""
+        if decimal_mark not in (None, ".", ","):
+            raise UserError(f"--decimal-mark: '.' or ',', not {decimal_mark!r}")
+        if date_format is not None:
+            sample = dt.date(2026, 11, 28)  # a day above 12: a format that swaps day and month does not give it back
+            try:
+                back = dt.datetime.strptime(sample.strftime(date_format), date_format).date()
+            except ValueError as exc:
+                raise UserError(f"--date-format {date_format!r}: {exc}") from None
+            if back != sample:
+                raise UserError(f"--date-format {date_format!r} does not read a year, a month and a day (say %d/%m/%Y)")
+        return cls(negate, decimal_mark == ",", date_format)
+
+    def day(self, text: str) -> str:
+        """``text`` as ``YYYY-MM-DD`` (checked after as every date is)."""
+        if self.date_format is None:
+            if not _ISO_DAY.match(text):
+                hint = "; --date-format reads others, e.g. %d/%m/%Y" if _OTHER_DAY.match(text) else ""
+                raise UserError(f"date: {quoted(text)} is not a date like 2026-11-20 (YYYY-MM-DD{hint})")
+            return text
+        try:
+            return dt.datetime.strptime(text, self.date_format).date().isoformat()
+        except ValueError:
+            raise UserError(f"date: {quoted(text)} is not a date in the --date-format {self.date_format}") from None
+
+    def amount(self, text: str) -> str:
+        """``text`` with a dot for its decimal mark, its currency kept ("-1.200,00 EUR" -> "-1200.00 EUR")."""
+        if not self.decimal_comma:
+            return text
+        number, space, code = text.strip().rpartition(" ")
+        if not (space and code.isascii() and code.isalpha()):
+            number, code = text.strip(), ""
+        number = number.strip()
+        if not _COMMA_AMOUNT.match(number):
+            # "12.50" read with a comma for the mark would be 1250: refused, never guessed.
+            raise UserError(f"amount {quoted(text)}: with --decimal-mark , a comma marks the decimals and dots group thousands")
+        return f"{number.replace('.', '').replace(',', '.')} {code}".strip()
+
+
 _ID = re.compile(r"[0-9a-f]{32}\Z")
 _YES = {"1", "yes", "true", "y", "pending"}
 _NO = {"", "0", "no", "false", "n"}
@@ -129,9 +186,16 @@ def parse_map(
     return mapping
 
 
+def _delimiter(text: str) -> str:
+    """What splits the file's columns: a comma, or the ";" or tab its header holds more of (a European bank's export
+    separates with ";", as its decimal mark is a comma)."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    return max((",", ";", "\t"), key=header.count)  # a tie (none of them: one column) is a comma's
+
+
 def _rows(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
     """``(line number, cells)`` of each non-empty row, the header first."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     line = 1
     try:
         for cells in reader:
@@ -218,11 +282,12 @@ def plan_entries(
     mapping: dict[str, str] | None = None,
     me: Member | None = None,
     *,
-    negate: bool = False,
+    reading: Reading | None = None,
 ) -> EntryPlan:
     """What importing ``text`` writes, or ``Rejected`` naming every bad row; ``me``: who imports, whose reversals of
-    entries in the workspace the rules judge row by row (a member reverses only their own).  ``negate``: every amount
-    is read with its sign turned (a bank statement's payments are negative)."""
+    entries in the workspace the rules judge row by row (a member reverses only their own).  ``reading``: how the
+    amounts and dates are written (a bank statement's)."""
+    reading = reading or Reading()
     rows = _rows(text, source)
     first = next(rows, None)
     if first is None:
@@ -243,11 +308,11 @@ def plan_entries(
     seen: Counter[tuple[Any, ...]] = Counter()
     for where, line, cell in _records(rows, first[1], columns, source, problems):
         try:
-            draft, explicit_id, reverses = _entry_row(cell, ctx, resolve_task)
+            draft, explicit_id, reverses = _entry_row(cell, ctx, resolve_task, reading)
         except UserError as exc:
             problems.append(f"{where}: {exc}")
             continue
-        if negate:
+        if reading.negate:
             draft = replace(draft, amount=-draft.amount)
         if reverses:
             entry_id = reversal_id(reverses)
@@ -324,14 +389,12 @@ def plan_entries(
     return plan
 
 
-def _entry_row(cell: dict[str, str], ctx: FormContext, resolve_task: Any) -> tuple[EntryDraft, str | None, str | None]:
-    day = cell["date"]
-    if not _ISO_DAY.match(day):
-        raise UserError(f"date: {quoted(day)} is not a date like 2026-11-20 (YYYY-MM-DD)")
+def _entry_row(cell: dict[str, str], ctx: FormContext, resolve_task: Any, reading: Reading) -> tuple[EntryDraft, str | None, str | None]:
+    day = reading.day(cell["date"])
     flag = cell.get("needs_approval", "").lower()
     if flag not in _YES | _NO:
         raise UserError(f"needs_approval: {quoted(cell['needs_approval'])} is not yes or no")
-    amount = cell["amount"]
+    amount = reading.amount(cell["amount"])
     currency = cell.get("currency", "")
     number, _, named = amount.rpartition(" ")
     if currency and number and named.isascii() and named.isalpha():  # the amount names its currency as well
@@ -339,8 +402,13 @@ def _entry_row(cell: dict[str, str], ctx: FormContext, resolve_task: Any) -> tup
             raise UserError(f"amount {quoted(amount)} is in {named.upper()}, but its currency column says {quoted(currency)}")
     elif currency:
         amount = f"{amount} {currency}"
-    values = {name: cell.get(name, "") for name in ("date", "campaign", "category", "payee", "memo", "task")}
-    draft = parse_entry({**values, "amount": amount}, ctx, needs_approval=flag in _YES, resolve_task=resolve_task)
+    values = {name: cell.get(name, "") for name in ("campaign", "category", "payee", "memo", "task")}
+    try:
+        draft = parse_entry({**values, "date": day, "amount": amount}, ctx, needs_approval=flag in _YES, resolve_task=resolve_task)
+    except FormProblems as exc:
+        if "amount" in exc.problems and "," in cell["amount"] and not reading.decimal_comma:
+            raise FormProblems({**exc.problems, "amount": f"{exc.problems['amount']} (or --decimal-mark ,)"}) from None
+        raise
     _check_record("ledger_entry", {name: getattr(draft, name) for name in _DRAFT_FIELDS})
     ids = []
     for name in ("id", "reverses"):
