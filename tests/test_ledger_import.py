@@ -488,3 +488,18 @@ def test_a_european_bank_statement_imports_with_its_separator_decimal_mark_and_d
     for bad, said in (("%d/%m", "--date-format '%d/%m' does not read a year, a month and a day"), ("%Q", "--date-format '%Q'")):
         assert said in one_line_error(team("ledger", "import", path, *EUROPEAN_MAP, "--date-format", bad))
     assert "--decimal-mark: '.' or ','" in one_line_error(team("ledger", "import", path, *EUROPEAN_MAP, "--decimal-mark", ";"))
+
+
+def test_a_statement_with_no_campaign_or_category_columns_takes_them_from_the_options(team: Cli, tmp_path: Path) -> None:
+    """A bank's statement names no campaign and no category: every row was refused for want of their columns, and the
+    file had to be edited to add two columns of the same words."""
+    path = _write(tmp_path, "Booking Date,Counterparty,Amount,Category\n2026-11-12,Meta,-120.00,\n2026-11-13,Canva,-12.99,tools\n")
+    maps = ("--map", "date=Booking Date,payee=Counterparty", "--negate")
+    assert "no column for campaign" in one_line_error(team("ledger", "import", path, *maps))
+    team.ok("ledger", "import", path, *maps, "--campaign", "Spring Launch", "--category", "ads")
+    entries = {e["payee"]: (e["campaign"], e["category"]) for e in json.loads(team.ok("ledger", "list", "--json"))}
+    assert entries == {"Meta": ("spring-launch", "ads"), "Canva": ("spring-launch", "tools")}  # a cell of the file wins
+    assert "unknown campaign +nope" in one_line_error(team("ledger", "import", path, *maps, "--campaign", "nope"))
+    assert "--category: 'ads spend' is not a category" in one_line_error(
+        team("ledger", "import", path, *maps, "--campaign", "spring-launch", "--category", "Ads Spend")
+    )

@@ -131,6 +131,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         help="',' for amounts written 1.200,50 (dots group thousands); default '.'",
     )
     p.add_argument("--date-format", metavar="FORMAT", help="how the dates are written, e.g. %%d/%%m/%%Y (default: YYYY-MM-DD)")
+    p.add_argument("--campaign", metavar="C", help="the campaign of a row that names none (a bank statement's)")
+    p.add_argument("--category", metavar="K", help="the category of a row that names none")
     p.set_defaults(func=_command("cmd_import"))
 
     budget = sub.add_parser("budget", parents=parents, help="set campaign budgets", description="Budgets per campaign and category.")

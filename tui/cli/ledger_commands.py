@@ -207,8 +207,18 @@ def cmd_import(ctx: Context) -> int:
     ws = ctx.ws
     a = ctx.args
     reading = csvfiles.Reading.given(a.negate, a.decimal_mark, a.date_format)
+    defaults = {}
+    if a.campaign:
+        defaults["campaign"] = ws.campaign_by_name(a.campaign).slug
+    if a.category:
+        try:
+            defaults["category"] = check_category(a.category.lstrip("#").lower())
+        except ValueError as exc:
+            raise UserError(f"--category: {exc}") from None
     with bad_rows_listed():
-        plan = csvfiles.plan_entries(text, source, ws, _today(ctx), csvfiles.parse_map(a.map or []), ctx.me_or_none(), reading=reading)
+        plan = csvfiles.plan_entries(
+            text, source, ws, _today(ctx), csvfiles.parse_map(a.map or []), ctx.me_or_none(), reading=reading, defaults=defaults
+        )
     if plan.new:
         csvfiles.write_entries(ws, ctx.me, plan, ctx.now)
     print(f"imported {counted(len(plan.new), 'entry')}" + (f" ({plan.already:,} already in the ledger)" if plan.already else ""))

@@ -283,16 +283,19 @@ def plan_entries(
     me: Member | None = None,
     *,
     reading: Reading | None = None,
+    defaults: Mapping[str, str] | None = None,
 ) -> EntryPlan:
     """What importing ``text`` writes, or ``Rejected`` naming every bad row; ``me``: who imports, whose reversals of
     entries in the workspace the rules judge row by row (a member reverses only their own).  ``reading``: how the
-    amounts and dates are written (a bank statement's)."""
+    amounts and dates are written (a bank statement's); ``defaults``: field -> the value of a row that has none for it
+    (a statement names no campaign), its column then not required."""
     reading = reading or Reading()
+    defaults = defaults or {}
     rows = _rows(text, source)
     first = next(rows, None)
     if first is None:
         raise UserError(f"{source}: the file is empty (expected a header: {','.join(ENTRY_REQUIRED)},...)")
-    columns = _columns(first[1], ENTRY_COLUMNS, ENTRY_REQUIRED, mapping or {}, source)
+    columns = _columns(first[1], ENTRY_COLUMNS, [name for name in ENTRY_REQUIRED if name not in defaults], mapping or {}, source)
     ctx = FormContext.load(ws, today)
     tasks: dict[str, str] = {}
 
@@ -307,6 +310,7 @@ def plan_entries(
     approved: dict[int, str] = {}
     seen: Counter[tuple[Any, ...]] = Counter()
     for where, line, cell in _records(rows, first[1], columns, source, problems):
+        cell.update({name: value for name, value in defaults.items() if not cell.get(name)})
         try:
             draft, explicit_id, reverses = _entry_row(cell, ctx, resolve_task, reading)
         except UserError as exc:
