@@ -503,3 +503,22 @@ def test_a_statement_with_no_campaign_or_category_columns_takes_them_from_the_op
     assert "--category: 'ads spend' is not a category" in one_line_error(
         team("ledger", "import", path, *maps, "--campaign", "spring-launch", "--category", "Ads Spend")
     )
+
+
+def test_a_statements_signed_and_grouped_amounts_are_read_and_only_a_decimal_comma_is_told_of_decimal_mark(
+    team: Cli, tmp_path: Path
+) -> None:
+    """A US bank writes "1,200.00" and "+15.00": both were refused, the first told to use a dot as the decimal
+    separator (it does) and, since --decimal-mark, to try a decimal comma, which reads it no better."""
+    text = 'date,campaign,category,payee,amount,currency\n2026-11-12,spring-launch,ads,Meta,"1,200.00",USD\n2026-11-13,spring-launch,ads,Meta,+15.00,USD\n'
+    team.ok("ledger", "import", _write(tmp_path, text))
+    assert sorted(e["amount"] for e in json.loads(team.ok("ledger", "list", "--json"))) == ["1200.00", "15.00"]
+    for amount, said in (
+        ('"1,200"', "2: amount '1,200': use a dot as the decimal separator, without thousands separators (or --decimal-mark ,)"),
+        ('"1,20.00"', "2: amount '1,20.00': use a dot as the decimal separator, without thousands separators"),
+    ):
+        path = _write(tmp_path, f"date,campaign,category,payee,amount\n2026-11-14,spring-launch,ads,Meta,{amount}\n", "bad.csv")
+        assert _listed(team("ledger", "import", path), path) == [said]
+    comma = _write(tmp_path, "date,campaign,category,payee,amount\n2026-11-14,spring-launch,ads,Meta,+1.200\n", "comma.csv")
+    team.ok("ledger", "import", comma, "--decimal-mark", ",")
+    assert "1200.00" in {e["amount"] for e in json.loads(team.ok("ledger", "list", "--json", "date:2026-11-14"))}

@@ -77,6 +77,8 @@ _ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d\Z")
 _OTHER_DAY = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\Z")
 #: An amount with a decimal comma, its thousands grouped by dots or not: "-1.200,00", "300,5", "1200".
 _COMMA_AMOUNT = re.compile(r"-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?\Z")
+#: An amount with a decimal dot whose thousands commas group: "1,200.00" (its decimals say which mark is which).
+_GROUPED_DOT_AMOUNT = re.compile(r"-?\d{1,3}(,\d{3})+\.\d+\Z")
 
 
 @dataclass(frozen=True)
@@ -117,17 +119,28 @@ class Reading:
             raise UserError(f"date: {quoted(text)} is not a date in the --date-format {self.date_format}") from None
 
     def amount(self, text: str) -> str:
-        """``text`` with a dot for its decimal mark, its currency kept ("-1.200,00 EUR" -> "-1200.00 EUR")."""
-        if not self.decimal_comma:
-            return text
+        """``text`` as ``ledger add`` takes an amount, its currency kept: a statement's "+15.00" without its sign, its
+        "1,200.00" without the commas that group it, and with ``decimal_comma`` "-1.200,00 EUR" as "-1200.00 EUR"."""
         number, space, code = text.strip().rpartition(" ")
         if not (space and code.isascii() and code.isalpha()):
             number, code = text.strip(), ""
-        number = number.strip()
-        if not _COMMA_AMOUNT.match(number):
-            # "12.50" read with a comma for the mark would be 1250: refused, never guessed.
-            raise UserError(f"amount {quoted(text)}: with --decimal-mark , a comma marks the decimals and dots group thousands")
-        return f"{number.replace('.', '').replace(',', '.')} {code}".strip()
+        signed = number.strip()
+        number = signed[1:] if signed.startswith("+") and signed[1:2].isdigit() else signed  # "+-5" stays refused
+        if self.decimal_comma:
+            if not _COMMA_AMOUNT.match(number):
+                # "12.50" read with a comma for the mark would be 1250: refused, never guessed.
+                raise UserError(f"amount {quoted(text)}: with --decimal-mark , a comma marks the decimals and dots group thousands")
+            number = number.replace(".", "").replace(",", ".")
+        elif _GROUPED_DOT_AMOUNT.match(number):
+            number = number.replace(",", "")
+        elif number == signed:
+            return text  # as typed: ``ledger add``'s checks say what is wrong with it
+        return f"{number} {code}".strip()
+
+    def comma_hint(self, text: str) -> str:
+        """What to add to the refusal of an amount that ``--decimal-mark ,`` would read ("-245,10"), else ``""``."""
+        number = text.strip().rpartition(" ")[0] or text.strip()
+        return "" if self.decimal_comma or "," not in number or not _COMMA_AMOUNT.match(number) else " (or --decimal-mark ,)"
 
 
 _ID = re.compile(r"[0-9a-f]{32}\Z")
@@ -410,8 +423,9 @@ def _entry_row(cell: dict[str, str], ctx: FormContext, resolve_task: Any, readin
     try:
         draft = parse_entry({**values, "date": day, "amount": amount}, ctx, needs_approval=flag in _YES, resolve_task=resolve_task)
     except FormProblems as exc:
-        if "amount" in exc.problems and "," in cell["amount"] and not reading.decimal_comma:
-            raise FormProblems({**exc.problems, "amount": f"{exc.problems['amount']} (or --decimal-mark ,)"}) from None
+        hint = reading.comma_hint(cell["amount"]) if "amount" in exc.problems else ""
+        if hint:
+            raise FormProblems({**exc.problems, "amount": exc.problems["amount"] + hint}) from None
         raise
     _check_record("ledger_entry", {name: getattr(draft, name) for name in _DRAFT_FIELDS})
     ids = []
