@@ -352,7 +352,7 @@ def test_ledger_tables_fit_the_terminal_and_print_whole_lines_to_a_pipe(team: Cl
     [piped] = [line for line in team.ok("ledger", "list").splitlines() if "IDR" in line]
     assert f"+{campaign}" in piped and payee in piped and piped.endswith(memo)
     by_payee = on_a_terminal(team, tmp_path, 80, "ledger", "report", "--by", "payee")
-    assert any(line.startswith("Den…") and "15,250.00" in line for line in by_payee), by_payee  # 2,500,000 JPY at 0.0061, whole
+    assert any(line.startswith("Dentsu D…") and "15,250.00" in line for line in by_payee), by_payee  # 2,500,000 JPY at 0.0061, whole
     # COLUMNS, when set, is the width, as for every program that reads it.
     wide = on_a_terminal(team, tmp_path, 80, "ledger", "list", env={"COLUMNS": "200"})
     assert max(len(line) for line in wide) <= 200 and any(payee in line for line in wide)
@@ -522,3 +522,56 @@ def test_a_use_beyond_a_thousand_percent_reads_capped_and_its_percent_sign_lines
     # --json keeps the number.
     doc = report(team)
     assert (row(doc, "influencers")["used_percent"], row(doc, "ads")["used_percent"]) == (3_812_500_000, -250)
+
+
+def test_rate_list_shows_the_rates_set_and_which_reports_use(team: Cli) -> None:
+    """A manager set rates and could read them back nowhere but in an export: there was no rate list."""
+    team.ok("rate", "set", "2026-12-01", "JPY/EUR", "0.00605")
+    team.ok("rate", "set", "2026-11-01", "EUR/USD", "1.08")
+    lines = team.ok("rate", "list").splitlines()
+    assert [line.split() for line in lines] == [
+        ["DATE", "PAIR", "RATE"],
+        ["2026-11-01", "EUR/USD", "1.08"],
+        ["2026-11-01", "JPY/EUR", "0.0061"],
+        ["2026-11-01", "USD/EUR", "0.925"],
+        ["2026-12-01", "JPY/EUR", "0.00605"],
+    ]
+    result = team("rate", "list")
+    assert result.err.strip() == "note: reports convert into EUR with rates into it only: 1 rate is not into EUR (EUR/USD)"
+    assert [line.split()[1:] for line in team.ok("rate", "list", "JPY").splitlines()[1:]] == [["JPY/EUR", "0.0061"], ["JPY/EUR", "0.00605"]]
+    assert json.loads(team.ok("rate", "list", "--json", "usd"))[0] == {"date": "2026-11-01", "base": "EUR", "quote": "USD", "rate": "1.08"}
+    assert "unknown currency 'EU'" in one_line_error(team("rate", "list", "eu"))
+    assert team("rate", "list", "GBP").err.strip() == "no GBP rates"
+
+
+def test_budget_list_shows_each_budget_in_its_own_currency_and_period(team: Cli) -> None:
+    """Budgets set in three currencies for the run and for months could be read only converted and added up
+    (ledger report): there was no budget list."""
+    team.ok("budget", "set", "spring-launch", "ads", "5000")
+    team.ok("budget", "set", "spring-launch", "ads", "800", "--month", "2026-12")
+    team.ok("budget", "set", "spring-launch", "tools", "50000 JPY")
+    lines = [line.split() for line in team.ok("budget", "list").splitlines()]
+    assert lines[0] == ["CAMPAIGN", "CATEGORY", "PERIOD", "BUDGET"]
+    assert ["+spring-launch", "ads", "run", "5,000.00", "EUR"] in lines
+    assert ["+spring-launch", "ads", "2026-12", "800.00", "EUR"] in lines
+    assert ["+spring-launch", "tools", "run", "50,000", "JPY"] in lines
+    assert lines.index(["+spring-launch", "ads", "run", "5,000.00", "EUR"]) < lines.index(
+        ["+spring-launch", "ads", "2026-12", "800.00", "EUR"]
+    )
+    listed = json.loads(team.ok("budget", "list", "+spring-launch", "--json"))
+    assert {"campaign": "spring-launch", "category": "tools", "period": "run", "budget": {"amount": "50000", "currency": "JPY"}} in [
+        {k: b[k] for k in ("campaign", "category", "period", "budget")} for b in listed
+    ]
+    assert "unknown campaign +nope" in one_line_error(team("budget", "list", "nope"))
+
+
+def test_a_report_leaves_out_a_pending_column_with_nothing_in_it_so_its_flags_are_whole_at_80_columns(team: Cli, tmp_path: Path) -> None:
+    """At 80 columns a campaign with no pending spend kept an empty PENDING column, and its flags read "head…"."""
+    team.ok("budget", "set", "spring-launch", "influencers", "1000")
+    add(team, "900 EUR")
+    lines = on_a_terminal(team, tmp_path, 80, "ledger", "report")
+    at = next(i for i, line in enumerate(lines) if line.startswith("CAT"))  # under the title (two lines at 80 columns)
+    assert "PENDING" not in lines[at] and lines[at].split()[:2] == ["CATEGORY", "BUDGET"], lines
+    assert lines[at + 1].startswith("influencers") and lines[at + 1].endswith("  heading over"), lines
+    add(team, "50 EUR", extra=("--pending",))
+    assert "PENDING" in on_a_terminal(team, tmp_path, 80, "ledger", "report")[at]

@@ -429,3 +429,96 @@ def test_a_members_reversal_of_anothers_entry_is_named_by_its_line(team: Cli, tm
     ]
     assert team.ok("export") == before
     assert team.ok("ledger", "import", path).strip() == "imported 3 entries"  # a manager reverses anyone's
+
+
+STATEMENT = """Booking Date,Counterparty,Amount,Currency,Campaign,Category
+2026-11-12,Studio Nord,-1200.00,EUR,spring-launch,freelancers
+2026-11-13,Studio Nord,-300.00,EUR,spring-launch,freelancers
+2026-11-14,Studio Nord,200.00,EUR,spring-launch,freelancers
+"""
+STATEMENT_MAP = ("--map", "date=Booking Date,payee=Counterparty,campaign=Campaign,category=Category")
+
+
+def test_a_bank_statements_payments_are_spend_with_negate(team: Cli, tmp_path: Path) -> None:
+    """A bank lists what it paid as negative: a statement imported as it is made each payment a refund (spent fell by
+    1,300.00 EUR), and nothing said so; no option read them as spend."""
+    path = _write(tmp_path, STATEMENT)
+    team.ok("ledger", "import", path, *STATEMENT_MAP, "--negate")
+    assert row(report(team), "freelancers")["spent"] == eur("1300.00")  # paid 1,500.00, 200.00 back
+    amounts = sorted(r["amount"] for r in json.loads(team.ok("ledger", "list", "--json")))
+    assert amounts == ["-200.00", "1200.00", "300.00"]
+    assert team.ok("ledger", "import", path, *STATEMENT_MAP, "--negate").strip() == "imported 0 entries (3 already in the ledger)"
+
+
+def test_a_file_of_mostly_negative_amounts_says_they_count_as_refunds_and_names_negate(team: Cli, tmp_path: Path) -> None:
+    path = _write(tmp_path, STATEMENT)
+    out = team.ok("ledger", "import", path, *STATEMENT_MAP).splitlines()
+    assert out[0] == "imported 3 entries"
+    assert out[1:] == [
+        "note: 2 of the 3 entries have a negative amount, which counts as money back (less spent); "
+        "a bank statement lists payments as negative: import it with --negate to read them as spend"
+    ]
+    assert row(report(team), "freelancers")["spent"] == eur("-1300.00")
+    # Mostly spend: refunds among it are what they are, and nothing is said.
+    other = _write(tmp_path, GOOD.replace("250.00", "-250.00"), "good.csv")
+    assert team.ok("ledger", "import", other).strip() == "imported 4 entries"
+
+
+EUROPEAN = """Fecha;Concepto;Importe;Divisa;Campaña;Categoría
+28/11/2026;Studio Nord;-1.200,00;EUR;spring-launch;freelancers
+29/11/2026;Studio Nord;-300,5;EUR;spring-launch;freelancers
+"""
+EUROPEAN_MAP = ("--map", "date=Fecha,payee=Concepto,amount=Importe,currency=Divisa,campaign=Campaña,category=Categoría")
+
+
+def test_a_european_bank_statement_imports_with_its_separator_decimal_mark_and_date_format(team: Cli, tmp_path: Path) -> None:
+    """A Spanish bank's CSV (columns split by ";", "1.200,00", "28/11/2026") was read as one column named
+    "Fecha;Concepto;…", and neither its decimal comma nor its dates could be read: it could not be imported unedited."""
+    path = _write(tmp_path, EUROPEAN)
+    team.ok("ledger", "import", path, *EUROPEAN_MAP, "--negate", "--decimal-mark", ",", "--date-format", "%d/%m/%Y")
+    entries = json.loads(team.ok("ledger", "list", "--json"))
+    assert sorted((e["date"], e["amount"]) for e in entries) == [("2026-11-28", "1200.00"), ("2026-11-29", "300.50")]
+    # Without them, each row says what it cannot read and how to read it, on a line of its own.
+    rows = _listed(team("ledger", "import", path, *EUROPEAN_MAP), path)
+    assert rows[0] == "2: date: '28/11/2026' is not a date like 2026-11-20 (YYYY-MM-DD; --date-format reads others, e.g. %d/%m/%Y)"
+    rows = _listed(team("ledger", "import", path, *EUROPEAN_MAP, "--date-format", "%d/%m/%Y"), path)
+    assert rows[0] == "2: amount '-1.200,00': use a dot as the decimal separator, without thousands separators (or --decimal-mark ,)"
+    rows = _listed(team("ledger", "import", path, *EUROPEAN_MAP, "--date-format", "%m/%d/%Y", "--decimal-mark", ","), path)
+    assert rows[0] == "2: date: '28/11/2026' is not a date in the --date-format %m/%d/%Y"
+    for bad, said in (("%d/%m", "--date-format '%d/%m' does not read a year, a month and a day"), ("%Q", "--date-format '%Q'")):
+        assert said in one_line_error(team("ledger", "import", path, *EUROPEAN_MAP, "--date-format", bad))
+    assert "--decimal-mark: '.' or ','" in one_line_error(team("ledger", "import", path, *EUROPEAN_MAP, "--decimal-mark", ";"))
+
+
+def test_a_statement_with_no_campaign_or_category_columns_takes_them_from_the_options(team: Cli, tmp_path: Path) -> None:
+    """A bank's statement names no campaign and no category: every row was refused for want of their columns, and the
+    file had to be edited to add two columns of the same words."""
+    path = _write(tmp_path, "Booking Date,Counterparty,Amount,Category\n2026-11-12,Meta,-120.00,\n2026-11-13,Canva,-12.99,tools\n")
+    maps = ("--map", "date=Booking Date,payee=Counterparty", "--negate")
+    assert "no column for campaign" in one_line_error(team("ledger", "import", path, *maps))
+    team.ok("ledger", "import", path, *maps, "--campaign", "Spring Launch", "--category", "ads")
+    entries = {e["payee"]: (e["campaign"], e["category"]) for e in json.loads(team.ok("ledger", "list", "--json"))}
+    assert entries == {"Meta": ("spring-launch", "ads"), "Canva": ("spring-launch", "tools")}  # a cell of the file wins
+    assert "unknown campaign +nope" in one_line_error(team("ledger", "import", path, *maps, "--campaign", "nope"))
+    assert "--category: 'ads spend' is not a category" in one_line_error(
+        team("ledger", "import", path, *maps, "--campaign", "spring-launch", "--category", "Ads Spend")
+    )
+
+
+def test_a_statements_signed_and_grouped_amounts_are_read_and_only_a_decimal_comma_is_told_of_decimal_mark(
+    team: Cli, tmp_path: Path
+) -> None:
+    """A US bank writes "1,200.00" and "+15.00": both were refused, the first told to use a dot as the decimal
+    separator (it does) and, since --decimal-mark, to try a decimal comma, which reads it no better."""
+    text = 'date,campaign,category,payee,amount,currency\n2026-11-12,spring-launch,ads,Meta,"1,200.00",USD\n2026-11-13,spring-launch,ads,Meta,+15.00,USD\n'
+    team.ok("ledger", "import", _write(tmp_path, text))
+    assert sorted(e["amount"] for e in json.loads(team.ok("ledger", "list", "--json"))) == ["1200.00", "15.00"]
+    for amount, said in (
+        ('"1,200"', "2: amount '1,200': use a dot as the decimal separator, without thousands separators (or --decimal-mark ,)"),
+        ('"1,20.00"', "2: amount '1,20.00': use a dot as the decimal separator, without thousands separators"),
+    ):
+        path = _write(tmp_path, f"date,campaign,category,payee,amount\n2026-11-14,spring-launch,ads,Meta,{amount}\n", "bad.csv")
+        assert _listed(team("ledger", "import", path), path) == [said]
+    comma = _write(tmp_path, "date,campaign,category,payee,amount\n2026-11-14,spring-launch,ads,Meta,+1.200\n", "comma.csv")
+    team.ok("ledger", "import", comma, "--decimal-mark", ",")
+    assert "1200.00" in {e["amount"] for e in json.loads(team.ok("ledger", "list", "--json", "date:2026-11-14"))}

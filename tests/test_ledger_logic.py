@@ -224,14 +224,14 @@ def test_an_entry_in_full_with_its_task_reversal_and_approval(cli: Cli) -> None:
     reversal = team.ok("ledger", "reverse", entry).strip()
     ws = Workspace.open(team.workspace)
     try:
-        shown = entries.detail(ws.conn, entry)
+        shown = entries.detail(ws.conn, entry, "EUR")
         assert shown is not None
         assert shown.task_title == "Brief the influencer for the reel"
         assert shown.reversed_by is not None and shown.reversed_by.id == reversal and shown.reverses is None
         assert [who for who, _ in shown.approvals] == ["@ana"]  # as shown: a removed member's "ex-@ana"
-        back = entries.detail(ws.conn, reversal)
+        back = entries.detail(ws.conn, reversal, "EUR")
         assert back is not None and back.reverses is not None and back.reverses.id == entry
         assert back.approvals == shown.approvals  # a reversal counts with its original
-        assert entries.detail(ws.conn, "f" * 32) is None
+        assert entries.detail(ws.conn, "f" * 32, "EUR") is None
     finally:
         ws.close()

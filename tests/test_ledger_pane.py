@@ -7,6 +7,7 @@ import json
 import time
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -466,6 +467,11 @@ async def test_filter(workspace: Path) -> None:
         await pilot.press("escape")
         assert not ledger.has_class("-filtering") and app.focused is ledger.entries
         assert ledger.filter_text == "#influencers"  # the refused filter is dropped, not tried again at every refresh
+        # As in the Tasks pane, escape clears an applied filter: it did nothing, and only typing the box empty undid it.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert ledger.filter_text == "" and ledger.entries.total == in_period(workspace, ledger.period)
+        assert not any(part.startswith("/") for part in ledger.query_one(PaneBar).info)
 
 
 async def test_move_and_resize_the_period(workspace: Path) -> None:
@@ -965,6 +971,22 @@ async def test_the_bar_says_which_campaigns_are_over_budget_at_80x24(workspace: 
         assert not any(row.over for row in ledger.budget.rows) and not any("over budget" in part for part in ledger.query_one(PaneBar).info)
 
 
+async def test_over_budget_stays_on_the_bar_at_80x24_while_a_budget_lines_entries_are_listed(workspace: Path) -> None:
+    """`enter` on a budget line filters the entries by it: the filter came before the count of campaigns over budget
+    in the bar, and at 80 columns the count was the part given up."""
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        ledger = await open_ledger(pilot)
+        over = {row.campaign_id for row in ledger.budget.rows if row.over}
+        assert over
+        await pilot.press("b", "j", "enter")  # the first campaign's first category
+        await settle(pilot)
+        assert ledger.filter_text.startswith("+") and ledger.page is not None and ledger.page.text == ledger.filter_text
+        shown = "".join(segment.text for segment in ledger.query_one(PaneBar).render_line(0))
+        assert f"{len(over)} campaign{'s' if len(over) != 1 else ''} over budget" in shown, shown
+        assert f"/ +{ledger.filter_text[1:6]}" in shown, shown  # the filter after it, cut rather than left out
+
+
 async def test_over_budget_is_on_the_bar_at_80x24_and_the_spend_a_crisis_froze_above_the_budget(workspace: Path) -> None:
     """The bar's parts are dropped from the last when they do not fit: "N entries frozen by a crisis" came first, and
     the warning that campaigns are over budget was the one dropped.  The frozen spend is said above the budget now."""
@@ -1049,3 +1071,62 @@ async def test_u_after_a_reversal_says_ledger_entries_stand_and_undoes_nothing_o
         ]
     assert sql(workspace, "SELECT priority FROM task WHERE id = ?", task)[0][0] == "high"
     assert sql(workspace, "SELECT count(*) FROM ledger_entry WHERE reverses = ?", plain)[0][0] == 1
+
+
+async def test_the_budget_shows_burn_per_day_where_the_pane_has_room(workspace: Path) -> None:
+    """Budgets against actuals, remaining, burn rate and forecast (DESIGN): the pane showed no burn rate at any width,
+    only `crewdeck ledger report` did.  It is the column a narrow pane gives up first."""
+    from crewdeck.tui.cli.main import main
+
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["-w", str(workspace), "ledger", "report", "--period", "2026-11", "--json"]) == 0
+    report = json.loads(out.getvalue())
+    burn = {c["id"]: c["total"]["burn_per_day"] for c in report["campaigns"]}
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        assert "BURN/DAY" not in ledger.budget.render_line(0).text  # a quarter of 160 columns: no room for it
+        await pilot.press("z")
+        await settle(pilot)
+        assert "BURN/DAY" in ledger.budget.render_line(0).text
+        for y, row in enumerate(ledger.budget.rows[: ledger.budget.size.height - 1], start=1):
+            if row.is_total and burn[row.campaign_id] is not None:
+                shown = f"{Decimal(burn[row.campaign_id]['amount']):,}"
+                assert f" {shown} " in ledger.budget.render_line(y).text, (shown, ledger.budget.render_line(y).text)
+
+
+async def test_an_entry_in_another_currency_shows_what_it_counts_in_the_base_currency_and_at_which_rate(workspace: Path) -> None:
+    """A spend in USD counts in the EUR totals at the rate in force on its date: the entry said neither what it
+    counts nor which rate, so checking a total against hledger's register (reg --value=then,EUR) had nothing to go by."""
+    ws = Workspace.open(workspace)
+    try:
+        raj, campaign = ws.member_by_handle("raj"), ws.campaign_by_name("spring-launch").id
+        dollars = actions.add_entry(ws, raj, EntryDraft("2026-11-26", campaign, "tools", "Figma", 12_345, "USD"), NOW)
+        francs = actions.add_entry(ws, raj, EntryDraft("2026-11-26", campaign, "tools", "Swiss print", 9_990, "CHF"), NOW)
+        day, rate = ws.conn.execute(
+            "SELECT date, rate FROM rate WHERE base = 'USD' AND quote = 'EUR' AND deleted = 0 AND date <= '2026-11-26' "
+            "ORDER BY date DESC LIMIT 1"
+        ).fetchone()
+    finally:
+        ws.close()
+    counted_as = (Decimal("123.45") * Decimal(rate)).quantize(Decimal("0.01"))  # half to even, as the totals round
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        for entry, expected in (
+            (dollars, f"in EUR  {counted_as:,} EUR at 1 USD = {rate} EUR, the rate of {day}"),
+            (francs, "in EUR  no CHF/EUR rate on or before 2026-11-26: out of the totals (crewdeck rate set 2026-11-26 CHF/EUR RATE)"),
+        ):
+            await select(pilot, entry)
+            await pilot.press("enter")
+            await settle(pilot)
+            body = [line.strip() for line in str(app.screen.query_one("#entry-body").render()).split("\n")]
+            assert expected in body, body
+            await pilot.press("escape")
+            await settle(pilot)
+        table = pane(app).entries
+        await select(pilot, next(row.id for row in map(table.row_at, range(table.total)) if row is not None and row.currency == "EUR"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not any(line.strip().startswith("in EUR") for line in str(app.screen.query_one("#entry-body").render()).split("\n"))

@@ -35,6 +35,7 @@ def budget(
     over: bool = False,
     heading_over: bool = False,
     complete: bool = True,
+    burn_per_day: str = "",
 ) -> BudgetLine:
     budgeted, spent, remaining, pending, forecast = amounts
     return BudgetLine(
@@ -51,15 +52,44 @@ def budget(
         over,
         heading_over,
         complete,
+        burn_per_day=burn_per_day,
     )
 
 
 # The rows the logic makes (crewdeck.tui.ledger.view.BudgetLine): the widget takes them as they are.
 BUDGETS = [
-    budget("c1", "spring-launch", "", ("12,000.00", "9,870.25", "2,129.75", "120.00", "13,402.10"), 823, 82, heading_over=True),
-    budget("c1", "spring-launch", "influencers", ("4,000.00", "4,200.50", "-200.50", "", "5,900.00"), 1050, 105, True, True),
-    budget("c1", "spring-launch", "sponsored-posts", ("6,000.00", "5,577.25", "422.75", "120.00", "6,950.40"), 930, 93, heading_over=True),
-    budget("c1", "spring-launch", "tools", ("2,000.00", "92.50", "1,907.50", "", "180.35"), 46, 5, complete=False),
+    budget(
+        "c1",
+        "spring-launch",
+        "",
+        ("12,000.00", "9,870.25", "2,129.75", "120.00", "13,402.10"),
+        823,
+        82,
+        heading_over=True,
+        burn_per_day="379.63",
+    ),
+    budget(
+        "c1",
+        "spring-launch",
+        "influencers",
+        ("4,000.00", "4,200.50", "-200.50", "", "5,900.00"),
+        1050,
+        105,
+        True,
+        True,
+        burn_per_day="161.56",
+    ),
+    budget(
+        "c1",
+        "spring-launch",
+        "sponsored-posts",
+        ("6,000.00", "5,577.25", "422.75", "120.00", "6,950.40"),
+        930,
+        93,
+        heading_over=True,
+        burn_per_day="214.51",
+    ),
+    budget("c1", "spring-launch", "tools", ("2,000.00", "92.50", "1,907.50", "", "180.35"), 46, 5, complete=False, burn_per_day="3.56"),
     budget("c2", "holiday-gifting", "", ("", "310.00", "", "", ""), None, None),
     budget("c2", "holiday-gifting", "freelancers", ("", "310.00", "", "", ""), None, None),
 ]

@@ -1,4 +1,4 @@
-"""The ledger pane's budget table: budget, spent, remaining and a bar per campaign and category.
+"""The ledger pane's budget table: budget, spent, remaining, a bar, burn per day and forecast per campaign and category.
 
 Fed plain rows (anything with the attributes of ``BudgetRow``, amounts
 and the use already formatted); over-budget rows and bars take the theme's ``$error``,
@@ -41,6 +41,8 @@ class BudgetRow(Protocol):
     def pending(self) -> str: ...
     @property
     def forecast(self) -> str: ...
+    @property
+    def burn_per_day(self) -> str: ...
     @property
     def used_permille(self) -> int | None: ...
     @property
@@ -94,6 +96,8 @@ class BudgetTable(LineTable):
         Column("SPENT", 10, "right", grow=1, whole=True),
         Column("LEFT", 10, "right", grow=1, whole=True),
         Column("USED", BAR_WIDTH + 5, whole=True),
+        # ``ledger report``'s order; the first a narrow pane gives up (the forecast says where the pace leads).
+        Column("BURN/DAY", 10, "right", grow=1, drop=3, whole=True),
         Column("FORECAST", 10, "right", grow=1, drop=1, whole=True),
         Column("PENDING", 9, "right", grow=1, drop=2, whole=True),
     )
@@ -155,6 +159,7 @@ class BudgetTable(LineTable):
             Text(row.spent),
             Text(row.remaining),
             self._bar(row),
+            Text(row.burn_per_day),
             Text(row.forecast),
             # Only what it sets: the cell keeps the row's background (the cursor's too).
             Text(row.pending, style=self.class_style("budget-table--muted")),

@@ -32,6 +32,8 @@ class PaneBar(Widget):
     hint: reactive[str] = reactive("")
     #: The fewest cells ``info``'s first part may be cut to (with "…") to keep the parts after it; 0: never cut, the last parts go.
     shrink_first = 0
+    #: The fewest cells ``info``'s last part may be cut to (with "…") rather than given up whole; 0: never cut.
+    shrink_last = 0
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -39,7 +41,7 @@ class PaneBar(Widget):
         if self.info:
             text.append("  ")
             text.append(
-                whole_parts(self.info, self.content_size.width - text.cell_len, self.shrink_first),
+                whole_parts(self.info, self.content_size.width - text.cell_len, self.shrink_first, self.shrink_last),
                 self.get_component_rich_style("pane-bar--info"),
             )
         if self.hint:
@@ -50,14 +52,21 @@ class PaneBar(Widget):
         return text
 
 
-def whole_parts(info: Sequence[str], width: int, shrink_first: int = 0) -> str:
+def whole_parts(info: Sequence[str], width: int, shrink_first: int = 0, shrink_last: int = 0) -> str:
     """``info``'s parts that fit ``width`` whole, joined by " · ", from the first (the first alone if none fits): a narrow
     pane loses the last, never half of one ("· 6"). The content calendar's title is cut the same way.
 
     ``shrink_first``: the first part (a name, a title) may be cut to as few as that many cells, with "…", before a
     part after it is given up: the parts are then in the order they matter, the name's end mattering least.
+
+    ``shrink_last``: the last part (a filter typed) may be cut to as few as that many cells, with "…", before it is
+    given up whole: its start says what it is.
     """
     parts = list(info)
+    if shrink_last and len(parts) > 1 and cell_len(" · ".join(parts)) > width:
+        room = width - cell_len(" · ".join([*parts[:-1], ""]))
+        if room >= shrink_last:
+            return " · ".join([*parts[:-1], set_cell_size(parts[-1], room - 1) + "…"])
     while len(parts) > 1 and cell_len(" · ".join(parts)) > width:
         room = width - cell_len(" · ".join(["", *parts[1:]]))
         if shrink_first and room >= shrink_first:

@@ -63,7 +63,7 @@ class LedgerPane(Pane):
     | `n` | new entry (checked as you type; from a budget line, for its campaign and category) |
     | `r` | reverse the selected entry (offered where the rules let you: your own (a manager: any), not a reversal, not reversed) |
     | `a` | approve the selected entry (offered where the rules let you: a manager, never on their own entry) |
-    | `/` | filter (the language of `crewdeck ledger list`) |
+    | `/` | filter (the language of `crewdeck ledger list`); `escape` clears it |
     | `[` `]` | previous / next period |
     | `{` `}` | narrower / wider period: day, week, month, quarter, year, all |
     """
@@ -139,7 +139,9 @@ class LedgerPane(Pane):
         self.select_next: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield PaneBar(id="ledger-bar")
+        bar = PaneBar(id="ledger-bar")
+        bar.shrink_last = 8  # the filter is cut before it goes ("/ +app-inst…")
+        yield bar
         yield FilterBox(
             "+campaign #category payee:canva cur:USD @raj is:pending words — enter applies, escape closes",
             noun="entry",
@@ -277,13 +279,14 @@ class LedgerPane(Pane):
         bar.title = period_name(page.period)
         bar.hint = "[ ] { } period"
         parts = [f"{page.total:,} entr{'y' if page.total == 1 else 'ies'}", page.base]
-        if page.text:
-            parts.append(visible(f"/ {page.text}"))
         over = {line.campaign_id for line in page.budget if line.over}
         if over:
             # The table shows half the pane: a line over budget below its fold would show nowhere.  Rates missing and
             # spend a crisis froze are not said here: the lines above the budget say them (``_show_warnings``).
             parts.append(f"{counted(len(over), 'campaign')} over budget")
+        if page.text:
+            # Last, and cut before it goes (``shrink_last``): a budget line's filter is as long as its campaign's slug.
+            parts.append(visible(f"/ {page.text}"))
         bar.info = tuple(parts)
 
     @on(EntriesTable.WindowNeeded)
@@ -366,12 +369,17 @@ class LedgerPane(Pane):
         self.show_query(message.text)
 
     def on_key(self, event: events.Key) -> None:
-        if event.key == "escape" and self.has_class("-filtering"):
+        if event.key != "escape":
+            return
+        if self.has_class("-filtering"):
             event.stop()
             self.remove_class("-filtering")
             self.entries.focus()
             # Back to the filter on screen, so that a refused one is not tried again at every refresh.
             self.filter_text = self.page.text if self.page else ""
+        elif self.filter_text:  # an applied filter (a budget line's entries too): back to all the period's, as in Tasks
+            event.stop()
+            self.show_query("")
 
     def action_move_period(self, steps: int) -> None:
         self.period = self.period.move(steps)

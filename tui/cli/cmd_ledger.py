@@ -120,6 +120,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         metavar="FIELD=COLUMN",
         help="read FIELD from the column named COLUMN, e.g. --map amount=Betrag (repeat, or separate with commas)",
     )
+    p.add_argument(
+        "--negate",
+        action="store_true",
+        help="read every amount with its sign turned: a bank statement lists payments as negative, money back as positive",
+    )
+    p.add_argument(
+        "--decimal-mark",
+        metavar="MARK",
+        help="',' for amounts written 1.200,50 (dots group thousands); default '.'",
+    )
+    p.add_argument("--date-format", metavar="FORMAT", help="how the dates are written, e.g. %%d/%%m/%%Y (default: YYYY-MM-DD)")
+    p.add_argument("--campaign", metavar="C", help="the campaign of a row that names none (a bank statement's)")
+    p.add_argument("--category", metavar="K", help="the category of a row that names none")
     p.set_defaults(func=_command("cmd_import"))
 
     budget = sub.add_parser("budget", parents=parents, help="set campaign budgets", description="Budgets per campaign and category.")
@@ -137,6 +150,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("amount", help='the budget, e.g. 4000 (the base currency) or "4000.00 USD"')
     p.add_argument("--month", metavar="YYYY-MM", help="a budget for this month (default: for the campaign's run)")
     p.set_defaults(func=_command("cmd_budget_set"))
+    p = bsub.add_parser(
+        "list",
+        parents=parents,
+        help="list the budgets set, each in its own currency and period",
+        description="List the budgets set per campaign and category, for the run or a month, each in its own currency "
+        "(ledger report converts and adds them up).",
+    )
+    p.add_argument("campaign", nargs="?", help="only this campaign (name, +slug or id prefix)")
+    p.add_argument("--json", action="store_true", help="print JSON (amounts as decimal strings with their currency)")
+    p.set_defaults(func=_command("cmd_budget_list"))
 
     rate = sub.add_parser("rate", parents=parents, help="exchange rates for reports", description="Exchange rates by date.")
     rsub = rate.add_subparsers(dest="rate_command", metavar="COMMAND", required=True)
@@ -158,3 +181,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     )
     p.add_argument("file", help="the CSV file (- for standard input)")
     p.set_defaults(func=_command("cmd_rate_import"))
+    p = rsub.add_parser(
+        "list",
+        parents=parents,
+        help="list the rates set, by date",
+        description="List the rates set, by date and pair: 1 BASE = RATE QUOTE from DATE on.",
+    )
+    p.add_argument("currency", nargs="?", help="only pairs with this currency, e.g. JPY")
+    p.add_argument("--json", action="store_true", help="print JSON (rates as decimal strings)")
+    p.set_defaults(func=_command("cmd_rate_list"))

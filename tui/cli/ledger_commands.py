@@ -7,13 +7,14 @@ import io
 import sys
 from decimal import Decimal
 
-from crewdeck.sync.state.money import MoneyError, format_minor, parse_amount, round_minor
+from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, money_json, parse_amount, round_minor
 from crewdeck.sync.state.records import ValidationError, budget_period
 from crewdeck.sync.state.records import category as check_category
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, bad_rows_listed, print_json, read_input, table, write_output
-from crewdeck.tui.ledger import actions, csvfiles, entries, journal, reports
+from crewdeck.tui.ledger import actions, budgets, csvfiles, entries, journal, rates, reports
 from crewdeck.tui.ledger.budgets import Budget, outside_run, run_text
 from crewdeck.tui.ledger.form import FormContext, parse_entry
 from crewdeck.tui.ledger.period import Period, period_name
@@ -142,6 +143,8 @@ def _title(parts: list[str], what: str, width: int | None) -> str:
 
 #: The report's columns of numbers: set flush right, as amounts are.
 _REPORT_AMOUNTS = ("BUDGET", "SPENT", "REMAINING", "USED", "BURN/DAY", "FORECAST", "PENDING")
+#: Where PENDING is in a row (after the line's name), left out of a campaign with nothing pending.
+_PENDING_AT = 1 + _REPORT_AMOUNTS.index("PENDING")
 
 
 def _report_text(report: reports.Report, tz: str, width: int | None) -> str:
@@ -174,6 +177,10 @@ def _report_text(report: reports.Report, tz: str, width: int | None) -> str:
                 ]
             )
         headers = [by.upper(), *_REPORT_AMOUNTS, ""]
+        if not any(row[_PENDING_AT] for row in rows):
+            # Nothing pending in this campaign: the names and flags take its width (at 80 columns they read "head…").
+            for row in [headers, *rows]:
+                del row[_PENDING_AT]
         block = title + "\n" + table(rows, headers, free=(by.upper(), ""), width=width, right=_REPORT_AMOUNTS)
         if c.total.frozen_entries:
             block += "\n" + reports.frozen_text(c.total, base, "crewdeck ledger approve ID")
@@ -198,13 +205,31 @@ def cmd_import(ctx: Context) -> int:
     source = ctx.args.file
     text = read_input(source)
     ws = ctx.ws
+    a = ctx.args
+    reading = csvfiles.Reading.given(a.negate, a.decimal_mark, a.date_format)
+    defaults = {}
+    if a.campaign:
+        defaults["campaign"] = ws.campaign_by_name(a.campaign).slug
+    if a.category:
+        try:
+            defaults["category"] = check_category(a.category.lstrip("#").lower())
+        except ValueError as exc:
+            raise UserError(f"--category: {exc}") from None
     with bad_rows_listed():
-        plan = csvfiles.plan_entries(text, source, ws, _today(ctx), csvfiles.parse_map(ctx.args.map or []), ctx.me_or_none())
+        plan = csvfiles.plan_entries(
+            text, source, ws, _today(ctx), csvfiles.parse_map(a.map or []), ctx.me_or_none(), reading=reading, defaults=defaults
+        )
     if plan.new:
         csvfiles.write_entries(ws, ctx.me, plan, ctx.now)
     print(f"imported {counted(len(plan.new), 'entry')}" + (f" ({plan.already:,} already in the ledger)" if plan.already else ""))
     for note in plan.notes:
         print(visible(f"note: {note}"))
+    if not ctx.args.negate and plan.negative * 2 > plan.plain:
+        # Mostly money back is more likely a bank's signs than refunds: said while it is one reversal per entry to undo.
+        print(
+            f"note: {plan.negative:,} of the {counted(plan.plain, 'entry')} have a negative amount, which counts as money back "
+            "(less spent); a bank statement lists payments as negative: import it with --negate to read them as spend"
+        )
     return 0
 
 
@@ -237,6 +262,76 @@ def cmd_budget_set(ctx: Context) -> int:
         w.set("budget", budget.id, {**budget.values, "deleted": False})
     span = "the run" if period == "run" else period
     print(visible(f"budget +{campaign.slug}/{category} for {span}: {format_minor(minor, currency, grouping=True)} {currency}"))
+    return 0
+
+
+def cmd_budget_list(ctx: Context) -> int:
+    ws = ctx.ws
+    campaign = ws.campaign_by_name(ctx.args.campaign).id if ctx.args.campaign else None
+    names, runs = ws.campaign_names(), {c.id: (c.start, c.end) for c in ws.campaigns()}
+
+    def outside(budget: Budget) -> bool:
+        return budget.period != "run" and budget.campaign in runs and outside_run(budget.period, *runs[budget.campaign])
+
+    def order(budget: Budget) -> tuple[str, str, str]:
+        return names.get(budget.campaign, short(budget.campaign)), budget.category, "" if budget.period == "run" else budget.period
+
+    listed = sorted(budgets.load(ws.conn, campaign), key=order)
+    if ctx.args.json:
+        print_json(
+            [
+                {
+                    "campaign": names.get(b.campaign, short(b.campaign)),
+                    "campaign_id": b.campaign,
+                    "category": b.category,
+                    "period": b.period,
+                    "budget": money_json(b.amount, b.currency),
+                    "outside_run": outside(b),
+                }
+                for b in listed
+            ]
+        )
+        return 0
+    if not listed:
+        print("no budgets", file=sys.stderr)
+        return 0
+    rows = [[f"+{order(b)[0]}", b.category, b.period, f"{format_minor(b.amount, b.currency, grouping=True)} {b.currency}"] for b in listed]
+    headers = ["CAMPAIGN", "CATEGORY", "PERIOD", "BUDGET"]
+    if any(outside(b) for b in listed):
+        # As ``ledger report`` warns: kept, but counted nowhere until the run covers its month again.
+        headers.append("NOTE")
+        for row, b in zip(rows, listed, strict=True):
+            row.append("outside the run: counts in no report" if outside(b) else "")
+    free = ("CAMPAIGN", "CATEGORY", "NOTE")
+    sys.stdout.write(table(rows, headers, free=free, width=terminal_width(sys.stdout), right=("BUDGET",)) + "\n")
+    return 0
+
+
+def cmd_rate_list(ctx: Context) -> int:
+    ws, wanted = ctx.ws, ctx.args.currency
+    if wanted:
+        try:
+            wanted = check_currency(wanted.upper())
+        except MoneyError as exc:
+            raise UserError(str(exc)) from None
+    listed = [rate for rate in rates.load_all(ws.conn) if not wanted or wanted in (rate.base, rate.quote)]
+    if ctx.args.json:
+        print_json([{"date": r.day, "base": r.base, "quote": r.quote, "rate": r.text} for r in listed])
+        return 0
+    if not listed:
+        print(f"no {wanted + ' ' if wanted else ''}rates", file=sys.stderr)
+        return 0
+    rows = [[r.day, f"{r.base}/{r.quote}", r.text] for r in listed]
+    sys.stdout.write(table(rows, ["DATE", "PAIR", "RATE"]) + "\n")
+    base = ws.base_currency
+    unused = sorted({f"{r.base}/{r.quote}" for r in listed if r.quote != base})
+    if unused:
+        count = sum(1 for r in listed if r.quote != base)
+        print(
+            f"note: reports convert into {base} with rates into it only: {counted(count, 'rate')} "
+            f"{'is' if count == 1 else 'are'} not into {base} ({', '.join(unused)})",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -22,7 +22,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TextIO
 
 from crewdeck.sync.state.ids import short
@@ -32,7 +32,7 @@ from crewdeck.sync.state.rules import EntryFacts, reversal_refused
 from crewdeck.sync.state.visible import cut, quoted, visible
 from crewdeck.tui.ledger import entries as entry_lib
 from crewdeck.tui.ledger.actions import EntryDraft, derived_id, reversal_id
-from crewdeck.tui.ledger.form import FormContext, parse_entry
+from crewdeck.tui.ledger.form import FormContext, FormProblems, parse_entry
 from crewdeck.tui.ledger.rates import Rate, make_rate
 from crewdeck.tui.time.when import DateError, check_day
 from crewdeck.tui.workspace.errors import UserError, csv_problem, summary
@@ -73,6 +73,76 @@ EXPORT_COLUMNS = (
     "approved_at",
 )
 _ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d\Z")
+#: A day written some other way ("28/11/2026", "11.28.26"): what ``--date-format`` reads.
+_OTHER_DAY = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\Z")
+#: An amount with a decimal comma, its thousands grouped by dots or not: "-1.200,00", "300,5", "1200".
+_COMMA_AMOUNT = re.compile(r"-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?\Z")
+#: An amount with a decimal dot whose thousands commas group: "1,200.00" (its decimals say which mark is which).
+_GROUPED_DOT_AMOUNT = re.compile(r"-?\d{1,3}(,\d{3})+\.\d+\Z")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How an import reads a file's amounts and dates when they are not written as crewdeck writes them: a bank's
+    statement signs payments negative (``negate``), may write "1.200,00" (``decimal_comma``) and "28/11/2026"
+    (``date_format``, as ``strptime`` and hledger's CSV rules take it: ``%d/%m/%Y``)."""
+
+    negate: bool = False
+    decimal_comma: bool = False
+    date_format: str | None = None
+
+    @classmethod
+    def given(cls, negate: bool, decimal_mark: str | None, date_format: str | None) -> Reading:
+        """From ``ledger import``'s options; ``UserError`` for a decimal mark or a date format that reads no date."""
+        if decimal_mark not in (None, ".", ","):
+            raise UserError(f"--decimal-mark: '.' or ',', not {decimal_mark!r}")
+        if date_format is not None:
+            sample = dt.date(2026, 11, 28)  # a day above 12: a format that swaps day and month does not give it back
+            try:
+                back = dt.datetime.strptime(sample.strftime(date_format), date_format).date()
+            except ValueError as exc:
+                raise UserError(f"--date-format {date_format!r}: {exc}") from None
+            if back != sample:
+                raise UserError(f"--date-format {date_format!r} does not read a year, a month and a day (say %d/%m/%Y)")
+        return cls(negate, decimal_mark == ",", date_format)
+
+    def day(self, text: str) -> str:
+        """``text`` as ``YYYY-MM-DD`` (checked after as every date is)."""
+        if self.date_format is None:
+            if not _ISO_DAY.match(text):
+                hint = "; --date-format reads others, e.g. %d/%m/%Y" if _OTHER_DAY.match(text) else ""
+                raise UserError(f"date: {quoted(text)} is not a date like 2026-11-20 (YYYY-MM-DD{hint})")
+            return text
+        try:
+            return dt.datetime.strptime(text, self.date_format).date().isoformat()
+        except ValueError:
+            raise UserError(f"date: {quoted(text)} is not a date in the --date-format {self.date_format}") from None
+
+    def amount(self, text: str) -> str:
+        """``text`` as ``ledger add`` takes an amount, its currency kept: a statement's "+15.00" without its sign, its
+        "1,200.00" without the commas that group it, and with ``decimal_comma`` "-1.200,00 EUR" as "-1200.00 EUR"."""
+        number, space, code = text.strip().rpartition(" ")
+        if not (space and code.isascii() and code.isalpha()):
+            number, code = text.strip(), ""
+        signed = number.strip()
+        number = signed[1:] if signed.startswith("+") and signed[1:2].isdigit() else signed  # "+-5" stays refused
+        if self.decimal_comma:
+            if not _COMMA_AMOUNT.match(number):
+                # "12.50" read with a comma for the mark would be 1250: refused, never guessed.
+                raise UserError(f"amount {quoted(text)}: with --decimal-mark , a comma marks the decimals and dots group thousands")
+            number = number.replace(".", "").replace(",", ".")
+        elif _GROUPED_DOT_AMOUNT.match(number):
+            number = number.replace(",", "")
+        elif number == signed:
+            return text  # as typed: ``ledger add``'s checks say what is wrong with it
+        return f"{number} {code}".strip()
+
+    def comma_hint(self, text: str) -> str:
+        """What to add to the refusal of an amount that ``--decimal-mark ,`` would read ("-245,10"), else ``""``."""
+        number = text.strip().rpartition(" ")[0] or text.strip()
+        return "" if self.decimal_comma or "," not in number or not _COMMA_AMOUNT.match(number) else " (or --decimal-mark ,)"
+
+
 _ID = re.compile(r"[0-9a-f]{32}\Z")
 _YES = {"1", "yes", "true", "y", "pending"}
 _NO = {"", "0", "no", "false", "n"}
@@ -129,9 +199,16 @@ def parse_map(
     return mapping
 
 
+def _delimiter(text: str) -> str:
+    """What splits the file's columns: a comma, or the ";" or tab its header holds more of (a European bank's export
+    separates with ";", as its decimal mark is a comma)."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    return max((",", ";", "\t"), key=header.count)  # a tie (none of them: one column) is a comma's
+
+
 def _rows(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
     """``(line number, cells)`` of each non-empty row, the header first."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     line = 1
     try:
         for cells in reader:
@@ -204,18 +281,34 @@ class EntryPlan:
     already: int = 0
     #: One line per new entry the file says was approved: its approval is not imported.
     notes: list[str] = field(default_factory=list)
+    #: New entries that reverse none.
+    plain: int = 0
+    #: Those of ``plain`` whose amount is negative: money back, less spent.
+    negative: int = 0
 
 
 def plan_entries(
-    text: str, source: str, ws: Workspace, today: dt.date, mapping: dict[str, str] | None = None, me: Member | None = None
+    text: str,
+    source: str,
+    ws: Workspace,
+    today: dt.date,
+    mapping: dict[str, str] | None = None,
+    me: Member | None = None,
+    *,
+    reading: Reading | None = None,
+    defaults: Mapping[str, str] | None = None,
 ) -> EntryPlan:
     """What importing ``text`` writes, or ``Rejected`` naming every bad row; ``me``: who imports, whose reversals of
-    entries in the workspace the rules judge row by row (a member reverses only their own)."""
+    entries in the workspace the rules judge row by row (a member reverses only their own).  ``reading``: how the
+    amounts and dates are written (a bank statement's); ``defaults``: field -> the value of a row that has none for it
+    (a statement names no campaign), its column then not required."""
+    reading = reading or Reading()
+    defaults = defaults or {}
     rows = _rows(text, source)
     first = next(rows, None)
     if first is None:
         raise UserError(f"{source}: the file is empty (expected a header: {','.join(ENTRY_REQUIRED)},...)")
-    columns = _columns(first[1], ENTRY_COLUMNS, ENTRY_REQUIRED, mapping or {}, source)
+    columns = _columns(first[1], ENTRY_COLUMNS, [name for name in ENTRY_REQUIRED if name not in defaults], mapping or {}, source)
     ctx = FormContext.load(ws, today)
     tasks: dict[str, str] = {}
 
@@ -230,11 +323,14 @@ def plan_entries(
     approved: dict[int, str] = {}
     seen: Counter[tuple[Any, ...]] = Counter()
     for where, line, cell in _records(rows, first[1], columns, source, problems):
+        cell.update({name: value for name, value in defaults.items() if not cell.get(name)})
         try:
-            draft, explicit_id, reverses = _entry_row(cell, ctx, resolve_task)
+            draft, explicit_id, reverses = _entry_row(cell, ctx, resolve_task, reading)
         except UserError as exc:
             problems.append(f"{where}: {exc}")
             continue
+        if reading.negate:
+            draft = replace(draft, amount=-draft.amount)
         if reverses:
             entry_id = reversal_id(reverses)
             if explicit_id and explicit_id != entry_id:
@@ -295,6 +391,10 @@ def plan_entries(
                 plan.already += 1
             continue
         plan.new.append((entry_id, draft, reverses))
+        if not reverses:
+            plan.plain += 1
+            if draft.amount < 0:
+                plan.negative += 1
         if line in approved:
             # A manager's own act (rule ``author_field``): no import writes one in another's name.
             plan.notes.append(
@@ -306,14 +406,12 @@ def plan_entries(
     return plan
 
 
-def _entry_row(cell: dict[str, str], ctx: FormContext, resolve_task: Any) -> tuple[EntryDraft, str | None, str | None]:
-    day = cell["date"]
-    if not _ISO_DAY.match(day):
-        raise UserError(f"date: {quoted(day)} is not a date like 2026-11-20 (YYYY-MM-DD)")
+def _entry_row(cell: dict[str, str], ctx: FormContext, resolve_task: Any, reading: Reading) -> tuple[EntryDraft, str | None, str | None]:
+    day = reading.day(cell["date"])
     flag = cell.get("needs_approval", "").lower()
     if flag not in _YES | _NO:
         raise UserError(f"needs_approval: {quoted(cell['needs_approval'])} is not yes or no")
-    amount = cell["amount"]
+    amount = reading.amount(cell["amount"])
     currency = cell.get("currency", "")
     number, _, named = amount.rpartition(" ")
     if currency and number and named.isascii() and named.isalpha():  # the amount names its currency as well
@@ -321,8 +419,14 @@ def _entry_row(cell: dict[str, str], ctx: FormContext, resolve_task: Any) -> tup
             raise UserError(f"amount {quoted(amount)} is in {named.upper()}, but its currency column says {quoted(currency)}")
     elif currency:
         amount = f"{amount} {currency}"
-    values = {name: cell.get(name, "") for name in ("date", "campaign", "category", "payee", "memo", "task")}
-    draft = parse_entry({**values, "amount": amount}, ctx, needs_approval=flag in _YES, resolve_task=resolve_task)
+    values = {name: cell.get(name, "") for name in ("campaign", "category", "payee", "memo", "task")}
+    try:
+        draft = parse_entry({**values, "date": day, "amount": amount}, ctx, needs_approval=flag in _YES, resolve_task=resolve_task)
+    except FormProblems as exc:
+        hint = reading.comma_hint(cell["amount"]) if "amount" in exc.problems else ""
+        if hint:
+            raise FormProblems({**exc.problems, "amount": exc.problems["amount"] + hint}) from None
+        raise
     _check_record("ledger_entry", {name: getattr(draft, name) for name in _DRAFT_FIELDS})
     ids = []
     for name in ("id", "reverses"):

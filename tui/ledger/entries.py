@@ -15,8 +15,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from crewdeck.sync.state.ids import short
-from crewdeck.sync.state.money import format_minor, money_json
+from crewdeck.sync.state.money import format_minor, money_json, round_minor
+from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger.filter import APPROVED_IDS
+from crewdeck.tui.ledger.rates import RateBook, at_rate
 from crewdeck.tui.workspace.placeholders import member_handle
 from crewdeck.tui.workspace.workspace import campaign_slug, member_json, shown_handle
 
@@ -232,9 +234,26 @@ class EntryDetail:
     reversed_by: EntryRow | None
     #: ``(handle, when)`` of each approval, valid ones only; the handle as shown (``shown_handle``: "@raj", "ex-@raj").
     approvals: list[tuple[str, str]]
+    #: The reports' currency, and what the entry counts in it at which rate, or which rate is missing (``in_base``).
+    base: str = ""
+    in_base: str = ""
 
 
-def detail(conn: sqlite3.Connection, entry_id: str) -> EntryDetail | None:
+def in_base(conn: sqlite3.Connection, entry: EntryRow, base: str) -> str:
+    """What ``entry`` counts in the reports' ``base`` currency, at the rate in force on its date and which one that is
+    (as ``reports`` converts it, rounded once as a total is); which rate to add when there is none; ``""`` in ``base``."""
+    if entry.currency == base:
+        return ""
+    pair = f"{entry.currency}/{base}"
+    found = RateBook.load(conn, base).in_force(entry.currency, entry.date)
+    if found is None:
+        return visible(f"no {pair} rate on or before {entry.date}: out of the totals (crewdeck rate set {entry.date} {pair} RATE)")
+    day, rate = found
+    value = round_minor(at_rate(entry.amount, entry.currency, rate), base)
+    return f"{format_minor(value, base, grouping=True)} {base} at 1 {entry.currency} = {format(rate, 'f')} {base}, the rate of {day}"
+
+
+def detail(conn: sqlite3.Connection, entry_id: str, base: str) -> EntryDetail | None:
     names = Names.load(conn)
     entry = get(conn, entry_id, names)
     if entry is None:
@@ -250,7 +269,7 @@ def detail(conn: sqlite3.Connection, entry_id: str) -> EntryDetail | None:
         (shown_handle(names.handles.get(who, short(who)), who in names.removed), when)
         for _, who, when in conn.execute(f"{_APPROVALS} AND a.entry = ? {_APPROVALS_ORDER}", (approved_entry,))
     ]
-    return EntryDetail(entry, task_title, original, reversal, approvals)
+    return EntryDetail(entry, task_title, original, reversal, approvals, base, in_base(conn, entry, base))
 
 
 #: ``(entry, approved_by, approved_at)`` of the valid approvals (by someone other than who entered the entry).

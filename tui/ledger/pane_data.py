@@ -120,7 +120,7 @@ def form_context(access: WorkspaceAccess, now: dt.datetime) -> FormContext:
 
 def detail(access: WorkspaceAccess, entry_id: str) -> EntryDetail | None:
     """The entry in full; ``None`` when it is gone (the sync server refused the operation that made it)."""
-    return access.read(lambda ws: entries.detail(ws.conn, entry_id))
+    return access.read(lambda ws: entries.detail(ws.conn, entry_id, ws.base_currency))
 
 
 def add(session: Session, values: Mapping[str, str], needs_approval: bool, ctx: FormContext, now: dt.datetime) -> Written:

@@ -84,6 +84,12 @@ def make_rate(day: str, pair: str, rate: str) -> Rate:
         raise UserError(str(exc)) from None
 
 
+def load_all(conn: sqlite3.Connection) -> list[Rate]:
+    """Every rate that counts, into any currency, by date and pair (``crewdeck rate list``)."""
+    rows = conn.execute(f"SELECT date, base, quote, rate FROM rate WHERE {COMPLETE} ORDER BY date, base, quote")
+    return [Rate(day, base, quote, Decimal(rate)) for day, base, quote, rate in rows]
+
+
 def at_rate(amount: int | Decimal, currency: str, rate: Decimal) -> Decimal:
     """``amount`` of ``currency`` (minor units as an ``int``, or major units as a ``Decimal``) times ``rate``, exactly."""
     major = to_decimal(amount, currency) if isinstance(amount, int) else amount

@@ -58,6 +58,8 @@ class BudgetLine:
     complete: bool
     #: Entries a crisis froze: out of ``spent`` until a manager approves each.
     frozen_entries: int = 0
+    #: Spent per day of the run so far in the period (``ledger report``'s BURN/DAY); ``""`` with no run to spread it over.
+    burn_per_day: str = ""
 
     @property
     def is_total(self) -> bool:
@@ -88,6 +90,7 @@ def _line(campaign_id: str, campaign: str, line: Line, base: str) -> BudgetLine:
         heading_over=line.heading_over,
         complete=line.complete,
         frozen_entries=line.frozen_entries,
+        burn_per_day=_text(line.burn_per_day, base),
     )
 
 

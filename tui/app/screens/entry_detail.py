@@ -134,6 +134,7 @@ class EntryScreen(Screen[None]):
             ("category", e.category),
             ("payee", e.payee),
             ("amount", e.amount_text),
+            (f"in {shown.base}", shown.in_base),
             ("memo", e.memo),
             ("entered", f"by {e.entered_by_shown}, {self._when(e.entered_at)}"),
             ("status", self._status(shown)),
