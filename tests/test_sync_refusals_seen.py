@@ -6,6 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pytest import MonkeyPatch
+
+from crewdeck.sync.client.engine import SyncEngine
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.screens.detail import DetailScreen
@@ -70,6 +73,21 @@ async def test_the_apps_notice_says_what_the_server_refused_not_only_why(tmp_pat
             [notice] = refusal_notices(app)
     assert notice.startswith("@raj set assignee of “Rough cut” to ex-@lee: task.assignee: @lee was removed"), notice
     assert "(rule removed_assignee)" in notice and "crewdeck log" in notice
+
+
+async def test_the_apps_refusal_notice_is_given_once_as_the_clock_ticks(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    # Each tick of the header's clock (every 15 s) showed the last round's status again, and with it its
+    # refusals: until the next round, every tick put up the same notice once more.
+    monkeypatch.setattr(SyncEngine, "POLL_INTERVAL", 3600.0)
+    with refused_offline(tmp_path) as replica:
+        app = make_app(replica, "raj")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: bool(refusal_notices(app)), "the refusal notice")
+            for _ in range(2):
+                app._tick_clock()
+                await settle(pilot)
+            assert len(refusal_notices(app)) == 1, refusal_notices(app)
 
 
 def test_a_member_made_a_guest_meanwhile_is_told_their_offline_edits_stay_unsent(tmp_path: Path) -> None:

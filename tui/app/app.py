@@ -708,11 +708,13 @@ class CrewdeckApp(App[int]):
             self.call_from_thread(self._show_sync, status)
 
     def _show_sync(self, status: SyncStatus | None) -> None:
+        # The clock's tick shows the same status again ("synced 10:31" ages): its refusals were told when it came.
+        fresh = status is not self.sync_status
         self.sync_status = status
         header = self.query_one(WorkspaceHeader)
         tone, text = header_state(status, self.services.now(), self.services.viewer_tz, self.config.clock24)
         header.sync_state, header.sync_text = tone, visible(text)  # a refusal quotes the server
-        if status is not None and status.refused:
+        if fresh and status is not None and status.refused:
             self._after_refusal(status.refused)
         self._tell_refusal(status)
 
