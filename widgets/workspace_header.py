@@ -44,6 +44,8 @@ class WorkspaceHeader(Widget):
 
     workspace: reactive[str] = reactive("")
     who: reactive[str] = reactive("")
+    #: ``who`` without their zone ("@raj"), shown instead when the line is too narrow for it: the clock names the zone.
+    who_short: reactive[str] = reactive("")
     clock: reactive[str] = reactive("")
     #: "live", "busy" or "offline": picks the colour of the sync text.
     sync_state: reactive[str] = reactive("live")
@@ -58,10 +60,13 @@ class WorkspaceHeader(Widget):
         if self.problem:
             text.append(f"⚠ {self.problem}", self.get_component_rich_style("workspace-header--problem"))
             return text
-        # Who, the clock and the sync state say what is happening now: a narrow line gives up the app's name, then the workspace's end.
-        rest = cell_len(f"   {self.who}") + (cell_len(f" · {self.clock}") if self.clock else 0)
-        rest += cell_len(f"   ● {self.sync_text}") if self.sync_text else 0
-        room = self.content_size.width - rest
+        # Who, the clock and the sync state say what is happening now: a narrow line gives up the app's name, then the
+        # workspace's end, then who's zone (the clock names it); the sync state says what matters first, its time last.
+        width = self.content_size.width
+        who = self.who
+        if self.who_short and self._rest(who) > width:
+            who = self.who_short
+        room = width - self._rest(who)
         name = self.workspace
         if cell_len(f"crewdeck · {name}" if name else "crewdeck") <= room or not name:
             text.append("crewdeck", self.get_component_rich_style("workspace-header--title"))
@@ -71,10 +76,15 @@ class WorkspaceHeader(Widget):
             shown = name if cell_len(name) <= room else set_cell_size(name, max(1, room) - 1) + "…"
             text.append(shown, self.get_component_rich_style("workspace-header--title"))
         text.append("   ")
-        text.append(self.who, self.get_component_rich_style("workspace-header--who"))
+        text.append(who, self.get_component_rich_style("workspace-header--who"))
         if self.clock:
             text.append(f" · {self.clock}")
         if self.sync_text:
             text.append("   ")
             text.append(f"● {self.sync_text}", self.get_component_rich_style(f"workspace-header--{self.sync_state}"))
         return text
+
+    def _rest(self, who: str) -> int:
+        """The cells the line takes after the workspace's name, with ``who`` as who is shown."""
+        rest = cell_len(f"   {who}") + (cell_len(f" · {self.clock}") if self.clock else 0)
+        return rest + (cell_len(f"   ● {self.sync_text}") if self.sync_text else 0)

@@ -358,6 +358,7 @@ class CrewdeckApp(App[int]):
         header = self.query_one(WorkspaceHeader)
         me = self.session.me
         header.who = visible(f"@{me.handle} ({me.tz})")
+        header.who_short = visible(f"@{me.handle}")
         if self.session.replica:
             self._start_sync()
         else:
