@@ -13,7 +13,7 @@ def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
-def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, page_bytes: int) -> dict[str, Any]:
+def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, page_bytes: int, max_cursor: int) -> dict[str, Any]:
     hex32 = {"type": "string", "pattern": "^[0-9a-f]{32}$"}
     op = {
         "type": "object",
@@ -189,7 +189,7 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                     "summary": "Pull operations after a cursor, waiting for new ones if asked",
                     "parameters": [
                         workspace,
-                        {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+                        {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": max_cursor, "default": 0}},
                         {
                             "name": "limit",
                             "in": "query",
@@ -211,7 +211,7 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                             "name": "refused_after",
                             "in": "query",
                             "description": "the node's refusals after this node_seq",
-                            "schema": {"type": "integer", "minimum": 0, "default": 0},
+                            "schema": {"type": "integer", "minimum": 0, "maximum": max_cursor, "default": 0},
                         },
                     ],
                     "responses": {
