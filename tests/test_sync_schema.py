@@ -95,3 +95,51 @@ def test_the_document_says_how_far_a_cursor_goes(running: tuple[Server, str]) ->
         assert answer.status_code != 400, answer.text
         answer = httpx.get(f"{server.url}/v1/w/team/ops?node=abcd&{name}={top + 1}", headers=auth)
         assert (answer.status_code, answer.json()["error"]) == (400, "bad_parameter")
+
+
+def _described(schema: dict[str, object], value: object) -> bool:
+    """Whether ``value`` is one the document's ``schema`` of a field allows (the keywords the Op's fields use)."""
+    pattern, longest, top = schema.get("pattern"), schema.get("maxLength"), schema.get("maximum")
+    if isinstance(value, str):
+        return (pattern is None or re.search(str(pattern), value) is not None) and (longest is None or len(value) <= int(str(longest)))
+    return top is None or int(str(value)) <= int(str(top))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("op_id", "="),
+        ("op_id", "1796461419906-000C-abcd1234"),
+        ("member", "ana"),
+        ("node_seq", 2**63),
+        ("field", "x" * 201),
+        ("row_id", "nope"),
+    ],
+)
+def test_an_operation_the_server_refuses_whole_is_one_the_document_does_not_allow(
+    running: tuple[Server, str], field: str, value: object
+) -> None:
+    # The document described op_id, member, row_id and field as any text and node_seq as any integer: a client
+    # built from it sent operations the server answers 422 bad_op.
+    import httpx
+
+    server, token = running
+    auth = {"Authorization": f"Bearer {token}"}
+    doc = httpx.get(f"{server.url}/openapi.json").json()
+    member = httpx.get(f"{server.url}/v1/me", headers=auth).json()["member"]
+    good = {
+        "op_id": "1796461419906-0001-abcd1234",
+        "node": "abcd1234",
+        "node_seq": 1,
+        "member": member,
+        "kind": "set",
+        "entity": "task",
+        "row_id": "0" * 32,
+        "field": "title",
+        "value": "Described",
+    }
+    properties = doc["components"]["schemas"]["Op"]["properties"]
+    assert all(_described(properties[name], v) for name, v in good.items())
+    assert not _described(properties[field], value)
+    answer = httpx.post(f"{server.url}/v1/w/team/push", json={"ops": [{**good, field: value}]}, headers=auth)
+    assert (answer.status_code, answer.json()["error"]) == (422, "bad_op"), answer.text
