@@ -139,7 +139,7 @@ async def test_an_operation_the_server_refuses_leaves_the_screen_and_its_author_
                 lambda: not any("Claimed to be ana's" in row.cells for _, row in app.tasks_pane.table.loaded_rows()),
                 "the refused task gone from the list",
             )
-        assert "REFUSED: @raj set created_by of “Claimed to be ana's” to @ana" in crewdeck("-w", str(replica), "log")
+        assert "REFUSED: @raj added “Claimed to be ana's”: task.created_by must be" in crewdeck("-w", str(replica), "log")
     finally:
         assert server.stop() == ""
 

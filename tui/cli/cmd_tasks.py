@@ -283,12 +283,10 @@ def cmd_log(ctx: Context) -> int:
     )
     unsent_mark = "  (never sent: you were removed)" if ws.store.get_meta(META_REMOVED) else "  (not sent yet)"
     lines = []
-    titles = describe.refused_titles(op for op, *_ in refused)
     # Named from every refusal, not only this record's: a task's campaign may be one refused with it.
     refused_names = describe.naming_refused(names, (op for op, *_ in ws.store.refused()))
-    for op, rule, message, _ in refused:
-        when = format_local(stamp_time(op.op_id), names.tz, ctx.now, clock24=names.clock24)
-        lines.append(f"{when}  {describe.refused_line(op, rule, message, refused_names, titles.get(op.row_id))}")
+    for write in describe.refused_writes(refused, refused_names):
+        lines.append(f"{format_local(write.at, names.tz, ctx.now, clock24=names.clock24)}  {write.line()}")
     for change in said:
         when = format_local(change.at, names.tz, ctx.now, clock24=names.clock24)
         unsent = any(op.op_id in waiting for op in change.ops)
