@@ -235,3 +235,12 @@ def test_a_refused_budget_is_named_by_what_it_budgets(tmp_path: Path) -> None:
     said = "  @raj set the ads budget of launch for the run to 500.00 EUR: only a manager may change budget records (@raj is a member)"
     assert said in out and "50000" not in out, out
     assert "budget:" not in out, out
+
+
+def test_log_places_a_refused_write_where_it_was_made_and_counts_it_in_the_limit(tmp_path: Path) -> None:
+    # Every refusal came first, however old, and on top of --limit: with a hundred refused, log --limit 10 printed 110 lines.
+    with refused_offline(tmp_path) as replica:
+        crewdeck("-w", str(replica), "sync")
+    lines = crewdeck("-w", str(replica), "log", "--limit", "2").splitlines()
+    assert len(lines) == 2, lines
+    assert "  @ana removed ex-@lee" in lines[0] and f"  REFUSED: {ROUGH_CUT}" in lines[1], lines
