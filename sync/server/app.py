@@ -336,8 +336,16 @@ def create_app(backend: Backend) -> Starlette:
         }
         return error_response(exc.status_code, code, message.get(exc.status_code, str(exc.detail)), exc.headers)
 
+    # The store's last reason logged: an outage is one log line (one more whenever its reason changes), not one a request.
+    logged_reason = ""
+
     async def on_backend_error(request: Request, exc: Exception) -> Response:
-        return error_response(503, "unavailable", str(exc), {"Retry-After": "1"})
+        nonlocal logged_reason
+        assert isinstance(exc, BackendError)
+        if exc.reason != logged_reason:
+            logged_reason = exc.reason
+            log.warning("503 on %s %s: %s: %s", request.method, request.url.path, exc.message, exc.reason)
+        return error_response(503, "unavailable", exc.message, {"Retry-After": "1"})
 
     async def on_crash(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
