@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -138,7 +139,7 @@ async def test_an_operation_the_server_refuses_leaves_the_screen_and_its_author_
                 lambda: not any("Claimed to be ana's" in row.cells for _, row in app.tasks_pane.table.loaded_rows()),
                 "the refused task gone from the list",
             )
-        assert "REFUSED: @raj set created_by of “Claimed to be ana's” to @ana" in crewdeck("-w", str(replica), "log")
+        assert "REFUSED: @raj added “Claimed to be ana's”: task.created_by must be" in crewdeck("-w", str(replica), "log")
     finally:
         assert server.stop() == ""
 
@@ -207,3 +208,22 @@ async def test_the_sync_refused_notice_goes_when_the_app_syncs_again(tmp_path: P
             await settle(pilot)
             assert not refused() and [n.message for n in app._notifications] == ["Another notice"]  # only the refusal's went
             assert [str(toast.render()) for toast in app.screen.query("Toast")] == ["Another notice"]  # off the screen too
+
+
+async def test_an_offline_replica_keeps_its_unsent_count_on_the_header_at_80_columns(tmp_path: Path) -> None:
+    # For @raj (Asia/Kolkata, whose times carry the city) the header read "… @raj (Asia/Kolkata) · 15:00 IST Kolkata
+    # ● offline · synced Sat 12-05": the line ended before "· 4 unsent", the one thing an offline member needs to see.
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    replica = tmp_path / "raj.db"
+    try:
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+    finally:
+        server.stop()
+    crewdeck("-w", str(replica), "add", "Written on the train")
+    app = make_app(replica, "raj")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: header(app).sync_state == "offline", "the offline state")
+        line = "".join(segment.text for segment in header(app).render_line(0)).strip()
+        assert re.search(r"● offline · [0-9]+ unsent · synced ", line) and "@raj · 15:00 IST Kolkata" in line, line

@@ -826,7 +826,7 @@ def test_a_member_cannot_forge_spend_and_its_approval_with_their_token(team: Tea
             w.set("task", team.task, {"priority": "high"})
         out = crewdeck("-w", str(tmp_path / "raj.db"), "sync")
         assert out.startswith("pushed 1,") and "the server refused 5 operations made here" in out and "(rule managers_only)" in out
-        assert "@raj set amount of the ads budget of Launch for the run to 100: " in out  # the refused operations in words
+        assert "@raj set the ads budget of Launch for the run to 1.00 EUR: " in out  # the refused write in words, its amount as money
     finally:
         assert server.stop() == ""
 

@@ -688,3 +688,26 @@ def test_a_record_or_field_named_with_a_control_character_or_a_lone_surrogate_is
         _pushed_with_names_no_store_can_hold(server, create_token("ana", "--database", url, "--name", "team")[1], tmp_path)
     finally:
         assert server.stop() == ""
+
+
+def test_a_database_that_is_away_is_a_503_that_names_nothing_of_it_to_the_client(published: tuple[str, Path]) -> None:
+    # The 503 quoted the driver's error to whoever asked, /v1/health's callers included, with no token: the
+    # database's host, port and name ('connection to server at "127.0.0.1", port 5432 failed', 'database "t3" does not
+    # exist'). The server's log has it; the client hears that the store is away and to retry.
+    import psycopg
+
+    url, _ = published
+    name = url.rsplit("/", 1)[1]
+    server = Server(["--database", url]).start()
+    try:
+        assert httpx.get(server.url + "/v1/health").status_code == 200
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+        for _ in range(3):  # the pool's open connections are cut first, then none can be made
+            answer = httpx.get(server.url + "/v1/health")
+        assert (answer.status_code, answer.json()["error"], answer.headers["retry-after"]) == (503, "unavailable", "1")
+        port = url.split(":")[-1].split("/")[0]
+        assert name not in answer.text and port not in answer.text and "127.0.0.1" not in answer.text, answer.text
+    finally:
+        logged = server.stop()
+    assert f'database "{name}" does not exist' in logged, logged

@@ -6,6 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pytest import MonkeyPatch
+
+from crewdeck.sync.client.engine import SyncEngine
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.screens.detail import DetailScreen
@@ -50,11 +53,15 @@ def sync_notices(app: CrewdeckApp) -> list[str]:
     return [str(n.message) for n in app._notifications if n.title == "sync refused"]
 
 
-def test_sync_names_a_refused_new_task_by_its_title_on_every_line(tmp_path: Path) -> None:
+ROUGH_CUT = "@raj added “Rough cut” for ex-@lee: task.assignee: @lee was removed from this workspace (rule removed_assignee)"
+
+
+def test_sync_tells_a_refused_new_task_in_one_line_as_the_log_tells_it_made(tmp_path: Path) -> None:
+    # It took five lines, one a field: "@raj set created_at of “Rough cut” to 2026-12-05T09:00:56Z: …", the same for
+    # created_by, status, title and assignee, each with the same reason.
     with refused_offline(tmp_path) as replica:
         out = crewdeck("-w", str(replica), "sync")
-    lines = [line for line in out.splitlines() if line.startswith("  @raj set ")]
-    assert lines and all("of “Rough cut” to" in line and "(rule removed_assignee)" in line for line in lines), out
+    assert [line for line in out.splitlines() if line.startswith("  ")] == [f"  {ROUGH_CUT}"], out
 
 
 def refusal_notices(app: CrewdeckApp) -> list[str]:
@@ -68,8 +75,22 @@ async def test_the_apps_notice_says_what_the_server_refused_not_only_why(tmp_pat
             await settle(pilot)
             await until(pilot, lambda: bool(refusal_notices(app)), "the refusal notice")
             [notice] = refusal_notices(app)
-    assert notice.startswith("@raj set assignee of “Rough cut” to ex-@lee: task.assignee: @lee was removed"), notice
-    assert "(rule removed_assignee)" in notice and "crewdeck log" in notice
+    assert notice == f"{ROUGH_CUT}; crewdeck log lists what was refused", notice
+
+
+async def test_the_apps_refusal_notice_is_given_once_as_the_clock_ticks(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    # Each tick of the header's clock (every 15 s) showed the last round's status again, and with it its
+    # refusals: until the next round, every tick put up the same notice once more.
+    monkeypatch.setattr(SyncEngine, "POLL_INTERVAL", 3600.0)
+    with refused_offline(tmp_path) as replica:
+        app = make_app(replica, "raj")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: bool(refusal_notices(app)), "the refusal notice")
+            for _ in range(2):
+                app._tick_clock()
+                await settle(pilot)
+            assert len(refusal_notices(app)) == 1, refusal_notices(app)
 
 
 def test_a_member_made_a_guest_meanwhile_is_told_their_offline_edits_stay_unsent(tmp_path: Path) -> None:
@@ -118,7 +139,7 @@ def test_log_of_a_refused_new_task_by_its_id_lists_what_was_refused(tmp_path: Pa
     with Store(replica) as store:
         [task_id] = {op.row_id for op, *_ in store.refused()}
     log = crewdeck("-w", str(replica), "log", task_id[:8])
-    assert "REFUSED: @raj set assignee of “Rough cut” to ex-@lee" in log, log
+    assert log.split("  ", 1)[1] == f"REFUSED: {ROUGH_CUT}\n", log
 
 
 @contextmanager
@@ -167,12 +188,15 @@ async def test_the_apps_detail_lists_an_edit_the_server_refused_in_the_tasks_his
 
 def test_sync_says_how_many_refusals_it_did_not_list(tmp_path: Path) -> None:
     with refused_offline(tmp_path) as replica:
-        for take in range(2, 6):
-            crewdeck("-w", str(replica), "add", f"Rough cut {take} @lee")
+        with Store(replica) as store:
+            raj, lee = (store.conn.execute("SELECT id FROM member WHERE handle = ?", (h,)).fetchone()[0] for h in ("raj", "lee"))
+            with store.write(raj) as w:
+                for take in range(2, 25):
+                    w.create("task", {"title": f"Rough cut {take}", "assignee": lee, "created_by": raj, "status": "inbox"})
         out = crewdeck("-w", str(replica), "sync")
-    assert out.splitlines()[1].startswith("the server refused 25 operations made here;"), out
-    assert len([line for line in out.splitlines() if line.startswith("  @raj ")]) == 20, out
-    assert out.splitlines()[-1] == "  … and 5 more: crewdeck log lists every one", out
+    assert out.splitlines()[1].startswith("the server refused 97 operations made here;"), out
+    assert len([line for line in out.splitlines() if line.startswith("  @raj added “Rough cut")]) == 20, out
+    assert out.splitlines()[-1] == "  … and 4 more: crewdeck log lists every one", out
 
 
 def test_a_task_refused_with_its_refused_campaign_names_that_campaign(tmp_path: Path) -> None:
@@ -191,7 +215,7 @@ def test_a_task_refused_with_its_refused_campaign_names_that_campaign(tmp_path: 
     with Store(replica) as store:
         [campaign_id] = {op.row_id for op, *_ in store.refused() if op.entity == "campaign"}
     said = f"task.campaign: campaign “spring” ({campaign_id[:8]}) is refused in the same batch (rule unknown_campaign)"
-    assert f"  @raj set campaign of “Plan spring” to spring: {said}" in out, out
+    assert f"  @raj added “Plan spring”: {said}" in out, out
 
 
 def test_a_refused_budget_is_named_by_what_it_budgets(tmp_path: Path) -> None:
@@ -207,5 +231,16 @@ def test_a_refused_budget_is_named_by_what_it_budgets(tmp_path: Path) -> None:
         out = crewdeck("-w", str(replica), "sync")
     finally:
         assert server.stop() == ""
-    assert "  @raj set category of the ads budget of launch for the run to ads: only a manager may change budget records" in out, out
+    # One line for the budget, its amount as money: field by field it read "set amount of … to 50000", in minor units.
+    said = "  @raj set the ads budget of launch for the run to 500.00 EUR: only a manager may change budget records (@raj is a member)"
+    assert said in out and "50000" not in out, out
     assert "budget:" not in out, out
+
+
+def test_log_places_a_refused_write_where_it_was_made_and_counts_it_in_the_limit(tmp_path: Path) -> None:
+    # Every refusal came first, however old, and on top of --limit: with a hundred refused, log --limit 10 printed 110 lines.
+    with refused_offline(tmp_path) as replica:
+        crewdeck("-w", str(replica), "sync")
+    lines = crewdeck("-w", str(replica), "log", "--limit", "2").splitlines()
+    assert len(lines) == 2, lines
+    assert "  @ana removed ex-@lee" in lines[0] and f"  REFUSED: {ROUGH_CUT}" in lines[1], lines

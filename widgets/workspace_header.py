@@ -88,3 +88,8 @@ class WorkspaceHeader(Widget):
             text.append("   ")
             text.append(f"● {self.sync_text}", self.get_component_rich_style(f"workspace-header--{self.sync_state}"))
         return text
+
+    def _rest(self, who: str) -> int:
+        """The cells the line takes after the workspace's name, with ``who`` as who is shown."""
+        rest = cell_len(f"   {who}") + (cell_len(f" · {self.clock}") if self.clock else 0)
+        return rest + (cell_len(f"   ● {self.sync_text}") if self.sync_text else 0)

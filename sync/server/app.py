@@ -47,6 +47,8 @@ MAX_LIMIT = 10_000
 #: that would pass it (a single larger operation, at most ``MAX_BODY``, goes alone).
 PAGE_BYTES = 4 * 1024 * 1024
 DEFAULT_LIMIT = 1_000
+#: The largest cursor (``after``, ``refused_after``) a pull takes: 18 digits.
+MAX_CURSOR = 10**18 - 1
 #: Longest long-poll wait, in seconds.
 MAX_WAIT = 60.0
 #: Seconds between keep-alive comments on an event stream.
@@ -56,7 +58,8 @@ TOKEN_RECHECK = 1.0
 
 _INT = re.compile(r"[0-9]{1,18}\Z")
 _NODE = re.compile(r"[0-9a-f]{4,32}\Z")
-_SECONDS = re.compile(r"[0-9]{1,4}(\.[0-9]{1,6})?\Z")
+#: A number of seconds as JSON and the OpenAPI document write one (``0.30000000000000004``, ``1e-3``), bounded in length.
+_SECONDS = re.compile(r"[0-9]{1,20}(\.[0-9]{1,30})?([eE][-+]?[0-9]{1,3})?\Z")
 
 #: HTTP status of each reason a push is refused.
 PUSH_STATUS = {
@@ -131,10 +134,12 @@ def query_number(request: Request, name: str, default: float, low: float, high: 
     if text is None:
         return default
     pattern = _INT if whole else _SECONDS
-    if not pattern.match(text) or not low <= float(text) <= high:
-        kind = "a whole number" if whole else "a number of seconds"
-        raise ApiError(400, "bad_parameter", f"{name} must be {kind} from {low:g} to {high:g}, got {text!r}", parameter=name)
-    return int(text) if whole else float(text)
+    # A whole number is compared as one: as a float, 18 digits round past the largest cursor.
+    value = (int(text) if whole else float(text)) if pattern.match(text) else None
+    if value is None or not low <= value <= high:
+        kind, bounds = ("a whole number", f"{low:,} to {high:,}") if whole else ("a number of seconds", f"{low:g} to {high:g}")
+        raise ApiError(400, "bad_parameter", f"{name} must be {kind} from {bounds}, got {text!r}", parameter=name)
+    return value
 
 
 def create_app(backend: Backend) -> Starlette:
@@ -173,7 +178,7 @@ def create_app(backend: Backend) -> Starlette:
         return json_response({"ok": True, **server_time()})
 
     async def openapi(request: Request) -> Response:
-        return json_response(document(MAX_BATCH, MAX_LIMIT, MAX_WAIT, MAX_BODY, PAGE_BYTES))
+        return json_response(document(MAX_BATCH, MAX_LIMIT, MAX_WAIT, MAX_BODY, PAGE_BYTES, MAX_CURSOR))
 
     async def me(request: Request) -> Response:
         info, _ = await authorize(request, None)
@@ -219,13 +224,13 @@ def create_app(backend: Backend) -> Starlette:
     async def pull(request: Request) -> Response:
         workspace = request.path_params["workspace"]
         info, _ = await authorize(request, workspace)
-        after = int(query_number(request, "after", 0, 0, 10**18))
+        after = int(query_number(request, "after", 0, 0, MAX_CURSOR))
         limit = int(query_number(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT))
         wait = query_number(request, "wait", 0.0, 0.0, MAX_WAIT, whole=False)
         node = request.query_params.get("node")
         if node is not None and not _NODE.match(node):
             raise ApiError(400, "bad_parameter", f"node must be a replica's node id, got {node!r}", parameter="node")
-        refused_after = int(query_number(request, "refused_after", 0, 0, 10**18))
+        refused_after = int(query_number(request, "refused_after", 0, 0, MAX_CURSOR))
         page = await backend.pull(workspace, after, limit, PAGE_BYTES)
         if after > page.head:
             # A cursor comes from this server's pages, so it never passes the head unless operations were lost
@@ -331,8 +336,16 @@ def create_app(backend: Backend) -> Starlette:
         }
         return error_response(exc.status_code, code, message.get(exc.status_code, str(exc.detail)), exc.headers)
 
+    # The store's last reason logged: an outage is one log line (one more whenever its reason changes), not one a request.
+    logged_reason = ""
+
     async def on_backend_error(request: Request, exc: Exception) -> Response:
-        return error_response(503, "unavailable", str(exc), {"Retry-After": "1"})
+        nonlocal logged_reason
+        assert isinstance(exc, BackendError)
+        if exc.reason != logged_reason:
+            logged_reason = exc.reason
+            log.warning("503 on %s %s: %s: %s", request.method, request.url.path, exc.message, exc.reason)
+        return error_response(503, "unavailable", exc.message, {"Retry-After": "1"})
 
     async def on_crash(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)

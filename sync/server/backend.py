@@ -24,7 +24,16 @@ WORKSPACE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}\Z")
 
 
 class BackendError(Exception):
-    """A store the server cannot use (unreachable, not set up), with the reason."""
+    """A store the server cannot use (unreachable, not set up): what a client is told, and the reason, for the log only.
+
+    The reason is the driver's or SQLite's own words, which may name the database's host, port and name or the
+    file's path: a client, who may hold no token (``/v1/health``), hears only that the store is away.
+    """
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.reason = reason
 
 
 @dataclass(frozen=True)

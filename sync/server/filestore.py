@@ -44,7 +44,7 @@ def _available(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except (WorkspaceError, sqlite3.OperationalError) as exc:
-        raise BackendError(f"the workspace file is busy or unreadable: {exc}") from None
+        raise BackendError("the workspace file is busy or unreadable", str(exc)) from None
 
 
 class FileBackend:

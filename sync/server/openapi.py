@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from crewdeck.sync.state.records import ENTITIES
+from crewdeck.sync.state.oplog import MAX_NODE_SEQ
+from crewdeck.sync.state.records import ENTITIES, WORKSPACE_ROW
 
 VERSION = "1.0.0"
 
@@ -13,21 +14,40 @@ def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
-def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, page_bytes: int) -> dict[str, Any]:
+def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, page_bytes: int, max_cursor: int) -> dict[str, Any]:
     hex32 = {"type": "string", "pattern": "^[0-9a-f]{32}$"}
     op = {
         "type": "object",
         "description": "One change: set one field (last writer wins by op_id) or append one immutable record.",
         "required": ["op_id", "node", "node_seq", "member", "kind", "entity", "row_id", "field", "value"],
         "properties": {
-            "op_id": {"type": "string", "description": "hybrid logical clock stamp: <13-digit ms>-<4 hex counter>-<node>"},
+            "op_id": {
+                "type": "string",
+                "pattern": "^[0-9]{13}-[0-9a-f]{4}-[0-9a-f]{4,32}$",
+                "description": "hybrid logical clock stamp: <13-digit ms>-<4 hex counter>-<node>, its node the operation's",
+            },
             "node": {"type": "string", "pattern": "^[0-9a-f]{4,32}$", "description": "the replica that made it"},
-            "node_seq": {"type": "integer", "minimum": 1, "description": "the replica's own counter: 1, 2, 3, ..."},
+            "node_seq": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_NODE_SEQ - 1,
+                "description": "the replica's own counter: 1, 2, 3, ...",
+            },
             "member": {**hex32, "description": "must be the token's member"},
             "kind": {"type": "string", "enum": ["set", "append"]},
             "entity": {"type": "string", "enum": sorted(ENTITIES)},
-            "row_id": {"type": "string"},
-            "field": {"type": "string", "description": "a field name, or * for an append"},
+            "row_id": {
+                "type": "string",
+                "pattern": f"^([0-9a-f]{{32}}|{WORKSPACE_ROW}|(budget|rate|result):[A-Za-z0-9:_.\\-]{{1,200}})$",
+                "description": "a record's 32-hex id; workspace for the workspace's row; budget:..., rate:..., result:... for "
+                "the records keyed by what they are of, under their own entity",
+            },
+            "field": {
+                "type": "string",
+                "maxLength": 200,
+                "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$",
+                "description": "a field name, or * for an append",
+            },
             "value": {"description": "the field's new value, or the whole appended record"},
         },
     }
@@ -189,7 +209,7 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                     "summary": "Pull operations after a cursor, waiting for new ones if asked",
                     "parameters": [
                         workspace,
-                        {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+                        {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": max_cursor, "default": 0}},
                         {
                             "name": "limit",
                             "in": "query",
@@ -211,7 +231,7 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                             "name": "refused_after",
                             "in": "query",
                             "description": "the node's refusals after this node_seq",
-                            "schema": {"type": "integer", "minimum": 0, "default": 0},
+                            "schema": {"type": "integer", "minimum": 0, "maximum": max_cursor, "default": 0},
                         },
                     ],
                     "responses": {

@@ -118,7 +118,7 @@ class PostgresBackend:
                 with self._pool.store() as store:
                     return fn(store)
             except (PgError, psycopg.OperationalError) as exc:
-                raise BackendError(f"the database is unavailable: {exc}") from None
+                raise BackendError("the database is unavailable", str(exc)) from None
 
         return await anyio.to_thread.run_sync(run)
 

@@ -708,11 +708,13 @@ class CrewdeckApp(App[int]):
             self.call_from_thread(self._show_sync, status)
 
     def _show_sync(self, status: SyncStatus | None) -> None:
+        # The clock's tick shows the same status again ("synced 10:31" ages): its refusals were told when it came.
+        fresh = status is not self.sync_status
         self.sync_status = status
         header = self.query_one(WorkspaceHeader)
         tone, text = header_state(status, self.services.now(), self.services.viewer_tz, self.config.clock24)
         header.sync_state, header.sync_text = tone, visible(text)  # a refusal quotes the server
-        if status is not None and status.refused:
+        if fresh and status is not None and status.refused:
             self._after_refusal(status.refused)
         self._tell_refusal(status)
 
@@ -738,18 +740,22 @@ class CrewdeckApp(App[int]):
     def _after_refusal(self, count: int) -> None:
         """Our operations the server refused left the replica: show it without them, and say why."""
         refused = self.session.reads.refused(count, self.services.now(), self.config.clock24)
-        ops = [op for op, *_ in refused]
+        ops = [op for write in refused for op in write.ops]
         self.session.ranked.rescore_rows({op.row_id for op in ops if op.entity == "task"}, self.services.now())
         self.call_from_thread(self._after_change, ops, True, None)
         if not refused:
             return
-        # What was refused, by the operation the rule's message names (a new task's assignee, not its title), so what
+        # What was refused, by the write whose field the rule's message names (a new task, for its assignee), so what
         # was typed is said here, not only in crewdeck log.
-        _, rule, message, what = next((r for r in refused if r[2].startswith(f"{r[0].entity}.{r[0].field}:")), refused[0])
+        said = next((w for w in refused if any(w.message.startswith(f"{op.entity}.{op.field}:") for op in w.ops)), refused[0])
         records = len({(op.entity, op.row_id) for op in ops})
         title = "the server refused a change of yours" if records == 1 else f"the server refused your changes to {records} records"
         self.call_from_thread(
-            self.notify, f"{what}: {message} (rule {rule}); crewdeck log lists what was refused", title=title, severity="error", timeout=30
+            self.notify,
+            f"{said.words}: {said.message} (rule {said.rule}); crewdeck log lists what was refused",
+            title=title,
+            severity="error",
+            timeout=30,
         )
 
     @background(group="watch")

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 DEFAULT_PORT = 8470
 #: PostgreSQL's driver is an optional extra: a server on a workspace file, and every replica, run without it.
 POSTGRES_EXTRA = "pip install 'crewdeck[postgres]'"
-#: How many of a round's refused operations `crewdeck sync` lists (the newest; `crewdeck log` lists every one).
+#: How many of a round's refused writes `crewdeck sync` lists (the newest; `crewdeck log` lists every one).
 REFUSALS_LISTED = 20
 
 
@@ -312,12 +312,12 @@ def cmd_sync(ctx: Context) -> int:
             f"(crewdeck log lists {'it' if result.refused == 1 else 'them'}):"
         )
         refused = store.refused()
-        titles = describe.refused_titles(op for op, *_ in refused)
         names = describe.naming_refused(names, (op for op, *_ in refused))
-        for op, rule, message, _ in refused[: min(result.refused, REFUSALS_LISTED)]:
-            print(visible(f"  {describe.op_words(op, names, titles.get(op.row_id))}: {message} (rule {rule})"))
-        if result.refused > REFUSALS_LISTED:
-            print(f"  … and {result.refused - REFUSALS_LISTED:,} more: crewdeck log lists every one")
+        writes = describe.refused_writes(refused[: result.refused], names)
+        for write in writes[:REFUSALS_LISTED]:
+            print(visible(f"  {write.words}: {write.message} (rule {write.rule})"))
+        if len(writes) > REFUSALS_LISTED:
+            print(f"  … and {len(writes) - REFUSALS_LISTED:,} more: crewdeck log lists every one")
     return 0
 
 

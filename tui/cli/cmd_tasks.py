@@ -27,6 +27,8 @@ from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import member_json
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from crewdeck.sync.state.oplog import Op
     from crewdeck.tui.workspace import describe
 
@@ -282,17 +284,19 @@ def cmd_log(ctx: Context) -> int:
         lambda op: actor_of(op.member, op.op_id),
     )
     unsent_mark = "  (never sent: you were removed)" if ws.store.get_meta(META_REMOVED) else "  (not sent yet)"
-    lines = []
-    titles = describe.refused_titles(op for op, *_ in refused)
     # Named from every refusal, not only this record's: a task's campaign may be one refused with it.
     refused_names = describe.naming_refused(names, (op for op, *_ in ws.store.refused()))
-    for op, rule, message, _ in refused:
-        when = format_local(stamp_time(op.op_id), names.tz, ctx.now, clock24=names.clock24)
-        lines.append(f"{when}  {describe.refused_line(op, rule, message, refused_names, titles.get(op.row_id))}")
+    # A refused write stands where it was made, before the first change older than it (the log reads newest first,
+    # by when the workspace took each change), and counts as an entry of --limit.
+    writes = describe.refused_writes(refused, refused_names)
+    entries: list[tuple[dt.datetime, str]] = []
     for change in said:
-        when = format_local(change.at, names.tz, ctx.now, clock24=names.clock24)
+        while writes and writes[0].at >= change.at:
+            entries.append((writes[0].at, writes.pop(0).line()))
         unsent = any(op.op_id in waiting for op in change.ops)
-        lines.append(f"{when}  {change.sentence}{unsent_mark if unsent else ''}")
+        entries.append((change.at, f"{change.sentence}{unsent_mark if unsent else ''}"))
+    entries.extend((write.at, write.line()) for write in writes)
+    lines = [f"{format_local(at, names.tz, ctx.now, clock24=names.clock24)}  {text}" for at, text in entries[: ctx.args.limit]]
     print("\n".join(lines) if lines else "no activity yet")
     note_expired(ctx)
     return 0

@@ -12,8 +12,7 @@ from crewdeck.sync.state.naming import quoted
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.tui.tasks import urgency
-from crewdeck.tui.time.when import stamp_time
-from crewdeck.tui.workspace.describe import Naming, ToldChange, actors, changes, first_ops, naming_refused, refused_line, told
+from crewdeck.tui.workspace.describe import Naming, ToldChange, actors, changes, first_ops, naming_refused, refused_writes, told
 from crewdeck.tui.workspace.placeholders import text_or, untitled_task
 from crewdeck.tui.workspace.workspace import REMOVED_WORDS, Member, Workspace
 
@@ -82,9 +81,7 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
     every_refused = ws.store.refused()
     refused_naming = naming_refused(naming, (op for op, *_ in every_refused))
     refused = tuple(
-        (stamp_time(op.op_id), refused_line(op, rule, message, refused_naming, record["title"]))
-        for op, rule, message, _ in every_refused
-        if op.row_id == task_id
+        (write.at, write.line()) for write in refused_writes((r for r in every_refused if r[0].row_id == task_id), refused_naming)
     )
     terms = urgency.explain(
         now=now,

@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from crewdeck.sync.state.oplog import Op
 from crewdeck.tui.posts.reading import post_ids, states_of
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.session.detail import TaskDetail, task_detail
@@ -92,14 +91,13 @@ class Reads:
 
         return self._access.read(read)
 
-    def refused(self, limit: int, now: dt.datetime, clock24: bool = True) -> list[tuple[Op, str, str, str]]:
-        """The newest of our operations the server refused: ``(operation, rule, message, what it did)``, the last as
-        ``crewdeck log`` says it ("@raj set assignee of “Rough cut” to ex-@lee")."""
+    def refused(self, limit: int, now: dt.datetime, clock24: bool = True) -> list[describe.RefusedWrite]:
+        """The newest ``limit`` of our operations the server refused, a write at a time, in words as ``crewdeck log`` says
+        them ("@raj added “Rough cut” for ex-@lee")."""
 
-        def read(ws: Workspace) -> list[tuple[Op, str, str, str]]:
+        def read(ws: Workspace) -> list[describe.RefusedWrite]:
             refused = ws.store.refused()
-            titles = describe.refused_titles(op for op, *_ in refused)
             names = describe.naming_refused(describe.Naming.of(ws, self._access.me.tz, now, clock24), (op for op, *_ in refused))
-            return [(op, rule, message, describe.op_words(op, names, titles.get(op.row_id))) for op, rule, message, _ in refused[:limit]]
+            return describe.refused_writes(refused[:limit], names)
 
         return self._access.read(read)

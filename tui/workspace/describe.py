@@ -236,27 +236,67 @@ def action_words(ops: Iterable[Op], names: Naming, created: set[str]) -> str:
 _MEMBER_FIELDS = {"assignee", "created_by", "entered_by", "approved_by", "actor", "member"}
 
 
-def refused_titles(refused: Iterable[Op]) -> dict[str, Any]:
-    """Task id -> the title a refused operation gave it: a task the server refused is not in the workspace, and its own
-    refused title names it."""
-    return {op.row_id: stored_value(op.value) for op in refused if op.entity == "task" and op.field == "title"}
-
-
 def naming_refused(names: Naming, refused: Iterable[Op]) -> Naming:
-    """``names`` that also call a campaign the server refused by the name it was given (it is in no table)."""
-    given = {op.row_id: stored_value(op.value) for op in refused if op.entity == "campaign" and op.field == "name"}
+    """``names`` that also call a task or a campaign the server refused by the title or name it was given (it is in no
+    table)."""
+    ops = list(refused)
+    given = {op.row_id: stored_value(op.value) for op in ops if op.entity == "campaign" and op.field == "name"}
     named = {row_id: name for row_id, name in given.items() if isinstance(name, str) and name.strip()}
-    return replace(names, campaigns={**named, **names.campaigns}) if named else names
+    titled = {op.row_id: stored_value(op.value) for op in ops if op.entity == "task" and op.field == "title"}
+    titles = {row_id: title for row_id, title in titled.items() if isinstance(title, str) and title.strip()}
+    if not named and not titles:
+        return names
+    stored = names.title
+    return replace(names, campaigns={**named, **names.campaigns}, title=lambda task_id: stored(task_id) or titles.get(task_id))
 
 
-def refused_line(op: Op, rule: str, message: str, names: Naming, title: Any = None) -> str:
-    """One operation the server refused, what it did and why: "REFUSED: @raj set assignee of “Shoot” to ex-@lee: … (rule …)"."""
-    return visible(f"REFUSED: {op_words(op, names, title)}: {message} (rule {rule})")
+@dataclass(frozen=True)
+class RefusedWrite:
+    """The operations of one write the server refused for one reason, in words."""
+
+    #: Newest first, as ``Store.refused`` lists them.
+    ops: tuple[Op, ...]
+    rule: str
+    message: str
+    #: "@raj added “Rough cut” for ex-@lee, due Fri 11-27 17:00 CET"; one operation alone as it stands,
+    #: "@raj set assignee of “Shoot” to ex-@lee".
+    words: str
+
+    @property
+    def at(self) -> dt.datetime:
+        return stamp_time(self.ops[-1].op_id)
+
+    def line(self) -> str:
+        """ "REFUSED: @raj added “Rough cut” for ex-@lee: … (rule removed_assignee)", as ``crewdeck log`` lists it."""
+        return visible(f"REFUSED: {self.words}: {self.message} (rule {self.rule})")
 
 
-def op_words(op: Op, names: Naming, title: Any = None) -> str:
-    """One operation as it stands, field and value, for one the server refused: "set created_by of “Draft” to @ana"
-    (``title``: the task's, where the refusal kept it from the workspace)."""
+def refused_writes(refused: Iterable[tuple[Op, str, str, str]], names: Naming) -> list[RefusedWrite]:
+    """``Store.refused``'s rows (newest first) a write at a time: the operations one write made that the server refused
+    for one reason are told as ``crewdeck log`` tells a write ("added “Rough cut” for ex-@lee", not its title, creator
+    and status field by field); ``names`` from ``naming_refused``."""
+    groups: list[list[tuple[Op, str, str]]] = []
+    for op, rule, message, _ in refused:
+        if groups and same_write(groups[-1][-1][0], op) and groups[-1][-1][1:] == (rule, message):
+            groups[-1].append((op, rule, message))
+        else:
+            groups.append([(op, rule, message)])
+    return [RefusedWrite(tuple(op for op, *_ in g), g[0][1], g[0][2], _refused_words([op for op, *_ in g], names)) for g in groups]
+
+
+def _refused_words(ops: Sequence[Op], names: Naming) -> str:
+    if len(ops) == 1:
+        return op_words(ops[0], names)
+    ordered = sorted(ops, key=lambda op: op.op_id)
+    first = ordered[0]
+    values = _values(ordered)
+    # The write that made a record sets who made it: refused, the record never was, and no earlier operation is in the log.
+    made = bool({"created_at", "created_by"} & values.keys())
+    return visible(f"{names.member(first.member)} {describe(first.entity, first.row_id, values, made, names, since=first.op_id)}")
+
+
+def op_words(op: Op, names: Naming) -> str:
+    """One operation as it stands, field and value, for one the server refused: "set created_by of “Draft” to @ana"."""
     if op.kind == APPEND:
         return visible(
             f"{names.member(op.member)} {describe(op.entity, op.row_id, {op.field: stored_value(op.value)}, False, names, kind=op.kind)}"
@@ -271,13 +311,13 @@ def op_words(op: Op, names: Naming, title: Any = None) -> str:
             shown = _plain(value, names)
         except ValueError:  # an instant that does not read
             shown = str(value)
-    return visible(f"{names.member(op.member)} set {op.field} of {_record_words(op, names, title)} to {shown}")
+    return visible(f"{names.member(op.member)} set {op.field} of {_record_words(op, names)} to {shown}")
 
 
-def _record_words(op: Op, names: Naming, title: Any) -> str:
+def _record_words(op: Op, names: Naming) -> str:
     """The record an operation sets a field of: “Draft”, "the ads budget of launch for the run", "campaign 1a2b3c4d"."""
     if op.entity == "task":
-        return names.task(op.row_id, title)
+        return names.task(op.row_id)
     if op.entity == "budget" and op.row_id.count(":") == 3:
         return _budget_for(op.row_id, names)  # its short id, "budget:5", names nothing
     return f"{op.entity} {short(op.row_id)}"

@@ -18,17 +18,18 @@ def header_state(status: SyncStatus | None, now: dt.datetime, tz: str, clock24: 
     """``(tone, text)``: tone is "live", "busy" or "offline" (the header's colours)."""
     if status is None:
         return "busy", "connecting…"
+    # The unsent count before the time of the last sync: a narrow header cuts the line's end.
     unsent = f" · {status.unsent:,} unsent" if status.unsent else ""
     last = (
         f"synced {format_local(status.last_sync, tz, now, clock24=clock24).removeprefix('today ')}" if status.last_sync else "never synced"
     )
     if status.state == "live":
-        return "live", f"live · {last}{unsent}"
+        return "live", f"live{unsent} · {last}"
     if status.state == "syncing":
         if status.progress:
             done, total = status.progress
             return "busy", f"syncing {done:,}/{total:,}"
         return "busy", f"syncing{unsent}"
     if status.state == "offline":
-        return "offline", f"offline · {last}{unsent}"
+        return "offline", f"offline{unsent} · {last}"
     return "offline", f"sync refused: {status.message}{unsent}"
