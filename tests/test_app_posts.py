@@ -918,7 +918,7 @@ async def test_the_calendars_undo_is_in_the_palette_and_the_keys_rebound_by_the_
         await settle(pilot)
         assert slot_of(draft, post_id) == moved
         text = await help_text(pilot)
-        assert "ctrl+z             Undo" in text and "ctrl+y             Redo" in text, text
+        assert "ctrl+z Undo" in text and "ctrl+y Redo" in text, text
 
 
 async def test_an_undo_in_the_calendar_the_move_refuses_says_why_and_writes_nothing(draft: Path, monkeypatch: pytest.MonkeyPatch) -> None:
