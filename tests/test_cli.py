@@ -180,7 +180,21 @@ def test_an_ambiguous_prefix_lists_the_candidates(cli: Cli) -> None:
 
 def test_usage_errors_are_one_line_too(cli: Cli) -> None:
     assert "unrecognized arguments: --colour" in one_line_error(cli("tasks", "--colour"))
-    assert "invalid choice" in one_line_error(cli("frobnicate"))
+    assert "unknown command 'frobnicate'" in one_line_error(cli("frobnicate"))
+
+
+def test_a_mistyped_or_missing_command_is_named_with_the_ones_meant(cli: Cli) -> None:
+    # It read "argument COMMAND: invalid choice: 'taks' (choose from 'init', 'demo', ... 33 names)", and a group
+    # named alone "the following arguments are required: COMMAND", naming none of its commands.
+    assert one_line_error(cli("taks")) == "crewdeck: error: unknown command 'taks' (did you mean tasks?) (see: crewdeck --help)\n"
+    assert one_line_error(cli("ledger", "lst")) == (
+        "crewdeck: error: unknown command 'ledger lst' (did you mean ledger list?) (see: crewdeck ledger --help)\n"
+    )
+    assert one_line_error(cli("ledger")) == (
+        "crewdeck: error: crewdeck ledger needs a command: add, reverse, approve, list, report, export, import"
+        " (see: crewdeck ledger --help)\n"
+    )
+    assert "unknown command 'post zzz'; the commands: add, copy, submit," in one_line_error(cli("post", "zzz"))
 
 
 def test_filters(cli: Cli) -> None:
