@@ -544,3 +544,17 @@ def test_a_first_run_handle_is_always_valid() -> None:
     from crewdeck.tui.app.launch import handle_for
 
     assert [handle_for(u) for u in ("Ana", "_build", "josé", "", "...", "a b")] == ["ana", "build", "jos", "me", "me", "ab"]
+
+
+def test_a_date_with_slashes_is_refused_as_a_date_with_the_dates_it_may_mean(cli: Cli) -> None:
+    # A slash made it a zone: quick-add said "unknown time zone '31/12'", and a filter "'today 31/12' is not a date".
+    task = cli.ok("add", "Brief the designer").strip()
+    for args, said in (
+        (("add", "Brief due:31/12"), "due: '31/12' is day/month or month/day by where one lives: write dec 31"),
+        (("tasks", "due:<31/12 17:00"), "'31/12' is day/month or month/day by where one lives: write dec 31"),
+        (("set", task, "due=5/12"), "'5/12' is day/month or month/day by where one lives: write dec 5 or may 12"),
+        (("add", "Brief due:12/31/2026"), "'12/31/2026' is day/month or month/day by where one lives: write 2026-12-31"),
+    ):
+        err = one_line_error(cli(*args))
+        assert said in err and "zone" not in err and "today" not in err, err
+    assert cli.ok("tasks", "all", "--json").count('"id"') == 1  # nothing was added
