@@ -518,7 +518,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         return p
 
     p = psub.add_parser("add", parents=parents, help="add a post (quick-add syntax)", description="Add a post: an idea until it has copy.")
-    p.add_argument("text", nargs="+", help='e.g. "Launch reel +launch post:instagram publish:fri 18:00 @mia"')
+    p.add_argument("text", nargs="+", help='e.g. "Launch reel +spring-launch post:instagram publish:fri 18:00 @mia"')
     p.set_defaults(func=cmd_post_add)
     p = one("copy", "set a post's copy, link, media or first comment", cmd_post_copy)
     p.add_argument("text", nargs="?", help="the copy")
