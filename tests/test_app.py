@@ -360,6 +360,23 @@ async def test_quick_add_previews_and_creates(workspace: Path) -> None:
         assert added[0]["due"] == {"utc": "2026-11-30T09:00:00Z", "tz": "Europe/Berlin"}
 
 
+async def test_quick_add_says_what_it_added_and_when_the_list_shown_does_not_hold_it(workspace: Path) -> None:
+    # The notice said "added 1a2b3c4d", and a task added for a teammate from the Inbox (yours) went where no row showed.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        for text in ("Moodboard @raj", "Mood check"):
+            await pilot.press("a", *text, "enter")
+            await settle(pilot)
+        with Store(workspace) as store:
+            added = {v["title"]: row_id[:8] for row_id, v in store.records("task") if v["title"].startswith("Mood")}
+        said = [str(n.message) for n in app._notifications if str(n.message).startswith("added")]
+        assert said == [
+            f"added “Moodboard” ({added['Moodboard']}): not in Inbox (v picks another view)",
+            f"added “Mood check” ({added['Mood check']})",
+        ]
+
+
 async def test_quick_add_says_what_is_wrong(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.naming import quoted
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.pane import Pane
@@ -534,8 +535,15 @@ class TasksPane(Pane):
         """Quick-add's answer, in the prompt's worker: a refusal keeps the prompt open, saying why."""
         if not text.strip():
             return  # nothing typed: nothing to add
-        written = self.services.session.edits.quick_add(text, self.services.now())
-        self.app.call_from_thread(self.services.written, f"added {short(written.ops[0].row_id)}", written)
+        session, now = self.services.session, self.services.now()
+        written = session.edits.quick_add(text, now)
+        task_id = written.ops[0].row_id
+        title, listed = session.reads.listed(task_id, session.reads.compile(self.query_text, now))
+        said = f"added {quoted(title)} ({short(task_id)})" if title.strip() else f"added {short(task_id)}"
+        # A task added for a teammate from your Inbox, or outside the filter shown, gets no row here: say where it went.
+        if not listed:
+            said += f": not in {self.list_title} (v picks another view)"
+        self.app.call_from_thread(self.services.written, said, written)
 
     @on(TaskTable.Opened)
     def _open(self, message: TaskTable.Opened) -> None:

@@ -56,6 +56,16 @@ class Reads:
 
         return self._access.read(compiled)
 
+    def listed(self, task_id: str, f: Filter) -> tuple[str, bool]:
+        """A task's title (as stored; empty for none) and whether the list ``f`` filters holds it."""
+
+        def read(ws: Workspace) -> tuple[str, bool]:
+            row = ws.conn.execute("SELECT title FROM task WHERE id = ?", (task_id,)).fetchone()
+            held = ws.conn.execute(f"SELECT 1 FROM task t WHERE t.id = ? AND {f.where}", [task_id, *f.params]).fetchone()
+            return (row[0] if row and isinstance(row[0], str) else ""), held is not None
+
+        return self._access.read(read)
+
     def with_post_states(self, rows: list[TaskRow], now: dt.datetime) -> list[TaskRow]:
         """The rows, each post's with the state it reads now (the STATUS column shows it)."""
         return with_post_states(rows, self._access.read(lambda ws: states_of(ws.conn, [row.id for row in rows], now)))
