@@ -264,6 +264,18 @@ def test_the_task_table_fits_the_terminal_cutting_titles_and_prints_whole_lines_
     assert title in cli.ok("tasks").splitlines()[1]  # through a pipe (here, captured): whole
 
 
+def test_the_task_table_fits_80_columns_leaving_out_the_campaign_before_the_title_is_cut_unreadable(cli: Cli, tmp_path: Path) -> None:
+    # At 80 columns the title was cut to "Sho…" and the line, campaign whole, was still 93 wide: every row wrapped.
+    title = "Shoot the behind-the-scenes reel for the spring launch"
+    cli.ok("add", f"{title} @raj +spring-launch/instagram !high due:fri 17:00")
+    lines = on_a_terminal(cli, tmp_path, 80, "tasks")
+    assert len(lines) == 2 and max(len(line) for line in lines) <= 80, lines
+    assert "CAMPAIGN" not in lines[0] and "+spring-launch" not in lines[1] and "@raj" in lines[1]
+    assert lines[1].split("  ")[-1].startswith("Shoot the behind")  # the title read as one, cut past 16 characters
+    wide = on_a_terminal(cli, tmp_path, 120, "tasks")
+    assert "CAMPAIGN" in wide[0] and "+spring-launch/instagram" in wide[1]  # with room, every column
+
+
 def test_eod_with_a_time_is_refused_alike_by_the_filter_quick_add_and_set(cli: Cli) -> None:
     """eod is a time of its own (the end of the day): 'due:17:00 eod' was 17:00 in quick-add and set, eod unsaid;
     'fri 17:00 eod' put eod in the title, or in the filter searched titles for it; the filter refused 'due:fri eod'."""

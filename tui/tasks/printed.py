@@ -25,11 +25,13 @@ from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts.states import label
 from crewdeck.tui.tasks import listing
-from crewdeck.tui.workspace.columns import cut, fitted
+from crewdeck.tui.workspace.columns import cut, fitted, kept
 from crewdeck.tui.workspace.placeholders import untitled_task
 
 #: Due dates' words kept for the rows to come (a list has a few distinct due times, or each its own: bounded either way).
 DUE_CACHE = 20_000
+#: The column a narrow terminal leaves out (the campaign), and the one it cuts (the title).
+CAMPAIGN, TITLE = 5, 6
 _SHOWN = ("t.id", "t.title", "t.status", "t.priority", "t.assignee", "t.campaign", "t.platform", "t.due_utc")
 
 
@@ -127,12 +129,15 @@ def task_lines(
     state_cell = padded(lambda s: visible(label(s)), widths[1])
     priority_cell = padded(lambda p: visible(p if p != "none" else ""), widths[2])
     who_cell = padded(who, widths[3])
-    place_cell = padded(place, widths[5])
+    place_cell = padded(place, widths[CAMPAIGN])
     rowids = [row[0] for row in few] if few is not None else None
-    # The titles are not measured (they are streamed): a title may take all the room the other columns leave.
-    title_width = fitted([*widths[:-1], width or 0], {len(widths) - 1}, width)[-1]
+    # The titles are not measured (they are streamed): a title may take all the room the other columns leave.  On a
+    # narrow terminal the campaign is left out before a title is cut below a readable length.
+    columns = kept([*widths[:-1], width or 0], {TITLE}, [CAMPAIGN], width)
+    with_campaign = CAMPAIGN in columns
+    title_width = fitted([*(widths[i] for i in columns[:-1]), width or 0], {len(columns) - 1}, width)[-1]
     shown: Callable[[str], str] = (lambda text: text) if width is None else (lambda text: cut(text, title_width))
-    printed = Printed("  ".join(h.ljust(w) for h, w in zip(headers[:-1], widths)) + "  " + shown(headers[-1]), iter(()))
+    printed = Printed("  ".join(headers[i].ljust(widths[i]) for i in columns[:-1]) + "  " + shown(headers[TITLE]), iter(()))
 
     def lines() -> Iterator[str]:
         id_width, due_width = widths[0], widths[4]
@@ -148,7 +153,8 @@ def task_lines(
             yield (
                 f"{visible(task_id[:SHORT_LEN]).ljust(id_width)}  "
                 f"{state_cell(states[task_id]) if task_id in states else status_cell(status)}  {priority_cell(priority)}  "
-                f"{who_cell(assignee)}  {due(due_utc, closed).ljust(due_width)}  {place_cell(campaign, platform)}  {shown(visible(title))}"
+                f"{who_cell(assignee)}  {due(due_utc, closed).ljust(due_width)}  "
+                f"{place_cell(campaign, platform) + '  ' if with_campaign else ''}{shown(visible(title))}"
             ).rstrip()
 
     printed.lines = lines()
