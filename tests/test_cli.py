@@ -276,6 +276,18 @@ def test_the_task_table_fits_80_columns_leaving_out_the_campaign_before_the_titl
     assert "CAMPAIGN" in wide[0] and "+spring-launch/instagram" in wide[1]  # with room, every column
 
 
+def test_the_post_list_fits_the_terminal_as_the_task_list_does(cli: Cli, tmp_path: Path) -> None:
+    # post list printed every cell whole: at 80 columns each post took two lines, its title wrapped under the ids.
+    title = "Teaser: the spring drop countdown, slide by slide"
+    post = cli.ok("post", "add", f"{title} +spring-launch post:instagram publish:fri 18:00").strip()
+    cli.ok("post", "copy", post, "Spring is here")
+    cli.ok("post", "submit", post)
+    lines = on_a_terminal(cli, tmp_path, 80, "post", "list")
+    assert len(lines) == 2 and max(len(line) for line in lines) <= 80, lines
+    assert lines[1].startswith(post[:8]) and "Teaser: the" in lines[1] and "…" in lines[1]
+    assert title in cli.ok("post", "list")  # to a pipe: whole
+
+
 def test_eod_with_a_time_is_refused_alike_by_the_filter_quick_add_and_set(cli: Cli) -> None:
     """eod is a time of its own (the end of the day): 'due:17:00 eod' was 17:00 in quick-add and set, eod unsaid;
     'fri 17:00 eod' put eod in the title, or in the filter searched titles for it; the filter refused 'due:fri eod'."""
