@@ -388,6 +388,20 @@ def test_member_list_says_each_members_approval_groups_and_a_guests_campaigns(cl
     assert members["vic"]["campaigns"] == [] and members["ana"]["groups"] == []
 
 
+def test_member_list_and_campaign_list_fit_80_columns(cli: Cli, tmp_path: Path) -> None:
+    # Every cell was whole: at 80 columns a member's row (hours, access, role) took two lines, and so did a campaign's.
+    cli.ok("member", "set", "raj", "--hours", "mon-thu 10:00-12:30,13:00-18:30; fri 10:00-14:00", "--role", "senior video editor")
+    cli.ok("campaign", "set", "spring-launch", "--platforms", "instagram,tiktok,linkedin,youtube")
+    members = on_a_terminal(cli, tmp_path, 80, "member", "list")
+    assert len(members) == 3 and max(len(line) for line in members) <= 80, members
+    raj = members[2]
+    assert raj.startswith("@raj    Raj Mehta") and "IST" in raj and "mon-thu 10:00" in raj
+    campaigns = on_a_terminal(cli, tmp_path, 80, "campaign", "list")
+    assert max(len(line) for line in campaigns) <= 80, campaigns
+    assert campaigns[1].startswith("+spring-launch") and "America/New" in campaigns[1] and "instagram,tiktok" in campaigns[1]
+    assert "mon-thu 10:00-12:30,13:00-18:30; fri 10:00-14:00" in cli.ok("member", "list")  # to a pipe: whole
+
+
 def test_campaign_list_says_each_campaigns_approval_chain_within_80_columns(cli: Cli, tmp_path: Path) -> None:
     """campaign list left out the chain, which only `campaign set --approvals` and the log had said."""
     cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "UTC")

@@ -12,7 +12,7 @@ from typing import Any
 
 from crewdeck.sync.state.rules import Refused, crisis_refused
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.cli.common import Context, note_expired, print_json, read_input, table
+from crewdeck.tui.cli.common import Context, fitting_table, note_expired, print_json, read_input, table
 from crewdeck.tui.posts import limits, writing
 from crewdeck.tui.posts.reading import (
     PostView,
@@ -26,7 +26,7 @@ from crewdeck.tui.posts.reading import (
 )
 from crewdeck.tui.posts.states import AS_STORED, STATES, label
 from crewdeck.tui.time.when import utc_iso
-from crewdeck.tui.workspace.columns import cells, kept, terminal_width
+from crewdeck.tui.workspace.columns import terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import member_json
 
@@ -362,19 +362,12 @@ def cmd_post_list(ctx: Context) -> int:
         ]
         for v in views
     ]
-    sys.stdout.write(_post_table(rows, ["ID", "STATE", f"SLOT ({ctx.viewer_tz})", "CAMPAIGN", "TITLE", "ROUND"]) + "\n")
+    headers = ["ID", "STATE", f"SLOT ({ctx.viewer_tz})", "CAMPAIGN", "TITLE", "ROUND"]
+    # On a terminal: the campaign left out before a title or a round is cut unreadable, then those cut.
+    listed = fitting_table(rows, headers, free=("CAMPAIGN", "TITLE", "ROUND"), give_way=("CAMPAIGN",), width=terminal_width(sys.stdout))
+    sys.stdout.write(listed + "\n")
     note_expired(ctx)
     return 0
-
-
-def _post_table(rows: list[list[str]], headers: list[str]) -> str:
-    """The posts' table, fitted to a terminal as the task list is: the campaign left out before a title or a round is
-    cut unreadable, then those cut; whole to a pipe or a file."""
-    width = terminal_width(sys.stdout)
-    widths = [max(cells(h), *(cells(visible(row[i])) for row in rows)) for i, h in enumerate(headers)]
-    free = {headers.index(name) for name in ("CAMPAIGN", "TITLE", "ROUND")}
-    shown = kept(widths, free - {headers.index("CAMPAIGN")}, [headers.index("CAMPAIGN")], width)
-    return table([[row[i] for i in shown] for row in rows], [headers[i] for i in shown], free=("CAMPAIGN", "TITLE", "ROUND"), width=width)
 
 
 def cmd_post_export(ctx: Context) -> int:
