@@ -588,10 +588,10 @@ def test_a_date_with_slashes_is_refused_as_a_date_with_the_dates_it_may_mean(cli
     # A slash made it a zone: quick-add said "unknown time zone '31/12'", and a filter "'today 31/12' is not a date".
     task = cli.ok("add", "Brief the designer").strip()
     for args, said in (
-        (("add", "Brief due:31/12"), "due: '31/12' is day/month or month/day by where one lives: write dec 31"),
-        (("tasks", "due:<31/12 17:00"), "'31/12' is day/month or month/day by where one lives: write dec 31"),
-        (("set", task, "due=5/12"), "'5/12' is day/month or month/day by where one lives: write dec 5 or may 12"),
-        (("add", "Brief due:12/31/2026"), "'12/31/2026' is day/month or month/day by where one lives: write 2026-12-31"),
+        (("add", "Brief due:31/12"), "due: write dec 31 for '31/12' (a date with slashes is day/month or month/day"),
+        (("tasks", "due:<31/12 17:00"), "due:<31/12 17:00: write dec 31 for '31/12' (a date with slashes"),
+        (("set", task, "due=5/12"), "write dec 5 or may 12 for '5/12' (a date with slashes"),
+        (("add", "Brief due:12/31/2026"), "write 2026-12-31 for '12/31/2026' (a date with slashes"),
     ):
         err = one_line_error(cli(*args))
         assert said in err and "zone" not in err and "today" not in err, err

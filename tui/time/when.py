@@ -161,7 +161,8 @@ def _slash_date(text: str) -> DateError:
     meant = [f"{year}-{month:02}-{day:02}" if year else f"{_MONTH_NAMES[month - 1]} {day}" for month, day in readings]
     if not meant:
         return DateError(f"{text!r} is not a date (write a day as dec 9, 12-09 or 2026-12-09)")
-    return DateError(f"{text!r} is day/month or month/day by where one lives: write {' or '.join(meant)}")
+    # What to write first: a box that cuts the line (the filter's, at 80 columns) keeps it.
+    return DateError(f"write {' or '.join(meant)} for {text!r} (a date with slashes is day/month or month/day by where one lives)")
 
 
 def could_be_zone(word: str) -> bool:
