@@ -421,7 +421,8 @@ def fitting_table(rows: list[list[str]], headers: list[str], *, free: Sequence[s
     """``table`` on a terminal ``width`` wide (``None``: whole, to a pipe or a file): the ``give_way`` columns left out,
     in their order, while a line with the ``free`` ones cut to a readable length would still be wider (``kept``),
     then the ``free`` ones cut (a listing of people or posts whose lines would wrap otherwise)."""
-    widths = [max(cells(visible(h)), *(cells(visible(row[i])) for row in rows)) for i, h in enumerate(headers)]
+    shown_rows = [visible_cells(row) for row in rows]
+    widths = [max([cells(visible(h)), *(cells(row[i]) for row in shown_rows)]) for i, h in enumerate(headers)]
     shown = kept(widths, {headers.index(h) for h in free}, [headers.index(h) for h in give_way], width)
     return table([[row[i] for i in shown] for row in rows], [headers[i] for i in shown], free=free, width=width)
 
