@@ -7,7 +7,6 @@ app starts, and each command imports what only it needs.
 from __future__ import annotations
 
 import argparse
-import difflib
 import importlib
 import os
 import sqlite3
@@ -79,6 +78,8 @@ class Parser(argparse.ArgumentParser):
         # A mistyped command is named as typed, with the commands it may have meant, as git does; argparse
         # said "invalid choice" and listed every command in quotes.
         if isinstance(action, argparse._SubParsersAction) and value not in action.choices:
+            import difflib  # only for a mistyped command: every command line starts here
+
             said = f"{self.prog} {value}".removeprefix("crewdeck ")
             close = difflib.get_close_matches(value, list(action.choices), n=3, cutoff=0.6)
             if close:
