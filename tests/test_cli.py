@@ -596,3 +596,14 @@ def test_a_date_with_slashes_is_refused_as_a_date_with_the_dates_it_may_mean(cli
         err = one_line_error(cli(*args))
         assert said in err and "zone" not in err and "today" not in err, err
     assert cli.ok("tasks", "all", "--json").count('"id"') == 1  # nothing was added
+
+
+def test_a_mistyped_field_to_set_is_named_with_the_field_meant(cli: Cli) -> None:
+    # It listed all fifteen fields, "prio" among them to be found by eye.
+    task = cli.ok("add", "Brief the designer").strip()
+    assert (
+        one_line_error(cli("set", task, "prio=high"))
+        == "crewdeck: error: 'prio' is not a task field you can set (did you mean priority?)\n"
+    )
+    assert "did you mean assignee?" in one_line_error(cli("set", task, "asignee=@raj"))
+    assert "(title, notes, status," in one_line_error(cli("set", task, "colour=red"))  # nothing close: every field
